@@ -10,7 +10,7 @@ export function epochText(epochs: number, trainRows: number): string {
 }
 
 /**
- * A number for the status line and the chain-rule table: 3 significant digits, exponent form only
+ * A number for the status line and the chain-rule table: 3 significant digits (2 in exponent form), exponent form only
  * when very large or small (from 10⁴, below 10⁻²). A number from 1,000 to 9,999 is written whole
  * ('2780'): toPrecision(3) wrote it '2.78e+3', which made the chain table's per-layer rates column the
  * width that pushed it past its card at a phone's 390 px.

@@ -175,12 +175,12 @@ export const TEST_FLAG = (rows: number): Flag => ({ name: 'test', value: 'N', de
 export const MODEL_FLAG: Flag = { name: 'model', value: 'M', required: true, about: 'the model file: gradscope .json or binary, .safetensors or a tfjs model.json' };
 export const BACKEND_FLAG: Flag = { name: 'backend', value: 'wasm|ref', default: 'wasm', about: 'the kernels: wasm (SIMD where supported) or ref (plain TypeScript, float64)' };
 
-/** The entry of flag `name` in the command's table (a bug when missing: every reader names a flag of its own command). */
 /** A required flag's absence, said with what it is (`missing --model M (the model file: …)`): its name alone left a new user guessing. */
 export function missingFlag(flag: Flag): string {
   return `missing --${flag.name}${flag.value === undefined ? '' : ` ${flag.value}`} (${flag.about})`;
 }
 
+/** The entry of flag `name` in the command's table (a bug when missing: every reader names a flag of its own command). */
 function flagOf(args: ParsedArgs, name: string): Flag {
   const flag = args.table.get(name);
   if (flag === undefined) throw new Error(`--${name} is read but not in the command's flag table`);

@@ -502,7 +502,7 @@ function contents(items: string[]): string {
 const CHART_MIN_WIDTH = drawingMinWidth(CHART.width);
 /**
  * The widest window whose report column is narrower than CHART_MIN_WIDTH: main's 1em each side and
- * a 15 px scrollbar. Below it main's side padding is halved, so a phone's 390 px (a 347 px column)
+ * a 15 px scrollbar. Below it main's side padding is halved, so a phone's 390 px (a 361 px column; 347 px with the full padding)
  * holds a chart's drawing at CHART_TEXT_MIN (drawingMinWidth(DRAWING_WIDTH), 351 px).
  */
 const NARROW_WINDOW = CHART_MIN_WIDTH + 2 * 14 + 15;

@@ -63,7 +63,7 @@ const HISTOGRAMS_PER_ROW = 3;
 /** The width of one layer's histogram and its labels, in the drawing's pixels: a row of three as wide as a chart's drawing (a phone's 390 px holds it at CHART_TEXT_MIN; 140 each did not). */
 const HISTOGRAM_CELL_WIDTH = DRAWING_WIDTH / HISTOGRAMS_PER_ROW;
 /** The drawing width of a histograms chart: always a full row, so its text is the same size for 2 layers as for 6. */
-export const HISTOGRAMS_WIDTH = HISTOGRAMS_PER_ROW * HISTOGRAM_CELL_WIDTH;
+const HISTOGRAMS_WIDTH = HISTOGRAMS_PER_ROW * HISTOGRAM_CELL_WIDTH;
 /** The font size of the charts' smallest text (tick labels, legends), in the drawing's pixels: the report's CSS sets it. */
 export const CHART_FONT = 10;
 /**

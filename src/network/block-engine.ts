@@ -27,6 +27,7 @@ import type { FlowTaps } from '../flow-taps.js';
 import { MODEL, type GaussNewtonOperator, type HessianOperator, type Mode, type Overflow, type Parameter, type Trainable } from '../model.js';
 import { disposedError, refuseEngineMembers } from './disposed.js';
 import { asOutOfMemory, checkBatchFits, checkFits } from './memory-budget.js';
+import { grouped } from '../counted.js';
 
 /** A block network's architecture, loss and initialisation, checked (src/network/config.ts makes it). */
 export interface BlockConfig {
@@ -308,7 +309,7 @@ function writeState<T extends Tensor>(k: Kernels<T>, stack: Sequential<T>, batch
   entries.forEach((entry, i) => {
     const given = tensors[i];
     if (given?.name !== entry.name || given.values.length !== entry.value.length) {
-      throw new GradscopeError('BAD_MODEL_FILE', `tensors[${i}]: expected ${entry.name} of ${entry.value.length} values, got ${given?.name}`);
+      throw new GradscopeError('BAD_MODEL_FILE', `tensors[${i}]: expected ${entry.name} of ${grouped(entry.value.length)} values, got ${given?.name}`);
     }
   });
   entries.forEach((entry, i) => {

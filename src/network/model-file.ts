@@ -233,14 +233,14 @@ export function checkModelData(model: ModelData, where = 'model', fail: Fail = o
   for (let l = 0; l < depth; l++) {
     const tensors = [[weights[l], sizes[l] * sizes[l + 1], `${where}.weights[${l}]`], [biases[l], sizes[l + 1], `${where}.biases[${l}]`]] as const;
     for (const [values, length, at] of tensors) {
-      if (values?.length !== length) throw fail(at, `expected ${length} values, got ${describeLength(values)}`);
+      if (values?.length !== length) throw fail(at, `expected ${grouped(length)} values, got ${describeLength(values)}`);
       checkStoredTensor(values, (i) => `${at}[${i}]`, true, fail);
     }
   }
 }
 
 function describeLength(values: { length?: unknown } | undefined): string {
-  return typeof values?.length === 'number' ? String(values.length) : 'none';
+  return typeof values?.length === 'number' ? grouped(values.length) : 'none';
 }
 
 /**

@@ -90,6 +90,7 @@ import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate } f
 import { checkNumber } from '../checks.js';
 import { KFAC_RESCALED_LEARNING_RATE } from '../optimizer-defaults.js';
 import { allocVector, dotVectors, freeVector, gradientsOf, parameterLengths, valuesOf, type ParamVector } from './param-vector.js';
+import { grouped } from '../counted.js';
 
 /**
  * K-FAC's options, each with its default. K-FAC is made by name, createOptimizer(net, { name: 'kfac',
@@ -433,7 +434,7 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     const noiseLength = rows * net.outputSize;
     // The Gauss-Newton product holds 7 buffers of its rows × the widest layer, and one of the widest.
     const productElements = this.options.rescale ? (7 * this.curvatureRows(rows) + 1) * Math.max(...net.sizes) : 0;
-    net.checkFits(rows * widest + 2 * noiseLength + rows + productElements, `K-FAC's buffers for a batch of ${rows} rows`);
+    net.checkFits(rows * widest + 2 * noiseLength + rows + productElements, `K-FAC's buffers for a batch of ${grouped(rows)} rows`);
     this.batchScratch = {
       rows,
       augmented: k.alloc(rows * widest),

@@ -12,7 +12,7 @@ import { FirstOrderOptimizer, QUERY, fitsFloat32, provesStep, type FirstOrderOpt
 import { checkNumber } from '../checks.js';
 import { LARS_DEFAULTS } from '../optimizer-defaults.js';
 
-/** LARS's options (name 'lars'), each with its default; its learning rate defaults to 1 (at η 0.001 each step moves a layer by about a thousandth of its weights). */
+/** LARS's options (name 'lars'), each with its default; its learning rate defaults to 1 (at η 0.001 the first step moves a layer by about a thousandth of its weights; with momentum μ up to 1/(1 − μ) times that). */
 export interface LarsOptions extends FirstOrderOptions {
   /** Trust coefficient η (default 0.001, as in the paper). */
   eta?: number;

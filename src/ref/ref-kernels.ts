@@ -14,6 +14,7 @@ import { residualKernels } from './residual.js';
 import { samplingKernels } from './sampling.js';
 import { statsKernels } from './stats.js';
 import { refusingFreedTensors } from './freed-tensors.js';
+import { grouped } from '../counted.js';
 
 /** Options of createRefKernels. */
 export interface RefOptions {
@@ -217,7 +218,7 @@ function allocated(Array: Float64ArrayConstructor | Float32ArrayConstructor, len
     return new Array(length);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    throw new GradscopeError('OUT_OF_MEMORY', `${backend}: ${call}: the JavaScript engine could not allocate ${length * Array.BYTES_PER_ELEMENT} bytes for a tensor of ${length} elements (${String(error)}); nothing was allocated`);
+    throw new GradscopeError('OUT_OF_MEMORY', `${backend}: ${call}: the JavaScript engine could not allocate ${grouped(length * Array.BYTES_PER_ELEMENT)} bytes for a tensor of ${grouped(length)} elements (${String(error)}); nothing was allocated`);
   }
 }
 

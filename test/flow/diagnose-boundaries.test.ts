@@ -213,7 +213,7 @@ describe('no gradient at either end of the chain', () => {
     // The hand trace's batches are half right on 2 classes, at chance: the heading says it of the model beside the flow's (test/flow/at-chance-heading).
     expect(div?.slice(1)).toEqual(['diagnosis undecided', 'healthy', 'NO FAULT FOUND IN THE GRADIENT FLOW, MODEL AT CHANCE']);
     expect(diagnosisText(d, API_REMEDY_TERMS).split('\n')[0]).toBe('Diagnosis: NO FAULT FOUND IN THE GRADIENT FLOW, MODEL AT CHANCE');
-    // A healthy flow that was measured keeps its green border and heading.
+    // A healthy flow that was measured keeps its green border; its batches are at chance too, so its heading says both.
     const measured = diagnose(handTrace(flatRun(1)));
     expect([measured.verdict, measured.undecided]).toEqual(['healthy', undefined]);
     const healthy = await renderReport({ runs: [{ id: 'r', label: 'even', trace: handTrace(flatRun(1)), diagnosis: measured }] });

@@ -79,6 +79,6 @@ describe('ref: an array the engine cannot allocate', () => {
       globalThis.Float64Array = real;
     }
     expect(k.view(k.alloc(1000))).toHaveLength(1000);
-    await expectError(() => k.alloc(1001), 'OUT_OF_MEMORY', /^ref: alloc: the JavaScript engine could not allocate 8008 bytes for a tensor of 1001 elements \(RangeError: Array buffer allocation failed\); nothing was allocated$/);
+    await expectError(() => k.alloc(1001), 'OUT_OF_MEMORY', /^ref: alloc: the JavaScript engine could not allocate 8,008 bytes for a tensor of 1,001 elements \(RangeError: Array buffer allocation failed\); nothing was allocated$/);
   });
 });

@@ -210,7 +210,7 @@ export const studyModelCommand = command({
       // --epochs 0 takes no step: 'trains with a fresh sgd' would say a training that does not happen.
       const instead = epochs === 0 ? 'this run takes no step (--epochs 0)' : `this run trains with a fresh ${settings.choice.name}${args.flags.has('optimizer') ? '' : ' (--optimizer)'}`;
       const saidState = savedState && `${modelPath} holds ${savedState.name}'s optimiser state (${counted(savedState.steps, 'step')}), which study --model does not resume: ${instead}.`;
-      const measured = rows.checked === 'test' ? `the ${counted(rows.check.count, 'test digit')}` : `all ${rows.check.count} rows`;
+      const measured = rows.checked === 'test' ? `the ${counted(rows.check.count, 'test digit')}` : `all ${counted(rows.check.count, 'row')}`;
       const account: RunAccount = {
         run: atInit
           ? `${shape} on ${counted(rows.train.count, rows.checked === 'test' ? 'digit' : 'row')}, 0 epochs: 1 traced step at the model's weights as they are, the gradients of its first ${counted(atInit.batch, rows.checked === 'test' ? 'digit' : 'row')} (one batch, in their order), no update made.`
