@@ -6,35 +6,14 @@
 // losses, weights, evaluation and predictions, and the data set's rows unchanged.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
-import { Rng } from '../../src/init/rng.js';
 import type { Kernels } from '../../src/kernels.js';
-import { MODEL } from '../../src/model.js';
 import type { Dataset } from '../../src/training/dataset.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
 import { createThreadedWasmKernels } from '../../src/wasm/threads/threaded-kernels.js';
 import { kernelBackends } from '../util/backends.js';
+import { copyEveryBatch, heldRows, INPUTS, OUTPUTS, ROWS, rowsOf } from '../util/rows-in-place.js';
 import { stateHash } from '../util/state-hash.js';
 
-const ROWS = 6;
-const INPUTS = 9;
-const OUTPUTS = 2;
-function rowsOf(seed: number, rows = ROWS) {
-  const rng = new Rng(seed);
-  return {
-    x: { data: Float32Array.from({ length: rows * INPUTS }, () => rng.uniform() * 2 - 1), rows, cols: INPUTS },
-    y: { data: Float32Array.from({ length: rows * OUTPUTS }, () => rng.uniform()), rows, cols: OUTPUTS },
-  };
-}
-/** The data set's rows as they are in the backend's memory now, inputs then targets. */
-function heldRows(data: Dataset): number[] {
-  const { inputs, targets } = data.resident();
-  const k = data.kernels;
-  return [...k.view(inputs.tensor).subarray(0, inputs.rows * inputs.cols), ...k.view(targets.tensor).subarray(0, targets.rows * targets.cols)];
-}
-/** Makes `net` copy every batch, as before the rows were read in place: the copy path's twin. */
-function copyEveryBatch(net: Network): void {
-  Object.defineProperty(net[MODEL], 'rowsInPlace', { value: undefined, configurable: true });
-}
 const two = await createThreadedWasmKernels({ threads: 2, minFlops: 0, minRowsPerThread: 1 });
 afterAll(() => two.close());
 const backends = [...(await kernelBackends()), { name: 'two-thread', kernels: two as unknown as Kernels }];

@@ -7,40 +7,16 @@
 // the call: a data set disposed, or memory grown, between calls is never read again.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
-import { Rng } from '../../src/init/rng.js';
 import type { Kernels } from '../../src/kernels.js';
-import { MODEL } from '../../src/model.js';
 import type { Dataset } from '../../src/training/dataset.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { kernelBackends } from '../util/backends.js';
+import { copyEveryBatch, heldRows, INPUTS, OUTPUTS, ROWS, rowsOf } from '../util/rows-in-place.js';
 import { stateHash } from '../util/state-hash.js';
 
-const ROWS = 6;
-const INPUTS = 9;
-const OUTPUTS = 2;
 /** One batch in the rows' own order: read in place. */
 const ONE_BATCH: TrainOptions = { batchSize: ROWS, shuffle: false };
-
-function rowsOf(seed: number, rows = ROWS) {
-  const rng = new Rng(seed);
-  return {
-    x: { data: Float32Array.from({ length: rows * INPUTS }, () => rng.uniform() * 2 - 1), rows, cols: INPUTS },
-    y: { data: Float32Array.from({ length: rows * OUTPUTS }, () => rng.uniform()), rows, cols: OUTPUTS },
-  };
-}
-
-/** The data set's rows as they are in the backend's memory now, inputs then targets. */
-function heldRows(data: Dataset): number[] {
-  const { inputs, targets } = data.resident();
-  const k = data.kernels;
-  return [...k.view(inputs.tensor).subarray(0, inputs.rows * inputs.cols), ...k.view(targets.tensor).subarray(0, targets.rows * targets.cols)];
-}
-
-/** Makes `net` copy every batch, as before the rows were read in place: the copy path's twin. */
-function copyEveryBatch(net: Network): void {
-  Object.defineProperty(net[MODEL], 'rowsInPlace', { value: undefined, configurable: true });
-}
 
 afterEach(() => vi.restoreAllMocks());
 
