@@ -24,7 +24,7 @@ import { checkLayerOutputsSize, layerOutputsFor, type LayerOutputs, type LayerOu
 import { checkModelJsonSize, modelToJSON, readModelJSON, type ModelData, type ModelFile } from '../network/model-file.js';
 import { copiedNumbers, uncopiedNumbers, type FileNumbers } from '../network/file-numbers.js';
 import { blockModelToJSON, type BlockModelFile } from '../network/block-model-file.js';
-import { checkBlockModel } from '../network/block-model-check.js';
+import { checkBlockModel, checkStateValues } from '../network/block-model-check.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
 import { checkFloat32Values, FILE_LIMITS, type Fail } from '../model-limits.js';
 import { checkLsuvOptions, type LsuvLayerReport, type LsuvOptions } from '../layers/lsuv.js';
@@ -522,8 +522,10 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   /**
    * Sets every parameter and state buffer from `tensors` (as state() gives them: every name, in
    * order, of the same lengths), e.g. a checkpoint's. Checked whole before anything changes
-   * (BAD_MODEL_FILE naming the first mismatch, or a value that is not a finite float32; a record
-   * in `options.initialisation` gradscope cannot read, naming its field). On purpose it does not
+   * (BAD_MODEL_FILE naming the first mismatch, or a value that is not a finite float32, a negative
+   * running variance or a count that is not a whole number ≥ 0, as every model file reader; a record
+   * in `options.initialisation` gradscope cannot read, naming its field; INVALID_OPTION for an
+   * argument that is not such an array). On purpose it does not
    * check RUNAWAY_PARAMETER, as a direct write to the tensors would not: the step guard names such
    * a parameter before the next step (its tests plant them this way), and saving refuses it.
    * The weights are then not the ones this network drew: net.initialisation becomes what
@@ -534,13 +536,16 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     this.assertAlive();
     checkKnownKeys(options, LOAD_STATE_OPTIONS, 'loadState');
     const origin = givenParameters(options.initialisation === undefined ? undefined : readInitialisation(options.initialisation, 'initialisation', badModelFile, this.denseFanIns()));
+    checkStateArgument(tensors);
     const expected = this.state();
     if (tensors.length !== expected.length) throw new GradscopeError('BAD_MODEL_FILE', `tensors: expected ${expected.length} (${expected.map((t) => t.name).join(', ')}), got ${tensors.length}`);
     expected.forEach((t, i) => {
       if (tensors[i].name !== t.name || tensors[i].values.length !== t.values.length) {
         throw new GradscopeError('BAD_MODEL_FILE', `tensors[${i}]: expected ${t.name} of ${grouped(t.values.length)} values, got ${tensors[i].name} of ${grouped(tensors[i].values.length)}`);
       }
-      checkFloat32Values(tensors[i].values, `tensors[${i}] (${t.name})`, badModelFile);
+      const at = (j: number) => `tensors[${i}] (${t.name})[${j}]`;
+      checkFloat32Values(tensors[i].values, at, badModelFile);
+      checkStateValues(tensors[i].values as ArrayLike<number>, t, badModelFile, at);
     });
     const engine = this.#engine;
     if (engine instanceof BlockEngine) engine.loadState(tensors);
@@ -665,6 +670,16 @@ export async function networkOfData(model: ModelData | BlockModelData, options: 
   }
   const config: BlockConfig = { ...common, inputs: model.inputs, layers: model.layers };
   return networkOn(options, (kernels) => new Network(kernels, config, model.tensors));
+}
+
+/** loadState's argument as state() gives it, an array of { name, values } with values array-like, or INVALID_OPTION naming the entry at fault. */
+function checkStateArgument(tensors: unknown): void {
+  const shape = '{ name, values } (as state() gives them)';
+  if (!Array.isArray(tensors)) throw invalidOption(`loadState: expected an array of ${shape}, got ${shown(tensors)}`);
+  tensors.forEach((tensor: unknown, i) => {
+    const values: unknown = typeof tensor === 'object' && tensor !== null ? (tensor as { values?: unknown }).values : undefined;
+    if (typeof values !== 'object' || values === null) throw invalidOption(`loadState: tensors[${i}]: expected ${shape}, got ${shown(tensor)}`);
+  });
 }
 
 const badModelFile: Fail = (where, message) => new GradscopeError('BAD_MODEL_FILE', `${where}: ${message}`);

@@ -302,7 +302,6 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
   }
 }
 
-/** Every batch norm layer of the stack, nested ones included, by the prefix of its tensors' names. */
 /** Writes `tensors` (every entry of the stack's state dict, in its order) into the stack, or none of them if one does not match its entry. */
 function writeState<T extends Tensor>(k: Kernels<T>, stack: Sequential<T>, batchNorms: Map<string, BatchNormLayer<T>>, tensors: readonly { name: string; values: ArrayLike<number> }[]): void {
   const entries = stateDict(stack);
@@ -319,6 +318,7 @@ function writeState<T extends Tensor>(k: Kernels<T>, stack: Sequential<T>, batch
   });
 }
 
+/** Every batch norm layer of the stack, nested ones included, by the prefix of its tensors' names. */
 function batchNormsOf<T extends Tensor>(stack: LayerStack<T>, prefix: string): Map<string, BatchNormLayer<T>> {
   const found = new Map<string, BatchNormLayer<T>>();
   stack.layers.forEach((layer, i) => {

@@ -89,13 +89,19 @@ export function checkTensorValues(values: unknown, slot: TensorSlot, fail: Fail,
     throw fail(slot.name, `expected a Float32Array of ${grouped(length)} values, got ${values instanceof Float32Array ? `${grouped(values.length)} values` : describeValue(values)}`);
   }
   checkStoredTensor(values, at, isParameter(slot.name, slot.dtype), fail);
-  if (slot.dtype === 'i64') {
-    const bad = values.findIndex((v) => !Number.isInteger(v) || v < 0);
-    if (bad >= 0) throw fail(at(bad), `${values[bad]} is not a count (a whole number ≥ 0)`);
-  }
-  if (slot.name.endsWith('running_var')) {
-    const negative = values.findIndex((v) => v < 0);
-    if (negative >= 0) throw fail(at(negative), `${values[negative]} is negative: a variance is ≥ 0`);
+  checkStateValues(values, slot, fail, at);
+}
+
+/**
+ * What only batch norm's state can get wrong among finite float32 values: counts (i64) whole and
+ * non-negative; running variances non-negative (their square root normalises: a negative one makes
+ * every prediction NaN). Run by every reader (checkTensorValues) and by Network.loadState.
+ */
+export function checkStateValues(values: ArrayLike<number>, slot: TensorSlot, fail: Fail, at: ElementPath): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (slot.dtype === 'i64' && !(Number.isInteger(v) && v >= 0)) throw fail(at(i), `${v} is not a count (a whole number ≥ 0)`);
+    if (slot.name.endsWith('running_var') && v < 0) throw fail(at(i), `${v} is negative: a variance is ≥ 0`);
   }
 }
 
