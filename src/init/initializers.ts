@@ -88,19 +88,22 @@ export function checkSparseConnections(init: WeightInit, fanIns: readonly number
   if (layer < 0) return;
   const { connections } = init as { connections: number };
   throw invalidOption(
-    `init: { name: 'sparse', connections: ${connections} } needs at most as many connections as each dense layer has inputs, but ${where(layer)} has ${fanIns[layer]}: every input would be connected (a dense N(0, 1) init); give connections ≤ ${Math.min(...fanIns)}`,
+    `init: { name: 'sparse', connections: ${connections} } needs at most as many connections as each dense layer has inputs, but ${where(layer)} has ${fanIns[layer]}: every input would be connected (a dense N(0, 1) init); give connections ≤ ${fanIns[layer]}`,
   );
 }
 
 /**
- * The first of `fanIns` (the inputs of a network's dense layers) fewer than a sparse init's given
- * `connections`, else −1: such a layer cannot be drawn by it (createNetwork refuses it, a file's
- * record of it is refused). The default, capped at n_in, fits every layer.
+ * The narrowest of `fanIns` (the inputs of a network's dense layers; the first of equals) where it is
+ * fewer than a sparse init's given `connections`, else −1: such a layer cannot be drawn by it
+ * (createNetwork refuses it, a file's record of it is refused). The narrowest, not the first too
+ * narrow, is named because its inputs are the bound a refusal gives: [784, 64, 64, 10] with 1000
+ * connections named layer 0's 784 inputs and then said "give connections ≤ 64". The default, capped
+ * at n_in, fits every layer.
  */
 export function layerTooNarrowFor(init: WeightInit, fanIns: readonly number[]): number {
   if (typeof init !== 'object' || init.name !== 'sparse' || init.connections === undefined) return -1;
-  const { connections } = init;
-  return fanIns.findIndex((nIn) => connections > nIn);
+  const narrowest = fanIns.indexOf(Math.min(...fanIns));
+  return fanIns[narrowest] < init.connections ? narrowest : -1;
 }
 
 /** Weights of a layer, `[nOut][nIn]` row-major. */

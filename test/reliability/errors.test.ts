@@ -196,6 +196,8 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
       [{ sizes: [3, 2], init: 'zeros' }, /init/],
       // More sparse connections than a layer has inputs would connect every input: a dense N(0, 1) init, not the sparse one asked for.
       [{ sizes: [4, 30, 2], init: { name: 'sparse', connections: 15 } }, /^init: \{ name: 'sparse', connections: 15 \} needs at most as many connections as each dense layer has inputs, but layer 0 \(4 → 30\) has 4: .*give connections ≤ 4$/],
+      // The layer named is the narrowest, whose inputs are the bound given, not the first too narrow (layer 0's 10 here).
+      [{ sizes: [10, 4, 2], init: { name: 'sparse', connections: 12 } }, /but layer 1 \(4 → 2\) has 4: .*give connections ≤ 4$/],
       [{ inputs: 20, layers: [{ type: 'dense', units: 8 }, { type: 'residual', layers: [{ type: 'dense', units: 8 }] }, { type: 'dense', units: 2 }], init: { name: 'sparse', connections: 10 } }, /but dense layer 1 has 8: .*give connections ≤ 8$/],
       [{ sizes: [3, 2], backend: 'gpu' }, /backend/],
     ];
