@@ -3,7 +3,10 @@
  * a network makes, timed on the thread that makes it (the main thread), each under a name that says
  * which kernel on which sizes. Summed as tenth percentile × calls, they give a call's kernel time as
  * its least disturbed calls took it: on a loaded machine a busy second vCPU spoils whole calls, but
- * only some of the kernel calls within them.
+ * only some of the kernel calls within them. On threads, a call in which the main thread ran a worker's
+ * job itself (the worker asleep or off its vCPU: the pool's jobsRunHere moved) timed the one-thread
+ * path, not the split, however quick it was: such calls are timed apart (timeCalls' `ranHere`), and
+ * the sum takes each call's tenth percentile from the others.
  */
 import { createRefKernels } from '../src/ref/ref-kernels.js';
 import { quantile } from '../src/median.js';
@@ -41,11 +44,21 @@ export function callName(method: string, args: readonly unknown[]): string {
   return `${method}(${parts.join(',')})`;
 }
 
+/** Where the calls that ran a worker's job on the main thread are timed instead: see timeCalls. */
+export interface RanHere {
+  /** Worker jobs the main thread has run itself so far (ThreadPool.jobsRunHere). */
+  jobs(): number;
+  /** The map such calls are timed into. */
+  into(): CallTimes;
+}
+
 /**
  * Wraps every contract method of `kernels` (in place, on the object) so that each call made from
- * outside the kernels is timed into `into()`'s map; a kernel that calls another is one call.
+ * outside the kernels is timed into `into()`'s map; a kernel that calls another is one call. With
+ * `ranHere`, a call during which the main thread ran a worker's job itself goes into ranHere.into()'s
+ * map instead.
  */
-export function timeCalls(kernels: object, into: () => CallTimes): void {
+export function timeCalls(kernels: object, into: () => CallTimes, ranHere?: RanHere): void {
   const target = kernels as Record<string, (...args: unknown[]) => unknown>;
   let depth = 0;
   for (const method of contractMethods()) {
@@ -54,6 +67,7 @@ export function timeCalls(kernels: object, into: () => CallTimes): void {
     target[method] = function (this: unknown, ...args: unknown[]) {
       if (depth > 0) return kernel.apply(this, args);
       depth++;
+      const jobs = ranHere?.jobs() ?? 0;
       const t0 = performance.now();
       try {
         return kernel.apply(this, args);
@@ -61,7 +75,7 @@ export function timeCalls(kernels: object, into: () => CallTimes): void {
         // Read before the name is built and the map looked up, which the kernel did not take.
         const elapsed = (performance.now() - t0) * 1000;
         depth--;
-        const times = into();
+        const times = ranHere !== undefined && ranHere.jobs() !== jobs ? ranHere.into() : into();
         const name = callName(method, args);
         const list = times.get(name) ?? [];
         list.push(elapsed);
@@ -71,9 +85,16 @@ export function timeCalls(kernels: object, into: () => CallTimes): void {
   }
 }
 
-/** Σ over the calls of (tenth percentile × calls per run), in µs: the kernel time of one of `runs` runs. */
-export function leastDisturbedSum(times: CallTimes, runs: number): number {
+/**
+ * Σ over the calls of (tenth percentile × calls per run), in µs: the kernel time of one of `runs`
+ * runs. The calls timed into `ranHere` (timeCalls) count as calls, but the tenth percentile is read
+ * from the others where there are any.
+ */
+export function leastDisturbedSum(times: CallTimes, runs: number, ranHere: CallTimes = new Map()): number {
   let sum = 0;
-  for (const list of times.values()) sum += quantile(list, 0.1) * (list.length / runs);
+  for (const name of new Set([...times.keys(), ...ranHere.keys()])) {
+    const [clean, spoiled] = [times.get(name) ?? [], ranHere.get(name) ?? []];
+    sum += quantile(clean.length > 0 ? clean : spoiled, 0.1) * ((clean.length + spoiled.length) / runs);
+  }
   return sum;
 }

@@ -1,7 +1,7 @@
 /**
  * bench/call-times.ts: the names its per-call times go under, the calls it times (outermost only)
  * and the sum of tenth percentile × calls that bench/train-calls.ts prints as a train() call's
- * kernel time.
+ * kernel time; the calls in which the main thread ran a worker's job, timed apart.
  */
 import { describe, expect, it } from 'vitest';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
@@ -46,5 +46,29 @@ describe('call-times', () => {
       ['b', [3, 100]], // 1 call a run, tenth percentile 3 + 0.1 × 97 = 12.7
     ]);
     expect(leastDisturbedSum(times, 2)).toBeCloseTo(5 * 10 + 12.7, 10);
+  });
+
+  it('times a call in which the main thread ran a worker\'s job apart: counted as a call, its time left out of the tenth percentile', () => {
+    const k = createRefKernels();
+    // A stand-in for ThreadPool.jobsRunHere: zero of 6 values 'runs a worker's job here'.
+    let jobsRunHere = 0;
+    const zero = k.zero.bind(k);
+    k.zero = (t, n) => {
+      if ((n ?? t.length) === 6) jobsRunHere++;
+      zero(t, n);
+    };
+    const times: CallTimes = new Map();
+    const ranHere: CallTimes = new Map();
+    timeCalls(k, () => times, { jobs: () => jobsRunHere, into: () => ranHere });
+    const t = k.alloc(6);
+    k.zero(t);
+    k.zero(t, 4);
+    expect([...times.keys()]).toEqual(['alloc(6)', 'zero(T6,4)']);
+    expect([...ranHere.keys()]).toEqual(['zero(T6)']);
+
+    const clean: CallTimes = new Map([['a', [10, 10, 10]], ['b', [3]]]);
+    const spoiled: CallTimes = new Map([['a', [1, 1, 1]], ['c', [7]]]);
+    // a: 6 calls over 2 runs at the clean 10 µs; b: 1 at 3 over 2 runs; c: only spoiled calls, so their own 7.
+    expect(leastDisturbedSum(clean, 2, spoiled)).toBeCloseTo(3 * 10 + 0.5 * 3 + 0.5 * 7, 10);
   });
 });
