@@ -340,6 +340,9 @@ describe('gradscope study plateau', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/λ_min/);
     expect(stdout).toMatch(/GSNR 5/);
+    // The table's key says what 'neg. mass' and each GSNR column are: they were printed unexplained.
+    expect(stdout).toMatch(/^neg\. mass: Σ_\{λ<0\}\|λ\| \/ Σ\|λ\|, .* below 0 \(≈: estimated from one random start vector/m);
+    expect(stdout).toMatch(/^GSNR 1–4: hidden layers 1 to 4, GSNR 5: the output layer: each layer's gradient signal-to-noise ratio over the 1,000 digits, /m);
     // Counted in words that agree with the counts (it said 'of 1 points are saddles').
     // At initialisation (‖∇f‖ ≈ 4.9) a step along ±v lowers the objective on both sides, but by far
     // less than the gradient would over the same length: not a critical point, so not a saddle (it said saddle).

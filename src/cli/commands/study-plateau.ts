@@ -41,6 +41,21 @@ export function plateauTable(result: PlateauResult): string {
   return formatTable(header, rows);
 }
 
+/**
+ * What the table's two unnamed measures are, under it: 'neg. mass' and 'GSNR 1' … 'GSNR n' (the
+ * network's weight layers, the output last) were printed with no word on what they measure or which
+ * column is which layer; docs/curvature.md had both.
+ */
+export function plateauTableKey(result: PlateauResult): string {
+  const layers = result.points[0]?.gradientSNR.length ?? 0;
+  const estimated = result.points.some((p) => !p.negativeMassExact);
+  const hidden = layers - 1; // PLATEAU_SIZES: 4 hidden layers, then the output
+  return [
+    `neg. mass: Σ_{λ<0}|λ| / Σ|λ|, the share of the Hessian's spectrum, each eigenvalue weighted by |λ|, that lies below 0${estimated ? " (≈: estimated from one random start vector, stochastic Lanczos quadrature, where the Hessian has more rows than Lanczos' step limit)" : ''}.`,
+    `GSNR 1–${hidden}: hidden layers 1 to ${hidden}, GSNR ${layers}: the output layer: each layer's gradient signal-to-noise ratio over the ${counted(result.rows, 'digit')}, ‖E g‖² / E‖g − E g‖² (Liu et al. 2020): below 1, the examples' gradients mostly point different ways and their mean is what is left of their disagreement.`,
+  ].join('\n');
+}
+
 /** What the table says, in words: counted from the points, nothing assumed. */
 export function plateauSummary(result: PlateauResult): string {
   const count = (verdict: PlateauPoint['verdict']) => result.points.filter((p) => p.verdict === verdict).length;
@@ -92,6 +107,7 @@ export const studyPlateauCommand = command({
     print(terminal, `η = ${result.learningRate}, L2 λ = ${result.lambda} on the weights, ${counted(result.epochs, 'epoch')}. Curvature of the objective C + (λ/2n)‖w‖²;`);
     print(terminal, 'v = the eigenvector of λ_min, oriented downhill; t = step length along ±v.\n');
     print(terminal, plateauTable(result));
+    print(terminal, plateauTableKey(result));
     print(terminal, '\n' + plateauSummary(result));
     if (result.diagnosis && result.trace) print(terminal, `\nThe last stretch of training:\n${diagnosisText(result.diagnosis, plateauRunTerms(result, numberFlag(args, 'seed'), result.trace))}`);
     if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [plateauReportSection(result)] })}`);
