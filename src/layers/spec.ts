@@ -23,6 +23,13 @@ export const BATCH_NORM_MIN_ROWS = 2;
  */
 export const BATCH_NORM_BLOCKING_ROWS = 2;
 
+/**
+ * Why a layer norm of one feature is refused wherever specs are checked (createNetwork and every
+ * reader of block models): x − μ is 0 over one feature, so it outputs its shift β whatever its
+ * input, and no gradient reaches the layers before it (as a softmax of 1 unit, SOFTMAX_OF_ONE).
+ */
+export const LAYER_NORM_OF_ONE = 'a layer norm over 1 feature outputs its shift β whatever its input (x − μ is 0): its output ignores the input and no gradient reaches the layers before it';
+
 /** A residual block's gates: 'none' (x + branch(x)) and 'rezero' (x + α·branch(x), α learned from 0). */
 export const RESIDUAL_GATES = ['none', 'rezero'] as const;
 /** One of RESIDUAL_GATES. */
@@ -55,7 +62,7 @@ export interface BatchNormSpec {
    */
   momentum?: number;
 }
-/** Layer normalisation over features, with a learned scale and shift. */
+/** Layer normalisation over features, with a learned scale and shift; over 2 or more (over 1 it outputs its shift whatever its input: refused, LAYER_NORM_OF_ONE). */
 export interface LayerNormSpec {
   /** Layer normalisation (PyTorch: nn.LayerNorm(n, eps)). */
   type: 'layer-norm';
@@ -203,6 +210,7 @@ function checkSpec(spec: unknown, width: number, where: string): CheckedSpec {
     case 'batch-norm':
       return { type, ...givenEpsilon(s.epsilon, where), ...givenMomentum(s.momentum, where) };
     case 'layer-norm':
+      if (width === 1) throw invalidOption(`${where}: ${LAYER_NORM_OF_ONE}; normalise 2 or more features, or use 'batch-norm' (each feature over the batch's rows)`);
       return { type, ...givenEpsilon(s.epsilon, where) };
     case 'activation':
       return { type: 'activation', activation: checkActivation(s.activation, `${where}.activation`) };
