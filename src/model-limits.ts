@@ -105,6 +105,18 @@ export function checkFileFields(value: object, known: readonly string[], where: 
 }
 
 /**
+ * A count of training steps (net.step, a checkpoint's step): a whole number from 0 to 2⁵³ − 1 (the
+ * largest a float64 counts exactly, as JSON and the binary checkpoint hold it), or an error through
+ * `fail` naming `where` (INVALID_OPTION by default; BAD_MODEL_FILE for a file).
+ */
+export function checkStepCount(value: unknown, where: string, fail: Fail = optionFault): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw fail(where, `expected a whole number from 0 to 2⁵³ − 1 = ${grouped(Number.MAX_SAFE_INTEGER)}, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/**
  * Refuses, through `fail` (BAD_MODEL_FILE on load), a parameter beyond ±RUNAWAY_PARAMETER: training
  * never takes a weight there (StepGuard) nor LSUV scales one there, because float32 products of it
  * overflow; loaded, its units saturate and their gradients read 0. Names the first as `where(i)`.

@@ -26,7 +26,7 @@ import { copiedNumbers, uncopiedNumbers, type FileNumbers } from '../network/fil
 import { blockModelToJSON, type BlockModelFile } from '../network/block-model-file.js';
 import { checkBlockModel, checkStateValues } from '../network/block-model-check.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
-import { checkFloat32Values, FILE_LIMITS, type Fail } from '../model-limits.js';
+import { checkFloat32Values, checkStepCount, FILE_LIMITS, type Fail } from '../model-limits.js';
 import { checkLsuvOptions, type LsuvLayerReport, type LsuvOptions } from '../layers/lsuv.js';
 import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { Trace } from '../flow/trace.js';
@@ -200,10 +200,10 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     return this.#engine.step;
   }
 
-  /** Sets the step count (e.g. to resume a run's numbering). */
+  /** Sets the step count (e.g. to resume a run's numbering): a whole number from 0 to 2⁵³ − 1, else INVALID_OPTION and the count stays. */
   set step(value: number) {
     this.assertAlive();
-    this.#engine.step = value;
+    this.#engine.step = checkStepCount(value, 'step');
   }
 
   /** The weight tensors, `[sizes[l+1]][sizes[l]]` each (handles into the backend's memory; DISPOSED after dispose(); a block network throws INVALID_OPTION: use parameters()). */

@@ -33,7 +33,7 @@ import { copiedNumbers, type FileNumbers } from '../network/file-numbers.js';
 import { checkBlockArchitecture, checkBlockModel, isParameter } from '../network/block-model-check.js';
 import { elementsOf } from '../layers/block-layout.js';
 import type { BlockModelData } from '../layers/block-model.js';
-import { checkFloat32Values, checkStoredTensor, elementPath, optionFault, type ElementPath, type Fail } from '../model-limits.js';
+import { checkFloat32Values, checkStepCount, checkStoredTensor, elementPath, optionFault, type ElementPath, type Fail } from '../model-limits.js';
 import { checkNetwork, type Network } from '../api/network.js';
 import { MODEL } from '../model.js';
 import { checkOptimizer, checkOptimizerFor, checkStateKind, type Optimizer, type OptimizerState } from '../optim/optimizer.js';
@@ -107,7 +107,7 @@ function checkCheckpointArgument(checkpoint: unknown, who: string): asserts chec
 export function checkCheckpoint(checkpoint: Checkpoint, fail: Fail = badModel): void {
   if ('kind' in checkpoint.model) checkBlockModel(checkpoint.model, 'net', fail);
   else checkModelData(checkpoint.model, 'net', fail);
-  readStep(checkpoint.step, 'step', fail);
+  checkStepCount(checkpoint.step, 'step', fail);
   readRng(checkpoint.rng, 'rng', fail);
   const o = checkpoint.optimizer;
   if (!o) return;
@@ -236,7 +236,7 @@ export function checkpointFromJSON(json: unknown, seed = 1): Checkpoint {
   const training = (json as Record<string, unknown>).training;
   if (training === undefined) return { model, step: 0, rng: freshRng(seed) };
   if (!isRecord(training)) throw badModel('training', 'expected an object');
-  const step = readStep(training.step, 'training.step');
+  const step = checkStepCount(training.step, 'training.step', badModel);
   const rng = readRng(training.rng, 'training.rng');
   const o = training.optimizer;
   if (o === null || o === undefined) return { model, step, rng };
@@ -326,7 +326,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   const loss: Loss = readLoss(header.loss, 'header.loss');
   const architecture = version === CHECKPOINT_BINARY_BLOCK_VERSION ? readBlockArchitecture(header, loss) : readDenseArchitecture(header, loss);
   const recorded = recordedInitialisation(header, 'header.initialisation', badModel, architecture.fanIns);
-  const step = readStep(header.step, 'header.step');
+  const step = checkStepCount(header.step, 'header.step', badModel);
   const rng = readRng(header.rng, 'header.rng');
   let optimizerHeader: { name: string; scalars: Record<string, number>; lengths: number[] } | undefined;
   const o = header.optimizer;
@@ -403,11 +403,6 @@ function readBlockArchitecture(header: Record<string, unknown>, loss: Loss): { l
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function readStep(value: unknown, where: string, fail: Fail = badModel): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw fail(where, `expected a whole number ≥ 0, got ${describeValue(value)}`);
-  return value;
 }
 
 function readRng(value: unknown, where: string, fail: Fail = badModel): number[] {
