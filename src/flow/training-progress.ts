@@ -19,12 +19,15 @@ import type { Trace, TraceEpoch } from './trace.js';
  * less than STILL_FALLING between the last two windows, and its pace would not change it that much
  * over as long again); learning: the loss is still falling (by STILL_FALLING between the windows, or
  * at a steady pace that would lower it that much over as long again); rising: the training loss rose
- * above its lowest or its start, or rises at such a pace (where the held-out loss rose with it at the
- * same weights, an unstable end: see unstableEnd); overfitting: the training loss at the epochs' ends
+ * above its lowest or its start, or rises at such a pace, and its last epoch is no new low
+ * (TrainingProgress.newLow) (where the held-out loss rose with it at the same weights, an unstable
+ * end: see unstableEnd); overfitting: the training loss at the epochs' ends
  * did not rise above its lowest while the held-out rows' loss did, both at the same weights (epochs
  * only, with validation on other rows and the training rows' loss recorded beside it:
  * TraceEpoch.training); unclear: the batches' or epochs' losses vary more than the change to be read
- * (TrainingProgress.noise above STILL_FALLING) and showed none beyond it.
+ * (TrainingProgress.noise above STILL_FALLING) and showed none beyond it, or the last window's mean
+ * rose (windowsRose) while its last epoch is a new low (TrainingProgress.newLow), and it fell less
+ * than 'learning' asks from the window before: the windows say it rose, the last epoch that it did not.
  */
 export type TrainingState = 'converged' | 'plateau' | 'learning' | 'rising' | 'overfitting' | 'unclear';
 
@@ -94,6 +97,12 @@ export interface ComparedLosses {
    * than NOISE_WINDOW_MIN (kept) epochs: each loss is then read as measured.
    */
   noise: LossNoise;
+  /**
+   * Only where the last (kept) epoch's loss lies below every earlier one's: that epoch and its loss.
+   * Such a loss did not rise, whatever its last window's mean says: the mean carries an epoch before
+   * it that jumped and came back (no rise is read beside it: windowsRose, TrainingProgress.heldOutRose).
+   */
+  newLow?: EpochLoss;
 }
 
 /** What trainingProgress() read: the losses and accuracy it compared, and the state they give. */
@@ -160,10 +169,20 @@ export interface TrainingProgress {
   lossNoise: LossNoise;
   /** Only when read 'epochs' from PACE_POINTS epochs or more: the loss's pace over the last two windows (see LossPace). */
   pace?: LossPace;
+  /**
+   * Only when read 'epochs', where the last epoch's training loss lies below every earlier epoch's and
+   * not above the first step's batch loss by what would read as a rise from it (risenAboveStart): that
+   * epoch and its loss, a new low of the run. No rise is read beside it: a window's mean that rose
+   * above its lowest carries an epoch that jumped and came back (gradscope study --model of a relu/he
+   * network trained by Adam, SGD 0.1, 10 epochs: the training subset's losses 0.0142, 0.0493,
+   * 0.00875 at epochs 8–10, a last window's mean 104 % above its lowest, read as rising before).
+   */
+  newLow?: EpochLoss;
   /** Only when read 'epochs' with validation on other rows (TraceRun.validation): their losses, compared as the training loss's are. */
   heldOut?: ComparedLosses;
   /**
-   * Only with heldOut: whether its last window rose at least STILL_FALLING above its lowest. Read as
+   * Only with heldOut: whether its last window rose at least STILL_FALLING above its lowest (beyond
+   * its noise), its last epoch no new low of it (ComparedLosses.newLow). Read as
    * overfitting only beside a training loss at the same weights (epochLoss 'training subset at the
    * end') that did not rise; a trace saved before that was recorded compares the held-out loss with
    * batch means over weights that moved, which cannot tell overfitting from an unstable end.
@@ -250,7 +269,7 @@ const PACE_POINTS = 3;
  * would make the spread that hides it (a relu net at rate 0.5 whose loss on every row tripled in its
  * last of 10 epochs, test/flow/epoch-loss.test.ts).
  */
-const NOISE_WINDOW_MIN = 5;
+export const NOISE_WINDOW_MIN = 5;
 /**
  * An accuracy within this of chance (1/classes) either way is at chance: the network classifies
  * about as well as a guess. Five points is about two binomial standard errors of an accuracy of
@@ -454,20 +473,32 @@ function compared(epochs: readonly TraceEpoch[], w: EpochWindows, loss: (e: Trac
   const points = trendPoints(epochs, w, loss);
   const read = Math.min(before.length, last.length) >= NOISE_WINDOW_MIN;
   const beyond = (n: number) => (read ? steadyT(points.length - 2) * lineThrough(points)!.spread * Math.sqrt(1 / last.length + 1 / n) : 0);
+  const end = epochs[epochs.length - 1];
+  const newLow = epochs.slice(0, -1).every((e) => loss(end) < loss(e));
   return {
     lossBefore: mean(before.map(loss)),
     lossEnd: mean(last.map(loss)),
     lowest: lowestOf(epochs.slice(0, w.last), loss, span),
     noise: { rise: beyond(span), fall: beyond(before.length) },
+    ...(newLow && { newLow: { epoch: end.epoch, loss: loss(end) } }),
   };
 }
 
 /** Whether `loss` lies at least STILL_FALLING above `from` (a loss of 0 that stayed 0 did not rise). */
 const risenAbove = (loss: number, from: number) => loss > from && loss >= (1 + STILL_FALLING) * from;
-/** Whether `p`'s last window rose at least STILL_FALLING above its lowest window before, and by more than the noise of that difference (LossNoise.rise). */
-const rose = (p: ComparedLosses) => risenAbove(p.lossEnd, p.lowest.loss) && p.lossEnd - p.lowest.loss > p.noise.rise;
+/** Whether a last window's mean `lossEnd` rose at least STILL_FALLING above its lowest window before, and by more than the noise of that difference (LossNoise.rise). */
+const risenAboveLowest = (lossEnd: number, lowest: EpochLoss, noise: LossNoise) => risenAbove(lossEnd, lowest.loss) && lossEnd - lowest.loss > noise.rise;
 /** Whether `pace` is steady and carries the loss at least STILL_FALLING up (`sign` 1) or down (−1) over its horizon. */
 const paced = (pace: LossPace | undefined, sign: 1 | -1) => pace !== undefined && pace.steady && sign * pace.projected >= STILL_FALLING;
+
+/**
+ * Whether `p`'s last window of epochs reads a rise of the training loss, its last epoch aside: above
+ * its lowest window before (beyond the noise), above the first step's batch loss (risenAboveStart),
+ * or at a steady pace up. The state is 'rising' only where the last epoch is no new low
+ * (TrainingProgress.newLow); beside one, the windows and the last epoch disagree.
+ */
+export const windowsRose = (p: Pick<TrainingProgress, 'lossEnd' | 'lossStart' | 'startNoise' | 'lowest' | 'lossNoise' | 'pace'>) =>
+  (p.lowest !== undefined && risenAboveLowest(p.lossEnd, p.lowest, p.lossNoise)) || risenAboveStart(p) || paced(p.pace, 1);
 
 /** A least-squares line through [epoch, loss] points: its slope, the standard deviation of the losses about it (over n − 2 degrees of freedom), and Σ(x − x̄)². */
 interface Line {
@@ -531,23 +562,30 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
   const lossStart = trace.losses[0];
   const startNoise = startNoiseOf(Array.from(trace.losses));
   const { lossBefore, lossEnd } = training;
-  const heldOutRose = heldOut && rose(heldOut);
+  // A held-out loss whose last epoch is its lowest did not rise, as the training loss's (newLow).
+  const heldOutRose = heldOut && heldOut.newLow === undefined && risenAboveLowest(heldOut.lossEnd, heldOut.lowest, heldOut.noise);
   const pace = paceOf(trendPoints(epochs, windows, trainingLoss), (MORE_EPOCHS - 1) * count);
   const noise = shareOfLevel(training.noise.fall, lossBefore);
   const fall = 1 - lossEnd / lossBefore;
+  // A new low of the epochs is one of the run where it lies no higher than a rise from the first step's batch would be read.
+  const newLow = training.newLow && !risenAboveStart({ lossStart, lossEnd: training.newLow.loss, startNoise }) ? training.newLow : undefined;
+  const risen = windowsRose({ lossEnd, lossStart, startNoise, lowest: training.lowest, lossNoise: training.noise, pace });
+  const rising = risen && newLow === undefined;
+  const roseAboveLowest = newLow === undefined && risenAboveLowest(lossEnd, training.lowest, training.noise);
   // Overfitting is read first: a run that fits its training rows (converged) while the held-out loss rises is the classic case.
   // Only against the training loss at the same weights: batch means over moving weights hide an unstable end (both rose).
   // As from the batches, a change is read where the noise could not make it, a standstill where a change of STILL_FALLING would have shown through it.
+  // Windows that rose beside a last epoch at the run's lowest are no standstill either: they and that epoch disagree (unclear).
   const state: TrainingState =
-    heldOutRose && epochLoss === 'training subset at the end' && !rose(training)
+    heldOutRose && epochLoss === 'training subset at the end' && !roseAboveLowest
       ? 'overfitting'
       : accuracyEnd >= CONVERGED_ACCURACY && lossNearFloor({ lossStart, lossEnd })
         ? 'converged'
-        : rose(training) || risenAboveStart({ lossStart, lossEnd, startNoise }) || paced(pace, 1)
+        : rising
           ? 'rising'
           : fall >= Math.max(STILL_FALLING, noise) || paced(pace, -1)
             ? 'learning'
-            : noise <= STILL_FALLING
+            : noise <= STILL_FALLING && !risen
               ? 'plateau'
               : 'unclear';
   return {
@@ -565,6 +603,7 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
     lowest: training.lowest,
     lossNoise: training.noise,
     ...(pace && { pace }),
+    ...(newLow && { newLow }),
     ...(heldOut && { heldOut, heldOutRose }),
     accuracyEnd,
     noise,

@@ -5,7 +5,7 @@
  */
 import type { Trace } from '../trace.js';
 import { counted, grouped } from '../../counted.js';
-import { atChance, classesOf, CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, type EpochsUnread, lossNearFloor, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress, type TrainingState, unstableEnd } from '../training-progress.js';
+import { atChance, classesOf, CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, type EpochsUnread, lossNearFloor, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress, type TrainingState, unstableEnd, windowsRose, NOISE_WINDOW_MIN } from '../training-progress.js';
 import { chanceWords } from '../chance-words.js';
 import { EVEN_RANGE, GRADIENT_FADED } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
@@ -170,6 +170,37 @@ function unstableFrom(p: TrainingProgress): number {
   return riseFrom(p).loss === p.lossStart ? 1 : p.lowest!.epoch + 2;
 }
 
+/**
+ * Where the last epoch is a new low of the run (TrainingProgress.newLow) and the windows' means rose
+ * (windowsRose): that loss, which is why no rise was read; '' elsewhere.
+ */
+function newLowClause(p: TrainingProgress): string {
+  if (!p.newLow || !windowsRose(p)) return '';
+  const from = riseFrom(p);
+  const rose = p.lossEnd > from.loss ? `, ${amountAbove(p.lossEnd, from.loss)}above ${from.loss === p.lossStart ? '' : 'its lowest, '}${from.words}` : '';
+  return `${rose}, but its last epoch's, ${fmt(p.newLow.loss)} after ${counted(p.newLow.epoch + 1, 'epoch')}, is the lowest of ${p.epochsKept === undefined ? 'the run' : 'the epochs the trace kept'}, so it did not rise`;
+}
+
+/**
+ * An unclear state read because the windows' means rose while the last epoch is a new low
+ * (newLowClause): the windows carry an epoch that jumped and came back, and whether the loss still
+ * falls they cannot tell, in runs too short to read the epochs' noise (fewer than NOISE_WINDOW_MIN
+ * epochs a window) for that reason too.
+ */
+function newLowSentence(p: TrainingProgress, measured: string, right: string): string {
+  // The last epoch lies below every other, so where the window holds more, one of them lies above its mean.
+  const higher = p.window > 1 ? " (the last window's mean carries an epoch before its last that lay higher)" : '';
+  // A window is a fifth of the run's epochs (epochWindows).
+  const unread =
+    p.lossNoise.rise === 0 && p.lossNoise.fall === 0 && p.window < NOISE_WINDOW_MIN
+      ? `; windows of ${counted(p.window, 'epoch')} are too short to read how far the loss varies from epoch to epoch (that takes ${NOISE_WINDOW_MIN} epochs a window: runs of ${5 * NOISE_WINDOW_MIN} epochs or more)`
+      : '';
+  return (
+    `Whether training still makes progress the epochs cannot tell: ${measured} went ${fmt(p.lossBefore)} → ${fmt(p.lossEnd)} (means over the last two windows of ${counted(p.window, 'epoch')})${newLowClause(p)}${higher}${right}${unread}, ` +
+    'so neither a rise nor a standstill is read; more epochs would tell.'
+  );
+}
+
 /** Why a rising training loss points to the steps: said after the rise. */
 function overshootSentence(trace: Trace): string {
   const steps = trace.run.learningRate === undefined ? 'the steps' : `the steps (learning rate ${trace.run.learningRate})`;
@@ -188,7 +219,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
     const held = p.heldOut!;
     return (
       `the loss on the validation rows (held out from training) rose while the training loss did not: ${rise(held.lossEnd, lowestWords(held.lowest))}, ` +
-      `while ${measured} went ${fmt(p.lossBefore)} → ${p.lossEnd === p.lossBefore ? 'the same' : fmt(p.lossEnd)}${p.window === 1 ? '' : ` (means over the last two windows of ${counted(p.window, 'epoch')})`}${right}.` +
+      `while ${measured} went ${fmt(p.lossBefore)} → ${p.lossEnd === p.lossBefore ? 'the same' : fmt(p.lossEnd)}${p.window === 1 ? '' : ` (means over the last two windows of ${counted(p.window, 'epoch')})`}${newLowClause(p)}${right}.` +
       // Fitting the training rows better is said only where their loss fell: one that held says nothing of it.
       (p.lossEnd < p.lossBefore ? ' The network fits its training rows better at the cost of the rows it has not seen.' : '')
     );
@@ -209,6 +240,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
     );
   }
   const before = beforeWords(p);
+  if (p.state === 'unclear' && p.newLow && windowsRose(p)) return newLowSentence(p, measured, right);
   if (p.state === 'unclear') {
     // Its lowest is named where it lies below both windows, with the noise of a rise above it: a rise within that is not read as one either.
     const lowest =

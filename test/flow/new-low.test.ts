@@ -1,0 +1,93 @@
+/**
+ * A loss whose last epoch is the lowest of the run did not rise, whatever its last window's mean
+ * says. A new user's run (fixture below, 2026-12-02): a [784,64,64,10] relu/he network trained by
+ * Adam for 5 epochs, then `gradscope study --model` of it (SGD 0.1, 10 epochs, validated on the 1,000
+ * test digits). Its training subset's loss went 0.0142, 0.0493, 0.00875 over epochs 8–10: the last
+ * window's mean (epochs 9–10, 0.0290) lay 104 % above its lowest epoch, and the summary read "LOSS
+ * RISING … rose" while epoch 10's loss was the lowest of the run. Windows of 2 epochs read no noise
+ * (fewer than NOISE_WINDOW_MIN), so one epoch that jumped and came back decided it.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { diagnose } from '../../src/flow/diagnose.js';
+import { Trace, type TraceEpoch, type TraceJSON } from '../../src/flow/trace.js';
+import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
+
+type Fixture = Pick<TraceJSON, 'sizes' | 'activations' | 'loss' | 'every' | 'run' | 'steps' | 'losses' | 'accuracy' | 'epochs'>;
+
+const fixture = (): Fixture => JSON.parse(readFileSync(new URL('./fixtures/study-model-new-low.json', import.meta.url), 'utf8'));
+
+/** Even values where diagnose reads the gradient flow (no gap): what is judged here is the loss. */
+const EVEN: Partial<Record<string, number>> = { weightGradNorm: 1, biasGradNorm: 1, weightNorm: 1, deltaRms: 1, updateRatio: 1e-3 };
+
+function traceOf(f: Fixture): Trace {
+  const base = new Trace({ sizes: f.sizes, activations: f.activations, loss: f.loss, every: f.every, run: f.run }).toJSON();
+  const layers = f.sizes.length - 1;
+  const metrics = Object.fromEntries(LAYER_METRIC_NAMES.map((name) => [name, f.steps.map(() => Array.from({ length: layers }, () => EVEN[name] ?? null))]));
+  return Trace.fromJSON({ ...base, steps: f.steps, losses: f.losses, accuracy: f.accuracy, epochs: f.epochs, metrics } as TraceJSON);
+}
+
+/** The fixture with each epoch changed by `change` (its index). */
+const withEpochs = (f: Fixture, change: (e: TraceEpoch, i: number) => TraceEpoch): Fixture => ({ ...f, epochs: f.epochs!.map(change) });
+
+/** The fixture validated on its training rows: each epoch's training subset's loss and accuracy as the validation's, the training loss read ('all rows at the end'). */
+const onTrainingRows = (f: Fixture): Fixture => ({
+  ...withEpochs(f, ({ training, ...e }) => ({ ...e, validation: { loss: training!.loss, accuracy: training!.accuracy } })),
+  run: { ...f.run, validation: 'training rows' },
+});
+
+/** The training subset's loss of epoch `at` (0-based) set to `loss`. */
+const withTrainingLoss = (f: Fixture, at: number, loss: number) => withEpochs(f, (e, i) => (i === at ? { ...e, training: { ...e.training!, loss } } : e));
+
+describe('a last epoch at the lowest loss of the run is no rise', () => {
+  it("the new user's run: its last epoch a new low, its held-out loss above its lowest: overfitting, not LOSS RISING, and the summary names that epoch", () => {
+    const d = diagnose(traceOf(fixture()));
+    const p = d.evidence.training!;
+    expect([p.epochLoss, p.window, p.lossNoise]).toEqual(['training subset at the end', 2, { rise: 0, fall: 0 }]);
+    expect(p.lossEnd).toBeGreaterThan(2 * p.lowest!.loss);
+    expect(p.newLow).toEqual({ epoch: 9, loss: fixture().epochs![9].training!.loss });
+    expect([d.verdict, p.state, p.heldOutRose]).toEqual(['overfitting', 'overfitting', true]);
+    expect(d.summary).toContain(
+      'went 0.118 → 0.0290 (means over the last two windows of 2 epochs), 104 % above its lowest, 0.0142 after 8 epochs, but its last epoch\'s, 8.75e-3 after 10 epochs, is the lowest of the run, so it did not rise, with 99 % of those training rows classified right.',
+    );
+    expect(d.summary).not.toMatch(/rising|overshoot|unstable/);
+    expect(d.remedies.map((r) => r.option)).toEqual(['epochs: 1']);
+  });
+
+  it('validated on its training rows (no held-out loss): still learning, its windows\' means fell', () => {
+    const d = diagnose(traceOf(onTrainingRows(fixture())));
+    const p = d.evidence.training!;
+    expect([p.epochLoss, p.newLow?.epoch]).toEqual(['all rows at the end', 9]);
+    expect([d.verdict, p.state]).toEqual(['healthy', 'learning']);
+    expect(d.summary).toContain('Still learning: the loss on every training row at each epoch\'s end (the run\'s validation rows were its training rows) is still falling, mean 0.0290 over the last 2 of 10 epochs, 1/4.07 of the 2 epochs before (0.118)');
+  });
+
+  it("windows whose means rose beside a last epoch at the run's lowest: unclear, saying both and that the noise is unread, no 'hide a change of 0 %'", () => {
+    // Epoch 7's spike (0.222) lowered to 0.02: the window before (epochs 7–8) now lies below the last (0.0171 → 0.0290).
+    const d = diagnose(traceOf(onTrainingRows(withTrainingLoss(fixture(), 6, 0.02))));
+    const p = d.evidence.training!;
+    expect(p.lossEnd).toBeGreaterThan(p.lossBefore);
+    expect([d.verdict, p.state, p.newLow?.epoch]).toEqual(['healthy', 'unclear', 9]);
+    expect(d.summary).toContain(
+      "Whether training still makes progress the epochs cannot tell: the loss on every training row at each epoch's end (the run's validation rows were its training rows) went 0.0171 → 0.0290 (means over the last two windows of 2 epochs), 104 % above its lowest, 0.0142 after 8 epochs, but its last epoch's, 8.75e-3 after 10 epochs, is the lowest of the run, so it did not rise (the last window's mean carries an epoch before its last that lay higher), with 99 % of the training rows classified right; windows of 2 epochs are too short to read how far the loss varies from epoch to epoch (that takes 5 epochs a window: runs of 25 epochs or more), so neither a rise nor a standstill is read; more epochs would tell.",
+    );
+    expect(d.summary).not.toMatch(/hide a change|rising|overshoot/);
+    expect(d.remedies.flatMap((r) => r.settings.map((s) => s.option))).not.toContain('learningRate');
+  });
+
+  it('the same windows with the last epoch no lower than epoch 8: rising, as before', () => {
+    const f = onTrainingRows(withTrainingLoss(withTrainingLoss(fixture(), 6, 0.02), 9, 0.0143));
+    const d = diagnose(traceOf(f));
+    expect([d.verdict, d.evidence.training!.state, d.evidence.training!.newLow]).toEqual(['loss-rising', 'rising', undefined]);
+  });
+
+  it("a held-out loss whose last epoch is its lowest did not rise: no overfitting, and no rise said", () => {
+    const f = withEpochs(fixture(), (e, i) => (i === 9 ? { ...e, validation: { ...e.validation!, loss: 0.15 } } : e));
+    const d = diagnose(traceOf(f));
+    const p = d.evidence.training!;
+    expect(p.heldOut!.newLow).toEqual({ epoch: 9, loss: 0.15 });
+    expect([p.heldOutRose, p.state]).toEqual([false, 'learning']);
+    expect(d.verdict).toBe('healthy');
+    expect(d.summary).not.toMatch(/held out from training|rose/);
+  });
+});
