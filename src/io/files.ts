@@ -23,7 +23,7 @@ import {
   type Checkpoint,
 } from './checkpoint.js';
 import { checkPath, parseJsonBytes, readFileBytes, writeFileAtomic } from './file-access.js';
-import { contentFormatOf, interopFormatOf, UNRECOGNISED_MODEL } from './model-formats.js';
+import { contentFormatOf, interopFormatOf, isNamedBinary, isTfjsJson, onnxUnread, UNRECOGNISED_MODEL } from './model-formats.js';
 import { bytesBeyond } from '../byte-text.js';
 
 /** How saveModel encodes a checkpoint: gradscope's JSON model file or its binary checkpoint format. */
@@ -87,17 +87,27 @@ async function readSavedFile(path: string, seed = 1): Promise<{ checkpoint: Chec
     if (isBinaryCheckpoint(bytes)) return { checkpoint: decodeCheckpoint(bytes), isCheckpoint: true };
     // readModelFile's rule: the content decides, then the name. Bytes no model format starts with are said as such (it said
     // 'not valid JSON (…)' of a README), unless the name says JSON: then they are the JSON file that is not JSON, said as every reader says it.
-    const format = contentFormatOf(bytes) ?? ((await interopFormatOf(path)) === 'gradscope' ? 'json' : undefined);
+    // A .bin is read as binary (its reader says what is wrong with it), an .onnx refused as readModelFile refuses it.
+    const named = await interopFormatOf(path);
+    if (contentFormatOf(bytes) === undefined && isNamedBinary(path)) return { checkpoint: decodeCheckpoint(bytes), isCheckpoint: true };
+    const format = contentFormatOf(bytes) ?? (named === 'gradscope' ? 'json' : named === 'onnx' ? 'onnx' : undefined);
     if (format === undefined) throw new GradscopeError('BAD_MODEL_FILE', UNRECOGNISED_MODEL);
-    if (format === 'safetensors') throw new GradscopeError('BAD_MODEL_FILE', 'a safetensors file, which loadModel does not read: readModelFile or fromSafetensors does (gradscope convert IN OUT.json makes a gradscope model of it)');
+    if (format === 'onnx') throw onnxUnread(path);
+    if (format === 'safetensors') throw notLoaded('a safetensors file', 'fromSafetensors');
     if (bytes.length > FILE_LIMITS.maxJsonBytes) throw new GradscopeError('BAD_MODEL_FILE', `a JSON model of ${bytesBeyond(bytes.length, FILE_LIMITS.maxJsonBytes)}`);
     const json = parseJsonBytes(bytes, 'BAD_MODEL_FILE');
+    if (isTfjsJson(json)) throw notLoaded('a tfjs layers model', 'readTfjsLayersFile');
     const checkpoint = checkpointFromJSON(json, seed);
     return { checkpoint, isCheckpoint: (json as Record<string, unknown>).training !== undefined };
   } catch (error) {
-    if (error instanceof GradscopeError) throw new GradscopeError(error.code, `${path}: ${error.message}`);
+    if (error instanceof GradscopeError && !error.message.startsWith(`${path}: `)) throw new GradscopeError(error.code, `${path}: ${error.message}`);
     throw error;
   }
+}
+
+/** A model format loadModel does not read (it reads gradscope's own), and what does: one wording for each. */
+function notLoaded(what: string, reader: string): GradscopeError {
+  return new GradscopeError('BAD_MODEL_FILE', `${what}, which loadModel does not read: readModelFile or ${reader} does (gradscope convert IN OUT.json makes a gradscope model of it)`);
 }
 
 /** A network from a model or checkpoint file, with its step and RNG state (a model file's: step 0, the RNG seeded by `options.seed`). */

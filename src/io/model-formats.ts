@@ -9,7 +9,9 @@
  * - Writing, the name decides: `.safetensors`: safetensors; `.onnx`: ONNX (export only); a folder
  *   or a path ending in `/`: a tfjs layers model (written as `model.json` + `weights.bin` in it,
  *   the shard named `weights-1.bin` where the folder's model.json still uses weights.bin: tfjs-folder.ts);
- *   `.json`: gradscope's JSON model (a file named model.json too: name the folder for tfjs).
+ *   `.json`: gradscope's JSON model (a file named model.json too: name the folder for tfjs). `.bin`
+ *   says gradscope's binary format, a checkpoint (saveModel's), which a model file is not: refused.
+ *   A format given beside a name that says another is refused (outputFormatOf).
  *
  * Files are read and written through file-access.ts (atomic writes, IO_ERROR).
  */
@@ -79,20 +81,49 @@ async function isDirectory(path: string): Promise<boolean> {
   }
 }
 
+/** The formats a name's extension says (the module comment's rule; a folder is tfjs). */
+const EXTENSION_FORMATS: Readonly<Record<string, InteropFormat>> = { '.json': 'gradscope', '.bin': 'gradscope', '.safetensors': 'safetensors', '.onnx': 'onnx' };
+/** How a name says each format, for refusals that ask for a name. */
+const FORMAT_NAMES: Record<InteropFormat, string> = { gradscope: '.json', safetensors: '.safetensors', onnx: '.onnx', tfjs: 'a folder (ending in /)' };
+
 /** The format a path stands for by its name (see the module comment); `undefined` when the rule gives none. */
 export async function interopFormatOf(path: string): Promise<InteropFormat | undefined> {
   checkPath(path, 'interopFormatOf');
   if (path.endsWith('/') || path.endsWith(sep) || (await isDirectory(path))) return 'tfjs';
-  switch (extname(path).toLowerCase()) {
-    case '.safetensors':
-      return 'safetensors';
-    case '.onnx':
-      return 'onnx';
-    case '.json':
-      return 'gradscope';
-    default:
-      return undefined;
+  return EXTENSION_FORMATS[extname(path).toLowerCase()];
+}
+
+/** Whether `path` is named as gradscope's binary format (saveModel's checkpoints; readers take its content first). */
+export function isNamedBinary(path: string): boolean {
+  return extname(path).toLowerCase() === '.bin';
+}
+
+/**
+ * The format `path` is written in: `format` where given, else what its name says (module comment).
+ * A format the name contradicts is refused (INVALID_OPTION), as is a name that says none without
+ * one: bytes of one format under another's extension would mislead every later reader. `given`
+ * names the option in the caller's words (`format`, `--to`). A file named model.json is tfjs' own name.
+ */
+export async function outputFormatOf(path: string, format: InteropFormat | undefined, given: string): Promise<InteropFormat> {
+  const named = await interopFormatOf(path);
+  const chosen = format ?? named;
+  if (chosen === undefined) {
+    const names = INTEROP_FORMATS.map((f) => `${FORMAT_NAMES[f]} for ${f}`).join(', ');
+    throw invalidOption(`${path}: cannot tell the output format from the name (use ${names}, or give ${given})`);
   }
+  if (named !== undefined && named !== chosen && !(chosen === 'tfjs' && basename(path) === 'model.json')) {
+    throw invalidOption(`${path}: ${given} ${chosen} contradicts the name, which says ${named}; name the file ${FORMAT_NAMES[chosen]}, or leave ${given} out; nothing was written`);
+  }
+  if (chosen === 'gradscope' && isNamedBinary(path)) {
+    // A step-0 checkpoint with an RNG state the model never held would resume as if it had (loadCheckpoint refuses model files for that).
+    throw invalidOption(`${path}: .bin is gradscope's binary checkpoint, which saveModel writes with the step and RNG state a run resumes from, and a model read from a file does not hold; name it .json for gradscope's model file (or .safetensors); nothing was written`);
+  }
+  return chosen;
+}
+
+/** The refusal of an ONNX file wherever one is read (readModelFile, loadModel): gradscope writes ONNX only. */
+export function onnxUnread(path: string): GradscopeError {
+  return invalidOption(`${path}: ONNX is an export format; gradscope cannot read it back`);
 }
 
 /** What a reader says of bytes that are no model format it knows (loadModel and readModelFile alike). */
@@ -115,7 +146,8 @@ export function contentFormatOf(bytes: Uint8Array): InputFormat | undefined {
   return undefined;
 }
 
-function isTfjsJson(json: unknown): boolean {
+/** Whether parsed JSON is a tfjs layers model (`"format": "layers-model"` or a `modelTopology`), not gradscope's. */
+export function isTfjsJson(json: unknown): boolean {
   return typeof json === 'object' && json !== null && ((json as Record<string, unknown>).format === 'layers-model' || 'modelTopology' in json);
 }
 
@@ -171,7 +203,7 @@ interface OpenedModelFile {
 
 /** Opens `path` and tells its format; `format` overrides what the content and the name say. */
 async function openModelFile(path: string, format?: InputFormat): Promise<OpenedModelFile> {
-  if (format === 'onnx') throw invalidOption(`${path}: ONNX is an export format; gradscope cannot read it back`);
+  if (format === 'onnx') throw onnxUnread(path);
   if (await isDirectory(path)) {
     if (format !== undefined && format !== 'tfjs' && format !== 'json') throw invalidOption(`${path}: a folder can only be a tfjs model, not ${format}`);
     return { path, format: 'tfjs' };
@@ -179,8 +211,10 @@ async function openModelFile(path: string, format?: InputFormat): Promise<Opened
   const bytes = await readFileBytes(path, { maxBytes: FILE_LIMITS.maxBinaryBytes });
   const told = format ?? contentFormatOf(bytes) ?? (await interopFormatOf(path));
   if (told === undefined) throw badModel(path, UNRECOGNISED_MODEL);
-  if (told === 'onnx') throw invalidOption(`${path}: ONNX is an export format; gradscope cannot read it back`);
-  if (told === 'safetensors' || (told === 'gradscope' && isBinaryCheckpoint(bytes))) return { path, format: told, bytes };
+  if (told === 'onnx') throw onnxUnread(path);
+  // A .bin of no format's content is read as binary, whose reader says what is wrong with it (not 'not valid JSON').
+  const binary = isBinaryCheckpoint(bytes) || (format === undefined && isNamedBinary(path));
+  if (told === 'safetensors' || (told === 'gradscope' && binary)) return { path, format: told, bytes };
   const json = await inFile(path, () => parseJson(bytes));
   return { path, format: told === 'json' ? (isTfjsJson(json) ? 'tfjs' : 'gradscope') : told, bytes, json };
 }
@@ -251,11 +285,11 @@ export async function readTfjsLayersFile(path: string, options: ImportOptions = 
   });
 }
 
-/** Writes `model` in `format` (default: from the path rule); returns the files written. */
+/** Writes `model` in `format` (default: what the name says; a format the name contradicts is refused, see outputFormatOf); returns the files written. */
 export async function writeModelFile(model: ModelData | BlockModelData, path: string, format?: InteropFormat): Promise<string[]> {
   checkObjectArgument(model, 'writeModelFile', 'ModelData or BlockModelData (from modelOf, blockModelOf or readModelFile)');
   checkPath(path, 'writeModelFile');
-  const chosen = format ?? (await interopFormatOf(path));
+  const chosen = await outputFormatOf(path, format, 'format');
   if (chosen === 'gradscope') {
     if ('kind' in model) checkBlockModel(model);
     else checkModelData(model);
@@ -276,7 +310,5 @@ export async function writeModelFile(model: ModelData | BlockModelData, path: st
       return [path];
     case 'tfjs':
       return writeTfjsFolder(basename(path) === 'model.json' ? dirname(path) : path, toTfjsLayers(model));
-    default:
-      throw invalidOption(`${path}: cannot tell the output format from the name (use .json, .safetensors, .onnx, or a folder/ for tfjs)`);
   }
 }

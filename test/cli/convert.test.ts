@@ -45,11 +45,11 @@ describe('gradscope convert', async () => {
     await session.release();
   }, 120_000);
 
-  it('names the format it wrote, and OUT\'s name too where --to overrode it', async () => {
-    const { code, stdout } = await runCliInProcess(['convert', at('start.json'), at('odd.onnx'), '--to', 'safetensors']);
+  it('writes the format --to names where OUT\'s name says none, and says it', async () => {
+    const { code, stdout } = await runCliInProcess(['convert', at('start.json'), at('odd.weights'), '--to', 'safetensors']);
     expect(code).toBe(0);
-    expect(stdout).toContain('odd.onnx (safetensors, by --to; its name says onnx): [3, 5, 4, 2]');
-    const written = await readModelFile(at('odd.onnx'), { format: 'safetensors' });
+    expect(stdout).toContain('odd.weights (safetensors): [3, 5, 4, 2]');
+    const written = await readModelFile(at('odd.weights'));
     expect('sizes' in written && written.sizes).toEqual([3, 5, 4, 2]);
   }, 60_000);
 

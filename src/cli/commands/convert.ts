@@ -1,6 +1,6 @@
 /** gradscope convert IN OUT: a model from one file format to another (rule in io/model-formats.ts). */
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../../kernels.js';
-import { INTEROP_FORMATS, interopFormatOf, READABLE_INPUT_FORMATS, readModelFile, writeModelFile, type InputFormat, type InteropFormat } from '../../io/model-formats.js';
+import { INTEROP_FORMATS, outputFormatOf, READABLE_INPUT_FORMATS, readModelFile, writeModelFile, type InputFormat, type InteropFormat } from '../../io/model-formats.js';
 import { choiceFlag, command, listFlag, stringFlag, UsageError } from '../command.js';
 import { ContradictedImportOption, MistakenImportOption, UnreadImportOption } from '../../io/import-options.js';
 import { print } from '../terminal.js';
@@ -10,11 +10,11 @@ export const convertCommand = command({
   summary: 'convert a model (gradscope .json or binary, .safetensors, tfjs) to gradscope .json, .safetensors, tfjs or .onnx',
   positionals: [
     { name: 'IN', about: 'the model to read; its content decides its format' },
-    { name: 'OUT', about: 'the file to write: .json gradscope, .safetensors, .onnx, a folder (ending in /) tfjs, unless --to says' },
+    { name: 'OUT', about: 'the file to write, its format by its name: .json gradscope, .safetensors, .onnx, a folder (ending in /) tfjs' },
   ],
   flags: [
     { name: 'from', value: 'F', about: `IN's format, overriding what its content says: ${READABLE_INPUT_FORMATS.join(', ')} (ONNX is written only)` },
-    { name: 'to', value: 'F', about: `OUT's format, overriding its name: ${INTEROP_FORMATS.join(', ')}` },
+    { name: 'to', value: 'F', about: `OUT's format where its name says none (one it contradicts is refused): ${INTEROP_FORMATS.join(', ')}` },
     { name: 'activation', value: 'A', about: `a safetensors import's hidden activation: ${ACTIVATIONS.join(', ')}` },
     { name: 'output', value: 'A', about: `a safetensors import's output activation: ${OUTPUT_ACTIVATIONS.join(', ')}` },
     { name: 'loss', value: 'L', about: `a safetensors or tfjs import's loss: ${LOSSES.join(', ')}` },
@@ -26,6 +26,8 @@ export const convertCommand = command({
     const [input, output] = args.positional;
     const from = choiceFlag<InputFormat>(args, 'from', READABLE_INPUT_FORMATS);
     const to = choiceFlag<InteropFormat>(args, 'to', INTEROP_FORMATS);
+    // OUT's format before IN is read: a name --to contradicts, or one that says no format, is refused with nothing done.
+    const format = await outputFormatOf(output, to, '--to');
     const options = {
       activation: choiceFlag<Activation>(args, 'activation', ACTIVATIONS),
       output: choiceFlag<OutputActivation>(args, 'output', OUTPUT_ACTIVATIONS),
@@ -49,11 +51,7 @@ export const convertCommand = command({
       }
       throw error;
     });
-    const named = await interopFormatOf(output);
-    const written = await writeModelFile(model, output, to);
-    // The format written, by --to's own names; where --to overrode what OUT's name says, both, so bytes
-    // of one format under another's extension are never a surprise.
-    const format = to === undefined || named === undefined || named === to ? `${to ?? named}` : `${to}, by --to; its name says ${named}`;
+    const written = await writeModelFile(model, output, format);
     const target = `${input} → ${written.join(', ')} (${format})`;
     if ('kind' in model) {
       const last = model.layers[model.layers.length - 1];

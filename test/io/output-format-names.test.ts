@@ -1,0 +1,78 @@
+// An output's format follows its name where the name says one, and a format given beside a name that
+// says another is refused, before anything is read or written: `gradscope convert model.json m.bin
+// --to gradscope` wrote JSON into m.bin, and `--to safetensors odd.onnx` wrote safetensors under
+// ONNX's name. `.bin` says gradscope's binary checkpoint, which a model file is not: refused.
+// loadModel words the formats it does not read as readModelFile does (an .onnx said 'neither a
+// gradscope model…', a tfjs model.json 'format: expected "gradscope.model"…').
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadModel } from '../../src/io/files.js';
+import { readModelFile, writeModelFile } from '../../src/io/model-formats.js';
+import { modelOf } from '../../src/io/model-data.js';
+import { createNetwork } from '../../src/api/network.js';
+import { runCliInProcess } from '../util/cli.js';
+import { expectError } from '../util/expect-error.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'gradscope-output-names-'));
+const at = (name: string) => join(folder, name);
+
+describe('output format by name', async () => {
+  const net = await createNetwork({ sizes: [3, 4, 2], activation: 'tanh', loss: 'cross-entropy', backend: 'ref', seed: 3 });
+  const model = modelOf(net);
+  await writeModelFile(model, at('model.json'));
+
+  it('refuses gradscope format under a .bin name (gradscope\'s binary checkpoint: JSON was written into it), and writes JSON under a name of no format', async () => {
+    const binary = /\.bin: \.bin is gradscope's binary checkpoint, which saveModel writes with the step and RNG state a run resumes from, and a model read from a file does not hold; name it \.json for gradscope's model file \(or \.safetensors\); nothing was written$/;
+    await expectError(() => writeModelFile(model, at('m.bin')), 'INVALID_OPTION', binary);
+    await expectError(() => writeModelFile(model, at('m.bin'), 'gradscope'), 'INVALID_OPTION', binary);
+    expect(existsSync(at('m.bin'))).toBe(false);
+    await writeModelFile(model, at('m.weights'), 'gradscope');
+    expect(await readModelFile(at('m.weights'))).toEqual(model);
+  });
+
+  it.each([
+    ['m.onnx', 'safetensors', 'onnx', '.safetensors'],
+    ['m.bin', 'safetensors', 'gradscope', '.safetensors'],
+    ['m.json', 'onnx', 'gradscope', '.onnx'],
+    ['m.safetensors', 'gradscope', 'safetensors', '.json'],
+    ['folder/', 'gradscope', 'tfjs', '.json'],
+  ] as const)('refuses %s written as %s (its name says %s), writing nothing', async (name, format, named, rename) => {
+    const message = new RegExp(`^${at(name).replace(/[.]/g, '\\.')}: format ${format} contradicts the name, which says ${named}; name the file ${rename}, or leave format out; nothing was written$`);
+    await expectError(() => writeModelFile(model, at(name), format), 'INVALID_OPTION', message);
+    expect(existsSync(at(name))).toBe(false);
+  });
+
+  it('still writes tfjs to a path named model.json (tfjs\' own name: the folder holds it)', async () => {
+    expect(await writeModelFile(model, at('web/model.json'), 'tfjs')).toEqual([at('web/model.json'), at('web/weights.bin')]);
+  });
+
+  it('convert: OUT .bin, and a --to OUT\'s name contradicts, are one line, exit 2, before IN is read (IN here is absent)', async () => {
+    for (const [out, flags, said] of [
+      ['c.bin', [], ".bin is gradscope's binary checkpoint"],
+      ['c.bin', ['--to', 'gradscope'], ".bin is gradscope's binary checkpoint"],
+      ['d.onnx', ['--to', 'safetensors'], '--to safetensors contradicts the name, which says onnx; name the file .safetensors, or leave --to out; nothing was written'],
+    ] as const) {
+      const run = await runCliInProcess(['convert', at('absent.json'), at(out), ...flags]);
+      expect([run.code, run.stdout]).toEqual([2, '']);
+      expect(run.stderr.startsWith(`gradscope: INVALID_OPTION: ${at(out)}: ${said}`), run.stderr).toBe(true);
+      expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(existsSync(at(out))).toBe(false);
+    }
+  }, 60_000);
+
+  it('loadModel refuses an ONNX file in readModelFile\'s words, and names a tfjs model for what it is', async () => {
+    await writeModelFile(model, at('m.onnx'));
+    const said = await expectError(() => readModelFile(at('m.onnx')), 'INVALID_OPTION', /ONNX is an export format; gradscope cannot read it back$/);
+    await expectError(() => loadModel(at('m.onnx'), { backend: 'ref' }), 'INVALID_OPTION', new RegExp(`^${said.message.replace(/[.]/g, '\\.')}$`));
+    await writeModelFile(model, at('tfjs/'));
+    await expectError(() => loadModel(at('tfjs/model.json'), { backend: 'ref' }), 'BAD_MODEL_FILE', /tfjs[/]model\.json: a tfjs layers model, which loadModel does not read: readModelFile or readTfjsLayersFile does/);
+  });
+
+  it('reads a cut .bin as the binary it is named (it said "not valid JSON")', async () => {
+    writeFileSync(at('cut.bin'), new Uint8Array([0x47, 0x53, 0x43]));
+    await expectError(() => loadModel(at('cut.bin'), { backend: 'ref' }), 'BAD_MODEL_FILE', /cut\.bin: file: truncated: 3 bytes is shorter than any model$/);
+    await expectError(() => readModelFile(at('cut.bin')), 'BAD_MODEL_FILE', /cut\.bin: file: truncated: 3 bytes is shorter than any model$/);
+  });
+});
