@@ -6,14 +6,18 @@
  * (threaded-kernels.ts MIN_SPLIT_UPDATE), and, as a control, after the same kernels ran on the main
  * thread alone (the lines in its cache only). Per-call timings, so a busy second vCPU spoils only
  * the calls it hits: the tenth percentile and the median (src/median.ts: interpolated between calls) of the calls whose set-up the worker
- * itself ran (a job the main thread ran itself leaves no line in the worker's cache).
+ * itself ran (a job the main thread ran itself leaves no line in the worker's cache). Two more
+ * controls say what is left when no line is shared: the split zeroing of a tensor whose halves are
+ * each in the cache of the thread that zeroes it (the split's own cost: hand-off and wait), and the
+ * zeroing of lines in its own cache on the one-thread backend's unshared memory (bulk memory on a
+ * shared WebAssembly.Memory against an unshared one).
  *
  *   npx tsx bench/shared-writes.ts [--calls 300]
  */
 import os from 'node:os';
 import type { ThreadPool } from '../src/wasm/threads/pool.js';
 import { createThreadedWasmKernels } from '../src/wasm/threads/threaded-kernels.js';
-import { WasmBackend, type WasmTensor } from '../src/wasm/wasm-kernels.js';
+import { createWasmKernels, WasmBackend, type WasmTensor } from '../src/wasm/wasm-kernels.js';
 import { median, quantile } from '../src/median.js';
 import { option } from './ab-args.js';
 
@@ -29,7 +33,9 @@ const filled = (length: number) => {
   k.write(t, Float32Array.from({ length }, (_, i) => ((i * 7919) % 1000) / 1000 - 0.5));
   return t;
 };
-const [a, w, b, z, dz, g] = [filled(batch * nIn), filled(nOut * nIn), filled(nOut), filled(batch * nOut), filled(batch * nOut), filled(nOut * nIn)];
+const [a, w, b, z, dz, g, h] = [filled(batch * nIn), filled(nOut * nIn), filled(nOut), filled(batch * nOut), filled(batch * nOut), filled(nOut * nIn), filled(nOut * nIn)];
+const unshared = await createWasmKernels({ variant: 'simd' });
+const unsharedTensor = unshared.alloc(nOut * nIn);
 const n = nOut * nIn;
 const learningRate = 1e-9; // the weights barely move over the calls
 
@@ -45,6 +51,11 @@ const mainWritesAndReadsGradient = () => {
   one.denseBackwardWeights.call(k, g, dz, a, batch, nIn, nOut);
   one.axpy.call(k, w, g, n, -learningRate);
 };
+/** The split zeroing of h, after a split product that leaves the worker awake (an update or zeroing is split only then). */
+const wakeThenZeroSplit = () => {
+  bothReadWeights();
+  k.zero(h, n);
+};
 
 const cases: { name: string; setUp: () => void; run: () => void; shared: boolean }[] = [
   { name: `axpy of ${n} weights, main thread alone`, setUp: bothReadWeights, run: () => one.axpy.call(k, w, g, n, -learningRate), shared: true },
@@ -53,6 +64,8 @@ const cases: { name: string; setUp: () => void; run: () => void; shared: boolean
   { name: `zero of a ${n}-value ∂W, main thread alone`, setUp: bothWriteAndReadGradient, run: () => one.zero.call(k, g, n), shared: true },
   { name: `zero of a ${n}-value ∂W, split`, setUp: bothWriteAndReadGradient, run: () => k.zero(g, n), shared: true },
   { name: `zero of a ${n}-value ∂W, control (lines in the main thread's cache alone)`, setUp: mainWritesAndReadsGradient, run: () => one.zero.call(k, g, n), shared: false },
+  { name: `zero of a ${n}-value tensor, split, each half in its zeroing thread's cache alone`, setUp: wakeThenZeroSplit, run: () => k.zero(h, n), shared: true },
+  { name: `zero of a ${n}-value tensor, control on the one-thread backend's unshared memory`, setUp: () => unshared.zero(unsharedTensor, n), run: () => unshared.zero(unsharedTensor, n), shared: false },
 ];
 
 const times = new Map(cases.map((c) => [c.name, [] as number[]]));

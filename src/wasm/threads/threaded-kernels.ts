@@ -30,6 +30,18 @@
  *   same columns (no line of the ∂W leaving its core): 46.3 ms against 46.1 where lines moved
  *   between the cores cheaply, 61.6 against 59.5 where they did not (zeroing 79 µs against 49);
  * - the activations' backward pass at 256 × 100 (under MIN_SPLIT_BACKWARD_PASS): 56.5 against 55.2.
+ * A split of the first layer's forward by its inputs (each thread the batch's products over its own
+ * columns of a and w, those of its ∂W, so no line of the input or the weights would leave its
+ * core) cannot give one thread's bits at 784 → 100: that product runs as dot products of rows
+ * (forwardByRowDots), each output four lane sums over all of k added once at the end, so the second
+ * thread would have to take up the first's lane sums (400 KB at batch 256) before its own columns.
+ * What a split pays for is the lines, not its own hand-off and wait, nor bulk memory on a shared
+ * memory: bench/shared-writes.ts zeroes 78,400 floats split with each half in its zeroing thread's
+ * cache in 5.8 µs (tenth percentile) against 28.7 split where the halves hold the other core's ∂W
+ * lines and 74.2 on the main thread alone (AMD EPYC Zen 4, 2026-12-02 23:07, load 11, lines moving
+ * dearly), and memory.fill and memory.copy ran as fast on the shared memory as on the one-thread
+ * backend's (the main thread alone, 3,000 calls each alternated, load 10: zeroing 78,400 floats
+ * 2.93 µs against 2.95, gathering 256 rows of 784 from cache 17.2 against 17.1).
  *
  * The workers are Node worker_threads, or Web Workers in a cross-origin isolated page (pool.ts).
  * Where neither can run (a page without cross-origin isolation has no SharedArrayBuffer),
@@ -180,7 +192,12 @@ const MIN_SPLIT_COPY = 1 << 14;
  * 16–17) splitting the axpy and the zeroing made no measurable difference to train() of
  * [784,100,100,10] at batch 256, and splitting them by the columns a split ∂W gives each thread (a
  * call per row of a [100][784] ∂W) was slower than the main thread alone (zero 28 µs against 19,
- * axpy 42 against 31, 2026-12-02 04:20, load 12).
+ * axpy 42 against 31, 2026-12-02 04:20, load 12). Where lines move cheaply the split zeroing loses
+ * to the main thread alone: 6.9 µs against 4.6 (4.1 with the lines in its own cache alone;
+ * bench/shared-writes.ts, tenth percentiles of 131–200 calls, AMD EPYC Zen 4, 2026-12-02 22:46, load
+ * 6); where they move dearly it wins, 28.7 against 74.2 (23:07, load 11). Zeroing each thread's ∂W
+ * columns instead (one memory.fill per row of them) took 20.9 µs against the halves' 11.1 in
+ * train() (tenth percentiles, alternated train() by train(), 23:10, load 11).
  */
 const MIN_SPLIT_UPDATE = 1 << 15;
 
