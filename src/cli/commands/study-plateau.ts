@@ -56,6 +56,23 @@ export function plateauTableKey(result: PlateauResult): string {
   ].join('\n');
 }
 
+/**
+ * The heading of the diagnosis under the table, naming the epochs its trace holds: the last train()
+ * call, from the last point but one to the last (all of training with one point). It said only "The
+ * last stretch of training:", and the diagnosis counts that stretch's epochs from 1 ("the last 25 of
+ * 125 epochs" of a 500-epoch run), so its "fell 1.02× over training time" read as the whole run's
+ * where study (a), on the same network over all 500, says the gradient faded 287×.
+ */
+export function lastStretchHeading(result: Pick<PlateauResult, 'points'>): string {
+  const epochs = result.points.map((p) => p.epoch);
+  const last = epochs[epochs.length - 1];
+  const from = epochs.length > 1 ? epochs[epochs.length - 2] : 0;
+  const stretch = last - from === 1 ? `epoch ${last}` : `epochs ${from + 1} to ${last}`;
+  return from === 0
+    ? `The training, ${stretch} (all of it, one traced run):`
+    : `The last stretch of training, ${stretch}: the diagnosis below reads only ${last - from === 1 ? 'it' : 'them'} (${counted(last - from, 'epoch')}, one traced run after the last point but one), counting from 1, so what it says changed over training time changed within ${last - from === 1 ? 'it' : 'them'}:`;
+}
+
 /** What the table says, in words: counted from the points, nothing assumed. */
 export function plateauSummary(result: PlateauResult): string {
   const count = (verdict: PlateauPoint['verdict']) => result.points.filter((p) => p.verdict === verdict).length;
@@ -109,7 +126,7 @@ export const studyPlateauCommand = command({
     print(terminal, plateauTable(result));
     print(terminal, plateauTableKey(result));
     print(terminal, '\n' + plateauSummary(result));
-    if (result.diagnosis && result.trace) print(terminal, `\nThe last stretch of training:\n${diagnosisText(result.diagnosis, plateauRunTerms(result, numberFlag(args, 'seed'), result.trace))}`);
+    if (result.diagnosis && result.trace) print(terminal, `\n${lastStretchHeading(result)}\n${diagnosisText(result.diagnosis, plateauRunTerms(result, numberFlag(args, 'seed'), result.trace))}`);
     if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [plateauReportSection(result)] })}`);
   },
 });
