@@ -173,6 +173,30 @@ export function rowDotsPanelFloats(nIn: i32): i32 {
 }
 
 /**
+ * Fewest batch rows for which the SIMD row-dot forward packs w's output pairs (row-dots.simd.ts):
+ * the packing group runs three instructions a step more than plain dot4x2 (two stores and a
+ * pointer), each later group one fewer, so eight groups of four gain and two lose: 8×784→100 ran
+ * 0.568 → 0.601 M instructions packed, 64×784→100 4.478 → 4.440 M (valgrind, bench/instructions.ts).
+ */
+export const ROW_DOTS_PAIRS_MIN_BATCH: i32 = 32;
+
+/** Whether the SIMD row-dot forward packs w's output pairs for the groups of four rows after the first. */
+@inline
+export function rowDotsPackPairs(batch: i32): bool {
+  return batch >= ROW_DOTS_PAIRS_MIN_BATCH;
+}
+
+/**
+ * Floats of the row-dot forward's packed w pairs, after its a panel: the output pairs after the first
+ * (the first group's first pair reads w itself), each [⌈nIn/4⌉][2][4], zero-padded past nIn.
+ */
+@inline
+export function rowDotsPairsFloats(batch: i32, nIn: i32, nOut: i32): i32 {
+  const pairs = (nOut - 2) >> 1;
+  return rowDotsPackPairs(batch) && pairs > 0 ? pairs * roundUp(nIn, 4) * 2 : 0;
+}
+
+/**
  * Terms of the row-dot forward's lane l (k ≡ l mod 4, k < nIn). The scalar twin runs each lane as a
  * GEMM of that many steps of k, which must be one K block (≤ KC) to sum them in the SIMD lane's order.
  */
@@ -191,11 +215,12 @@ export function lanesAsGemms(nIn: i32): bool {
 export const LANE_ROWS: i32 = 256;
 
 /**
- * Bytes of scratch the row-dot forward needs: for the SIMD twin a 4×2 tile with its bias pair and
- * the a panel; for the scalar one, one lane's GEMM scratch and two sums of LANE_ROWS × nOut floats.
+ * Bytes of scratch the row-dot forward needs: for the SIMD twin a 4×2 tile with its bias pair, the
+ * a panel and the packed w pairs; for the scalar one, one lane's GEMM scratch and two sums of
+ * LANE_ROWS × nOut floats.
  */
 function rowDotsScratchBytes(batch: i32, nIn: i32, nOut: i32): i32 {
-  const simd = ALIGN_SLACK + ROW_DOTS_TILE_BYTES + rowDotsPanelFloats(nIn) * 4;
+  const simd = ALIGN_SLACK + ROW_DOTS_TILE_BYTES + (rowDotsPanelFloats(nIn) + rowDotsPairsFloats(batch, nIn, nOut)) * 4;
   if (!lanesAsGemms(nIn)) return simd;
   const rows = min32(batch, LANE_ROWS);
   const scalar = gemmScratchBytes(rows, nOut, laneTerms(nIn, 0)) + 2 * rows * nOut * 4;

@@ -38,6 +38,8 @@ const SHAPES: [number, number, number][] = [
   [96, 24, 40], [5, 700, 3], [40, 40, 40], [400, 21, 9], [5, 11, 777], [800, 5, 3],
   // Forwards as row dot products (forwardByRowDots): K ≡ 1, 2, 3 mod 4, a last odd column, 1–3 rows past a multiple of 4.
   [6, 6, 5], [10, 514, 11], [9, 515, 3], [4, 512, 256], [6, 1024, 100],
+  // … from w's pairs packed by the first group of four rows (ROW_DOTS_PAIRS_MIN_BATCH, 32 rows): K ≡ 2, 3 mod 4, rows and a column past them.
+  [42, 514, 11], [35, 7, 12], [32, 515, 4],
   // … whose lanes are longer than one K block (more than 1,536 inputs): the scalar twin goes output by output.
   [3, 1601, 5], [2, 1546, 3], [5, 1539, 7],
   // B blocks past B_BLOCK_BYTES (512 KiB), split over C's columns (columnChunk in assembly/gemm.pack.ts), the
