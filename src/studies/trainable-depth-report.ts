@@ -144,11 +144,15 @@ export function budgetNote(result: TrainableDepthResult): string {
   );
 }
 
+/** The 'next depth run' of a remedy that reached the goal at the deepest depth run. */
+const NONE_DEEPER = 'none deeper';
+
 /**
  * Per remedy, the deepest depth reaching the goal beside the gradient ratios that explain it: first ÷
  * last ‖∂C/∂b‖ at initialisation and after training at that depth, and at the next depth it ran,
  * where it fell short (with the accuracy there). A remedy that reached the goal at no depth has no
- * next depth: '—' there (its best accuracy is in the deepest cell), not its shallowest depth.
+ * next depth: '—' there (its best accuracy is in the deepest cell), not its shallowest depth; one that
+ * reached it at the deepest depth run has none either: NONE_DEEPER, then '—'.
  */
 export function deepestTable(result: TrainableDepthResult): { header: string[]; rows: string[][] } {
   const header = [
@@ -166,7 +170,9 @@ export function deepestTable(result: TrainableDepthResult): { header: string[]; 
     const at = ran.find((r) => r.depth === depth);
     const next = ran.find((r) => r.depth > depth);
     const pair = (r: TrainableDepthRow | undefined) => (r ? `${ratioCell(r, 'firstToLastAtInit')} → ${ratioCell(r, 'firstToLastAtEnd')}` : '');
-    return [remedy, deepestCell(result, remedy, depth), pair(at), next ? String(next.depth) : '', next ? percentText(next.testAccuracy) : '', pair(next)];
+    // Reached at the deepest depth run: no deeper one to show, said as such (the cells were blank, beside '—' elsewhere).
+    if (!next) return [remedy, deepestCell(result, remedy, depth), pair(at), NONE_DEEPER, '—', '—'];
+    return [remedy, deepestCell(result, remedy, depth), pair(at), String(next.depth), percentText(next.testAccuracy), pair(next)];
   });
   return { header, rows };
 }

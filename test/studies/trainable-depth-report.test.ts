@@ -77,6 +77,10 @@ describe('trainable-depth report sections', () => {
     const reached = deepestTable({ ...result, deepest: result.deepest.map((d) => ({ ...d, depth: 1 })) }).rows.find((row) => row[0] === 'relu-he')!;
     const three = result.rows.find((r) => r.remedy === 'relu-he' && r.depth === 3)!;
     expect(reached.slice(3, 5)).toEqual(['3', `${(100 * three.testAccuracy!).toFixed(1)} %`]);
+    // Where it did at the deepest depth run, there is no deeper one, and the cells say so (they were left blank).
+    const deepestRun = Math.max(...result.rows.filter((r) => r.remedy === 'relu-he' && r.notRun === undefined).map((r) => r.depth));
+    const atDeepest = deepestTable({ ...result, deepest: result.deepest.map((d) => ({ ...d, depth: deepestRun })) }).rows.find((row) => row[0] === 'relu-he')!;
+    expect(atDeepest.slice(3)).toEqual(['none deeper', '—', '—']);
     const note = budgetNote(result);
     expect(note).toMatch(/^This run's budget is 1 epoch, not the study's 10, for which its learning rates are set \(one SGD recipe, lr 0\.001, .*plain-sigmoid lr 0\.5\)\. 'none' \(plain-sigmoid, relu-he\) says/);
     expect(trainableDepthReportSection(result).text).toContain(note);
