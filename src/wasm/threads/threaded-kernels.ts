@@ -29,7 +29,14 @@
  * - the zeroing, the step guard's maxAbs and plain SGD's axpy of a ∂W split by columns, by those
  *   same columns (no line of the ∂W leaving its core): 46.3 ms against 46.1 where lines moved
  *   between the cores cheaply, 61.6 against 59.5 where they did not (zeroing 79 µs against 49);
- * - the activations' backward pass at 256 × 100 (under MIN_SPLIT_BACKWARD_PASS): 56.5 against 55.2.
+ * - the activations' backward pass at 256 × 100 (under MIN_SPLIT_BACKWARD_PASS): 56.5 against 55.2;
+ * - the batch gathered into two input buffers taken in turn, so that a gather does not write the
+ *   lines the other core read in the step before, with these splits and with the output-unit split
+ *   above (there applied to the second layer's forward too; 2026-12-02 23:26, load 16, lines moving
+ *   dearly; the four alternated): the gather took
+ *   110 µs against 129 and 160 against 179, but the call's kernels 60.1 ms against 60.2 and 62.8
+ *   against 63.0 (the output-unit split: plain SGD's axpy 10 µs against 65, the gather 179 against
+ *   129, ∂W 570 against 518, the zeroing 54 against 44).
  * A split of the first layer's forward by its inputs (each thread the batch's products over its own
  * columns of a and w, those of its ∂W, so no line of the input or the weights would leave its
  * core) cannot give one thread's bits at 784 → 100: that product runs as dot products of rows
