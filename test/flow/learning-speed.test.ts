@@ -100,4 +100,28 @@ describe('the speed of learning by the measure that sets the steps', () => {
     expect(d.summary).toContain('The optimiser (adam) compensates: those steps lie within 1/4–4× of each other, about even, so every layer still takes steps of a similar size despite the gap in its gradient.');
     expect(d.summary).not.toContain('what is slow is the first hidden layer');
   });
+
+  it("steps 0.3× the last's, within the gap's 1/4–4× but not about even (within 2×): 'compensates in part', never 'about even' beside '3.33× slower'", () => {
+    const d = diagnose(handTrace({ optimizer: 'adam', learningRate: 0.001 }, 0.3));
+    expect([d.verdict, d.evidence.compensated, d.evidence.updateFirstToLast]).toEqual(['vanishing', true, 0.3]);
+    expect(d.summary).toContain('say the first hidden layer learns 3.33× slower than the last (median over 10 records)');
+    expect(d.summary).toContain(
+      "The optimiser (adam) compensates in part: those steps lie within 1/4–4× of each other, where steps that followed the gradient would be 0.0500× the last hidden layer's (‖∂C/∂W‖/‖W‖, median): " +
+        'the gap in its steps is narrower than in its gradient, but not even: the first hidden layer learns 3.33× slower than the last (above).',
+    );
+    expect(d.summary).not.toMatch(/about even|similar size/);
+    expect(d.summary).toContain('what is slow is the first hidden layer, by the gap over depth above');
+  });
+
+  it('the bounds of about even are the speed words\' own: 0.5× reads "at 0.500× the speed of" and about even, 0.49× "slower" and in part', () => {
+    for (const [step, words, even] of [
+      [0.5, 'at 0.500× the speed of the last', true],
+      [0.49, '2.04× slower than the last', false],
+    ] as const) {
+      const d = diagnose(handTrace({ optimizer: 'adam', learningRate: 0.001 }, step));
+      expect(d.summary, String(step)).toContain(`say the first hidden layer learns ${words}`);
+      expect(d.summary.includes('about even'), String(step)).toBe(even);
+      expect(d.summary.includes('compensates in part'), String(step)).toBe(!even);
+    }
+  });
 });

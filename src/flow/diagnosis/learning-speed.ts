@@ -28,9 +28,20 @@ export const speedRatios = (e: Evidence): FirstToLast => (e.speedMeasure === 'st
 /** The speed ratio at the records the decisive gap `gap` was read at: the first record's, or the median over the records. */
 export const speedAt = (gap: number, e: Evidence): number => (gap === gapMeasure(e).first ? speedRatios(e).first : speedRatios(e).median);
 
-/** A speed ratio as the summary says it: '55.0× slower than', '5.13× faster than', 'at 0.800× the speed of'. */
-export const learnsWords = (speed: number) =>
-  speed < 0.5 ? `${fmt(1 / speed)}× slower than` : speed > 2 ? `${fmt(speed)}× faster than` : `at ${fmt(speed)}× the speed of`;
+/**
+ * Within this factor of the last hidden layer's speed, either way, the first learns about as fast:
+ * the summary says 'at 0.800× the speed of' it, and steps that close are 'about even'; beyond it,
+ * 'N× slower' or 'faster'. Narrower than the gap's 1/4–4× (EVEN_RANGE): a step ratio of 0.3 is no
+ * vanishing gap, but its first layer moves 3.33× less than the last, which is not even.
+ */
+export const SPEED_EVEN = 2;
 
-/** Whether the speed measure says the first hidden layer is the slow one (learnsWords' 'slower'): a ratio below 1/2. */
-export const firstIsSlower = (speed: number) => speed < 0.5;
+/** Whether a speed ratio is about even (within SPEED_EVEN either way, the bounds counted in). */
+export const aboutEven = (speed: number) => speed >= 1 / SPEED_EVEN && speed <= SPEED_EVEN;
+
+/** A speed ratio as the summary says it: '55.0× slower than', '5.13× faster than', 'at 0.800× the speed of' (aboutEven). */
+export const learnsWords = (speed: number) =>
+  speed < 1 / SPEED_EVEN ? `${fmt(1 / speed)}× slower than` : speed > SPEED_EVEN ? `${fmt(speed)}× faster than` : `at ${fmt(speed)}× the speed of`;
+
+/** Whether the speed measure says the first hidden layer is the slow one (learnsWords' 'slower'): a ratio below 1/SPEED_EVEN. */
+export const firstIsSlower = (speed: number) => speed < 1 / SPEED_EVEN;

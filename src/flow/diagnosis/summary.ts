@@ -9,6 +9,7 @@ import { EVEN_RANGE } from './diagnosis-thresholds.js';
 import { batchNormBlockingSentence, deadSentence, gapSentence, learntGapSentence, noGradientSentence, saturatedSentence, trendSentence } from './flow-sentences.js';
 import { chainEnds, decisiveGap, gapMeasure, gapSeverity, gatedBranchLayers, positiveFinite } from './gap-measures.js';
 import { closedGapSentence, progressSentence } from './progress-sentences.js';
+import { aboutEven, learnsWords } from './learning-speed.js';
 import { skippedSentence } from './skipped-batches.js';
 import { alsoGap, flowUnread, gapClosed } from './verdict-rules.js';
 
@@ -66,15 +67,20 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
   if (e.compensated) {
     // Where the speed sentence read the steps over the records, it gave this median already: said once.
     const stepsSaid = e.speedMeasure === 'step' && gap !== gapMeasure(e).first;
+    const steps = stepsSaid
+      ? `those steps lie within ${EVEN_RANGE} of each other`
+      : `the ${ends.first}'s steps relative to its weights (‖ΔW‖/‖W‖) are ${fmt(e.updateFirstToLast)}× the ${ends.last}'s (median), within ${EVEN_RANGE}`;
+    const optimiser = `The optimiser${run.optimizer ? ` (${run.optimizer}${run.layerRates ? ' with per-layer rates' : ''})` : ''}`;
     parts.push(
-      `The optimiser${run.optimizer ? ` (${run.optimizer}${run.layerRates ? ' with per-layer rates' : ''})` : ''} compensates: ` +
-        (stepsSaid ? `those steps lie within ${EVEN_RANGE} of each other, about even` : `the ${ends.first}'s steps relative to its weights (‖ΔW‖/‖W‖) are ${fmt(e.updateFirstToLast)}× the ${ends.last}'s (median), about even`) +
-        ', so every layer still takes steps of a similar size despite the gap in its gradient.',
+      aboutEven(e.updateFirstToLast)
+        ? `${optimiser} compensates: ${steps}, about even, so every layer still takes steps of a similar size despite the gap in its gradient.`
+        : `${optimiser} compensates in part: ${steps}, where steps that followed the gradient would be ${fmt(e.gradientFirstToLast)}× the ${ends.last}'s (‖∂C/∂W‖/‖W‖, median): ` +
+            `the gap in its steps is narrower than in its gradient, but not even: the ${ends.first} learns ${learnsWords(e.updateFirstToLast)} the last${stepsSaid ? ' (above)' : ''}.`,
     );
   }
   if (e.evenedByDecay) {
     parts.push(
-      `the ${ends.first}'s steps relative to its weights (‖ΔW‖/‖W‖) are ${fmt(e.updateFirstToLast)}× the ${ends.last}'s (median), about even, ` +
+      `the ${ends.first}'s steps relative to its weights (‖ΔW‖/‖W‖) are ${fmt(e.updateFirstToLast)}× the ${ends.last}'s (median), ${aboutEven(e.updateFirstToLast) ? 'about even' : `within ${EVEN_RANGE}`}, ` +
         `but by the weight decay, not the optimiser: L2 decay (λ = ${fmt(run.weightDecay!)}) shrinks every layer's weights by the same fraction each step, ` +
         `and in the ${ends.first} its pull λ·‖W‖ is ${fmt(e.decayToGradient)}× the gradient ‖∂C/∂W‖ (median), so that layer's steps are mostly the decay's and the gap in its gradient stays uncompensated.`,
     );
