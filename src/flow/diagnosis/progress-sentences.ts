@@ -332,7 +332,7 @@ export function closedGapSentence(verdict: Verdict, e: Evidence, ends: ChainEnds
  * For a run still learning whose vanishing or exploding gap closed (gapClosed): that the gap was the
  * first records', not what is left, so that nothing is offered for the gap, and more epochs where the
  * flow shows no other finding (flowClear; dead units, said after, get their own remedies instead, as
- * beside a healthy flow; saturated units none here: their remedies come with a 'saturated' verdict); '' elsewhere (a gap that held keeps its remedies, and the
+ * beside a healthy flow; saturated units theirs too, as beside any verdict but their own); '' elsewhere (a gap that held keeps its remedies, and the
  * summary says nothing more of it here).
  */
 function learningGapClause(verdict: Verdict, e: Evidence, ends: ChainEnds): string {

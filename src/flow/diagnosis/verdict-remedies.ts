@@ -108,11 +108,50 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
     else if (clips && clipped !== undefined && clipped > 1) add([CLIP_AT_1], `a tighter cap than the run's clipping at norm ${fmt(clipped)} on the norm of the whole gradient before each step, so an exploding gradient produces smaller steps.`);
     if (!e.compensated && !GRADIENT_SCALED_STEPS.includes(run.optimizer ?? '')) optimizerRemedy('lars', 'scales each layer\'s step by ‖W‖/‖∇W‖, so its size no longer follows the size of the gradient.');
   };
+  /** The remedies for saturated units: the verdict's, or beside another verdict (alsoSaturatedUnits). */
+  const saturatedUnitRemedies = () => {
+    // Units that were not saturated at the first record were pushed there by the steps, not by the starting weights.
+    const first = saturationAtStart(trace, e);
+    if (saturatedLater(first)) {
+      const weightRows = e.saturatedLayers.map((l) => weightRowOf(trace, l)).filter((w) => w !== undefined);
+      const steps = andList(weightRows.map((w) => `${rowList(trace, [w])}'s by ${(100 * e.layers[w].updateRatio).toPrecision(2)} %`));
+      const size = weightRows.length ? ` moved the weights (${steps} of their size per step: ‖ΔW‖/‖W‖, median) and` : '';
+      const by = run.optimizer ? ` (${run.optimizer}${run.learningRate === undefined ? '' : `, learning rate ${run.learningRate}`})` : '';
+      addSmallerRate(
+        run,
+        `the units saturated during training (at the first record ${sharesByRow(trace, e.saturatedLayers, first, 'them')} were): the optimiser's steps${by}${size} pushed |z| out to where σ'(z) ≈ 0; smaller steps keep z nearer 0.`,
+        add,
+      );
+    }
+    const larger = weightsAboveInit(trace, e, normalisedInit);
+    if (larger) {
+      initRemedy(
+        `weights that are too large push |z| to where σ'(z) ≈ 0: at the first record ${larger}; this init keeps the variance of z near 1 from layer to layer.`,
+      );
+    }
+    if (run.biasInit !== undefined && run.biasInit !== 'zero') add([choice('biasInit', 'zero')], "large biases also push z away from 0, where σ' is largest.");
+    const nonSaturating = (['relu', 'softsign'] as const).filter((f) => !uses(f));
+    if (nonSaturating.length) {
+      const change = activationChange(trace, nonSaturating);
+      add(
+        change.settings,
+        'relu does not saturate for z > 0; softsign approaches its limits polynomially rather than exponentially, so it saturates later (Glorot & Bengio 2010).' +
+          initClause(trace, nonSaturating),
+        change.alternative,
+      );
+    }
+  };
   // Dead units under another verdict (or too few for the dead one) get their remedies after the verdict's: they pass no gradient and learn nothing, whatever the gap.
   const alsoDeadUnits = () => {
     if (verdict === 'dead' || e.layersWithDeadUnits.length === 0) return;
     deadUnitRemedies(e.layersWithDeadUnits.every((l) => trace.at('deadFraction', 0, l) < DEAD_UNITS));
     architectureRemedies('dead', trace, e, hiddenActivations, add);
+  };
+  // Saturated units beside another verdict (an exploding gap, closed or not; dead units elsewhere) get theirs after it, as dead units do.
+  const alsoSaturatedUnits = () => {
+    if (verdict === 'saturated' || e.saturatedLayers.length === 0) return;
+    saturatedUnitRemedies();
+    architectureRemedies('saturated', trace, e, hiddenActivations, add);
   };
   // A plateau or a loss still falling beside a gradient flow with no finding in it: the remedies of a run that stopped short, or more time.
   const clear = flowClear(e);
@@ -124,6 +163,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
     if (state === 'plateau' && clear) plateauRemedies(trace, run, e, add, 'the gap in the gradient flow closed during training');
     if (state === 'rising' || state === 'overfitting') progressRemedies(run, e, add);
     alsoDeadUnits();
+    alsoSaturatedUnits();
     return remedies;
   }
   if (verdict === 'vanishing' && e.batchNormBlocking) {
@@ -179,38 +219,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
     deadUnitRemedies(e.deadLayers.every((l) => trace.at('deadFraction', 0, l) <= DEAD_LAYER));
     if (also === 'vanishing') vanishingRemedies();
     if (also === 'exploding') explodingGapRemedies();
-  } else if (verdict === 'saturated') {
-    // Units that were not saturated at the first record were pushed there by the steps, not by the starting weights.
-    const first = saturationAtStart(trace, e);
-    if (saturatedLater(first)) {
-      const weightRows = e.saturatedLayers.map((l) => weightRowOf(trace, l)).filter((w) => w !== undefined);
-      const steps = andList(weightRows.map((w) => `${rowList(trace, [w])}'s by ${(100 * e.layers[w].updateRatio).toPrecision(2)} %`));
-      const size = weightRows.length ? ` moved the weights (${steps} of their size per step: ‖ΔW‖/‖W‖, median) and` : '';
-      const by = run.optimizer ? ` (${run.optimizer}${run.learningRate === undefined ? '' : `, learning rate ${run.learningRate}`})` : '';
-      addSmallerRate(
-        run,
-        `the units saturated during training (at the first record ${sharesByRow(trace, e.saturatedLayers, first, 'them')} were): the optimiser's steps${by}${size} pushed |z| out to where σ'(z) ≈ 0; smaller steps keep z nearer 0.`,
-        add,
-      );
-    }
-    const larger = weightsAboveInit(trace, e, normalisedInit);
-    if (larger) {
-      initRemedy(
-        `weights that are too large push |z| to where σ'(z) ≈ 0: at the first record ${larger}; this init keeps the variance of z near 1 from layer to layer.`,
-      );
-    }
-    if (run.biasInit !== undefined && run.biasInit !== 'zero') add([choice('biasInit', 'zero')], "large biases also push z away from 0, where σ' is largest.");
-    const nonSaturating = (['relu', 'softsign'] as const).filter((f) => !uses(f));
-    if (nonSaturating.length) {
-      const change = activationChange(trace, nonSaturating);
-      add(
-        change.settings,
-        'relu does not saturate for z > 0; softsign approaches its limits polynomially rather than exponentially, so it saturates later (Glorot & Bengio 2010).' +
-          initClause(trace, nonSaturating),
-        change.alternative,
-      );
-    }
-  }
+  } else if (verdict === 'saturated') saturatedUnitRemedies();
   if (verdict === 'healthy' && e.training?.state === 'plateau' && clear) plateauRemedies(trace, run, e, add, 'the gradient flow shows no fault');
   // A loss still falling beside such a flow needs time, not another optimiser or rate.
   if (verdict === 'healthy' && e.training?.state === 'learning' && clear) add([moreEpochs(trace, e.training)], `the loss is still falling${stillFalling(e.training)}: training longer lowers it further.`);
@@ -220,5 +229,6 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
   if (!(verdict === 'exploding' && e.normalisedBy)) architectureRemedies(verdict, trace, e, hiddenActivations, add);
   if (also && !(also === 'exploding' && e.normalisedBy)) architectureRemedies(also, trace, e, hiddenActivations, add);
   alsoDeadUnits();
+  alsoSaturatedUnits();
   return remedies;
 }
