@@ -6,7 +6,7 @@
 import { checkSeed, checkKnownKeys, keysOf } from '../checks.js';
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import { FILE_LIMITS } from '../model-limits.js';
-import { checkModelJsonSize, modelJsonText } from '../network/model-file.js';
+import { checkedModelJsonText } from '../network/model-file.js';
 import { uncopiedNumbers } from '../network/file-numbers.js';
 import { checkLoadOptions, checkNetwork, type LoadOptions, type Network } from '../api/network.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -47,11 +47,10 @@ export async function saveModel(net: Network, path: string, options: SaveOptions
   const checkpoint = checkpointOf(net, options.optimizer); // refuses what no reader would take back
   if (format === 'json') {
     const advice = "save it in the binary format (format: 'binary', or a path not ending in .json); nothing was written";
-    // Built once, over the tensors themselves (no copies into number[]): sized first, so a file that cannot be written is
-    // refused before its text is built, then written from the same data.
+    // Built once, over the tensors themselves (no copies into number[]): a file the bounds prove too large is refused before
+    // its text is built; one they cannot tell is refused by its text's own count, each number written once.
     const file = checkpointFileOf(checkpoint, uncopiedNumbers);
-    checkModelJsonSize(file, FILE_LIMITS.maxJsonBytes, path, advice);
-    await writeFileAtomic(path, modelJsonText(file, FILE_LIMITS.maxJsonBytes, path, advice));
+    await writeFileAtomic(path, checkedModelJsonText(file, FILE_LIMITS.maxJsonBytes, path, advice));
     return;
   }
   const bytes = encodeCheckpoint(checkpoint);

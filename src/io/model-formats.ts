@@ -20,7 +20,7 @@ import { basename, dirname, extname, isAbsolute, join, normalize, sep } from 'no
 import { GradscopeError, invalidOption, quoted } from '../errors.js';
 import { checkKnownKeys, checkObjectArgument } from '../checks.js';
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
-import { checkModelData, checkModelJsonSize, modelJsonText, modelToJSON, readModelJSON, type ModelData } from '../network/model-file.js';
+import { checkedModelJsonText, checkModelData, modelToJSON, readModelJSON, type ModelData } from '../network/model-file.js';
 import { uncopiedNumbers } from '../network/file-numbers.js';
 import { blockModelToJSON } from '../network/block-model-file.js';
 import { checkBlockModel } from '../network/block-model-check.js';
@@ -293,12 +293,11 @@ export async function writeModelFile(model: ModelData | BlockModelData, path: st
   if (chosen === 'gradscope') {
     if ('kind' in model) checkBlockModel(model);
     else checkModelData(model);
-    // Built once, over the tensors themselves (no copies into number[]): sized first, refused before its text is built.
+    // Built once, over the tensors themselves (no copies into number[]), each number written once (checkedModelJsonText).
     const file = 'kind' in model ? blockModelToJSON(model, uncopiedNumbers) : modelToJSON(model, uncopiedNumbers);
     // One byte of the limit is the newline after the text.
     const [maxBytes, advice] = [FILE_LIMITS.maxJsonBytes - 1, 'write it as .safetensors (or .onnx, or a tfjs folder) instead; nothing was written'];
-    checkModelJsonSize(file, maxBytes, path, advice);
-    await writeFileAtomic(path, modelJsonText(file, maxBytes, path, advice) + '\n');
+    await writeFileAtomic(path, checkedModelJsonText(file, maxBytes, path, advice) + '\n');
     return [path];
   }
   switch (chosen) {

@@ -256,18 +256,38 @@ export function modelJsonText(value: unknown, maxBytes: number, where: string, a
 
 /**
  * Refuses, as modelJsonText would (same count, same message), a `value` whose JSON text passes
- * `maxBytes`, without building the text, and for clear cases without writing a number: a count
- * with every number at its longest (LONGEST_NUMBER) that fits lets it through; a count with every
- * number at its fewest characters (fewestNumberBytes) that passes refuses it, as soon as it passes;
- * only in between are the numbers written and counted. JSON.stringify's text is never longer than
- * the one counted (it writes −0 as 0).
+ * `maxBytes`, without building the text (toJSON's check: it returns the data, not the text):
+ * the bounds first (checkModelJsonBounds), and only where they cannot tell, the numbers written
+ * and counted. JSON.stringify's text is never longer than the one counted (it writes −0 as 0).
  */
 export function checkModelJsonSize(value: unknown, maxBytes: number, where: string, advice: string): void {
+  if (checkModelJsonBounds(value, maxBytes, where, advice)) return;
+  writeJson(value, budget(maxBytes, where, advice), { bytes: (v) => numberText(v).length });
+}
+
+/**
+ * The JSON text of a model or checkpoint file as modelJsonText writes it, refused as
+ * checkModelJsonSize refuses it, with each number written once (the writers' path: saveModel,
+ * writeModelFile). The bounds decide before any text is built; where they cannot tell, the text's
+ * own count refuses it as soon as it passes `maxBytes`, having built no more than that.
+ */
+export function checkedModelJsonText(value: unknown, maxBytes: number, where: string, advice: string): string {
+  checkModelJsonBounds(value, maxBytes, where, advice);
+  return modelJsonText(value, maxBytes, where, advice);
+}
+
+/**
+ * What the bounds on each number's characters prove of `value`'s JSON text, without writing a
+ * number: true where every number at its longest (LONGEST_NUMBER) fits `maxBytes`; a refusal
+ * (INVALID_OPTION, modelJsonText's message) as soon as the count with every number at its fewest
+ * characters (fewestNumberBytes) passes it; false in between, where only the numbers themselves tell.
+ */
+function checkModelJsonBounds(value: unknown, maxBytes: number, where: string, advice: string): boolean {
   let longest = 0;
   writeJson(value, (bytes) => (longest += bytes), { bytes: () => LONGEST_NUMBER.length });
-  if (longest <= maxBytes) return;
+  if (longest <= maxBytes) return true;
   writeJson(value, budget(maxBytes, where, advice), { bytes: fewestNumberBytes });
-  writeJson(value, budget(maxBytes, where, advice), { bytes: (v) => numberText(v).length });
+  return false;
 }
 
 /** A number as model files write it: JSON's, but −0 as `-0`. */
