@@ -8,16 +8,45 @@ import type { Terminal } from './terminal.js';
 /** Lines a non-terminal run prints per bar, at most (one per tenth). */
 export const PROGRESS_LINES = 10;
 
+/** Characters of a terminal's bar. */
+const BAR_WIDTH = 30;
+
+/** Options of a ProgressBar; every field is optional. */
+export interface ProgressOptions {
+  /**
+   * Say roughly how long is left (default false): the time the work since the first report took,
+   * scaled to the work left. Timed from the first report, not from the bar's making, so that what
+   * came before the work (loading the digits, setting up) is not taken for part of it. Only for a
+   * total counted in units of like cost (epochs of one network, runs of one shape, multiply-adds).
+   */
+  timeLeft?: boolean;
+  /** The clock, in milliseconds (default performance.now). */
+  clock?: () => number;
+}
+
+/** 'about 25 s left', 'about 3 min left': rounded as far as an estimate from the work so far deserves. */
+export function timeLeftText(ms: number): string {
+  const seconds = ms / 1000;
+  if (seconds < 10) return 'a few seconds left';
+  if (seconds < 90) return `about ${Math.round(seconds / 5) * 5} s left`;
+  return `about ${Math.round(seconds / 60)} min left`;
+}
+
 export class ProgressBar {
   private lastDrawn = 0;
   private linesPrinted = 0;
+  private readonly clock: () => number;
+  /** The first report: when, and how much was done by then. */
+  private first?: { at: number; done: number };
 
   constructor(
     private readonly terminal: Terminal,
     private readonly label: string,
     private total: number,
-    private readonly width = 30,
-  ) {}
+    private readonly options: ProgressOptions = {},
+  ) {
+    this.clock = options.clock ?? (() => performance.now());
+  }
 
   /**
    * Shows `done` of the work. `total` replaces the bar's total when given: a job whose plan shrinks
@@ -26,23 +55,31 @@ export class ProgressBar {
    */
   update(done: number, note = '', total = this.total): void {
     this.total = total;
+    this.first ??= { at: this.clock(), done };
     const percent = String(Math.round((100 * done) / this.total)).padStart(3);
     if (!this.terminal.live) {
       const tenth = Math.floor((PROGRESS_LINES * done) / this.total);
       if (tenth <= this.linesPrinted) return;
       this.linesPrinted = tenth;
-      this.terminal.err(`${this.label}: ${percent.trim()} %${note ? `, ${note}` : ''}\n`);
+      this.terminal.err(`${this.label}: ${percent.trim()} %${[note, this.left(done)].filter(Boolean).map((part) => `, ${part}`).join('')}\n`);
       return;
     }
     const now = performance.now();
     if (done < this.total && now - this.lastDrawn < 50) return;
     this.lastDrawn = now;
-    const filled = Math.round((this.width * done) / this.total);
-    const bar = '█'.repeat(filled) + '░'.repeat(this.width - filled);
-    this.terminal.err(`\r${this.label} ${bar} ${percent}% ${note}\x1b[K`);
+    const filled = Math.round((BAR_WIDTH * done) / this.total);
+    const bar = '█'.repeat(filled) + '░'.repeat(BAR_WIDTH - filled);
+    this.terminal.err(`\r${this.label} ${bar} ${percent}% ${[note, this.left(done)].filter(Boolean).join(', ')}\x1b[K`);
   }
 
   done(): void {
     if (this.terminal.live) this.terminal.err('\r\x1b[K');
+  }
+
+  /** The time left as the work since the first report measures it, or '' (not asked for, nothing to time yet, or all done). */
+  private left(done: number): string {
+    const first = this.first!;
+    if (!this.options.timeLeft || done <= first.done || done >= this.total) return '';
+    return timeLeftText(((this.clock() - first.at) * (this.total - done)) / (done - first.done));
   }
 }

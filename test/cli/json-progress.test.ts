@@ -25,7 +25,7 @@ describe('--json keeps progress on stderr', async () => {
 
   // Each command on a tiny run, and the progress its stderr shows without --json: each ends at 100 % (activations' ended at 92 %, 11 of 12 runs started).
   const runs: [string, string[], RegExp][] = [
-    ['study depth', ['study', 'depth', '--seeds', '1', '--epochs', '2'], /^network 4\/4: 100 %$/m],
+    ['study depth', ['study', 'depth', '--seeds', '1', '--epochs', '2'], /^depth: 100 %, network 4\/4$/m],
     ['study plateau', ['study', 'plateau', '--epochs', '2', '--points', '2', '--k', '1'], /^plateau: 100 %/m],
     ['study activations', ['study', 'activations', '--width', '1', '--epochs', '1', '--train', '10', '--test', '5'], /^activations: 100 %, done$/m],
     ['study autoencoder', ['study', 'autoencoder', '--seconds', '0.05', '--train', '40', '--test', '10', '--points', '1', '--optimizers', 'adam'], /^adam: 100 %/m],

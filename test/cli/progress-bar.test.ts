@@ -1,8 +1,13 @@
-// The CLI's ProgressBar: a line per tenth in a log, and a total that may change as the job goes
-// (curvature's plan shrinks when Lanczos runs converge early).
+// The CLI's ProgressBar: a line per tenth in a log, a total that may change as the job goes
+// (curvature's plan shrinks when Lanczos runs converge early), and the time left where asked, from
+// the work measured since the first report; the studies' bars count work, not runs.
 import { describe, expect, it } from 'vitest';
-import { ProgressBar } from '../../src/cli/progress.js';
+import { networkProgress } from '../../src/cli/commands/study-depth.js';
+import { rowProgress } from '../../src/cli/commands/study-trainable-depth.js';
+import { ProgressBar, timeLeftText } from '../../src/cli/progress.js';
 import type { Terminal } from '../../src/cli/terminal.js';
+import { chooseRemedies } from '../../src/studies/trainable-depth.js';
+import type { TrainableDepthRow } from '../../src/studies/trainable-depth.js';
 
 function logTerminal(): Terminal & { lines: string[] } {
   const lines: string[] = [];
@@ -25,5 +30,64 @@ describe('ProgressBar', () => {
     bar.update(20, 'b', 40);
     bar.update(40, 'c', 40);
     expect(terminal.lines).toEqual(['job: 20 %, a', 'job: 50 %, b', 'job: 100 %, c']);
+  });
+
+  it('says the time left from the rate since its first report: none before a second report, none at the end', () => {
+    const terminal = logTerminal();
+    let now = 5_000; // the work began long before the first report (loading the digits): not counted
+    const bar = new ProgressBar(terminal, 'job', 10, { timeLeft: true, clock: () => now });
+    bar.update(1, 'a'); // 10 %: the first report, nothing timed yet
+    now += 4_000;
+    bar.update(2, 'b'); // 1 unit in 4 s, 8 left: 32 s
+    now += 8_000;
+    bar.update(4, 'c'); // 3 units in 12 s, 6 left: 24 s
+    now += 30_000;
+    bar.update(9); // 8 units in 42 s, 1 left: 5.25 s
+    now += 5_000;
+    bar.update(10, 'done');
+    expect(terminal.lines).toEqual(['job: 10 %, a', 'job: 20 %, b, about 30 s left', 'job: 40 %, c, about 25 s left', 'job: 90 %, a few seconds left', 'job: 100 %, done']);
+  });
+
+  it('says nothing of time unless asked (a total whose units differ in cost)', () => {
+    const terminal = logTerminal();
+    let now = 0;
+    const bar = new ProgressBar(terminal, 'job', 4, { clock: () => now });
+    for (let done = 1; done <= 4; done++) (now += 1_000), bar.update(done);
+    expect(terminal.lines).toEqual(['job: 25 %', 'job: 50 %', 'job: 75 %', 'job: 100 %']);
+  });
+
+  it('rounds the time left as an estimate deserves', () => {
+    expect([3_000, 12_000, 62_400, 89_000, 95_000, 600_000].map(timeLeftText)).toEqual([
+      'a few seconds left',
+      'about 10 s left',
+      'about 60 s left',
+      'about 90 s left',
+      'about 2 min left',
+      'about 10 min left',
+    ]);
+  });
+});
+
+describe("the studies' progress counts their work", () => {
+  it("study (c)'s rows by each network's weights: a 2-layer network of 64 units is 18 % of one 2-layer and one 50-layer, not half", () => {
+    const terminal = logTerminal();
+    const progress = rowProgress(terminal, { remedies: chooseRemedies(['relu-he']), depths: [2, 50], width: 64 });
+    const row = (depth: number) => ({ remedy: 'relu-he', depth }) as TrainableDepthRow;
+    progress.onRow(row(2));
+    progress.onRow(row(50));
+    // 784·64 + 64 + 64·64 + 64 + 64·10 + 10 = 55,050; with 48 more hidden layers 254,730
+    expect(terminal.lines).toEqual(['trainable depth: 18 %, relu-he at 2 hidden layers', 'trainable depth: 100 %, relu-he at 50 hidden layers']);
+  });
+
+  it("study (a)'s four networks on one bar, each epoch as its network's weights, with the time left", () => {
+    const terminal = logTerminal();
+    const progress = networkProgress(terminal, 'depth');
+    for (let network = 0; network < 4; network++) for (let epoch = 1; epoch <= 10; epoch++) progress.onProgress(network, epoch, 10);
+    // Weights and biases 23,860, 24,790, 25,720, 26,650 of 101,020: network 1's fifth epoch is at 12 %,
+    // not 50 % (its own epochs) nor 13 % (a quarter of them). A test's clock-time left is seconds.
+    expect(terminal.lines.slice(1, -1).every((line) => / a few seconds left$/.test(line))).toBe(true);
+    expect(terminal.lines.map((line) => line.replace(/, a few seconds left$/, ''))).toEqual(
+      [[12, 1], [21, 1], [31, 2], [41, 2], [51, 3], [61, 3], [71, 3], [82, 4], [92, 4], [100, 4]].map(([percent, network]) => `depth: ${percent} %, network ${network}/4`),
+    );
   });
 });

@@ -14,13 +14,12 @@ import { ACTIVATIONS_DEFAULTS, MAIN_JOB_ACTIVATION_EPOCHS, STUDY_DIGITS } from '
 import { createFolder, checkWritable } from '../../io/file-access.js';
 import { command, numberFlag, outputFileFlag, SEED_FLAG, widthFlag } from '../command.js';
 import { activationRunTerms, depthRunTerms, withRunTerms } from '../study-remedy-terms.js';
-import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { ACTIVATIONS_WIDTH_FLAG, activationProgress, activationSetupLine, activationTable, unitFailureNote } from './study-activations.js';
 import { rowProgress, trainableDepthText } from './study-trainable-depth.js';
-import { QUICK_STUDY, runTrainableDepthStudy } from '../../studies/trainable-depth.js';
+import { checkStudySetup, QUICK_STUDY, runTrainableDepthStudy } from '../../studies/trainable-depth.js';
 import { trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
-import { DEPTH_EPOCHS_FLAG, DEPTH_SEEDS_FLAG, depthTables } from './study-depth.js';
+import { DEPTH_EPOCHS_FLAG, DEPTH_SEEDS_FLAG, depthTables, networkProgress } from './study-depth.js';
 
 /** The short study (b) of the main job: study (b)'s defaults on one epoch, small enough to run in seconds, deep enough to show the effect. */
 export const MAIN_JOB_ACTIVATIONS = { width: ACTIVATIONS_DEFAULTS.width, epochs: MAIN_JOB_ACTIVATION_EPOCHS, ...STUDY_DIGITS };
@@ -61,16 +60,9 @@ export const mainJobCommand = command({
 
     print(terminal, 'gradscope: do the early layers of a network learn far slower than the late ones, why, and what to change?\n');
     print(terminal, "Study (a), depth (Nielsen's generate_gradient.py): sigmoid networks, sigmoid outputs + cross-entropy, weights N(0, 1/n_in), biases N(0, 1).\n");
-    let bar: ProgressBar | undefined;
-    const depth = await runDepthStudy({
-      seeds,
-      epochs,
-      onProgress: (network, epoch, total) => {
-        if (epoch === 1) bar = new ProgressBar(terminal, `depth: network ${network + 1}/4`, total);
-        bar!.update(epoch);
-        if (epoch === total) bar!.done();
-      },
-    });
+    const depthProgress = networkProgress(terminal, 'depth');
+    const depth = await runDepthStudy({ seeds, epochs, onProgress: depthProgress.onProgress });
+    depthProgress.done();
     print(terminal, depthTables(depth));
 
     print(terminal, `\nStudy (b), activations × initialisations (Glorot & Bengio 2010, scaled down):\n`);
@@ -82,7 +74,7 @@ export const mainJobCommand = command({
     print(terminal, `\n${unitFailureNote()}`);
 
     print(terminal, `\nStudy (c), trainable depth (the --quick subset of gradscope study trainable-depth):\n`);
-    const progress = rowProgress(terminal, QUICK_STUDY.remedies.length * QUICK_STUDY.depths.length);
+    const progress = rowProgress(terminal, checkStudySetup({ ...QUICK_STUDY, seed }, { depths: QUICK_STUDY.depths }));
     const trainable = await runTrainableDepthStudy({ ...QUICK_STUDY, seed, onRow: progress.onRow });
     progress.done();
     print(terminal, trainableDepthText(trainable));

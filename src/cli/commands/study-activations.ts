@@ -143,7 +143,8 @@ export function activationProgress(terminal: Terminal): { onRun: (label: string,
   let bar: ProgressBar | undefined;
   return {
     onRun: (label, done, total) => {
-      bar ??= new ProgressBar(terminal, 'activations', total);
+      // Each run trains one network of the same shape for the same epochs: runs are the work.
+      bar ??= new ProgressBar(terminal, 'activations', total, { timeLeft: true });
       bar.update(done, done === total ? 'done' : label);
     },
     done: () => bar?.done(),
