@@ -9,10 +9,10 @@ import type { Rows } from '../data/matrix.js';
 import { checkKnownKeys, keysOf } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { checkNetwork, type Network } from '../api/network.js';
-import { lanczos, type LanczosRemainder, type LanczosResult, type LanczosStep, type UnconvergedEigenvalue } from './lanczos.js';
+import { checkMaxSteps, lanczos, type LanczosRemainder, type LanczosResult, type LanczosStep, type UnconvergedEigenvalue } from './lanczos.js';
 import { CurvatureWork, curvatureStages, lanczosSteps, plannedProducts, type CurvatureProgress, type CurvatureStage, type PlannedRun } from './curvature-work.js';
 import { CurvatureOperators, type LinearOperator } from './operators.js';
-import { traceOf, type TraceEstimate, type TraceResult } from './matrix-trace.js';
+import { checkTraceOptions, traceOf, type CurvatureTraceOptions, type TraceEstimate, type TraceResult } from './matrix-trace.js';
 
 export type { CurvatureProgress } from './curvature-work.js';
 
@@ -135,9 +135,12 @@ export interface CurvatureReport {
  * `where` otherwise. measureCurvature and the plateau study both check it here.
  */
 export function checkEigenCount(k: number, parameters: number, where = 'k'): number {
-  if (!Number.isInteger(k) || k < 1 || k > parameters) throw invalidOption(`${where}: expected an integer from 1 to the parameter count ${parameters}, got ${k}`);
+  if (!Number.isInteger(k) || k < 1 || k > parameters) throw invalidOption(`${where}: expected an integer from 1 to the parameter count ${parameters}, got ${shown(k)}`);
   return k;
 }
+
+/** measureCurvature's name for each traceOf option it passes on. */
+const TRACE_OPTION_NAMES = { probes: 'probes', exactLimit: 'exactTraceLimit', seed: 'seed', blockProbes: 'layers' } as const satisfies Record<keyof CurvatureTraceOptions, keyof CurvatureOptions>;
 
 /**
  * The curvature of the mean loss of `net` over (x, y) at its current weights (see the file comment);
@@ -150,6 +153,9 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
   const k = checkEigenCount(options.k ?? 5, net.parameterCount);
   const onProgress = options.onProgress;
   if (onProgress !== undefined && typeof onProgress !== 'function') throw invalidOption(`measureCurvature: onProgress: expected a function, got ${shown(onProgress)}`);
+  // Checked here in this function's terms, before any product: lanczos and traceOf would name them in theirs, after the first runs.
+  if (options.maxSteps !== undefined) checkMaxSteps(options.maxSteps, 'measureCurvature: maxSteps');
+  checkTraceOptions({ probes: options.probes, exactLimit: options.exactTraceLimit, seed: options.seed, blockProbes: options.layers }, (option) => `measureCurvature: ${TRACE_OPTION_NAMES[option]}`);
   const ops = new CurvatureOperators(net, x, y);
   try {
     const layers = options.layers ?? true;

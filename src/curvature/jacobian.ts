@@ -11,7 +11,7 @@
 import { checkNetwork, type Network } from '../api/network.js';
 import { toMatrix, type Rows } from '../data/matrix.js';
 import { checkKnownKeys, keysOf } from '../checks.js';
-import { GradscopeError, invalidOption } from '../errors.js';
+import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { Activation, Tensor } from '../kernels.js';
 import { denseModelOf, type Model } from '../model.js';
 import { lanczos } from './lanczos.js';
@@ -61,8 +61,8 @@ export function jacobianSpectrum(net: Network, x: Rows, options: JacobianOptions
   const count = Math.min(n0, nL);
   const k = options.k ?? Math.min(5, count);
   const examples = options.examples ?? 4;
-  if (!Number.isInteger(k) || k < 1 || k > count) throw invalidOption(`k: expected an integer from 1 to min(inputs, outputs) = ${count}, got ${k}`);
-  if (!Number.isInteger(examples) || examples < 1) throw invalidOption(`examples: expected a whole number ≥ 1, got ${examples}`);
+  if (!Number.isInteger(k) || k < 1 || k > count) throw invalidOption(`k: expected an integer from 1 to min(inputs, outputs) = ${count}, got ${shown(k)}`);
+  if (!Number.isInteger(examples) || examples < 1) throw invalidOption(`examples: expected a whole number ≥ 1, got ${shown(examples)}`);
   const product = new JacobianProduct(model);
   try {
     const rows = Math.min(examples, inputs.rows);

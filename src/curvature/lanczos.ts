@@ -33,7 +33,7 @@
  * `tolerance`: a looser bound would stop it on Ritz values that rounding alone put near 0 (a null
  * space of float32 products converges at once, at every multiplicity, each value shown once).
  */
-import { checkChoice, checkKnownKeys, keysOf } from '../checks.js';
+import { checkChoice, checkKnownKeys, checkSeed, keysOf } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import type { LinearOperator } from './operators.js';
@@ -208,6 +208,11 @@ const CLOSED_BELOW = 1e-10;
 const EIGENSPACE_VECTORS = 2;
 
 /** The k largest and k smallest eigenvalues of the symmetric `operator` on R^n (see the file comment). */
+/** Refuses (INVALID_OPTION naming `where`) a largest Lanczos basis that is not a positive integer. */
+export function checkMaxSteps(maxSteps: unknown, where: string): void {
+  if (!Number.isInteger(maxSteps) || (maxSteps as number) < 1) throw invalidOption(`${where}: expected a positive integer, got ${shown(maxSteps)}`);
+}
+
 export function lanczos(operator: LinearOperator, n: number, options: LanczosOptions = {}): LanczosResult {
   if (typeof operator !== 'function') throw invalidOption(`lanczos: expected an operator (out, v) => void, got ${shown(operator)}`);
   checkKnownKeys(options, keysOf<LanczosOptions>({ k: true, maxSteps: true, tolerance: true, seed: true, vectors: true, ends: true, onStep: true }), 'lanczos');
@@ -219,11 +224,11 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
   const ends = checkChoice(options.ends ?? 'both', LANCZOS_ENDS, 'lanczos: ends');
   if (ends === 'largest' && options.vectors) throw invalidOption("lanczos: vectors: the smallest eigenvalue's vector needs ends 'both', got ends 'largest'");
   if (!Number.isInteger(n) || n < 1) throw invalidOption(`lanczos: the operator's dimension must be a positive integer, got ${n}`);
-  if (!Number.isInteger(k) || k < 1 || k > n) throw invalidOption(`k: expected an integer from 1 to the parameter count ${n}, got ${k}`);
-  if (!Number.isInteger(maxSteps) || maxSteps < 1) throw invalidOption(`maxSteps: expected a positive integer, got ${maxSteps}`);
+  if (!Number.isInteger(k) || k < 1 || k > n) throw invalidOption(`k: expected an integer from 1 to the parameter count ${n}, got ${shown(k)}`);
+  checkMaxSteps(maxSteps, 'maxSteps');
   const limit = Math.min(n, maxSteps);
   const fullSpace = limit === n;
-  const rng = new Rng(options.seed ?? 1);
+  const rng = new Rng(checkSeed(options.seed ?? 1, 'seed'));
   const basis: Float64Array[] = [];
   const alpha: number[] = [];
   const beta: number[] = [];

@@ -13,7 +13,7 @@
  *   probe. The whole's trace is then the sum of the parts', its error theirs added in quadrature
  *   (the parts' probes are independent).
  */
-import { checkKnownKeys } from '../checks.js';
+import { checkKnownKeys, checkSeed } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import type { LinearOperator, ParameterBlock } from './operators.js';
@@ -55,17 +55,27 @@ export interface TraceResult extends TraceEstimate {
   blocks: TraceEstimate[];
 }
 
+/**
+ * traceOf's options checked, defaults filled in; INVALID_OPTION naming an option as `named` gives
+ * it (measureCurvature checks them up front in its own terms: 'measureCurvature: exactTraceLimit').
+ */
+export function checkTraceOptions(options: CurvatureTraceOptions, named: (option: keyof CurvatureTraceOptions) => string = (option) => option): Required<CurvatureTraceOptions> {
+  const probes = options.probes ?? MATRIX_TRACE_DEFAULTS.probes;
+  const exactLimit = options.exactLimit ?? MATRIX_TRACE_DEFAULTS.exactLimit;
+  if (!Number.isInteger(probes) || probes < 2) throw invalidOption(`${named('probes')}: expected an integer ≥ 2, got ${shown(probes)}`);
+  if (!Number.isInteger(exactLimit) || exactLimit < 0) throw invalidOption(`${named('exactLimit')}: expected a whole number, got ${shown(exactLimit)}`);
+  const seed = checkSeed(options.seed ?? 1, named('seed'));
+  const blockProbes = options.blockProbes ?? false;
+  if (typeof blockProbes !== 'boolean') throw invalidOption(`${named('blockProbes')}: expected true or false, got ${shown(blockProbes)}`);
+  return { probes, exactLimit, seed, blockProbes };
+}
+
 /** tr A of the whole and of each block (see the file comment). */
 export function traceOf(operator: LinearOperator, n: number, blocks: readonly Pick<ParameterBlock, 'offset' | 'length'>[], options: CurvatureTraceOptions = {}): TraceResult {
   if (typeof operator !== 'function') throw invalidOption(`traceOf: expected an operator (out, v) => void, got ${shown(operator)}`);
   if (!Array.isArray(blocks)) throw invalidOption(`traceOf: blocks: expected an array of { offset, length }, got ${shown(blocks)}`);
   checkKnownKeys(options, ['probes', 'exactLimit', 'seed', 'blockProbes'], 'traceOf');
-  const probes = options.probes ?? MATRIX_TRACE_DEFAULTS.probes;
-  const exactLimit = options.exactLimit ?? MATRIX_TRACE_DEFAULTS.exactLimit;
-  if (!Number.isInteger(probes) || probes < 2) throw invalidOption(`probes: expected an integer ≥ 2, got ${probes}`);
-  if (!Number.isInteger(exactLimit) || exactLimit < 0) throw invalidOption(`exactLimit: expected a whole number, got ${exactLimit}`);
-  const blockProbes = options.blockProbes ?? false;
-  if (typeof blockProbes !== 'boolean') throw invalidOption(`blockProbes: expected true or false, got ${shown(blockProbes)}`);
+  const { probes, exactLimit, seed, blockProbes } = checkTraceOptions(options);
   // Checked before any product: the joint estimate allows overlapping blocks, block probes do not.
   const parts = blockProbes ? partsOf(blocks, n) : [];
   const product = new Float64Array(n);
@@ -87,7 +97,7 @@ export function traceOf(operator: LinearOperator, n: number, blocks: readonly Pi
       blocks: blocks.map((b) => ({ trace: sum(b.offset, b.offset + b.length), standardError: 0 })),
     };
   }
-  const rng = new Rng(options.seed ?? 1);
+  const rng = new Rng(seed);
   const drawProbe = (from: number, to: number) => {
     for (let i = from; i < to; i++) probe[i] = rng.uniform() < 0.5 ? -1 : 1;
   };

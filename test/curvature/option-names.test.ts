@@ -1,0 +1,52 @@
+// measureCurvature checks every option up front, before any product, and names it as the caller
+// wrote it. It passed exactTraceLimit, layers, maxSteps and seed on to traceOf and lanczos, which
+// named them in their own terms ('exactLimit: …', 'blockProbes: …') after the first runs, and no
+// one checked a seed: -1 ran as 4,294,967,295, 1.5 as 1, 'abc' and NaN as 0, all in silence.
+import { describe, expect, it } from 'vitest';
+import { measureCurvature } from '../../src/curvature/curvature.js';
+import { lanczos } from '../../src/curvature/lanczos.js';
+import { traceOf } from '../../src/curvature/matrix-trace.js';
+import { jacobianSpectrum } from '../../src/curvature/jacobian.js';
+import { createNetwork } from '../../src/api/network.js';
+import type { CurvatureOptions } from '../../src/curvature/curvature.js';
+import { expectError } from '../util/expect-error.js';
+import { stateHash } from '../util/state-hash.js';
+
+const x = [[0.1, 0.2], [0.3, -0.4], [1, 0]];
+const y = [[1, 0], [0, 1], [1, 0]];
+const SEED = /expected an integer from 0 to 4,294,967,295 \(the random number generator's seed is 32 bits\), got /;
+
+describe.each(['ref', 'wasm'] as const)('measureCurvature options on %s', (backend) => {
+  it.each<[CurvatureOptions, RegExp]>([
+    [{ exactTraceLimit: -1 }, /^measureCurvature: exactTraceLimit: expected a whole number, got -1$/],
+    [{ layers: 'yes' as never }, /^measureCurvature: layers: expected true or false, got "yes"$/],
+    [{ probes: 1 }, /^measureCurvature: probes: expected an integer ≥ 2, got 1$/],
+    [{ maxSteps: 0 }, /^measureCurvature: maxSteps: expected a positive integer, got 0$/],
+    [{ seed: -1 }, new RegExp(`^measureCurvature: seed: ${SEED.source}-1$`)],
+    [{ seed: 1.5 }, new RegExp(`^measureCurvature: seed: ${SEED.source}1\\.5$`)],
+    [{ seed: 'abc' as never }, new RegExp(`^measureCurvature: seed: ${SEED.source}"abc"$`)],
+    [{ k: '3' as never }, /^k: expected an integer from 1 to the parameter count 17, got "3"$/],
+  ])('%o is refused in its own name before any product, nothing held changed', async (options, message) => {
+    const net = await createNetwork({ sizes: [2, 3, 2], backend, seed: 4 });
+    const before = stateHash(net);
+    let progressed = 0;
+    await expectError(() => measureCurvature(net, x, y, { ...options, onProgress: () => progressed++ }), 'INVALID_OPTION', message);
+    expect([progressed, stateHash(net)]).toEqual([0, before]);
+    net.dispose();
+  });
+});
+
+describe('the seeds of lanczos, traceOf and jacobianSpectrum', () => {
+  const identity = (out: Float64Array, v: Float64Array) => out.set(v);
+  it.each([-1, 2 ** 32, 0.5, Number.NaN])('%s is refused (INVALID_OPTION)', async (seed) => {
+    await expectError(() => lanczos(identity, 4, { seed, k: 1 }), 'INVALID_OPTION', new RegExp(`^seed: ${SEED.source}`));
+    await expectError(() => traceOf(identity, 4, [], { seed, exactLimit: 0 }), 'INVALID_OPTION', new RegExp(`^seed: ${SEED.source}`));
+    const net = await createNetwork({ sizes: [2, 3, 2], backend: 'ref' });
+    await expectError(() => jacobianSpectrum(net, x, { seed }), 'INVALID_OPTION', new RegExp(`^seed: ${SEED.source}`));
+    net.dispose();
+  });
+
+  it('0 and 2³² − 1 are seeds', () => {
+    for (const seed of [0, 2 ** 32 - 1]) expect(lanczos(identity, 4, { seed, k: 1 }).largest[0]).toBeCloseTo(1, 10);
+  });
+});
