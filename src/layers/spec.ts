@@ -62,7 +62,7 @@ export interface BatchNormSpec {
    */
   momentum?: number;
 }
-/** Layer normalisation over features, with a learned scale and shift; over 2 or more (over 1 it outputs its shift whatever its input: refused, LAYER_NORM_OF_ONE). */
+/** Layer normalisation over features, with a learned scale and shift; over 2 or more (over 1 it outputs its shift whatever its input: refused). */
 export interface LayerNormSpec {
   /** Layer normalisation (PyTorch: nn.LayerNorm(n, eps)). */
   type: 'layer-norm';
