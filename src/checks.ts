@@ -258,6 +258,15 @@ export function checkObjectArgument(value: unknown, who: string, what: string): 
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidOption(`${who}: expected ${what}, got ${shown(value)}`);
 }
 
+/**
+ * A callback option (a study's onRow, onRun, onPoint, onProgress), checked before any work: undefined
+ * or a function, else INVALID_OPTION naming `where`. Unchecked, a number there threw a raw TypeError
+ * at its first call, after the work before it (minutes of training) was lost.
+ */
+export function checkCallback(value: unknown, where: string): void {
+  if (value !== undefined && typeof value !== 'function') throw invalidOption(`${where}: expected a function, got ${shown(value)}`);
+}
+
 /** Refuses (INVALID_OPTION) anything but bytes (a Uint8Array or an ArrayBuffer), saying what it got: a string is not a path here. */
 export function checkBytesArgument(value: unknown, who: string): asserts value is Uint8Array | ArrayBuffer {
   if (value instanceof Uint8Array || value instanceof ArrayBuffer) return;

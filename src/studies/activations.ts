@@ -7,7 +7,7 @@
  * dead units for relu, histograms of back-propagated gradients at the first and the last traced
  * step, test error after the budget, and the diagnosis.
  */
-import { checkChoice, checkDistinctList, checkSeed, checkKnownKeys, checkPositive, checkWhole, keysOf } from '../checks.js';
+import { checkCallback, checkChoice, checkDistinctList, checkSeed, checkKnownKeys, checkPositive, checkWhole, keysOf } from '../checks.js';
 import { checkModelLimits } from '../model-limits.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import { WEIGHT_INITS, type WeightInitName } from '../init/initializers.js';
@@ -163,6 +163,7 @@ export async function runActivationStudy(options: ActivationStudyOptions = {}): 
     'runActivationStudy',
   );
   const { width, epochs, batchSize, learningRate, records, seed, activations, inits } = checkActivationStudySetup(options);
+  checkCallback(options.onRun, 'activations study: onRun');
   const digits = await loadStudyDigits(options.trainRows, options.testRows);
   const sizes = activationSizes(width);
   const steps = epochs * Math.ceil(digits.train.x.rows / batchSize);

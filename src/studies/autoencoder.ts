@@ -6,7 +6,7 @@
  * process's CPU time, so other jobs on a shared machine do not shrink one optimiser's budget more
  * than another's (the training runs on one thread).
  */
-import { checkAtMost, checkChoice, checkDistinctList, checkSeed, checkKnownKeys, checkPositive, checkUnits, checkWhole, keysOf, type Bound } from '../checks.js';
+import { checkAtMost, checkCallback, checkChoice, checkDistinctList, checkSeed, checkKnownKeys, checkPositive, checkUnits, checkWhole, keysOf, type Bound } from '../checks.js';
 import { checkModelLimits } from '../model-limits.js';
 import type { BackendChoice } from '../backend.js';
 import { MNIST_PIXELS } from '../data/mnist.js';
@@ -198,6 +198,7 @@ export async function runAutoencoderStudy(options: AutoencoderStudyOptions = {})
     'runAutoencoderStudy',
   );
   const o = checkStudyOptions(options);
+  checkCallback(options.onPoint, 'autoencoder onPoint');
   const digits = await loadStudyDigits(o.trainRows, o.testRows);
   const train = digits.train.x;
   const test = digits.test.x;

@@ -7,7 +7,7 @@
  * then his training: full-batch gradient descent on those digits, η = 0.1, L2 regularisation
  * λ = 5 (weights only), 500 epochs, ‖∂C/∂b‖ recorded at the start of every epoch.
  */
-import { checkAtMost, checkFloat32, checkKnownKeys, checkNumber, keysOf, type Bound } from '../checks.js';
+import { checkAtMost, checkCallback, checkFloat32, checkKnownKeys, checkNumber, keysOf, type Bound } from '../checks.js';
 import { median } from '../median.js';
 import type { Matrix } from '../data/matrix.js';
 import { loadMnist } from '../data/mnist.js';
@@ -154,6 +154,7 @@ export async function runDepthStudy(options: DepthStudyOptions = {}): Promise<De
   const seeds = checkAtMost(checkNumber(options.seeds, 'depth study: seeds', { min: 1, integer: true }, DEPTH_SEEDS), 'depth study: seeds', DEPTH_SEEDS_BOUND);
   const epochs = checkAtMost(checkNumber(options.epochs, 'depth study: epochs', { min: 0, integer: true }, NIELSEN_TRAINING.epochs), 'depth study: epochs', NIELSEN_EPOCHS_BOUND);
   const every = checkNumber(options.every, 'depth study: every', { min: 1, integer: true }, 1);
+  checkCallback(options.onProgress, 'depth study: onProgress');
   const lambda = checkFloat32(checkAtMost(checkNumber(options.lambda, 'depth study: lambda', { min: 0 }, NIELSEN_TRAINING.lambda), 'depth study: lambda', nielsenLambdaBound()), 'depth study: lambda', DEPTH_ROWS);
   const digits = await loadMnist();
   const rows = firstRows(digits.train.x, digits.train.y, DEPTH_ROWS);

@@ -22,7 +22,7 @@ import { denseChainNoiseLayers, GradientNoiseMeter } from '../flow/gradient-nois
 import type { Trace } from '../flow/trace.js';
 import { denseModelOf, MODEL } from '../model.js';
 import { euclideanNorm } from '../norm.js';
-import { type Bound, checkAtMost, checkFloat32, checkNumber } from '../checks.js';
+import { type Bound, checkAtMost, checkCallback, checkFloat32, checkNumber } from '../checks.js';
 import { checkEigenCount } from '../curvature/curvature.js';
 import { parameterCountOf } from '../network/memory-budget.js';
 import { NIELSEN_EPOCHS_BOUND, PLATEAU_POINTS_BOUND } from './study-bounds.js';
@@ -161,6 +161,7 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
   const lambda = checkFloat32(checkAtMost(checkNumber(options.lambda, 'plateau study: lambda', { min: 0 }, NIELSEN_TRAINING.lambda), 'plateau study: lambda', nielsenLambdaBound(rows)), 'plateau study: lambda', rows);
   const k = checkEigenCount(options.k ?? PLATEAU_DEFAULTS.k, PLATEAU_K_BOUND.max, 'plateau study: k');
   const maxSteps = checkNumber(options.maxSteps, 'plateau study: maxSteps', { min: 2, integer: true }, 200);
+  checkCallback(options.onProgress, 'plateau study: onProgress');
   const started = performance.now();
   const digits = await loadMnist();
   const data = firstRows(digits.train.x, digits.train.y, rows);

@@ -5,7 +5,7 @@
  * moved over training (Σ‖ΔW‖ over steps, and their ratio), the training loss, the test accuracy and
  * the time per step. It reports what it measures, whatever that shows.
  */
-import { checkAtMost, checkDistinctList, checkKnownKeys, checkPositive, keysOf } from '../checks.js';
+import { checkAtMost, checkCallback, checkDistinctList, checkKnownKeys, checkPositive, keysOf } from '../checks.js';
 import type { BackendChoice } from '../backend.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
@@ -199,6 +199,7 @@ export async function runRemediesStudy(options: RemediesOptions = {}): Promise<R
   checkKnownKeys(options, keysOf<RemediesOptions>({ seconds: true, trainRows: true, testRows: true, optimizers: true, seed: true, backend: true, onRun: true }), 'runRemediesStudy');
   const seconds = checkAtMost(checkPositive(options.seconds ?? REMEDIES_DEFAULTS.seconds, 'seconds'), 'seconds', SECONDS_BOUND);
   const chosen = chosenContenders(options.optimizers);
+  checkCallback(options.onRun, 'onRun');
   const digits = await loadStudyDigits(options.trainRows, options.testRows);
   const probeRows = Math.min(1000, digits.train.x.rows);
   const probe = {

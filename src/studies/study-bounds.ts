@@ -4,9 +4,18 @@
  * flag (rule, refusal, --help) both read the bound here.
  */
 import { MAX_UNITS, type Bound } from '../checks.js';
+import { grouped } from '../counted.js';
+import { MODEL_LIMITS } from '../model-limits.js';
 import { ACTIVATIONS_DEFAULTS, BUDGET_MULTIPLES, TRAINABLE_EPOCHS } from './study-defaults.js';
 
 const LONGEST_BUDGET = Math.max(...BUDGET_MULTIPLES);
+
+/**
+ * Hidden layers of a trainable-depth network: with its output layer, the most weight layers
+ * createNetwork makes (MODEL_LIMITS.maxLayers). Checked before any network's specs are built: a
+ * depth of 10⁹ built a list of 10⁹ layer specs to check and ran Node out of memory.
+ */
+export const DEPTH_BOUND: Bound = { max: MODEL_LIMITS.maxLayers - 1, why: `with the output layer, the ${grouped(MODEL_LIMITS.maxLayers)} weight layers createNetwork makes at most` };
 
 /** Units per hidden layer of a study's networks (the activations and trainable-depth studies). */
 export const WIDTH_BOUND: Bound = { max: MAX_UNITS, why: 'the most units of a layer createNetwork makes' };

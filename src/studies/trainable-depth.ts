@@ -8,7 +8,7 @@
  * deepest depth that reaches ACCURACY_GOAL on the held-out digits.
  */
 import type { BackendChoice } from '../backend.js';
-import { type Bound, checkDistinctList, checkSeed, checkKnownKeys, checkWhole, keysOf } from '../checks.js';
+import { type Bound, checkCallback, checkDistinctList, checkSeed, checkKnownKeys, checkWhole, keysOf } from '../checks.js';
 import { counted, grouped } from '../counted.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import { resolveNetwork } from '../network/config.js';
@@ -17,7 +17,7 @@ import { hasBatchNorm } from './gradient-ratios.js';
 import { TRAINABLE_DEPTH_REMEDIES, type TrainableDepthRemedy } from './trainable-depth-remedies.js';
 import { loadStudyData, RATIO_COLUMNS, runNetwork, zeroCausesOf, type StudyData, type ZeroCauses } from './trainable-depth-run.js';
 import { epochsText } from './paper-experiment.js';
-import { TRAINABLE_EPOCHS_BOUND, WIDTH_BOUND } from './study-bounds.js';
+import { DEPTH_BOUND, TRAINABLE_EPOCHS_BOUND, WIDTH_BOUND } from './study-bounds.js';
 import { STUDY_DIGITS, STUDY_SEED, TRAINABLE_EPOCHS } from './study-defaults.js';
 import { percentText } from '../percent-text.js';
 
@@ -199,7 +199,7 @@ export function distinctWholes(values: readonly number[], name: string, min: num
  * remedy's deepest network must be one createNetwork makes (checkNetworksFit).
  */
 export function checkStudySetup(options: SharedStudyOptions, defaults: { depths: readonly number[]; remedies?: readonly string[] }): StudySetup {
-  const depths = distinctWholes(options.depths ?? defaults.depths, 'depths', 1);
+  const depths = distinctWholes(options.depths ?? defaults.depths, 'depths', 1, DEPTH_BOUND);
   const width = checkWhole(options.width ?? TRAINABLE_WIDTH, 'width', 1, WIDTH_BOUND);
   const epochs = checkWhole(options.epochs ?? TRAINABLE_EPOCHS, 'epochs', 1, TRAINABLE_EPOCHS_BOUND);
   const seed = checkSeed(options.seed ?? STUDY_SEED, 'seed');
@@ -369,6 +369,7 @@ export async function runTrainableDepthStudy(options: TrainableDepthOptions = {}
     'runTrainableDepthStudy',
   );
   const { depths, width, epochs, seed, remedies, trainRows, testRows } = checkStudySetup(options, { depths: TRAINABLE_DEPTHS });
+  checkCallback(options.onRow, 'onRow');
   const data = await loadStudyData(trainRows, testRows);
   const rows: TrainableDepthRow[] = [];
   for (const remedy of remedies) {

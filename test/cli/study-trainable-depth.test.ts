@@ -161,7 +161,7 @@ describe('gradscope study trainable-depth', () => {
       [['--depths', '1000', '--width', '8'], /^gradscope: --depths: batch-norm-sigmoid's network of 1,000 hidden layers of 8 units/m],
       [['--width', '5000'], /^gradscope: --width: plain-sigmoid's network of 100 hidden layers of 5,000 units is one createNetwork refuses \(sizes: /m],
       [['--depths', '50', '--width', '5000'], /^gradscope: --depths, --width: plain-sigmoid's network of 50 hidden layers of 5,000 units/m],
-      [['--depths', '2', '--budget-depths', '2000'], /^gradscope: --budget-depths: plain-sigmoid's network of 2,000 hidden layers of 64 units/m],
+      [['--depths', '2', '--budget-depths', '1024'], /^gradscope: --budget-depths takes numbers ≤ 1023 \(with the output layer, the 1,024 weight layers createNetwork makes at most\), got '1024'$/m],
       [['--budget-depths', '5,5'], /--budget-depths lists 5 twice/],
       [['--budgets', '1,0'], /--budgets needs whole numbers ≥ 1 separated by commas \(or 0: no budget sweep\)/],
       [['--budgets', '1,x'], /--budgets needs whole numbers ≥ 1/],
@@ -176,9 +176,9 @@ describe('gradscope study trainable-depth', () => {
       // A width whose deepest network the model limits refuse (it failed after the runs before it).
       [['--width', '99999999'], /^gradscope: --width must be ≤ 1048576, got '99999999'$/m],
       [['--width', '5000'], /^gradscope: --width: plain-sigmoid's network of \d+ hidden layers of 5,000 units is one createNetwork refuses \(.*[\d,]+ parameters exceeds the limit of 268,435,456/m],
-      // A depth one remedy's network cannot have (batch norm's three layers per hidden layer), and the sweep's depths likewise: checked per remedy, not as a plain chain.
+      // A depth one remedy's network cannot have (batch norm's three layers per hidden layer): checked per remedy, not as a plain chain; one above DEPTH_BOUND by the flag, before any network's specs are built.
       [['--depths', '600', '--remedies', 'batch-norm-relu'], /^gradscope: --depths: batch-norm-relu's network of 600 hidden layers of \d+ units is one createNetwork refuses \(layers: 1,801 layers exceeds the limit of 1,024/m],
-      [['--budget-depths', '2000', '--remedies', 'relu-he'], /^gradscope: --budget-depths: plain-sigmoid's network of 2,000 hidden layers/m],
+      [['--depths', '5,1000000000'], /^gradscope: --depths takes numbers ≤ 1023 /m],
     ] as const) {
       const run = await runCliInProcess(['study', 'trainable-depth', ...args]);
       expect(run.code, run.stderr).toBe(2);

@@ -33,7 +33,7 @@ import { BACKEND_FLAG, booleanFlag, checkDigitFlags, choiceFlag, checkOptionsAsU
 import { print, type Terminal } from '../terminal.js';
 import { ProgressBar } from '../progress.js';
 import { formatTable } from '../table.js';
-import { BUDGET_MULTIPLE_BOUND, TRAINABLE_EPOCHS_BOUND } from '../../studies/study-bounds.js';
+import { BUDGET_MULTIPLE_BOUND, DEPTH_BOUND, TRAINABLE_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 import { STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { MNIST_CLASSES, MNIST_PIXELS } from '../../data/mnist.js';
 import { parameterCountOf } from '../../network/memory-budget.js';
@@ -146,12 +146,12 @@ export const studyTrainableDepthCommand = command({
       name: 'quick',
       about: `a quick subset: ${QUICK_STUDY.remedies.length} remedies at ${QUICK_STUDY.depths.join(', ')} hidden layers, ${QUICK_STUDY.epochs} epochs, no budget sweep, no papers (what npm start prints as study (c))`,
     },
-    { name: 'depths', value: 'A,B', default: TRAINABLE_DEPTHS.join(','), about: 'hidden layers of the networks, comma-separated' },
+    { name: 'depths', value: 'A,B', default: TRAINABLE_DEPTHS.join(','), rule: DEPTH_BOUND, about: 'hidden layers of the networks, comma-separated' },
     { name: 'width', value: 'N', default: TRAINABLE_WIDTH, rule: WIDTH, about: 'units of each hidden layer' },
     { name: 'epochs', value: 'N', default: TRAINABLE_EPOCHS, rule: { ...COUNT, ...TRAINABLE_EPOCHS_BOUND }, about: 'the step budget, in epochs of the training digits' },
     { name: 'remedies', value: 'A,B', about: `the remedies to run, comma-separated, of ${TRAINABLE_DEPTH_REMEDIES.map((r) => r.key).join(', ')} (default: all)` },
     { name: 'budgets', value: 'A,B', default: BUDGET_MULTIPLES.join(','), rule: BUDGET_MULTIPLE_BOUND, about: 'the budget sweep: multiples of the step budget (0: no sweep)' },
-    { name: 'budget-depths', value: 'A,B', default: BUDGET_DEPTHS.join(','), about: "the budget sweep's hidden layers" },
+    { name: 'budget-depths', value: 'A,B', default: BUDGET_DEPTHS.join(','), rule: DEPTH_BOUND, about: "the budget sweep's hidden layers" },
     { name: 'papers', value: '1|0', about: "1 runs the papers' own small experiments, 0 leaves them out (default: 1; 0 with --quick)" },
     TRAIN_FLAG(STUDY_DIGITS.trainRows),
     TEST_FLAG(STUDY_DIGITS.testRows),
