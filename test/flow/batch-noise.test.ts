@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { runActivationStudy } from '../../src/studies/activations.js';
 import { STILL_FALLING, trainingProgress } from '../../src/flow/training-progress.js';
 import { Trace } from '../../src/flow/trace.js';
+import { diagnose } from '../../src/flow/diagnose.js';
 
 describe('the noise of a loss read from its batches', () => {
   it("study (b)'s tanh + glorot-uniform, one epoch in batches of 10 (npm start's run): its batch losses vary more than their windows differ, unclear, not rising", async () => {
@@ -42,6 +43,21 @@ describe('the noise of a loss read from its batches', () => {
     const beyond = record([...start, 0, 0.3, 0, 0, 2, 2, 2.01, 2]);
     expect(beyond.lossEnd).toBeGreaterThan(beyond.lossNoise.rise);
     expect(beyond.state).toBe('rising');
+  });
+
+  it('an unclear reading asks for a smaller trace interval only where the trace has one to make smaller', () => {
+    const losses = [2.3, 0.4, 0.2, 0.1, 0.05, 0.3, 0, 0, 0, 0.3, 0, 0.3, 0, 0.3, 0, 0, 0.3, 0, 0.001, 0.3];
+    const summary = (every: number) => {
+      const trace = new Trace({ sizes: [4, 3, 2], activations: ['tanh', 'softmax'], loss: 'cross-entropy', every, run: { optimizer: 'sgd', learningRate: 0.1 } });
+      losses.forEach((loss, i) => trace.beginRecord(1 + every * i, loss, 0.5));
+      const d = diagnose(trace);
+      expect(d.evidence.training!.state).toBe('unclear');
+      return d.summary;
+    };
+    expect(summary(10)).toContain('more records (a smaller trace interval, or more steps) would tell.');
+    // Every step traced (a CLI run's default --every 1): it printed 'a smaller trace interval' beside an interval of 1.
+    expect(summary(1)).toContain('more records (more steps: the trace records every step already) would tell.');
+    expect(summary(1)).not.toContain('trace interval');
   });
 
   it('still reads a rise that stands clear of the batches\' noise, and a steady fall as no noise', () => {

@@ -56,7 +56,17 @@ describe('dead units below the dead verdict', () => {
     const d = diagnose(reluTrace([[0, 0, 0], [0, 0, 0.25], [0, 0, 0.25], [0, 0, 0.25]]));
     expect(d.evidence.layersWithDeadUnits).toEqual([2]);
     expect(d.remedies[0].option).toBe('learningRate: below 0.1');
-    expect(d.remedies[0].why).toMatch(/^the units died during training/);
+    expect(d.remedies[0].why).toBe(
+      "units died during training (at the first record 0 % of the units in hidden layer 3 were dead): a large step can push a relu unit's z below 0 for every input, after which it gets no gradient.",
+    );
+  });
+
+  it('says how many units were dead at the first record where some were: not "alive at the first record"', () => {
+    // A relu/he [784,64,64,10] run (gradscope study --model, SGD 0.1, 2,000 digits, 2026-12-02) had 7.8 % of hidden layer 2's units dead at its first record and 13 % over the records.
+    const d = diagnose(reluTrace([[0, 0.078, 0], [0, 0.13, 0], [0, 0.13, 0], [0, 0.13, 0]]));
+    expect(d.evidence.layersWithDeadUnits).toEqual([1]);
+    expect(d.remedies[0].why).toMatch(/^units died during training \(at the first record 8 % of the units in hidden layer 2 were dead\): /);
+    expect(d.remedies.map((r) => r.why).join(' ')).not.toContain('alive');
   });
 
   it('remedies a real relu network of width 8 whose dead units are too few for the dead verdict', async () => {

@@ -29,9 +29,9 @@ const run = (optimizer: 'adam' | 'sgd', learningRate: number) =>
 
 /**
  * A [4, 3, 3, 3, 2] sigmoid trace on a plateau: the first hidden layer's δ, ‖∂C/∂b‖ and ‖∂C/∂W‖ are
- * 1/20 of the others' in every record but the first (1/10), its steps ‖ΔW‖/‖W‖ `step` times the others'.
+ * `gradient` (1/20) of the others' in every record but the first (twice that), its steps ‖ΔW‖/‖W‖ `step` times the others'.
  */
-function handTrace(run: TraceRun, step: number): Trace {
+function handTrace(run: TraceRun, step: number, gradient = 0.05): Trace {
   const trace = new Trace({ sizes: [4, 3, 3, 3, 2], activations: ['sigmoid', 'sigmoid', 'sigmoid', 'softmax'], loss: 'cross-entropy', every: 1, run });
   for (let i = 0; i < 10; i++) {
     const r = trace.beginRecord(i + 1, 2.3, 0.1);
@@ -39,7 +39,7 @@ function handTrace(run: TraceRun, step: number): Trace {
     for (let l = 0; l < 4; l++) {
       for (const name of LAYER_METRIC_NAMES) trace.set(name, r, l, neutral[name] ?? NaN);
       // 1/10 at the first record, so that the median's 1/20 decides (the one further from 1).
-      const g = l === 0 ? (i === 0 ? 0.1 : 0.05) : 1;
+      const g = l === 0 ? (i === 0 ? 2 * gradient : gradient) : 1;
       for (const name of ['deltaRms', 'biasGradNorm', 'weightGradNorm'] as const) trace.set(name, r, l, g);
       trace.set('updateRatio', r, l, 1e-3 * (l === 0 ? step : 1));
     }
@@ -111,6 +111,14 @@ describe('the speed of learning by the measure that sets the steps', () => {
     );
     expect(d.summary).not.toMatch(/about even|similar size/);
     expect(d.summary).toContain('what is slow is the first hidden layer, by the gap over depth above');
+  });
+
+  it("a batch gradient within 2× of the last's is said as its ratio: 'would say 1.60× the speed of the last', not 'would say at …'", () => {
+    const d = diagnose(handTrace({ optimizer: 'adam', learningRate: 0.001 }, 3, 0.8));
+    expect(d.verdict).toBe('healthy');
+    // The gap is read at the first record (1.60×, further from 1 than the median's 0.800×), and so are both speeds.
+    expect(d.summary).toContain('say the first hidden layer learns 3.00× faster than the last (at the first step); its batch gradient ‖∂C/∂b‖ alone would say 1.60× the speed of the last.');
+    expect(d.summary).not.toContain('would say at ');
   });
 
   it('the bounds of about even are the speed words\' own: 0.5× reads "at 0.500× the speed of" and about even, 0.49× "slower" and in part', () => {

@@ -14,7 +14,7 @@ import type { Evidence, FirstToLast } from './diagnosis-types.js';
 import { fmt, gapRecords, medianOverRecords, percent, rowList, sharesByRow, timesOf } from './diagnosis-words.js';
 import { cancelledEnds, faded, saturatedLater, saturationAtStart } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, gapSide, positiveFinite } from './gap-measures.js';
-import { learnsWords, speedAt } from './learning-speed.js';
+import { learnsWords, speedAt, speedWords } from './learning-speed.js';
 
 export function deadSentence(e: Evidence, trace: Trace, dead: number[]): string {
   const shares = sharesByRow(trace, dead, dead.map((l) => e.layers[l].deadFraction), 'the units');
@@ -85,7 +85,8 @@ function speedSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace):
   }
   const own = stepsOwnWords(trace);
   if (!positiveFinite(speed)) return `No gap in the steps taken is read: the ${ends.first}'s or the ${ends.last}'s ‖ΔW‖/‖W‖ was 0 or not measured there (${own}).`;
-  const gradient = positiveFinite(batch) ? `; its batch gradient ‖∂C/∂b‖ alone would say ${learnsWords(batch)} the last` : '';
+  // 'would say 1.38× the speed of the last', not 'would say at …'.
+  const gradient = positiveFinite(batch) ? `; its batch gradient ‖∂C/∂b‖ alone would say ${speedWords(batch)} the last` : '';
   return `The steps taken, ‖ΔW‖/‖W‖ (${own}), say the ${ends.first} learns ${learnsWords(speed)} the last (${when})${gradient}.`;
 }
 

@@ -39,9 +39,12 @@ export const SPEED_EVEN = 2;
 /** Whether a speed ratio is about even (within SPEED_EVEN either way, the bounds counted in). */
 export const aboutEven = (speed: number) => speed >= 1 / SPEED_EVEN && speed <= SPEED_EVEN;
 
-/** A speed ratio as the summary says it: '55.0× slower than', '5.13× faster than', 'at 0.800× the speed of' (aboutEven). */
-export const learnsWords = (speed: number) =>
-  speed < 1 / SPEED_EVEN ? `${fmt(1 / speed)}× slower than` : speed > SPEED_EVEN ? `${fmt(speed)}× faster than` : `at ${fmt(speed)}× the speed of`;
+/** A speed ratio as a comparison: '55.0× slower than', '5.13× faster than', '0.800× the speed of' (aboutEven). */
+export const speedWords = (speed: number) =>
+  speed < 1 / SPEED_EVEN ? `${fmt(1 / speed)}× slower than` : speed > SPEED_EVEN ? `${fmt(speed)}× faster than` : `${fmt(speed)}× the speed of`;
+
+/** A speed ratio as the summary says a layer learns: '55.0× slower than', 'at 0.800× the speed of' (speedWords). */
+export const learnsWords = (speed: number) => (aboutEven(speed) ? `at ${speedWords(speed)}` : speedWords(speed));
 
 /** Whether the speed measure says the first hidden layer is the slow one (learnsWords' 'slower'): a ratio below 1/SPEED_EVEN. */
 export const firstIsSlower = (speed: number) => speed < 1 / SPEED_EVEN;

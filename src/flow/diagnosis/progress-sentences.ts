@@ -78,7 +78,7 @@ export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evide
   if (p.state === 'unclear') {
     return (
       `Whether training still makes progress the batches cannot tell (${only}): their loss went ${fmt(p.lossBefore)} → ${fmt(p.lossEnd)} (medians over the last two windows of ${counted(p.window, 'record')}), ` +
-      `and from batch to batch it varies enough to hide a change of ${shareOf(p.lossNoise.fall, p.lossBefore)} (two standard errors); more records (a smaller trace interval, or more steps) would tell.`
+      `and from batch to batch it varies enough to hide a change of ${shareOf(p.lossNoise.fall, p.lossBefore)} (two standard errors); more records (${trace.every > 1 ? 'a smaller trace interval, or more steps' : 'more steps: the trace records every step already'}) would tell.`
     );
   }
   const stuck = `A plateau (${only}): the batches' loss stopped falling short of convergence (${fmt(p.lossEnd)}, ${windows}; ${fmt(p.lossBefore)} over the ${grouped(p.window)} before; ${fmt(p.lossStart)} at the first record), with ${right}${shortRunClause(p, trace)}`;

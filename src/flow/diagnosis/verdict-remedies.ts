@@ -63,10 +63,14 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
     if (run.optimizer !== name) add(optimizerSwitch(run, name), why);
   };
 
-  /** The remedies for dead relu units; `diedLater`: they were alive at the first record, so the steps killed them. */
-  const deadUnitRemedies = (diedLater: boolean) => {
+  /**
+   * The remedies for the dead relu units of `layers`; `diedLater`: fewer of them were dead at the first record than the caller's
+   * bound, so the steps killed most. The reason says how many were dead then (as saturation's does): not 'alive', which some were not.
+   */
+  const deadUnitRemedies = (layers: number[], diedLater: boolean) => {
     if (diedLater) {
-      addSmallerRate(run, `the units died during training (alive at the first record): a large step can push a relu unit's z below 0 for every input, after which it gets no gradient.`, add);
+      const atStart = sharesByRow(trace, layers, layers.map((l) => trace.at('deadFraction', 0, l)), 'the units');
+      addSmallerRate(run, `units died during training (at the first record ${atStart} were dead): a large step can push a relu unit's z below 0 for every input, after which it gets no gradient.`, add);
     }
     // The reason says what the trace knows of the biases: drawn negative, or not recorded (a loaded network); a run with zero or positive constant biases is not told they are the cause.
     const bias = run.biasInit;
@@ -144,7 +148,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
   // Dead units under another verdict (or too few for the dead one) get their remedies after the verdict's: they pass no gradient and learn nothing, whatever the gap.
   const alsoDeadUnits = () => {
     if (verdict === 'dead' || e.layersWithDeadUnits.length === 0) return;
-    deadUnitRemedies(e.layersWithDeadUnits.every((l) => trace.at('deadFraction', 0, l) < DEAD_UNITS));
+    deadUnitRemedies(e.layersWithDeadUnits, e.layersWithDeadUnits.every((l) => trace.at('deadFraction', 0, l) < DEAD_UNITS));
     architectureRemedies('dead', trace, e, hiddenActivations, add);
   };
   // Saturated units beside another verdict (an exploding gap, closed or not; dead units elsewhere) get theirs after it, as dead units do.
@@ -216,7 +220,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
   if (verdict === 'vanishing') vanishingRemedies();
   else if (verdict === 'exploding') explodingGapRemedies();
   else if (verdict === 'dead') {
-    deadUnitRemedies(e.deadLayers.every((l) => trace.at('deadFraction', 0, l) <= DEAD_LAYER));
+    deadUnitRemedies(e.deadLayers, e.deadLayers.every((l) => trace.at('deadFraction', 0, l) <= DEAD_LAYER));
     if (also === 'vanishing') vanishingRemedies();
     if (also === 'exploding') explodingGapRemedies();
   } else if (verdict === 'saturated') saturatedUnitRemedies();
