@@ -28,6 +28,18 @@ export function numberRanges(numbers: readonly number[]): string {
   return parts.join(', ');
 }
 
+/**
+ * How a model file's refusal names a layer, in every format: `layers[i]`, its 0-based index in the
+ * list that holds it, written as the path a reader follows in the file (a JSON model's "layers", a
+ * block file's specs, a tfjs model's modelTopology.config.layers), after `list` where that list is
+ * not at the top, then the file's own name for it where it has one: 'layers[1]',
+ * 'header.layers[2]', 'modelTopology.config.layers[2] (dense_2)'. Never 'layer 1', which a reader
+ * counting as the tables do (hidden 1 is layers[0]) takes for the first layer.
+ */
+export function fileLayer(index: number, list = '', name?: string): string {
+  return `${list}layers[${index}]${name === undefined ? '' : ` (${name})`}`;
+}
+
 /** A block layer's module path up to its own index (PyTorch's nesting): '' for '4', '3.branch.' for '3.branch.1'. Two rows share a layer stack when theirs are equal. */
 export function parentPath(name: string): string {
   return name.slice(0, name.lastIndexOf('.') + 1);

@@ -45,6 +45,7 @@ import { badModel, blockModelOf, checkArchitecture, modelOf, networkFromModel, r
 import { notJsonMessage } from '../json-syntax.js';
 import { grouped } from '../counted.js';
 import { bytesBeyond } from '../byte-text.js';
+import { fileLayer } from '../layer-names.js';
 
 /** The first 8 bytes of a binary checkpoint. */
 export const CHECKPOINT_BINARY_MAGIC = Uint8Array.from([0x47, 0x53, 0x43, 0x4f, 0x50, 0x45, 0x0d, 0x0a]); // "GSCOPE\r\n"
@@ -377,8 +378,8 @@ function readDenseArchitecture(header: Record<string, unknown>, loss: Loss): { l
       const weights: Float32Array[] = [];
       const biases: Float32Array[] = [];
       for (let l = 0; l + 1 < sizes.length; l++) {
-        weights.push(read(sizes[l] * sizes[l + 1], elementPath(`layers[${l}].weights`, [sizes[l + 1], sizes[l]]), true));
-        biases.push(read(sizes[l + 1], elementPath(`layers[${l}].biases`, [sizes[l + 1]]), true));
+        weights.push(read(sizes[l] * sizes[l + 1], elementPath(`${fileLayer(l)}.weights`, [sizes[l + 1], sizes[l]]), true));
+        biases.push(read(sizes[l + 1], elementPath(`${fileLayer(l)}.biases`, [sizes[l + 1]]), true));
       }
       return { loss, sizes, activations, weights, biases };
     },

@@ -5,7 +5,8 @@
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Loss, OutputActivation } from '../kernels.js';
 import { checkActivation, checkObjectArgument, checkUnits } from '../checks.js';
-import { checkLoss, checkLossPairing, checkOutputUnits } from '../network/config.js';
+import { checkLoss, checkLossPairing, checkOutputUnits, HIDDEN_SOFTMAX } from '../network/config.js';
+import { fileLayer } from '../layer-names.js';
 import { checkModelData, type ModelData } from '../network/model-file.js';
 import { checkModelLimits } from '../model-limits.js';
 import { checkLoadOptions, checkNetwork, Network, networkOfData, type LoadOptions } from '../api/network.js';
@@ -48,14 +49,18 @@ export function checkSizes(sizes: readonly number[], where: string): void {
   checkModelLimits(sizes, where, badModel);
 }
 
-/** The whole architecture: sizes, one activation per layer, and the loss that fits the output. */
-export function checkArchitecture(model: Pick<ModelData, 'loss' | 'sizes' | 'activations'>, where: string): void {
+/**
+ * The whole architecture: sizes, one activation per layer, and the loss that fits the output.
+ * `layerAt` names dense layer l as the file holds it (default: `where: layers[l]`, fileLayer).
+ */
+export function checkArchitecture(model: Pick<ModelData, 'loss' | 'sizes' | 'activations'>, where: string, layerAt = (l: number) => `${where}: ${fileLayer(l)}`): void {
   checkSizes(model.sizes, where);
   if (model.activations.length !== model.sizes.length - 1) {
     throw badModel(where, `${model.activations.length} activations for ${model.sizes.length - 1} layers`);
   }
   const last = model.activations.length - 1;
-  checkOutputUnits(model.activations[last], model.sizes[last + 1], `${where}: layer ${last}`, badModel);
+  for (let l = 0; l < last; l++) if (model.activations[l] === 'softmax') throw badModel(layerAt(l), HIDDEN_SOFTMAX);
+  checkOutputUnits(model.activations[last], model.sizes[last + 1], layerAt(last), badModel);
   asModelError(where, () => checkLossPairing(model.loss, model.activations));
 }
 

@@ -28,6 +28,7 @@ import { BLOCK_FILE_RECORDS, blockModelFromSafetensors, blockModelToSafetensors,
 import { isBlockModel } from '../network/block-model-check.js';
 import { decodeFloats, encodeSafetensors, f64Note, parseSafetensors, type TensorEntry } from './safetensors-format.js';
 import { chainFanIns, initialisationText, recordedInitialisationText, type Initialisation } from '../init/initialisation.js';
+import { fileLayer } from '../layer-names.js';
 
 /**
  * Architecture to assume when a file has no gradscope metadata (e.g. a plain PyTorch state_dict).
@@ -97,7 +98,7 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
 
   const { lossFrom, ...architecture } = readArchitecture(metadata, sizes, options, notes);
   const model: ModelData = { ...architecture, sizes, weights: [], biases: [], imported: { lossFrom, notes } };
-  checkArchitecture(model, 'safetensors __metadata__');
+  checkArchitecture(model, 'safetensors __metadata__', (l) => `safetensors __metadata__: ${fileLayer(l, '', layers[l].weight.name)}`);
   layers.forEach((layer, l) => {
     model.weights.push(decodeFloats(file, layer.weight, true));
     model.biases.push(layer.bias ? decodeFloats(file, layer.bias, true) : new Float32Array(sizes[l + 1]));

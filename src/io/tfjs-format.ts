@@ -104,6 +104,9 @@ export function transpose(values: Float32Array, rows: number, cols: number): Flo
 }
 
 /** The layer configs of a Sequential topology (unwrapping Keras' converter's model_config, and Keras 2's bare list). */
+/** The path to a Sequential model's layer list, as refusals name a layer in it (fileLayer). */
+export const TOPOLOGY_LAYERS = 'modelTopology.config.';
+
 export function topologyLayers(json: Record<string, unknown>): unknown[] {
   let topology = json.modelTopology;
   // Keras' converter wraps the model as { model_config: { class_name, config } }.

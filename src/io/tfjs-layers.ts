@@ -21,7 +21,8 @@ import { badModel, exportSource, checkArchitecture, checkSizes, denseAsBlockMode
 import type { BlockModelData } from '../layers/block-model.js';
 import { isBlockModel } from '../network/block-model-check.js';
 import { blockModelToTfjsLayers, isBlockTfjsModel, writeTfjsLayers } from './tfjs-blocks.js';
-import { gradscopeMetadata, isObject, topologyLayers, transpose, weightReader, type TfjsLayersModel } from './tfjs-format.js';
+import { fileLayer } from '../layer-names.js';
+import { gradscopeMetadata, isObject, TOPOLOGY_LAYERS, topologyLayers, transpose, weightReader, type TfjsLayersModel } from './tfjs-format.js';
 import { chainFanIns, recordedInitialisation } from '../init/initialisation.js';
 
 export { TFJS_WEIGHTS_FILE, type TfjsLayersModel, type TfjsModelJson, type TfjsWeightSpec } from './tfjs-format.js';
@@ -75,6 +76,8 @@ interface DenseLayer {
   units: number;
   activation: OutputActivation;
   useBias: boolean;
+  /** Its index in modelTopology.config.layers (Activation, InputLayer and skipped layers count too). */
+  at: number;
   /** Input width, when the layer (or an InputLayer before it) declares one. */
   inputs?: number;
 }
@@ -99,14 +102,14 @@ export function fromTfjsLayers(modelJson: unknown, weightData: Uint8Array | Arra
   checkSizes(sizes, 'modelTopology');
   dense.forEach((layer, l) => {
     if (layer.inputs !== undefined && layer.inputs !== sizes[l]) {
-      throw badModel(`layer ${layer.name}`, `declares ${layer.inputs} inputs but the previous layer has ${sizes[l]} units`);
+      throw badModel(fileLayer(layer.at, TOPOLOGY_LAYERS, layer.name), `declares ${layer.inputs} inputs but the previous layer has ${sizes[l]} units`);
     }
   });
   const activations = dense.map((layer) => layer.activation);
   const { loss, lossFrom } = readModelLoss(json, options, activations, notes);
   const imported: ImportNotes = { lossFrom, notes };
   const model: ModelData = { loss, sizes, activations, weights: [], biases: [], imported, ...recordedInitialisation(gradscopeMetadata(json), 'userDefinedMetadata.gradscope.initialisation', badModel, chainFanIns(sizes)) };
-  checkArchitecture(model, 'modelTopology');
+  checkArchitecture(model, 'modelTopology', (l) => fileLayer(dense[l].at, TOPOLOGY_LAYERS, dense[l].name));
 
   const read = weightReader(json, weightData);
   dense.forEach((layer, l) => {
@@ -126,43 +129,44 @@ function readTopology(json: Record<string, unknown>, notes: string[]): DenseLaye
   const dense: DenseLayer[] = [];
   let declaredInputs: number | undefined;
   layers.forEach((layer: unknown, i) => {
-    const where = `modelTopology layer ${i}`;
-    if (!isObject(layer) || !isObject(layer.config)) throw badModel(where, 'expected { class_name, config }');
+    if (!isObject(layer) || !isObject(layer.config)) throw badModel(fileLayer(i, TOPOLOGY_LAYERS), 'expected { class_name, config }');
     const c = layer.config;
+    const where = fileLayer(i, TOPOLOGY_LAYERS, typeof c.name === 'string' ? c.name : undefined);
     const name = typeof c.name === 'string' ? c.name : `#${i}`;
     const previous = dense[dense.length - 1];
     switch (layer.class_name) {
       case 'InputLayer':
-        declaredInputs = inputWidth(c, `${where} (${name})`);
+        declaredInputs = inputWidth(c, where);
         break;
       case 'Dense': {
-        if (typeof c.units !== 'number') throw badModel(`${where} (${name}).units`, `expected a number, got ${describeValue(c.units)}`);
+        if (typeof c.units !== 'number') throw badModel(`${where}.units`, `expected a number, got ${describeValue(c.units)}`);
         const activation = c.activation ?? 'linear';
         if (!TFJS_ACTIVATIONS.includes(activation as OutputActivation)) {
-          throw badModel(`${where} (${name}).activation`, `${quoted(activation)} is not one of ${TFJS_ACTIVATIONS.join(', ')}`);
+          throw badModel(`${where}.activation`, `${quoted(activation)} is not one of ${TFJS_ACTIVATIONS.join(', ')}`);
         }
         dense.push({
           name,
+          at: i,
           units: c.units,
           activation: activation as OutputActivation,
           useBias: c.use_bias !== false,
-          inputs: inputWidth(c, `${where} (${name})`) ?? (dense.length === 0 ? (declaredInputs ?? builtWidth(layer, `${where} (${name})`)) : undefined),
+          inputs: inputWidth(c, where) ?? (dense.length === 0 ? (declaredInputs ?? builtWidth(layer, where)) : undefined),
         });
         break;
       }
       case 'Activation':
       case 'LeakyReLU': {
-        if (!previous || previous.activation !== 'linear') throw badModel(`${where} (${name})`, `${layer.class_name} must follow a Dense layer with activation 'linear'`);
+        if (!previous || previous.activation !== 'linear') throw badModel(where, `${layer.class_name} must follow a Dense layer with activation 'linear'`);
         if (layer.class_name === 'LeakyReLU') {
           // Keras 2 and tfjs call the slope alpha, Keras 3 negative_slope; both default to 0.3.
           const field = c.negative_slope !== undefined ? 'negative_slope' : 'alpha';
           const slope = c[field] ?? 0.3;
           if (typeof slope !== 'number' || Math.abs(slope - LEAKY_RELU_SLOPE) > 1e-6) {
-            throw badModel(`${where} (${name}).${field}`, `gradscope's leaky-relu has slope ${LEAKY_RELU_SLOPE}, got ${describeValue(slope)}`);
+            throw badModel(`${where}.${field}`, `gradscope's leaky-relu has slope ${LEAKY_RELU_SLOPE}, got ${describeValue(slope)}`);
           }
           previous.activation = 'leaky-relu';
         } else {
-          previous.activation = readActivation(c.activation, `${where} (${name}).activation`);
+          previous.activation = readActivation(c.activation, `${where}.activation`);
         }
         break;
       }
@@ -171,7 +175,7 @@ function readTopology(json: Record<string, unknown>, notes: string[]): DenseLaye
           notes.push(`skipped ${layer.class_name} layer '${name}': the identity at inference, so gradients are those of the network without it`);
           break;
         }
-        throw badModel(`${where} (${name})`, `layer class ${quoted(layer.class_name)} is not supported (Dense, Activation, LeakyReLU, InputLayer, ${INFERENCE_IDENTITY_LAYERS.join(', ')})`);
+        throw badModel(where, `layer class ${quoted(layer.class_name)} is not supported (Dense, Activation, LeakyReLU, InputLayer, ${INFERENCE_IDENTITY_LAYERS.join(', ')})`);
     }
   });
   if (dense.length === 0) throw badModel('modelTopology', 'no Dense layers');

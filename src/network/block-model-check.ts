@@ -15,6 +15,7 @@ import { checkStoredTensor, elementPath, MODEL_LIMITS, optionFault, rethrowThrou
 import { checkLoss, checkLossPairing, checkOutputUnits } from './config.js';
 import { recordedInitialisation } from '../init/initialisation.js';
 import { grouped } from '../counted.js';
+import { fileLayer } from '../layer-names.js';
 
 /** A block model's architecture, checked: its specs with defaults filled in, and the tensors they imply. */
 export interface BlockArchitecture {
@@ -40,7 +41,7 @@ export function checkBlockArchitecture(model: { loss: unknown; inputs: unknown; 
     throw fail(`${where}.layers`, beyondModelLimit(elements, 'parameters and state values', MODEL_LIMITS.maxParameters));
   }
   const output = activationOf(layers[layers.length - 1]) ?? 'linear';
-  checkOutputUnits(output, widthAfter(layers, inputs), `${where}.layers[${layers.length - 1}]`, fail);
+  checkOutputUnits(output, widthAfter(layers, inputs), fileLayer(layers.length - 1, `${where}.`), fail);
   rethrowThrough(fail, `${where}.loss`, () => checkLossPairing(loss, [output]));
   return { loss, inputs, layers, layout };
 }

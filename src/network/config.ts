@@ -19,6 +19,7 @@ import {
   type Loss,
   type OutputActivation,
 } from '../kernels.js';
+import { fileLayer } from '../layer-names.js';
 
 /** createNetwork's defaults that --help names too: the hidden `{ units }` layers' activation, the weights' and the biases' initialisation. */
 export const NETWORK_DEFAULTS = { activation: 'sigmoid', init: 'standard', biasInit: 'zero' } as const;
@@ -105,7 +106,7 @@ export function checkLossPairing(loss: Loss, activations: readonly OutputActivat
     throw invalidOption(`a softmax output goes with loss 'cross-entropy', not '${loss}'`);
   }
   activations.slice(0, -1).forEach((activation, l) => {
-    if (activation === 'softmax') throw invalidOption(`layer ${l}: ${HIDDEN_SOFTMAX}`);
+    if (activation === 'softmax') throw invalidOption(`${fileLayer(l)}: ${HIDDEN_SOFTMAX}`);
   });
 }
 

@@ -18,6 +18,7 @@ import { copiedNumbers, type FileNumbers } from './file-numbers.js';
 import { notJsonMessage } from '../json-syntax.js';
 import { fewestNumberBytes, LONGEST_NUMBER } from './json-number-bounds.js';
 import { grouped } from '../counted.js';
+import { fileLayer } from '../layer-names.js';
 
 export { MODEL_LIMITS } from '../model-limits.js';
 
@@ -161,7 +162,7 @@ export function modelFromJSON(json: unknown): ModelData {
   const activations: OutputActivation[] = [];
   const fields: Record<string, unknown>[] = [];
   for (let l = 0; l < layers.length; l++) {
-    const where = `layers[${l}]`;
+    const where = fileLayer(l);
     const layer: unknown = layers[l];
     if (typeof layer !== 'object' || layer === null) throw bad(where, 'expected an object');
     checkFileFields(layer, keysOf<ModelFileLayer>({ inputs: true, units: true, activation: true, weights: true, biases: true }), where, bad);
@@ -177,13 +178,13 @@ export function modelFromJSON(json: unknown): ModelData {
   }
   checkModelLimits(sizes, 'layers', bad);
   const last = layers.length - 1;
-  checkOutputUnits(activations[last], sizes[last + 1], `layers[${last}]`, bad);
+  checkOutputUnits(activations[last], sizes[last + 1], fileLayer(last), bad);
   rethrowAsBad('loss', () => checkLossPairing(loss, activations));
 
   const weights: Float32Array[] = [];
   const biases: Float32Array[] = [];
   for (let l = 0; l < fields.length; l++) {
-    const where = `layers[${l}].weights`;
+    const where = `${fileLayer(l)}.weights`;
     const rows = fields[l].weights;
     const nIn = sizes[l];
     const nOut = sizes[l + 1];
@@ -196,9 +197,9 @@ export function modelFromJSON(json: unknown): ModelData {
     for (let j = 0; j < nOut; j++) copyValues(flat, j * nIn, rows[j], `${where}[${j}]`);
     weights.push(flat);
     const values = fields[l].biases;
-    if (!Array.isArray(values) || values.length !== nOut) throw bad(`layers[${l}].biases`, `expected ${nOut} numbers`);
+    if (!Array.isArray(values) || values.length !== nOut) throw bad(`${fileLayer(l)}.biases`, `expected ${nOut} numbers`);
     const b = new Float32Array(nOut);
-    copyValues(b, 0, values, `layers[${l}].biases`);
+    copyValues(b, 0, values, `${fileLayer(l)}.biases`);
     biases.push(b);
   }
   return { loss, sizes, activations, weights, biases, ...recordedInitialisation(file, 'initialisation', bad, chainFanIns(sizes)) };

@@ -83,9 +83,9 @@ describe('tfjs layers import of block networks', () => {
       await expectError(() => blockModelFromTfjsLayers(json, weightData.subarray(0, weightData.length - cut)), 'BAD_MODEL_FILE', where);
     };
     const layers = (json: any) => json.modelTopology.config.layers;
-    await bad((j) => (layers(j)[4].config.units = 4), /^modelTopology layer 4 \(dense_2\)\.units: the specs make 5, got 4/);
-    await bad((j) => (layers(j)[2].class_name = 'BatchNormalization'), /^modelTopology layer 2 \(layer_normalization_1\): the specs in userDefinedMetadata\.gradscope\.layers make a LayerNormalization/);
-    await bad((j) => (layers(j)[1].config.epsilon = 0.001), /^modelTopology layer 1 \(batch_normalization_1\)\.epsilon: the specs make 0\.00001, got 0\.001/);
+    await bad((j) => (layers(j)[4].config.units = 4), /^modelTopology\.config\.layers\[4\] \(dense_2\)\.units: the specs make 5, got 4/);
+    await bad((j) => (layers(j)[2].class_name = 'BatchNormalization'), /^modelTopology\.config\.layers\[2\] \(layer_normalization_1\): the specs in userDefinedMetadata\.gradscope\.layers make a LayerNormalization/);
+    await bad((j) => (layers(j)[1].config.epsilon = 0.001), /^modelTopology\.config\.layers\[1\] \(batch_normalization_1\)\.epsilon: the specs make 0\.00001, got 0\.001/);
     await bad((j) => layers(j).pop(), /^modelTopology\.config\.layers: 9 layers, but the specs .* make 10/);
     await bad((j) => (j.weightsManifest[0].weights[4].shape = [3, 2]), /^weights batch_normalization_1\/moving_mean: shape \[3, 2\] should be \[6\]/);
     await bad(() => {}, /^weights: the manifest describes \d{1,3}(,\d{3})* bytes but \d{1,3}(,\d{3})* were given/, 4);

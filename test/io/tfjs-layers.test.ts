@@ -130,8 +130,8 @@ describe('tfjs-layers', () => {
     const layers = (json: any) => json.modelTopology.config.layers;
     const cases: [unknown, Uint8Array, RegExp][] = [
       [modelJson, weightData.subarray(4), /weights: the manifest describes 68 bytes but 64 were given/],
-      [edited((j) => (layers(j)[1].config.activation = 'elu')), weightData, /layer 1 \(dense_Dense\d+\)\.activation: "elu" is not one of/],
-      [edited((j) => layers(j).push({ class_name: 'BatchNormalization', config: { name: 'bn' } })), weightData, /layer 2 \(bn\): layer class "BatchNormalization" is not supported/],
+      [edited((j) => (layers(j)[1].config.activation = 'elu')), weightData, /^modelTopology\.config\.layers\[1\] \(dense_Dense\d+\)\.activation: "elu" is not one of/],
+      [edited((j) => layers(j).push({ class_name: 'BatchNormalization', config: { name: 'bn' } })), weightData, /^modelTopology\.config\.layers\[2\] \(bn\): layer class "BatchNormalization" is not supported/],
       [edited((j) => layers(j).push({ class_name: 'LeakyReLU', config: { name: 'lr', alpha: 0.3 } })), weightData, /\(lr\)\.alpha: gradscope's leaky-relu has slope 0.01, got 0.3/],
       [edited((j) => delete layers(j)[0].config.batch_input_shape), weightData, /declares no input shape/],
       [edited((j) => (j.weightsManifest[0].weights[2].shape = [2, 3])), weightData, /weights dense_Dense\d+\/kernel: shape \[2, 3\] should be \[3, 2\]/],
