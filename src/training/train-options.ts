@@ -117,13 +117,14 @@ export interface TrainOptions {
    * parameters (loadState); one it leaves beyond about ±1.8e16 (the largest parameter training keeps) or not finite stops
    * training right there with DIVERGED naming the callback, under every onNonFinite policy (no step
    * setting undoes its write), the network as it left it. A train() of this network from it is
-   * refused (INVALID_OPTION): a network trains in one call at a time.
+   * refused (INVALID_OPTION): a network trains in one call at a time. An async function is refused
+   * before any step (INVALID_OPTION): train() runs synchronously and would not wait for it.
    */
   onBatch?: (info: BatchInfo) => void;
   /**
    * Called after every epoch, after validation (again for an epoch that onNonFinite 'halve' takes
    * back and runs again). A parameter it leaves out of range stops training as onBatch's does, and
-   * a train() of this network from it is refused as from onBatch.
+   * a train() of this network from it is refused as from onBatch, and an async function as onBatch's.
    */
   onEpoch?: (info: EpochInfo) => void;
   /**

@@ -64,6 +64,12 @@ export function readTrainingSettings(net: TrainingEngine, options: TrainOptions,
   const shuffle = checkBoolean(options.shuffle ?? true, 'shuffle');
   for (const name of ['onBatch', 'onEpoch'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') throw invalidOption(`${name}: expected a function`);
+    if (isAsyncFunction(options[name])) {
+      throw invalidOption(
+        `${name}: an async function; train() runs synchronously and does not wait for the promise it returns (its work would run after later steps, and a rejection would go unhandled): ` +
+          'give a plain function, or train one epoch per call and await between the calls',
+      );
+    }
   }
   if (isOptimizer(options.optimizer)) checkOptimizerFor(options.optimizer, net);
   checkSettingsBesideOptimizer(options);
@@ -84,4 +90,9 @@ export function readTrainingSettings(net: TrainingEngine, options: TrainOptions,
 
 function positiveInteger(value: unknown, name: string, fallback: number): number {
   return value === undefined ? fallback : checkWhole(value, name, 1);
+}
+
+/** Whether `f` was written `async` (its calls return promises a synchronous caller cannot wait for). */
+function isAsyncFunction(f: unknown): boolean {
+  return typeof f === 'function' && (f.constructor.name === 'AsyncFunction' || f.constructor.name === 'AsyncGeneratorFunction');
 }

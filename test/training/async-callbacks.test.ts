@@ -1,0 +1,39 @@
+// train() is synchronous: an async onBatch or onEpoch would have its work run after later steps (or
+// after train() returned), and a throw in it became an unhandled rejection that ended the Node process
+// ("Error: async" from a promise nobody awaited) while train() reported success. It is refused before
+// any step, on every backend and for a Dataset too; a plain function is called as before.
+import { afterAll, describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import type { Kernels } from '../../src/kernels.js';
+import { createThreadedWasmKernels } from '../../src/wasm/threads/threaded-kernels.js';
+import { kernelBackends } from '../util/backends.js';
+import { expectError } from '../util/expect-error.js';
+import { stateHash } from '../util/state-hash.js';
+
+const threaded = await createThreadedWasmKernels({ threads: 2 });
+afterAll(() => threaded.close());
+const backends = [...(await kernelBackends()), { name: threaded.name, kernels: threaded as Kernels }];
+
+const x = Array.from({ length: 8 }, (_, r) => [Math.sin(r), Math.cos(2 * r), r / 8]);
+const y = x.map((_, r) => [r % 2, 1 - (r % 2)]);
+
+describe.each(backends)('async callbacks on $name', ({ kernels }) => {
+  it.each(['onBatch', 'onEpoch'] as const)('an async %s is refused before any step (INVALID_OPTION), nothing held changed', async (name) => {
+    const net = await createNetwork({ inputs: 3, layers: [{ type: 'dense', units: 4, activation: 'tanh' }, { type: 'batch-norm' }, { type: 'dense', units: 2, activation: 'softmax' }], backend: kernels, seed: 2 });
+    const data = net.dataset(x, y);
+    const before = stateHash(net);
+    let called = 0;
+    const callback = async () => {
+      called++;
+      throw new Error('async');
+    };
+    const message = new RegExp(`^${name}: an async function; train\\(\\) runs synchronously and does not wait for the promise it returns`);
+    await expectError(() => net.train(x, y, { batchSize: 4, [name]: callback }), 'INVALID_OPTION', message);
+    await expectError(() => net.train(data, { batchSize: 4, [name]: callback }), 'INVALID_OPTION', message);
+    expect([called, net.step, stateHash(net)]).toEqual([0, 0, before]);
+    net.train(data, { batchSize: 4, [name]: () => called++ });
+    expect(called).toBe(name === 'onBatch' ? 2 : 1);
+    data.dispose();
+    net.dispose();
+  });
+});
