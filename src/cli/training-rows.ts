@@ -9,6 +9,7 @@
 import type { Rows } from '../data/matrix.js';
 import { loadDigitSplit, MNIST_CLASSES, MNIST_DIGITS, MNIST_PIXELS, MNIST_SOURCE } from '../data/mnist.js';
 import { counted } from '../counted.js';
+import { GradscopeError } from '../errors.js';
 import { isOneHotRow } from '../data/one-hot.js';
 import { STUDY_DIGITS } from '../studies/study-defaults.js';
 import { shellWord } from './shell-word.js';
@@ -60,6 +61,9 @@ export interface MeasuredRows {
   source: string;
   /** The file the rows came from, as errors name it: the --data path, or 'digits'. */
   file: string;
+  /** Columns of an input row and of a target row. */
+  inputs: number;
+  targets: number;
 }
 
 /** The rows to measure on: --data's, or the first --train digits. */
@@ -68,18 +72,31 @@ export async function measuredRows(args: ParsedArgs): Promise<MeasuredRows> {
   if (dataPath !== undefined) {
     refuseDigitFlags(args, ['train']);
     const data = await readDataFile(dataPath);
-    return { x: data.inputs, y: data.targets, source: `${counted(data.inputs.length, 'row')} of ${dataPath}`, file: dataPath };
+    return { x: data.inputs, y: data.targets, source: `${counted(data.inputs.length, 'row')} of ${dataPath}`, file: dataPath, inputs: data.inputs[0].length, targets: data.targets[0].length };
   }
   const trainRows = numberFlag(args, 'train');
   if (trainRows > MNIST_DIGITS) throw new UsageError(`--train ${trainRows}: more than ${MNIST_SOURCE}`);
   const digits = await loadDigitSplit(trainRows, 0, { train: '--train', test: '--test' });
-  return { x: digits.train.x, y: digits.train.y, source: digitsSource(trainRows), file: 'digits' };
+  return { x: digits.train.x, y: digits.train.y, source: digitsSource(trainRows), file: 'digits', inputs: MNIST_PIXELS, targets: MNIST_CLASSES };
 }
 
 /** The digit flags given beside --data: a UsageError naming them. */
 function refuseDigitFlags(args: ParsedArgs, flags: string[]): void {
   const given = flags.filter((flag) => args.flags.has(flag));
   if (given.length > 0) throw new UsageError(`${given.map((flag) => `--${flag}`).join(' and ')} ${given.length > 1 ? 'count the digits: leave them' : 'counts the digits: leave it'} out with --data`);
+}
+
+/**
+ * SHAPE_MISMATCH naming the model, the rows and the way out where a model's inputs or outputs are not
+ * the rows' columns: a model `train --data own.json --out m.json` made, studied without --data, was
+ * refused as 'digits: inputs: has 784 columns, expected 2', which named neither the model nor --data.
+ */
+export function checkRowsFitModel(modelPath: string, model: { inputSize: number; outputSize: number }, rows: { file: string; inputs: number; targets: number }): void {
+  if (model.inputSize === rows.inputs && model.outputSize === rows.targets) return;
+  const digits = rows.file === 'digits';
+  const given = digits ? `the digits have ${MNIST_PIXELS} pixels and ${MNIST_CLASSES} classes` : `${rows.file}'s rows have ${counted(rows.inputs, 'input')} and ${counted(rows.targets, 'target')}`;
+  const wayOut = digits ? 'give the rows it was made for with --data FILE' : 'give a --data file whose rows fit it';
+  throw new GradscopeError('SHAPE_MISMATCH', `${modelPath} takes ${counted(model.inputSize, 'input')} and gives ${counted(model.outputSize, 'output')}, but ${given}: ${wayOut}`);
 }
 
 /** The first `rows` digits, in words. */

@@ -7,7 +7,7 @@ import { networkFromModel } from '../../io/model-data.js';
 import { denseLayerName } from '../../layer-names.js';
 import { readModelFile } from '../../io/model-formats.js';
 import { BACKEND_FLAG, booleanFlag, checkAsUsage, choiceFlag, command, COUNT, JSON_FLAG, jsonLine, MODEL_FLAG, numberFlag, stringFlag, withFile } from '../command.js';
-import { MEASURED_ROWS_FLAGS, measuredRows } from '../training-rows.js';
+import { checkRowsFitModel, MEASURED_ROWS_FLAGS, measuredRows } from '../training-rows.js';
 import { counted, grouped } from '../../counted.js';
 import { ProgressBar } from '../progress.js';
 import { CURVATURE_COST_RUN, CURVATURE_DIGITS_RUN, measuredTimeText, type MeasuredTime } from './curvature-cost.js';
@@ -40,6 +40,7 @@ export const curvatureCommand = command({
     const rows = await measuredRows(args);
     const net = await withFile(modelPath, () => networkFromModel(model, { backend }));
     try {
+      checkRowsFitModel(modelPath, net, rows);
       // The model's own bound on --k (measureCurvature's rule): the flag, not the data file, is wrong.
       checkAsUsage(`--k ${k} for ${modelPath}`, () => checkEigenCount(k, net.parameterCount));
       const json = booleanFlag(args, 'json');

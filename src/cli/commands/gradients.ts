@@ -5,7 +5,7 @@ import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
 import type { Gradients } from '../../api/network.js';
 import { BACKEND_FLAG, booleanFlag, choiceFlag, command, JSON_FLAG, jsonLine, MODEL_FLAG, stringFlag, withFile } from '../command.js';
-import { MEASURED_ROWS_FLAGS, measuredRows } from '../training-rows.js';
+import { checkRowsFitModel, MEASURED_ROWS_FLAGS, measuredRows } from '../training-rows.js';
 import { formatTable, ratioColumn, sci } from '../table.js';
 import { print } from '../terminal.js';
 
@@ -46,6 +46,7 @@ export const gradientsCommand = command({
     const rows = await measuredRows(args);
     const net = await withFile(modelPath, () => networkFromModel(model, { backend }));
     try {
+      checkRowsFitModel(modelPath, net, rows);
       const gradients = await withFile(rows.file, async () => net.gradients(rows.x, rows.y));
       const json = booleanFlag(args, 'json');
       if (net.kind === 'blocks') {

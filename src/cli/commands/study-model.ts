@@ -38,7 +38,7 @@ import { counted, grouped } from '../../counted.js';
 import { formatTable } from '../table.js';
 import { print } from '../terminal.js';
 import { worseWarning } from '../worse-warning.js';
-import { TRAINING_ROWS_FLAGS, trainingRows } from '../training-rows.js';
+import { checkRowsFitModel, TRAINING_ROWS_FLAGS, trainingRows } from '../training-rows.js';
 import { diagnosisText, residualTableData, tableHeading, traceTableData } from '../trace-table.js';
 import type { ReportTable } from '../../flow/report-html.js';
 import { percentText } from '../../percent-text.js';
@@ -167,6 +167,7 @@ export const studyModelCommand = command({
     const net = await withFile(modelPath, () => networkFromModel(model, { seed, backend, threads }));
     let optimizer: Optimizer | undefined;
     try {
+      checkRowsFitModel(modelPath, net, rows);
       const built = await trainingOptimizer(args, net, settings, rows.train, rows.where);
       optimizer = built.optimizer;
       const initial = await withFile(rows.file, async () => net.evaluate(rows.check.x, rows.check.y));

@@ -1,0 +1,29 @@
+// study --model refuses rows its model does not take in one line naming the model, the rows and the
+// way out: a model `train --data own.json --out m.json` made, studied without --data, read
+// 'SHAPE_MISMATCH: digits: inputs: has 784 columns, expected 2' (gradients and curvature:
+// measured-rows-cases).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { runCliInProcess } from '../util/cli.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'gradscope-rows-fit-'));
+
+describe('study --model: rows the model does not take', () => {
+  it('names the model, the rows and the way out, in one line, exit 1, before any work', async () => {
+    const net = await createNetwork({ sizes: [2, 4, 2], seed: 1 });
+    const model = join(folder, 'own.json');
+    writeFileSync(model, JSON.stringify(net.toJSON()));
+    net.dispose();
+    const digits = await runCliInProcess(['study', '--model', model, '--train', '10', '--test', '10', '--epochs', '1']);
+    expect([digits.code, digits.stdout]).toEqual([1, '']);
+    expect(digits.stderr.trim()).toBe(`gradscope: SHAPE_MISMATCH: ${model} takes 2 inputs and gives 2 outputs, but the digits have 784 pixels and 10 classes: give the rows it was made for with --data FILE`);
+    const data = join(folder, 'three.json');
+    writeFileSync(data, JSON.stringify({ inputs: [[1, 2, 3]], targets: [[1, 0, 0]] }));
+    const file = await runCliInProcess(['study', '--model', model, '--data', data, '--epochs', '1']);
+    expect([file.code, file.stdout]).toEqual([1, '']);
+    expect(file.stderr.trim()).toBe(`gradscope: SHAPE_MISMATCH: ${model} takes 2 inputs and gives 2 outputs, but ${data}'s rows have 3 inputs and 3 targets: give a --data file whose rows fit it`);
+  });
+});
