@@ -160,6 +160,10 @@ export function restoreOptimizer(optimizer: Optimizer, state: OptimizerState | u
   if (state === undefined || state === null) {
     throw invalidOption(`${where}: the checkpoint holds no optimiser state (saveModel saves one only when given { optimizer }); there is nothing to restore, and this optimiser starts afresh as it is`);
   }
+  // A whole Checkpoint for its optimiser state was said as a state 'whose name is undefined'.
+  if (typeof state === 'object' && 'model' in state && 'step' in state) {
+    throw invalidOption(`${where}: got a whole checkpoint; pass its optimiser state, checkpoint.optimizer`);
+  }
   // The rule every built-in restore() applies too: a plugin's optimiser is held to it here.
   optimizer.restore(checkStateKind(state, where, optimizer.name, restoredBy(state.name)));
 }

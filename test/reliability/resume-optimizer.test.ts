@@ -80,6 +80,18 @@ describe('restoreOptimizer', () => {
     // saveModel's optimizer (checkpointOf) given the network names the way too.
     expect(() => checkpointOf(net, net as never)).toThrow(/got one missing step\(\) \(a network: createOptimizer\(network, spec\) makes an optimiser for it\)$/);
   });
+
+  it('given a whole checkpoint, says to pass its optimiser state (it said "the state\'s name is undefined"), and changes nothing', async () => {
+    const net = await createNetwork(config);
+    const adam = createOptimizer(net, 'adam');
+    net.train(x, y, { epochs: 1, batchSize: 2, optimizer: adam });
+    const checkpoint = checkpointOf(net, adam);
+    const fresh = createOptimizer(net, 'adam');
+    const before = unchanged(fresh);
+    await expectError(() => restoreOptimizer(fresh, checkpoint as never), 'INVALID_OPTION', /^adam: restore: got a whole checkpoint; pass its optimiser state, checkpoint\.optimizer$/);
+    expect(unchanged(fresh)).toBe(before);
+    restoreOptimizer(fresh, checkpoint.optimizer);
+  });
 });
 
 describe("L-BFGS's and K-FAC's restore, by the first-order optimisers' rule (recorded-settings.ts)", () => {
