@@ -7,10 +7,17 @@
  * writes in exponent form (1e+21 and above, below 1e-6), NaN and ±Infinity are as String writes them;
  * a bigint (a file's 64-bit length field) is grouped whole at any size.
  *
- * What a reader reads as an amount goes through it: counts, sizes, limits and byte counts, in
- * messages, tables and notes. What a reader types back or looks up stays as String writes it: a
- * position (row 12345, step 10050, layers[3]), a flag's or an option's value, code (nn.Linear(784,
- * 100)), a shape in brackets ([100, 784]) and a value echoed as given ('got 3001').
+ * What a reader reads as an amount goes through it, wherever gradscope prints it (messages, CLI
+ * tables and lines, the HTML report, the visualizer): counts, sizes, limits and byte counts, and the
+ * training done, so a step or an epoch is grouped as a count of them ("step 10,050", "epoch 1,000",
+ * "Paused: step 120,438" beside "epoch 13,382"; a table's steps column and its first step at the
+ * goal read alike).
+ *
+ * What a reader types back or looks up stays as String writes it: a place in the user's data or
+ * file (row 12345, column 1024, unit 1500, layers[3], tensors[2][1500], a byte offset, JSON's line
+ * and column), a flag's or an option's value (--k 1000, batchSize 1000, 'give connections ≤ 784'),
+ * code (nn.Linear(784, 100)), a shape in brackets ([100, 784]), a value echoed as given ('got 3001'),
+ * a seed, a year, a commit id or a format's version. Axis ticks stay as the chart's ticks write them.
  */
 export function grouped(n: number | bigint): string {
   const text = String(n);

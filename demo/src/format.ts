@@ -1,3 +1,5 @@
+import { grouped } from '../../src/index.js';
+
 /**
  * The loss card's epoch counter, saying what an epoch is here: passes over the training rows, with
  * the decimals that still move (2 below 10, 1 below 100, none from there: "epoch 11188.0" said
@@ -5,8 +7,21 @@
  */
 export function epochText(epochs: number, trainRows: number): string {
   const digits = epochs < 10 ? 2 : epochs < 100 ? 1 : 0;
-  const count = epochs.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-  return `epoch ${count} (passes over the ${trainRows.toLocaleString('en-US')} training rows)`;
+  return `epoch ${groupedFixed(epochs, digits)} (passes over the ${grouped(trainRows)} training rows)`;
+}
+
+/** `n` with `digits` decimals, its whole part grouped as grouped() groups it: 11188.04 → "11,188", 0.3 → "0.30". */
+function groupedFixed(n: number, digits: number): string {
+  const [whole, decimals] = n.toFixed(digits).split('.');
+  return grouped(Number(whole)) + (decimals === undefined ? '' : `.${decimals}`);
+}
+
+/**
+ * The step counter as the status line, the step card and the 'before' caption say it: a count of the
+ * steps taken, read beside the epoch counter, so grouped as it is ("step 120,438", not "step 120438").
+ */
+export function stepText(step: number): string {
+  return `step ${grouped(step)}`;
 }
 
 /**

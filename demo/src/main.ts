@@ -3,7 +3,7 @@
  * every message from it redraws the charts on the next animation frame.
  */
 import { proseNodes } from './prose.js';
-import { SATURATION_MARGIN, ACTIVATIONS, optimizerNames, percentText, unbrokenPercents } from '../../src/index.js';
+import { SATURATION_MARGIN, ACTIVATIONS, grouped, optimizerNames, percentText, unbrokenPercents } from '../../src/index.js';
 import { drawLayerBars } from './charts/bars.js';
 import { drawBoundary } from './charts/boundary.js';
 import { drawDiagram } from './charts/diagram.js';
@@ -13,7 +13,7 @@ import { drawHeatmap, drawHeatmapLegend, heatScale, type HeatmapData } from './c
 import { drawLossChart } from './charts/line.js';
 import { DATASET_LABELS, DATASETS, MNIST_SUBSET_FILE } from './datasets.js';
 import { MAX_DRAWN_UNITS, type DiagramSnapshot } from './diagram-data.js';
-import { epochText, fmt } from './format.js';
+import { epochText, fmt, stepText } from './format.js';
 import { BOUNDARY_GRID, type FromWorker, type Snapshot, type ToWorker } from './protocol.js';
 import { History } from './history.js';
 import { updateRemedyList } from './remedy-list.js';
@@ -206,7 +206,7 @@ function receive(message: FromWorker): void {
     if (message.steps.length > 0) history.addSnapshot(snapshot);
     explain(snapshot);
     setStatus(
-      `${running ? 'Training' : 'Paused'}: step ${snapshot.step}, loss ${fmt(snapshot.loss)}, accuracy ${percentText(snapshot.accuracy)} (test: loss ${fmt(snapshot.testLoss)}, accuracy ${percentText(snapshot.testAccuracy)})`,
+      `${running ? 'Training' : 'Paused'}: ${stepText(snapshot.step)}, loss ${fmt(snapshot.loss)}, accuracy ${percentText(snapshot.accuracy)} (test: loss ${fmt(snapshot.testLoss)}, accuracy ${percentText(snapshot.testAccuracy)})`,
     );
   } else if (message.type === 'trace') {
     saveTrace(message.json);
@@ -247,7 +247,7 @@ function scheduleDraw(): void {
 function draw(): void {
   if (!snapshot) return;
   const { stats } = snapshot;
-  $('step').textContent = `step ${snapshot.step}`;
+  $('step').textContent = stepText(snapshot.step);
   // Drawn with the step, so a reader of data-worker="paused" reads the step the run stopped at.
   if (workerPaused) document.body.dataset.worker = 'paused';
   $('epoch').textContent = epochText(snapshot.epoch, snapshot.trainRows);
@@ -305,7 +305,7 @@ function explainDiagnosis(s: Snapshot): void {
   const blocks = s.settings.norm !== 'none' || s.settings.residual !== 'none';
   // Before any update the one record is the probe's, which the trace counts as step 1 (gradients before update 1) while the page shows step 0.
   $('chain-step').textContent =
-    s.step === 0 ? `at initialisation, on the first ${s.diagram.gradientRows} training rows (the trace's step 1: before the first update)` : blocks ? `the latest, traced step ${s.stats.chainStep}` : `the latest with ‖W‖₂, traced step ${s.stats.chainStep}`;
+    s.step === 0 ? `at initialisation, on the first ${grouped(s.diagram.gradientRows)} training rows (the trace's step 1: before the first update)` : blocks ? `the latest, traced ${stepText(s.stats.chainStep)}` : `the latest with ‖W‖₂, traced ${stepText(s.stats.chainStep)}`;
   $('chain-blocks').hidden = !blocks;
   $('cancelled-bias-note').textContent = s.stats.cancelledBiasNote;
   $('cancelled-bias-note').hidden = s.stats.cancelledBiasNote === '';
@@ -369,7 +369,7 @@ function explainResiduals(s: Snapshot): void {
 /** Says what the diagram leaves out (units past MAX_DRAWN_UNITS, a wide input as one bar) and where its numbers come from. */
 function describeDiagram(d: DiagramSnapshot): void {
   const cut = d.sizes.map((size, l) => ({ size, l })).filter(({ size, l }) => d.shown[l] > 0 && d.shown[l] < size);
-  const rows = `the first ${d.gradientRows} training rows`;
+  const rows = `the first ${grouped(d.gradientRows)} training rows`;
   const parts = [
     d.cells > 1 ? 'Each unit shows its output over the input plane [−1, 1]², as the decision boundary does.' : `Each unit shows its mean output over ${rows}.`,
     `Edges: |∂C/∂w| of the mean loss over ${d.cells > 1 ? rows : 'the same rows'}, recomputed at every update.`,
@@ -417,7 +417,7 @@ function heatmapData(s: Snapshot): HeatmapData {
 function applyRemedy(change: Partial<Settings>, layerRates?: number[]): void {
   // An untrained run has no map to keep (the live one says "Press Train or Step").
   before = snapshot && history.buckets.length > 0 ? heatmapData(snapshot) : null;
-  $('flow-before-caption').textContent = `before: ${describeRun(settings, snapshot?.ownSteps ?? false)}, step ${snapshot?.step ?? 0}, ${snapshot?.diagnosis.verdict ?? ''}`;
+  $('flow-before-caption').textContent = `before: ${describeRun(settings, snapshot?.ownSteps ?? false)}, ${stepText(snapshot?.step ?? 0)}, ${snapshot?.diagnosis.verdict ?? ''}`;
   $('flow-before').hidden = before === null;
   settings = { ...settings, ...change };
   writeForm(settings);

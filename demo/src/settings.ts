@@ -4,7 +4,7 @@
  * missing or bad parameter takes its default and is reported, so a hand-edited link still opens.
  * A form value that is refused leaves the settings held as they were, and says why.
  */
-import { ACTIVATIONS, BATCH_NORM_BLOCKING_ROWS, BATCH_NORM_MIN_ROWS, OPTIMIZERS, WEIGHT_INITS, optimizerNames } from '../../src/index.js';
+import { ACTIVATIONS, BATCH_NORM_BLOCKING_ROWS, BATCH_NORM_MIN_ROWS, OPTIMIZERS, WEIGHT_INITS, grouped, optimizerNames } from '../../src/index.js';
 import type { Activation, WeightInitName } from '../../src/index.js';
 import { DATASETS, trainingRows, type DatasetName } from './datasets.js';
 
@@ -208,7 +208,7 @@ export function conflictOf(s: Settings): Conflict | null {
     if (left > 0 && left <= BATCH_NORM_BLOCKING_ROWS) {
       return {
         keys: ['batchSize', 'norm', 'trainPercent', 'dataset'],
-        why: `batch norm in training normalises nothing over ${BATCH_NORM_BLOCKING_ROWS} rows or fewer, and ${rows} training rows in batches of ${s.batchSize} leave a last batch of ${left === 1 ? 'one row' : `${left} rows`}`,
+        why: `batch norm in training normalises nothing over ${BATCH_NORM_BLOCKING_ROWS} rows or fewer, and ${grouped(rows)} training rows in batches of ${s.batchSize} leave a last batch of ${left === 1 ? 'one row' : `${left} rows`}`,
       };
     }
   }

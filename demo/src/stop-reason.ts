@@ -17,8 +17,9 @@ const WEIGHTS_TOO_LARGE = 'the inputs or the weights';
  * The library's words when the steps before the fault, not its batch, caused it: the network went
  * back to the last state judged good that was kept (StepGuard.backToLastGood; a first-order run's is
  * its epoch's first), whose weights are not the ones that overflowed, so training can go on from them.
+ * The step is grouped by thousands as the library prints it ('12,345').
  */
-const WENT_BACK = /the network is back (?:as it was after step (\d+)|at the initial weights)/;
+const WENT_BACK = /the network is back (?:as it was after step (\d{1,3}(?:,\d{3})*)|at the initial weights)/;
 
 /** An error as the page shows it: `CODE: message` for the library's, else its message. */
 export function errorText(error: unknown): string {

@@ -14,6 +14,7 @@ import { probeRun, RunTrace } from './run-trace.js';
 import { SteppedPass, type EpochEnd } from './stepped-pass.js';
 import { LAYER_RATES, type Settings } from './settings.js';
 import { errorText, stopReason } from './stop-reason.js';
+import { stepText } from './format.js';
 
 /** Training time between two posts: charts refresh ~10×/s without messages flooding the page. */
 const SLICE_MS = 100;
@@ -97,7 +98,7 @@ function optimizerFor(
 ): { optimizer: Optimizer; layerRates: number[] | null; layerRatesFrom: string } {
   const layerRates = settings.optimizer !== LAYER_RATES ? null : given ?? equalisingLayerRates(net, probe);
   const layerRatesFrom =
-    layerRates === null ? '' : given ? 'as the diagnosis’s remedy offered them (measured on the run before this one)' : net.step === 0 ? 'at initialisation' : `at step ${net.step}`;
+    layerRates === null ? '' : given ? 'as the diagnosis’s remedy offered them (measured on the run before this one)' : net.step === 0 ? 'at initialisation' : `at ${stepText(net.step)}`;
   const weightDecay = settings.l2 > 0 ? { weightDecay: settings.l2 } : {};
   const name = layerRates ? 'sgd' : settings.optimizer;
   return { optimizer: createOptimizer(net, { name, ...weightDecay, ...(layerRates ? { layerRates } : {}) }), layerRates, layerRatesFrom };

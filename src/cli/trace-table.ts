@@ -6,6 +6,7 @@ import type { ReportTable } from '../flow/report-html.js';
 import type { Trace } from '../flow/trace.js';
 import { formatTable, ratioColumn, sci } from './table.js';
 import { percentText } from '../percent-text.js';
+import { grouped } from '../counted.js';
 
 const percent = (v: number) => percentText(Number.isNaN(v) ? null : v);
 const num = (v: number) => (Number.isNaN(v) ? '—' : sci(v));
@@ -50,8 +51,8 @@ export function traceTableData(trace: Trace, record = trace.length - 1): ReportT
   ]);
   // Of an earlier step than the table's: why is said once, in the first of the two headers.
   const earlier = chainRecord === record ? undefined : trace.steps[chainRecord];
-  const chainStep = earlier === undefined ? '' : ` (step ${earlier}: the last with ‖W‖₂)`;
-  const bound = withBound ? [`bound max σ'·‖Wˡ⁺¹‖₂${earlier === undefined ? '' : ` (step ${earlier})`}`] : [];
+  const chainStep = earlier === undefined ? '' : ` (step ${grouped(earlier)}: the last with ‖W‖₂)`;
+  const bound = withBound ? [`bound max σ'·‖Wˡ⁺¹‖₂${earlier === undefined ? '' : ` (step ${grouped(earlier)})`}`] : [];
   return {
     header: ['layer', '‖∂C/∂W‖', '‖∂C/∂b‖', 'RMS ‖δₓ‖', '‖∂C/∂b‖ ÷ last hidden', `factor ‖δˡ‖/‖δˡ⁺¹‖${chainStep}`, ...bound, '‖ΔW‖/‖W‖', 'saturated', 'dead units'],
     rows,
@@ -60,7 +61,7 @@ export function traceTableData(trace: Trace, record = trace.length - 1): ReportT
 
 /** The line above traceTable(trace, record): `what` ('At the last traced step') and the record's step, 'At the last traced step (step 96):'. */
 export function tableHeading(what: string, trace: Trace, record = trace.length - 1): string {
-  return `${what} (step ${trace.steps[record]}):`;
+  return `${what} (step ${grouped(trace.steps[record])}):`;
 }
 
 /**

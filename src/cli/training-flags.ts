@@ -6,7 +6,7 @@
 import type { Network } from '../api/network.js';
 import type { Rows } from '../data/matrix.js';
 import { MODEL } from '../model.js';
-import { counted, times } from '../counted.js';
+import { counted, grouped, times } from '../counted.js';
 import { checkOptimizerSupports, createOptimizer, findOptimizer, OPTIMIZERS, type Optimizer, type OptimizerSpec } from '../optim/index.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import { OptionRefusal, type OptionTerms } from '../option-refusal.js';
@@ -265,7 +265,7 @@ export function trainingSettingsText(settings: TrainingSettings, { optimizer, sp
   const layerRates = Array.isArray(built.layerRates) ? `, per-layer rates ${measuredRatesText(built.layerRates, `the ${counted(rows, 'training row')} before training`)}` : '';
   const given = `${typeof built.momentum === 'number' ? `, momentum ${built.momentum}` : ''}${layerRates}${normConstraint === undefined ? '' : `, norm constraint ${normConstraint}`}${damping === undefined ? '' : `, damping ${damping}`}`;
   const used = batchRowsUsed(batchSize, rows);
-  const batches = used === batchSize ? `batches of ${batchSize}` : `batches of ${used} (--batch-size ${batchSize} capped at the ${counted(rows, 'row')})`;
+  const batches = used === batchSize ? `batches of ${batchSize}` : `batches of ${grouped(used)} (--batch-size ${batchSize} capped at the ${counted(rows, 'row')})`;
   return `${choice.name}${given}, ${rate}, ${batches}${clipped}, seed ${seed}.`;
 }
 

@@ -13,6 +13,7 @@ import { checkMaxSteps, lanczos, type LanczosRemainder, type LanczosResult, type
 import { CurvatureWork, curvatureStages, lanczosSteps, plannedProducts, type CurvatureProgress, type CurvatureStage, type PlannedRun } from './curvature-work.js';
 import { CurvatureOperators, type LinearOperator } from './operators.js';
 import { checkTraceOptions, traceOf, type CurvatureTraceOptions, type TraceEstimate, type TraceResult } from './matrix-trace.js';
+import { grouped } from '../counted.js';
 
 export type { CurvatureProgress } from './curvature-work.js';
 
@@ -135,7 +136,7 @@ export interface CurvatureReport {
  * `where` otherwise. measureCurvature and the plateau study both check it here.
  */
 export function checkEigenCount(k: number, parameters: number, where = 'k'): number {
-  if (!Number.isInteger(k) || k < 1 || k > parameters) throw invalidOption(`${where}: expected an integer from 1 to the parameter count ${parameters}, got ${shown(k)}`);
+  if (!Number.isInteger(k) || k < 1 || k > parameters) throw invalidOption(`${where}: expected an integer from 1 to the parameter count ${grouped(parameters)}, got ${shown(k)}`);
   return k;
 }
 

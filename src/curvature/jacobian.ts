@@ -16,6 +16,7 @@ import type { Activation, Tensor } from '../kernels.js';
 import { denseModelOf, type Model } from '../model.js';
 import { lanczos } from './lanczos.js';
 import type { LinearOperator } from './operators.js';
+import { grouped } from '../counted.js';
 
 /** Options of jacobianSpectrum; every one has a default. */
 export interface JacobianOptions {
@@ -61,7 +62,7 @@ export function jacobianSpectrum(net: Network, x: Rows, options: JacobianOptions
   const count = Math.min(n0, nL);
   const k = options.k ?? Math.min(5, count);
   const examples = options.examples ?? 4;
-  if (!Number.isInteger(k) || k < 1 || k > count) throw invalidOption(`k: expected an integer from 1 to min(inputs, outputs) = ${count}, got ${shown(k)}`);
+  if (!Number.isInteger(k) || k < 1 || k > count) throw invalidOption(`k: expected an integer from 1 to min(inputs, outputs) = ${grouped(count)}, got ${shown(k)}`);
   if (!Number.isInteger(examples) || examples < 1) throw invalidOption(`examples: expected a whole number ≥ 1, got ${shown(examples)}`);
   const product = new JacobianProduct(model);
   try {

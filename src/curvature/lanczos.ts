@@ -38,6 +38,7 @@ import { invalidOption, shown } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import type { LinearOperator } from './operators.js';
 import { tridiagonalEigen } from './tridiagonal-eigen.js';
+import { grouped } from '../counted.js';
 
 /** Options of lanczos; every one has a default. */
 export interface LanczosOptions {
@@ -224,7 +225,7 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
   const ends = checkChoice(options.ends ?? 'both', LANCZOS_ENDS, 'lanczos: ends');
   if (ends === 'largest' && options.vectors) throw invalidOption("lanczos: vectors: the smallest eigenvalue's vector needs ends 'both', got ends 'largest'");
   if (!Number.isInteger(n) || n < 1) throw invalidOption(`lanczos: the operator's dimension must be a positive integer, got ${n}`);
-  if (!Number.isInteger(k) || k < 1 || k > n) throw invalidOption(`k: expected an integer from 1 to the parameter count ${n}, got ${shown(k)}`);
+  if (!Number.isInteger(k) || k < 1 || k > n) throw invalidOption(`k: expected an integer from 1 to the parameter count ${grouped(n)}, got ${shown(k)}`);
   checkMaxSteps(maxSteps, 'maxSteps');
   const limit = Math.min(n, maxSteps);
   const fullSpace = limit === n;

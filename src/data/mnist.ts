@@ -124,7 +124,7 @@ export async function loadDigitSplit(train: number, test: number, names: { train
   const problem = digitSplitProblem(train, test, names);
   if (problem) throw invalidOption(`${where}${problem}`);
   const { pixels, labels } = await loadAll();
-  if (train + test > labels.length) throw new GradscopeError('BAD_DATA_FILE', `the installed 'mnist' package holds ${labels.length} digits, not the ${MNIST_DIGITS} expected`);
+  if (train + test > labels.length) throw new GradscopeError('BAD_DATA_FILE', `the installed 'mnist' package holds ${counted(labels.length, 'digit')}, not the ${grouped(MNIST_DIGITS)} expected`);
   return {
     train: digits(pixels, labels, 0, train),
     test: digits(pixels, labels, train, train + test),

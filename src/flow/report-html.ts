@@ -9,6 +9,7 @@ import { cancelledBiasNote, chartedBiasRows } from './cancelled-biases.js';
 import { verdictHeading, type Diagnosis } from './diagnose.js';
 import { API_REMEDY_TERMS, remedyLines, type RemedyTerms } from './remedy.js';
 import { checkObjectArgument } from '../checks.js';
+import { counted, grouped } from '../counted.js';
 import { invalidOption, shown } from '../errors.js';
 import { unbrokenPercents } from '../percent-text.js';
 import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES, SATURATION_MARGIN, unitFailureMetric } from './metrics.js';
@@ -223,7 +224,7 @@ const VALIDATION_ROWS = {
 function epochCharts(chartId: ChartIds, trace: Trace): string[] {
   const epochs = evenIndexes(trace.epochs.length, REPORT_EPOCHS).map((i) => trace.epochs[i]);
   const xs = epochs.map((e) => e.epoch + 1);
-  const drawn = epochs.length < trace.epochs.length ? ` (${epochs.length} of its ${trace.epochs.length} epochs, evenly spaced)` : '';
+  const drawn = epochs.length < trace.epochs.length ? ` (${grouped(epochs.length)} of its ${counted(trace.epochs.length, 'epoch')}, evenly spaced)` : '';
   const charts: string[] = [];
   if (epochs.some((e) => e.validation)) {
     const validation = trace.run.validation ? VALIDATION_ROWS[trace.run.validation] : { legend: 'validation rows', title: 'the validation rows' };
@@ -231,13 +232,13 @@ function epochCharts(chartId: ChartIds, trace: Trace): string[] {
     charts.push(
       lineChart({
         id: chartId('learning-curve'),
-        title: `Loss after each epoch on ${validation.title}${subset ? ` and on ${subset.rows} training rows at the same weights` : ''}, and the epoch's mean batch loss${drawn}`,
+        title: `Loss after each epoch on ${validation.title}${subset ? ` and on ${counted(subset.rows, 'training row')} at the same weights` : ''}, and the epoch's mean batch loss${drawn}`,
         xLabel: 'epoch',
         yLabel: 'loss',
         wholeX: true,
         series: [
           { name: validation.legend, xs, ys: epochs.map((e) => e.validation?.loss ?? NaN) },
-          ...(subset ? [{ name: `training subset (${subset.rows} rows)`, xs, ys: epochs.map((e) => e.training?.loss ?? NaN) }] : []),
+          ...(subset ? [{ name: `training subset (${counted(subset.rows, 'row')})`, xs, ys: epochs.map((e) => e.training?.loss ?? NaN) }] : []),
           { name: 'batch mean', xs, ys: epochs.map((e) => e.loss) },
         ],
       }),
@@ -269,7 +270,7 @@ function gradientHistograms(chartId: ChartIds, trace: Trace): string[] {
   return trace.histograms.map((h) =>
     histograms({
       id: chartId(`hist-${h.step}`),
-      title: `Back-propagated gradients δ = ∂C/∂z per layer at step ${h.step}`,
+      title: `Back-propagated gradients δ = ∂C/∂z per layer at step ${grouped(h.step)}`,
       layers: h.counts.map((counts, l) => ({ label: layerName(trace, l), lo: h.lo[l], hi: h.hi[l], counts })),
     }),
   );
@@ -295,7 +296,7 @@ function traceSection(id: string, chartId: ChartIds, label: string, trace: Trace
       xNames: layers.map((l) => layerName(trace, l)),
       series: [0, trace.length - 1]
         .filter((r, i, all) => r >= 0 && all.indexOf(r) === i)
-        .map((r) => ({ name: `step ${steps[r]}`, xs: layers.map((_, i) => i + 1), ys: layers.map((l) => trace.at('biasGradNorm', r, l)) })),
+        .map((r) => ({ name: `step ${grouped(steps[r])}`, xs: layers.map((_, i) => i + 1), ys: layers.map((l) => trace.at('biasGradNorm', r, l)) })),
     }),
     heatmap({
       id: chartId('heatmap'),
@@ -372,7 +373,7 @@ function residualCharts(chartId: ChartIds, trace: Trace): string[] {
         xNames: blocks.map((block) => `'${block.name}'`),
         series: [0, trace.length - 1]
           .filter((r, i, all) => r >= 0 && all.indexOf(r) === i)
-          .map((r) => ({ name: `step ${trace.steps[r]}`, xs: blocks.map((_, b) => b + 1), ys: share(r) })),
+          .map((r) => ({ name: `step ${grouped(trace.steps[r])}`, xs: blocks.map((_, b) => b + 1), ys: share(r) })),
       }),
     );
   }
@@ -457,7 +458,7 @@ function runHtml(run: ReportRun, id: string, data: ReportData, terms: RemedyTerm
   const html = (run.detail === 'summary' ? summarySection : traceSection)(id, chartId, run.label, trace, diagnosis);
   if (trace === run.trace) return html;
   // Said where the run starts: the diagnosis above is of the whole trace, the charts and downloads of these records.
-  const note = `<p class="note thinned">${run.trace.length} traced steps: ${trace.length} of them, evenly spaced (the first and the last included), are drawn and in the downloads; the diagnosis read them all.</p>`;
+  const note = `<p class="note thinned">${counted(run.trace.length, 'traced step')}: ${grouped(trace.length)} of them, evenly spaced (the first and the last included), are drawn and in the downloads; the diagnosis read them all.</p>`;
   return html.replace('<p class="tools">', `${note}<p class="tools">`);
 }
 

@@ -22,6 +22,7 @@ import {
   type ResidualMetric,
 } from './metrics.js';
 import { traceCsv } from './trace-csv.js';
+import { counted, grouped } from '../counted.js';
 
 /** Histograms of the back-propagated gradients δ = ∂C/∂z of every layer at one step. */
 export interface GradientHistogram {
@@ -384,7 +385,7 @@ export class Trace {
   /** A record the trace holds, or INVALID_OPTION saying how many it holds: past them the arrays hold only spare capacity, no record. */
   private checkRecord(record: number): void {
     if (!Number.isInteger(record) || record < 0 || record >= this.count) {
-      const held = this.count === 0 ? 'the trace holds no records' : `the trace holds ${this.count}: 0..${this.count - 1}`;
+      const held = this.count === 0 ? 'the trace holds no records' : `the trace holds ${grouped(this.count)}: 0..${this.count - 1}`;
       throw new GradscopeError('INVALID_OPTION', `trace: record ${shown(record)} out of range (${held})`);
     }
   }
@@ -676,7 +677,7 @@ function readRows(rows: unknown, records: number, width: number, range: MetricRa
   const saved = rows as ArrayLike<unknown> | null | undefined;
   for (let r = 0; r < records; r++) {
     const row = saved?.[r];
-    if (!Array.isArray(row) || row.length !== width) throw bad(`${field}[${r}] must hold ${width} values`);
+    if (!Array.isArray(row) || row.length !== width) throw bad(`${field}[${r}] must hold ${counted(width, 'value')}`);
     const at = r * width;
     for (let i = 0; i < width; i++) {
       const v: unknown = row[i];

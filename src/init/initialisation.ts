@@ -12,6 +12,7 @@ import { describeValue } from '../errors.js';
 import { checkFileFields, rethrowThrough, type Fail } from '../model-limits.js';
 import { checkBiasInit, checkWeightInit, layerTooNarrowFor, type BiasInit, type WeightInit } from './initializers.js';
 import { notJsonMessage } from '../json-syntax.js';
+import { counted } from '../counted.js';
 
 /** The initialisers a network's weights and biases were drawn with. */
 export interface Initialisers {
@@ -85,7 +86,7 @@ export function readInitialisation(value: unknown, where: string, fail: Fail, la
   const narrow = layers[layerTooNarrowFor(read.init, layers.map((l) => l.inputs))];
   if (narrow) {
     const { connections } = read.init as { connections: number };
-    throw fail(`${where}.init.connections`, `${connections} connections per unit, but ${narrow.layer} has ${narrow.inputs} inputs: a sparse init connects at most every input of each dense layer, so it drew no such network`);
+    throw fail(`${where}.init.connections`, `${connections} connections per unit, but ${narrow.layer} has ${counted(narrow.inputs, 'input')}: a sparse init connects at most every input of each dense layer, so it drew no such network`);
   }
   if (lsuv === undefined) return read;
   if (lsuv !== true) throw fail(`${where}.lsuv`, `expected true (or no field), got ${describeValue(lsuv)}`);

@@ -5,6 +5,7 @@
 import { invalidOption, shown } from '../errors.js';
 import { RUNAWAY_PARAMETER } from '../model-limits.js';
 import type { Rng } from './rng.js';
+import { grouped } from '../counted.js';
 
 /** The named weight initialisers (see WeightInitName). */
 export const WEIGHT_INITS = [
@@ -88,7 +89,7 @@ export function checkSparseConnections(init: WeightInit, fanIns: readonly number
   if (layer < 0) return;
   const { connections } = init as { connections: number };
   throw invalidOption(
-    `init: { name: 'sparse', connections: ${connections} } needs at most as many connections as each dense layer has inputs, but ${where(layer)} has ${fanIns[layer]}: every input would be connected (a dense N(0, 1) init); give connections ≤ ${fanIns[layer]}`,
+    `init: { name: 'sparse', connections: ${connections} } needs at most as many connections as each dense layer has inputs, but ${where(layer)} has ${grouped(fanIns[layer])}: every input would be connected (a dense N(0, 1) init); give connections ≤ ${fanIns[layer]}`,
   );
 }
 

@@ -213,7 +213,7 @@ export function decodeCounts(file: SafetensorsFile, entry: TensorEntry): Float32
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const count = file.view.getBigInt64(file.bufferStart + entry.begin + 8 * i, true);
-    if (count < 0n || count > BigInt(MAX_EXACT_COUNT)) throw badModel(`${entry.name}[${i}]`, `${count} is not a count from 0 to ${MAX_EXACT_COUNT}`);
+    if (count < 0n || count > BigInt(MAX_EXACT_COUNT)) throw badModel(`${entry.name}[${i}]`, `${count} is not a count from 0 to ${grouped(MAX_EXACT_COUNT)}`);
     out[i] = Number(count);
   }
   return out;

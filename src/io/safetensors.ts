@@ -28,6 +28,7 @@ import { BLOCK_FILE_RECORDS, blockModelFromSafetensors, blockModelToSafetensors,
 import { isBlockModel } from '../network/block-model-check.js';
 import { decodeFloats, encodeSafetensors, f64Note, parseSafetensors, type TensorEntry } from './safetensors-format.js';
 import { chainFanIns, initialisationText, recordedInitialisationText, type Initialisation } from '../init/initialisation.js';
+import { counted } from '../counted.js';
 import { fileLayer } from '../layer-names.js';
 
 /**
@@ -88,7 +89,7 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   layers.forEach((layer, l) => {
     const [out, inputs] = layer.weight.shape;
     if (inputs !== sizes[l]) {
-      throw badModel(layer.weight.name, `shape [${out}, ${inputs}] takes ${inputs} inputs but the previous layer has ${sizes[l]} outputs`);
+      throw badModel(layer.weight.name, `shape [${out}, ${inputs}] takes ${inputs} inputs but the previous layer has ${counted(sizes[l], 'output')}`);
     }
     if (layer.bias && (layer.bias.shape.length !== 1 || layer.bias.shape[0] !== out)) {
       throw badModel(layer.bias.name, `shape [${layer.bias.shape.join(', ')}] should be [${out}] to match ${layer.weight.name}`);

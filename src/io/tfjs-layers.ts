@@ -24,6 +24,7 @@ import { blockModelToTfjsLayers, isBlockTfjsModel, writeTfjsLayers } from './tfj
 import { fileLayer } from '../layer-names.js';
 import { gradscopeMetadata, isObject, TOPOLOGY_LAYERS, topologyLayers, transpose, weightReader, type TfjsLayersModel } from './tfjs-format.js';
 import { chainFanIns, recordedInitialisation } from '../init/initialisation.js';
+import { counted } from '../counted.js';
 
 export { TFJS_WEIGHTS_FILE, type TfjsLayersModel, type TfjsModelJson, type TfjsWeightSpec } from './tfjs-format.js';
 
@@ -102,7 +103,7 @@ export function fromTfjsLayers(modelJson: unknown, weightData: Uint8Array | Arra
   checkSizes(sizes, 'modelTopology');
   dense.forEach((layer, l) => {
     if (layer.inputs !== undefined && layer.inputs !== sizes[l]) {
-      throw badModel(fileLayer(layer.at, TOPOLOGY_LAYERS, layer.name), `declares ${layer.inputs} inputs but the previous layer has ${sizes[l]} units`);
+      throw badModel(fileLayer(layer.at, TOPOLOGY_LAYERS, layer.name), `declares ${layer.inputs} inputs but the previous layer has ${counted(sizes[l], 'unit')}`);
     }
   });
   const activations = dense.map((layer) => layer.activation);

@@ -6,6 +6,7 @@ import { invalidOption, shown } from '../errors.js';
 import type { OutputActivation } from '../kernels.js';
 import type { DenseFanIn } from '../init/initialisation.js';
 import { checkActivation, checkChoice, checkFloat32, checkKnownKeys, checkUnits, FLOAT32_MIN_NORMAL } from '../checks.js';
+import { counted, grouped } from '../counted.js';
 import { fileLayer } from '../layer-names.js';
 
 /** The default ε under the square root of both normalisations (PyTorch's default for BatchNorm1d and LayerNorm). */
@@ -219,7 +220,7 @@ function checkSpec(spec: unknown, width: number, where: string): CheckedSpec {
       const gate = s.gate === undefined ? 'none' : checkChoice(s.gate, RESIDUAL_GATES, `${where}.gate`);
       const layers = checkList(s.layers, width, `${where}.layers`);
       const out = widthAfter(layers, width);
-      if (out !== width) throw invalidOption(`${where}.layers: a residual branch must keep the width (${width}), but it ends with ${out} units`);
+      if (out !== width) throw invalidOption(`${where}.layers: a residual branch must keep the width (${grouped(width)}), but it ends with ${counted(out, 'unit')}`);
       const softmax = layers.findIndex((l) => activationOf(l) === 'softmax');
       if (softmax >= 0) throw invalidOption(`${fileLayer(softmax, `${where}.`)}: softmax only as the output layer, not inside a residual branch`);
       return { type: 'residual', gate, layers };

@@ -20,6 +20,7 @@ import { keysOf } from '../checks.js';
 import { checkBlockArchitecture, checkTensorValues } from './block-model-check.js';
 import { recordedInitialisation, type Initialisation } from '../init/initialisation.js';
 import { copiedNumbers, type FileNumbers } from './file-numbers.js';
+import { counted } from '../counted.js';
 
 /** The model file version of a network built from layer specs. */
 export const BLOCK_MODEL_VERSION = 2;
@@ -83,7 +84,7 @@ export function blockModelFromJSON(file: Record<string, unknown>): BlockModelDat
     }
     // The length before reading: a short array must not buy a large allocation, nor a long one be cut.
     const length = elementsOf(slot.shape);
-    if (!Array.isArray(values) || values.length !== length) throw bad(`${where}.values`, `expected ${length} numbers`);
+    if (!Array.isArray(values) || values.length !== length) throw bad(`${where}.values`, `expected ${counted(length, 'number')}`);
     checkFloat32Values(values, `${where}.values`, bad);
     const tensor = { ...slot, values: Float32Array.from(values as number[]) };
     checkTensorValues(tensor.values, slot, bad, (i) => `${where}.values[${i}]`); // the file's values are flat, row-major

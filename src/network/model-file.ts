@@ -17,7 +17,7 @@ import { chainFanIns, recordedInitialisation, type Initialisation } from '../ini
 import { copiedNumbers, type FileNumbers } from './file-numbers.js';
 import { notJsonMessage } from '../json-syntax.js';
 import { fewestNumberBytes, LONGEST_NUMBER } from './json-number-bounds.js';
-import { grouped } from '../counted.js';
+import { counted, grouped } from '../counted.js';
 import { fileLayer } from '../layer-names.js';
 
 export { MODEL_LIMITS } from '../model-limits.js';
@@ -170,7 +170,7 @@ export function modelFromJSON(json: unknown): ModelData {
     const nIn = rethrowAsBad(`${where}.inputs`, () => checkUnits(inputs, 'inputs'));
     const nOut = rethrowAsBad(`${where}.units`, () => checkUnits(units, 'units'));
     if (l === 0) sizes.push(nIn);
-    else if (nIn !== sizes[l]) throw bad(`${where}.inputs`, `is ${nIn} but the previous layer has ${sizes[l]} units`);
+    else if (nIn !== sizes[l]) throw bad(`${where}.inputs`, `is ${nIn} but the previous layer has ${counted(sizes[l], 'unit')}`);
     sizes.push(nOut);
     activations.push(rethrowAsBad(`${where}.activation`, () => checkActivation(activation, 'activation')));
     if (activations[l] === 'softmax' && l < layers.length - 1) throw bad(`${where}.activation`, HIDDEN_SOFTMAX);
@@ -188,16 +188,16 @@ export function modelFromJSON(json: unknown): ModelData {
     const rows = fields[l].weights;
     const nIn = sizes[l];
     const nOut = sizes[l + 1];
-    if (!Array.isArray(rows) || rows.length !== nOut) throw bad(where, `expected ${nOut} rows (one per unit)`);
+    if (!Array.isArray(rows) || rows.length !== nOut) throw bad(where, `expected ${counted(nOut, 'row')} (one per unit)`);
     // Every row's length before the allocation: a file of empty rows must not buy nIn·nOut floats.
     for (let j = 0; j < nOut; j++) {
-      if (!Array.isArray(rows[j]) || rows[j].length !== nIn) throw bad(`${where}[${j}]`, `expected ${nIn} numbers (one per input)`);
+      if (!Array.isArray(rows[j]) || rows[j].length !== nIn) throw bad(`${where}[${j}]`, `expected ${counted(nIn, 'number')} (one per input)`);
     }
     const flat = new Float32Array(nIn * nOut);
     for (let j = 0; j < nOut; j++) copyValues(flat, j * nIn, rows[j], `${where}[${j}]`);
     weights.push(flat);
     const values = fields[l].biases;
-    if (!Array.isArray(values) || values.length !== nOut) throw bad(`${fileLayer(l)}.biases`, `expected ${nOut} numbers`);
+    if (!Array.isArray(values) || values.length !== nOut) throw bad(`${fileLayer(l)}.biases`, `expected ${counted(nOut, 'number')}`);
     const b = new Float32Array(nOut);
     copyValues(b, 0, values, `${fileLayer(l)}.biases`);
     biases.push(b);

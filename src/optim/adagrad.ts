@@ -15,6 +15,7 @@ import { FLOAT32_MAX } from '../model-limits.js';
 import { adaptiveStepKeepsWithin, FirstOrderOptimizer, fitsFloat32, QUERY, type FirstOrderOptions } from './first-order.js';
 import type { OptimizerState } from './optimizer.js';
 import { checkNumber } from '../checks.js';
+import { grouped } from '../counted.js';
 
 /** Adagrad's options (new Adagrad(net, options), or createOptimizer with name 'adagrad'), each with its default; its learning rate defaults to 0.01. */
 export interface AdagradOptions extends FirstOrderOptions {
@@ -131,7 +132,7 @@ export class Adagrad extends FirstOrderOptimizer {
 
   /** The DIVERGED of a step that would take entry e of p's sum of squares, `sum`, beyond float32 with `gradient` (g + λw). */
   private overflow(p: Parameter, e: number, sum: number, gradient: number, decay: number): GradscopeError {
-    const where = `adagrad: step ${this.t + 1}: ${p.name}[${e}]`;
+    const where = `adagrad: step ${grouped(this.t + 1)}: ${p.name}[${e}]`;
     if (!Number.isFinite(gradient)) return new GradscopeError('DIVERGED', `${where}: its gradient${decay === 0 ? '' : ' with weight decay'} is ${gradient}, which no sum of squares can take`);
     return new GradscopeError(
       'DIVERGED',

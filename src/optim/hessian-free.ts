@@ -52,6 +52,7 @@ import {
   vectorToArrays,
   type ParamVector,
 } from './param-vector.js';
+import { grouped } from '../counted.js';
 
 /** Options of HessianFree; every field is optional, defaults in HESSIAN_FREE_DEFAULTS. */
 export interface HessianFreeOptions {
@@ -432,7 +433,7 @@ export class HessianFree extends TracksDisposal implements Optimizer {
     const tensors = restoredTensors(state, where);
     const lengths = parameterLengths(this.net);
     if (tensors.length !== 0 && (tensors.length !== lengths.length || tensors.some((t, i) => t.length !== lengths[i]))) {
-      throw invalidOption(`${where}: expected ${lengths.length} tensors of lengths ${lengths.join(', ')}, or none: the state does not fit this network`);
+      throw invalidOption(`${where}: expected ${lengths.length} tensors of lengths ${lengths.map(grouped).join(', ')}, or none: the state does not fit this network`);
     }
     tensors.forEach((t, j) => {
       const i = t.findIndex((v) => !Number.isFinite(v));

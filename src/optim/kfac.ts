@@ -357,8 +357,8 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
       const [which, side] = nIn + 1 > KFAC_MAX_FACTOR_SIDE ? ['A', nIn + 1] : nOut > KFAC_MAX_FACTOR_SIDE ? ['G', nOut] : ['', 0];
       if (which) {
         throw invalidOption(
-          `kfac: ${denseLayerName(l, net.depth)} (${nIn} → ${nOut}) would need a ${side}×${side} Kronecker factor ${which}, more than ` +
-            `${KFAC_MAX_FACTOR_SIDE}×${KFAC_MAX_FACTOR_SIDE}; use 'adam', 'lbfgs' or 'hessian-free' for layers this wide`,
+          `kfac: ${denseLayerName(l, net.depth)} (${grouped(nIn)} → ${grouped(nOut)}) would need a ${grouped(side)}×${grouped(side)} Kronecker factor ${which}, more than ` +
+            `${grouped(KFAC_MAX_FACTOR_SIDE)}×${grouped(KFAC_MAX_FACTOR_SIDE)}; use 'adam', 'lbfgs' or 'hessian-free' for layers this wide`,
         );
       }
     }
@@ -741,7 +741,7 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
         ? `the factor is of the data, which no step changes, so the learning rate is not the cause: ${remedy(terms)}`
         : step === 0
           ? `at K-FAC's first step the factors are of this batch at the weights it was given, so the learning rate is not the cause: ${remedy(terms)}`
-          : `at K-FAC's step ${step + 1}: ${remedy(terms)}; or, if the steps since its first grew the weights, a smaller learning rate`;
+          : `at K-FAC's step ${grouped(step + 1)}: ${remedy(terms)}; or, if the steps since its first grew the weights, a smaller learning rate`;
     const name = denseLayerName(l, this.layers.length);
     const say = (terms: OptionTerms) => `kfac: ${name}'s ${subject} (${of}, ${n}×${n}) ${state}; ${advice(terms)}`;
     // Where the learning rate is not the cause, halving it cannot mend the factor: 'halve' stops at once.
@@ -876,7 +876,7 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     const tensors = this.stateTensors();
     const restored = restoredTensors(state, where);
     if (restored.length !== tensors.length || restored.some((t, i) => t.length !== tensors[i].length)) {
-      throw invalidOption(`${where}: expected ${tensors.length} tensors of lengths ${tensors.map((t) => t.length).join(', ')}: the state does not fit this network`);
+      throw invalidOption(`${where}: expected ${tensors.length} tensors of lengths ${tensors.map((t) => grouped(t.length)).join(', ')}: the state does not fit this network`);
     }
     restored.forEach((t, j) => {
       const i = t.findIndex((v) => !Number.isFinite(v));

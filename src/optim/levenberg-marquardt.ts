@@ -20,6 +20,7 @@ import { assertNotDisposed, checkStateKind, TracksDisposal, type NetworkTerms, t
 import { checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, type Hyperparameters } from './recorded-settings.js';
 import { checkNumber } from '../checks.js';
+import { counted, grouped } from '../counted.js';
 
 /** Levenberg–Marquardt's options (name 'levenberg-marquardt'; loss 'mse' only), each with its default. */
 export interface LevenbergMarquardtOptions {
@@ -46,7 +47,7 @@ export const LM_MAX_PARAMETERS = 5000;
  */
 export function levenbergMarquardtRefusal(network: NetworkTerms): string | undefined {
   if (network.loss !== 'mse') return `needs the quadratic cost (loss 'mse'), this network uses '${network.loss}'`;
-  if (network.parameters > LM_MAX_PARAMETERS) return `handles up to ${LM_MAX_PARAMETERS} parameters (JᵀJ is P×P, its Cholesky P³/3 flops); this network has ${network.parameters}: use lbfgs or adam`;
+  if (network.parameters > LM_MAX_PARAMETERS) return `handles up to ${counted(LM_MAX_PARAMETERS, 'parameter')} (JᵀJ is P×P, its Cholesky P³/3 flops); this network has ${grouped(network.parameters)}: use lbfgs or adam`;
   return undefined;
 }
 

@@ -5,6 +5,7 @@ import { SaidInTerms, type OptionTerms } from '../option-refusal.js';
 import type { Loss, NumberArray } from '../kernels.js';
 import { MODEL, type Parameter, type Trainable } from '../model.js';
 import { refuseMembersAfterDispose } from '../refuse-after-dispose.js';
+import { counted, grouped } from '../counted.js';
 
 /** An optimiser's state as plain data, for checkpoints: restore(state()) continues bit for bit. */
 export interface OptimizerState {
@@ -256,8 +257,8 @@ export function checkStateKind(state: unknown, where: string, name: string, rest
 
 /** The refusal of a state tensor that does not fit parameter `p` (the state was taken from a network of another shape). */
 export function stateTensorMismatch(where: string, index: number, values: { length?: unknown } | undefined, p: Pick<Parameter, 'name' | 'length'>): GradscopeError {
-  const got = typeof values?.length === 'number' ? `${values.length} values` : 'no values';
-  return invalidOption(`${where}: tensors[${index}] holds ${got}, but this network's ${p.name} has ${p.length}: the state was saved from a network of another shape`);
+  const got = typeof values?.length === 'number' ? counted(values.length, 'value') : 'no values';
+  return invalidOption(`${where}: tensors[${index}] holds ${got}, but this network's ${p.name} has ${grouped(p.length)}: the state was saved from a network of another shape`);
 }
 
 /**

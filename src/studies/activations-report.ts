@@ -1,5 +1,5 @@
 /** Study (b) as a section of the HTML report: plain data for src/flow/report-html.ts. */
-import { counted } from '../counted.js';
+import { counted, grouped } from '../counted.js';
 import { checkStudyResult } from './study-result.js';
 import { verdictLabel } from '../flow/diagnose.js';
 import type { ReportRun, ReportSection } from '../flow/report-html.js';
@@ -35,7 +35,7 @@ export function activationsReportSection(result: ActivationStudyResult): ReportS
     heading: 'Activations × initialisations',
     text:
       `[${result.sizes.join(',')}], softmax + cross-entropy, ${epochsText(result.epochs)} of SGD (batch ${result.batchSize}, ` +
-      `η = ${result.learningRate}) on ${counted(result.trainRows, 'digit')}; test error on ${result.testRows}.`,
+      `η = ${result.learningRate}) on ${counted(result.trainRows, 'digit')}; test error on ${grouped(result.testRows)}.`,
     tables: [
       {
         header: ['activation', 'init', 'test error', 'first ÷ last hidden RMS ‖δₓ‖ at start', 'first ÷ last hidden ‖∂C/∂b‖ at start', 'verdict'],

@@ -27,7 +27,7 @@ export const MARTENS_DIFFERENCES =
   `Where it differs from Martens (2010) and his nnet_train_2.m: the network is ${AUTOENCODER_SIZES.join('-')} with a sigmoid code layer of ${codeUnits}, ` +
   `where his (Hinton & Salakhutdinov's) is 784-1000-500-250-30-250-500-1000-784 with a linear code layer of 30; ` +
   `it trains on ${grouped(AUTOENCODER_DEFAULTS.trainRows)} of ${MNIST_SOURCE} (--train), where he trains on MNIST's 60,000; ` +
-  `each Hessian-free step takes its gradient over a ${grouped(hfBatch)}-row batch of them in turn (curvature over ${hfCurvature} of those rows), ` +
+  `each Hessian-free step takes its gradient over a ${grouped(hfBatch)}-row batch of them in turn (curvature over ${grouped(hfCurvature)} of those rows), ` +
   `where his code takes each step's gradient, its CG backtracking and its line search over the whole training set (the curvature over one of its chunks); ` +
   `his objective adds an L2 weight cost of 2e-5 (weightcost, on weights and biases), where gradscope's Hessian-free has no weight decay; ` +
-  `and the training error shown is over the first ${TRAIN_ERROR_ROWS} training digits, where he reports it over the whole training set.`;
+  `and the training error shown is over the first ${grouped(TRAIN_ERROR_ROWS)} training digits, where he reports it over the whole training set.`;

@@ -1,5 +1,5 @@
 /** Study (a) as a section of the HTML report: plain data for src/flow/report-html.ts. */
-import { counted } from '../counted.js';
+import { counted, grouped } from '../counted.js';
 import { checkStudyResult } from './study-result.js';
 import type { ReportSection } from '../flow/report-html.js';
 import { epochOfStep, type DepthNetworkResult, type DepthStudyResult } from './depth.js';
@@ -32,7 +32,7 @@ export function depthReportSection(result: DepthStudyResult): ReportSection {
     heading: "Depth: Nielsen's vanishing gradient",
     text:
       `Nielsen's experiment: sigmoid networks with sigmoid outputs and cross-entropy, weights N(0, 1/n_in), biases N(0, 1); ` +
-      `‖∂C/∂b‖ of each hidden layer on the first ${result.rows} MNIST training digits (the mean of each digit's δ), mean over ${counted(result.seeds, 'seed')}.`,
+      `‖∂C/∂b‖ of each hidden layer on the first ${grouped(result.rows)} MNIST training digits (the mean of each digit's δ), mean over ${counted(result.seeds, 'seed')}.`,
     charts: [
       {
         id: 'depth-init',
@@ -68,6 +68,6 @@ export function depthReportSection(result: DepthStudyResult): ReportSection {
 function stepsAsEpochs(trace: Trace): string {
   if (trace.length === 0) return '';
   const [first, last] = [trace.steps[0], trace.steps[trace.length - 1]];
-  const which = first === last ? `step ${first} is the start of epoch ${epochOfStep(first)}` : `steps ${first}–${last} are the starts of epochs ${epochOfStep(first)}–${epochOfStep(last)}`;
+  const which = first === last ? `step ${grouped(first)} is the start of epoch ${grouped(epochOfStep(first))}` : `steps ${grouped(first)}–${grouped(last)} are the starts of epochs ${grouped(epochOfStep(first))}–${grouped(epochOfStep(last))}`;
   return `One step per epoch, each recorded before its update: ${which}.`;
 }

@@ -227,7 +227,7 @@ export function stabilityVerdict(without: readonly number[], withBn: readonly nu
 /** The stability finding: the bands of the followed input's percentiles over the window, without and with batch norm, and the verdict. */
 export function stabilityFinding(without: Pick<Record, 'steps' | 'percentiles'>, withBn: Pick<Record, 'steps' | 'percentiles'>): string {
   const records = without.steps.length - STABILITY_FROM_RECORD;
-  const window = `from the end of the first epoch (step ${without.steps[STABILITY_FROM_RECORD] ?? '—'}) to the last record`;
+  const window = `from the end of the first epoch (step ${STABILITY_FROM_RECORD < without.steps.length ? grouped(without.steps[STABILITY_FROM_RECORD]) : '—'}) to the last record`;
   if (records < 2) return `The followed sigmoid's input ${window}: ${records < 1 ? 'no record' : 'one record'}, so its stability is not compared (train more than one epoch).`;
   const [a, b] = [percentileBands(without.percentiles), percentileBands(withBn.percentiles)];
   return (
@@ -259,7 +259,7 @@ export async function runBatchNormPaper(options: PaperOptions = {}): Promise<Pap
   const findings: string[] = [];
   for (const { name, record } of runs) if (record.failed) findings.push(`Training ${name} ${record.failed}: its curves end there, and the paper's claims are not compared.`);
   if (typeof without !== 'string' && typeof withBn !== 'string' && !without.failed && !withBn.failed) {
-    const at = (r: Record, i: number) => `${percentText(r.accuracy[i])} at step ${r.steps[i]}`;
+    const at = (r: Record, i: number) => `${percentText(r.accuracy[i])} at step ${grouped(r.steps[i])}`;
     const last = steps.length - 1;
     findings.push(
       `Held-out accuracy with batch norm ${at(withBn, early)} and ${at(withBn, last)}; without ${at(without, early)} and ${at(without, last)}; ` +

@@ -5,7 +5,7 @@
  */
 import { createNetwork, type Network } from '../api/network.js';
 import type { BackendChoice } from '../backend.js';
-import { counted } from '../counted.js';
+import { counted, grouped } from '../counted.js';
 import type { Matrix } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
 import type { ReportChart } from '../flow/report-html.js';
@@ -78,7 +78,7 @@ export function epochsUntilFailure(epochs: number, epoch: (e: number) => void): 
     try {
       epoch(e);
     } catch (error) {
-      return `stopped in epoch ${e + 1}: ${numericFailure(error)}`;
+      return `stopped in epoch ${grouped(e + 1)}: ${numericFailure(error)}`;
     }
   }
   return undefined;

@@ -153,7 +153,7 @@ export function chosenContenders(labels?: readonly string[]): Contender[] {
     const contender = contenders.find((c) => c.label === label);
     if (!contender) throw invalidOption(`optimizers: unknown contender '${label}' (known: ${contenders.map((c) => c.label).join(', ')})`);
     if (contender.refusal !== undefined) {
-      throw invalidOption(`optimizers: '${label}' cannot train the study's network (${REMEDIES_LOSS}, ${parameterCountOf(REMEDIES_SIZES)} parameters): ${contender.refusal}; the study runs ${runnable.map((c) => c.label).join(', ')}`);
+      throw invalidOption(`optimizers: '${label}' cannot train the study's network (${REMEDIES_LOSS}, ${counted(parameterCountOf(REMEDIES_SIZES), 'parameter')}): ${contender.refusal}; the study runs ${runnable.map((c) => c.label).join(', ')}`);
     }
   }
   return contenders.filter((c) => chosen.includes(c.label));

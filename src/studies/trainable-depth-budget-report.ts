@@ -65,7 +65,7 @@ export function budgetMatrix(result: BudgetSweepResult): ReportTable {
         key,
         String(depth),
         ...at.map((r) => (r.notRun === undefined ? percentText(r.testAccuracy) : shortReason(r.notRun))),
-        ran.length === 0 ? '—' : reached ? String(reached.firstStepAtGoal) : 'never',
+        ran.length === 0 ? '—' : reached ? grouped(reached.firstStepAtGoal!) : 'never',
         ran.length === 0 ? '—' : [ratioCell(ran[0], 'firstToLastAtInit'), ...ran.map((r) => ratioCell(r, 'firstToLastAtEnd'))].join(' → '),
       ];
     }),
@@ -82,10 +82,10 @@ export function budgetRowCells(row: BudgetSweepRow): string[] {
   if (row.notRun !== undefined) return [...head, '—', '—', '—', '—', '—', '—', shortReason(row.notRun)];
   return [
     ...head,
-    String(row.steps),
+    row.steps === null ? '—' : grouped(row.steps),
     percentText(row.testAccuracy),
     row.trainLoss === null ? '—' : row.trainLoss.toFixed(3),
-    row.firstStepAtGoal === null ? 'never' : String(row.firstStepAtGoal),
+    row.firstStepAtGoal === null ? 'never' : grouped(row.firstStepAtGoal),
     `${ratioCell(row, 'firstToLastAtInit')} → ${ratioCell(row, 'firstToLastAtEnd')}`,
     row.seconds === null ? '—' : row.seconds.toFixed(1),
     row.stopped === undefined ? '' : shortStop(row.stopped),
@@ -109,7 +109,7 @@ export function budgetSweepSetup(result: BudgetSweepResult): string {
     `${result.remedies.map((r) => `${r.key} (lr ${rate(r.learningRate)})`).join(' and ')} at ${countedList(result.depths, 'hidden layer')} of ${result.width}, ` +
     `each network trained once to its longest budget and measured at ${result.budgets.map((b) => `${b}×`).join(', ')} the study's budget of ${epochsText(result.epochs)}` +
     `${contrast > 0 ? `, the remedies after ${result.remedies[0].key} only up to ${result.contrastMaxBudget}×` : ''}; ` +
-    `seed ${result.seed}, ${result.trainRows} training digits, held-out accuracy on the next ${result.testRows} after every epoch` +
+    `seed ${result.seed}, ${counted(result.trainRows, 'training digit')}, held-out accuracy on the next ${grouped(result.testRows)} after every epoch` +
     (learningRates.length ? `; ${remedy} at ${depth} hidden layers also with lr ${learningRates.join(', ')} at 1× (reported, not used to choose one).` : '.')
   );
 }

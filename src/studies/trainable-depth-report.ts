@@ -1,5 +1,5 @@
 /** The trainable-depth study as a section of the HTML report: plain data for src/flow/report-html.ts. */
-import { counted, countedList } from '../counted.js';
+import { counted, countedList, grouped } from '../counted.js';
 import { checkStudyResult } from './study-result.js';
 import type { ReportChart, ReportSection } from '../flow/report-html.js';
 import { epochsText } from './paper-experiment.js';
@@ -74,7 +74,7 @@ export function rowCells(row: TrainableDepthRow): string[] {
     row.trainLoss === null ? '—' : row.trainLoss.toFixed(3),
     `${ratioCell(row, 'firstToLastAtInit')} → ${ratioCell(row, 'firstToLastAtEnd')}`,
     `${ratioCell(row, 'deltaFirstToLastAtInit')} → ${ratioCell(row, 'deltaFirstToLastAtEnd')}`,
-    String(row.steps),
+    row.steps === null ? '—' : grouped(row.steps),
     row.seconds === null ? '—' : row.seconds.toFixed(1),
     row.stopped === undefined ? '' : shortStop(row.stopped),
   ];
@@ -214,13 +214,13 @@ const TRAINABLE_DEPTH_SECTION = { id: 'trainable-depth', heading: 'Trainable dep
 function trainableDepthSetupText(result: TrainableDepthResult): string {
   return (
     `Networks of ${countedList(result.depths, 'hidden layer')} of ${counted(result.width, 'unit')} (784 inputs, 10 softmax outputs, cross-entropy), ` +
-    `${epochsText(result.epochs)} over ${counted(result.trainRows, 'digit')} per network, seed ${result.seed}; held-out accuracy on the next ${result.testRows}.`
+    `${epochsText(result.epochs)} over ${counted(result.trainRows, 'digit')} per network, seed ${result.seed}; held-out accuracy on the next ${grouped(result.testRows)}.`
   );
 }
 
 /** What the "first ÷ last" columns and charts of the section hold. */
 function firstToLastText(result: TrainableDepthResult): string {
-  return `First ÷ last: the first hidden layer's ‖∂C/∂b‖ (or one example's RMS ‖δ‖) over the last hidden layer's, on the first ${result.probeRows} training digits, at initialisation → after training.`;
+  return `First ÷ last: the first hidden layer's ‖∂C/∂b‖ (or one example's RMS ‖δ‖) over the last hidden layer's, on the first ${grouped(result.probeRows)} training digits, at initialisation → after training.`;
 }
 
 /** The study's result as an HTML report section. */

@@ -8,6 +8,7 @@
 import { GradscopeError } from '../errors.js';
 import { API_OPTION_TERMS, type OptionTerms } from '../option-refusal.js';
 import type { NonFinitePolicy } from './numeric-faults.js';
+import { grouped } from '../counted.js';
 
 /** The names of the options a DIVERGED's advice may name; absent: the printer has none for it, and the advice leaves it out. */
 export interface AdviceTerms {
@@ -52,7 +53,7 @@ export interface StopPoint {
 
 /** 'epoch 2, batch 3 (step 35)', 'epoch 2 (step 40)' or 'epoch 2': how a DIVERGED message and the command line name a StopPoint. */
 export function stopPointText({ epoch, batch, step }: StopPoint): string {
-  return `epoch ${epoch}${batch === undefined ? '' : `, batch ${batch}`}${step === undefined ? '' : ` (step ${step})`}`;
+  return `epoch ${grouped(epoch)}${batch === undefined ? '' : `, batch ${grouped(batch)}`}${step === undefined ? '' : ` (step ${grouped(step)})`}`;
 }
 
 /**

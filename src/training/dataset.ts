@@ -12,6 +12,7 @@ import { checkFits } from '../network/memory-budget.js';
 import type { Trainable } from '../model.js';
 import type { TrainingRows } from './training-engine.js';
 import { firstTargetFault, refuseTargetFault, type TargetFault } from './target-rules.js';
+import { counted, grouped } from '../counted.js';
 
 /**
  * Inputs and targets in a backend's memory. Made by `createDataset` (or `net.dataset(x, y)`), used
@@ -258,7 +259,7 @@ function upload<T extends Tensor>(k: Kernels<T>, input: Rows, cols: number, labe
   const checked = checkRows(input, cols, label);
   const { rows } = checked;
   try {
-    checkFits(k, rows * cols, 1, `the ${label} (${rows} rows × ${cols})`);
+    checkFits(k, rows * cols, 1, `the ${label} (${counted(rows, 'row')} × ${grouped(cols)})`);
   } catch (error) {
     checked.checkShape(); // a row of another length is named before the memory it would not fit in
     throw error;

@@ -8,7 +8,7 @@ import type { StepGuard } from './step-guard.js';
 import { DivergedError, learningRateAdvice, stopPointText, type Advice, type AdviceTerms, type StopPoint } from './advice.js';
 import type { TrainingEngine } from './training-engine.js';
 import type { EpochStart } from './judged-epoch-start.js';
-import { counted } from '../counted.js';
+import { counted, grouped } from '../counted.js';
 import { lossFault } from '../network/loss-fault.js';
 import type { SaidInTerms } from '../option-refusal.js';
 
@@ -81,7 +81,7 @@ interface FaultedBatch extends FaultedCall {
  * The state after step `step` in a message's words: before any step (0) 'the initial weights', as the
  * trace and the reports name the state step 1 is taken at, never 'the state after step 0'.
  */
-const stateAfterStep = (step: number) => (step === 0 ? 'the initial weights' : `the state after step ${step}`);
+const stateAfterStep = (step: number) => (step === 0 ? 'the initial weights' : `the state after step ${grouped(step)}`);
 
 export function wentBack(back: { step: number; loss: number }, faulty: number, judgedBy: string): string {
   const first = back.step + 1;
@@ -90,11 +90,11 @@ export function wentBack(back: { step: number; loss: number }, faulty: number, j
     last < first
       ? ''
       : last === first
-        ? `; the state after step ${first} was judged good too`
-        : `; the states after steps ${first}${last === first + 1 ? ' and ' : ' to '}${last} were judged good too`;
+        ? `; the state after step ${grouped(first)} was judged good too`
+        : `; the states after steps ${grouped(first)}${last === first + 1 ? ' and ' : ' to '}${grouped(last)} were judged good too`;
   return (
     `: at ${stateAfterStep(back.step)} this batch's ${judgedBy} are in range, so the steps since led here, ` +
-    `and the network is back ${back.step === 0 ? 'at the initial weights' : `as it was after step ${back.step}`}, the last state judged good that was kept (its batch loss ${back.loss.toPrecision(3)})` +
+    `and the network is back ${back.step === 0 ? 'at the initial weights' : `as it was after step ${grouped(back.step)}`}, the last state judged good that was kept (its batch loss ${back.loss.toPrecision(3)})` +
     (judgedToo && `${judgedToo}, but a copy is kept only at each epoch's first step and before a step not proved within range`)
   );
 }
@@ -219,7 +219,7 @@ export function cannotHalve(halvings: number, learningRate: number, problem: str
 
 /** Where a DIVERGED after the last halving leaves the network: the epoch start put back, and whether a batch judged it good. */
 export function backAtEpochStart(back: EpochStart): string {
-  const at = `the network is back at the start of epoch ${back.epoch} (${back.step === 0 ? 'the initial weights' : `step ${back.step}`})`;
+  const at = `the network is back at the start of epoch ${grouped(back.epoch)} (${back.step === 0 ? 'the initial weights' : `step ${grouped(back.step)}`})`;
   return Number.isNaN(back.loss)
     ? `${at}, as no step of this call had changed it`
     : `${at}, the last state judged good that was kept (its batch loss ${back.loss.toPrecision(3)})`;

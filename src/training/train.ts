@@ -18,7 +18,7 @@ import type { Trace } from '../flow/trace.js';
 import { describeRun } from './trace-run.js';
 import { trainingCheckRows } from './training-check-rows.js';
 import { VALIDATION_LABELS } from './validation-rows.js';
-import { counted } from '../counted.js';
+import { counted, grouped } from '../counted.js';
 import type { EpochInfo, TrainOptions, TrainResult } from './train-options.js';
 import type { TrainingEngine, TrainingRows, ValidationSet } from './training-engine.js';
 import { learningRateProblem, startingLearningRate, trainingOptimizer } from './optimizer-settings.js';
@@ -290,7 +290,7 @@ export function runTraining(
           // batch: its advice does not offer 'skip' again, and it puts nothing back.
           const advice = last.advice(withoutPolicy(terms, 'skip'));
           // Epochs counted from 1: the one before this (index epoch − 1) is epoch number `epoch`.
-          const kept = epoch === 0 ? '' : ` in this epoch, and nothing is put back: the network is as epoch ${epoch} left it`;
+          const kept = epoch === 0 ? '' : ` in this epoch, and nothing is put back: the network is as epoch ${grouped(epoch)} left it`;
           // What the call left out in all (no TrainResult reaches the caller of a call that throws).
           const before = skipped - epochSkipped;
           const left = `${terms.onNonFinite?.('skip') || 'skipping'} left out ${counted(skipped, 'batch', 'batches')} in this call, ${before === 0 ? 'all in this epoch' : `the ${epochSkipped} of this epoch and ${before} before it`}`;
@@ -350,6 +350,6 @@ function atEpochEnd<R>(evaluate: () => R, epoch: number, step: number): R {
     return evaluate();
   } catch (error) {
     if (!(error instanceof GradscopeError) || error.code === 'DISPOSED') throw error;
-    throw new GradscopeError(error.code, `${error.message} (at the end of epoch ${epoch}: the steps before it stay applied, and the network holds the weights of step ${step}, the last applied)`);
+    throw new GradscopeError(error.code, `${error.message} (at the end of epoch ${grouped(epoch)}: the steps before it stay applied, and the network holds the weights of step ${grouped(step)}, the last applied)`);
   }
 }

@@ -1,13 +1,21 @@
 // The visualizer's number formats: the epoch counter says what an epoch is and keeps only the decimals that move;
 // the chain table's numbers have 3 significant digits, in exponent form only from 10⁴ and below 10⁻².
 import { describe, expect, it } from 'vitest';
-import { epochText, fmt } from '../../demo/src/format.js';
+import { epochText, fmt, stepText } from '../../demo/src/format.js';
 
 describe('epochText', () => {
   it('names the rows an epoch passes over, with 2, 1 or no decimals as the count grows', () => {
     expect(epochText(0.3, 280)).toBe('epoch 0.30 (passes over the 280 training rows)');
     expect(epochText(42.25, 280)).toBe('epoch 42.3 (passes over the 280 training rows)');
     expect(epochText(11188.04, 2800)).toBe('epoch 11,188 (passes over the 2,800 training rows)');
+  });
+});
+
+describe('stepText', () => {
+  it('groups the step counter as the epoch counter beside it is grouped (it read "step 120438" beside "epoch 13,382")', () => {
+    expect([0, 999, 1000, 120438].map(stepText)).toEqual(['step 0', 'step 999', 'step 1,000', 'step 120,438']);
+    expect(epochText(13382.4, 9000)).toBe('epoch 13,382 (passes over the 9,000 training rows)');
+    expect(epochText(1999.96, 9000)).toBe('epoch 2,000 (passes over the 9,000 training rows)');
   });
 });
 

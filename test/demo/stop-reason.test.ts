@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { errorText, stopReason } from '../../demo/src/stop-reason.js';
 import { createNetwork } from '../../src/api/network.js';
+import { grouped } from '../../src/counted.js';
 import { GradscopeError } from '../../src/errors.js';
 
 async function divergence(): Promise<GradscopeError> {
@@ -67,6 +68,11 @@ describe('visualizer stop reason', () => {
     expect((error as GradscopeError).message).toMatch(/the network is back at the initial weights/);
     const text = stopReason(error, 1e8);
     expect(text).toMatch(/; the step was not applied, and the steps since the start led to it, so the weights are back at the initial weights, the last judged good that was kept\. On this page: a smaller Learning rate \(now 100000000\), then Train goes on from them;/);
+  });
+
+  it('names a step past 999 whole, as the library groups it (the step after 12,345, not after 12)', () => {
+    const message = `train: epoch 3, batch 7 (step 12,346): the loss is Infinity; the step was not applied: at the state after step ${grouped(12345)} this batch's loss and gradient are in range, so the steps since led here, and the network is back as it was after step ${grouped(12345)}, the last state judged good that was kept (its batch loss 0.693)`;
+    expect(stopReason(new GradscopeError('DIVERGED', message), 0.5)).toContain('and the steps since step 12,345 led to it, so the weights are back as they were after step 12,345, the last judged good that was kept.');
   });
 
   it('gives any other error as CODE: message', () => {

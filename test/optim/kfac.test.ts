@@ -333,7 +333,7 @@ describe('K-FAC mechanics', () => {
 
   it('refuses a layer whose A would exceed 2049×2049, naming the layer and other optimisers', async () => {
     const net = await createNetwork({ sizes: [3, 2049, 1], output: 'sigmoid', backend: 'ref' });
-    await expectError(() => new Kfac(net), 'INVALID_OPTION', /kfac: output \(2049 → 1\).*2050×2050.*factor A.*'adam'/);
+    await expectError(() => new Kfac(net), 'INVALID_OPTION', /kfac: output \(2,049 → 1\).*2,050×2,050.*factor A.*'adam'/);
     net.dispose();
     const fits = await createNetwork({ sizes: [2048, 1], output: 'sigmoid', backend: 'ref' });
     expect(() => new Kfac(fits).dispose()).not.toThrow();

@@ -16,6 +16,7 @@ import { Sgd } from '../../src/optim/sgd.js';
 import { Adam, AdamW } from '../../src/optim/adam.js';
 import { kernelBackends } from '../util/backends.js';
 import { leastSquaresProblem, ONE_OUTPUT, XOR } from './problems.js';
+import { grouped } from '../../src/counted.js';
 
 const problem = leastSquaresProblem(3, 64, ONE_OUTPUT);
 
@@ -150,7 +151,7 @@ describe('the optimiser registry', () => {
     const xent = await createNetwork({ sizes: [2, 3], loss: 'cross-entropy' });
     expect(() => createOptimizer(xent, 'levenberg-marquardt')).toThrow(/needs the quadratic cost \(loss 'mse'\), this network uses 'cross-entropy'/);
     const big = await createNetwork({ sizes: [100, 50, 1], loss: 'mse', output: 'linear' });
-    expect(() => createOptimizer(big, 'levenberg-marquardt')).toThrow(new RegExp(`handles up to ${LM_MAX_PARAMETERS} parameters.*has 5101`));
+    expect(() => createOptimizer(big, 'levenberg-marquardt')).toThrow(new RegExp(`handles up to ${grouped(LM_MAX_PARAMETERS)} parameters.*has 5,101`));
     xent.dispose();
     big.dispose();
   });

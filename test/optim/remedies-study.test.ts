@@ -37,7 +37,7 @@ describe('study remedies', () => {
   it('refuses Levenberg-Marquardt before any work, with its reason: the study trains cross-entropy (it ran nothing and reported "not run")', async () => {
     let ran = 0;
     const refused = runRemediesStudy({ seconds: 0.2, trainRows: 300, testRows: 100, optimizers: ['adam', 'levenberg-marquardt'], onRun: () => void ran++ });
-    await expect(refused).rejects.toThrow(/^optimizers: 'levenberg-marquardt' cannot train the study's network \(cross-entropy, 32842 parameters\): needs the quadratic cost \(loss 'mse'\), this network uses 'cross-entropy'; the study runs sgd, /);
+    await expect(refused).rejects.toThrow(/^optimizers: 'levenberg-marquardt' cannot train the study's network \(cross-entropy, 32,842 parameters\): needs the quadratic cost \(loss 'mse'\), this network uses 'cross-entropy'; the study runs sgd, /);
     expect(ran).toBe(0);
   });
 

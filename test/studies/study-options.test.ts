@@ -79,7 +79,7 @@ describe('study count bounds', () => {
   });
 
   it("plateau k: at most the network's parameter count, checked before the digits load (measureCurvature's rule)", async () => {
-    await expectError(() => runPlateauStudy({ k: PLATEAU_K_BOUND.max + 1 }), 'INVALID_OPTION', new RegExp(`^plateau study: k: expected an integer from 1 to the parameter count ${PLATEAU_K_BOUND.max}, got ${PLATEAU_K_BOUND.max + 1}$`));
+    await expectError(() => runPlateauStudy({ k: PLATEAU_K_BOUND.max + 1 }), 'INVALID_OPTION', new RegExp(`^plateau study: k: expected an integer from 1 to the parameter count ${grouped(PLATEAU_K_BOUND.max)}, got ${PLATEAU_K_BOUND.max + 1}$`));
   });
 
   it('the activations study checks what it hands createNetwork and train() itself, naming its own option, before the digits load', async () => {

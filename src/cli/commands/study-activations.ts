@@ -75,7 +75,7 @@ export function profileTable(result: ActivationStudyResult): string {
     if (!p) return [];
     const hidden = p.mean[0].length;
     // One record (a single step) is both the first and the last: one row.
-    return [...new Set([0, p.steps.length - 1])].map((record) => [r.activation, r.init, `step ${p.steps[record]}`, ...Array.from({ length: hidden }, (_, l) => cell(p, record, l))]);
+    return [...new Set([0, p.steps.length - 1])].map((record) => [r.activation, r.init, `step ${grouped(p.steps[record])}`, ...Array.from({ length: hidden }, (_, l) => cell(p, record, l))]);
   });
   const hidden = result.sizes.length - 2;
   return formatTable(['activation', 'init', 'when', ...Array.from({ length: hidden }, (_, l) => `layer ${l + 1}: mean p98 sat`)], rows);

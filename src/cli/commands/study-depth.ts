@@ -82,8 +82,8 @@ export function depthTables(result: DepthStudyResult): string {
           const nielsen = NIELSEN_RATIOS[result.networks.indexOf(n)];
           return [
             `[${n.sizes.join(',')}]`,
-            `${ratio(firstToLast(biasGradNorms[0]))} (epoch ${epochs[0]})`,
-            `${ratio(firstToLast(biasGradNorms[biasGradNorms.length - 1]))} (epoch ${epochs[epochs.length - 1]})`,
+            `${ratio(firstToLast(biasGradNorms[0]))} (epoch ${grouped(epochs[0])})`,
+            `${ratio(firstToLast(biasGradNorms[biasGradNorms.length - 1]))} (epoch ${grouped(epochs[epochs.length - 1])})`,
             nielsen ? (likeForLike ? `${ratio(nielsen.start)} → ${ratio(nielsen.end)}` : ratio(nielsen.start)) : '',
             `${t.initialLoss.toFixed(3)} → ${t.finalLoss.toFixed(3)}`,
             percentText(t.testAccuracy),
@@ -94,7 +94,7 @@ export function depthTables(result: DepthStudyResult): string {
       ),
     );
     if (!likeForLike) {
-      out.push(`Nielsen's ratios at his last epoch (499) are left out: this run's last epoch is ${lastEpoch}, so they would not compare like for like (his ${NIELSEN_TRAINING.epochs} epochs: --epochs ${NIELSEN_TRAINING.epochs}).`);
+      out.push(`Nielsen's ratios at his last epoch (499) are left out: this run's last epoch is ${grouped(lastEpoch)}, so they would not compare like for like (his ${NIELSEN_TRAINING.epochs} epochs: --epochs ${NIELSEN_TRAINING.epochs}).`);
     }
     const deepest = trained[trained.length - 1];
     const { epochs, biasGradNorms } = trainingNorms(deepest.training!.trace);
@@ -105,10 +105,10 @@ export function depthTables(result: DepthStudyResult): string {
     out.push(
       formatTable(
         ['epoch', ...Array.from({ length: hidden }, (_, l) => `layer ${l + 1}`), 'first ÷ last', 'cross-entropy'],
-        picks.map((r) => [String(epochs[r]), ...biasGradNorms[r].map(sci), ratio(firstToLast(biasGradNorms[r])), trace.losses[r].toFixed(3)]),
+        picks.map((r) => [grouped(epochs[r]), ...biasGradNorms[r].map(sci), ratio(firstToLast(biasGradNorms[r])), trace.losses[r].toFixed(3)]),
       ),
     );
-    out.push('', `At the first step (the start of epoch ${epochOfStep(trace.steps[0])}):`, '', traceTable(trace, 0), '', diagnosisText(deepest.training!.diagnosis, depthRunTerms(result, trace)));
+    out.push('', `At the first step (the start of epoch ${grouped(epochOfStep(trace.steps[0]))}):`, '', traceTable(trace, 0), '', diagnosisText(deepest.training!.diagnosis, depthRunTerms(result, trace)));
   }
   return out.join('\n');
 }
@@ -178,7 +178,7 @@ export const studyDepthCommand = command({
       terminal.out(jsonLine(depthJSON(result)));
       return;
     }
-    print(terminal, `Sigmoid networks, sigmoid outputs + cross-entropy, weights N(0, 1/n_in), biases N(0, 1); ${DEPTH_ROWS} digits.\n`);
+    print(terminal, `Sigmoid networks, sigmoid outputs + cross-entropy, weights N(0, 1/n_in), biases N(0, 1); ${counted(DEPTH_ROWS, 'digit')}.\n`);
     print(terminal, depthTables(result));
     if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [withRunTerms(depthReportSection(result), (run) => depthRunTerms(result, run.trace))] })}`);
   },

@@ -70,7 +70,7 @@ function learningCurveTableData(curve: Evaluation[], epochs: readonly Pick<Epoch
   // The initial weights' row (e = 0): no epoch, no batches, no subset measured.
   const skipped = (e: number) => {
     const run = epochs[e - 1];
-    return run === undefined ? '—' : `${run.skipped} of ${run.batches + run.skipped}`;
+    return run === undefined ? '—' : `${grouped(run.skipped)} of ${grouped(run.batches + run.skipped)}`;
   };
   const subset = epochs.find((e) => e.training)?.training;
   const onSubset = (e: number) => {

@@ -2,7 +2,7 @@
  * gradscope study plateau [--epochs 500] [--points 5] [--lambda 5] [--k 3] [--seed 1] [--json] [--html FILE]
  * Saddle or minimum: the curvature of Nielsen's 4-hidden-layer sigmoid net along his training.
  */
-import { counted } from '../../counted.js';
+import { counted, grouped } from '../../counted.js';
 import { PLATEAU_DEFAULTS, PLATEAU_K_BOUND, PLATEAU_SIZES, runPlateauStudy, type PlateauPoint, type PlateauResult } from '../../studies/plateau.js';
 import { nielsenLambdaBound, NIELSEN_TRAINING } from '../../studies/depth.js';
 import { plateauReportSection } from '../../studies/plateau-report.js';
@@ -20,7 +20,7 @@ import { percentText } from '../../percent-text.js';
 /** The step along ±v that lowered the objective most on its better side, as text. */
 function bestProbe(point: PlateauPoint): string {
   const best = point.probes.reduce((a, b) => (Math.min(b.plus, b.minus) < Math.min(a.plus, a.minus) ? b : a));
-  return `t=${best.step}: ${sci(best.plus)} / ${sci(best.minus)}`;
+  return `t=${grouped(best.step)}: ${sci(best.plus)} / ${sci(best.minus)}`;
 }
 
 export function plateauTable(result: PlateauResult): string {
@@ -84,7 +84,7 @@ export function plateauSummary(result: PlateauResult): string {
     `Of ${counted(result.points.length, 'point')}, ${agreeing(saddles, 'is a saddle', 'are saddles')} (negative curvature along v, confirmed by objective values, a step t along ±v lowers the objective on both sides, and by at least ‖∇f‖·t: the point is as good as critical),`,
     `${agreeing(strong, 'has', 'have')} strong negative curvature off a critical point (a step along ±v lowers the objective on both sides, but by less than ‖∇f‖·t: the gradient outweighs it, so not a saddle),`,
     `${agreeing(negative, 'has', 'have')} confirmed negative curvature that no step tried exploits on both sides (the gradient along v outweighs it), ${agreeing(minimumLike, 'shows', 'show')} no negative curvature.`,
-    last ? `At epoch ${last.epoch}: λ_min = ${sci(last.smallest[0])}, λ_max = ${sci(last.largest[0])}, ${negativeMassText(last.negativeMass, last.negativeMassExact)} of the spectral mass negative; test accuracy ${percentText(result.testAccuracy)}.` : '',
+    last ? `At epoch ${grouped(last.epoch)}: λ_min = ${sci(last.smallest[0])}, λ_max = ${sci(last.largest[0])}, ${negativeMassText(last.negativeMass, last.negativeMassExact)} of the spectral mass negative; test accuracy ${percentText(result.testAccuracy)}.` : '',
   ].join('\n');
 }
 

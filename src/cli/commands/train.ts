@@ -18,7 +18,7 @@ import { NETWORK_DEFAULTS, SOFTMAX_OF_ONE } from '../../network/config.js';
 import { GradscopeError } from '../../errors.js';
 import type { Optimizer } from '../../optim/index.js';
 import type { EpochInfo } from '../../training/train-options.js';
-import { counted } from '../../counted.js';
+import { counted, grouped } from '../../counted.js';
 import { percentText } from '../../percent-text.js';
 import {
   BACKEND_FLAG,
@@ -87,7 +87,7 @@ function softmaxOfOneInFlags(error: unknown, rows: TrainingRows): unknown {
  * where --on-non-finite skip left batches out, how many (the mean is over the applied ones only).
  */
 function epochLine(epoch: string, checked: string, evaluation: Evaluation, trained?: Pick<EpochInfo, 'loss' | 'batches' | 'skipped'>): string {
-  const skipped = trained?.skipped ? ` (${counted(trained.batches, 'batch')} applied, ${trained.skipped} skipped)` : '';
+  const skipped = trained?.skipped ? ` (${counted(trained.batches, 'batch')} applied, ${grouped(trained.skipped)} skipped)` : '';
   const train = trained === undefined ? '' : `  batch loss ${trained.loss.toPrecision(4)}${skipped}`;
   return `epoch ${epoch}${train}  ${checked} loss ${evaluation.loss.toPrecision(4)}  ${checked} accuracy ${percentText(evaluation.accuracy)}`;
 }
@@ -176,7 +176,7 @@ export const trainCommand = command({
       print(terminal, `${shape}; training on ${rows.source}, ${counted(settings.epochs, 'epoch')}.`);
       print(terminal, trainingSettingsText(settings, built, seed, rows.train.count));
       if (lsuv) print(terminal, lsuvLine(lsuv, firstBatch));
-      print(terminal, epochLine(`0/${settings.epochs}`, rows.checked, initial));
+      print(terminal, epochLine(`0/${grouped(settings.epochs)}`, rows.checked, initial));
       const trained = net.train(rows.train.x, rows.train.y, {
         epochs: settings.epochs,
         batchSize: settings.batchSize,
@@ -187,7 +187,7 @@ export const trainCommand = command({
         clipNorm: settings.clipNorm,
         onNonFinite: settings.onNonFinite,
         validation: { x: rows.check.x, y: rows.check.y },
-        onEpoch: (info) => print(terminal, epochLine(`${info.epoch}/${settings.epochs}`, rows.checked, info.validation!, info)),
+        onEpoch: (info) => print(terminal, epochLine(`${grouped(info.epoch)}/${grouped(settings.epochs)}`, rows.checked, info.validation!, info)),
       });
       for (const line of nonFiniteLines(trained)) print(terminal, line);
       // A run can end finite and worse than it began ('halve' keeps steps finite, not the network better): said plainly.

@@ -4,7 +4,7 @@
  * beside a healthy flow. Part of diagnose() (diagnose.ts).
  */
 import type { RunAtEnd, Trace } from '../trace.js';
-import { counted } from '../../counted.js';
+import { counted, grouped } from '../../counted.js';
 import { LARGER_LEARNING_RATE, MORE_EPOCHS, type RemedySetting } from '../remedy.js';
 import { atChance, SHORT_RUN_EPOCHS, type TrainingProgress, unstableEnd } from '../training-progress.js';
 import { ADAM_DEFAULTS, CHOICE_MOMENTUM, OWN_STEP_LENGTH, STEP_SIZE_OF_THEIR_OWN } from '../../optimizer-defaults.js';
@@ -45,7 +45,7 @@ export function progressRemedies(run: RunAtEnd, e: Evidence, add: AddRemedy): vo
 /** More epochs than the run's: MORE_EPOCHS times them as a flag (or 'more' where the trace records none). */
 export function moreEpochs(trace: Trace, p: TrainingProgress): RemedySetting {
   const epochs = runEpochs(p, trace);
-  return epochs >= 1 ? { option: 'epochs', value: `more than ${epochs}`, flagValue: `${MORE_EPOCHS * epochs}` } : { option: 'epochs', value: 'more' };
+  return epochs >= 1 ? { option: 'epochs', value: `more than ${grouped(epochs)}`, flagValue: `${MORE_EPOCHS * epochs}` } : { option: 'epochs', value: 'more' };
 }
 
 /**

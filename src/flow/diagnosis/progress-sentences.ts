@@ -227,7 +227,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
   if (p.state === 'rising') {
     // Both at the same weights: not overfitting, which would have held the training loss.
     const unstable = unstableEnd(p)
-      ? `training became unstable from epoch ${unstableFrom(p)}: training and held-out loss both rose, the validation rows' loss ${rise(p.heldOut!.lossEnd, lowestWords(p.heldOut!.lowest))}, and `
+      ? `training became unstable from epoch ${grouped(unstableFrom(p))}: training and held-out loss both rose, the validation rows' loss ${rise(p.heldOut!.lossEnd, lowestWords(p.heldOut!.lowest))}, and `
       : '';
     return `${unstable}${measured} rose: ${rise(p.lossEnd, riseFrom(p))}${paceClause(p)}${right}. ${overshootSentence(trace)}${verdict === 'loss-rising' ? '.' : ', whatever the gradient flow above.'}`;
   }
