@@ -315,8 +315,8 @@ export interface Kernels<T extends Tensor = Tensor> {
 
   // ---- gradient-flow statistics (src/flow), one pass each over data a step already made ----
   /**
-   * Statistics of one layer over z, a = f(z) (`[batch][n]`), written to out[ACTIVATION_STAT.*]:
-   * Σa, Σa², min a, max a, Σf'(z), max f'(z), the count of f'(z) < threshold, and the count of
+   * Statistics of one layer over z, a = f(z) (`[batch][n]`), written to out[0] to out[7] in
+   * this order: Σa, Σa², min a, max a, Σf'(z), max f'(z), the count of f'(z) < threshold, and the count of
    * units j with f'(z[x][j]) ≥ threshold for some row x. alive[j] (`[n]`, overwritten) is 1 for
    * those units, else 0. f' as activationBackward computes it.
    */
@@ -329,8 +329,8 @@ export interface Kernels<T extends Tensor = Tensor> {
   /** Σ (x[i] − y[i])² over [0, n), in f64: ‖ΔW‖² from a snapshot without a temporary. */
   sumSquaredDifference(x: T, y: T, n: number): number;
   /**
-   * One pass over a layer's weights w and gradient g (`[n]` each): out[WEIGHT_STAT.*] = Σg², Σ|g|,
-   * max|g|, Σw², Σ(w − snapshot)²; then snapshot = w.
+   * One pass over a layer's weights w and gradient g (`[n]` each): out[0] to out[4] = Σg², Σ|g|,
+   * max|g|, Σw², Σ(w − snapshot)², in this order; then snapshot = w.
    */
   weightStats(out: Float64Array, snapshot: T, w: T, g: T, n: number): void;
 }

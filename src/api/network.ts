@@ -84,7 +84,7 @@ export function checkNetwork(value: unknown, who: string): asserts value is Netw
  * A feed-forward network on a backend's kernels: a chain of dense layers, or a network built from
  * layer specs (batch and layer norm, residual blocks, activation layers; a "block network").
  * Create it with createNetwork() (or Network.fromJSON, loadModel); free its memory with dispose().
- * After dispose() every member throws DISPOSED but those of NETWORK_ANSWERED_AFTER_DISPOSE.
+ * After dispose() every member throws DISPOSED but isDisposed, dispose() (a second call does nothing) and trace.
  */
 export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   readonly #engine: Engine<T> | BlockEngine<T>;
@@ -358,8 +358,8 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
    * uses the batch's statistics and its running statistics do not move. Starts from the current
    * weights: orthonormal for a network created with `init: 'lsuv'`, which train() refuses until
    * this (or train's `lsuv` option) has run. Returns each layer's variance before and after.
-   * Data so small or large that unit variance needs weights beyond what training keeps (about
-   * 1.8e16, RUNAWAY_PARAMETER) is refused (INVALID_OPTION, naming the batch's largest |x|) and
+   * Data so small or large that unit variance needs weights beyond what training keeps (within about
+   * ±1.8e16, the largest parameter training keeps) is refused (INVALID_OPTION, naming the batch's largest |x|) and
    * nothing changes.
    */
   initLsuv(x: Rows, options: LsuvOptions = {}): LsuvLayerReport[] {
@@ -526,7 +526,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
    * running variance or a count that is not a whole number ≥ 0, as every model file reader; a record
    * in `options.initialisation` gradscope cannot read, naming its field; INVALID_OPTION for an
    * argument that is not such an array). On purpose it does not
-   * check RUNAWAY_PARAMETER, as a direct write to the tensors would not: the step guard names such
+   * check the parameters are within about ±1.8e16 (the largest training keeps), as a direct write to the tensors would not: the step guard names such
    * a parameter before the next step (its tests plant them this way), and saving refuses it.
    * The weights are then not the ones this network drew: net.initialisation becomes what
    * `options.initialisation` records of them, or undefined (unknown), and a network created with

@@ -110,7 +110,7 @@ export interface LanczosResult {
    */
   rounding: number;
   /**
-   * The bound within which a value cannot be told from 0: max(CLOSED_BELOW, rounding)·s, 1e-10 of
+   * The bound within which a value cannot be told from 0: max(1e-10, rounding)·s, 1e-10 of
    * the operator's scale s (the largest |α| or β of its recurrence, at most max|λ|) or the products'
    * measured rounding of it, whichever is larger (about 1e-6·s with float32 products). Every value
    * reported in `largest`, `smallest` and `unconverged` with |λ| ≤ zeroWithin is reported as 0, and
@@ -138,7 +138,7 @@ export interface LanczosResult {
    * When the run stopped because the orthogonal complement of its Krylov spaces is one eigenspace
    * (see the file comment): that eigenvalue and its multiplicity (LanczosRemainder). `largest`,
    * `smallest` and `negativeMass` count it with that multiplicity. Its value is 0 (a null space) when the eigenvectors' products
-   * were within the closing bound, CLOSED_BELOW·max|θ|, of 0. Undefined when the run did not stop so.
+   * were within the closing bound, 1e-10·max|θ|, of 0. Undefined when the run did not stop so.
    */
   remainder?: LanczosRemainder;
 }
@@ -155,7 +155,7 @@ export interface LanczosRemainder {
    */
   multiplicity: number;
   /**
-   * The bound: max(CLOSED_BELOW, rounding)·s, the closing bound or the products' measured rounding
+   * The bound: max(1e-10, rounding)·s, the closing bound (1e-10 of s) or the products' measured rounding
    * (LanczosResult.rounding), whichever is larger, at the operator's scale s as the run met it (the
    * largest |α| or β of its recurrence, at most max|λ|). An eigenvalue farther from `value` than
    * this is reported as itself.
@@ -197,7 +197,7 @@ const CHECK_EVERY = 5;
  * what is left of it is rounding error, relative to the operator's scale. An eigenvalue within it of
  * another counts as the same (the remainder's two vectors), and one within it of 0 as 0.
  */
-const CLOSED_BELOW = 1e-10;
+export const CLOSED_BELOW = 1e-10;
 
 /**
  * Fresh random vectors that must each be an eigenvector, of one eigenvalue, before the complement of
@@ -208,12 +208,12 @@ const CLOSED_BELOW = 1e-10;
  */
 const EIGENSPACE_VECTORS = 2;
 
-/** The k largest and k smallest eigenvalues of the symmetric `operator` on R^n (see the file comment). */
 /** Refuses (INVALID_OPTION naming `where`) a largest Lanczos basis that is not a positive integer. */
 export function checkMaxSteps(maxSteps: unknown, where: string): void {
   if (!Number.isInteger(maxSteps) || (maxSteps as number) < 1) throw invalidOption(`${where}: expected a positive integer, got ${shown(maxSteps)}`);
 }
 
+/** The k largest and k smallest eigenvalues of the symmetric `operator` on R^n (see the file comment). */
 export function lanczos(operator: LinearOperator, n: number, options: LanczosOptions = {}): LanczosResult {
   if (typeof operator !== 'function') throw invalidOption(`lanczos: expected an operator (out, v) => void, got ${shown(operator)}`);
   checkKnownKeys(options, keysOf<LanczosOptions>({ k: true, maxSteps: true, tolerance: true, seed: true, vectors: true, ends: true, onStep: true }), 'lanczos');

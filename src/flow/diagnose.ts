@@ -77,7 +77,7 @@ function checkTrace(trace: unknown): asserts trace is Trace {
  * The trace's diagnosis; `curvature`, when given, adds whether the run ended at a saddle or a minimum
  * (flow/curvature-evidence.ts). The evidence is read over all records (medians) and at the first and
  * the last; the per-layer rates a vanishing SGD run is offered, as the median over the last
- * LAYER_RATE_RECORDS records of each record's equalisingRates (the rule of equalisingLayerRates).
+ * 20 records of each record's equalisingRates (the rule of equalisingLayerRates).
  */
 export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence } = {}): Diagnosis {
   checkTrace(trace);

@@ -133,7 +133,7 @@ export interface TraceEpoch {
    * 'other rows'), so that a held-out loss that rose is compared with the training loss at the same
    * weights (overfitting: this one held or fell) and not with `loss`, a mean over weights that moved.
    * The rows are evenly spaced over the training rows, as many as the validation rows, at most
-   * 1024 (TRAINING_CHECK_MAX_ROWS, src/training/training-check-rows.ts). Absent without validation on other rows, and in
+   * 1,024. Absent without validation on other rows, and in
    * traces saved before gradscope recorded it.
    */
   training?: {
@@ -526,7 +526,7 @@ export class Trace {
    * The trace as CSV, one table (trace-csv.ts has the layout): a line per traced step and layer
    * (step, epoch, layer, loss, accuracy, every metric; a block network's trace adds the layer's name
    * and type, its residual metrics are in toJSON), and a line per epoch of `epochs` after its steps'
-   * (its last step, the epoch, an empty layer, then EPOCH_COLUMNS: its mean batch loss, validation
+   * (its last step, the epoch, an empty layer, then the epoch's columns: its mean batch loss, validation
    * and training-subset loss and accuracy, the subset's rows, the learning rate in force); epochs
    * count from 1; NaN, and a value the epoch did not record, is an empty cell.
    */

@@ -43,15 +43,15 @@ export interface EpochLoss {
 
 /**
  * The pace of the loss read from the epochs: a least-squares line through the logarithms of the
- * training losses of the epochs of the last two windows (at least the last PACE_POINTS), a loss that
+ * training losses of the epochs of the last two windows (at least the last 3), a loss that
  * changes by the same fraction of itself each epoch, carried forward as long again as the run
- * ((MORE_EPOCHS − 1) × the run's epochs, as the more-epochs remedy asks). A loss falls toward its
+ * (as many epochs again as the run's: the more-epochs remedy asks for twice them). A loss falls toward its
  * floor of 0, never past it: a line through the losses themselves carried a steep fall below 0
  * (Adam at 0.01 on 700 digits, seed 3: "159 % over 5 epochs more"). Not read where one of those
  * losses is 0, which has no logarithm.
  */
 export interface LossPace {
-  /** Epochs the line was fitted through: at least PACE_POINTS. */
+  /** Epochs the line was fitted through: at least 3. */
   points: number;
   /** Epochs the line is carried forward over. */
   horizon: number;
@@ -94,7 +94,7 @@ export interface ComparedLosses {
    * a change (LossNoise): steadyT(n − 2) standard errors of the difference, a t-test at 95 % as the
    * pace's, from the spread σ of the n epochs' losses about the least-squares line through the last
    * two windows (σ·√(1/n₁ + 1/n₂) for means of n₁ and n₂ epochs). 0 where either window holds fewer
-   * than NOISE_WINDOW_MIN (kept) epochs: each loss is then read as measured.
+   * than 5 (kept) epochs: each loss is then read as measured.
    */
   noise: LossNoise;
   /**
@@ -128,7 +128,7 @@ export interface TrainingProgress {
    * sparse': a thinned trace (Trace.keepEpochs) kept no epoch in the window before the last.
    */
   epochsUnread?: EpochsUnread;
-  /** Records (read 'batches': a fifth of them, at least PROGRESS_WINDOW_MIN) or the run's epochs (read 'epochs': a fifth of them, at least 1) in each of the two windows compared. */
+  /** Records (read 'batches': a fifth of them, at least 2) or the run's epochs (read 'epochs': a fifth of them, at least 1) in each of the two windows compared. */
   window: number;
   /** Only when read 'epochs': the run's epochs, counted by their numbers (the last one's − the first one's + 1). */
   epochs?: number;
@@ -147,7 +147,7 @@ export interface TrainingProgress {
    * How far one batch's loss varies about the loss's level, as the least difference from lossStart that its
    * batch does not explain, in the loss's units (see startNoiseOf): a rise above lossStart is read
    * only beyond it, and a loss said to have fallen to a fraction of it falls to that fraction of
-   * lossStart less it. 0 where the trace holds fewer than START_NOISE_RECORDS records.
+   * lossStart less it. 0 where the trace holds fewer than 6 records.
    */
   startNoise: number;
   /** Read 'batches': median batch loss over the window of records before the last; read 'epochs': mean training loss (epochLoss) over the window of epochs before the last. */
@@ -160,14 +160,14 @@ export interface TrainingProgress {
    * The training loss's noise in its own units: the least rise and the least fall of the last window
    * that the losses' spread does not hide. Read 'epochs': ComparedLosses.noise, as heldOut.noise is the
    * held-out loss's (a rise above `lowest`, larger than the fall from lossBefore: one epoch's loss
-   * carries its own spread; both 0 in runs of fewer than 5 × NOISE_WINDOW_MIN epochs). Read
+   * carries its own spread; both 0 in runs of fewer than 25 epochs, whose windows of a fifth hold fewer than 5). Read
    * 'batches': both two standard errors of the difference of the windows' medians (a rise and a fall
    * are both read from the window before). In the loss's units, not over the loss it is read from:
    * a lowest loss of exactly 0 (a fit whose softmax rounds to 1) has no share, and the summary then
    * says the rise and its noise in the loss's units.
    */
   lossNoise: LossNoise;
-  /** Only when read 'epochs' from PACE_POINTS epochs or more: the loss's pace over the last two windows (see LossPace). */
+  /** Only when read 'epochs' from 3 epochs or more: the loss's pace over the last two windows (see LossPace). */
   pace?: LossPace;
   /**
    * Only when read 'epochs', where the last epoch's training loss lies below every earlier epoch's and
@@ -203,7 +203,7 @@ export interface TrainingProgress {
    * batch-to-batch spread (0 for a steady fall of a full-batch run; see noiseOf). Read 'epochs':
    * steadyT standard errors of the difference of the windows' means, from the epoch-to-epoch spread about the
    * loss's trend (ComparedLosses.noise's fall, for the training loss; 0 in runs of fewer than
-   * 5 × NOISE_WINDOW_MIN epochs): with steps large enough to throw the loss up for an epoch or two
+   * 25 epochs): with steps large enough to throw the loss up for an epoch or two
    * and back, a window's mean moves by more than STILL_FALLING (2026-12-02, relu/he on the spirals
    * at learning rate 0.1, seeds 2 and 3: 44 % and 30 % of the batch means, 116 % and 85 % of the training subset's).
    */
@@ -261,7 +261,7 @@ const STUDENT_T_975 = [12.71, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2
 /** The t a slope needs over `dof` degrees of freedom (see STUDENT_T_975). */
 const steadyT = (dof: number) => STUDENT_T_975[Math.min(dof, STUDENT_T_975.length) - 1];
 /** The fewest values a pace is fitted through: a line through two has no residuals to judge it by. */
-const PACE_POINTS = 3;
+export const PACE_POINTS = 3;
 /**
  * The fewest (kept) epochs in each of the two windows compared for their losses' spread to be read
  * (ComparedLosses.noise; runs of 25 epochs or more): a spread about a line through 10 epochs has 8
@@ -306,10 +306,10 @@ export const atChance = (p: Pick<TrainingProgress, 'accuracyEnd' | 'chance'>) =>
  * Fewer would read the trend of a few records as noise (records 2.296, 2.4, 2.45 of a loss that rose
  * differ by 0.10 and 0.05, a 'noise' of 0.16 that hid the rise of 0.15).
  */
-const START_NOISE_RECORDS = 6;
+export const START_NOISE_RECORDS = 6;
 
 /** The fewest records a window holds (a median over one batch would be that batch's noise). */
-const PROGRESS_WINDOW_MIN = 2;
+export const PROGRESS_WINDOW_MIN = 2;
 
 /**
  * Two standard errors of the difference of two medians of `window` losses each (`losses`: the two

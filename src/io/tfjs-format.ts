@@ -62,7 +62,7 @@ export interface TfjsModelJson {
     gradscope: {
       /** MODEL_FILE_TAG. */
       format: string;
-      /** MODEL_VERSION for a dense chain, BLOCK_FILE_VERSION (2) for a block network. */
+      /** MODEL_VERSION for a dense chain, 2 for a block network. */
       version: number;
       /** The loss the model was trained on. */
       loss: Loss;

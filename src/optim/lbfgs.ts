@@ -33,7 +33,7 @@ export const LBFGS_DEFAULTS = { memory: 10, learningRate: 1, c1: 1e-4, c2: 0.9, 
 /** The line search stops when the bracket is this narrow (times max |d|): PyTorch's tolerance_change. */
 const BRACKET_TOLERANCE = 1e-9;
 /** A pair with sᵀy below this is not positive curvature and is not stored. */
-const CURVATURE_FLOOR = 1e-10;
+export const CURVATURE_FLOOR = 1e-10;
 
 /** L-BFGS with a strong-Wolfe line search, one iteration per step on the loaded batch (defaults: memory 10, lr 1, c1 1e-4, c2 0.9, 25 evaluations). */
 export class Lbfgs extends TracksDisposal implements Optimizer {
@@ -289,7 +289,7 @@ export class Lbfgs extends TracksDisposal implements Optimizer {
   /**
    * Continues from a state() taken on a network of the same shape, checked before anything changes:
    * its learning rate becomes defaultLearningRate and its hyperparameters must be this optimiser's
-   * (recorded-settings.ts); each pair's values finite, with sᵀy > CURVATURE_FLOOR as the kernels
+   * (recorded-settings.ts); each pair's values finite, with sᵀy > 1e-10 as the kernels
    * compute it over the values held (float32 on WASM: a pair positive in float64 can round to sᵀy ≤ 0),
    * as only such pairs are stored; the newest with yᵀy finite and > 0 (γ = sᵀy/yᵀy scales the first direction).
    */

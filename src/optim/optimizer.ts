@@ -106,10 +106,10 @@ export interface Optimizer {
   step(net: Trainable, learningRate: number, batch: number): void;
   /**
    * Whether the next step() provably leaves every parameter within a limit in magnitude: `bounds`
-   * holds [limit, gradientMax, weightMax, learningRate] (see STEP_BOUNDS): every gradient entry is
+   * holds [limit, gradientMax, weightMax, learningRate] at indexes 0 to 3: every gradient entry is
    * within gradientMax and every parameter within weightMax now, the optimiser's own buffers as
    * they are. A cheap bound, no update: when it says false (or is absent), train() copies what the
-   * step changes so it can take it back. When it says true it may also write bounds[after]: a bound
+   * step changes so it can take it back. When it says true it may also write bounds[4]: a bound
    * on every |parameter| after the step, which train() then takes as the next step's weightMax
    * instead of measuring the parameters (left NaN, they are measured). The numbers come in an array
    * because a double passed to a call V8 does not inline is boxed on the heap, and this runs every step.

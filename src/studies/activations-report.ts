@@ -23,7 +23,7 @@ export function startRatioText(run: ActivationRun, which: 'deltaFirstToLast' | '
   return value === Infinity ? '∞' : value.toPrecision(digits);
 }
 
-/** Study (b)'s result as an HTML report section, headed as a study run alone (the main job letters it: MAIN_JOB_HEADINGS). */
+/** Study (b)'s result as an HTML report section, headed as a study run alone (the main job letters it: 'Study (b): activations × initialisations'). */
 export function activationsReportSection(result: ActivationStudyResult): ReportSection {
   checkStudyResult(result, 'runs', 'activationsReportSection', 'the result of runActivationStudy');
   const runs: ReportRun[] = [];

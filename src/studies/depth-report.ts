@@ -23,7 +23,7 @@ export function biasGradNormCells(result: DepthStudyResult, network: DepthNetwor
   return [...cells, ...Array(width - cells.length).fill('')];
 }
 
-/** Study (a)'s result as an HTML report section, headed as a study run alone (the main job letters it: MAIN_JOB_HEADINGS). */
+/** Study (a)'s result as an HTML report section, headed as a study run alone (the main job letters it: "Study (a): Nielsen's vanishing gradient"). */
 export function depthReportSection(result: DepthStudyResult): ReportSection {
   checkStudyResult(result, 'networks', 'depthReportSection', 'the result of runDepthStudy');
   const name = (sizes: number[]) => `[${sizes.join(',')}]`;

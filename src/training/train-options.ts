@@ -48,8 +48,8 @@ export interface EpochInfo {
   /**
    * Loss and accuracy on a fixed subset of the training rows after this epoch, at the same weights as
    * `validation` (the trace's TraceEpoch.training: the training loss the overfitting verdict compares
-   * the held-out loss with), and how many rows it holds: as many as the validation rows, at most 1024
-   * (TRAINING_CHECK_MAX_ROWS), evenly spaced over the training rows. Measured only for a trace: present when train() has both
+   * the held-out loss with), and how many rows it holds: as many as the validation rows, at most 1,024,
+   * evenly spaced over the training rows. Measured only for a trace: present when train() has both
    * `trace` and `validation` on other rows than the training rows; absent otherwise (no trace, no
    * validation, or validation on the training rows themselves, whose loss `validation` already is).
    */

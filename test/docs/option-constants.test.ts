@@ -1,13 +1,24 @@
-// The options' docs say values, not the names of constants a user cannot import: no exported
-// options type (…Options, …Spec, …Init) names a CONSTANT_NAME the entry points do not export, and
-// each value such a doc states in place of one is the constant's own value (its one source of
-// truth), as test/optim/option-docs checks each optimiser's "(default N". Read with the TypeScript
-// compiler from the sources, through src/index.ts and src/node.ts as typedoc reads them.
+// The docs say values, not the names of constants a user cannot import: no exported options type
+// (…Options, …Spec, …Init), nor any other export (result types such as Diagnosis and
+// TrainingProgress, classes and their members, functions) names a CONSTANT_NAME the entry points do
+// not export, and each value such a doc states in place of one is the constant's own value (its one
+// source of truth), as test/optim/option-docs checks each optimiser's "(default N". Read with the
+// TypeScript compiler from the sources, through src/index.ts and src/node.ts as typedoc reads them.
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { FLOAT32_MIN_NORMAL, MAX_SEED } from '../../src/checks.js';
 import { grouped } from '../../src/counted.js';
+import { NETWORK_ANSWERED_AFTER_DISPOSE } from '../../src/api/network.js';
+import { MAIN_JOB_HEADINGS } from '../../src/cli/commands/main-job.js';
+import { CLOSED_BELOW } from '../../src/curvature/lanczos.js';
+import { DEAD_LAYER, DEAD_UNITS, EXPLODING_RATIO, GRADIENT_FADED, LAYER_RATE_RECORDS, SATURATED_LAYER, SEVERE_RATIO } from '../../src/flow/diagnosis/diagnosis-thresholds.js';
+import { PRIME_MAX } from '../../src/flow/metrics.js';
+import { MORE_EPOCHS } from '../../src/flow/remedy.js';
+import { NOISE_WINDOW_MIN, PACE_POINTS, PROGRESS_WINDOW_MIN, START_NOISE_RECORDS } from '../../src/flow/training-progress.js';
+import { BLOCK_FILE_VERSION } from '../../src/io/safetensors-blocks.js';
+import { CURVATURE_FLOOR } from '../../src/optim/lbfgs.js';
+import { TRAINING_CHECK_MAX_ROWS } from '../../src/training/training-check-rows.js';
 import { MAX_INIT_STD } from '../../src/init/initializers.js';
 import { RUNAWAY_PARAMETER } from '../../src/model-limits.js';
 import { KFAC_NORM_CONSTRAINT } from '../../src/optim/kfac.js';
@@ -42,7 +53,8 @@ function docs(type: string): Map<string, string> {
   for (const declaration of EXPORTS.get(type) ?? []) {
     add('', docText(declaration));
     declaration.forEachChild(function walk(node: ts.Node): void {
-      if ((ts.isPropertySignature(node) || ts.isMethodSignature(node)) && node.name) add(node.name.getText(), docText(node));
+      const member = ts.isPropertySignature(node) || ts.isMethodSignature(node) || ts.isPropertyDeclaration(node) || ts.isMethodDeclaration(node) || ts.isGetAccessor(node);
+      if (member && node.name) add(node.name.getText(), docText(node));
       node.forEachChild(walk);
     });
   }
@@ -54,9 +66,16 @@ const ERROR_CODES = new Set(
   (EXPORTS.get('ErrorCode') ?? []).flatMap((declaration) => [...declaration.getText().matchAll(/'([A-Z_]+)'/g)].map((m) => m[1])),
 );
 const OPTION_TYPES = [...EXPORTS.keys()].filter((name) => /(Options|Spec|Init)$/.test(name)).sort();
+/** Every other export with a declaration of its own: result types, classes, functions, constants. */
+const OTHER_EXPORTS = [...EXPORTS.keys()].filter((name) => !OPTION_TYPES.includes(name) && (EXPORTS.get(name) ?? []).length > 0).sort();
+/** Notation a doc writes in capitals with an underscore, not a constant's name: H_L, the Hessian of the loss in the network's outputs. */
+const NOTATION = new Set(['H_L']);
 
 /** The names of constants (UPPER_SNAKE) `text` names that a user can neither import nor read as an error code. */
-const unimportable = (text: string) => [...text.matchAll(/\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/g)].map((m) => m[0]).filter((name) => !EXPORTS.has(name) && !ERROR_CODES.has(name));
+const unimportable = (text: string) => [...text.matchAll(/\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/g)].map((m) => m[0]).filter((name) => !EXPORTS.has(name) && !ERROR_CODES.has(name) && !NOTATION.has(name));
+
+/** A fraction as the docs write it: '1/4'. */
+const fraction = (value: number) => `1/${1 / value}`;
 
 /** A large bound as the docs write it: two digits, exponent without its '+' ('1.8e16'). */
 const about = (value: number) => value.toPrecision(2).replace('e+', 'e');
@@ -97,6 +116,38 @@ const STATED: [string, string, string][] = [
   ['TrainableDepthRow', 'deltaFirstToLastAtInit', `over the first ${grouped(EXAMPLE_ROWS)} training digits`],
 ];
 
+/** What a result type's (or another export's) doc says in place of a constant's name: [export, field, the words it must hold, made from the constant]. */
+const STATED_RESULTS: [string, string, string][] = [
+  ['Diagnosis', 'severity', `severe at 1/${1 / SEVERE_RATIO} (two sigmoid layers' worth of σ′ ≤ ${fraction(PRIME_MAX.sigmoid)}), or ${1 / SEVERE_RATIO}×`],
+  ['Diagnosis', 'lastHiddenChange', `below ${GRADIENT_FADED} (${100 * GRADIENT_FADED} % of its start)`],
+  ['Diagnosis', 'saturatedLayers', `more than half (${SATURATED_LAYER}) are saturated`],
+  ['Diagnosis', 'deadLayers', `more than half (${DEAD_LAYER}) of the units are dead`],
+  ['Diagnosis', 'layersWithDeadUnits', `at least ${100 * DEAD_UNITS} % (${DEAD_UNITS}) of the units are dead`],
+  ['Diagnosis', 'grewWhileLearning', `from ${EXPLODING_RATIO}× the last's up to ${1 / SEVERE_RATIO}×`],
+  ['diagnose', '', `the median over the last\n * ${LAYER_RATE_RECORDS} records`],
+  ['LossPace', '', `(at least the last ${PACE_POINTS})`],
+  ['LossPace', '', `the more-epochs remedy asks for ${MORE_EPOCHS === 2 ? 'twice them' : `${MORE_EPOCHS}×`}`],
+  ['LossPace', 'points', `at least ${PACE_POINTS}.`],
+  ['TrainingProgress', 'pace', `from ${PACE_POINTS} epochs or more`],
+  ['TrainingProgress', 'window', `at least ${PROGRESS_WINDOW_MIN})`],
+  ['TrainingProgress', 'startNoise', `fewer than ${START_NOISE_RECORDS} records`],
+  ['TrainingProgress', 'lossNoise', `fewer than ${5 * NOISE_WINDOW_MIN} epochs, whose windows of a fifth hold fewer than ${NOISE_WINDOW_MIN}`],
+  ['TrainingProgress', 'noise', `\n   * ${5 * NOISE_WINDOW_MIN} epochs): with`],
+  ['ComparedLosses', 'noise', `than ${NOISE_WINDOW_MIN} (kept) epochs`],
+  ['TraceEpoch', 'training', `at most\n   * ${grouped(TRAINING_CHECK_MAX_ROWS)}.`],
+  ['EpochInfo', 'training', `at most ${grouped(TRAINING_CHECK_MAX_ROWS)},`],
+  ['Lbfgs', 'restore', `sᵀy > ${CURVATURE_FLOOR}`],
+  ['LanczosResult', 'zeroWithin', `max(${CLOSED_BELOW}, rounding)·s`],
+  ['LanczosResult', 'remainder', `the closing bound, ${CLOSED_BELOW}·max|θ|`],
+  ['LanczosRemainder', 'within', `max(${CLOSED_BELOW}, rounding)·s, the closing bound (${CLOSED_BELOW} of s)`],
+  ['Network', '', `but ${NETWORK_ANSWERED_AFTER_DISPOSE.slice(0, 2).join(', ')}() (a second call does nothing) and ${NETWORK_ANSWERED_AFTER_DISPOSE[2]}.`],
+  ['Network', 'initLsuv', `within about\n   * ±${about(RUNAWAY_PARAMETER)}`],
+  ['Network', 'loadState', `within about ±${about(RUNAWAY_PARAMETER)}`],
+  ['TfjsModelJson', 'version', `${BLOCK_FILE_VERSION} for a block network`],
+  ['activationsReportSection', '', `'${MAIN_JOB_HEADINGS[1]}'`],
+  ['depthReportSection', '', `"${MAIN_JOB_HEADINGS[0]}"`],
+];
+
 describe("the options' docs say values a user can read, each the constant's own", () => {
   it('surveys the exported options types and their fields', () => {
     expect(OPTION_TYPES).toEqual(expect.arrayContaining(['NetworkOptions', 'TrainOptions', 'AdamOptions', 'KfacOptions', 'BatchNormSpec', 'WeightInit', 'BiasInit', 'TrainableDepthOptions']));
@@ -121,4 +172,22 @@ describe("the options' docs say values a user can read, each the constant's own"
     expect([REMEDIES_SIZES[0], hidden.length, new Set(hidden).size, hidden[0], REMEDIES_SIZES[REMEDIES_SIZES.length - 1]]).toEqual([784, 8, 1, 32, 10]);
     expect(docs('RemediesResult').get('sizes')).toContain('784, eight hidden layers of 32, 10');
   });
+});
+
+describe("every other export's docs (result types, classes, functions) say values a user can read, each the constant's own", () => {
+  it('surveys the result types and classes', () => {
+    expect(OTHER_EXPORTS).toEqual(expect.arrayContaining(['Diagnosis', 'TrainingProgress', 'LossPace', 'Network', 'Trace', 'Kernels', 'diagnose']));
+    expect(docs('Diagnosis').get('deadLayers')).toMatch(/dead/);
+    expect(docs('Network').get('initLsuv')).toMatch(/LSUV|lsuv/);
+  });
+
+  it.each(OTHER_EXPORTS)('%s names no constant a user cannot import', (name) => {
+    const named = [...docs(name)].flatMap(([field, text]) => unimportable(text).map((constant) => `${name}${field ? `.${field}` : ''}: ${constant}`));
+    expect(named).toEqual([]);
+  });
+
+  it.each(STATED_RESULTS)('%s.%s says %j', (name, field, words) => {
+    expect(docs(name).get(field)).toContain(words);
+  });
+
 });

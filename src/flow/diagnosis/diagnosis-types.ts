@@ -74,7 +74,7 @@ export interface FirstToLast {
 export interface Diagnosis {
   /** What the gradient flow shows (see Verdict). */
   verdict: Verdict;
-  /** For vanishing and exploding: mild between 1/16 and 1/4 (or 4 and 16×), severe at SEVERE_RATIO (1/16, or 16×) or beyond (or on Inf/NaN). */
+  /** For vanishing and exploding: mild between 1/16 and 1/4 (or 4 and 16×), severe at 1/16 (two sigmoid layers' worth of σ′ ≤ 1/4), or 16×, or beyond (or on Inf/NaN). */
   severity?: Severity;
   /** One paragraph: what was measured and what it means. */
   summary: string;
@@ -150,7 +150,7 @@ export interface Diagnosis {
      * residual block between two of them).
      */
     meanChainFactor: number;
-    /** ‖∂C/∂b‖ of the last hidden layer at the last record over the first: below GRADIENT_FADED where the gradient faded over training time (NaN where a batch norm cancels its bias, as firstToLast). */
+    /** ‖∂C/∂b‖ of the last hidden layer at the last record over the first: below 0.01 (1 % of its start) where the gradient faded over training time (NaN where a batch norm cancels its bias, as firstToLast). */
     lastHiddenChange: number;
     /** The same for its per-example RMS ‖δ‖: when it fell far less, the batch gradient fell by cancellation. */
     lastHiddenDeltaChange: number;
@@ -190,18 +190,18 @@ export interface Diagnosis {
     evenedByDecay: boolean;
     /** Per weight layer, first first. */
     layers: LayerEvidence[];
-    /** Hidden layers of sigmoid, tanh or softsign units of which more than SATURATED_LAYER are saturated (median over records). */
+    /** Hidden layers of sigmoid, tanh or softsign units of which more than half (0.5) are saturated (median over records). */
     saturatedLayers: number[];
-    /** Hidden relu-family layers of which more than DEAD_LAYER of the units are dead (median over records): the dead verdict's. */
+    /** Hidden relu-family layers of which more than half (0.5) of the units are dead (median over records): the dead verdict's. */
     deadLayers: number[];
-    /** Hidden relu-family layers of which at least DEAD_UNITS of the units are dead (median over records), deadLayers among them: each gets the dead units' remedies. */
+    /** Hidden relu-family layers of which at least 10 % (0.1) of the units are dead (median over records), deadLayers among them: each gets the dead units' remedies. */
     layersWithDeadUnits: number[];
     /** Whether a recorded gradient or weight norm was NaN or Inf. */
     nonFinite: boolean;
     /** Only where onNonFinite 'skip' left batches out of the traced epochs (TraceEpoch.skipped): how many, of how many (see SkippedBatches). */
     skippedBatches?: SkippedBatches;
     /**
-     * The decisive gap is a mild exploding one (EXPLODING_RATIO up to 1/SEVERE_RATIO) that opened
+     * The decisive gap is a mild exploding one (the first hidden layer's gradient from 4× the last's up to 16×) that opened
      * while the network learnt (see grewWhileLearning): said as a note beside a healthy verdict, no
      * fault to fix. False otherwise: a severe gap, Inf or NaN values, a gap the first record had, or a
      * run that did not train well stays exploding.
