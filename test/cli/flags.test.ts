@@ -118,7 +118,7 @@ describe('list and width flags', () => {
   it.each([
     [['study', 'remedies', '--optimizers', 'adma'], /^gradscope: --optimizers: unknown 'adma'; did you mean 'adam'\? \(one of sgd, .*\)$/],
     // The study's net trains cross-entropy: Levenberg-Marquardt (mse only) can never run there (it printed 'done', then 'not run', exit 0).
-    [['study', 'remedies', '--seconds', '0.5', '--optimizers', 'levenberg-marquardt'], /^gradscope: --optimizers: 'levenberg-marquardt' cannot train the study's network \(cross-entropy, \d+ parameters\): needs the quadratic cost \(loss 'mse'\)/],
+    [['study', 'remedies', '--seconds', '0.5', '--optimizers', 'levenberg-marquardt'], /^gradscope: --optimizers: 'levenberg-marquardt' cannot train the study's network \(cross-entropy, [\d,]+ parameters\): needs the quadratic cost \(loss 'mse'\)/],
     [['study', 'autoencoder', '--optimizers', 'hessianfree'], /^gradscope: --optimizers: unknown 'hessianfree'; did you mean 'hessian-free'\? \(one of hessian-free, adam, sgd-momentum\)$/],
     [['study', 'trainable-depth', '--remedies', 'foo'], /^gradscope: --remedies: unknown 'foo' \(one of /],
     [['study', 'activations', '--width', '99999999'], /^gradscope: --width must be ≤ 1048576, got '99999999'$/],
