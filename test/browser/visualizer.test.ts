@@ -143,7 +143,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     for (const id of CHARTS) if (id !== 'chart-saturation' || changed) expect(after[id], `${id} was not redrawn`).not.toBe(before[id]);
     expect(await page.locator('#diagnosis').innerText()).not.toBe(panelBefore);
     const status = await page.locator('#status').innerText();
-    expect(status).toMatch(/step \d+, loss [\d.e+-]+, accuracy/);
+    expect(status).toMatch(/step [\d,]+, loss [\d.e+-]+, accuracy/);
     await page.screenshot({ path: `${ARTIFACTS}/visualizer-trained-1280.png` });
     expect(errors).toEqual([]);
     await page.close();
@@ -242,7 +242,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
       await trainFor(run.page, 20);
       const status = await run.page.locator('#status').innerText();
       expect((await run.page.locator('#status').getAttribute('class')) ?? '', `${optimizer}: ${status}`).not.toContain('error');
-      expect(status, optimizer).toMatch(/step \d+, loss [\d.e+-]+, accuracy/);
+      expect(status, optimizer).toMatch(/step [\d,]+, loss [\d.e+-]+, accuracy/);
       await run.page.close();
     }
     expect(errors).toEqual([]);
@@ -603,7 +603,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(await notice.innerText()).toMatch(/^Ignored in the link: act=swish.*; lr=-1/);
     expect(await page.locator('#status').innerText()).toContain('Press Train');
     await trainFor(page, 5);
-    expect(await page.locator('#status').innerText()).toMatch(/step \d+, loss/);
+    expect(await page.locator('#status').innerText()).toMatch(/step [\d,]+, loss/);
     expect(await notice.isVisible()).toBe(true);
     expect(await notice.innerText()).toMatch(/^Ignored in the link: act=swish/);
     await page.selectOption('#activation', 'tanh');
@@ -858,8 +858,8 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.click('#train');
     await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Stopped'), null, { timeout: 30_000 });
     const status = await page.locator('#status').innerText();
-    expect(status).toMatch(/^Stopped: DIVERGED: epoch 1, batch \d+ \(step (\d+)\)/);
-    expect(Number(/\(step (\d+)\)/.exec(status)![1])).toBeGreaterThan(1);
+    expect(status).toMatch(/^Stopped: DIVERGED: epoch 1, batch [\d,]+ \(step ([\d,]+)\)/);
+    expect(Number(/\(step ([\d,]+)\)/.exec(status)![1].replace(/,/g, ''))).toBeGreaterThan(1);
     expect(status).toContain('; the step was not applied, and the steps since the start led to it, so the weights are back at the initial weights, the last judged good that was kept.');
     // The page shows the network as it is: step 0, no records of the steps taken back.
     expect(await page.locator('#step').innerText()).toBe('step 0');
