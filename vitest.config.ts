@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     include: ['test/**/*.test.ts'],
+    // One temporary folder per run, removed at its end (test/util/temp-root.ts).
+    globalSetup: ['test/util/temp-root.ts'],
     // Node 20 validates relaxed SIMD only behind this flag: with it the suites over every backend
     // also run the relaxed binary (test/util/backends.ts).
     execArgv: ['--experimental-wasm-relaxed-simd'],
