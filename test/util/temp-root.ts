@@ -16,6 +16,7 @@ export default function setup(): () => void {
   return () => {
     if (before === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = before;
-    rmSync(root, { recursive: true, force: true });
+    // Retried: a browser the last suite closed may still be writing its profile there for a moment.
+    rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   };
 }
