@@ -1,5 +1,5 @@
 /** The plateau study as a section of the HTML report: plain data for src/flow/report-html.ts. */
-import { counted } from '../counted.js';
+import { counted, grouped } from '../counted.js';
 import type { ReportSection } from '../flow/report-html.js';
 import { denseLayerName } from '../layer-names.js';
 import type { PlateauResult } from './plateau.js';
@@ -56,7 +56,7 @@ export function plateauReportSection(result: PlateauResult): ReportSection {
     tables: [
       {
         header: ['epoch', 'loss', 'λ_max', 'λ_min', 'negative mass', 'verdict'],
-        rows: result.points.map((p) => [String(p.epoch), p.loss.toFixed(4), p.largest[0].toExponential(2), p.smallest[0].toExponential(2), negativeMassText(p.negativeMass, p.negativeMassExact), p.verdict]),
+        rows: result.points.map((p) => [grouped(p.epoch), p.loss.toFixed(4), p.largest[0].toExponential(2), p.smallest[0].toExponential(2), negativeMassText(p.negativeMass, p.negativeMassExact), p.verdict]),
       },
     ],
   };

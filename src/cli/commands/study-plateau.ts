@@ -27,7 +27,7 @@ export function plateauTable(result: PlateauResult): string {
   const layers = result.points[0]?.gradientSNR.length ?? 0;
   const header = ['epoch', 'loss', '‖∇f‖', 'λ_max', 'λ_min', 'λ_min/λ_max', 'neg. mass', ...Array.from({ length: layers }, (_, l) => `GSNR ${l + 1}`), 'f(θ±t·v) − f(θ)', 'verdict'];
   const rows = result.points.map((p) => [
-    String(p.epoch),
+    grouped(p.epoch),
     p.loss.toFixed(4),
     sci(p.gradientNorm),
     sci(p.largest[0]),
@@ -67,7 +67,7 @@ export function lastStretchHeading(result: Pick<PlateauResult, 'points'>): strin
   const epochs = result.points.map((p) => p.epoch);
   const last = epochs[epochs.length - 1];
   const from = epochs.length > 1 ? epochs[epochs.length - 2] : 0;
-  const stretch = last - from === 1 ? `epoch ${last}` : `epochs ${from + 1} to ${last}`;
+  const stretch = last - from === 1 ? `epoch ${grouped(last)}` : `epochs ${grouped(from + 1)} to ${grouped(last)}`;
   return from === 0
     ? `The training, ${stretch} (all of it, one traced run):`
     : `The last stretch of training, ${stretch}: the diagnosis below reads only ${last - from === 1 ? 'it' : 'them'} (${counted(last - from, 'epoch')}, one traced run after the last point but one), counting from 1, so what it says changed over training time changed within ${last - from === 1 ? 'it' : 'them'}:`;
