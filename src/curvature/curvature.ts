@@ -5,7 +5,8 @@
  * a direction in which the loss curves down: at a plateau, a saddle rather than a minimum
  * (Dauphin et al. 2014).
  */
-import type { Rows } from '../data/matrix.js';
+import { rowCount, type Rows } from '../data/matrix.js';
+import { checkTrainingBatch, MODEL } from '../model.js';
 import { checkKnownKeys, keysOf } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { checkNetwork, type Network } from '../api/network.js';
@@ -157,6 +158,10 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
   // Checked here in this function's terms, before any product: lanczos and traceOf would name them in theirs, after the first runs.
   if (options.maxSteps !== undefined) checkMaxSteps(options.maxSteps, 'measureCurvature: maxSteps');
   checkTraceOptions({ probes: options.probes, exactLimit: options.exactTraceLimit, seed: options.seed, blockProbes: options.layers }, (option) => `measureCurvature: ${TRACE_OPTION_NAMES[option]}`);
+  // H and G of a batch-norm network run through its batch statistics, which one row cannot give:
+  // refused here in this function's name (the gradients it starts from would refuse it in theirs).
+  const rows = rowCount(x);
+  if (Number.isInteger(rows)) checkTrainingBatch(net[MODEL], rows, 'measureCurvature: x', 'give at least 2 rows');
   const ops = new CurvatureOperators(net, x, y);
   try {
     const layers = options.layers ?? true;

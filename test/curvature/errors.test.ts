@@ -26,6 +26,17 @@ describe.each(['ref', 'wasm'] as const)('curvature on %s: bad input', (backend) 
     net.dispose();
   });
 
+  it('one row through a batch-norm network: INVALID_OPTION naming measureCurvature and its rows, the weights unchanged', async () => {
+    const net = await createNetwork({ inputs: 2, layers: [{ type: 'dense', units: 3 }, { type: 'batch-norm' }, { type: 'dense', units: 1, activation: 'sigmoid' }], loss: 'binary-cross-entropy', backend, seed: 4 });
+    const before = JSON.stringify(net.toJSON());
+    expect(() => measureCurvature(net, x.slice(0, 1), y.slice(0, 1))).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/^measureCurvature: x has 1 row, but batch norm in training needs at least 2 per batch .*; give at least 2 rows$/) }),
+    );
+    expect(JSON.stringify(net.toJSON())).toBe(before);
+    expect(measureCurvature(net, x.slice(0, 2), y.slice(0, 2), { k: 1 }).rows).toBe(2);
+    net.dispose();
+  });
+
   it('a disposed network: DISPOSED, also for operators made before the dispose', async () => {
     const net = await make(backend);
     const ops = new CurvatureOperators(net, x, y);
