@@ -18,7 +18,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, normalize, sep } from 'node:path';
 import { GradscopeError, invalidOption, quoted } from '../errors.js';
-import { checkKnownKeys, checkObjectArgument } from '../checks.js';
+import { checkChoice, checkKnownKeys, checkObjectArgument } from '../checks.js';
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
 import { checkedModelJsonText, checkModelData, modelToJSON, readModelJSON, type ModelData } from '../network/model-file.js';
 import { uncopiedNumbers } from '../network/file-numbers.js';
@@ -289,6 +289,8 @@ export async function readTfjsLayersFile(path: string, options: ImportOptions = 
 export async function writeModelFile(model: ModelData | BlockModelData, path: string, format?: InteropFormat): Promise<string[]> {
   checkObjectArgument(model, 'writeModelFile', 'ModelData or BlockModelData (from modelOf, blockModelOf or readModelFile)');
   checkPath(path, 'writeModelFile');
+  // Checked before the name is read: an unknown one matched no writer, and nothing was written with no word.
+  if (format !== undefined) checkChoice(format, INTEROP_FORMATS, 'writeModelFile: format');
   const chosen = await outputFormatOf(path, format, 'format');
   if (chosen === 'gradscope') {
     if ('kind' in model) checkBlockModel(model);
