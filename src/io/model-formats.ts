@@ -234,6 +234,8 @@ function refuseUnreadOptions(file: OpenedModelFile, options: ImportOptions): voi
 export async function readModelFile(path: string, options: ReadModelOptions = {}): Promise<ModelData | BlockModelData> {
   checkKnownKeys(options, [...IMPORT_OPTION_NAMES, 'format'], 'readModelFile');
   const { format, ...importOptions } = options;
+  // Checked before the file is opened: an unknown one reached the readers' option table as a raw TypeError.
+  if (format !== undefined) checkChoice(format, INPUT_FORMATS, 'readModelFile: format');
   const file = await openModelFile(path, format);
   refuseUnreadOptions(file, importOptions);
   const { bytes, json } = file;

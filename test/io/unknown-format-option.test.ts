@@ -29,4 +29,14 @@ describe('an unknown format option', async () => {
     await expectError(() => writeModelFile(model, at(name), format as never), 'INVALID_OPTION', message);
     expect(existsSync(at(name))).toBe(false);
   });
+
+  it.each<[unknown, string]>([
+    ['pdf', '"pdf"'],
+    [7, '7'],
+    [null, 'null'],
+  ])('readModelFile as %s is refused (INVALID_OPTION naming the formats)', async (format, shown) => {
+    await writeModelFile(model, at('read.json'));
+    const message = new RegExp(`^readModelFile: format: expected one of json, gradscope, safetensors, onnx, tfjs, got ${shown}$`);
+    await expectError(() => readModelFile(at('read.json'), { format: format as never }), 'INVALID_OPTION', message);
+  });
 });
