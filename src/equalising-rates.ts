@@ -23,10 +23,17 @@ export function equalisingRates(norms: ArrayLike<number>): number[] {
 }
 
 /**
- * Rates the library measured, as it prints them beside the optimiser they set: `[41.2, 7.5, 1] (the
- * last hidden layer's ‖∂C/∂W‖ ÷ each layer's, measured on …)`, each to 3 significant digits (as
+ * The order of a list of rates (equalisingRates'), as every text that prints one says it: a list of
+ * numbers alone leaves the reader to guess which end is the first layer, and why the last two are 1.
+ */
+export const RATES_ORDER = 'one per weight layer, hidden layer 1 first and the output layer last';
+
+/**
+ * Rates the library measured, as it prints them beside the optimiser they set: `[41.2, 7.5, 1] (one
+ * per weight layer, hidden layer 1 first and the output layer last: the last hidden layer's ‖∂C/∂W‖ ÷
+ * each hidden layer's, the output layer's 1; measured on …)`, each to 3 significant digits (as
  * diagnose()'s per-layer-rates remedy writes them); `measuredOn` says on which rows and weights.
  */
 export function measuredRatesText(rates: readonly number[], measuredOn: string): string {
-  return `[${rates.map((rate) => Number(rate.toPrecision(3))).join(', ')}] (the last hidden layer's ‖∂C/∂W‖ ÷ each layer's, measured on ${measuredOn})`;
+  return `[${rates.map((rate) => Number(rate.toPrecision(3))).join(', ')}] (${RATES_ORDER}: the last hidden layer's ‖∂C/∂W‖ ÷ each hidden layer's, the output layer's 1; measured on ${measuredOn})`;
 }

@@ -377,7 +377,7 @@ describe('gradscope study --model --data', async () => {
     const shown = measured.map((r) => Number(r.toPrecision(3)));
     expect(shown.some((r) => r !== 1)).toBe(true);
     expect(await said('layer-rates')).toBe(
-      `layer-rates, momentum 0.9, per-layer rates [${shown.join(', ')}] (the last hidden layer's ‖∂C/∂W‖ ÷ each layer's, measured on the 30 training rows before training), learning rate 0.1 (sgd's default), batches of 10, seed 1.`,
+      `layer-rates, momentum 0.9, per-layer rates [${shown.join(', ')}] (one per weight layer, hidden layer 1 first and the output layer last: the last hidden layer's ‖∂C/∂W‖ ÷ each hidden layer's, the output layer's 1; measured on the 30 training rows before training), learning rate 0.1 (sgd's default), batches of 10, seed 1.`,
     );
     expect(await said('sgd-momentum')).toBe("sgd-momentum, momentum 0.9, learning rate 0.1 (sgd's default), batches of 10, seed 1.");
     const refused = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--optimizer', 'adam', '--momentum', '0.5']);

@@ -163,7 +163,7 @@ describe('gradscope train', () => {
     const shown = (measured: number[]) => `per-layer rates [${measured.map((rate) => Number(rate.toPrecision(3))).join(', ')}]`;
     // The test tells the two apart: LSUV changes the rates.
     expect(shown(rates)).not.toBe(shown(orthonormal));
-    expect(run.stdout.split('\n')[1]).toContain(`layer-rates, momentum 0.9, ${shown(rates)} (the last hidden layer's ‖∂C/∂W‖ ÷ each layer's, measured on the 40 training rows before training)`);
+    expect(run.stdout.split('\n')[1]).toContain(`layer-rates, momentum 0.9, ${shown(rates)} (one per weight layer, hidden layer 1 first and the output layer last: the last hidden layer's ‖∂C/∂W‖ ÷ each hidden layer's, the output layer's 1; measured on the 40 training rows before training)`);
     api.train(inputs, targets, { epochs: 2, batchSize: 16, optimizer: { name: 'sgd', momentum: 0.9, layerRates: rates } });
     const saved = await loadModel(out);
     expect(saved.toJSON()).toEqual(api.toJSON());

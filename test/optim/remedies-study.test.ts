@@ -31,7 +31,7 @@ describe('study remedies', () => {
     expect(rates.slice(0, -2).every((rate) => rate > 1)).toBe(true);
     expect(run.layerRates).toEqual(rates);
     const shown = rates.map((rate) => Number(rate.toPrecision(3)));
-    expect(run.settings).toBe(`SGD, momentum 0.9, lr 0.05, layer rates [${shown.join(', ')}] (the last hidden layer's ‖∂C/∂W‖ ÷ each layer's, measured on the first 300 training digits at the initial weights)`);
+    expect(run.settings).toBe(`SGD, momentum 0.9, lr 0.05, layer rates [${shown.join(', ')}] (one per weight layer, hidden layer 1 first and the output layer last: the last hidden layer's ‖∂C/∂W‖ ÷ each hidden layer's, the output layer's 1; measured on the first 300 training digits at the initial weights)`);
   });
 
   it('refuses Levenberg-Marquardt before any work, with its reason: the study trains cross-entropy (it ran nothing and reported "not run")', async () => {

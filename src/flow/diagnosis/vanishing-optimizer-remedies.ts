@@ -3,7 +3,7 @@
  * from the end of an SGD run's trace. Part of diagnose() (diagnose.ts).
  */
 import type { RunAtEnd, Trace, TraceRun } from '../trace.js';
-import { equalisingRates } from '../../equalising-rates.js';
+import { equalisingRates, RATES_ORDER } from '../../equalising-rates.js';
 import { median } from '../../median.js';
 import type { RemedySetting } from '../remedy.js';
 import { GRADIENT_SCALED_STEPS, RAW_GRADIENT_STEPS } from '../../optimizer-defaults.js';
@@ -61,9 +61,9 @@ function layerRatesRemedy(trace: Trace, e: Evidence, add: AddRemedy): void {
   const window = from === to ? `at the last record (step ${grouped(trace.steps[to])})` : `over the last ${grouped(to - from + 1)} records (the median over steps ${grouped(trace.steps[from])}–${grouped(trace.steps[to])}, so no one batch sets it)`;
   add(
     [withLayerRates(run, rates)],
-    `a larger step for the layers with the smaller weight gradients ‖∂C/∂W‖: each hidden layer's rate is the last hidden layer's ‖∂C/∂W‖ over its own ${window}, ` +
-      "so every hidden layer's weight step starts as large as the last hidden layer's, where training this network on would start" +
-      `${run.optimizer ? ` (the run's ${run.optimizer} settings kept)` : ''}. Fixed rates fit only the gradients of that moment: ` +
+    `a larger step for the layers with the smaller weight gradients ‖∂C/∂W‖: layerRates holds ${RATES_ORDER}. Each hidden layer's rate is the last hidden layer's ‖∂C/∂W‖ over its own ${window} ` +
+      "(the last hidden layer's is 1), so every hidden layer's weight step starts as large as the last hidden layer's, where training this network on would start; " +
+      `the output layer's is 1, its step left as it is${run.optimizer ? ` (the run's ${run.optimizer} settings kept)` : ''}. Fixed rates fit only the gradients of that moment: ` +
       'once those shift they can overshoot (in `gradscope study remedies` they did not leave the plateau), so prefer lars, which re-measures the ratio every step.',
   );
 }
