@@ -152,7 +152,9 @@ const NONE_DEEPER = 'none deeper';
  * last ‖∂C/∂b‖ at initialisation and after training at that depth, and at the next depth it ran,
  * where it fell short (with the accuracy there). A remedy that reached the goal at no depth has no
  * next depth: '—' there (its best accuracy is in the deepest cell), not its shallowest depth; one that
- * reached it at the deepest depth run has none either: NONE_DEEPER, then '—'.
+ * reached it at the deepest depth run has none either: NONE_DEEPER, then '—', or, where the study has
+ * deeper depths it did not run (hessian-free and kfac above their cost limits), why ('not run above 10
+ * hidden layers'), which the accuracy table's cells say too.
  */
 export function deepestTable(result: TrainableDepthResult): { header: string[]; rows: string[][] } {
   const header = [
@@ -170,8 +172,12 @@ export function deepestTable(result: TrainableDepthResult): { header: string[]; 
     const at = ran.find((r) => r.depth === depth);
     const next = ran.find((r) => r.depth > depth);
     const pair = (r: TrainableDepthRow | undefined) => (r ? `${ratioCell(r, 'firstToLastAtInit')} → ${ratioCell(r, 'firstToLastAtEnd')}` : '');
-    // Reached at the deepest depth run: no deeper one to show, said as such (the cells were blank, beside '—' elsewhere).
-    if (!next) return [remedy, deepestCell(result, remedy, depth), pair(at), NONE_DEEPER, '—', '—'];
+    // Reached at the deepest depth run: no deeper one to show, said as such (the cells were blank, beside '—' elsewhere);
+    // where the study has a deeper depth this remedy did not run (its cost limit), why, not 'none deeper'.
+    if (!next) {
+      const skipped = result.rows.find((r) => r.remedy === remedy && r.depth > depth && r.notRun !== undefined);
+      return [remedy, deepestCell(result, remedy, depth), pair(at), skipped ? shortReason(skipped.notRun!) : NONE_DEEPER, '—', '—'];
+    }
     return [remedy, deepestCell(result, remedy, depth), pair(at), String(next.depth), percentText(next.testAccuracy), pair(next)];
   });
   return { header, rows };

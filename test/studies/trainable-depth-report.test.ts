@@ -81,6 +81,13 @@ describe('trainable-depth report sections', () => {
     const deepestRun = Math.max(...result.rows.filter((r) => r.remedy === 'relu-he' && r.notRun === undefined).map((r) => r.depth));
     const atDeepest = deepestTable({ ...result, deepest: result.deepest.map((d) => ({ ...d, depth: deepestRun })) }).rows.find((row) => row[0] === 'relu-he')!;
     expect(atDeepest.slice(3)).toEqual(['none deeper', '—', '—']);
+    // A deeper depth the remedy did not run (above its cost limit, as hessian-free's and kfac's) is no 'none deeper': the cell says why.
+    const capped = {
+      ...result,
+      rows: result.rows.map((r) => (r.remedy === 'relu-he' && r.depth === 3 ? { ...r, notRun: 'not run above 1 hidden layer: its cost' } : r)),
+      deepest: result.deepest.map((d) => ({ ...d, depth: 1 })),
+    };
+    expect(deepestTable(capped).rows.find((row) => row[0] === 'relu-he')!.slice(3)).toEqual(['not run above 1 hidden layer', '—', '—']);
     const note = budgetNote(result);
     expect(note).toMatch(/^This run's budget is 1 epoch, not the study's 10, for which its learning rates are set \(one SGD recipe, lr 0\.001, .*plain-sigmoid lr 0\.5\)\. 'none' \(plain-sigmoid, relu-he\) says/);
     expect(trainableDepthReportSection(result).text).toContain(note);
