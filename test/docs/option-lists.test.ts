@@ -1,13 +1,15 @@
 // The docs' lists of options name every documented field of the types they describe: docs/api.md's
-// `train` options paragraph every field of TrainOptions (it left out maxHalvings, 'halve''s limit),
-// README's API example's createNetwork call every field of NetworkOptions and BackendOptions. The fields
-// are read from the types' sources (each with its TSDoc), so a new option cannot be missing from either.
+// `train` options table every field of TrainOptions and no other, each with a default (the
+// paragraph before it left out maxHalvings, 'halve''s limit), README's API example's createNetwork
+// call every field of NetworkOptions and BackendOptions. The fields are read from the types' sources
+// (each with its TSDoc), so a new option cannot be missing from either.
 import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/cli.js';
 import { DEFAULT_MAX_HALVINGS } from '../../src/training/numeric-faults.js';
 import { fencedBlocks } from '../util/markdown-examples.js';
+import { tableUnder } from '../util/markdown-tables.js';
 
 const ROOT = new URL('../../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, ROOT), 'utf8');
@@ -32,14 +34,13 @@ describe("the docs' option lists", () => {
     expect(fields.filter((f) => !f.documented).map((f) => f.name)).toEqual([]);
   });
 
-  it("docs/api.md's `train` options name every field of TrainOptions", () => {
-    const start = API_DOC.indexOf('`train` options:');
-    const paragraph = API_DOC.slice(start, API_DOC.indexOf('\n\n', start));
-    expect(start).toBeGreaterThan(0);
-    const missing = fieldsOf('src/training/train-options.ts', 'TrainOptions').filter((f) => !paragraph.includes(`\`${f.name}\``));
-    expect(missing.map((f) => f.name)).toEqual([]);
+  it("docs/api.md's `train` options table has a row for every field of TrainOptions, each with its default", () => {
+    const rows = tableUnder(API_DOC, '## `train` options');
+    const named = rows.map((cells) => cells[0]);
+    expect([...named].sort()).toEqual(fieldsOf('src/training/train-options.ts', 'TrainOptions').map((f) => `\`${f.name}\``).sort());
+    expect(rows.filter((cells) => cells.length !== 3 || cells[1] === '').map((cells) => cells[0])).toEqual([]);
     // maxHalvings with its default, the one the library applies.
-    expect(paragraph).toContain(`\`maxHalvings\` (default ${DEFAULT_MAX_HALVINGS}`);
+    expect(rows.find((cells) => cells[0] === '`maxHalvings`')![1]).toBe(`\`${DEFAULT_MAX_HALVINGS}\``);
   });
 
   it("README's API example's createNetwork call names every field of NetworkOptions and BackendOptions", () => {

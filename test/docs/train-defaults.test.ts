@@ -1,0 +1,52 @@
+// docs/api.md's `train` options table states each default as a value, and a value it states is the
+// one train() applies: a network trained with the options the table's default cells give (each cell
+// that is one value in code, `32`, `'throw'`) ends with the weights, bit for bit, of its twin trained
+// with no options. `momentum` and `weightDecay` are refused beside `optimizer`, so the two runs leave
+// out one side each. A cell that says no value (none, or the optimiser's own rate) is not read here;
+// the optimisers' own defaults are test/optim/option-docs'.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { tableUnder } from '../util/markdown-tables.js';
+
+const API_DOC = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
+
+/** The table's defaults that are one value in code, by option: `1` → 1, `'sgd'` → 'sgd', `false` → false. */
+function statedDefaults(): Record<string, unknown> {
+  const stated: Record<string, unknown> = {};
+  for (const [option, cell] of tableUnder(API_DOC, '## `train` options')) {
+    const value = /^`([^`]+)`$/.exec(cell)?.[1];
+    if (value !== undefined) stated[option.replace(/`/g, '')] = JSON.parse(value.replace(/'/g, '"'));
+  }
+  return stated;
+}
+
+/** The weights after a train() of 70 rows (more than two batches of 32, so batching, shuffling and the last batch count) with `options`. */
+async function trainedWeights(options?: Record<string, unknown>): Promise<number[]> {
+  const net = await createNetwork({ sizes: [3, 5, 2], activation: 'tanh', output: 'softmax', loss: 'cross-entropy', seed: 7 });
+  const x = Array.from({ length: 70 }, (_, r) => [Math.sin(r), Math.cos(3 * r), (r % 7) / 7]);
+  const y = x.map((row) => (row[0] + row[1] > 0 ? [1, 0] : [0, 1]));
+  net.train(x, y, options);
+  const weights = net.state().flatMap((tensor) => [...tensor.values]);
+  net.dispose();
+  return weights;
+}
+
+describe("docs/api.md's `train` defaults", () => {
+  const stated = statedDefaults();
+
+  it('states a value for the options whose default is one', () => {
+    expect(Object.keys(stated).sort()).toEqual(['batchSize', 'dropLast', 'epochs', 'lsuv', 'maxHalvings', 'momentum', 'onNonFinite', 'optimizer', 'shuffle', 'weightDecay']);
+  });
+
+  it('are what train() does given no options', async () => {
+    const { optimizer, ...withDefaultSgd } = stated;
+    const { momentum, weightDecay, ...withOptimizer } = stated;
+    expect([momentum, weightDecay, optimizer]).not.toContain(undefined);
+    const given = await trainedWeights();
+    expect(await trainedWeights(withDefaultSgd)).toEqual(given);
+    expect(await trainedWeights(withOptimizer)).toEqual(given);
+    // The comparison sees a default changed: another batch size, no shuffle, a second epoch.
+    for (const changed of [{ batchSize: 16 }, { shuffle: false }, { epochs: 2 }]) expect(await trainedWeights({ ...withDefaultSgd, ...changed })).not.toEqual(given);
+  });
+});
