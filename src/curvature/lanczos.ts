@@ -49,7 +49,8 @@ export interface LanczosOptions {
   /**
    * Convergence: the run stops once the wanted values' Ritz residuals |β·s_last| are ≤ tolerance·max|θ|;
    * a value it reports is unconverged when its residual is above max(tolerance, rounding)·max|θ|
-   * (LanczosResult.rounding: below that the products cannot tell). Default 1e-10.
+   * (LanczosResult.rounding: below that the products cannot tell). A finite number ≥ 0, else
+   * INVALID_OPTION. Default 1e-10.
    */
   tolerance?: number;
   /** Seed of the start vector. Default 1. */
@@ -227,6 +228,8 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
   if (!Number.isInteger(n) || n < 1) throw invalidOption(`lanczos: the operator's dimension must be a positive integer, got ${n}`);
   if (!Number.isInteger(k) || k < 1 || k > n) throw invalidOption(`k: expected an integer from 1 to the parameter count ${grouped(n)}, got ${shown(k)}`);
   checkMaxSteps(maxSteps, 'maxSteps');
+  // Infinity took the first Ritz values for converged ones; NaN or a string made every bound NaN.
+  if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0) throw invalidOption(`tolerance: expected a finite number ≥ 0, got ${shown(tolerance)}`);
   const limit = Math.min(n, maxSteps);
   const fullSpace = limit === n;
   const rng = new Rng(checkSeed(options.seed ?? 1, 'seed'));

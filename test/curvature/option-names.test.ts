@@ -50,3 +50,19 @@ describe('the seeds of lanczos, traceOf and jacobianSpectrum', () => {
     for (const seed of [0, 2 ** 32 - 1]) expect(lanczos(identity, 4, { seed, k: 1 }).largest[0]).toBeCloseTo(1, 10);
   });
 });
+
+describe("lanczos' tolerance", () => {
+  // A diagonal of 1…200 run 20 steps: no Ritz value has converged, as a finite tolerance says.
+  const diagonal = (out: Float64Array, v: Float64Array) => v.forEach((value, i) => (out[i] = (i + 1) * value));
+  it.each([Infinity, Number.NaN, -1, 'abc'])('%s is refused (INVALID_OPTION): Infinity took the first Ritz values for converged, NaN made every bound NaN', async (tolerance) => {
+    await expectError(() => lanczos(diagonal, 200, { k: 2, maxSteps: 20, tolerance: tolerance as number }), 'INVALID_OPTION', /^tolerance: expected a finite number ≥ 0, got /);
+  });
+
+  it('0 and 1e-10 are tolerances, and the run says it has not converged', () => {
+    for (const tolerance of [0, 1e-10]) {
+      const run = lanczos(diagonal, 200, { k: 2, maxSteps: 20, tolerance });
+      expect(run.converged).toBe(false);
+      expect(run.unconverged.every((value) => Number.isFinite(value.bound))).toBe(true);
+    }
+  });
+});
