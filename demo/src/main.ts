@@ -316,6 +316,8 @@ function explainDiagnosis(s: Snapshot): void {
   body.replaceChildren(
     ...Array.from(s.stats.gradW, (_, l) => {
       const row = document.createElement('tr');
+      // Its role said, as index.html says the table's: on a narrow phone the style sheet lays the table out as a grid.
+      row.setAttribute('role', 'row');
       const chain = s.stats.chainFactor[l];
       const cells = [
         s.stats.labels[l],
@@ -329,6 +331,7 @@ function explainDiagnosis(s: Snapshot): void {
       const unitFailureColumn = cells.length - 2;
       for (const [i, text] of cells.entries()) {
         const cell = document.createElement('td');
+        cell.setAttribute('role', 'cell');
         cell.textContent = unbrokenPercents(text);
         // Marked as shrinking the gradient when the number shown is below 1 (0.9996 is shown as 1, unmarked).
         if (i === 1 && Number(text) < 1) cell.className = 'small';

@@ -19,6 +19,7 @@ import { Trace } from '../../src/flow/trace.js';
 import { filesReachingNode } from './bundle.js';
 import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM, pageTexts } from './chromium.js';
 import { serveStatic, type StaticServer } from './static-server.js';
+import { sidewaysOverflow } from './sideways.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 import { proseParts } from '../../src/flow/report-html.js';
 import { unbrokenPercents } from '../../src/percent-text.js';
@@ -92,6 +93,11 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(overflow).toBeLessThanOrEqual(0);
 
     await page.screenshot({ path: `${ARTIFACTS}/visualizer-phone.png`, fullPage: true });
+    // Nor at the narrowest phones' 320 px: no card wider than its box, nothing past the window's edge.
+    await page.setViewportSize(NARROW_PHONE);
+    await page.waitForFunction((width) => document.documentElement.clientWidth === width, NARROW_PHONE.width);
+    expect(await sidewaysOverflow(page, 'main > section, .table-scroll')).toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS}/visualizer-phone-320.png`, fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
@@ -105,22 +111,25 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.close();
   }, 60_000);
 
-  it('fits the chain table in its card at a phone’s 390 px, a block network’s longer row names and the per-layer rates’ column included', async () => {
-    // It ran 20 px (22 for the block network) past its card there, to be scrolled sideways for its last column;
-    // with per-layer rates 18 px (its bound's header one word, a rate of 2780 written '2.78e+3').
-    for (const query of ['', '?depth=6&norm=batch-norm&res=rezero&act=relu&init=lsuv&lr=0.05', '?depth=6&opt=layer-rates']) {
-      const { page, errors } = await open(query, PHONE);
-      const past = await page.evaluate(() => {
-        const box = document.querySelector('#chain')!.parentElement!;
-        return box.scrollWidth - box.clientWidth;
-      });
-      expect(past, query || 'default settings').toBeLessThanOrEqual(0);
-      // Each number still on one line (unit-failure shares may put their kind below the share).
-      expect(await brokenNumbers(page)).toEqual([]);
-      expect(errors).toEqual([]);
-      await page.close();
+  it('fits the chain table in its card at a phone’s 390 px and the narrowest’s 320 px, a block network’s longer row names and the per-layer rates’ column included', async () => {
+    // At 390 px it ran 20 px (22 for the block network) past its card, to be scrolled sideways for its last column;
+    // with per-layer rates 18 px (its bound's header one word, a rate of 2780 written '2.78e+3'). At 320 px
+    // it ran 23 px (39, 67) past, its caption scrolled with it.
+    for (const viewport of [PHONE, NARROW_PHONE]) {
+      for (const query of ['', '?depth=6&norm=batch-norm&res=rezero&act=relu&init=lsuv&lr=0.05', '?depth=6&opt=layer-rates']) {
+        const { page, errors } = await open(query, viewport);
+        const where = `${viewport.width} px, ${query || 'default settings'}`;
+        expect(await sidewaysOverflow(page, 'main > section, .table-scroll'), where).toEqual([]);
+        // Each number still on one line (unit-failure shares may put their kind below the share).
+        expect(await brokenNumbers(page), where).toEqual([]);
+        // Still a table to a screen reader, a row per layer and the header's, where the narrow layout makes it a grid.
+        expect(await chainTableRows(page), where).toBe(1 + (await page.locator('#chain tbody tr').count()));
+        if (query === '?depth=6&opt=layer-rates') await page.locator('#diagnosis').screenshot({ path: `${ARTIFACTS}/visualizer-chain-${viewport.width}.png` });
+        expect(errors).toEqual([]);
+        await page.close();
+      }
     }
-  }, 60_000);
+  }, 90_000);
 
   it(`updates every chart over ${STEPS} training steps, in a worker`, async () => {
     const { page, errors } = await open('?depth=4&act=relu&init=he-normal&lr=0.05');
@@ -915,6 +924,21 @@ async function pauseOnceRunning(page: Page, steps: number): Promise<void> {
  * The chain table's numbers shown on more than one line: "4.1e-" above "7" read as two numbers;
  * "0 % saturated" may wrap before "saturated" (not inside "0 %": unbrokenPercents).
  */
+/** The rows of the chain table in Chromium's accessibility tree (the header's included): 0 where it is no table to a screen reader. */
+async function chainTableRows(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { nodeId: string; role?: { value: string }; childIds?: string[]; name?: { value: string } }[] };
+  await cdp.detach();
+  const byId = new Map(nodes.map((n) => [n.nodeId, n]));
+  const table = nodes.find((n) => n.role?.value === 'table' && (n.name?.value ?? '').startsWith('Chain rule per layer'));
+  if (!table) return 0;
+  const rows = (id: string): number => {
+    const node = byId.get(id)!;
+    return (node.role?.value === 'row' ? 1 : 0) + (node.childIds ?? []).reduce((sum, child) => sum + (byId.has(child) ? rows(child) : 0), 0);
+  };
+  return rows(table.nodeId);
+}
+
 function brokenNumbers(page: Page): Promise<string[]> {
   return page.evaluate(() =>
     Array.from(document.querySelectorAll('#chain tbody td'))
