@@ -28,13 +28,20 @@ export interface FinishedRun {
   classes?: number;
   /** Where to read what holds a network that learnt nothing ("the run's diagnosis says what holds it"). */
   diagnosis: string;
+  /**
+   * Whether the run's diagnosis read overfitting (study --model: TrainingProgress.state): the checked
+   * rows' loss rose while the training rows' at the same weights did not, which no lower rate cures.
+   * Absent where no diagnosis was read (train).
+   */
+  overfitting?: boolean;
 }
 
 /**
  * The one-line warning when the checked loss after training is not below the initial weights'
- * (or not a number), with both losses and accuracies and the likely cause: a learning rate too
- * large (the rate the run ended at, after any halving), or for an optimiser that chooses its own
- * steps, the optimiser; undefined when the run ended no worse. Not where the network learnt nothing
+ * (or not a number), with both losses and accuracies and the likely cause: overfitting where the
+ * run's diagnosis read it (FinishedRun.overfitting), else a learning rate too large (the rate the
+ * run ended at, after any halving), or for an optimiser that chooses its own steps, the optimiser;
+ * undefined when the run ended no worse. Not where the network learnt nothing
  * and its loss barely moved: accuracy at chance before and after, the loss up by less than
  * STILL_FALLING (what the diagnosis counts as a rise). That is a plateau, which a lower rate does not
  * leave: `train --depth 5 --width 30 --epochs 3` on the digits, studied on with `study --model` for
@@ -42,7 +49,7 @@ export interface FinishedRun {
  * 2.311, 2026-12-02), down a little at the others; the warning then says so and points to the
  * diagnosis, which reads the run's gradients, instead of to a lower rate.
  */
-export function worseWarning({ checked, initial, final, trained, optimizer, saved, classes, diagnosis }: FinishedRun): string | undefined {
+export function worseWarning({ checked, initial, final, trained, optimizer, saved, classes, diagnosis, overfitting }: FinishedRun): string | undefined {
   if (final.loss <= initial.loss) return undefined;
   const [before, after] = apart(initial.loss, final.loss);
   const numbers = `${checked} loss ${before} → ${after}, ${checked} accuracy ${percentText(initial.accuracy)} → ${percentText(final.accuracy)}`;
@@ -53,8 +60,10 @@ export function worseWarning({ checked, initial, final, trained, optimizer, save
   const rise = final.loss / initial.loss - 1;
   // A rise that one decimal rounds to '0.0 %' is still one: the warning is given for it.
   const riseText = percentText(rise) === percentText(0) ? `by less than ${percentText(0.001)}` : `only ${percentText(rise)}`;
-  const remedy =
-    atChanceThroughout && rise < STILL_FALLING
+  // An overfitting run said 'a learning rate too large' above a diagnosis that reads overfitting and offers early stopping.
+  const remedy = overfitting
+    ? `the likely cause is overfitting, not the learning rate: the training rows' loss did not rise while the ${checked} rows' did, and the run's diagnosis says after how many epochs to stop`
+    : atChanceThroughout && rise < STILL_FALLING
       ? `it learnt nothing: at chance before and after, no better than ${chanceWords(classes!)}; ` +
         `its loss up ${riseText} (under the ${percentText(STILL_FALLING)} that counts as a rise), too little to blame on the steps' size: a plateau looks like this, and a lower rate does not leave one; ${diagnosis}`
       : trained.learningRate === undefined

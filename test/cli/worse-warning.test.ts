@@ -46,6 +46,17 @@ describe('worseWarning', () => {
     expect(run(2.285, 2.286)).toContain('(test loss 2.285 → 2.286,');
   });
 
+  // study --model of a relu/he [784,64,64,10] model Adam trained, on at SGD 0.1 for 10 epochs (2026-12-03): test loss 0.1668 → 0.1937 while
+  // the training rows' fell to its lowest at the last epoch; the diagnosis below read OVERFITTING and offered --epochs 1, the warning a lower rate.
+  it('names overfitting, not the learning rate, where the run\'s diagnosis read it', () => {
+    const overfit = { initial: { loss: 0.1668, accuracy: 0.957 }, final: { loss: 0.1937, accuracy: 0.957 }, classes: 10, trained: { halvings: 0, learningRate: 0.1 } };
+    expect(run(0, 0, { ...overfit, overfitting: true })).toBe(
+      'Warning: the trained network is worse than the initial weights on the test rows (test loss 0.1668 → 0.1937, test accuracy 95.7 % → 95.7 %); ' +
+        "the likely cause is overfitting, not the learning rate: the training rows' loss did not rise while the test rows' did, and the run's diagnosis says after how many epochs to stop.",
+    );
+    expect(run(0, 0, { ...overfit, overfitting: false })).toMatch(/the likely cause is a learning rate too large: try a --learning-rate below 0\.1\.$/);
+  });
+
   it('offers no learning rate to an optimiser that chooses its own steps', () => {
     expect(run(1, 2, { trained: { halvings: 0 }, optimizer: 'hessian-free' })).toMatch(/; 'hessian-free' chooses its own steps \(there is no --learning-rate to lower\): try another --optimizer\.$/);
   });

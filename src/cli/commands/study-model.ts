@@ -200,12 +200,13 @@ export const studyModelCommand = command({
       // the result keeps one entry per epoch, its last run's. A DIVERGED returns none: the epochs onEpoch reported, kept the same way.
       const epochsRun = trained?.epochs ?? reported;
       const curve = [initial, ...epochsRun.map((info) => info.validation!)];
-      const worse = trained && worseWarning({ checked: rows.checked, initial: curve[0], final: curve[curve.length - 1], trained, optimizer: settings.choice.name, saved: save && '--save', classes: classesOf(net.trace!), diagnosis: "the run's diagnosis says what holds it" });
+      const trace = atInit?.trace ?? net.trace!;
+      const diagnosis = diagnose(trace);
+      const overfitting = diagnosis.evidence.training?.state === 'overfitting';
+      const worse = trained && worseWarning({ checked: rows.checked, initial: curve[0], final: curve[curve.length - 1], trained, optimizer: settings.choice.name, saved: save && '--save', classes: classesOf(net.trace!), diagnosis: "the run's diagnosis says what holds it", overfitting });
       const warnings = worse ? [worse] : [];
       // A diverged run's weights are not the trained model asked for: nothing is saved.
       if (save && !diverged) await saveModel(net, save, { optimizer });
-      const trace = atInit?.trace ?? net.trace!;
-      const diagnosis = diagnose(trace);
       if (csv) await writeFileAtomic(csv, trace.toCSV());
       const shape = net.kind === 'dense' ? `[${net.sizes.join(',')}]` : `${net.inputSize} inputs → [${net.layers.map((spec) => spec.type).join(', ')}]`;
       // --epochs 0 takes no step: 'trains with a fresh sgd' would say a training that does not happen.
