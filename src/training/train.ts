@@ -23,6 +23,7 @@ import type { EpochInfo, TrainOptions, TrainResult } from './train-options.js';
 import type { TrainingEngine, TrainingRows, ValidationSet } from './training-engine.js';
 import { learningRateProblem, startingLearningRate, trainingOptimizer } from './optimizer-settings.js';
 import { readTrainingSettings } from './training-settings.js';
+import { refuseReturnedPromise } from './callback-promises.js';
 import {
   backAtEpochStart,
   callbackLeftOutOfRange,
@@ -197,7 +198,8 @@ export function runTraining(
         if (typeof outcome === 'number') {
           lossSum += outcome;
           if (options.onBatch) {
-            options.onBatch({ epoch: epoch + 1, batch: position + 1, step: net.step, loss: outcome, size });
+            const returned: unknown = options.onBatch({ epoch: epoch + 1, batch: position + 1, step: net.step, loss: outcome, size });
+            refuseReturnedPromise(returned, 'onBatch', { epoch: epoch + 1, batch: position + 1, step: net.step });
             net.assertAlive(); // onBatch may have disposed the network …
             guard.parametersChanged(); // … or changed its parameters
             if (guard.parameterFault() !== null) throw callbackLeftOutOfRange(net, 'onBatch', { epoch: epoch + 1, batch: position + 1, step: net.step });
@@ -308,7 +310,7 @@ export function runTraining(
       const halved = halvings > 0 && !ownSteps && { learningRate };
       tracer?.epochEnded({ epoch, step: net.step, loss: info.loss, ...halved, ...(info.skipped > 0 && { skipped: info.skipped }), batches: info.batches, ...(info.validation && { validation: { ...info.validation } }), ...(info.training && { training: { ...info.training } }) });
       if (options.onEpoch) {
-        options.onEpoch(info);
+        refuseReturnedPromise(options.onEpoch(info) as unknown, 'onEpoch', { epoch: epoch + 1, step: net.step });
         net.assertAlive();
         guard.parametersChanged();
         if (guard.parameterFault() !== null) throw callbackLeftOutOfRange(net, 'onEpoch', { epoch: epoch + 1, step: net.step });

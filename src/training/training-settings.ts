@@ -15,6 +15,7 @@ import { checkTraceable, type TraceOptions } from '../flow/recorder.js';
 import { checkMaxHalvings, checkNonFinitePolicy, type NonFinitePolicy } from './numeric-faults.js';
 import { batchRowsUsed, checkBatchRows, DEFAULT_BATCH_SIZE } from './batch-rows.js';
 import { checkSettingsBesideOptimizer } from './optimizer-settings.js';
+import { AWAIT_BETWEEN_CALLS, NOT_AWAITED } from './callback-promises.js';
 import type { TrainOptions } from './train-options.js';
 import type { TrainingEngine } from './training-engine.js';
 
@@ -66,8 +67,7 @@ export function readTrainingSettings(net: TrainingEngine, options: TrainOptions,
     if (options[name] !== undefined && typeof options[name] !== 'function') throw invalidOption(`${name}: expected a function`);
     if (isAsyncFunction(options[name])) {
       throw invalidOption(
-        `${name}: an async function; train() runs synchronously and does not wait for the promise it returns (its work would run after later steps, and a rejection would go unhandled): ` +
-          'give a plain function, or train one epoch per call and await between the calls',
+        `${name}: an async function; ${NOT_AWAITED}: give a plain function, or ${AWAIT_BETWEEN_CALLS}`,
       );
     }
   }

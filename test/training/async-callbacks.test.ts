@@ -1,7 +1,8 @@
 // train() is synchronous: an async onBatch or onEpoch would have its work run after later steps (or
 // after train() returned), and a throw in it became an unhandled rejection that ended the Node process
 // ("Error: async" from a promise nobody awaited) while train() reported success. It is refused before
-// any step, on every backend and for a Dataset too; a plain function is called as before.
+// any step, on every backend and for a Dataset too; a plain function is called as before, and one
+// that returns a promise stops training after that call.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import type { Kernels } from '../../src/kernels.js';
@@ -33,6 +34,39 @@ describe.each(backends)('async callbacks on $name', ({ kernels }) => {
     expect([called, net.step, stateHash(net)]).toEqual([0, 0, before]);
     net.train(data, { batchSize: 4, [name]: () => called++ });
     expect(called).toBe(name === 'onBatch' ? 2 : 1);
+    data.dispose();
+    net.dispose();
+  });
+
+  // A plain function that returns a promise can be told only by what it returned: training stops
+  // right after that call, the step or epoch before it applied, with a typed refusal naming where.
+  it.each(['onBatch', 'onEpoch'] as const)('a plain %s that returns a promise stops training after that call (INVALID_OPTION naming where), its step applied and the promise left alone', async (name) => {
+    const net = await createNetwork({ inputs: 3, layers: [{ type: 'dense', units: 4, activation: 'tanh' }, { type: 'batch-norm' }, { type: 'dense', units: 2, activation: 'softmax' }], backend: kernels, seed: 2 });
+    const data = net.dataset(x, y);
+    let called = 0;
+    let settled = false;
+    const callback = () => {
+      called++;
+      return Promise.resolve().then(() => (settled = true));
+    };
+    const where = name === 'onBatch' ? 'epoch 1, batch 1 \\(step 1\\)' : 'epoch 1 \\(step 2\\)';
+    const message = new RegExp(`^${name}: returned a promise after ${where}; train\\(\\) runs synchronously and does not wait for the promise it returns .*: training stopped there, every step up to it applied and the promise left as it is; return nothing`);
+    for (const call of [() => net.train(x, y, { batchSize: 4, epochs: 2, [name]: callback }), () => net.train(data, { batchSize: 4, epochs: 2, [name]: callback })]) {
+      const [step, state] = [net.step, stateHash(net)];
+      await expectError(call, 'INVALID_OPTION', message);
+      // One call, then no more: the steps up to it applied (one batch, or the epoch's two), no later one.
+      expect(called).toBe(1);
+      expect(net.step).toBe(step + (name === 'onBatch' ? 1 : 2));
+      expect(stateHash(net)).not.toBe(state);
+      called = 0;
+      net.step = 0;
+    }
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(settled).toBe(true);
+    // A thenable that is no Promise is one too; a function that returns a value that is not one still trains.
+    await expectError(() => net.train(data, { batchSize: 4, [name]: () => ({ then() {} }) }), 'INVALID_OPTION', new RegExp(`^${name}: returned a promise`));
+    net.train(data, { batchSize: 4, [name]: () => ({ then: 1 }) });
     data.dispose();
     net.dispose();
   });
