@@ -46,8 +46,8 @@ describe('worseWarning', () => {
     expect(run(2.285, 2.286)).toContain('(test loss 2.285 → 2.286,');
   });
 
-  // study --model of a relu/he [784,64,64,10] model Adam trained, on at SGD 0.1 for 10 epochs (2026-12-03): test loss 0.1668 → 0.1937 while
-  // the training rows' fell to its lowest at the last epoch; the diagnosis below read OVERFITTING and offered --epochs 1, the warning a lower rate.
+  // A run whose diagnosis reads OVERFITTING (the test rows' loss rose above its lowest while the training rows' at the same weights held) and
+  // offers an epoch to stop at: the warning above it offered a lower rate. Its numbers: study --model of a relu/he [784,64,64,10] model, on at SGD 0.1.
   it('names overfitting, not the learning rate, where the run\'s diagnosis read it', () => {
     const overfit = { initial: { loss: 0.1668, accuracy: 0.957 }, final: { loss: 0.1937, accuracy: 0.957 }, classes: 10, trained: { halvings: 0, learningRate: 0.1 } };
     expect(run(0, 0, { ...overfit, overfitting: true })).toBe(
