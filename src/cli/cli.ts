@@ -7,7 +7,7 @@
  * stack trace.
  */
 import { GradscopeError, shorten } from '../errors.js';
-import { commandHelp, flagLines, missingFlag, parseArgs, UsageError, type Command } from './command.js';
+import { commandHelp, flagLines, missingFlag, parseArgs, UsageError, wrongWordCount, type Command } from './command.js';
 import { errorLine, oneLine, SaidError } from './error-line.js';
 import { convertCommand } from './commands/convert.js';
 import { gradientsCommand } from './commands/gradients.js';
@@ -21,7 +21,7 @@ import { studyTrainableDepthCommand } from './commands/study-trainable-depth.js'
 import { curvatureCommand } from './commands/curvature.js';
 import { studyPlateauCommand } from './commands/study-plateau.js';
 import { trainCommand } from './commands/train.js';
-import { editDistance } from '../suggest.js';
+import { closest, editDistance } from '../suggest.js';
 import { print, processTerminal, type Terminal } from './terminal.js';
 import { gradscopeVersion } from './version.js';
 
@@ -60,9 +60,38 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } {
   const job = JOB_WORDS[leading[0]];
   // Its words after it too (`gradscope trace out.json`): the job is what the user asks for, whatever it is given.
   if (job) throw new UsageError(`unknown command '${shorten(leading.join(' '))}'; '${job.command.usage.split(' [')[0]}' does that job: it ${job.does} (see ${['gradscope', ...job.command.words].join(' ')} --help)`);
+  // The main job (no words) is no command's first word: a word no command has is an unknown command.
+  const longer = command.words.length ? longerCommands(command) : [];
+  // A whole command and a word more (`study depth extra`): refused as parseArgs refuses it after a flag.
+  if (command.words.length > 0 && longer.length === 0) throw new UsageError(wrongWordCount(command, leading.slice(command.words.length)));
   const guesses = nearestCommands(typed);
+  // A word of its own after a command that others go on from (`study act`): the one of theirs it begins, or is nearest to.
+  const next = longer.length && guesses.length === 0 ? closest(leading[command.words.length], longer.map((c) => c.words[command.words.length])) : undefined;
+  if (next !== undefined) guesses.push([...command.words, next].join(' '));
   const guessed = guesses.map((name) => `'gradscope ${name}'`).join(' or ');
-  throw new UsageError(`unknown command '${shorten(leading.join(' '))}'${guesses.length ? `; did you mean ${guessed}?` : ' (see gradscope --help)'}`);
+  const accepted = longer.length ? wordsAfter(command) : `the commands: ${commandList()}`;
+  throw new UsageError(`unknown command '${shorten(leading.join(' '))}'${guesses.length ? `; did you mean ${guessed}?` : ''} (${accepted}; see gradscope --help)`);
+}
+
+/** Commands whose words go on from `command`'s (`study depth` from `study`). */
+function longerCommands(command: Command): Command[] {
+  return COMMANDS.filter((c) => c.words.length > command.words.length && command.words.every((word, i) => c.words[i] === word));
+}
+
+/** What may follow `command`'s words, which longer commands go on from: `'gradscope study' goes on with one of: autoencoder | … | activations, or --model M`. */
+function wordsAfter(command: Command): string {
+  const needed = command.flags.filter((flag) => flag.required).map((flag) => `--${flag.name}${flag.value === undefined ? '' : ` ${flag.value}`}`);
+  return `'${['gradscope', ...command.words].join(' ')}' goes on with one of: ${nextWords(command)}${needed.length ? `, or ${needed.join(' ')}` : ''}`;
+}
+
+/** The words longer commands add to `command`'s: `autoencoder | remedies | … | activations` after `study`. */
+function nextWords(command: Command): string {
+  return longerCommands(command).map((c) => c.words.slice(command.words.length).join(' ')).join(' | ');
+}
+
+/** Every command by its first word, once: `train | gradients | curvature | convert | study`. */
+function commandList(): string {
+  return `gradscope ${[...new Set(COMMANDS.filter((c) => c.words.length).map((c) => c.words[0]))].join(' | ')}`;
 }
 
 /**
@@ -72,11 +101,9 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } {
  */
 function checkNotBare(command: Command): void {
   const needed = command.flags.filter((flag) => flag.required);
-  const longer = COMMANDS.filter((c) => c.words.length > command.words.length && command.words.every((word, i) => c.words[i] === word));
-  if (needed.length === 0 || longer.length === 0) return;
+  if (needed.length === 0 || longerCommands(command).length === 0) return;
   const name = ['gradscope', ...command.words].join(' ');
-  const words = longer.map((c) => c.words.slice(command.words.length).join(' ')).join(' | ');
-  throw new UsageError(`'${name}' needs ${needed.map(missingFlag).map((text) => text.replace(/^missing /, '')).join(', ')}, or a word after it: ${name} ${words} (see gradscope --help)`);
+  throw new UsageError(`'${name}' needs ${needed.map(missingFlag).map((text) => text.replace(/^missing /, '')).join(', ')}, or a word after it: ${name} ${nextWords(command)} (see gradscope --help)`);
 }
 
 /**

@@ -123,7 +123,9 @@ export function parseArgs(command: Command, argv: string[]): ParsedArgs {
     const flag = word.slice(word.startsWith('--') ? 2 : 1, eq > 0 ? eq : undefined);
     const spec = table.get(flag);
     if (spec === undefined || !word.startsWith('--')) {
-      throw new UsageError(`unknown flag ${shorten(word.slice(0, eq > 0 ? eq : undefined))} for '${name}'${didYouMean(flag, [...table.keys()], (f) => `--${f}`) || ` (see ${name} --help)`}`);
+      // None near: the flags it takes, so the refusal says what is accepted (a list, not their values: --help has those).
+      const accepted = ` (it takes ${[...table.keys()].map((f) => `--${f}`).join(', ')}; see ${name} --help)`;
+      throw new UsageError(`unknown flag ${shorten(word.slice(0, eq > 0 ? eq : undefined))} for '${name}'${didYouMean(flag, [...table.keys()], (f) => `--${f}`) || accepted}`);
     }
     if (flags.has(flag)) throw new UsageError(`--${flag} is given twice`);
     if (spec.value === undefined) {
@@ -138,13 +140,17 @@ export function parseArgs(command: Command, argv: string[]): ParsedArgs {
     flags.set(flag, value);
   }
   const expected = (command.positionals ?? []).map((p) => p.name);
-  if (positional.length !== expected.length) {
-    const wanted = expected.length ? `${expected.join(' ')} (${expected.length} words)` : 'no words besides its flags';
-    throw new UsageError(`'${name}' takes ${wanted}, got ${positional.length ? positional.map((w) => `'${shorten(w)}'`).join(' ') : 'none'}`);
-  }
+  if (positional.length !== expected.length) throw new UsageError(wrongWordCount(command, positional));
   const blank = positional.findIndex((word) => word.trim() === '');
   if (blank >= 0) throw new UsageError(`'${name}' needs ${expected[blank]}, got an empty word`);
   return { positional, flags, table };
+}
+
+/** The refusal of `positional`, words after `command`'s own that are not the ones it takes: `'gradscope train' takes no words besides its flags, got 'extra'`. */
+export function wrongWordCount(command: Command, positional: string[]): string {
+  const expected = (command.positionals ?? []).map((p) => p.name);
+  const wanted = expected.length ? `${expected.join(' ')} (${expected.length} words)` : 'no words besides its flags';
+  return `'${['gradscope', ...command.words].join(' ')}' takes ${wanted}, got ${positional.length ? positional.map((w) => `'${shorten(w)}'`).join(' ') : 'none'}`;
 }
 
 export function stringFlag(args: ParsedArgs, name: string, required: true): string;

@@ -32,7 +32,12 @@ describe('the command line', () => {
     [['gradients'], /^gradscope: missing --model M \(the model file: gradscope \.json or binary, \.safetensors or a tfjs model\.json\)$/],
     [['gradeints', '--model', 'm.json'], /^gradscope: unknown command 'gradeints'; did you mean 'gradscope gradients'\?/],
     [['study', 'depthh', '--seeds', '1'], /^gradscope: unknown command 'study depthh'; did you mean 'gradscope study depth'\?/],
-    [['frobnicate'], /^gradscope: unknown command 'frobnicate' \(see gradscope --help\)/],
+    [['frobnicate'], /^gradscope: unknown command 'frobnicate' \(the commands: gradscope train \| gradients \| curvature \| convert \| study; see gradscope --help\)$/],
+    // An unknown study names the studies, and the nearest where one is near (a study cut short too); bare `study` did since 7024a80.
+    [['study', 'nonsense'], /^gradscope: unknown command 'study nonsense' \('gradscope study' goes on with one of: autoencoder \| remedies \| trainable-depth \| plateau \| depth \| activations, or --model M; see gradscope --help\)$/],
+    [['study', 'act', '--epochs', '1'], /^gradscope: unknown command 'study act'; did you mean 'gradscope study activations'\? \('gradscope study' goes on with one of: autoencoder \| remedies \| trainable-depth \| plateau \| depth \| activations, or --model M; see gradscope --help\)$/],
+    // An unknown flag with none near names the flags the command takes.
+    [['study', 'depth', '--loss', 'mse'], /^gradscope: unknown flag --loss for 'gradscope study depth' \(it takes --seeds, --epochs, --lambda, --json, --html; see gradscope study depth --help\)$/],
     [['gradients', '--model', 'm.json', '--data', 'd.json', '--bakend', 'ref'], /^gradscope: unknown flag --bakend for 'gradscope gradients'; did you mean --backend\?/],
     [['--seedss', '3'], /^gradscope: unknown flag --seedss for 'gradscope'; did you mean --seeds\?/],
     // study depth measures seeds 1 to --seeds (and trains seed 1): it has no --seed to give.
@@ -63,7 +68,7 @@ describe('the command line', () => {
     [['gradients', '--version'], /^gradscope: --version takes no other words, got 'gradients'$/],
     [['--version', '--json'], /^gradscope: --version takes no other words, got '--json'$/],
     [['--help', '--version'], /^gradscope: --help and --version are asked for together; give one$/],
-    [['help', 'study', 'remedies', 'extra'], /^gradscope: unknown command 'study remedies extra'/],
+    [['help', 'study', 'remedies', 'extra'], /^gradscope: 'gradscope study remedies' takes no words besides its flags, got 'extra'$/],
   ])('gradscope %j: a top-level flag takes no operands: one line, exit 2', async (args, message) => {
     expectOneLine(await runCliInProcess(args), 2, message);
   });
@@ -81,12 +86,15 @@ describe('the command line', () => {
     expect(run.stdout).toMatch(help);
   });
 
-  // A command without positional words refuses one wherever it stands: as its words' neighbour (an
-  // unknown command) or after a flag and its value.
+  // A command without positional words refuses one wherever it stands, in the same words: as its words'
+  // neighbour or after a flag and its value (as its words' neighbour, a command others go on from says an unknown command).
   it.each(COMMANDS.filter((c) => (c.positionals ?? []).length === 0).map((c) => [c.words.join(' ') || '(the main job)', c] as const))(
     'gradscope %s refuses an operand: one line, exit 2, before any work',
     async (_name, command) => {
-      expectOneLine(await runCliInProcess([...command.words, 'extra']), 2, /^gradscope: unknown command '.*extra'/);
+      // After a command that others go on from (`study`, the main job), a word is an unknown command.
+      const goesOn = COMMANDS.some((c) => c.words.length > command.words.length && command.words.every((word, i) => c.words[i] === word));
+      const asNeighbour = goesOn ? /^gradscope: unknown command '.*extra'/ : /takes no words besides its flags, got 'extra'$/;
+      expectOneLine(await runCliInProcess([...command.words, 'extra']), 2, asNeighbour);
       const flag = command.flags[0];
       const given = flag.value === undefined ? [`--${flag.name}`] : [`--${flag.name}`, '1'];
       expectOneLine(await runCliInProcess([...command.words, ...given, 'extra']), 2, /takes no words besides its flags, got 'extra'$/);
@@ -139,8 +147,8 @@ describe('the command line', () => {
     const help = await runCliInProcess(['--help']);
     expect(help.code).toBe(0);
     for (const flag of COMMANDS.find((c) => c.words.length === 0)!.flags) expect(help.stdout).toMatch(new RegExp(`^  --${flag.name} .*\\(default: `, 'm'));
-    expectOneLine(await runCliInProcess(['xyz', '--help']), 2, /^gradscope: unknown command 'xyz' \(see gradscope --help\)$/);
-    expectOneLine(await runCliInProcess(['study', 'remedy', '--help']), 2, /^gradscope: unknown command 'study remedy'; did you mean 'gradscope study remedies'\?$/);
+    expectOneLine(await runCliInProcess(['xyz', '--help']), 2, /^gradscope: unknown command 'xyz' \(the commands: gradscope train \| gradients \| curvature \| convert \| study; see gradscope --help\)$/);
+    expectOneLine(await runCliInProcess(['study', 'remedy', '--help']), 2, /^gradscope: unknown command 'study remedy'; did you mean 'gradscope study remedies'\? \('gradscope study' goes on with one of: autoencoder \| remedies \| trainable-depth \| plateau \| depth \| activations, or --model M; see gradscope --help\)$/);
     expectOneLine(await runCliInProcess(['help', 'gradeints']), 2, /did you mean 'gradscope gradients'\?/);
     expect((await runCliInProcess(['help', 'study', 'remedies'])).stdout).toMatch(/^gradscope study remedies: /);
   });
