@@ -37,7 +37,16 @@ export function numberRanges(numbers: readonly number[]): string {
  * counting as the tables do (hidden 1 is layers[0]) takes for the first layer.
  */
 export function fileLayer(index: number, list = '', name?: string): string {
-  return `${list}layers[${index}]${name === undefined ? '' : ` (${name})`}`;
+  return fileListItem(`${list}layers`, index, name);
+}
+
+/**
+ * An entry of a list in a model file as refusals name it, in fileLayer's form for a list that is not
+ * named `layers` (Keras 2's bare list, `modelTopology.config[2] (dense_2)`): the list's path, the
+ * 0-based index, then the file's own name for it where it has one.
+ */
+export function fileListItem(list: string, index: number, name?: string): string {
+  return `${list}[${index}]${name === undefined ? '' : ` (${name})`}`;
 }
 
 /** A block layer's module path up to its own index (PyTorch's nesting): '' for '4', '3.branch.' for '3.branch.1'. Two rows share a layer stack when theirs are equal. */

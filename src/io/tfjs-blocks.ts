@@ -25,8 +25,8 @@ import { checkBlockArchitecture, checkBlockModel, checkTensorValues, isParameter
 import { badModel } from './model-data.js';
 import { BLOCK_FILE_VERSION } from './safetensors-blocks.js';
 import { recordedInitialisation } from '../init/initialisation.js';
-import { fileLayer } from '../layer-names.js';
-import { isObject, TFJS_WEIGHTS_FILE, TOPOLOGY_LAYERS, topologyLayers, transpose, weightReader, type TfjsLayersModel, type TfjsModelJson, type TfjsWeightSpec } from './tfjs-format.js';
+import { fileListItem } from '../layer-names.js';
+import { isObject, TFJS_WEIGHTS_FILE, topologyLayers, transpose, weightReader, type TfjsLayersModel, type TfjsModelJson, type TfjsWeightSpec } from './tfjs-format.js';
 
 /** One weight of a planned layer: its tfjs name (`<layer>/<kind>`), the state_dict tensor it holds, and its tfjs shape. */
 interface PlannedWeight {
@@ -180,14 +180,14 @@ export function blockModelFromTfjsLayers(modelJson: unknown, weightData: Uint8Ar
   const where = 'userDefinedMetadata.gradscope';
   const { loss, inputs, layers, layout } = checkBlockArchitecture(meta, where, badModel);
   const plan = rethrowThrough(badModel, `${where}.layers`, () => tfjsPlan(layers, inputs));
-  const topology = topologyLayers(json);
-  if (topology.length !== plan.length) throw badModel('modelTopology.config.layers', `${topology.length} layers, but the specs in ${where}.layers make ${plan.length}`);
+  const { layers: topology, list } = topologyLayers(json);
+  if (topology.length !== plan.length) throw badModel(list, `${topology.length} layers, but the specs in ${where}.layers make ${plan.length}`);
   plan.forEach((planned, i) => {
     const found = topology[i];
     const name = planned.config.name;
-    if (!isObject(found) || !isObject(found.config)) throw badModel(fileLayer(i, TOPOLOGY_LAYERS), 'expected { class_name, config }');
+    if (!isObject(found) || !isObject(found.config)) throw badModel(fileListItem(list, i), 'expected { class_name, config }');
     const config = found.config;
-    const here = fileLayer(i, TOPOLOGY_LAYERS, String(config.name));
+    const here = fileListItem(list, i, String(config.name));
     if (found.class_name !== planned.class_name || config.name !== name) {
       throw badModel(here, `the specs in ${where}.layers make a ${planned.class_name} named ${name} here, got ${describeValue(found.class_name)}`);
     }

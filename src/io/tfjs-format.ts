@@ -103,21 +103,33 @@ export function transpose(values: Float32Array, rows: number, cols: number): Flo
   return out;
 }
 
-/** The layer configs of a Sequential topology (unwrapping Keras' converter's model_config, and Keras 2's bare list). */
-/** The path to a Sequential model's layer list, as refusals name a layer in it (fileLayer). */
-export const TOPOLOGY_LAYERS = 'modelTopology.config.';
+/** A Sequential topology's layer configs and where the file holds them. */
+export interface TopologyLayers {
+  layers: unknown[];
+  /**
+   * The path to the list, as refusals name a layer in it (fileListItem): 'modelTopology.config.layers',
+   * 'modelTopology.model_config.config.layers' (Keras' converter), '….config' (Keras 2's bare list).
+   */
+  list: string;
+}
 
-export function topologyLayers(json: Record<string, unknown>): unknown[] {
+/** The layer configs of a Sequential topology (unwrapping Keras' converter's model_config, and Keras 2's bare list). */
+export function topologyLayers(json: Record<string, unknown>): TopologyLayers {
   let topology = json.modelTopology;
+  let path = 'modelTopology';
   // Keras' converter wraps the model as { model_config: { class_name, config } }.
-  if (isObject(topology) && isObject(topology.model_config)) topology = topology.model_config;
+  if (isObject(topology) && isObject(topology.model_config)) {
+    topology = topology.model_config;
+    path += '.model_config';
+  }
   if (!isObject(topology)) throw badModel('modelTopology', 'missing or not an object');
-  if (topology.class_name !== 'Sequential') throw badModel('modelTopology.class_name', `only Sequential models are supported, got ${describeValue(topology.class_name)}`);
+  if (topology.class_name !== 'Sequential') throw badModel(`${path}.class_name`, `only Sequential models are supported, got ${describeValue(topology.class_name)}`);
   const config = topology.config;
   // Older Keras writes the layer list as the config itself.
-  const layers = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
-  if (!Array.isArray(layers)) throw badModel('modelTopology.config.layers', 'expected an array of layers');
-  return layers;
+  if (Array.isArray(config)) return { layers: config, list: `${path}.config` };
+  const layers = isObject(config) ? config.layers : undefined;
+  if (!Array.isArray(layers)) throw badModel(`${path}.config.layers`, 'expected an array of layers');
+  return { layers, list: `${path}.config.layers` };
 }
 
 /**

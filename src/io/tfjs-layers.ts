@@ -21,8 +21,8 @@ import { badModel, exportSource, checkArchitecture, checkSizes, denseAsBlockMode
 import type { BlockModelData } from '../layers/block-model.js';
 import { isBlockModel } from '../network/block-model-check.js';
 import { blockModelToTfjsLayers, isBlockTfjsModel, writeTfjsLayers } from './tfjs-blocks.js';
-import { fileLayer } from '../layer-names.js';
-import { gradscopeMetadata, isObject, TOPOLOGY_LAYERS, topologyLayers, transpose, weightReader, type TfjsLayersModel } from './tfjs-format.js';
+import { fileListItem } from '../layer-names.js';
+import { gradscopeMetadata, isObject, topologyLayers, transpose, weightReader, type TfjsLayersModel } from './tfjs-format.js';
 import { chainFanIns, recordedInitialisation } from '../init/initialisation.js';
 import { counted } from '../counted.js';
 
@@ -77,8 +77,8 @@ interface DenseLayer {
   units: number;
   activation: OutputActivation;
   useBias: boolean;
-  /** Its index in modelTopology.config.layers (Activation, InputLayer and skipped layers count too). */
-  at: number;
+  /** How refusals name it: its index in the file's layer list (Activation, InputLayer and skipped layers count too), its name. */
+  where: string;
   /** Input width, when the layer (or an InputLayer before it) declares one. */
   inputs?: number;
 }
@@ -103,14 +103,14 @@ export function fromTfjsLayers(modelJson: unknown, weightData: Uint8Array | Arra
   checkSizes(sizes, 'modelTopology');
   dense.forEach((layer, l) => {
     if (layer.inputs !== undefined && layer.inputs !== sizes[l]) {
-      throw badModel(fileLayer(layer.at, TOPOLOGY_LAYERS, layer.name), `declares ${layer.inputs} inputs but the previous layer has ${counted(sizes[l], 'unit')}`);
+      throw badModel(layer.where, `declares ${layer.inputs} inputs but the previous layer has ${counted(sizes[l], 'unit')}`);
     }
   });
   const activations = dense.map((layer) => layer.activation);
   const { loss, lossFrom } = readModelLoss(json, options, activations, notes);
   const imported: ImportNotes = { lossFrom, notes };
   const model: ModelData = { loss, sizes, activations, weights: [], biases: [], imported, ...recordedInitialisation(gradscopeMetadata(json), 'userDefinedMetadata.gradscope.initialisation', badModel, chainFanIns(sizes)) };
-  checkArchitecture(model, 'modelTopology', (l) => fileLayer(dense[l].at, TOPOLOGY_LAYERS, dense[l].name));
+  checkArchitecture(model, 'modelTopology', (l) => dense[l].where);
 
   const read = weightReader(json, weightData);
   dense.forEach((layer, l) => {
@@ -125,14 +125,14 @@ export function fromTfjsLayers(modelJson: unknown, weightData: Uint8Array | Arra
  * layers that are the identity at inference are skipped, with a line in `notes`.
  */
 function readTopology(json: Record<string, unknown>, notes: string[]): DenseLayer[] {
-  const layers = topologyLayers(json);
+  const { layers, list } = topologyLayers(json);
 
   const dense: DenseLayer[] = [];
   let declaredInputs: number | undefined;
   layers.forEach((layer: unknown, i) => {
-    if (!isObject(layer) || !isObject(layer.config)) throw badModel(fileLayer(i, TOPOLOGY_LAYERS), 'expected { class_name, config }');
+    if (!isObject(layer) || !isObject(layer.config)) throw badModel(fileListItem(list, i), 'expected { class_name, config }');
     const c = layer.config;
-    const where = fileLayer(i, TOPOLOGY_LAYERS, typeof c.name === 'string' ? c.name : undefined);
+    const where = fileListItem(list, i, typeof c.name === 'string' ? c.name : undefined);
     const name = typeof c.name === 'string' ? c.name : `#${i}`;
     const previous = dense[dense.length - 1];
     switch (layer.class_name) {
@@ -147,7 +147,7 @@ function readTopology(json: Record<string, unknown>, notes: string[]): DenseLaye
         }
         dense.push({
           name,
-          at: i,
+          where,
           units: c.units,
           activation: activation as OutputActivation,
           useBias: c.use_bias !== false,

@@ -70,6 +70,23 @@ describe('a layer named in a model file refusal', async () => {
     await refusedAt(withDropout(model, (layers) => (layers[2].config.activation = 'bogus')), `modelTopology.config.layers[2] (${names[1]}).activation`, '"bogus" is not one of');
   });
 
+  it("tfjs as Keras' converter wraps it (model_config) or Keras 2 lists it (config is the list): by the path the file has", async () => {
+    type Topology = { class_name: string; config: { layers: { config: Record<string, unknown> }[] } };
+    const reshaped = (reshape: (topology: Topology) => unknown) => {
+      const { modelJson, weightData } = toTfjsLayers(model);
+      const json = structuredClone(modelJson) as unknown as { modelTopology: unknown };
+      json.modelTopology = reshape(json.modelTopology as Topology);
+      return () => fromTfjsLayers(json, weightData);
+    };
+    const names = (toTfjsLayers(model).modelJson as unknown as { modelTopology: Topology }).modelTopology.config.layers.map((layer) => layer.config.name);
+    const converted = (topology: Topology) => ({ keras_version: '2.15.0', backend: 'tensorflow', model_config: topology });
+    const hidden = (topology: Topology) => ((topology.config.layers[0].config.activation = 'softmax'), topology);
+    const oneUnitOutput = (topology: Topology) => ((topology.config.layers[1].config.units = 1), topology);
+    await refusedAt(reshaped((t) => converted(hidden(t))), `modelTopology.model_config.config.layers[0] (${String(names[0])})`, HIDDEN);
+    await refusedAt(reshaped((t) => ({ ...t, config: oneUnitOutput(t).config.layers })), `modelTopology.config[1] (${String(names[1])})`, ONE_UNIT);
+    await refusedAt(reshaped((t) => converted({ ...t, class_name: 'Functional' })), 'modelTopology.model_config.class_name', 'only Sequential models are supported');
+  });
+
   it('gradscope JSON: as it was, layers[i] and its field', async () => {
     const path = join(folder, 'hidden.json');
     const file = net.toJSON() as { layers: { activation: string }[] };
