@@ -27,7 +27,11 @@ import type { Trace, TraceEpoch } from './trace.js';
  * TraceEpoch.training); unclear: the batches' or epochs' losses vary more than the change to be read
  * (TrainingProgress.noise above STILL_FALLING) and showed none beyond it, or the last window's mean
  * rose (windowsRose) while its last epoch is a new low (TrainingProgress.newLow), and it fell less
- * than 'learning' asks from the window before: the windows say it rose, the last epoch that it did not.
+ * than 'learning' asks from the window before: the windows say it rose, the last epoch that it did not;
+ * or so beside a held-out loss that rose (heldOutRose) at the same weights, however far the windows'
+ * means fell: whether the training loss held (overfitting) or rose with it (an unstable end) the
+ * windows and the last epoch disagree on (in runs of fewer than 25 epochs, whose windows read no
+ * noise, one epoch that jumped and came back can decide a window's mean).
  */
 export type TrainingState = 'converged' | 'plateau' | 'learning' | 'rising' | 'overfitting' | 'unclear';
 
@@ -572,14 +576,21 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
   const risen = windowsRose({ lossEnd, lossStart, startNoise, lowest: training.lowest, lossNoise: training.noise, pace });
   const rising = risen && newLow === undefined;
   const roseAboveLowest = newLow === undefined && risenAboveLowest(lossEnd, training.lowest, training.noise);
+  // The windows rose while the last epoch is a new low: the training loss jumped and came back inside the windows compared, so whether it
+  // held (overfitting) or rose with the held-out loss (an unstable end) they and that epoch disagree on.
+  const cameBack = risen && newLow !== undefined;
+  const sameWeights = heldOutRose && epochLoss === 'training subset at the end';
   // Overfitting is read first: a run that fits its training rows (converged) while the held-out loss rises is the classic case.
   // Only against the training loss at the same weights: batch means over moving weights hide an unstable end (both rose).
   // As from the batches, a change is read where the noise could not make it, a standstill where a change of STILL_FALLING would have shown through it.
-  // Windows that rose beside a last epoch at the run's lowest are no standstill either: they and that epoch disagree (unclear).
+  // Windows that rose beside a last epoch at the run's lowest are no standstill either: they and that epoch disagree (unclear);
+  // beside a held-out loss that rose they cannot tell overfitting from an unstable end, whatever the windows' means did after (unclear).
   const state: TrainingState =
-    heldOutRose && epochLoss === 'training subset at the end' && !roseAboveLowest
-      ? 'overfitting'
-      : accuracyEnd >= CONVERGED_ACCURACY && lossNearFloor({ lossStart, lossEnd })
+    sameWeights && cameBack
+      ? 'unclear'
+      : sameWeights && !roseAboveLowest
+        ? 'overfitting'
+        : accuracyEnd >= CONVERGED_ACCURACY && lossNearFloor({ lossStart, lossEnd })
         ? 'converged'
         : rising
           ? 'rising'

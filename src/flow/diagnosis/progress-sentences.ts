@@ -188,16 +188,38 @@ function newLowClause(p: TrainingProgress): string {
  * epochs a window) for that reason too.
  */
 function newLowSentence(p: TrainingProgress, measured: string, right: string): string {
-  // The last epoch lies below every other, so where the window holds more, one of them lies above its mean.
-  const higher = p.window > 1 ? " (the last window's mean carries an epoch before its last that lay higher)" : '';
-  // A window is a fifth of the run's epochs (epochWindows).
-  const unread =
-    p.lossNoise.rise === 0 && p.lossNoise.fall === 0 && p.window < NOISE_WINDOW_MIN
-      ? `; windows of ${counted(p.window, 'epoch')} are too short to read how far the loss varies from epoch to epoch (that takes ${NOISE_WINDOW_MIN} epochs a window: runs of ${5 * NOISE_WINDOW_MIN} epochs or more)`
-      : '';
+  // Beside batch means the held-out loss's rise is said by heldOutUnreadClause: they are over weights that moved.
+  if (p.heldOutRose && p.epochLoss === 'training subset at the end') return heldOutNewLowSentence(p, measured, right);
   return (
-    `Whether training still makes progress the epochs cannot tell: ${measured} went ${fmt(p.lossBefore)} → ${fmt(p.lossEnd)} (means over the last two windows of ${counted(p.window, 'epoch')})${newLowClause(p)}${higher}${right}${unread}, ` +
+    `Whether training still makes progress the epochs cannot tell: ${measured} went ${fmt(p.lossBefore)} → ${fmt(p.lossEnd)} (means over the last two windows of ${counted(p.window, 'epoch')})${newLowClause(p)}${higherClause(p)}${right}${unreadNoiseClause(p, 'the loss varies')}, ` +
     'so neither a rise nor a standstill is read; more epochs would tell.'
+  );
+}
+
+/** The last epoch lies below every other, so where the window holds more, one of them lies above its mean: said after newLowClause. */
+const higherClause = (p: TrainingProgress) => (p.window > 1 ? " (the last window's mean carries an epoch before its last that lay higher)" : '');
+
+/** Where the windows are too short to read the epochs' noise (fewer than NOISE_WINDOW_MIN epochs each: a window is a fifth of the run's epochs), a clause that says so of `what` ('the loss varies'); '' elsewhere. */
+function unreadNoiseClause(p: TrainingProgress, what: string): string {
+  if (!(p.lossNoise.rise === 0 && p.lossNoise.fall === 0 && p.window < NOISE_WINDOW_MIN)) return '';
+  return `; windows of ${counted(p.window, 'epoch')} are too short to read how far ${what} from epoch to epoch (that takes ${NOISE_WINDOW_MIN} epochs a window: runs of ${5 * NOISE_WINDOW_MIN} epochs or more)`;
+}
+
+/**
+ * newLowSentence beside a held-out loss that rose (heldOutRose), both at the same weights: overfitting
+ * holds the training loss while the held-out loss rises, an unstable end raises both, and the
+ * training loss's windows say it rose where its last epoch says it did not, so neither is read
+ * (a run of 10 epochs whose training loss went 0.0387, 0.214, 0.222, 0.0142, 0.0493, 0.00875 over
+ * its last six, and its held-out loss with it, read 'overfitting' from windows of 2 epochs).
+ */
+function heldOutNewLowSentence(p: TrainingProgress, measured: string, right: string): string {
+  const held = p.heldOut!;
+  return (
+    `Whether the network overfits the epochs cannot tell: the loss on the validation rows (held out from training) rose, ${atLastEpochs(held.lossEnd, p, p.epochs!)}, ` +
+    `${amountAbove(held.lossEnd, held.lowest.loss)}above its lowest, ${lowestWords(held.lowest).words}, while ${measured} went ${fmt(p.lossBefore)} → ${fmt(p.lossEnd)} ` +
+    `(means over the last two windows of ${counted(p.window, 'epoch')})${newLowClause(p)}${higherClause(p)}${right}. ` +
+    'Overfitting holds the training loss while the held-out loss rises, an unstable end raises both: the training loss\'s windows say it rose with the held-out loss, its last epoch that it did not' +
+    `${unreadNoiseClause(p, 'the losses vary')}, so neither overfitting nor an unstable end is read; more epochs would tell.`
   );
 }
 
