@@ -34,15 +34,16 @@ export interface LayerOptions {
 
 /** Options of createNetwork(): the architecture, the loss, the initialisation and the seed. */
 export interface NetworkOptions {
-  /** Units per layer, input first: [784, 30, 10]. Or give `inputs` and `layers`. */
+  /** Units per layer, input first: [784, 30, 10]. Required unless `inputs` and `layers` are given instead. */
   sizes?: readonly number[];
-  /** Input size, with `layers` (instead of `sizes`). */
+  /** Input size, with `layers` (instead of `sizes`): required with `layers`. */
   inputs?: number;
   /**
    * The layers after the input: each `{ units, activation? }` (a dense layer), or each a layer spec
    * with a `type` ({ type: 'dense' | 'batch-norm' | 'layer-norm' | 'activation' | 'residual', … },
    * see LayerSpec); one form for every entry. Specs of dense layers only build the same network as
-   * the `{ units }` form; any other spec builds a block network.
+   * the `{ units }` form; any other spec builds a block network. Required with `inputs`, instead of
+   * `sizes`.
    */
   layers?: readonly (LayerOptions | LayerSpec)[];
   /** Activation of the hidden `{ units }` layers (default 'sigmoid'; layer specs name their own, default 'linear'). */

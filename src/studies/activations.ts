@@ -59,7 +59,7 @@ export interface ActivationStudyOptions {
   /**
    * Called before each run with its label, the runs done and the total, and once more when the last
    * run is done (its label, done = total): a progress bar fed by it ends at 100 %, not at the start of
-   * the last run (11 of 12: 92 %).
+   * the last run (11 of 12: 92 %). Default: none.
    */
   onRun?: (label: string, done: number, total: number) => void;
 }

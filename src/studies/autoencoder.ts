@@ -57,7 +57,7 @@ export interface AutoencoderStudyOptions {
   seed?: number;
   /** The kernels to run on (default 'wasm'). */
   backend?: BackendChoice;
-  /** Called after each curve point. */
+  /** Called after each curve point (default: none). */
   onPoint?: (optimizer: string, point: CurvePoint) => void;
 }
 

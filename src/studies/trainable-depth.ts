@@ -56,7 +56,7 @@ export interface TrainableDepthOptions {
   seed?: number;
   /** Backend of the networks (default 'wasm'). */
   backend?: BackendChoice;
-  /** Called after each (remedy, depth), in order. */
+  /** Called after each (remedy, depth), in order (default: none). */
   onRow?: (row: TrainableDepthRow) => void;
 }
 

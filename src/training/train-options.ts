@@ -122,7 +122,7 @@ export interface TrainOptions {
    * function that returns a promise (`(info) => save(info)`) can be told only by what it returned:
    * training stops after the call that returned it (INVALID_OPTION naming the epoch, batch and step),
    * that step applied and the promise left as it is. To start work train() need not wait for,
-   * return nothing: `(info) => { void save(info); }`.
+   * return nothing: `(info) => { void save(info); }`. Default: none.
    */
   onBatch?: (info: BatchInfo) => void;
   /**
@@ -130,6 +130,7 @@ export interface TrainOptions {
    * back and runs again). A parameter it leaves out of range stops training as onBatch's does, and
    * a train() of this network from it is refused as from onBatch, and an async function or a
    * returned promise as onBatch's (a promise stops training after the epoch, every step of it applied).
+   * Default: none.
    */
   onEpoch?: (info: EpochInfo) => void;
   /**
