@@ -218,7 +218,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     return this.#dense('biases', 'use net.parameters(), every tensor by its PyTorch name').biases;
   }
 
-  /** Trained values in all layers (weights and biases; in a block network also the norms' scales and shifts and ReZero's α). */
+  /** How many trained values all layers hold (weights and biases; in a block network also the norms' scales and shifts and ReZero's α). */
   get parameterCount(): number {
     this.assertAlive();
     return this.#engine.parameterCount;
@@ -566,7 +566,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     return networkOfData(readModelJSON(json), options);
   }
 
-  /** Returns every tensor's memory to the backend; any later call throws DISPOSED. */
+  /** Returns every tensor's memory to the backend; then every member throws DISPOSED but isDisposed, dispose() (a second call does nothing) and trace. */
   dispose(): void {
     this.#engine.dispose();
   }

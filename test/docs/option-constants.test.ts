@@ -141,6 +141,7 @@ const STATED_RESULTS: [string, string, string][] = [
   ['LanczosResult', 'remainder', `the closing bound, ${CLOSED_BELOW}·max|θ|`],
   ['LanczosRemainder', 'within', `max(${CLOSED_BELOW}, rounding)·s, the closing bound (${CLOSED_BELOW} of s)`],
   ['Network', '', `but ${NETWORK_ANSWERED_AFTER_DISPOSE.slice(0, 2).join(', ')}() (a second call does nothing) and ${NETWORK_ANSWERED_AFTER_DISPOSE[2]}.`],
+  ['Network', 'dispose', `but ${NETWORK_ANSWERED_AFTER_DISPOSE.slice(0, 2).join(', ')}() (a second call does nothing) and ${NETWORK_ANSWERED_AFTER_DISPOSE[2]}.`],
   ['Network', 'initLsuv', `within about\n   * ±${about(RUNAWAY_PARAMETER)}`],
   ['Network', 'loadState', `within about ±${about(RUNAWAY_PARAMETER)}`],
   ['TfjsModelJson', 'version', `${BLOCK_FILE_VERSION} for a block network`],
