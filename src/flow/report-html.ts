@@ -16,7 +16,7 @@ import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES, SATURATION_MARGIN, unitFailu
 import { PageIds } from './page-ids.js';
 import { packReportData } from './report-data.js';
 import { DATA_ELEMENT_ID, REPORT_SCRIPT } from './report-script.js';
-import { barChart, CHART, CHART_FONT, DRAWING_WIDTH, drawingMaxWidth, drawingMinWidth, escapeHtml, heatmap, histograms, KEY_WIDTH, lineChart, type LineChartData } from './svg.js';
+import { barChart, CHART, CHART_FONT, DRAWING_WIDTH, drawingMaxWidth, drawingMinWidth, escapeHtml, heatmap, histograms, KEY_WIDTH, lineChart, NARROW_CHART_FONT, type LineChartData } from './svg.js';
 import { epochLearningRate, Trace, type TraceJSON } from './trace.js';
 
 /** A traced run shown in the report: its charts and its diagnosis. */
@@ -507,6 +507,8 @@ const CHART_MIN_WIDTH = drawingMinWidth(CHART.width);
  * holds a chart's drawing at CHART_TEXT_MIN (drawingMinWidth(DRAWING_WIDTH), 351 px).
  */
 const NARROW_WINDOW = CHART_MIN_WIDTH + 2 * 14 + 15;
+/** How much a narrow column enlarges a chart's text: NARROW_CHART_FONT over CHART_FONT. */
+const NARROW_TEXT_SCALE = NARROW_CHART_FONT / CHART_FONT;
 
 // A table's headers wrap between their words, its cells never (a row's name or number stays whole),
 // so a wide table fits its column where its headers allow (the trainable-depth tables ran 25 px past
@@ -517,8 +519,9 @@ const NARROW_WINDOW = CHART_MIN_WIDTH + 2 * 14 + 15;
 // chart is its drawing and its key (svg.key) at one scale, side by side in a grid of their widths
 // (histograms and bars, without a key, are a drawing's width); in a column too narrow for both (a
 // phone's: the figure is a container, CHART_MIN_WIDTH) the key goes under the drawing, as wide as
-// that scale makes it, and the drawing fits a 390 px phone; a narrower one (320 px) scrolls it
-// sideways in its box as a table does, its caption staying put. Nor is a chart drawn wider than its
+// that scale makes it, and the drawing fits a 390 px phone; in a narrower column (a 320 px phone's)
+// its text is enlarged (NARROW_CHART_FONT) to keep CHART_TEXT_MIN, its key shown at that text size;
+// narrower than NARROWEST_COLUMN (306 px) it scrolls sideways in its box as a table does, its caption staying put. Nor is a chart drawn wider than its
 // text allows (drawingMaxWidth): in a wide column (one column from 1000 px to ~1260 px) it keeps its
 // design's text size near CHART_FONT, its caption as wide as it, the rest of the column left empty.
 const STYLE = `*{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,sans-serif;color:#222}
@@ -530,6 +533,7 @@ main{padding:0 1em 3em;min-width:0}h1{font-size:1.6em}h2{border-bottom:2px solid
 figure.chart{margin:0;min-width:0;max-width:${drawingMaxWidth(CHART.width)}px;display:grid;grid-template-columns:minmax(0,${DRAWING_WIDTH}fr) minmax(0,${KEY_WIDTH}fr);align-items:start;container-type:inline-size}
 figure.chart>svg{display:block;width:100%;min-width:${drawingMinWidth(DRAWING_WIDTH)}px;height:auto;user-select:none;-webkit-user-select:none}figure.chart>svg.key{min-width:${drawingMinWidth(KEY_WIDTH)}px}
 @container (width<${CHART_MIN_WIDTH}px){figure.chart>svg{grid-column:1/-1}figure.chart>svg.key{width:${+((100 * KEY_WIDTH) / DRAWING_WIDTH).toFixed(3)}%;min-width:0}}
+@container (width<${drawingMinWidth(DRAWING_WIDTH)}px){figure.chart>svg{min-width:${drawingMinWidth(DRAWING_WIDTH, NARROW_CHART_FONT)}px}figure.chart>svg:not(.key) :is(.tick,.legend,.xticks text,.axis){font-size:${NARROW_CHART_FONT}px}figure.chart>svg.key{width:${+((100 * KEY_WIDTH * NARROW_TEXT_SCALE) / DRAWING_WIDTH).toFixed(3)}%}}
 figcaption{grid-column:1/-1;font-weight:600;font-size:13px;position:sticky;left:0}.tick,.legend{font-size:${CHART_FONT}px;fill:#444}.axis{font-size:11px;fill:#222}.note{font-weight:400;color:#666}.warning{border-left:4px solid #d62728;padding:.2em 1em;background:#fdf3f3}
 .grid{stroke:#eee;fill:none}.axes{stroke:#999;fill:none}.y{text-anchor:end}.x,.axis,.xticks text{text-anchor:middle}.xticks text{font-size:${CHART_FONT}px;fill:#444}
 .plot{overflow:hidden}.plot[data-time]{cursor:crosshair}.plot:not([data-time]){overflow:visible}.plot polyline{fill:none;stroke-width:1.5;stroke-linejoin:round;vector-effect:non-scaling-stroke}.plot .dots{stroke-width:5;stroke-linecap:round;fill:none;vector-effect:non-scaling-stroke}

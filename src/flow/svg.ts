@@ -73,6 +73,21 @@ export const CHART_FONT = 10;
 export const CHART_TEXT_MIN = 9;
 
 /**
+ * The narrowest column, in CSS pixels, a chart's drawing fits without scrolling sideways: a 320 px
+ * window's (the narrowest phones in use: iPhone SE 1st gen, small Androids, half a split screen)
+ * less the report's side padding there (.5em of its 14 px each side: report-html's STYLE).
+ */
+export const NARROWEST_COLUMN = 320 - 2 * 7;
+/**
+ * The size, in the drawing's pixels, of a drawing's text (tick labels, legends, axis titles) in a
+ * column narrower than the drawing at CHART_TEXT_MIN (drawingMinWidth(DRAWING_WIDTH), 351 px): large
+ * enough to be CHART_TEXT_MIN in NARROWEST_COLUMN (11.5 px; CHART_FONT was shown at 7.8 px there, so
+ * the drawing was held at 351 px and scrolled sideways in its box). Where the drawing places a label
+ * by its width, it takes its width at this size, the largest it is shown at (xTickRow).
+ */
+export const NARROW_CHART_FONT = Math.ceil((10 * CHART_TEXT_MIN * DRAWING_WIDTH) / NARROWEST_COLUMN) / 10;
+
+/**
  * The most size, in CSS pixels, a chart's smallest text (CHART_FONT) is shown at: near its design
  * size. A drawing filled its column: where the report's grid has one column (a window 1000–1257 px
  * wide) a 560-wide chart was 1021 px wide, its tick labels 18.2 px, and a histograms chart (420 wide)
@@ -80,9 +95,13 @@ export const CHART_TEXT_MIN = 9;
  */
 export const CHART_TEXT_MAX = 12;
 
-/** The narrowest, in CSS pixels, a drawing `width` wide is shown: where its smallest text is CHART_TEXT_MIN (a narrower column scrolls it sideways). */
-export function drawingMinWidth(width: number): number {
-  return Math.ceil((width * CHART_TEXT_MIN) / CHART_FONT);
+/**
+ * The narrowest, in CSS pixels, a drawing `width` wide is shown: where its smallest text, `font`
+ * pixels of the drawing (CHART_FONT unless a narrow column enlarges it), is CHART_TEXT_MIN (a
+ * narrower column scrolls it sideways).
+ */
+export function drawingMinWidth(width: number, font: number = CHART_FONT): number {
+  return Math.ceil((width * CHART_TEXT_MIN) / font);
 }
 
 /** The widest, in CSS pixels, a drawing `width` wide is shown: where its smallest text is CHART_TEXT_MAX (a wider column leaves room beside it). */
@@ -732,14 +751,27 @@ export function keptInside(x: number, width: number, edge: number): number {
   return Math.max(width / 2, Math.min(x, edge - width / 2));
 }
 
+/** The width of a tick label `width` wide at CHART_FONT where a narrow column enlarges it to NARROW_CHART_FONT. */
+const narrowWidth = (width: number) => (width * NARROW_CHART_FONT) / CHART_FONT;
+/**
+ * Pixels (of the drawing) between two x tick labels at least where a narrow column enlarges them
+ * (NARROW_CHART_FONT): TICK_GAP at their design size. Thinning by TICK_GAP at the larger size took
+ * 'hidden 2' and 'hidden 4' out of a 6-layer chart's axis at every width.
+ */
+export const NARROW_TICK_GAP = 2;
+
 /**
  * A row of x tick labels under the plot, centred at their x (pixels) or kept inside the drawing
- * (keptInside), thinned by thinnedTicks from their widths (tickTextWidth), at height y.
+ * (keptInside, at NARROW_CHART_FONT), thinned by thinnedTicks from their widths (tickTextWidth) so
+ * that they are TICK_GAP apart at CHART_FONT and NARROW_TICK_GAP at NARROW_CHART_FONT, at height y.
  */
 function xTickRow(ticks: { x: number; label: string }[], y: number, keepLast: boolean): string {
   const widths = ticks.map((t) => tickTextWidth(t.label));
-  const xs = ticks.map((t, i) => keptInside(t.x, widths[i], DRAWING_WIDTH));
-  const kept = thinnedTicks(xs, widths, TICK_GAP, keepLast);
+  // Kept inside at the largest size they are shown at (a narrow column's): 'output' ran 2.5 px past the drawing's edge at 320 px.
+  const xs = ticks.map((t, i) => keptInside(t.x, narrowWidth(widths[i]), DRAWING_WIDTH));
+  // Apart by TICK_GAP at CHART_FONT and by NARROW_TICK_GAP at NARROW_CHART_FONT: each label's room, as thinnedTicks adds TICK_GAP to it.
+  const rooms = widths.map((w) => Math.max(w, narrowWidth(w) - (TICK_GAP - NARROW_TICK_GAP)));
+  const kept = thinnedTicks(xs, rooms, TICK_GAP, keepLast);
   return `<g class="xticks" transform="translate(0 ${y})">${kept.map((i) => `<text x="${px(xs[i])}">${escapeHtml(ticks[i].label)}</text>`).join('')}</g>`;
 }
 

@@ -1,7 +1,7 @@
 /**
- * The report's chart text in headless Chromium at a phone's width (390 px) and desktops' (1257,
+ * The report's chart text in headless Chromium at phones' widths (320 and 390 px) and desktops' (1257,
  * 1400 and 1920 px): every label of every chart is drawn at CHART_TEXT_MIN (9 px) or more (at 390 px
- * the charts had scaled their 10 px labels to 6.2 px) and at most CHART_TEXT_MAX ÷ CHART_FONT (1.2×)
+ * the charts had scaled their 10 px labels to 6.2 px; at 320 px they scrolled sideways in their boxes, 351 px in 306) and at most CHART_TEXT_MAX ÷ CHART_FONT (1.2×)
  * its design size (in the one wide column of a 1257 px window the 10 px labels were 18.2 px, and a
  * histograms chart's 13.7 px at 1400 px); no two neighbouring tick labels overlap (at 1400 px the
  * chain-rule chart of ten hidden layers wrote "hidden 5hidden 6"), also after a step range is zoomed
@@ -130,7 +130,7 @@ describe.skipIf(!CHROMIUM_PATH)(`report chart text at a phone's and a desktop's 
     await page.waitForSelector(`#${chart.replace(/-[a-z-]+$/, '')} .range:not([hidden])`);
   }
 
-  for (const width of [390, 1257, 1400, 1920]) {
+  for (const width of [320, 390, 1257, 1400, 1920]) {
     it(`draws every chart label at ${CHART_TEXT_MIN} px or more and at most ${CHART_TEXT_MAX} ÷ ${CHART_FONT} its design size at ${width} px, no two labels overlapping, zoomed or not`, async () => {
       const { page, errors } = await open(width);
       // The chain-rule chart of ten hidden layers is there: its names do not all fit.
@@ -150,10 +150,12 @@ describe.skipIf(!CHROMIUM_PATH)(`report chart text at a phone's and a desktop's 
       for (const label of zoomed) expect(label).toMatch(/^12,0\d\d$/);
       // Nothing sticks out of the page sideways: a chart wider than the screen scrolls in its own box, all of it within reach.
       expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
-      // Every chart fits its box, a phone's too (at 390 px each scrolled sideways in its box, its key out of sight): its key
-      // (the legend, svg.key) beside its drawing where the column holds both, under it on a phone, at the drawing's scale.
-      const layout = await page.$$eval('figure.chart', (figures) =>
-        figures.map((figure) => {
+      // Every chart fits its box, a phone's too (at 390 px each scrolled sideways in its box, its key out of sight; at 320 px
+      // each drawing by 45 px): its key (the legend, svg.key) beside its drawing where the column holds both, under it on a
+      // phone, its text the drawing's size.
+      const layout = await page.$$eval('figure.chart', (figures) => {
+        const shownSize = (text: Element) => parseFloat(getComputedStyle(text).fontSize) * (text as SVGTextElement).getScreenCTM()!.a;
+        return figures.map((figure) => {
           const drawing = figure.querySelector(':scope > svg:not(.key)') as SVGSVGElement;
           const key = figure.querySelector(':scope > svg.key') as SVGSVGElement | null;
           const [d, k] = [drawing.getBoundingClientRect(), key?.getBoundingClientRect()];
@@ -161,14 +163,15 @@ describe.skipIf(!CHROMIUM_PATH)(`report chart text at a phone's and a desktop's 
             id: figure.id,
             past: figure.scrollWidth - figure.clientWidth,
             key: k && (k.top >= d.bottom - 0.5 ? 'under' : k.left >= d.right - 0.5 && Math.abs(k.top - d.top) < 0.5 ? 'beside' : 'elsewhere'),
-            scales: key ? Math.abs(key.getScreenCTM()!.a - drawing.getScreenCTM()!.a) < 1e-3 : true,
+            // The key's text the size of the drawing's tick labels (a narrow column enlarges both: NARROW_CHART_FONT).
+            scales: key ? Math.abs(shownSize(key.querySelector('text')!) - shownSize(drawing.querySelector(':is(.tick, .xticks) text')!)) < 1e-2 : true,
             // x tick labels cut by the drawing's edge (the last one of a plot sits at its right edge).
             cut: Array.from(drawing.querySelectorAll('g.xticks text'), (t) => ({ text: t.textContent, r: t.getBoundingClientRect() }))
               .filter(({ r }) => r.left < d.left - 0.5 || r.right > d.right + 0.5)
               .map(({ text }) => text),
           };
-        }),
-      );
+        });
+      });
       expect(layout.filter((chart) => chart.past > 0).map((chart) => `${chart.id}: ${chart.past} px`)).toEqual([]);
       expect(layout.filter((chart) => !chart.scales).map((chart) => chart.id)).toEqual([]);
       expect(layout.filter((chart) => chart.cut.length > 0).map((chart) => `${chart.id}: ${chart.cut.join(', ')}`)).toEqual([]);

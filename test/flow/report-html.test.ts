@@ -23,6 +23,7 @@ import { Trace } from '../../src/flow/trace.js';
 import { Rng } from '../../src/init/rng.js';
 import { createNetwork } from '../../src/api/network.js';
 import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM, pageTexts } from '../browser/chromium.js';
+import { sidewaysOverflow } from '../browser/sideways.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 import { EPOCH_CELLS, expectCsvMatchesJson } from '../util/trace-csv.js';
 
@@ -243,6 +244,13 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
     expect(await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     const chart = (await phone.locator('#run-0-loss svg').first().boundingBox())!;
     expect(chart.width).toBeGreaterThan(300);
+    await phone.screenshot({ path: 'test-artifacts/report-390.png' });
+    // The narrowest phones' 320 px: no chart wider than its box (each drawing scrolled 45 px sideways), nothing past the
+    // edge. A table of more columns than the column holds still scrolls in its own box (the depth table here: 333 px in 306).
+    await phone.setViewportSize({ width: 320, height: 640 });
+    await phone.waitForFunction(() => document.documentElement.clientWidth === 320);
+    expect((await sidewaysOverflow(phone, 'figure.chart, .table')).filter((found) => !found.startsWith('div.table:'))).toEqual([]);
+    await phone.screenshot({ path: 'test-artifacts/report-320.png' });
     await phone.close();
   });
 
