@@ -95,7 +95,8 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
       throw badModel(layer.bias.name, `shape [${layer.bias.shape.join(', ')}] should be [${out}] to match ${layer.weight.name}`);
     }
   });
-  checkSizes(sizes, 'safetensors');
+  // Each size is read from a weight tensor's shape: the first one's inputs, then each one's units.
+  checkSizes(sizes, 'safetensors', (l) => (l === 0 ? `safetensors: ${fileLayer(0, '', layers[0].weight.name)}: inputs` : `safetensors: ${fileLayer(l - 1, '', layers[l - 1].weight.name)}: units`));
 
   const { lossFrom, ...architecture } = readArchitecture(metadata, sizes, options, notes);
   const model: ModelData = { ...architecture, sizes, weights: [], biases: [], imported: { lossFrom, notes } };

@@ -100,7 +100,8 @@ export function fromTfjsLayers(modelJson: unknown, weightData: Uint8Array | Arra
   const inputs = dense[0].inputs;
   if (inputs === undefined) throw badModel('modelTopology', 'the first layer declares no input shape (batch_input_shape)');
   const sizes = [inputs, ...dense.map((layer) => layer.units)];
-  checkSizes(sizes, 'modelTopology');
+  // Each layer's units from its own field; the inputs from the first Dense layer's input shape (its own, an InputLayer's or build_config's).
+  checkSizes(sizes, 'modelTopology', (l) => (l === 0 ? `${dense[0].where}: inputs` : `${dense[l - 1].where}.units`));
   dense.forEach((layer, l) => {
     if (layer.inputs !== undefined && layer.inputs !== sizes[l]) {
       throw badModel(layer.where, `declares ${layer.inputs} inputs but the previous layer has ${counted(sizes[l], 'unit')}`);

@@ -87,6 +87,30 @@ describe('a layer named in a model file refusal', async () => {
     await refusedAt(reshaped((t) => converted({ ...t, class_name: 'Functional' })), 'modelTopology.model_config.class_name', 'only Sequential models are supported');
   });
 
+  // A size out of range is named where the file holds it, in the forms above: 'layer sizes[1]' (checkSizes')
+  // mixed a layer and the sizes list, which only the binary header has.
+  it('a size out of range: header.sizes[i], or the layer and field it was read from', async () => {
+    const UNITS = 'expected a whole number of units from 1 to';
+    const path = join(folder, 'zero-units.bin');
+    writeFileSync(path, encodeCheckpoint({ model: { ...model, sizes: [3, 0, 2] }, step: 0, rng: net.rng.getState() }));
+    await refusedAt(() => loadModel(path, { backend: 'ref' }), `${path}: header.sizes[1]`, `${UNITS} .*, got 0$`);
+    const metadata = { format: 'gradscope.model', version: '1', loss: 'cross-entropy', activations: 'tanh,softmax' };
+    const weights = (first: number[], second: number[]) => [
+      { name: '0.weight', dtype: 'F32' as const, shape: first, values: new Float32Array(first[0] * first[1]) },
+      { name: '2.weight', dtype: 'F32' as const, shape: second, values: new Float32Array(second[0] * second[1]) },
+    ];
+    await refusedAt(() => fromSafetensors(encodeSafetensors(metadata, weights([4, 3], [0, 4]))), 'safetensors: layers[1] (2.weight): units', `${UNITS} .*, got 0$`);
+    await refusedAt(() => fromSafetensors(encodeSafetensors(metadata, weights([4, 0], [2, 4]))), 'safetensors: layers[0] (0.weight): inputs', `${UNITS} .*, got 0$`);
+    const { modelJson, weightData } = toTfjsLayers(model);
+    const layersOf = (json: unknown) => (json as { modelTopology: { config: { layers: { config: Record<string, unknown> }[] } } }).modelTopology.config.layers;
+    const [noUnits, noInputs] = [structuredClone(modelJson), structuredClone(modelJson)];
+    layersOf(noUnits)[1].config.units = 0;
+    layersOf(noInputs)[0].config.batch_input_shape = [null, 0];
+    const names = layersOf(modelJson).map((layer) => layer.config.name as string);
+    await refusedAt(() => fromTfjsLayers(noUnits, weightData), `modelTopology.config.layers[1] (${names[1]}).units`, `${UNITS} .*, got 0$`);
+    await refusedAt(() => fromTfjsLayers(noInputs, weightData), `modelTopology.config.layers[0] (${names[0]}): inputs`, `${UNITS} .*, got 0$`);
+  });
+
   it('gradscope JSON: as it was, layers[i] and its field', async () => {
     const path = join(folder, 'hidden.json');
     const file = net.toJSON() as { layers: { activation: string }[] };
