@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_MIN_ROWS } from '../../src/wasm/threads/threaded-kernels.js';
 import { tableUnder } from '../util/markdown-tables.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -58,6 +59,11 @@ describe("docs/api.md's By task table", () => {
     const names = rows.flatMap(([, call]) => [...call.matchAll(/`([^`]+)`/g)].map((m) => nameIn(m[1])).filter((n): n is string => n !== undefined).map((n) => ({ n, call })));
     expect(names.length).toBeGreaterThan(40);
     expect(names.map(({ n, call }) => missing(n, call)).filter(Boolean)).toEqual([]);
+  });
+
+  it("says from which batch two threads split a product (a run at train()'s default batch of 32 stays on one)", () => {
+    const threads = rows.find((cells) => cells[0] === 'use two threads')![1];
+    expect(threads).toContain(`at least ${DEFAULT_MIN_ROWS} batch rows: \`batchSize: ${2 * DEFAULT_MIN_ROWS}\` or more on two threads`);
   });
 
   it('tells a name that is not there', () => {

@@ -29,6 +29,7 @@ import { REMEDIES_SIZES } from '../../src/studies/remedies.js';
 import { ACTIVATION_EPOCHS_BOUND, AUTOENCODER_POINTS_BOUND, DEPTH_SEEDS_BOUND, NIELSEN_EPOCHS_BOUND, SECONDS_BOUND, TRAINABLE_EPOCHS_BOUND } from '../../src/studies/study-bounds.js';
 import { ACTIVATIONS_DEFAULTS, AUTOENCODER_DEFAULTS, REMEDIES_DEFAULTS, STUDY_DIGITS, STUDY_SEED, TRAINABLE_EPOCHS } from '../../src/studies/study-defaults.js';
 import { EXAMPLE_ROWS, PROBE_ROWS } from '../../src/studies/trainable-depth-run.js';
+import { DEFAULT_MIN_ROWS } from '../../src/wasm/threads/threaded-kernels.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const program = ts.createProgram([`${root}src/index.ts`, `${root}src/node.ts`], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, noEmit: true });
@@ -142,6 +143,9 @@ const STATED_RESULTS: [string, string, string][] = [
   ['LanczosRemainder', 'within', `max(${CLOSED_BELOW}, rounding)·s, the closing bound (${CLOSED_BELOW} of s)`],
   ['Network', '', `but ${NETWORK_ANSWERED_AFTER_DISPOSE.slice(0, 2).join(', ')}() (a second call does nothing) and ${NETWORK_ANSWERED_AFTER_DISPOSE[2]}.`],
   ['Network', 'dispose', `but ${NETWORK_ANSWERED_AFTER_DISPOSE.slice(0, 2).join(', ')}() (a second call does nothing) and ${NETWORK_ANSWERED_AFTER_DISPOSE[2]}.`],
+  ['ThreadedOptions', 'minRowsPerThread', `least this many batch rows (default ${DEFAULT_MIN_ROWS})`],
+  ['BackendOptions', 'threads', `least ${DEFAULT_MIN_ROWS} batch rows`],
+  ['BackendOptions', 'threads', `batches under ${DEFAULT_MIN_ROWS}·n rows run on the\n   * main thread alone`],
   ['Network', 'initLsuv', `within about\n   * ±${about(RUNAWAY_PARAMETER)}`],
   ['Network', 'loadState', `within about ±${about(RUNAWAY_PARAMETER)}`],
   ['TfjsModelJson', 'version', `${BLOCK_FILE_VERSION} for a block network`],

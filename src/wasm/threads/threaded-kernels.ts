@@ -115,7 +115,8 @@ const F32 = 4;
 /** Bytes of one row number (u32) of copyRows. */
 const U32 = 4;
 const DEFAULT_MIN_FLOPS = 1 << 21;
-const DEFAULT_MIN_ROWS = 64;
+/** ThreadedOptions.minRowsPerThread's default, the batch rows each thread needs for a split (exported for the docs' tests). */
+export const DEFAULT_MIN_ROWS = 64;
 const INITIAL_PAGES = 16;
 
 /** The elementwise activations, whose kernels follow the named ones in WORKER_EXPORTS (forward, then backward). */
