@@ -37,6 +37,23 @@
  *   110 µs against 129 and 160 against 179, but the call's kernels 60.1 ms against 60.2 and 62.8
  *   against 63.0 (the output-unit split: plain SGD's axpy 10 µs against 65, the gather 179 against
  *   129, ∂W 570 against 518, the zeroing 54 against 44).
+ * Measured beside these in session 22, on the branch rows22-by-number (AMD EPYC Zen 4, 2026-12-03,
+ * load 11–14; the host's second vCPU mostly busy, two threads 1.09–1.36× one in whole calls):
+ * - no gather at all: the first layer's forward and ∂W reading a shuffled batch's rows by number where
+ *   they lie in the data set (a u32 row list, as copyRows takes it; bit for bit the gathered batch's),
+ *   with these splits (forward by batch rows, ∂W by columns). train(dataset) alternated call by call
+ *   with main's tree in one process (41 rounds): 1.030× one thread, 0.981× two (main against itself
+ *   in the run before: 0.993× and 1.014×, middle halves ±10 %): within the floor. Its first layer
+ *   alone (one thread, 11 rounds alternated): 1.025× at batch 64, 1.030× at 256, middle halves
+ *   straddling 1. The forward gains the gather, but ∂W gives back most of it: its B panels read the
+ *   batch's rows at random, where a gathered batch is read at one stride the prefetcher follows
+ *   (bench/train-calls.ts back to back: ∂W 1,485 µs against 1,386, the forward 1,287 against 1,307 +
+ *   a gather of 172);
+ * - on top of it, the first layer's forward and ∂W split by its outputs (each thread every row, 50
+ *   outputs, its half of z and of ∂W, whose lines the axpy's halves then keep on its core): the
+ *   two-thread kernel sums (bench/train-calls.ts) 1.05× and 1.18× one thread's, against 2.44× and
+ *   1.60× for the split by batch rows in the processes alternated with them: each thread packs every
+ *   row of the batch for its outputs.
  * A split of the first layer's forward by its inputs (each thread the batch's products over its own
  * columns of a and w, those of its ∂W, so no line of the input or the weights would leave its
  * core) cannot give one thread's bits at 784 → 100: that product runs as dot products of rows
