@@ -259,12 +259,22 @@ export function checkObjectArgument(value: unknown, who: string, what: string): 
 }
 
 /**
- * A callback option (a study's onRow, onRun, onPoint, onProgress), checked before any work: undefined
- * or a function, else INVALID_OPTION naming `where`. Unchecked, a number there threw a raw TypeError
- * at its first call, after the work before it (minutes of training) was lost.
+ * A callback option (a study's onRow, onRun, onPoint, onProgress, measureCurvature's onProgress,
+ * lanczos' onStep), checked before any work: undefined or a plain function, else INVALID_OPTION
+ * naming `where`. Unchecked, a number there threw a raw TypeError at its first call, after the work
+ * before it (minutes of training) was lost; an async function's promise is dropped by its caller, so
+ * a rejection in it went unhandled and ended a Node process.
  */
 export function checkCallback(value: unknown, where: string): void {
   if (value !== undefined && typeof value !== 'function') throw invalidOption(`${where}: expected a function, got ${shown(value)}`);
+  if (isAsyncFunction(value)) {
+    throw invalidOption(`${where}: an async function; it is called without waiting for the promise it returns (its work would run later, and a rejection would go unhandled): give a plain function`);
+  }
+}
+
+/** Whether `f` was written `async` (its calls return promises a synchronous caller cannot wait for). */
+export function isAsyncFunction(f: unknown): boolean {
+  return typeof f === 'function' && (f.constructor.name === 'AsyncFunction' || f.constructor.name === 'AsyncGeneratorFunction');
 }
 
 /** Refuses (INVALID_OPTION) anything but bytes (a Uint8Array or an ArrayBuffer), saying what it got: a string is not a path here. */

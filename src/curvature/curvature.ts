@@ -7,7 +7,7 @@
  */
 import { rowCount, type Rows } from '../data/matrix.js';
 import { checkTrainingBatch, MODEL } from '../model.js';
-import { checkKnownKeys, keysOf } from '../checks.js';
+import { checkCallback, checkKnownKeys, keysOf } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { checkNetwork, type Network } from '../api/network.js';
 import { checkMaxSteps, lanczos, type LanczosRemainder, type LanczosResult, type LanczosStep, type UnconvergedEigenvalue } from './lanczos.js';
@@ -154,7 +154,7 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
   checkKnownKeys(options, keysOf<CurvatureOptions>({ k: true, probes: true, exactTraceLimit: true, maxSteps: true, seed: true, layers: true, onProgress: true }), 'measureCurvature');
   const k = checkEigenCount(options.k ?? 5, net.parameterCount);
   const onProgress = options.onProgress;
-  if (onProgress !== undefined && typeof onProgress !== 'function') throw invalidOption(`measureCurvature: onProgress: expected a function, got ${shown(onProgress)}`);
+  checkCallback(onProgress, 'measureCurvature: onProgress');
   // Checked here in this function's terms, before any product: lanczos and traceOf would name them in theirs, after the first runs.
   if (options.maxSteps !== undefined) checkMaxSteps(options.maxSteps, 'measureCurvature: maxSteps');
   checkTraceOptions({ probes: options.probes, exactLimit: options.exactTraceLimit, seed: options.seed, blockProbes: options.layers }, (option) => `measureCurvature: ${TRACE_OPTION_NAMES[option]}`);

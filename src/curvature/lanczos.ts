@@ -33,7 +33,7 @@
  * `tolerance`: a looser bound would stop it on Ritz values that rounding alone put near 0 (a null
  * space of float32 products converges at once, at every multiplicity, each value shown once).
  */
-import { checkChoice, checkKnownKeys, checkSeed, keysOf } from '../checks.js';
+import { checkCallback, checkChoice, checkKnownKeys, checkSeed, keysOf } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import type { LinearOperator } from './operators.js';
@@ -219,7 +219,7 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
   if (typeof operator !== 'function') throw invalidOption(`lanczos: expected an operator (out, v) => void, got ${shown(operator)}`);
   checkKnownKeys(options, keysOf<LanczosOptions>({ k: true, maxSteps: true, tolerance: true, seed: true, vectors: true, ends: true, onStep: true }), 'lanczos');
   const onStep = options.onStep;
-  if (onStep !== undefined && typeof onStep !== 'function') throw invalidOption(`lanczos: onStep: expected a function, got ${shown(onStep)}`);
+  checkCallback(onStep, 'lanczos: onStep');
   const k = options.k ?? 5;
   const maxSteps = options.maxSteps ?? LANCZOS_MAX_STEPS;
   const tolerance = options.tolerance ?? 1e-10;

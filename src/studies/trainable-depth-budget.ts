@@ -11,7 +11,7 @@
  */
 import type { BackendChoice } from '../backend.js';
 import { invalidOption, shown } from '../errors.js';
-import { checkDistinctList, checkKnownKeys, checkPositive, checkWhole, keysOf } from '../checks.js';
+import { checkCallback, checkDistinctList, checkKnownKeys, checkPositive, checkWhole, keysOf } from '../checks.js';
 import { ACCURACY_GOAL, checkStudySetup, distinctWholes, skipReason } from './trainable-depth.js';
 import { BUDGET_MULTIPLE_BOUND } from './study-bounds.js';
 import { BUDGET_MULTIPLES } from './study-defaults.js';
@@ -257,6 +257,7 @@ const BUDGET_SWEEP_OPTION_KEYS = keysOf<BudgetSweepOptions>({
 export async function runBudgetSweep(options: BudgetSweepOptions = {}): Promise<BudgetSweepResult> {
   checkKnownKeys(options, BUDGET_SWEEP_OPTION_KEYS, 'runBudgetSweep');
   const { depths, width, epochs, seed, remedies, trainRows, testRows } = checkStudySetup(options, { depths: BUDGET_DEPTHS, remedies: BUDGET_REMEDIES });
+  checkCallback(options.onNetwork, 'onNetwork');
   const budgets = distinctWholes(options.budgets ?? BUDGET_MULTIPLES, 'budgets', 1, BUDGET_MULTIPLE_BOUND);
   const grid = learningRateList(options.learningRates ?? LEARNING_RATE_GRID);
   const contrastMaxBudget = checkWhole(options.contrastMaxBudget ?? CONTRAST_MAX_BUDGET, 'contrastMaxBudget', 1);

@@ -3,7 +3,7 @@
  * one pass before anything is allocated or changed (a refusal leaves the network as it was). The
  * keys were checked first (checkTrainOptions); the optimiser is made after this (trainingOptimizer).
  */
-import { checkBoolean, checkFloat32, checkPositive, checkWhole } from '../checks.js';
+import { checkBoolean, checkFloat32, checkPositive, checkWhole, isAsyncFunction } from '../checks.js';
 import { invalidOption } from '../errors.js';
 import { checkOptimizerFor } from '../optim/optimizer.js';
 import { isOptimizer } from '../optim/index.js';
@@ -90,9 +90,4 @@ export function readTrainingSettings(net: TrainingEngine, options: TrainOptions,
 
 function positiveInteger(value: unknown, name: string, fallback: number): number {
   return value === undefined ? fallback : checkWhole(value, name, 1);
-}
-
-/** Whether `f` was written `async` (its calls return promises a synchronous caller cannot wait for). */
-function isAsyncFunction(f: unknown): boolean {
-  return typeof f === 'function' && (f.constructor.name === 'AsyncFunction' || f.constructor.name === 'AsyncGeneratorFunction');
 }

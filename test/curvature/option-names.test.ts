@@ -66,3 +66,23 @@ describe("lanczos' tolerance", () => {
     }
   });
 });
+
+describe('async callbacks of measureCurvature and lanczos', () => {
+  // Each is called without waiting for its promise: a rejection in it went unhandled (ending a Node
+  // process) while the run went on. Refused before any product, as train() refuses an async onBatch.
+  const rejecting = async () => {
+    throw new Error('async');
+  };
+  const ASYNC = 'an async function; it is called without waiting for the promise it returns';
+  it('are refused (INVALID_OPTION) before any product, nothing held changed', async () => {
+    const net = await createNetwork({ sizes: [2, 3, 2], backend: 'ref', seed: 4 });
+    const before = stateHash(net);
+    await expectError(() => measureCurvature(net, x, y, { onProgress: rejecting }), 'INVALID_OPTION', new RegExp(`^measureCurvature: onProgress: ${ASYNC}`));
+    expect(stateHash(net)).toBe(before);
+    net.dispose();
+    let products = 0;
+    const counted = (out: Float64Array, v: Float64Array) => (products++, out.set(v));
+    await expectError(() => lanczos(counted, 4, { k: 1, onStep: rejecting }), 'INVALID_OPTION', new RegExp(`^lanczos: onStep: ${ASYNC}`));
+    expect(products).toBe(0);
+  });
+});

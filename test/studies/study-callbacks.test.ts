@@ -26,4 +26,21 @@ describe('study callbacks and depths', () => {
   ])('%s: INVALID_OPTION before any work', async (_name, run, message) => {
     await expectError(run, 'INVALID_OPTION', message);
   });
+
+  // An async callback: each study calls it without waiting for its promise, so a rejection in it went
+  // unhandled (a Node process ends on one) while the study went on; refused before any work, as train() refuses one.
+  const rejecting = async () => {
+    throw new Error('async');
+  };
+  it.each<[string, () => Promise<unknown>, string]>([
+    ['depth onProgress', () => runDepthStudy({ onProgress: rejecting }), 'depth study: onProgress'],
+    ['plateau onProgress', () => runPlateauStudy({ onProgress: rejecting }), 'plateau study: onProgress'],
+    ['activations onRun', () => runActivationStudy({ onRun: rejecting }), 'activations study: onRun'],
+    ['remedies onRun', () => runRemediesStudy({ onRun: rejecting }), 'onRun'],
+    ['autoencoder onPoint', () => runAutoencoderStudy({ onPoint: rejecting }), 'autoencoder onPoint'],
+    ['trainable-depth onRow', () => runTrainableDepthStudy({ onRow: rejecting }), 'onRow'],
+    ['budget sweep onNetwork', () => runBudgetSweep({ onNetwork: rejecting }), 'onNetwork'],
+  ])('an async %s: INVALID_OPTION before any work', async (_name, run, where) => {
+    await expectError(run, 'INVALID_OPTION', new RegExp(`^${where}: an async function; it is called without waiting for the promise it returns \\(its work would run later, and a rejection would go unhandled\\): give a plain function$`));
+  });
 });
