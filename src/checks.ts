@@ -84,13 +84,27 @@ export const FLOAT32_MIN_NORMAL = 2 ** -126;
 export const FLOAT32_MIN_NORMAL_WORDS = `${FLOAT32_MIN_NORMAL} (2⁻¹²⁶, float32's smallest normal number)`;
 
 /**
+ * The largest finite float32, (2 − 2⁻²³)·2¹²⁷ = 3.4028234663852886e38: every weight, bias and input
+ * must fit, and so must every hyper-parameter the core holds as float32. Above it float32 holds
+ * a value as Infinity (from 2¹²⁸ − 2¹⁰³ up; between the two it is rounded down to this).
+ */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+/** FLOAT32_MAX as refusals say it. */
+export const FLOAT32_MAX_WORDS = `${FLOAT32_MAX} (float32's largest finite number)`;
+
+/**
  * Why `value`, a positive hyper-parameter named `name` that the core holds as float32 (as value ÷
  * `per`: the depth study's weight decay λ/n), is unusable, or undefined when it is usable (≤ 0
- * included: its own range decides about that): it would be 0 or subnormal there. The one rule
- * behind Range.float32, checkFloat32 and the CLI's NumberRule.float32; the message names the
- * option and its least usable value.
+ * included: its own range decides about that): it would be 0 or subnormal there, or Infinity (a
+ * learning rate of 1e300 made every step infinite or NaN, an ε of 1e300 every Adam step 0, in
+ * silence). The one rule behind Range.float32, checkFloat32 and the CLI's NumberRule.float32; the
+ * message names the option and its least or greatest usable value.
  */
 export function float32Problem(value: number, name: string, per = 1): string | undefined {
+  if (float32Overflows(value, per)) {
+    const greatest = per === 1 ? FLOAT32_MAX_WORDS : `${FLOAT32_MAX * per} (float32's largest finite number × ${per}, for ${name} ÷ ${per} to be it)`;
+    return `${name}: ${value} is Infinity in the float32 the core computes in, so the steps it enters would be infinite, NaN or 0; the greatest usable value is ${greatest}`;
+  }
   if (!float32Underflows(value, per)) return undefined;
   const held = Math.fround(value / per) === 0 ? '0' : 'subnormal';
   const least = per === 1 ? FLOAT32_MIN_NORMAL_WORDS : `${FLOAT32_MIN_NORMAL * per} (2⁻¹²⁶ × ${per}, for ${name} ÷ ${per} to be float32's smallest normal number)`;
@@ -104,6 +118,15 @@ export function float32Problem(value: number, name: string, per = 1): string | u
  */
 export function float32Underflows(value: number, per = 1): boolean {
   return value > 0 && Math.fround(value / per) < FLOAT32_MIN_NORMAL;
+}
+
+/**
+ * Whether `value` > 0, held as float32 (as value ÷ `per`), is Infinity there: float32Problem's rule
+ * of the greatest value, without its message (for checks that run every step). What float32 holds
+ * decides: 3.4028235e38 is held as FLOAT32_MAX, taken.
+ */
+export function float32Overflows(value: number, per = 1): boolean {
+  return value > 0 && Math.fround(value / per) === Infinity;
 }
 
 /**
@@ -148,7 +171,7 @@ export interface Range {
   below?: boolean;
   /** Whether only whole numbers are allowed (default false). */
   integer?: boolean;
-  /** Whether the core holds it as float32, so a positive value below FLOAT32_MIN_NORMAL is refused too (float32Problem), and one that float32 rounds up to an exclusive `max` (largestFloat32Below; default false). */
+  /** Whether the core holds it as float32, so a positive value below FLOAT32_MIN_NORMAL or one float32 holds as Infinity is refused too (float32Problem), and one that float32 rounds up to an exclusive `max` (largestFloat32Below; default false). */
   float32?: boolean;
 }
 

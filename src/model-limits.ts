@@ -32,8 +32,9 @@ export const FILE_LIMITS = {
   maxBinaryBytes: 2 ** 31,
 } as const;
 
-/** The largest finite float32, 3.4028234663852886e38: every weight, bias and input must fit. */
-export const FLOAT32_MAX = 3.4028234663852886e38;
+/** The largest finite float32 (defined beside float32's smallest normal number, src/checks.ts): every weight, bias and input must fit. */
+export { FLOAT32_MAX } from './checks.js';
+import { FLOAT32_MAX } from './checks.js';
 
 /**
  * The largest |weight| or |bias| training keeps (StepGuard) and LSUV may produce: a dense layer of

@@ -4,7 +4,7 @@
  * ones it accepts (one with a `value` takes one, one without is a switch), their rules and defaults
  * are what the readers below apply, and its usage line and `--help` text are printed from it.
  */
-import { FLOAT32_MIN_NORMAL_WORDS, float32Problem, MAX_SEED, MAX_UNITS } from '../checks.js';
+import { FLOAT32_MAX_WORDS, FLOAT32_MIN_NORMAL_WORDS, float32Problem, MAX_SEED, MAX_UNITS } from '../checks.js';
 import { digitSplitProblem, MNIST_SOURCE } from '../data/mnist.js';
 import { GradscopeError, shorten } from '../errors.js';
 import { dataFromJSON, type DataFile } from '../io/data-file.js';
@@ -25,7 +25,7 @@ export interface NumberRule {
   max?: number;
   /** Why `max` is what it is (what more would cost): shown by --help and in the refusal. A study's Bound (`{ ...COUNT, ...SECONDS_BOUND }`) gives both. */
   why?: string;
-  /** The core holds it as float32: a positive value that is 0 or subnormal there is refused, by the library's rule (float32Problem). */
+  /** The core holds it as float32: a positive value that is 0, subnormal or Infinity there is refused, by the library's rule (float32Problem). */
   float32?: boolean;
 }
 
@@ -74,8 +74,8 @@ export function command(spec: CommandSpec): Command {
 }
 
 /** Each positional word and flag of `command` with what it is and its default, one per line, aligned. */
-/** What --help says of a flag the core holds as float32 (NumberRule.float32): the least positive value numberFlag takes, by float32Problem's rule. */
-export const FLOAT32_HELP = `held as float32: a value > 0 must be at least ${FLOAT32_MIN_NORMAL_WORDS}`;
+/** What --help says of a flag the core holds as float32 (NumberRule.float32): the least positive value numberFlag takes and the greatest, by float32Problem's rule. */
+export const FLOAT32_HELP = `held as float32: a value > 0 must be at least ${FLOAT32_MIN_NORMAL_WORDS} and at most ${FLOAT32_MAX_WORDS}`;
 
 export function flagLines(command: Command): string[] {
   const rows = [

@@ -11,7 +11,7 @@ import { trainableOf, type ModelOwner, type Parameter, type Trainable } from '..
 import { assertNotDisposed, checkStateKind, measuredBounds, restoredTensors, TracksDisposal, STEP_BOUNDS, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkLayerRates } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate, type Hyperparameters } from './recorded-settings.js';
-import { checkNumber, float32Problem, float32Underflows } from '../checks.js';
+import { checkNumber, float32Overflows, float32Problem, float32Underflows } from '../checks.js';
 import { FLOAT32_MAX } from '../model-limits.js';
 
 /**
@@ -72,7 +72,13 @@ export function adaptiveStepKeepsWithin(q: Float64Array, weightDecay: number, sh
   return provesStep(q, fits, weightMax + adaptiveStepBound(learningRate, share, epsilon));
 }
 
-/** The options every first-order optimiser (SGD, Adagrad, RMSProp, Adam, AdamW, LARS) takes beside its own, each with its default. */
+/**
+ * The options every first-order optimiser (SGD, Adagrad, RMSProp, Adam, AdamW, LARS) takes beside its
+ * own, each with its default. Each number here and among an optimiser's own is held as float32: a
+ * value > 0 is refused (INVALID_OPTION) below 2⁻¹²⁶ (float32's smallest normal number: 0 or
+ * subnormal there) and above 3.4028234663852886e38 (float32's largest: Infinity there), as is a
+ * learning rate that, times a layer rate, is either.
+ */
 export interface FirstOrderOptions {
   /**
    * Learning-rate multiplier per weight layer, first layer first (default: all 1); in a block
@@ -166,14 +172,14 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
   }
 
   /**
-   * See Optimizer.rateProblem: the first layer whose step size, `learningRate` × its layer rate, is 0
-   * or subnormal in float32 (float32Problem's rule). Allocates nothing when every layer's is usable:
+   * See Optimizer.rateProblem: the first layer whose step size, `learningRate` × its layer rate, is 0,
+   * subnormal or Infinity in float32 (float32Problem's rule). Allocates nothing when every layer's is usable:
    * step() asks it every step.
    */
   rateProblem(learningRate: number): string | undefined {
     for (let l = 0; l < this.layerRates.length; l++) {
       const rate = learningRate * this.layerRates[l];
-      if (float32Underflows(rate)) {
+      if (float32Underflows(rate) || float32Overflows(rate)) {
         return float32Problem(rate, `${this.name}: layer ${l}'s step size, learning rate ${learningRate} × layerRates[${l}] ${this.layerRates[l]}`);
       }
     }

@@ -85,7 +85,7 @@ export interface Optimizer {
   /**
    * Why `learningRate` cannot be used, or undefined when it can: a method with per-layer rates
    * refuses one that, times some layer's rate, is 0 or subnormal in the float32 the core computes
-   * in (that layer would not learn, in silence), naming the layer. Absent: train() holds the rate
+   * in (that layer would not learn, in silence) or Infinity there, naming the layer. Absent: train() holds the rate
    * itself to float32's normal range (learningRateProblem, src/training/optimizer-settings.ts), as
    * it holds the learningRate option; step() takes any rate > 0.
    */

@@ -124,3 +124,45 @@ describe('a hyper-parameter below an exclusive bound, held as float32', () => {
     net.dispose();
   });
 });
+
+describe('a hyper-parameter that float32 holds as Infinity', () => {
+  // Above float32's largest number the core held the value as Infinity, in silence: an ε of 1e300
+  // made every Adam, RMSProp and Adagrad step 0 (training ran and changed no weight), a learning rate
+  // of 1e300 every step infinite or NaN. float32Problem refuses it as it refuses 0 and subnormals.
+  const GREATEST = '3.4028234663852886e+38 (float32\'s largest finite number)';
+  it.each([
+    [{ name: 'adam', epsilon: 1e300 }, 'adam: epsilon: 1e+300'],
+    [{ name: 'rmsprop', epsilon: 1e39 }, 'rmsprop: epsilon: 1e+39'],
+    [{ name: 'adagrad', epsilon: 1e300 }, 'adagrad: epsilon: 1e+300'],
+    [{ name: 'sgd', learningRate: 1e300 }, 'sgd: learningRate: 1e+300'],
+    [{ name: 'lbfgs', learningRate: 1e300 }, 'lbfgs: learningRate: 1e+300'],
+    [{ name: 'sgd', weightDecay: 1e300 }, 'sgd: weightDecay: 1e+300'],
+    [{ name: 'adamw', weightDecay: 1e39 }, 'adamw: weightDecay: 1e+39'],
+    [{ name: 'lars', eta: 1e300 }, 'lars: eta: 1e+300'],
+    [{ name: 'sgd', layerRates: [1, 1e39] }, 'sgd: layerRates\\[1\\]: 1e+39'],
+    [{ name: 'sgd', learningRate: 1e20, layerRates: [1e20, 1] }, "sgd: layer 0's step size, learning rate 100000000000000000000 × layerRates\\[0\\] 100000000000000000000: 1e+40"],
+  ])('%j is refused, naming the greatest usable value', async (spec, where) => {
+    const net = await createNetwork({ sizes: [2, 3, 2], backend: 'ref', seed: 3 });
+    const error = await expectError(() => createOptimizer(net, spec as never), 'INVALID_OPTION', new RegExp(`^${where.replace(/\+/g, '\\+')} is Infinity in the float32 the core computes in`));
+    expect(error.message).toContain(`the greatest usable value is ${GREATEST}`);
+    net.dispose();
+  });
+
+  it.each(['ref', 'wasm'] as const)("train()'s learningRate and clipNorm beyond it are refused before any step; float32's largest number itself is taken (%s)", async (backend) => {
+    const net = await createNetwork({ sizes: [2, 3, 2], backend, seed: 3 });
+    const before = JSON.stringify(net.toJSON());
+    await expectError(() => net.train(X, Y, { learningRate: 1e300, epochs: 1 }), 'INVALID_OPTION', /^learningRate: 1e\+300 is Infinity in the float32/);
+    await expectError(() => net.train(X, Y, { optimizer: { name: 'sgd', layerRates: [1e30, 1] }, learningRate: 1e10, epochs: 1 }), 'INVALID_OPTION', /^sgd: layer 0's step size, learning rate 10000000000 × layerRates\[0\] 1e\+30: 1e\+40 is Infinity/);
+    await expectError(() => net.train(X, Y, { clipNorm: 1e39, epochs: 1 }), 'INVALID_OPTION', /^clipNorm: 1e\+39 is Infinity in the float32/);
+    expect([JSON.stringify(net.toJSON()), net.step]).toEqual([before, 0]);
+    // 3.4028235e38 is held as float32's largest number, not Infinity: taken.
+    expect(() => createOptimizer(net, { name: 'adam', epsilon: 3.4028235e38 })).not.toThrow();
+    net.dispose();
+  });
+
+  it('the CLI refuses it by the same rule, naming the flag', async () => {
+    const run = await runCliInProcess(['train', '--layers', '2,3,2', '--learning-rate', '1e39', '--epochs', '1']);
+    expect([run.code, run.stdout], run.stderr).toEqual([2, '']);
+    expect(run.stderr).toBe(`gradscope: --learning-rate: 1e+39 is Infinity in the float32 the core computes in, so the steps it enters would be infinite, NaN or 0; the greatest usable value is ${GREATEST}\n`);
+  });
+});
