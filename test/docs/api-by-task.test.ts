@@ -3,7 +3,8 @@
 // (`net.train`, `Network.fromJSON`), or a field of the results and options the row reads
 // (`settings`, `flagValue`). Read with the TypeScript compiler from the entry points, as typedoc
 // reads them, so a renamed or dropped export fails here rather than leaving the newcomer a name that
-// is not there. The table covers the tasks a newcomer comes with.
+// is not there. The table covers the tasks a newcomer comes with. The Errors section tables every
+// ErrorCode with when it is raised.
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import ts from 'typescript';
@@ -72,5 +73,15 @@ describe("docs/api.md's By task table", () => {
     expect(missing('loadMnist', "`loadMnist`")).toContain("'gradscope/node' only");
     expect(missing('loadMnist', "`loadMnist` (`'gradscope/node'`)")).toBeUndefined();
     expect(missing('Network.fromJSON', '')).toBeUndefined();
+  });
+});
+
+describe("docs/api.md's table of error codes", () => {
+  it('has a row for every ErrorCode and no other', () => {
+    const codes = (checker.getDeclaredTypeOfSymbol(BROWSER.get('ErrorCode')!) as ts.UnionType).types.map((t) => `\`${(t as ts.StringLiteralType).value}\``);
+    expect(codes.length).toBeGreaterThan(10);
+    const errors = tableUnder(readFileSync(`${root}docs/api.md`, 'utf8'), '## Errors');
+    expect(errors.map((cells) => cells[0]).sort()).toEqual(codes.sort());
+    expect(errors.filter((cells) => cells[1] === '').map((cells) => cells[0])).toEqual([]);
   });
 });
