@@ -152,7 +152,7 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
   checkNetwork(net, 'measureCurvature');
   net.assertAlive();
   checkKnownKeys(options, keysOf<CurvatureOptions>({ k: true, probes: true, exactTraceLimit: true, maxSteps: true, seed: true, layers: true, onProgress: true }), 'measureCurvature');
-  const k = checkEigenCount(options.k ?? 5, net.parameterCount);
+  const k = checkEigenCount(options.k ?? 5, net.parameterCount, 'measureCurvature: k');
   const onProgress = options.onProgress;
   checkCallback(onProgress, 'measureCurvature: onProgress');
   // Checked here in this function's terms, before any product: lanczos and traceOf would name them in theirs, after the first runs.

@@ -25,7 +25,8 @@ describe.each(['ref', 'wasm'] as const)('measureCurvature options on %s', (backe
     [{ seed: -1 }, new RegExp(`^measureCurvature: seed: ${SEED.source}-1$`)],
     [{ seed: 1.5 }, new RegExp(`^measureCurvature: seed: ${SEED.source}1\\.5$`)],
     [{ seed: 'abc' as never }, new RegExp(`^measureCurvature: seed: ${SEED.source}"abc"$`)],
-    [{ k: '3' as never }, /^k: expected an integer from 1 to the parameter count 17, got "3"$/],
+    [{ k: '3' as never }, /^measureCurvature: k: expected an integer from 1 to the parameter count 17, got "3"$/],
+    [{ k: 18 }, /^measureCurvature: k: expected an integer from 1 to the parameter count 17, got 18$/],
   ])('%o is refused in its own name before any product, nothing held changed', async (options, message) => {
     const net = await createNetwork({ sizes: [2, 3, 2], backend, seed: 4 });
     const before = stateHash(net);
