@@ -678,7 +678,10 @@ function checkStateArgument(tensors: unknown): void {
   if (!Array.isArray(tensors)) throw invalidOption(`loadState: expected an array of ${shape}, got ${shown(tensors)}`);
   tensors.forEach((tensor: unknown, i) => {
     const values: unknown = typeof tensor === 'object' && tensor !== null ? (tensor as { values?: unknown }).values : undefined;
-    if (typeof values !== 'object' || values === null) throw invalidOption(`loadState: tensors[${i}]: expected ${shape}, got ${shown(tensor)}`);
+    // An object with no length ({}) is no list of values: its count read as 'undefined' in the mismatch refusal.
+    if (typeof values !== 'object' || values === null || typeof (values as { length?: unknown }).length !== 'number') {
+      throw invalidOption(`loadState: tensors[${i}]: expected ${shape}, got ${shown(tensor)}`);
+    }
   });
 }
 

@@ -61,6 +61,8 @@ describe('loadState of what is not a list of tensors', () => {
     ['a plain object', () => ({}), /^loadState: expected an array of \{ name, values \} .*, got \{\}$/],
     ['an entry null', (state: unknown[]) => state.map(() => null), /^loadState: tensors\[0\]: expected \{ name, values \} .*, got null$/],
     ['values null', (state: { name: string }[]) => state.map((t) => ({ name: t.name, values: null })), /^loadState: tensors\[0\]: expected \{ name, values \} .*, got \{"name":"0\.weight","values":null\}$/],
+    // An object with no length: BAD_MODEL_FILE 'expected 0.weight of 6 values, got 0.weight of undefined' before.
+    ['values an object with no length', (state: { name: string }[]) => state.map((t) => ({ name: t.name, values: {} })), /^loadState: tensors\[0\]: expected \{ name, values \} .*, got \{"name":"0\.weight","values":\{\}\}$/],
   ])('%s: INVALID_OPTION, nothing written (was a raw TypeError)', async (_, given, message) => {
     const net = await createNetwork({ inputs: 3, layers: [{ type: 'batch-norm' }, { type: 'dense', units: 2, activation: 'softmax' }], backend: 'ref' });
     const before = stateHash(net);
