@@ -2,11 +2,12 @@
 // one train() applies: a network trained with the options the table's default cells give (each cell
 // that is one value in code, `32`, `'throw'`) ends with the weights, bit for bit, of its twin trained
 // with no options. `momentum` and `weightDecay` are refused beside `optimizer`, so the two runs leave
-// out one side each. A cell that says no value (none, or the optimiser's own rate) is not read here;
-// the optimisers' own defaults are test/optim/option-docs'.
+// out one side each. A cell that says no value (none) is not read here; the learningRate cell's
+// optimisers' own rates ('0.1 for SGD') are each optimiser's defaultLearningRate.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
+import { createOptimizer } from '../../src/optim/index.js';
 import { tableUnder } from '../util/markdown-tables.js';
 
 const API_DOC = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
@@ -48,5 +49,18 @@ describe("docs/api.md's `train` defaults", () => {
     expect(await trainedWeights(withOptimizer)).toEqual(given);
     // The comparison sees a default changed: another batch size, no shuffle, a second epoch.
     for (const changed of [{ batchSize: 16 }, { shuffle: false }, { epochs: 2 }]) expect(await trainedWeights({ ...withDefaultSgd, ...changed })).not.toEqual(given);
+  });
+
+  it("give the optimisers' own learning rates as they are", async () => {
+    const cell = tableUnder(API_DOC, '## `train` options').find(([option]) => option === '`learningRate`')![1];
+    const rates = [...cell.matchAll(/([\d.e-]+) for (SGD|Adam|LARS)\b/g)].map((m) => [m[2].toLowerCase(), Number(m[1])] as const);
+    expect(rates.map(([name]) => name)).toEqual(['sgd', 'adam', 'lars']);
+    const net = await createNetwork({ sizes: [2, 2], seed: 1 });
+    for (const [name, rate] of rates) {
+      const optimizer = createOptimizer(net, name);
+      expect(optimizer.defaultLearningRate, name).toBe(rate);
+      optimizer.dispose();
+    }
+    net.dispose();
   });
 });
