@@ -97,6 +97,9 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.setViewportSize(NARROW_PHONE);
     await page.waitForFunction((width) => document.documentElement.clientWidth === width, NARROW_PHONE.width);
     expect(await sidewaysOverflow(page, 'main > section, .table-scroll')).toEqual([]);
+    // Every control a finger can hit: at least 24×24 px (WCAG 2.5.8), the remedies' buttons included.
+    expect(await page.locator('button.apply').count()).toBeGreaterThan(0);
+    expect(await smallTargets(page)).toEqual([]);
     await page.screenshot({ path: `${ARTIFACTS}/visualizer-phone-320.png`, fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
@@ -924,6 +927,15 @@ async function pauseOnceRunning(page: Page, steps: number): Promise<void> {
  * The chain table's numbers shown on more than one line: "4.1e-" above "7" read as two numbers;
  * "0 % saturated" may wrap before "saturated" (not inside "0 %": unbrokenPercents).
  */
+/** The page's controls (buttons, inputs, selects) shown smaller than WCAG 2.5.8's least target, 24×24 CSS px, with their size. */
+function smallTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll('button, input, select'), (e) => ({ e, r: e.getBoundingClientRect() }))
+      .filter(({ r }) => r.width > 0 && (r.width < 24 || r.height < 24))
+      .map(({ e, r }) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.className ? `.${e.className}` : ''}: ${r.width.toFixed(0)}×${r.height.toFixed(0)}`),
+  );
+}
+
 /** The rows of the chain table in Chromium's accessibility tree (the header's included): 0 where it is no table to a screen reader. */
 async function chainTableRows(page: Page): Promise<number> {
   const cdp = await page.context().newCDPSession(page);
