@@ -79,6 +79,22 @@ describe("the studies' progress counts their work", () => {
     expect(terminal.lines).toEqual(['trainable depth: 18 %, relu-he at 2 hidden layers', 'trainable depth: 100 %, relu-he at 50 hidden layers']);
   });
 
+  it("study (c)'s networks the study does not run count as no work (hessian-free above 10 hidden layers): their rows do not move the bar", () => {
+    const terminal = logTerminal();
+    const progress = rowProgress(terminal, { remedies: chooseRemedies(['hessian-free', 'relu-he']), depths: [2, 50], width: 64 });
+    const row = (remedy: string, depth: number) => ({ remedy, depth }) as TrainableDepthRow;
+    progress.onRow(row('hessian-free', 2));
+    progress.onRow(row('hessian-free', 50));
+    progress.onRow(row('relu-he', 2));
+    progress.onRow(row('relu-he', 50));
+    // Run: 55,050 twice and 254,730 once (hessian-free at 50 is skipped) of 364,830.
+    expect(terminal.lines).toEqual([
+      'trainable depth: 15 %, hessian-free at 2 hidden layers',
+      expect.stringMatching(/^trainable depth: 30 %, relu-he at 2 hidden layers, (a few seconds|about \d+ (s|min)) left$/),
+      'trainable depth: 100 %, relu-he at 50 hidden layers',
+    ]);
+  });
+
   it("study (a)'s four networks on one bar, each epoch as its network's weights, with the time left", () => {
     const terminal = logTerminal();
     const progress = networkProgress(terminal, 'depth');

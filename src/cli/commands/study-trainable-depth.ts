@@ -13,6 +13,7 @@ import {
   QUICK_STUDY,
   remedyBatchNormRuns,
   runTrainableDepthStudy,
+  skipReason,
   TRAINABLE_DEPTHS,
   TRAINABLE_EPOCHS,
   TRAINABLE_WIDTH,
@@ -21,7 +22,7 @@ import {
   type TrainableDepthResult,
   type TrainableDepthRow,
 } from '../../studies/trainable-depth.js';
-import { TRAINABLE_DEPTH_REMEDIES } from '../../studies/trainable-depth-remedies.js';
+import { TRAINABLE_DEPTH_REMEDIES, type TrainableDepthRemedy } from '../../studies/trainable-depth-remedies.js';
 import { BUDGET_DEPTHS, BUDGET_MULTIPLES, BUDGET_REMEDIES, runBudgetSweep, type BudgetSweepResult } from '../../studies/trainable-depth-budget.js';
 import { boundaryTable, budgetMatrix, BUDGET_ROWS_HEADER, budgetRowCells, budgetSweepReportSection, budgetSweepSetup, learningRateTable } from '../../studies/trainable-depth-budget-report.js';
 import { epochsText, type PaperExperiment } from '../../studies/paper-experiment.js';
@@ -47,13 +48,20 @@ const PROGRESS_LABEL = 'trainable depth';
  * left'. Each network counts as its weights and biases, what a step of it multiplies and adds per
  * row (every network takes the same steps of the same rows), so a 50-layer network is 4.6 times a
  * 2-layer one at width 64, not one row as either: the time left is the time so far scaled by that work.
+ * A network the study does not run (skipReason: hessian-free above 10 hidden layers, kfac and
+ * gradient-noise above 20) is no work: its row comes at once, and counted it made the bar jump.
  */
 export function rowProgress(terminal: Terminal, setup: Pick<StudySetup, 'remedies' | 'depths' | 'width'>): { onRow: (row: TrainableDepthRow) => void; done: () => void } {
-  const work = (depth: number) => parameterCountOf([MNIST_PIXELS, ...Array.from({ length: depth }, () => setup.width), MNIST_CLASSES]);
-  const total = setup.remedies.length * setup.depths.reduce((sum, depth) => sum + work(depth), 0);
-  const bar = new ProgressBar(terminal, PROGRESS_LABEL, total, { timeLeft: true });
+  const work = (remedy: TrainableDepthRemedy | undefined, depth: number) =>
+    remedy === undefined || skipReason(remedy, depth) !== undefined ? 0 : parameterCountOf([MNIST_PIXELS, ...Array.from({ length: depth }, () => setup.width), MNIST_CLASSES]);
+  const total = setup.remedies.reduce((sum, remedy) => sum + setup.depths.reduce((sum, depth) => sum + work(remedy, depth), 0), 0);
+  // At least 1: a study whose every network is skipped has nothing to count (0 of 0 read NaN %).
+  const bar = new ProgressBar(terminal, PROGRESS_LABEL, Math.max(1, total), { timeLeft: true });
   let done = 0;
-  return { onRow: (row) => bar.update((done += work(row.depth)), `${row.remedy} at ${counted(row.depth, 'hidden layer')}`), done: () => bar.done() };
+  return {
+    onRow: (row) => bar.update((done += work(setup.remedies.find((r) => r.key === row.remedy), row.depth)), `${row.remedy} at ${counted(row.depth, 'hidden layer')}`),
+    done: () => bar.done(),
+  };
 }
 
 /** --papers: 1 runs the papers' experiments at their own epochs (the default, but with --quick), 0 leaves them out. */
