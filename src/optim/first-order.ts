@@ -11,7 +11,7 @@ import { trainableOf, type ModelOwner, type Parameter, type Trainable } from '..
 import { assertNotDisposed, checkStateKind, measuredBounds, restoredTensors, TracksDisposal, STEP_BOUNDS, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkLayerRates } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate, type Hyperparameters } from './recorded-settings.js';
-import { checkNumber, float32Overflows, float32Problem, float32Underflows } from '../checks.js';
+import { checkNumber, float32Overflows, float32Problem, float32Underflows, type Bound } from '../checks.js';
 import { FLOAT32_MAX } from '../model-limits.js';
 
 /**
@@ -86,7 +86,13 @@ export interface FirstOrderOptions {
    * norm, ReZero's α, nested ones included).
    */
   layerRates?: ArrayLike<number>;
-  /** Weight decay λ ≥ 0 (the L2 form g + λ·w, except AdamW's decoupled one; default 0). */
+  /**
+   * Weight decay λ ≥ 0 (the L2 form g + λ·w, except AdamW's decoupled one; default 0). Where the
+   * update multiplies w by 1 − lr·λ (SGD; AdamW's decoupled form), a learning rate at which some
+   * layer's step size × λ is above 2 (with SGD's momentum μ, 2(1 + μ); Nesterov's, 2(1 + μ)/(1 + 2μ))
+   * is refused by train() before any step and by step() (INVALID_OPTION): the decay alone would grow
+   * the weights. Adam's, RMSProp's, Adagrad's and LARS's steps set their own size, and float32 alone bounds λ.
+   */
   weightDecay?: number;
   /**
    * Whether weightDecay applies to the biases too (default true, PyTorch's convention: every
@@ -132,6 +138,8 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
   protected readonly params: readonly Parameter[];
   /** The weight decay each parameter gets (0 for biases when decayBiases is false). */
   protected readonly decays: Float64Array;
+  /** 1 for each layer (Parameter.group) with a parameter the weight decay acts on. */
+  private readonly decayedGroups: Uint8Array;
   /** The largest layer rate: keepsWithin bounds every layer's step by the largest. */
   private readonly maxLayerRate: number;
   /** buffers[i][b]: buffer b of parameter i; undefined until the first step. */
@@ -166,17 +174,53 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     // on the AMD EPYC Zen 5, 2026-11-30), and train() makes an optimiser per call.
     this.decays = new Float64Array(this.params.length);
     for (let i = 0; i < this.params.length; i++) this.decays[i] = !this.params[i].weightMatrix && !this.decayBiases ? 0 : this.weightDecay;
+    this.decayedGroups = new Uint8Array(net.groupCount);
+    for (let i = 0; i < this.params.length; i++) if (this.decays[i] > 0) this.decayedGroups[this.params[i].group] = 1;
     this.maxLayerRate = this.layerRates.reduce((a, b) => Math.max(a, b), 0);
-    const problem = this.rateProblem(this.defaultLearningRate);
+    // The weight decay's bound is not checked here: it holds lr·λ, and train() may be given another rate.
+    const problem = this.stepSizeProblem(this.defaultLearningRate);
     if (problem !== undefined) throw invalidOption(problem);
   }
 
   /**
    * See Optimizer.rateProblem: the first layer whose step size, `learningRate` × its layer rate, is 0,
-   * subnormal or Infinity in float32 (float32Problem's rule). Allocates nothing when every layer's is usable:
-   * step() asks it every step.
+   * subnormal or Infinity in float32 (float32Problem's rule), or whose step size × weight decay is
+   * above decayBound(). Allocates nothing when every layer's is usable: step() asks it every step.
    */
   rateProblem(learningRate: number): string | undefined {
+    return this.stepSizeProblem(learningRate) ?? this.decayProblem(learningRate);
+  }
+
+  /**
+   * The greatest step size × weight decay (lr·λ at a layer's step size) with which the decay alone
+   * does not grow the weights, and why: the bound on the linear part of the update on w. Infinity
+   * (the default) where the decay enters a step whose size the optimiser sets itself (Adam's,
+   * RMSProp's and Adagrad's L2 term is divided by the gradients' running size; LARS's trust ratio
+   * divides by λ‖W‖): there float32 bounds λ alone.
+   */
+  protected decayBound(): Bound {
+    return { max: Infinity, why: '' };
+  }
+
+  /** rateProblem's rule of decayBound: the first layer with a decayed parameter whose step size × λ is above it. */
+  private decayProblem(learningRate: number): string | undefined {
+    if (this.weightDecay === 0) return undefined;
+    const bound = this.decayBound();
+    for (let l = 0; l < this.layerRates.length; l++) {
+      const product = learningRate * this.layerRates[l] * this.weightDecay;
+      if (product > bound.max && this.decayedGroups[l] === 1) {
+        const rate = this.layerRates[l] === 1 ? `learning rate ${learningRate}` : `learning rate ${learningRate} × layerRates[${l}] ${this.layerRates[l]}`;
+        return (
+          `${this.name}: weightDecay: layer ${l}'s ${rate} × weightDecay ${this.weightDecay} is ${product}, above ${bound.max} (${bound.why}); ` +
+          `give a weightDecay of at most ${bound.max / (learningRate * this.layerRates[l])} or a learning rate of at most ${bound.max / (this.layerRates[l] * this.weightDecay)}`
+        );
+      }
+    }
+    return undefined;
+  }
+
+  /** The first layer whose step size, `learningRate` × its layer rate, is 0, subnormal or Infinity in float32. */
+  private stepSizeProblem(learningRate: number): string | undefined {
     for (let l = 0; l < this.layerRates.length; l++) {
       const rate = learningRate * this.layerRates[l];
       if (float32Underflows(rate) || float32Overflows(rate)) {

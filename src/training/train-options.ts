@@ -95,7 +95,8 @@ export interface TrainOptions {
   /**
    * L2 weight decay λ ≥ 0 of the default SGD, used when no `optimizer` is given (default 0). With
    * `optimizer` it is refused (INVALID_OPTION): give it in the optimiser's options,
-   * { name, weightDecay }.
+   * { name, weightDecay }. learningRate × λ above 2 (2(1 + μ) with momentum μ) is refused before any
+   * step: the decay alone would grow the weights (FirstOrderOptions.weightDecay).
    */
   weightDecay?: number;
   /** Reshuffle the rows every epoch with the network's seeded RNG (default true). */

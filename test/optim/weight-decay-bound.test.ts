@@ -1,0 +1,63 @@
+// Weight decay beyond what the update holds: where a step multiplies w by 1 − lr·λ (SGD, AdamW's
+// decoupled decay), lr·λ above 2 makes the decay alone grow every weight each step (measured before
+// the check: SGD at lr 0.1, λ 25 on [2, 3, 2] took a weight from 0.31 to 1,031 in 20 epochs, loss
+// 672, with no DIVERGED). Heavy-ball momentum μ holds up to 2(1 + μ), Nesterov's 2(1 + μ)/(1 + 2μ).
+// The bound holds lr·λ, so it is checked where the rate is known: train() before any step, step().
+import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { createOptimizer } from '../../src/optim/index.js';
+import { MODEL } from '../../src/model.js';
+import { expectError } from '../util/expect-error.js';
+import { stateHash } from '../util/state-hash.js';
+
+const X = [[0.1, 0.9], [0.8, 0.3], [0.5, 0.5]];
+const Y = [[1, 0], [0, 1], [1, 0]];
+
+describe.each(['ref', 'wasm'] as const)('a weight decay beyond the update on %s', (backend) => {
+  const make = () => createNetwork({ sizes: [2, 3, 2], backend, seed: 3 });
+
+  it.each([
+    [{ weightDecay: 25 }, /^sgd: weightDecay: layer 0's learning rate 0\.1 × weightDecay 25 is 2\.5, above 2 \(beyond 2, w ← \(1 − lr·λ\)·w grows every weight each step: the decay alone diverges\); give a weightDecay of at most 20 or a learning rate of at most 0\.08$/],
+    [{ optimizer: { name: 'sgd', weightDecay: 40, momentum: 0.9 } }, /^sgd: weightDecay: layer 0's learning rate 0\.1 × weightDecay 40 is 4, above 3\.8 \(momentum 0\.9's bound 2\(1 \+ μ\)/],
+    [{ optimizer: { name: 'sgd', weightDecay: 15, momentum: 0.9, nesterov: true } }, /^sgd: weightDecay: layer 0's learning rate 0\.1 × weightDecay 15 is 1\.5, above 1\.357\d* \(Nesterov momentum 0\.9's bound 2\(1 \+ μ\)\/\(1 \+ 2μ\)/],
+    [{ optimizer: { name: 'adamw', weightDecay: 3000 } }, /^adamw: weightDecay: layer 0's learning rate 0\.001 × weightDecay 3000 is 3, above 2 \(beyond 2, the decoupled decay/],
+    [{ optimizer: { name: 'sgd', weightDecay: 15, layerRates: [1, 2] } }, /^sgd: weightDecay: layer 1's learning rate 0\.1 × layerRates\[1\] 2 × weightDecay 15 is 3, above 2 .*; give a weightDecay of at most 10 or a learning rate of at most 0\.0666/],
+    [{ weightDecay: 2.5, learningRate: 1 }, /^sgd: weightDecay: layer 0's learning rate 1 × weightDecay 2\.5 is 2\.5, above 2/],
+  ])('train(%j) is refused before any step (INVALID_OPTION), nothing held changed', async (options, message) => {
+    const net = await make();
+    const before = stateHash(net);
+    await expectError(() => net.train(X, Y, { epochs: 2, ...options } as never), 'INVALID_OPTION', message);
+    expect([net.step, stateHash(net)]).toEqual([0, before]);
+    net.dispose();
+  });
+
+  it('within the bound it trains: a smaller rate, momentum, Adam\'s L2 decay (which its step divides), a layer the decay does not reach', async () => {
+    const net = await make();
+    for (const options of [
+      { weightDecay: 25, learningRate: 0.01 },
+      { weightDecay: 20 },
+      { weightDecay: 25, momentum: 0.9 },
+      { optimizer: { name: 'adamw', weightDecay: 2000 } },
+      { optimizer: { name: 'adam', weightDecay: 3000 } },
+    ]) {
+      const result = net.train(X, Y, { epochs: 2, ...options } as never);
+      expect(Number.isFinite(result.epochs.at(-1)!.loss)).toBe(true);
+    }
+    net.dispose();
+  });
+
+  it('an optimiser made with it is refused at the step that would use such a rate, nothing changed; at its own rate through train()', async () => {
+    const net = await make();
+    // Made at no rate the bound refuses for sure: train() may be given another.
+    const sgd = createOptimizer(net, { name: 'sgd', weightDecay: 25 });
+    net.gradients(X, Y);
+    const before = stateHash(net);
+    await expectError(() => sgd.step(net[MODEL], 0.1, 3), 'INVALID_OPTION', /^sgd: weightDecay: layer 0's learning rate 0\.1 × weightDecay 25 is 2\.5, above 2/);
+    expect(stateHash(net)).toBe(before);
+    await expectError(() => net.train(X, Y, { optimizer: sgd }), 'INVALID_OPTION', /^sgd: weightDecay: layer 0's learning rate 0\.1/);
+    net.train(X, Y, { optimizer: sgd, learningRate: 0.05 });
+    expect(net.step).toBe(1);
+    sgd.dispose();
+    net.dispose();
+  });
+});
