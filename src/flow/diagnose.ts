@@ -149,6 +149,7 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
     firstToLast: biasCancelled(firstHidden) || biasCancelled(lastHidden) ? { first: NaN, last: NaN, median: NaN } : firstLastMedian(ratioSeries('biasGradNorm')),
     stepFirstToLast,
     speedMeasure: speedMeasureOf(trace.run),
+    gap: { ratio: NaN, readAt: 'median' },
     trendDecades: Math.log10(deltaFirstToLast.last / deltaFirstToLast.first),
     meanChainFactor: NaN,
     lastHiddenChange: biasCancelled(lastHidden) ? NaN : change('biasGradNorm'),
@@ -168,6 +169,7 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
 
   if (evidence.relativeGradientFirstToLast) evidence.normalisedGap = agreedGap(deltaFirstToLast, evidence.relativeGradientFirstToLast);
   const gap = decisiveGap(evidence);
+  evidence.gap = { ratio: gap, readAt: gap === gapMeasure(evidence).first ? 'first record' : 'median' };
   if (links.length && linksMeasured && Number.isFinite(gap)) {
     evidence.meanChainFactor = (gap === gapMeasure(evidence).first ? deltaFirstToLast.first : deltaFirstToLast.median) ** (1 / links.length);
   }

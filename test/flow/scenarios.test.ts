@@ -215,7 +215,7 @@ const BEFORE_BLOCKS: Record<string, { core: string; remedies: string; count: num
 // stepFirstToLast and speedMeasure came after (the speed of learning read from the steps taken where the optimiser sets them: test/flow/learning-speed.test.ts checks them); decayToGradient and evenedByDecay came after (they name L2 decay's share where compensated had credited the optimiser), layerRates (the offered rates as computed: expectRatesFromLastRecords checks them), training (where the run stands: test/flow/training-progress.test.ts checks it) and layersWithDeadUnits (expectDeadUnitsRemedied checks it).
 const comparableCore = ({ remedies: _remedies, summary: _summary, ...core }: Diagnosis) => ({
   ...core,
-  evidence: { ...core.evidence, meanChainFactor: undefined, decayToGradient: undefined, evenedByDecay: undefined, layerRates: undefined, training: undefined, layersWithDeadUnits: undefined, grewWhileLearning: undefined, stepFirstToLast: undefined, speedMeasure: undefined },
+  evidence: { ...core.evidence, meanChainFactor: undefined, decayToGradient: undefined, evenedByDecay: undefined, layerRates: undefined, training: undefined, layersWithDeadUnits: undefined, grewWhileLearning: undefined, stepFirstToLast: undefined, speedMeasure: undefined, gap: undefined },
 });
 /**
  * A remedy's option with its layerRates' numbers left out, and the run's SGD settings it came to keep

@@ -74,7 +74,7 @@ export interface FirstToLast {
 export interface Diagnosis {
   /** What the gradient flow shows (see Verdict). */
   verdict: Verdict;
-  /** For vanishing and exploding: mild between 1/16 and 1/4 (or 4 and 16×), severe at 1/16 (two sigmoid layers' worth of σ′ ≤ 1/4), or 16×, or beyond (or on Inf/NaN). */
+  /** For vanishing and exploding: mild between 1/16 and 1/4 (or 4 and 16×), severe at 1/16 (two sigmoid layers' worth of σ′ ≤ 1/4), or 16×, or beyond (or on Inf/NaN), of evidence.gap.ratio. */
   severity?: Severity;
   /** One paragraph: what was measured and what it means. */
   summary: string;
@@ -139,6 +139,20 @@ export interface Diagnosis {
      * optimiser (Adam, AdamW, RMSProp, Adagrad, LARS, per-layer rates, second-order methods).
      */
     speedMeasure: SpeedMeasure;
+    /**
+     * The first-to-last ratio the verdict and its severity are read from: of the gap's measure
+     * (deltaFirstToLast, or normalisedGap across norm rows) at the first record and its median over
+     * the records, the one further from 1 (a gap that closes later does not undo the slow start of the
+     * first layers), and which of the two it is. Where the other lies in another band (mild, severe,
+     * or the other side of 1), the summary says both. NaN without two hidden layers, or where neither
+     * can be read.
+     */
+    gap: {
+      /** The ratio: ≤ 1/4 vanishing, ≥ 4× exploding, and severe at 1/16, 16× or beyond. */
+      ratio: number;
+      /** Where it was read: 'first record', or 'median' over the records. */
+      readAt: 'first record' | 'median';
+    };
     /** log10(last/first) of deltaFirstToLast: negative means the gap between the layers widened during training. */
     trendDecades: number;
     /**

@@ -13,7 +13,7 @@ import { CANCELLATION, SEVERE_RATIO, TRAINED_LOSS_FRACTION, TREND_DECADES } from
 import type { Evidence, FirstToLast } from './diagnosis-types.js';
 import { fmt, gapRecords, medianOverRecords, percent, rowList, sharesByRow, timesOf } from './diagnosis-words.js';
 import { cancelledEnds, faded, saturatedLater, saturationAtStart } from './evidence-readings.js';
-import { type ChainEnds, gapMeasure, gapSide, positiveFinite } from './gap-measures.js';
+import { type ChainEnds, gapMeasure, gapSeverity, gapSide, positiveFinite } from './gap-measures.js';
 import { learnsWords, speedAt, speedWords } from './learning-speed.js';
 
 export function deadSentence(e: Evidence, trace: Trace, dead: number[]): string {
@@ -90,6 +90,31 @@ function speedSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace):
   return `The steps taken, ‖ΔW‖/‖W‖ (${own}), say the ${ends.first} learns ${learnsWords(speed)} the last (${when})${gradient}.`;
 }
 
+/** A gap's band as the verdict reads it, 'vanishing (severe)' or 'exploding (mild)'; undefined within 1/4–4× or where it cannot be read (0, Inf, NaN). */
+const bandOf = (ratio: number) => {
+  const side = gapSide(ratio);
+  return side && positiveFinite(ratio) ? `${side} (${gapSeverity(ratio)})` : undefined;
+};
+
+/**
+ * Where the gap's other reading (evidence.gap: the median over the records beside a first record that
+ * decided, or the first record beside a median that did) lies in another band than the one read: that
+ * reading and the band it alone would give, so that the verdict, its severity and the numbers said
+ * beside them are of one reading, and the other is said as such (an Adam run read 'vanishing (severe)'
+ * from 1/1.75e+4 at the first step while its median over the records, 0.131, was mild, and only the
+ * first was said). '' where both lie in one band, or where the other lies within 1/4–4× (a gap that
+ * closed, which its own sentences say) or cannot be read.
+ */
+function otherReadingSentence(gap: number, e: Evidence, ends: ChainEnds): string {
+  const atFirst = e.gap.readAt === 'first record';
+  const other = atFirst ? gapMeasure(e).median : gapMeasure(e).first;
+  const [read, alone] = [bandOf(gap), bandOf(other)];
+  if (read === undefined || alone === undefined || read === alone) return '';
+  const where = atFirst ? `Over the records (${medianOverRecords(e)})` : 'At the first step';
+  const said = e.normalisedBy ? `the gap both show is ${fmt(other)}×` : `the ${ends.first}'s δ is ${timesOf(other)} the ${ends.last}'s`;
+  return ` ${where} ${said}, which alone would read ${alone}: the verdict and its severity are read ${atFirst ? 'at the first step' : 'over the records'}, the further from 1 of the two.`;
+}
+
 /** The measured gap, per example (the verdict's measure) and in the speed of learning (speedSentence), and the chain factor behind it, all at the same record(s). */
 export function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): string {
   const atFirst = gap === gapMeasure(e).first;
@@ -104,7 +129,7 @@ export function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Tr
     return (
       `between the ${ends.first} and the ${ends.last}, ${rowList(trace, e.normalisedBy)} divide δ by the spread of their input, so neither measure alone says how the gradient flows: ` +
       `a layer's per-example δ follows its own weights' scale, its relative gradient ‖∂C/∂W‖/‖W‖ its fan-in and weights' scale. ` +
-      `The ${ends.first}'s δ is ${fmt(delta)}× the last's and its relative gradient ${fmt(relative)}× (${when}); ${read}. ${speedSentence(gap, e, ends, trace)}`
+      `The ${ends.first}'s δ is ${fmt(delta)}× the last's and its relative gradient ${fmt(relative)}× (${when}); ${read}.${otherReadingSentence(gap, e, ends)} ${speedSentence(gap, e, ends, trace)}`
     );
   }
   const links = e.hiddenLayers - 1;
@@ -112,7 +137,7 @@ export function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Tr
     ? `: a factor of ${fmt(e.meanChainFactor)} per layer on its way back through ${links} layer${links === 1 ? '' : 's'} ` +
       `(σ'(z)·W, the chain rule; the geometric mean of the measured factors, whose product is the gap, ${when})`
     : '';
-  return `one example's gradient δ at the ${ends.first} is ${relation} the ${ends.last}'s (RMS over the batch, ${when}; the chain rule acts on each example's δ)${chain}. ${speedSentence(gap, e, ends, trace)}`;
+  return `one example's gradient δ at the ${ends.first} is ${relation} the ${ends.last}'s (RMS over the batch, ${when}; the chain rule acts on each example's δ)${chain}.${otherReadingSentence(gap, e, ends)} ${speedSentence(gap, e, ends, trace)}`;
 }
 
 /** Where the first step's batch loss has a noise (TrainingProgress.startNoise), that the loss fell to the fraction trainedWell asks of the start less it; '' elsewhere. */

@@ -1,0 +1,63 @@
+/**
+ * The verdict's severity and the numbers said beside it are of one reading (evidence.gap): the gap
+ * at the first record or its median over the records, whichever lies further from 1. Where the other
+ * lies in another band, the summary says it as the other reading. fresh21's engineer's job (Adam at
+ * 0.001 on [784, 6 × 32, 10] sigmoid, 3 epochs, 2026-12-02) read 'vanishing (severe)' from 1/1.75e+4
+ * at the first step, while the evidence's median over the records, 0.131, lay in the mild band, and
+ * nothing said which of the two the verdict was.
+ */
+import { describe, expect, it } from 'vitest';
+import { diagnose } from '../../src/flow/diagnose.js';
+import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js';
+import { Trace, type TraceRun } from '../../src/flow/trace.js';
+
+/** A [4, 3, 3, 3, 2] sigmoid network's trace: per record, the first hidden layer's per-example ‖δ‖ over the last hidden layer's (1); everything else even. */
+function gapTrace(ratios: number[], run: TraceRun): Trace {
+  const trace = new Trace({ sizes: [4, 3, 3, 3, 2], activations: ['sigmoid', 'sigmoid', 'sigmoid', 'softmax'], loss: 'cross-entropy', every: 1, run });
+  const even: Partial<Record<LayerMetric, number>> = { weightGradNorm: 1, weightNorm: 1, biasGradNorm: 1, updateRatio: 1e-3, saturatedFraction: 0 };
+  ratios.forEach((ratio, i) => {
+    const r = trace.beginRecord(i + 1, 2, 0.5);
+    for (let l = 0; l < 4; l++) {
+      for (const name of LAYER_METRIC_NAMES) trace.set(name, r, l, even[name] ?? NaN);
+      trace.set('deltaRms', r, l, l === 0 ? ratio : l === 1 ? Math.sqrt(ratio) : 1);
+    }
+  });
+  return trace;
+}
+
+const ADAM: TraceRun = { optimizer: 'adam', learningRate: 0.001 };
+const SGD: TraceRun = { optimizer: 'sgd', learningRate: 0.1 };
+
+describe('the gap the verdict is read from, and the other reading where it lies in another band', () => {
+  it('severe at the first step, mild over the records (an Adam run that narrowed it): vanishing (severe), the median said beside it as the other reading', () => {
+    const d = diagnose(gapTrace([1e-4, ...Array(10).fill(0.125)], ADAM));
+    expect([d.verdict, d.severity]).toEqual(['vanishing', 'severe']);
+    expect(d.evidence.gap).toEqual({ ratio: 1e-4, readAt: 'first record' });
+    expect(d.evidence.deltaFirstToLast.median).toBe(0.125);
+    expect(d.summary).toContain("one example's gradient δ at the first hidden layer is 1/1.00e+4 of the last hidden layer's (RMS over the batch, at the first step;");
+    expect(d.summary).toContain(
+      " Over the records (median over 11 records) the first hidden layer's δ is 1/8.00 of the last hidden layer's, which alone would read vanishing (mild): the verdict and its severity are read at the first step, the further from 1 of the two. ",
+    );
+  });
+
+  it('mild at the first step, severe over the records: vanishing (severe) read over the records, the first step said as the other reading', () => {
+    const d = diagnose(gapTrace([0.2, ...Array(10).fill(0.01)], SGD));
+    expect([d.verdict, d.severity]).toEqual(['vanishing', 'severe']);
+    expect(d.evidence.gap).toEqual({ ratio: 0.01, readAt: 'median' });
+    expect(d.summary).toContain(
+      " At the first step the first hidden layer's δ is 1/5.00 of the last hidden layer's, which alone would read vanishing (mild): the verdict and its severity are read over the records, the further from 1 of the two. ",
+    );
+  });
+
+  it('both readings in one band: no other reading said', () => {
+    const d = diagnose(gapTrace([1e-4, ...Array(10).fill(0.02)], ADAM));
+    expect([d.verdict, d.severity, d.evidence.gap.readAt]).toEqual(['vanishing', 'severe', 'first record']);
+    expect(d.summary).not.toMatch(/which alone would read/);
+  });
+
+  it('a median within 1/4–4× (a gap that closed) is said by the closed-gap sentences, not as another band', () => {
+    const d = diagnose(gapTrace([1e-4, ...Array(10).fill(0.5)], ADAM));
+    expect(d.summary).toContain('The gap closed during training');
+    expect(d.summary).not.toMatch(/which alone would read/);
+  });
+});
