@@ -1,9 +1,83 @@
-/** Plain-text tables for the terminal: columns padded to their widest cell, numbers right-aligned. */
-export function formatTable(header: string[], rows: (string | number)[][]): string {
-  const cells = [header, ...rows.map((row) => row.map(String))];
-  const widths = header.map((_, c) => Math.max(...cells.map((row) => (row[c] ?? '').length)));
-  const line = (row: string[]) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
-  return [line(cells[0]), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+/**
+ * Plain-text tables for the terminal: columns padded to their widest cell, numbers right-aligned,
+ * two spaces between columns.
+ *
+ * A table wider than `width` (the terminal's: Terminal.columns) first wraps its headers onto more
+ * lines, each column as narrow as its widest cell or its header's longest word allow, then, if it is
+ * still too wide, wraps its columns: it prints as several tables one under the other, each repeating
+ * the first column (the row's name) with as many of the next columns as fit, as R and pandas print a
+ * wide data frame. No column is dropped, so the table says nothing of a lost one; a single column
+ * wider than the terminal beside the first is printed whole (the terminal folds it).
+ */
+export function formatTable(header: string[], rows: (string | number)[][], width = Infinity): string {
+  const cells = rows.map((row) => header.map((_, c) => String(row[c] ?? '')));
+  const cellWidths = header.map((_, c) => Math.max(0, ...cells.map((row) => row[c].length)));
+  const all = header.map((_, c) => c);
+  const oneLine = header.map((title, c) => Math.max(title.length, cellWidths[c]));
+  if (spanOf(oneLine) <= width) return layout(header.map((title) => [title]), oneLine, cells, all);
+  // The narrowest each column can be: its widest cell, or its header's longest word.
+  const least = header.map((title, c) => Math.max(cellWidths[c], ...title.split(' ').map((word) => word.length)));
+  return columnGroups(least, width)
+    .map((columns) => {
+      const widths = headerWidths(columns.map((c) => header[c]), columns.map((c) => least[c]), width);
+      return layout(columns.map((c, i) => wrapWords(header[c], widths[i])), widths, cells, columns);
+    })
+    .join('\n\n');
+}
+
+/** Two spaces between columns. */
+const GAP = 2;
+
+/** The characters a row of columns `widths` wide spans. */
+function spanOf(widths: readonly number[]): number {
+  return widths.reduce((sum, w) => sum + w, 0) + GAP * Math.max(0, widths.length - 1);
+}
+
+/** `columns` of the table laid out at `widths`, each header `titles[i]` on its own lines, bottom-aligned above the rule. */
+function layout(titles: string[][], widths: number[], cells: string[][], columns: number[]): string {
+  const line = (row: string[]) => row.map((cell, i) => (columns[i] === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' '.repeat(GAP));
+  const height = Math.max(...titles.map((lines) => lines.length));
+  const headerLines = Array.from({ length: height }, (_, k) => line(titles.map((lines) => lines[k - (height - lines.length)] ?? '')));
+  return [...headerLines, widths.map((w) => '─'.repeat(w)).join(' '.repeat(GAP)), ...cells.map((row) => line(columns.map((c) => row[c])))].join('\n');
+}
+
+/** The columns in groups that each fit `width` at their least widths: the first column, then as many of the next as fit (one at least). */
+function columnGroups(least: readonly number[], width: number): number[][] {
+  const groups: number[][] = [];
+  let group = [0];
+  for (let c = 1; c < least.length; c++) {
+    if (group.length > 1 && spanOf([...group, c].map((i) => least[i])) > width) {
+      groups.push(group);
+      group = [0];
+    }
+    group.push(c);
+  }
+  return [...groups, group];
+}
+
+/** Widths for headers `titles` (at least `least`) that fit `width` with the fewest header lines, each column as narrow as that many lines allow. */
+function headerWidths(titles: string[], least: number[], width: number): number[] {
+  const tallest = Math.max(...titles.map((title, i) => wrapWords(title, least[i]).length));
+  for (let height = 1; height < tallest; height++) {
+    const widths = titles.map((title, i) => {
+      let w = least[i];
+      while (wrapWords(title, w).length > height) w++;
+      return w;
+    });
+    if (spanOf(widths) <= width) return widths;
+  }
+  return least;
+}
+
+/** `text` in lines of at most `width` characters, broken at spaces (a word longer than `width` stands alone). */
+function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + 1 + word.length <= width) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  return lines;
 }
 
 /** 3 significant digits in exponent form: 1.23e-4. */

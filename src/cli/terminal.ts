@@ -9,6 +9,13 @@ export interface Terminal {
   err(text: string): void;
   /** Standard error is a terminal: progress redraws one line; otherwise it prints periodic lines. */
   live: boolean;
+  /**
+   * The width tables fit in (formatTable wraps a wider one), in characters; undefined: no limit.
+   * Default (processTerminal): COLUMNS where set to a whole number ≥ 1, else the width of standard
+   * output where it is a terminal, else no limit: a file or a pipe gets every table whole, one row a
+   * line, as a program reading it expects (`COLUMNS=80 gradscope … > out.txt` fits it to 80).
+   */
+  columns?: number;
 }
 
 /** The process's own standard output and error. */
@@ -17,7 +24,14 @@ export function processTerminal(): Terminal {
     out: (text) => void process.stdout.write(text),
     err: (text) => void process.stderr.write(text),
     live: Boolean(process.stderr.isTTY),
+    columns: terminalColumns(process.env.COLUMNS, process.stdout.isTTY ? process.stdout.columns : undefined),
   };
+}
+
+/** Terminal.columns from the COLUMNS variable and standard output's width where it is a terminal: COLUMNS when it is a whole number ≥ 1, else the width. */
+export function terminalColumns(variable: string | undefined, ttyWidth: number | undefined): number | undefined {
+  const given = variable !== undefined && /^\s*\d+\s*$/.test(variable) ? Number(variable) : 0;
+  return given >= 1 ? given : ttyWidth !== undefined && ttyWidth >= 1 ? ttyWidth : undefined;
 }
 
 /** Writes `lines` to standard output, each ended by a newline. */

@@ -18,11 +18,11 @@ const num = (v: number) => (Number.isNaN(v) ? '—' : sci(v));
  * every few records only: where that is an earlier record, the header names its step and says why; a
  * block network's trace measures no ‖W‖₂, so it shows the factor of `record` and no bound column),
  * saturation (sigmoid, tanh, softsign) and dead units (relu family). The caller's heading names
- * `record`'s step (tableHeading).
+ * `record`'s step (tableHeading). `width`: the terminal's (formatTable).
  */
-export function traceTable(trace: Trace, record = trace.length - 1): string {
+export function traceTable(trace: Trace, record = trace.length - 1, width?: number): string {
   const { header, rows } = traceTableData(trace, record);
-  return formatTable(header, rows);
+  return formatTable(header, rows, width);
 }
 
 /** traceTable's header and cells, which the HTML report shows as the terminal prints them (study --model). */

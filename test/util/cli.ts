@@ -13,14 +13,17 @@ export interface CliRun {
 }
 
 export function runCli(args: string[]): CliRun {
-  const result = spawnSync(TSX, ['src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  // No COLUMNS from the shell that runs the tests: tables print whole, as into any file (Terminal.columns).
+  const env = { ...process.env };
+  delete env.COLUMNS;
+  const result = spawnSync(TSX, ['src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** main(args) in this process, its output captured (stderr is not a terminal, as in a child process). */
-export async function runCliInProcess(args: string[]): Promise<CliRun> {
+/** main(args) in this process, its output captured (stderr is not a terminal, as in a child process); `columns`: the terminal's width (Terminal.columns), none by default. */
+export async function runCliInProcess(args: string[], columns?: number): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  const code = await main(args, { out: (text) => void (stdout += text), err: (text) => void (stderr += text), live: false });
+  const code = await main(args, { out: (text) => void (stdout += text), err: (text) => void (stderr += text), live: false, columns });
   return { code, stdout, stderr };
 }

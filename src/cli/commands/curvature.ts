@@ -56,7 +56,7 @@ export const curvatureCommand = command({
       };
       const report = await withFile(rows.file, async () => measureCurvature(net, rows.x, rows.y, { k, layers, onProgress }));
       bar?.done();
-      terminal.out(json ? jsonLine(report) : `${curvatureTable(report, net.kind)}\n`);
+      terminal.out(json ? jsonLine(report) : `${curvatureTable(report, net.kind, terminal.columns)}\n`);
     } finally {
       net.dispose();
     }
@@ -181,7 +181,7 @@ const traceText = (trace: number, error: number, exact: boolean) => (exact ? sci
  * as `gradscope gradients` names a dense network's layers, or by PyTorch module for a block network;
  * a report without layers (--no-layers) says under the table that they were skipped.
  */
-export function curvatureTable(report: CurvatureReport, network: 'dense' | 'blocks'): string {
+export function curvatureTable(report: CurvatureReport, network: 'dense' | 'blocks', width?: number): string {
   const exact = report.traceExact;
   const hessianRow = (label: string, h: HessianSummary) => [label, values(h.largest), values(h.smallest), traceText(h.trace, h.traceStdError, exact), negativeMassText(h.negativeMass, h.negativeMassExact)];
   const lowerEnd = gaussNewtonLowerEnd();
@@ -204,7 +204,7 @@ export function curvatureTable(report: CurvatureReport, network: 'dense' | 'bloc
     : "each layer's traces probe that layer alone (its ± is its own sampling error, not the other layers'); G traces are never negative (G and each layer's block of it are positive semi-definite), H's may be (H is indefinite): read them with their ± standard error";
   return [
     `loss ${sci(report.loss)} over ${counted(report.rows, 'row')}; ${counted(report.parameters, 'parameter')}; traces ${exact ? 'exact' : 'by Hutchinson (± standard error)'}`,
-    formatTable(['matrix', 'largest eigenvalues', 'smallest eigenvalues', 'trace', 'negative mass'], rows),
+    formatTable(['matrix', 'largest eigenvalues', 'smallest eigenvalues', 'trace', 'negative mass'], rows, width),
     ...(zeros.length ? [zeroText(zeros)] : []),
     lowerEnd.note,
     ...(skipped ? [`per layer: skipped (--no-layers): each layer's diagonal blocks of H and G were not measured; without the flag they are, at the cost --help gives`] : []),

@@ -9,8 +9,8 @@ import { checkRowsFitModel, MEASURED_ROWS_FLAGS, measuredRows } from '../trainin
 import { formatTable, ratioColumn, sci } from '../table.js';
 import { print } from '../terminal.js';
 
-/** Per layer: its shape and activation, ‖∂C/∂W‖, ‖∂C/∂b‖ and ‖∂C/∂b‖ as a multiple of the last hidden layer's. */
-export function gradientTable(gradients: Gradients, activations: readonly string[]): string {
+/** Per layer: its shape and activation, ‖∂C/∂W‖, ‖∂C/∂b‖ and ‖∂C/∂b‖ as a multiple of the last hidden layer's; fit to `width` (the terminal's: formatTable). */
+export function gradientTable(gradients: Gradients, activations: readonly string[], width?: number): string {
   const layers = gradients.layers;
   const lastHidden = Math.max(0, layers.length - 2);
   const ratios = ratioColumn(layers.map((layer, l) => (l === layers.length - 1 ? undefined : layer.biasNorm / layers[lastHidden].biasNorm)));
@@ -23,14 +23,16 @@ export function gradientTable(gradients: Gradients, activations: readonly string
       sci(layer.biasNorm),
       ratios[l],
     ]),
+    width,
   );
 }
 
-/** A block network's gradients: one row per tensor by its PyTorch name, with its shape and norm. */
-export function namedGradientTable(gradients: Gradients, shapes: ReadonlyMap<string, readonly number[]>): string {
+/** A block network's gradients: one row per tensor by its PyTorch name, with its shape and norm; fit to `width` (formatTable). */
+export function namedGradientTable(gradients: Gradients, shapes: ReadonlyMap<string, readonly number[]>, width?: number): string {
   return formatTable(
     ['tensor', 'shape', '‖∂C/∂θ‖'],
     Object.entries(gradients.parameters).map(([name, g]) => [name, `[${shapes.get(name)!.join(', ')}]`, sci(euclideanNorm(g))]),
+    width,
   );
 }
 
@@ -53,13 +55,13 @@ export const gradientsCommand = command({
         if (json) terminal.out(jsonLine({ loss: gradients.loss, parameters: Object.fromEntries(Object.entries(gradients.parameters).map(([name, g]) => [name, Array.from(g)])) }));
         else {
           print(terminal, `${net.layers.map((spec) => spec.type).join(' → ')}, loss ${model.loss}: mean loss ${gradients.loss.toPrecision(6)} on ${rows.source}.`, '');
-          print(terminal, namedGradientTable(gradients, new Map(net.parameters().map((p) => [p.name, p.shape]))));
+          print(terminal, namedGradientTable(gradients, new Map(net.parameters().map((p) => [p.name, p.shape])), terminal.columns));
         }
         return;
       }
       if (!json) {
         print(terminal, `[${net.sizes.join(',')}], loss ${model.loss}: mean loss ${gradients.loss.toPrecision(6)} on ${rows.source}.`, '');
-        print(terminal, gradientTable(gradients, net.activationFunctions));
+        print(terminal, gradientTable(gradients, net.activationFunctions, terminal.columns));
         return;
       }
       const layers = gradients.layers.map((layer) => ({

@@ -63,21 +63,21 @@ export const mainJobCommand = command({
     const depthProgress = networkProgress(terminal, 'depth');
     const depth = await runDepthStudy({ seeds, epochs, onProgress: depthProgress.onProgress });
     depthProgress.done();
-    print(terminal, depthTables(depth));
+    print(terminal, depthTables(depth, terminal.columns));
 
     print(terminal, `\nStudy (b), activations × initialisations (Glorot & Bengio 2010, scaled down):\n`);
     const studyProgress = activationProgress(terminal);
     const activations = await runActivationStudy({ ...MAIN_JOB_ACTIVATIONS, width, seed, onRun: studyProgress.onRun });
     studyProgress.done();
     print(terminal, activationSetupLine(activations, seed));
-    print(terminal, activationTable(activations));
+    print(terminal, activationTable(activations, terminal.columns));
     print(terminal, `\n${unitFailureNote()}`);
 
     print(terminal, `\nStudy (c), trainable depth (the --quick subset of gradscope study trainable-depth):\n`);
     const progress = rowProgress(terminal, checkStudySetup({ ...QUICK_STUDY, seed }, { depths: QUICK_STUDY.depths }));
     const trainable = await runTrainableDepthStudy({ ...QUICK_STUDY, seed, onRow: progress.onRow });
     progress.done();
-    print(terminal, trainableDepthText(trainable));
+    print(terminal, trainableDepthText(trainable, terminal.columns));
 
     const sections = [
       withRunTerms(depthReportSection(depth), (run) => depthRunTerms(depth, run.trace)),

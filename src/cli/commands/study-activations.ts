@@ -23,7 +23,8 @@ export function activationSetupLine(result: Pick<ActivationStudyResult, 'sizes' 
   return `[${result.sizes.join(',')}], softmax + cross-entropy; ${counted(result.epochs, 'epoch')}, batch ${result.batchSize}, η ${result.learningRate}, ${counted(result.trainRows, 'digit')}, test error on ${grouped(result.testRows)}, seed ${seed}.\n`;
 }
 
-export function activationTable(result: ActivationStudyResult): string {
+/** One row per run: its test error, gaps, per-layer unit failures, verdict and time; fit to `width` (the terminal's: formatTable). */
+export function activationTable(result: ActivationStudyResult, width?: number): string {
   const rows = result.runs.map((r) => {
     const t = r.trace;
     const last = t ? t.length - 1 : -1;
@@ -45,7 +46,7 @@ export function activationTable(result: ActivationStudyResult): string {
       r.seconds.toFixed(1),
     ];
   });
-  return formatTable(['activation', 'init', 'test error', 'first÷last RMS ‖δₓ‖', 'first÷last ‖∂C/∂b‖', '% per layer, start → end', 'verdict', 's'], rows);
+  return formatTable(['activation', 'init', 'test error', 'first÷last RMS ‖δₓ‖', 'first÷last ‖∂C/∂b‖', '% per layer, start → end', 'verdict', 's'], rows, width);
 }
 
 /**
@@ -64,8 +65,8 @@ export function unitFailureNote(): string {
   ].join('\n');
 }
 
-/** Glorot & Bengio's measure per run, at the first and the last record: mean activation, 98th percentile and % saturated by value, per hidden layer. */
-export function profileTable(result: ActivationStudyResult): string {
+/** Glorot & Bengio's measure per run, at the first and the last record: mean activation, 98th percentile and % saturated by value, per hidden layer; fit to `width` (formatTable). */
+export function profileTable(result: ActivationStudyResult, width?: number): string {
   const cell = (p: ActivationProfile, record: number, l: number) => {
     const saturated = p.saturated[record][l];
     return `${p.mean[record][l].toFixed(2)} ${p.p98[record][l].toFixed(2)} ${Number.isNaN(saturated) ? '—' : `${Math.round(100 * saturated)}%`}`;
@@ -78,7 +79,7 @@ export function profileTable(result: ActivationStudyResult): string {
     return [...new Set([0, p.steps.length - 1])].map((record) => [r.activation, r.init, `step ${grouped(p.steps[record])}`, ...Array.from({ length: hidden }, (_, l) => cell(p, record, l))]);
   });
   const hidden = result.sizes.length - 2;
-  return formatTable(['activation', 'init', 'when', ...Array.from({ length: hidden }, (_, l) => `layer ${l + 1}: mean p98 sat`)], rows);
+  return formatTable(['activation', 'init', 'when', ...Array.from({ length: hidden }, (_, l) => `layer ${l + 1}: mean p98 sat`)], rows, width);
 }
 
 /** --width of study activations, which the main job shares. */
@@ -127,13 +128,13 @@ export const studyActivationsCommand = command({
       return;
     }
     print(terminal, activationSetupLine(result, seed));
-    print(terminal, activationTable(result));
+    print(terminal, activationTable(result, terminal.columns));
     print(
       terminal,
       `\n${unitFailureNote()}\nRMS ‖δₓ‖: the per-example gradient the verdict uses; ‖∂C/∂b‖: the batch gradient, how fast each layer learns.`,
     );
     print(terminal, `\nGlorot & Bengio's measure: per hidden layer the mean activation, its 98th percentile, and % within ${SATURATION_MARGIN} of the limits.\n`);
-    print(terminal, profileTable(result));
+    print(terminal, profileTable(result, terminal.columns));
     if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [withRunTerms(activationsReportSection(result), (run) => activationRunTerms(result, seed, run.trace, run.label))] })}`);
   },
 });

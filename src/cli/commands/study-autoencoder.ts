@@ -74,9 +74,9 @@ export const studyAutoencoderCommand = command({
       ((result.seconds * i) / (points - 1)).toFixed(1),
       ...result.runs.map((r) => `${r.curve[i].trainError.toFixed(2)} / ${r.curve[i].testError.toFixed(2)}`),
     ]);
-    print(terminal, formatTable(header, rows));
+    print(terminal, formatTable(header, rows, terminal.columns));
     print(terminal, '');
-    print(terminal, formatTable(['optimizer', 'steps', 'CPU s/step', 'settings'], result.runs.map((r) => [r.optimizer, r.curve[r.curve.length - 1].steps, r.secondsPerStep.toFixed(3), r.settings])));
+    print(terminal, formatTable(['optimizer', 'steps', 'CPU s/step', 'settings'], result.runs.map((r) => [r.optimizer, r.curve[r.curve.length - 1].steps, r.secondsPerStep.toFixed(3), r.settings]), terminal.columns));
     print(terminal, '\nEach curve point is taken when its optimiser has trained for at least that many CPU seconds (a step is never cut short).');
   },
 });

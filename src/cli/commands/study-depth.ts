@@ -43,7 +43,8 @@ export function depthSetting(result: DepthStudyResult): string {
   return `Full-batch gradient descent on those ${counted(result.rows, 'digit')}, η = ${result.learningRate}, ${l2}, ${counted(result.epochs, 'epoch')} (seed ${DEPTH_TRAINING_SEED}):`;
 }
 
-export function depthTables(result: DepthStudyResult): string {
+/** The study's tables and the deepest network's diagnosis, its tables fit to `width` (the terminal's: formatTable). */
+export function depthTables(result: DepthStudyResult, width?: number): string {
   const out: string[] = [];
   out.push(
     `‖∂C/∂b‖ per hidden layer at initialisation, first to last (${result.seeds === 1 ? 'seed 1' : `mean ± std over seeds 1–${result.seeds}`}), on the first ${grouped(result.rows)} MNIST training digits.`,
@@ -65,6 +66,7 @@ export function depthTables(result: DepthStudyResult): string {
           nielsen ? ratio(nielsen.start) : '',
         ];
       }),
+      width,
     ),
   );
   const trained = result.networks.filter((n) => n.training);
@@ -91,6 +93,7 @@ export function depthTables(result: DepthStudyResult): string {
             t.seconds.toFixed(1),
           ];
         }),
+        width,
       ),
     );
     if (!likeForLike) {
@@ -106,9 +109,10 @@ export function depthTables(result: DepthStudyResult): string {
       formatTable(
         ['epoch', ...Array.from({ length: hidden }, (_, l) => `layer ${l + 1}`), 'first ÷ last', 'cross-entropy'],
         picks.map((r) => [grouped(epochs[r]), ...biasGradNorms[r].map(sci), ratio(firstToLast(biasGradNorms[r])), trace.losses[r].toFixed(3)]),
+        width,
       ),
     );
-    out.push('', `At the first step (the start of epoch ${grouped(epochOfStep(trace.steps[0]))}):`, '', traceTable(trace, 0), '', diagnosisText(deepest.training!.diagnosis, depthRunTerms(result, trace)));
+    out.push('', `At the first step (the start of epoch ${grouped(epochOfStep(trace.steps[0]))}):`, '', traceTable(trace, 0, width), '', diagnosisText(deepest.training!.diagnosis, depthRunTerms(result, trace)));
   }
   return out.join('\n');
 }
@@ -179,7 +183,7 @@ export const studyDepthCommand = command({
       return;
     }
     print(terminal, `Sigmoid networks, sigmoid outputs + cross-entropy, weights N(0, 1/n_in), biases N(0, 1); ${counted(DEPTH_ROWS, 'digit')}.\n`);
-    print(terminal, depthTables(result));
+    print(terminal, depthTables(result, terminal.columns));
     if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [withRunTerms(depthReportSection(result), (run) => depthRunTerms(result, run.trace))] })}`);
   },
 });

@@ -258,7 +258,7 @@ export const studyModelCommand = command({
       }
       print(terminal, account.run);
       for (const line of [...account.notices, ...account.warnings]) print(terminal, line);
-      for (const { caption, header, rows: cells } of account.tables) print(terminal, '', caption!, formatTable(header, cells));
+      for (const { caption, header, rows: cells } of account.tables) print(terminal, '', caption!, formatTable(header, cells, terminal.columns));
       print(terminal, '', diagnosisText(diagnosis, terms));
       if (csv) print(terminal, '', `Trace (CSV): ${csv}`);
       if (report) print(terminal, `Report: ${report}`);

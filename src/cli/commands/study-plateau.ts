@@ -23,7 +23,8 @@ function bestProbe(point: PlateauPoint): string {
   return `t=${grouped(best.step)}: ${sci(best.plus)} / ${sci(best.minus)}`;
 }
 
-export function plateauTable(result: PlateauResult): string {
+/** One row per point: loss, gradient, curvature, each layer's GSNR, the best probe and the verdict; fit to `width` (the terminal's: formatTable). */
+export function plateauTable(result: PlateauResult, width?: number): string {
   const layers = result.points[0]?.gradientSNR.length ?? 0;
   const header = ['epoch', 'loss', '‖∇f‖', 'λ_max', 'λ_min', 'λ_min/λ_max', 'neg. mass', ...Array.from({ length: layers }, (_, l) => `GSNR ${l + 1}`), 'f(θ±t·v) − f(θ)', 'verdict'];
   const rows = result.points.map((p) => [
@@ -38,7 +39,7 @@ export function plateauTable(result: PlateauResult): string {
     bestProbe(p),
     p.verdict + (p.converged ? '' : ' (not converged)'),
   ]);
-  return formatTable(header, rows);
+  return formatTable(header, rows, width);
 }
 
 /**
@@ -123,7 +124,7 @@ export const studyPlateauCommand = command({
     print(terminal, `Nielsen's [${PLATEAU_SIZES.join(',')}] sigmoid net, his init and cost; full-batch gradient descent on the first ${counted(result.rows, 'digit')},`);
     print(terminal, `η = ${result.learningRate}, L2 λ = ${result.lambda} on the weights, ${counted(result.epochs, 'epoch')}. Curvature of the objective C + (λ/2n)‖w‖²;`);
     print(terminal, 'v = the eigenvector of λ_min, oriented downhill; t = step length along ±v.\n');
-    print(terminal, plateauTable(result));
+    print(terminal, plateauTable(result, terminal.columns));
     print(terminal, plateauTableKey(result));
     print(terminal, '\n' + plateauSummary(result));
     if (result.diagnosis && result.trace) print(terminal, `\n${lastStretchHeading(result)}\n${diagnosisText(result.diagnosis, plateauRunTerms(result, numberFlag(args, 'seed'), result.trace))}`);

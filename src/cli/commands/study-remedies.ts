@@ -79,7 +79,7 @@ export const studyRemediesCommand = command({
       return;
     }
     const header = ['optimizer', 'steps', 'time/step', 'first moved', 'last moved', 'last/first', 'train loss', 'test accuracy'];
-    print(terminal, formatTable(header, remediesRows(result.runs)));
+    print(terminal, formatTable(header, remediesRows(result.runs), terminal.columns));
     print(terminal, '\nSettings:');
     for (const run of result.runs) print(terminal, `  ${run.label}: ${run.settings}${run.skipped ? `; not run: ${run.skipped}` : ''}`);
   },

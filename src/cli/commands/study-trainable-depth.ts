@@ -95,8 +95,8 @@ export function goalText(goal: GoalCheck): string {
   ].join('\n');
 }
 
-/** The study's tables, the goal check and the remedies' settings, as the terminal shows them. */
-export function trainableDepthText(result: TrainableDepthResult): string {
+/** The study's tables, the goal check and the remedies' settings, as the terminal shows them (its tables fit to `width`: formatTable). */
+export function trainableDepthText(result: TrainableDepthResult, width?: number): string {
   const deepest = deepestTable(result);
   const matrix = accuracyMatrix(result);
   return [
@@ -104,15 +104,15 @@ export function trainableDepthText(result: TrainableDepthResult): string {
       `${epochsText(result.epochs)} over ${counted(result.trainRows, 'digit')} (seed ${result.seed}), held-out accuracy on the next ${grouped(result.testRows)}.`,
     `First ÷ last: ‖∂C/∂b‖ (or one example's RMS ‖δ‖) of the first hidden layer over the last's, on the first ${grouped(result.probeRows)} training digits.`,
     '',
-    formatTable(ROWS_HEADER, result.rows.map(rowCells)),
+    formatTable(ROWS_HEADER, result.rows.map(rowCells), width),
     WALL_SECONDS_NOTE,
     ...(unmeasuredDeltaNote(result) ? [unmeasuredDeltaNote(result)] : []),
     ...(infiniteRatioNote(result) ? [infiniteRatioNote(result)] : []),
     '',
     'Held-out accuracy by hidden layers:',
-    formatTable(matrix.header, matrix.rows),
+    formatTable(matrix.header, matrix.rows, width),
     '',
-    formatTable(deepest.header, deepest.rows),
+    formatTable(deepest.header, deepest.rows, width),
     '',
     ...(budgetNote(result) ? [budgetNote(result), ''] : []),
     goalText(result.goal),
@@ -122,22 +122,22 @@ export function trainableDepthText(result: TrainableDepthResult): string {
   ].join('\n');
 }
 
-/** The budget sweep's tables as the terminal shows them. */
-export function budgetSweepText(result: BudgetSweepResult): string {
+/** The budget sweep's tables as the terminal shows them, fit to `width` (formatTable). */
+export function budgetSweepText(result: BudgetSweepResult, width?: number): string {
   const matrix = budgetMatrix(result);
   const boundary = boundaryTable(result);
   const rates = learningRateTable(result);
   return [
     `Budget sweep: ${budgetSweepSetup(result)}`,
     '',
-    formatTable(matrix.header, matrix.rows),
+    formatTable(matrix.header, matrix.rows, width),
     '',
-    formatTable(boundary.header, boundary.rows),
+    formatTable(boundary.header, boundary.rows, width),
     '',
     `Learning rate of ${result.learningRateGrid.remedy} at ${counted(result.learningRateGrid.depth, 'hidden layer')}, 1×:`,
-    formatTable(rates.header, rates.rows),
+    formatTable(rates.header, rates.rows, width),
     '',
-    formatTable(BUDGET_ROWS_HEADER, result.rows.map(budgetRowCells)),
+    formatTable(BUDGET_ROWS_HEADER, result.rows.map(budgetRowCells), width),
   ].join('\n');
 }
 
@@ -225,8 +225,8 @@ export const studyTrainableDepthCommand = command({
       terminal.out(jsonLine({ ...result, budgetSweep: sweep, papers: experiments }));
       return;
     }
-    print(terminal, trainableDepthText(result));
-    if (sweep) print(terminal, '', budgetSweepText(sweep));
+    print(terminal, trainableDepthText(result, terminal.columns));
+    if (sweep) print(terminal, '', budgetSweepText(sweep, terminal.columns));
     if (experiments.length) print(terminal, '', papersText(experiments));
     if (report) print(terminal, `\nReport: ${report}`);
   },
