@@ -4,7 +4,7 @@
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { warningCollector } from '../../demo/build.js';
@@ -83,6 +83,21 @@ describe('the packed package, installed into an empty project', () => {
     for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/cli/main.js', 'build/gradscope.simd.wasm', 'build/gradscope.scalar.wasm', 'build/gradscope.simd-shared.wasm', UNBUILT.file, 'LICENSE', 'README.md', 'bin/gradscope.js']) {
       expect(files, file).toContain(`package/${file}`);
     }
+  });
+
+  it('ships every file its pages link to: README.md and the docs they name resolve in the installed package', () => {
+    const pkg = join(app, 'node_modules/gradscope');
+    const pages = ['README.md', ...readdirSync(join(pkg, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+    expect(pages.length).toBeGreaterThan(10);
+    const missing = pages.flatMap((page) =>
+      [...readFileSync(join(pkg, page), 'utf8').matchAll(/\]\(([^)#\s]+)[^)]*\)/g)]
+        .map((m) => m[1])
+        .filter((target) => !/^[a-z]+:/.test(target))
+        .map((target) => join(dirname(page), target))
+        .filter((target) => !existsSync(join(pkg, target)))
+        .map((target) => `${page} → ${target}`),
+    );
+    expect(missing).toEqual([]);
   });
 
   it("trains XOR through 'gradscope' in Node; 'gradscope/node' loads and asks for the optional digits package", () => {
