@@ -34,7 +34,7 @@
  * space of float32 products converges at once, at every multiplicity, each value shown once).
  */
 import { checkCallback, checkChoice, checkKnownKeys, checkSeed, keysOf } from '../checks.js';
-import { invalidOption, shown } from '../errors.js';
+import { GradscopeError, invalidOption, shown } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import type { LinearOperator } from './operators.js';
 import { tridiagonalEigen } from './tridiagonal-eigen.js';
@@ -264,6 +264,10 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
     for (let i = 0; i < n; i++) w[i] -= a * q[i];
     if (previous) axpy(w, previous, -beta[j - 1]);
     let norm = Math.sqrt(dot(w, w));
+    // A NaN or an infinity in A·q spreads to every value (NaN eigenvalues said converged): refused where it appears.
+    if (!Number.isFinite(norm)) {
+      throw new GradscopeError('NON_FINITE_INPUT', `lanczos: the operator's product at step ${j + 1} holds a NaN or an infinity, so no eigenvalue can be measured; give an operator whose products are finite`);
+    }
     let correction = 0;
     let passes = 0;
     while (passes < 2) {
