@@ -363,7 +363,8 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     const where = `${this.name}: restore`;
     checkStateKind(state, where, this.name);
     const step = checkNumber(state.scalars?.step, `${where}: scalars.step`, { min: 0, integer: true }, 0);
-    const learningRate = restoredLearningRate(state, where, this.ownLearningRate, (rate) => this.rateProblem(rate));
+    // As the constructor checks its own: the weight decay's bound holds the rate a call trains at, which train() and step() check.
+    const learningRate = restoredLearningRate(state, where, this.ownLearningRate, (rate) => this.stepSizeProblem(rate));
     checkRecordedHyperparameters(state, where, this.name, this.recordedHyperparameters());
     const tensors = restoredTensors(state, where);
     const [kept, accepted] = [this.buffersPerParameter(), this.stateBuffersPerParameter()];

@@ -57,6 +57,11 @@ describe.each(['ref', 'wasm'] as const)('a weight decay beyond the update on %s'
     await expectError(() => net.train(X, Y, { optimizer: sgd }), 'INVALID_OPTION', /^sgd: weightDecay: layer 0's learning rate 0\.1/);
     net.train(X, Y, { optimizer: sgd, learningRate: 0.05 });
     expect(net.step).toBe(1);
+    // Its state restores into an optimiser made as it was: the recorded rate is its own, not one a call trains at.
+    const again = createOptimizer(net, { name: 'sgd', weightDecay: 25 });
+    again.restore(sgd.state());
+    expect(again.defaultLearningRate).toBe(0.1);
+    again.dispose();
     sgd.dispose();
     net.dispose();
   });
