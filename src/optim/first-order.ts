@@ -12,7 +12,7 @@ import { assertNotDisposed, checkStateKind, measuredBounds, restoredTensors, Tra
 import { checkBoolean, checkKnownKeys, checkLayerRates } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate, type Hyperparameters } from './recorded-settings.js';
 import { checkNumber, float32Overflows, float32Problem, float32Underflows, type Bound } from '../checks.js';
-import { FLOAT32_MAX } from '../model-limits.js';
+import { checkStepCount, FLOAT32_MAX } from '../model-limits.js';
 
 /**
  * Where stepKeepsWithin finds each number in its query: the step's (learning rate at the largest
@@ -362,7 +362,8 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     assertNotDisposed(this);
     const where = `${this.name}: restore`;
     checkStateKind(state, where, this.name);
-    const step = checkNumber(state.scalars?.step, `${where}: scalars.step`, { min: 0, integer: true }, 0);
+    // The network's step count's rule (2⁵³ − 1 at most: beyond it t + 1 is t, and Adam's bias correction stops counting).
+    const step = state.scalars?.step === undefined ? 0 : checkStepCount(state.scalars.step, `${where}: scalars.step`);
     // As the constructor checks its own: the weight decay's bound holds the rate a call trains at, which train() and step() check.
     const learningRate = restoredLearningRate(state, where, this.ownLearningRate, (rate) => this.stepSizeProblem(rate));
     checkRecordedHyperparameters(state, where, this.name, this.recordedHyperparameters());

@@ -92,6 +92,19 @@ describe('restoreOptimizer', () => {
     expect(unchanged(fresh)).toBe(before);
     restoreOptimizer(fresh, checkpoint.optimizer);
   });
+
+  it('refuses a step count beyond 2⁵³ − 1, as net.step does (1e300 was taken: t + 1 is t there), and changes nothing', async () => {
+    const net = await createNetwork(config);
+    const adam = createOptimizer(net, 'adam');
+    net.train(x, y, { epochs: 1, batchSize: 2, optimizer: adam });
+    const state = adam.state();
+    const before = unchanged(adam);
+    for (const step of [1e300, 2 ** 53, -1, 1.5]) {
+      await expectError(() => adam.restore({ ...state, scalars: { ...state.scalars, step } }), 'INVALID_OPTION', /^adam: restore: scalars\.step: expected a whole number from 0 to 2⁵³ − 1 = 9,007,199,254,740,991, got /);
+    }
+    expect(unchanged(adam)).toBe(before);
+    adam.restore({ ...state, scalars: { ...state.scalars, step: Number.MAX_SAFE_INTEGER } });
+  });
 });
 
 describe("L-BFGS's and K-FAC's restore, by the first-order optimisers' rule (recorded-settings.ts)", () => {
