@@ -63,3 +63,32 @@ export function parentPath(name: string): string {
 export function parameterLabel(parameter: { readonly name: string; readonly group: number }, denseLayers: number | undefined): string {
   return denseLayers === undefined ? `'${parameter.name}'` : `${denseLayerName(parameter.group, denseLayers)} (${parameter.name})`;
 }
+
+/**
+ * Where each of a block network's modules sits in the `layers` a network was made from
+ * (createNetwork's, a model file's): 'layers[5]', 'layers[5].layers[0]', from the module names of
+ * the trace's rows and residual blocks (`names`, PyTorch's nesting: '6', '6.branch.0'). A dense spec
+ * takes two module indices (nn.Linear, then its activation's module), every other spec one, so a
+ * module's index among its stack's specs is its place among its siblings' module indices; every
+ * spec is a row or a residual block, so the names hold every sibling. Keyed by module name.
+ */
+export function specPaths(names: readonly string[]): Map<string, string> {
+  const siblings = new Map<string, number[]>();
+  for (const name of new Set(names)) {
+    const parent = parentPath(name);
+    siblings.set(parent, [...(siblings.get(parent) ?? []), Number(name.slice(parent.length))]);
+  }
+  for (const indices of siblings.values()) indices.sort((a, b) => a - b);
+  const path = (name: string): string => {
+    const parent = parentPath(name);
+    const own = `layers[${siblings.get(parent)!.indexOf(Number(name.slice(parent.length)))}]`;
+    // A nested stack is a residual block's branch: 'P.branch.' under the block named P.
+    return parent === '' ? own : `${path(parent.slice(0, -'.branch.'.length))}.${own}`;
+  };
+  return new Map([...new Set(names)].map((name) => [name, path(name)]));
+}
+
+/** The `layers` path (specPaths) of row `row` of a block network's trace, from its rows' and residual blocks' module names. */
+export function blockRowPath(blocks: { readonly layers: readonly { readonly name: string }[]; readonly residuals: readonly { readonly name: string }[] }, row: number): string {
+  return specPaths([...blocks.layers.map((l) => l.name), ...blocks.residuals.map((b) => b.name)]).get(blocks.layers[row].name)!;
+}

@@ -71,7 +71,7 @@ describe('biases cancelled by a batch norm', () => {
     expect(d.evidence.firstToLast).toEqual({ first: NaN, last: NaN, median: NaN });
     expect(d.evidence.lastHiddenChange).toBeNaN();
     expect(d.evidence.normalisedBy).toBeDefined();
-    expect(d.summary).toContain(`the ‖∂C/∂b‖ of layers '0' (dense), '${trace.blocks!.layers[last].name}' (dense) measures no speed of learning: each feeds a batch norm, which cancels its bias (gradient 0 up to rounding).`);
+    expect(d.summary).toContain(`the ‖∂C/∂b‖ of layers[0] ('0', dense), layers[6] ('${trace.blocks!.layers[last].name}', dense) measures no speed of learning: each feeds a batch norm, which cancels its bias (gradient 0 up to rounding).`);
     expect(d.summary).not.toMatch(/‖∂C\/∂b‖ \([0-9.e+-]+×\)/);
     // The CLI's table prints no ratio against the cancelled last hidden bias (it printed 1e5–1e6× for the norms' β).
     const [header, , ...rows] = traceTable(trace).split('\n');
