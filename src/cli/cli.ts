@@ -23,6 +23,7 @@ import { studyPlateauCommand } from './commands/study-plateau.js';
 import { trainCommand } from './commands/train.js';
 import { closest, editDistance } from '../suggest.js';
 import { print, processTerminal, type Terminal } from './terminal.js';
+import { wrap } from './table.js';
 import { gradscopeVersion } from './version.js';
 
 export const COMMANDS: Command[] = [mainJobCommand, trainCommand, gradientsCommand, curvatureCommand, convertCommand, studyAutoencoderCommand, studyRemediesCommand, studyTrainableDepthCommand, studyPlateauCommand, studyDepthCommand, studyActivationsCommand, studyModelCommand];
@@ -30,20 +31,21 @@ export const COMMANDS: Command[] = [mainJobCommand, trainCommand, gradientsComma
 /** Exit codes of main(). */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-function help(): string {
+/** gradscope --help, each command's summary and the main job's flags wrapped to `width` (the terminal's). */
+function help(width = Infinity): string {
   // Usage on its own line and the summary indented under it: usages are too long for columns.
   return [
     'gradscope: see, explain and fix vanishing gradients in feed-forward networks',
     '',
     'Usage:',
-    ...COMMANDS.flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]),
+    ...COMMANDS.flatMap((c) => [`  ${c.usage}`, wrap(c.summary, width, '      ')]),
     '  gradscope --help',
-    '      this text; gradscope COMMAND --help: that command\'s flags, defaults and an example',
+    wrap("this text; gradscope COMMAND --help: that command's flags, defaults and an example", width, '      '),
     '  gradscope --version',
     '      the version of gradscope',
     '',
     `The main job's flags (e.g. ${mainJobCommand.example}):`,
-    ...flagLines(mainJobCommand),
+    ...flagLines(mainJobCommand, width),
   ].join('\n');
 }
 
@@ -168,7 +170,7 @@ export async function main(argv: string[], terminal: Terminal = processTerminal(
       return EXIT.ok;
     }
     if (request) {
-      print(terminal, request.help ? commandHelp(request.help) : help());
+      print(terminal, request.help ? commandHelp(request.help, terminal.columns) : help(terminal.columns));
       return EXIT.ok;
     }
     const { command, rest } = findCommand(argv);

@@ -11,6 +11,7 @@ import { dataFromJSON, type DataFile } from '../io/data-file.js';
 import { checkWritable, parseJsonBytes, readFileBytes } from '../io/file-access.js';
 import { checkModelLimits, FILE_LIMITS } from '../model-limits.js';
 import { didYouMean } from '../suggest.js';
+import { wrap } from './table.js';
 import type { AdviceTerms } from '../training/advice.js';
 import { STUDY_SEED } from '../studies/study-defaults.js';
 import type { Terminal } from './terminal.js';
@@ -77,7 +78,14 @@ export function command(spec: CommandSpec): Command {
 /** What --help says of a flag the core holds as float32 (NumberRule.float32): the least positive value numberFlag takes and the greatest, by float32Problem's rule. */
 export const FLOAT32_HELP = `held as float32: a value > 0 must be at least ${FLOAT32_MIN_NORMAL_WORDS} and at most ${FLOAT32_MAX_WORDS}`;
 
-export function flagLines(command: Command): string[] {
+/** The least room --help leaves a flag's text beside its name on a narrow terminal (below it the text runs past the width rather than one word a line). */
+const HELP_TEXT_LEAST = 30;
+
+/**
+ * Each positional word and flag of `command` with what it is and its default, one per line, aligned;
+ * a text wider than `width` (the terminal's) wraps at spaces under itself, after the names' column.
+ */
+export function flagLines(command: Command, width = Infinity): string[] {
   const rows = [
     ...(command.positionals ?? []).map((p) => [p.name, p.about]),
     ...command.flags.map((f) => [
@@ -85,14 +93,16 @@ export function flagLines(command: Command): string[] {
       `${f.about}${f.rule?.why === undefined ? '' : ` (at most ${f.rule.max}: ${f.rule.why})`}${f.rule?.float32 ? ` (${FLOAT32_HELP})` : ''}${f.required ? ' (required)' : f.default === undefined ? '' : ` (default: ${f.default})`}`,
     ]),
   ];
-  const width = Math.max(...rows.map(([left]) => left.length));
-  return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`);
+  const names = Math.max(...rows.map(([left]) => left.length));
+  const room = Math.max(HELP_TEXT_LEAST, width - names - 4);
+  return rows.map(([left, right]) => `  ${left.padEnd(names)}  ${wrap(right, room, '').split('\n').join(`\n${' '.repeat(names + 4)}`)}`);
 }
 
-/** A command's own help: its usage, each positional word and flag with its default, its notes, and an example. */
-export function commandHelp(command: Command): string {
-  const notes = (command.notes ?? []).flatMap((note) => ['', note]);
-  return [`${['gradscope', ...command.words].join(' ')}: ${command.summary}`, '', `Usage: ${command.usage}`, '', ...flagLines(command), ...notes, '', 'Example:', `  ${command.example}`].join('\n');
+/** A command's own help: its usage, each positional word and flag with its default, its notes, and an example; its text wrapped to `width` (the terminal's), its usage and example never (a command line is copied whole). */
+export function commandHelp(command: Command, width = Infinity): string {
+  const notes = (command.notes ?? []).flatMap((note) => ['', wrap(note, width, '')]);
+  const title = wrap(`${['gradscope', ...command.words].join(' ')}: ${command.summary}`, width, '');
+  return [title, '', `Usage: ${command.usage}`, '', ...flagLines(command, width), ...notes, '', 'Example:', `  ${command.example}`].join('\n');
 }
 
 export interface ParsedArgs {

@@ -4,7 +4,7 @@ import { hiddenChain, verdictHeading, type Diagnosis } from '../flow/diagnose.js
 import { remedyLines, type RemedyTerms } from '../flow/remedy.js';
 import type { ReportTable } from '../flow/report-html.js';
 import type { Trace } from '../flow/trace.js';
-import { formatTable, ratioColumn, sci } from './table.js';
+import { formatTable, ratioColumn, sci, wrap } from './table.js';
 import { percentText } from '../percent-text.js';
 import { grouped } from '../counted.js';
 
@@ -88,19 +88,5 @@ export function diagnosisText(d: Diagnosis, terms: RemedyTerms): string {
       lines.push(`  • ${first}`, ...(alternative === undefined ? [] : [`    or: ${alternative}`]), wrap(r.why, 100, '      '));
     }
   }
-  return lines.join('\n');
-}
-
-function wrap(text: string, width: number, indent: string): string {
-  const lines: string[] = [];
-  let line = '';
-  // A number and its unit stay on one line: '84 %' is one word to the wrapper.
-  for (const word of text.split(/ (?!%)/)) {
-    if (line && indent.length + line.length + 1 + word.length > width) {
-      lines.push(indent + line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(indent + line);
   return lines.join('\n');
 }
