@@ -84,4 +84,9 @@ describe('the remedies table', () => {
     expect(remediesRows([{ ...run, movementRatio: 0.25 }, { ...run, movementRatio: 82.24 }]).map((row) => row[5])).toEqual(['0.250×', '82.2×']);
     expect(rows[2]).toEqual(['levenberg-marquardt', '—', '—', '—', '—', '—', 'not run (below)', '—']);
   });
+
+  // Counts are grouped wherever gradscope prints them (400499f's rule): '1082' stood beside grouped counts.
+  it('groups the steps by thousands', () => {
+    expect(remediesRows([{ ...run, steps: 1082 }, { ...run, steps: 40 }]).map((row) => row[1])).toEqual(['1,082', '40']);
+  });
 });

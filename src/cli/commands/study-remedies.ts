@@ -9,6 +9,7 @@ import { print } from '../terminal.js';
 import { SECONDS_BOUND } from '../../studies/study-bounds.js';
 import { REMEDIES_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { percentText } from '../../percent-text.js';
+import { grouped } from '../../counted.js';
 
 /** --optimizers' help: the contenders the study runs (the default), and each one it cannot, with why (the optimiser's own rule). */
 function optimizersAbout(): string {
@@ -28,7 +29,7 @@ export function remediesRows(runs: readonly RemediesRun[]): string[][] {
     if (run.skipped !== undefined) return [run.label, '—', '—', '—', '—', ratios[i], 'not run (below)', '—'];
     return [
       run.label,
-      String(run.steps),
+      grouped(run.steps!),
       `${(1000 * run.secondsPerStep!).toFixed(2)} ms`,
       sci(run.firstLayerMovement!),
       sci(run.lastLayerMovement!),
