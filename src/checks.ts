@@ -209,6 +209,7 @@ export function checkBoolean(value: unknown, name: string): boolean {
  * by the library's check of it and by its CLI flag (its rule, its refusal and its --help line).
  */
 export interface Bound {
+  /** The greatest value allowed (itself allowed); Infinity where nothing bounds it. */
   max: number;
   /** What a larger value would cost, in a few words. */
   why: string;

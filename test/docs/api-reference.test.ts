@@ -48,7 +48,7 @@ describe('API reference (typedoc)', () => {
     const project = await app.convert();
     expect(project, logger.messages.join('\n')).toBeDefined();
     app.validate(project!);
-    expect(logger.messages).toEqual([]);
+    expect(logger.messages, logger.messages.join("\n")).toEqual([]);
 
     // The same project checked for references to types the entry points do not export (off in typedoc.json: these are known).
     app.options.setValue('validation', { ...app.options.getValue('validation'), notExported: true });
