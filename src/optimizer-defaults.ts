@@ -64,3 +64,27 @@ export const TAKE_NO_LEARNING_RATE: readonly string[] = ['levenberg-marquardt', 
 export const OWN_STEP_LENGTH: readonly string[] = ['lbfgs', ...TAKE_NO_LEARNING_RATE];
 /** The optimisers that evaluate their own gradients within a step (Optimizer.recomputesGradient), which train() refuses clipNorm beside: no clipping is offered to their runs. */
 export const OWN_GRADIENTS: readonly string[] = ['lbfgs', 'levenberg-marquardt'];
+
+/**
+ * SGD's bound on step size × weight decay (lr·λ at a layer's step size): the decay alone is gradient
+ * descent on λ‖w‖²/2, w ← (1 − lr·λ)·w without momentum, which grows every weight beyond lr·λ = 2;
+ * heavy-ball momentum's recurrence on it is stable up to 2(1 + μ), Nesterov's (PyTorch's form) up to
+ * 2(1 + μ)/(1 + 2μ) (the roots of each one's characteristic polynomial leave the unit circle there).
+ * The optimiser refuses beyond it (optim/sgd.ts) and the per-layer-rates remedy keeps within it.
+ */
+export function sgdDecayBound(momentum: number, nesterov: boolean): { max: number; why: string } {
+  if (momentum === 0) return { max: 2, why: 'beyond 2, w ← (1 − lr·λ)·w grows every weight each step: the decay alone diverges' };
+  if (nesterov) return { max: (2 * (1 + momentum)) / (1 + 2 * momentum), why: `Nesterov momentum ${momentum}'s bound 2(1 + μ)/(1 + 2μ): beyond it the decay alone grows the weights step after step` };
+  return { max: 2 * (1 + momentum), why: `momentum ${momentum}'s bound 2(1 + μ): beyond it the decay alone grows the weights step after step` };
+}
+
+/**
+ * The largest value to 3 significant figures whose product with `factor` (> 0) is at most `max`: the
+ * weight decay or learning rate a refusal or remedy offers within sgdDecayBound, so that what it
+ * offers is itself taken (max / factor rounded to nearest could land one step above).
+ */
+export function largestWithin(max: number, factor: number): number {
+  let value = Number((max / factor).toPrecision(3));
+  while (factor * value > max) value = Number((value - 10 ** (Math.floor(Math.log10(value)) - 2)).toPrecision(3));
+  return value;
+}

@@ -13,6 +13,7 @@ import { checkBoolean, checkKnownKeys, checkLayerRates } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate, type Hyperparameters } from './recorded-settings.js';
 import { checkNumber, float32Overflows, float32Problem, float32Underflows, type Bound } from '../checks.js';
 import { checkStepCount, FLOAT32_MAX } from '../model-limits.js';
+import { largestWithin } from '../optimizer-defaults.js';
 
 /**
  * Where stepKeepsWithin finds each number in its query: the step's (learning rate at the largest
@@ -212,7 +213,7 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
         const rate = this.layerRates[l] === 1 ? `learning rate ${learningRate}` : `learning rate ${learningRate} × layerRates[${l}] ${this.layerRates[l]}`;
         return (
           `${this.name}: weightDecay: layer ${l}'s ${rate} × weightDecay ${this.weightDecay} is ${product}, above ${bound.max} (${bound.why}); ` +
-          `give a weightDecay of at most ${bound.max / (learningRate * this.layerRates[l])} or a learning rate of at most ${bound.max / (this.layerRates[l] * this.weightDecay)}`
+          `give a weightDecay of at most ${largestWithin(bound.max, learningRate * this.layerRates[l])} or a learning rate of at most ${largestWithin(bound.max, this.layerRates[l] * this.weightDecay)}`
         );
       }
     }

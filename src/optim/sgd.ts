@@ -9,6 +9,7 @@ import type { Hyperparameters } from './recorded-settings.js';
 import { FirstOrderOptimizer, QUERY, fitsFloat32, provesStep, type FirstOrderOptions } from './first-order.js';
 import { checkBoolean } from './options.js';
 import { checkNumber, type Bound } from '../checks.js';
+import { sgdDecayBound } from '../optimizer-defaults.js';
 
 /** SGD's options (name 'sgd'), each with its default; its learning rate defaults to 0.1. */
 export interface SgdOptions extends FirstOrderOptions {
@@ -52,17 +53,9 @@ export class Sgd extends FirstOrderOptimizer {
     return 1;
   }
 
-  /**
-   * The decay alone is gradient descent on λ‖w‖²/2: w ← (1 − lr·λ)·w without momentum, which grows
-   * every weight beyond lr·λ = 2; heavy-ball momentum's recurrence on it is stable up to 2(1 + μ),
-   * Nesterov's (PyTorch's form) up to 2(1 + μ)/(1 + 2μ) (the roots of each one's characteristic
-   * polynomial leave the unit circle there).
-   */
+  /** sgdDecayBound (optimizer-defaults.ts), at this optimiser's momentum. */
   protected decayBound(): Bound {
-    const momentum = this.momentum;
-    if (momentum === 0) return { max: 2, why: "beyond 2, w ← (1 − lr·λ)·w grows every weight each step: the decay alone diverges" };
-    if (this.nesterov) return { max: (2 * (1 + momentum)) / (1 + 2 * momentum), why: `Nesterov momentum ${momentum}'s bound 2(1 + μ)/(1 + 2μ): beyond it the decay alone grows the weights step after step` };
-    return { max: 2 * (1 + momentum), why: `momentum ${momentum}'s bound 2(1 + μ): beyond it the decay alone grows the weights step after step` };
+    return sgdDecayBound(this.momentum, this.nesterov);
   }
 
   protected hyperparameters(): Hyperparameters {

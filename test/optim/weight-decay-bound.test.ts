@@ -65,4 +65,23 @@ describe.each(['ref', 'wasm'] as const)('a weight decay beyond the update on %s'
     sgd.dispose();
     net.dispose();
   });
+
+  it('offers a weight decay and a learning rate that are themselves taken (to 3 figures, rounded down: max / (lr·rate) rounded to nearest could land above the bound)', async () => {
+    const net = await make();
+    const optimizer = { name: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 100 } as const;
+    const refusal = (() => {
+      try {
+        net.train(X, Y, { epochs: 1, learningRate: 0.3, optimizer });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('not refused');
+    })();
+    const [, decay, rate] = /give a weightDecay of at most ([\d.e-]+) or a learning rate of at most ([\d.e-]+)$/.exec(refusal)!;
+    expect([decay, rate]).toEqual(['4.52', '0.0135']);
+    expect(() => net.train(X, Y, { epochs: 1, learningRate: 0.3, optimizer: { ...optimizer, weightDecay: Number(decay) } })).not.toThrow();
+    expect(() => net.train(X, Y, { epochs: 1, learningRate: Number(rate), optimizer })).not.toThrow();
+    net.dispose();
+  });
 });
+

@@ -6,7 +6,7 @@ import type { RunAtEnd, Trace, TraceRun } from '../trace.js';
 import { equalisingRates, RATES_ORDER } from '../../equalising-rates.js';
 import { median } from '../../median.js';
 import type { RemedySetting } from '../remedy.js';
-import { GRADIENT_SCALED_STEPS, RAW_GRADIENT_STEPS } from '../../optimizer-defaults.js';
+import { GRADIENT_SCALED_STEPS, RAW_GRADIENT_STEPS, largestWithin, sgdDecayBound } from '../../optimizer-defaults.js';
 import { LAYER_RATE_RECORDS, LAYER_RATE_WORTH, VANISHING_RATIO } from './diagnosis-thresholds.js';
 import { timesOf } from './diagnosis-words.js';
 import { grouped } from '../../counted.js';
@@ -27,17 +27,41 @@ function recentRates(trace: Trace): { from: number; to: number; rates: number[] 
 }
 
 /** The optimiser setting that keeps the run's optimiser as it was set (its momentum, Nesterov and weight decay) and adds `rates` (no flag takes it: an object), in its text and as numbers (RemedySetting.layerRates). */
-function withLayerRates(run: TraceRun, rates: readonly number[]): RemedySetting {
+function withLayerRates(run: TraceRun, rates: readonly number[]): { setting: RemedySetting; decayNote: string } {
+  // The rates as printed, so that the text and the numbers a program applies are the same run.
+  const printed = rates.map((rate) => Number(rate.toPrecision(3)));
+  const weightDecay = keptWeightDecay(run, Math.max(...printed));
   const settings = [
     `name: '${run.optimizer ?? 'sgd'}'`,
     ...(run.momentum !== undefined ? [`momentum: ${run.momentum}`] : []),
     ...(run.nesterov ? ['nesterov: true'] : []),
-    ...(run.weightDecay !== undefined ? [`weightDecay: ${run.weightDecay}`] : []),
+    ...(weightDecay !== undefined ? [`weightDecay: ${weightDecay.value}`] : []),
     ...(run.decayBiases === false ? ['decayBiases: false'] : []),
   ];
-  // The rates as printed, so that the text and the numbers a program applies are the same run.
-  const printed = rates.map((rate) => Number(rate.toPrecision(3)));
-  return { option: 'optimizer', value: `{ ${[...settings, `layerRates: [${printed.join(', ')}]`].join(', ')} }`, layerRates: printed };
+  return {
+    setting: { option: 'optimizer', value: `{ ${[...settings, `layerRates: [${printed.join(', ')}]`].join(', ')} }`, layerRates: printed },
+    decayNote: weightDecay?.note ?? '',
+  };
+}
+
+/**
+ * The run's weight decay for its settings with per-layer rates up to `maxRate`: as it was, or lowered to
+ * the largest (to 3 significant figures) whose step size × λ at the largest rate stays within SGD's
+ * bound (sgdDecayBound), which train() would otherwise refuse: the decay alone would grow those layers' weights.
+ */
+function keptWeightDecay(run: TraceRun, maxRate: number): { value: number; note: string } | undefined {
+  const lambda = run.weightDecay;
+  if (lambda === undefined) return undefined;
+  const bound = sgdDecayBound(run.momentum ?? 0, run.nesterov === true);
+  const step = (run.learningRate ?? 0) * maxRate;
+  if (step * lambda <= bound.max) return { value: lambda, note: '' };
+  const lowered = largestWithin(bound.max, step);
+  return {
+    value: lowered,
+    note:
+      ` Its weightDecay is lowered from ${lambda} to ${lowered}: at learning rate ${run.learningRate} × the largest rate ${maxRate}, ` +
+      `step size × weightDecay must stay within ${Number(bound.max.toPrecision(4))} (${bound.why}).`,
+  };
 }
 
 /**
@@ -59,12 +83,13 @@ function layerRatesRemedy(trace: Trace, e: Evidence, add: AddRemedy): void {
   if (!rates.slice(0, -1).some((rate) => rate >= LAYER_RATE_WORTH)) return;
   e.layerRates = rates;
   const window = from === to ? `at the last record (step ${grouped(trace.steps[to])})` : `over the last ${grouped(to - from + 1)} records (the median over steps ${grouped(trace.steps[from])}–${grouped(trace.steps[to])}, so no one batch sets it)`;
+  const remedy = withLayerRates(run, rates);
   add(
-    [withLayerRates(run, rates)],
+    [remedy.setting],
     `a larger step for the layers with the smaller weight gradients ‖∂C/∂W‖: layerRates holds ${RATES_ORDER}. Each hidden layer's rate is the last hidden layer's ‖∂C/∂W‖ over its own ${window} ` +
       "(the last hidden layer's is 1), so every hidden layer's weight step starts as large as the last hidden layer's, where training this network on would start; " +
       `the output layer's is 1, its step left as it is${run.optimizer ? ` (the run's ${run.optimizer} settings kept)` : ''}. Fixed rates fit only the gradients of that moment: ` +
-      'once those shift they can overshoot (in `gradscope study remedies` they did not leave the plateau), so prefer lars, which re-measures the ratio every step.',
+      'once those shift they can overshoot (in `gradscope study remedies` they did not leave the plateau), so prefer lars, which re-measures the ratio every step.' + remedy.decayNote,
   );
 }
 

@@ -37,7 +37,7 @@
  *   110 µs against 129 and 160 against 179, but the call's kernels 60.1 ms against 60.2 and 62.8
  *   against 63.0 (the output-unit split: plain SGD's axpy 10 µs against 65, the gather 179 against
  *   129, ∂W 570 against 518, the zeroing 54 against 44).
- * Measured beside these in session 22, on the branch rows22-by-number (AMD EPYC Zen 4, 2026-12-03,
+ * Built and measured beside these in session 22, not landed (AMD EPYC Zen 4, 2026-12-03,
  * load 11–14; the host's second vCPU mostly busy, two threads 1.09–1.36× one in whole calls):
  * - no gather at all: the first layer's forward and ∂W reading a shuffled batch's rows by number where
  *   they lie in the data set (a u32 row list, as copyRows takes it; bit for bit the gathered batch's),
