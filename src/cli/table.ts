@@ -5,11 +5,12 @@
  * A table wider than `width` (the terminal's: Terminal.columns) first wraps its headers onto more
  * lines, each column as narrow as its widest cell or its header's longest word allow, then, if it is
  * still too wide, wraps its columns: it prints as several tables one under the other, each repeating
- * the first column (the row's name) with as many of the next columns as fit, as R and pandas print a
- * wide data frame. No column is dropped, so the table says nothing of a lost one; a single column
+ * the row's name (its first `keyColumns` columns, default 1: a row named by an activation and an init
+ * takes 2) with as many of the next columns as fit, as R and pandas print a wide data frame. No
+ * column is dropped, so the table says nothing of a lost one; a single column
  * wider than the terminal beside the first is printed whole (the terminal folds it).
  */
-export function formatTable(header: string[], rows: (string | number)[][], width = Infinity): string {
+export function formatTable(header: string[], rows: (string | number)[][], width = Infinity, keyColumns = 1): string {
   const cells = rows.map((row) => header.map((_, c) => String(row[c] ?? '')));
   const cellWidths = header.map((_, c) => Math.max(0, ...cells.map((row) => row[c].length)));
   const all = header.map((_, c) => c);
@@ -17,7 +18,7 @@ export function formatTable(header: string[], rows: (string | number)[][], width
   if (spanOf(oneLine) <= width) return layout(header.map((title) => [title]), oneLine, cells, all);
   // The narrowest each column can be: its widest cell, or its header's longest word.
   const least = header.map((title, c) => Math.max(cellWidths[c], ...title.split(' ').map((word) => word.length)));
-  return columnGroups(least, width)
+  return columnGroups(least, width, keyColumns)
     .map((columns) => {
       const widths = headerWidths(columns.map((c) => header[c]), columns.map((c) => least[c]), width);
       return layout(columns.map((c, i) => wrapWords(header[c], widths[i])), widths, cells, columns);
@@ -41,14 +42,15 @@ function layout(titles: string[][], widths: number[], cells: string[][], columns
   return [...headerLines, widths.map((w) => '─'.repeat(w)).join(' '.repeat(GAP)), ...cells.map((row) => line(columns.map((c) => row[c])))].join('\n');
 }
 
-/** The columns in groups that each fit `width` at their least widths: the first column, then as many of the next as fit (one at least). */
-function columnGroups(least: readonly number[], width: number): number[][] {
+/** The columns in groups that each fit `width` at their least widths: the row's name (the first `keyColumns`), then as many of the next as fit (one at least). */
+function columnGroups(least: readonly number[], width: number, keyColumns: number): number[][] {
+  const key = Array.from({ length: keyColumns }, (_, c) => c);
   const groups: number[][] = [];
-  let group = [0];
-  for (let c = 1; c < least.length; c++) {
-    if (group.length > 1 && spanOf([...group, c].map((i) => least[i])) > width) {
+  let group = [...key];
+  for (let c = keyColumns; c < least.length; c++) {
+    if (group.length > keyColumns && spanOf([...group, c].map((i) => least[i])) > width) {
       groups.push(group);
-      group = [0];
+      group = [...key];
     }
     group.push(c);
   }

@@ -38,6 +38,18 @@ describe('formatTable at a width', () => {
     expect(parts.length).toBe(width === 80 ? 1 : parts.length);
   });
 
+  it('repeats every column of a row’s name in each part: a row named by its activation and init keeps both', () => {
+    const named = ['activation', 'init', 'when', ...Array.from({ length: 6 }, (_, l) => `layer ${l + 1}: mean p98 sat`)];
+    const cells = ['normal', 'glorot'].flatMap((init) => ['start', 'end'].map((when) => ['sigmoid', init, when, ...Array.from({ length: 6 }, () => '0.12 0.98 50 %')]));
+    const parts = formatTable(named, cells, 60, 3).split('\n\n');
+    expect(parts.length).toBeGreaterThan(1);
+    for (const part of parts) {
+      const body = part.split('\n').slice(-cells.length);
+      expect(body.map((line) => line.split(/\s{2,}/).slice(0, 3).join(' '))).toEqual(cells.map((row) => row.slice(0, 3).join(' ')));
+      expect(widest(part)).toBeLessThanOrEqual(60);
+    }
+  });
+
   it('keeps a row on one line: each part has a line per row under its rule', () => {
     for (const part of formatTable(header, rows, 40).split('\n\n')) {
       const lines = part.split('\n');

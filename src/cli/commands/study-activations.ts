@@ -46,7 +46,7 @@ export function activationTable(result: ActivationStudyResult, width?: number): 
       r.seconds.toFixed(1),
     ];
   });
-  return formatTable(['activation', 'init', 'test error', 'first÷last RMS ‖δₓ‖', 'first÷last ‖∂C/∂b‖', '% per layer, start → end', 'verdict', 's'], rows, width);
+  return formatTable(['activation', 'init', 'test error', 'first÷last RMS ‖δₓ‖', 'first÷last ‖∂C/∂b‖', '% per layer, start → end', 'verdict', 's'], rows, width, 2);
 }
 
 /**
@@ -79,7 +79,7 @@ export function profileTable(result: ActivationStudyResult, width?: number): str
     return [...new Set([0, p.steps.length - 1])].map((record) => [r.activation, r.init, `step ${grouped(p.steps[record])}`, ...Array.from({ length: hidden }, (_, l) => cell(p, record, l))]);
   });
   const hidden = result.sizes.length - 2;
-  return formatTable(['activation', 'init', 'when', ...Array.from({ length: hidden }, (_, l) => `layer ${l + 1}: mean p98 sat`)], rows, width);
+  return formatTable(['activation', 'init', 'when', ...Array.from({ length: hidden }, (_, l) => `layer ${l + 1}: mean p98 sat`)], rows, width, 3);
 }
 
 /** --width of study activations, which the main job shares. */

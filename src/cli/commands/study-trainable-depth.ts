@@ -104,7 +104,7 @@ export function trainableDepthText(result: TrainableDepthResult, width?: number)
       `${epochsText(result.epochs)} over ${counted(result.trainRows, 'digit')} (seed ${result.seed}), held-out accuracy on the next ${grouped(result.testRows)}.`,
     `First ÷ last: ‖∂C/∂b‖ (or one example's RMS ‖δ‖) of the first hidden layer over the last's, on the first ${grouped(result.probeRows)} training digits.`,
     '',
-    formatTable(ROWS_HEADER, result.rows.map(rowCells), width),
+    formatTable(ROWS_HEADER, result.rows.map(rowCells), width, 2), // a row is a remedy at a depth
     WALL_SECONDS_NOTE,
     ...(unmeasuredDeltaNote(result) ? [unmeasuredDeltaNote(result)] : []),
     ...(infiniteRatioNote(result) ? [infiniteRatioNote(result)] : []),
@@ -137,7 +137,7 @@ export function budgetSweepText(result: BudgetSweepResult, width?: number): stri
     `Learning rate of ${result.learningRateGrid.remedy} at ${counted(result.learningRateGrid.depth, 'hidden layer')}, 1×:`,
     formatTable(rates.header, rates.rows, width),
     '',
-    formatTable(BUDGET_ROWS_HEADER, result.rows.map(budgetRowCells), width),
+    formatTable(BUDGET_ROWS_HEADER, result.rows.map(budgetRowCells), width, 4), // a remedy, depth, rate and budget
   ].join('\n');
 }
 
