@@ -36,7 +36,7 @@ describe('the gap the verdict is read from, and the other reading where it lies 
     expect(d.evidence.deltaFirstToLast.median).toBe(0.125);
     expect(d.summary).toContain("one example's gradient δ at the first hidden layer is 1/1.00e+4 of the last hidden layer's (RMS over the batch, at the first step;");
     expect(d.summary).toContain(
-      " Over the records (median over 11 records) the first hidden layer's δ is 1/8.00 of the last hidden layer's, which alone would read vanishing (mild): the verdict and its severity are read at the first step, the further from 1 of the two. ",
+      " Over the records (median over 11 records) the first hidden layer's δ is 1/8.00 of the last hidden layer's, which alone would read vanishing (mild): the gap, and the severity of a verdict drawn from it, is read at the first step, the further from 1 of the two. ",
     );
   });
 
@@ -45,7 +45,7 @@ describe('the gap the verdict is read from, and the other reading where it lies 
     expect([d.verdict, d.severity]).toEqual(['vanishing', 'severe']);
     expect(d.evidence.gap).toEqual({ ratio: 0.01, readAt: 'median' });
     expect(d.summary).toContain(
-      " At the first step the first hidden layer's δ is 1/5.00 of the last hidden layer's, which alone would read vanishing (mild): the verdict and its severity are read over the records, the further from 1 of the two. ",
+      " At the first step the first hidden layer's δ is 1/5.00 of the last hidden layer's, which alone would read vanishing (mild): the gap, and the severity of a verdict drawn from it, is read over the records, the further from 1 of the two. ",
     );
   });
 

@@ -104,7 +104,8 @@ const bandOf = (ratio: number) => {
  * beside them are of one reading, and the other is said as such (an Adam run read 'vanishing (severe)'
  * from 1/1.75e+4 at the first step while its median over the records, 0.131, was mild, and only the
  * first was said). '' where both lie in one band, or where the other lies within 1/4–4× (a gap that
- * closed, which its own sentences say) or cannot be read.
+ * closed, which its own sentences say) or cannot be read. It names no verdict: it also follows a
+ * saturated or dead units' verdict, which has no severity (beside which the gap is a second finding).
  */
 function otherReadingSentence(gap: number, e: Evidence, ends: ChainEnds): string {
   const atFirst = e.gap.readAt === 'first record';
@@ -113,7 +114,7 @@ function otherReadingSentence(gap: number, e: Evidence, ends: ChainEnds): string
   if (read === undefined || alone === undefined || read === alone) return '';
   const where = atFirst ? `Over the records (${medianOverRecords(e)})` : 'At the first step';
   const said = e.normalisedBy ? `the gap both show is ${fmt(other)}×` : `the ${ends.first}'s δ is ${timesOf(other)} the ${ends.last}'s`;
-  return ` ${where} ${said}, which alone would read ${alone}: the verdict and its severity are read ${atFirst ? 'at the first step' : 'over the records'}, the further from 1 of the two.`;
+  return ` ${where} ${said}, which alone would read ${alone}: the gap, and the severity of a verdict drawn from it, is read ${atFirst ? 'at the first step' : 'over the records'}, the further from 1 of the two.`;
 }
 
 /** The measured gap, per example (the verdict's measure) and in the speed of learning (speedSentence), and the chain factor behind it, all at the same record(s). */
