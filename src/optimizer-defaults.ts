@@ -65,6 +65,9 @@ export const OWN_STEP_LENGTH: readonly string[] = ['lbfgs', ...TAKE_NO_LEARNING_
 /** The optimisers that evaluate their own gradients within a step (Optimizer.recomputesGradient), which train() refuses clipNorm beside: no clipping is offered to their runs. */
 export const OWN_GRADIENTS: readonly string[] = ['lbfgs', 'levenberg-marquardt'];
 
+/** The bound on lr·λ where a step multiplies w by 1 − lr·λ and nothing else carries it over (SGD without momentum, AdamW's decoupled decay): beyond it |1 − lr·λ| > 1. */
+export const PLAIN_DECAY_BOUND = 2;
+
 /**
  * SGD's bound on step size × weight decay (lr·λ at a layer's step size): the decay alone is gradient
  * descent on λ‖w‖²/2, w ← (1 − lr·λ)·w without momentum, which grows every weight beyond lr·λ = 2;
@@ -73,7 +76,7 @@ export const OWN_GRADIENTS: readonly string[] = ['lbfgs', 'levenberg-marquardt']
  * The optimiser refuses beyond it (optim/sgd.ts) and the per-layer-rates remedy keeps within it.
  */
 export function sgdDecayBound(momentum: number, nesterov: boolean): { max: number; why: string } {
-  if (momentum === 0) return { max: 2, why: 'beyond 2, w ← (1 − lr·λ)·w grows every weight each step: the decay alone diverges' };
+  if (momentum === 0) return { max: PLAIN_DECAY_BOUND, why: 'beyond 2, w ← (1 − lr·λ)·w grows every weight each step: the decay alone diverges' };
   if (nesterov) return { max: (2 * (1 + momentum)) / (1 + 2 * momentum), why: `Nesterov momentum ${momentum}'s bound 2(1 + μ)/(1 + 2μ): beyond it the decay alone grows the weights step after step` };
   return { max: 2 * (1 + momentum), why: `momentum ${momentum}'s bound 2(1 + μ): beyond it the decay alone grows the weights step after step` };
 }

@@ -7,7 +7,7 @@ import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
 import { fitsFloat32, provesStep, QUERY, FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
 import { checkNumber, type Bound } from '../checks.js';
-import { ADAM_DEFAULTS } from '../optimizer-defaults.js';
+import { ADAM_DEFAULTS, PLAIN_DECAY_BOUND } from '../optimizer-defaults.js';
 
 /** Adam's and AdamW's options (name 'adam' or 'adamw'), each with its default; its learning rate defaults to 1e-3, and AdamW's decoupled weight decay to 0.01 (Adam's L2 one to 0). */
 export interface AdamOptions extends FirstOrderOptions {
@@ -50,7 +50,7 @@ export class Adam extends FirstOrderOptimizer {
 
   /** AdamW's decoupled decay w ← (1 − lr·λ)·w grows every weight beyond lr·λ = 2; Adam's L2 term is divided by √v̂ (no bound but float32's). */
   protected decayBound(): Bound {
-    return this.decoupled ? { max: 2, why: "beyond 2, the decoupled decay w ← (1 − lr·λ)·w grows every weight each step: the decay alone diverges" } : { max: Infinity, why: '' };
+    return this.decoupled ? { max: PLAIN_DECAY_BOUND, why: "beyond 2, the decoupled decay w ← (1 − lr·λ)·w grows every weight each step: the decay alone diverges" } : super.decayBound();
   }
 
   protected hyperparameters(): Record<string, number> {
