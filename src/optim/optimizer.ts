@@ -85,9 +85,12 @@ export interface Optimizer {
   /**
    * Why `learningRate` cannot be used, or undefined when it can: a method with per-layer rates
    * refuses one that, times some layer's rate, is 0 or subnormal in the float32 the core computes
-   * in (that layer would not learn, in silence) or Infinity there, naming the layer. Absent: train() holds the rate
-   * itself to float32's normal range (learningRateProblem, src/training/optimizer-settings.ts), as
-   * it holds the learningRate option; step() takes any rate > 0.
+   * in (that layer would not learn, in silence) or Infinity there, naming the layer; and one at which
+   * some layer's step size × weight decay is beyond what its update holds (where a step multiplies w by
+   * 1 − lr·λ: SGD's bound, sgdDecayBound in src/optimizer-defaults.ts, and AdamW's 2), as the decay alone
+   * would grow that layer's weights. Absent: train() holds the rate itself to float32's normal range
+   * (learningRateProblem, src/training/optimizer-settings.ts), as it holds the learningRate option;
+   * step() takes any rate > 0.
    */
   rateProblem?(learningRate: number): string | undefined;
   /**

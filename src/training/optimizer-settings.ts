@@ -168,11 +168,13 @@ export function trainingOptimizer(net: ModelOwner, options: TrainOptions, settin
 /**
  * Why train() cannot step `optimizer` at `learningRate`, or undefined when it can: the optimiser's
  * own rateProblem when it has one (a layer's step size, learning rate × its layer rate, 0 or
- * subnormal in float32: the rule its step() enforces), else float32Problem's rule on the rate itself,
- * the one train() refuses a learningRate option by (K-FAC, L-BFGS and optimisers passed in without
- * rateProblem take any rate, and one that float32 holds as 0 or a subnormal does nothing). The one
- * rule for the rate a call starts at and the rate 'halve' would halve to; `name` is the learning
- * rate's name in the message (the printer's: learningRate, --learning-rate).
+ * subnormal in float32; or that step size × the weight decay beyond the bound of an update that
+ * multiplies w by 1 − lr·λ, SGD's and AdamW's: the rules its step() enforces), else
+ * float32Problem's rule on the rate itself, the one train() refuses a learningRate option by
+ * (K-FAC, L-BFGS and optimisers passed in without rateProblem take any rate, and one that float32
+ * holds as 0 or a subnormal does nothing). The one rule for the rate a call starts at and the rate
+ * 'halve' would halve to; `name` is the learning rate's name in the message (the printer's:
+ * learningRate, --learning-rate).
  */
 export function learningRateProblem(optimizer: Optimizer, learningRate: number, name = 'learningRate'): string | undefined {
   return optimizer.rateProblem ? optimizer.rateProblem(learningRate) : float32Problem(learningRate, name);
