@@ -31,7 +31,7 @@ describe.each(['ref', 'wasm'] as const)('a weight decay beyond the update on %s'
     net.dispose();
   });
 
-  it('within the bound it trains: a smaller rate, momentum, Adam\'s L2 decay (which its step divides), a layer the decay does not reach', async () => {
+  it('within the bound it trains: a smaller rate, momentum, Adam\'s L2 decay (which its step divides)', async () => {
     const net = await make();
     for (const options of [
       { weightDecay: 25, learningRate: 0.01 },
@@ -43,6 +43,17 @@ describe.each(['ref', 'wasm'] as const)('a weight decay beyond the update on %s'
       const result = net.train(X, Y, { epochs: 2, ...options } as never);
       expect(Number.isFinite(result.epochs.at(-1)!.loss)).toBe(true);
     }
+    net.dispose();
+  });
+
+  it('a layer the decay does not reach is not held to the bound, whatever its rate: batch norm\'s scale and shift with decayBiases false', async () => {
+    const net = await createNetwork({ inputs: 2, backend, seed: 3, layers: [{ type: 'dense', units: 3, activation: 'tanh' }, { type: 'batch-norm' }, { type: 'dense', units: 2 }] });
+    // layers[1] (batch norm, Parameter.group 1) at 0.1 × 20 × weightDecay 5: step size × λ 10, above 2.
+    const optimizer = (decayBiases: boolean) => ({ name: 'sgd', weightDecay: 5, layerRates: [1, 20, 1], decayBiases }) as const;
+    const result = net.train(X, Y, { epochs: 2, optimizer: optimizer(false) });
+    expect(Number.isFinite(result.epochs.at(-1)!.loss)).toBe(true);
+    // The same rate where the decay reaches that layer is refused, naming it.
+    await expectError(() => net.train(X, Y, { epochs: 2, optimizer: optimizer(true) }), 'INVALID_OPTION', /^sgd: weightDecay: layer 1's learning rate 0\.1 × layerRates\[1\] 20 × weightDecay 5 is 10, above 2 /);
     net.dispose();
   });
 
