@@ -29,7 +29,7 @@ export { GradscopeError } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { ACTIVATIONS, OUTPUT_ACTIVATIONS, LOSSES, LEAKY_RELU_SLOPE, SELU_LAMBDA, SELU_ALPHA } from './kernels.js';
 export type { Activation, FloatArray, OutputActivation, Loss, Kernels, Tensor, WriteFault } from './kernels.js';
-export { MAX_TENSOR_LENGTH, type Bound } from './checks.js';
+export { MAX_TENSOR_LENGTH } from './checks.js';
 export { createRefKernels } from './ref/ref-kernels.js';
 export type { RefOptions } from './ref/ref-kernels.js';
 export { createWasmKernels } from './wasm/wasm-kernels.js';

@@ -48,7 +48,7 @@ export class Adam extends FirstOrderOptimizer {
     this.epsilon = checkNumber(options.epsilon, `${name}: epsilon`, { min: 0, above: true, float32: true }, ADAM_DEFAULTS.epsilon);
   }
 
-  /** AdamW's decoupled decay w ← (1 − lr·λ)·w grows every weight beyond lr·λ = 2; Adam's L2 term is divided by √v̂ (no bound but float32's). */
+  /** @internal AdamW's decoupled decay w ← (1 − lr·λ)·w grows every weight beyond lr·λ = 2; Adam's L2 term is divided by √v̂ (no bound but float32's). */
   protected decayBound(): Bound {
     return this.decoupled ? { max: PLAIN_DECAY_BOUND, why: "beyond 2, the decoupled decay w ← (1 − lr·λ)·w grows every weight each step: the decay alone diverges" } : super.decayBound();
   }

@@ -198,6 +198,9 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
    * (the default) where the decay enters a step whose size the optimiser sets itself (Adam's,
    * RMSProp's and Adagrad's L2 term is divided by the gradients' running size; LARS's trust ratio
    * divides by λ‖W‖): there float32 bounds λ alone.
+   * @internal The built-in optimisers' rule behind rateProblem, not part of the API: an optimiser
+   * written outside gradscope says which rates it refuses through Optimizer.rateProblem, and Bound
+   * (checks.ts) stays internal with it.
    */
   protected decayBound(): Bound {
     return { max: Infinity, why: '' };

@@ -53,7 +53,7 @@ export class Sgd extends FirstOrderOptimizer {
     return 1;
   }
 
-  /** sgdDecayBound (optimizer-defaults.ts), at this optimiser's momentum. */
+  /** @internal sgdDecayBound (optimizer-defaults.ts), at this optimiser's momentum. */
   protected decayBound(): Bound {
     return sgdDecayBound(this.momentum, this.nesterov);
   }
