@@ -2,7 +2,7 @@
 // served on 127.0.0.1, driven like a user. Screenshots go to test-artifacts/ (the README's are made
 // by scripts/readme-images.ts, not here).
 import { mkdir, readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, ElementHandle, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemo } from '../../demo/build.js';
 import { MAX_DRAWN_UNITS } from '../../demo/src/diagram-data.js';
@@ -501,10 +501,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const change = JSON.parse((await apply.getAttribute('data-change'))!) as { activation: string };
     // A press held over several updates, as a user's is (the list was rebuilt on every one, so the
     // release landed on a detached element and no click came).
-    await button!.scrollIntoViewIfNeeded();
-    const box = (await button!.boundingBox())!;
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.down();
+    await pressOn(page, button!);
     const pressedAt = await stepOf(page);
     const panelAt = async () => ({ box: await button!.boundingBox(), records: await page.locator('#diagnosis').getAttribute('data-records') });
     const held = await panelAt();
@@ -898,6 +895,32 @@ async function stepTimes(page: Page, times: number): Promise<void> {
   for (let i = 1; i <= times; i++) {
     await page.click('#step-once');
     await page.waitForFunction((n) => document.getElementById('step')!.textContent === `step ${n}`, from + i);
+  }
+}
+
+/** Presses at a moving button before pressOn gives up: each missed one the chance that a redraw came in the few ms between its box read and its press. */
+const PRESS_ATTEMPTS = 10;
+
+/**
+ * Presses the mouse on `button` and holds it there. Until a press is in the diagnosis panel nothing
+ * holds it still (PressHold): its summary changes length with its numbers, moving the buttons below
+ * it by a line, so a redraw between reading the button's box and pressing there moved the button
+ * from under the pointer (the press landed on its remedy's text, or on the next remedy's: then no
+ * click came, and the test waited 30 s for a rerun that was never asked for: CI of 7a10868; 7 in 50
+ * under load 19–25). So the press is checked to be on the button (:active), and one that missed is
+ * released over the summary — a click on no control, whatever the press landed on — and made again.
+ */
+async function pressOn(page: Page, button: ElementHandle<Element>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await button.scrollIntoViewIfNeeded();
+    const box = (await button.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    if (await button.evaluate((b) => b.matches(':active'))) return;
+    const summary = (await page.locator('#diagnosis-summary').boundingBox())!;
+    await page.mouse.move(summary.x + summary.width / 2, summary.y + summary.height / 2);
+    await page.mouse.up();
+    if (attempt === PRESS_ATTEMPTS) throw new Error(`${PRESS_ATTEMPTS} presses at the button's centre each landed off it: it moved before each`);
   }
 }
 
