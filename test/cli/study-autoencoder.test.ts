@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { curvatureRows } from '../../src/optim/gauss-newton.js';
 import { HESSIAN_FREE_DEFAULTS } from '../../src/optim/hessian-free.js';
+import { autoencoderRunRows } from '../../src/cli/commands/study-autoencoder.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
+import { bareCounts } from '../util/bare-counts.js';
 
 describe('gradscope study autoencoder', () => {
   it('prints reconstruction-error curves as JSON', () => {
@@ -45,4 +47,13 @@ describe('gradscope study autoencoder', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^gradscope: --optimizers: unknown 'newton' \(one of hessian-free, adam, sgd-momentum\)$/m);
   });
+
+  it("groups the runs' step counts as every count the training did ('1,082', not '1082'; 400499f's rule)", () => {
+    // Built from a run's shape: a run of the thousands of steps it takes takes minutes under load.
+    const run = (optimizer: string, steps: number) => ({ optimizer, settings: 'its settings', batchSize: 100, secondsPerStep: 0.002, curve: [{ seconds: 0, steps: 0, trainError: 1, testError: 1 }, { seconds: 30, steps, trainError: 0.5, testError: 0.6 }] });
+    const rows = autoencoderRunRows([run('sgd-momentum', 15082), run('hessian-free', 312)]);
+    expect(rows.map((row) => row[1])).toEqual(['15,082', '312']);
+    expect(bareCounts(rows.map((row) => row.join('  ')).join('\n'))).toEqual([]);
+  });
 });
+

@@ -4,7 +4,7 @@
  * Martens' headline: a deep sigmoid autoencoder with no pretraining, Hessian-free against Adam and
  * SGD with momentum for the same training time (CPU time); reconstruction error against seconds.
  */
-import { AUTOENCODER_OPTIMIZERS, AUTOENCODER_SIZES, runAutoencoderStudy, type AutoencoderLoss } from '../../studies/autoencoder.js';
+import { AUTOENCODER_OPTIMIZERS, AUTOENCODER_SIZES, runAutoencoderStudy, type AutoencoderLoss, type AutoencoderRun } from '../../studies/autoencoder.js';
 import { BACKEND_FLAG, booleanFlag, checkDigitFlags, choiceFlag, command, COUNT, JSON_FLAG, jsonLine, listFlag, numberFlag, POSITIVE, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { formatTable } from '../table.js';
@@ -12,6 +12,12 @@ import { print } from '../terminal.js';
 import { AUTOENCODER_POINTS_BOUND, SECONDS_BOUND } from '../../studies/study-bounds.js';
 import { AUTOENCODER_DEFAULTS } from '../../studies/study-defaults.js';
 import { MARTENS_DIFFERENCES } from '../../studies/autoencoder-paper.js';
+import { grouped } from '../../counted.js';
+
+/** The runs' table rows: optimizer, steps (grouped, as every count the training did: '1,082'), CPU s/step, settings. */
+export function autoencoderRunRows(runs: readonly AutoencoderRun[]): string[][] {
+  return runs.map((r) => [r.optimizer, grouped(r.curve[r.curve.length - 1].steps), r.secondsPerStep.toFixed(3), r.settings]);
+}
 
 const LOSS_FLAG: Record<'bce' | 'mse', AutoencoderLoss> = { bce: 'binary-cross-entropy', mse: 'mse' };
 
@@ -76,7 +82,7 @@ export const studyAutoencoderCommand = command({
     ]);
     print(terminal, formatTable(header, rows, terminal.columns));
     print(terminal, '');
-    print(terminal, formatTable(['optimizer', 'steps', 'CPU s/step', 'settings'], result.runs.map((r) => [r.optimizer, r.curve[r.curve.length - 1].steps, r.secondsPerStep.toFixed(3), r.settings]), terminal.columns));
+    print(terminal, formatTable(['optimizer', 'steps', 'CPU s/step', 'settings'], autoencoderRunRows(result.runs), terminal.columns));
     print(terminal, '\nEach curve point is taken when its optimiser has trained for at least that many CPU seconds (a step is never cut short).');
   },
 });
