@@ -15,6 +15,12 @@ import { STUDY_DIGITS } from '../studies/study-defaults.js';
 import { shellWord } from './shell-word.js';
 import { checkDigitFlags, numberFlag, readDataFile, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, type Flag, type ParsedArgs } from './command.js';
 
+/**
+ * How messages name the bundled digits as the rows' file: no path a user would give (a file named
+ * `digits` in the working directory is read by --data digits and named `digits`).
+ */
+export const BUNDLED_DIGITS = 'the digits';
+
 /** What a --data file holds, as the rows flags' help says it. */
 const DATA_FILE = '{ "inputs": [[…]], "targets": [[…]] }';
 
@@ -37,8 +43,10 @@ export interface TrainingRows {
   source: string;
   /** What the checked rows are: 'test' or 'training'. */
   checked: string;
-  /** The file the rows came from, as errors name it: the --data path, or 'digits'. */
+  /** The file the rows came from, as errors name it: the --data path, or BUNDLED_DIGITS. */
   file: string;
+  /** Whether they are the bundled digits (no --data), which `file` alone cannot say: --data reads a file of any name, `digits` too. */
+  digits: boolean;
   /** Where the rows are, for refusals of a batch: 'in data.json', 'of digits'. */
   where: string;
 }
@@ -59,8 +67,10 @@ export interface MeasuredRows {
   y: Rows;
   /** The rows in words: `9000 digits (the mnist package)`, `150 rows of data.json`. */
   source: string;
-  /** The file the rows came from, as errors name it: the --data path, or 'digits'. */
+  /** The file the rows came from, as errors name it: the --data path, or BUNDLED_DIGITS. */
   file: string;
+  /** Whether they are the bundled digits (no --data), which `file` alone cannot say: --data reads a file of any name, `digits` too. */
+  digits: boolean;
   /** Columns of an input row and of a target row. */
   inputs: number;
   targets: number;
@@ -72,12 +82,12 @@ export async function measuredRows(args: ParsedArgs): Promise<MeasuredRows> {
   if (dataPath !== undefined) {
     refuseDigitFlags(args, ['train']);
     const data = await readDataFile(dataPath);
-    return { x: data.inputs, y: data.targets, source: `${counted(data.inputs.length, 'row')} of ${dataPath}`, file: dataPath, inputs: data.inputs[0].length, targets: data.targets[0].length };
+    return { x: data.inputs, y: data.targets, source: `${counted(data.inputs.length, 'row')} of ${dataPath}`, file: dataPath, digits: false, inputs: data.inputs[0].length, targets: data.targets[0].length };
   }
   const trainRows = numberFlag(args, 'train');
   if (trainRows > MNIST_DIGITS) throw new UsageError(`--train ${trainRows}: more than ${MNIST_SOURCE}`);
   const digits = await loadDigitSplit(trainRows, 0, { train: '--train', test: '--test' });
-  return { x: digits.train.x, y: digits.train.y, source: digitsSource(trainRows), file: 'digits', inputs: MNIST_PIXELS, targets: MNIST_CLASSES };
+  return { x: digits.train.x, y: digits.train.y, source: digitsSource(trainRows), file: BUNDLED_DIGITS, digits: true, inputs: MNIST_PIXELS, targets: MNIST_CLASSES };
 }
 
 /** The digit flags given beside --data: a UsageError naming them. */
@@ -91,9 +101,9 @@ function refuseDigitFlags(args: ParsedArgs, flags: string[]): void {
  * the rows' columns: a model `train --data own.json --out m.json` made, studied without --data, was
  * refused as 'digits: inputs: has 784 columns, expected 2', which named neither the model nor --data.
  */
-export function checkRowsFitModel(modelPath: string, model: { inputSize: number; outputSize: number }, rows: { file: string; inputs: number; targets: number }): void {
+export function checkRowsFitModel(modelPath: string, model: { inputSize: number; outputSize: number }, rows: { file: string; digits: boolean; inputs: number; targets: number }): void {
   if (model.inputSize === rows.inputs && model.outputSize === rows.targets) return;
-  const digits = rows.file === 'digits';
+  const { digits } = rows;
   const given = digits ? `the digits have ${MNIST_PIXELS} pixels and ${MNIST_CLASSES} classes` : `${rows.file}'s rows have ${counted(rows.inputs, 'input')} and ${counted(rows.targets, 'target')}`;
   const wayOut = digits ? 'give the rows it was made for with --data FILE' : 'give a --data file whose rows fit it';
   throw new GradscopeError('SHAPE_MISMATCH', `${modelPath} takes ${counted(model.inputSize, 'input')} and gives ${counted(model.outputSize, 'output')}, but ${given}: ${wayOut}`);
@@ -110,7 +120,7 @@ export async function trainingRows(args: ParsedArgs): Promise<TrainingRows> {
     const data = await readDataFile(dataPath);
     const rows = { x: data.inputs, y: data.targets, count: data.inputs.length };
     const oneHot = data.targets.every((row) => isOneHotRow(row));
-    return { train: rows, check: rows, inputs: data.inputs[0].length, targets: data.targets[0].length, oneHot, source: `${counted(rows.count, 'row')} of ${dataPath}`, checked: 'training', file: dataPath, where: `in ${dataPath}` };
+    return { train: rows, check: rows, inputs: data.inputs[0].length, targets: data.targets[0].length, oneHot, source: `${counted(rows.count, 'row')} of ${dataPath}`, checked: 'training', file: dataPath, digits: false, where: `in ${dataPath}` };
   }
   const trainRows = numberFlag(args, 'train');
   const testRows = numberFlag(args, 'test');
@@ -124,7 +134,8 @@ export async function trainingRows(args: ParsedArgs): Promise<TrainingRows> {
     oneHot: true,
     source: digitsSource(trainRows),
     checked: 'test',
-    file: 'digits',
+    file: BUNDLED_DIGITS,
+    digits: true,
     where: 'of digits',
   };
 }

@@ -26,4 +26,25 @@ describe('study --model: rows the model does not take', () => {
     expect([file.code, file.stdout]).toEqual([1, '']);
     expect(file.stderr.trim()).toBe(`gradscope: SHAPE_MISMATCH: ${model} takes 2 inputs and gives 2 outputs, but ${data}'s rows have 3 inputs and 3 targets: give a --data file whose rows fit it`);
   });
+
+  it("reads a --data file named 'digits' as that file, never as the bundled digits, and names it so", async () => {
+    // The bundled digits were told apart from a --data file by its name: a file called digits was refused as the digits.
+    const model = join(folder, 'own.json');
+    const here = mkdtempSync(join(folder, 'cwd-'));
+    writeFileSync(join(here, 'digits'), JSON.stringify({ inputs: [[1, 2, 3], [3, 2, 1]], targets: [[1, 0, 0], [0, 0, 1]] }));
+    const cwd = process.cwd();
+    process.chdir(here);
+    try {
+      const refused = await runCliInProcess(['study', '--model', model, '--data', 'digits', '--epochs', '1']);
+      expect([refused.code, refused.stdout]).toEqual([1, '']);
+      expect(refused.stderr.trim()).toBe(`gradscope: SHAPE_MISMATCH: ${model} takes 2 inputs and gives 2 outputs, but digits's rows have 3 inputs and 3 targets: give a --data file whose rows fit it`);
+      const trained = await runCliInProcess(['train', '--data', 'digits', '--layers', '3,4,3', '--epochs', '1', '--out', 'm.json']);
+      expect(trained.code, trained.stderr).toBe(0);
+      expect(trained.stdout).toContain('2 rows of digits');
+      expect(trained.stdout).toContain('gradscope study --model m.json --data digits traces and diagnoses it on the same rows)');
+    } finally {
+      process.chdir(cwd);
+    }
+  });
 });
+

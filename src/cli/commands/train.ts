@@ -104,9 +104,9 @@ function lsuvLine(reports: LsuvLayerReport[], rows: number): string {
 }
 
 /** Saves `net` (and `optimizer`'s state, where it trained) to `out` as saveModel does, and says how study --model reads it on the same rows. */
-async function saveTrained(net: Network, out: string, optimizer: Optimizer | undefined, args: ParsedArgs, file: string, terminal: Terminal): Promise<void> {
+async function saveTrained(net: Network, out: string, optimizer: Optimizer | undefined, args: ParsedArgs, digits: boolean, terminal: Terminal): Promise<void> {
   await saveModel(net, out, optimizer ? { optimizer } : {});
-  print(terminal, `Model: ${out} (gradscope study --model ${shellWord(out)}${rowsFlagsText(args)} traces and diagnoses it on the same ${file === 'digits' ? 'digits' : 'rows'})`);
+  print(terminal, `Model: ${out} (gradscope study --model ${shellWord(out)}${rowsFlagsText(args)} traces and diagnoses it on the same ${digits ? 'digits' : 'rows'})`);
 }
 
 export const trainCommand = command({
@@ -170,7 +170,7 @@ export const trainCommand = command({
         print(terminal, `${shape}; 0 epochs: not trained, measured on ${rows.checked === 'test' ? `the ${counted(rows.check.count, 'test digit')}` : `its ${counted(rows.check.count, 'row')}`} as made.`);
         if (lsuv) print(terminal, lsuvLine(lsuv, firstBatch));
         print(terminal, epochLine('0/0', rows.checked, initial));
-        if (out) await saveTrained(net, out, undefined, args, rows.file, terminal);
+        if (out) await saveTrained(net, out, undefined, args, rows.digits, terminal);
         return;
       }
       print(terminal, `${shape}; training on ${rows.source}, ${counted(settings.epochs, 'epoch')}.`);
@@ -198,7 +198,7 @@ export const trainCommand = command({
       const classes = classesOf({ loss: net.loss, sizes: net.sizes, run: { targets: rows.oneHot ? 'one-hot' : undefined } });
       const worse = final && worseWarning({ checked: rows.checked, initial, final, trained, optimizer: settings.choice.name, saved: out && '--out', classes, diagnosis: `${studied}, which traces its gradients as it trains on, says what holds it` });
       if (worse) print(terminal, worse);
-      if (out) await saveTrained(net, out, optimizer, args, rows.file, terminal);
+      if (out) await saveTrained(net, out, optimizer, args, rows.digits, terminal);
     } finally {
       optimizer?.dispose();
       net.dispose();
