@@ -206,7 +206,7 @@ function flagOf(args: ParsedArgs, name: string): Flag {
 /** Counts: whole numbers ≥ 1. */
 export const COUNT: NumberRule = { integer: true, min: 1 };
 /** Seeds: whole numbers from 0 to MAX_SEED, as the library's checkSeed. */
-export const SEED: NumberRule = { integer: true, min: 0, max: MAX_SEED, why: "the random number generator's seed is 32 bits" };
+export const SEED: NumberRule = { integer: true, min: 0, max: MAX_SEED, why: `the random number generator's seed is ${Math.log2(MAX_SEED + 1)} bits` };
 /** --seed of the studies: its default is the studies' own (STUDY_SEED). */
 export const SEED_FLAG: Flag = { name: 'seed', value: 'N', default: STUDY_SEED, rule: SEED, about: 'the random seed (initial weights, batch order)' };
 /** Rates and durations: > 0. */

@@ -13,6 +13,8 @@ import { OptionRefusal, type OptionTerms } from '../option-refusal.js';
 import { KFAC_DEFAULTS, KFAC_NORM_CONSTRAINT } from '../optim/kfac.js';
 import { HESSIAN_FREE_DEFAULTS } from '../optim/hessian-free.js';
 import { CHOICE_MOMENTUM } from '../optimizer-defaults.js';
+import { SGD_MOMENTUM } from '../optim/sgd.js';
+import { BATCH_NORM_BLOCKING_ROWS } from '../layers/spec.js';
 import { measuredRatesText } from '../equalising-rates.js';
 import { denseOnlyChoiceNames, optimizerChoiceNames, optimizerChoices, type OptimizerChoice } from '../studies/optimizer-choices.js';
 import { batchRowsUsed, checkBatchRows, DEFAULT_BATCH_SIZE } from '../training/batch-rows.js';
@@ -34,7 +36,7 @@ export const TRAINING_FLAGS: Flag[] = [
   { name: OPTION_FLAGS.epochs, value: 'N', default: 10, rule: { integer: true, min: 0 }, about: 'epochs of training' },
   { name: OPTION_FLAGS.batchSize, value: 'N', default: DEFAULT_BATCH_SIZE, rule: COUNT, about: 'rows per step' },
   { name: OPTION_FLAGS.shuffle, about: "keep the rows in their order in every epoch (train's shuffle: false; default: reshuffled every epoch by --seed)" },
-  { name: OPTION_FLAGS.dropLast, about: "leave out each epoch's last batch when it holds fewer than --batch-size rows (train's dropLast; with batch norm a last batch of 1 or 2 rows is refused without it)" },
+  { name: OPTION_FLAGS.dropLast, about: `leave out each epoch's last batch when it holds fewer than --batch-size rows (train's dropLast; with batch norm a last batch of ${BATCH_NORM_BLOCKING_ROWS} rows or fewer is refused without it)` },
   { name: OPTION_FLAGS.learningRate, value: 'η', rule: { ...POSITIVE, float32: true }, about: `the step size (default: the optimiser's own: ${defaultRatesText()})` },
   {
     name: OPTION_FLAGS.optimizer,
@@ -42,7 +44,7 @@ export const TRAINING_FLAGS: Flag[] = [
     default: 'sgd',
     about: `the optimiser, one of ${optimizerChoiceNames().join(', ')} (as study remedies --optimizers names them; ${denseOnlyChoiceNames().join(', ')}: models of dense layers only)`,
   },
-  { name: OPTION_FLAGS.momentum, value: 'μ', rule: { min: 0, float32: true }, about: `the momentum of sgd, its named settings and lars, in place of the optimiser's own (sgd 0, sgd-momentum, nesterov and layer-rates ${CHOICE_MOMENTUM})` },
+  { name: OPTION_FLAGS.momentum, value: 'μ', rule: { min: 0, float32: true }, about: `the momentum of sgd, its named settings and lars, in place of the optimiser's own (sgd ${SGD_MOMENTUM}, sgd-momentum, nesterov and layer-rates ${CHOICE_MOMENTUM})` },
   {
     name: OPTION_FLAGS.normConstraint,
     value: 'c',

@@ -22,6 +22,9 @@ export interface SgdOptions extends FirstOrderOptions {
 /** SGD's own option keys (besides every first-order optimiser's): its constructor's check and the registry's table. */
 export const SGD_KEYS = ['momentum', 'nesterov'] as const;
 
+/** SGD's momentum when none is given: plain SGD (its named settings, CHOICE_MOMENTUM, add one). */
+export const SGD_MOMENTUM = 0;
+
 /** train()'s learning rate when neither it nor the optimiser names one. */
 export const SGD_LEARNING_RATE = 0.1;
 
@@ -34,7 +37,7 @@ export class Sgd extends FirstOrderOptimizer {
 
   constructor(net: ModelOwner, options: SgdOptions = {}) {
     super('sgd', net, options, SGD_KEYS, { learningRate: SGD_LEARNING_RATE });
-    this.momentum = checkNumber(options.momentum, 'sgd: momentum', { min: 0, max: 1, below: true, float32: true }, 0);
+    this.momentum = checkNumber(options.momentum, 'sgd: momentum', { min: 0, max: 1, below: true, float32: true }, SGD_MOMENTUM);
     this.nesterov = checkBoolean(options.nesterov, 'sgd: nesterov', false);
     if (this.nesterov && this.momentum === 0) throw new OptionRefusal((terms) => `sgd: nesterov: Nesterov momentum needs ${terms('momentum')} > 0`);
   }

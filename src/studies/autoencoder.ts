@@ -11,7 +11,7 @@ import { checkModelLimits } from '../model-limits.js';
 import type { BackendChoice } from '../backend.js';
 import { MNIST_PIXELS } from '../data/mnist.js';
 import { loadStudyDigits } from './study-digits.js';
-import { AUTOENCODER_DEFAULTS, STUDY_SEED } from './study-defaults.js';
+import { AUTOENCODER_DEFAULTS, STUDY_SEED, TRAIN_ERROR_ROWS } from './study-defaults.js';
 import { AUTOENCODER_POINTS_BOUND, SECONDS_BOUND } from './study-bounds.js';
 import { matrixRows, type Matrix } from '../data/matrix.js';
 import { invalidOption, shown } from '../errors.js';
@@ -147,8 +147,7 @@ export const AUTOENCODER_OPTIMIZERS: Record<string, Contender> = {
   },
 };
 
-/** Training digits the training error is measured on: the first ones, a sample of the same size whatever --train is (the clock stops while the curve is measured, so it costs wall-clock time only). */
-export const TRAIN_ERROR_ROWS = 500;
+export { TRAIN_ERROR_ROWS };
 
 /** Mean over rows of Σ_pixels (reconstruction − input)². */
 export function reconstructionError(net: Network, x: Matrix): number {

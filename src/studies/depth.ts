@@ -19,13 +19,9 @@ import { DEPTH_SEEDS_BOUND, NIELSEN_EPOCHS_BOUND } from './study-bounds.js';
 import { diagnose, type Diagnosis } from '../flow/diagnose.js';
 import type { Trace } from '../flow/trace.js';
 import type { TrainOptions } from '../training/train-options.js';
+import { DEPTH_NETWORKS, DEPTH_ROWS, NIELSEN_TRAINING } from './study-defaults.js';
 
-export const DEPTH_NETWORKS = [
-  [784, 30, 10],
-  [784, 30, 30, 10],
-  [784, 30, 30, 30, 10],
-  [784, 30, 30, 30, 30, 10],
-];
+export { DEPTH_NETWORKS, DEPTH_ROWS, NIELSEN_TRAINING };
 
 /** Nielsen's network2.Network defaults: sigmoid units, CrossEntropyCost, weights N(0, 1/n_in) ('lecun-normal'), biases N(0, 1). */
 export const DEPTH_NETWORK_OPTIONS = {
@@ -36,15 +32,7 @@ export const DEPTH_NETWORK_OPTIONS = {
   biasInit: { name: 'normal', std: 1 },
 } as const satisfies NetworkOptions;
 
-/** The batch the norms are measured on, and trained on: the first 1,000 training digits (his `full_td[:1000]`). */
-export const DEPTH_ROWS = 1000;
 
-/**
- * His training call, once per epoch: `net.SGD(td, 1, 1000, 0.1, lmbda=5.0)`, for 500 epochs. With one
- * mini-batch of all n = 1,000 digits, network2.py's update is w ← (1 − η·λ/n)·w − η·∂C/∂w and
- * b ← b − η·∂C/∂b: plain SGD with weightDecay λ/n on the weights only.
- */
-export const NIELSEN_TRAINING = { epochs: 500, learningRate: 0.1, lambda: 5.0 } as const;
 
 /**
  * train()'s options for his update over `rows` rows with L2 strength `lambda` (his λ by default): one
@@ -65,6 +53,9 @@ export function nielsenLambdaBound(rows: number = DEPTH_ROWS): Bound {
   const { learningRate } = NIELSEN_TRAINING;
   return { max: rows / learningRate, why: `beyond it the weight decay factor 1 − ηλ/n (η = ${learningRate}, n = ${rows} digits) is below 0: each step would flip the weights' sign` };
 }
+
+/** The first seed measured at initialisation: the seeds are DEPTH_FIRST_SEED, DEPTH_FIRST_SEED + 1, … (--seeds of them). */
+export const DEPTH_FIRST_SEED = 1;
 
 /** The seed of each network's training (Nielsen's training is one run per network). */
 export const DEPTH_TRAINING_SEED = 1;
@@ -166,7 +157,7 @@ export async function runDepthStudy(options: DepthStudyOptions = {}): Promise<De
     if (epochs > 0) test = await createDataset(digits.test.x, digits.test.y);
     for (const [index, sizes] of DEPTH_NETWORKS.entries()) {
       const perSeed: number[][] = [];
-      for (let seed = 1; seed <= seeds; seed++) {
+      for (let seed = DEPTH_FIRST_SEED; seed < DEPTH_FIRST_SEED + seeds; seed++) {
         const net = await createNetwork({ sizes, seed, ...DEPTH_NETWORK_OPTIONS });
         perSeed.push(net.gradients(probe).layers.slice(0, -1).map((layer) => layer.biasNorm));
         net.dispose();

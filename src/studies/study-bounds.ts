@@ -6,7 +6,7 @@
 import { MAX_UNITS, type Bound } from '../checks.js';
 import { grouped } from '../counted.js';
 import { MODEL_LIMITS } from '../model-limits.js';
-import { ACTIVATIONS_DEFAULTS, BUDGET_MULTIPLES, TRAINABLE_EPOCHS } from './study-defaults.js';
+import { ACTIVATIONS_DEFAULTS, BUDGET_MULTIPLES, DEPTH_NETWORKS, DEPTH_ROWS, NIELSEN_TRAINING, TRAIN_ERROR_ROWS, TRAINABLE_EPOCHS } from './study-defaults.js';
 
 const LONGEST_BUDGET = Math.max(...BUDGET_MULTIPLES);
 
@@ -24,7 +24,7 @@ export const WIDTH_BOUND: Bound = { max: MAX_UNITS, why: 'the most units of a la
 export const SECONDS_BOUND: Bound = { max: 3600, why: 'an hour per optimiser; the optimisers train one after another' };
 
 /** Epochs of Nielsen's full-batch training in the depth and plateau studies (his are 500). */
-export const NIELSEN_EPOCHS_BOUND: Bound = { max: 10_000, why: "20× Nielsen's 500, for every network trained" };
+export const NIELSEN_EPOCHS_BOUND: Bound = { max: 10_000, why: `${10_000 / NIELSEN_TRAINING.epochs}× Nielsen's ${NIELSEN_TRAINING.epochs}, for every network trained` };
 
 /** Epochs of SGD per run of the activations study (default ACTIVATIONS_DEFAULTS.epochs). */
 export const ACTIVATION_EPOCHS_BOUND: Bound = { max: 100, why: `${100 / ACTIVATIONS_DEFAULTS.epochs}× the default ${ACTIVATIONS_DEFAULTS.epochs}, for each of the runs of the activation × initialisation grid` };
@@ -42,7 +42,7 @@ export const BUDGET_MULTIPLE_BOUND: Bound = {
 };
 
 /** Seeds at initialisation of the depth study (and the main job). */
-export const DEPTH_SEEDS_BOUND: Bound = { max: 1000, why: 'each seed builds and measures the 4 networks on 1,000 digits; 1,000 seeds already take minutes' };
+export const DEPTH_SEEDS_BOUND: Bound = { max: 1000, why: `each seed builds and measures the ${DEPTH_NETWORKS.length} networks on ${grouped(DEPTH_ROWS)} digits; ${grouped(1000)} seeds already take minutes` };
 
 /**
  * Epochs of `gradscope study`, a model trained on the user's data: train() itself takes any number (a
@@ -51,7 +51,7 @@ export const DEPTH_SEEDS_BOUND: Bound = { max: 1000, why: 'each seed builds and 
 export const MODEL_EPOCHS_BOUND: Bound = { max: 10_000, why: 'every traced step (--every) of every epoch is kept in memory for the report' };
 
 /** Points of each autoencoder error curve. */
-export const AUTOENCODER_POINTS_BOUND: Bound = { max: 1000, why: 'each point pauses the training to measure the reconstruction error of up to 500 training digits and of the held-out ones' };
+export const AUTOENCODER_POINTS_BOUND: Bound = { max: 1000, why: `each point pauses the training to measure the reconstruction error of up to ${TRAIN_ERROR_ROWS} training digits and of the held-out ones` };
 
 /** Points of the plateau study's training where the curvature is measured. */
 export const PLATEAU_POINTS_BOUND: Bound = { max: 100, why: 'each point runs Lanczos twice, up to maxSteps Hessian and Gauss-Newton products over all the rows' };

@@ -26,3 +26,24 @@ export const TRAINABLE_EPOCHS = 10;
 
 /** The budget sweep's budgets, by default, as multiples of the step budget. */
 export const BUDGET_MULTIPLES: readonly number[] = [1, 4, 16, 64];
+
+/** Nielsen's four networks of the depth study: 1 to 4 sigmoid hidden layers of 30 between the 784 pixels and the 10 classes. */
+export const DEPTH_NETWORKS = [
+  [784, 30, 10],
+  [784, 30, 30, 10],
+  [784, 30, 30, 30, 10],
+  [784, 30, 30, 30, 30, 10],
+];
+
+/** The batch the norms are measured on, and trained on: the first 1,000 training digits (his `full_td[:1000]`). */
+export const DEPTH_ROWS = 1000;
+
+/**
+ * His training call, once per epoch: `net.SGD(td, 1, 1000, 0.1, lmbda=5.0)`, for 500 epochs. With one
+ * mini-batch of all n = 1,000 digits, network2.py's update is w ← (1 − η·λ/n)·w − η·∂C/∂w and
+ * b ← b − η·∂C/∂b: plain SGD with weightDecay λ/n on the weights only.
+ */
+export const NIELSEN_TRAINING = { epochs: 500, learningRate: 0.1, lambda: 5.0 } as const;
+
+/** Training digits the autoencoder's training error is measured on: the first ones, a sample of the same size whatever --train is (the clock stops while the curve is measured, so it costs wall-clock time only). */
+export const TRAIN_ERROR_ROWS = 500;

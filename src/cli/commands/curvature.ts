@@ -13,8 +13,7 @@ import { ProgressBar } from '../progress.js';
 import { CURVATURE_COST_RUN, CURVATURE_DIGITS_RUN, measuredTimeText, type MeasuredTime } from './curvature-cost.js';
 import { plannedProducts, PROGRESS_TOLERANCE } from '../../curvature/curvature-work.js';
 import { STUDY_DIGITS } from '../../studies/study-defaults.js';
-import { MNIST_CLASSES, MNIST_PIXELS } from '../../data/mnist.js';
-import { TRAIN_SHAPE } from './train.js';
+import { digitsModelSizes } from './train.js';
 import { formatTable, sci } from '../table.js';
 
 export const curvatureCommand = command({
@@ -115,11 +114,6 @@ function costNote(): string {
     `measured just before it in the same process: ${measuredTimeText(run.noLayers)}.`,
     ...digitsCostLines(),
   ].join('\n');
-}
-
-/** The layer sizes of the model `gradscope train --epochs 0` makes: the digits' pixels, --depth hidden layers of --width units, their classes. */
-export function digitsModelSizes(): number[] {
-  return [MNIST_PIXELS, ...Array<number>(TRAIN_SHAPE.depth).fill(TRAIN_SHAPE.width), MNIST_CLASSES];
 }
 
 /**

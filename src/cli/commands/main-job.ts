@@ -8,8 +8,8 @@ import { dirname } from 'node:path';
 import { writeReport } from '../../io/report-file.js';
 import { activationsReportSection } from '../../studies/activations-report.js';
 import { depthReportSection } from '../../studies/depth-report.js';
-import { activationSizes, runActivationStudy } from '../../studies/activations.js';
-import { runDepthStudy } from '../../studies/depth.js';
+import { ACTIVATIONS_HIDDEN_LAYERS, activationSizes, runActivationStudy } from '../../studies/activations.js';
+import { DEPTH_FIRST_SEED, runDepthStudy } from '../../studies/depth.js';
 import { ACTIVATIONS_DEFAULTS, MAIN_JOB_ACTIVATION_EPOCHS, STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { createFolder, checkWritable } from '../../io/file-access.js';
 import { command, numberFlag, outputFileFlag, SEED_FLAG, widthFlag } from '../command.js';
@@ -45,8 +45,8 @@ export const mainJobCommand = command({
   flags: [
     DEPTH_SEEDS_FLAG,
     DEPTH_EPOCHS_FLAG,
-    { ...ACTIVATIONS_WIDTH_FLAG, default: MAIN_JOB_ACTIVATIONS.width, about: 'units of each of the 5 hidden layers of study (b)' },
-    { ...SEED_FLAG, about: "the random seed of studies (b) and (c) (initial weights, batch order); study (a)'s are 1 to --seeds" },
+    { ...ACTIVATIONS_WIDTH_FLAG, default: MAIN_JOB_ACTIVATIONS.width, about: `units of each of the ${ACTIVATIONS_HIDDEN_LAYERS} hidden layers of study (b)` },
+    { ...SEED_FLAG, about: `the random seed of studies (b) and (c) (initial weights, batch order); study (a)'s are the --seeds seeds from ${DEPTH_FIRST_SEED} up` },
     { name: 'html', value: 'FILE', default: MAIN_JOB_REPORT, about: 'the HTML report of studies (a), (b) and (c)' },
   ],
   example: 'gradscope --seeds 5 --epochs 100',

@@ -2,7 +2,7 @@
  * gradscope study activations [--width 256] [--epochs 2] [--train 9000] [--test 1000] [--json] [--html FILE]
  * Glorot & Bengio (2010) scaled down: 5 hidden layers, sigmoid/tanh/softsign/relu × standard/glorot/he init.
  */
-import { activationSizes, runActivationStudy, type ActivationProfile, type ActivationStudyResult } from '../../studies/activations.js';
+import { ACTIVATIONS_HIDDEN_LAYERS, activationSizes, runActivationStudy, type ActivationProfile, type ActivationStudyResult } from '../../studies/activations.js';
 import { verdictLabel } from '../../flow/diagnose.js';
 import { PRIME_AT_MARGIN, PRIME_MAX, SATURATING, SATURATION_MARGIN, unitFailureMetric } from '../../flow/metrics.js';
 import { writeReport } from '../../io/report-file.js';
@@ -83,7 +83,7 @@ export function profileTable(result: ActivationStudyResult, width?: number): str
 }
 
 /** --width of study activations, which the main job shares. */
-export const ACTIVATIONS_WIDTH_FLAG: Flag = { name: 'width', value: 'N', default: ACTIVATIONS_DEFAULTS.width, rule: WIDTH, about: 'units of each of the 5 hidden layers' };
+export const ACTIVATIONS_WIDTH_FLAG: Flag = { name: 'width', value: 'N', default: ACTIVATIONS_DEFAULTS.width, rule: WIDTH, about: `units of each of the ${ACTIVATIONS_HIDDEN_LAYERS} hidden layers` };
 
 export const studyActivationsCommand = command({
   words: ['study', 'activations'],

@@ -56,7 +56,7 @@ export const studyAutoencoderCommand = command({
     checkDigitFlags(options.trainRows, options.testRows);
     if (!json) {
       print(terminal, `Deep sigmoid autoencoder [${AUTOENCODER_SIZES.join('-')}], ${lossName}, no pretraining: ${seconds} s of training (CPU time of this process) per optimiser.`);
-      print(terminal, 'Squared reconstruction error per image (sum over the 784 pixels), on training digits / held-out digits:\n');
+      print(terminal, `Squared reconstruction error per image (sum over the ${AUTOENCODER_SIZES[0]} pixels), on training digits / held-out digits:\n`);
     }
     let bar: ProgressBar | undefined;
     const result = await runAutoencoderStudy({

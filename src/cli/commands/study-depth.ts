@@ -7,6 +7,7 @@ import { verdictLabel } from '../../flow/diagnose.js';
 import { writeReport } from '../../io/report-file.js';
 import { biasGradNormCells, biasGradNormHeader, depthReportSection } from '../../studies/depth-report.js';
 import {
+  DEPTH_FIRST_SEED,
   DEPTH_NETWORKS,
   DEPTH_ROWS,
   DEPTH_SEEDS,
@@ -47,7 +48,7 @@ export function depthSetting(result: DepthStudyResult): string {
 export function depthTables(result: DepthStudyResult, width?: number): string {
   const out: string[] = [];
   out.push(
-    `‖∂C/∂b‖ per hidden layer at initialisation, first to last (${result.seeds === 1 ? 'seed 1' : `mean ± std over seeds 1–${result.seeds}`}), on the first ${grouped(result.rows)} MNIST training digits.`,
+    `‖∂C/∂b‖ per hidden layer at initialisation, first to last (${result.seeds === 1 ? `seed ${DEPTH_FIRST_SEED}` : `mean ± std over seeds ${DEPTH_FIRST_SEED}–${DEPTH_FIRST_SEED + result.seeds - 1}`}), on the first ${grouped(result.rows)} MNIST training digits.`,
     `First ÷ last: ${result.seeds === 1 ? 'the ratio' : "the per-seed ratio's median [range]"}; Nielsen's: his one recorded network.`,
     '',
   );
@@ -129,13 +130,16 @@ export function depthJSON(result: DepthStudyResult): object {
   return { rows, seeds, epochs, learningRate, lambda, networks };
 }
 
+/** Hidden layers of a network of `sizes` (its inputs and outputs are no layers of units it hides). */
+const hiddenLayersOf = (sizes: readonly number[]) => sizes.length - 2;
+
 /** --seeds and --epochs of study depth, which the main job shares. */
 export const DEPTH_SEEDS_FLAG: Flag = {
   name: 'seeds',
   value: 'N',
   default: DEPTH_SEEDS,
   rule: { ...COUNT, ...DEPTH_SEEDS_BOUND },
-  about: 'seeds of the initial weights measured at initialisation (1 to N)',
+  about: `seeds of the initial weights measured at initialisation (N of them, from ${DEPTH_FIRST_SEED} up)`,
 };
 export const DEPTH_EPOCHS_FLAG: Flag = { name: 'epochs', value: 'N', default: NIELSEN_TRAINING.epochs, rule: { integer: true, min: 0, ...NIELSEN_EPOCHS_BOUND }, about: "epochs of Nielsen's full-batch training (0: none)" };
 
@@ -160,7 +164,7 @@ export function networkProgress(terminal: Terminal, label: string): { onProgress
 
 export const studyDepthCommand = command({
   words: ['study', 'depth'],
-  summary: "Nielsen's vanishing-gradient experiment: ‖∂C/∂b‖ per hidden layer of sigmoid nets 1–4 hidden layers deep",
+  summary: `Nielsen's vanishing-gradient experiment: ‖∂C/∂b‖ per hidden layer of sigmoid nets ${hiddenLayersOf(DEPTH_NETWORKS[0])}–${hiddenLayersOf(DEPTH_NETWORKS[DEPTH_NETWORKS.length - 1])} hidden layers deep`,
   flags: [
     DEPTH_SEEDS_FLAG,
     DEPTH_EPOCHS_FLAG,

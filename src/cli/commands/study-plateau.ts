@@ -91,7 +91,7 @@ export function plateauSummary(result: PlateauResult): string {
 
 export const studyPlateauCommand = command({
   words: ['study', 'plateau'],
-  summary: "saddle or minimum: Hessian spectrum, negative curvature and GSNR of Nielsen's 4-hidden-layer sigmoid net along his training",
+  summary: `saddle or minimum: Hessian spectrum, negative curvature and GSNR of Nielsen's ${PLATEAU_SIZES.length - 2}-hidden-layer sigmoid net along his training`,
   flags: [
     { name: 'epochs', value: 'N', default: NIELSEN_TRAINING.epochs, rule: { integer: true, min: 0, ...NIELSEN_EPOCHS_BOUND }, about: "epochs of Nielsen's full-batch training" },
     { name: 'points', value: 'N', default: PLATEAU_DEFAULTS.points, rule: { ...COUNT, ...PLATEAU_POINTS_BOUND }, about: 'points along the training where the curvature is measured' },

@@ -16,6 +16,7 @@ import { checkModelLimits } from '../../model-limits.js';
 import type { Evaluation } from '../../network/rows.js';
 import { NETWORK_DEFAULTS, SOFTMAX_OF_ONE } from '../../network/config.js';
 import { GradscopeError } from '../../errors.js';
+import { MNIST_CLASSES, MNIST_PIXELS } from '../../data/mnist.js';
 import type { Optimizer } from '../../optim/index.js';
 import type { EpochInfo } from '../../training/train-options.js';
 import { counted, grouped } from '../../counted.js';
@@ -48,6 +49,11 @@ import { BIAS_INIT_FORMS, biasInitFlag, initFormsText, LSUV, WEIGHT_INIT_FORMS, 
 
 /** The network `gradscope train` makes without --layers: hidden layers and their units. */
 export const TRAIN_SHAPE = { depth: 2, width: 64 } as const;
+
+/** The layer sizes of the model `gradscope train` makes on the digits with no --layers: the digits' pixels, --depth hidden layers of --width units, their classes. */
+export function digitsModelSizes(): number[] {
+  return [MNIST_PIXELS, ...Array<number>(TRAIN_SHAPE.depth).fill(TRAIN_SHAPE.width), MNIST_CLASSES];
+}
 
 /** The flag of each of createNetwork's options (how its refusals are said on this command line). */
 const NETWORK_FLAGS = { sizes: 'layers', activation: OPTION_FLAGS.activation, output: 'output', loss: 'loss', init: OPTION_FLAGS.init, biasInit: OPTION_FLAGS.biasInit, seed: 'seed', threads: 'threads' };
@@ -113,7 +119,7 @@ export const trainCommand = command({
   words: ['train'],
   summary: 'make a network from flags, train it on the digits or your data, print each epoch and save it for study --model and the others',
   flags: [
-    { name: 'layers', value: 'A,B,…', rule: WIDTH, about: 'units per layer, input first (784,64,64,10 on the digits); the first and last must be the rows\' inputs and targets (default: --depth layers of --width)' },
+    { name: 'layers', value: 'A,B,…', rule: WIDTH, about: `units per layer, input first (${digitsModelSizes().join(',')} on the digits); the first and last must be the rows' inputs and targets (default: --depth layers of --width)` },
     { name: 'depth', value: 'N', default: TRAIN_SHAPE.depth, rule: COUNT, about: 'hidden layers, without --layers' },
     { name: 'width', value: 'N', default: TRAIN_SHAPE.width, rule: WIDTH, about: 'units of each hidden layer, without --layers' },
     { name: OPTION_FLAGS.activation, value: 'A', about: `the hidden layers' activation, one of ${ACTIVATIONS.join(', ')} (default: ${NETWORK_DEFAULTS.activation})` },
