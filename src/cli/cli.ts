@@ -7,7 +7,7 @@
  * stack trace.
  */
 import { GradscopeError, shorten } from '../errors.js';
-import { commandHelp, flagLines, missingFlag, parseArgs, UsageError, wrongWordCount, type Command } from './command.js';
+import { commandHelp, flagLines, missingFlag, parseArgs, usageLines, UsageError, wrongWordCount, type Command } from './command.js';
 import { errorLine, oneLine, SaidError } from './error-line.js';
 import { convertCommand } from './commands/convert.js';
 import { gradientsCommand } from './commands/gradients.js';
@@ -23,7 +23,7 @@ import { studyPlateauCommand } from './commands/study-plateau.js';
 import { trainCommand } from './commands/train.js';
 import { closest, editDistance } from '../suggest.js';
 import { print, processTerminal, type Terminal } from './terminal.js';
-import { wrap } from './table.js';
+import { wrap } from './prose.js';
 import { gradscopeVersion } from './version.js';
 
 export const COMMANDS: Command[] = [mainJobCommand, trainCommand, gradientsCommand, curvatureCommand, convertCommand, studyAutoencoderCommand, studyRemediesCommand, studyTrainableDepthCommand, studyPlateauCommand, studyDepthCommand, studyActivationsCommand, studyModelCommand];
@@ -33,12 +33,12 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 /** gradscope --help, each command's summary and the main job's flags wrapped to `width` (the terminal's). */
 function help(width = Infinity): string {
-  // Usage on its own line and the summary indented under it: usages are too long for columns.
+  // Each usage on lines of its own and the summary indented under it: usages are too long for columns.
   return [
     'gradscope: see, explain and fix vanishing gradients in feed-forward networks',
     '',
     'Usage:',
-    ...COMMANDS.flatMap((c) => [`  ${c.usage}`, wrap(c.summary, width, '      ')]),
+    ...COMMANDS.flatMap((c) => [usageLines(c, width, '  '), wrap(c.summary, width, '      ')]),
     '  gradscope --help',
     wrap("this text; gradscope COMMAND --help: that command's flags, defaults and an example", width, '      '),
     '  gradscope --version',

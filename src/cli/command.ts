@@ -11,7 +11,7 @@ import { dataFromJSON, type DataFile } from '../io/data-file.js';
 import { checkWritable, parseJsonBytes, readFileBytes } from '../io/file-access.js';
 import { checkModelLimits, FILE_LIMITS } from '../model-limits.js';
 import { didYouMean } from '../suggest.js';
-import { wrap } from './table.js';
+import { wrap, wrapTokens } from './prose.js';
 import type { AdviceTerms } from '../training/advice.js';
 import { STUDY_SEED } from '../studies/study-defaults.js';
 import type { Terminal } from './terminal.js';
@@ -62,16 +62,24 @@ export interface CommandSpec {
 }
 
 export interface Command extends CommandSpec {
-  /** `gradscope <words> POSITIONAL… [--flag DEFAULT] [--switch]`, printed from the flag table. */
+  /** `gradscope <words> POSITIONAL… [--flag DEFAULT] [--switch]`, printed from the flag table: usageParts joined by spaces. */
   usage: string;
+  /** The usage's parts, each kept whole on a line: the command with its positional words, then each flag (`[--epochs 10]`). */
+  usageParts: string[];
 }
 
 /** A Command of `spec`, its usage line printed from its flag table. */
 export function command(spec: CommandSpec): Command {
   // A value flag shows its default, or its choices (bce|mse) when it has some, else its placeholder.
   const flag = (f: Flag) => `--${f.name}${f.value === undefined ? '' : ` ${f.value.includes('|') ? f.value : (f.default ?? f.value)}`}`;
-  const usage = ['gradscope', ...spec.words, ...(spec.positionals ?? []).map((p) => p.name), ...spec.flags.map((f) => (f.required ? flag(f) : `[${flag(f)}]`))].join(' ');
-  return { ...spec, usage };
+  const usageParts = [['gradscope', ...spec.words, ...(spec.positionals ?? []).map((p) => p.name)].join(' '), ...spec.flags.map((f) => (f.required ? flag(f) : `[${flag(f)}]`))];
+  return { ...spec, usage: usageParts.join(' '), usageParts };
+}
+
+/** `command`'s usage after `lead`, wrapped to `width` between its flags, each line after the first under its first flag. */
+export function usageLines(command: Command, width: number, lead: string): string {
+  const [name, ...flags] = command.usageParts;
+  return wrapTokens([`${lead}${name}`, ...flags], width, ' '.repeat(lead.length + name.length + 1), '');
 }
 
 /** Each positional word and flag of `command` with what it is and its default, one per line, aligned. */
@@ -98,11 +106,11 @@ export function flagLines(command: Command, width = Infinity): string[] {
   return rows.map(([left, right]) => `  ${left.padEnd(names)}  ${wrap(right, room, '').split('\n').join(`\n${' '.repeat(names + 4)}`)}`);
 }
 
-/** A command's own help: its usage, each positional word and flag with its default, its notes, and an example; its text wrapped to `width` (the terminal's), its usage and example never (a command line is copied whole). */
+/** A command's own help: its usage, each positional word and flag with its default, its notes, and an example; its text and its usage (between flags) wrapped to `width` (the terminal's), its example never (a command line is copied whole). */
 export function commandHelp(command: Command, width = Infinity): string {
   const notes = (command.notes ?? []).flatMap((note) => ['', wrap(note, width, '')]);
   const title = wrap(`${['gradscope', ...command.words].join(' ')}: ${command.summary}`, width, '');
-  return [title, '', `Usage: ${command.usage}`, '', ...flagLines(command, width), ...notes, '', 'Example:', `  ${command.example}`].join('\n');
+  return [title, '', usageLines(command, width, 'Usage: '), '', ...flagLines(command, width), ...notes, '', 'Example:', `  ${command.example}`].join('\n');
 }
 
 export interface ParsedArgs {

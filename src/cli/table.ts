@@ -82,21 +82,6 @@ function wrapWords(text: string, width: number): string[] {
   return lines;
 }
 
-/** `text` in lines of at most `width` characters (where its words allow), each after `indent`, broken at spaces. */
-export function wrap(text: string, width: number, indent: string): string {
-  const lines: string[] = [];
-  let line = '';
-  // A number and its unit stay on one line: '84 %' is one word to the wrapper.
-  for (const word of text.split(/ (?!%)/)) {
-    if (line && indent.length + line.length + 1 + word.length > width) {
-      lines.push(indent + line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(indent + line);
-  return lines.join('\n');
-}
-
 /** 3 significant digits in exponent form: 1.23e-4. */
 export function sci(value: number): string {
   return value.toExponential(2);

@@ -2,6 +2,8 @@
  * Where the CLI's output goes. Commands write through a Terminal, never to process.stdout or
  * console directly, so main() can run in-process with its output captured (the fuzz tests do).
  */
+import { fitLine } from './prose.js';
+
 export interface Terminal {
   /** Writes to standard output: results (tables, JSON). */
   out(text: string): void;
@@ -34,7 +36,7 @@ export function terminalColumns(variable: string | undefined, ttyWidth: number |
   return given >= 1 ? given : ttyWidth !== undefined && ttyWidth >= 1 ? ttyWidth : undefined;
 }
 
-/** Writes `lines` to standard output, each ended by a newline. */
+/** Writes `lines` to standard output, each ended by a newline; prose wider than the terminal wraps at its words (fitLine), tables and command lines are printed whole. */
 export function print(terminal: Terminal, ...lines: string[]): void {
-  terminal.out(lines.map((line) => `${line}\n`).join(''));
+  terminal.out(lines.flatMap((text) => text.split('\n')).map((line) => `${fitLine(line, terminal.columns)}\n`).join(''));
 }

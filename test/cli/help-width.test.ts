@@ -1,12 +1,17 @@
 // --help on an 80-column terminal: every command's text wraps at spaces under itself, beside its
 // flags' column (train --help's --init line was 330 characters, folded mid-word by the terminal);
-// the usage line and the example, command lines, are never wrapped. With no width, one line a flag.
+// the usage wraps between its flags (train's was 430 characters), the example, a command line to
+// copy, is never wrapped. With no width, one line a flag and a usage.
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/cli.js';
 import { runCliInProcess } from '../util/cli.js';
 
-/** Lines of `text` past `width`, but the usage and example lines (command lines, printed whole). */
-const tooWide = (text: string, width: number) => text.split('\n').filter((line) => line.length > width && !/^(Usage: |  gradscope)/.test(line));
+/** The commands' examples, each a command line printed whole. */
+const EXAMPLES = new Set(COMMANDS.map((c) => `  ${c.example}`));
+/** Lines of `text` past `width`, but the examples. */
+const tooWide = (text: string, width: number) => text.split('\n').filter((line) => line.length > width && !EXAMPLES.has(line));
+/** The usage `text` prints, its lines joined: from 'Usage: ' to the blank line after it. */
+const usageOf = (text: string) => /^Usage: ([\s\S]*?)\n\n/m.exec(text)![1].replace(/\s+/g, ' ');
 
 describe('--help at a width', () => {
   it.each([80, 100])('gradscope --help and every command\'s at %i columns: no line past it, every flag still listed', async (width) => {
@@ -17,7 +22,7 @@ describe('--help at a width', () => {
       expect(run.code).toBe(0);
       expect(tooWide(run.stdout, width), command.usage).toEqual([]);
       for (const flag of command.flags) expect(run.stdout).toMatch(new RegExp(`^  --${flag.name}\\b`, 'm'));
-      expect(run.stdout).toContain(`Usage: ${command.usage}`);
+      expect(usageOf(run.stdout)).toBe(command.usage);
       expect(run.stdout).toContain(`Example:\n  ${command.example}`);
     }
   });
@@ -30,4 +35,17 @@ describe('--help at a width', () => {
     expect(lines[init + 1].slice(0, column).trim()).toBe('');
     expect(lines[init + 1].slice(column)).toMatch(/^\S/);
   });
+
+  it('wraps each usage between its flags, each line after the first under its first flag; with no width, on one line', async () => {
+    const { stdout } = await runCliInProcess(['train', '--help'], 80);
+    const lines = stdout.split('\n');
+    const first = lines.findIndex((line) => line.startsWith('Usage: gradscope train ['));
+    expect(lines[first + 1]).toMatch(/^ {23}\[--/);
+    expect(lines[first + 1].length).toBeLessThanOrEqual(80);
+    const whole = await runCliInProcess(['train', '--help']);
+    expect(whole.stdout).toContain(`Usage: ${COMMANDS.find((c) => c.words.join(' ') === 'train')!.usage}\n`);
+    const general = await runCliInProcess(['--help'], 80);
+    expect(general.stdout).toMatch(/^  gradscope train \[--layers A,B,…\].*\n {18}\[--/m);
+  });
 });
+

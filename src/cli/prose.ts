@@ -1,0 +1,71 @@
+/**
+ * Prose fitted to the terminal's width (Terminal.columns), as formatTable fits tables: broken at
+ * spaces, never inside a word, a number and its unit ('84 %') or a gradscope command line a reader
+ * copies. With no width (a file or a pipe) every line is printed whole.
+ */
+
+/** `tokens` (words, kept whole) in lines of at most `width` characters where they allow: the first after `first`, the others after `indent`. */
+export function wrapTokens(tokens: readonly string[], width: number, indent: string, first = indent): string {
+  const lines: string[] = [];
+  let line = '';
+  const lead = () => (lines.length === 0 ? first : indent);
+  for (const token of tokens) {
+    if (line && lead().length + line.length + 1 + token.length > width) {
+      lines.push(lead() + line);
+      line = token;
+    } else line = line ? `${line} ${token}` : token;
+  }
+  if (line) lines.push(lead() + line);
+  return lines.join('\n');
+}
+
+/** Where proseWords is in a command line: outside one, in its command words after `gradscope`, after a flag, after a flag's value. */
+type CommandPlace = 'prose' | 'words' | 'flag' | 'value';
+
+/** Most command words after `gradscope`: `study trainable-depth`. */
+const COMMAND_WORDS = 2;
+
+/**
+ * The words of prose `text`, each kept whole on a line: a number and its unit are one ('84 %'), and so
+ * is a command line within it, from `gradscope` through its command words, its flags and their values
+ * (a reader copies it; a break would cut it in two), ending at a word that is none of them or that
+ * closes the sentence or the brackets.
+ */
+export function proseWords(text: string): string[] {
+  const words: string[] = [];
+  let place: CommandPlace = 'prose';
+  let commandWords = 0;
+  for (const word of text.split(/ (?!%)/)) {
+    const flag = word.startsWith('--');
+    const next: CommandPlace =
+      place === 'prose' ? 'prose'
+      : flag ? 'flag'
+      : place === 'flag' ? 'value'
+      : place === 'words' && commandWords < COMMAND_WORDS && /^[a-z][a-z-]*$/.test(word) ? 'words'
+      : 'prose';
+    if (next === 'prose') words.push(word);
+    else words[words.length - 1] += ` ${word}`;
+    commandWords = next === 'words' ? commandWords + 1 : 0;
+    place = next !== 'prose' && /[)`.,;:]$/.test(word) ? 'prose' : next === 'prose' && /^[(`]?gradscope$/.test(word) ? 'words' : next;
+  }
+  return words;
+}
+
+/** `text` in lines of at most `width` characters (where its words allow), each after `indent`, broken at spaces. */
+export function wrap(text: string, width: number, indent: string): string {
+  return wrapTokens(proseWords(text), width, indent);
+}
+
+/** A line that is not prose: a table's row or any columns two spaces apart, or a command line (usage, an example, a command to copy). */
+const NOT_PROSE = /^\s*(\S+( \S+)*  +\S|(gradscope|npm|node|npx) )/;
+
+/**
+ * One line printed to a terminal `width` characters wide: prose wider than it wraps at its words,
+ * each line after the first under its text (its indent, and a list marker's width); a table's row or
+ * a command line is printed whole, as formatTable and --help's usage leave them.
+ */
+export function fitLine(line: string, width: number | undefined): string {
+  if (width === undefined || line.length <= width || NOT_PROSE.test(line)) return line;
+  const [lead] = /^\s*([-•*] )?/.exec(line)!;
+  return wrapTokens(proseWords(line.slice(lead.length)), width, ' '.repeat(lead.length), lead);
+}

@@ -1,0 +1,52 @@
+// Prose fits the terminal as tables do (b652ce0) and --help does (58adf89): a line of prose wider
+// than the terminal wraps at its words, each line after the first under its text; a table's row and
+// a command line are printed whole; a file or a pipe (no width) gets every line whole.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fitLine, proseWords } from '../../src/cli/prose.js';
+import { runCliInProcess } from '../util/cli.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'gradscope-prose-'));
+/** The words of `text`, whatever its line breaks. */
+const words = (text: string) => text.split(/\s+/).filter(Boolean);
+
+describe('prose at a width', () => {
+  it('wraps a line of prose at its words, under its indent and list marker; no width: whole', () => {
+    const prose = 'Deep sigmoid autoencoder [784-256-128-64-16-64-128-256-784], bce, no pretraining: 30 s of training per optimiser, 84 % of it.';
+    const lines = fitLine(prose, 40).split('\n');
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(40);
+    expect(words(lines.join(' '))).toEqual(words(prose));
+    expect(lines.some((line) => line.endsWith('84') || line.startsWith('%'))).toBe(false);
+    const bullet = fitLine('  - a note in a list that is longer than the terminal is wide', 30).split('\n');
+    expect(bullet[0]).toMatch(/^ {2}- a note/);
+    for (const line of bullet.slice(1)) expect(line).toMatch(/^ {4}\S/);
+    expect(fitLine(prose, undefined)).toBe(prose);
+  });
+
+  it('prints a table row and a command line whole, and keeps a command line within prose on one line', () => {
+    const row = 'sgd-momentum    1,582       0.002  SGD, batch 100, lr 0.01, momentum 0.9';
+    expect(fitLine(row, 40)).toBe(row);
+    const command = '  gradscope study --model model.json --data data.json --epochs 20 --optimizer adam --html report.html';
+    expect(fitLine(command, 40)).toBe(command);
+    const saved = 'Model: m.json (gradscope study --model m.json --data d.json traces and diagnoses it on the same rows)';
+    expect(proseWords(saved)).toContain('(gradscope study --model m.json --data d.json');
+    expect(fitLine(saved, 50).split('\n').some((line) => line.includes('(gradscope study --model m.json --data d.json'))).toBe(true);
+  });
+
+  it("gradscope train's prose fits 50 columns, with every word it prints with no width", async () => {
+    const data = join(folder, 'rows-of-a-small-data-set-with-a-long-name.json');
+    writeFileSync(data, JSON.stringify({ inputs: [[0, 1], [1, 0], [1, 1], [0, 0]], targets: [[1, 0], [1, 0], [0, 1], [0, 1]] }));
+    const args = ['train', '--data', data, '--layers', '2,3,2', '--epochs', '1', '--batch-size', '2'];
+    const whole = await runCliInProcess(args);
+    expect(whole.code, whole.stderr).toBe(0);
+    const prose = whole.stdout.split('\n').filter((line) => line.length > 50 && !/\S {2,}\S/.test(line.trim()));
+    expect(prose.length, 'a line of prose wider than 50 columns to wrap').toBeGreaterThan(0);
+    const fitted = await runCliInProcess(args, 50);
+    const stillWide = fitted.stdout.split('\n').filter((line) => line.length > 50 && !/\S {2,}\S/.test(line.trim()) && !line.includes(data));
+    expect(stillWide).toEqual([]);
+    expect(words(fitted.stdout)).toEqual(words(whole.stdout));
+  });
+});
