@@ -282,11 +282,19 @@ export const NOISE_WINDOW_MIN = 5;
  */
 export const AT_CHANCE_MARGIN = 0.05;
 /**
+ * Each of the two windows compared (the last and the one before) is a fifth of the run: its records
+ * (at least PROGRESS_WINDOW_MIN), or its epochs (at least one); the first step's batch noise is read
+ * from the first fifth of the records (startNoiseOf). A run of fewer epochs than this is short
+ * (SHORT_RUN_EPOCHS), and its windows read the epochs' noise from RUN_FIFTHS × NOISE_WINDOW_MIN epochs.
+ */
+export const RUN_FIFTHS = 5;
+
+/**
  * Fewer epochs than this make a short run: each of the two windows compared holds one epoch (a
  * fifth of the epochs, at least 1), so a plateau read from them rests on the last epoch against
  * the one before; the summary says so.
  */
-export const SHORT_RUN_EPOCHS = 5;
+export const SHORT_RUN_EPOCHS = RUN_FIFTHS;
 
 /**
  * The classes the trace's network tells apart: its outputs (2 or more) under cross-entropy, or
@@ -361,7 +369,7 @@ const shareOfLevel = (spread: number, level: number) => (spread > 0 ? (level > 0
  * 0 with fewer than START_NOISE_RECORDS records (each loss is then read as measured).
  */
 function startNoiseOf(losses: readonly number[]): number {
-  const first = losses.slice(0, Math.max(START_NOISE_RECORDS, Math.floor(losses.length / 5)));
+  const first = losses.slice(0, Math.max(START_NOISE_RECORDS, Math.floor(losses.length / RUN_FIFTHS)));
   if (first.length < START_NOISE_RECORDS || !first.every(Number.isFinite)) return 0;
   const steps = first.slice(1).map((loss, i) => Math.abs(loss - first[i]));
   return (2 * 1.4826 * median(steps)) / Math.SQRT2;
@@ -422,7 +430,7 @@ interface EpochWindows {
 function epochWindows(epochs: readonly TraceEpoch[]): EpochWindows | undefined {
   const first = epochs[0].epoch;
   const count = epochs[epochs.length - 1].epoch - first + 1;
-  const window = Math.max(1, Math.floor(count / 5));
+  const window = Math.max(1, Math.floor(count / RUN_FIFTHS));
   const from = (windows: number) => epochs.findIndex((e) => e.epoch - first >= count - windows * window);
   const windows = { count, window, before: from(2), last: from(1) };
   return windows.before < windows.last ? windows : undefined;
@@ -624,7 +632,7 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
 /** Where the run stands by its records' batch losses (`unread`: why not by its epochs); undefined with fewer than two windows of records or a loss or accuracy that is not a number (a trace saved without them). */
 function batchProgress(trace: Trace, unread: EpochsUnread): TrainingProgress | undefined {
   const records = trace.length;
-  const window = Math.max(PROGRESS_WINDOW_MIN, Math.floor(records / 5));
+  const window = Math.max(PROGRESS_WINDOW_MIN, Math.floor(records / RUN_FIFTHS));
   if (records < 2 * window) return undefined;
   const losses = Array.from(trace.losses);
   const accuracy = Array.from(trace.accuracy);

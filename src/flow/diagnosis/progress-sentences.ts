@@ -5,7 +5,7 @@
  */
 import type { Trace } from '../trace.js';
 import { counted, grouped } from '../../counted.js';
-import { atChance, classesOf, CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, type EpochsUnread, lossNearFloor, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress, type TrainingState, unstableEnd, windowsRose, NOISE_WINDOW_MIN } from '../training-progress.js';
+import { atChance, classesOf, CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, type EpochsUnread, lossNearFloor, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress, type TrainingState, unstableEnd, windowsRose, NOISE_WINDOW_MIN, RUN_FIFTHS } from '../training-progress.js';
 import { chanceWords } from '../chance-words.js';
 import { EVEN_RANGE, GRADIENT_FADED } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
@@ -202,7 +202,7 @@ const higherClause = (p: TrainingProgress) => (p.window > 1 ? " (the last window
 /** Where the windows are too short to read the epochs' noise (fewer than NOISE_WINDOW_MIN epochs each: a window is a fifth of the run's epochs), a clause that says so of `what` ('the loss varies'); '' elsewhere. */
 function unreadNoiseClause(p: TrainingProgress, what: string): string {
   if (!(p.lossNoise.rise === 0 && p.lossNoise.fall === 0 && p.window < NOISE_WINDOW_MIN)) return '';
-  return `; windows of ${counted(p.window, 'epoch')} are too short to read how far ${what} from epoch to epoch (that takes ${NOISE_WINDOW_MIN} epochs a window: runs of ${5 * NOISE_WINDOW_MIN} epochs or more)`;
+  return `; windows of ${counted(p.window, 'epoch')} are too short to read how far ${what} from epoch to epoch (that takes ${NOISE_WINDOW_MIN} epochs a window: runs of ${RUN_FIFTHS * NOISE_WINDOW_MIN} epochs or more)`;
 }
 
 /**
