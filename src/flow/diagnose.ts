@@ -17,7 +17,7 @@ import { median } from '../median.js';
 import { atChance, trainingProgress } from './training-progress.js';
 import { DEAD_LAYER, DEAD_UNITS, SATURATED_LAYER } from './diagnosis/diagnosis-thresholds.js';
 import type { Diagnosis, Evidence, FirstToLast, LayerEvidence, Severity } from './diagnosis/diagnosis-types.js';
-import { agreedGap, decisiveGap, even, gapMeasure, gapSeverity, hiddenChain, normRows } from './diagnosis/gap-measures.js';
+import { agreedGap, decisiveReading, even, gapSeverity, hiddenChain, normRows } from './diagnosis/gap-measures.js';
 import { summarise } from './diagnosis/summary.js';
 import { remediesFor } from './diagnosis/verdict-remedies.js';
 import { speedMeasureOf } from './diagnosis/learning-speed.js';
@@ -168,10 +168,10 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
   };
 
   if (evidence.relativeGradientFirstToLast) evidence.normalisedGap = agreedGap(deltaFirstToLast, evidence.relativeGradientFirstToLast);
-  const gap = decisiveGap(evidence);
-  evidence.gap = { ratio: gap, readAt: gap === gapMeasure(evidence).first ? 'first record' : 'median' };
+  evidence.gap = decisiveReading(evidence);
+  const gap = evidence.gap.ratio;
   if (links.length && linksMeasured && Number.isFinite(gap)) {
-    evidence.meanChainFactor = (gap === gapMeasure(evidence).first ? deltaFirstToLast.first : deltaFirstToLast.median) ** (1 / links.length);
+    evidence.meanChainFactor = (evidence.gap.readAt === 'first record' ? deltaFirstToLast.first : deltaFirstToLast.median) ** (1 / links.length);
   }
   const training = trainingProgress(trace);
   if (training) evidence.training = training;

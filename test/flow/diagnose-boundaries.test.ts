@@ -177,8 +177,10 @@ describe('gradients of 0', () => {
     expect(d.evidence.deltaFirstToLast).toEqual({ first: 0, last: 0, median: 0 });
     expect([d.verdict, d.severity]).toEqual(['vanishing', 'severe']);
     expect(d.summary).not.toContain('could not be measured');
+    // 0 in every record: a 0 at the first record alone is one batch, not a gap (decisiveReading), so the gap is read over the records, and said so.
+    expect(d.evidence.gap).toEqual({ ratio: 0, readAt: 'median' });
     expect(d.summary).toBe(
-      "Vanishing gradients (severe): one example's gradient δ at the first hidden layer was 0 while the last hidden layer's was not (RMS over the batch, at the first step): no gradient reached the first hidden layer, so its weights did not learn.",
+      "Vanishing gradients (severe): one example's gradient δ at the first hidden layer was 0 while the last hidden layer's was not (RMS over the batch, median over 2 records of its ratio to the other's): no gradient reached the first hidden layer, so its weights did not learn.",
     );
     // Only later: the median decides, and says so.
     const later = diagnose(handTrace([1, 0, 0].map((first) => ({ delta: [first, 1, 1], bias: [first, 1, 1] }))));
@@ -188,7 +190,7 @@ describe('gradients of 0', () => {
   it("a last hidden layer whose δ is 0 while the first's is not (the gradient came around it): the summary says which end had none", () => {
     const d = diagnose(handTrace([0, 1].map(() => ({ delta: [1, 1, 0], bias: [1, 1, 0] }))));
     expect(d.verdict).toBe('exploding');
-    expect(d.summary).toContain("one example's gradient δ at the last hidden layer was 0 while the first hidden layer's was not (RMS over the batch, at the first step): no gradient reached the last hidden layer.");
+    expect(d.summary).toContain("one example's gradient δ at the last hidden layer was 0 while the first hidden layer's was not (RMS over the batch, median over 2 records of its ratio to the other's): no gradient reached the last hidden layer.");
   });
 });
 

@@ -60,4 +60,28 @@ describe('the gap the verdict is read from, and the other reading where it lies 
     expect(d.summary).toContain('The gap closed during training');
     expect(d.summary).not.toMatch(/which alone would read/);
   });
+
+  // The reading is carried, not found by comparing the ratio with the first record's: where the two are equal (0 and 0, Inf and Inf) the
+  // comparison said 'first record' of a gap read over the records (a ratio of 0 or Inf at the first record alone is one batch, not a gap).
+  it('a gap of 0 or Inf at the first record and over the records is read over the records, and said so', () => {
+    const noGradientAt = (end: 0 | 2) => {
+      const trace = gapTrace(Array(11).fill(1), SGD);
+      for (let r = 0; r < 11; r++) for (const l of end === 0 ? [0, 1] : [2]) trace.set('deltaRms', r, l, 0);
+      return diagnose(trace);
+    };
+    const none = noGradientAt(0);
+    expect([none.verdict, none.evidence.gap]).toEqual(['vanishing', { ratio: 0, readAt: 'median' }]);
+    expect(none.summary).toContain('no gradient reached the first hidden layer');
+    expect(none.summary).toContain('(RMS over the batch, median over 11 records of its ratio to the other\'s)');
+    const lastNone = noGradientAt(2);
+    expect([lastNone.verdict, lastNone.evidence.gap]).toEqual(['exploding', { ratio: Infinity, readAt: 'median' }]);
+    expect(lastNone.summary).toContain('(RMS over the batch, median over 11 records of its ratio to the other\'s): no gradient reached the last hidden layer');
+  });
+
+  it('a tie between the first record and the median is read at the first record, and the speed beside it too', () => {
+    const d = diagnose(gapTrace(Array(11).fill(0.01), SGD));
+    expect(d.evidence.gap).toEqual({ ratio: 0.01, readAt: 'first record' });
+    expect(d.summary).toContain('(RMS over the batch, at the first step;');
+  });
 });
+

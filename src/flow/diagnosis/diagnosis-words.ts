@@ -6,7 +6,7 @@ import type { Trace } from '../trace.js';
 import { counted, grouped } from '../../counted.js';
 import { blockRowPath, numberRanges } from '../../layer-names.js';
 import type { Evidence } from './diagnosis-types.js';
-import { gapMeasure } from './gap-measures.js';
+import { readAtFirst } from './gap-measures.js';
 
 export const fmt = (v: number) => (v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.abs(v) < 1000 ? v.toPrecision(3) : v.toExponential(2));
 
@@ -42,7 +42,7 @@ export function sharesByRow(trace: Trace, rows: number[], shares: number[], what
 export const medianOverRecords = (e: Evidence) => `median over ${counted(e.records, 'record')}`;
 
 /** The record(s) the decisive gap was read at, as sentences say them: 'at the first step' or 'median over 40 records'. */
-export const gapRecords = (gap: number, e: Evidence) => (gap === gapMeasure(e).first ? 'at the first step' : medianOverRecords(e));
+export const gapRecords = (e: Evidence) => (readAtFirst(e) ? 'at the first step' : medianOverRecords(e));
 
 /** A first-to-last ratio as the sentences say it: '6.47×' for a gap of 6.47, '1/4.06e+6 of' for one below 1/2. */
 export const timesOf = (ratio: number) => (ratio < 0.5 ? `1/${fmt(1 / ratio)} of` : `${fmt(ratio)}×`);

@@ -14,7 +14,7 @@ import { CANCELLATION, SEVERE_RATIO, TRAINED_LOSS_FRACTION, TREND_DECADES } from
 import type { Evidence, FirstToLast } from './diagnosis-types.js';
 import { fmt, gapRecords, medianOverRecords, percent, rowList, sharesByRow, timesOf } from './diagnosis-words.js';
 import { cancelledEnds, faded, saturatedLater, saturationAtStart } from './evidence-readings.js';
-import { type ChainEnds, gapMeasure, gapSeverity, gapSide, positiveFinite } from './gap-measures.js';
+import { type ChainEnds, gapMeasure, gapSeverity, gapSide, positiveFinite, readAtFirst } from './gap-measures.js';
 import { learnsWords, speedAt, speedWords } from './learning-speed.js';
 
 export function deadSentence(e: Evidence, trace: Trace, dead: number[]): string {
@@ -75,10 +75,10 @@ function stepsOwnWords(trace: Trace): string {
  * run whose steps follow it; for any other, the steps taken, ‖ΔW‖/‖W‖, with what ‖∂C/∂b‖ alone
  * would have said. Across norm rows (Evidence.normalisedBy) the ‖∂C/∂b‖ ratio is said as a gap.
  */
-function speedSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): string {
-  const when = gapRecords(gap, e);
-  const speed = speedAt(gap, e);
-  const batch = gap === gapMeasure(e).first ? e.firstToLast.first : e.firstToLast.median;
+function speedSentence(e: Evidence, ends: ChainEnds, trace: Trace): string {
+  const when = gapRecords(e);
+  const speed = speedAt(e);
+  const batch = readAtFirst(e) ? e.firstToLast.first : e.firstToLast.median;
   const across = e.normalisedBy !== undefined;
   if (e.speedMeasure === 'batch gradient') {
     if (!positiveFinite(speed)) return across ? `No ‖∂C/∂b‖ gap is read: ${unreadSpeedClause(trace, e, ends)}.` : `No batch-gradient gap is read: ${unreadSpeedClause(trace, e, ends)}.`;
@@ -108,7 +108,7 @@ const bandOf = (ratio: number) => {
  * saturated or dead units' verdict, which has no severity (beside which the gap is a second finding).
  */
 function otherReadingSentence(gap: number, e: Evidence, ends: ChainEnds): string {
-  const atFirst = e.gap.readAt === 'first record';
+  const atFirst = readAtFirst(e);
   const other = atFirst ? gapMeasure(e).median : gapMeasure(e).first;
   const [read, alone] = [bandOf(gap), bandOf(other)];
   if (read === undefined || alone === undefined || read === alone) return '';
@@ -119,8 +119,8 @@ function otherReadingSentence(gap: number, e: Evidence, ends: ChainEnds): string
 
 /** The measured gap, per example (the verdict's measure) and in the speed of learning (speedSentence), and the chain factor behind it, all at the same record(s). */
 export function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): string {
-  const atFirst = gap === gapMeasure(e).first;
-  const when = gapRecords(gap, e);
+  const atFirst = readAtFirst(e);
+  const when = gapRecords(e);
   const relation = timesOf(gap);
   if (e.normalisedBy) {
     const pick = (v: FirstToLast) => (atFirst ? v.first : v.median);
@@ -131,7 +131,7 @@ export function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Tr
     return (
       `between the ${ends.first} and the ${ends.last}, ${rowList(trace, e.normalisedBy)} divide δ by the spread of their input, so neither measure alone says how the gradient flows: ` +
       `a layer's per-example δ follows its own weights' scale, its relative gradient ‖∂C/∂W‖/‖W‖ its fan-in and weights' scale. ` +
-      `The ${ends.first}'s δ is ${fmt(delta)}× the last's and its relative gradient ${fmt(relative)}× (${when}); ${read}.${otherReadingSentence(gap, e, ends)} ${speedSentence(gap, e, ends, trace)}`
+      `The ${ends.first}'s δ is ${fmt(delta)}× the last's and its relative gradient ${fmt(relative)}× (${when}); ${read}.${otherReadingSentence(gap, e, ends)} ${speedSentence(e, ends, trace)}`
     );
   }
   const links = e.hiddenLayers - 1;
@@ -139,7 +139,7 @@ export function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Tr
     ? `: a factor of ${fmt(e.meanChainFactor)} per layer on its way back through ${links} layer${links === 1 ? '' : 's'} ` +
       `(σ'(z)·W, the chain rule; the geometric mean of the measured factors, whose product is the gap, ${when})`
     : '';
-  return `one example's gradient δ at the ${ends.first} is ${relation} the ${ends.last}'s (RMS over the batch, ${when}; the chain rule acts on each example's δ)${chain}.${otherReadingSentence(gap, e, ends)} ${speedSentence(gap, e, ends, trace)}`;
+  return `one example's gradient δ at the ${ends.first} is ${relation} the ${ends.last}'s (RMS over the batch, ${when}; the chain rule acts on each example's δ)${chain}.${otherReadingSentence(gap, e, ends)} ${speedSentence(e, ends, trace)}`;
 }
 
 /** Where the first step's batch loss has a noise (TrainingProgress.startNoise), that the loss fell to the fraction trainedWell asks of the start less it; '' elsewhere. */
@@ -150,7 +150,7 @@ const startNoiseClause = (p: TrainingProgress) =>
 export function learntGapSentence(gap: number, e: Evidence): string {
   const p = e.training!;
   return (
-    `Early layers get larger gradients (${fmt(gap)}×, ${gapRecords(gap, e)}), and training is healthy: the gap opened as the network learnt ` +
+    `Early layers get larger gradients (${fmt(gap)}×, ${gapRecords(e)}), and training is healthy: the gap opened as the network learnt ` +
     `(${fmt(gapMeasure(e).first)}× at the first step), its training loss ended at ${percent(p.lossEnd / p.lossStart)} of the first step's batch's (${fmt(p.lossStart)} → ${fmt(p.lossEnd)})${startNoiseClause(p)}, ` +
     `and the gap is short of the ${1 / SEVERE_RATIO}× this diagnosis calls severe: no fault to fix.`
   );
@@ -162,7 +162,7 @@ export function learntGapSentence(gap: number, e: Evidence): string {
  * sentence says which end got no gradient.
  */
 export function noGradientSentence(gap: number, e: Evidence, ends: ChainEnds): string {
-  const when = gap === gapMeasure(e).first ? 'at the first step' : `${medianOverRecords(e)} of its ratio to the other's`;
+  const when = readAtFirst(e) ? 'at the first step' : `${medianOverRecords(e)} of its ratio to the other's`;
   const [none, other] = gap === 0 ? [ends.first, ends.last] : [ends.last, ends.first];
   return `one example's gradient δ at the ${none} was 0 while the ${other}'s was not (RMS over the batch, ${when}): no gradient reached the ${none}${gap === 0 ? ', so its weights did not learn' : ''}.`;
 }

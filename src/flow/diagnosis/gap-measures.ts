@@ -47,20 +47,30 @@ export const gapSeverity = (gap: number): Severity => (gap <= SEVERE_RATIO || ga
 export const gapSide = (gap: number): 'vanishing' | 'exploding' | undefined => (gap <= VANISHING_RATIO ? 'vanishing' : gap >= EXPLODING_RATIO ? 'exploding' : undefined);
 
 /**
- * The per-example gap that decides vanishing or exploding: of the first record's and the median,
- * the one further from 1 (a gap that closes later, often on a plateau where every gradient has
- * fallen, does not undo the slow start of the first layers). NaN without two hidden layers, or
- * where neither can be read.
+ * The per-example gap that decides vanishing or exploding, and which reading it is (Evidence.gap):
+ * of the first record's and the median, the one further from 1 (a gap that closes later, often on a
+ * plateau where every gradient has fallen, does not undo the slow start of the first layers; at a
+ * tie, the first record's). NaN read at the median without two hidden layers, or where neither can
+ * be read. The reading is carried, not found again by comparing values: the two can be equal (0 and
+ * 0, Inf and Inf, a tie), and a NaN equals nothing.
  */
-export function decisiveGap(e: Evidence): number {
-  if (e.hiddenLayers < 2) return NaN;
+export function decisiveReading(e: Evidence): Evidence['gap'] {
+  const median = (ratio: number) => ({ ratio, readAt: 'median' as const });
+  if (e.hiddenLayers < 2) return median(NaN);
   const { first, median: mid } = gapMeasure(e);
+  const atFirst = { ratio: first, readAt: 'first record' as const };
   // A ratio of 0 or Inf at the first record is one batch with no gradient at one end (dead units, which their verdict reads), not a gap; in
   // the median record, one end had none over most of the run: the widest gap there is (|log| infinite), said as such (noGradientSentence).
-  if (!positiveFinite(first)) return mid;
-  if (Number.isNaN(mid)) return first;
-  return Math.abs(Math.log(first)) >= Math.abs(Math.log(mid)) ? first : mid;
+  if (!positiveFinite(first)) return median(mid);
+  if (Number.isNaN(mid)) return atFirst;
+  return Math.abs(Math.log(first)) >= Math.abs(Math.log(mid)) ? atFirst : median(mid);
 }
+
+/** The ratio of the decisive reading (decisiveReading). */
+export const decisiveGap = (e: Evidence): number => decisiveReading(e).ratio;
+
+/** Whether the decisive gap was read at the first record (decisiveReading), not as the median over the records. */
+export const readAtFirst = (e: Evidence): boolean => decisiveReading(e).readAt === 'first record';
 
 /** The ratio the gap is read from: per-example δ, or across norm layers the gap δ and ‖∂C/∂W‖/‖W‖ agree on (see agreedGap). */
 export const gapMeasure = (e: Evidence): FirstToLast => e.normalisedGap ?? e.deltaFirstToLast;

@@ -6,7 +6,7 @@ import type { TraceRun } from '../trace.js';
 import { RAW_GRADIENT_STEPS } from '../../optimizer-defaults.js';
 import type { Evidence, FirstToLast, SpeedMeasure } from './diagnosis-types.js';
 import { fmt } from './diagnosis-words.js';
-import { gapMeasure } from './gap-measures.js';
+import { readAtFirst } from './gap-measures.js';
 
 /**
  * The measure of the speed of learning for a run (Evidence.speedMeasure): the batch gradient
@@ -25,8 +25,8 @@ export function speedMeasureOf(run: TraceRun): SpeedMeasure {
 /** The first-to-last ratio of the run's speed measure (see speedMeasureOf). */
 export const speedRatios = (e: Evidence): FirstToLast => (e.speedMeasure === 'step' ? e.stepFirstToLast : e.firstToLast);
 
-/** The speed ratio at the records the decisive gap `gap` was read at: the first record's, or the median over the records. */
-export const speedAt = (gap: number, e: Evidence): number => (gap === gapMeasure(e).first ? speedRatios(e).first : speedRatios(e).median);
+/** The speed ratio at the records the decisive gap was read at (readAtFirst): the first record's, or the median over the records. */
+export const speedAt = (e: Evidence): number => (readAtFirst(e) ? speedRatios(e).first : speedRatios(e).median);
 
 /**
  * Within this factor of the last hidden layer's speed, either way, the first learns about as fast:

@@ -11,7 +11,7 @@ import { EVEN_RANGE, GRADIENT_FADED } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
 import { fmt, medianOverRecords, percent, timesOf } from './diagnosis-words.js';
 import { faded } from './evidence-readings.js';
-import { type ChainEnds, decisiveGap, gapMeasure, positiveFinite } from './gap-measures.js';
+import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
 import { firstIsSlower, speedAt } from './learning-speed.js';
 import { againstBefore, amountAbove, beforeWords, atLastEpochs, lowestWords, paceWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
 import { flowClear, gapClosed } from './verdict-rules.js';
@@ -106,7 +106,7 @@ function plateauCause(e: Evidence, verdict: Verdict, ends: ChainEnds): string {
  */
 function slowByDepthClause(e: Evidence, verdict: Verdict, ends: ChainEnds): string {
   if (verdict !== 'vanishing' || gapClosed(verdict, e)) return '';
-  const speed = speedAt(decisiveGap(e), e);
+  const speed = speedAt(e);
   if (!positiveFinite(speed) || firstIsSlower(speed)) return `: what is slow is the ${ends.first}, by the gap over depth above`;
   const measure = e.speedMeasure === 'step' ? 'the steps taken say' : 'its batch gradient ‖∂C/∂b‖ says';
   return `: the gap over depth above does not make the ${ends.first} the slow one, as ${measure} (above)`;

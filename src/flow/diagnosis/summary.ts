@@ -7,7 +7,7 @@ import type { Evidence, Severity, Verdict } from './diagnosis-types.js';
 import { fmt } from './diagnosis-words.js';
 import { EVEN_RANGE } from './diagnosis-thresholds.js';
 import { batchNormBlockingSentence, deadSentence, gapSentence, learntGapSentence, noGradientSentence, saturatedSentence, trendSentence } from './flow-sentences.js';
-import { chainEnds, decisiveGap, gapMeasure, gapSeverity, gatedBranchLayers, positiveFinite } from './gap-measures.js';
+import { chainEnds, decisiveGap, gapSeverity, gatedBranchLayers, positiveFinite, readAtFirst } from './gap-measures.js';
 import { closedGapSentence, progressSentence } from './progress-sentences.js';
 import { aboutEven, learnsWords } from './learning-speed.js';
 import { skippedSentence } from './skipped-batches.js';
@@ -66,7 +66,7 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
   if (e.skippedBatches) parts.push(skippedSentence(e.skippedBatches));
   if (e.compensated) {
     // Where the speed sentence read the steps over the records, it gave this median already: said once.
-    const stepsSaid = e.speedMeasure === 'step' && gap !== gapMeasure(e).first;
+    const stepsSaid = e.speedMeasure === 'step' && !readAtFirst(e);
     const steps = stepsSaid
       ? `those steps lie within ${EVEN_RANGE} of each other`
       : `the ${ends.first}'s steps relative to its weights (‖ΔW‖/‖W‖) are ${fmt(e.updateFirstToLast)}× the ${ends.last}'s (median), within ${EVEN_RANGE}`;

@@ -100,7 +100,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
       if (e.meanChainFactor > 1) initRemedy(`the weights are too large: passing back through one layer multiplies the gradient by ${fmt(e.meanChainFactor)}; this init makes the factor per layer about 1.`);
     } else if (positiveFinite(gap) && gap >= EXPLODING_RATIO) {
       initRemedy(
-        `one example's gradient δ at the ${ends.first} is ${fmt(gap)}× the ${ends.last}'s (${gapRecords(gap, e)}; no factor per layer was measured along the chain); ` +
+        `one example's gradient δ at the ${ends.first} is ${fmt(gap)}× the ${ends.last}'s (${gapRecords(e)}; no factor per layer was measured along the chain); ` +
           'this init scales the weights so that each layer passes the gradient on at about the same size.',
       );
     }
