@@ -9,6 +9,9 @@ import type { TrainResult } from '../training/train-options.js';
 import { atChance, STILL_FALLING } from '../flow/training-progress.js';
 import { chanceWords } from '../flow/chance-words.js';
 import { percentText } from '../percent-text.js';
+import { counted } from '../counted.js';
+import type { Diagnosis } from '../flow/diagnose.js';
+import { earlyStopOffered } from '../flow/diagnosis/progress-remedies.js';
 
 /** What the warning reads: the checked rows' loss and accuracy before and after, and what the run did. */
 export interface FinishedRun {
@@ -29,11 +32,20 @@ export interface FinishedRun {
   /** Where to read what holds a network that learnt nothing ("the run's diagnosis says what holds it"). */
   diagnosis: string;
   /**
-   * Whether the run's diagnosis read overfitting (study --model: TrainingProgress.state): the checked
-   * rows' loss rose while the training rows' at the same weights did not, which no lower rate cures.
-   * Absent where no diagnosis was read (train).
+   * Only where the run's diagnosis read overfitting (study --model: overfittingOf): the checked
+   * rows' loss rose while the training rows' at the same weights did not, which no lower rate cures;
+   * `stopAfter`, the epochs its early-stopping remedy names, only where the diagnosis offers that
+   * remedy (beside a verdict of the gradient flow, whose remedies come first, it does not). Absent
+   * where no diagnosis was read (train) or it read no overfitting.
    */
-  overfitting?: boolean;
+  overfitting?: { stopAfter?: number };
+}
+
+/** What the run's diagnosis says of overfitting (FinishedRun.overfitting): where the run stands, and the epochs its early-stopping remedy offers (earlyStopOffered). */
+export function overfittingOf(d: Pick<Diagnosis, 'evidence' | 'remedies'>): FinishedRun['overfitting'] {
+  if (d.evidence.training?.state !== 'overfitting') return undefined;
+  const stopAfter = earlyStopOffered(d);
+  return stopAfter === undefined ? {} : { stopAfter };
 }
 
 /**
@@ -61,8 +73,10 @@ export function worseWarning({ checked, initial, final, trained, optimizer, save
   // A rise that one decimal rounds to '0.0 %' is still one: the warning is given for it.
   const riseText = percentText(rise) === percentText(0) ? `by less than ${percentText(0.001)}` : `only ${percentText(rise)}`;
   // An overfitting run said 'a learning rate too large' above a diagnosis that reads overfitting and offers early stopping.
+  // It promises early stopping only where the diagnosis offers it: beside a vanishing verdict, say, the remedies are the gradient flow's.
+  const stop = overfitting?.stopAfter === undefined ? diagnosis : `the run's diagnosis offers stopping after ${counted(overfitting.stopAfter, 'epoch')} (early stopping)`;
   const remedy = overfitting
-    ? `the likely cause is overfitting, not the learning rate: the training rows' loss did not rise while the ${checked} rows' did, and the run's diagnosis says after how many epochs to stop`
+    ? `the likely cause is overfitting, not the learning rate: the training rows' loss did not rise while the ${checked} rows' did; ${stop}`
     : atChanceThroughout && rise < STILL_FALLING
       ? `it learnt nothing: at chance before and after, no better than ${chanceWords(classes!)}; ` +
         `its loss up ${riseText} (under the ${percentText(STILL_FALLING)} that counts as a rise), too little to blame on the steps' size: a plateau looks like this, and a lower rate does not leave one; ${diagnosis}`

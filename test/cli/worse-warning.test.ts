@@ -5,12 +5,29 @@
  * none to lower), what halving did and what the save flag does are said; a network at chance before
  * and after whose loss barely rose is said to have learnt nothing, with no lower rate offered.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { worseWarning, type FinishedRun } from '../../src/cli/worse-warning.js';
+import { overfittingOf, worseWarning, type FinishedRun } from '../../src/cli/worse-warning.js';
+import { diagnose } from '../../src/flow/diagnose.js';
+import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
+import { Trace, type TraceJSON } from '../../src/flow/trace.js';
 import { runCliInProcess } from '../util/cli.js';
+
+/**
+ * The new user's study --model run (test/flow/new-low's fixture) with its training subset's loss falling in every epoch from the
+ * fifth (overfitting: its held-out loss rose), the first hidden layer's δ and ‖∂C/∂b‖ `gap` times the others' (1: even).
+ */
+function overfittingTrace(gap: number): Trace {
+  const f: TraceJSON = JSON.parse(readFileSync(new URL('../flow/fixtures/study-model-new-low.json', import.meta.url), 'utf8'));
+  const epochs = f.epochs!.map((e, i) => (i >= 4 ? { ...e, training: { ...e.training!, loss: 0.0387 * 0.8 ** (i - 3) } } : e));
+  const base = new Trace({ sizes: f.sizes, activations: f.activations, loss: f.loss, every: f.every, run: f.run }).toJSON();
+  const even: Record<string, number> = { weightGradNorm: 1, biasGradNorm: 1, weightNorm: 1, deltaRms: 1, updateRatio: 1e-3 };
+  const value = (name: string, l: number) => ((name === 'deltaRms' || name === 'biasGradNorm') && l === 0 ? gap : even[name] ?? null);
+  const metrics = Object.fromEntries(LAYER_METRIC_NAMES.map((name) => [name, f.steps.map(() => Array.from({ length: f.sizes.length - 1 }, (_, l) => value(name, l)))]));
+  return Trace.fromJSON({ ...base, steps: f.steps, losses: f.losses, accuracy: f.accuracy, epochs, metrics } as TraceJSON);
+}
 
 const run = (initial: number, final: number, more: Partial<FinishedRun> = {}): string | undefined =>
   worseWarning({ checked: 'test', initial: { loss: initial, accuracy: 0.113 }, final: { loss: final, accuracy: 0.098 }, trained: { halvings: 0, learningRate: 100 }, optimizer: 'sgd', diagnosis: "the run's diagnosis says what holds it", ...more });
@@ -48,13 +65,28 @@ describe('worseWarning', () => {
 
   // A run whose diagnosis reads OVERFITTING (the test rows' loss rose above its lowest while the training rows' at the same weights held) and
   // offers an epoch to stop at: the warning above it offered a lower rate. Its numbers: study --model of a relu/he [784,64,64,10] model, on at SGD 0.1.
-  it('names overfitting, not the learning rate, where the run\'s diagnosis read it', () => {
+  it('names overfitting, not the learning rate, where the run\'s diagnosis read it, and the epochs its remedy stops after', () => {
     const overfit = { initial: { loss: 0.1668, accuracy: 0.957 }, final: { loss: 0.1937, accuracy: 0.957 }, classes: 10, trained: { halvings: 0, learningRate: 0.1 } };
-    expect(run(0, 0, { ...overfit, overfitting: true })).toBe(
+    expect(run(0, 0, { ...overfit, overfitting: { stopAfter: 1 } })).toBe(
       'Warning: the trained network is worse than the initial weights on the test rows (test loss 0.1668 → 0.1937, test accuracy 95.7 % → 95.7 %); ' +
-        "the likely cause is overfitting, not the learning rate: the training rows' loss did not rise while the test rows' did, and the run's diagnosis says after how many epochs to stop.",
+        "the likely cause is overfitting, not the learning rate: the training rows' loss did not rise while the test rows' did; the run's diagnosis offers stopping after 1 epoch (early stopping).",
     );
-    expect(run(0, 0, { ...overfit, overfitting: false })).toMatch(/the likely cause is a learning rate too large: try a --learning-rate below 0\.1\.$/);
+    expect(run(0, 0, overfit)).toMatch(/the likely cause is a learning rate too large: try a --learning-rate below 0\.1\.$/);
+  });
+
+  // The warning keyed on where the run stands (TrainingProgress.state) promised 'the run's diagnosis says after how many epochs to stop' above
+  // a diagnosis whose verdict is the gradient flow's (vanishing), whose remedies are the flow's and offer no epoch to stop at.
+  it("promises early stopping only where the diagnosis offers it: beside a vanishing verdict it points to the diagnosis", () => {
+    const overfit = { initial: { loss: 0.1668, accuracy: 0.957 }, final: { loss: 0.1937, accuracy: 0.957 }, classes: 10, trained: { halvings: 0, learningRate: 0.1 } };
+    const healthy = diagnose(overfittingTrace(1));
+    expect([healthy.verdict, overfittingOf(healthy)]).toEqual(['overfitting', { stopAfter: 1 }]);
+    const vanishing = diagnose(overfittingTrace(0.01));
+    expect([vanishing.verdict, vanishing.evidence.training!.state]).toEqual(['vanishing', 'overfitting']);
+    expect(vanishing.remedies.some((r) => r.settings.some((s) => s.option === 'epochs'))).toBe(false);
+    expect(overfittingOf(vanishing)).toEqual({});
+    expect(run(0, 0, { ...overfit, overfitting: overfittingOf(vanishing) })).toMatch(
+      /the likely cause is overfitting, not the learning rate: the training rows' loss did not rise while the test rows' did; the run's diagnosis says what holds it\.$/,
+    );
   });
 
   it('offers no learning rate to an optimiser that chooses its own steps', () => {

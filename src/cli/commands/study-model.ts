@@ -37,7 +37,7 @@ import { traceAtInitialWeights } from '../initial-trace.js';
 import { counted, grouped } from '../../counted.js';
 import { formatTable } from '../table.js';
 import { print } from '../terminal.js';
-import { worseWarning } from '../worse-warning.js';
+import { overfittingOf, worseWarning } from '../worse-warning.js';
 import { checkRowsFitModel, TRAINING_ROWS_FLAGS, trainingRows } from '../training-rows.js';
 import { diagnosisText, residualTableData, tableHeading, traceTableData } from '../trace-table.js';
 import type { ReportTable } from '../../flow/report-html.js';
@@ -202,7 +202,7 @@ export const studyModelCommand = command({
       const curve = [initial, ...epochsRun.map((info) => info.validation!)];
       const trace = atInit?.trace ?? net.trace!;
       const diagnosis = diagnose(trace);
-      const overfitting = diagnosis.evidence.training?.state === 'overfitting';
+      const overfitting = overfittingOf(diagnosis);
       const worse = trained && worseWarning({ checked: rows.checked, initial: curve[0], final: curve[curve.length - 1], trained, optimizer: settings.choice.name, saved: save && '--save', classes: classesOf(net.trace!), diagnosis: "the run's diagnosis says what holds it", overfitting });
       const warnings = worse ? [worse] : [];
       // A diverged run's weights are not the trained model asked for: nothing is saved.

@@ -8,7 +8,7 @@ import { counted, grouped } from '../../counted.js';
 import { LARGER_LEARNING_RATE, MORE_EPOCHS, type RemedySetting } from '../remedy.js';
 import { atChance, SHORT_RUN_EPOCHS, type TrainingProgress, unstableEnd } from '../training-progress.js';
 import { ADAM_DEFAULTS, CHOICE_MOMENTUM, OWN_STEP_LENGTH, STEP_SIZE_OF_THEIR_OWN } from '../../optimizer-defaults.js';
-import type { Evidence } from './diagnosis-types.js';
+import type { Diagnosis, Evidence } from './diagnosis-types.js';
 import { amountAbove, lowestWhen, plateauFall, riseFrom, runEpochs, shortRunEpochs } from './progress-readings.js';
 import { type AddRemedy, addSmallerRate, inForceWords, optimizerSwitch } from './remedy-settings.js';
 
@@ -27,19 +27,36 @@ export function progressRemedies(run: RunAtEnd, e: Evidence, add: AddRemedy): vo
     addSmallerRate(run, `the training loss rose ${amountAbove(p.lossEnd, from.loss)}above ${above}: smaller steps overshoot less.`, add);
   }
   if (p && unstableEnd(p)) {
-    const best = p.heldOut!.lowest.epoch + 1;
     add(
-      [{ option: 'epochs', value: `${best}`, flagValue: `${best}` }],
+      [earlyStop(p)],
       `the validation rows' loss was lowest ${lowestWhen(p.heldOut!.lowest)} and rose after it with the training loss: stopping there keeps the weights from before training became unstable.`,
     );
   }
   if (p?.state === 'overfitting') {
     const best = p.heldOut!.lowest.epoch + 1;
     add(
-      [{ option: 'epochs', value: `${best}`, flagValue: `${best}` }],
+      [earlyStop(p)],
       `the validation rows' loss was lowest ${lowestWhen(p.heldOut!.lowest)} and rose after it while the training loss did not: training from the same start for ${counted(best, 'epoch')} stops before the network fits its training rows at the others' cost (early stopping).`,
     );
   }
+}
+
+/** Early stopping: as many epochs as those after which the held-out loss was lowest (TrainingProgress.heldOut, which it needs). */
+const earlyStop = (p: TrainingProgress): RemedySetting => {
+  const best = p.heldOut!.lowest.epoch + 1;
+  return { option: 'epochs', value: `${best}`, flagValue: `${best}` };
+};
+
+/**
+ * The epochs an overfitting run's diagnosis offers to stop after (its early-stopping remedy), or
+ * undefined where it offers none: where the run stands is not overfitting, or a verdict of the
+ * gradient flow (vanishing, dead units …) gave the remedies, which are the flow's.
+ */
+export function earlyStopOffered(d: Pick<Diagnosis, 'evidence' | 'remedies'>): number | undefined {
+  const p = d.evidence.training;
+  if (p?.state !== 'overfitting') return undefined;
+  const stop = earlyStop(p);
+  return d.remedies.some((r) => r.settings.length === 1 && r.settings[0].option === stop.option && r.settings[0].value === stop.value) ? Number(stop.value) : undefined;
 }
 
 /** More epochs than the run's: MORE_EPOCHS times them as a flag (or 'more' where the trace records none). */
