@@ -5,7 +5,7 @@
  */
 import type { Trace } from '../trace.js';
 import { counted, grouped } from '../../counted.js';
-import { type EpochLoss, type LossPace, risenAboveStart, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress } from '../training-progress.js';
+import { type EpochLoss, type LossPace, NOISE_WINDOW_MIN, risenAboveStart, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress } from '../training-progress.js';
 import { fmt, percent } from './diagnosis-words.js';
 
 /** The run's epochs: TrainingProgress.epochs (a thinned trace's whole run, not the epochs it kept), else those the trace recorded. */
@@ -59,6 +59,9 @@ export function startNoiseSentence(p: TrainingProgress): string {
     `within that batch's noise (one batch's loss varies by ${fmt(p.startNoise)} about the loss's level: two standard deviations, from the differences between the first records' batch losses), so no rise from the start is read.`
   );
 }
+
+/** Read 'epochs' from windows too short to read the epochs' noise (fewer than NOISE_WINDOW_MIN epochs each, ComparedLosses.noise 0): each loss read as measured. */
+export const noiseUnread = (p: TrainingProgress) => p.read === 'epochs' && p.lossNoise.rise === 0 && p.lossNoise.fall === 0 && p.window < NOISE_WINDOW_MIN;
 
 /** A loss of the last window of `epochs` epochs as a sentence says it: '0.0905 at the last of 8 epochs', 'mean 3.24 over the last 20 of 100 epochs'. */
 export const atLastEpochs = (loss: number, p: TrainingProgress, epochs: number) =>

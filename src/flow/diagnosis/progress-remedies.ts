@@ -1,15 +1,15 @@
 /**
  * The remedies of where the run stands: a smaller rate for a rising loss, early stopping for
- * overfitting or an unstable end, more epochs for a loss still falling, and those of a plateau
+ * overfitting or an unstable end, more epochs for a loss still falling or for a run its epochs cannot read, and those of a plateau
  * beside a healthy flow. Part of diagnose() (diagnose.ts).
  */
 import type { RunAtEnd, Trace } from '../trace.js';
 import { counted, grouped } from '../../counted.js';
 import { LARGER_LEARNING_RATE, MORE_EPOCHS, type RemedySetting } from '../remedy.js';
-import { atChance, SHORT_RUN_EPOCHS, type TrainingProgress, unstableEnd } from '../training-progress.js';
+import { atChance, NOISE_WINDOW_MIN, RUN_FIFTHS, SHORT_RUN_EPOCHS, type TrainingProgress, unstableEnd } from '../training-progress.js';
 import { ADAM_DEFAULTS, CHOICE_MOMENTUM, OWN_STEP_LENGTH, STEP_SIZE_OF_THEIR_OWN } from '../../optimizer-defaults.js';
 import type { Diagnosis, Evidence } from './diagnosis-types.js';
-import { amountAbove, lowestWhen, plateauFall, riseFrom, runEpochs, shortRunEpochs } from './progress-readings.js';
+import { amountAbove, lowestWhen, noiseUnread, plateauFall, riseFrom, runEpochs, shortRunEpochs } from './progress-readings.js';
 import { type AddRemedy, addSmallerRate, inForceWords, optimizerSwitch } from './remedy-settings.js';
 
 /**
@@ -63,6 +63,27 @@ export function earlyStopOffered(d: Pick<Diagnosis, 'evidence' | 'remedies'>): n
 export function moreEpochs(trace: Trace, p: TrainingProgress): RemedySetting {
   const epochs = runEpochs(p, trace);
   return epochs >= 1 ? { option: 'epochs', value: `more than ${grouped(epochs)}`, flagValue: `${MORE_EPOCHS * epochs}` } : { option: 'epochs', value: 'more' };
+}
+
+/**
+ * The remedy of a run whose epochs cannot tell where it stands (state 'unclear', read from its
+ * epochs), whose summary ends 'more epochs would tell': the run again from the start for the epochs
+ * that would. Where its windows were too short to read the epochs' noise (noiseUnread), the fewest
+ * whose windows of a fifth read it, RUN_FIFTHS × NOISE_WINDOW_MIN; else MORE_EPOCHS times the run's,
+ * whose windows as many times as long average out more of the epochs' noise. None read from batches
+ * (their summary asks for more records, not epochs) or where the run had that many already.
+ */
+export function unclearRemedy(trace: Trace, p: TrainingProgress, add: AddRemedy): void {
+  if (p.state !== 'unclear' || p.read !== 'epochs') return;
+  const epochs = runEpochs(p, trace);
+  const short = noiseUnread(p);
+  const telling = short ? RUN_FIFTHS * NOISE_WINDOW_MIN : MORE_EPOCHS * epochs;
+  if (telling <= epochs) return;
+  const windows = `windows of ${counted(Math.floor(telling / RUN_FIFTHS), 'epoch')}`;
+  const why = short
+    ? `windows of ${counted(p.window, 'epoch')} are too short to read how far the loss varies from epoch to epoch, so its epochs cannot tell where the run stands: a run of ${grouped(telling)} epochs compares ${windows}, which read it`
+    : `its last two windows of ${counted(p.window, 'epoch')} cannot tell where the run stands: a run of ${grouped(telling)} epochs compares ${windows}, whose means average out more of the epochs' noise`;
+  add([{ option: 'epochs', value: `${telling}`, flagValue: `${telling}` }], `${why} (${counted(telling - epochs, 'epoch')} more than this run's ${grouped(epochs)}).`);
 }
 
 /**

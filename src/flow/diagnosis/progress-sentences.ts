@@ -13,7 +13,7 @@ import { fmt, medianOverRecords, percent, timesOf } from './diagnosis-words.js';
 import { faded } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
 import { firstIsSlower, speedAt } from './learning-speed.js';
-import { againstBefore, amountAbove, beforeWords, atLastEpochs, lowestWords, paceWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
+import { againstBefore, amountAbove, beforeWords, atLastEpochs, lowestWords, noiseUnread, paceWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
 import { flowClear, gapClosed } from './verdict-rules.js';
 
 /**
@@ -201,7 +201,7 @@ const higherClause = (p: TrainingProgress) => (p.window > 1 ? " (the last window
 
 /** Where the windows are too short to read the epochs' noise (fewer than NOISE_WINDOW_MIN epochs each: a window is a fifth of the run's epochs), a clause that says so of `what` ('the loss varies'); '' elsewhere. */
 function unreadNoiseClause(p: TrainingProgress, what: string): string {
-  if (!(p.lossNoise.rise === 0 && p.lossNoise.fall === 0 && p.window < NOISE_WINDOW_MIN)) return '';
+  if (!noiseUnread(p)) return '';
   return `; windows of ${counted(p.window, 'epoch')} are too short to read how far ${what} from epoch to epoch (that takes ${NOISE_WINDOW_MIN} epochs a window: runs of ${RUN_FIFTHS * NOISE_WINDOW_MIN} epochs or more)`;
 }
 

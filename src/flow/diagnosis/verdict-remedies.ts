@@ -16,7 +16,7 @@ import { saturatedLater, saturationAtStart } from './evidence-readings.js';
 import { chainEnds, decisiveGap, positiveFinite } from './gap-measures.js';
 import { activationChange, explodingAcrossNorms, hiddenNonlinearities, initClause, weightRowOf, weightsAboveInit } from './init-remedies.js';
 import { stillFalling } from './progress-readings.js';
-import { moreEpochs, plateauRemedies, progressRemedies } from './progress-remedies.js';
+import { moreEpochs, plateauRemedies, progressRemedies, unclearRemedy } from './progress-remedies.js';
 import { type AddRemedy, addSmallerRate, choice, CLIP_AT_1, initName, optimizerSwitch } from './remedy-settings.js';
 import { vanishingOptimizerRemedies } from './vanishing-optimizer-remedies.js';
 import { alsoGap, flowClear, gapClosed } from './verdict-rules.js';
@@ -165,6 +165,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
     const state = e.training?.state;
     if (state === 'learning' && clear) add([moreEpochs(trace, e.training!)], `the gap closed and the loss is still falling${stillFalling(e.training!)}: training longer lowers it further.`);
     if (state === 'plateau' && clear) plateauRemedies(trace, run, e, add, 'the gap in the gradient flow closed during training');
+    if (state === 'unclear' && clear) unclearRemedy(trace, e.training!, add);
     if (state === 'rising' || state === 'overfitting') progressRemedies(run, e, add);
     alsoDeadUnits();
     alsoSaturatedUnits();
@@ -227,6 +228,8 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
   if (verdict === 'healthy' && e.training?.state === 'plateau' && clear) plateauRemedies(trace, run, e, add, 'the gradient flow shows no fault');
   // A loss still falling beside such a flow needs time, not another optimiser or rate.
   if (verdict === 'healthy' && e.training?.state === 'learning' && clear) add([moreEpochs(trace, e.training)], `the loss is still falling${stillFalling(e.training)}: training longer lowers it further.`);
+  // An unclear state's summary says more epochs would tell: how many is offered, beside such a flow too.
+  if (verdict === 'healthy' && e.training?.state === 'unclear' && clear) unclearRemedy(trace, e.training, add);
   // Under a verdict of the gradient flow the summary says the loss rose, and its own remedies come first (a lower rate was measured not to help some: explodingAcrossNorms).
   if (verdict === 'loss-rising' || verdict === 'overfitting') progressRemedies(run, e, add);
   // Across norm layers none of them was measured to bring an exploding gap nearer 1 (see explodingAcrossNorms).
