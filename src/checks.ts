@@ -287,18 +287,32 @@ export function checkObjectArgument(value: unknown, who: string, what: string): 
  * lanczos' onStep), checked before any work: undefined or a plain function, else INVALID_OPTION
  * naming `where`. Unchecked, a number there threw a raw TypeError at its first call, after the work
  * before it (minutes of training) was lost; an async function's promise is dropped by its caller, so
- * a rejection in it went unhandled and ended a Node process.
+ * a rejection in it went unhandled and ended a Node process; a generator function's call ran none of
+ * its body (UNRUN_GENERATOR).
  */
 export function checkCallback(value: unknown, where: string): void {
   if (value !== undefined && typeof value !== 'function') throw invalidOption(`${where}: expected a function, got ${shown(value)}`);
-  if (isAsyncFunction(value)) {
+  const kind = unrunnableKind(value);
+  if (kind === 'async') {
     throw invalidOption(`${where}: an async function; it is called without waiting for the promise it returns (its work would run later, and a rejection would go unhandled): give a plain function`);
   }
+  if (kind === 'generator') throw invalidOption(`${where}: ${UNRUN_GENERATOR}: give a plain function`);
 }
 
-/** Whether `f` was written `async` (its calls return promises a synchronous caller cannot wait for). */
-export function isAsyncFunction(f: unknown): boolean {
-  return typeof f === 'function' && (f.constructor.name === 'AsyncFunction' || f.constructor.name === 'AsyncGeneratorFunction');
+/** Why a generator function is refused as a callback, in every refusal of one. */
+export const UNRUN_GENERATOR = 'a generator function; calling it returns an iterator and runs none of its body, and its caller iterates nothing (its work would never run)';
+
+/**
+ * The kind of function a caller that calls `f` synchronously and drops what it returns cannot run
+ * as written: 'async' (an async function or async generator: its work would run later, a rejection
+ * unhandled), 'generator' (its call runs none of its body), or undefined for any other value.
+ * checkCallback and train()'s onBatch/onEpoch refuse both kinds from here.
+ */
+export function unrunnableKind(f: unknown): 'async' | 'generator' | undefined {
+  if (typeof f !== 'function') return undefined;
+  const kind = f.constructor?.name;
+  if (kind === 'AsyncFunction' || kind === 'AsyncGeneratorFunction') return 'async';
+  return kind === 'GeneratorFunction' ? 'generator' : undefined;
 }
 
 /** Refuses (INVALID_OPTION) anything but bytes (a Uint8Array or an ArrayBuffer), saying what it got: a string is not a path here. */

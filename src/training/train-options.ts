@@ -119,7 +119,8 @@ export interface TrainOptions {
    * training right there with DIVERGED naming the callback, under every onNonFinite policy (no step
    * setting undoes its write), the network as it left it. A train() of this network from it is
    * refused (INVALID_OPTION): a network trains in one call at a time. An async function is refused
-   * before any step (INVALID_OPTION): train() runs synchronously and would not wait for it. A plain
+   * before any step (INVALID_OPTION): train() runs synchronously and would not wait for it; so is a
+   * generator function, whose call returns an iterator and runs none of its body. A plain
    * function that returns a promise (`(info) => save(info)`) can be told only by what it returned:
    * training stops after the call that returned it (INVALID_OPTION naming the epoch, batch and step),
    * that step applied and the promise left as it is. To start work train() need not wait for,
@@ -129,7 +130,7 @@ export interface TrainOptions {
   /**
    * Called after every epoch, after validation (again for an epoch that onNonFinite 'halve' takes
    * back and runs again). A parameter it leaves out of range stops training as onBatch's does, and
-   * a train() of this network from it is refused as from onBatch, and an async function or a
+   * a train() of this network from it is refused as from onBatch, and an async or generator function or a
    * returned promise as onBatch's (a promise stops training after the epoch, every step of it applied).
    * Default: none.
    */

@@ -3,7 +3,7 @@
  * one pass before anything is allocated or changed (a refusal leaves the network as it was). The
  * keys were checked first (checkTrainOptions); the optimiser is made after this (trainingOptimizer).
  */
-import { checkBoolean, checkFloat32, checkPositive, checkWhole, isAsyncFunction } from '../checks.js';
+import { checkBoolean, checkFloat32, checkPositive, checkWhole, UNRUN_GENERATOR, unrunnableKind } from '../checks.js';
 import { invalidOption } from '../errors.js';
 import { checkOptimizerFor } from '../optim/optimizer.js';
 import { isOptimizer } from '../optim/index.js';
@@ -65,11 +65,9 @@ export function readTrainingSettings(net: TrainingEngine, options: TrainOptions,
   const shuffle = checkBoolean(options.shuffle ?? true, 'shuffle');
   for (const name of ['onBatch', 'onEpoch'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') throw invalidOption(`${name}: expected a function`);
-    if (isAsyncFunction(options[name])) {
-      throw invalidOption(
-        `${name}: an async function; ${NOT_AWAITED}: give a plain function, or ${AWAIT_BETWEEN_CALLS}`,
-      );
-    }
+    const kind = unrunnableKind(options[name]);
+    if (kind === 'async') throw invalidOption(`${name}: an async function; ${NOT_AWAITED}: give a plain function, or ${AWAIT_BETWEEN_CALLS}`);
+    if (kind === 'generator') throw invalidOption(`${name}: ${UNRUN_GENERATOR}: give a plain function`);
   }
   if (isOptimizer(options.optimizer)) checkOptimizerFor(options.optimizer, net);
   checkSettingsBesideOptimizer(options);
