@@ -1,8 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { makeRunFolder, tsxCacheName } from '../util/temp-root.js';
+
+const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 
 // The suites' temporary folders live in the run's own folder, which test/util/temp-root.ts removes at the end.
 describe('a test run’s temporary folders', () => {
@@ -13,5 +17,34 @@ describe('a test run’s temporary folders', () => {
     const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(require("node:os").tmpdir())'], { encoding: 'utf8' });
     expect(child.stdout).toBe(root);
     expect(basename(dirname(root))).not.toMatch(/^gradscope-tests-/);
+  });
+
+  it('leave tsx’s compiled files in the machine’s cache, where the next run finds them', () => {
+    const machineCache = join(dirname(tmpdir()), tsxCacheName());
+    const script = join(tmpdir(), `cache-${process.pid}-${Date.now()}.ts`);
+    // Contents no earlier run compiled, so that tsx writes a new entry.
+    writeFileSync(script, `const made: string = '${script} ${Math.random()}';\nprocess.stdout.write(made.length > 0 ? 'ran' : '');\n`);
+    const before = new Set(readdirSync(machineCache));
+    const child = spawnSync(TSX, [script], { encoding: 'utf8' });
+    expect(child.stdout).toBe('ran');
+    expect(readdirSync(machineCache).filter((entry) => !before.has(entry)).length).toBeGreaterThan(0);
+  });
+
+  it('keep tsx’s cache when the run’s folder goes', () => {
+    const temporary = mkdtempSync(join(tmpdir(), 'machine-'));
+    const outer = process.env.TMPDIR;
+    const teardown = makeRunFolder(temporary);
+    const root = tmpdir();
+    try {
+      expect(dirname(root)).toBe(temporary);
+      expect(readlinkSync(join(root, tsxCacheName()))).toBe(join(temporary, tsxCacheName()));
+      writeFileSync(join(root, tsxCacheName(), 'entry'), 'compiled');
+    } finally {
+      teardown();
+    }
+    expect(process.env.TMPDIR).toBe(outer);
+    expect(existsSync(root)).toBe(false);
+    expect(readdirSync(join(temporary, tsxCacheName()))).toEqual(['entry']);
+    rmSync(temporary, { recursive: true, force: true });
   });
 });
