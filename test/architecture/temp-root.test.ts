@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -46,5 +46,25 @@ describe('a test run’s temporary folders', () => {
     expect(existsSync(root)).toBe(false);
     expect(readdirSync(join(temporary, tsxCacheName()))).toEqual(['entry']);
     rmSync(temporary, { recursive: true, force: true });
+  });
+
+  it('left by a killed run are removed by the next, never a live run’s', () => {
+    const temporary = mkdtempSync(join(tmpdir(), 'machine-'));
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    const alive = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600_000)']);
+    try {
+      const killed = `gradscope-tests-${gone}-aB3dE9`;
+      const running = `gradscope-tests-${alive.pid}-fG5hI7`;
+      const ownerUnknown = 'gradscope-tests-jK1lM2'; // named before runs named their owner
+      for (const name of [killed, running, ownerUnknown]) mkdirSync(join(temporary, name, 'suite-x'), { recursive: true });
+      const teardown = makeRunFolder(temporary);
+      const root = basename(tmpdir());
+      teardown();
+      expect(root).toMatch(new RegExp(`^gradscope-tests-${process.pid}-`));
+      expect(readdirSync(temporary).sort()).toEqual([ownerUnknown, running, tsxCacheName()].sort());
+    } finally {
+      alive.kill();
+      rmSync(temporary, { recursive: true, force: true });
+    }
   });
 });

@@ -5,7 +5,7 @@
  * os.tmpdir() reads TMPDIR at each call, and vitest's workers and the processes the suites start inherit this
  * process's environment, so setting it here, before any worker starts, is enough.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
@@ -17,17 +17,52 @@ export function tsxCacheName(): string {
   return `tsx-${process.geteuid?.() ?? userInfo().username}`;
 }
 
+/** A run's folder: this prefix, the id of the process that owns it (vitest's), '-', then mkdtemp's random letters. */
+const RUN_PREFIX = 'gradscope-tests-';
+const RUN_FOLDER = new RegExp(`^${RUN_PREFIX}(\\d+)-`);
+
+/** Whether process `pid` exists: signal 0 checks without sending; EPERM is a process of another user's. */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the folders runs left under `temporary` when they were killed before their teardown: those whose owning
+ * process is gone. A live run's is kept, and so is one whose name carries no owner (made before owners were named),
+ * since nothing tells whether that run still goes. Returns the names removed.
+ */
+export function removeStaleRuns(temporary: string): string[] {
+  const removed: string[] = [];
+  for (const name of readdirSync(temporary)) {
+    const owner = RUN_FOLDER.exec(name)?.[1];
+    if (owner === undefined || Number(owner) === process.pid || isRunning(Number(owner))) continue;
+    try {
+      rmSync(join(temporary, name), { recursive: true, force: true });
+      removed.push(name);
+    } catch {
+      // Another user's folder, or one another starting run is removing: not this run's to clear.
+    }
+  }
+  return removed;
+}
+
 export default function setup(): () => void {
   return makeRunFolder(tmpdir());
 }
 
 /**
- * Makes the run's folder under `temporary`, points TMPDIR at it, and returns the teardown that removes it. tsx's
+ * Removes the folders of killed runs (removeStaleRuns), makes this run's under `temporary`, points TMPDIR at it, and returns the teardown that removes it. tsx's
  * cache inside it is a link to `temporary`'s, which outlives the run: with TMPDIR per run every CLI case's tsx
  * compiled src/ afresh (~0.6 s of CPU a child, cold), where runs before kept it warm.
  */
 export function makeRunFolder(temporary: string): () => void {
-  const root = mkdtempSync(join(temporary, 'gradscope-tests-'));
+  removeStaleRuns(temporary);
+  const root = mkdtempSync(join(temporary, `${RUN_PREFIX}${process.pid}-`));
   const cache = join(temporary, tsxCacheName());
   mkdirSync(cache, { recursive: true });
   // A junction on Windows (no privilege needed); the type is ignored elsewhere.
