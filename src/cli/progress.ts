@@ -11,6 +11,9 @@ export const PROGRESS_LINES = 10;
 /** Characters of a terminal's bar. */
 const BAR_WIDTH = 30;
 
+/** A terminal's bar is redrawn at most this often (ms), and at the end: fast jobs report thousands of steps a second. */
+const REDRAW_INTERVAL = 50;
+
 /** Options of a ProgressBar; every field is optional. */
 export interface ProgressOptions {
   /**
@@ -20,7 +23,7 @@ export interface ProgressOptions {
    * total counted in units of like cost (epochs of one network, runs of one shape, multiply-adds).
    */
   timeLeft?: boolean;
-  /** The clock, in milliseconds (default performance.now). */
+  /** The clock, in milliseconds, that times the time left and a terminal's redraws (default performance.now). */
   clock?: () => number;
 }
 
@@ -33,7 +36,8 @@ export function timeLeftText(ms: number): string {
 }
 
 export class ProgressBar {
-  private lastDrawn = 0;
+  /** When the terminal's bar was last drawn; never at first, so the first report draws whatever the clock reads. */
+  private lastDrawn = -Infinity;
   private linesPrinted = 0;
   private readonly clock: () => number;
   /** The first report: when, and how much was done by then. */
@@ -64,8 +68,8 @@ export class ProgressBar {
       this.terminal.err(`${this.label}: ${percent.trim()} %${[note, this.left(done)].filter(Boolean).map((part) => `, ${part}`).join('')}\n`);
       return;
     }
-    const now = performance.now();
-    if (done < this.total && now - this.lastDrawn < 50) return;
+    const now = this.clock();
+    if (done < this.total && now - this.lastDrawn < REDRAW_INTERVAL) return;
     this.lastDrawn = now;
     const filled = Math.round((BAR_WIDTH * done) / this.total);
     const bar = '█'.repeat(filled) + '░'.repeat(BAR_WIDTH - filled);

@@ -56,6 +56,20 @@ describe('ProgressBar', () => {
     expect(terminal.lines).toEqual(['job: 25 %', 'job: 50 %', 'job: 75 %', 'job: 100 %']);
   });
 
+  it('redraws a terminal’s bar by its clock: at most every 50 ms, and at the end', () => {
+    const drawn: string[] = [];
+    const terminal: Terminal = { live: true, out: () => {}, err: (text) => void drawn.push(text) };
+    let now = 0;
+    const bar = new ProgressBar(terminal, 'job', 4, { clock: () => now });
+    bar.update(1, 'a'); // the first report is drawn, whatever the clock reads
+    now += 10;
+    bar.update(2, 'b'); // 10 ms later: not redrawn
+    now += 60;
+    bar.update(3, 'c'); // 60 ms after the last drawing
+    bar.update(4, 'd'); // the end, at once
+    expect(drawn.map((text) => text.match(/% (\w)/)?.[1])).toEqual(['a', 'c', 'd']);
+  });
+
   it('rounds the time left as an estimate deserves', () => {
     expect([3_000, 12_000, 62_400, 89_000, 95_000, 600_000].map(timeLeftText)).toEqual([
       'a few seconds left',
