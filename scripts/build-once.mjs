@@ -1,5 +1,6 @@
 // Runs build steps only when needed: a step runs when its outputs are not exactly those its last
-// successful run left (one missing, or a different size: an edit, or a write cut short) or when the
+// successful run left (one missing, or a different size: an edit, or a write cut short; or one
+// named since, of which that run recorded nothing) or when the
 // fingerprint of its inputs (the command, the compiler's version, every input file's name and
 // contents) differs from the one stored with them. A step's record is removed before it runs and
 // written back only when it succeeds, so a build killed halfway is never taken for a finished one.
@@ -88,6 +89,14 @@ function outputSizes(root, step) {
   return sizes;
 }
 
+/**
+ * The first of the step's outputs its last run recorded nothing of (neither the file nor a file under the folder):
+ * one added to the step since, such as a new map file. The recorded files alone would never show it missing.
+ */
+function unrecordedOutput(step, recordedFiles) {
+  return step.outputs.find((output) => !recordedFiles.some((file) => file === output || file.startsWith(`${output}/`)));
+}
+
 /** Why the step must run, or undefined when its outputs are those its last run left from the same inputs. */
 function reasonToRun(root, step, print, stamp) {
   if (!stamp?.outputs) return existsSync(join(root, step.outputs[0])) ? 'no finished build recorded' : 'not built yet';
@@ -96,6 +105,8 @@ function reasonToRun(root, step, print, stamp) {
   if (stamp.inputs !== print.inputs) return 'sources changed';
   const recorded = Object.entries(stamp.outputs);
   if (recorded.length === 0) return 'no output recorded';
+  const added = unrecordedOutput(step, Object.keys(stamp.outputs));
+  if (added !== undefined) return `${added} is a new output`;
   for (const [file, size] of recorded) {
     const now = statSync(join(root, file), { throwIfNoEntry: false });
     if (!now) return `${file} is missing`;

@@ -12,7 +12,7 @@ const BUILD_ONCE = pathToFileURL(resolve('scripts/build-once.mjs')).href;
 const BUILD_PLAN = pathToFileURL(resolve('scripts/build-plan.mjs')).href;
 
 /**
- * The compiler: writes `<out>/all.txt` (every source, joined) and `<out>/sub/count.txt` (how many),
+ * The compiler: writes `<out>/all.txt` (every source, joined), `<out>/sub/count.txt` (how many) and `<out>.map`,
  * logging each run in runs.log. COMPILER_KILLS_BUILD=<out> writes the first 6 characters of that all.txt and then
  * kills the build that ran it (as a closed terminal would); COMPILER_FAILS exits 1.
  */
@@ -30,15 +30,16 @@ if (process.env.COMPILER_KILLS_BUILD === out) {
 if (process.env.COMPILER_FAILS) process.exit(1);
 writeFileSync(out + '/all.txt', all);
 writeFileSync(out + '/sub/count.txt', String(all.length));
+writeFileSync(out + '.map', 'map');
 `;
 
-/** The project's build: step A reads src/ and flags.json, step B src/ only; both by the compiler above. */
+/** The project's build: step A reads src/ and flags.json, step B src/ only; both by the compiler above. EXTRA_OUTPUT names A's .map as an output. */
 const DRIVER = `
 import { buildOnce } from ${JSON.stringify(BUILD_ONCE)};
 const root = process.env.PROJECT;
 const node = process.execPath;
 const steps = [
-  { name: 'A', inputs: ['src', 'flags.json'], tool: 'fakec', outputs: ['outA'], command: [node, root + '/compile.mjs', 'outA', ...(process.env.EXTRA_FLAG ? [process.env.EXTRA_FLAG] : [])] },
+  { name: 'A', inputs: ['src', 'flags.json'], tool: 'fakec', outputs: ['outA', ...(process.env.EXTRA_OUTPUT ? ['outA.map'] : [])], command: [node, root + '/compile.mjs', 'outA', ...(process.env.EXTRA_FLAG ? [process.env.EXTRA_FLAG] : [])] },
   { name: 'B', inputs: ['src'], tool: 'fakec', outputs: ['outB'], command: [node, root + '/compile.mjs', 'outB'] },
 ];
 process.exitCode = await buildOnce({ root, steps, force: process.argv.includes('--force') });
@@ -108,6 +109,15 @@ describe('a build run again', () => {
     const run = build({ env: { EXTRA_FLAG: '--debug' } });
     expect(run.compiled).toEqual(['outA']);
     expect(run.said).toContain('(command changed)');
+  });
+
+  it('rebuilds a step given a new output (a file its last run did not record), and not again', () => {
+    rmSync(join(project, 'outA.map'));
+    const run = build({ env: { EXTRA_OUTPUT: '1' } });
+    expect(run.compiled).toEqual(['outA']);
+    expect(run.said).toContain('(outA.map is a new output)');
+    expect(readFileSync(join(project, 'outA.map'), 'utf8')).toBe('map');
+    expect(build({ env: { EXTRA_OUTPUT: '1' } }).compiled).toEqual([]);
   });
 
   it('rebuilds everything when the compiler is another version, and says which', () => {
