@@ -52,8 +52,7 @@ const PROGRESS_LABEL = 'trainable depth';
  * gradient-noise above 20) is no work: its row comes at once, and counted it made the bar jump.
  */
 export function rowProgress(terminal: Terminal, setup: Pick<StudySetup, 'remedies' | 'depths' | 'width'>): { onRow: (row: TrainableDepthRow) => void; done: () => void } {
-  const work = (remedy: TrainableDepthRemedy | undefined, depth: number) =>
-    remedy === undefined || skipReason(remedy, depth) !== undefined ? 0 : parameterCountOf([MNIST_PIXELS, ...Array.from({ length: depth }, () => setup.width), MNIST_CLASSES]);
+  const work = (remedy: TrainableDepthRemedy | undefined, depth: number) => rowWork(remedy, depth, setup.width);
   const total = setup.remedies.reduce((sum, remedy) => sum + setup.depths.reduce((sum, depth) => sum + work(remedy, depth), 0), 0);
   // At least 1: a study whose every network is skipped has nothing to count (0 of 0 read NaN %).
   const bar = new ProgressBar(terminal, PROGRESS_LABEL, Math.max(1, total), { timeLeft: true });
@@ -62,6 +61,14 @@ export function rowProgress(terminal: Terminal, setup: Pick<StudySetup, 'remedie
     onRow: (row) => bar.update((done += work(setup.remedies.find((r) => r.key === row.remedy), row.depth)), `${row.remedy} at ${counted(row.depth, 'hidden layer')}`),
     done: () => bar.done(),
   };
+}
+
+/**
+ * The work rowProgress counts for a network of the study (see there): its weights and biases, 0 where it is not run.
+ * scripts/trainable-depth-progress-timing.ts sets it beside each network's CPU time (docs/cli.md).
+ */
+export function rowWork(remedy: TrainableDepthRemedy | undefined, depth: number, width: number): number {
+  return remedy === undefined || skipReason(remedy, depth) !== undefined ? 0 : parameterCountOf([MNIST_PIXELS, ...Array.from({ length: depth }, () => width), MNIST_CLASSES]);
 }
 
 /** --papers: 1 runs the papers' experiments at their own epochs (the default, but with --quick), 0 leaves them out. */
