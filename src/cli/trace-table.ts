@@ -78,15 +78,19 @@ export function residualTableData(trace: Trace, record = trace.length - 1): Repo
   return { header: ['residual block', 'gate', 'RMS ‖∂C/∂x‖ via skip', 'via branch', 'branch ÷ skip', 'α'], rows };
 }
 
-/** The verdict, the summary and the remedies, their settings in `terms` (the printing command's: remedyTerms), wrapped for a terminal. */
-export function diagnosisText(d: Diagnosis, terms: RemedyTerms): string {
-  const lines = [`Diagnosis: ${verdictHeading(d)}`, wrap(d.summary, 100, '  ')];
+/** The widest a diagnosis's prose runs, on a terminal as wide or wider and in a file: lines a reader's eye can follow. */
+const DIAGNOSIS_WIDTH = 100;
+
+/** The verdict, the summary and the remedies, their settings in `terms` (the printing command's: remedyTerms), wrapped to DIAGNOSIS_WIDTH or the terminal's `width` where narrower. */
+export function diagnosisText(d: Diagnosis, terms: RemedyTerms, width?: number): string {
+  const room = Math.min(DIAGNOSIS_WIDTH, width ?? Infinity);
+  const lines = [`Diagnosis: ${verdictHeading(d)}`, wrap(d.summary, room, '  ')];
   if (d.remedies.length) {
-    lines.push(terms.unmadeRun === undefined ? '  What to try:' : wrap(`What to try, as the library's options (${terms.unmadeRun}):`, 100, '  '));
+    lines.push(terms.unmadeRun === undefined ? '  What to try:' : wrap(`What to try, as the library's options (${terms.unmadeRun}):`, room, '  '));
     // A command line is never wrapped (it is copied whole); an alternative gets a line of its own.
     for (const r of d.remedies) {
       const [first, alternative] = remedyLines(r, terms);
-      lines.push(`  • ${first}`, ...(alternative === undefined ? [] : [`    or: ${alternative}`]), wrap(r.why, 100, '      '));
+      lines.push(`  • ${first}`, ...(alternative === undefined ? [] : [`    or: ${alternative}`]), wrap(r.why, room, '      '));
     }
   }
   return lines.join('\n');

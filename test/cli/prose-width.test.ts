@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
 import { fitLine, proseWords } from '../../src/cli/prose.js';
 import { runCliInProcess } from '../util/cli.js';
 
@@ -49,4 +50,24 @@ describe('prose at a width', () => {
     expect(stillWide).toEqual([]);
     expect(words(fitted.stdout)).toEqual(words(whole.stdout));
   });
+
+  it("wraps study --model's diagnosis once, to the terminal where narrower than its 100 columns: each summary line full but its last", async () => {
+    const model = join(folder, 'model.json');
+    const net = await createNetwork({ sizes: [3, 4, 4, 2], activation: 'sigmoid', loss: 'cross-entropy', seed: 5, backend: 'ref' });
+    writeFileSync(model, JSON.stringify(net.toJSON()));
+    net.dispose();
+    const data = join(folder, 'data.json');
+    writeFileSync(data, JSON.stringify({ inputs: [[0.1, -0.2, 0.3], [1, 0.5, -1], [0, 0.2, 0.4], [-1, 0, 1]], targets: [[1, 0], [0, 1], [1, 0], [0, 1]] }));
+    const width = 60;
+    const run = await runCliInProcess(['study', '--model', model, '--data', data, '--epochs', '2', '--batch-size', '2', '--backend', 'ref'], width);
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stdout.split('\n');
+    const start = lines.findIndex((line) => line.startsWith('Diagnosis: '));
+    const summary = lines.slice(start + 1, lines.findIndex((line, i) => i > start && !line.startsWith('  ') || /^ {2}What to try/.test(line)));
+    expect(summary.length).toBeGreaterThan(2);
+    // Wrapped at 100 and then again at 60, a line of 100 became one of about 60 and one of about 40.
+    for (const line of summary.slice(0, -1)) expect(line.length, line).toBeGreaterThan(width - 20);
+    for (const line of summary) expect(line.length, line).toBeLessThanOrEqual(width);
+  });
 });
+

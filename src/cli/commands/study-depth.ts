@@ -113,7 +113,7 @@ export function depthTables(result: DepthStudyResult, width?: number): string {
         width,
       ),
     );
-    out.push('', `At the first step (the start of epoch ${grouped(epochOfStep(trace.steps[0]))}):`, '', traceTable(trace, 0, width), '', diagnosisText(deepest.training!.diagnosis, depthRunTerms(result, trace)));
+    out.push('', `At the first step (the start of epoch ${grouped(epochOfStep(trace.steps[0]))}):`, '', traceTable(trace, 0, width), '', diagnosisText(deepest.training!.diagnosis, depthRunTerms(result, trace), width));
   }
   return out.join('\n');
 }

@@ -259,7 +259,7 @@ export const studyModelCommand = command({
       print(terminal, account.run);
       for (const line of [...account.notices, ...account.warnings]) print(terminal, line);
       for (const { caption, header, rows: cells } of account.tables) print(terminal, '', caption!, formatTable(header, cells, terminal.columns));
-      print(terminal, '', diagnosisText(diagnosis, terms));
+      print(terminal, '', diagnosisText(diagnosis, terms, terminal.columns));
       if (csv) print(terminal, '', `Trace (CSV): ${csv}`);
       if (report) print(terminal, `Report: ${report}`);
       if (diverged) throw new SaidError(diverged);

@@ -127,7 +127,7 @@ export const studyPlateauCommand = command({
     print(terminal, plateauTable(result, terminal.columns));
     print(terminal, plateauTableKey(result));
     print(terminal, '\n' + plateauSummary(result));
-    if (result.diagnosis && result.trace) print(terminal, `\n${lastStretchHeading(result)}\n${diagnosisText(result.diagnosis, plateauRunTerms(result, numberFlag(args, 'seed'), result.trace))}`);
+    if (result.diagnosis && result.trace) print(terminal, `\n${lastStretchHeading(result)}\n${diagnosisText(result.diagnosis, plateauRunTerms(result, numberFlag(args, 'seed'), result.trace), terminal.columns)}`);
     if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [plateauReportSection(result)] })}`);
   },
 });
