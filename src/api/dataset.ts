@@ -3,7 +3,8 @@
  * repeated train(), evaluate() and gradients() calls copy and check nothing.
  */
 import { acquireBackend, BACKEND_OPTIONS, type BackendOptions } from '../backend.js';
-import { checkKnownKeys } from '../checks.js';
+import { checkKnownKeys, MAX_UNITS } from '../checks.js';
+import { counted, grouped } from '../counted.js';
 import type { Rows } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
 import { uploadDataset, type Dataset } from '../training/dataset.js';
@@ -28,8 +29,23 @@ export async function createDataset(x: Rows, y: Rows, options: BackendOptions = 
   }
 }
 
-/** Values per row of `rows` (the first row's length; every row is checked against it on upload). */
-function columnsOf(rows: Rows, label: string): number {
+/**
+ * Values per row of `rows` (the first row's length; every row is checked against it on upload):
+ * SHAPE_MISMATCH unless a network can take that many, from 1 to MAX_UNITS, as its inputs or
+ * outputs (`label` 'inputs' or 'targets'); a negative count is left to the upload's shape check. Rows of
+ * 0 values were uploaded, and no network trains on them.
+ */
+function columnsOf(rows: Rows, label: 'inputs' | 'targets'): number {
+  const cols = givenColumns(rows, label);
+  if (cols === 0 || cols > MAX_UNITS) {
+    const side = label === 'inputs' ? 'inputs' : 'outputs';
+    throw new GradscopeError('SHAPE_MISMATCH', `${label}: rows of ${counted(cols, 'value')}; a network takes from 1 to ${grouped(MAX_UNITS)} ${side}, so nothing could train on them`);
+  }
+  return cols;
+}
+
+/** The columns `rows` says it has, before any check of their count. */
+function givenColumns(rows: Rows, label: string): number {
   if (Array.isArray(rows)) {
     const first: unknown = rows[0];
     if (first !== null && typeof first === 'object' && typeof (first as { length?: unknown }).length === 'number') return (first as ArrayLike<unknown>).length;
