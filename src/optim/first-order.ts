@@ -92,7 +92,7 @@ export interface FirstOrderOptions {
    * update multiplies w by 1 − lr·λ (SGD; AdamW's decoupled form), a learning rate at which some
    * layer's step size × λ is above 2 (with SGD's momentum μ, 2(1 + μ); Nesterov's, 2(1 + μ)/(1 + 2μ))
    * is refused by train() before any step and by step() (INVALID_OPTION): the decay alone would grow
-   * the weights. Adam's, RMSProp's, Adagrad's and LARS's steps set their own size, and float32 alone bounds λ.
+   * the weights; the optimiser's largestWeightDecay(learningRate) is the largest taken. Adam's, RMSProp's, Adagrad's and LARS's steps set their own size, and float32 alone bounds λ.
    */
   weightDecay?: number;
   /**
@@ -139,10 +139,10 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
   protected readonly params: readonly Parameter[];
   /** The weight decay each parameter gets (0 for biases when decayBiases is false). */
   protected readonly decays: Float64Array;
-  /** 1 for each layer (Parameter.group) with a parameter the weight decay acts on. */
-  private readonly decayedGroups: Uint8Array;
   /** The largest layer rate: keepsWithin bounds every layer's step by the largest. */
   private readonly maxLayerRate: number;
+  /** The first layer with the largest rate among those the weight decay reaches (-1: none), whose step size × λ the decay's bound holds first. */
+  private readonly mostDecayedLayer: number;
   /** buffers[i][b]: buffer b of parameter i; undefined until the first step. */
   protected buffers: Tensor[][] | undefined;
   /** Updates taken (Adam's t). */
@@ -174,9 +174,15 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     // A loop, not Float64Array.from(params, f): V8 takes that through the iterator protocol (0.35 µs
     // on the AMD EPYC Zen 5, 2026-11-30), and train() makes an optimiser per call.
     this.decays = new Float64Array(this.params.length);
-    for (let i = 0; i < this.params.length; i++) this.decays[i] = !this.params[i].weightMatrix && !this.decayBiases ? 0 : this.weightDecay;
-    this.decayedGroups = new Uint8Array(net.groupCount);
-    for (let i = 0; i < this.params.length; i++) if (this.decays[i] > 0) this.decayedGroups[this.params[i].group] = 1;
+    // The layers the decay reaches (any λ: largestWeightDecay answers for an optimiser made with 0 too).
+    let most = -1;
+    for (let i = 0; i < this.params.length; i++) {
+      const reached = this.params[i].weightMatrix || this.decayBiases;
+      this.decays[i] = reached ? this.weightDecay : 0;
+      const l = this.params[i].group;
+      if (reached && (most < 0 || this.layerRates[l] > this.layerRates[most] || (this.layerRates[l] === this.layerRates[most] && l < most))) most = l;
+    }
+    this.mostDecayedLayer = most;
     this.maxLayerRate = this.layerRates.reduce((a, b) => Math.max(a, b), 0);
     // The weight decay's bound is not checked here: it holds lr·λ, and train() may be given another rate.
     const problem = this.stepSizeProblem(this.defaultLearningRate);
@@ -206,21 +212,34 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     return { max: Infinity, why: '' };
   }
 
-  /** rateProblem's rule of decayBound: the first layer with a decayed parameter whose step size × λ is above it. */
+  /**
+   * The largest weight decay (to 3 significant figures, rounded down) that train() and step() take
+   * at `learningRate` with this optimiser's other settings: where its update multiplies w by
+   * 1 − lr·λ (SGD's, AdamW's decoupled decay), the decay's bound (see weightDecay) over the largest
+   * step size, `learningRate` × layer rate, among the layers the decay reaches; Infinity where
+   * nothing but float32 bounds it (Adam's L2 form, RMSProp, Adagrad, LARS; no layer the decay reaches).
+   */
+  largestWeightDecay(learningRate: number): number {
+    const max = this.decayBound().max;
+    if (max === Infinity || this.mostDecayedLayer < 0) return Infinity;
+    return largestWithin(max, learningRate * this.layerRates[this.mostDecayedLayer]);
+  }
+
+  /**
+   * rateProblem's rule of decayBound: the layer the decay reaches with the largest rate (the first of
+   * them), if its step size × λ is above it; what it offers holds at every layer.
+   */
   private decayProblem(learningRate: number): string | undefined {
-    if (this.weightDecay === 0) return undefined;
+    const l = this.mostDecayedLayer;
+    if (this.weightDecay === 0 || l < 0) return undefined;
     const bound = this.decayBound();
-    for (let l = 0; l < this.layerRates.length; l++) {
-      const product = learningRate * this.layerRates[l] * this.weightDecay;
-      if (product > bound.max && this.decayedGroups[l] === 1) {
-        const rate = this.layerRates[l] === 1 ? `learning rate ${learningRate}` : `learning rate ${learningRate} × layerRates[${l}] ${this.layerRates[l]}`;
-        return (
-          `${this.name}: weightDecay: layer ${l}'s ${rate} × weightDecay ${this.weightDecay} is ${product}, above ${bound.max} (${bound.why}); ` +
-          `give a weightDecay of at most ${largestWithin(bound.max, learningRate * this.layerRates[l])} or a learning rate of at most ${largestWithin(bound.max, this.layerRates[l] * this.weightDecay)}`
-        );
-      }
-    }
-    return undefined;
+    const product = learningRate * this.layerRates[l] * this.weightDecay;
+    if (!(product > bound.max)) return undefined;
+    const rate = this.layerRates[l] === 1 ? `learning rate ${learningRate}` : `learning rate ${learningRate} × layerRates[${l}] ${this.layerRates[l]}`;
+    return (
+      `${this.name}: weightDecay: layer ${l}'s ${rate} × weightDecay ${this.weightDecay} is ${product}, above ${bound.max} (${bound.why}); ` +
+      `give a weightDecay of at most ${this.largestWeightDecay(learningRate)} or a learning rate of at most ${largestWithin(bound.max, this.layerRates[l] * this.weightDecay)}`
+    );
   }
 
   /** The first layer whose step size, `learningRate` × its layer rate, is 0, subnormal or Infinity in float32. */

@@ -94,5 +94,41 @@ describe.each(['ref', 'wasm'] as const)('a weight decay beyond the update on %s'
     expect(() => net.train(X, Y, { epochs: 1, learningRate: Number(rate), optimizer })).not.toThrow();
     net.dispose();
   });
+
+  it('names the layer whose step size the bound holds first, and offers values every layer takes: the largest rate the decay reaches', async () => {
+    const net = await make();
+    // Layer 0's 0.1 × 25 = 2.5 is above 2 too, but what it alone takes (λ 20, lr 0.08) layer 1's rate 2 refuses.
+    const optimizer = { name: 'sgd', weightDecay: 25, layerRates: [1, 2] } as const;
+    await expectError(() => net.train(X, Y, { epochs: 1, optimizer }), 'INVALID_OPTION', /^sgd: weightDecay: layer 1's learning rate 0\.1 × layerRates\[1\] 2 × weightDecay 25 is 5, above 2 .*; give a weightDecay of at most 10 or a learning rate of at most 0\.04$/);
+    expect(() => net.train(X, Y, { epochs: 1, optimizer: { ...optimizer, weightDecay: 10 } })).not.toThrow();
+    expect(() => net.train(X, Y, { epochs: 1, learningRate: 0.04, optimizer })).not.toThrow();
+    net.dispose();
+  });
+
+  it('largestWeightDecay(learningRate) is the largest (3 figures) train() takes at that rate, whatever weightDecay the optimiser was made with; Infinity where only float32 bounds it', async () => {
+    const net = await make();
+    const cases: [object, number, number][] = [
+      [{ name: 'sgd' }, 0.1, 20],
+      [{ name: 'sgd', weightDecay: 25, momentum: 0.9, nesterov: true }, 0.3, 4.52],
+      [{ name: 'sgd', momentum: 0.9, layerRates: [1, 2] }, 0.05, 37.9], // 0.1 × 38 is 3.8000000000000003 in float64, above 2(1 + 0.9)
+      [{ name: 'adamw' }, 0.001, 2000],
+      [{ name: 'adam', weightDecay: 1 }, 0.001, Infinity],
+      [{ name: 'rmsprop' }, 0.01, Infinity],
+      [{ name: 'lars', weightDecay: 1 }, 1, Infinity],
+    ];
+    for (const [spec, learningRate, largest] of cases) {
+      const optimizer = createOptimizer(net, spec as never) as unknown as { largestWeightDecay(rate: number): number; dispose(): void };
+      expect([spec, optimizer.largestWeightDecay(learningRate)]).toEqual([spec, largest]);
+      if (Number.isFinite(largest)) {
+        // Taken at that rate; a step of 3 figures above it refused.
+        const { name, ...rest } = spec as { name: string };
+        const above = Number((largest * 1.001 + 10 ** (Math.floor(Math.log10(largest)) - 2)).toPrecision(3));
+        expect(() => net.train(X, Y, { epochs: 1, learningRate, optimizer: { name, ...rest, weightDecay: largest } as never })).not.toThrow();
+        expect(() => net.train(X, Y, { epochs: 1, learningRate, optimizer: { name, ...rest, weightDecay: above } as never })).toThrow(/weightDecay/);
+      }
+      optimizer.dispose();
+    }
+    net.dispose();
+  });
 });
 
