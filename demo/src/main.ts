@@ -300,6 +300,7 @@ function explainDiagnosis(s: Snapshot): void {
   updateRemedyList($('diagnosis-remedies'), d.remedies, settings, applyRemedy);
   $('layer-rates-note').hidden = s.layerRates === null;
   $('layer-rates-from').textContent = s.layerRatesFrom;
+  $('layer-rates-decay').textContent = s.weightDecayLowered;
   $('chain').classList.toggle('rates', s.layerRates !== null);
   // The factor and its bound come from one record, the latest with ‖W‖₂ (see statsFromTrace).
   const blocks = s.settings.norm !== 'none' || s.settings.residual !== 'none';

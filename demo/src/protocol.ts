@@ -50,6 +50,8 @@ export interface Snapshot {
   layerRates: number[] | null;
   /** Where layerRates came from, as the page says it ('at initialisation', 'at step 40', or a remedy's); '' without them. */
   layerRatesFrom: string;
+  /** Where the per-layer rates run with the page's L2 lowered (run-optimizer.ts), what it is lowered to and why, as the page says it; '' where it is not. */
+  weightDecayLowered: string;
   /** The optimiser sets its own step sizes (Optimizer.choosesOwnSteps: Hessian-free): the learning rate is not used. */
   ownSteps: boolean;
   /** The settings the worker's network and run follow (those of the latest 'configure' or 'update' it accepted). */

@@ -22,14 +22,14 @@ export const MAX_EPOCHS = 1024;
 /**
  * How the run is set up, for the trace of the gradients at initialisation (train()'s traces describe
  * their own run): diagnose() reads it so as to suggest nothing the run already uses, such as the
- * initialiser or LSUV.
+ * initialiser or LSUV. `weightDecay`: the optimiser's (the page's L2 unless the per-layer rates lowered it).
  */
-export function probeRun(settings: Settings, layerRates: number[] | null): TraceRun {
+export function probeRun(settings: Settings, layerRates: number[] | null, weightDecay = settings.l2): TraceRun {
   const run: TraceRun = { optimizer: settings.optimizer === LAYER_RATES ? 'sgd' : settings.optimizer, learningRate: settings.learningRate, batchSize: settings.batchSize, biasInit: 'zero' };
   if (settings.init === 'lsuv') run.lsuv = true;
   else run.init = settings.init;
   if (layerRates) run.layerRates = layerRates;
-  if (settings.l2 > 0) run.weightDecay = settings.l2;
+  if (weightDecay > 0) run.weightDecay = weightDecay;
   return run;
 }
 

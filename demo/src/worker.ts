@@ -3,7 +3,7 @@
  * charts need after each slice, with diagnose() of the run's trace, so the page never waits on the
  * WASM core and says what the library (and its CLI) would say about the same trace.
  */
-import { GradscopeError, diagnose, TraceRecorder, createNetwork, createOptimizer, equalisingLayerRates } from '../../src/index.js';
+import { GradscopeError, diagnose, TraceRecorder, createNetwork } from '../../src/index.js';
 import type { Gradients, LayerOutputs, Matrix, TraceOptions, Trace, Network, Optimizer } from '../../src/index.js';
 import { columnEnds, columnNames, networkOptions } from './architecture.js';
 import { denseWeightsOf, diagramOf, UNIT_MAP_GRID, type DiagramSnapshot } from './diagram-data.js';
@@ -12,9 +12,9 @@ import { statsFromTrace, type LayerStats } from './layer-stats.js';
 import { BOUNDARY_GRID, DIGITS_SHOWN, type FromWorker, type Snapshot, type StepRecord, type ToWorker } from './protocol.js';
 import { probeRun, RunTrace } from './run-trace.js';
 import { SteppedPass, type EpochEnd } from './stepped-pass.js';
-import { LAYER_RATES, type Settings } from './settings.js';
+import type { Settings } from './settings.js';
+import { optimizerFor, sgdWithRates } from './run-optimizer.js';
 import { errorText, stopReason } from './stop-reason.js';
-import { stepText } from './format.js';
 
 /** Training time between two posts: charts refresh ~10×/s without messages flooding the page. */
 const SLICE_MS = 100;
@@ -42,6 +42,8 @@ interface Session {
   layerRates: number[] | null;
   /** Where they came from (Snapshot.layerRatesFrom). */
   layerRatesFrom: string;
+  /** Why the page's L2 was lowered for the per-layer rates (Snapshot.weightDecayLowered); '' where it was not. */
+  weightDecayLowered: string;
   settings: Settings;
   /** Statistics of the latest traced step. */
   stats: LayerStats;
@@ -86,35 +88,24 @@ scope.onmessage = (event) => {
   else if (message.type === 'trace' && session) scope.postMessage({ type: 'trace', json: JSON.stringify(session.run.trace) });
 };
 
-/**
- * The optimiser for `settings` on the network as it is now: per-layer rates are `given` (a remedy's,
- * run as the page showed them) or measured on its current gradients.
- */
-function optimizerFor(
-  net: Network,
-  settings: Settings,
-  probe: { x: Dataset['x']; y: Dataset['y'] },
-  given?: number[],
-): { optimizer: Optimizer; layerRates: number[] | null; layerRatesFrom: string } {
-  const layerRates = settings.optimizer !== LAYER_RATES ? null : given ?? equalisingLayerRates(net, probe);
-  const layerRatesFrom =
-    layerRates === null ? '' : given ? 'as the diagnosis’s remedy offered them (measured on the run before this one)' : net.step === 0 ? 'at initialisation' : `at ${stepText(net.step)}`;
-  const weightDecay = settings.l2 > 0 ? { weightDecay: settings.l2 } : {};
-  const name = layerRates ? 'sgd' : settings.optimizer;
-  return { optimizer: createOptimizer(net, { name, ...weightDecay, ...(layerRates ? { layerRates } : {}) }), layerRates, layerRatesFrom };
-}
-
 /** New step settings for the same network: the run continues (a new optimiser starts with fresh state). */
 function update(settings: Settings): void {
   if (!session) return;
   const s = session;
   try {
     if (settings.optimizer !== s.settings.optimizer || settings.l2 !== s.settings.l2) {
-      const { optimizer, layerRates, layerRatesFrom } = optimizerFor(s.net, settings, s.probe);
+      const made = optimizerFor(s.net, settings, s.probe);
       s.optimizer.dispose();
-      s.optimizer = optimizer;
-      s.layerRates = layerRates;
-      s.layerRatesFrom = layerRatesFrom;
+      s.optimizer = made.optimizer;
+      s.layerRates = made.layerRates;
+      s.layerRatesFrom = made.layerRatesFrom;
+      s.weightDecayLowered = made.weightDecayLowered;
+    } else if (s.layerRates !== null && settings.l2 > 0 && settings.learningRate !== s.settings.learningRate) {
+      // The same rates at a new learning rate: the L2 they take is another (sgdWithRates).
+      const made = sgdWithRates(s.net, s.layerRates, settings);
+      s.optimizer.dispose();
+      s.optimizer = made.optimizer;
+      s.weightDecayLowered = made.weightDecayLowered;
     }
     s.settings = settings;
     scope.postMessage({ type: 'progress', steps: [], snapshot: snapshotOf(s, s.run.trace.losses[s.run.trace.length - 1] ?? NaN) }, []);
@@ -167,7 +158,7 @@ async function configure(settings: Settings, mnistUrl: string, layerRates?: numb
     const made = optimizerFor(net, settings, probe, layerRates);
     optimizer = made.optimizer;
     const gradients = net.gradients(probe.x, probe.y);
-    const recorder = new TraceRecorder(net, TRACE, probeRun(settings, made.layerRates));
+    const recorder = new TraceRecorder(net, TRACE, probeRun(settings, made.layerRates, made.weightDecay));
     try {
       recorder.afterBackprop(probe.x.rows, gradients.loss);
     } finally {
@@ -179,7 +170,7 @@ async function configure(settings: Settings, mnistUrl: string, layerRates?: numb
     const run = new RunTrace(trace);
     const grid = planeGrid(BOUNDARY_GRID);
     const columns = ends.map((end, c) => ({ name: names[c], end }));
-    const fresh: Session = { net, data, test, rowsSeen: 0, pass: new SteppedPass(data.x.rows), settings, optimizer, layerRates: made.layerRates, layerRatesFrom: made.layerRatesFrom, stats: statsFromTrace(run.trace, 0), run, collected: undefined, grid, probe, unitOutputs: undefined, columns };
+    const fresh: Session = { net, data, test, rowsSeen: 0, pass: new SteppedPass(data.x.rows), settings, optimizer, layerRates: made.layerRates, layerRatesFrom: made.layerRatesFrom, weightDecayLowered: made.weightDecayLowered, stats: statsFromTrace(run.trace, 0), run, collected: undefined, grid, probe, unitOutputs: undefined, columns };
     const snapshot = snapshotOf(fresh, gradients.loss, gradients);
     if (session) {
       session.optimizer.dispose();
@@ -327,6 +318,7 @@ function snapshotOf(s: Session, loss: number, gradients?: Gradients): Snapshot {
     diagnosis: diagnose(s.run.trace),
     layerRates: s.layerRates,
     layerRatesFrom: s.layerRatesFrom,
+    weightDecayLowered: s.weightDecayLowered,
     ownSteps: s.optimizer.choosesOwnSteps === true,
     settings: s.settings,
     boundary: s.data.planar ? boundaryOf(s) : new Float32Array(0),

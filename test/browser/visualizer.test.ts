@@ -428,6 +428,19 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(norms[1]).toBeLessThan(norms[0]);
   }, 60_000);
 
+  it('runs the per-layer rates with the L2 lowered to the largest they take, and says so beside them', async () => {
+    // Rates in the hundreds of thousands at initialisation: at lr 0.1, L2 0.1 as set was refused at the first step (the run stopped).
+    const { page, errors } = await open('?depth=6&opt=layer-rates&l2=0.1');
+    const said = await page.locator('#layer-rates-decay').innerText();
+    const lowered = /^L2 is lowered from 0\.1 to (\S+) while these rates run: at learning rate 0\.1 × the largest rate \S+, a larger L2 would make the decay alone grow that layer’s weights every step, which training refuses\.$/.exec(said);
+    expect(lowered, said).not.toBeNull();
+    await stepTimes(page, 5);
+    expect((await page.locator('#status').getAttribute('class')) ?? '').not.toContain('error');
+    expect((await downloadTrace(page)).run.weightDecay).toBe(Number(lowered![1]));
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it('shows in its bars the quantity the diagnosis compares: ‖∂C/∂b‖ per layer at the latest step', async () => {
     const { page, errors } = await open('?depth=5');
     await stepTimes(page, 10);
