@@ -49,13 +49,21 @@ describe('a last epoch at the lowest loss of the run is no rise', () => {
     expect(p.lossEnd).toBeGreaterThan(2 * p.lowest!.loss);
     expect(p.newLow).toEqual({ epoch: 9, loss: fixture().epochs![9].training!.loss });
     expect([d.verdict, p.state, p.heldOutRose]).toEqual(['healthy', 'unclear', true]);
+    // Each clause true of the numbers it prints, and says which loss it reads: the windows' means fell (0.118 → 0.0290), the last mean lies above
+    // the lowest epoch before its window (0.0142, epoch 8), the last epoch (8.75e-3) is the lowest epoch of all. It said 'went 0.118 → 0.0290 …,
+    // 104 % above its lowest, … its last epoch's … is the lowest of the run' (two lowests) and 'the training loss's windows say it rose'.
     expect(d.summary).toContain(
-      "Whether the network overfits the epochs cannot tell: the loss on the validation rows (held out from training) rose, mean 0.227 over the last 2 of 10 epochs, 36 % above its lowest, 0.167 after 1 epoch, " +
-        "while the loss on the same 1,000 training rows after each epoch (measured with the network's weights at that epoch's end, as the validation rows' loss is) went 0.118 → 0.0290 (means over the last two windows of 2 epochs), " +
-        "104 % above its lowest, 0.0142 after 8 epochs, but its last epoch's, 8.75e-3 after 10 epochs, is the lowest of the run, so it did not rise (the last window's mean carries an epoch before its last that lay higher), with 99 % of those training rows classified right. " +
-        "Overfitting holds the training loss while the held-out loss rises, an unstable end raises both: the training loss's windows say it rose with the held-out loss, its last epoch that it did not; " +
+      "The epochs cannot tell whether the network overfits: the loss on the validation rows (held out from training) rose, mean 0.227 over the last 2 of 10 epochs, 36 % above the lowest epoch's loss, 0.167 after 1 epoch, " +
+        "while the loss on the same 1,000 training rows after each epoch (measured with the network's weights at that epoch's end, as the validation rows' loss is) fell 0.118 → 0.0290 between its means over the last two windows of 2 epochs; " +
+        "that last mean lies 104 % above the lowest epoch's loss before that window, 0.0142 after 8 epochs, but its last epoch's loss, 8.75e-3 after 10 epochs, is the lowest of any epoch in the run (the last window's mean carries an epoch before its last that lay higher), with 99 % of those training rows classified right. " +
+        "Overfitting holds the training loss while the held-out loss rises, an unstable end raises both: the training loss's last window's mean, above the lowest epoch's loss before that window, says it rose with the held-out loss, its last epoch that it did not; " +
         'windows of 2 epochs are too short to read how far the losses vary from epoch to epoch (that takes 5 epochs a window: runs of 25 epochs or more), so neither overfitting nor an unstable end is read; more epochs would tell.',
     );
+    // The numbers the words stand for: the windows' means fell, the last mean lies above the lowest epoch before it, the last epoch is below every epoch.
+    const training = fixture().epochs!.map((e) => e.training!.loss);
+    expect(p.lossEnd).toBeLessThan(p.lossBefore);
+    expect([p.lowest!.from, p.lowest!.epoch, p.lossEnd > p.lowest!.loss]).toEqual([undefined, 7, true]);
+    expect(Math.min(...training)).toBe(training[9]);
     expect(d.summary).not.toMatch(/Overfitting:|rising|overshoot|hide a change/);
     // No epoch to stop at: that is overfitting's and an unstable end's remedy, and neither is read.
     expect(d.remedies.map((r) => r.option)).not.toContain('epochs: 1');

@@ -6,6 +6,7 @@
 import type { Trace } from '../trace.js';
 import { counted, grouped } from '../../counted.js';
 import { atChance, classesOf, CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, type EpochsUnread, lossNearFloor, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress, type TrainingState, unstableEnd, windowsRose, NOISE_WINDOW_MIN, RUN_FIFTHS } from '../training-progress.js';
+import type { EpochLoss } from '../training-progress.js';
 import { chanceWords } from '../chance-words.js';
 import { EVEN_RANGE, GRADIENT_FADED } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
@@ -210,18 +211,30 @@ function unreadNoiseClause(p: TrainingProgress, what: string): string {
  * holds the training loss while the held-out loss rises, an unstable end raises both, and the
  * training loss's windows say it rose where its last epoch says it did not, so neither is read
  * (a run of 10 epochs whose training loss went 0.0387, 0.214, 0.222, 0.0142, 0.0493, 0.00875 over
- * its last six, and its held-out loss with it, read 'overfitting' from windows of 2 epochs).
+ * its last six, and its held-out loss with it, read 'overfitting' from windows of 2 epochs). Each
+ * clause says which loss it reads, a window's mean or one epoch's: the means over the last two
+ * windows fell (0.118 → 0.0290), the last window's mean lies above the lowest before it (one epoch's,
+ * 0.0142), and the last epoch is the lowest of all.
  */
 function heldOutNewLowSentence(p: TrainingProgress, measured: string, right: string): string {
   const held = p.heldOut!;
+  const from = riseFrom(p);
+  const aboveLowest = p.lossEnd > from.loss;
+  const moved = p.lossEnd === p.lossBefore ? `held at ${fmt(p.lossEnd)}` : `${p.lossEnd < p.lossBefore ? 'fell' : 'rose'} ${fmt(p.lossBefore)} → ${fmt(p.lossEnd)}`;
+  const lowestBefore = from.loss === p.lossStart ? "the first step's loss" : `${lowestKind(p.lowest!)} before that window`;
+  const above = aboveLowest ? `; that last mean lies ${amountAbove(p.lossEnd, from.loss)}above ${lowestBefore}, ${from.words},` : ';';
   return (
-    `Whether the network overfits the epochs cannot tell: the loss on the validation rows (held out from training) rose, ${atLastEpochs(held.lossEnd, p, p.epochs!)}, ` +
-    `${amountAbove(held.lossEnd, held.lowest.loss)}above its lowest, ${lowestWords(held.lowest).words}, while ${measured} went ${fmt(p.lossBefore)} → ${fmt(p.lossEnd)} ` +
-    `(means over the last two windows of ${counted(p.window, 'epoch')})${newLowClause(p)}${higherClause(p)}${right}. ` +
-    'Overfitting holds the training loss while the held-out loss rises, an unstable end raises both: the training loss\'s windows say it rose with the held-out loss, its last epoch that it did not' +
+    `The epochs cannot tell whether the network overfits: the loss on the validation rows (held out from training) rose, ${atLastEpochs(held.lossEnd, p, p.epochs!)}, ` +
+    `${amountAbove(held.lossEnd, held.lowest.loss)}above ${lowestKind(held.lowest)}, ${lowestWords(held.lowest).words}, while ${measured} ${moved} between its means over the last two windows of ${counted(p.window, 'epoch')}` +
+    `${above} but its last epoch's loss, ${fmt(p.newLow!.loss)} after ${counted(p.newLow!.epoch + 1, 'epoch')}, is the lowest of any epoch in ${p.epochsKept === undefined ? 'the run' : 'the epochs the trace kept'}${higherClause(p)}${right}. ` +
+    'Overfitting holds the training loss while the held-out loss rises, an unstable end raises both: ' +
+    `${aboveLowest ? `the training loss's last window's mean, above ${lowestBefore},` : "the training loss's windows"} says it rose with the held-out loss, its last epoch that it did not` +
     `${unreadNoiseClause(p, 'the losses vary')}, so neither overfitting nor an unstable end is read; more epochs would tell.`
   );
 }
+
+/** Which lowest `low` is, as heldOutNewLowSentence names it beside its words (lowestWords): one epoch's loss or a window's mean. */
+const lowestKind = (low: EpochLoss) => (low.from === undefined ? "the lowest epoch's loss" : "the lowest window's mean");
 
 /** Why a rising training loss points to the steps: said after the rise. */
 function overshootSentence(trace: Trace): string {
