@@ -10,14 +10,16 @@
  *   its run to the selected steps by setting their viewBox; "all steps" or a double-click undoes it.
  *   Charts over layers take no drag: no chart's drawing is selectable (the report's CSS), so a drag
  *   across one selects no text.
- * tickLabels, niceTicks, thinnedTicks and keptInside are svg.ts's own, so the ticks it redraws read, thin and stay inside the drawing as the ones it replaces;
+ * tickLabels, niceTicks and placedTicks (with what it uses: thinnedTicks, keptInside, tickTextWidth and
+ * their constants) are svg.ts's own, so the ticks it redraws read, thin and stay inside the drawing as
+ * the drawn ones do, by one rule at every width;
  * float32Text is, so a value unpacks to the decimal the report writes for it; traceCsv and its
  * EPOCH_COLUMNS are trace-csv.ts's, so the CSV downloaded is Trace.toCSV()'s; base85Bytes is
  * report-data.ts's, so the page reads its data block with the reader test/flow/report-data tests, and
  * unescapedKeys is, so the data's own keys that start with '$' come back as the packer found them.
  */
 import { BASE85_DIGITS, base85Bytes, unescapedKeys } from './report-data.js';
-import { float32Text, keptInside, niceTicks, thinnedTicks, TICK_GAP, tickLabels } from './svg.js';
+import { CHART_FONT, float32Text, keptInside, NARROW_CHART_FONT, NARROW_TICK_GAP, niceTicks, placedTicks, thinnedTicks, TICK_CHAR_MAX, TICK_CHAR_WIDTH, TICK_GAP, tickLabels, tickTextWidth } from './svg.js';
 import { EPOCH_COLUMNS, traceCsv } from './trace-csv.js';
 
 /** The element id of the page's data block (report-html.ts writes it, this script reads it); no run's section may take it. */
@@ -29,6 +31,13 @@ const niceTicks = ${niceTicks.toString()};
 const thinnedTicks = ${thinnedTicks.toString()};
 const keptInside = ${keptInside.toString()};
 const TICK_GAP = ${TICK_GAP};
+const NARROW_TICK_GAP = ${NARROW_TICK_GAP};
+const CHART_FONT = ${CHART_FONT};
+const NARROW_CHART_FONT = ${NARROW_CHART_FONT};
+const TICK_CHAR_WIDTH = new Map(${JSON.stringify([...TICK_CHAR_WIDTH])});
+const TICK_CHAR_MAX = ${TICK_CHAR_MAX};
+const tickTextWidth = ${tickTextWidth.toString()};
+const placedTicks = ${placedTicks.toString()};
 let data = null;
 const float32Text = ${float32Text.toString()};
 const EPOCH_COLUMNS = ${JSON.stringify(EPOCH_COLUMNS)};
@@ -89,14 +98,9 @@ function showSteps(run, range) {
     const plotWidth = Number(plot.getAttribute('width'));
     const steps = niceTicks(a, b, 6, 1);
     const written = tickLabels(steps);
-    ticks.innerHTML = steps.map((t, i) => '<text x="' + (left + ((t - a) / (b - a)) * plotWidth) + '">' + written[i] + '</text>').join('');
-    // Kept inside the drawing and thinned as the drawn ticks are, from the widths the labels measure here (the narrower plot of a heatmap holds fewer).
-    const labels = Array.from(ticks.children);
-    const widths = labels.map((t) => t.getComputedTextLength());
-    const edge = plot.parentNode.viewBox.baseVal.width;
-    labels.forEach((t, i) => t.setAttribute('x', String(keptInside(Number(t.getAttribute('x')), widths[i], edge))));
-    const kept = new Set(thinnedTicks(labels.map((t) => Number(t.getAttribute('x'))), widths, TICK_GAP, false));
-    labels.forEach((t, i) => kept.has(i) || t.remove());
+    // Placed and thinned as the drawn ticks are (the narrower plot of a heatmap holds fewer).
+    const { xs, kept } = placedTicks(steps.map((t) => left + ((t - a) / (b - a)) * plotWidth), written, plot.parentNode.viewBox.baseVal.width, false);
+    ticks.innerHTML = kept.map((i) => '<text x="' + xs[i] + '">' + written[i] + '</text>').join('');
   }
   const label = run.querySelector('.range');
   label.hidden = !range;

@@ -83,7 +83,7 @@ export const NARROWEST_COLUMN = 320 - 2 * 7;
  * column narrower than the drawing at CHART_TEXT_MIN (drawingMinWidth(DRAWING_WIDTH), 351 px): large
  * enough to be CHART_TEXT_MIN in NARROWEST_COLUMN (11.5 px; CHART_FONT was shown at 7.8 px there, so
  * the drawing was held at 351 px and scrolled sideways in its box). Where the drawing places a label
- * by its width, it takes its width at this size, the largest it is shown at (xTickRow).
+ * by its width, it takes its width at this size, the largest it is shown at (placedTicks).
  */
 export const NARROW_CHART_FONT = Math.ceil((10 * CHART_TEXT_MIN * DRAWING_WIDTH) / NARROWEST_COLUMN) / 10;
 
@@ -707,8 +707,10 @@ const TICK_CHAR_BOUNDS: [chars: string, width: number][] = [
   ['frt-', 4],
   ['ijl. ', 3.2],
 ];
-const TICK_CHAR_MAX = 10;
-const TICK_CHAR_WIDTH = new Map(TICK_CHAR_BOUNDS.flatMap(([chars, width]) => [...chars].map((c) => [c, width] as const)));
+/** The width bound of a character TICK_CHAR_BOUNDS does not list. */
+export const TICK_CHAR_MAX = 10;
+/** Each character's width bound, from TICK_CHAR_BOUNDS (tickTextWidth reads it; the report's script defines it by this name). */
+export const TICK_CHAR_WIDTH = new Map(TICK_CHAR_BOUNDS.flatMap(([chars, width]) => [...chars].map((c) => [c, width] as const)));
 
 /** An upper bound of `text`'s width as a tick label, in pixels: the sum of its characters' (TICK_CHAR_BOUNDS). */
 export function tickTextWidth(text: string): number {
@@ -751,8 +753,6 @@ export function keptInside(x: number, width: number, edge: number): number {
   return Math.max(width / 2, Math.min(x, edge - width / 2));
 }
 
-/** The width of a tick label `width` wide at CHART_FONT where a narrow column enlarges it to NARROW_CHART_FONT. */
-const narrowWidth = (width: number) => (width * NARROW_CHART_FONT) / CHART_FONT;
 /**
  * Pixels (of the drawing) between two x tick labels at least where a narrow column enlarges them
  * (NARROW_CHART_FONT): TICK_GAP at their design size. Thinning by TICK_GAP at the larger size took
@@ -761,17 +761,26 @@ const narrowWidth = (width: number) => (width * NARROW_CHART_FONT) / CHART_FONT;
 export const NARROW_TICK_GAP = 2;
 
 /**
- * A row of x tick labels under the plot, centred at their x (pixels) or kept inside the drawing
- * (keptInside, at NARROW_CHART_FONT), thinned by thinnedTicks from their widths (tickTextWidth) so
- * that they are TICK_GAP apart at CHART_FONT and NARROW_TICK_GAP at NARROW_CHART_FONT, at height y.
+ * Where each of a row of x tick labels is written, and which of them are: centred at centres[i], or
+ * kept inside the drawing's [0, edge] (keptInside) at the largest size they are shown at (a narrow
+ * column's NARROW_CHART_FONT), and thinned by thinnedTicks from their widths (tickTextWidth) so that
+ * they are TICK_GAP apart at CHART_FONT and NARROW_TICK_GAP at NARROW_CHART_FONT. The one rule of the
+ * drawn ticks and of those the report's script redraws on a zoom (it defines what this uses by the
+ * same names, tickTextWidth's tables included).
  */
-function xTickRow(ticks: { x: number; label: string }[], y: number, keepLast: boolean): string {
-  const widths = ticks.map((t) => tickTextWidth(t.label));
+export function placedTicks(centres: number[], labels: string[], edge: number, keepLast: boolean): { xs: number[]; kept: number[] } {
+  const widths = labels.map((label) => tickTextWidth(label));
+  const narrow = (width: number) => (width * NARROW_CHART_FONT) / CHART_FONT;
   // Kept inside at the largest size they are shown at (a narrow column's): 'output' ran 2.5 px past the drawing's edge at 320 px.
-  const xs = ticks.map((t, i) => keptInside(t.x, narrowWidth(widths[i]), DRAWING_WIDTH));
+  const xs = centres.map((x, i) => keptInside(x, narrow(widths[i]), edge));
   // Apart by TICK_GAP at CHART_FONT and by NARROW_TICK_GAP at NARROW_CHART_FONT: each label's room, as thinnedTicks adds TICK_GAP to it.
-  const rooms = widths.map((w) => Math.max(w, narrowWidth(w) - (TICK_GAP - NARROW_TICK_GAP)));
-  const kept = thinnedTicks(xs, rooms, TICK_GAP, keepLast);
+  const rooms = widths.map((w) => Math.max(w, narrow(w) - (TICK_GAP - NARROW_TICK_GAP)));
+  return { xs, kept: thinnedTicks(xs, rooms, TICK_GAP, keepLast) };
+}
+
+/** A row of x tick labels under the plot at height y, placed and thinned by placedTicks. */
+function xTickRow(ticks: { x: number; label: string }[], y: number, keepLast: boolean): string {
+  const { xs, kept } = placedTicks(ticks.map((t) => t.x), ticks.map((t) => t.label), DRAWING_WIDTH, keepLast);
   return `<g class="xticks" transform="translate(0 ${y})">${kept.map((i) => `<text x="${px(xs[i])}">${escapeHtml(ticks[i].label)}</text>`).join('')}</g>`;
 }
 

@@ -37,11 +37,15 @@ async function traced(label: string, network: NetworkOptions): Promise<ReportRun
   return { label, trace, diagnosis: diagnose(trace) };
 }
 
-/** The run of traced() with each step 12,000 later: a chart over steps past 10⁴, whose zoomed ticks fmt wrote '1.2e+4' each. */
-function later(run: ReportRun): ReportRun {
+/**
+ * The run of traced() with each step `by` later: at 12,000, a chart over steps past 10⁴, whose zoomed ticks fmt wrote
+ * '1.2e+4' each; at 1,250,000, one whose four ticks ('1.25001e6' …) are written all at 320 px by the drawing's rule (NARROW_TICK_GAP
+ * apart at the narrow column's larger text), where a zoom undone thinned them TICK_GAP apart at that size: every second.
+ */
+function later(run: ReportRun, by: number): ReportRun {
   const json = run.trace.toJSON();
-  const trace = Trace.fromJSON({ ...json, steps: json.steps.map((s) => s + 12_000), histograms: json.histograms.map((h) => ({ ...h, step: h.step + 12_000 })), epochs: json.epochs?.map((e) => ({ ...e, step: e.step + 12_000 })) });
-  return { ...run, label: `${run.label}, 12,000 steps later`, trace };
+  const trace = Trace.fromJSON({ ...json, steps: json.steps.map((s) => s + by), histograms: json.histograms.map((h) => ({ ...h, step: h.step + by })), epochs: json.epochs?.map((e) => ({ ...e, step: e.step + by })) });
+  return { ...run, label: `${run.label}, ${by.toLocaleString('en')} steps later`, trace };
 }
 
 /**
@@ -98,7 +102,7 @@ describe.skipIf(!CHROMIUM_PATH)(`report chart text at a phone's and a desktop's 
       await traced('ten relu layers', { sizes: [8, ...Array(10).fill(6), 2], activation: 'relu', output: 'softmax' }),
       await traced('two sigmoid layers', { sizes: [8, 6, 6, 2], activation: 'sigmoid', output: 'softmax' }),
     ];
-    runs.push(later(runs[1]));
+    runs.push(later(runs[1], 12_000), later(runs[1], 1_250_000));
     // Linear y axes whose labels are wider than the 64 px margin leaves beside the y-axis title.
     const steps = Array.from({ length: 50 }, (_, i) => i + 1);
     const wide = { id: 'wide', heading: 'Wide y labels', charts: [12_000, -1_250_000].map((top, k) => ({ id: `wide-${k}`, title: 'wide y labels', xLabel: 'step', yLabel: 'value', series: [{ name: 'value', xs: steps, ys: steps.map((s) => top * (1 - s / 1000)) }] })) };
@@ -128,6 +132,33 @@ describe.skipIf(!CHROMIUM_PATH)(`report chart text at a phone's and a desktop's 
     await page.mouse.move(box.x + 0.7 * box.width, box.y + box.height / 2, { steps: 4 });
     await page.mouse.up();
     await page.waitForSelector(`#${chart.replace(/-[a-z-]+$/, '')} .range:not([hidden])`);
+  }
+
+  /** The x tick labels of each chart over steps of `run` as drawn now: text and x, by chart id. */
+  const stepTicks = (page: Page, run: string) =>
+    page.$$eval(`#${run} figure.chart:has(svg.plot[data-time])`, (figures) =>
+      Object.fromEntries(figures.map((f) => [f.id, Array.from(f.querySelectorAll('g.xticks text'), (t) => `${t.textContent} at ${Number(t.getAttribute('x')).toFixed(1)}`)])),
+    );
+
+  for (const width of [320, 390, 1400]) {
+    it(`redraws, when a zoom is undone, the very step ticks the chart was drawn with at ${width} px: one rule places and thins both`, async () => {
+      // The script thinned its ticks TICK_GAP apart at the size they were shown, where the drawing held them NARROW_TICK_GAP apart
+      // at a narrow column's larger text, and from widths measured in the page, not tickTextWidth's bounds (placedTicks).
+      const { page, errors } = await open(width);
+      for (const run of ['run-0', 'run-2', 'run-3']) {
+        const drawn = await stepTicks(page, run);
+        expect(Object.keys(drawn).length, run).toBeGreaterThan(2);
+        await zoom(page, `${run}-loss`);
+        await page.click(`#${run} .range button`);
+        await page.waitForSelector(`#${run} .range[hidden]`, { state: 'attached' });
+        // The heatmap's script ticks span its last column's right edge, the drawing's its last step: not the same axis.
+        const { [`${run}-heatmap`]: _, ...redrawn } = await stepTicks(page, run);
+        const { [`${run}-heatmap`]: __, ...drawnLines } = drawn;
+        expect(redrawn, run).toEqual(drawnLines);
+      }
+      expect(errors).toEqual([]);
+      await page.close();
+    });
   }
 
   for (const width of [320, 390, 1257, 1400, 1920]) {
