@@ -108,7 +108,8 @@ export function flagLines(command: Command, width = Infinity): string[] {
 
 /** A command's own help: its usage, each positional word and flag with its default, its notes, and an example; its text and its usage (between flags) wrapped to `width` (the terminal's), its example never (a command line is copied whole). */
 export function commandHelp(command: Command, width = Infinity): string {
-  const notes = (command.notes ?? []).flatMap((note) => ['', wrap(note, width, '')]);
+  // A note's own line breaks are its source's, not paragraphs (each note is one): at a width it is wrapped as one paragraph.
+  const notes = (command.notes ?? []).flatMap((note) => ['', width === Infinity ? note : wrap(note.replace(/\n/g, ' '), width, '')]);
   const title = wrap(`${['gradscope', ...command.words].join(' ')}: ${command.summary}`, width, '');
   return [title, '', usageLines(command, width, 'Usage: '), '', ...flagLines(command, width), ...notes, '', 'Example:', `  ${command.example}`].join('\n');
 }

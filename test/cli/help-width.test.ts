@@ -47,5 +47,15 @@ describe('--help at a width', () => {
     const general = await runCliInProcess(['--help'], 80);
     expect(general.stdout).toMatch(/^  gradscope train \[--layers A,B,…\].*\n {18}\[--/m);
   });
+
+  it("wraps a note as one paragraph, its source's line breaks ignored: curvature's Cost at 80 columns has no short line but its last", async () => {
+    const { stdout } = await runCliInProcess(['curvature', '--help'], 80);
+    const lines = stdout.split('\n');
+    const cost = lines.slice(lines.findIndex((line) => line.startsWith('Cost: ')), lines.indexOf('Example:') - 1);
+    expect(cost.length).toBeGreaterThan(10);
+    for (const line of cost.slice(0, -1)) expect(line.length, line).toBeGreaterThan(60);
+    const whole = await runCliInProcess(['curvature', '--help']);
+    expect(whole.stdout).toContain("Cost: the run is operator products (H·v or G·v), each about one to one and a half training steps' work on\nevery row measured");
+  });
 });
 
