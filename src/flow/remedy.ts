@@ -118,11 +118,20 @@ export interface RemedyTerms {
 /** The API's terms: what Remedy.option holds. */
 export const API_REMEDY_TERMS: RemedyTerms = { form: 'api' };
 
-const apiSetting = (s: RemedySetting) => `${s.option}: ${s.value}`;
+/**
+ * One setting by the API's key: `learningRate: 0.1`; one left out (LEFT_OUT) in words, which
+ * `learningRate: undefined` printed read as a bug: `no learningRate: hessian-free sets its own
+ * steps`, naming the optimiser `settings` switch to where they switch (its value unquoted).
+ */
+function apiSetting(s: RemedySetting, settings: readonly RemedySetting[]): string {
+  if (s.value !== LEFT_OUT) return `${s.option}: ${s.value}`;
+  const optimizer = settings.find((other) => other.option === 'optimizer')?.value.replace(/^'(.*)'$/, '$1');
+  return `no ${s.option}: ${optimizer === undefined ? 'left out' : `${optimizer} sets its own steps`}`;
+}
 
 /** `settings` as the API's options, then, in brackets, by the API function that takes them (createNetwork, train()) and `note`: `init: 'he-normal' (createNetwork option: gradscope train cannot make this run: …)`. */
 function apiText(settings: readonly RemedySetting[], note?: string): string {
-  const text = settings.map(apiSetting).join(', ');
+  const text = settings.map((s) => apiSetting(s, settings)).join(', ');
   if (note === undefined) return text;
   const owners = [...new Set(settings.map((s) => REMEDY_OPTION_OWNER[s.option]))].map((owner) => (owner === 'train' ? 'train()' : owner));
   const one = new Set(settings.map((s) => s.option)).size === 1;

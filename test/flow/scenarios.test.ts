@@ -237,7 +237,7 @@ const withoutReluInit = (option: string) => option.replace(/^activation: '([a-z-
  * smaller learning rate in the words it had ("below 2" was "a smaller value").
  */
 const asHashed = (option: string) =>
-  withoutReluInit(withoutRates(option.replace(/, learningRate: undefined(\)?)$/, '$1').replace(/, learningRate: [0-9.e-]+( \(or |$)/, '$1')))
+  withoutReluInit(withoutRates(option.replace(/, no learningRate: [a-z-]+ sets its own steps(\)?)$/, '$1').replace(/, learningRate: [0-9.e-]+( \(or |$)/, '$1')))
     .replace(/^(activation: '[a-z-]+') \(or activation: ('[a-z-]+')\)$/, '$1 (or $2)')
     .replace(/^optimizer: ('[a-z-]+') \(or optimizer: ('[a-z-]+')\)$/, 'optimizer: $1 or $2')
     .replace(/^learningRate: below [0-9.e-]+$/, 'learningRate: a smaller value');

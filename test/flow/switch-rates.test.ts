@@ -12,7 +12,8 @@ import { optimizerSwitch, SWITCH_RATES } from '../../src/flow/diagnosis/remedy-s
 import { diagnose } from '../../src/flow/diagnose.js';
 import { Trace, type TraceRun } from '../../src/flow/trace.js';
 import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js';
-import { LEFT_OUT } from '../../src/flow/remedy.js';
+import { API_REMEDY_TERMS, LEFT_OUT, remedyLines, remedyText } from '../../src/flow/remedy.js';
+import { diagnosisText } from '../../src/cli/trace-table.js';
 import { TAKE_NO_LEARNING_RATE } from '../../src/optimizer-defaults.js';
 import { createNetwork } from '../../src/api/network.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
@@ -65,8 +66,20 @@ describe("an optimiser switch offered as a remedy carries that optimiser's rate"
     expect(sgd.verdict).toBe('vanishing');
     const options = sgd.remedies.map((r) => r.option);
     expect(options).toEqual(
-      expect.arrayContaining(["optimizer: 'lars', learningRate: 1", "optimizer: 'adam', learningRate: 0.001", "optimizer: 'kfac', learningRate: 1 (or optimizer: 'hessian-free', learningRate: undefined)"]),
+      expect.arrayContaining(["optimizer: 'lars', learningRate: 1", "optimizer: 'adam', learningRate: 0.001", "optimizer: 'kfac', learningRate: 1 (or optimizer: 'hessian-free', no learningRate: hessian-free sets its own steps)"]),
     );
+  });
+
+  it("the left-out rate is printed in words wherever the remedy is (its option line, the API's lines, the terminal's diagnosis), its setting still LEFT_OUT", () => {
+    // 'learningRate: undefined' printed (npm start, the report, the visualizer, which shows Remedy.option) read as a bug.
+    const d = diagnose(vanishingTrace({ optimizer: 'sgd', learningRate: 0.5, init: 'glorot-uniform' }));
+    const remedy = d.remedies.find((r) => r.alternative?.[0].value === "'hessian-free'")!;
+    expect(remedy.alternative![1]).toEqual({ option: 'learningRate', value: LEFT_OUT });
+    const words = "optimizer: 'hessian-free', no learningRate: hessian-free sets its own steps";
+    expect(remedyLines(remedy)[1]).toBe(words);
+    expect(remedy.option).toContain(words);
+    const printed = [remedy.option, remedyText(remedy), diagnosisText(d, API_REMEDY_TERMS)];
+    for (const text of printed) expect(text).not.toContain('undefined');
   });
 
   it("each switch, applied over the run's own train() options as a user applies it, trains: Hessian-free's with no rate, where the run's 0.5 was refused", async () => {
