@@ -1,13 +1,17 @@
 /**
- * Keeps an element still while a press is in it. While training runs as fast as it goes the
- * diagnosis panel is redrawn many times a second, and its summary's length changes with the numbers
- * in it: a line more or less moves every remedy button below by a line. A user's press then
- * released over the line the button had moved away from, and no click came. So while a pointer is
- * down inside the element its updates are held, and the latest is shown once the press ends — after
- * the click it makes (the next task), so the click lands on what the user pressed.
+ * Keeps an element still while a press is in it, or a pointer rests on one of its buttons. While
+ * training runs as fast as it goes the diagnosis panel is redrawn many times a second, and its
+ * summary's length changes with the numbers in it: a line more or less moves every remedy button
+ * below by a line. A user's press then released over the line the button had moved away from, and no
+ * click came; and a button could move from under a pointer that had reached it, between aiming and
+ * pressing (the press then landed on a remedy's text: 7 in 50 of a test's presses under load). So
+ * while a pointer is down inside the element, or over a button in it, its updates are held, and the
+ * latest is shown once both end — after the click a press makes (the next task), so the click lands
+ * on what the user pressed.
  */
 export class PressHold<T> {
   private pressed = false;
+  private aimed = false;
   private held: { value: T } | null = null;
 
   constructor(
@@ -16,23 +20,54 @@ export class PressHold<T> {
   ) {
     element.addEventListener('pointerdown', () => (this.pressed = true));
     // A press can end outside the element, or outside the window (blur: its pointerup never comes).
-    for (const end of ['pointerup', 'pointercancel', 'blur'] as const) window.addEventListener(end, () => this.release());
+    for (const end of ['pointerup', 'pointercancel', 'blur'] as const) window.addEventListener(end, () => this.releasePress());
+    // A touch has no pointer resting anywhere before its press: only a hovering pointer aims.
+    element.addEventListener('pointerover', (e) => {
+      if (e.pointerType !== 'touch' && buttonOf(e.target)) this.aimed = true;
+    });
+    element.addEventListener('pointerout', (e) => {
+      if (this.aimed && buttonOf(e.target) !== buttonOf(e.relatedTarget)) this.releaseAim();
+    });
+    // A click is what the aim was for: the panel moves on (a pointer left resting on the pressed
+    // button would otherwise hold the next run's diagnosis until it moved).
+    element.addEventListener('click', () => {
+      if (this.aimed) this.releaseAim();
+    });
   }
 
-  /** Shows `value` now, or holds it (replacing any held before) until the press ends. */
+  /** Shows `value` now, or holds it (replacing any held before) until the press and the aim end. */
   show(value: T): void {
-    if (this.pressed) this.held = { value };
+    if (this.holding()) this.held = { value };
     else this.render(value);
   }
 
-  private release(): void {
+  private holding(): boolean {
+    return this.pressed || this.aimed;
+  }
+
+  private releasePress(): void {
     if (!this.pressed) return;
     this.pressed = false;
+    this.renderHeldLater();
+  }
+
+  private releaseAim(): void {
+    this.aimed = false;
+    this.renderHeldLater();
+  }
+
+  /** Renders what was held on the next task (after the click a release makes), unless held again by then. */
+  private renderHeldLater(): void {
     setTimeout(() => {
-      const held = this.held;
+      if (this.holding() || !this.held) return;
+      const { value } = this.held;
       this.held = null;
-      if (held && !this.pressed) this.render(held.value);
-      else if (held) this.held = held;
+      this.render(value);
     });
   }
+}
+
+/** The button `target` is in, if any. */
+function buttonOf(target: EventTarget | null): HTMLButtonElement | null {
+  return target instanceof Element ? target.closest('button') : null;
 }
