@@ -10,6 +10,8 @@ export const PROGRESS_LINES = 10;
 
 /** Characters of a terminal's bar. */
 const BAR_WIDTH = 30;
+/** The fewest characters a terminal's bar keeps on a narrow terminal (it shrinks before the words beside it are cut). */
+const BAR_LEAST = 10;
 
 /** A terminal's bar is redrawn at most this often (ms), and at the end: fast jobs report thousands of steps a second. */
 const REDRAW_INTERVAL = 50;
@@ -33,6 +35,14 @@ export function timeLeftText(ms: number): string {
   if (seconds < 10) return 'a few seconds left';
   if (seconds < 90) return `about ${Math.round(seconds / 5) * 5} s left`;
   return `about ${Math.round(seconds / 60)} min left`;
+}
+
+/**
+ * A terminal's bar line cut to `room` characters (the terminal's width less one), its end an ellipsis:
+ * a line the terminal wraps is redrawn from its last row only, so each redraw left the rows above it behind.
+ */
+function withinWidth(line: string, room: number): string {
+  return line.length <= room ? line : `${line.slice(0, Math.max(0, room - 1))}…`;
 }
 
 export class ProgressBar {
@@ -71,9 +81,13 @@ export class ProgressBar {
     const now = this.clock();
     if (done < this.total && now - this.lastDrawn < REDRAW_INTERVAL) return;
     this.lastDrawn = now;
-    const filled = Math.round((BAR_WIDTH * done) / this.total);
-    const bar = '█'.repeat(filled) + '░'.repeat(BAR_WIDTH - filled);
-    this.terminal.err(`\r${this.label} ${bar} ${percent}% ${[note, this.left(done)].filter(Boolean).join(', ')}\x1b[K`);
+    const said = [note, this.left(done)].filter(Boolean).join(', ');
+    // On a narrow terminal the bar gives up its width first (down to BAR_LEAST), then what is said after the percentage.
+    const room = this.terminal.columns === undefined ? Infinity : this.terminal.columns - 1;
+    const width = Math.max(BAR_LEAST, Math.min(BAR_WIDTH, room - `${this.label}  ${percent}% ${said}`.length - 1));
+    const filled = Math.round((width * done) / this.total);
+    const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
+    this.terminal.err(`\r${withinWidth(`${this.label} ${bar} ${percent}% ${said}`, room)}\x1b[K`);
   }
 
   done(): void {

@@ -120,4 +120,18 @@ describe("the studies' progress counts their work", () => {
       [[12, 1], [21, 1], [31, 2], [41, 2], [51, 3], [61, 3], [71, 3], [82, 4], [92, 4], [100, 4]].map(([percent, network]) => `depth: ${percent} %, network ${network}/4`),
     );
   });
+
+  it("cuts a terminal's bar line to the terminal's width less one, with an ellipsis: a wrapped line is redrawn from its last row only", () => {
+    const written: string[] = [];
+    const terminal: Terminal = { live: true, columns: 40, out: () => {}, err: (text) => void written.push(text) };
+    const bar = new ProgressBar(terminal, 'trainable-depth', 10, { clock: () => 0 });
+    bar.update(3, 'budget sweep, relu-he at 50 hidden layers');
+    const line = written[0].replace(/^\r/, '').replace(/\x1b\[K$/, '');
+    expect(line.length).toBe(39);
+    expect(line).toMatch(/^trainable-depth █+░+ {2}30% budget.*…$/);
+    const wide: string[] = [];
+    new ProgressBar({ ...terminal, columns: undefined, err: (text) => void wide.push(text) }, 'trainable-depth', 10, { clock: () => 0 }).update(3, 'budget sweep');
+    expect(wide[0]).toContain('30% budget sweep\x1b[K');
+  });
 });
+
