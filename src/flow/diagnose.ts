@@ -19,6 +19,7 @@ import { DEAD_LAYER, DEAD_UNITS, SATURATED_LAYER } from './diagnosis/diagnosis-t
 import type { Diagnosis, Evidence, FirstToLast, LayerEvidence, Severity } from './diagnosis/diagnosis-types.js';
 import { agreedGap, decisiveReading, even, gapSeverity, hiddenChain, normRows } from './diagnosis/gap-measures.js';
 import { summarise } from './diagnosis/summary.js';
+import { fmt, gapRecords } from './diagnosis/diagnosis-words.js';
 import { remediesFor } from './diagnosis/verdict-remedies.js';
 import { speedMeasureOf } from './diagnosis/learning-speed.js';
 import { skippedBatches } from './diagnosis/skipped-batches.js';
@@ -53,6 +54,20 @@ export function verdictHeading(d: Pick<Diagnosis, 'verdict' | 'undecided' | 'evi
 export function verdictLabel(d: Pick<Diagnosis, 'verdict' | 'severity' | 'evidence'>): string {
   if (flowFineModelAtChance(d)) return 'healthy flow, at chance';
   return d.severity ? `${d.verdict} (${d.severity})` : d.verdict;
+}
+
+/**
+ * The verdict as a study table's cell beside a per-example gap its row shows (`shown`: the first
+ * record's or the median over the records; undefined where the row shows none, as beside ‖∂C/∂b‖):
+ * verdictLabel where the severity was drawn from that reading, else with the ratio it was drawn from
+ * and where (evidence.gap), so that no severity sits beside a number it was not drawn from:
+ * 'vanishing (severe: 0.0100, median over 11 records)'; a severity from Inf or NaN values, 'exploding
+ * (severe: Inf or NaN values)'.
+ */
+export function verdictCell(d: Pick<Diagnosis, 'verdict' | 'severity' | 'evidence'>, shown?: Evidence['gap']['readAt']): string {
+  if (!d.severity || flowFineModelAtChance(d)) return verdictLabel(d);
+  if (d.evidence.nonFinite) return `${d.verdict} (${d.severity}: Inf or NaN values)`;
+  return d.evidence.gap.readAt === shown ? verdictLabel(d) : `${d.verdict} (${d.severity}: ${fmt(d.evidence.gap.ratio)}, ${gapRecords(d.evidence)})`;
 }
 
 /**

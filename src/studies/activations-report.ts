@@ -1,7 +1,7 @@
 /** Study (b) as a section of the HTML report: plain data for src/flow/report-html.ts. */
 import { counted, grouped } from '../counted.js';
 import { checkStudyResult } from './study-result.js';
-import { verdictLabel } from '../flow/diagnose.js';
+import { verdictCell } from '../flow/diagnose.js';
 import type { ReportRun, ReportSection } from '../flow/report-html.js';
 import type { ActivationRun, ActivationStudyResult } from './activations.js';
 import { epochsText } from './paper-experiment.js';
@@ -45,7 +45,7 @@ export function activationsReportSection(result: ActivationStudyResult): ReportS
           r.diverged ? 'diverged' : percentText(r.testError),
           startRatioText(r, 'deltaFirstToLast', 3),
           startRatioText(r, 'firstToLast', 3),
-          r.diagnosis ? verdictLabel(r.diagnosis) : '—',
+          r.diagnosis ? verdictCell(r.diagnosis, 'first record') : '—',
         ]),
       },
     ],

@@ -3,7 +3,7 @@
  * Glorot & Bengio (2010) scaled down: 5 hidden layers, sigmoid/tanh/softsign/relu × standard/glorot/he init.
  */
 import { ACTIVATIONS_HIDDEN_LAYERS, activationSizes, runActivationStudy, type ActivationProfile, type ActivationStudyResult } from '../../studies/activations.js';
-import { verdictLabel } from '../../flow/diagnose.js';
+import { verdictCell } from '../../flow/diagnose.js';
 import { PRIME_AT_MARGIN, PRIME_MAX, SATURATING, SATURATION_MARGIN, unitFailureMetric } from '../../flow/metrics.js';
 import { writeReport } from '../../io/report-file.js';
 import { activationsReportSection, startRatioText } from '../../studies/activations-report.js';
@@ -33,7 +33,7 @@ export function activationTable(result: ActivationStudyResult, width?: number): 
     const metric = unitFailureMetric(r.activation);
     const failure = (record: number) =>
       t && metric ? Array.from({ length: hidden }, (_, l) => Math.round(100 * t.at(metric, record, l))).join('/') : '—';
-    const verdict = r.diagnosis ? verdictLabel(r.diagnosis) : '—';
+    const verdict = r.diagnosis ? verdictCell(r.diagnosis, 'first record') : '—';
     return [
       r.activation,
       r.init,

@@ -3,7 +3,7 @@
  * Nielsen's experiment (fig/generate_gradient.py): ‖∂C/∂b‖ per hidden layer of sigmoid networks 1–4
  * hidden layers deep, at initialisation (over seeds) and along his full-batch training with L2.
  */
-import { verdictLabel } from '../../flow/diagnose.js';
+import { verdictCell } from '../../flow/diagnose.js';
 import { writeReport } from '../../io/report-file.js';
 import { biasGradNormCells, biasGradNormHeader, depthReportSection } from '../../studies/depth-report.js';
 import {
@@ -90,7 +90,7 @@ export function depthTables(result: DepthStudyResult, width?: number): string {
             nielsen ? (likeForLike ? `${ratio(nielsen.start)} → ${ratio(nielsen.end)}` : ratio(nielsen.start)) : '',
             `${t.initialLoss.toFixed(3)} → ${t.finalLoss.toFixed(3)}`,
             percentText(t.testAccuracy),
-            verdictLabel(t.diagnosis),
+            verdictCell(t.diagnosis),
             t.seconds.toFixed(1),
           ];
         }),
