@@ -96,7 +96,7 @@ export { percentText, unbrokenPercents } from './percent-text.js';
 export { grouped } from './counted.js';
 export { heatmapScale, type HeatmapScale, type Series } from './flow/svg.js';
 export { HEATMAP_NO_VALUE, HEATMAP_OFF_SCALE, HEATMAP_ZERO, heatmapColor, type OffScaleColor } from './flow/chart-colors.js';
-export type { Diagnosis, Verdict, Severity, LayerEvidence, FirstToLast } from './flow/diagnose.js';
+export type { Diagnosis, DiagnoseOptions, Verdict, Severity, LayerEvidence, FirstToLast } from './flow/diagnose.js';
 export type { SkippedBatches, SpeedMeasure } from './flow/diagnosis/diagnosis-types.js';
 export type { CurvatureEvidence } from './flow/curvature-evidence.js';
 export { API_REMEDY_TERMS, LEFT_OUT, REMEDY_OPTION_OWNER, remedyLines, remedyText, SMALLER_LEARNING_RATE } from './flow/remedy.js';

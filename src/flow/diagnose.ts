@@ -88,15 +88,33 @@ function checkTrace(trace: unknown): asserts trace is Trace {
   throw invalidOption(`diagnose(trace): expected a Trace, got ${got}; ${traced}`);
 }
 
+/** diagnose()'s options beside the trace; each is optional, and none is read where absent. */
+export interface DiagnoseOptions {
+  /** Whether the run ended at a saddle or a minimum (flow/curvature-evidence.ts), said after the summary. Default: none (no curvature said). */
+  curvature?: CurvatureEvidence;
+  /**
+   * The validation rows' loss at the weights the run started from, before its first epoch (a
+   * finite loss ≥ 0; study --model measures it): the trace holds the held-out loss after each
+   * epoch only, and where this one lies at or below their lowest no epoch of the run lowered it,
+   * so the early-stopping remedy (stop after the epoch of the lowest) is not offered and the summary
+   * says so (ComparedLosses.start). Default: none (the epochs' lowest is read as the run's).
+   */
+  heldOutAtStart?: number;
+}
+
 /**
  * The trace's diagnosis; `curvature`, when given, adds whether the run ended at a saddle or a minimum
- * (flow/curvature-evidence.ts). The evidence is read over all records (medians) and at the first and
+ * (flow/curvature-evidence.ts), `heldOutAtStart` the held-out loss before the first epoch. The evidence is read over all records (medians) and at the first and
  * the last; the per-layer rates a vanishing SGD run is offered, as the median over the last
  * 20 records of each record's equalisingRates (the rule of equalisingLayerRates).
  */
-export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence } = {}): Diagnosis {
+export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis {
   checkTrace(trace);
-  checkKnownKeys(options, ['curvature'], 'diagnose(trace, options)');
+  checkKnownKeys(options, ['curvature', 'heldOutAtStart'], 'diagnose(trace, options)');
+  const start = options.heldOutAtStart;
+  if (start !== undefined && !(typeof start === 'number' && Number.isFinite(start) && start >= 0)) {
+    throw invalidOption(`diagnose(trace, options): heldOutAtStart is ${shown(start)}; expected the validation rows' loss before the first epoch, a finite number ≥ 0`);
+  }
   const L = trace.layers;
   const chain = hiddenChain(trace);
   const hidden = chain.length;
@@ -189,6 +207,7 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
     evidence.meanChainFactor = (evidence.gap.readAt === 'first record' ? deltaFirstToLast.first : deltaFirstToLast.median) ** (1 / links.length);
   }
   const training = trainingProgress(trace);
+  if (training?.heldOut && start !== undefined) training.heldOut.start = start;
   if (training) evidence.training = training;
   const skipped = skippedBatches(trace);
   if (skipped) evidence.skippedBatches = skipped;

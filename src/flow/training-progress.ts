@@ -107,6 +107,12 @@ export interface ComparedLosses {
    * it that jumped and came back (no rise is read beside it: windowsRose, TrainingProgress.heldOutRose).
    */
   newLow?: EpochLoss;
+  /**
+   * Only of the held-out loss (TrainingProgress.heldOut), where diagnose() was given it
+   * (DiagnoseOptions.heldOutAtStart): that loss at the weights the run started from, before its
+   * first epoch, which the trace does not hold.
+   */
+  start?: number;
 }
 
 /** What trainingProgress() read: the losses and accuracy it compared, and the state they give. */

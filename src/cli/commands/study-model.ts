@@ -201,7 +201,8 @@ export const studyModelCommand = command({
       const epochsRun = trained?.epochs ?? reported;
       const curve = [initial, ...epochsRun.map((info) => info.validation!)];
       const trace = atInit?.trace ?? net.trace!;
-      const diagnosis = diagnose(trace);
+      // The held-out loss before the first epoch, which the trace does not hold: where it was the lowest, no epoch to stop at is offered.
+      const diagnosis = diagnose(trace, Number.isFinite(curve[0].loss) ? { heldOutAtStart: curve[0].loss } : {});
       const overfitting = overfittingOf(diagnosis);
       const worse = trained && worseWarning({ checked: rows.checked, initial: curve[0], final: curve[curve.length - 1], trained, optimizer: settings.choice.name, saved: save && '--save', classes: classesOf(net.trace!), diagnosis: "the run's diagnosis says what holds it", overfitting });
       const warnings = worse ? [worse] : [];

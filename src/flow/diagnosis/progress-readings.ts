@@ -63,6 +63,18 @@ export function startNoiseSentence(p: TrainingProgress): string {
 /** Read 'epochs' from windows too short to read the epochs' noise (fewer than NOISE_WINDOW_MIN epochs each, ComparedLosses.noise 0): each loss read as measured. */
 export const noiseUnread = (p: TrainingProgress) => p.read === 'epochs' && p.lossNoise.rise === 0 && p.lossNoise.fall === 0 && p.window < NOISE_WINDOW_MIN;
 
+/** Whether the held-out loss before the first epoch (ComparedLosses.start, where given) lay at or below every epoch's lowest: no epoch of the run lowered it. */
+export const heldOutLowestAtStart = (p: TrainingProgress) => p.heldOut?.start !== undefined && p.heldOut.start <= p.heldOut.lowest.loss;
+
+/**
+ * Where the held-out loss was lowest before the first epoch (heldOutLowestAtStart), a sentence that
+ * says so and why no epoch to stop at is offered; '' elsewhere.
+ */
+export function heldOutStartSentence(p: TrainingProgress): string {
+  if (!heldOutLowestAtStart(p)) return '';
+  return ` The validation rows' loss was lower still before the first epoch (${fmt(p.heldOut!.start!)}, at the weights the run started from): no epoch of this run lowered it, so no epoch to stop at is offered; the weights it started from are the ones to keep.`;
+}
+
 /** A loss of the last window of `epochs` epochs as a sentence says it: '0.0905 at the last of 8 epochs', 'mean 3.24 over the last 20 of 100 epochs'. */
 export const atLastEpochs = (loss: number, p: TrainingProgress, epochs: number) =>
   p.window === 1 ? `${fmt(loss)} at the last of ${counted(epochs, 'epoch')}` : `mean ${fmt(loss)} over the last ${grouped(p.window)} of ${counted(epochs, 'epoch')}`;

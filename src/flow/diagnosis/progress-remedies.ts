@@ -9,7 +9,7 @@ import { LARGER_LEARNING_RATE, MORE_EPOCHS, type RemedySetting } from '../remedy
 import { atChance, NOISE_WINDOW_MIN, RUN_FIFTHS, SHORT_RUN_EPOCHS, type TrainingProgress, unstableEnd } from '../training-progress.js';
 import { ADAM_DEFAULTS, CHOICE_MOMENTUM, OWN_STEP_LENGTH, STEP_SIZE_OF_THEIR_OWN } from '../../optimizer-defaults.js';
 import type { Diagnosis, Evidence } from './diagnosis-types.js';
-import { amountAbove, lowestWhen, noiseUnread, plateauFall, riseFrom, runEpochs, shortRunEpochs } from './progress-readings.js';
+import { amountAbove, heldOutLowestAtStart, lowestWhen, noiseUnread, plateauFall, riseFrom, runEpochs, shortRunEpochs } from './progress-readings.js';
 import { type AddRemedy, addSmallerRate, inForceWords, optimizerSwitch } from './remedy-settings.js';
 
 /**
@@ -26,13 +26,14 @@ export function progressRemedies(run: RunAtEnd, e: Evidence, add: AddRemedy): vo
     const above = !p.lowest ? from.words : `${from.loss === p.lossStart ? 'its start' : 'its lowest'} (${from.words})`;
     addSmallerRate(run, `the training loss rose ${amountAbove(p.lossEnd, from.loss)}above ${above}: smaller steps overshoot less.`, add);
   }
-  if (p && unstableEnd(p)) {
+  // Where the held-out loss was lowest before the first epoch no epoch count stops at it (heldOutStartSentence says so).
+  if (p && unstableEnd(p) && !heldOutLowestAtStart(p)) {
     add(
       [earlyStop(p)],
       `the validation rows' loss was lowest ${lowestWhen(p.heldOut!.lowest)} and rose after it with the training loss: stopping there keeps the weights from before training became unstable.`,
     );
   }
-  if (p?.state === 'overfitting') {
+  if (p?.state === 'overfitting' && !heldOutLowestAtStart(p)) {
     const best = p.heldOut!.lowest.epoch + 1;
     add(
       [earlyStop(p)],

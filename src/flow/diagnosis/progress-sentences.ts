@@ -14,7 +14,7 @@ import { fmt, medianOverRecords, percent, timesOf } from './diagnosis-words.js';
 import { faded } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
 import { firstIsSlower, speedAt } from './learning-speed.js';
-import { againstBefore, amountAbove, beforeWords, atLastEpochs, lowestWords, noiseUnread, paceWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
+import { againstBefore, amountAbove, beforeWords, atLastEpochs, heldOutStartSentence, lowestWords, noiseUnread, paceWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
 import { flowClear, gapClosed } from './verdict-rules.js';
 
 /**
@@ -256,7 +256,8 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
       `the loss on the validation rows (held out from training) rose while the training loss did not: ${rise(held.lossEnd, lowestWords(held.lowest))}, ` +
       `while ${measured} went ${fmt(p.lossBefore)} → ${p.lossEnd === p.lossBefore ? 'the same' : fmt(p.lossEnd)}${p.window === 1 ? '' : ` (means over the last two windows of ${counted(p.window, 'epoch')})`}${newLowClause(p)}${right}.` +
       // Fitting the training rows better is said only where their loss fell: one that held says nothing of it.
-      (p.lossEnd < p.lossBefore ? ' The network fits its training rows better at the cost of the rows it has not seen.' : '')
+      (p.lossEnd < p.lossBefore ? ' The network fits its training rows better at the cost of the rows it has not seen.' : '') +
+      heldOutStartSentence(p)
     );
   }
   if (p.state === 'rising') {
@@ -264,7 +265,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
     const unstable = unstableEnd(p)
       ? `training became unstable from epoch ${grouped(unstableFrom(p))}: training and held-out loss both rose, the validation rows' loss ${rise(p.heldOut!.lossEnd, lowestWords(p.heldOut!.lowest))}, and `
       : '';
-    return `${unstable}${measured} rose: ${rise(p.lossEnd, riseFrom(p))}${paceClause(p)}${right}. ${overshootSentence(trace)}${verdict === 'loss-rising' ? '.' : ', whatever the gradient flow above.'}`;
+    return `${unstable}${measured} rose: ${rise(p.lossEnd, riseFrom(p))}${paceClause(p)}${right}. ${overshootSentence(trace)}${verdict === 'loss-rising' ? '.' : ', whatever the gradient flow above.'}${unstableEnd(p) ? heldOutStartSentence(p) : ''}`;
   }
   if (p.state === 'converged') {
     return (
