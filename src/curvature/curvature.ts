@@ -8,19 +8,17 @@
 import { rowCount, type Rows } from '../data/matrix.js';
 import { checkTrainingBatch, MODEL } from '../model.js';
 import { checkCallback, checkKnownKeys, keysOf } from '../checks.js';
-import { invalidOption, shown } from '../errors.js';
 import { checkNetwork, type Network } from '../api/network.js';
-import { checkMaxSteps, lanczos, type LanczosRemainder, type LanczosResult, type LanczosStep, type UnconvergedEigenvalue } from './lanczos.js';
+import { checkEigenCount, checkMaxSteps, lanczos, SPECTRUM_END_COUNT, type LanczosRemainder, type LanczosResult, type LanczosStep, type UnconvergedEigenvalue } from './lanczos.js';
 import { CurvatureWork, curvatureStages, lanczosSteps, plannedProducts, type CurvatureProgress, type CurvatureStage, type PlannedRun } from './curvature-work.js';
 import { CurvatureOperators, type LinearOperator } from './operators.js';
 import { checkTraceOptions, traceOf, type CurvatureTraceOptions, type TraceEstimate, type TraceResult } from './matrix-trace.js';
-import { grouped } from '../counted.js';
 
 export type { CurvatureProgress } from './curvature-work.js';
 
 /** Options of measureCurvature; every one has a default. */
 export interface CurvatureOptions {
-  /** Eigenvalues at each end of the spectrum. Default 5; at most the parameter count. */
+  /** Eigenvalues at each end of the spectrum. Default SPECTRUM_END_COUNT = 5; at most the parameter count. */
   k?: number;
   /**
    * Hutchinson probes when the trace is estimated. Default 100. With `layers` (the default), each
@@ -131,16 +129,6 @@ export interface CurvatureReport {
   layers: LayerCurvature[];
 }
 
-/**
- * `k`, the eigenvalues wanted at each end of a spectrum: a whole number from 1 to the network's
- * `parameters` (Lanczos finds no more eigenvalues than the matrices have rows). INVALID_OPTION at
- * `where` otherwise. measureCurvature and the plateau study both check it here.
- */
-export function checkEigenCount(k: number, parameters: number, where = 'k'): number {
-  if (!Number.isInteger(k) || k < 1 || k > parameters) throw invalidOption(`${where}: expected an integer from 1 to the parameter count ${grouped(parameters)}, got ${shown(k)}`);
-  return k;
-}
-
 /** measureCurvature's name for each traceOf option it passes on. */
 const TRACE_OPTION_NAMES = { probes: 'probes', exactLimit: 'exactTraceLimit', seed: 'seed', blockProbes: 'layers' } as const satisfies Record<keyof CurvatureTraceOptions, keyof CurvatureOptions>;
 
@@ -152,7 +140,7 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
   checkNetwork(net, 'measureCurvature');
   net.assertAlive();
   checkKnownKeys(options, keysOf<CurvatureOptions>({ k: true, probes: true, exactTraceLimit: true, maxSteps: true, seed: true, layers: true, onProgress: true }), 'measureCurvature');
-  const k = checkEigenCount(options.k ?? 5, net.parameterCount, 'measureCurvature: k');
+  const k = checkEigenCount(options.k ?? SPECTRUM_END_COUNT, net.parameterCount, 'measureCurvature: k');
   const onProgress = options.onProgress;
   checkCallback(onProgress, 'measureCurvature: onProgress');
   // Checked here in this function's terms, before any product: lanczos and traceOf would name them in theirs, after the first runs.

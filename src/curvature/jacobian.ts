@@ -10,17 +10,16 @@
  */
 import { checkNetwork, type Network } from '../api/network.js';
 import { toMatrix, type Rows } from '../data/matrix.js';
-import { checkKnownKeys, keysOf } from '../checks.js';
+import { checkKnownKeys, checkSeed, keysOf } from '../checks.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { Activation, Tensor } from '../kernels.js';
 import { denseModelOf, type Model } from '../model.js';
-import { lanczos } from './lanczos.js';
+import { checkEigenCount, lanczos, SPECTRUM_END_COUNT } from './lanczos.js';
 import type { LinearOperator } from './operators.js';
-import { grouped } from '../counted.js';
 
 /** Options of jacobianSpectrum; every one has a default. */
 export interface JacobianOptions {
-  /** Singular values wanted at each end. Default 5 (at most min(n₀, n_L)). */
+  /** Singular values wanted at each end. Default SPECTRUM_END_COUNT = 5 (at most min(n₀, n_L)). */
   k?: number;
   /** Rows of x measured (the first ones). Default 4. */
   examples?: number;
@@ -60,9 +59,10 @@ export function jacobianSpectrum(net: Network, x: Rows, options: JacobianOptions
   const n0 = model.inputSize;
   const nL = model.outputSize;
   const count = Math.min(n0, nL);
-  const k = options.k ?? Math.min(5, count);
+  const k = checkEigenCount(options.k ?? Math.min(SPECTRUM_END_COUNT, count), count, 'k', 'min(inputs, outputs) =');
   const examples = options.examples ?? 4;
-  if (!Number.isInteger(k) || k < 1 || k > count) throw invalidOption(`k: expected an integer from 1 to min(inputs, outputs) = ${grouped(count)}, got ${shown(k)}`);
+  // Checked here in this function's terms: lanczos would name it as its own.
+  const seed = checkSeed(options.seed ?? 1, 'seed');
   if (!Number.isInteger(examples) || examples < 1) throw invalidOption(`examples: expected a whole number ≥ 1, got ${shown(examples)}`);
   const product = new JacobianProduct(model);
   try {
@@ -72,7 +72,7 @@ export function jacobianSpectrum(net: Network, x: Rows, options: JacobianOptions
       examples: Array.from({ length: rows }, (_, row) => {
         net.predict({ data: inputs.data.subarray(row * n0, (row + 1) * n0), rows: 1, cols: n0 });
         const gram: LinearOperator = nL <= n0 ? (out, u) => product.jjt(out, u) : (out, v) => product.jtj(out, v);
-        const eigen = lanczos(gram, count, { k, seed: options.seed });
+        const eigen = lanczos(gram, count, { k, seed });
         const trace = traceByColumns(gram, count);
         const sigma = (values: number[]) => values.map((lambda) => Math.sqrt(Math.max(lambda, 0)));
         return { row, largest: sigma(eigen.largest), smallest: sigma(eigen.smallest), meanSquared: trace / count };

@@ -42,7 +42,7 @@ import { grouped } from '../counted.js';
 
 /** Options of lanczos; every one has a default. */
 export interface LanczosOptions {
-  /** Eigenvalues wanted at each end of the spectrum. Default 5 (at most n). */
+  /** Eigenvalues wanted at each end of the spectrum. Default SPECTRUM_END_COUNT = 5 (at most n). */
   k?: number;
   /** Largest Krylov basis. Default 300. */
   maxSteps?: number;
@@ -178,6 +178,23 @@ export interface UnconvergedEigenvalue {
   bound: number;
 }
 
+/**
+ * Values wanted at each end of a spectrum by default: lanczos' k, measureCurvature's k (and
+ * `gradscope curvature --k`), jacobianSpectrum's k (at most min(n₀, n_L) there).
+ */
+export const SPECTRUM_END_COUNT = 5;
+
+/**
+ * `k`, the eigenvalues wanted at each end of a spectrum: a whole number from 1 to `most`, the
+ * dimension of the operator (Lanczos finds no more eigenvalues than it has rows), which `mostIs`
+ * names. INVALID_OPTION at `where` otherwise. lanczos, measureCurvature, the plateau study and
+ * `gradscope curvature --k` check it here.
+ */
+export function checkEigenCount(k: unknown, most: number, where = 'k', mostIs = 'the parameter count'): number {
+  if (!Number.isInteger(k) || (k as number) < 1 || (k as number) > most) throw invalidOption(`${where}: expected an integer from 1 to ${mostIs} ${grouped(most)}, got ${shown(k)}`);
+  return k as number;
+}
+
 /** The largest Krylov basis by default (LanczosOptions.maxSteps). */
 export const LANCZOS_MAX_STEPS = 300;
 
@@ -220,19 +237,18 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
   checkKnownKeys(options, keysOf<LanczosOptions>({ k: true, maxSteps: true, tolerance: true, seed: true, vectors: true, ends: true, onStep: true }), 'lanczos');
   const onStep = options.onStep;
   checkCallback(onStep, 'lanczos: onStep');
-  const k = options.k ?? 5;
   const maxSteps = options.maxSteps ?? LANCZOS_MAX_STEPS;
   const tolerance = options.tolerance ?? 1e-10;
   const ends = checkChoice(options.ends ?? 'both', LANCZOS_ENDS, 'lanczos: ends');
   if (ends === 'largest' && options.vectors) throw invalidOption("lanczos: vectors: the smallest eigenvalue's vector needs ends 'both', got ends 'largest'");
-  if (!Number.isInteger(n) || n < 1) throw invalidOption(`lanczos: the operator's dimension must be a positive integer, got ${n}`);
-  if (!Number.isInteger(k) || k < 1 || k > n) throw invalidOption(`k: expected an integer from 1 to the parameter count ${grouped(n)}, got ${shown(k)}`);
-  checkMaxSteps(maxSteps, 'maxSteps');
+  if (!Number.isInteger(n) || n < 1) throw invalidOption(`lanczos: n: expected a positive integer (the operator's dimension), got ${shown(n)}`);
+  const k = checkEigenCount(options.k ?? SPECTRUM_END_COUNT, n, 'lanczos: k', "the operator's dimension");
+  checkMaxSteps(maxSteps, 'lanczos: maxSteps');
   // Infinity took the first Ritz values for converged ones; NaN or a string made every bound NaN.
-  if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0) throw invalidOption(`tolerance: expected a finite number ≥ 0, got ${shown(tolerance)}`);
+  if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0) throw invalidOption(`lanczos: tolerance: expected a finite number ≥ 0, got ${shown(tolerance)}`);
   const limit = Math.min(n, maxSteps);
   const fullSpace = limit === n;
-  const rng = new Rng(checkSeed(options.seed ?? 1, 'seed'));
+  const rng = new Rng(checkSeed(options.seed ?? 1, 'lanczos: seed'));
   const basis: Float64Array[] = [];
   const alpha: number[] = [];
   const beta: number[] = [];

@@ -23,7 +23,7 @@ import type { Trace } from '../flow/trace.js';
 import { denseModelOf, MODEL } from '../model.js';
 import { euclideanNorm } from '../norm.js';
 import { type Bound, checkAtMost, checkCallback, checkFloat32, checkNumber } from '../checks.js';
-import { checkEigenCount } from '../curvature/curvature.js';
+import { checkEigenCount } from '../curvature/lanczos.js';
 import { parameterCountOf } from '../network/memory-budget.js';
 import { NIELSEN_EPOCHS_BOUND, PLATEAU_POINTS_BOUND } from './study-bounds.js';
 import { STUDY_SEED } from './study-defaults.js';

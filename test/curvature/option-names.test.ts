@@ -40,7 +40,7 @@ describe.each(['ref', 'wasm'] as const)('measureCurvature options on %s', (backe
 describe('the seeds of lanczos, traceOf and jacobianSpectrum', () => {
   const identity = (out: Float64Array, v: Float64Array) => out.set(v);
   it.each([-1, 2 ** 32, 0.5, Number.NaN])('%s is refused (INVALID_OPTION)', async (seed) => {
-    await expectError(() => lanczos(identity, 4, { seed, k: 1 }), 'INVALID_OPTION', new RegExp(`^seed: ${SEED.source}`));
+    await expectError(() => lanczos(identity, 4, { seed, k: 1 }), 'INVALID_OPTION', new RegExp(`^lanczos: seed: ${SEED.source}`));
     await expectError(() => traceOf(identity, 4, [], { seed, exactLimit: 0 }), 'INVALID_OPTION', new RegExp(`^seed: ${SEED.source}`));
     const net = await createNetwork({ sizes: [2, 3, 2], backend: 'ref' });
     await expectError(() => jacobianSpectrum(net, x, { seed }), 'INVALID_OPTION', new RegExp(`^seed: ${SEED.source}`));
@@ -56,7 +56,7 @@ describe("lanczos' tolerance", () => {
   // A diagonal of 1…200 run 20 steps: no Ritz value has converged, as a finite tolerance says.
   const diagonal = (out: Float64Array, v: Float64Array) => v.forEach((value, i) => (out[i] = (i + 1) * value));
   it.each([Infinity, Number.NaN, -1, 'abc'])('%s is refused (INVALID_OPTION): Infinity took the first Ritz values for converged, NaN made every bound NaN', async (tolerance) => {
-    await expectError(() => lanczos(diagonal, 200, { k: 2, maxSteps: 20, tolerance: tolerance as number }), 'INVALID_OPTION', /^tolerance: expected a finite number ≥ 0, got /);
+    await expectError(() => lanczos(diagonal, 200, { k: 2, maxSteps: 20, tolerance: tolerance as number }), 'INVALID_OPTION', /^lanczos: tolerance: expected a finite number ≥ 0, got /);
   });
 
   it('0 and 1e-10 are tolerances, and the run says it has not converged', () => {

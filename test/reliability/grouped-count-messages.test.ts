@@ -5,8 +5,7 @@
 // in the user's data (row 12345) stay as String writes them.
 import { describe, expect, it } from 'vitest';
 import { createNetwork, Network } from '../../src/api/network.js';
-import { checkEigenCount } from '../../src/curvature/curvature.js';
-import { lanczos } from '../../src/curvature/lanczos.js';
+import { checkEigenCount, lanczos } from '../../src/curvature/lanczos.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { stateTensorMismatch } from '../../src/optim/optimizer.js';
 import { levenbergMarquardtRefusal } from '../../src/optim/levenberg-marquardt.js';
@@ -29,7 +28,7 @@ describe('counts in messages are grouped', () => {
 
   it('k beyond the parameter count: the count grouped, k as given', () => {
     expect(() => checkEigenCount(60000, 55050)).toThrow('k: expected an integer from 1 to the parameter count 55,050, got 60000');
-    expect(() => lanczos(() => undefined, 2000, { k: 3000 })).toThrow('k: expected an integer from 1 to the parameter count 2,000, got 3000');
+    expect(() => lanczos(() => undefined, 2000, { k: 3000 })).toThrow("lanczos: k: expected an integer from 1 to the operator's dimension 2,000, got 3000");
   });
 
   it('where a DIVERGED stop happened: its epoch, batch and step', async () => {

@@ -1,6 +1,6 @@
 /** gradscope curvature --model M [--data D.json | --train N] [--k 5] [--no-layers] [--backend wasm|ref] [--json]: on the digits unless --data, as train. */
-import { checkEigenCount, measureCurvature, type CurvatureProgress, type CurvatureReport, type GaussNewtonSummary, type HessianSummary } from '../../curvature/curvature.js';
-import { LANCZOS_MAX_STEPS, ROUNDING_PRODUCTS, type UnconvergedEigenvalue } from '../../curvature/lanczos.js';
+import { measureCurvature, type CurvatureProgress, type CurvatureReport, type GaussNewtonSummary, type HessianSummary } from '../../curvature/curvature.js';
+import { checkEigenCount, LANCZOS_MAX_STEPS, ROUNDING_PRODUCTS, SPECTRUM_END_COUNT, type UnconvergedEigenvalue } from '../../curvature/lanczos.js';
 import { MATRIX_TRACE_DEFAULTS } from '../../curvature/matrix-trace.js';
 import { gaussNewtonLowerEnd, negativeMassText } from '../../curvature/curvature-text.js';
 import { networkFromModel } from '../../io/model-data.js';
@@ -22,7 +22,7 @@ export const curvatureCommand = command({
   flags: [
     MODEL_FLAG,
     ...MEASURED_ROWS_FLAGS,
-    { name: 'k', value: 'N', default: 5, rule: COUNT, about: 'eigenvalues at each end of each spectrum (at most the parameter count)' },
+    { name: 'k', value: 'N', default: SPECTRUM_END_COUNT, rule: COUNT, about: 'eigenvalues at each end of each spectrum (at most the parameter count)' },
     { name: 'no-layers', about: noLayersAbout() },
     BACKEND_FLAG,
     JSON_FLAG,
