@@ -16,7 +16,7 @@ import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES, SATURATION_MARGIN, unitFailu
 import { PageIds } from './page-ids.js';
 import { packReportData } from './report-data.js';
 import { DATA_ELEMENT_ID, REPORT_SCRIPT } from './report-script.js';
-import { barChart, CHART, CHART_FONT, DRAWING_WIDTH, drawingMaxWidth, drawingMinWidth, escapeHtml, heatmap, histograms, KEY_WIDTH, lineChart, NARROW_CHART_FONT, type LineChartData } from './svg.js';
+import { barChart, CHART, CHART_FONT, DRAWING_WIDTH, drawingMaxWidth, drawingMinWidth, escapeHtml, heatmap, histograms, KEY_WIDTH, lineChart, NARROW_CHART_FONT, NARROW_SIDE_PADDING, type LineChartData } from './svg.js';
 import { epochLearningRate, Trace, type TraceJSON } from './trace.js';
 
 /** A traced run shown in the report: its charts and its diagnosis. */
@@ -501,12 +501,14 @@ function contents(items: string[]): string {
  * allows, and a narrower one (a phone's) shows the key under the drawing.
  */
 const CHART_MIN_WIDTH = drawingMinWidth(CHART.width);
+/** main's padding each side, in CSS pixels (1em of its 14 px font), but in a narrow window: NARROW_SIDE_PADDING there, half of it. */
+const SIDE_PADDING = 2 * NARROW_SIDE_PADDING;
 /**
- * The widest window whose report column is narrower than CHART_MIN_WIDTH: main's 1em each side and
+ * The widest window whose report column is narrower than CHART_MIN_WIDTH: main's SIDE_PADDING each side and
  * a 15 px scrollbar. Below it main's side padding is halved, so a phone's 390 px (a 361 px column; 347 px with the full padding)
  * holds a chart's drawing at CHART_TEXT_MIN (drawingMinWidth(DRAWING_WIDTH), 351 px).
  */
-const NARROW_WINDOW = CHART_MIN_WIDTH + 2 * 14 + 15;
+const NARROW_WINDOW = CHART_MIN_WIDTH + 2 * SIDE_PADDING + 15;
 /** How much a narrow column enlarges a chart's text: NARROW_CHART_FONT over CHART_FONT. */
 const NARROW_TEXT_SCALE = NARROW_CHART_FONT / CHART_FONT;
 
@@ -526,8 +528,8 @@ const NARROW_TEXT_SCALE = NARROW_CHART_FONT / CHART_FONT;
 // design's text size near CHART_FONT, its caption as wide as it, the rest of the column left empty.
 const STYLE = `*{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,sans-serif;color:#222}
 nav.contents{padding:1em 1.2em;background:#fafafa;border-bottom:1px solid #ddd;font-size:13px}nav.contents ul{margin:.3em 0;padding-left:1.1em}
-main{padding:0 1em 3em;min-width:0}h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}
-@media (max-width:${NARROW_WINDOW}px){main{padding:0 .5em 3em}}
+main{padding:0 ${SIDE_PADDING}px 3em;min-width:0}h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}
+@media (max-width:${NARROW_WINDOW}px){main{padding:0 ${NARROW_SIDE_PADDING}px 3em}}
 @media (min-width:1000px){body{display:grid;grid-template-columns:13rem minmax(0,1fr)}nav.contents{position:sticky;top:0;height:100vh;overflow:auto;border:0;border-right:1px solid #ddd}}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,${CHART_MIN_WIDTH}px),1fr));gap:.8em 1em;align-items:start}
 figure.chart{margin:0;min-width:0;max-width:${drawingMaxWidth(CHART.width)}px;display:grid;grid-template-columns:minmax(0,${DRAWING_WIDTH}fr) minmax(0,${KEY_WIDTH}fr);align-items:start;container-type:inline-size}

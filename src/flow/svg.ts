@@ -73,11 +73,16 @@ export const CHART_FONT = 10;
 export const CHART_TEXT_MIN = 9;
 
 /**
+ * The report column's padding each side in a narrow window, in CSS pixels: report-html's STYLE pads
+ * main with it there (twice it elsewhere), and NARROWEST_COLUMN leaves it out.
+ */
+export const NARROW_SIDE_PADDING = 7;
+/**
  * The narrowest column, in CSS pixels, a chart's drawing fits without scrolling sideways: a 320 px
  * window's (the narrowest phones in use: iPhone SE 1st gen, small Androids, half a split screen)
- * less the report's side padding there (.5em of its 14 px each side: report-html's STYLE).
+ * less the report's side padding there (NARROW_SIDE_PADDING each side).
  */
-export const NARROWEST_COLUMN = 320 - 2 * 7;
+export const NARROWEST_COLUMN = 320 - 2 * NARROW_SIDE_PADDING;
 /**
  * The size, in the drawing's pixels, of a drawing's text (tick labels, legends, axis titles) in a
  * column narrower than the drawing at CHART_TEXT_MIN (drawingMinWidth(DRAWING_WIDTH), 351 px): large

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { renderReport, type ReportRun } from '../../src/flow/report-html.js';
-import { CHART_FONT, CHART_TEXT_MAX, CHART_TEXT_MIN } from '../../src/flow/svg.js';
+import { CHART_FONT, CHART_TEXT_MAX, CHART_TEXT_MIN, NARROW_SIDE_PADDING, NARROWEST_COLUMN } from '../../src/flow/svg.js';
 import { Trace } from '../../src/flow/trace.js';
 import { Rng } from '../../src/init/rng.js';
 import type { NetworkOptions } from '../../src/network/config.js';
@@ -160,6 +160,20 @@ describe.skipIf(!CHROMIUM_PATH)(`report chart text at a phone's and a desktop's 
       await page.close();
     });
   }
+
+  it(`pads the report's column NARROW_SIDE_PADDING (${NARROW_SIDE_PADDING} px) each side at 320 px, twice it at 1400 px: at 320 px the NARROWEST_COLUMN the charts' narrow text is sized for`, async () => {
+    const padding = (page: Page) =>
+      page.$eval('main', (m) => {
+        const style = getComputedStyle(m);
+        return { left: style.paddingLeft, right: style.paddingRight, content: m.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) };
+      });
+    const phone = await open(320);
+    expect(await padding(phone.page)).toEqual({ left: `${NARROW_SIDE_PADDING}px`, right: `${NARROW_SIDE_PADDING}px`, content: NARROWEST_COLUMN });
+    await phone.page.close();
+    const desktop = await open(1400);
+    expect(await padding(desktop.page)).toMatchObject({ left: `${2 * NARROW_SIDE_PADDING}px`, right: `${2 * NARROW_SIDE_PADDING}px` });
+    await desktop.page.close();
+  });
 
   for (const width of [320, 390, 1257, 1400, 1920]) {
     it(`draws every chart label at ${CHART_TEXT_MIN} px or more and at most ${CHART_TEXT_MAX} ÷ ${CHART_FONT} its design size at ${width} px, no two labels overlapping, zoomed or not`, async () => {
