@@ -30,9 +30,14 @@ describe('numeric flags', () => {
     [['--seed', '-1'], /^gradscope: --seed must be ≥ 0, got '-1'$/],
     [['--seed', '4294967296'], /^gradscope: --seed must be ≤ 4294967295 \(the random number generator's seed is 32 bits\), got '4294967296'$/],
     [['--seeds', '0'], /--seeds must be ≥ 1, got '0'/],
-    [['study', 'depth', '--seeds', 'many'], /--seeds needs a number, got 'many'/],
+    // One message per kind of flag, whatever was typed: an integer flag given a word said 'needs a number', given a fraction 'a whole number'.
+    [['study', 'depth', '--seeds', 'many'], /--seeds needs a whole number in decimal digits, got 'many'/],
+    [['--epochs', 'abc'], /^gradscope: --epochs needs a whole number in decimal digits, got 'abc'$/],
+    [['train', '--epochs', 'abc'], /^gradscope: --epochs needs a whole number in decimal digits, got 'abc'$/],
+    [['train', '--epochs', '1.5'], /^gradscope: --epochs needs a whole number in decimal digits, got '1\.5'$/],
+    [['train', '--learning-rate', 'abc'], /^gradscope: --learning-rate needs a number, got 'abc'$/],
     [['study', 'remedies', '--seconds', '0'], /--seconds must be > 0, got '0'/],
-    [['study', 'activations', '--width', '1e400'], /--width needs a number, got '1e400'/],
+    [['study', 'activations', '--width', '1e400'], /--width needs a whole number in decimal digits, got '1e400'/],
     // A count of seeds has a bound (1e9 was taken and would never end); the main job shares --seeds with study depth.
     [['--seeds', '1000000000'], /^gradscope: --seeds must be ≤ 1000 \(.*\), got '1000000000'$/],
   ])('gradscope %j is refused', (args, message) => {
