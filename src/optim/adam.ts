@@ -8,6 +8,7 @@ import type { ModelOwner, Parameter } from '../model.js';
 import { fitsFloat32, provesStep, QUERY, FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
 import { checkNumber, type Bound } from '../checks.js';
 import { ADAM_DEFAULTS, PLAIN_DECAY_BOUND } from '../optimizer-defaults.js';
+import { checkSquaredGradients } from './squared-gradients.js';
 
 /** Adam's and AdamW's options (name 'adam' or 'adamw'), each with its default; its learning rate defaults to 1e-3, and AdamW's decoupled weight decay to 0.01 (Adam's L2 one to 0). */
 export interface AdamOptions extends FirstOrderOptions {
@@ -77,7 +78,24 @@ export class Adam extends FirstOrderOptimizer {
     const moment = this.beta1 * q[QUERY.buffer] + (1 - this.beta1) * gradient;
     const numerator = (learningRate / (1 - this.beta1 ** (this.t + 1))) * moment;
     const shrunk = this.decoupled ? Math.max(1, Math.abs(1 - learningRate * this.weightDecay)) * weightMax : weightMax;
-    return provesStep(q, fitsFloat32(numerator), shrunk + numerator / Math.fround(this.epsilon));
+    const proved = provesStep(q, fitsFloat32(numerator) && fitsFloat32(gradient * gradient), shrunk + numerator / Math.fround(this.epsilon));
+    // Only a proof on measured bounds stands in for prepare()'s pass (a caller's bound may be too small).
+    this.squaresProved = proved && this.boundsMeasured;
+    return proved;
+  }
+
+  /** Whether the last keepsWithin proved, on measured bounds, that every g'² of the next step fits float32; consumed by prepare(). */
+  private squaresProved = false;
+  /** AdamW's decays in g' = g + λw: none (its decay is decoupled from v); made at its first unproved step. */
+  private noDecays: Float64Array | undefined;
+
+  /** Refuses (DIVERGED, nothing changed) a step whose g'² would pass float32 (checkSquaredGradients), unless keepsWithin proved it does not. */
+  protected prepare(): void {
+    const proved = this.squaresProved;
+    this.squaresProved = false;
+    if (proved) return;
+    const decays = this.decoupled ? (this.noDecays ??= new Float64Array(this.params.length)) : this.decays;
+    checkSquaredGradients(this.name, this.t + 1, this.params, decays, this.net.kernels);
   }
 
   protected update(p: Parameter, buffers: Tensor[], learningRate: number, weightDecay: number): void {

@@ -6,6 +6,7 @@ import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
 import { adaptiveStepKeepsWithin, FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
 import { checkNumber } from '../checks.js';
+import { checkSquaredGradients } from './squared-gradients.js';
 
 /** RMSProp's options (name 'rmsprop'), each with its default; its learning rate defaults to 0.01. */
 export interface RmspropOptions extends FirstOrderOptions {
@@ -45,7 +46,20 @@ export class Rmsprop extends FirstOrderOptimizer {
 
   /** s' = α·s + (1 − α)·g'² ≥ (1 − α)·g'², so |lr·g'/(√s' + ε)| ≤ lr/√(1 − α) (adaptiveStepBound). */
   protected stepKeepsWithin(q: Float64Array): boolean {
-    return adaptiveStepKeepsWithin(q, this.weightDecay, 1 - this.alpha, this.epsilon);
+    const proved = adaptiveStepKeepsWithin(q, this.weightDecay, 1 - this.alpha, this.epsilon);
+    // Its proof bounds every g'² within float32: on measured bounds it stands in for prepare()'s pass.
+    this.squaresProved = proved && this.boundsMeasured;
+    return proved;
+  }
+
+  /** Whether the last keepsWithin proved, on measured bounds, that every g'² of the next step fits float32; consumed by prepare(). */
+  private squaresProved = false;
+
+  /** Refuses (DIVERGED, nothing changed) a step whose g'² would pass float32 (checkSquaredGradients), unless keepsWithin proved it does not. */
+  protected prepare(): void {
+    const proved = this.squaresProved;
+    this.squaresProved = false;
+    if (!proved) checkSquaredGradients(this.name, this.t + 1, this.params, this.decays, this.net.kernels);
   }
 
   protected update(p: Parameter, buffers: Tensor[], learningRate: number, weightDecay: number): void {

@@ -1,0 +1,59 @@
+// Adam's and RMSProp's L2 weight decay enters the squared gradient their running mean takes,
+// (g + λw)², which the core computes in float32. Measured before (2026-12-03, [2, 3, 2], 5 epochs):
+// at λ 1e20 wasm's v held Infinity and the first weight stopped at 0.310 in silence, while the
+// float64 ref trained on as at λ 1e10 (0.310 → 0.305); at 3e38 wasm moved no weight at all. Now
+// such a step is refused before it changes anything, on every backend alike, naming the weight
+// decay and the largest it takes; within float32 the run trains as before.
+import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { createOptimizer } from '../../src/optim/index.js';
+import { MODEL } from '../../src/model.js';
+import { kernelBackends } from '../util/backends.js';
+import { expectError } from '../util/expect-error.js';
+import { stateHash } from '../util/state-hash.js';
+
+const X = [[0.1, 0.9], [0.8, 0.3], [0.5, 0.5]];
+const Y = [[1, 0], [0, 1], [1, 0]];
+
+describe.each(await kernelBackends())('an L2 weight decay whose squared gradient passes float32, on $name', ({ kernels }) => {
+  const make = () => createNetwork({ sizes: [2, 3, 2], backend: kernels, seed: 3 });
+
+  it.each(['adam', 'rmsprop'])('%s: train() is refused at the first step (DIVERGED), nothing held changed; the weight decay it offers trains', async (name) => {
+    for (const weightDecay of [1e20, 3e38]) {
+      const net = await make();
+      const before = stateHash(net);
+      const error = await expectError(
+        () => net.train(X, Y, { epochs: 2, optimizer: { name, weightDecay } as never }),
+        'DIVERGED',
+        new RegExp(`^epoch 1, batch 1 \\(step 1\\): ${name}: step 1: 0\\.weight\\[0\\]: its gradient with weight decay, g \\+ λ·w = \\S+ \\+ ${weightDecay.toPrecision(3).replace('+', '\\+')} × 0\\.310 = \\S+, squares past float32's largest value, 3\\.40e\\+38: its running mean of squared gradients would hold Infinity there, and that weight's steps would be 0 in silence; the weight decay is what passes it: give a weightDecay of at most \\S+ \\(at these weights and gradients\\)`),
+      );
+      expect([net.step, stateHash(net)]).toEqual([0, before]);
+      const offered = Number(/give a weightDecay of at most (\S+) /.exec(error.message)![1]);
+      expect(offered).toBeGreaterThan(1e18);
+      const result = net.train(X, Y, { epochs: 1, batchSize: 3, optimizer: { name, weightDecay: offered } as never });
+      expect([net.step, Number.isFinite(result.epochs[0].loss)]).toEqual([1, true]);
+      net.dispose();
+    }
+  });
+
+  it('adam: step() called directly refuses it too, nothing changed; AdamW (decoupled: no λ in v) is held by its own bound instead', async () => {
+    const net = await make();
+    const adam = createOptimizer(net, { name: 'adam', weightDecay: 1e20 });
+    net.gradients(X, Y);
+    const before = stateHash(net);
+    await expectError(() => adam.step(net[MODEL], 0.001, 3), 'DIVERGED', /^adam: step 1: 0\.weight\[0\]: its gradient with weight decay/);
+    expect(stateHash(net)).toBe(before);
+    adam.dispose();
+    await expectError(() => net.train(X, Y, { optimizer: { name: 'adamw', weightDecay: 1e20 } }), 'INVALID_OPTION', /^adamw: weightDecay: layer 0's learning rate 0\.001 × weightDecay 100000000000000000000 is /);
+    net.dispose();
+  });
+
+  it('within float32 (λ 1e19: (λ·0.31)² about 1e37) Adam and RMSProp train as before', async () => {
+    for (const name of ['adam', 'rmsprop']) {
+      const net = await make();
+      const result = net.train(X, Y, { epochs: 2, optimizer: { name, weightDecay: 1e19 } as never });
+      expect([net.step, result.epochs.every((e) => Number.isFinite(e.loss))]).toEqual([2, true]);
+      net.dispose();
+    }
+  });
+});
