@@ -92,7 +92,9 @@ export interface FirstOrderOptions {
    * update multiplies w by 1 − lr·λ (SGD; AdamW's decoupled form), a learning rate at which some
    * layer's step size × λ is above 2 (with SGD's momentum μ, 2(1 + μ); Nesterov's, 2(1 + μ)/(1 + 2μ))
    * is refused by train() before any step and by step() (INVALID_OPTION): the decay alone would grow
-   * the weights; the optimiser's largestWeightDecay(learningRate) is the largest taken. Adam's, RMSProp's, Adagrad's and LARS's steps set their own size, and float32 alone bounds λ.
+   * the weights; the optimiser's largestWeightDecay(learningRate) is the largest taken. LARS's bound is
+   * its momentum's, 2(1 + μ): a layer whose gradient is negligible takes the decay unscaled. Adam's,
+   * RMSProp's and Adagrad's steps set their own size, and float32 alone bounds λ.
    */
   weightDecay?: number;
   /**
@@ -202,8 +204,8 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
    * The greatest step size × weight decay (lr·λ at a layer's step size) with which the decay alone
    * does not grow the weights, and why: the bound on the linear part of the update on w. Infinity
    * (the default) where the decay enters a step whose size the optimiser sets itself (Adam's,
-   * RMSProp's and Adagrad's L2 term is divided by the gradients' running size; LARS's trust ratio
-   * divides by λ‖W‖): there float32 bounds λ alone.
+   * RMSProp's and Adagrad's L2 term is divided by the gradients' running size): there float32
+   * bounds λ alone.
    * @internal The built-in optimisers' rule behind rateProblem, not part of the API: an optimiser
    * written outside gradscope says which rates it refuses through Optimizer.rateProblem, and Bound
    * (checks.ts) stays internal with it.
@@ -215,9 +217,10 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
   /**
    * The largest weight decay (to 3 significant figures, rounded down) that train() and step() take
    * at `learningRate` with this optimiser's other settings: where its update multiplies w by
-   * 1 − lr·λ (SGD's, AdamW's decoupled decay), the decay's bound (see weightDecay) over the largest
-   * step size, `learningRate` × layer rate, among the layers the decay reaches; Infinity where
-   * nothing but float32 bounds it (Adam's L2 form, RMSProp, Adagrad, LARS; no layer the decay reaches).
+   * 1 − lr·λ (SGD's, AdamW's decoupled decay, LARS's where a trust ratio is 1), the decay's bound
+   * (see weightDecay) over the largest step size, `learningRate` × layer rate, among the layers the
+   * decay reaches; Infinity where nothing but float32 bounds it (Adam's L2 form, RMSProp, Adagrad; no
+   * layer the decay reaches).
    */
   largestWeightDecay(learningRate: number): number {
     const max = this.decayBound().max;

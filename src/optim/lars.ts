@@ -9,8 +9,8 @@
 import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
 import { FirstOrderOptimizer, QUERY, fitsFloat32, provesStep, type FirstOrderOptions } from './first-order.js';
-import { checkNumber } from '../checks.js';
-import { LARS_DEFAULTS } from '../optimizer-defaults.js';
+import { checkNumber, type Bound } from '../checks.js';
+import { LARS_DEFAULTS, sgdDecayBound } from '../optimizer-defaults.js';
 
 /** LARS's options (name 'lars'), each with its default; its learning rate defaults to 1 (at η 0.001 the first step moves a layer by about a thousandth of its weights; with momentum μ up to 1/(1 − μ) times that). */
 export interface LarsOptions extends FirstOrderOptions {
@@ -58,6 +58,17 @@ export class Lars extends FirstOrderOptimizer {
 
   protected hyperparameters(): Record<string, number> {
     return { eta: this.eta, momentum: this.momentum, weightDecay: this.weightDecay };
+  }
+
+  /**
+   * @internal Heavy-ball momentum's bound, 2(1 + μ) (sgdDecayBound): where a layer's gradient is
+   * negligible its trust ratio is 1 and the decay enters SGD with momentum unscaled, v = μ·v + λ·w,
+   * so beyond it the decay alone grows that layer's weights step after step (lr 1, μ 0.9, λ 5 on a
+   * layer whose inputs are all 0 took its weights past 1.8e16 in 37 steps, a DIVERGED that advised a
+   * lower learning rate only). Elsewhere trust·λ ≤ η and the bound is the learning rate's.
+   */
+  protected decayBound(): Bound {
+    return sgdDecayBound(this.momentum, false);
   }
 
   protected prepare(): void {

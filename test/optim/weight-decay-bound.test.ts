@@ -57,6 +57,28 @@ describe.each(['ref', 'wasm'] as const)('a weight decay beyond the update on %s'
     net.dispose();
   });
 
+  // The one decayed run that could still diverge by the decay alone (session 22's notes: a DIVERGED the
+  // decay caused advised the learning rate only): LARS, whose trust ratio is 1 on a layer with a
+  // negligible gradient, so the decay enters its momentum unscaled. Every other decayed run is held:
+  // SGD's and AdamW's every rate (train()'s, each new one step() sees; 'halve' only lowers it) is
+  // checked at each layer the decay reaches, and Adam's, RMSProp's and Adagrad's L2 term is divided by
+  // the gradients' running size. So no DIVERGED is left whose advice should name the weight decay.
+  it('LARS: a layer whose gradient is 0 takes the decay unscaled, so lr·λ beyond momentum\'s 2(1 + μ) is refused up front (it diverged by the decay alone, at step 37)', async () => {
+    // All-zero inputs and zero biases under ReLU: layer 0's weights and biases get no gradient, trust ratio 1.
+    const zeros = [[0, 0], [0, 0], [0, 0], [0, 0]];
+    const targets = [[1, 0], [0, 1], [1, 0], [0, 1]];
+    const net = await createNetwork({ inputs: 2, backend, seed: 3, layers: [{ type: 'dense', units: 3, activation: 'relu' }, { type: 'dense', units: 2 }] });
+    const before = stateHash(net);
+    const lars = (weightDecay: number) => ({ name: 'lars', weightDecay, decayBiases: false }) as const;
+    await expectError(() => net.train(zeros, targets, { epochs: 60, batchSize: 4, optimizer: lars(5) }), 'INVALID_OPTION', /^lars: weightDecay: layer 0's learning rate 1 × weightDecay 5 is 5, above 3\.8 \(momentum 0\.9's bound 2\(1 \+ μ\)/);
+    expect([net.step, stateHash(net)]).toEqual([0, before]);
+    // Within it the decay shrinks that layer's weights, however long it runs.
+    const first = Math.abs(net.state()[0].values[0]);
+    net.train(zeros, targets, { epochs: 60, batchSize: 4, optimizer: lars(3) });
+    expect(Math.abs(net.state()[0].values[0])).toBeLessThan(first / 10);
+    net.dispose();
+  });
+
   it('an optimiser made with it is refused at the step that would use such a rate, nothing changed; at its own rate through train()', async () => {
     const net = await make();
     // Made at no rate the bound refuses for sure: train() may be given another.
@@ -114,7 +136,7 @@ describe.each(['ref', 'wasm'] as const)('a weight decay beyond the update on %s'
       [{ name: 'adamw' }, 0.001, 2000],
       [{ name: 'adam', weightDecay: 1 }, 0.001, Infinity],
       [{ name: 'rmsprop' }, 0.01, Infinity],
-      [{ name: 'lars', weightDecay: 1 }, 1, Infinity],
+      [{ name: 'lars', weightDecay: 1 }, 1, 3.8], // momentum 0.9's 2(1 + μ): a trust ratio of 1 takes the decay unscaled
     ];
     for (const [spec, learningRate, largest] of cases) {
       const optimizer = createOptimizer(net, spec as never) as unknown as { largestWeightDecay(rate: number): number; dispose(): void };
