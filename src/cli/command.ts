@@ -7,7 +7,7 @@
 import { FLOAT32_MAX_WORDS, FLOAT32_MIN_NORMAL_WORDS, float32Problem, MAX_SEED, MAX_UNITS } from '../checks.js';
 import { digitSplitProblem, MNIST_SOURCE } from '../data/mnist.js';
 import { GradscopeError, shorten } from '../errors.js';
-import { dataFromJSON, type DataFile } from '../io/data-file.js';
+import { DATA_FILE_SHAPE, dataFromJSON, type DataFile } from '../io/data-file.js';
 import { checkWritable, parseJsonBytes, readFileBytes } from '../io/file-access.js';
 import { checkModelLimits, FILE_LIMITS } from '../model-limits.js';
 import { didYouMean } from '../suggest.js';
@@ -433,7 +433,8 @@ export async function readDataFile(path: string): Promise<DataFile> {
   try {
     json = parseJsonBytes(bytes, 'BAD_DATA_FILE');
   } catch (error) {
-    throw new GradscopeError('BAD_DATA_FILE', `${path}: ${(error as Error).message}`);
+    // Where the syntax is all it says, a user who gave a CSV (with a header) learns only that it is not JSON: say what --data takes.
+    throw new GradscopeError('BAD_DATA_FILE', `${path}: ${(error as Error).message}; --data takes a JSON file, ${DATA_FILE_SHAPE} (one list of numbers per row in each), and reads no CSV`);
   }
   return dataFromJSON(json, path);
 }

@@ -12,6 +12,7 @@ import { counted } from '../counted.js';
 import { GradscopeError } from '../errors.js';
 import { isOneHotRow } from '../data/one-hot.js';
 import { STUDY_DIGITS } from '../studies/study-defaults.js';
+import { DATA_FILE_SHAPE } from '../io/data-file.js';
 import { shellWord } from './shell-word.js';
 import { checkDigitFlags, numberFlag, readDataFile, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, type Flag, type ParsedArgs } from './command.js';
 
@@ -21,12 +22,9 @@ import { checkDigitFlags, numberFlag, readDataFile, stringFlag, TEST_FLAG, TRAIN
  */
 export const BUNDLED_DIGITS = 'the digits';
 
-/** What a --data file holds, as the rows flags' help says it. */
-const DATA_FILE = '{ "inputs": [[…]], "targets": [[…]] }';
-
 /** --data, --train and --test: a data file, or the digits (the default). */
 export const TRAINING_ROWS_FLAGS: Flag[] = [
-  { name: 'data', value: 'D.json', about: `train on this data file (${DATA_FILE}; loss and accuracy measured on it) instead of the digits` },
+  { name: 'data', value: 'D.json', about: `train on this data file (${DATA_FILE_SHAPE}; loss and accuracy measured on it) instead of the digits` },
   TRAIN_FLAG(STUDY_DIGITS.trainRows),
   { ...TEST_FLAG(STUDY_DIGITS.testRows), about: 'held-out digits, the ones after the training digits: the loss and accuracy are measured on them' },
 ];
@@ -57,7 +55,7 @@ export interface TrainingRows {
  * default). No --test: nothing is held out.
  */
 export const MEASURED_ROWS_FLAGS: Flag[] = [
-  { name: 'data', value: 'D.json', about: `measure on this data file (${DATA_FILE}) instead of the digits` },
+  { name: 'data', value: 'D.json', about: `measure on this data file (${DATA_FILE_SHAPE}) instead of the digits` },
   { ...TRAIN_FLAG(STUDY_DIGITS.trainRows), about: `the digits measured on: the first N of ${MNIST_SOURCE}, the training digits of train and study --model with the same --train` },
 ];
 

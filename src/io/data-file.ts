@@ -2,6 +2,9 @@
 import { MODEL_FILE_TAG } from '../network/model-file.js';
 import { GradscopeError } from '../errors.js';
 
+/** What a data file holds, as the rows flags' help and a refusal of a file that is not JSON say it. */
+export const DATA_FILE_SHAPE = '{ "inputs": [[…]], "targets": [[…]] }';
+
 export interface DataFile {
   inputs: number[][];
   targets: number[][];

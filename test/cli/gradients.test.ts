@@ -50,6 +50,8 @@ describe('gradscope gradients', async () => {
     ['weights of the wrong shape', () => ['--model', file('shape.json', { ...model, layers: [{ ...model.layers[0], weights: model.layers[0].weights.slice(1) }, model.layers[1]] }), '--data', dataPath], /BAD_MODEL_FILE: .*shape\.json: layers\[0\]\.weights: expected 4 rows/],
     ['inputs of the wrong width', () => ['--model', modelPath, '--data', file('wide.json', { inputs: [[1, 2]], targets: [[1, 0]] })], /SHAPE_MISMATCH: \S*model\.json takes 3 inputs and gives 2 outputs, but \S*wide\.json's rows have 2 inputs and 2 targets: give a --data file whose rows fit it$/m],
     ['a non-finite input', () => ['--model', modelPath, '--data', file('nan.json', { inputs: [[1, 2, null]], targets: [[1, 0]] })], /NON_FINITE_INPUT: .*row 0, column 2/],
+    // A CSV said only 'not valid JSON at line 1, column 1: expected a value …, got 'x'': the refusal says what --data takes.
+    ['a CSV data file', () => ['--model', modelPath, '--data', file('d.csv', 'x1,x2,x3,label\n1,2,3,0\n')], /BAD_DATA_FILE: \S*d\.csv: not valid JSON at line 1, column 1: .*; --data takes a JSON file, \{ "inputs": \[\[…\]\], "targets": \[\[…\]\] \} \(one list of numbers per row in each\), and reads no CSV$/m],
     ['a data file without targets', () => ['--model', modelPath, '--data', file('half.json', { inputs: [[1, 2, 3]] })], /BAD_DATA_FILE: .*"targets" must be a non-empty array/],
   ])('rejects %s with one line and exit 1', async (_what, args, message) => {
     const { code, stdout, stderr } = await runCliInProcess(['gradients', ...args()]);
