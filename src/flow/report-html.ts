@@ -17,6 +17,7 @@ import { PageIds } from './page-ids.js';
 import { packReportData } from './report-data.js';
 import { DATA_ELEMENT_ID, REPORT_SCRIPT } from './report-script.js';
 import { barChart, CHART, CHART_FONT, DRAWING_WIDTH, drawingMaxWidth, drawingMinWidth, escapeHtml, heatmap, histograms, KEY_WIDTH, lineChart, NARROW_CHART_FONT, NARROW_SIDE_PADDING, type LineChartData } from './svg.js';
+import { TABLE_CARDS_CLASS } from './table-cards.js';
 import { epochLearningRate, Trace, type TraceJSON } from './trace.js';
 
 /** A traced run shown in the report: its charts and its diagnosis. */
@@ -514,8 +515,11 @@ const NARROW_TEXT_SCALE = NARROW_CHART_FONT / CHART_FONT;
 
 // A table's headers wrap between their words, its cells never (a row's name or number stays whole),
 // so a wide table fits its column where its headers allow (the trainable-depth tables ran 25 px past
-// theirs at 1400 px, their last column hidden); one that still does not (many columns on a phone)
-// scrolls in its own box, a shadow at each edge that hides columns. A chart is never drawn narrower
+// theirs at 1400 px, their last column hidden); one that still does not (many columns on a phone: the
+// trainable-depth rows table is 658–879 px wide, a 320 px phone's column 306 px) is shown a row per
+// card by the script (table-cards.ts: each cell on a line after its column's header, its label, which
+// wraps where the value does not; an empty cell left out), and without the script scrolls in its own box, a shadow at each edge that
+// hides columns. A chart is never drawn narrower
 // than its text allows (drawingMinWidth): the grid takes one column where two would be narrower
 // (the contents bar, margins and gap leave room for two at 1280 px, a 15 px scrollbar included). A
 // chart is its drawing and its key (svg.key) at one scale, side by side in a grid of their widths
@@ -542,6 +546,8 @@ figcaption{grid-column:1/-1;font-weight:600;font-size:13px;position:sticky;left:
 .plot .brush{fill:rgba(31,119,180,.15)}.plot .hit{fill:transparent}.histogram path{fill:#1f77b4}.histogram path.axes{fill:none;stroke:#999}
 .table,figure.chart{overflow-x:auto;background:linear-gradient(90deg,#fff 40%,#fff0) left/2em 100% no-repeat local,linear-gradient(270deg,#fff 40%,#fff0) right/2em 100% no-repeat local,linear-gradient(90deg,#0003,#0000) left/10px 100% no-repeat scroll,linear-gradient(270deg,#0003,#0000) right/10px 100% no-repeat scroll}
 .charts>.table{grid-column:1/-1}.row rect{shape-rendering:crispEdges}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px;text-align:right}td{white-space:nowrap}th{vertical-align:bottom}
+.table.${TABLE_CARDS_CLASS}{overflow:visible;background:none}.${TABLE_CARDS_CLASS} :is(table,caption,thead,tbody,tr,th,td){display:block}.${TABLE_CARDS_CLASS} thead{height:0;overflow:hidden}.${TABLE_CARDS_CLASS} caption{text-align:left}
+.${TABLE_CARDS_CLASS} tr{border:1px solid #ddd;margin:.5em 0;padding:.2em .6em}.${TABLE_CARDS_CLASS} td{border:0;padding:1px 0;display:flex;justify-content:space-between;gap:1em}.${TABLE_CARDS_CLASS} td::before{content:attr(data-label);text-align:left;color:#555;white-space:normal}.${TABLE_CARDS_CLASS} td:first-child{font-weight:600}.${TABLE_CARDS_CLASS} td:empty{display:none}
 .diagnosis{border-left:4px solid #999;padding:.2em 1em;background:#f8f8f8}.diagnosis.vanishing{border-color:#1f77b4}
 .diagnosis.exploding{border-color:#d62728}.diagnosis.healthy{border-color:#2ca02c}.diagnosis.dead,.diagnosis.saturated,.diagnosis.loss-rising,.diagnosis.overfitting{border-color:#e0a000}section.run{border-top:1px solid #eee;margin-top:1.5em}.tools{font-size:13px;color:#555}`;
 

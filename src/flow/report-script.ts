@@ -1,11 +1,14 @@
 /**
- * The report's inline script (no dependency, no network), in two parts:
+ * The report's inline script (no dependency, no network), in three parts:
  * - downloads: the page's #report-data (report-data.ts: gzipped JSON and float32 series, in
  *   base 85) is unpacked once, each series back to the numbers the JSON would have held and each
  *   table written by column back to its records; a link with
  *   data-download="<run id>" (or "all") and data-format="json" | "csv" gets a Blob URL of that data
  *   when clicked; the CSV is Trace.toCSV()'s, by the same function (trace-csv.ts: a line per step and
  *   layer, and per epoch; NaN as an empty cell). <body data-data="ready"> says the data is unpacked;
+ * - tables: one wider than its box is shown a row per card (table-cards.ts), decided again when the
+ *   window's width changes and once the fonts are loaded; <body data-tables-fitted-at="W"> says it was
+ *   last decided at a page W CSS px wide;
  * - step ranges: dragging across a chart over steps (svg.plot[data-time]) zooms every such chart of
  *   its run to the selected steps by setting their viewBox; "all steps" or a double-click undoes it.
  *   Charts over layers take no drag: no chart's drawing is selectable (the report's CSS), so a drag
@@ -16,10 +19,12 @@
  * float32Text is, so a value unpacks to the decimal the report writes for it; traceCsv and its
  * EPOCH_COLUMNS are trace-csv.ts's, so the CSV downloaded is Trace.toCSV()'s; base85Bytes is
  * report-data.ts's, so the page reads its data block with the reader test/flow/report-data tests, and
- * unescapedKeys is, so the data's own keys that start with '$' come back as the packer found them.
+ * unescapedKeys is, so the data's own keys that start with '$' come back as the packer found them;
+ * labelTableCells and fitTables are table-cards.ts's.
  */
 import { BASE85_DIGITS, base85Bytes, unescapedKeys } from './report-data.js';
 import { CHART_FONT, float32Text, keptInside, NARROW_CHART_FONT, NARROW_TICK_GAP, niceTicks, placedTicks, thinnedTicks, TICK_CHAR_MAX, TICK_CHAR_WIDTH, TICK_GAP, tickLabels, tickTextWidth } from './svg.js';
+import { fitTables, labelTableCells, TABLE_CARDS_CLASS } from './table-cards.js';
 import { EPOCH_COLUMNS, traceCsv } from './trace-csv.js';
 
 /** The element id of the page's data block (report-html.ts writes it, this script reads it); no run's section may take it. */
@@ -72,6 +77,18 @@ const unescapedKeys = ${unescapedKeys.toString()};
   data = JSON.parse(json, (_, v) => revive(v));
   document.body.dataset.data = 'ready';
 })();
+
+const labelTableCells = ${labelTableCells.toString()};
+const fitTables = ${fitTables.toString()};
+const tableBoxes = Array.from(document.querySelectorAll('div.table'));
+for (const box of tableBoxes) labelTableCells(box.querySelector('table'));
+const fitTablesNow = () => {
+  fitTables(tableBoxes, ${JSON.stringify(TABLE_CARDS_CLASS)});
+  document.body.dataset.tablesFittedAt = String(document.documentElement.clientWidth);
+};
+fitTablesNow();
+window.addEventListener('resize', fitTablesNow);
+document.fonts.ready.then(fitTablesNow);
 
 document.addEventListener('click', (event) => {
   const link = event.target.closest('a[data-download]');

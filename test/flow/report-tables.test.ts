@@ -1,9 +1,11 @@
 /**
  * The report's tables fit the page in headless Chromium: at 1400 px every table fits its own box
  * (the main job's trainable-depth tables ran 11–25 px past theirs, their last column hidden
- * behind the box's edge), and at a phone's 390 px none pushes the page wider than the screen (a
- * table too wide for a phone scrolls inside its box). Waits on what the page shows (its data
- * unpacked, its fonts loaded), never on a time.
+ * behind the box's edge), and at a phone's 390 px and the narrowest phones' 320 px a table too wide
+ * for the column is shown a row per card (table-cards.ts), each cell after its column's header:
+ * nothing past the screen's edge and no box to scroll sideways (it scrolled in its box, 658–879 px
+ * wide in 306). Waits on what the page shows (its data unpacked, its fonts loaded, its tables fitted
+ * at its width), never on a time.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderReport } from '../../src/flow/report-html.js';
 import { ROWS_HEADER } from '../../src/studies/trainable-depth-report.js';
 import { CHROMIUM_PATH, launchChromium, NO_CHROMIUM } from '../browser/chromium.js';
+import { sidewaysOverflow } from '../browser/sideways.js';
+import { TABLE_CARDS_CLASS } from '../../src/flow/table-cards.js';
 
 /**
  * Rows of the trainable-depth study's rows table as the main job (`npm start`, its default flags)
@@ -52,8 +56,12 @@ describe.skipIf(!CHROMIUM_PATH)(`report tables in headless Chromium ${CHROMIUM_P
     await page.goto(url);
     await page.waitForSelector('body[data-data="ready"]');
     await page.evaluate(() => document.fonts.ready.then(() => undefined));
+    await fitted(page, width);
     return page;
   }
+
+  /** Once the page has fitted its tables at `width` (after the fonts load and after each change of width). */
+  const fitted = (page: Page, width: number) => page.waitForSelector(`body[data-tables-fitted-at="${width}"]`, { state: 'attached' });
 
   it('fits each table in its box at 1400 px: no column hidden past its edge', async () => {
     const page = await open(1400, 900);
@@ -64,17 +72,63 @@ describe.skipIf(!CHROMIUM_PATH)(`report tables in headless Chromium ${CHROMIUM_P
     await page.close();
   });
 
-  it("keeps the page within a phone's width, a table too wide for it scrolling in its own box", async () => {
-    const page = await open(390, 844);
-    expect(await pageOverflow(page)).toBeLessThanOrEqual(0);
-    for (const box of await tableBoxes(page)) expect(box.right).toBeLessThanOrEqual(390);
-    // The box scrolls to its last column: nothing of the table is out of reach.
-    const reach = await page.$eval('div.table', (box) => {
-      box.scrollLeft = box.scrollWidth;
-      const last = box.querySelector('tr > :last-child')!.getBoundingClientRect();
-      return { last: last.right, box: box.getBoundingClientRect().right };
-    });
-    expect(reach.last).toBeLessThanOrEqual(reach.box + 0.5);
+  it('keeps a table that fits a table at 1400 px, its headers in one row above its rows', async () => {
+    const page = await open(1400, 900);
+    expect(await page.$eval('div.table', (box, cards) => box.classList.contains(cards), TABLE_CARDS_CLASS)).toBe(false);
+    expect(await page.$eval('div.table table', (t) => getComputedStyle(t).display)).toBe('table');
     await page.close();
   });
+
+  for (const [width, height] of [[390, 844], [320, 640]]) {
+    it(`shows a table too wide for a ${width} px phone a row per card, each cell after its header: nothing past the edge, no box to scroll sideways`, async () => {
+      const page = await open(width, height);
+      // Every element (each card's too) within the screen, and no box wider than it shows.
+      expect(await sidewaysOverflow(page, 'figure.chart')).toEqual([]);
+      for (const box of await tableBoxes(page)) expect(box.scroll, 'the table is wider than its box').toBeLessThanOrEqual(box.client);
+      const cards = await page.$$eval('div.table tbody tr', (rows) =>
+        rows.map((row) =>
+          Array.from(row.querySelectorAll('td'), (td) => ({ label: getComputedStyle(td, '::before').content, value: td.textContent, shown: td.getBoundingClientRect().height > 0 })),
+        ),
+      );
+      expect(cards.length).toBe(MAIN_JOB_ROWS.length);
+      // Each card says each of its cells after its column's header; an empty cell (the rows' note) is left out.
+      cards.forEach((card, r) =>
+        card.forEach((cell, c) => {
+          expect(cell.label).toBe(JSON.stringify(ROWS_HEADER[c]));
+          expect(cell.shown, `row ${r}, ${ROWS_HEADER[c]}`).toBe(MAIN_JOB_ROWS[r][c] !== '');
+        }),
+      );
+      // A number stays on one line ('2.4e-8 → 6.7e-8' broke after its hyphen): each value's box one line high.
+      const wrapped = await page.$$eval('div.table td', (tds) =>
+        tds.filter((td) => td.textContent).filter((td) => {
+          const range = document.createRange();
+          range.selectNodeContents(td);
+          return new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top))).size > 1;
+        }).map((td) => td.textContent),
+      );
+      expect(wrapped).toEqual([]);
+      // Still a table to a screen reader: the header's row and a row per card, with their column headers.
+      expect(await tableRows(page)).toEqual({ rows: 1 + MAIN_JOB_ROWS.length, headers: ROWS_HEADER.length });
+      await page.screenshot({ path: `test-artifacts/report-table-cards-${width}.png`, fullPage: true });
+      // Back to a table where the window is wide enough again.
+      await page.setViewportSize({ width: 1400, height: 900 });
+      await fitted(page, 1400);
+      expect(await page.$eval('div.table', (box, cards) => box.classList.contains(cards), TABLE_CARDS_CLASS)).toBe(false);
+      await page.close();
+    });
+  }
 });
+
+/** The report's table in the page's accessibility tree: its rows and its column headers. */
+async function tableRows(page: Page): Promise<{ rows: number; headers: number }> {
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { nodeId: string; role?: { value: string }; childIds?: string[] }[] };
+  await cdp.detach();
+  const byId = new Map(nodes.map((n) => [n.nodeId, n]));
+  const count = (id: string, role: string): number => {
+    const node = byId.get(id)!;
+    return (node.role?.value === role ? 1 : 0) + (node.childIds ?? []).reduce((sum, child) => sum + (byId.has(child) ? count(child, role) : 0), 0);
+  };
+  const table = nodes.find((n) => n.role?.value === 'table');
+  return table ? { rows: count(table.nodeId, 'row'), headers: count(table.nodeId, 'columnheader') } : { rows: 0, headers: 0 };
+}
