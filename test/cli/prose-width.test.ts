@@ -32,7 +32,7 @@ describe('prose at a width', () => {
     expect(fitLine(row, 40)).toBe(row);
     const command = '  gradscope study --model model.json --data data.json --epochs 20 --optimizer adam --html report.html';
     expect(fitLine(command, 40)).toBe(command);
-    const saved = 'Model: m.json (gradscope study --model m.json --data d.json traces and diagnoses it on the same rows)';
+    const saved = 'Model: m.json (gradscope study --model m.json --data d.json trains it on from these weights with the same settings, tracing and diagnosing it, on the same rows)';
     expect(proseWords(saved)).toContain('(gradscope study --model m.json --data d.json');
     expect(fitLine(saved, 50).split('\n').some((line) => line.includes('(gradscope study --model m.json --data d.json'))).toBe(true);
   });

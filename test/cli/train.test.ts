@@ -42,7 +42,7 @@ describe('gradscope train', () => {
     expect(lines[1]).toBe('adam, learning rate 0.01, batches of 8, seed 5.');
     expect(lines[2]).toMatch(/^epoch 0\/3  training loss \d\.\d+  training accuracy [\d.]+ %$/);
     expect(lines.slice(3, 6).map((line) => line.replace(/\d+(\.\d+)?/g, '#'))).toEqual(Array(3).fill('epoch #/#  batch loss #  training loss #  training accuracy # %'));
-    expect(lines[6]).toBe(`Model: ${out} (gradscope study --model ${out} --data ${dataPath} traces and diagnoses it on the same rows)`);
+    expect(lines[6]).toBe(`Model: ${out} (gradscope study --model ${out} --data ${dataPath} --batch-size 8 --learning-rate 0.01 --optimizer adam trains it on from these weights with the same settings, tracing and diagnosing it, on the same rows)`);
 
     // The file is the existing model format: loadModel reads it and its loss is the one printed last.
     const net = await loadModel(out);
@@ -98,12 +98,24 @@ describe('gradscope train', () => {
     const out = at(`hinted-${flags[0].slice(2)}.json`);
     const run = await runCliInProcess(['train', ...flags, '--epochs', '1', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    const hint = /^Model: .* \(gradscope (study --model .*) traces and diagnoses it on the same (?:rows|digits)\)$/m.exec(run.stdout);
+    const hint = /^Model: .* \(gradscope (study --model .*) trains it on from these weights with the same settings, tracing and diagnosing it, on the same (?:rows|digits)\)$/m.exec(run.stdout);
     expect(hint, run.stdout).not.toBeNull();
     const study = await runCliInProcess([...hint![1].split(' '), '--epochs', '1']);
     expect(study.code, study.stderr).toBe(0);
     expect(study.stdout.split('\n')[0]).toBe(header);
     expect(study.stdout).toContain(`\n${curve}\n`);
+  });
+
+  it("carries train's training flags (but --epochs) in that command, so that study --model trains the model on as train did (it retrained an Adam model with sgd at 0.1)", async () => {
+    const out = at('adam.json');
+    const run = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--epochs', '1', '--optimizer', 'adam', '--learning-rate', '0.01', '--no-shuffle', '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const hint = /^Model: .* \(gradscope (study --model .*) trains it on from these weights with the same settings, tracing and diagnosing it, on the same rows\)$/m.exec(run.stdout)![1];
+    expect(hint).toBe(`study --model ${out} --data ${dataPath} --no-shuffle --learning-rate 0.01 --optimizer adam`);
+    const study = await runCliInProcess([...hint.split(' '), '--epochs', '1']);
+    expect(study.code, study.stderr).toBe(0);
+    expect(study.stdout).toMatch(/adam/);
+    expect(study.stdout).not.toMatch(/sgd/);
   });
 
   it("quotes a path the shell would split or change in that command, which a shell then runs as printed (it printed 'my model.json' bare)", async () => {
@@ -112,7 +124,7 @@ describe('gradscope train', () => {
     const out = at('my model.json');
     const run = await runCliInProcess(['train', '--data', odd, '--layers', '4,8,3', '--epochs', '1', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    const hint = /^Model: .* \(gradscope (study --model .*) traces and diagnoses it on the same rows\)$/m.exec(run.stdout)![1];
+    const hint = /^Model: .* \(gradscope (study --model .*) trains it on from these weights with the same settings, tracing and diagnosing it, on the same rows\)$/m.exec(run.stdout)![1];
     expect(hint).toBe(`study --model '${out}' --data '${odd.replace("'", "'\\''")}'`);
     // The words a POSIX shell makes of it are the paths themselves.
     const words = execFileSync('sh', ['-c', `printf '%s\\n' ${hint}`], { encoding: 'utf8' }).trimEnd().split('\n');
@@ -179,7 +191,7 @@ describe('gradscope train', () => {
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('[4,8,3] tanh, softmax, loss cross-entropy; 0 epochs: not trained, measured on its 40 rows as made.');
     expect(lines[1]).toMatch(/^epoch 0\/0  training loss \d\.\d+  training accuracy [\d.]+ %$/);
-    expect(lines[2]).toBe(`Model: ${out} (gradscope study --model ${out} --data ${dataPath} traces and diagnoses it on the same rows)`);
+    expect(lines[2]).toBe(`Model: ${out} (gradscope study --model ${out} --data ${dataPath} --optimizer adam trains it on from these weights with the same settings, tracing and diagnosing it, on the same rows)`);
     expect(lines).toHaveLength(3);
     const made = await createNetwork({ sizes: [4, 8, 3], activation: 'tanh', seed: 3 });
     const saved = await loadModel(out);

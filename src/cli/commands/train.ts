@@ -109,10 +109,26 @@ function lsuvLine(reports: LsuvLayerReport[], rows: number): string {
   return `LSUV rescaled the orthonormal weights on the first ${counted(rows, 'training row')} (the first batch, as train's lsuv): each dense layer's output variance ${before} before, ${after} after.`;
 }
 
-/** Saves `net` (and `optimizer`'s state, where it trained) to `out` as saveModel does, and says how study --model reads it on the same rows. */
+/**
+ * The training flags `args` gave (TRAINING_FLAGS, the table study --model shares) but --epochs, as shell words after a space each:
+ * study --model trains the model on with them as train did. Without them it trains with its defaults (sgd at 0.1), and an Adam-trained
+ * model read 'worse than the initial weights … try a --learning-rate below 0.1' in the study its hint suggested (newuser23).
+ */
+const trainedWithText = (args: ParsedArgs) =>
+  TRAINING_FLAGS.filter((f) => f.name !== OPTION_FLAGS.epochs && args.flags.has(f.name))
+    .map((f) => {
+      const value = args.flags.get(f.name)!;
+      return value === true ? ` --${f.name}` : ` --${f.name} ${shellWord(value)}`;
+    })
+    .join('');
+
+/** Saves `net` (and `optimizer`'s state, where it trained) to `out` as saveModel does, and says how study --model reads it on the same rows with train's settings. */
 async function saveTrained(net: Network, out: string, optimizer: Optimizer | undefined, args: ParsedArgs, digits: boolean, terminal: Terminal): Promise<void> {
   await saveModel(net, out, optimizer ? { optimizer } : {});
-  print(terminal, `Model: ${out} (gradscope study --model ${shellWord(out)}${rowsFlagsText(args)} traces and diagnoses it on the same ${digits ? 'digits' : 'rows'})`);
+  print(
+    terminal,
+    `Model: ${out} (gradscope study --model ${shellWord(out)}${rowsFlagsText(args)}${trainedWithText(args)} trains it on from these weights with the same settings, tracing and diagnosing it, on the same ${digits ? 'digits' : 'rows'})`,
+  );
 }
 
 export const trainCommand = command({
