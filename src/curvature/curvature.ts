@@ -9,7 +9,7 @@ import { rowCount, type Rows } from '../data/matrix.js';
 import { checkTrainingBatch, MODEL } from '../model.js';
 import { checkCallback, checkKnownKeys, keysOf } from '../checks.js';
 import { checkNetwork, type Network } from '../api/network.js';
-import { checkEigenCount, checkMaxSteps, lanczos, SPECTRUM_END_COUNT, type LanczosRemainder, type LanczosResult, type LanczosStep, type UnconvergedEigenvalue } from './lanczos.js';
+import { checkEigenCount, checkMaxSteps, lanczos, LANCZOS_MAX_STEPS, SPECTRUM_END_COUNT, type LanczosRemainder, type LanczosResult, type LanczosStep, type UnconvergedEigenvalue } from './lanczos.js';
 import { CurvatureWork, curvatureStages, lanczosSteps, plannedProducts, type CurvatureProgress, type CurvatureStage, type PlannedRun } from './curvature-work.js';
 import { CurvatureOperators, type LinearOperator } from './operators.js';
 import { checkTraceOptions, traceOf, type CurvatureTraceOptions, type TraceEstimate, type TraceResult } from './matrix-trace.js';
@@ -29,7 +29,11 @@ export interface CurvatureOptions {
   probes?: number;
   /** Exact traces (n products) up to this many parameters. Default 2000. */
   exactTraceLimit?: number;
-  /** Largest Lanczos basis. Default 300. */
+  /**
+   * Largest Lanczos basis. Default 300. At most what keeps the basis, min(n, maxSteps) vectors of the
+   * n parameters in float64, within LANCZOS_BASIS_BYTES (4 GiB): any count up to n = 23,170 parameters,
+   * 300 up to 1,789,569 (INVALID_OPTION saying the most otherwise).
+   */
   maxSteps?: number;
   /** Seed of the Lanczos start vectors and the probes. Default 1. */
   seed?: number;
@@ -144,7 +148,8 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
   const onProgress = options.onProgress;
   checkCallback(onProgress, 'measureCurvature: onProgress');
   // Checked here in this function's terms, before any product: lanczos and traceOf would name them in theirs, after the first runs.
-  if (options.maxSteps !== undefined) checkMaxSteps(options.maxSteps, 'measureCurvature: maxSteps');
+  // The whole network's basis is the largest (each layer's block is smaller).
+  checkMaxSteps(options.maxSteps ?? LANCZOS_MAX_STEPS, 'measureCurvature: maxSteps', net.parameterCount);
   checkTraceOptions({ probes: options.probes, exactLimit: options.exactTraceLimit, seed: options.seed, blockProbes: options.layers }, (option) => `measureCurvature: ${TRACE_OPTION_NAMES[option]}`);
   // H and G of a batch-norm network run through its batch statistics, which one row cannot give:
   // refused here in this function's name (the gradients it starts from would refuse it in theirs).

@@ -3,7 +3,7 @@ export { measureCurvature } from './curvature.js';
 export type { CurvatureOptions, CurvatureProgress, CurvatureReport, HessianSummary, GaussNewtonSummary, LayerCurvature } from './curvature.js';
 export { CurvatureOperators } from './operators.js';
 export type { LinearOperator, ParameterBlock } from './operators.js';
-export { lanczos } from './lanczos.js';
+export { LANCZOS_BASIS_BYTES, lanczos, SPECTRUM_END_COUNT } from './lanczos.js';
 export type { LanczosEnds, LanczosOptions, LanczosRemainder, LanczosResult, LanczosStep, UnconvergedEigenvalue } from './lanczos.js';
 export { traceOf } from './matrix-trace.js';
 export type { CurvatureTraceOptions, TraceEstimate, TraceResult } from './matrix-trace.js';

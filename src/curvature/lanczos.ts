@@ -35,6 +35,8 @@
  */
 import { checkCallback, checkChoice, checkKnownKeys, checkSeed, keysOf } from '../checks.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
+import { mebibytes } from '../byte-text.js';
+import { UNBOUNDED_BACKEND_BYTES } from '../network/memory-budget.js';
 import { Rng } from '../init/rng.js';
 import type { LinearOperator } from './operators.js';
 import { tridiagonalEigen } from './tridiagonal-eigen.js';
@@ -226,9 +228,29 @@ export const CLOSED_BELOW = 1e-10;
  */
 const EIGENSPACE_VECTORS = 2;
 
-/** Refuses (INVALID_OPTION naming `where`) a largest Lanczos basis that is not a positive integer. */
-export function checkMaxSteps(maxSteps: unknown, where: string): void {
+/**
+ * Bytes a Lanczos basis may hold: 2^32, the 4 GiB a backend without a hard limit gives its tensors
+ * (the ref backend's, as wasm32's memory). A basis past it is refused before the first product, where it ran (for
+ * maxSteps 1e12 on a large network) until the allocation failed, hours of products later.
+ */
+export const LANCZOS_BASIS_BYTES = UNBOUNDED_BACKEND_BYTES;
+
+/** Bytes of the basis a run on dimension `n` with `maxSteps` holds: min(n, maxSteps) vectors of n float64s. */
+const basisBytes = (n: number, maxSteps: number) => Math.min(n, maxSteps) * n * Float64Array.BYTES_PER_ELEMENT;
+
+/**
+ * Refuses (INVALID_OPTION naming `where`) a largest Lanczos basis that is not a positive integer,
+ * or, on an operator of dimension `n`, one whose basis would pass LANCZOS_BASIS_BYTES, saying the
+ * most that fits. A maxSteps beyond n takes n steps, so on a small operator any count is taken.
+ */
+export function checkMaxSteps(maxSteps: unknown, where: string, n?: number): void {
   if (!Number.isInteger(maxSteps) || (maxSteps as number) < 1) throw invalidOption(`${where}: expected a positive integer, got ${shown(maxSteps)}`);
+  if (n === undefined || basisBytes(n, maxSteps as number) <= LANCZOS_BASIS_BYTES) return;
+  const most = Math.floor(LANCZOS_BASIS_BYTES / (n * Float64Array.BYTES_PER_ELEMENT));
+  throw invalidOption(
+    `${where}: at most ${grouped(most)} on an operator of dimension ${grouped(n)}: the basis holds min(n, maxSteps) vectors of n float64s, ` +
+      `${mebibytes(basisBytes(n, maxSteps as number))} for ${grouped(maxSteps as number)} steps, past the ${mebibytes(LANCZOS_BASIS_BYTES)} a run may hold; got ${shown(maxSteps)}`,
+  );
 }
 
 /** The k largest and k smallest eigenvalues of the symmetric `operator` on R^n (see the file comment). */
@@ -243,7 +265,7 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
   if (ends === 'largest' && options.vectors) throw invalidOption("lanczos: vectors: the smallest eigenvalue's vector needs ends 'both', got ends 'largest'");
   if (!Number.isInteger(n) || n < 1) throw invalidOption(`lanczos: n: expected a positive integer (the operator's dimension), got ${shown(n)}`);
   const k = checkEigenCount(options.k ?? SPECTRUM_END_COUNT, n, 'lanczos: k', "the operator's dimension");
-  checkMaxSteps(maxSteps, 'lanczos: maxSteps');
+  checkMaxSteps(maxSteps, 'lanczos: maxSteps', n);
   // Infinity took the first Ritz values for converged ones; NaN or a string made every bound NaN.
   if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0) throw invalidOption(`lanczos: tolerance: expected a finite number ≥ 0, got ${shown(tolerance)}`);
   const limit = Math.min(n, maxSteps);
