@@ -6,6 +6,7 @@ import {
   MR, min32, kBlock, alignScratch, tileOf, biasOf, packedAOf, packedBOf, packBias, packA, packB, forwardByRowDots, lanesAsGemms, laneTerms, gemm_scratch_bytes, LANE_ROWS,
 } from './gemm.pack';
 import { denseForwardRowDotsByOutput } from './row-dots.scalar';
+import { f32_copy_rows } from './common';
 
 /**
  * Columns of C per scalar tile. 4×2 (8 accumulators + 2 B + 1 A + a product = 12 registers) fits
@@ -183,6 +184,14 @@ export function f32_dense_fwd__scalar(
   }
   const nInBytes = <usize>nIn << 2;
   gemm(z, a, w, b, scratch, nInBytes, 4, 4, nInBytes, nOut, batch, nOut, nIn, false, true);
+}
+
+// The scalar twin of f32_dense_fwd_gather__simd: the batch gathered (f32_copy_rows), then its forward.
+export function f32_dense_fwd_gather__scalar(
+  z: usize, a: usize, x: usize, rows: usize, w: usize, b: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32,
+): void {
+  f32_copy_rows(a, x, rows, batch, nIn);
+  f32_dense_fwd__scalar(z, a, w, b, scratch, batch, nIn, nOut);
 }
 
 export function f32_dense_bwd_input__scalar(

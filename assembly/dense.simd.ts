@@ -28,6 +28,7 @@ import {
 } from './gemm.pack';
 import { madd } from './madd.simd';
 import { denseForwardRowDots } from './row-dots.simd';
+import { f32_copy_rows } from './common';
 
 // What the microkernel does with its tile when it stores it.
 const STORE: i32 = 0; //  C = acc
@@ -487,6 +488,23 @@ export function f32_dense_fwd__simd(
   }
   const nInBytes = <usize>nIn << 2;
   gemm(z, a, w, b, scratch, nInBytes, 4, 4, nInBytes, nOut, batch, nOut, nIn, false, true);
+}
+
+// z = a·wᵀ + b with a the batch gathered from x's rows by number first (a[i] = x[rows[i]], rows:
+// `batch` u32 row numbers, as f32_copy_rows leaves it): the first layer of a batch drawn from a data
+// set. The row-dot forward gathers as it reads (denseForwardRowDots): each row is read from the data
+// set once, by the product, instead of by a gather pass before it; a GEMM-shaped forward gathers
+// first. The bits of f32_copy_rows then f32_dense_fwd either way, z and a alike.
+export function f32_dense_fwd_gather__simd(
+  z: usize, a: usize, x: usize, rows: usize, w: usize, b: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32,
+): void {
+  // z is (batch, nOut), a is (batch, nIn), x is (·, nIn), rows is (batch) u32, w is (nOut, nIn), b is (nOut)
+  if (forwardByRowDots(nIn, nOut)) {
+    denseForwardRowDots(z, a, w, b, scratch, batch, nIn, nOut, x, rows);
+    return;
+  }
+  f32_copy_rows(a, x, rows, batch, nIn);
+  f32_dense_fwd__simd(z, a, w, b, scratch, batch, nIn, nOut);
 }
 
 export function f32_dense_bwd_input__simd(

@@ -101,17 +101,19 @@ function dot4x2(z: usize, ldz: usize, ap: usize, w: usize, ldw: usize, bias: usi
   }
 }
 
-// dot4x2 for the first output pair of four whole rows of a: it reads the rows from a itself (row
-// stride lda bytes) and stores them interleaved into the panel ap as packRows4 would, for the other
-// pairs. The same mul and add per term in the same order as dot4x2 (so the same bits); the packing
-// rides along with the arithmetic instead of running as a copy pass of its own.
-function dot4x2Packing(z: usize, ldz: usize, ap: usize, a: usize, lda: usize, w: usize, ldw: usize, bias: usize, k4: usize, tail: i32): void {
+// dot4x2 for the first output pair of four whole rows of a: it reads the rows where they lie (a0,
+// a1, a2, a3: consecutive rows of a batch, or a data set's rows by number) and stores them
+// interleaved into the panel ap as packRows4 would, for the other pairs. The same mul and add per
+// term in the same order as dot4x2 (so the same bits); the packing rides along with the arithmetic
+// instead of running as a copy pass of its own. Each row is read through its offset from the first
+// (wrapping where a row lies before a0), so the loop steps one pointer as with a row stride.
+function dot4x2Packing(z: usize, ldz: usize, ap: usize, a0: usize, a1: usize, a2: usize, a3: usize, w: usize, ldw: usize, bias: usize, k4: usize, tail: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  const r2 = lda << 1, r3 = r2 + lda;
-  a = knownAligned(a, FLOAT_ALIGN);
+  const lda = a1 - a0, r2 = a2 - a0, r3 = a3 - a0;
+  let a = knownAligned(a0, FLOAT_ALIGN);
   ap = knownAligned(ap, PANEL_ALIGN);
   w = knownAligned(w, FLOAT_ALIGN);
   const end = w + k4;
@@ -249,10 +251,9 @@ function dot4x2FromPairs(z: usize, ldz: usize, ap: usize, wp: usize, pairBytes: 
   }
 }
 
-// Four rows of a (row stride lda bytes; rows past `rows` repeat the last) interleaved into dst as
-// [⌈nIn/4⌉][4][4], the last group zero-padded past nIn.
-function packRows4(dst: usize, a: usize, lda: usize, rows: i32, nIn: i32): void {
-  const a1 = rows > 1 ? a + lda : a, a2 = rows > 2 ? a1 + lda : a1, a3 = rows > 3 ? a2 + lda : a2;
+// Four rows (a, a1, a2, a3 where they lie) interleaved into dst as [⌈nIn/4⌉][4][4], the last
+// group zero-padded past nIn.
+function packRows4(dst: usize, a: usize, a1: usize, a2: usize, a3: usize, nIn: i32): void {
   const k4 = <usize>(nIn & ~3) << 2;
   for (let p: usize = 0; p < k4; p += 16) {
     v128.store(dst, v128.load(a + p));
@@ -270,8 +271,15 @@ function packRows4(dst: usize, a: usize, lda: usize, rows: i32, nIn: i32): void 
   }
 }
 
-/** z[batch][nOut] = a[batch][nIn] · w[nOut][nIn]ᵀ + b[nOut], as dot products (see the file comment); scratch: dense_scratch_bytes. */
-export function denseForwardRowDots(z: usize, a: usize, w: usize, b: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32): void {
+/**
+ * z[batch][nOut] = a[batch][nIn] · w[nOut][nIn]ᵀ + b[nOut], as dot products (see the file comment);
+ * scratch: dense_scratch_bytes. With rows (≠ 0: `batch` u32 row numbers), the batch is gathered as
+ * it is read: batch row i is x's row rows[i], read where it lies by the group of four rows' first
+ * pair (dot4x2Packing) and then copied into a's row i from the cache that read left it in, so a
+ * holds the gathered batch (as f32_copy_rows leaves it) for the backward pass, and z is the
+ * gathered batch's, bit for bit (each output's sum is over the same values in the same order).
+ */
+export function denseForwardRowDots(z: usize, a: usize, w: usize, b: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32, x: usize = 0, rows: usize = 0): void {
   const lda = <usize>nIn << 2, ldz = <usize>nOut << 2;
   const k4 = <usize>(nIn & ~3) << 2, tail = nIn & 3;
   // An edge tile (rows past the batch, a column past nOut) goes to the tile buffer [4][2], its
@@ -284,18 +292,26 @@ export function denseForwardRowDots(z: usize, a: usize, w: usize, b: usize, scra
   const pairBytes = <usize>((nIn + 3) >> 2) << 5;
   const packPairs = rowDotsPackPairs(batch);
   for (let i = 0; i < batch; i += MR) {
-    const rows = min32(MR, batch - i);
+    const count = min32(MR, batch - i);
     const zi = z + <usize>i * ldz;
+    const ai = a + <usize>i * lda;
+    // Where the group's rows are read: a's own, or the data set's by number; rows past the batch repeat its last.
+    const a0 = rowAt(ai, x, rows, i, lda);
+    const a1 = count > 1 ? rowAt(ai + lda, x, rows, i + 1, lda) : a0;
+    const a2 = count > 2 ? rowAt(ai + (lda << 1), x, rows, i + 2, lda) : a1;
+    const a3 = count > 3 ? rowAt(ai + (lda << 1) + lda, x, rows, i + 3, lda) : a2;
     let j = 0;
-    if (rows == MR && nOut >= 2) {
-      dot4x2Packing(zi, ldz, ap, a + <usize>i * lda, lda, w, lda, b, k4, tail);
+    if (count == MR && nOut >= 2) {
+      dot4x2Packing(zi, ldz, ap, a0, a1, a2, a3, w, lda, b, k4, tail);
+      if (rows != 0) gatherRows4(ai, lda, count, a0, a1, a2, a3);
       const pairs = (nOut - 2) >> 1;
       if (!packPairs) dot4x2(zi + 8, ldz, ap, w + (lda << 1), lda, b + 8, k4, tail, pairs);
       else if (i == 0) dot4x2PackingPairs(zi + 8, ldz, ap, w + (lda << 1), lda, wp, b + 8, k4, tail, pairs);
       else dot4x2FromPairs(zi + 8, ldz, ap, wp, pairBytes, b + 8, pairs);
       j = 2 + (pairs << 1);
     } else {
-      packRows4(ap, a + <usize>i * lda, lda, rows, nIn);
+      if (rows != 0) gatherRows4(ai, lda, count, a0, a1, a2, a3);
+      packRows4(ap, a0, a1, a2, a3, nIn);
     }
     for (; j < nOut; j += 2) {
       // The second column repeats the first when it is past nOut (ldw = 0).
@@ -304,7 +320,7 @@ export function denseForwardRowDots(z: usize, a: usize, w: usize, b: usize, scra
       store<f32>(tileBias, load<f32>(bj));
       store<f32>(tileBias, load<f32>(bj + (pair ? 4 : 0)), 4);
       dot4x2(tile, 8, ap, w + <usize>j * lda, pair ? lda : 0, tileBias, k4, tail, 1);
-      for (let r = 0; r < rows; r++) {
+      for (let r = 0; r < count; r++) {
         const zr = zi + <usize>r * ldz + (<usize>j << 2);
         const t = tile + (<usize>r << 3);
         store<f32>(zr, load<f32>(t));
@@ -312,4 +328,19 @@ export function denseForwardRowDots(z: usize, a: usize, w: usize, b: usize, scra
       }
     }
   }
+}
+
+// Where batch row i is read: a's row i (at ai) when rows is 0, else x's row rows[i] (rows: u32 row numbers).
+@inline
+function rowAt(ai: usize, x: usize, rows: usize, i: i32, lda: usize): usize {
+  return rows == 0 ? ai : x + <usize>load<u32>(rows + (<usize>i << 2)) * lda;
+}
+
+// The group's `count` rows (a0, a1, a2, a3 where they lie) copied into a's rows from ai on (row
+// stride lda bytes): after dot4x2Packing, from the cache its reads left them in.
+function gatherRows4(ai: usize, lda: usize, count: i32, a0: usize, a1: usize, a2: usize, a3: usize): void {
+  memory.copy(ai, a0, lda);
+  if (count > 1) memory.copy(ai + lda, a1, lda);
+  if (count > 2) memory.copy(ai + (lda << 1), a2, lda);
+  if (count > 3) memory.copy(ai + (lda << 1) + lda, a3, lda);
 }

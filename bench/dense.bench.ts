@@ -1,5 +1,6 @@
 /**
- * The dense-layer products (forward, ∂input, ∂weights, and ∂weights with ∂input in one call) on the plain-TypeScript reference (float32
+ * The dense-layer products (forward, the forward of a batch it gathers from a data set's rows by number,
+ * ∂input, ∂weights, and ∂weights with ∂input in one call) on the plain-TypeScript reference (float32
  * storage) and on the wasm SIMD and scalar variants at 64×784→100 (MNIST's first layer at batch
  * 64), 256³ and 512³, in GFLOP/s, beside the in-run arithmetic ceiling of each wasm variant
  * (f32_peak_madd) measured in the same run: each shape's products and a peak call of the same flops
@@ -37,7 +38,10 @@ export const DENSE_SHAPES: readonly [number, number, number][] = [
   [512, 512, 512],
 ];
 
-const PRODUCTS = ['fwd', 'bwd_input', 'bwd_weights', 'bwd_weights_and_input'] as const;
+const PRODUCTS = ['fwd', 'fwd_gather', 'bwd_input', 'bwd_weights', 'bwd_weights_and_input'] as const;
+
+/** fwd_gather's data set: this many times the batch's rows, the batch drawn from them in a shuffled order. */
+const GATHER_SOURCE_BATCHES = 4;
 type Product = (typeof PRODUCTS)[number];
 
 /** Trips of the peak loop per call: ~1 ms on either variant. */
@@ -133,8 +137,14 @@ function productTasks<T extends Tensor>(flops: Map<string, number>, k: Kernels<T
   const a = filled(k, batch * nIn, 1), w = filled(k, nOut * nIn, 2), b = filled(k, nOut, 3);
   const z = k.alloc(batch * nOut), dz = filled(k, batch * nOut, 4);
   const da = k.alloc(batch * nIn), dw = k.alloc(nOut * nIn);
+  const sourceRows = GATHER_SOURCE_BATCHES * batch;
+  const source = filled(k, sourceRows * nIn, 5);
+  // Row GATHER_SOURCE_BATCHES·i + i mod GATHER_SOURCE_BATCHES at position i: rows by number, none next to the last.
+  const order = Uint32Array.from({ length: batch }, (_, i) => i * GATHER_SOURCE_BATCHES + (i % GATHER_SOURCE_BATCHES));
   const run: Record<Product, () => void> = {
     fwd: () => k.denseForward(z, a, w, b, batch, nIn, nOut),
+    // Overwrites a with the gathered rows: the other products read it as any batch.
+    fwd_gather: () => k.denseForwardGather(z, a, source, order, 0, w, b, batch, nIn, nOut),
     // The gradients only grow by a bounded amount per call: no overflow however long it runs.
     bwd_input: () => k.denseBackwardInput(da, dz, w, batch, nIn, nOut),
     bwd_weights: () => k.denseBackwardWeights(dw, dz, a, batch, nIn, nOut),

@@ -137,6 +137,14 @@ export interface Kernels<T extends Tensor = Tensor> {
   // ---- dense layer ----
   /** z[batch][nOut] = a[batch][nIn] · w[nOut][nIn]ᵀ + b[nOut]. Overwrites z. */
   denseForward(z: T, a: T, w: T, b: T, batch: number, nIn: number, nOut: number): void;
+  /**
+   * z[batch][nOut], a[batch][nIn] from x[·][nIn] (rows[start .. start+batch) its row numbers):
+   * copyRows(a, x, rows, start, batch, nIn), then denseForward(z, a, w, b, batch, nIn, nOut), bit for
+   * bit (z and a alike): a layer's batch gathered from a data set's rows x by index and its product,
+   * in one call, so a backend may gather the rows as the product reads them instead of in a pass of
+   * their own. z and a must not overlap each other, x, w or b.
+   */
+  denseForwardGather(z: T, a: T, x: T, rows: ArrayLike<number>, start: number, w: T, b: T, batch: number, nIn: number, nOut: number): void;
   /** da[batch][nIn] += dz[batch][nOut] · w[nOut][nIn]. */
   denseBackwardInput(da: T, dz: T, w: T, batch: number, nIn: number, nOut: number): void;
   /** dw[nOut][nIn] += dz[batch][nOut]ᵀ · a[batch][nIn]. */

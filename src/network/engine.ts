@@ -72,6 +72,16 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
    * layers read the network's own buffers.
    */
   #setAside: { input: T; targets: T; rows: number } | undefined;
+  /**
+   * The data set whose rows loadBatch left for the forward to gather as its first product reads them
+   * (Kernels.denseForwardGather): its rows numbered by #gatherRows' first #gatherCount, copied there
+   * when the batch was loaded. Undefined once gathered into activations[0], by the forward or by
+   * whoever reads the input first (gatherInput). Fields, not an object: a step allocates nothing.
+   */
+  #gatherFrom: T | undefined;
+  #gatherCount = 0;
+  /** The row numbers of the rows to gather (capacity of them, allocated with the batch buffers). */
+  #gatherRows = new Uint32Array(0);
   /** Weights then bias of each layer, named as PyTorch's state_dict (built once). */
   private readonly params: Parameter<T>[];
   /** Training steps taken (persisted, so a resumed run continues the count). */
@@ -138,7 +148,9 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     return this.buffers.zs;
   }
 
+  /** The layers' outputs, activations[0] the loaded batch's input rows (a gather loadBatch left to the forward is done first). */
   get activations(): readonly T[] {
+    this.gatherInput();
     return this.buffers.activations;
   }
 
@@ -158,6 +170,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   /** The loaded batch's input rows, in the network's own buffer (activations[0]); as targets, rows left where they lie are copied in first. */
   get input(): T {
     this.takeBackRows();
+    this.gatherInput();
     return this.buffers.activations[0];
   }
 
@@ -239,11 +252,13 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     this.freeActivations();
     this.buffers = grown.buffers;
     this.backflow = grown.backflow;
+    this.#gatherRows = new Uint32Array(rows);
     this.capacity = rows;
   }
 
   private freeActivations(): void {
     this.readOwnRows(); // a data set's rows are its own to free
+    this.#gatherFrom = undefined; // what the buffers held is no one's to read after a grow
     const k = this.kernels;
     const b = this.buffers;
     for (const t of [...b.zs, ...b.activations, ...b.deltas]) k.free(t);
@@ -283,7 +298,15 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     this.#inPlace = undefined;
   };
 
+  /**
+   * Loads rows order[start .. start+count) of x and y: the targets are copied in now; the input rows
+   * are gathered by the next forward's first product as it reads them (denseForwardGather: each row
+   * read from x once, where a copy before the forward read it twice), or by the first read of input
+   * or activations before it. x is read then, so it must outlive the forward (train() and the rows'
+   * helpers run it right after); the row numbers are copied now.
+   */
   loadBatch(x: ResidentRows<T>, y: ResidentRows<T>, order: Uint32Array, start: number, count: number): void {
+    this.#gatherFrom = undefined;
     const inPlace = this.#inPlace;
     if (inPlace !== undefined && x.tensor === inPlace.x && y.tensor === inPlace.y && firstRowsInOrder(order, start, count)) {
       this.readRowsAt(x.tensor, y.tensor, count);
@@ -293,8 +316,21 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     const k = this.kernels;
     const b = this.buffers;
     // Rows loaded in place (loadInPlace) are where they belong already.
-    if (x.tensor !== b.activations[0]) k.copyRows(b.activations[0], x.tensor, order, start, count, x.cols);
+    if (x.tensor !== b.activations[0]) {
+      const rows = this.#gatherRows;
+      for (let i = 0; i < count; i++) rows[i] = order[start + i];
+      this.#gatherFrom = x.tensor;
+      this.#gatherCount = count;
+    }
     if (y.tensor !== b.targets) k.copyRows(b.targets!, y.tensor, order, start, count, y.cols);
+  }
+
+  /** The input rows loadBatch left to the forward, gathered into activations[0] now (copyRows), if any. */
+  private gatherInput(): void {
+    const from = this.#gatherFrom;
+    if (from === undefined) return;
+    this.#gatherFrom = undefined;
+    this.kernels.copyRows(this.buffers.activations[0], from, this.#gatherRows, 0, this.#gatherCount, this.inputSize);
   }
 
   /** The layers read `rows` rows of `input` and `targets` where they lie, the network's own buffers set aside. */
@@ -364,13 +400,23 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     return Number.isFinite(this.kernels.maxAbs(this.zs[0], batch * this.sizes[1]));
   }
 
-  /** Forward pass of the `batch` rows in activations[0]. */
+  /** Forward pass of the `batch` rows in activations[0] (gathered by its first product when loadBatch left them to it). */
   feedforward(batch: number): void {
     this.assertAlive();
     const k = this.kernels;
-    for (let l = 0; l < this.depth; l++) {
-      k.denseForward(this.zs[l], this.activations[l], this.weights[l], this.biases[l], batch, this.sizes[l], this.sizes[l + 1]);
-      k.activationForward(this.activationFunctions[l], this.activations[l + 1], this.zs[l], batch, this.sizes[l + 1]);
+    const { zs, activations } = this.buffers;
+    const from = this.#gatherFrom;
+    if (from !== undefined && this.#gatherCount === batch) {
+      this.#gatherFrom = undefined;
+      k.denseForwardGather(zs[0], activations[0], from, this.#gatherRows, 0, this.weights[0], this.biases[0], batch, this.sizes[0], this.sizes[1]);
+    } else {
+      this.gatherInput();
+      k.denseForward(zs[0], activations[0], this.weights[0], this.biases[0], batch, this.sizes[0], this.sizes[1]);
+    }
+    k.activationForward(this.activationFunctions[0], activations[1], zs[0], batch, this.sizes[1]);
+    for (let l = 1; l < this.depth; l++) {
+      k.denseForward(zs[l], activations[l], this.weights[l], this.biases[l], batch, this.sizes[l], this.sizes[l + 1]);
+      k.activationForward(this.activationFunctions[l], activations[l + 1], zs[l], batch, this.sizes[l + 1]);
     }
   }
 

@@ -65,6 +65,10 @@ export function createRefKernels(options: RefOptions = {}): Kernels<RefTensor> {
         }
       }
     },
+    denseForwardGather(z, a, x, rows, start, w, b, batch, nIn, nOut) {
+      kernels.copyRows(a, x, rows, start, batch, nIn);
+      kernels.denseForward(z, a, w, b, batch, nIn, nOut);
+    },
     denseBackwardInput(da, dz, w, batch, nIn, nOut) {
       for (let x = 0; x < batch; x++) {
         for (let k = 0; k < nIn; k++) {

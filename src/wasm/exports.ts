@@ -25,6 +25,8 @@ type Ptr = number;
 export interface VariantKernels {
   // z[batch][nOut] = a[batch][nIn]·w[nOut][nIn]ᵀ + b        (overwrites z)
   f32_dense_fwd(z: Ptr, a: Ptr, w: Ptr, b: Ptr, scratch: Ptr, batch: number, nIn: number, nOut: number): void;
+  // a[batch][nIn] = x[rows[i]][nIn], then f32_dense_fwd (rows: batch u32 row numbers; f32_copy_rows' gather)
+  f32_dense_fwd_gather(z: Ptr, a: Ptr, x: Ptr, rows: Ptr, w: Ptr, b: Ptr, scratch: Ptr, batch: number, nIn: number, nOut: number): void;
   // da[batch][nIn] += dz[batch][nOut]·w[nOut][nIn]
   f32_dense_bwd_input(da: Ptr, dz: Ptr, w: Ptr, scratch: Ptr, batch: number, nIn: number, nOut: number): void;
   // dw[nOut][nIn] += dz[batch][nOut]ᵀ·a[batch][nIn]

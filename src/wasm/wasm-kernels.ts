@@ -369,6 +369,10 @@ export class WasmBackend implements WasmKernels {
     const scratch = this.scratchOf(this.exports.dense_scratch_bytes(batch, nIn, nOut));
     this.module.f32_dense_fwd(z.ptr, a.ptr, w.ptr, b.ptr, scratch, batch, nIn, nOut);
   }
+  denseForwardGather(z: WasmTensor, a: WasmTensor, x: WasmTensor, rows: ArrayLike<number>, start: number, w: WasmTensor, b: WasmTensor, batch: number, nIn: number, nOut: number): void {
+    const scratch = this.scratchOf(this.exports.dense_scratch_bytes(batch, nIn, nOut));
+    this.module.f32_dense_fwd_gather(z.ptr, a.ptr, x.ptr, this.rowNumbersOf(rows, start, batch), w.ptr, b.ptr, scratch, batch, nIn, nOut);
+  }
   denseBackwardInput(da: WasmTensor, dz: WasmTensor, w: WasmTensor, batch: number, nIn: number, nOut: number): void {
     const scratch = this.scratchOf(this.exports.dense_scratch_bytes(batch, nIn, nOut));
     this.module.f32_dense_bwd_input(da.ptr, dz.ptr, w.ptr, scratch, batch, nIn, nOut);

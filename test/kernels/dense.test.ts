@@ -160,6 +160,31 @@ describe.each(backends)('$name', ({ kernels: k }) => {
     }
   });
 
+  it('denseForwardGather gives copyRows then denseForward, bit for bit: z and the gathered rows, nothing written past them', () => {
+    for (const { shape, layer: l } of cases) {
+      const { batch, nIn, nOut } = l;
+      // A data set of more rows than the batch, read from position 3 of a shuffled order in which one row comes twice.
+      const setRows = batch + 5;
+      const rng = new Rng(batch * 7 + nIn);
+      const x = normals(rng, setRows * nIn);
+      const order = Uint32Array.from({ length: setRows }, (_, i) => i);
+      rng.shuffle(order);
+      order[4] = order[3];
+      const [tx, w, b] = [x, l.w, l.b].map((v) => tensorOf(k, v));
+      // One row more than the batch in each output, holding canaries: the kernel writes the batch's rows alone.
+      const canaries = (n: number) => tensorOf(k, new Float32Array(n).fill(CANARY));
+      const [z, a, zPlain, aPlain] = [canaries((batch + 1) * nOut), canaries((batch + 1) * nIn), canaries((batch + 1) * nOut), canaries((batch + 1) * nIn)];
+      k.copyRows(aPlain, tx, order, 3, batch, nIn);
+      k.denseForward(zPlain, aPlain, w, b, batch, nIn, nOut);
+      k.denseForwardGather(z, a, tx, order, 3, w, b, batch, nIn, nOut);
+      expectSameBits(Float32Array.from(k.view(a)), Float32Array.from(k.view(aPlain)), `${k.name} ${shapeName(shape)} gathered rows`);
+      expectSameBits(Float32Array.from(k.view(z)), Float32Array.from(k.view(zPlain)), `${k.name} ${shapeName(shape)} z`);
+      expect(Array.from(k.view(a).subarray(batch * nIn)), `${k.name} ${shapeName(shape)}: past the gathered rows`).toEqual(new Array(nIn).fill(CANARY));
+      expect(Array.from(k.view(z).subarray(batch * nOut)), `${k.name} ${shapeName(shape)}: past z`).toEqual(new Array(nOut).fill(CANARY));
+      [tx, w, b, z, a, zPlain, aPlain].forEach((t) => k.free(t));
+    }
+  });
+
   it('accumulates: a second backward call adds the same increment again', () => {
     const l = randomLayer(new Rng(41), [13, 17, 9]);
     const { batch, nIn, nOut } = l;

@@ -240,6 +240,27 @@ describe('wasm-simd-threads', () => {
     await Promise.all([pairing.close(), three.close()]);
   });
 
+  it('gathers a batch and runs it forward across the threads (denseForwardGather), bit for bit as one thread', () => {
+    for (const [batch, nIn, nOut] of [[37, 513, 7], [64, 784, 100], [130, 129, 40]] as const) {
+      const setRows = 3 * batch;
+      const rng = new Rng(batch + nIn);
+      const [x, w, b] = [normals(rng, setRows * nIn), normals(rng, nOut * nIn), normals(rng, nOut)];
+      const rows = Uint32Array.from({ length: setRows }, (_, i) => i);
+      rng.shuffle(rows);
+      const single = { z: one.alloc(batch * nOut), a: one.alloc(batch * nIn) };
+      one.denseForwardGather(single.z, single.a, tensorOf(one, x), rows, 5, tensorOf(one, w), tensorOf(one, b), batch, nIn, nOut);
+      const split = { z: guarded(two, new Float32Array(batch * nOut).fill(NaN)), a: guarded(two, new Float32Array(batch * nIn).fill(NaN)) };
+      const before = two.splitProducts;
+      two.denseForwardGather(split.z, split.a, tensorOf(two, x), rows, 5, tensorOf(two, w), tensorOf(two, b), batch, nIn, nOut);
+      expect(two.splitProducts - before, `${batch}×${nIn}→${nOut}: split across the threads`).toBe(1);
+      for (const [name, n] of [['z', batch * nOut], ['a', batch * nIn]] as const) {
+        const got = contents(two, split[name], n);
+        expect(got.canary, `${batch}×${nIn}→${nOut} ${name}: past its end`).toBe(CANARY);
+        expect(new Uint32Array(got.values.buffer), `${batch}×${nIn}→${nOut} ${name}`).toEqual(new Uint32Array(Float32Array.from(one.view(single[name])).buffer));
+      }
+    }
+  });
+
   it('gathers a batch with copyRows across the threads, bit for bit as one thread (split points on and off multiples of 4)', () => {
     for (const [count, rowLen] of [[37, 513], [64, 784], [130, 129]] as const) {
       const sourceRows = 3 * count;

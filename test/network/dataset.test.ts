@@ -239,6 +239,8 @@ describe('train() on one batch in order', () => {
       ...base,
       alloc: (length) => (calls.alloc++, base.alloc(length)),
       copyRows: (...args) => (calls.copyRows++, base.copyRows(...args)),
+      // A batch's input rows gathered by the first layer's forward: a copy of rows too.
+      denseForwardGather: (...args) => (calls.copyRows++, base.denseForwardGather(...args)),
     };
     const { flat } = data(12);
     const n = await net(counting);

@@ -23,13 +23,18 @@ afterEach(() => vi.restoreAllMocks());
 describe.each(await kernelBackends())('rows read in place, $name', ({ kernels }) => {
   const network = (): Promise<Network> => createNetwork({ sizes: [INPUTS, 5, OUTPUTS], activation: 'tanh', output: 'sigmoid', loss: 'mse', seed: 4, backend: kernels });
 
-  /** copyRows calls made by `call` that copy rows out of `data` (the batches gathered: not the state copies the step guard keeps). */
+  /**
+   * Gathers made by `call` out of `data`: copyRows calls copying its rows (not the state copies the step guard keeps),
+   * and the first layer's forwards gathering its input rows (denseForwardGather).
+   */
   function copiesIn(data: Dataset, call: () => unknown): number {
     const copyRows = vi.spyOn(kernels as Kernels, 'copyRows');
+    const gather = vi.spyOn(kernels as Kernels, 'denseForwardGather');
     call();
     const { inputs, targets } = data.resident();
-    const calls = copyRows.mock.calls.filter(([, src]) => src === inputs.tensor || src === targets.tensor).length;
+    const calls = copyRows.mock.calls.filter(([, src]) => src === inputs.tensor || src === targets.tensor).length + gather.mock.calls.filter(([, , x]) => x === inputs.tensor).length;
     copyRows.mockRestore();
+    gather.mockRestore();
     return calls;
   }
 

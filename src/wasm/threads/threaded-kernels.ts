@@ -2,7 +2,8 @@
  * The wasm backend on two (or more) cores: the core on a shared WebAssembly.Memory, instantiated
  * once on the main thread and once in each worker of a ThreadPool. The dense products, which are
  * nearly all of a training step's time, are split across the threads when they are large enough
- * to pay for the hand-off, and so are the gathering of a batch (copyRows) and the elementwise
+ * to pay for the hand-off, and so are the gathering of a batch (copyRows, or the first layer's
+ * forward that gathers its batch as it reads it: denseForwardGather) and the elementwise
  * activations (their cheaper backward passes only on large layers), by the same rows, so that the
  * rows a thread works on stay in its own core's cache, and the optimisers' updates and the zeroing
  * of a large tensor while the workers are awake (they sit between two steps), and an upload's finiteness
@@ -37,6 +38,20 @@
  *   110 µs against 129 and 160 against 179, but the call's kernels 60.1 ms against 60.2 and 62.8
  *   against 63.0 (the output-unit split: plain SGD's axpy 10 µs against 65, the gather 179 against
  *   129, ∂W 570 against 518, the zeroing 54 against 44).
+ * What landed instead, in session 23: the first layer's forward reads a shuffled batch's rows by
+ * number and copies each group of four into the batch buffer right after reading them, from its
+ * cache (denseForwardGather; assembly/row-dots.simd.ts), so ∂W reads the gathered batch in order as
+ * before and no gather pass reads the rows first (AMD EPYC Zen 4, 2026-12-03, load 7–16). The rows
+ * still come from memory: the forward that reads them takes 8–28 µs longer at batch 64 than one
+ * reading a gathered batch, against the gather's 34–39 (tenth percentiles, one thread), so the
+ * gain is what the separate pass cost beyond its reads. train(dataset) at batch 64 alternated call
+ * by call with main's tree and a second copy of it (bench/ab-trees-calls.ts, three runs of 9–15
+ * rounds): ×1.066, ×0.989 and ×1.046 where the copy read ×0.998, ×1.000 and ×1.005; at batch 256
+ * (24 rounds) ×1.05 on one thread, ×1.03 on two, middle halves straddling 1. Two ways measured and
+ * dropped: the four rows stored into the batch from the forward's registers as it packs them
+ * (1,014 µs at batch 256 against 998 for the copy after), and a load per line of the next group's
+ * rows before this group's products, so that their lines would come in meanwhile (254 µs at batch
+ * 64 against 244: the rows' cost is the memory's bandwidth, not its latency).
  * Built and measured beside these in session 22, not landed (AMD EPYC Zen 4, 2026-12-03,
  * load 11–14; the host's second vCPU mostly busy, two threads 1.09–1.36× one in whole calls):
  * - no gather at all: the first layer's forward and ∂W reading a shuffled batch's rows by number where
@@ -141,6 +156,7 @@ const ELEMENTWISE = Object.keys(ACTIVATION_EXPORT_NAMES) as Activation[];
 /** The exports the workers call, listed once; each call posts its index in WORKER_EXPORTS. */
 const NAMED_EXPORTS = [
   'f32_dense_fwd__simd',
+  'f32_dense_fwd_gather__simd',
   'f32_dense_bwd_input__simd',
   'f32_dense_bwd_weights_cols__simd',
   'f32_copy_rows',
@@ -157,6 +173,7 @@ const activationExport = (f: Activation, pass: 'fwd' | 'bwd') => exportName(`f32
 const WORKER_EXPORTS: readonly string[] = [...NAMED_EXPORTS, ...ELEMENTWISE.flatMap((f) => [activationExport(f, 'fwd'), activationExport(f, 'bwd')])];
 const indexOf = (name: (typeof NAMED_EXPORTS)[number]) => WORKER_EXPORTS.indexOf(name);
 const FWD = indexOf('f32_dense_fwd__simd');
+const FWD_GATHER = indexOf('f32_dense_fwd_gather__simd');
 const BWD_INPUT = indexOf('f32_dense_bwd_input__simd');
 const BWD_WEIGHT_COLUMNS = indexOf('f32_dense_bwd_weights_cols__simd');
 const COPY_ROWS = indexOf('f32_copy_rows');
@@ -581,6 +598,25 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
       pool.post(t - 1, 1);
     }
     this.module.f32_dense_fwd(z.ptr, a.ptr, w.ptr, b.ptr, this.scratches[0].ptr, this.rowStart(1, batch), nIn, nOut);
+    for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
+  }
+
+  /**
+   * The batch gathered and run forward split as denseForward is, by batch rows: each thread gathers
+   * the rows whose products it computes (as the split copyRows gives it the same rows), so they are
+   * in its own core's cache for its part of the products that read them.
+   */
+  override denseForwardGather(z: WasmTensor, a: WasmTensor, x: WasmTensor, rows: ArrayLike<number>, start: number, w: WasmTensor, b: WasmTensor, batch: number, nIn: number, nOut: number): void {
+    if (!this.splits(batch, nIn, nOut, false)) return super.denseForwardGather(z, a, x, rows, start, w, b, batch, nIn, nOut);
+    const pool = this.pool!;
+    const numbers = this.rowNumbersOf(rows, start, batch);
+    for (let t = 1; t < this.threads; t++) {
+      const r0 = this.rowStart(t, batch);
+      const count = this.rowStart(t + 1, batch) - r0;
+      pool.setCall(t - 1, 0, FWD_GATHER, z.ptr + r0 * nOut * F32, a.ptr + r0 * nIn * F32, x.ptr, numbers + r0 * U32, w.ptr, b.ptr, this.scratches[t].ptr, count, nIn, nOut);
+      pool.post(t - 1, 1);
+    }
+    this.module.f32_dense_fwd_gather(z.ptr, a.ptr, x.ptr, numbers, w.ptr, b.ptr, this.scratches[0].ptr, this.rowStart(1, batch), nIn, nOut);
     for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
   }
 
