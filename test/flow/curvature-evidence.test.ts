@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { diagnose } from '../../src/flow/diagnose.js';
+import { readFileSync } from 'node:fs';
+import { CURVATURE_PAGE } from '../../src/flow/diagnosis/progress-sentences.js';
 
 describe('diagnose with curvature evidence', async () => {
   const net = await createNetwork({ sizes: [4, 6, 6, 2], loss: 'cross-entropy', backend: 'ref', seed: 3 });
@@ -12,7 +14,12 @@ describe('diagnose with curvature evidence', async () => {
   const trace = net.trace!;
   const plain = diagnose(trace);
   // On a plateau, a diagnosis without curvature says the gradient alone cannot tell a minimum from a saddle or a gentle slope; with it, the curvature says which.
-  const undecided = ' The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can (docs/curvature.md: Nielsen\'s plateau, measured by `gradscope study plateau`, is the last).';
+  // The docs page by its title, not a repository path that read as plain text in the HTML report: the title docs/curvature.md's heading gives.
+  const undecided = " The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can (gradscope's docs, page 'Curvature and gradient noise': Nielsen's plateau, measured by `gradscope study plateau`, is the last).";
+  it("names the curvature page by the title its heading gives", () => {
+    expect(readFileSync(new URL('../../docs/curvature.md', import.meta.url), 'utf8').split('\n')[0]).toMatch(new RegExp(`^# ${CURVATURE_PAGE.slice(1, -1)}:`));
+    expect(undecided).not.toContain('docs/');
+  });
 
   it.each([
     [{ lambdaMin: -3e-4, lambdaMax: 1.2, confirmed: true, exploitable: true, critical: true }, /a saddle \(λ_min = -3\.0e-4 against λ_max = 1\.2e\+0\)/],
@@ -32,6 +39,7 @@ describe('diagnose with curvature evidence', async () => {
 
   it('without curvature the diagnosis has none', () => {
     expect(plain.evidence.curvature).toBeUndefined();
-    expect(plain.summary).not.toMatch(/Curvature/);
+    // Beside the page the summary names for it.
+    expect(plain.summary.replace(CURVATURE_PAGE, '')).not.toMatch(/Curvature/);
   });
 });

@@ -94,7 +94,7 @@ export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evide
  */
 function plateauCause(e: Evidence, verdict: Verdict, ends: ChainEnds): string {
   const cause = faded(e) ? '; the gradient faded over training time (above), not only over depth' : `; ${notFadedClause(e, ends)}${slowByDepthClause(e, verdict, ends)}`;
-  const minimum = e.curvature ? '' : ' The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can (docs/curvature.md: Nielsen\'s plateau, measured by `gradscope study plateau`, is the last).';
+  const minimum = e.curvature ? '' : ` The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can (gradscope's docs, page ${CURVATURE_PAGE}: Nielsen's plateau, measured by \`gradscope study plateau\`, is the last).`;
   return `${cause}.${minimum}`;
 }
 
@@ -235,6 +235,12 @@ function heldOutNewLowSentence(p: TrainingProgress, measured: string, right: str
 
 /** Which lowest `low` is, as heldOutNewLowSentence names it beside its words (lowestWords): one epoch's loss or a window's mean. */
 const lowestKind = (low: EpochLoss) => (low.from === undefined ? "the lowest epoch's loss" : "the lowest window's mean");
+
+/**
+ * The docs page on curvature by the title README's list of pages gives it (docs/curvature.md's heading): a summary printed in the
+ * terminal or an HTML report names the page, where a repository path read as plain text in the page (newuser23).
+ */
+export const CURVATURE_PAGE = "'Curvature and gradient noise'";
 
 /** Why a rising training loss points to the steps: said after the rise. */
 function overshootSentence(trace: Trace): string {
