@@ -510,6 +510,11 @@ const SIDE_PADDING = 2 * NARROW_SIDE_PADDING;
  * holds a chart's drawing at CHART_TEXT_MIN (drawingMinWidth(DRAWING_WIDTH), 351 px).
  */
 const NARROW_WINDOW = CHART_MIN_WIDTH + 2 * SIDE_PADDING + 15;
+/**
+ * The least width and height of a link or button, in CSS pixels: WCAG 2.5.8's least target, as the
+ * visualizer's controls. The contents' links and a run's trace links were a line of 13 px text, 15 px tall.
+ */
+const LEAST_TARGET = 24;
 /** How much a narrow column enlarges a chart's text: NARROW_CHART_FONT over CHART_FONT. */
 const NARROW_TEXT_SCALE = NARROW_CHART_FONT / CHART_FONT;
 
@@ -548,6 +553,7 @@ figcaption{grid-column:1/-1;font-weight:600;font-size:13px;position:sticky;left:
 .charts>.table{grid-column:1/-1}.row rect{shape-rendering:crispEdges}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px;text-align:right}td{white-space:nowrap}th{vertical-align:bottom}
 .table.${TABLE_CARDS_CLASS}{overflow:visible;background:none}.${TABLE_CARDS_CLASS} :is(table,caption,thead,tbody,tr,th,td){display:block}.${TABLE_CARDS_CLASS} thead{height:0;overflow:hidden}.${TABLE_CARDS_CLASS} caption{text-align:left}
 .${TABLE_CARDS_CLASS} tr{border:1px solid #ddd;margin:.5em 0;padding:.2em .6em}.${TABLE_CARDS_CLASS} td{border:0;padding:1px 0;display:flex;justify-content:space-between;gap:1em}.${TABLE_CARDS_CLASS} td::before{content:attr(data-label);text-align:left;color:#555;white-space:normal}.${TABLE_CARDS_CLASS} td:first-child{font-weight:600}.${TABLE_CARDS_CLASS} td:empty{display:none}
+nav.contents a,.tools a,.tools button{display:inline-block;min-width:${LEAST_TARGET}px;min-height:${LEAST_TARGET}px;padding:3px 0}
 .diagnosis{border-left:4px solid #999;padding:.2em 1em;background:#f8f8f8}.diagnosis.vanishing{border-color:#1f77b4}
 .diagnosis.exploding{border-color:#d62728}.diagnosis.healthy{border-color:#2ca02c}.diagnosis.dead,.diagnosis.saturated,.diagnosis.loss-rising,.diagnosis.overfitting{border-color:#e0a000}section.run{border-top:1px solid #eee;margin-top:1.5em}.tools{font-size:13px;color:#555}`;
 

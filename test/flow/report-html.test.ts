@@ -254,6 +254,27 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
     await phone.close();
   });
 
+  it('makes every link and button a target of at least 24×24 px, at 1600 px and at a 320 px phone (the contents links were 15 px tall)', async () => {
+    // WCAG 2.5.8's least target: the contents' links and each run's trace links and 'all steps' button, shown.
+    const small = (p: Page) =>
+      p.$$eval('a, button', (targets) =>
+        targets
+          .map((e) => ({ e, r: e.getBoundingClientRect() }))
+          .filter(({ r }) => r.width > 0 && (r.width < 24 || r.height < 24))
+          .map(({ e, r }) => `${e.textContent} (${e.getAttribute('href') ?? 'button'}): ${r.width.toFixed(0)}×${r.height.toFixed(0)}`),
+      );
+    const phone = await browser.newPage({ viewport: { width: 320, height: 640 } });
+    await phone.goto(url);
+    await phone.waitForSelector('body[data-data="ready"]');
+    for (const p of [page, phone]) {
+      await p.$$eval('section.run .range', (ranges) => ranges.forEach((r) => ((r as HTMLElement).hidden = false)));
+      expect(await p.locator('nav.contents a').count()).toBeGreaterThan(5);
+      expect(await small(p)).toEqual([]);
+      await p.$$eval('section.run .range', (ranges) => ranges.forEach((r) => ((r as HTMLElement).hidden = true)));
+    }
+    await phone.close();
+  });
+
   it('downloads each trace as JSON and CSV, and all the data as JSON', async () => {
     const download = async (selector: string) => {
       const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
