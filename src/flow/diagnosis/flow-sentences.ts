@@ -60,6 +60,18 @@ function unreadSpeedClause(trace: Trace, e: Evidence, ends: ChainEnds): string {
 }
 
 /**
+ * Why a first-to-last ratio of the steps taken, ‖ΔW‖/‖W‖, gives no gap, from the ratio itself: ∞ where
+ * the last hidden layer took no step and the first did, 0 the other way round, NaN where neither did
+ * or one was not measured (the sentence said "the first's or the last's … was 0 or not measured" of a
+ * run whose first layer had moved hard).
+ */
+function unreadStepClause(ratio: number, ends: ChainEnds): string {
+  if (ratio === Infinity) return `the ${ends.last}'s ‖ΔW‖/‖W‖ was 0 there while the ${ends.first}'s was not, which gives no ratio`;
+  if (ratio === 0) return `the ${ends.first}'s ‖ΔW‖/‖W‖ was 0 there while the ${ends.last}'s was not, which gives no ratio`;
+  return `the ${ends.first}'s and the ${ends.last}'s ‖ΔW‖/‖W‖ were both 0 there, or one was not measured`;
+}
+
+/**
  * The run's optimiser as the speed sentences name it ('adam', 'sgd with per-layer rates'), and why
  * its steps are the speed measure (speedMeasureOf): they do not follow the raw gradient's size.
  */
@@ -85,7 +97,7 @@ function speedSentence(e: Evidence, ends: ChainEnds, trace: Trace): string {
     return across ? `The ‖∂C/∂b‖ gap is ${fmt(speed)}×.` : `The batch gradient ‖∂C/∂b‖, which the update uses, says the ${ends.first} learns ${learnsWords(speed)} the last (${when}).`;
   }
   const own = stepsOwnWords(trace);
-  if (!positiveFinite(speed)) return `No gap in the steps taken is read: the ${ends.first}'s or the ${ends.last}'s ‖ΔW‖/‖W‖ was 0 or not measured there (${own}).`;
+  if (!positiveFinite(speed)) return `No gap in the steps taken is read: ${unreadStepClause(speed, ends)} (${own}).`;
   // 'would say 1.38× the speed of the last', not 'would say at …'.
   const gradient = positiveFinite(batch) ? `; its batch gradient ‖∂C/∂b‖ alone would say ${speedWords(batch)} the last` : '';
   return `The steps taken, ‖ΔW‖/‖W‖ (${own}), say the ${ends.first} learns ${learnsWords(speed)} the last (${when})${gradient}.`;
