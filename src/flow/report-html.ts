@@ -522,8 +522,8 @@ const NARROW_TEXT_SCALE = NARROW_CHART_FONT / CHART_FONT;
 // so a wide table fits its column where its headers allow (the trainable-depth tables ran 25 px past
 // theirs at 1400 px, their last column hidden); one that still does not (many columns on a phone: the
 // trainable-depth rows table is 658–879 px wide, a 320 px phone's column 306 px) is shown a row per
-// card by the script (table-cards.ts: each cell on a line after its column's header, its label, which
-// wraps where the value does not; an empty cell left out), and without the script scrolls in its own box, a shadow at each edge that
+// card by the script (table-cards.ts: each cell on a line after its column's header, its label, both
+// wrapped between words, never inside one; an empty cell left out), and without the script scrolls in its own box, a shadow at each edge that
 // hides columns. A chart is never drawn narrower
 // than its text allows (drawingMinWidth): the grid takes one column where two would be narrower
 // (the contents bar, margins and gap leave room for two at 1280 px, a 15 px scrollbar included). A
@@ -552,8 +552,8 @@ figcaption{grid-column:1/-1;font-weight:600;font-size:13px;position:sticky;left:
 .table,figure.chart{overflow-x:auto;background:linear-gradient(90deg,#fff 40%,#fff0) left/2em 100% no-repeat local,linear-gradient(270deg,#fff 40%,#fff0) right/2em 100% no-repeat local,linear-gradient(90deg,#0003,#0000) left/10px 100% no-repeat scroll,linear-gradient(270deg,#0003,#0000) right/10px 100% no-repeat scroll}
 .charts>.table{grid-column:1/-1}.row rect{shape-rendering:crispEdges}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px;text-align:right}td{white-space:nowrap}th{vertical-align:bottom}
 .table.${TABLE_CARDS_CLASS}{overflow:visible;background:none}.${TABLE_CARDS_CLASS} :is(table,caption,thead,tbody,tr,th,td){display:block}.${TABLE_CARDS_CLASS} thead{height:0;overflow:hidden}.${TABLE_CARDS_CLASS} caption{text-align:left}
-.${TABLE_CARDS_CLASS} tr{border:1px solid #ddd;margin:.5em 0;padding:.2em .6em}.${TABLE_CARDS_CLASS} td{border:0;padding:1px 0;display:flex;justify-content:space-between;gap:1em}.${TABLE_CARDS_CLASS} td::before{content:attr(data-label);text-align:left;color:#555;white-space:normal}.${TABLE_CARDS_CLASS} td:first-child{font-weight:600}.${TABLE_CARDS_CLASS} td:empty{display:none}
-nav.contents a,.tools a,.tools button{display:inline-block;min-width:${LEAST_TARGET}px;min-height:${LEAST_TARGET}px;padding:3px 0}
+.${TABLE_CARDS_CLASS} tr{border:1px solid #ddd;margin:.5em 0;padding:.2em .6em}.${TABLE_CARDS_CLASS} td{border:0;padding:1px 0;display:flex;justify-content:space-between;gap:1em;white-space:normal}.${TABLE_CARDS_CLASS} td>span>span{white-space:nowrap}.${TABLE_CARDS_CLASS} td::before{content:attr(data-label);text-align:left;color:#555}.${TABLE_CARDS_CLASS} td:first-child{font-weight:600}.${TABLE_CARDS_CLASS} td:empty{display:none}
+nav.contents a,.tools a{display:inline-flex;padding:3px 0}nav.contents a,.tools a,.tools button{min-width:${LEAST_TARGET}px;min-height:${LEAST_TARGET}px}
 .diagnosis{border-left:4px solid #999;padding:.2em 1em;background:#f8f8f8}.diagnosis.vanishing{border-color:#1f77b4}
 .diagnosis.exploding{border-color:#d62728}.diagnosis.healthy{border-color:#2ca02c}.diagnosis.dead,.diagnosis.saturated,.diagnosis.loss-rising,.diagnosis.overfitting{border-color:#e0a000}section.run{border-top:1px solid #eee;margin-top:1.5em}.tools{font-size:13px;color:#555}`;
 

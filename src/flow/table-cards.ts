@@ -18,6 +18,8 @@ export const TABLE_CARDS_CLASS = 'cards';
  * Gives each cell of `table` its column's header (data-label: a card writes it before the value) and
  * each part its table role: a table laid out as blocks is a table to a screen reader only by its
  * roles (Safari drops a table's semantics with its display), and its headers stay in it, out of sight.
+ * A cell's value is put in a <span>, each of its words in a <span> of its own, which a card keeps whole: a card wraps a long
+ * value (a verdict's words) between its words, never inside one ('6.7e-8' broke after its hyphen).
  */
 export function labelTableCells(table: HTMLTableElement): void {
   const headers = Array.from(table.tHead?.rows[0]?.cells ?? [], (th) => th.textContent ?? '');
@@ -27,7 +29,15 @@ export function labelTableCells(table: HTMLTableElement): void {
     row.setAttribute('role', 'row');
     Array.from(row.cells).forEach((cell, i) => {
       cell.setAttribute('role', cell.tagName === 'TH' ? 'columnheader' : 'cell');
-      if (cell.tagName === 'TD') cell.dataset.label = headers[i] ?? '';
+      if (cell.tagName !== 'TD') return;
+      cell.dataset.label = headers[i] ?? '';
+      const words = (cell.textContent ?? '').split(/( +)/).filter((part) => part !== '');
+      // An empty cell stays empty: a card leaves it out (:empty).
+      if (words.length === 0) return;
+      // The value one element (a card's flex item beside its label), its words each one inside it.
+      const value = document.createElement('span');
+      value.append(...words.map((part) => (/^ +$/.test(part) ? part : Object.assign(document.createElement('span'), { textContent: part }))));
+      cell.replaceChildren(value);
     });
   }
 }
