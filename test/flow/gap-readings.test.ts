@@ -8,22 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/flow/diagnose.js';
-import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js';
-import { Trace, type TraceRun } from '../../src/flow/trace.js';
-
-/** A [4, 3, 3, 3, 2] sigmoid network's trace: per record, the first hidden layer's per-example ‖δ‖ over the last hidden layer's (1); everything else even. */
-function gapTrace(ratios: number[], run: TraceRun): Trace {
-  const trace = new Trace({ sizes: [4, 3, 3, 3, 2], activations: ['sigmoid', 'sigmoid', 'sigmoid', 'softmax'], loss: 'cross-entropy', every: 1, run });
-  const even: Partial<Record<LayerMetric, number>> = { weightGradNorm: 1, weightNorm: 1, biasGradNorm: 1, updateRatio: 1e-3, saturatedFraction: 0 };
-  ratios.forEach((ratio, i) => {
-    const r = trace.beginRecord(i + 1, 2, 0.5);
-    for (let l = 0; l < 4; l++) {
-      for (const name of LAYER_METRIC_NAMES) trace.set(name, r, l, even[name] ?? NaN);
-      trace.set('deltaRms', r, l, l === 0 ? ratio : l === 1 ? Math.sqrt(ratio) : 1);
-    }
-  });
-  return trace;
-}
+import type { TraceRun } from '../../src/flow/trace.js';
+import { gapTrace } from '../util/gap-trace.js';
 
 const ADAM: TraceRun = { optimizer: 'adam', learningRate: 0.001 };
 const SGD: TraceRun = { optimizer: 'sgd', learningRate: 0.1 };

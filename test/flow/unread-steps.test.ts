@@ -6,24 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/flow/diagnose.js';
-import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js';
-import { Trace } from '../../src/flow/trace.js';
+import { gapTrace } from '../util/gap-trace.js';
 
-/** A [4, 3, 3, 3, 2] sigmoid network's trace of an Adam run (its speed is read from the steps), a severe δ gap, the first and last hidden layers' ‖ΔW‖/‖W‖ as given. */
-function stepsTrace(firstStep: number, lastStep: number): Trace {
-  const trace = new Trace({ sizes: [4, 3, 3, 3, 2], activations: ['sigmoid', 'sigmoid', 'sigmoid', 'softmax'], loss: 'cross-entropy', every: 1, run: { optimizer: 'adam', learningRate: 0.001 } });
-  const even: Partial<Record<LayerMetric, number>> = { weightGradNorm: 1, weightNorm: 1, biasGradNorm: 1, updateRatio: 1e-3, saturatedFraction: 0 };
-  for (let i = 0; i < 5; i++) {
-    const r = trace.beginRecord(i + 1, 2, 0.5);
-    for (let l = 0; l < 4; l++) {
-      for (const name of LAYER_METRIC_NAMES) trace.set(name, r, l, even[name] ?? NaN);
-      trace.set('deltaRms', r, l, l === 0 ? 1e-4 : l === 1 ? 1e-2 : 1);
-    }
-    trace.set('updateRatio', r, 0, firstStep);
-    trace.set('updateRatio', r, 2, lastStep);
-  }
-  return trace;
-}
+/** An Adam run's trace (its speed is read from the steps) with a severe δ gap, the first and last hidden layers' ‖ΔW‖/‖W‖ as given. */
+const stepsTrace = (first: number, last: number) => gapTrace(Array(5).fill(1e-4), { optimizer: 'adam', learningRate: 0.001 }, { first, last });
 
 describe('no gap in the steps taken: the summary says which end did not move', () => {
   it('the last hidden layer took no step, the first did', () => {

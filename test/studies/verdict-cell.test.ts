@@ -6,24 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { activationTable } from '../../src/cli/commands/study-activations.js';
 import { diagnose, verdictCell, verdictLabel } from '../../src/flow/diagnose.js';
-import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js';
-import { Trace } from '../../src/flow/trace.js';
+import type { Trace } from '../../src/flow/trace.js';
 import { activationsReportSection } from '../../src/studies/activations-report.js';
 import type { ActivationStudyResult } from '../../src/studies/activations.js';
+import { gapTrace } from '../util/gap-trace.js';
 
-/** A [4, 3, 3, 3, 2] sigmoid network's trace under SGD: per record, the first hidden layer's per-example ‖δ‖ over the last's; everything else even (as test/flow/gap-readings). */
-function gapTrace(ratios: number[]): Trace {
-  const trace = new Trace({ sizes: [4, 3, 3, 3, 2], activations: ['sigmoid', 'sigmoid', 'sigmoid', 'softmax'], loss: 'cross-entropy', every: 1, run: { optimizer: 'sgd', learningRate: 0.1 } });
-  const even: Partial<Record<LayerMetric, number>> = { weightGradNorm: 1, weightNorm: 1, biasGradNorm: 1, updateRatio: 1e-3, saturatedFraction: 0 };
-  ratios.forEach((ratio, i) => {
-    const r = trace.beginRecord(i + 1, 2, 0.5);
-    for (let l = 0; l < 4; l++) {
-      for (const name of LAYER_METRIC_NAMES) trace.set(name, r, l, even[name] ?? NaN);
-      trace.set('deltaRms', r, l, l === 0 ? ratio : l === 1 ? Math.sqrt(ratio) : 1);
-    }
-  });
-  return trace;
-}
+const SGD = { optimizer: 'sgd', learningRate: 0.1 } as const;
 
 /** Study (b)'s result holding one run of `trace`. */
 function study(trace: Trace): ActivationStudyResult {
@@ -33,7 +21,7 @@ function study(trace: Trace): ActivationStudyResult {
 
 describe('a study table\'s verdict cell', () => {
   it('mild at the first step, severe over the records: the cell beside the start gap says the ratio the severity was drawn from, and where', () => {
-    const trace = gapTrace([0.2, ...Array(10).fill(0.01)]);
+    const trace = gapTrace([0.2, ...Array(10).fill(0.01)], SGD);
     const d = diagnose(trace);
     expect([d.verdict, d.severity, d.evidence.gap]).toEqual(['vanishing', 'severe', { ratio: 0.01, readAt: 'median' }]);
     expect(verdictCell(d, 'first record')).toBe('vanishing (severe: 0.0100, median over 11 records)');
@@ -44,7 +32,7 @@ describe('a study table\'s verdict cell', () => {
   });
 
   it('read at the first step, the reading the row shows: the verdict and its severity alone', () => {
-    const d = diagnose(gapTrace([1e-3, ...Array(10).fill(0.1)]));
+    const d = diagnose(gapTrace([1e-3, ...Array(10).fill(0.1)], SGD));
     expect(d.evidence.gap.readAt).toBe('first record');
     expect(verdictCell(d, 'first record')).toBe('vanishing (severe)');
     // Beside no per-example gap (study (a)'s ‖∂C/∂b‖ columns), its own number.
@@ -52,7 +40,7 @@ describe('a study table\'s verdict cell', () => {
   });
 
   it('a verdict without a severity is its label', () => {
-    const d = diagnose(gapTrace(Array(11).fill(1)));
+    const d = diagnose(gapTrace(Array(11).fill(1), SGD));
     expect([verdictCell(d), verdictCell(d, 'first record')]).toEqual([verdictLabel(d), verdictLabel(d)]);
   });
 });
