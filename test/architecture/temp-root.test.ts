@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { makeRunFolder, tsxCacheName } from '../util/temp-root.js';
+import { makeRunFolder, STALE_RUN_AGE_MS, tsxCacheName } from '../util/temp-root.js';
 
 const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 
@@ -48,20 +48,25 @@ describe('a test run’s temporary folders', () => {
     rmSync(temporary, { recursive: true, force: true });
   });
 
-  it('left by a killed run are removed by the next, never a live run’s', () => {
+  it('left by a killed run are removed by the next once unchanged for an hour, never a live run’s', () => {
     const temporary = mkdtempSync(join(tmpdir(), 'machine-'));
     const gone = spawnSync(process.execPath, ['-e', '0']).pid;
     const alive = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600_000)']);
     try {
       const killed = `gradscope-tests-${gone}-aB3dE9`;
+      // Its owner's pid unseen but changed a minute ago: a run in another PID namespace, or a killed vitest's workers still writing.
+      const killedRecently = `gradscope-tests-${gone}-nO4pQ8`;
       const running = `gradscope-tests-${alive.pid}-fG5hI7`;
       const ownerUnknown = 'gradscope-tests-jK1lM2'; // named before runs named their owner
-      for (const name of [killed, running, ownerUnknown]) mkdirSync(join(temporary, name, 'suite-x'), { recursive: true });
+      for (const name of [killed, killedRecently, running, ownerUnknown]) mkdirSync(join(temporary, name, 'suite-x'), { recursive: true });
+      const at = (ago: number) => (Date.now() - ago) / 1000;
+      for (const name of [killed, running, ownerUnknown]) utimesSync(join(temporary, name), at(STALE_RUN_AGE_MS + 60_000), at(STALE_RUN_AGE_MS + 60_000));
+      utimesSync(join(temporary, killedRecently), at(60_000), at(60_000));
       const teardown = makeRunFolder(temporary);
       const root = basename(tmpdir());
       teardown();
       expect(root).toMatch(new RegExp(`^gradscope-tests-${process.pid}-`));
-      expect(readdirSync(temporary).sort()).toEqual([ownerUnknown, running, tsxCacheName()].sort());
+      expect(readdirSync(temporary).sort()).toEqual([killedRecently, ownerUnknown, running, tsxCacheName()].sort());
     } finally {
       alive.kill();
       rmSync(temporary, { recursive: true, force: true });

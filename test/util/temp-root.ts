@@ -5,7 +5,7 @@
  * os.tmpdir() reads TMPDIR at each call, and vitest's workers and the processes the suites start inherit this
  * process's environment, so setting it here, before any worker starts, is enough.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
@@ -32,15 +32,36 @@ function isRunning(pid: number): boolean {
 }
 
 /**
- * Removes the folders runs left under `temporary` when they were killed before their teardown: those whose owning
- * process is gone. A live run's is kept, and so is one whose name carries no owner (made before owners were named),
- * since nothing tells whether that run still goes. Returns the names removed.
+ * How long a run's folder must have gone unchanged before a run whose owner looks gone may remove it. The owner's pid
+ * alone does not tell: a run in another PID namespace sharing this /tmp (a container) has a pid this process cannot
+ * see, and the workers of a SIGKILLed vitest still write in its folder after it is gone.
  */
-export function removeStaleRuns(temporary: string): string[] {
+export const STALE_RUN_AGE_MS = 60 * 60 * 1000;
+
+/**
+ * Whether the folder `path` was last changed (an entry made or removed in it: each suite's mkdtemp) at least
+ * STALE_RUN_AGE_MS before `now`; false if it is already gone.
+ */
+function untouchedSince(path: string, now: number): boolean {
+  try {
+    return now - statSync(path).mtimeMs >= STALE_RUN_AGE_MS;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes the folders runs left under `temporary` when they were killed before their teardown: those whose owning
+ * process is gone and that are unchanged for an hour (STALE_RUN_AGE_MS). A live run's is kept, and so is one whose
+ * name carries no owner (made before owners were named), since nothing tells whether that run still goes. Returns the
+ * names removed.
+ */
+export function removeStaleRuns(temporary: string, now = Date.now()): string[] {
   const removed: string[] = [];
   for (const name of readdirSync(temporary)) {
     const owner = RUN_FOLDER.exec(name)?.[1];
     if (owner === undefined || Number(owner) === process.pid || isRunning(Number(owner))) continue;
+    if (!untouchedSince(join(temporary, name), now)) continue;
     try {
       rmSync(join(temporary, name), { recursive: true, force: true });
       removed.push(name);
