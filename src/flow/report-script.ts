@@ -87,7 +87,11 @@ const fitTablesNow = () => {
   document.body.dataset.tablesFittedAt = String(document.documentElement.clientWidth);
 };
 fitTablesNow();
-window.addEventListener('resize', fitTablesNow);
+// Only a change of width can change which tables fit: a height-only resize (a phone's address bar showing or
+// hiding as the page scrolls) would lay every table out again as the user scrolls.
+window.addEventListener('resize', () => {
+  if (String(document.documentElement.clientWidth) !== document.body.dataset.tablesFittedAt) fitTablesNow();
+});
 document.fonts.ready.then(fitTablesNow);
 
 document.addEventListener('click', (event) => {

@@ -110,6 +110,8 @@ describe.skipIf(!CHROMIUM_PATH)(`report tables in headless Chromium ${CHROMIUM_P
       // Still a table to a screen reader: the header's row and a row per card, with their column headers.
       expect(await tableRows(page)).toEqual({ rows: 1 + MAIN_JOB_ROWS.length, headers: ROWS_HEADER.length });
       await page.screenshot({ path: `test-artifacts/report-table-cards-${width}.png`, fullPage: true });
+      // A resize of the height alone (a phone's address bar) lays no table out again: no box's class touched.
+      expect(await classChangesOver(page, () => page.setViewportSize({ width, height: height - 100 }))).toBe(0);
       // Back to a table where the window is wide enough again.
       await page.setViewportSize({ width: 1400, height: 900 });
       await fitted(page, 1400);
@@ -118,6 +120,18 @@ describe.skipIf(!CHROMIUM_PATH)(`report tables in headless Chromium ${CHROMIUM_P
     });
   }
 });
+
+/** How many times a table box's class is set while `resize` changes the window (counted once the page has had the resize). */
+async function classChangesOver(page: Page, resize: () => Promise<void>): Promise<number> {
+  await page.evaluate(() => {
+    const changes = { count: 0 };
+    new MutationObserver((records) => (changes.count += records.length)).observe(document.body, { subtree: true, attributeFilter: ['class'] });
+    // Listened to after the page's own listener, so it resolves once the page has answered the resize.
+    (window as unknown as { resized: Promise<typeof changes> }).resized = new Promise((done) => window.addEventListener('resize', () => setTimeout(() => done(changes)), { once: true }));
+  });
+  await resize();
+  return page.evaluate(() => (window as unknown as { resized: Promise<{ count: number }> }).resized.then((changes) => changes.count));
+}
 
 /** The report's table in the page's accessibility tree: its rows and its column headers. */
 async function tableRows(page: Page): Promise<{ rows: number; headers: number }> {
