@@ -15,7 +15,8 @@
 export const TABLE_CARDS_CLASS = 'cards';
 
 /**
- * Gives each cell of `table` its column's header (data-label: a card writes it before the value) and
+ * Gives each cell of `table` its column's header (data-label: a card writes it before the value, out of a screen
+ * reader's hearing, which has the cell's column header already) and
  * each part its table role: a table laid out as blocks is a table to a screen reader only by its
  * roles (Safari drops a table's semantics with its display), and its headers stay in it, out of sight.
  * A cell's value is put in a <span>, each of its words in a <span> of its own, which a card keeps whole: a card wraps a long
@@ -28,7 +29,8 @@ export function labelTableCells(table: HTMLTableElement): void {
   for (const row of Array.from(table.rows)) {
     row.setAttribute('role', 'row');
     Array.from(row.cells).forEach((cell, i) => {
-      cell.setAttribute('role', cell.tagName === 'TH' ? 'columnheader' : 'cell');
+      // A header in the table's head heads its column; one in its body (a row's name) heads its row.
+      cell.setAttribute('role', cell.tagName !== 'TH' ? 'cell' : row.parentElement?.tagName === 'THEAD' ? 'columnheader' : 'rowheader');
       if (cell.tagName !== 'TD') return;
       cell.dataset.label = headers[i] ?? '';
       const words = (cell.textContent ?? '').split(/( +)/).filter((part) => part !== '');

@@ -17,7 +17,7 @@ import { renderReport } from '../../src/flow/report-html.js';
 import { ROWS_HEADER } from '../../src/studies/trainable-depth-report.js';
 import { CHROMIUM_PATH, launchChromium, NO_CHROMIUM } from '../browser/chromium.js';
 import { sidewaysOverflow } from '../browser/sideways.js';
-import { TABLE_CARDS_CLASS } from '../../src/flow/table-cards.js';
+import { labelTableCells, TABLE_CARDS_CLASS } from '../../src/flow/table-cards.js';
 
 /**
  * Rows of the trainable-depth study's rows table as the main job (`npm start`, its default flags)
@@ -83,6 +83,14 @@ describe.skipIf(!CHROMIUM_PATH)(`report tables in headless Chromium ${CHROMIUM_P
     await page.close();
   });
 
+  it('gives a header in a table\'s body the role of its row\'s header, one in its head its column\'s', async () => {
+    const page = await browser.newPage();
+    await page.setContent('<table><thead><tr><th>run</th><th>loss</th></tr></thead><tbody><tr><th>a</th><td>1</td></tr></tbody></table>');
+    await page.evaluate(`(${labelTableCells.toString()})(document.querySelector('table'))`);
+    expect(await page.$$eval('th', (ths) => ths.map((th) => th.getAttribute('role')))).toEqual(['columnheader', 'columnheader', 'rowheader']);
+    await page.close();
+  });
+
   for (const [width, height] of [[390, 844], [320, 640]]) {
     it(`shows a table too wide for a ${width} px phone a row per card, each cell after its header: nothing past the edge, no box to scroll sideways`, async () => {
       const page = await open(width, height);
@@ -91,7 +99,7 @@ describe.skipIf(!CHROMIUM_PATH)(`report tables in headless Chromium ${CHROMIUM_P
       for (const box of await tableBoxes(page)) expect(box.scroll, 'the table is wider than its box').toBeLessThanOrEqual(box.client);
       const cards = await page.$$eval('div.table:first-child tbody tr', (rows) =>
         rows.map((row) =>
-          Array.from(row.querySelectorAll('td'), (td) => ({ label: getComputedStyle(td, '::before').content, value: td.textContent, shown: td.getBoundingClientRect().height > 0 })),
+          Array.from(row.querySelectorAll('td'), (td) => ({ label: getComputedStyle(td, '::before').content.replace(/ \/ ""$/, ''), value: td.textContent, shown: td.getBoundingClientRect().height > 0 })),
         ),
       );
       expect(cards.length).toBe(MAIN_JOB_ROWS.length);
@@ -109,6 +117,9 @@ describe.skipIf(!CHROMIUM_PATH)(`report tables in headless Chromium ${CHROMIUM_P
       expect(await page.$$eval('div.table:first-child tbody tr', (rows) => rows.map((row) => Array.from(row.querySelectorAll('td'), (td) => td.textContent)))).toEqual(MAIN_JOB_ROWS.map((row) => row.map((cell) => cell.replace(' %', '\u00a0%'))));
       // Still a table to a screen reader: the header's row and a row per card, with their column headers.
       expect(await tableRows(page)).toEqual({ rows: 1 + MAIN_JOB_ROWS.length, headers: ROWS_HEADER.length });
+      // Each cell read as its value alone: the card's label (its column's header, which a screen reader says already) kept out.
+      const shownCells = MAIN_JOB_ROWS.flat().filter((cell) => cell !== ''); // an empty cell is left out (display none)
+      expect(await cellNames(page, shownCells.length)).toEqual(shownCells.map((cell) => cell.replace(' %', '\u00a0%')));
       await page.screenshot({ path: `test-artifacts/report-table-cards-${width}.png`, fullPage: true });
       // A resize of the height alone (a phone's address bar) lays no table out again: no box's class touched.
       expect(await classChangesOver(page, () => page.setViewportSize({ width, height: height - 100 }))).toBe(0);
@@ -131,6 +142,15 @@ async function classChangesOver(page: Page, resize: () => Promise<void>): Promis
   });
   await resize();
   return page.evaluate(() => (window as unknown as { resized: Promise<{ count: number }> }).resized.then((changes) => changes.count));
+}
+
+/** The names the accessibility tree gives the first `count` cells of the page (what a screen reader reads for each), in order. */
+async function cellNames(page: Page, count: number): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { role?: { value: string }; name?: { value: string } }[] };
+  await cdp.detach();
+  const names = nodes.filter((n) => n.role?.value === 'cell').map((n) => n.name?.value ?? '');
+  return names.slice(0, count);
 }
 
 /** The report's table in the page's accessibility tree: its rows and its column headers. */
