@@ -83,7 +83,7 @@ export class ProgressBar {
     this.lastDrawn = now;
     const said = [note, this.left(done)].filter(Boolean).join(', ');
     // On a narrow terminal the bar gives up its width first (down to BAR_LEAST), then what is said after the percentage.
-    const room = this.terminal.columns === undefined ? Infinity : this.terminal.columns - 1;
+    const room = this.terminal.errColumns === undefined ? Infinity : this.terminal.errColumns - 1;
     const width = Math.max(BAR_LEAST, Math.min(BAR_WIDTH, room - `${this.label}  ${percent}% ${said}`.length - 1));
     const filled = Math.round((width * done) / this.total);
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled);

@@ -18,6 +18,13 @@ export interface Terminal {
    * line, as a program reading it expects (`COLUMNS=80 gradscope … > out.txt` fits it to 80).
    */
   columns?: number;
+  /**
+   * The width progress's bar fits in (it is drawn on standard error), in characters; undefined: no limit.
+   * Default (processTerminal): COLUMNS where set to a whole number ≥ 1, else the width of standard error
+   * where it is a terminal: with `gradscope … > out.txt` standard output has no width, yet the bar is
+   * drawn on the terminal, where a line wider than it wraps and each redraw leaves rows behind.
+   */
+  errColumns?: number;
 }
 
 /** The process's own standard output and error. */
@@ -27,10 +34,11 @@ export function processTerminal(): Terminal {
     err: (text) => void process.stderr.write(text),
     live: Boolean(process.stderr.isTTY),
     columns: terminalColumns(process.env.COLUMNS, process.stdout.isTTY ? process.stdout.columns : undefined),
+    errColumns: terminalColumns(process.env.COLUMNS, process.stderr.isTTY ? process.stderr.columns : undefined),
   };
 }
 
-/** Terminal.columns from the COLUMNS variable and standard output's width where it is a terminal: COLUMNS when it is a whole number ≥ 1, else the width. */
+/** Terminal.columns (errColumns) from the COLUMNS variable and standard output's (error's) width where it is a terminal: COLUMNS when it is a whole number ≥ 1, else the width. */
 export function terminalColumns(variable: string | undefined, ttyWidth: number | undefined): number | undefined {
   const given = variable !== undefined && /^\s*\d+\s*$/.test(variable) ? Number(variable) : 0;
   return given >= 1 ? given : ttyWidth !== undefined && ttyWidth >= 1 ? ttyWidth : undefined;

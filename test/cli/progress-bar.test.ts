@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { networkProgress } from '../../src/cli/commands/study-depth.js';
 import { rowProgress } from '../../src/cli/commands/study-trainable-depth.js';
 import { ProgressBar, timeLeftText } from '../../src/cli/progress.js';
-import type { Terminal } from '../../src/cli/terminal.js';
+import { processTerminal, type Terminal } from '../../src/cli/terminal.js';
 import { chooseRemedies } from '../../src/studies/trainable-depth.js';
 import type { TrainableDepthRow } from '../../src/studies/trainable-depth.js';
 
@@ -123,15 +123,40 @@ describe("the studies' progress counts their work", () => {
 
   it("cuts a terminal's bar line to the terminal's width less one, with an ellipsis: a wrapped line is redrawn from its last row only", () => {
     const written: string[] = [];
-    const terminal: Terminal = { live: true, columns: 40, out: () => {}, err: (text) => void written.push(text) };
+    const terminal: Terminal = { live: true, errColumns: 40, out: () => {}, err: (text) => void written.push(text) };
     const bar = new ProgressBar(terminal, 'trainable-depth', 10, { clock: () => 0 });
     bar.update(3, 'budget sweep, relu-he at 50 hidden layers');
     const line = written[0].replace(/^\r/, '').replace(/\x1b\[K$/, '');
     expect(line.length).toBe(39);
     expect(line).toMatch(/^trainable-depth █+░+ {2}30% budget.*…$/);
     const wide: string[] = [];
-    new ProgressBar({ ...terminal, columns: undefined, err: (text) => void wide.push(text) }, 'trainable-depth', 10, { clock: () => 0 }).update(3, 'budget sweep');
+    new ProgressBar({ ...terminal, errColumns: undefined, err: (text) => void wide.push(text) }, 'trainable-depth', 10, { clock: () => 0 }).update(3, 'budget sweep');
     expect(wide[0]).toContain('30% budget sweep\x1b[K');
+  });
+
+  it("fits the bar to standard error's width when standard output is a file (gradscope … > out.txt): the bar is drawn on standard error", () => {
+    const saved = { outTty: process.stdout.isTTY, outColumns: process.stdout.columns, errTty: process.stderr.isTTY, errColumns: process.stderr.columns, variable: process.env.COLUMNS };
+    const set = (stream: NodeJS.WriteStream, tty: boolean | undefined, columns: number | undefined) => {
+      Object.defineProperty(stream, 'isTTY', { value: tty, configurable: true, writable: true });
+      Object.defineProperty(stream, 'columns', { value: columns, configurable: true, writable: true });
+    };
+    try {
+      delete process.env.COLUMNS;
+      set(process.stdout, false, undefined);
+      set(process.stderr, true, 40);
+      const terminal = processTerminal();
+      expect(terminal.columns).toBeUndefined(); // a file gets every table whole
+      const written: string[] = [];
+      new ProgressBar({ ...terminal, err: (text) => void written.push(text) }, 'trainable-depth', 10, { clock: () => 0 }).update(3, 'budget sweep, relu-he at 50 hidden layers');
+      expect(written[0].replace(/^\r/, '').replace(/\x1b\[K$/, '').length).toBe(39);
+      process.env.COLUMNS = '60'; // COLUMNS still comes first
+      expect(processTerminal().errColumns).toBe(60);
+    } finally {
+      set(process.stdout, saved.outTty, saved.outColumns);
+      set(process.stderr, saved.errTty, saved.errColumns);
+      if (saved.variable === undefined) delete process.env.COLUMNS;
+      else process.env.COLUMNS = saved.variable;
+    }
   });
 });
 
