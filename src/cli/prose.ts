@@ -19,29 +19,45 @@ export function wrapTokens(tokens: readonly string[], width: number, indent: str
   return lines.join('\n');
 }
 
-/** Where proseWords is in a command line: outside one, in its command words after `gradscope`, after a flag, after a flag's value. */
-type CommandPlace = 'prose' | 'words' | 'flag' | 'value';
+/** Where proseWords is in a command line: outside one, in its command words after `gradscope`, its positional words, after a flag, after a flag's value. */
+type CommandPlace = 'prose' | 'words' | 'positional' | 'flag' | 'value';
 
 /** Most command words after `gradscope`: `study trainable-depth`. */
 const COMMAND_WORDS = 2;
 
 /**
+ * A positional word after a command's words (`gradscope convert IN OUT.json`): a quoted shell word
+ * ('my model.json', as shellWord prints it), a placeholder in capitals (IN, OUT.json) or a path
+ * (a word with a slash or a name's extension); a lower-case word with neither is prose.
+ */
+const POSITIONAL_WORD = /^'|^[A-Z][A-Z0-9_]*\b|[/.][\w-]/;
+
+/** `word` opens a single-quoted shell word that it does not close (shellWord's 'my model.json' split at its space): its quotes, less the escaped ones (\'), are odd. */
+function opensQuote(word: string): boolean {
+  return word.startsWith("'") && (word.replace(/\\'/g, '').match(/'/g)!.length % 2 === 1);
+}
+
+/**
  * The words of prose `text`, each kept whole on a line: a number and its unit are one ('84 %'), and so
- * is a command line within it, from `gradscope` through its command words, its flags and their values
- * (a reader copies it; a break would cut it in two), ending at a word that is none of them or that
- * closes the sentence or the brackets.
+ * is a command line within it, from `gradscope` through its command words, its positional words, its
+ * flags and their values, a quoted word with its spaces (a reader copies it; a break would cut it in
+ * two), ending at a word that is none of them or that closes the sentence or the brackets.
  */
 export function proseWords(text: string): string[] {
   const words: string[] = [];
   let place: CommandPlace = 'prose';
   let commandWords = 0;
-  for (const word of text.split(/ (?!%)/)) {
+  const split = text.split(/ (?!%)/);
+  for (let i = 0; i < split.length; i++) {
+    let word = split[i];
+    if (place !== 'prose') while (opensQuote(word) && i + 1 < split.length) word += ` ${split[++i]}`;
     const flag = word.startsWith('--');
     const next: CommandPlace =
       place === 'prose' ? 'prose'
       : flag ? 'flag'
       : place === 'flag' ? 'value'
       : place === 'words' && commandWords < COMMAND_WORDS && /^[a-z][a-z-]*$/.test(word) ? 'words'
+      : ((place === 'words' && commandWords > 0) || place === 'positional') && POSITIONAL_WORD.test(word) ? 'positional'
       : 'prose';
     if (next === 'prose') words.push(word);
     else words[words.length - 1] += ` ${word}`;

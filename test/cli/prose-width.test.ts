@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { fitLine, proseWords } from '../../src/cli/prose.js';
+import { shellWord } from '../../src/cli/shell-word.js';
 import { runCliInProcess } from '../util/cli.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-prose-'));
@@ -35,6 +36,18 @@ describe('prose at a width', () => {
     const saved = 'Model: m.json (gradscope study --model m.json --data d.json trains it on from these weights with the same settings, tracing and diagnosing it, on the same rows)';
     expect(proseWords(saved)).toContain('(gradscope study --model m.json --data d.json');
     expect(fitLine(saved, 50).split('\n').some((line) => line.includes('(gradscope study --model m.json --data d.json'))).toBe(true);
+  });
+
+  it('keeps a quoted path whole with its command, and positional words after the command words', () => {
+    const saved = `Model: my model.json (gradscope study --model ${shellWord('my model.json')} --data d.json trains it on from these weights with the same settings)`;
+    expect(proseWords(saved)).toContain("(gradscope study --model 'my model.json' --data d.json");
+    expect(fitLine(saved, 50).split('\n').some((line) => line.includes("(gradscope study --model 'my model.json' --data d.json"))).toBe(true);
+    const quote = `(gradscope study --model ${shellWord("it's mine.json")} trains it)`;
+    expect(proseWords(quote)).toEqual([`(gradscope study --model 'it'\\''s mine.json'`, 'trains', 'it)']);
+    const convert = 'a tfjs layers model, which loadModel does not read: readModelFile or readTfjsLayersFile does (gradscope convert IN OUT.json makes a gradscope model of it)';
+    expect(proseWords(convert)).toContain('(gradscope convert IN OUT.json');
+    expect(proseWords(convert)).toContain('makes');
+    expect(proseWords(`then gradscope convert ${shellWord('old model.json')} out/model.safetensors --from json; done`)).toContain("gradscope convert 'old model.json' out/model.safetensors --from json;");
   });
 
   it("gradscope train's prose fits 50 columns, with every word it prints with no width", async () => {
