@@ -342,8 +342,15 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
       if (rateProblem !== undefined) throw invalidOption(rateProblem);
       this.usableRate = learningRate;
     }
+    const fresh = this.buffers === undefined;
     const buffers = (this.buffers ??= this.allocate());
-    this.prepare();
+    try {
+      this.prepare();
+    } catch (error) {
+      // A refused first step holds nothing: the buffers made for it go with it (state() stays empty).
+      if (fresh) this.freeHeld();
+      throw error;
+    }
     this.t++;
     for (let i = 0; i < this.params.length; i++) {
       const p = this.params[i];

@@ -36,14 +36,16 @@ describe.each(await kernelBackends())('an L2 weight decay whose squared gradient
     }
   });
 
-  it('adam: step() called directly refuses it too, nothing changed; AdamW (decoupled: no λ in v) is held by its own bound instead', async () => {
+  it("adam, rmsprop: step() called directly refuses it too, nothing changed (the optimiser's state included: no m or v kept); AdamW (decoupled: no λ in v) is held by its own bound instead", async () => {
     const net = await make();
-    const adam = createOptimizer(net, { name: 'adam', weightDecay: 1e20 });
-    net.gradients(X, Y);
-    const before = stateHash(net);
-    await expectError(() => adam.step(net[MODEL], 0.001, 3), 'DIVERGED', /^adam: step 1: 0\.weight\[0\]: its gradient with weight decay/);
-    expect(stateHash(net)).toBe(before);
-    adam.dispose();
+    for (const name of ['adam', 'rmsprop']) {
+      const optimizer = createOptimizer(net, { name, weightDecay: 1e20 } as never);
+      net.gradients(X, Y);
+      const before = [stateHash(net), optimizer.state()];
+      await expectError(() => optimizer.step(net[MODEL], 0.001, 3), 'DIVERGED', new RegExp(`^${name}: step 1: 0\\.weight\\[0\\]: its gradient with weight decay`));
+      expect([stateHash(net), optimizer.state()]).toEqual(before);
+      optimizer.dispose();
+    }
     await expectError(() => net.train(X, Y, { optimizer: { name: 'adamw', weightDecay: 1e20 } }), 'INVALID_OPTION', /^adamw: weightDecay: layer 0's learning rate 0\.001 × weightDecay 100000000000000000000 is /);
     net.dispose();
   });
