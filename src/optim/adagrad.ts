@@ -91,11 +91,12 @@ export class Adagrad extends FirstOrderOptimizer {
    * Refuses (DIVERGED, nothing changed) a step that would take a sum of squares beyond float32; else moves the bounds to after it.
    * A step stepKeepsWithin proved cannot be refused (it bounded every s + g'²): its bound on |g'| moves them, without a pass.
    */
-  protected prepare(): void {
-    const proved = this.provedGradient;
+  protected prepare(proved: boolean): void {
+    // A bound noted by a keepsWithin whose step was refused before prepare() is not this step's (proved false).
+    const provedMax = proved ? this.provedGradient : NaN;
     this.provedGradient = NaN;
-    if (!Number.isNaN(proved)) {
-      for (let i = 0; i < this.sumBounds.length; i++) this.sumBounds[i] = (this.sumBounds[i] + proved * proved) * STEP_ROUNDING;
+    if (!Number.isNaN(provedMax)) {
+      for (let i = 0; i < this.sumBounds.length; i++) this.sumBounds[i] = (this.sumBounds[i] + provedMax * provedMax) * STEP_ROUNDING;
       return;
     }
     const k = this.net.kernels;

@@ -78,21 +78,15 @@ export class Adam extends FirstOrderOptimizer {
     const moment = this.beta1 * q[QUERY.buffer] + (1 - this.beta1) * gradient;
     const numerator = (learningRate / (1 - this.beta1 ** (this.t + 1))) * moment;
     const shrunk = this.decoupled ? Math.max(1, Math.abs(1 - learningRate * this.weightDecay)) * weightMax : weightMax;
-    const proved = provesStep(q, fitsFloat32(numerator) && fitsFloat32(gradient * gradient), shrunk + numerator / Math.fround(this.epsilon));
-    // Only a proof on measured bounds stands in for prepare()'s pass (a caller's bound may be too small).
-    this.squaresProved = proved && this.boundsMeasured;
-    return proved;
+    // Its proof bounds every g'² within float32: on measured bounds it stands in for prepare()'s pass.
+    return provesStep(q, fitsFloat32(numerator) && fitsFloat32(gradient * gradient), shrunk + numerator / Math.fround(this.epsilon));
   }
 
-  /** Whether the last keepsWithin proved, on measured bounds, that every g'² of the next step fits float32; consumed by prepare(). */
-  private squaresProved = false;
   /** AdamW's decays in g' = g + λw: none (its decay is decoupled from v); made at its first unproved step. */
   private noDecays: Float64Array | undefined;
 
   /** Refuses (DIVERGED, nothing changed) a step whose g'² would pass float32 (checkSquaredGradients), unless keepsWithin proved it does not. */
-  protected prepare(): void {
-    const proved = this.squaresProved;
-    this.squaresProved = false;
+  protected prepare(proved: boolean): void {
     if (proved) return;
     const decays = this.decoupled ? (this.noDecays ??= new Float64Array(this.params.length)) : this.decays;
     checkSquaredGradients(this.name, this.t + 1, this.params, decays, this.net.kernels);

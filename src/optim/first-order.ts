@@ -279,12 +279,14 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
    */
   keepsWithin(bounds: Float64Array): boolean {
     this.boundsMeasured = measuredBounds.has(bounds);
+    this.proofPending = false;
     const q = this.query;
     q[QUERY.limit] = bounds[STEP_BOUNDS.limit];
     q[QUERY.gradientMax] = bounds[STEP_BOUNDS.gradientMax];
     q[QUERY.weightMax] = bounds[STEP_BOUNDS.weightMax];
     q[QUERY.learningRate] = bounds[STEP_BOUNDS.learningRate] * this.maxLayerRate;
     if (!this.stepKeepsWithin(q)) return false;
+    this.proofPending = this.boundsMeasured;
     bounds[STEP_BOUNDS.after] = q[QUERY.after];
     return true;
   }
@@ -299,6 +301,13 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
 
   /** Whether the bounds of the last keepsWithin question were measured (measuredBounds: train()'s), not a caller's word. */
   protected boundsMeasured = false;
+
+  /**
+   * Whether the last keepsWithin proved the next step on measured bounds: taken and cleared at the
+   * start of step(), so a step refused before prepare() (its rate, say) leaves no proof standing for
+   * the gradients of a later step() that nothing proved.
+   */
+  private proofPending = false;
 
   /** q[QUERY.buffer] = max |buffer b| over every parameter (0 before the first step: the buffers start at 0). One maxAbs per tensor. */
   protected measureBuffer(b: number): void {
@@ -326,12 +335,15 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
   /**
    * Runs before a step changes anything, its buffers allocated (LARS measures its trust ratios here;
    * Adagrad refuses a step that would take a sum of squares beyond float32): a refusal here leaves
-   * the optimiser as it was.
+   * the optimiser as it was. `proved`: keepsWithin proved this step on measured bounds just before
+   * (what the subclass's stepKeepsWithin noted then is for this step), so a pass it stands in for may be left out.
    */
-  protected prepare(): void {}
+  protected prepare(_proved: boolean): void {}
 
   /** One update of every parameter from the gradients in the model (see Optimizer.step). */
   step(net: Trainable, learningRate: number, _batch: number): void {
+    const proved = this.proofPending;
+    this.proofPending = false;
     net.assertAlive();
     assertNotDisposed(this);
     if (net !== this.net) throw invalidOption(`${this.name}: this optimiser was created for another network`);
@@ -345,7 +357,7 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     const fresh = this.buffers === undefined;
     const buffers = (this.buffers ??= this.allocate());
     try {
-      this.prepare();
+      this.prepare(proved);
     } catch (error) {
       // A refused first step holds nothing: the buffers made for it go with it (state() stays empty).
       if (fresh) this.freeHeld();

@@ -46,19 +46,12 @@ export class Rmsprop extends FirstOrderOptimizer {
 
   /** s' = α·s + (1 − α)·g'² ≥ (1 − α)·g'², so |lr·g'/(√s' + ε)| ≤ lr/√(1 − α) (adaptiveStepBound). */
   protected stepKeepsWithin(q: Float64Array): boolean {
-    const proved = adaptiveStepKeepsWithin(q, this.weightDecay, 1 - this.alpha, this.epsilon);
     // Its proof bounds every g'² within float32: on measured bounds it stands in for prepare()'s pass.
-    this.squaresProved = proved && this.boundsMeasured;
-    return proved;
+    return adaptiveStepKeepsWithin(q, this.weightDecay, 1 - this.alpha, this.epsilon);
   }
 
-  /** Whether the last keepsWithin proved, on measured bounds, that every g'² of the next step fits float32; consumed by prepare(). */
-  private squaresProved = false;
-
   /** Refuses (DIVERGED, nothing changed) a step whose g'² would pass float32 (checkSquaredGradients), unless keepsWithin proved it does not. */
-  protected prepare(): void {
-    const proved = this.squaresProved;
-    this.squaresProved = false;
+  protected prepare(proved: boolean): void {
     if (!proved) checkSquaredGradients(this.name, this.t + 1, this.params, this.decays, this.net.kernels);
   }
 

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { createOptimizer } from '../../src/optim/index.js';
+import { measuredBounds } from '../../src/optim/optimizer.js';
 import { MODEL } from '../../src/model.js';
 import { kernelBackends } from '../util/backends.js';
 import { expectError } from '../util/expect-error.js';
@@ -47,6 +48,23 @@ describe.each(await kernelBackends())('an L2 weight decay whose squared gradient
       optimizer.dispose();
     }
     await expectError(() => net.train(X, Y, { optimizer: { name: 'adamw', weightDecay: 1e20 } }), 'INVALID_OPTION', /^adamw: weightDecay: layer 0's learning rate 0\.001 × weightDecay 100000000000000000000 is /);
+    net.dispose();
+  });
+
+  it.each(['adam', 'rmsprop', 'adagrad'])('%s: a proof left by a step refused before it checked (its rate) does not stand for the next step() on other gradients', async (name) => {
+    const net = await make();
+    const optimizer = createOptimizer(net, { name, weightDecay: 1e20 } as never);
+    // The step guard's question, on bounds it measured, proved: every g'² of that step fits float32.
+    const bounds = Float64Array.of(1e6, 1e-3, 1e-30, 0.001, NaN);
+    measuredBounds.add(bounds);
+    expect(optimizer.keepsWithin!(bounds)).toBe(true);
+    // That step is refused at its rate (subnormal in float32), before prepare() takes the proof.
+    await expectError(() => optimizer.step(net[MODEL], 1e-40, 3), 'INVALID_OPTION', new RegExp(`^${name}: layer 0's step size`));
+    net.gradients(X, Y);
+    const before = [stateHash(net), optimizer.state()];
+    await expectError(() => optimizer.step(net[MODEL], 0.001, 3), 'DIVERGED', new RegExp(`^${name}: step 1: 0\\.weight\\[0\\]: `));
+    expect([stateHash(net), optimizer.state()]).toEqual(before);
+    optimizer.dispose();
     net.dispose();
   });
 
