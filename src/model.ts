@@ -151,7 +151,10 @@ export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
   /** Makes the batch buffers hold at least `rows` rows (allocates only when they grow). */
   ensureCapacity(rows: number): void;
   /**
-   * Copies rows order[start .. start+count) of x and y into input and targets. x and y may be input
+   * Loads rows order[start .. start+count) of x and y: y's are copied into targets now; x's into input
+   * now (the block engine) or later (the dense Engine gathers them at the next forward, as its first
+   * product reads them, or at the first read of input or activations before it), so x must outlive
+   * that forward and not change before it; the row numbers are copied now. x and y may be input
    * and targets themselves (rows loaded in place, in their own order: order[start + i] = i), which
    * need no copy; between rowsInPlace(x, y) and endRowsInPlace(), x's and y's first rows in order
    * are read where they lie.

@@ -1,5 +1,5 @@
 // maxSteps is capped by the memory of the Lanczos basis, min(n, maxSteps) vectors of n float64s,
-// at LANCZOS_BASIS_BYTES (4 GiB, what a backend without a hard limit gives its tensors): maxSteps 1e12
+// at LANCZOS_BASIS_BYTES (4 GiB, a cap on JS memory set equal to what a backend without a hard limit gives its tensors): maxSteps 1e12
 // on a large network ran products until the basis' allocation failed, hours in. Refused before any
 // product, saying the most that fits; a maxSteps beyond n takes n steps, so a small operator takes any.
 import { describe, expect, it } from 'vitest';
