@@ -7,42 +7,50 @@
  * pressing (the press then landed on a remedy's text: 7 in 50 of a test's presses under load). So
  * while a pointer is down inside the element, or over a button in it, its updates are held, and the
  * latest is shown once both end — after the click a press makes (the next task), so the click lands
- * on what the user pressed.
+ * on what the user pressed. While an update is held the element carries data-held (its page shows that
+ * what it shows is stale).
  */
 export class PressHold<T> {
   private pressed = false;
-  private aimed = false;
+  /** The button a hovering pointer rests on, if any. */
+  private aimed: HTMLButtonElement | null = null;
   private held: { value: T } | null = null;
 
   constructor(
-    element: HTMLElement,
+    private readonly element: HTMLElement,
     private readonly render: (value: T) => void,
   ) {
     element.addEventListener('pointerdown', () => (this.pressed = true));
     // A press can end outside the element, or outside the window (blur: its pointerup never comes).
     for (const end of ['pointerup', 'pointercancel', 'blur'] as const) window.addEventListener(end, () => this.releasePress());
-    // A touch has no pointer resting anywhere before its press: only a hovering pointer aims.
+    // A touch has no pointer resting anywhere before its press: only a hovering pointer (a mouse, a pen) aims.
     element.addEventListener('pointerover', (e) => {
-      if (e.pointerType !== 'touch' && buttonOf(e.target)) this.aimed = true;
+      const button = buttonOf(e.target);
+      if (e.pointerType !== 'touch' && button) this.aimed = button;
     });
     element.addEventListener('pointerout', (e) => {
-      if (this.aimed && buttonOf(e.target) !== buttonOf(e.relatedTarget)) this.releaseAim();
+      if (this.aimed && buttonOf(e.relatedTarget) !== this.aimed) this.releaseAim();
     });
-    // A click is what the aim was for: the panel moves on (a pointer left resting on the pressed
-    // button would otherwise hold the next run's diagnosis until it moved).
-    element.addEventListener('click', () => {
-      if (this.aimed) this.releaseAim();
+    // A click on the aimed button is what the aim was for: the panel moves on (a pointer left resting on
+    // the pressed button would otherwise hold the next run's diagnosis until it moved). A click elsewhere
+    // (Enter on another focused button) leaves the pointer resting where it was: still held.
+    element.addEventListener('click', (e) => {
+      if (this.aimed && buttonOf(e.target) === this.aimed) this.releaseAim();
     });
   }
 
   /** Shows `value` now, or holds it (replacing any held before) until the press and the aim end. */
   show(value: T): void {
-    if (this.holding()) this.held = { value };
-    else this.render(value);
+    // A button taken out of the page (by anything) has no pointer resting on it, and no pointerout comes.
+    if (this.aimed && !this.aimed.isConnected) this.aimed = null;
+    if (this.holding()) {
+      this.held = { value };
+      this.element.dataset.held = '';
+    } else this.renderNow(value);
   }
 
   private holding(): boolean {
-    return this.pressed || this.aimed;
+    return this.pressed || this.aimed !== null;
   }
 
   private releasePress(): void {
@@ -52,7 +60,7 @@ export class PressHold<T> {
   }
 
   private releaseAim(): void {
-    this.aimed = false;
+    this.aimed = null;
     this.renderHeldLater();
   }
 
@@ -60,10 +68,15 @@ export class PressHold<T> {
   private renderHeldLater(): void {
     setTimeout(() => {
       if (this.holding() || !this.held) return;
-      const { value } = this.held;
-      this.held = null;
-      this.render(value);
+      this.renderNow(this.held.value);
     });
+  }
+
+  /** Renders `value`, dropping any held (older) one: the element is current again. */
+  private renderNow(value: T): void {
+    this.held = null;
+    delete this.element.dataset.held;
+    this.render(value);
   }
 }
 

@@ -544,9 +544,31 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.waitForFunction((n) => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= n + 10, aimedAt, { timeout: 60_000 });
     // The button did not move from under the resting pointer: the panel was not redrawn while training went on.
     expect(await panelAt()).toEqual(held);
+    // And it says so: marked held, its summary dimmed, a note on its edge.
+    expect(await heldCue(page)).toEqual({ held: true, noteShown: true, summaryOpacity: 0.55 });
     const train = (await page.locator('#train').boundingBox())!;
     await page.mouse.move(train.x + train.width / 2, train.y + train.height / 2);
     await page.waitForFunction((records) => document.getElementById('diagnosis')!.getAttribute('data-records') !== records, held.records, { timeout: 30_000 });
+    expect(await heldCue(page)).toEqual({ held: false, noteShown: false, summaryOpacity: 1 });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('keeps holding the diagnosis when another of its buttons is clicked from the keyboard while the pointer rests on a remedy', async () => {
+    const { page, errors } = await open('?depth=6&lr=0.5');
+    await page.click('#train');
+    await page.waitForFunction(() => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= 20, null, { timeout: 60_000 });
+    const button = await page.locator('#diagnosis-remedies li button.apply').first().elementHandle();
+    await aimAt(page, button!);
+    const panelAt = async () => ({ box: await button!.boundingBox(), records: await page.locator('#diagnosis').getAttribute('data-records') });
+    const held = await panelAt();
+    // Enter on the panel's download button: a click, but not on the button the pointer rests on.
+    await page.focus('#download-trace');
+    await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+    const clickedAt = await stepOf(page);
+    await page.waitForFunction((n) => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= n + 10, clickedAt, { timeout: 60_000 });
+    expect(await panelAt()).toEqual(held);
+    expect((await heldCue(page)).held).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   }, 90_000);
@@ -947,6 +969,15 @@ async function aimAt(page: Page, button: ElementHandle<Element>): Promise<void> 
     if (await button.evaluate((b) => b.matches(':hover'))) return;
     if (attempt === AIM_ATTEMPTS) throw new Error(`${AIM_ATTEMPTS} moves to the button's centre each landed off it: it moved before each`);
   }
+}
+
+/** What the diagnosis panel shows of its hold (PressHold): its data-held mark, the note on its edge, its summary's opacity. */
+function heldCue(page: Page): Promise<{ held: boolean; noteShown: boolean; summaryOpacity: number }> {
+  return page.evaluate(() => ({
+    held: document.getElementById('diagnosis')!.hasAttribute('data-held'),
+    noteShown: document.getElementById('diagnosis-held')!.checkVisibility(),
+    summaryOpacity: Number(getComputedStyle(document.getElementById('diagnosis-summary')!).opacity),
+  }));
 }
 
 /** Presses the mouse on `button` and holds it there: the press lands on it, since the panel holds still once the pointer rests there. */
