@@ -99,7 +99,7 @@ let drawPending = false;
 let runWhenReady = false;
 /** The worker answered the last 'pause' and has not been asked to run or step since (body's data-worker="paused" once drawn). */
 let workerPaused = false;
-/** The diagnosis panel, kept still while a press is in it (so a remedy's button is where it was pressed). */
+/** The diagnosis panel, kept still while a press is in it or a mouse or pen rests on one of its buttons (so a remedy's button stays where it was aimed at and pressed), and marked held meanwhile. */
 const diagnosisPanel = new PressHold<Snapshot>($('diagnosis'), explainDiagnosis);
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
@@ -275,8 +275,9 @@ function unitFailureRows(s: Snapshot): number[] {
 }
 
 /**
- * The panel, updated as each message arrives rather than on the next frame, so that it always
- * speaks for the trace the worker holds now (and that 'Download the trace' saves).
+ * The panel, updated as each message arrives rather than on the next frame, so that it speaks for
+ * the trace the worker holds now (and that 'Download the trace' saves) — except while a press or a
+ * resting pointer holds it (PressHold), when it says it is held and shows the latest once released.
  */
 function explain(s: Snapshot): void {
   showStepControl(s);
