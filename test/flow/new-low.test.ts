@@ -69,6 +69,21 @@ describe('a last epoch at the lowest loss of the run is no rise', () => {
     expect(d.remedies.map((r) => r.option)).not.toContain('epochs: 1');
   });
 
+  it("the new user's run with its held-out loss lowest before the first epoch: the summary says so, and no more epochs are offered", () => {
+    // Overfitting or an unstable end: either keeps the weights the run started from where no epoch lowered the held-out loss (0.167 after 1 epoch).
+    const d = diagnose(traceOf(fixture()), { heldOutAtStart: 0.16 });
+    expect([d.verdict, d.evidence.training!.state]).toEqual(['healthy', 'unclear']);
+    expect(d.summary).toContain(
+      "so neither overfitting nor an unstable end is read. The validation rows' loss was lower still before the first epoch (0.160, at the weights the run started from): no epoch of this run lowered it, so no epoch to stop at is offered; the weights it started from are the ones to keep.",
+    );
+    expect(d.summary).not.toContain('more epochs would tell');
+    expect(d.remedies.flatMap((r) => r.settings.map((s) => s.option))).not.toContain('epochs');
+    // Above the lowest epoch's held-out loss: more epochs would tell, and are offered, as before.
+    const above = diagnose(traceOf(fixture()), { heldOutAtStart: 0.2 });
+    expect(above.summary).toContain('so neither overfitting nor an unstable end is read; more epochs would tell.');
+    expect(above.remedies.flatMap((r) => r.settings.map((s) => s.option))).toContain('epochs');
+  });
+
   it('the same held-out rise beside a training loss that fell in every epoch: overfitting, as before', () => {
     // Epochs 5–9's jumps taken out of the training subset (each below the one before): the windows fell, nothing to disagree on.
     const f = withEpochs(fixture(), (e, i) => (i >= 4 ? { ...e, training: { ...e.training!, loss: 0.0387 * 0.8 ** (i - 3) } } : e));

@@ -5,7 +5,7 @@
  */
 import type { Trace } from '../trace.js';
 import { counted, grouped } from '../../counted.js';
-import { type EpochLoss, type LossPace, NOISE_WINDOW_MIN, risenAboveStart, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress } from '../training-progress.js';
+import { type EpochLoss, type LossPace, NOISE_WINDOW_MIN, risenAboveStart, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress, windowsRose } from '../training-progress.js';
 import { fmt, percent } from './diagnosis-words.js';
 
 /** The run's epochs: TrainingProgress.epochs (a thinned trace's whole run, not the epochs it kept), else those the trace recorded. */
@@ -65,6 +65,14 @@ export const noiseUnread = (p: TrainingProgress) => p.read === 'epochs' && p.los
 
 /** Whether the held-out loss before the first epoch (ComparedLosses.start, where given) lay at or below every epoch's lowest: no epoch of the run lowered it. */
 export const heldOutLowestAtStart = (p: TrainingProgress) => p.heldOut?.start !== undefined && p.heldOut.start <= p.heldOut.lowest.loss;
+
+/**
+ * An unclear run whose training loss's windows rose while its last epoch is a new low, beside a held-out
+ * loss that rose at the same weights (the training subset's loss at each epoch's end): overfitting or an
+ * unstable end, which the epochs cannot tell apart (progress-sentences' heldOutNewLowSentence).
+ */
+export const heldOutNewLow = (p: TrainingProgress) =>
+  p.state === 'unclear' && p.newLow !== undefined && windowsRose(p) && p.heldOutRose === true && p.epochLoss === 'training subset at the end';
 
 /**
  * Where the held-out loss was lowest before the first epoch (heldOutLowestAtStart), a sentence that

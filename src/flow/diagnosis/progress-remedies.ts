@@ -9,7 +9,7 @@ import { LARGER_LEARNING_RATE, MORE_EPOCHS, type RemedySetting } from '../remedy
 import { atChance, NOISE_WINDOW_MIN, RUN_FIFTHS, SHORT_RUN_EPOCHS, type TrainingProgress, unstableEnd } from '../training-progress.js';
 import { ADAM_DEFAULTS, CHOICE_MOMENTUM, OWN_STEP_LENGTH, STEP_SIZE_OF_THEIR_OWN } from '../../optimizer-defaults.js';
 import type { Diagnosis, Evidence } from './diagnosis-types.js';
-import { amountAbove, heldOutLowestAtStart, lowestWhen, noiseUnread, plateauFall, riseFrom, runEpochs, shortRunEpochs } from './progress-readings.js';
+import { amountAbove, heldOutLowestAtStart, heldOutNewLow, lowestWhen, noiseUnread, plateauFall, riseFrom, runEpochs, shortRunEpochs } from './progress-readings.js';
 import { type AddRemedy, addSmallerRate, inForceWords, optimizerSwitch } from './remedy-settings.js';
 
 /**
@@ -72,10 +72,14 @@ export function moreEpochs(trace: Trace, p: TrainingProgress): RemedySetting {
  * that would. Where its windows were too short to read the epochs' noise (noiseUnread), the fewest
  * whose windows of a fifth read it, RUN_FIFTHS × NOISE_WINDOW_MIN; else MORE_EPOCHS times the run's,
  * whose windows as many times as long average out more of the epochs' noise. None read from batches
- * (their summary asks for more records, not epochs) or where the run had that many already.
+ * (their summary asks for more records, not epochs), where the run had that many already, or where the
+ * held-out loss rose beside a new low of the training loss (heldOutNewLow) and lay lowest before the
+ * first epoch (heldOutLowestAtStart): overfitting and an unstable end alike keep the start's weights.
  */
 export function unclearRemedy(trace: Trace, p: TrainingProgress, add: AddRemedy): void {
   if (p.state !== 'unclear' || p.read !== 'epochs') return;
+  // Overfitting or an unstable end, whichever more epochs would read, keeps the weights the run started from where no epoch lowered the held-out loss.
+  if (heldOutNewLow(p) && heldOutLowestAtStart(p)) return;
   const epochs = runEpochs(p, trace);
   const short = noiseUnread(p);
   const telling = short ? RUN_FIFTHS * NOISE_WINDOW_MIN : MORE_EPOCHS * epochs;

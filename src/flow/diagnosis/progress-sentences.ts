@@ -14,7 +14,7 @@ import { fmt, medianOverRecords, percent, timesOf } from './diagnosis-words.js';
 import { faded } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
 import { firstIsSlower, speedAt } from './learning-speed.js';
-import { againstBefore, amountAbove, beforeWords, atLastEpochs, heldOutStartSentence, lowestWords, noiseUnread, paceWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
+import { againstBefore, amountAbove, beforeWords, atLastEpochs, heldOutLowestAtStart, heldOutNewLow, heldOutStartSentence, lowestWords, noiseUnread, paceWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
 import { flowClear, gapClosed } from './verdict-rules.js';
 
 /**
@@ -190,7 +190,7 @@ function newLowClause(p: TrainingProgress): string {
  */
 function newLowSentence(p: TrainingProgress, measured: string, right: string): string {
   // Beside batch means the held-out loss's rise is said by heldOutUnreadClause: they are over weights that moved.
-  if (p.heldOutRose && p.epochLoss === 'training subset at the end') return heldOutNewLowSentence(p, measured, right);
+  if (heldOutNewLow(p)) return heldOutNewLowSentence(p, measured, right);
   return (
     `Whether training still makes progress the epochs cannot tell: ${measured} went ${fmt(p.lossBefore)} → ${fmt(p.lossEnd)} (means over the last two windows of ${counted(p.window, 'epoch')})${newLowClause(p)}${higherClause(p)}${right}${unreadNoiseClause(p, 'the loss varies')}, ` +
     'so neither a rise nor a standstill is read; more epochs would tell.'
@@ -229,7 +229,9 @@ function heldOutNewLowSentence(p: TrainingProgress, measured: string, right: str
     `${above} but its last epoch's loss, ${fmt(p.newLow!.loss)} after ${counted(p.newLow!.epoch + 1, 'epoch')}, is the lowest of any epoch in ${p.epochsKept === undefined ? 'the run' : 'the epochs the trace kept'}${higherClause(p)}${right}. ` +
     'Overfitting holds the training loss while the held-out loss rises, an unstable end raises both: ' +
     `${aboveLowest ? `the training loss's last window's mean, above ${lowestBefore},` : "the training loss's windows"} says it rose with the held-out loss, its last epoch that it did not` +
-    `${unreadNoiseClause(p, 'the losses vary')}, so neither overfitting nor an unstable end is read; more epochs would tell.`
+    `${unreadNoiseClause(p, 'the losses vary')}, so neither overfitting nor an unstable end is read` +
+    // Where no epoch lowered the held-out loss, either reading keeps the start's weights: more epochs would not change what to keep.
+    (heldOutLowestAtStart(p) ? `.${heldOutStartSentence(p)}` : '; more epochs would tell.')
   );
 }
 
