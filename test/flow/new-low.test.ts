@@ -10,6 +10,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/flow/diagnose.js';
+import { chainEnds } from '../../src/flow/diagnosis/gap-measures.js';
+import { progressSentence } from '../../src/flow/diagnosis/progress-sentences.js';
+import { windowsRose } from '../../src/flow/training-progress.js';
 import { Trace, type TraceEpoch, type TraceJSON } from '../../src/flow/trace.js';
 import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
 
@@ -67,6 +70,23 @@ describe('a last epoch at the lowest loss of the run is no rise', () => {
     expect(d.summary).not.toMatch(/Overfitting:|rising|overshoot|hide a change/);
     // No epoch to stop at: that is overfitting's and an unstable end's remedy, and neither is read.
     expect(d.remedies.map((r) => r.option)).not.toContain('epochs: 1');
+  });
+
+  it("windows whose means fell beside a steady pace up: the rise said is the pace's, with what it reads, not the windows'", () => {
+    // windowsRose reads a rise from the pace alone where the last window's mean lies at or below every epoch before it. The run's pace set so
+    // (steady, up 49 % over 8 epochs more): no trace of single-epoch losses was found to reach it (a search over windows of 5–20 epochs whose
+    // last mean lies at or below every epoch before, the last epoch the lowest, kept the pace's t at least 1.6 below its 95 % line).
+    const trace = traceOf(fixture());
+    const d = diagnose(trace);
+    const read = d.evidence.training!;
+    const p = { ...read, lossEnd: read.lowest!.loss, pace: { points: 4, horizon: 8, logSlope: 0.05, projected: Math.expm1(0.4), steady: true } };
+    expect([windowsRose(p), p.lossEnd < p.lossBefore, p.lossEnd <= p.lowest!.loss]).toEqual([true, true, true]);
+    const said = progressSentence(p, d.verdict, { ...d.evidence, training: p }, chainEnds(trace, d.evidence), trace);
+    expect(said).toContain('fell 0.118 → 0.0142 between its means over the last two windows of 2 epochs;');
+    expect(said).toContain(
+      "an unstable end raises both: the training loss's pace over its last 4 epochs (a least-squares line through the losses' logarithms, its slope clear of 0 at 95 %), at which it rises 49 % over 8 epochs more, says it rose with the held-out loss, its last epoch that it did not;",
+    );
+    expect(said).not.toContain("windows says");
   });
 
   it("the new user's run with its held-out loss lowest before the first epoch: the summary says so, and no more epochs are offered", () => {

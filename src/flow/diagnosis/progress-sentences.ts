@@ -148,6 +148,9 @@ function epochLossWords(p: TrainingProgress): string {
     : `the training loss per epoch (the mean of its batches' losses, each before its update${kept})`;
 }
 
+/** What a pace (LossPace) is, as a sentence says it beside one. */
+const PACE_LINE = "a least-squares line through the losses' logarithms, its slope clear of 0 at 95 %";
+
 /**
  * Where the loss's pace (TrainingProgress.pace) decided that it still falls or rises, though it moved
  * less than STILL_FALLING between the last two windows (and rose less above where it rose from), a
@@ -158,7 +161,7 @@ function paceClause(p: TrainingProgress): string {
   const moved = p.state === 'rising' ? p.lossEnd / riseFrom(p).loss - 1 : 1 - p.lossEnd / p.lossBefore;
   if (!pace?.steady || moved >= STILL_FALLING || Math.abs(pace.projected) < STILL_FALLING) return '';
   return (
-    `; slowly, but steadily: at its pace over the last ${counted(pace.points, 'epoch')} (a least-squares line through the losses' logarithms, its slope clear of 0 at 95 %) ` +
+    `; slowly, but steadily: at its pace over the last ${counted(pace.points, 'epoch')} (${PACE_LINE}) ` +
     `it ${paceWords(pace)}`
   );
 }
@@ -228,12 +231,20 @@ function heldOutNewLowSentence(p: TrainingProgress, measured: string, right: str
     `${amountAbove(held.lossEnd, held.lowest.loss)}above ${lowestKind(held.lowest)}, ${lowestWords(held.lowest).words}, while ${measured} ${moved} between its means over the last two windows of ${counted(p.window, 'epoch')}` +
     `${above} but its last epoch's loss, ${fmt(p.newLow!.loss)} after ${counted(p.newLow!.epoch + 1, 'epoch')}, is the lowest of any epoch in ${p.epochsKept === undefined ? 'the run' : 'the epochs the trace kept'}${higherClause(p)}${right}. ` +
     'Overfitting holds the training loss while the held-out loss rises, an unstable end raises both: ' +
-    `${aboveLowest ? `the training loss's last window's mean, above ${lowestBefore},` : "the training loss's windows"} says it rose with the held-out loss, its last epoch that it did not` +
+    `${aboveLowest ? `the training loss's last window's mean, above ${lowestBefore},` : pacedRise(p)} says it rose with the held-out loss, its last epoch that it did not` +
     `${unreadNoiseClause(p, 'the losses vary')}, so neither overfitting nor an unstable end is read` +
     // Where no epoch lowered the held-out loss, either reading keeps the start's weights: more epochs would not change what to keep.
     (heldOutLowestAtStart(p) ? `.${heldOutStartSentence(p)}` : '; more epochs would tell.')
   );
 }
+
+/**
+ * The rise heldOutNewLowSentence read where the last window's mean lies at or below every epoch before
+ * it: windowsRose, from the pace alone (a steady line up through the last two windows' epochs), which
+ * is named with what it reads, since the means beside it fell or held.
+ */
+const pacedRise = (p: TrainingProgress) =>
+  `the training loss's pace over its last ${counted(p.pace!.points, 'epoch')} (${PACE_LINE}), at which it ${paceWords(p.pace!)},`;
 
 /** Which lowest `low` is, as heldOutNewLowSentence names it beside its words (lowestWords): one epoch's loss or a window's mean. */
 const lowestKind = (low: EpochLoss) => (low.from === undefined ? "the lowest epoch's loss" : "the lowest window's mean");
