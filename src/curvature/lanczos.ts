@@ -231,9 +231,9 @@ const EIGENSPACE_VECTORS = 2;
 /**
  * Bytes a Lanczos basis may hold: 2^32 (4 GiB), a cap chosen on JS memory, as the basis is float64
  * arrays there, not backend tensors: no backend's limit reaches it. It is set equal to the 4 GiB a
- * backend without a hard limit gives its tensors (UNBOUNDED_BACKEND_BYTES, as wasm32's memory), but
- * is not that limit. A basis past it is refused before the first product, where it ran (for
- * maxSteps 1e12 on a large network) until the allocation failed, hours of products later.
+ * backend without a hard limit gives its tensors (as wasm32's memory), but is not that limit. A
+ * basis past it is refused before the first product, where it ran (for maxSteps 1e12 on a large
+ * network) until the allocation failed, hours of products later.
  */
 export const LANCZOS_BASIS_BYTES = UNBOUNDED_BACKEND_BYTES;
 
