@@ -272,7 +272,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(before.labels!.split(',')).toHaveLength(DIGITS_SHOWN);
     expect(before.predictions!.split(',')).toHaveLength(DIGITS_SHOWN);
     await page.click('#train');
-    await page.waitForFunction(() => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= 300, null, { timeout: 60_000 });
+    await untilStep(page, 300);
     await page.click('#train');
     await page.waitForSelector('body[data-state="ready"]');
     await settledStep(page);
@@ -466,7 +466,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await apply.click();
     // The new network trains at once, the old run's map stays beside it, the URL holds the change.
     await page.waitForFunction(() => document.body.dataset.state === 'running');
-    await page.waitForFunction(() => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= 150, null, { timeout: 60_000 });
+    await untilStep(page, 150);
     await page.click('#train');
     expect(new URL(page.url()).searchParams.get('act')).toBe(change.activation);
     if (change.learningRate !== undefined) expect((await downloadTrace(page)).run.learningRate).toBe(change.learningRate);
@@ -508,7 +508,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const { page, errors } = await open('?depth=6&lr=0.5');
     expect(await page.locator('#speed').inputValue()).toBe('max');
     await page.click('#train');
-    await page.waitForFunction(() => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= 20, null, { timeout: 60_000 });
+    await untilStep(page, 20);
     const apply = page.locator('#diagnosis-remedies li', { hasText: "activation: '" }).first().locator('button.apply');
     const button = await apply.elementHandle();
     const change = JSON.parse((await apply.getAttribute('data-change'))!) as { activation: string };
@@ -516,13 +516,12 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     // release landed on a detached element and no click came).
     await pressOn(page, button!);
     const pressedAt = await stepOf(page);
-    const panelAt = async () => ({ box: await button!.boundingBox(), records: await page.locator('#diagnosis').getAttribute('data-records') });
-    const held = await panelAt();
-    await page.waitForFunction((n) => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= n + 10, pressedAt, { timeout: 60_000 });
+    const held = await panelAt(page, button!);
+    await untilStep(page, pressedAt + 10);
     expect(await button!.evaluate((b) => b.isConnected)).toBe(true);
     // The panel is held still while the press is in it: the summary above the button changes length
     // with its numbers, and a line more moved the button from under the pointer (then no click came).
-    expect(await panelAt()).toEqual(held);
+    expect(await panelAt(page, button!)).toEqual(held);
     await page.mouse.up();
     // 30 s, not 10: under the whole suite's load on 2 cores (CI of 18fe0f0) the new run's address came later than 10 s once, where alone it passed 4 of 4.
     await page.waitForFunction((act) => new URL(location.href).searchParams.get('act') === act, change.activation, { timeout: 30_000 });
@@ -535,15 +534,14 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
   it('holds the diagnosis still while the pointer rests on a remedy button, and moves on once it leaves', async () => {
     const { page, errors } = await open('?depth=6&lr=0.5');
     await page.click('#train');
-    await page.waitForFunction(() => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= 20, null, { timeout: 60_000 });
+    await untilStep(page, 20);
     const button = await page.locator('#diagnosis-remedies li button.apply').first().elementHandle();
     await aimAt(page, button!);
     const aimedAt = await stepOf(page);
-    const panelAt = async () => ({ box: await button!.boundingBox(), records: await page.locator('#diagnosis').getAttribute('data-records') });
-    const held = await panelAt();
-    await page.waitForFunction((n) => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= n + 10, aimedAt, { timeout: 60_000 });
+    const held = await panelAt(page, button!);
+    await untilStep(page, aimedAt + 10);
     // The button did not move from under the resting pointer: the panel was not redrawn while training went on.
-    expect(await panelAt()).toEqual(held);
+    expect(await panelAt(page, button!)).toEqual(held);
     // And it says so: marked held, its summary dimmed, a note on its edge.
     expect(await heldCue(page)).toEqual({ held: true, noteShown: true, summaryOpacity: 0.55 });
     const train = (await page.locator('#train').boundingBox())!;
@@ -557,17 +555,16 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
   it('keeps holding the diagnosis when another of its buttons is clicked from the keyboard while the pointer rests on a remedy', async () => {
     const { page, errors } = await open('?depth=6&lr=0.5');
     await page.click('#train');
-    await page.waitForFunction(() => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= 20, null, { timeout: 60_000 });
+    await untilStep(page, 20);
     const button = await page.locator('#diagnosis-remedies li button.apply').first().elementHandle();
     await aimAt(page, button!);
-    const panelAt = async () => ({ box: await button!.boundingBox(), records: await page.locator('#diagnosis').getAttribute('data-records') });
-    const held = await panelAt();
+    const held = await panelAt(page, button!);
     // Enter on the panel's download button: a click, but not on the button the pointer rests on.
     await page.focus('#download-trace');
     await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
     const clickedAt = await stepOf(page);
-    await page.waitForFunction((n) => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= n + 10, clickedAt, { timeout: 60_000 });
-    expect(await panelAt()).toEqual(held);
+    await untilStep(page, clickedAt + 10);
+    expect(await panelAt(page, button!)).toEqual(held);
     expect((await heldCue(page)).held).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
@@ -576,7 +573,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
   it('lets the diagnosis go once the remedy button the pointer rests on is taken out of the page', async () => {
     const { page, errors } = await open('?depth=6&lr=0.5');
     await page.click('#train');
-    await page.waitForFunction(() => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= 20, null, { timeout: 60_000 });
+    await untilStep(page, 20);
     const button = await page.locator('#diagnosis-remedies li button.apply').first().elementHandle();
     await aimAt(page, button!);
     await page.waitForSelector('#diagnosis[data-held]', { state: 'attached', timeout: 30_000 });
@@ -765,7 +762,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const apply = page.locator('#diagnosis-remedies li', { hasText: "{ type: 'batch-norm' }" }).locator('button.apply');
     expect(JSON.parse((await apply.getAttribute('data-change'))!)).toEqual({ norm: 'batch-norm' });
     await apply.click();
-    await page.waitForFunction(() => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= 50, null, { timeout: 60_000 });
+    await untilStep(page, 50);
     await page.click('#train');
     await page.waitForSelector('body[data-state="ready"]');
     expect(new URL(page.url()).searchParams.get('norm')).toBe('batch-norm');
@@ -1009,6 +1006,16 @@ async function settledStep(page: Page): Promise<number> {
   return stepOf(page);
 }
 
+/** Waits (up to 60 s) until the page shows `steps` steps or more. */
+async function untilStep(page: Page, steps: number): Promise<void> {
+  await page.waitForFunction((n) => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= n, steps, { timeout: 60_000 });
+}
+
+/** Where `button` is and how many records the diagnosis panel speaks for: both unchanged while the panel holds still. */
+async function panelAt(page: Page, button: ElementHandle<Element>): Promise<{ box: { x: number; y: number; width: number; height: number } | null; records: string | null }> {
+  return { box: await button.boundingBox(), records: await page.locator('#diagnosis').getAttribute('data-records') };
+}
+
 async function stepOf(page: Page): Promise<number> {
   return Number((await page.locator('#step').innerText()).replace(/\D/g, ''));
 }
@@ -1069,7 +1076,7 @@ function brokenNumbers(page: Page): Promise<string[]> {
 /** Trains until the page shows `steps` steps, then pauses and waits for the worker to stop. */
 async function trainFor(page: Page, steps: number): Promise<void> {
   await page.click('#train');
-  await page.waitForFunction((n) => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= n, steps, { timeout: 60_000 });
+  await untilStep(page, steps);
   await page.click('#train');
   await page.waitForSelector('body[data-state="ready"]');
 }
