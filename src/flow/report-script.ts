@@ -10,7 +10,8 @@
  *   window's width changes and once the fonts are loaded; <body data-tables-fitted-at="W"> says it was
  *   last decided at a page W CSS px wide;
  * - step ranges: dragging across a chart over steps (svg.plot[data-time]) zooms every such chart of
- *   its run to the selected steps by setting their viewBox; "all steps" or a double-click undoes it.
+ *   its run to the selected steps by setting their viewBox and ticking them anew (up to a heatmap's
+ *   last traced step, as it is drawn); "all steps" or a double-click undoes it, its ticks as drawn.
  *   Charts over layers take no drag: no chart's drawing is selectable (the report's CSS), so a drag
  *   across one selects no text.
  * tickLabels, niceTicks and placedTicks (with what it uses: thinnedTicks, keptInside, tickTextWidth and
@@ -105,6 +106,10 @@ document.addEventListener('click', (event) => {
   link.href = URL.createObjectURL(new Blob([text], { type: link.dataset.format === 'csv' ? 'text/csv' : 'application/json' }));
 });
 
+// Each chart's x ticks as drawn, kept at its first zoom: "all steps" puts them back as they were
+// (a chart of up to 12 records is ticked at its own steps, a heatmap up to its last traced step).
+const drawnTicks = new Map();
+
 function showSteps(run, range) {
   for (const plot of run.querySelectorAll('svg.plot[data-time]')) {
     const x0 = Number(plot.dataset.x0);
@@ -114,10 +119,17 @@ function showSteps(run, range) {
     const height = plot.viewBox.baseVal.height;
     plot.setAttribute('viewBox', a + ' 0 ' + (b - a) + ' ' + height);
     const ticks = plot.parentNode.querySelector('g.xticks');
+    if (!drawnTicks.has(ticks)) drawnTicks.set(ticks, ticks.innerHTML);
+    if (!range) {
+      ticks.innerHTML = drawnTicks.get(ticks);
+      continue;
+    }
     // Across the plot's own box: a heatmap's is narrower, its left margin sized to its row labels.
     const left = Number(plot.getAttribute('x'));
     const plotWidth = Number(plot.getAttribute('width'));
-    const steps = niceTicks(a, b, 6, 1);
+    // Up to the last traced step (a heatmap's data-last: its plot runs on to the last column's edge, where no step was).
+    const end = Math.min(b, plot.dataset.last === undefined ? b : Number(plot.dataset.last));
+    const steps = end >= a ? niceTicks(a, end, 6, 1) : [];
     const written = tickLabels(steps);
     // Placed and thinned as the drawn ticks are (the narrower plot of a heatmap holds fewer).
     const { xs, kept } = placedTicks(steps.map((t) => left + ((t - a) / (b - a)) * plotWidth), written, plot.parentNode.viewBox.baseVal.width, false);

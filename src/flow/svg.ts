@@ -8,7 +8,8 @@
  *
  * Charts over training steps draw their plot in an inner <svg class="plot" data-time> whose x axis
  * is in steps (viewBox "firstStep 0 span height", stretched): the report's script selects a step
- * range by changing that viewBox alone.
+ * range by changing that viewBox alone (and redrawing the x ticks, up to the plot's data-last where it
+ * has one: a heatmap's last traced step, short of its plot's right edge).
  */
 import { invalidOption, shown } from '../errors.js';
 import { HEATMAP_NO_VALUE, HEATMAP_OFF_SCALE, HEATMAP_ZERO, heatmapColor, layerColor, SERIES_COLORS } from './chart-colors.js';
@@ -588,7 +589,9 @@ export function heatmap(o: HeatmapOptions): string {
     y += 20 + LEGEND_LINE * (text.lines - 1);
   }
   key.push(`<g class="legend" transform="translate(${SCALE_BAR.width + 6} 0)">${offScale.join('')}</g>`);
-  return frame({ ...o, xLabel: 'step' }, box, outer.join(''), plot(box, x0, x1, inner.join(''), true), 'heatmap', { svg: key.join(''), height: y });
+  // Its last traced step, which the report's script ticks a zoom up to, as this draws them.
+  const last = cols > 0 ? ` data-last="${o.steps[cols - 1]}"` : '';
+  return frame({ ...o, xLabel: 'step' }, box, outer.join(''), plot(box, x0, x1, inner.join(''), true, last), 'heatmap', { svg: key.join(''), height: y });
 }
 
 /**

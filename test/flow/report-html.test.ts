@@ -376,6 +376,27 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
     expect(await viewBoxX(page, plots)).toEqual(whole);
     expect(await page.locator('#run-0 .range').isHidden()).toBe(true);
   });
+
+  it("ticks a zoom up to the heatmap's last traced step, and an undone zoom as drawn (the heatmap's ran to its last column's edge)", async () => {
+    const charts = '#run-0 figure:has(svg.plot[data-time])';
+    const ticksOf = () => page.$$eval(`${charts} g.xticks`, (rows) => rows.map((row) => Array.from(row.querySelectorAll('text'), (t) => [t.textContent, Number(t.getAttribute('x')).toFixed(1)])));
+    const drawn = await ticksOf();
+    const plot = page.locator('#run-0-heatmap svg.plot');
+    await plot.scrollIntoViewIfNeeded();
+    const box = (await plot.boundingBox())!;
+    // From 2 steps before the last traced step to the right edge, across the last column (3 steps wide: traced every 3), ticked every step.
+    const [[x0, x1]] = await viewBoxX(page, '#run-0-heatmap svg.plot');
+    const last = runs[0].trace.steps.at(-1)!;
+    expect(x1 - last).toBe(3);
+    await page.mouse.move(box.x + ((last - 2 - x0) / (x1 - x0)) * box.width, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width - 1, box.y + box.height / 2, { steps: 4 });
+    await page.mouse.up();
+    const heatmapTicks = await page.$$eval('#run-0-heatmap g.xticks text', (t) => t.map((e) => Number(e.textContent)));
+    expect(heatmapTicks).toEqual([last - 2, last - 1, last]);
+    await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
+    expect(await ticksOf()).toEqual(drawn);
+  });
 });
 
 describe.skipIf(!CHROMIUM_PATH)(`HTML report of a block network's trace in headless Chromium ${CHROMIUM_PATH ? '' : NO_CHROMIUM}`, () => {
