@@ -160,10 +160,11 @@ export function deepestTable(result: TrainableDepthResult): { header: string[]; 
   const header = [
     'remedy',
     `deepest ≥ ${100 * ACCURACY_GOAL} %`,
-    'its first ÷ last ‖∂C/∂b‖, init → end',
+    // Each column its own header: the two ratio columns were both "its first ÷ last ‖∂C/∂b‖", one at each depth.
+    'first ÷ last ‖∂C/∂b‖ there, init → end',
     'next depth run',
-    'its accuracy',
-    'its first ÷ last ‖∂C/∂b‖, init → end',
+    'accuracy at the next depth',
+    'first ÷ last ‖∂C/∂b‖ at the next depth, init → end',
   ];
   const rows = result.deepest.map(({ remedy, depth }) => {
     const ran = result.rows.filter((r) => r.remedy === remedy && r.notRun === undefined);

@@ -63,6 +63,11 @@ describe('trainable-depth report sections', () => {
     expect(alone.charts!.every((chart) => !chart.title.includes('plain sigmoid network (the'))).toBe(true);
   });
 
+  it("heads each column of the section's tables with its own header (the deepest table's two ratio columns shared one)", () => {
+    for (const table of trainableDepthReportSection(result).tables!) expect(new Set(table.header).size, table.header.join(' | ')).toBe(table.header.length);
+    expect(deepestTable(result).header.slice(2)).toEqual(['first ÷ last ‖∂C/∂b‖ there, init → end', 'next depth run', 'accuracy at the next depth', 'first ÷ last ‖∂C/∂b‖ at the next depth, init → end']);
+  });
+
   it("a remedy that reached 90 % nowhere shows its best accuracy and where, and a shorter budget than the study's says what 'none' measures", () => {
     // One epoch of 96 digits: three steps, far from 90 % anywhere.
     const accuracies = result.rows.filter((r) => r.remedy === 'relu-he').map((r) => r.testAccuracy!);
