@@ -15,6 +15,7 @@ import { invalidOption, shown } from '../errors.js';
 import { HEATMAP_NO_VALUE, HEATMAP_OFF_SCALE, HEATMAP_ZERO, heatmapColor, layerColor, SERIES_COLORS } from './chart-colors.js';
 import { unbrokenPercents } from '../percent-text.js';
 import { layerRowFromTop } from './layer-rows.js';
+import { hiddenUnder, markShape, type PixelPoint } from './series-marks.js';
 
 /** One line of a line chart. */
 export interface Series {
@@ -121,7 +122,7 @@ export function drawingMaxWidth(width: number): number {
 const LEGEND_CHARS = 22;
 /** Pixels between the lines of one wrapped legend name. */
 const LEGEND_LINE = 11;
-/** Series with at most this many points also get a dot at each point. */
+/** Series with at most this many points also get a mark at each point: a dot, or their marker shape (markShape). */
 const DOTTED_POINTS = 12;
 
 export function escapeHtml(text: string): string {
@@ -299,7 +300,10 @@ export interface LineChartOptions extends LineChartData {
 
 /**
  * A line chart; points with a non-finite (or, on a log axis, non-positive) value are left out of its
- * line. A legend names the lines, except a lone line whose name is the y axis' label.
+ * line. A legend names the lines, except a lone line whose name is the y axis' label. Unordered
+ * series (no `layers`) in a chart without a step range are marked at each point (up to DOTTED_POINTS)
+ * with a shape of their own, the key's swatch that shape; a line that lies within COINCIDENT_PX of
+ * one drawn over it is named in the key "(under <that one>)".
  */
 export function lineChart(o: LineChartOptions): string {
   const log = o.logY ?? false;
@@ -331,22 +335,38 @@ export function lineChart(o: LineChartOptions): string {
   else if (logX) outer.push(xTicks(box, xs.slice(0, 12), x0, x1, true, tx));
   else outer.push(xs.length <= 12 ? xTicks(box, xs, x0, x1, true) : xTicks(box, niceTicks(x0, x1, 6, (o.wholeX ?? o.time) ? 1 : 0), x0, x1, false));
   const colors = seriesColors(o);
+  // Unordered series take a marker shape each (markShape), drawn in the drawing's pixels over the plot where its x is
+  // not stretched by a zoom (no step range); a layer's line is told by its place on the layer scale.
+  const shapes = !o.layers && !o.time ? o.series.map((_, k) => markShape(k)) : undefined;
+  const pixelX = (x: number) => box.left + ((tx(x) - x0) / (x1 - x0 || 1)) * box.width;
+  // Each line's points in the drawing's pixels: where its marks go, and which line lies on which (hiddenUnder).
+  const lines: PixelPoint[][] = [];
+  const marks: string[] = [];
   const inner = o.series.map((s, k) => {
     const points: string[] = [];
+    const pixels: PixelPoint[] = [];
     for (let i = 0; i < s.xs.length; i++) {
       const y = s.ys[i];
-      if (Number.isFinite(y) && (!log || y > 0) && keptX(s.xs[i])) points.push(`${logX ? float32Text(tx(s.xs[i])) : s.xs[i]},${Math.round(py(y))}`);
+      if (!(Number.isFinite(y) && (!log || y > 0) && keptX(s.xs[i]))) continue;
+      points.push(`${logX ? float32Text(tx(s.xs[i])) : s.xs[i]},${Math.round(py(y))}`);
+      pixels.push({ x: pixelX(s.xs[i]), y: CHART.top + Math.round(py(y)) });
     }
-    const dots = points.length <= DOTTED_POINTS ? `<path class="dots" d="${points.map((p) => `M${p}h0`).join('')}" stroke="${colors[k]}"/>` : '';
+    lines.push(pixels);
+    const dotted = points.length <= DOTTED_POINTS;
+    if (shapes && dotted && pixels.length > 0) marks.push(`<path class="mark" d="${pixels.map((p) => `M${px(p.x)} ${p.y}${shapes[k]}`).join('')}" stroke="${colors[k]}"/>`);
+    const dots = dotted && !shapes ? `<path class="dots" d="${points.map((p) => `M${p}h0`).join('')}" stroke="${colors[k]}"/>` : '';
     const layer = o.layers ? ` data-layer="${o.layers.index[k]}"` : '';
     // Its name once, as its <title>: the line's accessible name and tooltip (a data-name beside it said it again, ~5 KB of the main report).
     return `<g class="series"${layer}><title>${escapeHtml(s.name)}</title><polyline points="${points.join(' ')}" stroke="${colors[k]}"/>${dots}</g>`;
   });
+  // A line drawn under another, within COINCIDENT_PX of it everywhere, is named in the key with the line that hides it.
+  const under = hiddenUnder(lines);
+  const names = o.series.map((s, k) => (under[k] < 0 ? s.name : `${s.name} (under ${o.series[under[k]].name})`));
   // A lone line named as its y axis (a run's loss, accuracy, learning rate) has no legend: the axis and the caption name it (32 such entries were ~3.7 KB of the main report).
   const namedByAxis = o.series.length === 1 && o.series[0].name === o.yLabel;
-  const key = namedByAxis ? undefined : o.layers && !legendFits(o.series) ? layerBar(o.series.map((s) => s.name), o.layers.index, colors) : legend(o.series.map((s) => s.name), colors);
+  const key = namedByAxis ? undefined : o.layers && !legendFits(o.series) ? layerBar(o.series.map((s) => s.name), o.layers.index, colors) : legend(names, colors, shapes);
   const axes = ` data-y0="${y0}" data-y1="${y1}"${log ? ' data-log' : ''}${logX ? ' data-logx' : ''}`;
-  return frame(o, box, outer.join(''), plot(box, x0, x1, inner.join(''), o.time ?? false, axes), 'line', key);
+  return frame(o, box, outer.join(''), plot(box, x0, x1, inner.join(''), o.time ?? false, axes) + marks.join(''), 'line', key);
 }
 
 /** Each series' colour: its layer's on the layer scale (LineChartData.layers), else the k-th of SERIES_COLORS, cycling. */
@@ -377,13 +397,17 @@ function legendFits(series: Series[]): boolean {
  * A swatch and a name per series, top to bottom, each name wrapped as legendLines does. The key's
  * <svg class="key legend"> says the names' font, the swatches' stroke width and where the names begin
  * (x 0) once, so an entry writes only its y and its colour: a swatch is a stroke LEGEND_TEXT_X left of
- * its name (186 entries wrote x, size and class each, ~9 KB of the main report).
+ * its name (186 entries wrote x, size and class each, ~9 KB of the main report), or, for a series
+ * drawn with a marker shape (`shapes`), that shape in its colour.
  */
-function legend(names: string[], colors: string[]): Key {
+function legend(names: string[], colors: string[], shapes?: string[]): Key {
   let y = CHART.top;
   const entries = names.map((name, k) => {
     const text = legendText(name, y + 9);
-    const swatch = `<path d="M${-LEGEND_TEXT_X} ${y + LEGEND_ENTRY.swatch / 2}h${LEGEND_ENTRY.swatch}" stroke="${colors[k]}"/>`;
+    const middle = y + LEGEND_ENTRY.swatch / 2;
+    const swatch = shapes
+      ? `<path class="mark" d="M${LEGEND_ENTRY.swatch / 2 - LEGEND_TEXT_X} ${middle}${shapes[k]}" stroke="${colors[k]}"/>`
+      : `<path d="M${-LEGEND_TEXT_X} ${middle}h${LEGEND_ENTRY.swatch}" stroke="${colors[k]}"/>`;
     y += LEGEND_ENTRY.pitch + LEGEND_LINE * (text.lines - 1);
     return swatch + text.svg;
   });

@@ -74,7 +74,7 @@ describe('layer colours', () => {
 
   it('lists a few layers by swatch and name, and shows many as a bar of their colours, first layer at the bottom, the first and the last named', () => {
     const chart = (n: number) =>
-      lineChart({ id: 'c', title: 't', xLabel: 'x', yLabel: 'y', series: Array.from({ length: n }, (_, l) => ({ name: `layer ${l + 1}`, xs: [1, 2], ys: [1, 2] })), layers: { index: Array.from({ length: n }, (_, l) => l), count: n } });
+      lineChart({ id: 'c', title: 't', xLabel: 'x', yLabel: 'y', series: Array.from({ length: n }, (_, l) => ({ name: `layer ${l + 1}`, xs: [1, 2], ys: [l, l + 1] })), layers: { index: Array.from({ length: n }, (_, l) => l), count: n } });
     const few = chart(6);
     expect(few).not.toContain('class="layer-bar"');
     expect(legendOf(few).map((e) => [e.color, e.name])).toEqual(Array.from({ length: 6 }, (_, l) => [layerColor(l, 6), `layer ${l + 1}`]));

@@ -20,7 +20,7 @@ describe('line chart legend', () => {
   });
 
   it('draws each wrapped line, keeps the whole name as the title, and moves the next entry down; a name that fits is written as before', () => {
-    const series = ['plain-sigmoid, 5 layers, lr 0.1', 'ReLU + batch norm, 32 layers', 'short'].map((name) => ({ name, xs: [1, 2], ys: [0.1, 0.2] }));
+    const series = ['plain-sigmoid, 5 layers, lr 0.1', 'ReLU + batch norm, 32 layers', 'short'].map((name, k) => ({ name, xs: [1, 2], ys: [0.1 * k, 0.2 * k] }));
     const legend = legendOf(lineChart({ id: 'c', title: 't', xLabel: 'x', yLabel: 'y', series }));
     expect(legend.map((e) => e.wrapped && e.name)).toEqual([series[0].name, series[1].name, false]);
     expect(legend.map((e) => e.lines.join(' '))).toEqual(series.map((s) => s.name));

@@ -22,7 +22,8 @@ async function saturationChart(hidden: LayerOptions[]): Promise<{ yLabel: string
 
 describe("the report's saturation chart", () => {
   it('names the fraction once, on its y axis, where every hidden layer has the same kind', async () => {
-    expect(await saturationChart([{ units: 4, activation: 'tanh' }, { units: 4, activation: 'sigmoid' }])).toEqual({ yLabel: 'saturated fraction', names: ['hidden 1', 'hidden 2'] });
+    // Neither layer saturates in 4 steps: both lines lie on 0, one under the other, and the key says so (series-marks).
+    expect(await saturationChart([{ units: 4, activation: 'tanh' }, { units: 4, activation: 'sigmoid' }])).toEqual({ yLabel: 'saturated fraction', names: ['hidden 1 (under hidden 2)', 'hidden 2'] });
     expect(await saturationChart([{ units: 4, activation: 'relu' }, { units: 4, activation: 'relu' }])).toEqual({ yLabel: 'dead fraction', names: ['hidden 1', 'hidden 2'] });
   });
 

@@ -1,0 +1,70 @@
+/**
+ * What makes each line of a report chart findable beyond its colour (svg.ts draws them): a marker
+ * shape per unordered series, and which line lies on another's so closely that it is drawn as one.
+ */
+
+/**
+ * Marker shapes, each a path from the point at its centre (relative moves, about 8 px across):
+ * circle, square, triangle up, diamond, triangle down, plus, cross, triangle left, triangle right,
+ * hexagon. The k-th unordered series takes the k-th, as it takes the k-th of SERIES_COLORS (ten
+ * each), so a reader who cannot tell two colours apart tells their shapes. Drawn as outlines (no
+ * fill), two shapes at one point both show.
+ */
+export const MARK_SHAPES = [
+  'm-3.5 0a3.5 3.5 0 1 0 7 0a3.5 3.5 0 1 0-7 0',
+  'm-3-3h6v6h-6z',
+  'm0-4l3.5 6h-7z',
+  'm0-4l4 4-4 4-4-4z',
+  'm0 4l3.5-6h-7z',
+  'm-4 0h8m-4-4v8',
+  'm-3-3l6 6m0-6l-6 6',
+  'm-4 0l6-3.5v7z',
+  'm4 0l-6-3.5v7z',
+  'm-2-3.5h4l2 3.5-2 3.5h-4l-2-3.5z',
+] as const;
+
+/** The marker shape of the k-th unordered series (cycling). */
+export const markShape = (k: number): string => MARK_SHAPES[k % MARK_SHAPES.length];
+
+/**
+ * How near, in the drawing's pixels, two lines are drawn as one: a line is 1.5 px wide, and study
+ * (c)'s plain sigmoid and Adam accuracy lines, 0.9–1.7 px apart at each depth, read as one line.
+ */
+export const COINCIDENT_PX = 2;
+
+/** A point of a line in the drawing's pixels. */
+export interface PixelPoint {
+  x: number;
+  y: number;
+}
+
+/** The line through `points` (x ascending) at x, or undefined outside them. */
+function lineAt(points: PixelPoint[], x: number): number | undefined {
+  if (points.length === 0 || x < points[0].x - COINCIDENT_PX || x > points[points.length - 1].x + COINCIDENT_PX) return undefined;
+  if (x <= points[0].x) return points[0].y;
+  for (let i = 1; i < points.length; i++) {
+    const [a, b] = [points[i - 1], points[i]];
+    if (x <= b.x) return b.x === a.x ? b.y : a.y + ((x - a.x) / (b.x - a.x)) * (b.y - a.y);
+  }
+  return points[points.length - 1].y;
+}
+
+/** Whether line `under` lies within COINCIDENT_PX of line `over` at every point of either, over `under`'s span. */
+function liesOn(under: PixelPoint[], over: PixelPoint[]): boolean {
+  if (under.length === 0) return false;
+  const near = (y: number | undefined, at: number) => y !== undefined && Math.abs(y - at) <= COINCIDENT_PX;
+  const [from, to] = [under[0].x, under[under.length - 1].x];
+  return under.every((p) => near(lineAt(over, p.x), p.y)) && over.filter((p) => p.x >= from && p.x <= to).every((p) => near(lineAt(under, p.x), p.y));
+}
+
+/**
+ * For each line (in drawing order, the last on top), the index of the line drawn over it that hides
+ * it, the topmost of those it lies on (liesOn), or -1 where none does: what the key says beside its
+ * name. A line with no point drawn hides under none.
+ */
+export function hiddenUnder(lines: PixelPoint[][]): number[] {
+  return lines.map((line, k) => {
+    for (let over = lines.length - 1; over > k; over--) if (liesOn(line, lines[over])) return over;
+    return -1;
+  });
+}

@@ -1,0 +1,53 @@
+// Every line of a report chart can be found: unordered series are marked with a shape each (a reader
+// who cannot tell two colours apart tells the shapes), the key shows each shape, and a line drawn
+// under another as one (study (c)'s plain sigmoid and Adam) is named in the key with the line over it.
+import { describe, expect, it } from 'vitest';
+import { COINCIDENT_PX, hiddenUnder, MARK_SHAPES } from '../../src/flow/series-marks.js';
+import { lineChart, type Series } from '../../src/flow/svg.js';
+import { legendOf } from '../util/chart-key.js';
+
+/** Study (c)'s held-out accuracy at 2, 10 and 50 hidden layers (npm start, 2026-12-03): the plain sigmoid network and the optimisers. */
+const optimizers: Series[] = [
+  { name: 'plain-sigmoid', xs: [2, 10, 50], ys: [0.905, 0.099, 0.11] },
+  { name: 'adam', xs: [2, 10, 50], ys: [0.9, 0.105, 0.107] },
+];
+const chart = (series: Series[]) => lineChart({ id: 'c', title: 't', xLabel: 'hidden layers (log scale)', yLabel: 'accuracy', logX: true, series });
+/** Each marks path of a chart's drawing (not its key's swatches): its colour and the shape it draws at each point. */
+const marksOf = (svg: string) => [...svg.split('<svg class="key')[0].matchAll(/<path class="mark" d="([^"]+)" stroke="([^"]+)"\/>/g)].map((m) => ({ d: m[1], color: m[2] }));
+
+describe('series marks', () => {
+  it("names a line drawn under another in the key: study (c)'s plain sigmoid under Adam", () => {
+    const legend = legendOf(chart(optimizers));
+    expect(legend.map((e) => e.name)).toEqual(['plain-sigmoid (under adam)', 'adam']);
+    // Apart by more than a line's width, each is its own line.
+    const apart = legendOf(chart([optimizers[0], { ...optimizers[1], ys: [0.8, 0.2, 0.3] }, { name: 'lars', xs: [2, 10, 50], ys: [0.5, 0.5, 0.5] }]));
+    expect(apart.map((e) => e.name)).toEqual(['plain-sigmoid', 'adam', 'lars']);
+  });
+
+  it('draws each unordered series with a marker shape of its own at each point, over the plot, and the key shows it', () => {
+    const series = Array.from({ length: 4 }, (_, k) => ({ name: `s${k}`, xs: [1, 2, 3], ys: [k, k + 1, k] }));
+    const svg = chart(series);
+    const marks = marksOf(svg);
+    expect(marks.length).toBe(4);
+    marks.forEach((m, k) => expect([...m.d.matchAll(/M[\d.]+ [\d.]+([^M]+)/g)].map((p) => p[1])).toEqual(Array(3).fill(MARK_SHAPES[k])));
+    expect(new Set(marks.map((m) => m.d.replace(/M[\d.]+ [\d.]+/g, ''))).size).toBe(4);
+    // The marks come after the plot: drawn over every line.
+    expect(svg.indexOf('<path class="mark"')).toBeGreaterThan(svg.lastIndexOf('<polyline'));
+    expect(legendOf(svg).map((e) => [e.name, e.shape, e.color])).toEqual(marks.map((m, k) => [`s${k}`, MARK_SHAPES[k], m.color]));
+    // A layer's line is told by its place on the layer scale (no shape); a chart over steps keeps its dots (a zoom stretches its x).
+    expect(marksOf(lineChart({ id: 'l', title: 't', xLabel: 'x', yLabel: 'y', series, layers: { index: [0, 1, 2, 3], count: 4 } }))).toEqual([]);
+    expect(marksOf(lineChart({ id: 't', title: 't', xLabel: 'step', yLabel: 'y', time: true, series }))).toEqual([]);
+  });
+
+  it(`hiddenUnder: a line within ${COINCIDENT_PX} px of a later one at every point of either, the topmost of them; none for a line with no point`, () => {
+    const line = (...ys: number[]) => ys.map((y, i) => ({ x: 100 * i, y }));
+    expect(hiddenUnder([line(10, 50, 90), line(11, 51, 88), line(12, 49, 89)])).toEqual([2, 2, -1]);
+    expect(hiddenUnder([line(10, 50, 90), line(10, 53, 90)])).toEqual([-1, -1]);
+    // A later line with a bend between the first's points, away from it, does not hide it.
+    expect(hiddenUnder([line(10, 10), [{ x: 0, y: 10 }, { x: 50, y: 40 }, { x: 100, y: 10 }]])).toEqual([-1, -1]);
+    // A shorter line on part of a longer one is hidden; the longer one is not.
+    expect(hiddenUnder([line(10, 50), line(10, 50, 90)])).toEqual([1, -1]);
+    expect(hiddenUnder([line(10, 50, 90), line(10, 50)])).toEqual([-1, -1]);
+    expect(hiddenUnder([[], line(1)])).toEqual([-1, -1]);
+  });
+});
