@@ -56,9 +56,9 @@ export interface RanHere {
  * Wraps every contract method of `kernels` (in place, on the object) so that each call made from
  * outside the kernels is timed into `into()`'s map; a kernel that calls another is one call. With
  * `ranHere`, a call during which the main thread ran a worker's job itself goes into ranHere.into()'s
- * map instead.
+ * map instead. With `gaps`, the JavaScript between the calls is timed too (JsGaps).
  */
-export function timeCalls(kernels: object, into: () => CallTimes, ranHere?: RanHere): void {
+export function timeCalls(kernels: object, into: () => CallTimes, ranHere?: RanHere, gaps?: JsGaps): void {
   const target = kernels as Record<string, (...args: unknown[]) => unknown>;
   let depth = 0;
   for (const method of contractMethods()) {
@@ -69,6 +69,7 @@ export function timeCalls(kernels: object, into: () => CallTimes, ranHere?: RanH
       depth++;
       const jobs = ranHere?.jobs() ?? 0;
       const t0 = performance.now();
+      gaps?.kernelStarts(method, t0);
       try {
         return kernel.apply(this, args);
       } finally {
@@ -80,8 +81,63 @@ export function timeCalls(kernels: object, into: () => CallTimes, ranHere?: RanH
         const list = times.get(name) ?? [];
         list.push(elapsed);
         times.set(name, list);
+        // After the bookkeeping above, which the caller's JavaScript did not take either.
+        gaps?.kernelEnded(method, performance.now());
       }
     };
+  }
+}
+
+/**
+ * The JavaScript between a backend's kernel calls (timeCalls with `gaps`): each stretch from the end
+ * of one outermost kernel call, or a mark, to the start of the next kernel call or mark, in µs, under
+ * `from → to` (the kernels' method names, or the marks'). A stretch includes the caller's own work
+ * and the return from one wrapper and the entry into the next (timeCalls: its bookkeeping after a
+ * call is not counted). mark() brackets what is timed: `mark('call start')` before a train() call and
+ * `mark('call end')` after it time the JavaScript before its first kernel call and after its last.
+ */
+export class JsGaps {
+  /** The stretches by name; a new map may be set between runs. */
+  times: CallTimes = new Map();
+  /** Whether stretches are timed (from a mark to the next pause). */
+  #running = false;
+  /** Where the stretch running began (a kernel's method or a mark), or undefined inside a kernel call. */
+  #from: string | undefined;
+  #at = 0;
+
+  /** A point in the caller's code: ends the stretch running (if any) and starts one from `name`. */
+  mark(name: string, now = performance.now()): void {
+    this.#record(name, now);
+    this.#running = true;
+    this.#from = name;
+    this.#at = now;
+  }
+
+  /** Nothing is timed until the next mark (between runs: the harness's own code and kernel calls). */
+  pause(): void {
+    this.#running = false;
+    this.#from = undefined;
+  }
+
+  /** timeCalls: an outermost call of `method` starts at `now`. */
+  kernelStarts(method: string, now: number): void {
+    this.#record(method, now);
+    this.#from = undefined;
+  }
+
+  /** timeCalls: that call's wrapper is done at `now`. */
+  kernelEnded(method: string, now: number): void {
+    if (!this.#running) return;
+    this.#from = method;
+    this.#at = now;
+  }
+
+  #record(to: string, now: number): void {
+    if (!this.#running || this.#from === undefined) return;
+    const name = `${this.#from} → ${to}`;
+    const list = this.times.get(name) ?? [];
+    list.push((now - this.#at) * 1000);
+    this.times.set(name, list);
   }
 }
 

@@ -16,7 +16,7 @@ import { bitsHash } from './ab-rounds.js';
 export const LARGE_BATCH = JAX_BATCHES.at(-1)!;
 
 /** Inner steps in one epoch of API_ROWS rows at STEP_BATCH. */
-const STEPS_PER_EPOCH = Math.ceil(API_ROWS / STEP_BATCH);
+export const STEPS_PER_EPOCH = Math.ceil(API_ROWS / STEP_BATCH);
 
 /** The calls' names. */
 export const GOAL_CALLS = {

@@ -1,11 +1,12 @@
 /**
  * bench/call-times.ts: the names its per-call times go under, the calls it times (outermost only)
  * and the sum of tenth percentile × calls that bench/train-calls.ts prints as a train() call's
- * kernel time; the calls in which the main thread ran a worker's job, timed apart.
+ * kernel time; the calls in which the main thread ran a worker's job, timed apart; the JavaScript
+ * between the calls (JsGaps, bench/goal-call-costs.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
-import { callName, contractMethods, leastDisturbedSum, timeCalls, type CallTimes } from '../../bench/call-times.js';
+import { callName, contractMethods, JsGaps, leastDisturbedSum, timeCalls, type CallTimes } from '../../bench/call-times.js';
 
 describe('call-times', () => {
   it('names a call by its kernel, its tensors\' lengths and its numbers, without copyRows\' first row (one name for every batch)', () => {
@@ -70,5 +71,31 @@ describe('call-times', () => {
     const spoiled: CallTimes = new Map([['a', [1, 1, 1]], ['c', [7]]]);
     // a: 6 calls over 2 runs at the clean 10 µs; b: 1 at 3 over 2 runs; c: only spoiled calls, so their own 7.
     expect(leastDisturbedSum(clean, 2, spoiled)).toBeCloseTo(3 * 10 + 0.5 * 3 + 0.5 * 7, 10);
+  });
+
+  it('times the JavaScript between outermost kernel calls and marks, by the pair\'s names, and nothing after pause()', () => {
+    const k = createRefKernels();
+    const times: CallTimes = new Map();
+    const gaps = new JsGaps();
+    timeCalls(k, () => times, undefined, gaps);
+    const [dw, da, dz, a, w] = [k.alloc(6), k.alloc(4), k.alloc(6), k.alloc(4), k.alloc(6)];
+    const busy = (ms: number) => {
+      for (const until = performance.now() + ms; performance.now() < until; );
+    };
+    gaps.mark('call start');
+    k.zero(dw);
+    busy(5);
+    // One outermost call: the reference pair's inner calls make no stretches of their own.
+    k.denseBackwardWeightsAndInput(dw, da, dz, a, w, 2, 2, 3);
+    gaps.mark('call end');
+    gaps.pause();
+    k.zero(dw);
+    busy(1);
+    k.zero(dw);
+    expect([...gaps.times.keys()]).toEqual(['call start → zero', 'zero → denseBackwardWeightsAndInput', 'denseBackwardWeightsAndInput → call end']);
+    for (const v of gaps.times.values()) expect(v).toHaveLength(1);
+    expect(gaps.times.get('zero → denseBackwardWeightsAndInput')![0], 'the 5 ms of JavaScript between the calls, in µs').toBeGreaterThanOrEqual(5000);
+    expect(gaps.times.get('call start → zero')![0]).toBeLessThan(5000);
+    expect(times.get('zero(T6)'), 'the kernel calls are timed as before').toHaveLength(3);
   });
 });
