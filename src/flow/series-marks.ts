@@ -68,3 +68,34 @@ export function hiddenUnder(lines: PixelPoint[][]): number[] {
     return -1;
   });
 }
+
+/** An edge of a line chart's plot where a value its axis cannot place is marked. */
+export type OffAxisEdge = 'floor';
+
+/**
+ * Where a value a line chart's axis cannot place is marked: −∞, and on a log axis 0 or below (a
+ * float32 product that underflowed to 0, say), on its floor; undefined for a value the axis places,
+ * and for NaN, which has no value to mark (a gap in the line).
+ */
+export function offAxisEdge(y: number, log: boolean): OffAxisEdge | undefined {
+  if (y === -Infinity || (log && y <= 0)) return 'floor';
+  return undefined;
+}
+
+/** The length, in the drawing's pixels, of an off-axis mark: a bar from the plot's edge inwards. */
+export const OFF_AXIS_MARK = 9;
+
+/** The value a bar at `edge` stands for: 0 on a log axis ('≤ 0' where some value marked there is below 0, `negative`), else −∞. */
+export function offAxisValue(edge: OffAxisEdge, log: boolean, negative: boolean): string {
+  const values: Record<OffAxisEdge, string> = { floor: log ? (negative ? '≤ 0' : '0') : '−∞' };
+  return values[edge];
+}
+
+/**
+ * What the key says of the bars at `edge`, on an axis whose floor is 10^`floor` where it is a log
+ * axis: the value and where it lies, e.g. "0, below 1e-8: a bar up from the floor".
+ */
+export function offAxisWords(edge: OffAxisEdge, log: boolean, floor: number, negative: boolean): string {
+  const where: Record<OffAxisEdge, string> = { floor: `${log ? `, below 1e${floor}` : ''}: a bar up from the floor` };
+  return offAxisValue(edge, log, negative) + where[edge];
+}

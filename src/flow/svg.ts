@@ -15,7 +15,7 @@ import { invalidOption, shown } from '../errors.js';
 import { HEATMAP_NO_VALUE, HEATMAP_OFF_SCALE, HEATMAP_ZERO, heatmapColor, layerColor, SERIES_COLORS } from './chart-colors.js';
 import { unbrokenPercents } from '../percent-text.js';
 import { layerRowFromTop } from './layer-rows.js';
-import { hiddenUnder, markShape, type PixelPoint } from './series-marks.js';
+import { hiddenUnder, markShape, OFF_AXIS_MARK, offAxisEdge, offAxisValue, offAxisWords, type OffAxisEdge, type PixelPoint } from './series-marks.js';
 
 /** One line of a line chart. */
 export interface Series {
@@ -342,31 +342,82 @@ export function lineChart(o: LineChartOptions): string {
   // Each line's points in the drawing's pixels: where its marks go, and which line lies on which (hiddenUnder).
   const lines: PixelPoint[][] = [];
   const marks: string[] = [];
+  // The edges where some value is marked (offAxisEdge), and whether one marked on the floor is below 0.
+  const edges = new Set<OffAxisEdge>();
+  let negative = false;
   const inner = o.series.map((s, k) => {
     const points: string[] = [];
     const pixels: PixelPoint[] = [];
+    const offs: { edge: OffAxisEdge; x: number }[] = [];
     for (let i = 0; i < s.xs.length; i++) {
       const y = s.ys[i];
-      if (!(Number.isFinite(y) && (!log || y > 0) && keptX(s.xs[i]))) continue;
+      if (!keptX(s.xs[i])) continue;
+      const edge = offAxisEdge(y, log);
+      if (edge) {
+        offs.push({ edge, x: s.xs[i] });
+        edges.add(edge);
+        negative ||= y < 0;
+      }
+      if (!(Number.isFinite(y) && (!log || y > 0))) continue;
       points.push(`${logX ? float32Text(tx(s.xs[i])) : s.xs[i]},${Math.round(py(y))}`);
       pixels.push({ x: pixelX(s.xs[i]), y: CHART.top + Math.round(py(y)) });
     }
     lines.push(pixels);
     const dotted = points.length <= DOTTED_POINTS;
-    if (shapes && dotted && pixels.length > 0) marks.push(`<path class="mark" d="${pixels.map((p) => `M${px(p.x)} ${p.y}${shapes[k]}`).join('')}" stroke="${colors[k]}"/>`);
+    // A series' shape also marks its values at an edge, where its bar is: a reader who cannot tell colours apart tells whose bar it is.
+    const edgePixels = offs.map((p) => ({ x: pixelX(p.x), y: OFF_AXIS_Y[p.edge] }));
+    if (shapes && dotted && pixels.length + edgePixels.length > 0) marks.push(`<path class="mark" d="${[...pixels, ...edgePixels].map((p) => `M${px(p.x)} ${p.y}${shapes[k]}`).join('')}" stroke="${colors[k]}"/>`);
     const dots = dotted && !shapes ? `<path class="dots" d="${points.map((p) => `M${p}h0`).join('')}" stroke="${colors[k]}"/>` : '';
+    // Each value at an edge a bar from it inwards, in the plot (x in its units; y in pixels, so a zoom leaves the bar's length be).
+    const bars = offs.length === 0 ? '' : `<path class="off" d="${offs.map((p) => `M${logX ? float32Text(tx(p.x)) : p.x},${OFF_AXIS_BAR[p.edge]}`).join('')}" stroke="${colors[k]}"/>`;
     const layer = o.layers ? ` data-layer="${o.layers.index[k]}"` : '';
-    // Its name once, as its <title>: the line's accessible name and tooltip (a data-name beside it said it again, ~5 KB of the main report).
-    return `<g class="series"${layer}><title>${escapeHtml(s.name)}</title><polyline points="${points.join(' ')}" stroke="${colors[k]}"/>${dots}</g>`;
+    // Its name once, as its <title>: the line's accessible name and tooltip (a data-name beside it said it again, ~5 KB of the main report),
+    // with where it has values at an edge ('plain-sigmoid: 0 at 50').
+    const title = offs.length === 0 ? s.name : `${s.name}: ${offsText(offs, log, negative)}`;
+    return `<g class="series"${layer}><title>${escapeHtml(title)}</title><polyline points="${points.join(' ')}" stroke="${colors[k]}"/>${dots}${bars}</g>`;
   });
   // A line drawn under another, within COINCIDENT_PX of it everywhere, is named in the key with the line that hides it.
   const under = hiddenUnder(lines);
   const names = o.series.map((s, k) => (under[k] < 0 ? s.name : `${s.name} (under ${o.series[under[k]].name})`));
   // A lone line named as its y axis (a run's loss, accuracy, learning rate) has no legend: the axis and the caption name it (32 such entries were ~3.7 KB of the main report).
   const namedByAxis = o.series.length === 1 && o.series[0].name === o.yLabel;
-  const key = namedByAxis ? undefined : o.layers && !legendFits(o.series) ? layerBar(o.series.map((s) => s.name), o.layers.index, colors) : legend(names, colors, shapes);
+  const seriesKey = namedByAxis ? undefined : o.layers && !legendFits(o.series) ? layerBar(o.series.map((s) => s.name), o.layers.index, colors) : legend(names, colors, shapes);
+  // Below the names, what the bars at an edge stand for.
+  const key = edges.size === 0 ? seriesKey : withOffAxisKey(seriesKey, [...edges].map((edge) => offAxisWords(edge, log, y0, negative)));
   const axes = ` data-y0="${y0}" data-y1="${y1}"${log ? ' data-log' : ''}${logX ? ' data-logx' : ''}`;
   return frame(o, box, outer.join(''), plot(box, x0, x1, inner.join(''), o.time ?? false, axes) + marks.join(''), 'line', key);
+}
+
+/** Where a bar at each edge of a plot starts and runs, in the plot's pixels (path commands after its x). */
+const OFF_AXIS_BAR: Record<OffAxisEdge, string> = { floor: `${PLOT_H}v-${OFF_AXIS_MARK}` };
+/** Where a series' shape marks a value at each edge, in the drawing's pixels: on the edge. */
+const OFF_AXIS_Y: Record<OffAxisEdge, number> = { floor: CHART.top + PLOT_H };
+/** Values of a series at an edge, for its title: where each is, up to three ('0 at 50'), else how many ('0 at 40 points'). */
+function offsText(offs: { edge: OffAxisEdge; x: number }[], log: boolean, negative: boolean): string {
+  return [...new Set(offs.map((p) => p.edge))]
+    .map((edge) => {
+      const xs = offs.filter((p) => p.edge === edge).map((p) => p.x);
+      return `${offAxisValue(edge, log, negative)} at ${xs.length <= 3 ? xs.map(float32Text).join(', ') : `${xs.length} points`}`;
+    })
+    .join('; ');
+}
+
+/**
+ * A chart's key with an entry for each of `words` below it (a key of its own where the chart has
+ * none): the bar's glyph in the swatch column, grey, and the words; in a group of their own
+ * (class off-axis), apart from the series' names.
+ */
+function withOffAxisKey(key: Key | undefined, words: string[]): Key {
+  let y = key?.height ?? CHART.top;
+  const entries = words.map((w) => {
+    const text = legendText(w, y + 9);
+    const glyph = `<path class="off" d="M${LEGEND_ENTRY.swatch / 2 - LEGEND_TEXT_X} ${y}v${LEGEND_ENTRY.swatch}" stroke="#666"/>`;
+    y += LEGEND_ENTRY.pitch + LEGEND_LINE * (text.lines - 1);
+    return glyph + text.svg;
+  });
+  // A legend's x 0 is where names begin; another key's (a layer bar's) is its left edge.
+  const shift = key === undefined || key.legend ? '' : ` transform="translate(${LEGEND_TEXT_X} 0)"`;
+  return { svg: `${key?.svg ?? ''}<g class="off-axis legend"${shift}>${entries.join('')}</g>`, height: y, legend: key === undefined || key.legend };
 }
 
 /** Each series' colour: its layer's on the layer scale (LineChartData.layers), else the k-th of SERIES_COLORS, cycling. */

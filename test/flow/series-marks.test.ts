@@ -1,10 +1,11 @@
 // Every line of a report chart can be found: unordered series are marked with a shape each (a reader
 // who cannot tell two colours apart tells the shapes), the key shows each shape, and a line drawn
-// under another as one (study (c)'s plain sigmoid and Adam) is named in the key with the line over it.
+// under another as one (study (c)'s plain sigmoid and Adam) is named in the key with the line over it;
+// a value the axis cannot place (0 on a log axis) is marked at the plot's edge, and the key says what the mark is.
 import { describe, expect, it } from 'vitest';
 import { COINCIDENT_PX, hiddenUnder, MARK_SHAPES } from '../../src/flow/series-marks.js';
-import { lineChart, type Series } from '../../src/flow/svg.js';
-import { legendOf } from '../util/chart-key.js';
+import { float32Text, lineChart, type Series } from '../../src/flow/svg.js';
+import { legendOf, offAxisOf } from '../util/chart-key.js';
 
 /** Study (c)'s held-out accuracy at 2, 10 and 50 hidden layers (npm start, 2026-12-03): the plain sigmoid network and the optimisers. */
 const optimizers: Series[] = [
@@ -49,5 +50,51 @@ describe('series marks', () => {
     expect(hiddenUnder([line(10, 50), line(10, 50, 90)])).toEqual([1, -1]);
     expect(hiddenUnder([line(10, 50, 90), line(10, 50)])).toEqual([-1, -1]);
     expect(hiddenUnder([[], line(1)])).toEqual([-1, -1]);
+  });
+});
+
+/** Each series group of a chart's plot: its title and the d of its off-axis bars ('' where it has none). */
+const seriesOf = (svg: string) => [...svg.matchAll(/<g class="series"[^>]*><title>([^<]*)<\/title><polyline[^>]*\/>(?:<path class="dots"[^>]*\/>)?(?:<path class="off" d="([^"]*)"[^>]*\/>)?<\/g>/g)].map((m) => ({ title: m[1], bars: m[2] ?? '' }));
+
+describe('values the axis cannot place', () => {
+  /** Study (c)'s first ÷ last ratio at initialisation: the plain sigmoid network's underflowed to 0 at 50 hidden layers. */
+  const ratios: Series[] = [
+    { name: 'plain-sigmoid', xs: [2, 10, 50], ys: [0.17, 3e-8, 0] },
+    { name: 'batch-norm-relu', xs: [2, 10, 50], ys: [0.44, 1.1, 1400] },
+  ];
+  const ratioChart = (series: Series[], more: object = {}) => lineChart({ id: 'r', title: 't', xLabel: 'hidden layers (log scale)', yLabel: 'first ÷ last', logX: true, logY: true, series, ...more });
+
+  it('marks a 0 on a log axis with a bar up from the floor at its x, in its colour and shape, and the key and its title say what it is', () => {
+    const svg = ratioChart(ratios);
+    expect(svg).toContain('data-y0="-8"');
+    // x is log10 50 in the plot's units; the bar rises 9 px from the floor (232 px down).
+    expect(seriesOf(svg)).toEqual([
+      { title: 'plain-sigmoid: 0 at 50', bars: `M${float32Text(Math.log10(50))},232v-9` },
+      { title: 'batch-norm-relu', bars: '' },
+    ]);
+    expect(offAxisOf(svg)).toEqual(['0, below 1e-8: a bar up from the floor']);
+    expect(legendOf(svg).map((e) => e.name)).toEqual(['plain-sigmoid', 'batch-norm-relu']);
+    // Its shape is drawn on the floor too (the plot's bottom edge, 28 + 232 px down).
+    expect(marksOf(svg)[0].d.match(/M[\d.]+ [\d.]+/g)!.at(-1)).toMatch(/ 260$/);
+    expect(marksOf(svg)[0].d.match(/M/g)!.length).toBe(3);
+  });
+
+  it('says "≤ 0" where a value marked on the floor is below 0, and marks nothing for NaN (a gap: no value)', () => {
+    expect(offAxisOf(ratioChart([{ ...ratios[0], ys: [0.17, -1, 0] }]))).toEqual(['≤ 0, below 1e-1: a bar up from the floor']);
+    const gap = ratioChart([{ ...ratios[0], ys: [0.17, 3e-8, NaN] }]);
+    expect(offAxisOf(gap)).toEqual([]);
+    expect(seriesOf(gap)[0].bars).toBe('');
+  });
+
+  it('marks it in a chart over steps (a bar in pixels: a zoom leaves it be), of layers, and of a lone line named by its axis, which then has a key', () => {
+    const steps = Array.from({ length: 20 }, (_, i) => i + 1);
+    const norms = (l: number) => ({ name: `hidden ${l + 1}`, xs: steps, ys: steps.map((s) => (s > 15 && l === 0 ? 0 : 10 ** -(l + s / 10))) });
+    const time = lineChart({ id: 'n', title: 't', xLabel: 'step', yLabel: '‖∂C/∂b‖', time: true, logY: true, series: [norms(0), norms(1)], layers: { index: [0, 1], count: 3 } });
+    expect(seriesOf(time).map((s) => s.bars)).toEqual(['M16,232v-9M17,232v-9M18,232v-9M19,232v-9M20,232v-9', '']);
+    expect(seriesOf(time)[0].title).toBe('hidden 1: 0 at 5 points');
+    expect(offAxisOf(time)).toEqual([expect.stringMatching(/^0, below 1e-\d+: a bar up from the floor$/)]);
+    const lone = lineChart({ id: 'l', title: 't', xLabel: 'step', yLabel: 'loss', time: true, logY: true, series: [{ name: 'loss', xs: [1, 2, 3], ys: [1, 0.1, 0] }] });
+    expect(legendOf(lone)).toEqual([]);
+    expect(offAxisOf(lone)).toEqual(['0, below 1e-1: a bar up from the floor']);
   });
 });

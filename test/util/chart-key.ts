@@ -20,7 +20,8 @@ const namesOf = (key: string) => [...key.matchAll(/<text y="([^"]+)">(.*?)<\/tex
 /** A line chart's legend entries, top to bottom: each swatch's colour, top and marker shape (where it has one), and the name beside it ([] without a legend). */
 export function legendOf(figure: string): { color: string; y: number; shape?: string; name: string; lines: string[]; wrapped: boolean }[] {
   // A legend is its key's <svg class="key legend">, its names at x 0.
-  const legend = /<svg class="key legend"[^>]*>(.*?)<\/svg>/s.exec(figure)?.[1];
+  // Its entries for the bars at a plot's edge (offAxisOf) are no series.
+  const legend = /<svg class="key legend"[^>]*>(.*?)<\/svg>/s.exec(figure)?.[1]?.replace(/<g class="off-axis[^"]*"[^>]*>.*?<\/g>/s, '');
   if (!legend) return [];
   // A swatch is a stroke 14 px left of its name, through its middle (its top + 5), or a marker shape centred 9 px left of it.
   const swatches = [...legend.matchAll(/<path (?:d="M-14 ([^h]+)h10"|class="mark" d="M-9 ([\d.]+)(m[^"]*)") stroke="([^"]+)"\/>/g)].map((m) => ({
@@ -39,4 +40,10 @@ export function offScaleOf(figure: string): [color: string, label: string][] {
   const colors = [...key.matchAll(/<rect y="[^"]+" width="14" height="14" fill="([^"]+)"\/>/g)].map((m) => m[1]);
   const labels = namesOf(/<g class="legend"[^>]*>(.*)<\/g>/s.exec(key)?.[1] ?? '').map((n) => n.name);
   return colors.map((color, i) => [color, labels[i]]);
+}
+
+/** A line chart's key entries for the bars at its plot's edges (∞, 0 on a log axis), top to bottom: their words ([] without any). */
+export function offAxisOf(figure: string): string[] {
+  const group = /<g class="off-axis[^"]*"[^>]*>(.*?)<\/g>/s.exec(keyOf(figure) ?? '')?.[1];
+  return group === undefined ? [] : namesOf(group).map((n) => n.name);
 }
