@@ -24,9 +24,12 @@
  *   did not help: one load in each memory page of the next four rows, or three consecutive lines
  *   from each page's first (to start the L2's stream prefetcher), before a group's products read
  *   242.5 and 244.4 µs against main's 245.1 and 244.6 in the same runs (12 epochs alternated two
- *   trees in one process, p10, load 9–11; the weights' bits unchanged). Wasm has no prefetch: a load
- *   that misses holds up what follows it. Session 23 read a load per line at 254 against 244
- *   (src/wasm/threads/threaded-kernels.ts).
+ *   trees in one process, p10, load 9–11; the weights' bits unchanged); nor did a load of every line
+ *   of the next four rows inside the loop that reads and packs this group's (dot4x2Packing), so that
+ *   the two groups' misses overlap: 363.8 and 337.2 µs against main's 357.1 and 338.1 (two runs of 12
+ *   epochs, load 8, the host in a slow state: ∂W took 308–335 µs). Wasm has no prefetch: a load that
+ *   misses holds up what follows it. Session 23 read a load per line, as a pass before the group's
+ *   products, at 254 against 244 (src/wasm/threads/threaded-kernels.ts).
  * - train(dataset) of one batch of 256 in order (item 3, against jax-js' jitted step; 60 rounds,
  *   load 10.5): kernels 2,354 µs against the inner step's 2,305 (1.021×), the JavaScript between
  *   them 165 against 20 (102 of it before the call's first kernel call), both 1.084×. Apart, on the
