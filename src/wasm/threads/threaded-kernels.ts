@@ -82,6 +82,37 @@
  * backend's (the main thread alone, 3,000 calls each alternated, load 10: zeroing 78,400 floats
  * 2.93 µs against 2.95, gathering 256 rows of 784 from cache 17.2 against 17.1).
  *
+ * Where a two-thread step of train(dataset) goes (issue #16 item 6; [784,100,100,10] sigmoid/MSE,
+ * plain SGD, batch 256, one epoch over 9,000 digits; main thread timed around every kernel call,
+ * the worker stamping its job's start and end; AMD EPYC Zen 4, 2 vCPUs, 2026-12-03 09:28, load 8,
+ * the 140 of 350 steps in which no job ran on the main thread, tenth percentiles per step): 9
+ * hand-offs a step (the gathering forward, its sigmoid, the second layer's forward and sigmoid, the
+ * zeroing of the first ∂W, the two paired backward products, the first ∂W by columns, plain SGD's
+ * axpy of the first weights); the worker started each 0.5–1.2 µs after the post, 5 µs a step in all;
+ * the main thread waited for it 14 µs a step (median 38); the halves were even (the main thread's
+ * 1,192 µs, the worker's 1,171); the main thread alone ran 70 µs of kernels (median 86) and 33 µs
+ * of the loop's JavaScript between calls (median 61). Such a step took 1,361 µs (median 1,688),
+ * against 2,490 on one thread (its steps' tenth percentile at load 10, 10:03) and the 2.7 ms a
+ * step of a quiet host's one-thread call (98.3 ms for 36 steps, 09:25, load 0.9): 1.8–2.0×.
+ * Hand-offs, the wait at each and the serial share are not where train() loses its speed-up: the
+ * steps' times spread (at load 10, 09:52, 25 calls: tenth percentile 1,306 µs, median 1,798, mean
+ * 2,548) where a thread loses its vCPU, or the worker starts late, and the other waits for the part
+ * it holds.
+ * Built and measured against that, not landed: the split products (the forwards by rows, ∂W by
+ * columns) on two threads cut into 8 chunks of whole tiles, which the main thread took from the
+ * front and the worker from the back until they met (a CAS on one shared range word; bit for bit
+ * one thread's, the weights' hash after two epochs the same), so that a late or slow thread would
+ * leave its chunks to the other. Chunks cost nothing on one thread (the gathering forward
+ * 1,052 µs in 8 calls against 1,124 in one, ∂W by columns 995 against 1,024, tenth percentiles of
+ * 280 alternated calls, load 10). In six runs of 25 train() calls alternated with main's tree and
+ * a copy of it (09:51–09:54, load 8–11) the clean steps took 2–5 % longer in five (tenth
+ * percentiles 1,358 µs against 1,306 and 1,297 in one), the steps' means averaged 2,629 µs
+ * against 2,726 and 2,786, and the calls' medians summed 527.5 ms against 539.9 and 537.7: within
+ * main against its copy. 16 chunks and 4, measured only while the host kept the second vCPU busy,
+ * read no better. A thread that loses its vCPU for a scheduler's slice (milliseconds) while it
+ * holds a chunk (60–120 µs of work) is still waited for: only chunks the other thread could redo
+ * would help there, and ∂W accumulates.
+ *
  * The workers are Node worker_threads, or Web Workers in a cross-origin isolated page (pool.ts).
  * Where neither can run (a page without cross-origin isolation has no SharedArrayBuffer),
  * createThreadedWasmKernels falls back to the one-thread backend and says why in `threadsFallback`.
