@@ -70,14 +70,16 @@ export function hiddenUnder(lines: PixelPoint[][]): number[] {
 }
 
 /** An edge of a line chart's plot where a value its axis cannot place is marked. */
-export type OffAxisEdge = 'floor';
+export type OffAxisEdge = 'floor' | 'top';
 
 /**
- * Where a value a line chart's axis cannot place is marked: −∞, and on a log axis 0 or below (a
- * float32 product that underflowed to 0, say), on its floor; undefined for a value the axis places,
- * and for NaN, which has no value to mark (a gap in the line).
+ * Where a value a line chart's axis cannot place is marked: +∞ (ReZero's first ÷ last ratio at
+ * initialisation, its α 0) on the plot's top edge; −∞, and on a log axis 0 or below (a float32
+ * product that underflowed to 0, say), on its floor; undefined for a value the axis places, and for
+ * NaN, which has no value to mark (a gap in the line).
  */
 export function offAxisEdge(y: number, log: boolean): OffAxisEdge | undefined {
+  if (y === Infinity) return 'top';
   if (y === -Infinity || (log && y <= 0)) return 'floor';
   return undefined;
 }
@@ -85,9 +87,9 @@ export function offAxisEdge(y: number, log: boolean): OffAxisEdge | undefined {
 /** The length, in the drawing's pixels, of an off-axis mark: a bar from the plot's edge inwards. */
 export const OFF_AXIS_MARK = 9;
 
-/** The value a bar at `edge` stands for: 0 on a log axis ('≤ 0' where some value marked there is below 0, `negative`), else −∞. */
+/** The value a bar at `edge` stands for: on the floor 0 on a log axis ('≤ 0' where some value marked there is below 0, `negative`), else −∞; on the top ∞. */
 export function offAxisValue(edge: OffAxisEdge, log: boolean, negative: boolean): string {
-  const values: Record<OffAxisEdge, string> = { floor: log ? (negative ? '≤ 0' : '0') : '−∞' };
+  const values: Record<OffAxisEdge, string> = { floor: log ? (negative ? '≤ 0' : '0') : '−∞', top: '∞' };
   return values[edge];
 }
 
@@ -96,6 +98,6 @@ export function offAxisValue(edge: OffAxisEdge, log: boolean, negative: boolean)
  * axis: the value and where it lies, e.g. "0, below 1e-8: a bar up from the floor".
  */
 export function offAxisWords(edge: OffAxisEdge, log: boolean, floor: number, negative: boolean): string {
-  const where: Record<OffAxisEdge, string> = { floor: `${log ? `, below 1e${floor}` : ''}: a bar up from the floor` };
+  const where: Record<OffAxisEdge, string> = { floor: `${log ? `, below 1e${floor}` : ''}: a bar up from the floor`, top: ': a bar down from the top' };
   return offAxisValue(edge, log, negative) + where[edge];
 }

@@ -300,7 +300,9 @@ export interface LineChartOptions extends LineChartData {
 
 /**
  * A line chart; points with a non-finite (or, on a log axis, non-positive) value are left out of its
- * line. A legend names the lines, except a lone line whose name is the y axis' label. Unordered
+ * line: ±∞ and a 0 on a log axis are marked by a bar at the plot's top or floor (offAxisEdge), the key
+ * saying what a bar stands for, and NaN is a gap. A legend names the lines, except a lone line whose
+ * name is the y axis' label. Unordered
  * series (no `layers`) in a chart without a step range are marked at each point (up to DOTTED_POINTS)
  * with a shape of their own, the key's swatch that shape; a line that lies within COINCIDENT_PX of
  * one drawn over it is named in the key "(under <that one>)".
@@ -389,9 +391,9 @@ export function lineChart(o: LineChartOptions): string {
 }
 
 /** Where a bar at each edge of a plot starts and runs, in the plot's pixels (path commands after its x). */
-const OFF_AXIS_BAR: Record<OffAxisEdge, string> = { floor: `${PLOT_H}v-${OFF_AXIS_MARK}` };
+const OFF_AXIS_BAR: Record<OffAxisEdge, string> = { floor: `${PLOT_H}v-${OFF_AXIS_MARK}`, top: `0v${OFF_AXIS_MARK}` };
 /** Where a series' shape marks a value at each edge, in the drawing's pixels: on the edge. */
-const OFF_AXIS_Y: Record<OffAxisEdge, number> = { floor: CHART.top + PLOT_H };
+const OFF_AXIS_Y: Record<OffAxisEdge, number> = { floor: CHART.top + PLOT_H, top: CHART.top };
 /** Values of a series at an edge, for its title: where each is, up to three ('0 at 50'), else how many ('0 at 40 points'). */
 function offsText(offs: { edge: OffAxisEdge; x: number }[], log: boolean, negative: boolean): string {
   return [...new Set(offs.map((p) => p.edge))]

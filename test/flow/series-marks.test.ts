@@ -98,3 +98,23 @@ describe('values the axis cannot place', () => {
     expect(offAxisOf(lone)).toEqual(['0, below 1e-1: a bar up from the floor']);
   });
 });
+
+describe('∞ on the top edge', () => {
+  it("marks ReZero's ∞ ratio (α = 0 at initialisation) at each depth with a bar down from the top, its shape there, and the key says so", () => {
+    const series: Series[] = [
+      { name: 'plain-sigmoid', xs: [2, 10, 50], ys: [0.17, 3e-8, 0] },
+      { name: 'batch-norm-relu', xs: [2, 10, 50], ys: [0.44, 1.1, 1400] },
+      { name: 'rezero', xs: [2, 10, 50], ys: [Infinity, Infinity, Infinity] },
+    ];
+    const svg = lineChart({ id: 'r', title: 't', xLabel: 'hidden layers (log scale)', yLabel: 'first ÷ last', logX: true, logY: true, series });
+    const rezero = seriesOf(svg)[2];
+    expect(rezero.title).toBe('rezero: ∞ at 2, 10, 50');
+    expect(rezero.bars).toBe([2, 10, 50].map((x) => `M${float32Text(Math.log10(x))},0v9`).join(''));
+    expect(offAxisOf(svg)).toEqual(['0, below 1e-8: a bar up from the floor', '∞: a bar down from the top']);
+    // Its triangle on the plot's top edge (28 px down) at each depth: the key's entry now has points to find.
+    const marks = marksOf(svg)[2].d.match(/M[\d.]+ [\d.]+/g)!;
+    expect(marks.map((m) => m.split(' ')[1])).toEqual(['28', '28', '28']);
+    // The y axis is the finite values' (∞ does not stretch it).
+    expect(svg).toContain('data-y1="4"');
+  });
+});
