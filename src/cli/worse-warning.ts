@@ -53,13 +53,13 @@ export function overfittingOf(d: Pick<Diagnosis, 'evidence' | 'remedies'>): Fini
  * (or not a number), with both losses and accuracies and the likely cause: overfitting where the
  * run's diagnosis read it (FinishedRun.overfitting), else a learning rate too large (the rate the
  * run ended at, after any halving), or for an optimiser that chooses its own steps, the optimiser;
- * undefined when the run ended no worse. Not where the network learnt nothing
+ * undefined when the run ended no worse. Not 'worse' where the network learnt nothing
  * and its loss barely moved: accuracy at chance before and after, the loss up by less than
  * STILL_FALLING (what the diagnosis counts as a rise). That is a plateau, which a lower rate does not
  * leave: `train --depth 5 --width 30 --epochs 3` on the digits, studied on with `study --model` for
  * 3 epochs, stayed at 10.5 % at rates 0.1, 0.01 and 0.001, its test loss up 0.26 % at 0.1 (2.305 →
  * 2.311, 2026-12-02), down a little at the others; the warning then says so and points to the
- * diagnosis, which reads the run's gradients, instead of to a lower rate.
+ * diagnosis, which reads the run's gradients, instead of to a lower rate, and opens 'learnt nothing'.
  */
 export function worseWarning({ checked, initial, final, trained, optimizer, saved, classes, diagnosis, overfitting }: FinishedRun): string | undefined {
   if (final.loss <= initial.loss) return undefined;
@@ -75,14 +75,18 @@ export function worseWarning({ checked, initial, final, trained, optimizer, save
   // An overfitting run said 'a learning rate too large' above a diagnosis that reads overfitting and offers early stopping.
   // It promises early stopping only where the diagnosis offers it: beside a vanishing verdict, say, the remedies are the gradient flow's.
   const stop = overfitting?.stopAfter === undefined ? diagnosis : `the run's diagnosis offers stopping after ${counted(overfitting.stopAfter, 'epoch')} (early stopping)`;
+  // A plateau's loss is up by less than what counts as a rise: its opening says it learnt nothing, never 'worse', which the rule denies.
+  if (!overfitting && atChanceThroughout && rise < STILL_FALLING) {
+    return (
+      `Warning: the trained network learnt nothing on the ${checked} rows (${numbers})${why}${kept}; at chance before and after, no better than ${chanceWords(classes!)}; ` +
+      `its loss up ${riseText} (under the ${percentText(STILL_FALLING)} that counts as a rise), too little to blame on the steps' size: a plateau looks like this, and a lower rate does not leave one; ${diagnosis}.`
+    );
+  }
   const remedy = overfitting
     ? `the likely cause is overfitting, not the learning rate: the training rows' loss did not rise while the ${checked} rows' did; ${stop}`
-    : atChanceThroughout && rise < STILL_FALLING
-      ? `it learnt nothing: at chance before and after, no better than ${chanceWords(classes!)}; ` +
-        `its loss up ${riseText} (under the ${percentText(STILL_FALLING)} that counts as a rise), too little to blame on the steps' size: a plateau looks like this, and a lower rate does not leave one; ${diagnosis}`
-      : trained.learningRate === undefined
-        ? `'${optimizer}' chooses its own steps (there is no --learning-rate to lower): try another --optimizer`
-        : `the likely cause is a learning rate too large: try a --learning-rate below ${trained.learningRate}`;
+    : trained.learningRate === undefined
+      ? `'${optimizer}' chooses its own steps (there is no --learning-rate to lower): try another --optimizer`
+      : `the likely cause is a learning rate too large: try a --learning-rate below ${trained.learningRate}`;
   return `Warning: the trained network is worse than the initial weights on the ${checked} rows (${numbers})${why}${kept}; ${remedy}.`;
 }
 

@@ -98,8 +98,8 @@ describe('worseWarning', () => {
 
   it('says a network at chance before and after whose loss barely rose learnt nothing, and offers no lower rate', () => {
     expect(worseWarning({ checked: 'test', ...plateau, trained: { halvings: 0, learningRate: 0.1 }, optimizer: 'sgd', diagnosis: "the run's diagnosis says what holds it" })).toBe(
-      'Warning: the trained network is worse than the initial weights on the test rows (test loss 2.305 → 2.311, test accuracy 10.5 % → 10.5 %); ' +
-        'it learnt nothing: at chance before and after, no better than a guess among 10 classes (10 % right), within 5 points either way; its loss up only 0.3 % (under the 5.0 % that counts as a rise), ' +
+      'Warning: the trained network learnt nothing on the test rows (test loss 2.305 → 2.311, test accuracy 10.5 % → 10.5 %); ' +
+        'at chance before and after, no better than a guess among 10 classes (10 % right), within 5 points either way; its loss up only 0.3 % (under the 5.0 % that counts as a rise), ' +
         "too little to blame on the steps' size: a plateau looks like this, and a lower rate does not leave one; the run's diagnosis says what holds it.",
     );
   });
@@ -108,7 +108,7 @@ describe('worseWarning', () => {
     const rate = /; the likely cause is a learning rate too large: try a --learning-rate below 0\.1\.$/;
     const said = (more: Partial<FinishedRun>) => worseWarning({ checked: 'test', ...plateau, trained: { halvings: 0, learningRate: 0.1 }, optimizer: 'sgd', diagnosis: 'x', ...more });
     expect(said({ final: { loss: 2.305 * 1.05, accuracy: 0.105 } })).toMatch(rate);
-    expect(said({ final: { loss: 2.305 * 1.049, accuracy: 0.105 } })).toMatch(/it learnt nothing/);
+    expect(said({ final: { loss: 2.305 * 1.049, accuracy: 0.105 } })).toMatch(/^Warning: the trained network learnt nothing/);
     expect(said({ initial: { loss: 2.305, accuracy: 0.156 } })).toMatch(rate);
     expect(said({ final: { loss: 2.311, accuracy: 0.044 } })).toMatch(rate);
     expect(said({ classes: undefined })).toMatch(rate);
@@ -123,7 +123,18 @@ describe('worseWarning', () => {
     const studied = await runCliInProcess(['study', '--model', model, '--epochs', '1']);
     expect(studied.code, studied.stderr).toBe(0);
     const warning = studied.stdout.split('\n').find((line) => line.startsWith('Warning'));
-    expect(warning).toMatch(/^Warning: .*\(test loss 2\.305 → 2\.311, test accuracy 10\.5 % → 9\.9 %\); it learnt nothing: at chance before and after, no better than a guess among 10 classes \(10 % right\), within 5 points either way; .*; the run's diagnosis says what holds it\.$/);
+    expect(warning).toMatch(/^Warning: the trained network learnt nothing on the test rows \(test loss 2\.305 → 2\.311, test accuracy 10\.5 % → 9\.9 %\); at chance before and after, no better than a guess among 10 classes \(10 % right\), within 5 points either way; .*; the run's diagnosis says what holds it\.$/);
     expect(studied.stdout).toContain('Diagnosis: VANISHING');
+  }, 120_000);
+
+  // The new user's run (2026-12-03): 'worse than the initial weights' above 'its loss up only 0.5 % (under the 5.0 % that counts as a rise)',
+  // and without --out it pointed to 'gradscope study --model on the model --out saves'.
+  it('opens a plateau with what the numbers say, never "worse", and without --out says what to add', async () => {
+    const trained = await runCliInProcess(['train', '--epochs', '1', '--train', '1000', '--test', '200']);
+    expect(trained.code, trained.stderr).toBe(0);
+    const warning = trained.stdout.split('\n').find((line) => line.startsWith('Warning'));
+    expect(warning).toMatch(/^Warning: the trained network learnt nothing on the test rows \(test loss 2\.317 → 2\.329, test accuracy 11\.0 % → 12\.5 %\); .*its loss up only 0\.5 % \(under the 5\.0 % that counts as a rise\)/);
+    expect(warning).not.toContain('worse');
+    expect(warning).toMatch(/; add --out model\.json to this command, then gradscope study --model model\.json --train 1000 --test 200, which traces its gradients as it trains on, says what holds it\.$/);
   }, 120_000);
 });

@@ -215,7 +215,8 @@ export const trainCommand = command({
       // A run can end finite and worse than it began ('halve' keeps steps finite, not the network better): said plainly.
       // --out still saves it, as asked (the warning says so): the file is what the user named, and the numbers above are its own.
       const final = trained.epochs.at(-1)?.validation;
-      const studied = out ? `gradscope study --model ${shellWord(out)}${rowsFlagsText(args)}` : 'gradscope study --model on the model --out saves';
+      // Without --out there is no model to study: the warning says what to add, then the command that studies it.
+      const studied = `${out ? '' : 'add --out model.json to this command, then '}gradscope study --model ${shellWord(out ?? 'model.json')}${rowsFlagsText(args)}`;
       // One-hot targets (the digits', a --data file's where every row is) are classes under any loss, as in a trace of the run (TraceRun.targets).
       const classes = classesOf({ loss: net.loss, sizes: net.sizes, run: { targets: rows.oneHot ? 'one-hot' : undefined } });
       const worse = final && worseWarning({ checked: rows.checked, initial, final, trained, optimizer: settings.choice.name, saved: out && '--out', classes, diagnosis: `${studied}, which traces its gradients as it trains on, says what holds it` });
