@@ -83,7 +83,7 @@ export type { Checkpoint, CheckpointFile, CheckpointTraining } from './io/checkp
 export { NON_FINITE_POLICIES } from './training/numeric-faults.js';
 export type { NonFinitePolicy } from './training/numeric-faults.js';
 export { Trace } from './flow/trace.js';
-export type { TraceJSON, TraceRun, TraceBlocks, TraceEpoch, GradientHistogram } from './flow/trace.js';
+export type { TraceJSON, TraceRun, TraceBlocks, TraceEpoch, GradientHistogram, LayerLabelForm } from './flow/trace.js';
 export type { FlowTaps, LayerTap, ResidualTap, TappedLayerType } from './flow-taps.js';
 export { TraceRecorder } from './flow/recorder.js';
 export type { TraceOptions } from './flow/recorder.js';

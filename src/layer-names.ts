@@ -88,7 +88,13 @@ export function specPaths(names: readonly string[]): Map<string, string> {
   return new Map([...new Set(names)].map((name) => [name, path(name)]));
 }
 
-/** The `layers` path (specPaths) of row `row` of a block network's trace, from its rows' and residual blocks' module names. */
-export function blockRowPath(blocks: { readonly layers: readonly { readonly name: string }[]; readonly residuals: readonly { readonly name: string }[] }, row: number): string {
-  return specPaths([...blocks.layers.map((l) => l.name), ...blocks.residuals.map((b) => b.name)]).get(blocks.layers[row].name)!;
+/**
+ * The `layers` path (specPaths) of each row of a block network's trace, in row order, from its rows'
+ * and residual blocks' module names: what Trace.layerLabel leads a row's name with, and the trace's
+ * CSV writes in its `path` column. Refers to nothing outside this file but specPaths and parentPath,
+ * so the HTML report's script runs it as written (report-script.ts) for the CSV it downloads.
+ */
+export function blockRowPaths(blocks: { readonly layers: readonly { readonly name: string }[]; readonly residuals: readonly { readonly name: string }[] }): string[] {
+  const paths = specPaths([...blocks.layers.map((l) => l.name), ...blocks.residuals.map((b) => b.name)]);
+  return blocks.layers.map((l) => paths.get(l.name)!);
 }

@@ -6,8 +6,10 @@ import { cancelledBiasNote, chartedBiasRows, unitFailureMetric } from '../../src
 import type { Trace } from '../../src/index.js';
 
 export interface LayerStats {
-  /** Each row's name, as the CLI's tables and the HTML report write it (Trace.layerLabel: 'hidden 1', 'output'; a block network's '3.branch.0 dense'). */
+  /** Each row's name, as the diagnosis, the CLI's tables and the HTML report write it (Trace.layerLabel: 'hidden 1', 'output'; a block network's "layers[2].layers[0] ('3.branch.0', dense)"): the chain table's. */
   labels: string[];
+  /** Each row's name in short (Trace.layerLabel's 'short': 'hidden 1'; a block network's 'layers[2][0] dense'), as the report's charts give it a row's margin: the bars' and the flow map's. */
+  shortLabels: string[];
   /** The rows with a ‖∂C/∂b‖ (Trace.rowsRecording), first first: the chain table's ‖∂C/∂b‖ column. */
   biasRows: number[];
   /**
@@ -49,6 +51,7 @@ export function statsFromTrace(trace: Trace, record: number): LayerStats {
   const chainRecord = trace.lastRefreshed(record) ?? record;
   return {
     labels: Array.from({ length: trace.layers }, (_, l) => trace.layerLabel(l)),
+    shortLabels: Array.from({ length: trace.layers }, (_, l) => trace.layerLabel(l, 'short')),
     biasRows: trace.rowsRecording('biasGradNorm'),
     chartedBiasRows: chartedBiasRows(trace),
     cancelledBiasNote: cancelledBiasNote(trace),

@@ -253,7 +253,7 @@ function draw(): void {
   $('epoch').textContent = epochText(snapshot.epoch, snapshot.trainRows);
   drawLossChart(canvases.loss, history);
   // The same quantity as the diagnosis: ‖∂C/∂b‖ per layer, in the rows that have a b no batch norm cancels.
-  const named = (rows: number[]) => rows.map((l) => stats.labels[l]);
+  const named = (rows: number[]) => rows.map((l) => stats.shortLabels[l]);
   drawLayerBars(canvases.gradients, stats.chartedBiasRows.map((l) => stats.gradB[l]), named(stats.chartedBiasRows), { scale: 'log', color: COLORS.bar });
   // One colour scale for the 'before' map and the live one, so a colour is the same ‖∂C/∂b‖ in both.
   const live = heatmapData(snapshot);
@@ -410,7 +410,7 @@ function describeUnitFailure(kind: 'saturated' | 'dead' | null): void {
 function heatmapData(s: Snapshot): HeatmapData {
   const [first, last] = history.range;
   const rows = history.buckets.map((b) => b.gradB.map((g) => g.last));
-  return { first, last, rows, layers: s.stats.chartedBiasRows, labels: s.stats.labels };
+  return { first, last, rows, layers: s.stats.chartedBiasRows, labels: s.stats.shortLabels };
 }
 
 /**

@@ -50,7 +50,7 @@ export function cancelledBiasNote(trace: Trace): string {
   if (rows.length === 0) return '';
   const values = (l: number[]) => l.flatMap((row) => Array.from(trace.series('biasGradNorm', row)).filter(Number.isFinite));
   const [cancelled, shifts] = [values(rows), values(rows.map((l) => l + 1))];
-  const names = rows.map((l) => `'${trace.blocks!.layers[l].name}'`).join(', ');
+  const names = rows.map((l) => trace.layerLabel(l)).join(', ');
   const measured =
     cancelled.length && shifts.length
       ? ` (largest here ${Math.max(...cancelled).toExponential(1)}, against at least ${Math.min(...shifts).toExponential(1)} for the batch norms' shift β, which the charts show instead)`

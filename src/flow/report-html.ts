@@ -155,7 +155,13 @@ export interface ReportData {
 /** A run's chart's element id from the chart's name ('loss' → '<run>-loss'), unique in the page (PageIds). */
 type ChartIds = (chart: string) => string;
 
+/**
+ * A row's name (Trace.layerLabel): in full where a chart's key or tooltip gives it a line; short
+ * ('layers[4][0] dense', no module name) where it gets one tick, one row's margin or a
+ * histogram's width, beside the full name in the heatmap's tooltip.
+ */
 const layerName = (trace: Trace, l: number) => trace.layerLabel(l);
+const shortLayerName = (trace: Trace, l: number) => trace.layerLabel(l, 'short');
 const hiddenLayers = (trace: Trace) => Array.from({ length: Math.max(trace.layers - 1, 1) }, (_, l) => l);
 
 function normOverTime(chartId: ChartIds, trace: Trace): string {
@@ -272,7 +278,7 @@ function gradientHistograms(chartId: ChartIds, trace: Trace): string[] {
     histograms({
       id: chartId(`hist-${h.step}`),
       title: `Back-propagated gradients δ = ∂C/∂z per layer at step ${grouped(h.step)}`,
-      layers: h.counts.map((counts, l) => ({ label: layerName(trace, l), lo: h.lo[l], hi: h.hi[l], counts })),
+      layers: h.counts.map((counts, l) => ({ label: shortLayerName(trace, l), lo: h.lo[l], hi: h.hi[l], counts })),
     }),
   );
 }
@@ -294,7 +300,7 @@ function traceSection(id: string, chartId: ChartIds, label: string, trace: Trace
       xLabel: 'layer (input side at the left)',
       yLabel: '‖∂C/∂b‖',
       logY: true,
-      xNames: layers.map((l) => layerName(trace, l)),
+      xNames: layers.map((l) => shortLayerName(trace, l)),
       series: [0, trace.length - 1]
         .filter((r, i, all) => r >= 0 && all.indexOf(r) === i)
         .map((r) => ({ name: `step ${grouped(steps[r])}`, xs: layers.map((_, i) => i + 1), ys: layers.map((l) => trace.at('biasGradNorm', r, l)) })),
@@ -304,7 +310,8 @@ function traceSection(id: string, chartId: ChartIds, label: string, trace: Trace
       scaleId: chartId('heatmap-scale'),
       title: 'log10 ‖∂C/∂b‖, steps × layers (first layer at the bottom)',
       yLabel: 'layer',
-      rowLabels: layers.map((l) => layerName(trace, l)),
+      rowLabels: layers.map((l) => shortLayerName(trace, l)),
+      rowTitles: layers.map((l) => layerName(trace, l)),
       steps,
       values: layers.map((l) => Array.from(trace.series('biasGradNorm', l), (v) => Math.log10(v))),
     }),

@@ -559,7 +559,10 @@ export interface HeatmapOptions {
   scaleId?: string;
   title: string;
   yLabel: string;
+  /** Each row's label, from the bottom row up; one wider than the margin is cut with "…". */
   rowLabels: string[];
+  /** Each row's whole name where its label is a short form of it (Trace.layerLabel's 'short'): the label's <title>. Default: a label cut short carries its own whole text. */
+  rowTitles?: string[];
   /** The training step of each column. */
   steps: ArrayLike<number>;
   /**
@@ -648,8 +651,9 @@ export function heatmap(o: HeatmapOptions): string {
     // A row per layer (data-row), placed by its group (its cells share y); its cells in step order, so a cell's column is its index in the row.
     const cells = row.map((v, c) => `<rect x="${edge(c)}" width="${edge(c + 1) - edge(c)}" height="${px(ch)}" fill="${color(v)}" data-value="${float32Text(v)}"/>`);
     inner.push(`<g class="row" data-row="${r}" transform="translate(0 ${px(y)})">${cells.join('')}</g>`);
-    // A label cut short carries the whole name as its <title>.
-    const title = labels[r] === o.rowLabels[r] ? '' : `<title>${escapeHtml(o.rowLabels[r])}</title>`;
+    // A label cut short, or a short form of a longer name, carries the whole name as its <title>.
+    const whole = o.rowTitles?.[r] ?? o.rowLabels[r];
+    const title = labels[r] === whole ? '' : `<title>${escapeHtml(whole)}</title>`;
     return { y: px(CHART.top + y + ch / 2 + 4), text: `${title}${escapeHtml(labels[r])}` };
   });
   outer.push(yTickColumn(px(left - TICK_LABEL_GAP), rowLabels));

@@ -4,10 +4,11 @@
  * else outside itself and takes the trace as JSON data, where the page holds NaN as null).
  *
  * One table with one header line, so any CSV reader loads it whole:
- *   step,epoch,layer,loss,accuracy,<every metric>[,name,type],<EPOCH_COLUMNS>
+ *   step,epoch,layer,loss,accuracy,<every metric>[,path,name,type],<EPOCH_COLUMNS>
  * - a step row per traced step and layer: the step, the epoch it was taken in, the layer, the
- *   batch's loss and accuracy before the update, every metric of the layer (name and type in a
- *   block network's trace); its epoch cells empty;
+ *   batch's loss and accuracy before the update, every metric of the layer, and in a block network's
+ *   trace the three parts of the row's name (Trace.layerLabel: "layers[4].layers[0] ('4.branch.0',
+ *   dense)"): its `layers` path, module name and type; its epoch cells empty;
  * - an epoch row per epoch of Trace.epochs, after the step rows of its steps: the epoch's last step,
  *   the epoch, an empty layer (what tells the two kinds apart), empty step cells, then the epoch's
  *   cells (EPOCH_COLUMNS): its mean batch loss; where the run had validation rows, their loss and
@@ -33,19 +34,20 @@ import type { TraceJSON } from './trace.js';
 export const EPOCH_COLUMNS = ['epochLoss', 'validationLoss', 'validationAccuracy', 'trainingSubsetLoss', 'trainingSubsetAccuracy', 'trainingSubsetRows', 'learningRate', 'skippedBatches', 'appliedBatches'] as const;
 
 /**
- * The CSV of a trace given as its JSON data (Trace.toJSON(), or the report's unpacked copy of it).
- * Its source is the page's, so it never spells NaN (the report is checked to show none): `v !== v`
- * holds for NaN alone.
+ * The CSV of a trace given as its JSON data (Trace.toJSON(), or the report's unpacked copy of it),
+ * with a block network's rows' `layers` paths (blockRowPaths; undefined for a dense network's), which
+ * its caller works out: this function refers to nothing outside its file. Its source is the page's,
+ * so it never spells NaN (the report is checked to show none): `v !== v` holds for NaN alone.
  */
-export function traceCsv(trace: TraceJSON): string {
+export function traceCsv(trace: TraceJSON, paths: readonly string[] | undefined): string {
   const cell = (v: number | string | null | undefined) => (v === null || v === undefined || v !== v ? '' : String(v));
   const metrics = Object.keys(trace.metrics) as (keyof TraceJSON['metrics'])[];
   const rows = trace.blocks ? trace.blocks.layers : undefined;
   const layers = trace.sizes.length - 1;
   const epochs = trace.epochs ?? [];
-  // The cells an epoch row leaves empty between its epoch and its epochLoss: layer, loss, accuracy, the metrics, name and type.
-  const stepColumns = 3 + metrics.length + (rows ? 2 : 0);
-  const lines = [['step', 'epoch', 'layer', 'loss', 'accuracy', ...metrics, ...(rows ? ['name', 'type'] : []), ...EPOCH_COLUMNS].join(',')];
+  // The cells an epoch row leaves empty between its epoch and its epochLoss: layer, loss, accuracy, the metrics, path, name and type.
+  const stepColumns = 3 + metrics.length + (rows ? 3 : 0);
+  const lines = [['step', 'epoch', 'layer', 'loss', 'accuracy', ...metrics, ...(rows ? ['path', 'name', 'type'] : []), ...EPOCH_COLUMNS].join(',')];
   let next = 0;
   const epochRowsUpTo = (step: number) => {
     for (; next < epochs.length && epochs[next].step < step; next++) {
@@ -71,7 +73,7 @@ export function traceCsv(trace: TraceJSON): string {
     epochRowsUpTo(step);
     const epoch = next < epochs.length ? epochs[next].epoch + 1 : '';
     for (let l = 0; l < layers; l++) {
-      const info = rows ? [rows[l].name, rows[l].type] : [];
+      const info = rows ? [paths![l], rows[l].name, rows[l].type] : [];
       lines.push([step, epoch, l, cell(trace.losses[r]), cell(trace.accuracy[r]), ...metrics.map((name) => cell(trace.metrics[name][r][l])), ...info, ...EPOCH_COLUMNS.map(() => '')].join(','));
     }
   });

@@ -7,7 +7,7 @@ import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { BiasInit, WeightInit } from '../init/initializers.js';
 import type { Loss, OutputActivation } from '../kernels.js';
 import type { TappedLayerType } from '../flow-taps.js';
-import { denseLayerName } from '../layer-names.js';
+import { blockRowPaths, denseLayerName, parentPath } from '../layer-names.js';
 import {
   inMetricRange,
   LAYER_METRIC_NAMES,
@@ -214,6 +214,29 @@ export interface TraceJSON {
   };
 }
 
+/** A PyTorch module name as a block network's taps give it: '4', '4.branch.0', '4.branch.2.branch.1'. */
+const MODULE_NAME = /^(0|[1-9]\d*)(\.branch\.(0|[1-9]\d*))*$/;
+
+/**
+ * Refuses a block network's names that no network gives (a saved trace's JSON may hold anything),
+ * where a row's `layers` path could not be read from them: each a module name, and each module in a
+ * residual block's branch under a block the trace names.
+ */
+function checkModuleNames(blocks: TraceBlocks): void {
+  const where = [...blocks.layers.map((l, i) => [l.name, `blocks.layers[${i}].name`]), ...blocks.residuals.map((b, i) => [b.name, `blocks.residuals[${i}].name`])];
+  const residuals = new Set(blocks.residuals.map((b) => b.name));
+  for (const [name, at] of where) {
+    if (typeof name !== 'string' || !MODULE_NAME.test(name)) throw invalidOption(`trace: ${at} must be a module name ('4', '4.branch.0'), got ${shown(name)}`);
+  }
+  for (const [name, at] of where) {
+    const block = parentPath(name).slice(0, -'.branch.'.length);
+    if (block !== '' && !residuals.has(block)) throw invalidOption(`trace: ${at} is '${name}', in residual block '${block}', which blocks.residuals does not name`);
+  }
+}
+
+/** How Trace.layerLabel writes a row's name: 'full' (the default) or 'short', for a chart's tick or row label. */
+export type LayerLabelForm = 'full' | 'short';
+
 const INITIAL_CAPACITY = 64;
 
 /**
@@ -244,6 +267,8 @@ export class Trace {
   private accuracyData = new Float64Array(INITIAL_CAPACITY);
   private readonly metricData = {} as Record<LayerMetric, Float64Array>;
   private readonly residualData = {} as Record<ResidualMetric, Float64Array>;
+  /** A block network's rows' `layers` paths (blockRowPaths), worked out once: the names never change. */
+  private readonly blockPaths: readonly string[] | undefined;
 
   /** `sizes`: units of the input and of each row; `blocks`: a block network's rows and residual blocks (omitted for a dense network). */
   constructor(info: { sizes: readonly number[]; activations: readonly OutputActivation[]; loss: Loss; every: number; run?: TraceRun; blocks?: TraceBlocks }) {
@@ -259,6 +284,8 @@ export class Trace {
       const { layers, residuals } = info.blocks;
       if (layers.length !== this.layers) throw new GradscopeError('INVALID_OPTION', `trace: ${layers.length} layer names for ${this.layers} layers`);
       this.blocks = { layers: layers.map(({ name, type }) => ({ name, type })), residuals: residuals.map(({ name, gate }) => ({ name, gate })) };
+      checkModuleNames(this.blocks);
+      this.blockPaths = blockRowPaths(this.blocks);
     }
     for (const name of LAYER_METRIC_NAMES) this.metricData[name] = new Float64Array(INITIAL_CAPACITY * this.layers).fill(NaN);
     for (const name of RESIDUAL_METRIC_NAMES) this.residualData[name] = new Float64Array(INITIAL_CAPACITY * this.residualBlocks).fill(NaN);
@@ -269,12 +296,27 @@ export class Trace {
     return this.blocks?.residuals.length ?? 0;
   }
 
-  /** A row's label: its module name and type in a block network's trace ('3.branch.0 dense'); 'hidden l+1' or 'output' in a dense one's. */
-  layerLabel(layer: number): string {
+  /**
+   * A row's name, the one every table, chart, message and diagnosis sentence gives it (a block
+   * network's CSV holds its three parts: path, name, type): 'hidden l+1' or 'output' in a dense
+   * network's trace (either form); in a block network's, where it sits in
+   * the `layers` the network was made from, then its module name (PyTorch's, which its tensors carry)
+   * and its type: "layers[4].layers[0] ('4.branch.0', dense)". The module name alone ('20') read as an
+   * index into those `layers`, which it is not: a dense layer takes two module indices.
+   * `form` (default 'full'): 'short' for a chart that gives a row one tick or one label's margin
+   * (the report's heatmap's row-label margin, which "layers[12].layers[1] layer-norm" passes): the path's
+   * indices in the same order without the inner `.layers`, then the type, the module name left out:
+   * 'layers[4][0] dense', 'layers[15] dense' (a row at the top is named as in full). Every index that
+   * tells two rows apart is kept, so a row is found in a sentence by them; the chart's key or tooltip
+   * carries the full name.
+   */
+  layerLabel(layer: number, form: LayerLabelForm = 'full'): string {
     this.checkLayer(layer);
+    if (form !== 'full' && form !== 'short') throw invalidOption(`trace.layerLabel(layer, form): form must be 'full' or 'short', got ${shown(form)}`);
     const info = this.blocks?.layers[layer];
-    if (info) return `${info.name} ${info.type}`;
-    return denseLayerName(layer, this.layers);
+    if (!info) return denseLayerName(layer, this.layers);
+    const path = this.blockPaths![layer];
+    return form === 'short' ? `${path.replaceAll('.layers[', '[')} ${info.type}` : `${path} ('${info.name}', ${info.type})`;
   }
 
   /**
@@ -531,7 +573,7 @@ export class Trace {
    * count from 1; NaN, and a value the epoch did not record, is an empty cell.
    */
   toCSV(): string {
-    return traceCsv(this.toJSON());
+    return traceCsv(this.toJSON(), this.blockPaths);
   }
 
   /** A trace back from toJSON() (e.g. read from a file), checked. */

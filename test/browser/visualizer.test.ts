@@ -700,18 +700,19 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(trace.run.lsuv).toBe(true);
     const biasRows = trace.rowsRecording('biasGradNorm');
     const names = biasRows.map((l) => trace.layerLabel(l));
-    expect(names[0]).toBe('0 dense');
-    expect(names).toContain('4.branch.0 dense');
+    expect(names[0]).toBe("layers[0] ('0', dense)");
+    expect(names).toContain("layers[3].layers[0] ('4.branch.0', dense)");
     // The heatmap and the bars: a row per layer with a b that no batch norm cancels (chartedBiasRows, as the
-    // report's charts), by the trace's names, first layer first (drawn at the bottom).
+    // report's charts), by the trace's short names (as the report's heatmap rows), first layer first (drawn at the bottom).
     const charted = chartedBiasRows(trace);
     const cancelled = biasesCancelledByBatchNorm(trace);
     expect(cancelled.length).toBeGreaterThan(0);
     expect(charted).toEqual(biasRows.filter((l) => !cancelled.includes(l)));
-    const chartedNames = charted.map((l) => trace.layerLabel(l));
+    const chartedNames = charted.map((l) => trace.layerLabel(l, 'short'));
+    expect(chartedNames).toContain('layers[3][1] batch-norm');
     expect(await page.locator('#chart-heatmap').getAttribute('data-rows')).toBe(chartedNames.join('|'));
     expect(await page.locator('#chart-gradients').getAttribute('data-labels')).toBe(chartedNames.join('|'));
-    // The chain table: a row per row of the trace, by the same names; '–' where a row has no b.
+    // The chain table: a row per row of the trace, by its full names (as the diagnosis names them); '–' where a row has no b.
     const rows = await page.$$eval('#chain tbody tr', (trs) => trs.map((tr) => [tr.children[0].textContent, tr.children[4].textContent]));
     expect(rows.map(([name]) => name)).toEqual(Array.from({ length: trace.layers }, (_, l) => trace.layerLabel(l)));
     expect(rows.filter(([, b]) => b === '–').map(([name]) => name)).toEqual(Array.from({ length: trace.layers }, (_, l) => l).filter((l) => !biasRows.includes(l)).map((l) => trace.layerLabel(l)));
@@ -749,7 +750,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const d = diagnose(trace);
     expect(d.evidence.normalisedBy?.length).toBeGreaterThan(0);
     // A layer norm keeps its dense layer's bias gradient: every bias is charted, and no note says otherwise.
-    expect(await page.locator('#chart-gradients').getAttribute('data-labels')).toBe(trace.rowsRecording('biasGradNorm').map((l) => trace.layerLabel(l)).join('|'));
+    expect(await page.locator('#chart-gradients').getAttribute('data-labels')).toBe(trace.rowsRecording('biasGradNorm').map((l) => trace.layerLabel(l, 'short')).join('|'));
     expect(await page.locator('#cancelled-bias-note').isVisible()).toBe(false);
     expect(d.summary).toContain('‖∂C/∂W‖/‖W‖');
     expect(await page.locator('#gradients-compared').innerText()).toBe('across its norm layers the diagnosis compares ‖∂C/∂W‖/‖W‖ instead, not these');

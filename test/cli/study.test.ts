@@ -507,15 +507,15 @@ describe('gradscope study --model --data', async () => {
     const { code, stdout, stderr } = await runCliInProcess(['study', '--model', blockPath, '--data', dataPath, '--epochs', '2', '--batch-size', '10', '--csv', csv, '--html', html]);
     expect(code, stderr).toBe(0);
     expect(stdout).toMatch(/^6 inputs → \[dense, batch-norm, activation, residual, dense\] on 30 rows, 2 epochs, 6 traced steps\.\n/);
-    expect(stdout).toMatch(/\n0 dense \(linear\) +/);
-    expect(stdout).toMatch(/\n4\.branch\.0 dense \(relu\) +/);
+    expect(stdout).toMatch(/\nlayers\[0\] \('0', dense\) \(linear\) +/);
+    expect(stdout).toMatch(/\nlayers\[3\]\.layers\[0\] \('4\.branch\.0', dense\) \(relu\) +/);
     // A row without a bias has no ratio to show.
-    expect(stdout).toMatch(/\n3 activation \(tanh\) +— +— +\S+ +— /);
+    expect(stdout).toMatch(/\nlayers\[2\] \('3', activation\) \(tanh\) +— +— +\S+ +— /);
     expect(stdout).toMatch(/Residual blocks at the last traced step \(step \d+\):\nresidual block +gate +RMS ‖∂C\/∂x‖ via skip.*\n[─ ]+\n4 +rezero +/);
     expect(stdout).toMatch(/Diagnosis: (VANISHING|EXPLODING|DEAD|SATURATED|HEALTHY)/);
     const written = readTraceCsv(readFileSync(csv, 'utf8'));
-    expect(written.header).toEqual(['step', 'epoch', 'layer', 'loss', 'accuracy', ...LAYER_METRIC_NAMES, 'name', 'type', ...EPOCH_CELLS]);
-    expect(written.steps.slice(0, 6).map((row) => `${row.name} ${row.type}`)).toEqual(['0 dense', '2 batch-norm', '3 activation', '4 residual', '4.branch.0 dense', '5 dense']);
+    expect(written.header).toEqual(['step', 'epoch', 'layer', 'loss', 'accuracy', ...LAYER_METRIC_NAMES, 'path', 'name', 'type', ...EPOCH_CELLS]);
+    expect(written.steps.slice(0, 6).map((row) => `${row.path} ${row.name} ${row.type}`)).toEqual(['layers[0] 0 dense', 'layers[1] 2 batch-norm', 'layers[2] 3 activation', 'layers[3] 4 residual', 'layers[3].layers[0] 4.branch.0 dense', 'layers[4] 5 dense']);
     expect(written.epochs.map((row) => row.epoch)).toEqual(['1', '2']);
     expect(readFileSync(html, 'utf8')).toMatch(/id="run-0-residual-0"/);
   });

@@ -41,13 +41,14 @@ describe('visualizer layer statistics', () => {
     net.train(x, y, { epochs: 2, batchSize: 4, learningRate: 0.3, trace: { every: 1, refreshEvery: 4 } });
     const trace = net.trace!;
     const stats = statsFromTrace(trace, 6);
-    expect(stats.labels).toEqual(['0 dense', '2 batch-norm', '3 activation', '4 residual', '4.branch.0 dense', '5 dense']);
+    expect(stats.labels).toEqual(["layers[0] ('0', dense)", "layers[1] ('2', batch-norm)", "layers[2] ('3', activation)", "layers[3] ('4', residual)", "layers[3].layers[0] ('4.branch.0', dense)", "layers[4] ('5', dense)"]);
+    expect(stats.shortLabels).toEqual(['layers[0] dense', 'layers[1] batch-norm', 'layers[2] activation', 'layers[3] residual', 'layers[3][0] dense', 'layers[4] dense']);
     expect(stats.biasRows).toEqual([0, 1, 4, 5]);
     // '0' (dense, linear) feeds the batch norm right after it: its bias is cancelled, so the bars and the
     // heatmap leave it out (as the report's charts do) and the note says so, with what was measured.
     expect(stats.chartedBiasRows).toEqual([1, 4, 5]);
     expect(stats.cancelledBiasNote).toBe(cancelledBiasNote(trace));
-    expect(stats.cancelledBiasNote).toMatch(/^The ‖∂C\/∂b‖ charts leave out the bias of dense layer '0': each feeds a batch norm, .* \(largest here \d\.\de-\d+, against at least \d\.\de[-+]\d+ for the batch norms' shift β, which the charts show instead\)\.$/);
+    expect(stats.cancelledBiasNote).toMatch(/^The ‖∂C\/∂b‖ charts leave out the bias of dense layer layers\[0\] \('0', dense\): each feeds a batch norm, .* \(largest here \d\.\de-\d+, against at least \d\.\de[-+]\d+ for the batch norms' shift β, which the charts show instead\)\.$/);
     expect(stats.weightRows).toEqual([0, 1, 3, 4, 5]);
     expect(stats.unitFailureKind).toEqual([null, null, 'saturated', null, 'saturated', null]);
     // No ‖W‖₂ in a block network's trace: the factor is the record's own.

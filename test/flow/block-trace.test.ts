@@ -58,7 +58,8 @@ describe('the trace of a block network', () => {
     ]);
     expect(trace.sizes).toEqual([4, 6, 6, 6, 6, 6, 6, 6, 3]);
     expect(trace.activations).toEqual(['tanh', 'linear', 'linear', 'linear', 'relu', 'selu', 'sigmoid', 'softmax']);
-    expect(trace.layerLabel(4)).toBe('3.branch.1 dense');
+    expect(trace.layerLabel(4)).toBe("layers[2].layers[1] ('3.branch.1', dense)");
+    expect(trace.layerLabel(4, 'short')).toBe('layers[2][1] dense');
     expect(trace.length).toBe(6);
     const at = (metric: Parameters<Trace['at']>[0], layer: number) => trace.at(metric, 5, layer);
     // What each row has: an activation layer no parameter gradients, ReZero's α no bias.

@@ -67,7 +67,7 @@ describe('chainBound', () => {
     const [header, , first] = traceTable(trace).split('\n');
     expect(header).not.toContain('(step');
     expect(header).not.toContain('bound');
-    // Row '0 dense': its factor is the last record's (to the dense layer '4' after the norm), not the first's.
+    // Row layers[0] ('0', dense): its factor is the last record's (to the dense layer '4' after the norm), not the first's.
     const factor = trace.at('chainFactor', last, 0);
     expect(factor).not.toBe(trace.at('chainFactor', 0, 0));
     expect(first).toContain(factor.toExponential(2));

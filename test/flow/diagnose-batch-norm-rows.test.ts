@@ -39,7 +39,7 @@ describe('batch norm over batches of 2 rows', () => {
     expect(batchNorms.length).toBe(7);
     expect(d.evidence.batchNormBlocking).toEqual(batchNorms);
     expect(d.summary).toMatch(/The cause is the batch size: the run's batches hold 2 rows/);
-    expect(d.summary).toContain("so the batch-norm layers layers[1] ('2'), layers[4] ('6'), layers[7] ('10'), layers[10] ('14'), layers[13] ('18'), layers[16] ('22'), layers[19] ('26') pass (almost) no gradient back");
+    expect(d.summary).toContain("so the batch-norm layers layers[1] ('2', batch-norm), layers[4] ('6', batch-norm), layers[7] ('10', batch-norm), layers[10] ('14', batch-norm), layers[13] ('18', batch-norm), layers[16] ('22', batch-norm), layers[19] ('26', batch-norm) pass (almost) no gradient back");
     expect(d.remedies.map((r) => r.option)).toEqual(['batchSize: 16 or more', "layers: { type: 'layer-norm' } in place of each { type: 'batch-norm' }"]);
     // On a command line the least batch that meets it, a number --batch-size reads.
     expect(d.remedies[0].settings).toEqual([{ option: 'batchSize', value: '16 or more', flagValue: '16' }]);

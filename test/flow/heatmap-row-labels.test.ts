@@ -1,7 +1,8 @@
 /**
  * The report heatmap's row labels, measured in headless Chromium: each one whole, between the
- * rotated y-axis title and the plot, for the longest layer names gradscope gives (a block network's
- * nested residual branches past module 10, its norms; a dense network's 'hidden 10'). Its left
+ * rotated y-axis title and the plot, for the longest layer names gradscope gives there (the short
+ * form, Trace.layerLabel's 'short', of a block network's nested residual branches past layers[10],
+ * its norms, each with its full name as its <title>; a dense network's 'hidden 10'). Its left
  * margin is sized from the labels (tickTextWidth, an upper bound of their width), so it was cut
  * where the 64 px margin was too narrow ('2 batch-norm' began left of the drawing).
  */
@@ -53,7 +54,8 @@ async function heatmapBoxes(page: Page, id: string) {
     };
     const plot = figure.querySelector('svg.plot')!;
     return {
-      labels: Array.from(figure.querySelectorAll('.tick.y text'), (t) => ({ text: t.textContent!, ...box(t) })),
+      // A label's own text follows its <title>, where it has one.
+      labels: Array.from(figure.querySelectorAll('.tick.y text'), (t) => ({ text: t.lastChild!.textContent!, title: t.querySelector('title')?.textContent, ...box(t) })),
       title: box(figure.querySelector('text.axis[transform]')!),
       plotLeft: Number(plot.getAttribute('x')),
       plotRight: Number(plot.getAttribute('x')) + Number(plot.getAttribute('width')),
@@ -85,19 +87,22 @@ describe.skipIf(!CHROMIUM_PATH)(`report heatmap row labels in headless Chromium 
   afterAll(async () => browser?.close());
 
   it('writes every row label whole, right of the y-axis title and left of the plot, for the longest names gradscope gives', async () => {
-    const names = chartedBiasRows(runs[0].trace).map((l) => runs[0].trace.layerLabel(l));
-    // The longest: a batch norm in a residual block in module 13's branch.
-    expect(names).toContain('13.branch.4.branch.2 batch-norm');
-    expect(names).toContain('13.branch.2 layer-norm');
-    expect(names).toContain('2 batch-norm');
+    const names = chartedBiasRows(runs[0].trace).map((l) => runs[0].trace.layerLabel(l, 'short'));
+    // The longest: a batch norm in a residual block in module 13's (layers[12]'s) branch.
+    expect(names).toContain('layers[12][3][1] batch-norm');
+    expect(names).toContain('layers[12][1] layer-norm');
+    expect(names).toContain('layers[1] batch-norm');
     const dense = runs[1].trace;
-    expect(Array.from({ length: dense.layers }, (_, l) => dense.layerLabel(l))).toContain('hidden 10');
+    expect(Array.from({ length: dense.layers }, (_, l) => dense.layerLabel(l, 'short'))).toContain('hidden 10');
     for (const [width, height] of [[1280, 900], [390, 844]]) {
       await page.setViewportSize({ width, height });
       for (const [i, run] of runs.entries()) {
         const { labels, title, plotLeft, plotRight, ticks } = await heatmapBoxes(page, `run-${i}-heatmap`);
-        const expected = chartedBiasRows(run.trace).map((l) => run.trace.layerLabel(l));
+        const expected = chartedBiasRows(run.trace).map((l) => run.trace.layerLabel(l, 'short'));
         expect(labels.map((l) => l.text).sort()).toEqual([...expected].sort());
+        // A short name carries the full one as its <title>; a dense network's names have one form, and no title.
+        const full = new Map(chartedBiasRows(run.trace).map((l) => [run.trace.layerLabel(l, 'short'), run.trace.layerLabel(l)]));
+        for (const label of labels) expect(label.title).toBe(run.trace.blocks ? full.get(label.text) : undefined);
         for (const label of labels) {
           expect(label.left, `${label.text} at ${width} px`).toBeGreaterThan(title.right);
           expect(label.right, `${label.text} at ${width} px`).toBeLessThan(plotLeft);

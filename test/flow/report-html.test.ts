@@ -431,16 +431,17 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report of a block network's trace in headl
     expect(html.length).toBeLessThan(300 * 1024);
   });
 
-  it('labels the heatmap rows by module name and type, one per layer with a bias gradient that a batch norm does not cancel', async () => {
+  it('labels the heatmap rows by their short names, the full one in each <title>, one per layer with a bias gradient that a batch norm does not cancel', async () => {
     const { trace } = blocks;
     // '0' (dense, linear) feeds the batch norm '1': its bias is cancelled, and said so instead of drawn.
     expect(biasesCancelledByBatchNorm(trace)).toEqual([0]);
     const rows = trace.blocks!.layers.flatMap((l, i) => (['dense', 'batch-norm', 'layer-norm'].includes(l.type) && i !== 0 ? [i] : []));
-    const labels = await page.$$eval('#blocks-heatmap .tick.y text', (t) => t.map((e) => e.textContent));
-    for (const l of rows) expect(labels).toContain(trace.layerLabel(l));
-    expect(labels).not.toContain('0 dense');
-    expect(labels).toContain('4.branch.0 dense');
-    expect(labels).not.toContain('3 activation');
+    // A label's own text follows its <title>.
+    const labels = await page.$$eval('#blocks-heatmap .tick.y text', (t) => t.map((e) => [e.lastChild!.textContent, e.querySelector('title')?.textContent]));
+    expect(labels).toEqual(rows.map((l) => [trace.layerLabel(l, 'short'), trace.layerLabel(l)]));
+    expect(labels.map(([text]) => text)).not.toContain('layers[0] dense');
+    expect(labels).toContainEqual(['layers[3][0] dense', "layers[3].layers[0] ('4.branch.0', dense)"]);
+    expect(labels.map(([text]) => text)).not.toContain('layers[2] activation');
     const cells = await page.$$eval('#blocks-heatmap g.row', (g) => g.map((row) => Array.from(row.querySelectorAll('rect'), (r) => Number(r.getAttribute('data-value')))));
     expect(cells.length).toBe(rows.length);
     cells.forEach((row, k) => expect(single(row)).toEqual(drawn.map((r) => Math.fround(Math.log10(trace.at('biasGradNorm', r, rows[k]))))));
@@ -448,7 +449,7 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report of a block network's trace in headl
 
   it('names the layers of its ‖∂C/∂b‖-per-layer chart, as the heatmap names its rows (no "row of the trace")', async () => {
     const rows = chartedBiasRows(blocks.trace);
-    const names = rows.map((l) => blocks.trace.layerLabel(l));
+    const names = rows.map((l) => blocks.trace.layerLabel(l, 'short'));
     const ticks = await page.$$eval('#blocks-norm-vs-layer g.xticks text', (t) => t.map((e) => e.textContent!));
     // As many as fit, the first and the last included, in order.
     expect(ticks[0]).toBe(names[0]);
@@ -470,7 +471,7 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report of a block network's trace in headl
     // The bias is cancelled up to rounding: far below the β beside it.
     expect(Math.max(...cancelled)).toBeLessThan(1e-6 * Math.min(...shift));
     expect(note).toBe(
-      "The ‖∂C/∂b‖ charts leave out the bias of dense layer '0': each feeds a batch norm, whose subtraction of the batch mean cancels the bias, so its gradient is 0 up to rounding " +
+      "The ‖∂C/∂b‖ charts leave out the bias of dense layer layers[0] ('0', dense): each feeds a batch norm, whose subtraction of the batch mean cancels the bias, so its gradient is 0 up to rounding " +
         `(largest here ${Math.max(...cancelled).toExponential(1)}, against at least ${Math.min(...shift).toExponential(1)} for the batch norms' shift β, which the charts show instead).`,
     );
     // The diagnosis reads no speed of learning from it either.
@@ -514,8 +515,9 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report of a block network's trace in headl
     const csvText = await download('#blocks a[data-format="csv"]');
     const csv = csvText.trim().split('\n');
     expect(csv[0]).toBe(trace.toCSV().split('\n')[0]);
-    // Its name and type, then the epoch cells, empty on a step row.
-    expect(csv[1].endsWith(`,0,dense${','.repeat(EPOCH_CELLS.length)}`)).toBe(true);
+    // Its name's three parts (path, module name, type), then the epoch cells, empty on a step row; a branch's row by its block's path.
+    expect(csv[1].endsWith(`,layers[0],0,dense${','.repeat(EPOCH_CELLS.length)}`)).toBe(true);
+    expect(csv[5].endsWith(`,layers[3].layers[0],4.branch.0,dense${','.repeat(EPOCH_CELLS.length)}`)).toBe(true);
     // A line per drawn record and layer, and one per epoch (all of them: thinning keeps every epoch), as the JSON download holds them.
     expect(trace.epochs.length).toBeGreaterThan(0);
     expect(csv.length).toBe(1 + drawn.length * trace.layers + trace.epochs.length);

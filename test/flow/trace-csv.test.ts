@@ -38,15 +38,15 @@ describe('the trace CSV', () => {
     net.dispose();
   });
 
-  it('leaves the validation cells empty without validation rows, and names a block network\'s layers on its step rows', async () => {
+  it('leaves the validation cells empty without validation rows, and names a block network\'s layers on its step rows by the three parts of layerLabel', async () => {
     const net = await createNetwork({ inputs: 4, layers: [{ type: 'dense', units: 5, activation: 'relu' }, { type: 'layer-norm' }, { type: 'dense', units: 3, activation: 'softmax' }], seed: 4, backend: 'ref' });
     net.train(train.x, train.y, { epochs: 2, batchSize: 10, trace: { every: 1 } });
     const trace = net.trace!;
     expectCsvMatchesJson(trace.toCSV(), trace.toJSON());
     const { header, steps, epochs } = readTraceCsv(trace.toCSV());
-    expect(header.slice(-2 - EPOCH_CELLS.length)).toEqual(['name', 'type', ...EPOCH_CELLS]);
-    expect(steps.slice(0, 3).map((s) => `${s.name} ${s.type}`)).toEqual(['0 dense', '2 layer-norm', '3 dense']);
-    expect(epochs.map((e) => [e.epoch, e.validationLoss, e.validationAccuracy, e.name, e.type])).toEqual([['1', '', '', '', ''], ['2', '', '', '', '']]);
+    expect(header.slice(-3 - EPOCH_CELLS.length)).toEqual(['path', 'name', 'type', ...EPOCH_CELLS]);
+    expect(steps.slice(0, 3).map((s) => [s.path, s.name, s.type])).toEqual([['layers[0]', '0', 'dense'], ['layers[1]', '2', 'layer-norm'], ['layers[2]', '3', 'dense']]);
+    expect(epochs.map((e) => [e.epoch, e.validationLoss, e.validationAccuracy, e.path, e.name, e.type])).toEqual([['1', '', '', '', '', ''], ['2', '', '', '', '', '']]);
     expect(epochs.map((e) => Number(e.epochLoss))).toEqual(trace.epochs.map((e) => e.loss));
     net.dispose();
   });

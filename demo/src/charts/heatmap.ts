@@ -17,7 +17,7 @@ export interface HeatmapData {
   rows: ArrayLike<number>[];
   /** The trace rows drawn (those with a ‖∂C/∂b‖), first layer first. */
   layers: readonly number[];
-  /** Every trace row's name (Trace.layerLabel). */
+  /** Every trace row's name in short (Trace.layerLabel's 'short', LayerStats.shortLabels): a row gets one label's margin. */
   labels: readonly string[];
 }
 

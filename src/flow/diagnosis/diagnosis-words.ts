@@ -4,7 +4,7 @@
  */
 import type { Trace } from '../trace.js';
 import { counted, grouped } from '../../counted.js';
-import { blockRowPath, numberRanges } from '../../layer-names.js';
+import { numberRanges } from '../../layer-names.js';
 import type { Evidence } from './diagnosis-types.js';
 import { readAtFirst } from './gap-measures.js';
 
@@ -15,17 +15,9 @@ export const percent = (v: number) => `${grouped(Math.round(100 * v))} %`;
 
 const layerList = (layers: number[]) => `${layers.length > 1 ? 'layers' : 'layer'} ${numberRanges(layers.map((l) => l + 1))}`;
 
-/**
- * A block network's trace row as sentences name it: where it sits in the `layers` the network was
- * made from (blockRowPath), then the module name its tables, charts and tensors show, and `what`:
- * "layers[5].layers[0] ('6.branch.0', dense)". The module name alone ('6.branch.0', '20') read as an
- * index into those `layers`, which it is not: a dense layer takes two module indices.
- */
-const blockRowName = (trace: Trace, l: number, what?: string) => `${blockRowPath(trace.blocks!, l)} ('${trace.blocks!.layers[l].name}'${what === undefined ? '' : `, ${what}`})`;
-
-/** Rows named for a sentence: 'hidden layers 1, 2' or 'hidden layers 2–10' (numberRanges) in a dense network's trace, "layers[2] ('3', activation), layers[4].layers[0] ('5.branch.0', dense)" (blockRowName) in a block network's. */
+/** Rows named for a sentence: 'hidden layers 1, 2' or 'hidden layers 2–10' (numberRanges) in a dense network's trace; in a block network's each by its name (Trace.layerLabel), "layers[2] ('3', activation), layers[4].layers[0] ('5.branch.0', dense)". */
 export const rowList = (trace: Trace, rows: number[]) =>
-  trace.blocks ? rows.map((l) => blockRowName(trace, l, trace.blocks!.layers[l].type)).join(', ') : `hidden ${layerList(rows)}`;
+  trace.blocks ? rows.map((l) => trace.layerLabel(l)).join(', ') : `hidden ${layerList(rows)}`;
 
 /** 'a, b and c' (one item alone, two joined by 'and'). */
 export const andList = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);

@@ -8,7 +8,6 @@ import { SATURATION_MARGIN } from '../metrics.js';
 import type { Trace } from '../trace.js';
 import type { TrainingProgress } from '../training-progress.js';
 import { BATCH_NORM_BLOCKING_ROWS } from '../../layers/spec.js';
-import { blockRowPath } from '../../layer-names.js';
 import { counted } from '../../counted.js';
 import { CANCELLATION, SEVERE_RATIO, TRAINED_LOSS_FRACTION, TREND_DECADES } from './diagnosis-thresholds.js';
 import type { Evidence, FirstToLast } from './diagnosis-types.js';
@@ -42,7 +41,7 @@ export function saturatedSentence(e: Evidence, trace: Trace): string {
 export function batchNormBlockingSentence(rows: number[], trace: Trace): string {
   return (
     `The cause is the batch size: the run's batches hold ${counted(trace.run.batchSize!, 'row')}, and over ${BATCH_NORM_BLOCKING_ROWS} rows batch norm in training maps each feature to x̂ = ±1 whatever its input, ` +
-    `so the batch-norm ${rows.length > 1 ? 'layers' : 'layer'} ${rows.map((l) => `${blockRowPath(trace.blocks!, l)} ('${trace.blocks!.layers[l].name}')`).join(', ')} ${rows.length > 1 ? 'pass' : 'passes'} (almost) no gradient back to ${rows.length > 1 ? 'their' : 'its'} input (batch norm passes on only the part of ∂C/∂x̂ orthogonal to the ones vector and to x̂: n − 2 of the n directions of a batch of n rows).`
+    `so the batch-norm ${rows.length > 1 ? 'layers' : 'layer'} ${rows.map((l) => trace.layerLabel(l)).join(', ')} ${rows.length > 1 ? 'pass' : 'passes'} (almost) no gradient back to ${rows.length > 1 ? 'their' : 'its'} input (batch norm passes on only the part of ∂C/∂x̂ orthogonal to the ones vector and to x̂: n − 2 of the n directions of a batch of n rows).`
   );
 }
 

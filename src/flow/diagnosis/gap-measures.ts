@@ -6,7 +6,6 @@
 import type { Trace } from '../trace.js';
 import { EXPLODING_RATIO, SEVERE_RATIO, VANISHING_RATIO } from './diagnosis-thresholds.js';
 import type { Evidence, FirstToLast, Severity } from './diagnosis-types.js';
-import { blockRowPath } from '../../layer-names.js';
 
 /** Whether a measured ratio or factor can be read: > 0 and finite (a 0 ÷ 0 is NaN, an x ÷ 0 Infinity). */
 export const positiveFinite = (v: number) => v > 0 && Number.isFinite(v);
@@ -98,7 +97,7 @@ export function agreedGap(delta: FirstToLast, relative: FirstToLast): FirstToLas
   return { first: agreedRatio(delta.first, relative.first), last: agreedRatio(delta.last, relative.last), median: agreedRatio(delta.median, relative.median) };
 }
 
-/** How the summary names the ends of the hidden chain: 'first hidden layer', or in a block network "first hidden dense layer (layers[0], '0')": its place in the network's `layers` (blockRowPath), then its module name. */
+/** How the summary names the ends of the hidden chain: 'first hidden layer', or in a block network "first hidden dense layer layers[0] ('0', dense)", by the row's name (Trace.layerLabel). */
 export interface ChainEnds {
   first: string;
   last: string;
@@ -106,8 +105,7 @@ export interface ChainEnds {
 
 export function chainEnds(trace: Trace, e: Evidence): ChainEnds {
   if (!trace.blocks || !e.chain?.length) return { first: 'first hidden layer', last: 'last hidden layer' };
-  const named = (l: number) => `(${blockRowPath(trace.blocks!, l)}, '${trace.blocks!.layers[l].name}')`;
-  return { first: `first hidden dense layer ${named(e.chain[0])}`, last: `last hidden dense layer ${named(e.chain[e.chain.length - 1])}` };
+  return { first: `first hidden dense layer ${trace.layerLabel(e.chain[0])}`, last: `last hidden dense layer ${trace.layerLabel(e.chain[e.chain.length - 1])}` };
 }
 
 /** Within the thresholds: neither vanishing nor exploding. */
