@@ -14,6 +14,8 @@ import { grouped } from '../counted.js';
 export interface AdviceTerms {
   /** train()'s learningRate. */
   learningRate?: string;
+  /** train()'s weightDecay (the default SGD's, or the optimiser's). */
+  weightDecay?: string;
   /** train()'s clipNorm. */
   clipNorm?: string;
   /** train()'s onNonFinite set to a policy. */
@@ -31,6 +33,7 @@ export interface AdviceTerms {
 /** The API's names: what a DIVERGED's message says. */
 export const API_TERMS: Required<AdviceTerms> = {
   learningRate: 'learningRate',
+  weightDecay: 'weightDecay',
   clipNorm: 'clipNorm',
   onNonFinite: (policy) => `onNonFinite '${policy}'`,
   init: 'init',
@@ -75,7 +78,7 @@ export class DivergedError extends GradscopeError {
 }
 
 /** 'a, b, or c' (an Oxford list of what to try). */
-function either(options: string[]): string {
+export function either(options: string[]): string {
   return options.length < 3 ? options.join(' or ') : `${options.slice(0, -1).join(', ')}, or ${options[options.length - 1]}`;
 }
 

@@ -11,6 +11,8 @@ import type { EpochStart } from './judged-epoch-start.js';
 import { counted, grouped } from '../counted.js';
 import { lossFault } from '../network/loss-fault.js';
 import type { SaidInTerms } from '../option-refusal.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { decayShare, decayShareAdvice } from './decay-share.js';
 
 /** Why a step is not applied, and what to try instead (made only when a step faults). */
 export interface StepFault {
@@ -39,6 +41,16 @@ export function reportedRate(learningRate: number, ownSteps: boolean): number | 
 /** learningRateAdvice (advice.ts) in the printer's terms; `learningRate` undefined: the optimiser chooses its own steps. */
 export function rateAdvice(learningRate: number | undefined): Advice {
   return (terms) => learningRateAdvice(learningRate, terms);
+}
+
+/**
+ * What to change when the steps ran away at `learningRate` (undefined: the optimiser chooses its own
+ * steps): where SGD's weight decay is part of it (decayShare, read now at the state that faulted),
+ * each part and the decay or rate that brings it within the bound; else learningRateAdvice.
+ */
+export function runawayAdvice(net: TrainingEngine, optimizer: Optimizer, learningRate: number | undefined): Advice {
+  const share = learningRate === undefined ? null : decayShare(net, optimizer, learningRate);
+  return share ? decayShareAdvice(share) : rateAdvice(learningRate);
 }
 
 /** No advice: the reason says what to try (an optimiser's own DIVERGED, StepGuard.optimizerGaveUp). */
@@ -100,7 +112,7 @@ export function wentBack(back: { step: number; loss: number }, faulty: number, j
 }
 
 /** What to change when a step would take a parameter out of range: the noise, a gradient beyond range itself, or the learning rate. */
-export function refusedStepAdvice(net: TrainingEngine, guard: StepGuard, { size, noise, applied, learningRate }: FaultedCall & { noise: { eta: number } | undefined }): Advice {
+export function refusedStepAdvice(net: TrainingEngine, guard: StepGuard, optimizer: Optimizer, { size, noise, applied, learningRate }: FaultedCall & { noise: { eta: number } | undefined }): Advice {
   if (noise) return (terms) => [noiseAdvice(noise.eta)(terms), learningRateAdvice(learningRate, terms)].filter(Boolean).join(', or ');
   if (guard.largestGradient > RUNAWAY_PARAMETER) {
     const norm = `the gradient itself (an entry of ${guard.largestGradient.toPrecision(3)}) is beyond that`;
@@ -108,7 +120,7 @@ export function refusedStepAdvice(net: TrainingEngine, guard: StepGuard, { size,
     if (targets) return () => `${norm}: ${targets}`;
     return (terms) => `${norm}: the inputs or the weights${applied ? '' : ' train() was given'} are too large for float32; ${orRate(smallerStart(terms), learningRate, terms)}`;
   }
-  return rateAdvice(learningRate);
+  return runawayAdvice(net, optimizer, learningRate);
 }
 
 /**

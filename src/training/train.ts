@@ -35,8 +35,8 @@ import {
   noiseAdvice,
   numericFault,
   parameterFaultBeforeStep,
-  rateAdvice,
   refusedStepAdvice,
+  runawayAdvice,
   reasonIn,
   reportedRate,
   wentBack,
@@ -122,7 +122,7 @@ export function runTraining(
       const loss = net.backprop(size);
       const verdict = guard!.judgeBatch(loss);
       if (verdict === 'out of range') return numericFault(net, guard!, { loss, rows, start, size, applied, learningRate: reportedRate(learningRate, ownSteps) });
-      if (verdict === 'runaway') return { reason: guard!.runaway!, advice: rateAdvice(reportedRate(learningRate, ownSteps)) };
+      if (verdict === 'runaway') return { reason: guard!.runaway!, advice: runawayAdvice(net, optimizer, reportedRate(learningRate, ownSteps)) };
       if (verdict === 'parameter out of range') return parameterFaultBeforeStep(net, guard!);
       epochStart?.judgedGood(loss);
       if (noiser) {
@@ -191,7 +191,7 @@ export function runTraining(
             outcome = {
               reason: refused,
               ...(guard.optimizerSaid && { said: guard.optimizerSaid }),
-              advice: guard.optimizerGaveUp ? NO_ADVICE : refusedStepAdvice(net, guard, { size, noise, applied, learningRate: reportedRate(learningRate, ownSteps) }),
+              advice: guard.optimizerGaveUp ? NO_ADVICE : refusedStepAdvice(net, guard, optimizer, { size, noise, applied, learningRate: reportedRate(learningRate, ownSteps) }),
             };
           }
         }
