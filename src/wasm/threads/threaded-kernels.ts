@@ -95,9 +95,9 @@
  * against 2,490 on one thread (its steps' tenth percentile at load 10, 10:03) and the 2.7 ms a
  * step of a quiet host's one-thread call (98.3 ms for 36 steps, 09:25, load 0.9): 1.8–2.0×.
  * Hand-offs, the wait at each and the serial share are not where train() loses its speed-up: the
- * steps' times spread (at load 10, 09:52, 25 calls: tenth percentile 1,306 µs, median 1,798, mean
- * 2,548) where a thread loses its vCPU, or the worker starts late, and the other waits for the part
- * it holds.
+ * steps' times spread (bench/train-steps.ts shows it; at load 10, 09:52, 25 calls: tenth
+ * percentile 1,306 µs, median 1,798, mean 2,548) where a thread loses its vCPU, or the worker starts
+ * late, and the other waits for the part it holds.
  * Built and measured against that, not landed: the split products (the forwards by rows, ∂W by
  * columns) on two threads cut into 8 chunks of whole tiles, which the main thread took from the
  * front and the worker from the back until they met (a CAS on one shared range word; bit for bit

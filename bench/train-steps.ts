@@ -1,0 +1,104 @@
+/**
+ * How a train() call's steps spread, on one thread and on two: train(dataset) of one epoch over
+ * API_ROWS digits at batch THREADS_API_BATCH ([784,100,100,10], sigmoid, MSE, plain SGD, as
+ * bench/threads.bench.ts's goal row), each step timed from one first-layer forward
+ * (Kernels.denseForwardGather) to the next, the calls of every tree and thread count alternated
+ * one by one. Per task: the steps' tenth percentile, quartiles, median and mean, and the mean over
+ * the tenth percentile. The tenth percentile is a step that nothing disturbed; the mean is what a
+ * call pays. bench/train-calls.ts sums each kernel call's tenth percentile and so leaves the spread
+ * out; this shows it: on an AMD EPYC Zen 4 (2 vCPUs, 2026-12-03 09:52, load 10) a two-thread step
+ * took 1,306 µs at the tenth percentile and 2,548 on average, where the hand-offs and waits came to
+ * ~20 µs a step (src/wasm/threads/threaded-kernels.ts).
+ *
+ *   npx tsx bench/train-steps.ts [label=<tree> …] [--threads 1,2] [--calls 25]
+ * (no tree: this one; two copies of one tree show the noise floor)
+ */
+import os from 'node:os';
+import { resolve } from 'node:path';
+import { quantile } from '../src/median.js';
+import { option } from './ab-args.js';
+import { API_ROWS } from './api.bench.js';
+import { treeModules } from './goal-calls.js';
+import { alternating, median } from './median.js';
+import { THREADS_API_BATCH } from './threads.bench.js';
+
+/** The spread of a task's step times (µs). */
+export interface StepSpread {
+  p10: number;
+  p25: number;
+  median: number;
+  p75: number;
+  mean: number;
+}
+
+export function stepSpread(steps: readonly number[]): StepSpread {
+  return {
+    p10: quantile(steps, 0.1),
+    p25: quantile(steps, 0.25),
+    median: quantile(steps, 0.5),
+    p75: quantile(steps, 0.75),
+    mean: steps.reduce((sum, s) => sum + s, 0) / steps.length,
+  };
+}
+
+/**
+ * Wraps `kernels`' first-layer forward of a shuffled batch (in place) so that each call after the
+ * first since `newCall()` adds the time since the one before (µs) to the last list of `calls`: one
+ * list per newCall(), the steps of one train() call.
+ */
+export function timeSteps(kernels: object): { calls: number[][]; newCall(): void } {
+  const k = kernels as { denseForwardGather: (...args: unknown[]) => unknown };
+  const forward = k.denseForwardGather;
+  const calls: number[][] = [];
+  let last = -1;
+  k.denseForwardGather = function (this: unknown, ...args: unknown[]) {
+    const now = performance.now();
+    if (last >= 0) calls[calls.length - 1].push((now - last) * 1000);
+    last = now;
+    return forward.apply(this, args);
+  };
+  return {
+    calls,
+    newCall: () => {
+      calls.push([]);
+      last = -1;
+    },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const labelled = process.argv.slice(2).filter((a) => a.includes('='));
+  const trees = (labelled.length ? labelled : ['this=.']).map((a) => ({ label: a.slice(0, a.indexOf('=')), dir: resolve(a.slice(a.indexOf('=') + 1)) }));
+  const threadCounts = option('--threads', '1,2').split(',').map(Number);
+  const calls = Number(option('--calls', '25'));
+  const options = { epochs: 1, batchSize: THREADS_API_BATCH, learningRate: 0.01 };
+  const tasks: { name: string; run: () => void; calls: number[][] }[] = [];
+  for (const { label, dir } of trees) {
+    const m = await treeModules(dir);
+    const { train } = await m.loadMnist({ train: API_ROWS, test: 0 });
+    for (const threads of threadCounts) {
+      const net = await m.createNetwork({ sizes: [784, 100, 100, 10], activation: 'sigmoid', output: 'sigmoid', loss: 'mse', seed: 1, threads });
+      const data = net.dataset(train.x, train.y);
+      const timer = timeSteps(net.kernels);
+      tasks.push({
+        name: `${label}, ${threads} thread${threads === 1 ? '' : 's'}`,
+        calls: timer.calls,
+        run: () => {
+          timer.newCall();
+          net.train(data, options);
+        },
+      });
+    }
+  }
+  const load0 = os.loadavg()[0];
+  const ms = alternating(tasks, 1, calls);
+  console.log(`${os.cpus()[0].model}, ${os.cpus().length} cores, load ${load0.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}; train(dataset) 1 epoch over ${API_ROWS} digits at batch ${THREADS_API_BATCH}, ${calls} calls per task alternated; a step: one first-layer forward to the next, µs`);
+  console.log(`${'task'.padEnd(24)} ${['p10', 'p25', 'median', 'p75', 'mean'].map((h) => h.padStart(8)).join('')}${'mean/p10'.padStart(10)}   call median`);
+  for (const t of tasks) {
+    // The first call is alternating's untimed turn.
+    const s = stepSpread(t.calls.slice(1).flat());
+    const cells = [s.p10, s.p25, s.median, s.p75, s.mean].map((v) => v.toFixed(0).padStart(8)).join('');
+    console.log(`${t.name.padEnd(24)} ${cells}${`${(s.mean / s.p10).toFixed(2)}×`.padStart(10)}   ${median(ms.get(t.name)!).toFixed(1)} ms`);
+  }
+  process.exit(0);
+}

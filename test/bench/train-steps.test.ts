@@ -1,0 +1,30 @@
+// bench/train-steps.ts: the spread of a task's step times, and the timing of steps from one
+// first-layer forward to the next (on a stand-in for the kernels: no timing asserted).
+import { describe, expect, it } from 'vitest';
+import { stepSpread, timeSteps } from '../../bench/train-steps.js';
+
+describe('train-steps', () => {
+  it('reads the tenth percentile, quartiles, median and mean of the steps, in any order', () => {
+    expect(stepSpread([10, 1, 9, 2, 8, 3, 7, 4, 6, 5])).toEqual({ p10: 1.9, p25: 3.25, median: 5.5, p75: 7.75, mean: 5.5 });
+  });
+
+  it('times a step from one first-layer forward to the next, one list per call, and still runs the forward', () => {
+    const ran: unknown[][] = [];
+    const kernels = {
+      name: 'stand-in',
+      denseForwardGather(this: { name: string }, ...args: unknown[]) {
+        ran.push([this.name, ...args]);
+        return args.length;
+      },
+    };
+    const timer = timeSteps(kernels);
+    timer.newCall();
+    for (let i = 0; i < 3; i++) expect(kernels.denseForwardGather(i, 'x')).toBe(2);
+    timer.newCall();
+    kernels.denseForwardGather(7);
+    kernels.denseForwardGather(8);
+    expect(timer.calls.map((steps) => steps.length)).toEqual([2, 1]);
+    for (const step of timer.calls.flat()) expect(step).toBeGreaterThanOrEqual(0);
+    expect(ran).toEqual([['stand-in', 0, 'x'], ['stand-in', 1, 'x'], ['stand-in', 2, 'x'], ['stand-in', 7], ['stand-in', 8]]);
+  });
+});
