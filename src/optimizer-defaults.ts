@@ -20,6 +20,9 @@ export const ADAM_DEFAULTS = { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, eps
  */
 export const LARS_DEFAULTS = { learningRate: 1, eta: 0.001, momentum: 0.9 } as const;
 
+/** train()'s learning rate when neither it nor the optimiser names one: SGD's (optim/sgd.ts), and the rate the per-layer-rates remedy bounds its step sizes at where a trace records none. */
+export const SGD_LEARNING_RATE = 0.1;
+
 /** K-FAC's learning rate with its rescaled step (its default): 1, the quadratic model's own step length; train()'s rate for K-FAC when it is given none (optim/kfac.ts), and the rate the diagnosis's K-FAC remedy names. */
 export const KFAC_RESCALED_LEARNING_RATE = 1;
 

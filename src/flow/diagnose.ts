@@ -27,7 +27,7 @@ import { flowUnread, gapClosed, grewWhileLearning, verdictOf } from './diagnosis
 
 // diagnose()'s public names, defined in the files of their jobs: importers keep importing them from here.
 export type { Verdict, Severity, LayerEvidence, FirstToLast, Diagnosis, SkippedBatches, SpeedMeasure } from './diagnosis/diagnosis-types.js';
-export { VANISHING_RATIO, EXPLODING_RATIO, SEVERE_RATIO, SATURATED_LAYER, DEAD_LAYER, DEAD_UNITS, GRADIENT_FADED, CANCELLATION, LAYER_RATE_RECORDS, LAYER_RATE_WORTH, TRAINED_LOSS_FRACTION, DRIFT } from './diagnosis/diagnosis-thresholds.js';
+export { VANISHING_RATIO, EXPLODING_RATIO, SEVERE_RATIO, SATURATED_LAYER, DEAD_LAYER, DEAD_UNITS, GRADIENT_FADED, CANCELLATION, LAYER_RATE_RECORDS, LAYER_RATE_WORTH, LAYER_STEP_SIZE_BOUND, TRAINED_LOSS_FRACTION, DRIFT } from './diagnosis/diagnosis-thresholds.js';
 export { hiddenChain } from './diagnosis/gap-measures.js';
 // The optimiser groups the remedies read, defined beside the optimisers' other shared settings: importers keep taking them from here.
 export { OWN_GRADIENTS, OWN_STEP_LENGTH } from '../optimizer-defaults.js';
@@ -106,7 +106,9 @@ export interface DiagnoseOptions {
  * The trace's diagnosis; `curvature`, when given, adds whether the run ended at a saddle or a minimum
  * (flow/curvature-evidence.ts), `heldOutAtStart` the held-out loss before the first epoch. The evidence is read over all records (medians) and at the first and
  * the last; the per-layer rates a vanishing SGD run is offered, as the median over the last
- * 20 records of each record's equalisingRates (the rule of equalisingLayerRates).
+ * 20 records of each record's equalisingRates (the rule of equalisingLayerRates), only while the
+ * learning rate × the largest stays within 30, past which fixed rates saturated sigmoid layers
+ * (LARS's reason then says why none are offered).
  */
 export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis {
   checkTrace(trace);

@@ -9,7 +9,7 @@ import type { Hyperparameters } from './recorded-settings.js';
 import { FirstOrderOptimizer, QUERY, fitsFloat32, provesStep, type FirstOrderOptions } from './first-order.js';
 import { checkBoolean } from './options.js';
 import { checkNumber, type Bound } from '../checks.js';
-import { sgdDecayBound } from '../optimizer-defaults.js';
+import { SGD_LEARNING_RATE, sgdDecayBound } from '../optimizer-defaults.js';
 
 /** SGD's options (name 'sgd'), each with its default; its learning rate defaults to 0.1. */
 export interface SgdOptions extends FirstOrderOptions {
@@ -25,8 +25,8 @@ export const SGD_KEYS = ['momentum', 'nesterov'] as const;
 /** SGD's momentum when none is given: plain SGD (its named settings, CHOICE_MOMENTUM, add one). */
 export const SGD_MOMENTUM = 0;
 
-/** train()'s learning rate when neither it nor the optimiser names one. */
-export const SGD_LEARNING_RATE = 0.1;
+/** train()'s learning rate when neither it nor the optimiser names one (its source: optimizer-defaults.ts, which the diagnosis reads too). */
+export { SGD_LEARNING_RATE };
 
 /** Stochastic gradient descent with optional momentum, Nesterov and weight decay (defaults lr 0.1, momentum 0, no Nesterov). */
 export class Sgd extends FirstOrderOptimizer {

@@ -12,7 +12,7 @@ import { grouped } from '../../src/counted.js';
 import { NETWORK_ANSWERED_AFTER_DISPOSE } from '../../src/api/network.js';
 import { MAIN_JOB_HEADINGS } from '../../src/cli/commands/main-job.js';
 import { CLOSED_BELOW } from '../../src/curvature/lanczos.js';
-import { DEAD_LAYER, DEAD_UNITS, EXPLODING_RATIO, GRADIENT_FADED, LAYER_RATE_RECORDS, SATURATED_LAYER, SEVERE_RATIO } from '../../src/flow/diagnosis/diagnosis-thresholds.js';
+import { DEAD_LAYER, DEAD_UNITS, EXPLODING_RATIO, GRADIENT_FADED, LAYER_RATE_RECORDS, LAYER_STEP_SIZE_BOUND, SATURATED_LAYER, SEVERE_RATIO } from '../../src/flow/diagnosis/diagnosis-thresholds.js';
 import { PRIME_MAX } from '../../src/flow/metrics.js';
 import { MORE_EPOCHS } from '../../src/flow/remedy.js';
 import { NOISE_WINDOW_MIN, PACE_POINTS, PROGRESS_WINDOW_MIN, START_NOISE_RECORDS } from '../../src/flow/training-progress.js';
@@ -126,6 +126,8 @@ const STATED_RESULTS: [string, string, string][] = [
   ['Diagnosis', 'layersWithDeadUnits', `at least ${100 * DEAD_UNITS} % (${DEAD_UNITS}) of the units are dead`],
   ['Diagnosis', 'grewWhileLearning', `from ${EXPLODING_RATIO}× the last's up to ${1 / SEVERE_RATIO}×`],
   ['diagnose', '', `the median over the last\n * ${LAYER_RATE_RECORDS} records`],
+  ['diagnose', '', `learning rate × the largest stays within ${LAYER_STEP_SIZE_BOUND}, past which`],
+  ['Diagnosis', 'layerRates', `the learning rate × the largest would pass ${LAYER_STEP_SIZE_BOUND} (see diagnose)`],
   ['LossPace', '', `(at least the last ${PACE_POINTS})`],
   ['LossPace', '', `the more-epochs remedy asks for ${MORE_EPOCHS === 2 ? 'twice them' : `${MORE_EPOCHS}×`}`],
   ['LossPace', 'points', `at least ${PACE_POINTS}.`],

@@ -53,6 +53,22 @@ export const LAYER_RATE_RECORDS = 20;
 export const LAYER_RATE_WORTH = 1.5;
 
 /**
+ * Per-layer rates are offered only while the largest step size they give a layer, the learning rate
+ * in force × its rate, is at most this. Fixed rates fit the gradients of the moment they are measured
+ * at; once the layers below move, their gradients grow back and the rate multiplies that growth.
+ * Measured (scripts/layer-rate-bound.ts, 2026-12-03): [784, 5 or 10 × 30, 10] sigmoid networks on
+ * 3,000 digits, SGD at 0.1 and 0.5, seeds 1–2, the offered rates (455 to 1.1e7) capped at step sizes
+ * 10, 30, 100, 300 and not at all, rerun from the same start and continued on the diagnosed network
+ * for 8 epochs. At 30 or less no run ended with a hidden layer's units 0.5 % saturated (32 runs); at
+ * 100, three of the eight runs at 0.5 ended 62–96 % saturated; uncapped, all eight 91–100 % (the
+ * visualizer's 10-layer sigmoid, offered 3.6e8, saturated 98–100 %). No sigmoid run within the bound
+ * left chance either (loss 2.30, as plain SGD's): capped rates would be no remedy, so past the bound
+ * none is offered, and LARS, which re-measures the ratio every step, stands alone. The tanh networks'
+ * rates stayed below 3.1 (step size 0.31 at 0.1), within it.
+ */
+export const LAYER_STEP_SIZE_BOUND = 30;
+
+/**
  * A run that trains well: its training loss at the end (TrainingProgress.lossEnd) at most this
  * fraction of the first step's batch loss, and not rising, overfitting or unclear, nor at chance.
  * Measured (2026-12-01): the visualizer's relu/he network on the spirals ended at 0.18 of its start

@@ -6,9 +6,9 @@ import type { RunAtEnd, Trace, TraceRun } from '../trace.js';
 import { equalisingRates, RATES_ORDER } from '../../equalising-rates.js';
 import { median } from '../../median.js';
 import type { RemedySetting } from '../remedy.js';
-import { GRADIENT_SCALED_STEPS, RAW_GRADIENT_STEPS, largestWithin, sgdDecayBound } from '../../optimizer-defaults.js';
-import { LAYER_RATE_RECORDS, LAYER_RATE_WORTH, VANISHING_RATIO } from './diagnosis-thresholds.js';
-import { timesOf } from './diagnosis-words.js';
+import { GRADIENT_SCALED_STEPS, RAW_GRADIENT_STEPS, SGD_LEARNING_RATE, largestWithin, sgdDecayBound } from '../../optimizer-defaults.js';
+import { LAYER_RATE_RECORDS, LAYER_RATE_WORTH, LAYER_STEP_SIZE_BOUND, VANISHING_RATIO } from './diagnosis-thresholds.js';
+import { fmt, timesOf } from './diagnosis-words.js';
 import { grouped } from '../../counted.js';
 import { chainEnds } from './gap-measures.js';
 import type { Evidence } from './diagnosis-types.js';
@@ -64,23 +64,44 @@ function keptWeightDecay(run: TraceRun, maxRate: number): { value: number; note:
   };
 }
 
+/** The per-layer rates measured at the end of a trace (recentRates): records `from`..`to`. */
+type MeasuredRates = ReturnType<typeof recentRates>;
+
 /**
- * The per-layer-rates remedy of a vanishing run, or none: only to a dense network's run of an
- * optimiser of RAW_GRADIENT_STEPS (SGD), or one whose optimiser the trace does not name, without rates of its own. Rates go by weight layer, which
- * a block network's trace rows are not, and undo the gaps in the raw gradient, which only plain
- * gradient steps follow: Adam, AdamW, RMSProp and Adagrad divide each weight's step by its own
- * gradient's scale and LARS each layer's by its trust ratio, so the rates would overshoot the layers
- * with the small gradients; K-FAC, Hessian-free, L-BFGS and Levenberg–Marquardt scale each direction
- * by the curvature and take no layerRates at all.
+ * The per-layer rates to offer a vanishing run, why none are where they would pass the bound, or
+ * undefined where none are measured. Only to a dense network's run of an optimiser of
+ * RAW_GRADIENT_STEPS (SGD), or one whose optimiser the trace does not name, without rates of its own.
+ * Rates go by weight layer, which a block network's trace rows are not, and undo the gaps in the raw
+ * gradient, which only plain gradient steps follow: Adam, AdamW, RMSProp and Adagrad divide each
+ * weight's step by its own gradient's scale and LARS each layer's by its trust ratio, so the rates
+ * would overshoot the layers with the small gradients; K-FAC, Hessian-free, L-BFGS and
+ * Levenberg–Marquardt scale each direction by the curvature and take no layerRates at all. Not where no
+ * hidden layer's rate reaches LAYER_RATE_WORTH, and not where the largest would make a layer's step
+ * size (the rate in force at the end × it; SGD's default where the trace records none, as train()
+ * would run the setting) pass LAYER_STEP_SIZE_BOUND: `pastBound` then says so, for LARS's reason.
  */
-function layerRatesRemedy(trace: Trace, e: Evidence, add: AddRemedy): void {
-  const run = trace.run;
-  if (run.layerRates || trace.blocks || !RAW_GRADIENT_STEPS.includes(run.optimizer ?? 'sgd')) return;
+function offeredRates(trace: Trace, run: RunAtEnd): MeasuredRates | { pastBound: string } | undefined {
+  if (run.layerRates || trace.blocks || !RAW_GRADIENT_STEPS.includes(run.optimizer ?? 'sgd')) return undefined;
   // The rates at the end of the trace: a train() call given them on this network starts from there,
   // and fixed rates fit only the gradients of the moment they are measured at (the first record's
   // would fit a fresh start, whose gradients the network no longer has).
-  const { from, to, rates } = recentRates(trace);
-  if (!rates.slice(0, -1).some((rate) => rate >= LAYER_RATE_WORTH)) return;
+  const measured = recentRates(trace);
+  if (!measured.rates.slice(0, -1).some((rate) => rate >= LAYER_RATE_WORTH)) return undefined;
+  const learningRate = run.learningRate ?? SGD_LEARNING_RATE;
+  const largest = Math.max(...measured.rates);
+  if (learningRate * largest <= LAYER_STEP_SIZE_BOUND) return measured;
+  const rateSaid = run.learningRate === undefined ? `SGD's default learning rate ${learningRate} (the trace records none)` : `learning rate ${learningRate}`;
+  return {
+    pastBound:
+      ` No per-layer rates are offered: equalising the layers' steps would give hidden layer ${measured.rates.indexOf(largest) + 1} a rate of ${fmt(largest)}, ` +
+      `a step size of ${fmt(learningRate * largest)} at ${rateSaid}, past ${LAYER_STEP_SIZE_BOUND}, beyond which fixed rates saturated the sigmoid layers of networks of 5 and 10 ` +
+      'hidden layers on the digits as the gradients they were set against grew back, and rates held within it left those networks at chance.',
+  };
+}
+
+/** The per-layer-rates remedy of a vanishing run from its measured rates (offeredRates). */
+function layerRatesRemedy(trace: Trace, { from, to, rates }: MeasuredRates, e: Evidence, add: AddRemedy): void {
+  const run = trace.run;
   e.layerRates = rates;
   const window = from === to ? `at the last record (step ${grouped(trace.steps[to])})` : `over the last ${grouped(to - from + 1)} records (the median over steps ${grouped(trace.steps[from])}–${grouped(trace.steps[to])}, so no one batch sets it)`;
   const remedy = withLayerRates(run, rates);
@@ -104,12 +125,13 @@ const LARS_WHY = "scales each layer's step by its trust ratio ‖W‖/‖∇W‖
  * VANISHING_RATIO of the last's (Adam at 0.001 on [784, 10 × 30, 10] sigmoid, 2 epochs: 1/28.9, its
  * δ gap 2.8e-8 over the records). Where they are larger than the last's instead (Adam at 0.001 on [784, 30, 30, 30,
  * 10] sigmoid, 5 epochs: 5.13×) one trust ratio per layer would shrink the first layer's steps to the
- * last's: no remedy for a gradient that vanishes (test/flow/adam-lars.test.ts).
+ * last's: no remedy for a gradient that vanishes (test/flow/adam-lars.test.ts). `noLayerRates`: why a run
+ * of plain gradient steps is offered no per-layer rates beside it ('' where they are offered or not measured).
  */
-function larsRemedy(trace: Trace, e: Evidence, optimizerRemedy: (name: string, why: string) => void): void {
+function larsRemedy(trace: Trace, e: Evidence, optimizerRemedy: (name: string, why: string) => void, noLayerRates: string): void {
   const optimizer = trace.run.optimizer ?? '';
   if (!GRADIENT_SCALED_STEPS.includes(optimizer)) {
-    optimizerRemedy('lars', `${LARS_WHY}.`);
+    optimizerRemedy('lars', `${LARS_WHY}.${noLayerRates}`);
     return;
   }
   if (!(e.updateFirstToLast <= VANISHING_RATIO)) return;
@@ -133,11 +155,12 @@ export function vanishingOptimizerRemedies(
   optimizerRemedy: (name: string, why: string) => void,
   add: AddRemedy,
 ): void {
-  larsRemedy(trace, e, optimizerRemedy);
+  const rates = offeredRates(trace, run);
+  larsRemedy(trace, e, optimizerRemedy, rates && 'pastBound' in rates ? rates.pastBound : '');
   if (!GRADIENT_SCALED_STEPS.includes(run.optimizer ?? '')) {
     add(optimizerSwitch(run, 'adam'), "divides each weight's step by the size of its recent gradients, so a small gradient still gives a normal-sized step.");
   }
-  layerRatesRemedy(trace, e, add);
+  if (rates && !('pastBound' in rates)) layerRatesRemedy(trace, rates, e, add);
   // K-FAC takes dense networks only.
   const secondOrder = (trace.blocks ? ['hessian-free'] : ['kfac', 'hessian-free']).filter((name) => run.optimizer !== name);
   if (secondOrder.length) {
