@@ -16,6 +16,7 @@ import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES, SATURATION_MARGIN, unitFailu
 import { PageIds } from './page-ids.js';
 import { packReportData } from './report-data.js';
 import { DATA_ELEMENT_ID, REPORT_SCRIPT } from './report-script.js';
+import { evenIndexes } from './even-indexes.js';
 import { barChart, CHART, CHART_FONT, DRAWING_WIDTH, drawingMaxWidth, drawingMinWidth, escapeHtml, heatmap, histograms, KEY_WIDTH, lineChart, NARROW_CHART_FONT, NARROW_SIDE_PADDING, type LineChartData } from './svg.js';
 import { TABLE_CARDS_CLASS } from './table-cards.js';
 import { epochLearningRate, Trace, type TraceJSON } from './trace.js';
@@ -265,12 +266,6 @@ function epochCharts(chartId: ChartIds, trace: Trace): string[] {
     );
   }
   return charts;
-}
-
-/** At most `most` of the indexes 0 … count − 1, evenly spaced, the first and the last included (all of them when count ≤ most). */
-function evenIndexes(count: number, most: number): number[] {
-  if (count <= most) return Array.from({ length: count }, (_, i) => i);
-  return [...new Set(Array.from({ length: most }, (_, i) => (most === 1 ? 0 : Math.round((i * (count - 1)) / (most - 1)))))];
 }
 
 function gradientHistograms(chartId: ChartIds, trace: Trace): string[] {

@@ -15,6 +15,7 @@ import { invalidOption, shown } from '../errors.js';
 import { HEATMAP_NO_VALUE, HEATMAP_OFF_SCALE, HEATMAP_ZERO, heatmapColor, layerColor, SERIES_COLORS } from './chart-colors.js';
 import { unbrokenPercents } from '../percent-text.js';
 import { layerRowFromTop } from './layer-rows.js';
+import { evenIndexes } from './even-indexes.js';
 import { hiddenUnder, markShape, OFF_AXIS_MARK, offAxisEdge, offAxisValue, offAxisWords, type OffAxisEdge, type PixelPoint } from './series-marks.js';
 
 /** One line of a line chart. */
@@ -122,7 +123,7 @@ export function drawingMaxWidth(width: number): number {
 const LEGEND_CHARS = 22;
 /** Pixels between the lines of one wrapped legend name. */
 const LEGEND_LINE = 11;
-/** Series with at most this many points also get a mark at each point: a dot, or their marker shape (markShape). */
+/** Series with at most this many points also get a mark at each point: a dot, or their marker shape (markShape), which a longer one has at this many. */
 const DOTTED_POINTS = 12;
 
 export function escapeHtml(text: string): string {
@@ -303,8 +304,8 @@ export interface LineChartOptions extends LineChartData {
  * line: ±∞ and a 0 on a log axis are marked by a bar at the plot's top or floor (offAxisEdge), the key
  * saying what a bar stands for, and NaN is a gap. A legend names the lines, except a lone line whose
  * name is the y axis' label. Unordered
- * series (no `layers`) in a chart without a step range are marked at each point (up to DOTTED_POINTS)
- * with a shape of their own, the key's swatch that shape; a line that lies within COINCIDENT_PX of
+ * series (no `layers`) in a chart without a step range are marked at each point (at DOTTED_POINTS of
+ * them, evenly spaced, on a longer line) with a shape of their own, the key's swatch that shape; a line that lies within COINCIDENT_PX of
  * one drawn over it is named in the key "(under <that one>)".
  */
 export function lineChart(o: LineChartOptions): string {
@@ -351,6 +352,7 @@ export function lineChart(o: LineChartOptions): string {
     const points: string[] = [];
     const pixels: PixelPoint[] = [];
     const offs: { edge: OffAxisEdge; x: number }[] = [];
+    let below = false;
     for (let i = 0; i < s.xs.length; i++) {
       const y = s.ys[i];
       if (!keptX(s.xs[i])) continue;
@@ -358,24 +360,27 @@ export function lineChart(o: LineChartOptions): string {
       if (edge) {
         offs.push({ edge, x: s.xs[i] });
         edges.add(edge);
-        negative ||= y < 0;
+        below ||= y < 0;
       }
       if (!(Number.isFinite(y) && (!log || y > 0))) continue;
       points.push(`${logX ? float32Text(tx(s.xs[i])) : s.xs[i]},${Math.round(py(y))}`);
       pixels.push({ x: pixelX(s.xs[i]), y: CHART.top + Math.round(py(y)) });
     }
     lines.push(pixels);
+    negative ||= below;
     const dotted = points.length <= DOTTED_POINTS;
     // A series' shape also marks its values at an edge, where its bar is: a reader who cannot tell colours apart tells whose bar it is.
     const edgePixels = offs.map((p) => ({ x: pixelX(p.x), y: OFF_AXIS_Y[p.edge] }));
-    if (shapes && dotted && pixels.length + edgePixels.length > 0) marks.push(`<path class="mark" d="${[...pixels, ...edgePixels].map((p) => `M${px(p.x)} ${p.y}${shapes[k]}`).join('')}" stroke="${colors[k]}"/>`);
+    // A longer line's shape at DOTTED_POINTS of its points, evenly spaced (its first and last among them): every line of the chart has its shape to find.
+    const shaped = [pixels, edgePixels].flatMap((at) => evenIndexes(at.length, DOTTED_POINTS).map((i) => at[i]));
+    if (shapes && shaped.length > 0) marks.push(`<path class="mark" d="${shaped.map((p) => `M${px(p.x)} ${p.y}${shapes[k]}`).join('')}" stroke="${colors[k]}"/>`);
     const dots = dotted && !shapes ? `<path class="dots" d="${points.map((p) => `M${p}h0`).join('')}" stroke="${colors[k]}"/>` : '';
     // Each value at an edge a bar from it inwards, in the plot (x in its units; y in pixels, so a zoom leaves the bar's length be).
     const bars = offs.length === 0 ? '' : `<path class="off" d="${offs.map((p) => `M${logX ? float32Text(tx(p.x)) : p.x},${OFF_AXIS_BAR[p.edge]}`).join('')}" stroke="${colors[k]}"/>`;
     const layer = o.layers ? ` data-layer="${o.layers.index[k]}"` : '';
     // Its name once, as its <title>: the line's accessible name and tooltip (a data-name beside it said it again, ~5 KB of the main report),
     // with where it has values at an edge ('plain-sigmoid: 0 at 50').
-    const title = offs.length === 0 ? s.name : `${s.name}: ${offsText(offs, log, negative)}`;
+    const title = offs.length === 0 ? s.name : `${s.name}: ${offsText(offs, log, below)}`;
     return `<g class="series"${layer}><title>${escapeHtml(title)}</title><polyline points="${points.join(' ')}" stroke="${colors[k]}"/>${dots}${bars}</g>`;
   });
   // A line drawn under another, within COINCIDENT_PX of it everywhere, is named in the key with the line that hides it.

@@ -40,6 +40,20 @@ describe('series marks', () => {
     expect(marksOf(lineChart({ id: 't', title: 't', xLabel: 'step', yLabel: 'y', time: true, series }))).toEqual([]);
   });
 
+  it('marks a longer line (a learning curve over 30 epochs) at 12 of its points, evenly spaced, its first and last among them', () => {
+    const epochs = Array.from({ length: 30 }, (_, e) => e + 1);
+    const svg = lineChart({ id: 'e', title: 't', xLabel: 'epoch', yLabel: 'loss', series: [{ name: 'training', xs: epochs, ys: epochs.map((e) => 1 / e) }, { name: 'held-out', xs: epochs, ys: epochs.map((e) => 1.5 / e) }] });
+    const marks = marksOf(svg);
+    expect(marks.length).toBe(2);
+    const xs = marks[0].d.match(/M[\d.]+/g)!.map((m) => Number(m.slice(1)));
+    expect(xs.length).toBe(12);
+    const polyline = /<polyline points="([^"]*)"/.exec(svg)![1].split(' ');
+    expect(polyline.length).toBe(30);
+    // The first and the last at the plot's left and right edges.
+    expect(xs[11] - xs[0]).toBeCloseTo(Number(/<svg class="plot"[^>]* width="([\d.]+)"/.exec(svg)![1]), 0);
+    expect(legendOf(svg).map((e) => e.shape)).toEqual([MARK_SHAPES[0], MARK_SHAPES[1]]);
+  });
+
   it(`hiddenUnder: a line within ${COINCIDENT_PX} px of a later one at every point of either, the topmost of them; none for a line with no point`, () => {
     const line = (...ys: number[]) => ys.map((y, i) => ({ x: 100 * i, y }));
     expect(hiddenUnder([line(10, 50, 90), line(11, 51, 88), line(12, 49, 89)])).toEqual([2, 2, -1]);
