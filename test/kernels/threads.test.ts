@@ -155,6 +155,42 @@ describe('wasm-simd-threads', () => {
     [ta, tdz, tdw, worker].forEach((t) => two.free(t));
   });
 
+  it('shares a split product by chunks on two threads, the main thread from the front and the worker from the back, each chunk once: a worker that wakes late leaves the main thread more of them', async () => {
+    const pool = (two as unknown as { pool: { chunksRunHere: number; isAwake(w: number): boolean } }).pool;
+    // ∂W accumulates, so a chunk run twice or skipped changes the bits; 256 × 784 → 100, ∂W by its
+    // 784 columns: 8 chunks (SHARED_CHUNKS) of 104 columns, the last of 56.
+    const [batch, nIn, nOut, chunks] = [256, 784, 100, 8];
+    const rng = new Rng(256);
+    const a = normals(rng, batch * nIn), dz = normals(rng, batch * nOut), dw0 = normals(rng, nOut * nIn);
+    const expected = tensorOf(one, dw0);
+    one.denseBackwardWeights(expected, tensorOf(one, dz), tensorOf(one, a), batch, nIn, nOut);
+    const [ta, tdz] = [tensorOf(two, a), tensorOf(two, dz)];
+    /** Chunks the main thread ran in one ∂W, the worker awake (spinning right after a product) or asleep when it is posted. */
+    const mainChunks = async (awake: boolean) => {
+      const tdw = guarded(two, dw0);
+      if (awake) two.denseBackwardWeights(guarded(two, dw0), tdz, ta, batch, nIn, nOut);
+      else await vi.waitFor(() => expect(pool.isAwake(0)).toBe(false), { timeout: 10_000, interval: 5 });
+      const before = pool.chunksRunHere;
+      two.denseBackwardWeights(tdw, tdz, ta, batch, nIn, nOut);
+      const ran = pool.chunksRunHere - before;
+      const got = contents(two, tdw, nOut * nIn);
+      expect(got.canary).toBe(CANARY);
+      expect(Array.from(got.values), `worker ${awake ? 'awake' : 'asleep'}, ${ran} chunks here`).toEqual(Array.from(one.view(expected)));
+      return ran;
+    };
+    // Who takes how many is timing (a loaded machine may keep the worker off its core): tried until seen.
+    const seen = { shared: false, lateWorkerHelped: false };
+    for (let attempt = 0; attempt < 50 && !(seen.shared && seen.lateWorkerHelped); attempt++) {
+      const awake = await mainChunks(true);
+      seen.shared ||= awake > 0 && awake < chunks;
+      // A sleeping worker wakes tens of µs after the post, a chunk here takes about a hundred: it takes
+      // what is left from the back, and the main thread runs more than its half without waiting for it.
+      const asleep = await mainChunks(false);
+      seen.lateWorkerHelped ||= asleep > chunks / 2 && asleep < chunks;
+    }
+    expect(seen, 'both threads took chunks; a late worker fewer').toEqual({ shared: true, lateWorkerHelped: true });
+  });
+
   it('hands out zeroed tensors on its shared memory, a block reused after free included', () => {
     for (const k of [one, two]) {
       const length = 3 * 4096 + 5;
