@@ -8,12 +8,11 @@
  * So a step that would take a sum beyond float32's largest value is refused before it changes
  * anything (DIVERGED naming the parameter and the entry), and every state a step leaves loads back.
  */
-import { GradscopeError } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
 import { FLOAT32_MAX } from '../model-limits.js';
 import { adaptiveStepKeepsWithin, FirstOrderOptimizer, fitsFloat32, QUERY, type FirstOrderOptions } from './first-order.js';
-import type { OptimizerState } from './optimizer.js';
+import { RateFreeRefusal, type OptimizerState } from './optimizer.js';
 import { checkNumber } from '../checks.js';
 import { grouped } from '../counted.js';
 
@@ -132,11 +131,10 @@ export class Adagrad extends FirstOrderOptimizer {
   }
 
   /** The DIVERGED of a step that would take entry e of p's sum of squares, `sum`, beyond float32 with `gradient` (g + λw). */
-  private overflow(p: Parameter, e: number, sum: number, gradient: number, decay: number): GradscopeError {
+  private overflow(p: Parameter, e: number, sum: number, gradient: number, decay: number): RateFreeRefusal {
     const where = `adagrad: step ${grouped(this.t + 1)}: ${p.name}[${e}]`;
-    if (!Number.isFinite(gradient)) return new GradscopeError('DIVERGED', `${where}: its gradient${decay === 0 ? '' : ' with weight decay'} is ${gradient}, which no sum of squares can take`);
-    return new GradscopeError(
-      'DIVERGED',
+    if (!Number.isFinite(gradient)) return new RateFreeRefusal(`${where}: its gradient${decay === 0 ? '' : ' with weight decay'} is ${gradient}, which no sum of squares can take`);
+    return new RateFreeRefusal(
       `${where}: its sum of squared gradients would pass float32's largest value, ${FLOAT32_MAX.toPrecision(3)}: ${sum.toPrecision(3)} + (${gradient.toPrecision(3)})² ` +
         `(its gradient${decay === 0 ? '' : ' with weight decay'}); Adagrad's sums only grow, and one that overflowed would stop that weight in silence: ` +
         'the gradients are too large for it here (clipping them or scaling the inputs keeps them smaller)',

@@ -40,6 +40,18 @@ export class OptimizerStateFault extends SaidInTerms {
 }
 
 /**
+ * The DIVERGED of a step refused for the numbers it is taken at, the gradient, the weights and the
+ * optimiser's state, in which the learning rate has no part (Adam's and RMSProp's (g + λw)² past
+ * float32, Adagrad's sum of squares): at the state train() started from, onNonFinite 'halve' stops at
+ * once on it, since halving goes back to that state, where the same step would be refused at any rate.
+ */
+export class RateFreeRefusal extends GradscopeError {
+  constructor(message: string) {
+    super('DIVERGED', message);
+  }
+}
+
+/**
  * Which networks an optimiser trains: 'dense', only chains of dense layers (createNetwork({ sizes }),
  * whose layer-wise structure K-FAC's Kronecker factors need); 'any', block networks too (batch and
  * layer norm, residual and ReZero blocks, activation layers: createNetwork({ inputs, layers })).

@@ -204,6 +204,15 @@ export const HALVING_CANNOT_HELP =
   'the step was not applied, and halving the learning rate cannot help: the batch faults at the state train() started from, which halving goes back to, so it would fault again at any rate';
 
 /**
+ * Why 'halve' stops at once when the optimiser refused the call's first step for numbers the learning
+ * rate has no part in (RateFreeRefusal: Adam's (g + λw)² past float32): halving goes back to the state
+ * train() started from, where the same step would be refused again at any rate, so it would halve to
+ * maxHalvings and fail anyway.
+ */
+export const RATE_FREE_CANNOT_HALVE =
+  "the step was not applied, and halving the learning rate cannot help: the learning rate has no part in what refused it, and halving goes back to the state train() started from, where the step would be refused again at any rate; nothing was halved, the network is as train() was given it";
+
+/**
  * Why 'halve' stops at once when the optimiser gave up because of `state`, part of its own state
  * that no learning rate changes (OptimizerStateFault): going back to an epoch's start and halving
  * would meet it again, halving to no end; nothing is halved or put back (`applied`: whether a step

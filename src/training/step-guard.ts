@@ -28,7 +28,7 @@
  * (forwardNotApplied).
  */
 import { GradscopeError } from '../errors.js';
-import { measuredBounds, OptimizerStateFault, STEP_BOUNDS, type Optimizer } from '../optim/optimizer.js';
+import { measuredBounds, OptimizerStateFault, RateFreeRefusal, STEP_BOUNDS, type Optimizer } from '../optim/optimizer.js';
 import { SaidInTerms } from '../option-refusal.js';
 import type { Trainable } from '../model.js';
 import { RUNAWAY_PARAMETER } from '../model-limits.js';
@@ -86,6 +86,8 @@ export class StepGuard {
    * (OptimizerStateFault): what in its state, in words; else null.
    */
   optimizerStateFault: string | null = null;
+  /** Whether the optimiser refused the last step for numbers the learning rate has no part in (RateFreeRefusal). */
+  optimizerRateFree = false;
   /** When the optimiser gave up with a DIVERGED that names its options (K-FAC's damping): that DIVERGED, to say in the printer's terms; else null. */
   optimizerSaid: SaidInTerms | null = null;
   /** Why judgeBatch's last 'runaway' verdict was given (a loss far above the first); null after any other. */
@@ -211,6 +213,7 @@ export class StepGuard {
     const { net, optimizer, bounds } = this;
     this.optimizerGaveUp = false;
     this.optimizerStateFault = null;
+    this.optimizerRateFree = false;
     this.optimizerSaid = null;
     bounds[STEP_BOUNDS.learningRate] = learningRate;
     let proved = this.proves();
@@ -241,6 +244,7 @@ export class StepGuard {
       this.optimizerGaveUp = error instanceof GradscopeError && error.code === 'DIVERGED' && copied;
       if (this.optimizerGaveUp) {
         if (error instanceof OptimizerStateFault) this.optimizerStateFault = error.state;
+        this.optimizerRateFree = error instanceof RateFreeRefusal;
         if (error instanceof SaidInTerms) this.optimizerSaid = error;
         return (error as GradscopeError).message;
       }

@@ -29,6 +29,7 @@ import {
   callbackLeftOutOfRange,
   cannotHalve,
   HALVING_CANNOT_HELP,
+  RATE_FREE_CANNOT_HALVE,
   NO_ADVICE,
   optimizerStateCannotHalve,
   halvingsSpent,
@@ -249,6 +250,10 @@ export function runTraining(
             // No step of this call had run (the call's first batch: after going back to epoch 0 its
             // first batch runs at the same state, rows and order, and was judged good there before).
             throw new DivergedError((terms) => `${where}: ${reasonIn(fault, terms)}; ${HALVING_CANNOT_HELP}${parenthesised(fault.advice(withoutPolicy(terms, 'halve')))}`, at);
+          }
+          if (guard.optimizerRateFree && !applied) {
+            // Refused for numbers no rate changes, at the state train() started from, which halving goes back to.
+            throw new DivergedError((terms) => `${where}: ${reasonIn(fault, terms)}; ${RATE_FREE_CANNOT_HALVE}`, at);
           }
           const [spent, rate] = [halvings, learningRate];
           // No halving left: the trace keeps this attempt's steps, which led here, closed before the network goes back (as 'throw').

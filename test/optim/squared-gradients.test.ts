@@ -37,6 +37,29 @@ describe.each(await kernelBackends())('an L2 weight decay whose squared gradient
     }
   });
 
+  // 'halve' went back to the weights train() was given and halved the rate until maxHalvings (10 by
+  // default: step 1 tried 11 times, 'after 10 halvings of the learning rate (now 9.765625e-7)'), though
+  // the rate has no part in (g + λw)² (nor in Adagrad's sum of its squares): now it stops at the first refusal, nothing halved.
+  it.each(['adam', 'rmsprop', 'adagrad'])("%s with onNonFinite 'halve': refused at once, the step tried once and nothing halved, nothing held changed", async (name) => {
+    const net = await make();
+    const optimizer = createOptimizer(net, { name, weightDecay: 1e20 } as never);
+    let tries = 0;
+    const step = optimizer.step.bind(optimizer);
+    optimizer.step = (...args) => {
+      tries++;
+      return step(...args);
+    };
+    const before = [stateHash(net), optimizer.state()];
+    await expectError(
+      () => net.train(X, Y, { epochs: 2, onNonFinite: 'halve', optimizer }),
+      'DIVERGED',
+      /^epoch 1, batch 1 \(step 1\): \w+: step 1: 0\.weight\[0\]: its (gradient with weight decay,|sum of squared gradients would pass) .*; the step was not applied, and halving the learning rate cannot help: the learning rate has no part in what refused it, and halving goes back to the state train\(\) started from, where the step would be refused again at any rate; nothing was halved, the network is as train\(\) was given it$/,
+    );
+    expect([tries, net.step, stateHash(net), optimizer.state()]).toEqual([1, 0, ...before]);
+    optimizer.dispose();
+    net.dispose();
+  });
+
   it("adam, rmsprop: step() called directly refuses it too, nothing changed (the optimiser's state included: no m or v kept); AdamW (decoupled: no λ in v) is held by its own bound instead", async () => {
     const net = await make();
     for (const name of ['adam', 'rmsprop']) {
