@@ -510,13 +510,19 @@ const risenAboveLowest = (lossEnd: number, lowest: EpochLoss, noise: LossNoise) 
 const paced = (pace: LossPace | undefined, sign: 1 | -1) => pace !== undefined && pace.steady && sign * pace.projected >= STILL_FALLING;
 
 /**
- * Whether `p`'s last window of epochs reads a rise of the training loss, its last epoch aside: above
- * its lowest window before (beyond the noise), above the first step's batch loss (risenAboveStart),
- * or at a steady pace up. The state is 'rising' only where the last epoch is no new low
+ * Whether `p`'s last window's mean reads a rise of the training loss: above its lowest window before
+ * (beyond the noise) or above the first step's batch loss (risenAboveStart). windowsRose without the
+ * pace, so that a sentence can say which of the two read it.
+ */
+export const meanRose = (p: Pick<TrainingProgress, 'lossEnd' | 'lossStart' | 'startNoise' | 'lowest' | 'lossNoise'>) =>
+  (p.lowest !== undefined && risenAboveLowest(p.lossEnd, p.lowest, p.lossNoise)) || risenAboveStart(p);
+
+/**
+ * Whether `p`'s last window of epochs reads a rise of the training loss, its last epoch aside: its
+ * mean (meanRose), or a steady pace up. The state is 'rising' only where the last epoch is no new low
  * (TrainingProgress.newLow); beside one, the windows and the last epoch disagree.
  */
-export const windowsRose = (p: Pick<TrainingProgress, 'lossEnd' | 'lossStart' | 'startNoise' | 'lowest' | 'lossNoise' | 'pace'>) =>
-  (p.lowest !== undefined && risenAboveLowest(p.lossEnd, p.lowest, p.lossNoise)) || risenAboveStart(p) || paced(p.pace, 1);
+export const windowsRose = (p: Pick<TrainingProgress, 'lossEnd' | 'lossStart' | 'startNoise' | 'lowest' | 'lossNoise' | 'pace'>) => meanRose(p) || paced(p.pace, 1);
 
 /** A least-squares line through [epoch, loss] points: its slope, the standard deviation of the losses about it (over n − 2 degrees of freedom), and Σ(x − x̄)². */
 interface Line {

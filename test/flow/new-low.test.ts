@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { chainEnds } from '../../src/flow/diagnosis/gap-measures.js';
 import { progressSentence } from '../../src/flow/diagnosis/progress-sentences.js';
-import { windowsRose } from '../../src/flow/training-progress.js';
+import { meanRose, windowsRose } from '../../src/flow/training-progress.js';
 import { Trace, type TraceEpoch, type TraceJSON } from '../../src/flow/trace.js';
 import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
 
@@ -87,6 +87,20 @@ describe('a last epoch at the lowest loss of the run is no rise', () => {
       "an unstable end raises both: the training loss's pace over its last 4 epochs (a least-squares line through the losses' logarithms, its slope clear of 0 at 95 %), at which it rises 49 % over 8 epochs more, says it rose with the held-out loss, its last epoch that it did not;",
     );
     expect(said).not.toContain("windows says");
+  });
+
+  it("a last window's mean above the lowest by less than a rise, beside a steady pace up: the rise said is the pace's, not the mean's", () => {
+    // The mean 1 % above the lowest epoch before it (under STILL_FALLING, 5 %: no rise by itself), so windowsRose read the rise from the pace
+    // alone; the sentence said "the training loss's last window's mean, above the lowest epoch's loss before that window, …, says it rose".
+    const trace = traceOf(fixture());
+    const d = diagnose(trace);
+    const read = d.evidence.training!;
+    const p = { ...read, lossEnd: read.lowest!.loss * 1.01, pace: { points: 4, horizon: 8, logSlope: 0.05, projected: Math.expm1(0.4), steady: true } };
+    expect([windowsRose(p), meanRose(p), p.lossEnd > p.lowest!.loss]).toEqual([true, false, true]);
+    const said = progressSentence(p, d.verdict, { ...d.evidence, training: p }, chainEnds(trace, d.evidence), trace);
+    expect(said).toContain('; that last mean lies 1 % above the lowest epoch');
+    expect(said).toContain("an unstable end raises both: the training loss's pace over its last 4 epochs (a least-squares line through the losses' logarithms, its slope clear of 0 at 95 %), at which it rises 49 % over 8 epochs more, says it rose with the held-out loss");
+    expect(said).not.toContain("last window's mean, above");
   });
 
   it("the new user's run with its held-out loss lowest before the first epoch: the summary says so, and no more epochs are offered", () => {

@@ -5,7 +5,7 @@
  */
 import type { Trace } from '../trace.js';
 import { counted, grouped } from '../../counted.js';
-import { atChance, classesOf, CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, type EpochsUnread, lossNearFloor, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress, type TrainingState, unstableEnd, windowsRose, NOISE_WINDOW_MIN, RUN_FIFTHS } from '../training-progress.js';
+import { atChance, classesOf, CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, type EpochsUnread, lossNearFloor, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress, type TrainingState, unstableEnd, windowsRose, meanRose, NOISE_WINDOW_MIN, RUN_FIFTHS } from '../training-progress.js';
 import type { EpochLoss } from '../training-progress.js';
 import { chanceWords } from '../chance-words.js';
 import { EVEN_RANGE, GRADIENT_FADED } from './diagnosis-thresholds.js';
@@ -231,7 +231,7 @@ function heldOutNewLowSentence(p: TrainingProgress, measured: string, right: str
     `${amountAbove(held.lossEnd, held.lowest.loss)}above ${lowestKind(held.lowest)}, ${lowestWords(held.lowest).words}, while ${measured} ${moved} between its means over the last two windows of ${counted(p.window, 'epoch')}` +
     `${above} but its last epoch's loss, ${fmt(p.newLow!.loss)} after ${counted(p.newLow!.epoch + 1, 'epoch')}, is the lowest of any epoch in ${p.epochsKept === undefined ? 'the run' : 'the epochs the trace kept'}${higherClause(p)}${right}. ` +
     'Overfitting holds the training loss while the held-out loss rises, an unstable end raises both: ' +
-    `${aboveLowest ? `the training loss's last window's mean, above ${lowestBefore},` : pacedRise(p)} says it rose with the held-out loss, its last epoch that it did not` +
+    `${meanRose(p) ? `the training loss's last window's mean, above ${lowestBefore},` : pacedRise(p)} says it rose with the held-out loss, its last epoch that it did not` +
     `${unreadNoiseClause(p, 'the losses vary')}, so neither overfitting nor an unstable end is read` +
     // Where no epoch lowered the held-out loss, either reading keeps the start's weights: more epochs would not change what to keep.
     (heldOutLowestAtStart(p) ? `.${heldOutStartSentence(p)}` : '; more epochs would tell.')
@@ -239,9 +239,10 @@ function heldOutNewLowSentence(p: TrainingProgress, measured: string, right: str
 }
 
 /**
- * The rise heldOutNewLowSentence read where the last window's mean lies at or below every epoch before
- * it: windowsRose, from the pace alone (a steady line up through the last two windows' epochs), which
- * is named with what it reads, since the means beside it fell or held.
+ * The rise heldOutNewLowSentence read where the last window's mean did not read it (meanRose: at or
+ * below every epoch before it, or above the lowest by less than a rise): windowsRose, from the pace
+ * alone (a steady line up through the last two windows' epochs), which is named with what it reads,
+ * since the mean beside it did not rise.
  */
 const pacedRise = (p: TrainingProgress) =>
   `the training loss's pace over its last ${counted(p.pace!.points, 'epoch')} (${PACE_LINE}), at which it ${paceWords(p.pace!)},`;
