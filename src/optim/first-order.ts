@@ -444,6 +444,20 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     });
   }
 
+  /**
+   * @internal Back to the state it was made in, its settings kept: its buffers freed (the next step
+   * allocates them at 0, as a new optimiser's first step), its step count 0 and no proof of a step
+   * left standing. train() runs it at the end of each call that stepped its default SGD, which it
+   * keeps for the network's next call instead of making one per call (trainingOptimizer). The rate
+   * step() last found usable stays: it depends on the settings alone.
+   */
+  startOver(): void {
+    this.freeHeld();
+    this.t = 0;
+    this.proofPending = false;
+    this.boundsMeasured = false;
+  }
+
   protected freeHeld(): void {
     if (this.net.isDisposed) return; // its dispose() ran release, and every other member of it throws DISPOSED
     this.freeBuffers();

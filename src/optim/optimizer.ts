@@ -177,22 +177,11 @@ export function checkOptimizer(optimizer: unknown, networkHint = NETWORK_GIVEN_A
 }
 
 /**
- * disposeUnreached's way to an optimiser's private state: frees what it holds and marks it disposed,
- * its members left answering. Set once, by TracksDisposal's static block (a module function cannot
- * reach #disposed; a static method would be a member of every exported optimiser class).
- */
-let disposeLeavingMembers: (optimizer: TracksDisposal) => void;
-
-/**
  * The built-in optimisers' dispose() and Optimizer.isDisposed, defined once: each extends this and
  * frees what it holds in freeHeld().
  */
 export abstract class TracksDisposal {
   #disposed = false;
-
-  static {
-    disposeLeavingMembers = (optimizer) => optimizer.#free();
-  }
 
   /** Whether dispose() has run (train() then refuses this optimiser: see Optimizer.isDisposed); false until then. */
   get isDisposed(): boolean {
@@ -205,8 +194,7 @@ export abstract class TracksDisposal {
   /**
    * Frees the optimiser's buffers in the backend's memory; a second call does nothing. After it every
    * member but those of ANSWERED_AFTER_DISPOSE throws DISPOSED (its settings too, as a disposed
-   * network's getters do), so train(), saveModel and restoreOptimizer refuse it before anything changes
-   * (but for one no caller can reach: disposeUnreached).
+   * network's getters do), so train(), saveModel and restoreOptimizer refuse it before anything changes.
    */
   dispose(): void {
     if (!this.#free()) return;
@@ -221,18 +209,6 @@ export abstract class TracksDisposal {
     this.freeHeld();
     return true;
   }
-}
-
-/**
- * dispose() of an optimiser no caller can reach (the default SGD a train() call makes for itself):
- * frees what it holds and marks it disposed, but leaves its members answering: no caller holds it
- * to misuse them, and the call's DIVERGED may still read its settings when its message is asked for
- * again in other terms (messageFor). Making each one refuse (a property defined per member, after
- * which V8 keeps the object as a dictionary) was most of a train() call's own time on a small
- * network: 12 of 18 µs per call of [4, 3, 2] at batch 1 (AMD EPYC Zen 4, load 6.6, 2026-12-02).
- */
-export function disposeUnreached(optimizer: TracksDisposal): void {
-  disposeLeavingMembers(optimizer);
 }
 
 /** What a disposed built-in optimiser still answers: its name (which the DISPOSED message names), isDisposed, and dispose() (a no-op then). */
