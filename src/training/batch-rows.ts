@@ -37,20 +37,26 @@ export interface BatchWording {
  * Refuses (INVALID_OPTION) batches of `rows` rows in batches of `requestedBatch` (capped at the rows)
  * that `net` cannot train on: a batch under net.minTrainingRows, or a short last batch under
  * net.minLastBatchRows unless `dropLast` leaves it out (batch norm normalises nothing over 2 rows or
- * fewer). train() runs it first; the CLI runs it before any work, with its flags' names in `wording`.
+ * fewer). train() runs it first; the CLI runs it before any work, with its flags' names in `wording`
+ * (default: train()'s).
  */
 export function checkBatchRows(
   net: Pick<TrainingEngine, 'minTrainingRows' | 'minLastBatchRows'>,
   rows: number,
   requestedBatch: number,
   dropLast: boolean,
-  wording: BatchWording = { sizes: `train: with ${counted(rows, 'row')} and batchSize ${requestedBatch}`, batchSize: 'batchSize', dropLast: 'dropLast: true' },
+  wording?: BatchWording,
 ): void {
   const batchSize = batchRowsUsed(requestedBatch, rows);
+  const shortRows = rows % batchSize;
+  const lastBatchTrains = shortRows === 0 || dropLast || shortRows >= net.minLastBatchRows;
+  // The refusals' words are made only for a refusal: train() runs this every call, after kernels
+  // that pushed the code making them (counted's regular expressions) out of the caches.
+  if (batchSize >= net.minTrainingRows && lastBatchTrains) return;
+  wording ??= { sizes: `train: with ${counted(rows, 'row')} and batchSize ${requestedBatch}`, batchSize: 'batchSize', dropLast: 'dropLast: true' };
   const { sizes } = wording;
   checkTrainingBatch(net, batchSize, `${sizes}, every batch`, rows === 1 ? 'train on at least 2 rows' : `choose a ${wording.batchSize} of at least 2`);
-  const shortRows = rows % batchSize;
-  if (shortRows === 0 || dropLast || shortRows >= net.minLastBatchRows) return;
+  if (lastBatchTrains) return;
   throw invalidOption(
     `${sizes}, the last batch has ${counted(shortRows, 'row')}, and batch norm in training normalises nothing over ${BATCH_NORM_BLOCKING_ROWS} rows or fewer ` +
       `(one row's variance is 0, every feature would become β; over 2 rows each feature becomes ±1 whatever its input and passes no gradient back to it); ` +
