@@ -51,7 +51,7 @@ export interface CommandSpec {
   words: string[];
   summary: string;
   /** Positional words after the command's own, in order, e.g. [{ name: 'IN', … }, { name: 'OUT', … }]. */
-  positionals?: { name: string; about: string }[];
+  positionals?: readonly { name: string; about: string }[];
   /** Every flag it accepts. */
   flags: Flag[];
   /** One command line that runs it, shown by its --help (test/cli/command-line.test.ts parses it). */

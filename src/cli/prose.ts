@@ -3,6 +3,7 @@
  * spaces, never inside a word, a number and its unit ('84 %') or a gradscope command line a reader
  * copies. With no width (a file or a pipe) every line is printed whole.
  */
+import { COMMAND_POSITIONALS } from './command-positionals.js';
 
 /** `tokens` (words, kept whole) in lines of at most `width` characters where they allow: the first after `first`, the others after `indent`. */
 export function wrapTokens(tokens: readonly string[], width: number, indent: string, first = indent): string {
@@ -25,13 +26,6 @@ type CommandPlace = 'prose' | 'words' | 'positional' | 'flag' | 'value';
 /** Most command words after `gradscope`: `study trainable-depth`. */
 const COMMAND_WORDS = 2;
 
-/**
- * A positional word after a command's words (`gradscope convert IN OUT.json`): a quoted shell word
- * ('my model.json', as shellWord prints it), a placeholder in capitals (IN, OUT.json) or a path
- * (a word with a slash or a name's extension); a lower-case word with neither is prose.
- */
-const POSITIONAL_WORD = /^'|^[A-Z][A-Z0-9_]*\b|[/.][\w-]/;
-
 /** `word` opens a single-quoted shell word that it does not close (shellWord's 'my model.json' split at its space): its quotes, less the escaped ones (\'), are odd. */
 function opensQuote(word: string): boolean {
   return word.startsWith("'") && (word.replace(/\\'/g, '').match(/'/g)!.length % 2 === 1);
@@ -39,14 +33,17 @@ function opensQuote(word: string): boolean {
 
 /**
  * The words of prose `text`, each kept whole on a line: a number and its unit are one ('84 %'), and so
- * is a command line within it, from `gradscope` through its command words, its positional words, its
- * flags and their values, a quoted word with its spaces (a reader copies it; a break would cut it in
- * two), ending at a word that is none of them or that closes the sentence or the brackets.
+ * is a command line within it, from `gradscope` through its command words, its positional words (as
+ * many as COMMAND_POSITIONALS gives the command, whatever their shape), its flags and their values, a
+ * quoted word with its spaces (a reader copies it; a break would cut it in two), ending at a word that
+ * is none of them or that closes the sentence or the brackets.
  */
 export function proseWords(text: string): string[] {
   const words: string[] = [];
   let place: CommandPlace = 'prose';
-  let commandWords = 0;
+  /** The command words read after `gradscope`, and how many of the command's positional words (COMMAND_POSITIONALS) are still to come. */
+  let commandWords: string[] = [];
+  let positionalsLeft = 0;
   const split = text.split(/ (?!%)/);
   for (let i = 0; i < split.length; i++) {
     let word = split[i];
@@ -56,12 +53,14 @@ export function proseWords(text: string): string[] {
       place === 'prose' ? 'prose'
       : flag ? 'flag'
       : place === 'flag' ? 'value'
-      : place === 'words' && commandWords < COMMAND_WORDS && /^[a-z][a-z-]*$/.test(word) ? 'words'
-      : ((place === 'words' && commandWords > 0) || place === 'positional') && POSITIONAL_WORD.test(word) ? 'positional'
+      : positionalsLeft > 0 ? 'positional'
+      : place === 'words' && commandWords.length < COMMAND_WORDS && /^[a-z][a-z-]*$/.test(word) ? 'words'
       : 'prose';
     if (next === 'prose') words.push(word);
     else words[words.length - 1] += ` ${word}`;
-    commandWords = next === 'words' ? commandWords + 1 : 0;
+    commandWords = next === 'words' ? [...commandWords, word] : [];
+    // Its positional words follow a command's words at once, as many as it takes, whatever their shape.
+    positionalsLeft = next === 'words' ? (COMMAND_POSITIONALS[commandWords.join(' ')]?.length ?? 0) : next === 'positional' ? positionalsLeft - 1 : 0;
     place = next !== 'prose' && /[)`.,;:]$/.test(word) ? 'prose' : next === 'prose' && /^[(`]?gradscope$/.test(word) ? 'words' : next;
   }
   return words;

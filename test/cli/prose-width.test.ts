@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { fitLine, proseWords } from '../../src/cli/prose.js';
+import { COMMAND_POSITIONALS } from '../../src/cli/command-positionals.js';
+import { COMMANDS } from '../../src/cli/cli.js';
 import { shellWord } from '../../src/cli/shell-word.js';
 import { runCliInProcess } from '../util/cli.js';
 
@@ -48,6 +50,14 @@ describe('prose at a width', () => {
     expect(proseWords(convert)).toContain('(gradscope convert IN OUT.json');
     expect(proseWords(convert)).toContain('makes');
     expect(proseWords(`then gradscope convert ${shellWord('old model.json')} out/model.safetensors --from json; done`)).toContain("gradscope convert 'old model.json' out/model.safetensors --from json;");
+  });
+
+  it("knows a command's positional words from the CLI's table, not by their shape: a lower-case one is kept, prose after them is not", () => {
+    // A bare lower-case positional was read as prose (the shape rule took only quoted words, capitals and paths), and a word after a
+    // command that takes none as a positional if it looked like a path.
+    expect(proseWords('run gradscope convert model out then look')).toEqual(['run', 'gradscope convert model out', 'then', 'look']);
+    expect(proseWords('run gradscope train data.json as before')).toEqual(['run', 'gradscope train', 'data.json', 'as', 'before']);
+    for (const command of COMMANDS) expect(command.positionals ?? [], command.usage).toEqual(COMMAND_POSITIONALS[command.words.join(' ')] ?? []);
   });
 
   it("gradscope train's prose fits 50 columns, with every word it prints with no width", async () => {

@@ -4,14 +4,12 @@ import { INTEROP_FORMATS, outputFormatOf, READABLE_INPUT_FORMATS, readModelFile,
 import { choiceFlag, command, listFlag, stringFlag, UsageError } from '../command.js';
 import { ContradictedImportOption, MistakenImportOption, UnreadImportOption } from '../../io/import-options.js';
 import { print } from '../terminal.js';
+import { COMMAND_POSITIONALS } from '../command-positionals.js';
 
 export const convertCommand = command({
   words: ['convert'],
   summary: 'convert a model (gradscope .json or binary, .safetensors, tfjs) to gradscope .json, .safetensors, tfjs or .onnx',
-  positionals: [
-    { name: 'IN', about: 'the model to read; its content decides its format' },
-    { name: 'OUT', about: 'the file to write, its format by its name: .json gradscope, .safetensors, .onnx, a folder (ending in /) tfjs' },
-  ],
+  positionals: COMMAND_POSITIONALS.convert,
   flags: [
     { name: 'from', value: 'F', about: `IN's format, overriding what its content says: ${READABLE_INPUT_FORMATS.join(', ')} (ONNX is written only)` },
     { name: 'to', value: 'F', about: `OUT's format where its name says none (one it contradicts is refused): ${INTEROP_FORMATS.join(', ')}` },
