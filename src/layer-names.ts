@@ -89,12 +89,13 @@ export function specPaths(names: readonly string[]): Map<string, string> {
 }
 
 /**
- * The `layers` path (specPaths) of each row of a block network's trace, in row order, from its rows'
- * and residual blocks' module names: what Trace.layerLabel leads a row's name with, and the trace's
- * CSV writes in its `path` column. Refers to nothing outside this file but specPaths and parentPath,
- * so the HTML report's script runs it as written (report-script.ts) for the CSV it downloads.
+ * The `layers` path (specPaths) of each row and each residual block of a block network's trace, in
+ * their order, from their module names: what Trace.layerLabel and Trace.residualLabel lead a name
+ * with, and the trace's CSV writes in its `path` column. Refers to nothing outside this file but
+ * specPaths and parentPath, so the HTML report's script runs it as written (report-script.ts) for
+ * the CSV it downloads.
  */
-export function blockRowPaths(blocks: { readonly layers: readonly { readonly name: string }[]; readonly residuals: readonly { readonly name: string }[] }): string[] {
+export function blockPaths(blocks: { readonly layers: readonly { readonly name: string }[]; readonly residuals: readonly { readonly name: string }[] }): { layers: string[]; residuals: string[] } {
   const paths = specPaths([...blocks.layers.map((l) => l.name), ...blocks.residuals.map((b) => b.name)]);
-  return blocks.layers.map((l) => paths.get(l.name)!);
+  return { layers: blocks.layers.map((l) => paths.get(l.name)!), residuals: blocks.residuals.map((b) => paths.get(b.name)!) };
 }

@@ -4,7 +4,7 @@
  * placed as the diagnosis's remedies name them (dense → norm → activation; each hidden layer after
  * the first a residual block). And the columns the diagram draws of it: one per hidden layer.
  */
-import { moduleIndices, type CheckedSpec, type LayerSpec, type NetworkOptions } from '../../src/index.js';
+import type { CheckedSpec, LayerSpec, NetworkOptions } from '../../src/index.js';
 import { hiddenSizes, type Settings } from './settings.js';
 
 /** createNetwork's options for `settings` on data of `inputs` columns and `classes` classes (softmax + cross-entropy). */
@@ -39,16 +39,16 @@ export function columnEnds(layers: readonly CheckedSpec[]): number[] {
 
 /**
  * The columns' names: for a dense network, its weight layers' (`denseName`: Trace.layerLabel, 'hidden 1'
- * … 'output'); for a block network, the PyTorch module indices each column spans (moduleIndices: '0–3'
- * for a dense layer, its batch norm and its activation; '4' for a residual block), as the trace and
- * the report name its rows ('0 dense', '2 batch-norm', '4.branch.0 dense').
+ * … 'output'); for a block network, the entries of its `layers` each column spans ('layers[0–2]' for a
+ * dense layer, its batch norm and its activation; 'layers[3]' for a residual block), as the trace, the
+ * diagnosis and the report name its rows by where they sit (Trace.layerLabel: "layers[1] ('2',
+ * batch-norm)", "layers[3].layers[0] ('4.branch.0', dense)").
  */
 export function columnNames(layers: readonly CheckedSpec[], blocks: boolean, denseName: (column: number) => string): string[] {
   const ends = columnEnds(layers);
-  const modules = moduleIndices(layers);
   return ends.map((end, c) => {
     if (!blocks) return denseName(c);
     const start = c === 0 ? 0 : ends[c - 1] + 1;
-    return start === end ? `${modules[end]}` : `${modules[start]}–${modules[end]}`;
+    return start === end ? `layers[${end}]` : `layers[${start}–${end}]`;
   });
 }

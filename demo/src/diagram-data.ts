@@ -14,7 +14,7 @@ export const MAX_DRAWN_UNITS = 12;
 export const UNIT_MAP_GRID = 16;
 
 export interface DiagramSnapshot {
-  /** Each column's name after the inputs: a dense network's layers as Trace.layerLabel names them ('hidden 1', 'output'); a block network's module indices ('0–2', '3'). */
+  /** Each column's name after the inputs: a dense network's layers as Trace.layerLabel names them ('hidden 1', 'output'); a block network's entries of its `layers` (columnNames: 'layers[0–2]', 'layers[3]'). */
   names: string[];
   /** Units per layer, input first (all of them, drawn or not). */
   sizes: number[];

@@ -39,10 +39,11 @@ export interface LayerStats {
   /** The step of the record chainFactor and chainBound come from: the latest with ‖W‖₂ computed (a block network's trace has none: `record`'s). */
   chainStep: number;
   /**
-   * A block network's residual blocks (outer before inner), by their module names, at the record:
-   * the per-example RMS of ∂C/∂x through the skip and through the branch, and ReZero's α (NaN with gate 'none').
+   * A block network's residual blocks (outer before inner), each by its name (Trace.residualLabel: "layers[3] ('4', residual)",
+   * a ReZero block's row's in the chain table), at the record: the per-example RMS of ∂C/∂x through the
+   * skip and through the branch, and ReZero's α (NaN with gate 'none').
    */
-  residuals: { name: string; skip: number; branch: number; alpha: number }[];
+  residuals: { label: string; skip: number; branch: number; alpha: number }[];
 }
 
 /** The statistics of `record`; the chain factor and its bound of the latest record up to it that has a bound (a block network's: of `record`, having none). */
@@ -63,8 +64,8 @@ export function statsFromTrace(trace: Trace, record: number): LayerStats {
     chainFactor: trace.row('chainFactor', chainRecord),
     chainBound: trace.row('chainBound', chainRecord),
     chainStep: trace.steps[chainRecord],
-    residuals: (trace.blocks?.residuals ?? []).map(({ name }, b) => ({
-      name,
+    residuals: (trace.blocks?.residuals ?? []).map((_, b) => ({
+      label: trace.residualLabel(b),
       skip: trace.residualSeries('skipGradRms', b)[record],
       branch: trace.residualSeries('branchGradRms', b)[record],
       alpha: trace.residualSeries('alpha', b)[record],

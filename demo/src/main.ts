@@ -334,7 +334,8 @@ function explainDiagnosis(s: Snapshot): void {
       for (const [i, text] of cells.entries()) {
         const cell = document.createElement('td');
         cell.setAttribute('role', 'cell');
-        cell.textContent = unbrokenPercents(text);
+        if (i === 0) cell.replaceChildren(...pathBreaks(text));
+        else cell.textContent = unbrokenPercents(text);
         // Marked as shrinking the gradient when the number shown is below 1 (0.9996 is shown as 1, unmarked).
         if (i === 1 && Number(text) < 1) cell.className = 'small';
         // Words, not a number: on a phone its kind may go below its share (the style sheet).
@@ -354,14 +355,23 @@ function showStepControl(s: Snapshot): void {
   rate.title = s.ownSteps ? `${s.settings.optimizer} sets its own step sizes: no learning rate` : '';
 }
 
+/**
+ * A row's name with a line break allowed after each '.' of its `layers` path (a <wbr>, which a copy of
+ * the text leaves out): at a phone's 390 px "layers[3].layers[0]", one word, made the chain table's
+ * first column 14 px wider than its card.
+ */
+function pathBreaks(name: string): Node[] {
+  return name.split(/(?<=\]\.)/).flatMap((part, i) => (i === 0 ? [document.createTextNode(part)] : [document.createElement('wbr'), document.createTextNode(part)]));
+}
+
 /** The residual blocks' table: each block's skip and branch share of the gradient, and ReZero's α ('–' with gate 'none'). */
 function explainResiduals(s: Snapshot): void {
   const blocks = s.stats.residuals;
   $('residuals').hidden = blocks.length === 0;
   document.querySelector('#residuals tbody')!.replaceChildren(
-    ...blocks.map(({ name, skip, branch, alpha }) => {
+    ...blocks.map(({ label, skip, branch, alpha }) => {
       const row = document.createElement('tr');
-      for (const text of [`${name} residual`, fmt(skip), fmt(branch), Number.isNaN(alpha) ? '–' : fmt(alpha)]) {
+      for (const text of [label, fmt(skip), fmt(branch), Number.isNaN(alpha) ? '–' : fmt(alpha)]) {
         const cell = document.createElement('td');
         cell.textContent = text;
         row.append(cell);
@@ -381,7 +391,7 @@ function describeDiagram(d: DiagramSnapshot): void {
   ];
   if (settings.norm !== 'none' || settings.residual !== 'none') {
     parts.push(
-      'Columns are named by their modules’ PyTorch indices, as the trace and the report name them: a dense layer with what follows it (its norm and activation), shown after the activation' +
+      'Columns are named by the entries of the network’s layers they span, as the diagnosis, the trace and the report name its rows (layers[0–2]): a dense layer with what follows it (its norm and activation), shown after the activation' +
         (settings.residual === 'none' ? '.' : '; a residual block shows x + f(x), and its edges are f’s dense weights (the skip, unit to unit, is not drawn).'),
     );
   }

@@ -66,14 +66,14 @@ export function tableHeading(what: string, trace: Trace, record = trace.length -
 }
 
 /**
- * A block network's residual blocks at record `record` (default: the last), as header and cells
+ * A block network's residual blocks at record `record` (default: the last), each by its name (Trace.residualLabel), as header and cells
  * (study --model prints them with formatTable and its report shows them): the per-example
  * ‖∂C/∂x‖ through the skip and through the branch, their ratio, and ReZero's α.
  */
 export function residualTableData(trace: Trace, record = trace.length - 1): ReportTable {
   const rows = (trace.blocks?.residuals ?? []).map((block, b) => {
     const [skip, branch] = [trace.residualSeries('skipGradRms', b)[record], trace.residualSeries('branchGradRms', b)[record]];
-    return [block.name, block.gate, num(skip), num(branch), num(branch / skip), num(trace.residualSeries('alpha', b)[record])];
+    return [trace.residualLabel(b), block.gate, num(skip), num(branch), num(branch / skip), num(trace.residualSeries('alpha', b)[record])];
   });
   return { header: ['residual block', 'gate', 'RMS ‖∂C/∂x‖ via skip', 'via branch', 'branch ÷ skip', 'α'], rows };
 }

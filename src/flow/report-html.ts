@@ -353,7 +353,7 @@ function residualCharts(chartId: ChartIds, trace: Trace): string[] {
   const charts = shown.map((b) =>
     lineChart({
       id: chartId(`residual-${b}`),
-      title: `Residual block '${blocks[b].name}'${blocks[b].gate === 'rezero' ? ' (ReZero)' : ''}: per-example RMS ‖∂C/∂x‖ through the skip and through the branch (log scale)`,
+      title: `Residual block ${trace.residualLabel(b)}${blocks[b].gate === 'rezero' ? ' (ReZero)' : ''}: per-example RMS ‖∂C/∂x‖ through the skip and through the branch (log scale)`,
       xLabel: 'step',
       yLabel: '‖∂C/∂x‖',
       logY: true,
@@ -373,7 +373,7 @@ function residualCharts(chartId: ChartIds, trace: Trace): string[] {
         xLabel: 'residual block (input side at the left)',
         yLabel: 'branch ÷ skip',
         logY: true,
-        xNames: blocks.map((block) => `'${block.name}'`),
+        xNames: blocks.map((_, b) => trace.residualLabel(b, 'short')),
         series: [0, trace.length - 1]
           .filter((r, i, all) => r >= 0 && all.indexOf(r) === i)
           .map((r) => ({ name: `step ${grouped(trace.steps[r])}`, xs: blocks.map((_, b) => b + 1), ys: share(r) })),
@@ -382,7 +382,7 @@ function residualCharts(chartId: ChartIds, trace: Trace): string[] {
   }
   const rezero = blocks.flatMap((block, b) => (block.gate === 'rezero' ? [b] : []));
   if (rezero.length) {
-    const series = rezero.map((b) => ({ name: `'${blocks[b].name}'`, xs: trace.steps, ys: trace.residualSeries('alpha', b) }));
+    const series = rezero.map((b) => ({ name: trace.residualLabel(b), xs: trace.steps, ys: trace.residualSeries('alpha', b) }));
     // Blocks are in depth order as layers are: each in its depth's colour among the network's blocks.
     charts.push(lineChart({ id: chartId('alpha'), title: "ReZero's α of each block over training (y = x + α·branch(x))", xLabel: 'step', yLabel: 'α', time: true, series, layers: { index: rezero, count: B } }));
   }

@@ -18,7 +18,7 @@
  * their constants) are svg.ts's own, so the ticks it redraws read, thin and stay inside the drawing as
  * the drawn ones do, by one rule at every width;
  * float32Text is, so a value unpacks to the decimal the report writes for it; traceCsv and its
- * EPOCH_COLUMNS are trace-csv.ts's, and blockRowPaths (with specPaths and parentPath, which it uses)
+ * EPOCH_COLUMNS are trace-csv.ts's, and blockPaths (with specPaths and parentPath, which it uses)
  * is layer-names.ts's, so the CSV downloaded is Trace.toCSV()'s, its rows' paths alike; base85Bytes is
  * report-data.ts's, so the page reads its data block with the reader test/flow/report-data tests, and
  * unescapedKeys is, so the data's own keys that start with '$' come back as the packer found them;
@@ -28,7 +28,7 @@ import { BASE85_DIGITS, base85Bytes, unescapedKeys } from './report-data.js';
 import { CHART_FONT, float32Text, keptInside, NARROW_CHART_FONT, NARROW_TICK_GAP, niceTicks, placedTicks, thinnedTicks, TICK_CHAR_MAX, TICK_CHAR_WIDTH, TICK_GAP, tickLabels, tickTextWidth } from './svg.js';
 import { fitTables, labelTableCells, TABLE_CARDS_CLASS } from './table-cards.js';
 import { EPOCH_COLUMNS, traceCsv } from './trace-csv.js';
-import { blockRowPaths, parentPath, specPaths } from '../layer-names.js';
+import { blockPaths, parentPath, specPaths } from '../layer-names.js';
 
 /** The element id of the page's data block (report-html.ts writes it, this script reads it); no run's section may take it. */
 export const DATA_ELEMENT_ID = 'report-data';
@@ -52,7 +52,7 @@ const EPOCH_COLUMNS = ${JSON.stringify(EPOCH_COLUMNS)};
 const traceCsv = ${traceCsv.toString()};
 const parentPath = ${parentPath.toString()};
 const specPaths = ${specPaths.toString()};
-const blockRowPaths = ${blockRowPaths.toString()};
+const blockPaths = ${blockPaths.toString()};
 const BASE85_DIGITS = ${JSON.stringify(BASE85_DIGITS)};
 const base85Bytes = ${base85Bytes.toString()};
 const unescapedKeys = ${unescapedKeys.toString()};
@@ -106,7 +106,7 @@ document.addEventListener('click', (event) => {
   if (!data) return event.preventDefault();
   const which = link.dataset.download;
   const value = which === 'all' ? data : data.runs[which].trace;
-  const text = link.dataset.format === 'csv' ? traceCsv(value, value.blocks && blockRowPaths(value.blocks)) : JSON.stringify(value, null, 1);
+  const text = link.dataset.format === 'csv' ? traceCsv(value, value.blocks && blockPaths(value.blocks).layers) : JSON.stringify(value, null, 1);
   if (link.href.startsWith('blob:')) URL.revokeObjectURL(link.href);
   link.href = URL.createObjectURL(new Blob([text], { type: link.dataset.format === 'csv' ? 'text/csv' : 'application/json' }));
 });

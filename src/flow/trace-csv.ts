@@ -35,7 +35,7 @@ export const EPOCH_COLUMNS = ['epochLoss', 'validationLoss', 'validationAccuracy
 
 /**
  * The CSV of a trace given as its JSON data (Trace.toJSON(), or the report's unpacked copy of it),
- * with a block network's rows' `layers` paths (blockRowPaths; undefined for a dense network's), which
+ * with a block network's rows' `layers` paths (blockPaths' layers; undefined for a dense network's), which
  * its caller works out: this function refers to nothing outside its file. Its source is the page's,
  * so it never spells NaN (the report is checked to show none): `v !== v` holds for NaN alone.
  */

@@ -7,7 +7,7 @@ import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { BiasInit, WeightInit } from '../init/initializers.js';
 import type { Loss, OutputActivation } from '../kernels.js';
 import type { TappedLayerType } from '../flow-taps.js';
-import { blockRowPaths, denseLayerName, parentPath } from '../layer-names.js';
+import { blockPaths, denseLayerName, parentPath } from '../layer-names.js';
 import {
   inMetricRange,
   LAYER_METRIC_NAMES,
@@ -234,6 +234,19 @@ function checkModuleNames(blocks: TraceBlocks): void {
   }
 }
 
+/**
+ * A block network's row or residual block named from its `layers` path, module name and type (the
+ * one formula of Trace.layerLabel and residualLabel): "layers[3].layers[0] ('4.branch.0', dense)";
+ * in short, 'layers[3][0] dense'.
+ */
+function blockName(path: string, name: string, type: TappedLayerType, form: LayerLabelForm): string {
+  return form === 'short' ? `${path.replaceAll('.layers[', '[')} ${type}` : `${path} ('${name}', ${type})`;
+}
+
+function checkForm(form: LayerLabelForm, method: string): void {
+  if (form !== 'full' && form !== 'short') throw invalidOption(`trace.${method}(…, form): form must be 'full' or 'short', got ${shown(form)}`);
+}
+
 /** How Trace.layerLabel writes a row's name: 'full' (the default) or 'short', for a chart's tick or row label. */
 export type LayerLabelForm = 'full' | 'short';
 
@@ -267,8 +280,8 @@ export class Trace {
   private accuracyData = new Float64Array(INITIAL_CAPACITY);
   private readonly metricData = {} as Record<LayerMetric, Float64Array>;
   private readonly residualData = {} as Record<ResidualMetric, Float64Array>;
-  /** A block network's rows' `layers` paths (blockRowPaths), worked out once: the names never change. */
-  private readonly blockPaths: readonly string[] | undefined;
+  /** A block network's rows' and residual blocks' `layers` paths (blockPaths), worked out once: the names never change. */
+  private readonly paths: { readonly layers: readonly string[]; readonly residuals: readonly string[] } | undefined;
 
   /** `sizes`: units of the input and of each row; `blocks`: a block network's rows and residual blocks (omitted for a dense network). */
   constructor(info: { sizes: readonly number[]; activations: readonly OutputActivation[]; loss: Loss; every: number; run?: TraceRun; blocks?: TraceBlocks }) {
@@ -285,7 +298,7 @@ export class Trace {
       if (layers.length !== this.layers) throw new GradscopeError('INVALID_OPTION', `trace: ${layers.length} layer names for ${this.layers} layers`);
       this.blocks = { layers: layers.map(({ name, type }) => ({ name, type })), residuals: residuals.map(({ name, gate }) => ({ name, gate })) };
       checkModuleNames(this.blocks);
-      this.blockPaths = blockRowPaths(this.blocks);
+      this.paths = blockPaths(this.blocks);
     }
     for (const name of LAYER_METRIC_NAMES) this.metricData[name] = new Float64Array(INITIAL_CAPACITY * this.layers).fill(NaN);
     for (const name of RESIDUAL_METRIC_NAMES) this.residualData[name] = new Float64Array(INITIAL_CAPACITY * this.residualBlocks).fill(NaN);
@@ -312,11 +325,23 @@ export class Trace {
    */
   layerLabel(layer: number, form: LayerLabelForm = 'full'): string {
     this.checkLayer(layer);
-    if (form !== 'full' && form !== 'short') throw invalidOption(`trace.layerLabel(layer, form): form must be 'full' or 'short', got ${shown(form)}`);
+    checkForm(form, 'layerLabel');
     const info = this.blocks?.layers[layer];
     if (!info) return denseLayerName(layer, this.layers);
-    const path = this.blockPaths![layer];
-    return form === 'short' ? `${path.replaceAll('.layers[', '[')} ${info.type}` : `${path} ('${info.name}', ${info.type})`;
+    return blockName(this.paths!.layers[layer], info.name, info.type, form);
+  }
+
+  /**
+   * Residual block `block`'s name (outer before inner, as residualSeries counts them), as
+   * layerLabel names a row, its type 'residual': "layers[3] ('4', residual)", in short 'layers[3]
+   * residual'; a ReZero block's row has the same name. The residual tables and charts give it.
+   */
+  residualLabel(block: number, form: LayerLabelForm = 'full'): string {
+    if (!Number.isInteger(block) || block < 0 || block >= this.residualBlocks) {
+      throw invalidOption(`trace.residualLabel(block): expected a whole number from 0 to ${this.residualBlocks - 1}, got ${shown(block)} (the trace has ${counted(this.residualBlocks, 'residual block')})`);
+    }
+    checkForm(form, 'residualLabel');
+    return blockName(this.paths!.residuals[block], this.blocks!.residuals[block].name, 'residual', form);
   }
 
   /**
@@ -573,7 +598,7 @@ export class Trace {
    * count from 1; NaN, and a value the epoch did not record, is an empty cell.
    */
   toCSV(): string {
-    return traceCsv(this.toJSON(), this.blockPaths);
+    return traceCsv(this.toJSON(), this.paths?.layers);
   }
 
   /** A trace back from toJSON() (e.g. read from a file), checked. */

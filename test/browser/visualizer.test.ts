@@ -718,9 +718,11 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(rows.map(([name]) => name)).toEqual(Array.from({ length: trace.layers }, (_, l) => trace.layerLabel(l)));
     expect(rows.filter(([, b]) => b === '–').map(([name]) => name)).toEqual(Array.from({ length: trace.layers }, (_, l) => l).filter((l) => !biasRows.includes(l)).map((l) => trace.layerLabel(l)));
     expect(await page.locator('#chain-blocks').isVisible()).toBe(true);
-    // The residual blocks: one row each, by module name, with α beside the skip's and the branch's share.
+    // The residual blocks: one row each, by the name its ReZero row has in the chain table, with α beside the skip's and the branch's share.
     const blocks = await page.$$eval('#residuals tbody tr', (trs) => trs.map((tr) => Array.from(tr.children, (td) => td.textContent)));
-    expect(blocks.map(([name]) => name)).toEqual(trace.blocks!.residuals.map((b) => `${b.name} residual`));
+    expect(blocks.map(([name]) => name)).toEqual(trace.blocks!.residuals.map((_, b) => trace.residualLabel(b)));
+    expect(blocks[0][0]).toBe("layers[3] ('4', residual)");
+    expect(rows.map(([name]) => name)).toContain(blocks[0][0]);
     expect(blocks.every(([, skip, branch, alpha]) => [skip, branch, alpha].every((v) => Number.isFinite(Number(v))))).toBe(true);
     // A dense layer before batch norm gets no bias gradient: rounding, far below its norm's β. The note under the
     // map says which are left out, as the report's does (its numbers are of the last call's records, the
@@ -736,9 +738,9 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     }
     const d = diagnose(trace);
     expect(await page.locator('#diagnosis-summary').innerText()).toBe(shownProse(d.summary));
-    // The diagram: a column per hidden layer and the output, named by their modules.
+    // The diagram: a column per hidden layer and the output, named by the entries of the network's layers they span.
     expect(await drawn(page)).toMatchObject({ nodes: 2 + 6 * 12 + 2 });
-    expect(await page.locator('#diagram-note').innerText()).toContain('PyTorch indices');
+    expect(await page.locator('#diagram-note').innerText()).toContain('Columns are named by the entries of the network’s layers they span, as the diagnosis, the trace and the report name its rows (layers[0–2])');
     await page.screenshot({ path: `${ARTIFACTS}/visualizer-blocks-1280.png`, fullPage: true });
     expect(errors).toEqual([]);
     await page.close();

@@ -511,7 +511,7 @@ describe('gradscope study --model --data', async () => {
     expect(stdout).toMatch(/\nlayers\[3\]\.layers\[0\] \('4\.branch\.0', dense\) \(relu\) +/);
     // A row without a bias has no ratio to show.
     expect(stdout).toMatch(/\nlayers\[2\] \('3', activation\) \(tanh\) +— +— +\S+ +— /);
-    expect(stdout).toMatch(/Residual blocks at the last traced step \(step \d+\):\nresidual block +gate +RMS ‖∂C\/∂x‖ via skip.*\n[─ ]+\n4 +rezero +/);
+    expect(stdout).toMatch(/Residual blocks at the last traced step \(step \d+\):\nresidual block +gate +RMS ‖∂C\/∂x‖ via skip.*\n[─ ]+\nlayers\[3\] \('4', residual\) +rezero +/);
     expect(stdout).toMatch(/Diagnosis: (VANISHING|EXPLODING|DEAD|SATURATED|HEALTHY)/);
     const written = readTraceCsv(readFileSync(csv, 'utf8'));
     expect(written.header).toEqual(['step', 'epoch', 'layer', 'loss', 'accuracy', ...LAYER_METRIC_NAMES, 'path', 'name', 'type', ...EPOCH_CELLS]);

@@ -1,6 +1,6 @@
 // The networks the visualizer's settings build: the plain dense network as before; with a norm or
 // residual blocks, the same hidden layers as layer specs, placed as the diagnosis's remedies name
-// them (so its buttons apply them), with diagram columns named as the trace names their modules.
+// them (so its buttons apply them), with diagram columns named by the entries of `layers` they span, as the trace names its rows.
 import { describe, expect, it } from 'vitest';
 import { columnEnds, columnNames, networkOptions } from '../../demo/src/architecture.js';
 import { remedySetting } from '../../demo/src/remedies.js';
@@ -48,11 +48,11 @@ describe('the visualizer’s networks', () => {
     expect(net.layers).toMatchObject([...unit, { type: 'residual', gate: 'rezero', layers: unit }, { type: 'residual', gate: 'rezero', layers: unit }, { type: 'dense', units: 2, activation: 'softmax' }]);
     // A column per hidden layer and the output; the first spans the dense layer's two modules, its norm and its activation.
     expect(ends).toEqual([2, 3, 4, 5]);
-    expect(names).toEqual(['0–3', '4', '5', '6']);
-    // Every row of the trace lies in the column of its top-level module.
-    const top = (name: string) => Number(name.split('.')[0]);
-    const columnOf = (module: number) => names.findIndex((n) => { const [a, b = a] = n.split('–').map(Number); return module >= a && module <= b; });
-    expect(trace.blocks!.layers.map((l) => columnOf(top(l.name)))).toEqual([0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3]);
+    expect(names).toEqual(['layers[0–2]', 'layers[3]', 'layers[4]', 'layers[5]']);
+    // Every row of the trace lies in the column of the entry of `layers` its name opens with.
+    const top = (l: number) => Number(/^layers\[(\d+)\]/.exec(trace.layerLabel(l))![1]);
+    const columnOf = (entry: number) => names.findIndex((n) => { const [a, b = a] = /\[(.*)\]/.exec(n)![1].split('–').map(Number); return entry >= a && entry <= b; });
+    expect(Array.from({ length: trace.layers }, (_, l) => columnOf(top(l)))).toEqual([0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3]);
     net.dispose();
   });
 

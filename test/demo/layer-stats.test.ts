@@ -57,7 +57,7 @@ describe('visualizer layer statistics', () => {
     expect(Array.from(stats.gradB)).toEqual(Array.from(trace.row('biasGradNorm', 6)));
     // The ReZero block: its skip's and branch's share of the gradient and its α, of the same record.
     expect(stats.residuals).toEqual([
-      { name: '4', skip: trace.residualSeries('skipGradRms', 0)[6], branch: trace.residualSeries('branchGradRms', 0)[6], alpha: trace.residualSeries('alpha', 0)[6] },
+      { label: "layers[3] ('4', residual)", skip: trace.residualSeries('skipGradRms', 0)[6], branch: trace.residualSeries('branchGradRms', 0)[6], alpha: trace.residualSeries('alpha', 0)[6] },
     ]);
     expect(stats.residuals[0].alpha).not.toBe(0); // α has moved from 0 by step 7
     expect(statsFromTrace(trace, 6).residuals[0].skip).toBeGreaterThan(0);

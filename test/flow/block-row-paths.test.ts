@@ -64,8 +64,17 @@ describe('Trace.layerLabel', () => {
     for (const form of ['full', 'short'] as const) expect([0, 1, 2].map((l) => dense.layerLabel(l, form))).toEqual(['hidden 1', 'hidden 2', 'output']);
   });
 
+  it("names a residual block as a row, its type 'residual': a ReZero block's name is its row's", () => {
+    const trace = traceOf(nested);
+    expect([0, 1].map((b) => trace.residualLabel(b))).toEqual(["layers[2] ('3', residual)", "layers[2].layers[1] ('3.branch.2', residual)"]);
+    expect([0, 1].map((b) => trace.residualLabel(b, 'short'))).toEqual(['layers[2] residual', 'layers[2][1] residual']);
+    expect(trace.residualLabel(0)).toBe(trace.layerLabel(2));
+  });
+
   it('refuses a form it does not write, and names no row it cannot place: a saved trace whose module names no network gives', async () => {
     await expectError(() => traceOf(nested).layerLabel(0, 'long' as never), 'INVALID_OPTION', /form must be 'full' or 'short', got "long"/);
+    await expectError(() => traceOf(nested).residualLabel(1, 'long' as never), 'INVALID_OPTION', /residualLabel\(…, form\): form must be 'full' or 'short', got "long"/);
+    await expectError(() => traceOf(nested).residualLabel(2), 'INVALID_OPTION', /residualLabel\(block\): expected a whole number from 0 to 1, got 2 \(the trace has 2 residual blocks\)/);
     const renamed = (layers: TraceBlocks['layers'], residuals = nested.residuals) => () => traceOf({ layers, residuals });
     await expectError(renamed(nested.layers.map((l, i) => (i === 1 ? { ...l, name: 'bn1' } : l))), 'INVALID_OPTION', /blocks\.layers\[1\]\.name must be a module name \('4', '4\.branch\.0'\), got "bn1"/);
     await expectError(renamed(nested.layers, [nested.residuals[0]]), 'INVALID_OPTION', /blocks\.layers\[4\]\.name is '3\.branch\.2\.branch\.0', in residual block '3\.branch\.2', which blocks\.residuals does not name/);

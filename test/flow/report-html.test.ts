@@ -459,8 +459,9 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report of a block network's trace in headl
     expect(await page.locator('#blocks-norm-vs-layer').innerHTML()).not.toContain('row of the trace');
     // The residual blocks' share over depth: each block by its name.
     const blockTicks = await page.$$eval('#blocks-residual-depth g.xticks text', (t) => t.map((e) => e.textContent!));
-    expect(blockTicks[0]).toBe(`'${blocks.trace.blocks!.residuals[0].name}'`);
-    expect(blockTicks.at(-1)).toBe(`'${blocks.trace.blocks!.residuals.at(-1)!.name}'`);
+    // The blocks are layers[3] … layers[12] (modules 4 … 13), by their short names.
+    expect(blockTicks[0]).toBe('layers[3] residual');
+    expect(blockTicks.at(-1)).toBe('layers[12] residual');
   });
 
   it("says why the dense layer before the batch norm has no ‖∂C/∂b‖ row, with the largest value measured there against the norm's β", async () => {
@@ -491,7 +492,7 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report of a block network's trace in headl
       const b = Number(id.split('-').at(-1));
       const series = (name: 'skipGradRms' | 'branchGradRms') => ({ xs: steps, ys: drawn.map((r) => trace.residualSeries(name, b)[r]) });
       await expectLines(page, `#${id}`, [series('skipGradRms'), series('branchGradRms')]);
-      expect(await page.locator(`#${id} figcaption`).innerText()).toContain(`'${trace.blocks!.residuals[b].name}'`);
+      expect(await page.locator(`#${id} figcaption`).innerText()).toContain(`Residual block layers[${3 + b}] ('${4 + b}', residual)`);
     }
     const share = (r: number) => Array.from({ length: B }, (_, b) => trace.residualSeries('branchGradRms', b)[r] / trace.residualSeries('skipGradRms', b)[r]);
     const blocksAxis = Array.from({ length: B }, (_, b) => b + 1);

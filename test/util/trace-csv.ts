@@ -6,7 +6,7 @@
  */
 import { expect } from 'vitest';
 import type { TraceJSON } from '../../src/flow/trace.js';
-import { blockRowPaths } from '../../src/layer-names.js';
+import { blockPaths } from '../../src/layer-names.js';
 
 /** The columns of an epoch row's own cells, as docs/gradient-flow.md lists them: empty on a step row. */
 export const EPOCH_CELLS = ['epochLoss', 'validationLoss', 'validationAccuracy', 'trainingSubsetLoss', 'trainingSubsetAccuracy', 'trainingSubsetRows', 'learningRate', 'skippedBatches', 'appliedBatches'];
@@ -49,7 +49,7 @@ export function expectCsvMatchesJson(text: string, json: TraceJSON): void {
       same(row.loss, json.losses[r], `${what} loss`);
       same(row.accuracy, json.accuracy[r], `${what} accuracy`);
       for (const name of metrics) same(row[name], json.metrics[name][r][l], `${what} ${name}`);
-      if (json.blocks) expect([row.path, row.name, row.type]).toEqual([blockRowPaths(json.blocks)[l], json.blocks.layers[l].name, json.blocks.layers[l].type]);
+      if (json.blocks) expect([row.path, row.name, row.type]).toEqual([blockPaths(json.blocks).layers[l], json.blocks.layers[l].name, json.blocks.layers[l].type]);
       for (const name of EPOCH_CELLS) expect(row[name], `${what} ${name}`).toBe('');
     }
   });

@@ -90,9 +90,9 @@ export function drawDiagram(canvas: HTMLCanvasElement, d: DiagramSnapshot): numb
   return largest;
 }
 
-/** A column's name where columns are narrow: 'hidden 3' as 'h3', 'output' as 'out' (a block network's module indices are short already). */
+/** A column's name where columns are narrow: 'hidden 3' as 'h3', 'output' as 'out', a block network's 'layers[0–2]' as '[0–2]'. */
 function shortName(name: string): string {
-  return name === 'output' ? 'out' : name.replace(/^hidden /, 'h');
+  return name === 'output' ? 'out' : name.replace(/^hidden /, 'h').replace(/^layers\[/, '[');
 }
 
 /** One unit: its map over the plane (cells > 1), or one colour for its mean output. */
