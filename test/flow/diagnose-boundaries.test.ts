@@ -579,7 +579,7 @@ describe('rising, still falling or a plateau: what the loss does', () => {
     // 10 % above the start, by 0.2: within its noise, so no rise; the epochs held, a plateau.
     expect([within.verdict, p.state]).toEqual(['healthy', 'plateau']);
     expect(within.summary).toContain(
-      "The loss at the end lies 10 % above the first step's (2.00, one batch), within that batch's noise (one batch's loss varies by 0.210 about the loss's level: two standard deviations, from the differences between the first records' batch losses), so no rise from the start is read.",
+      "The training loss at the end (each epoch's mean batch loss, 2.20 at the last of 2 epochs) lies 10 % above the first step's batch loss (2.00, one batch), within that batch's noise (one batch's loss varies by 0.210 about the loss's level: two standard deviations, from the differences between the first records' batch losses), so no rise from the start is read.",
     );
     // Beyond it (2 + 0.2097… + 1e-9), the rise is read, from the start.
     const beyond = run(records, [2 + noise + 1e-9, 2 + noise + 1e-9]);

@@ -11,6 +11,9 @@ import { diagnose } from '../../src/flow/diagnose.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { firstRows } from '../../src/studies/depth.js';
 import { tracedRun, type Rows } from '../util/traced-run.js';
+import { startNoiseSentence } from '../../src/flow/diagnosis/progress-readings.js';
+import type { TrainingProgress } from '../../src/flow/training-progress.js';
+import type { Trace } from '../../src/flow/trace.js';
 
 let digits: Rows;
 beforeAll(async () => {
@@ -37,6 +40,18 @@ describe("the first step's batch loss beside its noise", () => {
     expect([p.lossStart, p.startNoise]).toEqual([expect.closeTo(1.976, 2), expect.closeTo(0.427, 2)]);
     expect([d.verdict, p.state]).toEqual(['vanishing', 'plateau']);
     expect(d.summary).not.toContain(' rose');
-    expect(d.summary).toMatch(/The loss at the end lies 17 % above the first step's \(1\.98, one batch\), within that batch's noise \(one batch's loss varies by 0\.\d{3} about the loss's level: two standard deviations, from the differences between/);
+    expect(d.summary).toMatch(/The training loss at the end \(each epoch's mean batch loss, 2\.31 at the last of 5 epochs\) lies 17 % above the first step's batch loss \(1\.98, one batch\), within that batch's noise \(one batch's loss varies by 0\.\d{3} about the loss's level: two standard deviations, from the differences between/);
   }, 120_000);
+
+  // The new user's study --model (relu/he [784,64,64,10] trained 5 epochs with adam, studied on 2 epochs of 2,000 digits, 2026-12-03): beside the
+  // validation rows' loss, 'The loss at the end lies 139 % above the first step's (0.0134, one batch)' named neither the loss nor its value.
+  it("names the training loss it reads at the end, and prints it, beside a held-out loss", () => {
+    // The run's losses rounded to 3 digits: its 139 % is 140 % of these.
+    const p = { read: 'epochs', state: 'overfitting', lossStart: 0.0134, lossEnd: 0.0321, startNoise: 0.0888, window: 1, epochs: 2, epochLoss: 'training subset at the end', subsetRows: 500 } as TrainingProgress;
+    expect(startNoiseSentence(p, {} as Trace)).toBe(
+      " The training loss at the end (the loss on the same 500 training rows after each epoch, 0.0321 at the last of 2 epochs) lies 140 % above the first step's batch loss (0.0134, one batch), " +
+        "within that batch's noise (one batch's loss varies by 0.0888 about the loss's level: two standard deviations, from the differences between the first records' batch losses), so no rise from the start is read.",
+    );
+    expect(startNoiseSentence({ ...p, epochLoss: 'all rows at the end' }, {} as Trace)).toContain("(the loss on every training row at each epoch's end, 0.0321 at the last of 2 epochs)");
+  });
 });

@@ -52,12 +52,19 @@ export function riseFrom(p: TrainingProgress): { loss: number; words: string } {
  * that batch's noise (startNoise), so that the start did not decide the state: a sentence that says
  * so; '' elsewhere (a rising loss says what it rose from; read 'batches', no rise from the start is read).
  */
-export function startNoiseSentence(p: TrainingProgress): string {
+export function startNoiseSentence(p: TrainingProgress, trace: Trace): string {
   if (p.read !== 'epochs' || p.state === 'rising' || risenAboveStart(p) || p.lossEnd < (1 + STILL_FALLING) * p.lossStart) return '';
+  // Named and printed: beside the validation rows' loss, 'the loss at the end' read as theirs, and its value was not said.
   return (
-    ` The loss at the end lies ${percent(p.lossEnd / p.lossStart - 1)} above the first step's (${fmt(p.lossStart)}, one batch), ` +
+    ` The training loss at the end (${epochLossName(p)}, ${atLastEpochs(p.lossEnd, p, runEpochs(p, trace))}) lies ${percent(p.lossEnd / p.lossStart - 1)} above the first step's batch loss (${fmt(p.lossStart)}, one batch), ` +
     `within that batch's noise (one batch's loss varies by ${fmt(p.startNoise)} about the loss's level: two standard deviations, from the differences between the first records' batch losses), so no rise from the start is read.`
   );
+}
+
+/** Which training loss an epoch's is (TrainingProgress.epochLoss), in a few words: 'the loss on the same 500 training rows after each epoch'. */
+export function epochLossName(p: TrainingProgress): string {
+  if (p.epochLoss === 'training subset at the end') return `the loss on the same ${counted(p.subsetRows!, 'training row')} after each epoch`;
+  return p.epochLoss === 'all rows at the end' ? "the loss on every training row at each epoch's end" : "each epoch's mean batch loss";
 }
 
 /** Read 'epochs' from windows too short to read the epochs' noise (fewer than NOISE_WINDOW_MIN epochs each, ComparedLosses.noise 0): each loss read as measured. */

@@ -53,7 +53,7 @@ function notFadedClause(e: Evidence, ends: ChainEnds): string {
  * cannot tell a saddle from a local minimum (the curvature can, when the caller gave it).
  */
 export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, ends: ChainEnds, trace: Trace): string {
-  if (p.read === 'epochs') return epochProgressSentence(p, verdict, e, ends, trace) + startNoiseSentence(p) + heldOutUnreadClause(p);
+  if (p.read === 'epochs') return epochProgressSentence(p, verdict, e, ends, trace) + startNoiseSentence(p, trace) + heldOutUnreadClause(p);
   const windows = `median over the last ${counted(p.window, 'record')}`;
   const right = `${percent(p.accuracyEnd)} of their rows classified right${chanceClause(p, trace)}`;
   // Said so: a trace of one epoch (or one saved before epochs were recorded) has only its batches to read, as has one with an epoch's loss unknown.
