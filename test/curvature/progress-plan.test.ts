@@ -71,7 +71,7 @@ function expectHonest(points: ReturnType<typeof play>) {
   expect(points[points.length - 1].done).toBe(points[points.length - 1].total);
 }
 
-// [64, 60 ×9, 10] sigmoid, 33,790 parameters on 100 rows, --k 3 (CURVATURE_COST_RUN): every run stops early.
+// [64, 9 × 60, 10] sigmoid, 33,790 parameters on 100 rows, --k 3 (CURVATURE_COST_RUN): every run stops early.
 const deep: Plan = {
   blocks: [3900, ...Array<number>(8).fill(3660), 610],
   steps: [70, 50, 40, 15, 35, 15, 40, 15, 40, 15, 40, 15, 35, 14, 35, 14, 35, 14, 17, 17, 145, 14],

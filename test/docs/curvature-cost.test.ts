@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CURVATURE_COST_RUN, CURVATURE_DIGITS_RUN, curvatureCostRows, measuredTimeText } from '../../src/cli/commands/curvature-cost.js';
 import { plannedProducts } from '../../src/curvature/curvature-work.js';
+import { sizesText } from '../../src/layer-runs.js';
 import { createNetwork } from '../../src/api/network.js';
 import { measureCurvature, type CurvatureReport } from '../../src/curvature/curvature.js';
 
@@ -22,7 +23,7 @@ describe("docs/curvature.md's measured curvature run", () => {
 
   it('gives the date, the machine, the commit and the setup CURVATURE_COST_RUN holds', () => {
     expect(flat).toContain(`Measured ${run.date} (${run.machine}), commit ${run.commit}, by scripts/curvature-cost.ts`);
-    expect(flat).toContain(`[${run.sizes[0]}, ${run.sizes[1]} ×${run.sizes.length - 2}, ${run.sizes[run.sizes.length - 1]}] ${run.activation} (seed ${run.seed}), ${count(parameters)} parameters`);
+    expect(flat).toContain(`${sizesText(run.sizes)} ${run.activation} (seed ${run.seed}), ${count(parameters)} parameters`);
     expect(flat).toContain(`${run.rows} rows (normal inputs, one-hot targets), \`--k ${run.k}\``);
   });
 

@@ -1,4 +1,5 @@
 /** gradscope curvature --model M [--data D.json | --train N] [--k 5] [--no-layers] [--backend wasm|ref] [--json]: on the digits unless --data, as train. */
+import { sizesText } from '../../layer-runs.js';
 import { measureCurvature, type CurvatureProgress, type CurvatureReport, type GaussNewtonSummary, type HessianSummary } from '../../curvature/curvature.js';
 import { checkEigenCount, LANCZOS_MAX_STEPS, ROUNDING_PRODUCTS, SPECTRUM_END_COUNT, type UnconvergedEigenvalue } from '../../curvature/lanczos.js';
 import { MATRIX_TRACE_DEFAULTS } from '../../curvature/matrix-trace.js';
@@ -109,7 +110,7 @@ function costNote(): string {
     `behind where it ends far sooner (docs/curvature.md).`,
     `Lanczos stops early, too, where the rest of a matrix is its null space, as most of a`,
     `deep sigmoid network's Gauss-Newton matrix is. Measured ${run.date} (${run.machine}), commit ${run.commit}:`,
-    `[${run.sizes[0]}, ${run.sizes[1]} ×${run.sizes.length - 2}, ${run.sizes[run.sizes.length - 1]}] ${run.activation}, ${grouped(parameters)} parameters, ${counted(run.rows, 'row')}, --k ${run.k}: at most ${planned(true)} products, ${taken(run.layers)}, ${measuredTimeText(run.layers)}.`,
+    `${sizesText(run.sizes)} ${run.activation}, ${grouped(parameters)} parameters, ${counted(run.rows, 'row')}, --k ${run.k}: at most ${planned(true)} products, ${taken(run.layers)}, ${measuredTimeText(run.layers)}.`,
     `With --no-layers (2·T + 2·(min(n, ${steps}) + ${ROUNDING_PRODUCTS}), T then ${probes} probes in all): at most ${planned(false)} products, ${taken(run.noLayers)};`,
     `measured just before it in the same process: ${measuredTimeText(run.noLayers)}.`,
     ...digitsCostLines(),

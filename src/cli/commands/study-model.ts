@@ -37,6 +37,7 @@ import { traceAtInitialWeights } from '../initial-trace.js';
 import { counted, grouped } from '../../counted.js';
 import { formatTable } from '../table.js';
 import { print } from '../terminal.js';
+import { sizesText } from '../../layer-runs.js';
 import { overfittingOf, worseWarning } from '../worse-warning.js';
 import { checkRowsFitModel, TRAINING_ROWS_FLAGS, trainingRows } from '../training-rows.js';
 import { diagnosisText, residualTableData, tableHeading, traceTableData } from '../trace-table.js';
@@ -209,7 +210,7 @@ export const studyModelCommand = command({
       // A diverged run's weights are not the trained model asked for: nothing is saved.
       if (save && !diverged) await saveModel(net, save, { optimizer });
       if (csv) await writeFileAtomic(csv, trace.toCSV());
-      const shape = net.kind === 'dense' ? `[${net.sizes.join(',')}]` : `${net.inputSize} inputs → [${net.layers.map((spec) => spec.type).join(', ')}]`;
+      const shape = net.kind === 'dense' ? sizesText(net.sizes) : `${net.inputSize} inputs → [${net.layers.map((spec) => spec.type).join(', ')}]`;
       // --epochs 0 takes no step: 'trains with a fresh sgd' would say a training that does not happen.
       const instead = epochs === 0 ? 'this run takes no step (--epochs 0)' : `this run trains with a fresh ${settings.choice.name}${args.flags.has('optimizer') ? '' : ' (--optimizer)'}`;
       const saidState = savedState && `${modelPath} holds ${savedState.name}'s optimiser state (${counted(savedState.steps, 'step')}), which study --model does not resume: ${instead}.`;

@@ -44,6 +44,7 @@ import { print, type Terminal } from '../terminal.js';
 import { worseWarning } from '../worse-warning.js';
 import { classesOf } from '../../flow/training-progress.js';
 import { rowsFlagsText, TRAINING_ROWS_FLAGS, trainingRows, type TrainingRows } from '../training-rows.js';
+import { activationsText, sizesText } from '../../layer-runs.js';
 import { shellWord } from '../shell-word.js';
 import { BIAS_INIT_FORMS, biasInitFlag, initFormsText, LSUV, WEIGHT_INIT_FORMS, weightInitFlag } from '../init-flags.js';
 
@@ -186,7 +187,7 @@ export const trainCommand = command({
       const evaluate = () => withFile(file, async () => net.evaluate(rows.check.x, rows.check.y));
       const initial = await evaluate();
       const given = `${init === undefined ? '' : `, init ${stringFlag(args, 'init')}`}${biasInit === undefined ? '' : `, bias init ${stringFlag(args, 'bias-init')}`}`;
-      const shape = `[${net.sizes.join(',')}] ${net.activationFunctions.join(', ')}, loss ${net.loss}${given}`;
+      const shape = `${sizesText(net.sizes)} ${activationsText(net.activationFunctions)}, loss ${net.loss}${given}`;
       if (settings.epochs === 0) {
         // train() takes at least one epoch: with none asked for, the network is measured and saved as made, without an optimiser state (it took no step).
         print(terminal, `${shape}; 0 epochs: not trained, measured on ${rows.checked === 'test' ? `the ${counted(rows.check.count, 'test digit')}` : `its ${counted(rows.check.count, 'row')}`} as made.`);
