@@ -17,6 +17,7 @@ export type { LsuvOptions, LsuvLayerReport } from './layers/lsuv.js';
 export type { LayerSpec, CheckedSpec, DenseSpec, BatchNormSpec, LayerNormSpec, ActivationSpec, ResidualSpec, CheckedResidualSpec, ResidualGate, LayerType } from './layers/spec.js';
 export type { LayerOptions, NetworkConfig, NetworkOptions } from './network/config.js';
 export type { BatchInfo, EpochInfo, TracedTrainResult, TrainOptions, TrainResult } from './training/train-options.js';
+export type { BudgetClock } from './budget-clock.js';
 export type { ValidationRows } from './training/validation-rows.js';
 export { modelFromJSON, readModelJSON, MODEL_FILE_TAG, MODEL_VERSION, MODEL_LIMITS } from './network/model-file.js';
 export { FILE_LIMITS } from './model-limits.js';

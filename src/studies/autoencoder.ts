@@ -3,14 +3,15 @@
  * no layer-wise pretraining, by Hessian-free, against first-order methods given the same
  * time. The reconstruction error (squared error per image, summed over pixels, as Martens reports
  * it) is sampled over training time; the clock stops while the curve is measured. The clock is this
- * process's CPU time, so other jobs on a shared machine do not shrink one optimiser's budget more
- * than another's (the training runs on one thread).
+ * process's CPU time (budget-clock.ts; the wall clock where process is absent), so other jobs on a shared
+ * machine do not shrink one optimiser's budget more than another's (the training runs on one thread).
  */
 import { checkAtMost, checkCallback, checkChoice, checkDistinctList, checkSeed, checkKnownKeys, checkPositive, checkUnits, checkWhole, keysOf, type Bound } from '../checks.js';
 import { checkModelLimits } from '../model-limits.js';
 import type { BackendChoice } from '../backend.js';
 import { MNIST_PIXELS } from '../data/mnist.js';
 import { loadStudyDigits } from './study-digits.js';
+import { clockSeconds } from '../budget-clock.js';
 import { AUTOENCODER_DEFAULTS, STUDY_SEED, TRAIN_ERROR_ROWS } from './study-defaults.js';
 import { AUTOENCODER_POINTS_BOUND, SECONDS_BOUND } from './study-bounds.js';
 import { matrixRows, type Matrix } from '../data/matrix.js';
@@ -23,6 +24,9 @@ import { findOptimizer } from '../optim/index.js';
 import { ADAM_DEFAULTS } from '../optimizer-defaults.js';
 import { curvatureRows } from '../optim/gauss-newton.js';
 import type { Optimizer } from '../optim/optimizer.js';
+
+/** The budget's clock: this process's CPU time (the wall clock where process is absent). */
+const cpuNow = clockSeconds('cpu');
 
 /** Hinton & Salakhutdinov's MNIST autoencoder shape, scaled down to train in minutes on a CPU. */
 export const AUTOENCODER_SIZES = [784, 256, 128, 64, 16, 64, 128, 256, 784] as const;
@@ -234,10 +238,9 @@ export async function runAutoencoderStudy(options: AutoencoderStudyOptions = {})
             windows.set(start, window);
           }
           start += batch;
-          const began = process.cpuUsage();
+          const began = cpuNow();
           net.train(window, { optimizer, epochs: 1, batchSize: batch, learningRate: contender.learningRate, shuffle: false });
-          const used = process.cpuUsage(began);
-          seconds += (used.user + used.system) / 1e6;
+          seconds += cpuNow() - began;
           steps++;
         }
         measure();

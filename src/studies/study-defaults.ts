@@ -15,7 +15,7 @@ export const ACTIVATIONS_DEFAULTS = { width: 256, epochs: 2, batchSize: 10, lear
 /** The main job's (npm start's) epochs of study (b), short enough to run in seconds; `study activations` alone runs ACTIVATIONS_DEFAULTS.epochs. */
 export const MAIN_JOB_ACTIVATION_EPOCHS = 1;
 
-/** The remedies study: wall-clock seconds of training per optimiser. */
+/** The remedies study: CPU seconds of training per optimiser (budget-clock.ts). */
 export const REMEDIES_DEFAULTS = { seconds: 6 } as const;
 
 /** The autoencoder study: CPU seconds per optimiser, its own digits (fewer than the others': a deep autoencoder is slow), points of each curve. */

@@ -2,6 +2,7 @@
  * What Network.train() takes and returns: its options (TrainOptions, each documented with its
  * default), what its callbacks and result report, and the first check of a call (only known keys).
  */
+import type { BudgetClock } from '../budget-clock.js';
 import { checkKnownKeys, keysOf } from '../checks.js';
 import type { Dataset } from './dataset.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -109,8 +110,14 @@ export interface TrainOptions {
   optimizer?: Optimizer | OptimizerSpec;
   /** Clip the gradient to this global norm before each step (first-order optimisers only; default: no clipping). */
   clipNorm?: number;
-  /** Stop after the first batch that ends this many seconds after training started (default: no limit). */
+  /** Stop after the first batch that ends this many seconds (of `clock`) after training started (default: no limit). */
   maxSeconds?: number;
+  /**
+   * The clock maxSeconds reads (default 'wall': performance.now, which other jobs on the machine slow); 'cpu':
+   * this process's CPU time, user + system (process.cpuUsage), which they do not; where process is absent (a
+   * browser), 'cpu' reads the wall clock.
+   */
+  clock?: BudgetClock;
   /** Evaluated after every epoch: rows, or a Dataset (which copies nothing per call); default none. */
   validation?: ValidationRows | Dataset;
   /**
@@ -187,6 +194,7 @@ export const TRAIN_OPTIONS = keysOf<TrainOptions>({
   optimizer: true,
   clipNorm: true,
   maxSeconds: true,
+  clock: true,
   validation: true,
   onBatch: true,
   onEpoch: true,

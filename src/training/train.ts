@@ -3,6 +3,7 @@
  * update. The data set is copied into the backend's memory once, so a step allocates nothing; a batch of its first rows in order
  * is not copied at all on a dense chain (Trainable.rowsInPlace).
  */
+import { clockSeconds } from '../budget-clock.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import { clipGradientNorm } from '../optim/clip.js';
@@ -61,7 +62,7 @@ export function runTraining(
 ): TrainResult {
   const { inputs: x, targets: y } = data;
   const settings = readTrainingSettings(net, options, x.rows);
-  const { epochs, batchSize, epochRows, shuffle, clipNorm, maxSeconds, policy, maxHalvings, lsuv, noise } = settings;
+  const { epochs, batchSize, epochRows, shuffle, clipNorm, maxSeconds, clock, policy, maxHalvings, lsuv, noise } = settings;
   const { optimizer, release: releaseOptimizer } = trainingOptimizer(net, options, { learningRate: settings.learningRate, onNonFinite: policy, clipNorm, gradientNoise: settings.noise, lsuv });
   let learningRate = startingLearningRate(optimizer, settings.learningRate);
   const ownSteps = optimizer.choosesOwnSteps === true;
@@ -140,7 +141,8 @@ export function runTraining(
     };
 
     const history: EpochInfo[] = [];
-    const deadline = performance.now() + 1000 * maxSeconds;
+    const clockNow = clockSeconds(clock);
+    const deadline = clockNow() + maxSeconds;
     let outOfTime = false;
     /** With 'halve': the epoch a fault sent training back to, run again from its start with its rows in the same order; -1 if none. */
     let retried = -1;
@@ -208,7 +210,7 @@ export function runTraining(
           batches++;
           position++;
           start += size;
-          if (performance.now() >= deadline) {
+          if (clockNow() >= deadline) {
             outOfTime = true;
             break;
           }

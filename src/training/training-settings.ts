@@ -3,7 +3,8 @@
  * one pass before anything is allocated or changed (a refusal leaves the network as it was). The
  * keys were checked first (checkTrainOptions); the optimiser is made after this (trainingOptimizer).
  */
-import { checkBoolean, checkFloat32, checkPositive, checkWhole, UNRUN_GENERATOR, unrunnableKind } from '../checks.js';
+import { BUDGET_CLOCKS, type BudgetClock } from '../budget-clock.js';
+import { checkBoolean, checkChoice, checkFloat32, checkPositive, checkWhole, UNRUN_GENERATOR, unrunnableKind } from '../checks.js';
 import { invalidOption } from '../errors.js';
 import { checkOptimizerFor } from '../optim/optimizer.js';
 import { isOptimizer } from '../optim/index.js';
@@ -35,6 +36,8 @@ export interface TrainingSettings {
   clipNorm: number | undefined;
   /** Seconds after which the call stops at the end of a batch (Infinity: no limit). */
   maxSeconds: number;
+  /** The clock maxSeconds reads. */
+  clock: BudgetClock;
   /** What a faulty step leads to (onNonFinite). */
   policy: NonFinitePolicy;
   /** Halvings allowed with 'halve'. */
@@ -73,6 +76,7 @@ export function readTrainingSettings(net: TrainingEngine, options: TrainOptions,
   checkSettingsBesideOptimizer(options);
   const clipNorm = checkClipNorm(options.clipNorm);
   const maxSeconds = options.maxSeconds === undefined ? Infinity : checkPositive(options.maxSeconds, 'maxSeconds');
+  const clock = options.clock === undefined ? 'wall' : checkChoice(options.clock, BUDGET_CLOCKS, 'clock');
   const policy = checkNonFinitePolicy(options.onNonFinite);
   const maxHalvings = checkMaxHalvings(options.maxHalvings);
   if (options.trace !== undefined) checkTraceable(net, options.trace);
@@ -83,7 +87,7 @@ export function readTrainingSettings(net: TrainingEngine, options: TrainOptions,
   }
   // Everything this call will allocate, checked before the first allocation.
   if (policy === 'halve') net.checkFits(2 * net.parameterCount, "onNonFinite 'halve' (two copies of the weights: the last epoch start judged good, and the next)");
-  return { epochs, batchSize, epochRows, learningRate, shuffle, clipNorm, maxSeconds, policy, maxHalvings, trace: options.trace, lsuv, noise };
+  return { epochs, batchSize, epochRows, learningRate, shuffle, clipNorm, maxSeconds, clock, policy, maxHalvings, trace: options.trace, lsuv, noise };
 }
 
 function positiveInteger(value: unknown, name: string, fallback: number): number {

@@ -49,7 +49,7 @@ describe("docs/api.md's `train` defaults", () => {
   const stated = statedDefaults();
 
   it('states a value for the options whose default is one', () => {
-    expect(Object.keys(stated).sort()).toEqual(['batchSize', 'dropLast', 'epochs', 'lsuv', 'maxHalvings', 'momentum', 'onNonFinite', 'optimizer', 'shuffle', 'weightDecay']);
+    expect(Object.keys(stated).sort()).toEqual(['batchSize', 'clock', 'dropLast', 'epochs', 'lsuv', 'maxHalvings', 'momentum', 'onNonFinite', 'optimizer', 'shuffle', 'weightDecay']);
   });
 
   it('are what train() does given no options', async () => {

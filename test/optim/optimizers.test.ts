@@ -86,6 +86,7 @@ describe('the optimiser registry', () => {
     ['clipNorm with L-BFGS', 'lbfgs', { clipNorm: 1 }, /clipNorm: 'lbfgs' evaluates its own gradients/],
     ['clipNorm ≤ 0', 'adam', { clipNorm: 0 }, /clipNorm: expected a finite number > 0/],
     ['maxSeconds ≤ 0', 'adam', { maxSeconds: -1 }, /maxSeconds: expected a finite number > 0/],
+    ['a clock that is neither wall nor cpu', 'adam', { maxSeconds: 1, clock: 'gpu' as never }, /^clock: expected one of wall, cpu, got .gpu./],
     ['a spec with no name', { beta1: 0.5 } as never, {}, /optimizer: .*no name/],
     // top-level settings that the given optimiser would ignore (they set up the default SGD)
     ["a top-level momentum beside 'sgd'", 'sgd', { momentum: 0.5 }, /momentum: a top-level momentum sets up the default SGD and is not applied when optimizer is given; give it in the optimizer: optimizer: \{ name: 'sgd', momentum: 0\.5 \}/],
@@ -265,6 +266,22 @@ describe('options', () => {
     const result = net.train(problem.x, problem.y, { epochs: 1e6, batchSize: 8, maxSeconds: 0.05, onBatch: () => steps++ });
     expect(steps).toBeGreaterThan(0);
     expect(result.epochs.length).toBeLessThan(1e6);
+    net.dispose();
+  });
+
+  // The remedies study's budget was wall-clock: at load 8–15 AdamW took 1,479 steps where a quiet machine takes 32,730.
+  // A batch that waits (Atomics.wait: no CPU) spends wall-clock time and almost no CPU time.
+  it("maxSeconds reads the clock option: 'cpu' does not count time the process spent waiting, 'wall' does", async () => {
+    const net = await createNetwork({ sizes: [3, 1], output: 'linear', loss: 'mse' });
+    const waits = new Int32Array(new SharedArrayBuffer(4));
+    const stepsWithin = (clock: 'wall' | 'cpu') => {
+      let steps = 0;
+      // 12 one-batch epochs of 25 ms waiting each: 0.3 s of wall-clock time, a few ms of CPU time.
+      net.train(problem.x, problem.y, { epochs: 12, batchSize: problem.x.length, maxSeconds: 0.15, clock, onBatch: () => void (steps++, Atomics.wait(waits, 0, 0, 25)) });
+      return steps;
+    };
+    expect(stepsWithin('wall')).toBeLessThan(8);
+    expect(stepsWithin('cpu')).toBe(12);
     net.dispose();
   });
 });

@@ -1,8 +1,9 @@
 /**
  * gradscope study remedies [--seconds 6] [--optimizers a,b] [--train 9000] [--test 1000] [--seed 1] [--json]
- * Every optimiser for the same wall-clock time on a deep sigmoid network where plain SGD stalls.
+ * Every optimiser for the same CPU time on a deep sigmoid network where plain SGD stalls.
  */
-import { chosenContenders, REMEDIES_SIZES, remediesContenders, runRemediesStudy, type RemediesRun } from '../../studies/remedies.js';
+import { clockWords } from '../../budget-clock.js';
+import { chosenContenders, REMEDIES_CLOCK, REMEDIES_SIZES, remediesContenders, runRemediesStudy, type RemediesRun } from '../../studies/remedies.js';
 import { BACKEND_FLAG, booleanFlag, checkDigitFlags, checkOptionsAsUsage, choiceFlag, command, JSON_FLAG, jsonLine, listFlag, numberFlag, POSITIVE, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
 import { formatTable, ratioColumn, sci } from '../table.js';
 import { print } from '../terminal.js';
@@ -44,7 +45,7 @@ export const studyRemediesCommand = command({
   words: ['study', 'remedies'],
   summary: 'every optimiser for the same time on a deep sigmoid net: layer movement ratio, loss, accuracy',
   flags: [
-    { name: 'seconds', value: 'S', default: REMEDIES_DEFAULTS.seconds, rule: { ...POSITIVE, ...SECONDS_BOUND }, about: 'wall-clock seconds of training per optimiser' },
+    { name: 'seconds', value: 'S', default: REMEDIES_DEFAULTS.seconds, rule: { ...POSITIVE, ...SECONDS_BOUND }, about: 'CPU seconds of training per optimiser' },
     { name: 'optimizers', value: 'A,B', about: optimizersAbout() },
     TRAIN_FLAG(STUDY_DIGITS.trainRows),
     TEST_FLAG(STUDY_DIGITS.testRows),
@@ -69,7 +70,7 @@ export const studyRemediesCommand = command({
     checkOptionsAsUsage(args, { optimizers: 'optimizers' }, () => chosenContenders(options.optimizers));
     if (!json) {
       print(terminal, `Deep sigmoid network [${REMEDIES_SIZES.join(',')}], standard init, softmax + cross-entropy, MNIST digits;`);
-      print(terminal, `${seconds} s of training per optimiser. Movement: Σ over steps of ‖ΔW‖ of the first and the last hidden layer.\n`);
+      print(terminal, `${seconds} s of training per optimiser (${clockWords(REMEDIES_CLOCK)}: other jobs do not shrink it). Movement: Σ over steps of ‖ΔW‖ of the first and the last hidden layer.\n`);
     }
     const result = await runRemediesStudy({
       ...options,
