@@ -1,12 +1,12 @@
 /**
  * The diagnosis's remedies as changes to the visualizer's settings, so each can be a button: a
- * remedy's settings (diagnose()'s structured form: activation, init, optimizer, learning rate, batch
- * size, layer specs) read as the page's controls, every setting applied together; its alternative
- * is not applied. Remedies the page has no control for (clipNorm, biasInit, an optimiser it does not
+ * remedy's settings (diagnose()'s structured form: each value as data, RemedySetting.setting, or
+ * its flag value where the value is words; layer specs, which are words, by their text) read as the
+ * page's controls, every setting applied together; its alternative is not applied. Remedies the page has no control for (clipNorm, biasInit, an optimiser it does not
  * offer), and changes the page cannot run with the other settings (conflictOf), give null, and
  * noButtonReason says which.
  */
-import { ACTIVATIONS, LEFT_OUT, SMALLER_LEARNING_RATE, type Remedy, type RemedySetting } from '../../src/index.js';
+import { ACTIVATIONS, SMALLER_LEARNING_RATE, type Remedy, type RemedySetting } from '../../src/index.js';
 import { conflictOf, INITS, LAYER_RATES, optimizerChoices, type Settings } from './settings.js';
 
 export { SMALLER_LEARNING_RATE };
@@ -43,31 +43,32 @@ function ratesOf(setting: RemedySetting): number[] | null {
   return rates.length > 0 && rates.every((rate) => rate > 0 && Number.isFinite(rate)) ? rates : null;
 }
 
-/** The name in a setting's value ("'relu'" → relu; "activation: 'tanh' in each …" → tanh), or undefined. */
-const quoted = (value: string) => /'([^']+)'/.exec(value)?.[1];
+/** A setting's value as data (RemedySetting.setting) where it is a name: 'relu', 'adam'. */
+const named = (setting: RemedySetting) => (typeof setting.setting === 'string' ? setting.setting : undefined);
 
 /** One setting as the page's settings, or null where the page has no control for it. */
 function pageSetting(setting: RemedySetting, current: Settings): Partial<Settings> | null {
   const { option, value } = setting;
-  const name = quoted(value);
+  const name = named(setting);
   switch (option) {
     case 'activation':
       return name && (ACTIVATIONS as readonly string[]).includes(name) ? { activation: name as Settings['activation'] } : null;
     case 'init':
       return name && (INITS as readonly string[]).includes(name) ? { init: name as Settings['init'] } : null;
     case 'optimizer':
-      if (value.startsWith('{')) return ratesOf(setting) ? { optimizer: LAYER_RATES } : null;
+      if (typeof setting.setting === 'object') return ratesOf(setting) ? { optimizer: LAYER_RATES } : null;
       return name && optimizerChoices().includes(name) ? { optimizer: name } : null;
     case 'learningRate': {
       // Left out beside an optimiser that takes no rate: the page keeps its rate and does not use it (the control is disabled then).
-      if (value === LEFT_OUT) return {};
+      if ('setting' in setting && setting.setting === undefined) return {};
       // A number as diagnose measured it, a rate below or above the run's as its flag value names it ('below 0.5': a third; 'above 0.1': 3×), or 'a smaller value'.
-      const rate = Number(setting.flagValue ?? value);
+      const rate = typeof setting.setting === 'number' ? setting.setting : Number(setting.flagValue);
       return { learningRate: Number.isFinite(rate) ? rate : +(current.learningRate * SMALLER_LEARNING_RATE).toPrecision(3) };
     }
     case 'batchSize': {
-      const rows = /^(\d+) or more/.exec(value);
-      return rows ? { batchSize: Math.max(current.batchSize, Number(rows[1])) } : null;
+      // '16 or more': its flag value names the least.
+      const rows = typeof setting.setting === 'number' ? setting.setting : Number(setting.flagValue);
+      return Number.isInteger(rows) && rows > 0 ? { batchSize: Math.max(current.batchSize, rows) } : null;
     }
     case 'lsuv':
       // The page's 'lsuv' init runs LSUV before training: the init setting beside it says so.

@@ -65,6 +65,27 @@ export interface RemedySetting {
    * them back out of the text. Absent in every other setting.
    */
   layerRates?: number[];
+  /**
+   * `value` as data: exactly what createNetwork or train() take for `option`, so that a program
+   * applies the setting as `{ ...options, [s.option]: s.setting }` without reading the text: `'relu'`,
+   * `0.1`, `true`, `{ name: 'sgd', layerRates: [1, 2] }`. Present and undefined in a LEFT_OUT setting
+   * (`'setting' in s`: the key set to undefined, which train() reads as not given). Absent where
+   * `value` is words (`below 0.1`, `16 or more`, `more than 3`, `a smaller value`: flagValue, where
+   * present, names one value that meets them) and in a `layers` setting, which says a change to each
+   * hidden layer's specs in words (no one value without the network's whole spec list).
+   */
+  setting?: RemedyValue;
+}
+
+/** A value createNetwork or train() takes for a remedy's option (RemedySetting.setting): a name, a number, true, an optimiser's spec, or undefined (left out). */
+export type RemedyValue = string | number | boolean | RemedyOptimizerSpec | undefined;
+
+/** An optimiser's spec as train() takes it (`{ name: 'sgd', momentum: 0.9, layerRates: [130, 6.5, 1, 1] }`): its name and its options. */
+export interface RemedyOptimizerSpec {
+  /** The optimiser's registry name. */
+  name: string;
+  /** Its options by their keys (momentum, nesterov, weightDecay, decayBiases, layerRates). */
+  [option: string]: unknown;
 }
 
 /** What to change and why, as diagnose() gives it. */
@@ -173,7 +194,8 @@ const isSettings = (list: unknown): list is RemedySetting[] =>
       Object.hasOwn(REMEDY_OPTION_OWNER, s.option) &&
       typeof s.value === 'string' &&
       (s.flagValue === undefined || typeof s.flagValue === 'string') &&
-      (s.layerRates === undefined || (Array.isArray(s.layerRates) && s.layerRates.every((rate: unknown) => typeof rate === 'number'))),
+      (s.layerRates === undefined || (Array.isArray(s.layerRates) && s.layerRates.every((rate: unknown) => typeof rate === 'number'))) &&
+      (s.setting === undefined || ['string', 'number', 'boolean'].includes(typeof s.setting) || (typeof s.setting === 'object' && s.setting !== null && typeof s.setting.name === 'string')),
   );
 
 /** remedyText's arguments as their types say, or INVALID_OPTION naming the one that is not. */
@@ -182,7 +204,7 @@ function checkRemedyArguments(remedy: unknown, terms: unknown): void {
   const { settings, alternative } = remedy as Partial<Remedy>;
   if (!isSettings(settings) || (alternative !== undefined && !isSettings(alternative))) {
     const options = Object.keys(REMEDY_OPTION_OWNER).join(', ');
-    throw invalidOption(`remedyText: a remedy's settings (and alternative) are lists of { option, value, flagValue?, layerRates? }, option one of ${options}; got ${shown(isSettings(settings) ? alternative : settings)}`);
+    throw invalidOption(`remedyText: a remedy's settings (and alternative) are lists of { option, value, flagValue?, layerRates?, setting? }, option one of ${options}; got ${shown(isSettings(settings) ? alternative : settings)}`);
   }
   checkObjectArgument(terms, 'remedyText', "terms { form: 'api' | 'command', commandLine?, unmadeRun? }");
   const { form, commandLine, unmadeRun } = terms as Partial<RemedyTerms>;

@@ -10,10 +10,20 @@ import { diagnose } from '../../src/flow/diagnose.js';
 import { Trace } from '../../src/flow/trace.js';
 import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
 
-/** A remedy of these settings ([option, value, flagValue?]). */
-const remedy = (...settings: [RemedyOption, string, string?][]) => ({ settings: settings.map(([option, value, flagValue]): RemedySetting => ({ option, value, ...(flagValue && { flagValue }) })) });
-/** A per-layer-rates remedy as diagnose() gives it: the text `value` and the same rates as numbers. */
-const ratesRemedy = (value: string, layerRates: number[]) => ({ settings: [{ option: 'optimizer' as const, value, layerRates }] });
+/** `value` as diagnose() gives it as data (RemedySetting.setting): the expression it prints, and none where it is words. */
+function asData(value: string): Pick<RemedySetting, 'setting'> {
+  try {
+    return { setting: new Function(`return (${value});`)() };
+  } catch {
+    return {};
+  }
+}
+/** A remedy of these settings ([option, value, flagValue?]), each with its value as data where it has one. */
+const remedy = (...settings: [RemedyOption, string, string?][]) => ({
+  settings: settings.map(([option, value, flagValue]): RemedySetting => ({ option, value, ...(flagValue && { flagValue }), ...asData(value) })),
+});
+/** A per-layer-rates remedy as diagnose() gives it: the text `value`, the same rates as numbers, and the spec as data. */
+const ratesRemedy = (value: string, layerRates: number[]) => ({ settings: [{ option: 'optimizer' as const, value, layerRates, ...asData(value) }] });
 
 describe('visualizer remedy buttons', () => {
   it('reads each setting the page can apply', () => {
@@ -25,6 +35,16 @@ describe('visualizer remedy buttons', () => {
     expect(remedySetting(remedy(['learningRate', '0.1', '0.1']), { ...DEFAULTS, learningRate: 0.5 })).toEqual({ learningRate: 0.1 });
     // A switch to Hessian-free leaves the rate out: the page keeps its own (unused beside it), not a third of it.
     expect(remedySetting(remedy(['optimizer', "'hessian-free'", 'hessian-free'], ['learningRate', 'undefined']), { ...DEFAULTS, learningRate: 0.3 })).toEqual({ optimizer: 'hessian-free' });
+  });
+
+  it('applies each value from its data (RemedySetting.setting), not from its text; words by their flag value', () => {
+    // A setting whose text and data differ: the page goes by the data (it parsed the text with regexes before).
+    const data = (option: RemedyOption, value: string, setting: RemedySetting['setting'], flagValue?: string) => ({ settings: [{ option, value, setting, ...(flagValue && { flagValue }) }] });
+    expect(remedySetting(data('activation', "'tanh'", 'relu'), DEFAULTS)).toEqual({ activation: 'relu' });
+    expect(remedySetting(data('optimizer', "'adam'", 'rmsprop'), DEFAULTS)).toEqual({ optimizer: 'rmsprop' });
+    expect(remedySetting(data('learningRate', '0.5', 0.02), DEFAULTS)).toEqual({ learningRate: 0.02 });
+    // '16 or more' has no data: its flag value names the least.
+    expect(remedySetting(remedy(['batchSize', '16 or more', '16']), { ...DEFAULTS, batchSize: 4 })).toEqual({ batchSize: 16 });
   });
 
   it("runs the per-layer rates a remedy holds as numbers (the setting's layerRates), so Apply runs those and no others", () => {

@@ -82,7 +82,7 @@ describe("where a run stands is read from its epochs' losses", () => {
     expect(p.heldOut!.lowest).toEqual({ epoch: best, loss: held[best] });
     expect(p.lossEnd).toBeLessThan(p.lossBefore * (1 + STILL_FALLING));
     expect(d.summary).toMatch(/^Overfitting: the loss on the validation rows \(held out from training\) rose while the training loss did not: /);
-    expect(d.remedies[0].settings).toEqual([{ option: 'epochs', value: `${best + 1}`, flagValue: `${best + 1}` }]);
+    expect(d.remedies[0].settings).toEqual([{ option: 'epochs', value: `${best + 1}`, flagValue: `${best + 1}`, setting: best + 1 }]);
   }, 60_000);
 
   it("a verdict of the gradient flow keeps its name and its remedies, and its progress sentence reads the epochs: the loss on every row rose 3× in the last epoch", async () => {

@@ -33,7 +33,7 @@ describe('per-layer rates: one rule for the study and the diagnosis', () => {
     const printed = offered.map((r) => Number(r.toPrecision(3)));
     expect(remedy.option).toBe(`optimizer: { name: 'sgd', momentum: 0.9, nesterov: true, layerRates: [${printed.join(', ')}] }`);
     // The same numbers as data, for a program to apply without reading the text.
-    expect(remedy.settings).toEqual([{ option: 'optimizer', value: remedy.option.slice('optimizer: '.length), layerRates: printed }]);
+    expect(remedy.settings).toEqual([{ option: 'optimizer', value: remedy.option.slice('optimizer: '.length), layerRates: printed, setting: { name: 'sgd', momentum: 0.9, nesterov: true, layerRates: printed } }]);
     // The list alone does not say which end is hidden layer 1, nor why its last two are 1 (the last hidden layer's own, the output's): the reason says both.
     expect([printed.at(-2), printed.at(-1)]).toEqual([1, 1]);
     expect(remedy.why).toContain('layerRates holds one per weight layer, hidden layer 1 first and the output layer last. ');

@@ -43,19 +43,19 @@ describe("an optimiser switch offered as a remedy carries that optimiser's rate"
 
   it("leaves the run's rate out of a switch to an optimiser that takes none (Hessian-free), where train() would refuse it", () => {
     expect(optimizerSwitch({ optimizer: 'sgd', learningRate: 0.5 }, 'hessian-free')).toEqual([
-      { option: 'optimizer', value: "'hessian-free'", flagValue: 'hessian-free' },
-      { option: 'learningRate', value: 'undefined' },
+      { option: 'optimizer', value: "'hessian-free'", flagValue: 'hessian-free', setting: 'hessian-free' },
+      { option: 'learningRate', value: 'undefined', setting: undefined },
     ]);
     // A run that records no rate (Levenberg–Marquardt's takes none either) has none to leave out.
-    expect(optimizerSwitch({ optimizer: 'levenberg-marquardt' }, 'hessian-free')).toEqual([{ option: 'optimizer', value: "'hessian-free'", flagValue: 'hessian-free' }]);
+    expect(optimizerSwitch({ optimizer: 'levenberg-marquardt' }, 'hessian-free')).toEqual([{ option: 'optimizer', value: "'hessian-free'", flagValue: 'hessian-free', setting: 'hessian-free' }]);
   });
 
   it("adds the rate unless the run started at it and kept it (a halved run's options still hold its start)", () => {
     expect(optimizerSwitch({ optimizer: 'adam', learningRate: 0.001 }, 'lars')).toEqual([
-      { option: 'optimizer', value: "'lars'", flagValue: 'lars' },
-      { option: 'learningRate', value: '1', flagValue: '1' },
+      { option: 'optimizer', value: "'lars'", flagValue: 'lars', setting: 'lars' },
+      { option: 'learningRate', value: '1', flagValue: '1', setting: 1 },
     ]);
-    expect(optimizerSwitch({ optimizer: 'sgd', learningRate: 1 }, 'lars')).toEqual([{ option: 'optimizer', value: "'lars'", flagValue: 'lars' }]);
+    expect(optimizerSwitch({ optimizer: 'sgd', learningRate: 1 }, 'lars')).toEqual([{ option: 'optimizer', value: "'lars'", flagValue: 'lars', setting: 'lars' }]);
     expect(optimizerSwitch({ optimizer: 'sgd', learningRate: 1, startingLearningRate: 2 }, 'lars').map((s) => s.value)).toEqual(["'lars'", '1']);
     // A trace that records no rate: the default said, whatever the run's was.
     expect(optimizerSwitch({}, 'adam').map((s) => s.value)).toEqual(["'adam'", '0.001']);
@@ -74,7 +74,7 @@ describe("an optimiser switch offered as a remedy carries that optimiser's rate"
     // 'learningRate: undefined' printed (npm start, the report, the visualizer, which shows Remedy.option) read as a bug.
     const d = diagnose(vanishingTrace({ optimizer: 'sgd', learningRate: 0.5, init: 'glorot-uniform' }));
     const remedy = d.remedies.find((r) => r.alternative?.[0].value === "'hessian-free'")!;
-    expect(remedy.alternative![1]).toEqual({ option: 'learningRate', value: LEFT_OUT });
+    expect(remedy.alternative![1]).toStrictEqual({ option: 'learningRate', value: LEFT_OUT, setting: undefined });
     const words = "optimizer: 'hessian-free', no learningRate: hessian-free sets its own steps";
     expect(remedyLines(remedy)[1]).toBe(words);
     expect(remedy.option).toContain(words);

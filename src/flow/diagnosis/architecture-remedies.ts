@@ -60,7 +60,7 @@ export function architectureRemedies(verdict: Verdict, trace: Trace, e: Evidence
       );
     }
     if (!trace.run.lsuv) {
-      add([choice('init', 'lsuv'), { option: 'lsuv', value: 'true', flagValue: 'lsuv' }], `${measured}; LSUV rescales each layer on a batch to output variance 1 (Mishkin & Matas 2015).`);
+      add([choice('init', 'lsuv'), { option: 'lsuv', value: 'true', flagValue: 'lsuv', setting: true }], `${measured}; LSUV rescales each layer on a batch to output variance 1 (Mishkin & Matas 2015).`);
     }
   }
 }

@@ -11,7 +11,7 @@ import type { Remedy, RemedySetting } from '../remedy.js';
 import { RELU_RATE_SETUP, reluRemedyRate } from '../relu-remedy-rates.js';
 import type { Evidence } from './diagnosis-types.js';
 import { fmt, rowList } from './diagnosis-words.js';
-import { type AddRemedy, choice, initName } from './remedy-settings.js';
+import { type AddRemedy, choice, initName, numberSetting } from './remedy-settings.js';
 
 /** The init explodingAcrossNorms offers: every weight row of the same mean square length, 1/3, whatever n_in. */
 const EVEN_ROWS_INIT = 'standard';
@@ -132,7 +132,7 @@ export function activationChange(trace: Trace, choices: readonly string[]): Pick
   const init = initFor(trace, choices[0]);
   const rate = rateFor(trace, choices[0]);
   return {
-    settings: [units(choices[0]), ...(init ? [choice('init', init)] : []), ...(rate === undefined ? [] : [{ option: 'learningRate' as const, value: `${rate}`, flagValue: `${rate}` }])],
+    settings: [units(choices[0]), ...(init ? [choice('init', init)] : []), ...(rate === undefined ? [] : [numberSetting('learningRate', rate)])],
     ...(choices[1] && { alternative: [units(choices[1])] }),
   };
 }

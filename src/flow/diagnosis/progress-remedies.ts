@@ -10,7 +10,7 @@ import { atChance, NOISE_WINDOW_MIN, RUN_FIFTHS, SHORT_RUN_EPOCHS, type Training
 import { ADAM_DEFAULTS, CHOICE_MOMENTUM, OWN_STEP_LENGTH, STEP_SIZE_OF_THEIR_OWN } from '../../optimizer-defaults.js';
 import type { Diagnosis, Evidence } from './diagnosis-types.js';
 import { amountAbove, heldOutLowestAtStart, heldOutNewLow, lowestWhen, noiseUnread, plateauFall, riseFrom, runEpochs, shortRunEpochs } from './progress-readings.js';
-import { type AddRemedy, addSmallerRate, inForceWords, optimizerSwitch } from './remedy-settings.js';
+import { type AddRemedy, addSmallerRate, inForceWords, numberSetting, optimizerSwitch } from './remedy-settings.js';
 
 /**
  * The remedies of the verdicts of where the run stands by its epochs: a training loss that rose
@@ -45,7 +45,7 @@ export function progressRemedies(run: RunAtEnd, e: Evidence, add: AddRemedy): vo
 /** Early stopping: as many epochs as those after which the held-out loss was lowest (TrainingProgress.heldOut, which it needs). */
 const earlyStop = (p: TrainingProgress): RemedySetting => {
   const best = p.heldOut!.lowest.epoch + 1;
-  return { option: 'epochs', value: `${best}`, flagValue: `${best}` };
+  return numberSetting('epochs', best);
 };
 
 /**
@@ -88,7 +88,7 @@ export function unclearRemedy(trace: Trace, p: TrainingProgress, add: AddRemedy)
   const why = short
     ? `windows of ${counted(p.window, 'epoch')} are too short to read how far the loss varies from epoch to epoch, so its epochs cannot tell where the run stands: a run of ${grouped(telling)} epochs compares ${windows}, which read it`
     : `its last two windows of ${counted(p.window, 'epoch')} cannot tell where the run stands: a run of ${grouped(telling)} epochs compares ${windows}, whose means average out more of the epochs' noise`;
-  add([{ option: 'epochs', value: `${telling}`, flagValue: `${telling}` }], `${why} (${counted(telling - epochs, 'epoch')} more than this run's ${grouped(epochs)}).`);
+  add([numberSetting('epochs', telling)], `${why} (${counted(telling - epochs, 'epoch')} more than this run's ${grouped(epochs)}).`);
 }
 
 /**
@@ -123,7 +123,7 @@ export function plateauRemedies(trace: Trace, run: RunAtEnd, e: Evidence, add: A
   const adamWhy = `divides each weight's step by the size of its recent gradients, so a shallow slope still gets a step of normal size (Kingma & Ba 2015; at its default rate ${ADAM_DEFAULTS.learningRate}).`;
   if (optimizer === 'sgd' && !(run.momentum !== undefined && run.momentum > 0)) {
     add(
-      [{ option: 'momentum', value: `${CHOICE_MOMENTUM}`, flagValue: `${CHOICE_MOMENTUM}` }],
+      [numberSetting('momentum', CHOICE_MOMENTUM)],
       `the run's plain SGD steps go as the slope, which on a plateau is shallow; momentum ${CHOICE_MOMENTUM} adds up the steps along a slope that keeps its direction, up to 1/(1 − ${CHOICE_MOMENTUM}) = ${+(1 / (1 - CHOICE_MOMENTUM)).toPrecision(3)}× one step (Polyak 1964; Sutskever et al. 2013). Adam ${adamWhy}`,
       adam,
     );

@@ -13,7 +13,12 @@ export const initName = (init: TraceRun['init']) => (init === undefined ? undefi
 export type AddRemedy = (settings: RemedySetting[], why: string, alternative?: RemedySetting[]) => void;
 
 /** An option set to one of its named choices ('relu', 'adam'): a flag takes the bare name. */
-export const choice = (option: RemedyOption, name: string): RemedySetting => ({ option, value: `'${name}'`, flagValue: name });
+export const choice = (option: RemedyOption, name: string): RemedySetting => ({ option, value: `'${name}'`, flagValue: name, setting: name });
+
+/** An option set to a number: its text, its flag's argument and the number (`learningRate: 0.1`). */
+export function numberSetting(option: RemedyOption, value: number): RemedySetting {
+  return { option, value: `${value}`, flagValue: `${value}`, setting: value };
+}
 
 /** A change to the layer specs (no flag takes one). */
 export const layers = (value: string): RemedySetting => ({ option: 'layers', value });
@@ -30,7 +35,7 @@ export const SWITCH_RATES: Readonly<Record<string, number>> = { adam: ADAM_DEFAU
  * option left out (LEFT_OUT), `learningRate: undefined`, which train() reads as no rate given; a
  * command line drops --learning-rate.
  */
-export const NO_LEARNING_RATE: RemedySetting = { option: 'learningRate', value: LEFT_OUT };
+export const NO_LEARNING_RATE: RemedySetting = { option: 'learningRate', value: LEFT_OUT, setting: undefined };
 
 /**
  * A switch to optimiser `name` as a remedy's settings: the optimiser, and the rate it runs at by
@@ -44,10 +49,10 @@ export function optimizerSwitch(run: RunAtEnd, name: string): RemedySetting[] {
   if (TAKE_NO_LEARNING_RATE.includes(name)) return run.learningRate === undefined ? [choice('optimizer', name)] : [choice('optimizer', name), NO_LEARNING_RATE];
   const rate = SWITCH_RATES[name];
   const kept = run.learningRate === rate && run.startingLearningRate === undefined;
-  return rate === undefined || kept ? [choice('optimizer', name)] : [choice('optimizer', name), { option: 'learningRate', value: `${rate}`, flagValue: `${rate}` }];
+  return rate === undefined || kept ? [choice('optimizer', name)] : [choice('optimizer', name), numberSetting('learningRate', rate)];
 }
 
-export const CLIP_AT_1: RemedySetting = { option: 'clipNorm', value: '1', flagValue: '1' };
+export const CLIP_AT_1: RemedySetting = numberSetting('clipNorm', 1);
 
 /** Adds the smaller-rate remedy with `why`, except to a run whose optimiser chooses its own step lengths (OWN_STEP_LENGTH). */
 export function addSmallerRate(run: RunAtEnd, why: string, add: AddRemedy): void {

@@ -5,7 +5,7 @@
 import type { RunAtEnd, Trace, TraceRun } from '../trace.js';
 import { equalisingRates, RATES_ORDER } from '../../equalising-rates.js';
 import { median } from '../../median.js';
-import type { RemedySetting } from '../remedy.js';
+import type { RemedyOptimizerSpec, RemedySetting } from '../remedy.js';
 import { GRADIENT_SCALED_STEPS, RAW_GRADIENT_STEPS, SGD_LEARNING_RATE, largestWithin, sgdDecayBound } from '../../optimizer-defaults.js';
 import { LAYER_RATE_RECORDS, LAYER_RATE_WORTH, LAYER_STEP_SIZE_BOUND, VANISHING_RATIO } from './diagnosis-thresholds.js';
 import { fmt, timesOf } from './diagnosis-words.js';
@@ -31,15 +31,18 @@ function withLayerRates(run: TraceRun, rates: readonly number[]): { setting: Rem
   // The rates as printed, so that the text and the numbers a program applies are the same run.
   const printed = rates.map((rate) => Number(rate.toPrecision(3)));
   const weightDecay = keptWeightDecay(run, Math.max(...printed));
-  const settings = [
-    `name: '${run.optimizer ?? 'sgd'}'`,
-    ...(run.momentum !== undefined ? [`momentum: ${run.momentum}`] : []),
-    ...(run.nesterov ? ['nesterov: true'] : []),
-    ...(weightDecay !== undefined ? [`weightDecay: ${weightDecay.value}`] : []),
-    ...(run.decayBiases === false ? ['decayBiases: false'] : []),
-  ];
+  // One spec, in the order the text prints it: its text is made from the data (a number prints as train() reads it back).
+  const spec: RemedyOptimizerSpec = {
+    name: run.optimizer ?? 'sgd',
+    ...(run.momentum !== undefined && { momentum: run.momentum }),
+    ...(run.nesterov && { nesterov: true }),
+    ...(weightDecay !== undefined && { weightDecay: weightDecay.value }),
+    ...(run.decayBiases === false && { decayBiases: false }),
+    layerRates: printed,
+  };
+  const text = Object.entries(spec).map(([key, v]) => `${key}: ${Array.isArray(v) ? `[${v.join(', ')}]` : typeof v === 'string' ? `'${v}'` : v}`);
   return {
-    setting: { option: 'optimizer', value: `{ ${[...settings, `layerRates: [${printed.join(', ')}]`].join(', ')} }`, layerRates: printed },
+    setting: { option: 'optimizer', value: `{ ${text.join(', ')} }`, layerRates: printed, setting: spec },
     decayNote: weightDecay?.note ?? '',
   };
 }
