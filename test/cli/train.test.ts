@@ -281,6 +281,15 @@ describe('gradscope train', () => {
     expect(warning).not.toMatch(/learning rate too large/);
   });
 
+  // The new user's xor file (2 inputs, 1 target a row) with --layers 3,4,1 was told 'the rows have 2 inputs and 1 targets'.
+  it('counts one target a row in the singular', async () => {
+    const xor = at('xor-one-target.json');
+    writeFileSync(xor, JSON.stringify({ inputs: [[0, 0], [0, 1], [1, 0], [1, 1]], targets: [[0], [1], [1], [0]] }));
+    const run = await runCliInProcess(['train', '--data', xor, '--layers', '3,4,1']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe('gradscope: --layers 3,4,1: the rows have 2 inputs and 1 target, so the first entry must be 2 and the last 1');
+  });
+
   // Every refusal comes before any work: one line, exit 2, and no model file.
   it.each([
     [['--layers', '5,8,3'], /^gradscope: --layers 5,8,3: the rows have 4 inputs and 3 targets, so the first entry must be 4 and the last 3$/],

@@ -67,7 +67,7 @@ function sizesFlag(args: ParsedArgs, inputs: number, targets: number): number[] 
     if (shape.length > 0) throw new UsageError(`--layers gives every layer's units: leave out ${shape.map((flag) => `--${flag}`).join(' and ')}`);
     if (layers.length < 2) throw new UsageError(`--layers needs the inputs and at least one layer (e.g. ${inputs},${targets}), got '${layers.join(',')}'`);
     if (layers[0] !== inputs || layers[layers.length - 1] !== targets) {
-      throw new UsageError(`--layers ${layers.join(',')}: the rows have ${inputs} inputs and ${targets} targets, so the first entry must be ${inputs} and the last ${targets}`);
+      throw new UsageError(`--layers ${layers.join(',')}: the rows have ${counted(inputs, 'input')} and ${counted(targets, 'target')}, so the first entry must be ${inputs} and the last ${targets}`);
     }
     return checkFlag('layers', layers.join(','), () => (checkModelLimits(layers, 'the network'), layers));
   }
