@@ -337,6 +337,9 @@ export class Trace {
    * residual'; a ReZero block's row has the same name. The residual tables and charts give it.
    */
   residualLabel(block: number, form: LayerLabelForm = 'full'): string {
+    if (this.residualBlocks === 0) {
+      throw invalidOption(`trace.residualLabel(block): got ${shown(block)}, but the trace has no residual block${this.blocks ? '' : " (a dense network's trace)"}`);
+    }
     if (!Number.isInteger(block) || block < 0 || block >= this.residualBlocks) {
       throw invalidOption(`trace.residualLabel(block): expected a whole number from 0 to ${this.residualBlocks - 1}, got ${shown(block)} (the trace has ${counted(this.residualBlocks, 'residual block')})`);
     }

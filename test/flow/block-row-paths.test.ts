@@ -75,6 +75,11 @@ describe('Trace.layerLabel', () => {
     await expectError(() => traceOf(nested).layerLabel(0, 'long' as never), 'INVALID_OPTION', /form must be 'full' or 'short', got "long"/);
     await expectError(() => traceOf(nested).residualLabel(1, 'long' as never), 'INVALID_OPTION', /residualLabel\(…, form\): form must be 'full' or 'short', got "long"/);
     await expectError(() => traceOf(nested).residualLabel(2), 'INVALID_OPTION', /residualLabel\(block\): expected a whole number from 0 to 1, got 2 \(the trace has 2 residual blocks\)/);
+    // A trace with no residual block has no range to name: not 'from 0 to -1'.
+    const dense = new Trace({ sizes: [4, 3, 2], activations: ['sigmoid', 'softmax'], loss: 'cross-entropy', every: 1 });
+    await expectError(() => dense.residualLabel(0), 'INVALID_OPTION', /^trace\.residualLabel\(block\): got 0, but the trace has no residual block \(a dense network's trace\)$/);
+    const plain = traceOf({ layers: nested.layers.filter((l) => !l.name.startsWith('3')), residuals: [] });
+    await expectError(() => plain.residualLabel(0), 'INVALID_OPTION', /^trace\.residualLabel\(block\): got 0, but the trace has no residual block$/);
     const renamed = (layers: TraceBlocks['layers'], residuals = nested.residuals) => () => traceOf({ layers, residuals });
     await expectError(renamed(nested.layers.map((l, i) => (i === 1 ? { ...l, name: 'bn1' } : l))), 'INVALID_OPTION', /blocks\.layers\[1\]\.name must be a module name \('4', '4\.branch\.0'\), got "bn1"/);
     await expectError(renamed(nested.layers, [nested.residuals[0]]), 'INVALID_OPTION', /blocks\.layers\[4\]\.name is '3\.branch\.2\.branch\.0', in residual block '3\.branch\.2', which blocks\.residuals does not name/);
