@@ -353,7 +353,7 @@ function residualCharts(chartId: ChartIds, trace: Trace): string[] {
   const charts = shown.map((b) =>
     lineChart({
       id: chartId(`residual-${b}`),
-      title: `Residual block ${trace.residualLabel(b)}${blocks[b].gate === 'rezero' ? ' (ReZero)' : ''}: per-example RMS ‖∂C/∂x‖ through the skip and through the branch (log scale)`,
+      title: `Block ${trace.residualLabel(b)}${blocks[b].gate === 'rezero' ? ' (ReZero)' : ''}: per-example RMS ‖∂C/∂x‖ through the skip and through the branch (log scale)`,
       xLabel: 'step',
       yLabel: '‖∂C/∂x‖',
       logY: true,

@@ -319,7 +319,7 @@ export class Trace {
    * `form` (default 'full'): 'short' for a chart that gives a row one tick or one label's margin
    * (the report's heatmap's row-label margin, which "layers[12].layers[1] layer-norm" passes): the path's
    * indices in the same order without the inner `.layers`, then the type, the module name left out:
-   * 'layers[4][0] dense', 'layers[15] dense' (a row at the top is named as in full). Every index that
+   * 'layers[4][0] dense', 'layers[15] dense' (a top-level row's path is as in full). Every index that
    * tells two rows apart is kept, so a row is found in a sentence by them; the chart's key or tooltip
    * carries the full name.
    */

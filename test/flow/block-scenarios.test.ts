@@ -116,7 +116,7 @@ describe('diagnose() on block networks', () => {
     expect(d.verdict, summary).toBe(scenario.verdict);
     // The gap runs along the hidden dense layers, named in the summary.
     expect(d.evidence.chain).toEqual(trace.blocks!.layers.flatMap((l, i) => (l.type === 'dense' && i < trace.layers - 1 ? [i] : [])));
-    if (d.verdict === 'vanishing' || d.verdict === 'exploding') expect(d.summary).toMatch(/first hidden dense layer layers\[0\] \('0', dense\)/);
+    if (d.verdict === 'vanishing' || d.verdict === 'exploding') expect(d.summary).toMatch(/first hidden layer layers\[0\] \('0', dense\)/);
     const named = (rows: number[]) => rows.map((l) => trace.blocks!.layers[l].name);
     if (scenario.verdict === 'dead') expect(named(d.evidence.deadLayers)).toEqual(scenario.rows);
     if (scenario.verdict === 'saturated') expect(named(d.evidence.saturatedLayers)).toEqual(expect.arrayContaining(scenario.rows!));

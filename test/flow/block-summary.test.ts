@@ -67,9 +67,9 @@ it('diagnoses a block network with norm layers and a ReZero block by the gap δ 
   expect(p.noise, d.summary).toBeGreaterThan(STILL_FALLING);
   expect(d.summary).toContain('Whether training still makes progress the epochs cannot tell');
   expect(p.lossEnd).toBeLessThan(1.05 * p.lowest!.loss);
-  expect(d.summary).toContain('Healthy gradient flow: between the first hidden dense layer');
-  expect(d.summary).toContain("first hidden dense layer layers[0] ('0', dense)");
-  expect(d.summary).toContain("last hidden dense layer layers[2].layers[1] ('3.branch.1', dense)");
+  expect(d.summary).toContain('Healthy gradient flow: between the first hidden layer');
+  expect(d.summary).toContain("first hidden layer layers[0] ('0', dense)");
+  expect(d.summary).toContain("last hidden layer layers[2].layers[1] ('3.branch.1', dense)");
   expect(d.summary).toContain("layers[1] ('2', batch-norm), layers[2].layers[0] ('3.branch.0', layer-norm)");
   // δ grows, the relative gradient shrinks: the two point opposite ways, and no gap is read.
   expect(e.normalisedGap!.median).toBeNaN();

@@ -98,7 +98,7 @@ describe('the fall of the last hidden layer\'s gradient against GRADIENT_FADED',
     const d = diagnose(normalisedTrace([1, 1, 1, 1e-3].map((last) => ({ delta: [last, last] }))));
     expect([d.evidence.lastHiddenChange, d.evidence.lastHiddenDeltaChange]).toEqual([NaN, 1e-3]);
     expect(d.evidence.training?.state).toBe('plateau');
-    expect(d.summary).toContain("the last hidden dense layer layers[3] ('3', dense)'s per-example ‖δ‖ (a batch norm cancels its bias) fell 1.00e+3× over training time, more than the 100× this diagnosis calls fading");
+    expect(d.summary).toContain("the last hidden layer layers[3] ('3', dense)'s per-example ‖δ‖ (a batch norm cancels its bias) fell 1.00e+3× over training time, more than the 100× this diagnosis calls fading");
   });
 });
 
@@ -247,7 +247,7 @@ describe('how the gap moved, across norm rows', () => {
     expect(d.evidence.normalisedBy).toEqual([1]);
     expect([d.verdict, d.evidence.normalisedGap?.median]).toEqual(['healthy', NaN]);
     expect(d.summary).toContain('they point opposite ways, so no gap is read');
-    expect(d.summary).toContain("The per-example gap stayed about the same during training: the first hidden dense layer layers[0] ('0', dense)'s δ was 8.00× the last hidden dense layer layers[3] ('3', dense)'s at the first step and 10.0× at the last record.");
+    expect(d.summary).toContain("The per-example gap stayed about the same during training: the first hidden layer layers[0] ('0', dense)'s δ was 8.00× the last hidden layer layers[3] ('3', dense)'s at the first step and 10.0× at the last record.");
     expect(d.summary).not.toMatch(/\((exploding|vanishing)\)/);
   });
 });

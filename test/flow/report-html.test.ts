@@ -492,7 +492,7 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report of a block network's trace in headl
       const b = Number(id.split('-').at(-1));
       const series = (name: 'skipGradRms' | 'branchGradRms') => ({ xs: steps, ys: drawn.map((r) => trace.residualSeries(name, b)[r]) });
       await expectLines(page, `#${id}`, [series('skipGradRms'), series('branchGradRms')]);
-      expect(await page.locator(`#${id} figcaption`).innerText()).toContain(`Residual block layers[${3 + b}] ('${4 + b}', residual)`);
+      expect(await page.locator(`#${id} figcaption`).innerText()).toContain(`Block layers[${3 + b}] ('${4 + b}', residual)`);
     }
     const share = (r: number) => Array.from({ length: B }, (_, b) => trace.residualSeries('branchGradRms', b)[r] / trace.residualSeries('skipGradRms', b)[r]);
     const blocksAxis = Array.from({ length: B }, (_, b) => b + 1);

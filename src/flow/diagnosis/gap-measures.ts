@@ -97,7 +97,7 @@ export function agreedGap(delta: FirstToLast, relative: FirstToLast): FirstToLas
   return { first: agreedRatio(delta.first, relative.first), last: agreedRatio(delta.last, relative.last), median: agreedRatio(delta.median, relative.median) };
 }
 
-/** How the summary names the ends of the hidden chain: 'first hidden layer', or in a block network "first hidden dense layer layers[0] ('0', dense)", by the row's name (Trace.layerLabel). */
+/** How the summary names the ends of the hidden chain: 'first hidden layer', or in a block network "first hidden layer layers[0] ('0', dense)", by the row's name (Trace.layerLabel, whose type says dense). */
 export interface ChainEnds {
   first: string;
   last: string;
@@ -105,7 +105,7 @@ export interface ChainEnds {
 
 export function chainEnds(trace: Trace, e: Evidence): ChainEnds {
   if (!trace.blocks || !e.chain?.length) return { first: 'first hidden layer', last: 'last hidden layer' };
-  return { first: `first hidden dense layer ${trace.layerLabel(e.chain[0])}`, last: `last hidden dense layer ${trace.layerLabel(e.chain[e.chain.length - 1])}` };
+  return { first: `first hidden layer ${trace.layerLabel(e.chain[0])}`, last: `last hidden layer ${trace.layerLabel(e.chain[e.chain.length - 1])}` };
 }
 
 /** Within the thresholds: neither vanishing nor exploding. */
