@@ -59,12 +59,14 @@ function liesOn(under: PixelPoint[], over: PixelPoint[]): boolean {
 
 /**
  * For each line (in drawing order, the last on top), the index of the line drawn over it that hides
- * it, the topmost of those it lies on (liesOn), or -1 where none does: what the key says beside its
- * name. A line with no point drawn hides under none.
+ * it, the topmost of those it lies on (liesOn) that also marks each value it marks at an edge (`edgeMarks[k]`,
+ * one entry per bar, e.g. 'floor 50'; a bar of its own where the other has none shows), or -1 where none does:
+ * what the key says beside its name. A line with no point drawn hides under none.
  */
-export function hiddenUnder(lines: PixelPoint[][]): number[] {
+export function hiddenUnder(lines: PixelPoint[][], edgeMarks: string[][] = lines.map(() => [])): number[] {
+  const barsHidden = (k: number, over: number) => edgeMarks[k].every((mark) => edgeMarks[over].includes(mark));
   return lines.map((line, k) => {
-    for (let over = lines.length - 1; over > k; over--) if (liesOn(line, lines[over])) return over;
+    for (let over = lines.length - 1; over > k; over--) if (liesOn(line, lines[over]) && barsHidden(k, over)) return over;
     return -1;
   });
 }

@@ -306,7 +306,7 @@ export interface LineChartOptions extends LineChartData {
  * name is the y axis' label. Unordered
  * series (no `layers`) in a chart without a step range are marked at each point (at DOTTED_POINTS of
  * them, evenly spaced, on a longer line) with a shape of their own, the key's swatch that shape; a line that lies within COINCIDENT_PX of
- * one drawn over it is named in the key "(under <that one>)".
+ * one drawn over it, which draws each bar it draws at an edge, is named in the key "(under <that one>)".
  */
 export function lineChart(o: LineChartOptions): string {
   const log = o.logY ?? false;
@@ -344,6 +344,8 @@ export function lineChart(o: LineChartOptions): string {
   const pixelX = (x: number) => box.left + ((tx(x) - x0) / (x1 - x0 || 1)) * box.width;
   // Each line's points in the drawing's pixels: where its marks go, and which line lies on which (hiddenUnder).
   const lines: PixelPoint[][] = [];
+  // Each line's bars at an edge ('floor 50'): a line whose bar shows is not hidden under another's line (hiddenUnder).
+  const edgeMarks: string[][] = [];
   const marks: string[] = [];
   // The edges where some value is marked (offAxisEdge), and whether one marked on the floor is below 0.
   const edges = new Set<OffAxisEdge>();
@@ -367,6 +369,7 @@ export function lineChart(o: LineChartOptions): string {
       pixels.push({ x: pixelX(s.xs[i]), y: CHART.top + Math.round(py(y)) });
     }
     lines.push(pixels);
+    edgeMarks.push(offs.map((p) => `${p.edge} ${p.x}`));
     negative ||= below;
     const dotted = points.length <= DOTTED_POINTS;
     // A series' shape also marks its values at an edge, where its bar is: a reader who cannot tell colours apart tells whose bar it is.
@@ -384,7 +387,7 @@ export function lineChart(o: LineChartOptions): string {
     return `<g class="series"${layer}><title>${escapeHtml(title)}</title><polyline points="${points.join(' ')}" stroke="${colors[k]}"/>${dots}${bars}</g>`;
   });
   // A line drawn under another, within COINCIDENT_PX of it everywhere, is named in the key with the line that hides it.
-  const under = hiddenUnder(lines);
+  const under = hiddenUnder(lines, edgeMarks);
   const names = o.series.map((s, k) => (under[k] < 0 ? s.name : `${s.name} (under ${o.series[under[k]].name})`));
   // A lone line named as its y axis (a run's loss, accuracy, learning rate) has no legend: the axis and the caption name it (32 such entries were ~3.7 KB of the main report).
   const namedByAxis = o.series.length === 1 && o.series[0].name === o.yLabel;

@@ -64,6 +64,10 @@ describe('series marks', () => {
     expect(hiddenUnder([line(10, 50), line(10, 50, 90)])).toEqual([1, -1]);
     expect(hiddenUnder([line(10, 50, 90), line(10, 50)])).toEqual([-1, -1]);
     expect(hiddenUnder([[], line(1)])).toEqual([-1, -1]);
+    // A line with a bar at an edge where the other has none is not hidden; with the same bars (or none of its own), it is.
+    expect(hiddenUnder([line(10), line(10, 50)], [['floor 100'], []])).toEqual([-1, -1]);
+    expect(hiddenUnder([line(10), line(10)], [['floor 100'], ['floor 100', 'top 200']])).toEqual([1, -1]);
+    expect(hiddenUnder([line(10), line(10)], [[], ['floor 100']])).toEqual([1, -1]);
   });
 });
 
@@ -91,6 +95,14 @@ describe('values the axis cannot place', () => {
     // Its shape is drawn on the floor too (the plot's bottom edge, 28 + 232 px down).
     expect(marksOf(svg)[0].d.match(/M[\d.]+ [\d.]+/g)!.at(-1)).toMatch(/ 260$/);
     expect(marksOf(svg)[0].d.match(/M/g)!.length).toBe(3);
+  });
+
+  it('names no line "under" another where its bars at the floor show: a line that left the axis is not hidden by one that did not', () => {
+    const a = { name: 'a', xs: [2, 10, 50], ys: [1e-3, 0, -1] };
+    const b = { name: 'b', xs: [2, 10, 50], ys: [1e-3, 1e-2, 1e-1] };
+    expect(legendOf(ratioChart([a, b])).map((e) => e.name)).toEqual(['a', 'b']);
+    // Both at the floor at the same xs, one line and one set of bars: hidden.
+    expect(legendOf(ratioChart([a, { ...b, ys: [1e-3, 0, 0] }])).map((e) => e.name)).toEqual(['a (under b)', 'b']);
   });
 
   it('says "≤ 0" where a value marked on the floor is below 0, and marks nothing for NaN (a gap: no value)', () => {
