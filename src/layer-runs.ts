@@ -34,10 +34,14 @@ function runsText<T>(values: readonly T[], counted: (value: T, count: number) =>
 /**
  * Sizes, input first: '[784,64,64,10]' as the --layers flag writes them (a run shorter than
  * COUNTED_RUN), '[784, 200 × 64, 10]' with a run counted (layers × units, spaced: no longer a flag's value).
+ * Only hidden sizes are counted: `N × u` says N hidden layers, so the input and output sizes are always
+ * said apart, even when a hidden layer has the same size ([30, 4 × 30, 10], not [5 × 30, 10]).
  */
 export function sizesText(sizes: readonly number[]): string {
-  const { parts, counted } = runsText(sizes, (units, layers) => `${layers} × ${units}`);
-  return `[${parts.join(counted ? ', ' : ',')}]`;
+  if (sizes.length < 3) return `[${sizes.join(',')}]`;
+  const hidden = runsText(sizes.slice(1, -1), (units, layers) => `${layers} × ${units}`);
+  const parts = [String(sizes[0]), ...hidden.parts, String(sizes.at(-1))];
+  return `[${parts.join(hidden.counted ? ', ' : ',')}]`;
 }
 
 /** Activations, first layer first: 'sigmoid, sigmoid, softmax'; 'sigmoid × 200, softmax' with a run counted. */

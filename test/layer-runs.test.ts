@@ -11,6 +11,11 @@ describe('layer runs', () => {
     expect(sizesText([784, 64, 64, 10])).toBe('[784,64,64,10]');
     expect(sizesText([784, 32, 32, 32, 32, 32, 32, 32, 32, 10])).toBe('[784, 8 × 32, 10]');
     expect(sizesText([784, ...Array(COUNTED_RUN).fill(30), 20, 20, 10])).toBe(`[784, ${COUNTED_RUN} × 30, 20, 20, 10]`);
+    // `N × u` counts hidden layers only: an input or output of the hidden size stays its own entry.
+    expect(sizesText([30, 30, 30, 30, 10])).toBe('[30,30,30,30,10]');
+    expect(sizesText([784, 10, 10, 10, 10])).toBe('[784,10,10,10,10]');
+    expect(sizesText([30, 30, 30, 30, 30, 10])).toBe('[30, 4 × 30, 10]');
+    expect(sizesText([784, 10, 10, 10, 10, 10])).toBe('[784, 4 × 10, 10]');
     expect(activationsText(['sigmoid', 'sigmoid', 'softmax'])).toBe('sigmoid, sigmoid, softmax');
     expect(activationsText([...Array(200).fill('sigmoid'), 'softmax'])).toBe('sigmoid × 200, softmax');
   });
