@@ -107,8 +107,8 @@ export interface DiagnoseOptions {
  * (flow/curvature-evidence.ts), `heldOutAtStart` the held-out loss before the first epoch. The evidence is read over all records (medians) and at the first and
  * the last; the per-layer rates a vanishing SGD run is offered, as the median over the last
  * 20 records of each record's equalisingRates (the rule of equalisingLayerRates), only while the
- * learning rate × the largest stays within 30, past which fixed rates saturated sigmoid layers
- * (LARS's reason then says why none are offered).
+ * learning rate × the largest stays within 30, past which fixed rates saturated sigmoid layers; with
+ * momentum μ that step ÷ (1 − μ), the steady one (LARS's reason then says why none are offered).
  */
 export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis {
   checkTrace(trace);

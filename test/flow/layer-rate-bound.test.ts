@@ -71,4 +71,14 @@ describe('the per-layer-rates remedy keeps within LAYER_STEP_SIZE_BOUND', () => 
     expect(at(undefined, 310)).toBeUndefined();
     expect(lars(visualizerTrace(310, { optimizer: 'sgd', init: 'standard' })).why).toContain("a step size of 31.0 at SGD's default learning rate 0.1 (the trace records none), past 30");
   });
+
+  // The offered spec keeps the run's momentum, whose steady step is 1/(1 − μ) of the gradient step: 10× at 0.9.
+  it('bounds the steady step of a run with momentum: at 0.1 with momentum 0.9 a largest rate of 300 (steady step 300) is no longer offered, 20 is', () => {
+    const withMomentum = (largest: number, nesterov = false) =>
+      visualizerTrace(largest, { optimizer: 'sgd', learningRate: 0.1, momentum: 0.9, ...(nesterov && { nesterov: true }), init: 'standard' });
+    expect(ratesRemedy(withMomentum(300))).toBeUndefined();
+    expect(ratesRemedy(withMomentum(300, true))).toBeUndefined();
+    expect(lars(withMomentum(300)).why).toContain('a rate of 300, a step size of 300 at learning rate 0.1 with momentum 0.9 (its steady step, ÷ (1 − 0.9)), past 30');
+    expect(ratesRemedy(withMomentum(20))?.settings[0].setting).toEqual({ name: 'sgd', momentum: 0.9, layerRates: expect.arrayContaining([20]) });
+  });
 });

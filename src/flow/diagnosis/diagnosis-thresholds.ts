@@ -64,7 +64,9 @@ export const LAYER_RATE_WORTH = 1.5;
  * visualizer's 10-layer sigmoid, offered 3.6e8, saturated 98–100 %). No sigmoid run within the bound
  * left chance either (loss 2.30, as plain SGD's): capped rates would be no remedy, so past the bound
  * none is offered, and LARS, which re-measures the ratio every step, stands alone. The tanh networks'
- * rates stayed below 3.1 (step size 0.31 at 0.1), within it.
+ * rates stayed below 3.1 (step size 0.31 at 0.1), within it. Those runs were plain SGD: with momentum μ
+ * (which the offered spec keeps) the steady step is the learning rate × the rate ÷ (1 − μ), Nesterov's
+ * too, and that is what is held to the bound.
  */
 export const LAYER_STEP_SIZE_BOUND = 30;
 

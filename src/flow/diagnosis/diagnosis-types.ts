@@ -225,7 +225,7 @@ export interface Diagnosis {
      * Only where a per-layer-rates remedy is offered: its multipliers as computed (the remedy's option
      * prints them to 3 significant digits), one per weight layer, by equalisingRates
      * (src/equalising-rates.ts), the rule equalisingLayerRates applies to a network on probe rows.
-     * Absent, with the remedy, where the learning rate × the largest would pass 30 (see diagnose).
+     * Absent, with the remedy, where the learning rate × the largest would pass 30 (see diagnose), ÷ (1 − momentum) with momentum.
      */
     layerRates?: number[];
   };

@@ -81,7 +81,8 @@ type MeasuredRates = ReturnType<typeof recentRates>;
  * Levenberg–Marquardt scale each direction by the curvature and take no layerRates at all. Not where no
  * hidden layer's rate reaches LAYER_RATE_WORTH, and not where the largest would make a layer's step
  * size (the rate in force at the end × it; SGD's default where the trace records none, as train()
- * would run the setting) pass LAYER_STEP_SIZE_BOUND: `pastBound` then says so, for LARS's reason.
+ * would run the setting; ÷ (1 − momentum), the steady step, where the run has momentum, which the
+ * offered spec keeps) pass LAYER_STEP_SIZE_BOUND: `pastBound` then says so, for LARS's reason.
  */
 function offeredRates(trace: Trace, run: RunAtEnd): MeasuredRates | { pastBound: string } | undefined {
   if (run.layerRates || trace.blocks || !RAW_GRADIENT_STEPS.includes(run.optimizer ?? 'sgd')) return undefined;
@@ -92,12 +93,17 @@ function offeredRates(trace: Trace, run: RunAtEnd): MeasuredRates | { pastBound:
   if (!measured.rates.slice(0, -1).some((rate) => rate >= LAYER_RATE_WORTH)) return undefined;
   const learningRate = run.learningRate ?? SGD_LEARNING_RATE;
   const largest = Math.max(...measured.rates);
-  if (learningRate * largest <= LAYER_STEP_SIZE_BOUND) return measured;
-  const rateSaid = run.learningRate === undefined ? `SGD's default learning rate ${learningRate} (the trace records none)` : `learning rate ${learningRate}`;
+  // The offered spec keeps the run's momentum, whose steady step (Nesterov's too) is 1/(1 − μ) of the gradient step.
+  const momentum = run.momentum ?? 0;
+  const step = (learningRate * largest) / (1 - momentum);
+  if (step <= LAYER_STEP_SIZE_BOUND) return measured;
+  const rateSaid =
+    (run.learningRate === undefined ? `SGD's default learning rate ${learningRate} (the trace records none)` : `learning rate ${learningRate}`) +
+    (momentum > 0 ? ` with momentum ${momentum} (its steady step, ÷ (1 − ${momentum}))` : '');
   return {
     pastBound:
       ` No per-layer rates are offered: equalising the layers' steps would give hidden layer ${measured.rates.indexOf(largest) + 1} a rate of ${fmt(largest)}, ` +
-      `a step size of ${fmt(learningRate * largest)} at ${rateSaid}, past ${LAYER_STEP_SIZE_BOUND}, beyond which fixed rates saturated the sigmoid layers of networks of 5 and 10 ` +
+      `a step size of ${fmt(step)} at ${rateSaid}, past ${LAYER_STEP_SIZE_BOUND}, beyond which fixed rates saturated the sigmoid layers of networks of 5 and 10 ` +
       'hidden layers on the digits as the gradients they were set against grew back, and rates held within it left those networks at chance.',
   };
 }
