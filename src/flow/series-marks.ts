@@ -38,9 +38,9 @@ export interface PixelPoint {
   y: number;
 }
 
-/** The line through `points` (x ascending) at x, or undefined outside them. */
-function lineAt(points: PixelPoint[], x: number): number | undefined {
-  if (points.length === 0 || x < points[0].x - COINCIDENT_PX || x > points[points.length - 1].x + COINCIDENT_PX) return undefined;
+/** The line through `points` (x ascending) at x, or undefined more than `slack` px outside them. */
+function lineAt(points: PixelPoint[], x: number, slack: number): number | undefined {
+  if (points.length === 0 || x < points[0].x - slack || x > points[points.length - 1].x + slack) return undefined;
   if (x <= points[0].x) return points[0].y;
   for (let i = 1; i < points.length; i++) {
     const [a, b] = [points[i - 1], points[i]];
@@ -49,24 +49,26 @@ function lineAt(points: PixelPoint[], x: number): number | undefined {
   return points[points.length - 1].y;
 }
 
-/** Whether line `under` lies within COINCIDENT_PX of line `over` at every point of either, over `under`'s span. */
-function liesOn(under: PixelPoint[], over: PixelPoint[]): boolean {
+/** Whether line `under` lies within COINCIDENT_PX of line `over` at every point of either, over `under`'s span (which may pass `over`'s ends by `slack` px). */
+function liesOn(under: PixelPoint[], over: PixelPoint[], slack: number): boolean {
   if (under.length === 0) return false;
   const near = (y: number | undefined, at: number) => y !== undefined && Math.abs(y - at) <= COINCIDENT_PX;
   const [from, to] = [under[0].x, under[under.length - 1].x];
-  return under.every((p) => near(lineAt(over, p.x), p.y)) && over.filter((p) => p.x >= from && p.x <= to).every((p) => near(lineAt(under, p.x), p.y));
+  return under.every((p) => near(lineAt(over, p.x, slack), p.y)) && over.filter((p) => p.x >= from && p.x <= to).every((p) => near(lineAt(under, p.x, slack), p.y));
 }
 
 /**
  * For each line (in drawing order, the last on top), the index of the line drawn over it that hides
  * it, the topmost of those it lies on (liesOn) that also marks each value it marks at an edge (`edgeMarks[k]`,
  * one entry per bar, e.g. 'floor 50'; a bar of its own where the other has none shows), or -1 where none does:
- * what the key says beside its name. A line with no point drawn hides under none.
+ * what the key says beside its name. A line with no point drawn hides under none. `endSlack`: how far, in px,
+ * a hidden line may run past the ends of the one over it (COINCIDENT_PX by default; 0 where a zoom would stretch that
+ * stub, see lineChart).
  */
-export function hiddenUnder(lines: PixelPoint[][], edgeMarks: string[][] = lines.map(() => [])): number[] {
+export function hiddenUnder(lines: PixelPoint[][], edgeMarks: string[][] = lines.map(() => []), endSlack = COINCIDENT_PX): number[] {
   const barsHidden = (k: number, over: number) => edgeMarks[k].every((mark) => edgeMarks[over].includes(mark));
   return lines.map((line, k) => {
-    for (let over = lines.length - 1; over > k; over--) if (liesOn(line, lines[over]) && barsHidden(k, over)) return over;
+    for (let over = lines.length - 1; over > k; over--) if (liesOn(line, lines[over], endSlack) && barsHidden(k, over)) return over;
     return -1;
   });
 }

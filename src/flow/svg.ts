@@ -16,7 +16,7 @@ import { HEATMAP_NO_VALUE, HEATMAP_OFF_SCALE, HEATMAP_ZERO, heatmapColor, layerC
 import { unbrokenPercents } from '../percent-text.js';
 import { layerRowFromTop } from './layer-rows.js';
 import { evenIndexes } from './even-indexes.js';
-import { hiddenUnder, markShape, OFF_AXIS_MARK, offAxisEdge, offAxisValue, offAxisWords, type OffAxisEdge, type PixelPoint } from './series-marks.js';
+import { COINCIDENT_PX, hiddenUnder, markShape, OFF_AXIS_MARK, offAxisEdge, offAxisValue, offAxisWords, type OffAxisEdge, type PixelPoint } from './series-marks.js';
 
 /** One line of a line chart. */
 export interface Series {
@@ -387,7 +387,9 @@ export function lineChart(o: LineChartOptions): string {
     return `<g class="series"${layer}><title>${escapeHtml(title)}</title><polyline points="${points.join(' ')}" stroke="${colors[k]}"/>${dots}${bars}</g>`;
   });
   // A line drawn under another, within COINCIDENT_PX of it everywhere, is named in the key with the line that hides it.
-  const under = hiddenUnder(lines, edgeMarks);
+  // On a chart over steps the report's zoom stretches x only: the lines' vertical distance at each step, what hiddenUnder
+  // measures, stays as drawn here, but a stub of the hidden line past the other's ends grows with the zoom, so there it has none.
+  const under = hiddenUnder(lines, edgeMarks, o.time ? 0 : COINCIDENT_PX);
   const names = o.series.map((s, k) => (under[k] < 0 ? s.name : `${s.name} (under ${o.series[under[k]].name})`));
   // A lone line named as its y axis (a run's loss, accuracy, learning rate) has no legend: the axis and the caption name it (32 such entries were ~3.7 KB of the main report).
   const namedByAxis = o.series.length === 1 && o.series[0].name === o.yLabel;

@@ -25,6 +25,18 @@ describe('series marks', () => {
     expect(apart.map((e) => e.name)).toEqual(['plain-sigmoid', 'adam', 'lars']);
   });
 
+  it('on a chart over steps (the report zooms its x), names a line "under" another only where it runs no further than the other', () => {
+    const steps = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+    // One step more than the line over it: under half a pixel at full width, a stub once zoomed to its last steps.
+    const longer = { name: 'longer', xs: steps(1001), ys: steps(1001).map(() => 0.5) };
+    const shorter = { name: 'shorter', xs: steps(1000), ys: steps(1000).map(() => 0.5) };
+    const over = (time: boolean) => legendOf(lineChart({ id: 's', title: 't', xLabel: 'step', yLabel: 'y', time, series: [longer, shorter] })).map((e) => e.name);
+    expect(over(false)).toEqual(['longer (under shorter)', 'shorter']);
+    expect(over(true)).toEqual(['longer', 'shorter']);
+    // The same steps: hidden at any zoom (its distance at each step is what the zoom keeps).
+    expect(legendOf(lineChart({ id: 's', title: 't', xLabel: 'step', yLabel: 'y', time: true, series: [shorter, { ...shorter, name: 'other' }] })).map((e) => e.name)).toEqual(['shorter (under other)', 'other']);
+  });
+
   it('draws each unordered series with a marker shape of its own at each point, over the plot, and the key shows it', () => {
     const series = Array.from({ length: 4 }, (_, k) => ({ name: `s${k}`, xs: [1, 2, 3], ys: [k, k + 1, k] }));
     const svg = chart(series);
