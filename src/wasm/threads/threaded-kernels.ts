@@ -280,17 +280,20 @@ const MIN_PAIRED_FLOPS = 1 << 17;
  * Chunks of a split product on two threads (ThreadPool.share): the main thread takes them from the
  * front, the worker from the back. Chunks cost nothing on one thread (the gathering forward at
  * 256 × 784 → 100 took 1,052 µs in 8 calls against 1,124 in one, ∂W by columns 995 against 1,024;
- * tenth percentiles of 280 alternated calls, AMD EPYC Zen 4, 2026-12-03 09:54, load 10). In
- * train(dataset) at batch 256 on two threads, alternated call by call with main's tree and a copy
- * of it (bench/train-steps.ts and its forerunner; eight runs of 16–25 calls each, 09:51–10:18, load
- * 8–13) the steps' mean was below the mean of the two copies' in 7 runs of 8, by 4.5 % on average
- * (−12 to +2.3 %), where the two copies differed by −0.4 % on average (−10.2 to +8.5 %, four runs
- * each way): 2,644 µs against 2,755 and 2,783. The undisturbed steps (tenth percentiles) took 1–5 %
- * longer in 7 runs of 8 (1,358 µs against 1,306 and 1,297 in one): on a host that never takes a
- * thread's vCPU away, sharing costs that much. 16 chunks and 4, measured only while the host kept
- * the second vCPU busy, read no better. A thread that loses its vCPU for a scheduler's slice
- * (milliseconds) while it holds a chunk (60–120 µs of work) is still waited for: only chunks the
- * other thread could redo would help there, and ∂W accumulates.
+ * tenth percentiles of 280 alternated calls, AMD EPYC Zen 4, 2026-12-03 09:54, load 10). On two
+ * threads no gain is measured, only noise: in train(dataset) at batch 256 (bench/train-steps.ts).
+ * Quiet (2026-12-03 10:54, load 1.8 → 1.7, 25 calls a task alternated, main before sharing twice
+ * against main with it): call medians 71.0 and 74.8 ms before against 74.3 with chunks, steps'
+ * tenth percentiles 1,662 and 1,656 µs against 1,632, means 2,112 and 2,128 against 2,113; one
+ * thread 113.8 and 112.9 against 112.6 ms: neutral. Loaded (eight runs of 16–25 calls, 09:51–10:18,
+ * load 8–13): steps' means 2,644 µs against 2,755 and 2,783 (−4.5 % on average, −12 to +2.3 %), but
+ * the two copies without sharing differed by −10.2 to +8.5 % between themselves, and the tenth
+ * percentiles took 1–5 % longer with chunks in 7 runs of 8; an earlier loaded run read means 2,629
+ * against 2,726 and 2,786, within the copies' spread too. Both within the noise floor: kept because
+ * it costs nothing measurable, not for a gain. 16 chunks and 4, measured only under load, read no
+ * better. A thread that loses its vCPU for a scheduler's slice (milliseconds) while it holds a chunk
+ * (60–120 µs of work) is still waited for: only chunks the other thread could redo would help there,
+ * and ∂W accumulates.
  */
 const SHARED_CHUNKS = 8;
 
