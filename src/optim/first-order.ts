@@ -174,7 +174,8 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     this.ownLearningRate = checkNumber(options.learningRate, `${name}: learningRate`, { min: 0, above: true, float32: true }, defaults.learningRate);
     this.params = net.parameters();
     // A loop, not Float64Array.from(params, f): V8 takes that through the iterator protocol (0.35 µs
-    // on the AMD EPYC Zen 5, 2026-11-30), and train() makes an optimiser per call.
+    // on the AMD EPYC Zen 5, 2026-11-30), and train() makes one for each call given an optimiser by
+    // name or { name, … } spec (its default SGD only when the top-level momentum or weightDecay change).
     this.decays = new Float64Array(this.params.length);
     // The layers the decay reaches (any λ: largestWeightDecay answers for an optimiser made with 0 too).
     let most = -1;
