@@ -253,8 +253,9 @@ export function runTraining(
             // first batch runs at the same state, rows and order, and was judged good there before).
             throw new DivergedError((terms) => `${where}: ${reasonIn(fault, terms)}; ${HALVING_CANNOT_HELP}${parenthesised(fault.advice(withoutPolicy(terms, 'halve')))}`, at);
           }
-          if (guard.optimizerRateFree && !applied) {
+          if (guard.optimizerRateFree && !applied && halvings === 0) {
             // Refused for numbers no rate changes, at the state train() started from, which halving goes back to.
+            // Not after a halving (applied is false again back at epoch 0): the message says nothing was halved.
             throw new DivergedError((terms) => `${where}: ${reasonIn(fault, terms)}; ${RATE_FREE_CANNOT_HALVE}`, at);
           }
           const [spent, rate] = [halvings, learningRate];

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { createOptimizer } from '../../src/optim/index.js';
-import { measuredBounds } from '../../src/optim/optimizer.js';
+import { measuredBounds, RateFreeRefusal, type Optimizer } from '../../src/optim/optimizer.js';
+import { GradscopeError } from '../../src/errors.js';
 import { MODEL } from '../../src/model.js';
 import { kernelBackends } from '../util/backends.js';
 import { expectError } from '../util/expect-error.js';
@@ -98,5 +99,35 @@ describe.each(await kernelBackends())('an L2 weight decay whose squared gradient
       expect([net.step, result.epochs.every((e) => Number.isFinite(e.loss))]).toEqual([2, true]);
       net.dispose();
     }
+  });
+});
+
+describe("onNonFinite 'halve' at a rate-free refusal after a halving", () => {
+  // Not reachable from the built-in optimisers: after a halving back to epoch 0 the first step runs at the
+  // state train() started from, where it was taken before. Said there, "nothing was halved, the network is
+  // as train() was given it" would be false: a halving was spent, so it halves again, as at any give-up.
+  it("halves again rather than saying nothing was halved (a stub that refuses rate-free on its second first step)", async () => {
+    const net = await createNetwork({ sizes: [2, 3, 2], seed: 3 });
+    const sgd = createOptimizer(net, 'sgd');
+    const rates: number[] = [];
+    // A user's optimiser (SGD inside, no keepsWithin: its steps are copied): its second step gives up on
+    // something a rate may mend, and the step after (the first step again, at the halved rate) rate-free.
+    const refusing: Optimizer = {
+      name: 'custom',
+      step(model, learningRate, batch) {
+        rates.push(learningRate);
+        if (rates.length === 2) throw new GradscopeError('DIVERGED', 'custom: its step grew too large');
+        if (rates.length === 3) throw new RateFreeRefusal('custom: its squared gradient passes float32');
+        sgd.step(model, learningRate, batch);
+      },
+      state: () => sgd.state(),
+      restore: (state) => sgd.restore(state),
+      dispose: () => sgd.dispose(),
+    };
+    const result = net.train(X, Y, { epochs: 1, batchSize: 2, shuffle: false, learningRate: 0.1, optimizer: refusing, onNonFinite: 'halve' });
+    expect(result.epochs).toHaveLength(1);
+    expect(rates).toEqual([0.1, 0.1, 0.05, 0.025, 0.025]);
+    sgd.dispose();
+    net.dispose();
   });
 });
