@@ -374,12 +374,12 @@ export class ThreadPool {
   private runHere(w: number, lane: Lane): void {
     this.jobsRunHere++;
     const { ctrl, args } = lane;
-    // Whatever chunks are left (runShared took them all before wait, as a rule), with the worker's scratch: it will not run this job.
-    if (ctrl[CONTROL.chunkItems] > 0) return this.runShared(w, -1, 0);
     const calls = ctrl[CONTROL.calls];
     let result = 0;
     try {
-      for (let c = 0; c < calls; c++) {
+      // Whatever chunks are left (runShared took them all before wait, as a rule), with the worker's scratch: it will not run this job.
+      if (ctrl[CONTROL.chunkItems] > 0) this.runShared(w, -1, 0);
+      else for (let c = 0; c < calls; c++) {
         const a = ARGS_AT + ARGS_PER_CALL * c;
         result = (this.local[ctrl[CONTROL.fn + c]](args[a], args[a + 1], args[a + 2], args[a + 3], args[a + 4], args[a + 5], args[a + 6], args[a + 7], args[a + 8], args[a + 9], args[a + 10], args[a + 11]) as number) | 0;
       }

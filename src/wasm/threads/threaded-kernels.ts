@@ -193,7 +193,8 @@ const NAMED_EXPORTS = [
   'f32_zero',
 ] as const;
 const activationExport = (f: Activation, pass: 'fwd' | 'bwd') => exportName(`f32_${ACTIVATION_EXPORT_NAMES[f]}_${pass}`, 'simd');
-const WORKER_EXPORTS: readonly string[] = [...NAMED_EXPORTS, ...ELEMENTWISE.flatMap((f) => [activationExport(f, 'fwd'), activationExport(f, 'bwd')])];
+/** The exports a pool's jobs call, by index (ThreadPool.setCall's `fn`). */
+export const WORKER_EXPORTS: readonly string[] = [...NAMED_EXPORTS, ...ELEMENTWISE.flatMap((f) => [activationExport(f, 'fwd'), activationExport(f, 'bwd')])];
 const indexOf = (name: (typeof NAMED_EXPORTS)[number]) => WORKER_EXPORTS.indexOf(name);
 const FWD = indexOf('f32_dense_fwd__simd');
 const FWD_GATHER = indexOf('f32_dense_fwd_gather__simd');
