@@ -69,7 +69,12 @@ export function callSource(fn: string, args: string, at: string): string {
 /**
  * Takes a chunk of a shared job (CONTROL.range at `at`): the first one not taken (the main thread)
  * or the last (the worker, `fromBack`); −1 when none is left. Its source is the worker's too
- * (worker-source.ts), so it refers to nothing outside itself.
+ * (worker-source.ts), so it refers to nothing outside itself. The limit of that: a transform that
+ * adds references to the function's text (istanbul's coverage counters) breaks every shared job,
+ * since the worker lacks what they name (each fails as WASM_UNAVAILABLE). Not built instead from one source string here: the main thread would need `new Function`, which
+ * docs/security.md says gradscope never uses (a Content-Security-Policy without 'unsafe-eval').
+ * Minifiers rename inside it, which is harmless; test/kernels/thread-control checks the worker holds
+ * this very text.
  */
 export function takeChunk(ctrl: Int32Array, at: number, fromBack: boolean): number {
   for (;;) {

@@ -20,7 +20,8 @@ import { ARGS_AT, ARGS_PER_CALL, CONTROL, STEPS_AT, callSource, takeChunk } from
 
 /** `gradscopeWorker(init, say)`: init = { module, memory, control, names, spin }; say(message) posts to the pool. */
 const WORKER_PROTOCOL = `
-// Bound by name here: a minifier may have renamed the function whose source this is.
+// Bound by name here: a minifier may have renamed the function whose source this is. Its text must
+// name nothing outside itself, as compiled (see takeChunk: no coverage-instrumented builds).
 const takeChunk = ${takeChunk};
 function gradscopeWorker({ module, memory, control, names, spin: SPIN }, say) {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
