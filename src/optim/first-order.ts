@@ -114,6 +114,11 @@ export const FIRST_ORDER_KEYS = ['layerRates', 'weightDecay', 'decayBiases', 'le
 /** Every option key a first-order optimiser with its `own` keys takes (its constructor's check and the registry's table). */
 export const firstOrderKeys = (own: readonly string[]): readonly string[] => [...FIRST_ORDER_KEYS, ...own];
 
+/** Whether a first-order optimiser's weight decay reaches `p`: a weight matrix always, any other parameter (biases) only with `decayBiases`. */
+export function decayReaches(p: Parameter, decayBiases: boolean): boolean {
+  return p.weightMatrix || decayBiases;
+}
+
 export abstract class FirstOrderOptimizer extends TracksDisposal implements Optimizer {
   /**
    * The learning rate train() uses when it is given none (the optimiser's default unless
@@ -180,7 +185,7 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     // The layers the decay reaches (any λ: largestWeightDecay answers for an optimiser made with 0 too).
     let most = -1;
     for (let i = 0; i < this.params.length; i++) {
-      const reached = this.params[i].weightMatrix || this.decayBiases;
+      const reached = decayReaches(this.params[i], this.decayBiases);
       this.decays[i] = reached ? this.weightDecay : 0;
       const l = this.params[i].group;
       if (reached && (most < 0 || this.layerRates[l] > this.layerRates[most] || (this.layerRates[l] === this.layerRates[most] && l < most))) most = l;

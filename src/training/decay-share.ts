@@ -8,6 +8,7 @@
  * that ran away, where w lies far from where the loss is least, so its gradient reads the curvature (curvatureAlong).
  */
 import type { Trainable } from '../model.js';
+import { decayReaches } from '../optim/first-order.js';
 import { Sgd } from '../optim/sgd.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { largestWithin, sgdDecayBound } from '../optimizer-defaults.js';
@@ -50,7 +51,7 @@ export function decayShare(net: Trainable, optimizer: Optimizer, learningRate: n
   const along = new Float64Array(layerRates.length);
   const gradients = new Float64Array(layerRates.length);
   for (const p of net.parameters()) {
-    if (!(p.weightMatrix || decayBiases)) continue;
+    if (!decayReaches(p, decayBiases)) continue;
     weights[p.group] += net.kernels.sumSquares(p.value, p.length);
     along[p.group] += net.kernels.dot(p.grad, p.value, p.length);
     gradients[p.group] += net.kernels.sumSquares(p.grad, p.length);
