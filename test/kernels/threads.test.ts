@@ -9,9 +9,8 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
 import { createNetwork } from '../../src/api/network.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
-import { liveWorkerCount, type ThreadPool } from '../../src/wasm/threads/pool.js';
-import { GradscopeError } from '../../src/errors.js';
-import { createThreadedWasmKernels, WORKER_EXPORTS, type ThreadedWasmKernels } from '../../src/wasm/threads/threaded-kernels.js';
+import { liveWorkerCount } from '../../src/wasm/threads/pool.js';
+import { createThreadedWasmKernels, type ThreadedWasmKernels } from '../../src/wasm/threads/threaded-kernels.js';
 import { createWasmKernels, type WasmTensor } from '../../src/wasm/wasm-kernels.js';
 import type { Kernels, Tensor } from '../../src/kernels.js';
 import { expectClose } from '../util/close.js';
@@ -154,79 +153,6 @@ describe('wasm-simd-threads', () => {
     two.denseBackwardWeights(worker, tdz, ta, batch, nIn, nOut);
     expect(Array.from(two.view(worker))).toEqual(Array.from(two.view(tdw)));
     [ta, tdz, tdw, worker].forEach((t) => two.free(t));
-  });
-
-  it("turns a shared job that fails on the main thread, the worker's job claimed there, into a typed error (WASM_UNAVAILABLE), and the pool runs on", async () => {
-    const k = await createThreadedWasmKernels({ threads: 2, ...SPLIT_ALL });
-    const pool = (k as unknown as { pool: ThreadPool }).pool;
-    // f32_zero at 4 GiB − 256 bytes: each chunk's fill traps out of bounds, on whichever thread runs it.
-    const [zero, past] = [WORKER_EXPORTS.indexOf('f32_zero'), 0xffffff00];
-    let failedHere: unknown;
-    // Posted and waited for with no runShared between: the main thread claims the asleep worker's job
-    // and runs its chunks (runHere), as a rule at once; tried until it did.
-    for (let attempt = 0; attempt < 50 && failedHere === undefined; attempt++) {
-      await vi.waitFor(() => expect(pool.isAwake(0)).toBe(false), { timeout: 10_000, interval: 5 });
-      pool.setCall(0, 0, zero, past, 0);
-      pool.share(0, 8, 4, 1);
-      pool.setStep(0, 0, 16);
-      const before = pool.jobsRunHere;
-      pool.post(0, 1);
-      let error: unknown;
-      try {
-        pool.wait(0);
-      } catch (thrown) {
-        error = thrown;
-      }
-      expect(error, 'either thread refuses the job with a typed error').toBeInstanceOf(GradscopeError);
-      if (pool.jobsRunHere > before) failedHere = error;
-    }
-    expect(failedHere).toMatchObject({ code: 'WASM_UNAVAILABLE', message: "threads: worker 0's job failed on the main thread" });
-    // A split product after it, bit for bit as one thread.
-    const rng = new Rng(9);
-    const [a, w, b] = [normals(rng, 8 * 5), normals(rng, 3 * 5), normals(rng, 3)];
-    const [z1, z2] = [one.alloc(8 * 3), k.alloc(8 * 3)];
-    one.denseForward(z1, tensorOf(one, a), tensorOf(one, w), tensorOf(one, b), 8, 5, 3);
-    const splitBefore = k.splitProducts;
-    k.denseForward(z2, tensorOf(k, a), tensorOf(k, w), tensorOf(k, b), 8, 5, 3);
-    expect(k.splitProducts).toBe(splitBefore + 1);
-    expect(Array.from(k.view(z2))).toEqual(Array.from(one.view(z1)));
-    await k.close();
-  });
-
-  it('shares a split product by chunks on two threads, the main thread from the front and the worker from the back, each chunk once: a worker that wakes late leaves the main thread more of them', async () => {
-    const pool = (two as unknown as { pool: { chunksRunHere: number; isAwake(w: number): boolean } }).pool;
-    // ∂W accumulates, so a chunk run twice or skipped changes the bits; 256 × 784 → 100, ∂W by its
-    // 784 columns: 8 chunks (SHARED_CHUNKS) of 104 columns, the last of 56.
-    const [batch, nIn, nOut, chunks] = [256, 784, 100, 8];
-    const rng = new Rng(256);
-    const a = normals(rng, batch * nIn), dz = normals(rng, batch * nOut), dw0 = normals(rng, nOut * nIn);
-    const expected = tensorOf(one, dw0);
-    one.denseBackwardWeights(expected, tensorOf(one, dz), tensorOf(one, a), batch, nIn, nOut);
-    const [ta, tdz] = [tensorOf(two, a), tensorOf(two, dz)];
-    /** Chunks the main thread ran in one ∂W, the worker awake (spinning right after a product) or asleep when it is posted. */
-    const mainChunks = async (awake: boolean) => {
-      const tdw = guarded(two, dw0);
-      if (awake) two.denseBackwardWeights(guarded(two, dw0), tdz, ta, batch, nIn, nOut);
-      else await vi.waitFor(() => expect(pool.isAwake(0)).toBe(false), { timeout: 10_000, interval: 5 });
-      const before = pool.chunksRunHere;
-      two.denseBackwardWeights(tdw, tdz, ta, batch, nIn, nOut);
-      const ran = pool.chunksRunHere - before;
-      const got = contents(two, tdw, nOut * nIn);
-      expect(got.canary).toBe(CANARY);
-      expect(Array.from(got.values), `worker ${awake ? 'awake' : 'asleep'}, ${ran} chunks here`).toEqual(Array.from(one.view(expected)));
-      return ran;
-    };
-    // Who takes how many is timing (a loaded machine may keep the worker off its core): tried until seen.
-    const seen = { shared: false, lateWorkerHelped: false };
-    for (let attempt = 0; attempt < 50 && !(seen.shared && seen.lateWorkerHelped); attempt++) {
-      const awake = await mainChunks(true);
-      seen.shared ||= awake > 0 && awake < chunks;
-      // A sleeping worker wakes tens of µs after the post, a chunk here takes about a hundred: it takes
-      // what is left from the back, and the main thread runs more than its half without waiting for it.
-      const asleep = await mainChunks(false);
-      seen.lateWorkerHelped ||= asleep > chunks / 2 && asleep < chunks;
-    }
-    expect(seen, 'both threads took chunks; a late worker fewer').toEqual({ shared: true, lateWorkerHelped: true });
   });
 
   it('hands out zeroed tensors on its shared memory, a block reused after free included', () => {

@@ -3,9 +3,7 @@
  * Workers in a cross-origin isolated page. The main thread posts a job (up to MAX_CALLS export
  * calls with numeric arguments) to a worker through a control block in a SharedArrayBuffer, does
  * its own share of the work, then waits for the worker's done counter, or runs the job itself if
- * the worker has not claimed it yet (asleep, or descheduled). A shared job (share) is one call cut
- * into chunks that the main thread and the worker take from opposite ends, so neither waits for the
- * other longer than one chunk. Posting and waiting allocate nothing.
+ * the worker has not claimed it yet (asleep, or descheduled). Posting and waiting allocate nothing.
  *
  * The job protocol is one piece of code for both platforms (worker-source.ts); what differs —
  * how a worker is started, handed its module and memory, and seen to exit — is a `Platform`
@@ -15,7 +13,7 @@
  * Only the main thread allocates and grows the memory, and only while no job runs.
  */
 import { GradscopeError } from '../../errors.js';
-import { ARGS_AT, ARGS_PER_CALL, CONTROL, CONTROL_BYTES, MAX_CALLS, MAX_CHUNKS, STEPS_AT, takeChunk } from './control.js';
+import { ARGS_AT, ARGS_PER_CALL, CONTROL, CONTROL_BYTES, MAX_CALLS } from './control.js';
 import { BROWSER_WORKER_SOURCE, nodeWorkerSource } from './worker-source.js';
 
 /** A job that has not finished after this long means a dead worker: fail rather than hang. */
@@ -210,10 +208,6 @@ export class ThreadPool {
   private closed = false;
   /** Jobs the main thread claimed and ran itself so far (see wait). */
   jobsRunHere = 0;
-  /** Chunks of shared jobs the main thread ran so far (see share). */
-  chunksRunHere = 0;
-  /** A chunk's arguments as runShared computes them: one array, so a step allocates nothing. */
-  private readonly chunkArgs = new Float64Array(ARGS_PER_CALL);
 
   private constructor(
     private readonly lanes: Lane[],
@@ -270,7 +264,6 @@ export class ThreadPool {
     // A call past the block would write over the arguments of the ones before it.
     if (c >= MAX_CALLS) throw new Error(`threads: call ${c} of a job, past the ${MAX_CALLS} a control block holds`);
     const { ctrl, args } = this.lanes[w];
-    ctrl[CONTROL.chunkItems] = 0;
     ctrl[CONTROL.fn + c] = fn;
     const at = ARGS_AT + ARGS_PER_CALL * c;
     args[at] = a0;
@@ -285,50 +278,6 @@ export class ThreadPool {
     args[at + 9] = a9;
     args[at + 10] = a10;
     args[at + 11] = a11;
-  }
-
-  /**
-   * Makes worker `w`'s next job, call 0 as setCall set it for the first chunk, a shared one: run over
-   * `items` items in chunks of `perChunk` (the last one shorter), argument `countArg` holding each
-   * chunk's item count and argument i moving by the bytes setStep gives it per item. After post,
-   * runShared takes chunks from the front while the worker takes them from the back, and wait returns
-   * once the worker has finished the chunk it holds, if any: the items are split where the two meet,
-   * wherever the worker's start, speed or descheduling puts that. Set after setCall, before post.
-   */
-  share(w: number, items: number, perChunk: number, countArg: number): void {
-    const chunks = Math.ceil(items / perChunk);
-    if (chunks > MAX_CHUNKS) throw new Error(`threads: ${chunks} chunks, past the ${MAX_CHUNKS} a shared job numbers`);
-    const { ctrl, args } = this.lanes[w];
-    ctrl[CONTROL.chunkItems] = perChunk;
-    ctrl[CONTROL.items] = items;
-    ctrl[CONTROL.countArg] = countArg;
-    // Before post (a release store): the worker reads the range only after it has seen the job.
-    ctrl[CONTROL.range] = chunks << 16;
-    args.fill(0, STEPS_AT, STEPS_AT + ARGS_PER_CALL);
-  }
-
-  /** Argument `arg` of worker `w`'s shared job moves by `bytes` per item (see share). */
-  setStep(w: number, arg: number, bytes: number): void {
-    this.lanes[w].args[STEPS_AT + arg] = bytes;
-  }
-
-  /**
-   * Runs chunks of worker `w`'s posted shared job on this thread, from the front, until none is left;
-   * argument `ownArg` (the thread's scratch) set to `ownValue` instead of the worker's (−1: none).
-   */
-  runShared(w: number, ownArg: number, ownValue: number): void {
-    const { ctrl, args } = this.lanes[w];
-    const chunk = this.chunkArgs;
-    const perChunk = ctrl[CONTROL.chunkItems], items = ctrl[CONTROL.items], countArg = ctrl[CONTROL.countArg];
-    const run = this.local[ctrl[CONTROL.fn]];
-    for (let c = takeChunk(ctrl, CONTROL.range, false); c >= 0; c = takeChunk(ctrl, CONTROL.range, false)) {
-      const first = c * perChunk;
-      for (let i = 0; i < ARGS_PER_CALL; i++) chunk[i] = args[ARGS_AT + i] + first * args[STEPS_AT + i];
-      chunk[countArg] = Math.min(perChunk, items - first);
-      if (ownArg >= 0) chunk[ownArg] = ownValue;
-      this.chunksRunHere++;
-      run(chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7], chunk[8], chunk[9], chunk[10], chunk[11]);
-    }
   }
 
   /**
@@ -377,9 +326,7 @@ export class ThreadPool {
     const calls = ctrl[CONTROL.calls];
     let result = 0;
     try {
-      // Whatever chunks are left (runShared took them all before wait, as a rule), with the worker's scratch: it will not run this job.
-      if (ctrl[CONTROL.chunkItems] > 0) this.runShared(w, -1, 0);
-      else for (let c = 0; c < calls; c++) {
+      for (let c = 0; c < calls; c++) {
         const a = ARGS_AT + ARGS_PER_CALL * c;
         result = (this.local[ctrl[CONTROL.fn + c]](args[a], args[a + 1], args[a + 2], args[a + 3], args[a + 4], args[a + 5], args[a + 6], args[a + 7], args[a + 8], args[a + 9], args[a + 10], args[a + 11]) as number) | 0;
       }

@@ -18,10 +18,6 @@
  *   its columns, in the same order as one thread; no partial sums to add, and no pass to add them.
  * A layer's ∂W and ∂input, asked for in one call (denseBackwardWeightsAndInput), run side by side
  * instead on two threads: each whole, on its own thread.
- * On two threads the split products' parts are not fixed: each is cut into SHARED_CHUNKS chunks of
- * whole tiles, which the main thread takes from the front and the worker from the back until they
- * meet (ThreadPool.share), so a worker that starts late or loses its core for a while leaves its
- * chunks to the main thread instead of making it wait; on more threads, fixed equal parts.
  *
  * Other splits measured and not taken, in train(dataset) of [784,100,100,10] at batch 256 (per-call
  * tenth percentiles summed over a call as bench/train-calls.ts sums them, each variant alternated
@@ -102,8 +98,25 @@
  * steps' times spread (bench/train-steps.ts shows it; at load 10, 09:52, 25 calls: tenth
  * percentile 1,306 µs, median 1,798, mean 2,548) where a thread loses its vCPU, or the worker starts
  * late, and the other waits for the part it holds.
- * Taken against that (SHARED_CHUNKS): the split products on two threads shared by chunks from both
- * ends, so that a late or slow thread leaves its chunks to the other.
+ * Built and measured against that, not landed: the split products (the forwards by rows, ∂W by
+ * columns) on two threads cut into 8 chunks of whole tiles, which the main thread took from the
+ * front and the worker from the back until they met (a CAS on one shared range word; bit for bit
+ * one thread's, the weights' hash after two epochs the same), so that a late or slow thread would
+ * leave its chunks to the other. Chunks cost nothing on one thread (the gathering forward
+ * 1,052 µs in 8 calls against 1,124 in one, ∂W by columns 995 against 1,024, tenth percentiles of
+ * 280 alternated calls, load 10). In six runs of 25 train() calls alternated with main's tree and
+ * a copy of it (09:51–09:54, load 8–11) the clean steps took 2–5 % longer in five (tenth
+ * percentiles 1,358 µs against 1,306 and 1,297 in one), the steps' means averaged 2,629 µs
+ * against 2,726 and 2,786, and the calls' medians summed 527.5 ms against 539.9 and 537.7: within
+ * main against its copy. 16 chunks and 4, measured only while the host kept the second vCPU busy,
+ * read no better. A thread that loses its vCPU for a scheduler's slice (milliseconds) while it
+ * holds a chunk (60–120 µs of work) is still waited for: only chunks the other thread could redo
+ * would help there, and ∂W accumulates. Landed once more in a later commit and taken out again the
+ * same day: on a quiet host (2026-12-03 10:54, load 1.8, bench/train-steps.ts, 25 calls per task
+ * alternated, the tree before it twice) two-thread calls took 74.3 ms against 71.0 and 74.8 (step
+ * means 2,113 µs against 2,112 and 2,128): no gain; and the main thread's chunk loop allocated on
+ * the hot path (test/reliability/steady-memory: two-thread steps at 16.1–36.9 bytes each over 4
+ * runs, windows up to 94, against 16.1 in 6 of 6 runs without it; its 24-byte bound failed a CI).
  *
  * The workers are Node worker_threads, or Web Workers in a cross-origin isolated page (pool.ts).
  * Where neither can run (a page without cross-origin isolation has no SharedArrayBuffer),
@@ -193,8 +206,7 @@ const NAMED_EXPORTS = [
   'f32_zero',
 ] as const;
 const activationExport = (f: Activation, pass: 'fwd' | 'bwd') => exportName(`f32_${ACTIVATION_EXPORT_NAMES[f]}_${pass}`, 'simd');
-/** The exports a pool's jobs call, by index (ThreadPool.setCall's `fn`). */
-export const WORKER_EXPORTS: readonly string[] = [...NAMED_EXPORTS, ...ELEMENTWISE.flatMap((f) => [activationExport(f, 'fwd'), activationExport(f, 'bwd')])];
+const WORKER_EXPORTS: readonly string[] = [...NAMED_EXPORTS, ...ELEMENTWISE.flatMap((f) => [activationExport(f, 'fwd'), activationExport(f, 'bwd')])];
 const indexOf = (name: (typeof NAMED_EXPORTS)[number]) => WORKER_EXPORTS.indexOf(name);
 const FWD = indexOf('f32_dense_fwd__simd');
 const FWD_GATHER = indexOf('f32_dense_fwd_gather__simd');
@@ -277,27 +289,6 @@ const MIN_SPLIT_UPDATE = 1 << 15;
  */
 const MIN_PAIRED_FLOPS = 1 << 17;
 
-/**
- * Chunks of a split product on two threads (ThreadPool.share): the main thread takes them from the
- * front, the worker from the back. Chunks cost nothing on one thread (the gathering forward at
- * 256 × 784 → 100 took 1,052 µs in 8 calls against 1,124 in one, ∂W by columns 995 against 1,024;
- * tenth percentiles of 280 alternated calls, AMD EPYC Zen 4, 2026-12-03 09:54, load 10). On two
- * threads no gain is measured, only noise: in train(dataset) at batch 256 (bench/train-steps.ts).
- * Quiet (2026-12-03 10:54, load 1.8 → 1.7, 25 calls a task alternated, main before sharing twice
- * against main with it): call medians 71.0 and 74.8 ms before against 74.3 with chunks, steps'
- * tenth percentiles 1,662 and 1,656 µs against 1,632, means 2,112 and 2,128 against 2,113; one
- * thread 113.8 and 112.9 against 112.6 ms: neutral. Loaded (eight runs of 16–25 calls, 09:51–10:18,
- * load 8–13): steps' means 2,644 µs against 2,755 and 2,783 (−4.5 % on average, −12 to +2.3 %), but
- * the two copies without sharing differed by −10.2 to +8.5 % between themselves, and the tenth
- * percentiles took 1–5 % longer with chunks in 7 runs of 8; an earlier loaded run read means 2,629
- * against 2,726 and 2,786, within the copies' spread too. Both within the noise floor: kept because
- * it costs nothing measurable, not for a gain. 16 chunks and 4, measured only under load, read no
- * better. A thread that loses its vCPU for a scheduler's slice (milliseconds) while it holds a chunk
- * (60–120 µs of work) is still waited for: only chunks the other thread could redo would help there,
- * and ∂W accumulates.
- */
-const SHARED_CHUNKS = 8;
-
 /** The most threads a pool takes: far past any core count the split products scale to. */
 export const MAX_THREADS = 64;
 
@@ -356,11 +347,6 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
    */
   private readonly tileRows: number;
   private readonly tileColumns: number;
-  /**
-   * Whether the split products are shared by chunks (ThreadPool.share, SHARED_CHUNKS) rather than
-   * cut into fixed parts: on two threads, the main thread and one worker.
-   */
-  private readonly sharing: boolean;
   /** Each thread's least batch rows for a split (minRowsPerThread, at least one tile's rows). */
   private readonly minRows: number;
   /** The main thread's part of a ∂W split by columns (f32_dense_bwd_weights_cols__simd). */
@@ -377,7 +363,6 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
     this.tileRows = (exports.dense_tile_rows__simd as () => number)();
     this.tileColumns = (exports.dense_tile_cols__simd as () => number)();
     this.minRows = Math.max(minRowsPerThread, this.tileRows);
-    this.sharing = pool.size === 1;
     this.columnsLocal = exports[WORKER_EXPORTS[BWD_WEIGHT_COLUMNS]] as typeof this.columnsLocal;
     for (let t = 0; t <= pool.size; t++) this.scratches.push(this.allocOwn(0));
   }
@@ -414,24 +399,6 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
     this.splitProducts++;
     this.growScratches(batch, nIn, nOut);
     return true;
-  }
-
-  /**
-   * Worker 0's job, set with setCall for the first chunk, made a shared one over `items` (batch rows
-   * or ∂W's columns) in SHARED_CHUNKS chunks cut at multiples of `unit` (a tile's rows or columns, as
-   * the static parts are, so every value is computed as on one thread), argument `countArg` holding
-   * each chunk's count. The caller then sets the arguments' steps per item.
-   */
-  private shareItems(items: number, unit: number, countArg: number): void {
-    this.pool!.share(0, items, Math.ceil(items / SHARED_CHUNKS / unit) * unit, countArg);
-  }
-
-  /** Posts the shared job shareItems set, takes its chunks from the front with the main thread's scratch as argument `scratchArg`, then waits for the worker's. */
-  private runSharedJob(scratchArg: number): void {
-    const pool = this.pool!;
-    pool.post(0, 1);
-    pool.runShared(0, scratchArg, this.scratches[0].ptr);
-    pool.wait(0);
   }
 
   /** Whether a product of these sizes is large enough to split: minFlops, and minRows batch rows for every thread (splits', and pairs' on two threads). */
@@ -660,13 +627,6 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   override denseForward(z: WasmTensor, a: WasmTensor, w: WasmTensor, b: WasmTensor, batch: number, nIn: number, nOut: number): void {
     if (!this.splits(batch, nIn, nOut, false)) return super.denseForward(z, a, w, b, batch, nIn, nOut);
     const pool = this.pool!;
-    if (this.sharing) {
-      pool.setCall(0, 0, FWD, z.ptr, a.ptr, w.ptr, b.ptr, this.scratches[1].ptr, 0, nIn, nOut);
-      this.shareItems(batch, this.tileRows, 5);
-      pool.setStep(0, 0, nOut * F32);
-      pool.setStep(0, 1, nIn * F32);
-      return this.runSharedJob(4);
-    }
     for (let t = 1; t < this.threads; t++) {
       const r0 = this.rowStart(t, batch);
       const rows = this.rowStart(t + 1, batch) - r0;
@@ -686,14 +646,6 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
     if (!this.splits(batch, nIn, nOut, false)) return super.denseForwardGather(z, a, x, rows, start, w, b, batch, nIn, nOut);
     const pool = this.pool!;
     const numbers = this.rowNumbersOf(rows, start, batch);
-    if (this.sharing) {
-      pool.setCall(0, 0, FWD_GATHER, z.ptr, a.ptr, x.ptr, numbers, w.ptr, b.ptr, this.scratches[1].ptr, 0, nIn, nOut);
-      this.shareItems(batch, this.tileRows, 7);
-      pool.setStep(0, 0, nOut * F32);
-      pool.setStep(0, 1, nIn * F32);
-      pool.setStep(0, 3, U32);
-      return this.runSharedJob(6);
-    }
     for (let t = 1; t < this.threads; t++) {
       const r0 = this.rowStart(t, batch);
       const count = this.rowStart(t + 1, batch) - r0;
@@ -707,13 +659,6 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   override denseBackwardInput(da: WasmTensor, dz: WasmTensor, w: WasmTensor, batch: number, nIn: number, nOut: number): void {
     if (!this.splits(batch, nIn, nOut, false)) return super.denseBackwardInput(da, dz, w, batch, nIn, nOut);
     const pool = this.pool!;
-    if (this.sharing) {
-      pool.setCall(0, 0, BWD_INPUT, da.ptr, dz.ptr, w.ptr, this.scratches[1].ptr, 0, nIn, nOut);
-      this.shareItems(batch, this.tileRows, 4);
-      pool.setStep(0, 0, nIn * F32);
-      pool.setStep(0, 1, nOut * F32);
-      return this.runSharedJob(3);
-    }
     for (let t = 1; t < this.threads; t++) {
       const r0 = this.rowStart(t, batch);
       const rows = this.rowStart(t + 1, batch) - r0;
@@ -727,13 +672,6 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   override denseBackwardWeights(dw: WasmTensor, dz: WasmTensor, a: WasmTensor, batch: number, nIn: number, nOut: number): void {
     if (!this.splits(batch, nIn, nOut, true)) return super.denseBackwardWeights(dw, dz, a, batch, nIn, nOut);
     const pool = this.pool!;
-    if (this.sharing) {
-      pool.setCall(0, 0, BWD_WEIGHT_COLUMNS, dw.ptr, dz.ptr, a.ptr, this.scratches[1].ptr, batch, nIn, nOut, 0);
-      this.shareItems(nIn, this.tileColumns, 7);
-      pool.setStep(0, 0, F32);
-      pool.setStep(0, 2, F32);
-      return this.runSharedJob(3);
-    }
     for (let t = 1; t < this.threads; t++) {
       const at = this.columnStart(t, nIn) * F32;
       const cols = this.columnStart(t + 1, nIn) - this.columnStart(t, nIn);

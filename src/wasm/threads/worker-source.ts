@@ -7,29 +7,23 @@
  *
  * The worker instantiates the core on the pool's shared memory, says 'ready', then loops: wait for
  * the job counter to move past the value it last read (Atomics.wait compares against that value,
- * so a job posted before the wait starts is never missed), run the job's calls (or a shared job's
- * chunks from the back, with the main thread's own takeChunk), publish the counter as done and
- * notify. A negative call count is the order to stop: it says 'stopped' and returns. It never
- * allocates in the memory: the main thread owns allocation and hands it pointers.
+ * so a job posted before the wait starts is never missed), run the job's calls, publish the
+ * counter as done and notify. A negative call count is the order to stop: it says 'stopped' and
+ * returns. It never allocates in the memory: the main thread owns allocation and hands it pointers.
  *
  * The control block's slots (CONTROL), its call arguments (ARGS_AT) and the call itself (callSource)
  * come from control.ts, the layout the pool reads too.
  */
-import { ARGS_AT, ARGS_PER_CALL, CONTROL, STEPS_AT, callSource, takeChunk } from './control.js';
+import { ARGS_AT, ARGS_PER_CALL, CONTROL, callSource } from './control.js';
 
 
 /** `gradscopeWorker(init, say)`: init = { module, memory, control, names, spin }; say(message) posts to the pool. */
 const WORKER_PROTOCOL = `
-// Bound by name here: a minifier may have renamed the function whose source this is. Its text must
-// name nothing outside itself, as compiled (see takeChunk: no coverage-instrumented builds).
-const takeChunk = ${takeChunk};
 function gradscopeWorker({ module, memory, control, names, spin: SPIN }, say) {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const fns = names.map((name) => instance.exports[name]);
   const ctrl = new Int32Array(control);
   const args = new Float64Array(control);
-  // A shared job's chunk's arguments: one array for the worker's life.
-  const chunk = new Float64Array(${ARGS_PER_CALL});
   // The counter starts at 0 and only the main thread moves it, after 'ready': reading it here
   // instead could see a job already posted and then wait past it forever.
   let seen = 0;
@@ -49,21 +43,9 @@ function gradscopeWorker({ module, memory, control, names, spin: SPIN }, say) {
     if (Atomics.compareExchange(ctrl, ${CONTROL.claim}, (seen - 1) | 0, seen) !== ((seen - 1) | 0)) continue;
     let result = 0;
     try {
-      const perChunk = ctrl[${CONTROL.chunkItems}];
-      if (perChunk > 0) {
-        // A shared job: chunks from the back, until the main thread's chunks from the front meet them.
-        const items = ctrl[${CONTROL.items}], countArg = ctrl[${CONTROL.countArg}], fn = fns[ctrl[${CONTROL.fn}]];
-        for (let c = takeChunk(ctrl, ${CONTROL.range}, true); c >= 0; c = takeChunk(ctrl, ${CONTROL.range}, true)) {
-          const first = c * perChunk;
-          for (let i = 0; i < ${ARGS_PER_CALL}; i++) chunk[i] = args[${ARGS_AT} + i] + first * args[${STEPS_AT} + i];
-          chunk[countArg] = Math.min(perChunk, items - first);
-          ${callSource('fn', 'chunk', '0')};
-        }
-      } else {
-        for (let c = 0; c < calls; c++) {
-          const a = ${ARGS_AT} + ${ARGS_PER_CALL} * c;
-          result = ${callSource(`fns[ctrl[${CONTROL.fn} + c]]`, 'args', 'a')} | 0;
-        }
+      for (let c = 0; c < calls; c++) {
+        const a = ${ARGS_AT} + ${ARGS_PER_CALL} * c;
+        result = ${callSource(`fns[ctrl[${CONTROL.fn} + c]]`, 'args', 'a')} | 0;
       }
     } catch (error) {
       Atomics.store(ctrl, ${CONTROL.error}, 1);
