@@ -13,9 +13,13 @@ const HIDDEN = 10;
  * geometrically from the last to the first, so that equalisingRates gives hidden layer 1 `largest`
  * (the last hidden layer 1, the output 1), over two records.
  */
-function visualizerTrace(largest: number, run: TraceRun = { optimizer: 'sgd', learningRate: 0.1, batchSize: 32, init: 'standard' }): Trace {
+function visualizerTrace(
+  largest: number,
+  run: TraceRun = { optimizer: 'sgd', learningRate: 0.1, batchSize: 32, init: 'standard' },
+  hidden: 'sigmoid' | 'relu' | 'tanh' = 'sigmoid',
+): Trace {
   const sizes = [2, ...Array<number>(HIDDEN).fill(16), 2];
-  const trace = new Trace({ sizes, activations: [...Array<'sigmoid'>(HIDDEN).fill('sigmoid'), 'softmax'], loss: 'cross-entropy', every: 1, run });
+  const trace = new Trace({ sizes, activations: [...Array<typeof hidden>(HIDDEN).fill(hidden), 'softmax'], loss: 'cross-entropy', every: 1, run });
   for (let record = 0; record < 2; record++) {
     const r = trace.beginRecord(record + 1, 1, 0.69);
     for (let l = 0; l <= HIDDEN; l++) {
@@ -52,6 +56,16 @@ describe('the per-layer-rates remedy keeps within LAYER_STEP_SIZE_BOUND', () => 
         'beyond which fixed rates saturated the sigmoid layers of networks of 5 and 10 hidden layers on the digits as the gradients they were set against grew back, ' +
         'and rates held within it left those networks at chance.',
     );
+  });
+
+  // Only sigmoid networks were measured: a relu or tanh run is told what was measured, not that its own kind saturated.
+  it('says fixed rates saturated sigmoid layers and left them at chance only to a sigmoid run', () => {
+    for (const hidden of ['relu', 'tanh'] as const) {
+      const why = lars(visualizerTrace(3.58e8, undefined, hidden)).why;
+      expect(why).toContain('past 30, beyond which fixed rates were measured to saturate sigmoid networks of 5 and 10 hidden layers on the digits as the gradients they were set against grew back (only sigmoid networks were measured).');
+      expect(why).not.toContain('saturated the sigmoid layers');
+      expect(why).not.toContain('at chance');
+    }
   });
 
   it('offers rates up to the bound and none past it: at learning rate 0.1, a largest rate of 300 (step size 30) but not 310', () => {
