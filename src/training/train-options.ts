@@ -114,8 +114,10 @@ export interface TrainOptions {
   maxSeconds?: number;
   /**
    * The clock maxSeconds reads (default 'wall': performance.now, which other jobs on the machine slow); 'cpu':
-   * this process's CPU time, user + system (process.cpuUsage), which they do not; where process is absent (a
-   * browser), 'cpu' reads the wall clock.
+   * this process's CPU time, user + system (process.cpuUsage), which their time does not count against (load
+   * still slows each step, less than on the wall clock). It counts every thread, the pool workers' spin-waits
+   * included: with a network of threads: n the budget lasts about 1/n of the wall time or less. Where process is
+   * absent (a browser), 'cpu' reads the wall clock.
    */
   clock?: BudgetClock;
   /** Evaluated after every epoch: rows, or a Dataset (which copies nothing per call); default none. */

@@ -70,7 +70,7 @@ export const studyRemediesCommand = command({
     checkOptionsAsUsage(args, { optimizers: 'optimizers' }, () => chosenContenders(options.optimizers));
     if (!json) {
       print(terminal, `Deep sigmoid network [${REMEDIES_SIZES.join(',')}], standard init, softmax + cross-entropy, MNIST digits;`);
-      print(terminal, `${seconds} s of training per optimiser (${clockWords(REMEDIES_CLOCK)}: other jobs do not shrink it). Movement: Σ over steps of ‖ΔW‖ of the first and the last hidden layer.\n`);
+      print(terminal, `${seconds} s of training per optimiser (${clockWords(REMEDIES_CLOCK)}: load shrinks the work less than on the wall clock, but still shrinks it). Movement: Σ over steps of ‖ΔW‖ of the first and the last hidden layer.\n`);
     }
     const result = await runRemediesStudy({
       ...options,
