@@ -117,7 +117,7 @@ export interface TrainOptions {
    * this process's CPU time, user + system (process.cpuUsage), which their time does not count against (load
    * still slows each step, less than on the wall clock). It counts every thread, the pool workers' spin-waits
    * included: with a network of threads: n the budget lasts about 1/n of the wall time or less. Where process is
-   * absent (a browser), 'cpu' reads the wall clock.
+   * absent (a browser), 'cpu' reads the wall clock. Refused without maxSeconds, where it would do nothing.
    */
   clock?: BudgetClock;
   /** Evaluated after every epoch: rows, or a Dataset (which copies nothing per call); default none. */

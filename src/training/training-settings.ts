@@ -77,6 +77,10 @@ export function readTrainingSettings(net: TrainingEngine, options: TrainOptions,
   const clipNorm = checkClipNorm(options.clipNorm);
   const maxSeconds = options.maxSeconds === undefined ? Infinity : checkPositive(options.maxSeconds, 'maxSeconds');
   const clock = options.clock === undefined ? 'wall' : checkChoice(options.clock, BUDGET_CLOCKS, 'clock');
+  // A clock is read only by maxSeconds: without it the setting would do nothing, and is refused as other settings that would not apply are.
+  if (options.clock !== undefined && options.maxSeconds === undefined) {
+    throw invalidOption(`clock: '${clock}' is the clock maxSeconds reads, and no maxSeconds is given; give maxSeconds, or leave clock out`);
+  }
   const policy = checkNonFinitePolicy(options.onNonFinite);
   const maxHalvings = checkMaxHalvings(options.maxHalvings);
   if (options.trace !== undefined) checkTraceable(net, options.trace);

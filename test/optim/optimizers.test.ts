@@ -87,6 +87,8 @@ describe('the optimiser registry', () => {
     ['clipNorm ≤ 0', 'adam', { clipNorm: 0 }, /clipNorm: expected a finite number > 0/],
     ['maxSeconds ≤ 0', 'adam', { maxSeconds: -1 }, /maxSeconds: expected a finite number > 0/],
     ['a clock that is neither wall nor cpu', 'adam', { maxSeconds: 1, clock: 'gpu' as never }, /^clock: expected one of wall, cpu, got .gpu./],
+    // A clock is read only by maxSeconds: without it the setting did nothing and was accepted.
+    ['a clock without maxSeconds', 'adam', { clock: 'cpu' }, /^clock: 'cpu' is the clock maxSeconds reads, and no maxSeconds is given; give maxSeconds, or leave clock out$/],
     ['a spec with no name', { beta1: 0.5 } as never, {}, /optimizer: .*no name/],
     // top-level settings that the given optimiser would ignore (they set up the default SGD)
     ["a top-level momentum beside 'sgd'", 'sgd', { momentum: 0.5 }, /momentum: a top-level momentum sets up the default SGD and is not applied when optimizer is given; give it in the optimizer: optimizer: \{ name: 'sgd', momentum: 0\.5 \}/],
