@@ -72,9 +72,6 @@ export function worseWarning({ checked, initial, final, trained, optimizer, save
   const rise = final.loss / initial.loss - 1;
   // A rise that one decimal rounds to '0.0 %' is still one: the warning is given for it.
   const riseText = percentText(rise) === percentText(0) ? `by less than ${percentText(0.001)}` : `only ${percentText(rise)}`;
-  // An overfitting run said 'a learning rate too large' above a diagnosis that reads overfitting and offers early stopping.
-  // It promises early stopping only where the diagnosis offers it: beside a vanishing verdict, say, the remedies are the gradient flow's.
-  const stop = overfitting?.stopAfter === undefined ? diagnosis : `the run's diagnosis offers stopping after ${counted(overfitting.stopAfter, 'epoch')} (early stopping)`;
   // A plateau's loss is up by less than what counts as a rise: its opening says it learnt nothing, never 'worse', which the rule denies.
   if (!overfitting && atChanceThroughout && rise < STILL_FALLING) {
     return (
@@ -82,6 +79,9 @@ export function worseWarning({ checked, initial, final, trained, optimizer, save
       `its loss up ${riseText} (under the ${percentText(STILL_FALLING)} that counts as a rise), too little to blame on the steps' size: a plateau looks like this, and a lower rate does not leave one; ${diagnosis}.`
     );
   }
+  // An overfitting run said 'a learning rate too large' above a diagnosis that reads overfitting and offers early stopping.
+  // It promises early stopping only where the diagnosis offers it: beside a vanishing verdict, say, the remedies are the gradient flow's.
+  const stop = overfitting?.stopAfter === undefined ? diagnosis : `the run's diagnosis offers stopping after ${counted(overfitting.stopAfter, 'epoch')} (early stopping)`;
   const remedy = overfitting
     ? `the likely cause is overfitting, not the learning rate: the training rows' loss did not rise while the ${checked} rows' did; ${stop}`
     : trained.learningRate === undefined
