@@ -647,12 +647,54 @@ export class Trace {
     const epochs = t.epochs ?? [];
     // Each epoch read into a new object of the trace's own (addEpoch would copy it again).
     for (let i = 0; i < epochs.length; i++) trace.epochData.push(epochFromJSON(epochs[i], i, bad));
-    const perLayer = (range: number | number[]) => (typeof range === 'number' ? Array<number>(trace.layers).fill(range) : [...range]);
-    for (const h of t.histograms ?? []) {
-      trace.histograms.push({ step: h.step, lo: perLayer(h.lo), hi: perLayer(h.hi), counts: h.counts.map((c) => Float64Array.from(c)) });
-    }
+    if (t.histograms !== undefined && !Array.isArray(t.histograms)) throw bad(`histograms must be an array, got ${shown(t.histograms)}`);
+    const histograms = t.histograms ?? [];
+    for (let i = 0; i < histograms.length; i++) trace.histograms.push(histogramFromJSON(histograms[i], i, trace.layers, bad));
     return trace;
   }
+}
+
+/**
+ * Histogram `index` of a saved trace (`histograms[index]`), checked, as the report draws it: a whole
+ * step ≥ 0; per layer a finite range lo ≤ hi (version 2 saved one number for every layer: read as
+ * each layer's) and counts in one number of bins (at least one) for every layer, each a finite number
+ * ≥ 0. A new object; its place in words is made only to refuse it.
+ */
+function histogramFromJSON(value: unknown, index: number, layers: number, bad: (what: string) => GradscopeError): GradientHistogram {
+  const where = `histograms[${index}]`;
+  const h = value as Partial<Record<keyof GradientHistogram, unknown>> | null;
+  if (typeof h !== 'object' || h === null) throw bad(`${where} must be an object { step, lo, hi, counts }, got ${shown(value)}`);
+  const { step } = h;
+  if (!Number.isInteger(step) || (step as number) < 0) throw bad(`${where}.step must be a whole number ≥ 0, got ${shown(step)}`);
+  const range = (field: 'lo' | 'hi'): number[] => {
+    const saved = h[field];
+    const values: unknown = typeof saved === 'number' ? Array<number>(layers).fill(saved) : saved;
+    if (!Array.isArray(values) || values.length !== layers) throw bad(`${where}.${field} must hold ${counted(layers, 'number')} (one per layer) or one for every layer, got ${shown(saved)}`);
+    for (let l = 0; l < layers; l++) {
+      if (typeof values[l] !== 'number' || !Number.isFinite(values[l])) throw bad(`${where}.${field}${typeof saved === 'number' ? '' : `[${l}]`} must be a finite number, got ${shown(values[l])}`);
+    }
+    return [...(values as number[])];
+  };
+  const lo = range('lo');
+  const hi = range('hi');
+  lo.forEach((low, l) => {
+    if (low > hi[l]) throw bad(`${where}: layer ${l}'s range runs from lo ${low} down to hi ${hi[l]}; lo must not be above hi`);
+  });
+  const counts = h.counts;
+  if (!Array.isArray(counts) || counts.length !== layers) throw bad(`${where}.counts must hold ${counted(layers, 'row')} of counts (one per layer), got ${shown(counts)}`);
+  const bins = Array.isArray(counts[0]) ? counts[0].length : 0;
+  return {
+    step: step as number,
+    lo,
+    hi,
+    counts: counts.map((row: unknown, l) => {
+      if (!Array.isArray(row) || row.length !== bins || bins === 0) throw bad(`${where}.counts[${l}] must hold ${bins === 0 ? 'at least one count' : `${counted(bins, 'count')}, as counts[0] does`}, got ${shown(row)}`);
+      return Float64Array.from(row, (c: unknown, b) => {
+        if (typeof c !== 'number' || !Number.isFinite(c) || c < 0) throw bad(`${where}.counts[${l}][${b}] must be a finite number ≥ 0, got ${shown(c)}`);
+        return c;
+      });
+    }),
+  };
 }
 
 /** A copy of an epoch's record (the trace keeps its own). */

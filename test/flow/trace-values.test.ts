@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Trace, type TraceJSON } from '../../src/flow/trace.js';
-import { LAYER_METRIC_NAMES, LAYER_METRIC_RANGES, RESIDUAL_METRIC_NAMES, RESIDUAL_METRIC_RANGES } from '../../src/flow/metrics.js';
+import { GRADIENT_BINS, LAYER_METRIC_NAMES, LAYER_METRIC_RANGES, RESIDUAL_METRIC_NAMES, RESIDUAL_METRIC_RANGES } from '../../src/flow/metrics.js';
 import { createNetwork } from '../../src/api/network.js';
 import { expectError } from '../util/expect-error.js';
 
@@ -74,6 +74,26 @@ describe('Trace.fromJSON refuses impossible values', () => {
       'INVALID_OPTION',
       /^trace JSON: epochs\[1\]\.training is given without epochs\[1\]\.validation: /,
     );
+  });
+
+  it("refuses gradient histograms the report could not draw, naming the histogram and field (they were read unchecked: a TypeError, or NaN in the chart)", async () => {
+    const json = await savedTrace();
+    expect(json.histograms).toHaveLength(1);
+    const cases: [(string | number)[], unknown, RegExp][] = [
+      [['histograms'], 0, /^trace JSON: histograms must be an array, got 0$/],
+      [['histograms', 0], null, /^trace JSON: histograms\[0\] must be an object \{ step, lo, hi, counts \}, got null$/],
+      [['histograms', 0, 'step'], -1, /^trace JSON: histograms\[0\]\.step must be a whole number ≥ 0, got -1$/],
+      [['histograms', 0, 'lo'], undefined, /^trace JSON: histograms\[0\]\.lo must hold 3 numbers \(one per layer\) or one for every layer, got undefined$/],
+      [['histograms', 0, 'hi', 1], null, /^trace JSON: histograms\[0\]\.hi\[1\] must be a finite number, got null$/],
+      [['histograms', 0, 'lo', 2], 1e300, /^trace JSON: histograms\[0\]: layer 2's range runs from lo 1e\+300 down to hi [\d.e+-]+; lo must not be above hi$/],
+      [['histograms', 0, 'counts'], 'x', /^trace JSON: histograms\[0\]\.counts must hold 3 rows of counts \(one per layer\), got "x"$/],
+      [['histograms', 0, 'counts', 1], [1, 2], new RegExp(String.raw`^trace JSON: histograms\[0\]\.counts\[1\] must hold ${GRADIENT_BINS} counts, as counts\[0\] does, got \[1,2\]$`)],
+      [['histograms', 0, 'counts', 0, 4], null, /^trace JSON: histograms\[0\]\.counts\[0\]\[4\] must be a finite number ≥ 0, got null$/],
+    ];
+    for (const [path, value, message] of cases) await expectError(() => Trace.fromJSON(withValue(json, path, value)), 'INVALID_OPTION', message);
+    // Version 2's one range for every layer still reads, as each layer's.
+    const shared = Trace.fromJSON(withValue(withValue(json, ['histograms', 0, 'lo'], -0.5) as TraceJSON, ['histograms', 0, 'hi'], 0.5));
+    expect(shared.histograms[0].lo).toEqual([-0.5, -0.5, -0.5]);
   });
 
   it('gives every metric a range', () => {
