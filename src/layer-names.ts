@@ -4,6 +4,8 @@
  * hidden layer is layer 1). Indices in code and in JSON stay 0-based (`weights[l]`, `layer: l`).
  */
 import { invalidOption, shown } from './errors.js';
+import type { TappedLayerType } from './flow-taps.js';
+import type { Trainable } from './model.js';
 
 /** The name of weight layer `layer` (0-based) of a dense network with `layers` weight layers. */
 export function denseLayerName(layer: number, layers: number): string {
@@ -54,14 +56,56 @@ export function parentPath(name: string): string {
   return name.slice(0, name.lastIndexOf('.') + 1);
 }
 
+/** A parameter's module: its PyTorch name without the tensor's own ('3.branch.0' for '3.branch.0.weight', '8' for '8.weight'; '' for a lone layer's 'weight'). */
+export function moduleOf(parameterName: string): string {
+  return parameterName.slice(0, Math.max(parameterName.lastIndexOf('.'), 0));
+}
+
 /**
- * A parameter tensor as messages name it to people: in a dense network of `denseLayers` weight
- * layers by its layer, as the tables name it, with its PyTorch name (the model files' and
- * gradients().parameters') after it: 'hidden 5 (8.weight)'; in a block network (`denseLayers`
- * undefined) by its PyTorch name, which its tables show: "'3.branch.0.weight'".
+ * A parameter tensor as messages name it to people: by its layer's name in the trace tables
+ * (`layerLabel`, networkLayerLabels'), then its PyTorch name (the model files' and
+ * gradients().parameters'): 'hidden 5 (8.weight)', "layers[3].layers[0] ('4.branch.0', dense)
+ * (4.branch.0.weight)". The row name first, so a reader finds the row in a trace table by it.
  */
-export function parameterLabel(parameter: { readonly name: string; readonly group: number }, denseLayers: number | undefined): string {
-  return denseLayers === undefined ? `'${parameter.name}'` : `${denseLayerName(parameter.group, denseLayers)} (${parameter.name})`;
+export function parameterLabel(parameter: { readonly name: string }, layerLabel: string): string {
+  return `${layerLabel} (${parameter.name})`;
+}
+
+/**
+ * The name the trace tables give each parameterised layer of `net` (Trace.layerLabel's, in full),
+ * for what names a layer outside a trace (curvature's per-layer rows, a DIVERGED error): by `group`
+ * (Parameter.group) in a dense network, 'hidden 1' … 'output'; by `module` (moduleOf its tensors'
+ * names) in a block network, from its flow taps, "layers[3].layers[0] ('4.branch.0', dense)" (a
+ * ReZero block's α: its block's row, "layers[2] ('3', residual)").
+ */
+export function networkLayerLabels(net: Trainable): (group: number, module: string) => string {
+  if (net.kind === 'dense' || !net.flowTaps) return (group) => denseLayerName(group, net.groupCount);
+  const labels = blockRowLabels(net.flowTaps());
+  return (_group, module) => labels.get(module)!;
+}
+
+/** How Trace.layerLabel writes a row's name: 'full' (the default) or 'short', for a chart's tick or row label. */
+export type LayerLabelForm = 'full' | 'short';
+
+/**
+ * A block network's row or residual block named from its `layers` path (blockPaths), module name and
+ * type, the one formula of Trace.layerLabel and residualLabel and of blockRowLabels:
+ * "layers[3].layers[0] ('4.branch.0', dense)"; in short, 'layers[3][0] dense'.
+ */
+export function blockLayerLabel(path: string, name: string, type: TappedLayerType, form: LayerLabelForm): string {
+  return form === 'short' ? `${path.replaceAll('.layers[', '[')} ${type}` : `${path} ('${name}', ${type})`;
+}
+
+/**
+ * Every row's and residual block's name in full (blockLayerLabel, as a trace of the network names
+ * them), keyed by module name; a ReZero block's row and block share one name.
+ */
+export function blockRowLabels(blocks: { readonly layers: readonly { readonly name: string; readonly type: TappedLayerType }[]; readonly residuals: readonly { readonly name: string }[] }): Map<string, string> {
+  const paths = blockPaths(blocks);
+  return new Map([
+    ...blocks.residuals.map((b, i): [string, string] => [b.name, blockLayerLabel(paths.residuals[i], b.name, 'residual', 'full')]),
+    ...blocks.layers.map((l, i): [string, string] => [l.name, blockLayerLabel(paths.layers[i], l.name, l.type, 'full')]),
+  ]);
 }
 
 /**

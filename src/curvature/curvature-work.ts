@@ -40,6 +40,8 @@ export interface CurvatureProgress {
   layer?: number;
   /** That layer's PyTorch module name (LayerCurvature.module). */
   module?: string;
+  /** That layer's name in the trace tables (LayerCurvature.label): 'hidden 1', "layers[3].layers[0] ('4.branch.0', dense)". */
+  label?: string;
 }
 
 /** The options of measureCurvature that set its plan, as it takes them (each has its default). */
@@ -90,7 +92,7 @@ export type CurvatureStage = Omit<CurvatureProgress, 'done' | 'total' | 'fractio
  * values converge, which nothing tells before they run; run first, what they took is known by the
  * time the fraction is large, so a wrong guess of their length moves it least (see CurvatureWork).
  */
-export function curvatureStages(blocks: number, layers: boolean): Omit<CurvatureStage, 'module'>[] {
+export function curvatureStages(blocks: number, layers: boolean): Omit<CurvatureStage, 'module' | 'label'>[] {
   const eigen = (layer?: number) => (['hessian', 'gaussNewton'] as const).map((matrix) => ({ matrix, measuring: 'eigenvalues' as const, ...(layer !== undefined && { layer }) }));
   const perLayer = layers ? Array.from({ length: blocks }, (_, layer) => eigen(layer)).flat() : [];
   return [...perLayer, ...eigen(), { matrix: 'hessian', measuring: 'trace' }, { matrix: 'gaussNewton', measuring: 'trace' }];

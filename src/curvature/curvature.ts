@@ -12,6 +12,7 @@ import { checkNetwork, type Network } from '../api/network.js';
 import { checkEigenCount, checkMaxSteps, lanczos, LANCZOS_MAX_STEPS, SPECTRUM_END_COUNT, type LanczosRemainder, type LanczosResult, type LanczosStep, type UnconvergedEigenvalue } from './lanczos.js';
 import { CurvatureWork, curvatureStages, lanczosSteps, plannedProducts, type CurvatureProgress, type CurvatureStage, type PlannedRun } from './curvature-work.js';
 import { CurvatureOperators, type LinearOperator } from './operators.js';
+import { networkLayerLabels } from '../layer-names.js';
 import { checkTraceOptions, traceOf, type CurvatureTraceOptions, type TraceEstimate, type TraceResult } from './matrix-trace.js';
 
 export type { CurvatureProgress } from './curvature-work.js';
@@ -107,6 +108,13 @@ export interface LayerCurvature {
   layer: number;
   /** Its PyTorch module name, the prefix of its tensors' names ('0', '2', '3.branch.0'). */
   module: string;
+  /**
+   * Its name in the trace tables (Trace.layerLabel), which the curvature command's rows give it:
+   * 'hidden 1' … 'output' in a dense network; in a block network where it sits in the `layers` the
+   * network was made from, its module name and type, "layers[3].layers[0] ('4.branch.0', dense)"
+   * (a ReZero block's α: "layers[2] ('3', residual)").
+   */
+  label: string;
   /** Its weights and biases. */
   parameters: number;
   /** The layer's diagonal block of the Hessian. */
@@ -158,8 +166,10 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
   const ops = new CurvatureOperators(net, x, y);
   try {
     const layers = options.layers ?? true;
-    // Each stage as its progress names it: a layer's with its module.
-    const stages: CurvatureStage[] = curvatureStages(ops.blocks.length, layers).map(({ matrix, measuring, layer }) => ({ matrix, measuring, ...(layer !== undefined && { layer, module: ops.blocks[layer].module }) }));
+    const labelOf = networkLayerLabels(net[MODEL]);
+    const labels = ops.blocks.map((block) => labelOf(block.layer, block.module));
+    // Each stage as its progress names it: a layer's with its module and its name in the trace tables.
+    const stages: CurvatureStage[] = curvatureStages(ops.blocks.length, layers).map(({ matrix, measuring, layer }) => ({ matrix, measuring, ...(layer !== undefined && { layer, module: ops.blocks[layer].module, label: labels[layer] }) }));
     const sizeOf = (layer?: number) => (layer === undefined ? ops.size : ops.blocks[layer].length);
     const operatorOf = (matrix: 'hessian' | 'gaussNewton', layer?: number) => (layer === undefined ? ops[matrix] : ops.restrict(ops[matrix], ops.blocks[layer]));
     const progress = progressOf(ops, stages, layers, sizeOf, options, onProgress);
@@ -210,6 +220,7 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
       ? ops.blocks.map((block, l) => ({
           layer: block.layer,
           module: block.module,
+          label: labels[l],
           parameters: block.length,
           hessian: hessianOf(eigen.get(key('hessian', l))!, hessianTrace.blocks[l]),
           gaussNewton: gaussNewtonOf(eigen.get(key('gaussNewton', l))!, gaussNewtonTrace.blocks[l]),

@@ -7,7 +7,7 @@ import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { BiasInit, WeightInit } from '../init/initializers.js';
 import type { Loss, OutputActivation } from '../kernels.js';
 import type { TappedLayerType } from '../flow-taps.js';
-import { blockPaths, denseLayerName, parentPath } from '../layer-names.js';
+import { blockLayerLabel, blockPaths, denseLayerName, parentPath, type LayerLabelForm } from '../layer-names.js';
 import {
   inMetricRange,
   LAYER_METRIC_NAMES,
@@ -234,21 +234,11 @@ function checkModuleNames(blocks: TraceBlocks): void {
   }
 }
 
-/**
- * A block network's row or residual block named from its `layers` path, module name and type (the
- * one formula of Trace.layerLabel and residualLabel): "layers[3].layers[0] ('4.branch.0', dense)";
- * in short, 'layers[3][0] dense'.
- */
-function blockName(path: string, name: string, type: TappedLayerType, form: LayerLabelForm): string {
-  return form === 'short' ? `${path.replaceAll('.layers[', '[')} ${type}` : `${path} ('${name}', ${type})`;
-}
-
 function checkForm(form: LayerLabelForm, method: string): void {
   if (form !== 'full' && form !== 'short') throw invalidOption(`trace.${method}(…, form): form must be 'full' or 'short', got ${shown(form)}`);
 }
 
-/** How Trace.layerLabel writes a row's name: 'full' (the default) or 'short', for a chart's tick or row label. */
-export type LayerLabelForm = 'full' | 'short';
+export type { LayerLabelForm };
 
 const INITIAL_CAPACITY = 64;
 
@@ -328,7 +318,7 @@ export class Trace {
     checkForm(form, 'layerLabel');
     const info = this.blocks?.layers[layer];
     if (!info) return denseLayerName(layer, this.layers);
-    return blockName(this.paths!.layers[layer], info.name, info.type, form);
+    return blockLayerLabel(this.paths!.layers[layer], info.name, info.type, form);
   }
 
   /**
@@ -344,7 +334,7 @@ export class Trace {
       throw invalidOption(`trace.residualLabel(block): expected a whole number from 0 to ${this.residualBlocks - 1}, got ${shown(block)} (the trace has ${counted(this.residualBlocks, 'residual block')})`);
     }
     checkForm(form, 'residualLabel');
-    return blockName(this.paths!.residuals[block], this.blocks!.residuals[block].name, 'residual', form);
+    return blockLayerLabel(this.paths!.residuals[block], this.blocks!.residuals[block].name, 'residual', form);
   }
 
   /**

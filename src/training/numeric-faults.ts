@@ -12,7 +12,7 @@ import { invalidOption, shown } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import { FLOAT32_MAX, RUNAWAY_PARAMETER } from '../model-limits.js';
 import type { Parameter, Trainable } from '../model.js';
-import { parameterLabel } from '../layer-names.js';
+import { moduleOf, networkLayerLabels, parameterLabel } from '../layer-names.js';
 
 /**
  * Where the loaded batch's targets are its largest values, larger than both its inputs and the
@@ -119,21 +119,27 @@ function gradientSaid(net: Trainable, p: Parameter, largest: number, limit: numb
   const what = Number.isFinite(largest)
     ? `reaches ${largest.toPrecision(3)}, beyond ${limit.toPrecision(2)} where its square overflows float32`
     : `holds ${largest === Infinity ? 'Inf' : 'NaN'}`;
-  return `${parameterLabel(p, denseLayers(net))}: ∂C/∂${gradientSymbol(p)} ${what}`;
+  return `${labelOf(net, p)}: ∂C/∂${gradientSymbol(net, p)} ${what}`;
 }
 
-/** A dense network's weight layers, by which parameterLabel names its parameters as its tables do ('hidden 5'); undefined for a block network. */
-function denseLayers(net: Trainable): number | undefined {
-  return net.kind === 'dense' ? net.groupCount : undefined;
+/** `p` as a message names it (parameterLabel): by its layer's name in the trace tables, then its own. */
+function labelOf(net: Trainable, p: Parameter): string {
+  return parameterLabel(p, networkLayerLabels(net)(p.group, moduleOf(p.name)));
 }
 
 /** The largest |gradient entry| training takes: √FLOAT32_MAX, where its square still fits float32. */
 export const LARGEST_GRADIENT = Math.sqrt(FLOAT32_MAX);
 
-/** W or b for a dense layer's weight or bias (as the maths writes them; the label before it gives the name), else the parameter's PyTorch name. */
-function gradientSymbol(p: Parameter): string {
+/**
+ * What ∂C/∂ is taken of, as the maths writes it (the label before it gives the tensor's name): a
+ * dense layer's W and b, a batch or layer norm's γ and β, a ReZero block's α.
+ */
+function gradientSymbol(net: Trainable, p: Parameter): string {
   if (p.weightMatrix) return 'W';
-  return p.name.endsWith('.bias') ? 'b' : p.name;
+  const own = p.name.slice(p.name.lastIndexOf('.') + 1);
+  if (own === 'alpha') return 'α';
+  if (own === 'bias') return net.parameters().some((q) => q.group === p.group && q.weightMatrix) ? 'b' : 'β';
+  return own === 'weight' ? 'γ' : own;
 }
 
 /**
@@ -187,7 +193,7 @@ export function firstParameterOutOfRange(net: Trainable): { label: string; large
   const k = net.kernels;
   for (const p of net.parameters()) {
     const largest = k.maxAbs(p.value, p.length);
-    if (!(largest <= RUNAWAY_PARAMETER)) return { label: parameterLabel(p, denseLayers(net)), largest };
+    if (!(largest <= RUNAWAY_PARAMETER)) return { label: labelOf(net, p), largest };
   }
   return null;
 }

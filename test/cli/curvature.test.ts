@@ -169,7 +169,7 @@ describe('gradscope curvature', async () => {
     const rows = Array.from({ length: 3 }, (_, r) => Array.from({ length: 40 }, (_, c) => Math.cos(r + c)));
     const report = measureCurvature(wide, rows, [[1, 0], [0, 1], [1, 0]], { k: 1, exactTraceLimit: 0, probes: 2 });
     wide.dispose();
-    const table = curvatureTable(report, 'dense');
+    const table = curvatureTable(report);
     expect(table).toMatch(/^loss .* over 3 rows; 1,292 parameters; traces by Hutchinson/);
     expect(table).toMatch(/^hidden 1 \(1,230\) H /m);
   });
@@ -204,7 +204,7 @@ describe('gradscope curvature', async () => {
     expect(refused.stderr).toBe('gradscope: --no-layers takes no value\n');
     // 26 parameters > an exact-trace limit of 10: the traces are estimated.
     const report = measureCurvature(net, data.inputs, data.targets, { k: 1, layers: false, exactTraceLimit: 10 });
-    const text = curvatureTable(report, 'dense');
+    const text = curvatureTable(report);
     expect(text).toContain('traces by Hutchinson (± standard error)');
     expect(text).toContain("G's trace is never negative (G is positive semi-definite), H's may be");
     expect(text).not.toContain("each layer's traces probe that layer alone");
@@ -216,14 +216,14 @@ describe('gradscope curvature', async () => {
     // as the digits default's output block came out with float32 products: its smallest within the rounding of 0
     output.hessian.smallest = [0, 0, 1.5e-3];
     output.hessian.zeroWithin = 2.6e-6;
-    const text = curvatureTable(report, 'dense');
+    const text = curvatureTable(report);
     const row = text.split('\n').find((line) => line.startsWith('output (10) H'))!;
     expect(row).toMatch(/ 0 0 1\.50e-3 /);
     expect(row).not.toContain('0.00e+0');
     expect(text).toContain("0: an eigenvalue within the products' measured rounding of 0 (|λ| ≤ output (10) H 2.60e-6): at this precision it cannot be told from 0, nor its sign");
     // no 0 listed, no note
     output.hessian.smallest = [1e-3, 2e-3, 3e-3];
-    expect(curvatureTable(report, 'dense')).not.toContain('0: an eigenvalue within');
+    expect(curvatureTable(report)).not.toContain('0: an eigenvalue within');
   });
 
   it('names every eigenvalue that did not converge: its row, which end, its place, value and residual', async () => {
@@ -234,7 +234,7 @@ describe('gradscope curvature', async () => {
     wide.dispose();
     expect(report.hessian.converged).toBe(false);
     expect(report.hessian.unconverged.length).toBeGreaterThan(0);
-    const text = curvatureTable(report, 'dense');
+    const text = curvatureTable(report);
     const note = text.split('\n').find((line) => line.startsWith('not converged'))!;
     expect(note).toBeDefined();
     for (const e of report.hessian.unconverged) {
@@ -309,6 +309,7 @@ describe('gradscope curvature on a block network', async () => {
   const data = { inputs: [[0.1, -0.2, 0.3], [1, 0.5, -1], [0, 2, 1], [-1, 0.4, 0.2]], targets: [[1, 0], [0, 1], [0, 1], [1, 0]] };
   const modelPath = file('blocks.json', model);
   const dataPath = file('blocks-data.json', data);
+  const LABELS = ["layers[0] ('0', dense)", "layers[1] ('2', batch-norm)", "layers[2] ('3', residual)", "layers[2].layers[0] ('3.branch.0', layer-norm)", "layers[3] ('4', dense)"];
 
   it('--json prints the Hessian and Gauss-Newton spectra per module', async () => {
     const { code, stdout, stderr } = runCli(['curvature', '--model', modelPath, '--data', dataPath, '--k', '2', '--backend', 'ref', '--json']);
@@ -320,15 +321,19 @@ describe('gradscope curvature on a block network', async () => {
     expect(printed.gaussNewton.largest).toHaveLength(2);
     for (const layer of printed.layers) expect(layer.hessian.largest).toHaveLength(Math.min(2, layer.parameters));
     expect(printed.layers.map((l: { module: string }) => l.module)).toEqual(['0', '2', '3', '3.branch.0', '4']);
+    // Each by its name in the trace tables: where it sits in the model's `layers`, its module, its type.
+    expect(printed.layers.map((l: { label: string }) => l.label)).toEqual(LABELS);
   });
 
-  it('prints a table of Hessian and Gauss-Newton rows by module without --json', () => {
+  it("prints a table of Hessian and Gauss-Newton rows by the trace tables' names without --json", () => {
     const { code, stdout } = runCli(['curvature', '--model', modelPath, '--data', dataPath, '--backend', 'ref']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^loss .* over 4 rows; 43 parameters; traces exact\n/);
     expect(stdout).toMatch(/\nHessian {2,}/);
-    expect(stdout).toMatch(/module 3\.branch\.0 \(8\) H/);
-    expect(stdout).toMatch(/module 3\.branch\.0 \(8\) G/);
+    expect(stdout).toContain("\nlayers[2].layers[0] ('3.branch.0', layer-norm) (8) H ");
+    expect(stdout).toContain("\nlayers[2].layers[0] ('3.branch.0', layer-norm) (8) G ");
+    for (const label of LABELS) expect(stdout).toContain(`\n${label} (`);
+    expect(stdout).not.toContain('module ');
     expect(stdout).not.toMatch(/Gauss-Newton matrix only/);
   });
 });

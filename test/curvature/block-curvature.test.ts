@@ -110,7 +110,7 @@ describe.each(['ref', 'wasm'] as const)('curvature of block networks on %s', (ba
 });
 
 describe('curvature of block networks: names, the table and dense chains', () => {
-  it("gives each parameterised layer's block its PyTorch module, and prints Hessian and Gauss-Newton rows", async () => {
+  it("gives each parameterised layer's block its PyTorch module and its name in the trace tables, and prints Hessian and Gauss-Newton rows by that name", async () => {
     const { inputs, loss, layers } = NETWORKS[0];
     const net = await createNetwork({ inputs, loss, layers, backend: 'ref', seed: 1 });
     openGates(net);
@@ -118,10 +118,20 @@ describe('curvature of block networks: names, the table and dense chains', () =>
     const report = measureCurvature(net, x, y, { k: 2 });
     // dense 0 (+ its activation 1), batch norm 2, residual 3 (α, then branch 0 dense, branch 2 layer norm), dense 4
     expect(report.layers.map((l) => l.module)).toEqual(['0', '2', '3', '3.branch.0', '3.branch.2', '4']);
-    const table = curvatureTable(report, net.kind);
+    // Where each sits in the `layers` above (the residual block is layers[2], its branch's dense layers[2].layers[0]), module, type.
+    expect(report.layers.map((l) => l.label)).toEqual([
+      "layers[0] ('0', dense)",
+      "layers[1] ('2', batch-norm)",
+      "layers[2] ('3', residual)",
+      "layers[2].layers[0] ('3.branch.0', dense)",
+      "layers[2].layers[1] ('3.branch.2', layer-norm)",
+      "layers[3] ('4', dense)",
+    ]);
+    const table = curvatureTable(report);
     expect(table).toMatch(/\nHessian {2,}/);
-    expect(table).toMatch(/module 3\.branch\.0 \(42\) H/);
-    expect(table).toMatch(/module 3\.branch\.0 \(42\) G/);
+    expect(table).toContain("\nlayers[2].layers[0] ('3.branch.0', dense) (42) H ");
+    expect(table).toContain("\nlayers[2].layers[0] ('3.branch.0', dense) (42) G ");
+    expect(table).not.toContain('module ');
     net.dispose();
   });
 

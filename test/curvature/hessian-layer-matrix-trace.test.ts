@@ -128,7 +128,7 @@ describe('the printed ± of per-layer Hessian traces', () => {
     // The whole H's trace is the layers' summed, their errors in quadrature.
     expect(report.hessian.trace).toBeCloseTo(report.layers.reduce((s, layer) => s + layer.hessian.trace, 0), 12);
     expect(report.hessian.traceStdError).toBeCloseTo(Math.hypot(...report.layers.map((layer) => layer.hessian.traceStdError)), 12);
-    const table = curvatureTable(report, net.kind);
+    const table = curvatureTable(report);
     expect(table).toMatch(/^hidden 1 \(\d+\) H .* -?\d\.\d+e[-+]\d+ ± \d\.\d+e[-+]\d+ /m);
     expect(table).toMatch(/^each layer's traces probe that layer alone/m);
     net.dispose();

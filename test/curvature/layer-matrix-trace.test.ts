@@ -90,13 +90,13 @@ describe('why block probes: joint probes and measureCurvature', () => {
     });
     expect(report.gaussNewton.trace).toBeGreaterThanOrEqual(0);
     // The table prints every G trace with its error, and says why G rows cannot be negative and H rows can.
-    const table = curvatureTable(report, net.kind);
+    const table = curvatureTable(report);
     expect(table).toMatch(/^hidden 1 \(\d+\) G .* \d\.\d+e[-+]\d+ ± \d\.\d+e[-+]\d+ +none: G is PSD *$/m);
     expect(table).not.toMatch(/^\S.* G .* -\d\.\d+e[-+]\d+ ± /m);
     expect(table).toMatch(/G traces are never negative .* H's may be/m);
     const exact = measureCurvature(net, x, y, { k: 1 });
     expect(exact.traceExact).toBe(true);
-    expect(curvatureTable(exact, net.kind)).not.toMatch(/never negative/);
+    expect(curvatureTable(exact)).not.toMatch(/never negative/);
     net.dispose();
   });
 });

@@ -14,6 +14,8 @@ import { Trace } from '../../src/flow/trace.js';
 import { kernelBackends } from '../util/backends.js';
 import { stateHash } from '../util/state-hash.js';
 import { expectError } from '../util/expect-error.js';
+import { blobs } from '../util/blobs.js';
+import type { LayerSpec } from '../../src/layers/spec.js';
 
 /** 10 rows of 8 inputs; row 6 is 3e38 everywhere, so its first layer's sum overflows to Inf. */
 function dataWithOneOverflowingRow(): { x: number[][]; y: number[][] } {
@@ -144,7 +146,7 @@ describe.each(await kernelBackends())('numeric faults on $name', ({ kernels }) =
     clean.dispose();
   });
 
-  it("names a faulty parameter as the tables name its layer ('hidden 5 (8.weight)', it said '8.weight'); a block network's by its module name", async () => {
+  it("names a faulty parameter as the tables name its layer ('hidden 5 (8.weight)', it said '8.weight')", async () => {
     const deep = await createNetwork({ sizes: [4, 3, 3, 3, 3, 3, 2], seed: 1, backend: kernels });
     const guard = new StepGuard(deep[MODEL], createOptimizer(deep, 'sgd'));
     const byName = new Map(deep[MODEL].parameters().map((p) => [p.name, p]));
@@ -158,12 +160,39 @@ describe.each(await kernelBackends())('numeric faults on $name', ({ kernels }) =
     expect(trace.layerLabel(4)).toBe('hidden 5');
     guard.dispose();
     deep.dispose();
-    const blocks = await createNetwork({ inputs: 3, layers: [{ type: 'dense', units: 3, activation: 'relu' }, { type: 'layer-norm' }, { type: 'dense', units: 2, activation: 'softmax' }], seed: 1, backend: kernels });
-    const blockGuard = new StepGuard(blocks[MODEL], createOptimizer(blocks, 'sgd'));
-    const [, , gamma] = blocks[MODEL].parameters();
-    kernels.view(gamma.grad)[1] = Infinity;
-    expect(blockGuard.gradientFault()).toBe(`'${gamma.name}': ∂C/∂${gamma.name} holds Inf`);
-    blockGuard.dispose();
+  });
+
+  // It named them by PyTorch name alone ("'2.weight': ∂C/∂2.weight holds Inf"), which no trace row shows.
+  it("names a block network's faulty parameter by its trace row's name, then its PyTorch name, with the maths' symbol", async () => {
+    const specs: LayerSpec[] = [
+      { type: 'dense', units: 6, activation: 'tanh' },
+      { type: 'batch-norm' },
+      { type: 'residual', gate: 'rezero', layers: [{ type: 'layer-norm' }, { type: 'dense', units: 6, activation: 'relu' }] },
+      { type: 'residual', layers: [{ type: 'dense', units: 6, activation: 'sigmoid' }] },
+      { type: 'dense', units: 3, activation: 'softmax' },
+    ];
+    const data = blobs(24, 3);
+    const blocks = await createNetwork({ inputs: 4, layers: specs, seed: 1, backend: kernels });
+    blocks.train(data.x, data.y, { epochs: 1, batchSize: 12, trace: { every: 1 } });
+    const trace = blocks.trace!;
+    const rowLabel = (name: string) => trace.layerLabel(trace.blocks!.layers.findIndex((row) => `${row.name}.` === name.slice(0, name.lastIndexOf('.') + 1)));
+    const guard = new StepGuard(blocks[MODEL], createOptimizer(blocks, 'sgd'));
+    const byName = new Map(blocks[MODEL].parameters().map((p) => [p.name, p]));
+    for (const [name, symbol] of [['2.weight', 'γ'], ['2.bias', 'β'], ['3.alpha', 'α'], ['3.branch.1.weight', 'W'], ['4.branch.0.bias', 'b']] as const) {
+      for (const p of byName.values()) kernels.write(p.grad, new Float64Array(p.length));
+      kernels.view(byName.get(name)!.grad)[0] = Infinity;
+      expect(guard.gradientFault()).toBe(`${rowLabel(name)} (${name}): ∂C/∂${symbol} holds Inf`);
+    }
+    // Worked out from specs: the ReZero block is layers[2] (its α its row), the plain block's dense layers[3].layers[0] (README's example).
+    expect(rowLabel('3.alpha')).toBe("layers[2] ('3', residual)");
+    for (const p of byName.values()) kernels.write(p.grad, new Float64Array(p.length));
+    kernels.view(byName.get('4.branch.0.weight')!.grad)[0] = NaN;
+    expect(guard.gradientFault()).toBe("layers[3].layers[0] ('4.branch.0', dense) (4.branch.0.weight): ∂C/∂W holds NaN");
+    guard.dispose();
+    // The DIVERGED train() throws names it so too.
+    const onBatch = () => (kernels.view(byName.get('4.branch.0.weight')!.value)[0] = NaN);
+    const error = await expectError(() => blocks.train(data.x, data.y, { epochs: 1, batchSize: 12, onBatch }), 'DIVERGED', /onBatch left a parameter at NaN/);
+    expect(error.message).toContain(`: ${rowLabel('4.branch.0.weight')} (4.branch.0.weight): onBatch left a parameter at NaN;`);
     blocks.dispose();
   });
 

@@ -5,7 +5,6 @@ import { checkEigenCount, LANCZOS_MAX_STEPS, ROUNDING_PRODUCTS, SPECTRUM_END_COU
 import { MATRIX_TRACE_DEFAULTS } from '../../curvature/matrix-trace.js';
 import { gaussNewtonLowerEnd, negativeMassText } from '../../curvature/curvature-text.js';
 import { networkFromModel } from '../../io/model-data.js';
-import { denseLayerName } from '../../layer-names.js';
 import { readModelFile } from '../../io/model-formats.js';
 import { BACKEND_FLAG, booleanFlag, checkAsUsage, choiceFlag, command, COUNT, JSON_FLAG, jsonLine, MODEL_FLAG, numberFlag, stringFlag, withFile } from '../command.js';
 import { checkRowsFitModel, MEASURED_ROWS_FLAGS, measuredRows } from '../training-rows.js';
@@ -45,18 +44,17 @@ export const curvatureCommand = command({
       checkAsUsage(`--k ${k} for ${modelPath}`, () => checkEigenCount(k, net.parameterCount));
       const json = booleanFlag(args, 'json');
       let bar: ProgressBar | undefined;
-      const weightLayers = net.kind === 'dense' ? net.sizes.length - 1 : 0;
       const onProgress = (p: CurvatureProgress) => {
         if (bar === undefined) {
           terminal.err(`curvature: at most ${counted(p.total, 'product')} (H·v or G·v), each a pass over ${rows.source} (see --help: Cost)\n`);
           // The bar shows the share of the time (p.fraction: products and steps priced at this run's measured costs), not of the products.
           bar = new ProgressBar(terminal, 'curvature', 1);
         }
-        bar.update(p.fraction, progressNote(p, net.kind, weightLayers));
+        bar.update(p.fraction, progressNote(p));
       };
       const report = await withFile(rows.file, async () => measureCurvature(net, rows.x, rows.y, { k, layers, onProgress }));
       bar?.done();
-      terminal.out(json ? jsonLine(report) : `${curvatureTable(report, net.kind, terminal.columns)}\n`);
+      terminal.out(json ? jsonLine(report) : `${curvatureTable(report, terminal.columns)}\n`);
     } finally {
       net.dispose();
     }
@@ -139,14 +137,9 @@ function digitsCostLines(): string[] {
 
 const MATRIX_NAMES = { hessian: 'Hessian', gaussNewton: 'Gauss-Newton' } as const;
 
-/** A layer as the table names its rows: 'hidden 1' … 'output' as `gradscope gradients` does for a dense network (of `layers` weight layers), else by PyTorch module. */
-function layerName(network: 'dense' | 'blocks', layer: number, layers: number, module: string): string {
-  return network === 'dense' ? denseLayerName(layer, layers) : `module ${module}`;
-}
-
-/** What measureCurvature measures now, as a progress line says it: 'Hessian trace', 'hidden 1 Gauss-Newton eigenvalues'. */
-function progressNote(p: CurvatureProgress, network: 'dense' | 'blocks', layers: number): string {
-  const part = p.layer === undefined ? '' : `${layerName(network, p.layer, layers, p.module!)} `;
+/** What measureCurvature measures now, as a progress line says it: 'Hessian trace', 'hidden 1 Gauss-Newton eigenvalues' (a layer by its name in the trace tables). */
+function progressNote(p: CurvatureProgress): string {
+  const part = p.label === undefined ? '' : `${p.label} `;
   return `${part}${MATRIX_NAMES[p.matrix]} ${p.measuring}`;
 }
 
@@ -173,19 +166,18 @@ const traceText = (trace: number, error: number, exact: boolean) => (exact ? sci
 
 /**
  * The report as a terminal table: one row per matrix, whole network first, then each layer, named
- * as `gradscope gradients` names a dense network's layers, or by PyTorch module for a block network;
- * a report without layers (--no-layers) says under the table that they were skipped.
+ * as the trace tables name it (LayerCurvature.label: 'hidden 1', "layers[3].layers[0] ('4.branch.0',
+ * dense)"); a report without layers (--no-layers) says under the table that they were skipped.
  */
-export function curvatureTable(report: CurvatureReport, network: 'dense' | 'blocks', width?: number): string {
+export function curvatureTable(report: CurvatureReport, width?: number): string {
   const exact = report.traceExact;
   const hessianRow = (label: string, h: HessianSummary) => [label, values(h.largest), values(h.smallest), traceText(h.trace, h.traceStdError, exact), negativeMassText(h.negativeMass, h.negativeMassExact)];
   const lowerEnd = gaussNewtonLowerEnd();
   const gaussNewtonRow = (label: string, g: GaussNewtonSummary) => [label, values(g.largest), lowerEnd.smallest, traceText(g.trace, g.traceStdError, exact), lowerEnd.negativeMass];
   const rows: string[][] = [hessianRow('Hessian', report.hessian), gaussNewtonRow('Gauss-Newton', report.gaussNewton)];
   const summaries: [string, HessianSummary | GaussNewtonSummary][] = [['Hessian', report.hessian], ['Gauss-Newton', report.gaussNewton]];
-  // The CLI measures every layer, so a dense network's layer index is its place among them.
   for (const layer of report.layers) {
-    const name = `${layerName(network, layer.layer, report.layers.length, layer.module)} (${grouped(layer.parameters)})`;
+    const name = `${layer.label} (${grouped(layer.parameters)})`;
     rows.push(hessianRow(`${name} H`, layer.hessian), gaussNewtonRow(`${name} G`, layer.gaussNewton));
     summaries.push([`${name} H`, layer.hessian], [`${name} G`, layer.gaussNewton]);
   }
