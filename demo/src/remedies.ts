@@ -1,12 +1,12 @@
 /**
  * The diagnosis's remedies as changes to the visualizer's settings, so each can be a button: a
- * remedy's settings (diagnose()'s structured form: each value as data, RemedySetting.setting, or
- * its flag value where the value is words; layer specs, which are words, by their text) read as the
- * page's controls, every setting applied together; its alternative is not applied. Remedies the page has no control for (clipNorm, biasInit, an optimiser it does not
+ * remedy's settings (diagnose()'s structured form: each value as data, RemedySetting.setting, a
+ * change to the hidden layers included, or its flag value where the value is words; never the text)
+ * read as the page's controls, every setting applied together; its alternative is not applied. Remedies the page has no control for (clipNorm, biasInit, an optimiser it does not
  * offer), and changes the page cannot run with the other settings (conflictOf), give null, and
  * noButtonReason says which.
  */
-import { ACTIVATIONS, SMALLER_LEARNING_RATE, type Remedy, type RemedySetting } from '../../src/index.js';
+import { ACTIVATIONS, isLayersChange, SMALLER_LEARNING_RATE, type Remedy, type RemedyLayersChange, type RemedySetting } from '../../src/index.js';
 import { conflictOf, INITS, LAYER_RATES, optimizerChoices, type Settings } from './settings.js';
 
 export { SMALLER_LEARNING_RATE };
@@ -48,7 +48,7 @@ const named = (setting: RemedySetting) => (typeof setting.setting === 'string' ?
 
 /** One setting as the page's settings, or null where the page has no control for it. */
 function pageSetting(setting: RemedySetting, current: Settings): Partial<Settings> | null {
-  const { option, value } = setting;
+  const { option } = setting;
   const name = named(setting);
   switch (option) {
     case 'activation':
@@ -73,18 +73,23 @@ function pageSetting(setting: RemedySetting, current: Settings): Partial<Setting
     case 'lsuv':
       // The page's 'lsuv' init runs LSUV before training: the init setting beside it says so.
       return {};
-    case 'layers': {
-      // The first choice only: alternatives are in brackets ("(or 'layer-norm')", "(or with gate: 'rezero')").
-      const first = value.replace(/\(.*\)/g, '');
-      if (first.includes("{ type: 'batch-norm' }")) return { norm: 'batch-norm' };
-      if (first.includes("gate: 'rezero'")) return { residual: 'rezero' };
-      if (first.includes("{ type: 'residual'")) return { residual: 'plain' };
-      const activation = /^activation: '([^']+)' in each hidden/.exec(first)?.[1];
-      return activation && (ACTIVATIONS as readonly string[]).includes(activation) ? { activation: activation as Settings['activation'] } : null;
-    }
+    case 'layers':
+      return isLayersChange(setting.setting) ? layersSetting(setting.setting) : null;
     default:
       return null;
   }
+}
+
+/**
+ * A change to the hidden layers (RemedyLayersChange) as the page's Normalisation, Residual and
+ * Activation: the page builds every hidden layer alike, so a change to each is one setting each.
+ */
+function layersSetting(change: RemedyLayersChange): Partial<Settings> {
+  return {
+    ...(change.norm && { norm: change.norm }),
+    ...(change.residualGate && { residual: change.residualGate === 'rezero' ? 'rezero' : 'plain' }),
+    ...(change.activation && { activation: change.activation }),
+  };
 }
 
 function settingOf(remedy: Remedied, current: Settings): Partial<Settings> | null {

@@ -8,6 +8,8 @@
  */
 import { checkObjectArgument } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
+import { ACTIVATIONS, type Activation } from '../kernels.js';
+import { RESIDUAL_GATES, type ResidualGate } from '../layers/spec.js';
 
 /** The options a remedy may set: createNetwork's (activation, init, biasInit, layers) and train()'s (the others). */
 export type RemedyOption = 'activation' | 'init' | 'biasInit' | 'layers' | 'learningRate' | 'optimizer' | 'momentum' | 'clipNorm' | 'batchSize' | 'lsuv' | 'epochs';
@@ -71,14 +73,42 @@ export interface RemedySetting {
    * `0.1`, `true`, `{ name: 'sgd', layerRates: [1, 2] }`. Present and undefined in a LEFT_OUT setting
    * (`'setting' in s`: the key set to undefined, which train() reads as not given). Absent where
    * `value` is words (`below 0.1`, `16 or more`, `more than 3`, `a smaller value`: flagValue, where
-   * present, names one value that meets them) and in a `layers` setting, which says a change to each
-   * hidden layer's specs in words (no one value without the network's whole spec list).
+   * present, names one value that meets them). In a `layers` setting it is the change to make to the
+   * network's hidden layers (RemedyLayersChange), not createNetwork's whole spec list, which the
+   * trace does not hold: `{ norm: 'batch-norm' }`, `{ residualGate: 'rezero' }`, `{ activation: 'selu' }`.
    */
   setting?: RemedyValue;
 }
 
-/** A value createNetwork or train() takes for a remedy's option (RemedySetting.setting): a name, a number, true, an optimiser's spec, or undefined (left out). */
-export type RemedyValue = string | number | boolean | RemedyOptimizerSpec | undefined;
+/**
+ * A `layers` setting as data (RemedySetting.setting): what to change in each hidden layer of the
+ * network's layer specs, the change `value` says in words. The output layer never changes. A field
+ * left out leaves that part of the layers as it is (the default of each); a change sets at least one.
+ * Where `value` names a second choice in brackets (`(or 'layer-norm')`), this holds the first.
+ */
+export interface RemedyLayersChange {
+  /**
+   * A `{ type: norm }` layer between each hidden dense layer and its activation (batch norm's place,
+   * Ioffe & Szegedy §3.1), in place of any norm layer there. Default (absent): the norm layers as they are.
+   */
+  norm?: RemedyNorm;
+  /**
+   * Each hidden layer after the first as a `{ type: 'residual', gate }` block, its layers the branch;
+   * in a network with residual blocks already, their gate set to this. Default (absent): no residual
+   * blocks made, their gates as they are.
+   */
+  residualGate?: ResidualGate;
+  /** The activation of each hidden dense or activation layer. Default (absent): the activations as they are. */
+  activation?: Activation;
+}
+
+/** The norm layers a `layers` remedy puts in (RemedyLayersChange.norm). */
+export const REMEDY_NORMS = ['batch-norm', 'layer-norm'] as const;
+/** One of REMEDY_NORMS. */
+export type RemedyNorm = (typeof REMEDY_NORMS)[number];
+
+/** A value createNetwork or train() takes for a remedy's option (RemedySetting.setting): a name, a number, true, an optimiser's spec, a change to the hidden layers, or undefined (left out). */
+export type RemedyValue = string | number | boolean | RemedyOptimizerSpec | RemedyLayersChange | undefined;
 
 /** An optimiser's spec as train() takes it (`{ name: 'sgd', momentum: 0.9, layerRates: [130, 6.5, 1, 1] }`): its name and its options. */
 export interface RemedyOptimizerSpec {
@@ -195,8 +225,18 @@ const isSettings = (list: unknown): list is RemedySetting[] =>
       typeof s.value === 'string' &&
       (s.flagValue === undefined || typeof s.flagValue === 'string') &&
       (s.layerRates === undefined || (Array.isArray(s.layerRates) && s.layerRates.every((rate: unknown) => typeof rate === 'number'))) &&
-      (s.setting === undefined || ['string', 'number', 'boolean'].includes(typeof s.setting) || (typeof s.setting === 'object' && s.setting !== null && typeof s.setting.name === 'string')),
+      (s.setting === undefined || ['string', 'number', 'boolean'].includes(typeof s.setting) || (s.option === 'layers' ? isLayersChange(s.setting) : isOptimizerSpec(s.setting))),
   );
+
+const isOptimizerSpec = (value: unknown): value is RemedyOptimizerSpec => typeof value === 'object' && value !== null && typeof (value as RemedyOptimizerSpec).name === 'string';
+
+/** A change to the hidden layers as RemedyLayersChange describes it: known fields only, each one of its values, at least one. */
+export function isLayersChange(value: unknown): value is RemedyLayersChange {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const allowed: Record<keyof RemedyLayersChange, readonly unknown[]> = { norm: REMEDY_NORMS, residualGate: RESIDUAL_GATES, activation: ACTIVATIONS };
+  const entries = Object.entries(value);
+  return entries.length > 0 && entries.every(([key, v]) => Object.hasOwn(allowed, key) && allowed[key as keyof RemedyLayersChange].includes(v));
+}
 
 /** remedyText's arguments as their types say, or INVALID_OPTION naming the one that is not. */
 function checkRemedyArguments(remedy: unknown, terms: unknown): void {

@@ -777,6 +777,23 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.close();
   }, 90_000);
 
+  it('applies the layer-norm remedy of batch norm over two rows as layer norm, not as the batch norm its text also names', async () => {
+    // Batch norm over 2 rows passes no direction of the gradient on: diagnose() offers layer norm "in place of each batch-norm".
+    const { page, errors } = await open('?depth=6&norm=batch-norm&batch=2');
+    await trainFor(page, 50);
+    expect(await page.locator('#diagnosis').getAttribute('data-verdict')).toBe('vanishing');
+    const apply = page.locator('#diagnosis-remedies li', { hasText: 'in place of each' }).locator('button.apply');
+    expect(JSON.parse((await apply.getAttribute('data-change'))!)).toEqual({ norm: 'layer-norm' });
+    await apply.click();
+    await pauseOnceRunning(page, 1);
+    expect(new URL(page.url()).searchParams.get('norm')).toBe('layer-norm');
+    expect(await page.locator('#norm').inputValue()).toBe('layer-norm');
+    const types = new Set((await downloadTrace(page)).blocks?.layers.map((l) => l.type));
+    expect([types.has('layer-norm'), types.has('batch-norm')]).toEqual([true, false]);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
   it('refuses a bad value with a notice saying field, value and what is allowed, and changes nothing held', async () => {
     const { page, errors } = await open('?depth=3&width=20');
     await stepTimes(page, 3);

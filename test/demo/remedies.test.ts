@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { noButtonReason, offeredLayerRates, remedySetting, SMALLER_LEARNING_RATE } from '../../demo/src/remedies.js';
 import { DEFAULTS, LAYER_RATES } from '../../demo/src/settings.js';
-import type { RemedyOption, RemedySetting } from '../../src/flow/remedy.js';
+import type { RemedyLayersChange, RemedyOption, RemedySetting } from '../../src/flow/remedy.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { Trace } from '../../src/flow/trace.js';
 import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
@@ -22,6 +22,8 @@ function asData(value: string): Pick<RemedySetting, 'setting'> {
 const remedy = (...settings: [RemedyOption, string, string?][]) => ({
   settings: settings.map(([option, value, flagValue]): RemedySetting => ({ option, value, ...(flagValue && { flagValue }), ...asData(value) })),
 });
+/** A `layers` remedy as diagnose() gives it: its text, and the change to the hidden layers as data. */
+const layersRemedy = (value: string, setting: RemedyLayersChange) => ({ settings: [{ option: 'layers' as const, value, setting }] });
 /** A per-layer-rates remedy as diagnose() gives it: the text `value`, the same rates as numbers, and the spec as data. */
 const ratesRemedy = (value: string, layerRates: number[]) => ({ settings: [{ option: 'optimizer' as const, value, layerRates, ...asData(value) }] });
 
@@ -87,26 +89,39 @@ describe('visualizer remedy buttons', () => {
     expect(remedySetting(remedy(['activation', "'selu'"], ['init', "'lecun-normal'"]), DEFAULTS)).toEqual({ activation: 'selu', init: 'lecun-normal' });
     // relu with the He init and the rate a run of another init and a larger rate needs: all three.
     expect(remedySetting(remedy(['activation', "'relu'"], ['init', "'he-normal'"], ['learningRate', '0.1']), { ...DEFAULTS, learningRate: 0.5 })).toEqual({ activation: 'relu', init: 'he-normal', learningRate: 0.1 });
-    expect(remedySetting(remedy(['layers', "activation: 'relu' in each hidden dense or activation layer"], ['init', "'he-normal'"]), DEFAULTS)).toEqual({ activation: 'relu', init: 'he-normal' });
+    const reluLayers = { option: 'layers' as const, value: "activation: 'relu' in each hidden dense or activation layer", setting: { activation: 'relu' as const } };
+    expect(remedySetting({ settings: [reluLayers, ...remedy(['init', "'he-normal'"]).settings] }, DEFAULTS)).toEqual({ activation: 'relu', init: 'he-normal' });
     expect(remedySetting(remedy(['init', "'lsuv'"], ['lsuv', 'true']), DEFAULTS)).toEqual({ init: 'lsuv' });
     // One part the page has no control for: no button rather than half the remedy.
     expect(remedySetting(remedy(['activation', "'relu'"], ['biasInit', "'zero'"]), DEFAULTS)).toBeNull();
   });
 
-  it('turns the block remedies into the Normalisation and Residual settings (their first choice)', () => {
+  it('turns the block remedies into the Normalisation, Residual and Activation settings (their first choice), from their data', () => {
     const f = 'sigmoid';
-    expect(remedySetting(remedy(['layers', `{ type: 'dense', units }, { type: 'batch-norm' } (or 'layer-norm'), { type: 'activation', activation: '${f}' } for each hidden layer`]), DEFAULTS)).toEqual({ norm: 'batch-norm' });
-    expect(remedySetting(remedy(['layers', `{ type: 'residual', layers: [{ type: 'dense', units, activation: '${f}' }] } (or with gate: 'rezero') for each hidden layer after the first`]), DEFAULTS)).toEqual({ residual: 'plain' });
-    expect(remedySetting(remedy(['layers', `{ type: 'residual', gate: 'rezero', layers: [{ type: 'dense', units, activation: '${f}' }] } for each hidden layer after the first`]), DEFAULTS)).toEqual({ residual: 'rezero' });
-    expect(remedySetting(remedy(['layers', "gate: 'rezero' in each { type: 'residual' } block"]), { ...DEFAULTS, residual: 'plain' })).toEqual({ residual: 'rezero' });
+    expect(remedySetting(layersRemedy(`{ type: 'dense', units }, { type: 'batch-norm' } (or 'layer-norm'), { type: 'activation', activation: '${f}' } for each hidden layer`, { norm: 'batch-norm' }), DEFAULTS)).toEqual({ norm: 'batch-norm' });
+    expect(remedySetting(layersRemedy("{ type: 'layer-norm' } in place of each { type: 'batch-norm' }", { norm: 'layer-norm' }), { ...DEFAULTS, norm: 'batch-norm' })).toEqual({ norm: 'layer-norm' });
+    expect(remedySetting(layersRemedy(`{ type: 'residual', layers: [{ type: 'dense', units, activation: '${f}' }] } (or with gate: 'rezero') for each hidden layer after the first`, { residualGate: 'none' }), DEFAULTS)).toEqual({ residual: 'plain' });
+    expect(remedySetting(layersRemedy(`{ type: 'residual', gate: 'rezero', layers: [{ type: 'dense', units, activation: '${f}' }] } for each hidden layer after the first`, { residualGate: 'rezero' }), DEFAULTS)).toEqual({ residual: 'rezero' });
+    expect(remedySetting(layersRemedy("gate: 'rezero' in each { type: 'residual' } block", { residualGate: 'rezero' }), { ...DEFAULTS, residual: 'plain' })).toEqual({ residual: 'rezero' });
+    expect(remedySetting(layersRemedy("activation: 'selu' in each hidden dense or activation layer", { activation: 'selu' }), { ...DEFAULTS, norm: 'batch-norm' })).toEqual({ activation: 'selu' });
     expect(remedySetting(remedy(['batchSize', '16 or more', '16']), { ...DEFAULTS, norm: 'batch-norm', batchSize: 4 })).toEqual({ batchSize: 16 });
+  });
+
+  it('reads a layers change from its data, never its text: no button for one without data or with data it does not know', () => {
+    // The text names batch norm (the layer norm replaces it), which a search of the text took for a batch-norm remedy.
+    expect(remedySetting(layersRemedy("{ type: 'layer-norm' } in place of each { type: 'batch-norm' }", { norm: 'layer-norm' }), { ...DEFAULTS, norm: 'batch-norm' })).toEqual({ norm: 'layer-norm' });
+    expect(remedySetting(remedy(['layers', "{ type: 'dense', units }, { type: 'batch-norm' }, { type: 'activation', activation: 'relu' } for each hidden layer"]), DEFAULTS)).toBeNull();
+    const unknown = { settings: [{ option: 'layers' as const, value: 'words', setting: { norm: 'group-norm' } as unknown as RemedyLayersChange }] };
+    expect(remedySetting(unknown, DEFAULTS)).toBeNull();
   });
 
   it('offers no button for a change that cannot run with the other settings', () => {
     // Residual blocks over layers of different widths; batch norm beside per-layer rates.
-    const rezero = remedy(['layers', "{ type: 'residual', gate: 'rezero', layers: [ … ] } for each hidden layer after the first"]);
+    const rezero = layersRemedy("{ type: 'residual', gate: 'rezero', layers: [ … ] } for each hidden layer after the first", { residualGate: 'rezero' });
     expect(remedySetting(rezero, { ...DEFAULTS, depth: 3, widths: '8,6,4' })).toBeNull();
-    expect(remedySetting(remedy(['layers', "{ type: 'dense', units }, { type: 'batch-norm' }, { type: 'activation', activation: 'relu' } for each hidden layer"]), { ...DEFAULTS, optimizer: LAYER_RATES })).toBeNull();
+    const batchNorm = layersRemedy("{ type: 'dense', units }, { type: 'batch-norm' }, { type: 'activation', activation: 'relu' } for each hidden layer", { norm: 'batch-norm' });
+    expect(remedySetting(batchNorm, DEFAULTS)).toEqual({ norm: 'batch-norm' });
+    expect(remedySetting(batchNorm, { ...DEFAULTS, optimizer: LAYER_RATES })).toBeNull();
   });
 
   it('offers no button for what the page does not control', () => {
@@ -119,7 +134,7 @@ describe('visualizer remedy buttons', () => {
     expect(noButtonReason(remedy(['clipNorm', '1', '1']), DEFAULTS)).toBe('the page has no control for this; it is an option of the library');
     expect(noButtonReason(remedy(['biasInit', "'zero'", 'zero']), DEFAULTS)).toBe('the page has no control for this; it is an option of the library');
     const widths = { ...DEFAULTS, depth: 3, widths: '8,6,4' };
-    const rezero = remedy(['layers', "{ type: 'residual', gate: 'rezero', layers: [ … ] } for each hidden layer after the first"]);
+    const rezero = layersRemedy("{ type: 'residual', gate: 'rezero', layers: [ … ] } for each hidden layer after the first", { residualGate: 'rezero' });
     expect(remedySetting(rezero, widths)).toBeNull();
     expect(noButtonReason(rezero, widths)).toMatch(/^not with these settings: a residual block adds its input to its output, so every hidden layer needs the same width, not 8,6,4$/);
   });

@@ -9,7 +9,7 @@ import { median } from '../../median.js';
 import { DRIFT } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
 import { fmt } from './diagnosis-words.js';
-import { type AddRemedy, choice, layers } from './remedy-settings.js';
+import { type AddRemedy, choice, hiddenActivation, layers } from './remedy-settings.js';
 
 /**
  * The remedies of issue 13 that change the architecture or its initialisation (batch and layer
@@ -23,7 +23,7 @@ export function architectureRemedies(verdict: Verdict, trace: Trace, e: Evidence
   const saturating = hidden.some(isSaturating);
   const f = hidden.find((a) => a !== 'linear') ?? 'linear';
   // The norm between the dense layer and its nonlinearity, as Ioffe & Szegedy place it.
-  const normalised = (alternative: string) => [layers(`{ type: 'dense', units }, { type: 'batch-norm' }${alternative}, { type: 'activation', activation: '${f}' } for each hidden layer`)];
+  const normalised = (alternative: string) => [layers(`{ type: 'dense', units }, { type: 'batch-norm' }${alternative}, { type: 'activation', activation: '${f}' } for each hidden layer`, { norm: 'batch-norm' })];
   if (verdict === 'saturated' || verdict === 'dead' || (verdict === 'vanishing' && saturating)) {
     const why = {
       dead: "centres each unit's z over the batch, so it is active on part of every batch (Ioffe & Szegedy 2015).",
@@ -44,18 +44,19 @@ export function architectureRemedies(verdict: Verdict, trace: Trace, e: Evidence
   const rezeroWhy = "each block starts as the identity (α = 0): every layer gets the output's gradient (Bachlechner et al. 2020).";
   if (verdict === 'vanishing' && e.hiddenLayers >= 2 && gates.size === 0) {
     add(
-      [layers(`{ type: 'residual', ${branch} } (or with gate: 'rezero') for each hidden layer after the first`)],
+      [layers(`{ type: 'residual', ${branch} } (or with gate: 'rezero') for each hidden layer after the first`, { residualGate: 'none' })],
       'the skip passes ∂C/∂y on unchanged: early layers get the gradient however much branches shrink it (He et al. 2016; ReZero: Bachlechner et al. 2020).',
     );
   } else if ((verdict === 'vanishing' || verdict === 'exploding') && e.hiddenLayers >= 2 && !gates.has('rezero')) {
-    add([layers(gates.size ? "gate: 'rezero' in each { type: 'residual' } block" : `{ type: 'residual', gate: 'rezero', ${branch} } for each hidden layer after the first`)], rezeroWhy);
+    const rezero = gates.size ? "gate: 'rezero' in each { type: 'residual' } block" : `{ type: 'residual', gate: 'rezero', ${branch} } for each hidden layer after the first`;
+    add([layers(rezero, { residualGate: 'rezero' })], rezeroWhy);
   }
   const drift = activationDrift(trace, e);
   if ((verdict === 'vanishing' || verdict === 'exploding') && (drift > DRIFT || drift < 1 / DRIFT)) {
     const measured = `activations' spread, last ÷ first hidden layer: ${fmt(drift)}`;
     if (!hidden.includes('selu')) {
       add(
-        [trace.blocks ? layers("activation: 'selu' in each hidden dense or activation layer") : choice('activation', 'selu'), choice('init', 'lecun-normal')],
+        [trace.blocks ? hiddenActivation('selu') : choice('activation', 'selu'), choice('init', 'lecun-normal')],
         `${measured}; SELU with LeCun-normal weights keeps activations near mean 0, variance 1 with depth (Klambauer et al. 2017).`,
       );
     }

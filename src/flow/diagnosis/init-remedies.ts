@@ -11,7 +11,7 @@ import type { Remedy, RemedySetting } from '../remedy.js';
 import { RELU_RATE_SETUP, reluRemedyRate } from '../relu-remedy-rates.js';
 import type { Evidence } from './diagnosis-types.js';
 import { fmt, rowList } from './diagnosis-words.js';
-import { type AddRemedy, choice, initName, numberSetting } from './remedy-settings.js';
+import { type AddRemedy, choice, hiddenActivation, initName, numberSetting } from './remedy-settings.js';
 
 /** The init explodingAcrossNorms offers: every weight row of the same mean square length, 1/3, whatever n_in. */
 const EVEN_ROWS_INIT = 'standard';
@@ -126,9 +126,8 @@ const RELU_INIT = 'he-normal';
  * createNetwork's `activation`, or the layer specs' in a block network, with the init the first
  * choice needs (initFor) where the run's does not suit it, so that applying the remedy applies both.
  */
-export function activationChange(trace: Trace, choices: readonly string[]): Pick<Remedy, 'settings' | 'alternative'> {
-  const units = (f: string): RemedySetting =>
-    trace.blocks ? { option: 'layers', value: `activation: '${f}' in each hidden dense or activation layer` } : choice('activation', f);
+export function activationChange(trace: Trace, choices: readonly Activation[]): Pick<Remedy, 'settings' | 'alternative'> {
+  const units = (f: Activation): RemedySetting => (trace.blocks ? hiddenActivation(f) : choice('activation', f));
   const init = initFor(trace, choices[0]);
   const rate = rateFor(trace, choices[0]);
   return {

@@ -3,8 +3,9 @@
  * several remedies share (a smaller rate from the one in force, clipping at 1). Part of diagnose()
  * (diagnose.ts).
  */
+import type { Activation } from '../../kernels.js';
 import type { RunAtEnd, TraceRun } from '../trace.js';
-import { LEFT_OUT, type RemedyOption, type RemedySetting, SMALLER_LEARNING_RATE } from '../remedy.js';
+import { LEFT_OUT, type RemedyLayersChange, type RemedyOption, type RemedySetting, SMALLER_LEARNING_RATE } from '../remedy.js';
 import { ADAM_DEFAULTS, KFAC_RESCALED_LEARNING_RATE, LARS_DEFAULTS, OWN_STEP_LENGTH, TAKE_NO_LEARNING_RATE } from '../../optimizer-defaults.js';
 
 export const initName = (init: TraceRun['init']) => (init === undefined ? undefined : typeof init === 'string' ? init : init.name);
@@ -20,8 +21,11 @@ export function numberSetting(option: RemedyOption, value: number): RemedySettin
   return { option, value: `${value}`, flagValue: `${value}`, setting: value };
 }
 
-/** A change to the layer specs (no flag takes one). */
-export const layers = (value: string): RemedySetting => ({ option: 'layers', value });
+/** A change to each hidden layer's specs: in words (`value`) and as data (`change`, RemedyLayersChange); no flag takes one. */
+export const layers = (value: string, change: RemedyLayersChange): RemedySetting => ({ option: 'layers', value, setting: change });
+
+/** A block network's hidden units switched to `activation`: a change to its layer specs, where a dense network's is createNetwork's `activation`. */
+export const hiddenActivation = (activation: Activation): RemedySetting => layers(`activation: '${activation}' in each hidden dense or activation layer`, { activation });
 
 /**
  * The learning rate each optimiser a remedy switches to runs at when given none, from the constants
