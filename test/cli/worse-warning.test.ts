@@ -44,6 +44,18 @@ describe('worseWarning', () => {
     );
   });
 
+  // The new user's run (2026-12-03): the relu remedy a deep sigmoid net's diagnosis offered, run as printed (train, SGD 0.1, 10 epochs),
+  // spiked at its last epoch; the warning called the network 'worse than the initial weights' beside its accuracy 10.3 % → 41.6 %.
+  it('says the loss alone is worse where the accuracy rose, and the network worse where it did not', () => {
+    const spiked = { initial: { loss: 2.351, accuracy: 0.103 }, final: { loss: 6.245, accuracy: 0.416 }, classes: 10, trained: { halvings: 0, learningRate: 0.1 }, saved: '--out' };
+    expect(run(0, 0, spiked)).toBe(
+      "Warning: the trained network's loss on the test rows is worse than the initial weights', though its accuracy rose (test loss 2.351 → 6.245, test accuracy 10.3 % → 41.6 %); " +
+        '--out saves it as asked; the likely cause is a learning rate too large: try a --learning-rate below 0.1.',
+    );
+    // An accuracy up by less than the printed decimal reads as unchanged, and is not said to have risen.
+    expect(run(0, 0, { ...spiked, final: { loss: 6.245, accuracy: 0.10301 } })).toMatch(/^Warning: the trained network is worse than the initial weights on the test rows \(/);
+  });
+
   it('warns of a final loss that is not a number', () => {
     expect(run(2.285, NaN)).toMatch(/^Warning: .*\(test loss 2\.285 → NaN,/);
   });
