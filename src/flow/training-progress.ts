@@ -108,6 +108,15 @@ export interface ComparedLosses {
    */
   newLow?: EpochLoss;
   /**
+   * Only of one loss per epoch (not batch means' windows) and without newLow: the last window's lowest
+   * epoch, where it lies below `lowest` (so it is the lowest of any epoch): a rise of the last window's
+   * mean above `lowest` is then another of its epochs', and the sentences say it rose above this one,
+   * not above `lowest`, which it undercuts (gradscope study --model of a relu/he network trained by Adam,
+   * Adam 0.001, 10 epochs: the training subset's losses 0.0137, 0.0156, 0.00395, 0.0377 at epochs 7–10
+   * read 'rose … above its lowest, 0.0137 after 7 epochs', newuser25).
+   */
+  windowLow?: EpochLoss;
+  /**
    * Only of the held-out loss (TrainingProgress.heldOut), where diagnose() was given it
    * (DiagnoseOptions.heldOutAtStart): that loss at the weights the run started from, before its
    * first epoch, which the trace does not hold.
@@ -188,6 +197,8 @@ export interface TrainingProgress {
    * 0.00875 at epochs 8–10, a last window's mean 104 % above its lowest, read as rising before).
    */
   newLow?: EpochLoss;
+  /** Only when read 'epochs': the training loss's ComparedLosses.windowLow, the last window's epoch below `lowest` where the last epoch is no new low. */
+  windowLow?: EpochLoss;
   /** Only when read 'epochs' with validation on other rows (TraceRun.validation): their losses, compared as the training loss's are. */
   heldOut?: ComparedLosses;
   /**
@@ -493,12 +504,16 @@ function compared(epochs: readonly TraceEpoch[], w: EpochWindows, loss: (e: Trac
   const beyond = (n: number) => (read ? steadyT(points.length - 2) * lineThrough(points)!.spread * Math.sqrt(1 / last.length + 1 / n) : 0);
   const end = epochs[epochs.length - 1];
   const newLow = epochs.slice(0, -1).every((e) => loss(end) < loss(e));
+  const lowest = lowestOf(epochs.slice(0, w.last), loss, span);
+  const windowLowest = last.reduce((low, e) => (loss(e) < loss(low) ? e : low));
+  const windowLow = span === 1 && !newLow && loss(windowLowest) < lowest.loss ? { epoch: windowLowest.epoch, loss: loss(windowLowest) } : undefined;
   return {
     lossBefore: mean(before.map(loss)),
     lossEnd: mean(last.map(loss)),
-    lowest: lowestOf(epochs.slice(0, w.last), loss, span),
+    lowest,
     noise: { rise: beyond(span), fall: beyond(before.length) },
     ...(newLow && { newLow: { epoch: end.epoch, loss: loss(end) } }),
+    ...(windowLow && { windowLow }),
   };
 }
 
@@ -635,6 +650,7 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
     lossNoise: training.noise,
     ...(pace && { pace }),
     ...(newLow && { newLow }),
+    ...(training.windowLow && { windowLow: training.windowLow }),
     ...(heldOut && { heldOut, heldOutRose }),
     accuracyEnd,
     noise,

@@ -38,13 +38,15 @@ export const lowestWhen = (low: EpochLoss) =>
 
 /**
  * What a rising loss rose from, with its words: read 'epochs', the lower of the lowest before the
- * last window (TrainingProgress.lowest) and the first record's batch loss (the loss at the weights
+ * last window (TrainingProgress.lowest, or the last window's own epoch below it, windowLow) and the first record's batch loss (the loss at the weights
  * the run started from), the latter only where the loss rose above it beyond its batch's noise
  * (risenAboveStart); read 'batches', the window of records before the last.
  */
 export function riseFrom(p: TrainingProgress): { loss: number; words: string } {
   if (!p.lowest) return { loss: p.lossBefore, words: `the ${counted(p.window, 'record')} before (${fmt(p.lossBefore)})` };
-  return p.lossStart < p.lowest.loss && risenAboveStart(p) ? { loss: p.lossStart, words: `${fmt(p.lossStart)} at the first step (its batch)` } : lowestWords(p.lowest);
+  // An epoch of the last window below the lowest before it is the run's lowest: what the window rose from, which 'its lowest' must name.
+  const lowest = p.windowLow ?? p.lowest;
+  return p.lossStart < lowest.loss && risenAboveStart(p) ? { loss: p.lossStart, words: `${fmt(p.lossStart)} at the first step (its batch)` } : lowestWords(lowest);
 }
 
 /**

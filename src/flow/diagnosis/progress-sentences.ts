@@ -171,7 +171,7 @@ function paceClause(p: TrainingProgress): string {
  * training loss rose from (riseFrom), the first epoch where it rose from the first step's batch loss.
  */
 function unstableFrom(p: TrainingProgress): number {
-  return riseFrom(p).loss === p.lossStart ? 1 : p.lowest!.epoch + 2;
+  return riseFrom(p).loss === p.lossStart ? 1 : (p.windowLow ?? p.lowest!).epoch + 2;
 }
 
 /**

@@ -1,0 +1,65 @@
+/**
+ * A rising loss is said to rise above the lowest epoch of the run, not above a lowest that an epoch of
+ * its own last window undercuts. A new user's run (fixture below, 2026-12-03): README's
+ * `gradscope train --layers 784,64,64,10 --activation relu --init he-normal --optimizer adam --epochs 5`,
+ * then `gradscope study --model` of its model with `--optimizer adam` (the command train prints). Its
+ * training subset's loss went 0.0137, 0.0156, 0.00395, 0.0377 over epochs 7–10, and the summary read
+ * "LOSS RISING … rose: mean 0.0208 over the last 2 of 10 epochs, 52 % above its lowest, 0.0137 after 7
+ * epochs" and "became unstable from epoch 8" beside a table that printed 0.003953 at epoch 9; its
+ * remedy repeated "above its lowest (0.0137 after 7 epochs)". The lowest before the last window decides
+ * the rule (unchanged: still rising); the words name the run's lowest, epoch 9's (windowLow).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { diagnose } from '../../src/flow/diagnose.js';
+import { Trace, type TraceJSON } from '../../src/flow/trace.js';
+import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
+
+type Fixture = Pick<TraceJSON, 'sizes' | 'activations' | 'loss' | 'every' | 'run' | 'steps' | 'losses' | 'accuracy' | 'epochs'>;
+
+const fixture = (): Fixture => JSON.parse(readFileSync(new URL('./fixtures/study-model-window-low.json', import.meta.url), 'utf8'));
+
+/** Even values where diagnose reads the gradient flow (no gap): what is judged here is the loss. */
+const EVEN: Partial<Record<string, number>> = { weightGradNorm: 1, biasGradNorm: 1, weightNorm: 1, deltaRms: 1, updateRatio: 1e-3 };
+
+function traceOf(f: Fixture): Trace {
+  const base = new Trace({ sizes: f.sizes, activations: f.activations, loss: f.loss, every: f.every, run: f.run }).toJSON();
+  const layers = f.sizes.length - 1;
+  const metrics = Object.fromEntries(LAYER_METRIC_NAMES.map((name) => [name, f.steps.map(() => Array.from({ length: layers }, () => EVEN[name] ?? null))]));
+  return Trace.fromJSON({ ...base, steps: f.steps, losses: f.losses, accuracy: f.accuracy, epochs: f.epochs, metrics } as TraceJSON);
+}
+
+/** The validation rows' loss before the first epoch, as study --model measured it (0.1668: its table's epoch 0). */
+const HELD_OUT_AT_START = 0.1668;
+
+describe('a rising loss whose last window holds the lowest epoch of the run', () => {
+  it("the new user's run: still rising, said to rise above epoch 9's loss, the run's lowest, and unstable from epoch 10; elsewhere as before", () => {
+    const d = diagnose(traceOf(fixture()), { heldOutAtStart: HELD_OUT_AT_START });
+    const p = d.evidence.training!;
+    const training = fixture().epochs!.map((e) => e.training!.loss);
+    // The rule reads what it read: the last window's mean (epochs 9–10) 52 % above the lowest epoch before it (epoch 7's).
+    expect([d.verdict, p.state, p.window, p.lowest!.epoch]).toEqual(['loss-rising', 'rising', 2, 6]);
+    // The words' lowest is the run's: epoch 9's, in the last window.
+    expect(p.windowLow).toEqual({ epoch: 8, loss: training[8] });
+    expect(Math.min(...training)).toBe(training[8]);
+    expect(d.summary).toContain(
+      "Loss rising: training became unstable from epoch 10: training and held-out loss both rose, the validation rows' loss mean 0.219 over the last 2 of 10 epochs, 29 % above its lowest, 0.170 after 1 epoch, " +
+        "and the loss on the same 1,000 training rows after each epoch (measured with the network's weights at that epoch's end, as the validation rows' loss is) rose: mean 0.0208 over the last 2 of 10 epochs, 427 % above its lowest, 3.95e-3 after 9 epochs,",
+    );
+    expect(d.summary).not.toContain('0.0137');
+    const rate = d.remedies.find((r) => r.option.startsWith('learningRate'))!;
+    expect(rate.why).toContain('the training loss rose 427 % above its lowest (3.95e-3 after 9 epochs): smaller steps overshoot less.');
+
+    // No window low where the last window holds no epoch below the lowest before it, or where its last epoch is a new low.
+    const f = fixture();
+    // Epoch 9's loss raised to the lowest before the window's (0.0137): nothing in the window undercuts it, and the words name epoch 7's.
+    const level = { ...f, epochs: f.epochs!.map((e, i) => (i === 8 ? { ...e, training: { ...e.training!, loss: f.epochs![6].training!.loss } } : e)) };
+    const levelled = diagnose(traceOf(level), { heldOutAtStart: HELD_OUT_AT_START });
+    expect(levelled.evidence.training!.windowLow).toBeUndefined();
+    expect(levelled.summary).toContain('above its lowest, 0.0137 after 7 epochs');
+    // The last epoch below every other is a new low (test/flow/new-low), never a window low.
+    const last = { ...f, epochs: f.epochs!.map((e, i) => (i === 9 ? { ...e, training: { ...e.training!, loss: 0.002 } } : e)) };
+    const lastLow = diagnose(traceOf(last), { heldOutAtStart: HELD_OUT_AT_START }).evidence.training!;
+    expect([lastLow.newLow?.epoch, lastLow.windowLow]).toEqual([9, undefined]);
+  });
+});
