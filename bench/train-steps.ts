@@ -10,8 +10,10 @@
  * took 1,306 µs at the tenth percentile and 2,548 on average, where the hand-offs and waits came to
  * ~20 µs a step (src/wasm/threads/threaded-kernels.ts).
  *
- *   npx tsx bench/train-steps.ts [label=<tree> …] [--threads 1,2] [--calls 25]
- * (no tree: this one; two copies of one tree show the noise floor)
+ *   npx tsx bench/train-steps.ts [label=<tree> …] [--threads 1,2] [--calls 25] [--data dataset|rows]
+ * (no tree: this one; two copies of one tree show the noise floor; `--data rows`: train(x, y) instead,
+ * each call uploading the rows, as bench/threads.bench.ts' train(x, y) row — the call median then
+ * holds the upload, the steps do not)
  */
 import os from 'node:os';
 import { resolve } from 'node:path';
@@ -44,24 +46,30 @@ export function stepSpread(steps: readonly number[]): StepSpread {
 /**
  * Wraps `kernels`' first-layer forward of a shuffled batch (in place) so that each call after the
  * first since `newCall()` adds the time since the one before (µs) to the last list of `calls`: one
- * list per newCall(), the steps of one train() call.
+ * list per newCall(), the steps of one train() call; and the first adds the time since newCall() to
+ * `leadIns`: what a call does before its first step (its checks and setup, and train(x, y)'s upload).
  */
-export function timeSteps(kernels: object): { calls: number[][]; newCall(): void } {
+export function timeSteps(kernels: object): { calls: number[][]; leadIns: number[]; newCall(): void } {
   const k = kernels as { denseForwardGather: (...args: unknown[]) => unknown };
   const forward = k.denseForwardGather;
   const calls: number[][] = [];
+  const leadIns: number[] = [];
   let last = -1;
+  let callStart = -1;
   k.denseForwardGather = function (this: unknown, ...args: unknown[]) {
     const now = performance.now();
     if (last >= 0) calls[calls.length - 1].push((now - last) * 1000);
+    else if (callStart >= 0) leadIns.push((now - callStart) * 1000);
     last = now;
     return forward.apply(this, args);
   };
   return {
     calls,
+    leadIns,
     newCall: () => {
       calls.push([]);
       last = -1;
+      callStart = performance.now();
     },
   };
 }
@@ -71,34 +79,40 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const trees = (labelled.length ? labelled : ['this=.']).map((a) => ({ label: a.slice(0, a.indexOf('=')), dir: resolve(a.slice(a.indexOf('=') + 1)) }));
   const threadCounts = option('--threads', '1,2').split(',').map(Number);
   const calls = Number(option('--calls', '25'));
+  const data = option('--data', 'dataset');
+  if (data !== 'dataset' && data !== 'rows') throw new Error(`--data: expected dataset or rows, got ${data}`);
+  const called = data === 'rows' ? 'train(x, y)' : 'train(dataset)';
   const options = { epochs: 1, batchSize: THREADS_API_BATCH, learningRate: 0.01 };
-  const tasks: { name: string; run: () => void; calls: number[][] }[] = [];
+  const tasks: { name: string; run: () => void; calls: number[][]; leadIns: number[] }[] = [];
   for (const { label, dir } of trees) {
     const m = await treeModules(dir);
     const { train } = await m.loadMnist({ train: API_ROWS, test: 0 });
     for (const threads of threadCounts) {
       const net = await m.createNetwork({ sizes: [784, 100, 100, 10], activation: 'sigmoid', output: 'sigmoid', loss: 'mse', seed: 1, threads });
-      const data = net.dataset(train.x, train.y);
+      const resident = data === 'dataset' ? net.dataset(train.x, train.y) : undefined;
       const timer = timeSteps(net.kernels);
       tasks.push({
         name: `${label}, ${threads} thread${threads === 1 ? '' : 's'}`,
         calls: timer.calls,
+        leadIns: timer.leadIns,
         run: () => {
           timer.newCall();
-          net.train(data, options);
+          if (resident) net.train(resident, options);
+          else net.train(train.x, train.y, options);
         },
       });
     }
   }
   const load0 = os.loadavg()[0];
   const ms = alternating(tasks, 1, calls);
-  console.log(`${os.cpus()[0].model}, ${os.cpus().length} cores, load ${load0.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}; train(dataset) 1 epoch over ${API_ROWS} digits at batch ${THREADS_API_BATCH}, ${calls} calls per task alternated; a step: one first-layer forward to the next, µs`);
-  console.log(`${'task'.padEnd(24)} ${['p10', 'p25', 'median', 'p75', 'mean'].map((h) => h.padStart(8)).join('')}${'mean/p10'.padStart(10)}   call median`);
+  console.log(`${os.cpus()[0].model}, ${os.cpus().length} cores, load ${load0.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}; ${called} 1 epoch over ${API_ROWS} digits at batch ${THREADS_API_BATCH}, ${calls} calls per task alternated; a step: one first-layer forward to the next, µs`);
+  console.log(`${'task'.padEnd(24)} ${['p10', 'p25', 'median', 'p75', 'mean'].map((h) => h.padStart(8)).join('')}${'mean/p10'.padStart(10)}   call median   before the first step: p10, median µs`);
   for (const t of tasks) {
     // The first call is alternating's untimed turn.
     const s = stepSpread(t.calls.slice(1).flat());
     const cells = [s.p10, s.p25, s.median, s.p75, s.mean].map((v) => v.toFixed(0).padStart(8)).join('');
-    console.log(`${t.name.padEnd(24)} ${cells}${`${(s.mean / s.p10).toFixed(2)}×`.padStart(10)}   ${median(ms.get(t.name)!).toFixed(1)} ms`);
+    const leadIn = t.leadIns.slice(1);
+    console.log(`${t.name.padEnd(24)} ${cells}${`${(s.mean / s.p10).toFixed(2)}×`.padStart(10)}   ${median(ms.get(t.name)!).toFixed(1).padStart(8)} ms   ${quantile(leadIn, 0.1).toFixed(0).padStart(8)}${quantile(leadIn, 0.5).toFixed(0).padStart(8)}`);
   }
   process.exit(0);
 }

@@ -8,7 +8,7 @@ describe('train-steps', () => {
     expect(stepSpread([10, 1, 9, 2, 8, 3, 7, 4, 6, 5])).toEqual({ p10: 1.9, p25: 3.25, median: 5.5, p75: 7.75, mean: 5.5 });
   });
 
-  it('times a step from one first-layer forward to the next, one list per call, and still runs the forward', () => {
+  it('times a step from one first-layer forward to the next, one list per call, each call\'s lead-in to its first, and still runs the forward', () => {
     const ran: unknown[][] = [];
     const kernels = {
       name: 'stand-in',
@@ -25,6 +25,9 @@ describe('train-steps', () => {
     kernels.denseForwardGather(8);
     expect(timer.calls.map((steps) => steps.length)).toEqual([2, 1]);
     for (const step of timer.calls.flat()) expect(step).toBeGreaterThanOrEqual(0);
+    // One lead-in per call, from newCall() to its first forward.
+    expect(timer.leadIns).toHaveLength(2);
+    for (const leadIn of timer.leadIns) expect(leadIn).toBeGreaterThanOrEqual(0);
     expect(ran).toEqual([['stand-in', 0, 'x'], ['stand-in', 1, 'x'], ['stand-in', 2, 'x'], ['stand-in', 7], ['stand-in', 8]]);
   });
 });
