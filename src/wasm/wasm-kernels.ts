@@ -80,11 +80,11 @@ export const CHECK_CHUNK = 16384;
 
 /**
  * Parts (rows) of `partLength` floats writeFinite copies between two checks: as many whole ones as
- * CHECK_CHUNK floats hold, at least one. A part longer than CHECK_CHUNK (one block) is checked
- * CHECK_CHUNK floats at a time as it is copied.
+ * `chunk` floats hold (the backend's check chunk: CHECK_CHUNK on one thread), at least one. A part
+ * longer than the chunk (one block) is checked a chunk at a time as it is copied.
  */
-export function rowsPerCheck(partLength: number): number {
-  return Math.max(1, Math.floor(CHECK_CHUNK / partLength));
+export function rowsPerCheck(partLength: number, chunk = CHECK_CHUNK): number {
+  return Math.max(1, Math.floor(chunk / partLength));
 }
 
 /** Loads the core (SIMD binary where supported) and returns its kernels; `variant: 'scalar'` runs the scalar twins. */
@@ -277,16 +277,21 @@ export class WasmBackend implements WasmKernels {
     this.heap().set(src, (t.ptr >>> 2) + offset);
   }
   writeFinite(t: WasmTensor, parts: readonly unknown[], partLength: number): WriteFault | undefined {
+    return this.writeFiniteBy(t, parts, partLength, CHECK_CHUNK);
+  }
+
+  /** writeFinite checking every `chunk` floats: CHECK_CHUNK here (threads check larger pieces on a worker). */
+  protected writeFiniteBy(t: WasmTensor, parts: readonly unknown[], partLength: number, chunk: number): WriteFault | undefined {
     // One pass over the parts: each is checked to be a NumberArray of partLength values and copied,
-    // and what was copied is checked finite about every CHECK_CHUNK floats, while it is in cache:
-    // rows (parts of at most CHECK_CHUNK floats) every rowsPerCheck(partLength) of them, a longer
+    // and what was copied is checked finite about every `chunk` floats, while it is in cache:
+    // rows (parts of at most `chunk` floats) every rowsPerCheck(partLength, chunk) of them, a longer
     // part (one block) chunk by chunk as it is copied (writeLongFinite). Each check is started by
     // checkLater (here run at once; on threads beside the next copy), so a fault found is that of
     // the first range checked that has one: the first in the tensor's order.
     checkRoom(t, parts.length * partLength, 0);
     const heap = this.heap(); // nothing below allocates, so the view stays valid
     const at = t.ptr >>> 2;
-    const perCheck = rowsPerCheck(partLength);
+    const perCheck = rowsPerCheck(partLength, chunk);
     let started = 0; // parts [0, started) are written and their check started
     for (let p = 0; p < parts.length; p++) {
       const part = parts[p];
@@ -294,8 +299,8 @@ export class WasmBackend implements WasmKernels {
       if ((!(part instanceof Float32Array) && !isTypedNumberArray(part)) || part.length !== partLength) {
         return this.checksDone(t) ?? this.firstNonFinite(t, started * partLength, p * partLength) ?? { part: p };
       }
-      if (partLength > CHECK_CHUNK) {
-        const fault = this.writeLongFinite(heap, t, part, p * partLength);
+      if (partLength > chunk) {
+        const fault = this.writeLongFinite(heap, t, part, p * partLength, chunk);
         if (fault) return fault;
         started = p + 1;
         continue;
@@ -309,11 +314,11 @@ export class WasmBackend implements WasmKernels {
     return this.checksDone(t) ?? this.firstNonFinite(t, started * partLength, parts.length * partLength);
   }
 
-  /** `part` (longer than CHECK_CHUNK) written into t from element `from`, CHECK_CHUNK floats at a time, each piece's check started after its copy: a fault found, or undefined. */
-  private writeLongFinite(heap: Float32Array, t: WasmTensor, part: NumberArray, from: number): WriteFault | undefined {
+  /** `part` (longer than `chunk`) written into t from element `from`, `chunk` floats at a time, each piece's check started after its copy: a fault found, or undefined. */
+  private writeLongFinite(heap: Float32Array, t: WasmTensor, part: NumberArray, from: number, chunk: number): WriteFault | undefined {
     const at = (t.ptr >>> 2) + from;
-    for (let i = 0; i < part.length; i += CHECK_CHUNK) {
-      const end = Math.min(i + CHECK_CHUNK, part.length);
+    for (let i = 0; i < part.length; i += chunk) {
+      const end = Math.min(i + chunk, part.length);
       heap.set(part.subarray(i, end), at + i);
       const fault = this.checkLater(t, from + i, from + end);
       if (fault) return fault;

@@ -6,14 +6,14 @@
  * rowsPerCheck rows among rows): a value that is not finite as stored, or a part that is not a
  * typed array of numbers of the length asked, named only once every value before it was found
  * finite; and nothing is written past what the parts hold. On two threads too, where the worker
- * checks each piece while the main thread copies the next.
+ * checks each piece (WORKER_CHECK_CHUNK floats) while the main thread copies the next.
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { GradscopeError } from '../../src/errors.js';
 import { Rng } from '../../src/init/rng.js';
 import type { Kernels, WriteFault } from '../../src/kernels.js';
 import { CHECK_CHUNK, rowsPerCheck } from '../../src/wasm/wasm-kernels.js';
-import { createThreadedWasmKernels } from '../../src/wasm/threads/threaded-kernels.js';
+import { createThreadedWasmKernels, WORKER_CHECK_CHUNK } from '../../src/wasm/threads/threaded-kernels.js';
 import { ThreadPool } from '../../src/wasm/threads/pool.js';
 import { kernelBackends } from '../util/backends.js';
 import { guarded, readGuarded } from '../util/canaries.js';
@@ -28,10 +28,12 @@ const backends = [...(await kernelBackends()), { name: threads.name, kernels: th
 const ROW = 784;
 /** Rows of 10 (a one-hot target): many to a check. */
 const SHORT = 10;
-/** More than three chunks, a whole number of rows of either length. */
-const LENGTH = 7 * ROW * SHORT;
-/** Rows between two checks of the wasm backend. */
-const ROWS_PER_CHECK = rowsPerCheck(ROW);
+/** Floats between two of `k`'s finiteness checks: the worker's pieces on threads, else CHECK_CHUNK. */
+const chunkOf = (k: Kernels) => (k === threads ? WORKER_CHECK_CHUNK : CHECK_CHUNK);
+/** More than three of `chunk`'s pieces, a whole number of rows of either length. */
+const lengthFor = (chunk: number) => Math.ceil((3 * chunk + 1) / (ROW * SHORT)) * ROW * SHORT;
+/** The one-thread backends' test length (seven rows of 7,840). */
+const LENGTH = lengthFor(CHECK_CHUNK);
 
 function values(seed: number, length = LENGTH): Float32Array {
   const rng = new Rng(seed);
@@ -52,12 +54,13 @@ function forms(block: Float32Array): [string, unknown[], number][] {
   ];
 }
 
-/** Indices on both sides of every check boundary (a long part's and rows of 784's), the first and the last. */
-const PLACES = [
-  ...[0, 1, 2, 3].flatMap((c) => [c * CHECK_CHUNK - 1, c * CHECK_CHUNK, c * CHECK_CHUNK + 1]),
-  ...[1, 2, 3].flatMap((c) => [c * ROWS_PER_CHECK * ROW - 1, c * ROWS_PER_CHECK * ROW]),
-  LENGTH - 1,
-].filter((i) => i >= 0 && i < LENGTH);
+/** Indices on both sides of every check boundary of `chunk` (a long part's and rows of 784's) in `length` floats, the first and the last. */
+const placesFor = (chunk: number, length: number) =>
+  [
+    ...[0, 1, 2, 3].flatMap((c) => [c * chunk - 1, c * chunk, c * chunk + 1]),
+    ...[1, 2, 3].flatMap((c) => [c * rowsPerCheck(ROW, chunk) * ROW - 1, c * rowsPerCheck(ROW, chunk) * ROW]),
+    length - 1,
+  ].filter((i) => i >= 0 && i < length);
 
 function written(k: Kernels, parts: readonly unknown[], partLength: number, length = LENGTH): { fault: WriteFault | undefined; values: Float64Array } {
   const t = guarded(k, new Float32Array(length).fill(-3));
@@ -76,11 +79,13 @@ function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 describe.each(backends)('$name', ({ kernels: k }) => {
   const stored = (source: ArrayLike<number>) => Float64Array.from(k.precision === 'f32' ? Float32Array.from(source) : Float64Array.from(source));
+  const chunk = chunkOf(k);
+  const length = lengthFor(chunk);
 
   it('copies one long part and rows that straddle the check boundaries exactly, and finds every value finite', () => {
-    const block = values(1);
+    const block = values(1, length);
     for (const [form, parts, partLength] of forms(block)) {
-      const { fault, values: got } = written(k, parts, partLength);
+      const { fault, values: got } = written(k, parts, partLength, length);
       expect(fault, form).toBeUndefined();
       expect(firstDifference(got, stored(block)), form).toBe(-1);
     }
@@ -95,13 +100,14 @@ describe.each(backends)('$name', ({ kernels: k }) => {
   });
 
   it('returns the index of a NaN, an infinity (either sign) or the first of two, on either side of every check boundary, in one part or in rows', () => {
-    for (const [i, place] of PLACES.entries()) {
-      for (const bad of [NaN, Infinity, -Infinity].filter((_, b) => b === i % 3 || place === CHECK_CHUNK)) {
-        const block = values(2);
+    const source = values(2, length); // made once: the worker's pieces make long blocks
+    for (const [i, place] of placesFor(chunk, length).entries()) {
+      for (const bad of [NaN, Infinity, -Infinity].filter((_, b) => b === i % 3 || place === chunk)) {
+        const block = source.slice();
         block[place] = bad;
-        if (place + 5 < LENGTH) block[place + 5] = NaN; // a later one is not the first
+        if (place + 5 < length) block[place + 5] = NaN; // a later one is not the first
         for (const [form, parts, partLength] of forms(block)) {
-          const { fault, values: got } = written(k, parts, partLength);
+          const { fault, values: got } = written(k, parts, partLength, length);
           expect(fault, `${bad} at ${place} in ${form}`).toEqual({ value: place });
           // Everything before the fault is written.
           expect(firstDifference(got.subarray(0, place), stored(block.subarray(0, place)))).toBe(-1);
@@ -121,15 +127,17 @@ describe.each(backends)('$name', ({ kernels: k }) => {
       ['null', null],
       ['undefined', undefined],
     ];
-    const rows = LENGTH / ROW;
+    const rows = length / ROW;
+    const perCheck = rowsPerCheck(ROW, chunk);
     // Where the wrong part falls: first; among rows not yet checked; right after a check; last.
-    const at = [0, 3, ROWS_PER_CHECK, ROWS_PER_CHECK + 1, rows - 1];
+    const at = [0, 3, perCheck, perCheck + 1, rows - 1];
+    const source = values(3, length);
     for (const [what, wrong] of wrongParts) {
       for (const p of at) {
-        const block = values(3);
+        const block = source.slice();
         const parts: unknown[] = rowsOf(block, ROW);
         parts[p] = wrong;
-        const { fault, values: got } = written(k, parts, ROW);
+        const { fault, values: got } = written(k, parts, ROW, length);
         expect(fault, `${what} at ${p}`).toEqual({ part: p });
         expect(firstDifference(got.subarray(0, p * ROW), stored(block.subarray(0, p * ROW)))).toBe(-1);
         // A value before it that is not finite comes first, even in rows not yet checked when the part is met.
@@ -138,32 +146,32 @@ describe.each(backends)('$name', ({ kernels: k }) => {
         nan[p * ROW - 1] = NaN;
         const withNan: unknown[] = rowsOf(nan, ROW);
         withNan[p] = wrong;
-        expect(written(k, withNan, ROW).fault, `NaN before ${what} at ${p}`).toEqual({ value: p * ROW - 1 });
+        expect(written(k, withNan, ROW, length).fault, `NaN before ${what} at ${p}`).toEqual({ value: p * ROW - 1 });
       }
     }
     // A long part of the wrong length, or none at all.
-    expect(written(k, [new Float32Array(LENGTH - 1)], LENGTH).fault).toEqual({ part: 0 });
+    expect(written(k, [new Float32Array(length - 1)], length, length).fault).toEqual({ part: 0 });
     expect(written(k, [[1, 2, 3]], 3, 3).fault).toEqual({ part: 0 });
   });
 
   it('names a float64 beyond the float32 range as not finite where the tensors are float32, and stores it where they are float64', () => {
-    const block = Float64Array.from(values(3));
-    block[CHECK_CHUNK + 7] = -1e39;
-    const fault = written(k, [block], LENGTH).fault;
-    if (k.precision === 'f32') expect(fault).toEqual({ value: CHECK_CHUNK + 7 });
+    const block = Float64Array.from(values(3, length));
+    block[chunk + 7] = -1e39;
+    const fault = written(k, [block], length, length).fault;
+    if (k.precision === 'f32') expect(fault).toEqual({ value: chunk + 7 });
     else expect(fault).toBeUndefined();
   });
 
   it('finds values near the float32 limit finite, though their sum is not, and the NaN after them', () => {
     // The wasm check sums each chunk in float32 and decides an overflowed sum by its exact test.
-    const block = Float32Array.from({ length: LENGTH }, (_, i) => (i % 2 === 0 ? 3e38 : 2e38));
+    const block = Float32Array.from({ length }, (_, i) => (i % 2 === 0 ? 3e38 : 2e38));
     for (const [form, parts, partLength] of forms(block)) {
-      const { fault, values: got } = written(k, parts, partLength);
+      const { fault, values: got } = written(k, parts, partLength, length);
       expect(fault, form).toBeUndefined();
       expect(firstDifference(got, stored(block)), form).toBe(-1);
     }
-    block[2 * CHECK_CHUNK + 5] = NaN;
-    for (const [form, parts, partLength] of forms(block)) expect(written(k, parts, partLength).fault, form).toEqual({ value: 2 * CHECK_CHUNK + 5 });
+    block[2 * chunk + 5] = NaN;
+    for (const [form, parts, partLength] of forms(block)) expect(written(k, parts, partLength, length).fault, form).toEqual({ value: 2 * chunk + 5 });
   });
 
   it('writes nothing and finds no fault for no parts', () => {
@@ -186,15 +194,16 @@ describe(`${threads.name}: an upload that throws while the worker checks`, () =>
     // Its own pool: the worker is left unwaited here by the stand-in wait.
     const k = await createThreadedWasmKernels({ threads: 2 });
     try {
-      const parts: unknown[] = rowsOf(values(4), ROW);
-      // The first check is posted to the worker after row ROWS_PER_CHECK − 1; the next row's length throws while it runs.
+      const length = lengthFor(WORKER_CHECK_CHUNK);
+      const parts: unknown[] = rowsOf(values(4, length), ROW);
+      // The first check is posted to the worker after row rowsPerCheck − 1; the next row's length throws while it runs.
       const own = new Error("the caller's row cannot be read");
-      Object.defineProperty(parts[ROWS_PER_CHECK], 'length', {
+      Object.defineProperty(parts[rowsPerCheck(ROW, WORKER_CHECK_CHUNK)], 'length', {
         get() {
           throw own;
         },
       });
-      const t = k.alloc(LENGTH);
+      const t = k.alloc(length);
       const waited = vi.spyOn(ThreadPool.prototype, 'wait').mockImplementation(() => {
         throw new GradscopeError('WASM_UNAVAILABLE', 'threads: worker 0 failed while running a kernel');
       });
@@ -212,6 +221,28 @@ describe(`${threads.name}: an upload that throws while the worker checks`, () =>
       }
     } finally {
       k.close();
+    }
+  });
+});
+
+describe(`${threads.name}: the worker's pieces`, () => {
+  it('hands the worker one check per WORKER_CHECK_CHUNK floats (not per CHECK_CHUNK), in one part or in rows', () => {
+    // 510 rows of 784: 4 hand-offs in one part and 3 in rows (the rows after the last whole piece are
+    // checked on the main thread as the upload ends), where CHECK_CHUNK pieces made 25 and 25 (an
+    // upload of 9,000 MNIST rows: 54 and 53 against 431 and 450).
+    const length = lengthFor(WORKER_CHECK_CHUNK);
+    const rows = length / ROW;
+    const block = new Float32Array(length).fill(0.25);
+    const posted = vi.spyOn(ThreadPool.prototype, 'post');
+    try {
+      for (const [form, parts, partLength] of [['one part', [block], length], ['rows of 784', rowsOf(block, ROW), ROW]] as const) {
+        posted.mockClear();
+        expect(written(threads, parts, partLength, length).fault, form).toBeUndefined();
+        const pieces = form === 'one part' ? Math.ceil(length / WORKER_CHECK_CHUNK) : Math.floor(rows / rowsPerCheck(ROW, WORKER_CHECK_CHUNK));
+        expect(posted.mock.calls.length, form).toBe(pieces);
+      }
+    } finally {
+      posted.mockRestore();
     }
   });
 });

@@ -132,7 +132,7 @@ import { compileSharedCore } from '../loader.js';
 import { MAX_PAGES } from '../allocator.js';
 import { ACTIVATION_EXPORT_NAMES, exportName, type CommonExports } from '../exports.js';
 import type { Activation, OutputActivation, WriteFault } from '../../kernels.js';
-import { CHECK_CHUNK, createWasmKernels, WasmBackend, type WasmKernels, type WasmTensor } from '../wasm-kernels.js';
+import { createWasmKernels, WasmBackend, type WasmKernels, type WasmTensor } from '../wasm-kernels.js';
 import { ThreadPool, threadsUnavailable, type LocalExport } from './pool.js';
 
 /** Options of createThreadedWasmKernels. */
@@ -289,6 +289,28 @@ const MIN_SPLIT_UPDATE = 1 << 15;
  */
 const MIN_PAIRED_FLOPS = 1 << 17;
 
+/**
+ * Floats an upload on threads copies between two finiteness checks, each check run on worker 0 beside
+ * the main thread's copy of the next piece (writeFinite): 512 KiB, eight times the one-thread
+ * backend's CHECK_CHUNK. The worker's check is faster than the copy, so a larger piece costs only the
+ * last piece's check at the end, and each piece is a hand-off the main thread may wait on: with
+ * CHECK_CHUNK pieces an upload of 9,000 MNIST rows made 431 of them, and under load a worker that
+ * loses its vCPU while it holds one holds up the copy. uploadDataset of 9,000×784 digits and their
+ * targets, alternated call by call with main's tree and a second copy of it (AMD EPYC Zen 4, 2
+ * vCPUs, 2026-12-03, 80 rounds each, tenth percentile and median, ms): one block 2.26 / 3.08 against
+ * 2.83 / 3.31 and 2.81 / 3.62 (load 13), 2.49 / 2.94 against 2.99 / 3.69 and 2.96 / 3.88 (load 9),
+ * 2.46 / 2.86 against 3.15 / 3.51 and 3.05 / 3.39 (load 12); rows of 784 3.18 / 4.01 against
+ * 3.57 / 4.39 and 3.60 / 4.48 (load 12; the two earlier runs within the copies' spread). The block's
+ * writeFinite alone in pieces of 2¹⁶ to 2¹⁸ floats read alike (tenth percentiles 2.05–2.84 ms in
+ * three runs, load 6–12, where CHECK_CHUNK pieces read 2.69–3.27), 2¹⁹ and 2²⁰ slower (2.66–2.88);
+ * the whole block copied first and then checked in halves on both threads 3.74 against 2.89 for
+ * CHECK_CHUNK pieces (the check then reads the block back from memory). What is left is the main thread's copy itself, 1.8–2.0 ms of a
+ * block's upload (heap.set of the caller's array, which no worker can read): in train(x, y) at batch
+ * 256 the time before the first step (bench/train-steps.ts --data rows) was 2.8 ms against 3.5–3.7
+ * for main (tenth percentiles, load 12), of a two-thread call of ~60 ms on a quiet host.
+ */
+export const WORKER_CHECK_CHUNK = 1 << 17;
+
 /** The most threads a pool takes: far past any core count the split products scale to. */
 export const MAX_THREADS = 64;
 
@@ -435,15 +457,17 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
 
   /**
    * An upload (Kernels.writeFinite) whose checks run on worker 0, each beside the main thread's copy
-   * of the next piece: a worker cannot read the caller's arrays, so the copy stays on the main
-   * thread, but it reads what the copy wrote into the shared memory. The same one pass over the
-   * parts, the same pieces and the same faults in the same order (the ranges are told in the order
-   * they were started). An upload of one check's piece or less is checked on the main thread.
+   * of the next piece (WORKER_CHECK_CHUNK floats): a worker cannot read the caller's arrays, so the
+   * copy stays on the main thread, but it reads what the copy wrote into the shared memory. The same
+   * one pass over the parts and the same faults in the same order (the ranges are told in the order
+   * they were started). An upload of one check's piece or less is checked on the main thread, and
+   * so is every upload after close(), in the one-thread backend's pieces.
    */
   override writeFinite(t: WasmTensor, parts: readonly unknown[], partLength: number): WriteFault | undefined {
-    this.checksAside = this.pool !== null && parts.length * partLength > CHECK_CHUNK;
+    if (!this.pool) return super.writeFinite(t, parts, partLength);
+    this.checksAside = parts.length * partLength > WORKER_CHECK_CHUNK;
     try {
-      return super.writeFinite(t, parts, partLength);
+      return this.writeFiniteBy(t, parts, partLength, WORKER_CHECK_CHUNK);
     } catch (error) {
       // Every return has told the ranges it started; after a throw the worker is still waited for,
       // and the error thrown is the first: a failure of that wait comes after the body's.
