@@ -22,6 +22,7 @@ import {
   type ResidualMetric,
 } from './metrics.js';
 import { traceCsv } from './trace-csv.js';
+import { checkTraceHeader } from './trace-header.js';
 import { counted, grouped } from '../counted.js';
 
 /** Histograms of the back-propagated gradients δ = ∂C/∂z of every layer at one step. */
@@ -609,6 +610,7 @@ export class Trace {
     if (blocks !== undefined && (typeof blocks !== 'object' || blocks === null || !Array.isArray(blocks.layers) || !Array.isArray(blocks.residuals))) {
       throw bad('blocks must hold layers and residuals');
     }
+    checkTraceHeader(t, bad);
     const trace = new Trace({ sizes: t.sizes, activations: t.activations, loss: t.loss!, every: t.every ?? 1, run: t.run, blocks });
     // Linear in the records and values, and fast (a trace of 10⁶ epochs and steps): the arrays sized
     // once, one loop per metric, and a value's place in words (field and index) made only to refuse it.

@@ -96,6 +96,31 @@ describe('Trace.fromJSON refuses impossible values', () => {
     expect(shared.histograms[0].lo).toEqual([-0.5, -0.5, -0.5]);
   });
 
+  it("refuses a header no traced run writes, naming the field (it was read unchecked: a row null threw a TypeError, a validation 1.5 threw one in renderReport, a size 1e400 or a learning rate true reached the diagnosis)", async () => {
+    const [json, blocks] = [await savedTrace(), await savedTrace(true)];
+    const cases: [TraceJSON, (string | number)[], unknown, RegExp][] = [
+      [json, ['sizes'], [2], /^trace JSON: sizes must hold the input's units and each layer's, got 1 size$/],
+      [json, ['sizes', 1], 1e400, /^trace JSON: sizes\[1\]: expected a whole number of units from 1 to [\d,]+, got Infinity$/],
+      [json, ['activations'], ['relu'], /^trace JSON: activations must hold 3 activations \(one per layer, as sizes says\), got 1$/],
+      [json, ['activations', 1], 'x', /^trace JSON: activations\[1\]: expected one of sigmoid, .*, got "x"$/],
+      [json, ['loss'], undefined, /^trace JSON: loss: expected one of mse, cross-entropy, binary-cross-entropy, got undefined$/],
+      [json, ['every'], 0, /^trace JSON: every: expected a finite whole number ≥ 1, got 0$/],
+      [json, ['run', 'learningRate'], true, /^trace JSON: run\.learningRate: expected a finite number > 0, got true$/],
+      [json, ['run', 'batchSize'], 1.5, /^trace JSON: run\.batchSize: expected a finite whole number ≥ 1, got 1\.5$/],
+      [json, ['run', 'optimizer'], 3, /^trace JSON: run\.optimizer must be an optimiser's name, got 3$/],
+      [json, ['run', 'init'], 'x', /^trace JSON: run\.init: expected one of standard, .*got "x"$/],
+      [json, ['run', 'validation'], 1.5, /^trace JSON: run\.validation: expected one of training rows, other rows, got 1\.5$/],
+      [json, ['run', 'lsuv'], false, /^trace JSON: run\.lsuv is true where present \(absent otherwise\), got false$/],
+      [json, ['run', 'layerRates'], [1, 2], /^trace JSON: run\.layerRates must hold 3 rates \(one per layer\)$/],
+      [blocks, ['blocks', 'layers', 1], null, /^trace JSON: blocks\.layers\[1\] must be an object \{ name, type \}, got null$/],
+      [blocks, ['blocks', 'layers', 0, 'type'], 'conv', /^trace JSON: blocks\.layers\[0\]\.type: expected one of dense, batch-norm, layer-norm, activation, residual, got "conv"$/],
+      [blocks, ['blocks', 'residuals', 0, 'gate'], 'sigmoid', /^trace JSON: blocks\.residuals\[0\]\.gate: expected one of none, rezero, got "sigmoid"$/],
+    ];
+    for (const [file, path, value, message] of cases) await expectError(() => Trace.fromJSON(withValue(file, path, value)), 'INVALID_OPTION', message);
+    // Both files as saved read back whole.
+    for (const file of [json, blocks]) expect(JSON.parse(JSON.stringify(Trace.fromJSON(file).toJSON()))).toEqual(file);
+  });
+
   it('gives every metric a range', () => {
     expect(Object.keys(LAYER_METRIC_RANGES).sort()).toEqual([...LAYER_METRIC_NAMES].sort());
     expect(Object.keys(RESIDUAL_METRIC_RANGES).sort()).toEqual([...RESIDUAL_METRIC_NAMES].sort());
