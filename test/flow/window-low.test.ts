@@ -62,4 +62,18 @@ describe('a rising loss whose last window holds the lowest epoch of the run', ()
     const lastLow = diagnose(traceOf(last), { heldOutAtStart: HELD_OUT_AT_START }).evidence.training!;
     expect([lastLow.newLow?.epoch, lastLow.windowLow]).toEqual([9, undefined]);
   });
+
+  it("the held-out loss alike: its lowest, its start's and the epoch to stop at are read from an epoch of its last window below the lowest before it", () => {
+    // The run with epoch 9's validation loss at 0.160, below the lowest before the window (0.170 after 1 epoch) and the start's (0.1668):
+    // the sentences said 'above its lowest, 0.170 after 1 epoch' and 'lower still before the first epoch … no epoch to stop at'.
+    const f = fixture();
+    const dipped = { ...f, epochs: f.epochs!.map((e, i) => (i === 8 ? { ...e, validation: { ...e.validation!, loss: 0.16 } } : e)) };
+    const d = diagnose(traceOf(dipped), { heldOutAtStart: HELD_OUT_AT_START });
+    const held = d.evidence.training!.heldOut!;
+    expect([d.verdict, held.lowest.epoch, held.windowLow]).toEqual(['loss-rising', 0, { epoch: 8, loss: 0.16 }]);
+    expect(d.summary).toContain("Loss rising: training became unstable from epoch 10: training and held-out loss both rose, the validation rows' loss mean 0.201 over the last 2 of 10 epochs, 26 % above its lowest, 0.160 after 9 epochs, ");
+    expect(d.summary).not.toContain('lower still before the first epoch');
+    const stop = d.remedies.find((r) => r.option === 'epochs: 9')!;
+    expect(stop.why).toBe("the validation rows' loss was lowest after 9 epochs (0.160) and rose after it with the training loss: stopping there keeps the weights from before training became unstable.");
+  });
 });

@@ -72,8 +72,14 @@ export function epochLossName(p: TrainingProgress): string {
 /** Read 'epochs' from windows too short to read the epochs' noise (fewer than NOISE_WINDOW_MIN epochs each, ComparedLosses.noise 0): each loss read as measured. */
 export const noiseUnread = (p: TrainingProgress) => p.read === 'epochs' && p.lossNoise.rise === 0 && p.lossNoise.fall === 0 && p.window < NOISE_WINDOW_MIN;
 
+/**
+ * The held-out loss's lowest as the sentences and early stopping name it: the lowest before the last window
+ * (ComparedLosses.lowest, from which a rise is read), or an epoch of that window below it (windowLow), the run's lowest.
+ */
+export const heldOutLowest = (p: TrainingProgress): EpochLoss => p.heldOut!.windowLow ?? p.heldOut!.lowest;
+
 /** Whether the held-out loss before the first epoch (ComparedLosses.start, where given) lay at or below every epoch's lowest: no epoch of the run lowered it. */
-export const heldOutLowestAtStart = (p: TrainingProgress) => p.heldOut?.start !== undefined && p.heldOut.start <= p.heldOut.lowest.loss;
+export const heldOutLowestAtStart = (p: TrainingProgress) => p.heldOut?.start !== undefined && p.heldOut.start <= heldOutLowest(p).loss;
 
 /**
  * An unclear run whose training loss's windows rose while its last epoch is a new low, beside a held-out

@@ -9,7 +9,7 @@ import { LARGER_LEARNING_RATE, MORE_EPOCHS, type RemedySetting } from '../remedy
 import { atChance, NOISE_WINDOW_MIN, RUN_FIFTHS, SHORT_RUN_EPOCHS, type TrainingProgress, unstableEnd } from '../training-progress.js';
 import { ADAM_DEFAULTS, CHOICE_MOMENTUM, OWN_STEP_LENGTH, STEP_SIZE_OF_THEIR_OWN } from '../../optimizer-defaults.js';
 import type { Diagnosis, Evidence } from './diagnosis-types.js';
-import { amountAbove, heldOutLowestAtStart, heldOutNewLow, lowestWhen, noiseUnread, plateauFall, riseFrom, runEpochs, shortRunEpochs } from './progress-readings.js';
+import { amountAbove, heldOutLowest, heldOutLowestAtStart, heldOutNewLow, lowestWhen, noiseUnread, plateauFall, riseFrom, runEpochs, shortRunEpochs } from './progress-readings.js';
 import { type AddRemedy, addSmallerRate, inForceWords, numberSetting, optimizerSwitch } from './remedy-settings.js';
 
 /**
@@ -30,21 +30,21 @@ export function progressRemedies(run: RunAtEnd, e: Evidence, add: AddRemedy): vo
   if (p && unstableEnd(p) && !heldOutLowestAtStart(p)) {
     add(
       [earlyStop(p)],
-      `the validation rows' loss was lowest ${lowestWhen(p.heldOut!.lowest)} and rose after it with the training loss: stopping there keeps the weights from before training became unstable.`,
+      `the validation rows' loss was lowest ${lowestWhen(heldOutLowest(p))} and rose after it with the training loss: stopping there keeps the weights from before training became unstable.`,
     );
   }
   if (p?.state === 'overfitting' && !heldOutLowestAtStart(p)) {
-    const best = p.heldOut!.lowest.epoch + 1;
+    const best = heldOutLowest(p).epoch + 1;
     add(
       [earlyStop(p)],
-      `the validation rows' loss was lowest ${lowestWhen(p.heldOut!.lowest)} and rose after it while the training loss did not: training from the same start for ${counted(best, 'epoch')} stops before the network fits its training rows at the others' cost (early stopping).`,
+      `the validation rows' loss was lowest ${lowestWhen(heldOutLowest(p))} and rose after it while the training loss did not: training from the same start for ${counted(best, 'epoch')} stops before the network fits its training rows at the others' cost (early stopping).`,
     );
   }
 }
 
 /** Early stopping: as many epochs as those after which the held-out loss was lowest (TrainingProgress.heldOut, which it needs). */
 const earlyStop = (p: TrainingProgress): RemedySetting => {
-  const best = p.heldOut!.lowest.epoch + 1;
+  const best = heldOutLowest(p).epoch + 1;
   return numberSetting('epochs', best);
 };
 

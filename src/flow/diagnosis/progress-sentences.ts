@@ -14,7 +14,7 @@ import { fmt, medianOverRecords, percent, timesOf } from './diagnosis-words.js';
 import { faded } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
 import { firstIsSlower, speedAt } from './learning-speed.js';
-import { againstBefore, amountAbove, beforeWords, atLastEpochs, heldOutLowestAtStart, heldOutNewLow, heldOutStartSentence, lowestWords, noiseUnread, paceWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
+import { againstBefore, amountAbove, beforeWords, atLastEpochs, heldOutLowest, heldOutLowestAtStart, heldOutNewLow, heldOutStartSentence, lowestWords, noiseUnread, paceWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
 import { flowClear, gapClosed } from './verdict-rules.js';
 
 /**
@@ -228,7 +228,7 @@ function heldOutNewLowSentence(p: TrainingProgress, measured: string, right: str
   const above = aboveLowest ? `; that last mean lies ${amountAbove(p.lossEnd, from.loss)}above ${lowestBefore}, ${from.words},` : ';';
   return (
     `The epochs cannot tell whether the network overfits: the loss on the validation rows (held out from training) rose, ${atLastEpochs(held.lossEnd, p, p.epochs!)}, ` +
-    `${amountAbove(held.lossEnd, held.lowest.loss)}above ${lowestKind(held.lowest)}, ${lowestWords(held.lowest).words}, while ${measured} ${moved} between its means over the last two windows of ${counted(p.window, 'epoch')}` +
+    `${amountAbove(held.lossEnd, heldOutLowest(p).loss)}above ${lowestKind(heldOutLowest(p))}, ${lowestWords(heldOutLowest(p)).words}, while ${measured} ${moved} between its means over the last two windows of ${counted(p.window, 'epoch')}` +
     `${above} but its last epoch's loss, ${fmt(p.newLow!.loss)} after ${counted(p.newLow!.epoch + 1, 'epoch')}, is the lowest of any epoch in ${p.epochsKept === undefined ? 'the run' : 'the epochs the trace kept'}${higherClause(p)}${right}. ` +
     'Overfitting holds the training loss while the held-out loss rises, an unstable end raises both: ' +
     `${meanRose(p) ? `the training loss's last window's mean, above ${lowestBefore},` : pacedRise(p)} says it rose with the held-out loss, its last epoch that it did not` +
@@ -273,7 +273,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
   if (p.state === 'overfitting') {
     const held = p.heldOut!;
     return (
-      `the loss on the validation rows (held out from training) rose while the training loss did not: ${rise(held.lossEnd, lowestWords(held.lowest))}, ` +
+      `the loss on the validation rows (held out from training) rose while the training loss did not: ${rise(held.lossEnd, lowestWords(heldOutLowest(p)))}, ` +
       `while ${measured} went ${fmt(p.lossBefore)} → ${p.lossEnd === p.lossBefore ? 'the same' : fmt(p.lossEnd)}${p.window === 1 ? '' : ` (means over the last two windows of ${counted(p.window, 'epoch')})`}${newLowClause(p)}${right}.` +
       // Fitting the training rows better is said only where their loss fell: one that held says nothing of it.
       (p.lossEnd < p.lossBefore ? ' The network fits its training rows better at the cost of the rows it has not seen.' : '') +
@@ -283,7 +283,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
   if (p.state === 'rising') {
     // Both at the same weights: not overfitting, which would have held the training loss.
     const unstable = unstableEnd(p)
-      ? `training became unstable from epoch ${grouped(unstableFrom(p))}: training and held-out loss both rose, the validation rows' loss ${rise(p.heldOut!.lossEnd, lowestWords(p.heldOut!.lowest))}, and `
+      ? `training became unstable from epoch ${grouped(unstableFrom(p))}: training and held-out loss both rose, the validation rows' loss ${rise(p.heldOut!.lossEnd, lowestWords(heldOutLowest(p)))}, and `
       : '';
     return `${unstable}${measured} rose: ${rise(p.lossEnd, riseFrom(p))}${paceClause(p)}${right}. ${overshootSentence(trace)}${verdict === 'loss-rising' ? '.' : ', whatever the gradient flow above.'}${unstableEnd(p) ? heldOutStartSentence(p) : ''}`;
   }
@@ -335,7 +335,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
 function heldOutUnreadClause(p: TrainingProgress): string {
   if (!p.heldOutRose || p.epochLoss !== 'batch mean') return '';
   const held = p.heldOut!;
-  const rose = `${atLastEpochs(held.lossEnd, p, p.epochs!)}, ${amountAbove(held.lossEnd, held.lowest.loss)}above its lowest, ${lowestWords(held.lowest).words}`;
+  const rose = `${atLastEpochs(held.lossEnd, p, p.epochs!)}, ${amountAbove(held.lossEnd, heldOutLowest(p).loss)}above its lowest, ${lowestWords(heldOutLowest(p)).words}`;
   const unrecorded = 'the trace holds no training loss at the same weights (it was saved before gradscope recorded one)';
   if (p.state === 'rising') {
     return (
