@@ -6,7 +6,7 @@
  * offer), and changes the page cannot run with the other settings (conflictOf), give null, and
  * noButtonReason says which.
  */
-import { ACTIVATIONS, isLayersChange, SMALLER_LEARNING_RATE, type Remedy, type RemedyLayersChange, type RemedySetting } from '../../src/index.js';
+import { ACTIVATIONS, isLayersChange, remedyLayerRates, SMALLER_LEARNING_RATE, type Remedy, type RemedyLayersChange, type RemedySetting } from '../../src/index.js';
 import { conflictOf, INITS, LAYER_RATES, optimizerChoices, type Settings } from './settings.js';
 
 export { SMALLER_LEARNING_RATE };
@@ -27,7 +27,7 @@ export function noButtonReason(remedy: Remedied, current: Settings): string {
 }
 
 /**
- * The multipliers a per-layer-rates remedy offers: its optimizer setting's layerRates (the numbers
+ * The multipliers a per-layer-rates remedy offers: its optimizer spec's layerRates (the numbers
  * its text prints, `{ name: 'sgd', layerRates: [35400, 2090, 266, 1] }`), so that Apply runs exactly
  * the rates the page shows (and a user who copies the option gets the same run); null for any other
  * remedy.
@@ -37,9 +37,9 @@ export function offeredLayerRates(remedy: Remedied): number[] | null {
   return optimizer ? ratesOf(optimizer) : null;
 }
 
-/** A setting's layerRates, or null where it has none that are positive numbers (no button then, rather than rates measured anew). */
+/** A setting's layerRates (remedyLayerRates), or null where it has none that are positive numbers (no button then, rather than rates measured anew). */
 function ratesOf(setting: RemedySetting): number[] | null {
-  const rates = setting.layerRates ?? [];
+  const rates = remedyLayerRates(setting) ?? [];
   return rates.length > 0 && rates.every((rate) => rate > 0 && Number.isFinite(rate)) ? rates : null;
 }
 

@@ -62,12 +62,6 @@ export interface RemedySetting {
    */
   flagValue?: string;
   /**
-   * Only in an optimizer setting that sets per-layer rates: those rates, one per weight layer, as the
-   * numbers `value` prints (3 significant digits), so that a program applies them without reading
-   * them back out of the text. Absent in every other setting.
-   */
-  layerRates?: number[];
-  /**
    * `value` as data: exactly what createNetwork or train() take for `option`, so that a program
    * applies the setting as `{ ...options, [s.option]: s.setting }` without reading the text: `'relu'`,
    * `0.1`, `true`, `{ name: 'sgd', layerRates: [1, 2] }`. Present and undefined in a LEFT_OUT setting
@@ -114,7 +108,13 @@ export type RemedyValue = string | number | boolean | RemedyOptimizerSpec | Reme
 export interface RemedyOptimizerSpec {
   /** The optimiser's registry name. */
   name: string;
-  /** Its options by their keys (momentum, nesterov, weightDecay, decayBiases, layerRates). */
+  /**
+   * Per-layer rates, one multiplier of the learning rate per weight layer, as the numbers `value`
+   * prints (3 significant digits), so that a program runs the rates the text shows. Default (absent):
+   * every layer at the learning rate; the per-layer-rates remedy's spec has them (remedyLayerRates).
+   */
+  layerRates?: number[];
+  /** Its other options by their keys (momentum, nesterov, weightDecay, decayBiases). */
   [option: string]: unknown;
 }
 
@@ -224,11 +224,20 @@ const isSettings = (list: unknown): list is RemedySetting[] =>
       Object.hasOwn(REMEDY_OPTION_OWNER, s.option) &&
       typeof s.value === 'string' &&
       (s.flagValue === undefined || typeof s.flagValue === 'string') &&
-      (s.layerRates === undefined || (Array.isArray(s.layerRates) && s.layerRates.every((rate: unknown) => typeof rate === 'number'))) &&
       (s.setting === undefined || ['string', 'number', 'boolean'].includes(typeof s.setting) || (s.option === 'layers' ? isLayersChange(s.setting) : isOptimizerSpec(s.setting))),
   );
 
-const isOptimizerSpec = (value: unknown): value is RemedyOptimizerSpec => typeof value === 'object' && value !== null && typeof (value as RemedyOptimizerSpec).name === 'string';
+/** An optimiser's spec as RemedyOptimizerSpec describes it: a name, and its layerRates (where it has them) numbers. */
+function isOptimizerSpec(value: unknown): value is RemedyOptimizerSpec {
+  if (typeof value !== 'object' || value === null || typeof (value as RemedyOptimizerSpec).name !== 'string') return false;
+  const rates = (value as RemedyOptimizerSpec).layerRates;
+  return rates === undefined || (Array.isArray(rates) && rates.every((rate: unknown) => typeof rate === 'number'));
+}
+
+/** The per-layer rates a remedy's setting runs: its optimiser spec's layerRates (RemedyOptimizerSpec), undefined in any setting without them. */
+export function remedyLayerRates(s: RemedySetting): number[] | undefined {
+  return s.option === 'optimizer' && isOptimizerSpec(s.setting) ? s.setting.layerRates : undefined;
+}
 
 /** A change to the hidden layers as RemedyLayersChange describes it: known fields only, each one of its values, at least one. */
 export function isLayersChange(value: unknown): value is RemedyLayersChange {
@@ -244,7 +253,7 @@ function checkRemedyArguments(remedy: unknown, terms: unknown): void {
   const { settings, alternative } = remedy as Partial<Remedy>;
   if (!isSettings(settings) || (alternative !== undefined && !isSettings(alternative))) {
     const options = Object.keys(REMEDY_OPTION_OWNER).join(', ');
-    throw invalidOption(`remedyText: a remedy's settings (and alternative) are lists of { option, value, flagValue?, layerRates?, setting? }, option one of ${options}; got ${shown(isSettings(settings) ? alternative : settings)}`);
+    throw invalidOption(`remedyText: a remedy's settings (and alternative) are lists of { option, value, flagValue?, setting? }, option one of ${options}; got ${shown(isSettings(settings) ? alternative : settings)}`);
   }
   checkObjectArgument(terms, 'remedyText', "terms { form: 'api' | 'command', commandLine?, unmadeRun? }");
   const { form, commandLine, unmadeRun } = terms as Partial<RemedyTerms>;

@@ -27,7 +27,7 @@ import { optimizerChoices } from '../../src/studies/optimizer-choices.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { Trace } from '../../src/flow/trace.js';
-import { LEFT_OUT, REMEDY_OPTION_OWNER, remedyLines, type Remedy, type RemedySetting } from '../../src/flow/remedy.js';
+import { LEFT_OUT, REMEDY_OPTION_OWNER, remedyLayerRates, remedyLines, type Remedy, type RemedySetting } from '../../src/flow/remedy.js';
 import { Rng } from '../../src/init/rng.js';
 import { saveModel, readCheckpoint } from '../../src/io/files.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
@@ -152,7 +152,7 @@ describe('remedy lines rerun the run they diagnose with only the remedy\'s chang
     expect([...options].sort(), remedies.map((r) => r.option).join('\n')).toEqual(Object.keys(REMEDY_OPTION_OWNER).sort());
     const settings = remedies.flatMap((r) => r.settings);
     expect(settings.some((s) => s.option === 'learningRate' && s.value.startsWith('below'))).toBe(true);
-    expect(settings.some((s) => s.option === 'optimizer' && s.layerRates)).toBe(true);
+    expect(settings.some((s) => remedyLayerRates(s))).toBe(true);
     expect(settings).toContainEqual({ option: 'batchSize', value: '16 or more', flagValue: '16' });
   });
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { noButtonReason, offeredLayerRates, remedySetting, SMALLER_LEARNING_RATE } from '../../demo/src/remedies.js';
 import { DEFAULTS, LAYER_RATES } from '../../demo/src/settings.js';
-import type { RemedyLayersChange, RemedyOption, RemedySetting } from '../../src/flow/remedy.js';
+import type { RemedyLayersChange, RemedyOptimizerSpec, RemedyOption, RemedySetting } from '../../src/flow/remedy.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { Trace } from '../../src/flow/trace.js';
 import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
@@ -24,8 +24,8 @@ const remedy = (...settings: [RemedyOption, string, string?][]) => ({
 });
 /** A `layers` remedy as diagnose() gives it: its text, and the change to the hidden layers as data. */
 const layersRemedy = (value: string, setting: RemedyLayersChange) => ({ settings: [{ option: 'layers' as const, value, setting }] });
-/** A per-layer-rates remedy as diagnose() gives it: the text `value`, the same rates as numbers, and the spec as data. */
-const ratesRemedy = (value: string, layerRates: number[]) => ({ settings: [{ option: 'optimizer' as const, value, layerRates, ...asData(value) }] });
+/** A per-layer-rates remedy as diagnose() gives it: the text `value`, and the spec as data with `layerRates` (the numbers the text prints, or others to tell which is read). */
+const ratesRemedy = (value: string, layerRates: number[]) => ({ settings: [{ option: 'optimizer' as const, value, setting: { ...(asData(value).setting as RemedyOptimizerSpec), layerRates } }] });
 
 describe('visualizer remedy buttons', () => {
   it('reads each setting the page can apply', () => {
@@ -49,14 +49,14 @@ describe('visualizer remedy buttons', () => {
     expect(remedySetting(remedy(['batchSize', '16 or more', '16']), { ...DEFAULTS, batchSize: 4 })).toEqual({ batchSize: 16 });
   });
 
-  it("runs the per-layer rates a remedy holds as numbers (the setting's layerRates), so Apply runs those and no others", () => {
+  it("runs the per-layer rates a remedy holds as numbers (its spec's layerRates), so Apply runs those and no others", () => {
     const rates = ratesRemedy("{ name: 'sgd', weightDecay: 0.01, layerRates: [35400, 2090, 266, 1.5, 1] }", [35400, 2090, 266, 1.5, 1]);
     expect(offeredLayerRates(rates)).toEqual([35400, 2090, 266, 1.5, 1]);
     expect(remedySetting(rates, DEFAULTS)).toEqual({ optimizer: LAYER_RATES });
     expect(offeredLayerRates(remedy(['optimizer', "'adam'", 'adam']))).toBeNull();
     // The numbers, not the text: rates only printed are not read back out of it (no button rather than a guess).
     expect(offeredLayerRates(ratesRemedy("{ name: 'sgd', layerRates: [9, 9] }", [2, 1]))).toEqual([2, 1]);
-    const textOnly = remedy(['optimizer', "{ name: 'sgd', layerRates: [35400, 1] }"]);
+    const textOnly = { settings: [{ option: 'optimizer' as const, value: "{ name: 'sgd', layerRates: [35400, 1] }" }] };
     expect(offeredLayerRates(textOnly)).toBeNull();
     expect(remedySetting(textOnly, DEFAULTS)).toBeNull();
     // Rates that are not positive numbers: no rates, and no button rather than rates measured anew.

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { diagnose, EXPLODING_RATIO, LAYER_RATE_RECORDS, LAYER_STEP_SIZE_BOUND, SEVERE_RATIO, VANISHING_RATIO } from '../../src/flow/diagnose.js';
+import { remedyLayerRates } from '../../src/flow/remedy.js';
 import { LAYER_METRIC_NAMES, PRIME_MAX, type LayerMetric } from '../../src/flow/metrics.js';
 import { Trace, type TraceRun } from '../../src/flow/trace.js';
 import { Rng } from '../../src/init/rng.js';
@@ -161,7 +162,7 @@ describe('diagnose', () => {
     const rounded = layerRates({ optimizer: 'sgd' }, [weightGap(0.6)]);
     expect(rounded?.option).toBe("optimizer: { name: 'sgd', layerRates: [1.67, 1, 1, 1] }");
     // The setting holds the printed numbers (not 1/0.6 as computed, which evidence.layerRates holds).
-    expect(rounded?.settings[0].layerRates).toEqual([1.67, 1, 1, 1]);
+    expect(remedyLayerRates(rounded!.settings[0])).toEqual([1.67, 1, 1, 1]);
     expect(diagnose(handTrace([weightGap(0.6)])).evidence.layerRates![0]).toBeCloseTo(1 / 0.6, 12);
     // The last hidden layer's ‖∂C/∂W‖ 0 (every rate x/0): no rate measured, none offered (NaN was offered once).
     const unmeasured = { ...gap(0.1), weightGrad: [0.1, 1, 0] };

@@ -3,6 +3,7 @@
 // alone and says why. Traces of the visualizer's `?depth=10&act=sigmoid` shape: [2, 10 × 16, 2].
 import { describe, expect, it } from 'vitest';
 import { diagnose, LAYER_STEP_SIZE_BOUND } from '../../src/flow/diagnose.js';
+import { remedyLayerRates } from '../../src/flow/remedy.js';
 import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
 import { Trace, type TraceRun } from '../../src/flow/trace.js';
 
@@ -36,7 +37,7 @@ function visualizerTrace(
   return trace;
 }
 
-const ratesRemedy = (trace: Trace) => diagnose(trace).remedies.find((r) => r.settings.some((s) => s.layerRates));
+const ratesRemedy = (trace: Trace) => diagnose(trace).remedies.find((r) => r.settings.some((s) => remedyLayerRates(s)));
 const lars = (trace: Trace) => diagnose(trace).remedies.find((r) => r.option.startsWith("optimizer: 'lars'"))!;
 
 describe('the per-layer-rates remedy keeps within LAYER_STEP_SIZE_BOUND', () => {
@@ -70,7 +71,7 @@ describe('the per-layer-rates remedy keeps within LAYER_STEP_SIZE_BOUND', () => 
 
   it('offers rates up to the bound and none past it: at learning rate 0.1, a largest rate of 300 (step size 30) but not 310', () => {
     const within = ratesRemedy(visualizerTrace(300));
-    expect(within?.settings[0].layerRates?.[0]).toBe(300);
+    expect(remedyLayerRates(within!.settings[0])?.[0]).toBe(300);
     expect(lars(visualizerTrace(300)).why).not.toContain('No per-layer rates');
     expect(ratesRemedy(visualizerTrace(310))).toBeUndefined();
     expect(lars(visualizerTrace(310)).why).toContain('a rate of 310, a step size of 31.0 at learning rate 0.1, past 30');
@@ -79,9 +80,9 @@ describe('the per-layer-rates remedy keeps within LAYER_STEP_SIZE_BOUND', () => 
   it("bounds the step size at the rate the run ran at: 0.01 takes a largest rate of 3,000, and a trace with no rate SGD's default, 0.1", () => {
     const at = (learningRate: number | undefined, largest: number) =>
       ratesRemedy(visualizerTrace(largest, { optimizer: 'sgd', ...(learningRate === undefined ? {} : { learningRate }), init: 'standard' }));
-    expect(at(0.01, 3000)?.settings[0].layerRates?.[0]).toBe(3000);
+    expect(remedyLayerRates(at(0.01, 3000)!.settings[0])?.[0]).toBe(3000);
     expect(at(0.01, 3100)).toBeUndefined();
-    expect(at(undefined, 300)?.settings[0].layerRates?.[0]).toBe(300);
+    expect(remedyLayerRates(at(undefined, 300)!.settings[0])?.[0]).toBe(300);
     expect(at(undefined, 310)).toBeUndefined();
     expect(lars(visualizerTrace(310, { optimizer: 'sgd', init: 'standard' })).why).toContain("a step size of 31.0 at SGD's default learning rate 0.1 (the trace records none), past 30");
   });

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { diagnose } from '../../src/flow/diagnose.js';
+import { remedyLayerRates } from '../../src/flow/remedy.js';
 import { equalisingLayerRates } from '../../src/optim/layer-rates.js';
 import { Rng } from '../../src/init/rng.js';
 
@@ -34,7 +35,7 @@ describe('per-layer rates: one rule for the study and the diagnosis', () => {
     const printed = offered.map((r) => Number(r.toPrecision(3)));
     expect(remedy.option).toBe(`optimizer: { name: 'sgd', momentum: 0.9, nesterov: true, layerRates: [${printed.join(', ')}] }`);
     // The same numbers as data, for a program to apply without reading the text.
-    expect(remedy.settings).toEqual([{ option: 'optimizer', value: remedy.option.slice('optimizer: '.length), layerRates: printed, setting: { name: 'sgd', momentum: 0.9, nesterov: true, layerRates: printed } }]);
+    expect(remedy.settings).toEqual([{ option: 'optimizer', value: remedy.option.slice('optimizer: '.length), setting: { name: 'sgd', momentum: 0.9, nesterov: true, layerRates: printed } }]);
     // The list alone does not say which end is hidden layer 1, nor why its last two are 1 (the last hidden layer's own, the output's): the reason says both.
     expect([printed.at(-2), printed.at(-1)]).toEqual([1, 1]);
     expect(remedy.why).toContain('layerRates holds one per weight layer, hidden layer 1 first and the output layer last. ');
@@ -48,7 +49,7 @@ describe('per-layer rates: one rule for the study and the diagnosis', () => {
     net.train(x, y, { epochs: 1, batchSize: x.length, shuffle: false, learningRate: 0.005, optimizer: { name: 'sgd', momentum: 0.9, weightDecay }, trace: { every: 1 } });
     const trace = net.trace!;
     const remedy = diagnose(trace).remedies.find((r) => r.option.includes('layerRates'))!;
-    const rates = remedy.settings[0].layerRates!;
+    const rates = remedyLayerRates(remedy.settings[0])!;
     const largest = Math.max(...rates);
     const bound = 2 * (1 + 0.9);
     expect(0.005 * largest * weightDecay).toBeGreaterThan(bound);

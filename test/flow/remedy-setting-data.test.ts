@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
-import { LEFT_OUT, type RemedySetting } from '../../src/flow/remedy.js';
+import { LEFT_OUT, remedyLayerRates, remedyText, type RemedyOptimizerSpec, type RemedySetting } from '../../src/flow/remedy.js';
 import { addSmallerRate, CLIP_AT_1, numberSetting } from '../../src/flow/diagnosis/remedy-settings.js';
 import { Trace, type TraceRun } from '../../src/flow/trace.js';
 
@@ -84,5 +84,16 @@ describe('RemedySetting.setting: the value as data', () => {
     const leftOut = find(sgd, 'learningRate', LEFT_OUT)!;
     expect(Object.hasOwn(leftOut, 'setting')).toBe(true);
     expect({ learningRate: 0.1, ...{ [leftOut.option]: leftOut.setting } }).toEqual({ learningRate: undefined });
+  });
+
+  it('holds the per-layer rates once, in the spec: remedyLayerRates reads them, and remedyText refuses rates that are not numbers', () => {
+    const spec = find(sgd, 'optimizer', /^\{ name: 'sgd'/)!;
+    expect(Object.keys(spec).sort()).toEqual(['option', 'setting', 'value']);
+    expect(remedyLayerRates(spec)).toEqual([20, 1, 1, 1]);
+    expect(remedyLayerRates(find(sgd, 'optimizer', "'adam'")!)).toBeUndefined();
+    expect(remedyLayerRates(CLIP_AT_1)).toBeUndefined();
+    const withRates = (layerRates: unknown) => ({ settings: [{ ...spec, setting: { name: 'sgd', layerRates } as RemedyOptimizerSpec }] });
+    expect(remedyText(withRates([2, 1]))).toBe(`optimizer: ${spec.value}`);
+    expect(() => remedyText(withRates(['2', 1]))).toThrow(/remedyText: a remedy's settings/);
   });
 });

@@ -26,7 +26,7 @@ function recentRates(trace: Trace): { from: number; to: number; rates: number[] 
   return { from, to, rates };
 }
 
-/** The optimiser setting that keeps the run's optimiser as it was set (its momentum, Nesterov and weight decay) and adds `rates` (no flag takes it: an object), in its text and as numbers (RemedySetting.layerRates). */
+/** The optimiser setting that keeps the run's optimiser as it was set (its momentum, Nesterov and weight decay) and adds `rates` (no flag takes it: an object), in its text and as data (its setting, whose layerRates are the numbers the text prints). */
 function withLayerRates(run: TraceRun, rates: readonly number[]): { setting: RemedySetting; decayNote: string } {
   // The rates as printed, so that the text and the numbers a program applies are the same run.
   const printed = rates.map((rate) => Number(rate.toPrecision(3)));
@@ -42,7 +42,7 @@ function withLayerRates(run: TraceRun, rates: readonly number[]): { setting: Rem
   };
   const text = Object.entries(spec).map(([key, v]) => `${key}: ${Array.isArray(v) ? `[${v.join(', ')}]` : typeof v === 'string' ? `'${v}'` : v}`);
   return {
-    setting: { option: 'optimizer', value: `{ ${text.join(', ')} }`, layerRates: printed, setting: spec },
+    setting: { option: 'optimizer', value: `{ ${text.join(', ')} }`, setting: spec },
     decayNote: weightDecay?.note ?? '',
   };
 }

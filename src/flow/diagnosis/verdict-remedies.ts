@@ -6,7 +6,7 @@
 import { type Activation, LEAKY_RELU_SLOPE } from '../../kernels.js';
 import { isReluFamily } from '../metrics.js';
 import { runAtEnd, type Trace } from '../trace.js';
-import { type Remedy, type RemedyOption, remedyText } from '../remedy.js';
+import { type Remedy, type RemedyOption, remedyLayerRates, remedyText } from '../remedy.js';
 import { GRADIENT_SCALED_STEPS, OWN_GRADIENTS } from '../../optimizer-defaults.js';
 import { architectureRemedies } from './architecture-remedies.js';
 import { BATCH_NORM_ROWS, DEAD_LAYER, DEAD_UNITS, EXPLODING_RATIO } from './diagnosis-thresholds.js';
@@ -26,7 +26,7 @@ export function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Remedy
   if (e.training?.state !== 'converged') return remedies;
   // A run that reached the loss's floor needs no change to how it steps (progressSentence says so); evidence.layerRates goes with its remedy.
   const kept = remedies.filter((r) => !r.settings.every((s) => STEP_OPTIONS.includes(s.option)));
-  if (!kept.some((r) => r.settings.some((s) => s.layerRates))) delete e.layerRates;
+  if (!kept.some((r) => r.settings.some((s) => remedyLayerRates(s)))) delete e.layerRates;
   return kept;
 }
 
