@@ -19,6 +19,7 @@ import { DATA_ELEMENT_ID, REPORT_SCRIPT } from './report-script.js';
 import { evenIndexes } from './even-indexes.js';
 import { barChart, CHART, CHART_FONT, DRAWING_WIDTH, drawingMaxWidth, drawingMinWidth, escapeHtml, heatmap, histograms, KEY_WIDTH, lineChart, NARROW_CHART_FONT, NARROW_SIDE_PADDING, type LineChartData } from './svg.js';
 import { TABLE_CARDS_CLASS } from './table-cards.js';
+import { MARK_STROKE } from './series-marks.js';
 import { epochLearningRate, Trace, type TraceJSON } from './trace.js';
 
 /** A traced run shown in the report: its charts and its diagnosis. */
@@ -549,7 +550,7 @@ figure.chart>svg{display:block;width:100%;min-width:${drawingMinWidth(DRAWING_WI
 @container (width<${drawingMinWidth(DRAWING_WIDTH)}px){figure.chart>svg{min-width:${drawingMinWidth(DRAWING_WIDTH, NARROW_CHART_FONT)}px}figure.chart>svg:not(.key) :is(.tick,.legend,.xticks text,.axis){font-size:${NARROW_CHART_FONT}px}figure.chart>svg.key{width:${+((100 * KEY_WIDTH * NARROW_TEXT_SCALE) / DRAWING_WIDTH).toFixed(3)}%}}
 figcaption{grid-column:1/-1;font-weight:600;font-size:13px;position:sticky;left:0}.tick,.legend{font-size:${CHART_FONT}px;fill:#444}.axis{font-size:11px;fill:#222}.note{font-weight:400;color:#666}.warning{border-left:4px solid #d62728;padding:.2em 1em;background:#fdf3f3}
 .grid{stroke:#eee;fill:none}.axes{stroke:#999;fill:none}.y{text-anchor:end}.x,.axis,.xticks text{text-anchor:middle}.xticks text{font-size:${CHART_FONT}px;fill:#444}
-.plot{overflow:hidden}.plot[data-time]{cursor:crosshair}.plot:not([data-time]){overflow:visible}.plot polyline{fill:none;stroke-width:1.5;stroke-linejoin:round;vector-effect:non-scaling-stroke}.plot .dots{stroke-width:5;stroke-linecap:round;fill:none;vector-effect:non-scaling-stroke}.mark{fill:none;stroke-width:1.5;pointer-events:none}.off{fill:none;stroke-width:2.5;vector-effect:non-scaling-stroke}
+.plot{overflow:hidden}.plot[data-time]{cursor:crosshair}.plot:not([data-time]){overflow:visible}.plot polyline{fill:none;stroke-width:1.5;stroke-linejoin:round;stroke-linecap:round;vector-effect:non-scaling-stroke}.plot .dots{stroke-width:5;stroke-linecap:round;fill:none;vector-effect:non-scaling-stroke}.mark{fill:none;stroke-width:${MARK_STROKE};pointer-events:none}.key path{fill:none}.off{fill:none;stroke-width:2.5;vector-effect:non-scaling-stroke}.reach{fill:none;stroke-width:1.5;stroke-dasharray:3 3;vector-effect:non-scaling-stroke}
 .plot .brush{fill:rgba(31,119,180,.15)}.plot .hit{fill:transparent}.histogram path{fill:#1f77b4}.histogram path.axes{fill:none;stroke:#999}
 .table,figure.chart{overflow-x:auto;background:linear-gradient(90deg,#fff 40%,#fff0) left/2em 100% no-repeat local,linear-gradient(270deg,#fff 40%,#fff0) right/2em 100% no-repeat local,linear-gradient(90deg,#0003,#0000) left/10px 100% no-repeat scroll,linear-gradient(270deg,#0003,#0000) right/10px 100% no-repeat scroll}
 .charts>.table{grid-column:1/-1}.row rect{shape-rendering:crispEdges}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px;text-align:right}td{white-space:nowrap}th{vertical-align:bottom}

@@ -10,13 +10,16 @@
  *   window's width changes and once the fonts are loaded; <body data-tables-fitted-at="W"> says it was
  *   last decided at a page W CSS px wide;
  * - step ranges: dragging across a chart over steps (svg.plot[data-time]) zooms every such chart of
- *   its run to the selected steps by setting their viewBox and ticking them anew (up to a heatmap's
- *   last traced step, as it is drawn); "all steps" or a double-click undoes it, its ticks as drawn.
+ *   its run to the selected steps by setting their viewBox, ticking them anew (up to a heatmap's
+ *   last traced step, as it is drawn) and marking each line anew among its points in the range (its
+ *   marks are in the drawing's pixels, which the viewBox does not move); "all steps" or a double-click
+ *   undoes it, its ticks and marks as drawn.
  *   Charts over layers take no drag: no chart's drawing is selectable (the report's CSS), so a drag
  *   across one selects no text.
  * tickLabels, niceTicks and placedTicks (with what it uses: thinnedTicks, keptInside, tickTextWidth and
  * their constants) are svg.ts's own, so the ticks it redraws read, thin and stay inside the drawing as
- * the drawn ones do, by one rule at every width;
+ * the drawn ones do, by one rule at every width; markPath, markedIndexes and markPathShape are
+ * series-marks.ts', so a zoomed line's marks are picked as the drawn ones are;
  * float32Text is, so a value unpacks to the decimal the report writes for it; traceCsv and its
  * EPOCH_COLUMNS are trace-csv.ts's, and blockPaths (with specPaths and parentPath, which it uses)
  * is layer-names.ts's, so the CSV downloaded is Trace.toCSV()'s, its rows' paths alike; base85Bytes is
@@ -27,6 +30,7 @@
 import { BASE85_DIGITS, base85Bytes, unescapedKeys } from './report-data.js';
 import { CHART_FONT, float32Text, keptInside, NARROW_CHART_FONT, NARROW_TICK_GAP, niceTicks, placedTicks, thinnedTicks, TICK_CHAR_MAX, TICK_CHAR_WIDTH, TICK_GAP, tickLabels, tickTextWidth } from './svg.js';
 import { fitTables, labelTableCells, TABLE_CARDS_CLASS } from './table-cards.js';
+import { markedIndexes, markPath, markPathShape, MARKS_OVER_STEPS } from './series-marks.js';
 import { EPOCH_COLUMNS, traceCsv } from './trace-csv.js';
 import { blockPaths, parentPath, specPaths } from '../layer-names.js';
 
@@ -46,6 +50,10 @@ const TICK_CHAR_WIDTH = new Map(${JSON.stringify([...TICK_CHAR_WIDTH])});
 const TICK_CHAR_MAX = ${TICK_CHAR_MAX};
 const tickTextWidth = ${tickTextWidth.toString()};
 const placedTicks = ${placedTicks.toString()};
+const markedIndexes = ${markedIndexes.toString()};
+const markPath = ${markPath.toString()};
+const markPathShape = ${markPathShape.toString()};
+const MARKS_OVER_STEPS = ${MARKS_OVER_STEPS};
 let data = null;
 const float32Text = ${float32Text.toString()};
 const EPOCH_COLUMNS = ${JSON.stringify(EPOCH_COLUMNS)};
@@ -114,6 +122,8 @@ document.addEventListener('click', (event) => {
 // Each chart's x ticks as drawn, kept at its first zoom: "all steps" puts them back as they were
 // (a chart of up to 12 records is ticked at its own steps, a heatmap up to its last traced step).
 const drawnTicks = new Map();
+// Each line's marks as drawn, likewise.
+const drawnMarks = new Map();
 
 function showSteps(run, range) {
   for (const plot of run.querySelectorAll('svg.plot[data-time]')) {
@@ -125,13 +135,29 @@ function showSteps(run, range) {
     plot.setAttribute('viewBox', a + ' 0 ' + (b - a) + ' ' + height);
     const ticks = plot.parentNode.querySelector('g.xticks');
     if (!drawnTicks.has(ticks)) drawnTicks.set(ticks, ticks.innerHTML);
+    // A line chart's marks: one path per line, in line order, in the drawing's pixels (a heatmap has none).
+    const marks = plot.parentNode.querySelectorAll(':scope > path.mark');
+    for (const mark of marks) if (!drawnMarks.has(mark)) drawnMarks.set(mark, mark.getAttribute('d'));
     if (!range) {
       ticks.innerHTML = drawnTicks.get(ticks);
+      for (const mark of marks) mark.setAttribute('d', drawnMarks.get(mark));
       continue;
     }
     // Across the plot's own box: a heatmap's is narrower, its left margin sized to its row labels.
     const left = Number(plot.getAttribute('x'));
     const plotWidth = Number(plot.getAttribute('width'));
+    // Each line's marks picked again among its points in the range (its drawn points and its bars at an edge, where a bar's
+    // path starts: on the edge), so a zoomed line carries its shape as the whole line does.
+    const groups = plot.querySelectorAll('g.series');
+    marks.forEach((mark, k) => {
+      const coordinates = (text, pattern) => Array.from(text.matchAll(pattern), (m) => ({ x: Number(m[1]), y: Number(m[2]) }));
+      const drawn = Array.from(groups[k].querySelectorAll('polyline'), (line) => coordinates(line.getAttribute('points'), /([^ ,]+),([^ ]+)/g)).flat();
+      const bars = groups[k].querySelector('path.off');
+      const points = drawn.concat(bars ? coordinates(bars.getAttribute('d'), /M([^,]+),([^v]+)/g) : []).filter((p) => p.x >= a && p.x <= b);
+      points.sort((p, q) => p.x - q.x);
+      const placed = points.map((p) => ({ x: left + ((p.x - a) / (b - a)) * plotWidth, y: Number(plot.getAttribute('y')) + p.y }));
+      mark.setAttribute('d', markPath(placed, markPathShape(drawnMarks.get(mark)), MARKS_OVER_STEPS, k, marks.length));
+    });
     // Up to the last traced step (a heatmap's data-last: its plot runs on to the last column's edge, where no step was).
     const end = Math.min(b, plot.dataset.last === undefined ? b : Number(plot.dataset.last));
     const steps = end >= a ? niceTicks(a, end, 6, 1) : [];

@@ -11,7 +11,7 @@
  * fill), two shapes at one point both show.
  */
 export const MARK_SHAPES = [
-  'm-3.5 0a3.5 3.5 0 1 0 7 0a3.5 3.5 0 1 0-7 0',
+  'm-4 0a4 4 0 1 0 8 0 4 4 0 1 0-8 0',
   'm-3-3h6v6h-6z',
   'm0-4l3.5 6h-7z',
   'm0-4l4 4-4 4-4-4z',
@@ -23,8 +23,52 @@ export const MARK_SHAPES = [
   'm-2-3.5h4l2 3.5-2 3.5h-4l-2-3.5z',
 ] as const;
 
-/** The marker shape of the k-th unordered series (cycling). */
+/** The width, in the drawing's pixels, a marker shape's outline is drawn (report-html's STYLE draws marks and a key's shapes with it): a line's. */
+export const MARK_STROKE = 1.5;
+
+/** The marker shape of the k-th unordered series, or of a network's layer k (cycling). */
 export const markShape = (k: number): string => MARK_SHAPES[k % MARK_SHAPES.length];
+
+/**
+ * Points of a line over steps that carry its marker shape, at most: a few along it, so a reader
+ * following one of a deep network's layers finds its shape within about a quarter of the plot's width,
+ * and few enough that such a chart stays legible and small. The main report draws 156 layers' lines
+ * over steps (about 25 records each): 4 marks each add ~20 KB to it (~32 bytes a mark), the 12 a line
+ * over layers or depths carries (svg.ts' DOTTED_POINTS, where each point is a layer or a run) would
+ * add ~60 KB and put 132 shapes in an 11-layer chart.
+ */
+export const MARKS_OVER_STEPS = 4;
+
+/**
+ * Which of a line's `count` points carry its marker shape: every one where count ≤ `most`; else
+ * `most` of them, one in each of `most` equal stretches of the line, line `line` of `lines` at
+ * (line + ½) ÷ lines of its stretch, so lines drawn on one another (layers whose saturation all lies on
+ * 0) show their shapes side by side, not stacked at the same x. The report's script marks a zoomed
+ * line with it too, so it uses nothing outside itself.
+ */
+export function markedIndexes(count: number, most: number, line: number, lines: number): number[] {
+  if (count <= most) return Array.from({ length: count }, (_, i) => i);
+  const stretch = (count - 1) / most;
+  return Array.from({ length: most }, (_, i) => Math.round((i + (line + 0.5) / lines) * stretch));
+}
+
+/**
+ * The path of a line's marks: `shape` at each of its `points` (the drawing's pixels, x ascending:
+ * its drawn points and its values at an edge) that markedIndexes picks, at the nearest whole pixel
+ * (as the line's own y: a tenth more took ~1.4 KB of the main report). The report's script redraws
+ * a zoomed line's marks with it (and markedIndexes), so they are picked by the drawing's rule.
+ */
+export function markPath(points: { x: number; y: number }[], shape: string, most: number, line: number, lines: number): string {
+  return markedIndexes(points.length, most, line, lines)
+    .map((i) => `M${Math.round(points[i].x)} ${points[i].y}${shape}`)
+    .join('');
+}
+
+/** The shape a mark path draws (markPath's `shape`: after its first point, up to the next; a shape moves relatively, in lower case, so holds no 'M'), '' for an empty path. */
+export function markPathShape(d: string): string {
+  const next = d.indexOf('M', 1);
+  return d === '' ? '' : d.slice(d.indexOf('m'), next < 0 ? d.length : next);
+}
 
 /**
  * How near, in the drawing's pixels, two lines are drawn as one: a line is 1.5 px wide, and study

@@ -15,8 +15,7 @@ import { invalidOption, shown } from '../errors.js';
 import { HEATMAP_NO_VALUE, HEATMAP_OFF_SCALE, HEATMAP_ZERO, heatmapColor, layerColor, SERIES_COLORS } from './chart-colors.js';
 import { unbrokenPercents } from '../percent-text.js';
 import { layerRowFromTop } from './layer-rows.js';
-import { evenIndexes } from './even-indexes.js';
-import { COINCIDENT_PX, hiddenUnder, markShape, OFF_AXIS_MARK, offAxisEdge, offAxisValue, offAxisWords, type OffAxisEdge, type PixelPoint } from './series-marks.js';
+import { COINCIDENT_PX, hiddenUnder, MARK_STROKE, markPath, markShape, MARKS_OVER_STEPS, OFF_AXIS_MARK, offAxisEdge, offAxisValue, offAxisWords, type OffAxisEdge, type PixelPoint } from './series-marks.js';
 
 /** One line of a line chart. */
 export interface Series {
@@ -48,12 +47,14 @@ export const KEY_WIDTH = CHART.width - DRAWING_WIDTH;
 /**
  * A chart's key: its SVG content, in its own coordinates (y as the drawing's), how tall it is, and
  * whether it is a legend of lines (then its <svg> is the legend's group: class, font and swatch width
- * said once, x 0 where the names begin).
+ * said once, x 0 where the names begin) whose swatches are marker shapes (drawn MARK_STROKE wide, as
+ * the plot's marks) rather than strokes.
  */
 interface Key {
   svg: string;
   height: number;
   legend?: boolean;
+  shapes?: boolean;
 }
 const PLOT_H = CHART.height - CHART.top - CHART.bottom;
 /** Where a chart's plot lies across its drawing: its left edge and width, in pixels. */
@@ -123,7 +124,10 @@ export function drawingMaxWidth(width: number): number {
 const LEGEND_CHARS = 22;
 /** Pixels between the lines of one wrapped legend name. */
 const LEGEND_LINE = 11;
-/** Series with at most this many points also get a mark at each point: a dot, or their marker shape (markShape), which a longer one has at this many. */
+/**
+ * A line with at most this many points has a mark at each: its marker shape (markShape), which a longer
+ * line without a step range has at this many (markedIndexes); a lone line named by its axis, a dot.
+ */
 const DOTTED_POINTS = 12;
 
 export function escapeHtml(text: string): string {
@@ -301,11 +305,13 @@ export interface LineChartOptions extends LineChartData {
 
 /**
  * A line chart; points with a non-finite (or, on a log axis, non-positive) value are left out of its
- * line: ±∞ and a 0 on a log axis are marked by a bar at the plot's top or floor (offAxisEdge), the key
- * saying what a bar stands for, and NaN is a gap. A legend names the lines, except a lone line whose
- * name is the y axis' label. Unordered
- * series (no `layers`) in a chart without a step range are marked at each point (at DOTTED_POINTS of
- * them, evenly spaced, on a longer line) with a shape of their own, the key's swatch that shape; a line that lies within COINCIDENT_PX of
+ * line: ±∞ and a 0 on a log axis are marked by a bar at the plot's top or floor (offAxisEdge), the line
+ * reaching to it and from it dashed, the key saying what a bar stands for, and NaN is a gap (the line
+ * stops and starts again). A legend names the lines, except a lone line whose name is the y axis' label.
+ * Each line the legend names is marked with a shape of its own (markShape: an unordered series' by its
+ * order, a layer's by its layer), the key's swatch that shape: at each point of a line of up to
+ * DOTTED_POINTS, else at DOTTED_POINTS of them, or on a chart over steps (`time`) at MARKS_OVER_STEPS,
+ * spread out and staggered from line to line (markedIndexes); a line that lies within COINCIDENT_PX of
  * one drawn over it, which draws each bar it draws at an edge, is named in the key "(under <that one>)".
  */
 export function lineChart(o: LineChartOptions): string {
@@ -338,11 +344,15 @@ export function lineChart(o: LineChartOptions): string {
   else if (logX) outer.push(xTicks(box, xs.slice(0, 12), x0, x1, true, tx));
   else outer.push(xs.length <= 12 ? xTicks(box, xs, x0, x1, true) : xTicks(box, niceTicks(x0, x1, 6, (o.wholeX ?? o.time) ? 1 : 0), x0, x1, false));
   const colors = seriesColors(o);
-  // Unordered series take a marker shape each (markShape), drawn in the drawing's pixels over the plot where its x is
-  // not stretched by a zoom (no step range); a layer's line is told by its place on the layer scale.
-  const shapes = !o.layers && !o.time ? o.series.map((_, k) => markShape(k)) : undefined;
+  // A lone line named as its y axis (a run's loss, accuracy, learning rate) has no legend: the axis and the caption name it (32 such entries were ~3.7 KB of the main report).
+  const namedByAxis = o.series.length === 1 && o.series[0].name === o.yLabel;
+  // Every line a legend names takes a marker shape (markShape): the k-th unordered series the k-th, a network's layer its layer's, so a
+  // layer has one shape in every chart of its run, as it has one colour. Drawn in the drawing's pixels over the plot; on a chart over
+  // steps the report's script redraws them when a zoom stretches the plot's x (they are one path per line there, in line order).
+  const shapes = namedByAxis ? undefined : o.series.map((_, k) => markShape(o.layers ? o.layers.index[k] : k));
+  const marksPerLine = o.time ? MARKS_OVER_STEPS : DOTTED_POINTS;
   const pixelX = (x: number) => box.left + ((tx(x) - x0) / (x1 - x0 || 1)) * box.width;
-  // Each line's points in the drawing's pixels: where its marks go, and which line lies on which (hiddenUnder).
+  // Each line's points in the drawing's pixels: which line lies on which (hiddenUnder).
   const lines: PixelPoint[][] = [];
   // Each line's bars at an edge ('floor 50'): a line whose bar shows is not hidden under another's line (hiddenUnder).
   const edgeMarks: string[][] = [];
@@ -353,57 +363,82 @@ export function lineChart(o: LineChartOptions): string {
   const inner = o.series.map((s, k) => {
     const points: string[] = [];
     const pixels: PixelPoint[] = [];
+    // The line's stretches between gaps (a NaN) and values at an edge, each a polyline.
+    const runs: string[][] = [[]];
+    // Dashed reaches from a drawn point to the edge where a value next to it is marked (its bar there), and back.
+    const reaches: string[] = [];
     const offs: { edge: OffAxisEdge; x: number }[] = [];
+    // Its drawn points and its values at an edge, x ascending, in the drawing's pixels: where its marks may go.
+    const markable: PixelPoint[] = [];
     let below = false;
+    // The point before, in the plot's units, or the edge where it is marked (undefined after a gap).
+    let previous: { at: string; edge?: OffAxisEdge } | undefined;
     for (let i = 0; i < s.xs.length; i++) {
       const y = s.ys[i];
       if (!keptX(s.xs[i])) continue;
+      const x = logX ? float32Text(tx(s.xs[i])) : String(s.xs[i]);
       const edge = offAxisEdge(y, log);
       if (edge) {
         offs.push({ edge, x: s.xs[i] });
         edges.add(edge);
         below ||= y < 0;
+        markable.push({ x: pixelX(s.xs[i]), y: OFF_AXIS_Y[edge] });
+        if (previous && !previous.edge) reaches.push(`M${previous.at}L${x},${OFF_AXIS_EDGE_Y[edge]}`);
+        previous = { at: x, edge };
+        runs.push([]);
+        continue;
       }
-      if (!(Number.isFinite(y) && (!log || y > 0))) continue;
-      points.push(`${logX ? float32Text(tx(s.xs[i])) : s.xs[i]},${Math.round(py(y))}`);
-      pixels.push({ x: pixelX(s.xs[i]), y: CHART.top + Math.round(py(y)) });
+      if (!(Number.isFinite(y) && (!log || y > 0))) {
+        // NaN: no value, a gap in the line.
+        previous = undefined;
+        runs.push([]);
+        continue;
+      }
+      const at = `${x},${Math.round(py(y))}`;
+      if (previous?.edge) reaches.push(`M${previous.at},${OFF_AXIS_EDGE_Y[previous.edge]}L${at}`);
+      previous = { at };
+      points.push(at);
+      runs.at(-1)!.push(at);
+      const pixel = { x: pixelX(s.xs[i]), y: CHART.top + Math.round(py(y)) };
+      pixels.push(pixel);
+      markable.push(pixel);
     }
     lines.push(pixels);
     edgeMarks.push(offs.map((p) => `${p.edge} ${p.x}`));
     negative ||= below;
-    const dotted = points.length <= DOTTED_POINTS;
-    // A series' shape also marks its values at an edge, where its bar is: a reader who cannot tell colours apart tells whose bar it is.
-    const edgePixels = offs.map((p) => ({ x: pixelX(p.x), y: OFF_AXIS_Y[p.edge] }));
-    // A longer line's shape at DOTTED_POINTS of its points, evenly spaced (its first and last among them): every line of the chart has its shape to find.
-    const shaped = [pixels, edgePixels].flatMap((at) => evenIndexes(at.length, DOTTED_POINTS).map((i) => at[i]));
-    if (shapes && shaped.length > 0) marks.push(`<path class="mark" d="${shaped.map((p) => `M${px(p.x)} ${p.y}${shapes[k]}`).join('')}" stroke="${colors[k]}"/>`);
-    const dots = dotted && !shapes ? `<path class="dots" d="${points.map((p) => `M${p}h0`).join('')}" stroke="${colors[k]}"/>` : '';
+    // Its shape at up to marksPerLine of its points (markedIndexes), its values at an edge among them, where their bars are: a reader who
+    // cannot tell colours apart tells whose line and whose bar it is. On a chart over steps every line has a path (empty or not) for the script.
+    if (shapes && (o.time || markable.length > 0)) marks.push(`<path class="mark" d="${markPath(markable, shapes[k], marksPerLine, k, o.series.length)}" stroke="${colors[k]}"/>`);
+    const dots = points.length <= DOTTED_POINTS && !shapes ? `<path class="dots" d="${points.map((p) => `M${p}h0`).join('')}" stroke="${colors[k]}"/>` : '';
+    // A lone point between gaps is a line to itself: its round caps draw it as a dot.
+    const polylines = runs.filter((run) => run.length > 0).map((run) => `<polyline points="${(run.length === 1 ? [run[0], run[0]] : run).join(' ')}" stroke="${colors[k]}"/>`);
+    const dashed = reaches.length === 0 ? '' : `<path class="reach" d="${reaches.join('')}" stroke="${colors[k]}"/>`;
     // Each value at an edge a bar from it inwards, in the plot (x in its units; y in pixels, so a zoom leaves the bar's length be).
     const bars = offs.length === 0 ? '' : `<path class="off" d="${offs.map((p) => `M${logX ? float32Text(tx(p.x)) : p.x},${OFF_AXIS_BAR[p.edge]}`).join('')}" stroke="${colors[k]}"/>`;
     const layer = o.layers ? ` data-layer="${o.layers.index[k]}"` : '';
     // Its name once, as its <title>: the line's accessible name and tooltip (a data-name beside it said it again, ~5 KB of the main report),
     // with where it has values at an edge ('plain-sigmoid: 0 at 50').
     const title = offs.length === 0 ? s.name : `${s.name}: ${offsText(offs, log, below)}`;
-    return `<g class="series"${layer}><title>${escapeHtml(title)}</title><polyline points="${points.join(' ')}" stroke="${colors[k]}"/>${dots}${bars}</g>`;
+    return `<g class="series"${layer}><title>${escapeHtml(title)}</title>${polylines.join('')}${dashed}${dots}${bars}</g>`;
   });
   // A line drawn under another, within COINCIDENT_PX of it everywhere, is named in the key with the line that hides it.
   // On a chart over steps the report's zoom stretches x only: the lines' vertical distance at each step, what hiddenUnder
   // measures, stays as drawn here, but a stub of the hidden line past the other's ends grows with the zoom, so there it has none.
   const under = hiddenUnder(lines, edgeMarks, o.time ? 0 : COINCIDENT_PX);
   const names = o.series.map((s, k) => (under[k] < 0 ? s.name : `${s.name} (under ${o.series[under[k]].name})`));
-  // A lone line named as its y axis (a run's loss, accuracy, learning rate) has no legend: the axis and the caption name it (32 such entries were ~3.7 KB of the main report).
-  const namedByAxis = o.series.length === 1 && o.series[0].name === o.yLabel;
-  const seriesKey = namedByAxis ? undefined : o.layers && !legendFits(o.series) ? layerBar(o.series.map((s) => s.name), o.layers.index, colors) : legend(names, colors, shapes);
+  const seriesKey = namedByAxis ? undefined : o.layers && !legendFits(o.series) ? layerBar(o.series.map((s) => s.name), o.layers.index, colors, shapes!) : legend(names, colors, shapes);
   // Below the names, what the bars at an edge stand for.
   const key = edges.size === 0 ? seriesKey : withOffAxisKey(seriesKey, [...edges].map((edge) => offAxisWords(edge, log, y0, negative)));
   const axes = ` data-y0="${y0}" data-y1="${y1}"${log ? ' data-log' : ''}${logX ? ' data-logx' : ''}`;
   return frame(o, box, outer.join(''), plot(box, x0, x1, inner.join(''), o.time ?? false, axes) + marks.join(''), 'line', key);
 }
 
-/** Where a bar at each edge of a plot starts and runs, in the plot's pixels (path commands after its x). */
-const OFF_AXIS_BAR: Record<OffAxisEdge, string> = { floor: `${PLOT_H}v-${OFF_AXIS_MARK}`, top: `0v${OFF_AXIS_MARK}` };
+/** Each edge of a plot, in the plot's pixels: where a value at it is marked, its bar starting there and its line reaching to it dashed. */
+const OFF_AXIS_EDGE_Y: Record<OffAxisEdge, number> = { floor: PLOT_H, top: 0 };
+/** Where a bar at each edge of a plot starts and runs, in the plot's pixels (path commands after its x): OFF_AXIS_MARK inwards from the edge. */
+const OFF_AXIS_BAR: Record<OffAxisEdge, string> = { floor: `${OFF_AXIS_EDGE_Y.floor}v-${OFF_AXIS_MARK}`, top: `${OFF_AXIS_EDGE_Y.top}v${OFF_AXIS_MARK}` };
 /** Where a series' shape marks a value at each edge, in the drawing's pixels: on the edge. */
-const OFF_AXIS_Y: Record<OffAxisEdge, number> = { floor: CHART.top + PLOT_H, top: CHART.top };
+const OFF_AXIS_Y: Record<OffAxisEdge, number> = { floor: CHART.top + OFF_AXIS_EDGE_Y.floor, top: CHART.top + OFF_AXIS_EDGE_Y.top };
 /** Values of a series at an edge, for its title: where each is, up to three ('0 at 50'), else how many ('0 at 40 points'). */
 function offsText(offs: { edge: OffAxisEdge; x: number }[], log: boolean, negative: boolean): string {
   return [...new Set(offs.map((p) => p.edge))]
@@ -429,7 +464,7 @@ function withOffAxisKey(key: Key | undefined, words: string[]): Key {
   });
   // A legend's x 0 is where names begin; another key's (a layer bar's) is its left edge.
   const shift = key === undefined || key.legend ? '' : ` transform="translate(${LEGEND_TEXT_X} 0)"`;
-  return { svg: `${key?.svg ?? ''}<g class="off-axis legend"${shift}>${entries.join('')}</g>`, height: y, legend: key === undefined || key.legend };
+  return { svg: `${key?.svg ?? ''}<g class="off-axis legend"${shift}>${entries.join('')}</g>`, height: y, legend: key === undefined || key.legend, shapes: key?.shapes };
 }
 
 /** Each series' colour: its layer's on the layer scale (LineChartData.layers), else the k-th of SERIES_COLORS, cycling. */
@@ -460,8 +495,8 @@ function legendFits(series: Series[]): boolean {
  * A swatch and a name per series, top to bottom, each name wrapped as legendLines does. The key's
  * <svg class="key legend"> says the names' font, the swatches' stroke width and where the names begin
  * (x 0) once, so an entry writes only its y and its colour: a swatch is a stroke LEGEND_TEXT_X left of
- * its name (186 entries wrote x, size and class each, ~9 KB of the main report), or, for a series
- * drawn with a marker shape (`shapes`), that shape in its colour.
+ * its name (186 entries wrote x, size and class each, ~9 KB of the main report), or, for series
+ * drawn with a marker shape (`shapes`), that shape in its colour, centred in the strokes' place.
  */
 function legend(names: string[], colors: string[], shapes?: string[]): Key {
   let y = CHART.top;
@@ -469,12 +504,12 @@ function legend(names: string[], colors: string[], shapes?: string[]): Key {
     const text = legendText(name, y + 9);
     const middle = y + LEGEND_ENTRY.swatch / 2;
     const swatch = shapes
-      ? `<path class="mark" d="M${LEGEND_ENTRY.swatch / 2 - LEGEND_TEXT_X} ${middle}${shapes[k]}" stroke="${colors[k]}"/>`
+      ? `<path d="M${LEGEND_ENTRY.swatch / 2 - LEGEND_TEXT_X} ${middle}${shapes[k]}" stroke="${colors[k]}"/>`
       : `<path d="M${-LEGEND_TEXT_X} ${middle}h${LEGEND_ENTRY.swatch}" stroke="${colors[k]}"/>`;
     y += LEGEND_ENTRY.pitch + LEGEND_LINE * (text.lines - 1);
     return swatch + text.svg;
   });
-  return { svg: entries.join(''), height: y, legend: true };
+  return { svg: entries.join(''), height: y, legend: true, shapes: shapes !== undefined };
 }
 
 /**
@@ -498,9 +533,10 @@ const LAYER_BAR_PITCH = 12;
  * The legend of more layers than its column lists: a band of each layer's colour, the first layer
  * at the bottom (as the heatmaps place it), over the plot's height; the name of every band, or of
  * every second, third … so they are LAYER_BAR_PITCH apart at least, the first and the last among them,
- * each cut to the key's edge (fittedText), in the key's coordinates (the bands at its left edge). Each band names its layer in its <title> and carries data-layer.
+ * each cut to the key's edge (fittedText) after its line's marker shape (`shapes`), in the key's coordinates (the bands at its left edge).
+ * Each band names its layer in its <title> and carries data-layer.
  */
-function layerBar(names: string[], index: number[], colors: string[]): Key {
+function layerBar(names: string[], index: number[], colors: string[], shapes: string[]): Key {
   const order = index.map((layer, k) => ({ layer, k })).sort((a, b) => a.layer - b.layer);
   const n = order.length;
   const band = PLOT_H / n;
@@ -513,11 +549,15 @@ function layerBar(names: string[], index: number[], colors: string[]): Key {
     if ((n - 1 - named.at(-1)!) * band < LAYER_BAR_PITCH && named.length > 1) named.pop();
     named.push(n - 1);
   }
-  const textX = SCALE_BAR.width + 6;
+  // Each named band's marker shape (its line's, in its colour) between the band and its name.
+  const shapeX = SCALE_BAR.width + 10;
+  const textX = shapeX + 8;
   const labels = named.map((i) => {
-    const name = names[order[i].k];
-    const text = fittedText(name, KEY_WIDTH - textX - 2);
-    return `<text x="${textX}" y="${px(top(i) + band / 2 + 3.5)}" class="legend">${text === name ? '' : `<title>${escapeHtml(name)}</title>`}${escapeHtml(text)}</text>`;
+    const { k } = order[i];
+    const text = fittedText(names[k], KEY_WIDTH - textX - 2);
+    const middle = px(top(i) + band / 2);
+    const shape = `<path class="mark" d="M${shapeX} ${middle}${shapes[k]}" stroke="${colors[k]}"/>`;
+    return `${shape}<text x="${textX}" y="${px(top(i) + band / 2 + 3.5)}" class="legend">${text === names[k] ? '' : `<title>${escapeHtml(names[k])}</title>`}${escapeHtml(text)}</text>`;
   });
   return { svg: `<g class="layer-bar">${bands.join('')}${labels.join('')}</g>`, height: CHART.top + PLOT_H };
 }
@@ -919,6 +959,6 @@ function frame(o: { id: string; title: string; xLabel: string; yLabel: string },
   const { height: H, top, bottom } = CHART;
   const { left, width } = box;
   const keyBox = `${KEY_WIDTH} ${Math.ceil(key?.height ?? 0)}`;
-  const keySvg = !key ? '' : key.legend ? `<svg class="key legend" viewBox="${-LEGEND_TEXT_X} 0 ${keyBox}" stroke-width="${LEGEND_ENTRY.swatch}">${key.svg}</svg>` : `<svg class="key" viewBox="0 0 ${keyBox}">${key.svg}</svg>`;
+  const keySvg = !key ? '' : key.legend ? `<svg class="key legend" viewBox="${-LEGEND_TEXT_X} 0 ${keyBox}" stroke-width="${key.shapes ? MARK_STROKE : LEGEND_ENTRY.swatch}">${key.svg}</svg>` : `<svg class="key" viewBox="0 0 ${keyBox}">${key.svg}</svg>`;
   return `<figure class="chart" id="${escapeHtml(o.id)}" data-kind="${kind}"><figcaption>${escapeHtml(unbrokenPercents(o.title))}</figcaption><svg viewBox="0 0 ${DRAWING_WIDTH} ${H}">${outer}${inner}<path class="axes" d="M${left} ${top}V${H - bottom}h${width}"/><text x="${left + width / 2}" y="${H - 6}" class="axis">${escapeHtml(o.xLabel)}</text><text transform="translate(14 ${top + PLOT_H / 2}) rotate(-90)" class="axis">${escapeHtml(o.yLabel)}</text></svg>${keySvg}</figure>`;
 }

@@ -32,7 +32,8 @@ describe('line chart legend', () => {
   it("says once, on the key, what its entries share: an entry writes its swatch's y and colour and its name's y, nothing more (186 entries wrote x, size and class each, ~9 KB of the main report)", () => {
     const series = Array.from({ length: 6 }, (_, l) => ({ name: `hidden ${l + 1}`, xs: [1, 2], ys: [l, l + 1] }));
     const chart = lineChart({ id: 'c', title: 't', xLabel: 'step', yLabel: '‖∂C/∂b‖', series, layers: { index: [0, 1, 2, 3, 4, 5], count: 7 } });
-    expect(chart).toMatch(/<svg class="key legend" viewBox="-14 0 170 \d+" stroke-width="10">/);
+    // Its swatches are its layers' marker shapes, drawn as wide as the plot's marks: the key says so once.
+    expect(chart).toMatch(/<svg class="key legend" viewBox="-14 0 170 \d+" stroke-width="1.5">/);
     const elements = [...keyOf(chart)!.matchAll(/<(\w+)((?: [\w-]+="[^"]*")*)\/?>/g)].map((m) => `${m[1]}:${[...m[2].matchAll(/ ([\w-]+)=/g)].map((a) => a[1]).join(',')}`);
     expect(new Set(elements)).toEqual(new Set(['path:d,stroke', 'text:y']));
     expect(legendOf(chart).map((entry) => entry.name)).toEqual(series.map((s) => s.name));

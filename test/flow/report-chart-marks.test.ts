@@ -83,7 +83,7 @@ describe.skipIf(!CHROMIUM_PATH)(`report chart marks in headless Chromium ${CHROM
           marksInside: marks.filter(inside).length,
           bars: bars.length,
           barsInside: bars.filter(inside).length,
-          keyMarks: figure.querySelectorAll('svg.key path.mark').length,
+          keyMarks: figure.querySelectorAll('svg.key > path').length,
           offAxis: Array.from(figure.querySelectorAll('svg.key g.off-axis text'), (t) => t.textContent),
           key: Array.from(figure.querySelectorAll('svg.key > text'), (t) => t.textContent),
         };

@@ -19,6 +19,7 @@ import { renderReport, REPORT_RECORDS, REPORT_RESIDUAL_CHARTS, type ReportRun, t
 import type { LayerSpec } from '../../src/layers/spec.js';
 import type { DepthStudyResult } from '../../src/studies/depth.js';
 import { depthReportSection } from '../../src/studies/depth-report.js';
+import { markPathShape, MARKS_OVER_STEPS } from '../../src/flow/series-marks.js';
 import { Trace } from '../../src/flow/trace.js';
 import { Rng } from '../../src/init/rng.js';
 import { createNetwork } from '../../src/api/network.js';
@@ -88,10 +89,14 @@ const viewBoxX = (page: Page, selector: string) =>
 async function expectLines(page: Page, chart: string, series: { xs: ArrayLike<number>; ys: ArrayLike<number> }[]): Promise<void> {
   const drawn = await page.$eval(`${chart} svg.plot`, (plot) => {
     const svg = plot as SVGSVGElement;
-    const points = Array.from(svg.querySelectorAll('g.series polyline'), (line) => {
-      const list = (line as SVGPolylineElement).points;
-      return Array.from({ length: list.numberOfItems }, (_, i) => [list.getItem(i).x, list.getItem(i).y]);
-    });
+    // A series' polylines (one per stretch between gaps and values at an edge; a lone point is a line to itself), its points in order.
+    const points = Array.from(svg.querySelectorAll('g.series'), (group) =>
+      Array.from(group.querySelectorAll('polyline'), (line) => {
+        const list = (line as SVGPolylineElement).points;
+        const at = Array.from({ length: list.numberOfItems }, (_, i) => [list.getItem(i).x, list.getItem(i).y]);
+        return at.length === 2 && at[0][0] === at[1][0] ? at.slice(1) : at;
+      }).flat(),
+    );
     return { y0: Number(svg.dataset.y0), y1: Number(svg.dataset.y1), log: svg.hasAttribute('data-log'), height: svg.viewBox.baseVal.height, points };
   });
   expect(drawn.points.length, `${chart}: series`).toBe(series.length);
@@ -350,6 +355,20 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
     await plot.scrollIntoViewIfNeeded();
     const box = (await plot.boundingBox())!;
     const [x0, x1] = whole[1];
+    // Each layer's marks (its shape at up to MARKS_OVER_STEPS points): as drawn, and where they lie in the drawing against its plot.
+    const marksOf = () =>
+      page.$eval('#run-0-norm-over-time', (figure) => {
+        const inner = figure.querySelector('svg.plot')!;
+        const [left, width] = ['x', 'width'].map((a) => Number(inner.getAttribute(a)));
+        return Array.from(figure.querySelectorAll('svg:not(.key) > path.mark'), (mark) => {
+          const d = mark.getAttribute('d')!;
+          const xs = Array.from(d.matchAll(/M([\d.]+) /g), (m) => Number(m[1]));
+          return { d, xs, inside: xs.every((x) => x >= left - 0.05 && x <= left + width + 0.05) };
+        });
+      });
+    const drawnMarks = await marksOf();
+    expect(drawnMarks.length).toBe(runs[0].trace.layers);
+    for (const m of drawnMarks) expect(m.xs.length).toBe(MARKS_OVER_STEPS);
     const stepAt = (f: number) => x0 + f * (x1 - x0);
     await page.mouse.move(box.x + 0.3 * box.width, box.y + box.height / 2);
     await page.mouse.down();
@@ -363,6 +382,16 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
       expect(b).toBeCloseTo(stepAt(0.7), 0);
     }
     expect(await page.locator('#run-0 .range output').innerText()).toBe(`${Math.round(zoomed[0][0])}–${Math.round(zoomed[0][1])}`);
+    // The marks picked again among the points in the range (drawn in the drawing's pixels, the zoom does not move them): each line
+    // still marked, each mark inside the plot, each line's shape its own.
+    const zoomedMarks = await marksOf();
+    zoomedMarks.forEach((m, l) => {
+      expect(m.xs.length, `layer ${l}`).toBeGreaterThan(0);
+      expect(m.xs.length, `layer ${l}`).toBeLessThanOrEqual(MARKS_OVER_STEPS);
+      expect(m.inside, `layer ${l}: ${m.d}`).toBe(true);
+      expect(markPathShape(m.d)).toBe(markPathShape(drawnMarks[l].d));
+    });
+    expect(zoomedMarks.map((m) => m.d)).not.toEqual(drawnMarks.map((m) => m.d));
     const ticks = (await page.$$eval('#run-0-loss g.xticks text', (t) => t.map((e) => Number(e.textContent)))) as number[];
     for (const t of ticks) expect(t).toBeGreaterThanOrEqual(Math.floor(stepAt(0.3)));
     // The redrawn ticks are whole steps, a round step apart (niceTicks, the charts' own).
@@ -374,6 +403,7 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
     expect(domains[1][0]).toBe(runs[1].trace.steps[0]);
     await page.click('#run-0 .range button');
     expect(await viewBoxX(page, plots)).toEqual(whole);
+    expect(await marksOf()).toEqual(drawnMarks);
     expect(await page.locator('#run-0 .range').isHidden()).toBe(true);
   });
 

@@ -3,7 +3,7 @@
 // under another as one (study (c)'s plain sigmoid and Adam) is named in the key with the line over it;
 // a value the axis cannot place (0 on a log axis) is marked at the plot's edge, and the key says what the mark is.
 import { describe, expect, it } from 'vitest';
-import { COINCIDENT_PX, hiddenUnder, MARK_SHAPES } from '../../src/flow/series-marks.js';
+import { COINCIDENT_PX, hiddenUnder, MARK_SHAPES, markedIndexes, markPath, markPathShape, MARKS_OVER_STEPS } from '../../src/flow/series-marks.js';
 import { float32Text, lineChart, type Series } from '../../src/flow/svg.js';
 import { legendOf, offAxisOf } from '../util/chart-key.js';
 
@@ -47,12 +47,73 @@ describe('series marks', () => {
     // The marks come after the plot: drawn over every line.
     expect(svg.indexOf('<path class="mark"')).toBeGreaterThan(svg.lastIndexOf('<polyline'));
     expect(legendOf(svg).map((e) => [e.name, e.shape, e.color])).toEqual(marks.map((m, k) => [`s${k}`, MARK_SHAPES[k], m.color]));
-    // A layer's line is told by its place on the layer scale (no shape); a chart over steps keeps its dots (a zoom stretches its x).
-    expect(marksOf(lineChart({ id: 'l', title: 't', xLabel: 'x', yLabel: 'y', series, layers: { index: [0, 1, 2, 3], count: 4 } }))).toEqual([]);
-    expect(marksOf(lineChart({ id: 't', title: 't', xLabel: 'step', yLabel: 'y', time: true, series }))).toEqual([]);
+    // A layer's line takes its layer's shape, as it takes its layer's colour: the same layer alike in every chart of its run.
+    const layers = marksOf(lineChart({ id: 'l', title: 't', xLabel: 'x', yLabel: 'y', series: series.slice(1), layers: { index: [1, 2, 3], count: 4 } }));
+    expect(layers.map((m) => m.d.replace(/M[\d.]+ [\d.]+/g, ''))).toEqual([1, 2, 3].map((l) => MARK_SHAPES[l].repeat(3)));
+    // A lone line named by its axis has no key to match a shape to: its dots only.
+    const lone = lineChart({ id: 'o', title: 't', xLabel: 'step', yLabel: 'loss', time: true, series: [{ name: 'loss', xs: [1, 2, 3], ys: [3, 2, 1] }] });
+    expect(marksOf(lone)).toEqual([]);
+    expect(lone).toContain('<path class="dots" d="M1,0h0M2,116h0M3,232h0"');
   });
 
-  it('marks a longer line (a learning curve over 30 epochs) at 12 of its points, evenly spaced, its first and last among them', () => {
+  it(`marks each line of a chart over steps with its shape at ${MARKS_OVER_STEPS} of its points, staggered from line to line, and the key shows it`, () => {
+    const steps = Array.from({ length: 25 }, (_, i) => 10 * (i + 1));
+    // Six layers whose saturation all lies on 0 (the main report's plain networks): told apart by shape alone where their colours are not.
+    const series = Array.from({ length: 6 }, (_, l) => ({ name: `hidden ${l + 1}`, xs: steps, ys: steps.map(() => 0) }));
+    const svg = lineChart({ id: 'sat', title: 't', xLabel: 'step', yLabel: 'saturated fraction', time: true, yRange: [0, 1], series, layers: { index: [0, 1, 2, 3, 4, 5], count: 7 } });
+    const marks = marksOf(svg);
+    expect(marks.length).toBe(6);
+    const points = marks.map((m) => [...m.d.matchAll(/M([\d.]+) ([\d.]+)(m[^M]+)/g)]);
+    points.forEach((p, l) => {
+      expect(p.length).toBe(MARKS_OVER_STEPS);
+      expect(p.map((m) => m[3])).toEqual(Array(MARKS_OVER_STEPS).fill(MARK_SHAPES[l]));
+      // On the line (all at 0: the plot's floor, 28 + 232 px down).
+      expect(p.map((m) => m[2])).toEqual(Array(MARKS_OVER_STEPS).fill('260'));
+    });
+    // No two lines marked at the same step: the shapes stand side by side.
+    const xs = points.flatMap((p) => p.map((m) => m[1]));
+    expect(new Set(xs).size).toBe(xs.length);
+    // Spread over the line: a quarter of the plot's width apart (its 25 steps in 4 stretches of 6).
+    const width = Number(/<svg class="plot"[^>]* width="([\d.]+)"/.exec(svg)![1]);
+    for (const p of points) p.slice(1).forEach((m, i) => expect(Number(m[1]) - Number(p[i][1])).toBeCloseTo(width / MARKS_OVER_STEPS, 0));
+    // Each drawn under the last ('hidden 1 (under hidden 6)'), its shape beside its name.
+    expect(legendOf(svg).map((e) => [e.name.split(' (')[0], e.shape])).toEqual(series.map((s, l) => [s.name, MARK_SHAPES[l]]));
+    // The marks come after the plot, drawn over every line; a chart's unordered lines over steps (a residual block's skip and branch) alike.
+    expect(svg.indexOf('<path class="mark"')).toBeGreaterThan(svg.lastIndexOf('<polyline'));
+    const residual = lineChart({ id: 'res', title: 't', xLabel: 'step', yLabel: '‖∂C/∂x‖', logY: true, time: true, series: ['skip', 'branch'].map((name, k) => ({ name, xs: steps, ys: steps.map((s) => 10 ** -k / s) })) });
+    expect(legendOf(residual).map((e) => e.shape)).toEqual([MARK_SHAPES[0], MARK_SHAPES[1]]);
+    expect(marksOf(residual).map((m) => m.d.match(/M/g)!.length)).toEqual([MARKS_OVER_STEPS, MARKS_OVER_STEPS]);
+  });
+
+  it("names each band it names on a layer bar (more layers than the key lists) beside its line's shape, in its colour", () => {
+    const steps = [1, 2, 3];
+    const series = Array.from({ length: 20 }, (_, l) => ({ name: `hidden ${l + 1}`, xs: steps, ys: steps.map((s) => 10 ** (-l - s)) }));
+    const svg = lineChart({ id: 'deep', title: 't', xLabel: 'step', yLabel: '‖∂C/∂b‖', logY: true, time: true, series, layers: { index: series.map((_, l) => l), count: 21 } });
+    const bar = /<g class="layer-bar">(.*?)<\/g>/.exec(svg)![1];
+    const named = [...bar.matchAll(/<path class="mark" d="M[\d.]+ [\d.]+(m[^"]+)" stroke="([^"]+)"\/><text[^>]*>([^<]+)<\/text>/g)].map((m) => [m[3], m[1], m[2]]);
+    expect(named.length).toBeGreaterThan(2);
+    const colors = marksOf(svg).map((m) => m.color);
+    for (const [name, shape, color] of named) {
+      const l = Number(name.split(' ')[1]) - 1;
+      expect([shape, color]).toEqual([MARK_SHAPES[l % MARK_SHAPES.length], colors[l]]);
+    }
+    expect(named.map(([name]) => name)).toContain('hidden 20');
+  });
+
+  it('markedIndexes: every point of a short line; else one in each equal stretch, line k of n at (k + ½) ÷ n of it', () => {
+    expect(markedIndexes(3, 4, 0, 2)).toEqual([0, 1, 2]);
+    expect(markedIndexes(25, 4, 0, 1)).toEqual([3, 9, 15, 21]);
+    expect(markedIndexes(25, 4, 0, 2)).toEqual([2, 8, 14, 20]);
+    expect(markedIndexes(25, 4, 1, 2)).toEqual([5, 11, 17, 23]);
+    // The report's script reads a zoomed line's shape back from its drawn marks.
+    for (const shape of MARK_SHAPES) {
+      expect(markPathShape(markPath([{ x: 1, y: 2 }, { x: 3.25, y: 4 }], shape, 4, 0, 1))).toBe(shape);
+      expect(markPathShape(markPath([{ x: 1, y: 2 }], shape, 4, 0, 1))).toBe(shape);
+    }
+    expect(markPathShape('')).toBe('');
+  });
+
+  it('marks a longer line (a learning curve over 30 epochs) at 12 of its points, one in each twelfth of the plot, the two lines staggered', () => {
     const epochs = Array.from({ length: 30 }, (_, e) => e + 1);
     const svg = lineChart({ id: 'e', title: 't', xLabel: 'epoch', yLabel: 'loss', series: [{ name: 'training', xs: epochs, ys: epochs.map((e) => 1 / e) }, { name: 'held-out', xs: epochs, ys: epochs.map((e) => 1.5 / e) }] });
     const marks = marksOf(svg);
@@ -61,8 +122,12 @@ describe('series marks', () => {
     expect(xs.length).toBe(12);
     const polyline = /<polyline points="([^"]*)"/.exec(svg)![1].split(' ');
     expect(polyline.length).toBe(30);
-    // The first and the last at the plot's left and right edges.
-    expect(xs[11] - xs[0]).toBeCloseTo(Number(/<svg class="plot"[^>]* width="([\d.]+)"/.exec(svg)![1]), 0);
+    const left = Number(/<svg class="plot"[^>]* x="([\d.]+)"/.exec(svg)![1]);
+    const width = Number(/<svg class="plot"[^>]* width="([\d.]+)"/.exec(svg)![1]);
+    expect(xs.map((x) => Math.floor(((x - left) / width) * 12))).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    // The held-out line's marks between the training line's, not on them.
+    const heldOut = marks[1].d.match(/M[\d.]+/g)!.map((m) => Number(m.slice(1)));
+    heldOut.forEach((x, i) => expect(x).toBeGreaterThan(xs[i]));
     expect(legendOf(svg).map((e) => e.shape)).toEqual([MARK_SHAPES[0], MARK_SHAPES[1]]);
   });
 
@@ -83,8 +148,14 @@ describe('series marks', () => {
   });
 });
 
-/** Each series group of a chart's plot: its title and the d of its off-axis bars ('' where it has none). */
-const seriesOf = (svg: string) => [...svg.matchAll(/<g class="series"[^>]*><title>([^<]*)<\/title><polyline[^>]*\/>(?:<path class="dots"[^>]*\/>)?(?:<path class="off" d="([^"]*)"[^>]*\/>)?<\/g>/g)].map((m) => ({ title: m[1], bars: m[2] ?? '' }));
+/** Each series group of a chart's plot: its title, the d of its off-axis bars ('' where it has none), of its dashed reaches to them, and its polylines' points. */
+const seriesOf = (svg: string) =>
+  [...svg.matchAll(/<g class="series"[^>]*><title>([^<]*)<\/title>(.*?)<\/g>/g)].map((m) => ({
+    title: m[1],
+    bars: /<path class="off" d="([^"]*)"/.exec(m[2])?.[1] ?? '',
+    reaches: /<path class="reach" d="([^"]*)"/.exec(m[2])?.[1] ?? '',
+    polylines: [...m[2].matchAll(/<polyline points="([^"]*)"/g)].map((p) => p[1]),
+  }));
 
 describe('values the axis cannot place', () => {
   /** Study (c)'s first ÷ last ratio at initialisation: the plain sigmoid network's underflowed to 0 at 50 hidden layers. */
@@ -98,15 +169,32 @@ describe('values the axis cannot place', () => {
     const svg = ratioChart(ratios);
     expect(svg).toContain('data-y0="-8"');
     // x is log10 50 in the plot's units; the bar rises 9 px from the floor (232 px down).
-    expect(seriesOf(svg)).toEqual([
-      { title: 'plain-sigmoid: 0 at 50', bars: `M${float32Text(Math.log10(50))},232v-9` },
-      { title: 'batch-norm-relu', bars: '' },
-    ]);
+    const x50 = float32Text(Math.log10(50));
+    const [plain, batchNorm] = seriesOf(svg);
+    expect(plain.title).toBe('plain-sigmoid: 0 at 50');
+    expect(plain.bars).toBe(`M${x50},232v-9`);
+    // Its line runs to 3e-8 at 10 layers, then drops dashed from there to the floor (232 px down), where its bar rises.
+    expect(plain.polylines).toEqual([`0.30103,92 1,223`]);
+    expect(plain.reaches).toBe(`M1,223L${x50},232`);
+    expect(batchNorm).toMatchObject({ title: 'batch-norm-relu', bars: '', reaches: '' });
     expect(offAxisOf(svg)).toEqual(['0, below 1e-8: a bar up from the floor']);
     expect(legendOf(svg).map((e) => e.name)).toEqual(['plain-sigmoid', 'batch-norm-relu']);
     // Its shape is drawn on the floor too (the plot's bottom edge, 28 + 232 px down).
     expect(marksOf(svg)[0].d.match(/M[\d.]+ [\d.]+/g)!.at(-1)).toMatch(/ 260$/);
     expect(marksOf(svg)[0].d.match(/M/g)!.length).toBe(3);
+  });
+
+  it('reaches dashed from a line to its 0 at the end, and down to a 0 in its middle and up again; NaN (no value) breaks the line', () => {
+    // Over 8 steps on a log axis from 1e-4 (the floor, 232 px down) to 1 (0 px): 58 px a decade.
+    const ys = [1, 0.1, 0, 0.01, 0.001, NaN, 1e-4, 0];
+    const svg = lineChart({ id: 'n', title: 't', xLabel: 'step', yLabel: '‖∂C/∂b‖', logY: true, time: true, series: [{ name: 'hidden 1', xs: ys.map((_, i) => i + 1), ys }, { name: 'hidden 2', xs: [1, 8], ys: [1, 1] }] });
+    const [line] = seriesOf(svg);
+    expect(line.bars).toBe('M3,232v-9M8,232v-9');
+    // Solid where it has values; a lone point (step 7, between the NaN and the 0) drawn as a dot, a line to itself.
+    expect(line.polylines).toEqual(['1,0 2,58', '4,116 5,174', '7,232 7,232']);
+    expect(line.reaches).toBe('M2,58L3,232M3,232L4,116M7,232L8,232');
+    // None where a value at an edge has no drawn neighbour.
+    expect(seriesOf(lineChart({ id: 'z', title: 't', xLabel: 'step', yLabel: 'y', logY: true, time: true, series: [{ name: 'a', xs: [1, 2, 3], ys: [0, NaN, 0] }, { name: 'b', xs: [1, 3], ys: [1, 10] }] }))[0].reaches).toBe('');
   });
 
   it('names no line "under" another where its bars at the floor show: a line that left the axis is not hidden by one that did not', () => {

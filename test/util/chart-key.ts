@@ -24,7 +24,7 @@ export function legendOf(figure: string): { color: string; y: number; shape?: st
   const legend = /<svg class="key legend"[^>]*>(.*?)<\/svg>/s.exec(figure)?.[1]?.replace(/<g class="off-axis[^"]*"[^>]*>.*?<\/g>/s, '');
   if (!legend) return [];
   // A swatch is a stroke 14 px left of its name, through its middle (its top + 5), or a marker shape centred 9 px left of it.
-  const swatches = [...legend.matchAll(/<path (?:d="M-14 ([^h]+)h10"|class="mark" d="M-9 ([\d.]+)(m[^"]*)") stroke="([^"]+)"\/>/g)].map((m) => ({
+  const swatches = [...legend.matchAll(/<path d="(?:M-14 ([^h]+)h10|M-9 ([\d.]+)(m[^"]*))" stroke="([^"]+)"\/>/g)].map((m) => ({
     y: Number(m[1] ?? m[2]) - 5,
     color: m[4],
     ...(m[3] === undefined ? {} : { shape: m[3] }),
