@@ -64,6 +64,21 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     return { page, errors };
   }
 
+  /**
+   * The hold cases' opening: a vanishing sigmoid run training as fast as it goes, 20 steps in, the
+   * pointer resting on its first remedy's button (aimAt); the step it rested there at and where the
+   * button and the panel's records were then (panelAt).
+   */
+  async function heldPanel(): Promise<{ page: Page; errors: string[]; button: ElementHandle<Element>; aimedAt: number; held: Awaited<ReturnType<typeof panelAt>> }> {
+    const { page, errors } = await open('?depth=6&lr=0.5');
+    await page.click('#train');
+    await untilStep(page, 20);
+    const button = (await page.locator('#diagnosis-remedies li button.apply').first().elementHandle())!;
+    await aimAt(page, button);
+    const aimedAt = await stepOf(page);
+    return { page, errors, button, aimedAt, held: await panelAt(page, button) };
+  }
+
   it('bundles for the browser with no Node built-in and no bundler warning', async () => {
     expect(warnings, warnings.join('\n')).toEqual([]);
     expect(await filesReachingNode(outDir)).toEqual([]);
@@ -532,16 +547,10 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
   }, 90_000);
 
   it('holds the diagnosis still while the pointer rests on a remedy button, and moves on once it leaves', async () => {
-    const { page, errors } = await open('?depth=6&lr=0.5');
-    await page.click('#train');
-    await untilStep(page, 20);
-    const button = await page.locator('#diagnosis-remedies li button.apply').first().elementHandle();
-    await aimAt(page, button!);
-    const aimedAt = await stepOf(page);
-    const held = await panelAt(page, button!);
+    const { page, errors, button, held, aimedAt } = await heldPanel();
     await untilStep(page, aimedAt + 10);
     // The button did not move from under the resting pointer: the panel was not redrawn while training went on.
-    expect(await panelAt(page, button!)).toEqual(held);
+    expect(await panelAt(page, button)).toEqual(held);
     // And it says so: marked held, its summary dimmed, a note on its edge.
     expect(await heldCue(page)).toEqual({ held: true, noteShown: true, summaryOpacity: 0.55 });
     const train = (await page.locator('#train').boundingBox())!;
@@ -553,33 +562,24 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
   }, 90_000);
 
   it('keeps holding the diagnosis when another of its buttons is clicked from the keyboard while the pointer rests on a remedy', async () => {
-    const { page, errors } = await open('?depth=6&lr=0.5');
-    await page.click('#train');
-    await untilStep(page, 20);
-    const button = await page.locator('#diagnosis-remedies li button.apply').first().elementHandle();
-    await aimAt(page, button!);
-    const held = await panelAt(page, button!);
+    const { page, errors, button, held } = await heldPanel();
     // Enter on the panel's download button: a click, but not on the button the pointer rests on.
     await page.focus('#download-trace');
     await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
     const clickedAt = await stepOf(page);
     await untilStep(page, clickedAt + 10);
-    expect(await panelAt(page, button!)).toEqual(held);
+    expect(await panelAt(page, button)).toEqual(held);
     expect((await heldCue(page)).held).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   }, 90_000);
 
   it('lets the diagnosis go once the remedy button the pointer rests on is taken out of the page', async () => {
-    const { page, errors } = await open('?depth=6&lr=0.5');
-    await page.click('#train');
-    await untilStep(page, 20);
-    const button = await page.locator('#diagnosis-remedies li button.apply').first().elementHandle();
-    await aimAt(page, button!);
+    const { page, errors, button } = await heldPanel();
     await page.waitForSelector('#diagnosis[data-held]', { state: 'attached', timeout: 30_000 });
     const records = await page.locator('#diagnosis').getAttribute('data-records');
     // Taken out by something else than the panel's own redraw (which the hold stops): no pointerout comes for it.
-    await button!.evaluate((b) => b.remove());
+    await button.evaluate((b) => b.remove());
     // Redrawn: released (the list redrawn under a pointer that has not moved may be aimed at again, so no more is asked).
     await page.waitForFunction((held) => document.getElementById('diagnosis')!.getAttribute('data-records') !== held, records, { timeout: 30_000 });
     expect(errors).toEqual([]);
