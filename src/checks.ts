@@ -259,8 +259,18 @@ export function checkKnownKeys(value: unknown, known: readonly string[], where: 
 
 /** "unknown <noun> 'key'; did you mean …? (known: …)" for the first key of `value` not in `known`, else undefined. */
 export function unknownKey(value: object, known: readonly string[], noun: 'option' | 'field'): string | undefined {
-  const key = Object.keys(value).find((k) => !known.includes(k));
+  const key = firstUnknownKey(value, known);
   return key === undefined ? undefined : `unknown ${noun} ${optionName(key)}${didYouMean(key, known, optionName)} (known: ${known.join(', ')})`;
+}
+
+/**
+ * The first own enumerable key of `value` (Object.keys' order) not in `known`, or undefined. A for-in
+ * loop reads V8's cached keys of the object's shape where Object.keys copies them into a new array
+ * (and find() took a closure): train() runs this on every call, after kernels that pushed the code out of the caches.
+ */
+function firstUnknownKey(value: object, known: readonly string[]): string | undefined {
+  for (const key in value) if (Object.hasOwn(value, key) && !known.includes(key)) return key;
+  return undefined;
 }
 
 /** An option's name in quotes, a long one cut (a key is the caller's, of any length). */

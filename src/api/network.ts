@@ -310,7 +310,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
         `${label}: rows of ${grouped(rows.inputs.cols)} inputs and ${grouped(rows.targets.cols)} targets, but the network takes ${grouped(this.inputSize)} and gives ${grouped(this.outputSize)}`,
       );
     }
-    return { ...rows, lender: data };
+    return { inputs: rows.inputs, targets: rows.targets, lender: data };
   }
 
   /**
@@ -475,8 +475,13 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
 
   /** runTraining on this network's engine, keeping the trace it records. */
   private runTraining(data: TrainingRows<T>, options: TrainOptions, validation?: ValidationSet<T>): TrainResult {
-    return runTraining(this.#engine, data, options, validation, (trace) => (this.trace = trace));
+    return runTraining(this.#engine, data, options, validation, this.#keepTrace);
   }
+
+  /** Where runTraining hands the trace (made once, not per call). */
+  readonly #keepTrace = (trace: Trace | undefined): void => {
+    this.trace = trace;
+  };
 
   /**
    * The model in gradscope's JSON file format (docs/api.md, Files): version 1 for a network of dense

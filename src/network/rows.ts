@@ -145,7 +145,7 @@ export function forEachChunk(
 /**
  * Row indices 0..rows-1, for copying a resident block's rows in order. A loop: Uint32Array.from
  * with a map function calls back once per row, over ten times slower (tens of µs for 256 rows,
- * on every train() call; AMD EPYC Zen 5, 2026-11-30).
+ * when train() made its row order with it; AMD EPYC Zen 5, 2026-11-30).
  */
 export function identity(rows: number): Uint32Array {
   const order = new Uint32Array(rows);

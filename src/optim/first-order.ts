@@ -203,6 +203,8 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
    * above decayBound(). Allocates nothing when every layer's is usable: step() asks it every step.
    */
   rateProblem(learningRate: number): string | undefined {
+    // The rate step() last found usable has none (they depend on the settings alone): train() asks about it every call.
+    if (learningRate === this.usableRate) return undefined;
     return this.stepSizeProblem(learningRate) ?? this.decayProblem(learningRate);
   }
 
@@ -379,14 +381,19 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
   private allocate(): Tensor[][] {
     const k = this.net.kernels;
     const count = this.buffersPerParameter();
+    // A step of plain SGD keeps none: the same empty lists serve every call that starts it over.
+    if (count === 0) return (this.noBuffers ??= this.params.map(() => []));
     const buffers = this.params.map((p) => {
       const list: Tensor[] = [];
       for (let b = 0; b < count; b++) list.push(k.alloc(p.length));
       return list;
     });
-    if (count > 0) this.net.onDispose.add((this.release ??= () => this.freeBuffers()));
+    this.net.onDispose.add((this.release ??= () => this.freeBuffers()));
     return buffers;
   }
+
+  /** allocate()'s lists for an optimiser whose parameters keep no buffers (buffersPerParameter 0), made once. */
+  private noBuffers: Tensor[][] | undefined;
 
   /** The hyperparameters state() records besides the step count and the learning rate. */
   private recordedHyperparameters(): Hyperparameters {
@@ -473,7 +480,8 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
   private freeBuffers(): void {
     if (!this.buffers) return;
     const k = this.net.kernels;
-    this.buffers.forEach((list) => list.forEach((b) => k.free(b)));
+    const buffers = this.buffers;
+    for (let i = 0; i < buffers.length; i++) for (let b = 0; b < buffers[i].length; b++) k.free(buffers[i][b]);
     this.buffers = undefined;
   }
 }

@@ -44,7 +44,7 @@ export class Dataset<T extends Tensor = Tensor> {
 
   /** The kernels whose memory holds the rows (DISPOSED after dispose(), as every member but isDisposed and dispose()). */
   get kernels(): Kernels<T> {
-    this.resident();
+    this.#assertAlive();
     return this.#kernels;
   }
 
@@ -54,7 +54,7 @@ export class Dataset<T extends Tensor = Tensor> {
    * per loss (never for mse, which takes any finite value).
    */
   targetFaultFor(loss: Loss): TargetFault | null {
-    this.resident(); // DISPOSED after dispose(), an answer kept from before or not
+    this.#assertAlive(); // an answer kept from before or not
     let fault = this.#faults.get(loss);
     if (fault === undefined) {
       const { tensor, rows, cols } = this.resident().targets;
@@ -91,8 +91,13 @@ export class Dataset<T extends Tensor = Tensor> {
     /** The target rows in the backend's memory. */
     targets: ResidentRows<T>;
   } {
+    this.#assertAlive();
+    return { inputs: this.#inputs!, targets: this.#targets! };
+  }
+
+  /** DISPOSED after dispose(). Allocates nothing, unlike resident(): train() asks three times a call. */
+  #assertAlive(): void {
     if (!this.#inputs || !this.#targets) throw new GradscopeError('DISPOSED', 'this dataset was disposed; create it again');
-    return { inputs: this.#inputs, targets: this.#targets };
   }
 
   /**
@@ -100,7 +105,7 @@ export class Dataset<T extends Tensor = Tensor> {
    * network reading them in place copies them in (RowsLender). Returns what takes it off again.
    */
   beforeDispose(handBack: () => void): () => void {
-    this.resident(); // DISPOSED after dispose()
+    this.#assertAlive();
     this.#handBacks.add(handBack);
     return () => this.#handBacks.delete(handBack);
   }

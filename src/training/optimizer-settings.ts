@@ -131,13 +131,13 @@ export function startingLearningRate(optimizer: Pick<Optimizer, 'defaultLearning
 
 /** The optimiser a train() call steps with, and what the call does with it at its end. */
 export interface TrainingOptimizer {
-  optimizer: Optimizer;
+  readonly optimizer: Optimizer;
   /**
    * Run at the call's end: disposes of an optimiser made for this call from a name or a spec; puts
-   * the default SGD back, as new, for the network's next call (keepDefaultSgd); nothing for an
+   * the default SGD back, as new, for the network's next call (DefaultSgd); nothing for an
    * instance the caller keeps.
    */
-  release: () => void;
+  release(): void;
 }
 
 /**
@@ -153,10 +153,7 @@ export function trainingOptimizer(net: ModelOwner, options: TrainOptions, settin
   else if (given !== undefined) {
     const optimizer = createOptimizer(net, given);
     made = { optimizer, release: () => optimizer.dispose() };
-  } else {
-    const sgd = defaultSgd(net, options.momentum, options.weightDecay);
-    made = { optimizer: sgd.sgd, release: () => keepDefaultSgd(net, sgd) };
-  }
+  } else made = defaultSgd(net, options.momentum, options.weightDecay);
   try {
     checkSettingsForOptimizer(made.optimizer, settings);
   } catch (error) {
@@ -166,44 +163,52 @@ export function trainingOptimizer(net: ModelOwner, options: TrainOptions, settin
   return made;
 }
 
-/** A default SGD and the top-level momentum and weightDecay it was made with, as given (undefined or a number it took). */
-interface DefaultSgd {
-  sgd: Sgd;
-  momentum: unknown;
-  weightDecay: unknown;
-}
-
 /**
- * Each network's default SGD between its train() calls. Nothing outside train() reaches it, and
- * keepDefaultSgd puts it back as new (FirstOrderOptimizer.startOver), so a call that finds it steps
+ * A network's default SGD between its train() calls, and the top-level momentum and weightDecay it
+ * was made with, as given (undefined or a number it took). Nothing outside train() reaches it, and
+ * release() puts it back as new (FirstOrderOptimizer.startOver), so a call that finds it steps
  * exactly as with a new one; never disposed, so a DIVERGED asked for its message again later
  * (messageFor) still reads its settings. Kept because making one per call was the largest part of a
  * one-batch call's setup: the constructor and its checks ran after the last call's kernels had
  * pushed their code and data out of the caches. Making the optimiser read 21.8 and 23.4 µs per
  * b256 call of train(x, y) and train(dataset) on main, 10.9 and 12.9 with this (AMD EPYC Zen 4,
- * one thread, load 14, 40 rounds, tenth percentiles of the stretch between two marks).
+ * one thread, load 14, 40 rounds, tenth percentiles of the stretch between two marks). Itself the
+ * call's TrainingOptimizer, and taken and put back by a flag, so a call that finds it allocates nothing.
  */
+class DefaultSgd implements TrainingOptimizer {
+  /** Whether a call is stepping it: a call inside that call (which Network.train refuses) would not share it. */
+  taken = true;
+
+  constructor(
+    readonly optimizer: Sgd,
+    readonly momentum: unknown,
+    readonly weightDecay: unknown,
+  ) {}
+
+  /** Puts it back, as new, for the network's next call. */
+  release(): void {
+    this.optimizer.startOver();
+    this.taken = false;
+  }
+}
+
+/** Each network's default SGD (DefaultSgd). */
 const defaultSgds = new WeakMap<ModelOwner, DefaultSgd>();
 
 /**
  * The default SGD for a train() call of `net`: the one its last call put back when made with the
  * same momentum and weightDecay (Object.is: a number checked once is the same number), else a new
- * one (whose constructor refuses a value it does not take). Taken out while the call runs, so a
- * call inside it (which Network.train refuses) could not share it.
+ * one (whose constructor refuses a value it does not take), kept in place of the last.
  */
 function defaultSgd(net: ModelOwner, momentum: unknown, weightDecay: unknown): DefaultSgd {
   const kept = defaultSgds.get(net);
-  if (kept !== undefined && Object.is(kept.momentum, momentum) && Object.is(kept.weightDecay, weightDecay)) {
-    defaultSgds.delete(net);
+  if (kept !== undefined && !kept.taken && Object.is(kept.momentum, momentum) && Object.is(kept.weightDecay, weightDecay)) {
+    kept.taken = true;
     return kept;
   }
-  return { sgd: new Sgd(net, { momentum: momentum as number | undefined, weightDecay: weightDecay as number | undefined }), momentum, weightDecay };
-}
-
-/** Puts the default SGD of a call of `net` that has ended back, as new, for the next call. */
-function keepDefaultSgd(net: ModelOwner, made: DefaultSgd): void {
-  made.sgd.startOver();
+  const made = new DefaultSgd(new Sgd(net, { momentum: momentum as number | undefined, weightDecay: weightDecay as number | undefined }), momentum, weightDecay);
   defaultSgds.set(net, made);
+  return made;
 }
 
 /**

@@ -6,10 +6,12 @@
  */
 import type { Kernels, Tensor } from '../kernels.js';
 
+const WHOLE_TENSOR = new Uint32Array(1);
+
 export class TensorCopies {
   private readonly shadows: Tensor[] = [];
-  /** Row 0: each tensor is copied as one row of its whole length. */
-  private readonly wholeTensor = new Uint32Array(1);
+  /** Row 0: each tensor is copied as one row of its whole length (read only, shared: the guard makes a TensorCopies every train() call). */
+  private readonly wholeTensor = WHOLE_TENSOR;
 
   /** `tensors` are held, not copied: the network's own, which it keeps for its life. */
   constructor(
@@ -18,7 +20,7 @@ export class TensorCopies {
     private readonly tensors: readonly Tensor[],
   ) {
     try {
-      for (const t of tensors) this.shadows.push(k.alloc(t.length));
+      for (let i = 0; i < tensors.length; i++) this.shadows.push(k.alloc(tensors[i].length));
     } catch (error) {
       this.dispose();
       throw error;
@@ -44,7 +46,8 @@ export class TensorCopies {
   }
 
   dispose(): void {
-    this.shadows.forEach((t) => this.k.free(t));
-    this.shadows.length = 0;
+    const { k, shadows } = this;
+    for (let i = 0; i < shadows.length; i++) k.free(shadows[i]);
+    shadows.length = 0;
   }
 }

@@ -7,7 +7,8 @@ import { clockSeconds } from '../budget-clock.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import { clipGradientNorm } from '../optim/clip.js';
-import { evaluateRows, identity } from '../network/rows.js';
+import { evaluateRows } from '../network/rows.js';
+import { callScratch } from './call-scratch.js';
 import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { LsuvLayerReport } from '../layers/lsuv.js';
 import { AnnealedGradientNoise } from '../optim/annealed-gradient-noise.js';
@@ -63,12 +64,12 @@ export function runTraining(
   const { inputs: x, targets: y } = data;
   const settings = readTrainingSettings(net, options, x.rows);
   const { epochs, batchSize, epochRows, shuffle, clipNorm, maxSeconds, clock, policy, maxHalvings, lsuv, noise } = settings;
-  const { optimizer, release: releaseOptimizer } = trainingOptimizer(net, options, { learningRate: settings.learningRate, onNonFinite: policy, clipNorm, gradientNoise: settings.noise, lsuv });
+  const stepping = trainingOptimizer(net, options, { learningRate: settings.learningRate, onNonFinite: policy, clipNorm, gradientNoise: settings.noise, lsuv });
+  const { optimizer } = stepping;
   let learningRate = startingLearningRate(optimizer, settings.learningRate);
   const ownSteps = optimizer.choosesOwnSteps === true;
   // A refusal before any update leaves the RNG (which shuffling advances) as it was, like everything else.
-  const rngAtStart = new Uint32Array(4);
-  net.rng.saveState(rngAtStart);
+  const { order, rngAtStart } = callScratch(net, x.rows);
   const stepAtStart = net.step;
   /** Whether an update has been applied (and not rolled back) in this call. */
   let applied = false;
@@ -90,14 +91,13 @@ export function runTraining(
     if (rateProblem !== undefined) throw invalidOption(rateProblem);
     net.ensureCapacity(batchSize);
     net.rowsInPlace?.(x, y, data.lender);
-    const order = identity(x.rows);
     if (lsuv) {
       net.loadBatch(x, y, order, 0, batchSize);
       lsuvReports = lsuvOnLoadedRows(net, batchSize, lsuv);
     }
     if (noise) noiser = new AnnealedGradientNoise(net.kernels, net.parameters().map((p) => p.grad), noise, net.rng);
     guard = new StepGuard(net, optimizer);
-    const rngBeforeNoise = new Uint32Array(4);
+    const rngBeforeNoise = noiser && new Uint32Array(4);
     if (policy === 'halve') epochStart = new JudgedEpochStart(net, order.length);
     if (settings.trace !== undefined) {
       // The training loss at the held-out loss's weights (TraceEpoch.training, EpochInfo.training): measured for the trace alone, whose overfitting check reads it.
@@ -128,11 +128,11 @@ export function runTraining(
       if (verdict === 'parameter out of range') return parameterFaultBeforeStep(net, guard!);
       epochStart?.judgedGood(loss);
       if (noiser) {
-        net.rng.saveState(rngBeforeNoise);
+        net.rng.saveState(rngBeforeNoise!);
         noiser.add(net.step);
         const noisy = guard!.gradientFault();
         if (noisy !== null) {
-          net.rng.setState(rngBeforeNoise); // the step is not applied: its noise is not drawn either
+          net.rng.setState(rngBeforeNoise!); // the step is not applied: its noise is not drawn either
           return { reason: `with the gradient noise added, ${noisy}`, advice: noiseAdvice(noise!.eta) };
         }
       }
@@ -188,7 +188,7 @@ export function runTraining(
             net.step++;
             if (traced) tracer!.afterStep();
           } else {
-            if (noiser) net.rng.setState(rngBeforeNoise); // nor is its noise drawn
+            if (noiser) net.rng.setState(rngBeforeNoise!); // nor is its noise drawn
             if (traced) tracer!.rewound(); // nor recorded
             // The optimiser's own DIVERGED says what to try; a step out of range gets the guard's advice.
             outcome = {
@@ -324,7 +324,12 @@ export function runTraining(
         if (guard.parameterFault() !== null) throw callbackLeftOutOfRange(net, 'onEpoch', { epoch: epoch + 1, step: net.step });
       }
     }
-    return { epochs: history, skipped, halvings, ...(!ownSteps && { learningRate }), ...(lsuvReports && { lsuv: lsuvReports }), ...(tracer && { trace: tracer.trace }) };
+    // Built field by field, in TrainResult's order: spreads of optional parts run V8's generic copy, cold after the kernels.
+    const result: TrainResult = { epochs: history, skipped, halvings };
+    if (!ownSteps) result.learningRate = learningRate;
+    if (lsuvReports) result.lsuv = lsuvReports;
+    if (tracer) result.trace = tracer.trace;
+    return result;
   } catch (error) {
     if (!applied && !net.isDisposed) net.rng.setState(rngAtStart);
     throw error;
@@ -336,7 +341,7 @@ export function runTraining(
     tracer?.close();
     // An untraced call that moved the weights leaves no trace of an earlier run to describe weights it no longer has.
     if (tracer === undefined && (applied || lsuvReports !== undefined)) onTrace(undefined);
-    releaseOptimizer();
+    stepping.release();
   }
 }
 

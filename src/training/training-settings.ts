@@ -66,12 +66,8 @@ export function readTrainingSettings(net: TrainingEngine, options: TrainOptions,
   const epochRows = dropLast ? rows - shortRows : rows;
   const learningRate = options.learningRate === undefined ? undefined : checkFloat32(checkPositive(options.learningRate, 'learningRate'), 'learningRate');
   const shuffle = checkBoolean(options.shuffle ?? true, 'shuffle');
-  for (const name of ['onBatch', 'onEpoch'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'function') throw invalidOption(`${name}: expected a function`);
-    const kind = unrunnableKind(options[name]);
-    if (kind === 'async') throw invalidOption(`${name}: an async function; ${NOT_AWAITED}: give a plain function, or ${AWAIT_BETWEEN_CALLS}`);
-    if (kind === 'generator') throw invalidOption(`${name}: ${UNRUN_GENERATOR}: give a plain function`);
-  }
+  checkTrainingCallback(options.onBatch, 'onBatch');
+  checkTrainingCallback(options.onEpoch, 'onEpoch');
   if (isOptimizer(options.optimizer)) checkOptimizerFor(options.optimizer, net);
   checkSettingsBesideOptimizer(options);
   const clipNorm = checkClipNorm(options.clipNorm);
@@ -92,6 +88,15 @@ export function readTrainingSettings(net: TrainingEngine, options: TrainOptions,
   // Everything this call will allocate, checked before the first allocation.
   if (policy === 'halve') net.checkFits(2 * net.parameterCount, "onNonFinite 'halve' (two copies of the weights: the last epoch start judged good, and the next)");
   return { epochs, batchSize, epochRows, learningRate, shuffle, clipNorm, maxSeconds, clock, policy, maxHalvings, trace: options.trace, lsuv, noise };
+}
+
+/** onBatch's or onEpoch's value (`name`): undefined or a plain function, else INVALID_OPTION. */
+function checkTrainingCallback(value: unknown, name: string): void {
+  if (value === undefined) return;
+  if (typeof value !== 'function') throw invalidOption(`${name}: expected a function`);
+  const kind = unrunnableKind(value);
+  if (kind === 'async') throw invalidOption(`${name}: an async function; ${NOT_AWAITED}: give a plain function, or ${AWAIT_BETWEEN_CALLS}`);
+  if (kind === 'generator') throw invalidOption(`${name}: ${UNRUN_GENERATOR}: give a plain function`);
 }
 
 function positiveInteger(value: unknown, name: string, fallback: number): number {

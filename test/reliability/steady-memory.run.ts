@@ -14,6 +14,8 @@
  *    the WASM memory size before and after.
  * 2. ('wasm' only) train() itself for 10,000 steps after a warm-up call of the same size: WASM pages and the JS
  *    heap after a full collection, before and after (nothing retained, nothing grown).
+ * 3. ('wasm' and 'blocks') 2,000 one-batch train() calls of a Dataset in order, 200 per window after a warm-up of as
+ *    many: bytes the JS heap allocated per call in each window and their median.
  */
 import { getHeapSpaceStatistics } from 'node:v8';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -34,6 +36,8 @@ const WINDOWS = 10;
 const SIZES = [100, 64, 64, 10];
 const BATCH = 32;
 const ROWS = 320;
+/** One-batch train() calls per window (part 3). */
+const CALLS_PER_WINDOW = 200;
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc');
@@ -146,6 +150,27 @@ if (backend !== 'threads') {
   await settle();
   train = { steps, finalLoss, pages: [pages0, pages()], heapGrowth: process.memoryUsage().heapUsed - heap0 };
 }
+// ---- 3. one-batch train() calls ----
+/** Bytes the JS heap allocated per one-batch train() call of a Dataset, in each window of calls (the calls of issue #16's jax-js goal). */
+let callWindows: number[] | undefined;
+if (backend !== 'threads') {
+  const rows = net.dataset(x.slice(0, BATCH), y.slice(0, BATCH));
+  const options = { batchSize: BATCH, learningRate: 0.05, shuffle: false };
+  const call = () => net.train(rows, options);
+  for (let i = 0; i < 2_000; i++) call();
+  await collectAndSettle();
+  const callsStart = performance.now();
+  callWindows = [];
+  for (let w = 0; w < WINDOWS; w++) {
+    const before = youngBytes();
+    for (let i = 0; i < CALLS_PER_WINDOW; i++) call();
+    callWindows.push((youngBytes() - before - probeBytes) / CALLS_PER_WINDOW);
+  }
+  const callsEnd = performance.now();
+  await collectAndSettle();
+  if (collectionsBetween(callsStart, callsEnd) > 0) callWindows = undefined; // a scavenge hid some: no measurement
+  rows.dispose();
+}
 net.dispose();
 await threaded?.close();
 
@@ -171,5 +196,7 @@ console.log(
     splitProducts,
     pairedProducts,
     train,
+    bytesPerCall: callWindows && median(callWindows),
+    callWindows,
   }),
 );

@@ -44,6 +44,15 @@ const STEP_BYTES = 24;
  * bound above is the precise check; this one catches leaks.
  */
 const TRAIN_HEAP_BYTES = 1024 * 1024;
+/**
+ * Heap bytes a one-batch train() call of a Dataset may allocate (steady-memory.run.ts part 3), per network
+ * kind: the call's setup and result, its closures, one step. Its JavaScript runs after kernels that pushed
+ * its code and data out of the caches, so what it touches costs time (issue #16's jax-js goal calls it at
+ * batch 256). Measured 2026-12-03 (AMD EPYC Zen 4, Node 20, run with tsx): 2.7 KB dense and 6.3 KB block,
+ * where a new row order (an ArrayBuffer outside the heap), RNG state, SGD buffer lists, result spreads and
+ * closures per call made 5.1 and 9.3 KB.
+ */
+const CALL_BYTES = { dense: 4_000, block: 8_000 };
 
 interface Measurements {
   backend: string;
@@ -58,6 +67,9 @@ interface Measurements {
   splitProducts: number;
   pairedProducts: number;
   train?: { steps: number; finalLoss: number; pages: [number, number]; heapGrowth: number };
+  /** One-batch train() calls: the median over the windows, and each window's bytes per call; absent when a scavenge ran among them. */
+  bytesPerCall?: number;
+  callWindows?: number[];
 }
 
 function measure(backend: 'wasm' | 'threads' | 'blocks'): () => Measurements {
@@ -108,5 +120,11 @@ describe('steady memory over 10,000 training steps', () => {
     expect(Number.isFinite(t.finalLoss)).toBe(true);
     expect(t.pages[1], 'WASM pages after train()').toBe(t.pages[0]);
     expect(t.heapGrowth, 'JS heap retained by train()').toBeLessThan(TRAIN_HEAP_BYTES);
+  });
+
+  it.each([['dense', one], ['block', blocks]] as const)('a one-batch train() call of a %s network allocates no more than its setup needs', (kind, measured) => {
+    const m = measured();
+    expect(m.callWindows, 'a garbage collection ran among the measured calls').toBeDefined();
+    expect(m.bytesPerCall, `JS heap bytes per call (${kind}), the median of the windows ${m.callWindows!.map((b) => b.toFixed(0)).join(', ')}`).toBeLessThan(CALL_BYTES[kind]);
   });
 });
