@@ -1,7 +1,8 @@
 /**
  * The report's series marks in headless Chromium at 1280, 390 and 320 px: study (c)'s ratio chart
- * (a 0 underflowed at 50 layers, ReZero's ∞ at every depth) and its accuracy chart (the plain sigmoid
- * under Adam) draw every series' shape and every bar at an edge inside the drawing and on screen,
+ * (a 0 underflowed at 50 layers, ReZero's ∞ at every depth), its accuracy chart (the plain sigmoid
+ * under Adam) and a deep network's layers (the first underflowing to 0) draw every series' shape,
+ * every bar at an edge and every dashed drop to one inside the drawing and on screen,
  * the key's entries say what the bars are, and the page stays within its width.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -15,6 +16,7 @@ import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM } from '../br
 import { sidewaysOverflow } from '../browser/sideways.js';
 
 const depths = [2, 10, 50];
+const steps = Array.from({ length: 25 }, (_, i) => 10 * (i + 1));
 const page_ = renderReport({
   sections: [
     {
@@ -44,6 +46,16 @@ const page_ = renderReport({
             { name: 'plain-sigmoid', xs: depths, ys: [0.905, 0.099, 0.11] },
             { name: 'adam', xs: depths, ys: [0.9, 0.105, 0.107] },
           ],
+        },
+        {
+          // A deep network's layers, the first underflowing to 0 at its last 3 of 25 steps: each layer's shape, its drop to the floor.
+          id: 'layers',
+          title: '‖∂C/∂b‖ per layer',
+          xLabel: 'step',
+          yLabel: '‖∂C/∂b‖',
+          logY: true,
+          series: Array.from({ length: 6 }, (_, l) => ({ name: `hidden ${l + 1}`, xs: steps, ys: steps.map((s) => (l === 0 && s > 220 ? 0 : 10 ** (-l / 2 - s / 100))) })),
+          layers: { index: [0, 1, 2, 3, 4, 5], count: 7 },
         },
       ],
     },
@@ -77,21 +89,26 @@ describe.skipIf(!CHROMIUM_PATH)(`report chart marks in headless Chromium ${CHROM
         };
         const marks = Array.from(figure.querySelectorAll('svg:not(.key) path.mark'));
         const bars = Array.from(figure.querySelectorAll('path.off:not(.key path)'));
+        const reaches = Array.from(figure.querySelectorAll('path.reach'));
         return {
           id: figure.id,
           marks: marks.length,
           marksInside: marks.filter(inside).length,
           bars: bars.length,
           barsInside: bars.filter(inside).length,
+          reaches: reaches.length,
+          reachesInside: reaches.filter(inside).length,
           keyMarks: figure.querySelectorAll('svg.key > path').length,
           offAxis: Array.from(figure.querySelectorAll('svg.key g.off-axis text'), (t) => t.textContent),
           key: Array.from(figure.querySelectorAll('svg.key > text'), (t) => t.textContent),
         };
       }),
     );
-    expect(drawn.map((d) => [d.id, d.marks, d.marksInside, d.bars, d.barsInside, d.keyMarks])).toEqual([
-      ['ratio', 3, 3, 2, 2, 3],
-      ['accuracy', 2, 2, 0, 0, 2],
+    // The plain sigmoid's ratio, and the first layer's norm, drop dashed from their last point to the floor where their 0 is marked.
+    expect(drawn.map((d) => [d.id, d.marks, d.marksInside, d.bars, d.barsInside, d.reaches, d.reachesInside, d.keyMarks])).toEqual([
+      ['ratio', 3, 3, 2, 2, 1, 1, 3],
+      ['accuracy', 2, 2, 0, 0, 0, 0, 2],
+      ['layers', 6, 6, 1, 1, 1, 1, 6],
     ]);
     expect(drawn[0].offAxis.map((t) => t!.replace(/\s+/g, ' '))).toEqual([expect.stringMatching(/^0, below 1e-8: a bar/), expect.stringMatching(/^∞: a bar down from/)]);
     expect(drawn[1].key.join(' ')).toContain('plain-sigmoid (under');
