@@ -26,6 +26,8 @@ describe('a study table\'s verdict cell', () => {
     expect([d.verdict, d.severity, d.evidence.gap]).toEqual(['vanishing', 'severe', { ratio: 0.01, readAt: 'median' }]);
     expect(verdictCell(d, 'first record')).toBe('vanishing (severe: 0.0100, median over 11 records)');
     const table = activationTable(study(trace));
+    // The time column is headed as study (c)'s: it was 's' (newuser25).
+    expect(table.split('\n')[0]).toMatch(/ verdict +wall-clock s$/);
     expect(table).toContain('0.20');
     expect(table).toContain('vanishing (severe: 0.0100, median over 11 records)');
     expect(activationsReportSection(study(trace)).tables![0].rows[0]).toContain('vanishing (severe: 0.0100, median over 11 records)');

@@ -7,6 +7,7 @@ import { verdictCell } from '../../flow/diagnose.js';
 import { PRIME_AT_MARGIN, PRIME_MAX, SATURATING, SATURATION_MARGIN, unitFailureMetric } from '../../flow/metrics.js';
 import { writeReport } from '../../io/report-file.js';
 import { activationsReportSection, startRatioText } from '../../studies/activations-report.js';
+import { WALL_SECONDS } from '../../studies/trainable-depth-report.js';
 import { booleanFlag, checkDigitFlags, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, SEED_FLAG, TEST_FLAG, TRAIN_FLAG, WIDTH, widthFlag } from '../command.js';
 import { activationRunTerms, withRunTerms } from '../study-remedy-terms.js';
 import { ProgressBar } from '../progress.js';
@@ -23,7 +24,7 @@ export function activationSetupLine(result: Pick<ActivationStudyResult, 'sizes' 
   return `[${result.sizes.join(',')}], softmax + cross-entropy; ${counted(result.epochs, 'epoch')}, batch ${result.batchSize}, η ${result.learningRate}, ${counted(result.trainRows, 'digit')}, test error on ${grouped(result.testRows)}, seed ${seed}.\n`;
 }
 
-/** One row per run: its test error, gaps, per-layer unit failures, verdict and time; fit to `width` (the terminal's: formatTable). */
+/** One row per run: its test error, gaps, per-layer unit failures, verdict and wall-clock time (headed as study (c)'s, where it was 's'); fit to `width` (the terminal's: formatTable). */
 export function activationTable(result: ActivationStudyResult, width?: number): string {
   const rows = result.runs.map((r) => {
     const t = r.trace;
@@ -46,7 +47,7 @@ export function activationTable(result: ActivationStudyResult, width?: number): 
       r.seconds.toFixed(1),
     ];
   });
-  return formatTable(['activation', 'init', 'test error', 'first÷last RMS ‖δₓ‖', 'first÷last ‖∂C/∂b‖', '% per layer, start → end', 'verdict', 's'], rows, width, 2);
+  return formatTable(['activation', 'init', 'test error', 'first÷last RMS ‖δₓ‖', 'first÷last ‖∂C/∂b‖', '% per layer, start → end', 'verdict', WALL_SECONDS], rows, width, 2);
 }
 
 /**
