@@ -47,6 +47,16 @@
  *   0.5, reading the settings 11 against 1.3, making the optimiser 18 against 3.7, the rows and
  *   order 7 against 0.8): the same code, slower after the last call's kernels pushed it out of the
  *   caches (bench/profile.bench.ts' 'train() call: JavaScript after a long kernel' row).
+ * - The same b256 call after a call stopped allocating its row order, RNG copy, SGD lists, closures
+ *   and spreads (src/training/call-scratch.ts; 6.4 → 3.8 KB of heap a call; session 25, 300 rounds, five
+ *   runs of each tree alternated, load 10–13): the JavaScript between the kernels 90.7, 115.1, 116.4,
+ *   91.7, 58.9 µs against main's 143.0, 166.9, 217.6, 99.8, 168.3 (inner step 8.5–31); the call over
+ *   its inner step, both, 1.031–1.056× (median 1.039×) against 1.042–1.069× (1.059×). Left, largest
+ *   first (marks between the kernels, p10, two runs): readTrainingSettings 14–17 µs, the Dataset's
+ *   checks and rows (withRows) 10–14, checkTrainOptions 9–13, the tail after the last kernel 8–13
+ *   (+4–7 ending the rows in place), guard.step's JavaScript before its update 7–11, making the
+ *   forwardBackward closure 7.5–10 (2.8–3.3 on main in the same runs: not explained), StepGuard's
+ *   construction 6–9.
  */
 import os from 'node:os';
 import { resolve } from 'node:path';
