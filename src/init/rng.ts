@@ -1,13 +1,35 @@
+import { checkSeed } from '../checks.js';
+import { invalidOption, shown } from '../errors.js';
+
+/**
+ * Why `value` is not a generator state (four 32-bit words, not all zero: xoshiro's all-zero state
+ * draws 0 forever), or undefined: the one rule of Rng.setState and of a checkpoint's rng.
+ */
+export function rngStateProblem(value: unknown): string | undefined {
+  // Read by index, allocating nothing: a hole of a sparse array reads as undefined, not a word.
+  const words = Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView)) ? (value as ArrayLike<unknown>) : undefined;
+  let ok = words?.length === 4;
+  let nonZero = false;
+  for (let i = 0; ok && i < 4; i++) {
+    const w = words![i];
+    ok = Number.isInteger(w) && (w as number) >= 0 && (w as number) <= 0xffffffff;
+    nonZero ||= w !== 0;
+  }
+  return ok && nonZero ? undefined : 'expected four 32-bit state words, not all zero';
+}
+
 /**
  * A seeded random number generator (xoshiro128**): the same seed gives the same stream on every
- * backend, engine and run, and its state can be saved and restored (checkpoints).
+ * backend, engine and run, and its state can be saved and restored (checkpoints). Bad arguments
+ * (a seed that is not a 32-bit whole number, a state that is not one, below(n) without a whole n ≥ 1)
+ * are INVALID_OPTION, the state unchanged.
  */
 export class Rng {
   private s = new Uint32Array(4);
 
   constructor(seed: number) {
     // SplitMix32 spreads the seed over the state, so small seeds give unrelated streams.
-    let x = seed >>> 0;
+    let x = checkSeed(seed, 'new Rng(seed): seed');
     for (let i = 0; i < 4; i++) {
       x = (x + 0x9e3779b9) >>> 0;
       let z = x;
@@ -51,15 +73,16 @@ export class Rng {
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
 
-  /** An integer in [0, n). */
+  /** An integer in [0, n), n a whole number from 1 to 2⁵³. */
   below(n: number): number {
+    if (!Number.isInteger(n) || n < 1 || n > 2 ** 53) throw invalidOption(`rng.below(n): n: expected a whole number from 1 to 2⁵³, got ${shown(n)}`);
     return Math.floor(this.uniform() * n);
   }
 
   /** Fisher–Yates shuffle in place. */
   shuffle(values: Uint32Array | number[]): void {
     for (let i = values.length - 1; i > 0; i--) {
-      const j = this.below(i + 1);
+      const j = Math.floor(this.uniform() * (i + 1)); // below(i + 1), its check needless here
       const t = values[i];
       values[i] = values[j];
       values[j] = t;
@@ -78,6 +101,8 @@ export class Rng {
 
   /** Restores a state from getState() or saveState(): the stream continues from where it was taken. */
   setState(state: ArrayLike<number>): void {
+    const problem = rngStateProblem(state);
+    if (problem !== undefined) throw invalidOption(`rng.setState(state): ${problem}, got ${shown(state)}`);
     this.s.set(state);
   }
 }

@@ -25,7 +25,7 @@
 import { BACKEND_OPTIONS, type BackendOptions } from '../backend.js';
 import { checkBytesArgument, checkKnownKeys, checkObjectArgument } from '../checks.js';
 import { describeValue, invalidOption } from '../errors.js';
-import { Rng } from '../init/rng.js';
+import { Rng, rngStateProblem } from '../init/rng.js';
 import type { Loss, OutputActivation } from '../kernels.js';
 import { checkModelData, modelToJSON, readModelJSON, type ModelData, type ModelFile } from '../network/model-file.js';
 import { blockModelToJSON, type BlockModelFile } from '../network/block-model-file.js';
@@ -411,11 +411,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function readRng(value: unknown, where: string, fail: Fail = badModel): number[] {
-  // Array.from reads the holes of a sparse array as undefined (every() would skip them).
-  const words = Array.isArray(value) ? Array.from(value as unknown[]) : [];
-  const ok = words.length === 4 && words.every((w) => Number.isInteger(w) && (w as number) >= 0 && (w as number) <= 0xffffffff);
-  if (!ok || words.every((w) => w === 0)) throw fail(where, 'expected four 32-bit state words, not all zero');
-  return words as number[];
+  const problem = rngStateProblem(value);
+  if (problem !== undefined) throw fail(where, problem);
+  return Array.from(value as ArrayLike<number>);
 }
 
 function readName(value: unknown, where: string, fail: Fail = badModel): string {

@@ -1,0 +1,46 @@
+// The public Rng (and net.rng, the generator a network shuffles and initialises with) refuses what
+// it cannot take, its state unchanged: a seed that is not a 32-bit whole number (it was truncated,
+// -1 read as 4294967295, NaN as 0), a state that is not four 32-bit words or is all zero (setState
+// took it, and xoshiro's zero state draws 0 forever: every shuffle the same), and below(n) without a
+// whole n ≥ 1 (below(NaN) returned NaN, below(0) returned 0, outside [0, 0)).
+import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { Rng } from '../../src/init/rng.js';
+import { expectError } from '../util/expect-error.js';
+
+describe('Rng arguments', () => {
+  it('refuses a seed that is not a 32-bit whole number', async () => {
+    for (const seed of [-1, 1.5, NaN, 2 ** 32, '7']) {
+      await expectError(() => new Rng(seed as number), 'INVALID_OPTION', /^new Rng\(seed\): seed: expected an integer from 0 to 4,294,967,295 .*, got /);
+    }
+    expect(new Rng(2 ** 32 - 1).getState()).toHaveLength(4);
+  });
+
+  it("refuses a state that is not one, net.rng's stream unchanged", async () => {
+    const net = await createNetwork({ sizes: [2, 3, 2], backend: 'ref', seed: 4 });
+    const before = net.rng.getState();
+    for (const state of [[0, 0, 0, 0], [1, 2, 3], [1, 2, 3, NaN], [1, 2, 3, 2 ** 32], [1, 2, 3, -1], 'abcd', null, new Float64Array([1, 2, 3, 0.5])]) {
+      await expectError(() => net.rng.setState(state as number[]), 'INVALID_OPTION', /^rng\.setState\(state\): expected four 32-bit state words, not all zero, got /);
+      expect(net.rng.getState()).toEqual(before);
+    }
+    // Its own states, as arrays or as saveState's words, still restore.
+    const words = new Uint32Array(4);
+    net.rng.saveState(words);
+    const first = net.rng.uniform();
+    net.rng.setState(words);
+    expect(net.rng.uniform()).toBe(first);
+    net.rng.setState(before);
+    expect(net.rng.getState()).toEqual(before);
+    net.dispose();
+  });
+
+  it('refuses below(n) without a whole n ≥ 1, drawing nothing', async () => {
+    const rng = new Rng(3);
+    const before = rng.getState();
+    for (const n of [0, -2, 2.5, NaN, Infinity]) {
+      await expectError(() => rng.below(n), 'INVALID_OPTION', /^rng\.below\(n\): n: expected a whole number from 1 to 2⁵³, got /);
+    }
+    expect(rng.getState()).toEqual(before);
+    expect(rng.below(1)).toBe(0);
+  });
+});
