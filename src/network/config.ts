@@ -4,7 +4,7 @@
  * with any other layer (src/network/block-engine.ts).
  */
 import { checkActivation, checkChoice, checkSeed, checkKnownKeys, checkUnits } from '../checks.js';
-import { describeValue, invalidOption } from '../errors.js';
+import { describeValue, invalidOption, shown } from '../errors.js';
 import { checkModelLimits, MODEL_LIMITS, type Fail, beyondModelLimit } from '../model-limits.js';
 import { activationOf, checkLayerSpecs, denseFanIns, parameterCountOfSpecs, widthAfter, type CheckedSpec, type LayerSpec } from '../layers/spec.js';
 import type { BlockConfig } from './block-engine.js';
@@ -228,7 +228,7 @@ export function resolveConfig(options: NetworkOptions): NetworkConfig {
     );
   } else {
     if (!Array.isArray(options.sizes) || options.sizes.length < 2) {
-      throw invalidOption('sizes: expected at least an input and an output size, e.g. [784, 30, 10]');
+      throw invalidOption(`sizes: expected an array of at least an input and an output size (e.g. [784, 30, 10]), got ${shown(options.sizes)}`);
     }
     sizes = Array.from(options.sizes, (units, l) => checkUnits(units, `sizes[${l}]`));
     perLayer = sizes.slice(1).map(() => undefined);

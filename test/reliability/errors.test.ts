@@ -183,7 +183,8 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
 
   it('createNetwork refuses bad options, naming the option', async () => {
     const bad: [object, RegExp][] = [
-      [{ sizes: [3] }, /sizes: expected at least/],
+      [{ sizes: [3] }, /sizes: expected an array of at least an input and an output size \(e\.g\. \[784, 30, 10\]\), got \[3\]$/],
+      [{ sizes: Float64Array.of(3, 2) }, /sizes: expected an array of .*, got a Float64Array$/],
       [{ sizes: [3, 0, 2] }, /sizes\[1\]: expected a whole number of units/],
       [{ sizes: [3, 2.5] }, /sizes\[1\]/],
       [{ inputs: 3, layers: [{ units: 4, activation: 'swish' }] }, /layers\[0\]\.activation/],
