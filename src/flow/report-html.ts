@@ -160,7 +160,7 @@ type ChartIds = (chart: string) => string;
 /**
  * A row's name (Trace.layerLabel): in full where a chart's key or tooltip gives it a line; short
  * ('layers[4][0] dense', no module name) where it gets one tick, one row's margin or a
- * histogram's width, beside the full name in the heatmap's tooltip.
+ * histogram's width, with the full name as that label's tooltip (<title>) in every such chart.
  */
 const layerName = (trace: Trace, l: number) => trace.layerLabel(l);
 const shortLayerName = (trace: Trace, l: number) => trace.layerLabel(l, 'short');
@@ -274,7 +274,7 @@ function gradientHistograms(chartId: ChartIds, trace: Trace): string[] {
     histograms({
       id: chartId(`hist-${h.step}`),
       title: `Back-propagated gradients δ = ∂C/∂z per layer at step ${grouped(h.step)}`,
-      layers: h.counts.map((counts, l) => ({ label: shortLayerName(trace, l), lo: h.lo[l], hi: h.hi[l], counts })),
+      layers: h.counts.map((counts, l) => ({ label: shortLayerName(trace, l), title: layerName(trace, l), lo: h.lo[l], hi: h.hi[l], counts })),
     }),
   );
 }
@@ -297,6 +297,7 @@ function traceSection(id: string, chartId: ChartIds, label: string, trace: Trace
       yLabel: '‖∂C/∂b‖',
       logY: true,
       xNames: layers.map((l) => shortLayerName(trace, l)),
+      xTitles: layers.map((l) => layerName(trace, l)),
       series: [0, trace.length - 1]
         .filter((r, i, all) => r >= 0 && all.indexOf(r) === i)
         .map((r) => ({ name: `step ${grouped(steps[r])}`, xs: layers.map((_, i) => i + 1), ys: layers.map((l) => trace.at('biasGradNorm', r, l)) })),
@@ -375,6 +376,7 @@ function residualCharts(chartId: ChartIds, trace: Trace): string[] {
         yLabel: 'branch ÷ skip',
         logY: true,
         xNames: blocks.map((_, b) => trace.residualLabel(b, 'short')),
+        xTitles: blocks.map((_, b) => trace.residualLabel(b)),
         series: [0, trace.length - 1]
           .filter((r, i, all) => r >= 0 && all.indexOf(r) === i)
           .map((r) => ({ name: `step ${grouped(trace.steps[r])}`, xs: blocks.map((_, b) => b + 1), ys: share(r) })),

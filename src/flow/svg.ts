@@ -275,6 +275,8 @@ export interface LineChartData {
    * spaced, the first and the last included. Default: numbered ticks.
    */
   xNames?: string[];
+  /** Each x name's whole name where the name is a short form of it (Trace.layerLabel's 'short'): the tick's <title>, as a heatmap's rowTitles. Default: none. */
+  xTitles?: string[];
   /** x takes whole values only (epochs, steps): no tick between two. Default: true on a chart over steps (`time`), else false. */
   wholeX?: boolean;
   /** The lines, each a name and its points. */
@@ -340,7 +342,7 @@ export function lineChart(o: LineChartOptions): string {
   outer.push(yTickColumn(box.left - TICK_LABEL_GAP, yLabels));
   outer.push(`<path class="grid" d="${grid.join('')}"/>`);
   const xs = [...new Set(allX)].sort((a, b) => a - b);
-  if (o.xNames) outer.push(nameTicks(box, o.xNames, x0, x1));
+  if (o.xNames) outer.push(nameTicks(box, o.xNames, x0, x1, o.xTitles));
   else if (logX) outer.push(xTicks(box, xs.slice(0, 12), x0, x1, true, tx));
   else outer.push(xs.length <= 12 ? xTicks(box, xs, x0, x1, true) : xTicks(box, niceTicks(x0, x1, 6, (o.wholeX ?? o.time) ? 1 : 0), x0, x1, false));
   const colors = seriesColors(o);
@@ -702,9 +704,7 @@ export function heatmap(o: HeatmapOptions): string {
     const cells = row.map((v, c) => `<rect x="${edge(c)}" width="${edge(c + 1) - edge(c)}" height="${px(ch)}" fill="${color(v)}" data-value="${float32Text(v)}"/>`);
     inner.push(`<g class="row" data-row="${r}" transform="translate(0 ${px(y)})">${cells.join('')}</g>`);
     // A label cut short, or a short form of a longer name, carries the whole name as its <title>.
-    const whole = o.rowTitles?.[r] ?? o.rowLabels[r];
-    const title = labels[r] === whole ? '' : `<title>${escapeHtml(whole)}</title>`;
-    return { y: px(CHART.top + y + ch / 2 + 4), text: `${title}${escapeHtml(labels[r])}` };
+    return { y: px(CHART.top + y + ch / 2 + 4), text: `${wholeNameTitle(labels[r], o.rowTitles?.[r] ?? o.rowLabels[r])}${escapeHtml(labels[r])}` };
   });
   outer.push(yTickColumn(px(left - TICK_LABEL_GAP), rowLabels));
   // Ticks up to the last traced step (a column's left edge is its step): x1 is past it, where no step was.
@@ -789,8 +789,11 @@ function scaleBar(id: string, scale: HeatmapScale): string {
 export interface HistogramsOptions {
   id: string;
   title: string;
-  /** Per layer: its label, its range [lo, hi] and its counts over equal bins of that range. */
-  layers: { label: string; lo: number; hi: number; counts: ArrayLike<number> }[];
+  /**
+   * Per layer: its label, its range [lo, hi] and its counts over equal bins of that range; `title`,
+   * its whole name where the label is a short form of it (Trace.layerLabel's 'short'): the label's <title>.
+   */
+  layers: { label: string; title?: string; lo: number; hi: number; counts: ArrayLike<number> }[];
 }
 
 /**
@@ -801,7 +804,7 @@ export function histograms(o: HistogramsOptions): string {
   const cellW = HISTOGRAM_CELL_WIDTH;
   const cellH = 90;
   const rowH = cellH + 34;
-  const parts = o.layers.map(({ label, lo, hi, counts }, l) => {
+  const parts = o.layers.map(({ label, title, lo, hi, counts }, l) => {
     const max = Math.max(1, ...Array.from(counts));
     const x0 = (l % HISTOGRAMS_PER_ROW) * cellW + 10;
     const base = Math.floor(l / HISTOGRAMS_PER_ROW) * rowH + cellH;
@@ -821,7 +824,7 @@ export function histograms(o: HistogramsOptions): string {
     // Stretched over the cell by a transform (a nested <svg> with its own viewBox drew the same at 2½ times the bytes):
     // a bin 1 wide to (cellW − 20) / bins, 100 % to cellH − 10, from the axis at (x0, base).
     const bars = `<path class="bars" transform="matrix(${+((cellW - 20) / counts.length).toPrecision(6)} 0 0 ${(cellH - 10) / 100} ${x0} ${base})" d="M0 0${outline}V0Z"/>`;
-    return `<g class="histogram" data-layer="${l}" data-lo="${float32Text(lo)}" data-hi="${float32Text(hi)}">${bars}<path class="axes" d="M${x0} ${base}h${cellW - 20}"/><text x="${x0 + (cellW - 20) / 2}" y="${base + 14}" class="tick x">${escapeHtml(label)}</text><text x="${x0 + (cellW - 20) / 2}" y="${base + 27}" class="legend x">± ${fmt(hi)}</text></g>`;
+    return `<g class="histogram" data-layer="${l}" data-lo="${float32Text(lo)}" data-hi="${float32Text(hi)}">${bars}<path class="axes" d="M${x0} ${base}h${cellW - 20}"/><text x="${x0 + (cellW - 20) / 2}" y="${base + 14}" class="tick x">${wholeNameTitle(label, title)}${escapeHtml(label)}</text><text x="${x0 + (cellW - 20) / 2}" y="${base + 27}" class="legend x">± ${fmt(hi)}</text></g>`;
   });
   const height = Math.ceil(o.layers.length / HISTOGRAMS_PER_ROW) * rowH;
   return `<figure class="chart" id="${escapeHtml(o.id)}" data-kind="histograms"><figcaption>${escapeHtml(unbrokenPercents(o.title))} <span class="note">(each layer over ± its largest |δ|, written under it)</span></figcaption><svg viewBox="0 0 ${HISTOGRAMS_WIDTH} ${height}">${parts.join('')}</svg></figure>`;
@@ -918,9 +921,14 @@ export function placedTicks(centres: number[], labels: string[], edge: number, k
 }
 
 /** A row of x tick labels under the plot at height y, placed and thinned by placedTicks. */
-function xTickRow(ticks: { x: number; label: string }[], y: number, keepLast: boolean): string {
+function xTickRow(ticks: { x: number; label: string; title?: string }[], y: number, keepLast: boolean): string {
   const { xs, kept } = placedTicks(ticks.map((t) => t.x), ticks.map((t) => t.label), DRAWING_WIDTH, keepLast);
-  return `<g class="xticks" transform="translate(0 ${y})">${kept.map((i) => `<text x="${px(xs[i])}">${escapeHtml(ticks[i].label)}</text>`).join('')}</g>`;
+  return `<g class="xticks" transform="translate(0 ${y})">${kept.map((i) => `<text x="${px(xs[i])}">${wholeNameTitle(ticks[i].label, ticks[i].title)}${escapeHtml(ticks[i].label)}</text>`).join('')}</g>`;
+}
+
+/** A label's <title> where `whole`, its row's whole name, says more than the label shows (Trace.layerLabel's full form beside 'short'): its tooltip; else nothing. */
+function wholeNameTitle(label: string, whole: string | undefined): string {
+  return whole === undefined || whole === label ? '' : `<title>${escapeHtml(whole)}</title>`;
 }
 
 /** Where a chart's x tick labels sit: their baseline, 16 px below the plot. */
@@ -930,9 +938,9 @@ const X_TICKS_Y = CHART.height - CHART.bottom + 16;
  * The x ticks of a chart whose positions 1, 2, …, n are named: every name when they fit, else every
  * second, third … name, the first and the last included (thinnedTicks).
  */
-function nameTicks(box: PlotBox, names: string[], x0: number, x1: number): string {
+function nameTicks(box: PlotBox, names: string[], x0: number, x1: number, titles: string[] | undefined): string {
   const at = (i: number) => box.left + ((i + 1 - x0) / (x1 - x0 || 1)) * box.width;
-  return xTickRow(names.map((label, i) => ({ x: at(i), label })), X_TICKS_Y, true);
+  return xTickRow(names.map((label, i) => ({ x: at(i), label, title: titles?.[i] })), X_TICKS_Y, true);
 }
 
 /**

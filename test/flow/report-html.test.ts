@@ -480,7 +480,8 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report of a block network's trace in headl
   it('names the layers of its ‖∂C/∂b‖-per-layer chart, as the heatmap names its rows (no "row of the trace")', async () => {
     const rows = chartedBiasRows(blocks.trace);
     const names = rows.map((l) => blocks.trace.layerLabel(l, 'short'));
-    const ticks = await page.$$eval('#blocks-norm-vs-layer g.xticks text', (t) => t.map((e) => e.textContent!));
+    // A tick's own text follows its <title> (the row's full name: test/flow/chart-row-titles).
+    const ticks = await page.$$eval('#blocks-norm-vs-layer g.xticks text', (t) => t.map((e) => e.lastChild!.textContent!));
     // As many as fit, the first and the last included, in order.
     expect(ticks[0]).toBe(names[0]);
     expect(ticks.at(-1)).toBe(names.at(-1));
@@ -488,7 +489,7 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report of a block network's trace in headl
     expect(ticks.every((t) => names.includes(t))).toBe(true);
     expect(await page.locator('#blocks-norm-vs-layer').innerHTML()).not.toContain('row of the trace');
     // The residual blocks' share over depth: each block by its name.
-    const blockTicks = await page.$$eval('#blocks-residual-depth g.xticks text', (t) => t.map((e) => e.textContent!));
+    const blockTicks = await page.$$eval('#blocks-residual-depth g.xticks text', (t) => t.map((e) => e.lastChild!.textContent!));
     // The blocks are layers[3] … layers[12] (modules 4 … 13), by their short names.
     expect(blockTicks[0]).toBe('layers[3] residual');
     expect(blockTicks.at(-1)).toBe('layers[12] residual');

@@ -23,7 +23,7 @@ export function bareCounts(text: string): string[] {
 export function pageText(html: string): string {
   return html
     .replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ')
-    .replace(/<g class="(xticks|tick y)"[^>]*>[\s\S]*?<\/g>|<text [^>]*class="tick x"[^>]*>[^<]*<\/text>/g, ' ')
+    .replace(/<g class="(xticks|tick y)"[^>]*>[\s\S]*?<\/g>|<text [^>]*class="tick x"[^>]*>(?:<title>[^<]*<\/title>)?[^<]*<\/text>/g, ' ')
     .replace(/<[^>]+>/g, ' ')
     .replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[name]!);
 }
