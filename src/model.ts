@@ -144,7 +144,7 @@ export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
   parameters(): readonly Parameter<T>[];
   /** The tensors training moves besides the parameters (batch norm's running statistics and batch counters), in state_dict order; none in a dense chain. */
   stateTensors(): readonly T[];
-  /** What messages call each of stateTensors(), in its order: its name and what it holds ("'2.running_var' (batch norm's running variance)"). */
+  /** What messages call each of stateTensors(), in its order: its layer's name in the trace tables, its name and what it holds ("layers[1] ('2', batch-norm) (2.running_var: batch norm's running variance)"). */
   stateTensorLabels(): readonly string[];
   /** After stateTensors() were written directly (an undo): the network re-reads what it keeps of them elsewhere (batch norm's counts). */
   stateTensorsWritten(): void;

@@ -28,6 +28,7 @@ import { MODEL, type GaussNewtonOperator, type HessianOperator, type Mode, type 
 import { disposedError, refuseEngineMembers } from './disposed.js';
 import { asOutOfMemory, checkBatchFits, checkFits } from './memory-budget.js';
 import { grouped } from '../counted.js';
+import { blockRowLabels, moduleOf } from '../layer-names.js';
 
 /** A block network's architecture, loss and initialisation, checked (src/network/config.ts makes it). */
 export interface BlockConfig {
@@ -165,8 +166,10 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
     return this.stack.buffers.map((b) => b.value);
   }
 
+  /** Each buffer by its layer's name in the trace tables (blockRowLabels), then its PyTorch name and what it holds: "layers[1] ('2', batch-norm) (2.running_var: batch norm's running variance)". */
   stateTensorLabels(): readonly string[] {
-    return this.stack.buffers.map((b) => `'${b.name}' (${b.holds})`);
+    const rows = blockRowLabels(this.flowTaps());
+    return this.stack.buffers.map((b) => `${rows.get(moduleOf(b.name))} (${b.name}: ${b.holds})`);
   }
 
   stateTensorsWritten(): void {
