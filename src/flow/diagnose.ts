@@ -19,11 +19,12 @@ import { DEAD_LAYER, DEAD_UNITS, SATURATED_LAYER } from './diagnosis/diagnosis-t
 import type { Diagnosis, Evidence, FirstToLast, LayerEvidence, Severity } from './diagnosis/diagnosis-types.js';
 import { agreedGap, decisiveReading, even, gapSeverity, hiddenChain, normRows } from './diagnosis/gap-measures.js';
 import { summarise } from './diagnosis/summary.js';
-import { fmt, gapRecords } from './diagnosis/diagnosis-words.js';
+import { gapRecords } from './diagnosis/diagnosis-words.js';
 import { remediesFor } from './diagnosis/verdict-remedies.js';
 import { speedMeasureOf } from './diagnosis/learning-speed.js';
 import { skippedBatches } from './diagnosis/skipped-batches.js';
 import { flowUnread, gapClosed, grewWhileLearning, verdictOf } from './diagnosis/verdict-rules.js';
+import { numberText } from '../number-text.js';
 
 // diagnose()'s public names, defined in the files of their jobs: importers keep importing them from here.
 export type { Verdict, Severity, LayerEvidence, FirstToLast, Diagnosis, SkippedBatches, SpeedMeasure } from './diagnosis/diagnosis-types.js';
@@ -67,7 +68,7 @@ export function verdictLabel(d: Pick<Diagnosis, 'verdict' | 'severity' | 'eviden
 export function verdictCell(d: Pick<Diagnosis, 'verdict' | 'severity' | 'evidence'>, shown?: Evidence['gap']['readAt']): string {
   if (!d.severity || flowFineModelAtChance(d)) return verdictLabel(d);
   if (d.evidence.nonFinite) return `${d.verdict} (${d.severity}: Inf or NaN values)`;
-  return d.evidence.gap.readAt === shown ? verdictLabel(d) : `${d.verdict} (${d.severity}: ${fmt(d.evidence.gap.ratio)}, ${gapRecords(d.evidence)})`;
+  return d.evidence.gap.readAt === shown ? verdictLabel(d) : `${d.verdict} (${d.severity}: ${numberText(d.evidence.gap.ratio)}, ${gapRecords(d.evidence)})`;
 }
 
 /**

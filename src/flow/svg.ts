@@ -148,7 +148,12 @@ export function float32Text(v: number): string {
   return String(+single.toPrecision(9));
 }
 
-/** A legend number (a heatmap scale's, a histogram's range): 3 significant digits, exponent form outside [0.01, 10⁴). A row of axis ticks is written by tickLabels. */
+/**
+ * A legend number (a heatmap scale's, a histogram's range, a log axis' tick): up to 3 significant digits in
+ * [0.01, 10⁴), trailing zeros dropped, else exponent form with 2 ('1.5e-5'). A row of axis ticks is written by
+ * tickLabels. Not the prose's numberText (number-text.ts): a label sits in a chart's fixed slot beside its
+ * neighbours, so it is kept short ('0.5', '2000', '1.5e-5' where prose says '0.500', '2.00e+3', '1.53e-5').
+ */
 export const fmt = (v: number) => (v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.abs(v) < 1e4 ? String(+v.toPrecision(3)) : v.toExponential(1));
 
 /**

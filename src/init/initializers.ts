@@ -6,6 +6,7 @@ import { invalidOption, shown } from '../errors.js';
 import { RUNAWAY_PARAMETER } from '../model-limits.js';
 import type { Rng } from './rng.js';
 import { grouped } from '../counted.js';
+import { numberText } from '../number-text.js';
 
 /** The named weight initialisers (see WeightInitName). */
 export const WEIGHT_INITS = [
@@ -203,7 +204,7 @@ const NORMAL_DRAW_BOUND = 8.58;
 export const MAX_INIT_STD = RUNAWAY_PARAMETER / NORMAL_DRAW_BOUND;
 
 /** The bound on an init's values and why, as the refusals say it. */
-const PARAMETER_BOUND = `±${RUNAWAY_PARAMETER.toPrecision(2)}, the largest parameter training keeps and model files hold (float32 products beyond it overflow)`;
+const PARAMETER_BOUND = `±${numberText(RUNAWAY_PARAMETER)}, the largest parameter training keeps and model files hold (float32 products beyond it overflow)`;
 
 function isStd(std: unknown, zeroAllowed: boolean): std is number {
   return typeof std === 'number' && (zeroAllowed ? std >= 0 : std > 0) && std <= MAX_INIT_STD;

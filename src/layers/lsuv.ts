@@ -17,6 +17,7 @@ import { RUNAWAY_PARAMETER } from '../model-limits.js';
 import { DenseLayer } from './dense.js';
 import type { LayerStack } from './layer.js';
 import { ResidualBlock } from './residual.js';
+import { numberText } from '../number-text.js';
 
 /** Build options for a stack LSUV starts from: orthonormal weights, zero biases (Algorithm 1's pre-initialisation). */
 export const LSUV_BUILD = { init: 'orthogonal', biasInit: 'zero' } as const;
@@ -113,7 +114,7 @@ export function lsuvRescale<T extends Tensor>(
       if (!(largest <= RUNAWAY_PARAMETER)) {
         refuse(
           invalidOption(
-            `lsuv: unit variance for layer ${target.name} (variance ${v.toPrecision(3)} on this batch) needs weights up to ${largest.toPrecision(3)}, beyond the ${RUNAWAY_PARAMETER.toPrecision(2)} that training allows (float32 products overflow); the batch's largest |x| is ${largestInput().toPrecision(3)}: scale the data to about unit size first (e.g. standardise each input); nothing was changed`,
+            `lsuv: unit variance for layer ${target.name} (variance ${numberText(v)} on this batch) needs weights up to ${numberText(largest)}, beyond the ${numberText(RUNAWAY_PARAMETER)} that training allows (float32 products overflow); the batch's largest |x| is ${numberText(largestInput())}: scale the data to about unit size first (e.g. standardise each input); nothing was changed`,
           ),
         );
       }

@@ -91,6 +91,7 @@ import { checkNumber } from '../checks.js';
 import { KFAC_RESCALED_LEARNING_RATE } from '../optimizer-defaults.js';
 import { allocVector, dotVectors, freeVector, gradientsOf, parameterLengths, valuesOf, type ParamVector } from './param-vector.js';
 import { grouped } from '../counted.js';
+import { numberText } from '../number-text.js';
 
 /**
  * K-FAC's options, each with its default. K-FAC is made by name, createOptimizer(net, { name: 'kfac',
@@ -708,11 +709,11 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     const rounding = largest * (k.precision === 'f32' ? 2 ** -23 : 2 ** -52);
     const meanA = trace(k, layer.a, layer.nIn + 1, sq) / (layer.nIn + 1);
     const meanG = trace(k, layer.g, layer.nOut, sq) / layer.nOut;
-    const raised = `its shift, ${shift.toPrecision(3)} raised ×1e${FACTOR_SHIFT_RETRIES} to ${reached.toPrecision(3)}`;
+    const raised = `its shift, ${numberText(shift)} raised ×1e${FACTOR_SHIFT_RETRIES} to ${numberText(reached)}`;
     const measured =
-      `its largest |entry| is ${largest.toPrecision(3)} and ${raised}, ` +
-      (reached < rounding ? `stayed below the ${k.precision === 'f32' ? 'float32' : 'float64'} rounding of that entry (${rounding.toPrecision(2)})` : 'did not make it positive definite') +
-      `: the damping split π = √(mean diag A / mean diag G) = √(${meanA.toPrecision(3)} / ${meanG.toPrecision(3)}) = ${split.pi.toPrecision(3)} gives A the shift ${split.shiftA.toPrecision(3)} and G ${split.shiftG.toPrecision(3)}`;
+      `its largest |entry| is ${numberText(largest)} and ${raised}, ` +
+      (reached < rounding ? `stayed below the ${k.precision === 'f32' ? 'float32' : 'float64'} rounding of that entry (${numberText(rounding)})` : 'did not make it positive definite') +
+      `: the damping split π = √(mean diag A / mean diag G) = √(${numberText(meanA)} / ${numberText(meanG)}) = ${numberText(split.pi)} gives A the shift ${numberText(split.shiftA)} and G ${numberText(split.shiftG)}`;
     return this.factorFault(l, factor, true, `is not positive definite: ${measured}`);
   }
 
@@ -730,7 +731,7 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     const of = factor === 'A' ? `E[āāᵀ] of its inputs${l === 0 ? ' (the data)' : ''} and bias` : 'E[ggᵀ] of its sampled output gradients';
     const subject = `${damped ? 'damped factor' : 'factor'} ${factor}`;
     const smaller = factor === 'A' && l === 0 ? 'scale the inputs' : 'scale the inputs or start from smaller weights';
-    const lambda = this.lambda.toPrecision(3);
+    const lambda = numberText(this.lambda);
     // The damping as the printer names it: the option `damping` (createOptimizer, train's optimizer spec), the command line's --damping.
     const remedy = (terms: OptionTerms) => (damped ? `try a larger ${terms('damping') ?? 'damping'} (λ is ${lambda}), or ${smaller}` : smaller);
     // The first layer's A is of the data alone, which no step changes.

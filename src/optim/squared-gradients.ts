@@ -14,6 +14,7 @@ import { FLOAT32_MAX } from '../model-limits.js';
 import { fitsFloat32 } from './first-order.js';
 import { largestWithin } from '../optimizer-defaults.js';
 import { RateFreeRefusal } from './optimizer.js';
+import { numberText } from '../number-text.js';
 
 /** A |g'| whose square fitsFloat32 takes, its rounding slack included: just below √(float32's largest). */
 const LARGEST_SQUARED = Math.sqrt(FLOAT32_MAX) * (1 - 2 ** -15);
@@ -57,14 +58,14 @@ function largestDecayTaken(params: readonly Parameter[], decays: Float64Array, k
 /** The DIVERGED of an entry whose g' = g + λw squares past float32: what passes, and what to give instead (`taken`: largestDecayTaken). */
 function squareOverflow(where: string, g: number, w: number, decay: number, gradient: number, taken: () => number): RateFreeRefusal {
   const lost = "its running mean of squared gradients would hold Infinity there, and that weight's steps would be 0 in silence";
-  const limit = `float32's largest value, ${FLOAT32_MAX.toPrecision(3)}`;
+  const limit = `float32's largest value, ${numberText(FLOAT32_MAX)}`;
   // The decay is the cause where the gradient alone squares within float32.
   const within = decay !== 0 && Math.abs(g) < LARGEST_SQUARED ? taken() : 0;
   if (within > 0) {
     return new RateFreeRefusal(
-      `${where}: its gradient with weight decay, g + λ·w = ${g.toPrecision(3)} + ${decay.toPrecision(3)} × ${w.toPrecision(3)} = ${gradient.toPrecision(3)}, squares past ${limit}: ${lost}; ` +
-        `the weight decay is what passes it: give a weightDecay of at most ${within} (at these weights and gradients)`,
+      `${where}: its gradient with weight decay, g + λ·w = ${numberText(g)} + ${numberText(decay)} × ${numberText(w)} = ${numberText(gradient)}, squares past ${limit}: ${lost}; ` +
+        `the weight decay is what passes it: give a weightDecay of at most ${numberText(within)} (at these weights and gradients)`,
     );
   }
-  return new RateFreeRefusal(`${where}: its gradient${decay === 0 ? '' : ' with weight decay'}, ${gradient.toPrecision(3)}, squares past ${limit}: ${lost}; the gradients are too large here (clipping them or scaling the inputs keeps them smaller)`);
+  return new RateFreeRefusal(`${where}: its gradient${decay === 0 ? '' : ' with weight decay'}, ${numberText(gradient)}, squares past ${limit}: ${lost}; the gradients are too large here (clipping them or scaling the inputs keeps them smaller)`);
 }

@@ -12,6 +12,7 @@ import { decayReaches } from '../optim/first-order.js';
 import { Sgd } from '../optim/sgd.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { largestWithin, sgdDecayBound } from '../optimizer-defaults.js';
+import { numberText } from '../number-text.js';
 import { either, type Advice } from './advice.js';
 
 /** A layer's step along its weights, s·(c + λ), past the bound, with the weight decay's part within it. */
@@ -110,7 +111,7 @@ function curvatureAlong(weightSquares: number, along: number, gradientSquares: n
 function boundOf(sgd: Sgd): { max: number; name: string } {
   const { max } = sgdDecayBound(sgd.momentum, sgd.nesterov);
   const formula = sgd.momentum === 0 ? '' : ` (momentum ${sgd.momentum}'s bound, ${sgd.nesterov ? "Nesterov's 2(1 + μ)/(1 + 2μ)" : '2(1 + μ)'})`;
-  return { max, name: `${Number(max.toPrecision(4))}${formula}` };
+  return { max, name: `${numberText(max)}${formula}` };
 }
 
 /**
@@ -124,13 +125,13 @@ export function decayShareAdvice(share: DecayShare): Advice {
   const [curved, decayed] = [stepSize * curvature, stepSize * weightDecay];
   const reading =
     `along layer ${layer}'s weights a step multiplies them by 1 − ${rate} × (c + λ), with c the loss's curvature along them ` +
-    `(‖g‖²/g·w where they ran away, g their gradient) ${curvature.toPrecision(3)} and λ the weightDecay ${weightDecay}: ` +
-    `${curved.toPrecision(3)} from the curvature + ${decayed.toPrecision(3)} from the decay = ${(curved + decayed).toPrecision(3)}, above ${boundName}, beyond which each step grows them; ` +
-    `neither part is past ${Number(bound.toPrecision(4))} alone`;
+    `(‖g‖²/g·w where they ran away, g their gradient) ${numberText(curvature)} and λ the weightDecay ${weightDecay}: ` +
+    `${numberText(curved)} from the curvature + ${numberText(decayed)} from the decay = ${numberText(curved + decayed)}, above ${boundName}, beyond which each step grows them; ` +
+    `neither part is past ${numberText(bound)} alone`;
   return (terms) => {
     const tries = [
-      terms.weightDecay && `a ${terms.weightDecay} of at most ${weightDecayWithin}`,
-      terms.learningRate && `a ${terms.learningRate} of at most ${learningRateWithin}`,
+      terms.weightDecay && `a ${terms.weightDecay} of at most ${numberText(weightDecayWithin)}`,
+      terms.learningRate && `a ${terms.learningRate} of at most ${numberText(learningRateWithin)}`,
       terms.onNonFinite?.('halve'),
     ].filter((t): t is string => Boolean(t));
     return tries.length ? `${reading}: try ${either(tries)}` : reading;

@@ -13,6 +13,7 @@ import type { Tensor } from '../kernels.js';
 import { FLOAT32_MAX, RUNAWAY_PARAMETER } from '../model-limits.js';
 import type { Parameter, Trainable } from '../model.js';
 import { moduleOf, networkLayerLabels, parameterLabel } from '../layer-names.js';
+import { numberText } from '../number-text.js';
 
 /**
  * Where the loaded batch's targets are its largest values, larger than both its inputs and the
@@ -26,7 +27,7 @@ export function targetsTooLarge(net: Trainable, rows: number): string | null {
   const [targets, inputs, outputs] = [largest(net.targets, net.outputSize), largest(net.input, net.inputSize), largest(net.output, net.outputSize)];
   if (!(Number.isFinite(outputs) && targets > inputs && targets > outputs)) return null;
   return (
-    `the targets train() was given are too large for float32: in this batch |y| reaches ${targets.toPrecision(3)}, against |x| ≤ ${inputs.toPrecision(3)} and outputs |ŷ| ≤ ${outputs.toPrecision(3)}, ` +
+    `the targets train() was given are too large for float32: in this batch |y| reaches ${numberText(targets)}, against |x| ≤ ${numberText(inputs)} and outputs |ŷ| ≤ ${numberText(outputs)}, ` +
     "and the loss's gradient grows with ŷ − y; scale the targets down (and the predictions back up)"
   );
 }
@@ -117,7 +118,7 @@ function gradientBeyond(net: Trainable, limit: number): string | null {
 /** `p`'s gradient, whose largest |entry| `largest` is NaN, ±Inf or beyond `limit`, said: its label, ∂C/∂W (or b, or its name) and what it holds. */
 function gradientSaid(net: Trainable, p: Parameter, largest: number, limit: number): string {
   const what = Number.isFinite(largest)
-    ? `reaches ${largest.toPrecision(3)}, beyond ${limit.toPrecision(2)} where its square overflows float32`
+    ? `reaches ${numberText(largest)}, beyond ${numberText(limit)} where its square overflows float32`
     : `holds ${largest === Infinity ? 'Inf' : 'NaN'}`;
   return `${labelOf(net, p)}: ∂C/∂${gradientSymbol(net, p)} ${what}`;
 }
@@ -158,7 +159,7 @@ export const RUNAWAY_LOSS_FACTOR = 1e6;
  */
 export function runawayLoss(loss: number, firstLoss: number): string | null {
   if (loss >= RUNAWAY_LOSS_FACTOR * Math.max(firstLoss, 1)) {
-    return `the loss ${loss.toPrecision(3)} is over 10⁶× the first batch's (${firstLoss.toPrecision(3)}): training is running away`;
+    return `the loss ${numberText(loss)} is over 10⁶× the first batch's (${numberText(firstLoss)}): training is running away`;
   }
   return null;
 }
@@ -182,7 +183,7 @@ export function stateOutOfRange(net: Trainable, states: readonly Tensor[]): stri
   for (let i = 0; i < states.length; i++) {
     const largest = k.maxAbs(states[i], states[i].length);
     if (largest <= FLOAT32_MAX) continue;
-    const value = Number.isFinite(largest) ? `${largest.toPrecision(3)}, beyond float32's largest (${FLOAT32_MAX.toPrecision(2)})` : largest === Infinity ? 'Inf' : 'NaN';
+    const value = Number.isFinite(largest) ? `${numberText(largest)}, beyond float32's largest (${numberText(FLOAT32_MAX)})` : largest === Infinity ? 'Inf' : 'NaN';
     return `this batch's training forward takes ${net.stateTensorLabels()[i]} to ${value}`;
   }
   return null;
@@ -204,7 +205,7 @@ export function parameterOutOfRange(net: Trainable, verb: string): string | null
   if (found === null) return null;
   const { label, largest } = found;
   const value = Number.isFinite(largest)
-    ? `${largest.toPrecision(3)}, beyond ${RUNAWAY_PARAMETER.toPrecision(2)} where float32 products overflow`
+    ? `${numberText(largest)}, beyond ${numberText(RUNAWAY_PARAMETER)} where float32 products overflow`
     : largest === Infinity
       ? 'Inf'
       : 'NaN';

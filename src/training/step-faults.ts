@@ -13,6 +13,7 @@ import { lossFault } from '../network/loss-fault.js';
 import type { SaidInTerms } from '../option-refusal.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { decayShare, decayShareAdvice } from './decay-share.js';
+import { numberText } from '../number-text.js';
 
 /** Why a step is not applied, and what to try instead (made only when a step faults). */
 export interface StepFault {
@@ -106,7 +107,7 @@ export function wentBack(back: { step: number; loss: number }, faulty: number, j
         : `; the states after steps ${grouped(first)}${last === first + 1 ? ' and ' : ' to '}${grouped(last)} were judged good too`;
   return (
     `: at ${stateAfterStep(back.step)} this batch's ${judgedBy} are in range, so the steps since led here, ` +
-    `and the network is back ${back.step === 0 ? 'at the initial weights' : `as it was after step ${grouped(back.step)}`}, the last state judged good that was kept (its batch loss ${back.loss.toPrecision(3)})` +
+    `and the network is back ${back.step === 0 ? 'at the initial weights' : `as it was after step ${grouped(back.step)}`}, the last state judged good that was kept (its batch loss ${numberText(back.loss)})` +
     (judgedToo && `${judgedToo}, but a copy is kept only at each epoch's first step and before a step not proved within range`)
   );
 }
@@ -115,7 +116,7 @@ export function wentBack(back: { step: number; loss: number }, faulty: number, j
 export function refusedStepAdvice(net: TrainingEngine, guard: StepGuard, optimizer: Optimizer, { size, noise, applied, learningRate }: FaultedCall & { noise: { eta: number } | undefined }): Advice {
   if (noise) return (terms) => [noiseAdvice(noise.eta)(terms), learningRateAdvice(learningRate, terms)].filter(Boolean).join(', or ');
   if (guard.largestGradient > RUNAWAY_PARAMETER) {
-    const norm = `the gradient itself (an entry of ${guard.largestGradient.toPrecision(3)}) is beyond that`;
+    const norm = `the gradient itself (an entry of ${numberText(guard.largestGradient)}) is beyond that`;
     const targets = targetsTooLarge(net, size);
     if (targets) return () => `${norm}: ${targets}`;
     return (terms) => `${norm}: the inputs or the weights${applied ? '' : ' train() was given'} are too large for float32; ${orRate(smallerStart(terms), learningRate, terms)}`;
@@ -132,7 +133,7 @@ export function refusedStepAdvice(net: TrainingEngine, guard: StepGuard, optimiz
  */
 export function parameterFaultBeforeStep(net: TrainingEngine, guard: StepGuard): StepFault {
   const { label } = firstParameterOutOfRange(net)!;
-  const within = `±${RUNAWAY_PARAMETER.toPrecision(2)}`;
+  const within = `±${numberText(RUNAWAY_PARAMETER)}`;
   return {
     reason: guard.parameterFault()!,
     advice: (terms) => `the weights train() was given are already out of range in ${label}, so no step setting helps: start from weights within ${within}${terms.init ? ` (${terms.init})` : ''}`,
@@ -224,7 +225,7 @@ export const optimizerStateCannotHalve = (state: string, applied: boolean): stri
 /** Why 'halve' stops at a fault after `halvings` (maxHalvings spent), at `learningRate`; 0: none allowed, the rate never halved. */
 export function halvingsSpent(halvings: number, learningRate: number, terms: AdviceTerms): string {
   if (halvings === 0) return `; the learning rate (${learningRate}) was not halved: ${terms.maxHalvings ? `${terms.maxHalvings} is 0` : 'no halving is allowed'}`;
-  return ` after ${counted(halvings, 'halving')} of the learning rate (now ${learningRate}), all that ${terms.maxHalvings ? `${terms.maxHalvings} allows` : 'are allowed'}`;
+  return ` after ${counted(halvings, 'halving')} of the learning rate (now ${numberText(learningRate)}), all that ${terms.maxHalvings ? `${terms.maxHalvings} allows` : 'are allowed'}`;
 }
 
 /**
@@ -235,7 +236,7 @@ export function halvingsSpent(halvings: number, learningRate: number, terms: Adv
  */
 export function cannotHalve(halvings: number, learningRate: number, problem: string): string {
   if (halvings === 0) return `; the learning rate (${learningRate}) cannot be halved: ${problem}`;
-  return ` after ${counted(halvings, 'halving')} of the learning rate (now ${learningRate}), which cannot be halved further: ${problem}`;
+  return ` after ${counted(halvings, 'halving')} of the learning rate (now ${numberText(learningRate)}), which cannot be halved further: ${problem}`;
 }
 
 /** Where a DIVERGED after the last halving leaves the network: the epoch start put back, and whether a batch judged it good. */
@@ -243,5 +244,5 @@ export function backAtEpochStart(back: EpochStart): string {
   const at = `the network is back at the start of epoch ${grouped(back.epoch)} (${back.step === 0 ? 'the initial weights' : `step ${grouped(back.step)}`})`;
   return Number.isNaN(back.loss)
     ? `${at}, as no step of this call had changed it`
-    : `${at}, the last state judged good that was kept (its batch loss ${back.loss.toPrecision(3)})`;
+    : `${at}, the last state judged good that was kept (its batch loss ${numberText(back.loss)})`;
 }

@@ -149,7 +149,7 @@ const OUTPUTS = ['out.json', 'out.safetensors', 'out.onnx', 'out-tfjs/'];
 describe('convert refuses what load refuses, with the same message, writing nothing', () => {
   it.each(Object.entries(sources))('%s', async (_label, source) => {
     for (const [value, fault] of [
-      [1e20, /\S+ is beyond ±1\.8e\+16, the largest parameter training allows/],
+      [1e20, /\S+ is beyond ±1\.80e\+16, the largest parameter training allows/],
       [NaN, /(the string "NaN"|NaN) is not a finite number/],
     ] as const) {
       await source.write(value);

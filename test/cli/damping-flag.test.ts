@@ -80,7 +80,7 @@ describe('--damping', () => {
     const run = ['study', '--model', hugePath, '--data', rowsPath, '--epochs', '1', '--optimizer', 'kfac'];
     const failed = await runCliInProcess(run);
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toMatch(/^gradscope: DIVERGED: epoch 1, batch 1 \(step 1\): kfac: output's damped factor G .* is not positive definite: .*; at K-FAC's first step .* so the learning rate is not the cause: try a larger --damping \(λ is 0\.00100\), or scale the inputs or start from smaller weights; the step was not applied\n/);
+    expect(failed.stderr).toMatch(/^gradscope: DIVERGED: epoch 1, batch 1 \(step 1\): kfac: output's damped factor G .* is not positive definite: .*; at K-FAC's first step .* so the learning rate is not the cause: try a larger --damping \(λ is 1\.00e-3\), or scale the inputs or start from smaller weights; the step was not applied\n/);
     // ×10, as the API's test finds enough.
     const mended = await runCliInProcess([...run, '--damping', '0.01']);
     expect(mended.code, mended.stderr).toBe(0);

@@ -85,7 +85,7 @@ describe('gradscope gradients', async () => {
     const overflowPath = file('overflow.json', json);
     const { code, stdout, stderr } = await runCliInProcess(['gradients', '--model', overflowPath, '--data', dataPath]);
     expect([code, stdout]).toEqual([1, '']);
-    expect(stderr).toMatch(/^gradscope: BAD_MODEL_FILE: .*overflow\.json: layers\[1\]\.weights\[0\]\[0\]: 3e\+38 is beyond ±1\.8e\+16, the largest parameter training allows/);
+    expect(stderr).toMatch(/^gradscope: BAD_MODEL_FILE: .*overflow\.json: layers\[1\]\.weights\[0\]\[0\]: 3e\+38 is beyond ±1\.80e\+16, the largest parameter training allows/);
   });
 
   it('says what is wrong with a model given as data, a folder given as the model, and a layer that is an array', async () => {

@@ -14,7 +14,8 @@ import { firstRows } from '../../src/studies/depth.js';
 import { planarDataset, splitDataset } from '../../demo/src/datasets.js';
 import { networkOptions } from '../../demo/src/architecture.js';
 import { DEFAULTS } from '../../demo/src/settings.js';
-import { fmt, percent } from '../../src/flow/diagnosis/diagnosis-words.js';
+import { percent } from '../../src/flow/diagnosis/diagnosis-words.js';
+import { numberText } from '../../src/number-text.js';
 
 const rowsOf = (m: { data: Float32Array; rows: number; cols: number }) => Array.from({ length: m.rows }, (_, r) => Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols)));
 let digits: ReturnType<typeof firstRows>;
@@ -41,7 +42,7 @@ describe('an exploding gap on real runs', () => {
     expect(d.summary).toMatch(/Early layers get larger gradients \(\d\.\d\d×, median over \d+ records\), and training is healthy: the gap opened as the network learnt \(0\.\d+× at the first step\)/);
     // The bound trainedWell reads (at most half of the start less the start's noise), said as it reads it.
     expect(e.training!.startNoise).toBeGreaterThan(0);
-    expect(d.summary).toContain(`, at most ${percent(TRAINED_LOSS_FRACTION)} of that start less its noise (one batch's loss varies by ${fmt(e.training!.startNoise)}: two standard deviations)`);
+    expect(d.summary).toContain(`, at most ${percent(TRAINED_LOSS_FRACTION)} of that start less its noise (one batch's loss varies by ${numberText(e.training!.startNoise)}: two standard deviations)`);
     expect(d.remedies.map((r) => r.option).filter((o) => /clipNorm|lars|rezero|'lsuv'|selu/.test(o))).toEqual([]);
   }, 60_000);
 

@@ -117,7 +117,7 @@ describe('safetensors import', () => {
     new DataView(wide.buffer).setFloat64(8 * 3, 1e39, true); // 0.weight[1, 1]
     badFile(handWritten(SAMPLE_HEADER, wide), /^0\.weight\[1, 1\]: 1e\+39 is beyond the float32 range$/); // was 'Infinity is not a finite number'
     new DataView(wide.buffer).setFloat64(8 * 3, -1e17, true);
-    badFile(handWritten(SAMPLE_HEADER, wide), /^0\.weight\[1, 1\]: -100000000000000000 is beyond ±1\.8e\+16, the largest parameter training allows/);
+    badFile(handWritten(SAMPLE_HEADER, wide), /^0\.weight\[1, 1\]: -100000000000000000 is beyond ±1\.80e\+16, the largest parameter training allows/);
     // Half floats convert exactly; BF16 reaches 3.4e38, beyond the parameter bound.
     const half = (dtype: string, bits: number) => {
       const header = JSON.stringify({ __metadata__: { activations: 'linear', loss: 'mse' }, '0.weight': { dtype, shape: [1, 2], data_offsets: [0, 4] } });
@@ -128,7 +128,7 @@ describe('safetensors import', () => {
     const f16 = fromSafetensors(half('F16', 0x7bff));
     expect([Array.from(f16.weights[0]), f16.imported!.notes]).toEqual([[0, 65504], []]); // no F64, no note
     expect(Array.from(fromSafetensors(half('BF16', 0x3fc0)).weights[0])).toEqual([0, 1.5]);
-    badFile(half('BF16', 0x7f7f), /^0\.weight\[0, 1\]: 3\.3\d+e\+38 is beyond ±1\.8e\+16/);
+    badFile(half('BF16', 0x7f7f), /^0\.weight\[0, 1\]: 3\.3\d+e\+38 is beyond ±1\.80e\+16/);
     badFile(half('F16', 0x7c00), /^0\.weight\[0, 1\]: Infinity is not a finite number/);
   });
 });

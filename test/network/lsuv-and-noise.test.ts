@@ -130,7 +130,7 @@ describe('LSUV', () => {
       const net = await createNetwork({ sizes: [10, 8, 8, 2], activation: 'relu', init: 'lsuv', seed: 4, backend });
       const before = snapshot(net);
       const tiny = X.map((row) => row.map((v) => v * 1e-30));
-      await expectError(() => net.initLsuv(tiny), 'INVALID_OPTION', /^lsuv: unit variance for layer 0 .*needs weights up to \d\.\d+e\+\d+, beyond the 1\.8e\+16 that training allows.*largest \|x\| is \d\.\d+e-30: scale the data.*nothing was changed$/);
+      await expectError(() => net.initLsuv(tiny), 'INVALID_OPTION', /^lsuv: unit variance for layer 0 .*needs weights up to \d\.\d+e\+\d+, beyond the 1\.80e\+16 that training allows.*largest \|x\| is \d\.\d+e-30: scale the data.*nothing was changed$/);
       await expectError(() => net.train(tiny, Y, { lsuv: true }), 'INVALID_OPTION', /^lsuv: unit variance for layer 0 /);
       expect(snapshot(net)).toEqual(before);
       // The same data at a trainable scale goes through: the limit, not LSUV, refused it.

@@ -25,7 +25,7 @@ async function hugeWeights(net?: Network): Promise<Network> {
 }
 
 /** What the message says of G at weights of 1e12 (measured 2026-12-01 on wasm: the split π = 2.24e12 leaves G a shift of 1.41e-14). */
-const SINGULAR_G = String.raw`kfac: output's damped factor G \(E\[ggᵀ\] of its sampled output gradients, 2×2\) is not positive definite: its largest \|entry\| is 0\.250 and its shift, 1\.41e-14 raised ×1e6 to 1\.41e-8, stayed below the float32 rounding of that entry \(3\.0e-8\): the damping split π = √\(mean diag A / mean diag G\) = √\(1\.25e\+24 / 0\.250\) = 2\.24e\+12 gives A the shift 7\.07e\+10 and G 1\.41e-14`;
+const SINGULAR_G = String.raw`kfac: output's damped factor G \(E\[ggᵀ\] of its sampled output gradients, 2×2\) is not positive definite: its largest \|entry\| is 0\.250 and its shift, 1\.41e-14 raised ×1e6 to 1\.41e-8, stayed below the float32 rounding of that entry \(2\.98e-8\): the damping split π = √\(mean diag A / mean diag G\) = √\(1\.25e\+24 / 0\.250\) = 2\.24e\+12 gives A the shift 7\.07e\+10 and G 1\.41e-14`;
 
 describe("K-FAC's factor that cannot be factorised", () => {
   it('at its first step: says what it measured, does not blame the learning rate, and a larger damping mends it', async () => {
@@ -35,7 +35,7 @@ describe("K-FAC's factor that cannot be factorised", () => {
     const error = await expectError(
       () => net.train(rows, classes, { epochs: 1, optimizer: kfac }),
       'DIVERGED',
-      new RegExp(String.raw`^epoch 1, batch 1 \(step 1\): ${SINGULAR_G}; at K-FAC's first step the factors are of this batch at the weights it was given, so the learning rate is not the cause: try a larger damping \(λ is 0\.00100\), or scale the inputs or start from smaller weights; the step was not applied$`),
+      new RegExp(String.raw`^epoch 1, batch 1 \(step 1\): ${SINGULAR_G}; at K-FAC's first step the factors are of this batch at the weights it was given, so the learning rate is not the cause: try a larger damping \(λ is 1\.00e-3\), or scale the inputs or start from smaller weights; the step was not applied$`),
     );
     expect(error.message).not.toMatch(/NaN|Inf\b|learningRate|a smaller learning rate/);
     expect(stateHash(net, kfac)).toBe(before);
@@ -56,7 +56,7 @@ describe("K-FAC's factor that cannot be factorised", () => {
     await expectError(
       () => net.train(rows, classes, { epochs: 1, optimizer: kfac }),
       'DIVERGED',
-      new RegExp(String.raw`^epoch 1, batch 1 \(step 2\): ${SINGULAR_G}; at K-FAC's step 2: try a larger damping \(λ is 0\.00100\), or scale the inputs or start from smaller weights; or, if the steps since its first grew the weights, a smaller learning rate; the step was not applied$`),
+      new RegExp(String.raw`^epoch 1, batch 1 \(step 2\): ${SINGULAR_G}; at K-FAC's step 2: try a larger damping \(λ is 1\.00e-3\), or scale the inputs or start from smaller weights; or, if the steps since its first grew the weights, a smaller learning rate; the step was not applied$`),
     );
     kfac.dispose();
     net.dispose();

@@ -10,6 +10,7 @@ import { createOptimizer } from '../../src/optim/index.js';
 import { measuredBounds, RateFreeRefusal, type Optimizer } from '../../src/optim/optimizer.js';
 import { GradscopeError } from '../../src/errors.js';
 import { MODEL } from '../../src/model.js';
+import { numberText } from '../../src/number-text.js';
 import { kernelBackends } from '../util/backends.js';
 import { expectError } from '../util/expect-error.js';
 import { stateHash } from '../util/state-hash.js';
@@ -27,10 +28,13 @@ describe.each(await kernelBackends())('an L2 weight decay whose squared gradient
       const error = await expectError(
         () => net.train(X, Y, { epochs: 2, optimizer: { name, weightDecay } as never }),
         'DIVERGED',
-        new RegExp(`^epoch 1, batch 1 \\(step 1\\): ${name}: step 1: 0\\.weight\\[0\\]: its gradient with weight decay, g \\+ λ·w = \\S+ \\+ ${weightDecay.toPrecision(3).replace('+', '\\+')} × 0\\.310 = \\S+, squares past float32's largest value, 3\\.40e\\+38: its running mean of squared gradients would hold Infinity there, and that weight's steps would be 0 in silence; the weight decay is what passes it: give a weightDecay of at most \\S+ \\(at these weights and gradients\\)`),
+        new RegExp(`^epoch 1, batch 1 \\(step 1\\): ${name}: step 1: 0\\.weight\\[0\\]: its gradient with weight decay, g \\+ λ·w = \\S+ \\+ ${numberText(weightDecay).replace('+', '\\+')} × 0\\.310 = \\S+, squares past float32's largest value, 3\\.40e\\+38: its running mean of squared gradients would hold Infinity there, and that weight's steps would be 0 in silence; the weight decay is what passes it: give a weightDecay of at most \\S+ \\(at these weights and gradients\\)`),
       );
       expect([net.step, stateHash(net)]).toEqual([0, before]);
-      const offered = Number(/give a weightDecay of at most (\S+) /.exec(error.message)![1]);
+      const offeredText = /give a weightDecay of at most (\S+) /.exec(error.message)![1];
+      // In exponent form (it printed as 34100000000000000000 before numberText), and read back it is the value offered.
+      if (weightDecay === 1e20) expect(offeredText).toBe('3.41e+19');
+      const offered = Number(offeredText);
       expect(offered).toBeGreaterThan(1e18);
       const result = net.train(X, Y, { epochs: 1, batchSize: 3, optimizer: { name, weightDecay: offered } as never });
       expect([net.step, Number.isFinite(result.epochs[0].loss)]).toEqual([1, true]);

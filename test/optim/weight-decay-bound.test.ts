@@ -17,12 +17,12 @@ describe.each(['ref', 'wasm'] as const)('a weight decay beyond the update on %s'
   const make = () => createNetwork({ sizes: [2, 3, 2], backend, seed: 3 });
 
   it.each([
-    [{ weightDecay: 25 }, /^sgd: weightDecay: layer 0's learning rate 0\.1 × weightDecay 25 is 2\.5, above 2 \(beyond 2, w ← \(1 − lr·λ\)·w grows every weight each step: the decay alone diverges\); give a weightDecay of at most 20 or a learning rate of at most 0\.08$/],
-    [{ optimizer: { name: 'sgd', weightDecay: 40, momentum: 0.9 } }, /^sgd: weightDecay: layer 0's learning rate 0\.1 × weightDecay 40 is 4, above 3\.8 \(momentum 0\.9's bound 2\(1 \+ μ\)/],
-    [{ optimizer: { name: 'sgd', weightDecay: 15, momentum: 0.9, nesterov: true } }, /^sgd: weightDecay: layer 0's learning rate 0\.1 × weightDecay 15 is 1\.5, above 1\.357\d* \(Nesterov momentum 0\.9's bound 2\(1 \+ μ\)\/\(1 \+ 2μ\)/],
-    [{ optimizer: { name: 'adamw', weightDecay: 3000 } }, /^adamw: weightDecay: layer 0's learning rate 0\.001 × weightDecay 3000 is 3, above 2 \(beyond 2, the decoupled decay/],
-    [{ optimizer: { name: 'sgd', weightDecay: 15, layerRates: [1, 2] } }, /^sgd: weightDecay: layer 1's learning rate 0\.1 × layerRates\[1\] 2 × weightDecay 15 is 3, above 2 .*; give a weightDecay of at most 10 or a learning rate of at most 0\.0666/],
-    [{ weightDecay: 2.5, learningRate: 1 }, /^sgd: weightDecay: layer 0's learning rate 1 × weightDecay 2\.5 is 2\.5, above 2/],
+    [{ weightDecay: 25 }, /^sgd: weightDecay: layer 0's learning rate 0\.1 × weightDecay 25 is 2\.50, above 2\.00 \(beyond 2, w ← \(1 − lr·λ\)·w grows every weight each step: the decay alone diverges\); give a weightDecay of at most 20\.0 or a learning rate of at most 0\.0800$/],
+    [{ optimizer: { name: 'sgd', weightDecay: 40, momentum: 0.9 } }, /^sgd: weightDecay: layer 0's learning rate 0\.1 × weightDecay 40 is 4\.00, above 3\.80 \(momentum 0\.9's bound 2\(1 \+ μ\)/],
+    [{ optimizer: { name: 'sgd', weightDecay: 15, momentum: 0.9, nesterov: true } }, /^sgd: weightDecay: layer 0's learning rate 0\.1 × weightDecay 15 is 1\.50, above 1\.36 \(Nesterov momentum 0\.9's bound 2\(1 \+ μ\)\/\(1 \+ 2μ\)/],
+    [{ optimizer: { name: 'adamw', weightDecay: 3000 } }, /^adamw: weightDecay: layer 0's learning rate 0\.001 × weightDecay 3000 is 3\.00, above 2\.00 \(beyond 2, the decoupled decay/],
+    [{ optimizer: { name: 'sgd', weightDecay: 15, layerRates: [1, 2] } }, /^sgd: weightDecay: layer 1's learning rate 0\.1 × layerRates\[1\] 2 × weightDecay 15 is 3\.00, above 2\.00 .*; give a weightDecay of at most 10\.0 or a learning rate of at most 0\.0666/],
+    [{ weightDecay: 2.5, learningRate: 1 }, /^sgd: weightDecay: layer 0's learning rate 1 × weightDecay 2\.5 is 2\.50, above 2\.00/],
   ])('train(%j) is refused before any step (INVALID_OPTION), nothing held changed', async (options, message) => {
     const net = await make();
     const before = stateHash(net);
@@ -53,7 +53,7 @@ describe.each(['ref', 'wasm'] as const)('a weight decay beyond the update on %s'
     const result = net.train(X, Y, { epochs: 2, optimizer: optimizer(false) });
     expect(Number.isFinite(result.epochs.at(-1)!.loss)).toBe(true);
     // The same rate where the decay reaches that layer is refused, naming it.
-    await expectError(() => net.train(X, Y, { epochs: 2, optimizer: optimizer(true) }), 'INVALID_OPTION', /^sgd: weightDecay: layer 1's learning rate 0\.1 × layerRates\[1\] 20 × weightDecay 5 is 10, above 2 /);
+    await expectError(() => net.train(X, Y, { epochs: 2, optimizer: optimizer(true) }), 'INVALID_OPTION', /^sgd: weightDecay: layer 1's learning rate 0\.1 × layerRates\[1\] 20 × weightDecay 5 is 10\.0, above 2\.00 /);
     net.dispose();
   });
 
@@ -70,7 +70,7 @@ describe.each(['ref', 'wasm'] as const)('a weight decay beyond the update on %s'
     const net = await createNetwork({ inputs: 2, backend, seed: 3, layers: [{ type: 'dense', units: 3, activation: 'relu' }, { type: 'dense', units: 2 }] });
     const before = stateHash(net);
     const lars = (weightDecay: number) => ({ name: 'lars', weightDecay, decayBiases: false }) as const;
-    await expectError(() => net.train(zeros, targets, { epochs: 60, batchSize: 4, optimizer: lars(5) }), 'INVALID_OPTION', /^lars: weightDecay: layer 0's learning rate 1 × weightDecay 5 is 5, above 3\.8 \(momentum 0\.9's bound 2\(1 \+ μ\)/);
+    await expectError(() => net.train(zeros, targets, { epochs: 60, batchSize: 4, optimizer: lars(5) }), 'INVALID_OPTION', /^lars: weightDecay: layer 0's learning rate 1 × weightDecay 5 is 5\.00, above 3\.80 \(momentum 0\.9's bound 2\(1 \+ μ\)/);
     expect([net.step, stateHash(net)]).toEqual([0, before]);
     // Within it the decay shrinks that layer's weights, however long it runs.
     const first = Math.abs(net.state()[0].values[0]);
@@ -85,7 +85,7 @@ describe.each(['ref', 'wasm'] as const)('a weight decay beyond the update on %s'
     const sgd = createOptimizer(net, { name: 'sgd', weightDecay: 25 });
     net.gradients(X, Y);
     const before = stateHash(net);
-    await expectError(() => sgd.step(net[MODEL], 0.1, 3), 'INVALID_OPTION', /^sgd: weightDecay: layer 0's learning rate 0\.1 × weightDecay 25 is 2\.5, above 2/);
+    await expectError(() => sgd.step(net[MODEL], 0.1, 3), 'INVALID_OPTION', /^sgd: weightDecay: layer 0's learning rate 0\.1 × weightDecay 25 is 2\.50, above 2\.00/);
     expect(stateHash(net)).toBe(before);
     await expectError(() => net.train(X, Y, { optimizer: sgd }), 'INVALID_OPTION', /^sgd: weightDecay: layer 0's learning rate 0\.1/);
     net.train(X, Y, { optimizer: sgd, learningRate: 0.05 });
@@ -121,7 +121,7 @@ describe.each(['ref', 'wasm'] as const)('a weight decay beyond the update on %s'
     const net = await make();
     // Layer 0's 0.1 × 25 = 2.5 is above 2 too, but what it alone takes (λ 20, lr 0.08) layer 1's rate 2 refuses.
     const optimizer = { name: 'sgd', weightDecay: 25, layerRates: [1, 2] } as const;
-    await expectError(() => net.train(X, Y, { epochs: 1, optimizer }), 'INVALID_OPTION', /^sgd: weightDecay: layer 1's learning rate 0\.1 × layerRates\[1\] 2 × weightDecay 25 is 5, above 2 .*; give a weightDecay of at most 10 or a learning rate of at most 0\.04$/);
+    await expectError(() => net.train(X, Y, { epochs: 1, optimizer }), 'INVALID_OPTION', /^sgd: weightDecay: layer 1's learning rate 0\.1 × layerRates\[1\] 2 × weightDecay 25 is 5\.00, above 2\.00 .*; give a weightDecay of at most 10\.0 or a learning rate of at most 0\.0400$/);
     expect(() => net.train(X, Y, { epochs: 1, optimizer: { ...optimizer, weightDecay: 10 } })).not.toThrow();
     expect(() => net.train(X, Y, { epochs: 1, learningRate: 0.04, optimizer })).not.toThrow();
     net.dispose();

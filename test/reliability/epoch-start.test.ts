@@ -40,7 +40,7 @@ describe("'halve': the runaway found at an epoch's first batch", () => {
     await expectError(
       () => net.train(rows, classes, { epochs: 5, learningRate: 1e8, onNonFinite: 'halve', maxHalvings: 2, onEpoch: () => epochs++ }),
       'DIVERGED',
-      /^epoch 2, batch 1 \(step 2\): the loss 3\.77e\+6 is over 10⁶× the first batch's \(1\.09\): training is running away after 2 halvings of the learning rate \(now 25000000\), all that maxHalvings allows; the network is back at the start of epoch 1 \(the initial weights\), the last state judged good that was kept \(its batch loss 1\.09\)$/,
+      /^epoch 2, batch 1 \(step 2\): the loss 3\.77e\+6 is over 10⁶× the first batch's \(1\.09\): training is running away after 2 halvings of the learning rate \(now 2\.50e\+7\), all that maxHalvings allows; the network is back at the start of epoch 1 \(the initial weights\), the last state judged good that was kept \(its batch loss 1\.09\)$/,
     );
     expect(epochs, 'epoch 0 ran three times, once per learning rate').toBe(3);
     // The state judged good, put back whole: weights, biases, step, and the RNG (no step of the call is left).
@@ -65,7 +65,7 @@ describe("'halve': the runaway found at an epoch's first batch", () => {
     await expectError(
       () => refused.train(rows, classes, { ...options, learningRate: 1e6, onNonFinite: 'halve', maxHalvings: 1 }),
       'DIVERGED',
-      / after 1 halving of the learning rate \(now 500000\), all that maxHalvings allows; the network is back at the start of epoch 1 \(the initial weights\)/,
+      / after 1 halving of the learning rate \(now 5\.00e\+5\), all that maxHalvings allows; the network is back at the start of epoch 1 \(the initial weights\)/,
     );
     expect(stateHash(refused)).toBe(before);
 
@@ -181,7 +181,7 @@ describe("'halve' at the call's first batch, before any step", () => {
     const error = await expectError(
       () => net.train(overflowing, classes, { epochs: 3, batchSize: 3, onNonFinite: 'halve', maxHalvings: 60, onEpoch: () => epochs++ }),
       'DIVERGED',
-      /^epoch 1, batch 1 \(step 1\): hidden 1 \(0\.weight\): ∂C\/∂W reaches \S+, beyond 1\.8e\+19 where its square overflows float32; the step was not applied, and halving the learning rate cannot help: the batch faults at the state train\(\) started from, which halving goes back to, so it would fault again at any rate \(no step of this call had run, so the learning rate is not the cause: /,
+      /^epoch 1, batch 1 \(step 1\): hidden 1 \(0\.weight\): ∂C\/∂W reaches \S+, beyond 1\.84e\+19 where its square overflows float32; the step was not applied, and halving the learning rate cannot help: the batch faults at the state train\(\) started from, which halving goes back to, so it would fault again at any rate \(no step of this call had run, so the learning rate is not the cause: /,
     );
     expect(error.message).not.toMatch(/halvings? of|'halve'/);
     expect(epochs).toBe(0);
@@ -208,7 +208,7 @@ describe("'halve' down to float32's smallest normal step size", () => {
     await expectError(
       () => net.train([[0, 1], [1, 0], [1, 1]], [[1, 0], [0, 1], [1, 0]], { learningRate: 1e-7, batchSize: 3, optimizer: sgd, onNonFinite: 'halve', maxHalvings: 60 }),
       'DIVERGED',
-      /^epoch 1, batch 1 \(step 1\): hidden 1 \(0\.(weight|bias)\): the step would take a parameter to \S+, beyond 1\.8e\+16 where float32 products overflow after 3 halvings of the learning rate \(now 1\.25e-8\), which cannot be halved further: sgd: layer 1's step size, learning rate 6\.25e-9 × layerRates\[1\] 1e-30: 6\.25e-39 is subnormal in the float32 the core computes in, so it would do nothing or next to nothing; the least usable value is 1\.1754943508222875e-38 \(2⁻¹²⁶, float32's smallest normal number\); the network is back at the start of epoch 1 \(the initial weights\), the last state judged good that was kept \(its batch loss \S+\)$/,
+      /^epoch 1, batch 1 \(step 1\): hidden 1 \(0\.(weight|bias)\): the step would take a parameter to \S+, beyond 1\.80e\+16 where float32 products overflow after 3 halvings of the learning rate \(now 1\.25e-8\), which cannot be halved further: sgd: layer 1's step size, learning rate 6\.25e-9 × layerRates\[1\] 1e-30: 6\.25e-39 is subnormal in the float32 the core computes in, so it would do nothing or next to nothing; the least usable value is 1\.1754943508222875e-38 \(2⁻¹²⁶, float32's smallest normal number\); the network is back at the start of epoch 1 \(the initial weights\), the last state judged good that was kept \(its batch loss \S+\)$/,
     );
     expect(stateHash(net, sgd)).toBe(before);
     sgd.dispose();

@@ -233,7 +233,7 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
     const { net } = await trained();
     const good = net.toJSON() as { layers: { weights: number[][]; biases: number[] }[] };
     const runaway = { ...good, layers: [good.layers[0], { ...good.layers[1], weights: good.layers[1].weights.map((row) => row.map(() => 3e38)) }] };
-    const beyond = /^layers\[1\]\.weights\[0\]\[0\]: 3e\+38 is beyond ±1\.8e\+16, the largest parameter training allows/;
+    const beyond = /^layers\[1\]\.weights\[0\]\[0\]: 3e\+38 is beyond ±1\.80e\+16, the largest parameter training allows/;
     await expectError(() => Network.fromJSON(runaway, { backend: kernels }), 'BAD_MODEL_FILE', beyond);
     await expectError(() => Network.fromJSON({ ...good, layers: [good.layers[0], { ...good.layers[1], biases: [0, -RUNAWAY_PARAMETER * 2] }] }, { backend: kernels }), 'BAD_MODEL_FILE', /^layers\[1\]\.biases\[1\]: -3602879\d+ is beyond/);
     // At the bound itself it loads (training keeps parameters within it).
@@ -245,7 +245,7 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
     const model = blockModelOf(blocks);
     blocks.dispose();
     model.tensors[2].values[1] = -3e38;
-    await expectError(() => networkFromModel(model, { backend: kernels }), 'BAD_MODEL_FILE', /2\.weight\[1\]: -3\.\d+e\+38 is beyond ±1\.8e\+16/);
+    await expectError(() => networkFromModel(model, { backend: kernels }), 'BAD_MODEL_FILE', /2\.weight\[1\]: -3\.\d+e\+38 is beyond ±1\.80e\+16/);
   });
 
   it('every call after dispose throws DISPOSED; dispose twice is harmless', async () => {

@@ -88,7 +88,7 @@ describe.each(await kernelBackends())("'halve' down to float32's smallest normal
   it('maxHalvings spent before the limit: as before, the halvings spent', async () => {
     const net = await network();
     const kfac = createOptimizer(net, 'kfac');
-    await expectError(() => net.train(x, y, { ...OPTIONS, maxHalvings: 2, optimizer: kfac }), 'DIVERGED', new RegExp(`${RUNAWAY}after 2 halvings of the learning rate \\(now 2\\.5e-38\\), all that maxHalvings allows${BACK}`));
+    await expectError(() => net.train(x, y, { ...OPTIONS, maxHalvings: 2, optimizer: kfac }), 'DIVERGED', new RegExp(`${RUNAWAY}after 2 halvings of the learning rate \\(now 2\\.50e-38\\), all that maxHalvings allows${BACK}`));
     expect(net[MODEL].step).toBe(0);
     kfac.dispose();
     net.dispose();

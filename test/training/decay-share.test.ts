@@ -29,8 +29,8 @@ describe.each(['ref', 'wasm'] as const)('a runaway of curvature and weight decay
   const offers = (message: string) => [/weightDecay of at most ([\d.]+)/, /learningRate of at most ([\d.]+)/].map((r) => Number(message.match(r)?.[1]));
 
   it.each([
-    [{ learningRate: 0.1, weightDecay: 19 }, /step 26\).*\(along layer 0's weights a step multiplies them by 1 − learning rate 0\.1 × \(c \+ λ\), .*? 4\.8\d and λ the weightDecay 19: 0\.48\d from the curvature \+ 1\.90 from the decay = 2\.38, above 2, beyond which each step grows them; neither part is past 2 alone: try a weightDecay of at most [\d.]+, a learningRate of at most [\d.]+, or onNonFinite 'halve'\)$/],
-    [{ learningRate: 0.1, weightDecay: 37, momentum: 0.9 }, /\+ 3\.70 from the decay = 4\.1\d, above 3\.8 \(momentum 0\.9's bound, 2\(1 \+ μ\)\), .*neither part is past 3\.8 alone: try a weightDecay of at most [\d.]+, a learningRate of at most/],
+    [{ learningRate: 0.1, weightDecay: 19 }, /step 26\).*\(along layer 0's weights a step multiplies them by 1 − learning rate 0\.1 × \(c \+ λ\), .*? 4\.8\d and λ the weightDecay 19: 0\.48\d from the curvature \+ 1\.90 from the decay = 2\.38, above 2\.00, beyond which each step grows them; neither part is past 2\.00 alone: try a weightDecay of at most [\d.]+, a learningRate of at most [\d.]+, or onNonFinite 'halve'\)$/],
+    [{ learningRate: 0.1, weightDecay: 37, momentum: 0.9 }, /\+ 3\.70 from the decay = 4\.1\d, above 3\.80 \(momentum 0\.9's bound, 2\(1 \+ μ\)\), .*neither part is past 3\.80 alone: try a weightDecay of at most [\d.]+, a learningRate of at most/],
   ])('%j: each part said, and the weightDecay or learningRate offered each trains', async (options, message) => {
     const error = await expectError(() => train(options), 'DIVERGED', message);
     const [weightDecay, learningRate] = offers(error.message);

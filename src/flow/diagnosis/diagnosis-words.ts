@@ -7,8 +7,7 @@ import { counted, grouped } from '../../counted.js';
 import { numberRanges } from '../../layer-names.js';
 import type { Evidence } from './diagnosis-types.js';
 import { readAtFirst } from './gap-measures.js';
-
-export const fmt = (v: number) => (v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.abs(v) < 1000 ? v.toPrecision(3) : v.toExponential(2));
+import { numberText } from '../../number-text.js';
 
 /** A share in whole percent, grouped as counts are: '26 %', '4,500 %'. */
 export const percent = (v: number) => `${grouped(Math.round(100 * v))} %`;
@@ -37,4 +36,4 @@ export const medianOverRecords = (e: Evidence) => `median over ${counted(e.recor
 export const gapRecords = (e: Evidence) => (readAtFirst(e) ? 'at the first step' : medianOverRecords(e));
 
 /** A first-to-last ratio as the sentences say it: '6.47×' for a gap of 6.47, '1/4.06e+6 of' for one below 1/2. */
-export const timesOf = (ratio: number) => (ratio < 0.5 ? `1/${fmt(1 / ratio)} of` : `${fmt(ratio)}×`);
+export const timesOf = (ratio: number) => (ratio < 0.5 ? `1/${numberText(1 / ratio)} of` : `${numberText(ratio)}×`);

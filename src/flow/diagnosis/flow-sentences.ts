@@ -11,10 +11,11 @@ import { BATCH_NORM_BLOCKING_ROWS } from '../../layers/spec.js';
 import { counted } from '../../counted.js';
 import { CANCELLATION, SEVERE_RATIO, TRAINED_LOSS_FRACTION, TREND_DECADES } from './diagnosis-thresholds.js';
 import type { Evidence, FirstToLast } from './diagnosis-types.js';
-import { fmt, gapRecords, medianOverRecords, percent, rowList, sharesByRow, timesOf } from './diagnosis-words.js';
+import { gapRecords, medianOverRecords, percent, rowList, sharesByRow, timesOf } from './diagnosis-words.js';
 import { cancelledEnds, faded, saturatedLater, saturationAtStart } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, gapSeverity, gapSide, positiveFinite, readAtFirst } from './gap-measures.js';
 import { learnsWords, speedAt, speedWords } from './learning-speed.js';
+import { numberText } from '../../number-text.js';
 
 export function deadSentence(e: Evidence, trace: Trace, dead: number[]): string {
   const shares = sharesByRow(trace, dead, dead.map((l) => e.layers[l].deadFraction), 'the units');
@@ -93,7 +94,7 @@ function speedSentence(e: Evidence, ends: ChainEnds, trace: Trace): string {
   const across = e.normalisedBy !== undefined;
   if (e.speedMeasure === 'batch gradient') {
     if (!positiveFinite(speed)) return across ? `No ‖∂C/∂b‖ gap is read: ${unreadSpeedClause(trace, e, ends)}.` : `No batch-gradient gap is read: ${unreadSpeedClause(trace, e, ends)}.`;
-    return across ? `The ‖∂C/∂b‖ gap is ${fmt(speed)}×.` : `The batch gradient ‖∂C/∂b‖, which the update uses, says the ${ends.first} learns ${learnsWords(speed)} the last (${when}).`;
+    return across ? `The ‖∂C/∂b‖ gap is ${numberText(speed)}×.` : `The batch gradient ‖∂C/∂b‖, which the update uses, says the ${ends.first} learns ${learnsWords(speed)} the last (${when}).`;
   }
   const own = stepsOwnWords(trace);
   if (!positiveFinite(speed)) return `No gap in the steps taken is read: ${unreadStepClause(speed, ends)} (${own}).`;
@@ -124,7 +125,7 @@ function otherReadingSentence(gap: number, e: Evidence, ends: ChainEnds): string
   const [read, alone] = [bandOf(gap), bandOf(other)];
   if (read === undefined || alone === undefined || read === alone) return '';
   const where = atFirst ? `Over the records (${medianOverRecords(e)})` : 'At the first step';
-  const said = e.normalisedBy ? `the gap both show is ${fmt(other)}×` : `the ${ends.first}'s δ is ${timesOf(other)} the ${ends.last}'s`;
+  const said = e.normalisedBy ? `the gap both show is ${numberText(other)}×` : `the ${ends.first}'s δ is ${timesOf(other)} the ${ends.last}'s`;
   return ` ${where} ${said}, which alone would read ${alone}: the gap, and the severity of a verdict drawn from it, is read ${atFirst ? 'at the first step' : 'over the records'}, the further from 1 of the two.`;
 }
 
@@ -138,16 +139,16 @@ export function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Tr
     const [delta, relative] = [pick(e.deltaFirstToLast), pick(e.relativeGradientFirstToLast!)];
     const read = Number.isNaN(gap)
       ? `they point opposite ways, so no gap is read`
-      : `the gap read is the one both show (the nearer 1 of the two): ${fmt(gap)}×${positiveFinite(e.meanChainFactor) ? ` (δ's factor per layer, the geometric mean of the measured ones: ${fmt(e.meanChainFactor)})` : ''}`;
+      : `the gap read is the one both show (the nearer 1 of the two): ${numberText(gap)}×${positiveFinite(e.meanChainFactor) ? ` (δ's factor per layer, the geometric mean of the measured ones: ${numberText(e.meanChainFactor)})` : ''}`;
     return (
       `between the ${ends.first} and the ${ends.last}, ${rowList(trace, e.normalisedBy)} divide δ by the spread of their input, so neither measure alone says how the gradient flows: ` +
       `a layer's per-example δ follows its own weights' scale, its relative gradient ‖∂C/∂W‖/‖W‖ its fan-in and weights' scale. ` +
-      `The ${ends.first}'s δ is ${fmt(delta)}× the last's and its relative gradient ${fmt(relative)}× (${when}); ${read}.${otherReadingSentence(gap, e, ends)} ${speedSentence(e, ends, trace)}`
+      `The ${ends.first}'s δ is ${numberText(delta)}× the last's and its relative gradient ${numberText(relative)}× (${when}); ${read}.${otherReadingSentence(gap, e, ends)} ${speedSentence(e, ends, trace)}`
     );
   }
   const links = e.hiddenLayers - 1;
   const chain = positiveFinite(e.meanChainFactor)
-    ? `: a factor of ${fmt(e.meanChainFactor)} per layer on its way back through ${links} layer${links === 1 ? '' : 's'} ` +
+    ? `: a factor of ${numberText(e.meanChainFactor)} per layer on its way back through ${links} layer${links === 1 ? '' : 's'} ` +
       `(σ'(z)·W, the chain rule; the geometric mean of the measured factors, whose product is the gap, ${when})`
     : '';
   return `one example's gradient δ at the ${ends.first} is ${relation} the ${ends.last}'s (RMS over the batch, ${when}; the chain rule acts on each example's δ)${chain}.${otherReadingSentence(gap, e, ends)} ${speedSentence(e, ends, trace)}`;
@@ -155,14 +156,14 @@ export function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Tr
 
 /** Where the first step's batch loss has a noise (TrainingProgress.startNoise), that the loss fell to the fraction trainedWell asks of the start less it; '' elsewhere. */
 const startNoiseClause = (p: TrainingProgress) =>
-  p.startNoise > 0 ? `, at most ${percent(TRAINED_LOSS_FRACTION)} of that start less its noise (one batch's loss varies by ${fmt(p.startNoise)}: two standard deviations)` : '';
+  p.startNoise > 0 ? `, at most ${percent(TRAINED_LOSS_FRACTION)} of that start less its noise (one batch's loss varies by ${numberText(p.startNoise)}: two standard deviations)` : '';
 
 /** Why a gap that grew while the network learnt (evidence.grewWhileLearning) is no fault: the measures that say so. */
 export function learntGapSentence(gap: number, e: Evidence): string {
   const p = e.training!;
   return (
-    `Early layers get larger gradients (${fmt(gap)}×, ${gapRecords(e)}), and training is healthy: the gap opened as the network learnt ` +
-    `(${fmt(gapMeasure(e).first)}× at the first step), its training loss ended at ${percent(p.lossEnd / p.lossStart)} of the first step's batch's (${fmt(p.lossStart)} → ${fmt(p.lossEnd)})${startNoiseClause(p)}, ` +
+    `Early layers get larger gradients (${numberText(gap)}×, ${gapRecords(e)}), and training is healthy: the gap opened as the network learnt ` +
+    `(${numberText(gapMeasure(e).first)}× at the first step), its training loss ended at ${percent(p.lossEnd / p.lossStart)} of the first step's batch's (${numberText(p.lossStart)} → ${numberText(p.lossEnd)})${startNoiseClause(p)}, ` +
     `and the gap is short of the ${1 / SEVERE_RATIO}× this diagnosis calls severe: no fault to fix.`
   );
 }
@@ -201,12 +202,12 @@ export function trendSentence(e: Evidence, ends: ChainEnds): string {
       ? 'stayed about the same'
       : fromLog * toLog < 0
         ? 'crossed over'
-        : `${Math.abs(toLog) < Math.abs(fromLog) ? 'narrowed' : 'widened'} ${fmt(10 ** Math.abs(e.trendDecades))}×`;
+        : `${Math.abs(toLog) < Math.abs(fromLog) ? 'narrowed' : 'widened'} ${numberText(10 ** Math.abs(e.trendDecades))}×`;
   const trend = `The per-example gap ${moved} during training: ${stated}`;
   if (!faded(e)) return `${trend}.`;
   // Each example's δ may have fallen less than the batch gradient, or not at all: said as the change it is.
   const deltaChange = e.lastHiddenDeltaChange;
-  const deltaMoved = deltaChange < 1 ? `fell only ${fmt(1 / deltaChange)}×` : `did not fall (it ended at ${fmt(deltaChange)}× its start)`;
+  const deltaMoved = deltaChange < 1 ? `fell only ${numberText(1 / deltaChange)}×` : `did not fall (it ended at ${numberText(deltaChange)}× its start)`;
   const cancellation = deltaChange > CANCELLATION * e.lastHiddenChange ? `, while each example's δ there ${deltaMoved}: the examples' gradients cancel in the batch` : '';
-  return `${trend}; the ${ends.last}'s ‖∂C/∂b‖ fell ${fmt(1 / e.lastHiddenChange)}×${cancellation}.`;
+  return `${trend}; the ${ends.last}'s ‖∂C/∂b‖ fell ${numberText(1 / e.lastHiddenChange)}×${cancellation}.`;
 }

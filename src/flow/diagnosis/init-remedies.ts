@@ -10,8 +10,9 @@ import type { Trace } from '../trace.js';
 import type { Remedy, RemedySetting } from '../remedy.js';
 import { RELU_RATE_SETUP, reluRemedyRate } from '../relu-remedy-rates.js';
 import type { Evidence } from './diagnosis-types.js';
-import { fmt, rowList } from './diagnosis-words.js';
+import { rowList } from './diagnosis-words.js';
 import { type AddRemedy, choice, hiddenActivation, initName, numberSetting } from './remedy-settings.js';
+import { numberText } from '../../number-text.js';
 
 /** The init explodingAcrossNorms offers: every weight row of the same mean square length, 1/3, whatever n_in. */
 const EVEN_ROWS_INIT = 'standard';
@@ -50,8 +51,8 @@ export function explodingAcrossNorms(trace: Trace, e: Evidence, add: AddRemedy):
   add(
     [choice('init', EVEN_ROWS_INIT)],
     `across the norm layers a layer's relative gradient goes as 1/‖w‖² of its weight rows (the norm divides out their scale), and '${init}' draws the ${rowList(trace, [first])}'s rows ` +
-      `${fmt(square(first))} long (mean square) against ${fmt(square(last))} in the ${rowList(trace, [last])}: ${fmt(byInit)}× the relative gradient by the init alone. ` +
-      `U[±1/√n_in] draws every row ${fmt(rowSquare(EVEN_ROWS_INIT, 1, 1))} long, whatever its layer's size.`,
+      `${numberText(square(first))} long (mean square) against ${numberText(square(last))} in the ${rowList(trace, [last])}: ${numberText(byInit)}× the relative gradient by the init alone. ` +
+      `U[±1/√n_in] draws every row ${numberText(rowSquare(EVEN_ROWS_INIT, 1, 1))} long, whatever its layer's size.`,
   );
 }
 
@@ -82,13 +83,13 @@ export function weightsAboveInit(trace: Trace, e: Evidence, init: WeightInitName
     const rms = trace.at('weightNorm', 0, w) / Math.sqrt(nIn * nOut);
     const drawn = weightInitStd(init, nIn, nOut);
     if (!(rms > drawn)) continue;
-    const group = byDrawn.get(fmt(drawn)) ?? { rows: [], rms: [] };
+    const group = byDrawn.get(numberText(drawn)) ?? { rows: [], rms: [] };
     group.rows.push(w);
     group.rms.push(rms);
-    byDrawn.set(fmt(drawn), group);
+    byDrawn.set(numberText(drawn), group);
   }
   const clauses = [...byDrawn].map(([drawn, { rows, rms }]) => {
-    const [low, high] = [fmt(Math.min(...rms)), fmt(Math.max(...rms))];
+    const [low, high] = [numberText(Math.min(...rms)), numberText(Math.max(...rms))];
     const weights = low === high ? `RMS weight${rows.length > 1 ? 's are' : ' is'} ${low}` : `RMS weights are ${low}–${high}`;
     return `${rowList(trace, rows)}'s ${weights}, '${init}' draws ${drawn}`;
   });

@@ -6,7 +6,8 @@
 import type { Trace } from '../trace.js';
 import { counted, grouped } from '../../counted.js';
 import { type EpochLoss, type LossPace, NOISE_WINDOW_MIN, risenAboveStart, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress, windowsRose } from '../training-progress.js';
-import { fmt, percent } from './diagnosis-words.js';
+import { percent } from './diagnosis-words.js';
+import { numberText } from '../../number-text.js';
 
 /** The run's epochs: TrainingProgress.epochs (a thinned trace's whole run, not the epochs it kept), else those the trace recorded. */
 export const runEpochs = (p: TrainingProgress, trace: Trace) => p.epochs ?? trace.epochs.length;
@@ -21,20 +22,20 @@ export function shortRunEpochs(p: TrainingProgress, trace: Trace): number | unde
  * An amount of the loss (a rise, a noise) as a share of the loss it is read from: '26 %'; from a loss
  * of exactly 0, which no percentage is of, the amount itself: '0.0123 in the loss's units'.
  */
-export const shareOf = (amount: number, from: number) => (from > 0 ? percent(amount / from) : `${fmt(amount)} in the loss's units`);
+export const shareOf = (amount: number, from: number) => (from > 0 ? percent(amount / from) : `${numberText(amount)} in the loss's units`);
 
 /** How far a loss lies above its lowest, with the space after it: '26 % ', or from a lowest of 0 '0.0123 in the loss's units ' (shareOf). */
 export const amountAbove = (loss: number, lowest: number) => `${shareOf(loss - lowest, lowest)} `;
 
 /** A lowest epoch's or window's loss as a sentence says it: '0.107 after 39 epochs', 'mean 0.127 over epochs 81–120'. */
 export function lowestWords(low: EpochLoss): { loss: number; words: string } {
-  const words = low.from === undefined ? `${fmt(low.loss)} after ${counted(low.epoch + 1, 'epoch')}` : `mean ${fmt(low.loss)} over epochs ${grouped(low.from + 1)}–${grouped(low.epoch + 1)}`;
+  const words = low.from === undefined ? `${numberText(low.loss)} after ${counted(low.epoch + 1, 'epoch')}` : `mean ${numberText(low.loss)} over epochs ${grouped(low.from + 1)}–${grouped(low.epoch + 1)}`;
   return { loss: low.loss, words };
 }
 
 /** When a lowest epoch's or window's loss was, as a remedy's reason says it: 'after 39 epochs (0.107)', 'over epochs 81–120 (mean 0.127)'. */
 export const lowestWhen = (low: EpochLoss) =>
-  low.from === undefined ? `after ${counted(low.epoch + 1, 'epoch')} (${fmt(low.loss)})` : `over epochs ${grouped(low.from + 1)}–${grouped(low.epoch + 1)} (mean ${fmt(low.loss)})`;
+  low.from === undefined ? `after ${counted(low.epoch + 1, 'epoch')} (${numberText(low.loss)})` : `over epochs ${grouped(low.from + 1)}–${grouped(low.epoch + 1)} (mean ${numberText(low.loss)})`;
 
 /**
  * What a rising loss rose from, with its words: read 'epochs', the lower of the lowest before the
@@ -43,10 +44,10 @@ export const lowestWhen = (low: EpochLoss) =>
  * (risenAboveStart); read 'batches', the window of records before the last.
  */
 export function riseFrom(p: TrainingProgress): { loss: number; words: string } {
-  if (!p.lowest) return { loss: p.lossBefore, words: `the ${counted(p.window, 'record')} before (${fmt(p.lossBefore)})` };
+  if (!p.lowest) return { loss: p.lossBefore, words: `the ${counted(p.window, 'record')} before (${numberText(p.lossBefore)})` };
   // An epoch of the last window below the lowest before it is the run's lowest: what the window rose from, which 'its lowest' must name.
   const lowest = p.windowLow ?? p.lowest;
-  return p.lossStart < lowest.loss && risenAboveStart(p) ? { loss: p.lossStart, words: `${fmt(p.lossStart)} at the first step (its batch)` } : lowestWords(lowest);
+  return p.lossStart < lowest.loss && risenAboveStart(p) ? { loss: p.lossStart, words: `${numberText(p.lossStart)} at the first step (its batch)` } : lowestWords(lowest);
 }
 
 /**
@@ -58,8 +59,8 @@ export function startNoiseSentence(p: TrainingProgress, trace: Trace): string {
   if (p.read !== 'epochs' || p.state === 'rising' || risenAboveStart(p) || p.lossEnd < (1 + STILL_FALLING) * p.lossStart) return '';
   // Named and printed: beside the validation rows' loss, 'the loss at the end' read as theirs, and its value was not said.
   return (
-    ` The training loss at the end (${epochLossName(p)}, ${atLastEpochs(p.lossEnd, p, runEpochs(p, trace))}) lies ${percent(p.lossEnd / p.lossStart - 1)} above the first step's batch loss (${fmt(p.lossStart)}, one batch), ` +
-    `within that batch's noise (one batch's loss varies by ${fmt(p.startNoise)} about the loss's level: two standard deviations, from the differences between the first records' batch losses), so no rise from the start is read.`
+    ` The training loss at the end (${epochLossName(p)}, ${atLastEpochs(p.lossEnd, p, runEpochs(p, trace))}) lies ${percent(p.lossEnd / p.lossStart - 1)} above the first step's batch loss (${numberText(p.lossStart)}, one batch), ` +
+    `within that batch's noise (one batch's loss varies by ${numberText(p.startNoise)} about the loss's level: two standard deviations, from the differences between the first records' batch losses), so no rise from the start is read.`
   );
 }
 
@@ -95,18 +96,18 @@ export const heldOutNewLow = (p: TrainingProgress) =>
  */
 export function heldOutStartSentence(p: TrainingProgress): string {
   if (!heldOutLowestAtStart(p)) return '';
-  return ` The validation rows' loss was lower still before the first epoch (${fmt(p.heldOut!.start!)}, at the weights the run started from): no epoch of this run lowered it, so no epoch to stop at is offered; the weights it started from are the ones to keep.`;
+  return ` The validation rows' loss was lower still before the first epoch (${numberText(p.heldOut!.start!)}, at the weights the run started from): no epoch of this run lowered it, so no epoch to stop at is offered; the weights it started from are the ones to keep.`;
 }
 
 /** A loss of the last window of `epochs` epochs as a sentence says it: '0.0905 at the last of 8 epochs', 'mean 3.24 over the last 20 of 100 epochs'. */
 export const atLastEpochs = (loss: number, p: TrainingProgress, epochs: number) =>
-  p.window === 1 ? `${fmt(loss)} at the last of ${counted(epochs, 'epoch')}` : `mean ${fmt(loss)} over the last ${grouped(p.window)} of ${counted(epochs, 'epoch')}`;
+  p.window === 1 ? `${numberText(loss)} at the last of ${counted(epochs, 'epoch')}` : `mean ${numberText(loss)} over the last ${grouped(p.window)} of ${counted(epochs, 'epoch')}`;
 
 /** How far the loss fell between the two windows a plateau was read from, as a clause: 'fell only 0.186 % over the last epoch', 'did not fall over …'. */
 export function plateauFall(p: TrainingProgress): string {
   const fall = 1 - p.lossEnd / p.lossBefore;
   const over = p.read === 'batches' ? `between the last two windows of ${counted(p.window, 'record')}` : p.window === 1 ? 'over the last epoch' : `between the last two windows of ${counted(p.window, 'epoch')}`;
-  return fall > 0 ? `fell only ${fmt(100 * fall)} % ${over}` : `did not fall ${over}`;
+  return fall > 0 ? `fell only ${numberText(100 * fall)} % ${over}` : `did not fall ${over}`;
 }
 
 /** A round bound below float64's largest number (1.8e308), said in place of a factor beyond it. */
@@ -125,14 +126,14 @@ export function paceWords(pace: LossPace): string {
   const change =
     left >= 2
       ? Number.isFinite(left)
-        ? `rises to ${fmt(left)}× its level`
+        ? `rises to ${numberText(left)}× its level`
         : `rises to more than ${FLOAT64_BOUND}× its level`
       : left > 1
         ? `rises ${percent(left - 1)}`
         : left >= 0.5
           ? `falls ${percent(1 - left)}`
           : Number.isFinite(1 / left)
-            ? `falls to 1/${fmt(1 / left)} of its level`
+            ? `falls to 1/${numberText(1 / left)} of its level`
             : `falls to less than 1/${FLOAT64_BOUND} of its level`;
   return `${change} over ${counted(pace.horizon, 'epoch')} more`;
 }
@@ -148,7 +149,7 @@ export function againstBefore(p: TrainingProgress): string {
   const before = beforeWords(p);
   const ratio = p.lossEnd / p.lossBefore;
   if (ratio === 0) return `down to 0 from ${before}`;
-  if (ratio < 0.5) return `1/${fmt(1 / ratio)} of ${before}`;
+  if (ratio < 0.5) return `1/${numberText(1 / ratio)} of ${before}`;
   if (Math.round(100 * (1 - ratio)) >= 1) return `${percent(1 - ratio)} below ${before}`;
   if (ratio < 1) return `less than 1 % below ${before}`;
   if (ratio === 1) return `level with ${before}`;

@@ -10,12 +10,13 @@ import type { EpochLoss } from '../training-progress.js';
 import { chanceWords } from '../chance-words.js';
 import { EVEN_RANGE, GRADIENT_FADED } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
-import { fmt, medianOverRecords, percent, timesOf } from './diagnosis-words.js';
+import { medianOverRecords, percent, timesOf } from './diagnosis-words.js';
 import { faded } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
 import { firstIsSlower, speedAt } from './learning-speed.js';
 import { againstBefore, amountAbove, beforeWords, atLastEpochs, heldOutLowest, heldOutLowestAtStart, heldOutNewLow, heldOutStartSentence, lowestWords, noiseUnread, paceWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
 import { flowClear, gapClosed } from './verdict-rules.js';
+import { numberText } from '../../number-text.js';
 
 /**
  * Why the gradient did not fade over training time, in words that hold for the ratio measured: a
@@ -30,14 +31,14 @@ function notFadedClause(e: Evidence, ends: ChainEnds): string {
     // A fall short of GRADIENT_FADED is still a fall: the sentence says how large, against the fall that counts as fading.
     // Fading is a fall past 1/GRADIENT_FADED: one of exactly that much (or one that prints as that much) is not less than it, and
     // a per-example ‖δ‖ read in place of a cancelled bias (which faded() does not judge) may have fallen further.
-    const [fall, fading] = [fmt(1 / change), fmt(1 / GRADIENT_FADED)];
+    const [fall, fading] = [numberText(1 / change), numberText(1 / GRADIENT_FADED)];
     const against =
       fall === fading
         ? `not past the ${fading}× beyond which this diagnosis calls it fading`
         : `${change < GRADIENT_FADED ? 'more' : 'less'} than the ${fading}× this diagnosis calls fading`;
     return change < 1
       ? `the ${ends.last}'s ${measure} fell ${fall}× over training time, ${against}`
-      : `the gradients did not fade over training time: the ${ends.last}'s ${measure} ended at ${fmt(change)}× its start`;
+      : `the gradients did not fade over training time: the ${ends.last}'s ${measure} ended at ${numberText(change)}× its start`;
   }
   // 0/0 (NaN) or x/0 (Inf): the layer had no gradient at the first record; 0 at the end of a nonzero start is a layer that lost it.
   const zeroAtStart = `the ${ends.last}'s ${measure} was 0 at the first record (its units passed no gradient back: dead, or cut off by the layers above)`;
@@ -60,29 +61,29 @@ export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evide
   const only = `read from the batches: ${UNREAD_EPOCHS[p.epochsUnread!]}`;
   if (p.state === 'converged') {
     return (
-      `Training has converged on its batches (${only}): their loss fell from ${fmt(p.lossStart)} at the first record to ${fmt(p.lossEnd)} (${windows}), with ${right}, ` +
+      `Training has converged on its batches (${only}): their loss fell from ${numberText(p.lossStart)} at the first record to ${numberText(p.lossEnd)} (${windows}), with ${right}, ` +
       'so the gradients are small because the errors are, near the loss\'s floor of 0: not a plateau. ' +
       'No remedy that changes only how the run steps (optimiser, learning rate, per-layer rates, clipping) is offered: the steps reached the floor.' +
       convergedGapClause(verdict, e, ends)
     );
   }
   if (p.state === 'learning') {
-    return `Still learning (${only}): the batches' loss is still falling, ${fmt(p.lossEnd)} (${windows}), ${againstBefore(p)} (${fmt(p.lossBefore)})${paceClause(p)}, with ${right}.${learningGapClause(verdict, e, ends)}`;
+    return `Still learning (${only}): the batches' loss is still falling, ${numberText(p.lossEnd)} (${windows}), ${againstBefore(p)} (${numberText(p.lossBefore)})${paceClause(p)}, with ${right}.${learningGapClause(verdict, e, ends)}`;
   }
   if (p.state === 'rising') {
     const from = riseFrom(p);
     return (
-      `The batches' loss rose (${only}): ${fmt(p.lossEnd)} (${windows}), ${amountAbove(p.lossEnd, from.loss)}above ${from.words}${paceClause(p)}, with ${right}. ` +
+      `The batches' loss rose (${only}): ${numberText(p.lossEnd)} (${windows}), ${amountAbove(p.lossEnd, from.loss)}above ${from.words}${paceClause(p)}, with ${right}. ` +
       `${overshootSentence(trace)}${verdict === 'loss-rising' ? '.' : ', whatever the gradient flow above.'}`
     );
   }
   if (p.state === 'unclear') {
     return (
-      `Whether training still makes progress the batches cannot tell (${only}): their loss went ${fmt(p.lossBefore)} → ${fmt(p.lossEnd)} (medians over the last two windows of ${counted(p.window, 'record')}), ` +
+      `Whether training still makes progress the batches cannot tell (${only}): their loss went ${numberText(p.lossBefore)} → ${numberText(p.lossEnd)} (medians over the last two windows of ${counted(p.window, 'record')}), ` +
       `and from batch to batch it varies enough to hide a change of ${shareOf(p.lossNoise.fall, p.lossBefore)} (two standard errors); more records (${trace.every > 1 ? 'a smaller trace interval, or more steps' : 'more steps: the trace records every step already'}) would tell.`
     );
   }
-  const stuck = `A plateau (${only}): the batches' loss stopped falling short of convergence (${fmt(p.lossEnd)}, ${windows}; ${fmt(p.lossBefore)} over the ${grouped(p.window)} before; ${fmt(p.lossStart)} at the first record), with ${right}${shortRunClause(p, trace)}`;
+  const stuck = `A plateau (${only}): the batches' loss stopped falling short of convergence (${numberText(p.lossEnd)}, ${windows}; ${numberText(p.lossBefore)} over the ${grouped(p.window)} before; ${numberText(p.lossStart)} at the first record), with ${right}${shortRunClause(p, trace)}`;
   return stuck + plateauCause(e, verdict, ends);
 }
 
@@ -182,7 +183,7 @@ function newLowClause(p: TrainingProgress): string {
   if (!p.newLow || !windowsRose(p)) return '';
   const from = riseFrom(p);
   const rose = p.lossEnd > from.loss ? `, ${amountAbove(p.lossEnd, from.loss)}above ${from.loss === p.lossStart ? '' : 'its lowest, '}${from.words}` : '';
-  return `${rose}, but its last epoch's, ${fmt(p.newLow.loss)} after ${counted(p.newLow.epoch + 1, 'epoch')}, is the lowest of ${p.epochsKept === undefined ? 'the run' : 'the epochs the trace kept'}, so it did not rise`;
+  return `${rose}, but its last epoch's, ${numberText(p.newLow.loss)} after ${counted(p.newLow.epoch + 1, 'epoch')}, is the lowest of ${p.epochsKept === undefined ? 'the run' : 'the epochs the trace kept'}, so it did not rise`;
 }
 
 /**
@@ -195,7 +196,7 @@ function newLowSentence(p: TrainingProgress, measured: string, right: string): s
   // Beside batch means the held-out loss's rise is said by heldOutUnreadClause: they are over weights that moved.
   if (heldOutNewLow(p)) return heldOutNewLowSentence(p, measured, right);
   return (
-    `Whether training still makes progress the epochs cannot tell: ${measured} went ${fmt(p.lossBefore)} → ${fmt(p.lossEnd)} (means over the last two windows of ${counted(p.window, 'epoch')})${newLowClause(p)}${higherClause(p)}${right}${unreadNoiseClause(p, 'the loss varies')}, ` +
+    `Whether training still makes progress the epochs cannot tell: ${measured} went ${numberText(p.lossBefore)} → ${numberText(p.lossEnd)} (means over the last two windows of ${counted(p.window, 'epoch')})${newLowClause(p)}${higherClause(p)}${right}${unreadNoiseClause(p, 'the loss varies')}, ` +
     'so neither a rise nor a standstill is read; more epochs would tell.'
   );
 }
@@ -223,13 +224,13 @@ function heldOutNewLowSentence(p: TrainingProgress, measured: string, right: str
   const held = p.heldOut!;
   const from = riseFrom(p);
   const aboveLowest = p.lossEnd > from.loss;
-  const moved = p.lossEnd === p.lossBefore ? `held at ${fmt(p.lossEnd)}` : `${p.lossEnd < p.lossBefore ? 'fell' : 'rose'} ${fmt(p.lossBefore)} → ${fmt(p.lossEnd)}`;
+  const moved = p.lossEnd === p.lossBefore ? `held at ${numberText(p.lossEnd)}` : `${p.lossEnd < p.lossBefore ? 'fell' : 'rose'} ${numberText(p.lossBefore)} → ${numberText(p.lossEnd)}`;
   const lowestBefore = from.loss === p.lossStart ? "the first step's loss" : `${lowestKind(p.lowest!)} before that window`;
   const above = aboveLowest ? `; that last mean lies ${amountAbove(p.lossEnd, from.loss)}above ${lowestBefore}, ${from.words},` : ';';
   return (
     `The epochs cannot tell whether the network overfits: the loss on the validation rows (held out from training) rose, ${atLastEpochs(held.lossEnd, p, p.epochs!)}, ` +
     `${amountAbove(held.lossEnd, heldOutLowest(p).loss)}above ${lowestKind(heldOutLowest(p))}, ${lowestWords(heldOutLowest(p)).words}, while ${measured} ${moved} between its means over the last two windows of ${counted(p.window, 'epoch')}` +
-    `${above} but its last epoch's loss, ${fmt(p.newLow!.loss)} after ${counted(p.newLow!.epoch + 1, 'epoch')}, is the lowest of any epoch in ${p.epochsKept === undefined ? 'the run' : 'the epochs the trace kept'}${higherClause(p)}${right}. ` +
+    `${above} but its last epoch's loss, ${numberText(p.newLow!.loss)} after ${counted(p.newLow!.epoch + 1, 'epoch')}, is the lowest of any epoch in ${p.epochsKept === undefined ? 'the run' : 'the epochs the trace kept'}${higherClause(p)}${right}. ` +
     'Overfitting holds the training loss while the held-out loss rises, an unstable end raises both: ' +
     `${meanRose(p) ? `the training loss's last window's mean, above ${lowestBefore},` : pacedRise(p)} says it rose with the held-out loss, its last epoch that it did not` +
     `${unreadNoiseClause(p, 'the losses vary')}, so neither overfitting nor an unstable end is read` +
@@ -274,7 +275,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
     const held = p.heldOut!;
     return (
       `the loss on the validation rows (held out from training) rose while the training loss did not: ${rise(held.lossEnd, lowestWords(heldOutLowest(p)))}, ` +
-      `while ${measured} went ${fmt(p.lossBefore)} → ${p.lossEnd === p.lossBefore ? 'the same' : fmt(p.lossEnd)}${p.window === 1 ? '' : ` (means over the last two windows of ${counted(p.window, 'epoch')})`}${newLowClause(p)}${right}.` +
+      `while ${measured} went ${numberText(p.lossBefore)} → ${p.lossEnd === p.lossBefore ? 'the same' : numberText(p.lossEnd)}${p.window === 1 ? '' : ` (means over the last two windows of ${counted(p.window, 'epoch')})`}${newLowClause(p)}${right}.` +
       // Fitting the training rows better is said only where their loss fell: one that held says nothing of it.
       (p.lossEnd < p.lossBefore ? ' The network fits its training rows better at the cost of the rows it has not seen.' : '') +
       heldOutStartSentence(p)
@@ -289,7 +290,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
   }
   if (p.state === 'converged') {
     return (
-      `Training has converged: ${measured} fell from ${fmt(p.lossStart)} at the first step (its batch) to ${end}${right}, ` +
+      `Training has converged: ${measured} fell from ${numberText(p.lossStart)} at the first step (its batch) to ${end}${right}, ` +
       'so the gradients are small because the errors are, near the loss\'s floor of 0: not a plateau. ' +
       'No remedy that changes only how the run steps (optimiser, learning rate, per-layer rates, clipping) is offered: the steps reached the floor.' +
       convergedGapClause(verdict, e, ends)
@@ -304,12 +305,12 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
         ? `, ${amountAbove(p.lossEnd, p.lowest!.loss)}above its lowest, ${lowestWords(p.lowest!).words} (a rise above one ${p.lowest!.from === undefined ? 'epoch' : 'window'} is read only beyond ${shareOf(p.lossNoise.rise, p.lowest!.loss)})`
         : '';
     return (
-      `Whether training still makes progress the epochs cannot tell: ${measured} went ${fmt(p.lossBefore)} → ${fmt(p.lossEnd)} (means over the last two windows of ${counted(p.window, 'epoch')})${lowest}${right}, ` +
+      `Whether training still makes progress the epochs cannot tell: ${measured} went ${numberText(p.lossBefore)} → ${numberText(p.lossEnd)} (means over the last two windows of ${counted(p.window, 'epoch')})${lowest}${right}, ` +
       `and from epoch to epoch it varies enough to hide a change of ${shareOf(p.lossNoise.fall, p.lossBefore)} (a t-test at 95 % on its spread about its trend), so no rise or fall within that is read; more epochs (longer windows) would tell.`
     );
   }
   if (p.state === 'learning') {
-    return `Still learning: ${measured} is still falling, ${end}, ${againstBefore(p)} (${fmt(p.lossBefore)})${paceClause(p)}${right}.${learningGapClause(verdict, e, ends)}`;
+    return `Still learning: ${measured} is still falling, ${end}, ${againstBefore(p)} (${numberText(p.lossBefore)})${paceClause(p)}${right}.${learningGapClause(verdict, e, ends)}`;
   }
   // Converged asks for the accuracy of the last epochs too: where no traced batch measured it and the loss is near its floor, the trace cannot tell.
   const untold = Number.isNaN(p.accuracyEnd) && lossNearFloor(p);
@@ -318,7 +319,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
     ? `; whether it converged the trace cannot tell: its loss is at most ${percent(CONVERGED_LOSS_FRACTION)} of the first step's batch's, but no traced batch of the last ${p.window === 1 ? 'epoch' : counted(p.window, 'epoch')} measured the ${percent(CONVERGED_ACCURACY)} of rows classified right that converged also asks for (a smaller trace interval would)`
     : '';
   return (
-    `A plateau: ${measured} ${stopped} (${end}; ${fmt(p.lossBefore)} over ${before}; ${fmt(p.lossStart)} at the first step (its batch))${right}${whetherConverged}${shortRunClause(p, trace)}` +
+    `A plateau: ${measured} ${stopped} (${end}; ${numberText(p.lossBefore)} over ${before}; ${numberText(p.lossStart)} at the first step (its batch))${right}${whetherConverged}${shortRunClause(p, trace)}` +
     plateauCause(e, verdict, ends)
   );
 }

@@ -4,7 +4,6 @@
  */
 import type { Trace } from '../trace.js';
 import type { Evidence, Severity, Verdict } from './diagnosis-types.js';
-import { fmt } from './diagnosis-words.js';
 import { EVEN_RANGE } from './diagnosis-thresholds.js';
 import { batchNormBlockingSentence, deadSentence, gapSentence, learntGapSentence, noGradientSentence, saturatedSentence, trendSentence } from './flow-sentences.js';
 import { chainEnds, decisiveGap, gapSeverity, gatedBranchLayers, positiveFinite, readAtFirst } from './gap-measures.js';
@@ -12,6 +11,7 @@ import { closedGapSentence, progressSentence } from './progress-sentences.js';
 import { aboutEven, learnsWords } from './learning-speed.js';
 import { skippedSentence } from './skipped-batches.js';
 import { alsoGap, flowUnread, gapClosed } from './verdict-rules.js';
+import { numberText } from '../../number-text.js';
 
 export function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence, trace: Trace): string {
   if (e.records === 0) return 'The trace is empty: train with { trace: { every: k } } to record one.';
@@ -69,20 +69,20 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
     const stepsSaid = e.speedMeasure === 'step' && !readAtFirst(e);
     const steps = stepsSaid
       ? `those steps lie within ${EVEN_RANGE} of each other`
-      : `the ${ends.first}'s steps relative to its weights (‖ΔW‖/‖W‖) are ${fmt(e.updateFirstToLast)}× the ${ends.last}'s (median), within ${EVEN_RANGE}`;
+      : `the ${ends.first}'s steps relative to its weights (‖ΔW‖/‖W‖) are ${numberText(e.updateFirstToLast)}× the ${ends.last}'s (median), within ${EVEN_RANGE}`;
     const optimiser = `The optimiser${run.optimizer ? ` (${run.optimizer}${run.layerRates ? ' with per-layer rates' : ''})` : ''}`;
     parts.push(
       aboutEven(e.updateFirstToLast)
         ? `${optimiser} compensates: ${steps}, about even, so every layer still takes steps of a similar size despite the gap in its gradient.`
-        : `${optimiser} compensates in part: ${steps}, where steps that followed the gradient would be ${fmt(e.gradientFirstToLast)}× the ${ends.last}'s (‖∂C/∂W‖/‖W‖, median): ` +
+        : `${optimiser} compensates in part: ${steps}, where steps that followed the gradient would be ${numberText(e.gradientFirstToLast)}× the ${ends.last}'s (‖∂C/∂W‖/‖W‖, median): ` +
             `the gap in its steps is narrower than in its gradient, but not even: the ${ends.first} learns ${learnsWords(e.updateFirstToLast)} the last${stepsSaid ? ' (above)' : ''}.`,
     );
   }
   if (e.evenedByDecay) {
     parts.push(
-      `the ${ends.first}'s steps relative to its weights (‖ΔW‖/‖W‖) are ${fmt(e.updateFirstToLast)}× the ${ends.last}'s (median), ${aboutEven(e.updateFirstToLast) ? 'about even' : `within ${EVEN_RANGE}`}, ` +
-        `but by the weight decay, not the optimiser: L2 decay (λ = ${fmt(run.weightDecay!)}) shrinks every layer's weights by the same fraction each step, ` +
-        `and in the ${ends.first} its pull λ·‖W‖ is ${fmt(e.decayToGradient)}× the gradient ‖∂C/∂W‖ (median), so that layer's steps are mostly the decay's and the gap in its gradient stays uncompensated.`,
+      `the ${ends.first}'s steps relative to its weights (‖ΔW‖/‖W‖) are ${numberText(e.updateFirstToLast)}× the ${ends.last}'s (median), ${aboutEven(e.updateFirstToLast) ? 'about even' : `within ${EVEN_RANGE}`}, ` +
+        `but by the weight decay, not the optimiser: L2 decay (λ = ${numberText(run.weightDecay!)}) shrinks every layer's weights by the same fraction each step, ` +
+        `and in the ${ends.first} its pull λ·‖W‖ is ${numberText(e.decayToGradient)}× the gradient ‖∂C/∂W‖ (median), so that layer's steps are mostly the decay's and the gap in its gradient stays uncompensated.`,
     );
   }
   // The verdict is the first finding that holds (docs/gradient-flow.md, "The diagnosis"); the later ones the evidence also holds are named after it.

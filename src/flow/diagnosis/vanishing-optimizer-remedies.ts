@@ -8,11 +8,12 @@ import { median } from '../../median.js';
 import type { RemedyOptimizerSpec, RemedySetting } from '../remedy.js';
 import { GRADIENT_SCALED_STEPS, RAW_GRADIENT_STEPS, SGD_LEARNING_RATE, largestWithin, sgdDecayBound } from '../../optimizer-defaults.js';
 import { LAYER_RATE_RECORDS, LAYER_RATE_WORTH, LAYER_STEP_SIZE_BOUND, VANISHING_RATIO } from './diagnosis-thresholds.js';
-import { fmt, timesOf } from './diagnosis-words.js';
+import { timesOf } from './diagnosis-words.js';
 import { grouped } from '../../counted.js';
 import { chainEnds } from './gap-measures.js';
 import type { Evidence } from './diagnosis-types.js';
 import { type AddRemedy, optimizerSwitch } from './remedy-settings.js';
+import { numberText } from '../../number-text.js';
 
 /**
  * The per-layer rates at the end of a dense network's trace: per weight layer, the median over
@@ -63,7 +64,7 @@ function keptWeightDecay(run: TraceRun, maxRate: number): { value: number; note:
     value: lowered,
     note:
       ` Its weightDecay is lowered from ${lambda} to ${lowered}: at learning rate ${run.learningRate} × the largest rate ${maxRate}, ` +
-      `step size × weightDecay must stay within ${Number(bound.max.toPrecision(4))} (${bound.why}).`,
+      `step size × weightDecay must stay within ${numberText(bound.max)} (${bound.why}).`,
   };
 }
 
@@ -105,8 +106,8 @@ function offeredRates(trace: Trace, run: RunAtEnd): MeasuredRates | { pastBound:
   const measuredOn = 'networks of 5 and 10 hidden layers on the digits as the gradients they were set against grew back';
   return {
     pastBound:
-      ` No per-layer rates are offered: equalising the layers' steps would give hidden layer ${measured.rates.indexOf(largest) + 1} a rate of ${fmt(largest)}, ` +
-      `a step size of ${fmt(step)} at ${rateSaid}, past ${LAYER_STEP_SIZE_BOUND}, ` +
+      ` No per-layer rates are offered: equalising the layers' steps would give hidden layer ${measured.rates.indexOf(largest) + 1} a rate of ${numberText(largest)}, ` +
+      `a step size of ${numberText(step)} at ${rateSaid}, past ${LAYER_STEP_SIZE_BOUND}, ` +
       (sigmoid
         ? `beyond which fixed rates saturated the sigmoid layers of ${measuredOn}, and rates held within it left those networks at chance.`
         : `beyond which fixed rates were measured to saturate sigmoid ${measuredOn} (only sigmoid networks were measured).`),

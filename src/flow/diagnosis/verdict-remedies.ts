@@ -11,7 +11,7 @@ import { GRADIENT_SCALED_STEPS, OWN_GRADIENTS } from '../../optimizer-defaults.j
 import { architectureRemedies } from './architecture-remedies.js';
 import { BATCH_NORM_ROWS, DEAD_LAYER, DEAD_UNITS, EXPLODING_RATIO } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
-import { andList, fmt, gapRecords, rowList, sharesByRow } from './diagnosis-words.js';
+import { andList, gapRecords, rowList, sharesByRow } from './diagnosis-words.js';
 import { saturatedLater, saturationAtStart } from './evidence-readings.js';
 import { chainEnds, decisiveGap, positiveFinite } from './gap-measures.js';
 import { activationChange, explodingAcrossNorms, hiddenNonlinearities, initClause, weightRowOf, weightsAboveInit } from './init-remedies.js';
@@ -20,6 +20,7 @@ import { moreEpochs, plateauRemedies, progressRemedies, unclearRemedy } from './
 import { type AddRemedy, addSmallerRate, choice, CLIP_AT_1, initName, layers, optimizerSwitch } from './remedy-settings.js';
 import { vanishingOptimizerRemedies } from './vanishing-optimizer-remedies.js';
 import { alsoGap, flowClear, gapClosed } from './verdict-rules.js';
+import { numberText } from '../../number-text.js';
 
 export function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] {
   const remedies = verdictRemedies(verdict, trace, e);
@@ -78,7 +79,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
     if (bias === undefined) {
       add([choice('biasInit', 'zero')], `if the network's biases started negative (this trace does not record how they were drawn: a loaded network), they hold z ≤ 0 for every input; ${zeroBiasWhy}`);
     } else if (bias !== 'zero' && (bias.name === 'normal' || bias.value < 0)) {
-      const drawn = bias.name === 'normal' ? `drawn from N(0, ${fmt(bias.std)}²), about half start negative` : `all start at ${bias.value}`;
+      const drawn = bias.name === 'normal' ? `drawn from N(0, ${numberText(bias.std)}²), about half start negative` : `all start at ${bias.value}`;
       add([choice('biasInit', 'zero')], `the run's biases ${drawn}, and negative biases hold z ≤ 0 for every input; ${zeroBiasWhy}`);
     }
     if (!uses('leaky-relu')) {
@@ -89,7 +90,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
   };
 
   // The per-layer factor as the summary states it (same records), where it could be measured.
-  const factor = (words: (f: string) => string) => (positiveFinite(e.meanChainFactor) ? words(fmt(e.meanChainFactor)) : '');
+  const factor = (words: (f: string) => string) => (positiveFinite(e.meanChainFactor) ? words(numberText(e.meanChainFactor)) : '');
   /** An exploding gap's remedies where no norm layer lies between the chain's ends. */
   const explodingRemedies = () => {
     // Each reason says only what was measured. "Too large" rests on a measured factor per layer above 1 (not where it is ≤ 1: the
@@ -97,10 +98,10 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
     // with neither (an Inf gap, no gradient at the last hidden layer; Inf or NaN values) nothing measured points to the weights' scale.
     const [gap, ends] = [decisiveGap(e), chainEnds(trace, e)];
     if (positiveFinite(e.meanChainFactor)) {
-      if (e.meanChainFactor > 1) initRemedy(`the weights are too large: passing back through one layer multiplies the gradient by ${fmt(e.meanChainFactor)}; this init makes the factor per layer about 1.`);
+      if (e.meanChainFactor > 1) initRemedy(`the weights are too large: passing back through one layer multiplies the gradient by ${numberText(e.meanChainFactor)}; this init makes the factor per layer about 1.`);
     } else if (positiveFinite(gap) && gap >= EXPLODING_RATIO) {
       initRemedy(
-        `one example's gradient δ at the ${ends.first} is ${fmt(gap)}× the ${ends.last}'s (${gapRecords(e)}; no factor per layer was measured along the chain); ` +
+        `one example's gradient δ at the ${ends.first} is ${numberText(gap)}× the ${ends.last}'s (${gapRecords(e)}; no factor per layer was measured along the chain); ` +
           'this init scales the weights so that each layer passes the gradient on at about the same size.',
       );
     }
@@ -109,7 +110,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
     const clipped = run.clipNorm;
     const clips = !OWN_GRADIENTS.includes(run.optimizer ?? '');
     if (clips && clipped === undefined) add([CLIP_AT_1], 'caps the norm of the whole gradient before each step, so an exploding gradient cannot produce a huge step.');
-    else if (clips && clipped !== undefined && clipped > 1) add([CLIP_AT_1], `a tighter cap than the run's clipping at norm ${fmt(clipped)} on the norm of the whole gradient before each step, so an exploding gradient produces smaller steps.`);
+    else if (clips && clipped !== undefined && clipped > 1) add([CLIP_AT_1], `a tighter cap than the run's clipping at norm ${numberText(clipped)} on the norm of the whole gradient before each step, so an exploding gradient produces smaller steps.`);
     if (!e.compensated && !GRADIENT_SCALED_STEPS.includes(run.optimizer ?? '')) optimizerRemedy('lars', 'scales each layer\'s step by ‖W‖/‖∇W‖, so its size no longer follows the size of the gradient.');
   };
   /** The remedies for saturated units: the verdict's, or beside another verdict (alsoSaturatedUnits). */
