@@ -47,7 +47,7 @@ export { toMatrix } from './data/matrix.js';
 export { Sgd } from './optim/sgd.js';
 export { equalisingLayerRates } from './optim/layer-rates.js';
 export type { LayerSupport, NetworkTerms, Optimizer } from './optim/optimizer.js';
-export { OptimizerStateFault, LAYER_SUPPORTS } from './optim/optimizer.js';
+export { OptimizerStateFault, RateFreeRefusal, LAYER_SUPPORTS } from './optim/optimizer.js';
 export type { OptionTerms } from './option-refusal.js';
 export type { Hyperparameters } from './optim/recorded-settings.js';
 export { createOptimizer, registerOptimizer, optimizerNames, OPTIMIZERS, clipGradientNorm } from './optim/index.js';
