@@ -3,8 +3,9 @@
  * no layer-wise pretraining, by Hessian-free, against first-order methods given the same
  * time. The reconstruction error (squared error per image, summed over pixels, as Martens reports
  * it) is sampled over training time; the clock stops while the curve is measured. The clock is this
- * process's CPU time (budget-clock.ts; the wall clock where process is absent), so other jobs on a shared
- * machine do not shrink one optimiser's budget more than another's (the training runs on one thread).
+ * process's CPU time (budget-clock.ts; the wall clock where process is absent; the training runs on one
+ * thread), which other jobs on a shared machine shrink less than the wall clock, but not alike for every
+ * optimiser (the remedies study's figures, remedies.ts): compare them on a quiet machine.
  */
 import { checkAtMost, checkCallback, checkChoice, checkDistinctList, checkSeed, checkKnownKeys, checkPositive, checkUnits, checkWhole, keysOf, type Bound } from '../checks.js';
 import { checkModelLimits } from '../model-limits.js';

@@ -1,9 +1,11 @@
 /**
  * The remedies study: a deep sigmoid network where plain SGD stalls ([784, 8 × 32, 10], standard
  * init, softmax + cross-entropy, the MNIST digits of loadMnist), trained by every optimiser for the same
- * CPU time of this process (budget-clock.ts: other jobs on a shared machine do not shrink one optimiser's
- * budget more than another's; a wall-clock budget gave AdamW 1,479 steps at load 8–15 against 32,730 on a
- * quiet machine; where process is absent, the wall clock). Per optimiser it measures how far the first and the last hidden layer's weights
+ * CPU time of this process (budget-clock.ts; where process is absent, the wall clock). Load shrinks a CPU
+ * budget less than a wall-clock one, but not alike for every optimiser, so compare them on a quiet
+ * machine: beside two added busy loops (scripts/budget-clock-load.ts, 3 s budgets, AMD EPYC Zen 4, 2 vCPUs,
+ * 2026-12-03, load 5–7 → 10–12) a CPU budget bought SGD 26 % fewer steps and AdamW 8 % fewer (AdamW's
+ * steps ÷ SGD's 0.64 → 0.79), a wall-clock one 43 % and 35 % fewer. Per optimiser it measures how far the first and the last hidden layer's weights
  * moved over training (Σ‖ΔW‖ over steps, and their ratio), the training loss, the test accuracy and
  * the time per step. It reports what it measures, whatever that shows.
  */
