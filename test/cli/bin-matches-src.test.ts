@@ -1,0 +1,25 @@
+// The CLI tests run src/cli through tsx (test/util/cli.ts); the installed `gradscope` command runs
+// the compiled dist/cli (bin/gradscope.js). `npm test` builds dist/ first (scripts/build.mjs), so
+// here both print the same bytes for cheap commands: a build that dropped or changed what src says
+// (a stale dist/, a file tsc left out) shows up here rather than only to users of the package.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../util/cli.js';
+
+const BIN = fileURLToPath(new URL('../../bin/gradscope.js', import.meta.url));
+
+/** bin/gradscope.js run as the installed command is, from the checkout, without the shell's COLUMNS (as runCli). */
+function runBin(args: string[]): { code: number; stdout: string; stderr: string } {
+  const env = { ...process.env };
+  delete env.COLUMNS;
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, env });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("the built command (bin/gradscope.js → dist/) against src's, byte for byte (after npm run build)", () => {
+  it.each([[['--version']], [['--help']], [['study', 'remedies', '--help']], [['study', 'remedies', '--seconds', '0']]])('gradscope %j', (args) => {
+    const built = runBin(args);
+    expect(built, 'dist/ differs from src/: run npm run build').toEqual(runCli(args));
+  });
+});
