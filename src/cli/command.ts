@@ -231,11 +231,16 @@ function isDecimalInteger(text: string): boolean {
   return /^\s*[+-]?\d+\s*$/.test(text);
 }
 
+/** Whether `text` is a number in decimal notation (0.01, .5, 1e-3): what other numeric flags take; Number() reads --learning-rate 0x10 as 16. */
+function isDecimalNumber(text: string): boolean {
+  return /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(text);
+}
+
 /**
  * What a numeric flag of `rule` takes, as its refusal of a value that is none says it: one message
  * per kind of flag, whatever was typed ('abc' and '1.5' to --epochs said 'a number' and 'a whole number').
  */
-const numberKind = (rule: NumberRule) => (rule.integer ? 'a whole number in decimal digits' : 'a number');
+const numberKind = (rule: NumberRule) => (rule.integer ? 'a whole number in decimal digits' : 'a decimal number');
 
 /** A numeric flag, checked by its table rule; absent: `fallback` when given (a default that depends on another flag), else its table default. */
 export function numberFlag(args: ParsedArgs, name: string, fallback?: number): number {
@@ -248,7 +253,7 @@ export function numberFlag(args: ParsedArgs, name: string, fallback?: number): n
     return flag.default;
   }
   const value = Number(text);
-  if (!Number.isFinite(value) || (rule.integer && !isDecimalInteger(text))) throw new UsageError(`--${name} needs ${numberKind(rule)}, got '${shorten(text)}'`);
+  if (!Number.isFinite(value) || !(rule.integer ? isDecimalInteger(text) : isDecimalNumber(text))) throw new UsageError(`--${name} needs ${numberKind(rule)}, got '${shorten(text)}'`);
   if (rule.min !== undefined && (value < rule.min || (rule.exclusive && value === rule.min))) {
     throw new UsageError(`--${name} must be ${rule.exclusive ? '>' : '≥'} ${rule.min}, got '${shorten(text)}'`);
   }

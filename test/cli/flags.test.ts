@@ -35,7 +35,10 @@ describe('numeric flags', () => {
     [['--epochs', 'abc'], /^gradscope: --epochs needs a whole number in decimal digits, got 'abc'$/],
     [['train', '--epochs', 'abc'], /^gradscope: --epochs needs a whole number in decimal digits, got 'abc'$/],
     [['train', '--epochs', '1.5'], /^gradscope: --epochs needs a whole number in decimal digits, got '1\.5'$/],
-    [['train', '--learning-rate', 'abc'], /^gradscope: --learning-rate needs a number, got 'abc'$/],
+    [['train', '--learning-rate', 'abc'], /^gradscope: --learning-rate needs a decimal number, got 'abc'$/],
+    // Other numeric flags take decimal notation only too: Number() read --learning-rate 0x10 as 16 and 0b11 as 3.
+    [['train', '--learning-rate', '0x10'], /^gradscope: --learning-rate needs a decimal number, got '0x10'$/],
+    [['study', 'remedies', '--seconds', '0b11'], /^gradscope: --seconds needs a decimal number, got '0b11'$/],
     [['study', 'remedies', '--seconds', '0'], /--seconds must be > 0, got '0'/],
     [['study', 'activations', '--width', '1e400'], /--width needs a whole number in decimal digits, got '1e400'/],
     // A count of seeds has a bound (1e9 was taken and would never end); the main job shares --seeds with study depth.
