@@ -231,8 +231,8 @@ function isDecimalInteger(text: string): boolean {
   return /^\s*[+-]?\d+\s*$/.test(text);
 }
 
-/** Whether `text` is a number in decimal notation (0.01, .5, 1e-3): what other numeric flags take; Number() reads --learning-rate 0x10 as 16. */
-function isDecimalNumber(text: string): boolean {
+/** Whether `text` is a number in decimal notation (0.01, .5, 1e-3): what other numeric flags (and --init's NAME:NUMBER) take; Number() reads --learning-rate 0x10 as 16. */
+export function isDecimalNumber(text: string): boolean {
   return /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(text);
 }
 

@@ -7,7 +7,7 @@ import type { BiasInit, WeightInit } from '../init/initializers.js';
 import { WEIGHT_INITS } from '../init/initializers.js';
 import { shorten } from '../errors.js';
 import { didYouMean } from '../suggest.js';
-import { stringFlag, UsageError, type ParsedArgs } from './command.js';
+import { isDecimalNumber, stringFlag, UsageError, type ParsedArgs } from './command.js';
 
 /** The init that waits for data: the weights start orthonormal and LSUV rescales them on the first batch (net.initLsuv, as train's lsuv option). */
 export const LSUV = 'lsuv';
@@ -50,13 +50,14 @@ function readInit(args: ParsedArgs, flag: string, forms: InitForms): string | Re
   const [name, value, ...rest] = text.split(':');
   const form = Object.hasOwn(forms.valued, name) ? forms.valued[name] : undefined;
   if (value === undefined && (forms.names.includes(name) || form?.optional)) return form ? { name } : name;
+  // Decimal notation only, as the other numeric flags: Number() alone reads normal:0x1 as 1 and sparse:0b11 as 3.
   const number = Number(value);
-  if (form === undefined || rest.length > 0 || value === undefined || value.trim() === '' || !Number.isFinite(number)) {
+  if (form === undefined || rest.length > 0 || value === undefined || !isDecimalNumber(value) || !Number.isFinite(number)) {
     const numbers = [...new Set(Object.values(forms.valued).map((f) => f.shown.replace(/.*:|\]/g, '')))];
     // A misspelt name (he-norml, sparce:15) gets the choice flags' "did you mean", its number kept.
     const known = form === undefined && !forms.names.includes(name) ? [...forms.names, ...Object.keys(forms.valued)] : [];
     const suggestion = didYouMean(name, known, (match) => `'${[match, value, ...rest].filter((part) => part !== undefined).join(':')}'`);
-    throw new UsageError(`--${flag} must be ${initFormsText(forms)} (${numbers.join(', ')} numbers), got '${shorten(text)}'${suggestion}`);
+    throw new UsageError(`--${flag} must be ${initFormsText(forms)} (${numbers.join(', ')} decimal numbers), got '${shorten(text)}'${suggestion}`);
   }
   return { name, [form.key]: number };
 }
