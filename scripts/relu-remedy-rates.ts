@@ -1,59 +1,81 @@
 /**
  * Measures RELU_REMEDY_RATES (src/flow/relu-remedy-rates.ts): for each optimiser and each rate of its
- * grid, the relu + he-normal networks of RELU_RATE_SETUP trained one epoch on the digits of loadMnist; a
- * rate passes when every network lowered its training loss, stayed finite, and diagnose() found no
- * dead layer. Prints a line per (optimiser, rate) and the largest rate below which every rate passed.
+ * grid, the relu + he-normal networks of RELU_RATE_SETUP trained as the relu remedy's printed `gradscope
+ * train` command trains them (its epochs, batch size, training and test digits); a rate passes under
+ * RELU_RATE_SETUP's rule (reluRunHeld). Prints a line per (optimiser, rate) and the largest rate below
+ * which every rate tried passed. A rate stops at its first network that fails (deepest first: they fail
+ * first), so a failing rate's line names that network only.
  *
- *   nice -n 19 npx tsx scripts/relu-remedy-rates.ts [sgd|adam]
+ *   nice -n 19 npx tsx scripts/relu-remedy-rates.ts [sgd|adam] [rate ...]
  *
- * About a minute per optimiser on a 2-core AMD EPYC (2026-12-01).
+ * Rates given on the command line replace the grid (a part of it, when the whole does not fit the time).
  */
 import { createNetwork, diagnose, loadMnist, type Digits } from '../src/node.js';
-import { RELU_RATE_SETUP, type MeasuredOptimizer } from '../src/flow/relu-remedy-rates.js';
+import { RELU_RATE_SETUP, reluRunHeld, type MeasuredOptimizer, type ReluRun } from '../src/flow/relu-remedy-rates.js';
 
-/** One network's outcome at one rate. */
-interface Outcome {
-  depth: number;
-  seed: number;
-  lossBefore: number;
-  lossAfter: number;
-  diverged: boolean;
-  dead: boolean;
-}
+/** One network's run at one rate: ReluRun, or diverged (train threw). */
+type Outcome = { depth: number; seed: number } & ({ diverged: true } | ({ diverged: false } & ReluRun));
 
-async function trainOne(optimizer: MeasuredOptimizer, learningRate: number, depth: number, seed: number, data: Digits): Promise<Outcome> {
+async function trainOne(optimizer: MeasuredOptimizer, learningRate: number, depth: number, seed: number, train: Digits, test: Digits): Promise<Outcome> {
   const { width, epochs, batchSize } = RELU_RATE_SETUP;
   const net = await createNetwork({ sizes: [784, ...Array<number>(depth).fill(width), 10], activation: 'relu', init: 'he-normal', seed });
   try {
-    const lossBefore = net.evaluate(data.x, data.y).loss;
+    const lossBefore = net.evaluate(train.x, train.y).loss;
+    const accuracies: number[] = [];
     try {
-      net.train(data.x, data.y, { epochs, batchSize, learningRate, optimizer, trace: { every: 10 } });
+      net.train(train.x, train.y, {
+        epochs,
+        batchSize,
+        learningRate,
+        optimizer,
+        validation: { x: test.x, y: test.y },
+        onEpoch: (info) => void accuracies.push(info.validation!.accuracy),
+        trace: { every: 10 },
+      });
     } catch {
-      return { depth, seed, lossBefore, lossAfter: NaN, diverged: true, dead: false };
+      return { depth, seed, diverged: true };
     }
-    const lossAfter = net.evaluate(data.x, data.y).loss;
-    return { depth, seed, lossBefore, lossAfter, diverged: false, dead: diagnose(net.trace!).evidence.deadLayers.length > 0 };
+    const lossAfter = net.evaluate(train.x, train.y).loss;
+    const deadLayers = diagnose(net.trace!).evidence.deadLayers.length;
+    return { depth, seed, diverged: false, lossBefore, lossAfter, deadLayers, accuracies };
   } finally {
     net.dispose();
   }
 }
 
-const passed = (o: Outcome) => !o.diverged && !o.dead && o.lossAfter < o.lossBefore;
+const percent = (a: number) => `${(100 * a).toFixed(1)} %`;
 const describe = (o: Outcome) =>
-  `${o.depth}×${o.seed}: ${o.diverged ? 'DIVERGED' : `${o.lossBefore.toFixed(3)}→${o.lossAfter.toFixed(3)}${o.dead ? ' dead' : ''}`}`;
+  `${o.depth}×${o.seed}: ${
+    o.diverged
+      ? 'DIVERGED'
+      : `loss ${o.lossBefore.toFixed(3)}→${o.lossAfter.toFixed(3)}, test ${percent(o.accuracies.at(-1)!)} (best ${percent(Math.max(...o.accuracies))})${o.deadLayers ? `, ${o.deadLayers} dead` : ''}`
+  }`;
 
-const { train } = await loadMnist({ train: RELU_RATE_SETUP.trainRows });
-const chosen = (process.argv[2] ? [process.argv[2]] : Object.keys(RELU_RATE_SETUP.grids)) as MeasuredOptimizer[];
+const { train, test } = await loadMnist({ train: RELU_RATE_SETUP.trainRows, test: RELU_RATE_SETUP.testRows });
+const [chosenName, ...givenRates] = process.argv.slice(2);
+const chosen = (chosenName ? [chosenName] : Object.keys(RELU_RATE_SETUP.grids)) as MeasuredOptimizer[];
+const deepestFirst = [...RELU_RATE_SETUP.depths].sort((a, b) => b - a);
 for (const optimizer of chosen) {
+  const rates = givenRates.length ? givenRates.map(Number) : RELU_RATE_SETUP.grids[optimizer];
   let largest: number | undefined;
   let allPassed = true;
-  for (const rate of RELU_RATE_SETUP.grids[optimizer]) {
+  for (const rate of rates) {
+    const started = Date.now();
     const outcomes: Outcome[] = [];
-    for (const depth of RELU_RATE_SETUP.depths) for (const seed of RELU_RATE_SETUP.seeds) outcomes.push(await trainOne(optimizer, rate, depth, seed, train));
-    const failed = outcomes.filter((o) => !passed(o));
-    console.log(`${optimizer} ${rate}: ${failed.length ? `FAILS ${failed.map(describe).join(', ')}` : 'passes'}  [${outcomes.map(describe).join(', ')}]`);
-    allPassed &&= failed.length === 0;
+    let failed: Outcome | undefined;
+    for (const depth of deepestFirst) {
+      for (const seed of RELU_RATE_SETUP.seeds) {
+        const o = await trainOne(optimizer, rate, depth, seed, train, test);
+        outcomes.push(o);
+        if (o.diverged || !reluRunHeld(o)) failed = o;
+        if (failed) break;
+      }
+      if (failed) break;
+    }
+    const seconds = ((Date.now() - started) / 1000).toFixed(0);
+    console.log(`${optimizer} ${rate}: ${failed ? `FAILS ${describe(failed)}` : 'passes'}  [${outcomes.map(describe).join('; ')}] ${seconds} s`);
+    allPassed &&= !failed;
     if (allPassed) largest = rate;
   }
-  console.log(`${optimizer}: largest rate below which every rate passed: ${largest ?? 'none'}`);
+  console.log(`${optimizer}: largest rate below which every rate tried passed: ${largest ?? 'none'}`);
 }

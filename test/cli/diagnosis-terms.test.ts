@@ -19,6 +19,7 @@ import { shellWord } from '../../src/cli/shell-word.js';
 import { API_REMEDY_TERMS, remedyLines, remedyText, type Remedy } from '../../src/flow/remedy.js';
 import { Rng } from '../../src/init/rng.js';
 import { MODEL_EPOCHS_BOUND } from '../../src/studies/study-bounds.js';
+import { RELU_REMEDY_RATES } from '../../src/flow/relu-remedy-rates.js';
 import { runCliInProcess } from '../util/cli.js';
 
 const relu: Pick<Remedy, 'settings' | 'alternative'> = {
@@ -144,8 +145,8 @@ describe("diagnose()'s remedies in a printer's terms", () => {
     expect(stdout).toContain('Diagnosis: VANISHING');
     const tried = stdout.slice(stdout.indexOf('What to try:'));
     const [m, d] = [shellWord(model), shellWord(data)];
-    const network = `--layers 6,8,8,8,8,2 --activation relu --output softmax --loss cross-entropy --init he-normal --bias-init zero --data ${d} --epochs 4 --batch-size 10 --learning-rate 0.1`;
-    const out = shellWord(join(folder, 'model-activation-relu-init-he-normal-learning-rate-0.1.json'));
+    const network = `--layers 6,8,8,8,8,2 --activation relu --output softmax --loss cross-entropy --init he-normal --bias-init zero --data ${d} --epochs 4 --batch-size 10 --learning-rate ${RELU_REMEDY_RATES.sgd}`;
+    const out = shellWord(join(folder, `model-activation-relu-init-he-normal-learning-rate-${RELU_REMEDY_RATES.sgd}.json`));
     expect(tried).toContain(`  • gradscope train ${network} --out ${out}\n    or: gradscope train --layers 6,8,8,8,8,2 --activation tanh`);
     // At --learning-rate 0.5 the rates that equalise these steps pass LAYER_STEP_SIZE_BOUND: none are offered, and LARS's reason says why.
     expect(tried).not.toContain('layerRates');

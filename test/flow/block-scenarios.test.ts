@@ -13,6 +13,7 @@ import type { NetworkOptions } from '../../src/network/config.js';
 import { DEPTH_ROWS, firstRows } from '../../src/studies/depth.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
 import { expectSummaryExplained } from '../util/summary-explained.js';
+import { RELU_REMEDY_RATES } from '../../src/flow/relu-remedy-rates.js';
 
 interface Scenario {
   name: string;
@@ -49,7 +50,14 @@ const SCENARIOS: Scenario[] = [
     network: net(repeat(5, [{ type: 'dense', units: 32 }, { type: 'activation', activation: 'sigmoid' }]), { init: 'glorot-uniform' }),
     train: { epochs: 2, batchSize: 32, learningRate: 0.1, trace: { every: 4 } },
     verdict: 'vanishing',
-    offered: [/^layers: activation: 'relu' in each hidden dense or activation layer, init: 'he-normal' \(or layers: activation: 'tanh' in each hidden dense or activation layer\)$/, BATCH_NORM, LAYER_NORM, RESIDUAL, REZERO],
+    // SGD's 0.1 is above the relu rate (RELU_REMEDY_RATES), which the remedy sets with the switch.
+    offered: [
+      new RegExp(`^layers: activation: 'relu' in each hidden dense or activation layer, init: 'he-normal', learningRate: ${String(RELU_REMEDY_RATES.sgd).replace('.', '\\.')} \\(or layers: activation: 'tanh' in each hidden dense or activation layer\\)$`),
+      BATCH_NORM,
+      LAYER_NORM,
+      RESIDUAL,
+      REZERO,
+    ],
     absent: [/kfac/, /layerRates/],
   },
   {

@@ -11,6 +11,7 @@ import type { Remedy, RemedySetting } from '../remedy.js';
 import { RELU_RATE_SETUP, reluRemedyRate } from '../relu-remedy-rates.js';
 import type { Evidence } from './diagnosis-types.js';
 import { rowList } from './diagnosis-words.js';
+import { grouped } from '../../counted.js';
 import { type AddRemedy, choice, hiddenActivation, initName, numberSetting } from './remedy-settings.js';
 import { numberText } from '../../number-text.js';
 
@@ -152,7 +153,9 @@ export function initClause(trace: Trace, choices: readonly string[]): string {
     rate === undefined
       ? ''
       : ` The run's learning rate, ${trace.run.learningRate}, is above ${rate}, the largest rate of a grid at which relu networks with He's weights ` +
-        `(${RELU_RATE_SETUP.depths.join(', ')} hidden layers of ${RELU_RATE_SETUP.width}, ${RELU_RATE_SETUP.seeds.length} seeds each, one epoch of ${trace.run.optimizer ?? 'sgd'} on the digits) all lowered their loss with no layer dead; ` +
-        "at larger rates some did not: one large step can put a relu unit's z below 0 on every input, and it gets no gradient after that.";
+        `(${RELU_RATE_SETUP.depths.join(', ')} hidden layers of ${RELU_RATE_SETUP.width}, ${RELU_RATE_SETUP.seeds.length} seeds each, ${RELU_RATE_SETUP.epochs} epochs of ${trace.run.optimizer ?? 'sgd'} ` +
+        `in batches of ${RELU_RATE_SETUP.batchSize} on ${grouped(RELU_RATE_SETUP.trainRows)} digits) all ended with a lower loss, no layer dead and their last epoch's test accuracy ` +
+        `within ${100 * RELU_RATE_SETUP.lateDropMargin} points of their best; at larger rates some did not: one large step can put a relu unit's z below 0 on every input, ` +
+        'and it gets no gradient after that, or throw a trained network back in a late epoch.';
   return initWhy + rateWhy;
 }

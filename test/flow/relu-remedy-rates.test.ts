@@ -1,0 +1,41 @@
+/**
+ * RELU_REMEDY_RATES is measured on what the relu remedy's printed command trains (RELU_RATE_SETUP:
+ * train's default epochs, batch size and digits), and judged at the run's end (reluRunHeld): a late
+ * spike that throws a trained network back fails a rate however well its best epoch did.
+ */
+import { describe, expect, it } from 'vitest';
+import { RELU_RATE_SETUP, reluRunHeld, type ReluRun } from '../../src/flow/relu-remedy-rates.js';
+import { TRAINING_FLAGS } from '../../src/cli/training-flags.js';
+import { TRAINING_ROWS_FLAGS } from '../../src/cli/training-rows.js';
+
+const defaultOf = (flags: readonly { name: string; default?: unknown }[], name: string) => flags.find((f) => f.name === name)?.default;
+
+describe('RELU_RATE_SETUP', () => {
+  it("trains what `gradscope train` trains by default: its epochs, batch size, training and test digits", () => {
+    expect(RELU_RATE_SETUP.epochs).toBe(defaultOf(TRAINING_FLAGS, 'epochs'));
+    expect(RELU_RATE_SETUP.batchSize).toBe(defaultOf(TRAINING_FLAGS, 'batch-size'));
+    expect(RELU_RATE_SETUP.trainRows).toBe(defaultOf(TRAINING_ROWS_FLAGS, 'train'));
+    expect(RELU_RATE_SETUP.testRows).toBe(defaultOf(TRAINING_ROWS_FLAGS, 'test'));
+  });
+});
+
+describe('reluRunHeld', () => {
+  const accuracies = [0.85, 0.89, 0.9, 0.91, 0.92, 0.93, 0.925, 0.93, 0.931];
+  const held: ReluRun = { lossBefore: 2.39, lossAfter: 0.2, deadLayers: 0, accuracies: [...accuracies, 0.92] };
+
+  it('passes a run that ends lower, with no dead layer, within the margin of its best epoch', () => {
+    expect(reluRunHeld(held)).toBe(true);
+    expect(reluRunHeld({ ...held, accuracies: [...accuracies, 0.931 - RELU_RATE_SETUP.lateDropMargin + 0.001] })).toBe(true);
+  });
+
+  it("fails a late spike: newuser25's 93.1 % at epoch 9, 41.6 % at epoch 10", () => {
+    expect(reluRunHeld({ ...held, accuracies: [...accuracies, 0.416] })).toBe(false);
+    expect(reluRunHeld({ ...held, accuracies: [...accuracies, 0.931 - RELU_RATE_SETUP.lateDropMargin - 0.001] })).toBe(false);
+  });
+
+  it('fails a dead layer, a loss that did not fall, and a loss that is not finite', () => {
+    expect(reluRunHeld({ ...held, deadLayers: 1 })).toBe(false);
+    expect(reluRunHeld({ ...held, lossAfter: 2.5 })).toBe(false);
+    expect(reluRunHeld({ ...held, lossAfter: Number.NaN })).toBe(false);
+  });
+});
