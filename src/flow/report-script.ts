@@ -151,7 +151,11 @@ function showSteps(run, range) {
     const groups = plot.querySelectorAll('g.series');
     marks.forEach((mark, k) => {
       const coordinates = (text, pattern) => Array.from(text.matchAll(pattern), (m) => ({ x: Number(m[1]), y: Number(m[2]) }));
-      const drawn = Array.from(groups[k].querySelectorAll('polyline'), (line) => coordinates(line.getAttribute('points'), /([^ ,]+),([^ ]+)/g)).flat();
+      // A lone point between gaps is drawn as a polyline of that point twice (svg.ts): it is one point, as the drawing marks it.
+      const drawn = Array.from(groups[k].querySelectorAll('polyline'), (line) => {
+        const linePoints = coordinates(line.getAttribute('points'), /([^ ,]+),([^ ]+)/g);
+        return linePoints.length === 2 && linePoints[0].x === linePoints[1].x && linePoints[0].y === linePoints[1].y ? linePoints.slice(0, 1) : linePoints;
+      }).flat();
       const bars = groups[k].querySelector('path.off');
       const points = drawn.concat(bars ? coordinates(bars.getAttribute('d'), /M([^,]+),([^v]+)/g) : []).filter((p) => p.x >= a && p.x <= b);
       points.sort((p, q) => p.x - q.x);

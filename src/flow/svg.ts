@@ -417,7 +417,7 @@ export function lineChart(o: LineChartOptions): string {
     // cannot tell colours apart tells whose line and whose bar it is. On a chart over steps every line has a path (empty or not) for the script.
     if (shapes && (o.time || markable.length > 0)) marks.push(`<path class="mark" d="${markPath(markable, shapes[k], marksPerLine, k, o.series.length)}" stroke="${colors[k]}"/>`);
     const dots = points.length <= DOTTED_POINTS && !shapes ? `<path class="dots" d="${points.map((p) => `M${p}h0`).join('')}" stroke="${colors[k]}"/>` : '';
-    // A lone point between gaps is a line to itself: its round caps draw it as a dot.
+    // A lone point between gaps is a line to itself: its round caps draw it as a dot (the report's script reads it back as one point).
     const polylines = runs.filter((run) => run.length > 0).map((run) => `<polyline points="${(run.length === 1 ? [run[0], run[0]] : run).join(' ')}" stroke="${colors[k]}"/>`);
     const dashed = reaches.length === 0 ? '' : `<path class="reach" d="${reaches.join('')}" stroke="${colors[k]}"/>`;
     // Each value at an edge a bar from it inwards, in the plot (x in its units; y in pixels, so a zoom leaves the bar's length be).
