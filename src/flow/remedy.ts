@@ -62,14 +62,15 @@ export interface RemedySetting {
    */
   flagValue?: string;
   /**
-   * `value` as data: exactly what createNetwork or train() take for `option`, so that a program
-   * applies the setting as `{ ...options, [s.option]: s.setting }` without reading the text: `'relu'`,
-   * `0.1`, `true`, `{ name: 'sgd', layerRates: [1, 2] }`. Present and undefined in a LEFT_OUT setting
-   * (`'setting' in s`: the key set to undefined, which train() reads as not given). Absent where
-   * `value` is words (`below 0.1`, `16 or more`, `more than 3`, `a smaller value`: flagValue, where
-   * present, names one value that meets them). In a `layers` setting it is the change to make to the
-   * network's hidden layers (RemedyLayersChange), not createNetwork's whole spec list, which the
-   * trace does not hold: `{ norm: 'batch-norm' }`, `{ residualGate: 'rezero' }`, `{ activation: 'selu' }`.
+   * `value` as data. For every option but `layers`, exactly what createNetwork or train() take for
+   * `option`, so that a program applies the setting as `{ ...options, [s.option]: s.setting }` without
+   * reading the text: `'relu'`, `0.1`, `true`, `{ name: 'sgd', layerRates: [1, 2] }`. A `layers`
+   * setting is a RemedyLayersChange to apply to your own specs (the change to each hidden layer; not
+   * createNetwork's spec list, which the trace does not hold): `{ norm: 'batch-norm' }`,
+   * `{ residualGate: 'rezero' }`, `{ activation: 'selu' }`. Present and undefined in a LEFT_OUT
+   * setting (`'setting' in s`: the key set to undefined, which train() reads as not given). Absent
+   * where `value` is words (`below 0.1`, `16 or more`, `more than 3`, `a smaller value`: flagValue,
+   * where present, names one value that meets them).
    */
   setting?: RemedyValue;
 }
@@ -101,7 +102,11 @@ export const REMEDY_NORMS = ['batch-norm', 'layer-norm'] as const;
 /** One of REMEDY_NORMS. */
 export type RemedyNorm = (typeof REMEDY_NORMS)[number];
 
-/** A value createNetwork or train() takes for a remedy's option (RemedySetting.setting): a name, a number, true, an optimiser's spec, a change to the hidden layers, or undefined (left out). */
+/**
+ * A remedy's setting as data (RemedySetting.setting). For every option but `layers`, a value createNetwork or train() takes
+ * for it: a name, a number, true, an optimiser's spec, or undefined (left out); a `layers` setting is a RemedyLayersChange
+ * to apply to your own specs.
+ */
 export type RemedyValue = string | number | boolean | RemedyOptimizerSpec | RemedyLayersChange | undefined;
 
 /** An optimiser's spec as train() takes it (`{ name: 'sgd', momentum: 0.9, layerRates: [130, 6.5, 1, 1] }`): its name and its options. */
