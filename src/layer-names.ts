@@ -72,6 +72,14 @@ export function parameterLabel(parameter: { readonly name: string }, layerLabel:
 }
 
 /**
+ * A state buffer (a batch norm's running statistics) as messages name it: parameterLabel's words, with what it holds
+ * after its PyTorch name: "layers[1] ('2', batch-norm) (2.running_var: batch norm's running variance)".
+ */
+export function stateLabel(buffer: { readonly name: string; readonly holds: string }, layerLabel: string): string {
+  return parameterLabel({ name: `${buffer.name}: ${buffer.holds}` }, layerLabel);
+}
+
+/**
  * The name the trace tables give each parameterised layer of `net` (Trace.layerLabel's, in full),
  * for what names a layer outside a trace (curvature's per-layer rows, a DIVERGED error): by `group`
  * (Parameter.group) in a dense network, 'hidden 1' … 'output'; by `module` (moduleOf its tensors'

@@ -28,7 +28,7 @@ import { MODEL, type GaussNewtonOperator, type HessianOperator, type Mode, type 
 import { disposedError, refuseEngineMembers } from './disposed.js';
 import { asOutOfMemory, checkBatchFits, checkFits } from './memory-budget.js';
 import { grouped } from '../counted.js';
-import { blockRowLabels, moduleOf } from '../layer-names.js';
+import { blockRowLabels, moduleOf, stateLabel } from '../layer-names.js';
 
 /** A block network's architecture, loss and initialisation, checked (src/network/config.ts makes it). */
 export interface BlockConfig {
@@ -166,10 +166,11 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
     return this.stack.buffers.map((b) => b.value);
   }
 
-  /** Each buffer by its layer's name in the trace tables (blockRowLabels), then its PyTorch name and what it holds: "layers[1] ('2', batch-norm) (2.running_var: batch norm's running variance)". */
+  /** Each buffer by its layer's name in the trace tables (blockRowLabels), then its PyTorch name and what it holds (stateLabel): "layers[1] ('2', batch-norm) (2.running_var: batch norm's running variance)". */
   stateTensorLabels(): readonly string[] {
     const rows = blockRowLabels(this.flowTaps());
-    return this.stack.buffers.map((b) => `${rows.get(moduleOf(b.name))} (${b.name}: ${b.holds})`);
+    // A buffer's module is its batch-norm layer, which is always a row of the trace tables (flowTapsOf: every norm layer, γ and β its parameters).
+    return this.stack.buffers.map((b) => stateLabel(b, rows.get(moduleOf(b.name))!));
   }
 
   stateTensorsWritten(): void {
