@@ -241,6 +241,7 @@ function isOptimizerSpec(value: unknown): value is RemedyOptimizerSpec {
 
 /** The per-layer rates a remedy's setting runs: its optimiser spec's layerRates (RemedyOptimizerSpec), undefined in any setting without them. */
 export function remedyLayerRates(s: RemedySetting): number[] | undefined {
+  checkObjectArgument(s, 'remedyLayerRates', "a remedy's setting ({ option, setting })");
   return s.option === 'optimizer' && isOptimizerSpec(s.setting) ? s.setting.layerRates : undefined;
 }
 
