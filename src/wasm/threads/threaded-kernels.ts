@@ -308,6 +308,9 @@ const MIN_PAIRED_FLOPS = 1 << 17;
  * block's upload (heap.set of the caller's array, which no worker can read): in train(x, y) at batch
  * 256 the time before the first step (bench/train-steps.ts --data rows) was 2.8 ms against 3.5–3.7
  * for main (tenth percentiles, load 12), of a two-thread call of ~60 ms on a quiet host.
+ * It is also the size from which checks go to the worker (it was CHECK_CHUNK): an upload between
+ * 2¹⁴ and 2¹⁷ floats (a 128×784 batch, 100,352) was checked on the worker and is now checked wholly
+ * on the main thread, in one piece. Unmeasured: no timing could be trusted at that day's load.
  */
 export const WORKER_CHECK_CHUNK = 1 << 17;
 
