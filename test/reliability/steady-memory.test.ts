@@ -50,7 +50,7 @@ const TRAIN_HEAP_BYTES = 1024 * 1024;
  * its code and data out of the caches, so what it touches costs time (issue #16's jax-js goal calls it at
  * batch 256). Measured 2026-12-03 (AMD EPYC Zen 4, Node 20, run with tsx): 2.7 KB dense and 6.3 KB block,
  * where a new row order (an ArrayBuffer outside the heap), RNG state, SGD buffer lists, result spreads and
- * closures per call made 5.1 and 9.3 KB.
+ * closures per call made 5.1 and 9.3 KB. Not measured here, being outside the heap: the row order callScratch keeps per network, 4 bytes a row of its longest call (~240 KB after a 60,000-row call) until the network is collected.
  */
 const CALL_BYTES = { dense: 4_000, block: 8_000 };
 
