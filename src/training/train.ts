@@ -66,11 +66,9 @@ export function runTraining(
   const { epochs, batchSize, epochRows, shuffle, clipNorm, maxSeconds, clock, policy, maxHalvings, lsuv, noise } = settings;
   const stepping = trainingOptimizer(net, options, { learningRate: settings.learningRate, onNonFinite: policy, clipNorm, gradientNoise: settings.noise, lsuv });
   const { optimizer } = stepping;
-  let learningRate = startingLearningRate(optimizer, settings.learningRate);
-  const ownSteps = optimizer.choosesOwnSteps === true;
-  // A refusal before any update leaves the RNG (which shuffling advances) as it was, like everything else.
-  const { order, rngAtStart } = callScratch(net, x.rows);
   const stepAtStart = net.step;
+  /** The RNG state at the call's start, once callScratch has saved it (inside the try: see there). */
+  let rngAtStart: Uint32Array | undefined;
   /** Whether an update has been applied (and not rolled back) in this call. */
   let applied = false;
 
@@ -86,6 +84,14 @@ export function runTraining(
   /** The last fault seen (named when every batch of an epoch had one). */
   let lastFault: StepFault | undefined;
   try {
+    // Inside the try, so the finally releases the optimiser when these throw: callScratch allocates a
+    // network's row order on its first call (or a longer one), which can run out of memory.
+    let learningRate = startingLearningRate(optimizer, settings.learningRate);
+    const ownSteps = optimizer.choosesOwnSteps === true;
+    // A refusal before any update leaves the RNG (which shuffling advances) as it was, like everything else.
+    const scratch = callScratch(net, x.rows);
+    const { order } = scratch;
+    rngAtStart = scratch.rngAtStart;
     // Refused before any work, RNG and all as they were: a layer whose step size underflows float32 would not learn.
     const rateProblem = ownSteps ? undefined : learningRateProblem(optimizer, learningRate);
     if (rateProblem !== undefined) throw invalidOption(rateProblem);
@@ -331,7 +337,7 @@ export function runTraining(
     if (tracer) result.trace = tracer.trace;
     return result;
   } catch (error) {
-    if (!applied && !net.isDisposed) net.rng.setState(rngAtStart);
+    if (rngAtStart !== undefined && !applied && !net.isDisposed) net.rng.setState(rngAtStart);
     throw error;
   } finally {
     if (!net.isDisposed) net.endRowsInPlace?.();

@@ -5,6 +5,7 @@
 // momentum and weightDecay are read again each call), and a change makes another SGD.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
+import { Adam } from '../../src/optim/adam.js';
 import { Sgd } from '../../src/optim/sgd.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
 import { kernelBackends } from '../util/backends.js';
@@ -80,5 +81,28 @@ describe.each(await kernelBackends())('the default SGD kept between train() call
     expect(startOver).toHaveBeenCalledTimes(3);
     net.dispose();
     twin.dispose();
+  });
+
+  it('is put back, and a spec-made optimiser disposed, when the row order cannot be allocated', async () => {
+    const net = await make();
+    const startOver = vi.spyOn(Sgd.prototype, 'startOver');
+    const dispose = vi.spyOn(Adam.prototype, 'dispose');
+    // Out of memory on the row order of the network's first call (callScratch's Uint32Array of X's 6 rows): the only one so long.
+    const Real = Uint32Array;
+    vi.stubGlobal('Uint32Array', class extends Real {
+      constructor(...args: unknown[]) {
+        if (args[0] === X.length) throw new RangeError('out of memory');
+        super(...(args as [ArrayBuffer, number?, number?])); // every other form, passed on as given
+      }
+    });
+    try {
+      expect(() => net.train(X, Y, { epochs: 1, batchSize: 2 })).toThrow('out of memory');
+      expect(() => net.train(X, Y, { epochs: 1, batchSize: 2, optimizer: 'adam' })).toThrow('out of memory');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(startOver).toHaveBeenCalledTimes(1);
+    expect(dispose).toHaveBeenCalledTimes(1);
+    net.dispose();
   });
 });
