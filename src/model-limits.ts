@@ -35,7 +35,7 @@ export const FILE_LIMITS = {
 /** The largest finite float32 (defined beside float32's smallest normal number, src/checks.ts): every weight, bias and input must fit. */
 export { FLOAT32_MAX } from './checks.js';
 import { FLOAT32_MAX } from './checks.js';
-import { numberText } from './number-text.js';
+import { boundText } from './number-text.js';
 
 /**
  * The largest |weight| or |bias| training keeps (StepGuard) and LSUV may produce: a dense layer of
@@ -127,7 +127,7 @@ export function checkStepCount(value: unknown, where: string, fail: Fail = optio
 export function checkParameterBound(values: ArrayLike<number>, where: ElementPath, fail: Fail): void {
   for (let i = 0; i < values.length; i++) {
     if (Math.abs(values[i]) > RUNAWAY_PARAMETER) {
-      throw fail(where(i), `${values[i]} is beyond ±${numberText(RUNAWAY_PARAMETER)}, the largest parameter training allows (float32 products of it overflow: its units saturate and their gradients read 0)`);
+      throw fail(where(i), `${values[i]} is beyond ±${boundText(RUNAWAY_PARAMETER)}, the largest parameter training allows (float32 products of it overflow: its units saturate and their gradients read 0)`);
     }
   }
 }

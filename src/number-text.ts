@@ -27,10 +27,52 @@ const POSITIONAL_BELOW = 1e3;
  * largestWithin rounds it) reads back as itself: Number(numberText(v)) === v.
  */
 export function numberText(value: number): string {
+  return textAt(value, NUMBER_TEXT_DIGITS, false);
+}
+
+/**
+ * A bound gradscope states (a limit the caller must keep within), as numberText prints a number but
+ * rounded down, so that a user who takes the stated bound is within it: Nesterov momentum 0.9's
+ * 1.3571… prints '1.35', not '1.36', which the check refuses.
+ */
+export function boundText(bound: number): string {
+  return textAt(bound, NUMBER_TEXT_DIGITS, true);
+}
+
+/**
+ * Numbers a sentence compares ('X, above Y'; 'loss A → B'), as numberText prints them, to `from`
+ * significant digits or as many more as print every two that differ in their order: 'is 1.36, above
+ * 1.36' said a product 1.359 above its bound 1.3571. The value at index `bound` is a bound, printed
+ * rounded down as boundText does; the others to nearest.
+ */
+export function apart(values: readonly number[], { from = NUMBER_TEXT_DIGITS, bound = -1 }: { from?: number; bound?: number } = {}): string[] {
+  const texts = (digits: number) => values.map((v, i) => textAt(v, digits, i === bound));
+  let digits = from;
+  while (digits < MOST_DIGITS && !inOrder(values, texts(digits))) digits++;
+  return texts(digits);
+}
+
+/** Significant digits that tell any two doubles apart. */
+const MOST_DIGITS = 17;
+
+/** Whether every two finite values that differ print as numbers in the same order. */
+function inOrder(values: readonly number[], texts: readonly string[]): boolean {
+  for (let i = 0; i < values.length; i++) {
+    for (let j = 0; j < values.length; j++) {
+      if (values[i] < values[j] && Number.isFinite(values[i]) && Number.isFinite(values[j]) && !(Number(texts[i]) < Number(texts[j]))) return false;
+    }
+  }
+  return true;
+}
+
+/** `value` in numberText's form at `digits` significant digits, to nearest or rounded down. */
+function textAt(value: number, digits: number, down: boolean): string {
   if (!Number.isFinite(value)) return String(value);
   if (value === 0) return '0';
   // Rounded first, so that 999.7 (→ 1.00e+3) and 0.0099996 (→ 0.0100) are put on the side they print as.
-  const rounded = Number(value.toPrecision(NUMBER_TEXT_DIGITS));
+  let rounded = Number(value.toPrecision(digits));
+  // One unit of the last digit below, from value's own magnitude: 9.996 down is 9.99, not 9.9.
+  if (down && rounded > value) rounded = Number((rounded - 10 ** (Math.floor(Math.log10(Math.abs(value))) - digits + 1)).toPrecision(digits));
   const magnitude = Math.abs(rounded);
-  return magnitude >= POSITIONAL_FROM && magnitude < POSITIONAL_BELOW ? rounded.toPrecision(NUMBER_TEXT_DIGITS) : rounded.toExponential(NUMBER_TEXT_DIGITS - 1);
+  return magnitude >= POSITIONAL_FROM && magnitude < POSITIONAL_BELOW ? rounded.toPrecision(digits) : rounded.toExponential(digits - 1);
 }

@@ -1,6 +1,6 @@
 // numberText: the one way gradscope's prose prints a number it measured or computed (src/number-text.ts).
 import { describe, expect, it } from 'vitest';
-import { numberText } from '../src/number-text.js';
+import { apart, boundText, numberText } from '../src/number-text.js';
 
 describe('numberText', () => {
   it.each([
@@ -37,5 +37,30 @@ describe('numberText', () => {
 
   it('prints a value already at 3 significant digits exactly, so an offer read back from a message is the value offered', () => {
     for (const value of [3.41e19, 0.0135, 4.52, 9.99e-3, 1.23e-30, 1230]) expect(Number(numberText(value))).toBe(value);
+  });
+});
+
+describe('boundText and apart', () => {
+  it.each([
+    [(2 * 1.9) / 2.8, '1.35'], // Nesterov momentum 0.9's bound 1.3571…: to nearest '1.36', which the check refuses
+    [3.998, '3.99'],
+    [9.996, '9.99'], // one unit of the 3rd digit of 9.996, not of 10.0
+    [2, '2.00'],
+    [Math.sqrt(3.4028234663852886e38), '1.84e+19'],
+    [0.0099996, '9.99e-3'],
+  ])('the bound %s prints rounded down, as %s, and reads back at most itself', (bound, text) => {
+    expect(boundText(bound)).toBe(text);
+    expect(Number(text)).toBeLessThanOrEqual(bound);
+  });
+
+  it.each([
+    [[0.1 * 13.59, (2 * 1.9) / 2.8], { bound: 1 }, ['1.36', '1.35']],
+    [[3.9912, 3.9905], { bound: 1 }, ['3.991', '3.990']],
+    [[1.3569, 1.3571], { bound: 1 }, ['1.3569', '1.3571']], // below its bound: never printed on its far side
+    [[0.25, 0.2500001], { from: 4 }, ['0.2500000', '0.2500001']],
+    [[2.285, NaN], { from: 4 }, ['2.285', 'NaN']],
+    [[1.845e19, Math.sqrt(3.4028234663852886e38)], { bound: 1 }, ['1.85e+19', '1.84e+19']],
+  ] as const)('%j (%j) print as %j: apart, in their order', (values, options, texts) => {
+    expect(apart(values, options)).toEqual(texts);
   });
 });

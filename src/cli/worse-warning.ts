@@ -9,6 +9,7 @@ import type { TrainResult } from '../training/train-options.js';
 import { atChance, STILL_FALLING } from '../flow/training-progress.js';
 import { chanceWords } from '../flow/chance-words.js';
 import { percentText } from '../percent-text.js';
+import { apart } from '../number-text.js';
 import { counted } from '../counted.js';
 import type { Diagnosis } from '../flow/diagnose.js';
 import { earlyStopOffered } from '../flow/diagnosis/progress-remedies.js';
@@ -63,7 +64,8 @@ export function overfittingOf(d: Pick<Diagnosis, 'evidence' | 'remedies'>): Fini
  */
 export function worseWarning({ checked, initial, final, trained, optimizer, saved, classes, diagnosis, overfitting }: FinishedRun): string | undefined {
   if (final.loss <= initial.loss) return undefined;
-  const [before, after] = apart(initial.loss, final.loss);
+  // To 4 digits or as many more as tell them apart: a rise of 0.0001 % printed '0.2500 → 0.2500' beside 'worse'.
+  const [before, after] = apart([initial.loss, final.loss], { from: 4 });
   const numbers = `${checked} loss ${before} → ${after}, ${checked} accuracy ${percentText(initial.accuracy)} → ${percentText(final.accuracy)}`;
   const why = trained.halvings > 0 ? '; halving kept the steps finite, not the network better than its start' : '';
   const kept = saved ? `; ${saved} saves it as asked` : '';
@@ -100,14 +102,4 @@ function worseWords(checked: string, initial: Evaluation, final: Evaluation): st
   return accuracyRose
     ? `the trained network's loss on the ${checked} rows is worse than the initial weights', though its accuracy rose`
     : `the trained network is worse than the initial weights on the ${checked} rows`;
-}
-
-/**
- * Two losses a warning calls one worse than the other, to 4 significant digits or as many more as
- * tell them apart: a rise of 0.0001 % printed '0.2500 → 0.2500' beside 'worse'.
- */
-function apart(a: number, b: number): [string, string] {
-  let digits = 4;
-  while (digits < 17 && a !== b && Number.isFinite(a) && Number.isFinite(b) && a.toPrecision(digits) === b.toPrecision(digits)) digits++;
-  return [a.toPrecision(digits), b.toPrecision(digits)];
 }

@@ -14,7 +14,7 @@ import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate, ty
 import { checkNumber, float32Overflows, float32Problem, float32Underflows, type Bound } from '../checks.js';
 import { checkStepCount, FLOAT32_MAX } from '../model-limits.js';
 import { largestWithin } from '../optimizer-defaults.js';
-import { numberText } from '../number-text.js';
+import { apart, numberText } from '../number-text.js';
 
 /**
  * Where stepKeepsWithin finds each number in its query: the step's (learning rate at the largest
@@ -247,9 +247,10 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     const bound = this.decayBound();
     const product = learningRate * this.layerRates[l] * this.weightDecay;
     if (!(product > bound.max)) return undefined;
+    const [productText, boundText] = apart([product, bound.max], { bound: 1 });
     const rate = this.layerRates[l] === 1 ? `learning rate ${learningRate}` : `learning rate ${learningRate} × layerRates[${l}] ${this.layerRates[l]}`;
     return (
-      `${this.name}: weightDecay: layer ${l}'s ${rate} × weightDecay ${this.weightDecay} is ${numberText(product)}, above ${numberText(bound.max)} (${bound.why}); ` +
+      `${this.name}: weightDecay: layer ${l}'s ${rate} × weightDecay ${this.weightDecay} is ${productText}, above ${boundText} (${bound.why}); ` +
       `give a weightDecay of at most ${numberText(this.largestWeightDecay(learningRate))} or a learning rate of at most ${numberText(largestWithin(bound.max, this.layerRates[l] * this.weightDecay))}`
     );
   }

@@ -12,7 +12,7 @@ import { decayReaches } from '../optim/first-order.js';
 import { Sgd } from '../optim/sgd.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { largestWithin, sgdDecayBound } from '../optimizer-defaults.js';
-import { numberText } from '../number-text.js';
+import { apart, numberText } from '../number-text.js';
 import { either, type Advice } from './advice.js';
 
 /** A layer's step along its weights, s·(c + λ), past the bound, with the weight decay's part within it. */
@@ -27,9 +27,9 @@ export interface DecayShare {
   /** c: the loss's curvature along its decayed weights where they ran away (curvatureAlong). */
   curvature: number;
   weightDecay: number;
-  /** The bound on s·(c + λ) (sgdDecayBound's, at the optimiser's momentum), and its name in words. */
+  /** The bound on s·(c + λ) (sgdDecayBound's, at the optimiser's momentum), and where it comes from in words ('' at momentum 0). */
   bound: number;
-  boundName: string;
+  boundFormula: string;
   /** The largest weight decay that brings every layer within the bound at CURVATURE_ALLOWANCE × c (3 figures, rounded down). */
   weightDecayWithin: number;
   /** The largest learning rate that does, alike. */
@@ -47,7 +47,7 @@ export interface DecayShare {
 export function decayShare(net: Trainable, optimizer: Optimizer, learningRate: number): DecayShare | null {
   if (!(optimizer instanceof Sgd) || optimizer.weightDecay === 0) return null;
   const { weightDecay, layerRates, decayBiases } = optimizer;
-  const { max, name } = boundOf(optimizer);
+  const { max, formula } = boundOf(optimizer);
   const weights = new Float64Array(layerRates.length);
   const along = new Float64Array(layerRates.length);
   const gradients = new Float64Array(layerRates.length);
@@ -84,7 +84,7 @@ export function decayShare(net: Trainable, optimizer: Optimizer, learningRate: n
     curvature: readings[worst],
     weightDecay,
     bound: max,
-    boundName: name,
+    boundFormula: formula,
     weightDecayWithin: decayWithin,
     learningRateWithin: rateWithin,
   };
@@ -107,11 +107,11 @@ function curvatureAlong(weightSquares: number, along: number, gradientSquares: n
   return along > 0 ? gradientSquares / along : along / weightSquares;
 }
 
-/** sgdDecayBound at `sgd`'s momentum, and its name ('2', or the momentum's bound by its formula). */
-function boundOf(sgd: Sgd): { max: number; name: string } {
+/** sgdDecayBound at `sgd`'s momentum, and its formula in words ('' at momentum 0, whose bound is 2). */
+function boundOf(sgd: Sgd): { max: number; formula: string } {
   const { max } = sgdDecayBound(sgd.momentum, sgd.nesterov);
   const formula = sgd.momentum === 0 ? '' : ` (momentum ${sgd.momentum}'s bound, ${sgd.nesterov ? "Nesterov's 2(1 + μ)/(1 + 2μ)" : '2(1 + μ)'})`;
-  return { max, name: `${numberText(max)}${formula}` };
+  return { max, formula };
 }
 
 /**
@@ -120,14 +120,16 @@ function boundOf(sgd: Sgd): { max: number; name: string } {
  * the printer names it.
  */
 export function decayShareAdvice(share: DecayShare): Advice {
-  const { layer, stepSize, learningRate, layerRate, curvature, weightDecay, bound, boundName, weightDecayWithin, learningRateWithin } = share;
+  const { layer, stepSize, learningRate, layerRate, curvature, weightDecay, bound, boundFormula, weightDecayWithin, learningRateWithin } = share;
   const rate = layerRate === 1 ? `learning rate ${learningRate}` : `learning rate ${learningRate} × layerRates[${layer}] ${layerRate}`;
   const [curved, decayed] = [stepSize * curvature, stepSize * weightDecay];
+  // One count of digits for the four, which the sentence compares: no part or sum prints on the wrong side of the bound.
+  const [curvedText, decayedText, sumText, boundText] = apart([curved, decayed, curved + decayed, bound], { bound: 3 });
   const reading =
     `along layer ${layer}'s weights a step multiplies them by 1 − ${rate} × (c + λ), with c the loss's curvature along them ` +
     `(‖g‖²/g·w where they ran away, g their gradient) ${numberText(curvature)} and λ the weightDecay ${weightDecay}: ` +
-    `${numberText(curved)} from the curvature + ${numberText(decayed)} from the decay = ${numberText(curved + decayed)}, above ${boundName}, beyond which each step grows them; ` +
-    `neither part is past ${numberText(bound)} alone`;
+    `${curvedText} from the curvature + ${decayedText} from the decay = ${sumText}, above ${boundText}${boundFormula}, beyond which each step grows them; ` +
+    `neither part is past ${boundText} alone`;
   return (terms) => {
     const tries = [
       terms.weightDecay && `a ${terms.weightDecay} of at most ${numberText(weightDecayWithin)}`,

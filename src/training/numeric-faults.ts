@@ -13,7 +13,7 @@ import type { Tensor } from '../kernels.js';
 import { FLOAT32_MAX, RUNAWAY_PARAMETER } from '../model-limits.js';
 import type { Parameter, Trainable } from '../model.js';
 import { moduleOf, networkLayerLabels, parameterLabel } from '../layer-names.js';
-import { numberText } from '../number-text.js';
+import { apart, numberText } from '../number-text.js';
 
 /**
  * Where the loaded batch's targets are its largest values, larger than both its inputs and the
@@ -117,8 +117,9 @@ function gradientBeyond(net: Trainable, limit: number): string | null {
 
 /** `p`'s gradient, whose largest |entry| `largest` is NaN, ±Inf or beyond `limit`, said: its label, ∂C/∂W (or b, or its name) and what it holds. */
 function gradientSaid(net: Trainable, p: Parameter, largest: number, limit: number): string {
+  const [largestText, limitText] = apart([largest, limit], { bound: 1 });
   const what = Number.isFinite(largest)
-    ? `reaches ${numberText(largest)}, beyond ${numberText(limit)} where its square overflows float32`
+    ? `reaches ${largestText}, beyond ${limitText} where its square overflows float32`
     : `holds ${largest === Infinity ? 'Inf' : 'NaN'}`;
   return `${labelOf(net, p)}: ∂C/∂${gradientSymbol(net, p)} ${what}`;
 }
@@ -183,7 +184,8 @@ export function stateOutOfRange(net: Trainable, states: readonly Tensor[]): stri
   for (let i = 0; i < states.length; i++) {
     const largest = k.maxAbs(states[i], states[i].length);
     if (largest <= FLOAT32_MAX) continue;
-    const value = Number.isFinite(largest) ? `${numberText(largest)}, beyond float32's largest (${numberText(FLOAT32_MAX)})` : largest === Infinity ? 'Inf' : 'NaN';
+    const [largestText, limitText] = apart([largest, FLOAT32_MAX], { bound: 1 });
+    const value = Number.isFinite(largest) ? `${largestText}, beyond float32's largest (${limitText})` : largest === Infinity ? 'Inf' : 'NaN';
     return `this batch's training forward takes ${net.stateTensorLabels()[i]} to ${value}`;
   }
   return null;
@@ -204,8 +206,9 @@ export function parameterOutOfRange(net: Trainable, verb: string): string | null
   const found = firstParameterOutOfRange(net);
   if (found === null) return null;
   const { label, largest } = found;
+  const [largestText, limitText] = apart([largest, RUNAWAY_PARAMETER], { bound: 1 });
   const value = Number.isFinite(largest)
-    ? `${numberText(largest)}, beyond ${numberText(RUNAWAY_PARAMETER)} where float32 products overflow`
+    ? `${largestText}, beyond ${limitText} where float32 products overflow`
     : largest === Infinity
       ? 'Inf'
       : 'NaN';

@@ -19,10 +19,14 @@ describe.each(['ref', 'wasm'] as const)('a weight decay beyond the update on %s'
   it.each([
     [{ weightDecay: 25 }, /^sgd: weightDecay: layer 0's learning rate 0\.1 × weightDecay 25 is 2\.50, above 2\.00 \(beyond 2, w ← \(1 − lr·λ\)·w grows every weight each step: the decay alone diverges\); give a weightDecay of at most 20\.0 or a learning rate of at most 0\.0800$/],
     [{ optimizer: { name: 'sgd', weightDecay: 40, momentum: 0.9 } }, /^sgd: weightDecay: layer 0's learning rate 0\.1 × weightDecay 40 is 4\.00, above 3\.80 \(momentum 0\.9's bound 2\(1 \+ μ\)/],
-    [{ optimizer: { name: 'sgd', weightDecay: 15, momentum: 0.9, nesterov: true } }, /^sgd: weightDecay: layer 0's learning rate 0\.1 × weightDecay 15 is 1\.50, above 1\.36 \(Nesterov momentum 0\.9's bound 2\(1 \+ μ\)\/\(1 \+ 2μ\)/],
+    [{ optimizer: { name: 'sgd', weightDecay: 15, momentum: 0.9, nesterov: true } }, /^sgd: weightDecay: layer 0's learning rate 0\.1 × weightDecay 15 is 1\.50, above 1\.35 \(Nesterov momentum 0\.9's bound 2\(1 \+ μ\)\/\(1 \+ 2μ\)/],
     [{ optimizer: { name: 'adamw', weightDecay: 3000 } }, /^adamw: weightDecay: layer 0's learning rate 0\.001 × weightDecay 3000 is 3\.00, above 2\.00 \(beyond 2, the decoupled decay/],
     [{ optimizer: { name: 'sgd', weightDecay: 15, layerRates: [1, 2] } }, /^sgd: weightDecay: layer 1's learning rate 0\.1 × layerRates\[1\] 2 × weightDecay 15 is 3\.00, above 2\.00 .*; give a weightDecay of at most 10\.0 or a learning rate of at most 0\.0666/],
     [{ weightDecay: 2.5, learningRate: 1 }, /^sgd: weightDecay: layer 0's learning rate 1 × weightDecay 2\.5 is 2\.50, above 2\.00/],
+    // A product within half a unit of the 3rd digit of its bound printed 'is 1.36, above 1.36' and 'is 4.00, above 4.00': the bound prints
+    // rounded down (1.3571… → 1.35, 3.998 → 3.99), with as many more digits as keep the two apart.
+    [{ optimizer: { name: 'sgd', weightDecay: 13.59, momentum: 0.9, nesterov: true } }, /^sgd: weightDecay: layer 0's learning rate 0\.1 × weightDecay 13\.59 is 1\.36, above 1\.35 \(Nesterov/],
+    [{ optimizer: { name: 'sgd', weightDecay: 39.99, momentum: 0.999 } }, /^sgd: weightDecay: layer 0's learning rate 0\.1 × weightDecay 39\.99 is 4\.00, above 3\.99 \(momentum 0\.999's/],
   ])('train(%j) is refused before any step (INVALID_OPTION), nothing held changed', async (options, message) => {
     const net = await make();
     const before = stateHash(net);
