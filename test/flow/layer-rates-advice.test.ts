@@ -6,6 +6,7 @@ import { diagnose } from '../../src/flow/diagnose.js';
 import { remedyLayerRates } from '../../src/flow/remedy.js';
 import { equalisingLayerRates } from '../../src/optim/layer-rates.js';
 import { Rng } from '../../src/init/rng.js';
+import { sgdDecayBound } from '../../src/optimizer-defaults.js';
 
 const rng = new Rng(7);
 const x = Array.from({ length: 32 }, () => Array.from({ length: 16 }, () => rng.uniform()));
@@ -60,6 +61,17 @@ describe('per-layer rates: one rule for the study and the diagnosis', () => {
     // What it offers trains: the same settings as train() reads them, no refusal.
     expect(() => net.train(x, y, { epochs: 1, batchSize: x.length, learningRate: 0.005, optimizer: { name: 'sgd', momentum: 0.9, weightDecay: lowered, layerRates: rates } })).not.toThrow();
     expect(() => net.train(x, y, { epochs: 1, batchSize: x.length, learningRate: 0.005, optimizer: { name: 'sgd', momentum: 0.9, weightDecay, layerRates: rates } })).toThrow(/weightDecay/);
+    net.dispose();
+  });
+
+  it('states the bound it keeps within rounded down, so that the stated bound is taken: Nesterov momentum 0.9’s 1.3571… as 1.35 (it said 1.36, which train() refuses)', async () => {
+    const net = await createNetwork({ sizes: [16, 12, 12, 12, 12, 4], activation: 'sigmoid', output: 'softmax', loss: 'cross-entropy', seed: 3, backend: 'ref' });
+    net.train(x, y, { epochs: 1, batchSize: x.length, shuffle: false, learningRate: 0.005, optimizer: { name: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5 }, trace: { every: 1 } });
+    const remedy = diagnose(net.trace!).remedies.find((r) => r.option.includes('layerRates'))!;
+    const stated = /step size × weightDecay must stay within (\S+) \(/.exec(remedy.why);
+    expect(stated![1]).toBe('1.35');
+    // train() refuses a step size × λ above its bound: the stated one is within it.
+    expect(Number(stated![1])).toBeLessThanOrEqual(sgdDecayBound(0.9, true).max);
     net.dispose();
   });
 });

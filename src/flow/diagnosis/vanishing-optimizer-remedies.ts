@@ -13,7 +13,7 @@ import { grouped } from '../../counted.js';
 import { chainEnds } from './gap-measures.js';
 import type { Evidence } from './diagnosis-types.js';
 import { type AddRemedy, optimizerSwitch } from './remedy-settings.js';
-import { numberText } from '../../number-text.js';
+import { boundText, numberText } from '../../number-text.js';
 
 /**
  * The per-layer rates at the end of a dense network's trace: per weight layer, the median over
@@ -64,7 +64,7 @@ function keptWeightDecay(run: TraceRun, maxRate: number): { value: number; note:
     value: lowered,
     note:
       ` Its weightDecay is lowered from ${lambda} to ${lowered}: at learning rate ${run.learningRate} × the largest rate ${maxRate}, ` +
-      `step size × weightDecay must stay within ${numberText(bound.max)} (${bound.why}).`,
+      `step size × weightDecay must stay within ${boundText(bound.max)} (${bound.why}).`,
   };
 }
 
