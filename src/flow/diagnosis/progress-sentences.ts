@@ -300,9 +300,11 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
   if (p.state === 'unclear' && p.newLow && windowsRose(p)) return newLowSentence(p, measured, right);
   if (p.state === 'unclear') {
     // Its lowest is named where it lies below both windows, with the noise of a rise above it: a rise within that is not read as one either.
+    // The rule's lowest is the one before the last window: where an epoch of that window lies lower (windowLow), it is not the run's lowest, and the words say so.
+    const lowestName = p.windowLow ? 'its lowest before the last window' : 'its lowest';
     const lowest =
       p.lowest!.loss < Math.min(p.lossBefore, p.lossEnd)
-        ? `, ${amountAbove(p.lossEnd, p.lowest!.loss)}above its lowest, ${lowestWords(p.lowest!).words} (a rise above one ${p.lowest!.from === undefined ? 'epoch' : 'window'} is read only beyond ${shareOf(p.lossNoise.rise, p.lowest!.loss)})`
+        ? `, ${amountAbove(p.lossEnd, p.lowest!.loss)}above ${lowestName}, ${lowestWords(p.lowest!).words} (a rise above one ${p.lowest!.from === undefined ? 'epoch' : 'window'} is read only beyond ${shareOf(p.lossNoise.rise, p.lowest!.loss)})`
         : '';
     return (
       `Whether training still makes progress the epochs cannot tell: ${measured} went ${numberText(p.lossBefore)} → ${numberText(p.lossEnd)} (means over the last two windows of ${counted(p.window, 'epoch')})${lowest}${right}, ` +
