@@ -3,7 +3,7 @@
  * process's CPU time, user + system (process.cpuUsage): other jobs' time does not count against it, so load
  * shrinks the work a budget buys less than on the wall clock, but still shrinks it (each step takes more CPU
  * time on a busy machine: the remedies study's AdamW took 16,851 steps at load 12 against 32,730 quiet), and
- * not alike for every step (beside two added busy loops SGD's budget bought 26 % fewer steps, AdamW's 8 %:
+ * not alike for every optimiser (beside two added busy loops SGD's budget bought 26 % fewer steps, AdamW's 8 %:
  * scripts/budget-clock-load.ts, README's remedies section). It
  * counts every thread of the process, the pool workers' spin-waits included, so with threads: n a budget
  * lasts about 1/n of the wall time or less (the studies train on one thread). 'wall' is performance.now,
