@@ -7,28 +7,15 @@
  * RISING … rose" while epoch 10's loss was the lowest of the run. Windows of 2 epochs read no noise
  * (fewer than NOISE_WINDOW_MIN), so one epoch that jumped and came back decided it.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { lossFixture, lossTrace as traceOf, type LossFixture as Fixture } from '../util/loss-fixture.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { chainEnds } from '../../src/flow/diagnosis/gap-measures.js';
 import { progressSentence } from '../../src/flow/diagnosis/progress-sentences.js';
 import { meanRose, windowsRose } from '../../src/flow/training-progress.js';
-import { Trace, type TraceEpoch, type TraceJSON } from '../../src/flow/trace.js';
-import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
+import type { TraceEpoch } from '../../src/flow/trace.js';
 
-type Fixture = Pick<TraceJSON, 'sizes' | 'activations' | 'loss' | 'every' | 'run' | 'steps' | 'losses' | 'accuracy' | 'epochs'>;
-
-const fixture = (): Fixture => JSON.parse(readFileSync(new URL('./fixtures/study-model-new-low.json', import.meta.url), 'utf8'));
-
-/** Even values where diagnose reads the gradient flow (no gap): what is judged here is the loss. */
-const EVEN: Partial<Record<string, number>> = { weightGradNorm: 1, biasGradNorm: 1, weightNorm: 1, deltaRms: 1, updateRatio: 1e-3 };
-
-function traceOf(f: Fixture): Trace {
-  const base = new Trace({ sizes: f.sizes, activations: f.activations, loss: f.loss, every: f.every, run: f.run }).toJSON();
-  const layers = f.sizes.length - 1;
-  const metrics = Object.fromEntries(LAYER_METRIC_NAMES.map((name) => [name, f.steps.map(() => Array.from({ length: layers }, () => EVEN[name] ?? null))]));
-  return Trace.fromJSON({ ...base, steps: f.steps, losses: f.losses, accuracy: f.accuracy, epochs: f.epochs, metrics } as TraceJSON);
-}
+const fixture = (): Fixture => lossFixture('study-model-new-low');
 
 /** The fixture with each epoch changed by `change` (its index). */
 const withEpochs = (f: Fixture, change: (e: TraceEpoch, i: number) => TraceEpoch): Fixture => ({ ...f, epochs: f.epochs!.map(change) });

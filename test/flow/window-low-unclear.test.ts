@@ -6,25 +6,11 @@
  * before the last window 0.0515 after 151 epochs, an epoch of the last window at 0.0497) read 'above its
  * lowest, 0.0515'.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { lossFixture, lossTrace as traceOf, type LossFixture as Fixture } from '../util/loss-fixture.js';
 import { diagnose } from '../../src/flow/diagnose.js';
-import { Trace, type TraceJSON } from '../../src/flow/trace.js';
-import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
 
-type Fixture = Pick<TraceJSON, 'sizes' | 'activations' | 'loss' | 'every' | 'run' | 'steps' | 'losses' | 'accuracy' | 'epochs'>;
-
-const fixture = (): Fixture => JSON.parse(readFileSync(new URL('./fixtures/spirals-relu-he-seed2.json', import.meta.url), 'utf8'));
-
-/** Even values where diagnose reads the gradient flow (no gap): what is judged here is the loss. */
-const EVEN: Partial<Record<string, number>> = { weightGradNorm: 1, biasGradNorm: 1, weightNorm: 1, deltaRms: 1, updateRatio: 1e-3 };
-
-function traceOf(f: Fixture): Trace {
-  const base = new Trace({ sizes: f.sizes, activations: f.activations, loss: f.loss, every: f.every, run: f.run }).toJSON();
-  const layers = f.sizes.length - 1;
-  const metrics = Object.fromEntries(LAYER_METRIC_NAMES.map((name) => [name, f.steps.map(() => Array.from({ length: layers }, () => EVEN[name] ?? null))]));
-  return Trace.fromJSON({ ...base, steps: f.steps, losses: f.losses, accuracy: f.accuracy, epochs: f.epochs, metrics } as TraceJSON);
-}
+const fixture = (): Fixture => lossFixture('spirals-relu-he-seed2');
 
 describe('an unclear loss whose last window holds an epoch below the lowest before it', () => {
   it("names the rule's lowest as the lowest before the last window; without such an epoch, as its lowest", () => {

@@ -9,28 +9,14 @@
  * remedy repeated "above its lowest (0.0137 after 7 epochs)". The lowest before the last window decides
  * the rule (unchanged: still rising); the words name the run's lowest, epoch 9's (windowLow).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { lossFixture, lossTrace as traceOf, type LossFixture as Fixture } from '../util/loss-fixture.js';
 import { diagnose } from '../../src/flow/diagnose.js';
-import { Trace, type TraceJSON } from '../../src/flow/trace.js';
-import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
-
-type Fixture = Pick<TraceJSON, 'sizes' | 'activations' | 'loss' | 'every' | 'run' | 'steps' | 'losses' | 'accuracy' | 'epochs'>;
-
-const fixture = (): Fixture => JSON.parse(readFileSync(new URL('./fixtures/study-model-window-low.json', import.meta.url), 'utf8'));
-
-/** Even values where diagnose reads the gradient flow (no gap): what is judged here is the loss. */
-const EVEN: Partial<Record<string, number>> = { weightGradNorm: 1, biasGradNorm: 1, weightNorm: 1, deltaRms: 1, updateRatio: 1e-3 };
-
-function traceOf(f: Fixture): Trace {
-  const base = new Trace({ sizes: f.sizes, activations: f.activations, loss: f.loss, every: f.every, run: f.run }).toJSON();
-  const layers = f.sizes.length - 1;
-  const metrics = Object.fromEntries(LAYER_METRIC_NAMES.map((name) => [name, f.steps.map(() => Array.from({ length: layers }, () => EVEN[name] ?? null))]));
-  return Trace.fromJSON({ ...base, steps: f.steps, losses: f.losses, accuracy: f.accuracy, epochs: f.epochs, metrics } as TraceJSON);
-}
 
 /** The validation rows' loss before the first epoch, as study --model measured it (0.1668: its table's epoch 0). */
 const HELD_OUT_AT_START = 0.1668;
+
+const fixture = (): Fixture => lossFixture('study-model-window-low');
 
 describe('a rising loss whose last window holds the lowest epoch of the run', () => {
   it("the new user's run: still rising, said to rise above epoch 9's loss, the run's lowest, and unstable from epoch 10; elsewhere as before", () => {
