@@ -7,22 +7,14 @@ import { createNetwork } from '../../src/api/network.js';
 import { curvatureTable } from '../../src/cli/commands/curvature.js';
 import { grouped } from '../../src/counted.js';
 import { measureCurvature } from '../../src/curvature/curvature.js';
-import type { LayerSpec } from '../../src/layers/spec.js';
 import { blobs } from '../util/blobs.js';
+import { EVERY_BLOCK_KIND } from '../util/every-block-kind.js';
 
-const SPECS: LayerSpec[] = [
-  { type: 'dense', units: 6, activation: 'tanh' },
-  { type: 'batch-norm' },
-  { type: 'residual', gate: 'rezero', layers: [{ type: 'layer-norm' }, { type: 'dense', units: 6, activation: 'relu' }] },
-  { type: 'activation', activation: 'selu' },
-  { type: 'residual', layers: [{ type: 'dense', units: 6, activation: 'sigmoid' }] },
-  { type: 'dense', units: 3, activation: 'softmax' },
-];
 
 describe("curvature's layer names in a block network", () => {
   it("are the trace's row names: in the report, its progress and the command's table", async () => {
     const data = blobs(24, 3);
-    const net = await createNetwork({ inputs: 4, layers: SPECS, seed: 2, backend: 'ref' });
+    const net = await createNetwork({ inputs: 4, layers: EVERY_BLOCK_KIND, seed: 2, backend: 'ref' });
     net.train(data.x, data.y, { epochs: 1, batchSize: 12, trace: { every: 1 } });
     const trace = net.trace!;
     const rowOf = (module: string) => trace.blocks!.layers.findIndex((row) => row.name === module);
@@ -33,7 +25,7 @@ describe("curvature's layer names in a block network", () => {
     expect(report.layers.map((l) => l.module)).toEqual(trace.blocks!.layers.filter((row) => row.type !== 'activation').map((row) => row.name));
     const labels = report.layers.map((l) => trace.layerLabel(rowOf(l.module)));
     expect(report.layers.map((l) => l.label)).toEqual(labels);
-    // Worked out from SPECS: the ReZero block is layers[2] (its α its row), its branch's dense layer 2.
+    // Worked out from EVERY_BLOCK_KIND: the ReZero block is layers[2] (its α its row), its branch's dense layer 2.
     expect(labels[2]).toBe("layers[2] ('3', residual)");
     expect(labels[4]).toBe("layers[2].layers[1] ('3.branch.1', dense)");
     expect(labels[5]).toBe("layers[4].layers[0] ('5.branch.0', dense)");

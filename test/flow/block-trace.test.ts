@@ -6,22 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { TraceRecorder } from '../../src/flow/recorder.js';
 import { Trace } from '../../src/flow/trace.js';
-import type { LayerSpec } from '../../src/layers/spec.js';
 import { MODEL } from '../../src/model.js';
 import type { BlockEngine } from '../../src/network/block-engine.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
 import { blobs } from '../util/blobs.js';
 import { expectError } from '../util/expect-error.js';
 import { EPOCH_CELLS } from '../util/trace-csv.js';
+import { EVERY_BLOCK_KIND } from '../util/every-block-kind.js';
 
-const SPECS: LayerSpec[] = [
-  { type: 'dense', units: 6, activation: 'tanh' },
-  { type: 'batch-norm' },
-  { type: 'residual', gate: 'rezero', layers: [{ type: 'layer-norm' }, { type: 'dense', units: 6, activation: 'relu' }] },
-  { type: 'activation', activation: 'selu' },
-  { type: 'residual', layers: [{ type: 'dense', units: 6, activation: 'sigmoid' }] },
-  { type: 'dense', units: 3, activation: 'softmax' },
-];
 
 const data = blobs(48, 3);
 
@@ -39,7 +31,7 @@ function everyTensor(net: Network): Record<string, number[]> {
 
 describe('the trace of a block network', () => {
   it('has a row per parameterised or activation layer, by module name, and a entry per residual block', async () => {
-    const net = await createNetwork({ inputs: 4, layers: SPECS, seed: 2, backend: 'ref' });
+    const net = await createNetwork({ inputs: 4, layers: EVERY_BLOCK_KIND, seed: 2, backend: 'ref' });
     net.train(data.x, data.y, { epochs: 2, batchSize: 16, trace: { every: 1 } });
     const trace = net.trace!;
     expect(trace.blocks!.layers).toEqual([
@@ -84,7 +76,7 @@ describe('the trace of a block network', () => {
   });
 
   it('records at the first step what gradients() gives by name at the initial weights', async () => {
-    const net = await createNetwork({ inputs: 4, layers: SPECS, seed: 2, backend: 'ref' });
+    const net = await createNetwork({ inputs: 4, layers: EVERY_BLOCK_KIND, seed: 2, backend: 'ref' });
     const g = net.gradients(data.x, data.y);
     net.train(data.x, data.y, { epochs: 1, batchSize: data.x.length, shuffle: false, trace: { every: 1 } });
     const trace = net.trace!;
@@ -169,7 +161,7 @@ describe('the trace of a block network', () => {
     for (const backend of ['wasm', 'ref', createRefKernels({ precision: 'f32' })] as const) {
       const tensors = [];
       for (const trace of [undefined, { every: 1 }, { every: 3, histogramSteps: [1, 4] }]) {
-        const net = await createNetwork({ inputs: 4, layers: SPECS, seed: 2, backend });
+        const net = await createNetwork({ inputs: 4, layers: EVERY_BLOCK_KIND, seed: 2, backend });
         net.train(data.x, data.y, { epochs: 3, batchSize: 8, optimizer: 'adam', trace });
         tensors.push(everyTensor(net));
         net.dispose();
@@ -180,7 +172,7 @@ describe('the trace of a block network', () => {
   });
 
   it('reads back from JSON with its names and residual metrics; its CSV names each row', async () => {
-    const net = await createNetwork({ inputs: 4, layers: SPECS, seed: 2, backend: 'ref' });
+    const net = await createNetwork({ inputs: 4, layers: EVERY_BLOCK_KIND, seed: 2, backend: 'ref' });
     net.train(data.x, data.y, { epochs: 1, batchSize: 16, trace: { every: 1, histogramSteps: [2] } });
     const trace = net.trace!;
     net.dispose();
@@ -197,7 +189,7 @@ describe('the trace of a block network', () => {
   });
 
   it('traces gradients() by hand with a TraceRecorder', async () => {
-    const net = await createNetwork({ inputs: 4, layers: SPECS, seed: 2, backend: 'ref' });
+    const net = await createNetwork({ inputs: 4, layers: EVERY_BLOCK_KIND, seed: 2, backend: 'ref' });
     const recorder = new TraceRecorder(net, { every: 1 });
     const g = net.gradients(data.x, data.y);
     recorder.afterBackprop(data.x.length, g.loss);
@@ -208,7 +200,7 @@ describe('the trace of a block network', () => {
   });
 
   it('refuses gradientNoise on a block network with batch norm before anything changes', async () => {
-    const net = await createNetwork({ inputs: 4, layers: SPECS, seed: 2, backend: 'ref' });
+    const net = await createNetwork({ inputs: 4, layers: EVERY_BLOCK_KIND, seed: 2, backend: 'ref' });
     const before = everyTensor(net);
     await expectError(() => net.train(data.x, data.y, { trace: { gradientNoise: true } }), 'INVALID_OPTION', /^trace\.gradientNoise: batch norm \(module '2'\) mixes the examples' gradients through its batch statistics/);
     expect(everyTensor(net)).toEqual(before);
