@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { RELU_RATE_SETUP, reluRunHeld, type ReluRun } from '../../src/flow/relu-remedy-rates.js';
 import { TRAINING_FLAGS } from '../../src/cli/training-flags.js';
 import { TRAINING_ROWS_FLAGS } from '../../src/cli/training-rows.js';
+import { STUDY_DIGITS } from '../../src/studies/study-defaults.js';
+import { DEFAULT_BATCH_SIZE } from '../../src/training/batch-rows.js';
 
 const defaultOf = (flags: readonly { name: string; default?: unknown }[], name: string) => flags.find((f) => f.name === name)?.default;
 
@@ -16,6 +18,11 @@ describe('RELU_RATE_SETUP', () => {
     expect(RELU_RATE_SETUP.batchSize).toBe(defaultOf(TRAINING_FLAGS, 'batch-size'));
     expect(RELU_RATE_SETUP.trainRows).toBe(defaultOf(TRAINING_ROWS_FLAGS, 'train'));
     expect(RELU_RATE_SETUP.testRows).toBe(defaultOf(TRAINING_ROWS_FLAGS, 'test'));
+  });
+
+  it("writes out train()'s default batch size and the studies' digits, which flow/ cannot import", () => {
+    expect(RELU_RATE_SETUP.batchSize).toBe(DEFAULT_BATCH_SIZE);
+    expect([RELU_RATE_SETUP.trainRows, RELU_RATE_SETUP.testRows]).toEqual([STUDY_DIGITS.trainRows, STUDY_DIGITS.testRows]);
   });
 });
 
