@@ -148,7 +148,11 @@ export function forEachChunk(
  * when train() made its row order with it; AMD EPYC Zen 5, 2026-11-30).
  */
 export function identity(rows: number): Uint32Array {
-  const order = new Uint32Array(rows);
-  for (let i = 0; i < rows; i++) order[i] = i;
+  return countUp(new Uint32Array(rows));
+}
+
+/** `order` filled with 0, 1, …, order.length − 1 (identity's fill, for a row order kept between calls). */
+export function countUp(order: Uint32Array): Uint32Array {
+  for (let i = 0; i < order.length; i++) order[i] = i;
   return order;
 }

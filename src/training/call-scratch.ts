@@ -11,6 +11,7 @@
  * array after the call (a fault names its rows as it happens; onNonFinite 'halve' keeps copies).
  */
 import type { Rng } from '../init/rng.js';
+import { countUp } from '../network/rows.js';
 
 interface Scratch {
   /** Row numbers, as long as the most rows a call of the network has trained on. */
@@ -33,8 +34,7 @@ export function callScratch(net: { readonly rng: Rng }, rows: number): { order: 
     if (scratch.rows.length < rows) scratch.rows = new Uint32Array(rows);
     scratch.order = scratch.rows.length === rows ? scratch.rows : scratch.rows.subarray(0, rows);
   }
-  const { order, rngAtStart } = scratch;
-  for (let i = 0; i < rows; i++) order[i] = i;
-  net.rng.saveState(rngAtStart);
+  countUp(scratch.order);
+  net.rng.saveState(scratch.rngAtStart);
   return scratch;
 }
