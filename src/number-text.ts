@@ -65,14 +65,25 @@ function inOrder(values: readonly number[], texts: readonly string[]): boolean {
   return true;
 }
 
+/**
+ * The largest number of `digits` significant digits (default NUMBER_TEXT_DIGITS) at or below `value`:
+ * 1.3571 → 1.35, 9.996 → 9.99, −1.0004 → −1.01. A bound gradscope states or a value it offers within
+ * one is rounded so (boundText, largestWithin), so that who takes it is within. The unit stepped down
+ * is that of `value`'s own magnitude: 9.996 rounds to nearest as 10.0, and one unit of 10.0 below
+ * would be 9.9.
+ */
+export function roundedDown(value: number, digits = NUMBER_TEXT_DIGITS): number {
+  const rounded = Number(value.toPrecision(digits));
+  if (!(rounded > value)) return rounded;
+  return Number((rounded - 10 ** (Math.floor(Math.log10(Math.abs(value))) - digits + 1)).toPrecision(digits));
+}
+
 /** `value` in numberText's form at `digits` significant digits, to nearest or rounded down. */
 function textAt(value: number, digits: number, down: boolean): string {
   if (!Number.isFinite(value)) return String(value);
   if (value === 0) return '0';
   // Rounded first, so that 999.7 (→ 1.00e+3) and 0.0099996 (→ 0.0100) are put on the side they print as.
-  let rounded = Number(value.toPrecision(digits));
-  // One unit of the last digit below, from value's own magnitude: 9.996 down is 9.99, not 9.9.
-  if (down && rounded > value) rounded = Number((rounded - 10 ** (Math.floor(Math.log10(Math.abs(value))) - digits + 1)).toPrecision(digits));
+  const rounded = down ? roundedDown(value, digits) : Number(value.toPrecision(digits));
   const magnitude = Math.abs(rounded);
   return magnitude >= POSITIONAL_FROM && magnitude < POSITIONAL_BELOW ? rounded.toPrecision(digits) : rounded.toExponential(digits - 1);
 }

@@ -3,6 +3,7 @@
  * and the groups of optimisers the remedies tell apart: below every folder that uses them
  * (test/architecture/layering.test.ts), so each has one source.
  */
+import { roundedDown } from './number-text.js';
 
 /** Adam's and AdamW's defaults, PyTorch's (lr 1e-3, β₁ 0.9, β₂ 0.999, ε 1e-8): the optimisers' own (optim/adam.ts) and the rate the diagnosis's Adam remedy names. */
 export const ADAM_DEFAULTS = { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
@@ -87,10 +88,12 @@ export function sgdDecayBound(momentum: number, nesterov: boolean): { max: numbe
 /**
  * The largest value to 3 significant figures whose product with `factor` (> 0) is at most `max`: the
  * weight decay or learning rate a refusal or remedy offers within sgdDecayBound, so that what it
- * offers is itself taken (max / factor rounded to nearest could land one step above).
+ * offers is itself taken (max / factor rounded to nearest could land one step above): roundedDown's,
+ * so that 2 / 0.2000001 (9.999995) offers 9.99, not 9.9.
  */
 export function largestWithin(max: number, factor: number): number {
-  let value = Number((max / factor).toPrecision(3));
-  while (factor * value > max) value = Number((value - 10 ** (Math.floor(Math.log10(value)) - 2)).toPrecision(3));
+  let value = roundedDown(max / factor);
+  // A product rounded above max (in binary) steps to the next value of 3 digits below.
+  while (factor * value > max) value = roundedDown(value * (1 - Number.EPSILON));
   return value;
 }

@@ -1,6 +1,6 @@
 // numberText: the one way gradscope's prose prints a number it measured or computed (src/number-text.ts).
 import { describe, expect, it } from 'vitest';
-import { apart, boundText, numberText } from '../src/number-text.js';
+import { apart, boundText, numberText, roundedDown } from '../src/number-text.js';
 
 describe('numberText', () => {
   it.each([
@@ -62,5 +62,20 @@ describe('boundText and apart', () => {
     [[1.845e19, Math.sqrt(3.4028234663852886e38)], { bound: 1 }, ['1.85e+19', '1.84e+19']],
   ] as const)('%j (%j) print as %j: apart, in their order', (values, options, texts) => {
     expect(apart(values, options)).toEqual(texts);
+  });
+});
+
+describe('roundedDown', () => {
+  it.each([
+    [(2 * 1.9) / 2.8, 1.35],
+    [9.996, 9.99], // one unit of 9.996's 3rd digit below, not of 10.0's (9.9)
+    [9.999995, 9.99],
+    [0.0099996, 0.00999],
+    [-1.0004, -1.01], // towards −∞: a bound on a negative value is kept too
+    [20, 20],
+    [1.8446744073709552e19, 1.84e19],
+  ])('%s rounds down to %s, the largest 3-digit number not above it', (value, down) => {
+    expect(roundedDown(value)).toBe(down);
+    expect(roundedDown(value)).toBeLessThanOrEqual(value);
   });
 });

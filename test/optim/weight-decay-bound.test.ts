@@ -135,6 +135,7 @@ describe.each(['ref', 'wasm'] as const)('a weight decay beyond the update on %s'
     const net = await make();
     const cases: [object, number, number][] = [
       [{ name: 'sgd' }, 0.1, 20],
+      [{ name: 'sgd' }, 0.2000001, 9.99], // 2 / 0.2000001 is 9.999995, to nearest 10.0 (above 2): one unit of 9.99 below, not of 10.0 (9.9)
       [{ name: 'sgd', weightDecay: 25, momentum: 0.9, nesterov: true }, 0.3, 4.52],
       [{ name: 'sgd', momentum: 0.9, layerRates: [1, 2] }, 0.05, 37.9], // 0.1 × 38 is 3.8000000000000003 in float64, above 2(1 + 0.9)
       [{ name: 'adamw' }, 0.001, 2000],
