@@ -185,17 +185,24 @@ function describe(range: Range): string {
 /** `value` if it is a finite number within `range`, `fallback` if undefined; else INVALID_OPTION naming `where`. */
 export function checkNumber(value: unknown, where: string, range: Range, fallback: number): number {
   if (value === undefined) return fallback;
+  const problem = rangeProblem(value, where, range);
+  if (problem !== undefined) throw invalidOption(problem);
+  return value as number;
+}
+
+/** What checkNumber refuses `value` for, naming `where`, or undefined where it takes it. */
+export function rangeProblem(value: unknown, where: string, range: Range): string | undefined {
   const ok =
     typeof value === 'number' &&
     Number.isFinite(value) &&
     (!range.integer || Number.isInteger(value)) &&
     (range.min === undefined || (range.above ? value > range.min : value >= range.min)) &&
     (range.max === undefined || (range.below ? value < range.max : value <= range.max));
-  if (!ok) throw invalidOption(`${where}: expected ${describe(range)}, got ${shown(value)}`);
+  if (!ok) return `${where}: expected ${describe(range)}, got ${shown(value)}`;
   if (range.float32 && range.below && range.max !== undefined && range.max > 0 && Math.fround(value as number) >= range.max) {
-    throw invalidOption(`${where}: ${value} is ${Math.fround(value as number)} in the float32 the core computes in, not below ${range.max}; the largest usable value is ${largestFloat32Below(range.max)}`);
+    return `${where}: ${value} is ${Math.fround(value as number)} in the float32 the core computes in, not below ${range.max}; the largest usable value is ${largestFloat32Below(range.max)}`;
   }
-  return range.float32 ? checkFloat32(value as number, where) : (value as number);
+  return range.float32 ? float32Problem(value as number, where) : undefined;
 }
 
 /** `value` if it is true or false, named `name`: INVALID_OPTION otherwise (a truthy string or 1 is not taken for true). */

@@ -13,7 +13,7 @@ import type { ModelOwner, Parameter } from '../model.js';
 import { FLOAT32_MAX } from '../model-limits.js';
 import { adaptiveStepKeepsWithin, FirstOrderOptimizer, fitsFloat32, QUERY, type FirstOrderOptions } from './first-order.js';
 import { RateFreeRefusal, type OptimizerState } from './optimizer.js';
-import { checkNumber } from '../checks.js';
+import { checkSetting } from './setting-ranges.js';
 import { grouped } from '../counted.js';
 import { numberText } from '../number-text.js';
 
@@ -57,7 +57,7 @@ export class Adagrad extends FirstOrderOptimizer {
 
   constructor(net: ModelOwner, options: AdagradOptions = {}) {
     super('adagrad', net, options, ADAGRAD_KEYS, { learningRate: ADAGRAD_DEFAULTS.learningRate });
-    this.epsilon = checkNumber(options.epsilon, 'adagrad: epsilon', { min: 0, above: true, float32: true }, ADAGRAD_DEFAULTS.epsilon);
+    this.epsilon = checkSetting('adagrad', 'epsilon', options.epsilon, ADAGRAD_DEFAULTS.epsilon);
     this.sumBounds = new Float64Array(this.params.length);
     this.nextSumBounds = new Float64Array(this.params.length);
   }

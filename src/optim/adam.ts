@@ -6,7 +6,8 @@
 import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
 import { fitsFloat32, provesStep, QUERY, FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
-import { checkNumber, type Bound } from '../checks.js';
+import type { Bound } from '../checks.js';
+import { checkSetting } from './setting-ranges.js';
 import { ADAM_DEFAULTS, PLAIN_DECAY_BOUND } from '../optimizer-defaults.js';
 import { checkSquaredGradients } from './squared-gradients.js';
 
@@ -43,10 +44,9 @@ export class Adam extends FirstOrderOptimizer {
   ) {
     const name = decoupled ? 'adamw' : 'adam';
     super(name, net, options, ADAM_KEYS, { learningRate: ADAM_DEFAULTS.learningRate, weightDecay: decoupled ? ADAMW_WEIGHT_DECAY : 0 });
-    const unit = { min: 0, max: 1, below: true, float32: true };
-    this.beta1 = checkNumber(options.beta1, `${name}: beta1`, unit, ADAM_DEFAULTS.beta1);
-    this.beta2 = checkNumber(options.beta2, `${name}: beta2`, unit, ADAM_DEFAULTS.beta2);
-    this.epsilon = checkNumber(options.epsilon, `${name}: epsilon`, { min: 0, above: true, float32: true }, ADAM_DEFAULTS.epsilon);
+    this.beta1 = checkSetting(name, 'beta1', options.beta1, ADAM_DEFAULTS.beta1);
+    this.beta2 = checkSetting(name, 'beta2', options.beta2, ADAM_DEFAULTS.beta2);
+    this.epsilon = checkSetting(name, 'epsilon', options.epsilon, ADAM_DEFAULTS.epsilon);
   }
 
   /** @internal AdamW's decoupled decay w ← (1 − lr·λ)·w grows every weight beyond lr·λ = 2; Adam's L2 term is divided by √v̂ (no bound but float32's). */

@@ -12,6 +12,7 @@ import { assertNotDisposed, checkStateKind, measuredBounds, restoredTensors, Tra
 import { checkBoolean, checkKnownKeys, checkLayerRates } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate, type Hyperparameters } from './recorded-settings.js';
 import { checkNumber, float32Overflows, float32Problem, float32Underflows, type Bound } from '../checks.js';
+import { FIRST_ORDER_RANGES } from './setting-ranges.js';
 import { checkStepCount, FLOAT32_MAX } from '../model-limits.js';
 import { largestWithin } from '../optimizer-defaults.js';
 import { apart, numberText } from '../number-text.js';
@@ -175,9 +176,9 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     const net = (this.net = trainableOf(owner, name));
     checkKnownKeys(options, firstOrderKeys(known), name);
     this.layerRates = checkLayerRates(options.layerRates, net.groupCount, name);
-    this.weightDecay = checkNumber(options.weightDecay, `${name}: weightDecay`, { min: 0, float32: true }, defaults.weightDecay ?? 0);
+    this.weightDecay = checkNumber(options.weightDecay, `${name}: weightDecay`, FIRST_ORDER_RANGES.weightDecay, defaults.weightDecay ?? 0);
     this.decayBiases = checkBoolean(options.decayBiases, `${name}: decayBiases`, true);
-    this.ownLearningRate = checkNumber(options.learningRate, `${name}: learningRate`, { min: 0, above: true, float32: true }, defaults.learningRate);
+    this.ownLearningRate = checkNumber(options.learningRate, `${name}: learningRate`, FIRST_ORDER_RANGES.learningRate, defaults.learningRate);
     this.params = net.parameters();
     // A loop, not Float64Array.from(params, f): V8 takes that through the iterator protocol (0.35 µs
     // on the AMD EPYC Zen 5, 2026-11-30), and train() makes one for each call given an optimiser by

@@ -38,6 +38,7 @@ import { assertNotDisposed, checkStateKind, restoredTensors, TracksDisposal, typ
 import { checkBoolean, checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars } from './recorded-settings.js';
 import { checkNumber } from '../checks.js';
+import { checkSetting, HESSIAN_FREE_LAMBDA } from './setting-ranges.js';
 import {
   allocVector,
   axpyVectors,
@@ -98,9 +99,8 @@ const BACKTRACK_GROWTH = 1.3;
 /** How the Levenberg-Marquardt rule (damping.ts) grows and shrinks λ. */
 const LM_GROW = 3 / 2;
 const LM_SHRINK = 2 / 3;
-/** λ is kept inside [LAMBDA_MIN, LAMBDA_MAX] so it can neither underflow the preconditioner nor freeze learning. */
-const LAMBDA_MIN = 1e-8;
-const LAMBDA_MAX = 1e8;
+/** λ is kept inside [LAMBDA_MIN, LAMBDA_MAX] (HESSIAN_FREE_LAMBDA: the damping option's range) so it can neither underflow the preconditioner nor freeze learning. */
+const { min: LAMBDA_MIN, max: LAMBDA_MAX } = HESSIAN_FREE_LAMBDA;
 
 /** What the last step did, for studies and logs. */
 export interface HessianFreeReport {
@@ -193,13 +193,13 @@ export class HessianFree extends TracksDisposal implements Optimizer {
     this.dense = net.kind === 'dense' ? (net as Model) : null;
     checkKnownKeys(options, Object.keys(HESSIAN_FREE_DEFAULTS), 'hessian-free');
     const d = HESSIAN_FREE_DEFAULTS;
-    const maxIterations = checkNumber(options.maxIterations, 'hessian-free: maxIterations', { min: 1, max: 10000, integer: true }, d.maxIterations);
+    const maxIterations = checkSetting('hessian-free', 'maxIterations', options.maxIterations, d.maxIterations);
     this.options = {
-      damping: checkNumber(options.damping, 'hessian-free: damping', { min: LAMBDA_MIN, max: LAMBDA_MAX }, d.damping),
+      damping: checkSetting('hessian-free', 'damping', options.damping, d.damping),
       maxIterations,
-      minIterations: checkNumber(options.minIterations, 'hessian-free: minIterations', { min: 1, max: maxIterations, integer: true }, d.minIterations),
-      decay: checkNumber(options.decay, 'hessian-free: decay', { min: 0, max: 1 }, d.decay),
-      curvatureFraction: checkNumber(options.curvatureFraction, 'hessian-free: curvatureFraction', { min: 0, above: true, max: 1 }, d.curvatureFraction),
+      minIterations: checkSetting('hessian-free', 'minIterations', options.minIterations, d.minIterations, { maxIterations }),
+      decay: checkSetting('hessian-free', 'decay', options.decay, d.decay),
+      curvatureFraction: checkSetting('hessian-free', 'curvatureFraction', options.curvatureFraction, d.curvatureFraction),
       preconditioner: checkBoolean(options.preconditioner, 'hessian-free: preconditioner', d.preconditioner),
       backtracking: checkBoolean(options.backtracking, 'hessian-free: backtracking', d.backtracking),
     };
@@ -428,7 +428,7 @@ export class HessianFree extends TracksDisposal implements Optimizer {
     assertNotDisposed(this);
     const where = 'hessian-free: restore';
     checkStateKind(state, where, this.name);
-    const lambda = checkNumber(state.scalars?.lambda, `${where}: scalars.lambda`, { min: LAMBDA_MIN, max: LAMBDA_MAX }, this.options.damping);
+    const lambda = checkNumber(state.scalars?.lambda, `${where}: scalars.lambda`, HESSIAN_FREE_LAMBDA, this.options.damping);
     checkRecordedHyperparameters(state, where, this.name, { ...this.options });
     const tensors = restoredTensors(state, where);
     const lengths = parameterLengths(this.net);

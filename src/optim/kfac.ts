@@ -88,6 +88,7 @@ import { assertNotDisposed, checkStateKind, OptimizerStateFault, restoredTensors
 import { checkBoolean, checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate } from './recorded-settings.js';
 import { checkNumber } from '../checks.js';
+import { checkSetting } from './setting-ranges.js';
 import { KFAC_RESCALED_LEARNING_RATE } from '../optimizer-defaults.js';
 import { allocVector, dotVectors, freeVector, gradientsOf, parameterLengths, valuesOf, type ParamVector } from './param-vector.js';
 import { grouped } from '../counted.js';
@@ -317,18 +318,18 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     checkKnownKeys(options, Object.keys(KFAC_DEFAULTS), 'kfac');
     const d = KFAC_DEFAULTS;
     this.options = {
-      damping: checkNumber(options.damping, 'kfac: damping', { min: 0, above: true, max: 1e6, float32: true }, d.damping),
-      decay: checkNumber(options.decay, 'kfac: decay', { min: 0, max: 1, below: true }, d.decay),
-      inverseEvery: checkNumber(options.inverseEvery, 'kfac: inverseEvery', { min: 1, max: 1e6, integer: true }, d.inverseEvery),
+      damping: checkSetting('kfac', 'damping', options.damping, d.damping),
+      decay: checkSetting('kfac', 'decay', options.decay, d.decay),
+      inverseEvery: checkSetting('kfac', 'inverseEvery', options.inverseEvery, d.inverseEvery),
       rescale: checkBoolean(options.rescale, 'kfac: rescale', d.rescale),
       quadraticMomentum: false,
       adaptDamping: false,
-      adaptEvery: checkNumber(options.adaptEvery, 'kfac: adaptEvery', { min: 1, max: 1e6, integer: true }, d.adaptEvery),
-      weightDecay: checkNumber(options.weightDecay, 'kfac: weightDecay', { min: 0, max: 1e6, float32: true }, d.weightDecay),
-      curvatureFraction: checkNumber(options.curvatureFraction, 'kfac: curvatureFraction', { min: 0, above: true, max: 1 }, d.curvatureFraction),
-      momentum: checkNumber(options.momentum, 'kfac: momentum', { min: 0, max: 1, below: true, float32: true }, d.momentum),
+      adaptEvery: checkSetting('kfac', 'adaptEvery', options.adaptEvery, d.adaptEvery),
+      weightDecay: checkSetting('kfac', 'weightDecay', options.weightDecay, d.weightDecay),
+      curvatureFraction: checkSetting('kfac', 'curvatureFraction', options.curvatureFraction, d.curvatureFraction),
+      momentum: checkSetting('kfac', 'momentum', options.momentum, d.momentum),
       relativeDamping: checkBoolean(options.relativeDamping, 'kfac: relativeDamping', d.relativeDamping),
-      normConstraint: checkNumber(options.normConstraint, 'kfac: normConstraint', { min: 0, max: 1e6 }, d.normConstraint),
+      normConstraint: checkSetting('kfac', 'normConstraint', options.normConstraint, d.normConstraint),
     };
     const o = this.options as Required<KfacOptions>;
     // The model-based parts need the model: they default on with rescale and cannot be had without it.

@@ -9,7 +9,8 @@
 import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
 import { FirstOrderOptimizer, QUERY, fitsFloat32, provesStep, type FirstOrderOptions } from './first-order.js';
-import { checkNumber, type Bound } from '../checks.js';
+import type { Bound } from '../checks.js';
+import { checkSetting } from './setting-ranges.js';
 import { LARS_DEFAULTS, sgdDecayBound } from '../optimizer-defaults.js';
 
 /** LARS's options (name 'lars'), each with its default; its learning rate defaults to 1 (at η 0.001 the first step moves a layer by about a thousandth of its weights; with momentum μ up to 1/(1 − μ) times that). */
@@ -44,8 +45,8 @@ export class Lars extends FirstOrderOptimizer {
 
   constructor(net: ModelOwner, options: LarsOptions = {}) {
     super('lars', net, options, LARS_KEYS, { learningRate: LARS_DEFAULTS.learningRate });
-    this.eta = checkNumber(options.eta, 'lars: eta', { min: 0, above: true, float32: true }, LARS_DEFAULTS.eta);
-    this.momentum = checkNumber(options.momentum, 'lars: momentum', { min: 0, max: 1, below: true, float32: true }, LARS_DEFAULTS.momentum);
+    this.eta = checkSetting('lars', 'eta', options.eta, LARS_DEFAULTS.eta);
+    this.momentum = checkSetting('lars', 'momentum', options.momentum, LARS_DEFAULTS.momentum);
     this.trust = new Float64Array(this.net.groupCount);
     this.parameterCount = this.params.reduce((n, p) => n + p.length, 0);
     this.squares = { values: new Float64Array(this.net.groupCount), grads: new Float64Array(this.net.groupCount) };

@@ -13,6 +13,7 @@ import { assertNotDisposed, checkStateKind, restoredTensors, TracksDisposal, sta
 import { checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate, type Hyperparameters } from './recorded-settings.js';
 import { checkNumber } from '../checks.js';
+import { checkSetting } from './setting-ranges.js';
 import { allocVectors, axpyAll, dotAll, freeVectors, maxAbsAll, scaleAll, setAll, sumAbsAll, type Vectors } from './vectors.js';
 
 /** L-BFGS's options (name 'lbfgs'), each with its default. */
@@ -85,11 +86,11 @@ export class Lbfgs extends TracksDisposal implements Optimizer {
     super();
     const net = (this.net = trainableOf(owner, 'lbfgs'));
     checkKnownKeys(options, Object.keys(LBFGS_DEFAULTS), 'lbfgs');
-    this.memory = checkNumber(options.memory, 'lbfgs: memory', { min: 1, max: 1000, integer: true }, LBFGS_DEFAULTS.memory);
-    this.ownLearningRate = checkNumber(options.learningRate, 'lbfgs: learningRate', { min: 0, above: true, float32: true }, LBFGS_DEFAULTS.learningRate);
-    this.c1 = checkNumber(options.c1, 'lbfgs: c1', { min: 0, above: true, max: 1, below: true }, LBFGS_DEFAULTS.c1);
-    this.c2 = checkNumber(options.c2, 'lbfgs: c2', { min: this.c1, above: true, max: 1, below: true }, LBFGS_DEFAULTS.c2);
-    this.maxEvaluations = checkNumber(options.maxEvaluations, 'lbfgs: maxEvaluations', { min: 1, integer: true }, LBFGS_DEFAULTS.maxEvaluations);
+    this.memory = checkSetting('lbfgs', 'memory', options.memory, LBFGS_DEFAULTS.memory);
+    this.ownLearningRate = checkSetting('lbfgs', 'learningRate', options.learningRate, LBFGS_DEFAULTS.learningRate);
+    this.c1 = checkSetting('lbfgs', 'c1', options.c1, LBFGS_DEFAULTS.c1);
+    this.c2 = checkSetting('lbfgs', 'c2', options.c2, LBFGS_DEFAULTS.c2, { c1: this.c1 });
+    this.maxEvaluations = checkSetting('lbfgs', 'maxEvaluations', options.maxEvaluations, LBFGS_DEFAULTS.maxEvaluations);
     this.params = net.parameters();
     this.values = this.params.map((p) => p.value);
     this.grads = this.params.map((p) => p.grad);

@@ -20,6 +20,7 @@ import { assertNotDisposed, checkStateKind, TracksDisposal, type NetworkTerms, t
 import { checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, type Hyperparameters } from './recorded-settings.js';
 import { checkNumber } from '../checks.js';
+import { checkSetting } from './setting-ranges.js';
 import { counted, grouped } from '../counted.js';
 
 /** Levenberg–Marquardt's options (name 'levenberg-marquardt'; loss 'mse' only), each with its default. */
@@ -99,10 +100,10 @@ export class LevenbergMarquardt extends TracksDisposal implements Optimizer {
     this.dense = net.kind === 'dense' ? (net as Model) : null;
     const name = 'levenberg-marquardt';
     checkKnownKeys(options, Object.keys(LM_DEFAULTS), name);
-    this.mu = checkNumber(options.mu, `${name}: mu`, { min: 0, above: true }, LM_DEFAULTS.mu);
-    this.muIncrease = checkNumber(options.muIncrease, `${name}: muIncrease`, { min: 1, above: true }, LM_DEFAULTS.muIncrease);
-    this.muDecrease = checkNumber(options.muDecrease, `${name}: muDecrease`, { min: 0, above: true, max: 1, below: true }, LM_DEFAULTS.muDecrease);
-    this.muMax = checkNumber(options.muMax, `${name}: muMax`, { min: this.mu }, LM_DEFAULTS.muMax);
+    this.mu = checkSetting(name, 'mu', options.mu, LM_DEFAULTS.mu);
+    this.muIncrease = checkSetting(name, 'muIncrease', options.muIncrease, LM_DEFAULTS.muIncrease);
+    this.muDecrease = checkSetting(name, 'muDecrease', options.muDecrease, LM_DEFAULTS.muDecrease);
+    this.muMax = checkSetting(name, 'muMax', options.muMax, LM_DEFAULTS.muMax, { mu: this.mu });
     this.params = net.parameters();
     this.count = this.params.reduce((sum, p) => sum + p.length, 0);
     const refusal = levenbergMarquardtRefusal({ loss: net.loss, parameters: this.count });

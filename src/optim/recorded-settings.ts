@@ -6,10 +6,12 @@
  * ε, momentum, memory, damping, …) is fixed when the optimiser is created, so a state recording
  * another value is refused, saying how to create the optimiser that takes it: resuming under other
  * settings would change the run in silence. A state that records none (saved before they were
- * recorded) is taken as it is.
+ * recorded) is taken as it is; one recording a value outside the setting's range (setting-ranges.ts,
+ * the table the constructor checks by) is refused as damaged, as no optimiser would take it.
  */
 import { invalidOption } from '../errors.js';
-import { checkNumber } from '../checks.js';
+import { checkNumber, rangeProblem } from '../checks.js';
+import { SETTING_RANGES, settingRange, type SettingRange } from './setting-ranges.js';
 import type { OptimizerState } from './optimizer.js';
 
 /** Hyperparameters by option key, as the optimiser's options take them (booleans as booleans). */
@@ -36,17 +38,22 @@ export function restoredLearningRate(state: OptimizerState, where: string, own: 
 
 /**
  * Refuses (INVALID_OPTION naming `where`) a state that records one of `own`'s hyperparameters with
- * another value, saying which, both values, and the options of optimiser `name` that take the state.
- * A hyperparameter the state does not record passes (a state saved before it was recorded).
+ * another value, saying which, both values, and the options of optimiser `name` that take the state;
+ * or, where that value is outside the setting's range (SETTING_RANGES, read against the state's other
+ * settings), saying so: no such option exists to advise. A hyperparameter the state does not record
+ * passes (a state saved before it was recorded).
  */
 export function checkRecordedHyperparameters(state: OptimizerState, where: string, name: string, own: Hyperparameters): void {
+  const ranges: Readonly<Record<string, SettingRange>> = (SETTING_RANGES as Record<string, Record<string, SettingRange>>)[name] ?? {};
+  const saved = { ...own, ...state.scalars };
   for (const [key, value] of Object.entries(own)) {
-    const saved = state.scalars?.[key];
-    const recorded = typeof value === 'boolean' ? Number(value) : value;
-    if (saved === undefined || saved === recorded) continue;
-    if (typeof value === 'boolean' && saved !== 0 && saved !== 1) throw invalidOption(`${where}: scalars.${key} is ${saved}, expected 1 or 0 (${key} true or false)`);
+    const recorded = state.scalars?.[key];
+    if (recorded === undefined || recorded === (typeof value === 'boolean' ? Number(value) : value)) continue;
+    if (typeof value === 'boolean' && recorded !== 0 && recorded !== 1) throw invalidOption(`${where}: scalars.${key} is ${recorded}, expected 1 or 0 (${key} true or false)`);
+    const problem = key in ranges ? rangeProblem(recorded, `${where}: scalars.${key}`, settingRange(ranges[key], saved)) : undefined;
+    if (problem !== undefined) throw invalidOption(`${problem}: the ${key} option refuses it too, so no ${name} can resume this state (it is damaged)`);
     // A boolean option is recorded as 1 or 0; the option that sets it takes true or false.
-    const option = typeof value === 'boolean' ? String(saved === 1) : String(saved);
+    const option = typeof value === 'boolean' ? String(recorded === 1) : String(recorded);
     throw invalidOption(`${where}: the state was saved with ${key} ${option}, this optimiser has ${String(value)}; create it with { name: '${name}', ${key}: ${option} } to resume that run`);
   }
 }

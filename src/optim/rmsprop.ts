@@ -5,7 +5,7 @@
 import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
 import { adaptiveStepKeepsWithin, FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
-import { checkNumber } from '../checks.js';
+import { checkSetting } from './setting-ranges.js';
 import { checkSquaredGradients } from './squared-gradients.js';
 
 /** RMSProp's options (name 'rmsprop'), each with its default; its learning rate defaults to 0.01. */
@@ -29,8 +29,8 @@ export class Rmsprop extends FirstOrderOptimizer {
 
   constructor(net: ModelOwner, options: RmspropOptions = {}) {
     super('rmsprop', net, options, RMSPROP_KEYS, { learningRate: RMSPROP_DEFAULTS.learningRate });
-    this.alpha = checkNumber(options.alpha, 'rmsprop: alpha', { min: 0, max: 1, below: true, float32: true }, RMSPROP_DEFAULTS.alpha);
-    this.epsilon = checkNumber(options.epsilon, 'rmsprop: epsilon', { min: 0, above: true, float32: true }, RMSPROP_DEFAULTS.epsilon);
+    this.alpha = checkSetting('rmsprop', 'alpha', options.alpha, RMSPROP_DEFAULTS.alpha);
+    this.epsilon = checkSetting('rmsprop', 'epsilon', options.epsilon, RMSPROP_DEFAULTS.epsilon);
   }
 
   protected hyperparameters(): Record<string, number> {

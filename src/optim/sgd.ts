@@ -8,7 +8,8 @@ import type { ModelOwner, Parameter } from '../model.js';
 import type { Hyperparameters } from './recorded-settings.js';
 import { FirstOrderOptimizer, QUERY, fitsFloat32, provesStep, type FirstOrderOptions } from './first-order.js';
 import { checkBoolean } from './options.js';
-import { checkNumber, type Bound } from '../checks.js';
+import type { Bound } from '../checks.js';
+import { checkSetting } from './setting-ranges.js';
 import { SGD_LEARNING_RATE, sgdDecayBound } from '../optimizer-defaults.js';
 
 /** SGD's options (name 'sgd'), each with its default; its learning rate defaults to 0.1. */
@@ -37,7 +38,7 @@ export class Sgd extends FirstOrderOptimizer {
 
   constructor(net: ModelOwner, options: SgdOptions = {}) {
     super('sgd', net, options, SGD_KEYS, { learningRate: SGD_LEARNING_RATE });
-    this.momentum = checkNumber(options.momentum, 'sgd: momentum', { min: 0, max: 1, below: true, float32: true }, SGD_MOMENTUM);
+    this.momentum = checkSetting('sgd', 'momentum', options.momentum, SGD_MOMENTUM);
     this.nesterov = checkBoolean(options.nesterov, 'sgd: nesterov', false);
     if (this.nesterov && this.momentum === 0) throw new OptionRefusal((terms) => `sgd: nesterov: Nesterov momentum needs ${terms('momentum')} > 0`);
   }
