@@ -63,11 +63,11 @@ export function verdictLabel(d: Pick<Diagnosis, 'verdict' | 'severity' | 'eviden
  * verdictLabel where the severity was drawn from that reading, else with the ratio it was drawn from
  * and where (evidence.gap), so that no severity sits beside a number it was not drawn from:
  * 'vanishing (severe: 0.0100, median over 11 records)'; a severity from Inf or NaN values, 'exploding
- * (severe: Inf or NaN values)'.
+ * (severe: Infinity or NaN values)'.
  */
 export function verdictCell(d: Pick<Diagnosis, 'verdict' | 'severity' | 'evidence'>, shown?: Evidence['gap']['readAt']): string {
   if (!d.severity || flowFineModelAtChance(d)) return verdictLabel(d);
-  if (d.evidence.nonFinite) return `${d.verdict} (${d.severity}: Inf or NaN values)`;
+  if (d.evidence.nonFinite) return `${d.verdict} (${d.severity}: Infinity or NaN values)`;
   return d.evidence.gap.readAt === shown ? verdictLabel(d) : `${d.verdict} (${d.severity}: ${numberText(d.evidence.gap.ratio)}, ${gapRecords(d.evidence)})`;
 }
 

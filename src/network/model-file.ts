@@ -252,7 +252,7 @@ function describeLength(values: { length?: unknown } | undefined): string {
  * (~2²⁹ characters) and end in a raw RangeError, after seconds of work.
  */
 export function modelJsonText(value: unknown, maxBytes: number, where: string, advice: string): string {
-  return writeJson(value, budget(maxBytes, where, advice), { text: numberText });
+  return writeJson(value, budget(maxBytes, where, advice), { text: modelNumberText });
 }
 
 /**
@@ -263,7 +263,7 @@ export function modelJsonText(value: unknown, maxBytes: number, where: string, a
  */
 export function checkModelJsonSize(value: unknown, maxBytes: number, where: string, advice: string): void {
   if (checkModelJsonBounds(value, maxBytes, where, advice)) return;
-  writeJson(value, budget(maxBytes, where, advice), { bytes: (v) => numberText(v).length });
+  writeJson(value, budget(maxBytes, where, advice), { bytes: (v) => modelNumberText(v).length });
 }
 
 /**
@@ -292,7 +292,7 @@ function checkModelJsonBounds(value: unknown, maxBytes: number, where: string, a
 }
 
 /** A number as model files write it: JSON's, but −0 as `-0`. */
-function numberText(v: number): string {
+function modelNumberText(v: number): string {
   return Object.is(v, -0) ? '-0' : JSON.stringify(v);
 }
 

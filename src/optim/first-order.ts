@@ -248,10 +248,10 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     const bound = this.decayBound();
     const product = learningRate * this.layerRates[l] * this.weightDecay;
     if (!(product > bound.max)) return undefined;
-    const [productText, boundText] = apart([product, bound.max], { bound: 1 });
+    const [productText, limitText] = apart([product, bound.max], { bound: 1 });
     const rate = this.layerRates[l] === 1 ? `learning rate ${learningRate}` : `learning rate ${learningRate} × layerRates[${l}] ${this.layerRates[l]}`;
     return (
-      `${this.name}: weightDecay: layer ${l}'s ${rate} × weightDecay ${this.weightDecay} is ${productText}, above ${boundText} (${bound.why}); ` +
+      `${this.name}: weightDecay: layer ${l}'s ${rate} × weightDecay ${this.weightDecay} is ${productText}, above ${limitText} (${bound.why}); ` +
       `give a weightDecay of at most ${numberText(this.largestWeightDecay(learningRate))} or a learning rate of at most ${numberText(largestWithin(bound.max, this.layerRates[l] * this.weightDecay))}`
     );
   }

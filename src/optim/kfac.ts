@@ -687,7 +687,7 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     const layer = this.layers[l];
     const [m, n] = factor === 'A' ? [layer.a, layer.nIn + 1] : [layer.g, layer.nOut];
     const largest = this.k.maxAbs(m, n * n);
-    if (!Number.isFinite(largest)) throw this.factorFault(l, factor, false, `holds ${largest === Infinity ? 'Inf' : 'NaN'}: the squares it averages overflowed`);
+    if (!Number.isFinite(largest)) throw this.factorFault(l, factor, false, `holds ${numberText(largest)}: the squares it averages overflowed`);
   }
 
   /**

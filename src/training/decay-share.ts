@@ -124,12 +124,12 @@ export function decayShareAdvice(share: DecayShare): Advice {
   const rate = layerRate === 1 ? `learning rate ${learningRate}` : `learning rate ${learningRate} × layerRates[${layer}] ${layerRate}`;
   const [curved, decayed] = [stepSize * curvature, stepSize * weightDecay];
   // One count of digits for the four, which the sentence compares: no part or sum prints on the wrong side of the bound.
-  const [curvedText, decayedText, sumText, boundText] = apart([curved, decayed, curved + decayed, bound], { bound: 3 });
+  const [curvedText, decayedText, sumText, limitText] = apart([curved, decayed, curved + decayed, bound], { bound: 3 });
   const reading =
     `along layer ${layer}'s weights a step multiplies them by 1 − ${rate} × (c + λ), with c the loss's curvature along them ` +
     `(‖g‖²/g·w where they ran away, g their gradient) ${numberText(curvature)} and λ the weightDecay ${weightDecay}: ` +
-    `${curvedText} from the curvature + ${decayedText} from the decay = ${sumText}, above ${boundText}${boundFormula}, beyond which each step grows them; ` +
-    `neither part is past ${boundText} alone`;
+    `${curvedText} from the curvature + ${decayedText} from the decay = ${sumText}, above ${limitText}${boundFormula}, beyond which each step grows them; ` +
+    `neither part is past ${limitText} alone`;
   return (terms) => {
     const tries = [
       terms.weightDecay && `a ${terms.weightDecay} of at most ${numberText(weightDecayWithin)}`,

@@ -120,7 +120,7 @@ function gradientSaid(net: Trainable, p: Parameter, largest: number, limit: numb
   const [largestText, limitText] = apart([largest, limit], { bound: 1 });
   const what = Number.isFinite(largest)
     ? `reaches ${largestText}, beyond ${limitText} where its square overflows float32`
-    : `holds ${largest === Infinity ? 'Inf' : 'NaN'}`;
+    : `holds ${largestText}`; // 'Infinity' or 'NaN', as numberText names them
   return `${labelOf(net, p)}: ∂C/∂${gradientSymbol(net, p)} ${what}`;
 }
 
@@ -185,7 +185,7 @@ export function stateOutOfRange(net: Trainable, states: readonly Tensor[]): stri
     const largest = k.maxAbs(states[i], states[i].length);
     if (largest <= FLOAT32_MAX) continue;
     const [largestText, limitText] = apart([largest, FLOAT32_MAX], { bound: 1 });
-    const value = Number.isFinite(largest) ? `${largestText}, beyond float32's largest (${limitText})` : largest === Infinity ? 'Inf' : 'NaN';
+    const value = Number.isFinite(largest) ? `${largestText}, beyond float32's largest (${limitText})` : largestText;
     return `this batch's training forward takes ${net.stateTensorLabels()[i]} to ${value}`;
   }
   return null;
@@ -201,16 +201,12 @@ export function firstParameterOutOfRange(net: Trainable): { label: string; large
   return null;
 }
 
-/** The first parameter tensor beyond RUNAWAY_PARAMETER or not finite, as `label: <verb> <value>, beyond …` (or `<verb> NaN`, `Inf`); null if none. Rare path. */
+/** The first parameter tensor beyond RUNAWAY_PARAMETER or not finite, as `label: <verb> <value>, beyond …` (or `<verb> NaN`, `Infinity`); null if none. Rare path. */
 export function parameterOutOfRange(net: Trainable, verb: string): string | null {
   const found = firstParameterOutOfRange(net);
   if (found === null) return null;
   const { label, largest } = found;
   const [largestText, limitText] = apart([largest, RUNAWAY_PARAMETER], { bound: 1 });
-  const value = Number.isFinite(largest)
-    ? `${largestText}, beyond ${limitText} where float32 products overflow`
-    : largest === Infinity
-      ? 'Inf'
-      : 'NaN';
+  const value = Number.isFinite(largest) ? `${largestText}, beyond ${limitText} where float32 products overflow` : largestText;
   return `${label}: ${verb} ${value}`;
 }

@@ -69,7 +69,7 @@ describe("K-FAC's factor that cannot be factorised", () => {
     // 32 rows of ±1e19: each square is 1e38, their sum beyond float32 (the loss and gradient stay finite: tanh saturates).
     const huge = Array.from({ length: 32 }, (_, i) => [1e19 * (i % 2 ? 1 : -1), 1e19]);
     const labels = huge.map((_, i) => (i % 2 ? [1, 0] : [0, 1]));
-    const said = String.raw`kfac: hidden 1's factor A \(E\[āāᵀ\] of its inputs \(the data\) and bias, 3×3\) holds Inf: the squares it averages overflowed; the factor is of the data, which no step changes, so the learning rate is not the cause: scale the inputs; the step was not applied$`;
+    const said = String.raw`kfac: hidden 1's factor A \(E\[āāᵀ\] of its inputs \(the data\) and bias, 3×3\) holds Infinity: the squares it averages overflowed; the factor is of the data, which no step changes, so the learning rate is not the cause: scale the inputs; the step was not applied$`;
     const first = await expectError(() => net.train(huge, labels, { epochs: 1, batchSize: 32, optimizer: kfac }), 'DIVERGED', new RegExp(`^epoch 1, batch 1 \\(step 1\\): ${said}`));
     expect(first.message).not.toMatch(/learningRate|a smaller learning rate/);
     net.train(rows, classes, { epochs: 1, optimizer: kfac });

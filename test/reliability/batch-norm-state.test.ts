@@ -98,7 +98,7 @@ describe.each(await kernelBackends())('batch norm under a fault on $name', ({ ke
   // (A linear layer before it: tanh would bound what batch norm sees.)
   const hugeRow = rows.map((r, i) => (i === 9 ? [3e38, 0] : r));
   // The batch norm named by its trace row's name (layers[1] of make's layers, module '2'), then the tensor's PyTorch name: it said '2.running_var' alone.
-  const runningVar = String.raw`this batch's training forward takes layers\[1\] \('2', batch-norm\) \(2\.running_var: batch norm's running variance\) to (Inf|\S+, beyond float32's largest \(3\.40e\+38\))`;
+  const runningVar = String.raw`this batch's training forward takes layers\[1\] \('2', batch-norm\) \(2\.running_var: batch norm's running variance\) to (Infinity|\S+, beyond float32's largest \(3\.40e\+38\))`;
   const runningVarFault = new RegExp(String.raw`^epoch 1, batch 3 \(step 3\): ${runningVar}; `);
 
   it("'throw', a finite row that takes the running variance beyond float32: DIVERGED names the statistic, its layer and the batch; the network as the last step left it", async () => {

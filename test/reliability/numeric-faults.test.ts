@@ -98,7 +98,7 @@ describe.each(await kernelBackends())('numeric faults on $name', ({ kernels }) =
     const params = net[MODEL].parameters();
     const reads = vi.spyOn(kernels, 'maxAbs');
     try {
-      for (const [at, said] of [[0, /^hidden 1 \(0\.weight\): ∂C\/∂W holds Inf$/], [params.length - 1, /^output \(2\.bias\): ∂C\/∂b holds Inf$/]] as const) {
+      for (const [at, said] of [[0, /^hidden 1 \(0\.weight\): ∂C\/∂W holds Infinity$/], [params.length - 1, /^output \(2\.bias\): ∂C\/∂b holds Infinity$/]] as const) {
         for (const p of params) kernels.write(p.grad, new Float64Array(p.length).fill(0.5));
         kernels.view(params[at].grad)[1] = Infinity;
         reads.mockClear();
@@ -181,7 +181,7 @@ describe.each(await kernelBackends())('numeric faults on $name', ({ kernels }) =
     for (const [name, symbol] of [['2.weight', 'γ'], ['2.bias', 'β'], ['3.alpha', 'α'], ['3.branch.1.weight', 'W'], ['4.branch.0.bias', 'b']] as const) {
       for (const p of byName.values()) kernels.write(p.grad, new Float64Array(p.length));
       kernels.view(byName.get(name)!.grad)[0] = Infinity;
-      expect(guard.gradientFault()).toBe(`${rowLabel(name)} (${name}): ∂C/∂${symbol} holds Inf`);
+      expect(guard.gradientFault()).toBe(`${rowLabel(name)} (${name}): ∂C/∂${symbol} holds Infinity`);
     }
     // Worked out from specs: the ReZero block is layers[2] (its α its row), the plain block's dense layers[3].layers[0] (README's example).
     expect(rowLabel('3.alpha')).toBe("layers[2] ('3', residual)");

@@ -79,7 +79,7 @@ describe.each(await kernelBackends())('the step guard on $name', ({ kernels }) =
     const net = await make([4, 5, 3]);
     const before = stateHash(net);
     // σ = 1e40: Inf in float32; in float64 (ref) finite but beyond √FLOAT32_MAX: the noisy gradient is refused on every backend.
-    const refused = /with the gradient noise added, hidden 1 \(0\.weight\): ∂C\/∂W (holds Inf|reaches \S+, beyond 1\.84e\+19)/;
+    const refused = /with the gradient noise added, hidden 1 \(0\.weight\): ∂C\/∂W (holds Infinity|reaches \S+, beyond 1\.84e\+19)/;
     const infinite = await expectError(() => net.train(x4, y4, { gradientNoise: { eta: 1e80 } }), 'DIVERGED', /^epoch 1, batch 1 \(step 1\): .*; the step was not applied \(use a smaller gradientNoise\.eta than 1e\+80/);
     expect(infinite.message).toMatch(refused);
     expect(stateHash(net)).toBe(before);
@@ -228,7 +228,7 @@ describe.each(await kernelBackends())('the step guard on $name', ({ kernels }) =
     const output = model.parameters().find((p) => p.name === '2.weight')!;
     model.kernels.view(output.value)[1] = value;
     const before = stateHash(net);
-    const held = Number.isFinite(value) ? String.raw`1\.00e\+17, beyond 1\.80e\+16 where float32 products overflow` : value === Infinity ? 'Inf' : 'NaN';
+    const held = Number.isFinite(value) ? String.raw`1\.00e\+17, beyond 1\.80e\+16 where float32 products overflow` : value === Infinity ? 'Infinity' : 'NaN';
     const advice = String.raw`the weights train\(\) was given are already out of range in output \(2\.weight\), so no step setting helps: start from weights within ±1\.80e\+16 \(init\)`;
     for (const [onNonFinite, after] of [['throw', String.raw`; the step was not applied \(`], ['halve', String.raw`; the step was not applied, and halving the learning rate cannot help: .* \(`]] as const) {
       const error = await expectError(() => net.train(x, y, { onNonFinite }), 'DIVERGED', new RegExp(String.raw`^epoch 1, batch 1 \(step 1\): output \(2\.weight\): a parameter is already ${held}${after}${advice}\)$`));

@@ -88,6 +88,6 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
   // The verdict is the first finding that holds (docs/gradient-flow.md, "The diagnosis"); the later ones the evidence also holds are named after it.
   if (verdict !== 'dead' && e.layersWithDeadUnits.length) parts.push(`also dead units: ${deadSentence(e, trace, e.layersWithDeadUnits)}`);
   if (verdict !== 'saturated' && e.saturatedLayers.length) parts.push(`also saturated units: ${saturatedSentence(e, trace)}`);
-  if (e.nonFinite) parts.push('Some gradients or weights became Inf or NaN.');
+  if (e.nonFinite) parts.push('Some gradients or weights became Infinity or NaN.');
   return head[verdict] + parts.map((p, i) => (i === 0 ? p : p[0].toUpperCase() + p.slice(1))).join(' ');
 }

@@ -213,7 +213,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
   };
   /** An exploding gap's remedies: the verdict's (with Inf or NaN values), or beside dead units (alsoGap). */
   const explodingGapRemedies = () => {
-    if (e.nonFinite) addSmallerRate(run, 'some gradients or weights became Inf or NaN: large gradients times the step size overshoot.', add);
+    if (e.nonFinite) addSmallerRate(run, 'some gradients or weights became Infinity or NaN: large gradients times the step size overshoot.', add);
     if (e.normalisedBy) explodingAcrossNorms(trace, e, add);
     else explodingRemedies();
   };
