@@ -13,6 +13,7 @@ import { assertNotDisposed, checkStateKind, restoredTensors, TracksDisposal, sta
 import { checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate, type Hyperparameters } from './recorded-settings.js';
 import { checkNumber } from '../checks.js';
+import { apart, numberText } from '../number-text.js';
 import { checkSetting } from './setting-ranges.js';
 import { allocVectors, axpyAll, dotAll, freeVectors, maxAbsAll, scaleAll, setAll, sumAbsAll, type Vectors } from './vectors.js';
 
@@ -364,11 +365,15 @@ export class Lbfgs extends TracksDisposal implements Optimizer {
       // The two-loop recursion divides by sᵀy and scales by sᵀy/yᵀy: step() stores a pair only when sᵀy > CURVATURE_FLOOR.
       const sy = dotAll(k, s, y);
       // The floor step() stores by: a pair it would not store (ρ = 1/sᵀy up to 10¹⁰ and beyond) is refused.
-      if (!(sy > CURVATURE_FLOOR && sy < Infinity)) throw invalidOption(`${where}: pair ${i} has sᵀy = ${sy} over its values as held; expected a finite number > ${CURVATURE_FLOOR} (a pair of positive curvature, as step() stores)`);
+      if (!(sy > CURVATURE_FLOOR && sy < Infinity)) {
+        // Printed apart: 9.9999e-11 to 3 digits would read '1.00e-10', as if at the floor.
+        const [syText, floorText] = apart([sy, CURVATURE_FLOOR]);
+        throw invalidOption(`${where}: pair ${i} has sᵀy = ${syText} over its values as held; expected a finite number > ${floorText} (a pair of positive curvature, as step() stores)`);
+      }
       rho.push(1 / sy);
       if (i < pairs - 1) continue;
       const yy = dotAll(k, y, y);
-      if (!(yy > 0 && yy < Infinity)) throw invalidOption(`${where}: pair ${i}, the newest, has yᵀy = ${yy} over its values as held; expected a finite number > 0 (γ = sᵀy/yᵀy scales the first direction)`);
+      if (!(yy > 0 && yy < Infinity)) throw invalidOption(`${where}: pair ${i}, the newest, has yᵀy = ${numberText(yy)} over its values as held; expected a finite number > 0 (γ = sᵀy/yᵀy scales the first direction)`);
       gamma = sy / yy;
     }
     return { rho, gamma };

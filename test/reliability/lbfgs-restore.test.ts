@@ -45,7 +45,7 @@ describe('L-BFGS restore checks the pairs as it holds them', () => {
     net.train(x, y, { epochs: 3, batchSize: 4, optimizer: lbfgs });
     expect(lbfgs.state().scalars.pairs).toBeGreaterThan(0);
     const before = unchanged(lbfgs);
-    await expectError(() => restoreOptimizer(lbfgs, onePair(lbfgs, rounded.s, rounded.y)), 'INVALID_OPTION', /^lbfgs: restore: pair 0 has sᵀy = 0 over its values as held; expected a finite number > 1e-10 \(a pair of positive curvature, as step\(\) stores\)$/);
+    await expectError(() => restoreOptimizer(lbfgs, onePair(lbfgs, rounded.s, rounded.y)), 'INVALID_OPTION', /^lbfgs: restore: pair 0 has sᵀy = 0 over its values as held; expected a finite number > 1\.00e-10 \(a pair of positive curvature, as step\(\) stores\)$/);
     await expectError(() => restoreOptimizer(lbfgs, onePair(lbfgs, underflow.s, underflow.y)), 'INVALID_OPTION', /^lbfgs: restore: pair 0, the newest, has yᵀy = 0 over its values as held; expected a finite number > 0 \(γ = sᵀy\/yᵀy scales the first direction\)$/);
     expect(unchanged(lbfgs)).toBe(before);
     // And it still steps from the pairs it held.
@@ -74,8 +74,16 @@ describe('L-BFGS restore takes only pairs step() would store', () => {
     const lbfgs = createOptimizer(net, 'lbfgs');
     net.train(x, y, { epochs: 3, batchSize: 4, optimizer: lbfgs });
     const before = unchanged(lbfgs);
-    await expectError(() => restoreOptimizer(lbfgs, onePair(lbfgs, flat.s, flat.y)), 'INVALID_OPTION', /^lbfgs: restore: pair 0 has sᵀy = (1e-12|9\.\d+e-13|1\.\d+e-12) over its values as held; expected a finite number > 1e-10 \(a pair of positive curvature, as step\(\) stores\)$/);
+    await expectError(() => restoreOptimizer(lbfgs, onePair(lbfgs, flat.s, flat.y)), 'INVALID_OPTION', /^lbfgs: restore: pair 0 has sᵀy = 1\.00e-12 over its values as held; expected a finite number > 1\.00e-10 \(a pair of positive curvature, as step\(\) stores\)$/);
     expect(unchanged(lbfgs)).toBe(before);
+    net.dispose();
+  });
+
+  it('a pair just under the floor prints under it: sᵀy 9.9999e-11 to 3 digits would read 1.00e-10, the floor itself', async () => {
+    const net = await createNetwork({ ...config, backend: 'ref' });
+    const lbfgs = createOptimizer(net, 'lbfgs');
+    const side = Math.sqrt(9.9999e-11);
+    await expectError(() => restoreOptimizer(lbfgs, onePair(lbfgs, [side], [side])), 'INVALID_OPTION', /^lbfgs: restore: pair 0 has sᵀy = 9\.9999e-11 over its values as held; expected a finite number > 1\.0000e-10 \(/);
     net.dispose();
   });
 });

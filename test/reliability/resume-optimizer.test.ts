@@ -165,7 +165,7 @@ describe("L-BFGS's and K-FAC's restore, by the first-order optimisers' rule (rec
     await expectError(() => restoreOptimizer(lbfgs, { ...state, tensors }), 'INVALID_OPTION', /^lbfgs: restore: tensors\[5\]\[2\] is Infinity \(y of pair 0, 0\.bias\); expected a finite number$/);
     // y = −s: sᵀy < 0, a pair step() never stores.
     const negative = state.tensors.map((t, j) => (Math.floor(j / 4) % 2 === 1 ? Float32Array.from(state.tensors[j - 4], (v) => -v) : t));
-    await expectError(() => restoreOptimizer(lbfgs, { ...state, tensors: negative }), 'INVALID_OPTION', /^lbfgs: restore: pair 0 has sᵀy = -[\d.e+-]+ over its values as held; expected a finite number > 1e-10 \(a pair of positive curvature, as step\(\) stores\)$/);
+    await expectError(() => restoreOptimizer(lbfgs, { ...state, tensors: negative }), 'INVALID_OPTION', /^lbfgs: restore: pair 0 has sᵀy = -[\d.e+-]+ over its values as held; expected a finite number > 1\.00e-10 \(a pair of positive curvature, as step\(\) stores\)$/);
     expect(unchanged(lbfgs)).toBe(before);
   });
 });
