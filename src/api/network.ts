@@ -36,7 +36,8 @@ import { lossFault } from '../network/loss-fault.js';
 import { Dataset, loadInPlace, uploadDataset } from '../training/dataset.js';
 import { refuseTargetFault } from '../training/target-rules.js';
 import { runTraining } from '../training/train.js';
-import { checkTrainOptions, type TracedTrainResult, type TrainOptions, type TrainResult } from '../training/train-options.js';
+import { checkTrainOptions, NO_TRAIN_OPTIONS, type TracedTrainResult, type TrainOptions, type TrainResult } from '../training/train-options.js';
+import { keptSettingsFor, type KeptSettings } from '../training/kept-settings.js';
 import { checkValidationRows, VALIDATION_LABELS } from '../training/validation-rows.js';
 import { loadsOneBatchInOrder } from '../training/batch-rows.js';
 import { checkOptimizerOption } from '../training/optimizer-settings.js';
@@ -435,15 +436,18 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
 
   /** train() once no other call of this network's is running. */
   private trainOnce(x: Rows | Dataset, y?: Rows | TrainOptions, options?: TrainOptions): TrainResult {
-    const opts = checkTrainOptions(x instanceof Dataset ? y : options);
+    const given = x instanceof Dataset ? y : options;
+    // The options object of the last call, unchanged: its keys were checked, and its settings are kept.
+    const kept = keptSettingsFor(this.#engine, given === undefined ? NO_TRAIN_OPTIONS : given);
+    const opts = kept === undefined ? checkTrainOptions(given) : (kept.options as TrainOptions);
     checkOptimizerOption(this, opts);
     const targets = x instanceof Dataset ? undefined : (y as Rows);
     const { validation } = opts;
     if (validation !== undefined && !(validation instanceof Dataset)) checkValidationRows(validation);
     // One batch in order (e.g. one call per batch): written once, into the batch buffers themselves.
-    if (!(x instanceof Dataset) && targets !== undefined && loadsOneBatchInOrder(rowCount(x), opts)) return this.trainInPlace(x, targets, opts);
+    if (!(x instanceof Dataset) && targets !== undefined && loadsOneBatchInOrder(rowCount(x), opts)) return this.trainInPlace(x, targets, opts, kept);
     return this.withRows(x, targets, (data) => {
-      if (validation === undefined) return this.runTraining(data, opts);
+      if (validation === undefined) return this.runTraining(data, opts, undefined, kept);
       // Validation on the training rows themselves (as `gradscope study --model` passes them) measures the training loss at each epoch's end, not a held-out one.
       if (validation instanceof Dataset) return this.runTraining(data, opts, { rows: this.targetsOf(validation, VALIDATION_LABELS), trainingRows: validation === x });
       const trainingRows = validation.x === x && validation.y === targets;
@@ -460,13 +464,13 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
    * weights before it) the inputs are checked first. Every other error of the call waits for the
    * check, so a call fails as it would with the inputs checked first.
    */
-  private trainInPlace(x: Rows, y: Rows, options: TrainOptions): TrainResult {
+  private trainInPlace(x: Rows, y: Rows, options: TrainOptions, kept: KeptSettings | undefined): TrainResult {
     const engine = this.#engine;
     const dense = engine instanceof Engine && options.trace === undefined && (options.lsuv === undefined || options.lsuv === false) ? engine : undefined;
     const rows = loadInPlace(engine, x, y, dense !== undefined);
     if (dense) rows.afterFirstForward = (batch) => (dense.firstLayerFinite(batch) ? undefined : rows.checkInputs());
     try {
-      return this.runTraining(rows, options);
+      return this.runTraining(rows, options, undefined, kept);
     } catch (error) {
       rows.checkInputs();
       throw error;
@@ -474,8 +478,8 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   }
 
   /** runTraining on this network's engine, keeping the trace it records. */
-  private runTraining(data: TrainingRows<T>, options: TrainOptions, validation?: ValidationSet<T>): TrainResult {
-    return runTraining(this.#engine, data, options, validation, this.#keepTrace);
+  private runTraining(data: TrainingRows<T>, options: TrainOptions, validation?: ValidationSet<T>, kept?: KeptSettings): TrainResult {
+    return runTraining(this.#engine, data, options, validation, this.#keepTrace, kept);
   }
 
   /** Where runTraining hands the trace (made once, not per call). */

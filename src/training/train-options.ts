@@ -207,9 +207,12 @@ export const TRAIN_OPTIONS = keysOf<TrainOptions>({
   gradientNoise: true,
 });
 
-/** train()'s options as given (none: {}), refused (INVALID_OPTION) unless an options object with only TrainOptions' keys: the first check of train(), before any row is read. */
+/** The options of a train() call given none: one object for every such call, so that the settings read from it are kept (kept-settings.ts). */
+export const NO_TRAIN_OPTIONS: TrainOptions = Object.freeze({});
+
+/** train()'s options as given (none: NO_TRAIN_OPTIONS), refused (INVALID_OPTION) unless an options object with only TrainOptions' keys: the first check of train(), before any row is read. */
 export function checkTrainOptions(given: unknown): TrainOptions {
-  if (given === undefined) return {};
+  if (given === undefined) return NO_TRAIN_OPTIONS;
   checkKnownKeys(given, TRAIN_OPTIONS, 'train');
   return given;
 }

@@ -25,6 +25,7 @@ import type { EpochInfo, TrainOptions, TrainResult } from './train-options.js';
 import type { TrainingEngine, TrainingRows, ValidationSet } from './training-engine.js';
 import { learningRateProblem, startingLearningRate, trainingOptimizer } from './optimizer-settings.js';
 import { readTrainingSettings } from './training-settings.js';
+import { keepSettings, type KeptSettings } from './kept-settings.js';
 import { refuseReturnedPromise } from './callback-promises.js';
 import {
   backAtEpochStart,
@@ -51,6 +52,8 @@ import {
  * checkTrainOptions passed them (readTrainingSettings checks their values, trainingOptimizer the optimiser's). `onTrace` receives the trace
  * being recorded (with `options.trace`) before the first step, so it is kept even if training fails,
  * and undefined at the end of an untraced call that changed the weights (a step applied, or LSUV).
+ * `kept`: what the last call read from these options, unchanged since (keptSettingsFor), used when
+ * the rows are as many as then; else they are read and kept for the next call.
  * Each step's forward runs in 'train' mode (batch norm: batch statistics, running statistics moved
  * once); optimisers that evaluate again use 'batch'; validation uses 'eval'.
  */
@@ -60,9 +63,10 @@ export function runTraining(
   options: TrainOptions,
   validation: ValidationSet | undefined,
   onTrace: (trace: Trace | undefined) => void,
+  kept?: KeptSettings,
 ): TrainResult {
   const { inputs: x, targets: y } = data;
-  const settings = readTrainingSettings(net, options, x.rows);
+  const settings = kept?.rows === x.rows ? kept.settings : keepSettings(net, options, x.rows, readTrainingSettings(net, options, x.rows));
   const { epochs, batchSize, epochRows, shuffle, clipNorm, maxSeconds, clock, policy, maxHalvings, lsuv, noise } = settings;
   const stepping = trainingOptimizer(net, options, { learningRate: settings.learningRate, onNonFinite: policy, clipNorm, gradientNoise: settings.noise, lsuv });
   const { optimizer } = stepping;
