@@ -8,7 +8,7 @@
  * circle, square, triangle up, diamond, triangle down, plus, cross, triangle left, triangle right,
  * hexagon. The k-th unordered series takes the k-th, as it takes the k-th of SERIES_COLORS (ten
  * each), so a reader who cannot tell two colours apart tells their shapes. Drawn as outlines (no
- * fill), two shapes at one point both show.
+ * fill), two shapes at one point both show; the 11th to 20th filled (markFilled).
  */
 export const MARK_SHAPES = [
   'm-4 0a4 4 0 1 0 8 0 4 4 0 1 0-8 0',
@@ -26,18 +26,31 @@ export const MARK_SHAPES = [
 /** The width, in the drawing's pixels, a marker shape's outline is drawn (report-html's STYLE draws marks and a key's shapes with it): a line's. */
 export const MARK_STROKE = 1.5;
 
-/** The marker shape of the k-th unordered series, or of a network's layer k (cycling). */
+/** The marker shape of the k-th unordered series, or of a network's layer k (cycling; markFilled tells the second ten from the first). */
 export const markShape = (k: number): string => MARK_SHAPES[k % MARK_SHAPES.length];
 
 /**
- * Points of a line over steps that carry its marker shape, at most: a few along it, so a reader
- * following one of a deep network's layers finds its shape within about a quarter of the plot's width,
- * and few enough that such a chart stays legible and small. The main report draws 156 layers' lines
- * over steps (about 25 records each): 4 marks each add ~20 KB to it (~32 bytes a mark), the 12 a line
- * over layers or depths carries (svg.ts' DOTTED_POINTS, where each point is a layer or a run) would
- * add ~60 KB and put 132 shapes in an 11-layer chart.
+ * How many series (a network's layers) in a row are told apart by their marks: the ten shapes as
+ * outlines, then the same ten filled, then outlines again. Layers 1 and 11 shared a mark (a circle)
+ * where shapes alone cycled; now layer 21 takes layer 1's, and a key of more layers says so.
  */
-export const MARKS_OVER_STEPS = 4;
+export const MARK_VARIANTS = 2 * MARK_SHAPES.length;
+
+/** Whether the k-th unordered series', or layer k's, marker shape is drawn filled: the second ten of every MARK_VARIANTS. */
+export const markFilled = (k: number): boolean => k % MARK_VARIANTS >= MARK_SHAPES.length;
+
+/** What a key of more than MARK_VARIANTS series says of their marks. */
+export const MARKS_REPEAT_WORDS = `marks repeat every ${MARK_VARIANTS} lines`;
+
+/**
+ * Points of a line over steps that carry its marker shape, at most: a few along it, so a reader
+ * following one of a deep network's layers finds its shape within about a third of the plot's width,
+ * and few enough that such a chart stays legible and small. The main report draws 156 layers' lines
+ * over steps (25–50 records each): 3 marks each take ~15 KB of it (~32 bytes a mark; 4 took 5.9 KB
+ * more, 2026-12-03), the 12 a line over layers or depths carries (svg.ts' DOTTED_POINTS, where each
+ * point is a layer or a run) would add ~60 KB and put 132 shapes in an 11-layer chart.
+ */
+export const MARKS_OVER_STEPS = 3;
 
 /**
  * Which of a line's `count` points carry its marker shape: every one where count ≤ `most`; else

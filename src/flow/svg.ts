@@ -15,7 +15,7 @@ import { invalidOption, shown } from '../errors.js';
 import { HEATMAP_NO_VALUE, HEATMAP_OFF_SCALE, HEATMAP_ZERO, heatmapColor, layerColor, SERIES_COLORS } from './chart-colors.js';
 import { unbrokenPercents } from '../percent-text.js';
 import { layerRowFromTop } from './layer-rows.js';
-import { COINCIDENT_PX, hiddenUnder, MARK_STROKE, markPath, markShape, MARKS_OVER_STEPS, OFF_AXIS_MARK, offAxisEdge, offAxisValue, offAxisWords, type OffAxisEdge, type PixelPoint } from './series-marks.js';
+import { COINCIDENT_PX, hiddenUnder, MARK_STROKE, MARK_VARIANTS, markFilled, markPath, MARKS_REPEAT_WORDS, markShape, MARKS_OVER_STEPS, OFF_AXIS_MARK, offAxisEdge, offAxisValue, offAxisWords, type OffAxisEdge, type PixelPoint } from './series-marks.js';
 
 /** One line of a line chart. */
 export interface Series {
@@ -313,8 +313,8 @@ export interface LineChartOptions extends LineChartData {
 /**
  * A line chart; points with a non-finite (or, on a log axis, non-positive) value are left out of its
  * line: ±∞ and a 0 on a log axis are marked by a bar at the plot's top or floor (offAxisEdge), the line
- * reaching to it and from it dashed, the key saying what a bar stands for, and NaN is a gap (the line
- * stops and starts again). A legend names the lines, except a lone line whose name is the y axis' label.
+ * reaching to it and from it dashed (from one such value to the next too: a run of zeros is dashed
+ * along the floor), the key saying what a bar stands for, and NaN is a gap (the line stops and starts again). A legend names the lines, except a lone line whose name is the y axis' label.
  * Each line the legend names is marked with a shape of its own (markShape: an unordered series' by its
  * order, a layer's by its layer), the key's swatch that shape: at each point of a line of up to
  * DOTTED_POINTS, else at DOTTED_POINTS of them, or on a chart over steps (`time`) at MARKS_OVER_STEPS,
@@ -328,7 +328,8 @@ export function lineChart(o: LineChartOptions): string {
   const keptX = (x: number) => Number.isFinite(x) && (!logX || x > 0);
   const allX = o.series.flatMap((s) => Array.from(s.xs)).filter(keptX);
   const [x0, x1] = extent(allX.map(tx), false);
-  const [y0, y1] = o.yRange ?? extent(o.series.flatMap((s) => Array.from(s.ys)), log);
+  // At the values' own precision (float32Text), as its data-y0 and data-y1 write it: a loss axis wrote '3.0166224520355462'.
+  const [y0, y1] = (o.yRange ?? extent(o.series.flatMap((s) => Array.from(s.ys)), log)).map((v) => Number(float32Text(v)));
   const py = (y: number) => PLOT_H - (((log ? Math.log10(y) : y) - y0) / (y1 - y0)) * PLOT_H;
   const outer: string[] = [];
   const grid: string[] = [];
@@ -356,7 +357,10 @@ export function lineChart(o: LineChartOptions): string {
   // Every line a legend names takes a marker shape (markShape): the k-th unordered series the k-th, a network's layer its layer's, so a
   // layer has one shape in every chart of its run, as it has one colour. Drawn in the drawing's pixels over the plot; on a chart over
   // steps the report's script redraws them when a zoom stretches the plot's x (they are one path per line there, in line order).
-  const shapes = namedByAxis ? undefined : o.series.map((_, k) => markShape(o.layers ? o.layers.index[k] : k));
+  const markIndex = (k: number) => (o.layers ? o.layers.index[k] : k);
+  const shapes = namedByAxis ? undefined : o.series.map((_, k) => markShape(markIndex(k)));
+  // Past the ten shapes, the next ten are the same filled (markFilled): 20 layers in a row told apart by their marks.
+  const filled = o.series.map((_, k) => markFilled(markIndex(k)));
   const marksPerLine = o.time ? MARKS_OVER_STEPS : DOTTED_POINTS;
   const pixelX = (x: number) => box.left + ((tx(x) - x0) / (x1 - x0 || 1)) * box.width;
   // Each line's points in the drawing's pixels: which line lies on which (hiddenUnder).
@@ -372,13 +376,20 @@ export function lineChart(o: LineChartOptions): string {
     const pixels: PixelPoint[] = [];
     // The line's stretches between gaps (a NaN) and values at an edge, each a polyline.
     const runs: string[][] = [[]];
-    // Dashed reaches from a drawn point to the edge where a value next to it is marked (its bar there), and back.
+    // Dashed reaches wherever a step of the line has an end at an edge: from a drawn point down (or up) to a value marked
+    // there (its bar), along the edge through a run of such values (a layer whose gradient stays 0 for 40 steps is 0
+    // at each of them, not once), and back to the next drawn point; each continuing the one before where it starts at its end.
     const reaches: string[] = [];
+    let reachEnd: string | undefined;
+    const reach = (from: string, to: string) => {
+      reaches.push(from === reachEnd ? `L${to}` : `M${from}L${to}`);
+      reachEnd = to;
+    };
     const offs: { edge: OffAxisEdge; x: number }[] = [];
     // Its drawn points and its values at an edge, x ascending, in the drawing's pixels: where its marks may go.
     const markable: PixelPoint[] = [];
     let below = false;
-    // The point before, in the plot's units, or the edge where it is marked (undefined after a gap).
+    // The point before, in the plot's units (on the edge where it is marked, if it is), undefined after a gap.
     let previous: { at: string; edge?: OffAxisEdge } | undefined;
     for (let i = 0; i < s.xs.length; i++) {
       const y = s.ys[i];
@@ -390,8 +401,9 @@ export function lineChart(o: LineChartOptions): string {
         edges.add(edge);
         below ||= y < 0;
         markable.push({ x: pixelX(s.xs[i]), y: OFF_AXIS_Y[edge] });
-        if (previous && !previous.edge) reaches.push(`M${previous.at}L${x},${OFF_AXIS_EDGE_Y[edge]}`);
-        previous = { at: x, edge };
+        const onEdge = `${x},${OFF_AXIS_EDGE_Y[edge]}`;
+        if (previous) reach(previous.at, onEdge);
+        previous = { at: onEdge, edge };
         runs.push([]);
         continue;
       }
@@ -402,7 +414,7 @@ export function lineChart(o: LineChartOptions): string {
         continue;
       }
       const at = `${x},${Math.round(py(y))}`;
-      if (previous?.edge) reaches.push(`M${previous.at},${OFF_AXIS_EDGE_Y[previous.edge]}L${at}`);
+      if (previous?.edge) reach(previous.at, at);
       previous = { at };
       points.push(at);
       runs.at(-1)!.push(at);
@@ -415,7 +427,7 @@ export function lineChart(o: LineChartOptions): string {
     negative ||= below;
     // Its shape at up to marksPerLine of its points (markedIndexes), its values at an edge among them, where their bars are: a reader who
     // cannot tell colours apart tells whose line and whose bar it is. On a chart over steps every line has a path (empty or not) for the script.
-    if (shapes && (o.time || markable.length > 0)) marks.push(`<path class="mark" d="${markPath(markable, shapes[k], marksPerLine, k, o.series.length)}" stroke="${colors[k]}"/>`);
+    if (shapes && (o.time || markable.length > 0)) marks.push(`<path class="mark" d="${markPath(markable, shapes[k], marksPerLine, k, o.series.length)}" ${markPaint(colors[k], filled[k])}/>`);
     const dots = points.length <= DOTTED_POINTS && !shapes ? `<path class="dots" d="${points.map((p) => `M${p}h0`).join('')}" stroke="${colors[k]}"/>` : '';
     // A lone point between gaps is a line to itself: its round caps draw it as a dot (the report's script reads it back as one point).
     const polylines = runs.filter((run) => run.length > 0).map((run) => `<polyline points="${(run.length === 1 ? [run[0], run[0]] : run).join(' ')}" stroke="${colors[k]}"/>`);
@@ -433,7 +445,7 @@ export function lineChart(o: LineChartOptions): string {
   // measures, stays as drawn here, but a stub of the hidden line past the other's ends grows with the zoom, so there it has none.
   const under = hiddenUnder(lines, edgeMarks, o.time ? 0 : COINCIDENT_PX);
   const names = o.series.map((s, k) => (under[k] < 0 ? s.name : `${s.name} (under ${o.series[under[k]].name})`));
-  const seriesKey = namedByAxis ? undefined : o.layers && !legendFits(o.series) ? layerBar(o.series.map((s) => s.name), o.layers.index, colors, shapes!) : legend(names, colors, shapes);
+  const seriesKey = namedByAxis ? undefined : o.layers && !legendFits(o.series) ? layerBar(o.series.map((s) => s.name), o.layers.index, colors, shapes!, filled) : legend(names, colors, shapes, filled);
   // Below the names, what the bars at an edge stand for.
   const key = edges.size === 0 ? seriesKey : withOffAxisKey(seriesKey, [...edges].map((edge) => offAxisWords(edge, log, y0, negative)));
   const axes = ` data-y0="${y0}" data-y1="${y1}"${log ? ' data-log' : ''}${logX ? ' data-logx' : ''}`;
@@ -505,13 +517,13 @@ function legendFits(series: Series[]): boolean {
  * its name (186 entries wrote x, size and class each, ~9 KB of the main report), or, for series
  * drawn with a marker shape (`shapes`), that shape in its colour, centred in the strokes' place.
  */
-function legend(names: string[], colors: string[], shapes?: string[]): Key {
+function legend(names: string[], colors: string[], shapes?: string[], filled: boolean[] = []): Key {
   let y = CHART.top;
   const entries = names.map((name, k) => {
     const text = legendText(name, y + 9);
     const middle = y + LEGEND_ENTRY.swatch / 2;
     const swatch = shapes
-      ? `<path d="M${LEGEND_ENTRY.swatch / 2 - LEGEND_TEXT_X} ${middle}${shapes[k]}" stroke="${colors[k]}"/>`
+      ? `<path d="M${LEGEND_ENTRY.swatch / 2 - LEGEND_TEXT_X} ${middle}${shapes[k]}" ${markPaint(colors[k], filled[k] ?? false)}/>`
       : `<path d="M${-LEGEND_TEXT_X} ${middle}h${LEGEND_ENTRY.swatch}" stroke="${colors[k]}"/>`;
     y += LEGEND_ENTRY.pitch + LEGEND_LINE * (text.lines - 1);
     return swatch + text.svg;
@@ -543,7 +555,7 @@ const LAYER_BAR_PITCH = 12;
  * each cut to the key's edge (fittedText) after its line's marker shape (`shapes`), in the key's coordinates (the bands at its left edge).
  * Each band names its layer in its <title> and carries data-layer.
  */
-function layerBar(names: string[], index: number[], colors: string[], shapes: string[]): Key {
+function layerBar(names: string[], index: number[], colors: string[], shapes: string[], filled: boolean[]): Key {
   const order = index.map((layer, k) => ({ layer, k })).sort((a, b) => a.layer - b.layer);
   const n = order.length;
   const band = PLOT_H / n;
@@ -563,11 +575,19 @@ function layerBar(names: string[], index: number[], colors: string[], shapes: st
     const { k } = order[i];
     const text = fittedText(names[k], KEY_WIDTH - textX - 2);
     const middle = px(top(i) + band / 2);
-    const shape = `<path class="mark" d="M${shapeX} ${middle}${shapes[k]}" stroke="${colors[k]}"/>`;
+    const shape = `<path class="mark" d="M${shapeX} ${middle}${shapes[k]}" ${markPaint(colors[k], filled[k])}/>`;
     return `${shape}<text x="${textX}" y="${px(top(i) + band / 2 + 3.5)}" class="legend">${text === names[k] ? '' : `<title>${escapeHtml(names[k])}</title>`}${escapeHtml(text)}</text>`;
   });
-  return { svg: `<g class="layer-bar">${bands.join('')}${labels.join('')}</g>`, height: CHART.top + PLOT_H };
+  // Where two of its lines share a mark (layers MARK_VARIANTS apart), the key says so under the bar.
+  const shared = new Set(index.map((layer) => layer % MARK_VARIANTS)).size < new Set(index).size;
+  const repeat = shared ? legendText(MARKS_REPEAT_WORDS, CHART.top + PLOT_H + 14) : undefined;
+  const note = repeat ? `<g class="legend">${repeat.svg}</g>` : '';
+  const height = CHART.top + PLOT_H + (repeat ? 18 + LEGEND_LINE * (repeat.lines - 1) : 0);
+  return { svg: `<g class="layer-bar">${bands.join('')}${labels.join('')}</g>${note}`, height };
 }
+
+/** A marker shape's paint: its outline in `color`, filled with it too where `filled` (markFilled: the second ten of every twenty). */
+const markPaint = (color: string, filled: boolean) => `stroke="${color}"${filled ? ` style="fill:${color}"` : ''}`;
 
 /** Options of barChart: one horizontal bar per row, its length a value on a log10 axis. */
 export interface BarChartOptions {

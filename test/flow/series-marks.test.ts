@@ -3,7 +3,7 @@
 // under another as one (study (c)'s plain sigmoid and Adam) is named in the key with the line over it;
 // a value the axis cannot place (0 on a log axis) is marked at the plot's edge, and the key says what the mark is.
 import { describe, expect, it } from 'vitest';
-import { COINCIDENT_PX, hiddenUnder, MARK_SHAPES, markedIndexes, markPath, markPathShape, MARKS_OVER_STEPS } from '../../src/flow/series-marks.js';
+import { COINCIDENT_PX, hiddenUnder, MARK_SHAPES, markedIndexes, markPath, markPathShape, MARKS_OVER_STEPS, MARKS_REPEAT_WORDS } from '../../src/flow/series-marks.js';
 import { float32Text, lineChart, type Series } from '../../src/flow/svg.js';
 import { legendOf, offAxisOf } from '../util/chart-key.js';
 
@@ -14,7 +14,8 @@ const optimizers: Series[] = [
 ];
 const chart = (series: Series[]) => lineChart({ id: 'c', title: 't', xLabel: 'hidden layers (log scale)', yLabel: 'accuracy', logX: true, series });
 /** Each marks path of a chart's drawing (not its key's swatches): its colour and the shape it draws at each point. */
-const marksOf = (svg: string) => [...svg.split('<svg class="key')[0].matchAll(/<path class="mark" d="([^"]+)" stroke="([^"]+)"\/>/g)].map((m) => ({ d: m[1], color: m[2] }));
+const marksOf = (svg: string) =>
+  [...svg.split('<svg class="key')[0].matchAll(/<path class="mark" d="([^"]+)" stroke="([^"]+)"( style="fill:\2")?\/>/g)].map((m) => ({ d: m[1], color: m[2], filled: m[3] !== undefined }));
 
 describe('series marks', () => {
   it("names a line drawn under another in the key: study (c)'s plain sigmoid under Adam", () => {
@@ -73,9 +74,10 @@ describe('series marks', () => {
     // No two lines marked at the same step: the shapes stand side by side.
     const xs = points.flatMap((p) => p.map((m) => m[1]));
     expect(new Set(xs).size).toBe(xs.length);
-    // Spread over the line: a quarter of the plot's width apart (its 25 steps in 4 stretches of 6).
+    // Spread over the line: a third of the plot's width apart (its 25 steps in 3 stretches of 8).
     const width = Number(/<svg class="plot"[^>]* width="([\d.]+)"/.exec(svg)![1]);
-    for (const p of points) p.slice(1).forEach((m, i) => expect(Number(m[1]) - Number(p[i][1])).toBeCloseTo(width / MARKS_OVER_STEPS, 0));
+    // (Each at its nearest whole pixel: within 1 px of it.)
+    for (const p of points) p.slice(1).forEach((m, i) => expect(Math.abs(Number(m[1]) - Number(p[i][1]) - width / MARKS_OVER_STEPS)).toBeLessThanOrEqual(1));
     // Each drawn under the last ('hidden 1 (under hidden 6)'), its shape beside its name.
     expect(legendOf(svg).map((e) => [e.name.split(' (')[0], e.shape])).toEqual(series.map((s, l) => [s.name, MARK_SHAPES[l]]));
     // The marks come after the plot, drawn over every line; a chart's unordered lines over steps (a residual block's skip and branch) alike.
@@ -90,14 +92,39 @@ describe('series marks', () => {
     const series = Array.from({ length: 20 }, (_, l) => ({ name: `hidden ${l + 1}`, xs: steps, ys: steps.map((s) => 10 ** (-l - s)) }));
     const svg = lineChart({ id: 'deep', title: 't', xLabel: 'step', yLabel: '‖∂C/∂b‖', logY: true, time: true, series, layers: { index: series.map((_, l) => l), count: 21 } });
     const bar = /<g class="layer-bar">(.*?)<\/g>/.exec(svg)![1];
-    const named = [...bar.matchAll(/<path class="mark" d="M[\d.]+ [\d.]+(m[^"]+)" stroke="([^"]+)"\/><text[^>]*>([^<]+)<\/text>/g)].map((m) => [m[3], m[1], m[2]]);
+    const named = [...bar.matchAll(/<path class="mark" d="M[\d.]+ [\d.]+(m[^"]+)" stroke="([^"]+)"( style="fill:\2")?\/><text[^>]*>([^<]+)<\/text>/g)].map((m) => [m[4], m[1], m[2], m[3] !== undefined] as const);
     expect(named.length).toBeGreaterThan(2);
     const colors = marksOf(svg).map((m) => m.color);
-    for (const [name, shape, color] of named) {
+    for (const [name, shape, color, filled] of named) {
       const l = Number(name.split(' ')[1]) - 1;
-      expect([shape, color]).toEqual([MARK_SHAPES[l % MARK_SHAPES.length], colors[l]]);
+      expect([shape, color, filled]).toEqual([MARK_SHAPES[l % MARK_SHAPES.length], colors[l], l >= 10]);
     }
     expect(named.map(([name]) => name)).toContain('hidden 20');
+  });
+
+  it('tells 20 layers in a row apart by their marks: the ten shapes, then the same ten filled; a key of more says they repeat', () => {
+    const steps = [1, 2, 3];
+    const deep = (layers: number) => {
+      const series = Array.from({ length: layers }, (_, l) => ({ name: `hidden ${l + 1}`, xs: steps, ys: steps.map((s) => 10 ** (-l - s)) }));
+      return lineChart({ id: 'deep', title: 't', xLabel: 'step', yLabel: '‖∂C/∂b‖', logY: true, time: true, series, layers: { index: series.map((_, l) => l), count: layers + 1 } });
+    };
+    // Layers 1 and 11 shared a circle where the shapes alone cycled.
+    const twenty = marksOf(deep(20)).map((m) => `${m.d.replace(/M[\d.]+ [\d.]+/g, '').slice(0, 40)} ${m.filled}`);
+    expect(new Set(twenty).size).toBe(20);
+    expect(marksOf(deep(20)).map((m) => m.filled)).toEqual(Array.from({ length: 20 }, (_, l) => l >= 10));
+    expect(deep(20)).not.toContain(MARKS_REPEAT_WORDS);
+    // 21 layers: the 21st takes the 1st's mark (an outline circle), and the key says so under its bar.
+    const more = marksOf(deep(21));
+    expect([more[20].d.replace(/M[\d.]+ [\d.]+/g, ''), more[20].filled]).toEqual([MARK_SHAPES[0].repeat(MARKS_OVER_STEPS), false]);
+    const note = /<\/g><g class="legend">(<text y="([\d.]+)">.*?<\/text>)<\/g><\/svg>/s.exec(/<svg class="key".*/s.exec(deep(21))![0])!;
+    expect(note[1].replace(/<title>.*?<\/title>/g, '').replace(/<\/tspan><tspan[^>]*>/g, ' ').replace(/<[^>]+>/g, '')).toBe(MARKS_REPEAT_WORDS);
+    // Under the bar (the plot's floor, 28 + 232 px down).
+    expect(Number(note[2])).toBeGreaterThan(28 + 232);
+    // Unordered series likewise, in a legend: the 11th and 12th shapes filled.
+    const twelve = Array.from({ length: 12 }, (_, k) => ({ name: `s${k}`, xs: [1, 2, 3], ys: [k, k + 1, k] }));
+    const legend = legendOf(chart(twelve));
+    expect(legend.map((e) => [e.shape, e.filled ?? false])).toEqual(twelve.map((_, k) => [MARK_SHAPES[k % 10], k >= 10]));
+    expect(marksOf(chart(twelve)).map((m) => m.filled)).toEqual(twelve.map((_, k) => k >= 10));
   });
 
   it('markedIndexes: every point of a short line; else one in each equal stretch, line k of n at (k + ½) ÷ n of it', () => {
@@ -192,9 +219,24 @@ describe('values the axis cannot place', () => {
     expect(line.bars).toBe('M3,232v-9M8,232v-9');
     // Solid where it has values; a lone point (step 7, between the NaN and the 0) drawn as a dot, a line to itself.
     expect(line.polylines).toEqual(['1,0 2,58', '4,116 5,174', '7,232 7,232']);
-    expect(line.reaches).toBe('M2,58L3,232M3,232L4,116M7,232L8,232');
+    // Down to the 0 and up again in one stroke.
+    expect(line.reaches).toBe('M2,58L3,232L4,116M7,232L8,232');
     // None where a value at an edge has no drawn neighbour.
     expect(seriesOf(lineChart({ id: 'z', title: 't', xLabel: 'step', yLabel: 'y', logY: true, time: true, series: [{ name: 'a', xs: [1, 2, 3], ys: [0, NaN, 0] }, { name: 'b', xs: [1, 3], ys: [1, 10] }] }))[0].reaches).toBe('');
+  });
+
+  it('draws a run of values at an edge as what it is: dashed along the edge from each to the next, the line reaching it and leaving it', () => {
+    // A layer whose gradient underflowed to 0 for steps 3–6 and again from step 9 to the end, and one that hit ∞ straight after a 0.
+    const ys = [1, 0.1, 0, 0, 0, 0, 0.01, 0.001, 0, 0, 0];
+    const svg = lineChart({ id: 'run', title: 't', xLabel: 'step', yLabel: '‖∂C/∂b‖', logY: true, time: true, series: [{ name: 'hidden 1', xs: ys.map((_, i) => i + 1), ys }, { name: 'hidden 2', xs: [1, 2, 3, 4], ys: [1e-4, 0, Infinity, 1e-3] }] });
+    const [line, edges] = seriesOf(svg);
+    expect(line.title).toBe('hidden 1: 0 at 7 points');
+    expect(line.polylines).toEqual(['1,0 2,58', '7,116 8,174']);
+    // Down from step 2 to the floor, along it through steps 3–6, up to step 7; down from step 8, along the floor to the end.
+    expect(line.reaches).toBe('M2,58L3,232L4,232L5,232L6,232L7,116M8,174L9,232L10,232L11,232');
+    expect(line.bars).toBe('M3,232v-9M4,232v-9M5,232v-9M6,232v-9M9,232v-9M10,232v-9M11,232v-9');
+    // From the floor straight to the top: the 0 and the ∞ next to one another are joined as the line joins any two neighbours.
+    expect(edges.reaches).toBe('M1,232L2,232L3,0L4,174');
   });
 
   it('names no line "under" another where its bars at the floor show: a line that left the axis is not hidden by one that did not', () => {

@@ -17,17 +17,19 @@ function nameOf(text: string): { name: string; lines: string[]; wrapped: boolean
 /** The names of a legend (its <text y> elements), in order, each with its y. */
 const namesOf = (key: string) => [...key.matchAll(/<text y="([^"]+)">(.*?)<\/text>/g)].map((m) => ({ y: Number(m[1]), ...nameOf(m[2]) }));
 
-/** A line chart's legend entries, top to bottom: each swatch's colour, top and marker shape (where it has one), and the name beside it ([] without a legend). */
-export function legendOf(figure: string): { color: string; y: number; shape?: string; name: string; lines: string[]; wrapped: boolean }[] {
+/** A line chart's legend entries, top to bottom: each swatch's colour, top and marker shape (where it has one, `filled` where it is), and the name beside it ([] without a legend). */
+export function legendOf(figure: string): { color: string; y: number; shape?: string; filled?: true; name: string; lines: string[]; wrapped: boolean }[] {
   // A legend is its key's <svg class="key legend">, its names at x 0.
   // Its entries for the bars at a plot's edge (offAxisOf) are no series.
   const legend = /<svg class="key legend"[^>]*>(.*?)<\/svg>/s.exec(figure)?.[1]?.replace(/<g class="off-axis[^"]*"[^>]*>.*?<\/g>/s, '');
   if (!legend) return [];
   // A swatch is a stroke 14 px left of its name, through its middle (its top + 5), or a marker shape centred 9 px left of it.
-  const swatches = [...legend.matchAll(/<path d="(?:M-14 ([^h]+)h10|M-9 ([\d.]+)(m[^"]*))" stroke="([^"]+)"\/>/g)].map((m) => ({
+  // A filled shape is filled with its colour (style="fill:…").
+  const swatches = [...legend.matchAll(/<path d="(?:M-14 ([^h]+)h10|M-9 ([\d.]+)(m[^"]*))" stroke="([^"]+)"( style="fill:\4")?\/>/g)].map((m) => ({
     y: Number(m[1] ?? m[2]) - 5,
     color: m[4],
     ...(m[3] === undefined ? {} : { shape: m[3] }),
+    ...(m[5] === undefined ? {} : { filled: true as const }),
   }));
   const names = namesOf(legend);
   if (names.length !== swatches.length) throw new Error(`legendOf: ${swatches.length} swatches beside ${names.length} names`);
