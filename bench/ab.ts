@@ -8,25 +8,30 @@
  * measured in every round). It also prints a hash of each product's output
  * bits on fresh tensors, so a change that should keep the bits shows it does.
  *
+ * With `--cpu`, the calls alternate one by one instead (bursts of `--burst` calls, 3 unless given),
+ * timed by the process's CPU time (ab-rounds.ts alternatedRounds): steadier on a loaded host.
+ *
  *   npx asc assembly/index.ts --target release -o /tmp/new.wasm   (and the old one from a checkout)
- *   npx tsx bench/ab.ts old=/tmp/old.wasm new=/tmp/new.wasm [--shape 64,784,100] [--instances 3] [--rounds 10] [--time 120]
+ *   npx tsx bench/ab.ts old=/tmp/old.wasm new=/tmp/new.wasm [--shape 64,784,100] [--instances 3] [--rounds 10] [--time 120] [--cpu [--burst 3]]
  */
 import { readFile } from 'node:fs/promises';
 import { instantiate } from '@assemblyscript/loader';
 import type { CommonExports } from '../src/wasm/exports.js';
 import { WasmBackend } from '../src/wasm/wasm-kernels.js';
 import { filled } from './dense.bench.js';
-import { againstFirst, bitsHash, interleavedRounds, type AbInstance } from './ab-rounds.js';
+import { againstFirst, alternatedRounds, bitsHash, interleavedRounds, type AbInstance } from './ab-rounds.js';
 import { median } from './median.js';
 import { labelledArgs, option } from './ab-args.js';
 
 const PRODUCTS = ['fwd', 'bwd_input', 'bwd_weights'] as const;
 
-const binaries = labelledArgs('npx tsx bench/ab.ts old=old.wasm new=new.wasm [--shape b,nIn,nOut] [--instances n] [--rounds n] [--time ms]').map(({ label, value }) => ({ label, path: value }));
+const binaries = labelledArgs('npx tsx bench/ab.ts old=old.wasm new=new.wasm [--shape b,nIn,nOut] [--instances n] [--rounds n] [--time ms] [--cpu [--burst n]]').map(({ label, value }) => ({ label, path: value }));
 const [batch, nIn, nOut] = option('--shape', '64,784,100').split(',').map(Number);
 const instances = Number(option('--instances', '3'));
 const rounds = Number(option('--rounds', '10'));
 const time = Number(option('--time', '120'));
+const byCpu = process.argv.includes('--cpu');
+const burst = Number(option('--burst', '3'));
 const flops = 2 * batch * nIn * nOut;
 
 const all: AbInstance[] = [];
@@ -53,10 +58,10 @@ for (const { label, path } of binaries) {
   }
 }
 
-const ms = await interleavedRounds(all, instances, rounds, time);
+const ms = byCpu ? alternatedRounds(all, instances, rounds, burst) : await interleavedRounds(all, instances, rounds, time);
 
 const peakMs = median([...ms.values()].flatMap((times) => times.get('peak')!));
-console.log(`${batch}×${nIn}→${nOut}: ${binaries.length} binaries × ${instances} instances × ${rounds} rounds; peak ${(flops / peakMs / 1e6).toFixed(1)} GFLOP/s (median)`);
+console.log(`${batch}×${nIn}→${nOut}: ${binaries.length} binaries × ${instances} instances × ${rounds} rounds${byCpu ? `, calls alternated in bursts of ${burst}, CPU time` : ''}; peak ${(flops / peakMs / 1e6).toFixed(1)} GFLOP/s (median)`);
 for (const product of PRODUCTS) {
   const cells = binaries.map(({ label }) => {
     const { ms: t, speedUp } = againstFirst(ms, binaries[0].label, label, product);

@@ -9,6 +9,25 @@
  * against its two calls in the same round: their time over its (a one-thread backend runs it as
  * those two calls, so about 1×; the threaded kernels' pairing of the two is threads.bench.ts's to time).
  *
+ * Is the 512×512→512 forward slower than its ∂W on a Zen 5? (issue #16; a quiet run of 2026-12-03
+ * read fwd 87.5 % of the peak, middle half 82.2–91.5 %, against ∂W 92.3 %.) No: the three 512³
+ * products alternated call by call with a peak call of the same flops (bursts of 3, order rotated,
+ * 60–150 rounds a run, timed by the process's CPU time, as bench/ab.ts --cpu times them: by wall
+ * time, rounds spread ±20 % at this load),
+ * six instances of main's binary over five runs, AMD EPYC Zen 5, 2026-12-03 16:24–16:42, load 14–17:
+ * fwd 86.9–90.1 % of the peak (median per run), ∂input 86.4–91.1 %, ∂W 86.3–90.7 %; fwd's time over
+ * ∂W's in the same run 0.99–1.01. Both run the same schedule (K in two blocks of 256, one 512 KiB B
+ * block, 128 rows of 64 tiles); the forward differs in its bias and in packing B (wᵀ) in a
+ * transposing pass of its own, where ∂W packs it in its first row of tiles: 115.25 M instructions against 114.98 M
+ * (the peak 111.40 M; valgrind, bench/instructions.ts). The products read ~87 % under load, where
+ * the peak, in registers, does not feel the caches other processes evict. Probes (wrong results,
+ * cost only): the forward without its packing pass ran 1.023× faster (it reads w, 1 MiB, once per
+ * call, as ∂input reads w and ∂W reads a); never reading C back 1.008×, 1.016×, 0.996×. Tried in
+ * those rounds and not kept (speed-up of fwd, ∂input, ∂W): B packed in the forward's first row of
+ * tiles through 4×4 transposes, as ∂W packs it, 0.988× at 512³ (0.997× at 256³), +0.22 M
+ * instructions; B blocks of 256 KiB instead of 512 (gemm.pack.ts B_BLOCK_BYTES) 0.985×, 0.993×,
+ * 1.000×; KC 512 (one K block) 0.977×, 0.963×, 0.952×, and other bits.
+ *
  *   npx tsx bench/dense.bench.ts
  */
 import { Bench } from 'tinybench';
