@@ -8,6 +8,7 @@ import { describeValue, GradscopeError, invalidOption, quoted, shorten, shown } 
 import { grouped } from './counted.js';
 import { OUTPUT_ACTIVATIONS, type OutputActivation } from './kernels.js';
 import { didYouMean } from './suggest.js';
+import { float32Text } from './number-text.js';
 
 /** Largest layer width accepted (keeps a typo from asking for gigabytes). */
 export const MAX_UNITS = 1 << 20;
@@ -81,7 +82,7 @@ export function checkSeed(value: unknown, name: string): number {
  */
 export const FLOAT32_MIN_NORMAL = 2 ** -126;
 /** FLOAT32_MIN_NORMAL as refusals and --help say it. */
-export const FLOAT32_MIN_NORMAL_WORDS = `${FLOAT32_MIN_NORMAL} (2⁻¹²⁶, float32's smallest normal number)`;
+export const FLOAT32_MIN_NORMAL_WORDS = `${float32Text(FLOAT32_MIN_NORMAL)} (2⁻¹²⁶, float32's smallest normal number)`;
 
 /**
  * The largest finite float32, (2 − 2⁻²³)·2¹²⁷ = 3.4028234663852886e38: every weight, bias and input
@@ -90,7 +91,7 @@ export const FLOAT32_MIN_NORMAL_WORDS = `${FLOAT32_MIN_NORMAL} (2⁻¹²⁶, flo
  */
 export const FLOAT32_MAX = 3.4028234663852886e38;
 /** FLOAT32_MAX as refusals say it. */
-export const FLOAT32_MAX_WORDS = `${FLOAT32_MAX} (float32's largest finite number)`;
+export const FLOAT32_MAX_WORDS = `${float32Text(FLOAT32_MAX)} (float32's largest finite number)`;
 
 /**
  * Why `value`, a positive hyper-parameter named `name` that the core holds as float32 (as value ÷
@@ -102,12 +103,12 @@ export const FLOAT32_MAX_WORDS = `${FLOAT32_MAX} (float32's largest finite numbe
  */
 export function float32Problem(value: number, name: string, per = 1): string | undefined {
   if (float32Overflows(value, per)) {
-    const greatest = per === 1 ? FLOAT32_MAX_WORDS : `${FLOAT32_MAX * per} (float32's largest finite number × ${per}, for ${name} ÷ ${per} to be it)`;
+    const greatest = per === 1 ? FLOAT32_MAX_WORDS : `${float32Text(FLOAT32_MAX * per, per)} (float32's largest finite number × ${per}, for ${name} ÷ ${per} to be it)`;
     return `${name}: ${value} is Infinity in the float32 the core computes in, so the steps it enters would be infinite, NaN or 0; the greatest usable value is ${greatest}`;
   }
   if (!float32Underflows(value, per)) return undefined;
   const held = Math.fround(value / per) === 0 ? '0' : 'subnormal';
-  const least = per === 1 ? FLOAT32_MIN_NORMAL_WORDS : `${FLOAT32_MIN_NORMAL * per} (2⁻¹²⁶ × ${per}, for ${name} ÷ ${per} to be float32's smallest normal number)`;
+  const least = per === 1 ? FLOAT32_MIN_NORMAL_WORDS : `${float32Text(FLOAT32_MIN_NORMAL * per, per)} (2⁻¹²⁶ × ${per}, for ${name} ÷ ${per} to be float32's smallest normal number)`;
   return `${name}: ${value} is ${held} in the float32 the core computes in, so it would do nothing or next to nothing; the least usable value is ${least}`;
 }
 
@@ -200,7 +201,7 @@ export function rangeProblem(value: unknown, where: string, range: Range): strin
     (range.max === undefined || (range.below ? value < range.max : value <= range.max));
   if (!ok) return `${where}: expected ${describe(range)}, got ${shown(value)}`;
   if (range.float32 && range.below && range.max !== undefined && range.max > 0 && Math.fround(value as number) >= range.max) {
-    return `${where}: ${value} is ${Math.fround(value as number)} in the float32 the core computes in, not below ${range.max}; the largest usable value is ${largestFloat32Below(range.max)}`;
+    return `${where}: ${value} is ${float32Text(Math.fround(value as number))} in the float32 the core computes in, not below ${range.max}; the largest usable value is ${float32Text(largestFloat32Below(range.max))}`;
   }
   return range.float32 ? float32Problem(value as number, where) : undefined;
 }

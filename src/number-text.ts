@@ -52,6 +52,21 @@ export function apart(values: readonly number[], { from = NUMBER_TEXT_DIGITS, bo
   return texts(digits);
 }
 
+/**
+ * A value float32 holds (as value ÷ `per`) that gradscope offers exactly (the least or greatest usable
+ * value of an option the core holds as float32), in numberText's form at the fewest significant
+ * digits whose number float32 holds as it holds `value`: 2⁻¹²⁶ prints '1.1754944e-38', FLOAT32_MAX
+ * '3.4028235e+38', the largest float32 below 1 '0.99999994'. Each is itself usable, read back and held
+ * as float32, where 3 digits would offer another value ('1.18e-38', '3.40e+38', '1.00') and String()
+ * the double's 17 ('1.1754943508222875e-38').
+ */
+export function float32Text(value: number, per = 1): string {
+  const held = Math.fround(value / per);
+  let digits = 1;
+  while (digits < MOST_DIGITS && Math.fround(Number(textAt(value, digits, false)) / per) !== held) digits++;
+  return textAt(value, digits, false);
+}
+
 /** Significant digits that tell any two doubles apart. */
 const MOST_DIGITS = 17;
 

@@ -1,6 +1,6 @@
 // numberText: the one way gradscope's prose prints a number it measured or computed (src/number-text.ts).
 import { describe, expect, it } from 'vitest';
-import { apart, boundText, numberText, roundedDown } from '../src/number-text.js';
+import { apart, boundText, float32Text, numberText, roundedDown } from '../src/number-text.js';
 
 describe('numberText', () => {
   it.each([
@@ -77,5 +77,20 @@ describe('roundedDown', () => {
   ])('%s rounds down to %s, the largest 3-digit number not above it', (value, down) => {
     expect(roundedDown(value)).toBe(down);
     expect(roundedDown(value)).toBeLessThanOrEqual(value);
+  });
+});
+
+describe('float32Text', () => {
+  it.each([
+    [2 ** -126, 1, '1.1754944e-38'],
+    [3.4028234663852886e38, 1, '3.4028235e+38'],
+    [1 - 2 ** -24, 1, '0.99999994'],
+    [2 ** -126 * 1000, 1000, '1.1754944e-35'],
+    [3.4028234663852886e38 * 100, 100, '3.4028235e+40'],
+    [1, 1, '1'],
+    [0.1, 1, '0.1'],
+  ])('%s (÷ %s) prints as %s, which float32 holds as it holds the value', (value, per, text) => {
+    expect(float32Text(value, per)).toBe(text);
+    expect(Math.fround(Number(text) / per)).toBe(Math.fround(value / per));
   });
 });
