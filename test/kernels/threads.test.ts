@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
 import { createNetwork } from '../../src/api/network.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
-import { liveWorkerCount } from '../../src/wasm/threads/pool.js';
+import { liveWorkerCount, type JobStamp, type ThreadPool } from '../../src/wasm/threads/pool.js';
 import { createThreadedWasmKernels, type ThreadedWasmKernels } from '../../src/wasm/threads/threaded-kernels.js';
 import { createWasmKernels, type WasmTensor } from '../../src/wasm/wasm-kernels.js';
 import type { Kernels, Tensor } from '../../src/kernels.js';
@@ -153,6 +153,43 @@ describe('wasm-simd-threads', () => {
     two.denseBackwardWeights(worker, tdz, ta, batch, nIn, nOut);
     expect(Array.from(two.view(worker))).toEqual(Array.from(two.view(tdw)));
     [ta, tdz, tdw, worker].forEach((t) => two.free(t));
+  });
+
+  it('stamps every job it waits for while probed (bench/thread-jobs.ts), the worker\'s run on the same clock, and nothing once unprobed', () => {
+    const pool = (two as unknown as { pool: ThreadPool }).pool;
+    const [batch, nIn, nOut] = [64, 784, 100];
+    const rng = new Rng(12);
+    const [a, w, b] = [normals(rng, batch * nIn), normals(rng, nOut * nIn), normals(rng, nOut)].map((v) => tensorOf(two, v));
+    const z = two.alloc(batch * nOut);
+    const stamps: JobStamp[] = [];
+    // Whether the worker or the main thread runs the job is timing (a busy host may keep the worker
+    // off its vCPU): tried until the worker has run one.
+    for (let attempt = 0; attempt < 200 && !stamps.some((s) => !Number.isNaN(s.workerStart)); attempt++) {
+      pool.probe(stamps);
+      two.denseForward(z, a, w, b, batch, nIn, nOut);
+      pool.probe(null);
+    }
+    expect(stamps.length).toBeGreaterThan(0);
+    for (const s of stamps) {
+      expect(s.name).toBe('f32_dense_fwd__simd');
+      expect(s.worker).toBe(0);
+      expect(s.posted).toBeLessThanOrEqual(s.waited);
+      expect(s.waited).toBeLessThanOrEqual(s.returned);
+      if (Number.isNaN(s.workerStart)) expect(s.workerEnd).toBeNaN();
+    }
+    const byWorker = stamps.filter((s) => !Number.isNaN(s.workerStart));
+    expect(byWorker.length, 'a job the worker ran').toBeGreaterThan(0);
+    for (const s of byWorker) {
+      expect(s.workerStart).toBeLessThanOrEqual(s.workerEnd);
+      // One clock on both threads: the worker's run lies between the post and the wait's return,
+      // give or take how far two threads' time origins may differ (well under a millisecond).
+      expect(s.workerStart).toBeGreaterThan(s.posted - 1);
+      expect(s.workerEnd).toBeLessThan(s.returned + 1);
+    }
+    const seen = stamps.length;
+    two.denseForward(z, a, w, b, batch, nIn, nOut);
+    expect(stamps.length, 'no stamp once unprobed').toBe(seen);
+    [a, w, b, z].forEach((t) => two.free(t));
   });
 
   it('hands out zeroed tensors on its shared memory, a block reused after free included', () => {

@@ -20,8 +20,10 @@ export const CONTROL = {
   claim: 5,
   /** What the last call of the last job done returned, as an int32 (0 for none): an upload's check says here whether its values are finite. */
   result: 6,
+  /** 1 while the pool is probed (ThreadPool.probe): the worker then stamps each job's start and end (STAMPS_AT). */
+  probe: 7,
   /** The export index (into the pool's names) of call c is at fn + c. */
-  fn: 7,
+  fn: 8,
 } as const;
 
 /** Calls one job may hold: a worker runs them in sequence, so adjacent kernels cost one hand-off. */
@@ -33,8 +35,15 @@ export const ARGS_PER_CALL = 12;
 /** Float64 index of call 0's first argument: past the Int32 slots; call c's start at ARGS_AT + ARGS_PER_CALL·c. */
 export const ARGS_AT = Math.ceil((CONTROL.fn + MAX_CALLS) / 2);
 
+/**
+ * Float64 index, past the call arguments, of where a probed worker (CONTROL.probe) writes its last
+ * job's start and, at STAMPS_AT + 1, its end: performance.timeOrigin + performance.now() in ms, the
+ * clock the pool's own stamps read.
+ */
+export const STAMPS_AT = ARGS_AT + MAX_CALLS * ARGS_PER_CALL;
+
 /** Bytes of one control block. */
-export const CONTROL_BYTES = (ARGS_AT + MAX_CALLS * ARGS_PER_CALL) * 8;
+export const CONTROL_BYTES = (STAMPS_AT + 2) * 8;
 
 /**
  * `fn(args[at], args[at + 1], …)` with ARGS_PER_CALL arguments, as JavaScript source: the worker's

@@ -13,7 +13,7 @@
  * Only the main thread allocates and grows the memory, and only while no job runs.
  */
 import { GradscopeError } from '../../errors.js';
-import { ARGS_AT, ARGS_PER_CALL, CONTROL, CONTROL_BYTES, MAX_CALLS } from './control.js';
+import { ARGS_AT, ARGS_PER_CALL, CONTROL, CONTROL_BYTES, MAX_CALLS, STAMPS_AT } from './control.js';
 import { BROWSER_WORKER_SOURCE, nodeWorkerSource } from './worker-source.js';
 
 /** A job that has not finished after this long means a dead worker: fail rather than hang. */
@@ -85,7 +85,38 @@ interface Lane {
   args: Float64Array;
   /** The job counter of the last job posted. */
   job: number;
+  /** When the last job was posted (ms, stampNow), while the pool is probed. */
+  postedAt: number;
   exited: boolean;
+}
+
+/**
+ * One job as a probed pool saw it (ThreadPool.probe), in ms on one clock (stampNow: the workers
+ * stamp with it too): from its post to the main thread's wait, the wait itself, and the worker's run.
+ */
+export interface JobStamp {
+  /** The export of the job's first call (its index in the pool's names, by name). */
+  name: string;
+  /** The worker that was handed the job. */
+  worker: number;
+  /** The main thread posted it (ThreadPool.post). */
+  posted: number;
+  /** The main thread, its own part done, began to wait for it (ThreadPool.wait). */
+  waited: number;
+  /** The wait returned. */
+  returned: number;
+  /** The worker began and ended the job's calls; NaN where the main thread ran the job itself. */
+  workerStart: number;
+  workerEnd: number;
+}
+
+/**
+ * The clock of probed jobs on every thread: the time origin of the thread's context plus its
+ * performance.now(), so that a worker's stamps and the main thread's read alike. Only read while probed:
+ * each reading allocates a boxed double.
+ */
+function stampNow(): number {
+  return performance.timeOrigin + performance.now();
 }
 
 /** Workers started by any pool that have not exited yet (for tests and leak checks). */
@@ -208,9 +239,13 @@ export class ThreadPool {
   private closed = false;
   /** Jobs the main thread claimed and ran itself so far (see wait). */
   jobsRunHere = 0;
+  /** Where a probed pool adds each job it waited for (probe), or null. */
+  private stamps: JobStamp[] | null = null;
 
   private constructor(
     private readonly lanes: Lane[],
+    /** The exports the workers call, by the index a call names (setCall's `fn`). */
+    private readonly names: readonly string[],
     /** False on a browser's main thread, where waiting for a worker means spinning. */
     private readonly blocking: boolean,
     /** The main thread's own instance of each export the workers call, by the same index. */
@@ -236,7 +271,7 @@ export class ThreadPool {
       for (let i = 0; i < workers; i++) {
         const control = new SharedArrayBuffer(CONTROL_BYTES);
         const worker = platform.start({ module, memory, control, names, spin: SPIN });
-        const lane: Lane = { worker, ctrl: new Int32Array(control), args: new Float64Array(control), job: 0, exited: false };
+        const lane: Lane = { worker, ctrl: new Int32Array(control), args: new Float64Array(control), job: 0, postedAt: 0, exited: false };
         lanes.push(lane);
         live++;
         void worker.gone.then(() => {
@@ -252,7 +287,7 @@ export class ThreadPool {
     } finally {
       platform.started();
     }
-    return new ThreadPool(lanes, mayBlock(), local);
+    return new ThreadPool(lanes, names, mayBlock(), local);
   }
 
   get size(): number {
@@ -289,10 +324,21 @@ export class ThreadPool {
     return Atomics.load(this.lanes[w].ctrl, CONTROL.awake) === 1;
   }
 
+  /**
+   * Adds a JobStamp to `into` for every job waited for from now on, and has the workers stamp their
+   * runs, until probe(null): where a step's time goes on each thread (bench/thread-jobs.ts). Reading
+   * the clock allocates, so a probed pool's calls do; an unprobed pool's never do.
+   */
+  probe(into: JobStamp[] | null): void {
+    this.stamps = into;
+    for (const lane of this.lanes) Atomics.store(lane.ctrl, CONTROL.probe, into === null ? 0 : 1);
+  }
+
   /** Starts worker `w` on the first `calls` calls set with setCall. */
   post(w: number, calls: number): void {
     if (this.closed) throw new GradscopeError('DISPOSED', 'threads: this pool was closed');
     const lane = this.lanes[w];
+    if (this.stamps !== null) lane.postedAt = stampNow();
     Atomics.store(lane.ctrl, CONTROL.calls, calls);
     lane.job = (lane.job + 1) | 0;
     Atomics.store(lane.ctrl, CONTROL.job, lane.job);
@@ -306,6 +352,26 @@ export class ThreadPool {
    * so the results are the same bit for bit, and the step does not wait for the worker to wake.
    */
   wait(w: number): void {
+    const stamps = this.stamps;
+    if (stamps === null) return this.waitFor(w);
+    const lane = this.lanes[w];
+    const waited = stampNow();
+    const ranHere = this.jobsRunHere;
+    this.waitFor(w);
+    const byWorker = this.jobsRunHere === ranHere;
+    stamps.push({
+      name: this.names[lane.ctrl[CONTROL.fn]],
+      worker: w,
+      posted: lane.postedAt,
+      waited,
+      returned: stampNow(),
+      workerStart: byWorker ? lane.args[STAMPS_AT] : NaN,
+      workerEnd: byWorker ? lane.args[STAMPS_AT + 1] : NaN,
+    });
+  }
+
+  /** wait, unprobed. */
+  private waitFor(w: number): void {
     const lane = this.lanes[w];
     const previous = (lane.job - 1) | 0;
     if (Atomics.compareExchange(lane.ctrl, CONTROL.claim, previous, lane.job) === previous) return this.runHere(w, lane);

@@ -9,12 +9,13 @@
  * the job counter to move past the value it last read (Atomics.wait compares against that value,
  * so a job posted before the wait starts is never missed), run the job's calls, publish the
  * counter as done and notify. A negative call count is the order to stop: it says 'stopped' and
- * returns. It never allocates in the memory: the main thread owns allocation and hands it pointers.
+ * returns. While the pool is probed (CONTROL.probe) it stamps each job's start and end (STAMPS_AT).
+ * It never allocates in the memory: the main thread owns allocation and hands it pointers.
  *
  * The control block's slots (CONTROL), its call arguments (ARGS_AT) and the call itself (callSource)
  * come from control.ts, the layout the pool reads too.
  */
-import { ARGS_AT, ARGS_PER_CALL, CONTROL, callSource } from './control.js';
+import { ARGS_AT, ARGS_PER_CALL, CONTROL, STAMPS_AT, callSource } from './control.js';
 
 
 /** `gradscopeWorker(init, say)`: init = { module, memory, control, names, spin }; say(message) posts to the pool. */
@@ -42,6 +43,8 @@ function gradscopeWorker({ module, memory, control, names, spin: SPIN }, say) {
     // Jobs are claimed in order; one the main thread claimed first, it ran itself.
     if (Atomics.compareExchange(ctrl, ${CONTROL.claim}, (seen - 1) | 0, seen) !== ((seen - 1) | 0)) continue;
     let result = 0;
+    const probed = Atomics.load(ctrl, ${CONTROL.probe}) === 1;
+    if (probed) args[${STAMPS_AT}] = performance.timeOrigin + performance.now();
     try {
       for (let c = 0; c < calls; c++) {
         const a = ${ARGS_AT} + ${ARGS_PER_CALL} * c;
@@ -50,7 +53,8 @@ function gradscopeWorker({ module, memory, control, names, spin: SPIN }, say) {
     } catch (error) {
       Atomics.store(ctrl, ${CONTROL.error}, 1);
     }
-    // Before done: the main thread reads the result once it sees the job done.
+    if (probed) args[${STAMPS_AT} + 1] = performance.timeOrigin + performance.now();
+    // Before done: the main thread reads the result (and the stamps) once it sees the job done.
     Atomics.store(ctrl, ${CONTROL.result}, result);
     Atomics.store(ctrl, ${CONTROL.done}, seen);
     Atomics.notify(ctrl, ${CONTROL.done});
