@@ -13,6 +13,7 @@ import { OptionRefusal, type OptionTerms } from '../option-refusal.js';
 import { KFAC_DEFAULTS, KFAC_NORM_CONSTRAINT } from '../optim/kfac.js';
 import { HESSIAN_FREE_DEFAULTS } from '../optim/hessian-free.js';
 import { CHOICE_MOMENTUM } from '../optimizer-defaults.js';
+import { COMMAND_EPOCHS } from '../command-epochs.js';
 import { SGD_MOMENTUM } from '../optim/sgd.js';
 import { BATCH_NORM_BLOCKING_ROWS } from '../layers/spec.js';
 import { measuredRatesText } from '../equalising-rates.js';
@@ -33,7 +34,7 @@ function defaultRatesText(): string {
 
 /** train()'s options as flags: epochs, batches, the optimiser and its settings, clipping, and what a non-finite step does. */
 export const TRAINING_FLAGS: Flag[] = [
-  { name: OPTION_FLAGS.epochs, value: 'N', default: 10, rule: { integer: true, min: 0 }, about: 'epochs of training' },
+  { name: OPTION_FLAGS.epochs, value: 'N', default: COMMAND_EPOCHS, rule: { integer: true, min: 0 }, about: 'epochs of training' },
   { name: OPTION_FLAGS.batchSize, value: 'N', default: DEFAULT_BATCH_SIZE, rule: COUNT, about: 'rows per step' },
   { name: OPTION_FLAGS.shuffle, about: "keep the rows in their order in every epoch (train's shuffle: false; default: reshuffled every epoch by --seed)" },
   { name: OPTION_FLAGS.dropLast, about: `leave out each epoch's last batch when it holds fewer than --batch-size rows (train's dropLast; with batch norm a last batch of ${BATCH_NORM_BLOCKING_ROWS} rows or fewer is refused without it)` },

@@ -12,6 +12,7 @@
  * scripts/relu-remedy-rates.ts runs it and prints the table. The remedy lowers a larger rate of the
  * run's optimiser to it and keeps a smaller one.
  */
+import { COMMAND_EPOCHS } from '../command-epochs.js';
 
 /** The set-up the rates were measured on: hidden layers of `width` relu units with he-normal weights, softmax output. */
 export const RELU_RATE_SETUP = {
@@ -21,8 +22,8 @@ export const RELU_RATE_SETUP = {
   width: 30,
   /** Seeds of each network's weights and batch order. */
   seeds: [1, 2, 3],
-  /** Epochs over the training digits: the relu remedy's printed `gradscope train` command trains train's default --epochs, 10. */
-  epochs: 10,
+  /** Epochs over the training digits: the relu remedy's printed `gradscope train` command trains the command's default --epochs. */
+  epochs: COMMAND_EPOCHS,
   // The three below are the command's defaults, written out: flow/ sits below training/ and studies/,
   // whose constants they are (test/architecture/layering); test/flow/relu-remedy-rates ties them.
   /** Training digits (the first 9,000 of loadMnist's: the command's default --train, STUDY_DIGITS.trainRows). */
