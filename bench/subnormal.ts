@@ -6,6 +6,9 @@
  * those runs take far longer than others of the same shape on some CPUs (docs/benchmarks.md: how long `npm start` takes on an Intel Xeon). Times
  * the same 256×256→256 forward product on inputs of ~1e-3 and on subnormal inputs of ~5e-40, in
  * interleaved rounds (bench/median.ts), and prints each one's median and the per-round ratio's spread.
+ * Then the same for Adam's update (the 50-layer sigmoid net's row with Adam is the slow one:
+ * docs/trainable-depth.md) over as many weights as that net has, with gradients of ~1e-3, of ~1e-21
+ * (normal, but g² is subnormal, and so is Adam's second moment v) and of ~5e-40 (subnormal).
  *
  *   npx tsx bench/subnormal.ts
  */
@@ -15,12 +18,12 @@ import { roundRatios, spreadOf, spreadText } from './spread.js';
 import { Rng } from '../src/init/rng.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 
-/** The product timed (batch × inputs → outputs) and the interleaved rounds. */
-export const SUBNORMAL_SETUP = { batch: 256, inputs: 256, outputs: 256, rounds: 15 } as const;
+/** The product timed (batch × inputs → outputs), the weights Adam updates (as many as [784, 50 × 64, 10] has), and the interleaved rounds. */
+export const SUBNORMAL_SETUP = { batch: 256, inputs: 256, outputs: 256, adamWeights: 255_434, rounds: 15 } as const;
 /** float32's smallest normal number: below it a value is subnormal. */
 const FLOAT32_MIN_NORMAL = 2 ** -126;
 
-const { batch, inputs, outputs, rounds } = SUBNORMAL_SETUP;
+const { batch, inputs, outputs, adamWeights, rounds } = SUBNORMAL_SETUP;
 const k = await createWasmKernels();
 const rng = new Rng(1);
 const [a, w, b, z] = [k.alloc(batch * inputs), k.alloc(outputs * inputs), k.alloc(outputs), k.alloc(batch * outputs)];
@@ -46,3 +49,36 @@ console.log(`${cpuText(thisCpu())}: dense forward ${batch}×${inputs}→${output
 console.log(`  inputs ~1e-3: ${spreadText(spreadOf(n), (v) => `${v.toFixed(2)} ms`)}`);
 console.log(`  subnormal inputs ~5e-40: ${spreadText(spreadOf(s), (v) => `${v.toFixed(2)} ms`)}`);
 console.log(`  subnormal ÷ normal per round: ${spreadText(spreadOf(roundRatios(s, n)), (v) => `${v.toFixed(1)}×`)}`);
+
+/**
+ * Adam's update (study (c)'s settings: lr 0.001, PyTorch's betas and ε) of the same weights from
+ * gradients of about `size`, each set with its own moments, warmed by 20 steps so that m and v
+ * hold what such gradients leave in them.
+ */
+function adamOn(size: number) {
+  const [wa, m, v, g] = [k.alloc(adamWeights), k.alloc(adamWeights), k.alloc(adamWeights), k.alloc(adamWeights)];
+  k.write(wa, Float32Array.from({ length: adamWeights }, () => 0.1 * rng.normal()));
+  k.write(m, new Float32Array(adamWeights));
+  k.write(v, new Float32Array(adamWeights));
+  k.write(g, Float32Array.from({ length: adamWeights }, () => size * (1 + 9 * rng.uniform())));
+  let step = 0;
+  const update = () => k.adamUpdate(wa, m, v, g, adamWeights, 0.001, 0.9, 0.999, 1e-8, 0, false, ++step);
+  for (let i = 0; i < 20; i++) update();
+  return update;
+}
+const sizes = [
+  { name: 'gradients ~1e-3', size: 1e-3 },
+  { name: 'gradients ~1e-21 (g² subnormal)', size: 1e-21 },
+  { name: 'subnormal gradients ~5e-40', size: 1e-40 },
+];
+const adamMs = await interleaved(
+  sizes.map(({ name, size }) => ({ name, run: adamOn(size), ms: 30 })),
+  rounds,
+);
+const normalAdam = adamMs.get(sizes[0].name)!;
+console.log(`  Adam's update of ${adamWeights.toLocaleString('en')} weights, ${rounds} interleaved rounds:`);
+for (const { name } of sizes) {
+  const times = adamMs.get(name)!;
+  const ratio = name === sizes[0].name ? '' : `; ÷ the first per round: ${spreadText(spreadOf(roundRatios(times, normalAdam)), (x) => `${x.toFixed(1)}×`)}`;
+  console.log(`    ${name}: ${spreadText(spreadOf(times), (x) => `${x.toFixed(2)} ms`)}${ratio}`);
+}
