@@ -1,6 +1,6 @@
 // numberText: the one way gradscope's prose prints a number it measured or computed (src/number-text.ts).
 import { describe, expect, it } from 'vitest';
-import { apart, boundText, float32Text, numberText, roundedDown } from '../src/number-text.js';
+import { apart, boundText, float32Text, multipleText, numberText, roundedDown, shareText } from '../src/number-text.js';
 
 describe('numberText', () => {
   it.each([
@@ -93,4 +93,19 @@ describe('float32Text', () => {
     expect(float32Text(value, per)).toBe(text);
     expect(Math.fround(Number(text) / per)).toBe(Math.fround(value / per));
   });
+});
+
+describe('shareText and multipleText: ratios float64 holds as Infinity said as the bound they lie beyond', () => {
+  it.each([
+    [0.0625, '1/16.0'],
+    [1e-300, '1/1.00e+300'],
+    [4.25e-319, 'less than 1/1e300'],
+    [5e-324, 'less than 1/1e300'],
+  ])('shareText(%s) is %s', (ratio, text) => expect(shareText(ratio)).toBe(text));
+
+  it.each([
+    [6.47, '6.47'],
+    [1e300, '1.00e+300'],
+    [Infinity, 'more than 1e300'],
+  ])('multipleText(%s) is %s', (ratio, text) => expect(multipleText(ratio)).toBe(text));
 });

@@ -9,7 +9,7 @@ import { median } from '../../median.js';
 import { DRIFT } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
 import { type AddRemedy, choice, hiddenActivation, layers } from './remedy-settings.js';
-import { numberText } from '../../number-text.js';
+import { multipleText, numberText } from '../../number-text.js';
 
 /**
  * The remedies of issue 13 that change the architecture or its initialisation (batch and layer
@@ -53,7 +53,7 @@ export function architectureRemedies(verdict: Verdict, trace: Trace, e: Evidence
   }
   const drift = activationDrift(trace, e);
   if ((verdict === 'vanishing' || verdict === 'exploding') && (drift > DRIFT || drift < 1 / DRIFT)) {
-    const measured = `activations' spread, last ÷ first hidden layer: ${numberText(drift)}`;
+    const measured = `activations' spread, last ÷ first hidden layer: ${drift < 1 ? numberText(drift) : multipleText(drift)}`;
     if (!hidden.includes('selu')) {
       add(
         [trace.blocks ? hiddenActivation('selu') : choice('activation', 'selu'), choice('init', 'lecun-normal')],

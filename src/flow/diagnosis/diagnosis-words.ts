@@ -7,7 +7,7 @@ import { counted, grouped } from '../../counted.js';
 import { numberRanges } from '../../layer-names.js';
 import type { Evidence } from './diagnosis-types.js';
 import { readAtFirst } from './gap-measures.js';
-import { numberText } from '../../number-text.js';
+import { multipleText, shareText } from '../../number-text.js';
 
 /** A share in whole percent, grouped as counts are: '26 %', '4,500 %'. */
 export const percent = (v: number) => `${grouped(Math.round(100 * v))} %`;
@@ -35,5 +35,5 @@ export const medianOverRecords = (e: Evidence) => `median over ${counted(e.recor
 /** The record(s) the decisive gap was read at, as sentences say them: 'at the first step' or 'median over 40 records'. */
 export const gapRecords = (e: Evidence) => (readAtFirst(e) ? 'at the first step' : medianOverRecords(e));
 
-/** A first-to-last ratio as the sentences say it: '6.47×' for a gap of 6.47, '1/4.06e+6 of' for one below 1/2. */
-export const timesOf = (ratio: number) => (ratio < 0.5 ? `1/${numberText(1 / ratio)} of` : `${numberText(ratio)}×`);
+/** A first-to-last ratio as the sentences say it: '6.47×' for a gap of 6.47, '1/4.06e+6 of' for one below 1/2 (float64's bounds: shareText, multipleText). */
+export const timesOf = (ratio: number) => (ratio < 0.5 ? `${shareText(ratio)} of` : `${multipleText(ratio)}×`);

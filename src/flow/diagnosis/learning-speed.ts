@@ -6,7 +6,7 @@ import type { TraceRun } from '../trace.js';
 import { RAW_GRADIENT_STEPS } from '../../optimizer-defaults.js';
 import type { Evidence, FirstToLast, SpeedMeasure } from './diagnosis-types.js';
 import { readAtFirst } from './gap-measures.js';
-import { numberText } from '../../number-text.js';
+import { multipleText, numberText } from '../../number-text.js';
 
 /**
  * The measure of the speed of learning for a run (Evidence.speedMeasure): the batch gradient
@@ -41,7 +41,7 @@ export const aboutEven = (speed: number) => speed >= 1 / SPEED_EVEN && speed <= 
 
 /** A speed ratio as a comparison: '55.0× slower than', '5.13× faster than', '0.800× the speed of' (aboutEven). */
 export const speedWords = (speed: number) =>
-  speed < 1 / SPEED_EVEN ? `${numberText(1 / speed)}× slower than` : speed > SPEED_EVEN ? `${numberText(speed)}× faster than` : `${numberText(speed)}× the speed of`;
+  speed < 1 / SPEED_EVEN ? `${multipleText(1 / speed)}× slower than` : speed > SPEED_EVEN ? `${multipleText(speed)}× faster than` : `${numberText(speed)}× the speed of`;
 
 /** A speed ratio as the summary says a layer learns: '55.0× slower than', 'at 0.800× the speed of' (speedWords). */
 export const learnsWords = (speed: number) => (aboutEven(speed) ? `at ${speedWords(speed)}` : speedWords(speed));

@@ -7,7 +7,7 @@ import type { Trace } from '../trace.js';
 import { counted, grouped } from '../../counted.js';
 import { type EpochLoss, type LossPace, NOISE_WINDOW_MIN, risenAboveStart, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress, windowsRose } from '../training-progress.js';
 import { percent } from './diagnosis-words.js';
-import { numberText } from '../../number-text.js';
+import { multipleText, numberText, shareText } from '../../number-text.js';
 
 /** The run's epochs: TrainingProgress.epochs (a thinned trace's whole run, not the epochs it kept), else those the trace recorded. */
 export const runEpochs = (p: TrainingProgress, trace: Trace) => p.epochs ?? trace.epochs.length;
@@ -110,31 +110,24 @@ export function plateauFall(p: TrainingProgress): string {
   return fall > 0 ? `fell only ${numberText(100 * fall)} % ${over}` : `did not fall ${over}`;
 }
 
-/** A round bound below float64's largest number (1.8e308), said in place of a factor beyond it. */
-const FLOAT64_BOUND = '1e300';
-
 /**
  * What a steady pace (LossPace) does to the loss over its horizon, as words: 'falls 13 % over 4
  * epochs more', 'rises 6 % over 4 epochs more'; a fall past half said as the share of the loss it
  * leaves, 'falls to 1/4.96 of its level over 5 epochs more' (a percentage of a fall near all of it
  * would round to 100 %, a loss of 0), a rise past double as a multiple; a factor (or, for a fall,
  * its inverse) past float64's range, beyond e^±709.78 (e^(logSlope·horizon) or 1/it rounded to
- * Infinity), as a bound: FLOAT64_BOUND, which such a factor lies beyond.
+ * Infinity), as the bound it lies beyond (multipleText, shareText).
  */
 export function paceWords(pace: LossPace): string {
   const left = Math.exp(pace.logSlope * pace.horizon);
   const change =
     left >= 2
-      ? Number.isFinite(left)
-        ? `rises to ${numberText(left)}× its level`
-        : `rises to more than ${FLOAT64_BOUND}× its level`
+      ? `rises to ${multipleText(left)}× its level`
       : left > 1
         ? `rises ${percent(left - 1)}`
         : left >= 0.5
           ? `falls ${percent(1 - left)}`
-          : Number.isFinite(1 / left)
-            ? `falls to 1/${numberText(1 / left)} of its level`
-            : `falls to less than 1/${FLOAT64_BOUND} of its level`;
+          : `falls to ${shareText(left)} of its level`;
   return `${change} over ${counted(pace.horizon, 'epoch')} more`;
 }
 
@@ -149,7 +142,7 @@ export function againstBefore(p: TrainingProgress): string {
   const before = beforeWords(p);
   const ratio = p.lossEnd / p.lossBefore;
   if (ratio === 0) return `down to 0 from ${before}`;
-  if (ratio < 0.5) return `1/${numberText(1 / ratio)} of ${before}`;
+  if (ratio < 0.5) return `${shareText(ratio)} of ${before}`;
   if (Math.round(100 * (1 - ratio)) >= 1) return `${percent(1 - ratio)} below ${before}`;
   if (ratio < 1) return `less than 1 % below ${before}`;
   if (ratio === 1) return `level with ${before}`;
