@@ -6,7 +6,7 @@ import { acquireBackend, BACKEND_OPTIONS, type BackendOptions } from '../backend
 import { checkKnownKeys, MAX_UNITS } from '../checks.js';
 import { counted, grouped } from '../counted.js';
 import type { Rows } from '../data/matrix.js';
-import { GradscopeError } from '../errors.js';
+import { describeValue, GradscopeError } from '../errors.js';
 import { uploadDataset, type Dataset } from '../training/dataset.js';
 
 /**
@@ -53,5 +53,5 @@ function givenColumns(rows: Rows, label: string): number {
     throw new GradscopeError('SHAPE_MISMATCH', `${label}: row 0 is not an array of numbers`);
   }
   if (rows !== null && typeof rows === 'object' && Number.isInteger((rows as { cols?: unknown }).cols)) return rows.cols;
-  throw new GradscopeError('SHAPE_MISMATCH', `${label}: expected an array of rows or { data, rows, cols }`);
+  throw new GradscopeError('SHAPE_MISMATCH', `${label}: expected an array of rows or { data, rows, cols }, got ${describeValue(rows)}`);
 }

@@ -5,6 +5,10 @@
 import { describeValue, GradscopeError } from '../errors.js';
 import type { NumberArray, Tensor } from '../kernels.js';
 import { counted, grouped } from '../counted.js';
+import { unknownKey } from '../checks.js';
+
+/** The fields of a flat block of rows (Rows), each required, no other taken. */
+const FLAT_KEYS: readonly string[] = ['data', 'rows', 'cols'];
 
 /** Rows as typed arrays or plain arrays, or an already flat row-major block. */
 export type Rows =
@@ -75,13 +79,13 @@ export function toMatrix(input: Rows, cols: number = columnsOf(input), label = '
   if (input && typeof input === 'object' && 'data' in input) {
     const { data, rows } = input;
     if (!isNumberArray(data)) throw new GradscopeError('SHAPE_MISMATCH', `${label}: data is ${describeValue(data)}, not an array of numbers`);
-    checkFlatShape({ data, rows, cols: input.cols }, cols, label);
+    checkFlatShape(input, cols, label);
     const flat = new Float32Array(data.length);
     // Element by element, as for rows: Float32Array.from would turn '1' into 1, null into 0 and [2] into 2.
     for (let i = 0; i < flat.length; i++) store(flat, i, data[i], label, cols);
     return { data: flat, rows, cols };
   }
-  throw new GradscopeError('SHAPE_MISMATCH', `${label}: expected an array of rows or { data, rows, cols }`);
+  throw new GradscopeError('SHAPE_MISMATCH', `${label}: expected an array of rows or { data, rows, cols }, got ${describeValue(input)}`);
 }
 
 /** The columns `input` says it has, for toMatrix without `cols`: a flat block's own (checked there), else the first row's length (0 without rows). */
@@ -115,6 +119,9 @@ export function checkRowLength(row: ArrayLike<unknown>, r: number, cols: number,
 
 /** SHAPE_MISMATCH unless `{ data, rows, cols }` holds `rows` whole rows of `cols` values. */
 export function checkFlatShape(input: { data: ArrayLike<unknown>; rows: number; cols: number }, cols: number, label: string): void {
+  // A key beside them ({ data, rows, cols, shape }) is refused, not ignored: it may be what the caller meant the shape to be.
+  const unknown = unknownKey(input, FLAT_KEYS, 'field');
+  if (unknown !== undefined) throw new GradscopeError('SHAPE_MISMATCH', `${label}: ${unknown}`);
   // rows and cols first, each by itself: '2' for rows would otherwise read "data has 8 values, not 2 rows × 4".
   for (const key of ['rows', 'cols'] as const) {
     const n: unknown = input[key];

@@ -180,7 +180,7 @@ function checkRows(input: Rows, cols: number, label: string): CheckedRows {
   const flat = !Array.isArray(input) && input !== null && typeof input === 'object' && isTypedNumberArray(input.data) ? { data: input.data, rows: input.rows, cols: input.cols } : undefined;
   const list = Array.isArray(input) && input.length > 0 && isTypedNumberArray(input[0]) ? input : undefined;
   if (!flat && !list) return checkedMatrix(toMatrix(input, cols, label), label);
-  if (flat) checkFlatShape(flat, cols, label);
+  if (flat) checkFlatShape(input as Matrix, cols, label);
   const rows = flat ? flat.rows : list!.length;
   /** The list as one block checked by toMatrix, once a row that is no typed array is found in it (plain arrays among typed rows). */
   let matrix: Float32Array | undefined;
