@@ -703,6 +703,9 @@ function* cellsOf(values: number[][]): Generator<number> {
   for (const row of values) yield* row;
 }
 
+/** A heatmap cell's value as its key writes the two off the scale (HEATMAP_OFF_SCALE): '−∞' and '+∞', not JavaScript's '-Infinity'; any other as float32Text. */
+const cellText = (v: number) => (v === -Infinity ? '−∞' : v === Infinity ? '+∞' : float32Text(v));
+
 /** A rows × steps heatmap (first row at the bottom: layerRowFromTop) with a colour scale; its step range can be selected. */
 export function heatmap(o: HeatmapOptions): string {
   const rows = o.values.length;
@@ -726,7 +729,7 @@ export function heatmap(o: HeatmapOptions): string {
   const rowLabels = o.values.map((row, r) => {
     const y = layerRowFromTop(r, rows) * ch;
     // A row per layer (data-row), placed by its group (its cells share y); its cells in step order, so a cell's column is its index in the row.
-    const cells = row.map((v, c) => `<rect x="${edge(c)}" width="${edge(c + 1) - edge(c)}" height="${px(ch)}" fill="${color(v)}" data-value="${float32Text(v)}"/>`);
+    const cells = row.map((v, c) => `<rect x="${edge(c)}" width="${edge(c + 1) - edge(c)}" height="${px(ch)}" fill="${color(v)}" data-value="${cellText(v)}"/>`);
     inner.push(`<g class="row" data-row="${r}" transform="translate(0 ${px(y)})">${cells.join('')}</g>`);
     // A label cut short, or a short form of a longer name, carries the whole name as its <title>.
     return { y: px(CHART.top + y + ch / 2 + 4), text: `${wholeNameTitle(labels[r], o.rowTitles?.[r] ?? o.rowLabels[r])}${escapeHtml(labels[r])}` };

@@ -21,7 +21,8 @@ export function rngStateProblem(value: unknown): string | undefined {
 /**
  * A seeded random number generator (xoshiro128**): the same seed gives the same stream on every
  * backend, engine and run, and its state can be saved and restored (checkpoints). Bad arguments
- * (a seed that is not a 32-bit whole number, a state that is not one, below(n) without a whole n ≥ 1)
+ * (a seed that is not a 32-bit whole number, a state that is not one, below(n) without a whole n ≥ 1,
+ * uniformIn(low, high) without finite bounds in order)
  * are INVALID_OPTION, the state unchanged.
  */
 export class Rng {
@@ -61,8 +62,12 @@ export class Rng {
     return (high * 67108864 + low) / 9007199254740992;
   }
 
-  /** Uniform in [low, high). */
+  /** Uniform in [low, high): low ≤ high, both finite and high − low finite too (else INVALID_OPTION, nothing drawn). */
   uniformIn(low: number, high: number): number {
+    // A NaN or infinite bound, or a width past float64's largest, would draw NaN or ±Infinity in silence.
+    if (!(low <= high) || !Number.isFinite(high - low)) {
+      throw invalidOption(`rng.uniformIn(low, high): expected finite numbers with low ≤ high and high − low finite, got ${shown(low)} and ${shown(high)}`);
+    }
     return low + (high - low) * this.uniform();
   }
 

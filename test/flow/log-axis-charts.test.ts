@@ -41,6 +41,8 @@ describe('charts on a log axis', () => {
     const fills = [...svg.matchAll(/<rect x="[^"]+" width="[^"]+" height="[^"]+" fill="([^"]+)" data-value/g)].map((m) => m[1]);
     expect(fills.slice(2)).toEqual([HEATMAP_ZERO, HEATMAP_NO_VALUE, HEATMAP_NO_VALUE]);
     expect(fills.slice(0, 2).every((f) => f !== HEATMAP_ZERO && f !== HEATMAP_NO_VALUE)).toBe(true);
+    // Each cell's value as the key writes it: −∞ and +∞, not '-Infinity' and 'Infinity'.
+    expect([...svg.matchAll(/<rect x="[^"]+" width="[^"]+" height="[^"]+" fill="[^"]+" data-value="([^"]+)"/g)].map((m) => m[1])).toEqual(['-3', '-1.2', '−∞', 'NaN', '+∞']);
     expect([...svg.matchAll(/class="legend" data-value="[^"]+">([^<]+)</g)].map((m) => m[1])).toEqual(['-3', '-2.5', '-2', '-1.5', '-1']);
     // Each entry's swatch and its words: a label too long for a line is wrapped, whole in its <title>.
     const offScale = offScaleOf(svg);

@@ -2,7 +2,8 @@
 // it cannot take, its state unchanged: a seed that is not a 32-bit whole number (it was truncated,
 // -1 read as 4294967295, NaN as 0), a state that is not four 32-bit words or is all zero (setState
 // took it, and xoshiro's zero state draws 0 forever: every shuffle the same), and below(n) without a
-// whole n ≥ 1 (below(NaN) returned NaN, below(0) returned 0, outside [0, 0)).
+// whole n ≥ 1 (below(NaN) returned NaN, below(0) returned 0, outside [0, 0)), and uniformIn(low, high)
+// without finite bounds in order (uniformIn(NaN, 1) returned NaN).
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
@@ -42,5 +43,17 @@ describe('Rng arguments', () => {
     }
     expect(rng.getState()).toEqual(before);
     expect(rng.below(1)).toBe(0);
+  });
+
+  it('refuses uniformIn(low, high) without finite bounds in order, drawing nothing (uniformIn(NaN, 1) returned NaN)', async () => {
+    const rng = new Rng(3);
+    const before = rng.getState();
+    for (const [low, high] of [[NaN, 1], [0, NaN], [-Infinity, 1], [0, Infinity], [2, 1], [-1e308, 1e308]]) {
+      await expectError(() => rng.uniformIn(low, high), 'INVALID_OPTION', /^rng\.uniformIn\(low, high\): expected finite numbers with low ≤ high and high − low finite, got /);
+    }
+    expect(rng.getState()).toEqual(before);
+    expect(rng.uniformIn(2, 2)).toBe(2);
+    const drawn = rng.uniformIn(-1, 1);
+    expect(drawn >= -1 && drawn < 1).toBe(true);
   });
 });
