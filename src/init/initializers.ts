@@ -6,7 +6,7 @@ import { invalidOption, shown } from '../errors.js';
 import { RUNAWAY_PARAMETER } from '../model-limits.js';
 import type { Rng } from './rng.js';
 import { grouped } from '../counted.js';
-import { numberText } from '../number-text.js';
+import { boundText } from '../number-text.js';
 
 /** The named weight initialisers (see WeightInitName). */
 export const WEIGHT_INITS = [
@@ -204,7 +204,7 @@ const NORMAL_DRAW_BOUND = 8.58;
 export const MAX_INIT_STD = RUNAWAY_PARAMETER / NORMAL_DRAW_BOUND;
 
 /** The bound on an init's values and why, as the refusals say it. */
-const PARAMETER_BOUND = `±${numberText(RUNAWAY_PARAMETER)}, the largest parameter training keeps and model files hold (float32 products beyond it overflow)`;
+const PARAMETER_BOUND = `±${boundText(RUNAWAY_PARAMETER)}, the largest parameter training keeps and model files hold (float32 products beyond it overflow)`;
 
 function isStd(std: unknown, zeroAllowed: boolean): std is number {
   return typeof std === 'number' && (zeroAllowed ? std >= 0 : std > 0) && std <= MAX_INIT_STD;
@@ -216,7 +216,7 @@ export function checkWeightInit(init: unknown, alsoAccepted: readonly string[] =
   if (typeof init === 'object' && init !== null && (init as { name?: unknown }).name === 'normal') {
     const std = (init as { std?: unknown }).std;
     if (isStd(std, false)) return { name: 'normal', std };
-    throw invalidOption(`init: { name: 'normal' } needs a std > 0 and ≤ ${MAX_INIT_STD.toPrecision(2)} (its draws, up to ${NORMAL_DRAW_BOUND}·std, must stay within ${PARAMETER_BOUND}), got ${String(std)}`);
+    throw invalidOption(`init: { name: 'normal' } needs a std > 0 and ≤ ${boundText(MAX_INIT_STD)} (its draws, up to ${NORMAL_DRAW_BOUND}·std, must stay within ${PARAMETER_BOUND}), got ${String(std)}`);
   }
   if (typeof init === 'object' && init !== null && (init as { name?: unknown }).name === 'sparse') {
     const connections = (init as { connections?: unknown }).connections;
@@ -237,7 +237,7 @@ export function checkBiasInit(init: unknown): BiasInit {
     }
     if (name === 'normal' && isStd(std, true)) return { name, std };
     if (name === 'normal' && typeof std === 'number' && std > MAX_INIT_STD) {
-      throw invalidOption(`biasInit: { name: 'normal' } needs a std ≤ ${MAX_INIT_STD.toPrecision(2)} (its draws, up to ${NORMAL_DRAW_BOUND}·std, must stay within ${PARAMETER_BOUND}), got ${std}`);
+      throw invalidOption(`biasInit: { name: 'normal' } needs a std ≤ ${boundText(MAX_INIT_STD)} (its draws, up to ${NORMAL_DRAW_BOUND}·std, must stay within ${PARAMETER_BOUND}), got ${std}`);
     }
   }
   throw invalidOption(`biasInit: expected 'zero', { name: 'constant', value } or { name: 'normal', std }, got ${shown(init)}`);

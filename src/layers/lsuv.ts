@@ -17,7 +17,7 @@ import { RUNAWAY_PARAMETER } from '../model-limits.js';
 import { DenseLayer } from './dense.js';
 import type { LayerStack } from './layer.js';
 import { ResidualBlock } from './residual.js';
-import { numberText } from '../number-text.js';
+import { apart, numberText } from '../number-text.js';
 
 /** Build options for a stack LSUV starts from: orthonormal weights, zero biases (Algorithm 1's pre-initialisation). */
 export const LSUV_BUILD = { init: 'orthogonal', biasInit: 'zero' } as const;
@@ -112,9 +112,11 @@ export function lsuvRescale<T extends Tensor>(
       k.scale(target.weight, target.weight.length, 1 / Math.sqrt(v));
       const largest = k.maxAbs(target.weight, target.weight.length);
       if (!(largest <= RUNAWAY_PARAMETER)) {
+        // Printed apart: a largest of 1.8015e16 to 3 digits would read as the bound, 1.80e+16.
+        const [largestText, limitText] = apart([largest, RUNAWAY_PARAMETER], { bound: 1 });
         refuse(
           invalidOption(
-            `lsuv: unit variance for layer ${target.name} (variance ${numberText(v)} on this batch) needs weights up to ${numberText(largest)}, beyond the ${numberText(RUNAWAY_PARAMETER)} that training allows (float32 products overflow); the batch's largest |x| is ${numberText(largestInput())}: scale the data to about unit size first (e.g. standardise each input); nothing was changed`,
+            `lsuv: unit variance for layer ${target.name} (variance ${numberText(v)} on this batch) needs weights up to ${largestText}, beyond the ${limitText} that training allows (float32 products overflow); the batch's largest |x| is ${numberText(largestInput())}: scale the data to about unit size first (e.g. standardise each input); nothing was changed`,
           ),
         );
       }

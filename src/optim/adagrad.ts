@@ -15,7 +15,7 @@ import { adaptiveStepKeepsWithin, FirstOrderOptimizer, fitsFloat32, QUERY, type 
 import { RateFreeRefusal, type OptimizerState } from './optimizer.js';
 import { checkSetting } from './setting-ranges.js';
 import { grouped } from '../counted.js';
-import { numberText } from '../number-text.js';
+import { boundText, numberText } from '../number-text.js';
 
 /** Adagrad's options (new Adagrad(net, options), or createOptimizer with name 'adagrad'), each with its default; its learning rate defaults to 0.01. */
 export interface AdagradOptions extends FirstOrderOptions {
@@ -136,7 +136,7 @@ export class Adagrad extends FirstOrderOptimizer {
     const where = `adagrad: step ${grouped(this.t + 1)}: ${p.name}[${e}]`;
     if (!Number.isFinite(gradient)) return new RateFreeRefusal(`${where}: its gradient${decay === 0 ? '' : ' with weight decay'} is ${gradient}, which no sum of squares can take`);
     return new RateFreeRefusal(
-      `${where}: its sum of squared gradients would pass float32's largest value, ${numberText(FLOAT32_MAX)}: ${numberText(sum)} + (${numberText(gradient)})² ` +
+      `${where}: its sum of squared gradients would pass float32's largest value, ${boundText(FLOAT32_MAX)}: ${numberText(sum)} + (${numberText(gradient)})² ` +
         `(its gradient${decay === 0 ? '' : ' with weight decay'}); Adagrad's sums only grow, and one that overflowed would stop that weight in silence: ` +
         'the gradients are too large for it here (clipping them or scaling the inputs keeps them smaller)',
     );

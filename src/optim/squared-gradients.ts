@@ -14,7 +14,7 @@ import { FLOAT32_MAX } from '../model-limits.js';
 import { fitsFloat32 } from './first-order.js';
 import { largestWithin } from '../optimizer-defaults.js';
 import { RateFreeRefusal } from './optimizer.js';
-import { numberText } from '../number-text.js';
+import { boundText, numberText } from '../number-text.js';
 
 /** A |g'| whose square fitsFloat32 takes, its rounding slack included: just below √(float32's largest). */
 const LARGEST_SQUARED = Math.sqrt(FLOAT32_MAX) * (1 - 2 ** -15);
@@ -58,7 +58,7 @@ function largestDecayTaken(params: readonly Parameter[], decays: Float64Array, k
 /** The DIVERGED of an entry whose g' = g + λw squares past float32: what passes, and what to give instead (`taken`: largestDecayTaken). */
 function squareOverflow(where: string, g: number, w: number, decay: number, gradient: number, taken: () => number): RateFreeRefusal {
   const lost = "its running mean of squared gradients would hold Infinity there, and that weight's steps would be 0 in silence";
-  const limit = `float32's largest value, ${numberText(FLOAT32_MAX)}`;
+  const limit = `float32's largest value, ${boundText(FLOAT32_MAX)}`;
   // The decay is the cause where the gradient alone squares within float32.
   const within = decay !== 0 && Math.abs(g) < LARGEST_SQUARED ? taken() : 0;
   if (within > 0) {

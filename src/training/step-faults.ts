@@ -13,7 +13,7 @@ import { lossFault } from '../network/loss-fault.js';
 import type { SaidInTerms } from '../option-refusal.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { decayShare, decayShareAdvice } from './decay-share.js';
-import { numberText } from '../number-text.js';
+import { boundText, numberText } from '../number-text.js';
 
 /** Why a step is not applied, and what to try instead (made only when a step faults). */
 export interface StepFault {
@@ -133,7 +133,7 @@ export function refusedStepAdvice(net: TrainingEngine, guard: StepGuard, optimiz
  */
 export function parameterFaultBeforeStep(net: TrainingEngine, guard: StepGuard): StepFault {
   const { label } = firstParameterOutOfRange(net)!;
-  const within = `±${numberText(RUNAWAY_PARAMETER)}`;
+  const within = `±${boundText(RUNAWAY_PARAMETER)}`;
   return {
     reason: guard.parameterFault()!,
     advice: (terms) => `the weights train() was given are already out of range in ${label}, so no step setting helps: start from weights within ${within}${terms.init ? ` (${terms.init})` : ''}`,

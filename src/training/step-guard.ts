@@ -36,7 +36,7 @@ import { EpochUndo } from './epoch-undo.js';
 import { TensorCopies } from './tensor-copies.js';
 import type { Tensor } from '../kernels.js';
 import { gradientOutOfRange, LARGEST_GRADIENT, parameterOutOfRange, runawayLoss, stateOutOfRange } from './numeric-faults.js';
-import { numberText } from '../number-text.js';
+import { boundText } from '../number-text.js';
 
 /**
  * judgeBatch's verdict on a batch: 'in range'; 'out of range', its loss or gradient not finite, the
@@ -262,7 +262,7 @@ export class StepGuard {
     const fault = parameterOutOfRange(net, 'the step would take a parameter to') ?? 'the step would take a parameter out of range';
     if (proved) {
       // Only an optimiser whose keepsWithin is wrong (one passed in by the caller) gets here.
-      throw new GradscopeError('DIVERGED', `${fault}; '${optimizer.name}' said its step stays within ${numberText(RUNAWAY_PARAMETER)} (keepsWithin), so no copy was kept and the step is applied`);
+      throw new GradscopeError('DIVERGED', `${fault}; '${optimizer.name}' said its step stays within ${boundText(RUNAWAY_PARAMETER)} (keepsWithin), so no copy was kept and the step is applied`);
     }
     this.undo!.restore(optimizer);
     bounds[STEP_BOUNDS.weightMax] = before;
