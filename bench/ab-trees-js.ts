@@ -18,7 +18,11 @@
  * 2026-12-03, session 26): the settings of the last call's options object kept and its checks
  * skipped when the same object comes back unchanged (src/training/kept-settings.ts), in µs of
  * JavaScript per call against main's in the same run: train(x, y) at batch 256 88.1 / 106.8,
- * train(dataset) 96.6 / 116.0; the inner step 21.6 / 22.4. The weights' hash unchanged.
+ * train(dataset) 96.6 / 116.0; the inner step 21.6 / 22.4. The weights' hash unchanged. Then the
+ * step guard's bounds array made and registered as measured once per network (step-guard.ts
+ * boundsFor) against that tree, three runs of 300 rounds, load 17–28: train(x, y) 106.2 / 122.9,
+ * 161.4 / 170.0, 196.1 / 194.6; train(dataset) 90.3 / 96.4, 150.2 / 161.3, 154.4 / 158.2 (5 of 6
+ * pairs lower, median −7 µs: about what a Float64Array and a WeakSet entry per call were thought to cost).
  *
  *   npx tsx bench/ab-trees-js.ts main=/tmp/main new=. [--rounds 300] [--only 'dataset) batch 256']
  */

@@ -47,15 +47,37 @@ import { boundText } from '../number-text.js';
  */
 export type BatchVerdict = 'in range' | 'out of range' | 'runaway' | 'parameter out of range';
 
+/** A guard's bounds before it measures anything (STEP_BOUNDS' order): the limit, then nothing known. */
+const FRESH_BOUNDS = Float64Array.of(RUNAWAY_PARAMETER, 0, 0, 0, NaN);
+
+/**
+ * Each network's bounds array, made and registered in measuredBounds by its first guard (its numbers
+ * are measured, or carried from proofs of measured ones: an optimiser may leave out its own pass on
+ * them), and set anew by each later one: a network trains in one call at a time, and a guard lives
+ * for one call, so two guards of a network never share it. A new Float64Array and WeakSet entry per
+ * train() call ran after the last call's kernels had pushed their code out of the caches.
+ */
+const guardBounds = new WeakMap<Trainable, Float64Array>();
+
+function boundsFor(net: Trainable): Float64Array {
+  let bounds = guardBounds.get(net);
+  if (bounds === undefined) {
+    bounds = new Float64Array(FRESH_BOUNDS.length);
+    measuredBounds.add(bounds);
+    guardBounds.set(net, bounds);
+  }
+  return bounds;
+}
+
 export class StepGuard {
   /**
    * What Optimizer.keepsWithin is asked (STEP_BOUNDS): the limit; a bound on every gradient entry
    * (the largest |entry| over all parameters, set by gradientFault); a bound on max |parameter| now (measured, or
    * the last proved step's `after`); the learning rate; and the `after` it answers. Held in an
    * array, never passed or returned: a double that crosses a call V8 does not inline is boxed on
-   * the heap, and this runs every step.
+   * the heap, and this runs every step. The network's own (boundsFor), set anew by each guard.
    */
-  private readonly bounds = Float64Array.of(RUNAWAY_PARAMETER, 0, 0, 0, NaN);
+  private readonly bounds: Float64Array;
   /** Whether bounds[weightMax] is max |parameter| itself (measured), not a bound carried from proofs. */
   private measured = false;
   /**
@@ -98,11 +120,11 @@ export class StepGuard {
     private readonly net: Trainable,
     private readonly optimizer: Optimizer,
   ) {
+    this.bounds = boundsFor(net);
+    this.bounds.set(FRESH_BOUNDS);
     this.states = net.stateTensors();
     this.statesBeforeForward = new TensorCopies(net.kernels, this.states);
     this.measureParameters();
-    // Its numbers are measured (or carried from proofs of measured ones): an optimiser may leave out its own pass on them.
-    measuredBounds.add(this.bounds);
   }
 
   /** Before each batch's training forward, which moves the state tensors before its step is judged: copies them as they are. */
