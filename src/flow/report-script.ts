@@ -19,7 +19,8 @@
  * tickLabels, niceTicks and placedTicks (with what it uses: thinnedTicks, keptInside, tickTextWidth and
  * their constants) are svg.ts's own, so the ticks it redraws read, thin and stay inside the drawing as
  * the drawn ones do, by one rule at every width; markPath, markedIndexes and markPathShape are
- * series-marks.ts', so a zoomed line's marks are picked as the drawn ones are;
+ * series-marks.ts', so a zoomed line's marks are picked as the drawn ones are, among its points as linePoints
+ * (svg.ts') reads them back;
  * float32Text is, so a value unpacks to the decimal the report writes for it; traceCsv and its
  * EPOCH_COLUMNS are trace-csv.ts's, and blockPaths (with specPaths and parentPath, which it uses)
  * is layer-names.ts's, so the CSV downloaded is Trace.toCSV()'s, its rows' paths alike; base85Bytes is
@@ -28,7 +29,7 @@
  * labelTableCells and fitTables are table-cards.ts's.
  */
 import { BASE85_DIGITS, base85Bytes, unescapedKeys } from './report-data.js';
-import { CHART_FONT, float32Text, keptInside, NARROW_CHART_FONT, NARROW_TICK_GAP, niceTicks, placedTicks, thinnedTicks, TICK_CHAR_MAX, TICK_CHAR_WIDTH, TICK_GAP, tickLabels, tickTextWidth } from './svg.js';
+import { CHART_FONT, float32Text, keptInside, linePoints, NARROW_CHART_FONT, NARROW_TICK_GAP, niceTicks, placedTicks, thinnedTicks, TICK_CHAR_MAX, TICK_CHAR_WIDTH, TICK_GAP, tickLabels, tickTextWidth } from './svg.js';
 import { fitTables, labelTableCells, TABLE_CARDS_CLASS } from './table-cards.js';
 import { markedIndexes, markPath, markPathShape, MARKS_OVER_STEPS } from './series-marks.js';
 import { EPOCH_COLUMNS, traceCsv } from './trace-csv.js';
@@ -53,6 +54,7 @@ const placedTicks = ${placedTicks.toString()};
 const markedIndexes = ${markedIndexes.toString()};
 const markPath = ${markPath.toString()};
 const markPathShape = ${markPathShape.toString()};
+const linePoints = ${linePoints.toString()};
 const MARKS_OVER_STEPS = ${MARKS_OVER_STEPS};
 let data = null;
 const float32Text = ${float32Text.toString()};
@@ -151,11 +153,8 @@ function showSteps(run, range) {
     const groups = plot.querySelectorAll('g.series');
     marks.forEach((mark, k) => {
       const coordinates = (text, pattern) => Array.from(text.matchAll(pattern), (m) => ({ x: Number(m[1]), y: Number(m[2]) }));
-      // A lone point between gaps is drawn as a polyline of that point twice (svg.ts): it is one point, as the drawing marks it.
-      const drawn = Array.from(groups[k].querySelectorAll('polyline'), (line) => {
-        const linePoints = coordinates(line.getAttribute('points'), /([^ ,]+),([^ ]+)/g);
-        return linePoints.length === 2 && linePoints[0].x === linePoints[1].x && linePoints[0].y === linePoints[1].y ? linePoints.slice(0, 1) : linePoints;
-      }).flat();
+      // Its lines (svg.ts' linePath: the paths without a class), a lone point between gaps read as one point, as the drawing marks it.
+      const drawn = Array.from(groups[k].querySelectorAll(':scope > path:not([class])'), (line) => linePoints(line.getAttribute('d'))).flat();
       const bars = groups[k].querySelector('path.off');
       const points = drawn.concat(bars ? coordinates(bars.getAttribute('d'), /M([^,]+),([^v]+)/g) : []).filter((p) => p.x >= a && p.x <= b);
       points.sort((p, q) => p.x - q.x);

@@ -8,7 +8,7 @@
  * circle, square, triangle up, diamond, triangle down, plus, cross, triangle left, triangle right,
  * hexagon. The k-th unordered series takes the k-th, as it takes the k-th of SERIES_COLORS (ten
  * each), so a reader who cannot tell two colours apart tells their shapes. Drawn as outlines (no
- * fill), two shapes at one point both show; the 11th to 20th filled (markFilled).
+ * fill), two shapes at one point both show; the 11th to 20th filled, or enclosed (markShape, markFilled).
  */
 export const MARK_SHAPES = [
   'm-4 0a4 4 0 1 0 8 0 4 4 0 1 0-8 0',
@@ -26,18 +26,25 @@ export const MARK_SHAPES = [
 /** The width, in the drawing's pixels, a marker shape's outline is drawn (report-html's STYLE draws marks and a key's shapes with it): a line's. */
 export const MARK_STROKE = 1.5;
 
-/** The marker shape of the k-th unordered series, or of a network's layer k (cycling; markFilled tells the second ten from the first). */
-export const markShape = (k: number): string => MARK_SHAPES[k % MARK_SHAPES.length];
+/**
+ * The second ten marks: MARK_SHAPES filled (markFilled), but for the plus and the cross, which hold
+ * nothing to fill (filled, they looked as the first ten's): those are drawn in a circle and in a square.
+ */
+const SECOND_SHAPES: readonly string[] = MARK_SHAPES.map((shape, i) => ({ 5: `${shape}m-4-4${MARK_SHAPES[0].slice(5)}`, 6: `${shape}m0-6h6v6h-6z` })[i] ?? shape);
 
 /**
  * How many series (a network's layers) in a row are told apart by their marks: the ten shapes as
- * outlines, then the same ten filled, then outlines again. Layers 1 and 11 shared a mark (a circle)
- * where shapes alone cycled; now layer 21 takes layer 1's, and a key of more layers says so.
+ * outlines, then the second ten (SECOND_SHAPES, most filled), then the first again. Layers 1 and 11
+ * shared a mark (a circle) where the ten shapes alone cycled; now layer 21 takes layer 1's, and a key
+ * of more layers says so.
  */
 export const MARK_VARIANTS = 2 * MARK_SHAPES.length;
 
-/** Whether the k-th unordered series', or layer k's, marker shape is drawn filled: the second ten of every MARK_VARIANTS. */
-export const markFilled = (k: number): boolean => k % MARK_VARIANTS >= MARK_SHAPES.length;
+/** The marker shape of the k-th unordered series, or of a network's layer k: the k-th of MARK_SHAPES, then of SECOND_SHAPES, cycling every MARK_VARIANTS. */
+export const markShape = (k: number): string => (k % MARK_VARIANTS < MARK_SHAPES.length ? MARK_SHAPES : SECOND_SHAPES)[k % MARK_SHAPES.length];
+
+/** Whether the k-th unordered series', or layer k's, marker shape is drawn filled: the second ten of every MARK_VARIANTS, where its shape is one of MARK_SHAPES (not the circled plus, the boxed cross). */
+export const markFilled = (k: number): boolean => k % MARK_VARIANTS >= MARK_SHAPES.length && SECOND_SHAPES[k % MARK_SHAPES.length] === MARK_SHAPES[k % MARK_SHAPES.length];
 
 /** What a key of more than MARK_VARIANTS series says of their marks. */
 export const MARKS_REPEAT_WORDS = `marks repeat every ${MARK_VARIANTS} lines`;

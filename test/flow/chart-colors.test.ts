@@ -31,7 +31,7 @@ const deltaE = (a: string, b: string) => Math.hypot(...lab(a).map((v, i) => v - 
 const DEEPEST = Math.max(...SELU_PAPER.depths) + 1;
 
 /** Each series of a chart: its data-layer (if any) and its line's colour. */
-const seriesOf = (svg: string) => [...svg.matchAll(/<g class="series"(?: data-layer="(\d+)")?><title>([^<]*)<\/title><polyline points="[^"]*" stroke="([^"]+)"/g)].map((m) => ({ name: m[2], layer: m[1] === undefined ? undefined : Number(m[1]), color: m[3] }));
+const seriesOf = (svg: string) => [...svg.matchAll(/<g class="series"(?: data-layer="(\d+)")?><title>([^<]*)<\/title><path d="[^"]*" stroke="([^"]+)"/g)].map((m) => ({ name: m[2], layer: m[1] === undefined ? undefined : Number(m[1]), color: m[3] }));
 
 describe('layer colours', () => {
   it(`tells any two layers apart (ΔE76 ≥ 4.4; 2.3 is just noticeable) for every network of up to ${DEEPEST} layers, darkest first`, () => {

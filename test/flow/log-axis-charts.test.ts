@@ -3,14 +3,14 @@
 // the log axis, and "none" where a row has no value; the heatmap's step ticks are round and end by the last step.
 import { describe, expect, it } from 'vitest';
 import { HEATMAP_NO_VALUE, HEATMAP_OFF_SCALE, HEATMAP_ZERO } from '../../src/flow/chart-colors.js';
-import { barChart, heatmap, heatmapScale, lineChart } from '../../src/flow/svg.js';
+import { barChart, heatmap, heatmapScale, lineChart, linePoints } from '../../src/flow/svg.js';
 import { offScaleOf } from '../util/chart-key.js';
 
 describe('charts on a log axis', () => {
   it('lineChart with logX: points at log10 x, ticks at the data x values, non-positive x left out', () => {
     const svg = lineChart({ id: 'c', title: 't', xLabel: 'x', yLabel: 'y', logX: true, series: [{ name: 's', xs: [1, 10, 100, 0], ys: [0.1, 0.5, 0.9, 0.7] }] });
     expect(svg).toMatch(/data-logx/);
-    const points = /<polyline points="([^"]*)"/.exec(svg)![1].split(' ').map((p) => Number(p.split(',')[0]));
+    const points = linePoints(/<g class="series"><title>[^<]*<\/title><path d="([^"]*)"/.exec(svg)![1]).map((p) => p.x);
     expect(points).toEqual([0, 1, 2]);
     const ticks = [.../<g class="xticks"[^>]*>(.*?)<\/g>/.exec(svg)![1].matchAll(/>([^<]+)</g)].map((m) => m[1]);
     expect(ticks).toEqual(['1', '10', '100']);

@@ -20,6 +20,7 @@ import type { LayerSpec } from '../../src/layers/spec.js';
 import type { DepthStudyResult } from '../../src/studies/depth.js';
 import { depthReportSection } from '../../src/studies/depth-report.js';
 import { markPathShape, MARKS_OVER_STEPS } from '../../src/flow/series-marks.js';
+import { linePoints } from '../../src/flow/svg.js';
 import { Trace } from '../../src/flow/trace.js';
 import { Rng } from '../../src/init/rng.js';
 import { createNetwork } from '../../src/api/network.js';
@@ -89,23 +90,19 @@ const viewBoxX = (page: Page, selector: string) =>
 async function expectLines(page: Page, chart: string, series: { xs: ArrayLike<number>; ys: ArrayLike<number> }[]): Promise<void> {
   const drawn = await page.$eval(`${chart} svg.plot`, (plot) => {
     const svg = plot as SVGSVGElement;
-    // A series' polylines (one per stretch between gaps and values at an edge; a lone point is a line to itself), its points in order.
-    const points = Array.from(svg.querySelectorAll('g.series'), (group) =>
-      Array.from(group.querySelectorAll('polyline'), (line) => {
-        const list = (line as SVGPolylineElement).points;
-        const at = Array.from({ length: list.numberOfItems }, (_, i) => [list.getItem(i).x, list.getItem(i).y]);
-        return at.length === 2 && at[0][0] === at[1][0] ? at.slice(1) : at;
-      }).flat(),
-    );
-    return { y0: Number(svg.dataset.y0), y1: Number(svg.dataset.y1), log: svg.hasAttribute('data-log'), height: svg.viewBox.baseVal.height, points };
+    // A series' lines (paths without a class: one per stretch between gaps and values at an edge), read below with linePoints.
+    const lines = Array.from(svg.querySelectorAll('g.series'), (group) => Array.from(group.querySelectorAll(':scope > path:not([class])'), (line) => line.getAttribute('d')!));
+    return { y0: Number(svg.dataset.y0), y1: Number(svg.dataset.y1), log: svg.hasAttribute('data-log'), height: svg.viewBox.baseVal.height, lines };
   });
-  expect(drawn.points.length, `${chart}: series`).toBe(series.length);
+  // Each series' points in order, in the plot's units (x at float32, as the page's SVG would read them).
+  const points = drawn.lines.map((lines) => lines.flatMap((d) => linePoints(d).map(({ x, y }) => [Math.fround(x), y])));
+  expect(points.length, `${chart}: series`).toBe(series.length);
   series.forEach(({ xs, ys }, k) => {
     const want = Array.from(xs, (x, i) => [x, ys[i]]).filter(([, v]) => Number.isFinite(v) && (!drawn.log || v > 0));
-    expect(drawn.points[k].map(([x]) => x), `${chart} series ${k}: x`).toEqual(want.map(([x]) => Math.fround(x)));
+    expect(points[k].map(([x]) => x), `${chart} series ${k}: x`).toEqual(want.map(([x]) => Math.fround(x)));
     want.forEach(([, v], i) => {
       const y = drawn.height - (((drawn.log ? Math.log10(v) : v) - drawn.y0) / (drawn.y1 - drawn.y0)) * drawn.height;
-      expect(Math.abs(drawn.points[k][i][1] - y), `${chart} series ${k} point ${i}: ${v}`).toBeLessThanOrEqual(0.5);
+      expect(Math.abs(points[k][i][1] - y), `${chart} series ${k} point ${i}: ${v}`).toBeLessThanOrEqual(0.5);
     });
   });
 }

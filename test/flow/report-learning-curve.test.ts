@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { renderReport } from '../../src/flow/report-html.js';
+import { linePoints } from '../../src/flow/svg.js';
 import { Trace, type TraceJSON } from '../../src/flow/trace.js';
 import { Rng } from '../../src/init/rng.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
@@ -41,9 +42,9 @@ function chartOf(html: string, id: string): { title: string; series: { name: str
     const v = y0 + ((height - py) / height) * (y1 - y0);
     return log ? 10 ** v : v;
   };
-  const series = [...figure[2].matchAll(/<g class="series"[^>]*><title>([^<]*)<\/title><polyline points="([^"]*)"/g)].map((m) => ({
+  const series = [...figure[2].matchAll(/<g class="series"[^>]*><title>([^<]*)<\/title><path d="([^"]*)"/g)].map((m) => ({
     name: m[1],
-    points: m[2].split(' ').map((p) => p.split(',').map(Number)).map(([px, py]) => [px, value(py)] as [number, number]),
+    points: linePoints(m[2]).map(({ x, y }) => [x, value(y)] as [number, number]),
   }));
   return { title: figure[1].replace(/&#39;/g, "'"), series };
 }

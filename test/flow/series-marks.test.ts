@@ -3,8 +3,8 @@
 // under another as one (study (c)'s plain sigmoid and Adam) is named in the key with the line over it;
 // a value the axis cannot place (0 on a log axis) is marked at the plot's edge, and the key says what the mark is.
 import { describe, expect, it } from 'vitest';
-import { COINCIDENT_PX, hiddenUnder, MARK_SHAPES, markedIndexes, markPath, markPathShape, MARKS_OVER_STEPS, MARKS_REPEAT_WORDS } from '../../src/flow/series-marks.js';
-import { float32Text, lineChart, type Series } from '../../src/flow/svg.js';
+import { COINCIDENT_PX, hiddenUnder, MARK_SHAPES, markedIndexes, markFilled, markPath, markPathShape, MARKS_OVER_STEPS, MARKS_REPEAT_WORDS, markShape } from '../../src/flow/series-marks.js';
+import { float32Text, lineChart, linePoints, type Series } from '../../src/flow/svg.js';
 import { legendOf, offAxisOf } from '../util/chart-key.js';
 
 /** Study (c)'s held-out accuracy at 2, 10 and 50 hidden layers (npm start, 2026-12-03): the plain sigmoid network and the optimisers. */
@@ -46,7 +46,7 @@ describe('series marks', () => {
     marks.forEach((m, k) => expect([...m.d.matchAll(/M[\d.]+ [\d.]+([^M]+)/g)].map((p) => p[1])).toEqual(Array(3).fill(MARK_SHAPES[k])));
     expect(new Set(marks.map((m) => m.d.replace(/M[\d.]+ [\d.]+/g, ''))).size).toBe(4);
     // The marks come after the plot: drawn over every line.
-    expect(svg.indexOf('<path class="mark"')).toBeGreaterThan(svg.lastIndexOf('<polyline'));
+    expect(svg.indexOf('<path class="mark"')).toBeGreaterThan(svg.lastIndexOf('<g class="series"'));
     expect(legendOf(svg).map((e) => [e.name, e.shape, e.color])).toEqual(marks.map((m, k) => [`s${k}`, MARK_SHAPES[k], m.color]));
     // A layer's line takes its layer's shape, as it takes its layer's colour: the same layer alike in every chart of its run.
     const layers = marksOf(lineChart({ id: 'l', title: 't', xLabel: 'x', yLabel: 'y', series: series.slice(1), layers: { index: [1, 2, 3], count: 4 } }));
@@ -81,7 +81,7 @@ describe('series marks', () => {
     // Each drawn under the last ('hidden 1 (under hidden 6)'), its shape beside its name.
     expect(legendOf(svg).map((e) => [e.name.split(' (')[0], e.shape])).toEqual(series.map((s, l) => [s.name, MARK_SHAPES[l]]));
     // The marks come after the plot, drawn over every line; a chart's unordered lines over steps (a residual block's skip and branch) alike.
-    expect(svg.indexOf('<path class="mark"')).toBeGreaterThan(svg.lastIndexOf('<polyline'));
+    expect(svg.indexOf('<path class="mark"')).toBeGreaterThan(svg.lastIndexOf('<g class="series"'));
     const residual = lineChart({ id: 'res', title: 't', xLabel: 'step', yLabel: '‖∂C/∂x‖', logY: true, time: true, series: ['skip', 'branch'].map((name, k) => ({ name, xs: steps, ys: steps.map((s) => 10 ** -k / s) })) });
     expect(legendOf(residual).map((e) => e.shape)).toEqual([MARK_SHAPES[0], MARK_SHAPES[1]]);
     expect(marksOf(residual).map((m) => m.d.match(/M/g)!.length)).toEqual([MARKS_OVER_STEPS, MARKS_OVER_STEPS]);
@@ -97,7 +97,7 @@ describe('series marks', () => {
     const colors = marksOf(svg).map((m) => m.color);
     for (const [name, shape, color, filled] of named) {
       const l = Number(name.split(' ')[1]) - 1;
-      expect([shape, color, filled]).toEqual([MARK_SHAPES[l % MARK_SHAPES.length], colors[l], l >= 10]);
+      expect([shape, color, filled]).toEqual([markShape(l), colors[l], markFilled(l)]);
     }
     expect(named.map(([name]) => name)).toContain('hidden 20');
   });
@@ -111,7 +111,11 @@ describe('series marks', () => {
     // Layers 1 and 11 shared a circle where the shapes alone cycled.
     const twenty = marksOf(deep(20)).map((m) => `${m.d.replace(/M[\d.]+ [\d.]+/g, '').slice(0, 40)} ${m.filled}`);
     expect(new Set(twenty).size).toBe(20);
-    expect(marksOf(deep(20)).map((m) => m.filled)).toEqual(Array.from({ length: 20 }, (_, l) => l >= 10));
+    // The second ten: the same shapes filled, but the plus and the cross (nothing inside to fill) in a circle and in a square.
+    expect(marksOf(deep(20)).map((m) => m.filled)).toEqual(Array.from({ length: 20 }, (_, l) => l >= 10 && l !== 15 && l !== 16));
+    expect([markShape(15), markShape(16)]).toEqual([`${MARK_SHAPES[5]}m-4-4a4 4 0 1 0 8 0 4 4 0 1 0-8 0`, `${MARK_SHAPES[6]}m0-6h6v6h-6z`]);
+    // Filled only where the shape closes round something: its subpaths closed (z) or the circle's arcs.
+    for (let l = 0; l < 20; l++) if (markFilled(l)) expect(markShape(l), `layer ${l + 1}`).toMatch(/z$|^m-4 0a4 4 0 1 0 8 0 4 4 0 1 0-8 0$/);
     expect(deep(20)).not.toContain(MARKS_REPEAT_WORDS);
     // 21 layers: the 21st takes the 1st's mark (an outline circle), and the key says so under its bar.
     const more = marksOf(deep(21));
@@ -124,6 +128,7 @@ describe('series marks', () => {
     const twelve = Array.from({ length: 12 }, (_, k) => ({ name: `s${k}`, xs: [1, 2, 3], ys: [k, k + 1, k] }));
     const legend = legendOf(chart(twelve));
     expect(legend.map((e) => [e.shape, e.filled ?? false])).toEqual(twelve.map((_, k) => [MARK_SHAPES[k % 10], k >= 10]));
+    // Its marks as the layers': the k-th series the k-th mark.
     expect(marksOf(chart(twelve)).map((m) => m.filled)).toEqual(twelve.map((_, k) => k >= 10));
   });
 
@@ -147,8 +152,7 @@ describe('series marks', () => {
     expect(marks.length).toBe(2);
     const xs = marks[0].d.match(/M[\d.]+/g)!.map((m) => Number(m.slice(1)));
     expect(xs.length).toBe(12);
-    const polyline = /<polyline points="([^"]*)"/.exec(svg)![1].split(' ');
-    expect(polyline.length).toBe(30);
+    expect(seriesOf(svg)[0].polylines[0].split(' ').length).toBe(30);
     const left = Number(/<svg class="plot"[^>]* x="([\d.]+)"/.exec(svg)![1]);
     const width = Number(/<svg class="plot"[^>]* width="([\d.]+)"/.exec(svg)![1]);
     expect(xs.map((x) => Math.floor(((x - left) / width) * 12))).toEqual(Array.from({ length: 12 }, (_, i) => i));
@@ -175,13 +179,13 @@ describe('series marks', () => {
   });
 });
 
-/** Each series group of a chart's plot: its title, the d of its off-axis bars ('' where it has none), of its dashed reaches to them, and its polylines' points. */
+/** Each series group of a chart's plot: its title, the d of its off-axis bars ('' where it has none), of its dashed reaches to them, and its lines' points ('x,y x,y', linePoints; a lone point's twice, as it is a line to itself). */
 const seriesOf = (svg: string) =>
   [...svg.matchAll(/<g class="series"[^>]*><title>([^<]*)<\/title>(.*?)<\/g>/g)].map((m) => ({
     title: m[1],
     bars: /<path class="off" d="([^"]*)"/.exec(m[2])?.[1] ?? '',
     reaches: /<path class="reach" d="([^"]*)"/.exec(m[2])?.[1] ?? '',
-    polylines: [...m[2].matchAll(/<polyline points="([^"]*)"/g)].map((p) => p[1]),
+    polylines: [...m[2].matchAll(/<path d="([^"]*)"/g)].map((p) => linePoints(p[1]).map(({ x, y }, _, all) => `${x},${y}${all.length === 1 ? ` ${x},${y}` : ''}`).join(' ')),
   }));
 
 describe('values the axis cannot place', () => {
@@ -202,6 +206,8 @@ describe('values the axis cannot place', () => {
     expect(plain.bars).toBe(`M${x50},232v-9`);
     // Its line runs to 3e-8 at 10 layers, then drops dashed from there to the floor (232 px down), where its bar rises.
     expect(plain.polylines).toEqual([`0.30103,92 1,223`]);
+    // log10 x is no whole step: its points as they are.
+    expect(svg).toContain('<path d="M0.30103 92L1 223"');
     expect(plain.reaches).toBe(`M1,223L${x50},232`);
     expect(batchNorm).toMatchObject({ title: 'batch-norm-relu', bars: '', reaches: '' });
     expect(offAxisOf(svg)).toEqual(['0, below 1e-8: a bar up from the floor']);
@@ -219,6 +225,8 @@ describe('values the axis cannot place', () => {
     expect(line.bars).toBe('M3,232v-9M8,232v-9');
     // Solid where it has values; a lone point (step 7, between the NaN and the 0) drawn as a dot, a line to itself.
     expect(line.polylines).toEqual(['1,0 2,58', '4,116 5,174', '7,232 7,232']);
+    // Written from step to step (whole steps: relative moves, no sign repeated), the lone point a step of nothing.
+    expect(/<g class="series"[^>]*><title>hidden 1[^<]*<\/title>(.*?)<\/g>/.exec(svg)![1].match(/<path d="[^"]*"/g)).toEqual(['<path d="M1 0l1 58"', '<path d="M4 116l1 58"', '<path d="M7 232l0 0"']);
     // Down to the 0 and up again in one stroke.
     expect(line.reaches).toBe('M2,58L3,232L4,116M7,232L8,232');
     // None where a value at an edge has no drawn neighbour.
