@@ -4,7 +4,8 @@
  * ones it accepts (one with a `value` takes one, one without is a switch), their rules and defaults
  * are what the readers below apply, and its usage line and `--help` text are printed from it.
  */
-import { FLOAT32_MAX_WORDS, FLOAT32_MIN_NORMAL_WORDS, float32Problem, MAX_SEED, MAX_UNITS } from '../checks.js';
+import { FLOAT32_MAX_WORDS, FLOAT32_MIN_NORMAL_WORDS, float32Problem, largestFloat32Below, MAX_SEED, MAX_UNITS } from '../checks.js';
+import { float32Text } from '../number-text.js';
 import { digitSplitProblem, MNIST_SOURCE } from '../data/mnist.js';
 import { GradscopeError, shorten } from '../errors.js';
 import { DATA_FILE_SHAPE, dataFromJSON, type DataFile } from '../io/data-file.js';
@@ -24,6 +25,8 @@ export interface NumberRule {
   exclusive?: boolean;
   /** The greatest value taken (inclusive). */
   max?: number;
+  /** Every value must be below it (an exclusive greatest: a momentum's 1, since a momentum of 1 never forgets); --help gives the largest float32 below it in place of float32's greatest. */
+  below?: number;
   /** Why `max` is what it is (what more would cost): shown by --help and in the refusal. A study's Bound (`{ ...COUNT, ...SECONDS_BOUND }`) gives both. */
   why?: string;
   /** The core holds it as float32: a positive value that is 0, subnormal or Infinity there is refused, by the library's rule (float32Problem). */
@@ -83,8 +86,15 @@ export function usageLines(command: Command, width: number, lead: string): strin
 }
 
 /** Each positional word and flag of `command` with what it is and its default, one per line, aligned. */
-/** What --help says of a flag the core holds as float32 (NumberRule.float32): the least positive value numberFlag takes and the greatest, by float32Problem's rule. */
-export const FLOAT32_HELP = `held as float32: a value > 0 must be at least ${FLOAT32_MIN_NORMAL_WORDS} and at most ${FLOAT32_MAX_WORDS}`;
+/**
+ * What --help says of a flag the core holds as float32 (NumberRule.float32): the least positive value
+ * numberFlag takes, by float32Problem's rule, and the greatest: float32's, or under an exclusive
+ * `below` the largest float32 below it (largestFloat32Below), as the option's range takes it.
+ */
+export function float32Help(rule: NumberRule): string {
+  const greatest = rule.below === undefined ? `at most ${FLOAT32_MAX_WORDS}` : `below ${rule.below} (at most ${float32Text(largestFloat32Below(rule.below))})`;
+  return `held as float32: a value > 0 must be at least ${FLOAT32_MIN_NORMAL_WORDS} and ${greatest}`;
+}
 
 /** The least room --help leaves a flag's text beside its name on a narrow terminal (below it the text runs past the width rather than one word a line). */
 const HELP_TEXT_LEAST = 30;
@@ -98,7 +108,7 @@ export function flagLines(command: Command, width = Infinity): string[] {
     ...(command.positionals ?? []).map((p) => [p.name, p.about]),
     ...command.flags.map((f) => [
       `--${f.name}${f.value === undefined ? '' : ` ${f.value}`}`,
-      `${f.about}${f.rule?.why === undefined ? '' : ` (at most ${f.rule.max}: ${f.rule.why})`}${f.rule?.float32 ? ` (${FLOAT32_HELP})` : ''}${f.required ? ' (required)' : f.default === undefined ? '' : ` (default: ${f.default})`}`,
+      `${f.about}${f.rule?.why === undefined ? '' : ` (at most ${f.rule.max}: ${f.rule.why})`}${f.rule?.float32 ? ` (${float32Help(f.rule)})` : ''}${f.required ? ' (required)' : f.default === undefined ? '' : ` (default: ${f.default})`}`,
     ]),
   ];
   const names = Math.max(...rows.map(([left]) => left.length));
@@ -257,6 +267,7 @@ export function numberFlag(args: ParsedArgs, name: string, fallback?: number): n
   if (rule.min !== undefined && (value < rule.min || (rule.exclusive && value === rule.min))) {
     throw new UsageError(`--${name} must be ${rule.exclusive ? '>' : '≥'} ${rule.min}, got '${shorten(text)}'`);
   }
+  if (rule.below !== undefined && !(value < rule.below)) throw new UsageError(`--${name} must be < ${rule.below}, got '${shorten(text)}'`);
   if (rule.max !== undefined && value > rule.max) throw new UsageError(`--${name} must be ≤ ${rule.max}${rule.why === undefined ? '' : ` (${rule.why})`}, got '${shorten(text)}'`);
   const float32 = rule.float32 ? float32Problem(value, `--${name}`) : undefined;
   if (float32 !== undefined) throw new UsageError(float32);

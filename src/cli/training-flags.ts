@@ -15,6 +15,7 @@ import { HESSIAN_FREE_DEFAULTS } from '../optim/hessian-free.js';
 import { CHOICE_MOMENTUM } from '../optimizer-defaults.js';
 import { COMMAND_EPOCHS } from '../command-epochs.js';
 import { SGD_MOMENTUM } from '../optim/sgd.js';
+import { SETTING_RANGES } from '../optim/setting-ranges.js';
 import { BATCH_NORM_BLOCKING_ROWS } from '../layers/spec.js';
 import { measuredRatesText } from '../equalising-rates.js';
 import { denseOnlyChoiceNames, optimizerChoiceNames, optimizerChoices, type OptimizerChoice } from '../studies/optimizer-choices.js';
@@ -45,7 +46,7 @@ export const TRAINING_FLAGS: Flag[] = [
     default: 'sgd',
     about: `the optimiser, one of ${optimizerChoiceNames().join(', ')} (as study remedies --optimizers names them; ${denseOnlyChoiceNames().join(', ')}: models of dense layers only)`,
   },
-  { name: OPTION_FLAGS.momentum, value: 'μ', rule: { min: 0, float32: true }, about: `the momentum of sgd, its named settings and lars, in place of the optimiser's own (sgd ${SGD_MOMENTUM}, sgd-momentum, nesterov and layer-rates ${CHOICE_MOMENTUM})` },
+  { name: OPTION_FLAGS.momentum, value: 'μ', rule: { min: 0, below: SETTING_RANGES.sgd.momentum.max, float32: true }, about: `the momentum of sgd, its named settings and lars, in place of the optimiser's own (sgd ${SGD_MOMENTUM}, sgd-momentum, nesterov and layer-rates ${CHOICE_MOMENTUM})` },
   {
     name: OPTION_FLAGS.normConstraint,
     value: 'c',
