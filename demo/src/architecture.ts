@@ -4,7 +4,7 @@
  * placed as the diagnosis's remedies name them (dense → norm → activation; each hidden layer after
  * the first a residual block). And the columns the diagram draws of it: one per hidden layer.
  */
-import type { CheckedSpec, LayerSpec, NetworkOptions } from '../../src/index.js';
+import { ACTIVATIONS, type CheckedSpec, type LayerOptions, type LayerSpec, type NetworkOptions } from '../../src/index.js';
 import { hiddenSizes, type Settings } from './settings.js';
 
 /** createNetwork's options for `settings` on data of `inputs` columns and `classes` classes (softmax + cross-entropy). */
@@ -21,6 +21,25 @@ export function networkOptions(settings: Settings, inputs: number, classes: numb
     l === 0 || residual === 'none' ? hidden(units) : [{ type: 'residual', gate: residual === 'rezero' ? 'rezero' : 'none', layers: hidden(units) }],
   );
   return { inputs, layers: [...layers, { type: 'dense', units: classes, activation: 'softmax' }], ...common };
+}
+
+/**
+ * The page's Normalisation, Residual and Activation that networkOptions builds `layers`' hidden
+ * layers from (those before the last top-level dense layer, the output): the first norm layer's type,
+ * the first residual block's gate, the first hidden activation; null where one is not the page's.
+ * Only what networkOptions builds again from them is the network (remedies.ts compares the two).
+ */
+export function layerSettings(layers: readonly (LayerOptions | LayerSpec)[]): Pick<Settings, 'norm' | 'residual' | 'activation'> | null {
+  const specs = layers.filter((l): l is LayerSpec => 'type' in l);
+  const hidden = specs.slice(0, specs.map((spec) => spec.type).lastIndexOf('dense'));
+  const flat = hidden.flatMap((spec) => (spec.type === 'residual' ? spec.layers : [spec]));
+  const norm = flat.find((spec) => spec.type === 'batch-norm' || spec.type === 'layer-norm')?.type ?? 'none';
+  const block = hidden.find((spec) => spec.type === 'residual');
+  const residual = block === undefined ? 'none' : block.gate === 'rezero' ? 'rezero' : 'plain';
+  const first = flat.find((spec) => spec.type === 'activation') ?? flat.find((spec) => spec.type === 'dense');
+  const activation = first && 'activation' in first ? (first.activation ?? 'linear') : 'linear';
+  if (specs.length !== layers.length || !(ACTIVATIONS as readonly string[]).includes(activation)) return null;
+  return { norm, residual, activation: activation as Settings['activation'] };
 }
 
 /**

@@ -195,7 +195,7 @@ function receive(message: FromWorker): void {
     trainButton.disabled = stepButton.disabled = false;
     document.body.dataset.state = 'ready';
     if (runWhenReady) {
-      // What the remedy's run is, in the words of the 'before' caption (the remedy's alternatives were not applied).
+      // What the remedy's run is, in the words of the 'before' caption (the choice applied, not the remedy's words).
       $('flow-now-caption').textContent = `after: ${describeRun(snapshot.settings, snapshot.ownSteps)}`;
       startRun();
     }
@@ -254,7 +254,8 @@ function draw(): void {
   drawLossChart(canvases.loss, history);
   // The same quantity as the diagnosis: ‖∂C/∂b‖ per layer, in the rows that have a b no batch norm cancels.
   const named = (rows: number[]) => rows.map((l) => stats.shortLabels[l]);
-  drawLayerBars(canvases.gradients, stats.chartedBiasRows.map((l) => stats.gradB[l]), named(stats.chartedBiasRows), { scale: 'log', color: COLORS.bar });
+  const titled = (rows: number[]) => rows.map((l) => stats.labels[l]);
+  drawLayerBars(canvases.gradients, stats.chartedBiasRows.map((l) => stats.gradB[l]), named(stats.chartedBiasRows), { scale: 'log', color: COLORS.bar, titles: titled(stats.chartedBiasRows) });
   // One colour scale for the 'before' map and the live one, so a colour is the same ‖∂C/∂b‖ in both.
   const live = heatmapData(snapshot);
   const scale = heatScale(before ? [before, live] : [live]);
@@ -262,7 +263,7 @@ function draw(): void {
   drawHeatmap(canvases.heatmap, live, scale);
   drawHeatmapLegend($('heatmap-legend'), scale, live.rows.length > 0 || before !== null);
   const failing = unitFailureRows(snapshot);
-  drawLayerBars(canvases.saturation, failing.map((l) => stats.unitFailure[l]), named(failing), { scale: 'fraction', color: COLORS.saturation, empty: 'No layer saturates or dies' });
+  drawLayerBars(canvases.saturation, failing.map((l) => stats.unitFailure[l]), named(failing), { scale: 'fraction', color: COLORS.saturation, titles: titled(failing), empty: 'No layer saturates or dies' });
   describeUnitFailure(failing.map((l) => stats.unitFailureKind[l])[0] ?? null);
   $('diagram-scale').textContent = `largest |∂C/∂w| ${fmt(drawDiagram(canvases.diagram, snapshot.diagram))}`;
   if (digits) drawDigits(canvases.boundary, digits, snapshot.predictions);
@@ -298,7 +299,8 @@ function explainDiagnosis(s: Snapshot): void {
     ? 'across its norm layers the diagnosis compares ‖∂C/∂W‖/‖W‖ instead, not these'
     : 'what the diagnosis compares';
   $('diagnosis-try').hidden = d.remedies.length === 0;
-  updateRemedyList($('diagnosis-remedies'), d.remedies, settings, applyRemedy);
+  // The data's widths as the worker built the network: its diagram's first and last columns.
+  updateRemedyList($('diagnosis-remedies'), d.remedies, settings, { inputs: s.diagram.sizes[0], classes: s.diagram.sizes[s.diagram.sizes.length - 1] }, applyRemedy);
   $('layer-rates-note').hidden = s.layerRates === null;
   $('layer-rates-from').textContent = s.layerRatesFrom;
   $('layer-rates-decay').textContent = s.weightDecayLowered;
@@ -420,7 +422,7 @@ function describeUnitFailure(kind: 'saturated' | 'dead' | null): void {
 function heatmapData(s: Snapshot): HeatmapData {
   const [first, last] = history.range;
   const rows = history.buckets.map((b) => b.gradB.map((g) => g.last));
-  return { first, last, rows, layers: s.stats.chartedBiasRows, labels: s.stats.shortLabels };
+  return { first, last, rows, layers: s.stats.chartedBiasRows, labels: s.stats.shortLabels, titles: s.stats.labels };
 }
 
 /**

@@ -1,30 +1,46 @@
 /**
- * The diagnosis's remedies as changes to the visualizer's settings, so each can be a button: a
- * remedy's settings (diagnose()'s structured form: each value as data, RemedySetting.setting, a
- * change to the hidden layers included, or its flag value where the value is words; never the text)
- * read as the page's controls, every setting applied together; its alternative is not applied. Remedies the page has no control for (clipNorm, biasInit, an optimiser it does not
- * offer), and changes the page cannot run with the other settings (conflictOf), give null, and
- * noButtonReason says which.
+ * The diagnosis's remedies as changes to the visualizer's settings, so each choice can be a button: a
+ * remedy's settings, or its alternative (diagnose()'s structured form: each value as data,
+ * RemedySetting.setting, or its flag value where the value is words; never the text), read as the
+ * page's controls, every setting of the choice applied together. A change to the hidden layers is made
+ * by the library (applyLayersChange) to the page's network and read back as the page's controls.
+ * Remedies the page has no control for (clipNorm, biasInit, an optimiser it does not offer), and
+ * changes the page cannot run with the other settings (conflictOf, or applyLayersChange's refusal),
+ * give null, and noButtonReason says which.
  */
-import { ACTIVATIONS, isLayersChange, remedyLayerRates, SMALLER_LEARNING_RATE, type Remedy, type RemedyLayersChange, type RemedySetting } from '../../src/index.js';
+import { ACTIVATIONS, applyLayersChange, GradscopeError, isLayersChange, remedyLayerRates, SMALLER_LEARNING_RATE, type Remedy, type RemedyLayersChange, type RemedySetting } from '../../src/index.js';
+import { layerSettings, networkOptions } from './architecture.js';
 import { conflictOf, INITS, LAYER_RATES, optimizerChoices, type Settings } from './settings.js';
 
 export { SMALLER_LEARNING_RATE };
 
-/** The settings of a remedy the page reads: its first choice. */
+/** One choice of a remedy the page reads: its settings, or its alternative as `settings`. */
 type Remedied = Pick<Remedy, 'settings'>;
 
-export function remedySetting(remedy: Remedied, current: Settings): Partial<Settings> | null {
-  const change = settingOf(remedy, current);
-  return change && !conflictOf({ ...current, ...change }) ? change : null;
+/** The data's widths the page's network is built for: its inputs and classes (the first and last layers, which a layers change leaves as they are). */
+export interface DataShape {
+  inputs: number;
+  classes: number;
 }
 
-/** Why a remedy has no button (remedySetting gives null), as the page says beside it. */
-export function noButtonReason(remedy: Remedied, current: Settings): string {
-  const change = settingOf(remedy, current);
-  const conflict = change && conflictOf({ ...current, ...change });
-  return conflict ? `not with these settings: ${conflict.why}` : 'the page has no control for this; it is an option of the library';
+/** A part the page cannot apply: why, where it knows (the library's refusal of a layers change), or null (no control for it). */
+type Unapplied = { why: string } | null;
+
+/** A remedy's choice as a change to the page's settings `current` on data of `shape`, or null where the page cannot apply it. */
+export function remedySetting(remedy: Remedied, current: Settings, shape: DataShape): Partial<Settings> | null {
+  const change = settingOf(remedy, current, shape);
+  return isChange(change) && !conflictOf({ ...current, ...change }) ? change : null;
 }
+
+/** Why a remedy's choice has no button (remedySetting gives null), as the page says beside it. */
+export function noButtonReason(remedy: Remedied, current: Settings, shape: DataShape): string {
+  const change = settingOf(remedy, current, shape);
+  if (!isChange(change)) return change ? `not with these settings: ${change.why}` : 'the page has no control for this; it is an option of the library';
+  const conflict = conflictOf({ ...current, ...change });
+  return conflict ? `not with these settings: ${conflict.why}` : '';
+}
+
+const isChange = (part: Partial<Settings> | Unapplied): part is Partial<Settings> => part !== null && !('why' in part);
 
 /**
  * The multipliers a per-layer-rates remedy offers: its optimizer spec's layerRates (the numbers
@@ -46,8 +62,8 @@ function ratesOf(setting: RemedySetting): number[] | null {
 /** A setting's value as data (RemedySetting.setting) where it is a name: 'relu', 'adam'. */
 const named = (setting: RemedySetting) => (typeof setting.setting === 'string' ? setting.setting : undefined);
 
-/** One setting as the page's settings, or null where the page has no control for it. */
-function pageSetting(setting: RemedySetting, current: Settings): Partial<Settings> | null {
+/** One setting as the page's settings, or why the page cannot apply it. */
+function pageSetting(setting: RemedySetting, current: Settings, shape: DataShape): Partial<Settings> | Unapplied {
   const { option } = setting;
   const name = named(setting);
   switch (option) {
@@ -74,30 +90,40 @@ function pageSetting(setting: RemedySetting, current: Settings): Partial<Setting
       // The page's 'lsuv' init runs LSUV before training: the init setting beside it says so.
       return {};
     case 'layers':
-      return isLayersChange(setting.setting) ? layersSetting(setting.setting) : null;
+      return isLayersChange(setting.setting) ? layersSetting(setting.setting, current, shape) : null;
     default:
       return null;
   }
 }
 
 /**
- * A change to the hidden layers (RemedyLayersChange) as the page's Normalisation, Residual and
- * Activation: the page builds every hidden layer alike, so a change to each is one setting each.
+ * A change to the hidden layers (RemedyLayersChange) made by the library to the page's network, as
+ * the page's Normalisation, Residual and Activation (layerSettings); null where the page, which builds
+ * every hidden layer alike, cannot build the changed network, or the library's refusal.
  */
-function layersSetting(change: RemedyLayersChange): Partial<Settings> {
-  return {
-    ...(change.norm && { norm: change.norm }),
-    ...(change.residualGate && { residual: change.residualGate === 'rezero' ? 'rezero' : 'plain' }),
-    ...(change.activation && { activation: change.activation }),
-  };
+function layersSetting(change: RemedyLayersChange, current: Settings, shape: DataShape): Partial<Settings> | Unapplied {
+  let changed;
+  try {
+    changed = applyLayersChange(networkOptions(current, shape.inputs, shape.classes), change);
+  } catch (error) {
+    if (error instanceof GradscopeError) return { why: error.message.replace(/^applyLayersChange: /, '') };
+    throw error;
+  }
+  const read = layerSettings(changed.layers!);
+  if (!read) return null;
+  // The page's network with what was read must be the library's changed one: the same change made
+  // to both writes their specs alike (a change made twice is made once).
+  const rebuilt = applyLayersChange(networkOptions({ ...current, ...read }, shape.inputs, shape.classes), change);
+  if (JSON.stringify(rebuilt.layers) !== JSON.stringify(changed.layers)) return null;
+  return Object.fromEntries(Object.entries(read).filter(([key, value]) => current[key as keyof typeof read] !== value));
 }
 
-function settingOf(remedy: Remedied, current: Settings): Partial<Settings> | null {
+function settingOf(remedy: Remedied, current: Settings, shape: DataShape): Partial<Settings> | Unapplied {
   const change: Partial<Settings> = {};
   for (const setting of remedy.settings) {
-    const part = pageSetting(setting, current);
+    const part = pageSetting(setting, current, shape);
     // A part the page cannot apply: no button rather than half the remedy.
-    if (!part) return null;
+    if (!isChange(part)) return part;
     Object.assign(change, part);
   }
   return change;

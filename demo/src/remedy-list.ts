@@ -4,32 +4,42 @@
  * a list rebuilt on each one replaced its buttons between a user's press and release, and the release
  * then landed on a detached element: no click. So each item is kept from one message to the next,
  * keyed by the options its remedy sets, and changed only where what it shows has changed; its button
- * stays the same element, and applies what it shows at the moment it is clicked.
+ * stays the same element, and applies what it shows at the moment it is clicked. A remedy with an
+ * alternative (layer norm beside batch norm, tanh beside relu) shows it on a line of its own with
+ * its own button.
  */
-import { unbrokenPercents, type Remedy } from '../../src/index.js';
+import { remedyLines, unbrokenPercents, type Remedy } from '../../src/index.js';
 import { proseNodes } from './prose.js';
-import { noButtonReason, offeredLayerRates, remedySetting } from './remedies.js';
+import { noButtonReason, offeredLayerRates, remedySetting, type DataShape } from './remedies.js';
 import type { Settings } from './settings.js';
 
 /** What a click on a remedy's button does: rerun with its change (and the per-layer rates it shows). */
 export type ApplyRemedy = (change: Partial<Settings>, layerRates?: number[]) => void;
 
-/** Everything one item shows: its text, and its button's change and rates or why it has none. */
-interface Shown {
+/** One choice as an item shows it: its settings in the API's terms, and its button's change and rates or why it has none. */
+interface ChoiceShown {
   option: string;
-  why: string;
   change: Partial<Settings> | null;
   rates: number[] | null;
   noButton: string;
 }
 
-/** Updates `list` (a <ul>) to show `remedies` under `settings`, keeping every item (and button) whose remedy is still there. */
-export function updateRemedyList(list: HTMLElement, remedies: readonly Remedy[], settings: Settings, apply: ApplyRemedy): void {
+/** Everything one item shows: why the remedy helps, its first choice, and its alternative where it has one. */
+interface Shown {
+  why: string;
+  choices: ChoiceShown[];
+}
+
+/** The class of each choice's button: the first choice's `apply`, the alternative's `apply-alternative` (each item's first-choice button stays one element a selector finds alone). */
+const BUTTON_CLASSES = ['apply', 'apply-alternative'];
+
+/** Updates `list` (a <ul>) to show `remedies` under `settings` on data of `shape`, keeping every item (and button) whose remedy is still there. */
+export function updateRemedyList(list: HTMLElement, remedies: readonly Remedy[], settings: Settings, shape: DataShape, apply: ApplyRemedy): void {
   const kept = new Map<string, HTMLLIElement>();
   for (const li of Array.from(list.children)) if (li instanceof HTMLLIElement && li.dataset.key) kept.set(li.dataset.key, li);
   const items = remedyKeys(remedies).map((key, i) => {
     const li = kept.get(key) ?? newItem(key, apply);
-    show(li, shownOf(remedies[i], settings));
+    show(li, shownOf(remedies[i], settings, shape), apply);
     return li;
   });
   // Replacing children that are already in place would detach them too (a press in progress is lost).
@@ -51,27 +61,36 @@ function remedyKeys(remedies: readonly Remedy[]): string[] {
   });
 }
 
-function shownOf(remedy: Remedy, settings: Settings): Shown {
-  const change = remedySetting(remedy, settings);
-  return {
-    option: remedy.option,
-    why: remedy.why,
-    change,
-    // Per-layer rates run as the remedy shows them, not measured again on the new network.
-    rates: change ? offeredLayerRates(remedy) : null,
-    noButton: change ? '' : noButtonReason(remedy, settings),
-  };
+function shownOf(remedy: Remedy, settings: Settings, shape: DataShape): Shown {
+  const lines = remedyLines(remedy);
+  const choices = [remedy.settings, ...(remedy.alternative ? [remedy.alternative] : [])].map((choice, i): ChoiceShown => {
+    const change = remedySetting({ settings: choice }, settings, shape);
+    return {
+      option: lines[i],
+      change,
+      // Per-layer rates run as the remedy shows them, not measured again on the new network.
+      rates: change ? offeredLayerRates({ settings: choice }) : null,
+      noButton: change ? '' : noButtonReason({ settings: choice }, settings, shape),
+    };
+  });
+  return { why: remedy.why, choices };
 }
 
-/** An empty item: its text, and a button whose click applies what its data attributes hold then. */
+/** An empty item: the first choice's text and why, and its button, whose click applies what its data attributes hold then. */
 function newItem(key: string, apply: ApplyRemedy): HTMLLIElement {
   const li = document.createElement('li');
   li.dataset.key = key;
   const text = document.createElement('span');
   text.className = 'remedy';
+  li.append(text, ...choiceControls(0, apply));
+  return li;
+}
+
+/** A choice's button and the note said where it has none. */
+function choiceControls(choice: number, apply: ApplyRemedy): [string, HTMLButtonElement, HTMLSpanElement] {
   const button = document.createElement('button');
   button.type = 'button';
-  button.className = 'apply';
+  button.className = BUTTON_CLASSES[choice];
   button.textContent = 'Apply and rerun';
   button.addEventListener('click', () => {
     const rates = button.dataset.layerRates;
@@ -79,29 +98,54 @@ function newItem(key: string, apply: ApplyRemedy): HTMLLIElement {
   });
   const note = document.createElement('span');
   note.className = 'no-apply';
-  li.append(text, ' ', button, note);
-  return li;
+  return [' ', button, note];
+}
+
+/** The alternative's line of `li` ('or: ' and its settings, its button and note), made the first time it has one and taken out when it has none. */
+function alternativeLine(li: HTMLLIElement, wanted: boolean, apply: ApplyRemedy): HTMLElement | null {
+  const line = li.querySelector<HTMLElement>('div.alternative');
+  if (!wanted) {
+    line?.remove();
+    return null;
+  }
+  if (line) return line;
+  const made = document.createElement('div');
+  made.className = 'alternative';
+  made.append('or: ', document.createElement('code'), ...choiceControls(1, apply));
+  li.append(made);
+  return made;
 }
 
 /** Changes only what differs from what `li` shows now (nothing at all when nothing does). */
-function show(li: HTMLLIElement, shown: Shown): void {
+function show(li: HTMLLIElement, shown: Shown, apply: ApplyRemedy): void {
   const signature = JSON.stringify(shown);
   if (li.dataset.shown === signature) return;
   const before = li.dataset.shown === undefined ? null : (JSON.parse(li.dataset.shown) as Shown);
   li.dataset.shown = signature;
+  const [first, alternative] = shown.choices;
   const text = li.querySelector<HTMLElement>('span.remedy')!;
-  if (before?.option !== shown.option || before.why !== shown.why) {
+  if (before?.choices[0].option !== first.option || before.why !== shown.why) {
     const code = document.createElement('code');
-    code.textContent = shown.option;
+    code.textContent = first.option;
     text.replaceChildren(code, ': ', ...proseNodes(shown.why));
   }
-  const button = li.querySelector<HTMLButtonElement>('button.apply')!;
+  showChoice(li, first, 0);
+  const line = alternativeLine(li, alternative !== undefined, apply);
+  if (line) {
+    line.querySelector('code')!.textContent = alternative.option;
+    showChoice(line, alternative, 1);
+  }
+}
+
+/** A choice's button (its change and rates as data attributes) or, where it has none, the note saying why. */
+function showChoice(parent: HTMLElement, shown: ChoiceShown, choice: number): void {
+  const button = parent.querySelector<HTMLButtonElement>(`:scope > button.${BUTTON_CLASSES[choice]}`)!;
   button.hidden = shown.change === null;
   if (shown.change) button.dataset.change = JSON.stringify(shown.change);
   else delete button.dataset.change;
   if (shown.rates) button.dataset.layerRates = JSON.stringify(shown.rates);
   else delete button.dataset.layerRates;
-  const note = li.querySelector<HTMLElement>('span.no-apply')!;
+  const note = parent.querySelector<HTMLElement>(':scope > span.no-apply')!;
   note.hidden = shown.change !== null;
   note.textContent = shown.change ? '' : unbrokenPercents(` (no Apply button: ${shown.noButton})`);
 }

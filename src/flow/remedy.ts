@@ -79,7 +79,8 @@ export interface RemedySetting {
  * A `layers` setting as data (RemedySetting.setting): what to change in each hidden layer of the
  * network's layer specs, the change `value` says in words. The output layer never changes. A field
  * left out leaves that part of the layers as it is (the default of each); a change sets at least one.
- * Where `value` names a second choice in brackets (`(or 'layer-norm')`), this holds the first.
+ * A second choice (layer norm beside batch norm, ReZero blocks beside plain ones) is the remedy's
+ * `alternative`, a setting of its own. applyLayersChange makes the change to createNetwork's options.
  */
 export interface RemedyLayersChange {
   /**

@@ -148,6 +148,9 @@ describe("diagnose()'s remedies in a printer's terms", () => {
     const network = `--layers 6,8,8,8,8,2 --activation relu --output softmax --loss cross-entropy --init he-normal --bias-init zero --data ${d} --epochs 4 --batch-size 10 --learning-rate ${RELU_REMEDY_RATES.sgd}`;
     const out = shellWord(join(folder, `model-activation-relu-init-he-normal-learning-rate-${RELU_REMEDY_RATES.sgd}.json`));
     expect(tried).toContain(`  • gradscope train ${network} --out ${out}\n    or: gradscope train --layers 6,8,8,8,8,2 --activation tanh`);
+    // A layers remedy's second choice is a line of its own, as the first choice's is (no flag takes layer specs: both said as createNetwork's option).
+    const normed = (norm: string) => `layers: { type: 'dense', units }, { type: '${norm}' }, { type: 'activation', activation: 'sigmoid' } for each hidden layer (createNetwork option: no command-line flag takes its value)`;
+    expect(tried).toContain(`  • ${normed('batch-norm')}\n    or: ${normed('layer-norm')}\n`);
     // At --learning-rate 0.5 the rates that equalise these steps pass LAYER_STEP_SIZE_BOUND: none are offered, and LARS's reason says why.
     expect(tried).not.toContain('layerRates');
     expect(tried.replace(/\s+/g, ' ')).toMatch(/No per-layer rates are offered: equalising the layers' steps would give hidden layer 1 a rate of \S+, a step size of \S+ at learning rate 0\.5, past 30,/);

@@ -10,6 +10,10 @@ import { createNetwork } from '../../src/api/network.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { TraceRecorder } from '../../src/flow/recorder.js';
 import type { Trace } from '../../src/flow/trace.js';
+import type { Remedy } from '../../src/flow/remedy.js';
+
+/** The 2-D data sets' widths: two inputs, two classes. */
+const PLANAR = { inputs: 2, classes: 2 };
 import { Rng } from '../../src/init/rng.js';
 
 const rng = new Rng(4);
@@ -65,16 +69,16 @@ describe('the visualizer’s networks', () => {
     }
   });
 
-  it('is what the diagnosis of a deep sigmoid network asks for: its block remedies become buttons that build', async () => {
+  it('is what the diagnosis of a deep sigmoid network asks for: its block remedies and their alternatives become buttons that build', async () => {
     const { net, trace } = await built({ ...DEFAULTS, depth: 8 });
-    const remedies = diagnose(trace).remedies.map((r) => remedySetting(r, DEFAULTS));
+    const choices = (remedies: Remedy[]) => remedies.flatMap((r) => [r.settings, ...(r.alternative ? [r.alternative] : [])]);
+    const remedies = choices(diagnose(trace).remedies).map((settings) => remedySetting({ settings }, { ...DEFAULTS, depth: 8 }, PLANAR));
     net.dispose();
-    expect(remedies).toContainEqual({ norm: 'batch-norm' });
-    expect(remedies).toContainEqual({ residual: 'plain' });
+    for (const change of [{ norm: 'batch-norm' }, { norm: 'layer-norm' }, { residual: 'plain' }, { residual: 'rezero' }]) expect(remedies).toContainEqual(change);
     for (const change of remedies.filter((r) => r && ('norm' in r || 'residual' in r))) {
       const applied = await built({ ...DEFAULTS, depth: 8, ...change });
       expect(applied.net.kind).toBe('blocks');
-      expect(diagnose(applied.trace).remedies.map((r) => remedySetting(r, { ...DEFAULTS, ...change }))).not.toContainEqual(change);
+      expect(choices(diagnose(applied.trace).remedies).map((settings) => remedySetting({ settings }, { ...DEFAULTS, depth: 8, ...change }, PLANAR))).not.toContainEqual(change);
       applied.net.dispose();
     }
   });

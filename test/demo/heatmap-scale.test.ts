@@ -6,7 +6,7 @@ import { cellColor, heatScale, type HeatmapData } from '../../demo/src/charts/he
 import { HEATMAP_NO_VALUE, HEATMAP_ZERO, heatmapColor } from '../../src/flow/chart-colors.js';
 import { heatmapScale } from '../../src/flow/svg.js';
 
-const map = (rows: number[][]): HeatmapData => ({ first: 1, last: rows.length, rows, layers: [0, 1], labels: ['hidden 1', 'output'] });
+const map = (rows: number[][]): HeatmapData => ({ first: 1, last: rows.length, rows, layers: [0, 1], labels: ['hidden 1', 'output'], titles: ['hidden 1', 'output'] });
 
 describe('the visualizer’s flow-map colours', () => {
   it("spans the positive, finite values of every map drawn side by side, on the report's scale (heatmapScale)", () => {

@@ -9,6 +9,8 @@ import type { RemedyLayersChange, RemedyOptimizerSpec, RemedyOption, RemedySetti
 import { diagnose } from '../../src/flow/diagnose.js';
 import { Trace } from '../../src/flow/trace.js';
 import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
+/** The 2-D data sets' widths: two inputs, two classes. */
+const PLANAR = { inputs: 2, classes: 2 };
 
 /** `value` as diagnose() gives it as data (RemedySetting.setting): the expression it prints, and none where it is words. */
 function asData(value: string): Pick<RemedySetting, 'setting'> {
@@ -29,40 +31,40 @@ const ratesRemedy = (value: string, layerRates: number[]) => ({ settings: [{ opt
 
 describe('visualizer remedy buttons', () => {
   it('reads each setting the page can apply', () => {
-    expect(remedySetting(remedy(['activation', "'tanh'", 'tanh']), DEFAULTS)).toEqual({ activation: 'tanh' });
-    expect(remedySetting(remedy(['init', "'glorot-uniform'", 'glorot-uniform']), DEFAULTS)).toEqual({ init: 'glorot-uniform' });
-    expect(remedySetting(remedy(['optimizer', "'adam'", 'adam']), DEFAULTS)).toEqual({ optimizer: 'adam' });
-    expect(remedySetting(ratesRemedy("{ name: 'sgd', layerRates: [193, 31, 6, 1, 1] }", [193, 31, 6, 1, 1]), DEFAULTS)).toEqual({ optimizer: LAYER_RATES });
-    expect(remedySetting(remedy(['learningRate', 'below 0.3', '0.1']), { ...DEFAULTS, learningRate: 0.3 })).toEqual({ learningRate: +(0.3 * SMALLER_LEARNING_RATE).toPrecision(3) });
-    expect(remedySetting(remedy(['learningRate', '0.1', '0.1']), { ...DEFAULTS, learningRate: 0.5 })).toEqual({ learningRate: 0.1 });
+    expect(remedySetting(remedy(['activation', "'tanh'", 'tanh']), DEFAULTS, PLANAR)).toEqual({ activation: 'tanh' });
+    expect(remedySetting(remedy(['init', "'glorot-uniform'", 'glorot-uniform']), DEFAULTS, PLANAR)).toEqual({ init: 'glorot-uniform' });
+    expect(remedySetting(remedy(['optimizer', "'adam'", 'adam']), DEFAULTS, PLANAR)).toEqual({ optimizer: 'adam' });
+    expect(remedySetting(ratesRemedy("{ name: 'sgd', layerRates: [193, 31, 6, 1, 1] }", [193, 31, 6, 1, 1]), DEFAULTS, PLANAR)).toEqual({ optimizer: LAYER_RATES });
+    expect(remedySetting(remedy(['learningRate', 'below 0.3', '0.1']), { ...DEFAULTS, learningRate: 0.3 }, PLANAR)).toEqual({ learningRate: +(0.3 * SMALLER_LEARNING_RATE).toPrecision(3) });
+    expect(remedySetting(remedy(['learningRate', '0.1', '0.1']), { ...DEFAULTS, learningRate: 0.5 }, PLANAR)).toEqual({ learningRate: 0.1 });
     // A switch to Hessian-free leaves the rate out: the page keeps its own (unused beside it), not a third of it.
-    expect(remedySetting(remedy(['optimizer', "'hessian-free'", 'hessian-free'], ['learningRate', 'undefined']), { ...DEFAULTS, learningRate: 0.3 })).toEqual({ optimizer: 'hessian-free' });
+    expect(remedySetting(remedy(['optimizer', "'hessian-free'", 'hessian-free'], ['learningRate', 'undefined']), { ...DEFAULTS, learningRate: 0.3 }, PLANAR)).toEqual({ optimizer: 'hessian-free' });
   });
 
   it('applies each value from its data (RemedySetting.setting), not from its text; words by their flag value', () => {
     // A setting whose text and data differ: the page goes by the data (it parsed the text with regexes before).
     const data = (option: RemedyOption, value: string, setting: RemedySetting['setting'], flagValue?: string) => ({ settings: [{ option, value, setting, ...(flagValue && { flagValue }) }] });
-    expect(remedySetting(data('activation', "'tanh'", 'relu'), DEFAULTS)).toEqual({ activation: 'relu' });
-    expect(remedySetting(data('optimizer', "'adam'", 'rmsprop'), DEFAULTS)).toEqual({ optimizer: 'rmsprop' });
-    expect(remedySetting(data('learningRate', '0.5', 0.02), DEFAULTS)).toEqual({ learningRate: 0.02 });
+    expect(remedySetting(data('activation', "'tanh'", 'relu'), DEFAULTS, PLANAR)).toEqual({ activation: 'relu' });
+    expect(remedySetting(data('optimizer', "'adam'", 'rmsprop'), DEFAULTS, PLANAR)).toEqual({ optimizer: 'rmsprop' });
+    expect(remedySetting(data('learningRate', '0.5', 0.02), DEFAULTS, PLANAR)).toEqual({ learningRate: 0.02 });
     // '16 or more' has no data: its flag value names the least.
-    expect(remedySetting(remedy(['batchSize', '16 or more', '16']), { ...DEFAULTS, batchSize: 4 })).toEqual({ batchSize: 16 });
+    expect(remedySetting(remedy(['batchSize', '16 or more', '16']), { ...DEFAULTS, batchSize: 4 }, PLANAR)).toEqual({ batchSize: 16 });
   });
 
   it("runs the per-layer rates a remedy holds as numbers (its spec's layerRates), so Apply runs those and no others", () => {
     const rates = ratesRemedy("{ name: 'sgd', weightDecay: 0.01, layerRates: [35400, 2090, 266, 1.5, 1] }", [35400, 2090, 266, 1.5, 1]);
     expect(offeredLayerRates(rates)).toEqual([35400, 2090, 266, 1.5, 1]);
-    expect(remedySetting(rates, DEFAULTS)).toEqual({ optimizer: LAYER_RATES });
+    expect(remedySetting(rates, DEFAULTS, PLANAR)).toEqual({ optimizer: LAYER_RATES });
     expect(offeredLayerRates(remedy(['optimizer', "'adam'", 'adam']))).toBeNull();
     // The numbers, not the text: rates only printed are not read back out of it (no button rather than a guess).
     expect(offeredLayerRates(ratesRemedy("{ name: 'sgd', layerRates: [9, 9] }", [2, 1]))).toEqual([2, 1]);
     const textOnly = { settings: [{ option: 'optimizer' as const, value: "{ name: 'sgd', layerRates: [35400, 1] }" }] };
     expect(offeredLayerRates(textOnly)).toBeNull();
-    expect(remedySetting(textOnly, DEFAULTS)).toBeNull();
+    expect(remedySetting(textOnly, DEFAULTS, PLANAR)).toBeNull();
     // Rates that are not positive numbers: no rates, and no button rather than rates measured anew.
     const unusable = ratesRemedy("{ name: 'sgd', layerRates: [0, 1] }", [0, 1]);
     expect(offeredLayerRates(unusable)).toBeNull();
-    expect(remedySetting(unusable, DEFAULTS)).toBeNull();
+    expect(remedySetting(unusable, DEFAULTS, PLANAR)).toBeNull();
   });
 
   it("applies a real diagnosis's per-layer rates as its text prints them", () => {
@@ -82,61 +84,61 @@ describe('visualizer remedy buttons', () => {
     const printed = /layerRates: \[([^\]]*)\]/.exec(offer.option)![1].split(', ').map(Number);
     expect(printed).toEqual([300, 1, 1, 1]);
     expect(offeredLayerRates(offer)).toEqual(printed);
-    expect(remedySetting(offer, DEFAULTS)).toEqual({ optimizer: LAYER_RATES });
+    expect(remedySetting(offer, DEFAULTS, PLANAR)).toEqual({ optimizer: LAYER_RATES });
   });
 
   it('applies every setting a remedy names together, or none of them', () => {
-    expect(remedySetting(remedy(['activation', "'selu'"], ['init', "'lecun-normal'"]), DEFAULTS)).toEqual({ activation: 'selu', init: 'lecun-normal' });
+    expect(remedySetting(remedy(['activation', "'selu'"], ['init', "'lecun-normal'"]), DEFAULTS, PLANAR)).toEqual({ activation: 'selu', init: 'lecun-normal' });
     // relu with the He init and the rate a run of another init and a larger rate needs: all three.
-    expect(remedySetting(remedy(['activation', "'relu'"], ['init', "'he-normal'"], ['learningRate', '0.1']), { ...DEFAULTS, learningRate: 0.5 })).toEqual({ activation: 'relu', init: 'he-normal', learningRate: 0.1 });
+    expect(remedySetting(remedy(['activation', "'relu'"], ['init', "'he-normal'"], ['learningRate', '0.1']), { ...DEFAULTS, learningRate: 0.5 }, PLANAR)).toEqual({ activation: 'relu', init: 'he-normal', learningRate: 0.1 });
     const reluLayers = { option: 'layers' as const, value: "activation: 'relu' in each hidden dense or activation layer", setting: { activation: 'relu' as const } };
-    expect(remedySetting({ settings: [reluLayers, ...remedy(['init', "'he-normal'"]).settings] }, DEFAULTS)).toEqual({ activation: 'relu', init: 'he-normal' });
-    expect(remedySetting(remedy(['init', "'lsuv'"], ['lsuv', 'true']), DEFAULTS)).toEqual({ init: 'lsuv' });
+    expect(remedySetting({ settings: [reluLayers, ...remedy(['init', "'he-normal'"]).settings] }, DEFAULTS, PLANAR)).toEqual({ activation: 'relu', init: 'he-normal' });
+    expect(remedySetting(remedy(['init', "'lsuv'"], ['lsuv', 'true']), DEFAULTS, PLANAR)).toEqual({ init: 'lsuv' });
     // One part the page has no control for: no button rather than half the remedy.
-    expect(remedySetting(remedy(['activation', "'relu'"], ['biasInit', "'zero'"]), DEFAULTS)).toBeNull();
+    expect(remedySetting(remedy(['activation', "'relu'"], ['biasInit', "'zero'"]), DEFAULTS, PLANAR)).toBeNull();
   });
 
   it('turns the block remedies into the Normalisation, Residual and Activation settings (their first choice), from their data', () => {
     const f = 'sigmoid';
-    expect(remedySetting(layersRemedy(`{ type: 'dense', units }, { type: 'batch-norm' } (or 'layer-norm'), { type: 'activation', activation: '${f}' } for each hidden layer`, { norm: 'batch-norm' }), DEFAULTS)).toEqual({ norm: 'batch-norm' });
-    expect(remedySetting(layersRemedy("{ type: 'layer-norm' } in place of each { type: 'batch-norm' }", { norm: 'layer-norm' }), { ...DEFAULTS, norm: 'batch-norm' })).toEqual({ norm: 'layer-norm' });
-    expect(remedySetting(layersRemedy(`{ type: 'residual', layers: [{ type: 'dense', units, activation: '${f}' }] } (or with gate: 'rezero') for each hidden layer after the first`, { residualGate: 'none' }), DEFAULTS)).toEqual({ residual: 'plain' });
-    expect(remedySetting(layersRemedy(`{ type: 'residual', gate: 'rezero', layers: [{ type: 'dense', units, activation: '${f}' }] } for each hidden layer after the first`, { residualGate: 'rezero' }), DEFAULTS)).toEqual({ residual: 'rezero' });
-    expect(remedySetting(layersRemedy("gate: 'rezero' in each { type: 'residual' } block", { residualGate: 'rezero' }), { ...DEFAULTS, residual: 'plain' })).toEqual({ residual: 'rezero' });
-    expect(remedySetting(layersRemedy("activation: 'selu' in each hidden dense or activation layer", { activation: 'selu' }), { ...DEFAULTS, norm: 'batch-norm' })).toEqual({ activation: 'selu' });
-    expect(remedySetting(remedy(['batchSize', '16 or more', '16']), { ...DEFAULTS, norm: 'batch-norm', batchSize: 4 })).toEqual({ batchSize: 16 });
+    expect(remedySetting(layersRemedy(`{ type: 'dense', units }, { type: 'batch-norm' } (or 'layer-norm'), { type: 'activation', activation: '${f}' } for each hidden layer`, { norm: 'batch-norm' }), DEFAULTS, PLANAR)).toEqual({ norm: 'batch-norm' });
+    expect(remedySetting(layersRemedy("{ type: 'layer-norm' } in place of each { type: 'batch-norm' }", { norm: 'layer-norm' }), { ...DEFAULTS, norm: 'batch-norm' }, PLANAR)).toEqual({ norm: 'layer-norm' });
+    expect(remedySetting(layersRemedy(`{ type: 'residual', layers: [{ type: 'dense', units, activation: '${f}' }] } (or with gate: 'rezero') for each hidden layer after the first`, { residualGate: 'none' }), DEFAULTS, PLANAR)).toEqual({ residual: 'plain' });
+    expect(remedySetting(layersRemedy(`{ type: 'residual', gate: 'rezero', layers: [{ type: 'dense', units, activation: '${f}' }] } for each hidden layer after the first`, { residualGate: 'rezero' }), DEFAULTS, PLANAR)).toEqual({ residual: 'rezero' });
+    expect(remedySetting(layersRemedy("gate: 'rezero' in each { type: 'residual' } block", { residualGate: 'rezero' }), { ...DEFAULTS, residual: 'plain' }, PLANAR)).toEqual({ residual: 'rezero' });
+    expect(remedySetting(layersRemedy("activation: 'selu' in each hidden dense or activation layer", { activation: 'selu' }), { ...DEFAULTS, norm: 'batch-norm' }, PLANAR)).toEqual({ activation: 'selu' });
+    expect(remedySetting(remedy(['batchSize', '16 or more', '16']), { ...DEFAULTS, norm: 'batch-norm', batchSize: 4 }, PLANAR)).toEqual({ batchSize: 16 });
   });
 
   it('reads a layers change from its data, never its text: no button for one without data or with data it does not know', () => {
     // The text names batch norm (the layer norm replaces it), which a search of the text took for a batch-norm remedy.
-    expect(remedySetting(layersRemedy("{ type: 'layer-norm' } in place of each { type: 'batch-norm' }", { norm: 'layer-norm' }), { ...DEFAULTS, norm: 'batch-norm' })).toEqual({ norm: 'layer-norm' });
-    expect(remedySetting(remedy(['layers', "{ type: 'dense', units }, { type: 'batch-norm' }, { type: 'activation', activation: 'relu' } for each hidden layer"]), DEFAULTS)).toBeNull();
+    expect(remedySetting(layersRemedy("{ type: 'layer-norm' } in place of each { type: 'batch-norm' }", { norm: 'layer-norm' }), { ...DEFAULTS, norm: 'batch-norm' }, PLANAR)).toEqual({ norm: 'layer-norm' });
+    expect(remedySetting(remedy(['layers', "{ type: 'dense', units }, { type: 'batch-norm' }, { type: 'activation', activation: 'relu' } for each hidden layer"]), DEFAULTS, PLANAR)).toBeNull();
     const unknown = { settings: [{ option: 'layers' as const, value: 'words', setting: { norm: 'group-norm' } as unknown as RemedyLayersChange }] };
-    expect(remedySetting(unknown, DEFAULTS)).toBeNull();
+    expect(remedySetting(unknown, DEFAULTS, PLANAR)).toBeNull();
   });
 
   it('offers no button for a change that cannot run with the other settings', () => {
     // Residual blocks over layers of different widths; batch norm beside per-layer rates.
     const rezero = layersRemedy("{ type: 'residual', gate: 'rezero', layers: [ … ] } for each hidden layer after the first", { residualGate: 'rezero' });
-    expect(remedySetting(rezero, { ...DEFAULTS, depth: 3, widths: '8,6,4' })).toBeNull();
+    expect(remedySetting(rezero, { ...DEFAULTS, depth: 3, widths: '8,6,4' }, PLANAR)).toBeNull();
     const batchNorm = layersRemedy("{ type: 'dense', units }, { type: 'batch-norm' }, { type: 'activation', activation: 'relu' } for each hidden layer", { norm: 'batch-norm' });
-    expect(remedySetting(batchNorm, DEFAULTS)).toEqual({ norm: 'batch-norm' });
-    expect(remedySetting(batchNorm, { ...DEFAULTS, optimizer: LAYER_RATES })).toBeNull();
+    expect(remedySetting(batchNorm, DEFAULTS, PLANAR)).toEqual({ norm: 'batch-norm' });
+    expect(remedySetting(batchNorm, { ...DEFAULTS, optimizer: LAYER_RATES }, PLANAR)).toBeNull();
   });
 
   it('offers no button for what the page does not control', () => {
-    expect(remedySetting(remedy(['clipNorm', '1', '1']), DEFAULTS)).toBeNull();
-    expect(remedySetting(remedy(['biasInit', "'zero'", 'zero']), DEFAULTS)).toBeNull();
-    expect(remedySetting(remedy(['optimizer', "'levenberg-marquardt'", 'levenberg-marquardt']), DEFAULTS)).toBeNull();
+    expect(remedySetting(remedy(['clipNorm', '1', '1']), DEFAULTS, PLANAR)).toBeNull();
+    expect(remedySetting(remedy(['biasInit', "'zero'", 'zero']), DEFAULTS, PLANAR)).toBeNull();
+    expect(remedySetting(remedy(['optimizer', "'levenberg-marquardt'", 'levenberg-marquardt']), DEFAULTS, PLANAR)).toBeNull();
   });
 
   it('says beside a remedy with no button why it has none', () => {
-    expect(noButtonReason(remedy(['clipNorm', '1', '1']), DEFAULTS)).toBe('the page has no control for this; it is an option of the library');
-    expect(noButtonReason(remedy(['biasInit', "'zero'", 'zero']), DEFAULTS)).toBe('the page has no control for this; it is an option of the library');
+    expect(noButtonReason(remedy(['clipNorm', '1', '1']), DEFAULTS, PLANAR)).toBe('the page has no control for this; it is an option of the library');
+    expect(noButtonReason(remedy(['biasInit', "'zero'", 'zero']), DEFAULTS, PLANAR)).toBe('the page has no control for this; it is an option of the library');
     const widths = { ...DEFAULTS, depth: 3, widths: '8,6,4' };
     const rezero = layersRemedy("{ type: 'residual', gate: 'rezero', layers: [ … ] } for each hidden layer after the first", { residualGate: 'rezero' });
-    expect(remedySetting(rezero, widths)).toBeNull();
-    expect(noButtonReason(rezero, widths)).toMatch(/^not with these settings: a residual block adds its input to its output, so every hidden layer needs the same width, not 8,6,4$/);
+    expect(remedySetting(rezero, widths, PLANAR)).toBeNull();
+    expect(noButtonReason(rezero, widths, PLANAR)).toMatch(/^not with these settings: a residual block adds its input to its output, so each hidden layer after the first needs the width of the one before it; layers\[1\] has 6 units after 8$/);
   });
 
   it("applies diagnose()'s relu remedy with the learning rate it sets, not only the activation and init", () => {
@@ -148,7 +150,7 @@ describe('visualizer remedy buttons', () => {
       for (let l = 0; l < 4; l++) for (const name of LAYER_METRIC_NAMES) trace.set(name, r, l, (name === 'deltaRms' || name === 'biasGradNorm') && l === 0 ? 0.01 : (neutral[name] ?? NaN));
     }
     const relu = diagnose(trace).remedies.find((r) => r.settings.some((s) => s.option === 'activation' && s.value === "'relu'"))!;
-    const change = remedySetting(relu, { ...DEFAULTS, learningRate: 0.5 });
+    const change = remedySetting(relu, { ...DEFAULTS, learningRate: 0.5 }, PLANAR);
     expect(change).toEqual({ activation: 'relu', init: 'he-normal', learningRate: Number(relu.settings.find((s) => s.option === 'learningRate')!.value) });
     expect(change!.learningRate).toBeLessThan(0.5);
   });

@@ -37,10 +37,10 @@ const net = (layers: LayerSpec[], options: Omit<NetworkOptions, 'layers'> = {}):
 });
 const SGD: TrainOptions = { epochs: 2, batchSize: 32, learningRate: 0.05, trace: { every: 4 } };
 
-const BATCH_NORM = /^layers: \{ type: 'dense', units \}, \{ type: 'batch-norm' \}( \(or 'layer-norm'\))?, \{ type: 'activation', activation: '[a-z-]+' \} for each hidden layer$/;
+const BATCH_NORM = /^layers: \{ type: 'dense', units \}, \{ type: 'batch-norm' \}, \{ type: 'activation', activation: '[a-z-]+' \} for each hidden layer( \(or layers: \{ type: 'dense', units \}, \{ type: 'layer-norm' \}, \{ type: 'activation', activation: '[a-z-]+' \} for each hidden layer\))?$/;
 /** Layer norm, offered as batch norm's alternative. */
-const LAYER_NORM = /^layers: \{ type: 'dense', units \}, \{ type: 'batch-norm' \} \(or 'layer-norm'\)/;
-const RESIDUAL = /^layers: \{ type: 'residual', layers: \[\{ type: 'dense', units, activation: '[a-z-]+' \}\] \} \(or with gate: 'rezero'\) for each hidden layer after the first$/;
+const LAYER_NORM = /^layers: \{ type: 'dense', units \}, \{ type: 'batch-norm' \}, .* \(or layers: \{ type: 'dense', units \}, \{ type: 'layer-norm' \}/;
+const RESIDUAL = /^layers: \{ type: 'residual', layers: \[\{ type: 'dense', units, activation: '[a-z-]+' \}\] \} for each hidden layer after the first \(or layers: \{ type: 'residual', gate: 'rezero', layers: \[\{ type: 'dense', units, activation: '[a-z-]+' \}\] \} for each hidden layer after the first\)$/;
 /** ReZero: as the residual remedy's alternative, as new blocks, or as the gate of the network's blocks. */
 const REZERO = /gate: 'rezero'/;
 

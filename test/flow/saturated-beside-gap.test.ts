@@ -30,7 +30,7 @@ function handTrace(gaps: number[]): Trace {
 }
 
 const options = (d: ReturnType<typeof diagnose>) => d.remedies.map((r) => r.option);
-const SATURATION = ["activation: 'relu'", "layers: { type: 'dense', units }, { type: 'batch-norm' } (or 'layer-norm'), { type: 'activation', activation: 'tanh' } for each hidden layer"];
+const SATURATION = ["activation: 'relu'", "layers: { type: 'dense', units }, { type: 'batch-norm' }, { type: 'activation', activation: 'tanh' } for each hidden layer (or layers: { type: 'dense', units }, { type: 'layer-norm' }, { type: 'activation', activation: 'tanh' } for each hidden layer)"];
 
 describe('saturated units beside another verdict', () => {
   it('beside an exploding gap that held: the gap\'s remedies, then the saturated units\'', () => {

@@ -34,8 +34,8 @@ interface Scenario {
   added?: RegExp[];
 }
 
-const BATCH_NORM = /^layers: \{ type: 'dense', units \}, \{ type: 'batch-norm' \}( \(or 'layer-norm'\))?, \{ type: 'activation', activation: '[a-z-]+' \} for each hidden layer$/;
-const RESIDUAL = /^layers: \{ type: 'residual', layers: \[\{ type: 'dense', units, activation: '[a-z-]+' \}\] \} \(or with gate: 'rezero'\) for each hidden layer after the first$/;
+const BATCH_NORM = /^layers: \{ type: 'dense', units \}, \{ type: 'batch-norm' \}, \{ type: 'activation', activation: '[a-z-]+' \} for each hidden layer( \(or layers: \{ type: 'dense', units \}, \{ type: 'layer-norm' \}, \{ type: 'activation', activation: '[a-z-]+' \} for each hidden layer\))?$/;
+const RESIDUAL = /^layers: \{ type: 'residual', layers: \[\{ type: 'dense', units, activation: '[a-z-]+' \}\] \} for each hidden layer after the first \(or layers: \{ type: 'residual', gate: 'rezero', layers: \[\{ type: 'dense', units, activation: '[a-z-]+' \}\] \} for each hidden layer after the first\)$/;
 /** ReZero: as the residual remedy's alternative, as new blocks, or as the gate of the network's blocks. */
 const REZERO = /gate: 'rezero'/;
 const SELU = /^activation: 'selu', init: 'lecun-normal'/;

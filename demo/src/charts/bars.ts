@@ -2,11 +2,13 @@
  * One bar per layer, named on the left, the first layer at the bottom (as the heatmap beside it and
  * the HTML report's heatmaps): gradient norms on a log axis, or fractions (saturation) on 0–100 %.
  */
-import { beginPlot, COLORS, decades, labelMargin, layerBands, placeholder, powerLabel, rowLabel, xLabel, type Plot } from './canvas.js';
+import { beginPlot, COLORS, decades, labelMargin, layerBands, placeholder, powerLabel, rowLabel, titleRows, xLabel, type Plot } from './canvas.js';
 
 export interface BarOptions {
   scale: 'log' | 'fraction';
   color: string;
+  /** Each layer's full name (Trace.layerLabel's: LayerStats.labels), the title of its row under the pointer; `labels` are short. */
+  titles: readonly string[];
   /** Said in the plot when no layer has a value to show. */
   empty?: string;
 }
@@ -23,6 +25,8 @@ export function drawLayerBars(canvas: HTMLCanvasElement, values: ArrayLike<numbe
   canvas.dataset.values = Array.from(values).join(',');
   canvas.dataset.labels = labels.join('|');
   const shown = Array.from(values).filter((v) => Number.isFinite(v) && (options.scale === 'fraction' || v > 0));
+  const bands = layerBands(n, plot);
+  titleRows(canvas, bands, options.titles);
   if (n === 0 || shown.length === 0) {
     placeholder(plot, options.empty ?? 'No data');
     return;
@@ -38,7 +42,6 @@ export function drawLayerBars(canvas: HTMLCanvasElement, values: ArrayLike<numbe
     x = (v) => plot.x + v * plot.width;
     for (const f of [0, 0.5, 1]) xTick(plot, x(f), `${f * 100}%`);
   }
-  const bands = layerBands(n, plot);
   bands.forEach((band, l) => {
     const v = values[l];
     if (band.labelled) rowLabel(plot, band, labels[l]);

@@ -134,3 +134,25 @@ export function rowLabel(plot: Plot, band: { top: number; height: number }, labe
   ctx.textBaseline = 'middle';
   ctx.fillText(label, plot.x - 6, band.top + band.height / 2);
 }
+
+/** Each canvas's rows as drawn last (layerBands' bands and their full names), read by its pointer handler. */
+const drawnRows = new WeakMap<HTMLCanvasElement, { bands: { top: number; height: number }[]; titles: readonly string[] }>();
+
+/**
+ * Gives a chart with a row per layer the full name of the row under the pointer as its title (a
+ * canvas has no elements to hover, and its margin holds the short names, some not drawn at all:
+ * layerBands labels every few rows of a deep network). `titles[i]` names `bands[i]`; the canvas's
+ * data-titles holds them all.
+ */
+export function titleRows(canvas: HTMLCanvasElement, bands: { top: number; height: number }[], titles: readonly string[]): void {
+  canvas.dataset.titles = titles.join('|');
+  if (!drawnRows.has(canvas)) {
+    canvas.addEventListener('pointermove', (event) => {
+      const { bands: rows, titles: names } = drawnRows.get(canvas)!;
+      const y = event.clientY - canvas.getBoundingClientRect().top;
+      const r = rows.findIndex((band) => y >= band.top && y < band.top + band.height);
+      canvas.title = r === -1 ? '' : names[r];
+    });
+  }
+  drawnRows.set(canvas, { bands, titles });
+}

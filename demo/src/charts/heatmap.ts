@@ -7,7 +7,7 @@
  */
 import { HEATMAP_NO_VALUE, HEATMAP_OFF_SCALE, HEATMAP_ZERO, heatmapColor, heatmapScale, type HeatmapScale } from '../../../src/index.js';
 import { fmt } from '../format.js';
-import { beginPlot, labelMargin, layerBands, placeholder, rowLabel, xLabel } from './canvas.js';
+import { beginPlot, labelMargin, layerBands, placeholder, rowLabel, titleRows, xLabel } from './canvas.js';
 
 export interface HeatmapData {
   /** The first and the last step of the run. */
@@ -19,6 +19,8 @@ export interface HeatmapData {
   layers: readonly number[];
   /** Every trace row's name in short (Trace.layerLabel's 'short', LayerStats.shortLabels): a row gets one label's margin. */
   labels: readonly string[];
+  /** Every trace row's full name (Trace.layerLabel's, LayerStats.labels): the title of its row under the pointer. */
+  titles: readonly string[];
 }
 
 /**
@@ -55,6 +57,8 @@ export function drawHeatmap(canvas: HTMLCanvasElement, data: HeatmapData, scale:
   const plot = beginPlot(canvas, { left: labelMargin(canvas, names), right: 12, top: 10, bottom: 22 });
   const { ctx } = plot;
   canvas.dataset.rows = names.join('|');
+  const bands = layerBands(data.layers.length, plot);
+  titleRows(canvas, bands, data.layers.map((l) => data.titles[l]));
   if (data.rows.length === 0) {
     placeholder(plot, 'Press Train or Step');
     return;
@@ -62,7 +66,6 @@ export function drawHeatmap(canvas: HTMLCanvasElement, data: HeatmapData, scale:
   // One column per pixel at most: several steps in a column show the last of them.
   const columns = Math.min(data.rows.length, Math.floor(plot.width));
   const cw = plot.width / columns;
-  const bands = layerBands(data.layers.length, plot);
   for (let c = 0; c < columns; c++) {
     const row = data.rows[Math.floor(((c + 1) * data.rows.length) / columns) - 1];
     data.layers.forEach((l, r) => {

@@ -3,6 +3,8 @@
  * offered after the others. Part of diagnose() (diagnose.ts).
  */
 import type { Activation } from '../../kernels.js';
+import type { ResidualGate } from '../../layers/spec.js';
+import type { RemedyNorm } from '../remedy.js';
 import { isSaturating } from '../metrics.js';
 import type { Trace } from '../trace.js';
 import { median } from '../../median.js';
@@ -23,7 +25,7 @@ export function architectureRemedies(verdict: Verdict, trace: Trace, e: Evidence
   const saturating = hidden.some(isSaturating);
   const f = hidden.find((a) => a !== 'linear') ?? 'linear';
   // The norm between the dense layer and its nonlinearity, as Ioffe & Szegedy place it.
-  const normalised = (alternative: string) => [layers(`{ type: 'dense', units }, { type: 'batch-norm' }${alternative}, { type: 'activation', activation: '${f}' } for each hidden layer`, { norm: 'batch-norm' })];
+  const normalised = (norm: RemedyNorm) => [layers(`{ type: 'dense', units }, { type: '${norm}' }, { type: 'activation', activation: '${f}' } for each hidden layer`, { norm })];
   if (verdict === 'saturated' || verdict === 'dead' || (verdict === 'vanishing' && saturating)) {
     const why = {
       dead: "centres each unit's z over the batch, so it is active on part of every batch (Ioffe & Szegedy 2015).",
@@ -35,21 +37,22 @@ export function architectureRemedies(verdict: Verdict, trace: Trace, e: Evidence
     // helps (a norm after it sees zeros).
     const normalises = types.has('batch-norm') || types.has('layer-norm');
     if (verdict === 'dead') {
-      if (!types.has('batch-norm')) add(normalised(''), why);
+      if (!types.has('batch-norm')) add(normalised('batch-norm'), why);
     } else if (!normalises) {
-      add(normalised(" (or 'layer-norm')"), `${why}; layer norm: per example, any batch size (Ba et al. 2016).`);
+      add(normalised('batch-norm'), `${why}; layer norm: per example, any batch size (Ba et al. 2016).`, normalised('layer-norm'));
     }
   }
   const branch = `layers: [{ type: 'dense', units, activation: '${f}' }]`;
+  const blocks = (gate: ResidualGate) => [layers(`{ type: 'residual', ${gate === 'none' ? '' : `gate: '${gate}', `}${branch} } for each hidden layer after the first`, { residualGate: gate })];
   const rezeroWhy = "each block starts as the identity (α = 0): every layer gets the output's gradient (Bachlechner et al. 2020).";
   if (verdict === 'vanishing' && e.hiddenLayers >= 2 && gates.size === 0) {
     add(
-      [layers(`{ type: 'residual', ${branch} } (or with gate: 'rezero') for each hidden layer after the first`, { residualGate: 'none' })],
+      blocks('none'),
       'the skip passes ∂C/∂y on unchanged: early layers get the gradient however much branches shrink it (He et al. 2016; ReZero: Bachlechner et al. 2020).',
+      blocks('rezero'),
     );
   } else if ((verdict === 'vanishing' || verdict === 'exploding') && e.hiddenLayers >= 2 && !gates.has('rezero')) {
-    const rezero = gates.size ? "gate: 'rezero' in each { type: 'residual' } block" : `{ type: 'residual', gate: 'rezero', ${branch} } for each hidden layer after the first`;
-    add([layers(rezero, { residualGate: 'rezero' })], rezeroWhy);
+    add(gates.size ? [layers("gate: 'rezero' in each { type: 'residual' } block", { residualGate: 'rezero' })] : blocks('rezero'), rezeroWhy);
   }
   const drift = activationDrift(trace, e);
   if ((verdict === 'vanishing' || verdict === 'exploding') && (drift > DRIFT || drift < 1 / DRIFT)) {
