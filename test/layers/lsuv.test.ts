@@ -14,6 +14,7 @@ import type { LayerStack } from '../../src/layers/layer.js';
 import { buildSequential } from '../../src/layers/sequential.js';
 import { checkLayerSpecs, type LayerSpec } from '../../src/layers/spec.js';
 import { kernelBackends, tensorOf } from '../util/backends.js';
+import { createRefKernels } from '../../src/ref/ref-kernels.js';
 import { expectError } from '../util/expect-error.js';
 
 const SPECS: LayerSpec[] = [
@@ -123,5 +124,21 @@ describe.each(await kernelBackends())('LSUV on $name', ({ kernels: k }) => {
     await expectError(() => lsuvInit(k, stack, x, BATCH, { maxIterations: 1.5 }), 'INVALID_OPTION', /^lsuv: maxIterations: expected a whole number ≥ 1, got 1.5$/);
     await expectError(() => lsuvInit(k, stack, x, BATCH, { maxIterations: 0 }), 'INVALID_OPTION', /^lsuv: maxIterations: expected a whole number ≥ 1, got 0$/);
     stack.dispose();
+  });
+});
+
+describe('LSUV refusing weights beyond RUNAWAY_PARAMETER', () => {
+  it('prints the weights it needs and the bound apart: just above 1.8014e16 is not "1.80e+16, beyond the 1.80e+16"', () => {
+    const k = createRefKernels();
+    // One weight of 1 and one unit whose outputs are ±a: variance a², so unit variance needs a weight of 1/a.
+    const a = 1 / 1.8015e16;
+    const weight = k.alloc(1);
+    k.write(weight, [1]);
+    const output = k.alloc(2);
+    const forward = () => k.write(output, [k.view(weight)[0] * a, -k.view(weight)[0] * a]);
+    expect(() => lsuvRescale(k, [{ name: '0', weight, output: () => output, units: 1 }], forward, 2, () => a, checkLsuvOptions({}))).toThrow(
+      /needs weights up to 1\.802e\+16, beyond the 1\.801e\+16 that training allows/,
+    );
+    expect(k.view(weight)[0]).toBe(1); // put back
   });
 });
