@@ -12,6 +12,7 @@ import { DATA_FILE_SHAPE, dataFromJSON, type DataFile } from '../io/data-file.js
 import { checkWritable, parseJsonBytes, readFileBytes } from '../io/file-access.js';
 import { checkModelLimits, FILE_LIMITS } from '../model-limits.js';
 import { didYouMean } from '../suggest.js';
+import { grouped } from '../counted.js';
 import { wrap, wrapTokens } from './prose.js';
 import type { AdviceTerms } from '../training/advice.js';
 import { STUDY_SEED } from '../studies/study-defaults.js';
@@ -264,6 +265,8 @@ export function numberFlag(args: ParsedArgs, name: string, fallback?: number): n
   }
   const value = Number(text);
   if (!Number.isFinite(value) || !(rule.integer ? isDecimalInteger(text) : isDecimalNumber(text))) throw new UsageError(`--${name} needs ${numberKind(rule)}, got '${shorten(text)}'`);
+  // Past 2⁵³ − 1 a double holds no longer every whole number: --epochs 99999999999999999999 was read, and printed, as 1e20.
+  if (rule.integer && !Number.isSafeInteger(value)) throw new UsageError(`--${name} must be ≤ ${grouped(Number.MAX_SAFE_INTEGER)} (2⁵³ − 1, the largest whole number held exactly), got '${shorten(text)}'`);
   if (rule.min !== undefined && (value < rule.min || (rule.exclusive && value === rule.min))) {
     throw new UsageError(`--${name} must be ${rule.exclusive ? '>' : '≥'} ${rule.min}, got '${shorten(text)}'`);
   }
