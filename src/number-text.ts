@@ -56,7 +56,7 @@ export function shareText(ratio: number): string {
  * 1.3571… prints '1.35', not '1.36', which the check refuses. Its trailing zeros are kept as
  * numberText keeps them ('2.00', an offer of 20 'at most 20.0'), decided so (session 26): every
  * number gradscope computes reads in one form, the number beside it in a comparison at the same
- * digits ('is 2.50, above 2.00'), and README's Changes to the API states it; such a text read back is
+ * digits ('is 2.50, above 2.00'), and docs/changes.md states it; such a text read back is
  * the value itself (Number('20.0') is 20).
  */
 export function boundText(bound: number): string {

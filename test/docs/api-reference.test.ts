@@ -14,7 +14,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 /**
  * Types public ones refer to that are not exported, so not in the reference. Export one (and take it
  * off this list) to document it; the types of TrainingProgress's fields are exported (LossNoise
- * replaced riseNoise: README's "Changes to the API").
+ * replaced riseNoise: docs/changes.md).
  * Internal by design: CommonExports and VariantKernels (the compiled module's raw exports, pointers
  * and per-variant names, which change with assembly/) and WasmTensor (a pointer into linear memory:
  * the kernel contract keeps tensors opaque, and a view dies on the next alloc).
