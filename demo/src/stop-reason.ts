@@ -3,6 +3,7 @@
  * names options of train() the page has no control for: the page says what its own controls can do.
  */
 import { GradscopeError } from '../../src/index.js';
+import { stepText } from './format.js';
 
 /** The library's words that end a DIVERGED step's where and why; its advice follows them. */
 const NOT_APPLIED = '; the step was not applied';
@@ -47,4 +48,19 @@ export function stopReason(error: unknown, learningRate: number | null): string 
   const since = back?.[1] === undefined ? ['the steps since the start', 'back at the initial weights'] : [`the steps since step ${back[1]}`, `back as they were after step ${back[1]}`];
   const kept = back === null ? 'so the weights are the last good ones' : `and ${since[0]} led to it, so the weights are ${since[1]}, the last judged good that was kept`;
   return `DIVERGED: ${message.slice(0, cut)}${NOT_APPLIED}, ${kept}. On this page: ${lower}${restart}another Init, Normalisation or Activation, which starts a new run.`;
+}
+
+/**
+ * Why a run stopped when the page could not show the network after `step` (the worker's snapshot:
+ * evaluate, predict and layerOutputs over the page's rows threw). A step may be applied whose weights
+ * then overflow float32 on those rows though its own batch did not (a single step's train() has no
+ * earlier batch to call its loss runaway against): the inputs are in [−1, 1] or [0, 1], so it is the
+ * weights, and from them only new weights help. `learningRate`: the run's, or null when its optimiser
+ * chooses its own steps.
+ */
+export function unshownReason(error: unknown, step: number, learningRate: number | null): string {
+  const after = `after ${stepText(step)} the page cannot show the network: ${errorText(error)}`;
+  if (!(error instanceof GradscopeError && error.code === 'NON_FINITE_INPUT')) return after;
+  const lower = learningRate === null ? 'Reset, or ' : `a smaller Learning rate (now ${learningRate}), then Reset to start again from new weights; or `;
+  return `${after}. On this page: ${lower}another Init, Normalisation or Activation, which starts a new run.`;
 }

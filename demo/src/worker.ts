@@ -14,7 +14,7 @@ import { probeRun, RunTrace } from './run-trace.js';
 import { SteppedPass, type EpochEnd } from './stepped-pass.js';
 import type { Settings } from './settings.js';
 import { optimizerFor, sgdWithRates } from './run-optimizer.js';
-import { errorText, stopReason } from './stop-reason.js';
+import { errorText, stopReason, unshownReason } from './stop-reason.js';
 
 /** Training time between two posts: charts refresh ~10×/s without messages flooding the page. */
 const SLICE_MS = 100;
@@ -217,22 +217,37 @@ async function runLoop(mine: number): Promise<void> {
   }
 }
 
-/** Runs `train` (which trains by epoch() or stepOnce()), then posts the steps it made; false if it failed. */
+/**
+ * Runs `train` (which trains by epoch() or stepOnce()), then posts the steps it made; false if it
+ * failed. Steps it applied are posted even when it failed; where the network after them cannot be
+ * shown (its snapshot throws: weights that overflow on the page's rows), the run stops saying so.
+ */
 function trainAndPost(s: Session, train: () => void): boolean {
   const steps: StepRecord[] = [];
+  const learningRate = s.optimizer.choosesOwnSteps ? null : s.settings.learningRate;
   collecting = steps;
+  let failed: { error: unknown } | undefined;
   try {
     train();
   } catch (error) {
-    running = false;
-    if (steps.length > 0) postProgress(s, steps);
-    scope.postMessage({ type: 'stopped', reason: stopReason(error, s.optimizer.choosesOwnSteps ? null : s.settings.learningRate) });
-    return false;
+    failed = { error };
   } finally {
     collecting = undefined;
   }
-  if (steps.length > 0) postProgress(s, steps);
+  try {
+    if (steps.length > 0) postProgress(s, steps);
+  } catch (error) {
+    return stop(unshownReason(error, s.net.step, learningRate));
+  }
+  if (failed) return stop(stopReason(failed.error, learningRate));
   return true;
+}
+
+/** Ends the run for `reason` (the page's status line); false, as trainAndPost returns for a failure. */
+function stop(reason: string): false {
+  running = false;
+  scope.postMessage({ type: 'stopped', reason });
+  return false;
 }
 
 /** Where the records of the train() calls of one trainAndPost go. */

@@ -2,7 +2,7 @@
 // train() options the page has no control for (clipNorm, onNonFinite) it advises the page's own
 // controls (no Learning rate for an optimiser that chooses its own steps); other errors are as given.
 import { describe, expect, it } from 'vitest';
-import { errorText, stopReason } from '../../demo/src/stop-reason.js';
+import { errorText, stopReason, unshownReason } from '../../demo/src/stop-reason.js';
 import { createNetwork } from '../../src/api/network.js';
 import { grouped } from '../../src/counted.js';
 import { GradscopeError } from '../../src/errors.js';
@@ -73,6 +73,27 @@ describe('visualizer stop reason', () => {
   it('names a step past 999 whole, as the library groups it (the step after 12,345, not after 12)', () => {
     const message = `train: epoch 3, batch 7 (step 12,346): the loss is Infinity; the step was not applied: at the state after step ${grouped(12345)} this batch's loss and gradient are in range, so the steps since led here, and the network is back as it was after step ${grouped(12345)}, the last state judged good that was kept (its batch loss 0.693)`;
     expect(stopReason(new GradscopeError('DIVERGED', message), 0.5)).toContain('and the steps since step 12,345 led to it, so the weights are back as they were after step 12,345, the last judged good that was kept.');
+  });
+
+  it("says after which step the page cannot show a network whose weights overflow its rows, and that only new weights help", async () => {
+    const net = await createNetwork({ sizes: [2, 8, 8, 2], activation: 'relu', seed: 1 });
+    // Weights grown 10²⁰ times: their outputs overflow float32 on inputs in [−1, 1], as the page's snapshot found.
+    for (const p of net.parameters()) net.kernels.view(p.value).forEach((v, i, all) => (all[i] = v * 1e20));
+    let error: unknown;
+    try {
+      net.predict([[0.5, -0.5]]);
+    } catch (e) {
+      error = e;
+    } finally {
+      net.dispose();
+    }
+    expect((error as GradscopeError).code).toBe('NON_FINITE_INPUT');
+    expect(unshownReason(error, 12345, 3)).toBe(
+      `after step 12,345 the page cannot show the network: ${errorText(error)}. On this page: a smaller Learning rate (now 3), then Reset to start again from new weights; or another Init, Normalisation or Activation, which starts a new run.`,
+    );
+    expect(unshownReason(error, 5, null)).toMatch(/On this page: Reset, or another Init/);
+    // Any other fault is said as it is, with the step.
+    expect(unshownReason(new Error('plain'), 5, 3)).toBe('after step 5 the page cannot show the network: plain');
   });
 
   it('gives any other error as CODE: message', () => {
