@@ -2,8 +2,8 @@
  * Measures RELU_REMEDY_RATES (src/flow/relu-remedy-rates.ts): for each optimiser and each rate of its
  * grid, the relu + he-normal networks of RELU_RATE_SETUP trained as the relu remedy's printed `gradscope
  * train` command trains them (its epochs, batch size, training and test digits); a rate passes under
- * RELU_RATE_SETUP's rule (reluRunHeld). Prints a line per (optimiser, rate) and the largest rate below
- * which every rate tried passed. A rate stops at its first network that fails (deepest first: they fail
+ * RELU_RATE_SETUP's rule (reluRunHeld). Prints a line per (optimiser, rate) and the largest rate at
+ * which every network held. A rate stops at its first network that fails (deepest first: they fail
  * first), so a failing rate's line names that network only.
  *
  *   nice -n 19 npx tsx scripts/relu-remedy-rates.ts [sgd|adam] [rate ...]
@@ -58,7 +58,6 @@ const deepestFirst = [...RELU_RATE_SETUP.depths].sort((a, b) => b - a);
 for (const optimizer of chosen) {
   const rates = givenRates.length ? givenRates.map(Number) : RELU_RATE_SETUP.grids[optimizer];
   let largest: number | undefined;
-  let allPassed = true;
   for (const rate of rates) {
     const started = Date.now();
     const outcomes: Outcome[] = [];
@@ -74,8 +73,8 @@ for (const optimizer of chosen) {
     }
     const seconds = ((Date.now() - started) / 1000).toFixed(0);
     console.log(`${optimizer} ${rate}: ${failed ? `FAILS ${describe(failed)}` : 'passes'}  [${outcomes.map(describe).join('; ')}] ${seconds} s`);
-    allPassed &&= !failed;
-    if (allPassed) largest = rate;
+    // The grid is ascending: the last rate that passed is the largest.
+    if (!failed) largest = rate;
   }
-  console.log(`${optimizer}: largest rate below which every rate tried passed: ${largest ?? 'none'}`);
+  console.log(`${optimizer}: largest rate at which every network held: ${largest ?? 'none'}`);
 }

@@ -14,6 +14,7 @@ import { probeRun, RunTrace } from './run-trace.js';
 import { SteppedPass, type EpochEnd } from './stepped-pass.js';
 import type { Settings } from './settings.js';
 import { optimizerFor, sgdWithRates } from './run-optimizer.js';
+import { PAGE_DIAGNOSIS } from './remedies.js';
 import { errorText, stopReason, unshownReason } from './stop-reason.js';
 
 /** Training time between two posts: charts refresh ~10×/s without messages flooding the page. */
@@ -330,7 +331,7 @@ function snapshotOf(s: Session, loss: number, gradients?: Gradients): Snapshot {
     testLoss: test.loss,
     testAccuracy: test.accuracy,
     stats,
-    diagnosis: diagnose(s.run.trace),
+    diagnosis: diagnose(s.run.trace, PAGE_DIAGNOSIS),
     layerRates: s.layerRates,
     layerRatesFrom: s.layerRatesFrom,
     weightDecayLowered: s.weightDecayLowered,

@@ -9,6 +9,7 @@
 import { type CurvatureEvidence, curvatureSentence } from './curvature-evidence.js';
 import { checkKnownKeys } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
+import { RELU_RATE_ROWS, type ReluRateRow } from './relu-remedy-rates.js';
 import type { LayerMetric } from './metrics.js';
 import { Trace } from './trace.js';
 import { BATCH_NORM_BLOCKING_ROWS } from '../layers/spec.js';
@@ -101,6 +102,12 @@ export interface DiagnoseOptions {
    * says so (ComparedLosses.start). Default: none (the epochs' lowest is read as the run's).
    */
   heldOutAtStart?: number;
+  /**
+   * Which row of RELU_REMEDY_RATES a switch to relu takes its learning rate from: the set-up the
+   * remedy is offered for ('command': `gradscope train`'s digits; 'page': the visualizer's spirals).
+   * Default: 'command'.
+   */
+  reluRates?: ReluRateRow;
 }
 
 /**
@@ -113,7 +120,11 @@ export interface DiagnoseOptions {
  */
 export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis {
   checkTrace(trace);
-  checkKnownKeys(options, ['curvature', 'heldOutAtStart'], 'diagnose(trace, options)');
+  checkKnownKeys(options, ['curvature', 'heldOutAtStart', 'reluRates'], 'diagnose(trace, options)');
+  const row = options.reluRates ?? 'command';
+  if (!RELU_RATE_ROWS.includes(row)) {
+    throw invalidOption(`diagnose(trace, options): reluRates is ${shown(row)}; expected one of ${RELU_RATE_ROWS.map((r) => shown(r)).join(', ')}`);
+  }
   const start = options.heldOutAtStart;
   if (start !== undefined && !(typeof start === 'number' && Number.isFinite(start) && start >= 0)) {
     throw invalidOption(`diagnose(trace, options): heldOutAtStart is ${shown(start)}; expected the validation rows' loss before the first epoch, a finite number ≥ 0`);
@@ -222,7 +233,7 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
   evidence.evenedByDecay = evened && decayToGradient > 1;
   evidence.compensated = evened && !evidence.evenedByDecay;
   if (options.curvature) evidence.curvature = options.curvature;
-  const diagnosis: Diagnosis = { verdict, summary: summarise(verdict, severity, evidence, trace), evidence, remedies: remediesFor(verdict, trace, evidence) };
+  const diagnosis: Diagnosis = { verdict, summary: summarise(verdict, severity, evidence, trace), evidence, remedies: remediesFor(verdict, trace, evidence, row) };
   if (options.curvature) diagnosis.summary += ` ${curvatureSentence(options.curvature)}`;
   if (severity) diagnosis.severity = severity;
   if (verdict === 'healthy' && flowUnread(evidence)) diagnosis.undecided = true;

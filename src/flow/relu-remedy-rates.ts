@@ -7,10 +7,11 @@
  * command trained reached 93.1 % on the test digits at epoch 9 and ended at 41.6 % (newuser25).
  *
  * The rule: the largest rate of a grid at which every one of a set of relu + he-normal networks,
- * trained as the remedy's printed `gradscope train` command trains them (RELU_RATE_SETUP), held
- * (reluRunHeld: ended lower, no layer dead, no late drop), every smaller rate of the grid holding too.
- * scripts/relu-remedy-rates.ts runs it and prints the table. The remedy lowers a larger rate of the
- * run's optimiser to it and keeps a smaller one.
+ * trained as the set-up the remedy is offered for trains them, held (reluRunHeld: ended lower, no
+ * layer dead, no late drop). A rate held on one set-up need not on another: the command's digits
+ * (RELU_RATE_SETUP, scripts/relu-remedy-rates.ts) and the visualizer's spirals (RELU_RATE_PAGE_SETUP,
+ * scripts/relu-remedy-rates-page.ts) are each measured, a row each of RELU_REMEDY_RATES. The remedy
+ * lowers a larger rate of the run's optimiser to its row's and keeps a smaller one.
  */
 import { COMMAND_EPOCHS } from '../command-epochs.js';
 
@@ -32,8 +33,6 @@ export const RELU_RATE_SETUP = {
   testRows: 1000,
   /** Rows per batch (train()'s and the command's default, DEFAULT_BATCH_SIZE). */
   batchSize: 32,
-  /** How far (in accuracy, 0–1) a network's last epoch may end below its best epoch's test accuracy (reluRunHeld). */
-  lateDropMargin: 0.05,
   /** The rates tried, per optimiser, ascending. */
   grids: {
     /** Plain SGD (no momentum). */
@@ -42,6 +41,36 @@ export const RELU_RATE_SETUP = {
     adam: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05],
   },
 } as const;
+
+/**
+ * The set-up the visualizer's row was measured on (scripts/relu-remedy-rates-page.ts): the page's
+ * relu + he-normal networks on its spirals, trained as the page trains them. The page's depth and
+ * width are the user's to set, so the row spans depths and widths around its default 6 × 16.
+ */
+export const RELU_RATE_PAGE_SETUP = {
+  /** The page's default data set, the one its relu/he runs were found slow on at the command's rate. */
+  dataset: 'spirals',
+  /** Hidden layers (the page's default 6 among them; it allows 1–12). */
+  depths: [2, 4, 6, 8],
+  /** Units per hidden layer (the page's default 16 among them). */
+  widths: [16, 32],
+  /** The page's Seed setting: it draws both the points and the weights. */
+  seeds: [1, 2, 3],
+  /** Epochs over the page's training points: the 200 docs/gradient-flow.md's spirals runs train. */
+  epochs: 200,
+  /** Rows per batch: the page's default (demo/src/settings.ts DEFAULTS; flow/ cannot import demo/, test/flow/relu-remedy-rates ties them). */
+  batchSize: 32,
+  /** The rates tried, per optimiser, ascending (the command's grids less their ends: 1 diverged and 0.0005 crawled there). */
+  grids: {
+    /** Plain SGD (no momentum). */
+    sgd: [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5],
+    /** Adam with its default betas. */
+    adam: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05],
+  },
+} as const;
+
+/** How far (in accuracy, 0–1) a network's last epoch may end below its best epoch's test accuracy (reluRunHeld), on every set-up. */
+export const RELU_LATE_DROP_MARGIN = 0.05;
 
 /** One network's run at a rate: its training loss before and after, the layers diagnose() calls dead after it, and its test accuracy after each epoch. */
 export interface ReluRun {
@@ -53,7 +82,7 @@ export interface ReluRun {
 
 /**
  * The rule a rate passes by, for every network of the set: it ends with a finite training loss below
- * its start, no layer dead, and its last epoch's test accuracy within lateDropMargin of its best epoch's.
+ * its start, no layer dead, and its last epoch's test accuracy within RELU_LATE_DROP_MARGIN of its best epoch's.
  * The last clause judges the run's end, not its course: at a rate too large for deep relu networks,
  * plain SGD reaches 93 % and then, in a late epoch, one step throws it back to 41 % (newuser25); a
  * user who applies the remedy keeps the last epoch's weights. 5 points is above what the runs that held
@@ -63,15 +92,23 @@ export interface ReluRun {
 export function reluRunHeld(run: ReluRun): boolean {
   const best = Math.max(...run.accuracies);
   const last = run.accuracies.at(-1) ?? Number.NaN;
-  return Number.isFinite(run.lossAfter) && run.lossAfter < run.lossBefore && run.deadLayers === 0 && last >= best - RELU_RATE_SETUP.lateDropMargin;
+  return Number.isFinite(run.lossAfter) && run.lossAfter < run.lossBefore && run.deadLayers === 0 && last >= best - RELU_LATE_DROP_MARGIN;
 }
 
 /** An optimiser whose relu rate was measured: plain SGD (no momentum) and Adam. */
 export type MeasuredOptimizer = keyof typeof RELU_RATE_SETUP.grids;
 
+/** A row of RELU_REMEDY_RATES: what it was measured on, and what it read. */
+export interface ReluRates<Setup> {
+  /** The networks and training the rates were measured on. */
+  readonly setup: Setup;
+  /** Per optimiser, the largest rate of its grid at which every network of `setup` held (reluRunHeld). */
+  readonly rates: Readonly<Record<MeasuredOptimizer, number>>;
+}
+
 /**
- * The largest rate of each grid that passed (scripts/relu-remedy-rates.ts, 2026-12-03, 2-core AMD
- * EPYC Zen 4 at load 12–14, nice 19; every smaller rate passed too; a failing rate's first failing
+ * The command's row (RELU_RATE_SETUP), the largest rate of each grid that passed (scripts/relu-remedy-rates.ts,
+ * 2026-12-03, 2-core AMD EPYC Zen 4 at load 12–14, nice 19; every smaller rate passed too; a failing rate's first failing
  * network, deepest first, as depth×seed, the final test accuracy after the best epoch's):
  * - SGD 0.002 (0.001: 46–80 % at the end; 0.002: 78–88 %). Every rate from 0.005 up failed:
  *   0.005 5×2 80.1 % after 87.7 %; 0.01 5×2 82.3 % after 90.1 %; 0.02 5×3 84.6 % after 91.5 %;
@@ -98,18 +135,45 @@ export type MeasuredOptimizer = keyof typeof RELU_RATE_SETUP.grids;
  * (RELU_RATE_SETUP, width 30) is unchanged, and so is what the remedy offers: offering Adam changes the
  * run's optimiser besides its units, Adam's 0.005 does not hold at width 100 and 0.002 was not run on the
  * whole set there, and momentum's bound lies above 0.001 but was not run to its end on the whole set.
+ *
+ * The page's row (RELU_RATE_PAGE_SETUP: depths 2, 4, 6, 8 × widths 16, 32 × seeds 1–3, 200 epochs
+ * of the spirals; scripts/relu-remedy-rates-page.ts, 2026-12-03, 2-core AMD EPYC Zen 5, family 26
+ * model 2, load 15–18, nice 19; a failing rate's first failing network as depth×width×seed):
+ * - SGD 0.1, the only rate of the grid every network held (73.3–98.3 % of the test points at the end;
+ *   the 2-layer nets are the slow ones). Below it the networks were still climbing, and some fell back
+ *   more than 5 points late: 0.002 8×16×3 64.2 % after 70.8 %; 0.005 6×16×2 59.2 % after 65.0 %;
+ *   0.01 8×16×2 88.3 % after 95.8 %; 0.02 8×16×2 86.7 % after 95.8 %; 0.05 8×16×1 92.5 % after
+ *   98.3 %. Above it: 0.2 8×16×2 79.2 % after 88.3 %; 0.5 8×16×1 53.3 % after 77.5 %, 1 dead layer.
+ *   So the page's default SGD 0.1 is kept, and a larger rate lowered to it.
+ * - Adam 0.005, as on the digits (0.001–0.005 all held, 71.7–97.5 % at the end): 0.01 8×16×2 left 1
+ *   dead layer; 0.02 8×16×1 89.2 % after 96.7 %, 2 dead; 0.05 8×16×1 50.0 %, 7 dead.
  */
-export const RELU_REMEDY_RATES: Readonly<Record<MeasuredOptimizer, number>> = { sgd: 0.002, adam: 0.005 };
+export const RELU_REMEDY_RATES: {
+  /** `gradscope train`'s printed command (and every caller of diagnose() that names no row). */
+  readonly command: ReluRates<typeof RELU_RATE_SETUP>;
+  /** The visualizer (demo/): its remedy buttons. */
+  readonly page: ReluRates<typeof RELU_RATE_PAGE_SETUP>;
+} = {
+  command: { setup: RELU_RATE_SETUP, rates: { sgd: 0.002, adam: 0.005 } },
+  page: { setup: RELU_RATE_PAGE_SETUP, rates: { sgd: 0.1, adam: 0.005 } },
+};
+
+/** A row of RELU_REMEDY_RATES: the set-up a relu rate was measured on. */
+export type ReluRateRow = keyof typeof RELU_REMEDY_RATES;
+
+/** The rows, for checking a caller's choice. */
+export const RELU_RATE_ROWS = Object.keys(RELU_REMEDY_RATES) as readonly ReluRateRow[];
 
 /**
- * The rate the relu remedy sets for a run of `optimizer` at `learningRate`: RELU_REMEDY_RATES' where
- * the run's is larger; undefined where the run's is no larger (it is kept), the run has no rate, or
+ * The rate the relu remedy sets for a run of `optimizer` at `learningRate` on `row`'s set-up: the row's
+ * where the run's is larger; undefined where the run's is no larger (it is kept), the run has no rate, or
  * its optimiser's rate was not measured (SGD with momentum is not plain SGD and was not measured on
  * this set-up; over one epoch, 2026-12-01, every rate up to 0.05 at momentum 0.9 passed, no bound found).
  */
-export function reluRemedyRate(run: { optimizer?: string; learningRate?: number; momentum?: number }): number | undefined {
+export function reluRemedyRate(run: { optimizer?: string; learningRate?: number; momentum?: number }, row: ReluRateRow = 'command'): number | undefined {
   const name = run.optimizer ?? 'sgd';
-  if (run.learningRate === undefined || run.momentum !== undefined || !(name in RELU_REMEDY_RATES)) return undefined;
-  const bound = RELU_REMEDY_RATES[name as MeasuredOptimizer];
+  const rates = RELU_REMEDY_RATES[row].rates;
+  if (run.learningRate === undefined || run.momentum !== undefined || !(name in rates)) return undefined;
+  const bound = rates[name as MeasuredOptimizer];
   return run.learningRate > bound ? bound : undefined;
 }

@@ -145,8 +145,8 @@ describe("diagnose()'s remedies in a printer's terms", () => {
     expect(stdout).toContain('Diagnosis: VANISHING');
     const tried = stdout.slice(stdout.indexOf('What to try:'));
     const [m, d] = [shellWord(model), shellWord(data)];
-    const network = `--layers 6,8,8,8,8,2 --activation relu --output softmax --loss cross-entropy --init he-normal --bias-init zero --data ${d} --epochs 4 --batch-size 10 --learning-rate ${RELU_REMEDY_RATES.sgd}`;
-    const out = shellWord(join(folder, `model-activation-relu-init-he-normal-learning-rate-${RELU_REMEDY_RATES.sgd}.json`));
+    const network = `--layers 6,8,8,8,8,2 --activation relu --output softmax --loss cross-entropy --init he-normal --bias-init zero --data ${d} --epochs 4 --batch-size 10 --learning-rate ${RELU_REMEDY_RATES.command.rates.sgd}`;
+    const out = shellWord(join(folder, `model-activation-relu-init-he-normal-learning-rate-${RELU_REMEDY_RATES.command.rates.sgd}.json`));
     expect(tried).toContain(`  • gradscope train ${network} --out ${out}\n    or: gradscope train --layers 6,8,8,8,8,2 --activation tanh`);
     // A layers remedy's second choice is a line of its own, as the first choice's is (no flag takes layer specs: both said as createNetwork's option).
     const normed = (norm: string) => `layers: { type: 'dense', units }, { type: '${norm}' }, { type: 'activation', activation: 'sigmoid' } for each hidden layer (createNetwork option: no command-line flag takes its value)`;

@@ -52,7 +52,7 @@ const SCENARIOS: Scenario[] = [
     verdict: 'vanishing',
     // SGD's 0.1 is above the relu rate (RELU_REMEDY_RATES), which the remedy sets with the switch.
     offered: [
-      new RegExp(`^layers: activation: 'relu' in each hidden dense or activation layer, init: 'he-normal', learningRate: ${String(RELU_REMEDY_RATES.sgd).replace('.', '\\.')} \\(or layers: activation: 'tanh' in each hidden dense or activation layer\\)$`),
+      new RegExp(`^layers: activation: 'relu' in each hidden dense or activation layer, init: 'he-normal', learningRate: ${String(RELU_REMEDY_RATES.command.rates.sgd).replace('.', '\\.')} \\(or layers: activation: 'tanh' in each hidden dense or activation layer\\)$`),
       BATCH_NORM,
       LAYER_NORM,
       RESIDUAL,

@@ -281,7 +281,7 @@ describe('diagnose', () => {
     // The σ' ceiling is the cause: the activation first, and no initialisation alone, which cannot lift it;
     // relu comes with the He init it needs, the run's 'standard' keeping neither z's variance nor the units alive.
     // and plain SGD's 0.05 is above the rate its relu networks held at over train's 10 epochs (RELU_REMEDY_RATES).
-    expect(options[0]).toBe(`activation: 'relu', init: 'he-normal', learningRate: ${RELU_REMEDY_RATES.sgd} (or activation: 'tanh')`);
+    expect(options[0]).toBe(`activation: 'relu', init: 'he-normal', learningRate: ${RELU_REMEDY_RATES.command.rates.sgd} (or activation: 'tanh')`);
     expect(d.remedies[0].why).toMatch(/He's initialisation \('he-normal', variance 2\/n_in\) keeps z's variance the same from layer to layer \(He et al\. 2015\); the run's 'standard' does not\. The run's learning rate, 0\.05, is above /);
     expect(options.filter((o) => o.startsWith('init:'))).toEqual([]);
     // Rates that equalise the steps would give hidden layer 1 a step size past LAYER_STEP_SIZE_BOUND (where fixed rates saturated

@@ -4,11 +4,15 @@
  * spike that throws a trained network back fails a rate however well its best epoch did.
  */
 import { describe, expect, it } from 'vitest';
-import { RELU_RATE_SETUP, reluRunHeld, type ReluRun } from '../../src/flow/relu-remedy-rates.js';
+import { RELU_LATE_DROP_MARGIN, RELU_RATE_PAGE_SETUP, RELU_RATE_SETUP, RELU_REMEDY_RATES, reluRemedyRate, reluRunHeld, type ReluRun } from '../../src/flow/relu-remedy-rates.js';
 import { TRAINING_FLAGS } from '../../src/cli/training-flags.js';
 import { TRAINING_ROWS_FLAGS } from '../../src/cli/training-rows.js';
 import { STUDY_DIGITS } from '../../src/studies/study-defaults.js';
 import { DEFAULT_BATCH_SIZE } from '../../src/training/batch-rows.js';
+import { DEFAULTS } from '../../demo/src/settings.js';
+import { diagnose } from '../../src/flow/diagnose.js';
+import { Trace } from '../../src/flow/trace.js';
+import { GradscopeError } from '../../src/errors.js';
 
 const defaultOf = (flags: readonly { name: string; default?: unknown }[], name: string) => flags.find((f) => f.name === name)?.default;
 
@@ -26,18 +30,44 @@ describe('RELU_RATE_SETUP', () => {
   });
 });
 
+describe('RELU_RATE_PAGE_SETUP', () => {
+  it("trains what the visualizer trains by default: its data set and batch size, and spans its default depth and width", () => {
+    expect(RELU_RATE_PAGE_SETUP.dataset).toBe(DEFAULTS.dataset);
+    expect(RELU_RATE_PAGE_SETUP.batchSize).toBe(DEFAULTS.batchSize);
+    expect(RELU_RATE_PAGE_SETUP.depths).toContain(DEFAULTS.depth);
+    expect(RELU_RATE_PAGE_SETUP.widths).toContain(DEFAULTS.width);
+  });
+});
+
+describe('RELU_REMEDY_RATES', () => {
+  it("gives each set-up its own row: the page keeps its SGD 0.1, which the command's row lowers", () => {
+    const pageRun = { optimizer: DEFAULTS.optimizer, learningRate: DEFAULTS.learningRate };
+    expect(reluRemedyRate(pageRun, 'page')).toBeUndefined();
+    expect(reluRemedyRate(pageRun, 'command')).toBe(RELU_REMEDY_RATES.command.rates.sgd);
+    expect(reluRemedyRate(pageRun)).toBe(RELU_REMEDY_RATES.command.rates.sgd);
+    expect(reluRemedyRate({ optimizer: 'sgd', learningRate: 0.5 }, 'page')).toBe(RELU_REMEDY_RATES.page.rates.sgd);
+    expect(reluRemedyRate({ optimizer: 'adam', learningRate: 0.01 }, 'page')).toBe(RELU_REMEDY_RATES.page.rates.adam);
+  });
+
+  it("diagnose() refuses a row that was not measured, naming the rows", () => {
+    const trace = new Trace({ sizes: [2, 3, 2], activations: ['sigmoid', 'softmax'], loss: 'cross-entropy', every: 1 });
+    expect(() => diagnose(trace, { reluRates: 'spirals' as never })).toThrow(GradscopeError);
+    expect(() => diagnose(trace, { reluRates: 'spirals' as never })).toThrow('diagnose(trace, options): reluRates is "spirals"; expected one of "command", "page"');
+  });
+});
+
 describe('reluRunHeld', () => {
   const accuracies = [0.85, 0.89, 0.9, 0.91, 0.92, 0.93, 0.925, 0.93, 0.931];
   const held: ReluRun = { lossBefore: 2.39, lossAfter: 0.2, deadLayers: 0, accuracies: [...accuracies, 0.92] };
 
   it('passes a run that ends lower, with no dead layer, within the margin of its best epoch', () => {
     expect(reluRunHeld(held)).toBe(true);
-    expect(reluRunHeld({ ...held, accuracies: [...accuracies, 0.931 - RELU_RATE_SETUP.lateDropMargin + 0.001] })).toBe(true);
+    expect(reluRunHeld({ ...held, accuracies: [...accuracies, 0.931 - RELU_LATE_DROP_MARGIN + 0.001] })).toBe(true);
   });
 
   it("fails a late spike: newuser25's 93.1 % at epoch 9, 41.6 % at epoch 10", () => {
     expect(reluRunHeld({ ...held, accuracies: [...accuracies, 0.416] })).toBe(false);
-    expect(reluRunHeld({ ...held, accuracies: [...accuracies, 0.931 - RELU_RATE_SETUP.lateDropMargin - 0.001] })).toBe(false);
+    expect(reluRunHeld({ ...held, accuracies: [...accuracies, 0.931 - RELU_LATE_DROP_MARGIN - 0.001] })).toBe(false);
   });
 
   it('fails a dead layer, a loss that did not fall, and a loss that is not finite', () => {

@@ -46,8 +46,8 @@ describe("diagnose()'s relu remedy, applied as suggested", () => {
     const relu = before.d.remedies.find((r) => valueOf(r, 'activation') === 'relu')!;
     expect(relu.settings.map((s) => s.option)).toEqual(['activation', 'init', 'learningRate']);
     const rate = Number(valueOf(relu, 'learningRate'));
-    expect(rate).toBe(RELU_REMEDY_RATES.sgd);
-    expect(relu.why).toContain(`The run's learning rate, 0.5, is above ${RELU_REMEDY_RATES.sgd}, the largest rate of a grid`);
+    expect(rate).toBe(RELU_REMEDY_RATES.command.rates.sgd);
+    expect(relu.why).toContain(`The run's learning rate, 0.5, is above ${RELU_REMEDY_RATES.command.rates.sgd}, the largest rate of a grid`);
     expect(relu.why).toContain('10 epochs of sgd in batches of 32 on 9,000 digits) all ended with a lower loss, no layer dead and their last epoch\'s test accuracy within 5 points of their best');
 
     const after = await run(valueOf(relu, 'activation') as Activation, valueOf(relu, 'init') as WeightInitName, rate, RELU_RATE_SETUP.epochs);
@@ -63,10 +63,10 @@ describe("diagnose()'s relu remedy, applied as suggested", () => {
   }, 180_000);
 
   it('lowers only a rate above the bound, and only for the optimisers it was measured for', () => {
-    expect(reluRemedyRate({ optimizer: 'sgd', learningRate: 0.5 })).toBe(RELU_REMEDY_RATES.sgd);
-    expect(reluRemedyRate({ learningRate: 0.5 })).toBe(RELU_REMEDY_RATES.sgd);
-    expect(reluRemedyRate({ optimizer: 'sgd', learningRate: RELU_REMEDY_RATES.sgd })).toBeUndefined();
-    expect(reluRemedyRate({ optimizer: 'adam', learningRate: 0.01 })).toBe(RELU_REMEDY_RATES.adam);
+    expect(reluRemedyRate({ optimizer: 'sgd', learningRate: 0.5 })).toBe(RELU_REMEDY_RATES.command.rates.sgd);
+    expect(reluRemedyRate({ learningRate: 0.5 })).toBe(RELU_REMEDY_RATES.command.rates.sgd);
+    expect(reluRemedyRate({ optimizer: 'sgd', learningRate: RELU_REMEDY_RATES.command.rates.sgd })).toBeUndefined();
+    expect(reluRemedyRate({ optimizer: 'adam', learningRate: 0.01 })).toBe(RELU_REMEDY_RATES.command.rates.adam);
     expect(reluRemedyRate({ optimizer: 'adam', learningRate: 0.001 })).toBeUndefined();
     // SGD with momentum is another optimiser as far as the bound goes; RMSProp's was not measured; K-FAC takes no rate.
     expect(reluRemedyRate({ optimizer: 'sgd', learningRate: 0.5, momentum: 0.9 })).toBeUndefined();

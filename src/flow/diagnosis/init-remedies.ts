@@ -8,7 +8,7 @@ import { type WeightInitName, weightInitStd } from '../../init/initializers.js';
 import { isReluFamily } from '../metrics.js';
 import type { Trace } from '../trace.js';
 import type { Remedy, RemedySetting } from '../remedy.js';
-import { RELU_RATE_SETUP, reluRemedyRate } from '../relu-remedy-rates.js';
+import { RELU_LATE_DROP_MARGIN, RELU_REMEDY_RATES, reluRemedyRate, type ReluRateRow } from '../relu-remedy-rates.js';
 import type { Evidence } from './diagnosis-types.js';
 import { rowList } from './diagnosis-words.js';
 import { grouped } from '../../counted.js';
@@ -128,34 +128,43 @@ const RELU_INIT = 'he-normal';
  * createNetwork's `activation`, or the layer specs' in a block network, with the init the first
  * choice needs (initFor) where the run's does not suit it, so that applying the remedy applies both.
  */
-export function activationChange(trace: Trace, choices: readonly Activation[]): Pick<Remedy, 'settings' | 'alternative'> {
+export function activationChange(trace: Trace, choices: readonly Activation[], row: ReluRateRow): Pick<Remedy, 'settings' | 'alternative'> {
   const units = (f: Activation): RemedySetting => (trace.blocks ? hiddenActivation(f) : choice('activation', f));
   const init = initFor(trace, choices[0]);
-  const rate = rateFor(trace, choices[0]);
+  const rate = rateFor(trace, choices[0], row);
   return {
     settings: [units(choices[0]), ...(init ? [choice('init', init)] : []), ...(rate === undefined ? [] : [numberSetting('learningRate', rate)])],
     ...(choices[1] && { alternative: [units(choices[1])] }),
   };
 }
 
-/** The learning rate a switch to `activation` needs with it: a lower one for relu where the run's is above the measured bound (reluRemedyRate). */
-const rateFor = (trace: Trace, activation: string) => (activation === 'relu' ? reluRemedyRate(trace.run) : undefined);
+/** The learning rate a switch to `activation` needs with it: a lower one for relu where the run's is above `row`'s measured bound (reluRemedyRate). */
+const rateFor = (trace: Trace, activation: string, row: ReluRateRow) => (activation === 'relu' ? reluRemedyRate(trace.run, row) : undefined);
+
+/** The networks and training `row`'s rates were measured on, for the rate's reason. */
+function measuredOn(row: ReluRateRow, optimizer: string): string {
+  const setup = RELU_REMEDY_RATES[row].setup;
+  const seeds = `${setup.seeds.length} seeds each`;
+  if ('dataset' in setup) {
+    return `${setup.depths.join(', ')} hidden layers of ${setup.widths.join(' and ')}, ${seeds}, ${setup.epochs} epochs of ${optimizer} in batches of ${setup.batchSize} on the visualizer's ${setup.dataset}`;
+  }
+  return `${setup.depths.join(', ')} hidden layers of ${setup.width}, ${seeds}, ${setup.epochs} epochs of ${optimizer} in batches of ${setup.batchSize} on ${grouped(setup.trainRows)} digits`;
+}
 
 /** The reason's clauses for the init and the rate activationChange adds (see initFor, rateFor), '' where it adds neither. */
-export function initClause(trace: Trace, choices: readonly string[]): string {
+export function initClause(trace: Trace, choices: readonly string[], row: ReluRateRow): string {
   const init = initFor(trace, choices[0]);
   const own = initName(trace.run.init);
   const initWhy = init
     ? ` With ${choices[0]}, He's initialisation ('${init}', variance 2/n_in) keeps z's variance the same from layer to layer (He et al. 2015)${own ? `; the run's '${own}' does not` : ''}.`
     : '';
-  const rate = rateFor(trace, choices[0]);
+  const rate = rateFor(trace, choices[0], row);
   const rateWhy =
     rate === undefined
       ? ''
       : ` The run's learning rate, ${trace.run.learningRate}, is above ${rate}, the largest rate of a grid at which relu networks with He's weights ` +
-        `(${RELU_RATE_SETUP.depths.join(', ')} hidden layers of ${RELU_RATE_SETUP.width}, ${RELU_RATE_SETUP.seeds.length} seeds each, ${RELU_RATE_SETUP.epochs} epochs of ${trace.run.optimizer ?? 'sgd'} ` +
-        `in batches of ${RELU_RATE_SETUP.batchSize} on ${grouped(RELU_RATE_SETUP.trainRows)} digits) all ended with a lower loss, no layer dead and their last epoch's test accuracy ` +
-        `within ${100 * RELU_RATE_SETUP.lateDropMargin} points of their best; at larger rates some did not: one large step can put a relu unit's z below 0 on every input, ` +
+        `(${measuredOn(row, trace.run.optimizer ?? 'sgd')}) all ended with a lower loss, no layer dead and their last epoch's test accuracy ` +
+        `within ${100 * RELU_LATE_DROP_MARGIN} points of their best; at larger rates some did not: one large step can put a relu unit's z below 0 on every input, ` +
         'and it gets no gradient after that, or throw a trained network back in a late epoch.';
   return initWhy + rateWhy;
 }

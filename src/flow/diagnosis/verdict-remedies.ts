@@ -21,9 +21,11 @@ import { type AddRemedy, addSmallerRate, choice, CLIP_AT_1, initName, layers, op
 import { vanishingOptimizerRemedies } from './vanishing-optimizer-remedies.js';
 import { alsoGap, flowClear, gapClosed } from './verdict-rules.js';
 import { numberText } from '../../number-text.js';
+import type { ReluRateRow } from '../relu-remedy-rates.js';
 
-export function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] {
-  const remedies = verdictRemedies(verdict, trace, e);
+/** The remedies for `verdict`; a switch to relu carries `row`'s measured rate (RELU_REMEDY_RATES). */
+export function remediesFor(verdict: Verdict, trace: Trace, e: Evidence, row: ReluRateRow): Remedy[] {
+  const remedies = verdictRemedies(verdict, trace, e, row);
   if (e.training?.state !== 'converged') return remedies;
   // A run that reached the loss's floor needs no change to how it steps (progressSentence says so); evidence.layerRates goes with its remedy.
   const kept = remedies.filter((r) => !r.settings.every((s) => STEP_OPTIONS.includes(s.option)));
@@ -34,7 +36,7 @@ export function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Remedy
 /** The options that change how a run steps, not the network: a converged run is offered none of them alone. */
 const STEP_OPTIONS: readonly RemedyOption[] = ['learningRate', 'optimizer', 'clipNorm'];
 
-function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] {
+function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluRateRow): Remedy[] {
   // Remedies derived from the learning rate start from the one in force at the end (after any halving).
   const run = runAtEnd(trace);
   const hiddenActivations = hiddenNonlinearities(trace);
@@ -83,8 +85,8 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
       add([choice('biasInit', 'zero')], `the run's biases ${drawn}, and negative biases hold z ≤ 0 for every input; ${zeroBiasWhy}`);
     }
     if (!uses('leaky-relu')) {
-      const change = activationChange(trace, ['leaky-relu']);
-      add(change.settings, `passes a small gradient (slope ${LEAKY_RELU_SLOPE}) where z ≤ 0, so a unit that goes inactive can recover.${initClause(trace, ['leaky-relu'])}`, change.alternative);
+      const change = activationChange(trace, ['leaky-relu'], row);
+      add(change.settings, `passes a small gradient (slope ${LEAKY_RELU_SLOPE}) where z ≤ 0, so a unit that goes inactive can recover.${initClause(trace, ['leaky-relu'], row)}`, change.alternative);
     }
     initRemedy('keeps the variance of z the same from layer to layer, so units are active on about half of the inputs.');
   };
@@ -137,11 +139,11 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
     if (run.biasInit !== undefined && run.biasInit !== 'zero') add([choice('biasInit', 'zero')], "large biases also push z away from 0, where σ' is largest.");
     const nonSaturating = (['relu', 'softsign'] as const).filter((f) => !uses(f));
     if (nonSaturating.length) {
-      const change = activationChange(trace, nonSaturating);
+      const change = activationChange(trace, nonSaturating, row);
       add(
         change.settings,
         'relu does not saturate for z > 0; softsign approaches its limits polynomially rather than exponentially, so it saturates later (Glorot & Bengio 2010).' +
-          initClause(trace, nonSaturating),
+          initClause(trace, nonSaturating, row),
         change.alternative,
       );
     }
@@ -190,14 +192,14 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
     const activationRemedy = () => {
       const better = (['relu', 'tanh'] as const).filter((f) => !uses(f));
       if (sigmoidCap && better.length) {
-        const change = activationChange(trace, better);
+        const change = activationChange(trace, better, row);
         add(
           change.settings,
           // σ'·W, not σ' alone, is the factor: at most ‖W‖₂/4, which is below 1/4 only for weights that pass no vector on longer (docs/gradient-flow.md).
           `σ' of the sigmoid is at most 1/4, so one sigmoid layer multiplies each example's gradient by at most ‖W‖₂/4 (‖W‖₂: the largest singular value of the weights it passes back through), ` +
             `a shrink of at least 4× where ‖W‖₂ ≤ 1${factor((f) => `; the measured factor here is ${f} per layer`)}; ` +
             "tanh's σ' reaches 1 and relu's is exactly 1 where the unit is active." +
-            initClause(trace, better),
+            initClause(trace, better, row),
           change.alternative,
         );
       }
