@@ -17,9 +17,11 @@
  * clean steps of 600; 16:32, 59 of 640; µs, tenth percentiles, the first run's then the second's):
  * - the one-thread step 2,008 and 2,038; its kernels (one thread, p10 × calls, 16:19, load 14): the
  *   gathering forward 762, ∂W of the first layer 771, the second layer's ∂W and ∂input 198, its
- *   forward 100, the sigmoids 41, the update of the first weights 7.5; alone on the main thread on two
- *   threads too: the output layer's forward 11.2, the pair of its ∂W and ∂input 28.0, the activations'
- *   backward passes 6.6, the loss, bias sums, zeroings and small updates ~12;
+ *   forward 100, the sigmoids 41, the update of the first weights 7.5, the pair of the output layer's
+ *   ∂W and ∂input 28.0 (paired on two threads, its ∂W on the worker beside ∂input on the main thread:
+ *   512,000 flops each, at least threaded-kernels.ts' MIN_PAIRED_FLOPS; below); alone on the main
+ *   thread on two threads too: the output layer's forward 11.2, the activations' backward passes 6.6,
+ *   the loss, bias sums, zeroings and small updates ~12 (~30 in all);
  * - the products split by rows ran in even halves: the gathering forward 385 / 418 on the main thread
  *   against 392 / 379 on the worker, the second layer's 52.8 / 55.5 against 52.7 / 51.3;
  * - the ∂W products the worker runs took longer than on one thread: the first layer's by columns
@@ -31,13 +33,17 @@
  * - the main thread's half of each split sigmoid 16.9–23.9 against the worker's 10.3–11.0;
  * - the split update of the first weights 16.3 / 15.1 on the main thread, 18.6 / 21.6 on the worker,
  *   where one thread takes 7.5–10 for all of it;
- * - outside the jobs 74 / 92 (the ~47 of kernels above, JavaScript and hand-offs);
+ * - outside the jobs 74 / 92 (the ~30 of kernels alone on the main thread above, JavaScript and
+ *   hand-offs);
  * - the clean steps 1,278 in the first run (the second's were disturbed: 3,531): 1.57× the one-thread
  *   step, the lead's quiet reading of main (bench/threads.bench.ts, 16:07–16:12, load 2.2 → 1.4: 1.57×).
- * So at batch 256 the step's serial kernels are not what keeps two threads under 1.7× (~47 µs of a
- * ~990 µs ideal: run perfectly split, the rest would give 1.95×); the waits for the worker's ∂W
+ * So at batch 256 the step's serial kernels are not what keeps two threads under 1.7×: ~30 µs, the
+ * rest of the first run's 2,008 run perfectly split (~989), make an ideal step of ~1,019 µs, 1.97×
+ * the one-thread step. The clean step's 1,278 lose ~259 µs to it: the waits for the worker's ∂W
  * products (~85 µs a step), the main thread's slow elementwise halves (~17) and the split update (~8)
- * are most of the ~290 µs lost. 1.7× is 1,181 µs: ~97 of those ~110 would have to go.
+ * are ~110 of them, the 74 outside the jobs less their ~30 of kernels (JavaScript and hand-offs)
+ * ~44 more; the other ~105 are not broken down here. 1.7× is 1,181 µs: ~97 µs of those ~259 would
+ * have to go.
  * Beside main in the second run, alternated block by block on the same pool (not landed, the host too
  * busy to tell them apart): every activation's backward pass split by rows (outside the jobs 67 against
  * 92; the first layer's ∂W still 474.1 on the worker against 390.5) and no update or zeroing split

@@ -34,6 +34,9 @@ interface HiddenLayer {
  * - `residualGate`: where the hidden layers hold residual blocks, every block's `gate` becomes this;
  *   else each hidden layer after the first becomes `{ type: 'residual', gate, layers: [its specs] }`,
  *   which needs it as wide as the layer before it (INVALID_OPTION names the first that is not).
+ * A field that would change no layer is refused (INVALID_OPTION saying which layers it needs), not
+ * ignored: `norm` and `activation` need a hidden dense layer (a dense layer before the output layer,
+ * top-level or in a residual block), `residualGate` residual blocks or two hidden dense layers.
  * Options createNetwork refuses are refused as it refuses them (INVALID_OPTION naming the entry), and
  * the result is checked as createNetwork checks it, so that it builds.
  */
@@ -46,11 +49,33 @@ export function applyLayersChange(options: NetworkOptions, change: RemedyLayersC
   // The output layer: the last top-level dense layer and what follows it (the last entry where none is dense).
   const lastDense = specs.map((spec) => spec.type).lastIndexOf('dense');
   const outputAt = lastDense === -1 ? specs.length - 1 : lastDense;
-  const hidden = changedLayers(hiddenLayers(specs.slice(0, outputAt)), change);
+  const layers = hiddenLayers(specs.slice(0, outputAt));
+  checkApplies(layers, change);
+  const hidden = changedLayers(layers, change);
   const { sizes: _sizes, activation: _activation, output: _output, ...kept } = options;
   const changed: NetworkOptions = { ...kept, inputs, layers: [...gated(hidden, change.residualGate), ...specs.slice(outputAt)], loss };
   resolveNetwork(changed);
   return changed;
+}
+
+/** Refuses (INVALID_OPTION) a field of `change` that would change none of `layers` (see applyLayersChange). */
+function checkApplies(layers: readonly HiddenLayer[], change: RemedyLayersChange): void {
+  const dense = layers.filter((l) => l.kind === 'dense').length;
+  const blocks = layers.filter((l) => l.kind === 'residual').length;
+  const inBlocks = layers.some((l) => l.kind === 'residual' && denseIn(l.specs));
+  for (const field of ['norm', 'activation'] as const) {
+    if (change[field] !== undefined && dense === 0 && !inBlocks) {
+      throw invalidOption(`applyLayersChange: change.${field} (${shown(change[field])}) is made to each hidden dense layer (a dense layer before the output layer), and this network has none: it would change nothing`);
+    }
+  }
+  if (change.residualGate !== undefined && blocks === 0 && dense < 2) {
+    throw invalidOption(`applyLayersChange: change.residualGate (${shown(change.residualGate)}) is set on the hidden layers' residual blocks, or wraps each hidden dense layer after the first in one, so it needs residual blocks or two hidden dense layers; this network has ${dense === 0 ? 'no hidden layer' : 'one hidden dense layer'} and no block: it would change nothing`);
+  }
+}
+
+/** Whether `specs` hold a dense layer, inside residual blocks too. */
+function denseIn(specs: readonly LayerSpec[]): boolean {
+  return specs.some((spec) => spec.type === 'dense' || (spec.type === 'residual' && denseIn(spec.layers)));
 }
 
 /** `options`' network as layer specs, as createNetwork checked them (defaults filled in), with its input width and loss. */

@@ -12,8 +12,10 @@
  * prototype. The rest of what they read is fixed for the network (its batch-norm minimums) or only
  * goes one way (a network awaiting LSUV stops awaiting it: a call that was let through stays so). A
  * changed, added, removed or reordered key, a new prototype or another row count is checked again.
+ * The checks read every option by name, so each one's value is kept and compared by name too: a
+ * getter's or a non-enumerable property's value, which no for-in sees, changes nothing unseen.
  */
-import type { TrainOptions } from './train-options.js';
+import { TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
 import type { TrainingSettings } from './training-settings.js';
 
 /** An options object as a network's last train() call checked it, and what it read from it. */
@@ -23,6 +25,8 @@ export interface KeptSettings {
   /** Its enumerable keys, in for-in order, and their values, as checked. */
   readonly keys: readonly string[];
   readonly values: readonly unknown[];
+  /** Every TRAIN_OPTIONS key's value as read by name, in TRAIN_OPTIONS' order (a getter's, a non-enumerable property's too). */
+  readonly named: readonly unknown[];
   /** The rows the settings were read for (the batch size is capped at them, the last batch's rows follow from them). */
   readonly rows: number;
   readonly settings: TrainingSettings;
@@ -38,11 +42,13 @@ const kept = new WeakMap<object, KeptSettings>();
 export function keptSettingsFor(net: object, given: unknown): KeptSettings | undefined {
   const last = kept.get(net);
   if (last === undefined || last.options !== given || Object.getPrototypeOf(given) !== last.prototype) return undefined;
-  const { keys, values } = last;
+  const { keys, values, named } = last;
+  const options = given as Record<string, unknown>;
+  for (let k = 0; k < TRAIN_OPTIONS.length; k++) if (!Object.is(options[TRAIN_OPTIONS[k]], named[k])) return undefined;
   let i = 0;
   // for-in, not Object.keys: it reads V8's cached keys of the object's shape and copies nothing.
-  for (const key in given as Record<string, unknown>) {
-    if (i === keys.length || key !== keys[i] || !Object.is((given as Record<string, unknown>)[key], values[i])) return undefined;
+  for (const key in options) {
+    if (i === keys.length || key !== keys[i] || !Object.is(options[key], values[i])) return undefined;
     i++;
   }
   return i === keys.length ? last : undefined;
@@ -63,16 +69,15 @@ export function keepSettings(net: object, options: TrainOptions, rows: number, s
     keys.push(key);
     values.push((options as Record<string, unknown>)[key]);
   }
-  kept.set(net, { options, prototype: Object.getPrototypeOf(options) as object | null, keys, values, rows, settings });
+  const named = TRAIN_OPTIONS.map((key) => (options as Record<string, unknown>)[key]);
+  kept.set(net, { options, prototype: Object.getPrototypeOf(options) as object | null, keys, values, named, rows, settings });
   return settings;
 }
 
 /** Whether what the checks read from `options` cannot change unseen (see the file's comment). */
 function keepable(options: TrainOptions, settings: TrainingSettings): boolean {
   if (settings.policy === 'halve') return false;
-  for (const key in options) {
-    const value: unknown = (options as Record<string, unknown>)[key];
-    if ((typeof value === 'object' && value !== null) || typeof value === 'function') return false;
-  }
-  return true;
+  const mutable = (value: unknown) => (typeof value === 'object' && value !== null) || typeof value === 'function';
+  for (const key in options) if (mutable((options as Record<string, unknown>)[key])) return false;
+  return !TRAIN_OPTIONS.some((key) => mutable((options as Record<string, unknown>)[key]));
 }

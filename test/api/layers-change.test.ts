@@ -107,6 +107,18 @@ describe('applyLayersChange', () => {
     for (const bad of [undefined, {}, { norm: 'group-norm' }, { residualGate: 'plain' }, { activation: 'softmax' }, ['batch-norm']]) {
       expect(refusal(SIGMOID, bad)).toMatch(/^INVALID_OPTION: applyLayersChange: change is a layers remedy's change \(\{ norm\?, residualGate\?, activation\? \}/);
     }
+    // A change that would change no layer is refused, saying which layers it needs, not given back as it was.
+    expect(refusal({ sizes: [3, 4, 2] }, { residualGate: 'rezero' })).toBe(
+      `INVALID_OPTION: applyLayersChange: change.residualGate ("rezero") is set on the hidden layers' residual blocks, or wraps each hidden dense layer after the first in one, so it needs residual blocks or two hidden dense layers; this network has one hidden dense layer and no block: it would change nothing`,
+    );
+    expect(refusal({ sizes: [3, 2] }, { residualGate: 'none' })).toMatch(/needs residual blocks or two hidden dense layers; this network has no hidden layer and no block/);
+    expect(refusal({ sizes: [3, 2] }, { norm: 'batch-norm' })).toBe(
+      'INVALID_OPTION: applyLayersChange: change.norm ("batch-norm") is made to each hidden dense layer (a dense layer before the output layer), and this network has none: it would change nothing',
+    );
+    expect(refusal({ sizes: [3, 2] }, { activation: 'relu' })).toMatch(/^INVALID_OPTION: applyLayersChange: change\.activation \("relu"\) is made to each hidden dense layer .* has none/);
+    expect(refusal({ sizes: [3, 4, 2] }, { norm: 'batch-norm', residualGate: 'rezero' })).toMatch(/change\.residualGate/);
+    expect(refusal({ sizes: [3, 4, 2] }, { norm: 'batch-norm' })).toBe('made');
+    expect(refusal({ sizes: [3, 4, 4, 2] }, { residualGate: 'rezero' })).toBe('made');
     expect(refusal(null, { norm: 'batch-norm' })).toBe("INVALID_OPTION: applyLayersChange: expected createNetwork's options ({ sizes } or { inputs, layers }), got null");
     expect(refusal({ inputs: 4, layers: [{ type: 'dense', units: 0 }] }, { norm: 'batch-norm' })).toMatch(/^INVALID_OPTION: layers\[0\]\.units/);
   });

@@ -66,6 +66,33 @@ describe.each(await kernelBackends())('train() settings kept between calls on $n
     await expectError(() => bn.train(X.slice(0, 5), Y.slice(0, 5), bnOptions), 'INVALID_OPTION', /last batch has 1 row/);
   });
 
+  it("checks the same object again when a class getter's option changes, which no for-in sees", async () => {
+    const net = await make();
+    const twin = await make();
+    class Opts {
+      #epochs = 1;
+      get epochs() { return this.#epochs; }
+      set epochs(value: number) { this.#epochs = value; }
+    }
+    const options = new Opts();
+    expect(net.train(X, Y, options).epochs).toHaveLength(1);
+    options.epochs = 3;
+    expect(net.train(X, Y, options).epochs).toHaveLength(3);
+    twin.train(X, Y, { epochs: 1 });
+    twin.train(X, Y, { epochs: 3 });
+    expect(stateHash(net)).toBe(stateHash(twin));
+    options.epochs = 0;
+    await expectError(() => net.train(X, Y, options), 'INVALID_OPTION', /epochs/);
+  });
+
+  it('checks the same object again when a non-enumerable option is added, which no for-in sees', async () => {
+    const net = await make();
+    const hidden: TrainOptions = { epochs: 1 };
+    net.train(X, Y, hidden);
+    Object.defineProperty(hidden, 'batchSize', { value: 0, enumerable: false, configurable: true });
+    await expectError(() => net.train(X, Y, hidden), 'INVALID_OPTION', /batchSize/);
+  });
+
   it("reads an object's settings once while its values are numbers, strings, booleans or undefined, else every call, and with 'halve'", async () => {
     const net = await make();
     /** How many times `calls` train() calls of `net` with `options` read the settings. */
