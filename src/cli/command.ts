@@ -86,7 +86,6 @@ export function usageLines(command: Command, width: number, lead: string): strin
   return wrapTokens([`${lead}${name}`, ...flags], width, ' '.repeat(lead.length + name.length + 1), '');
 }
 
-/** Each positional word and flag of `command` with what it is and its default, one per line, aligned. */
 /**
  * What --help says of a flag the core holds as float32 (NumberRule.float32): the least positive value
  * numberFlag takes, by float32Problem's rule, and the greatest: float32's, or under an exclusive
@@ -265,13 +264,13 @@ export function numberFlag(args: ParsedArgs, name: string, fallback?: number): n
   }
   const value = Number(text);
   if (!Number.isFinite(value) || !(rule.integer ? isDecimalInteger(text) : isDecimalNumber(text))) throw new UsageError(`--${name} needs ${numberKind(rule)}, got '${shorten(text)}'`);
-  // Past 2⁵³ − 1 a double holds no longer every whole number: --epochs 99999999999999999999 was read, and printed, as 1e20.
-  if (rule.integer && !Number.isSafeInteger(value)) throw new UsageError(`--${name} must be ≤ ${grouped(Number.MAX_SAFE_INTEGER)} (2⁵³ − 1, the largest whole number held exactly), got '${shorten(text)}'`);
   if (rule.min !== undefined && (value < rule.min || (rule.exclusive && value === rule.min))) {
     throw new UsageError(`--${name} must be ${rule.exclusive ? '>' : '≥'} ${rule.min}, got '${shorten(text)}'`);
   }
   if (rule.below !== undefined && !(value < rule.below)) throw new UsageError(`--${name} must be < ${rule.below}, got '${shorten(text)}'`);
   if (rule.max !== undefined && value > rule.max) throw new UsageError(`--${name} must be ≤ ${rule.max}${rule.why === undefined ? '' : ` (${rule.why})`}, got '${shorten(text)}'`);
+  // After the flag's own bounds, which name its rule (a seed's ≤ 4294967295): past 2⁵³ − 1 a double holds no longer every whole number: --epochs 99999999999999999999 was read, and printed, as 1e20.
+  if (rule.integer && !Number.isSafeInteger(value)) throw new UsageError(`--${name} must be ≤ ${grouped(Number.MAX_SAFE_INTEGER)} (2⁵³ − 1, the largest whole number held exactly), got '${shorten(text)}'`);
   const float32 = rule.float32 ? float32Problem(value, `--${name}`) : undefined;
   if (float32 !== undefined) throw new UsageError(float32);
   return value;

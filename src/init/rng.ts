@@ -64,8 +64,8 @@ export class Rng {
 
   /** Uniform in [low, high): low ≤ high, both finite and high − low finite too (else INVALID_OPTION, nothing drawn). */
   uniformIn(low: number, high: number): number {
-    // A NaN or infinite bound, or a width past float64's largest, would draw NaN or ±Infinity in silence.
-    if (!(low <= high) || !Number.isFinite(high - low)) {
+    // A string bound would draw a string ('0' + 0.5 is '00.5'); a NaN or infinite bound, or a width past float64's largest, NaN or ±Infinity: all in silence.
+    if (typeof low !== 'number' || typeof high !== 'number' || !(low <= high) || !Number.isFinite(high - low)) {
       throw invalidOption(`rng.uniformIn(low, high): expected finite numbers with low ≤ high and high − low finite, got ${shown(low)} and ${shown(high)}`);
     }
     return low + (high - low) * this.uniform();

@@ -261,7 +261,8 @@ export class LevenbergMarquardt extends TracksDisposal implements Optimizer {
     const where = 'levenberg-marquardt: restore';
     checkStateKind(state, where, this.name);
     const mu = checkNumber(state.scalars?.mu, `${where}: scalars.mu`, { min: 0, above: true, max: this.muMax }, this.mu);
-    checkRecordedHyperparameters(state, where, this.name, this.hyperparameters());
+    // muMax's range is bounded by the mu option, which the state does not record (its mu is the current μ).
+    checkRecordedHyperparameters(state, where, this.name, this.hyperparameters(), { mu: { own: this.mu, fallback: LM_DEFAULTS.mu } });
     this.mu = mu;
   }
 

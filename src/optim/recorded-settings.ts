@@ -37,23 +37,51 @@ export function restoredLearningRate(state: OptimizerState, where: string, own: 
 }
 
 /**
- * Refuses (INVALID_OPTION naming `where`) a state that records one of `own`'s hyperparameters with
- * another value, saying which, both values, and the options of optimiser `name` that take the state;
- * or, where that value is outside the setting's range (SETTING_RANGES, read against the state's other
- * settings), saying so: no such option exists to advise. A hyperparameter the state does not record
- * passes (a state saved before it was recorded).
+ * A setting another one's range is bounded by (settingRange's minSetting / maxSetting) that the
+ * optimiser does not record as a hyperparameter (Levenberg–Marquardt's mu, whose recorded value is
+ * the current μ): `own`, the value a state that records none is read against (what restore keeps),
+ * and `fallback`, the value the constructor takes when the advised options name none.
  */
-export function checkRecordedHyperparameters(state: OptimizerState, where: string, name: string, own: Hyperparameters): void {
+export interface Companion {
+  own: number;
+  fallback: number;
+}
+
+/**
+ * Refuses (INVALID_OPTION naming `where`) a state that records one of `own`'s hyperparameters with
+ * another value, saying which, both values, and the options of optimiser `name` that take the state
+ * (with the `companions` setting the value's range is bounded by when the constructor would refuse
+ * it beside that setting's fallback); or, where that value is outside the setting's range
+ * (SETTING_RANGES, read against the state's other settings, or this optimiser's where the state
+ * records no finite one), saying so: no such option exists to advise. A hyperparameter the state
+ * does not record passes (a state saved before it was recorded).
+ */
+export function checkRecordedHyperparameters(state: OptimizerState, where: string, name: string, own: Hyperparameters, companions: Readonly<Record<string, Companion>> = {}): void {
   const ranges: Readonly<Record<string, SettingRange>> = (SETTING_RANGES as Record<string, Record<string, SettingRange>>)[name] ?? {};
-  const saved = { ...own, ...state.scalars };
+  const recordedFinite = Object.fromEntries(Object.entries(state.scalars ?? {}).filter(([, v]) => Number.isFinite(v)));
+  const saved = { ...Object.fromEntries(Object.entries(companions).map(([key, c]) => [key, c.own])), ...own, ...recordedFinite };
   for (const [key, value] of Object.entries(own)) {
     const recorded = state.scalars?.[key];
     if (recorded === undefined || recorded === (typeof value === 'boolean' ? Number(value) : value)) continue;
     if (typeof value === 'boolean' && recorded !== 0 && recorded !== 1) throw invalidOption(`${where}: scalars.${key} is ${recorded}, expected 1 or 0 (${key} true or false)`);
-    const problem = key in ranges ? rangeProblem(recorded, `${where}: scalars.${key}`, settingRange(ranges[key], saved)) : undefined;
+    const range = ranges[key];
+    const problem = range === undefined ? undefined : rangeProblem(recorded, `${where}: scalars.${key}`, settingRange(range, saved));
     if (problem !== undefined) throw invalidOption(`${problem}: the ${key} option refuses it too, so no ${name} can resume this state (it is damaged)`);
     // A boolean option is recorded as 1 or 0; the option that sets it takes true or false.
     const option = typeof value === 'boolean' ? String(recorded === 1) : String(recorded);
-    throw invalidOption(`${where}: the state was saved with ${key} ${option}, this optimiser has ${String(value)}; create it with { name: '${name}', ${key}: ${option} } to resume that run`);
+    throw invalidOption(`${where}: the state was saved with ${key} ${option}, this optimiser has ${String(value)}; create it with { name: '${name}', ${key}: ${option}${companionAdvice(recorded, range, companions, saved)} } to resume that run`);
   }
+}
+
+/**
+ * The companion setting the advice must name beside `recorded` (", mu: 0.0001"), or '': needed
+ * where `range` is bounded by a companion whose fallback would make the constructor refuse `recorded`
+ * (muMax 0.0005 under the default mu 0.001); its value is the state's, else this optimiser's (`saved`),
+ * which `recorded` was already checked against.
+ */
+function companionAdvice(recorded: number, range: SettingRange | undefined, companions: Readonly<Record<string, Companion>>, saved: Readonly<Record<string, number | boolean>>): string {
+  const companion = range?.minSetting ?? range?.maxSetting;
+  if (range === undefined || companion === undefined || !(companion in companions)) return '';
+  const underFallback = settingRange(range, { [companion]: companions[companion].fallback });
+  return rangeProblem(recorded, companion, underFallback) === undefined ? '' : `, ${companion}: ${String(saved[companion])}`;
 }

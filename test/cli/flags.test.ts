@@ -43,6 +43,9 @@ describe('numeric flags', () => {
     [['study', 'activations', '--width', '1e400'], /--width needs a whole number in decimal digits, got '1e400'/],
     // A whole number past 2⁵³ − 1 was read as the nearest double (99999999999999999999 as 1e20) and trained on.
     [['train', '--epochs', '99999999999999999999'], /^gradscope: --epochs must be ≤ 9,007,199,254,740,991 \(2⁵³ − 1, the largest whole number held exactly\), got '99999999999999999999'$/],
+    // The flag's own bounds come first, naming its rule: ≥ 0 for epochs, a seed's 32-bit limit.
+    [['train', '--epochs', '-99999999999999999999'], /^gradscope: --epochs must be ≥ 0, got '-99999999999999999999'$/],
+    [['train', '--seed', '99999999999999999999'], /^gradscope: --seed must be ≤ 4294967295.*, got '99999999999999999999'$/],
     // A count of seeds has a bound (1e9 was taken and would never end); the main job shares --seeds with study depth.
     [['--seeds', '1000000000'], /^gradscope: --seeds must be ≤ 1000 \(.*\), got '1000000000'$/],
   ])('gradscope %j is refused', (args, message) => {

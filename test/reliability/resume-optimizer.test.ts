@@ -210,6 +210,29 @@ describe("Hessian-free's and Levenberg-Marquardt's restore, by the same rule (th
     await expectError(() => hf.restore(null as never), 'INVALID_OPTION', /^hessian-free: restore: expected an optimiser's state \(as state\(\) gives, or a checkpoint's optimizer\), got null$/);
     expect(unchanged(hf)).toBe(before);
   });
+
+  // muMax's range is bounded by the mu option, which the state does not record: its mu is the current μ.
+  it("Levenberg-Marquardt: a muMax below the default mu is advised with a mu the constructor takes beside it; a state with no mu is read against this optimiser's", async () => {
+    const state = await trained({ name: 'levenberg-marquardt' });
+    // A μ of 0.0001 and a muMax between it and the default mu 0.001: advised alone, { muMax: 0.0005 } was refused by the constructor (≥ 0.001).
+    const mu = 1e-4;
+    const edited = { ...state, scalars: { ...state.scalars, mu, muMax: 5e-4 } };
+    const net = await createNetwork(mse);
+    const optimizer = createOptimizer(net, 'levenberg-marquardt');
+    const before = unchanged(optimizer);
+    const error = await expectError(() => restoreOptimizer(optimizer, edited), 'INVALID_OPTION', /^levenberg-marquardt: restore: the state was saved with muMax 0\.0005, this optimiser has 10000000000; create it with \{ name: 'levenberg-marquardt', muMax: 0\.0005, mu: [0-9.e-]+ \} to resume that run$/);
+    expect(unchanged(optimizer)).toBe(before);
+    expect(error.message).toContain(`mu: ${mu} }`);
+    const fitting = createOptimizer(net, { name: 'levenberg-marquardt', muMax: 5e-4, mu });
+    restoreOptimizer(fitting, edited);
+    expect(fitting.state().scalars.mu).toBe(mu);
+    // No mu recorded: the bound is this optimiser's μ (restore keeps it), not NaN ('≥ NaN … damaged').
+    const { mu: _dropped, ...noMu } = state.scalars;
+    await expectError(() => restoreOptimizer(optimizer, { ...state, scalars: { ...noMu, muMax: 5 } }), 'INVALID_OPTION', /^levenberg-marquardt: restore: the state was saved with muMax 5, this optimiser has 10000000000; create it with \{ name: 'levenberg-marquardt', muMax: 5 \} to resume that run$/);
+    createOptimizer(net, { name: 'levenberg-marquardt', muMax: 5 });
+    await expectError(() => restoreOptimizer(optimizer, { ...state, scalars: { ...noMu, muMax: 1e-4 } }), 'INVALID_OPTION', /^levenberg-marquardt: restore: scalars\.muMax: expected a finite number ≥ 0\.001, got 0\.0001: the muMax option refuses it too, so no levenberg-marquardt can resume this state \(it is damaged\)$/);
+    expect(unchanged(optimizer)).toBe(before);
+  });
 });
 
 describe("restore() of a state whose tensors are not arrays (though of the right length): INVALID_OPTION, nothing changed", () => {

@@ -3,7 +3,7 @@
 // -1 read as 4294967295, NaN as 0), a state that is not four 32-bit words or is all zero (setState
 // took it, and xoshiro's zero state draws 0 forever: every shuffle the same), and below(n) without a
 // whole n ≥ 1 (below(NaN) returned NaN, below(0) returned 0, outside [0, 0)), and uniformIn(low, high)
-// without finite bounds in order (uniformIn(NaN, 1) returned NaN).
+// without finite number bounds in order (uniformIn(NaN, 1) returned NaN, uniformIn('0', '1') a string).
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
@@ -48,7 +48,7 @@ describe('Rng arguments', () => {
   it('refuses uniformIn(low, high) without finite bounds in order, drawing nothing (uniformIn(NaN, 1) returned NaN)', async () => {
     const rng = new Rng(3);
     const before = rng.getState();
-    for (const [low, high] of [[NaN, 1], [0, NaN], [-Infinity, 1], [0, Infinity], [2, 1], [-1e308, 1e308]]) {
+    for (const [low, high] of [[NaN, 1], [0, NaN], [-Infinity, 1], [0, Infinity], [2, 1], [-1e308, 1e308], ['0', '1'], ['0', 1], [0, '1'], [null, 1]] as [number, number][]) {
       await expectError(() => rng.uniformIn(low, high), 'INVALID_OPTION', /^rng\.uniformIn\(low, high\): expected finite numbers with low ≤ high and high − low finite, got /);
     }
     expect(rng.getState()).toEqual(before);

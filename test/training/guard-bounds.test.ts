@@ -8,6 +8,9 @@ import { createNetwork } from '../../src/api/network.js';
 import { measuredBounds, STEP_BOUNDS } from '../../src/optim/optimizer.js';
 import { RUNAWAY_PARAMETER } from '../../src/model-limits.js';
 import { Sgd } from '../../src/optim/sgd.js';
+import { createOptimizer } from '../../src/optim/index.js';
+import { MODEL } from '../../src/model.js';
+import { StepGuard } from '../../src/training/step-guard.js';
 import { kernelBackends } from '../util/backends.js';
 
 const X = [[0.1, -0.2, 0.3], [1, 0.5, -1], [0, 0, 1], [-1, 2, 0.5]];
@@ -39,6 +42,12 @@ describe.each(await kernelBackends())("the step guard's bounds on $name", ({ ker
       expect(arrays[3]).toBe(arrays[0]);
       expect(arrays[2]).not.toBe(arrays[0]);
       expect(arrays.every((b) => measuredBounds.has(b))).toBe(true);
+      // What the reset protects: the last call's gradientMax, still in the network's array, is no bound
+      // on the next call's gradient (a refused step's advice reads it before the call measures one).
+      expect(arrays[0][STEP_BOUNDS.gradientMax]).toBeGreaterThan(0);
+      const next = new StepGuard(net[MODEL], createOptimizer(net, 'sgd'));
+      expect(next.largestGradient).toBe(0);
+      expect(arrays[0][STEP_BOUNDS.gradientMax]).toBe(0);
     } finally {
       spy.mockRestore();
     }
