@@ -36,17 +36,19 @@ const FLOAT64_BOUND = '1e300';
 /**
  * A ratio of at least 1 (a gap, a rise) as the number a sentence says before '×': numberText's, or,
  * where float64 holds it as Infinity (a measure next to 0 divided another, or 0 itself), 'more than
- * 1e300', the bound it lies beyond, never 'Infinity×'.
+ * 1e300', the bound it lies beyond, never 'Infinity×'; NaN as numberText prints it ('NaN'), not as a huge ratio.
  */
 export function multipleText(ratio: number): string {
-  return Number.isFinite(ratio) ? numberText(ratio) : `more than ${FLOAT64_BOUND}`;
+  return Number.isFinite(ratio) || Number.isNaN(ratio) ? numberText(ratio) : `more than ${FLOAT64_BOUND}`;
 }
 
 /**
  * A ratio in (0, 1) as the share it is: '1/16.0' for 0.0625, or, where its inverse is Infinity in
- * float64 (a subnormal ratio, 1e-320 over 0.03), 'less than 1/1e300', never '1/Infinity'.
+ * float64 (a subnormal ratio, 1e-320 over 0.03), 'less than 1/1e300', never '1/Infinity'; NaN as numberText
+ * prints it ('NaN').
  */
 export function shareText(ratio: number): string {
+  if (Number.isNaN(ratio)) return numberText(ratio);
   return Number.isFinite(1 / ratio) ? `1/${numberText(1 / ratio)}` : `less than 1/${FLOAT64_BOUND}`;
 }
 

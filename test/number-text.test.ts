@@ -101,11 +101,14 @@ describe('shareText and multipleText: ratios float64 holds as Infinity said as t
     [1e-300, '1/1.00e+300'],
     [4.25e-319, 'less than 1/1e300'],
     [5e-324, 'less than 1/1e300'],
+    // NaN (0 over 0) is no ratio beyond float64: it prints as numberText prints it.
+    [NaN, 'NaN'],
   ])('shareText(%s) is %s', (ratio, text) => expect(shareText(ratio)).toBe(text));
 
   it.each([
     [6.47, '6.47'],
     [1e300, '1.00e+300'],
     [Infinity, 'more than 1e300'],
+    [NaN, 'NaN'],
   ])('multipleText(%s) is %s', (ratio, text) => expect(multipleText(ratio)).toBe(text));
 });

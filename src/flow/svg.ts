@@ -148,6 +148,28 @@ export function float32Text(v: number): string {
   return String(+single.toPrecision(9));
 }
 
+/** One float32's bits, to step to its neighbour (float32Outward). */
+const F32_BITS = new Float32Array(1);
+const I32_BITS = new Int32Array(F32_BITS.buffer);
+
+/**
+ * `v` rounded to a float32 away from the range's inside (down for its low end, `up` for its high end) and
+ * written as float32Text writes it: a range whose two ends differ in float64 but not in float32 (1 and
+ * 1 + 1e-9) rounded to nearest had y0 = y1, and its line's points NaN pixels.
+ */
+function float32Outward(v: number, up: boolean): number {
+  let f = Math.fround(v);
+  if (up ? f < v : f > v) {
+    if (f === 0) f = up ? 2 ** -149 : -(2 ** -149);
+    else {
+      F32_BITS[0] = f;
+      I32_BITS[0] += (f > 0) === up ? 1 : -1;
+      f = F32_BITS[0];
+    }
+  }
+  return Number(float32Text(f));
+}
+
 /**
  * A legend number (a heatmap scale's, a histogram's range, a log axis' tick): up to 3 significant digits in
  * [0.01, 10⁴), trailing zeros dropped, else exponent form with 2 ('1.5e-5'). A row of axis ticks is written by
@@ -329,7 +351,11 @@ export function lineChart(o: LineChartOptions): string {
   const allX = o.series.flatMap((s) => Array.from(s.xs)).filter(keptX);
   const [x0, x1] = extent(allX.map(tx), false);
   // At the values' own precision (float32Text), as its data-y0 and data-y1 write it: a loss axis wrote '3.0166224520355462'.
-  const [y0, y1] = (o.yRange ?? extent(o.series.flatMap((s) => Array.from(s.ys)), log)).map((v) => Number(float32Text(v)));
+  // Rounded outward, so the range still holds every value; a given yRange of one value is widened after rounding, as extent widens the data's.
+  const [lo, hi] = o.yRange ?? extent(o.series.flatMap((s) => Array.from(s.ys)), log);
+  const y0 = float32Outward(lo, false);
+  const top = float32Outward(hi, true);
+  const y1 = top === y0 ? y0 + 1 : top;
   const py = (y: number) => PLOT_H - (((log ? Math.log10(y) : y) - y0) / (y1 - y0)) * PLOT_H;
   const outer: string[] = [];
   const grid: string[] = [];
@@ -736,9 +762,6 @@ function* cellsOf(values: number[][]): Generator<number> {
   for (const row of values) yield* row;
 }
 
-/** A heatmap cell's value as its key writes the two off the scale (HEATMAP_OFF_SCALE): '−∞' and '+∞', not JavaScript's '-Infinity'; any other as float32Text. */
-const cellText = (v: number) => (v === -Infinity ? '−∞' : v === Infinity ? '+∞' : float32Text(v));
-
 /** A rows × steps heatmap (first row at the bottom: layerRowFromTop) with a colour scale; its step range can be selected. */
 export function heatmap(o: HeatmapOptions): string {
   const rows = o.values.length;
@@ -762,7 +785,8 @@ export function heatmap(o: HeatmapOptions): string {
   const rowLabels = o.values.map((row, r) => {
     const y = layerRowFromTop(r, rows) * ch;
     // A row per layer (data-row), placed by its group (its cells share y); its cells in step order, so a cell's column is its index in the row.
-    const cells = row.map((v, c) => `<rect x="${edge(c)}" width="${edge(c + 1) - edge(c)}" height="${px(ch)}" fill="${color(v)}" data-value="${cellText(v)}"/>`);
+    // data-value is read back with Number() (the header's promise): '-Infinity' and 'Infinity' there; −∞ and +∞ are the key's words (HEATMAP_OFF_SCALE).
+    const cells = row.map((v, c) => `<rect x="${edge(c)}" width="${edge(c + 1) - edge(c)}" height="${px(ch)}" fill="${color(v)}" data-value="${float32Text(v)}"/>`);
     inner.push(`<g class="row" data-row="${r}" transform="translate(0 ${px(y)})">${cells.join('')}</g>`);
     // A label cut short, or a short form of a longer name, carries the whole name as its <title>.
     return { y: px(CHART.top + y + ch / 2 + 4), text: `${wholeNameTitle(labels[r], o.rowTitles?.[r] ?? o.rowLabels[r])}${escapeHtml(labels[r])}` };
