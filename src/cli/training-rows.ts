@@ -14,6 +14,7 @@ import { isOneHotRow } from '../data/one-hot.js';
 import { STUDY_DIGITS } from '../studies/study-defaults.js';
 import { DATA_FILE_SHAPE } from '../io/data-file.js';
 import { shellWord } from './shell-word.js';
+import { DIGITS_DATA, type TrainedOn } from '../io/trained-on.js';
 import { checkDigitFlags, numberFlag, readDataFile, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, type Flag, type ParsedArgs } from './command.js';
 
 /**
@@ -47,6 +48,8 @@ export interface TrainingRows {
   digits: boolean;
   /** Where the rows are, for refusals of a batch: 'in data.json', 'of digits'. */
   where: string;
+  /** The training rows as a saved model records them (saveModel's trainedOn): the first --train digits, or all of --data's rows. */
+  trainedOn: TrainedOn;
 }
 
 /**
@@ -118,7 +121,7 @@ export async function trainingRows(args: ParsedArgs): Promise<TrainingRows> {
     const data = await readDataFile(dataPath);
     const rows = { x: data.inputs, y: data.targets, count: data.inputs.length };
     const oneHot = data.targets.every((row) => isOneHotRow(row));
-    return { train: rows, check: rows, inputs: data.inputs[0].length, targets: data.targets[0].length, oneHot, source: `${counted(rows.count, 'row')} of ${dataPath}`, checked: 'training', file: dataPath, digits: false, where: `in ${dataPath}` };
+    return { train: rows, check: rows, inputs: data.inputs[0].length, targets: data.targets[0].length, oneHot, source: `${counted(rows.count, 'row')} of ${dataPath}`, checked: 'training', file: dataPath, digits: false, where: `in ${dataPath}`, trainedOn: { data: dataPath, rows: rows.count } };
   }
   const trainRows = numberFlag(args, 'train');
   const testRows = numberFlag(args, 'test');
@@ -135,6 +138,7 @@ export async function trainingRows(args: ParsedArgs): Promise<TrainingRows> {
     file: BUNDLED_DIGITS,
     digits: true,
     where: 'of digits',
+    trainedOn: { data: DIGITS_DATA, rows: trainRows },
   };
 }
 

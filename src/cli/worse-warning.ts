@@ -40,6 +40,10 @@ export interface FinishedRun {
    * where no diagnosis was read (train) or it read no overfitting.
    */
   overfitting?: { stopAfter?: number };
+  /** study --model: the checked rows that trained the loaded model too ('1,000–1,199': seenTestRows), where its file records them. Its before and after are then not of held-out rows, and no cause of the rise is named. */
+  seen?: string;
+  /** study --model: the optimiser state the loaded file holds, which the run did not resume (it started a fresh optimiser on trained weights): no rate is blamed. */
+  restarted?: { file: string; name: string; steps: number };
 }
 
 /** What the run's diagnosis says of overfitting (FinishedRun.overfitting): where the run stands, and the epochs its early-stopping remedy offers (earlyStopOffered). */
@@ -51,8 +55,10 @@ export function overfittingOf(d: Pick<Diagnosis, 'evidence' | 'remedies'>): Fini
 
 /**
  * The one-line warning when the checked loss after training is not below the initial weights'
- * (or not a number), with both losses and accuracies and the likely cause: overfitting where the
- * run's diagnosis read it (FinishedRun.overfitting), else a learning rate too large (the rate the
+ * (or not a number), with both losses and accuracies and the likely cause: none where the checked
+ * rows trained the loaded model too (FinishedRun.seen), overfitting where the run's diagnosis read it
+ * (FinishedRun.overfitting), no rate where the run restarted a saved optimiser afresh
+ * (FinishedRun.restarted), else a learning rate too large (the rate the
  * run ended at, after any halving), or for an optimiser that chooses its own steps, the optimiser;
  * undefined when the run ended no worse. Not 'worse' where the network learnt nothing
  * and its loss barely moved: accuracy at chance before and after, the loss up by less than
@@ -62,7 +68,7 @@ export function overfittingOf(d: Pick<Diagnosis, 'evidence' | 'remedies'>): Fini
  * 2.311, 2026-12-02), down a little at the others; the warning then says so and points to the
  * diagnosis, which reads the run's gradients, instead of to a lower rate, and opens 'learnt nothing'.
  */
-export function worseWarning({ checked, initial, final, trained, optimizer, saved, classes, diagnosis, overfitting }: FinishedRun): string | undefined {
+export function worseWarning({ checked, initial, final, trained, optimizer, saved, classes, diagnosis, overfitting, seen, restarted }: FinishedRun): string | undefined {
   if (final.loss <= initial.loss) return undefined;
   // To 4 digits or as many more as tell them apart: a rise of 0.0001 % printed '0.2500 → 0.2500' beside 'worse'.
   const [before, after] = apart([initial.loss, final.loss], { from: 4 });
@@ -84,11 +90,16 @@ export function worseWarning({ checked, initial, final, trained, optimizer, save
   // An overfitting run said 'a learning rate too large' above a diagnosis that reads overfitting and offers early stopping.
   // It promises early stopping only where the diagnosis offers it: beside a vanishing verdict, say, the remedies are the gradient flow's.
   const stop = overfitting?.stopAfter === undefined ? diagnosis : `the run's diagnosis offers stopping after ${counted(overfitting.stopAfter, 'epoch')} (early stopping)`;
-  const remedy = overfitting
-    ? `the likely cause is overfitting, not the learning rate: the training rows' loss did not rise while the ${checked} rows' did; ${stop}`
-    : trained.learningRate === undefined
-      ? `'${optimizer}' chooses its own steps (there is no --learning-rate to lower): try another --optimizer`
-      : `the likely cause is a learning rate too large: try a --learning-rate below ${trained.learningRate}`;
+  // newuser26: a model trained on the test digits, or a fresh adam on weights another adam trained, was told 'a learning rate too large', which the run does not show.
+  const remedy = seen
+    ? `the ${checked} digits ${seen} trained the model too, so these are not held-out figures and the run names no cause: measure it on rows it has not seen`
+    : overfitting
+      ? `the likely cause is overfitting, not the learning rate: the training rows' loss did not rise while the ${checked} rows' did; ${stop}`
+      : restarted
+        ? `this run started a fresh ${optimizer} on weights ${restarted.file} had trained (${counted(restarted.steps, 'step')}, with ${restarted.name}'s state, which it did not resume), so it does not show that the learning rate is too large`
+        : trained.learningRate === undefined
+          ? `'${optimizer}' chooses its own steps (there is no --learning-rate to lower): try another --optimizer`
+          : `the likely cause is a learning rate too large: try a --learning-rate below ${trained.learningRate}`;
   return `Warning: ${worseWords(checked, initial, final)} (${numbers})${why}${kept}; ${remedy}.`;
 }
 

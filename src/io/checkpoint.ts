@@ -10,7 +10,8 @@
  *   12  u32      header length H (≤ CHECKPOINT_LIMITS.maxHeaderBytes)
  *   16  H bytes  UTF-8 JSON header: { loss, sizes, activations, step, rng, optimizer: null |
  *                { name, scalars, lengths }, initialisation? } (initialisation as the JSON model
- *                file's, src/init/initialisation.ts; absent when not recorded)
+ *                file's, src/init/initialisation.ts; absent when not recorded), trainedOn?
+ *                ({ data, rows }: the rows that trained it, src/io/trained-on.ts; absent when not recorded)
  *   …   0–3 zero bytes, so the payload starts at a multiple of 4
  *   …   f32 payload: per layer its weights ([units][inputs] row-major) then its biases; then each
  *                optimiser tensor, in order
@@ -46,6 +47,7 @@ import { notJsonMessage } from '../json-syntax.js';
 import { grouped } from '../counted.js';
 import { bytesBeyond } from '../byte-text.js';
 import { fileLayer } from '../layer-names.js';
+import { readTrainedOn, type TrainedOn } from './trained-on.js';
 
 /** The first 8 bytes of a binary checkpoint. */
 export const CHECKPOINT_BINARY_MAGIC = Uint8Array.from([0x47, 0x53, 0x43, 0x4f, 0x50, 0x45, 0x0d, 0x0a]); // "GSCOPE\r\n"
@@ -78,6 +80,8 @@ export interface Checkpoint {
   rng: number[];
   /** The optimiser's state(), when one was saved. */
   optimizer?: OptimizerState;
+  /** The rows that trained the network, when recorded (saveModel's trainedOn). */
+  trainedOn?: TrainedOn;
 }
 
 /**
@@ -110,6 +114,7 @@ export function checkCheckpoint(checkpoint: Checkpoint, fail: Fail = badModel): 
   else checkModelData(checkpoint.model, 'net', fail);
   checkStepCount(checkpoint.step, 'step', fail);
   readRng(checkpoint.rng, 'rng', fail);
+  if (checkpoint.trainedOn !== undefined) readTrainedOn(checkpoint.trainedOn, 'trainedOn', fail);
   const o = checkpoint.optimizer;
   if (!o) return;
   readName(o.name, 'optimizer.name', fail);
@@ -199,6 +204,8 @@ export interface CheckpointTraining {
       /** Its buffers, as plain number arrays. */
       tensors: number[][];
     };
+    /** The rows that trained the network (src/io/trained-on.ts), when recorded. */
+    trainedOn?: TrainedOn;
   };
 }
 
@@ -224,6 +231,7 @@ export function checkpointFileOf(checkpoint: Checkpoint, numbers: FileNumbers): 
       step: checkpoint.step,
       rng: [...checkpoint.rng],
       optimizer: optimizer ? { name: optimizer.name, scalars: { ...optimizer.scalars }, tensors: optimizer.tensors.map(numbers) } : null,
+      ...(checkpoint.trainedOn && { trainedOn: { ...checkpoint.trainedOn } }),
     },
   };
 }
@@ -243,8 +251,9 @@ export function checkpointFromJSON(json: unknown, seed = 1): Checkpoint {
   if (!isRecord(training)) throw badModel('training', 'expected an object');
   const step = checkStepCount(training.step, 'training.step', badModel);
   const rng = readRng(training.rng, 'training.rng');
+  const trainedOn = training.trainedOn === undefined ? {} : { trainedOn: readTrainedOn(training.trainedOn, 'training.trainedOn', badModel) };
   const o = training.optimizer;
-  if (o === null || o === undefined) return { model, step, rng };
+  if (o === null || o === undefined) return { model, step, rng, ...trainedOn };
   if (!isRecord(o)) throw badModel('training.optimizer', 'expected an object or null');
   const name = readName(o.name, 'training.optimizer.name');
   const scalars = readScalars(o.scalars, 'training.optimizer.scalars');
@@ -259,7 +268,7 @@ export function checkpointFromJSON(json: unknown, seed = 1): Checkpoint {
     const t = Float32Array.from(values as number[]);
     return t;
   });
-  return { model, step, rng, optimizer: { name, scalars, tensors } };
+  return { model, step, rng, optimizer: { name, scalars, tensors }, ...trainedOn };
 }
 
 // ---- binary ----
@@ -282,6 +291,7 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
       rng: checkpoint.rng,
       optimizer: optimizer ? { name: optimizer.name, scalars: optimizer.scalars, lengths: optimizer.tensors.map((t) => t.length) } : null,
       initialisation: model.initialisation,
+      trainedOn: checkpoint.trainedOn,
     }),
   );
   const modelTensors = blocks ? model.tensors.map((t) => t.values) : model.weights.flatMap((w, l) => [w, model.biases[l]]);
@@ -333,6 +343,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   const recorded = recordedInitialisation(header, 'header.initialisation', badModel, architecture.fanIns);
   const step = checkStepCount(header.step, 'header.step', badModel);
   const rng = readRng(header.rng, 'header.rng');
+  const trainedOn = header.trainedOn === undefined ? {} : { trainedOn: readTrainedOn(header.trainedOn, 'header.trainedOn', badModel) };
   let optimizerHeader: { name: string; scalars: Record<string, number>; lengths: number[] } | undefined;
   const o = header.optimizer;
   if (o !== null && o !== undefined) {
@@ -361,9 +372,9 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
     return t;
   };
   const model = { ...architecture.read(read), ...recorded };
-  if (!optimizerHeader) return { model, step, rng };
+  if (!optimizerHeader) return { model, step, rng, ...trainedOn };
   const tensors = optimizerHeader.lengths.map((n, i) => read(n, elementPath(`optimizer.tensors[${i}]`, [n]), false));
-  return { model, step, rng, optimizer: { name: optimizerHeader.name, scalars: optimizerHeader.scalars, tensors } };
+  return { model, step, rng, optimizer: { name: optimizerHeader.name, scalars: optimizerHeader.scalars, tensors }, ...trainedOn };
 }
 
 /** Reads the payload's next `n` float32 values, checked (checkStoredTensor; a parameter within RUNAWAY_PARAMETER), naming an element by `element`. */

@@ -5,7 +5,7 @@
  */
 import { checkSeed, checkKnownKeys, keysOf } from '../checks.js';
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
-import { FILE_LIMITS } from '../model-limits.js';
+import { FILE_LIMITS, optionFault } from '../model-limits.js';
 import { checkedModelJsonText } from '../network/model-file.js';
 import { uncopiedNumbers } from '../network/file-numbers.js';
 import { checkLoadOptions, checkNetwork, type LoadOptions, type Network } from '../api/network.js';
@@ -25,6 +25,7 @@ import {
 import { checkPath, parseJsonBytes, readFileBytes, writeFileAtomic } from './file-access.js';
 import { contentFormatOf, interopFormatOf, isNamedBinary, isTfjsJson, onnxUnread, UNRECOGNISED_MODEL } from './model-formats.js';
 import { bytesBeyond } from '../byte-text.js';
+import { readTrainedOn, type TrainedOn } from './trained-on.js';
 
 /** How saveModel encodes a checkpoint: gradscope's JSON model file or its binary checkpoint format. */
 export type CheckpointEncoding = 'json' | 'binary';
@@ -35,16 +36,19 @@ export interface SaveOptions {
   format?: CheckpointEncoding;
   /** Also save this optimiser's state (a checkpoint to resume training from). Default: none, the network and its step and RNG state only. */
   optimizer?: Optimizer;
+  /** Also record the rows that trained the network (the first `rows` of `data`): a command that measures it on held-out rows checks them against it. Default: none recorded. */
+  trainedOn?: TrainedOn;
 }
 
 /** Saves `net` (with its step, RNG state and, if given, the optimiser's state) to `path`. */
 export async function saveModel(net: Network, path: string, options: SaveOptions = {}): Promise<void> {
   checkNetwork(net, 'saveModel');
   checkPath(path, 'saveModel');
-  checkKnownKeys(options, keysOf<SaveOptions>({ format: true, optimizer: true }), 'saveModel');
+  checkKnownKeys(options, keysOf<SaveOptions>({ format: true, optimizer: true, trainedOn: true }), 'saveModel');
   const format = options.format ?? (path.toLowerCase().endsWith('.json') ? 'json' : 'binary');
   if (format !== 'json' && format !== 'binary') throw invalidOption(`format: expected 'json' or 'binary', got ${describeValue(format)}`);
-  const checkpoint = checkpointOf(net, options.optimizer); // refuses what no reader would take back
+  const trainedOn = options.trainedOn === undefined ? {} : { trainedOn: readTrainedOn(options.trainedOn, 'saveModel: trainedOn', optionFault) };
+  const checkpoint = { ...checkpointOf(net, options.optimizer), ...trainedOn }; // refuses what no reader would take back
   if (format === 'json') {
     const advice = "save it in the binary format (format: 'binary', or a path not ending in .json); nothing was written";
     // Built once, over the tensors themselves (no copies into number[]): a file the bounds prove too large is refused before

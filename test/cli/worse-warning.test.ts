@@ -56,6 +56,22 @@ describe('worseWarning', () => {
     expect(run(0, 0, { ...spiked, final: { loss: 6.245, accuracy: 0.10301 } })).toMatch(/^Warning: the trained network is worse than the initial weights on the test rows \(/);
   });
 
+  // newuser26: a model train --out made on digits 0–8,999, studied with a fresh adam on test digits 1,000–1,199 it had trained on, was told
+  // 'the likely cause is a learning rate too large' beside a notice that the file's adam state was not resumed and a HEALTHY diagnosis.
+  it('names no rate where the checked rows trained the model too, or where the run restarted the saved optimiser afresh', () => {
+    const numbers = 'Warning: the trained network is worse than the initial weights on the test rows (test loss 2.285 → 48.60, test accuracy 11.3 % → 9.8 %); ';
+    const adam = { trained: { halvings: 0, learningRate: 0.001 }, optimizer: 'adam' };
+    expect(run(2.285, 48.6, { ...adam, seen: '1,000–1,199' })).toBe(`${numbers}the test digits 1,000–1,199 trained the model too, so these are not held-out figures and the run names no cause: measure it on rows it has not seen.`);
+    const restarted = { file: 'model.json', name: 'adam', steps: 1410 };
+    expect(run(2.285, 48.6, { ...adam, restarted })).toBe(
+      `${numbers}this run started a fresh adam on weights model.json had trained (1,410 steps, with adam's state, which it did not resume), so it does not show that the learning rate is too large.`,
+    );
+    // Rows the model saw come first: beside them neither a restart nor overfitting is a cause the run shows.
+    expect(run(2.285, 48.6, { ...adam, restarted, seen: '1,000', overfitting: {} })).toMatch(/; the test digits 1,000 trained the model too, .*not seen\.$/);
+    expect(run(2.285, 48.6, { ...adam, restarted, overfitting: {} })).toMatch(/; the likely cause is overfitting, not the learning rate: /);
+    expect(run(2.285, 48.6, adam)).toMatch(/; the likely cause is a learning rate too large: try a --learning-rate below 0\.001\.$/);
+  });
+
   it('warns of a final loss that is not a number', () => {
     expect(run(2.285, NaN)).toMatch(/^Warning: .*\(test loss 2\.285 → NaN,/);
   });

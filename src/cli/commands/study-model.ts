@@ -47,6 +47,8 @@ import { DivergedError, stopPointText } from '../../training/advice.js';
 import type { EpochInfo, TrainResult } from '../../training/train-options.js';
 import type { Trace } from '../../flow/trace.js';
 import { errorLine, errorMessage, SaidError } from '../error-line.js';
+import { trainedOnBoth, type TrainedOn } from '../../io/trained-on.js';
+import { seenTestRows } from '../seen-test-rows.js';
 
 /**
  * What a run of --epochs 0 cannot say, said beside its diagnosis (which reads the trace's epochs for
@@ -107,14 +109,15 @@ interface SavedOptimizerState {
 }
 
 /**
- * The optimiser state `path` holds, or null: none saved, or a file that holds none (a model file,
- * safetensors, tfjs). Called after readModelFile read the file, so a file readCheckpoint refuses is
- * one of those, not a bad file.
+ * What `path` says of its training: the optimiser state it holds (null: none saved, or a file that
+ * holds none: a model file, safetensors, tfjs) and the rows that trained it (trainedOn; undefined
+ * where it records none). Called after readModelFile read the file, so a file readCheckpoint refuses
+ * is one of those, not a bad file.
  */
-async function savedOptimizerState(path: string): Promise<SavedOptimizerState | null> {
+async function savedTraining(path: string): Promise<{ state: SavedOptimizerState | null; trainedOn?: TrainedOn }> {
   const checkpoint = await readCheckpoint(path).catch(() => undefined);
   const state = checkpoint?.optimizer;
-  return state ? { name: state.name, steps: state.scalars.step ?? 0 } : null;
+  return { state: state ? { name: state.name, steps: state.scalars.step ?? 0 } : null, trainedOn: checkpoint?.trainedOn };
 }
 
 /**
@@ -164,7 +167,8 @@ export const studyModelCommand = command({
     const rows = await trainingRows(args);
     const model = await readModelFile(modelPath);
     // study --model trains with the optimiser its flags name, from a fresh state: a saved one is said, not resumed.
-    const savedState = await savedOptimizerState(modelPath);
+    const { state: savedState, trainedOn } = await savedTraining(modelPath);
+    const seenRows = seenTestRows(modelPath, trainedOn, rows);
     const net = await withFile(modelPath, () => networkFromModel(model, { seed, backend, threads }));
     let optimizer: Optimizer | undefined;
     try {
@@ -205,10 +209,12 @@ export const studyModelCommand = command({
       // The held-out loss before the first epoch, which the trace does not hold: where it was the lowest, no epoch to stop at is offered.
       const diagnosis = diagnose(trace, Number.isFinite(curve[0].loss) ? { heldOutAtStart: curve[0].loss } : {});
       const overfitting = overfittingOf(diagnosis);
-      const worse = trained && worseWarning({ checked: rows.checked, initial: curve[0], final: curve[curve.length - 1], trained, optimizer: settings.choice.name, saved: save && '--save', classes: classesOf(net.trace!), diagnosis: "the run's diagnosis says what holds it", overfitting });
-      const warnings = worse ? [worse] : [];
-      // A diverged run's weights are not the trained model asked for: nothing is saved.
-      if (save && !diverged) await saveModel(net, save, { optimizer });
+      const worse = trained && worseWarning({ checked: rows.checked, initial: curve[0], final: curve[curve.length - 1], trained, optimizer: settings.choice.name, saved: save && '--save', classes: classesOf(net.trace!), diagnosis: "the run's diagnosis says what holds it", overfitting, seen: seenRows.seen, restarted: savedState ? { file: modelPath, ...savedState } : undefined });
+      const warnings = [...(seenRows.warning ? [seenRows.warning] : []), ...(worse ? [worse] : [])];
+      // A diverged run's weights are not the trained model asked for: nothing is saved. The rows that trained it are the file's (--epochs 0) and
+      // this run's where one range says both (trainedOnBoth), else none: a record that left rows out would clear test rows it saw.
+      const savedRows = trained ? trainedOnBoth(trainedOn, rows.trainedOn) : trainedOn;
+      if (save && !diverged) await saveModel(net, save, { optimizer, ...(savedRows && { trainedOn: savedRows }) });
       if (csv) await writeFileAtomic(csv, trace.toCSV());
       const shape = net.kind === 'dense' ? sizesText(net.sizes) : `${net.inputSize} inputs → [${net.layers.map((spec) => spec.type).join(', ')}]`;
       // --epochs 0 takes no step: 'trains with a fresh sgd' would say a training that does not happen.
@@ -223,6 +229,7 @@ export const studyModelCommand = command({
           trainingSettingsText(settings, built, seed, rows.train.count),
           ...(atInit ? [NOT_MEASURED_AT_INIT] : []),
           ...(saidState ? [saidState] : []),
+          ...(seenRows.notice ? [seenRows.notice] : []),
           ...(trained ? nonFiniteLines(trained) : []),
           ...(diverged && save ? [`--save ${save}: not saved, the run diverged.`] : []),
         ],

