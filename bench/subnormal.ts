@@ -18,8 +18,16 @@ import { roundRatios, spreadOf, spreadText } from './spread.js';
 import { Rng } from '../src/init/rng.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 
-/** The product timed (batch × inputs → outputs), the weights Adam updates (as many as [784, 50 × 64, 10] has), and the interleaved rounds. */
-export const SUBNORMAL_SETUP = { batch: 256, inputs: 256, outputs: 256, adamWeights: 255_434, rounds: 15 } as const;
+/** Study (c)'s deepest sigmoid network, [784, 50 × 64, 10], whose parameters Adam updates. */
+const ADAM_SIZES = [784, ...Array<number>(50).fill(64), 10];
+/** The product timed (batch × inputs → outputs), the weights and biases Adam updates (ADAM_SIZES' count: 254,730), and the interleaved rounds. */
+export const SUBNORMAL_SETUP = {
+  batch: 256,
+  inputs: 256,
+  outputs: 256,
+  adamWeights: ADAM_SIZES.slice(1).reduce((sum, units, i) => sum + (ADAM_SIZES[i] + 1) * units, 0),
+  rounds: 15,
+} as const;
 /** float32's smallest normal number: below it a value is subnormal. */
 const FLOAT32_MIN_NORMAL = 2 ** -126;
 

@@ -99,11 +99,11 @@ describe('visualizer remedy buttons', () => {
     expect(remedySetting(remedy(['activation', "'relu'"], ['biasInit', "'zero'"]), DEFAULTS, PLANAR)).toBeNull();
   });
 
-  it('turns the block remedies into the Normalisation, Residual and Activation settings (their first choice), from their data', () => {
+  it('turns the block remedies into the Normalisation, Residual and Activation settings from their data', () => {
     const f = 'sigmoid';
-    expect(remedySetting(layersRemedy(`{ type: 'dense', units }, { type: 'batch-norm' } (or 'layer-norm'), { type: 'activation', activation: '${f}' } for each hidden layer`, { norm: 'batch-norm' }), DEFAULTS, PLANAR)).toEqual({ norm: 'batch-norm' });
+    expect(remedySetting(layersRemedy(`{ type: 'dense', units }, { type: 'batch-norm' }, { type: 'activation', activation: '${f}' } for each hidden layer`, { norm: 'batch-norm' }), DEFAULTS, PLANAR)).toEqual({ norm: 'batch-norm' });
     expect(remedySetting(layersRemedy("{ type: 'layer-norm' } in place of each { type: 'batch-norm' }", { norm: 'layer-norm' }), { ...DEFAULTS, norm: 'batch-norm' }, PLANAR)).toEqual({ norm: 'layer-norm' });
-    expect(remedySetting(layersRemedy(`{ type: 'residual', layers: [{ type: 'dense', units, activation: '${f}' }] } (or with gate: 'rezero') for each hidden layer after the first`, { residualGate: 'none' }), DEFAULTS, PLANAR)).toEqual({ residual: 'plain' });
+    expect(remedySetting(layersRemedy(`{ type: 'residual', layers: [{ type: 'dense', units, activation: '${f}' }] } for each hidden layer after the first`, { residualGate: 'none' }), DEFAULTS, PLANAR)).toEqual({ residual: 'plain' });
     expect(remedySetting(layersRemedy(`{ type: 'residual', gate: 'rezero', layers: [{ type: 'dense', units, activation: '${f}' }] } for each hidden layer after the first`, { residualGate: 'rezero' }), DEFAULTS, PLANAR)).toEqual({ residual: 'rezero' });
     expect(remedySetting(layersRemedy("gate: 'rezero' in each { type: 'residual' } block", { residualGate: 'rezero' }), { ...DEFAULTS, residual: 'plain' }, PLANAR)).toEqual({ residual: 'rezero' });
     expect(remedySetting(layersRemedy("activation: 'selu' in each hidden dense or activation layer", { activation: 'selu' }), { ...DEFAULTS, norm: 'batch-norm' }, PLANAR)).toEqual({ activation: 'selu' });
