@@ -854,7 +854,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const opened = async () => {
       const { page, errors } = await open(query);
       await stepTimes(page, steps);
-      return { page, errors, remedies: diagnose(await downloadTrace(page)).remedies };
+      return { page, errors, remedies: diagnose(await downloadTrace(page), PAGE_DIAGNOSIS).remedies };
     };
     const first = await opened();
     const items = first.page.locator('#diagnosis-remedies li');
