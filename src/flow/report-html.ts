@@ -473,7 +473,9 @@ function sectionHtml(section: ReportSection, data: ReportData, terms: RemedyTerm
   const runIds = (section.runs ?? []).map((run, i) => runId(section, run, i) as string); // checked: holdRunIds
   const { runs: _, ...rest } = section;
   data.sections.push({ ...rest, runs: runIds });
-  const figures = [...(section.charts ?? []).map(lineChart), ...(section.bars ?? []).map(barChart), ...(section.tables ?? []).map((t) => table(t.header, t.rows, t.caption))];
+  // A table is given no id: the page makes one ('<section>-table', then '-2', …), which the contents bar links to.
+  const tableIds = (section.tables ?? []).map(() => ids.made(`${section.id}-table`));
+  const figures = [...(section.charts ?? []).map(lineChart), ...(section.bars ?? []).map(barChart), ...(section.tables ?? []).map((t, i) => table(tableIds[i], t.header, t.rows, t.caption))];
   const html = [
     `<section class="study" id="${escapeHtml(section.id)}"><h2>${textHtml(section.heading)}</h2>`,
     section.text ? `<p>${proseHtml(section.text)}</p>` : '',
@@ -482,19 +484,35 @@ function sectionHtml(section: ReportSection, data: ReportData, terms: RemedyTerm
     ...(section.runs ?? []).map((run, i) => runHtml(run, runIds[i], data, terms, ids)),
     '</section>',
   ].join('\n');
-  const children = (section.runs ?? []).map((run, i) => `<li><a href="#${escapeHtml(runIds[i])}">${escapeHtml(shortLabel(run.label))}</a></li>`).join('');
+  const children = contentsEntries(section, runIds, tableIds)
+    .map((entry) => `<li><a href="#${escapeHtml(entry.id)}">${escapeHtml(shortLabel(entry.label))}</a></li>`)
+    .join('');
   const contents = `<li><a href="#${escapeHtml(section.id)}">${escapeHtml(section.heading)}</a>${children ? `<ul>${children}</ul>` : ''}</li>`;
   return { html, contents };
 }
 
-/** A run's label up to its first colon: "[784,30,10]: full-batch …" is listed as "[784,30,10]". */
+/**
+ * What the contents bar lists under a section: its runs; in a section without runs (study (c), whose
+ * results are charts and tables), its charts, bar charts and captioned tables, each name once (shortLabel:
+ * its three 'Held-out accuracy by depth: …' charts are one entry, linked to the first).
+ */
+function contentsEntries(section: ReportSection, runIds: string[], tableIds: string[]): { id: string; label: string }[] {
+  if (section.runs?.length) return section.runs.map((run, i) => ({ id: runIds[i], label: run.label }));
+  const figures = [
+    ...sectionFigures(section).map((figure) => ({ id: figure.id as string, label: figure.title as string })), // checked: holdChartIds
+    ...(section.tables ?? []).flatMap((t, i) => (t.caption === undefined ? [] : [{ id: tableIds[i], label: t.caption }])),
+  ];
+  return figures.filter((entry, i) => figures.findIndex((other) => shortLabel(other.label) === shortLabel(entry.label)) === i);
+}
+
+/** A run's label, or a figure's title, up to its first colon: "[784,30,10]: full-batch …" is listed as "[784,30,10]". */
 const shortLabel = (label: string) => label.split(':')[0];
 
-function table(header: string[], rows: string[][], caption?: string): string {
+function table(id: string, header: string[], rows: string[][], caption?: string): string {
   const th = header.map((h) => `<th>${textHtml(h)}</th>`).join('');
   const body = rows.map((row) => `<tr>${row.map((c) => `<td>${textHtml(c)}</td>`).join('')}</tr>`).join('');
   const above = caption === undefined ? '' : `<caption>${textHtml(caption)}</caption>`;
-  return `<div class="table"><table>${above}<thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></div>`;
+  return `<div class="table" id="${escapeHtml(id)}"><table>${above}<thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
 function contents(items: string[]): string {

@@ -156,7 +156,7 @@ const NONE_DEEPER = 'none deeper';
  * deeper depths it did not run (hessian-free and kfac above their cost limits), why ('not run above 10
  * hidden layers'), which the accuracy table's cells say too.
  */
-export function deepestTable(result: TrainableDepthResult): { header: string[]; rows: string[][] } {
+export function deepestTable(result: TrainableDepthResult): { caption: string; header: string[]; rows: string[][] } {
   const header = [
     'remedy',
     `deepest ≥ ${100 * ACCURACY_GOAL} %`,
@@ -181,11 +181,11 @@ export function deepestTable(result: TrainableDepthResult): { header: string[]; 
     }
     return [remedy, deepestCell(result, remedy, depth), pair(at), String(next.depth), percentText(next.testAccuracy), pair(next)];
   });
-  return { header, rows };
+  return { caption: `Deepest depth reaching ${100 * ACCURACY_GOAL} % per remedy, and the next depth run`, header, rows };
 }
 
 /** Held-out accuracy per remedy (a row) and depth (a column), with each remedy's deepest depth reaching the goal; a cell says why a depth did not run. */
-export function accuracyMatrix(result: TrainableDepthResult): { header: string[]; rows: string[][] } {
+export function accuracyMatrix(result: TrainableDepthResult): { caption: string; header: string[]; rows: string[][] } {
   const header = ['remedy', ...result.depths.map((d) => `${d}`), `deepest ≥ ${100 * ACCURACY_GOAL} %`];
   const rows = result.deepest.map(({ remedy, depth }) => [
     remedy,
@@ -195,7 +195,7 @@ export function accuracyMatrix(result: TrainableDepthResult): { header: string[]
     }),
     deepestCell(result, remedy, depth),
   ]);
-  return { header, rows };
+  return { caption: 'Held-out accuracy by hidden layers', header, rows };
 }
 
 /** A line per remedy of `keys` over depth (log axis), of one number of the rows. */
@@ -266,6 +266,7 @@ export function trainableDepthReportSection(result: TrainableDepthResult): Repor
       accuracyMatrix(result),
       deepestTable(result),
       {
+        caption: 'Each run: a remedy at a depth',
         header: ROWS_HEADER,
         rows: result.rows.map(rowCells),
       },

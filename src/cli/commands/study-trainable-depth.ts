@@ -116,7 +116,7 @@ export function trainableDepthText(result: TrainableDepthResult, width?: number)
     ...(unmeasuredDeltaNote(result) ? [unmeasuredDeltaNote(result)] : []),
     ...(infiniteRatioNote(result) ? [infiniteRatioNote(result)] : []),
     '',
-    'Held-out accuracy by hidden layers:',
+    `${matrix.caption}:`,
     formatTable(matrix.header, matrix.rows, width),
     '',
     formatTable(deepest.header, deepest.rows, width),
