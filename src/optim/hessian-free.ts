@@ -429,7 +429,7 @@ export class HessianFree extends TracksDisposal implements Optimizer {
     const where = 'hessian-free: restore';
     checkStateKind(state, where, this.name);
     const lambda = checkNumber(state.scalars?.lambda, `${where}: scalars.lambda`, HESSIAN_FREE_LAMBDA, this.options.damping);
-    checkRecordedHyperparameters(state, where, this.name, { ...this.options });
+    checkRecordedHyperparameters(state, where, this.name, { ...this.options }, { defaults: HESSIAN_FREE_DEFAULTS });
     const tensors = restoredTensors(state, where);
     const lengths = parameterLengths(this.net);
     if (tensors.length !== 0 && (tensors.length !== lengths.length || tensors.some((t, i) => t.length !== lengths[i]))) {

@@ -300,7 +300,7 @@ export class Lbfgs extends TracksDisposal implements Optimizer {
     const where = 'lbfgs: restore';
     checkStateKind(state, where, this.name);
     const learningRate = restoredLearningRate(state, where, this.ownLearningRate);
-    checkRecordedHyperparameters(state, where, this.name, this.hyperparameters());
+    checkRecordedHyperparameters(state, where, this.name, this.hyperparameters(), { defaults: LBFGS_DEFAULTS });
     const pairs = checkNumber(state.scalars?.pairs, `${where}: scalars.pairs`, { min: 0, max: this.memory, integer: true }, 0);
     const tensors = restoredTensors(state, where);
     const perPair = 2 * this.params.length;

@@ -262,7 +262,7 @@ export class LevenbergMarquardt extends TracksDisposal implements Optimizer {
     checkStateKind(state, where, this.name);
     const mu = checkNumber(state.scalars?.mu, `${where}: scalars.mu`, { min: 0, above: true, max: this.muMax }, this.mu);
     // muMax's range is bounded by the mu option, which the state does not record (its mu is the current μ).
-    checkRecordedHyperparameters(state, where, this.name, this.hyperparameters(), { mu: { own: this.mu, fallback: LM_DEFAULTS.mu } });
+    checkRecordedHyperparameters(state, where, this.name, this.hyperparameters(), { defaults: LM_DEFAULTS, unrecorded: { mu: this.mu } });
     this.mu = mu;
   }
 

@@ -9,9 +9,9 @@
  * recorded) is taken as it is; one recording a value outside the setting's range (setting-ranges.ts,
  * the table the constructor checks by) is refused as damaged, as no optimiser would take it.
  */
-import { invalidOption } from '../errors.js';
-import { checkNumber, rangeProblem } from '../checks.js';
-import { SETTING_RANGES, settingRange, type SettingRange } from './setting-ranges.js';
+import { checkNumber, rangeProblem, type Range } from '../checks.js';
+import { invalidOption, shown } from '../errors.js';
+import { SETTING_RANGES, type SettingRange } from './setting-ranges.js';
 import type { OptimizerState } from './optimizer.js';
 
 /** Hyperparameters by option key, as the optimiser's options take them (booleans as booleans). */
@@ -37,51 +37,118 @@ export function restoredLearningRate(state: OptimizerState, where: string, own: 
 }
 
 /**
- * A setting another one's range is bounded by (settingRange's minSetting / maxSetting) that the
- * optimiser does not record as a hyperparameter (Levenberg–Marquardt's mu, whose recorded value is
- * the current μ): `own`, the value a state that records none is read against (what restore keeps),
- * and `fallback`, the value the constructor takes when the advised options name none.
+ * What checkRecordedHyperparameters knows beyond the state: `defaults`, the value the constructor
+ * takes for a setting the advised options leave out (its DEFAULTS table); `unrecorded`, a setting a
+ * range is bounded by that the optimiser does not record as a hyperparameter (Levenberg–Marquardt's
+ * mu, whose recorded value is the current μ), at this optimiser's value, read where the state records none.
  */
-export interface Companion {
-  own: number;
-  fallback: number;
+export interface RecordedContext {
+  defaults?: Hyperparameters;
+  unrecorded?: Readonly<Record<string, number>>;
 }
 
 /**
- * Refuses (INVALID_OPTION naming `where`) a state that records one of `own`'s hyperparameters with
- * another value, saying which, both values, and the options of optimiser `name` that take the state
- * (with the `companions` setting the value's range is bounded by when the constructor would refuse
- * it beside that setting's fallback); or, where that value is outside the setting's range
- * (SETTING_RANGES, read against the state's other settings, or this optimiser's where the state
- * records no finite one), saying so: no such option exists to advise. A hyperparameter the state
- * does not record passes (a state saved before it was recorded).
+ * Refuses (INVALID_OPTION naming `where`) a state that records any of `own`'s hyperparameters with
+ * another value, in one message naming every such setting: where each is within its range
+ * (SETTING_RANGES) and every pair of settings bounded by each other (L-BFGS's c1 < c2,
+ * Hessian-free's minIterations ≤ maxIterations, Levenberg–Marquardt's mu ≤ muMax) holds over the
+ * state's values, it says both values of each and the options of optimiser `name` that take the
+ * state, with a pair's other setting and its rule where the constructor's default for it would break
+ * the rule; else it names every value outside its range and every pair that breaks its rule, and
+ * calls the state damaged, as no such options exist to advise. A hyperparameter the state does not
+ * record passes (a state saved before it was recorded).
  */
-export function checkRecordedHyperparameters(state: OptimizerState, where: string, name: string, own: Hyperparameters, companions: Readonly<Record<string, Companion>> = {}): void {
+export function checkRecordedHyperparameters(state: OptimizerState, where: string, name: string, own: Hyperparameters, context: RecordedContext = {}): void {
   const ranges: Readonly<Record<string, SettingRange>> = (SETTING_RANGES as Record<string, Record<string, SettingRange>>)[name] ?? {};
   const recordedFinite = Object.fromEntries(Object.entries(state.scalars ?? {}).filter(([, v]) => Number.isFinite(v)));
-  const saved = { ...Object.fromEntries(Object.entries(companions).map(([key, c]) => [key, c.own])), ...own, ...recordedFinite };
+  // Each setting as the state ran under it: the state's value, else this optimiser's.
+  const saved: Record<string, number | boolean> = { ...context.unrecorded, ...own, ...recordedFinite };
+  const problems: string[] = [];
+  const refused = new Set<string>();
+  const differing: string[] = [];
   for (const [key, value] of Object.entries(own)) {
     const recorded = state.scalars?.[key];
     if (recorded === undefined || recorded === (typeof value === 'boolean' ? Number(value) : value)) continue;
-    if (typeof value === 'boolean' && recorded !== 0 && recorded !== 1) throw invalidOption(`${where}: scalars.${key} is ${recorded}, expected 1 or 0 (${key} true or false)`);
     const range = ranges[key];
-    const problem = range === undefined ? undefined : rangeProblem(recorded, `${where}: scalars.${key}`, settingRange(range, saved));
-    if (problem !== undefined) throw invalidOption(`${problem}: the ${key} option refuses it too, so no ${name} can resume this state (it is damaged)`);
-    // A boolean option is recorded as 1 or 0; the option that sets it takes true or false.
-    const option = typeof value === 'boolean' ? String(recorded === 1) : String(recorded);
-    throw invalidOption(`${where}: the state was saved with ${key} ${option}, this optimiser has ${String(value)}; create it with { name: '${name}', ${key}: ${option}${companionAdvice(recorded, range, companions, saved)} } to resume that run`);
+    const problem =
+      typeof value === 'boolean'
+        ? recorded === 0 || recorded === 1 ? undefined : `scalars.${key}: expected 1 or 0 (${key} true or false), got ${shown(recorded)}`
+        : range === undefined ? undefined : rangeProblem(recorded, `scalars.${key}`, ownBounds(range));
+    if (problem === undefined) differing.push(key);
+    else {
+      problems.push(problem);
+      refused.add(key);
+    }
   }
+  const pairs = pairsOf(ranges);
+  for (const pair of pairs) {
+    const members = [pair.low, pair.high];
+    if (!members.some((key) => differing.includes(key)) || members.some((key) => refused.has(key)) || holds(pair, saved)) continue;
+    // A value the state does not record is this optimiser's (Levenberg–Marquardt's mu option, or one saved before it was recorded).
+    const member = (key: string) => (key in recordedFinite ? `scalars.${key} ${String(saved[key])}` : `${key} ${String(saved[key])} (this optimiser's)`);
+    problems.push(`${member(pair.low)} and ${member(pair.high)}: expected ${ruleText(pair)}`);
+    members.filter((key) => differing.includes(key)).forEach((key) => refused.add(key));
+  }
+  if (problems.length > 0) {
+    const keys = [...refused];
+    const options = keys.length === 1 ? `the ${keys[0]} option refuses it` : `the ${listed(keys)} options refuse them`;
+    throw invalidOption(`${where}: ${problems.join('; ')}: ${options} too, so no ${name} can resume this state (it is damaged)`);
+  }
+  if (differing.length === 0) return;
+  // A boolean option is recorded as 1 or 0; the option that sets it takes true or false.
+  const optionText = (key: string) => (typeof own[key] === 'boolean' ? String(saved[key] === 1) : String(saved[key]));
+  const advised = Object.fromEntries(differing.map((key) => [key, saved[key]]));
+  const companions: Pair[] = [];
+  for (const pair of pairs) {
+    const named = [pair.low, pair.high].filter((key) => key in advised);
+    if (named.length !== 1) continue;
+    const other = named[0] === pair.low ? pair.high : pair.low;
+    // The constructor takes the default for a setting the options leave out; none known: name it.
+    if (context.defaults?.[other] !== undefined && holds(pair, { [other]: context.defaults[other], ...advised })) continue;
+    advised[other] = saved[other];
+    companions.push(pair);
+  }
+  const savedWith =
+    differing.length === 1
+      ? `${differing[0]} ${optionText(differing[0])}, this optimiser has ${String(own[differing[0]])}`
+      : `${differing.map((key) => `${key} ${optionText(key)}`).join(', ')}; this optimiser has ${differing.map((key) => `${key} ${String(own[key])}`).join(', ')}`;
+  const options = Object.keys(advised).map((key) => `${key}: ${key in own ? optionText(key) : String(advised[key])}`).join(', ');
+  const why = companions.length === 0 ? '' : ` (${companions.map((pair) => `${ruleText(pair)} must hold, so ${differing.includes(pair.low) ? pair.high : pair.low} is named too`).join('; ')})`;
+  throw invalidOption(`${where}: the state was saved with ${savedWith}; create it with { name: '${name}', ${options} } to resume that run${why}`);
 }
 
-/**
- * The companion setting the advice must name beside `recorded` (", mu: 0.0001"), or '': needed
- * where `range` is bounded by a companion whose fallback would make the constructor refuse `recorded`
- * (muMax 0.0005 under the default mu 0.001); its value is the state's, else this optimiser's (`saved`),
- * which `recorded` was already checked against.
- */
-function companionAdvice(recorded: number, range: SettingRange | undefined, companions: Readonly<Record<string, Companion>>, saved: Readonly<Record<string, number | boolean>>): string {
-  const companion = range?.minSetting ?? range?.maxSetting;
-  if (range === undefined || companion === undefined || !(companion in companions)) return '';
-  const underFallback = settingRange(range, { [companion]: companions[companion].fallback });
-  return rangeProblem(recorded, companion, underFallback) === undefined ? '' : `, ${companion}: ${String(saved[companion])}`;
+/** Two settings the constructor checks together: `low` below `high` (strictly where `strict`). */
+interface Pair {
+  low: string;
+  high: string;
+  strict: boolean;
+}
+
+/** The pairs `ranges` bounds by each other (a range's minSetting or maxSetting). */
+function pairsOf(ranges: Readonly<Record<string, SettingRange>>): Pair[] {
+  return Object.entries(ranges).flatMap(([key, range]) => [
+    ...(range.minSetting === undefined ? [] : [{ low: range.minSetting, high: key, strict: range.above === true }]),
+    ...(range.maxSetting === undefined ? [] : [{ low: key, high: range.maxSetting, strict: range.below === true }]),
+  ]);
+}
+
+/** A setting's range without the bound another setting sets (checked as a pair: pairsOf). */
+function ownBounds(range: SettingRange): Range {
+  const { minSetting, maxSetting, ...bounds } = range;
+  if (minSetting !== undefined) delete bounds.above;
+  if (maxSetting !== undefined) delete bounds.below;
+  return bounds;
+}
+
+const ruleText = (pair: Pair) => `${pair.low} ${pair.strict ? '<' : '≤'} ${pair.high}`;
+
+/** Whether `pair`'s rule holds over `values` (false where either is missing). */
+function holds(pair: Pair, values: Readonly<Record<string, number | boolean>>): boolean {
+  const [low, high] = [Number(values[pair.low]), Number(values[pair.high])];
+  return pair.strict ? low < high : low <= high;
+}
+
+/** "a", "a and b", "a, b and c". */
+function listed(keys: readonly string[]): string {
+  return keys.length === 1 ? keys[0] : `${keys.slice(0, -1).join(', ')} and ${keys[keys.length - 1]}`;
 }

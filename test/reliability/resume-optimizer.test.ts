@@ -137,7 +137,12 @@ describe("L-BFGS's and K-FAC's restore, by the first-order optimisers' rule (rec
     [{ name: 'lbfgs', memory: 4 }, 'lbfgs', /^lbfgs: restore: the state was saved with memory 4, this optimiser has 10; create it with \{ name: 'lbfgs', memory: 4 \} to resume that run$/],
     [{ name: 'lbfgs', c2: 0.5 }, 'lbfgs', /^lbfgs: restore: the state was saved with c2 0\.5, this optimiser has 0\.9; create it with \{ name: 'lbfgs', c2: 0\.5 \} to resume that run$/],
     [{ name: 'kfac', damping: 0.01 }, 'kfac', /^kfac: restore: the state was saved with damping 0\.01, this optimiser has 0\.001; create it with \{ name: 'kfac', damping: 0\.01 \} to resume that run$/],
-    [{ name: 'kfac', rescale: false }, 'kfac', /^kfac: restore: the state was saved with rescale false, this optimiser has true; create it with \{ name: 'kfac', rescale: false \} to resume that run$/],
+        // rescale: false turns quadraticMomentum and adaptDamping off too: every setting that differs is named at once.
+    [
+      { name: 'kfac', rescale: false },
+      'kfac',
+      /^kfac: restore: the state was saved with rescale false, quadraticMomentum false, adaptDamping false; this optimiser has rescale true, quadraticMomentum true, adaptDamping true; create it with \{ name: 'kfac', rescale: false, quadraticMomentum: false, adaptDamping: false \} to resume that run$/,
+    ],
     [{ name: 'kfac', normConstraint: 0 }, 'kfac', /^kfac: restore: the state was saved with normConstraint 0, this optimiser has 0\.01; create it with \{ name: 'kfac', normConstraint: 0 \} to resume that run$/],
   ])('%j into a default %s: refused, saying how to create the one that takes it, nothing changed', async (spec, name, said) => {
     const state = await trained(spec);
@@ -220,7 +225,7 @@ describe("Hessian-free's and Levenberg-Marquardt's restore, by the same rule (th
     const net = await createNetwork(mse);
     const optimizer = createOptimizer(net, 'levenberg-marquardt');
     const before = unchanged(optimizer);
-    const error = await expectError(() => restoreOptimizer(optimizer, edited), 'INVALID_OPTION', /^levenberg-marquardt: restore: the state was saved with muMax 0\.0005, this optimiser has 10000000000; create it with \{ name: 'levenberg-marquardt', muMax: 0\.0005, mu: [0-9.e-]+ \} to resume that run$/);
+    const error = await expectError(() => restoreOptimizer(optimizer, edited), 'INVALID_OPTION', /^levenberg-marquardt: restore: the state was saved with muMax 0\.0005, this optimiser has 10000000000; create it with \{ name: 'levenberg-marquardt', muMax: 0\.0005, mu: [0-9.e-]+ \} to resume that run \(mu ≤ muMax must hold, so mu is named too\)$/);
     expect(unchanged(optimizer)).toBe(before);
     expect(error.message).toContain(`mu: ${mu} }`);
     const fitting = createOptimizer(net, { name: 'levenberg-marquardt', muMax: 5e-4, mu });
@@ -230,7 +235,7 @@ describe("Hessian-free's and Levenberg-Marquardt's restore, by the same rule (th
     const { mu: _dropped, ...noMu } = state.scalars;
     await expectError(() => restoreOptimizer(optimizer, { ...state, scalars: { ...noMu, muMax: 5 } }), 'INVALID_OPTION', /^levenberg-marquardt: restore: the state was saved with muMax 5, this optimiser has 10000000000; create it with \{ name: 'levenberg-marquardt', muMax: 5 \} to resume that run$/);
     createOptimizer(net, { name: 'levenberg-marquardt', muMax: 5 });
-    await expectError(() => restoreOptimizer(optimizer, { ...state, scalars: { ...noMu, muMax: 1e-4 } }), 'INVALID_OPTION', /^levenberg-marquardt: restore: scalars\.muMax: expected a finite number ≥ 0\.001, got 0\.0001: the muMax option refuses it too, so no levenberg-marquardt can resume this state \(it is damaged\)$/);
+    await expectError(() => restoreOptimizer(optimizer, { ...state, scalars: { ...noMu, muMax: 1e-4 } }), 'INVALID_OPTION', /^levenberg-marquardt: restore: mu 0\.001 \(this optimiser's\) and scalars\.muMax 0\.0001: expected mu ≤ muMax: the muMax option refuses it too, so no levenberg-marquardt can resume this state \(it is damaged\)$/);
     expect(unchanged(optimizer)).toBe(before);
   });
 });
