@@ -22,15 +22,40 @@
  * probes run alike: 34.0 and 34.2 µs a call with --liftoff-only, 25–36 µs in the recorded rounds
  * before their tier-up (calibration-rounds.ts), against 7.1 and 5.2 µs optimised; 19:18, load 15)
  * until its optimising tier has compiled the hot function in the background, and which binary gets
- * there first is luck. So (judgeRounds), over the last PAIRS pairs (those since both candidates
- * showed their tier-up, a drop of TIER_DROP from their first rounds, once both have):
+ * there first is luck. So (judgeRounds), over the last PAIRS pairs (those since a candidate showed
+ * its tier-up, a drop of TIER_DROP from its first rounds, once one has):
  * - the middle half of the pairs' ratios (other over default) must lie within SAME_TIER of 1: a
  *   ratio further off compares two tiers, and nothing is decided;
- * - the relaxed binary is picked when the whole middle half lies below the margin, even before the
- *   tier-ups show: the baseline tier runs both alike, and pairs across tiers fall outside SAME_TIER;
- * - the default is kept early when the whole middle half lies above it, and only once both
- *   candidates have shown their tier-up: before that, both may still sit in the baseline tier,
- *   where the two binaries run alike and a tie would keep the default where the relaxed one wins.
+ * - the relaxed binary is picked when the whole middle half lies below the margin, even before a
+ *   tier-up shows: the baseline tier runs both alike, and pairs across tiers fall outside SAME_TIER;
+ * - the default is kept early when the whole middle half lies above it, and only once a candidate
+ *   has shown its tier-up: before that, both may still sit in the baseline tier, where the two
+ *   binaries run alike and a tie would keep the default where the relaxed one wins. One shown is
+ *   enough: pairs since it that lie within SAME_TIER have the other optimised too.
+ *
+ * On the AMD EPYC Zen 5 (family 26 model 2; 2026-12-03 20:00–20:09, load 13–19: 139 fresh processes
+ * of the calibration's flow, every round recorded for 60 ms, calibration-rounds.ts) the probes
+ * tier up sooner: Liftoff ran 17–20 µs a call against 5.0–5.3 µs optimised, and in 57 of the 139
+ * the default's tier-up came within its first two rounds (the first call's set-up, 0.07–4.3 ms,
+ * then one call of 0.5–15 ms), so that no drop from its first rounds ever showed. Waiting for both
+ * tier-ups then kept the default from ever being kept early: the rounds ran on to the budget, and
+ * a stretch in which the host slowed the default's rounds (two of them run back to back between
+ * pairs) could put ten pairs' middle half below the margin. Of the 104 processes whose relaxed
+ * probe ran 1.004–1.043× the default's, 7 picked the relaxed binary given time, 2 within 15 ms.
+ * With one tier-up enough, 1 did (a process the host moved from 0.86× to 1.01× after 200 pairs,
+ * below), and the default was kept by verdict in 65 within 15 ms (26 before), 98 given time (54);
+ * with the relaxed rounds scaled as if 1.19× and 1.47× faster (an Intel Xeon, a Zen 3) the relaxed
+ * binary was picked in 72 of the 104 within 15 ms, as before (the other 32 ran out of budget at
+ * that load, loading the probes alone took up to 36 ms), and in all 104 given time, in a median
+ * 5.9 ms (5.7 before).
+ * In the other 34 processes the host slowed the default's probe more than the relaxed one's (up to
+ * 8.5 µs a call against 6.4), steadily: the relaxed probe ran 0.70–0.96× the default's, and the
+ * host moved processes in and out of that state within seconds. The dense product went with it: a
+ * process timing both probes and the bench's dense product (64×256→128) in alternated 2 ms rounds
+ * read the relaxed product at 0.87–0.91× the default's in the 14 of 181 seconds its probe read
+ * 0.90–0.95× (20:04:42–20:07:49, load 14–16; else the probe 0.97–1.01×). Picking the relaxed binary
+ * there picks the faster one at that time, which a product timed in another process later need
+ * not confirm.
  * Otherwise the rounds go on until a verdict is clear or the budget (counted from when the
  * calibration was asked for, so loading the probes counts) runs out, and then the default is kept:
  * it rounds alike everywhere, and it is the binary the caller would have had without asking.
@@ -102,8 +127,10 @@ export function judgeRounds(
   if (offset < 0) return undefined;
   const byDefault = tierUpAt(defaultMs);
   const byOther = tierUpAt(otherMs);
-  const tieredUp = byDefault !== -1 && byOther !== -1;
-  const from = Math.max(otherMs.length - PAIRS, tieredUp ? Math.max(byOther, byDefault - offset) : 0);
+  // One tier-up shown is enough: the pairs since it lie within SAME_TIER only if the other
+  // candidate runs optimised too (its tier-up may have come in its first rounds, unseen).
+  const tieredUp = byDefault !== -1 || byOther !== -1;
+  const from = Math.max(0, otherMs.length - PAIRS, byOther, byDefault - offset);
   if (otherMs.length - from < PAIRS) return undefined;
   const ratios = otherMs.slice(from).map((t, i) => t / defaultMs[offset + from + i]);
   const low = quantile(ratios, 0.25);

@@ -8,11 +8,11 @@
 // not by this machine's load.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it, vi } from 'vitest';
-import { median } from '../../src/median.js';
-import { CALIBRATION_BUDGET_MS, fastest, judgeRounds } from '../../src/wasm/calibrate.js';
+import { median, quantile } from '../../src/median.js';
+import { CALIBRATION_BUDGET_MS, RELAXED_MARGIN, fastest, judgeRounds } from '../../src/wasm/calibrate.js';
 import { instantiateProbe, relaxedSimdSupported } from '../../src/wasm/loader.js';
 import { calibrateSimdBinaries, createWasmKernels, fastestSimdBinary } from '../../src/wasm/wasm-kernels.js';
-import { BASELINE_TIE, CONTENDED, DRIFTING } from './calibration-rounds.js';
+import { BASELINE_TIE, CONTENDED, DRIFTING, HIDDEN_TIER_UP, SLOWED_DEFAULT } from './calibration-rounds.js';
 
 /** ms of one optimised probe call on the default binary (the Zen 3's, rounded). */
 const CALL = 0.008;
@@ -113,6 +113,15 @@ describe('the binary chosen per CPU', () => {
     expect((await calibrate({ ratio: ZEN5, baselineCalls: { default: 150, other: 5 } }, { budgetMs: 1000 })).chosen).toBe('simd');
     // ...and on an Intel the relaxed one must not lose for being the one still in the baseline tier.
     expect((await calibrate({ ratio: INTEL, baselineCalls: { default: 5, other: 150 } }, { budgetMs: 1000 })).chosen).toBe('simd-relaxed');
+  });
+
+  it('keeps the default early where its tier-up came within its first rounds, unseen, once the other has shown its own', async () => {
+    // The Zen 5: the default optimised from its second call, so its first rounds show no drop.
+    const hidden = await calibrate({ ratio: ZEN5, baselineCalls: { default: 1, other: 40 } });
+    expect(hidden).toMatchObject({ chosen: 'simd', by: 'verdict' });
+    expect(hidden.spent).toBeLessThan(CALIBRATION_BUDGET_MS / 2);
+    // ...and the other way round on an Intel.
+    expect(await calibrate({ ratio: INTEL, baselineCalls: { default: 40, other: 1 } })).toMatchObject({ chosen: 'simd-relaxed', by: 'verdict' });
   });
 
   it('does not keep the default early while both may still run the baseline tier, where the binaries run alike', async () => {
@@ -225,6 +234,28 @@ describe('the verdict on rounds recorded on this Zen 3 (calibration-rounds.ts)',
     // fell below the margin at pairs 22–23; over 10 it does not.
     expect(firstVerdict(DRIFTING, DRIFTING.asIfZen5)).toMatchObject({ verdict: 'default' });
     expect(firstVerdict(DRIFTING)).toMatchObject({ verdict: 'other' });
+  });
+});
+
+describe('the verdict on rounds recorded on the Zen 5 (calibration-rounds.ts)', () => {
+  const firstVerdict = (rounds: { default: number[]; relaxed: number[] }) => {
+    for (let pair = 1; pair <= rounds.relaxed.length; pair++) {
+      const verdict = judgeRounds(rounds.default.slice(0, pair), rounds.relaxed.slice(0, pair));
+      if (verdict) return { verdict, pair };
+    }
+    return { verdict: undefined, pair: undefined };
+  };
+
+  it("keeps the default at pair 13 where its tier-up came unseen in its first rounds, before a stretch in which the host slowed the default's rounds", () => {
+    expect(firstVerdict(HIDDEN_TIER_UP)).toEqual({ verdict: 'default', pair: 13 });
+    // Pairs 62–71: the middle half of their ratios lies wholly below the margin, where the rule that
+    // waited for both tier-ups, and so never kept the default early, picked the relaxed binary.
+    const ratios = HIDDEN_TIER_UP.relaxed.slice(61, 71).map((t, i) => t / HIDDEN_TIER_UP.default[61 + i]);
+    expect(quantile(ratios, 0.75)).toBeLessThan(RELAXED_MARGIN);
+  });
+
+  it('picks the relaxed binary where the host slowed the default steadily, as it slowed its dense product', () => {
+    expect(firstVerdict(SLOWED_DEFAULT)).toMatchObject({ verdict: 'other' });
   });
 });
 
