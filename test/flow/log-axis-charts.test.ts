@@ -38,11 +38,12 @@ describe('charts on a log axis', () => {
 
   it('heatmap: −∞ (the log of a 0) in the zero colour below the scale, NaN and +∞ grey, and the legend says so', () => {
     const svg = heatmap({ id: 'h', title: 't', yLabel: 'layer', rowLabels: ['a'], steps: [1, 2, 3, 4, 5], values: [[-3, -1.2, -Infinity, NaN, Infinity]] });
-    const fills = [...svg.matchAll(/<rect x="[^"]+" width="[^"]+" height="[^"]+" fill="([^"]+)" data-value/g)].map((m) => m[1]);
+    const fills = [...svg.matchAll(/<rect x="[^"]+" width="[^"]+" height="[^"]+" fill="([^"]+)"\/>/g)].map((m) => m[1]);
     expect(fills.slice(2)).toEqual([HEATMAP_ZERO, HEATMAP_NO_VALUE, HEATMAP_NO_VALUE]);
     expect(fills.slice(0, 2).every((f) => f !== HEATMAP_ZERO && f !== HEATMAP_NO_VALUE)).toBe(true);
-    // Each cell's value reads back with Number(), ±∞ and NaN too (−∞ and +∞ are the key's words, below).
-    expect([...svg.matchAll(/<rect x="[^"]+" width="[^"]+" height="[^"]+" fill="[^"]+" data-value="([^"]+)"/g)].map((m) => Number(m[1]))).toEqual([-3, -1.2, -Infinity, NaN, Infinity]);
+    // A cell is its colour alone: its value is the report's data (written on each cell too, the main report's 700 took 16.6 KB).
+    expect(fills.length).toBe(5);
+    expect(svg).not.toMatch(/<rect x="[^"]+" width="[^"]+" height="[^"]+" fill="[^"]+" data-value=/);
     expect([...svg.matchAll(/class="legend" data-value="[^"]+">([^<]+)</g)].map((m) => m[1])).toEqual(['-3', '-2.5', '-2', '-1.5', '-1']);
     // Each entry's swatch and its words: a label too long for a line is wrapped, whole in its <title>.
     const offScale = offScaleOf(svg);
