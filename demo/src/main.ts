@@ -212,6 +212,12 @@ function receive(message: FromWorker): void {
     saveTrace(message.json);
     return;
   } else {
+    if (message.unshown && snapshot) {
+      // Steps whose network the page cannot show: the step, the trace's charts and the diagnosis go on to them; the network's outputs stay as last shown (the reason says so).
+      history.addSteps(message.unshown.steps);
+      snapshot = { ...snapshot, ...message.unshown.state };
+      explain(snapshot);
+    }
     running = false;
     showRunning();
     setStatus(`Stopped: ${message.reason}`, true);

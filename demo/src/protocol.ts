@@ -29,23 +29,28 @@ export interface StepRecord {
   gradB: Float64Array;
 }
 
-/** The state after the latest step (or at initialisation, step 0). */
-export interface Snapshot {
+/** What the run's trace says of the latest step: what the page can show even where the network's outputs cannot be computed. */
+export interface TracedState {
   step: number;
   /** Passes over the training rows so far (fractional). */
   epoch: number;
+  /** The latest step's batch loss (the trace's). */
+  loss: number;
+  /** The latest record's per-layer statistics, for the chain-rule table. */
+  stats: LayerStats;
+  /** diagnose() of the run's trace (see run-trace.ts). */
+  diagnosis: Diagnosis;
+}
+
+/** The state after the latest step (or at initialisation, step 0). */
+export interface Snapshot extends TracedState {
   /** The training rows an epoch passes over. */
   trainRows: number;
-  loss: number;
   /** On the training rows. */
   accuracy: number;
   /** Loss and accuracy on the held-out test rows. */
   testLoss: number;
   testAccuracy: number;
-  /** The latest record's per-layer statistics, for the chain-rule table. */
-  stats: LayerStats;
-  /** diagnose() of the run's trace (see run-trace.ts). */
-  diagnosis: Diagnosis;
   /** The per-layer learning-rate multipliers of the 'per-layer rates' choice; null for the other optimisers. */
   layerRates: number[] | null;
   /** Where layerRates came from, as the page says it ('at initialisation', 'at step 40', or a remedy's); '' without them. */
@@ -79,8 +84,12 @@ export type FromWorker =
    * step, so every snapshot of the run came before this.
    */
   | { type: 'paused' }
-  /** Training failed (the run stops). */
-  | { type: 'stopped'; reason: string }
+  /**
+   * Training failed (the run stops). `unshown`: steps were applied whose network the page cannot show
+   * (its outputs overflow): their records and the trace's state after them, so the page's step, charts
+   * of the trace and diagnosis are the trace's, while what needs the network's outputs stays as last shown.
+   */
+  | { type: 'stopped'; reason: string; unshown?: { steps: StepRecord[]; state: TracedState } }
   /** A 'configure' or 'update' the library refused (reason: its GradscopeError): the network, run and settings held are as before. */
   | { type: 'refused'; reason: string }
   /** Trace.toJSON() of the diagnosed trace, as text. */

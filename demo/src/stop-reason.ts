@@ -55,12 +55,15 @@ export function stopReason(error: unknown, learningRate: number | null): string 
  * evaluate, predict and layerOutputs over the page's rows threw). A step may be applied whose weights
  * then overflow float32 on those rows though its own batch did not (a single step's train() has no
  * earlier batch to call its loss runaway against): the inputs are in [−1, 1] or [0, 1], so it is the
- * weights, and from them only new weights help. `learningRate`: the run's, or null when its optimiser
- * chooses its own steps.
+ * weights, and from them only new weights help. What the trace holds (the loss, the gradients, the
+ * diagnosis) goes on to `step`; what needs the network's outputs stays at `shownStep`, the last step
+ * the page could show, and the reason says which is which. `learningRate`: the run's, or null when
+ * its optimiser chooses its own steps.
  */
-export function unshownReason(error: unknown, step: number, learningRate: number | null): string {
+export function unshownReason(error: unknown, step: number, shownStep: number, learningRate: number | null): string {
   const after = `after ${stepText(step)} the page cannot show the network: ${errorText(error)}`;
-  if (!(error instanceof GradscopeError && error.code === 'NON_FINITE_INPUT')) return after;
+  const kept = `. Its accuracies, predictions and diagram stay at ${stepText(shownStep)}, the last shown; the loss, the gradients and the diagnosis are the trace's, to ${stepText(step)}.`;
+  if (!(error instanceof GradscopeError && error.code === 'NON_FINITE_INPUT')) return after + kept;
   const lower = learningRate === null ? 'Reset, or ' : `a smaller Learning rate (now ${learningRate}), then Reset to start again from new weights; or `;
-  return `${after}. On this page: ${lower}another Init, Normalisation or Activation, which starts a new run.`;
+  return `${after + kept} On this page: ${lower}another Init, Normalisation or Activation, which starts a new run.`;
 }

@@ -9,7 +9,7 @@ import { columnEnds, columnNames, networkOptions } from './architecture.js';
 import { denseWeightsOf, diagramOf, UNIT_MAP_GRID, type DiagramSnapshot } from './diagram-data.js';
 import { mnistDataset, planarDataset, splitDataset, type Dataset, type MnistSubsetFile } from './datasets.js';
 import { statsFromTrace, type LayerStats } from './layer-stats.js';
-import { BOUNDARY_GRID, DIGITS_SHOWN, type FromWorker, type Snapshot, type StepRecord, type ToWorker } from './protocol.js';
+import { BOUNDARY_GRID, DIGITS_SHOWN, type FromWorker, type Snapshot, type StepRecord, type ToWorker, type TracedState } from './protocol.js';
 import { probeRun, RunTrace } from './run-trace.js';
 import { SteppedPass, type EpochEnd } from './stepped-pass.js';
 import type { Settings } from './settings.js';
@@ -48,6 +48,8 @@ interface Session {
   settings: Settings;
   /** Statistics of the latest traced step. */
   stats: LayerStats;
+  /** The step of the latest snapshot the page was sent: what it shows of the network's outputs. */
+  shownStep: number;
   /** The run so far, as diagnose() reads it. */
   run: RunTrace;
   /** The train() trace whose records the run holds already (collectSteps takes each once). */
@@ -171,7 +173,7 @@ async function configure(settings: Settings, mnistUrl: string, layerRates?: numb
     const run = new RunTrace(trace);
     const grid = planeGrid(BOUNDARY_GRID);
     const columns = ends.map((end, c) => ({ name: names[c], end }));
-    const fresh: Session = { net, data, test, rowsSeen: 0, pass: new SteppedPass(data.x.rows), settings, optimizer, layerRates: made.layerRates, layerRatesFrom: made.layerRatesFrom, weightDecayLowered: made.weightDecayLowered, stats: statsFromTrace(run.trace, 0), run, collected: undefined, grid, probe, unitOutputs: undefined, columns };
+    const fresh: Session = { net, data, test, rowsSeen: 0, pass: new SteppedPass(data.x.rows), settings, optimizer, layerRates: made.layerRates, layerRatesFrom: made.layerRatesFrom, weightDecayLowered: made.weightDecayLowered, stats: statsFromTrace(run.trace, 0), shownStep: 0, run, collected: undefined, grid, probe, unitOutputs: undefined, columns };
     const snapshot = snapshotOf(fresh, gradients.loss, gradients);
     if (session) {
       session.optimizer.dispose();
@@ -238,16 +240,17 @@ function trainAndPost(s: Session, train: () => void): boolean {
   try {
     if (steps.length > 0) postProgress(s, steps);
   } catch (error) {
-    return stop(unshownReason(error, s.net.step, learningRate));
+    // The steps were applied and traced: the page takes them and the trace's state after them, so it shows the step the trace (and its download) ends at.
+    return stop(unshownReason(error, s.net.step, s.shownStep, learningRate), { steps, state: tracedState(s, steps[steps.length - 1].loss) });
   }
   if (failed) return stop(stopReason(failed.error, learningRate));
   return true;
 }
 
-/** Ends the run for `reason` (the page's status line); false, as trainAndPost returns for a failure. */
-function stop(reason: string): false {
+/** Ends the run for `reason` (the page's status line), with the steps it could not show; false, as trainAndPost returns for a failure. */
+function stop(reason: string, unshown?: { steps: StepRecord[]; state: TracedState }): false {
   running = false;
-  scope.postMessage({ type: 'stopped', reason });
+  scope.postMessage({ type: 'stopped', reason, ...(unshown && { unshown }) });
   return false;
 }
 
@@ -315,23 +318,24 @@ function collectSteps(s: Session, steps: StepRecord[], ended: readonly EpochEnd[
 function postProgress(s: Session, steps: StepRecord[]): void {
   const snapshot = snapshotOf(s, steps[steps.length - 1].loss);
   scope.postMessage({ type: 'progress', steps, snapshot }, transfers(snapshot));
+  s.shownStep = snapshot.step;
+}
+
+/** What the run's trace says now, `loss` its latest step's: no call on the network's outputs. */
+function tracedState(s: Session, loss: number): TracedState {
+  return { step: s.net.step, epoch: s.rowsSeen / s.data.x.rows, loss, stats: s.stats, diagnosis: diagnose(s.run.trace, PAGE_DIAGNOSIS) };
 }
 
 /** The state now; `gradients`: the probe's, if the caller has them already. */
 function snapshotOf(s: Session, loss: number, gradients?: Gradients): Snapshot {
-  const { stats } = s;
   const { accuracy } = s.net.evaluate(s.data.x, s.data.y);
   const test = s.net.evaluate(s.test.x, s.test.y);
   return {
-    step: s.net.step,
-    epoch: s.rowsSeen / s.data.x.rows,
+    ...tracedState(s, loss),
     trainRows: s.data.x.rows,
-    loss,
     accuracy,
     testLoss: test.loss,
     testAccuracy: test.accuracy,
-    stats,
-    diagnosis: diagnose(s.run.trace, PAGE_DIAGNOSIS),
     layerRates: s.layerRates,
     layerRatesFrom: s.layerRatesFrom,
     weightDecayLowered: s.weightDecayLowered,

@@ -637,10 +637,16 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     // Single steps at η 3 (no earlier batch in their train() call to find the loss running away against): a step is applied whose weights overflow.
     await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Stopped'), null, { timeout: 60_000 });
     expect(await page.locator('#status').innerText()).toMatch(
-      /^Stopped: after step \d+ the page cannot show the network: NON_FINITE_INPUT: inputs: row \d+ overflows float32 in .*; the inputs or the weights are too large\. On this page: a smaller Learning rate \(now 3\), then Reset to start again from new weights; or another Init, Normalisation or Activation, which starts a new run\.$/,
+      /^Stopped: after step \d+ the page cannot show the network: NON_FINITE_INPUT: inputs: row \d+ overflows float32 in .*; the inputs or the weights are too large\. Its accuracies, predictions and diagram stay at step \d+, the last shown; the loss, the gradients and the diagnosis are the trace's, to step \d+\. On this page: a smaller Learning rate \(now 3\), then Reset to start again from new weights; or another Init, Normalisation or Activation, which starts a new run\.$/,
     );
     expect(await page.locator('#status').getAttribute('class')).toContain('error');
     expect(await page.locator('body').getAttribute('data-state')).toBe('ready');
+    // The page shows the step the trace it draws (and downloads) ends at, its diagnosis that trace's: it showed the step before (mendB26).
+    const trace = await downloadTrace(page);
+    const step = await stepOf(page);
+    expect(step).toBe(trace.steps.at(-1));
+    expect(Number(await page.locator('#diagnosis').getAttribute('data-records'))).toBe(diagnose(trace, PAGE_DIAGNOSIS).evidence.records);
+    expect(await page.locator('#status').innerText()).toContain(`after step ${step} the page cannot show the network`);
     expect(errors).toEqual([]);
     await page.close();
   }, 90_000);

@@ -75,7 +75,7 @@ describe('visualizer stop reason', () => {
     expect(stopReason(new GradscopeError('DIVERGED', message), 0.5)).toContain('and the steps since step 12,345 led to it, so the weights are back as they were after step 12,345, the last judged good that was kept.');
   });
 
-  it("says after which step the page cannot show a network whose weights overflow its rows, and that only new weights help", async () => {
+  it("says after which step the page cannot show a network whose weights overflow its rows, what stays at the last step shown, and that only new weights help", async () => {
     const net = await createNetwork({ sizes: [2, 8, 8, 2], activation: 'relu', seed: 1 });
     // Weights grown 10²⁰ times: their outputs overflow float32 on inputs in [−1, 1], as the page's snapshot found.
     for (const p of net.parameters()) net.kernels.view(p.value).forEach((v, i, all) => (all[i] = v * 1e20));
@@ -88,12 +88,13 @@ describe('visualizer stop reason', () => {
       net.dispose();
     }
     expect((error as GradscopeError).code).toBe('NON_FINITE_INPUT');
-    expect(unshownReason(error, 12345, 3)).toBe(
-      `after step 12,345 the page cannot show the network: ${errorText(error)}. On this page: a smaller Learning rate (now 3), then Reset to start again from new weights; or another Init, Normalisation or Activation, which starts a new run.`,
+    expect(unshownReason(error, 12345, 12344, 3)).toBe(
+      `after step 12,345 the page cannot show the network: ${errorText(error)}. Its accuracies, predictions and diagram stay at step 12,344, the last shown; ` +
+        "the loss, the gradients and the diagnosis are the trace's, to step 12,345. On this page: a smaller Learning rate (now 3), then Reset to start again from new weights; or another Init, Normalisation or Activation, which starts a new run.",
     );
-    expect(unshownReason(error, 5, null)).toMatch(/On this page: Reset, or another Init/);
-    // Any other fault is said as it is, with the step.
-    expect(unshownReason(new Error('plain'), 5, 3)).toBe('after step 5 the page cannot show the network: plain');
+    expect(unshownReason(error, 5, 3, null)).toMatch(/stay at step 3, the last shown; .* On this page: Reset, or another Init/);
+    // Any other fault is said as it is, with the steps.
+    expect(unshownReason(new Error('plain'), 5, 4, 3)).toBe("after step 5 the page cannot show the network: plain. Its accuracies, predictions and diagram stay at step 4, the last shown; the loss, the gradients and the diagnosis are the trace's, to step 5.");
   });
 
   it('gives any other error as CODE: message', () => {
