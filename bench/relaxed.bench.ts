@@ -5,8 +5,9 @@
  * --experimental-wasm-relaxed-simd (Node 20 validates relaxed SIMD only behind that flag).
  * Also reports whether this Node accepts the module without the flag, which is what users get, and
  * what `binary: 'fastest'` costs and picks in fresh processes (bench/relaxed/calibration.ts), and
- * how the two binaries compare on a dense product in interleaved rounds, beside two instances of
- * the default (bench/relaxed/binaries.ts), which says whether the picks were right.
+ * how the two binaries compare on a dense product in interleaved rounds in each of those processes
+ * after its pick, beside two instances of the default (bench/relaxed/binaries.ts), which says
+ * whether the picks were right.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from './median.js';
+import type { PickedProcess } from './verdict.js';
 
 export interface RelaxedResult {
   /** WebAssembly.validate of the relaxed module in this process (no flag). */
@@ -39,13 +41,13 @@ export interface RelaxedResult {
     outOfBudget: number;
     /** The 1-minute load average as the processes started. */
     load: number;
+    /**
+     * Each process's pick, and a dense product (bench/relaxed/binaries.ts) timed in it right after
+     * in interleaved rounds, per round: the relaxed binary's time over the default's, and a second
+     * instance of the default's over the first (the noise).
+     */
+    processes: PickedProcess[];
   };
-  /**
-   * A dense product (bench/relaxed/binaries.ts JUDGED_PRODUCT) in interleaved rounds,
-   * per round: the relaxed binary's time over the default's, and a second instance of the default's
-   * over the first (the noise).
-   */
-  binaries: { relaxedOverDefault: number[]; defaultAgain: number[] };
 }
 
 /** Fresh processes the calibration is measured in (it runs once per process): 7 gave pick counts of 7/7 and 4/7 in two runs minutes apart. */
@@ -76,7 +78,6 @@ export async function runRelaxedBench(): Promise<RelaxedResult> {
     };
     return {
       calibration: measureCalibration(),
-      binaries: measureBinaries(),
       validatesWithoutFlag,
       mulAddMs: m.mulAddMs,
       relaxedMs: m.relaxedMs,
@@ -90,30 +91,22 @@ export async function runRelaxedBench(): Promise<RelaxedResult> {
   }
 }
 
-function measureBinaries(): RelaxedResult['binaries'] {
-  const run = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', 'bench/relaxed/binaries.ts'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-  if (run.status !== 0) throw new Error(`binaries measurement failed: ${run.stderr}`);
-  const ms = JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<'simd' | 'simd again' | 'simd-relaxed', number[]>;
-  return {
-    relaxedOverDefault: ms['simd-relaxed'].map((t, i) => t / ms.simd[i]),
-    defaultAgain: ms['simd again'].map((t, i) => t / ms.simd[i]),
-  };
-}
-
 function measureCalibration(): RelaxedResult['calibration'] {
   const load = os.loadavg()[0];
   const costs: number[] = [];
   const choices: Record<string, number> = {};
   let outOfBudget = 0;
+  const processes: PickedProcess[] = [];
   for (let i = 0; i < CALIBRATION_PROCESSES; i++) {
     const run = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', 'bench/relaxed/calibration.ts'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     if (run.status !== 0) throw new Error(`calibration measurement failed: ${run.stderr}`);
-    const m = JSON.parse(run.stdout.trim().split('\n').pop()!) as { calibrationMs: number; chosen: string; by: string };
+    const m = JSON.parse(run.stdout.trim().split('\n').pop()!) as { calibrationMs: number; chosen: string; by: string; relaxedOverDefault: number[]; defaultAgain: number[] };
     costs.push(m.calibrationMs);
+    processes.push({ chosen: m.chosen, otherOverDefault: m.relaxedOverDefault, defaultAgain: m.defaultAgain });
     if (m.by === 'budget') outOfBudget++;
     choices[m.chosen] = (choices[m.chosen] ?? 0) + 1;
   }
-  return { medianMs: median(costs), minMs: Math.min(...costs), maxMs: Math.max(...costs), choices, outOfBudget, load };
+  return { medianMs: median(costs), minMs: Math.min(...costs), maxMs: Math.max(...costs), choices, outOfBudget, load, processes };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

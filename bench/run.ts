@@ -21,6 +21,7 @@ import { PEER_ROUNDS, PEER_SIZES, runPeersBench } from './peers.bench.js';
 import { JS_AFTER_CORE_GROUP, JS_GROUP, PROFILE_ROUNDS, runProfileBench } from './profile.bench.js';
 import { consoleTable, markdownTable, ms, percent, simpleTable, times, type ReportRow } from './report.js';
 import { CALIBRATION_PROCESSES, runRelaxedBench } from './relaxed.bench.js';
+import { JUDGED_ROUNDS } from './relaxed/binaries.js';
 import { DEPTH_BATCH, DEPTH_WIDTH, runScalingBench, SCALING_ROUNDS } from './scaling.bench.js';
 import { runStepBench, STEP_BATCH, STEP_SIZES, stepFlops } from './step.bench.js';
 import { runThreadsBench, THREAD_ROUNDS, THREADS_TARGET } from './threads.bench.js';
@@ -189,12 +190,12 @@ goals.push({
   measured: `${ms(relaxed.calibration.medianMs)} ms (${ms(relaxed.calibration.minMs)}–${ms(relaxed.calibration.maxMs)}; load average ${relaxed.calibration.load.toFixed(1)}; the budget ran out before the rounds decided in ${relaxed.calibration.outOfBudget} of ${CALIBRATION_PROCESSES}, which kept the default)`,
   verdict: verdictOf(relaxed.calibration.medianMs <= 20),
 });
-const pickJudgement = judgePicks(relaxed.calibration.choices, { default: 'simd', other: 'simd-relaxed' }, relaxed.binaries.relaxedOverDefault, relaxed.binaries.defaultAgain, RELAXED_MARGIN);
-const relaxedOverDefault = spreadOf(relaxed.binaries.relaxedOverDefault);
+const pickJudgement = judgePicks(relaxed.calibration.processes, { default: 'simd', other: 'simd-relaxed' }, RELAXED_MARGIN);
+const relaxedOverDefault = spreadOf(relaxed.calibration.processes.flatMap((p) => p.otherOverDefault));
 goals.push({
-  goal: `binary 'fastest' picks a binary as fast as this run can tell (${CALIBRATION_PROCESSES} fresh processes, against ${relaxedOverDefault.rounds} interleaved rounds of a dense product; issue #16)`,
+  goal: `binary 'fastest' picks a binary as fast as this run can tell (${CALIBRATION_PROCESSES} fresh processes, each against ${JUDGED_ROUNDS} interleaved rounds of a dense product timed in it after its pick; issue #16)`,
   target: `the relaxed binary within the noise of the faster; the default within ${percentText(1 / RELAXED_MARGIN - 1)} (the calibration's margin) plus the noise`,
-  measured: `${picksText(pickJudgement)}; relaxed/default time ${spreadText(relaxedOverDefault, (r) => `${r.toFixed(3)}×`)}`,
+  measured: `${picksText(pickJudgement, 'relaxed')}; relaxed/default time over all their rounds ${spreadText(relaxedOverDefault, (r) => `${r.toFixed(3)}×`)}`,
   verdict: pickJudgement.verdict,
 });
 const [smallBatch, smallIn, smallOut] = DENSE_SHAPES[0];
@@ -387,8 +388,9 @@ rounds and compares them pair by pair (src/wasm/calibrate.ts): it keeps the rela
 the middle half of the last pairs shows it at least ${percentText(1 / RELAXED_MARGIN - 1)} faster, and the default when that middle
 half shows less once both run the engine's optimised code, or when the budget runs out first. In ${CALIBRATION_PROCESSES} fresh processes, after the default binary was loaded, createWasmKernels({ binary: 'fastest' })
 took ${ms(relaxed.calibration.medianMs)} ms (median; at most ${ms(relaxed.calibration.maxMs)}) and picked ${picks} (the budget ran out first in
-${relaxed.calibration.outOfBudget}). A dense product on both binaries, and on a second instance of
-the default, in ${relaxedOverDefault.rounds} interleaved rounds (bench/relaxed/binaries.ts): the relaxed binary took
+${relaxed.calibration.outOfBudget}). Each of those processes then timed a dense product on both binaries, and on a second
+instance of the default, in ${JUDGED_ROUNDS} interleaved rounds (bench/relaxed/binaries.ts), and its pick is judged on them (the
+host moves the two binaries' ratio from process to process): over all ${relaxedOverDefault.rounds} rounds the relaxed binary took
 ${spreadText(relaxedOverDefault, (r) => `${r.toFixed(3)}×`)} the default's time; the two instances of the default
 strayed ±${percentText(pickJudgement.noise)} from each other (the larger distance of their ratio's quartiles from 1), the noise
 a pick is judged with (goals above). On this CPU the tile says it would ${relaxed.ratio <= RELAXED_MARGIN ? 'pick the relaxed binary' : 'keep the mul+add binary'}.

@@ -91,44 +91,68 @@ export function threadsText(j: ControlJudgement, target: Target, format: (value:
   return `${roundsText(j.judged, target, format, over)}; ${control}`;
 }
 
-/** `binary: 'fastest'` judged on what it picked in fresh processes against the bench's own rounds. */
+/** One fresh process of `binary: 'fastest'`: its pick, and the dense product timed in it right after (per round). */
+export interface PickedProcess {
+  chosen: string;
+  /** Per round: the other binary's time over the default's. */
+  otherOverDefault: readonly number[];
+  /** Per round: a second instance of the default over the first (the noise: what two identical binaries read). */
+  defaultAgain: readonly number[];
+}
+
+/** `binary: 'fastest'` judged on what it picked in fresh processes, each against the product timed in it. */
 export interface PicksJudgement {
   verdict: Verdict;
-  /** How far (a fraction) two instances of the same binary strayed: the larger distance of their per-round ratio's quartiles from 1. */
+  /** How far (a fraction) two instances of the same binary strayed: the larger distance of their per-round ratio's quartiles from 1, over every process's rounds. */
   noise: number;
-  /** Per binary picked: how many processes picked it, and how much slower than the faster binary it is (0 for the faster). */
-  picks: { binary: string; count: number; cost: number; tolerance: number }[];
+  /**
+   * Per binary picked: how many processes picked it, the most it cost against the faster binary
+   * in one of them (0: the faster in each), what it may cost, and the other/default time
+   * (each process's median round) in its smallest and largest.
+   */
+  picks: { binary: string; count: number; cost: number; tolerance: number; ratios: { min: number; max: number } }[];
 }
 
 /**
- * Whether the binaries `binary: 'fastest'` picked are as fast as the bench can tell. `otherOverDefault`:
- * per round, the other binary's time over the default's; `defaultAgain`: per round, a second
- * instance of the default over the first (the noise: what two identical binaries read). Staying on
- * the default is the calibration's design unless the other is faster by `margin` (0.97: 3 %), so a
- * default pick may cost up to that margin plus the noise; picking the other may cost only the noise.
+ * Whether the binaries `binary: 'fastest'` picked are as fast as the bench can tell, each pick
+ * judged against the product timed in its own process (the host moves the binaries' ratio from
+ * process to process: bench/relaxed/binaries.ts). Staying on the default is the calibration's
+ * design unless the other is faster by `margin` (0.97: 3 %), so a default pick may cost up to that
+ * margin plus the noise; picking the other may cost only the noise. A pick's cost is taken from its
+ * process's median round.
  */
-export function judgePicks(
-  picks: Readonly<Record<string, number>>,
-  names: { default: string; other: string },
-  otherOverDefault: readonly number[],
-  defaultAgain: readonly number[],
-  margin: number,
-): PicksJudgement {
-  const aa = spreadOf(defaultAgain);
+export function judgePicks(processes: readonly PickedProcess[], names: { default: string; other: string }, margin: number): PicksJudgement {
+  if (processes.length === 0) throw new Error('judgePicks: no processes');
+  const aa = spreadOf(processes.flatMap((p) => p.defaultAgain));
   const noise = Math.max(Math.abs(aa.q1 - 1), Math.abs(aa.q3 - 1));
-  const ratio = spreadOf(otherOverDefault).median;
-  const judged = Object.entries(picks).map(([binary, count]) => {
-    if (binary === names.default) return { binary, count, cost: Math.max(0, 1 / ratio - 1), tolerance: 1 / margin - 1 + noise };
-    if (binary === names.other) return { binary, count, cost: Math.max(0, ratio - 1), tolerance: noise };
-    throw new Error(`judgePicks: '${binary}' is neither '${names.default}' nor '${names.other}'`);
-  });
-  return { verdict: judged.every((p) => p.cost <= p.tolerance) ? 'met' : 'NOT met', noise, picks: judged };
+  const byBinary = new Map<string, { cost: number; tolerance: number; ratio: number }[]>();
+  for (const p of processes) {
+    const ratio = spreadOf(p.otherOverDefault).median;
+    let judged: { cost: number; tolerance: number };
+    if (p.chosen === names.default) judged = { cost: Math.max(0, 1 / ratio - 1), tolerance: 1 / margin - 1 + noise };
+    else if (p.chosen === names.other) judged = { cost: Math.max(0, ratio - 1), tolerance: noise };
+    else throw new Error(`judgePicks: '${p.chosen}' is neither '${names.default}' nor '${names.other}'`);
+    byBinary.set(p.chosen, [...(byBinary.get(p.chosen) ?? []), { ...judged, ratio }]);
+  }
+  const picks = [...byBinary].map(([binary, judged]) => ({
+    binary,
+    count: judged.length,
+    cost: Math.max(...judged.map((j) => j.cost)),
+    tolerance: judged[0].tolerance,
+    ratios: { min: Math.min(...judged.map((j) => j.ratio)), max: Math.max(...judged.map((j) => j.ratio)) },
+  }));
+  return { verdict: picks.every((p) => p.cost <= p.tolerance) ? 'met' : 'NOT met', noise, picks };
 }
 
-/** The picks' line: how often each binary was picked and what it costs against the faster, beside the noise. */
-export function picksText(j: PicksJudgement): string {
+/** The picks' line: how often each binary was picked, what it cost at worst against the faster in its process, and the ratio there, beside the noise. */
+export function picksText(j: PicksJudgement, other: string): string {
   const processes = j.picks.reduce((n, p) => n + p.count, 0);
-  const each = j.picks.map((p) => `'${p.binary}' in ${p.count} of ${processes}${p.cost > 0 ? ` (${percentText(p.cost)} slower than the other; tolerated ${percentText(p.tolerance)})` : ' (the faster)'}`);
+  const ratioText = ({ min, max }: { min: number; max: number }) => (min === max ? `${min.toFixed(3)}×` : `${min.toFixed(3)}–${max.toFixed(3)}×`);
+  const each = j.picks.map((p) => {
+    const where = p.count === 1 ? 'its process' : 'each of its processes';
+    const cost = p.cost > 0 ? `${p.count === 1 ? '' : 'at worst '}${percentText(p.cost)} slower than the other in its process; tolerated ${percentText(p.tolerance)}` : `the faster in ${where}`;
+    return `'${p.binary}' in ${p.count} of ${processes} (${cost}; ${other}/default there ${ratioText(p.ratios)})`;
+  });
   return `picked ${each.join(', ')}; two instances of one binary stray ±${percentText(j.noise)}`;
 }
 

@@ -55,7 +55,7 @@
  * read the relaxed product at 0.87–0.91× the default's in the 14 of 181 seconds its probe read
  * 0.90–0.95× (20:04:42–20:07:49, load 14–16; else the probe 0.97–1.01×). Picking the relaxed binary
  * there picks the faster one at that time, which a product timed in another process later need
- * not confirm.
+ * not confirm: the bench judges each pick on a product timed in its own process (bench/relaxed/binaries.ts).
  * Otherwise the rounds go on until a verdict is clear or the budget (counted from when the
  * calibration was asked for, so loading the probes counts) runs out, and then the default is kept:
  * it rounds alike everywhere, and it is the binary the caller would have had without asking.
