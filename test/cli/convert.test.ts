@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { saveModel } from '../../src/io/files.js';
 import { readModelFile } from '../../src/io/model-formats.js';
 import { createNetwork } from '../../src/api/network.js';
+import { createOptimizer } from '../../src/optim/index.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
 import { expectClose } from '../util/close.js';
 
@@ -137,6 +138,31 @@ describe('gradscope convert', async () => {
     const binary = await runCliInProcess(['convert', at('checkpoint.gsc'), at('from-binary.json')]);
     expect(binary.code).toBe(0);
     expect(JSON.parse(readFileSync(at('from-binary.json'), 'utf8'))).toEqual(original);
+  });
+
+  // A checkpoint's training section (step, RNG, optimiser state, the rows that trained it) has no place in any format
+  // convert writes: `convert model.json model.json` rewrote a checkpoint as a bare model file with no word (newuser27).
+  it('says what a checkpoint keeps that OUT leaves behind, and refuses to write over it', async () => {
+    const trained = await createNetwork({ sizes: [3, 5, 2], seed: 3, backend: 'ref' });
+    const adam = createOptimizer(trained, 'adam');
+    trained.train([[0, 1, 2], [2, 1, 0]], [[1, 0], [0, 1]], { epochs: 2, batchSize: 1, optimizer: adam });
+    await saveModel(trained, at('ckpt.json'), { optimizer: adam, trainedOn: { data: 'mnist', rows: 9000 } });
+    adam.dispose();
+    trained.dispose();
+    const before = readFileSync(at('ckpt.json'));
+    const held = 'the step (4) and RNG state a run resumes from, adam\'s optimiser state and the record of the rows that trained it (digits 0–8,999)';
+    const over = await runCliInProcess(['convert', at('ckpt.json'), at('ckpt.json')]);
+    expect([over.code, over.stdout]).toEqual([2, '']);
+    expect(over.stderr).toBe(`gradscope: INVALID_OPTION: ${at('ckpt.json')}: OUT is IN, a checkpoint: writing gradscope's JSON model file over it would lose what only the checkpoint holds (${held}); give OUT another name; nothing was written\n`);
+    expect(readFileSync(at('ckpt.json'))).toEqual(before);
+    for (const [out, kind] of [['bare.json', "gradscope's JSON model file"], ['bare.safetensors', 'a safetensors file']]) {
+      const run = await runCliInProcess(['convert', at('ckpt.json'), at(out)]);
+      expect([run.code, run.stderr]).toEqual([0, '']);
+      expect(run.stdout.split('\n')[1]).toBe(`  not written: ${at('ckpt.json')} is a checkpoint, and ${kind} holds the model alone: ${held} stay in ${at('ckpt.json')}`);
+    }
+    // A model file holds no training section: nothing is said, and writing it over itself rewrites the same model.
+    const again = await runCliInProcess(['convert', at('bare.json'), at('bare.json')]);
+    expect([again.code, again.stderr, again.stdout.split('\n').length]).toEqual([0, '', 2]);
   });
 
   it('writes a tfjs folder whole: into a new folder by renaming a finished one, leaving no temporary behind', async () => {

@@ -469,6 +469,23 @@ describe('gradscope study --model --data', async () => {
     expect(JSON.parse(plainJson.stdout).optimizer).toEqual({ name: 'sgd', savedState: null });
   });
 
+  // K-FAC counts its steps as `steps`, L-BFGS none: the line read `step` alone and said '(0 steps)' of both (newuser27).
+  it.each([
+    ['kfac', 3],
+    ['lbfgs', 1],
+  ])("counts the steps a saved %s state took", async (name, steps) => {
+    const saved = join(folder, `with-${name}.json`);
+    const savedNet = await createNetwork({ sizes: [6, 8, 2], seed: 4 });
+    const optimizer = createOptimizer(savedNet, name);
+    savedNet.train(inputs, targets, { epochs: 1, batchSize: name === 'lbfgs' ? inputs.length : 10, optimizer });
+    await saveModel(savedNet, saved, { optimizer });
+    optimizer.dispose();
+    savedNet.dispose();
+    const run = await runCliInProcess(['study', '--model', saved, '--data', dataPath, '--epochs', '0', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).optimizer.savedState).toEqual({ name, steps, used: false });
+  });
+
   it('takes --data or the digits (--train, --test), not both: one line, exit 2', async () => {
     const both = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--train', '100']);
     expect([both.code, both.stdout, both.stderr]).toEqual([2, '', 'gradscope: --train counts the digits: leave it out with --data\n']);

@@ -5,6 +5,7 @@ import { choiceFlag, command, listFlag, stringFlag, UsageError } from '../comman
 import { ContradictedImportOption, MistakenImportOption, UnreadImportOption } from '../../io/import-options.js';
 import { print } from '../terminal.js';
 import { COMMAND_POSITIONALS } from '../command-positionals.js';
+import { leftBehindNote } from '../training-left-behind.js';
 
 export const convertCommand = command({
   words: ['convert'],
@@ -49,6 +50,8 @@ export const convertCommand = command({
       }
       throw error;
     });
+    // A checkpoint's training section has no place in OUT: refused where OUT would overwrite IN, else said.
+    const leftBehind = await leftBehindNote(input, output, format);
     const written = await writeModelFile(model, output, format);
     const target = `${input} → ${written.join(', ')} (${format})`;
     if ('kind' in model) {
@@ -62,5 +65,6 @@ export const convertCommand = command({
       print(terminal, `  loss ${model.loss} from ${model.imported.lossFrom}`);
       for (const note of model.imported.notes) print(terminal, `  ${note}`);
     }
+    if (leftBehind) print(terminal, `  ${leftBehind}`);
   },
 });

@@ -117,7 +117,11 @@ interface SavedOptimizerState {
 async function savedTraining(path: string): Promise<{ state: SavedOptimizerState | null; trainedOn?: TrainedOn }> {
   const checkpoint = await readCheckpoint(path).catch(() => undefined);
   const state = checkpoint?.optimizer;
-  return { state: state ? { name: state.name, steps: state.scalars.step ?? 0 } : null, trainedOn: checkpoint?.trainedOn };
+  if (checkpoint === undefined || state === undefined) return { state: null, trainedOn: checkpoint?.trainedOn };
+  // Optimisers count their steps under their own names (kfac: steps; lbfgs, hessian-free, levenberg-marquardt: none), and
+  // reading only `step` said '(0 steps)' of a kfac state 7 steps old: where the state counts none, the network's steps say it.
+  const steps = state.scalars.step ?? state.scalars.steps ?? checkpoint.step;
+  return { state: { name: state.name, steps }, trainedOn: checkpoint.trainedOn };
 }
 
 /**
