@@ -18,9 +18,9 @@ import { median } from '../median.js';
 import { atChance, trainingProgress } from './training-progress.js';
 import { DEAD_LAYER, DEAD_UNITS, SATURATED_LAYER } from './diagnosis/diagnosis-thresholds.js';
 import type { Diagnosis, Evidence, FirstToLast, LayerEvidence, Severity } from './diagnosis/diagnosis-types.js';
-import { agreedGap, decisiveReading, even, gapSeverity, hiddenChain, normRows } from './diagnosis/gap-measures.js';
+import { agreedGap, decisiveReading, even, gapSeverity, hiddenChain, normRows, positiveFinite } from './diagnosis/gap-measures.js';
 import { summarise } from './diagnosis/summary.js';
-import { gapRecords } from './diagnosis/diagnosis-words.js';
+import { gapRecords, medianOverRecords, percent } from './diagnosis/diagnosis-words.js';
 import { remediesFor } from './diagnosis/verdict-remedies.js';
 import { speedMeasureOf } from './diagnosis/learning-speed.js';
 import { skippedBatches } from './diagnosis/skipped-batches.js';
@@ -60,17 +60,39 @@ export function verdictLabel(d: Pick<Diagnosis, 'verdict' | 'severity' | 'eviden
 
 /**
  * The verdict as a study table's cell beside a per-example gap its row shows (`shown`: the first
- * record's or the median over the records; undefined where the row shows none, as beside ‖∂C/∂b‖):
- * verdictLabel where the severity was drawn from that reading, else with the ratio it was drawn from
- * and where (evidence.gap), so that no severity sits beside a number it was not drawn from:
- * 'vanishing (severe: 0.0100, median over 11 records)'; a severity from Inf or NaN values, 'exploding
- * (severe: Infinity or NaN values)'.
+ * record's or the median over the records of RMS ‖δₓ‖; undefined where the row shows none, as beside
+ * ‖∂C/∂b‖), saying what it was read from (VERDICT_CELL_HEADING says so for a table): verdictLabel where
+ * it was read from that reading, else the figure it was read from and where, so that no verdict sits
+ * beside a number it was not read from. A gap's verdict (vanishing, exploding, healthy) gives the gap
+ * (evidence.gap): 'vanishing (severe: 0.0100, median over 11 records)', 'healthy (0.520, median over
+ * 20 records)', 'healthy flow (0.520, median over 20 records), at chance' beside a run that ended at chance;
+ * one from Inf or NaN values, 'exploding (severe: Infinity or NaN values)'; a flow whose
+ * gap could not be read (Diagnosis.undecided), 'no fault found (no gap read)'; dead or saturated units,
+ * the largest share of a hidden layer's units ('dead (62 % of a hidden layer's units, median over 20
+ * records)'); a verdict on the loss, the loss it read ('loss-rising (the training loss)').
  */
-export function verdictCell(d: Pick<Diagnosis, 'verdict' | 'severity' | 'evidence'>, shown?: Evidence['gap']['readAt']): string {
-  if (!d.severity || flowFineModelAtChance(d)) return verdictLabel(d);
-  if (d.evidence.nonFinite) return `${d.verdict} (${d.severity}: Infinity or NaN values)`;
-  return d.evidence.gap.readAt === shown ? verdictLabel(d) : `${d.verdict} (${d.severity}: ${numberText(d.evidence.gap.ratio)}, ${gapRecords(d.evidence)})`;
+export function verdictCell(d: Pick<Diagnosis, 'verdict' | 'severity' | 'evidence' | 'undecided'>, shown?: Evidence['gap']['readAt']): string {
+  const e = d.evidence;
+  if (e.nonFinite) return `${d.verdict} (${d.severity}: Infinity or NaN values)`;
+  if (d.verdict === 'dead' || d.verdict === 'saturated') {
+    const shares = (d.verdict === 'dead' ? e.deadLayers : e.saturatedLayers).map((l) => e.layers[l][d.verdict === 'dead' ? 'deadFraction' : 'saturatedFraction']);
+    return `${d.verdict} (${percent(Math.max(...shares))} of a hidden layer's units, ${medianOverRecords(e)})`;
+  }
+  if (d.verdict === 'loss-rising') return `${d.verdict} (the training loss)`;
+  if (d.verdict === 'overfitting') return `${d.verdict} (the held-out loss)`;
+  // Beside a run that ended at chance, that is said after the flow's figure (verdictLabel).
+  const atChance = flowFineModelAtChance(d) ? ', at chance' : '';
+  if (d.undecided) return `${atChance ? 'no fault found in the flow' : 'no fault found'} (no gap read)${atChance}`;
+  // A gap's verdict: the gap read beside it, unless across norm rows (normalisedGap), another measure than the row's RMS ‖δₓ‖.
+  if (e.gap.readAt === shown && !e.normalisedBy) return verdictLabel(d);
+  const figure = `${numberText(e.gap.ratio)}, ${gapRecords(e)}`;
+  if (d.severity) return `${d.verdict} (${d.severity}: ${figure})`;
+  // Healthy: its gap, where there is one (a single hidden layer has none).
+  return positiveFinite(e.gap.ratio) ? `${atChance ? 'healthy flow' : d.verdict} (${figure})${atChance}` : verdictLabel(d);
 }
+
+/** A study table's heading over verdictCell's cells beside the row's first ÷ last RMS ‖δₓ‖ at the first step: why some give no figure. */
+export const VERDICT_CELL_HEADING = 'verdict (from first ÷ last RMS ‖δₓ‖ at start, unless it says what else)';
 
 /**
  * diagnose() reads a Trace: net.trace after train(x, y, { trace: { every: k } }). net.trace is

@@ -1,7 +1,7 @@
 /** Study (b) as a section of the HTML report: plain data for src/flow/report-html.ts. */
 import { counted, grouped } from '../counted.js';
 import { checkStudyResult } from './study-result.js';
-import { verdictCell } from '../flow/diagnose.js';
+import { VERDICT_CELL_HEADING, verdictCell } from '../flow/diagnose.js';
 import type { ReportRun, ReportSection } from '../flow/report-html.js';
 import type { ActivationRun, ActivationStudyResult } from './activations.js';
 import { epochsText } from './paper-experiment.js';
@@ -38,7 +38,7 @@ export function activationsReportSection(result: ActivationStudyResult): ReportS
       `η = ${result.learningRate}) on ${counted(result.trainRows, 'digit')}; test error on ${grouped(result.testRows)}.`,
     tables: [
       {
-        header: ['activation', 'init', 'test error', 'first ÷ last hidden RMS ‖δₓ‖ at start', 'first ÷ last hidden ‖∂C/∂b‖ at start', 'verdict'],
+        header: ['activation', 'init', 'test error', 'first ÷ last hidden RMS ‖δₓ‖ at start', 'first ÷ last hidden ‖∂C/∂b‖ at start', VERDICT_CELL_HEADING],
         rows: result.runs.map((r) => [
           r.activation,
           r.init,

@@ -2,10 +2,12 @@
 // Study (b)'s rows show the first ÷ last gap at the first step; a verdict read over the records
 // (evidence.gap.readAt 'median') printed 'vanishing (severe)' beside a start gap of 0.2, which alone
 // reads mild: the cell now says the ratio it was drawn from and where. Study (a)'s training table shows
-// ‖∂C/∂b‖, never the verdict's per-example δ: its cells always say theirs.
+// ‖∂C/∂b‖, never the verdict's per-example δ: its cells always say theirs. Every cell says what it was
+// read from: a healthy verdict its gap too, where the row does not show it (newuser26: study (b) gave
+// numbers for some rows only), and the column's heading says what a cell without a figure was read from.
 import { describe, expect, it } from 'vitest';
 import { activationTable } from '../../src/cli/commands/study-activations.js';
-import { diagnose, verdictCell, verdictLabel } from '../../src/flow/diagnose.js';
+import { diagnose, VERDICT_CELL_HEADING, verdictCell } from '../../src/flow/diagnose.js';
 import type { Trace } from '../../src/flow/trace.js';
 import { activationsReportSection } from '../../src/studies/activations-report.js';
 import type { ActivationStudyResult } from '../../src/studies/activations.js';
@@ -27,7 +29,7 @@ describe('a study table\'s verdict cell', () => {
     expect(verdictCell(d, 'first record')).toBe('vanishing (severe: 0.0100, median over 11 records)');
     const table = activationTable(study(trace));
     // The time column is headed as study (c)'s: it was 's' (newuser25).
-    expect(table.split('\n')[0]).toMatch(/ verdict +wall-clock s$/);
+    expect(table.split('\n')[0]).toMatch(/ verdict \(from first ÷ last RMS ‖δₓ‖ at start, unless it says what else\) +wall-clock s$/);
     expect(table).toContain('0.20');
     expect(table).toContain('vanishing (severe: 0.0100, median over 11 records)');
     expect(activationsReportSection(study(trace)).tables![0].rows[0]).toContain('vanishing (severe: 0.0100, median over 11 records)');
@@ -41,8 +43,41 @@ describe('a study table\'s verdict cell', () => {
     expect(verdictCell(d)).toBe('vanishing (severe: 1.00e-3, at the first step)');
   });
 
-  it('a verdict without a severity is its label', () => {
+  it('healthy gives the gap it was read from where the row does not show it (study (b) gave no figure for it, newuser26)', () => {
+    const even = diagnose(gapTrace(Array(11).fill(1), SGD));
+    expect(even.evidence.gap.readAt).toBe('first record');
+    // gapTrace's runs end at chance (accuracy 0.5 of 2 classes): said after the flow's figure.
+    expect([verdictCell(even, 'first record'), verdictCell(even)]).toEqual(['healthy flow, at chance', 'healthy flow (1.00, at the first step), at chance']);
+    // 0.9 at the first step, 0.3 over the records: read at the median, within the thresholds, beside a start of 0.90.
+    const trace = gapTrace([0.9, ...Array(10).fill(0.3)], SGD);
+    const d = diagnose(trace);
+    expect([d.verdict, d.evidence.gap]).toEqual(['healthy', { ratio: 0.3, readAt: 'median' }]);
+    expect(verdictCell(d, 'first record')).toBe('healthy flow (0.300, median over 11 records), at chance');
+    expect(activationTable(study(trace))).toContain('healthy flow (0.300, median over 11 records), at chance');
+    expect(activationsReportSection(study(trace)).tables![0].rows[0].at(-1)).toBe('healthy flow (0.300, median over 11 records), at chance');
+  });
+
+  it('the column is headed by what a cell without a figure was read from, in the terminal and the report', () => {
+    const trace = gapTrace([1e-3, ...Array(10).fill(0.1)], SGD);
+    expect(VERDICT_CELL_HEADING).toBe('verdict (from first ÷ last RMS ‖δₓ‖ at start, unless it says what else)');
+    expect(activationsReportSection(study(trace)).tables![0].header.at(-1)).toBe(VERDICT_CELL_HEADING);
+    // The terminal wraps a long header between its words: each word is there, in order.
+    const table = activationTable(study(trace), 120);
+    const head = table.slice(0, table.indexOf('─'));
+    expect(head).toMatch(/\bverdict\b/);
+    expect(head).toContain('unless');
+  });
+
+  it('a verdict not read from the gap says what it was read from', () => {
     const d = diagnose(gapTrace(Array(11).fill(1), SGD));
-    expect([verdictCell(d), verdictCell(d, 'first record')]).toEqual([verdictLabel(d), verdictLabel(d)]);
+    // Dead units decide before the gap: the largest share of a hidden layer's units dead over the records.
+    const layers = d.evidence.layers.map((layer, l) => ({ ...layer, deadFraction: [0.55, 0.62, 0.3][l] ?? NaN }));
+    const dead = { ...d, verdict: 'dead' as const, evidence: { ...d.evidence, layers, deadLayers: [0, 1] } };
+    expect(verdictCell(dead, 'first record')).toBe("dead (62 % of a hidden layer's units, median over 11 records)");
+    expect(verdictCell({ ...d, verdict: 'loss-rising' }, 'first record')).toBe('loss-rising (the training loss)');
+    expect(verdictCell({ ...d, undecided: true }, 'first record')).toBe('no fault found in the flow (no gap read), at chance');
+    const learnt = { ...d, evidence: { ...d.evidence, training: d.evidence.training && { ...d.evidence.training, accuracyEnd: 1 } } };
+    expect(verdictCell({ ...learnt, undecided: true }, 'first record')).toBe('no fault found (no gap read)');
+    expect(verdictCell(learnt)).toBe('healthy (1.00, at the first step)');
   });
 });

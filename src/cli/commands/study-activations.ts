@@ -3,7 +3,7 @@
  * Glorot & Bengio (2010) scaled down: 5 hidden layers, sigmoid/tanh/softsign/relu × standard/glorot/he init.
  */
 import { ACTIVATIONS_HIDDEN_LAYERS, activationSizes, runActivationStudy, type ActivationProfile, type ActivationStudyResult } from '../../studies/activations.js';
-import { verdictCell } from '../../flow/diagnose.js';
+import { VERDICT_CELL_HEADING, verdictCell } from '../../flow/diagnose.js';
 import { PRIME_AT_MARGIN, PRIME_MAX, SATURATING, SATURATION_MARGIN, unitFailureMetric } from '../../flow/metrics.js';
 import { writeReport } from '../../io/report-file.js';
 import { activationsReportSection, startRatioText } from '../../studies/activations-report.js';
@@ -47,7 +47,7 @@ export function activationTable(result: ActivationStudyResult, width?: number): 
       r.seconds.toFixed(1),
     ];
   });
-  return formatTable(['activation', 'init', 'test error', 'first÷last RMS ‖δₓ‖', 'first÷last ‖∂C/∂b‖', '% per layer, start → end', 'verdict', WALL_SECONDS], rows, width, 2);
+  return formatTable(['activation', 'init', 'test error', 'first÷last RMS ‖δₓ‖', 'first÷last ‖∂C/∂b‖', '% per layer, start → end', VERDICT_CELL_HEADING, WALL_SECONDS], rows, width, 2);
 }
 
 /**
