@@ -4,7 +4,8 @@
  * storage) and on the wasm SIMD and scalar variants at 64×784→100 (MNIST's first layer at batch
  * 64), 256³ and 512³, in GFLOP/s, beside the in-run arithmetic ceiling of each wasm variant
  * (f32_peak_madd) measured in the same run: each shape's products and a peak call of the same flops
- * run in DENSE_ROUNDS interleaved rounds, and a product's fraction of the peak is taken per round.
+ * run in DENSE_ROUNDS interleaved rounds, timed by the process's CPU time, and a product's fraction
+ * of the peak is taken per round.
  * The one call denseBackwardWeightsAndInput (bwd_weights_and_input, twice the flops) is also read
  * against its two calls in the same round: their time over its (a one-thread backend runs it as
  * those two calls, so about 1×; the threaded kernels' pairing of the two is threads.bench.ts's to time).
@@ -28,6 +29,36 @@
  * instructions; B blocks of 256 KiB instead of 512 (gemm.pack.ts B_BLOCK_BYTES) 0.985×, 0.993×,
  * 1.000×; KC 512 (one K block) 0.977×, 0.963×, 0.952×, and other bits.
  *
+ * Why did 512×512→512's rounds spread from 74 % to 118 % of the peak in a quiet run (bench/RESULTS.md,
+ * 2026-12-03 18:08, load 3.3 → 1.6)? A round ran each task as one tinybench run of ~91 ms (4 calls at
+ * least), timed by wall time: a 512³ call lasts ~5.7 ms, so with more runnable processes than the two
+ * vCPUs a product's run was preempted in some rounds and its peak's in others. That run's 512³ peak row
+ * read 47.2 GFLOP/s where the same register-only loop read 55.3 in 1 ms calls and 57.1 in 0.18 ms ones;
+ * per call at 512³ (load 3.6) the peak's median took 12.98 ms by wall time, 5.17 ms by CPU time. The
+ * small shapes' calls mostly fit between preemptions, so their rounds stayed within a few points. The
+ * 512³ operands (1 MiB each) never fit the 1 MiB L2, in every round alike, so caches cannot spread the
+ * rounds by 30 points either (see below: by CPU time 512³ reads as the small shapes do). So the rounds are now timed by
+ * the process's CPU time (interleaved's clock; the run of calls per task and round, the order, the
+ * peak loop and the goal unchanged). Session 27, AMD EPYC Zen 5 (family 26 model 2), 2026-12-03,
+ * one process alternating the old measurement and this one (rounds as below, a /tmp script), load
+ * 15–17: at 512³ the old one's medians of rounds (fwd, ∂input, ∂W) 71–117 % over five runs, middle
+ * halves reaching from 58 % to 145 %; by CPU time 86.1–88.7 % over two, middle halves within
+ * 82.3–90.4 %; at 64×784→100 the old one 89.5–95.6 % (one run's middle halves up to 112.7 %), by CPU
+ * time 87.1–91.0 % (within 86.5–91.8 %). Three whole runs of this file alternated with three of
+ * main's (20:23–20:44, load 16–21): at 512³ main's medians 68.6–86.9 %, middle halves from 52.6 % to
+ * 110.3 %; this one's 85.3–95.9 %, from 83.7 % to 106.6 % (the first and third runs 85.3–88.5 %,
+ * within 83.7–94.8 %): a round's ~91 ms run still feels the host (a vCPU's stolen time counts as CPU
+ * time here: /proc/stat shows no steal). In those runs 64×784→100 read 83.9–88.3 % and 256³ 86.5–88.7 %
+ * against main's 89.2–90.8 % and 88.3–90.0 % in its first run (the wall clock's preempted peak calls
+ * may have lifted those too): whether the small shapes hold 90 % by CPU time takes a quiet run.
+ * Calls alternated one by one with the peak (bench/median.ts alternating, CPU time, 17–18 calls a
+ * round) were steadier at 512³ (middle halves at most 2.4 points wide, load 14–16) but read 64×784→100
+ * at 84.0–90.8 % where runs of calls read 88.2–92.3 % in the same processes: each call then finds its
+ * operands evicted from L2 by the other products, which changes what the goal measures; not taken.
+ * By CPU time at load 15–21 the three 512³ products read alike and as the small shapes do (85–89 %
+ * in four of five runs): no sign that 512³ is held back by its size; whether it reaches 90 % takes a quiet run.
+ * Under load the bench now runs longer by the wall clock (its budget is CPU time).
+ *
  *   npx tsx bench/dense.bench.ts
  */
 import { Bench } from 'tinybench';
@@ -35,6 +66,7 @@ import type { Kernels, Tensor } from '../src/kernels.js';
 import { createRefKernels } from '../src/ref/ref-kernels.js';
 import type { Variant } from '../src/wasm/exports.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
+import { cpuMs } from './ab-rounds.js';
 import { interleaved, median, medianMs } from './median.js';
 import { roundRatios, spreadOf, spreadText } from './spread.js';
 import { percentText } from '../src/percent-text.js';
@@ -42,7 +74,7 @@ import { percentText } from '../src/percent-text.js';
 export interface DenseRow {
   name: string;
   gflops: number;
-  /** The median over rounds for wasm products and shape peaks; tinybench's median otherwise. */
+  /** The median over rounds for wasm products and shape peaks (CPU time); tinybench's median otherwise (wall time). */
   medianMs: number;
   /** A wasm product's fraction of its shape's peak, one per round (that round's peak). */
   ofPeak?: number[];
@@ -93,15 +125,16 @@ export function filled<T extends Tensor>(k: Kernels<T>, length: number, seed: nu
 }
 
 /**
- * Interleaved rounds per shape: each round runs the shape's peak and its three products once each
- * (bench/median.ts interleaved), and a product's fraction of the peak is taken within the round.
+ * Interleaved rounds per shape: each round runs the shape's peak and its products once each
+ * (bench/median.ts interleaved; each a run of calls, timed by the process's CPU time), and a
+ * product's fraction of the peak is taken within the round.
  * One instance of a product ran 3–5 points of the peak from the next (CONTRIBUTING.md), and two whole
  * runs minutes apart read 512³ ∂W at 89 % and 95 %: eleven rounds give a median and quartiles.
  */
 export const DENSE_ROUNDS = 11;
 
 /**
- * `time`: ms per wasm-simd task over all rounds (wasm-scalar, which has no goal, gets half).
+ * `time`: ms of CPU time per wasm-simd task over all rounds (wasm-scalar, which has no goal, gets half).
  * The reference takes up to a second per 512³ product: a few iterations, in a bench of its own.
  */
 export async function runDenseBench(opts: { time?: number } = {}): Promise<DenseRow[]> {
@@ -127,7 +160,7 @@ export async function runDenseBench(opts: { time?: number } = {}): Promise<Dense
       flops.set(shapePeak, flopsPerTrip * shapeIterations);
       const ms = (variant === 'simd' ? time : time / 2) / DENSE_ROUNDS;
       const tasks = [{ name: shapePeak, run: peakCall(shapeIterations), ms }, ...productTasks(flops, k, shape).map((t) => ({ ...t, ms }))];
-      const times = await interleaved(tasks, DENSE_ROUNDS);
+      const times = await interleaved(tasks, DENSE_ROUNDS, cpuMs);
       const peakTimes = times.get(shapePeak)!;
       const gflopsIn = (name: string, roundMs: number) => flops.get(name)! / roundMs / 1e6;
       const both = denseTaskName(k.name, 'bwd_weights_and_input', shape);

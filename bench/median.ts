@@ -28,9 +28,11 @@ export interface RoundTask {
  * Every task once per round for `rounds` rounds, the order rotated by one task each round (with
  * two tasks: a, b, then b, a, …), so that no task always runs first or right after the same one and
  * a change of load on a shared machine hits every task alike. Returns each task's median time per
- * round, in ms, by name: the rounds' values are paired (value i of every task is round i).
+ * round, in ms, by name: the rounds' values are paired (value i of every task is round i). Calls and
+ * each task's time in a round are measured by `clock` (ms): wall time unless given, or the process's
+ * CPU time (ab-rounds.ts cpuMs), which leaves out the time other processes held the CPU.
  */
-export async function interleaved(tasks: readonly RoundTask[], rounds: number): Promise<Map<string, number[]>> {
+export async function interleaved(tasks: readonly RoundTask[], rounds: number, clock: () => number = () => performance.now()): Promise<Map<string, number[]>> {
   const ms = new Map(tasks.map((t) => [t.name, [] as number[]]));
   for (let round = 0; round < rounds; round++) {
     const shift = round % tasks.length;
@@ -38,7 +40,7 @@ export async function interleaved(tasks: readonly RoundTask[], rounds: number): 
       // The first round warms the engine up; later ones make one call first, to bring the task's data back into cache
       // (tinybench's default of 16 warm-up calls per round cost ~1 s a round for a 60 ms train() call).
       const warmup = round === 0 ? { warmupTime: 100, warmupIterations: 4 } : { warmupTime: 0, warmupIterations: 1 };
-      const bench = new Bench({ time: task.ms, iterations: task.calls ?? 4, ...warmup });
+      const bench = new Bench({ time: task.ms, iterations: task.calls ?? 4, now: clock, ...warmup });
       bench.add(task.name, task.run);
       await bench.run();
       ms.get(task.name)![round] = medianMs(bench, task.name);

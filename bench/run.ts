@@ -254,10 +254,12 @@ back to one thread, saying why, where it is not.
 
 In-run peak of this run (the nested loop, 1 ms calls): wasm-simd ${simdPeak.toFixed(1)} GFLOP/s, wasm-scalar ${peakOf('scalar').toFixed(1)} GFLOP/s.
 Each product's "of peak" is against the \`peak_madd\` row of its own shape, a call with the same
-flops, so a product and its peak last as long and are preempted alike on a busy machine: the shape's
-peak and its three products run in ${DENSE_ROUNDS} interleaved rounds (the order rotated each round),
-each round's fraction is taken against that round's peak, and the column is the median round's (the
-goals above give the rounds' spread). Times are the medians of the rounds.
+flops: the shape's peak and its products run in ${DENSE_ROUNDS} interleaved rounds (the order rotated
+each round), timed by the process's CPU time (by wall time, calls of several ms were preempted by
+other processes in some rounds and not others, and the rounds of the largest shape spread far past
+the peak and below the goal), each round's fraction is taken against that round's peak, and the column is the median
+round's (the goals above give the rounds' spread). The wasm rows' times are the medians of the
+rounds, in CPU time; the 1 ms peak above and the ref-f32 rows are tinybench's wall-time medians.
 The ref-f32 rows are the plain-TypeScript reference (float32 storage, the loops of
 src/ref/ref-kernels.ts); their ratio is their time over wasm-simd's for the same product.
 

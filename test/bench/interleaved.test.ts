@@ -1,0 +1,14 @@
+// bench/median.ts interleaved: each task's median per round is read on the clock it is given (the
+// dense bench gives it the process's CPU time), here a fake clock the tasks advance by a fixed cost.
+import { describe, expect, it } from 'vitest';
+import { interleaved } from '../../bench/median.js';
+
+describe('interleaved', () => {
+  it('times every call by the clock it is given, round by round', async () => {
+    let now = 0;
+    const task = (name: string, cost: number) => ({ name, ms: 4 * cost, run: () => void (now += cost) });
+    const ms = await interleaved([task('a', 5), task('b', 7)], 3, () => now);
+    expect(ms.get('a')).toEqual([5, 5, 5]);
+    expect(ms.get('b')).toEqual([7, 7, 7]);
+  });
+});
