@@ -7,13 +7,14 @@
  */
 import { rowCount, type Rows } from '../data/matrix.js';
 import { checkTrainingBatch, MODEL } from '../model.js';
-import { checkCallback, checkKnownKeys, keysOf } from '../checks.js';
+import { checkAtMost, checkCallback, checkKnownKeys, keysOf, type Bound } from '../checks.js';
+import { grouped } from '../counted.js';
 import { checkNetwork, type Network } from '../api/network.js';
 import { checkEigenCount, checkMaxSteps, lanczos, LANCZOS_MAX_STEPS, SPECTRUM_END_COUNT, type LanczosRemainder, type LanczosResult, type LanczosStep, type UnconvergedEigenvalue } from './lanczos.js';
 import { CurvatureWork, curvatureStages, lanczosSteps, plannedProducts, type CurvatureProgress, type CurvatureStage, type PlannedRun } from './curvature-work.js';
 import { CurvatureOperators, type LinearOperator } from './operators.js';
 import { networkLayerLabels } from '../layer-names.js';
-import { checkTraceOptions, traceOf, type CurvatureTraceOptions, type TraceEstimate, type TraceResult } from './matrix-trace.js';
+import { checkTraceOptions, MATRIX_TRACE_DEFAULTS, traceOf, type CurvatureTraceOptions, type TraceEstimate, type TraceResult } from './matrix-trace.js';
 
 export type { CurvatureProgress } from './curvature-work.js';
 
@@ -22,7 +23,8 @@ export interface CurvatureOptions {
   /** Eigenvalues at each end of the spectrum. Default SPECTRUM_END_COUNT = 5; at most the parameter count. */
   k?: number;
   /**
-   * Hutchinson probes when the trace is estimated. Default 100. With `layers` (the default), each
+   * Hutchinson probes when the trace is estimated. Default 100; at most the parameter count, or 100
+   * where that is more (probesBound: past it, the exact trace costs fewer products). With `layers` (the default), each
    * layer is probed on its own for both H and G: this many products per layer per matrix (G's layer
    * estimates are then never negative, and neither matrix's carries other layers' noise); without,
    * this many per matrix.
@@ -145,6 +147,19 @@ export interface CurvatureReport {
 const TRACE_OPTION_NAMES = { probes: 'probes', exactLimit: 'exactTraceLimit', seed: 'seed', blockProbes: 'layers' } as const satisfies Record<keyof CurvatureTraceOptions, keyof CurvatureOptions>;
 
 /**
+ * The most Hutchinson probes measureCurvature takes on a network of n parameters: n, or the default
+ * where that is more. A probe costs one product or more (one per layer with `layers`), each a pass
+ * over the data, and n products give the exact trace (exactTraceLimit ≥ n), so past n probes cost
+ * more than the exact value; the default is taken on any network, a small one's too. Without a bound,
+ * any count ran to its end (probes 1e9: a billion products).
+ */
+function probesBound(n: number): Bound {
+  const exact = `${grouped(n)} products give the exact trace, which exactTraceLimit ≥ ${grouped(n)} takes`;
+  const probes = MATRIX_TRACE_DEFAULTS.probes;
+  return n >= probes ? { max: n, why: `the parameter count: ${exact}` } : { max: probes, why: `the default; on this network of ${grouped(n)} parameters ${exact}` };
+}
+
+/**
  * The curvature of the mean loss of `net` over (x, y) at its current weights (see the file comment);
  * the weights, the RNG and any optimiser state are left as they were.
  */
@@ -158,7 +173,9 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
   // Checked here in this function's terms, before any product: lanczos and traceOf would name them in theirs, after the first runs.
   // The whole network's basis is the largest (each layer's block is smaller).
   checkMaxSteps(options.maxSteps ?? LANCZOS_MAX_STEPS, 'measureCurvature: maxSteps', net.parameterCount);
-  checkTraceOptions({ probes: options.probes, exactLimit: options.exactTraceLimit, seed: options.seed, blockProbes: options.layers }, (option) => `measureCurvature: ${TRACE_OPTION_NAMES[option]}`);
+  const trace = checkTraceOptions({ probes: options.probes, exactLimit: options.exactTraceLimit, seed: options.seed, blockProbes: options.layers }, (option) => `measureCurvature: ${TRACE_OPTION_NAMES[option]}`);
+  // Probes are drawn only where the trace is estimated.
+  if (net.parameterCount > trace.exactLimit) checkAtMost(trace.probes, 'measureCurvature: probes', probesBound(net.parameterCount));
   // H and G of a batch-norm network run through its batch statistics, which one row cannot give:
   // refused here in this function's name (the gradients it starts from would refuse it in theirs).
   const rows = rowCount(x);
