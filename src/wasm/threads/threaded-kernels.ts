@@ -118,6 +118,46 @@
  * the hot path (test/reliability/steady-memory: two-thread steps at 16.1–36.9 bytes each over 4
  * runs, windows up to 94, against 16.1 in 6 of 6 runs without it; its 24-byte bound failed a CI).
  *
+ * Issue #16 item 6 at batch 256 on an AMD EPYC Zen 5 (family 26 model 2, 2 vCPUs, 2026-12-03
+ * 20:03–20:56, session 27; load 13–23, the machine shared with other agents' builds and benches, no
+ * quiet window), after the lead's quiet reading of 19:54 (bench/thread-jobs.ts: the clean step
+ * 1,289 µs p10, 1.55×; each half of a split 256×100 sigmoid 22.5–24.7 µs where one thread takes
+ * ~20 for the whole pass, each half of the split update of the first weights ~20 against 7.5):
+ * - The ratio follows the host more than this file. Main's tree alternated block by block with a
+ *   second tree (bench/ab-trees-threads.ts, 100–150 blocks) read 1,092, 1,078 and 1,068 µs p10 for
+ *   its clean two-thread steps against one thread's 2,061, 2,073 and 2,077 (1.89×, 1.92×, 1.95×;
+ *   20:47–20:52, load 13–15; the other tree 1,064–1,077), near session 26's ideal split of
+ *   ~1,019 µs; and 1,251–1,420 µs, 1.49–1.63×, in 17 other readings of main's tree or a copy of it
+ *   in the same 20 minutes (0.48–1.29× in 7 more, their clean steps disturbed). A round trip of one
+ *   cache line between two threads (an Atomics ping-pong, averages of 100 trips) took 362–485 ns
+ *   (tenth percentiles and medians) around runs of 1.52–1.63× (20:52–20:56) and 114 ns once just
+ *   before one of 1.62×; none was taken during the 1.9× runs. What is lost on this machine is lost
+ *   where lines move between the cores, and how dearly they move changes by the minute.
+ * - The shared memory's code is not slower: the whole 256×100 sigmoid on this backend's main thread
+ *   alone took 20.7 and 21.0 µs p10 (200–370 calls) against 21.4 and 21.6 on the one-thread
+ *   backend, alternated call by call (load 14–15, 13). The worker's half of the split pass ran
+ *   11.2–11.7 µs p10 (medians 11.7–14.6), its share of the compute, whatever its output's lines
+ *   held just before (written by itself or by the main thread, read by one thread or both).
+ * Tried against main's tree as above and not landed:
+ * - balancing a paired ∂W and ∂input: the main thread computing ∂W's first columns after its
+ *   ∂input, one tile of columns (8) more or fewer each call as the worker had not or had finished
+ *   when the main thread came to wait (bit for bit: ∂W splits by columns): 1,353, 2,012, 1,344,
+ *   1,323, 1,333 and 1,702 µs p10 against main's 1,343, 1,911, 1,313, 1,314, 1,330 and 1,300 (load
+ *   14–23). Under load the side that finishes first is the side the host left alone, so the
+ *   columns follow the preemptions. A fixed 16 columns of the output layer's ∂W and 8 of the
+ *   second layer's read 1,673 against the balance's 1,588 on one pool (load 22; the patched
+ *   harness below, not to be trusted further);
+ * - the forward activations left to the main thread (MIN_SPLIT_PASS past any layer): 1,565 µs
+ *   against 1,420 (load 13), more than the ~20 µs the pass takes on one thread;
+ * - every activation's backward pass split by rows (MIN_SPLIT_BACKWARD_PASS 2¹⁴): 1,077 and 1,076
+ *   against 1,092 and 1,078 (the 1.9× runs above), within the floor;
+ * - the activation run inside the split forward's job (the job's second call) was prototyped by
+ *   patching this backend's methods in one process, variants alternated block by block on one
+ *   pool; it and the sigmoid left to the main thread read 3,375 and 3,345 µs p10 against 1,588 for
+ *   the balance above (load 22), and in the next two runs that step itself read 4,261–4,336: the harness or
+ *   the load, not settled. Landing it needs a contract method (a forward with its activation) for
+ *   the backend to see both at once.
+ *
  * The workers are Node worker_threads, or Web Workers in a cross-origin isolated page (pool.ts).
  * Where neither can run (a page without cross-origin isolation has no SharedArrayBuffer),
  * createThreadedWasmKernels falls back to the one-thread backend and says why in `threadsFallback`.
