@@ -6,7 +6,7 @@
  * rows without training it (`gradscope gradients`, `gradscope curvature`) takes the same --data and
  * --train (measuredRows).
  */
-import type { Rows } from '../data/matrix.js';
+import { checkPairs, toMatrix, type Rows } from '../data/matrix.js';
 import { loadDigitSplit, MNIST_CLASSES, MNIST_DIGITS, MNIST_PIXELS, MNIST_SOURCE } from '../data/mnist.js';
 import { counted } from '../counted.js';
 import { GradscopeError } from '../errors.js';
@@ -15,7 +15,7 @@ import { STUDY_DIGITS } from '../studies/study-defaults.js';
 import { DATA_FILE_SHAPE } from '../io/data-file.js';
 import { shellWord } from './shell-word.js';
 import { DIGITS_DATA, type TrainedOn } from '../io/trained-on.js';
-import { checkDigitFlags, numberFlag, readDataFile, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, type Flag, type ParsedArgs } from './command.js';
+import { checkDigitFlags, numberFlag, readDataFile, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, withFile, type Flag, type ParsedArgs } from './command.js';
 
 /**
  * How messages name the bundled digits as the rows' file: no path a user would give (a file named
@@ -119,9 +119,16 @@ export async function trainingRows(args: ParsedArgs): Promise<TrainingRows> {
   if (dataPath !== undefined) {
     refuseDigitFlags(args, ['train', 'test']);
     const data = await readDataFile(dataPath);
-    const rows = { x: data.inputs, y: data.targets, count: data.inputs.length };
+    // Every value checked here, once, before the flags are read against the file's columns: a string or a short row
+    // was found only at the upload, after --output's refusal had told the user to change a flag first (newuser27).
+    const [x, y] = await withFile(dataPath, async () => {
+      const checked = [toMatrix(data.inputs, undefined, 'inputs'), toMatrix(data.targets, undefined, 'targets')] as const;
+      checkPairs(...checked);
+      return checked;
+    });
+    const rows = { x, y, count: x.rows };
     const oneHot = data.targets.every((row) => isOneHotRow(row));
-    return { train: rows, check: rows, inputs: data.inputs[0].length, targets: data.targets[0].length, oneHot, source: `${counted(rows.count, 'row')} of ${dataPath}`, checked: 'training', file: dataPath, digits: false, where: `in ${dataPath}`, trainedOn: { data: dataPath, rows: rows.count } };
+    return { train: rows, check: rows, inputs: x.cols, targets: y.cols, oneHot, source: `${counted(rows.count, 'row')} of ${dataPath}`, checked: 'training', file: dataPath, digits: false, where: `in ${dataPath}`, trainedOn: { data: dataPath, rows: rows.count } };
   }
   const trainRows = numberFlag(args, 'train');
   const testRows = numberFlag(args, 'test');

@@ -223,6 +223,25 @@ describe('gradscope train', () => {
     expect(binary.stdout.split('\n')[0]).toMatch(/^\[4,64,64,1\] sigmoid, sigmoid, sigmoid, loss binary-cross-entropy; /);
   });
 
+  // A file with one target column and a broken input was told to change --output first, and only then that its
+  // rows were bad (newuser27): the file's every value is checked before any flag is read against its columns.
+  it.each([
+    ['a string', [[1, 2], [3, 'x']], [[1], [0]], /^gradscope: NON_FINITE_INPUT: .*broken-0\.json: inputs: row 1, column 1 is the string "x", not a number$/],
+    ['a short row', [[1, 2], [3]], [[1], [0]], /^gradscope: SHAPE_MISMATCH: .*broken-1\.json: inputs: row 1 has 1 value, expected 2$/],
+    ['rows that do not pair up', [[1, 2], [3, 4]], [[1]], /^gradscope: SHAPE_MISMATCH: .*broken-2\.json: inputs \(2 rows\) and targets \(1 row\) do not pair up row for row$/],
+  ])('says a data file with %s is bad before it refuses a flag for its columns', async (what, x, y, refusal) => {
+    const file = at(`broken-${['a string', 'a short row', 'rows that do not pair up'].indexOf(what)}.json`);
+    writeFileSync(file, JSON.stringify({ inputs: x, targets: y }));
+    // study --model reads the same rows: a model of another shape was refused for the columns before the bad values.
+    const model = at('four-inputs.json');
+    const net = await createNetwork({ sizes: [4, 3, 2], seed: 1 });
+    writeFileSync(model, JSON.stringify(net.toJSON()));
+    net.dispose();
+    for (const command of [['train'], ['study', '--model', model]]) {
+      expectOneLine(await runCliInProcess([...command, '--data', file, '--epochs', '1']), 1, refusal);
+    }
+  });
+
   it('says the batch it trains in: --batch-size capped at the rows, and that it was', async () => {
     const capped = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--epochs', '1', '--batch-size', '64']);
     expect(capped.code, capped.stderr).toBe(0);
