@@ -1,6 +1,6 @@
 /**
- * Measures the visualizer's row of RELU_REMEDY_RATES (src/flow/relu-remedy-rates.ts, RELU_REMEDY_RATES.page)
- * on one of the page's data sets: for each optimiser and each rate of its grid, the relu + he-normal
+ * Measures the visualizer's row of RELU_REMEDY_RATES for one of the page's data sets (src/flow/relu-remedy-rates.ts,
+ * RELU_REMEDY_RATES[pageRow(dataset)]: its rates, or with --activation=leaky-relu its leakyRates): for each optimiser and each rate of its grid, the relu + he-normal
  * networks of the row's set-up trained as the page trains them (demo/: the data set, its noise, 70 %
  * split, batches and network, the points and weights drawn from one seed, as the page's Seed setting
  * draws both; the MNIST subset is the file the demo build writes, the same for every seed); a rate

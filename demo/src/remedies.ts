@@ -8,14 +8,18 @@
  * changes the page cannot run with the other settings (conflictOf, or applyLayersChange's refusal),
  * give null, and noButtonReason says which.
  */
-import { ACTIVATIONS, applyLayersChange, GradscopeError, isLayersChange, type DiagnoseOptions, remedyLayerRates, SMALLER_LEARNING_RATE, type Remedy, type RemedyLayersChange, type RemedySetting } from '../../src/index.js';
+import { ACTIVATIONS, applyLayersChange, GradscopeError, isLayersChange, type DiagnoseOptions, pageRow, remedyLayerRates, SMALLER_LEARNING_RATE, type Remedy, type RemedyLayersChange, type RemedySetting } from '../../src/index.js';
 import { layerSettings, networkOptions } from './architecture.js';
 import { conflictOf, INITS, LAYER_RATES, optimizerChoices, type Settings } from './settings.js';
+import type { DatasetName } from './datasets.js';
 
 export { SMALLER_LEARNING_RATE };
 
-/** diagnose()'s options on the page: a switch to relu takes the rate measured on the page's own set-up (RELU_REMEDY_RATES.page), not the command's. */
-export const PAGE_DIAGNOSIS = { reluRates: 'page' } as const satisfies DiagnoseOptions;
+/**
+ * diagnose()'s options on the page for data set `dataset`: a switch to relu or leaky-relu takes the
+ * rate measured on the page's own set-up on that data set (its row of RELU_REMEDY_RATES, pageRow), not the command's.
+ */
+export const pageDiagnosis = (dataset: DatasetName): DiagnoseOptions => ({ reluRates: pageRow(dataset) });
 
 /** One choice of a remedy the page reads: its settings, or its alternative as `settings`. */
 type Remedied = Pick<Remedy, 'settings'>;

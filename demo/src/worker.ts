@@ -14,7 +14,7 @@ import { probeRun, RunTrace } from './run-trace.js';
 import { SteppedPass, type EpochEnd } from './stepped-pass.js';
 import type { Settings } from './settings.js';
 import { optimizerFor, sgdWithRates } from './run-optimizer.js';
-import { PAGE_DIAGNOSIS } from './remedies.js';
+import { pageDiagnosis } from './remedies.js';
 import { errorText, stopReason, unshownReason } from './stop-reason.js';
 
 /** Training time between two posts: charts refresh ~10×/s without messages flooding the page. */
@@ -323,7 +323,7 @@ function postProgress(s: Session, steps: StepRecord[]): void {
 
 /** What the run's trace says now, `loss` its latest step's: no call on the network's outputs. */
 function tracedState(s: Session, loss: number): TracedState {
-  return { step: s.net.step, epoch: s.rowsSeen / s.data.x.rows, loss, stats: s.stats, diagnosis: diagnose(s.run.trace, PAGE_DIAGNOSIS) };
+  return { step: s.net.step, epoch: s.rowsSeen / s.data.x.rows, loss, stats: s.stats, diagnosis: diagnose(s.run.trace, pageDiagnosis(s.settings.dataset)) };
 }
 
 /** The state now; `gradients`: the probe's, if the caller has them already. */

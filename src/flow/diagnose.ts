@@ -125,8 +125,9 @@ export interface DiagnoseOptions {
    */
   heldOutAtStart?: number;
   /**
-   * Which row of RELU_REMEDY_RATES a switch to relu takes its learning rate from: the set-up the
-   * remedy is offered for ('command': `gradscope train`'s digits; 'page': the visualizer's spirals).
+   * Which row of RELU_REMEDY_RATES a switch to relu (or, for dead units, to leaky-relu) takes its
+   * learning rate from: the set-up the remedy is offered for ('command': `gradscope train`'s digits;
+   * 'page-spirals', 'page-circles', 'page-xor', 'page-mnist': the visualizer on each of its data sets).
    * Default: 'command'.
    */
   reluRates?: ReluRateRow;

@@ -9,11 +9,13 @@
  * The rule: the largest rate of a grid at which every one of a set of relu + he-normal networks,
  * trained as the set-up the remedy is offered for trains them, held (reluRunHeld: ended lower, no
  * layer dead, no late drop). A rate held on one set-up need not on another: the command's digits
- * (RELU_RATE_SETUP, scripts/relu-remedy-rates.ts) and the visualizer's spirals (RELU_RATE_PAGE_SETUP,
- * scripts/relu-remedy-rates-page.ts) are each measured, a row each of RELU_REMEDY_RATES. The remedy
- * lowers a larger rate of the run's optimiser to its row's and keeps a smaller one.
+ * (RELU_RATE_SETUP, scripts/relu-remedy-rates.ts) and each of the visualizer's data sets
+ * (RELU_RATE_PAGE_SETUP, scripts/relu-remedy-rates-page.ts) are each measured, a row each of
+ * RELU_REMEDY_RATES. The remedy lowers a larger rate of the run's optimiser to its row's and keeps a
+ * smaller one; the dead units' switch to leaky-relu does the same from a row's leakyRates.
  */
 import { COMMAND_EPOCHS } from '../command-epochs.js';
+import { invalidOption, shown } from '../errors.js';
 
 /** The set-up the rates were measured on: hidden layers of `width` relu units with he-normal weights, softmax output. */
 export const RELU_RATE_SETUP = {
@@ -42,21 +44,25 @@ export const RELU_RATE_SETUP = {
   },
 } as const;
 
+/** The visualizer's data sets, each a row of RELU_REMEDY_RATES (demo/src/datasets.ts DATASETS: flow/ cannot import demo/, test/flow/relu-remedy-rates ties them). */
+export const PAGE_DATASETS = ['spirals', 'circles', 'xor', 'mnist'] as const;
+/** One of the visualizer's data sets. */
+export type PageDataset = (typeof PAGE_DATASETS)[number];
+
 /**
- * The set-up the visualizer's row was measured on (scripts/relu-remedy-rates-page.ts): the page's
- * relu + he-normal networks on its spirals, trained as the page trains them. The page's depth and
- * width are the user's to set, so the row spans depths and widths around its default 6 × 16.
+ * The set-up the visualizer's rows were measured on (scripts/relu-remedy-rates-page.ts), one row per
+ * data set the page offers: the page's relu + he-normal networks on it, trained as the page trains
+ * them. The page's depth and width are the user's to set, so the rows span depths and widths around
+ * its default 6 × 16.
  */
 export const RELU_RATE_PAGE_SETUP = {
-  /** The page's default data set, the one its relu/he runs were found slow on at the command's rate. */
-  dataset: 'spirals',
   /** Hidden layers (the page's default 6 among them; it allows 1–12). */
   depths: [2, 4, 6, 8],
   /** Units per hidden layer (the page's default 16 among them). */
   widths: [16, 32],
-  /** The page's Seed setting: it draws both the points and the weights. */
+  /** The page's Seed setting: it draws both the points and the weights (the MNIST subset's digits are the same for every seed). */
   seeds: [1, 2, 3],
-  /** Epochs over the page's training points: the 200 docs/gradient-flow.md's spirals runs train. */
+  /** Epochs over the page's training rows: the 200 docs/gradient-flow.md's spirals runs train. */
   epochs: 200,
   /** Rows per batch: the page's default (demo/src/settings.ts DEFAULTS; flow/ cannot import demo/, test/flow/relu-remedy-rates ties them). */
   batchSize: 32,
@@ -68,6 +74,14 @@ export const RELU_RATE_PAGE_SETUP = {
     adam: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05],
   },
 } as const;
+
+/** A page row's set-up: RELU_RATE_PAGE_SETUP on one of the page's data sets. */
+export type PageRateSetup = typeof RELU_RATE_PAGE_SETUP & {
+  /** The data set the row was measured on. */
+  readonly dataset: PageDataset;
+};
+
+const onPage = (dataset: PageDataset): PageRateSetup => ({ ...RELU_RATE_PAGE_SETUP, dataset });
 
 /** How far (in accuracy, 0–1) a network's last epoch may end below its best epoch's test accuracy (reluRunHeld), on every set-up. */
 export const RELU_LATE_DROP_MARGIN = 0.05;
@@ -104,6 +118,11 @@ export interface ReluRates<Setup> {
   readonly setup: Setup;
   /** Per optimiser, the largest rate of its grid at which every network of `setup` held (reluRunHeld). */
   readonly rates: Readonly<Record<MeasuredOptimizer, number>>;
+  /**
+   * The same for `setup`'s networks with leaky-relu units (the dead units' remedy), null where no rate
+   * of the grid held; absent where leaky-relu was not measured on the grid (its switch keeps the run's rate).
+   */
+  readonly leakyRates?: Readonly<Record<MeasuredOptimizer, number | null>>;
 }
 
 /**
@@ -136,27 +155,66 @@ export interface ReluRates<Setup> {
  * run's optimiser besides its units, Adam's 0.005 does not hold at width 100 and 0.002 was not run on the
  * whole set there, and momentum's bound lies above 0.001 but was not run to its end on the whole set.
  *
- * The page's row (RELU_RATE_PAGE_SETUP: depths 2, 4, 6, 8 × widths 16, 32 × seeds 1–3, 200 epochs
- * of the spirals; scripts/relu-remedy-rates-page.ts, 2026-12-03, 2-core AMD EPYC Zen 5, family 26
- * model 2, load 15–18, nice 19; a failing rate's first failing network as depth×width×seed):
- * - SGD 0.1, the only rate of the grid every network held (73.3–98.3 % of the test points at the end;
- *   the 2-layer nets are the slow ones). Below it the networks were still climbing, and some fell back
- *   more than 5 points late: 0.002 8×16×3 64.2 % after 70.8 %; 0.005 6×16×2 59.2 % after 65.0 %;
- *   0.01 8×16×2 88.3 % after 95.8 %; 0.02 8×16×2 86.7 % after 95.8 %; 0.05 8×16×1 92.5 % after
- *   98.3 %. Above it: 0.2 8×16×2 79.2 % after 88.3 %; 0.5 8×16×1 53.3 % after 77.5 %, 1 dead layer.
- *   So the page's default SGD 0.1 is kept, and a larger rate lowered to it.
- * - Adam 0.005, as on the digits (0.001–0.005 all held, 71.7–97.5 % at the end): 0.01 8×16×2 left 1
- *   dead layer; 0.02 8×16×1 89.2 % after 96.7 %, 2 dead; 0.05 8×16×1 50.0 %, 7 dead.
+ * The page's rows, one per data set it offers (RELU_RATE_PAGE_SETUP: depths 2, 4, 6, 8 × widths 16, 32 ×
+ * seeds 1–3, 200 epochs; scripts/relu-remedy-rates-page.ts, 2026-12-03, 2-core AMD EPYC Zen 5, family
+ * 26 model 2, nice 19; a failing rate's first failing network as depth×width×seed). No one SGD rate held
+ * on all four (the spirals held at 0.1 only, the XOR points failed at 0.1), so each has its own row:
+ * - 'page-spirals' (load 15–18): SGD 0.1, the only rate of the grid every network held (73.3–98.3 %
+ *   of the test points at the end; the 2-layer nets are the slow ones). Below it the networks were
+ *   still climbing, and some fell back more than 5 points late: 0.002 8×16×3 64.2 % after 70.8 %;
+ *   0.005 6×16×2 59.2 % after 65.0 %; 0.01 8×16×2 88.3 % after 95.8 %; 0.02 8×16×2 86.7 % after
+ *   95.8 %; 0.05 8×16×1 92.5 % after 98.3 %. Above it: 0.2 8×16×2 79.2 % after 88.3 %; 0.5 8×16×1
+ *   53.3 % after 77.5 %, 1 dead layer. Adam 0.005, as on the digits (0.001–0.005 all held, 71.7–97.5 %
+ *   at the end): 0.01 8×16×2 left 1 dead layer; 0.02 8×16×1 89.2 % after 96.7 %, 2 dead; 0.05 8×16×1
+ *   50.0 %, 7 dead.
+ * - 'page-circles' (load 13–16): SGD 0.2 (every rate from 0.002 held; at 0.2 99.2–100 %); 0.5 8×16×1
+ *   50.0 %, 5 dead. Adam 0.005 (0.001–0.005 held, 99.2–100 % at 0.005); 0.01 8×16×1 2 dead, 0.02 2
+ *   dead, 0.05 6 dead.
+ * - 'page-xor' (load 13–16): SGD 0.05 (0.002–0.05 held, 91.7–95.8 % at 0.05); 0.1 8×16×3 90.8 % after
+ *   97.5 %; 0.2 4×16×1 90.8 % after 96.7 %; 0.5 8×16×2 1 dead. Adam 0.002 (0.001 and 0.002 held,
+ *   91.7–95.0 % at 0.002); 0.005 8×16×1 90.8 % after 96.7 %; 0.01–0.05 dead layers.
+ * - 'page-mnist', the page's 1,000 digits (700 trained on, 300 tested; load 13–18): SGD 0.1 (81.3–89.3 %
+ *   at the end); 0.2 8×16×1 72.3 % after 82.0 %; 0.5 8×16×1 6.7 %, 5 dead. Adam 0.005 (82.0–93.0 %);
+ *   0.01 8×16×2 75.7 % after 79.0 %, 1 dead; 0.02 2 dead; 0.05 8 dead. The rates below the bounds
+ *   were not run here: the bound is the largest that held, and every larger one failed.
+ * leakyRates, the same set with leaky-relu units (--activation=leaky-relu, same day and load), the
+ * rates the dead units' switch to leaky-relu carries (at η 3 it kept the run's rate, and a rerun on the
+ * spirals overflowed float32 within 6 single steps):
+ * - spirals: SGD none (every rate of the grid had a network end more than 5 points below its best:
+ *   0.05 and 0.1 8×16×2 87.5 % after 96.7 %; 0.2 8×16×1 84.2 % after 98.3 %; 0.5 2 dead), so the page
+ *   does not offer the switch to an SGD run there; Adam 0.01 (0.001–0.01 held; 0.02 1 dead).
+ * - circles: SGD 0.1 (0.002–0.1 held; 0.2 8×16×2 1 dead); Adam 0.01 (0.001–0.01 held; 0.02 1 dead).
+ * - xor: SGD 0.05 (0.002–0.05 held; 0.1 6×16×1 90.8 % after 96.7 %); Adam 0.005 (0.001 and 0.005 held,
+ *   0.002 did not: 6×32×3 91.7 % after 97.5 %; 0.01 1 dead).
+ * - mnist: SGD 0.05 (83.0–89.0 % at the end; 0.1 8×16×1 80.0 % after 88.0 %; 0.2 diverged); Adam 0.005 (81.3–90.7 %; 0.01 8×16×2 79.7 %
+ *   after 85.0 %; 0.02 47.7 % after 80.3 %); the rates below not run.
+ * On the digits (the command's row) leaky-relu networks held at the row's own rates, SGD 0.002 (79.8–87.6 %)
+ * and Adam 0.005 (92.1–95.3 %), but the grid was not run for them: that row has no leakyRates.
  */
 export const RELU_REMEDY_RATES: {
   /** `gradscope train`'s printed command (and every caller of diagnose() that names no row). */
   readonly command: ReluRates<typeof RELU_RATE_SETUP>;
-  /** The visualizer (demo/): its remedy buttons. */
-  readonly page: ReluRates<typeof RELU_RATE_PAGE_SETUP>;
+  /** The visualizer (demo/) on its two spirals: its remedy buttons there. */
+  readonly 'page-spirals': ReluRates<PageRateSetup>;
+  /** The visualizer on its circles. */
+  readonly 'page-circles': ReluRates<PageRateSetup>;
+  /** The visualizer on its XOR points. */
+  readonly 'page-xor': ReluRates<PageRateSetup>;
+  /** The visualizer on its MNIST subset. */
+  readonly 'page-mnist': ReluRates<PageRateSetup>;
 } = {
   command: { setup: RELU_RATE_SETUP, rates: { sgd: 0.002, adam: 0.005 } },
-  page: { setup: RELU_RATE_PAGE_SETUP, rates: { sgd: 0.1, adam: 0.005 } },
+  'page-spirals': { setup: onPage('spirals'), rates: { sgd: 0.1, adam: 0.005 }, leakyRates: { sgd: null, adam: 0.01 } },
+  'page-circles': { setup: onPage('circles'), rates: { sgd: 0.2, adam: 0.005 }, leakyRates: { sgd: 0.1, adam: 0.01 } },
+  'page-xor': { setup: onPage('xor'), rates: { sgd: 0.05, adam: 0.002 }, leakyRates: { sgd: 0.05, adam: 0.005 } },
+  'page-mnist': { setup: onPage('mnist'), rates: { sgd: 0.1, adam: 0.005 }, leakyRates: { sgd: 0.05, adam: 0.005 } },
 };
+
+/** The row of the visualizer's data set `dataset`; another name is refused (INVALID_OPTION, naming the data sets). */
+export function pageRow(dataset: PageDataset): `page-${PageDataset}` & ReluRateRow {
+  if (!PAGE_DATASETS.includes(dataset)) throw invalidOption(`pageRow(dataset): dataset is ${shown(dataset)}; expected one of ${PAGE_DATASETS.map((d) => shown(d)).join(', ')}`);
+  return `page-${dataset}`;
+}
 
 /** A row of RELU_REMEDY_RATES: the set-up a relu rate was measured on. */
 export type ReluRateRow = keyof typeof RELU_REMEDY_RATES;
@@ -171,9 +229,27 @@ export const RELU_RATE_ROWS = Object.keys(RELU_REMEDY_RATES) as readonly ReluRat
  * this set-up; over one epoch, 2026-12-01, every rate up to 0.05 at momentum 0.9 passed, no bound found).
  */
 export function reluRemedyRate(run: { optimizer?: string; learningRate?: number; momentum?: number }, row: ReluRateRow = 'command'): number | undefined {
+  return boundedRate(run, RELU_REMEDY_RATES[row].rates);
+}
+
+/**
+ * The rate the dead units' switch to leaky-relu sets on `row`, as reluRemedyRate does from the row's
+ * leakyRates; null where the row measured leaky-relu for the run's optimiser and no rate of the grid
+ * held (the switch is not offered: at the run's own rate it may overflow); undefined where the run's
+ * rate is kept, and on a row with no leakyRates.
+ */
+export function leakyReluRemedyRate(run: { optimizer?: string; learningRate?: number; momentum?: number }, row: ReluRateRow = 'command'): number | null | undefined {
+  const rates = RELU_REMEDY_RATES[row].leakyRates;
+  if (rates === undefined) return undefined;
   const name = run.optimizer ?? 'sgd';
-  const rates = RELU_REMEDY_RATES[row].rates;
+  if (run.momentum === undefined && name in rates && rates[name as MeasuredOptimizer] === null) return null;
+  return boundedRate(run, rates);
+}
+
+/** `rates`' bound for the run's optimiser where the run's rate is above it; undefined where there is none or the run's is kept. */
+function boundedRate(run: { optimizer?: string; learningRate?: number; momentum?: number }, rates: Readonly<Record<MeasuredOptimizer, number | null>>): number | undefined {
+  const name = run.optimizer ?? 'sgd';
   if (run.learningRate === undefined || run.momentum !== undefined || !(name in rates)) return undefined;
   const bound = rates[name as MeasuredOptimizer];
-  return run.learningRate > bound ? bound : undefined;
+  return bound !== null && run.learningRate > bound ? bound : undefined;
 }

@@ -10,7 +10,7 @@ import { BUCKETS } from '../../demo/src/history.js';
 import { MAX_EPOCHS } from '../../demo/src/run-trace.js';
 import { DIGITS_SHOWN } from '../../demo/src/protocol.js';
 import { fmt } from '../../demo/src/format.js';
-import { PAGE_DIAGNOSIS } from '../../demo/src/remedies.js';
+import { pageDiagnosis } from '../../demo/src/remedies.js';
 import { RELU_REMEDY_RATES } from '../../src/flow/relu-remedy-rates.js';
 import { createNetwork } from '../../src/api/network.js';
 import { diagnose } from '../../src/flow/diagnose.js';
@@ -230,7 +230,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(trace.steps[0]).toBe(1);
     expect(trace.steps[trace.length - 1]).toBeGreaterThanOrEqual(150);
     // The page diagnoses with its own options (its row of relu rates).
-    const d = diagnose(trace, PAGE_DIAGNOSIS);
+    const d = diagnose(trace, pageDiagnosis('spirals'));
     expect(panel.verdict).toBe(d.verdict);
     // The page sets backticked spans as code (proseParts), so its text is the diagnosis' without backticks.
     expect(panel.summary).toBe(shownProse(d.summary));
@@ -484,7 +484,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const apply = page.locator('#diagnosis-remedies li', { hasText: "activation: '" }).first().locator('button.apply');
     const change = JSON.parse((await apply.getAttribute('data-change'))!) as { activation: string; learningRate?: number };
     // The relu remedy at 0.5 lowers the rate with the switch (at 0.5 the relu network's units died: a dead last layer), to the page's own measured rate.
-    if (change.activation === 'relu') expect(change.learningRate).toBe(RELU_REMEDY_RATES.page.rates.sgd);
+    if (change.activation === 'relu') expect(change.learningRate).toBe(RELU_REMEDY_RATES['page-spirals'].rates.sgd);
     await apply.click();
     // The new network trains at once, the old run's map stays beside it, the URL holds the change.
     await page.waitForFunction(() => document.body.dataset.state === 'running');
@@ -628,12 +628,32 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.close();
   }, 60_000);
 
-  // Reported: the leaky-relu rerun at η 3 threw an uncaught 'inputs: row 0 overflows float32 in output' in the page.
-  it('stops a remedy rerun whose weights overflow the rows the page draws, saying so, with no uncaught error', async () => {
+  // The dead relu units' remedies at η 3 on the spirals: the switch to leaky-relu is not offered to an SGD run there (no SGD rate
+  // held for leaky-relu networks on the spirals: RELU_REMEDY_RATES['page-spirals'].leakyRates); at the run's η 3 its rerun overflowed.
+  it("offers a dead relu run the switch to leaky-relu only where a rate was measured to hold for it on the page's data set", async () => {
     const { page, errors } = await open('?act=relu&init=he-normal&lr=3');
     await stepTimes(page, 8);
+    expect(await page.locator('#diagnosis').getAttribute('data-verdict')).toBe('dead');
+    expect(await page.locator('#diagnosis-remedies li', { hasText: "activation: 'leaky-relu'" }).count()).toBe(0);
+    expect(RELU_REMEDY_RATES['page-spirals'].leakyRates?.sgd).toBeNull();
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it("takes the relu remedy's rate from its data set's row: the XOR points lower the page's SGD 0.1 to theirs, and say where it was measured", async () => {
+    const { page, errors } = await open('?data=xor&depth=8');
+    const item = page.locator('#diagnosis-remedies li', { hasText: "activation: 'relu'" }).first();
+    expect(JSON.parse((await item.locator('button.apply').getAttribute('data-change'))!)).toEqual({ activation: 'relu', init: 'he-normal', learningRate: RELU_REMEDY_RATES['page-xor'].rates.sgd });
+    expect(await item.innerText()).toContain("on the visualizer's XOR points");
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  // Reported: the leaky-relu rerun at η 3 threw an uncaught 'inputs: row 0 overflows float32 in output' in the page (that remedy is no longer offered there; the run is).
+  it('stops a run whose weights overflow the rows the page draws, saying so, with no uncaught error', async () => {
+    const { page, errors } = await open('?act=leaky-relu&init=he-normal&lr=3');
     await page.selectOption('#speed', '10');
-    await page.locator('#diagnosis-remedies li', { hasText: "activation: 'leaky-relu'" }).locator('button.apply').click();
+    await page.click('#train');
     // Single steps at η 3 (no earlier batch in their train() call to find the loss running away against): a step is applied whose weights overflow.
     await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Stopped'), null, { timeout: 60_000 });
     expect(await page.locator('#status').innerText()).toMatch(
@@ -645,7 +665,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const trace = await downloadTrace(page);
     const step = await stepOf(page);
     expect(step).toBe(trace.steps.at(-1));
-    expect(Number(await page.locator('#diagnosis').getAttribute('data-records'))).toBe(diagnose(trace, PAGE_DIAGNOSIS).evidence.records);
+    expect(Number(await page.locator('#diagnosis').getAttribute('data-records'))).toBe(diagnose(trace, pageDiagnosis('spirals')).evidence.records);
     expect(await page.locator('#status').innerText()).toContain(`after step ${step} the page cannot show the network`);
     expect(errors).toEqual([]);
     await page.close();
@@ -860,7 +880,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const opened = async () => {
       const { page, errors } = await open(query);
       await stepTimes(page, steps);
-      return { page, errors, remedies: diagnose(await downloadTrace(page), PAGE_DIAGNOSIS).remedies };
+      return { page, errors, remedies: diagnose(await downloadTrace(page), pageDiagnosis('spirals')).remedies };
     };
     const first = await opened();
     const items = first.page.locator('#diagnosis-remedies li');

@@ -3,7 +3,7 @@
 // those the page has no control for, or cannot run with the other settings, map to no button and
 // say which. The last test reads the remedies of real diagnoses.
 import { describe, expect, it } from 'vitest';
-import { noButtonReason, offeredLayerRates, PAGE_DIAGNOSIS, remedySetting, SMALLER_LEARNING_RATE } from '../../demo/src/remedies.js';
+import { noButtonReason, offeredLayerRates, pageDiagnosis, remedySetting, SMALLER_LEARNING_RATE } from '../../demo/src/remedies.js';
 import { RELU_REMEDY_RATES } from '../../src/flow/relu-remedy-rates.js';
 import { DEFAULTS, LAYER_RATES } from '../../demo/src/settings.js';
 import type { RemedyLayersChange, RemedyOptimizerSpec, RemedyOption, RemedySetting } from '../../src/flow/remedy.js';
@@ -150,11 +150,11 @@ describe('visualizer remedy buttons', () => {
       const neutral: Partial<Record<string, number>> = { weightGradNorm: 1, weightNorm: 1, updateRatio: 1e-3, saturatedFraction: 0, deltaRms: 1, biasGradNorm: 1 };
       for (let l = 0; l < 4; l++) for (const name of LAYER_METRIC_NAMES) trace.set(name, r, l, (name === 'deltaRms' || name === 'biasGradNorm') && l === 0 ? 0.01 : (neutral[name] ?? NaN));
     }
-    const relu = diagnose(trace, PAGE_DIAGNOSIS).remedies.find((r) => r.settings.some((s) => s.option === 'activation' && s.value === "'relu'"))!;
+    const relu = diagnose(trace, pageDiagnosis('spirals')).remedies.find((r) => r.settings.some((s) => s.option === 'activation' && s.value === "'relu'"))!;
     const change = remedySetting(relu, { ...DEFAULTS, learningRate: 0.5 }, PLANAR);
     // The page's row of RELU_REMEDY_RATES, measured on its spirals, and said so; not the command's digits.
-    expect(change).toEqual({ activation: 'relu', init: 'he-normal', learningRate: RELU_REMEDY_RATES.page.rates.sgd });
+    expect(change).toEqual({ activation: 'relu', init: 'he-normal', learningRate: RELU_REMEDY_RATES['page-spirals'].rates.sgd });
     expect(change!.learningRate).toBeLessThan(0.5);
-    expect(relu.why).toContain(`is above ${RELU_REMEDY_RATES.page.rates.sgd}, the largest rate of a grid at which relu networks with He's weights (2, 4, 6, 8 hidden layers of 16 and 32, 3 seeds each, 200 epochs of sgd in batches of 32 on the visualizer's spirals)`);
+    expect(relu.why).toContain(`is above ${RELU_REMEDY_RATES['page-spirals'].rates.sgd}, the largest rate of a grid at which relu networks with He's weights (2, 4, 6, 8 hidden layers of 16 and 32, 3 seeds each, 200 epochs of sgd in batches of 32 on the visualizer's spirals)`);
   });
 });

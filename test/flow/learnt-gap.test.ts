@@ -19,7 +19,7 @@ import { DEFAULTS } from '../../demo/src/settings.js';
 import { percent } from '../../src/flow/diagnosis/diagnosis-words.js';
 import { numberText } from '../../src/number-text.js';
 import { RELU_REMEDY_RATES, reluRemedyRate } from '../../src/flow/relu-remedy-rates.js';
-import { PAGE_DIAGNOSIS, remedySetting } from '../../demo/src/remedies.js';
+import { pageDiagnosis, remedySetting } from '../../demo/src/remedies.js';
 
 const rowsOf = (m: { data: Float32Array; rows: number; cols: number }) => Array.from({ length: m.rows }, (_, r) => Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols)));
 let digits: ReturnType<typeof firstRows>;
@@ -56,13 +56,13 @@ describe('an exploding gap on real runs', () => {
     // The page's default sigmoid network, diagnosed as the page diagnoses it, and its relu remedy applied as its button applies it.
     const sigmoid = await createNetwork(networkOptions(DEFAULTS, 2, 2));
     sigmoid.train(x, y, { epochs: 20, batchSize: DEFAULTS.batchSize, learningRate: DEFAULTS.learningRate, trace: { every: 10 } });
-    const remedies = diagnose(sigmoid.trace!, PAGE_DIAGNOSIS).remedies;
+    const remedies = diagnose(sigmoid.trace!, pageDiagnosis('spirals')).remedies;
     sigmoid.dispose();
     const relu = remedies.find((r) => r.settings.some((s) => s.option === 'activation' && s.value === "'relu'"))!;
     const applied = { ...DEFAULTS, ...remedySetting(relu, DEFAULTS, { inputs: 2, classes: 2 }) };
     // The page's row held SGD 0.1 on every network, so the remedy keeps the page's rate; the command's row would lower it.
     expect(relu.settings.map((s) => s.option)).toEqual(['activation', 'init']);
-    expect([applied.activation, applied.init, applied.learningRate]).toEqual(['relu', 'he-normal', RELU_REMEDY_RATES.page.rates.sgd]);
+    expect([applied.activation, applied.init, applied.learningRate]).toEqual(['relu', 'he-normal', RELU_REMEDY_RATES['page-spirals'].rates.sgd]);
     const net = await createNetwork(networkOptions(applied, 2, 2));
     net.train(x, y, { epochs: 200, batchSize: applied.batchSize, learningRate: applied.learningRate, trace: { every: 10 } });
     const accuracy = net.evaluate(rowsOf(test.x), rowsOf(test.y)).accuracy;

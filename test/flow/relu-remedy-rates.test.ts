@@ -4,12 +4,13 @@
  * spike that throws a trained network back fails a rate however well its best epoch did.
  */
 import { describe, expect, it } from 'vitest';
-import { RELU_LATE_DROP_MARGIN, RELU_RATE_PAGE_SETUP, RELU_RATE_SETUP, RELU_REMEDY_RATES, reluRemedyRate, reluRunHeld, type ReluRun } from '../../src/flow/relu-remedy-rates.js';
+import { leakyReluRemedyRate, PAGE_DATASETS, pageRow, RELU_LATE_DROP_MARGIN, RELU_RATE_PAGE_SETUP, RELU_RATE_SETUP, RELU_REMEDY_RATES, reluRemedyRate, reluRunHeld, type ReluRun } from '../../src/flow/relu-remedy-rates.js';
 import { TRAINING_FLAGS } from '../../src/cli/training-flags.js';
 import { TRAINING_ROWS_FLAGS } from '../../src/cli/training-rows.js';
 import { STUDY_DIGITS } from '../../src/studies/study-defaults.js';
 import { DEFAULT_BATCH_SIZE } from '../../src/training/batch-rows.js';
 import { DEFAULTS } from '../../demo/src/settings.js';
+import { DATASETS } from '../../demo/src/datasets.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { Trace } from '../../src/flow/trace.js';
 import { GradscopeError } from '../../src/errors.js';
@@ -31,8 +32,9 @@ describe('RELU_RATE_SETUP', () => {
 });
 
 describe('RELU_RATE_PAGE_SETUP', () => {
-  it("trains what the visualizer trains by default: its data set and batch size, and spans its default depth and width", () => {
-    expect(RELU_RATE_PAGE_SETUP.dataset).toBe(DEFAULTS.dataset);
+  it("trains as the visualizer trains by default: its batch size, spanning its default depth and width, with a row for each data set it offers", () => {
+    expect(PAGE_DATASETS).toEqual(DATASETS);
+    expect(PAGE_DATASETS.map((d) => RELU_REMEDY_RATES[pageRow(d)].setup)).toEqual(PAGE_DATASETS.map((dataset) => ({ ...RELU_RATE_PAGE_SETUP, dataset })));
     expect(RELU_RATE_PAGE_SETUP.batchSize).toBe(DEFAULTS.batchSize);
     expect(RELU_RATE_PAGE_SETUP.depths).toContain(DEFAULTS.depth);
     expect(RELU_RATE_PAGE_SETUP.widths).toContain(DEFAULTS.width);
@@ -40,19 +42,41 @@ describe('RELU_RATE_PAGE_SETUP', () => {
 });
 
 describe('RELU_REMEDY_RATES', () => {
-  it("gives each set-up its own row: the page keeps its SGD 0.1, which the command's row lowers", () => {
+  it("gives each set-up its own row: the page's spirals keep its SGD 0.1, which the command's row and the XOR points' lower", () => {
     const pageRun = { optimizer: DEFAULTS.optimizer, learningRate: DEFAULTS.learningRate };
-    expect(reluRemedyRate(pageRun, 'page')).toBeUndefined();
+    expect(reluRemedyRate(pageRun, 'page-spirals')).toBeUndefined();
+    expect(reluRemedyRate(pageRun, 'page-xor')).toBe(RELU_REMEDY_RATES['page-xor'].rates.sgd);
+    expect(RELU_REMEDY_RATES['page-xor'].rates.sgd).toBeLessThan(DEFAULTS.learningRate);
     expect(reluRemedyRate(pageRun, 'command')).toBe(RELU_REMEDY_RATES.command.rates.sgd);
     expect(reluRemedyRate(pageRun)).toBe(RELU_REMEDY_RATES.command.rates.sgd);
-    expect(reluRemedyRate({ optimizer: 'sgd', learningRate: 0.5 }, 'page')).toBe(RELU_REMEDY_RATES.page.rates.sgd);
-    expect(reluRemedyRate({ optimizer: 'adam', learningRate: 0.01 }, 'page')).toBe(RELU_REMEDY_RATES.page.rates.adam);
+    expect(reluRemedyRate({ optimizer: 'sgd', learningRate: 0.5 }, 'page-spirals')).toBe(RELU_REMEDY_RATES['page-spirals'].rates.sgd);
+    expect(reluRemedyRate({ optimizer: 'adam', learningRate: 0.01 }, 'page-spirals')).toBe(RELU_REMEDY_RATES['page-spirals'].rates.adam);
+  });
+
+  it("gives the switch to leaky-relu the row's leaky-relu rate, none where no rate of the grid held, and keeps the run's on a row that did not measure it", () => {
+    // The spirals: no SGD rate held for leaky-relu, so the switch is withheld from an SGD run at any rate (η 3 overflowed on the page).
+    expect(RELU_REMEDY_RATES['page-spirals'].leakyRates?.sgd).toBeNull();
+    expect(leakyReluRemedyRate({ optimizer: 'sgd', learningRate: 3 }, 'page-spirals')).toBeNull();
+    expect(leakyReluRemedyRate({ learningRate: 0.001 }, 'page-spirals')).toBeNull();
+    expect(leakyReluRemedyRate({ optimizer: 'adam', learningRate: 3 }, 'page-spirals')).toBe(RELU_REMEDY_RATES['page-spirals'].leakyRates!.adam);
+    expect(leakyReluRemedyRate({ optimizer: 'sgd', learningRate: 3 }, 'page-circles')).toBe(RELU_REMEDY_RATES['page-circles'].leakyRates!.sgd);
+    expect(leakyReluRemedyRate({ optimizer: 'sgd', learningRate: 0.01 }, 'page-circles')).toBeUndefined();
+    // Momentum and the optimisers not measured keep the run's rate, as the relu switch does.
+    expect(leakyReluRemedyRate({ optimizer: 'sgd', learningRate: 3, momentum: 0.9 }, 'page-spirals')).toBeUndefined();
+    expect(leakyReluRemedyRate({ optimizer: 'rmsprop', learningRate: 3 }, 'page-spirals')).toBeUndefined();
+    expect(leakyReluRemedyRate({ optimizer: 'sgd', learningRate: 3 }, 'command')).toBeUndefined();
+  });
+
+  it('pageRow refuses a name that is not one of the data sets, naming them', () => {
+    expect(pageRow('xor')).toBe('page-xor');
+    expect(() => pageRow('moons' as never)).toThrow(GradscopeError);
+    expect(() => pageRow('moons' as never)).toThrow('pageRow(dataset): dataset is "moons"; expected one of "spirals", "circles", "xor", "mnist"');
   });
 
   it("diagnose() refuses a row that was not measured, naming the rows", () => {
     const trace = new Trace({ sizes: [2, 3, 2], activations: ['sigmoid', 'softmax'], loss: 'cross-entropy', every: 1 });
-    expect(() => diagnose(trace, { reluRates: 'spirals' as never })).toThrow(GradscopeError);
-    expect(() => diagnose(trace, { reluRates: 'spirals' as never })).toThrow('diagnose(trace, options): reluRates is "spirals"; expected one of "command", "page"');
+    expect(() => diagnose(trace, { reluRates: 'page' as never })).toThrow(GradscopeError);
+    expect(() => diagnose(trace, { reluRates: 'page' as never })).toThrow('diagnose(trace, options): reluRates is "page"; expected one of "command", "page-spirals", "page-circles", "page-xor", "page-mnist"');
   });
 });
 

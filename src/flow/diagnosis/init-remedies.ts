@@ -3,12 +3,12 @@
  * activation, one whose rows are even across norm layers, and what each is measured to need. Part of
  * diagnose() (diagnose.ts).
  */
-import type { Activation } from '../../kernels.js';
+import { type Activation, LEAKY_RELU_SLOPE } from '../../kernels.js';
 import { type WeightInitName, weightInitStd } from '../../init/initializers.js';
 import { isReluFamily } from '../metrics.js';
 import type { Trace } from '../trace.js';
 import type { Remedy, RemedySetting } from '../remedy.js';
-import { RELU_LATE_DROP_MARGIN, RELU_REMEDY_RATES, reluRemedyRate, type ReluRateRow } from '../relu-remedy-rates.js';
+import { leakyReluRemedyRate, type PageDataset, RELU_LATE_DROP_MARGIN, RELU_REMEDY_RATES, reluRemedyRate, type ReluRateRow } from '../relu-remedy-rates.js';
 import type { Evidence } from './diagnosis-types.js';
 import { rowList } from './diagnosis-words.js';
 import { grouped } from '../../counted.js';
@@ -126,27 +126,40 @@ const RELU_INIT = 'he-normal';
 /**
  * The settings that switch the hidden units to `choices[0]`, and to the second as the alternative:
  * createNetwork's `activation`, or the layer specs' in a block network, with the init the first
- * choice needs (initFor) where the run's does not suit it, so that applying the remedy applies both.
+ * choice needs (initFor) where the run's does not suit it, and the rate it was measured to need
+ * (rateFor), so that applying the remedy applies them all; undefined where `row` measured the first
+ * choice for the run's optimiser and no rate held (not offered: rateFor's null).
  */
-export function activationChange(trace: Trace, choices: readonly Activation[], row: ReluRateRow): Pick<Remedy, 'settings' | 'alternative'> {
+export function activationChange(trace: Trace, choices: readonly Activation[], row: ReluRateRow): Pick<Remedy, 'settings' | 'alternative'> | undefined {
   const units = (f: Activation): RemedySetting => (trace.blocks ? hiddenActivation(f) : choice('activation', f));
   const init = initFor(trace, choices[0]);
   const rate = rateFor(trace, choices[0], row);
+  if (rate === null) return undefined;
   return {
     settings: [units(choices[0]), ...(init ? [choice('init', init)] : []), ...(rate === undefined ? [] : [numberSetting('learningRate', rate)])],
     ...(choices[1] && { alternative: [units(choices[1])] }),
   };
 }
 
-/** The learning rate a switch to `activation` needs with it: a lower one for relu where the run's is above `row`'s measured bound (reluRemedyRate). */
-const rateFor = (trace: Trace, activation: string, row: ReluRateRow) => (activation === 'relu' ? reluRemedyRate(trace.run, row) : undefined);
+/**
+ * The learning rate a switch to `activation` needs with it: a lower one for relu where the run's is
+ * above `row`'s measured bound (reluRemedyRate), for leaky-relu above the row's leaky-relu bound
+ * (leakyReluRemedyRate; null where none held); undefined where the run's is kept.
+ */
+function rateFor(trace: Trace, activation: string, row: ReluRateRow): number | null | undefined {
+  if (activation === 'relu') return reluRemedyRate(trace.run, row);
+  return activation === 'leaky-relu' ? leakyReluRemedyRate(trace.run, row) : undefined;
+}
+
+/** The visualizer's data sets in a reason's words ("on the visualizer's XOR points"). */
+const PAGE_DATA_WORDS: Readonly<Record<PageDataset, string>> = { spirals: 'spirals', circles: 'circles', xor: 'XOR points', mnist: 'MNIST subset' };
 
 /** The networks and training `row`'s rates were measured on, for the rate's reason. */
 function measuredOn(row: ReluRateRow, optimizer: string): string {
   const setup = RELU_REMEDY_RATES[row].setup;
   const seeds = `${setup.seeds.length} seeds each`;
   if ('dataset' in setup) {
-    return `${setup.depths.join(', ')} hidden layers of ${setup.widths.join(' and ')}, ${seeds}, ${setup.epochs} epochs of ${optimizer} in batches of ${setup.batchSize} on the visualizer's ${setup.dataset}`;
+    return `${setup.depths.join(', ')} hidden layers of ${setup.widths.join(' and ')}, ${seeds}, ${setup.epochs} epochs of ${optimizer} in batches of ${setup.batchSize} on the visualizer's ${PAGE_DATA_WORDS[setup.dataset]}`;
   }
   return `${setup.depths.join(', ')} hidden layers of ${setup.width}, ${seeds}, ${setup.epochs} epochs of ${optimizer} in batches of ${setup.batchSize} on ${grouped(setup.trainRows)} digits`;
 }
@@ -159,12 +172,13 @@ export function initClause(trace: Trace, choices: readonly string[], row: ReluRa
     ? ` With ${choices[0]}, He's initialisation ('${init}', variance 2/n_in) keeps z's variance the same from layer to layer (He et al. 2015)${own ? `; the run's '${own}' does not` : ''}.`
     : '';
   const rate = rateFor(trace, choices[0], row);
+  // Where a step below 0 leaves a unit: relu passes no gradient, leaky-relu only its leak.
+  const stuck = choices[0] === 'relu' ? "one large step can put a relu unit's z below 0 on every input, and it gets no gradient after that" : `one large step can put a unit's z below 0 on every input, where it passes back only its leak (${LEAKY_RELU_SLOPE})`;
   const rateWhy =
-    rate === undefined
+    rate === undefined || rate === null
       ? ''
-      : ` The run's learning rate, ${trace.run.learningRate}, is above ${rate}, the largest rate of a grid at which relu networks with He's weights ` +
+      : ` The run's learning rate, ${trace.run.learningRate}, is above ${rate}, the largest rate of a grid at which ${choices[0]} networks with He's weights ` +
         `(${measuredOn(row, trace.run.optimizer ?? 'sgd')}) all ended with a lower loss, no layer dead and their last epoch's test accuracy ` +
-        `within ${100 * RELU_LATE_DROP_MARGIN} points of their best; at larger rates some did not: one large step can put a relu unit's z below 0 on every input, ` +
-        'and it gets no gradient after that, or throw a trained network back in a late epoch.';
+        `within ${100 * RELU_LATE_DROP_MARGIN} points of their best; at larger rates some did not: ${stuck}, or throw a trained network back in a late epoch.`;
   return initWhy + rateWhy;
 }

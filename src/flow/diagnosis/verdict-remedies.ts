@@ -84,10 +84,9 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
       const drawn = bias.name === 'normal' ? `drawn from N(0, ${numberText(bias.std)}²), about half start negative` : `all start at ${bias.value}`;
       add([choice('biasInit', 'zero')], `the run's biases ${drawn}, and negative biases hold z ≤ 0 for every input; ${zeroBiasWhy}`);
     }
-    if (!uses('leaky-relu')) {
-      const change = activationChange(trace, ['leaky-relu'], row);
-      add(change.settings, `passes a small gradient (slope ${LEAKY_RELU_SLOPE}) where z ≤ 0, so a unit that goes inactive can recover.${initClause(trace, ['leaky-relu'], row)}`, change.alternative);
-    }
+    // Not offered where `row` measured leaky-relu for the run's optimiser and no rate held (activationChange: undefined).
+    const leaky = uses('leaky-relu') ? undefined : activationChange(trace, ['leaky-relu'], row);
+    if (leaky) add(leaky.settings, `passes a small gradient (slope ${LEAKY_RELU_SLOPE}) where z ≤ 0, so a unit that goes inactive can recover.${initClause(trace, ['leaky-relu'], row)}`, leaky.alternative);
     initRemedy('keeps the variance of z the same from layer to layer, so units are active on about half of the inputs.');
   };
 
@@ -139,7 +138,8 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
     if (run.biasInit !== undefined && run.biasInit !== 'zero') add([choice('biasInit', 'zero')], "large biases also push z away from 0, where σ' is largest.");
     const nonSaturating = (['relu', 'softsign'] as const).filter((f) => !uses(f));
     if (nonSaturating.length) {
-      const change = activationChange(trace, nonSaturating, row);
+      // A switch whose first choice is relu always has its settings (only leaky-relu's can be withheld).
+      const change = activationChange(trace, nonSaturating, row)!;
       add(
         change.settings,
         'relu does not saturate for z > 0; softsign approaches its limits polynomially rather than exponentially, so it saturates later (Glorot & Bengio 2010).' +
@@ -192,7 +192,8 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
     const activationRemedy = () => {
       const better = (['relu', 'tanh'] as const).filter((f) => !uses(f));
       if (sigmoidCap && better.length) {
-        const change = activationChange(trace, better, row);
+        // A switch whose first choice is relu or tanh always has its settings (only leaky-relu's can be withheld).
+        const change = activationChange(trace, better, row)!;
         add(
           change.settings,
           // σ'·W, not σ' alone, is the factor: at most ‖W‖₂/4, which is below 1/4 only for weights that pass no vector on longer (docs/gradient-flow.md).
