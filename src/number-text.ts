@@ -1,8 +1,11 @@
 /**
  * How gradscope's prose prints a number it measured or computed (a loss, a gradient, a bound, a value
  * it offers), in refusals, advice, diagnoses and legends alike. A number the caller gave and a message
- * echoes back ("learning rate 1e-19 × weightDecay 1e+20") keeps the caller's own form, String(value),
- * so that it reads as what was passed; everything else gradscope says goes through numberText.
+ * echoes back keeps the caller's own form, String(value), so that it reads as what was passed, except
+ * one the core holds as float32 (a learning rate, a layer rate, a weight decay: "learning rate 1e-19 ×
+ * weightDecay 1e+20", "try a learningRate below 0.3"), echoed as givenFloat32Text, the shortest
+ * text that reads back to the value held; everything else
+ * gradscope says goes through numberText.
  */
 
 /** Significant digits of a printed number. */
@@ -91,6 +94,18 @@ export function float32Text(value: number, per = 1): string {
   let digits = 1;
   while (digits < MOST_DIGITS && Math.fround(Number(textAt(value, digits, false)) / per) !== held) digits++;
   return textAt(value, digits, false);
+}
+
+/**
+ * A number the caller gave that the core holds as float32 (a learning rate, a layer rate, a weight
+ * decay), echoed back: the shorter of the caller's own form, String(value), and float32Text(value),
+ * both of which read back to the float32 held; the caller's on a tie. A rate of 0.1 + 0.2 is '0.3'
+ * where String() wrote '0.30000000000000004'; 100 stays '100' (float32Text's fewest digits: '1e+2').
+ */
+export function givenFloat32Text(value: number): string {
+  const given = String(value);
+  const held = float32Text(value);
+  return held.length < given.length ? held : given;
 }
 
 /** Significant digits that tell any two doubles apart. */

@@ -9,7 +9,7 @@ import type { TrainResult } from '../training/train-options.js';
 import { atChance, STILL_FALLING } from '../flow/training-progress.js';
 import { chanceWords } from '../flow/chance-words.js';
 import { percentText } from '../percent-text.js';
-import { apart } from '../number-text.js';
+import { apart, givenFloat32Text } from '../number-text.js';
 import { counted } from '../counted.js';
 import type { Diagnosis } from '../flow/diagnose.js';
 import { earlyStopOffered } from '../flow/diagnosis/progress-remedies.js';
@@ -99,7 +99,7 @@ export function worseWarning({ checked, initial, final, trained, optimizer, save
         ? `this run started a fresh ${optimizer} on weights ${restarted.file} had trained (${counted(restarted.steps, 'step')}, with ${restarted.name}'s state, which it did not resume), so it does not show that the learning rate is too large`
         : trained.learningRate === undefined
           ? `'${optimizer}' chooses its own steps (there is no --learning-rate to lower): try another --optimizer`
-          : `the likely cause is a learning rate too large: try a --learning-rate below ${trained.learningRate}`;
+          : `the likely cause is a learning rate too large: try a --learning-rate below ${givenFloat32Text(trained.learningRate)}`;
   return `Warning: ${worseWords(checked, initial, final)} (${numbers})${why}${kept}; ${remedy}.`;
 }
 

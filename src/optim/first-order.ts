@@ -15,7 +15,7 @@ import { checkNumber, float32Overflows, float32Problem, float32Underflows, type 
 import { FIRST_ORDER_RANGES } from './setting-ranges.js';
 import { checkStepCount, FLOAT32_MAX } from '../model-limits.js';
 import { largestWithin } from '../optimizer-defaults.js';
-import { apart, numberText } from '../number-text.js';
+import { apart, givenFloat32Text, numberText } from '../number-text.js';
 
 /**
  * Where stepKeepsWithin finds each number in its query: the step's (learning rate at the largest
@@ -249,9 +249,9 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     const product = learningRate * this.layerRates[l] * this.weightDecay;
     if (!(product > bound.max)) return undefined;
     const [productText, limitText] = apart([product, bound.max], { bound: 1 });
-    const rate = this.layerRates[l] === 1 ? `learning rate ${learningRate}` : `learning rate ${learningRate} × layerRates[${l}] ${this.layerRates[l]}`;
+    const rate = this.layerRates[l] === 1 ? `learning rate ${givenFloat32Text(learningRate)}` : `learning rate ${givenFloat32Text(learningRate)} × layerRates[${l}] ${givenFloat32Text(this.layerRates[l])}`;
     return (
-      `${this.name}: weightDecay: layer ${l}'s ${rate} × weightDecay ${this.weightDecay} is ${productText}, above ${limitText} (${bound.why}); ` +
+      `${this.name}: weightDecay: layer ${l}'s ${rate} × weightDecay ${givenFloat32Text(this.weightDecay)} is ${productText}, above ${limitText} (${bound.why}); ` +
       `give a weightDecay of at most ${numberText(this.largestWeightDecay(learningRate))} or a learning rate of at most ${numberText(largestWithin(bound.max, this.layerRates[l] * this.weightDecay))}`
     );
   }
@@ -261,7 +261,7 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     for (let l = 0; l < this.layerRates.length; l++) {
       const rate = learningRate * this.layerRates[l];
       if (float32Underflows(rate) || float32Overflows(rate)) {
-        return float32Problem(rate, `${this.name}: layer ${l}'s step size, learning rate ${learningRate} × layerRates[${l}] ${this.layerRates[l]}`);
+        return float32Problem(rate, `${this.name}: layer ${l}'s step size, learning rate ${givenFloat32Text(learningRate)} × layerRates[${l}] ${givenFloat32Text(this.layerRates[l])}`);
       }
     }
     return undefined;

@@ -9,6 +9,7 @@ import { GradscopeError } from '../errors.js';
 import { API_OPTION_TERMS, type OptionTerms } from '../option-refusal.js';
 import type { NonFinitePolicy } from './numeric-faults.js';
 import { grouped } from '../counted.js';
+import { givenFloat32Text } from '../number-text.js';
 
 /** The names of the options a DIVERGED's advice may name; absent: the printer has none for it, and the advice leaves it out. */
 export interface AdviceTerms {
@@ -90,7 +91,7 @@ export function learningRateAdvice(learningRate: number | undefined, terms: Advi
   const tries =
     learningRate === undefined
       ? []
-      : [terms.learningRate && `a ${terms.learningRate} below ${learningRate}`, terms.clipNorm, terms.onNonFinite?.('halve')].filter((t): t is string => Boolean(t));
+      : [terms.learningRate && `a ${terms.learningRate} below ${givenFloat32Text(learningRate)}`, terms.clipNorm, terms.onNonFinite?.('halve')].filter((t): t is string => Boolean(t));
   const skip = terms.onNonFinite?.('skip');
   return [tries.length ? `try ${either(tries)}` : '', skip ? `${skip} if a few batches are outliers` : ''].filter(Boolean).join('; ');
 }

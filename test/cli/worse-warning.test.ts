@@ -69,7 +69,7 @@ describe('worseWarning', () => {
     // Rows the model saw come first: beside them neither a restart nor overfitting is a cause the run shows.
     expect(run(2.285, 48.6, { ...adam, restarted, seen: '1,000', overfitting: {} })).toMatch(/; the test digits 1,000 trained the model too, .*not seen\.$/);
     expect(run(2.285, 48.6, { ...adam, restarted, overfitting: {} })).toMatch(/; the likely cause is overfitting, not the learning rate: /);
-    expect(run(2.285, 48.6, adam)).toMatch(/; the likely cause is a learning rate too large: try a --learning-rate below 0\.001\.$/);
+    expect(run(2.285, 48.6, adam)).toMatch(/; the likely cause is a learning rate too large: try a --learning-rate below 1e-3\.$/);
   });
 
   it('warns of a final loss that is not a number', () => {

@@ -144,7 +144,7 @@ describe('a hyper-parameter that float32 holds as Infinity', () => {
     [{ name: 'adamw', weightDecay: 1e39 }, 'adamw: weightDecay: 1e+39'],
     [{ name: 'lars', eta: 1e300 }, 'lars: eta: 1e+300'],
     [{ name: 'sgd', layerRates: [1, 1e39] }, 'sgd: layerRates\\[1\\]: 1e+39'],
-    [{ name: 'sgd', learningRate: 1e20, layerRates: [1e20, 1] }, "sgd: layer 0's step size, learning rate 100000000000000000000 × layerRates\\[0\\] 100000000000000000000: 1e+40"],
+    [{ name: 'sgd', learningRate: 1e20, layerRates: [1e20, 1] }, "sgd: layer 0's step size, learning rate 1e+20 × layerRates\\[0\\] 1e+20: 1e+40"],
   ])('%j is refused, naming the greatest usable value', async (spec, where) => {
     const net = await createNetwork({ sizes: [2, 3, 2], backend: 'ref', seed: 3 });
     const error = await expectError(() => createOptimizer(net, spec as never), 'INVALID_OPTION', new RegExp(`^${where.replace(/\+/g, '\\+')} is Infinity in the float32 the core computes in`));
@@ -156,7 +156,7 @@ describe('a hyper-parameter that float32 holds as Infinity', () => {
     const net = await createNetwork({ sizes: [2, 3, 2], backend, seed: 3 });
     const before = JSON.stringify(net.toJSON());
     await expectError(() => net.train(X, Y, { learningRate: 1e300, epochs: 1 }), 'INVALID_OPTION', /^learningRate: 1e\+300 is Infinity in the float32/);
-    await expectError(() => net.train(X, Y, { optimizer: { name: 'sgd', layerRates: [1e30, 1] }, learningRate: 1e10, epochs: 1 }), 'INVALID_OPTION', /^sgd: layer 0's step size, learning rate 10000000000 × layerRates\[0\] 1e\+30: 1e\+40 is Infinity/);
+    await expectError(() => net.train(X, Y, { optimizer: { name: 'sgd', layerRates: [1e30, 1] }, learningRate: 1e10, epochs: 1 }), 'INVALID_OPTION', /^sgd: layer 0's step size, learning rate 1e\+10 × layerRates\[0\] 1e\+30: 1e\+40 is Infinity/);
     await expectError(() => net.train(X, Y, { clipNorm: 1e39, epochs: 1 }), 'INVALID_OPTION', /^clipNorm: 1e\+39 is Infinity in the float32/);
     expect([JSON.stringify(net.toJSON()), net.step]).toEqual([before, 0]);
     // 3.4028235e38 is held as float32's largest number, not Infinity: taken.
