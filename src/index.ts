@@ -81,7 +81,7 @@ export {
   CHECKPOINT_LIMITS, CHECKPOINT_BINARY_VERSION, CHECKPOINT_BINARY_BLOCK_VERSION,
 } from './io/checkpoint.js';
 export type { Checkpoint, CheckpointFile, CheckpointTraining } from './io/checkpoint.js';
-export type { TrainedOn } from './io/trained-on.js';
+export type { TrainedOn } from './trained-on.js';
 export { NON_FINITE_POLICIES } from './training/numeric-faults.js';
 export type { NonFinitePolicy } from './training/numeric-faults.js';
 export { Trace } from './flow/trace.js';

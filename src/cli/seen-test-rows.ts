@@ -7,7 +7,7 @@
  */
 import { MNIST_DIGITS } from '../data/mnist.js';
 import { counted, grouped } from '../counted.js';
-import { DIGITS_DATA, type TrainedOn } from '../io/trained-on.js';
+import { DIGITS_DATA, type TrainedOn } from '../trained-on.js';
 import type { TrainingRows } from './training-rows.js';
 
 /** What study --model says of its test rows against those that trained the model: a warning where they overlap, a notice where that cannot be checked. */

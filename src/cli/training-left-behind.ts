@@ -1,32 +1,36 @@
 /**
  * What `gradscope convert` leaves behind: a checkpoint (saveModel's, `train --out`'s) holds a training
  * section beside the model (the step and RNG state a run resumes from, the optimiser's state, the
- * rows that trained it), which no format convert writes holds. newuser27: `convert model.json
- * model.json` rewrote a checkpoint as a model file with no word, and `study --model` then found no
- * record of its training rows.
+ * rows that trained it), which no format convert writes holds, but for the rows: safetensors, ONNX
+ * and tfjs record them (src/trained-on.ts), gradscope's JSON model file has no place for them.
+ * newuser27: `convert model.json model.json` rewrote a checkpoint as a model file with no word, and
+ * `study --model` then found no record of its training rows.
  */
 import { realpath } from 'node:fs/promises';
 import { grouped } from '../counted.js';
 import { invalidOption } from '../errors.js';
 import { readCheckpoint } from '../io/files.js';
 import type { InteropFormat } from '../io/model-formats.js';
-import { DIGITS_DATA, type TrainedOn } from '../io/trained-on.js';
+import { DIGITS_DATA, type TrainedOn } from '../trained-on.js';
 
 /** The rows a checkpoint records, in words: 'digits 0–8,999' or '2 rows of data.json'. */
 const rowsText = ({ data, rows }: TrainedOn) =>
   data === DIGITS_DATA ? `digits 0${rows > 1 ? `–${grouped(rows - 1)}` : ''}` : `${grouped(rows)} ${rows === 1 ? 'row' : 'rows'} of ${data}`;
 
+/** The formats that record the rows that trained a model (all but gradscope's JSON model file). */
+const recordsTrainedOn = (format: InteropFormat) => format !== 'gradscope';
+
 /**
- * The training section `input` holds, in words, or undefined where it holds none (a model file,
- * safetensors, a tfjs model). Called after readModelFile read `input`, so a file readCheckpoint
- * refuses is one of those, not a bad file.
+ * What of the training section `input` holds `format` leaves behind, in words, or undefined where it
+ * holds none (a model file, safetensors, a tfjs model). Called after readModelFile read `input`, so a
+ * file readCheckpoint refuses is one of those, not a bad file.
  */
-export async function trainingHeldBy(input: string): Promise<string | undefined> {
+async function trainingLeftBy(input: string, format: InteropFormat): Promise<string | undefined> {
   const checkpoint = await readCheckpoint(input).catch(() => undefined);
   if (checkpoint === undefined) return undefined;
   const parts = [`the step (${grouped(checkpoint.step)}) and RNG state a run resumes from`];
   if (checkpoint.optimizer) parts.push(`${checkpoint.optimizer.name}'s optimiser state`);
-  if (checkpoint.trainedOn) parts.push(`the record of the rows that trained it (${rowsText(checkpoint.trainedOn)})`);
+  if (checkpoint.trainedOn && !recordsTrainedOn(format)) parts.push(`the record of the rows that trained it (${rowsText(checkpoint.trainedOn)})`);
   return parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
 }
 
@@ -42,13 +46,18 @@ async function sameFile(input: string, output: string): Promise<boolean> {
 /**
  * Refuses (INVALID_OPTION, nothing written) an OUT that is IN where IN holds a training section:
  * writing over it would lose the section for good. Else returns the note convert prints under its
- * summary line where IN holds one (undefined where it holds none).
+ * summary line where IN holds one, or where `format` cannot keep the rows `trainedOn` records that
+ * trained the model read from IN (undefined where nothing is left behind).
  */
-export async function leftBehindNote(input: string, output: string, format: InteropFormat): Promise<string | undefined> {
-  const held = await trainingHeldBy(input);
-  if (held === undefined) return undefined;
+export async function leftBehindNote(input: string, output: string, format: InteropFormat, trainedOn: TrainedOn | undefined): Promise<string | undefined> {
+  const held = await trainingLeftBy(input, format);
+  if (held === undefined) {
+    if (trainedOn === undefined || recordsTrainedOn(format)) return undefined;
+    return `not written: the record of the rows that trained it (${rowsText(trainedOn)}), for which ${formatText(format)} has no place (.safetensors, .onnx and a tfjs folder keep it)`;
+  }
   if (await sameFile(input, output)) {
     throw invalidOption(`${output}: OUT is IN, a checkpoint: writing ${formatText(format)} over it would lose what only the checkpoint holds (${held}); give OUT another name; nothing was written`);
   }
-  return `not written: ${input} is a checkpoint, and ${formatText(format)} holds the model alone: ${held} stay in ${input}`;
+  const kept = trainedOn !== undefined && recordsTrainedOn(format) ? ' and the record of the rows that trained it' : ' alone';
+  return `not written: ${input} is a checkpoint, and ${formatText(format)} holds the model${kept}: ${held} stay in ${input}`;
 }

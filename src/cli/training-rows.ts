@@ -14,7 +14,7 @@ import { isOneHotRow } from '../data/one-hot.js';
 import { STUDY_DIGITS } from '../studies/study-defaults.js';
 import { DATA_FILE_SHAPE } from '../io/data-file.js';
 import { shellWord } from './shell-word.js';
-import { DIGITS_DATA, type TrainedOn } from '../io/trained-on.js';
+import { DIGITS_DATA, type TrainedOn } from '../trained-on.js';
 import { checkDigitFlags, numberFlag, readDataFile, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, withFile, type Flag, type ParsedArgs } from './command.js';
 
 /**

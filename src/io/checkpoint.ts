@@ -11,7 +11,7 @@
  *   16  H bytes  UTF-8 JSON header: { loss, sizes, activations, step, rng, optimizer: null |
  *                { name, scalars, lengths }, initialisation? } (initialisation as the JSON model
  *                file's, src/init/initialisation.ts; absent when not recorded), trainedOn?
- *                ({ data, rows }: the rows that trained it, src/io/trained-on.ts; absent when not recorded)
+ *                ({ data, rows }: the rows that trained it, src/trained-on.ts; absent when not recorded)
  *   …   0–3 zero bytes, so the payload starts at a multiple of 4
  *   …   f32 payload: per layer its weights ([units][inputs] row-major) then its biases; then each
  *                optimiser tensor, in order
@@ -47,7 +47,7 @@ import { notJsonMessage } from '../json-syntax.js';
 import { grouped } from '../counted.js';
 import { bytesBeyond } from '../byte-text.js';
 import { fileLayer } from '../layer-names.js';
-import { readTrainedOn, type TrainedOn } from './trained-on.js';
+import { readTrainedOn, recordedTrainedOn, type TrainedOn } from '../trained-on.js';
 
 /** The first 8 bytes of a binary checkpoint. */
 export const CHECKPOINT_BINARY_MAGIC = Uint8Array.from([0x47, 0x53, 0x43, 0x4f, 0x50, 0x45, 0x0d, 0x0a]); // "GSCOPE\r\n"
@@ -204,7 +204,7 @@ export interface CheckpointTraining {
       /** Its buffers, as plain number arrays. */
       tensors: number[][];
     };
-    /** The rows that trained the network (src/io/trained-on.ts), when recorded. */
+    /** The rows that trained the network (src/trained-on.ts), when recorded. */
     trainedOn?: TrainedOn;
   };
 }
@@ -269,6 +269,22 @@ export function checkpointFromJSON(json: unknown, seed = 1): Checkpoint {
     return t;
   });
   return { model, step, rng, optimizer: { name, scalars, tensors }, ...trainedOn };
+}
+
+/**
+ * The model a gradscope file holds as readModelFile (and convert) take it: the network, with the rows
+ * that trained it where a checkpoint records them (its JSON `training.trainedOn`, its binary header's
+ * `trainedOn`), so that a format converted to keeps the record; the step, RNG and optimiser state a
+ * run resumes from are left out. `file` is the parsed JSON of a JSON file, or the bytes of a binary one.
+ */
+export function modelOfGradscopeFile(file: unknown): ModelData | BlockModelData {
+  if (file instanceof Uint8Array) {
+    const { model, trainedOn } = decodeCheckpoint(file);
+    return trainedOn ? { ...model, trainedOn } : model;
+  }
+  const model = readModelJSON(file);
+  const training = isRecord(file) ? file.training : undefined;
+  return isRecord(training) ? { ...model, ...recordedTrainedOn(training, 'training.trainedOn', badModel) } : model;
 }
 
 // ---- binary ----

@@ -25,7 +25,7 @@ import {
 import { checkPath, parseJsonBytes, readFileBytes, writeFileAtomic } from './file-access.js';
 import { contentFormatOf, interopFormatOf, isNamedBinary, isTfjsJson, onnxUnread, UNRECOGNISED_MODEL } from './model-formats.js';
 import { bytesBeyond } from '../byte-text.js';
-import { readTrainedOn, type TrainedOn } from './trained-on.js';
+import { readTrainedOn, type TrainedOn } from '../trained-on.js';
 
 /** How saveModel encodes a checkpoint: gradscope's JSON model file or its binary checkpoint format. */
 export type CheckpointEncoding = 'json' | 'binary';

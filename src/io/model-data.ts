@@ -141,7 +141,7 @@ export function exportSource(source: Network | ModelData | BlockModelData, who: 
   return isBlockModel(source) ? source : asModelData(source);
 }
 
-/** A dense chain as a block model: one dense spec per layer, its tensors under their PyTorch names (the values shared, not copied), its initialisation as recorded. */
+/** A dense chain as a block model: one dense spec per layer, its tensors under their PyTorch names (the values shared, not copied), its initialisation and training rows as recorded. */
 export function denseAsBlockModel(model: ModelData): BlockModelData {
   return {
     kind: 'blocks',
@@ -153,5 +153,6 @@ export function denseAsBlockModel(model: ModelData): BlockModelData {
       { name: denseTensorName(l, 'bias'), shape: [model.sizes[l + 1]], dtype: 'float', values: model.biases[l] },
     ]),
     ...(model.initialisation && { initialisation: model.initialisation }),
+    ...(model.trainedOn && { trainedOn: model.trainedOn }),
   };
 }

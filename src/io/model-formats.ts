@@ -20,12 +20,12 @@ import { basename, dirname, extname, isAbsolute, join, normalize, sep } from 'no
 import { GradscopeError, invalidOption, quoted } from '../errors.js';
 import { checkChoice, checkKnownKeys, checkObjectArgument } from '../checks.js';
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
-import { checkedModelJsonText, checkModelData, modelToJSON, readModelJSON, type ModelData } from '../network/model-file.js';
+import { checkedModelJsonText, checkModelData, modelToJSON, type ModelData } from '../network/model-file.js';
 import { uncopiedNumbers } from '../network/file-numbers.js';
 import { blockModelToJSON } from '../network/block-model-file.js';
 import { checkBlockModel } from '../network/block-model-check.js';
 import type { BlockModelData } from '../layers/block-model.js';
-import { decodeCheckpoint, isBinaryCheckpoint } from './checkpoint.js';
+import { isBinaryCheckpoint, modelOfGradscopeFile } from './checkpoint.js';
 import { checkPath, parseJsonBytes, readFileBytes, writeFileAtomic } from './file-access.js';
 import { FILE_LIMITS } from '../model-limits.js';
 import { badModel } from './model-data.js';
@@ -242,8 +242,8 @@ export async function readModelFile(path: string, options: ReadModelOptions = {}
   if (bytes === undefined) return readTfjsLayersFile(path, importOptions);
   return inFile(path, () => {
     if (file.format === 'safetensors') return readSafetensors(bytes, importOptions);
-    if (json === undefined) return decodeCheckpoint(bytes).model;
-    return file.format === 'tfjs' ? readTfjsLayersFile(path, importOptions, json) : readModelJSON(json);
+    if (json === undefined) return modelOfGradscopeFile(bytes);
+    return file.format === 'tfjs' ? readTfjsLayersFile(path, importOptions, json) : modelOfGradscopeFile(json);
   });
 }
 

@@ -7,7 +7,9 @@
  * its branch, then Add of the block's input (after Mul by α for the ReZero gate). Initializers carry
  * the PyTorch state_dict names (`0.weight`, `2.running_mean`, `3.alpha`, `3.branch.0.bias`), nodes
  * their module's path. Input "input" and output "output" are float32 [batch, features] with a
- * symbolic batch dimension. The protobuf is written by hand (src/io/protobuf.ts) with the field
+ * symbolic batch dimension. ModelProto's metadata_props (field 14, key-value strings) carry what
+ * ONNX has no place for: gradscope.loss, gradscope.activations (or gradscope.layers), and where the
+ * model records them gradscope.initialisation and gradscope.trainedOn (JSON text). The protobuf is written by hand (src/io/protobuf.ts) with the field
  * numbers of onnx/onnx.proto.
  */
 import { LEAKY_RELU_SLOPE, SELU_ALPHA, SELU_LAMBDA, type OutputActivation } from '../kernels.js';
@@ -20,6 +22,7 @@ import { checkBlockModel, isBlockModel } from '../network/block-model-check.js';
 import { denseAsBlockModel, exportSource } from './model-data.js';
 import { ProtoWriter } from './protobuf.js';
 import { initialisationText } from '../init/initialisation.js';
+import { trainedOnText } from '../trained-on.js';
 
 /** Opset 17 (ONNX 1.12) has every op used here with today's semantics (Softmax over one axis). */
 export const ONNX_OPSET = 17;
@@ -77,6 +80,7 @@ export function toOnnx(source: Network | ModelData | BlockModelData): Uint8Array
   // Training-only facts ONNX has no place for, kept so a reader knows what the model was fit to.
   const facts = dense ? [['gradscope.activations', dense.activations.join(',')]] : [['gradscope.layers', JSON.stringify(layers)]];
   if (model.initialisation) facts.push(['gradscope.initialisation', initialisationText(model.initialisation)]);
+  if (model.trainedOn) facts.push(['gradscope.trainedOn', trainedOnText(model.trainedOn)]);
   for (const [key, value] of [['gradscope.loss', loss], ...facts]) {
     onnx.message(Model.metadataProps, (e) => e.string(Entry.key, key).string(Entry.value, value));
   }

@@ -7,7 +7,8 @@
  *   format "gradscope.model", version "2", loss, inputs (a number), layers (the checked specs as
  *   JSON), pytorch (the expression of src/io/pytorch-module.ts), when a residual block is in
  *   it, pytorch_residual (the Residual class to exec first), and where the model records it,
- *   initialisation (the JSON text of `{ init, biasInit, lsuv? }`, src/init/initialisation.ts).
+ *   initialisation (the JSON text of `{ init, biasInit, lsuv? }`, src/init/initialisation.ts), and
+ *   where it records them, trainedOn (the JSON text of `{ data, rows }`, src/trained-on.ts).
  *
  * Reading takes the specs from gradscope's `layers` and `inputs`, or, for a state_dict PyTorch saved
  * itself, from the expression of its module (pytorch-import.ts), whose module indices name the
@@ -29,6 +30,7 @@ import type { Fail } from '../model-limits.js';
 import { decodeCounts, decodeFloats, encodeSafetensors, f64Note, parseSafetensors, type TensorToWrite } from './safetensors-format.js';
 import { initialisationText, recordedInitialisationText } from '../init/initialisation.js';
 import { notJsonMessage } from '../json-syntax.js';
+import { recordedTrainedOnText, trainedOnText } from '../trained-on.js';
 
 /** The `__metadata__.version` of a block network's file (a dense chain's is 1). */
 export const BLOCK_FILE_VERSION = 2;
@@ -51,6 +53,7 @@ export function blockModelToSafetensors(model: BlockModelData): Uint8Array {
   };
   if (usesResidual(layers)) metadata.pytorch_residual = PYTORCH_RESIDUAL_CLASS;
   if (model.initialisation) metadata.initialisation = initialisationText(model.initialisation);
+  if (model.trainedOn) metadata.trainedOn = trainedOnText(model.trainedOn);
   return encodeSafetensors(metadata, tensorsToWrite(model.tensors));
 }
 
@@ -132,8 +135,14 @@ export function blockModelFromSafetensors(bytes: Uint8Array | ArrayBuffer, optio
   const extra = entries.keys().next();
   if (!extra.done) throw fail(`${prefix}${extra.value}`, 'is not a tensor of the layers');
   imported?.notes.push(...f64Note(file.entries));
-  // gradscope's metadata records the initialisation (a dense chain's too, read here by its module expression); another tool's says nothing of it.
-  const recorded = metadata.format === MODEL_FILE_TAG ? recordedInitialisationText(metadata, '__metadata__.initialisation', badModel, namedDenseFanIns(layers, inputs, isBlockFile(metadata) ? '__metadata__.layers' : 'layers')) : {};
+  // gradscope's metadata records the initialisation and the training rows (a dense chain's too, read here by its module expression); another tool's says nothing of them.
+  const recorded =
+    metadata.format === MODEL_FILE_TAG
+      ? {
+          ...recordedInitialisationText(metadata, '__metadata__.initialisation', badModel, namedDenseFanIns(layers, inputs, isBlockFile(metadata) ? '__metadata__.layers' : 'layers')),
+          ...recordedTrainedOnText(metadata.trainedOn, '__metadata__.trainedOn', badModel),
+        }
+      : {};
   const model: BlockModelData = { kind: 'blocks', loss, inputs, layers, tensors, ...recorded };
   return imported && imported.notes.length > 0 ? { ...model, imported } : model;
 }

@@ -29,6 +29,7 @@ import { isBlockModel } from '../network/block-model-check.js';
 import { decodeFloats, encodeSafetensors, f64Note, parseSafetensors, type TensorEntry } from './safetensors-format.js';
 import { chainFanIns, initialisationText, recordedInitialisationText, type Initialisation } from '../init/initialisation.js';
 import { counted } from '../counted.js';
+import { recordedTrainedOnText, trainedOnText, type TrainedOn } from '../trained-on.js';
 import { fileLayer } from '../layer-names.js';
 
 /**
@@ -57,8 +58,9 @@ export interface SafetensorsImportOptions {
 /**
  * A model as safetensors bytes. A dense chain: float32 tensors `<2l>.weight` `[out, in]` and
  * `<2l>.bias` `[out]`; `__metadata__` holds format, version, loss, activations (comma-separated),
- * the PyTorch Sequential that matches and, where the model records it, its initialisation (the
- * JSON text of `{ init, biasInit, lsuv? }`). A block model: its state_dict, as `blockModelToSafetensors`.
+ * the PyTorch Sequential that matches and, where the model records them, its initialisation (the
+ * JSON text of `{ init, biasInit, lsuv? }`) and the rows that trained it (trainedOn, the JSON text of
+ * `{ data, rows }`). A block model: its state_dict, as `blockModelToSafetensors`.
  */
 export function toSafetensors(source: Network | ModelData | BlockModelData): Uint8Array {
   const model = exportSource(source, 'toSafetensors');
@@ -71,6 +73,7 @@ export function toSafetensors(source: Network | ModelData | BlockModelData): Uin
     activations: model.activations.join(','),
     pytorch: pytorchExpression(blocks.layers, blocks.inputs),
     ...(model.initialisation && { initialisation: initialisationText(model.initialisation) }),
+    ...(model.trainedOn && { trainedOn: trainedOnText(model.trainedOn) }),
   };
   return encodeSafetensors(metadata, tensorsToWrite(blocks.tensors));
 }
@@ -225,7 +228,7 @@ function optionsToPass(keys: readonly string[]): string {
 }
 
 /**
- * Activations, loss and the initialisation where recorded: from gradscope's own `__metadata__` (format "gradscope.model", or no format
+ * Activations, loss, and the initialisation and training rows where recorded: from gradscope's own `__metadata__` (format "gradscope.model", or no format
  * at all), else from the options; an option beside that metadata must agree with it
  * (ContradictedImportOption otherwise). Metadata another tool wrote (`{ "format": "pt" }`) says nothing
  * about the architecture and is ignored, with a note.
@@ -235,7 +238,7 @@ function readArchitecture(
   sizes: readonly number[],
   options: SafetensorsImportOptions,
   notes: string[],
-): { loss: Loss; lossFrom: string; activations: OutputActivation[]; initialisation?: Initialisation } {
+): { loss: Loss; lossFrom: string; activations: OutputActivation[]; initialisation?: Initialisation; trainedOn?: TrainedOn } {
   const depth = sizes.length - 1;
   let ours = metadata;
   if (metadata.format !== undefined && metadata.format !== MODEL_FILE_TAG) {
@@ -263,7 +266,7 @@ function readArchitecture(
     ];
     throw badModel('__metadata__', `has no gradscope "activations"; pass ${optionsToPass(missing)} to say what the layers compute`);
   }
-  const recorded = recordedInitialisationText(ours, '__metadata__.initialisation', badModel, chainFanIns(sizes));
+  const recorded = { ...recordedInitialisationText(ours, '__metadata__.initialisation', badModel, chainFanIns(sizes)), ...recordedTrainedOnText(ours.trainedOn, '__metadata__.trainedOn', badModel) };
   if (ours.loss !== undefined) {
     const loss = readLoss(ours.loss, '__metadata__.loss');
     checkAgrees('loss', options.loss, '__metadata__.loss', loss);

@@ -10,7 +10,7 @@
  * batch_normalization_1, …
  *
  * `userDefinedMetadata.gradscope` keeps what Keras has no place for: the loss, the checked specs
- * (version 2), the batch norm counters (num_batches_tracked) and the initialisation where recorded,
+ * (version 2), the batch norm counters (num_batches_tracked), the initialisation and training rows where recorded,
  * so a block network read back has the very tensors that were written; the reader checks the
  * topology against those specs.
  */
@@ -25,8 +25,9 @@ import { checkBlockArchitecture, checkBlockModel, checkTensorValues, isParameter
 import { badModel } from './model-data.js';
 import { BLOCK_FILE_VERSION } from './safetensors-blocks.js';
 import { recordedInitialisation } from '../init/initialisation.js';
+import { recordedTrainedOn } from '../trained-on.js';
 import { fileListItem } from '../layer-names.js';
-import { isObject, TFJS_WEIGHTS_FILE, topologyLayers, transpose, weightReader, type TfjsLayersModel, type TfjsModelJson, type TfjsWeightSpec } from './tfjs-format.js';
+import { isObject, recordedMetadata, TFJS_WEIGHTS_FILE, topologyLayers, transpose, weightReader, type TfjsLayersModel, type TfjsModelJson, type TfjsWeightSpec } from './tfjs-format.js';
 
 /** One weight of a planned layer: its tfjs name (`<layer>/<kind>`), the state_dict tensor it holds, and its tfjs shape. */
 interface PlannedWeight {
@@ -121,7 +122,7 @@ export function blockModelToTfjsLayers(model: BlockModelData): TfjsLayersModel {
     inputs,
     layers,
     batchesTracked: Object.fromEntries(counters.map((t) => [t.name, t.values[0]])),
-    ...(model.initialisation && { initialisation: structuredClone(model.initialisation) }),
+    ...recordedMetadata(model),
   });
 }
 
@@ -176,7 +177,7 @@ export function blockModelFromTfjsLayers(modelJson: unknown, weightData: Uint8Ar
   if (!isBlockTfjsModel(json)) {
     throw badModel('userDefinedMetadata.gradscope', `not gradscope's for a block network (format "${MODEL_FILE_TAG}", version ${BLOCK_FILE_VERSION}); a Sequential of Dense layers reads with fromTfjsLayers`);
   }
-  const meta = (json.userDefinedMetadata as { gradscope: { loss: unknown; inputs: unknown; layers: unknown; batchesTracked?: unknown; initialisation?: unknown } }).gradscope;
+  const meta = (json.userDefinedMetadata as { gradscope: { loss: unknown; inputs: unknown; layers: unknown; batchesTracked?: unknown; initialisation?: unknown; trainedOn?: unknown } }).gradscope;
   const where = 'userDefinedMetadata.gradscope';
   const { loss, inputs, layers, layout } = checkBlockArchitecture(meta, where, badModel);
   const plan = rethrowThrough(badModel, `${where}.layers`, () => tfjsPlan(layers, inputs));
@@ -212,5 +213,6 @@ export function blockModelFromTfjsLayers(modelJson: unknown, weightData: Uint8Ar
     checkTensorValues(v, slot, (at, message) => badModel(slot.dtype === 'i64' ? `${where}.batchesTracked.${at}` : at, message));
     return { ...slot, shape: [...slot.shape], values: v };
   });
-  return { kind: 'blocks', loss, inputs, layers, tensors, ...recordedInitialisation(meta, `${where}.initialisation`, badModel, namedDenseFanIns(layers, inputs, `${where}.layers`)) };
+  const recorded = { ...recordedInitialisation(meta, `${where}.initialisation`, badModel, namedDenseFanIns(layers, inputs, `${where}.layers`)), ...recordedTrainedOn(meta, `${where}.trainedOn`, badModel) };
+  return { kind: 'blocks', loss, inputs, layers, tensors, ...recorded };
 }

@@ -7,6 +7,7 @@ import { checkBytesArgument } from '../checks.js';
 import type { Loss } from '../kernels.js';
 import type { CheckedSpec } from '../layers/spec.js';
 import type { Initialisation } from '../init/initialisation.js';
+import type { TrainedOn } from '../trained-on.js';
 import { describeValue, quoted, shown } from '../errors.js';
 import { checkStoredTensor, elementPath } from '../model-limits.js';
 import { badModel } from './model-data.js';
@@ -56,7 +57,7 @@ export interface TfjsModelJson {
     /** The tensors in the shards, in order. */
     weights: TfjsWeightSpec[];
   }[];
-  /** gradscope's own metadata, so a round trip keeps the loss, the initialisation (and a block network's specs). */
+  /** gradscope's own metadata, so a round trip keeps the loss, the initialisation, the training rows (and a block network's specs). */
   userDefinedMetadata: {
     /** What gradscope records. */
     gradscope: {
@@ -74,6 +75,8 @@ export interface TfjsModelJson {
       batchesTracked?: Record<string, number>;
       /** How the parameters were first drawn, where the model records it (src/init/initialisation.ts). */
       initialisation?: Initialisation;
+      /** The rows that trained the model, where it records them (src/trained-on.ts). */
+      trainedOn?: TrainedOn;
     };
   };
 }
@@ -94,6 +97,14 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 /** model.json's `userDefinedMetadata.gradscope`, or `{}` where it has none (a model another tool wrote). */
 export function gradscopeMetadata(json: Record<string, unknown>): Record<string, unknown> {
   return isObject(json.userDefinedMetadata) && isObject(json.userDefinedMetadata.gradscope) ? json.userDefinedMetadata.gradscope : {};
+}
+
+/** What a model records beyond its layers, as `userDefinedMetadata.gradscope` holds it (copies): its initialisation and training rows, each where recorded. */
+export function recordedMetadata(model: { initialisation?: Initialisation; trainedOn?: TrainedOn }): { initialisation?: Initialisation; trainedOn?: TrainedOn } {
+  return {
+    ...(model.initialisation && { initialisation: structuredClone(model.initialisation) }),
+    ...(model.trainedOn && { trainedOn: { data: model.trainedOn.data, rows: model.trainedOn.rows } }),
+  };
 }
 
 /** rows×cols row-major to cols×rows. */

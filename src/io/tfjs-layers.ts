@@ -22,9 +22,10 @@ import type { BlockModelData } from '../layers/block-model.js';
 import { isBlockModel } from '../network/block-model-check.js';
 import { blockModelToTfjsLayers, isBlockTfjsModel, writeTfjsLayers } from './tfjs-blocks.js';
 import { fileListItem } from '../layer-names.js';
-import { gradscopeMetadata, isObject, topologyLayers, transpose, weightReader, type TfjsLayersModel } from './tfjs-format.js';
+import { gradscopeMetadata, isObject, recordedMetadata, topologyLayers, transpose, weightReader, type TfjsLayersModel } from './tfjs-format.js';
 import { chainFanIns, recordedInitialisation } from '../init/initialisation.js';
 import { counted } from '../counted.js';
+import { recordedTrainedOn } from '../trained-on.js';
 
 export { TFJS_WEIGHTS_FILE, type TfjsLayersModel, type TfjsModelJson, type TfjsWeightSpec } from './tfjs-format.js';
 
@@ -68,8 +69,7 @@ const INFERENCE_IDENTITY_LAYERS = ['Dropout', 'AlphaDropout', 'GaussianDropout',
 export function toTfjsLayers(source: Network | ModelData | BlockModelData): TfjsLayersModel {
   const model = exportSource(source, 'toTfjsLayers');
   if (isBlockModel(model)) return blockModelToTfjsLayers(model);
-  const recorded = model.initialisation && { initialisation: structuredClone(model.initialisation) };
-  return writeTfjsLayers(denseAsBlockModel(model), { format: MODEL_FILE_TAG, version: MODEL_VERSION, loss: model.loss, ...recorded });
+  return writeTfjsLayers(denseAsBlockModel(model), { format: MODEL_FILE_TAG, version: MODEL_VERSION, loss: model.loss, ...recordedMetadata(model) });
 }
 
 interface DenseLayer {
@@ -110,7 +110,9 @@ export function fromTfjsLayers(modelJson: unknown, weightData: Uint8Array | Arra
   const activations = dense.map((layer) => layer.activation);
   const { loss, lossFrom } = readModelLoss(json, options, activations, notes);
   const imported: ImportNotes = { lossFrom, notes };
-  const model: ModelData = { loss, sizes, activations, weights: [], biases: [], imported, ...recordedInitialisation(gradscopeMetadata(json), 'userDefinedMetadata.gradscope.initialisation', badModel, chainFanIns(sizes)) };
+  const gradscope = gradscopeMetadata(json);
+  const recorded = { ...recordedInitialisation(gradscope, 'userDefinedMetadata.gradscope.initialisation', badModel, chainFanIns(sizes)), ...recordedTrainedOn(gradscope, 'userDefinedMetadata.gradscope.trainedOn', badModel) };
+  const model: ModelData = { loss, sizes, activations, weights: [], biases: [], imported, ...recorded };
   checkArchitecture(model, 'modelTopology', (l) => dense[l].where);
 
   const read = weightReader(json, weightData);

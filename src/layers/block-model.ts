@@ -6,6 +6,7 @@
 import type { Loss } from '../kernels.js';
 import type { CheckedSpec } from './spec.js';
 import type { Initialisation } from '../init/initialisation.js';
+import type { TrainedOn } from '../trained-on.js';
 
 /** One named tensor of a block network: a trained parameter or a state buffer (batch norm's running statistics). */
 export interface BlockTensor {
@@ -41,6 +42,8 @@ export interface BlockModelData {
   tensors: BlockTensor[];
   /** How the dense layers' parameters were first drawn (Network.initialisation). Absent: not recorded, and a network built from the data has none. */
   initialisation?: Initialisation;
+  /** The rows that trained the model, where its file records them (as ModelData.trainedOn). Absent: not recorded. */
+  trainedOn?: TrainedOn;
   /**
    * Set by blockModelFromSafetensors when it read a PyTorch module by a rule the file does not
    * spell out (a softmax or sigmoid output for a module ending in logits, a module prefix dropped

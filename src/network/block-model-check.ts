@@ -14,6 +14,7 @@ import { activationOf, checkLayerSpecs, namedDenseFanIns, widthAfter, type Check
 import { checkStoredTensor, elementPath, MODEL_LIMITS, optionFault, rethrowThrough, type ElementPath, type Fail, beyondModelLimit } from '../model-limits.js';
 import { checkLoss, checkLossPairing, checkOutputUnits } from './config.js';
 import { recordedInitialisation } from '../init/initialisation.js';
+import { recordedTrainedOn } from '../trained-on.js';
 import { grouped } from '../counted.js';
 import { fileLayer } from '../layer-names.js';
 
@@ -112,6 +113,7 @@ export function checkBlockModel(model: BlockModelData, where = 'model', fail: Fa
   const architecture = checkBlockArchitecture(model, where, fail);
   checkBlockTensors(model.tensors, architecture.layout, where, fail);
   recordedInitialisation(model, `${where}.initialisation`, fail, namedDenseFanIns(architecture.layers, architecture.inputs, `${where}.layers`));
+  recordedTrainedOn(model, `${where}.trainedOn`, fail);
   return architecture;
 }
 

@@ -14,6 +14,7 @@ import { CHECKPOINT_FIELD, checkFileFields, checkModelLimits, checkStoredTensor,
 import type { BlockModelData, ImportNotes } from '../layers/block-model.js';
 import { BLOCK_MODEL_VERSION, blockModelFromJSON } from './block-model-file.js';
 import { chainFanIns, recordedInitialisation, type Initialisation } from '../init/initialisation.js';
+import { recordedTrainedOn, type TrainedOn } from '../trained-on.js';
 import { copiedNumbers, type FileNumbers } from './file-numbers.js';
 import { notJsonMessage } from '../json-syntax.js';
 import { fewestNumberBytes, LONGEST_NUMBER } from './json-number-bounds.js';
@@ -69,6 +70,8 @@ export interface ModelData {
   biases: Float32Array[];
   /** How the parameters were first drawn (Network.initialisation). Absent: not recorded, and a network built from the data has none. */
   initialisation?: Initialisation;
+  /** The rows that trained the model, where its file records them (src/trained-on.ts): the safetensors, ONNX and tfjs writers write it; gradscope's JSON model file has no place for it (a checkpoint's training section has). Absent: not recorded. */
+  trainedOn?: TrainedOn;
   /** Set by the readers of foreign files (safetensors, tfjs): what they chose that the file did not spell out. */
   imported?: ImportNotes;
 }
@@ -229,6 +232,7 @@ export function checkModelData(model: ModelData, where = 'model', fail: Fail = o
   const loss = rethrowThrough(fail, `${where}.loss`, () => checkLoss(model.loss));
   rethrowThrough(fail, `${where}.loss`, () => checkLossPairing(loss, activations));
   recordedInitialisation(model, `${where}.initialisation`, fail, chainFanIns(sizes));
+  recordedTrainedOn(model, `${where}.trainedOn`, fail);
   if (!Array.isArray(weights) || weights.length !== depth) throw fail(`${where}.weights`, `expected ${depth} tensors, one per layer`);
   if (!Array.isArray(biases) || biases.length !== depth) throw fail(`${where}.biases`, `expected ${depth} tensors, one per layer`);
   for (let l = 0; l < depth; l++) {

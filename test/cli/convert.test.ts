@@ -141,7 +141,7 @@ describe('gradscope convert', async () => {
   });
 
   // A checkpoint's training section (step, RNG, optimiser state, the rows that trained it) has no place in any format
-  // convert writes: `convert model.json model.json` rewrote a checkpoint as a bare model file with no word (newuser27).
+  // convert writes (but for the rows, which all but gradscope's JSON model file record): `convert model.json model.json` rewrote a checkpoint as a bare model file with no word (newuser27).
   it('says what a checkpoint keeps that OUT leaves behind, and refuses to write over it', async () => {
     const trained = await createNetwork({ sizes: [3, 5, 2], seed: 3, backend: 'ref' });
     const adam = createOptimizer(trained, 'adam');
@@ -155,10 +155,12 @@ describe('gradscope convert', async () => {
     expect([over.code, over.stdout]).toEqual([2, '']);
     expect(over.stderr).toBe(`gradscope: INVALID_OPTION: ${at('ckpt.json')}: OUT is IN, a checkpoint: writing gradscope's JSON model file over it would lose what only the checkpoint holds (${held}); give OUT another name; nothing was written\n`);
     expect(readFileSync(at('ckpt.json'))).toEqual(before);
-    for (const [out, kind] of [['bare.json', "gradscope's JSON model file"], ['bare.safetensors', 'a safetensors file']]) {
+    // safetensors (as ONNX and tfjs) keeps the record of the rows that trained it; gradscope's JSON model file has no place for it.
+    const left = "the step (4) and RNG state a run resumes from and adam's optimiser state";
+    for (const [out, said] of [['bare.json', `gradscope's JSON model file holds the model alone: ${held}`], ['bare.safetensors', `a safetensors file holds the model and the record of the rows that trained it: ${left}`]]) {
       const run = await runCliInProcess(['convert', at('ckpt.json'), at(out)]);
       expect([run.code, run.stderr]).toEqual([0, '']);
-      expect(run.stdout.split('\n')[1]).toBe(`  not written: ${at('ckpt.json')} is a checkpoint, and ${kind} holds the model alone: ${held} stay in ${at('ckpt.json')}`);
+      expect(run.stdout.split('\n')[1]).toBe(`  not written: ${at('ckpt.json')} is a checkpoint, and ${said} stay in ${at('ckpt.json')}`);
     }
     // A model file holds no training section: nothing is said, and writing it over itself rewrites the same model.
     const again = await runCliInProcess(['convert', at('bare.json'), at('bare.json')]);

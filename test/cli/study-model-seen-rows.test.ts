@@ -3,7 +3,8 @@
  * training.trainedOn, binary's header), and study --model's warning where its test digits are among
  * them (newuser26: a model trained on digits 0–8,999, studied with --train 1000 --test 200, printed
  * test accuracy 100.0 % on digits 1,000–1,199 it had trained on, with no word of it). A file without
- * the record still loads, and the overlap is said to be unchecked.
+ * the record still loads, and the overlap is said to be unchecked (in --json among the warnings). The
+ * record is read from every format convert writes it to (safetensors, tfjs).
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +14,15 @@ import { createNetwork } from '../../src/api/network.js';
 import { loadModel, readCheckpoint, saveModel } from '../../src/io/files.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.js';
 import { runCliInProcess } from '../util/cli.js';
+import { fencedBlocks } from '../util/markdown-examples.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-seen-rows-'));
+/** The text block of docs/cli.md that starts with `start`: the doc quotes each message as a run printed it, of a file named model.json. */
+const cliDoc = (start: string) => {
+  const found = fencedBlocks(readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8')).filter((b) => b.language === 'text' && b.code.startsWith(start));
+  expect(found, `one text block of docs/cli.md starting ${start}`).toHaveLength(1);
+  return found[0].code;
+};
 const studyJson = async (model: string, flags: string[]) => {
   const ran = await runCliInProcess(['study', '--model', model, '--epochs', '1', ...flags, '--json']);
   expect(ran.code, ran.stderr).toBe(0);
@@ -32,10 +40,12 @@ describe('the rows that trained a model', () => {
     expect((await readCheckpoint(binary)).trainedOn).toEqual({ data: 'mnist', rows: 600 });
 
     // Every test digit among them; some of them; none.
-    expect((await studyJson(model, ['--train', '100', '--test', '100'])).warnings[0]).toBe(
+    const warning = (await studyJson(model, ['--train', '100', '--test', '100'])).warnings[0];
+    expect(warning).toBe(
       `Warning: the test digits 100–199 are among the 600 digits that trained ${model} (0–599), so its test loss and accuracy are on rows it has seen, not held-out ones; ` +
         'give --train 600 --test 100 to test it on digits after them (the test digits are the --test after the --train).',
     );
+    expect(cliDoc('Warning: the test digits')).toBe(warning.replace(model, 'model.json'));
     expect((await studyJson(model, ['--train', '550', '--test', '100'])).warnings[0]).toMatch(/^Warning: 550–599 of the test digits 550–649 are among the 600 digits that trained /);
     const held = await runCliInProcess(['study', '--model', model, '--epochs', '1', '--train', '600', '--test', '100']);
     expect(held.code, held.stderr).toBe(0);
@@ -57,7 +67,11 @@ describe('the rows that trained a model', () => {
     writeFileSync(model, JSON.stringify(net.toJSON()));
     const ran = await runCliInProcess(['study', '--model', model, '--epochs', '1', '--train', '100', '--test', '50']);
     expect(ran.code, ran.stderr).toBe(0);
-    expect(ran.stdout).toContain(`\n${model} does not record the rows that trained it, so whether the test digits 100–149 are among them cannot be checked (train --out records them).\n`);
+    const notice = `${model} does not record the rows that trained it, so whether the test digits 100–149 are among them cannot be checked (train --out records them).`;
+    expect(ran.stdout).toContain(`\n${notice}\n`);
+    // --json says it where it says the warnings (it said nothing of it).
+    expect((await studyJson(model, ['--train', '100', '--test', '50'])).warnings[0]).toBe(notice);
+    expect(cliDoc('model.json does not record')).toBe(notice.replace(model, 'model.json'));
     const small = await createNetwork({ sizes: [2, 3, 2], activation: 'relu', output: 'softmax', seed: 3 });
     const smallModel = join(folder, 'small.json');
     writeFileSync(smallModel, JSON.stringify(small.toJSON()));
@@ -66,8 +80,22 @@ describe('the rows that trained a model', () => {
     const onData = await runCliInProcess(['study', '--model', smallModel, '--data', data, '--epochs', '1', '--batch-size', '2']);
     expect(onData.code, onData.stderr).toBe(0);
     expect(onData.stdout).not.toMatch(/does not record|among the/);
+    const onDataJson = await runCliInProcess(['study', '--model', smallModel, '--data', data, '--epochs', '1', '--batch-size', '2', '--json']);
+    expect(JSON.parse(onDataJson.stdout).warnings.join('\n')).not.toMatch(/does not record|among the/);
     net.dispose();
     small.dispose();
+  }, 120_000);
+
+  it('study --model reads them from the other formats convert writes: safetensors and tfjs', async () => {
+    const checkpoint = join(folder, 'record-600.json');
+    const net = await createNetwork({ sizes: [784, 8, 10], activation: 'relu', output: 'softmax', seed: 6 });
+    await saveModel(net, checkpoint, { trainedOn: { data: 'mnist', rows: 600 } });
+    net.dispose();
+    for (const out of [join(folder, 'record-600.safetensors'), join(folder, 'record-600-tfjs/')]) {
+      expect((await runCliInProcess(['convert', checkpoint, out])).code).toBe(0);
+      const warnings = (await studyJson(out, ['--train', '100', '--test', '100'])).warnings;
+      expect(warnings[0]).toMatch(/^Warning: the test digits 100–199 are among the 600 digits that trained .*record-600[^ ]* \(0–599\)/);
+    }
   }, 120_000);
 
   it('study --model --save records the rows of both trainings where one range says them, and none where the file recorded none', async () => {

@@ -20,6 +20,7 @@ import { toOnnx } from '../../src/io/onnx.js';
 import { fromTfjsLayers, toTfjsLayers } from '../../src/io/tfjs-layers.js';
 import { blockModelFromTfjsLayers } from '../../src/io/tfjs-blocks.js';
 import { expectError } from '../util/expect-error.js';
+import { onnxMetadata, safetensorsHeader, withSafetensorsMetadata } from '../util/file-metadata.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-initialisation-'));
 const rows = [[0.5, -1, 2, 0.3], [1, 0.2, -0.7, 0], [-0.4, 0.9, 0.1, 1.5], [0.2, 0.2, -1.1, 0.8]];
@@ -41,43 +42,6 @@ async function drawn(kind: 'dense' | 'blocks', options: Pick<NetworkOptions, 'in
   const net = await createNetwork({ ...(kind === 'dense' ? DENSE : BLOCKS), ...options, seed: 4 } as NetworkOptions);
   if (net.awaitingLsuv) net.initLsuv(rows);
   return net;
-}
-
-/** The key-value pairs of an ONNX ModelProto's metadata_props (field 14: StringStringEntryProto, key 1, value 2), read from the wire format. */
-function onnxMetadata(bytes: Uint8Array): Record<string, string> {
-  const fields = (data: Uint8Array) => {
-    const found: { field: number; value: Uint8Array | bigint }[] = [];
-    let at = 0;
-    const varint = () => {
-      let value = 0n;
-      for (let shift = 0n; ; shift += 7n) {
-        const byte = data[at++];
-        value |= BigInt(byte & 0x7f) << shift;
-        if (byte < 0x80) return value;
-      }
-    };
-    while (at < data.length) {
-      const key = Number(varint());
-      const wire = key & 7;
-      if (wire === 0) found.push({ field: key >> 3, value: varint() });
-      else if (wire === 2) {
-        const length = Number(varint());
-        found.push({ field: key >> 3, value: data.subarray(at, at + length) });
-        at += length;
-      } else if (wire === 5) at += 4;
-      else throw new Error(`wire type ${wire}`);
-    }
-    return found;
-  };
-  const text = (v: Uint8Array | bigint) => new TextDecoder().decode(v as Uint8Array);
-  const entries = fields(bytes).filter((f) => f.field === 14).map((f) => fields(f.value as Uint8Array));
-  return Object.fromEntries(entries.map((e) => [text(e.find((f) => f.field === 1)!.value), text(e.find((f) => f.field === 2)!.value)]));
-}
-
-/** The safetensors header as the spec lays it out: u64 little-endian length, then that many bytes of JSON. */
-function safetensorsHeader(bytes: Uint8Array): Record<string, unknown> & { __metadata__: Record<string, string> } {
-  const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
-  return JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
 }
 
 describe('every format gradscope writes records the initialisation, and reads it back', () => {
@@ -190,17 +154,7 @@ describe('a record this gradscope cannot read is refused, naming the file and th
   it("in safetensors' __metadata__", async () => {
     const path = join(folder, 'unknown-init.safetensors');
     const good = toSafetensors(await recorded());
-    const withMetadata = (initialisation: string) => {
-      const header = safetensorsHeader(good);
-      header.__metadata__.initialisation = initialisation;
-      const json = new TextEncoder().encode(JSON.stringify(header));
-      const n = Number(new DataView(good.buffer, good.byteOffset).getBigUint64(0, true));
-      const bytes = new Uint8Array(8 + json.length + good.length - 8 - n);
-      new DataView(bytes.buffer).setBigUint64(0, BigInt(json.length), true);
-      bytes.set(json, 8);
-      bytes.set(good.subarray(8 + n), 8 + json.length);
-      return bytes;
-    };
+    const withMetadata = (initialisation: string) => withSafetensorsMetadata(good, 'initialisation', initialisation);
     writeFileSync(path, withMetadata('he-normal'));
     await expectError(() => readModelFile(path), 'BAD_MODEL_FILE', /unknown-init\.safetensors: __metadata__\.initialisation: not valid JSON/);
     writeFileSync(path, withMetadata('{"init":"he-uniform","biasInit":"zero"}'));

@@ -14,6 +14,7 @@ import { checkpointOf, encodeCheckpoint } from '../../src/io/checkpoint.js';
 import { readModelFile, writeModelFile } from '../../src/io/model-formats.js';
 import { toSafetensors } from '../../src/io/safetensors.js';
 import { expectError } from '../util/expect-error.js';
+import { withSafetensorsMetadata } from '../util/file-metadata.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-sparse-record-'));
 
@@ -27,19 +28,6 @@ const sparse = (connections: unknown) => ({ init: { name: 'sparse', connections 
 
 async function drawn(kind: 'dense' | 'blocks'): Promise<Network> {
   return createNetwork({ ...(kind === 'dense' ? DENSE : BLOCKS), init: { name: 'sparse', connections: 3 }, seed: 2 } as NetworkOptions);
-}
-
-/** The safetensors file `bytes` with its __metadata__.initialisation set to `text`. */
-function withSafetensorsRecord(bytes: Uint8Array, text: string): Uint8Array {
-  const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
-  header.__metadata__.initialisation = text;
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const out = new Uint8Array(8 + json.length + bytes.length - 8 - n);
-  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
-  out.set(json, 8);
-  out.set(bytes.subarray(8 + n), 8 + json.length);
-  return out;
 }
 
 /** Each format's file of `net` with its record replaced by `record`, as the path readModelFile reads and the record's field as the file names it. */
@@ -65,7 +53,7 @@ const FORMATS: { name: string; write: (net: Network, kind: 'dense' | 'blocks', r
     name: 'safetensors',
     async write(net, _kind, record, stem) {
       const path = join(folder, `${stem}.safetensors`);
-      writeFileSync(path, withSafetensorsRecord(toSafetensors(net), JSON.stringify(record)));
+      writeFileSync(path, withSafetensorsMetadata(toSafetensors(net), 'initialisation', JSON.stringify(record)));
       return { path, field: '__metadata__\\.initialisation' };
     },
   },

@@ -47,7 +47,7 @@ import { DivergedError, stopPointText } from '../../training/advice.js';
 import type { EpochInfo, TrainResult } from '../../training/train-options.js';
 import type { Trace } from '../../flow/trace.js';
 import { errorLine, errorMessage, SaidError } from '../error-line.js';
-import { trainedOnBoth, type TrainedOn } from '../../io/trained-on.js';
+import { trainedOnBoth } from '../../trained-on.js';
 import { seenTestRows } from '../seen-test-rows.js';
 
 /**
@@ -109,19 +109,17 @@ interface SavedOptimizerState {
 }
 
 /**
- * What `path` says of its training: the optimiser state it holds (null: none saved, or a file that
- * holds none: a model file, safetensors, tfjs) and the rows that trained it (trainedOn; undefined
- * where it records none). Called after readModelFile read the file, so a file readCheckpoint refuses
- * is one of those, not a bad file.
+ * The optimiser state `path` holds, or null: none saved, or a file that holds none (a model file,
+ * safetensors, tfjs). Called after readModelFile read the file, so a file readCheckpoint refuses is
+ * one of those, not a bad file.
  */
-async function savedTraining(path: string): Promise<{ state: SavedOptimizerState | null; trainedOn?: TrainedOn }> {
+async function savedOptimizerState(path: string): Promise<SavedOptimizerState | null> {
   const checkpoint = await readCheckpoint(path).catch(() => undefined);
   const state = checkpoint?.optimizer;
-  if (checkpoint === undefined || state === undefined) return { state: null, trainedOn: checkpoint?.trainedOn };
+  if (checkpoint === undefined || state === undefined) return null;
   // Optimisers count their steps under their own names (kfac: steps; lbfgs, hessian-free, levenberg-marquardt: none), and
   // reading only `step` said '(0 steps)' of a kfac state 7 steps old: where the state counts none, the network's steps say it.
-  const steps = state.scalars.step ?? state.scalars.steps ?? checkpoint.step;
-  return { state: { name: state.name, steps }, trainedOn: checkpoint.trainedOn };
+  return { name: state.name, steps: state.scalars.step ?? state.scalars.steps ?? checkpoint.step };
 }
 
 /**
@@ -171,7 +169,9 @@ export const studyModelCommand = command({
     const rows = await trainingRows(args);
     const model = await readModelFile(modelPath);
     // study --model trains with the optimiser its flags name, from a fresh state: a saved one is said, not resumed.
-    const { state: savedState, trainedOn } = await savedTraining(modelPath);
+    const savedState = await savedOptimizerState(modelPath);
+    // Every format records the rows that trained the model where it was saved with them (readModelFile reads them back).
+    const trainedOn = model.trainedOn;
     const seenRows = seenTestRows(modelPath, trainedOn, rows);
     const net = await withFile(modelPath, () => networkFromModel(model, { seed, backend, threads }));
     let optimizer: Optimizer | undefined;
@@ -265,7 +265,9 @@ export const studyModelCommand = command({
       if (json) {
         const optimizerUsed = { name: settings.choice.name, savedState: savedState && { ...savedState, used: false } };
         const stopped = diverged && { message: errorMessage(diverged, studyModelCommand), stoppedAt: diverged.stoppedAt };
-        terminal.out(jsonLine({ ...(stopped && { diverged: stopped }), diagnosis, curve, warnings, optimizer: optimizerUsed, trace: trace.toJSON() }));
+        // The notice that the test rows' overlap with the training rows cannot be checked qualifies the curve as a warning does: with them.
+        const jsonWarnings = [...(seenRows.notice ? [seenRows.notice] : []), ...warnings];
+        terminal.out(jsonLine({ ...(stopped && { diverged: stopped }), diagnosis, curve, warnings: jsonWarnings, optimizer: optimizerUsed, trace: trace.toJSON() }));
         if (diverged) throw new SaidError(diverged);
         return;
       }

