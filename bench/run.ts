@@ -24,7 +24,7 @@ import { CALIBRATION_PROCESSES, runRelaxedBench } from './relaxed.bench.js';
 import { JUDGED_ROUNDS } from './relaxed/binaries.js';
 import { DEPTH_BATCH, DEPTH_WIDTH, runScalingBench, SCALING_ROUNDS } from './scaling.bench.js';
 import { runStepBench, STEP_BATCH, STEP_SIZES, stepFlops } from './step.bench.js';
-import { runThreadsBench, THREAD_ROUNDS, THREADS_TARGET } from './threads.bench.js';
+import { lineRoundTripText, runThreadsBench, THREAD_ROUNDS, THREADS_TARGET } from './threads.bench.js';
 import { runBlockTraceBench, runPowerRoundBench, runTraceBench, STEPS_PER_CALL, TRACE_CALLS, TRACE_ROUNDS } from './trace.bench.js';
 import { spreadOf, spreadText } from './spread.js';
 import { RELAXED_MARGIN } from '../src/wasm/calibrate.js';
@@ -374,6 +374,10 @@ loop, ~1 ms, on the main thread alone or split with a worker, each on its own me
 one-thread time over two-thread time, median of the rounds; the host control row's ratio is the
 control's (2 on an idle 2-vCPU host, 1 when another process holds the second vCPU), its time the
 split call's. Load average during this suite: ${threads.load.map((l) => l.toFixed(1)).join(' → ')} on ${threads.cores} cores.${threads.fallback ? ` Fallback: ${threads.fallback}.` : ''}
+The control shares no data; a split step moves cache lines between the cores every step, so its
+speed-up also depends on what a move costs on this host at the time, which can change within an
+hour: a cache line's round trip between two threads (bench/line-round-trip.ts) read
+${lineRoundTripText(threads.lineRoundTrip)}.
 
 ${markdownTable(threadRows)}
 
