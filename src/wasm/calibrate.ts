@@ -31,7 +31,10 @@
  * - the default is kept early when the whole middle half lies above it, and only once a candidate
  *   has shown its tier-up: before that, both may still sit in the baseline tier, where the two
  *   binaries run alike and a tie would keep the default where the relaxed one wins. One shown is
- *   enough: pairs since it that lie within SAME_TIER have the other optimised too.
+ *   enough when the pairs since it lie within ONE_TIER_UP_SHOWN, tighter than SAME_TIER: the other
+ *   may have tiered up unseen in its first rounds, or not yet, and on the Zen 5 its baseline tier
+ *   (17–20 µs a call) ran 1.7–2.4× a default optimised and slowed by the host (8.4–10.1 µs,
+ *   calibration-rounds.ts), a ratio SAME_TIER lets through.
  *
  * On the AMD EPYC Zen 5 (family 26 model 2; 2026-12-03 20:00–20:09, load 13–19: 139 fresh processes
  * of the calibration's flow, every round recorded for 60 ms, calibration-rounds.ts) the probes
@@ -93,6 +96,15 @@ const ROUND_CLOCK_STEPS = 20;
  * baseline tier is 3.5–6.6× slower than the optimised one. Pairs further apart than this compare two tiers.
  */
 const SAME_TIER = 2;
+/**
+ * While only one candidate has shown its tier-up, the default is kept early only if the pairs'
+ * middle half lies below this: in-tier ratios measured 0.68–1.03×, the Zen 5's baseline tier over a
+ * host-slowed optimised default 1.7–2.4×; 1.3 lies about midway between 1.03 and 1.7 (geometrically).
+ * Replaying the Zen 5's 215 recorded processes (2026-12-03, load 13–20; as-is and with the relaxed
+ * rounds scaled 1/1.19 and 1/1.47, budgets 15 and 1000 ms), 1.3 left every count of verdicts and
+ * their median times as they were without it.
+ */
+const ONE_TIER_UP_SHOWN = 1.3;
 /** A candidate has shown its tier-up at its first round of at most 1/TIER_DROP of the median of its first EARLY_ROUNDS. */
 const TIER_DROP = 2;
 const EARLY_ROUNDS = 5;
@@ -127,9 +139,10 @@ export function judgeRounds(
   if (offset < 0) return undefined;
   const byDefault = tierUpAt(defaultMs);
   const byOther = tierUpAt(otherMs);
-  // One tier-up shown is enough: the pairs since it lie within SAME_TIER only if the other
-  // candidate runs optimised too (its tier-up may have come in its first rounds, unseen).
-  const tieredUp = byDefault !== -1 || byOther !== -1;
+  // The default is kept only once a tier-up has shown, and while only one has, only below
+  // ONE_TIER_UP_SHOWN: the other's tier-up may have come in its first rounds, unseen, or not yet.
+  const tierUpsShown = Number(byDefault !== -1) + Number(byOther !== -1);
+  const keepsDefaultBelow = [0, ONE_TIER_UP_SHOWN, SAME_TIER][tierUpsShown];
   const from = Math.max(0, otherMs.length - PAIRS, byOther, byDefault - offset);
   if (otherMs.length - from < PAIRS) return undefined;
   const ratios = otherMs.slice(from).map((t, i) => t / defaultMs[offset + from + i]);
@@ -137,7 +150,7 @@ export function judgeRounds(
   const high = quantile(ratios, 0.75);
   if (low < 1 / SAME_TIER || high > SAME_TIER) return undefined;
   if (high < margin * (1 - resolution)) return 'other';
-  if (low > margin * (1 + resolution) && tieredUp) return 'default';
+  if (low > margin * (1 + resolution) && high <= keepsDefaultBelow) return 'default';
   return undefined;
 }
 
