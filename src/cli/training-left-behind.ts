@@ -10,7 +10,7 @@ import { realpath } from 'node:fs/promises';
 import { grouped } from '../counted.js';
 import { invalidOption } from '../errors.js';
 import { readCheckpoint } from '../io/files.js';
-import type { InteropFormat } from '../io/model-formats.js';
+import { filesWrittenBy, type InteropFormat } from '../io/model-formats.js';
 import { DIGITS_DATA, type TrainedOn } from '../trained-on.js';
 
 /** The rows a checkpoint records, in words: 'digits 0–8,999' or '2 rows of data.json'. */
@@ -37,14 +37,19 @@ async function trainingLeftBy(input: string, format: InteropFormat): Promise<str
 /** What convert writes in `format`, in words. */
 const formatText = (format: InteropFormat) => (format === 'gradscope' ? "gradscope's JSON model file" : format === 'tfjs' ? 'a tfjs model' : `a ${format} file`);
 
-/** Whether `output` names the file `input` is (the same file by its real path; an output not yet written is not). */
-async function sameFile(input: string, output: string): Promise<boolean> {
-  const [a, b] = await Promise.all([realpath(input).catch(() => undefined), realpath(output).catch(() => undefined)]);
-  return a !== undefined && a === b;
+/**
+ * The file among `written` (every file writing OUT writes or removes: OUT itself, or a tfjs folder's
+ * model.json and shards) that is `input` by its real path, or undefined (a file not yet written is not).
+ */
+async function inputAmong(input: string, written: string[]): Promise<string | undefined> {
+  const real = await realpath(input).catch(() => undefined);
+  const reals = await Promise.all(written.map((file) => realpath(file).catch(() => undefined)));
+  return real === undefined ? undefined : written[reals.indexOf(real)];
 }
 
 /**
- * Refuses (INVALID_OPTION, nothing written) an OUT that is IN where IN holds a training section:
+ * Refuses (INVALID_OPTION, nothing written) an OUT whose writing writes or removes IN (OUT is IN, or a
+ * tfjs folder IN is the model.json or a shard of) where IN holds a training section:
  * writing over it would lose the section for good. Else returns the note convert prints under its
  * summary line where IN holds one, or where `format` cannot keep the rows `trainedOn` records that
  * trained the model read from IN (undefined where nothing is left behind).
@@ -55,8 +60,10 @@ export async function leftBehindNote(input: string, output: string, format: Inte
     if (trainedOn === undefined || recordsTrainedOn(format)) return undefined;
     return `not written: the record of the rows that trained it (${rowsText(trainedOn)}), for which ${formatText(format)} has no place (.safetensors, .onnx and a tfjs folder keep it)`;
   }
-  if (await sameFile(input, output)) {
-    throw invalidOption(`${output}: OUT is IN, a checkpoint: writing ${formatText(format)} over it would lose what only the checkpoint holds (${held}); give OUT another name; nothing was written`);
+  const overwritten = await inputAmong(input, await filesWrittenBy(output, format));
+  if (overwritten !== undefined) {
+    const which = overwritten === output ? 'OUT is IN' : `OUT writes ${overwritten}, which is IN`;
+    throw invalidOption(`${output}: ${which}, a checkpoint: writing ${formatText(format)} over it would lose what only the checkpoint holds (${held}); give OUT another name; nothing was written`);
   }
   const kept = trainedOn !== undefined && recordsTrainedOn(format) ? ' and the record of the rows that trained it' : ' alone';
   return `not written: ${input} is a checkpoint, and ${formatText(format)} holds the model${kept}: ${held} stay in ${input}`;

@@ -34,7 +34,7 @@ import { toOnnx } from './onnx.js';
 import { readSafetensors, toSafetensors } from './safetensors.js';
 import { blockModelFromTfjsLayers, isBlockTfjsModel } from './tfjs-blocks.js';
 import { fromTfjsLayers, toTfjsLayers } from './tfjs-layers.js';
-import { writeTfjsFolder } from './tfjs-folder.js';
+import { tfjsFolderFiles, writeTfjsFolder } from './tfjs-folder.js';
 import { grouped } from '../counted.js';
 import { bytesBeyond } from '../byte-text.js';
 
@@ -287,6 +287,14 @@ export async function readTfjsLayersFile(path: string, options: ImportOptions = 
   });
 }
 
+/** Every file writeModelFile(…, path, format) would write or remove: `path`, or for a tfjs folder its model.json and shards. */
+export async function filesWrittenBy(path: string, format: InteropFormat): Promise<string[]> {
+  return format === 'tfjs' ? tfjsFolderFiles(tfjsFolderOf(path)) : [path];
+}
+
+/** The folder a tfjs model written to `path` goes in: `path`, or the folder of a `…/model.json`. */
+const tfjsFolderOf = (path: string) => (basename(path) === 'model.json' ? dirname(path) : path);
+
 /** Writes `model` in `format` (default: what the name says; a format the name contradicts is refused, see outputFormatOf); returns the files written. */
 export async function writeModelFile(model: ModelData | BlockModelData, path: string, format?: InteropFormat): Promise<string[]> {
   checkObjectArgument(model, 'writeModelFile', 'ModelData or BlockModelData (from modelOf, blockModelOf or readModelFile)');
@@ -312,6 +320,6 @@ export async function writeModelFile(model: ModelData | BlockModelData, path: st
       await writeFileAtomic(path, toOnnx(model));
       return [path];
     case 'tfjs':
-      return writeTfjsFolder(basename(path) === 'model.json' ? dirname(path) : path, toTfjsLayers(model));
+      return writeTfjsFolder(tfjsFolderOf(path), toTfjsLayers(model));
   }
 }

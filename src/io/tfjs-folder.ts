@@ -26,14 +26,31 @@ export async function writeTfjsFolder(dir: string, model: TfjsLayersModel): Prom
     await writeFolderAtomic(dir, [[TFJS_WEIGHTS_FILE, model.weightData], ['model.json', text(model.modelJson)]]);
     return [join(dir, 'model.json'), join(dir, TFJS_WEIGHTS_FILE)];
   }
-  const inUse = await shardsInUse(join(dir, 'model.json'));
-  let shard = TFJS_WEIGHTS_FILE;
-  for (let k = 1; inUse.includes(shard); k++) shard = `weights-${k}.bin`;
+  const { inUse, shard } = await shardPlan(dir);
   const modelJson = { ...model.modelJson, weightsManifest: model.modelJson.weightsManifest.map((group) => ({ ...group, paths: [shard] })) };
   await writeFileAtomic(join(dir, shard), model.weightData);
   await writeFileAtomic(join(dir, 'model.json'), text(modelJson)); // the switch
   for (const old of inUse) if (old !== shard && SHARD_NAME.test(old)) await rm(join(dir, old), { force: true }).catch(() => {});
   return [join(dir, 'model.json'), join(dir, shard)];
+}
+
+/** The shards the folder's model.json names (removed after the switch) and the name the new shard goes under (one of them does not use). */
+async function shardPlan(dir: string): Promise<{ inUse: string[]; shard: string }> {
+  const inUse = await shardsInUse(join(dir, 'model.json'));
+  let shard = TFJS_WEIGHTS_FILE;
+  for (let k = 1; inUse.includes(shard); k++) shard = `weights-${k}.bin`;
+  return { inUse, shard };
+}
+
+/**
+ * Every file writeTfjsFolder(dir, …) would write or remove, before it runs: model.json, the new shard
+ * and the shards the previous model.json names. convert refuses an IN among them that holds what OUT
+ * cannot (a checkpoint named run/model.json, `convert run/model.json run/`, was replaced).
+ */
+export async function tfjsFolderFiles(dir: string): Promise<string[]> {
+  const { inUse, shard } = await shardPlan(dir);
+  const removed = inUse.filter((old) => old !== shard && SHARD_NAME.test(old));
+  return [join(dir, 'model.json'), join(dir, shard), ...removed.map((old) => join(dir, old))];
 }
 
 /** The shard files the model.json at `path` names; none when it is missing or unreadable (then no shard is in use). */

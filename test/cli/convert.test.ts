@@ -162,6 +162,19 @@ describe('gradscope convert', async () => {
       expect([run.code, run.stderr]).toEqual([0, '']);
       expect(run.stdout.split('\n')[1]).toBe(`  not written: ${at('ckpt.json')} is a checkpoint, and ${said} stay in ${at('ckpt.json')}`);
     }
+    // A tfjs OUT is a folder: its model.json (or shard) may be IN, and writing it would replace the checkpoint (the note said it stayed).
+    mkdirSync(at('run'));
+    writeFileSync(at('run/model.json'), before);
+    const intoFolder = await runCliInProcess(['convert', at('run/model.json'), at('run/')]);
+    expect([intoFolder.code, intoFolder.stdout]).toEqual([2, '']);
+    expect(intoFolder.stderr).toBe(`gradscope: INVALID_OPTION: ${at('run/')}: OUT writes ${at('run/model.json')}, which is IN, a checkpoint: writing a tfjs model over it would lose what only the checkpoint holds (${left}); give OUT another name; nothing was written\n`);
+    expect([readFileSync(at('run/model.json')), readdirSync(at('run'))]).toEqual([before, ['model.json']]);
+    mkdirSync(at('bin'));
+    await saveModel(net, at('bin/weights.bin'));
+    const binary = readFileSync(at('bin/weights.bin'));
+    const shard = await runCliInProcess(['convert', at('bin/weights.bin'), at('bin')]);
+    expect([shard.code, shard.stderr]).toEqual([2, `gradscope: INVALID_OPTION: ${at('bin')}: OUT writes ${at('bin/weights.bin')}, which is IN, a checkpoint: writing a tfjs model over it would lose what only the checkpoint holds (the step (0) and RNG state a run resumes from); give OUT another name; nothing was written\n`]);
+    expect([readFileSync(at('bin/weights.bin')), readdirSync(at('bin'))]).toEqual([binary, ['weights.bin']]);
     // A model file holds no training section: nothing is said, and writing it over itself rewrites the same model.
     const again = await runCliInProcess(['convert', at('bare.json'), at('bare.json')]);
     expect([again.code, again.stderr, again.stdout.split('\n').length]).toEqual([0, '', 2]);
