@@ -24,7 +24,7 @@ import { CALIBRATION_PROCESSES, runRelaxedBench } from './relaxed.bench.js';
 import { JUDGED_ROUNDS } from './relaxed/binaries.js';
 import { DEPTH_BATCH, DEPTH_WIDTH, runScalingBench, SCALING_ROUNDS } from './scaling.bench.js';
 import { runStepBench, STEP_BATCH, STEP_SIZES, stepFlops } from './step.bench.js';
-import { lineRoundTripText, runThreadsBench, THREAD_ROUNDS, THREADS_TARGET } from './threads.bench.js';
+import { lineRoundTripsText, runThreadsBench, THREAD_ROUNDS, THREADS_TARGET } from './threads.bench.js';
 import { runBlockTraceBench, runPowerRoundBench, runTraceBench, STEPS_PER_CALL, TRACE_CALLS, TRACE_ROUNDS } from './trace.bench.js';
 import { spreadOf, spreadText } from './spread.js';
 import { RELAXED_MARGIN } from '../src/wasm/calibrate.js';
@@ -377,7 +377,7 @@ split call's. Load average during this suite: ${threads.load.map((l) => l.toFixe
 The control shares no data; a split step moves cache lines between the cores every step, so its
 speed-up also depends on what a move costs on this host at the time, which can change within an
 hour: a cache line's round trip between two threads (bench/line-round-trip.ts) read
-${lineRoundTripText(threads.lineRoundTrip)}.
+${lineRoundTripsText(threads.lineRoundTrip)}.
 
 ${markdownTable(threadRows)}
 

@@ -20,7 +20,7 @@ import { createThreadedWasmKernels } from '../src/wasm/threads/threaded-kernels.
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { API_ROWS } from './api.bench.js';
 import { startHostControl, type HostControl } from './host-control.js';
-import { measureLineRoundTrip, type LineRoundTrip } from './line-round-trip.js';
+import { lineRoundTripText, measureLineRoundTrip, type LineRoundTrip } from './line-round-trip.js';
 import { interleaved, median } from './median.js';
 import { roundRatios, spreadOf, spreadText } from './spread.js';
 import { stepOn } from './step.bench.js';
@@ -64,7 +64,7 @@ export interface ThreadsResult {
   load: [number, number];
   cores: number;
   /** A cache line's round trip between two threads, before and after the rows (bench/line-round-trip.ts). */
-  lineRoundTrip: [LineRoundTrip, LineRoundTrip];
+  lineRoundTrip: [LineRoundTrip | undefined, LineRoundTrip | undefined];
   /** Why two threads were not used, if they were not. */
   fallback: string | null;
 }
@@ -140,9 +140,8 @@ export async function runThreadsBench(): Promise<ThreadsResult> {
 }
 
 /** The line round trips before and after the rows, as the report and the console print them. */
-export function lineRoundTripText([before, after]: [LineRoundTrip, LineRoundTrip]): string {
-  const ns = (t: LineRoundTrip) => `${Math.round(t.p10Ns)} ns (median ${Math.round(t.medianNs)})`;
-  return `${ns(before)} before the rows, ${ns(after)} after (tenth percentiles)`;
+export function lineRoundTripsText([before, after]: ThreadsResult['lineRoundTrip']): string {
+  return `${lineRoundTripText(before)} before the rows, ${lineRoundTripText(after)} after`;
 }
 
 /** The name of a train() row: on a dataset uploaded once, or on rows uploaded by each call (train(x, y)); both are goal rows. */
@@ -172,7 +171,7 @@ async function trainRows(control: HostControl): Promise<ThreadsRow[]> {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const result = await runThreadsBench();
   console.log(`load average ${result.load.map((l) => l.toFixed(1)).join(' → ')} on ${result.cores} cores${result.fallback ? `; fallback: ${result.fallback}` : ''}`);
-  console.log(`a cache line's round trip between two threads: ${lineRoundTripText(result.lineRoundTrip)}`);
+  console.log(`a cache line's round trip between two threads: ${lineRoundTripsText(result.lineRoundTrip)}`);
   const x = (v: number) => `${v.toFixed(2)}×`;
   for (const r of result.rows) {
     const j = judgeBesideControl(r.speedUps, r.controls, THREADS_TARGET);

@@ -131,8 +131,10 @@
  *   in the same 20 minutes (0.48–1.29× in 7 more, their clean steps disturbed). A round trip of one
  *   cache line between two threads (an Atomics ping-pong, averages of 100 trips) took 362–485 ns
  *   (tenth percentiles and medians) around runs of 1.52–1.63× (20:52–20:56) and 114 ns once just
- *   before one of 1.62×; none was taken during the 1.9× runs. What is lost on this machine is lost
- *   where lines move between the cores, and how dearly they move changes by the minute.
+ *   before one of 1.62×; none was taken during the 1.9× runs. That what is lost is lost where lines
+ *   move between the cores, and that how dearly they move changes by the minute, is likely, not
+ *   shown: the lead's `npm run bench` at 21:22–21:28 read the step at 1.70× (batch 256) and 1.75×
+ *   (1024) with trips of 433–438 ns before and after the two-thread rows (bench/line-round-trip.ts).
  * - The shared memory's code is not slower: the whole 256×100 sigmoid on this backend's main thread
  *   alone took 20.7 and 21.0 µs p10 (200–370 calls) against 21.4 and 21.6 on the one-thread
  *   backend, alternated call by call (load 14–15, 13). The worker's half of the split pass ran
