@@ -74,7 +74,7 @@ import { percentText } from '../src/percent-text.js';
 export interface DenseRow {
   name: string;
   gflops: number;
-  /** The median over rounds for wasm products and shape peaks (CPU time); tinybench's median otherwise (wall time). */
+  /** The median over rounds for wasm products and shape peaks, tinybench's median for the reference's products (both CPU time); for the 1 ms peak rows, tinybench's median by wall time. */
   medianMs: number;
   /** A wasm product's fraction of its shape's peak, one per round (that round's peak). */
   ofPeak?: number[];
@@ -173,14 +173,24 @@ export async function runDenseBench(opts: { time?: number } = {}): Promise<Dense
       }
     }
   }
-  const refBench = new Bench({ time: 0, iterations: 3, warmupIterations: 1 });
-  for (const shape of DENSE_SHAPES) for (const task of productTasks(flops, createRefKernels({ precision: 'f32' }), shape)) refBench.add(task.name, task.run);
-  await refBench.run();
-  for (const task of refBench.tasks) {
-    const ms = medianMs(refBench, task.name);
-    rows.push({ name: task.name, gflops: flops.get(task.name)! / ms / 1e6, medianMs: ms });
-  }
+  rows.push(...(await refRows(DENSE_SHAPES, cpuMs)));
   return rows;
+}
+
+/**
+ * The reference's products of `shapes`, a few calls each in a bench of their own, timed by `clock`:
+ * the process's CPU time in runDenseBench, as the wasm products' rounds, which its rows' ratio
+ * (bench/run.ts: the reference's time over wasm-simd's) divides by.
+ */
+export async function refRows(shapes: readonly (readonly [number, number, number])[], clock: () => number): Promise<DenseRow[]> {
+  const flops = new Map<string, number>();
+  const refBench = new Bench({ time: 0, iterations: 3, warmupIterations: 1, now: clock });
+  for (const shape of shapes) for (const task of productTasks(flops, createRefKernels({ precision: 'f32' }), shape)) refBench.add(task.name, task.run);
+  await refBench.run();
+  return refBench.tasks.map((task) => {
+    const ms = medianMs(refBench, task.name);
+    return { name: task.name, gflops: flops.get(task.name)! / ms / 1e6, medianMs: ms };
+  });
 }
 
 /** The products of one shape on one backend, named by denseTaskName (their flops recorded in `flops`). */

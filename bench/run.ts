@@ -49,7 +49,7 @@ const build = runNoOpBuild();
 log('dense products and the in-run peak');
 const dense = await runDenseBench();
 const peakOf = (variant: string) => dense.find((r) => r.name === `wasm-${variant} peak_madd`)!.gflops;
-// The reference has no peak of its own: its rows carry the ratio of its time over wasm-simd's.
+// The reference has no peak of its own: its rows carry the ratio of its time over wasm-simd's (both CPU time, dense.bench.ts).
 const simdTimeOf = (name: string) => dense.find((r) => r.name === name.replace(/^ref-f32 /, 'wasm-simd '))!.medianMs;
 const denseRows: ReportRow[] = dense.map((r) => {
   if (r.name.startsWith('ref-f32 ')) return { suite: 'dense', task: r.name, medianMs: r.medianMs, gflops: r.gflops, ratio: r.medianMs / simdTimeOf(r.name) };
