@@ -9,7 +9,7 @@
 import { realpath } from 'node:fs/promises';
 import { grouped } from '../counted.js';
 import { invalidOption } from '../errors.js';
-import { readCheckpoint } from '../io/files.js';
+import { isCheckpointFile, readCheckpoint } from '../io/files.js';
 import { filesWrittenBy, type InteropFormat } from '../io/model-formats.js';
 import { DIGITS_DATA, type TrainedOn } from '../trained-on.js';
 
@@ -22,12 +22,14 @@ const recordsTrainedOn = (format: InteropFormat) => format !== 'gradscope';
 
 /**
  * What of the training section `input` holds `format` leaves behind, in words, or undefined where it
- * holds none (a model file, safetensors, a tfjs model). Called after readModelFile read `input`, so a
- * file readCheckpoint refuses is one of those, not a bad file.
+ * holds none (a model file, safetensors, a tfjs model). A checkpoint (isCheckpointFile: its form)
+ * whose section readCheckpoint refuses still holds one, said with readCheckpoint's reason.
  */
 async function trainingLeftBy(input: string, format: InteropFormat): Promise<string | undefined> {
-  const checkpoint = await readCheckpoint(input).catch(() => undefined);
-  if (checkpoint === undefined) return undefined;
+  if (!(await isCheckpointFile(input))) return undefined;
+  const read = await readCheckpoint(input).then((checkpoint) => ({ checkpoint }), (error: unknown) => ({ error }));
+  if ('error' in read) return `a training section readCheckpoint refuses (${read.error instanceof Error ? read.error.message : String(read.error)})`;
+  const { checkpoint } = read;
   const parts = [`the step (${grouped(checkpoint.step)}) and RNG state a run resumes from`];
   if (checkpoint.optimizer) parts.push(`${checkpoint.optimizer.name}'s optimiser state`);
   if (checkpoint.trainedOn && !recordsTrainedOn(format)) parts.push(`the record of the rows that trained it (${rowsText(checkpoint.trainedOn)})`);

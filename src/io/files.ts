@@ -79,6 +79,24 @@ export async function readCheckpoint(path: string): Promise<Checkpoint> {
 }
 
 /**
+ * Whether `path` is a checkpoint by its form alone: the binary magic, or JSON with a "training" key,
+ * whether or not the section reads. convert and study --model took a checkpoint whose training
+ * section readCheckpoint refuses for a model file (convert wrote over it). False for a file not read.
+ */
+export async function isCheckpointFile(path: string): Promise<boolean> {
+  const bytes = await readFileBytes(path, { maxBytes: FILE_LIMITS.maxBinaryBytes }).catch(() => undefined);
+  if (bytes === undefined) return false;
+  if (isBinaryCheckpoint(bytes)) return true;
+  if (bytes.length > FILE_LIMITS.maxJsonBytes) return false;
+  try {
+    const json = parseJsonBytes(bytes, 'BAD_MODEL_FILE');
+    return typeof json === 'object' && json !== null && !Array.isArray(json) && 'training' in json;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * A model or checkpoint file as a Checkpoint, and whether it is a checkpoint: what saveModel writes
  * (the binary format, or JSON with a "training" section: the step and RNG state training continues
  * from, and the optimiser's state when saved with one), not a model file (toJSON, convert's JSON),

@@ -175,6 +175,15 @@ describe('gradscope convert', async () => {
     const shard = await runCliInProcess(['convert', at('bin/weights.bin'), at('bin')]);
     expect([shard.code, shard.stderr]).toEqual([2, `gradscope: INVALID_OPTION: ${at('bin')}: OUT writes ${at('bin/weights.bin')}, which is IN, a checkpoint: writing a tfjs model over it would lose what only the checkpoint holds (the step (0) and RNG state a run resumes from); give OUT another name; nothing was written\n`]);
     expect([readFileSync(at('bin/weights.bin')), readdirSync(at('bin'))]).toEqual([binary, ['weights.bin']]);
+    // A checkpoint whose training section does not read is still one (its "training" key says so): it was taken for a model file and written over.
+    const damaged = JSON.parse(before.toString('utf8'));
+    damaged.training.step = 'four';
+    writeFileSync(at('damaged.json'), JSON.stringify(damaged));
+    const broken = readFileSync(at('damaged.json'));
+    const overDamaged = await runCliInProcess(['convert', at('damaged.json'), at('damaged.json')]);
+    expect([overDamaged.code, overDamaged.stdout]).toEqual([2, '']);
+    expect(overDamaged.stderr).toMatch(/^gradscope: INVALID_OPTION: .*damaged\.json: OUT is IN, a checkpoint: writing gradscope's JSON model file over it would lose what only the checkpoint holds \(a training section readCheckpoint refuses \(.*damaged\.json: .*step.*\)\); give OUT another name; nothing was written\n$/);
+    expect(readFileSync(at('damaged.json'))).toEqual(broken);
     // A model file holds no training section: nothing is said, and writing it over itself rewrites the same model.
     const again = await runCliInProcess(['convert', at('bare.json'), at('bare.json')]);
     expect([again.code, again.stderr, again.stdout.split('\n').length]).toEqual([0, '', 2]);

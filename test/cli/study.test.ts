@@ -467,6 +467,14 @@ describe('gradscope study --model --data', async () => {
     expect(plain.stdout).not.toMatch(/optimiser state/);
     const plainJson = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--batch-size', '10', '--json']);
     expect(JSON.parse(plainJson.stdout).optimizer).toEqual({ name: 'sgd', savedState: null });
+    // A checkpoint whose training section does not read was said to hold no state (savedState: null): refused, readCheckpoint's reason given.
+    const damaged = JSON.parse(readFileSync(withAdam, 'utf8'));
+    damaged.training.step = 'three';
+    const damagedPath = join(folder, 'damaged-adam.json');
+    writeFileSync(damagedPath, JSON.stringify(damaged));
+    const refused = await runCliInProcess(['study', '--model', damagedPath, '--data', dataPath, '--epochs', '1', '--batch-size', '10', '--json']);
+    expect([refused.code, refused.stdout]).toEqual([1, '']);
+    expect(refused.stderr).toMatch(/^gradscope: BAD_MODEL_FILE: .*damaged-adam\.json: .*step.*\n$/);
   });
 
   // K-FAC counts its steps as `steps`, L-BFGS none: the line read `step` alone and said '(0 steps)' of both (newuser27).

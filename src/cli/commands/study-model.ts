@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../../io/file-access.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
 import type { Evaluation } from '../../network/rows.js';
-import { readCheckpoint, saveModel } from '../../io/files.js';
+import { isCheckpointFile, readCheckpoint, saveModel } from '../../io/files.js';
 import type { Optimizer } from '../../optim/index.js';
 import { MODEL_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 import {
@@ -110,11 +110,14 @@ interface SavedOptimizerState {
 
 /**
  * The optimiser state `path` holds, or null: none saved, or a file that holds none (a model file,
- * safetensors, tfjs). Called after readModelFile read the file, so a file readCheckpoint refuses is
- * one of those, not a bad file.
+ * safetensors, tfjs). A checkpoint (isCheckpointFile: its form) whose training section readCheckpoint
+ * refuses is a bad file, refused with readCheckpoint's reason: it was said to hold no state.
  */
 async function savedOptimizerState(path: string): Promise<SavedOptimizerState | null> {
-  const checkpoint = await readCheckpoint(path).catch(() => undefined);
+  const checkpoint = await readCheckpoint(path).catch(async (error: unknown) => {
+    if (await isCheckpointFile(path)) throw error;
+    return undefined;
+  });
   const state = checkpoint?.optimizer;
   if (checkpoint === undefined || state === undefined) return null;
   // Optimisers count their steps under their own names (kfac: steps; lbfgs, hessian-free, levenberg-marquardt: none), and
