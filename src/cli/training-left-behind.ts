@@ -37,7 +37,7 @@ async function trainingLeftBy(input: string, format: InteropFormat): Promise<str
 }
 
 /** What convert writes in `format`, in words. */
-const formatText = (format: InteropFormat) => (format === 'gradscope' ? "gradscope's JSON model file" : format === 'tfjs' ? 'a tfjs model' : `a ${format} file`);
+const formatText = (format: InteropFormat) => ({ gradscope: "gradscope's JSON model file", tfjs: 'a tfjs model', onnx: 'an ONNX file', safetensors: 'a safetensors file' })[format];
 
 /**
  * The file among `written` (every file writing OUT writes or removes: OUT itself, or a tfjs folder's

@@ -157,7 +157,7 @@ describe('gradscope convert', async () => {
     expect(readFileSync(at('ckpt.json'))).toEqual(before);
     // safetensors (as ONNX and tfjs) keeps the record of the rows that trained it; gradscope's JSON model file has no place for it.
     const left = "the step (4) and RNG state a run resumes from and adam's optimiser state";
-    for (const [out, said] of [['bare.json', `gradscope's JSON model file holds the model alone: ${held}`], ['bare.safetensors', `a safetensors file holds the model and the record of the rows that trained it: ${left}`]]) {
+    for (const [out, said] of [['bare.json', `gradscope's JSON model file holds the model alone: ${held}`], ['bare.safetensors', `a safetensors file holds the model and the record of the rows that trained it: ${left}`], ['bare.onnx', `an ONNX file holds the model and the record of the rows that trained it: ${left}`]]) {
       const run = await runCliInProcess(['convert', at('ckpt.json'), at(out)]);
       expect([run.code, run.stderr]).toEqual([0, '']);
       expect(run.stdout.split('\n')[1]).toBe(`  not written: ${at('ckpt.json')} is a checkpoint, and ${said} stay in ${at('ckpt.json')}`);
