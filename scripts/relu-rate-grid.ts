@@ -6,6 +6,7 @@
  */
 import { diagnose, type Network, type Rows, type TrainOptions } from '../src/node.js';
 import { reluRunHeld, type MeasuredOptimizer, type ReluRun } from '../src/flow/relu-remedy-rates.js';
+import { percentText } from '../src/percent-text.js';
 
 /** One network's run at one rate: ReluRun, or diverged (train threw); `network` names it in the printout (depth×seed, depth×width×seed). */
 export type Outcome = { network: string } & ({ diverged: true } | ({ diverged: false } & ReluRun));
@@ -42,13 +43,11 @@ export function reluRun(network: string, net: Network, train: LabelledRows, test
   }
 }
 
-const percent = (a: number) => `${(100 * a).toFixed(1)} %`;
-
 /** One outcome as the printout's words: the loss before and after, the last and best test accuracy, the dead layers. */
 export function outcomeText(o: Outcome): string {
   if (o.diverged) return `${o.network}: DIVERGED`;
   const dead = o.deadLayers ? `, ${o.deadLayers} dead` : '';
-  return `${o.network}: loss ${o.lossBefore.toFixed(3)}→${o.lossAfter.toFixed(3)}, test ${percent(o.accuracies.at(-1)!)} (best ${percent(Math.max(...o.accuracies))})${dead}`;
+  return `${o.network}: loss ${o.lossBefore.toFixed(3)}→${o.lossAfter.toFixed(3)}, test ${percentText(o.accuracies.at(-1)!)} (best ${percentText(Math.max(...o.accuracies))})${dead}`;
 }
 
 /** What the driver walks: the rates per optimiser (ascending) and the networks, in the order to try them (those that fail first, first). */
@@ -58,7 +57,7 @@ export interface RateGrid<N> {
 }
 
 /**
- * For each of `optimizers` and each rate of its grid (or `givenRates`, in place of the grid, ascending),
+ * For each of `optimizers` and each rate of its grid (or `givenRates`, in place of the grid, in any order),
  * trains `grid.networks` with `trainOne` until one fails reluRunHeld (diverged, or not held), printing
  * a line per rate, and then the largest rate at which every network held. A failing rate stops at its
  * first failing network, so its line names that network only. Returns that largest rate per optimiser.
@@ -87,8 +86,8 @@ export async function largestHeldRates<N>(
       }
       const seconds = ((Date.now() - started) / 1000).toFixed(0);
       print(`${optimizer} ${rate}: ${failed ? `FAILS ${outcomeText(failed)}` : 'passes'}  [${outcomes.map(outcomeText).join('; ')}] ${seconds} s`);
-      // The rates are ascending: the last rate that passed is the largest.
-      if (!failed) largest[optimizer] = rate;
+      // Rates given on the command line come in any order: the largest that passed, not the last.
+      if (!failed) largest[optimizer] = Math.max(rate, largest[optimizer] ?? 0);
     }
     print(`${optimizer}: largest rate at which every network held: ${largest[optimizer] ?? 'none'}`);
   }

@@ -182,6 +182,12 @@ function receive(message: FromWorker): void {
     refuse(message.reason);
     return;
   }
+  if (message.type === 'taken') {
+    // The settings asked for run from now (Reset included), though the network they hold cannot be shown: the form keeps them.
+    accepted = message.settings;
+    setStatus(`Stopped: ${message.reason}`, true);
+    return;
+  }
   if (message.type !== 'trace' && message.type !== 'stopped') accepted = message.snapshot.settings;
   if (message.type === 'ready') {
     history.clear();

@@ -90,6 +90,11 @@ export type FromWorker =
    * of the trace and diagnosis are the trace's, while what needs the network's outputs stays as last shown.
    */
   | { type: 'stopped'; reason: string; unshown?: { steps: StepRecord[]; state: TracedState } }
+  /**
+   * An 'update' whose settings are held although the network cannot be shown with them (reason:
+   * unshownReason's, at those settings): the page keeps them; what it shows of the network stays as last shown.
+   */
+  | { type: 'taken'; settings: Settings; reason: string }
   /** A 'configure' or 'update' the library refused (reason: its GradscopeError): the network, run and settings held are as before. */
   | { type: 'refused'; reason: string }
   /** Trace.toJSON() of the diagnosed trace, as text. */

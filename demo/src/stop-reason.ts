@@ -67,3 +67,13 @@ export function unshownReason(error: unknown, step: number, shownStep: number, l
   const lower = learningRate === null ? 'Reset, or ' : `a smaller Learning rate (now ${learningRate}), then Reset to start again from new weights; or `;
   return `${after + kept} On this page: ${lower}another Init, Normalisation or Activation, which starts a new run.`;
 }
+
+/**
+ * Why a run stopped whose train() call failed (`failed`: its error, e.g. DIVERGED; undefined if it did
+ * not) after applying steps whose network the page then could not show (`unshown`): both, the failure
+ * first, as stopReason and unshownReason say them (the unshown reason alone hid the failure).
+ */
+export function failedUnshownReason(failed: unknown, unshown: unknown, step: number, shownStep: number, learningRate: number | null): string {
+  const after = unshownReason(unshown, step, shownStep, learningRate);
+  return failed === undefined ? after : `${stopReason(failed, learningRate)} Then, ${after}`;
+}

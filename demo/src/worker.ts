@@ -15,7 +15,7 @@ import { SteppedPass, type EpochEnd } from './stepped-pass.js';
 import type { Settings } from './settings.js';
 import { optimizerFor, sgdWithRates } from './run-optimizer.js';
 import { pageDiagnosis } from './remedies.js';
-import { errorText, stopReason, unshownReason } from './stop-reason.js';
+import { errorText, failedUnshownReason, stopReason, unshownReason } from './stop-reason.js';
 
 /** Training time between two posts: charts refresh ~10×/s without messages flooding the page. */
 const SLICE_MS = 100;
@@ -91,30 +91,42 @@ scope.onmessage = (event) => {
   else if (message.type === 'trace' && session) scope.postMessage({ type: 'trace', json: JSON.stringify(session.run.trace) });
 };
 
-/** New step settings for the same network: the run continues (a new optimiser starts with fresh state). */
+/**
+ * New step settings for the same network: the run continues (a new optimiser starts with fresh state).
+ * An optimiser the library refuses changes nothing ('refused'): it is made before anything is replaced.
+ * Settings taken on a network the page cannot show (its outputs overflow, as the overflow stop's advice
+ * "a smaller Learning rate, then Reset" leads to) are held all the same: 'taken' says so, so the page
+ * keeps them in its form, and Reset runs them.
+ */
 function update(settings: Settings): void {
   if (!session) return;
   const s = session;
+  let made: Pick<Session, 'optimizer' | 'layerRates' | 'layerRatesFrom' | 'weightDecayLowered'> | undefined;
   try {
-    if (settings.optimizer !== s.settings.optimizer || settings.l2 !== s.settings.l2) {
-      const made = optimizerFor(s.net, settings, s.probe);
-      s.optimizer.dispose();
-      s.optimizer = made.optimizer;
-      s.layerRates = made.layerRates;
-      s.layerRatesFrom = made.layerRatesFrom;
-      s.weightDecayLowered = made.weightDecayLowered;
-    } else if (s.layerRates !== null && settings.l2 > 0 && settings.learningRate !== s.settings.learningRate) {
+    if (settings.optimizer !== s.settings.optimizer || settings.l2 !== s.settings.l2) made = optimizerFor(s.net, settings, s.probe);
+    else if (s.layerRates !== null && settings.l2 > 0 && settings.learningRate !== s.settings.learningRate) {
       // The same rates at a new learning rate: the L2 they take is another (sgdWithRates).
-      const made = sgdWithRates(s.net, s.layerRates, settings);
-      s.optimizer.dispose();
-      s.optimizer = made.optimizer;
-      s.weightDecayLowered = made.weightDecayLowered;
+      made = { ...sgdWithRates(s.net, s.layerRates, settings), layerRates: s.layerRates, layerRatesFrom: s.layerRatesFrom };
     }
-    s.settings = settings;
-    scope.postMessage({ type: 'progress', steps: [], snapshot: snapshotOf(s, s.run.trace.losses[s.run.trace.length - 1] ?? NaN) }, []);
   } catch (error) {
-    // Nothing changed: the run goes on with the optimiser it had.
+    // Nothing changed: the run goes on with the settings and the optimiser it had.
     scope.postMessage({ type: 'refused', reason: errorText(error) });
+    return;
+  }
+  if (made) {
+    s.optimizer.dispose();
+    s.optimizer = made.optimizer;
+    s.layerRates = made.layerRates;
+    s.layerRatesFrom = made.layerRatesFrom;
+    s.weightDecayLowered = made.weightDecayLowered;
+  }
+  s.settings = settings;
+  try {
+    const snapshot = snapshotOf(s, s.run.trace.losses[s.run.trace.length - 1] ?? NaN);
+    scope.postMessage({ type: 'progress', steps: [], snapshot }, transfers(snapshot));
+    s.shownStep = snapshot.step;
+  } catch (error) {
+    scope.postMessage({ type: 'taken', settings, reason: unshownReason(error, s.net.step, s.shownStep, s.optimizer.choosesOwnSteps ? null : settings.learningRate) });
   }
 }
 
@@ -241,7 +253,7 @@ function trainAndPost(s: Session, train: () => void): boolean {
     if (steps.length > 0) postProgress(s, steps);
   } catch (error) {
     // The steps were applied and traced: the page takes them and the trace's state after them, so it shows the step the trace (and its download) ends at.
-    return stop(unshownReason(error, s.net.step, s.shownStep, learningRate), { steps, state: tracedState(s, steps[steps.length - 1].loss) });
+    return stop(failedUnshownReason(failed?.error, error, s.net.step, s.shownStep, learningRate), { steps, state: tracedState(s, steps[steps.length - 1].loss) });
   }
   if (failed) return stop(stopReason(failed.error, learningRate));
   return true;

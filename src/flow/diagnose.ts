@@ -65,7 +65,8 @@ export function verdictLabel(d: Pick<Diagnosis, 'verdict' | 'severity' | 'eviden
  * it was read from that reading, else the figure it was read from and where, so that no verdict sits
  * beside a number it was not read from. A gap's verdict (vanishing, exploding, healthy) gives the gap
  * (evidence.gap): 'vanishing (severe: 0.0100, median over 11 records)', 'healthy (0.520, median over
- * 20 records)', 'healthy flow (0.520, median over 20 records), at chance' beside a run that ended at chance;
+ * 20 records)', 'healthy flow (0.520, median over 20 records), at chance' beside a run that ended at chance,
+ * 'healthy (5.20, median over 20 records, grew while learning)' for a gap that opened while it learnt (evidence.grewWhileLearning);
  * one from Inf or NaN values, 'exploding (severe: Infinity or NaN values)'; a flow whose
  * gap could not be read (Diagnosis.undecided), 'no fault found (no gap read)'; dead or saturated units,
  * the largest share of a hidden layer's units ('dead (62 % of a hidden layer's units, median over 20
@@ -87,12 +88,15 @@ export function verdictCell(d: Pick<Diagnosis, 'verdict' | 'severity' | 'evidenc
   if (e.gap.readAt === shown && !e.normalisedBy) return verdictLabel(d);
   const figure = `${numberText(e.gap.ratio)}, ${gapRecords(e)}`;
   if (d.severity) return `${d.verdict} (${d.severity}: ${figure})`;
-  // Healthy: its gap, where there is one (a single hidden layer has none).
-  return positiveFinite(e.gap.ratio) ? `${atChance ? 'healthy flow' : d.verdict} (${figure})${atChance}` : verdictLabel(d);
+  // Healthy: its gap, where there is one (a single hidden layer has none); a gap at or past EXPLODING_RATIO says why it is no fault.
+  const grew = e.grewWhileLearning ? ', grew while learning' : '';
+  return positiveFinite(e.gap.ratio) ? `${atChance ? 'healthy flow' : d.verdict} (${figure}${grew})${atChance}` : verdictLabel(d);
 }
 
 /** A study table's heading over verdictCell's cells beside the row's first ÷ last RMS ‖δₓ‖ at the first step: why some give no figure. */
 export const VERDICT_CELL_HEADING = 'verdict (from first ÷ last RMS ‖δₓ‖ at start, unless it says what else)';
+/** The heading over verdictCell's cells beside no per-example gap (study (a)'s ‖∂C/∂b‖ columns): each gives its figure, and a gap's is of another measure than its row's. */
+export const VERDICT_FIGURE_HEADING = 'verdict (a gap\'s figure: first ÷ last RMS ‖δₓ‖)';
 
 /**
  * diagnose() reads a Trace: net.trace after train(x, y, { trace: { every: k } }). net.trace is

@@ -1,10 +1,10 @@
 /**
  * Small inline-SVG charts for the HTML report: no library, no network. The values themselves are in
- * the report's data (downloadable); a chart carries what it takes to read them back from the drawing:
- * a line's points (linePoints reads them from its paths) are (step or layer, y in pixels) in a plot whose y range is data-y0..data-y1 (log10
+ * the report's data (downloadable); a chart carries what it takes to read them back from the drawing,
+ * heatmap cells excepted (below): a line's points (linePoints reads them from its paths) are (step or layer, y in pixels) in a plot whose y range is data-y0..data-y1 (log10
  * units with data-log; its x is log10 of the value when the plot has data-logx), a heatmap cell is its value's colour on
- * the scale of its data-lo and data-hi (its row's data-row, its index the column; the value itself is the report's data
- * alone: written on each cell too, the main report's 700 cells took 16.6 KB), a histogram's bars are % of its tallest.
+ * the scale of its data-lo and data-hi (its row's data-row, its index the column; the exception: its value itself is in the
+ * report's data alone, since written on each cell too the main report's 700 cells took 16.6 KB), a histogram's bars are % of its tallest.
  *
  * Charts over training steps draw their plot in an inner <svg class="plot" data-time> whose x axis
  * is in steps (viewBox "firstStep 0 span height", stretched): the report's script selects a step

@@ -657,8 +657,10 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     // Single steps at η 3 (no earlier batch in their train() call to find the loss running away against): a step is applied whose weights overflow.
     await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Stopped'), null, { timeout: 60_000 });
     expect(await page.locator('#status').innerText()).toMatch(
-      /^Stopped: after step \d+ the page cannot show the network: NON_FINITE_INPUT: inputs: row \d+ overflows float32 in .*; the inputs or the weights are too large\. Its accuracies, predictions and diagram stay at step \d+, the last shown; the loss, the gradients and the diagnosis are the trace's, to step \d+\. On this page: a smaller Learning rate \(now 3\), then Reset to start again from new weights; or another Init, Normalisation or Activation, which starts a new run\.$/,
+      /^Stopped: (?:DIVERGED: .* Then, )?after step \d+ the page cannot show the network: NON_FINITE_INPUT: inputs: row \d+ overflows float32 in .*; the inputs or the weights are too large\. Its accuracies, predictions and diagram stay at step \d+, the last shown; the loss, the gradients and the diagnosis are the trace's, to step \d+\. On this page: a smaller Learning rate \(now 3\), then Reset to start again from new weights; or another Init, Normalisation or Activation, which starts a new run\.$/,
     );
+    // A later step of the same slice may have diverged first: the reason says that too (it was dropped).
+    if ((await page.locator('#status').innerText()).includes('DIVERGED')) expect(await page.locator('#status').innerText()).toMatch(/^Stopped: DIVERGED: .*; the step was not applied, .* Then, after step/);
     expect(await page.locator('#status').getAttribute('class')).toContain('error');
     expect(await page.locator('body').getAttribute('data-state')).toBe('ready');
     // The page shows the step the trace it draws (and downloads) ends at, its diagnosis that trace's: it showed the step before (mendB26).
@@ -667,9 +669,23 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(step).toBe(trace.steps.at(-1));
     expect(Number(await page.locator('#diagnosis').getAttribute('data-records'))).toBe(diagnose(trace, pageDiagnosis('spirals')).evidence.records);
     expect(await page.locator('#status').innerText()).toContain(`after step ${step} the page cannot show the network`);
+    // Its advice, followed: a smaller rate is held though the network cannot be shown with it (it was refused, the
+    // form went back to 3, and Reset ran at 3), and Reset starts the new weights at it.
+    await page.fill('#learningRate', '0.1');
+    await page.locator('#learningRate').dispatchEvent('change');
+    await page.waitForFunction(() => document.getElementById('status')!.textContent!.includes('(now 0.1)'), null, { timeout: 30_000 });
+    expect(await page.locator('#learningRate').inputValue()).toBe('0.1');
+    expect(await page.locator('#notice').isHidden()).toBe(true);
+    // The link holds it too (0.1, the default, is left out of it): refused, it went back to lr=3.
+    expect(new URL(page.url()).searchParams.get('lr')).toBeNull();
+    await page.click('#reset');
+    await page.waitForFunction(() => document.getElementById('step')!.textContent === 'step 0');
+    await ready(page);
+    await stepTimes(page, 1);
+    expect((await downloadTrace(page)).run.learningRate).toBe(0.1);
     expect(errors).toEqual([]);
     await page.close();
-  }, 90_000);
+  }, 150_000);
 
   it('reruns the per-layer-rates remedy with the rates it shows, not rates measured again on the new network', async () => {
     // Three sigmoid layers at 0.1: rates of about 130 (a step size of 13, within LAYER_STEP_SIZE_BOUND); six at 0.5 would need about 5e4, and none are offered.

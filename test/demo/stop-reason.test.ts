@@ -2,7 +2,7 @@
 // train() options the page has no control for (clipNorm, onNonFinite) it advises the page's own
 // controls (no Learning rate for an optimiser that chooses its own steps); other errors are as given.
 import { describe, expect, it } from 'vitest';
-import { errorText, stopReason, unshownReason } from '../../demo/src/stop-reason.js';
+import { errorText, failedUnshownReason, stopReason, unshownReason } from '../../demo/src/stop-reason.js';
 import { createNetwork } from '../../src/api/network.js';
 import { grouped } from '../../src/counted.js';
 import { GradscopeError } from '../../src/errors.js';
@@ -95,6 +95,17 @@ describe('visualizer stop reason', () => {
     expect(unshownReason(error, 5, 3, null)).toMatch(/stay at step 3, the last shown; .* On this page: Reset, or another Init/);
     // Any other fault is said as it is, with the steps.
     expect(unshownReason(new Error('plain'), 5, 4, 3)).toBe("after step 5 the page cannot show the network: plain. Its accuracies, predictions and diagram stay at step 4, the last shown; the loss, the gradients and the diagnosis are the trace's, to step 5.");
+  });
+
+  it('says both why train() failed and that the network after its applied steps cannot be shown (the failure was dropped)', async () => {
+    const diverged = await divergence();
+    const unshown = new GradscopeError('NON_FINITE_INPUT', 'inputs: row 0 overflows float32 in output; the inputs or the weights are too large');
+    const text = failedUnshownReason(diverged, unshown, 7, 5, 0.5);
+    expect(text).toBe(`${stopReason(diverged, 0.5)} Then, ${unshownReason(unshown, 7, 5, 0.5)}`);
+    expect(text.startsWith('DIVERGED: ')).toBe(true);
+    expect(text).toContain('after step 7 the page cannot show the network: NON_FINITE_INPUT: inputs: row 0 overflows');
+    // Steps that were applied without a failure: the unshown reason alone.
+    expect(failedUnshownReason(undefined, unshown, 7, 5, 0.5)).toBe(unshownReason(unshown, 7, 5, 0.5));
   });
 
   it('gives any other error as CODE: message', () => {

@@ -39,6 +39,13 @@ describe('largestHeldRates', () => {
     () => undefined);
     expect(largest).toEqual({ adam: 0.002 });
   });
+
+  it('names the largest rate that held whatever order the rates were given in (`… xor sgd 0.1 0.05` printed 0.05)', async () => {
+    const lines: string[] = [];
+    const largest = await largestHeldRates({ grids: GRIDS, networks: ['one'] }, ['sgd'], [0.1, 0.05], async (_, _rate, network) => held(network), (line) => void lines.push(line));
+    expect(largest).toEqual({ sgd: 0.1 });
+    expect(lines.at(-1)).toBe('sgd: largest rate at which every network held: 0.1');
+  });
 });
 
 describe('gridArgs', () => {

@@ -69,6 +69,8 @@ describe('depth study', () => {
       const table = depthReportSection(result).tables![0];
       const terminal = depthTables(result);
       expect(terminal).toContain(`on the first 1,000 MNIST training digits.`);
+      // The training table's verdicts give figures of RMS ‖δₓ‖ beside its ‖∂C/∂b‖ columns: its heading says which (it was 'verdict').
+      expect(terminal.replace(/\s+/g, ' ')).toContain("verdict (a gap's figure: first ÷ last RMS ‖δₓ‖)");
       expect(table.header).toEqual(['network', 'layer 1', 'layer 2', 'layer 3', 'layer 4']);
       for (const [index, network] of result.networks.entries()) {
         const cells = table.rows[index].slice(1, 1 + network.biasGradNorms.length);

@@ -7,7 +7,7 @@
 // numbers for some rows only), and the column's heading says what a cell without a figure was read from.
 import { describe, expect, it } from 'vitest';
 import { activationTable } from '../../src/cli/commands/study-activations.js';
-import { diagnose, VERDICT_CELL_HEADING, verdictCell } from '../../src/flow/diagnose.js';
+import { diagnose, EXPLODING_RATIO, VERDICT_CELL_HEADING, VERDICT_FIGURE_HEADING, verdictCell } from '../../src/flow/diagnose.js';
 import type { Trace } from '../../src/flow/trace.js';
 import { activationsReportSection } from '../../src/studies/activations-report.js';
 import type { ActivationStudyResult } from '../../src/studies/activations.js';
@@ -55,6 +55,17 @@ describe('a study table\'s verdict cell', () => {
     expect(verdictCell(d, 'first record')).toBe('healthy flow (0.300, median over 11 records), at chance');
     expect(activationTable(study(trace))).toContain('healthy flow (0.300, median over 11 records), at chance');
     expect(activationsReportSection(study(trace)).tables![0].rows[0].at(-1)).toBe('healthy flow (0.300, median over 11 records), at chance');
+  });
+
+  it('a healthy cell whose figure is past EXPLODING_RATIO says why it is healthy: the gap grew while the network learnt', () => {
+    // Study (a)'s training table gave 'healthy (5.20, median over 11 records)' beside the exploding threshold (4×), unexplained.
+    const d = diagnose(gapTrace([0.9, ...Array(10).fill(0.3)], SGD));
+    const e = { ...d.evidence, training: undefined, gap: { ratio: 5.2, readAt: 'median' as const } };
+    expect(5.2).toBeGreaterThanOrEqual(EXPLODING_RATIO);
+    expect(verdictCell({ ...d, verdict: 'healthy', evidence: { ...e, grewWhileLearning: true } })).toBe('healthy (5.20, median over 11 records, grew while learning)');
+    expect(verdictCell({ ...d, verdict: 'healthy', evidence: { ...e, grewWhileLearning: false } })).toBe('healthy (5.20, median over 11 records)');
+    // Study (a)'s heading names the measure its cells' figures are of, beside its ‖∂C/∂b‖ columns.
+    expect(VERDICT_FIGURE_HEADING).toBe("verdict (a gap's figure: first ÷ last RMS ‖δₓ‖)");
   });
 
   it('the column is headed by what a cell without a figure was read from, in the terminal and the report', () => {

@@ -3,7 +3,7 @@
  * Nielsen's experiment (fig/generate_gradient.py): ‖∂C/∂b‖ per hidden layer of sigmoid networks 1–4
  * hidden layers deep, at initialisation (over seeds) and along his full-batch training with L2.
  */
-import { verdictCell } from '../../flow/diagnose.js';
+import { VERDICT_FIGURE_HEADING, verdictCell } from '../../flow/diagnose.js';
 import { writeReport } from '../../io/report-file.js';
 import { biasGradNormCells, biasGradNormHeader, depthReportSection } from '../../studies/depth-report.js';
 import {
@@ -78,7 +78,7 @@ export function depthTables(result: DepthStudyResult, width?: number): string {
     const likeForLike = lastEpoch === NIELSEN_TRAINING.epochs - 1;
     out.push(
       formatTable(
-        ['network', 'first ÷ last, first epoch', 'last epoch', likeForLike ? "Nielsen's, epoch 0 → 499" : "Nielsen's, epoch 0", 'cross-entropy start → end', 'test accuracy', 'verdict', 'seconds'],
+        ['network', 'first ÷ last, first epoch', 'last epoch', likeForLike ? "Nielsen's, epoch 0 → 499" : "Nielsen's, epoch 0", 'cross-entropy start → end', 'test accuracy', VERDICT_FIGURE_HEADING, 'seconds'],
         trained.map((n) => {
           const t = n.training!;
           const { epochs, biasGradNorms } = trainingNorms(t.trace);
