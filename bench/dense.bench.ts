@@ -49,10 +49,12 @@
  * 110.3 %; this one's 85.3–95.9 %, from 83.7 % to 106.6 % (the first and third runs 85.3–88.5 %,
  * within 83.7–94.8 %): a round's ~91 ms run still feels the host (a vCPU's stolen time counts as CPU
  * time here: /proc/stat shows no steal). In those runs 64×784→100 read 83.9–88.3 % and 256³ 86.5–88.7 %
- * against main's 89.2–90.8 % and 88.3–90.0 % in its first run (the wall clock's preempted peak calls
- * may have lifted those too): whether the small shapes hold 90 % by CPU time takes a quiet run.
- * Calls alternated one by one with the peak (bench/median.ts alternating, CPU time, 17–18 calls a
- * round) were steadier at 512³ (middle halves at most 2.4 points wide, load 14–16) but read 64×784→100
+ * against main's 89.2–90.8 % and 88.3–90.0 % in its first run (why they read lower by CPU time was
+ * not measured; that the wall clock's preempted peak calls lifted main's is a guess): whether the small
+ * shapes hold 90 % by CPU time takes a quiet run.
+ * Calls alternated one by one with the peak (a session script, /tmp/perf27c/methods.mts, passing the
+ * process's CPU time as the clock to a variant of bench/median.ts' alternating that took one: the
+ * landed alternating takes no clock and times by performance.now(); 17–18 calls a round) were steadier at 512³ (middle halves at most 2.4 points wide, load 14–16) but read 64×784→100
  * at 84.0–90.8 % where runs of calls read 88.2–92.3 % in the same processes: each call then finds its
  * operands evicted from L2 by the other products, which changes what the goal measures; not taken.
  * By CPU time at load 15–21 the three 512³ products read alike and as the small shapes do (85–89 %

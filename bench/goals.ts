@@ -226,7 +226,7 @@ export function denseGoal(rows: readonly DenseRow[], shape: readonly [number, nu
   });
   const worst = products.reduce((a, b) => (b.spread.median < a.spread.median ? b : a));
   return {
-    goal: `dense products at ${shape.join('×').replace(/×(\d+)$/, '→$1')} (worst of fwd, ∂input, ∂W; median of ${DENSE_ROUNDS} rounds, each against its round's peak)`,
+    goal: `dense products at ${shape.join('×').replace(/×(\d+)$/, '→$1')} (worst of fwd, ∂input, ∂W; median of ${DENSE_ROUNDS} rounds timed by CPU time, each against its round's peak)`,
     target: `≥ ${percent(DENSE_TARGET.value)} of peak`,
     measured: `${products.map((p) => `${p.label} ${percentText(p.spread.median)}`).join(', ')}; worst ${worst.label}: ${roundsText(worst.spread, DENSE_TARGET, percentText)}`,
     verdict: products.every((p) => roundsVerdict(p.spread, DENSE_TARGET) === 'met') ? 'met' : 'NOT met',

@@ -270,7 +270,7 @@ describe('the dense products of a shape (≥ 90 % of peak) and the small shapes 
 
   it('is met when every product’s median round is, and names the worst product’s spread', () => {
     expect(met).toEqual({
-      goal: "dense products at 64×784→100 (worst of fwd, ∂input, ∂W; median of 11 rounds, each against its round's peak)",
+      goal: "dense products at 64×784→100 (worst of fwd, ∂input, ∂W; median of 11 rounds timed by CPU time, each against its round's peak)",
       target: '≥ 90 % of peak',
       measured: 'fwd 95.0 %, ∂input 93.0 %, ∂W 91.0 %; worst ∂W: 91.0 % (3 rounds: middle half 90.5–94.0 %, all 90.0–97.0 %)',
       verdict: 'met',
