@@ -461,7 +461,7 @@ describe('gradscope study --model --data', async () => {
     expect(none.stdout).toContain(`${withAdam} holds adam's optimiser state (3 steps), which study --model does not resume: this run takes no step (--epochs 0).`);
     const named = await runCliInProcess(['study', '--model', withAdam, '--data', dataPath, '--epochs', '1', '--batch-size', '10', '--optimizer', 'adam', '--json']);
     expect(named.code, named.stderr).toBe(0);
-    expect(JSON.parse(named.stdout).optimizer).toEqual({ name: 'adam', savedState: { name: 'adam', steps: 3, used: false } });
+    expect(JSON.parse(named.stdout).optimizer).toEqual({ name: 'adam', savedState: { name: 'adam', steps: 3, stepsOf: 'state', used: false } });
     // A model without optimiser state gets no such line, and --json says none was saved.
     const plain = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--batch-size', '10']);
     expect(plain.stdout).not.toMatch(/optimiser state/);
@@ -491,7 +491,10 @@ describe('gradscope study --model --data', async () => {
     savedNet.dispose();
     const run = await runCliInProcess(['study', '--model', saved, '--data', dataPath, '--epochs', '0', '--json']);
     expect(run.code, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout).optimizer.savedState).toEqual({ name, steps, used: false });
+    expect(JSON.parse(run.stdout).optimizer.savedState).toEqual({ name, steps, stepsOf: name === 'lbfgs' ? 'network' : 'state', used: false });
+    // L-BFGS's state counts no steps: the network's count was printed as the state's ('lbfgs's optimiser state (105 steps)' after 100 adam steps and 5 lbfgs).
+    const said = await runCliInProcess(['study', '--model', saved, '--data', dataPath, '--epochs', '0']);
+    expect(said.stdout).toContain(`${saved} holds ${name}'s optimiser state (${name === 'lbfgs' ? "saved after the network's 1 step" : '3 steps'}), which study --model does not resume`);
   });
 
   it('takes --data or the digits (--train, --test), not both: one line, exit 2', async () => {

@@ -102,10 +102,15 @@ interface RunAccount {
   tables: ReportTable[];
 }
 
-/** The optimiser state a model file holds (a checkpoint saved with its optimiser, e.g. by `train --out`): its optimiser and the steps it took. */
+/**
+ * The optimiser state a model file holds (a checkpoint saved with its optimiser, e.g. by `train --out`): its optimiser
+ * and the steps it took, or where the state counts none (lbfgs, hessian-free, levenberg-marquardt) the network's steps
+ * (stepsOf 'network': 100 adam steps and 5 lbfgs steps are 105, not lbfgs's).
+ */
 interface SavedOptimizerState {
   name: string;
   steps: number;
+  stepsOf: 'state' | 'network';
 }
 
 /**
@@ -122,7 +127,8 @@ async function savedOptimizerState(path: string): Promise<SavedOptimizerState | 
   if (checkpoint === undefined || state === undefined) return null;
   // Optimisers count their steps under their own names (kfac: steps; lbfgs, hessian-free, levenberg-marquardt: none), and
   // reading only `step` said '(0 steps)' of a kfac state 7 steps old: where the state counts none, the network's steps say it.
-  return { name: state.name, steps: state.scalars.step ?? state.scalars.steps ?? checkpoint.step };
+  const own = state.scalars.step ?? state.scalars.steps;
+  return own === undefined ? { name: state.name, steps: checkpoint.step, stepsOf: 'network' } : { name: state.name, steps: own, stepsOf: 'state' };
 }
 
 /**
@@ -226,7 +232,7 @@ export const studyModelCommand = command({
       const shape = net.kind === 'dense' ? sizesText(net.sizes) : `${net.inputSize} inputs → [${net.layers.map((spec) => spec.type).join(', ')}]`;
       // --epochs 0 takes no step: 'trains with a fresh sgd' would say a training that does not happen.
       const instead = epochs === 0 ? 'this run takes no step (--epochs 0)' : `this run trains with a fresh ${settings.choice.name}${args.flags.has('optimizer') ? '' : ' (--optimizer)'}`;
-      const saidState = savedState && `${modelPath} holds ${savedState.name}'s optimiser state (${counted(savedState.steps, 'step')}), which study --model does not resume: ${instead}.`;
+      const saidState = savedState && `${modelPath} holds ${savedState.name}'s optimiser state (${savedState.stepsOf === 'network' ? "saved after the network's " : ''}${counted(savedState.steps, 'step')}), which study --model does not resume: ${instead}.`;
       const measured = rows.checked === 'test' ? `the ${counted(rows.check.count, 'test digit')}` : `all ${counted(rows.check.count, 'row')}`;
       const account: RunAccount = {
         run: atInit
