@@ -28,9 +28,10 @@ describe("measureCurvature's probes", () => {
         new RegExp(`^measureCurvature: probes: at most 221 \\(the parameter count: 221 products give the exact trace, which exactTraceLimit ≥ 221 takes\\), got ${probes}$`),
       );
     }
-    // Past exactTraceLimit only: a trace that is exact draws no probes, so any count is taken.
+    // One parameter past exactTraceLimit, the trace is estimated: the cap holds.
     await expectError(() => measureCurvature(net, x, y, { k: 1, exactTraceLimit: 220, probes: 222, onProgress: noProduct }), 'INVALID_OPTION', /^measureCurvature: probes: at most 221 /);
     expect(stateHash(net)).toBe(before);
+    // Within exactTraceLimit (the default): a trace that is exact draws no probes, so any count is taken.
     const exact = measureCurvature(net, x, y, { k: 1, probes: 1e9, layers: false });
     expect([exact.traceExact, exact.hessian.traceStdError]).toEqual([true, 0]);
     net.dispose();
