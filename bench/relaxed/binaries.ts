@@ -8,7 +8,7 @@
  *
  * In the process that picked, because the host moves the two binaries' ratio: on the AMD EPYC Zen 5
  * (family 26 model 2, 2026-12-03, load 13–19) the relaxed probe ran 1.004–1.043× the default's in
- * 104 of 139 fresh processes and 0.70–0.96× in 34, steadily within each for 60 ms, and the dense
+ * 104 of 139 fresh processes and 0.70–0.96× in 34 (the other one 0.984×), steadily within each for 60 ms, and the dense
  * product went with it (0.87–0.91× in the seconds the probe read 0.90–0.95×, else 1.00–1.01×;
  * src/wasm/calibrate.ts). Timed in another process, as this was before, a pick that was right
  * when it was made could read as a wrong one: the quiet run of 18:08 judged 2 relaxed picks of 11
