@@ -2,10 +2,11 @@
  * The allocator's lifecycle work against the number of tensors: the blocks of an n-layer network
  * (per layer W, b, ∂W, ∂b, then z, a, δ of the batch buffers) allocated as the engine does and
  * released in dispose()'s order, whose releases coalesce with neighbours freed earlier. CPU time
- * (user), so a loaded shared machine does not inflate it; linear work keeps ms per 1,000 layers flat.
+ * (user and system, bench/ab-rounds.ts cpuMs, as the dense bench), so a loaded shared machine does not inflate it; linear work keeps ms per 1,000 layers flat.
  * Run alone: `npx tsx bench/lifecycle.bench.ts`.
  */
 import { Allocator } from '../src/wasm/allocator.js';
+import { cpuMs } from './ab-rounds.js';
 
 export const LIFECYCLE_LAYERS = [4096, 16384, 65536];
 
@@ -14,8 +15,6 @@ export interface LifecycleRow {
   allocateMs: number;
   releaseMs: number;
 }
-
-const cpuMs = () => process.cpuUsage().user / 1000;
 
 export function runLifecycleBench(): LifecycleRow[] {
   return LIFECYCLE_LAYERS.map((layers) => {
