@@ -24,6 +24,7 @@ import { gapRecords, medianOverRecords, percent } from './diagnosis/diagnosis-wo
 import { remediesFor } from './diagnosis/verdict-remedies.js';
 import { speedMeasureOf } from './diagnosis/learning-speed.js';
 import { skippedBatches } from './diagnosis/skipped-batches.js';
+import { lossFigure } from './diagnosis/progress-readings.js';
 import { flowUnread, gapClosed, grewWhileLearning, verdictOf } from './diagnosis/verdict-rules.js';
 import { numberText } from '../number-text.js';
 
@@ -70,7 +71,9 @@ export function verdictLabel(d: Pick<Diagnosis, 'verdict' | 'severity' | 'eviden
  * one from Inf or NaN values, 'exploding (severe: Infinity or NaN values)'; a flow whose
  * gap could not be read (Diagnosis.undecided), 'no fault found (no gap read)'; dead or saturated units,
  * the largest share of a hidden layer's units ('dead (62 % of a hidden layer's units, median over 20
- * records)'); a verdict on the loss, the loss it read ('loss-rising (the training loss)').
+ * records)'); a verdict on the loss, the losses it read ('loss-rising (training loss 0.107 after 39 epochs → mean
+ * 0.135 over the last 20 of 100 epochs)'), and a healthy one without a gap (a single hidden layer) the training loss
+ * that neither rose nor overfitted, from the first step to the end (progress-readings' lossFigure).
  */
 export function verdictCell(d: Pick<Diagnosis, 'verdict' | 'severity' | 'evidence' | 'undecided'>, shown?: Evidence['gap']['readAt']): string {
   const e = d.evidence;
@@ -79,8 +82,8 @@ export function verdictCell(d: Pick<Diagnosis, 'verdict' | 'severity' | 'evidenc
     const shares = (d.verdict === 'dead' ? e.deadLayers : e.saturatedLayers).map((l) => e.layers[l][d.verdict === 'dead' ? 'deadFraction' : 'saturatedFraction']);
     return `${d.verdict} (${percent(Math.max(...shares))} of a hidden layer's units, ${medianOverRecords(e)})`;
   }
-  if (d.verdict === 'loss-rising') return `${d.verdict} (the training loss)`;
-  if (d.verdict === 'overfitting') return `${d.verdict} (the held-out loss)`;
+  if (d.verdict === 'loss-rising') return `${d.verdict} (${e.training ? lossFigure(e.training, 'rising') : 'the training loss'})`;
+  if (d.verdict === 'overfitting') return `${d.verdict} (${e.training ? lossFigure(e.training, 'overfitting') : 'the held-out loss'})`;
   // Beside a run that ended at chance, that is said after the flow's figure (verdictLabel).
   const atChance = flowFineModelAtChance(d) ? ', at chance' : '';
   if (d.undecided) return `${atChance ? 'no fault found in the flow' : 'no fault found'} (no gap read)${atChance}`;
@@ -88,9 +91,12 @@ export function verdictCell(d: Pick<Diagnosis, 'verdict' | 'severity' | 'evidenc
   if (e.gap.readAt === shown && !e.normalisedBy) return verdictLabel(d);
   const figure = `${numberText(e.gap.ratio)}, ${gapRecords(e)}`;
   if (d.severity) return `${d.verdict} (${d.severity}: ${figure})`;
-  // Healthy: its gap, where there is one (a single hidden layer has none); a gap at or past EXPLODING_RATIO says why it is no fault.
+  // Healthy: its gap, where there is one; a gap at or past EXPLODING_RATIO says why it is no fault. Without one (a single hidden
+  // layer), the losses that found no rise and no overfitting, where the trace held enough to read them.
   const grew = e.grewWhileLearning ? ', grew while learning' : '';
-  return positiveFinite(e.gap.ratio) ? `${atChance ? 'healthy flow' : d.verdict} (${figure}${grew})${atChance}` : verdictLabel(d);
+  const healthy = atChance ? 'healthy flow' : d.verdict;
+  if (positiveFinite(e.gap.ratio)) return `${healthy} (${figure}${grew})${atChance}`;
+  return e.training ? `${healthy} (${lossFigure(e.training, 'neither')})${atChance}` : verdictLabel(d);
 }
 
 /** A study table's heading over verdictCell's cells beside the row's first ÷ last RMS ‖δₓ‖ at the first step: why some give no figure. */

@@ -85,10 +85,55 @@ describe('a study table\'s verdict cell', () => {
     const layers = d.evidence.layers.map((layer, l) => ({ ...layer, deadFraction: [0.55, 0.62, 0.3][l] ?? NaN }));
     const dead = { ...d, verdict: 'dead' as const, evidence: { ...d.evidence, layers, deadLayers: [0, 1] } };
     expect(verdictCell(dead, 'first record')).toBe("dead (62 % of a hidden layer's units, median over 11 records)");
-    expect(verdictCell({ ...d, verdict: 'loss-rising' }, 'first record')).toBe('loss-rising (the training loss)');
     expect(verdictCell({ ...d, undecided: true }, 'first record')).toBe('no fault found in the flow (no gap read), at chance');
     const learnt = { ...d, evidence: { ...d.evidence, training: d.evidence.training && { ...d.evidence.training, accuracyEnd: 1 } } };
     expect(verdictCell({ ...learnt, undecided: true }, 'first record')).toBe('no fault found (no gap read)');
     expect(verdictCell(learnt)).toBe('healthy (1.00, at the first step)');
+  });
+
+  // A verdict on the loss gave no figure ('loss-rising (the training loss)'), nor a healthy one without a gap (study (a)'s
+  // single hidden layer): each now gives the losses it was read from, as the summary does (session 27's reviewers).
+  describe('a verdict read from the loss gives the losses', () => {
+    /** gapTrace's even flow (11 records, batch loss 2) with an epoch after every third step: `training[e]` the epoch's training loss, `heldOut[e]` its held-out one. */
+    function lossTrace(training: number[], heldOut?: number[]): Trace {
+      const trace = gapTrace(Array(11).fill(1), heldOut ? { ...SGD, validation: 'other rows' } : SGD);
+      training.forEach((loss, epoch) =>
+        trace.addEpoch({
+          epoch,
+          step: 3 * epoch + 3,
+          loss,
+          ...(heldOut && { loss: 9, validation: { loss: heldOut[epoch], accuracy: 0.9 }, training: { loss, accuracy: 0.9, rows: 4 } }),
+        }),
+      );
+      return trace;
+    }
+
+    it('loss-rising: the training loss from its lowest to the last epoch', () => {
+      const d = diagnose(lossTrace([1, 0.8, 0.9, 1.2]));
+      expect(d.verdict).toBe('loss-rising');
+      expect(verdictCell(d, 'first record')).toBe('loss-rising (training loss 0.800 after 2 epochs → 1.20 at the last of 4 epochs)');
+      // The summary says the same figures.
+      expect(d.summary).toContain('1.20 at the last of 4 epochs, 50 % above its lowest, 0.800 after 2 epochs');
+    });
+
+    it('overfitting: the held-out loss from its lowest to the last epoch', () => {
+      const d = diagnose(lossTrace([2, 1.8, 1.7, 1.6], [1, 0.8, 0.9, 1.2]));
+      expect(d.verdict).toBe('overfitting');
+      expect(verdictCell(d)).toBe('overfitting (held-out loss 0.800 after 2 epochs → 1.20 at the last of 4 epochs)');
+    });
+
+    it('healthy without a gap (a single hidden layer): the training loss from the first step to the end', () => {
+      const d = diagnose(lossTrace([1.5, 1.2, 1, 0.9]));
+      const learnt = { ...d, evidence: { ...d.evidence, gap: { ratio: NaN, readAt: 'first record' as const }, training: { ...d.evidence.training!, accuracyEnd: 0.9 } } };
+      expect([d.verdict, d.evidence.training?.state]).toEqual(['healthy', 'learning']);
+      expect(verdictCell(learnt)).toBe('healthy (training loss 2.00 at the first step (its batch) → 0.900 at the last of 4 epochs)');
+      // At chance, said after the figure.
+      expect(verdictCell({ ...learnt, evidence: { ...learnt.evidence, training: d.evidence.training } })).toBe('healthy flow (training loss 2.00 at the first step (its batch) → 0.900 at the last of 4 epochs), at chance');
+      // Without epochs, the batches' losses: gapTrace's are 2 throughout.
+      const batches = diagnose(gapTrace(Array(11).fill(1), SGD));
+      expect(verdictCell({ ...batches, evidence: { ...batches.evidence, gap: { ratio: NaN, readAt: 'first record' } } })).toBe(
+        'healthy flow (batch loss 2.00 at the first step → 2.00, median over the last 2 records), at chance',
+      );
+    });
   });
 });

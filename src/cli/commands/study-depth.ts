@@ -44,6 +44,36 @@ export function depthSetting(result: DepthStudyResult): string {
   return `Full-batch gradient descent on those ${counted(result.rows, 'digit')}, η = ${result.learningRate}, ${l2}, ${counted(result.epochs, 'epoch')} (seed ${DEPTH_TRAINING_SEED}):`;
 }
 
+/**
+ * Study (a)'s training table: its header and a row per trained network (first ÷ last ‖∂C/∂b‖ at the first and the last
+ * epoch, Nielsen's, the cross-entropy, the test accuracy, the verdict with its figure, seconds), the last epoch trained and
+ * whether Nielsen's ratios at his last epoch compare with it. The terminal prints it; test/docs checks docs/gradient-flow.md's
+ * copy against it.
+ */
+export function depthTrainingTable(result: DepthStudyResult): { header: string[]; rows: string[][]; lastEpoch: number; likeForLike: boolean } {
+  const trained = result.networks.filter((n) => n.training);
+  // Nielsen published his ratios at epochs 0 and 499 only: his end sits beside ours only when ours is at 499 too.
+  const lastEpoch = Math.max(...trained.map((n) => trainingNorms(n.training!.trace).epochs.at(-1)!));
+  const likeForLike = lastEpoch === NIELSEN_TRAINING.epochs - 1;
+  const header = ['network', 'first ÷ last, first epoch', 'last epoch', likeForLike ? "Nielsen's, epoch 0 → 499" : "Nielsen's, epoch 0", 'cross-entropy start → end', 'test accuracy', VERDICT_FIGURE_HEADING, 'seconds'];
+  const rows = trained.map((n) => {
+    const t = n.training!;
+    const { epochs, biasGradNorms } = trainingNorms(t.trace);
+    const nielsen = NIELSEN_RATIOS[result.networks.indexOf(n)];
+    return [
+      `[${n.sizes.join(',')}]`,
+      `${ratio(firstToLast(biasGradNorms[0]))} (epoch ${grouped(epochs[0])})`,
+      `${ratio(firstToLast(biasGradNorms[biasGradNorms.length - 1]))} (epoch ${grouped(epochs[epochs.length - 1])})`,
+      nielsen ? (likeForLike ? `${ratio(nielsen.start)} → ${ratio(nielsen.end)}` : ratio(nielsen.start)) : '',
+      `${t.initialLoss.toFixed(3)} → ${t.finalLoss.toFixed(3)}`,
+      percentText(t.testAccuracy),
+      verdictCell(t.diagnosis),
+      t.seconds.toFixed(1),
+    ];
+  });
+  return { header, rows, lastEpoch, likeForLike };
+}
+
 /** The study's tables and the deepest network's diagnosis, its tables fit to `width` (the terminal's: formatTable). */
 export function depthTables(result: DepthStudyResult, width?: number): string {
   const out: string[] = [];
@@ -73,30 +103,8 @@ export function depthTables(result: DepthStudyResult, width?: number): string {
   const trained = result.networks.filter((n) => n.training);
   if (trained.length) {
     out.push('', depthSetting(result), '');
-    // Nielsen published his ratios at epochs 0 and 499 only: his end sits beside ours only when ours is at 499 too.
-    const lastEpoch = Math.max(...trained.map((n) => trainingNorms(n.training!.trace).epochs.at(-1)!));
-    const likeForLike = lastEpoch === NIELSEN_TRAINING.epochs - 1;
-    out.push(
-      formatTable(
-        ['network', 'first ÷ last, first epoch', 'last epoch', likeForLike ? "Nielsen's, epoch 0 → 499" : "Nielsen's, epoch 0", 'cross-entropy start → end', 'test accuracy', VERDICT_FIGURE_HEADING, 'seconds'],
-        trained.map((n) => {
-          const t = n.training!;
-          const { epochs, biasGradNorms } = trainingNorms(t.trace);
-          const nielsen = NIELSEN_RATIOS[result.networks.indexOf(n)];
-          return [
-            `[${n.sizes.join(',')}]`,
-            `${ratio(firstToLast(biasGradNorms[0]))} (epoch ${grouped(epochs[0])})`,
-            `${ratio(firstToLast(biasGradNorms[biasGradNorms.length - 1]))} (epoch ${grouped(epochs[epochs.length - 1])})`,
-            nielsen ? (likeForLike ? `${ratio(nielsen.start)} → ${ratio(nielsen.end)}` : ratio(nielsen.start)) : '',
-            `${t.initialLoss.toFixed(3)} → ${t.finalLoss.toFixed(3)}`,
-            percentText(t.testAccuracy),
-            verdictCell(t.diagnosis),
-            t.seconds.toFixed(1),
-          ];
-        }),
-        width,
-      ),
-    );
+    const { header, rows, lastEpoch, likeForLike } = depthTrainingTable(result);
+    out.push(formatTable(header, rows, width));
     if (!likeForLike) {
       out.push(`Nielsen's ratios at his last epoch (499) are left out: this run's last epoch is ${grouped(lastEpoch)}, so they would not compare like for like (his ${NIELSEN_TRAINING.epochs} epochs: --epochs ${NIELSEN_TRAINING.epochs}).`);
     }

@@ -159,3 +159,24 @@ export function stillFalling(p: TrainingProgress): string {
 export function beforeWords(p: TrainingProgress): string {
   return p.read === 'batches' ? `the ${counted(p.window, 'record')} before` : p.window === 1 ? 'the epoch before' : `the ${counted(p.window, 'epoch')} before`;
 }
+
+/**
+ * The losses a study table's verdict cell (verdictCell) says its verdict was read from, where the verdict
+ * is on the loss or, healthy, has no gap to give. loss-rising: the training loss from what it rose from
+ * (riseFrom) to the last window ('training loss 0.107 after 39 epochs → mean 0.135 over the last 20 of
+ * 100 epochs'); overfitting: the held-out loss so, from its lowest; otherwise the training loss from the
+ * first step's batch to the last window ('training loss 7.04 at the first step (its batch) → mean 1.41
+ * over the last 100 of 500 epochs'). Read from the batches, their medians ('batch loss 2.30 → 0.452,
+ * medians over the last two windows of 5 records' for a rise; 'batch loss 2.30 at the first step →
+ * 0.452, median over the last 5 records' otherwise).
+ */
+export function lossFigure(p: TrainingProgress, onLoss: 'rising' | 'overfitting' | 'neither'): string {
+  if (p.read === 'batches') {
+    return onLoss === 'rising'
+      ? `batch loss ${numberText(p.lossBefore)} → ${numberText(p.lossEnd)}, medians over the last two windows of ${counted(p.window, 'record')}`
+      : `batch loss ${numberText(p.lossStart)} at the first step → ${numberText(p.lossEnd)}, median over the last ${counted(p.window, 'record')}`;
+  }
+  if (onLoss === 'overfitting') return `held-out loss ${lowestWords(heldOutLowest(p)).words} → ${atLastEpochs(p.heldOut!.lossEnd, p, p.epochs!)}`;
+  const from = onLoss === 'rising' ? riseFrom(p).words : `${numberText(p.lossStart)} at the first step (its batch)`;
+  return `training loss ${from} → ${atLastEpochs(p.lossEnd, p, p.epochs!)}`;
+}
