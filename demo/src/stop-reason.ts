@@ -28,13 +28,19 @@ export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/**
- * The stop's reason for the status line: `CODE: message`, a DIVERGED step's advice replaced by the
- * page's. `learningRate`: the run's, or null when its optimiser chooses its own steps.
- */
-export function stopReason(error: unknown, learningRate: number | null): string {
+/** A stop's reason as two parts: what happened, and the page's advice after it (' On this page: …', or '' where it gives none). */
+interface Reason {
+  what: string;
+  advice: string;
+}
+
+/** The page's advice: its Learning rate where the run has one (`lower`: what to do with it), then its other controls. */
+const pageAdvice = (lower: string) => ` On this page: ${lower}another Init, Normalisation or Activation, which starts a new run.`;
+
+/** stopReason's parts (see there). */
+function stopParts(error: unknown, learningRate: number | null): Reason {
   const cut = error instanceof GradscopeError && error.code === 'DIVERGED' ? error.message.indexOf(NOT_APPLIED) : -1;
-  if (cut < 0) return errorText(error);
+  if (cut < 0) return { what: errorText(error), advice: '' };
   const { message } = error as GradscopeError;
   const back = WENT_BACK.exec(message);
   const stuck = back === null && message.includes(WEIGHTS_TOO_LARGE, cut);
@@ -47,7 +53,24 @@ export function stopReason(error: unknown, learningRate: number | null): string 
   const restart = learningRate === null && stuck ? 'Reset, or ' : '';
   const since = back?.[1] === undefined ? ['the steps since the start', 'back at the initial weights'] : [`the steps since step ${back[1]}`, `back as they were after step ${back[1]}`];
   const kept = back === null ? 'so the weights are the last good ones' : `and ${since[0]} led to it, so the weights are ${since[1]}, the last judged good that was kept`;
-  return `DIVERGED: ${message.slice(0, cut)}${NOT_APPLIED}, ${kept}. On this page: ${lower}${restart}another Init, Normalisation or Activation, which starts a new run.`;
+  return { what: `DIVERGED: ${message.slice(0, cut)}${NOT_APPLIED}, ${kept}.`, advice: pageAdvice(lower + restart) };
+}
+
+/**
+ * The stop's reason for the status line: `CODE: message`, a DIVERGED step's advice replaced by the
+ * page's. `learningRate`: the run's, or null when its optimiser chooses its own steps.
+ */
+export function stopReason(error: unknown, learningRate: number | null): string {
+  const { what, advice } = stopParts(error, learningRate);
+  return what + advice;
+}
+
+/** unshownReason's parts (see there). */
+function unshownParts(error: unknown, step: number, shownStep: number, learningRate: number | null): Reason {
+  const after = `after ${stepText(step)} the page cannot show the network: ${errorText(error)}`;
+  const kept = `. Its accuracies, predictions and diagram stay at ${stepText(shownStep)}, the last shown; the loss, the gradients and the diagnosis are the trace's, to ${stepText(step)}.`;
+  if (!(error instanceof GradscopeError && error.code === 'NON_FINITE_INPUT')) return { what: after + kept, advice: '' };
+  return { what: after + kept, advice: pageAdvice(learningRate === null ? 'Reset, or ' : `a smaller Learning rate (now ${learningRate}), then Reset to start again from new weights; or `) };
 }
 
 /**
@@ -61,19 +84,20 @@ export function stopReason(error: unknown, learningRate: number | null): string 
  * its optimiser chooses its own steps.
  */
 export function unshownReason(error: unknown, step: number, shownStep: number, learningRate: number | null): string {
-  const after = `after ${stepText(step)} the page cannot show the network: ${errorText(error)}`;
-  const kept = `. Its accuracies, predictions and diagram stay at ${stepText(shownStep)}, the last shown; the loss, the gradients and the diagnosis are the trace's, to ${stepText(step)}.`;
-  if (!(error instanceof GradscopeError && error.code === 'NON_FINITE_INPUT')) return after + kept;
-  const lower = learningRate === null ? 'Reset, or ' : `a smaller Learning rate (now ${learningRate}), then Reset to start again from new weights; or `;
-  return `${after + kept} On this page: ${lower}another Init, Normalisation or Activation, which starts a new run.`;
+  const { what, advice } = unshownParts(error, step, shownStep, learningRate);
+  return what + advice;
 }
 
 /**
  * Why a run stopped whose train() call failed (`failed`: its error, e.g. DIVERGED; undefined if it did
  * not) after applying steps whose network the page then could not show (`unshown`): both, the failure
- * first, as stopReason and unshownReason say them (the unshown reason alone hid the failure).
+ * first, as stopReason and unshownReason say them (the unshown reason alone hid the failure), and the
+ * page's advice once, at the end: the unshown network's where it gives one (its weights are the ones
+ * held now), else the failure's (each gave its own, and the message said "On this page:" twice).
  */
 export function failedUnshownReason(failed: unknown, unshown: unknown, step: number, shownStep: number, learningRate: number | null): string {
-  const after = unshownReason(unshown, step, shownStep, learningRate);
-  return failed === undefined ? after : `${stopReason(failed, learningRate)} Then, ${after}`;
+  const after = unshownParts(unshown, step, shownStep, learningRate);
+  if (failed === undefined) return after.what + after.advice;
+  const first = stopParts(failed, learningRate);
+  return `${first.what} Then, ${after.what}${after.advice || first.advice}`;
 }

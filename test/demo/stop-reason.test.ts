@@ -101,9 +101,19 @@ describe('visualizer stop reason', () => {
     const diverged = await divergence();
     const unshown = new GradscopeError('NON_FINITE_INPUT', 'inputs: row 0 overflows float32 in output; the inputs or the weights are too large');
     const text = failedUnshownReason(diverged, unshown, 7, 5, 0.5);
-    expect(text).toBe(`${stopReason(diverged, 0.5)} Then, ${unshownReason(unshown, 7, 5, 0.5)}`);
+    const failure = stopReason(diverged, 0.5);
+    const advice = failure.indexOf(' On this page: ');
+    // The page's advice once, at the end: the unshown network's (Reset, from the weights that overflow), not the failure's too.
+    expect(text).toBe(`${failure.slice(0, advice)} Then, ${unshownReason(unshown, 7, 5, 0.5)}`);
+    expect(text.split('On this page:')).toHaveLength(2);
     expect(text.startsWith('DIVERGED: ')).toBe(true);
     expect(text).toContain('after step 7 the page cannot show the network: NON_FINITE_INPUT: inputs: row 0 overflows');
+    expect(text).toMatch(/On this page: a smaller Learning rate \(now 0\.5\), then Reset to start again from new weights; or another Init, Normalisation or Activation, which starts a new run\.$/);
+    // An unshown network that gives no advice of its own (another error than an overflow): the failure's, once, at the end.
+    const other = new GradscopeError('INVALID_OPTION', 'x is wrong');
+    const both = failedUnshownReason(diverged, other, 7, 5, 0.5);
+    expect(both).toBe(`${failure.slice(0, advice)} Then, ${unshownReason(other, 7, 5, 0.5)}${failure.slice(advice)}`);
+    expect(both.split('On this page:')).toHaveLength(2);
     // Steps that were applied without a failure: the unshown reason alone.
     expect(failedUnshownReason(undefined, unshown, 7, 5, 0.5)).toBe(unshownReason(unshown, 7, 5, 0.5));
   });
