@@ -991,6 +991,34 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(errors).toEqual([]);
   }, 90_000);
 
+  // The worker's update() makes the new optimiser before it replaces anything; one the library refuses (L-BFGS takes no
+  // weight decay, and the page's L2 is one) leaves the run on the optimiser it had. No browser case drove that path (session 27).
+  it('refuses an optimiser the library refuses for the settings held, saying why, and the run goes on with the one it had', async () => {
+    const { page, errors } = await open('?depth=3&l2=0.01');
+    await stepTimes(page, 3);
+    const url = page.url();
+    const notice = page.locator('#notice');
+    await page.selectOption('#optimizer', 'lbfgs');
+    await page.waitForFunction(() => document.getElementById('notice')!.textContent!.startsWith('Optimiser'));
+    expect(await notice.innerText()).toMatch(/^Optimiser lbfgs: refused \(INVALID_OPTION: lbfgs: unknown option 'weightDecay' \(known: [^)]*\)\); kept sgd\.$/);
+    expect(await page.locator('#optimizer').inputValue()).toBe('sgd');
+    // The same network and run: no rebuild, no step lost, the link as it was, and the next step taken by SGD.
+    expect(await stepOf(page)).toBe(3);
+    expect(page.url()).toBe(url);
+    await stepTimes(page, 1);
+    expect(await page.locator('#optimizer').inputValue()).toBe('sgd');
+    expect(await page.locator('body').getAttribute('data-state')).toBe('ready');
+    // Without the L2 it is taken: the refusal was of the pair, not of L-BFGS.
+    await page.fill('#l2', '0');
+    await page.locator('#l2').dispatchEvent('change');
+    await page.selectOption('#optimizer', 'lbfgs');
+    await stepTimes(page, 1);
+    expect(await page.locator('#optimizer').inputValue()).toBe('lbfgs');
+    expect(page.url()).toContain('opt=lbfgs');
+    await page.close();
+    expect(errors).toEqual([]);
+  }, 90_000);
+
   // Reported: after a relu remedy every hidden row of the map went grey, read as "no value". The
   // gradients were exactly 0 (the last hidden layer's units all dead, so nothing passes back): a value.
   it('draws an exact 0 of ‖∂C/∂b‖ (dead relu units) in its own colour, not as "no value", and says what each colour means', async () => {
