@@ -109,9 +109,14 @@ async function expectLines(page: Page, chart: string, series: { xs: ArrayLike<nu
   });
 }
 
-/** A heatmap's cells as drawn, row by row (data-row), each row's in step order (col), and the colour its scale (data-lo, data-hi) gives a value. */
-async function heatmapCells(page: Page, chart: string): Promise<{ cells: { row: number; col: number; fill: string }[]; colorOf: (v: number) => string }> {
-  const cells = await page.$$eval(`${chart} g.row`, (rows) => rows.flatMap((g) => Array.from(g.querySelectorAll('rect'), (r, col) => ({ row: Number(g.getAttribute('data-row')), col, fill: r.getAttribute('fill')! }))));
+/**
+ * A heatmap's cells as drawn, row by row (data-row), each row's in step order (col), with the step each is drawn at (its
+ * left edge, x), and the colour its scale (data-lo, data-hi) gives a value.
+ */
+async function heatmapCells(page: Page, chart: string): Promise<{ cells: { row: number; col: number; step: number; fill: string }[]; colorOf: (v: number) => string }> {
+  const cells = await page.$$eval(`${chart} g.row`, (rows) =>
+    rows.flatMap((g) => Array.from(g.querySelectorAll('rect'), (r, col) => ({ row: Number(g.getAttribute('data-row')), col, step: Number(r.getAttribute('x')), fill: r.getAttribute('fill')! }))),
+  );
   const [lo, hi] = await page.$eval(`${chart} g.scale`, (g) => [Number(g.getAttribute('data-lo')), Number(g.getAttribute('data-hi'))]);
   return { cells, colorOf: (v) => (Number.isFinite(v) ? heatmapColor((v - lo) / (hi - lo)) : v === -Infinity ? HEATMAP_ZERO : HEATMAP_NO_VALUE) };
 }
@@ -167,20 +172,30 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
     expect(errors).toEqual([]);
   });
 
+  // Each cell is checked by the step it is drawn at, not by its index: an index shared by the drawing, the page's data and the
+  // trace passed whatever records the drawing and the data held (a thinned run's are 50 of its records, session 27's reviewers).
   it("draws a heatmap cell of log10 ‖∂C/∂b‖ for every traced step and layer, its value in the page's data", async () => {
-    const data = reportPageData(html) as { runs: Record<string, { trace: { metrics: { biasGradNorm: number[][] } } }> };
-    for (const [i, { trace }] of runs.entries()) {
-      const { cells, colorOf } = await heatmapCells(page, `#run-${i}-heatmap`);
-      expect(cells.length).toBe(trace.length * trace.layers);
-      const held = data.runs[`run-${i}`].trace.metrics.biasGradNorm;
+    const data = reportPageData(html) as { runs: Record<string, { trace: { steps: number[]; metrics: { biasGradNorm: number[][] } } }> };
+    const picked = Array.from({ length: REPORT_RECORDS }, (_, i) => Math.round((i * (long.trace.length - 1)) / (REPORT_RECORDS - 1)));
+    const drawnRuns = [...runs.map((r, i) => ({ id: `run-${i}`, trace: r.trace, records: Array.from({ length: r.trace.length }, (_, k) => k) })), { id: 'long-0', trace: long.trace, records: picked }];
+    for (const { id, trace, records } of drawnRuns) {
+      const { cells, colorOf } = await heatmapCells(page, `#${id}-heatmap`);
+      expect(cells.length, id).toBe(records.length * trace.layers);
+      const held = data.runs[id].trace;
+      // The page's data holds the records drawn, in their order: a cell's step is its column's in the data.
+      expect(held.steps, id).toEqual(records.map((r) => trace.steps[r]));
       for (const cell of cells) {
-        const value = trace.at('biasGradNorm', cell.col, cell.row);
-        expect(cell.fill).toBe(colorOf(Math.log10(value)));
-        // The cell's value is read back from the data (at float32 precision), not from the cell (test/flow/log-axis-charts).
-        expect(Math.fround(held[cell.col][cell.row])).toBe(Math.fround(value));
+        // The trace's record at the step the cell is drawn at: its colour is that record's value's, and the data's value there is it (at float32).
+        const record = trace.steps.indexOf(cell.step);
+        expect(record, `${id}: a cell at step ${cell.step}`).toBe(records[cell.col]);
+        const value = trace.at('biasGradNorm', record, cell.row);
+        expect(cell.fill, `${id}: step ${cell.step}, row ${cell.row}`).toBe(colorOf(Math.log10(value)));
+        expect(Math.fround(held.metrics.biasGradNorm[cell.col][cell.row]), `${id}: the data at step ${cell.step}, row ${cell.row}`).toBe(Math.fround(value));
       }
+      // The values vary, so a colour or a value read at another record or row would differ: the check can fail.
+      expect(new Set(cells.map((c) => c.fill)).size, id).toBeGreaterThan(records.length);
       // The cells are drawn: a real box in the laid-out page.
-      const box = await page.locator(`#run-${i}-heatmap g.row rect`).first().boundingBox();
+      const box = await page.locator(`#${id}-heatmap g.row rect`).first().boundingBox();
       expect(box!.width).toBeGreaterThan(0);
     }
   });
