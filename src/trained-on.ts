@@ -1,7 +1,8 @@
 /**
  * The rows that trained a network, as its files record them, so that a command measuring the model
- * on "held-out" rows can tell whether it saw them: a checkpoint's JSON `training.trainedOn` and binary
- * header `trainedOn`; safetensors' `__metadata__.trainedOn` and ONNX's `gradscope.trainedOn`
+ * on "held-out" rows can tell whether it saw them: gradscope's JSON model file's top-level `trainedOn`,
+ * a checkpoint's JSON `training.trainedOn` and binary header `trainedOn` (where a checkpoint holds
+ * both, the training section's wins: src/io/checkpoint.ts' checkpointRecord); safetensors' `__metadata__.trainedOn` and ONNX's `gradscope.trainedOn`
  * metadata_props entry (both the JSON text of `{ data, rows }`: those maps hold strings only);
  * tfjs' `userDefinedMetadata.gradscope.trainedOn`. Optional: a file without it (older, or written by
  * a caller who gave none) loads as before, and then nothing can be said of the overlap. A record
@@ -47,9 +48,14 @@ export function recordedTrainedOn(holder: { trainedOn?: unknown }, where: string
   return holder.trainedOn === undefined ? {} : { trainedOn: readTrainedOn(holder.trainedOn, where, fail) };
 }
 
+/** A TrainedOn's own fields, copied: what a file writes of it (no other key a caller's object holds). */
+export function trainedOnCopy({ data, rows }: TrainedOn): TrainedOn {
+  return { data, rows };
+}
+
 /** A TrainedOn as the JSON text a string-valued metadata map holds (safetensors, ONNX). */
-export function trainedOnText({ data, rows }: TrainedOn): string {
-  return JSON.stringify({ data, rows });
+export function trainedOnText(trainedOn: TrainedOn): string {
+  return JSON.stringify(trainedOnCopy(trainedOn));
 }
 
 /** `{ trainedOn }` read back from the JSON text `text` of a string-valued metadata map (`where` names it), or `{}` where there is none. */

@@ -1,8 +1,8 @@
 /**
  * What `gradscope convert` leaves behind: a checkpoint (saveModel's, `train --out`'s) holds a training
  * section beside the model (the step and RNG state a run resumes from, the optimiser's state, the
- * rows that trained it), which no format convert writes holds, but for the rows: safetensors, ONNX
- * and tfjs record them (src/trained-on.ts), gradscope's JSON model file has no place for them.
+ * rows that trained it), which no format convert writes holds, but for the rows: every format
+ * records them (src/trained-on.ts), so the model read from IN carries them to OUT.
  * newuser27: `convert model.json model.json` rewrote a checkpoint as a model file with no word, and
  * `study --model` then found no record of its training rows.
  */
@@ -11,28 +11,21 @@ import { grouped } from '../counted.js';
 import { invalidOption } from '../errors.js';
 import { isCheckpointFile, readCheckpoint } from '../io/files.js';
 import { filesWrittenBy, type InteropFormat } from '../io/model-formats.js';
-import { DIGITS_DATA, type TrainedOn } from '../trained-on.js';
-
-/** The rows a checkpoint records, in words: 'digits 0–8,999' or '2 rows of data.json'. */
-const rowsText = ({ data, rows }: TrainedOn) =>
-  data === DIGITS_DATA ? `digits 0${rows > 1 ? `–${grouped(rows - 1)}` : ''}` : `${grouped(rows)} ${rows === 1 ? 'row' : 'rows'} of ${data}`;
-
-/** The formats that record the rows that trained a model (all but gradscope's JSON model file). */
-const recordsTrainedOn = (format: InteropFormat) => format !== 'gradscope';
+import type { TrainedOn } from '../trained-on.js';
 
 /**
- * What of the training section `input` holds `format` leaves behind, in words, or undefined where it
- * holds none (a model file, safetensors, a tfjs model). A checkpoint (isCheckpointFile: its form)
- * whose section readCheckpoint refuses still holds one, said with readCheckpoint's reason.
+ * What of the training section `input` holds every format leaves behind, in words (not the rows that
+ * trained it: every format records them), or undefined where it holds none (a model file, safetensors,
+ * a tfjs model). A checkpoint (isCheckpointFile: its form) whose section readCheckpoint refuses still
+ * holds one, said with readCheckpoint's reason.
  */
-async function trainingLeftBy(input: string, format: InteropFormat): Promise<string | undefined> {
+async function trainingLeftBy(input: string): Promise<string | undefined> {
   if (!(await isCheckpointFile(input))) return undefined;
   const read = await readCheckpoint(input).then((checkpoint) => ({ checkpoint }), (error: unknown) => ({ error }));
   if ('error' in read) return `a training section readCheckpoint refuses (${read.error instanceof Error ? read.error.message : String(read.error)})`;
   const { checkpoint } = read;
   const parts = [`the step (${grouped(checkpoint.step)}) and RNG state a run resumes from`];
   if (checkpoint.optimizer) parts.push(`${checkpoint.optimizer.name}'s optimiser state`);
-  if (checkpoint.trainedOn && !recordsTrainedOn(format)) parts.push(`the record of the rows that trained it (${rowsText(checkpoint.trainedOn)})`);
   return parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
 }
 
@@ -53,20 +46,17 @@ async function inputAmong(input: string, written: string[]): Promise<string | un
  * Refuses (INVALID_OPTION, nothing written) an OUT whose writing writes or removes IN (OUT is IN, or a
  * tfjs folder IN is the model.json or a shard of) where IN holds a training section:
  * writing over it would lose the section for good. Else returns the note convert prints under its
- * summary line where IN holds one, or where `format` cannot keep the rows `trainedOn` records that
- * trained the model read from IN (undefined where nothing is left behind).
+ * summary line where IN holds one, saying that OUT keeps the record of the rows that trained the
+ * model where IN has one (`trainedOn`, the model read from IN's), or undefined where nothing is left behind.
  */
 export async function leftBehindNote(input: string, output: string, format: InteropFormat, trainedOn: TrainedOn | undefined): Promise<string | undefined> {
-  const held = await trainingLeftBy(input, format);
-  if (held === undefined) {
-    if (trainedOn === undefined || recordsTrainedOn(format)) return undefined;
-    return `not written: the record of the rows that trained it (${rowsText(trainedOn)}), for which ${formatText(format)} has no place (.safetensors, .onnx and a tfjs folder keep it)`;
-  }
+  const held = await trainingLeftBy(input);
+  if (held === undefined) return undefined;
   const overwritten = await inputAmong(input, await filesWrittenBy(output, format));
   if (overwritten !== undefined) {
     const which = overwritten === output ? 'OUT is IN' : `OUT writes ${overwritten}, which is IN`;
     throw invalidOption(`${output}: ${which}, a checkpoint: writing ${formatText(format)} over it would lose what only the checkpoint holds (${held}); give OUT another name; nothing was written`);
   }
-  const kept = trainedOn !== undefined && recordsTrainedOn(format) ? ' and the record of the rows that trained it' : ' alone';
+  const kept = trainedOn !== undefined ? ' and the record of the rows that trained it' : ' alone';
   return `not written: ${input} is a checkpoint, and ${formatText(format)} holds the model${kept}: ${held} stay in ${input}`;
 }

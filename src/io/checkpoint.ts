@@ -11,7 +11,8 @@
  *   16  H bytes  UTF-8 JSON header: { loss, sizes, activations, step, rng, optimizer: null |
  *                { name, scalars, lengths }, initialisation? } (initialisation as the JSON model
  *                file's, src/init/initialisation.ts; absent when not recorded), trainedOn?
- *                ({ data, rows }: the rows that trained it, src/trained-on.ts; absent when not recorded)
+ *                ({ data, rows }: the rows that trained it, src/trained-on.ts, checkpointRecord: the
+ *                checkpoint's, else its model's; absent when neither records them)
  *   …   0–3 zero bytes, so the payload starts at a multiple of 4
  *   …   f32 payload: per layer its weights ([units][inputs] row-major) then its biases; then each
  *                optimiser tensor, in order
@@ -47,7 +48,7 @@ import { notJsonMessage } from '../json-syntax.js';
 import { grouped } from '../counted.js';
 import { bytesBeyond } from '../byte-text.js';
 import { fileLayer } from '../layer-names.js';
-import { readTrainedOn, recordedTrainedOn, type TrainedOn } from '../trained-on.js';
+import { readTrainedOn, recordedTrainedOn, trainedOnCopy, type TrainedOn } from '../trained-on.js';
 
 /** The first 8 bytes of a binary checkpoint. */
 export const CHECKPOINT_BINARY_MAGIC = Uint8Array.from([0x47, 0x53, 0x43, 0x4f, 0x50, 0x45, 0x0d, 0x0a]); // "GSCOPE\r\n"
@@ -80,8 +81,21 @@ export interface Checkpoint {
   rng: number[];
   /** The optimiser's state(), when one was saved. */
   optimizer?: OptimizerState;
-  /** The rows that trained the network, when recorded (saveModel's trainedOn). */
+  /** The rows that trained the network, when recorded (saveModel's trainedOn). Where `model.trainedOn` says otherwise, this wins (checkpointRecord). */
   trainedOn?: TrainedOn;
+}
+
+/**
+ * The one record of the rows that trained a checkpoint's network, where it may hold two: the
+ * checkpoint's own (a JSON file's `training.trainedOn`), else its model's (a JSON file's top-level
+ * `trainedOn`). The checkpoint's wins: saveModel writes it from what the run that saved the network
+ * knew (train --out's rows, study --model's after training on more), while a model's record is
+ * what it carried from the file it was read from, and a Network, which every run trains, keeps
+ * none; where the two differ, the model's is the older. The binary header, which has one place,
+ * holds this; readCheckpoint and readModelFile of either encoding give it.
+ */
+export function checkpointRecord(checkpoint: { trainedOn?: TrainedOn; model: { trainedOn?: TrainedOn } }): TrainedOn | undefined {
+  return checkpoint.trainedOn ?? checkpoint.model.trainedOn;
 }
 
 /**
@@ -231,7 +245,7 @@ export function checkpointFileOf(checkpoint: Checkpoint, numbers: FileNumbers): 
       step: checkpoint.step,
       rng: [...checkpoint.rng],
       optimizer: optimizer ? { name: optimizer.name, scalars: { ...optimizer.scalars }, tensors: optimizer.tensors.map(numbers) } : null,
-      ...(checkpoint.trainedOn && { trainedOn: { ...checkpoint.trainedOn } }),
+      ...(checkpoint.trainedOn && { trainedOn: trainedOnCopy(checkpoint.trainedOn) }),
     },
   };
 }
@@ -247,11 +261,12 @@ export function checkpointFromJSON(json: unknown, seed = 1): Checkpoint {
   }
   const model = readModelJSON(json);
   const training = (json as Record<string, unknown>).training;
-  if (training === undefined) return { model, step: 0, rng: freshRng(seed) };
+  if (training === undefined) return { model, step: 0, rng: freshRng(seed), ...(model.trainedOn && { trainedOn: model.trainedOn }) };
   if (!isRecord(training)) throw badModel('training', 'expected an object');
   const step = checkStepCount(training.step, 'training.step', badModel);
   const rng = readRng(training.rng, 'training.rng');
-  const trainedOn = training.trainedOn === undefined ? {} : { trainedOn: readTrainedOn(training.trainedOn, 'training.trainedOn', badModel) };
+  const recorded = checkpointRecord({ model, ...recordedTrainedOn(training, 'training.trainedOn', badModel) });
+  const trainedOn = recorded ? { trainedOn: recorded } : {};
   const o = training.optimizer;
   if (o === null || o === undefined) return { model, step, rng, ...trainedOn };
   if (!isRecord(o)) throw badModel('training.optimizer', 'expected an object or null');
@@ -273,8 +288,8 @@ export function checkpointFromJSON(json: unknown, seed = 1): Checkpoint {
 
 /**
  * The model a gradscope file holds as readModelFile (and convert) take it: the network, with the rows
- * that trained it where a checkpoint records them (its JSON `training.trainedOn`, its binary header's
- * `trainedOn`), so that a format converted to keeps the record; the step, RNG and optimiser state a
+ * that trained it where the file records them (a JSON file's `training.trainedOn`, else its top-level
+ * `trainedOn`: checkpointRecord; a binary one's header `trainedOn`), so that a format converted to keeps the record; the step, RNG and optimiser state a
  * run resumes from are left out. `file` is the parsed JSON of a JSON file, or the bytes of a binary one.
  */
 export function modelOfGradscopeFile(file: unknown): ModelData | BlockModelData {
@@ -284,7 +299,9 @@ export function modelOfGradscopeFile(file: unknown): ModelData | BlockModelData 
   }
   const model = readModelJSON(file);
   const training = isRecord(file) ? file.training : undefined;
-  return isRecord(training) ? { ...model, ...recordedTrainedOn(training, 'training.trainedOn', badModel) } : model;
+  if (!isRecord(training)) return model;
+  const trainedOn = checkpointRecord({ model, ...recordedTrainedOn(training, 'training.trainedOn', badModel) });
+  return trainedOn ? { ...model, trainedOn } : model;
 }
 
 // ---- binary ----
@@ -307,7 +324,7 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
       rng: checkpoint.rng,
       optimizer: optimizer ? { name: optimizer.name, scalars: optimizer.scalars, lengths: optimizer.tensors.map((t) => t.length) } : null,
       initialisation: model.initialisation,
-      trainedOn: checkpoint.trainedOn,
+      trainedOn: checkpointRecord(checkpoint),
     }),
   );
   const modelTensors = blocks ? model.tensors.map((t) => t.values) : model.weights.flatMap((w, l) => [w, model.biases[l]]);

@@ -7,7 +7,7 @@ import { checkBytesArgument } from '../checks.js';
 import type { Loss } from '../kernels.js';
 import type { CheckedSpec } from '../layers/spec.js';
 import type { Initialisation } from '../init/initialisation.js';
-import type { TrainedOn } from '../trained-on.js';
+import { trainedOnCopy, type TrainedOn } from '../trained-on.js';
 import { describeValue, quoted, shown } from '../errors.js';
 import { checkStoredTensor, elementPath } from '../model-limits.js';
 import { badModel } from './model-data.js';
@@ -103,7 +103,7 @@ export function gradscopeMetadata(json: Record<string, unknown>): Record<string,
 export function recordedMetadata(model: { initialisation?: Initialisation; trainedOn?: TrainedOn }): { initialisation?: Initialisation; trainedOn?: TrainedOn } {
   return {
     ...(model.initialisation && { initialisation: structuredClone(model.initialisation) }),
-    ...(model.trainedOn && { trainedOn: { data: model.trainedOn.data, rows: model.trainedOn.rows } }),
+    ...(model.trainedOn && { trainedOn: trainedOnCopy(model.trainedOn) }),
   };
 }
 

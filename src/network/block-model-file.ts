@@ -3,7 +3,8 @@
  * { "format": "gradscope.model", "version": 2, "inputs": n, "loss": "...",
  *   "layers": [ the checked layer specs, defaults filled in ],
  *   "tensors": { "<PyTorch state_dict name>": { "shape": [...], "values": [row-major numbers] }, … },
- *   "initialisation": { "init": "...", "biasInit": "...", "lsuv": true } }   (optional, as in version 1)
+ *   "initialisation": { "init": "...", "biasInit": "...", "lsuv": true },   (optional, as in version 1)
+ *   "trainedOn": { "data": "mnist", "rows": 600 } }                       (optional, as in version 1)
  * The tensors are every parameter and state buffer (batch norm's running_mean, running_var and
  * num_batches_tracked) in PyTorch's state_dict order; the file must hold exactly the tensors its
  * layers have (src/layers/block-layout.ts), each of its shape, checked as every block model is
@@ -19,6 +20,7 @@ import { CHECKPOINT_FIELD, checkFileFields, checkFloat32Values } from '../model-
 import { keysOf } from '../checks.js';
 import { checkBlockArchitecture, checkTensorValues } from './block-model-check.js';
 import { recordedInitialisation, type Initialisation } from '../init/initialisation.js';
+import { recordedTrainedOn, trainedOnCopy, type TrainedOn } from '../trained-on.js';
 import { copiedNumbers, type FileNumbers } from './file-numbers.js';
 import { counted } from '../counted.js';
 
@@ -49,6 +51,8 @@ export interface BlockModelFile {
   tensors: Record<string, BlockModelFileTensor>;
   /** How the dense layers' parameters were first drawn. Absent: not recorded (a file written before 2026-12-01, or from data without it). */
   initialisation?: Initialisation;
+  /** The rows that trained the model (src/trained-on.ts). Absent: not recorded (a file written before 2026-12-04, or from data without it). */
+  trainedOn?: TrainedOn;
 }
 
 /**
@@ -59,13 +63,13 @@ export interface BlockModelFile {
 export function blockModelToJSON(model: BlockModelData, numbers: FileNumbers = copiedNumbers): BlockModelFile {
   const tensors: Record<string, BlockModelFileTensor> = {};
   for (const t of model.tensors) tensors[t.name] = { shape: [...t.shape], values: numbers(t.values) };
-  const recorded = model.initialisation && { initialisation: structuredClone(model.initialisation) };
+  const recorded = { ...(model.initialisation && { initialisation: structuredClone(model.initialisation) }), ...(model.trainedOn && { trainedOn: trainedOnCopy(model.trainedOn) }) };
   return { format: 'gradscope.model', version: BLOCK_MODEL_VERSION, inputs: model.inputs, loss: model.loss, layers: model.layers, tensors, ...recorded };
 }
 
 /** Reads the fields of a version 2 file (format and version already checked); BAD_MODEL_FILE naming the first bad field. */
 export function blockModelFromJSON(file: Record<string, unknown>): BlockModelData {
-  checkFileFields(file, [...keysOf<BlockModelFile>({ format: true, version: true, inputs: true, loss: true, layers: true, tensors: true, initialisation: true }), CHECKPOINT_FIELD], 'model', bad);
+  checkFileFields(file, [...keysOf<BlockModelFile>({ format: true, version: true, inputs: true, loss: true, layers: true, tensors: true, initialisation: true, trainedOn: true }), CHECKPOINT_FIELD], 'model', bad);
   const { loss, inputs, layers, layout } = checkBlockArchitecture({ loss: file.loss, inputs: file.inputs, layers: file.layers }, 'model', bad); // limits before any tensor is read
   const given = file.tensors;
   if (typeof given !== 'object' || given === null || Array.isArray(given)) throw bad('model.tensors', 'expected an object of tensors by name');
@@ -90,7 +94,8 @@ export function blockModelFromJSON(file: Record<string, unknown>): BlockModelDat
     checkTensorValues(tensor.values, slot, bad, (i) => `${where}.values[${i}]`); // the file's values are flat, row-major
     return tensor;
   });
-  return { kind: 'blocks', loss, inputs, layers, tensors, ...recordedInitialisation(file, 'model.initialisation', bad, namedDenseFanIns(layers, inputs, 'model.layers')) };
+  const recorded = { ...recordedInitialisation(file, 'model.initialisation', bad, namedDenseFanIns(layers, inputs, 'model.layers')), ...recordedTrainedOn(file, 'model.trainedOn', bad) };
+  return { kind: 'blocks', loss, inputs, layers, tensors, ...recorded };
 }
 
 function bad(where: string, message: string): GradscopeError {

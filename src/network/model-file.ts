@@ -2,9 +2,11 @@
  * gradscope's JSON model format, version 1:
  * { "format": "gradscope.model", "version": 1, "loss": "...",
  *   "layers": [ { "inputs": n, "units": m, "activation": "...", "weights": [[m rows of n]], "biases": [m] } ],
- *   "initialisation": { "init": "...", "biasInit": "...", "lsuv": true } }
+ *   "initialisation": { "init": "...", "biasInit": "...", "lsuv": true },
+ *   "trainedOn": { "data": "mnist", "rows": 600 } }
  * The output activation is the last layer's. `initialisation` (optional, src/init/initialisation.ts)
- * says how the weights were first drawn. Reading checks every field and names the first bad one.
+ * says how the weights were first drawn, `trainedOn` (optional, src/trained-on.ts) which rows trained
+ * them. Reading checks every field and names the first bad one.
  */
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import type { FloatArray, Loss, OutputActivation } from '../kernels.js';
@@ -14,7 +16,7 @@ import { CHECKPOINT_FIELD, checkFileFields, checkModelLimits, checkStoredTensor,
 import type { BlockModelData, ImportNotes } from '../layers/block-model.js';
 import { BLOCK_MODEL_VERSION, blockModelFromJSON } from './block-model-file.js';
 import { chainFanIns, recordedInitialisation, type Initialisation } from '../init/initialisation.js';
-import { recordedTrainedOn, type TrainedOn } from '../trained-on.js';
+import { recordedTrainedOn, trainedOnCopy, type TrainedOn } from '../trained-on.js';
 import { copiedNumbers, type FileNumbers } from './file-numbers.js';
 import { notJsonMessage } from '../json-syntax.js';
 import { fewestNumberBytes, LONGEST_NUMBER } from './json-number-bounds.js';
@@ -54,6 +56,8 @@ export interface ModelFile {
   layers: ModelFileLayer[];
   /** How the weights and biases were first drawn. Absent: not recorded (a file written before 2026-12-01, or from data without it). */
   initialisation?: Initialisation;
+  /** The rows that trained the model (src/trained-on.ts). Absent: not recorded (a file written before 2026-12-04, or from data without it: a Network's toJSON, which holds none). */
+  trainedOn?: TrainedOn;
 }
 
 /** A model's contents in memory: flat float32 weights `[units][inputs]` per layer. */
@@ -70,7 +74,7 @@ export interface ModelData {
   biases: Float32Array[];
   /** How the parameters were first drawn (Network.initialisation). Absent: not recorded, and a network built from the data has none. */
   initialisation?: Initialisation;
-  /** The rows that trained the model, where its file records them (src/trained-on.ts): the safetensors, ONNX and tfjs writers write it; gradscope's JSON model file has no place for it (a checkpoint's training section has). Absent: not recorded. */
+  /** The rows that trained the model, where its file records them (src/trained-on.ts): every writer writes it (gradscope's JSON model file at its top level). Absent: not recorded. */
   trainedOn?: TrainedOn;
   /** Set by the readers of foreign files (safetensors, tfjs): what they chose that the file did not spell out. */
   imported?: ImportNotes;
@@ -87,6 +91,7 @@ export function modelToJSON(
     weights: FloatArray[];
     biases: FloatArray[];
     initialisation?: Initialisation;
+    trainedOn?: TrainedOn;
   },
   numbers: FileNumbers = copiedNumbers,
 ): ModelFile {
@@ -95,6 +100,7 @@ export function modelToJSON(
     version: MODEL_VERSION,
     loss: model.loss,
     ...(model.initialisation && { initialisation: structuredClone(model.initialisation) }),
+    ...(model.trainedOn && { trainedOn: trainedOnCopy(model.trainedOn) }),
     layers: model.activations.map((activation, l) => {
       const inputs = model.sizes[l];
       const units = model.sizes[l + 1];
@@ -154,7 +160,7 @@ export function modelFromJSON(json: unknown): ModelData {
   checkFormatTag(file);
   if (file.version === BLOCK_MODEL_VERSION) throw bad('version', `2 is a network built from layer specs: read it with readModelJSON or Network.fromJSON`);
   if (file.version !== MODEL_VERSION) throw bad('version', `this gradscope reads versions ${MODEL_VERSION} and ${BLOCK_MODEL_VERSION}, got ${describeValue(file.version)}`);
-  checkFileFields(file, [...keysOf<ModelFile>({ format: true, version: true, loss: true, layers: true, initialisation: true }), CHECKPOINT_FIELD], 'model', bad);
+  checkFileFields(file, [...keysOf<ModelFile>({ format: true, version: true, loss: true, layers: true, initialisation: true, trainedOn: true }), CHECKPOINT_FIELD], 'model', bad);
   const loss = rethrowAsBad('loss', () => checkLoss(file.loss));
   const layers: unknown = file.layers;
   if (!Array.isArray(layers) || layers.length === 0) throw bad('layers', 'expected a non-empty array');
@@ -205,7 +211,7 @@ export function modelFromJSON(json: unknown): ModelData {
     copyValues(b, 0, values, `${fileLayer(l)}.biases`);
     biases.push(b);
   }
-  return { loss, sizes, activations, weights, biases, ...recordedInitialisation(file, 'initialisation', bad, chainFanIns(sizes)) };
+  return { loss, sizes, activations, weights, biases, ...recordedInitialisation(file, 'initialisation', bad, chainFanIns(sizes)), ...recordedTrainedOn(file, 'trainedOn', bad) };
 }
 
 /** target[offset…] = values (a row of weights or the biases: parameters), after checking them with the rules every format shares. */

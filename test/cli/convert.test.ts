@@ -141,7 +141,7 @@ describe('gradscope convert', async () => {
   });
 
   // A checkpoint's training section (step, RNG, optimiser state, the rows that trained it) has no place in any format
-  // convert writes (but for the rows, which all but gradscope's JSON model file record): `convert model.json model.json` rewrote a checkpoint as a bare model file with no word (newuser27).
+  // convert writes (but for the rows, which every format records): `convert model.json model.json` rewrote a checkpoint as a bare model file with no word (newuser27).
   it('says what a checkpoint keeps that OUT leaves behind, and refuses to write over it', async () => {
     const trained = await createNetwork({ sizes: [3, 5, 2], seed: 3, backend: 'ref' });
     const adam = createOptimizer(trained, 'adam');
@@ -150,14 +150,14 @@ describe('gradscope convert', async () => {
     adam.dispose();
     trained.dispose();
     const before = readFileSync(at('ckpt.json'));
-    const held = 'the step (4) and RNG state a run resumes from, adam\'s optimiser state and the record of the rows that trained it (digits 0–8,999)';
+    const held = "the step (4) and RNG state a run resumes from and adam's optimiser state";
     const over = await runCliInProcess(['convert', at('ckpt.json'), at('ckpt.json')]);
     expect([over.code, over.stdout]).toEqual([2, '']);
     expect(over.stderr).toBe(`gradscope: INVALID_OPTION: ${at('ckpt.json')}: OUT is IN, a checkpoint: writing gradscope's JSON model file over it would lose what only the checkpoint holds (${held}); give OUT another name; nothing was written\n`);
     expect(readFileSync(at('ckpt.json'))).toEqual(before);
-    // safetensors (as ONNX and tfjs) keeps the record of the rows that trained it; gradscope's JSON model file has no place for it.
-    const left = "the step (4) and RNG state a run resumes from and adam's optimiser state";
-    for (const [out, said] of [['bare.json', `gradscope's JSON model file holds the model alone: ${held}`], ['bare.safetensors', `a safetensors file holds the model and the record of the rows that trained it: ${left}`], ['bare.onnx', `an ONNX file holds the model and the record of the rows that trained it: ${left}`]]) {
+    // Every format keeps the record of the rows that trained it (gradscope's JSON model file had no place for it, and was said to hold the model alone).
+    for (const [out, format] of [['bare.json', "gradscope's JSON model file"], ['bare.safetensors', 'a safetensors file'], ['bare.onnx', 'an ONNX file']]) {
+      const said = `${format} holds the model and the record of the rows that trained it: ${held}`;
       const run = await runCliInProcess(['convert', at('ckpt.json'), at(out)]);
       expect([run.code, run.stderr]).toEqual([0, '']);
       expect(run.stdout.split('\n')[1]).toBe(`  not written: ${at('ckpt.json')} is a checkpoint, and ${said} stay in ${at('ckpt.json')}`);
@@ -167,7 +167,7 @@ describe('gradscope convert', async () => {
     writeFileSync(at('run/model.json'), before);
     const intoFolder = await runCliInProcess(['convert', at('run/model.json'), at('run/')]);
     expect([intoFolder.code, intoFolder.stdout]).toEqual([2, '']);
-    expect(intoFolder.stderr).toBe(`gradscope: INVALID_OPTION: ${at('run/')}: OUT writes ${at('run/model.json')}, which is IN, a checkpoint: writing a tfjs model over it would lose what only the checkpoint holds (${left}); give OUT another name; nothing was written\n`);
+    expect(intoFolder.stderr).toBe(`gradscope: INVALID_OPTION: ${at('run/')}: OUT writes ${at('run/model.json')}, which is IN, a checkpoint: writing a tfjs model over it would lose what only the checkpoint holds (${held}); give OUT another name; nothing was written\n`);
     expect([readFileSync(at('run/model.json')), readdirSync(at('run'))]).toEqual([before, ['model.json']]);
     mkdirSync(at('bin'));
     await saveModel(net, at('bin/weights.bin'));
@@ -175,6 +175,9 @@ describe('gradscope convert', async () => {
     const shard = await runCliInProcess(['convert', at('bin/weights.bin'), at('bin')]);
     expect([shard.code, shard.stderr]).toEqual([2, `gradscope: INVALID_OPTION: ${at('bin')}: OUT writes ${at('bin/weights.bin')}, which is IN, a checkpoint: writing a tfjs model over it would lose what only the checkpoint holds (the step (0) and RNG state a run resumes from); give OUT another name; nothing was written\n`]);
     expect([readFileSync(at('bin/weights.bin')), readdirSync(at('bin'))]).toEqual([binary, ['weights.bin']]);
+    // A checkpoint that records no rows: OUT holds the model alone.
+    const alone = await runCliInProcess(['convert', at('bin/weights.bin'), at('alone.json')]);
+    expect([alone.code, alone.stderr, alone.stdout.split('\n')[1]]).toEqual([0, '', `  not written: ${at('bin/weights.bin')} is a checkpoint, and gradscope's JSON model file holds the model alone: the step (0) and RNG state a run resumes from stay in ${at('bin/weights.bin')}`]);
     // A checkpoint whose training section does not read is still one (its "training" key says so): it was taken for a model file and written over.
     const damaged = JSON.parse(before.toString('utf8'));
     damaged.training.step = 'four';

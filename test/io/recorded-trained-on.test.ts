@@ -15,6 +15,9 @@ import { saveModel } from '../../src/io/files.js';
 import { readModelFile, writeModelFile } from '../../src/io/model-formats.js';
 import { readSafetensors, toSafetensors } from '../../src/io/safetensors.js';
 import { toOnnx } from '../../src/io/onnx.js';
+import { checkpointFromJSON, checkpointOf, checkpointToJSON, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../../src/io/checkpoint.js';
+import { readCheckpoint } from '../../src/io/files.js';
+import { readModelJSON } from '../../src/network/model-file.js';
 import { fromTfjsLayers, toTfjsLayers } from '../../src/io/tfjs-layers.js';
 import { blockModelFromTfjsLayers } from '../../src/io/tfjs-blocks.js';
 import type { TrainedOn } from '../../src/trained-on.js';
@@ -84,14 +87,13 @@ describe('the rows that trained a model, in every foreign format', () => {
     const again = join(folder, 'again.safetensors');
     expect((await runCliInProcess(['convert', tfjs, again])).code).toBe(0);
     expect((await readModelFile(again)).trainedOn).toEqual(RECORD);
-    // gradscope's JSON model file has no place for it: convert says so rather than drop it unsaid.
+    // gradscope's JSON model file keeps it at its top level (it had no place for it, and convert said 'not written: …').
     const modelFile = join(folder, 'model-file.json');
     const toJson = await runCliInProcess(['convert', again, modelFile]);
-    expect(toJson.code, toJson.stderr).toBe(0);
-    expect(toJson.stdout).toContain(
-      "\n  not written: the record of the rows that trained it (digits 0–599), for which gradscope's JSON model file has no place (.safetensors, .onnx and a tfjs folder keep it)\n",
-    );
-    expect(JSON.parse(readFileSync(modelFile, 'utf8'))).not.toHaveProperty('trainedOn');
+    expect([toJson.code, toJson.stderr]).toEqual([0, '']);
+    expect(toJson.stdout).not.toContain('not written');
+    expect(JSON.parse(readFileSync(modelFile, 'utf8')).trainedOn).toEqual(RECORD);
+    expect((await readModelFile(modelFile)).trainedOn).toEqual(RECORD);
     net.dispose();
   }, 60_000);
 
@@ -145,5 +147,84 @@ describe('the rows that trained a model, in every foreign format', () => {
     const blocks = { ...blockModelOf(await network('blocks')), trainedOn: 'mnist' as never };
     expect(() => toSafetensors(blocks)).toThrow(/^model\.trainedOn: expected an object \{ data, rows \}, got the string "mnist"$/);
     net.dispose();
+  });
+});
+
+// A record of another data set than the digits (a --data file's path, as train --out writes it), through every format and
+// both encodings of a checkpoint. Session 27 tested only { data: 'mnist' }; gradscope's JSON model file had no place for
+// any record, and encodeCheckpoint wrote the checkpoint's alone, dropping one its model carried.
+describe("the rows that trained a model, of a data file's path, in every format gradscope writes", () => {
+  const OWN: TrainedOn = { data: 'runs/2026-12/rows ü.json', rows: 37 };
+  const OTHER: TrainedOn = { data: 'older.json', rows: 5 };
+
+  for (const kind of ['dense', 'blocks'] as const) {
+    it(`round trip in each format, gradscope's JSON model file among them (${kind})`, async () => {
+      const net = await network(kind);
+      const model = dataOf(net, OWN);
+      for (const name of ['model.json', 'model.safetensors', 'model-tfjs/']) {
+        const path = join(folder, `own-${kind}-${name}`);
+        await writeModelFile(model, path);
+        expect((await readModelFile(path)).trainedOn, name).toEqual(OWN);
+      }
+      // The JSON model file's place: its top level, as { data, rows }; Network.fromJSON's reader takes it back too.
+      const file = JSON.parse(readFileSync(join(folder, `own-${kind}-model.json`), 'utf8'));
+      expect(file.trainedOn).toEqual(OWN);
+      expect(readModelJSON(file).trainedOn).toEqual(OWN);
+      expect(JSON.parse(onnxMetadata(toOnnx(model))['gradscope.trainedOn'])).toEqual(OWN);
+      // Checkpoints, JSON and binary: the checkpoint's own record, and one only its model carries (encodeCheckpoint wrote none).
+      const bare = dataOf(net);
+      const base = checkpointOf(net);
+      for (const checkpoint of [{ ...base, model: bare, trainedOn: OWN }, { ...base, model }] as Checkpoint[]) {
+        expect(checkpointFromJSON(JSON.parse(JSON.stringify(checkpointToJSON(checkpoint)))).trainedOn).toEqual(OWN);
+        const bytes = encodeCheckpoint(checkpoint);
+        expect(decodeCheckpoint(bytes).trainedOn).toEqual(OWN);
+        const path = join(folder, `own-${kind}.bin`);
+        writeFileSync(path, bytes);
+        expect((await readModelFile(path)).trainedOn).toEqual(OWN);
+        expect((await readCheckpoint(path)).trainedOn).toEqual(OWN);
+      }
+      // A model file without it (written before) loads, recording none.
+      delete file.trainedOn;
+      expect(readModelJSON(file)).not.toHaveProperty('trainedOn');
+      net.dispose();
+    });
+  }
+
+  it("a checkpoint holding two records gives the training section's, JSON or binary (docs/interop.md says why)", async () => {
+    const net = await network('dense');
+    const checkpoint: Checkpoint = { ...checkpointOf(net), model: dataOf(net, OTHER), trainedOn: OWN };
+    const json = join(folder, 'two.json');
+    writeFileSync(json, JSON.stringify(checkpointToJSON(checkpoint)));
+    const file = JSON.parse(readFileSync(json, 'utf8'));
+    expect([file.trainedOn, file.training.trainedOn]).toEqual([OTHER, OWN]);
+    const binary = join(folder, 'two.bin');
+    writeFileSync(binary, encodeCheckpoint(checkpoint));
+    for (const path of [json, binary]) {
+      expect((await readCheckpoint(path)).trainedOn, path).toEqual(OWN);
+      expect((await readModelFile(path)).trainedOn, path).toEqual(OWN);
+    }
+    // The model's own record stays on the model a JSON checkpoint reads back (the binary header has one place).
+    expect(checkpointFromJSON(file).model.trainedOn).toEqual(OTHER);
+    net.dispose();
+  });
+
+  it("is refused where damaged in gradscope's JSON model file, naming the file and the field", async () => {
+    for (const kind of ['dense', 'blocks'] as const) {
+      const net = await network(kind);
+      const path = join(folder, `damaged-${kind}.json`);
+      await writeModelFile(dataOf(net, OWN), path);
+      const file = JSON.parse(readFileSync(path, 'utf8'));
+      const field = kind === 'dense' ? 'trainedOn' : 'model\\.trainedOn';
+      const cases: [unknown, string][] = [
+        [{ data: 'rows.json', rows: 0 }, `${field}\\.rows: expected a whole number ≥ 1, got 0$`],
+        [{ data: '', rows: 3 }, `${field}\\.data: expected a name of 1 to 4,096 characters, got`],
+        ['rows.json', `${field}: expected an object \\{ data, rows \\}, got the string "rows\\.json"$`],
+      ];
+      for (const [value, message] of cases) {
+        writeFileSync(path, JSON.stringify({ ...file, trainedOn: value }));
+        await expectError(() => readModelFile(path), 'BAD_MODEL_FILE', new RegExp(`damaged-${kind}\\.json: ${message}`));
+      }
+      net.dispose();
+    }
   });
 });

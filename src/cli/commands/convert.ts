@@ -50,7 +50,7 @@ export const convertCommand = command({
       }
       throw error;
     });
-    // A checkpoint's training section has no place in OUT (its record of the training rows has, but in gradscope's JSON model file): refused where OUT would overwrite IN, else said.
+    // A checkpoint's training section has no place in OUT (its record of the training rows has, in every format): refused where OUT would overwrite IN, else said.
     const leftBehind = await leftBehindNote(input, output, format, model.trainedOn);
     const written = await writeModelFile(model, output, format);
     const target = `${input} → ${written.join(', ')} (${format})`;
