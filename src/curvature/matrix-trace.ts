@@ -13,9 +13,11 @@
  *   probe. The whole's trace is then the sum of the parts', its error theirs added in quadrature
  *   (the parts' probes are independent).
  */
-import { checkKnownKeys, checkSeed } from '../checks.js';
-import { invalidOption, shown } from '../errors.js';
+import { mebibytes } from '../byte-text.js';
+import { checkKnownKeys, checkSeed, checkWhole } from '../checks.js';
+import { GradscopeError, invalidOption, shown } from '../errors.js';
 import { Rng } from '../init/rng.js';
+import { UNBOUNDED_BACKEND_BYTES } from '../network/memory-budget.js';
 import type { LinearOperator, ParameterBlock } from './operators.js';
 
 /** traceOf's defaults: Hutchinson probes, and the dimension up to which the trace is exact. */
@@ -70,32 +72,49 @@ export function checkTraceOptions(options: CurvatureTraceOptions, named: (option
   return { probes, exactLimit, seed, blockProbes };
 }
 
+/** The float64 vectors of n entries traceOf holds at once (the exact trace's probe, product and diagonal). */
+const TRACE_VECTORS = 3;
+
 /** tr A of the whole and of each block (see the file comment). */
 export function traceOf(operator: LinearOperator, n: number, blocks: readonly Pick<ParameterBlock, 'offset' | 'length'>[], options: CurvatureTraceOptions = {}): TraceResult {
   if (typeof operator !== 'function') throw invalidOption(`traceOf: expected an operator (out, v) => void, got ${shown(operator)}`);
+  // −1 threw a raw RangeError, 1.5 took 1.5 products and NaN gave a trace of 0 from no product at all.
+  checkWhole(n, "traceOf: n (the operator's dimension)", 0, {
+    max: Math.floor(UNBOUNDED_BACKEND_BYTES / (TRACE_VECTORS * Float64Array.BYTES_PER_ELEMENT)),
+    why: `traceOf holds ${TRACE_VECTORS} vectors of n float64s, within the ${mebibytes(UNBOUNDED_BACKEND_BYTES)} a run may hold`,
+  });
   if (!Array.isArray(blocks)) throw invalidOption(`traceOf: blocks: expected an array of { offset, length }, got ${shown(blocks)}`);
+  blocks.forEach((b, j) => checkBlock(b, j, n));
   checkKnownKeys(options, ['probes', 'exactLimit', 'seed', 'blockProbes'], 'traceOf');
   const { probes, exactLimit, seed, blockProbes } = checkTraceOptions(options);
   // Checked before any product: the joint estimate allows overlapping blocks, block probes do not.
   const parts = blockProbes ? partsOf(blocks, n) : [];
   const product = new Float64Array(n);
   const probe = new Float64Array(n);
+  let products = 0;
+  const apply = () => {
+    operator(product, probe);
+    products++;
+    if (!product.every(Number.isFinite)) {
+      throw new GradscopeError('NON_FINITE_INPUT', `traceOf: the operator's product ${products} holds a NaN or an infinity, so no trace can be measured; give an operator whose products are finite`);
+    }
+  };
   if (n <= exactLimit) {
     const diagonal = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       probe.fill(0);
       probe[i] = 1;
-      operator(product, probe);
+      apply();
       diagonal[i] = product[i];
     }
     const sum = (from: number, to: number) => diagonal.subarray(from, to).reduce((s, x) => s + x, 0);
-    return {
+    return finiteResult({
       trace: sum(0, n),
       standardError: 0,
       exact: true,
       products: n,
       blocks: blocks.map((b) => ({ trace: sum(b.offset, b.offset + b.length), standardError: 0 })),
-    };
+    });
   }
   const rng = new Rng(seed);
   const drawProbe = (from: number, to: number) => {
@@ -107,26 +126,26 @@ export function traceOf(operator: LinearOperator, n: number, blocks: readonly Pi
       parts.forEach((ranges, p) => {
         probe.fill(0);
         for (const [from, to] of ranges) drawProbe(from, to);
-        operator(product, probe);
+        apply();
         let sample = 0;
         for (const [from, to] of ranges) for (let i = from; i < to; i++) sample += probe[i] * product[i];
         perPart[p].add(sample);
       });
     }
     const estimates = perPart.map((m) => m.estimate());
-    return {
+    return finiteResult({
       trace: estimates.reduce((sum, e) => sum + e.trace, 0),
       standardError: Math.sqrt(estimates.reduce((sum, e) => sum + e.standardError ** 2, 0)),
       exact: false,
       products: probes * parts.length,
       blocks: estimates.slice(0, blocks.length),
-    };
+    });
   }
   const whole = new Moments();
   const perBlock = blocks.map(() => new Moments());
   for (let s = 0; s < probes; s++) {
     drawProbe(0, n);
-    operator(product, probe);
+    apply();
     let total = 0;
     blocks.forEach((b, j) => {
       let part = 0;
@@ -141,22 +160,38 @@ export function traceOf(operator: LinearOperator, n: number, blocks: readonly Pi
     }
     whole.add(total);
   }
-  return { ...whole.estimate(), exact: false, products: probes, blocks: perBlock.map((m) => m.estimate()) };
+  return finiteResult({ ...whole.estimate(), exact: false, products: probes, blocks: perBlock.map((m) => m.estimate()) });
+}
+
+/**
+ * Refuses (INVALID_OPTION) a block that is not { offset, length } of whole numbers within 0..n: the
+ * joint estimate summed entries past n as NaN and the exact one cut such a block short, each a trace
+ * said measured; null threw a raw TypeError.
+ */
+function checkBlock(block: unknown, j: number, n: number): void {
+  const { offset, length } = (typeof block === 'object' && block !== null ? block : {}) as { offset?: unknown; length?: unknown };
+  if (Number.isInteger(offset) && Number.isInteger(length) && (offset as number) >= 0 && (length as number) >= 0 && (offset as number) + (length as number) <= n) return;
+  throw invalidOption(`traceOf: blocks[${j}]: expected { offset, length }, whole numbers with offset + length within 0..${n}, got ${shown(block)}`);
+}
+
+/** `result` when every trace and standard error in it is finite; NON_FINITE_INPUT when finite products summed past float64's range. */
+function finiteResult(result: TraceResult): TraceResult {
+  const estimates = [result, ...result.blocks];
+  if (estimates.every((e) => Number.isFinite(e.trace) && Number.isFinite(e.standardError))) return result;
+  throw new GradscopeError('NON_FINITE_INPUT', "traceOf: the operator's products are finite but their sum overflows float64, so no trace can be measured; scale the operator down");
 }
 
 /**
  * The index ranges [from, to) block probes draw on: each block's, in the order given, then (when the
  * blocks leave entries uncovered) one more part holding all of those. INVALID_OPTION when blocks
- * overlap or leave 0..n.
+ * (each within 0..n: checkBlock) overlap.
  */
 function partsOf(blocks: readonly Pick<ParameterBlock, 'offset' | 'length'>[], n: number): [number, number][][] {
   const sorted = [...blocks].sort((a, b) => a.offset - b.offset);
   const uncovered: [number, number][] = [];
   let end = 0;
   for (const b of sorted) {
-    if (!Number.isInteger(b.offset) || !Number.isInteger(b.length) || b.offset < end || b.length < 0 || b.offset + b.length > n) {
-      throw invalidOption(`traceOf: blockProbes needs blocks that do not overlap and lie within 0..${n}, got { offset: ${b.offset}, length: ${b.length} }`);
-    }
+    if (b.offset < end) throw invalidOption(`traceOf: blockProbes needs blocks that do not overlap, got { offset: ${b.offset}, length: ${b.length} } after one ending at ${end}`);
     if (b.offset > end) uncovered.push([end, b.offset]);
     end = b.offset + b.length;
   }

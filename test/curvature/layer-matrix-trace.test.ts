@@ -129,11 +129,15 @@ describe('traceOf with blockProbes', () => {
       products++;
       operator(out, v);
     };
-    const bad = [[{ offset: 0, length: 10 }, { offset: 5, length: 10 }], [{ offset: 35, length: 10 }], [{ offset: -1, length: 3 }]];
-    for (const b of bad) expect(() => traceOf(counted, n, b, { exactLimit: 0, blockProbes: true })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/blockProbes/) }));
+    const bad: [{ offset: number; length: number }[], RegExp][] = [
+      [[{ offset: 0, length: 10 }, { offset: 5, length: 10 }], /blockProbes needs blocks that do not overlap/],
+      [[{ offset: 35, length: 10 }], /blocks\[0\]: .* within 0\.\.40/],
+      [[{ offset: -1, length: 3 }], /blocks\[0\]: .* within 0\.\.40/],
+    ];
+    for (const [b, message] of bad) expect(() => traceOf(counted, n, b, { exactLimit: 0, blockProbes: true })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(message) }));
     expect(() => traceOf(counted, n, blocks, { exactLimit: 0, blockProbes: 'yes' as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     expect(products).toBe(0);
     // overlapping blocks stay fine for joint probes
-    expect(traceOf(counted, n, bad[0], { exactLimit: 0, probes: 2 }).blocks).toHaveLength(2);
+    expect(traceOf(counted, n, bad[0][0], { exactLimit: 0, probes: 2 }).blocks).toHaveLength(2);
   });
 });
