@@ -37,8 +37,9 @@ const BIAS: i32 = 2; //   C = acc + bias
 
 // `count` whole 4×8 tiles of a row of tiles, left to right: tile t is C's block at c + t·cStep
 // (row stride ldc bytes), from the A panel ap [kc][4][4] (broadcast, the same for every tile) and
-// the B panel at bp + t·kc·32 bytes ([kc][8], panels stored one after the other), its bias at
-// bias + t·biasStep (padded). Transposed (swapped roles: the tile is a block of Cᵀ), a tile is
+// B's 8 columns of tile t at bp + t·bTileStep, one row of 8 floats a step of k, bStep bytes apart:
+// a packed panel ([kc][8], bStep 32, bTileStep kc·32: panels stored one after the other) or B where
+// it lies (bStep its row stride, bTileStep 32: readsBInPlace); its bias at bias + t·biasStep (padded). Transposed (swapped roles: the tile is a block of Cᵀ), a tile is
 // stored as 8 rows of 4 floats of C (row stride ldc) and its 4 bias floats are one vector added to
 // each. One call per row of tiles, not per tile: the call and the driver's loop cost ~45
 // instructions a tile, and V8 unrolls a loop of this size (by two) only where it is nested in
@@ -51,24 +52,24 @@ const BIAS: i32 = 2; //   C = acc + bias
 // allocates the loop worse and the kernel runs markedly slower. The
 // transposed store costs nothing measurable.
 function microkernel4x8(
-  c: usize, cStep: usize, ldc: usize, ap: usize, bp: usize, bias: usize, biasStep: usize, kc: i32, count: i32, mode: i32, transposed: bool,
+  c: usize, cStep: usize, ldc: usize, ap: usize, bp: usize, bStep: usize, bTileStep: usize, bias: usize, biasStep: usize, kc: i32, count: i32, mode: i32, transposed: bool,
 ): void {
   ap = knownAligned(ap, PANEL_ALIGN);
-  bp = knownAligned(bp, PANEL_ALIGN);
-  const panelBytes = <usize>kc << 5;
-  const bLast = bp + <usize>count * panelBytes;
+  bp = knownAligned(bp, FLOAT_ALIGN);
+  const aEnd = ap + (<usize>kc << 6);
+  const bLast = bp + <usize>count * bTileStep;
   while (bp < bLast) {
     let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
     let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
     let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
     let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
     // One step of k per trip: unrolling by two in the source lets V8 hoist all the loads, spill, and
-    // lose a third (its own unrolling keeps each step's loads beside its arithmetic). The B pointer
+    // lose a third (its own unrolling keeps each step's loads beside its arithmetic). The A pointer
     // doubles as the loop counter.
     let a = ap;
-    const bEnd = bp + panelBytes;
-    while (bp < bEnd) {
-      const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+    let b = bp;
+    while (a < aEnd) {
+      const b0 = v128.load(b), b1 = v128.load(b, 16);
       let x = v128.load(a);
       c00 = madd(c00, x, b0);
       c01 = madd(c01, x, b1);
@@ -82,11 +83,12 @@ function microkernel4x8(
       c30 = madd(c30, x, b0);
       c31 = madd(c31, x, b1);
       a += 64;
-      bp += 32;
+      b += bStep;
     }
     storeTile4x8(c, ldc, c00, c01, c10, c11, c20, c21, c30, c31, bias, mode, transposed);
     c += cStep;
     bias += biasStep;
+    bp += bTileStep;
   }
 }
 
@@ -167,7 +169,7 @@ function storeColumnsT(c: usize, ldc: usize, r0: v128, r1: v128, r2: v128, r3: v
 // straight into C instead (mode, bias and transposed as arguments, no tile buffer) ran the
 // 64×784→100 forward 2 % slower (A/B on the AMD EPYC Zen 5, 3 instances of each binary × 10
 // rounds, 30 Nov 2026).
-function microkernel4x8Packing(tile: usize, ap: usize, a: usize, aRow: usize, aCol: usize, bp: usize, kc: i32): void {
+function microkernel4x8Packing(tile: usize, ap: usize, a: usize, aRow: usize, aCol: usize, bp: usize, bStep: usize, kc: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -175,9 +177,9 @@ function microkernel4x8Packing(tile: usize, ap: usize, a: usize, aRow: usize, aC
   const r2 = aRow << 1, r3 = r2 + aRow;
   a = knownAligned(a, FLOAT_ALIGN);
   ap = knownAligned(ap, PANEL_ALIGN);
-  bp = knownAligned(bp, PANEL_ALIGN);
-  const bEnd = bp + (<usize>kc << 5);
-  while (bp < bEnd) {
+  bp = knownAligned(bp, FLOAT_ALIGN);
+  const apEnd = ap + (<usize>kc << 6);
+  while (ap < apEnd) {
     const b0 = v128.load(bp), b1 = v128.load(bp, 16);
     let x = v128.load32_splat(a);
     v128.store(ap, x);
@@ -197,14 +199,14 @@ function microkernel4x8Packing(tile: usize, ap: usize, a: usize, aRow: usize, aC
     c31 = madd(c31, x, b1);
     a += aCol;
     ap += 64;
-    bp += 32;
+    bp += bStep;
   }
   storeTile4x8(tile, NR << 2, c00, c01, c10, c11, c20, c21, c30, c31, 0, STORE, false);
 }
 
-// microkernel4x8 for the first row of tiles when B is read as is (consecutive columns): it reads
-// its B panel from B itself (row stride bRow bytes) and stores it packed (bp) for the other rows
-// of tiles, leaving its sums in the tile buffer. The loads are the ones the tile needs anyway and
+// microkernel4x8 for the first row of tiles when B is read as is (consecutive columns) but not in
+// place (readsBInPlace): it reads its B panel from B itself (row stride bRow bytes) and stores it
+// packed (bp) for the other rows of tiles, leaving its sums in the tile buffer. The loads are the ones the tile needs anyway and
 // the stores take no arithmetic slot, so B is packed for almost nothing: the 256×784→100 ∂W
 // product (B is the layer's input) went from 88 to 91 % of the peak without its copy pass (AMD
 // EPYC Zen 5, 2026-11-30).
@@ -361,6 +363,25 @@ function packBSimd(dst: usize, src: usize, kStride: usize, colStride: usize, n: 
   }
 }
 
+// Whether the full panels of a B read as is (consecutive columns, rows bRow bytes apart) are read
+// where they lie, one row of B a step of k, instead of packed: the two backward products and
+// f32_gemm, where B is the layer's input or w. Every tile of a row of tiles then reads its 8 columns
+// from B itself (the tile beside it the other half of the same lines, still in L1), and nothing
+// copies B. Packed, the first row of tiles copied it as it ran (microkernel4x8PackingB), and that
+// row ran ~1.8× as long as the others: without it (a probe, wrong results) 64×784→100's ∂input ran
+// 1.050× and ∂W 1.034× as fast; the same copy as a pass of its own, row by row in whole vectors,
+// 0.973× and 0.968× as fast as the packing row; re-reading one packed panel from L1 for every tile
+// instead of the B block from L2 changed nothing (1.00×). In place, 64×784→100's ∂input ran
+// 1.035× and ∂W 1.032× as fast, with the same bits (AMD EPYC Zen 5, 2026-12-03, load 14–18, calls
+// alternated in bursts of 5, CPU time, 800 rounds; bench/dense.bench.ts' header has the A/Bs).
+// Not where B's rows lie a multiple of 256 bytes apart: a tile's kc rows then fall into at most 16
+// of the L1's 64 sets and evict each other and the A panel. Read in place at 512³ (2 KiB apart,
+// 2 sets) ∂input and ∂W ran 0.948× and 0.947× as fast as packed; at 256³ (1 KiB, 4 sets) no slower.
+@inline
+function readsBInPlace(bRow: usize): bool {
+  return (bRow & 255) != 0;
+}
+
 // C[m][n] (+)= A[m][k]·B[k][n] with A(i, k) at a + i·aRow + k·aCol and B(k, j) at b + k·bRow +
 // j·bCol (strides in bytes), C row-major with row stride ldc floats. bias (when hasBias) is added
 // to every row of an overwritten C.
@@ -419,20 +440,26 @@ function tiles(
 
   for (let k0 = 0; k0 < k; k0 += kcBlock) {
     const kc = min32(kcBlock, k - k0);
-    // B read as is (consecutive columns): the first row of tiles packs its full panels.
+    // B read as is (consecutive columns): its full panels are read in place (readsBInPlace) or
+    // packed by the first row of tiles; an edge panel is packed.
     const bBlock = b + <usize>k0 * bRow;
     const fullB = bCol == 4 ? n & ~(NR - 1) : 0;
+    const inPlace = fullB > 0 && readsBInPlace(bRow);
     if (bCol != 4) packBSimd(bp, b, bRow, bCol, n, k0, kc);
     else if (fullB < n) packBPanel(bp + (<usize>(fullB * kc) << 2), bBlock + (<usize>fullB << 2), bRow, 4, n - fullB, kc, NR);
     const mode = k0 > 0 || accumulate ? ADD : hasBias ? BIAS : STORE;
     const bPanelBytes = <usize>(NR * kc) << 2;
+    // A full tile's B: at bBlock + j0 floats, one row of B a step (in place), or its packed panel.
+    const bFull = inPlace ? bBlock : bp;
+    const bStep: usize = inPlace ? bRow : NR << 2;
+    const bTileStep = inPlace ? <usize>NR << 2 : bPanelBytes;
     let aRows = a + <usize>k0 * aCol;
     for (let i0 = 0; i0 < m; i0 += MR) {
       const mr = min32(MR, m - i0);
       let bPanel = bp;
       let j0 = 0;
       // The A panel is packed right before use, so every tile of this row reads it from L1.
-      if (i0 == 0 && fullB > 0) {
+      if (i0 == 0 && fullB > 0 && !inPlace) {
         packASplat(ap, aRows, aRow, aCol, mr, kc);
         for (; j0 < fullB; j0 += NR) {
           microkernel4x8PackingB(tile, ap, bBlock + (<usize>j0 << 2), bRow, bPanel, kc);
@@ -443,7 +470,7 @@ function tiles(
           bPanel += bPanelBytes;
         }
       } else if (mr == MR && n >= NR) {
-        microkernel4x8Packing(tile, ap, aRows, aRow, aCol, bp, kc);
+        microkernel4x8Packing(tile, ap, aRows, aRow, aCol, bFull, bStep, kc);
         const cTile = c + <usize>i0 * cRow;
         const biasTile = biasPacked + <usize>i0 * biasRow;
         storeTile(cTile, ldc, tile, biasTile, mode, transposed);
@@ -457,7 +484,8 @@ function tiles(
         const count = (n - j0) / NR;
         const cTile = c + <usize>i0 * cRow + <usize>j0 * cCol;
         const biasTile = biasPacked + <usize>i0 * biasRow + <usize>j0 * biasCol;
-        microkernel4x8(cTile, <usize>NR * cCol, ldc, ap, bPanel, biasTile, <usize>NR * biasCol, kc, count, mode, transposed);
+        const bTile = inPlace ? bFull + (<usize>j0 << 2) : bPanel;
+        microkernel4x8(cTile, <usize>NR * cCol, ldc, ap, bTile, bStep, bTileStep, biasTile, <usize>NR * biasCol, kc, count, mode, transposed);
         bPanel += <usize>count * bPanelBytes;
         j0 += count * NR;
       }
@@ -468,7 +496,8 @@ function tiles(
         // An edge tile. A last panel of at most 4 columns (n = 100 leaves 4, n = 10 leaves 2) runs
         // half the tile: the other 4 columns would be multiplies by the zero padding.
         if (nr <= 4) microkernel4x4(tile, ap, bPanel, kc);
-        else microkernel4x8(tile, 0, NR << 2, ap, bPanel, 0, 0, kc, 1, STORE, false);
+        else if (inPlace && j0 < fullB) microkernel4x8(tile, 0, NR << 2, ap, bFull + (<usize>j0 << 2), bStep, bTileStep, 0, 0, kc, 1, STORE, false);
+        else microkernel4x8(tile, 0, NR << 2, ap, bPanel, NR << 2, bPanelBytes, 0, 0, kc, 1, STORE, false);
         storeEdge(cTile, cRow, cCol, tile, biasTile, biasRow, biasCol, mr, nr, mode);
         bPanel += bPanelBytes;
       }
@@ -603,6 +632,6 @@ export function f32_gemm__simd(
 // up one by one: 1.4× and 1.2× plateaus of ~10 rounds each were measured on the way). Returns the
 // floating-point operations performed.
 export function f32_microkernel_rounds(c: usize, ap: usize, bp: usize, kc: i32, reps: i32): f64 {
-  for (let r = 0; r < reps; r++) microkernel4x8(c, 0, NR << 2, ap, bp, 0, 0, kc, 1, STORE, false);
+  for (let r = 0; r < reps; r++) microkernel4x8(c, 0, NR << 2, ap, bp, NR << 2, <usize>kc << 5, 0, 0, kc, 1, STORE, false);
   return <f64>reps * <f64>kc * <f64>(MR * NR * 2);
 }

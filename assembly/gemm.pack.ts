@@ -7,8 +7,9 @@
 //   B: all of it, as panels of nr columns stored [kc][nr]   (one row of a panel per step of k),
 //   A: one panel of MR rows at a time, stored [kc][MR]       (the SIMD driver stores each value
 //      already broadcast to an f32x4: [kc][MR][4], see dense.simd.ts),
-// (the SIMD driver packs A in the first tile of each row of tiles, and B, where it is read as is,
-// in the first row of tiles, while they compute; it may also swap the roles of A and B:
+// (the SIMD driver packs A in the first tile of each row of tiles while it computes; B, where it is
+// read as is, it reads in place, or, where B's rows lie a multiple of 256 bytes apart, packs in the
+// first row of tiles (dense.simd.ts readsBInPlace); it may also swap the roles of A and B:
 // swapsRoles) then run the microkernel over every tile of that row of C: the A panel stays in L1, the B block
 // in L2. A B block past B_BLOCK_BYTES is split over C's columns (columnChunk), so it stays in the L2
 // beside the rows of C being stored: the 256×784→100 ∂W product (dw = dzᵀ·a, a B block of 784 KiB)

@@ -10,6 +10,27 @@
  * against its two calls in the same round: their time over its (a one-thread backend runs it as
  * those two calls, so about 1×; the threaded kernels' pairing of the two is threads.bench.ts's to time).
  *
+ * Where did 64×784→100's ∂W and ∂input lose their ~10 % to the peak (issue #16 item 5; 89.9 % and
+ * 90.4 % in the quiet run of 2026-12-03 22:03)? Mostly in copying B: session 28, AMD EPYC Zen 5
+ * (family 26 model 2), 2026-12-03 22:57–23:27, load 5–20, a /tmp script alternating the binaries'
+ * calls in bursts of 5, each burst timed by the process's CPU time, 150–800 rounds. The 4×8
+ * microkernel alone on one tile in L1 (f32_microkernel_rounds, kc 64 and 100, the product's flops)
+ * read 98–99 % of the peak, and valgrind counts the products at 94–95 % of the peak's instructions
+ * (bench/instructions.ts), so neither the tile's loop nor its C round trip holds them at 90 %.
+ * Probes (wrong results, cost only; speed-up of ∂input, ∂W): the first row of tiles without packing
+ * B (microkernel4x8PackingB) 1.050×, 1.034×; the first tile of each row without packing A 1.012×,
+ * 1.010×; every tile re-reading one B panel from L1 instead of the block from L2 1.00×; never reading
+ * C back 1.007×, 1.002×. Tried and not kept: packing B in a pass of its own, row by row in whole
+ * vectors, 0.973×, 0.968×. Kept: B read in place where it is read as is (dense.simd.ts
+ * readsBInPlace): bench/ab.ts --cpu against main's binary, 2 instances each, same output bits at
+ * every shape, speed-up of fwd, ∂input, ∂W: 64×784→100 ×0.991, ×1.047, ×1.036 (600 rounds in bursts
+ * of 5, load 14–15; bursts of 3: ×0.994, ×1.011, ×1.016 at load 15), and 0.2025 against 0.2168 ms for
+ * ∂W in the script's 800 rounds (load 15; ×1.056 ∂input); 256×784→100 ×0.998, ×1.036, ×1.021 (400
+ * rounds, load 13–14; in 200 rounds before it ×1.008, ×1.012, ×0.990); 256³ ×1.009, ×1.014, ×1.023
+ * (200 rounds, load 14–15) and 512³ ×1.023, ×1.026, ×1.019 (80 rounds, load 14), where B's rows lie a
+ * multiple of 256 bytes apart and are still packed (read in place there, 512³'s ∂input and ∂W ran
+ * 0.948× and 0.947×). Whether ∂W now holds 90 % takes a quiet run.
+ *
  * Is the 512×512→512 forward slower than its ∂W on a Zen 5? (issue #16; a quiet run of 2026-12-03
  * read fwd 87.5 % of the peak, middle half 82.2–91.5 %, against ∂W 92.3 %.) No: the three 512³
  * products alternated call by call with a peak call of the same flops (bursts of 3, order rotated,
