@@ -84,8 +84,14 @@ export class Rng {
     return Math.floor(this.uniform() * n);
   }
 
-  /** Fisher–Yates shuffle in place. */
+  /**
+   * Fisher–Yates shuffle in place. INVALID_OPTION, drawing nothing, for what it cannot shuffle in place:
+   * a string or null threw a raw TypeError, an array-like object had its indexes filled with undefined,
+   * and a frozen array threw a raw TypeError after the first draw, the stream moved.
+   */
   shuffle(values: Uint32Array | number[]): void {
+    const inPlace = Array.isArray(values) ? !Object.isFrozen(values) || values.length < 2 : ArrayBuffer.isView(values) && !(values instanceof DataView);
+    if (!inPlace) throw invalidOption(`rng.shuffle(values): expected an array or a typed array to shuffle in place (not frozen), got ${shown(values)}`);
     for (let i = values.length - 1; i > 0; i--) {
       const j = Math.floor(this.uniform() * (i + 1)); // below(i + 1), its check needless here
       const t = values[i];

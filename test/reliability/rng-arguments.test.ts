@@ -3,7 +3,9 @@
 // -1 read as 4294967295, NaN as 0), a state that is not four 32-bit words or is all zero (setState
 // took it, and xoshiro's zero state draws 0 forever: every shuffle the same), and below(n) without a
 // whole n ≥ 1 (below(NaN) returned NaN, below(0) returned 0, outside [0, 0)), and uniformIn(low, high)
-// without finite number bounds in order (uniformIn(NaN, 1) returned NaN, uniformIn('0', '1') a string).
+// without finite number bounds in order (uniformIn(NaN, 1) returned NaN, uniformIn('0', '1') a string),
+// and shuffle(values) of what it cannot shuffle in place (a string or null threw a raw TypeError, an
+// array-like object was filled with undefined, a frozen array threw after a draw, the stream moved).
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
@@ -55,5 +57,29 @@ describe('Rng arguments', () => {
     expect(rng.uniformIn(2, 2)).toBe(2);
     const drawn = rng.uniformIn(-1, 1);
     expect(drawn >= -1 && drawn < 1).toBe(true);
+  });
+
+  it('refuses shuffle(values) of what it cannot shuffle in place, drawing nothing', async () => {
+    const rng = new Rng(3);
+    const before = rng.getState();
+    const arrayLike = { length: 3, 0: 1, 1: 2, 2: 3 };
+    for (const values of ['abc', null, undefined, 7, arrayLike, Object.freeze([1, 2, 3]), new DataView(new ArrayBuffer(8))]) {
+      await expectError(() => rng.shuffle(values as number[]), 'INVALID_OPTION', /^rng\.shuffle\(values\): expected an array or a typed array to shuffle in place \(not frozen\), got /);
+    }
+    expect(arrayLike).toEqual({ length: 3, 0: 1, 1: 2, 2: 3 });
+    expect(rng.getState()).toEqual(before);
+    // What it shuffles, it shuffles as before: a frozen array of fewer than 2 entries needs no write.
+    for (const values of [[1, 2, 3, 4], Uint32Array.of(1, 2, 3, 4), Float64Array.of(1, 2, 3, 4)]) {
+      const twin = new Rng(9);
+      const order = Array.from(values);
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(twin.uniform() * (i + 1));
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      new Rng(9).shuffle(values as number[]);
+      expect(Array.from(values)).toEqual(order);
+    }
+    rng.shuffle(Object.freeze([5]) as number[]);
+    expect(rng.getState()).toEqual(before);
   });
 });
