@@ -216,7 +216,24 @@ export function tickLabels(ticks: number[]): string[] {
     return positional ? (largest >= 1e4 ? grouped(text) : text) : `${text}e${exponent}`;
   });
 }
-const px = (v: number) => String(Math.round(v * 10) / 10);
+/**
+ * Decimals a coordinate of the drawing is written with: a tenth of a pixel, below what a screen shows at the drawing's
+ * size. The one precision of the charts' coordinates (px), and of what is derived from it (scaleText).
+ */
+export const PIXEL_DECIMALS = 1;
+/** A coordinate in the drawing's pixels, written to PIXEL_DECIMALS. */
+export const px = (v: number) => String(Math.round(v * 10 ** PIXEL_DECIMALS) / 10 ** PIXEL_DECIMALS);
+/**
+ * A scale factor of a transform, written with the fewest decimals that keep it within half of PIXEL_DECIMALS' step over
+ * `span` units (the farthest any point it scales lies from its origin): 110 px over 41 bins is 2.683, not 2.68293.
+ */
+export function scaleText(scale: number, span: number): string {
+  const within = (text: string) => Math.abs(Number(text) - scale) * span <= 10 ** -PIXEL_DECIMALS / 2;
+  let decimals = 0;
+  // toFixed takes up to 100 decimals; float64 holds 17 significant digits, so a scale past them is written as held.
+  while (decimals < 17 && !within(scale.toFixed(decimals))) decimals++;
+  return String(+scale.toFixed(decimals));
+}
 
 /**
  * The least and greatest finite values (with `log`, of log10 v over the v > 0), or undefined when
@@ -668,8 +685,9 @@ export function barChart(o: BarChartOptions): string {
   const [x0, x1] = extent(o.ticks.map(Math.log10), false);
   // The bars start a quarter of the axis left of the first tick, so a bar that reaches only it still shows.
   const start = x0 - 0.25 * (x1 - x0 || 1);
-  // Room for the longest label at the tick font; no legend on the right.
-  const left = Math.max(CHART.left, 12 + Math.max(0, ...o.bars.map((b) => tickTextWidth(b.label))));
+  // Room for the longest label at the tick font, to the whole pixel (every x below is written from it: 96.20000000000002
+  // was); no legend on the right.
+  const left = Math.max(CHART.left, Math.ceil(12 + Math.max(0, ...o.bars.map((b) => tickTextWidth(b.label)))));
   const width = DRAWING_WIDTH - left - 24;
   const height = o.bars.length * BAR_ROW;
   const H = CHART.top + height + CHART.bottom;
@@ -907,7 +925,7 @@ export function histograms(o: HistogramsOptions): string {
     }
     // Stretched over the cell by a transform (a nested <svg> with its own viewBox drew the same at 2½ times the bytes):
     // a bin 1 wide to (cellW − 20) / bins, 100 % to cellH − 10, from the axis at (x0, base).
-    const bars = `<path class="bars" transform="matrix(${+((cellW - 20) / counts.length).toPrecision(6)} 0 0 ${(cellH - 10) / 100} ${x0} ${base})" d="M0 0${outline}V0Z"/>`;
+    const bars = `<path class="bars" transform="matrix(${scaleText((cellW - 20) / counts.length, counts.length)} 0 0 ${scaleText((cellH - 10) / 100, 100)} ${x0} ${base})" d="M0 0${outline}V0Z"/>`;
     return `<g class="histogram" data-layer="${l}" data-lo="${float32Text(lo)}" data-hi="${float32Text(hi)}">${bars}<path class="axes" d="M${x0} ${base}h${cellW - 20}"/><text x="${x0 + (cellW - 20) / 2}" y="${base + 14}" class="tick x">${wholeNameTitle(label, title)}${escapeHtml(label)}</text><text x="${x0 + (cellW - 20) / 2}" y="${base + 27}" class="legend x">± ${fmt(hi)}</text></g>`;
   });
   const height = Math.ceil(o.layers.length / HISTOGRAMS_PER_ROW) * rowH;
