@@ -159,6 +159,43 @@
  *   the balance above (load 22), and in the next two runs that step itself read 4,261–4,336: the harness or
  *   the load, not settled. Landing it needs a contract method (a forward with its activation) for
  *   the backend to see both at once.
+ * Built with that contract method in session 28 (perf28a; AMD EPYC Zen 5, family 26 model 2, 2 vCPUs,
+ * 2026-12-03 22:57–23:25, load 8–20, another helper's benches and tests beside; no quiet window) and
+ * not landed: Kernels.denseForwardActivated(f, out, z, a, w, b, …) and
+ * denseForwardGatherActivated(f, out, z, a, x, rows, start, w, b, …) (the two calls, bit for bit; ref
+ * and the one-thread wasm backend made them), which this backend ran as one job per worker of two
+ * calls (the product's, then f over the rows it wrote; MAX_CALLS is 2) and the main thread as its
+ * product then f over its own rows, where both the product and the pass would split (MIN_SPLIT_PASS);
+ * engine.ts' feedforward called them. Bit for bit (bench/thread-bits.ts: 1, 2 and 3 threads equal)
+ * and one hand-off fewer per hidden layer (the probed pool's jobs per step: 2 forward jobs, not 4).
+ * Against main's tree and a second copy of it (bench/ab-trees-threads.ts, 300–400 blocks, clean
+ * two-thread steps' p10 in µs; main / fused / main's copy): 1,050 / 1,127 (load 8.6), 1,246 / 1,253
+ * (7.9–9.9), 1,202 / 1,206 (9.7), 1,270 / 1,292 / 1,310 (13.2), 1,276 / 1,270 / 1,268 (14.4),
+ * 1,254 / 1,254 / 1,254 (15.7–20.5), 1,596 / 1,636 / 1,600 (15.6): slower in the first (no copy
+ * in that run), within 40 µs of main in the others, as main's copy was. train(dataset) on two
+ * threads (bench/train-steps.ts, 41 calls each alternated, load 16): step p10 2,204 / 2,164 /
+ * 2,169, mean 11,910 / 12,376 / 12,504. The one difference in every run:
+ * 1.3–1.6× as many clean steps (a step in which the worker ran every job: 533 against 420, 717 / 519,
+ * 807 / 544, 547 / 414 and 301, 576 / 350 and 493, 486 / 317 and 361, 478 / 370 and 331), fewer
+ * hand-offs leaving a descheduled worker fewer jobs to hold up; but the steps' mean did not follow.
+ * Why it cannot show on a quiet host either: the job holds the same work on the same lines. The
+ * worker's forward-and-sigmoid job ran 390.3 µs p10 against 381.1 + 11.0 for the two jobs apart
+ * (bench/thread-jobs.ts, the first layer; 62.2 against 51.8 + 10.5 for the second; load 8.5–11), so
+ * a quiet step gains the two hand-offs it drops, the worker's start (0.5–1.2 µs each in the 09:28
+ * table above, load 8) and the wait's imbalance: a few µs of the ~100 that 1.7× needs. The
+ * quiet table's slow sigmoid halves (22–25 µs each) stay in the fused job: each thread writes the
+ * same rows of z and a as before, which the other core read in the step before (the paired ∂W of the
+ * next layer reads every row of a; the first layer's activation backward, on the main thread alone,
+ * every row of z and a). (Landing it would also move the tests that count a training call's
+ * denseForwardGather and denseForward calls through wrapped kernels: 5 failed, in
+ * test/network/forward-gather, dataset and test/training/rows-in-place.) Also tried beside it, not
+ * landed: plain SGD's axpy of the first weights left to the main thread (the fused tree
+ * otherwise): 1,322 and 1,300 against main's 1,270 and 1,276 and its copy's 1,310 and 1,268 (load
+ * 13–14), 1,621 against 1,596 / 1,600 (load 15.6): no gain over the split halves, likely as
+ * MIN_SPLIT_UPDATE's note says (both cores hold every weight after a split forward, so a write on
+ * one thread takes each line from the other). In the same runs main's own tree read 1.87× one thread (22:57, load 8.6, p10 1,050
+ * against 1,964) and 1.58–1.62× in the others (1.30× at load 15.6): the goal is met or missed by the
+ * minute on this host, not by this file, as session 27 found.
  *
  * The workers are Node worker_threads, or Web Workers in a cross-origin isolated page (pool.ts).
  * Where neither can run (a page without cross-origin isolation has no SharedArrayBuffer),
