@@ -6,6 +6,7 @@
 import type { BiasInit, WeightInit } from '../init/initializers.js';
 import { WEIGHT_INITS } from '../init/initializers.js';
 import { shorten } from '../errors.js';
+import { orList } from '../list-text.js';
 import { didYouMean } from '../suggest.js';
 import { isDecimalNumber, stringFlag, UsageError, type ParsedArgs } from './command.js';
 
@@ -39,8 +40,7 @@ export const BIAS_INIT_FORMS: InitForms = {
 
 /** The forms in words, as --help and the refusals say them: `zero, constant:V or normal:STD`. */
 export function initFormsText(forms: InitForms): string {
-  const all = [...forms.names, ...Object.values(forms.valued).map((form) => form.shown)];
-  return `${all.slice(0, -1).join(', ')} or ${all[all.length - 1]}`;
+  return orList([...forms.names, ...Object.values(forms.valued).map((form) => form.shown)]);
 }
 
 /** The flag's value as createNetwork's option: a plain name as it is, NAME:NUMBER as { name, [key]: NUMBER }; undefined when absent. */

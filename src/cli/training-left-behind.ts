@@ -9,6 +9,7 @@
 import { realpath } from 'node:fs/promises';
 import { grouped } from '../counted.js';
 import { invalidOption } from '../errors.js';
+import { andList } from '../list-text.js';
 import { isCheckpointFile, readCheckpoint } from '../io/files.js';
 import { filesWrittenBy, type InteropFormat } from '../io/model-formats.js';
 import type { TrainedOn } from '../trained-on.js';
@@ -26,7 +27,7 @@ async function trainingLeftBy(input: string): Promise<string | undefined> {
   const { checkpoint } = read;
   const parts = [`the step (${grouped(checkpoint.step)}) and RNG state a run resumes from`];
   if (checkpoint.optimizer) parts.push(`${checkpoint.optimizer.name}'s optimiser state`);
-  return parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+  return andList(parts);
 }
 
 /** What convert writes in `format`, in words. */

@@ -66,6 +66,10 @@ export class Adagrad extends FirstOrderOptimizer {
     return { epsilon: this.epsilon, weightDecay: this.weightDecay };
   }
 
+  protected hyperparameterDefaults(): Record<string, number> {
+    return { epsilon: ADAGRAD_DEFAULTS.epsilon };
+  }
+
   /** The sum of g². */
   protected buffersPerParameter(): number {
     return 1;

@@ -58,6 +58,10 @@ export class Adam extends FirstOrderOptimizer {
     return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, weightDecay: this.weightDecay };
   }
 
+  protected hyperparameterDefaults(): Record<string, number> {
+    return { beta1: ADAM_DEFAULTS.beta1, beta2: ADAM_DEFAULTS.beta2, epsilon: ADAM_DEFAULTS.epsilon };
+  }
+
   /** m and v. */
   protected buffersPerParameter(): number {
     return 2;

@@ -116,6 +116,9 @@ export const FIRST_ORDER_KEYS = ['layerRates', 'weightDecay', 'decayBiases', 'le
 /** Every option key a first-order optimiser with its `own` keys takes (its constructor's check and the registry's table). */
 export const firstOrderKeys = (own: readonly string[]): readonly string[] => [...FIRST_ORDER_KEYS, ...own];
 
+/** decayBiases when the options give none: the decay reaches the biases too, as PyTorch's weight_decay does. */
+const DECAY_BIASES = true;
+
 /** Whether a first-order optimiser's weight decay reaches `p`: a weight matrix always, any other parameter (biases) only with `decayBiases`. */
 export function decayReaches(p: Parameter, decayBiases: boolean): boolean {
   return p.weightMatrix || decayBiases;
@@ -139,6 +142,8 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
   protected readonly net: Trainable;
   /** Whether weightDecay applies to the biases too (default true). */
   readonly decayBiases: boolean;
+  /** The weight decay when the options give none (0; AdamW's 0.01). */
+  private readonly defaultWeightDecay: number;
 
   /** The model this optimiser was created for. */
   get model(): Trainable {
@@ -176,8 +181,9 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     const net = (this.net = trainableOf(owner, name));
     checkKnownKeys(options, firstOrderKeys(known), name);
     this.layerRates = checkLayerRates(options.layerRates, net.groupCount, name);
-    this.weightDecay = checkNumber(options.weightDecay, `${name}: weightDecay`, FIRST_ORDER_RANGES.weightDecay, defaults.weightDecay ?? 0);
-    this.decayBiases = checkBoolean(options.decayBiases, `${name}: decayBiases`, true);
+    this.defaultWeightDecay = defaults.weightDecay ?? 0;
+    this.weightDecay = checkNumber(options.weightDecay, `${name}: weightDecay`, FIRST_ORDER_RANGES.weightDecay, this.defaultWeightDecay);
+    this.decayBiases = checkBoolean(options.decayBiases, `${name}: decayBiases`, DECAY_BIASES);
     this.ownLearningRate = checkNumber(options.learningRate, `${name}: learningRate`, FIRST_ORDER_RANGES.learningRate, defaults.learningRate);
     this.params = net.parameters();
     // A loop, not Float64Array.from(params, f): V8 takes that through the iterator protocol (0.35 µs
@@ -341,6 +347,8 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
 
   /** Hyperparameters recorded in checkpoints besides the learning rate: restore refuses a state whose values differ (see restore). */
   protected abstract hyperparameters(): Hyperparameters;
+  /** The constructor's default for each of hyperparameters()' settings but the weight decay (the base's): what restore's advice may leave out. */
+  protected abstract hyperparameterDefaults(): Hyperparameters;
   /** Applies the update to one parameter with its buffers at this learning rate (layer rate included) and weight decay. */
   protected abstract update(p: Parameter, buffers: Tensor[], learningRate: number, weightDecay: number): void;
   /**
@@ -427,7 +435,8 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     const step = state.scalars?.step === undefined ? 0 : checkStepCount(state.scalars.step, `${where}: scalars.step`);
     // As the constructor checks its own: the weight decay's bound holds the rate a call trains at, which train() and step() check.
     const learningRate = restoredLearningRate(state, where, this.ownLearningRate, (rate) => this.stepSizeProblem(rate));
-    checkRecordedHyperparameters(state, where, this.name, this.recordedHyperparameters());
+    const defaults = { ...this.hyperparameterDefaults(), weightDecay: this.defaultWeightDecay, decayBiases: DECAY_BIASES };
+    checkRecordedHyperparameters(state, where, this.name, this.recordedHyperparameters(), { defaults });
     const tensors = restoredTensors(state, where);
     const [kept, accepted] = [this.buffersPerParameter(), this.stateBuffersPerParameter()];
     const perParameter = tensors.length / this.params.length;

@@ -88,7 +88,7 @@ import { assertNotDisposed, checkStateKind, OptimizerStateFault, restoredTensors
 import { checkBoolean, checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate } from './recorded-settings.js';
 import { checkNumber } from '../checks.js';
-import { checkSetting } from './setting-ranges.js';
+import { checkSetting, SETTING_RULES } from './setting-ranges.js';
 import { KFAC_RESCALED_LEARNING_RATE } from '../optimizer-defaults.js';
 import { allocVector, dotVectors, freeVector, gradientsOf, parameterLengths, valuesOf, type ParamVector } from './param-vector.js';
 import { grouped } from '../counted.js';
@@ -172,6 +172,12 @@ export const KFAC_DEFAULTS = {
   relativeDamping: false,
   normConstraint: KFAC_NORM_CONSTRAINT,
 } as const;
+
+/** KFAC_DEFAULTS for a K-FAC with or without `rescale`: the model-based parts (quadraticMomentum, adaptDamping) default on with it only. */
+function kfacDefaults(rescale: boolean) {
+  const d = KFAC_DEFAULTS;
+  return { ...d, quadraticMomentum: rescale && d.quadraticMomentum, adaptDamping: rescale && d.adaptDamping };
+}
 
 /** train()'s learning rate for K-FAC when it is given none: KFAC_RESCALED_LEARNING_RATE (1) with rescaling (the model's own step), else 0.2. */
 export const KFAC_LEARNING_RATE = 0.2;
@@ -333,23 +339,23 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     };
     const o = this.options as Required<KfacOptions>;
     // The model-based parts need the model: they default on with rescale and cannot be had without it.
-    o.quadraticMomentum = checkBoolean(options.quadraticMomentum, 'kfac: quadraticMomentum', o.rescale && d.quadraticMomentum);
-    o.adaptDamping = checkBoolean(options.adaptDamping, 'kfac: adaptDamping', o.rescale && d.adaptDamping);
-    if (!o.rescale) {
-      for (const key of ['quadraticMomentum', 'adaptDamping'] as const) {
-        if (o[key]) throw invalidOption(`kfac: ${key} needs the quadratic model of rescale: true`);
-      }
-    } else {
-      // A fixed momentum would change the step after the model chose its length and direction.
-      if (o.momentum > 0) {
-        throw new OptionRefusal((terms) => {
-          const [rescale, quadratic] = [terms('rescale'), terms('quadraticMomentum')];
-          // Where no option chooses the unscaled step (the command line), say what K-FAC does instead, in words.
-          return rescale !== undefined && quadratic !== undefined
-            ? `kfac: ${terms('momentum')} applies to the unscaled step (${rescale}: false); with rescale use ${quadratic}`
-            : `kfac takes no ${terms('momentum')} with its rescaled step, the one offered here: it chooses each step's momentum by its quadratic model (a fixed momentum applies to the unscaled step only)`;
-        });
-      }
+    const modelled = kfacDefaults(o.rescale);
+    o.quadraticMomentum = checkBoolean(options.quadraticMomentum, 'kfac: quadraticMomentum', modelled.quadraticMomentum);
+    o.adaptDamping = checkBoolean(options.adaptDamping, 'kfac: adaptDamping', modelled.adaptDamping);
+    // The rules across them (SETTING_RULES, which restore() reads too), each said as the options are.
+    const rules = SETTING_RULES.kfac;
+    for (const key of ['quadraticMomentum', 'adaptDamping'] as const) {
+      if (!rules[key].holds(o)) throw invalidOption(`kfac: ${key} needs the quadratic model of rescale: true`);
+    }
+    // A fixed momentum would change the step after the model chose its length and direction.
+    if (!rules.momentum.holds(o)) {
+      throw new OptionRefusal((terms) => {
+        const [rescale, quadratic] = [terms('rescale'), terms('quadraticMomentum')];
+        // Where no option chooses the unscaled step (the command line), say what K-FAC does instead, in words.
+        return rescale !== undefined && quadratic !== undefined
+          ? `kfac: ${terms('momentum')} applies to the unscaled step (${rescale}: false); with rescale use ${quadratic}`
+          : `kfac takes no ${terms('momentum')} with its rescaled step, the one offered here: it chooses each step's momentum by its quadratic model (a fixed momentum applies to the unscaled step only)`;
+      });
     }
     this.lambda = this.options.damping;
     this.ownLearningRate = o.rescale ? KFAC_RESCALED_LEARNING_RATE : KFAC_LEARNING_RATE;
@@ -874,7 +880,9 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     // States saved before λ adapted have none: they ran at the configured damping.
     const lambda = checkNumber(state.scalars?.lambda, `${where}: scalars.lambda`, { min: KFAC_LAMBDA_MIN, max: KFAC_LAMBDA_MAX }, this.options.damping);
     const learningRate = restoredLearningRate(state, where, this.ownLearningRate);
-    checkRecordedHyperparameters(state, where, this.name, { ...this.options });
+    // The defaults an advice leaves out are those of a K-FAC with the state's rescale (a damaged record is refused as such).
+    const rescaled = state.scalars?.rescale === undefined ? this.options.rescale : state.scalars.rescale === 1;
+    checkRecordedHyperparameters(state, where, this.name, { ...this.options }, { defaults: kfacDefaults(rescaled) });
     const tensors = this.stateTensors();
     const restored = restoredTensors(state, where);
     if (restored.length !== tensors.length || restored.some((t, i) => t.length !== tensors[i].length)) {

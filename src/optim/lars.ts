@@ -61,6 +61,10 @@ export class Lars extends FirstOrderOptimizer {
     return { eta: this.eta, momentum: this.momentum, weightDecay: this.weightDecay };
   }
 
+  protected hyperparameterDefaults(): Record<string, number> {
+    return { eta: LARS_DEFAULTS.eta, momentum: LARS_DEFAULTS.momentum };
+  }
+
   /**
    * @internal Heavy-ball momentum's bound, 2(1 + μ) (sgdDecayBound): where a layer's gradient is
    * negligible its trust ratio is 1 and the decay enters SGD with momentum unscaled, v = μ·v + λ·w,

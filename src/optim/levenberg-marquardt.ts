@@ -260,9 +260,10 @@ export class LevenbergMarquardt extends TracksDisposal implements Optimizer {
     assertNotDisposed(this);
     const where = 'levenberg-marquardt: restore';
     checkStateKind(state, where, this.name);
-    const mu = checkNumber(state.scalars?.mu, `${where}: scalars.mu`, { min: 0, above: true, max: this.muMax }, this.mu);
     // muMax's range is bounded by the mu option, which the state does not record (its mu is the current μ).
     checkRecordedHyperparameters(state, where, this.name, this.hyperparameters(), { defaults: LM_DEFAULTS, unrecorded: { mu: this.mu } });
+    // After the settings: a μ above this muMax is advised the state's muMax, where it records one that takes it.
+    const mu = checkNumber(state.scalars?.mu, `${where}: scalars.mu`, { min: 0, above: true, max: this.muMax }, this.mu);
     this.mu = mu;
   }
 

@@ -11,7 +11,8 @@
  */
 import { checkNumber, rangeProblem, type Range } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
-import { SETTING_RANGES, type SettingRange } from './setting-ranges.js';
+import { andList } from '../list-text.js';
+import { SETTING_RANGES, SETTING_RULES, type SettingRange, type SettingRule } from './setting-ranges.js';
 import type { OptimizerState } from './optimizer.js';
 
 /** Hyperparameters by option key, as the optimiser's options take them (booleans as booleans). */
@@ -38,27 +39,32 @@ export function restoredLearningRate(state: OptimizerState, where: string, own: 
 
 /**
  * What checkRecordedHyperparameters knows beyond the state: `defaults`, the value the constructor
- * takes for a setting the advised options leave out (its DEFAULTS table); `unrecorded`, a setting a
- * range is bounded by that the optimiser does not record as a hyperparameter (Levenberg–Marquardt's
- * mu, whose recorded value is the current μ), at this optimiser's value, read where the state records none.
+ * takes for each setting an options object leaves out (its DEFAULTS table, for a setting whose
+ * default follows another the one under the state's: K-FAC's quadraticMomentum follows rescale; a
+ * setting without one is always advised); `unrecorded`, a setting a rule reads that the optimiser
+ * does not record as a hyperparameter (Levenberg–Marquardt's mu, whose recorded value is the current
+ * μ), at this optimiser's value, read where the state records none; `stateRules`, what the state's
+ * other records keep with its settings (L-BFGS's pairs, at most its memory).
  */
 export interface RecordedContext {
-  defaults?: Hyperparameters;
+  defaults: Hyperparameters;
   unrecorded?: Readonly<Record<string, number>>;
+  stateRules?: readonly SettingRule[];
 }
 
 /**
  * Refuses (INVALID_OPTION naming `where`) a state that records any of `own`'s hyperparameters with
  * another value, in one message naming every such setting: where each is within its range
- * (SETTING_RANGES) and every pair of settings bounded by each other (L-BFGS's c1 < c2,
- * Hessian-free's minIterations ≤ maxIterations, Levenberg–Marquardt's mu ≤ muMax) holds over the
- * state's values, it says both values of each and the options of optimiser `name` that take the
- * state, with a pair's other setting and its rule where the constructor's default for it would break
- * the rule; else it names every value outside its range and every pair that breaks its rule, and
- * calls the state damaged, as no such options exist to advise. A hyperparameter the state does not
- * record passes (a state saved before it was recorded).
+ * (SETTING_RANGES) and every rule across settings holds over the state's values (L-BFGS's c1 < c2,
+ * Hessian-free's minIterations ≤ maxIterations, Levenberg–Marquardt's mu ≤ muMax, the constructors'
+ * SETTING_RULES and the `stateRules`), it says both values of each and the options of optimiser
+ * `name` that take the state: every setting whose value as saved is not the constructor's default
+ * (`defaults`), so that following the advice to the letter restores the state, and an unrecorded
+ * setting where its default would break a rule; else it names every value outside its range and
+ * every rule broken, and calls the state damaged, as no such options exist to advise. A
+ * hyperparameter the state does not record passes (a state saved before it was recorded).
  */
-export function checkRecordedHyperparameters(state: OptimizerState, where: string, name: string, own: Hyperparameters, context: RecordedContext = {}): void {
+export function checkRecordedHyperparameters(state: OptimizerState, where: string, name: string, own: Hyperparameters, context: RecordedContext): void {
   const ranges: Readonly<Record<string, SettingRange>> = (SETTING_RANGES as Record<string, Record<string, SettingRange>>)[name] ?? {};
   const recordedFinite = Object.fromEntries(Object.entries(state.scalars ?? {}).filter(([, v]) => Number.isFinite(v)));
   // Each setting as the state ran under it: the state's value, else this optimiser's.
@@ -80,75 +86,73 @@ export function checkRecordedHyperparameters(state: OptimizerState, where: strin
       refused.add(key);
     }
   }
-  const pairs = pairsOf(ranges);
-  for (const pair of pairs) {
-    const members = [pair.low, pair.high];
-    if (!members.some((key) => differing.includes(key)) || members.some((key) => refused.has(key)) || holds(pair, saved)) continue;
+  // A rule is not read over a value outside its own range (already named).
+  const outOfRange = new Set(refused);
+  const settingRules: SettingRule[] = [...pairsOf(ranges), ...Object.values((SETTING_RULES as Record<string, Record<string, SettingRule>>)[name] ?? {})];
+  for (const rule of [...settingRules, ...(context.stateRules ?? [])]) {
+    if (!rule.keys.some((key) => differing.includes(key)) || rule.keys.some((key) => outOfRange.has(key)) || rule.holds(saved)) continue;
     // A value the state does not record is this optimiser's (Levenberg–Marquardt's mu option, or one saved before it was recorded).
     const member = (key: string) => (key in recordedFinite ? `scalars.${key} ${String(saved[key])}` : `${key} ${String(saved[key])} (this optimiser's)`);
-    problems.push(`${member(pair.low)} and ${member(pair.high)}: expected ${ruleText(pair)}`);
-    members.filter((key) => differing.includes(key)).forEach((key) => refused.add(key));
+    problems.push(`${andList(rule.keys.map(member))}: expected ${rule.rule}`);
+    // A state's rule is no option's: the options that set its settings take them, the state is what breaks it.
+    if (settingRules.includes(rule)) rule.keys.filter((key) => differing.includes(key)).forEach((key) => refused.add(key));
   }
   if (problems.length > 0) {
     const keys = [...refused];
-    const options = keys.length === 1 ? `the ${keys[0]} option refuses it` : `the ${listed(keys)} options refuse them`;
-    throw invalidOption(`${where}: ${problems.join('; ')}: ${options} too, so no ${name} can resume this state (it is damaged)`);
+    const options = keys.length === 0 ? '' : keys.length === 1 ? `: the ${keys[0]} option refuses it too` : `: the ${andList(keys)} options refuse them too`;
+    throw invalidOption(`${where}: ${problems.join('; ')}${options}, so no ${name} can resume this state (it is damaged)`);
   }
   if (differing.length === 0) return;
   // A boolean option is recorded as 1 or 0; the option that sets it takes true or false.
-  const optionText = (key: string) => (typeof own[key] === 'boolean' ? String(saved[key] === 1) : String(saved[key]));
-  const advised = Object.fromEntries(differing.map((key) => [key, saved[key]]));
-  const companions: Pair[] = [];
-  for (const pair of pairs) {
-    const named = [pair.low, pair.high].filter((key) => key in advised);
-    if (named.length !== 1) continue;
-    const other = named[0] === pair.low ? pair.high : pair.low;
-    // The constructor takes the default for a setting the options leave out; none known: name it.
-    if (context.defaults?.[other] !== undefined && holds(pair, { [other]: context.defaults[other], ...advised })) continue;
-    advised[other] = saved[other];
-    companions.push(pair);
+  const optionText = (key: string) => (typeof own[key] === 'boolean' ? String(saved[key] === 1 || saved[key] === true) : String(saved[key]));
+  const { defaults } = context;
+  // The constructor takes the default for a setting the options leave out: each saved otherwise is named, as differing or not.
+  const leftOut = Object.keys(own).filter((key) => !differing.includes(key) && Number(saved[key]) !== Number(defaults[key]));
+  const advised = Object.fromEntries([...differing, ...leftOut].map((key) => [key, saved[key]]));
+  // A setting the state does not record (Levenberg–Marquardt's mu) is left at its default, unless that would break a rule.
+  const companions: { rule: SettingRule; others: string[] }[] = [];
+  for (const rule of settingRules) {
+    const others = rule.keys.filter((key) => !(key in advised) && !(key in own) && key in saved);
+    if (others.length === 0 || rule.holds({ ...defaults, ...advised })) continue;
+    others.forEach((key) => (advised[key] = saved[key]));
+    companions.push({ rule, others });
   }
   const savedWith =
     differing.length === 1
       ? `${differing[0]} ${optionText(differing[0])}, this optimiser has ${String(own[differing[0]])}`
       : `${differing.map((key) => `${key} ${optionText(key)}`).join(', ')}; this optimiser has ${differing.map((key) => `${key} ${String(own[key])}`).join(', ')}`;
   const options = Object.keys(advised).map((key) => `${key}: ${key in own ? optionText(key) : String(advised[key])}`).join(', ');
-  const why = companions.length === 0 ? '' : ` (${companions.map((pair) => `${ruleText(pair)} must hold, so ${differing.includes(pair.low) ? pair.high : pair.low} is named too`).join('; ')})`;
-  throw invalidOption(`${where}: the state was saved with ${savedWith}; create it with { name: '${name}', ${options} } to resume that run${why}`);
+  const why = [
+    ...(leftOut.length === 0 ? [] : [`${andList(leftOut)} ${leftOut.length === 1 ? 'is' : 'are'} named too: left out, ${leftOut.length === 1 ? 'it' : 'they'} would be ${leftOut.length === 1 ? 'the default' : 'the defaults'} ${andList(leftOut.map((key) => String(defaults[key])))}`]),
+    ...companions.map(({ rule, others }) => `${rule.rule} must hold, so ${andList(others)} ${others.length === 1 ? 'is' : 'are'} named too`),
+  ];
+  throw invalidOption(`${where}: the state was saved with ${savedWith}; create it with { name: '${name}', ${options} } to resume that run${why.length === 0 ? '' : ` (${why.join('; ')})`}`);
 }
 
-/** Two settings the constructor checks together: `low` below `high` (strictly where `strict`). */
-interface Pair {
-  low: string;
-  high: string;
-  strict: boolean;
-}
-
-/** The pairs `ranges` bounds by each other (a range's minSetting or maxSetting). */
-function pairsOf(ranges: Readonly<Record<string, SettingRange>>): Pair[] {
+/** The rules `ranges` sets across settings: a range's minSetting or maxSetting, below it (strictly where `above` / `below`). */
+function pairsOf(ranges: Readonly<Record<string, SettingRange>>): SettingRule[] {
   return Object.entries(ranges).flatMap(([key, range]) => [
-    ...(range.minSetting === undefined ? [] : [{ low: range.minSetting, high: key, strict: range.above === true }]),
-    ...(range.maxSetting === undefined ? [] : [{ low: key, high: range.maxSetting, strict: range.below === true }]),
+    ...(range.minSetting === undefined ? [] : [pairRule(range.minSetting, key, range.above === true)]),
+    ...(range.maxSetting === undefined ? [] : [pairRule(key, range.maxSetting, range.below === true)]),
   ]);
 }
 
-/** A setting's range without the bound another setting sets (checked as a pair: pairsOf). */
+/** `low` below `high` (strictly where `strict`), false where either is missing. */
+function pairRule(low: string, high: string, strict: boolean): SettingRule {
+  return {
+    keys: [low, high],
+    holds: (values) => {
+      const [a, b] = [Number(values[low]), Number(values[high])];
+      return strict ? a < b : a <= b;
+    },
+    rule: `${low} ${strict ? '<' : '≤'} ${high}`,
+  };
+}
+
+/** A setting's range without the bound another setting sets (checked as a rule: pairsOf). */
 function ownBounds(range: SettingRange): Range {
   const { minSetting, maxSetting, ...bounds } = range;
   if (minSetting !== undefined) delete bounds.above;
   if (maxSetting !== undefined) delete bounds.below;
   return bounds;
-}
-
-const ruleText = (pair: Pair) => `${pair.low} ${pair.strict ? '<' : '≤'} ${pair.high}`;
-
-/** Whether `pair`'s rule holds over `values` (false where either is missing). */
-function holds(pair: Pair, values: Readonly<Record<string, number | boolean>>): boolean {
-  const [low, high] = [Number(values[pair.low]), Number(values[pair.high])];
-  return pair.strict ? low < high : low <= high;
-}
-
-/** "a", "a and b", "a, b and c". */
-function listed(keys: readonly string[]): string {
-  return keys.length === 1 ? keys[0] : `${keys.slice(0, -1).join(', ')} and ${keys[keys.length - 1]}`;
 }

@@ -37,6 +37,10 @@ export class Rmsprop extends FirstOrderOptimizer {
     return { alpha: this.alpha, epsilon: this.epsilon, weightDecay: this.weightDecay };
   }
 
+  protected hyperparameterDefaults(): Record<string, number> {
+    return { alpha: RMSPROP_DEFAULTS.alpha, epsilon: RMSPROP_DEFAULTS.epsilon };
+  }
+
   /** The running mean of g². */
   protected buffersPerParameter(): number {
     return 1;

@@ -65,6 +65,41 @@ export const SETTING_RANGES = {
   },
 } as const satisfies Record<string, Record<string, SettingRange>>;
 
+/** Settings as a rule reads them: an option's value, or a state's record of it (true and false as 1 and 0). */
+export type Settings = Readonly<Record<string, number | boolean>>;
+
+/**
+ * A rule across settings that a constructor checks besides their ranges (a range bounded by another
+ * setting is one too: SETTING_RANGES' minSetting / maxSetting), or that a state's records keep
+ * (L-BFGS's pairs, at most its memory): `holds` over the values of `keys`, `rule` in words, as a
+ * refusal says it after 'expected' ('c1 < c2').
+ */
+export interface SettingRule {
+  keys: readonly string[];
+  holds(settings: Settings): boolean;
+  rule: string;
+}
+
+/** A boolean setting as given (true) or as a state records it (1). */
+const on = (value: number | boolean | undefined) => value === true || value === 1;
+
+/**
+ * The rules across settings each built-in optimiser's constructor checks besides SETTING_RANGES,
+ * read by the constructor (which words its own refusal) and by restore() (recorded-settings.ts),
+ * which refuses a state breaking one as damaged instead of advising options the constructor refuses.
+ */
+export const SETTING_RULES = {
+  sgd: {
+    nesterov: { keys: ['nesterov', 'momentum'], holds: (s) => !on(s.nesterov) || Number(s.momentum) > 0, rule: 'momentum > 0 with nesterov (Nesterov momentum needs one)' },
+  },
+  kfac: {
+    quadraticMomentum: { keys: ['quadraticMomentum', 'rescale'], holds: (s) => !on(s.quadraticMomentum) || on(s.rescale), rule: 'rescale with quadraticMomentum (it needs the quadratic model)' },
+    adaptDamping: { keys: ['adaptDamping', 'rescale'], holds: (s) => !on(s.adaptDamping) || on(s.rescale), rule: 'rescale with adaptDamping (it needs the quadratic model)' },
+    // The model chooses each rescaled step's momentum: a fixed one would change the step after it.
+    momentum: { keys: ['momentum', 'rescale'], holds: (s) => Number(s.momentum) === 0 || !on(s.rescale), rule: 'momentum 0 with rescale (a fixed momentum applies to the unscaled step only)' },
+  },
+} as const satisfies Record<string, Record<string, SettingRule>>;
+
 /** A built-in optimiser's name in SETTING_RANGES. */
 export type RangedOptimizer = keyof typeof SETTING_RANGES;
 

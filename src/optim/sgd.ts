@@ -9,7 +9,7 @@ import type { Hyperparameters } from './recorded-settings.js';
 import { FirstOrderOptimizer, QUERY, fitsFloat32, provesStep, type FirstOrderOptions } from './first-order.js';
 import { checkBoolean } from './options.js';
 import type { Bound } from '../checks.js';
-import { checkSetting } from './setting-ranges.js';
+import { checkSetting, SETTING_RULES } from './setting-ranges.js';
 import { SGD_LEARNING_RATE, sgdDecayBound } from '../optimizer-defaults.js';
 
 /** SGD's options (name 'sgd'), each with its default; its learning rate defaults to 0.1. */
@@ -26,6 +26,9 @@ export const SGD_KEYS = ['momentum', 'nesterov'] as const;
 /** SGD's momentum when none is given: plain SGD (its named settings, CHOICE_MOMENTUM, add one). */
 export const SGD_MOMENTUM = 0;
 
+/** SGD's nesterov when none is given: the plain (heavy-ball) momentum. */
+const SGD_NESTEROV = false;
+
 /** train()'s learning rate when neither it nor the optimiser names one (its source: optimizer-defaults.ts, which the diagnosis reads too). */
 export { SGD_LEARNING_RATE };
 
@@ -39,8 +42,8 @@ export class Sgd extends FirstOrderOptimizer {
   constructor(net: ModelOwner, options: SgdOptions = {}) {
     super('sgd', net, options, SGD_KEYS, { learningRate: SGD_LEARNING_RATE });
     this.momentum = checkSetting('sgd', 'momentum', options.momentum, SGD_MOMENTUM);
-    this.nesterov = checkBoolean(options.nesterov, 'sgd: nesterov', false);
-    if (this.nesterov && this.momentum === 0) throw new OptionRefusal((terms) => `sgd: nesterov: Nesterov momentum needs ${terms('momentum')} > 0`);
+    this.nesterov = checkBoolean(options.nesterov, 'sgd: nesterov', SGD_NESTEROV);
+    if (!SETTING_RULES.sgd.nesterov.holds({ nesterov: this.nesterov, momentum: this.momentum })) throw new OptionRefusal((terms) => `sgd: nesterov: Nesterov momentum needs ${terms('momentum')} > 0`);
   }
 
   /**
@@ -64,6 +67,10 @@ export class Sgd extends FirstOrderOptimizer {
 
   protected hyperparameters(): Hyperparameters {
     return { momentum: this.momentum, weightDecay: this.weightDecay, nesterov: this.nesterov };
+  }
+
+  protected hyperparameterDefaults(): Hyperparameters {
+    return { momentum: SGD_MOMENTUM, nesterov: SGD_NESTEROV };
   }
 
   /** |g + λw| ≤ G + λW; |v'| ≤ μ·max|v| + that; the step lr·v' (Nesterov lr·(g' + μ·v')). */

@@ -7,6 +7,7 @@
  */
 import { shown, invalidOption } from '../errors.js';
 import { float32Problem } from '../checks.js';
+import { orList } from '../list-text.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { checkOptimizerSupports, createOptimizer, isOptimizer, optimizerNames, OPTIMIZERS } from '../optim/index.js';
 import { FirstOrderOptimizer } from '../optim/first-order.js';
@@ -116,8 +117,7 @@ export function layerRatesOf(optimizer: Optimizer): number[] | undefined {
 
 /** The registry's first-order optimisers ('sgd, lars, … or adamw'), as the gradientNoise refusal offers them: read when refused, so a registered one is offered too. */
 function firstOrderNames(): string {
-  const names = OPTIMIZERS.filter((d) => d.kind === 'first-order').map((d) => d.name);
-  return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names.join('');
+  return orList(OPTIMIZERS.filter((d) => d.kind === 'first-order').map((d) => d.name));
 }
 
 /**

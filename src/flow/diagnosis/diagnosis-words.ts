@@ -7,6 +7,7 @@ import { counted, grouped } from '../../counted.js';
 import { numberRanges } from '../../layer-names.js';
 import type { Evidence } from './diagnosis-types.js';
 import { readAtFirst } from './gap-measures.js';
+import { andList } from '../../list-text.js';
 import { multipleText, shareText } from '../../number-text.js';
 
 /** A share in whole percent, grouped as counts are: '26 %', '4,500 %'. */
@@ -17,9 +18,6 @@ const layerList = (layers: number[]) => `${layers.length > 1 ? 'layers' : 'layer
 /** Rows named for a sentence: 'hidden layers 1, 2' or 'hidden layers 2–10' (numberRanges) in a dense network's trace; in a block network's each by its name (Trace.layerLabel), "layers[2] ('3', activation), layers[4].layers[0] ('5.branch.0', dense)". */
 export const rowList = (trace: Trace, rows: number[]) =>
   trace.blocks ? rows.map((l) => trace.layerLabel(l)).join(', ') : `hidden ${layerList(rows)}`;
-
-/** 'a, b and c' (one item alone, two joined by 'and'). */
-export const andList = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
 
 /**
  * Each row's share of `what`, the share beside its row ("80 % of the units in hidden layer 9 and 97 %

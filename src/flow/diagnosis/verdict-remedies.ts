@@ -11,7 +11,7 @@ import { GRADIENT_SCALED_STEPS, OWN_GRADIENTS } from '../../optimizer-defaults.j
 import { architectureRemedies } from './architecture-remedies.js';
 import { BATCH_NORM_ROWS, DEAD_LAYER, DEAD_UNITS, EXPLODING_RATIO } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
-import { andList, gapRecords, rowList, sharesByRow } from './diagnosis-words.js';
+import { gapRecords, rowList, sharesByRow } from './diagnosis-words.js';
 import { saturatedLater, saturationAtStart } from './evidence-readings.js';
 import { chainEnds, decisiveGap, positiveFinite } from './gap-measures.js';
 import { activationChange, explodingAcrossNorms, hiddenNonlinearities, initClause, weightRowOf, weightsAboveInit } from './init-remedies.js';
@@ -20,6 +20,7 @@ import { moreEpochs, plateauRemedies, progressRemedies, unclearRemedy } from './
 import { type AddRemedy, addSmallerRate, choice, CLIP_AT_1, initName, layers, optimizerSwitch } from './remedy-settings.js';
 import { vanishingOptimizerRemedies } from './vanishing-optimizer-remedies.js';
 import { alsoGap, flowClear, gapClosed } from './verdict-rules.js';
+import { andList } from '../../list-text.js';
 import { numberText } from '../../number-text.js';
 import type { ReluRateRow } from '../relu-remedy-rates.js';
 
