@@ -4,15 +4,15 @@
  * the --test after them to measure on. One reader, so a model `train` made on the digits is
  * studied on the same digits with the same flags. A command that measures a model on its training
  * rows without training it (`gradscope gradients`, `gradscope curvature`) takes the same --data and
- * --train (measuredRows).
+ * --train (measuredRows). Every one reads --data through checkedDataRows: its values first.
  */
-import { checkPairs, toMatrix, type Rows } from '../data/matrix.js';
+import { checkPairs, toMatrix, type Matrix, type Rows } from '../data/matrix.js';
 import { loadDigitSplit, MNIST_CLASSES, MNIST_DIGITS, MNIST_PIXELS, MNIST_SOURCE } from '../data/mnist.js';
 import { counted } from '../counted.js';
 import { GradscopeError } from '../errors.js';
 import { isOneHotRow } from '../data/one-hot.js';
 import { STUDY_DIGITS } from '../studies/study-defaults.js';
-import { DATA_FILE_SHAPE } from '../io/data-file.js';
+import { DATA_FILE_SHAPE, type DataFile } from '../io/data-file.js';
 import { shellWord } from './shell-word.js';
 import { DIGITS_DATA, type TrainedOn } from '../trained-on.js';
 import { checkDigitFlags, numberFlag, readDataFile, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, withFile, type Flag, type ParsedArgs } from './command.js';
@@ -77,13 +77,31 @@ export interface MeasuredRows {
   targets: number;
 }
 
-/** The rows to measure on: --data's, or the first --train digits. */
+/**
+ * A --data file's rows, every value checked (toMatrix: NON_FINITE_INPUT naming the row and column) and
+ * the inputs paired with the targets (checkPairs), each refusal prefixed with the file, before any flag
+ * or model is read against its columns: the one reader of --data for every command. A string or a short
+ * row was found only at the upload, after --output's refusal had told the user to change a flag first
+ * (newuser27), or (gradients, curvature) after the model was refused for the file's columns. The checked
+ * float32 matrices are what the command then takes (no second conversion).
+ */
+async function checkedDataRows(dataPath: string): Promise<{ data: DataFile; x: Matrix; y: Matrix }> {
+  const data = await readDataFile(dataPath);
+  return withFile(dataPath, async () => {
+    const x = toMatrix(data.inputs, undefined, 'inputs');
+    const y = toMatrix(data.targets, undefined, 'targets');
+    checkPairs(x, y);
+    return { data, x, y };
+  });
+}
+
+/** The rows to measure on: --data's (checkedDataRows), or the first --train digits. */
 export async function measuredRows(args: ParsedArgs): Promise<MeasuredRows> {
   const dataPath = stringFlag(args, 'data');
   if (dataPath !== undefined) {
     refuseDigitFlags(args, ['train']);
-    const data = await readDataFile(dataPath);
-    return { x: data.inputs, y: data.targets, source: `${counted(data.inputs.length, 'row')} of ${dataPath}`, file: dataPath, digits: false, inputs: data.inputs[0].length, targets: data.targets[0].length };
+    const { x, y } = await checkedDataRows(dataPath);
+    return { x, y, source: `${counted(x.rows, 'row')} of ${dataPath}`, file: dataPath, digits: false, inputs: x.cols, targets: y.cols };
   }
   const trainRows = numberFlag(args, 'train');
   if (trainRows > MNIST_DIGITS) throw new UsageError(`--train ${trainRows}: more than ${MNIST_SOURCE}`);
@@ -118,14 +136,7 @@ export async function trainingRows(args: ParsedArgs): Promise<TrainingRows> {
   const dataPath = stringFlag(args, 'data');
   if (dataPath !== undefined) {
     refuseDigitFlags(args, ['train', 'test']);
-    const data = await readDataFile(dataPath);
-    // Every value checked here, once, before the flags are read against the file's columns: a string or a short row
-    // was found only at the upload, after --output's refusal had told the user to change a flag first (newuser27).
-    const [x, y] = await withFile(dataPath, async () => {
-      const checked = [toMatrix(data.inputs, undefined, 'inputs'), toMatrix(data.targets, undefined, 'targets')] as const;
-      checkPairs(...checked);
-      return checked;
-    });
+    const { data, x, y } = await checkedDataRows(dataPath);
     const rows = { x, y, count: x.rows };
     const oneHot = data.targets.every((row) => isOneHotRow(row));
     return { train: rows, check: rows, inputs: x.cols, targets: y.cols, oneHot, source: `${counted(rows.count, 'row')} of ${dataPath}`, checked: 'training', file: dataPath, digits: false, where: `in ${dataPath}`, trainedOn: { data: dataPath, rows: rows.count } };

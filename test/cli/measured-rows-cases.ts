@@ -26,6 +26,16 @@ export function measuredRowsCases(command: 'gradients' | 'curvature', modelPath:
     expect(stderr).toMatch(message);
   });
 
+  // A string among the values of a file whose columns the model does not take was refused for its columns first (SHAPE_MISMATCH,
+  // 'give a --data file whose rows fit it'), and only then, once the user had fixed that, for the string: the file's values
+  // are checked first, as train and study --model check them (checkedDataRows).
+  it('says a --data file with a string is bad before it refuses the file for the model\'s columns, in one line, exit 1', async () => {
+    const data = file('string-and-wrong-width.json', { inputs: [[1, 2], [3, 'x']], targets: [[1], [0]] });
+    const { code, stdout, stderr } = await runCliInProcess([command, '--model', modelPath, '--data', data]);
+    expect([code, stdout]).toEqual([1, '']);
+    expect(stderr).toMatch(/^gradscope: NON_FINITE_INPUT: \S*string-and-wrong-width\.json: inputs: row 1, column 1 is the string "x", not a number\n$/);
+  });
+
   it('a model that does not take the digits says so, of the digits, in one line, exit 1', async () => {
     const small = file('small-model.json', (await createNetwork({ sizes: [3, 4, 2], seed: 1 })).toJSON());
     const { code, stdout, stderr } = await runCliInProcess([command, '--model', small, '--train', '10']);
