@@ -661,6 +661,8 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     );
     // A later step of the same slice may have diverged first: the reason says that too (it was dropped).
     if ((await page.locator('#status').innerText()).includes('DIVERGED')) expect(await page.locator('#status').innerText()).toMatch(/^Stopped: DIVERGED: .*; the step was not applied, .* Then, after step/);
+    // The page's advice once, whichever stopped it (the failure's was said before 'Then,' too: stop-reason's failedUnshownReason).
+    expect((await page.locator('#status').innerText()).split('On this page:')).toHaveLength(2);
     expect(await page.locator('#status').getAttribute('class')).toContain('error');
     expect(await page.locator('body').getAttribute('data-state')).toBe('ready');
     // The page shows the step the trace it draws (and downloads) ends at, its diagnosis that trace's: it showed the step before (mendB26).
