@@ -88,7 +88,7 @@ import { Bench } from 'tinybench';
 import type { Kernels, Tensor } from '../src/kernels.js';
 import { createRefKernels } from '../src/ref/ref-kernels.js';
 import type { Variant } from '../src/wasm/exports.js';
-import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
+import { createWasmKernels, type WasmKernels } from '../src/wasm/wasm-kernels.js';
 import { cpuMs } from './ab-rounds.js';
 import { interleaved, median, medianMs } from './median.js';
 import { roundRatios, spreadOf, spreadText } from './spread.js';
@@ -97,7 +97,7 @@ import { percentText } from '../src/percent-text.js';
 export interface DenseRow {
   name: string;
   gflops: number;
-  /** The median over rounds for wasm products and shape peaks, tinybench's median for the reference's products (both CPU time); for the 1 ms peak rows, tinybench's median by wall time. */
+  /** The median over rounds for wasm products and shape peaks, tinybench's median for the reference's products and the 1 ms peak rows: all CPU time. */
   medianMs: number;
   /** A wasm product's fraction of its shape's peak, one per round (that round's peak). */
   ofPeak?: number[];
@@ -168,13 +168,8 @@ export async function runDenseBench(opts: { time?: number } = {}): Promise<Dense
     const k = await createWasmKernels({ variant });
     const out = k.alloc(16);
     const peakCall = (iterations: number) => () => void k.module.f32_peak_madd(out.ptr, iterations);
-    // The in-run peak of 1 ms calls, quoted in README.md and bench/RESULTS.md's heading.
-    const peakBench = new Bench({ time: 300, iterations: 8, warmupIterations: 4 });
-    peakBench.add(peakTaskName(variant), peakCall(PEAK_ITERATIONS[variant]));
-    await peakBench.run();
-    const peakMs = medianMs(peakBench, peakTaskName(variant));
+    rows.push(await peakRow(k, variant, cpuMs));
     const flopsPerTrip = k.module.f32_peak_madd(out.ptr, 1);
-    rows.push({ name: peakTaskName(variant), medianMs: peakMs, gflops: (flopsPerTrip * PEAK_ITERATIONS[variant]) / peakMs / 1e6 });
 
     for (const shape of DENSE_SHAPES) {
       const [batch, nIn, nOut] = shape;
@@ -198,6 +193,22 @@ export async function runDenseBench(opts: { time?: number } = {}): Promise<Dense
   }
   rows.push(...(await refRows(DENSE_SHAPES, cpuMs)));
   return rows;
+}
+
+/**
+ * The in-run peak of 1 ms calls of `variant` (k's binary), quoted in README.md and bench/RESULTS.md's
+ * heading, timed by `clock`: the process's CPU time in runDenseBench, as every other row of the
+ * bench (by wall time a call preempted by another process counted the other's time).
+ */
+export async function peakRow(k: WasmKernels, variant: Variant, clock: () => number): Promise<DenseRow> {
+  const out = k.alloc(16);
+  const bench = new Bench({ time: 300, iterations: 8, warmupIterations: 4, now: clock });
+  bench.add(peakTaskName(variant), () => void k.module.f32_peak_madd(out.ptr, PEAK_ITERATIONS[variant]));
+  await bench.run();
+  const ms = medianMs(bench, peakTaskName(variant));
+  const flopsPerTrip = k.module.f32_peak_madd(out.ptr, 1);
+  k.free(out);
+  return { name: peakTaskName(variant), medianMs: ms, gflops: (flopsPerTrip * PEAK_ITERATIONS[variant]) / ms / 1e6 };
 }
 
 /**

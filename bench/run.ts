@@ -259,7 +259,7 @@ each round), timed by the process's CPU time (by wall time, calls of several ms 
 other processes in some rounds and not others, and the rounds of the largest shape spread far past
 the peak and below the goal), each round's fraction is taken against that round's peak, and the column is the median
 round's (the goals above give the rounds' spread). The wasm rows' times are the medians of the
-rounds, in CPU time; the 1 ms peak above and the ref-f32 rows are tinybench's wall-time medians.
+rounds, in CPU time; the 1 ms peak above and the ref-f32 rows are tinybench's medians, in CPU time too.
 The ref-f32 rows are the plain-TypeScript reference (float32 storage, the loops of
 src/ref/ref-kernels.ts); their ratio is their time over wasm-simd's for the same product.
 
