@@ -24,6 +24,8 @@ export function dataFromJSON(json: unknown, where = 'data'): DataFile {
     if (!Array.isArray(rows) || rows.length === 0) throw new GradscopeError('BAD_DATA_FILE', `${where}: "${name}" must be a non-empty array of rows`);
     rows.forEach((row, r) => {
       if (!Array.isArray(row)) throw new GradscopeError('BAD_DATA_FILE', `${where}: ${name}[${r}] is not an array`);
+      // Rows of no values made train build a network of 0 units ('sizes[0]: expected a whole number of units …', an option no flag gives).
+      if (row.length === 0) throw new GradscopeError('BAD_DATA_FILE', `${where}: ${name}[${r}] is empty; each row holds at least one number`);
     });
   }
   return { inputs: inputs as number[][], targets: targets as number[][] };
