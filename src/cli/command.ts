@@ -392,13 +392,15 @@ export function wholeListFlag(args: ParsedArgs, name: string, min: number, also 
 
 /**
  * A flag naming a file the command writes (--html, --csv), or undefined when absent: checked before
- * any work (checkWritable: its folder exists, it is no folder, the folder takes a new file), so a
- * long run does not end unable to save. IO_ERROR naming the flag.
+ * any work (checkWritable: its folder exists, it is no folder, the folder takes a new file; and
+ * `nameRule`, such as a checkpoint's name, where given), so a long run does not end unable to save.
+ * The error names the flag.
  */
-export async function outputFileFlag(args: ParsedArgs, name: string): Promise<string | undefined> {
+export async function outputFileFlag(args: ParsedArgs, name: string, nameRule?: (path: string) => void): Promise<string | undefined> {
   const path = stringFlag(args, name);
   if (path === undefined) return undefined;
   try {
+    nameRule?.(path);
     await checkWritable(path);
   } catch (error) {
     if (error instanceof GradscopeError) throw new GradscopeError(error.code, `--${name} ${error.message}`);

@@ -23,7 +23,7 @@ import {
   type Checkpoint,
 } from './checkpoint.js';
 import { checkPath, parseJsonBytes, readFileBytes, writeFileAtomic } from './file-access.js';
-import { contentFormatOf, interopFormatOf, isNamedBinary, isTfjsJson, onnxUnread, UNRECOGNISED_MODEL } from './model-formats.js';
+import { contentFormatOf, formatNamedBy, interopFormatOf, isNamedBinary, isTfjsJson, onnxUnread, UNRECOGNISED_MODEL } from './model-formats.js';
 import { bytesBeyond } from '../byte-text.js';
 import { readTrainedOn, type TrainedOn } from '../trained-on.js';
 
@@ -40,6 +40,18 @@ export interface SaveOptions {
   trainedOn?: TrainedOn;
 }
 
+/**
+ * Refuses (INVALID_OPTION) a checkpoint path whose name says another format (m.safetensors, m.onnx, out/): saveModel
+ * wrote its binary there, which PyTorch, onnxruntime and tfjs then fail to read; that format's file is writeModelFile's.
+ * The commands that save (train --out, study --save) ask it before they train.
+ */
+export function checkCheckpointName(path: string): void {
+  const named = formatNamedBy(path);
+  if (named !== undefined && named !== 'gradscope') {
+    throw invalidOption(`${path}: the name says ${named}, and saveModel writes gradscope's checkpoint (JSON, or binary for any name not ending in .json); writeModelFile(net, path) (gradscope convert, from the checkpoint) writes ${named}, the model without the step, RNG or optimiser state; nothing was written`);
+  }
+}
+
 /** Saves `net` (with its step, RNG state and, if given, the optimiser's state) to `path`. */
 export async function saveModel(net: Network, path: string, options: SaveOptions = {}): Promise<void> {
   checkNetwork(net, 'saveModel');
@@ -47,6 +59,7 @@ export async function saveModel(net: Network, path: string, options: SaveOptions
   checkKnownKeys(options, keysOf<SaveOptions>({ format: true, optimizer: true, trainedOn: true }), 'saveModel');
   const format = options.format ?? (path.toLowerCase().endsWith('.json') ? 'json' : 'binary');
   if (format !== 'json' && format !== 'binary') throw invalidOption(`format: expected 'json' or 'binary', got ${describeValue(format)}`);
+  checkCheckpointName(path);
   const trainedOn = options.trainedOn === undefined ? {} : { trainedOn: readTrainedOn(options.trainedOn, 'saveModel: trainedOn', optionFault) };
   const checkpoint = { ...checkpointOf(net, options.optimizer), ...trainedOn }; // refuses what no reader would take back
   if (format === 'json') {

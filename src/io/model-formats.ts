@@ -20,15 +20,16 @@ import { basename, dirname, extname, isAbsolute, join, normalize, sep } from 'no
 import { GradscopeError, invalidOption, quoted } from '../errors.js';
 import { checkChoice, checkKnownKeys, checkObjectArgument } from '../checks.js';
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
-import { checkedModelJsonText, checkModelData, modelToJSON, type ModelData } from '../network/model-file.js';
+import { checkedModelJsonText, modelToJSON, type ModelData } from '../network/model-file.js';
 import { uncopiedNumbers } from '../network/file-numbers.js';
 import { blockModelToJSON } from '../network/block-model-file.js';
-import { checkBlockModel } from '../network/block-model-check.js';
+import { checkBlockModel, isBlockModel } from '../network/block-model-check.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { isBinaryCheckpoint, modelOfGradscopeFile } from './checkpoint.js';
 import { checkPath, parseJsonBytes, readFileBytes, writeFileAtomic } from './file-access.js';
 import { FILE_LIMITS } from '../model-limits.js';
-import { badModel } from './model-data.js';
+import { badModel, exportSource } from './model-data.js';
+import type { Network } from '../api/network.js';
 import { UnreadImportOption, type ImportOptionName } from './import-options.js';
 import { toOnnx } from './onnx.js';
 import { readSafetensors, toSafetensors } from './safetensors.js';
@@ -89,8 +90,12 @@ const FORMAT_NAMES: Record<InteropFormat, string> = { gradscope: '.json', safete
 /** The format a path stands for by its name (see the module comment); `undefined` when the rule gives none. */
 export async function interopFormatOf(path: string): Promise<InteropFormat | undefined> {
   checkPath(path, 'interopFormatOf');
-  if (path.endsWith('/') || path.endsWith(sep) || (await isDirectory(path))) return 'tfjs';
-  return EXTENSION_FORMATS[extname(path).toLowerCase()];
+  return (await isDirectory(path)) ? 'tfjs' : formatNamedBy(path);
+}
+
+/** The format `path`'s characters alone say (a trailing separator: a tfjs folder; else its extension), without looking at the disk. */
+export function formatNamedBy(path: string): InteropFormat | undefined {
+  return path.endsWith('/') || path.endsWith(sep) ? 'tfjs' : EXTENSION_FORMATS[extname(path).toLowerCase()];
 }
 
 /** Whether `path` is named as gradscope's binary format (saveModel's checkpoints; readers take its content first). */
@@ -295,18 +300,22 @@ export async function filesWrittenBy(path: string, format: InteropFormat): Promi
 /** The folder a tfjs model written to `path` goes in: `path`, or the folder of a `…/model.json`. */
 const tfjsFolderOf = (path: string) => (basename(path) === 'model.json' ? dirname(path) : path);
 
-/** Writes `model` in `format` (default: what the name says; a format the name contradicts is refused, see outputFormatOf); returns the files written. */
-export async function writeModelFile(model: ModelData | BlockModelData, path: string, format?: InteropFormat): Promise<string[]> {
-  checkObjectArgument(model, 'writeModelFile', 'ModelData or BlockModelData (from modelOf, blockModelOf or readModelFile)');
+/**
+ * Writes `source` (a network, as the exporters take it, or its model data) in `format` (default: what the name says; a
+ * format the name contradicts is refused, see outputFormatOf); returns the files written.
+ */
+export async function writeModelFile(source: Network | ModelData | BlockModelData, path: string, format?: InteropFormat): Promise<string[]> {
+  checkObjectArgument(source, 'writeModelFile', 'a network, ModelData or BlockModelData (from modelOf, blockModelOf or readModelFile)');
   checkPath(path, 'writeModelFile');
   // Checked before the name is read: an unknown one matched no writer, and nothing was written with no word.
   if (format !== undefined) checkChoice(format, INTEROP_FORMATS, 'writeModelFile: format');
   const chosen = await outputFormatOf(path, format, 'format');
   if (chosen === 'gradscope') {
-    if ('kind' in model) checkBlockModel(model);
-    else checkModelData(model);
+    // A Network has a `kind` too ('dense'), which read as a block model's said "model.kind: expected 'blocks'".
+    const model = exportSource(source, 'writeModelFile'); // dense ModelData checked here
+    if (isBlockModel(model)) checkBlockModel(model);
     // Built once, over the tensors themselves (no copies into number[]), each number written once (checkedModelJsonText).
-    const file = 'kind' in model ? blockModelToJSON(model, uncopiedNumbers) : modelToJSON(model, uncopiedNumbers);
+    const file = isBlockModel(model) ? blockModelToJSON(model, uncopiedNumbers) : modelToJSON(model, uncopiedNumbers);
     // One byte of the limit is the newline after the text.
     const [maxBytes, advice] = [FILE_LIMITS.maxJsonBytes - 1, 'write it as .safetensors (or .onnx, or a tfjs folder) instead; nothing was written'];
     await writeFileAtomic(path, checkedModelJsonText(file, maxBytes, path, advice) + '\n');
@@ -314,12 +323,12 @@ export async function writeModelFile(model: ModelData | BlockModelData, path: st
   }
   switch (chosen) {
     case 'safetensors':
-      await writeFileAtomic(path, toSafetensors(model));
+      await writeFileAtomic(path, toSafetensors(source));
       return [path];
     case 'onnx':
-      await writeFileAtomic(path, toOnnx(model));
+      await writeFileAtomic(path, toOnnx(source));
       return [path];
     case 'tfjs':
-      return writeTfjsFolder(tfjsFolderOf(path), toTfjsLayers(model));
+      return writeTfjsFolder(tfjsFolderOf(path), toTfjsLayers(source));
   }
 }

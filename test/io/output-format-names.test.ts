@@ -8,9 +8,9 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadModel } from '../../src/io/files.js';
+import { loadModel, saveModel } from '../../src/io/files.js';
 import { readModelFile, writeModelFile } from '../../src/io/model-formats.js';
-import { modelOf } from '../../src/io/model-data.js';
+import { blockModelOf, modelOf } from '../../src/io/model-data.js';
 import { createNetwork } from '../../src/api/network.js';
 import { runCliInProcess } from '../util/cli.js';
 import { expectError } from '../util/expect-error.js';
@@ -46,6 +46,37 @@ describe('output format by name', async () => {
 
   it('still writes tfjs to a path named model.json (tfjs\' own name: the folder holds it)', async () => {
     expect(await writeModelFile(model, at('web/model.json'), 'tfjs')).toEqual([at('web/model.json'), at('web/weights.bin')]);
+  });
+
+  it('saveModel refuses a name that says safetensors, ONNX or a tfjs folder (it wrote its binary checkpoint under it), writing nothing; writeModelFile writes those', async () => {
+    for (const [name, named] of [['s.safetensors', 'safetensors'], ['o.ONNX', 'onnx'], ['saved/', 'tfjs']] as const) {
+      const said = `^${at(name).replace(/[.]/g, '\\.')}: the name says ${named}, and saveModel writes gradscope's checkpoint \\(JSON, or binary for any name not ending in \\.json\\); writeModelFile\\(net, path\\) \\(gradscope convert, from the checkpoint\\) writes ${named}, the model without the step, RNG or optimiser state; nothing was written$`;
+      await expectError(() => saveModel(net, at(name)), 'INVALID_OPTION', new RegExp(said));
+      await expectError(() => saveModel(net, at(name), { format: 'binary' }), 'INVALID_OPTION', new RegExp(said));
+      expect(existsSync(at(name)), name).toBe(false);
+    }
+  });
+
+  it('train --out and study --save refuse such a name in one line, exit 2, before any rows or model are read (they trained, then saved a binary under it)', async () => {
+    for (const [args, flag, out] of [
+      [['train', '--data', at('absent-data.json')], 'out', 'trained.safetensors'],
+      [['study', '--model', at('absent.json')], 'save', 'studied.onnx'],
+    ] as const) {
+      const run = await runCliInProcess([...args, `--${flag}`, at(out)]);
+      expect([run.code, run.stdout]).toEqual([2, '']);
+      expect(run.stderr.startsWith(`gradscope: INVALID_OPTION: --${flag} ${at(out)}: the name says `), run.stderr).toBe(true);
+      expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(existsSync(at(out))).toBe(false);
+    }
+  }, 60_000);
+
+  it('writeModelFile takes a network as the exporters do (a dense one read as a block model: "model.kind: expected \'blocks\'")', async () => {
+    for (const name of ['n.json', 'n.safetensors', 'n.onnx', 'n-tfjs/']) await writeModelFile(net, at(name));
+    for (const name of ['n.json', 'n.safetensors', 'n-tfjs/']) expect(await readModelFile(at(name)), name).toMatchObject(model);
+    const blocks = await createNetwork({ inputs: 3, layers: [{ type: 'dense', units: 4, activation: 'tanh' }, { type: 'layer-norm' }, { type: 'dense', units: 2, activation: 'softmax' }], backend: 'ref', seed: 3 });
+    await writeModelFile(blocks, at('b.json'));
+    expect(await readModelFile(at('b.json'))).toMatchObject(blockModelOf(blocks));
+    blocks.dispose();
   });
 
   it('convert: OUT .bin, and a --to OUT\'s name contradicts, are one line, exit 2, before IN is read (IN here is absent)', async () => {

@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../../io/file-access.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
 import type { Evaluation } from '../../network/rows.js';
-import { isCheckpointFile, readCheckpoint, saveModel } from '../../io/files.js';
+import { checkCheckpointName, isCheckpointFile, readCheckpoint, saveModel } from '../../io/files.js';
 import type { Optimizer } from '../../optim/index.js';
 import { MODEL_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 import {
@@ -160,7 +160,7 @@ export const studyModelCommand = command({
     { ...JSON_FLAG, about: 'print the diagnosis, the learning curve and the whole trace as one JSON object' },
     { name: 'csv', value: 'FILE', about: 'also write the trace as CSV to FILE: a row per traced step and layer, and one per epoch with its losses (Trace.toCSV)' },
     HTML_FLAG,
-    { name: 'save', value: 'FILE', about: 'also save the trained model and its optimiser state to FILE, as saveModel does (.json: JSON, any other name: binary); not after a DIVERGED' },
+    { name: 'save', value: 'FILE', about: 'also save the trained model and its optimiser state to FILE, as saveModel does (.json: JSON; .safetensors, .onnx or a folder: refused, convert writes those from it; any other name: binary); not after a DIVERGED' },
   ],
   example: 'gradscope study --model model.json --data data.json --epochs 20 --optimizer adam --html report.html',
   async run(args, terminal) {
@@ -174,7 +174,7 @@ export const studyModelCommand = command({
     const json = booleanFlag(args, 'json');
     const csv = await outputFileFlag(args, 'csv');
     const html = await outputFileFlag(args, 'html');
-    const save = await outputFileFlag(args, 'save');
+    const save = await outputFileFlag(args, 'save', checkCheckpointName);
     const rows = await trainingRows(args);
     const model = await readModelFile(modelPath);
     // study --model trains with the optimiser its flags name, from a fresh state: a saved one is said, not resumed.

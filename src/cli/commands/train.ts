@@ -10,7 +10,7 @@ import { createNetwork, type Network } from '../../api/network.js';
 import { leadingRows } from '../../data/matrix.js';
 import type { LsuvLayerReport } from '../../layers/lsuv.js';
 import { batchRowsUsed } from '../../training/batch-rows.js';
-import { saveModel } from '../../io/files.js';
+import { checkCheckpointName, saveModel } from '../../io/files.js';
 import type { TrainedOn } from '../../trained-on.js';
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../../kernels.js';
 import { checkModelLimits } from '../../model-limits.js';
@@ -153,7 +153,7 @@ export const trainCommand = command({
     { ...SEED_FLAG, about: 'the random seed (initial weights, batch order)' },
     BACKEND_FLAG,
     THREADS_FLAG,
-    { name: 'out', value: 'FILE', about: 'save the trained model and its optimiser state to FILE, as saveModel does (.json: JSON, any other name: binary): study --model, gradients, curvature and convert read it' },
+    { name: 'out', value: 'FILE', about: 'save the trained model and its optimiser state to FILE, as saveModel does (.json: JSON; .safetensors, .onnx or a folder: refused, convert writes those from it; any other name: binary): study --model, gradients, curvature and convert read it' },
   ],
   example: 'gradscope train --layers 784,64,64,10 --activation relu --init he-normal --optimizer adam --epochs 5 --out model.json',
   async run(args, terminal) {
@@ -166,7 +166,7 @@ export const trainCommand = command({
     const seed = numberFlag(args, 'seed');
     const backend = choiceFlag<'wasm' | 'ref'>(args, 'backend');
     const threads = threadsFlag(args, backend);
-    const out = await outputFileFlag(args, 'out');
+    const out = await outputFileFlag(args, 'out', checkCheckpointName);
     // The shape's flags are read once the rows' inputs and targets are known.
     const rows = await trainingRows(args);
     const sizes = sizesFlag(args, rows.inputs, rows.targets);
