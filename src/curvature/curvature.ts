@@ -9,6 +9,7 @@ import { rowCount, type Rows } from '../data/matrix.js';
 import { checkTrainingBatch, MODEL } from '../model.js';
 import { checkAtMost, checkCallback, checkKnownKeys, keysOf, type Bound } from '../checks.js';
 import { grouped } from '../counted.js';
+import { invalidOption } from '../errors.js';
 import { checkNetwork, type Network } from '../api/network.js';
 import { checkEigenCount, checkMaxSteps, lanczos, LANCZOS_MAX_STEPS, SPECTRUM_END_COUNT, type LanczosRemainder, type LanczosResult, type LanczosStep, type UnconvergedEigenvalue } from './lanczos.js';
 import { CurvatureWork, curvatureStages, lanczosSteps, plannedProducts, type CurvatureProgress, type CurvatureStage, type PlannedRun } from './curvature-work.js';
@@ -160,6 +161,14 @@ function probesBound(n: number): Bound {
 }
 
 /**
+ * INVALID_OPTION, naming the network as `what`, for one without parameters (activation layers only):
+ * its Hessian has no entries, and the refusal of every k ('from 1 to the parameter count 0') did not say why.
+ */
+export function checkHasParameters(net: Network, what: string): void {
+  if (net.parameterCount === 0) throw invalidOption(`${what} has no parameters (its layers are activations only), so it has no curvature to measure`);
+}
+
+/**
  * The curvature of the mean loss of `net` over (x, y) at its current weights (see the file comment);
  * the weights, the RNG and any optimiser state are left as they were.
  */
@@ -167,6 +176,7 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
   checkNetwork(net, 'measureCurvature');
   net.assertAlive();
   checkKnownKeys(options, keysOf<CurvatureOptions>({ k: true, probes: true, exactTraceLimit: true, maxSteps: true, seed: true, layers: true, onProgress: true }), 'measureCurvature');
+  checkHasParameters(net, 'measureCurvature: the network');
   const k = checkEigenCount(options.k ?? SPECTRUM_END_COUNT, net.parameterCount, 'measureCurvature: k');
   const onProgress = options.onProgress;
   checkCallback(onProgress, 'measureCurvature: onProgress');

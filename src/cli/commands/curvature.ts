@@ -1,6 +1,6 @@
 /** gradscope curvature --model M [--data D.json | --train N] [--k 5] [--no-layers] [--backend wasm|ref] [--json]: on the digits unless --data, as train. */
 import { sizesText } from '../../layer-runs.js';
-import { measureCurvature, type CurvatureProgress, type CurvatureReport, type GaussNewtonSummary, type HessianSummary } from '../../curvature/curvature.js';
+import { checkHasParameters, measureCurvature, type CurvatureProgress, type CurvatureReport, type GaussNewtonSummary, type HessianSummary } from '../../curvature/curvature.js';
 import { checkEigenCount, LANCZOS_MAX_STEPS, ROUNDING_PRODUCTS, SPECTRUM_END_COUNT, type UnconvergedEigenvalue } from '../../curvature/lanczos.js';
 import { MATRIX_TRACE_DEFAULTS } from '../../curvature/matrix-trace.js';
 import { gaussNewtonLowerEnd, negativeMassText } from '../../curvature/curvature-text.js';
@@ -40,6 +40,7 @@ export const curvatureCommand = command({
     const net = await withFile(modelPath, () => networkFromModel(model, { backend }));
     try {
       checkRowsFitModel(modelPath, net, rows);
+      checkHasParameters(net, modelPath);
       // The model's own bound on --k (measureCurvature's rule): the flag, not the data file, is wrong.
       checkAsUsage(`--k ${k} for ${modelPath}`, () => checkEigenCount(k, net.parameterCount));
       const json = booleanFlag(args, 'json');
