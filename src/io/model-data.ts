@@ -107,8 +107,19 @@ function recorded(net: Network): { initialisation?: Initialisation } {
   return initialisation ? { initialisation } : {};
 }
 
+/**
+ * Refuses a Network where its data goes (INVALID_OPTION): a dense one's `kind` ('dense') was read as a block model's and
+ * said "BAD_MODEL_FILE: model.kind: expected 'blocks'".
+ */
+function refuseNetwork(model: unknown, who: string): void {
+  if (model instanceof Network) {
+    throw invalidOption(`${who}: expected ModelData or BlockModelData, got a Network: modelOf(net) (blockModelOf for a block network) gives its data, and Network.fromJSON(net.toJSON()) copies it`);
+  }
+}
+
 /** A network holding `model`'s layers, parameters and state buffers on the chosen backend (default 'wasm'); BAD_MODEL_FILE naming the first bad field. */
 export async function networkFromBlockModel(model: BlockModelData, options: LoadOptions = {}): Promise<Network> {
+  refuseNetwork(model, 'networkFromBlockModel');
   checkLoadOptions(options, 'networkFromBlockModel');
   checkBlockModel(model, 'model', badModel);
   return networkOfData(model, options);
@@ -117,6 +128,7 @@ export async function networkFromBlockModel(model: BlockModelData, options: Load
 /** A network holding `model`'s parameters (and a block model's state buffers) on the chosen backend (default 'wasm'); BAD_MODEL_FILE naming the first bad field. */
 export async function networkFromModel(model: ModelData | BlockModelData, options: LoadOptions = {}): Promise<Network> {
   checkObjectArgument(model, 'networkFromModel', 'ModelData or BlockModelData (from modelOf, blockModelOf or a reader)');
+  refuseNetwork(model, 'networkFromModel');
   checkLoadOptions(options, 'networkFromModel');
   if ('kind' in model) return networkFromBlockModel(model, options);
   checkModelData(model, 'model', badModel);

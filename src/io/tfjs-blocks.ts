@@ -27,7 +27,7 @@ import { BLOCK_FILE_VERSION } from './safetensors-blocks.js';
 import { recordedInitialisation } from '../init/initialisation.js';
 import { recordedTrainedOn } from '../trained-on.js';
 import { fileListItem } from '../layer-names.js';
-import { isObject, recordedMetadata, TFJS_WEIGHTS_FILE, topologyLayers, transpose, weightReader, type TfjsLayersModel, type TfjsModelJson, type TfjsWeightSpec } from './tfjs-format.js';
+import { checkNotWholeTfjsModel, isObject, recordedMetadata, TFJS_WEIGHTS_FILE, topologyLayers, transpose, weightReader, type TfjsLayersModel, type TfjsModelJson, type TfjsWeightSpec } from './tfjs-format.js';
 
 /** One weight of a planned layer: its tfjs name (`<layer>/<kind>`), the state_dict tensor it holds, and its tfjs shape. */
 interface PlannedWeight {
@@ -173,6 +173,7 @@ const MEANINGFUL = ['units', 'activation', 'alpha', 'axis', 'epsilon', 'momentum
  * tensors from the weights. BAD_MODEL_FILE names the layer, weight or field at fault.
  */
 export function blockModelFromTfjsLayers(modelJson: unknown, weightData: Uint8Array | ArrayBuffer): BlockModelData {
+  checkNotWholeTfjsModel(modelJson, 'blockModelFromTfjsLayers');
   const json = parseModelJson(modelJson, 'model.json');
   if (!isBlockTfjsModel(json)) {
     throw badModel('userDefinedMetadata.gradscope', `not gradscope's for a block network (format "${MODEL_FILE_TAG}", version ${BLOCK_FILE_VERSION}); a Sequential of Dense layers reads with fromTfjsLayers`);

@@ -8,7 +8,7 @@ import type { Loss } from '../kernels.js';
 import type { CheckedSpec } from '../layers/spec.js';
 import type { Initialisation } from '../init/initialisation.js';
 import { trainedOnCopy, type TrainedOn } from '../trained-on.js';
-import { describeValue, quoted, shown } from '../errors.js';
+import { describeValue, invalidOption, quoted, shown } from '../errors.js';
 import { checkStoredTensor, elementPath } from '../model-limits.js';
 import { badModel } from './model-data.js';
 import { grouped } from '../counted.js';
@@ -92,6 +92,16 @@ export interface TfjsLayersModel {
 /** A model.json object, as its readers index it. */
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Refuses toTfjsLayers' whole result given where its model.json goes (`fromTfjsLayers(toTfjsLayers(net))`): read as a
+ * model.json it said "modelTopology: missing or not an object", which did not say that the two parts go in apart.
+ */
+export function checkNotWholeTfjsModel(modelJson: unknown, who: string): void {
+  if (isObject(modelJson) && 'modelJson' in modelJson && 'weightData' in modelJson && !('modelTopology' in modelJson)) {
+    throw invalidOption(`${who}: got toTfjsLayers' whole { modelJson, weightData }; pass its two parts apart: ${who}(t.modelJson, t.weightData)`);
+  }
 }
 
 /** model.json's `userDefinedMetadata.gradscope`, or `{}` where it has none (a model another tool wrote). */

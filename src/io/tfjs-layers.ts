@@ -22,7 +22,7 @@ import type { BlockModelData } from '../layers/block-model.js';
 import { isBlockModel } from '../network/block-model-check.js';
 import { blockModelToTfjsLayers, isBlockTfjsModel, writeTfjsLayers } from './tfjs-blocks.js';
 import { fileListItem } from '../layer-names.js';
-import { gradscopeMetadata, isObject, recordedMetadata, topologyLayers, transpose, weightReader, type TfjsLayersModel } from './tfjs-format.js';
+import { checkNotWholeTfjsModel, gradscopeMetadata, isObject, recordedMetadata, topologyLayers, transpose, weightReader, type TfjsLayersModel } from './tfjs-format.js';
 import { chainFanIns, recordedInitialisation } from '../init/initialisation.js';
 import { counted } from '../counted.js';
 import { recordedTrainedOn } from '../trained-on.js';
@@ -90,6 +90,7 @@ interface DenseLayer {
  */
 export function fromTfjsLayers(modelJson: unknown, weightData: Uint8Array | ArrayBuffer, options: TfjsImportOptions = {}): ModelData {
   checkKnownKeys(options, keysOf<TfjsImportOptions>({ loss: true }), 'fromTfjsLayers');
+  checkNotWholeTfjsModel(modelJson, 'fromTfjsLayers');
   const json = parseModelJson(modelJson, 'model.json');
   if (isBlockTfjsModel(json)) throw badModel('userDefinedMetadata.gradscope', 'a block network (version 2, with "layers"): read it with blockModelFromTfjsLayers');
   if (json.format === 'graph-model' || (isObject(json.modelTopology) && Array.isArray(json.modelTopology.node))) {
