@@ -29,7 +29,12 @@
  * rounds, load 13–14; in 200 rounds before it ×1.008, ×1.012, ×0.990); 256³ ×1.009, ×1.014, ×1.023
  * (200 rounds, load 14–15) and 512³ ×1.023, ×1.026, ×1.019 (80 rounds, load 14), where B's rows lie a
  * multiple of 256 bytes apart and are still packed (read in place there, 512³'s ∂input and ∂W ran
- * 0.948× and 0.947×). Whether ∂W now holds 90 % takes a quiet run.
+ * 0.948× and 0.947×). Called as a layer's backward calls them (the script, 600 rounds in bursts of 3,
+ * load 10–11): ∂W then ∂input ×1.036; the forward, ∂W and ∂input in turn, each finding the others'
+ * operands in the caches, ×1.007. This file's own run at 23:51 (load 11) read 64×784→100's fwd,
+ * ∂input and ∂W at 91.5 %, 92.9 % and 92.3 % of the peak, but bwd_weights_and_input's two calls at
+ * 0.95× its own time (not explained: its calls alternate two products' operands, ~1 MiB, where each
+ * product's own row repeats one). Whether ∂W holds 90 % takes a quiet run.
  *
  * Is the 512×512→512 forward slower than its ∂W on a Zen 5? (issue #16; a quiet run of 2026-12-03
  * read fwd 87.5 % of the peak, middle half 82.2–91.5 %, against ∂W 92.3 %.) No: the three 512³
