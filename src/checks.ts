@@ -6,7 +6,7 @@
  */
 import { describeValue, GradscopeError, invalidOption, quoted, shorten, shown } from './errors.js';
 import { grouped } from './counted.js';
-import { OUTPUT_ACTIVATIONS, type OutputActivation } from './kernels.js';
+import { ACTIVATIONS, OUTPUT_ACTIVATIONS, type OutputActivation } from './kernels.js';
 import { didYouMean } from './suggest.js';
 import { float32Text } from './number-text.js';
 
@@ -252,6 +252,17 @@ export function checkChoice<T extends string>(value: unknown, allowed: readonly 
 
 export function checkActivation(value: unknown, where: string): OutputActivation {
   return checkChoice(value, OUTPUT_ACTIVATIONS, where);
+}
+
+/**
+ * The refusal (INVALID_OPTION, naming the backend and the call) of an activation a kernel has no
+ * pass for: activationForward takes the output activations, activationBackward the hidden ones
+ * (softmax's backward is fused into the loss's). Each backend looks its passes up by name, and a
+ * name it lacked threw a raw TypeError ('toString' on ref computed with Object's method).
+ */
+export function unknownKernelActivation(f: unknown, backend: string, call: 'activationForward' | 'activationBackward'): GradscopeError {
+  const known = call === 'activationForward' ? OUTPUT_ACTIVATIONS : ACTIVATIONS;
+  return invalidOption(`${backend}: ${call}: f: expected one of ${known.join(', ')}, got ${shown(f)}`);
 }
 
 /**

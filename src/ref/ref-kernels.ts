@@ -3,7 +3,7 @@
  * (names as in Nielsen's network.py). It is the oracle every other backend is tested against, and
  * in float64 it is precise enough to check gradients by finite differences.
  */
-import { checkChoice, checkKnownKeys, checkTensorLength } from '../checks.js';
+import { checkChoice, checkKnownKeys, checkTensorLength, unknownKernelActivation } from '../checks.js';
 import { isTypedNumberArray } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
 import type { Activation, FloatArray, Kernels, Loss, OutputActivation, WriteFault } from '../kernels.js';
@@ -118,10 +118,12 @@ export function createRefKernels(options: RefOptions = {}): Kernels<RefTensor> {
         for (let x = 0; x < batch; x++) softmaxRow(a, z, x * n, n);
         return;
       }
+      if (!Object.hasOwn(activation, f)) throw unknownKernelActivation(f, name, 'activationForward');
       const sigma = activation[f];
       for (let i = 0; i < batch * n; i++) a[i] = sigma(z[i]);
     },
     activationBackward(f, dz, da, z, a, batch, n) {
+      if (!Object.hasOwn(activationPrime, f)) throw unknownKernelActivation(f, name, 'activationBackward');
       const sigmaPrime = activationPrime[f];
       for (let i = 0; i < batch * n; i++) dz[i] += da[i] * sigmaPrime(z[i], a[i]);
     },

@@ -3,7 +3,7 @@
  * `{ ptr, length }` blocks of the core's linear memory; every kernel call passes raw pointers, so
  * the hot path copies and allocates nothing.
  */
-import { checkChoice, checkKnownKeys, checkTensorLength, keysOf } from '../checks.js';
+import { checkChoice, checkKnownKeys, checkTensorLength, keysOf, unknownKernelActivation } from '../checks.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import { isTypedNumberArray } from '../data/matrix.js';
 import type { Activation, Kernels, NumberArray, OutputActivation, WriteFault } from '../kernels.js';
@@ -172,7 +172,7 @@ export class WasmBackend implements WasmKernels {
   readonly name: string;
   readonly precision = 'f32' as const;
   readonly module: VariantKernels;
-  private readonly activations: Record<Activation, ActivationKernels>;
+  private readonly activations: Record<Activation, ActivationKernels | undefined>;
   private readonly allocator: Allocator;
   private heapF32: Float32Array;
   private heapU32: Uint32Array;
@@ -401,11 +401,15 @@ export class WasmBackend implements WasmKernels {
   }
 
   activationForward(f: OutputActivation, a: WasmTensor, z: WasmTensor, batch: number, n: number): void {
-    if (f === 'softmax') this.module.f32_softmax_fwd(a.ptr, z.ptr, batch, n);
-    else this.activations[f].fwd(a.ptr, z.ptr, batch * n);
+    if (f === 'softmax') return this.module.f32_softmax_fwd(a.ptr, z.ptr, batch, n);
+    const pass = this.activations[f];
+    if (pass === undefined) throw unknownKernelActivation(f, this.name, 'activationForward');
+    pass.fwd(a.ptr, z.ptr, batch * n);
   }
   activationBackward(f: Activation, dz: WasmTensor, da: WasmTensor, z: WasmTensor, a: WasmTensor, batch: number, n: number): void {
-    this.activations[f].bwd(dz.ptr, da.ptr, z.ptr, a.ptr, batch * n);
+    const pass = this.activations[f];
+    if (pass === undefined) throw unknownKernelActivation(f, this.name, 'activationBackward');
+    pass.bwd(dz.ptr, da.ptr, z.ptr, a.ptr, batch * n);
   }
 
   batchNormForward(
@@ -492,7 +496,7 @@ export class WasmBackend implements WasmKernels {
     const da = this.scratchOf(batch * n * F32);
     this.exports.f32_zero(da, batch * n);
     const value = k.f32_mse_bwd(da, a.ptr, y.ptr, batch, n);
-    this.activations[output as Activation].bwd(dz.ptr, da, z.ptr, a.ptr, batch * n);
+    this.activations[output as Activation]!.bwd(dz.ptr, da, z.ptr, a.ptr, batch * n);
     return value;
   }
 
@@ -619,8 +623,9 @@ function bindVariant(exports: Record<string, unknown>, variant: Variant): Varian
   return kernels as unknown as VariantKernels;
 }
 
-function bindActivations(exports: Record<string, unknown>, variant: Variant): Record<Activation, ActivationKernels> {
-  const bound = {} as Record<Activation, ActivationKernels>;
+function bindActivations(exports: Record<string, unknown>, variant: Variant): Record<Activation, ActivationKernels | undefined> {
+  // No prototype: a name that is not an activation ('constructor') finds nothing.
+  const bound = Object.create(null) as Record<Activation, ActivationKernels | undefined>;
   for (const [activation, name] of Object.entries(ACTIVATION_EXPORT_NAMES) as [Activation, string][]) {
     const fwd = exports[exportName(`f32_${name}_fwd`, variant)];
     const bwd = exports[exportName(`f32_${name}_bwd`, variant)];

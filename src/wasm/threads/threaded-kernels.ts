@@ -205,7 +205,7 @@
  * `backend` never close them. (`createNetwork({ threads })` shares counted kernels instead: see
  * src/backend.ts.)
  */
-import { checkKnownKeys, checkNonNegative, checkWhole, keysOf } from '../../checks.js';
+import { checkKnownKeys, checkNonNegative, checkWhole, keysOf, unknownKernelActivation } from '../../checks.js';
 import { invalidOption, shown } from '../../errors.js';
 import { compileSharedCore } from '../loader.js';
 import { MAX_PAGES } from '../allocator.js';
@@ -705,7 +705,8 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   override activationForward(f: OutputActivation, a: WasmTensor, z: WasmTensor, batch: number, n: number): void {
     if (f === 'softmax' || !this.splitsPass(batch, n, MIN_SPLIT_PASS)) return super.activationForward(f, a, z, batch, n);
     const pool = this.pool!;
-    const fwd = ACTIVATION_FWD.get(f)!;
+    const fwd = ACTIVATION_FWD.get(f);
+    if (fwd === undefined) throw unknownKernelActivation(f, this.name, 'activationForward'); // before any part is posted
     for (let t = 1; t < this.threads; t++) {
       const r0 = this.rowStart(t, batch);
       const at = r0 * n * F32;
@@ -719,7 +720,9 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   override activationBackward(f: Activation, dz: WasmTensor, da: WasmTensor, z: WasmTensor, a: WasmTensor, batch: number, n: number): void {
     if (!this.splitsPass(batch, n, MIN_SPLIT_BACKWARD_PASS)) return super.activationBackward(f, dz, da, z, a, batch, n);
     const pool = this.pool!;
-    const bwd = ACTIVATION_FWD.get(f)! + 1;
+    const fwdIndex = ACTIVATION_FWD.get(f);
+    if (fwdIndex === undefined) throw unknownKernelActivation(f, this.name, 'activationBackward'); // before any part is posted
+    const bwd = fwdIndex + 1;
     for (let t = 1; t < this.threads; t++) {
       const r0 = this.rowStart(t, batch);
       const at = r0 * n * F32;
