@@ -249,6 +249,10 @@ export function checkMaxSteps(maxSteps: unknown, where: string, n?: number): voi
   if (!Number.isInteger(maxSteps) || (maxSteps as number) < 1) throw invalidOption(`${where}: expected a positive integer, got ${shown(maxSteps)}`);
   if (n === undefined || basisBytes(n, maxSteps as number) <= LANCZOS_BASIS_BYTES) return;
   const most = Math.floor(LANCZOS_BASIS_BYTES / (n * Float64Array.BYTES_PER_ELEMENT));
+  // No count fits: 'at most 0' offered a maxSteps that is itself refused.
+  if (most < 1) {
+    throw invalidOption(`${where}: no basis fits an operator of dimension ${grouped(n)}: one vector of n float64s is ${mebibytes(n * Float64Array.BYTES_PER_ELEMENT)}, past the ${mebibytes(LANCZOS_BASIS_BYTES)} a run may hold`);
+  }
   throw invalidOption(
     `${where}: at most ${grouped(most)} on an operator of dimension ${grouped(n)}: the basis holds min(n, maxSteps) vectors of n float64s, ` +
       `${mebibytes(basisBytes(n, maxSteps as number))} for ${grouped(maxSteps as number)} steps, past the ${mebibytes(LANCZOS_BASIS_BYTES)} a run may hold; got ${shown(maxSteps)}`,

@@ -27,6 +27,8 @@ describe('maxSteps within the basis memory', () => {
     const run = lanczos((out, v) => v.forEach((x, i) => (out[i] = (i + 1) * x)), 20, { k: 1, maxSteps: 1e12 });
     expect([run.largest[0], run.smallest[0]].map((x) => Math.round(x))).toEqual([20, 1]);
     await expectError(() => lanczos(counted, 23_171, { k: 1, maxSteps: 23_171 }), 'INVALID_OPTION', /^lanczos: maxSteps: at most 23,169 on an operator of dimension 23,171/);
+    // Where not one vector fits, no maxSteps is offered ('at most 0' was, which is itself refused).
+    await expectError(() => lanczos(counted, 2 ** 31, { k: 1 }), 'INVALID_OPTION', /^lanczos: maxSteps: no basis fits an operator of dimension 2,147,483,648: one vector of n float64s is 16384\.0 MiB, past the 4096\.0 MiB a run may hold$/);
     expect(products).toBe(0);
   });
 
