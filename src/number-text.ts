@@ -4,11 +4,12 @@
  * echoes back keeps the caller's own form, String(value), so that it reads as what was passed, except
  * one the core holds as float32 (a learning rate, a layer rate, a weight decay: "learning rate 1e-19 ×
  * weightDecay 1e+20", "try a learningRate below 0.3"), echoed as givenFloat32Text, the shortest
- * text that reads back to the value held: so far by learningRateAdvice, the worse-than-start warning
- * and the first-order optimisers' step-size and weight-decay refusals; the step faults' halving
- * messages (training/step-faults.ts), the per-layer decay share (training/decay-share.ts), the CLI's
- * rate flags and the diagnosis's init and optimiser remedies still echo String(value) (a reviewer's
- * finding, session 27, left for the next). Everything else gradscope says goes through numberText.
+ * text that reads back to the value held, wherever gradscope echoes one: learningRateAdvice, the
+ * worse-than-start warning, the first-order optimisers' step-size and weight-decay refusals, the step
+ * faults' halving messages (training/step-faults.ts), the per-layer decay share
+ * (training/decay-share.ts), the CLI's settings and halving lines (cli/training-flags.ts), and the
+ * diagnosis's sentences and remedies that name the run's rate or weight decay (flow/diagnosis).
+ * Everything else gradscope says goes through numberText.
  */
 
 /** Significant digits of a printed number. */

@@ -1,10 +1,11 @@
 /**
  * --init and --bias-init: createNetwork's init forms as command-line text, read by one parser so
  * both flags take NAME:NUMBER the same way (`normal:1` for the weights as for the biases).
- * createNetwork checks the values (a std ≤ 0, a bias beyond the parameter bound): this reads the form.
+ * A normal:STD outside stdRule is refused here, in the flag's words; createNetwork checks the other
+ * values (a bias beyond the parameter bound).
  */
 import type { BiasInit, WeightInit } from '../init/initializers.js';
-import { WEIGHT_INITS } from '../init/initializers.js';
+import { isStd, stdRule, WEIGHT_INITS } from '../init/initializers.js';
 import { shorten } from '../errors.js';
 import { orList } from '../list-text.js';
 import { didYouMean } from '../suggest.js';
@@ -13,11 +14,15 @@ import { isDecimalNumber, stringFlag, UsageError, type ParsedArgs } from './comm
 /** The init that waits for data: the weights start orthonormal and LSUV rescales them on the first batch (net.initLsuv, as train's lsuv option). */
 export const LSUV = 'lsuv';
 
-/** A form NAME:NUMBER: the option key the number goes to, how --help writes it, and whether NAME alone is accepted too. */
+/**
+ * A form NAME:NUMBER: the option key the number goes to, how --help writes it, whether NAME alone is
+ * accepted too, and for a normal init's STD whether 0 is one (the biases': stdRule).
+ */
 interface ValuedForm {
   key: string;
   shown: string;
   optional?: boolean;
+  std?: { zeroAllowed: boolean };
 }
 
 /** One flag's forms: the plain names and the NAME:NUMBER ones. */
@@ -29,13 +34,13 @@ interface InitForms {
 /** --init: createNetwork's WeightInit (a named init, N(0, STD²), Martens' sparse with N connections) and 'lsuv'. */
 export const WEIGHT_INIT_FORMS: InitForms = {
   names: [...WEIGHT_INITS, LSUV],
-  valued: { normal: { key: 'std', shown: 'normal:STD' }, sparse: { key: 'connections', shown: 'sparse[:N]', optional: true } },
+  valued: { normal: { key: 'std', shown: 'normal:STD', std: { zeroAllowed: false } }, sparse: { key: 'connections', shown: 'sparse[:N]', optional: true } },
 };
 
 /** --bias-init: createNetwork's BiasInit (zero, every bias V, N(0, STD²)). */
 export const BIAS_INIT_FORMS: InitForms = {
   names: ['zero'],
-  valued: { constant: { key: 'value', shown: 'constant:V' }, normal: { key: 'std', shown: 'normal:STD' } },
+  valued: { constant: { key: 'value', shown: 'constant:V' }, normal: { key: 'std', shown: 'normal:STD', std: { zeroAllowed: true } } },
 };
 
 /** The forms in words, as --help and the refusals say them: `zero, constant:V or normal:STD`. */
@@ -59,6 +64,8 @@ function readInit(args: ParsedArgs, flag: string, forms: InitForms): string | Re
     const suggestion = didYouMean(name, known, (match) => `'${[match, value, ...rest].filter((part) => part !== undefined).join(':')}'`);
     throw new UsageError(`--${flag} must be ${initFormsText(forms)} (${numbers.join(', ')} decimal numbers), got '${shorten(text)}'${suggestion}`);
   }
+  // Said here in the flag's words: createNetwork would say "init: { name: 'normal' } needs a std > 0 …".
+  if (form.std && !isStd(number, form.std.zeroAllowed)) throw new UsageError(`--${flag} ${form.shown} needs ${stdRule('STD', form.std.zeroAllowed)}, got '${shorten(text)}'`);
   return { name, [form.key]: number };
 }
 

@@ -12,6 +12,7 @@ import { OPTION_FLAGS, type ParsedArgs } from './command.js';
 import { trainCommand } from './commands/train.js';
 import { BIAS_INIT_FORMS, initFlagValue, LSUV, WEIGHT_INIT_FORMS } from './init-flags.js';
 import type { RunCommand, RunOnCommandLine } from './remedy-terms.js';
+import { givenFloat32Text } from '../number-text.js';
 
 /** train's flags that make `trace`'s network (--layers, --activation, --output, --loss, --init, --bias-init), those it cannot spell with why, or why none can. */
 function networkFlags(trace: Trace): { flags: Map<string, string>; unsaid: Map<string, string> } | { cannot: string } {
@@ -87,7 +88,7 @@ export function studyRun(trace: Trace, known: StudyRunSettings): RunOnCommandLin
   const cannot = (why: string) => ({ train: { cannot: `gradscope train cannot make this run: ${why}` } });
   if ('cannot' in network) return cannot(network.cannot);
   const run = trace.run;
-  if (run.weightDecay !== undefined) return cannot(`it trained with weight decay ${run.weightDecay}${run.decayBiases === false ? ' on the weights only' : ''}, which train has no flag for`);
+  if (run.weightDecay !== undefined) return cannot(`it trained with weight decay ${givenFloat32Text(run.weightDecay)}${run.decayBiases === false ? ' on the weights only' : ''}, which train has no flag for`);
   const flags = new Map<string, string | true>(network.flags);
   const unsaid = new Map(network.unsaid);
   const name = run.nesterov ? 'nesterov' : (run.optimizer ?? 'sgd');

@@ -82,6 +82,18 @@ function wrapWords(text: string, width: number): string[] {
   return lines;
 }
 
+/**
+ * Significant digits of a loss the command line prints (train's epoch lines, study --model's learning
+ * curve, gradients' mean loss, the worse-than-start warning's): one more than numberText's 3, so that the
+ * epochs' small changes show (2.305 → 2.311).
+ */
+export const LOSS_DIGITS = 4;
+
+/** A loss as the command line prints it: LOSS_DIGITS significant digits (2.350, 0.9108, 0.007370). */
+export function lossText(loss: number): string {
+  return loss.toPrecision(LOSS_DIGITS);
+}
+
 /** 3 significant digits in exponent form: 1.23e-4. */
 export function sci(value: number): string {
   return value.toExponential(2);

@@ -18,6 +18,7 @@ import { SGD_MOMENTUM } from '../optim/sgd.js';
 import { SETTING_RANGES } from '../optim/setting-ranges.js';
 import { BATCH_NORM_BLOCKING_ROWS } from '../layers/spec.js';
 import { measuredRatesText } from '../equalising-rates.js';
+import { givenFloat32Text } from '../number-text.js';
 import { denseOnlyChoiceNames, optimizerChoiceNames, optimizerChoices, type OptimizerChoice } from '../studies/optimizer-choices.js';
 import { batchRowsUsed, checkBatchRows, DEFAULT_BATCH_SIZE } from '../training/batch-rows.js';
 import { DEFAULT_MAX_HALVINGS, NON_FINITE_POLICIES, type NonFinitePolicy } from '../training/numeric-faults.js';
@@ -263,7 +264,7 @@ export async function trainingOptimizer(
 export function trainingSettingsText(settings: TrainingSettings, { optimizer, spec }: BuiltOptimizer, seed: number, rows: number): string {
   const { choice, learningRate, normConstraint, damping, clipNorm, batchSize } = settings;
   const ownRate = optimizer.defaultLearningRate;
-  const rate = learningRate !== undefined ? `learning rate ${learningRate}` : ownRate === undefined ? 'its own steps' : `learning rate ${ownRate} (${choice.optimizer}'s default)`;
+  const rate = learningRate !== undefined ? `learning rate ${givenFloat32Text(learningRate)}` : ownRate === undefined ? 'its own steps' : `learning rate ${givenFloat32Text(ownRate)} (${choice.optimizer}'s default)`;
   const clipped = clipNorm === undefined ? '' : `, gradient clipped to norm ${clipNorm}`;
   const built: Record<string, unknown> = typeof spec === 'string' ? {} : spec;
   const layerRates = Array.isArray(built.layerRates) ? `, per-layer rates ${measuredRatesText(built.layerRates, `the ${counted(rows, 'training row')} before training`)}` : '';
@@ -277,6 +278,6 @@ export function trainingSettingsText(settings: TrainingSettings, { optimizer, sp
 export function nonFiniteLines(trained: Pick<TrainResult, 'skipped' | 'halvings' | 'learningRate'>): string[] {
   return [
     ...(trained.skipped > 0 ? [`--on-non-finite skip left out ${counted(trained.skipped, 'batch', 'batches')} whose step was not finite or ran away.`] : []),
-    ...(trained.halvings > 0 ? [`--on-non-finite halve halved the learning rate ${times(trained.halvings)}, to ${trained.learningRate}.`] : []),
+    ...(trained.halvings > 0 ? [`--on-non-finite halve halved the learning rate ${times(trained.halvings)}, to ${givenFloat32Text(trained.learningRate!)}.` /* only a rate is halved: one is in force */] : []),
   ];
 }

@@ -11,6 +11,7 @@ import { chanceWords } from '../flow/chance-words.js';
 import { percentText } from '../percent-text.js';
 import { apart, givenFloat32Text } from '../number-text.js';
 import { counted } from '../counted.js';
+import { LOSS_DIGITS } from './table.js';
 import type { Diagnosis } from '../flow/diagnose.js';
 import { earlyStopOffered } from '../flow/diagnosis/progress-remedies.js';
 
@@ -42,8 +43,38 @@ export interface FinishedRun {
   overfitting?: { stopAfter?: number };
   /** study --model: the checked rows that trained the loaded model too ('1,000–1,199': seenTestRows), where its file records them. Its before and after are then not of held-out rows, and no cause of the rise is named. */
   seen?: string;
-  /** study --model: the optimiser state the loaded file holds, which the run did not resume (it started a fresh optimiser on trained weights): no rate is blamed. */
-  restarted?: { file: string; name: string; steps: number };
+  /**
+   * study --model: the optimiser state the loaded file holds, which the run did not resume (it started a fresh optimiser on trained
+   * weights): no rate is blamed. `steps` are the state's own, or where it counts none (lbfgs) the network's (stepsOf 'network').
+   */
+  restarted?: { file: string; name: string; steps: number; stepsOf: 'state' | 'network' };
+  /**
+   * study --model: the learning rate the run's diagnosis offers (rateOffered), read from this run's own steps: the warning
+   * says the same, never a rate the other way.
+   */
+  rateOffered?: RateOffer;
+}
+
+/** A learning rate a diagnosis offers: smaller or larger than the run's, and the --learning-rate value it names. */
+export interface RateOffer {
+  direction: 'smaller' | 'larger';
+  flagValue: string;
+}
+
+/**
+ * The learning rate the diagnosis's first remedy that changes the rate alone offers (a smaller one for a rising
+ * loss, saturated or dead units, or a larger one on a plateau: 'below R' or 'above R' with a flag value), or
+ * undefined where none does. A remedy that switches the optimiser too carries that optimiser's rate, no
+ * judgement of this one.
+ */
+export function rateOffered(d: Pick<Diagnosis, 'remedies'>): RateOffer | undefined {
+  for (const { settings } of d.remedies) {
+    const [only] = settings;
+    if (settings.length !== 1 || only.option !== 'learningRate' || only.flagValue === undefined) continue;
+    if (only.value.startsWith('below ')) return { direction: 'smaller', flagValue: only.flagValue };
+    if (only.value.startsWith('above ')) return { direction: 'larger', flagValue: only.flagValue };
+  }
+  return undefined;
 }
 
 /** What the run's diagnosis says of overfitting (FinishedRun.overfitting): where the run stands, and the epochs its early-stopping remedy offers (earlyStopOffered). */
@@ -58,7 +89,10 @@ export function overfittingOf(d: Pick<Diagnosis, 'evidence' | 'remedies'>): Fini
  * (or not a number), with both losses and accuracies and the likely cause: none where the checked
  * rows trained the loaded model too (FinishedRun.seen), overfitting where the run's diagnosis read it
  * (FinishedRun.overfitting), no rate where the run restarted a saved optimiser afresh
- * (FinishedRun.restarted), else a learning rate too large (the rate the
+ * (FinishedRun.restarted), the rate the run's diagnosis offers where it offers one (FinishedRun.rateOffered:
+ * never a rate the other way), no rate where the loss rose by less than STILL_FALLING (what the
+ * diagnosis counts as a rise: a kfac run at batches of 1, up 1.4 %, was told a learning rate too
+ * large, newuser27), else a learning rate too large (the rate the
  * run ended at, after any halving), or for an optimiser that chooses its own steps, the optimiser;
  * undefined when the run ended no worse. Not 'worse' where the network learnt nothing
  * and its loss barely moved: accuracy at chance before and after, the loss up by less than
@@ -68,10 +102,10 @@ export function overfittingOf(d: Pick<Diagnosis, 'evidence' | 'remedies'>): Fini
  * 2.311, 2026-12-02), down a little at the others; the warning then says so and points to the
  * diagnosis, which reads the run's gradients, instead of to a lower rate, and opens 'learnt nothing'.
  */
-export function worseWarning({ checked, initial, final, trained, optimizer, saved, classes, diagnosis, overfitting, seen, restarted }: FinishedRun): string | undefined {
+export function worseWarning({ checked, initial, final, trained, optimizer, saved, classes, diagnosis, overfitting, seen, restarted, rateOffered: offer }: FinishedRun): string | undefined {
   if (final.loss <= initial.loss) return undefined;
-  // To 4 digits or as many more as tell them apart: a rise of 0.0001 % printed '0.2500 → 0.2500' beside 'worse'.
-  const [before, after] = apart([initial.loss, final.loss], { from: 4 });
+  // To LOSS_DIGITS or as many more as tell them apart: a rise of 0.0001 % printed '0.2500 → 0.2500' beside 'worse'.
+  const [before, after] = apart([initial.loss, final.loss], { from: LOSS_DIGITS });
   const numbers = `${checked} loss ${before} → ${after}, ${checked} accuracy ${percentText(initial.accuracy)} → ${percentText(final.accuracy)}`;
   const why = trained.halvings > 0 ? '; halving kept the steps finite, not the network better than its start' : '';
   const kept = saved ? `; ${saved} saves it as asked` : '';
@@ -90,16 +124,26 @@ export function worseWarning({ checked, initial, final, trained, optimizer, save
   // An overfitting run said 'a learning rate too large' above a diagnosis that reads overfitting and offers early stopping.
   // It promises early stopping only where the diagnosis offers it: beside a vanishing verdict, say, the remedies are the gradient flow's.
   const stop = overfitting?.stopAfter === undefined ? diagnosis : `the run's diagnosis offers stopping after ${counted(overfitting.stopAfter, 'epoch')} (early stopping)`;
+  // What the diagnosis offers is read from this run's own steps, where the rise is read from the loaded weights to the end: the two say one thing
+  // (newuser27: 'does not show that the learning rate is too large' above a diagnosis offering a smaller one, and 'below R' above 'above R').
+  const offered = offer && `the run's diagnosis, which reads this run's own steps, offers a ${offer.direction} one: --learning-rate ${offer.flagValue}`;
   // newuser26: a model trained on the test digits, or a fresh adam on weights another adam trained, was told 'a learning rate too large', which the run does not show.
   const remedy = seen
     ? `the ${checked} digits ${seen} trained the model too, so these are not held-out figures and the run names no cause: measure it on rows it has not seen`
     : overfitting
       ? `the likely cause is overfitting, not the learning rate: the training rows' loss did not rise while the ${checked} rows' did; ${stop}`
       : restarted
-        ? `this run started a fresh ${optimizer} on weights ${restarted.file} had trained (${counted(restarted.steps, 'step')}, with ${restarted.name}'s state, which it did not resume), so it does not show that the learning rate is too large`
+        ? `this run started a fresh ${optimizer} on weights ${restarted.file} had trained, without the ${restarted.name} state saved with them after ${restarted.stepsOf === 'network' ? "the network's" : 'its'} ` +
+          `${counted(restarted.steps, 'step')}, so its rise from those weights does not show that the learning rate is too large${offered ? `; ${offered}` : ''}`
         : trained.learningRate === undefined
           ? `'${optimizer}' chooses its own steps (there is no --learning-rate to lower): try another --optimizer`
-          : `the likely cause is a learning rate too large: try a --learning-rate below ${givenFloat32Text(trained.learningRate)}`;
+          : offer?.direction === 'larger'
+            ? `the rise does not show that the learning rate is too large: ${offered}`
+            : offer
+              ? `the likely cause is a learning rate too large (${givenFloat32Text(trained.learningRate)}): ${offered}`
+              : rise < STILL_FALLING
+                ? `its loss up ${riseText} (under the ${percentText(STILL_FALLING)} that counts as a rise), too little to blame on the learning rate; ${diagnosis}`
+                : `the likely cause is a learning rate too large: try a --learning-rate below ${givenFloat32Text(trained.learningRate)}`;
   return `Warning: ${worseWords(checked, initial, final)} (${numbers})${why}${kept}; ${remedy}.`;
 }
 

@@ -206,7 +206,16 @@ export const MAX_INIT_STD = RUNAWAY_PARAMETER / NORMAL_DRAW_BOUND;
 /** The bound on an init's values and why, as the refusals say it. */
 const PARAMETER_BOUND = `±${boundText(RUNAWAY_PARAMETER)}, the largest parameter training keeps and model files hold (float32 products beyond it overflow)`;
 
-function isStd(std: unknown, zeroAllowed: boolean): std is number {
+/**
+ * What a normal init's std must be, `name` standing for it ('std' in the options, 'STD' in a flag's form
+ * normal:STD): > 0 for the weights, ≥ 0 for the biases (`zeroAllowed`), and at most MAX_INIT_STD.
+ */
+export function stdRule(name: string, zeroAllowed: boolean): string {
+  return `${name} ${zeroAllowed ? '≥' : '>'} 0 and ≤ ${boundText(MAX_INIT_STD)} (its draws, up to ${NORMAL_DRAW_BOUND}·${name}, must stay within ${PARAMETER_BOUND})`;
+}
+
+/** Whether `std` is one stdRule allows. */
+export function isStd(std: unknown, zeroAllowed: boolean): std is number {
   return typeof std === 'number' && (zeroAllowed ? std >= 0 : std > 0) && std <= MAX_INIT_STD;
 }
 
@@ -216,7 +225,7 @@ export function checkWeightInit(init: unknown, alsoAccepted: readonly string[] =
   if (typeof init === 'object' && init !== null && (init as { name?: unknown }).name === 'normal') {
     const std = (init as { std?: unknown }).std;
     if (isStd(std, false)) return { name: 'normal', std };
-    throw invalidOption(`init: { name: 'normal' } needs a std > 0 and ≤ ${boundText(MAX_INIT_STD)} (its draws, up to ${NORMAL_DRAW_BOUND}·std, must stay within ${PARAMETER_BOUND}), got ${String(std)}`);
+    throw invalidOption(`init: { name: 'normal' } needs a ${stdRule('std', false)}, got ${String(std)}`);
   }
   if (typeof init === 'object' && init !== null && (init as { name?: unknown }).name === 'sparse') {
     const connections = (init as { connections?: unknown }).connections;

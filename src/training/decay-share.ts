@@ -12,7 +12,7 @@ import { decayReaches } from '../optim/first-order.js';
 import { Sgd } from '../optim/sgd.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { largestWithin, sgdDecayBound } from '../optimizer-defaults.js';
-import { apart, numberText } from '../number-text.js';
+import { apart, givenFloat32Text, numberText } from '../number-text.js';
 import { either, type Advice } from './advice.js';
 
 /** A layer's step along its weights, s·(c + λ), past the bound, with the weight decay's part within it. */
@@ -121,13 +121,13 @@ function boundOf(sgd: Sgd): { max: number; formula: string } {
  */
 export function decayShareAdvice(share: DecayShare): Advice {
   const { layer, stepSize, learningRate, layerRate, curvature, weightDecay, bound, boundFormula, weightDecayWithin, learningRateWithin } = share;
-  const rate = layerRate === 1 ? `learning rate ${learningRate}` : `learning rate ${learningRate} × layerRates[${layer}] ${layerRate}`;
+  const rate = layerRate === 1 ? `learning rate ${givenFloat32Text(learningRate)}` : `learning rate ${givenFloat32Text(learningRate)} × layerRates[${layer}] ${givenFloat32Text(layerRate)}`;
   const [curved, decayed] = [stepSize * curvature, stepSize * weightDecay];
   // One count of digits for the four, which the sentence compares: no part or sum prints on the wrong side of the bound.
   const [curvedText, decayedText, sumText, limitText] = apart([curved, decayed, curved + decayed, bound], { bound: 3 });
   const reading =
     `along layer ${layer}'s weights a step multiplies them by 1 − ${rate} × (c + λ), with c the loss's curvature along them ` +
-    `(‖g‖²/g·w where they ran away, g their gradient) ${numberText(curvature)} and λ the weightDecay ${weightDecay}: ` +
+    `(‖g‖²/g·w where they ran away, g their gradient) ${numberText(curvature)} and λ the weightDecay ${givenFloat32Text(weightDecay)}: ` +
     `${curvedText} from the curvature + ${decayedText} from the decay = ${sumText}, above ${limitText}${boundFormula}, beyond which each step grows them; ` +
     `neither part is past ${limitText} alone`;
   return (terms) => {

@@ -13,7 +13,7 @@ import { lossFault } from '../network/loss-fault.js';
 import type { SaidInTerms } from '../option-refusal.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { decayShare, decayShareAdvice } from './decay-share.js';
-import { boundText, numberText } from '../number-text.js';
+import { boundText, givenFloat32Text, numberText } from '../number-text.js';
 
 /** Why a step is not applied, and what to try instead (made only when a step faults). */
 export interface StepFault {
@@ -224,7 +224,7 @@ export const optimizerStateCannotHalve = (state: string, applied: boolean): stri
 
 /** Why 'halve' stops at a fault after `halvings` (maxHalvings spent), at `learningRate`; 0: none allowed, the rate never halved. */
 export function halvingsSpent(halvings: number, learningRate: number, terms: AdviceTerms): string {
-  if (halvings === 0) return `; the learning rate (${learningRate}) was not halved: ${terms.maxHalvings ? `${terms.maxHalvings} is 0` : 'no halving is allowed'}`;
+  if (halvings === 0) return `; the learning rate (${givenFloat32Text(learningRate)}) was not halved: ${terms.maxHalvings ? `${terms.maxHalvings} is 0` : 'no halving is allowed'}`;
   return ` after ${counted(halvings, 'halving')} of the learning rate (now ${numberText(learningRate)}), all that ${terms.maxHalvings ? `${terms.maxHalvings} allows` : 'are allowed'}`;
 }
 
@@ -235,7 +235,7 @@ export function halvingsSpent(halvings: number, learningRate: number, terms: Adv
  * halvings: the rate given cannot be halved at all.
  */
 export function cannotHalve(halvings: number, learningRate: number, problem: string): string {
-  if (halvings === 0) return `; the learning rate (${learningRate}) cannot be halved: ${problem}`;
+  if (halvings === 0) return `; the learning rate (${givenFloat32Text(learningRate)}) cannot be halved: ${problem}`;
   return ` after ${counted(halvings, 'halving')} of the learning rate (now ${numberText(learningRate)}), which cannot be halved further: ${problem}`;
 }
 

@@ -176,3 +176,19 @@ describe('empty values', () => {
     expect([code, stdout]).toEqual([2, '']);
   });
 });
+
+// newuser27: `--init normal:-1` was refused in the API's words, "--init: { name: 'normal' } needs a std > 0 … got -1".
+describe('a normal init out of range, in the flag\'s words', () => {
+  it.each([
+    [['--init', 'normal:-1'], "--init normal:STD needs STD > 0 and ≤ 2.09e+15 (its draws, up to 8.58·STD, must stay within ±1.80e+16, the largest parameter training keeps and model files hold (float32 products beyond it overflow)), got 'normal:-1'"],
+    [['--init', 'normal:0'], "--init normal:STD needs STD > 0 and ≤ 2.09e+15 (its draws, up to 8.58·STD, must stay within ±1.80e+16, the largest parameter training keeps and model files hold (float32 products beyond it overflow)), got 'normal:0'"],
+    [['--bias-init', 'normal:3e15'], "--bias-init normal:STD needs STD ≥ 0 and ≤ 2.09e+15 (its draws, up to 8.58·STD, must stay within ±1.80e+16, the largest parameter training keeps and model files hold (float32 products beyond it overflow)), got 'normal:3e15'"],
+  ])('gradscope train %j names the flag and the value typed', async (flags, message) => {
+    const { code, stdout, stderr } = await runCliInProcess(['train', ...flags, '--epochs', '0']);
+    expect([code, stdout, stderr.trimEnd()]).toEqual([2, '', `gradscope: ${message}`]);
+  });
+  it('takes a bias std of 0 (every bias 0), as createNetwork does', async () => {
+    const { code, stderr } = await runCliInProcess(['train', '--bias-init', 'normal:0', '--epochs', '0', '--train', '100', '--test', '100']);
+    expect(code, stderr).toBe(0);
+  });
+});

@@ -71,7 +71,7 @@ describe('gradscope gradients', async () => {
       expect(stderr).toBe('');
       expect(code).toBe(0);
       const lines = stdout.trimEnd().split('\n');
-      expect(lines[0]).toBe(`[3,4,2], loss cross-entropy: mean loss ${expected.loss.toPrecision(6)} on 2 rows of ${lines[0].split(' rows of ')[1]}`);
+      expect(lines[0]).toBe(`[3,4,2], loss cross-entropy: mean loss ${expected.loss.toPrecision(4)} on 2 rows of ${lines[0].split(' rows of ')[1]}`);
       const row = (name: string) => lines.find((line) => line.startsWith(name))!.split(/\s{2,}/);
       expect(row('hidden 1 (tanh)').slice(1, 4)).toEqual(['4 × 3', expected.layers[0].weightNorm.toExponential(2), expected.layers[0].biasNorm.toExponential(2)]);
       expect(row('output (softmax)').slice(1, 4)).toEqual(['2 × 4', expected.layers[1].weightNorm.toExponential(2), expected.layers[1].biasNorm.toExponential(2)]);
@@ -131,7 +131,7 @@ describe('gradscope gradients on the digits, without --data (as train, study --m
     expect(code, stderr).toBe(0);
     const digits = await loadMnist({ train: STUDY_DIGITS.trainRows, test: 0 });
     const expected = net.gradients(digits.train.x, digits.train.y);
-    expect(stdout.split('\n')[0]).toBe(`[784,4,10], loss cross-entropy: mean loss ${expected.loss.toPrecision(6)} on ${grouped(STUDY_DIGITS.trainRows)} digits (the mnist package).`);
+    expect(stdout.split('\n')[0]).toBe(`[784,4,10], loss cross-entropy: mean loss ${expected.loss.toPrecision(4)} on ${grouped(STUDY_DIGITS.trainRows)} digits (the mnist package).`);
   });
 
   measuredRowsCases('gradients', modelPath, file);
@@ -149,7 +149,7 @@ describe('gradscope gradients on a block network', async () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe(`dense → batch-norm → residual → dense, loss cross-entropy: mean loss ${expected.loss.toPrecision(6)} on 3 rows of ${dataPath}.`);
+    expect(lines[0]).toBe(`dense → batch-norm → residual → dense, loss cross-entropy: mean loss ${expected.loss.toPrecision(4)} on 3 rows of ${dataPath}.`);
     const rows = lines.slice(4).map((line) => line.trim().split(/\s{2,}/));
     expect(rows.map((row) => row[0])).toEqual(Object.keys(expected.parameters));
     const shapes = Object.fromEntries(net.parameters().map((p) => [p.name, `[${p.shape.join(', ')}]`]));

@@ -28,6 +28,7 @@ import { proseHtml } from '../../src/flow/report-html.js';
 import { percentText } from '../../src/percent-text.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 import { NOT_MEASURED_AT_INIT } from '../../src/cli/commands/study-model.js';
+import { givenFloat32Text } from '../../src/number-text.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-study-'));
 
@@ -196,7 +197,7 @@ describe('gradscope study --model --data', async () => {
     const decode = (text: string) => text.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&').replace(/\u00a0|\u202f/g, ' ');
     const htmlRows = (html: string) => [...html.matchAll(/<tr>(.*?)<\/tr>/g)].map(([, row]) => [...row.matchAll(/<t[dh]>(.*?)<\/t[dh]>/g)].map(([, c]) => decode(c)).filter(Boolean).join('|'));
     for (const [flags, said] of [
-      [['--optimizer', 'adam', '--batch-size', '10'], 'adam, learning rate 0.001 (adam\'s default), batches of 10'],
+      [['--optimizer', 'adam', '--batch-size', '10'], 'adam, learning rate 1e-3 (adam\'s default), batches of 10'],
       [['--batch-size', '10', '--learning-rate', '10000000', '--on-non-finite', 'halve'], '--on-non-finite halve halved the learning rate'],
     ] as const) {
       const html = join(folder, 'account.html');
@@ -319,7 +320,7 @@ describe('gradscope study --model --data', async () => {
     const { curve, end } = await curveAndTwin(['--optimizer', 'adam'], { optimizer: 'adam', learningRate: ADAM_DEFAULTS.learningRate });
     expect(curve[2]).toEqual(end);
     const printed = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--optimizer', 'adam']);
-    expect(printed.stdout).toMatch(/\nadam, learning rate 0\.001 \(adam's default\), batches of 30 \(--batch-size 32 capped at the 30 rows\), seed 1\.\n/);
+    expect(printed.stdout).toMatch(/\nadam, learning rate 1e-3 \(adam's default\), batches of 30 \(--batch-size 32 capped at the 30 rows\), seed 1\.\n/);
     const given = await curveAndTwin(['--optimizer', 'adam', '--learning-rate', '0.1'], { optimizer: 'adam', learningRate: 0.1 });
     expect(given.curve[2]).toEqual(given.end);
   });
@@ -602,7 +603,7 @@ describe('gradscope study --model --data', async () => {
     expect(json.code, json.stderr).toBe(0);
     const { curve, warnings } = JSON.parse(json.stdout) as { curve: { loss: number; accuracy: number }[]; warnings: string[] };
     expect(curve[2].loss).toBeGreaterThan(curve[0].loss);
-    const said = `Warning: the trained network is worse than the initial weights on the training rows (training loss ${curve[0].loss.toPrecision(4)} → ${curve[2].loss.toPrecision(4)}, training accuracy ${percentText(curve[0].accuracy)} → ${percentText(curve[2].accuracy)}); the likely cause is a learning rate too large: try a --learning-rate below 10.`;
+    const said = `Warning: the trained network is worse than the initial weights on the training rows (training loss ${curve[0].loss.toPrecision(4)} → ${curve[2].loss.toPrecision(4)}, training accuracy ${percentText(curve[0].accuracy)} → ${percentText(curve[2].accuracy)}); the likely cause is a learning rate too large (10): the run's diagnosis, which reads this run's own steps, offers a smaller one: --learning-rate 3.33.`;
     expect(warnings).toEqual([said]);
     const page = readFileSync(html, 'utf8');
     expect(page).toContain(`<p class="warning">${proseHtml(said)}</p>`);
@@ -649,7 +650,7 @@ describe('gradscope study --model --data', async () => {
       twin.dispose();
       const { code, stdout } = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--batch-size', '10', '--learning-rate', rate, '--on-non-finite', 'halve']);
       expect(code).toBe(0);
-      expect(stdout).toContain(`--on-non-finite halve halved the learning rate ${said}, to ${result.learningRate}.`);
+      expect(stdout).toContain(`--on-non-finite halve halved the learning rate ${said}, to ${givenFloat32Text(result.learningRate!)}.`);
       expect(said).toBe(result.halvings === 1 ? 'once' : `${result.halvings} times`);
     }
   });

@@ -319,11 +319,11 @@ describe('gradscope train', () => {
     [['--activation', 'rleu'], /^gradscope: --activation must be one of sigmoid, .*, got 'rleu'; did you mean 'relu'\?$/],
     [['--init', 'he'], /^gradscope: --init must be standard, .*, lsuv, normal:STD or sparse\[:N\] \(STD, N decimal numbers\), got 'he'$/],
     [['--init', 'normal'], /^gradscope: --init must be standard, .*normal:STD .*got 'normal'$/],
-    [['--init', 'normal:-1'], /^gradscope: --init: .*std > 0/],
+    [['--init', 'normal:-1'], /^gradscope: --init normal:STD needs STD > 0 and ≤ 2\.09e\+15 \(.*\), got 'normal:-1'$/],
     [['--init', 'sparse:1.5'], /^gradscope: --init: .*connections, a whole number/],
     [['--init', 'lsuv:2'], /^gradscope: --init must be .*got 'lsuv:2'$/],
     [['--bias-init', 'normal:x'], /^gradscope: --bias-init must be zero, constant:V or normal:STD \(V, STD decimal numbers\), got 'normal:x'$/],
-    [['--bias-init', 'normal:-1'], /^gradscope: --bias-init: /],
+    [['--bias-init', 'normal:-1'], /^gradscope: --bias-init normal:STD needs STD ≥ 0 and ≤ 2\.09e\+15 \(.*\), got 'normal:-1'$/],
     // Decimal notation only, as the other numeric flags: Number() read these as 1, 16 and 1.
     [['--init', 'normal:0x1'], /^gradscope: --init must be standard, .*\(STD, N decimal numbers\), got 'normal:0x1'$/],
     [['--init', 'sparse:0x10'], /^gradscope: --init must be .*got 'sparse:0x10'$/],

@@ -58,7 +58,7 @@ describe("'halve': the runaway found at an epoch's first batch", () => {
     await expectError(
       () => refused.train(rows, classes, { ...options, learningRate: 1e5, onNonFinite: 'halve', maxHalvings: 0 }),
       'DIVERGED',
-      /^epoch 2, batch 1 \(step 4\): .*; the learning rate \(100000\) was not halved: maxHalvings is 0; the network is back at the start of epoch 1 \(the initial weights\), the last state judged good that was kept \(its batch loss 1\.14\)$/,
+      /^epoch 2, batch 1 \(step 4\): .*; the learning rate \(1e\+5\) was not halved: maxHalvings is 0; the network is back at the start of epoch 1 \(the initial weights\), the last state judged good that was kept \(its batch loss 1\.14\)$/,
     );
     expect(stateHash(refused)).toBe(before);
     // One halving allowed: said in the singular, the rate it ended at named.

@@ -7,6 +7,12 @@ import { worseWarning } from '../../src/cli/worse-warning.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { API_TERMS, learningRateAdvice } from '../../src/training/advice.js';
 import { expectError } from '../util/expect-error.js';
+import { cannotHalve, halvingsSpent } from '../../src/training/step-faults.js';
+import { decayShareAdvice } from '../../src/training/decay-share.js';
+import { nonFiniteLines, trainingSettingsText, type BuiltOptimizer, type TrainingSettings } from '../../src/cli/training-flags.js';
+import { diagnose } from '../../src/flow/diagnose.js';
+import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
+import { Trace } from '../../src/flow/trace.js';
 
 const computed = 0.1 + 0.2;
 
@@ -25,6 +31,56 @@ describe('rates in advice and refusals, as float32 holds them', () => {
     const net = await createNetwork({ sizes: [2, 3, 2], seed: 1, backend: 'ref' });
     // 0.3 × 2e-38 = 6e-39, below float32's smallest normal number.
     await expectError(() => createOptimizer(net, { name: 'sgd', learningRate: computed, layerRates: [1, 2e-38] }), 'INVALID_OPTION', /^sgd: layer 1's step size, learning rate 0\.3 × layerRates\[1\] 2e-38: 6e-39 is subnormal/);
+  });
+});
+
+/**
+ * A vanishing trace of a [2, 16 × 10, 2] sigmoid network run at `learningRate`, whose hidden layers' gradients fall
+ * geometrically to 1/3.58e8 at the first: its diagnosis offers relu at a lower rate and LARS without per-layer rates.
+ */
+function vanishingTrace(learningRate: number): Trace {
+  const hidden = 10;
+  const trace = new Trace({ sizes: [2, ...Array<number>(hidden).fill(16), 2], activations: [...Array<'sigmoid'>(hidden).fill('sigmoid'), 'softmax'], loss: 'cross-entropy', every: 1, run: { optimizer: 'sgd', learningRate, batchSize: 32, init: 'standard' } });
+  for (let record = 0; record < 2; record++) {
+    const r = trace.beginRecord(record + 1, 1, 0.69);
+    for (let l = 0; l <= hidden; l++) {
+      const shrink = l === hidden ? 1 : 3.58e8 ** -((hidden - 1 - l) / (hidden - 1));
+      for (const name of LAYER_METRIC_NAMES) trace.set(name, r, l, name === 'saturatedFraction' ? 0 : NaN);
+      for (const name of ['weightGradNorm', 'deltaRms', 'biasGradNorm'] as const) trace.set(name, r, l, shrink);
+      trace.set('weightNorm', r, l, 1);
+      trace.set('updateRatio', r, l, 0.1 * shrink);
+    }
+  }
+  return trace;
+}
+
+// mendB27: the step faults' halving messages, the decay share, the CLI's settings and halving lines and the diagnosis's
+// remedies echoed a rate raw: 'the learning rate (1000000000)', and a rate float32 held as 0.10000000149011612.
+describe('every echo of a float32 rate the caller gave', () => {
+  const held = Math.fround(0.1);
+
+  it("the step faults' halving messages", () => {
+    expect(halvingsSpent(0, 1e9, API_TERMS)).toMatch(/^; the learning rate \(1e\+9\) was not halved: /);
+    expect(cannotHalve(0, held, 'x')).toBe('; the learning rate (0.1) cannot be halved: x');
+  });
+
+  it("the per-layer decay share's reading", () => {
+    const share = { layer: 0, stepSize: held * Math.fround(0.3), learningRate: held, layerRate: Math.fround(0.3), curvature: 4.8, weightDecay: Math.fround(0.7), bound: 2, boundFormula: '', weightDecayWithin: 0.5, learningRateWithin: 0.05 };
+    expect(decayShareAdvice(share)(API_TERMS)).toMatch(/1 − learning rate 0\.1 × layerRates\[0\] 0\.3 × \(c \+ λ\), .* and λ the weightDecay 0\.7: /);
+  });
+
+  it("the CLI's settings line and what halving did", () => {
+    const settings = { choice: { name: 'sgd', optimizer: 'sgd' }, learningRate: 1e9, batchSize: 32 } as unknown as TrainingSettings;
+    const built = { optimizer: { defaultLearningRate: held }, spec: 'sgd' } as unknown as BuiltOptimizer;
+    expect(trainingSettingsText(settings, built, 1, 100)).toBe('sgd, learning rate 1e+9, batches of 32, seed 1.');
+    expect(trainingSettingsText({ ...settings, learningRate: undefined }, built, 1, 100)).toBe("sgd, learning rate 0.1 (sgd's default), batches of 32, seed 1.");
+    expect(nonFiniteLines({ skipped: 0, halvings: 2, learningRate: held / 4 })).toEqual(['--on-non-finite halve halved the learning rate 2 times, to 0.025.']);
+  });
+
+  it("the diagnosis's relu and LARS reasons", () => {
+    const whys = diagnose(vanishingTrace(Math.fround(0.7))).remedies.map((r) => r.why).join('\n');
+    expect(whys).toContain("The run's learning rate, 0.7, is above ");
+    expect(whys).toContain(' at learning rate 0.7, past 30');
   });
 });
 

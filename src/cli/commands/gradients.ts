@@ -6,7 +6,7 @@ import { readModelFile } from '../../io/model-formats.js';
 import type { Gradients } from '../../api/network.js';
 import { BACKEND_FLAG, booleanFlag, choiceFlag, command, JSON_FLAG, jsonLine, MODEL_FLAG, stringFlag, withFile } from '../command.js';
 import { checkRowsFitModel, MEASURED_ROWS_FLAGS, measuredRows } from '../training-rows.js';
-import { formatTable, ratioColumn, sci } from '../table.js';
+import { formatTable, lossText, ratioColumn, sci } from '../table.js';
 import { print } from '../terminal.js';
 
 /** Per layer: its shape and activation, ‖∂C/∂W‖, ‖∂C/∂b‖ and ‖∂C/∂b‖ as a multiple of the last hidden layer's; fit to `width` (the terminal's: formatTable). */
@@ -54,13 +54,13 @@ export const gradientsCommand = command({
       if (net.kind === 'blocks') {
         if (json) terminal.out(jsonLine({ loss: gradients.loss, parameters: Object.fromEntries(Object.entries(gradients.parameters).map(([name, g]) => [name, Array.from(g)])) }));
         else {
-          print(terminal, `${net.layers.map((spec) => spec.type).join(' → ')}, loss ${model.loss}: mean loss ${gradients.loss.toPrecision(6)} on ${rows.source}.`, '');
+          print(terminal, `${net.layers.map((spec) => spec.type).join(' → ')}, loss ${model.loss}: mean loss ${lossText(gradients.loss)} on ${rows.source}.`, '');
           print(terminal, namedGradientTable(gradients, new Map(net.parameters().map((p) => [p.name, p.shape])), terminal.columns));
         }
         return;
       }
       if (!json) {
-        print(terminal, `[${net.sizes.join(',')}], loss ${model.loss}: mean loss ${gradients.loss.toPrecision(6)} on ${rows.source}.`, '');
+        print(terminal, `[${net.sizes.join(',')}], loss ${model.loss}: mean loss ${lossText(gradients.loss)} on ${rows.source}.`, '');
         print(terminal, gradientTable(gradients, net.activationFunctions, terminal.columns));
         return;
       }

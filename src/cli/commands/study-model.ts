@@ -35,10 +35,10 @@ import { readTrainingFlags, THREADS_FLAG, threadsFlag, TRAINING_FLAGS, nonFinite
 import { ProgressBar } from '../progress.js';
 import { traceAtInitialWeights } from '../initial-trace.js';
 import { counted, grouped } from '../../counted.js';
-import { formatTable } from '../table.js';
+import { formatTable, lossText } from '../table.js';
 import { print } from '../terminal.js';
 import { sizesText } from '../../layer-runs.js';
-import { overfittingOf, worseWarning } from '../worse-warning.js';
+import { overfittingOf, rateOffered, worseWarning } from '../worse-warning.js';
 import { checkRowsFitModel, TRAINING_ROWS_FLAGS, trainingRows } from '../training-rows.js';
 import { diagnosisText, residualTableData, tableHeading, traceTableData } from '../trace-table.js';
 import type { ReportTable } from '../../flow/report-html.js';
@@ -78,11 +78,11 @@ function learningCurveTableData(curve: Evaluation[], epochs: readonly Pick<Epoch
   const subset = epochs.find((e) => e.training)?.training;
   const onSubset = (e: number) => {
     const measured = epochs[e - 1]?.training;
-    return measured === undefined ? ['—', '—'] : [measured.loss.toPrecision(4), percentText(measured.accuracy)];
+    return measured === undefined ? ['—', '—'] : [lossText(measured.loss), percentText(measured.accuracy)];
   };
   return {
     header: ['epoch', 'loss', 'accuracy', ...(subset ? [`loss (${grouped(subset.rows)} training rows)`, `accuracy (${grouped(subset.rows)} training rows)`] : []), ...(skips ? ['batches skipped'] : [])],
-    rows: picks.map((e) => [String(e), curve[e].loss.toPrecision(4), percentText(curve[e].accuracy), ...(subset ? onSubset(e) : []), ...(skips ? [skipped(e)] : [])]),
+    rows: picks.map((e) => [String(e), lossText(curve[e].loss), percentText(curve[e].accuracy), ...(subset ? onSubset(e) : []), ...(skips ? [skipped(e)] : [])]),
   };
 }
 
@@ -222,7 +222,7 @@ export const studyModelCommand = command({
       // The held-out loss before the first epoch, which the trace does not hold: where it was the lowest, no epoch to stop at is offered.
       const diagnosis = diagnose(trace, Number.isFinite(curve[0].loss) ? { heldOutAtStart: curve[0].loss } : {});
       const overfitting = overfittingOf(diagnosis);
-      const worse = trained && worseWarning({ checked: rows.checked, initial: curve[0], final: curve[curve.length - 1], trained, optimizer: settings.choice.name, saved: save && '--save', classes: classesOf(net.trace!), diagnosis: "the run's diagnosis says what holds it", overfitting, seen: seenRows.seen, restarted: savedState ? { file: modelPath, ...savedState } : undefined });
+      const worse = trained && worseWarning({ checked: rows.checked, initial: curve[0], final: curve[curve.length - 1], trained, optimizer: settings.choice.name, saved: save && '--save', classes: classesOf(net.trace!), diagnosis: "the run's diagnosis says what holds it", overfitting, seen: seenRows.seen, restarted: savedState ? { file: modelPath, ...savedState } : undefined, rateOffered: rateOffered(diagnosis) });
       const warnings = [...(seenRows.warning ? [seenRows.warning] : []), ...(worse ? [worse] : [])];
       // A diverged run's weights are not the trained model asked for: nothing is saved. The rows that trained it are the file's (--epochs 0) and
       // this run's where one range says both (trainedOnBoth), else none: a record that left rows out would clear test rows it saw.

@@ -48,6 +48,7 @@ import { rowsFlagsText, TRAINING_ROWS_FLAGS, trainingRows, type TrainingRows } f
 import { activationsText, sizesText } from '../../layer-runs.js';
 import { shellWord } from '../shell-word.js';
 import { BIAS_INIT_FORMS, biasInitFlag, initFormsText, LSUV, WEIGHT_INIT_FORMS, weightInitFlag } from '../init-flags.js';
+import { lossText } from '../table.js';
 
 /** The network `gradscope train` makes without --layers: hidden layers and their units. */
 export const TRAIN_SHAPE = { depth: 2, width: 64 } as const;
@@ -96,8 +97,8 @@ function softmaxOfOneInFlags(error: unknown, rows: TrainingRows): unknown {
  */
 function epochLine(epoch: string, checked: string, evaluation: Evaluation, trained?: Pick<EpochInfo, 'loss' | 'batches' | 'skipped'>): string {
   const skipped = trained?.skipped ? ` (${counted(trained.batches, 'batch')} applied, ${grouped(trained.skipped)} skipped)` : '';
-  const train = trained === undefined ? '' : `  batch loss ${trained.loss.toPrecision(4)}${skipped}`;
-  return `epoch ${epoch}${train}  ${checked} loss ${evaluation.loss.toPrecision(4)}  ${checked} accuracy ${percentText(evaluation.accuracy)}`;
+  const train = trained === undefined ? '' : `  batch loss ${lossText(trained.loss)}${skipped}`;
+  return `epoch ${epoch}${train}  ${checked} loss ${lossText(evaluation.loss)}  ${checked} accuracy ${percentText(evaluation.accuracy)}`;
 }
 
 /** What LSUV did: on which rows, and the range of the dense layers' output variances before and after (`0.214–0.5`, or one value). */

@@ -13,7 +13,7 @@ import type { Evidence } from './diagnosis-types.js';
 import { rowList } from './diagnosis-words.js';
 import { grouped } from '../../counted.js';
 import { type AddRemedy, choice, hiddenActivation, initName, numberSetting } from './remedy-settings.js';
-import { numberText } from '../../number-text.js';
+import { givenFloat32Text, numberText } from '../../number-text.js';
 
 /** The init explodingAcrossNorms offers: every weight row of the same mean square length, 1/3, whatever n_in. */
 const EVEN_ROWS_INIT = 'standard';
@@ -174,10 +174,11 @@ export function initClause(trace: Trace, choices: readonly string[], row: ReluRa
   const rate = rateFor(trace, choices[0], row);
   // Where a step below 0 leaves a unit: relu passes no gradient, leaky-relu only its leak.
   const stuck = choices[0] === 'relu' ? "one large step can put a relu unit's z below 0 on every input, and it gets no gradient after that" : `one large step can put a unit's z below 0 on every input, where it passes back only its leak (${LEAKY_RELU_SLOPE})`;
+  // rateFor offers a rate only above the run's own, so the run records one wherever rateWhy is said.
   const rateWhy =
     rate === undefined || rate === null
       ? ''
-      : ` The run's learning rate, ${trace.run.learningRate}, is above ${rate}, the largest rate of a grid at which ${choices[0]} networks with He's weights ` +
+      : ` The run's learning rate, ${givenFloat32Text(trace.run.learningRate!)}, is above ${rate}, the largest rate of a grid at which ${choices[0]} networks with He's weights ` +
         `(${measuredOn(row, trace.run.optimizer ?? 'sgd')}) all ended with a lower loss, no layer dead and their last epoch's test accuracy ` +
         `within ${100 * RELU_LATE_DROP_MARGIN} points of their best; at larger rates some did not: ${stuck}, or throw a trained network back in a late epoch.`;
   return initWhy + rateWhy;

@@ -7,6 +7,7 @@ import type { RunAtEnd, Trace } from '../trace.js';
 import { counted, grouped } from '../../counted.js';
 import { LARGER_LEARNING_RATE, MORE_EPOCHS, type RemedySetting } from '../remedy.js';
 import { atChance, NOISE_WINDOW_MIN, RUN_FIFTHS, SHORT_RUN_EPOCHS, type TrainingProgress, unstableEnd } from '../training-progress.js';
+import { givenFloat32Text } from '../../number-text.js';
 import { ADAM_DEFAULTS, CHOICE_MOMENTUM, OWN_STEP_LENGTH, STEP_SIZE_OF_THEIR_OWN } from '../../optimizer-defaults.js';
 import type { Diagnosis, Evidence } from './diagnosis-types.js';
 import { amountAbove, heldOutLowest, heldOutLowestAtStart, heldOutNewLow, lowestWhen, noiseUnread, plateauFall, riseFrom, runEpochs, shortRunEpochs } from './progress-readings.js';
@@ -114,8 +115,8 @@ export function plateauRemedies(trace: Trace, run: RunAtEnd, e: Evidence, add: A
   const ownSteps = OWN_STEP_LENGTH.includes(optimizer);
   if (run.learningRate !== undefined && !ownSteps) {
     add(
-      [{ option: 'learningRate', value: `above ${run.learningRate}`, flagValue: `${+(run.learningRate * LARGER_LEARNING_RATE).toPrecision(3)}` }],
-      `${flow}, yet at learning rate ${run.learningRate} the loss ${plateauFall(p)}${chance}: a larger rate takes longer steps down the slope the gradient shows ` +
+      [{ option: 'learningRate', value: `above ${givenFloat32Text(run.learningRate)}`, flagValue: `${+(run.learningRate * LARGER_LEARNING_RATE).toPrecision(3)}` }],
+      `${flow}, yet at learning rate ${givenFloat32Text(run.learningRate)} the loss ${plateauFall(p)}${chance}: a larger rate takes longer steps down the slope the gradient shows ` +
         `(should the training loss then rise from epoch to epoch, the rate is too large, and this diagnosis says so).${inForceWords(run)}`,
     );
   }

@@ -16,7 +16,7 @@ import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
 import { firstIsSlower, speedAt } from './learning-speed.js';
 import { againstBefore, amountAbove, beforeWords, atLastEpochs, heldOutLowest, heldOutLowestAtStart, heldOutNewLow, heldOutStartSentence, lowestWords, noiseUnread, paceWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
 import { flowClear, gapClosed } from './verdict-rules.js';
-import { numberText } from '../../number-text.js';
+import { givenFloat32Text, numberText } from '../../number-text.js';
 
 /**
  * Why the gradient did not fade over training time, in words that hold for the ratio measured: a
@@ -259,7 +259,7 @@ export const CURVATURE_PAGE = "'Curvature and gradient noise'";
 
 /** Why a rising training loss points to the steps: said after the rise. */
 function overshootSentence(trace: Trace): string {
-  const steps = trace.run.learningRate === undefined ? 'the steps' : `the steps (learning rate ${trace.run.learningRate})`;
+  const steps = trace.run.learningRate === undefined ? 'the steps' : `the steps (learning rate ${givenFloat32Text(trace.run.learningRate)})`;
   return `A training loss that rises points to ${steps} overshooting: moving the weights past the lower loss they aimed at`;
 }
 

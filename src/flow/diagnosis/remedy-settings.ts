@@ -6,6 +6,7 @@
 import type { Activation } from '../../kernels.js';
 import type { RunAtEnd, TraceRun } from '../trace.js';
 import { LEFT_OUT, type RemedyLayersChange, type RemedyOption, type RemedySetting, SMALLER_LEARNING_RATE } from '../remedy.js';
+import { givenFloat32Text } from '../../number-text.js';
 import { ADAM_DEFAULTS, KFAC_RESCALED_LEARNING_RATE, LARS_DEFAULTS, OWN_STEP_LENGTH, TAKE_NO_LEARNING_RATE } from '../../optimizer-defaults.js';
 
 export const initName = (init: TraceRun['init']) => (init === undefined ? undefined : typeof init === 'string' ? init : init.name);
@@ -65,10 +66,10 @@ export function addSmallerRate(run: RunAtEnd, why: string, add: AddRemedy): void
 
 /** Where onNonFinite 'halve' lowered the rate, a sentence saying that the remedy's rate derives from the one in force at the end, not the starting one. */
 export const inForceWords = (run: RunAtEnd) =>
-  run.startingLearningRate === undefined ? '' : ` The rate is set from the one in force at the end, ${run.learningRate} (halved from ${run.startingLearningRate}).`;
+  run.startingLearningRate === undefined ? '' : ` The rate is set from the one in force at the end, ${givenFloat32Text(run.learningRate!)} (halved from ${givenFloat32Text(run.startingLearningRate)}).`;
 
 /** A learning rate below the run's in force at its end, and a third of it for a flag (SMALLER_LEARNING_RATE); words only where the trace does not record the run's. */
 function smallerRate(run: RunAtEnd): RemedySetting {
   if (run.learningRate === undefined) return { option: 'learningRate', value: 'a smaller value' };
-  return { option: 'learningRate', value: `below ${run.learningRate}`, flagValue: `${+(run.learningRate * SMALLER_LEARNING_RATE).toPrecision(3)}` };
+  return { option: 'learningRate', value: `below ${givenFloat32Text(run.learningRate)}`, flagValue: `${+(run.learningRate * SMALLER_LEARNING_RATE).toPrecision(3)}` };
 }

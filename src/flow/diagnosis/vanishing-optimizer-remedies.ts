@@ -13,7 +13,7 @@ import { grouped } from '../../counted.js';
 import { chainEnds } from './gap-measures.js';
 import type { Evidence } from './diagnosis-types.js';
 import { type AddRemedy, optimizerSwitch } from './remedy-settings.js';
-import { boundText, numberText } from '../../number-text.js';
+import { boundText, givenFloat32Text, numberText } from '../../number-text.js';
 
 /**
  * The per-layer rates at the end of a dense network's trace: per weight layer, the median over
@@ -57,13 +57,14 @@ function keptWeightDecay(run: TraceRun, maxRate: number): { value: number; note:
   const lambda = run.weightDecay;
   if (lambda === undefined) return undefined;
   const bound = sgdDecayBound(run.momentum ?? 0, run.nesterov === true);
-  const step = (run.learningRate ?? 0) * maxRate;
+  const rate = run.learningRate ?? 0;
+  const step = rate * maxRate;
   if (step * lambda <= bound.max) return { value: lambda, note: '' };
   const lowered = largestWithin(bound.max, step);
   return {
     value: lowered,
     note:
-      ` Its weightDecay is lowered from ${lambda} to ${lowered}: at learning rate ${run.learningRate} × the largest rate ${maxRate}, ` +
+      ` Its weightDecay is lowered from ${givenFloat32Text(lambda)} to ${lowered}: at learning rate ${givenFloat32Text(rate)} × the largest rate ${maxRate}, ` +
       `step size × weightDecay must stay within ${boundText(bound.max)} (${bound.why}).`,
   };
 }
@@ -99,7 +100,7 @@ function offeredRates(trace: Trace, run: RunAtEnd): MeasuredRates | { pastBound:
   const step = (learningRate * largest) / (1 - momentum);
   if (step <= LAYER_STEP_SIZE_BOUND) return measured;
   const rateSaid =
-    (run.learningRate === undefined ? `SGD's default learning rate ${learningRate} (the trace records none)` : `learning rate ${learningRate}`) +
+    (run.learningRate === undefined ? `SGD's default learning rate ${givenFloat32Text(learningRate)} (the trace records none)` : `learning rate ${givenFloat32Text(learningRate)}`) +
     (momentum > 0 ? ` with momentum ${momentum} (its steady step, ÷ (1 − ${momentum}))` : '');
   // Only sigmoid networks were measured (LAYER_STEP_SIZE_BOUND): another activation's run is told what was, not that it happened to its kind.
   const sigmoid = trace.activations.slice(0, -1).every((name) => name === 'sigmoid');

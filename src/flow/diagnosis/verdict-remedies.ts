@@ -21,7 +21,7 @@ import { type AddRemedy, addSmallerRate, choice, CLIP_AT_1, initName, layers, op
 import { vanishingOptimizerRemedies } from './vanishing-optimizer-remedies.js';
 import { alsoGap, flowClear, gapClosed } from './verdict-rules.js';
 import { andList } from '../../list-text.js';
-import { numberText } from '../../number-text.js';
+import { givenFloat32Text, numberText } from '../../number-text.js';
 import type { ReluRateRow } from '../relu-remedy-rates.js';
 
 /** The remedies for `verdict`; a switch to relu carries `row`'s measured rate (RELU_REMEDY_RATES). */
@@ -123,7 +123,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
       const weightRows = e.saturatedLayers.map((l) => weightRowOf(trace, l)).filter((w) => w !== undefined);
       const steps = andList(weightRows.map((w) => `${rowList(trace, [w])}'s by ${(100 * e.layers[w].updateRatio).toPrecision(2)} %`));
       const size = weightRows.length ? ` moved the weights (${steps} of their size per step: ‖ΔW‖/‖W‖, median) and` : '';
-      const by = run.optimizer ? ` (${run.optimizer}${run.learningRate === undefined ? '' : `, learning rate ${run.learningRate}`})` : '';
+      const by = run.optimizer ? ` (${run.optimizer}${run.learningRate === undefined ? '' : `, learning rate ${givenFloat32Text(run.learningRate)}`})` : '';
       addSmallerRate(
         run,
         `the units saturated during training (at the first record ${sharesByRow(trace, e.saturatedLayers, first, 'them')} were): the optimiser's steps${by}${size} pushed |z| out to where σ'(z) ≈ 0; smaller steps keep z nearer 0.`,
