@@ -81,7 +81,7 @@ export interface Checkpoint {
   rng: number[];
   /** The optimiser's state(), when one was saved. */
   optimizer?: OptimizerState;
-  /** The rows that trained the network, when recorded (saveModel's trainedOn). Where `model.trainedOn` says otherwise, this wins (checkpointRecord). */
+  /** The rows that trained the network, when recorded (saveModel's trainedOn). Where `model.trainedOn` says otherwise, this wins (checkpointRecord); the readers (checkpointFromJSON, decodeCheckpoint) put this one record on `model.trainedOn` too. */
   trainedOn?: TrainedOn;
 }
 
@@ -122,19 +122,35 @@ function checkCheckpointArgument(checkpoint: unknown, who: string): asserts chec
   checkObjectArgument((checkpoint as Partial<Checkpoint>).model, `${who}: checkpoint.model`, 'ModelData or BlockModelData');
 }
 
-/** Every field of `checkpoint` by the rules the readers apply (the readers apply them as they parse). */
-export function checkCheckpoint(checkpoint: Checkpoint, fail: Fail = badModel): void {
-  if ('kind' in checkpoint.model) checkBlockModel(checkpoint.model, 'net', fail);
-  else checkModelData(checkpoint.model, 'net', fail);
+/**
+ * Every field of `checkpoint` by the rules the readers apply (the readers apply them as they parse),
+ * its model named `model` (checkpointOf's 'net': the network it was made of).
+ */
+export function checkCheckpoint(checkpoint: Checkpoint, fail: Fail = badModel, model = 'net'): void {
+  if ('kind' in checkpoint.model) checkBlockModel(checkpoint.model, model, fail);
+  else checkModelData(checkpoint.model, model, fail);
   checkStepCount(checkpoint.step, 'step', fail);
   readRng(checkpoint.rng, 'rng', fail);
   if (checkpoint.trainedOn !== undefined) readTrainedOn(checkpoint.trainedOn, 'trainedOn', fail);
   const o = checkpoint.optimizer;
-  if (!o) return;
+  if (o === undefined || o === null) return;
+  if (!isRecord(o)) throw fail('optimizer', `expected an optimiser's state() or nothing, got ${describeValue(o)}`);
   readName(o.name, 'optimizer.name', fail);
   readScalars(o.scalars, 'optimizer.scalars', fail);
-  if (o.tensors.length > CHECKPOINT_LIMITS.maxOptimizerTensors) throw fail('optimizer.tensors', `more than ${grouped(CHECKPOINT_LIMITS.maxOptimizerTensors)} tensors`);
+  if (!Array.isArray(o.tensors) || o.tensors.length > CHECKPOINT_LIMITS.maxOptimizerTensors) {
+    throw fail('optimizer.tensors', `expected an array of at most ${grouped(CHECKPOINT_LIMITS.maxOptimizerTensors)} tensors`);
+  }
   o.tensors.forEach((t, i) => checkFloat32Values(t, `optimizer.tensors[${i}]`, fail));
+}
+
+/**
+ * A hand-built checkpoint given to the exported writer `who`, checked whole before anything is
+ * written (checkCheckpoint: the readers' rules), so that a writer never makes a file its reader
+ * refuses: INVALID_OPTION naming the field (`who: checkpoint.model.weights[0]: …`).
+ */
+function checkWrittenCheckpoint(checkpoint: unknown, who: string): asserts checkpoint is Checkpoint {
+  checkCheckpointArgument(checkpoint, who);
+  checkCheckpoint(checkpoint, (where, message) => optionFault(`${who}: checkpoint.${where}`, message), 'model');
 }
 
 /**
@@ -228,14 +244,13 @@ export type CheckpointFile = (ModelFile | BlockModelFile) & CheckpointTraining;
 
 /** A checkpoint as JSON data (JSON.stringify it to write the text). */
 export function checkpointToJSON(checkpoint: Checkpoint): CheckpointFile {
-  checkCheckpointArgument(checkpoint, 'checkpointToJSON');
-  if ('kind' in checkpoint.model) checkBlockModel(checkpoint.model);
+  checkWrittenCheckpoint(checkpoint, 'checkpointToJSON');
   return checkpointFileOf(checkpoint, copiedNumbers);
 }
 
 /**
  * checkpointToJSON's data, its tensors' values put in by `numbers` (uncopiedNumbers: written as text
- * without copies). A block model is checked by the caller (checkpointOf's checkCheckpoint, or checkpointToJSON).
+ * without copies). The checkpoint is checked by the caller (checkpointOf's checkCheckpoint, or checkpointToJSON's).
  */
 export function checkpointFileOf(checkpoint: Checkpoint, numbers: FileNumbers): CheckpointFile {
   const { model, optimizer } = checkpoint;
@@ -259,14 +274,16 @@ export function checkpointFromJSON(json: unknown, seed = 1): Checkpoint {
       throw badModel('model', notJsonMessage(json as string, (error as Error).message));
     }
   }
-  const model = readModelJSON(json);
+  const modelRead = readModelJSON(json);
   const training = (json as Record<string, unknown>).training;
-  if (training === undefined) return { model, step: 0, rng: freshRng(seed), ...(model.trainedOn && { trainedOn: model.trainedOn }) };
+  if (training === undefined) return { model: modelRead, step: 0, rng: freshRng(seed), ...(modelRead.trainedOn && { trainedOn: modelRead.trainedOn }) };
   if (!isRecord(training)) throw badModel('training', 'expected an object');
   const step = checkStepCount(training.step, 'training.step', badModel);
   const rng = readRng(training.rng, 'training.rng');
-  const recorded = checkpointRecord({ model, ...recordedTrainedOn(training, 'training.trainedOn', badModel) });
+  const recorded = checkpointRecord({ model: modelRead, ...recordedTrainedOn(training, 'training.trainedOn', badModel) });
   const trainedOn = recorded ? { trainedOn: recorded } : {};
+  // The one record on the model too, as decodeCheckpoint gives it (its header has one place): one shape for one content.
+  const model = { ...modelRead, ...trainedOn };
   const o = training.optimizer;
   if (o === null || o === undefined) return { model, step, rng, ...trainedOn };
   if (!isRecord(o)) throw badModel('training.optimizer', 'expected an object or null');
@@ -293,10 +310,7 @@ export function checkpointFromJSON(json: unknown, seed = 1): Checkpoint {
  * run resumes from are left out. `file` is the parsed JSON of a JSON file, or the bytes of a binary one.
  */
 export function modelOfGradscopeFile(file: unknown): ModelData | BlockModelData {
-  if (file instanceof Uint8Array) {
-    const { model, trainedOn } = decodeCheckpoint(file);
-    return trainedOn ? { ...model, trainedOn } : model;
-  }
+  if (file instanceof Uint8Array) return decodeCheckpoint(file).model;
   const model = readModelJSON(file);
   const training = isRecord(file) ? file.training : undefined;
   if (!isRecord(training)) return model;
@@ -311,9 +325,17 @@ export function isBinaryCheckpoint(bytes: Uint8Array): boolean {
   return bytes.length >= CHECKPOINT_BINARY_MAGIC.length && CHECKPOINT_BINARY_MAGIC.every((b, i) => bytes[i] === b);
 }
 
-/** A checkpoint in gradscope's binary format (see the module comment for the layout). */
+/** A checkpoint in gradscope's binary format (see the module comment for the layout), checked whole first. */
 export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
-  checkCheckpointArgument(checkpoint, 'encodeCheckpoint');
+  checkWrittenCheckpoint(checkpoint, 'encodeCheckpoint');
+  return checkpointBytes(checkpoint);
+}
+
+/**
+ * encodeCheckpoint's bytes of a checkpoint the caller has checked (saveModel's, from checkpointOf); unchecked, it is
+ * also how the tests write the damaged files a reader must refuse.
+ */
+export function checkpointBytes(checkpoint: Checkpoint): Uint8Array {
   const { model, optimizer } = checkpoint;
   const blocks = 'kind' in model;
   const architecture = blocks ? { inputs: model.inputs, loss: model.loss, layers: model.layers } : { loss: model.loss, sizes: model.sizes, activations: model.activations };
@@ -404,7 +426,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
     checkStoredTensor(t, element, parameter, badModel);
     return t;
   };
-  const model = { ...architecture.read(read), ...recorded };
+  const model = { ...architecture.read(read), ...recorded, ...trainedOn }; // the record on the model too, as checkpointFromJSON gives it
   if (!optimizerHeader) return { model, step, rng, ...trainedOn };
   const tensors = optimizerHeader.lengths.map((n, i) => read(n, elementPath(`optimizer.tensors[${i}]`, [n]), false));
   return { model, step, rng, optimizer: { name: optimizerHeader.name, scalars: optimizerHeader.scalars, tensors }, ...trainedOn };

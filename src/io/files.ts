@@ -17,7 +17,7 @@ import {
   checkpointOf,
   checkpointFileOf,
   decodeCheckpoint,
-  encodeCheckpoint,
+  checkpointBytes,
   isBinaryCheckpoint,
   networkFromCheckpoint,
   type Checkpoint,
@@ -70,7 +70,7 @@ export async function saveModel(net: Network, path: string, options: SaveOptions
     await writeFileAtomic(path, checkedModelJsonText(file, FILE_LIMITS.maxJsonBytes, path, advice));
     return;
   }
-  const bytes = encodeCheckpoint(checkpoint);
+  const bytes = checkpointBytes(checkpoint);
   if (bytes.length > FILE_LIMITS.maxBinaryBytes) {
     throw invalidOption(`${path}: a binary model of ${bytesBeyond(bytes.length, FILE_LIMITS.maxBinaryBytes)} that loadModel reads; nothing was written`);
   }

@@ -124,7 +124,8 @@ describe('the rows that trained a model', () => {
     const checkpoint = await readCheckpoint(path);
     expect(decodeCheckpoint(encodeCheckpoint(checkpoint)).trainedOn).toEqual({ data: 'rows.json', rows: 4 });
     const { trainedOn: _dropped, ...without } = checkpoint;
-    expect(decodeCheckpoint(encodeCheckpoint(without)).trainedOn).toBeUndefined();
+    const { trainedOn: _carried, ...model } = checkpoint.model; // read back, the model carries the one record too
+    expect(decodeCheckpoint(encodeCheckpoint({ ...without, model })).trainedOn).toBeUndefined();
     const file = JSON.parse(readFileSync(path, 'utf8'));
     delete file.training.trainedOn;
     writeFileSync(path, JSON.stringify(file));

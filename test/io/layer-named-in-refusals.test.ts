@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { loadModel } from '../../src/io/files.js';
-import { encodeCheckpoint } from '../../src/io/checkpoint.js';
+import { checkpointBytes } from '../../src/io/checkpoint.js';
 import { modelOf } from '../../src/io/model-data.js';
 import { fromSafetensors } from '../../src/io/safetensors.js';
 import { encodeSafetensors } from '../../src/io/safetensors-format.js';
@@ -39,9 +39,9 @@ describe('a layer named in a model file refusal', async () => {
 
   it('gradscope binary: the header names it as the payload does (layers[1].weights)', async () => {
     const path = join(folder, 'hidden.bin');
-    writeFileSync(path, encodeCheckpoint({ model: hiddenSoftmax, step: 0, rng: net.rng.getState() }));
+    writeFileSync(path, checkpointBytes({ model: hiddenSoftmax, step: 0, rng: net.rng.getState() }));
     await refusedAt(() => loadModel(path, { backend: 'ref' }), `${path}: header: layers[0]`, HIDDEN);
-    writeFileSync(path, encodeCheckpoint({ model: oneUnit, step: 0, rng: net.rng.getState() }));
+    writeFileSync(path, checkpointBytes({ model: oneUnit, step: 0, rng: net.rng.getState() }));
     await refusedAt(() => loadModel(path, { backend: 'ref' }), `${path}: header: layers[1]`, ONE_UNIT);
   });
 
@@ -92,7 +92,7 @@ describe('a layer named in a model file refusal', async () => {
   it('a size out of range: header.sizes[i], or the layer and field it was read from', async () => {
     const UNITS = 'expected a whole number of units from 1 to';
     const path = join(folder, 'zero-units.bin');
-    writeFileSync(path, encodeCheckpoint({ model: { ...model, sizes: [3, 0, 2] }, step: 0, rng: net.rng.getState() }));
+    writeFileSync(path, checkpointBytes({ model: { ...model, sizes: [3, 0, 2] }, step: 0, rng: net.rng.getState() }));
     await refusedAt(() => loadModel(path, { backend: 'ref' }), `${path}: header.sizes[1]`, `${UNITS} .*, got 0$`);
     const metadata = { format: 'gradscope.model', version: '1', loss: 'cross-entropy', activations: 'tanh,softmax' };
     const weights = (first: number[], second: number[]) => [

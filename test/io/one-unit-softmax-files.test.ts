@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { loadModel } from '../../src/io/files.js';
-import { checkpointOf, encodeCheckpoint } from '../../src/io/checkpoint.js';
+import { checkpointOf, checkpointBytes } from '../../src/io/checkpoint.js';
 import { denseAsBlockModel, modelOf, networkFromBlockModel, networkFromModel } from '../../src/io/model-data.js';
 import { readModelFile } from '../../src/io/model-formats.js';
 import { fromSafetensors, readSafetensors, toSafetensors } from '../../src/io/safetensors.js';
@@ -75,9 +75,9 @@ describe('a softmax output of 1 unit', () => {
     const net = await createNetwork({ sizes: [3, 4, 2], backend: 'ref' });
     const { step, rng } = checkpointOf(net);
     net.dispose();
-    const dense = saved('dense.bin', encodeCheckpoint({ model: oneUnit, step, rng }));
+    const dense = saved('dense.bin', checkpointBytes({ model: oneUnit, step, rng }));
     await expectError(() => loadModel(dense, { backend: 'ref' }), 'BAD_MODEL_FILE', alwaysOne(`${dense}: header: layers[1]`));
-    const blocks = saved('blocks.bin', encodeCheckpoint({ model: oneUnitBlocks, step, rng }));
+    const blocks = saved('blocks.bin', checkpointBytes({ model: oneUnitBlocks, step, rng }));
     await expectError(() => loadModel(blocks, { backend: 'ref' }), 'BAD_MODEL_FILE', alwaysOne(`${blocks}: header.layers[1]`));
   });
 

@@ -12,7 +12,7 @@ import { createNetwork, Network, networkOfData } from '../../src/api/network.js'
 import type { NetworkOptions } from '../../src/network/config.js';
 import type { Initialisation } from '../../src/init/initialisation.js';
 import { blockModelOf, modelOf, networkFromModel } from '../../src/io/model-data.js';
-import { decodeCheckpoint, encodeCheckpoint, checkpointOf } from '../../src/io/checkpoint.js';
+import { decodeCheckpoint, encodeCheckpoint, checkpointOf, checkpointBytes } from '../../src/io/checkpoint.js';
 import { loadModel, readCheckpoint, saveModel } from '../../src/io/files.js';
 import { readModelFile, writeModelFile } from '../../src/io/model-formats.js';
 import { readSafetensors, toSafetensors } from '../../src/io/safetensors.js';
@@ -147,7 +147,7 @@ describe('a record this gradscope cannot read is refused, naming the file and th
   it('in a binary checkpoint header', async () => {
     const path = join(folder, 'unknown-init.bin');
     const model = { ...(await recorded()), initialisation: { init: 'he-uniform', biasInit: 'zero' } } as never;
-    writeFileSync(path, encodeCheckpoint({ model, step: 0, rng: [1, 2, 3, 4] }));
+    writeFileSync(path, checkpointBytes({ model, step: 0, rng: [1, 2, 3, 4] }));
     await expectError(() => readCheckpoint(path), 'BAD_MODEL_FILE', /unknown-init\.bin: header\.initialisation\.init: expected one of .*got "he-uniform"/);
   });
 

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import type { NetworkOptions } from '../../src/network/config.js';
 import { blockModelOf, modelOf, networkFromModel } from '../../src/io/model-data.js';
-import { checkpointOf, encodeCheckpoint } from '../../src/io/checkpoint.js';
+import { checkpointOf, checkpointBytes } from '../../src/io/checkpoint.js';
 import { readModelFile, writeModelFile } from '../../src/io/model-formats.js';
 import { toSafetensors } from '../../src/io/safetensors.js';
 import { expectError } from '../util/expect-error.js';
@@ -45,7 +45,7 @@ const FORMATS: { name: string; write: (net: Network, kind: 'dense' | 'blocks', r
     async write(net, _kind, record, stem) {
       const path = join(folder, `${stem}.bin`);
       const checkpoint = checkpointOf(net);
-      writeFileSync(path, encodeCheckpoint({ ...checkpoint, model: { ...checkpoint.model, initialisation: record } as never }));
+      writeFileSync(path, checkpointBytes({ ...checkpoint, model: { ...checkpoint.model, initialisation: record } as never }));
       return { path, field: 'header\\.initialisation' };
     },
   },

@@ -203,8 +203,20 @@ describe("the rows that trained a model, of a data file's path, in every format 
       expect((await readCheckpoint(path)).trainedOn, path).toEqual(OWN);
       expect((await readModelFile(path)).trainedOn, path).toEqual(OWN);
     }
-    // The model's own record stays on the model a JSON checkpoint reads back (the binary header has one place).
-    expect(checkpointFromJSON(file).model.trainedOn).toEqual(OTHER);
+    // Both readers give one shape for one content: the winning record on the checkpoint and on its model (the binary header has one place).
+    const [fromJson, fromBinary] = [checkpointFromJSON(file), decodeCheckpoint(readFileSync(binary))];
+    for (const read of [fromJson, fromBinary]) expect([read.trainedOn, read.model.trainedOn]).toEqual([OWN, OWN]);
+    expect(fromBinary).toEqual(fromJson);
+    net.dispose();
+  });
+
+  it('reads a checkpoint saved both ways back alike, whichever place held its record', async () => {
+    const net = await network('dense');
+    const base = checkpointOf(net);
+    for (const checkpoint of [{ ...base, trainedOn: OWN }, { ...base, model: dataOf(net, OWN) }, base] as Checkpoint[]) {
+      const fromJson = checkpointFromJSON(JSON.parse(JSON.stringify(checkpointToJSON(checkpoint))));
+      expect(decodeCheckpoint(encodeCheckpoint(checkpoint))).toEqual(fromJson);
+    }
     net.dispose();
   });
 
