@@ -15,6 +15,8 @@ import { serveStatic } from '../browser/static-server.js';
 
 const ROOT = resolve('.');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+/** The import map's targets in a project that installed the package, served from the project's folder (docs/browser.md). */
+const INSTALLED_IMPORT_MAP = { gradscope: '/node_modules/gradscope/dist/index.js', loader: '/node_modules/@assemblyscript/loader/index.js' };
 
 function run(command: string, args: string[], cwd: string): string {
   return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -142,6 +144,35 @@ describe('the packed package, installed into an empty project', () => {
       const tab = await browser.newPage();
       const errors = collectErrors(tab);
       await tab.goto(`${server.url}/`);
+      await tab.waitForFunction(() => document.getElementById('result')!.textContent !== '', null, { timeout: 30_000 });
+      const report = JSON.parse(await tab.locator('#result').innerText()) as { backend?: string; accuracy?: number; error?: string };
+      expect(report.error).toBeUndefined();
+      expect(report.backend).toBe('wasm-simd');
+      expect(report.accuracy).toBe(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  }, 120_000);
+
+  it.skipIf(!CHROMIUM_PATH)("loads without a bundler through docs/browser.md's import map for an installed package (npm puts the loader beside gradscope, not in it)", async () => {
+    const folder = join(app, 'importmap');
+    mkdirSync(folder);
+    const example = readFileSync(join(ROOT, 'examples/browser-importmap/index.html'), 'utf8');
+    const mapped = example.replace('"gradscope": "/dist/index.js"', `"gradscope": "${INSTALLED_IMPORT_MAP.gradscope}"`);
+    expect(mapped, 'the example maps gradscope to /dist/index.js').not.toBe(example);
+    expect(mapped).toContain(`"@assemblyscript/loader": "${INSTALLED_IMPORT_MAP.loader}"`);
+    writeFileSync(join(folder, 'index.html'), mapped);
+    const docs = readFileSync(join(ROOT, 'docs/browser.md'), 'utf8');
+    for (const path of Object.values(INSTALLED_IMPORT_MAP)) expect(docs).toContain(path);
+
+    const server = await serveStatic({ '/': app });
+    const browser = await launchChromium();
+    try {
+      const tab = await browser.newPage();
+      const errors = collectErrors(tab);
+      await tab.goto(`${server.url}/importmap/index.html`);
       await tab.waitForFunction(() => document.getElementById('result')!.textContent !== '', null, { timeout: 30_000 });
       const report = JSON.parse(await tab.locator('#result').innerText()) as { backend?: string; accuracy?: number; error?: string };
       expect(report.error).toBeUndefined();
