@@ -23,7 +23,7 @@ import {
   type Checkpoint,
 } from './checkpoint.js';
 import { checkPath, parseJsonBytes, readFileBytes, writeFileAtomic } from './file-access.js';
-import { contentFormatOf, formatNamedBy, interopFormatOf, isNamedBinary, isTfjsJson, onnxUnread, UNRECOGNISED_MODEL } from './model-formats.js';
+import { checkNameAgrees, contentFormatOf, formatNamedBy, interopFormatOf, isNamedBinary, isTfjsJson, onnxUnread, UNRECOGNISED_MODEL } from './model-formats.js';
 import { bytesBeyond } from '../byte-text.js';
 import { readTrainedOn, type TrainedOn } from '../trained-on.js';
 
@@ -32,7 +32,7 @@ export type CheckpointEncoding = 'json' | 'binary';
 
 /** Options of saveModel. */
 export interface SaveOptions {
-  /** How the file is encoded: gradscope's JSON model or its binary checkpoint. Default: 'json' for a path ending in .json, 'binary' otherwise. */
+  /** How the file is encoded: gradscope's JSON model or its binary checkpoint. Default: 'json' for a path ending in .json, 'binary' otherwise; one the name contradicts ('binary' for x.json, 'json' for x.bin) is refused. */
   format?: CheckpointEncoding;
   /** Also save this optimiser's state (a checkpoint to resume training from). Default: none, the network and its step and RNG state only. */
   optimizer?: Optimizer;
@@ -52,14 +52,22 @@ export function checkCheckpointName(path: string): void {
   }
 }
 
+/** The encoding a checkpoint's name says: .json JSON, .bin binary; any other name says none (saveModel then writes binary). */
+function encodingNamedBy(path: string): CheckpointEncoding | undefined {
+  return path.toLowerCase().endsWith('.json') ? 'json' : isNamedBinary(path) ? 'binary' : undefined;
+}
+
 /** Saves `net` (with its step, RNG state and, if given, the optimiser's state) to `path`. */
 export async function saveModel(net: Network, path: string, options: SaveOptions = {}): Promise<void> {
   checkNetwork(net, 'saveModel');
   checkPath(path, 'saveModel');
   checkKnownKeys(options, keysOf<SaveOptions>({ format: true, optimizer: true, trainedOn: true }), 'saveModel');
-  const format = options.format ?? (path.toLowerCase().endsWith('.json') ? 'json' : 'binary');
+  const named = encodingNamedBy(path);
+  const format = options.format ?? named ?? 'binary';
   if (format !== 'json' && format !== 'binary') throw invalidOption(`format: expected 'json' or 'binary', got ${describeValue(format)}`);
   checkCheckpointName(path);
+  // x.json holding the binary checkpoint (or x.bin JSON) misleads every reader that goes by the name.
+  checkNameAgrees(path, { given: 'format', chosen: format, named, rename: format === 'json' ? '.json' : '.bin (or any name not ending in .json)' });
   const trainedOn = options.trainedOn === undefined ? {} : { trainedOn: readTrainedOn(options.trainedOn, 'saveModel: trainedOn', optionFault) };
   const checkpoint = { ...checkpointOf(net, options.optimizer), ...trainedOn }; // refuses what no reader would take back
   if (format === 'json') {

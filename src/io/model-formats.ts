@@ -116,14 +116,26 @@ export async function outputFormatOf(path: string, format: InteropFormat | undef
     const names = INTEROP_FORMATS.map((f) => `${FORMAT_NAMES[f]} for ${f}`).join(', ');
     throw invalidOption(`${path}: cannot tell the output format from the name (use ${names}, or give ${given})`);
   }
-  if (named !== undefined && named !== chosen && !(chosen === 'tfjs' && basename(path) === 'model.json')) {
-    throw invalidOption(`${path}: ${given} ${chosen} contradicts the name, which says ${named}; name the file ${FORMAT_NAMES[chosen]}, or leave ${given} out; nothing was written`);
-  }
+  // A file named model.json is tfjs' own name (the folder holds it).
+  if (!(chosen === 'tfjs' && basename(path) === 'model.json')) checkNameAgrees(path, { given, chosen, named, rename: FORMAT_NAMES[chosen] });
   if (chosen === 'gradscope' && isNamedBinary(path)) {
     // A step-0 checkpoint with an RNG state the model never held would resume as if it had (loadCheckpoint refuses model files for that).
     throw invalidOption(`${path}: .bin is gradscope's binary checkpoint, which saveModel writes with the step and RNG state a run resumes from, and a model read from a file does not hold; name it .json for gradscope's model file (or .safetensors); nothing was written`);
   }
   return chosen;
+}
+
+/**
+ * The one rule of a format given beside a name that says another (writeModelFile's formats, saveModel's
+ * encodings): refused (INVALID_OPTION naming the path and both formats), before anything is written,
+ * as bytes of one format under another's name would mislead every later reader. `named` undefined: the
+ * name says none, and any format goes. `rename`: the name that would say `chosen`.
+ */
+export function checkNameAgrees(path: string, formats: { given: string; chosen: string; named: string | undefined; rename: string }): void {
+  const { given, chosen, named, rename } = formats;
+  if (named !== undefined && named !== chosen) {
+    throw invalidOption(`${path}: ${given} ${chosen} contradicts the name, which says ${named}; name the file ${rename}, or leave ${given} out; nothing was written`);
+  }
 }
 
 /** The refusal of an ONNX file wherever one is read (readModelFile, loadModel): gradscope writes ONNX only. */

@@ -14,7 +14,8 @@ const flat = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8')
 describe("docs/api.md's saveModel format default", () => {
   it('is stated as values', () => {
     expect(flat).toContain("`format` is `'json'` or `'binary'` (default: `'json'` for a path ending in `.json`, `'binary'` otherwise)");
-    // The refusal itself: test/io/output-format-names.
+    expect(flat).toContain("and a `format` the name contradicts (`'binary'` for `x.json`, `'json'` for `x.bin`) is refused with `INVALID_OPTION` naming both, nothing written, as `writeModelFile` refuses one");
+    // The refusals themselves: test/io/output-format-names.
     expect(flat).toContain("a name that says another format (`.safetensors`, `.onnx`, a folder ending in `/`) is refused with `INVALID_OPTION`, as `writeModelFile(net, path)` writes those");
   });
 

@@ -57,6 +57,18 @@ describe('output format by name', async () => {
     }
   });
 
+  it.each([
+    ['fb.json', 'binary', 'json', '\\.bin \\(or any name not ending in \\.json\\)'],
+    ['fj.BIN', 'json', 'binary', '\\.json'],
+  ] as const)('saveModel refuses %s saved as %s (its name says %s: x.json held the binary checkpoint), as writeModelFile refuses a contradicted format, writing nothing', async (name, format, named, rename) => {
+    const message = new RegExp(`^${at(name).replace(/[.]/g, '\\.')}: format ${format} contradicts the name, which says ${named}; name the file ${rename}, or leave format out; nothing was written$`);
+    await expectError(() => saveModel(net, at(name), { format }), 'INVALID_OPTION', message);
+    expect(existsSync(at(name))).toBe(false);
+    await saveModel(net, at(`agrees-${name}`), { format: named });
+    await saveModel(net, at(`says-none-${format}.ckpt`), { format }); // a name that says no encoding takes either
+    for (const written of [`agrees-${name}`, `says-none-${format}.ckpt`]) expect((await loadModel(at(written))).inputSize, written).toBe(3);
+  });
+
   it('train --out and study --save refuse such a name in one line, exit 2, before any rows or model are read (they trained, then saved a binary under it)', async () => {
     for (const [args, flag, out] of [
       [['train', '--data', at('absent-data.json')], 'out', 'trained.safetensors'],
