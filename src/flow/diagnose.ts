@@ -91,12 +91,13 @@ export function verdictCell(d: Pick<Diagnosis, 'verdict' | 'severity' | 'evidenc
   if (e.gap.readAt === shown && !e.normalisedBy) return verdictLabel(d);
   const figure = `${numberText(e.gap.ratio)}, ${gapRecords(e)}`;
   if (d.severity) return `${d.verdict} (${d.severity}: ${figure})`;
-  // Healthy: its gap, where there is one; a gap at or past EXPLODING_RATIO says why it is no fault. Without one (a single hidden
-  // layer), the losses that found no rise and no overfitting, where the trace held enough to read them.
+  // Healthy: its gap, where there is one; a gap at or past EXPLODING_RATIO says why it is no fault. A single hidden layer has
+  // no gap to read: the losses that found no rise and no overfitting, where the trace held enough to read them. A deeper
+  // net without a gap figure (its flow unread, as across norm rows) was not read from the loss: its label alone.
   const grew = e.grewWhileLearning ? ', grew while learning' : '';
   const healthy = atChance ? 'healthy flow' : d.verdict;
   if (positiveFinite(e.gap.ratio)) return `${healthy} (${figure}${grew})${atChance}`;
-  return e.training ? `${healthy} (${lossFigure(e.training, 'neither')})${atChance}` : verdictLabel(d);
+  return e.training && e.hiddenLayers < 2 ? `${healthy} (${lossFigure(e.training, 'neither')})${atChance}` : verdictLabel(d);
 }
 
 /** A study table's heading over verdictCell's cells beside the row's first ÷ last RMS ‖δₓ‖ at the first step: why some give no figure. */

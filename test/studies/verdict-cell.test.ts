@@ -124,16 +124,29 @@ describe('a study table\'s verdict cell', () => {
 
     it('healthy without a gap (a single hidden layer): the training loss from the first step to the end', () => {
       const d = diagnose(lossTrace([1.5, 1.2, 1, 0.9]));
-      const learnt = { ...d, evidence: { ...d.evidence, gap: { ratio: NaN, readAt: 'first record' as const }, training: { ...d.evidence.training!, accuracyEnd: 0.9 } } };
+      const single = { gap: { ratio: NaN, readAt: 'first record' as const }, hiddenLayers: 1 };
+      const learnt = { ...d, evidence: { ...d.evidence, ...single, training: { ...d.evidence.training!, accuracyEnd: 0.9 } } };
       expect([d.verdict, d.evidence.training?.state]).toEqual(['healthy', 'learning']);
       expect(verdictCell(learnt)).toBe('healthy (training loss 2.00 at the first step (its batch) → 0.900 at the last of 4 epochs)');
       // At chance, said after the figure.
       expect(verdictCell({ ...learnt, evidence: { ...learnt.evidence, training: d.evidence.training } })).toBe('healthy flow (training loss 2.00 at the first step (its batch) → 0.900 at the last of 4 epochs), at chance');
       // Without epochs, the batches' losses: gapTrace's are 2 throughout.
       const batches = diagnose(gapTrace(Array(11).fill(1), SGD));
-      expect(verdictCell({ ...batches, evidence: { ...batches.evidence, gap: { ratio: NaN, readAt: 'first record' } } })).toBe(
+      expect(verdictCell({ ...batches, evidence: { ...batches.evidence, ...single } })).toBe(
         'healthy flow (batch loss 2.00 at the first step → 2.00, median over the last 2 records), at chance',
       );
+    });
+
+    it('a deeper net without a gap figure (its flow unread across norm rows) is not credited to the loss: its label alone', () => {
+      // gapTrace's three hidden layers, the second a norm row: flowUnread leaves it out, and no gap was read. The cell read
+      // 'healthy flow (training loss 2.00 at the first step …), at chance', a flow never read presented as read from the loss.
+      const d = diagnose(lossTrace([1.5, 1.2, 1, 0.9]));
+      const unread = { ...d, evidence: { ...d.evidence, normalisedBy: [1], gap: { ratio: NaN, readAt: 'first record' as const } } };
+      expect([d.verdict, d.evidence.hiddenLayers]).toEqual(['healthy', 3]);
+      expect(verdictCell(unread)).toBe('healthy flow, at chance');
+      expect(verdictCell(unread, 'first record')).toBe('healthy flow, at chance');
+      const learnt = { ...unread, evidence: { ...unread.evidence, training: { ...d.evidence.training!, accuracyEnd: 0.9 } } };
+      expect(verdictCell(learnt)).toBe('healthy');
     });
   });
 });
