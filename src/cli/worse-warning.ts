@@ -89,10 +89,12 @@ export function overfittingOf(d: Pick<Diagnosis, 'evidence' | 'remedies'>): Fini
  * (or not a number), with both losses and accuracies and the likely cause: none where the checked
  * rows trained the loaded model too (FinishedRun.seen), overfitting where the run's diagnosis read it
  * (FinishedRun.overfitting), no rate where the run restarted a saved optimiser afresh
- * (FinishedRun.restarted), the rate the run's diagnosis offers where it offers one (FinishedRun.rateOffered:
- * never a rate the other way), no rate where the loss rose by less than STILL_FALLING (what the
+ * (FinishedRun.restarted), no rate where the loss rose by less than STILL_FALLING (what the
  * diagnosis counts as a rise: a kfac run at batches of 1, up 1.4 %, was told a learning rate too
- * large, newuser27), else a learning rate too large (the rate the
+ * large, newuser27), opening 'the trained network's loss … is up only X %', not 'worse', and naming
+ * the rate the diagnosis offers, where it offers one, as its offer and not as the cause; the rate the
+ * run's diagnosis offers where it offers one (FinishedRun.rateOffered: never a rate the other way),
+ * else a learning rate too large (the rate the
  * run ended at, after any halving), or for an optimiser that chooses its own steps, the optimiser;
  * undefined when the run ended no worse. Not 'worse' where the network learnt nothing
  * and its loss barely moved: accuracy at chance before and after, the loss up by less than
@@ -127,6 +129,14 @@ export function worseWarning({ checked, initial, final, trained, optimizer, save
   // What the diagnosis offers is read from this run's own steps, where the rise is read from the loaded weights to the end: the two say one thing
   // (newuser27: 'does not show that the learning rate is too large' above a diagnosis offering a smaller one, and 'below R' above 'above R').
   const offered = offer && `the run's diagnosis, which reads this run's own steps, offers a ${offer.direction} one: --learning-rate ${offer.flagValue}`;
+  // A rise under what counts as one is no rise to blame a rate for, not even where the diagnosis offers a smaller one: that offer rests on the run's
+  // own steps, and is named as the diagnosis's, never as the cause. Its opening says what the numbers say, not 'worse', which the rule denies.
+  if (rise < STILL_FALLING && !seen && !overfitting && !restarted && trained.learningRate !== undefined) {
+    return (
+      `Warning: the trained network's loss on the ${checked} rows is up ${riseText} (${numbers})${why}${kept}; ` +
+      `under the ${percentText(STILL_FALLING)} that counts as a rise, too little to blame on the learning rate; ${offered ?? diagnosis}.`
+    );
+  }
   // newuser26: a model trained on the test digits, or a fresh adam on weights another adam trained, was told 'a learning rate too large', which the run does not show.
   const remedy = seen
     ? `the ${checked} digits ${seen} trained the model too, so these are not held-out figures and the run names no cause: measure it on rows it has not seen`
@@ -141,9 +151,7 @@ export function worseWarning({ checked, initial, final, trained, optimizer, save
             ? `the rise does not show that the learning rate is too large: ${offered}`
             : offer
               ? `the likely cause is a learning rate too large (${givenFloat32Text(trained.learningRate)}): ${offered}`
-              : rise < STILL_FALLING
-                ? `its loss up ${riseText} (under the ${percentText(STILL_FALLING)} that counts as a rise), too little to blame on the learning rate; ${diagnosis}`
-                : `the likely cause is a learning rate too large: try a --learning-rate below ${givenFloat32Text(trained.learningRate)}`;
+              : `the likely cause is a learning rate too large: try a --learning-rate below ${givenFloat32Text(trained.learningRate)}`;
   return `Warning: ${worseWords(checked, initial, final)} (${numbers})${why}${kept}; ${remedy}.`;
 }
 
