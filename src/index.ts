@@ -31,11 +31,10 @@ export type { ErrorCode } from './errors.js';
 export { ACTIVATIONS, OUTPUT_ACTIVATIONS, LOSSES, LEAKY_RELU_SLOPE, SELU_LAMBDA, SELU_ALPHA } from './kernels.js';
 export type { Activation, FloatArray, OutputActivation, Loss, Kernels, Tensor, WriteFault } from './kernels.js';
 export { MAX_TENSOR_LENGTH } from './checks.js';
-export { createRefKernels } from './ref/ref-kernels.js';
+// The kernels a user is handed check every call's sizes and tensors (src/checked-kernels.ts); the library's own layers run them unchecked.
+export { createRefKernels, createWasmKernels, createThreadedWasmKernels } from './public-kernels.js';
 export type { RefOptions } from './ref/ref-kernels.js';
-export { createWasmKernels } from './wasm/wasm-kernels.js';
 export type { WasmKernels, WasmOptions } from './wasm/wasm-kernels.js';
-export { createThreadedWasmKernels } from './wasm/threads/threaded-kernels.js';
 export type { ThreadedOptions, ThreadedWasmKernels } from './wasm/threads/threaded-kernels.js';
 export { simdSupported, relaxedSimdSupported, setWasmLocation } from './wasm/loader.js';
 export { WEIGHT_INITS } from './init/initializers.js';

@@ -7,13 +7,13 @@ import { ACTIVATIONS, SELU_ALPHA, SELU_LAMBDA, type Activation, type Kernels, ty
 import { Rng } from '../../src/init/rng.js';
 import { ACTIVATION_EXPORT_NAMES, exportName } from '../../src/wasm/exports.js';
 import type { WasmKernels } from '../../src/wasm/wasm-kernels.js';
-import { backendsUnderTest, kernelBackends, tensorOf, wasmTensorOf } from '../util/backends.js';
+import { backendsUnderTestChecked, kernelBackends, tensorOf, wasmTensorOf } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
 import { firstBitDifference } from '../util/bits.js';
 import { CANARY, guarded, readGuarded } from '../util/canaries.js';
 
 const oracle = (await kernelBackends()).find((b) => b.name === 'ref')!.kernels;
-const backends = await backendsUnderTest();
+const backends = await backendsUnderTestChecked();
 const wasmBackends = backends.filter((b) => 'exports' in b.kernels) as { name: string; kernels: WasmKernels }[];
 
 /** tensorOf for a wasm backend, typed so that its pointer can be used. */

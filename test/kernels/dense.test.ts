@@ -14,12 +14,12 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
 import type { Kernels, Tensor } from '../../src/kernels.js';
 import type { WasmKernels, WasmTensor } from '../../src/wasm/wasm-kernels.js';
-import { backendsUnderTest, kernelBackends, tensorOf } from '../util/backends.js';
+import { backendsUnderTestChecked, kernelBackends, tensorOf } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
 import { CANARY, placeUnaligned, readUnaligned } from '../util/canaries.js';
 
 const oracle = (await kernelBackends()).find((b) => b.name === 'ref')!.kernels;
-const backends = await backendsUnderTest();
+const backends = await backendsUnderTestChecked();
 const wasmBackends = backends.filter((b) => 'exports' in b.kernels) as { name: string; kernels: WasmKernels }[];
 /** Whether a wasm backend rounds every term as the first one does (all but the fused relaxed binary). */
 const roundsAlike = (b: { kernels: WasmKernels }) => b.kernels.binary !== 'simd-relaxed';

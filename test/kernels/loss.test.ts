@@ -8,12 +8,12 @@ import { LOSS_OUTPUT, LOSSES, type Kernels, type Loss, type OutputActivation } f
 import { Rng } from '../../src/init/rng.js';
 import { sigmoid } from '../../src/ref/activations.js';
 import type { WasmKernels } from '../../src/wasm/wasm-kernels.js';
-import { backendsUnderTest, kernelBackends, tensorOf, wasmTensorOf } from '../util/backends.js';
+import { backendsUnderTestChecked, kernelBackends, tensorOf, wasmTensorOf } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
 import { CANARY } from '../util/canaries.js';
 
 const oracle = (await kernelBackends()).find((b) => b.name === 'ref')!.kernels;
-const backends = await backendsUnderTest();
+const backends = await backendsUnderTestChecked();
 const wasmBackends = backends.filter((b) => 'exports' in b.kernels) as { name: string; kernels: WasmKernels }[];
 
 /** tensorOf for a wasm backend, typed so that its pointer can be used. */

@@ -14,10 +14,10 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
 import type { Kernels } from '../../src/kernels.js';
 import type { WasmKernels } from '../../src/wasm/wasm-kernels.js';
-import { backendsUnderTest, kernelBackends, tensorOf } from '../util/backends.js';
+import { backendsUnderTestChecked, kernelBackends, tensorOf } from '../util/backends.js';
 import { CANARY, placeUnaligned, readUnaligned } from '../util/canaries.js';
 
-const backends = await backendsUnderTest();
+const backends = await backendsUnderTestChecked();
 const wasmBackends = backends.filter((b) => 'exports' in b.kernels) as { name: string; kernels: WasmKernels }[];
 const roundsAlike = (k: WasmKernels) => k.binary !== 'simd-relaxed';
 

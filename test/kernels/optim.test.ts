@@ -8,12 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
 import type { Kernels, Tensor } from '../../src/kernels.js';
 import type { WasmKernels, WasmTensor } from '../../src/wasm/wasm-kernels.js';
-import { backendsUnderTest, kernelBackends } from '../util/backends.js';
+import { backendsUnderTestChecked, kernelBackends } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
 import { guarded, readGuarded } from '../util/canaries.js';
 
 const oracle = (await kernelBackends()).find((b) => b.name === 'ref')!.kernels;
-const backends = await backendsUnderTest();
+const backends = await backendsUnderTestChecked();
 
 const SIZES = [0, 1, 3, 4, 5, 7, 8, 15, 16, 17, 63, 64, 65, 1000, 1029];
 /**

@@ -8,13 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
 import type { Kernels } from '../../src/kernels.js';
 import type { WasmKernels, WasmTensor } from '../../src/wasm/wasm-kernels.js';
-import { backendsUnderTest, kernelBackends, tensorOf, wasmTensorOf } from '../util/backends.js';
+import { backendsUnderTestChecked, kernelBackends, tensorOf, wasmTensorOf } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
 import { firstBitDifference } from '../util/bits.js';
 import { CANARY, guarded, readGuarded } from '../util/canaries.js';
 
 const oracle = (await kernelBackends()).find((b) => b.name === 'ref')!.kernels;
-const backends = await backendsUnderTest();
+const backends = await backendsUnderTestChecked();
 const wasmBackends = backends.filter((b) => 'exports' in b.kernels) as { name: string; kernels: WasmKernels }[];
 const SIZES = [...Array.from({ length: 68 }, (_, n) => n), 1001];
 // One f32 rounding per element; dα is a sum of n exact products in f64.
