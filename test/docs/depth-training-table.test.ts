@@ -1,15 +1,19 @@
 // docs/gradient-flow.md's and docs/studies.md's study (a) training tables (Nielsen's 500 epochs, seed 1) are what `gradscope study depth` prints:
 // every cell but the seconds, the verdicts with the figures they were read from (session 27 left the table's verdicts
 // without them, as 'vanishing (severe)', where the command printed 'vanishing (severe: 0.0307, median over 500 records)').
-// The study trains once here, as the command does (4 networks × 500 full-batch epochs of 1,000 digits: ~8 s of CPU time).
+// Their initialisation tables (docs/gradient-flow.md's and README.md's, over seeds 1–20) are too: the [784,30,10] row's
+// ratio was '1' in one, where the command prints '1.0 [1.0 – 1.0]'.
+// The study runs once here, as the command does, and feeds every table: 20 seeds at initialisation (its default), then the
+// training at seed 1 (4 networks × 500 full-batch epochs of 1,000 digits: ~8 s of CPU time).
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { depthTrainingTable } from '../../src/cli/commands/study-depth.js';
-import { runDepthStudy } from '../../src/studies/depth.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { depthInitialisationTable, depthTrainingTable } from '../../src/cli/commands/study-depth.js';
+import { DEPTH_SEEDS, NIELSEN_RATIOS, runDepthStudy, type DepthStudyResult } from '../../src/studies/depth.js';
 
 const read = (file: string) => ({ file, text: readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8') });
 const GRADIENT_FLOW = read('docs/gradient-flow.md');
 const STUDIES = read('docs/studies.md');
+const README = read('README.md');
 
 /** The pipe table of `doc` whose header row starts with `start`: its header's cells and its rows' (the |---| rule left out). */
 function tableStarting(doc: { file: string; text: string }, start: string): { header: string[]; rows: string[][] } {
@@ -22,9 +26,29 @@ function tableStarting(doc: { file: string; text: string }, start: string): { he
   return { header: cells(lines[at]), rows };
 }
 
+let result: DepthStudyResult;
+beforeAll(async () => {
+  result = await runDepthStudy();
+  expect(result.seeds).toBe(DEPTH_SEEDS);
+}, 300_000);
+
+describe("the docs' study (a) initialisation tables", () => {
+  it('show what the study prints over its 20 seeds, Nielsen\'s ratio with its reciprocal', () => {
+    const printed = depthInitialisationTable(result);
+    // The docs head the ratio column with the seeds it spans, and give Nielsen's ratio as 1/x too ('0.21 (1/4.7)').
+    const seedsHeader = [...printed.header.slice(0, -2), `${printed.header.at(-2)}, ${result.seeds} seeds`, printed.header.at(-1)];
+    const nielsen = (row: string[], i: number) => [...row.slice(0, -1), NIELSEN_RATIOS[i] ? `${row.at(-1)} (1/${(1 / NIELSEN_RATIOS[i]!.start).toPrecision(2)})` : ''];
+    for (const doc of [GRADIENT_FLOW, README]) {
+      const table = tableStarting(doc, '| network | layer 1 | layer 2 | layer 3 | layer 4 | first ÷ last, 20 seeds |');
+      expect(table.header, doc.file).toEqual(seedsHeader);
+      expect(table.rows, doc.file).toEqual(printed.rows.map(nielsen));
+    }
+  });
+});
+
 describe("the docs' study (a) training tables", () => {
-  it('show what the study prints, the verdicts with their figures', async () => {
-    const printed = depthTrainingTable(await runDepthStudy({ seeds: 1 }));
+  it('show what the study prints, the verdicts with their figures', () => {
+    const printed = depthTrainingTable(result);
     // The command's ratio cells say their epoch ('0.19 (epoch 0)'), which the tables' headings say once.
     const ratio = (cell: string) => cell.replace(/ \(epoch \d+\)$/, '');
     // docs/gradient-flow.md: a column per ratio, the verdict column headed as the command heads it.
@@ -35,5 +59,5 @@ describe("the docs' study (a) training tables", () => {
     const studies = tableStarting(STUDIES, "| network | first ÷ last, epoch 0 → 499 | Nielsen's, epoch 0 → 499 |");
     expect(studies.header.at(-1)).toBe(printed.header[6]);
     expect(studies.rows).toEqual(printed.rows.map((row) => [row[0], `${ratio(row[1])} → ${ratio(row[2])}`, ...row.slice(3, 7)]));
-  }, 300_000);
+  });
 });

@@ -74,6 +74,26 @@ export function depthTrainingTable(result: DepthStudyResult): { header: string[]
   return { header, rows, lastEpoch, likeForLike };
 }
 
+/**
+ * Study (a)'s initialisation table: its header and a row per network (‖∂C/∂b‖ per hidden layer, the first ÷ last ratio's
+ * median [range] over the seeds, Nielsen's at epoch 0). The terminal prints it; test/docs checks the docs' copies against it.
+ */
+export function depthInitialisationTable(result: DepthStudyResult): { header: string[]; rows: string[][] } {
+  const header = [...biasGradNormHeader(result), 'first ÷ last', "Nielsen's"];
+  const rows = result.networks.map((n, i) => {
+    const s = spread(n.seedRatios);
+    const nielsen = NIELSEN_RATIOS[i];
+    return [
+      `[${n.sizes.join(',')}]`,
+      ...biasGradNormCells(result, n),
+      // Nor a range: "[0.19 – 0.19]" would read as seeds that agreed.
+      result.seeds === 1 ? ratio(s.median) : `${ratio(s.median)} [${ratio(s.min)} – ${ratio(s.max)}]`,
+      nielsen ? ratio(nielsen.start) : '',
+    ];
+  });
+  return { header, rows };
+}
+
 /** The study's tables and the deepest network's diagnosis, its tables fit to `width` (the terminal's: formatTable). */
 export function depthTables(result: DepthStudyResult, width?: number): string {
   const out: string[] = [];
@@ -82,24 +102,8 @@ export function depthTables(result: DepthStudyResult, width?: number): string {
     `First ÷ last: ${result.seeds === 1 ? 'the ratio' : "the per-seed ratio's median [range]"}; Nielsen's: his one recorded network.`,
     '',
   );
-  const header = [...biasGradNormHeader(result), 'first ÷ last', "Nielsen's"];
-  out.push(
-    formatTable(
-      header,
-      result.networks.map((n, i) => {
-        const s = spread(n.seedRatios);
-        const nielsen = NIELSEN_RATIOS[i];
-        return [
-          `[${n.sizes.join(',')}]`,
-          ...biasGradNormCells(result, n),
-          // Nor a range: "[0.19 – 0.19]" would read as seeds that agreed.
-          result.seeds === 1 ? ratio(s.median) : `${ratio(s.median)} [${ratio(s.min)} – ${ratio(s.max)}]`,
-          nielsen ? ratio(nielsen.start) : '',
-        ];
-      }),
-      width,
-    ),
-  );
+  const initialisation = depthInitialisationTable(result);
+  out.push(formatTable(initialisation.header, initialisation.rows, width));
   const trained = result.networks.filter((n) => n.training);
   if (trained.length) {
     out.push('', depthSetting(result), '');
