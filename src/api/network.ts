@@ -280,7 +280,9 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
       if (y !== undefined) throw new GradscopeError('SHAPE_MISMATCH', `${labels.targets}: given beside a Dataset, which holds its own; pass the dataset alone (evaluate(data), gradients(data)) or the rows x and y`);
       return use(this.targetsOf(x, labels));
     }
-    if (y === undefined) throw new GradscopeError('SHAPE_MISMATCH', `${labels.targets}: missing (pass x and y, or a Dataset)`);
+    // The first argument missing is the one named (train() said "targets: missing" with no inputs either).
+    if (x === undefined) throw missingRows(labels.inputs);
+    if (y === undefined) throw missingRows(labels.targets);
     const upload = this.uploadRows(x, y, labels);
     try {
       refuseTargetFault(upload.targetFaultFor(this.loss), this.loss, labels.targets);
@@ -706,6 +708,11 @@ function denseLayerGradients(engine: Engine, grads: Float64Array[]): LayerGradie
     weightNorm: euclideanNorm(grads[2 * l]),
     biasNorm: euclideanNorm(grads[2 * l + 1]),
   }));
+}
+
+/** The refusal of a call (train, evaluate, gradients) whose rows `label` were not given. */
+function missingRows(label: string): GradscopeError {
+  return new GradscopeError('SHAPE_MISMATCH', `${label}: missing (pass x and y, or a Dataset)`);
 }
 
 /** A method that takes rows only (layerOutputs, initLsuv) names what a Dataset is taken by instead of the generic "expected an array of rows". */
