@@ -106,9 +106,11 @@ export function checkRecordedHyperparameters(state: OptimizerState, where: strin
   // A boolean option is recorded as 1 or 0; the option that sets it takes true or false.
   const optionText = (key: string) => (typeof own[key] === 'boolean' ? String(saved[key] === 1 || saved[key] === true) : String(saved[key]));
   const { defaults } = context;
-  // The constructor takes the default for a setting the options leave out: each saved otherwise is named, as differing or not.
-  const leftOut = Object.keys(own).filter((key) => !differing.includes(key) && Number(saved[key]) !== Number(defaults[key]));
-  const advised = Object.fromEntries([...differing, ...leftOut].map((key) => [key, saved[key]]));
+  // The constructor takes the default for a setting the options leave out: each saved otherwise is named, as differing or not, and none saved
+  // at its default (a kfac state saved with rescale false was advised quadraticMomentum and adaptDamping false, which rescale false defaults to).
+  const otherwise = Object.keys(own).filter((key) => Number(saved[key]) !== Number(defaults[key]));
+  const leftOut = otherwise.filter((key) => !differing.includes(key));
+  const advised = Object.fromEntries([...differing.filter((key) => otherwise.includes(key)), ...leftOut].map((key) => [key, saved[key]]));
   // A setting the state does not record (Levenberg–Marquardt's mu) is left at its default, unless that would break a rule.
   const companions: { rule: SettingRule; others: string[] }[] = [];
   for (const rule of settingRules) {
@@ -121,12 +123,12 @@ export function checkRecordedHyperparameters(state: OptimizerState, where: strin
     differing.length === 1
       ? `${differing[0]} ${optionText(differing[0])}, this optimiser has ${String(own[differing[0]])}`
       : `${differing.map((key) => `${key} ${optionText(key)}`).join(', ')}; this optimiser has ${differing.map((key) => `${key} ${String(own[key])}`).join(', ')}`;
-  const options = Object.keys(advised).map((key) => `${key}: ${key in own ? optionText(key) : String(advised[key])}`).join(', ');
+  const options = Object.keys(advised).map((key) => `, ${key}: ${key in own ? optionText(key) : String(advised[key])}`).join('');
   const why = [
     ...(leftOut.length === 0 ? [] : [`${andList(leftOut)} ${leftOut.length === 1 ? 'is' : 'are'} named too: left out, ${leftOut.length === 1 ? 'it' : 'they'} would be ${leftOut.length === 1 ? 'the default' : 'the defaults'} ${andList(leftOut.map((key) => String(defaults[key])))}`]),
     ...companions.map(({ rule, others }) => `${rule.rule} must hold, so ${andList(others)} ${others.length === 1 ? 'is' : 'are'} named too`),
   ];
-  throw invalidOption(`${where}: the state was saved with ${savedWith}; create it with { name: '${name}', ${options} } to resume that run${why.length === 0 ? '' : ` (${why.join('; ')})`}`);
+  throw invalidOption(`${where}: the state was saved with ${savedWith}; create it with { name: '${name}'${options} } to resume that run${why.length === 0 ? '' : ` (${why.join('; ')})`}`);
 }
 
 /** The rules `ranges` sets across settings: a range's minSetting or maxSetting, below it (strictly where `above` / `below`). */

@@ -96,8 +96,10 @@ describe('a state no optimiser could have saved is refused as damaged, nothing h
     const unscaled = await trained({ name: 'kfac', rescale: false, momentum: 0.5 });
     const message = await refusal({ name: 'kfac' }, unscaled);
     expect(message).toBe(
-      "kfac: restore: the state was saved with rescale false, quadraticMomentum false, adaptDamping false, momentum 0.5; this optimiser has rescale true, quadraticMomentum true, adaptDamping true, momentum 0; create it with { name: 'kfac', rescale: false, quadraticMomentum: false, adaptDamping: false, momentum: 0.5 } to resume that run",
+      "kfac: restore: the state was saved with rescale false, quadraticMomentum false, adaptDamping false, momentum 0.5; this optimiser has rescale true, quadraticMomentum true, adaptDamping true, momentum 0; create it with { name: 'kfac', rescale: false, momentum: 0.5 } to resume that run",
     );
+    // quadraticMomentum and adaptDamping, saved false, are what rescale: false defaults them to: not advised (docs/api.md: only settings saved otherwise than the default).
+    expect(advised(message)).toEqual({ name: 'kfac', rescale: false, momentum: 0.5 });
     await takesIt(message, unscaled);
     const given = await refusal({ name: 'kfac', rescale: false }, unscaled);
     expect(advised(given)).toEqual({ name: 'kfac', rescale: false, momentum: 0.5 });
@@ -120,7 +122,8 @@ describe('a state no optimiser could have saved is refused as damaged, nothing h
     );
     // An L-BFGS of a memory below the pairs refuses the state it could not have saved, with the memory a state of them needs.
     const message = await refusal({ name: 'lbfgs', memory: pairs - 1 }, lbfgs);
-    expect(message).toBe(`lbfgs: restore: the state was saved with memory 10, this optimiser has ${pairs - 1}; create it with { name: 'lbfgs', memory: 10 } to resume that run`);
+    // Its memory 10 is the default: the advice names no setting the constructor would take anyway.
+    expect(message).toBe(`lbfgs: restore: the state was saved with memory 10, this optimiser has ${pairs - 1}; create it with { name: 'lbfgs' } to resume that run`);
     await takesIt(message, lbfgs);
   });
 

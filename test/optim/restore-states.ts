@@ -33,9 +33,10 @@ export async function trained(spec: Spec): Promise<OptimizerState> {
 
 /** The options a refusal's advice names ("create it with { name: 'lbfgs', c1: 0.5, c2: 0.6 }"), or undefined where it gives none. */
 export function advised(message: string): Spec | undefined {
-  const found = /create it with \{ name: '([^']+)', (.*) \} to resume that run/.exec(message);
+  // A state saved at every default but the one this optimiser was given otherwise is advised its name alone.
+  const found = /create it with \{ name: '([^']+)'(?:, (.*))? \} to resume that run/.exec(message);
   if (!found) return undefined;
-  const entries = found[2].split(', ').map((entry) => entry.split(': '));
+  const entries = (found[2] === undefined ? [] : found[2].split(', ')).map((entry) => entry.split(': '));
   return { name: found[1], ...Object.fromEntries(entries.map(([key, value]) => [key, value === 'true' || value === 'false' ? value === 'true' : Number(value)])) };
 }
 

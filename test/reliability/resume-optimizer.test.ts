@@ -137,11 +137,12 @@ describe("L-BFGS's and K-FAC's restore, by the first-order optimisers' rule (rec
     [{ name: 'lbfgs', memory: 4 }, 'lbfgs', /^lbfgs: restore: the state was saved with memory 4, this optimiser has 10; create it with \{ name: 'lbfgs', memory: 4 \} to resume that run$/],
     [{ name: 'lbfgs', c2: 0.5 }, 'lbfgs', /^lbfgs: restore: the state was saved with c2 0\.5, this optimiser has 0\.9; create it with \{ name: 'lbfgs', c2: 0\.5 \} to resume that run$/],
     [{ name: 'kfac', damping: 0.01 }, 'kfac', /^kfac: restore: the state was saved with damping 0\.01, this optimiser has 0\.001; create it with \{ name: 'kfac', damping: 0\.01 \} to resume that run$/],
-        // rescale: false turns quadraticMomentum and adaptDamping off too: every setting that differs is named at once.
+        // rescale: false turns quadraticMomentum and adaptDamping off too: every setting that differs is named at once, and the advice names
+        // rescale alone, as the other two default to false with it (it advised all three, mendB28).
     [
       { name: 'kfac', rescale: false },
       'kfac',
-      /^kfac: restore: the state was saved with rescale false, quadraticMomentum false, adaptDamping false; this optimiser has rescale true, quadraticMomentum true, adaptDamping true; create it with \{ name: 'kfac', rescale: false, quadraticMomentum: false, adaptDamping: false \} to resume that run$/,
+      /^kfac: restore: the state was saved with rescale false, quadraticMomentum false, adaptDamping false; this optimiser has rescale true, quadraticMomentum true, adaptDamping true; create it with \{ name: 'kfac', rescale: false \} to resume that run$/,
     ],
     [{ name: 'kfac', normConstraint: 0 }, 'kfac', /^kfac: restore: the state was saved with normConstraint 0, this optimiser has 0\.01; create it with \{ name: 'kfac', normConstraint: 0 \} to resume that run$/],
   ])('%j into a default %s: refused, saying how to create the one that takes it, nothing changed', async (spec, name, said) => {
