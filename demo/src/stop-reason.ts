@@ -49,7 +49,7 @@ function stopParts(error: unknown, learningRate: number | null): Reason {
       ? ''
       : stuck
         ? `a smaller Learning rate (now ${learningRate}), then Reset to start again from new weights (from these, its gradient overflows whatever the step); or `
-        : `a smaller Learning rate (now ${learningRate}), then Train goes on from them; or `;
+        : `a smaller Learning rate (now ${learningRate}), then Train goes on from the weights held; or `;
   const restart = learningRate === null && stuck ? 'Reset, or ' : '';
   const since = back?.[1] === undefined ? ['the steps since the start', 'back at the initial weights'] : [`the steps since step ${back[1]}`, `back as they were after step ${back[1]}`];
   const kept = back === null ? 'so the weights are the last good ones' : `and ${since[0]} led to it, so the weights are ${since[1]}, the last judged good that was kept`;

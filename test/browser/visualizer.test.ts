@@ -1135,7 +1135,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     // The page shows the network as it is: step 0, no records of the steps taken back.
     expect(await page.locator('#step').innerText()).toBe('step 0');
     // From these weights the gradient is in range: the page says training can go on, with a smaller rate.
-    expect(status).toContain('then Train goes on from them');
+    expect(status).toContain('then Train goes on from the weights held');
     expect(status).not.toContain('then Reset to start again');
     expect(errors).toEqual([]);
     await page.close();

@@ -50,7 +50,7 @@ describe('visualizer stop reason', () => {
     expect(text).not.toContain('Train goes on');
     expect(stopReason(error, null)).toContain('On this page: Reset, or another Init');
     // A step refused for its size (the update, not the gradient, too large) can go on with a smaller one.
-    expect(stopReason(await divergence(), 0.5)).toContain('then Train goes on from them');
+    expect(stopReason(await divergence(), 0.5)).toContain('then Train goes on from the weights held');
   });
 
   it('says where the weights went back to when the steps, not the batch, led to the divergence; training goes on from them', async () => {
@@ -67,7 +67,7 @@ describe('visualizer stop reason', () => {
     }
     expect((error as GradscopeError).message).toMatch(/the network is back at the initial weights/);
     const text = stopReason(error, 1e8);
-    expect(text).toMatch(/; the step was not applied, and the steps since the start led to it, so the weights are back at the initial weights, the last judged good that was kept\. On this page: a smaller Learning rate \(now 100000000\), then Train goes on from them;/);
+    expect(text).toMatch(/; the step was not applied, and the steps since the start led to it, so the weights are back at the initial weights, the last judged good that was kept\. On this page: a smaller Learning rate \(now 100000000\), then Train goes on from the weights held;/);
   });
 
   it('names a step past 999 whole, as the library groups it (the step after 12,345, not after 12)', () => {
@@ -114,6 +114,8 @@ describe('visualizer stop reason', () => {
     const both = failedUnshownReason(diverged, other, 7, 5, 0.5);
     expect(both).toBe(`${failure.slice(0, advice)} Then, ${unshownReason(other, 7, 5, 0.5)}${failure.slice(advice)}`);
     expect(both.split('On this page:')).toHaveLength(2);
+    // Said last, after the unshown network, the advice names what Train goes on from: the weights held, not 'them'.
+    expect(both).toMatch(/On this page: a smaller Learning rate \(now 0\.5\), then Train goes on from the weights held; or /);
     // Steps that were applied without a failure: the unshown reason alone.
     expect(failedUnshownReason(undefined, unshown, 7, 5, 0.5)).toBe(unshownReason(unshown, 7, 5, 0.5));
   });
