@@ -23,7 +23,7 @@ import {
   type Checkpoint,
 } from './checkpoint.js';
 import { checkPath, parseJsonBytes, readFileBytes, writeFileAtomic } from './file-access.js';
-import { checkNameAgrees, contentFormatOf, formatNamedBy, interopFormatOf, isNamedBinary, isTfjsJson, onnxUnread, UNRECOGNISED_MODEL } from './model-formats.js';
+import { checkNameAgrees, contentFormatOf, formatNamedBy, interopFormatOf, isNamedBinary, isTfjsJson, onnxUnread, UNRECOGNISED_MODEL, type InteropFormat } from './model-formats.js';
 import { bytesBeyond } from '../byte-text.js';
 import { readTrainedOn, type TrainedOn } from '../trained-on.js';
 
@@ -41,14 +41,32 @@ export interface SaveOptions {
 }
 
 /**
+ * How a refusal of a checkpoint's name says what writes the checkpoint and what writes the format the name says, in its
+ * printer's words: the API's (saveModel, writeModelFile) by default, a command's (`train` and `gradscope convert …`) where
+ * it saves (as OptionRefusal's terms say options as flags).
+ */
+export interface CheckpointNameWords {
+  /** What writes the checkpoint, and how it takes a name: "saveModel writes gradscope's checkpoint (JSON, …)". */
+  writes: string;
+  /** What writes `named` at `path` from the checkpoint: "writeModelFile(net, path) (…) writes onnx". */
+  converts: (path: string, named: InteropFormat) => string;
+}
+
+/** The API's words: saveModel writes the checkpoint, writeModelFile the other formats. */
+const API_CHECKPOINT_WORDS: CheckpointNameWords = {
+  writes: "saveModel writes gradscope's checkpoint (JSON, or binary for any name not ending in .json)",
+  converts: (_path, named) => `writeModelFile(net, path) (gradscope convert, from the checkpoint) writes ${named}`,
+};
+
+/**
  * Refuses (INVALID_OPTION) a checkpoint path whose name says another format (m.safetensors, m.onnx, out/): saveModel
  * wrote its binary there, which PyTorch, onnxruntime and tfjs then fail to read; that format's file is writeModelFile's.
- * The commands that save (train --out, study --save) ask it before they train.
+ * The commands that save (train --out, study --save) ask it before they train, in their own `words`.
  */
-export function checkCheckpointName(path: string): void {
+export function checkCheckpointName(path: string, words: CheckpointNameWords = API_CHECKPOINT_WORDS): void {
   const named = formatNamedBy(path);
   if (named !== undefined && named !== 'gradscope') {
-    throw invalidOption(`${path}: the name says ${named}, and saveModel writes gradscope's checkpoint (JSON, or binary for any name not ending in .json); writeModelFile(net, path) (gradscope convert, from the checkpoint) writes ${named}, the model without the step, RNG or optimiser state; nothing was written`);
+    throw invalidOption(`${path}: the name says ${named}, and ${words.writes}; ${words.converts(path, named)}, the model without the step, RNG or optimiser state; nothing was written`);
   }
 }
 

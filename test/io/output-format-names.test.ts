@@ -69,15 +69,19 @@ describe('output format by name', async () => {
     for (const written of [`agrees-${name}`, `says-none-${format}.ckpt`]) expect((await loadModel(at(written))).inputSize, written).toBe(3);
   });
 
-  it('train --out and study --save refuse such a name in one line, exit 2, before any rows or model are read (they trained, then saved a binary under it)', async () => {
-    for (const [args, flag, out] of [
-      [['train', '--data', at('absent-data.json')], 'out', 'trained.safetensors'],
-      [['study', '--model', at('absent.json')], 'save', 'studied.onnx'],
+  // In the command's words: it said 'saveModel writes …; writeModelFile(net, path) …', functions the user had not called.
+  it('train --out and study --save refuse such a name in one line, in their own words, exit 2, before any rows or model are read (they trained, then saved a binary under it)', async () => {
+    for (const [args, flag, out, command, named, checkpoint] of [
+      [['train', '--data', at('absent-data.json')], 'out', 'trained.safetensors', 'train', 'safetensors', 'trained.json'],
+      [['study', '--model', at('absent.json')], 'save', 'studied.onnx', 'study --model', 'onnx', 'studied.json'],
+      [['train', '--data', at('absent-data.json')], 'out', 'refused-web/', 'train', 'tfjs', 'refused-web.json'],
     ] as const) {
       const run = await runCliInProcess([...args, `--${flag}`, at(out)]);
       expect([run.code, run.stdout]).toEqual([2, '']);
-      expect(run.stderr.startsWith(`gradscope: INVALID_OPTION: --${flag} ${at(out)}: the name says `), run.stderr).toBe(true);
-      expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(run.stderr).toBe(
+        `gradscope: INVALID_OPTION: --${flag} ${at(out)}: the name says ${named}, and ${command} writes gradscope's checkpoint (name it .json or .bin); ` +
+          `\`gradscope convert ${at(checkpoint)} ${at(out)}\` writes ${named} from it, the model without the step, RNG or optimiser state; nothing was written\n`,
+      );
       expect(existsSync(at(out))).toBe(false);
     }
   }, 60_000);

@@ -10,7 +10,8 @@ import { writeFileAtomic } from '../../io/file-access.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
 import type { Evaluation } from '../../network/rows.js';
-import { checkCheckpointName, isCheckpointFile, readCheckpoint, saveModel } from '../../io/files.js';
+import { isCheckpointFile, readCheckpoint, saveModel } from '../../io/files.js';
+import { checkCheckpointNameOf } from '../checkpoint-name-words.js';
 import type { Optimizer } from '../../optim/index.js';
 import { MODEL_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 import {
@@ -174,7 +175,7 @@ export const studyModelCommand = command({
     const json = booleanFlag(args, 'json');
     const csv = await outputFileFlag(args, 'csv');
     const html = await outputFileFlag(args, 'html');
-    const save = await outputFileFlag(args, 'save', checkCheckpointName);
+    const save = await outputFileFlag(args, 'save', checkCheckpointNameOf('study --model'));
     const rows = await trainingRows(args);
     const model = await readModelFile(modelPath);
     // study --model trains with the optimiser its flags name, from a fresh state: a saved one is said, not resumed.

@@ -10,7 +10,8 @@ import { createNetwork, type Network } from '../../api/network.js';
 import { leadingRows } from '../../data/matrix.js';
 import type { LsuvLayerReport } from '../../layers/lsuv.js';
 import { batchRowsUsed } from '../../training/batch-rows.js';
-import { checkCheckpointName, saveModel } from '../../io/files.js';
+import { saveModel } from '../../io/files.js';
+import { checkCheckpointNameOf } from '../checkpoint-name-words.js';
 import type { TrainedOn } from '../../trained-on.js';
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../../kernels.js';
 import { checkModelLimits } from '../../model-limits.js';
@@ -167,7 +168,7 @@ export const trainCommand = command({
     const seed = numberFlag(args, 'seed');
     const backend = choiceFlag<'wasm' | 'ref'>(args, 'backend');
     const threads = threadsFlag(args, backend);
-    const out = await outputFileFlag(args, 'out', checkCheckpointName);
+    const out = await outputFileFlag(args, 'out', checkCheckpointNameOf('train'));
     // The shape's flags are read once the rows' inputs and targets are known.
     const rows = await trainingRows(args);
     const sizes = sizesFlag(args, rows.inputs, rows.targets);

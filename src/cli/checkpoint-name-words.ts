@@ -1,0 +1,28 @@
+/**
+ * What `train --out` and `study --save` say of a checkpoint name that says another format (m.safetensors): the
+ * command's words, not the API's ("saveModel writes …; writeModelFile(net, path) …" read as if the user had
+ * called functions), with the `gradscope convert` line that writes that format from the checkpoint.
+ */
+import { extname } from 'node:path';
+import { checkCheckpointName, type CheckpointNameWords } from '../io/files.js';
+import { shellLine } from './shell-word.js';
+
+/** The JSON checkpoint's name beside `path` (m.safetensors, out/ → m.json, out.json): the file `gradscope convert` reads. */
+function checkpointBeside(path: string): string {
+  const base = path.replace(/[\\/]+$/, '');
+  return `${base.slice(0, base.length - extname(base).length)}.json`;
+}
+
+/** `command`'s words (train, study --model): it writes the checkpoint; `gradscope convert` writes the named format from it. */
+function commandWords(command: string): CheckpointNameWords {
+  return {
+    writes: `${command} writes gradscope's checkpoint (name it .json or .bin)`,
+    converts: (path, named) => `\`${shellLine(['gradscope', 'convert', checkpointBeside(path), path])}\` writes ${named} from it`,
+  };
+}
+
+/** checkCheckpointName for --out or --save of `command`, in its words (outputFileFlag's name rule). */
+export function checkCheckpointNameOf(command: string): (path: string) => void {
+  const words = commandWords(command);
+  return (path) => checkCheckpointName(path, words);
+}
