@@ -6,7 +6,7 @@
  */
 import { describeValue, GradscopeError, invalidOption, quoted, shorten, shown } from './errors.js';
 import { grouped } from './counted.js';
-import { ACTIVATIONS, OUTPUT_ACTIVATIONS, type OutputActivation } from './kernels.js';
+import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type OutputActivation } from './kernels.js';
 import { didYouMean } from './suggest.js';
 import { float32Text } from './number-text.js';
 
@@ -263,6 +263,20 @@ export function checkActivation(value: unknown, where: string): OutputActivation
 export function unknownKernelActivation(f: unknown, backend: string, call: 'activationForward' | 'activationBackward'): GradscopeError {
   const known = call === 'activationForward' ? OUTPUT_ACTIVATIONS : ACTIVATIONS;
   return invalidOption(`${backend}: ${call}: f: expected one of ${known.join(', ')}, got ${shown(f)}`);
+}
+
+/**
+ * The refusal of a loss call the kernels have no pass for, or undefined: a loss not in LOSSES (wasm
+ * and ref took any other name as MSE), and MSE's backward through an output activation without a
+ * derivative pass (softmax, whose backward is fused with cross-entropy, or a typo: wasm threw a raw
+ * TypeError on the missing pass, ref "activationPrime[output] is not a function"). Every backend's
+ * loss and lossBackward ask it before anything is written; the forward loss of MSE reads only a.
+ */
+export function unknownLossPass(loss: unknown, output: unknown, backend: string, call: 'loss' | 'lossBackward'): GradscopeError | undefined {
+  if (!(LOSSES as readonly unknown[]).includes(loss)) return invalidOption(`${backend}: ${call}: loss: expected one of ${LOSSES.join(', ')}, got ${shown(loss)}`);
+  if (call === 'loss' || loss !== 'mse' || (ACTIVATIONS as readonly unknown[]).includes(output)) return undefined;
+  const fused = output === 'softmax' ? ' (softmax goes with cross-entropy, which fuses its backward)' : '';
+  return invalidOption(`${backend}: lossBackward: output: mse's gradient goes through the output activation's derivative, which only ${ACTIVATIONS.join(', ')} have here; got ${shown(output)}${fused}`);
 }
 
 /**

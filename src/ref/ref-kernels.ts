@@ -3,7 +3,7 @@
  * (names as in Nielsen's network.py). It is the oracle every other backend is tested against, and
  * in float64 it is precise enough to check gradients by finite differences.
  */
-import { checkChoice, checkKnownKeys, checkTensorLength, unknownKernelActivation } from '../checks.js';
+import { checkChoice, checkKnownKeys, checkTensorLength, unknownKernelActivation, unknownLossPass } from '../checks.js';
 import { isTypedNumberArray } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
 import type { Activation, FloatArray, Kernels, Loss, OutputActivation, WriteFault } from '../kernels.js';
@@ -128,8 +128,16 @@ export function createRefKernels(options: RefOptions = {}): Kernels<RefTensor> {
       for (let i = 0; i < batch * n; i++) dz[i] += da[i] * sigmaPrime(z[i], a[i]);
     },
 
-    loss: (loss, output, z, a, y, batch, n) => lossAndDelta(loss, output, null, z, a, y, batch, n),
-    lossBackward: (loss, output, dz, z, a, y, batch, n) => lossAndDelta(loss, output, dz, z, a, y, batch, n),
+    loss: (loss, output, z, a, y, batch, n) => {
+      const refusal = unknownLossPass(loss, output, name, 'loss');
+      if (refusal) throw refusal;
+      return lossAndDelta(loss, output, null, z, a, y, batch, n);
+    },
+    lossBackward: (loss, output, dz, z, a, y, batch, n) => {
+      const refusal = unknownLossPass(loss, output, name, 'lossBackward');
+      if (refusal) throw refusal;
+      return lossAndDelta(loss, output, dz, z, a, y, batch, n);
+    },
 
     sumSquares(x, n) {
       let sum = 0;

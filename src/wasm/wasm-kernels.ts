@@ -3,7 +3,7 @@
  * `{ ptr, length }` blocks of the core's linear memory; every kernel call passes raw pointers, so
  * the hot path copies and allocates nothing.
  */
-import { checkChoice, checkKnownKeys, checkTensorLength, keysOf, unknownKernelActivation } from '../checks.js';
+import { checkChoice, checkKnownKeys, checkTensorLength, keysOf, unknownKernelActivation, unknownLossPass } from '../checks.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import { isTypedNumberArray } from '../data/matrix.js';
 import type { Activation, Kernels, NumberArray, OutputActivation, WriteFault } from '../kernels.js';
@@ -473,7 +473,9 @@ export class WasmBackend implements WasmKernels {
     this.module.f32_rezero_gate_bwd(dbranch.ptr, dalpha.ptr, dy.ptr, branch.ptr, alpha.ptr, n);
   }
 
-  loss(loss: string, _output: OutputActivation, z: WasmTensor, a: WasmTensor, y: WasmTensor, batch: number, n: number): number {
+  loss(loss: string, output: OutputActivation, z: WasmTensor, a: WasmTensor, y: WasmTensor, batch: number, n: number): number {
+    const refusal = unknownLossPass(loss, output, this.name, 'loss');
+    if (refusal) throw refusal;
     const k = this.module;
     if (loss === 'cross-entropy') return k.f32_xent_softmax_loss(z.ptr, y.ptr, batch, n);
     if (loss === 'binary-cross-entropy') return k.f32_bce_sigmoid_loss(z.ptr, y.ptr, batch, n);
@@ -489,6 +491,8 @@ export class WasmBackend implements WasmKernels {
     batch: number,
     n: number,
   ): number {
+    const refusal = unknownLossPass(loss, output, this.name, 'lossBackward');
+    if (refusal) throw refusal;
     const k = this.module;
     if (loss === 'cross-entropy') return k.f32_xent_softmax_bwd(dz.ptr, z.ptr, a.ptr, y.ptr, batch, n);
     if (loss === 'binary-cross-entropy') return k.f32_bce_sigmoid_bwd(dz.ptr, z.ptr, a.ptr, y.ptr, batch, n);
