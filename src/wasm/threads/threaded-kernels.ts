@@ -205,7 +205,7 @@
  * `backend` never close them. (`createNetwork({ threads })` shares counted kernels instead: see
  * src/backend.ts.)
  */
-import { checkKnownKeys, checkNonNegative, checkWhole, keysOf, unknownKernelActivation } from '../../checks.js';
+import { checkKnownKeys, checkNonNegative, checkWhole, keysOf } from '../../checks.js';
 import { invalidOption, shown } from '../../errors.js';
 import { compileSharedCore } from '../loader.js';
 import { MAX_PAGES } from '../allocator.js';
@@ -300,8 +300,8 @@ const ADAM_UPDATE = indexOf('f32_adam_update__simd');
 const AXPY = indexOf('f32_axpy__simd');
 const ALL_FINITE = indexOf('f32_all_finite__simd');
 const ZERO = indexOf('f32_zero');
-/** Index in WORKER_EXPORTS of each elementwise activation's forward kernel; its backward is the next. */
-const ACTIVATION_FWD = new Map(ELEMENTWISE.map((f) => [f, WORKER_EXPORTS.indexOf(activationExport(f, 'fwd'))]));
+/** Index in WORKER_EXPORTS of each elementwise activation's forward kernel; its backward is the next (keyed by any output activation so that softmax and a name the kernels lack look up undefined). */
+const ACTIVATION_FWD: ReadonlyMap<OutputActivation, number> = new Map(ELEMENTWISE.map((f) => [f, WORKER_EXPORTS.indexOf(activationExport(f, 'fwd'))]));
 /**
  * An elementwise activation's forward pass is split across the threads from this many values on (a
  * 100-unit layer at batch 256 is 25,600): below it, the hand-off costs more than the pass. At 25,600
@@ -703,10 +703,11 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
    * and so does a backward pass under MIN_SPLIT_BACKWARD_PASS values.
    */
   override activationForward(f: OutputActivation, a: WasmTensor, z: WasmTensor, batch: number, n: number): void {
-    if (f === 'softmax' || !this.splitsPass(batch, n, MIN_SPLIT_PASS)) return super.activationForward(f, a, z, batch, n);
-    const pool = this.pool!;
+    // Softmax and a name the kernels lack go to the one-thread pass (which refuses the latter) before
+    // splitsPass counts a split: a refusal changes nothing, splitPasses included.
     const fwd = ACTIVATION_FWD.get(f);
-    if (fwd === undefined) throw unknownKernelActivation(f, this.name, 'activationForward'); // before any part is posted
+    if (fwd === undefined || !this.splitsPass(batch, n, MIN_SPLIT_PASS)) return super.activationForward(f, a, z, batch, n);
+    const pool = this.pool!;
     for (let t = 1; t < this.threads; t++) {
       const r0 = this.rowStart(t, batch);
       const at = r0 * n * F32;
@@ -718,11 +719,10 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   }
 
   override activationBackward(f: Activation, dz: WasmTensor, da: WasmTensor, z: WasmTensor, a: WasmTensor, batch: number, n: number): void {
-    if (!this.splitsPass(batch, n, MIN_SPLIT_BACKWARD_PASS)) return super.activationBackward(f, dz, da, z, a, batch, n);
+    const fwd = ACTIVATION_FWD.get(f);
+    if (fwd === undefined || !this.splitsPass(batch, n, MIN_SPLIT_BACKWARD_PASS)) return super.activationBackward(f, dz, da, z, a, batch, n);
     const pool = this.pool!;
-    const fwdIndex = ACTIVATION_FWD.get(f);
-    if (fwdIndex === undefined) throw unknownKernelActivation(f, this.name, 'activationBackward'); // before any part is posted
-    const bwd = fwdIndex + 1;
+    const bwd = fwd + 1;
     for (let t = 1; t < this.threads; t++) {
       const r0 = this.rowStart(t, batch);
       const at = r0 * n * F32;
