@@ -1,6 +1,7 @@
 // docs/gradient-flow.md's and docs/studies.md's study (a) training tables (Nielsen's 500 epochs, seed 1) are what `gradscope study depth` prints:
 // every cell but the seconds, the verdicts with the figures they were read from (session 27 left the table's verdicts
-// without them, as 'vanishing (severe)', where the command printed 'vanishing (severe: 0.0307, median over 500 records)').
+// without them, as 'vanishing (severe)', where the command printed 'vanishing (severe: 0.0307, median over 500 records)'),
+// and every heading: the epochs they name (0 and 499, the epochs the cells say) and the command's others, as the docs word them.
 // Their initialisation tables (docs/gradient-flow.md's and README.md's, over seeds 1–20) are too: the [784,30,10] row's
 // ratio was '1' in one, where the command prints '1.0 [1.0 – 1.0]'.
 // The study runs once here, as the command does, and feeds every table: 20 seeds at initialisation (its default), then the
@@ -8,6 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { depthInitialisationTable, depthTrainingTable } from '../../src/cli/commands/study-depth.js';
+import { grouped } from '../../src/counted.js';
+import { VERDICT_FIGURE_HEADING } from '../../src/flow/diagnose.js';
 import { DEPTH_SEEDS, NIELSEN_RATIOS, runDepthStudy, type DepthStudyResult } from '../../src/studies/depth.js';
 
 const read = (file: string) => ({ file, text: readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8') });
@@ -47,17 +50,35 @@ describe("the docs' study (a) initialisation tables", () => {
 });
 
 describe("the docs' study (a) training tables", () => {
-  it('show what the study prints, the verdicts with their figures', () => {
+  it('show what the study prints, the verdicts with their figures, under the headings it prints', () => {
     const printed = depthTrainingTable(result);
-    // The command's ratio cells say their epoch ('0.19 (epoch 0)'), which the tables' headings say once.
-    const ratio = (cell: string) => cell.replace(/ \(epoch \d+\)$/, '');
+    // The headings name epochs 0 and 499, and Nielsen's end beside ours: the study's last epoch is his, like for like.
+    expect([printed.lastEpoch, printed.likeForLike]).toEqual([499, true]);
+    const [first, last] = ['0', grouped(printed.lastEpoch)];
+    // The command's ratio cells say their epoch ('0.19 (epoch 0)'), which the tables' headings say once: each cell's is that one.
+    const ratio = (cell: string, epoch: string) => {
+      expect(cell.endsWith(` (epoch ${epoch})`), cell).toBe(true);
+      return cell.slice(0, -` (epoch ${epoch})`.length);
+    };
+    // The command's headings, which the docs reword with the epochs and the digits they stand for.
+    expect(printed.header).toEqual([
+      'network',
+      'first ÷ last, first epoch',
+      'last epoch',
+      "Nielsen's, epoch 0 → 499",
+      'cross-entropy start → end',
+      'test accuracy',
+      VERDICT_FIGURE_HEADING,
+      'seconds',
+    ]);
+    const digits = grouped(result.rows);
     // docs/gradient-flow.md: a column per ratio, the verdict column headed as the command heads it.
-    const flow = tableStarting(GRADIENT_FLOW, "| network | first ÷ last, epoch 0 | epoch 499 | Nielsen's, 0 → 499 |");
-    expect(flow.header.at(-1)).toBe(printed.header[6]);
-    expect(flow.rows).toEqual(printed.rows.map((row) => [row[0], ratio(row[1]), ratio(row[2]), ...row.slice(3, 7)]));
+    const flow = tableStarting(GRADIENT_FLOW, '| network | first ÷ last, epoch ');
+    expect(flow.header).toEqual(['network', `first ÷ last, epoch ${first}`, `epoch ${last}`, `Nielsen's, ${first} → ${last}`, `cross-entropy (${digits} digits)`, printed.header[5], printed.header[6]]);
+    expect(flow.rows).toEqual(printed.rows.map((row) => [row[0], ratio(row[1], first), ratio(row[2], last), ...row.slice(3, 7)]));
     // docs/studies.md: the first and last epoch's ratios in one cell.
-    const studies = tableStarting(STUDIES, "| network | first ÷ last, epoch 0 → 499 | Nielsen's, epoch 0 → 499 |");
-    expect(studies.header.at(-1)).toBe(printed.header[6]);
-    expect(studies.rows).toEqual(printed.rows.map((row) => [row[0], `${ratio(row[1])} → ${ratio(row[2])}`, ...row.slice(3, 7)]));
+    const studies = tableStarting(STUDIES, '| network | first ÷ last, epoch ');
+    expect(studies.header).toEqual(['network', `first ÷ last, epoch ${first} → ${last}`, printed.header[3], `cross-entropy on the ${digits} digits`, printed.header[5], printed.header[6]]);
+    expect(studies.rows).toEqual(printed.rows.map((row) => [row[0], `${ratio(row[1], first)} → ${ratio(row[2], last)}`, ...row.slice(3, 7)]));
   });
 });
