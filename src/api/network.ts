@@ -332,6 +332,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     const rows = x instanceof Dataset ? x.rows : rowCount(x);
     if (Number.isSafeInteger(rows)) checkPredictSize(rows, this.outputSize, flat); // else toMatrix says what is wrong with x
     const matrix = x instanceof Dataset ? this.residentOf(x).inputs : toMatrix(x, this.inputSize, 'inputs');
+    refuseNoRows(matrix.rows, 'predict');
     if (!flat) return predictRows(this.#engine, matrix);
     return { data: predictFlat(this.#engine, matrix), rows: matrix.rows, cols: this.outputSize };
   }
@@ -348,6 +349,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     const rows = rowCount(rowsNotDataset(x, 'layerOutputs'));
     if (Number.isSafeInteger(rows)) checkLayerOutputsSize(rows, engine.layerWidths); // else toMatrix says what is wrong with x
     const matrix = toMatrix(x, this.inputSize, 'inputs');
+    refuseNoRows(matrix.rows, 'layerOutputs');
     const out = layerOutputsFor(matrix.rows, engine.layerWidths, this.kernels.precision, options);
     layerOutputRows(engine, matrix, out.layers.map((layer) => layer.values));
     return out;
@@ -708,6 +710,14 @@ function denseLayerGradients(engine: Engine, grads: Float64Array[]): LayerGradie
     weightNorm: euclideanNorm(grads[2 * l]),
     biasNorm: euclideanNorm(grads[2 * l + 1]),
   }));
+}
+
+/**
+ * predict and layerOutputs refuse an empty batch (SHAPE_MISMATCH), as evaluate, gradients and train do and the docs'
+ * error table says: they answered [] and zero rows, so a slip that emptied the rows went on unsaid.
+ */
+function refuseNoRows(rows: number, method: string): void {
+  if (rows === 0) throw new GradscopeError('SHAPE_MISMATCH', `inputs: no rows: give ${method} at least one row`);
 }
 
 /** The refusal of a call (train, evaluate, gradients) whose rows `label` were not given. */
