@@ -165,8 +165,9 @@ export function beforeWords(p: TrainingProgress): string {
  * is on the loss or, healthy, has no gap to give. loss-rising: the training loss from what it rose from
  * (riseFrom) to the last window ('training loss 0.107 after 39 epochs → mean 0.135 over the last 20 of
  * 100 epochs'); overfitting: the held-out loss so, from its lowest; otherwise the training loss from the
- * first step's batch to the last window ('training loss 7.04 at the first step (its batch) → mean 1.41
- * over the last 100 of 500 epochs'). Read from the batches, their medians ('batch loss 2.30 → 0.452,
+ * first step's batch to the last window ('training loss 7.04 at the first step (its batch) → mean 1.49
+ * over the last 100 of 500 epochs': study (a)'s [784,30,10] in docs/gradient-flow.md, which
+ * test/docs/depth-training-table checks against the study). Read from the batches, their medians ('batch loss 2.30 → 0.452,
  * medians over the last two windows of 5 records' for a rise; 'batch loss 2.30 at the first step →
  * 0.452, median over the last 5 records' otherwise).
  */
