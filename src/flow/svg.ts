@@ -222,7 +222,7 @@ export function tickLabels(ticks: number[]): string[] {
  */
 export const PIXEL_DECIMALS = 1;
 /** A coordinate in the drawing's pixels, written to PIXEL_DECIMALS. */
-export const px = (v: number) => String(Math.round(v * 10 ** PIXEL_DECIMALS) / 10 ** PIXEL_DECIMALS);
+const px = (v: number) => String(Math.round(v * 10 ** PIXEL_DECIMALS) / 10 ** PIXEL_DECIMALS);
 /**
  * A scale factor of a transform, written with the fewest decimals that keep it within half of PIXEL_DECIMALS' step over
  * `span` units (the farthest any point it scales lies from its origin): 110 px over 41 bins is 2.683, not 2.68293.
