@@ -8,7 +8,8 @@
  * worse-than-start warning, the first-order optimisers' step-size and weight-decay refusals, the step
  * faults' halving messages (training/step-faults.ts), the per-layer decay share
  * (training/decay-share.ts), the CLI's settings and halving lines (cli/training-flags.ts), and the
- * diagnosis's sentences and remedies that name the run's rate or weight decay (flow/diagnosis).
+ * diagnosis's sentences and remedies that name the run's rate or weight decay (flow/diagnosis), and Nielsen's
+ * η in the λ bound of the depth and plateau studies (studies/depth.ts).
  * Everything else gradscope says goes through numberText.
  */
 

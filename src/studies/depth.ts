@@ -9,6 +9,7 @@
  */
 import { checkAtMost, checkCallback, checkFloat32, checkKnownKeys, checkNumber, keysOf, type Bound } from '../checks.js';
 import { median } from '../median.js';
+import { givenFloat32Text } from '../number-text.js';
 import type { Matrix } from '../data/matrix.js';
 import { loadMnist } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
@@ -51,7 +52,7 @@ export function nielsenTraining(rows: number, lambda: number = NIELSEN_TRAINING.
  */
 export function nielsenLambdaBound(rows: number = DEPTH_ROWS): Bound {
   const { learningRate } = NIELSEN_TRAINING;
-  return { max: rows / learningRate, why: `beyond it the weight decay factor 1 − ηλ/n (η = ${learningRate}, n = ${rows} digits) is below 0: each step would flip the weights' sign` };
+  return { max: rows / learningRate, why: `beyond it the weight decay factor 1 − ηλ/n (η = ${givenFloat32Text(learningRate)}, n = ${rows} digits) is below 0: each step would flip the weights' sign` };
 }
 
 /** The first seed measured at initialisation: the seeds are DEPTH_FIRST_SEED, DEPTH_FIRST_SEED + 1, … (--seeds of them). */
