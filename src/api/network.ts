@@ -35,7 +35,7 @@ import { nonFiniteGradient } from '../training/numeric-faults.js';
 import { lossFault } from '../network/loss-fault.js';
 import { Dataset, loadInPlace, uploadDataset } from '../training/dataset.js';
 import { refuseTargetFault } from '../training/target-rules.js';
-import { runTraining } from '../training/train.js';
+import { runTraining, type TrainingListener } from '../training/train.js';
 import { checkTrainOptions, NO_TRAIN_OPTIONS, type TracedTrainResult, type TrainOptions, type TrainResult } from '../training/train-options.js';
 import { keptSettingsFor, type KeptSettings } from '../training/kept-settings.js';
 import { checkValidationRows, VALIDATION_LABELS } from '../training/validation-rows.js';
@@ -43,6 +43,7 @@ import { loadsOneBatchInOrder } from '../training/batch-rows.js';
 import { checkOptimizerOption } from '../training/optimizer-settings.js';
 import type { TrainingRows, ValidationSet } from '../training/training-engine.js';
 import { grouped } from '../counted.js';
+import { trainedOnCopy, type TrainedOn } from '../trained-on.js';
 
 export type { Evaluation };
 
@@ -95,11 +96,15 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
    * feet (its optimiser, its epoch's kept state and its trace left behind), so it is refused.
    */
   #training = false;
+  /** The rows that trained the weights it holds, where the data they came from record them (see the trainedOn getter). */
+  #trainedOn: TrainedOn | undefined;
 
   /** A network of `config`'s architecture: NetworkConfig builds a dense chain, BlockConfig a block network. */
   constructor(kernels: Kernels<T>, config: NetworkConfig | BlockConfig, parameters?: InitialParameters | readonly BlockTensor[]) {
     if (typeof config !== 'object' || config === null || !Array.isArray((config as Partial<NetworkConfig>).sizes ?? (config as Partial<BlockConfig>).layers)) throw invalidOption(`new Network(kernels, config): expected a checked config, got ${shown(config)}; create networks with createNetwork(options)`);
     this.#engine = 'sizes' in config ? new Engine(kernels, config, parameters as InitialParameters | undefined) : new BlockEngine(kernels, config, parameters as readonly BlockTensor[] | undefined);
+    // Weights drawn here were trained on nothing yet; given ones on what their data record.
+    this.#trainedOn = parameters && config.trainedOn && trainedOnCopy(config.trainedOn);
   }
 
   /** The engine behind its Trainable contract, for optimisers and the training loop (throws DISPOSED after dispose()). */
@@ -146,6 +151,21 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     this.assertAlive();
     const { initialisation, lsuvApplied } = this.#engine;
     return initialisation && structuredClone({ ...initialisation, ...(lsuvApplied && { lsuv: true as const }) });
+  }
+
+  /**
+   * The rows that trained the weights it holds ({ data, rows }: the first `rows` rows of `data`), for a
+   * network loaded from a file or model data that records them (every format gradscope writes does;
+   * a checkpoint's record is the one its readers give); undefined for a network createNetwork made,
+   * and for one whose source records none. Saving writes it (saveModel's `trainedOn` option overrides it),
+   * so a file saved from a loaded network keeps its record. Dropped, as no longer true, by whatever
+   * moves the weights on rows it cannot name: a train() call that applies a step (train() takes rows,
+   * not where they came from) or runs LSUV, initLsuv, and loadState (other weights). A refused call
+   * changes nothing, this included. A copy: changing it changes nothing.
+   */
+  get trainedOn(): TrainedOn | undefined {
+    this.assertAlive();
+    return this.#trainedOn && trainedOnCopy(this.#trainedOn);
   }
 
   /** 'dense' for a chain of dense layers (everything works), 'blocks' for a network of layer specs with any other layer (see net.layers). */
@@ -378,6 +398,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     this.kernels.write(engine.input, matrix.data);
     const reports = lsuvOnLoadedRows(engine, matrix.rows, checked);
     this.trace = undefined; // it described the weights before the rescaling
+    this.#trainedOn = undefined; // the rescaled weights depend on rows it does not name
     return reports;
   }
 
@@ -419,7 +440,9 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
    * Mini-batch training on (x, y), or on a Dataset (which copies nothing per call); see TrainOptions.
    * Given `trace` options it returns the trace it recorded (TracedTrainResult: `const { trace } = net.train(…)`).
    * Batch norm normalises with each batch's statistics and moves its running statistics once per
-   * step; validation uses the running ones.
+   * step; validation uses the running ones. A call that applies a step (or runs LSUV) drops
+   * net.trainedOn, the record of the rows that trained the weights: it cannot name the rows it takes
+   * (saveModel's `trainedOn` option records them); a call refused before any step keeps it.
    */
   train(data: Dataset, options: TrainOptions & { trace: TraceOptions }): TracedTrainResult;
   train(data: Dataset, options?: TrainOptions): TrainResult;
@@ -485,12 +508,17 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
 
   /** runTraining on this network's engine, keeping the trace it records. */
   private runTraining(data: TrainingRows<T>, options: TrainOptions, validation?: ValidationSet<T>, kept?: KeptSettings): TrainResult {
-    return runTraining(this.#engine, data, options, validation, this.#keepTrace, kept);
+    return runTraining(this.#engine, data, options, validation, this.#held, kept);
   }
 
-  /** Where runTraining hands the trace (made once, not per call). */
-  readonly #keepTrace = (trace: Trace | undefined): void => {
-    this.trace = trace;
+  /** What runTraining tells this network (made once, not per call): the trace to keep, and that the weights moved on rows it cannot name. */
+  readonly #held: TrainingListener = {
+    keepTrace: (trace) => {
+      this.trace = trace;
+    },
+    weightsMoved: () => {
+      this.#trainedOn = undefined;
+    },
   };
 
   /**
@@ -506,7 +534,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     const k = this.kernels;
     let fileOf: (numbers: FileNumbers) => ModelFile | BlockModelFile;
     if (engine instanceof BlockEngine) {
-      const model: BlockModelData = { kind: 'blocks', loss: engine.loss, inputs: engine.inputSize, layers: [...engine.specs], tensors: engine.state(), initialisation: this.initialisation };
+      const model: BlockModelData = { kind: 'blocks', loss: engine.loss, inputs: engine.inputSize, layers: [...engine.specs], tensors: engine.state(), initialisation: this.initialisation, trainedOn: this.#trainedOn };
       checkBlockModel(model);
       fileOf = (numbers) => blockModelToJSON(model, numbers);
     } else {
@@ -517,6 +545,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
         weights: engine.weights.map((w) => k.view(w)),
         biases: engine.biases.map((b) => k.view(b)),
         initialisation: this.initialisation,
+        trainedOn: this.#trainedOn,
       };
       fileOf = (numbers) => modelToJSON(model, numbers);
     }
@@ -544,8 +573,8 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
    * check the parameters are within about ±1.8e16 (the largest training keeps), as a direct write to the tensors would not: the step guard names such
    * a parameter before the next step (its tests plant them this way), and saving refuses it.
    * The weights are then not the ones this network drew: net.initialisation becomes what
-   * `options.initialisation` records of them, or undefined (unknown), and a network created with
-   * init 'lsuv' no longer waits for it.
+   * `options.initialisation` records of them, or undefined (unknown), net.trainedOn becomes undefined,
+   * and a network created with init 'lsuv' no longer waits for it.
    */
   loadState(tensors: readonly { name: string; values: ArrayLike<number> }[], options: LoadStateOptions = {}): void {
     this.assertAlive();
@@ -567,6 +596,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     else engine.parameters().forEach((p, i) => this.kernels.write(p.value, tensors[i].values));
     Object.assign(engine, origin);
     this.trace = undefined; // it described the weights before
+    this.#trainedOn = undefined; // the given tensors' source, not this network, knows what trained them
   }
 
   /** Each dense layer's inputs, as a record of how they were drawn is checked against (readInitialisation). */
@@ -672,7 +702,8 @@ function refuseOptions(method: 'evaluate' | 'gradients', given: number): void {
 export async function networkOfData(model: ModelData | BlockModelData, options: LoadOptions = {}): Promise<Network> {
   const seed = options.seed ?? 1;
   // init and biasInit draw nothing here (the parameters are given); `recorded` is what the data say they were drawn by.
-  const common = { loss: model.loss, init: 'standard', biasInit: 'zero', seed, ...(model.initialisation && { recorded: model.initialisation }) } as const;
+  const recorded = { ...(model.initialisation && { recorded: model.initialisation }), ...(model.trainedOn && { trainedOn: model.trainedOn }) };
+  const common = { loss: model.loss, init: 'standard', biasInit: 'zero', seed, ...recorded } as const;
   if (!('kind' in model)) {
     const config: NetworkConfig = { ...common, sizes: model.sizes, activations: model.activations };
     return networkOn(options, (kernels) => new Network(kernels, config, { weights: model.weights, biases: model.biases }));

@@ -90,8 +90,8 @@ export interface Checkpoint {
  * checkpoint's own (a JSON file's `training.trainedOn`), else its model's (a JSON file's top-level
  * `trainedOn`). The checkpoint's wins: saveModel writes it from what the run that saved the network
  * knew (train --out's rows, study --model's after training on more), while a model's record is
- * what it carried from the file it was read from, and a Network, which every run trains, keeps
- * none; where the two differ, the model's is the older. The binary header, which has one place,
+ * what it carried from the file it was read from (a Network that a run trained has dropped its own,
+ * net.trainedOn); where the two differ, the model's is the older. The binary header, which has one place,
  * holds this; readCheckpoint and readModelFile of either encoding give it.
  */
 export function checkpointRecord(checkpoint: { trainedOn?: TrainedOn; model: { trainedOn?: TrainedOn } }): TrainedOn | undefined {
@@ -154,15 +154,18 @@ function checkWrittenCheckpoint(checkpoint: unknown, who: string): asserts check
 }
 
 /**
- * A network on `backend` holding the checkpoint's parameters, step and RNG state. Takes the backend's
+ * A network on `backend` holding the checkpoint's parameters, step and RNG state, and the record of the rows
+ * that trained it (net.trainedOn). Takes the backend's
  * options only: a seed is refused (checkCheckpointLoadOptions), as the network resumes from the RNG
  * state the checkpoint holds.
  */
 export async function networkFromCheckpoint(checkpoint: Checkpoint, options: BackendOptions = {}): Promise<Network> {
   checkCheckpointArgument(checkpoint, 'networkFromCheckpoint');
   checkCheckpointLoadOptions(options, 'networkFromCheckpoint');
-  const model = checkpoint.model;
-  const net = await networkFromModel(model, options);
+  // The one record of its training rows the readers give (checkpointRecord), a hand-built checkpoint's too, becomes net.trainedOn.
+  if (checkpoint.trainedOn !== undefined) readTrainedOn(checkpoint.trainedOn, 'networkFromCheckpoint: checkpoint.trainedOn', optionFault);
+  const trainedOn = checkpointRecord(checkpoint);
+  const net = await networkFromModel(trainedOn === undefined ? checkpoint.model : { ...checkpoint.model, trainedOn }, options);
   net.rng.setState(checkpoint.rng);
   net.step = checkpoint.step;
   return net;

@@ -36,7 +36,7 @@ export interface SaveOptions {
   format?: CheckpointEncoding;
   /** Also save this optimiser's state (a checkpoint to resume training from). Default: none, the network and its step and RNG state only. */
   optimizer?: Optimizer;
-  /** Also record the rows that trained the network (the first `rows` of `data`): a command that measures it on held-out rows checks them against it. Default: none recorded. */
+  /** Record these rows as the ones that trained the network (the first `rows` of `data`): a command that measures it on held-out rows checks them against it. Default: the network's own record (net.trainedOn: a loaded network's, until training drops it), else none. */
   trainedOn?: TrainedOn;
 }
 
@@ -75,7 +75,18 @@ function encodingNamedBy(path: string): CheckpointEncoding | undefined {
   return path.toLowerCase().endsWith('.json') ? 'json' : isNamedBinary(path) ? 'binary' : undefined;
 }
 
-/** Saves `net` (with its step, RNG state and, if given, the optimiser's state) to `path`. */
+/**
+ * `checkpoint` recording `trainedOn` where saveModel was given one: in place of the network's own record (net.trainedOn, on
+ * its model), so the file holds the one record given, not a second one that says otherwise.
+ */
+function recordGiven(checkpoint: Checkpoint, trainedOn: TrainedOn | undefined): Checkpoint {
+  if (trainedOn === undefined) return checkpoint;
+  const model = { ...checkpoint.model };
+  delete model.trainedOn;
+  return { ...checkpoint, model, trainedOn };
+}
+
+/** Saves `net` (with its step, RNG state and, if given, the optimiser's state) to `path`; with the rows that trained it (net.trainedOn, or the `trainedOn` option). */
 export async function saveModel(net: Network, path: string, options: SaveOptions = {}): Promise<void> {
   checkNetwork(net, 'saveModel');
   checkPath(path, 'saveModel');
@@ -86,8 +97,8 @@ export async function saveModel(net: Network, path: string, options: SaveOptions
   checkCheckpointName(path);
   // x.json holding the binary checkpoint (or x.bin JSON) misleads every reader that goes by the name.
   checkNameAgrees(path, { given: 'format', chosen: format, named, rename: format === 'json' ? '.json' : '.bin (or any name not ending in .json)' });
-  const trainedOn = options.trainedOn === undefined ? {} : { trainedOn: readTrainedOn(options.trainedOn, 'saveModel: trainedOn', optionFault) };
-  const checkpoint = { ...checkpointOf(net, options.optimizer), ...trainedOn }; // refuses what no reader would take back
+  const trainedOn = options.trainedOn === undefined ? undefined : readTrainedOn(options.trainedOn, 'saveModel: trainedOn', optionFault);
+  const checkpoint = recordGiven(checkpointOf(net, options.optimizer), trainedOn); // refuses what no reader would take back
   if (format === 'json') {
     const advice = "save it in the binary format (format: 'binary', or a path not ending in .json); nothing was written";
     // Built once, over the tensors themselves (no copies into number[]): a file the bounds prove too large is refused before

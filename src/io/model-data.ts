@@ -14,6 +14,7 @@ import type { BlockModelData } from '../layers/block-model.js';
 import { checkBlockModel, isBlockModel } from '../network/block-model-check.js';
 import { denseTensorName } from '../model.js';
 import type { Initialisation } from '../init/initialisation.js';
+import type { TrainedOn } from '../trained-on.js';
 
 /** A BAD_MODEL_FILE error: `where` names the file part (tensor, field, layer) at fault. */
 export function badModel(where: string, message: string): GradscopeError {
@@ -73,7 +74,7 @@ export function checkArchitecture(model: Pick<ModelData, 'loss' | 'sizes' | 'act
   asModelError(where, () => checkLossPairing(model.loss, model.activations));
 }
 
-/** A copy of a network's architecture, parameters (float32, weights `[units][inputs]`) and initialisation (where it knows it); a block network is refused (INVALID_OPTION: use blockModelOf). */
+/** A copy of a network's architecture, parameters (float32, weights `[units][inputs]`), initialisation and training rows (where it knows them); a block network is refused (INVALID_OPTION: use blockModelOf). */
 export function modelOf(net: Network): ModelData {
   checkNetwork(net, 'modelOf');
   net.assertSaveable('save or export');
@@ -92,7 +93,7 @@ export function modelOf(net: Network): ModelData {
 /**
  * A copy of any network as BlockModelData: its layer specs (a dense network's as dense specs),
  * every parameter and state buffer by PyTorch state_dict name, in that order (float32 copies), and
- * its initialisation where it knows it.
+ * its initialisation and training rows (net.trainedOn) where it knows them.
  * What the exporters, model files and checkpoints of block networks take.
  */
 export function blockModelOf(net: Network): BlockModelData {
@@ -101,10 +102,13 @@ export function blockModelOf(net: Network): BlockModelData {
   return { kind: 'blocks', loss: net.loss, inputs: net.inputSize, layers: structuredClone([...net.layers]), tensors: net.state(), ...recorded(net) };
 }
 
-/** `{ initialisation }` of a network that knows how it was initialised, else `{}` (no field: a model that records none). */
-function recorded(net: Network): { initialisation?: Initialisation } {
-  const initialisation = net.initialisation;
-  return initialisation ? { initialisation } : {};
+/**
+ * `{ initialisation, trainedOn }` of what a network records (how it was initialised, the rows that trained it), each field
+ * only where it knows it (no field: a model that records none).
+ */
+function recorded(net: Network): { initialisation?: Initialisation; trainedOn?: TrainedOn } {
+  const { initialisation, trainedOn } = net;
+  return { ...(initialisation && { initialisation }), ...(trainedOn && { trainedOn }) };
 }
 
 /**

@@ -29,6 +29,7 @@ import { disposedError, refuseEngineMembers } from './disposed.js';
 import { asOutOfMemory, checkBatchFits, checkFits } from './memory-budget.js';
 import { grouped } from '../counted.js';
 import { blockRowLabels, moduleOf, stateLabel } from '../layer-names.js';
+import type { TrainedOn } from '../trained-on.js';
 
 /** A block network's architecture, loss and initialisation, checked (src/network/config.ts makes it). */
 export interface BlockConfig {
@@ -48,6 +49,8 @@ export interface BlockConfig {
   lsuv?: boolean;
   /** With given tensors: how the file they came from records the network was initialised (absent: it records nothing; `init` and `biasInit` are then unused). */
   recorded?: Initialisation;
+  /** With given tensors: the rows that trained them, as the data they came from record (Network.trainedOn; absent: none recorded). */
+  trainedOn?: TrainedOn;
 }
 
 export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {

@@ -20,6 +20,7 @@ import {
   type OutputActivation,
 } from '../kernels.js';
 import { fileLayer } from '../layer-names.js';
+import type { TrainedOn } from '../trained-on.js';
 
 /** createNetwork's defaults that --help names too: the hidden `{ units }` layers' activation, the weights' and the biases' initialisation. */
 export const NETWORK_DEFAULTS = { activation: 'sigmoid', init: 'standard', biasInit: 'zero' } as const;
@@ -90,6 +91,8 @@ export interface NetworkConfig {
   lsuv?: boolean;
   /** With given parameters: how the file they came from records the network was initialised (absent: it records nothing; `init` and `biasInit` are then unused). */
   recorded?: Initialisation;
+  /** With given parameters: the rows that trained them, as the data they came from record (Network.trainedOn; absent: none recorded). */
+  trainedOn?: TrainedOn;
 }
 
 export function checkLoss(value: unknown, where = 'loss'): Loss {

@@ -56,7 +56,7 @@ export interface ModelFile {
   layers: ModelFileLayer[];
   /** How the weights and biases were first drawn. Absent: not recorded (a file written before 2026-12-01, or from data without it). */
   initialisation?: Initialisation;
-  /** The rows that trained the model (src/trained-on.ts). Absent: not recorded (a file written before 2026-12-04, or from data without it: a Network's toJSON, which holds none). */
+  /** The rows that trained the model (src/trained-on.ts). Absent: not recorded (a file written before 2026-12-04, or from data without it: a Network's toJSON where net.trainedOn is undefined). */
   trainedOn?: TrainedOn;
 }
 

@@ -47,11 +47,24 @@ import {
   type StepFault,
 } from './step-faults.js';
 
+/** What runTraining tells the network it trains of what it holds about its weights. */
+export interface TrainingListener {
+  /**
+   * Receives the trace being recorded (with `options.trace`) before the first step, so it is kept even if training fails,
+   * and undefined at the end of an untraced call that moved the weights.
+   */
+  keepTrace(trace: Trace | undefined): void;
+  /**
+   * Called at the end of a call, traced or not, that moved the weights: a step applied and not taken back (a DIVERGED that
+   * went back to the call's start moved nothing), or LSUV. A refused call moves nothing and says nothing.
+   */
+  weightsMoved(): void;
+}
+
 /**
  * Trains `net` on resident (x, y), checked against its sizes by the caller, with `options` as
- * checkTrainOptions passed them (readTrainingSettings checks their values, trainingOptimizer the optimiser's). `onTrace` receives the trace
- * being recorded (with `options.trace`) before the first step, so it is kept even if training fails,
- * and undefined at the end of an untraced call that changed the weights (a step applied, or LSUV).
+ * checkTrainOptions passed them (readTrainingSettings checks their values, trainingOptimizer the optimiser's). `held` hears
+ * of the trace and of the weights moving (TrainingListener).
  * `kept`: what the last call read from these options, unchanged since (keptSettingsFor), used when
  * the rows are as many as then; else they are read and kept for the next call.
  * Each step's forward runs in 'train' mode (batch norm: batch statistics, running statistics moved
@@ -62,7 +75,7 @@ export function runTraining(
   data: TrainingRows,
   options: TrainOptions,
   validation: ValidationSet | undefined,
-  onTrace: (trace: Trace | undefined) => void,
+  held: TrainingListener,
   kept?: KeptSettings,
 ): TrainResult {
   const { inputs: x, targets: y } = data;
@@ -113,7 +126,7 @@ export function runTraining(
       // The training loss at the held-out loss's weights (TraceEpoch.training, EpochInfo.training): measured for the trace alone, whose overfitting check reads it.
       if (validation && !validation.trainingRows) trainingCheck = trainingCheckRows(x.rows, validation.rows.inputs.rows);
       tracer = new TraceRecorder(net, settings.trace, describeRun(net, optimizer, { clipNorm, batchSize, learningRate: reportedRate(learningRate, ownSteps), validation }));
-      onTrace(tracer.trace);
+      held.keepTrace(tracer.trace);
     }
 
     let { afterFirstForward } = data;
@@ -349,8 +362,11 @@ export function runTraining(
     guard?.dispose();
     noiser?.dispose();
     tracer?.close();
-    // An untraced call that moved the weights leaves no trace of an earlier run to describe weights it no longer has.
-    if (tracer === undefined && (applied || lsuvReports !== undefined)) onTrace(undefined);
+    if (applied || lsuvReports !== undefined) {
+      // An untraced call that moved the weights leaves no trace of an earlier run to describe weights it no longer has.
+      if (tracer === undefined) held.keepTrace(undefined);
+      held.weightsMoved();
+    }
     stepping.release();
   }
 }

@@ -152,7 +152,8 @@ describe('gradscope train', () => {
     const api = await createNetwork({ sizes: [4, 8, 3], init: 'lsuv' });
     api.train(inputs, targets, { epochs: 2, batchSize: 16, lsuv: true });
     const saved = await loadModel(out);
-    expect(saved.toJSON()).toEqual(api.toJSON());
+    // …and the record of the rows that trained it, which --out writes and the loaded network carries (net.trainedOn).
+    expect(saved.toJSON()).toEqual({ ...api.toJSON(), trainedOn: { data: dataPath, rows: 40 } });
     saved.dispose();
     api.dispose();
   });
@@ -178,7 +179,8 @@ describe('gradscope train', () => {
     expect(run.stdout.split('\n')[1]).toContain(`layer-rates, momentum 0.9, ${shown(rates)} (one per weight layer, hidden layer 1 first and the output layer last: the last hidden layer's ‖∂C/∂W‖ ÷ each hidden layer's, the output layer's 1; measured on the 40 training rows before training)`);
     api.train(inputs, targets, { epochs: 2, batchSize: 16, optimizer: { name: 'sgd', momentum: 0.9, layerRates: rates } });
     const saved = await loadModel(out);
-    expect(saved.toJSON()).toEqual(api.toJSON());
+    // With the record of the rows that trained it, which --out writes and the loaded network carries (net.trainedOn).
+    expect(saved.toJSON()).toEqual({ ...api.toJSON(), trainedOn: { data: dataPath, rows: 40 } });
     saved.dispose();
     api.dispose();
   });
