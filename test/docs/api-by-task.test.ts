@@ -11,6 +11,9 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MIN_ROWS } from '../../src/wasm/threads/threaded-kernels.js';
 import { tableUnder } from '../util/markdown-tables.js';
+import { expectError } from '../util/expect-error.js';
+import { createNetwork } from '../../src/api/network.js';
+import { createDataset } from '../../src/api/dataset.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const rows = tableUnder(readFileSync(`${root}docs/api.md`, 'utf8'), '## By task');
@@ -65,6 +68,20 @@ describe("docs/api.md's By task table", () => {
   it("says from which batch two threads split a product (a run at train()'s default batch of 32 stays on one)", () => {
     const threads = rows.find((cells) => cells[0] === 'use two threads')![1];
     expect(threads).toContain(`at least ${DEFAULT_MIN_ROWS} batch rows: \`batchSize: ${2 * DEFAULT_MIN_ROWS}\` or more on two threads`);
+  });
+
+  it("says a dataset made on two threads is for a two-thread network, and the networks' refusals are what it quotes", async () => {
+    const threads = rows.find((cells) => cells[0] === 'use two threads')![1];
+    const quoted = "its rows live in another backend's memory";
+    expect(threads).toContain(`\`createDataset(x, y, { threads: 2 })\` uploads on a worker, for a network of as many threads: its rows live in their memory, so a one-thread network refuses it (\`INVALID_OPTION: dataset: ${quoted}\`), as a two-thread network refuses a one-thread dataset`);
+    const options = { sizes: [2, 3, 1], output: 'sigmoid', loss: 'binary-cross-entropy', seed: 1 } as const;
+    const [one, two] = [await createNetwork(options), await createNetwork({ ...options, threads: 2 })];
+    const [onTwo, onOne] = [await createDataset([[1, 2]], [[1]], { threads: 2 }), await createDataset([[1, 2]], [[1]])];
+    for (const [net, data] of [[one, onTwo], [two, onOne]] as const) {
+      await expectError(() => net.train(data), 'INVALID_OPTION', new RegExp(`^dataset: ${quoted}`));
+    }
+    expect(two.evaluate(onTwo).loss).toBe(one.evaluate(onOne).loss);
+    for (const held of [one, two, onTwo, onOne]) held.dispose();
   });
 
   it('tells a name that is not there', () => {
