@@ -372,8 +372,10 @@ function packBSimd(dst: usize, src: usize, kStride: usize, colStride: usize, n: 
 // 1.050× and ∂W 1.034× as fast; the same copy as a pass of its own, row by row in whole vectors,
 // 0.973× and 0.968× as fast as the packing row; re-reading one packed panel from L1 for every tile
 // instead of the B block from L2 changed nothing (1.00×). In place, 64×784→100's ∂input ran
-// 1.035× and ∂W 1.032× as fast, with the same bits (AMD EPYC Zen 5, 2026-12-03, load 14–18, calls
-// alternated in bursts of 5, CPU time, 800 rounds; bench/dense.bench.ts' header has the A/Bs).
+// 1.056× and ∂W 1.071× as fast in 800 rounds (calls alternated in bursts of 5, CPU time), 1.011–1.047×
+// and 1.016–1.036× in bench/ab.ts --cpu A/Bs, with the same bits (AMD EPYC Zen 5, 2026-12-03, load
+// 14–15); the products this leaves as they were (256³ and 512³, whose B stays packed) moved ×1.009–1.026
+// in the same A/Bs, so the smaller gains are within the noise (bench/dense.bench.ts' header has the A/Bs).
 // Not where B's rows lie a multiple of 256 bytes apart: a tile's kc rows then fall into at most 16
 // of the L1's 64 sets and evict each other and the A panel. Read in place at 512³ (2 KiB apart,
 // 2 sets) ∂input and ∂W ran 0.948× and 0.947× as fast as packed; at 256³ (1 KiB, 4 sets) no slower.

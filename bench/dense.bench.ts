@@ -29,7 +29,8 @@
  * rounds, load 13–14; in 200 rounds before it ×1.008, ×1.012, ×0.990); 256³ ×1.009, ×1.014, ×1.023
  * (200 rounds, load 14–15) and 512³ ×1.023, ×1.026, ×1.019 (80 rounds, load 14), where B's rows lie a
  * multiple of 256 bytes apart and are still packed (read in place there, 512³'s ∂input and ∂W ran
- * 0.948× and 0.947×). Called as a layer's backward calls them (the script, 600 rounds in bursts of 3,
+ * 0.948× and 0.947×): these products the change leaves as they were moved ×1.009–1.026, so the
+ * smaller of 64×784→100's gains (×1.011, ×1.016) are within the A/B's noise. Called as a layer's backward calls them (the script, 600 rounds in bursts of 3,
  * load 10–11): ∂W then ∂input ×1.036; the forward, ∂W and ∂input in turn, each finding the others'
  * operands in the caches, ×1.007. This file's own run at 23:51 (load 11) read 64×784→100's fwd,
  * ∂input and ∂W at 91.5 %, 92.9 % and 92.3 % of the peak, but bwd_weights_and_input's two calls at
