@@ -175,7 +175,8 @@
  * in that run), within 40 µs of main in the others, as main's copy was. train(dataset) on two
  * threads (bench/train-steps.ts, 41 calls each alternated, load 16): step p10 2,204 / 2,164 /
  * 2,169, mean 11,910 / 12,376 / 12,504. The one difference in every run:
- * 1.3–1.6× as many clean steps (a step in which the worker ran every job: 533 against 420, 717 / 519,
+ * 1.17–1.82× as many clean steps (a step in which the worker ran every job; fused / main, then main's
+ * copy where the run had one: 533 against 420, 717 / 519,
  * 807 / 544, 547 / 414 and 301, 576 / 350 and 493, 486 / 317 and 361, 478 / 370 and 331), fewer
  * hand-offs leaving a descheduled worker fewer jobs to hold up; but the steps' mean did not follow.
  * Why it cannot show on a quiet host either: the job holds the same work on the same lines. The
