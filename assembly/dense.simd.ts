@@ -1,5 +1,6 @@
 // Dense-layer products on f32x4: every one is the same GEMM, C (+)= A·B, run by one 4×8
-// register-blocked microkernel over packed operands (gemm.pack.ts), so the two backward products
+// register-blocked microkernel over a packed A and a B either packed (gemm.pack.ts) or, where a
+// backward product reads it as is, read where it lies (readsBInPlace), so the two backward products
 // run as fast as the forward one.
 //
 // Microkernel (after XNNPACK's f32-gemm-4x8-wasmsimd): the 4×8 tile of C lives in 8 f32x4

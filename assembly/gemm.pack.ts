@@ -3,7 +3,8 @@
 //
 // Every dense product is one GEMM, C[m][n] (+)= A[m][k]·B[k][n], whose operands are read through
 // byte strides, so a transposed operand (wᵀ in the forward pass, dzᵀ for the weight gradient)
-// costs nothing extra: it is transposed while it is packed. For each K block the drivers pack
+// costs nothing extra: it is transposed while it is packed. For each K block the scalar driver packs
+// both operands, the SIMD driver A and every B it does not read in place (see below):
 //   B: all of it, as panels of nr columns stored [kc][nr]   (one row of a panel per step of k),
 //   A: one panel of MR rows at a time, stored [kc][MR]       (the SIMD driver stores each value
 //      already broadcast to an f32x4: [kc][MR][4], see dense.simd.ts),
