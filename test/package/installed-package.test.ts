@@ -40,6 +40,30 @@ function copyBuiltOutputsExcept(source: string, unbuilt: string): void {
   }
 }
 
+/**
+ * Serves `root`, opens `path` in Chromium and reads the page's #result: the examples' pages train
+ * XOR and write `{ backend, accuracy }` there, or `{ error }`; any console error or uncaught
+ * exception fails the page too.
+ */
+async function expectPageTrainsXor(root: string, path: string): Promise<void> {
+  const server = await serveStatic({ '/': root });
+  const browser = await launchChromium();
+  try {
+    const tab = await browser.newPage();
+    const errors = collectErrors(tab);
+    await tab.goto(`${server.url}${path}`);
+    await tab.waitForFunction(() => document.getElementById('result')!.textContent !== '', null, { timeout: 30_000 });
+    const report = JSON.parse(await tab.locator('#result').innerText()) as { backend?: string; accuracy?: number; error?: string };
+    expect(report.error, 'the page reported an error').toBeUndefined();
+    expect(report.backend).toBe('wasm-simd');
+    expect(report.accuracy).toBe(1);
+    expect(errors).toEqual([]);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
 describe('the packed package, installed into an empty project', () => {
   let work: string;
   let app: string;
@@ -138,22 +162,7 @@ describe('the packed package, installed into an empty project', () => {
     expect(warnings, warnings.join('\n')).toEqual([]);
     expect(await filesReachingNode(out)).toEqual([]);
 
-    const server = await serveStatic({ '/': out });
-    const browser = await launchChromium();
-    try {
-      const tab = await browser.newPage();
-      const errors = collectErrors(tab);
-      await tab.goto(`${server.url}/`);
-      await tab.waitForFunction(() => document.getElementById('result')!.textContent !== '', null, { timeout: 30_000 });
-      const report = JSON.parse(await tab.locator('#result').innerText()) as { backend?: string; accuracy?: number; error?: string };
-      expect(report.error).toBeUndefined();
-      expect(report.backend).toBe('wasm-simd');
-      expect(report.accuracy).toBe(1);
-      expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-      await server.close();
-    }
+    await expectPageTrainsXor(out, '/');
   }, 120_000);
 
   it.skipIf(!CHROMIUM_PATH)("loads without a bundler through docs/browser.md's import map for an installed package (npm puts the loader beside gradscope, not in it)", async () => {
@@ -167,21 +176,6 @@ describe('the packed package, installed into an empty project', () => {
     const docs = readFileSync(join(ROOT, 'docs/browser.md'), 'utf8');
     for (const path of Object.values(INSTALLED_IMPORT_MAP)) expect(docs).toContain(path);
 
-    const server = await serveStatic({ '/': app });
-    const browser = await launchChromium();
-    try {
-      const tab = await browser.newPage();
-      const errors = collectErrors(tab);
-      await tab.goto(`${server.url}/importmap/index.html`);
-      await tab.waitForFunction(() => document.getElementById('result')!.textContent !== '', null, { timeout: 30_000 });
-      const report = JSON.parse(await tab.locator('#result').innerText()) as { backend?: string; accuracy?: number; error?: string };
-      expect(report.error).toBeUndefined();
-      expect(report.backend).toBe('wasm-simd');
-      expect(report.accuracy).toBe(1);
-      expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-      await server.close();
-    }
+    await expectPageTrainsXor(app, '/importmap/index.html');
   }, 120_000);
 });
