@@ -4,7 +4,7 @@
  * called functions), with the `gradscope convert` line that writes that format from the checkpoint.
  */
 import { extname } from 'node:path';
-import { checkCheckpointName, type CheckpointNameWords } from '../io/files.js';
+import { CHECKPOINT_ENCODING_WORDS, checkCheckpointName, type CheckpointNameWords } from '../io/files.js';
 import { shellLine } from './shell-word.js';
 
 /** The JSON checkpoint's name beside `path` (m.safetensors, out/ → m.json, out.json): the file `gradscope convert` reads. */
@@ -16,7 +16,8 @@ function checkpointBeside(path: string): string {
 /** `command`'s words (train, study --model): it writes the checkpoint; `gradscope convert` writes the named format from it. */
 function commandWords(command: string): CheckpointNameWords {
   return {
-    writes: `${command} writes gradscope's checkpoint (name it .json or .bin)`,
+    // saveModel's rule, not a list of names: any name but one ending in .json (m.ckpt too) gets the binary checkpoint.
+    writes: `${command} writes gradscope's checkpoint (${CHECKPOINT_ENCODING_WORDS})`,
     converts: (path, named) => `\`${shellLine(['gradscope', 'convert', checkpointBeside(path), path])}\` writes ${named} from it`,
   };
 }

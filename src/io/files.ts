@@ -52,9 +52,12 @@ export interface CheckpointNameWords {
   converts: (path: string, named: InteropFormat) => string;
 }
 
+/** How saveModel, and the commands that save through it, encode a checkpoint by its name when no format is given (encodingNamedBy). */
+export const CHECKPOINT_ENCODING_WORDS = 'JSON, or binary for any name not ending in .json';
+
 /** The API's words: saveModel writes the checkpoint, writeModelFile the other formats. */
 const API_CHECKPOINT_WORDS: CheckpointNameWords = {
-  writes: "saveModel writes gradscope's checkpoint (JSON, or binary for any name not ending in .json)",
+  writes: `saveModel writes gradscope's checkpoint (${CHECKPOINT_ENCODING_WORDS})`,
   converts: (_path, named) => `writeModelFile(net, path) (gradscope convert, from the checkpoint) writes ${named}`,
 };
 

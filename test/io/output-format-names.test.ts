@@ -4,11 +4,12 @@
 // ONNX's name. `.bin` says gradscope's binary checkpoint, which a model file is not: refused.
 // loadModel words the formats it does not read as readModelFile does (an .onnx said 'neither a
 // gradscope model…', a tfjs model.json 'format: expected "gradscope.model"…').
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadModel, saveModel } from '../../src/io/files.js';
+import { loadModel, readCheckpoint, saveModel } from '../../src/io/files.js';
+import { isBinaryCheckpoint } from '../../src/io/checkpoint.js';
 import { readModelFile, writeModelFile } from '../../src/io/model-formats.js';
 import { blockModelOf, modelOf } from '../../src/io/model-data.js';
 import { createNetwork } from '../../src/api/network.js';
@@ -79,10 +80,18 @@ describe('output format by name', async () => {
       const run = await runCliInProcess([...args, `--${flag}`, at(out)]);
       expect([run.code, run.stdout]).toEqual([2, '']);
       expect(run.stderr).toBe(
-        `gradscope: INVALID_OPTION: --${flag} ${at(out)}: the name says ${named}, and ${command} writes gradscope's checkpoint (name it .json or .bin); ` +
+        `gradscope: INVALID_OPTION: --${flag} ${at(out)}: the name says ${named}, and ${command} writes gradscope's checkpoint (JSON, or binary for any name not ending in .json); ` +
           `\`gradscope convert ${at(checkpoint)} ${at(out)}\` writes ${named} from it, the model without the step, RNG or optimiser state; nothing was written\n`,
       );
       expect(existsSync(at(out))).toBe(false);
+    }
+    // What the words say the command does: a name of no format (m.ckpt), not only .bin, gets the binary checkpoint; .json gets JSON.
+    writeFileSync(at('rows.json'), JSON.stringify({ inputs: [[0, 1], [1, 0]], targets: [[1, 0], [0, 1]] }));
+    for (const [out, binary] of [['trained.ckpt', true], ['trained-json.json', false]] as const) {
+      const run = await runCliInProcess(['train', '--data', at('rows.json'), '--layers', '2,3,2', '--epochs', '0', '--out', at(out)]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(isBinaryCheckpoint(readFileSync(at(out))), out).toBe(binary);
+      expect((await readCheckpoint(at(out))).model, out).toMatchObject({ sizes: [2, 3, 2] });
     }
   }, 60_000);
 
