@@ -10,6 +10,7 @@
  * The default 'wasm' instance is counted the same way: when its last network is disposed nothing
  * here holds it, so its linear memory (which WebAssembly never shrinks) can be collected.
  */
+import { uncheckedKernels } from './checked-kernels.js';
 import { keysOf } from './checks.js';
 import { invalidOption, shown } from './errors.js';
 import type { Kernels } from './kernels.js';
@@ -96,7 +97,8 @@ export async function acquireBackend(options: BackendOptions): Promise<{ kernels
   if (threads === 1) {
     if (choice === undefined || choice === 'wasm') return sharedWasm.acquire();
     if (choice === 'ref') return { kernels: createRefKernels(), release: () => {} };
-    if (typeof choice === 'object' && choice !== null && typeof choice.denseForward === 'function') return { kernels: choice, release: () => {} };
+    // The exported kernels check every call (src/checked-kernels.ts); a network's sizes are checked once, in its config.
+    if (typeof choice === 'object' && choice !== null && typeof choice.denseForward === 'function') return { kernels: uncheckedKernels(choice), release: () => {} };
     throw invalidOption(`backend: expected 'wasm', 'ref' or a Kernels object, got ${shown(choice)}`);
   }
   if (choice !== undefined && choice !== 'wasm') {

@@ -102,15 +102,25 @@ function needText(tensor: TensorParameter, args: KernelArgs, need: number): stri
   return tensor.factors.length === 1 ? `${tensor.factors[0]} = ${values[0]}` : `${tensor.factors.join('·')} = ${values.join('·')} = ${grouped(need)}`;
 }
 
-/** Kernels made by checkedKernels (a second wrapping would check every call twice). */
-const CHECKED = new WeakSet<object>();
+/** The kernels each checkedKernels result wraps (a second wrapping would check every call twice). */
+const UNCHECKED = new WeakMap<object, Kernels>();
+
+/**
+ * The kernels `kernels` checks, if it is checkedKernels' result, else `kernels` itself: what a
+ * network given the exported kernels as its backend runs on (src/backend.ts), so that its steps,
+ * whose sizes come from its checked config, do not pay the check on every call. Tensors are the
+ * same handles either way (checked alloc returns the unchecked kernels' own).
+ */
+export function uncheckedKernels<K extends Kernels>(kernels: K): K {
+  return (UNCHECKED.get(kernels) as K | undefined) ?? kernels;
+}
 
 /**
  * `kernels` with every call checked against KERNEL_SIZES first; every other member (a wasm
  * backend's bytesInUse, a threaded one's close()) is the kernels' own.
  */
 export function checkedKernels<K extends Kernels>(kernels: K): K {
-  if (CHECKED.has(kernels)) return kernels;
+  if (UNCHECKED.has(kernels)) return kernels;
   const owned = new WeakSet<object>();
   const checked: Record<string, unknown> = {};
   for (const [method, plan] of PLANS) {
@@ -137,7 +147,7 @@ export function checkedKernels<K extends Kernels>(kernels: K): K {
       },
     });
   }
-  CHECKED.add(checked);
+  UNCHECKED.set(checked, kernels);
   return checked as K;
 }
 

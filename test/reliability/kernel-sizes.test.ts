@@ -144,7 +144,10 @@ describe('who pays for the checks', () => {
   });
 
   it('nothing in src/ but the entry point imports the checked constructors, so networks run the unchecked kernels', () => {
-    const importers = [...importGraph().all].filter(([, targets]) => targets.includes('public-kernels.ts') || targets.includes('checked-kernels.ts')).map(([file]) => file);
-    expect(importers.sort()).toEqual(['index.ts', 'public-kernels.ts']);
+    const importers = (target: string) => [...importGraph().all].filter(([, targets]) => targets.includes(target)).map(([file]) => file).sort();
+    expect(importers('public-kernels.ts')).toEqual(['index.ts']);
+    // backend.ts only to unwrap the exported kernels a network is given (test/network/checked-backend).
+    expect(importers('checked-kernels.ts')).toEqual(['backend.ts', 'public-kernels.ts']);
+    expect(readFileSync(new URL('../../src/backend.ts', import.meta.url), 'utf8')).toMatch(/^import \{ uncheckedKernels \} from '\.\/checked-kernels\.js';$/m);
   });
 });
