@@ -6,6 +6,7 @@
  * what the calls mean is the caller's (pytorch-import.ts; the tests' oracle).
  */
 import { GradscopeError } from '../errors.js';
+import { FLOAT32_MAX_WORDS } from '../checks.js';
 import type { Fail } from '../model-limits.js';
 
 /** A call `head(args…, key=value…)`. */
@@ -47,8 +48,20 @@ export function parsePythonCall(text: string, where: string, refuse: Fail = file
     return m?.[0];
   };
   const value = (depth: number): PythonValue => {
+    blank();
+    const start = at;
     const number = match(/^-?\d+(\.\d+)?([eE][-+]?\d+)?/);
-    if (number !== undefined) return Number(number);
+    if (number !== undefined) {
+      const read = Number(number);
+      // No module here takes a number float32 cannot hold (eps, momentum and slopes are held in it): its option's check echoed 1e400 back as Infinity, 1e-400 as 0.
+      const held = Math.fround(read);
+      const outside = !Number.isFinite(held) ? `Infinity in float32; the greatest is ${FLOAT32_MAX_WORDS}` : held === 0 && /[1-9]/.test(number.replace(/[eE].*/, '')) ? '0 in float32, though not written as 0' : undefined;
+      if (outside !== undefined) {
+        at = start;
+        fail(`${number} is ${outside}`);
+      }
+      return read;
+    }
     const quoted = match(/^("[^"\\\n]*"|'[^'\\\n]*')/);
     if (quoted !== undefined) return quoted.slice(1, -1);
     const boolean = match(/^(True|False)\b/);

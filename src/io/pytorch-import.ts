@@ -4,7 +4,7 @@
  * nn.Linear(100, 10), nn.Softmax(dim=-1))`), with the state_dict name that module gives each
  * tensor: so a state_dict PyTorch saved itself reads into gradscope whatever its module indices.
  *
- * nn.Linear becomes a dense layer, taking the activation module right after it as its activation
+ * Modules may be written `nn.X` or `torch.nn.X`. nn.Linear becomes a dense layer, taking the activation module right after it as its activation
  * (else 'linear'); nn.BatchNorm1d, nn.LayerNorm, the activation modules and issue 13's Residual
  * become their specs. Only what gradscope computes the same way is taken: PyTorch's defaults
  * (eps 1e-5, momentum 0.1, affine, running statistics tracked, Linear with a bias), nn.LeakyReLU's
@@ -36,9 +36,19 @@ const ACTIVATION_OF_CLASS: Record<string, OutputActivation> = Object.fromEntries
  */
 export function architectureOfPytorch(expression: string, where: string, fail: Fail = badModel): PytorchArchitecture {
   const walk = new Walk(where, fail);
-  const layers = walk.sequential(parsePythonCall(expression, where, fail), '');
+  const layers = walk.sequential(nnNames(parsePythonCall(expression, where, fail)), '');
   if (walk.width === undefined) throw fail(where, 'no module says how many features the network takes (nn.Linear, nn.BatchNorm1d or nn.LayerNorm)');
   return { inputs: walk.inputs!, layers, names: walk.names };
+}
+
+/** The call with every `torch.nn.X` as `nn.X`: the same class, as a script that imports torch alone spells it. */
+function nnNames(call: PythonCall): PythonCall {
+  const named = (value: PythonValue) => (typeof value === 'object' ? nnNames(value) : value);
+  return {
+    head: call.head.startsWith('torch.nn.') ? call.head.slice('torch.'.length) : call.head,
+    args: call.args.map(named),
+    kwargs: Object.fromEntries(Object.entries(call.kwargs).map(([key, value]) => [key, named(value)])),
+  };
 }
 
 class Walk {

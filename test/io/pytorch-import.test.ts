@@ -64,6 +64,13 @@ describe('reading a PyTorch state_dict of a block network by its module expressi
     expect([model.inputs, model.loss]).toEqual([3, 'cross-entropy']);
   });
 
+  it('takes modules written torch.nn.X as nn.X, as a script that imports torch alone spells them', () => {
+    const { bytes } = userStateDict();
+    const spelled = USER_MODULE.replace(/\bnn\./g, 'torch.nn.');
+    expect(spelled).not.toBe(USER_MODULE);
+    expect(blockModelFromSafetensors(bytes, { pytorch: spelled, loss: 'cross-entropy' })).toEqual(blockModelFromSafetensors(bytes, { pytorch: USER_MODULE, loss: 'cross-entropy' }));
+  });
+
   it("reads 100 random networks gradscope wrote through their pytorch metadata alone, to the same model", () => {
     const rng = new Rng(70);
     for (let i = 0; i < 100; i++) {
@@ -98,6 +105,10 @@ describe('reading a PyTorch state_dict of a block network by its module expressi
     await expectError(swap('nn.Softmax(dim=1)', 'nn.Softmax(dim=0)'), 'INVALID_OPTION', /^pytorch option module 5: nn\.Softmax\(dim=0\)/);
     await expectError(swap("gate='rezero'", "gate='sigmoid'"), 'INVALID_OPTION', /^pytorch option module 3: gate: expected "none" or "rezero"/);
     await expectError(read('nn.Sequential(nn.Linear(3, 4) nn.ReLU())'), 'INVALID_OPTION', /^pytorch option: expected , or \) at character 30/);
+    // Numbers float32 cannot hold, refused where they are written, not echoed back as Infinity or 0 by the option's check.
+    await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, eps=1e400)'), 'INVALID_OPTION', /^pytorch option: 1e400 is Infinity in float32; the greatest is 3\.4028235e\+38 \(float32's largest finite number\) at character \d+ \("1e400\)/);
+    await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, eps=1e39)'), 'INVALID_OPTION', /^pytorch option: 1e39 is Infinity in float32/);
+    await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, eps=1e-400)'), 'INVALID_OPTION', /^pytorch option: 1e-400 is 0 in float32, though not written as 0 at character/);
     await expectError(read('__import__("os")'), 'INVALID_OPTION', /^pytorch option: __import__ is not a name over nn, torch, Residual/);
     await expectError(read(`${'Residual('.repeat(300)}nn.Sequential()${')'.repeat(300)}`), 'INVALID_OPTION', /^pytorch option: calls nested deeper than 200/);
     await expectError(() => blockModelFromSafetensors(bytes, { pytorch: USER_MODULE }), 'BAD_MODEL_FILE', /^__metadata__: has no "loss"; pass \{ loss \}/);

@@ -18,7 +18,7 @@ export const convertCommand = command({
     { name: 'output', value: 'A', about: `a safetensors import's output activation: ${OUTPUT_ACTIVATIONS.join(', ')}` },
     { name: 'loss', value: 'L', about: `a safetensors or tfjs import's loss: ${LOSSES.join(', ')}` },
     { name: 'layers', value: 'fc1,fc2', about: "a safetensors import's dense layers by name, input first, comma-separated" },
-    { name: 'pytorch', value: 'EXPR', about: "a safetensors import's PyTorch module expression (nn.Sequential(…); parsed as data, never run)" },
+    { name: 'pytorch', value: 'EXPR', about: "a safetensors import's PyTorch module expression (nn.Sequential(…), or torch.nn.Sequential(…); parsed as data, never run)" },
   ],
   example: 'gradscope convert model.json model.safetensors',
   async run(args, terminal) {
