@@ -185,7 +185,7 @@ describe('block networks saved by saveModel and exported from a Network', () => 
     for (const output of ['trained.safetensors', 'trained.json', 'trained.onnx']) {
       const { code, stdout, stderr } = await runCliInProcess(['convert', at('trained.bin'), at(output)]);
       expect([code, stderr], output).toEqual([0, '']);
-      expect(stdout).toContain(': 4 inputs → dense → batch-norm → residual → layer-norm → activation → residual → dense (softmax), loss cross-entropy');
+      expect(stdout).toContain(': 4 inputs → dense 6 relu → batch-norm → residual rezero [dense 6 tanh → layer-norm] → layer-norm → activation selu → residual none [batch-norm → residual rezero [dense 6 leaky-relu]] → dense 3 softmax, loss cross-entropy');
     }
     expect(await readModelFile(at('trained.safetensors'))).toEqual(model);
     expect(await readModelFile(at('trained.json'))).toEqual(model);

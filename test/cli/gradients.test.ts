@@ -149,7 +149,7 @@ describe('gradscope gradients on a block network', async () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe(`dense → batch-norm → residual → dense, loss cross-entropy: mean loss ${expected.loss.toPrecision(4)} on 3 rows of ${dataPath}.`);
+    expect(lines[0]).toBe(`3 inputs → dense 4 tanh → batch-norm → residual rezero [dense 4 relu] → dense 2 softmax, loss cross-entropy: mean loss ${expected.loss.toPrecision(4)} on 3 rows of ${dataPath}.`);
     const rows = lines.slice(4).map((line) => line.trim().split(/\s{2,}/));
     expect(rows.map((row) => row[0])).toEqual(Object.keys(expected.parameters));
     const shapes = Object.fromEntries(net.parameters().map((p) => [p.name, `[${p.shape.join(', ')}]`]));

@@ -535,7 +535,7 @@ describe('gradscope study --model --data', async () => {
     const html = join(folder, 'blocks.html');
     const { code, stdout, stderr } = await runCliInProcess(['study', '--model', blockPath, '--data', dataPath, '--epochs', '2', '--batch-size', '10', '--csv', csv, '--html', html]);
     expect(code, stderr).toBe(0);
-    expect(stdout).toMatch(/^6 inputs → \[dense, batch-norm, activation, residual, dense\] on 30 rows, 2 epochs, 6 traced steps\.\n/);
+    expect(stdout).toMatch(/^6 inputs → dense 8 linear → batch-norm → activation tanh → residual rezero \[dense 8 relu\] → dense 2 softmax on 30 rows, 2 epochs, 6 traced steps\.\n/);
     expect(stdout).toMatch(/\nlayers\[0\] \('0', dense\) \(linear\) +/);
     expect(stdout).toMatch(/\nlayers\[3\]\.layers\[0\] \('4\.branch\.0', dense\) \(relu\) +/);
     // A row without a bias has no ratio to show.

@@ -121,7 +121,7 @@ describe('reading a PyTorch state_dict of a block network by its module expressi
     writeFileSync(join(folder, 'torch.safetensors'), userStateDict().bytes);
     const { code, stdout, stderr } = await runCliInProcess(['convert', join(folder, 'torch.safetensors'), join(folder, 'model.json'), '--pytorch', USER_MODULE, '--loss', 'cross-entropy']);
     expect([code, stderr]).toEqual([0, '']);
-    expect(stdout).toContain('3 inputs → dense → batch-norm → activation → residual → dense (softmax), loss cross-entropy');
+    expect(stdout).toContain('3 inputs → dense 4 linear → batch-norm → activation relu → residual rezero [dense 4 tanh → layer-norm] → dense 2 softmax, loss cross-entropy');
     expect(await readModelFile(join(folder, 'model.json'))).toEqual(blockModelFromSafetensors(userStateDict().bytes, { pytorch: USER_MODULE, loss: 'cross-entropy' }));
   });
 });

@@ -99,7 +99,7 @@ describe('gradscope convert of a plain state_dict', () => {
     const run = await runCliInProcess(['convert', prefixed, join(dir, 'out.json'), '--loss', 'cross-entropy', '--pytorch', LOGITS]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/→ .*out\.json \(gradscope\): 4 inputs → dense → dense \(softmax\), loss cross-entropy\n {2}loss cross-entropy from the loss option\n {2}the module ends in logits .*\n {2}dropped the module prefix "net\."/);
+    expect(run.stdout).toMatch(/→ .*out\.json \(gradscope\): 4 inputs → dense 8 relu → dense 3 softmax, loss cross-entropy\n {2}loss cross-entropy from the loss option\n {2}the module ends in logits .*\n {2}dropped the module prefix "net\."/);
   });
 
   it('without metadata, the error names the flags still missing', async () => {

@@ -6,6 +6,7 @@ import { ContradictedImportOption, MistakenImportOption, UnreadImportOption } fr
 import { print } from '../terminal.js';
 import { COMMAND_POSITIONALS } from '../command-positionals.js';
 import { leftBehindNote } from '../training-left-behind.js';
+import { layerSpecsText } from '../../layers/spec-text.js';
 
 export const convertCommand = command({
   words: ['convert'],
@@ -55,9 +56,7 @@ export const convertCommand = command({
     const written = await writeModelFile(model, output, format);
     const target = `${input} → ${written.join(', ')} (${format})`;
     if ('kind' in model) {
-      const last = model.layers[model.layers.length - 1];
-      const output = last.type === 'dense' || last.type === 'activation' ? ` (${last.activation})` : '';
-      print(terminal, `${target}: ${model.inputs} inputs → ${model.layers.map((spec) => spec.type).join(' → ')}${output}, loss ${model.loss}`);
+      print(terminal, `${target}: ${layerSpecsText(model.inputs, model.layers)}, loss ${model.loss}`);
     } else {
       print(terminal, `${target}: [${model.sizes.join(', ')}] ${model.activations.join(', ')}, loss ${model.loss}`);
     }

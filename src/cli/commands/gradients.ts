@@ -8,6 +8,7 @@ import { BACKEND_FLAG, booleanFlag, choiceFlag, command, JSON_FLAG, jsonLine, MO
 import { checkRowsFitModel, MEASURED_ROWS_FLAGS, measuredRows } from '../training-rows.js';
 import { formatTable, lossText, ratioColumn, sci } from '../table.js';
 import { print } from '../terminal.js';
+import { layerSpecsText } from '../../layers/spec-text.js';
 
 /** Per layer: its shape and activation, ‖∂C/∂W‖, ‖∂C/∂b‖ and ‖∂C/∂b‖ as a multiple of the last hidden layer's; fit to `width` (the terminal's: formatTable). */
 export function gradientTable(gradients: Gradients, activations: readonly string[], width?: number): string {
@@ -54,7 +55,7 @@ export const gradientsCommand = command({
       if (net.kind === 'blocks') {
         if (json) terminal.out(jsonLine({ loss: gradients.loss, parameters: Object.fromEntries(Object.entries(gradients.parameters).map(([name, g]) => [name, Array.from(g)])) }));
         else {
-          print(terminal, `${net.layers.map((spec) => spec.type).join(' → ')}, loss ${model.loss}: mean loss ${lossText(gradients.loss)} on ${rows.source}.`, '');
+          print(terminal, `${layerSpecsText(net.inputSize, net.layers)}, loss ${model.loss}: mean loss ${lossText(gradients.loss)} on ${rows.source}.`, '');
           print(terminal, namedGradientTable(gradients, new Map(net.parameters().map((p) => [p.name, p.shape])), terminal.columns));
         }
         return;

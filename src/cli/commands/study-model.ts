@@ -39,6 +39,7 @@ import { counted, grouped } from '../../counted.js';
 import { formatTable, lossText } from '../table.js';
 import { print } from '../terminal.js';
 import { sizesText } from '../../layer-runs.js';
+import { layerSpecsText } from '../../layers/spec-text.js';
 import { overfittingOf, rateOffered, worseWarning } from '../worse-warning.js';
 import { checkRowsFitModel, TRAINING_ROWS_FLAGS, trainingRows } from '../training-rows.js';
 import { diagnosisText, residualTableData, tableHeading, traceTableData } from '../trace-table.js';
@@ -230,7 +231,7 @@ export const studyModelCommand = command({
       const savedRows = trained ? trainedOnBoth(trainedOn, rows.trainedOn) : trainedOn;
       if (save && !diverged) await saveModel(net, save, { optimizer, ...(savedRows && { trainedOn: savedRows }) });
       if (csv) await writeFileAtomic(csv, trace.toCSV());
-      const shape = net.kind === 'dense' ? sizesText(net.sizes) : `${net.inputSize} inputs → [${net.layers.map((spec) => spec.type).join(', ')}]`;
+      const shape = net.kind === 'dense' ? sizesText(net.sizes) : layerSpecsText(net.inputSize, net.layers);
       // --epochs 0 takes no step: 'trains with a fresh sgd' would say a training that does not happen.
       const instead = epochs === 0 ? 'this run takes no step (--epochs 0)' : `this run trains with a fresh ${settings.choice.name}${args.flags.has('optimizer') ? '' : ' (--optimizer)'}`;
       const saidState = savedState && `${modelPath} holds ${savedState.name}'s optimiser state (${savedState.stepsOf === 'network' ? "saved after the network's " : ''}${counted(savedState.steps, 'step')}), which study --model does not resume: ${instead}.`;
