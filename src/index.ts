@@ -101,7 +101,7 @@ export type { Diagnosis, DiagnoseOptions, Verdict, Severity, LayerEvidence, Firs
 export type { SkippedBatches, SpeedMeasure } from './flow/diagnosis/diagnosis-types.js';
 export type { CurvatureEvidence } from './flow/curvature-evidence.js';
 export { API_REMEDY_TERMS, isLayersChange, LEFT_OUT, REMEDY_NORMS, REMEDY_OPTION_OWNER, remedyLayerRates, remedyLines, remedyText, SMALLER_LEARNING_RATE } from './flow/remedy.js';
-export type { Remedy, RemedyCommandLine, RemedyLayersChange, RemedyNorm, RemedyOption, RemedySetting, RemedyOptimizerSpec, RemedyTerms, RemedyValue } from './flow/remedy.js';
+export type { Remedy, RemedyCommandLine, RemedyDirection, RemedyLayersChange, RemedyNorm, RemedyOption, RemedySetting, RemedyOptimizerSpec, RemedyTerms, RemedyValue } from './flow/remedy.js';
 export { applyLayersChange } from './api/layers-change.js';
 export { CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, STILL_FALLING } from './flow/training-progress.js';
 export type { ComparedLosses, EpochLoss, EpochsUnread, LossNoise, LossPace, TrainingProgress, TrainingState } from './flow/training-progress.js';

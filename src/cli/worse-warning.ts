@@ -13,6 +13,7 @@ import { apart, givenFloat32Text } from '../number-text.js';
 import { counted } from '../counted.js';
 import { LOSS_DIGITS } from './table.js';
 import type { Diagnosis } from '../flow/diagnose.js';
+import type { RemedyDirection } from '../flow/remedy.js';
 import { earlyStopOffered } from '../flow/diagnosis/progress-remedies.js';
 
 /** What the warning reads: the checked rows' loss and accuracy before and after, and what the run did. */
@@ -57,22 +58,21 @@ export interface FinishedRun {
 
 /** A learning rate a diagnosis offers: smaller or larger than the run's, and the --learning-rate value it names. */
 export interface RateOffer {
-  direction: 'smaller' | 'larger';
+  direction: RemedyDirection;
   flagValue: string;
 }
 
 /**
  * The learning rate the diagnosis's first remedy that changes the rate alone offers (a smaller one for a rising
- * loss, saturated or dead units, or a larger one on a plateau: 'below R' or 'above R' with a flag value), or
+ * loss, saturated or dead units, or a larger one on a plateau: a setting with a direction and a flag value), or
  * undefined where none does. A remedy that switches the optimiser too carries that optimiser's rate, no
- * judgement of this one.
+ * judgement of this one. The direction is the setting's own (RemedySetting.direction), never read from its words.
  */
 export function rateOffered(d: Pick<Diagnosis, 'remedies'>): RateOffer | undefined {
   for (const { settings } of d.remedies) {
     const [only] = settings;
-    if (settings.length !== 1 || only.option !== 'learningRate' || only.flagValue === undefined) continue;
-    if (only.value.startsWith('below ')) return { direction: 'smaller', flagValue: only.flagValue };
-    if (only.value.startsWith('above ')) return { direction: 'larger', flagValue: only.flagValue };
+    if (settings.length !== 1 || only.option !== 'learningRate' || only.flagValue === undefined || only.direction === undefined) continue;
+    return { direction: only.direction, flagValue: only.flagValue };
   }
   return undefined;
 }
@@ -86,23 +86,25 @@ export function overfittingOf(d: Pick<Diagnosis, 'evidence' | 'remedies'>): Fini
 
 /**
  * The one-line warning when the checked loss after training is not below the initial weights'
- * (or not a number), with both losses and accuracies and the likely cause: none where the checked
- * rows trained the loaded model too (FinishedRun.seen), overfitting where the run's diagnosis read it
- * (FinishedRun.overfitting), no rate where the run restarted a saved optimiser afresh
- * (FinishedRun.restarted), no rate where the loss rose by less than STILL_FALLING (what the
- * diagnosis counts as a rise: a kfac run at batches of 1, up 1.4 %, was told a learning rate too
- * large, newuser27), opening 'the trained network's loss … is up only X %', not 'worse', and naming
- * the rate the diagnosis offers, where it offers one, as its offer and not as the cause; the rate the
- * run's diagnosis offers where it offers one (FinishedRun.rateOffered: never a rate the other way),
- * else a learning rate too large (the rate the
- * run ended at, after any halving), or for an optimiser that chooses its own steps, the optimiser;
- * undefined when the run ended no worse. Not 'worse' where the network learnt nothing
- * and its loss barely moved: accuracy at chance before and after, the loss up by less than
- * STILL_FALLING (what the diagnosis counts as a rise). That is a plateau, which a lower rate does not
- * leave: `train --depth 5 --width 30 --epochs 3` on the digits, studied on with `study --model` for
- * 3 epochs, stayed at 10.5 % at rates 0.1, 0.01 and 0.001, its test loss up 0.26 % at 0.1 (2.305 →
- * 2.311, 2026-12-02), down a little at the others; the warning then says so and points to the
- * diagnosis, which reads the run's gradients, instead of to a lower rate, and opens 'learnt nothing'.
+ * (or not a number), with both losses and accuracies and what the run shows of why; undefined when
+ * the run ended no worse. One rule for what counts as a rise, the diagnosis's STILL_FALLING (5 %):
+ * a loss up less than that (after / before − 1, both evaluate() on the same checked rows at fixed
+ * weights) opens 'the trained network's loss … is up only X %', never 'worse', which the rule
+ * denies, says it is under what counts as a rise, and names no cause of it (a kfac run at batches of
+ * 1, up 1.4 %, was told a learning rate too large, newuser27; a restarted, overfitting, self-stepping
+ * or seen-rows run up 2 % still said 'worse', session 28); what it says beside it is each case's own.
+ * Each case, small rise or not:
+ * - the checked rows trained the loaded model too (FinishedRun.seen): not held-out figures, no cause;
+ * - at chance before and after with a small rise (and no overfitting read): a plateau, 'learnt
+ *   nothing' (`train --depth 5 --width 30 --epochs 3` on the digits, studied on for 3 epochs, stayed at
+ *   10.5 % at rates 0.1, 0.01 and 0.001, its test loss up 0.26 % at 0.1, 2026-12-02), pointing to the
+ *   diagnosis, which reads the run's gradients, not to a lower rate, which does not leave a plateau;
+ * - the run's diagnosis read overfitting (FinishedRun.overfitting): overfitting, not the learning rate;
+ * - the run restarted a saved optimiser afresh (FinishedRun.restarted): no rate blamed;
+ * - an optimiser that chooses its own steps: the optimiser, not a rate;
+ * - else a learning rate too large (the rate the run ended at, after any halving).
+ * A rate the run's diagnosis offers (FinishedRun.rateOffered) is named as its offer, and no rate the
+ * other way is ever named; under what counts as a rise it is the offer alone, never the cause.
  */
 export function worseWarning({ checked, initial, final, trained, optimizer, saved, classes, diagnosis, overfitting, seen, restarted, rateOffered: offer }: FinishedRun): string | undefined {
   if (final.loss <= initial.loss) return undefined;
@@ -114,45 +116,77 @@ export function worseWarning({ checked, initial, final, trained, optimizer, save
   const chance = classes === undefined ? undefined : 1 / classes;
   const atChanceThroughout = chance !== undefined && atChance({ accuracyEnd: initial.accuracy, chance }) && atChance({ accuracyEnd: final.accuracy, chance });
   const rise = final.loss / initial.loss - 1;
+  // The one rule of every case: a rise under what counts as one (NaN, a loss that is no number, is no small rise).
+  const small = rise < STILL_FALLING;
   // A rise that one decimal rounds to '0.0 %' is still one: the warning is given for it.
   const riseText = percentText(rise) === percentText(0) ? `by less than ${percentText(0.001)}` : `only ${percentText(rise)}`;
-  // A plateau's loss is up by less than what counts as a rise: its opening says it learnt nothing, never 'worse', which the rule denies.
-  if (!overfitting && atChanceThroughout && rise < STILL_FALLING) {
+  const under = `under the ${percentText(STILL_FALLING)} that counts as a rise`;
+  if (!overfitting && atChanceThroughout && small) {
     return (
       `Warning: the trained network learnt nothing on the ${checked} rows (${numbers})${why}${kept}; at chance before and after, no better than ${chanceWords(classes!)}; ` +
-      `its loss up ${riseText} (under the ${percentText(STILL_FALLING)} that counts as a rise), too little to blame on the steps' size: a plateau looks like this, and a lower rate does not leave one; ${diagnosis}.`
+      `its loss up ${riseText} (${under}), too little to blame on the steps' size: a plateau looks like this, and a lower rate does not leave one; ${diagnosis}.`
     );
   }
-  // An overfitting run said 'a learning rate too large' above a diagnosis that reads overfitting and offers early stopping.
-  // It promises early stopping only where the diagnosis offers it: beside a vanishing verdict, say, the remedies are the gradient flow's.
-  const stop = overfitting?.stopAfter === undefined ? diagnosis : `the run's diagnosis offers stopping after ${counted(overfitting.stopAfter, 'epoch')} (early stopping)`;
-  // What the diagnosis offers is read from this run's own steps, where the rise is read from the loaded weights to the end: the two say one thing
-  // (newuser27: 'does not show that the learning rate is too large' above a diagnosis offering a smaller one, and 'below R' above 'above R').
-  const offered = offer && `the run's diagnosis, which reads this run's own steps, offers a ${offer.direction} one: --learning-rate ${offer.flagValue}`;
-  // A rise under what counts as one is no rise to blame a rate for, not even where the diagnosis offers a smaller one: that offer rests on the run's
-  // own steps, and is named as the diagnosis's, never as the cause. Its opening says what the numbers say, not 'worse', which the rule denies.
-  if (rise < STILL_FALLING && !seen && !overfitting && !restarted && trained.learningRate !== undefined) {
-    return (
-      `Warning: the trained network's loss on the ${checked} rows is up ${riseText} (${numbers})${why}${kept}; ` +
-      `under the ${percentText(STILL_FALLING)} that counts as a rise, too little to blame on the learning rate; ${offered ?? diagnosis}.`
-    );
-  }
+  const opening = small ? `the trained network's loss on the ${checked} rows is up ${riseText}` : worseWords(checked, initial, final);
+  const cause = (small ? smallRiseCause : riseCause)({ checked, optimizer, diagnosis, overfitting, seen, restarted, offer, learningRate: trained.learningRate, under });
+  return `Warning: ${opening} (${numbers})${why}${kept}; ${cause}.`;
+}
+
+/** What the warning's causes read: the run's case (FinishedRun), the diagnosis's offer, the rate the run ended at, and the rule's words ('under the 5.0 % …'). */
+interface CauseCase extends Pick<FinishedRun, 'checked' | 'optimizer' | 'diagnosis' | 'overfitting' | 'seen' | 'restarted'> {
+  offer: RateOffer | undefined;
+  learningRate: number | undefined;
+  under: string;
+}
+
+/**
+ * The rate the run's diagnosis offers, as its offer: read from this run's own steps, where the rise is read from the loaded weights to
+ * the end, the two say one thing (newuser27: 'does not show that the learning rate is too large' above a diagnosis offering a smaller
+ * one, and 'below R' above 'above R'). Undefined where it offers none.
+ */
+const offerWords = ({ offer }: CauseCase) => offer && `the run's diagnosis, which reads this run's own steps, offers a ${offer.direction} one: --learning-rate ${offer.flagValue}`;
+
+/** Rows the model trained on (FinishedRun.seen): the run's figures are not held-out ones, and it names no cause. */
+const seenWords = ({ checked, seen }: CauseCase) =>
+  `the ${checked} digits ${seen} trained the model too, so these are not held-out figures and the run names no cause: measure it on rows it has not seen`;
+
+/** A saved optimiser state the run did not resume (FinishedRun.restarted). */
+const restartWords = ({ optimizer, restarted }: CauseCase) =>
+  `this run started a fresh ${optimizer} on weights ${restarted!.file} had trained, without the ${restarted!.name} state saved with them after ` +
+  `${restarted!.stepsOf === 'network' ? "the network's" : 'its'} ${counted(restarted!.steps, 'step')}`;
+
+/** The diagnosis's early-stopping offer, where it makes one (beside a vanishing verdict, say, the remedies are the gradient flow's), else the pointer to it. */
+const stopWords = ({ overfitting, diagnosis }: CauseCase) =>
+  overfitting?.stopAfter === undefined ? diagnosis : `the run's diagnosis offers stopping after ${counted(overfitting.stopAfter, 'epoch')} (early stopping)`;
+
+/**
+ * After a rise under what counts as one: that it is, and what the case says beside it, no cause. The diagnosis reads
+ * overfitting from the checked rows' lowest loss, not from the start, so it may read it beside a small rise from the start.
+ */
+function smallRiseCause(c: CauseCase): string {
+  if (c.seen) return `${c.under}; ${seenWords(c)}`;
+  const steps = c.learningRate === undefined ? `the steps '${c.optimizer}' chooses` : 'the learning rate';
+  const beside = c.overfitting
+    ? `the run's diagnosis reads overfitting from the ${c.checked} rows' lowest loss: the training rows' loss did not rise while the ${c.checked} rows' did; ${stopWords(c)}`
+    : c.restarted
+      ? `${restartWords(c)}; ${offerWords(c) ?? c.diagnosis}`
+      : (offerWords(c) ?? c.diagnosis);
+  return `${c.under}, too little to blame on ${steps}; ${beside}`;
+}
+
+/** After a rise of what counts as one (or a loss that is no number): the likely cause the case shows, or none. */
+function riseCause(c: CauseCase): string {
   // newuser26: a model trained on the test digits, or a fresh adam on weights another adam trained, was told 'a learning rate too large', which the run does not show.
-  const remedy = seen
-    ? `the ${checked} digits ${seen} trained the model too, so these are not held-out figures and the run names no cause: measure it on rows it has not seen`
-    : overfitting
-      ? `the likely cause is overfitting, not the learning rate: the training rows' loss did not rise while the ${checked} rows' did; ${stop}`
-      : restarted
-        ? `this run started a fresh ${optimizer} on weights ${restarted.file} had trained, without the ${restarted.name} state saved with them after ${restarted.stepsOf === 'network' ? "the network's" : 'its'} ` +
-          `${counted(restarted.steps, 'step')}, so its rise from those weights does not show that the learning rate is too large${offered ? `; ${offered}` : ''}`
-        : trained.learningRate === undefined
-          ? `'${optimizer}' chooses its own steps (there is no --learning-rate to lower): try another --optimizer`
-          : offer?.direction === 'larger'
-            ? `the rise does not show that the learning rate is too large: ${offered}`
-            : offer
-              ? `the likely cause is a learning rate too large (${givenFloat32Text(trained.learningRate)}): ${offered}`
-              : `the likely cause is a learning rate too large: try a --learning-rate below ${givenFloat32Text(trained.learningRate)}`;
-  return `Warning: ${worseWords(checked, initial, final)} (${numbers})${why}${kept}; ${remedy}.`;
+  if (c.seen) return seenWords(c);
+  // An overfitting run said 'a learning rate too large' above a diagnosis that reads overfitting and offers early stopping.
+  if (c.overfitting) return `the likely cause is overfitting, not the learning rate: the training rows' loss did not rise while the ${c.checked} rows' did; ${stopWords(c)}`;
+  const offered = offerWords(c);
+  if (c.restarted) return `${restartWords(c)}, so its rise from those weights does not show that the learning rate is too large${offered ? `; ${offered}` : ''}`;
+  if (c.learningRate === undefined) return `'${c.optimizer}' chooses its own steps (there is no --learning-rate to lower): try another --optimizer`;
+  if (offered === undefined) return `the likely cause is a learning rate too large: try a --learning-rate below ${givenFloat32Text(c.learningRate)}`;
+  return c.offer!.direction === 'larger'
+    ? `the rise does not show that the learning rate is too large: ${offered}`
+    : `the likely cause is a learning rate too large (${givenFloat32Text(c.learningRate)}): ${offered}`;
 }
 
 /**

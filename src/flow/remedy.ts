@@ -62,6 +62,13 @@ export interface RemedySetting {
    */
   flagValue?: string;
   /**
+   * Where `value` asks in words for a value beyond the run's own ('below 0.1', 'a smaller value', 'above 0.1', 'more than
+   * 3'): which way it moves the option from the run's, so that a reader (the command line's worse-warning, a program) knows
+   * it without reading the words. Absent where `value` names a value, or a bound of its own that is no move from the run's
+   * ('16 or more' rows).
+   */
+  direction?: RemedyDirection;
+  /**
    * `value` as data. For every option but `layers`, exactly what createNetwork or train() take for
    * `option`, so that a program applies the setting as `{ ...options, [s.option]: s.setting }` without
    * reading the text: `'relu'`, `0.1`, `true`, `{ name: 'sgd', layerRates: [1, 2] }`. A `layers`
@@ -123,6 +130,9 @@ export interface RemedyOptimizerSpec {
   /** Its other options by their keys (momentum, nesterov, weightDecay, decayBiases). */
   [option: string]: unknown;
 }
+
+/** Which way a remedy's setting moves its option from the run's value (RemedySetting.direction). */
+export type RemedyDirection = 'smaller' | 'larger';
 
 /** What to change and why, as diagnose() gives it. */
 export interface Remedy {
@@ -230,6 +240,7 @@ const isSettings = (list: unknown): list is RemedySetting[] =>
       Object.hasOwn(REMEDY_OPTION_OWNER, s.option) &&
       typeof s.value === 'string' &&
       (s.flagValue === undefined || typeof s.flagValue === 'string') &&
+      (s.direction === undefined || s.direction === 'smaller' || s.direction === 'larger') &&
       (s.setting === undefined || ['string', 'number', 'boolean'].includes(typeof s.setting) || (s.option === 'layers' ? isLayersChange(s.setting) : isOptimizerSpec(s.setting))),
   );
 
@@ -260,7 +271,7 @@ function checkRemedyArguments(remedy: unknown, terms: unknown): void {
   const { settings, alternative } = remedy as Partial<Remedy>;
   if (!isSettings(settings) || (alternative !== undefined && !isSettings(alternative))) {
     const options = Object.keys(REMEDY_OPTION_OWNER).join(', ');
-    throw invalidOption(`remedyText: a remedy's settings (and alternative) are lists of { option, value, flagValue?, setting? }, option one of ${options}; got ${shown(isSettings(settings) ? alternative : settings)}`);
+    throw invalidOption(`remedyText: a remedy's settings (and alternative) are lists of { option, value, flagValue?, direction?, setting? }, option one of ${options}; got ${shown(isSettings(settings) ? alternative : settings)}`);
   }
   checkObjectArgument(terms, 'remedyText', "terms { form: 'api' | 'command', commandLine?, unmadeRun? }");
   const { form, commandLine, unmadeRun } = terms as Partial<RemedyTerms>;

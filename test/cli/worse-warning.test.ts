@@ -14,6 +14,9 @@ import { diagnose } from '../../src/flow/diagnose.js';
 import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
 import { Trace, type TraceJSON } from '../../src/flow/trace.js';
 import { runCliInProcess } from '../util/cli.js';
+import { NOISE_WINDOW_MIN, RUN_FIFTHS, STILL_FALLING } from '../../src/flow/training-progress.js';
+import { COMMAND_EPOCHS } from '../../src/command-epochs.js';
+import { percentText } from '../../src/percent-text.js';
 
 /**
  * The new user's study --model run (test/flow/new-low's fixture) with its training subset's loss falling in every epoch from the
@@ -177,12 +180,48 @@ describe('worseWarning', () => {
     );
   });
 
-  it('reads the offer from the first remedy that changes the rate alone', () => {
-    const lr = (value: string, flagValue?: string) => ({ option: 'learningRate' as const, value, ...(flagValue && { flagValue }) });
+  // session 28: the rule held for the rate's case only; a self-stepping optimiser, a restarted state, rows the model saw and an overfitting
+  // run still opened 'worse' for a rise of 2 %. Every case at 4 % (under STILL_FALLING, 5 %) and at 6 %, off chance (accuracy 80 % → 79 %).
+  describe('one rule for every case: a rise under 5 % is never "worse", and names no cause', () => {
+    const at = (rise: number, more: Partial<FinishedRun>) =>
+      run(0, 0, { initial: { loss: 0.5, accuracy: 0.8 }, final: { loss: 0.5 * (1 + rise), accuracy: 0.79 }, classes: 10, trained: { halvings: 0, learningRate: 0.1 }, ...more });
+    const restarted = { file: 'model.json', name: 'adam', steps: 320, stepsOf: 'state' as const };
+    const cases: [string, Partial<FinishedRun>, RegExp, RegExp][] = [
+      ['the rate', {}, /; under the 5\.0 % that counts as a rise, too little to blame on the learning rate; the run's diagnosis says what holds it\.$/, /; the likely cause is a learning rate too large: try a --learning-rate below 0\.1\.$/],
+      ['a self-stepping optimiser', { trained: { halvings: 0 }, optimizer: 'hessian-free' }, /; under the 5\.0 % that counts as a rise, too little to blame on the steps 'hessian-free' chooses; the run's diagnosis says what holds it\.$/, /; 'hessian-free' chooses its own steps \(there is no --learning-rate to lower\): try another --optimizer\.$/],
+      ['a restarted state', { restarted, optimizer: 'adam' }, /; under the 5\.0 % that counts as a rise, too little to blame on the learning rate; this run started a fresh adam on weights model\.json had trained, without the adam state saved with them after its 320 steps; the run's diagnosis says what holds it\.$/, /; this run started a fresh adam .* after its 320 steps, so its rise from those weights does not show that the learning rate is too large\.$/],
+      ['seen rows', { seen: '1,000–1,199' }, /; under the 5\.0 % that counts as a rise; the test digits 1,000–1,199 trained the model too, so these are not held-out figures and the run names no cause: measure it on rows it has not seen\.$/, /; the test digits 1,000–1,199 trained the model too, .*not seen\.$/],
+      ['overfitting', { overfitting: { stopAfter: 2 } }, /; under the 5\.0 % that counts as a rise, too little to blame on the learning rate; the run's diagnosis reads overfitting from the test rows' lowest loss: the training rows' loss did not rise while the test rows' did; the run's diagnosis offers stopping after 2 epochs \(early stopping\)\.$/, /; the likely cause is overfitting, not the learning rate: .*; the run's diagnosis offers stopping after 2 epochs \(early stopping\)\.$/],
+    ];
+    it.each(cases)('%s', (_, more, under, over) => {
+      const small = at(0.04, more)!;
+      expect(small).toMatch(/^Warning: the trained network's loss on the test rows is up only 4\.0 % \(test loss 0\.5000 → 0\.5200, test accuracy 80\.0 % → 79\.0 %\); /);
+      expect(small).toMatch(under);
+      expect(small).not.toMatch(/worse|likely cause/);
+      const risen = at(0.06, more)!;
+      expect(risen).toMatch(/^Warning: the trained network is worse than the initial weights on the test rows \(test loss 0\.5000 → 0\.5300, /);
+      expect(risen).toMatch(over);
+      expect(risen).not.toContain('under the 5.0 %');
+    });
+  });
+
+  // docs/cli.md says what the 5 % is and why the run's own noise is not weighed: its numbers are these constants.
+  it("docs/cli.md's account of the 5 % quotes the constants it rests on", () => {
+    const doc = readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    expect(doc).toContain(`A loss up less than ${Math.round(STILL_FALLING * 100)} % is no rise by the diagnosis's rule`);
+    expect(doc).toContain(`under the ${percentText(STILL_FALLING)} that counts as a rise, too little to blame on the learning rate`);
+    expect(doc).toContain(`only in runs of ${RUN_FIFTHS * NOISE_WINDOW_MIN} epochs or more, and the commands train ${COMMAND_EPOCHS} by default`);
+  });
+
+  it('reads the offer from the first remedy that changes the rate alone, its direction from the setting, not its words', () => {
+    const lr = (value: string, flagValue?: string, direction?: 'smaller' | 'larger') => ({ option: 'learningRate' as const, value, ...(flagValue && { flagValue }), ...(direction && { direction }) });
     const remedy = (...settings: object[]) => ({ option: '', why: '', settings }) as never;
-    expect(rateOffered({ remedies: [remedy({ option: 'optimizer', value: "'adam'" }, lr('1e-3', '1e-3')), remedy(lr('below 0.01', '0.00333'))] })).toEqual({ direction: 'smaller', flagValue: '0.00333' });
-    expect(rateOffered({ remedies: [remedy(lr('above 0.1', '0.3'))] })).toEqual({ direction: 'larger', flagValue: '0.3' });
-    expect(rateOffered({ remedies: [remedy(lr('a smaller value'))] })).toBeUndefined();
+    expect(rateOffered({ remedies: [remedy({ option: 'optimizer', value: "'adam'" }, lr('1e-3', '1e-3')), remedy(lr('below 0.01', '0.00333', 'smaller'))] })).toEqual({ direction: 'smaller', flagValue: '0.00333' });
+    expect(rateOffered({ remedies: [remedy(lr('above 0.1', '0.3', 'larger'))] })).toEqual({ direction: 'larger', flagValue: '0.3' });
+    expect(rateOffered({ remedies: [remedy(lr('a smaller value', undefined, 'smaller'))] })).toBeUndefined();
+    // A rate named without a direction (a measured one, 0.01) is no offer either way, whatever its words; the direction alone decides.
+    expect(rateOffered({ remedies: [remedy(lr('below 0.01', '0.00333'))] })).toBeUndefined();
+    expect(rateOffered({ remedies: [remedy(lr('three times 0.1', '0.3', 'larger'))] })).toEqual({ direction: 'larger', flagValue: '0.3' });
   });
 
   it('is what study --model prints for a deep sigmoid net that train left on its plateau (the commands pass the classes)', async () => {

@@ -510,6 +510,8 @@ describe('a plateau at chance, or after few epochs, beside a healthy gradient fl
     expect(d.remedies[0].why).toBe('the loss fell only 0.200 % over the last epoch after only 3 epochs (fewer than 5): slowly, but it had not stopped; training longer tells whether it leaves the plateau.');
     expect(d.remedies[1].why).toMatch(/^the gradient flow shows no fault, yet at learning rate 0\.1 the loss fell only 0\.200 % over the last epoch with the accuracy at chance: a larger rate takes longer steps/);
     expect(d.remedies.flatMap((r) => [...r.settings, ...(r.alternative ?? [])]).map((s) => s.flagValue)).toEqual(['6', '0.3', '0.9', 'adam', '0.001']);
+    // Which way each moves from the run's own value, as data (RemedySetting.direction): more epochs and a larger rate; the others name values.
+    expect(d.remedies.flatMap((r) => [...r.settings, ...(r.alternative ?? [])]).map((s) => s.direction)).toEqual(['larger', 'larger', undefined, undefined, undefined]);
     // A loss that did not fall over a long run: no more epochs.
     expect(options(diagnose(plateau(0.5, 10, RUN, 0)))).not.toContain('epochs: more than 10');
   });

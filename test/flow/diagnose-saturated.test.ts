@@ -43,7 +43,7 @@ describe('the saturated verdict names what saturated the units', () => {
     expect(d.summary).toContain('They saturated during training: at the first record 0 % of them in hidden layer 1 were.');
     expect(d.remedies[0].option).toBe('learningRate: below 0.01');
     // Any rate below 0.01; on a command line, where a flag needs one number, a third of it.
-    expect(d.remedies[0].settings).toEqual([{ option: 'learningRate', value: 'below 0.01', flagValue: '0.00333' }]);
+    expect(d.remedies[0].settings).toEqual([{ option: 'learningRate', value: 'below 0.01', flagValue: '0.00333', direction: 'smaller' }]);
     const step = (100 * d.evidence.layers[0].updateRatio).toPrecision(2);
     expect(d.remedies[0].why).toBe(
       `the units saturated during training (at the first record 0 % of them in hidden layer 1 were): the optimiser's steps (adam, learning rate 0.01) moved the weights (hidden layer 1's by ${step} % of their size per step: ‖ΔW‖/‖W‖, median) and pushed |z| out to where σ'(z) ≈ 0; smaller steps keep z nearer 0.`,

@@ -64,7 +64,7 @@ export function earlyStopOffered(d: Pick<Diagnosis, 'evidence' | 'remedies'>): n
 /** More epochs than the run's: MORE_EPOCHS times them as a flag (or 'more' where the trace records none). */
 export function moreEpochs(trace: Trace, p: TrainingProgress): RemedySetting {
   const epochs = runEpochs(p, trace);
-  return epochs >= 1 ? { option: 'epochs', value: `more than ${grouped(epochs)}`, flagValue: `${MORE_EPOCHS * epochs}` } : { option: 'epochs', value: 'more' };
+  return epochs >= 1 ? { option: 'epochs', value: `more than ${grouped(epochs)}`, flagValue: `${MORE_EPOCHS * epochs}`, direction: 'larger' } : { option: 'epochs', value: 'more', direction: 'larger' };
 }
 
 /**
@@ -115,7 +115,7 @@ export function plateauRemedies(trace: Trace, run: RunAtEnd, e: Evidence, add: A
   const ownSteps = OWN_STEP_LENGTH.includes(optimizer);
   if (run.learningRate !== undefined && !ownSteps) {
     add(
-      [{ option: 'learningRate', value: `above ${givenFloat32Text(run.learningRate)}`, flagValue: `${+(run.learningRate * LARGER_LEARNING_RATE).toPrecision(3)}` }],
+      [{ option: 'learningRate', value: `above ${givenFloat32Text(run.learningRate)}`, flagValue: `${+(run.learningRate * LARGER_LEARNING_RATE).toPrecision(3)}`, direction: 'larger' }],
       `${flow}, yet at learning rate ${givenFloat32Text(run.learningRate)} the loss ${plateauFall(p)}${chance}: a larger rate takes longer steps down the slope the gradient shows ` +
         `(should the training loss then rise from epoch to epoch, the rate is too large, and this diagnosis says so).${inForceWords(run)}`,
     );

@@ -70,6 +70,6 @@ export const inForceWords = (run: RunAtEnd) =>
 
 /** A learning rate below the run's in force at its end, and a third of it for a flag (SMALLER_LEARNING_RATE); words only where the trace does not record the run's. */
 function smallerRate(run: RunAtEnd): RemedySetting {
-  if (run.learningRate === undefined) return { option: 'learningRate', value: 'a smaller value' };
-  return { option: 'learningRate', value: `below ${givenFloat32Text(run.learningRate)}`, flagValue: `${+(run.learningRate * SMALLER_LEARNING_RATE).toPrecision(3)}` };
+  if (run.learningRate === undefined) return { option: 'learningRate', value: 'a smaller value', direction: 'smaller' };
+  return { option: 'learningRate', value: `below ${givenFloat32Text(run.learningRate)}`, flagValue: `${+(run.learningRate * SMALLER_LEARNING_RATE).toPrecision(3)}`, direction: 'smaller' };
 }
