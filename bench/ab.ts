@@ -21,6 +21,7 @@ import { WasmBackend } from '../src/wasm/wasm-kernels.js';
 import { filled } from './dense.bench.js';
 import { againstFirst, alternatedRounds, bitsHash, interleavedRounds, type AbInstance } from './ab-rounds.js';
 import { median } from './median.js';
+import { peakLoop } from './peak-loop.js';
 import { labelledArgs, option } from './ab-args.js';
 
 const PRODUCTS = ['fwd', 'bwd_input', 'bwd_weights'] as const;
@@ -41,7 +42,7 @@ for (const { label, path } of binaries) {
     const { exports } = await instantiate<Record<string, unknown>>(module, {});
     const k = new WasmBackend(exports as unknown as CommonExports & Record<string, unknown>, 'simd', 'simd');
     const a = filled(k, batch * nIn, 1), w = filled(k, nOut * nIn, 2), b = filled(k, nOut, 3), dz = filled(k, batch * nOut, 4);
-    const z = k.alloc(batch * nOut), da = k.alloc(batch * nIn), dw = k.alloc(nOut * nIn), out = k.alloc(16);
+    const z = k.alloc(batch * nOut), da = k.alloc(batch * nIn), dw = k.alloc(nOut * nIn);
     const tasks: Record<string, () => void> = {
       fwd: () => k.denseForward(z, a, w, b, batch, nIn, nOut),
       bwd_input: () => k.denseBackwardInput(da, dz, w, batch, nIn, nOut),
@@ -51,9 +52,8 @@ for (const { label, path } of binaries) {
       for (const product of PRODUCTS) tasks[product]();
       console.log(`${label}: output bits fwd ${bitsHash(k.view(z))}, ∂input ${bitsHash(k.view(da))}, ∂W ${bitsHash(k.view(dw))}`);
     }
-    const peakFlopsPerTrip = k.module.f32_peak_madd(out.ptr, 1_000_000) / 1_000_000;
-    const trips = Math.round(flops / peakFlopsPerTrip);
-    tasks.peak = () => k.module.f32_peak_madd(out.ptr, trips);
+    const peak = peakLoop(k);
+    tasks.peak = peak.call(peak.tripsFor(flops));
     all.push({ label, index, tasks });
   }
 }

@@ -94,9 +94,10 @@ import { Bench } from 'tinybench';
 import type { Kernels, Tensor } from '../src/kernels.js';
 import { createRefKernels } from '../src/ref/ref-kernels.js';
 import type { Variant } from '../src/wasm/exports.js';
-import { createWasmKernels, type WasmKernels } from '../src/wasm/wasm-kernels.js';
+import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { cpuMs } from './ab-rounds.js';
 import { interleaved, median, medianMs } from './median.js';
+import { peakLoop, type PeakLoop } from './peak-loop.js';
 import { roundRatios, spreadOf, spreadText } from './spread.js';
 import { percentText } from '../src/percent-text.js';
 
@@ -124,17 +125,13 @@ const PRODUCTS = ['fwd', 'fwd_gather', 'bwd_input', 'bwd_weights', 'bwd_weights_
 const GATHER_SOURCE_BATCHES = 4;
 type Product = (typeof PRODUCTS)[number];
 
-/** Trips of the peak loop per call: ~1 ms on either variant. */
-const PEAK_ITERATIONS: Record<Variant, number> = { simd: 1_000_000, scalar: 1_000_000 };
+/** Trips of the peak loop per call of the peak rows: ~1 ms on either variant. */
+const PEAK_TRIPS: Record<Variant, number> = { simd: 1_000_000, scalar: 1_000_000 };
 
 export const denseTaskName = (backend: string, product: Product, [batch, nIn, nOut]: readonly number[]) =>
   `${backend} dense_${product} ${batch}×${nIn}→${nOut}`;
 export const peakTaskName = (variant: Variant) => `wasm-${variant} peak_madd`;
-/**
- * The peak again with the same flops as one product of `shape`, run in the same rounds as that
- * shape's products: on a shared machine a call longer than the scheduler's slice is preempted in every
- * sample, so a 12 ms product must be compared with a peak call that lasts as long, not a 1 ms one.
- */
+/** The peak again with the same flops as one product of `shape` (peak-loop.ts says why), run in the same rounds as that shape's products. */
 export const shapePeakTaskName = (variant: Variant, [batch, nIn, nOut]: readonly number[]) =>
   `wasm-${variant} peak_madd ${batch}×${nIn}→${nOut}`;
 
@@ -172,18 +169,16 @@ export async function runDenseBench(opts: { time?: number } = {}): Promise<Dense
   const flops = new Map<string, number>();
   for (const variant of ['simd', 'scalar'] as const) {
     const k = await createWasmKernels({ variant });
-    const out = k.alloc(16);
-    const peakCall = (iterations: number) => () => void k.module.f32_peak_madd(out.ptr, iterations);
-    rows.push(await peakRow(k, variant, cpuMs));
-    const flopsPerTrip = k.module.f32_peak_madd(out.ptr, 1);
+    const peak = peakLoop(k);
+    rows.push(await peakRow(peak, variant, cpuMs));
 
     for (const shape of DENSE_SHAPES) {
       const [batch, nIn, nOut] = shape;
-      const shapeIterations = Math.max(1000, Math.round((2 * batch * nIn * nOut) / flopsPerTrip));
+      const shapeTrips = peak.tripsFor(2 * batch * nIn * nOut);
       const shapePeak = shapePeakTaskName(variant, shape);
-      flops.set(shapePeak, flopsPerTrip * shapeIterations);
+      flops.set(shapePeak, peak.flopsPerTrip * shapeTrips);
       const ms = (variant === 'simd' ? time : time / 2) / DENSE_ROUNDS;
-      const tasks = [{ name: shapePeak, run: peakCall(shapeIterations), ms }, ...productTasks(flops, k, shape).map((t) => ({ ...t, ms }))];
+      const tasks = [{ name: shapePeak, run: peak.call(shapeTrips), ms }, ...productTasks(flops, k, shape).map((t) => ({ ...t, ms }))];
       const times = await interleaved(tasks, DENSE_ROUNDS, cpuMs);
       const peakTimes = times.get(shapePeak)!;
       const gflopsIn = (name: string, roundMs: number) => flops.get(name)! / roundMs / 1e6;
@@ -196,25 +191,23 @@ export async function runDenseBench(opts: { time?: number } = {}): Promise<Dense
         rows.push({ name: task.name, medianMs: taskMs, gflops: gflopsIn(task.name, taskMs), ofPeak, ...(task.name === both && { ofItsCalls: roundRatios(itsCalls, roundTimes) }) });
       }
     }
+    peak.free();
   }
   rows.push(...(await refRows(DENSE_SHAPES, cpuMs)));
   return rows;
 }
 
 /**
- * The in-run peak of 1 ms calls of `variant` (k's binary), quoted in README.md and bench/RESULTS.md's
+ * The in-run peak of 1 ms calls of `variant` (`peak`'s binary), quoted in README.md and bench/RESULTS.md's
  * heading, timed by `clock`: the process's CPU time in runDenseBench, as every other row of the
  * bench (by wall time a call preempted by another process counted the other's time).
  */
-export async function peakRow(k: WasmKernels, variant: Variant, clock: () => number): Promise<DenseRow> {
-  const out = k.alloc(16);
+export async function peakRow(peak: PeakLoop, variant: Variant, clock: () => number): Promise<DenseRow> {
   const bench = new Bench({ time: 300, iterations: 8, warmupIterations: 4, now: clock });
-  bench.add(peakTaskName(variant), () => void k.module.f32_peak_madd(out.ptr, PEAK_ITERATIONS[variant]));
+  bench.add(peakTaskName(variant), peak.call(PEAK_TRIPS[variant]));
   await bench.run();
   const ms = medianMs(bench, peakTaskName(variant));
-  const flopsPerTrip = k.module.f32_peak_madd(out.ptr, 1);
-  k.free(out);
-  return { name: peakTaskName(variant), medianMs: ms, gflops: (flopsPerTrip * PEAK_ITERATIONS[variant]) / ms / 1e6 };
+  return { name: peakTaskName(variant), medianMs: ms, gflops: (peak.flopsPerTrip * PEAK_TRIPS[variant]) / ms / 1e6 };
 }
 
 /**

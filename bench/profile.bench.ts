@@ -25,6 +25,7 @@ import type { Activation, Kernels } from '../src/kernels.js';
 import { Sgd } from '../src/optim/sgd.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { median, medianMs } from './median.js';
+import { peakLoop } from './peak-loop.js';
 import { STEP_LEARNING_RATE, STEP_SIZES, stepFlops, stepOn } from './step.bench.js';
 import { denseModelOf } from '../src/model.js';
 
@@ -117,9 +118,8 @@ export async function runProfileBench(opts: { time?: number } = {}): Promise<Pro
   const k: Kernels = wasm;
   const rows: ProfileRow[] = [];
   // JS_AFTER_CORE_GROUP's long kernel: the largest batch's step flops in the peak loop (registers only).
-  const peakOut = wasm.alloc(16);
-  const peakTrips = Math.round(stepFlops(STEP_SIZES, Math.max(...PROFILE_BATCHES)) / wasm.module.f32_peak_madd(peakOut.ptr, 1));
-  const longKernel = () => void wasm.module.f32_peak_madd(peakOut.ptr, peakTrips);
+  const peak = peakLoop(wasm);
+  const longKernel = peak.call(peak.tripsFor(stepFlops(STEP_SIZES, Math.max(...PROFILE_BATCHES))));
   for (const B of PROFILE_BATCHES) {
     const { net, step, data } = await stepOn(k, STEP_SIZES, B);
     const callOptions = { epochs: 1, batchSize: B, learningRate: STEP_LEARNING_RATE, shuffle: false };
@@ -189,7 +189,7 @@ export async function runProfileBench(opts: { time?: number } = {}): Promise<Pro
     jsNet.dispose();
     for (const g of [...GROUPS, ...derived]) rows.push({ batch: B, group: g, medianMs: median(times.get(g)!), share: median(shares.get(g)!) });
   }
-  wasm.free(peakOut);
+  peak.free();
   return rows;
 }
 
