@@ -22,7 +22,7 @@ import { JS_AFTER_CORE_GROUP, JS_GROUP, PROFILE_ROUNDS, runProfileBench } from '
 import { consoleTable, markdownTable, ms, percent, simpleTable, times, type ReportRow } from './report.js';
 import { CALIBRATION_PROCESSES, runRelaxedBench } from './relaxed.bench.js';
 import { JUDGED_ROUNDS } from './relaxed/binaries.js';
-import { DEPTH_BATCH, DEPTH_WIDTH, runScalingBench, SCALING_ROUNDS } from './scaling.bench.js';
+import { CPU_CLOCK_MIN_FLOPS, DEPTH_BATCH, DEPTH_WIDTH, runScalingBench, SCALING_ROUNDS } from './scaling.bench.js';
 import { runStepBench, STEP_BATCH, STEP_SIZES, stepFlops } from './step.bench.js';
 import { lineRoundTripsText, runThreadsBench, THREAD_ROUNDS, THREADS_TARGET } from './threads.bench.js';
 import { runBlockTraceBench, runPowerRoundBench, runTraceBench, STEPS_PER_CALL, TRACE_CALLS, TRACE_ROUNDS } from './trace.bench.js';
@@ -355,8 +355,9 @@ ${markdownTable(peerRows)}
 ## Scaling
 
 One wasm-simd step (sigmoid, MSE, SGD), each case and a peak call of the same flops in ${SCALING_ROUNDS}
-interleaved rounds (median peak ${scaling.peakGflops.toFixed(1)} GFLOP/s); "of peak" is the median of the rounds'
-fractions, each against its round's peak. Against batch on [${STEP_SIZES.join(',')}]: below ~32 rows
+interleaved rounds (median peak ${scaling.peakGflops.toFixed(1)} GFLOP/s), timed by the process's CPU time where the
+step makes ${CPU_CLOCK_MIN_FLOPS / 1e6} MFLOP or more, by wall time below (bench/scaling.bench.ts CPU_CLOCK_MIN_FLOPS says why);
+"of peak" is the median of the rounds' fractions, each against its round's peak. Against batch on [${STEP_SIZES.join(',')}]: below ~32 rows
 the step is bound by per-call and per-pass costs (activation, loss, update, packing), above it by
 the multiply-adds. Against depth: [784, ${DEPTH_WIDTH} × depth, 10] at batch ${DEPTH_BATCH}.
 

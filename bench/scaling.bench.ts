@@ -7,7 +7,9 @@
  * The batch-64 row is the training step's goal (bench/goals.ts, STEP_PEAK_TARGET), judged on its rounds.
  */
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
+import { cpuMs } from './ab-rounds.js';
 import { interleaved, median } from './median.js';
+import { peakLoop } from './peak-loop.js';
 import { roundRatios, spreadOf, spreadText } from './spread.js';
 import { percentText } from '../src/percent-text.js';
 import { STEP_SIZES, stepFlops, stepOn } from './step.bench.js';
@@ -34,11 +36,6 @@ export interface ScalingRow {
 }
 
 /**
- * The peak is measured with as many flops per call as the case's step, so both calls last about as
- * long: on a shared machine a call longer than the scheduler's time slice is preempted in every
- * sample, and the median of a 1 ms peak beside a 10 ms step would overstate the step's loss.
- */
-/**
  * Interleaved rounds of (peak, step) per case, the order flipped every round, as many as the dense
  * products' (DENSE_ROUNDS): a round costs a task one warm-up call where the five tinybench rounds this
  * replaced cost 16: the suite took 24.5 and 24.3 s against 30.6 and 28.5 s before (runs of each
@@ -46,8 +43,36 @@ export interface ScalingRow {
  */
 export const SCALING_ROUNDS = 11;
 
-function peakIterationsFor(stepFlopCount: number, flopsPerIteration: number): number {
-  return Math.max(1000, Math.round(stepFlopCount / flopsPerIteration));
+/**
+ * A case whose step makes at least this many flops (~0.1 ms at the ~55 GFLOP/s peak: batch 16 and
+ * up on STEP_SIZES, every depth case) is timed by the process's CPU time, as dense.bench.ts times
+ * its products beside their peaks: by wall time a call preempted by another process counted the
+ * other's time, and the step's goal (bench/goals.ts stepPeakGoal) reads the batch-64 row's ~0.45 ms
+ * peak calls as its FLOP limit. A smaller case is timed by wall time: process.cpuUsage counts whole
+ * µs, so batch 1's peak call read 7.0 µs by CPU time from p10 to p90 where the wall clock read
+ * 6.5–6.6 (AMD EPYC Zen 5, 2026-12-04 03:17, load 17.5, the two clocks' interleaved rounds alternated
+ * in one process, 18 rounds each; medians at batch 8 0.053 against 0.052 ms, at batch 64 0.442
+ * against 0.439), and a call that short is seldom preempted. CPU time is sound for the step: it runs on one thread (no pool),
+ * so the process's other threads are V8's, idle while the step allocates nothing.
+ */
+export const CPU_CLOCK_MIN_FLOPS = 5e6;
+
+const wallMs = () => performance.now();
+
+/** The clock of a case whose step makes `flops` flops (CPU_CLOCK_MIN_FLOPS says which and why). */
+export const clockFor = (flops: number): (() => number) => (flops >= CPU_CLOCK_MIN_FLOPS ? cpuMs : wallMs);
+
+/** One case's rounds: its step (`flops` flops) and a peak call of as many (peak-loop.ts says why as many), timed by clockFor(flops). */
+export async function caseRounds(peak: () => void, step: () => void, flops: number, roundMs: number): Promise<{ peak: number[]; step: number[] }> {
+  const times = await interleaved(
+    [
+      { name: 'peak', run: peak, ms: roundMs },
+      { name: 'step', run: step, ms: roundMs },
+    ],
+    SCALING_ROUNDS,
+    clockFor(flops),
+  );
+  return { peak: times.get('peak')!, step: times.get('step')! };
 }
 
 export function depthSizes(hidden: number): number[] {
@@ -61,8 +86,7 @@ export async function runScalingBench(opts: { time?: number } = {}): Promise<{ p
     ...SCALING_BATCHES.map((batch) => ({ axis: 'batch' as const, value: batch, sizes: STEP_SIZES, batch })),
     ...SCALING_DEPTHS.map((depth) => ({ axis: 'depth' as const, value: depth, sizes: depthSizes(depth), batch: DEPTH_BATCH })),
   ];
-  const out = kernels.alloc(16);
-  const flopsPerIteration = kernels.module.f32_peak_madd(out.ptr, 1000) / 1000;
+  const peak = peakLoop(kernels);
   // The machine is shared: each case is measured beside its own peak, in interleaved rounds, so a
   // burst of someone else's work shows in both and cancels in the round's fraction.
   const rows: ScalingRow[] = [];
@@ -70,28 +94,18 @@ export async function runScalingBench(opts: { time?: number } = {}): Promise<{ p
   for (const c of cases) {
     const { net, step } = await stepOn(kernels, c.sizes, c.batch);
     const flops = stepFlops(c.sizes, c.batch);
-    const iterations = peakIterationsFor(flops, flopsPerIteration);
-    const peakTask = () => {
-      kernels.module.f32_peak_madd(out.ptr, iterations);
-    };
-    const roundMs = (opts.time ?? 300) / SCALING_ROUNDS;
-    const times = await interleaved(
-      [
-        { name: 'peak', run: peakTask, ms: roundMs },
-        { name: 'step', run: step, ms: roundMs },
-      ],
-      SCALING_ROUNDS,
-    );
+    const trips = peak.tripsFor(flops);
+    const times = await caseRounds(peak.call(trips), step, flops, (opts.time ?? 300) / SCALING_ROUNDS);
     net.dispose();
     const gflopsOf = (callFlops: number) => (t: number) => callFlops / t / 1e6;
-    const roundPeaks = times.get('peak')!.map(gflopsOf(iterations * flopsPerIteration));
+    const roundPeaks = times.peak.map(gflopsOf(trips * peak.flopsPerTrip));
     peaks.push(...roundPeaks);
-    const ofPeakRounds = roundRatios(times.get('step')!.map(gflopsOf(flops)), roundPeaks);
-    const ms = median(times.get('step')!);
+    const ofPeakRounds = roundRatios(times.step.map(gflopsOf(flops)), roundPeaks);
+    const ms = median(times.step);
     const gflops = flops / ms / 1e6;
     rows.push({ ...c, sizes: [...c.sizes], medianMs: ms, samplesPerSecond: (c.batch * 1000) / ms, gflops, ofPeak: median(ofPeakRounds), ofPeakRounds });
   }
-  kernels.free(out);
+  peak.free();
   const peakGflops = median(peaks);
   return { peakGflops, rows };
 }
