@@ -15,8 +15,15 @@ export function beyondModelLimit(count: number, what: string, limit: number): st
 
 /** Limits of every model format, enforced on create, save and load (a hostile file cannot ask for unbounded memory). */
 export const MODEL_LIMITS = {
-  /** Most weight layers. */
+  /** Most weight layers (of a block network: most layer specs, nested ones included). */
   maxLayers: 1024,
+  /**
+   * Most residual blocks nested one inside another (a block at the top level is 1 deep). Every walk
+   * over a block network's layers (building it, naming its tensors, writing and reading its files)
+   * recurses once a level, so a deeper nesting would overflow the call stack (a raw RangeError,
+   * 1,023 deep in saveModel's JSON); real networks nest one or two.
+   */
+  maxNesting: 64,
   /** Most weights and biases in all (2²⁸, 1 GiB of float32). */
   maxParameters: 1 << 28,
 } as const;

@@ -10,7 +10,7 @@ import { checkUnits } from '../checks.js';
 import type { Loss } from '../kernels.js';
 import { blockTensorLayout, elementsOf, type TensorSlot } from '../layers/block-layout.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
-import { activationOf, checkLayerSpecs, namedDenseFanIns, widthAfter, type CheckedSpec } from '../layers/spec.js';
+import { activationOf, checkLayerSpecs, namedDenseFanIns, specsBeyondLimit, widthAfter, type CheckedSpec } from '../layers/spec.js';
 import { checkStoredTensor, elementPath, MODEL_LIMITS, optionFault, rethrowThrough, type ElementPath, type Fail, beyondModelLimit } from '../model-limits.js';
 import { checkLoss, checkLossPairing, checkOutputUnits } from './config.js';
 import { recordedInitialisation } from '../init/initialisation.js';
@@ -33,8 +33,8 @@ export interface BlockArchitecture {
 export function checkBlockArchitecture(model: { loss: unknown; inputs: unknown; layers: unknown }, where: string, fail: Fail = optionFault): BlockArchitecture {
   const loss = rethrowThrough(fail, `${where}.loss`, () => checkLoss(model.loss, 'loss'));
   const inputs = rethrowThrough(fail, `${where}.inputs`, () => checkUnits(model.inputs, 'inputs'));
-  const count = countSpecs(model.layers);
-  if (count > MODEL_LIMITS.maxLayers) throw fail(`${where}.layers`, beyondModelLimit(count, 'layers (nested ones included)', MODEL_LIMITS.maxLayers));
+  const beyond = specsBeyondLimit(model.layers);
+  if (beyond !== undefined) throw fail(`${where}.layers${beyond.at}`, beyond.message);
   const layers = rethrowThrough(fail, `${where}.layers`, () => checkLayerSpecs(model.layers, inputs));
   const layout = blockTensorLayout(layers, inputs);
   const elements = layout.reduce((n, slot) => n + elementsOf(slot.shape), 0);
@@ -45,19 +45,6 @@ export function checkBlockArchitecture(model: { loss: unknown; inputs: unknown; 
   checkOutputUnits(output, widthAfter(layers, inputs), fileLayer(layers.length - 1, `${where}.`), fail);
   rethrowThrough(fail, `${where}.loss`, () => checkLossPairing(loss, [output]));
   return { loss, inputs, layers, layout };
-}
-
-/** Specs in a list, nested ones included, counted without recursion (a hostile file may nest without bound); stops past the limit. */
-function countSpecs(specs: unknown): number {
-  let count = 0;
-  const lists: unknown[] = [specs];
-  while (lists.length > 0 && count <= MODEL_LIMITS.maxLayers) {
-    const list = lists.pop();
-    if (!Array.isArray(list)) continue;
-    count += list.length;
-    for (const spec of list) if (typeof spec === 'object' && spec !== null) lists.push((spec as { layers?: unknown }).layers);
-  }
-  return count;
 }
 
 /**

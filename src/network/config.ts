@@ -6,7 +6,7 @@
 import { checkActivation, checkChoice, checkSeed, checkKnownKeys, checkUnits } from '../checks.js';
 import { describeValue, invalidOption, shown } from '../errors.js';
 import { checkModelLimits, MODEL_LIMITS, type Fail, beyondModelLimit } from '../model-limits.js';
-import { activationOf, checkLayerSpecs, denseFanIns, parameterCountOfSpecs, widthAfter, type CheckedSpec, type LayerSpec } from '../layers/spec.js';
+import { activationOf, checkLayerSpecs, denseFanIns, parameterCountOfSpecs, specsBeyondLimit, widthAfter, type CheckedSpec, type LayerSpec } from '../layers/spec.js';
 import type { BlockConfig } from './block-engine.js';
 import { LSUV_BUILD } from '../layers/lsuv.js';
 import { checkBiasInit, checkSparseConnections, checkWeightInit, type BiasInit, type WeightInit } from '../init/initializers.js';
@@ -181,6 +181,8 @@ function resolveSpecs(options: NetworkOptions, layers: readonly unknown[]): Reso
     if (options[key] !== undefined) throw invalidOption(`${key}: not with layer specs (each spec names its own activation; the last layer's is the output)`);
   }
   const inputs = checkUnits(options.inputs, 'inputs');
+  const beyond = specsBeyondLimit(layers);
+  if (beyond !== undefined) throw invalidOption(`layers${beyond.at}: ${beyond.message}`);
   const specs = checkLayerSpecs(layers, inputs);
   if (parameterCountOfSpecs(specs, inputs) > MODEL_LIMITS.maxParameters) {
     throw invalidOption(`layers: ${beyondModelLimit(parameterCountOfSpecs(specs, inputs), 'parameters', MODEL_LIMITS.maxParameters)}`);
@@ -198,7 +200,6 @@ function resolveSpecs(options: NetworkOptions, layers: readonly unknown[]): Reso
     checkLossPairing(loss, activations);
     return { kind: 'dense', config: { sizes, activations, loss, ...init } };
   }
-  if (specs.length > MODEL_LIMITS.maxLayers) throw invalidOption(`layers: ${beyondModelLimit(specs.length, 'layers', MODEL_LIMITS.maxLayers)}`);
   return { kind: 'blocks', config: { inputs, layers: specs, loss, ...init } };
 }
 
