@@ -264,7 +264,10 @@ function readArchitecture(
       ...(options.output === undefined ? ['output'] : []),
       ...(ours.loss === undefined && options.loss === undefined ? ['loss'] : []),
     ];
-    throw badModel('__metadata__', `has no gradscope "activations"; pass ${optionsToPass(missing)} to say what the layers compute`);
+    // A caller who gave neither activation may hold a state_dict PyTorch saved: its module's expression says every layer (newuser29).
+    const lossMissing = missing.includes('loss') ? ['loss'] : [];
+    const module = options.activation === undefined && options.output === undefined ? `, or read it by the expression of the PyTorch module that saved it: blockModelFromSafetensors's ${optionsToPass(['pytorch', ...lossMissing])}` : '';
+    throw badModel('__metadata__', `has no gradscope "activations"; pass ${optionsToPass(missing)} to say what the layers compute${module}`);
   }
   const recorded = { ...recordedInitialisationText(ours, '__metadata__.initialisation', badModel, chainFanIns(sizes)), ...recordedTrainedOnText(ours.trainedOn, '__metadata__.trainedOn', badModel) };
   if (ours.loss !== undefined) {

@@ -104,8 +104,9 @@ describe('gradscope convert of a plain state_dict', () => {
 
   it('without metadata, the error names the flags still missing', async () => {
     const cases: [string[], RegExp][] = [
-      [[], /has no gradscope "activations"; pass \{ activation, output, loss \} \(--activation, --output, --loss\) to say what the layers compute\n$/],
-      [['--activation', 'relu'], /has no gradscope "activations"; pass \{ output, loss \} \(--output, --loss\)/],
+      [[], /has no gradscope "activations"; pass \{ activation, output, loss \} \(--activation, --output, --loss\) to say what the layers compute, or read it by the expression of the PyTorch module that saved it: blockModelFromSafetensors's \{ pytorch, loss \} \(--pytorch, --loss\)\n$/],
+      [['--loss', 'cross-entropy'], /pass \{ activation, output \} \(--activation, --output\) to say what the layers compute, or read it by the expression of the PyTorch module that saved it: blockModelFromSafetensors's \{ pytorch \} \(--pytorch\)\n$/],
+      [['--activation', 'relu'], /has no gradscope "activations"; pass \{ output, loss \} \(--output, --loss\) to say what the layers compute\n$/],
       [['--output', 'softmax', '--loss', 'cross-entropy'], /has no gradscope "activations"; pass \{ activation \} \(--activation\)/],
       [['--activation', 'relu', '--output', 'softmax'], /has no gradscope "loss"; pass \{ loss \} \(--loss\)/],
       [['--pytorch', LOGITS], /has no "loss"; pass \{ loss \} \(--loss\)/],
