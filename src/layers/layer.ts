@@ -78,26 +78,14 @@ export interface FusedOutputLayer<T extends Tensor = Tensor> extends Layer<T> {
   lossBackward(loss: Loss, y: T, dx: T | null, x: T, batch: number): number;
 }
 
-/** Layers in order, with their PyTorch module indices: a residual block's branch (Sequential implements it). */
-export interface LayerStack<T extends Tensor = Tensor> {
-  readonly inputs: number;
-  readonly units: number;
-  readonly output: T;
+/**
+ * Layers in order, with their PyTorch module indices: a residual block's branch (Sequential
+ * implements it). It runs as one layer: Layer's members (but its type) through every layer, the
+ * forward passes in order, backward and rBackward last first.
+ */
+export interface LayerStack<T extends Tensor = Tensor> extends Omit<Layer<T>, 'type'> {
   readonly layers: readonly Layer<T>[];
   readonly moduleIndex: readonly number[];
-  readonly parameters: readonly Parameter<T>[];
-  readonly buffers: readonly StateBuffer<T>[];
-  forward(x: T, batch: number, mode: Mode): void;
-  backward(dy: T, dx: T | null, x: T, batch: number): void;
   /** ∂L/∂(output of layer i) of the last backward, for every layer but the last. */
   outputGradOf(i: number): T;
-  /** The R-operator's forward pass through every layer in order (as Layer.rForward). */
-  rForward(rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void;
-  readonly rOutput: T;
-  /** The R-operator's reverse pass through every layer, last first (as Layer.rBackward), after backward and rForward. */
-  rBackward(dy: T, rdy: T, rdx: T | null, rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void;
-  /** Each layer's squaredGradients in order (as Layer.squaredGradients), after backward(dy, …, x, batch). */
-  squaredGradients(dy: T, x: T, batch: number, out: readonly T[], offset: number): void;
-  reserve(batch: number): void;
-  dispose(): void;
 }
