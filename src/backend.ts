@@ -90,16 +90,27 @@ const sharedThreads = new Map<number, CountedKernels<ThreadedWasmKernels>>();
 /** The keys of BackendOptions, for the calls that take them (createNetwork, createDataset, loadModel…) to refuse a misspelt one. */
 export const BACKEND_OPTIONS = keysOf<BackendOptions>({ backend: true, threads: true });
 
+/**
+ * Refuses a backend that is none of 'wasm', 'ref' or a Kernels object (undefined: the default,
+ * 'wasm'): INVALID_OPTION 'backend: expected …'. Asked by acquireBackend, and before any work by
+ * callers that hand the choice on later (the studies, whose networks are built one by one).
+ */
+export function checkBackendChoice(choice: unknown): asserts choice is BackendChoice | undefined {
+  if (choice === undefined || choice === 'wasm' || choice === 'ref') return;
+  if (typeof choice === 'object' && choice !== null && typeof (choice as Partial<Kernels>).denseForward === 'function') return;
+  throw invalidOption(`backend: expected 'wasm', 'ref' or a Kernels object, got ${shown(choice)}`);
+}
+
 /** Kernels for `options`, and the release their holder calls on dispose (a no-op unless counted). */
 export async function acquireBackend(options: BackendOptions): Promise<{ kernels: Kernels; release: () => void }> {
   const threads = options.threads === undefined ? 1 : checkThreads(options.threads);
   const choice = options.backend;
   if (threads === 1) {
+    checkBackendChoice(choice);
     if (choice === undefined || choice === 'wasm') return sharedWasm.acquire();
     if (choice === 'ref') return { kernels: createRefKernels(), release: () => {} };
     // The exported kernels check every call (src/checked-kernels.ts); a network's sizes are checked once, in its config.
-    if (typeof choice === 'object' && choice !== null && typeof choice.denseForward === 'function') return { kernels: uncheckedKernels(choice), release: () => {} };
-    throw invalidOption(`backend: expected 'wasm', 'ref' or a Kernels object, got ${shown(choice)}`);
+    return { kernels: uncheckedKernels(choice), release: () => {} };
   }
   if (choice !== undefined && choice !== 'wasm') {
     throw invalidOption(

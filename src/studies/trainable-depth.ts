@@ -7,7 +7,7 @@
  * layer of ‖∂C/∂b‖ and of one example's ‖δ‖ at initialisation and at the end; per remedy, the
  * deepest depth that reaches ACCURACY_GOAL on the held-out digits.
  */
-import type { BackendChoice } from '../backend.js';
+import { checkBackendChoice, type BackendChoice } from '../backend.js';
 import { type Bound, checkCallback, checkDistinctList, checkSeed, checkKnownKeys, checkWhole, keysOf } from '../checks.js';
 import { counted, grouped } from '../counted.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
@@ -165,7 +165,7 @@ export interface TrainableDepthResult {
 }
 
 /** The options the study and its budget sweep share. */
-export type SharedStudyOptions = Pick<TrainableDepthOptions, 'depths' | 'width' | 'epochs' | 'remedies' | 'trainRows' | 'testRows' | 'seed'>;
+export type SharedStudyOptions = Pick<TrainableDepthOptions, 'depths' | 'width' | 'epochs' | 'remedies' | 'trainRows' | 'testRows' | 'seed' | 'backend'>;
 
 /** The shared options, checked and with their defaults. */
 export interface StudySetup {
@@ -203,6 +203,7 @@ export function checkStudySetup(options: SharedStudyOptions, defaults: { depths:
   const width = checkWhole(options.width ?? TRAINABLE_WIDTH, 'width', 1, WIDTH_BOUND);
   const epochs = checkWhole(options.epochs ?? TRAINABLE_EPOCHS, 'epochs', 1, TRAINABLE_EPOCHS_BOUND);
   const seed = checkSeed(options.seed ?? STUDY_SEED, 'seed');
+  checkBackendChoice(options.backend); // else each network's createNetwork refuses it, and each row said "not available in this build"
   const remedies = chooseRemedies(options.remedies ?? defaults.remedies);
   const trainRows = checkWhole(options.trainRows ?? TRAINABLE_TRAIN_ROWS, 'trainRows', 1);
   const testRows = checkWhole(options.testRows ?? STUDY_DIGITS.testRows, 'testRows', 1);

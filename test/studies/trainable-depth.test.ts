@@ -170,6 +170,10 @@ describe('trainable-depth study', () => {
     await expectError(() => runTrainableDepthStudy({ depths: [1], width: 400_000, remedies: ['plain-sigmoid'] }), 'INVALID_OPTION', /^width: plain-sigmoid's network of 1 hidden layer of 400,000 units is one createNetwork refuses \(sizes: /);
     await expectError(() => runBudgetSweep({ depths: [5], width: 20_000 }), 'INVALID_OPTION', /^depths, width: plain-sigmoid's network of 5 hidden layers of 20,000 units is one createNetwork refuses/);
     await expectError(() => runTrainableDepthStudy({ epochs: 0 }), 'INVALID_OPTION', /epochs/);
+    // A backend createNetwork refuses, before any work (each row said "not available in this build: backend: …", no numbers, and the study returned).
+    await expectError(() => runTrainableDepthStudy({ ...TINY, backend: 'gpu' as 'wasm', remedies: ['relu-he'] }), 'INVALID_OPTION', /^backend: expected 'wasm', 'ref' or a Kernels object, got "gpu"$/);
+    await expectError(() => runTrainableDepthStudy({ ...TINY, backend: {} as 'wasm' }), 'INVALID_OPTION', /^backend: expected 'wasm', 'ref' or a Kernels object, got \{\}$/);
+    await expectError(() => runBudgetSweep({ depths: [1], width: 6, trainRows: 96, testRows: 32, backend: 'gpu' as 'wasm' }), 'INVALID_OPTION', /^backend: expected 'wasm', 'ref' or a Kernels object, got "gpu"$/);
     await expectError(() => runTrainableDepthStudy({ seed: 0.5 }), 'INVALID_OPTION', /seed/);
     await expectError(() => runTrainableDepthStudy({ depths: [2, 5, 2] }), 'INVALID_OPTION', /depths: 2 is listed twice/);
     await expectError(() => runTrainableDepthStudy({ remedies: ['adam', 'adam'] }), 'INVALID_OPTION', /^remedies: adam is listed twice \(each runs once\)$/);
