@@ -27,7 +27,8 @@ import { reportPageData } from '../util/report-data.js';
 import { proseHtml } from '../../src/flow/report-html.js';
 import { percentText } from '../../src/percent-text.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
-import { NOT_MEASURED_AT_INIT } from '../../src/cli/commands/study-model.js';
+import { NOT_MEASURED_AT_INIT, STUDY_MODEL_RUN_LABEL } from '../../src/cli/commands/study-model.js';
+import { escapeHtml } from '../../src/flow/svg.js';
 import { givenFloat32Text } from '../../src/number-text.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-study-'));
@@ -189,7 +190,10 @@ describe('gradscope study --model --data', async () => {
     expect(written.header).toEqual(['step', 'epoch', 'layer', 'loss', 'accuracy', ...LAYER_METRIC_NAMES, ...EPOCH_CELLS]);
     expect(written.steps.map((row) => `${row.step}:${row.epoch}`)).toEqual(['1:1', '3:1', '5:2', '7:3', '9:3'].flatMap((s) => [s, s, s, s]));
     expect(written.epochs.map((row) => `${row.step}:${row.epoch}`)).toEqual(['3:1', '6:2', '9:3']);
-    expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>.*data-verdict="(vanishing|exploding|dead|saturated|healthy)"/s);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toMatch(/^<!doctype html>.*data-verdict="(vanishing|exploding|dead|saturated|healthy)"/s);
+    // One section headed by the model and the data; its run headed by what it holds, not by the same words again (newuser29).
+    expect([...page.matchAll(/<h([23])>([^<]*)<\/h\1>/g)].map(([, level, text]) => `h${level} ${text}`)).toEqual([`h2 ${escapeHtml(`${modelPath} on ${dataPath}`)}`, `h3 ${STUDY_MODEL_RUN_LABEL}`]);
   });
 
   it("--html carries how the run was trained and every table and notice the terminal prints, cell for cell (it had only the charts: no 'adam', no rate, no halving)", async () => {

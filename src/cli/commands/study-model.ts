@@ -52,6 +52,9 @@ import { errorLine, errorMessage, SaidError } from '../error-line.js';
 import { trainedOnBoth } from '../../trained-on.js';
 import { seenTestRows } from '../seen-test-rows.js';
 
+/** The heading of study --model's one run in its HTML report, under the section headed by the model and the data. */
+export const STUDY_MODEL_RUN_LABEL = 'Diagnosis and charts';
+
 /**
  * What a run of --epochs 0 cannot say, said beside its diagnosis (which reads the trace's epochs for
  * them and, finding none, says nothing of them): the verdicts that need epochs of training.
@@ -263,13 +266,14 @@ export const studyModelCommand = command({
       };
       // Each remedy as the command line that reruns this run with its change (this model's network, these flags).
       const terms = remedyTerms(studyModelRun(studyModelCommand, args, trace, modelPath));
-      const label = `${modelPath} on ${rows.file}`;
+      const heading = `${modelPath} on ${rows.file}`;
       // The terminal said the DIVERGED on stderr before all this; the report says it above the run's diagnosis.
       const divergedNote = diverged ? [`DIVERGED: ${errorMessage(diverged, studyModelCommand)}`] : [];
       const report = html
         ? await writeReport(html, {
             title: `gradscope: ${modelPath}`,
-            sections: [{ id: 'run', heading: label, text: `${account.run} Data: ${rows.source}.`, notes: account.notices, tables: account.tables, runs: [{ label, trace, diagnosis, warnings: [...divergedNote, ...warnings] }] }],
+            // The run's own heading says what it holds: the section's heading again (newuser29) read as a second section of the same name.
+            sections: [{ id: 'run', heading, text: `${account.run} Data: ${rows.source}.`, notes: account.notices, tables: account.tables, runs: [{ label: STUDY_MODEL_RUN_LABEL, trace, diagnosis, warnings: [...divergedNote, ...warnings] }] }],
             remedyTerms: terms,
           })
         : undefined;
