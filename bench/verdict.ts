@@ -8,7 +8,11 @@
  *   each running a pure compute loop with no shared data (bench/host-control.ts). In a round where
  *   that control itself gets less than the target from the second vCPU, no two-thread program
  *   could have met the goal: such rounds are left out, and when they are most rounds the verdict
- *   is 'host-limited', neither met nor a gradscope failure. The ingest from a Float32Array per row is
+ *   is 'host-limited', neither met nor a gradscope failure. A two-thread step may also have a
+ *   second control, its nothing-shared ceiling (bench/nothing-shared.ts: two one-thread networks,
+ *   each stepping half the batch at the same time, nothing shared): a step goal that is not met
+ *   where that ceiling itself misses the target in the judged rounds is 'host-limited' too, and
+ *   says both figures. The ingest from a Float32Array per row is
  *   judged the same way beside its own floor: the same rows set into plain memory, nothing checked.
  */
 import { spreadOf, spreadText, type Spread } from './spread.js';
@@ -55,6 +59,8 @@ export interface ControlJudgement {
   judged: Spread;
   /** The host control over all rounds. */
   control: Spread;
+  /** The nothing-shared ceiling over the judged rounds, when one was measured. */
+  ceiling?: Spread;
 }
 
 /**
@@ -67,17 +73,26 @@ export interface ControlJudgement {
  * verdict is the median clean round's; with fewer, the run could not show a failure: 'met' if the
  * median round met the goal anyway, else 'host-limited'. Rounds are chosen by the control,
  * measured apart from gradscope, never by gradscope's own times.
+ *
+ * `ceilings` (optional, ceilings[i] measured in round i): the goal's nothing-shared ceiling, the
+ * same work split into halves that share nothing (bench/nothing-shared.ts). A goal 'NOT met' whose
+ * ceiling's median over the same judged rounds misses the target too is 'host-limited': in those
+ * rounds this host gave no split of this work the target. It never turns a miss into 'met'.
  */
-export function judgeBesideControl(values: readonly number[], controls: readonly number[], target: Target): ControlJudgement {
+export function judgeBesideControl(values: readonly number[], controls: readonly number[], target: Target, ceilings?: readonly number[]): ControlJudgement {
   if (values.length !== controls.length) throw new Error(`judgeBesideControl: ${values.length} rounds but ${controls.length} controls`);
-  const clean = values.filter((_, i) => meets(controls[i], target));
+  if (ceilings && ceilings.length !== values.length) throw new Error(`judgeBesideControl: ${values.length} rounds but ${ceilings.length} ceilings`);
+  const cleanRounds = values.map((_, i) => i).filter((i) => meets(controls[i], target));
   const control = spreadOf(controls);
-  if (2 * clean.length >= values.length) {
-    const judged = spreadOf(clean);
-    return { verdict: roundsVerdict(judged, target), clean: clean.length, rounds: values.length, judged, control };
+  const base = { clean: cleanRounds.length, rounds: values.length, control };
+  if (2 * cleanRounds.length >= values.length) {
+    const judged = spreadOf(cleanRounds.map((i) => values[i]));
+    const ceiling = ceilings && spreadOf(cleanRounds.map((i) => ceilings[i]));
+    const verdict = roundsVerdict(judged, target);
+    return { ...base, verdict: verdict === 'NOT met' && ceiling && !meets(ceiling.median, target) ? 'host-limited' : verdict, judged, ceiling };
   }
   const judged = spreadOf(values);
-  return { verdict: meets(judged.median, target) ? 'met' : 'host-limited', clean: clean.length, rounds: values.length, judged, control };
+  return { ...base, verdict: meets(judged.median, target) ? 'met' : 'host-limited', judged, ceiling: ceilings && spreadOf(ceilings) };
 }
 
 /** A two-thread goal's measured column (judgeBesideControl): which rounds were judged and their spread, and the host control's. */
@@ -85,10 +100,17 @@ export function threadsText(j: ControlJudgement, target: Target, format: (value:
   const control = `host control ${format(j.control.median)} (≥ ${format(target.value)} in ${j.clean} of ${j.rounds} rounds)`;
   if (2 * j.clean < j.rounds) {
     const why = j.verdict === 'host-limited' ? 'the second vCPU was busy in most rounds' : 'met in spite of a busy second vCPU';
-    return `${why}; ${control}; gradscope ${roundsText(j.judged, target, format)}`;
+    return `${why}; ${control}; gradscope ${roundsText(j.judged, target, format)}${ceilingText(j, target, format)}`;
   }
   const over = j.clean === j.rounds ? '' : ` over the ${j.clean} clean rounds`;
-  return `${roundsText(j.judged, target, format, over)}; ${control}`;
+  return `${roundsText(j.judged, target, format, over)}; ${control}${ceilingText(j, target, format)}`;
+}
+
+/** The nothing-shared ceiling's part of threadsText, over the judged rounds, saying when it missed the target itself (a miss beside it is 'host-limited'). */
+function ceilingText(j: ControlJudgement, target: Target, format: (value: number) => string): string {
+  if (!j.ceiling) return '';
+  const missed = meets(j.ceiling.median, target) ? '' : `, itself under ${format(target.value)}`;
+  return `; nothing-shared ceiling (the same work in halves that share nothing) ${spreadText(j.ceiling, format)}${missed}`;
 }
 
 /** One fresh process of `binary: 'fastest'`: its pick, and the dense product timed in it right after (per round). */

@@ -71,6 +71,42 @@ describe('a two-thread goal judged against the host control of the same rounds',
 
   it('refuses rounds that do not pair up', () => {
     expect(() => judgeBesideControl([1.8, 1.9], [2], AT_LEAST_1_7)).toThrow(/2 rounds but 1 controls/);
+    expect(() => judgeBesideControl([1.8, 1.9], [2, 2], AT_LEAST_1_7, [1.9])).toThrow(/2 rounds but 1 ceilings/);
+  });
+});
+
+describe('a two-thread step judged beside its nothing-shared ceiling too', () => {
+  // The host control gave the second vCPU in every round, so every round is judged.
+  const controls = [2, 1.99, 1.98, 2.01, 2];
+  const speedUps = [1.61, 1.63, 1.62, 1.6, 1.63];
+
+  it('is host-limited when the same work in halves that share nothing missed the target too, and prints both figures', () => {
+    const j = judgeBesideControl(speedUps, controls, AT_LEAST_1_7, [1.66, 1.64, 1.68, 1.65, 1.9]);
+    expect(j.verdict).toBe('host-limited');
+    expect(j.ceiling!.median).toBe(1.66);
+    expect(threadsText(j, AT_LEAST_1_7, times)).toBe(
+      '1.62× (5 rounds: middle half 1.61–1.63×, all 1.60–1.63×); host control 2.00× (≥ 1.70× in 5 of 5 rounds); ' +
+        'nothing-shared ceiling (the same work in halves that share nothing) 1.66× (5 rounds: middle half 1.65–1.68×, all 1.64–1.90×), itself under 1.70×',
+    );
+  });
+
+  it('stays NOT met when the ceiling reached the target: the gap is gradscope’s', () => {
+    const j = judgeBesideControl(speedUps, controls, AT_LEAST_1_7, [1.9, 1.85, 1.95, 1.88, 1.6]);
+    expect(j.verdict).toBe('NOT met');
+    expect(threadsText(j, AT_LEAST_1_7, times)).toMatch(/; nothing-shared ceiling \(the same work in halves that share nothing\) 1\.88× \(5 rounds: [^)]*\)$/);
+  });
+
+  it('never turns a met goal into anything else, nor a miss into met', () => {
+    expect(judgeBesideControl([1.75, 1.8, 1.72], [2, 2, 2], AT_LEAST_1_7, [1.5, 1.5, 1.5]).verdict).toBe('met');
+    expect(judgeBesideControl([1.2, 1.3, 1.25], [2, 2, 2], AT_LEAST_1_7, [1.9, 1.95, 1.9]).verdict).toBe('NOT met');
+  });
+
+  it('judges the ceiling over the same rounds as gradscope: the clean ones', () => {
+    // Rounds 1 and 2 are left out by the host control; the ceiling's low values there do not count.
+    const j = judgeBesideControl([1.6, 0.9, 0.8, 1.62, 1.61], [2, 0.85, 0.8, 2, 2], AT_LEAST_1_7, [1.9, 0.9, 0.85, 1.88, 1.92]);
+    expect(j.ceiling!.rounds).toBe(3);
+    expect(j.ceiling!.median).toBe(1.9);
+    expect(j.verdict).toBe('NOT met');
   });
 });
 

@@ -151,7 +151,8 @@
  *   harness below, not to be trusted further);
  * - the forward activations left to the main thread (MIN_SPLIT_PASS past any layer): 1,565 µs
  *   against 1,420 (load 13), more than the ~20 µs the pass takes on one thread;
- * - every activation's backward pass split by rows (MIN_SPLIT_BACKWARD_PASS 2¹⁴): 1,077 and 1,076
+ * - every activation's backward pass split by rows (a variant with MIN_SPLIT_BACKWARD_PASS at 2¹⁴,
+ *   below a 256 × 100 pass, instead of its 2¹⁸): 1,077 and 1,076
  *   against 1,092 and 1,078 (the 1.9× runs above), within the floor;
  * - the activation run inside the split forward's job (the job's second call) was prototyped by
  *   patching this backend's methods in one process, variants alternated block by block on one
@@ -197,6 +198,26 @@
  * one thread takes each line from the other). In the same runs main's own tree read 1.87× one thread (22:57, load 8.6, p10 1,050
  * against 1,964) and 1.58–1.62× in the others (1.30× at load 15.6): the goal is met or missed by the
  * minute on this host, not by this file, as session 27 found.
+ * Session 29 (perf29a; the same host, 2026-12-04 03:12–03:30, load 6.6–19, no quiet minute) timed
+ * the step's nothing-shared ceiling (bench/nothing-shared.ts: two one-thread networks, each its own
+ * memory, one in a worker, stepping batch 128 at once) beside the one-thread step at 256 and this
+ * split, alternated in one process (p10, µs): the halves 1,170, 1,090 and 1,024 (1.70×, 1.80×,
+ * 1.95× the one-thread 1,958–1,997) where the split's clean steps read 1,248, 1,234 and 1,262
+ * (1.58–1.60×); in five more runs the halves were disturbed throughout (p10 2,315–3,016; they
+ * have no fallback for a descheduled worker) while the split read 0.93–1.92×. So in minutes when the split reads ~1.6×, the
+ * same work that moves no line between the cores reached 1.7–1.95×: the lines cost 80–240 µs then,
+ * not the host alone (under load; no quiet reading yet: bench/threads.bench.ts now times the
+ * ceiling in the lead's runs). Tried, not landed: the backward made row-local (∂input split by rows
+ * instead of beside ∂W, every activation's backward split by rows, ∂W by columns, so each δ row
+ * stays where it was computed): bench/ab-trees-threads.ts, 200 blocks, clean p10 1,260 against
+ * main's 1,252 and its copy's 1,276 (load 17), 1,065 against 1,057 and 1,058 (load 16). Not built:
+ * a worker running its half of consecutive row-local calls with no wait between them. The forward
+ * already keeps each thread's rows on its core, so it would save the hand-offs and waits between
+ * its calls, at most the 5 + 14 µs a step of the 09:28 table above (Zen 4; session 28's fused job,
+ * one hand-off fewer per layer, read no gain). Lines still move in ∂W = dzᵀ·a, split by columns to
+ * keep one thread's bits: each thread reads its columns of the other's rows of a (the first layer's
+ * batch: 800 KB), and bench/thread-jobs.ts found the worker's first ∂W 467–477 µs against the main
+ * thread's 397–417 (session 26); whether those reads are the whole gap is not shown.
  *
  * The workers are Node worker_threads, or Web Workers in a cross-origin isolated page (pool.ts).
  * Where neither can run (a page without cross-origin isolation has no SharedArrayBuffer),

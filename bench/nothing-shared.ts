@@ -1,0 +1,207 @@
+/**
+ * The nothing-shared ceiling of a two-thread step (issue #16 item 6): what this host gives two
+ * threads that each do half of a step's work with nothing shared. `one` steps a one-thread wasm-simd
+ * network (bench/step.bench.ts' step: sigmoid/MSE, plain SGD, a batch resident) on the whole batch;
+ * `two` steps a second such network on half the batch on the main thread while a worker steps a
+ * third, its own instance and memory, on the other half (bench/nothing-shared-worker.ts), one
+ * hand-off per step as in gradscope's pool (spin, then sleep on the job counter); `half` is the
+ * main thread's half alone. The same flops as a split step and the same bytes per thread, but no
+ * line of either half ever moves between the cores. one ÷ two is the ceiling of a split step on this
+ * host in these minutes; 2·half ÷ two is how much the halves slow each other (the host's shared
+ * memory, L3 and vCPU placement), which a registers-only loop (bench/host-control.ts) cannot show.
+ *
+ *   npx tsx bench/nothing-shared.ts [--blocks 150] [--batch 256] [--sizes 784,100,100,10]
+ *
+ * Run alone it also times the split step (createThreadedWasmKernels({ threads: 2 })) in the same
+ * blocks: per block 3 one-thread steps, 8 split steps (after one untimed, the worker awake; a step
+ * is clean when the pool's worker ran every job), 8 nothing-shared pairs (after one untimed) and 3
+ * halves alone, the four groups' order rotated each block, a 3 ms pause before each group so that
+ * the last group's worker, which spins ~1 ms after its last job (pool.ts SPIN), is asleep. A pair
+ * is clean when the worker had started its half by the time the main thread finished its own.
+ *
+ * Read on the AMD EPYC Zen 5 (family 26 model 2, 2 vCPUs, 2026-12-04 03:13–03:27, session 29, the
+ * machine shared with ~8 agents, load 9.7–17; p10 in µs, the one-thread step 1,958–1,997, half of it
+ * alone 980–1,000): the nothing-shared halves 1,170, 1,090 and 1,024 (1.70×, 1.80×, 1.95×; the
+ * last over clean pairs) where the split step's clean steps read 1,248, 1,234 and 1,262 (1.58–1.60×)
+ * in the same blocks; in five more runs the pairs were disturbed throughout (p10 2,315–3,016: a pair
+ * has no fallback for a descheduled worker, where the pool's main thread runs an unclaimed job
+ * itself) while the split read 0.93–1.92×. The worker's half alone read 1,337–1,409 p10 against
+ * the main thread's 980–1,000, yet timed inside the worker its step took 990–1,025 p10: the rest
+ * was in the hand-off under that load (likely the main thread waking from its wait), not the
+ * worker's compute.
+ */
+import os from 'node:os';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { SPIN } from '../src/wasm/threads/pool.js';
+import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
+import { CONTROL_SLOTS, DONE, JOB, STARTED, STOP } from './nothing-shared-control.js';
+import { stepOn } from './step.bench.js';
+
+/** A hand-off not answered within this long means a dead worker: fail rather than hang the bench. */
+const TIMEOUT_MS = 30_000;
+
+export interface NothingShared {
+  /** The whole batch's step on the main thread alone. */
+  one(): void;
+  /**
+   * Half the batch on the main thread while the worker steps its own network on the other half, at
+   * the same time. Returns whether the step was clean: the worker had started its half when the main
+   * thread finished its own (where gradscope's pool would have run a job not yet started itself,
+   * ThreadPool.jobsRunHere, which bench/ab-trees-threads.ts counts clean steps by).
+   */
+  two(): boolean;
+  /** The main thread's half alone. */
+  half(): void;
+  /** The worker's half alone, the main thread waiting for it. */
+  other(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * The worker runs under tsx, as the bench does: an eval'd worker registers tsx's loader, then
+ * imports the worker's module (a worker started from a .ts file gets no loader of its own).
+ */
+function workerSource(): string {
+  const tsx = createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
+  const entry = new URL('./nothing-shared-worker.ts', import.meta.url).href;
+  return `import(${JSON.stringify(new URL(`file://${tsx}`).href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+}
+
+export async function startNothingShared(sizes: readonly number[], batch: number, spin = SPIN): Promise<NothingShared> {
+  if (batch % 2) throw new Error(`nothing-shared: the batch (${batch}) must split into two equal halves`);
+  const whole = await stepOn(await createWasmKernels({ variant: 'simd' }), [...sizes], batch);
+  const half = await stepOn(await createWasmKernels({ variant: 'simd' }), [...sizes], batch / 2);
+  const control = new SharedArrayBuffer(4 * CONTROL_SLOTS);
+  const ctrl = new Int32Array(control);
+  const worker = new Worker(workerSource(), { eval: true, workerData: { sizes: [...sizes], batch: batch / 2, control, spin } });
+  const message = (expected: string) =>
+    new Promise<void>((resolve, reject) => {
+      worker.once('message', (m) => (m === expected ? resolve() : reject(new Error(`nothing-shared worker said ${String(m)}`))));
+      worker.once('error', reject);
+    });
+  await message('ready');
+  let job = 0;
+  const post = () => {
+    job++;
+    Atomics.store(ctrl, JOB, job);
+    Atomics.notify(ctrl, JOB);
+  };
+  const wait = () => {
+    for (let i = 0; i < SPIN && Atomics.load(ctrl, DONE) !== job; i++);
+    const started = performance.now();
+    for (let done = Atomics.load(ctrl, DONE); done !== job; done = Atomics.load(ctrl, DONE)) {
+      Atomics.wait(ctrl, DONE, done, 1000); // returns at once if the worker finished since the load
+      if (performance.now() - started > TIMEOUT_MS) throw new Error(`nothing-shared worker did not finish step ${job} within ${TIMEOUT_MS} ms`);
+    }
+  };
+  return {
+    one: whole.step,
+    half: half.step,
+    two: () => {
+      post();
+      half.step();
+      const clean = Atomics.load(ctrl, STARTED) === job;
+      wait();
+      return clean;
+    },
+    other: () => {
+      post();
+      wait();
+    },
+    close: async () => {
+      const stopped = message('stopped');
+      Atomics.store(ctrl, STOP, 1);
+      Atomics.store(ctrl, JOB, job + 1);
+      Atomics.notify(ctrl, JOB);
+      await stopped;
+      await worker.terminate();
+      whole.net.dispose();
+      half.net.dispose();
+    },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { option } = await import('./ab-args.js');
+  const { quantile } = await import('../src/median.js');
+  const { createThreadedWasmKernels } = await import('../src/wasm/threads/threaded-kernels.js');
+  const { measureLineRoundTrip, lineRoundTripText } = await import('./line-round-trip.js');
+  const blocks = Number(option('--blocks', '150'));
+  const batch = Number(option('--batch', '256'));
+  const sizes = option('--sizes', '784,100,100,10').split(',').map(Number);
+  const ONE_STEPS = 3;
+  const TWO_STEPS = 8;
+  const PAUSE_MS = 3;
+
+  const load0 = os.loadavg()[0];
+  const tripBefore = await measureLineRoundTrip();
+  const pair = await startNothingShared(sizes, batch);
+  const threaded = await createThreadedWasmKernels({ threads: 2 });
+  if (threaded.threads < 2) throw new Error(`two threads are not available here: ${threaded.threadsFallback}`);
+  const pool = (threaded as unknown as { pool: { jobsRunHere: number } }).pool;
+  const split = await stepOn(threaded, sizes, batch);
+  const times = { one: [] as number[], half: [] as number[], other: [] as number[], pair: [] as number[], pairClean: [] as number[], split: [] as number[], splitClean: [] as number[] };
+  const timed = (run: () => void) => {
+    const t0 = performance.now();
+    run();
+    return (performance.now() - t0) * 1000;
+  };
+  const groups = [
+    () => { for (let s = 0; s < ONE_STEPS; s++) times.one.push(timed(pair.one)); },
+    () => { for (let s = 0; s < ONE_STEPS; s++) times.half.push(timed(pair.half)); },
+    () => {
+      pair.other();
+      for (let s = 0; s < ONE_STEPS; s++) times.other.push(timed(pair.other));
+    },
+    () => {
+      pair.two();
+      for (let s = 0; s < TWO_STEPS; s++) {
+        const t0 = performance.now();
+        const clean = pair.two();
+        const us = (performance.now() - t0) * 1000;
+        times.pair.push(us);
+        if (clean) times.pairClean.push(us);
+      }
+    },
+    () => {
+      split.step();
+      for (let s = 0; s < TWO_STEPS; s++) {
+        const ranHere = pool.jobsRunHere;
+        const us = timed(split.step);
+        times.split.push(us);
+        if (pool.jobsRunHere === ranHere) times.splitClean.push(us);
+      }
+    },
+  ];
+  for (let block = 0; block < blocks; block++) {
+    const shift = block % groups.length;
+    for (const group of [...groups.slice(shift), ...groups.slice(0, shift)]) {
+      await new Promise((done) => setTimeout(done, PAUSE_MS));
+      group();
+    }
+  }
+  await pair.close();
+  await threaded.close();
+  const tripAfter = await measureLineRoundTrip();
+
+  const q = (v: number[], p: number) => quantile(v, p);
+  const us = (v: number) => v.toFixed(0).padStart(5);
+  const row = (name: string, v: number[]) => console.log(`${name.padEnd(34)} ${String(v.length).padStart(5)} steps  p10 ${us(q(v, 0.1))}  p25 ${us(q(v, 0.25))}  median ${us(q(v, 0.5))}`);
+  console.log(`${os.cpus()[0].model}, load ${load0.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}; step [${sizes}] batch ${batch}, ${blocks} blocks; µs`);
+  console.log(`a cache line's round trip: ${lineRoundTripText(tripBefore)} before, ${lineRoundTripText(tripAfter)} after`);
+  row(`one thread, batch ${batch}`, times.one);
+  row(`one thread, batch ${batch / 2} (a half alone)`, times.half);
+  row(`the worker's batch ${batch / 2} alone`, times.other);
+  row(`nothing shared, 2 × batch ${batch / 2}, all`, times.pair);
+  row(`nothing shared, clean`, times.pairClean);
+  row(`split step, all`, times.split);
+  row(`split step, clean`, times.splitClean);
+  const ratio = (a: number[], b: number[], p: number) => (q(a, p) / q(b, p)).toFixed(3);
+  for (const [p, name] of [[0.1, 'p10'], [0.5, 'median']] as const) {
+    console.log(
+      `${name}: one ÷ nothing-shared clean ${ratio(times.one, times.pairClean, p)}× (all ${ratio(times.one, times.pair, p)}×), one ÷ split clean ${ratio(times.one, times.splitClean, p)}× (all ${ratio(times.one, times.split, p)}×); ` +
+        `2·half ÷ nothing-shared clean ${((2 * q(times.half, p)) / q(times.pairClean, p)).toFixed(3)}×, one ÷ 2·half ${(q(times.one, p) / (2 * q(times.half, p))).toFixed(3)}×`,
+    );
+  }
+}
