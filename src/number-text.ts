@@ -9,7 +9,12 @@
  * faults' halving messages (training/step-faults.ts), the per-layer decay share
  * (training/decay-share.ts), the CLI's settings and halving lines (cli/training-flags.ts), and the
  * diagnosis's sentences and remedies that name the run's rate or weight decay (flow/diagnosis), and Nielsen's
- * η in the λ bound of the depth and plateau studies (studies/depth.ts).
+ * η in the λ bound of the depth and plateau studies (studies/depth.ts). A momentum is held as float32 too (the
+ * update kernels take μ as f32: sgdUpdate, for sgd, lars and kfac), and echoed so: the CLI's settings line and
+ * flag refusals (cli/training-flags.ts), SGD's decay bound (optimizer-defaults.ts' sgdDecayBound, the decay
+ * share's formula) and the layer-rates reason (flow/diagnosis). K-FAC's normConstraint and damping,
+ * hessian-free's damping and train()'s clipNorm are held as float64 (their λ adapts in float64; the gradient's
+ * norm is compared with clipNorm in float64, only the scale it gives entering float32), and echoed as given.
  * Everything else gradscope says goes through numberText.
  */
 
@@ -80,7 +85,15 @@ export function boundText(bound: number): string {
  * rounded down as boundText does; the others to nearest.
  */
 export function apart(values: readonly number[], { from = NUMBER_TEXT_DIGITS, bound = -1 }: { from?: number; bound?: number } = {}): string[] {
-  const texts = (digits: number) => values.map((v, i) => textAt(v, digits, i === bound));
+  return apartIn(values, from, (v, digits, i) => textAt(v, digits, i === bound));
+}
+
+/**
+ * `values` as `print` writes each at a count of significant digits (with its index), at `from` digits or as many more as
+ * print every two that differ in their order: apart's rule, for a printer of its own form (the command line's losses, lossTexts).
+ */
+export function apartIn(values: readonly number[], from: number, print: (value: number, digits: number, index: number) => string): string[] {
+  const texts = (digits: number) => values.map((v, i) => print(v, digits, i));
   let digits = from;
   while (digits < MOST_DIGITS && !inOrder(values, texts(digits))) digits++;
   return texts(digits);

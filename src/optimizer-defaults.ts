@@ -3,7 +3,7 @@
  * and the groups of optimisers the remedies tell apart: below every folder that uses them
  * (test/architecture/layering.test.ts), so each has one source.
  */
-import { roundedDown } from './number-text.js';
+import { givenFloat32Text, roundedDown } from './number-text.js';
 
 /** Adam's and AdamW's defaults, PyTorch's (lr 1e-3, β₁ 0.9, β₂ 0.999, ε 1e-8): the optimisers' own (optim/adam.ts) and the rate the diagnosis's Adam remedy names. */
 export const ADAM_DEFAULTS = { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
@@ -81,8 +81,9 @@ export const PLAIN_DECAY_BOUND = 2;
  */
 export function sgdDecayBound(momentum: number, nesterov: boolean): { max: number; why: string } {
   if (momentum === 0) return { max: PLAIN_DECAY_BOUND, why: 'beyond 2, w ← (1 − lr·λ)·w grows every weight each step: the decay alone diverges' };
-  if (nesterov) return { max: (2 * (1 + momentum)) / (1 + 2 * momentum), why: `Nesterov momentum ${momentum}'s bound 2(1 + μ)/(1 + 2μ): beyond it the decay alone grows the weights step after step` };
-  return { max: 2 * (1 + momentum), why: `momentum ${momentum}'s bound 2(1 + μ): beyond it the decay alone grows the weights step after step` };
+  // The momentum echoed as the update kernels hold it, float32 (src/number-text.ts' header).
+  if (nesterov) return { max: (2 * (1 + momentum)) / (1 + 2 * momentum), why: `Nesterov momentum ${givenFloat32Text(momentum)}'s bound 2(1 + μ)/(1 + 2μ): beyond it the decay alone grows the weights step after step` };
+  return { max: 2 * (1 + momentum), why: `momentum ${givenFloat32Text(momentum)}'s bound 2(1 + μ): beyond it the decay alone grows the weights step after step` };
 }
 
 /**

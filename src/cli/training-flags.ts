@@ -75,6 +75,13 @@ export const OPTIMIZER_SETTING_FLAGS: readonly string[] = [OPTION_FLAGS.learning
 /** The optimiser options the training flags set (the learning rate goes to train()), by their API keys. */
 const OPTIMIZER_OPTIONS = ['momentum', 'normConstraint', 'damping'] as const;
 
+/**
+ * How the flags echo an optimiser option's value, by how the core holds it (src/number-text.ts' header): momentum enters the
+ * update kernels as float32 (sgdUpdate's μ), echoed as givenFloat32Text; normConstraint and damping are held and adapted as
+ * float64 (K-FAC's ν and λ, hessian-free's λ), echoed as given, String(value).
+ */
+const optionValueText = (option: (typeof OPTIMIZER_OPTIONS)[number], value: number) => (option === 'momentum' ? givenFloat32Text(value) : String(value));
+
 /** How the training flags name an optimiser's options: by their flags (--momentum, --damping); one no flag sets (rescale, beta1, …) has none. */
 const flagTerms: OptionTerms = (option) => ((OPTIMIZER_OPTIONS as readonly string[]).includes(option) ? `--${OPTION_FLAGS[option as (typeof OPTIMIZER_OPTIONS)[number]]}` : undefined);
 
@@ -91,7 +98,7 @@ function checkOptimizerTakes(choice: OptimizerChoice, given: Record<(typeof OPTI
     if (value === undefined || definition.options === undefined || definition.options.includes(option)) continue;
     const counterpart = definition.counterparts?.[option];
     const flag = flagTerms(option)!;
-    throw new UsageError(`--optimizer ${choice.name} ${flag} ${value}: ${definition.name} takes no ${flag}${counterpart ? ` (its ${counterpart} plays that part, and no flag sets it)` : ''}`);
+    throw new UsageError(`--optimizer ${choice.name} ${flag} ${optionValueText(option, value)}: ${definition.name} takes no ${flag}${counterpart ? ` (its ${counterpart} plays that part, and no flag sets it)` : ''}`);
   }
 }
 
@@ -237,7 +244,7 @@ export async function trainingOptimizer(
   // A --momentum, --norm-constraint or --damping this optimiser does not take, before it is built; what it refuses of their values as it is built, naming the flags.
   const given = { momentum, normConstraint, damping };
   checkOptimizerTakes(choice, given);
-  const flags = `--optimizer ${choice.name}${OPTIMIZER_OPTIONS.filter((option) => given[option] !== undefined).map((option) => ` ${flagTerms(option)} ${given[option]}`).join('')}`;
+  const flags = `--optimizer ${choice.name}${OPTIMIZER_OPTIONS.filter((option) => given[option] !== undefined).map((option) => ` ${flagTerms(option)} ${optionValueText(option, given[option]!)}`).join('')}`;
   await prepare?.();
   const spec = checkAsUsage(flags, () => inFlagTerms(choice.optimizer, () => withOptions(choice.spec(net, { x: rows.x, y: rows.y }), given)));
   const optimizer = checkAsUsage(flags, () => inFlagTerms(choice.optimizer, () => createOptimizer(net, spec)));
@@ -265,10 +272,13 @@ export function trainingSettingsText(settings: TrainingSettings, { optimizer, sp
   const { choice, learningRate, normConstraint, damping, clipNorm, batchSize } = settings;
   const ownRate = optimizer.defaultLearningRate;
   const rate = learningRate !== undefined ? `learning rate ${givenFloat32Text(learningRate)}` : ownRate === undefined ? 'its own steps' : `learning rate ${givenFloat32Text(ownRate)} (${choice.optimizer}'s default)`;
+  // clipNorm is held as float64 (the gradient's norm is compared with it there; only the scale it gives enters float32): echoed as given.
   const clipped = clipNorm === undefined ? '' : `, gradient clipped to norm ${clipNorm}`;
   const built: Record<string, unknown> = typeof spec === 'string' ? {} : spec;
   const layerRates = Array.isArray(built.layerRates) ? `, per-layer rates ${measuredRatesText(built.layerRates, `the ${counted(rows, 'training row')} before training`)}` : '';
-  const given = `${typeof built.momentum === 'number' ? `, momentum ${built.momentum}` : ''}${layerRates}${normConstraint === undefined ? '' : `, norm constraint ${normConstraint}`}${damping === undefined ? '' : `, damping ${damping}`}`;
+  const given =
+    `${typeof built.momentum === 'number' ? `, momentum ${optionValueText('momentum', built.momentum)}` : ''}${layerRates}` +
+    `${normConstraint === undefined ? '' : `, norm constraint ${optionValueText('normConstraint', normConstraint)}`}${damping === undefined ? '' : `, damping ${optionValueText('damping', damping)}`}`;
   const used = batchRowsUsed(batchSize, rows);
   const batches = used === batchSize ? `batches of ${batchSize}` : `batches of ${grouped(used)} (--batch-size ${batchSize} capped at the ${counted(rows, 'row')})`;
   return `${choice.name}${given}, ${rate}, ${batches}${clipped}, seed ${seed}.`;

@@ -9,9 +9,9 @@ import type { TrainResult } from '../training/train-options.js';
 import { atChance, STILL_FALLING } from '../flow/training-progress.js';
 import { chanceWords } from '../flow/chance-words.js';
 import { percentText } from '../percent-text.js';
-import { apart, givenFloat32Text } from '../number-text.js';
+import { givenFloat32Text } from '../number-text.js';
 import { counted } from '../counted.js';
-import { LOSS_DIGITS } from './table.js';
+import { lossTexts } from './table.js';
 import type { Diagnosis } from '../flow/diagnose.js';
 import type { RemedyDirection } from '../flow/remedy.js';
 import { earlyStopOffered } from '../flow/diagnosis/progress-remedies.js';
@@ -108,8 +108,8 @@ export function overfittingOf(d: Pick<Diagnosis, 'evidence' | 'remedies'>): Fini
  */
 export function worseWarning({ checked, initial, final, trained, optimizer, saved, classes, diagnosis, overfitting, seen, restarted, rateOffered: offer }: FinishedRun): string | undefined {
   if (final.loss <= initial.loss) return undefined;
-  // To LOSS_DIGITS or as many more as tell them apart: a rise of 0.0001 % printed '0.2500 → 0.2500' beside 'worse'.
-  const [before, after] = apart([initial.loss, final.loss], { from: LOSS_DIGITS });
+  // As train's and study's lines print them, to as many more digits as tell them apart: a rise of 0.0001 % printed '0.2500 → 0.2500' beside 'worse'.
+  const [before, after] = lossTexts([initial.loss, final.loss]);
   const numbers = `${checked} loss ${before} → ${after}, ${checked} accuracy ${percentText(initial.accuracy)} → ${percentText(final.accuracy)}`;
   const why = trained.halvings > 0 ? '; halving kept the steps finite, not the network better than its start' : '';
   const kept = saved ? `; ${saved} saves it as asked` : '';

@@ -110,7 +110,7 @@ function curvatureAlong(weightSquares: number, along: number, gradientSquares: n
 /** sgdDecayBound at `sgd`'s momentum, and its formula in words ('' at momentum 0, whose bound is 2). */
 function boundOf(sgd: Sgd): { max: number; formula: string } {
   const { max } = sgdDecayBound(sgd.momentum, sgd.nesterov);
-  const formula = sgd.momentum === 0 ? '' : ` (momentum ${sgd.momentum}'s bound, ${sgd.nesterov ? "Nesterov's 2(1 + μ)/(1 + 2μ)" : '2(1 + μ)'})`;
+  const formula = sgd.momentum === 0 ? '' : ` (momentum ${givenFloat32Text(sgd.momentum)}'s bound, ${sgd.nesterov ? "Nesterov's 2(1 + μ)/(1 + 2μ)" : '2(1 + μ)'})`;
   return { max, formula };
 }
 

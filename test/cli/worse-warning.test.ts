@@ -5,7 +5,7 @@
  * none to lower), what halving did and what the save flag does are said; a network at chance before
  * and after whose loss barely rose is said to have learnt nothing, with no lower rate offered.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -223,6 +223,25 @@ describe('worseWarning', () => {
     expect(rateOffered({ remedies: [remedy(lr('below 0.01', '0.00333'))] })).toBeUndefined();
     expect(rateOffered({ remedies: [remedy(lr('three times 0.1', '0.3', 'larger'))] })).toEqual({ direction: 'larger', flagValue: '0.3' });
   });
+
+  // A loss under 0.01 printed 0.003213 in train's epoch lines and study's learning curve, and 3.213e-3 in the warning beside them.
+  it('prints a loss as train and study print it: the same text in the epoch line, the learning curve and the warning', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'gradscope-loss-text-'));
+    const [data, model] = [join(folder, 'rows.json'), join(folder, 'fit.json')];
+    writeFileSync(data, JSON.stringify({ inputs: [[0, 0], [0, 1], [1, 0], [1, 1], [0.2, 0.1], [0.9, 0.8]], targets: [[1, 0], [1, 0], [0, 1], [0, 1], [1, 0], [0, 1]] }));
+    const trained = await runCliInProcess(['train', '--data', data, '--layers', '2,8,2', '--optimizer', 'adam', '--learning-rate', '0.05', '--epochs', '60', '--batch-size', '6', '--out', model]);
+    expect(trained.code, trained.stderr).toBe(0);
+    const trainedLoss = /^epoch 60\/60 .* training loss (\S+) /m.exec(trained.stdout)![1];
+    // A fresh adam at 0.5 on the fitted weights, one row a step, throws the loss up.
+    const studied = await runCliInProcess(['study', '--model', model, '--data', data, '--batch-size', '1', '--optimizer', 'adam', '--learning-rate', '0.5', '--epochs', '1']);
+    expect(studied.code, studied.stderr).toBe(0);
+    const curveStart = /^0 +(\S+) +\S+ %$/m.exec(studied.stdout)![1];
+    const warned = /^Warning: .*\(training loss (\S+) → (\S+), /m.exec(studied.stdout)!;
+    const curveEnd = /^1 +(\S+) +\S+ %$/m.exec(studied.stdout)![1];
+    expect(Number(trainedLoss)).toBeLessThan(0.01);
+    expect([curveStart, warned[1], warned[2]]).toEqual([trainedLoss, trainedLoss, curveEnd]);
+    expect(trainedLoss).toMatch(/^0\.00\d{4}$/);
+  }, 120_000);
 
   it('is what study --model prints for a deep sigmoid net that train left on its plateau (the commands pass the classes)', async () => {
     const model = join(mkdtempSync(join(tmpdir(), 'gradscope-worse-')), 'deep.json');

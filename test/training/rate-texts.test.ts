@@ -13,6 +13,8 @@ import { nonFiniteLines, trainingSettingsText, type BuiltOptimizer, type Trainin
 import { diagnose } from '../../src/flow/diagnose.js';
 import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
 import { Trace } from '../../src/flow/trace.js';
+import { sgdDecayBound } from '../../src/optimizer-defaults.js';
+import { runCliInProcess } from '../util/cli.js';
 
 const computed = 0.1 + 0.2;
 
@@ -76,6 +78,24 @@ describe('every echo of a float32 rate the caller gave', () => {
     expect(trainingSettingsText({ ...settings, learningRate: undefined }, built, 1, 100)).toBe("sgd, learning rate 0.1 (sgd's default), batches of 32, seed 1.");
     expect(nonFiniteLines({ skipped: 0, halvings: 2, learningRate: held / 4 })).toEqual(['--on-non-finite halve halved the learning rate 2 times, to 0.025.']);
   });
+
+  // texts29: a momentum is held as float32 (the update kernels take μ as f32) and echoed so; normConstraint, damping and clipNorm are
+  // held as float64 and echoed as given. The settings line printed 'momentum 0.30000000000000004'; a float32 momentum 0.8999999761581421.
+  it('momentum as float32 holds it, and normConstraint, damping and clipNorm as given', () => {
+    const settings = { choice: { name: 'kfac', optimizer: 'kfac' }, learningRate: 0.1, batchSize: 32, normConstraint: computed, damping: computed, clipNorm: computed } as unknown as TrainingSettings;
+    const built = { optimizer: { defaultLearningRate: 0.1 }, spec: { name: 'kfac', momentum: computed } } as unknown as BuiltOptimizer;
+    expect(trainingSettingsText(settings, built, 1, 100)).toBe(
+      'kfac, momentum 0.3, norm constraint 0.30000000000000004, damping 0.30000000000000004, learning rate 0.1, batches of 32, gradient clipped to norm 0.30000000000000004, seed 1.',
+    );
+    const mu = Math.fround(0.9);
+    expect(sgdDecayBound(mu, false).why).toMatch(/^momentum 0\.9's bound 2\(1 \+ μ\)/);
+    expect(sgdDecayBound(mu, true).why).toMatch(/^Nesterov momentum 0\.9's bound /);
+  });
+
+  it('momentum in the flags\' refusals, as float32 holds it', async () => {
+    const refused = await runCliInProcess(['train', '--depth', '1', '--width', '4', '--train', '50', '--test', '10', '--epochs', '0', '--optimizer', 'adam', '--momentum', String(computed)]);
+    expect([refused.code, refused.stderr]).toEqual([2, expect.stringMatching(/^gradscope: --optimizer adam --momentum 0\.3: adam takes no --momentum/)]);
+  }, 60_000);
 
   it("the diagnosis's relu and LARS reasons", () => {
     const whys = diagnose(vanishingTrace(Math.fround(0.7))).remedies.map((r) => r.why).join('\n');

@@ -101,7 +101,7 @@ function offeredRates(trace: Trace, run: RunAtEnd): MeasuredRates | { pastBound:
   if (step <= LAYER_STEP_SIZE_BOUND) return measured;
   const rateSaid =
     (run.learningRate === undefined ? `SGD's default learning rate ${givenFloat32Text(learningRate)} (the trace records none)` : `learning rate ${givenFloat32Text(learningRate)}`) +
-    (momentum > 0 ? ` with momentum ${momentum} (its steady step, ÷ (1 − ${momentum}))` : '');
+    (momentum > 0 ? ` with momentum ${givenFloat32Text(momentum)} (its steady step, ÷ (1 − ${givenFloat32Text(momentum)}))` : '');
   // Only sigmoid networks were measured (LAYER_STEP_SIZE_BOUND): another activation's run is told what was, not that it happened to its kind.
   const sigmoid = trace.activations.slice(0, -1).every((name) => name === 'sigmoid');
   const measuredOn = 'networks of 5 and 10 hidden layers on the digits as the gradients they were set against grew back';
