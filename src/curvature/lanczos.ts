@@ -296,6 +296,10 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
   for (let j = 0; j < limit; j++) {
     basis.push(q);
     operator(w, q);
+    // A NaN or an infinity in A·q spreads to every value (NaN eigenvalues said converged): refused where it appears.
+    if (!allFinite(w)) {
+      throw new GradscopeError('NON_FINITE_INPUT', `lanczos: the operator's product at step ${j + 1} holds a NaN or an infinity, so no eigenvalue can be measured; give an operator whose products are finite`);
+    }
     if (j === 0) rounding = roundingOf(operator, q, w);
     // The three-term recurrence first (w −= α·q_j + β·q_{j−1}), then one classical Gram-Schmidt
     // pass against the whole basis, and a second only when that pass shrank w below
@@ -308,9 +312,9 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
     for (let i = 0; i < n; i++) w[i] -= a * q[i];
     if (previous) axpy(w, previous, -beta[j - 1]);
     let norm = Math.sqrt(dot(w, w));
-    // A NaN or an infinity in A·q spreads to every value (NaN eigenvalues said converged): refused where it appears.
+    // Finite products whose squares pass float64's range (entries near 1e154 and up) make the norm infinite: not the operator's NaN.
     if (!Number.isFinite(norm)) {
-      throw new GradscopeError('NON_FINITE_INPUT', `lanczos: the operator's product at step ${j + 1} holds a NaN or an infinity, so no eigenvalue can be measured; give an operator whose products are finite`);
+      throw new GradscopeError('NON_FINITE_INPUT', `lanczos: the operator's product at step ${j + 1} is finite, but its squared norm overflows float64, so no eigenvalue can be measured; scale the operator down`);
     }
     let correction = 0;
     let passes = 0;
@@ -518,4 +522,10 @@ function negativeShare(values: ArrayLike<number>, weight: (j: number) => number)
     if (values[j] < 0) negative += weighted;
   }
   return total > 0 ? negative / total : 0;
+}
+
+/** Whether every value of `v` is finite (a loop: lanczos asks it of every product, and allocates nothing per step). */
+function allFinite(v: Float64Array): boolean {
+  for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return false;
+  return true;
 }

@@ -26,6 +26,13 @@ describe('lanczos on an operator with non-finite products', () => {
     await expectError(() => lanczos(operator, 4, { k: 1 }), 'NON_FINITE_INPUT', /^lanczos: the operator's product at step 3 /);
   });
 
+  it('finite products too large to square are said to be finite and too large, not a NaN or an infinity (adv29: they were)', async () => {
+    for (const scale of [1e155, 1e300, 1.5e308]) {
+      await expectError(() => lanczos(diagonal([scale, scale, -scale]), 3, { k: 1 }), 'NON_FINITE_INPUT', /^lanczos: the operator's product at step 1 is finite, but its squared norm overflows float64, so no eigenvalue can be measured; scale the operator down$/);
+    }
+    expect(lanczos(diagonal([1e150, 2e150, -1e150]), 3, { k: 1 }).largest[0] / 2e150).toBeCloseTo(1, 10); // squares within float64: measured
+  });
+
   it('a finite operator is measured as before', () => {
     const result = lanczos(diagonal([1, 2, 3]), 3, { k: 1 });
     expect(result.largest[0]).toBeCloseTo(3, 10);
