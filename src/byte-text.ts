@@ -9,3 +9,8 @@ export function mebibytes(bytes: number): string {
 export function bytesBeyond(bytes: number | bigint, limit: number): string {
   return `${grouped(bytes)} bytes exceeds the limit of ${grouped(limit)}`;
 }
+
+/** Content past a limit whose whole size is not known (a pipe, read until the limit): 'more than 1,048,576 bytes, the limit'. */
+export function contentBeyond(limit: number): string {
+  return `more than ${grouped(limit)} bytes, the limit`;
+}

@@ -7,18 +7,21 @@
  *   new folder is filled under a temporary name and renamed into place. A process killed mid-write
  *   leaves the previous file whole, and the next write to the same path removes what the killed
  *   one left behind.
- * - Reads take what was opened: the size comes from the open file (fstat), so a file replaced by a
- *   concurrent atomic save is read whole, old or new, never "grown while being read".
+ * - Reads take what was opened: the bytes come from the open file, read to its end, so a file
+ *   replaced by a concurrent atomic save is read whole, old or new. The end is where a read finds
+ *   nothing more, not the size the file reports: files under /proc report 0 bytes and hold text,
+ *   and a pipe (`--data /dev/stdin` fed by `cat`) has no size at all.
  * - A file-system failure (missing folder, no permission, disk full, a folder where a file should
  *   be) is an IO_ERROR naming the file and the system's reason, never an uncaught exception.
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, sep } from 'node:path';
 import { describeValue, GradscopeError, invalidOption, ioError, type ErrorCode } from '../errors.js';
 import { notJsonMessage } from '../json-syntax.js';
-import { bytesBeyond } from '../byte-text.js';
+import { bytesBeyond, contentBeyond } from '../byte-text.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Temporary names: `.<target>.<pid>.<random>.tmp`, so the next writer knows whose they are. */
 function temporaryName(path: string): string {
@@ -177,16 +180,18 @@ export async function createFolder(path: string): Promise<void> {
 export interface ReadLimits {
   /** Files larger than this are refused unread. */
   maxBytes: number;
-  /** The code for a file that is too large, empty or not a regular file (default BAD_MODEL_FILE). */
+  /** The code for a file that is too large, empty, or neither a regular file nor a pipe (default BAD_MODEL_FILE). */
   code?: ErrorCode;
   /** Take an empty file (a tfjs weight shard may hold no weights; the manifest's byte count decides). Default false. */
   emptyAllowed?: boolean;
 }
 
 /**
- * The bytes of the file at `path`, exactly as large as the file was when opened (see the module
- * comment). Devices, pipes and folders are refused without blocking on them, and an empty file
- * with `code` unless `emptyAllowed` (no model or data file gradscope reads is empty).
+ * The bytes of the file at `path`, read from the open file to its end (see the module comment):
+ * a regular file, or a pipe (read until its writers close it; one with no writer reads as empty
+ * at once). Devices and folders are refused without blocking on them, content beyond
+ * `limits.maxBytes` with `code`, and an empty file with `code` unless `emptyAllowed` (no model
+ * or data file gradscope reads is empty).
  */
 export async function readFileBytes(path: string, limits: ReadLimits): Promise<Uint8Array> {
   const code = limits.code ?? 'BAD_MODEL_FILE';
@@ -196,23 +201,52 @@ export async function readFileBytes(path: string, limits: ReadLimits): Promise<U
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const info = await handle.stat();
     if (info.isDirectory()) throw new GradscopeError('IO_ERROR', `${path}: cannot read (it is a folder, not a file)`);
-    if (!info.isFile()) throw new GradscopeError(code, `${path}: not a regular file`);
+    if (!info.isFile() && !info.isFIFO()) throw new GradscopeError(code, `${path}: not a regular file or a pipe`);
     if (info.size > limits.maxBytes) throw new GradscopeError(code, `${path}: ${bytesBeyond(info.size, limits.maxBytes)}`);
+    const bytes = await readToEnd(handle, info.size, limits.maxBytes);
+    if (bytes === undefined) throw new GradscopeError(code, `${path}: ${contentBeyond(limits.maxBytes)}`);
     // Said as such: each format's parser would say something true but unhelpful ('not valid JSON (Unexpected end of JSON input)').
-    if (info.size === 0 && limits.emptyAllowed !== true) throw new GradscopeError(code, `${path}: the file is empty (0 bytes)`);
-    const bytes = new Uint8Array(info.size);
-    let filled = 0;
-    while (filled < bytes.length) {
-      const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled);
-      if (bytesRead === 0) break; // shortened by an in-place writer: the content checks will say what is missing
-      filled += bytesRead;
-    }
-    return bytes.subarray(0, filled);
+    if (bytes.length === 0 && limits.emptyAllowed !== true) throw new GradscopeError(code, `${path}: the file is empty (0 bytes)`);
+    return bytes;
   } catch (error) {
     if (error instanceof GradscopeError) throw error;
     throw ioError(path, 'read', error);
   } finally {
     await handle?.close().catch(() => {});
+  }
+}
+
+/** The first read's size where the file reports too few bytes to go by (0 under /proc, none for a pipe). */
+const FIRST_READ_BYTES = 1 << 16;
+/** How long a read of a pipe that has a writer but nothing yet to read (EAGAIN: opened O_NONBLOCK) waits before it asks again. */
+const PIPE_WAIT_MS = 5;
+
+/**
+ * The open file's bytes from where it stands to its end (a read that finds nothing more), or
+ * undefined once they pass `maxBytes`. Starts with a buffer of the `reported` size (a regular
+ * file's, read whole by one or two reads) and doubles it while content keeps coming.
+ */
+async function readToEnd(handle: FileHandle, reported: number, maxBytes: number): Promise<Uint8Array | undefined> {
+  // One byte past the reported size (up to the limit's), so a file that holds what it reports ends at the next read.
+  let buffer = new Uint8Array(Math.min(Math.max(reported + 1, FIRST_READ_BYTES), maxBytes + 1));
+  let filled = 0;
+  for (;;) {
+    if (filled === buffer.length) {
+      if (filled > maxBytes) return undefined;
+      const grown = new Uint8Array(Math.min(buffer.length * 2, maxBytes + 1));
+      grown.set(buffer);
+      buffer = grown;
+    }
+    let bytesRead: number;
+    try {
+      ({ bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      await sleep(PIPE_WAIT_MS); // a pipe's writer has not written yet
+      continue;
+    }
+    if (bytesRead === 0) return filled > maxBytes ? undefined : buffer.subarray(0, filled);
+    filled += bytesRead;
   }
 }
 

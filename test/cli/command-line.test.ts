@@ -186,10 +186,19 @@ describe('hostile files and unwritable places', async () => {
     [['study', 'trainable-depth', '--html', at('missing/r.html')], /^gradscope: IO_ERROR: --html .*r\.html: cannot write \(the folder .*missing does not exist\)$/],
     [['--html', at('missing/r.html')], /^gradscope: IO_ERROR: --html .*r\.html: cannot write \(the folder .*missing does not exist\)$/],
     [['convert', at('nothing.json'), at('x.json')], /^gradscope: IO_ERROR: .*nothing\.json: cannot read \(ENOENT: no such file or directory\)$/],
-    [['convert', at('fifo'), at('x.json')], /^gradscope: BAD_MODEL_FILE: .*fifo: not a regular file$/],
+    // A pipe is read to its end (cat model.json | gradscope convert /dev/stdin …): this one has no writer, so it ends at once, empty.
+    [['convert', at('fifo'), at('x.json')], /^gradscope: BAD_MODEL_FILE: .*fifo: the file is empty \(0 bytes\)$/],
+    [['convert', '/dev/null', at('x.json')], /^gradscope: BAD_MODEL_FILE: \/dev\/null: not a regular file or a pipe$/],
     [['convert', at('model.json'), at('fifo'), '--to', 'gradscope'], /^gradscope: IO_ERROR: .*fifo: cannot write \(not a regular file; gradscope replaces only files\)$/],
   ])('gradscope %j: one line naming the file, exit 1', async (args, message) => {
     expectOneLine(await runCliInProcess(args), 1, message);
+  });
+
+  it('reads --data from a pipe, by its content (cat data.json | gradscope train --data /dev/stdin: it was "not a regular file")', () => {
+    writeFileSync(at('piped.json'), JSON.stringify({ inputs: [[0.1, 0.2], [0.3, 0.4], [0.5, 0.1], [0.9, 0.3]], targets: [[1, 0], [0, 1], [1, 0], [0, 1]] }));
+    const run = runCli(['train', '--layers', '2,3,2', '--data', '/dev/stdin', '--epochs', '1'], at('piped.json'));
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    expect(run.stdout).toContain('training on 4 rows of /dev/stdin, 1 epoch.');
   });
 
   it('says the same through a real process, with no stack trace', () => {

@@ -37,7 +37,7 @@ writeFileSync(at('deep.json'), `{"format":${'['.repeat(100_000)}${']'.repeat(100
 writeFileSync(at('deep-data.json'), `{"inputs":${'['.repeat(100_000)}${']'.repeat(100_000)},"targets":[[1]]}`);
 writeFileSync(at('strings.json'), JSON.stringify({ inputs: [['1', '2', '3']], targets: [[null, true]] }));
 writeFileSync(at('empty'), '');
-execFileSync('mkfifo', [at('fifo')]); // not a regular file: neither read (it would block) nor replaced
+execFileSync('mkfifo', [at('fifo')]); // a pipe with no writer: read as empty without waiting for one, never replaced
 mkdirSync(at('folder'));
 const header = new TextEncoder().encode('{}');
 writeFileSync(at('no-tensors.safetensors'), Uint8Array.from([header.length, 0, 0, 0, 0, 0, 0, 0, ...header]));

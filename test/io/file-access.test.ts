@@ -1,8 +1,9 @@
 // The file layer every write and read goes through (src/io/file-access.ts): atomic writes that
 // clean up after killed ones, write through symbolic links, never replace a device, a pipe or a
-// folder; reads of exactly what was opened; IO_ERROR naming the file.
+// folder; reads of what was opened, to its end (pipes and /proc files too); IO_ERROR naming the file.
 import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -87,13 +88,42 @@ describe('writeFolderAtomic', () => {
 });
 
 describe('readFileBytes', () => {
-  it('reads the whole file, refuses pipes and folders without blocking, and names the file', async () => {
+  it('reads the whole file, refuses devices and folders without blocking, and names the file', async () => {
     writeFileSync(at('bytes'), new Uint8Array([1, 2, 3]));
     expect([...(await readFileBytes(at('bytes'), { maxBytes: 3 }))]).toEqual([1, 2, 3]);
     await expectError(() => readFileBytes(at('bytes'), { maxBytes: 2 }), 'BAD_MODEL_FILE', /bytes: 3 bytes exceeds the limit of 2/);
-    await expectError(() => readFileBytes(at('pipe'), { maxBytes: 10, code: 'BAD_DATA_FILE' }), 'BAD_DATA_FILE', /pipe: not a regular file/);
+    // A pipe no process writes to ends at once (it was refused as 'not a regular file'); reading it must not wait for a writer.
+    await expectError(() => readFileBytes(at('pipe'), { maxBytes: 10, code: 'BAD_DATA_FILE' }), 'BAD_DATA_FILE', /pipe: the file is empty \(0 bytes\)$/);
+    if (existsSync('/dev/null')) await expectError(() => readFileBytes('/dev/null', { maxBytes: 10, code: 'BAD_DATA_FILE' }), 'BAD_DATA_FILE', /^\/dev\/null: not a regular file or a pipe$/);
     await expectError(() => readFileBytes(folder, { maxBytes: 10 }), 'IO_ERROR', /cannot read \(it is a folder, not a file\)/);
     await expectError(() => readFileBytes(at('nothing'), { maxBytes: 10 }), 'IO_ERROR', /nothing: cannot read \(ENOENT: no such file or directory\)/);
+  });
+
+  it('reads a pipe to its end, its content late and past the first read (cat data.json | gradscope … --data /dev/stdin)', async () => {
+    execFileSync('mkfifo', [at('fed')]);
+    // The writer's end held open here (O_RDWR does not wait for a reader), as a shell's pipe has its writer before gradscope opens it.
+    const writer = await open(at('fed'), 'r+');
+    const read = readFileBytes(at('fed'), { maxBytes: 1_000_000, code: 'BAD_DATA_FILE' });
+    await new Promise((resolve) => setTimeout(resolve, 50)); // nothing to read yet: the read waits for the writer
+    const content = 'x'.repeat(200_000); // past the first read's 64 KiB: the buffer grows
+    await writer.write(content);
+    await writer.close(); // its end: the read ends
+    expect(new TextDecoder().decode(await read)).toBe(content);
+    const flood = await open(at('fed'), 'r+');
+    const refused = expectError(() => readFileBytes(at('fed'), { maxBytes: 100_000, code: 'BAD_DATA_FILE' }), 'BAD_DATA_FILE', /fed: more than 100,000 bytes, the limit$/);
+    await flood.write('x'.repeat(100_001)).catch(() => {}); // the pipe holds 64 KiB: the rest waits for the reader, which stops past its limit
+    await refused;
+    await flood.close();
+  });
+
+  it.skipIf(!existsSync('/proc/self/status'))('reads a file under /proc, which reports 0 bytes and holds text, by its content', async () => {
+    // /proc/self/status of this process, read twice: the lines that do not change between two reads.
+    const steady = (text: string) => text.split('\n').filter((line) => /^(Name|Pid|PPid|Uid|Gid):/.test(line));
+    const bytes = await readFileBytes('/proc/self/status', { maxBytes: 1_000_000 });
+    expect(bytes.length).toBeGreaterThan(0);
+    expect(steady(new TextDecoder().decode(bytes))).toEqual(steady(readFileSync('/proc/self/status', 'utf8')));
+    expect(steady(new TextDecoder().decode(bytes))).toHaveLength(5);
+    await expectError(() => readFileBytes('/proc/self/status', { maxBytes: 10 }), 'BAD_MODEL_FILE', /^\/proc\/self\/status: more than 10 bytes, the limit$/);
   });
 
   it('says an empty file is empty, in every reader (was: not valid JSON (Unexpected end of JSON input), or no format found)', async () => {

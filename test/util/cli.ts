@@ -12,11 +12,13 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(args: string[]): CliRun {
+export function runCli(args: string[], stdinFile?: string): CliRun {
   // No COLUMNS from the shell that runs the tests: tables print whole, as into any file (Terminal.columns).
   const env = { ...process.env };
   delete env.COLUMNS;
-  const result = spawnSync(TSX, ['src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env });
+  // Given `stdinFile`, the child's stdin is a pipe that cat feeds it through (`cat file | gradscope …`; spawnSync's own `input` is a socket).
+  const command = stdinFile === undefined ? [TSX, 'src/cli/main.ts', ...args] : ['sh', '-c', 'cat "$0" | "$@"', stdinFile, TSX, 'src/cli/main.ts', ...args];
+  const result = spawnSync(command[0], command.slice(1), { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
