@@ -40,9 +40,10 @@ describe('rates in advice and refusals, as float32 holds them', () => {
  * A vanishing trace of a [2, 16 × 10, 2] sigmoid network run at `learningRate`, whose hidden layers' gradients fall
  * geometrically to 1/3.58e8 at the first: its diagnosis offers relu at a lower rate and LARS without per-layer rates.
  */
-function vanishingTrace(learningRate: number): Trace {
+function vanishingTrace(learningRate: number, momentum?: number): Trace {
   const hidden = 10;
-  const trace = new Trace({ sizes: [2, ...Array<number>(hidden).fill(16), 2], activations: [...Array<'sigmoid'>(hidden).fill('sigmoid'), 'softmax'], loss: 'cross-entropy', every: 1, run: { optimizer: 'sgd', learningRate, batchSize: 32, init: 'standard' } });
+  const run = { optimizer: 'sgd', learningRate, batchSize: 32, init: 'standard' as const, ...(momentum !== undefined && { momentum }) };
+  const trace = new Trace({ sizes: [2, ...Array<number>(hidden).fill(16), 2], activations: [...Array<'sigmoid'>(hidden).fill('sigmoid'), 'softmax'], loss: 'cross-entropy', every: 1, run });
   for (let record = 0; record < 2; record++) {
     const r = trace.beginRecord(record + 1, 1, 0.69);
     for (let l = 0; l <= hidden; l++) {
@@ -101,6 +102,9 @@ describe('every echo of a float32 rate the caller gave', () => {
     const whys = diagnose(vanishingTrace(Math.fround(0.7))).remedies.map((r) => r.why).join('\n');
     expect(whys).toContain("The run's learning rate, 0.7, is above ");
     expect(whys).toContain(' at learning rate 0.7, past 30');
+    // With momentum held as float32: its steady step divides by 1 − μ, μ echoed as held ('0.9', not 0.8999999761581421).
+    const withMomentum = diagnose(vanishingTrace(Math.fround(0.7), Math.fround(0.9))).remedies.map((r) => r.why).join('\n');
+    expect(withMomentum).toContain(' at learning rate 0.7 with momentum 0.9 (its steady step, ÷ (1 − 0.9)), past 30');
   });
 });
 
