@@ -43,7 +43,8 @@ import { loadsOneBatchInOrder } from '../training/batch-rows.js';
 import { checkOptimizerOption } from '../training/optimizer-settings.js';
 import type { TrainingRows, ValidationSet } from '../training/training-engine.js';
 import { grouped } from '../counted.js';
-import { trainedOnCopy, type TrainedOn } from '../trained-on.js';
+import type { TrainedOn } from '../trained-on.js';
+import { TrainedOnRecord } from './trained-on-record.js';
 
 export type { Evaluation };
 
@@ -96,15 +97,15 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
    * feet (its optimiser, its epoch's kept state and its trace left behind), so it is refused.
    */
   #training = false;
-  /** The rows that trained the weights it holds, where the data they came from record them (see the trainedOn getter). */
-  #trainedOn: TrainedOn | undefined;
+  /** The rows that trained the weights it holds, where the data they came from record them, while it holds those weights (see the trainedOn getter). */
+  readonly #trainedOn: TrainedOnRecord<T>;
 
   /** A network of `config`'s architecture: NetworkConfig builds a dense chain, BlockConfig a block network. */
   constructor(kernels: Kernels<T>, config: NetworkConfig | BlockConfig, parameters?: InitialParameters | readonly BlockTensor[]) {
     if (typeof config !== 'object' || config === null || !Array.isArray((config as Partial<NetworkConfig>).sizes ?? (config as Partial<BlockConfig>).layers)) throw invalidOption(`new Network(kernels, config): expected a checked config, got ${shown(config)}; create networks with createNetwork(options)`);
     this.#engine = 'sizes' in config ? new Engine(kernels, config, parameters as InitialParameters | undefined) : new BlockEngine(kernels, config, parameters as readonly BlockTensor[] | undefined);
     // Weights drawn here were trained on nothing yet; given ones on what their data record.
-    this.#trainedOn = parameters && config.trainedOn && trainedOnCopy(config.trainedOn);
+    this.#trainedOn = new TrainedOnRecord(this.#engine, parameters && config.trainedOn);
   }
 
   /** The engine behind its Trainable contract, for optimisers and the training loop (throws DISPOSED after dispose()). */
@@ -160,12 +161,15 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
    * and for one whose source records none. Saving writes it (saveModel's `trainedOn` option overrides it),
    * so a file saved from a loaded network keeps its record. Dropped, as no longer true, by whatever
    * moves the weights on rows it cannot name: a train() call that applies a step (train() takes rows,
-   * not where they came from) or runs LSUV, initLsuv, and loadState (other weights). A refused call
+   * not where they came from) or runs LSUV, initLsuv, and loadState (other weights); and by any other
+   * change of the weights, found when it is read (here, and by every way of saving): a checksum of
+   * every parameter and state buffer, taken when the record was set, no longer matches (a write
+   * through net.kernels or one of its views, an optimiser's step() called by hand). A refused call
    * changes nothing, this included. A copy: changing it changes nothing.
    */
   get trainedOn(): TrainedOn | undefined {
     this.assertAlive();
-    return this.#trainedOn && trainedOnCopy(this.#trainedOn);
+    return this.#trainedOn.current();
   }
 
   /** 'dense' for a chain of dense layers (everything works), 'blocks' for a network of layer specs with any other layer (see net.layers). */
@@ -321,11 +325,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
 
   /** A dataset's rows, checked to be in this network's memory and of its sizes. */
   private residentOf(data: Dataset, label = ROW_LABELS.dataset): TrainingRows<T> {
-    if (data.kernels !== this.kernels) {
-      throw invalidOption(
-        `${label}: its rows live in another backend's memory (${data.kernels.name}); make it with net.dataset(x, y), or createDataset(x, y) with the network's backend and threads`,
-      );
-    }
+    if (data.kernels !== this.kernels) throw foreignDataset(label, data.kernels.name, this.kernels.name);
     const rows = (data as Dataset<T>).resident();
     if (rows.inputs.cols !== this.inputSize || rows.targets.cols !== this.outputSize) {
       throw new GradscopeError(
@@ -398,7 +398,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     this.kernels.write(engine.input, matrix.data);
     const reports = lsuvOnLoadedRows(engine, matrix.rows, checked);
     this.trace = undefined; // it described the weights before the rescaling
-    this.#trainedOn = undefined; // the rescaled weights depend on rows it does not name
+    this.#trainedOn.drop(); // the rescaled weights depend on rows it does not name
     return reports;
   }
 
@@ -517,7 +517,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
       this.trace = trace;
     },
     weightsMoved: () => {
-      this.#trainedOn = undefined;
+      this.#trainedOn.drop();
     },
   };
 
@@ -532,9 +532,10 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     this.assertSaveable('toJSON');
     const engine = this.#engine;
     const k = this.kernels;
+    const trainedOn = this.#trainedOn.current();
     let fileOf: (numbers: FileNumbers) => ModelFile | BlockModelFile;
     if (engine instanceof BlockEngine) {
-      const model: BlockModelData = { kind: 'blocks', loss: engine.loss, inputs: engine.inputSize, layers: [...engine.specs], tensors: engine.state(), initialisation: this.initialisation, trainedOn: this.#trainedOn };
+      const model: BlockModelData = { kind: 'blocks', loss: engine.loss, inputs: engine.inputSize, layers: [...engine.specs], tensors: engine.state(), initialisation: this.initialisation, trainedOn };
       checkBlockModel(model);
       fileOf = (numbers) => blockModelToJSON(model, numbers);
     } else {
@@ -545,7 +546,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
         weights: engine.weights.map((w) => k.view(w)),
         biases: engine.biases.map((b) => k.view(b)),
         initialisation: this.initialisation,
-        trainedOn: this.#trainedOn,
+        trainedOn,
       };
       fileOf = (numbers) => modelToJSON(model, numbers);
     }
@@ -596,7 +597,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     else engine.parameters().forEach((p, i) => this.kernels.write(p.value, tensors[i].values));
     Object.assign(engine, origin);
     this.trace = undefined; // it described the weights before
-    this.#trainedOn = undefined; // the given tensors' source, not this network, knows what trained them
+    this.#trainedOn.drop(); // the given tensors' source, not this network, knows what trained them
   }
 
   /** Each dense layer's inputs, as a record of how they were drawn is checked against (readInitialisation). */
@@ -751,6 +752,17 @@ function denseLayerGradients(engine: Engine, grads: Float64Array[]): LayerGradie
  */
 function refuseNoRows(rows: number, method: string): void {
   if (rows === 0) throw new GradscopeError('SHAPE_MISMATCH', `inputs: no rows: give ${method} at least one row`);
+}
+
+/**
+ * The refusal of a dataset (named `label`) whose rows live in kernels (named `theirs`) other than the
+ * network's (`ours`). Of the same name they are another instance of one backend (a network given its
+ * own createWasmKernels, or made after every network of the shared instance was disposed): said as
+ * such, since "another backend's memory (wasm-simd)" read as a contradiction beside a wasm-simd network.
+ */
+function foreignDataset(label: string, theirs: string, ours: string): GradscopeError {
+  const where = theirs === ours ? `another ${theirs} instance's memory than the network's (dataset.kernels is not net.kernels: each instance has memory of its own)` : `another backend's memory (${theirs}; the network's: ${ours})`;
+  return invalidOption(`${label}: its rows live in ${where}; make it with net.dataset(x, y), or createDataset(x, y, { backend: net.kernels })`);
 }
 
 /** The refusal of a call (train, evaluate, gradients) whose rows `label` were not given. */

@@ -3,6 +3,8 @@
  * checkpoint.ts on bytes). The files themselves go through file-access.ts: atomic writes, reads of
  * what was opened, IO_ERROR for file-system failures.
  */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { checkSeed, checkKnownKeys, keysOf } from '../checks.js';
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import { FILE_LIMITS, optionFault } from '../model-limits.js';
@@ -25,6 +27,8 @@ import {
 import { checkPath, parseJsonBytes, readFileBytes, writeFileAtomic } from './file-access.js';
 import { checkNameAgrees, contentFormatOf, formatNamedBy, interopFormatOf, isNamedBinary, isTfjsJson, onnxUnread, UNRECOGNISED_MODEL, type InteropFormat } from './model-formats.js';
 import { bytesBeyond } from '../byte-text.js';
+import { andList } from '../list-text.js';
+import { grouped } from '../counted.js';
 import { readTrainedOn, type TrainedOn } from '../trained-on.js';
 
 /** How saveModel encodes a checkpoint: gradscope's JSON model file or its binary checkpoint format. */
@@ -36,7 +40,7 @@ export interface SaveOptions {
   format?: CheckpointEncoding;
   /** Also save this optimiser's state (a checkpoint to resume training from). Default: none, the network and its step and RNG state only. */
   optimizer?: Optimizer;
-  /** Record these rows as the ones that trained the network (the first `rows` of `data`): a command that measures it on held-out rows checks them against it. Default: the network's own record (net.trainedOn: a loaded network's, until training drops it), else none. */
+  /** Record these rows as the ones that trained the network (the first `rows` of `data`): a command that measures it on held-out rows checks them against it. Default: the network's own record (net.trainedOn: a loaded network's, until training or any other change of its weights drops it), else none. */
   trainedOn?: TrainedOn;
 }
 
@@ -156,6 +160,7 @@ export async function isCheckpointFile(path: string): Promise<boolean> {
  * which holds the network alone. Every refusal names the file.
  */
 async function readSavedFile(path: string, seed = 1): Promise<{ checkpoint: Checkpoint; isCheckpoint: boolean }> {
+  await refuseFolder(path);
   const bytes = await readFileBytes(path, { maxBytes: FILE_LIMITS.maxBinaryBytes });
   try {
     if (isBinaryCheckpoint(bytes)) return { checkpoint: decodeCheckpoint(bytes), isCheckpoint: true };
@@ -182,6 +187,29 @@ async function readSavedFile(path: string, seed = 1): Promise<{ checkpoint: Chec
 /** A model format loadModel does not read (it reads gradscope's own), and what does: one wording for each. */
 function notLoaded(what: string, reader: string): GradscopeError {
   return new GradscopeError('BAD_MODEL_FILE', `${what}, which loadModel does not read: readModelFile or ${reader} does (gradscope convert IN OUT.json makes a gradscope model of it)`);
+}
+
+/** How many of a folder's model files a refusal names. */
+const FILES_NAMED = 4;
+
+/**
+ * A folder given where loadModel, loadCheckpoint and readCheckpoint read one file, refused saying what
+ * it holds and what to pass: a tfjs model folder (its model.json a tfjs layers model) as loadModel
+ * refuses that model.json; else the .json and .bin files inside it (what saveModel, toJSON and convert
+ * write), the first of them as the path to give. It said "cannot read (it is a folder, not a file)"
+ * alone, of a tfjs folder too.
+ */
+async function refuseFolder(path: string): Promise<void> {
+  const entries = await readdir(path, { withFileTypes: true }).catch(() => undefined);
+  if (entries === undefined) return; // not a folder: readFileBytes reads it, or says why it cannot
+  const files = entries.filter((e) => e.isFile() && /\.(json|bin)$/i.test(e.name)).map((e) => e.name).sort();
+  if (files.includes('model.json')) {
+    const json = await readFileBytes(join(path, 'model.json'), { maxBytes: FILE_LIMITS.maxJsonBytes }).then((bytes) => parseJsonBytes(bytes, 'BAD_MODEL_FILE')).catch(() => undefined);
+    if (isTfjsJson(json)) throw notLoaded(`${path}: a folder holding a tfjs layers model (model.json and its weight files)`, 'readTfjsLayersFile');
+  }
+  if (files.length === 0) throw new GradscopeError('IO_ERROR', `${path}: cannot read (it is a folder, not a file, and holds no .json or .bin file): pass the file saveModel, toJSON or convert wrote`);
+  const named = files.length > FILES_NAMED ? [...files.slice(0, FILES_NAMED), `${grouped(files.length - FILES_NAMED)} more`] : files;
+  throw new GradscopeError('IO_ERROR', `${path}: cannot read (it is a folder, not a file; it holds ${andList(named)}): pass the file itself, e.g. ${join(path, files[0])}`);
 }
 
 /** A network from a model or checkpoint file, with its step and RNG state (a model file's: step 0, the RNG seeded by `options.seed`). */

@@ -20,7 +20,7 @@ function data(rows: number, seed = 4) {
   return { x, y, flat: { x: { data: Float32Array.from(x.flatMap((row) => [...row])), rows, cols: SIZES[0] }, y: { data: Float32Array.from(y.flatMap((row) => [...row])), rows, cols: SIZES[2] } } };
 }
 
-const net = (backend: Kernels | 'wasm' = 'wasm') =>
+const net = (backend: Kernels | 'wasm' | 'ref' = 'wasm') =>
   createNetwork({ sizes: SIZES, activation: 'tanh', output: 'softmax', loss: 'cross-entropy', init: 'glorot-uniform', seed: 9, backend });
 
 const options = { epochs: 3, batchSize: 7, learningRate: 0.2 };
@@ -160,6 +160,29 @@ describe('datasets uploaded once', () => {
     n.dispose();
   });
 
+  it("says a dataset of another instance of the network's backend is one, and what to do, which works", async () => {
+    const { flat } = data(8);
+    const shared = await createDataset(flat.x, flat.y);
+    const own = await net(await createWasmKernels());
+    expect(shared.kernels.name).toBe(own.kernels.name);
+    for (const call of [() => own.train(shared), () => own.evaluate(shared), () => own.predict(shared)]) {
+      await expectError(
+        call,
+        'INVALID_OPTION',
+        new RegExp(
+          `^dataset: its rows live in another ${own.kernels.name} instance's memory than the network's \\(dataset\\.kernels is not net\\.kernels: each instance has memory of its own\\); make it with net\\.dataset\\(x, y\\), or createDataset\\(x, y, \\{ backend: net\\.kernels \\}\\)$`,
+        ),
+      );
+    }
+    // Followed, both ways work.
+    const [mine, made] = [own.dataset(flat.x, flat.y), await createDataset(flat.x, flat.y, { backend: own.kernels })];
+    expect(own.evaluate(made)).toEqual(own.evaluate(mine));
+    // Another backend is named with the network's beside it.
+    const onRef = await net('ref');
+    await expectError(() => onRef.evaluate(shared), 'INVALID_OPTION', new RegExp(`^dataset: its rows live in another backend's memory \\(${shared.kernels.name}; the network's: ref\\); make it with`));
+    for (const held of [shared, mine, made, own, onRef]) held.dispose();
+  });
+
   it('names a row of another length before the memory a dataset would not fit in', async () => {
     const kernels = await createWasmKernels();
     const small = Object.create(kernels, { bytesAvailable: { value: () => 64 } }) as typeof kernels;
@@ -173,7 +196,7 @@ describe('datasets uploaded once', () => {
     const [a, b] = [await net(createRefKernels()), await net(createRefKernels())];
     const set = a.dataset(flat.x, flat.y);
     const before = stateHash(b);
-    await expectError(() => b.train(set), 'INVALID_OPTION', /another backend's memory/);
+    await expectError(() => b.train(set), 'INVALID_OPTION', /^dataset: its rows live in another ref instance's memory than the network's/);
     expect(stateHash(b)).toBe(before);
     const other = await createNetwork({ sizes: [6, 4], backend: a.kernels, seed: 1 });
     await expectError(() => other.evaluate(set), 'SHAPE_MISMATCH', /3 targets, but the network takes 6 and gives 4/);

@@ -197,7 +197,7 @@ describe('hostile model files → BAD_MODEL_FILE', async () => {
     const wide = `{"format":"gradscope.model","version":1,"loss":"mse","layers":[{"inputs":16384,"units":16383,"activation":"linear","weights":${rows},"biases":[]}]}`;
     await expectError(() => loadModel(file('wide.json', wide)), 'BAD_MODEL_FILE', /weights\[0\]: expected 16,384 numbers/);
     await expectError(() => loadModel(file('junk.json', '\u0000\u00ff garbage')), 'BAD_MODEL_FILE', /junk\.json/);
-    await expectError(() => loadModel(folder), 'IO_ERROR', /cannot read \(it is a folder, not a file\)/);
+    await expectError(() => loadModel(folder), 'IO_ERROR', /cannot read \(it is a folder, not a file; it holds .*\): pass the file itself, e\.g\. /);
     await expectError(() => loadModel(join(folder, 'nope.bin')), 'IO_ERROR', /nope\.bin: cannot read \(ENOENT: no such file or directory\)/);
   });
 });
