@@ -217,7 +217,12 @@
  * one hand-off fewer per layer, read no gain). Lines still move in ∂W = dzᵀ·a, split by columns to
  * keep one thread's bits: each thread reads its columns of the other's rows of a (the first layer's
  * batch: 800 KB), and bench/thread-jobs.ts found the worker's first ∂W 467–477 µs against the main
- * thread's 397–417 (session 26); whether those reads are the whole gap is not shown.
+ * thread's 397–417 (session 26). A diagnostic bounds what those reads cost: the first ∂W split by
+ * batch rows instead, each thread over its own rows, the worker into a buffer of its own and no
+ * reduce (a wrong ∂W: timing only), read 1,185, 1,052 and 1,143 µs clean p10 against main's 1,244,
+ * 1,079 and 1,227 and its copy's 1,116 and 1,382 (bench/ab-trees-threads.ts, 200 blocks each,
+ * 04:04–04:09, load 16–19): 27–84 µs, before the reduce of 78,400 partial sums across the cores
+ * that a real split would need, and whose order would have to match one thread's sum for its bits.
  *
  * The workers are Node worker_threads, or Web Workers in a cross-origin isolated page (pool.ts).
  * Where neither can run (a page without cross-origin isolation has no SharedArrayBuffer),
