@@ -7,6 +7,8 @@
 import { GradscopeError } from '../errors.js';
 import { DivergedError } from '../training/advice.js';
 import { adviceTerms, type Command } from './command.js';
+import { UnstatedImportOptions } from '../io/import-options.js';
+import { unstatedImportMessage } from './unstated-import-words.js';
 
 /** One line, whatever the message holds. */
 export function oneLine(text: string): string {
@@ -14,8 +16,9 @@ export function oneLine(text: string): string {
   return line.length > 1000 ? `${line.slice(0, 1000)}…` : line;
 }
 
-/** `error`'s message as `command` says it: a DIVERGED's advice names the command's flags (--learning-rate), not the API's options (learningRate). */
+/** `error`'s message as `command` says it: a DIVERGED's advice names the command's flags (--learning-rate), not the API's options (learningRate); a file that lacks what import flags say, the flags the command has (unstated-import-words.ts). */
 export function errorMessage(error: GradscopeError, command: Command | undefined): string {
+  if (error instanceof UnstatedImportOptions && command) return oneLine(unstatedImportMessage(error, command));
   return oneLine(error instanceof DivergedError && command ? error.messageFor(adviceTerms(command)) : error.message);
 }
 

@@ -56,6 +56,46 @@ export class UnreadImportOption extends GradscopeError {
   }
 }
 
+/** Import options as a message asks for them, in the API's words and the command line's: `{ output, loss } (--output, --loss)`. */
+export function optionsToPass(keys: readonly ImportOptionName[]): string {
+  return `{ ${keys.join(', ')} } (${keys.map((key) => `--${key}`).join(', ')})`;
+}
+
+/** The route to a model that UnstatedImportOptions offers beside the options: reading a PyTorch state_dict by its module's expression. */
+export const BY_MODULE = 'read it by the expression of the PyTorch module that saved it';
+
+/**
+ * BAD_MODEL_FILE for a file that does not record what its model computes (a plain state_dict has no
+ * activations, or no loss): the import options that would say it, so each caller asks for them in its
+ * own words (cli/unstated-import-words.ts: convert takes them as flags; a command without those flags
+ * is given the convert command that takes them). `byModule`: the options of the other route, a PyTorch
+ * state_dict read by its module's expression, where it applies. `path`, when known, names the file.
+ */
+export class UnstatedImportOptions extends GradscopeError {
+  constructor(
+    /** Where in the file the record is missing ('__metadata__'). */
+    readonly where: string,
+    /** What it lacks: 'has no gradscope "activations"'. */
+    readonly lacks: string,
+    /** The options that would say it. */
+    readonly options: readonly ImportOptionName[],
+    /** What they say: 'to say what the layers compute'. */
+    readonly purpose: string,
+    /** The options of the module-expression route, where it applies. */
+    readonly byModule?: readonly ImportOptionName[],
+    /** The file, when the reader knows it. */
+    readonly path?: string,
+  ) {
+    const route = byModule === undefined ? '' : `, or ${BY_MODULE}: blockModelFromSafetensors's ${optionsToPass(byModule)}`;
+    super('BAD_MODEL_FILE', `${path === undefined ? '' : `${path}: `}${where}: ${lacks}; pass ${optionsToPass(options)} ${purpose}${route}`);
+  }
+
+  /** The same refusal naming the file at `path`. */
+  at(path: string): UnstatedImportOptions {
+    return new UnstatedImportOptions(this.where, this.lacks, this.options, this.purpose, this.byModule, path);
+  }
+}
+
 /**
  * INVALID_OPTION for an import option whose value is wrong: a layers option naming a layer the file
  * does not have, or leaving one out; a module expression (pytorch option) that does not parse, has a

@@ -30,7 +30,7 @@ import { checkPath, parseJsonBytes, readFileBytes, writeFileAtomic } from './fil
 import { FILE_LIMITS } from '../model-limits.js';
 import { badModel, exportSource } from './model-data.js';
 import type { Network } from '../api/network.js';
-import { UnreadImportOption, type ImportOptionName } from './import-options.js';
+import { UnreadImportOption, UnstatedImportOptions, type ImportOptionName } from './import-options.js';
 import { toOnnx } from './onnx.js';
 import { readSafetensors, toSafetensors } from './safetensors.js';
 import { blockModelFromTfjsLayers, isBlockTfjsModel } from './tfjs-blocks.js';
@@ -183,6 +183,7 @@ async function inFile<R>(path: string, work: () => R | Promise<R>): Promise<R> {
     return await work();
   } catch (error) {
     if (error instanceof UnreadImportOption && error.path === undefined) throw new UnreadImportOption(error.option, error.why, path);
+    if (error instanceof UnstatedImportOptions && error.path === undefined) throw error.at(path);
     if (error instanceof GradscopeError && error.code === 'BAD_MODEL_FILE' && !error.message.startsWith(path)) {
       const usualName = `${basename(path)}: `;
       const message = error.message.startsWith(usualName) ? error.message.slice(usualName.length) : error.message;

@@ -25,7 +25,7 @@ import { checkBlockArchitecture, checkBlockModel, checkTensorValues, isParameter
 import { architectureOfPytorch } from './pytorch-import.js';
 import { badModel } from './model-data.js';
 import { PYTORCH_RESIDUAL_CLASS, pytorchExpression, usesResidual } from './pytorch-module.js';
-import { blockActivations, checkActivationOptions, checkAgrees, mistakenOption, UnreadImportOption } from './import-options.js';
+import { blockActivations, checkActivationOptions, checkAgrees, mistakenOption, UnreadImportOption, UnstatedImportOptions } from './import-options.js';
 import type { Fail } from '../model-limits.js';
 import { decodeCounts, decodeFloats, encodeSafetensors, f64Note, parseSafetensors, type TensorToWrite } from './safetensors-format.js';
 import { initialisationText, recordedInitialisationText } from '../init/initialisation.js';
@@ -204,7 +204,7 @@ function pytorchArchitecture(metadata: Record<string, string>, options: BlockSaf
   }
   const { inputs, layers, names } = architectureOfPytorch(expression, where, fail);
   const loss = options.loss ?? metadata.loss;
-  if (loss === undefined) throw badModel('__metadata__', 'has no "loss"; pass { loss } (--loss) to say what the model was trained on');
+  if (loss === undefined) throw new UnstatedImportOptions('__metadata__', 'has no "loss"', ['loss'], 'to say what the model was trained on');
   const imported: ImportNotes = { lossFrom: options.loss !== undefined ? 'the loss option' : '__metadata__.loss', notes: [] };
   const read = outputForLogits(layers, loss, imported.notes);
   // The layers and inputs are the expression's (its giver's mistakes); the loss is the option's or the metadata's, as before.

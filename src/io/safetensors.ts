@@ -17,7 +17,7 @@
  */
 import { checkKnownKeys, keysOf } from '../checks.js';
 import { shown } from '../errors.js';
-import { checkActivationOptions, checkAgrees, MistakenImportOption, refuseHiddenActivation, UnreadImportOption } from './import-options.js';
+import { checkActivationOptions, checkAgrees, MistakenImportOption, refuseHiddenActivation, UnreadImportOption, UnstatedImportOptions, type ImportOptionName } from './import-options.js';
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
 import { MODEL_FILE_TAG, MODEL_VERSION, type ModelData } from '../network/model-file.js';
 import type { Network } from '../api/network.js';
@@ -222,11 +222,6 @@ function chainOrders(layers: LayerEntries[]): LayerEntries[][] | 'too many' {
   return steps > MAX_ORDER_SEARCH ? 'too many' : found;
 }
 
-/** Import options as a message asks for them, in the API's words and the command line's: `{ output, loss } (--output, --loss)`. */
-function optionsToPass(keys: readonly string[]): string {
-  return `{ ${keys.join(', ')} } (${keys.map((key) => `--${key}`).join(', ')})`;
-}
-
 /**
  * Activations, loss, and the initialisation and training rows where recorded: from gradscope's own `__metadata__` (format "gradscope.model", or no format
  * at all), else from the options; an option beside that metadata must agree with it
@@ -259,15 +254,16 @@ function readArchitecture(
     activations = [...Array<OutputActivation>(depth - 1).fill(hidden!), readActivation(options.output, 'output option')];
   } else {
     // Name only what is missing: the hidden activation (with more than one layer), the output, and the loss if the file lacks it too.
-    const missing = [
-      ...(depth > 1 && options.activation === undefined ? ['activation'] : []),
-      ...(options.output === undefined ? ['output'] : []),
-      ...(ours.loss === undefined && options.loss === undefined ? ['loss'] : []),
+    const missing: ImportOptionName[] = [
+      ...(depth > 1 && options.activation === undefined ? (['activation'] as const) : []),
+      ...(options.output === undefined ? (['output'] as const) : []),
+      ...(ours.loss === undefined && options.loss === undefined ? (['loss'] as const) : []),
     ];
-    // A caller who gave neither activation may hold a state_dict PyTorch saved: its module's expression says every layer (newuser29).
-    const lossMissing = missing.includes('loss') ? ['loss'] : [];
-    const module = options.activation === undefined && options.output === undefined ? `, or read it by the expression of the PyTorch module that saved it: blockModelFromSafetensors's ${optionsToPass(['pytorch', ...lossMissing])}` : '';
-    throw badModel('__metadata__', `has no gradscope "activations"; pass ${optionsToPass(missing)} to say what the layers compute${module}`);
+    // A caller who gave neither activation may hold a state_dict PyTorch saved: its module's expression says every layer (newuser29);
+    // not one who ordered the layers, as the expression orders them itself (layers beside pytorch is refused).
+    const lossMissing = missing.includes('loss') ? (['loss'] as const) : [];
+    const byModule = options.activation === undefined && options.output === undefined && options.layers === undefined ? (['pytorch', ...lossMissing] as const) : undefined;
+    throw new UnstatedImportOptions('__metadata__', 'has no gradscope "activations"', missing, 'to say what the layers compute', byModule);
   }
   const recorded = { ...recordedInitialisationText(ours, '__metadata__.initialisation', badModel, chainFanIns(sizes)), ...recordedTrainedOnText(ours.trainedOn, '__metadata__.trainedOn', badModel) };
   if (ours.loss !== undefined) {
@@ -275,6 +271,6 @@ function readArchitecture(
     checkAgrees('loss', options.loss, '__metadata__.loss', loss);
     return { loss, lossFrom: '__metadata__.loss', activations, ...recorded };
   }
-  if (options.loss === undefined) throw badModel('__metadata__', `has no gradscope "loss"; pass ${optionsToPass(['loss'])} to say what the model was trained on`);
+  if (options.loss === undefined) throw new UnstatedImportOptions('__metadata__', 'has no gradscope "loss"', ['loss'], 'to say what the model was trained on');
   return { loss: readLoss(options.loss, 'loss option'), lossFrom: 'the loss option', activations, ...recorded };
 }

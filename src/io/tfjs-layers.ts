@@ -22,6 +22,7 @@ import type { BlockModelData } from '../layers/block-model.js';
 import { isBlockModel } from '../network/block-model-check.js';
 import { blockModelToTfjsLayers, isBlockTfjsModel, writeTfjsLayers } from './tfjs-blocks.js';
 import { fileListItem } from '../layer-names.js';
+import { UnstatedImportOptions } from './import-options.js';
 import { checkNotWholeTfjsModel, gradscopeMetadata, isObject, recordedMetadata, topologyLayers, transpose, weightReader, type TfjsLayersModel } from './tfjs-format.js';
 import { chainFanIns, recordedInitialisation } from '../init/initialisation.js';
 import { counted } from '../counted.js';
@@ -241,7 +242,8 @@ function kerasLoss(training: unknown, where: string, activations: OutputActivati
   const fromLogits = isObject(value) && isObject(value.config) && value.config.from_logits === true;
   const loss = name === undefined ? undefined : KERAS_LOSSES[name];
   if (loss === undefined) {
-    throw badModel(where, `${quoted(name ?? value)} has no gradscope equivalent (${Object.keys(KERAS_LOSSES).filter((k) => k.includes('_') || k === 'mse').join(', ')}); pass { loss } (--loss) to choose one`);
+    const known = Object.keys(KERAS_LOSSES).filter((k) => k.includes('_') || k === 'mse');
+    throw new UnstatedImportOptions(where, `${quoted(name ?? value)} has no gradscope equivalent (${known.join(', ')})`, ['loss'], 'to choose one');
   }
   if (name!.startsWith('sparse') || name!.startsWith('Sparse')) notes.push(`${name} is cross-entropy on class indices: give gradscope one-hot targets`);
   if (fromLogits) {

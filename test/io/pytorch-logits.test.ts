@@ -107,6 +107,8 @@ describe('gradscope convert of a plain state_dict', () => {
       [[], /has no gradscope "activations"; pass \{ activation, output, loss \} \(--activation, --output, --loss\) to say what the layers compute, or read it by the expression of the PyTorch module that saved it: blockModelFromSafetensors's \{ pytorch, loss \} \(--pytorch, --loss\)\n$/],
       [['--loss', 'cross-entropy'], /pass \{ activation, output \} \(--activation, --output\) to say what the layers compute, or read it by the expression of the PyTorch module that saved it: blockModelFromSafetensors's \{ pytorch \} \(--pytorch\)\n$/],
       [['--activation', 'relu'], /has no gradscope "activations"; pass \{ output, loss \} \(--output, --loss\) to say what the layers compute\n$/],
+      // --layers orders a dense chain's tensors; the module expression orders them itself and --pytorch beside --layers is refused, so no hint to it.
+      [['--layers', '0,2'], /has no gradscope "activations"; pass \{ activation, output, loss \} \(--activation, --output, --loss\) to say what the layers compute\n$/],
       [['--output', 'softmax', '--loss', 'cross-entropy'], /has no gradscope "activations"; pass \{ activation \} \(--activation\)/],
       [['--activation', 'relu', '--output', 'softmax'], /has no gradscope "loss"; pass \{ loss \} \(--loss\)/],
       [['--pytorch', LOGITS], /has no "loss"; pass \{ loss \} \(--loss\)/],
@@ -116,6 +118,20 @@ describe('gradscope convert of a plain state_dict', () => {
       expect(run.code, flags.join(' ')).toBe(1);
       expect(run.stderr, flags.join(' ')).toMatch(/^gradscope: BAD_MODEL_FILE: .*seq\.safetensors: __metadata__: /);
       expect(run.stderr, flags.join(' ')).toMatch(message);
+    }
+  });
+
+  it('study --model, gradients and curvature, which take no import flags, give the convert command that does, to run first', async () => {
+    const converted = join(dir, 'seq.json');
+    for (const words of [['study'], ['gradients'], ['curvature']]) {
+      const run = await runCliInProcess([...words, '--model', plain]);
+      expect(run.code, words[0]).toBe(1);
+      expect(run.stderr, words[0]).toBe(
+        `gradscope: BAD_MODEL_FILE: ${plain}: __metadata__: has no gradscope "activations", and gradscope ${words[0]} takes no flag to say what the layers compute: ` +
+          `convert the file first: gradscope convert ${plain} ${converted} --activation A --output A --loss L ` +
+          `(or, to read it by the expression of the PyTorch module that saved it, gradscope convert ${plain} ${converted} --pytorch EXPR --loss L) ` +
+          `(gradscope convert --help lists each flag's values), then give --model ${converted}\n`,
+      );
     }
   });
 });

@@ -1,0 +1,33 @@
+/**
+ * How a command says UnstatedImportOptions (a model file that does not record what it computes): a command that takes the
+ * options as flags (convert) says the library's words, which name its flags; one that takes none of them (study --model,
+ * gradients, curvature) gives the convert command that does, to run first, never flags it would refuse as unknown.
+ */
+import { basename, dirname, extname, join } from 'node:path';
+import { BY_MODULE, type ImportOptionName, type UnstatedImportOptions } from '../io/import-options.js';
+import type { Command } from './command.js';
+import { convertCommand } from './commands/convert.js';
+import { shellLine } from './shell-word.js';
+
+/** `options` as convert's flags with their placeholders: `--output A --loss L`. */
+function convertFlags(options: readonly ImportOptionName[]): string[] {
+  return options.flatMap((option) => [`--${option}`, convertCommand.flags.find((flag) => flag.name === option)!.value!]);
+}
+
+/** Where the convert command writes gradscope's JSON model: beside `path`, its extension .json (not `path` itself: a tfjs model.json). */
+function convertedPath(path: string): string {
+  const stem = join(dirname(path), basename(path, extname(path)));
+  return `${stem}.json` === path ? `${stem}-gradscope.json` : `${stem}.json`;
+}
+
+/** `error`'s message as `command` says it. */
+export function unstatedImportMessage(error: UnstatedImportOptions, command: Command): string {
+  const asked = [...error.options, ...(error.byModule ?? [])];
+  if (asked.every((option) => command.flags.some((flag) => flag.name === option))) return error.message;
+  const path = error.path ?? 'FILE';
+  const out = convertedPath(path);
+  const convert = (options: readonly ImportOptionName[]) => shellLine(['gradscope', 'convert', path, out]) + ` ${convertFlags(options).join(' ')}`;
+  const route = error.byModule === undefined ? '' : ` (or, to ${BY_MODULE}, ${convert(error.byModule)})`;
+  const where = error.path === undefined ? '' : `${error.path}: `;
+  return `${where}${error.where}: ${error.lacks}, and gradscope ${command.words.join(' ')} takes no flag ${error.purpose}: convert the file first: ${convert(error.options)}${route} (gradscope convert --help lists each flag's values), then give --model ${shellLine([out])}`;
+}
