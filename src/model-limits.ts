@@ -51,6 +51,20 @@ import { boundText } from './number-text.js';
  */
 export const RUNAWAY_PARAMETER = Math.sqrt(FLOAT32_MAX / MAX_UNITS);
 
+/**
+ * Whether a loss is one gradscope answers: a number within float32's range (NaN and ±Infinity are
+ * not). The one rule of train (a batch whose loss is beyond is out of range: StepGuard.judgeBatch),
+ * evaluate, gradients and validation (NON_FINITE_INPUT naming the row: lossFault). The kernels sum a
+ * loss in float64 from float32 terms, so outputs and targets 3e38 apart give a finite ½(ŷ − y)² of
+ * 4.5e76, which float32 (the core, a trace, its file) holds as Infinity: it was answered by evaluate
+ * and gradients, and recorded by train when the batch's gradient cancelled. A loss within float32
+ * is answered, however large: it is the float32 network's own (train may still refuse the step, its
+ * gradient's square beyond float32: numeric-faults.ts).
+ */
+export function lossWithinFloat32(loss: number): boolean {
+  return Math.abs(loss) <= FLOAT32_MAX;
+}
+
 /** Builds the error of a failed check: `where` names the field, `message` the fault. */
 export type Fail = (where: string, message: string) => GradscopeError;
 

@@ -26,13 +26,13 @@ import { copiedNumbers, uncopiedNumbers, type FileNumbers } from '../network/fil
 import { blockModelToJSON, type BlockModelFile } from '../network/block-model-file.js';
 import { checkBlockModel, checkStateValues } from '../network/block-model-check.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
-import { checkFloat32Values, checkStepCount, FILE_LIMITS, type Fail } from '../model-limits.js';
+import { checkFloat32Values, checkStepCount, FILE_LIMITS, lossWithinFloat32, type Fail } from '../model-limits.js';
 import { checkLsuvOptions, type LsuvLayerReport, type LsuvOptions } from '../layers/lsuv.js';
 import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { Trace } from '../flow/trace.js';
 import type { TraceOptions } from '../flow/recorder.js';
 import { nonFiniteGradient } from '../training/numeric-faults.js';
-import { lossFault } from '../network/loss-fault.js';
+import { lossFault, lossSaid } from '../network/loss-fault.js';
 import { Dataset, loadInPlace, uploadDataset } from '../training/dataset.js';
 import { refuseTargetFault } from '../training/target-rules.js';
 import { runTraining, type TrainingListener } from '../training/train.js';
@@ -413,10 +413,10 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     refuseOptions('gradients', arguments.length);
     const engine = this.#engine;
     const { loss, rows } = this.withRows(x, y, (data) => ({ loss: backpropRows(engine, data.inputs, data.targets), rows: data.inputs.rows }));
-    // A forward overflow was named by backpropRows; what is left overflowed in the loss or in backprop.
-    if (!Number.isFinite(loss)) {
+    // A forward overflow was named by backpropRows; what is left overflowed in the loss (or lies beyond float32's range: evaluate's rule) or in backprop.
+    if (!lossWithinFloat32(loss)) {
       const { row, cause } = lossFault(engine, rows);
-      throw new GradscopeError('NON_FINITE_INPUT', `gradients over rows 0..${rows - 1}: the loss is ${loss}: row ${row}'s ${cause}`);
+      throw new GradscopeError('NON_FINITE_INPUT', `gradients over rows 0..${rows - 1}: the loss is ${lossSaid(loss)}: row ${row}'s ${cause}`);
     }
     const fault = nonFiniteGradient(engine);
     if (fault) throw new GradscopeError('NON_FINITE_INPUT', `gradients over rows 0..${rows - 1}: ${fault} (backpropagation overflows float32: the weights or the inputs are too large)`);

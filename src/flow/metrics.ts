@@ -3,6 +3,7 @@
  * JSON, the diagnosis and the HTML report all read, and the constants behind their definitions.
  */
 import { SELU_ALPHA, SELU_LAMBDA, type Activation, type OutputActivation } from '../kernels.js';
+import { FLOAT32_MAX, FLOAT32_MAX_WORDS } from '../checks.js';
 
 /** The per-layer metrics, each with its definition as reports print it: per layer l (weights[l], the units after it), at every traced step. */
 export const LAYER_METRICS = {
@@ -65,9 +66,11 @@ export const LAYER_METRIC_NAMES = Object.keys(LAYER_METRICS) as LayerMetric[];
 /**
  * The values a metric can take (NaN, where it was not measured, aside): 'norm' a size or a ratio of
  * sizes, ≥ 0 (+Infinity where a gradient overflowed); 'fraction' a share in [0, 1]; 'real' any
- * number. Trace.fromJSON refuses a saved value outside its metric's.
+ * number; 'loss' a loss, from 0 to FLOAT32_MAX (a run refuses a loss beyond float32's range: a
+ * batch's as out of range, evaluate's and validation's as NON_FINITE_INPUT). Trace.fromJSON refuses
+ * a saved value outside its metric's.
  */
-export type MetricRange = 'norm' | 'fraction' | 'real';
+export type MetricRange = 'norm' | 'fraction' | 'real' | 'loss';
 /** Each per-layer metric's range (see MetricRange). */
 export const LAYER_METRIC_RANGES: Readonly<Record<LayerMetric, MetricRange>> = {
   weightGradNorm: 'norm',
@@ -95,10 +98,17 @@ export const LAYER_METRIC_RANGES: Readonly<Record<LayerMetric, MetricRange>> = {
 /** Whether `v` (a number) lies in `range`; NaN, a value not measured, lies in every range. */
 export function inMetricRange(v: number, range: MetricRange): boolean {
   if (Number.isNaN(v) || range === 'real') return true;
-  return range === 'norm' ? v >= 0 : v >= 0 && v <= 1;
+  return v >= 0 && v <= RANGE_TOP[range];
 }
+/** The largest value of each range that has one above 0. */
+const RANGE_TOP = { norm: Infinity, fraction: 1, loss: FLOAT32_MAX } as const;
 /** How a message names a range: 'a number ≥ 0'. */
-export const METRIC_RANGE_WORDS: Readonly<Record<MetricRange, string>> = { norm: 'a number ≥ 0', fraction: 'a fraction in [0, 1]', real: 'a number' };
+export const METRIC_RANGE_WORDS: Readonly<Record<MetricRange, string>> = {
+  norm: 'a number ≥ 0',
+  fraction: 'a fraction in [0, 1]',
+  real: 'a number',
+  loss: `a number from 0 to ${FLOAT32_MAX_WORDS}, as a float32 run's losses are`,
+};
 
 /** Metrics recorded only when a trace option asks for them: a trace file may lack them (NaN). */
 export const OPT_IN_METRICS: readonly LayerMetric[] = ['exampleGradNorm', 'gradientSNR'];

@@ -623,7 +623,7 @@ export class Trace {
       trace.stepData[r] = step;
     }
     // A trace saved without losses or accuracy (older files) reads NaN for them.
-    readColumn(t.losses, records, 'norm', trace.lossData, (r) => `losses[${r}]`, bad);
+    readColumn(t.losses, records, 'loss', trace.lossData, (r) => `losses[${r}]`, bad);
     readColumn(t.accuracy, records, 'fraction', trace.accuracyData, (r) => `accuracy[${r}]`, bad);
     const L = trace.layers;
     for (const name of LAYER_METRIC_NAMES) {
@@ -792,7 +792,7 @@ function readRows(rows: unknown, records: number, width: number, range: MetricRa
 }
 
 /**
- * Epoch `index` of a saved trace (`epochs[index]`), checked: whole numbers epoch and step, losses ≥ 0 and accuracy
+ * Epoch `index` of a saved trace (`epochs[index]`), checked: whole numbers epoch and step, losses from 0 to FLOAT32_MAX and accuracy
  * in [0, 1] (null, as JSON writes NaN, read as NaN); a new object. Its place in words is made only to refuse it.
  */
 function epochFromJSON(value: unknown, index: number, bad: (what: string) => GradscopeError): TraceEpoch {
@@ -802,7 +802,7 @@ function epochFromJSON(value: unknown, index: number, bad: (what: string) => Gra
   const { epoch, step, loss } = e;
   if (!Number.isInteger(epoch) || (epoch as number) < 0) throw bad(`${where()}.epoch must be a whole number ≥ 0, got ${shown(epoch)}`);
   if (!Number.isInteger(step) || (step as number) < 0) throw bad(`${where()}.step must be a whole number ≥ 0, got ${shown(step)}`);
-  if (!isSavedValue(loss, 'norm')) throw badValue(loss, 'norm', `${where()}.loss`, bad);
+  if (!isSavedValue(loss, 'loss')) throw badValue(loss, 'loss', `${where()}.loss`, bad);
   const read: TraceEpoch = { epoch: epoch as number, step: step as number, loss: loss === null ? NaN : loss };
   const validation = e.validation as { loss?: unknown; accuracy?: unknown } | undefined;
   if (e.learningRate !== undefined) read.learningRate = positiveRate(e.learningRate, `${where()}.learningRate`, bad);
@@ -820,11 +820,11 @@ function epochFromJSON(value: unknown, index: number, bad: (what: string) => Gra
   if (validation === undefined && training !== undefined) throw bad(`${where()}.training is given without ${where()}.validation: the training rows are checked only beside validation on other rows`);
   if (validation === undefined) return read;
   if (typeof validation !== 'object' || validation === null) throw bad(`${where()}.validation must be an object { loss, accuracy }, got ${shown(validation)}`);
-  read.validation = { loss: savedValue(validation.loss, 'norm', `${where()}.validation.loss`, bad), accuracy: savedValue(validation.accuracy, 'fraction', `${where()}.validation.accuracy`, bad) };
+  read.validation = { loss: savedValue(validation.loss, 'loss', `${where()}.validation.loss`, bad), accuracy: savedValue(validation.accuracy, 'fraction', `${where()}.validation.accuracy`, bad) };
   if (training === undefined) return read;
   if (typeof training !== 'object' || training === null) throw bad(`${where()}.training must be an object { loss, accuracy, rows }, got ${shown(training)}`);
   if (!Number.isInteger(training.rows) || (training.rows as number) < 1) throw bad(`${where()}.training.rows must be a whole number ≥ 1, got ${shown(training.rows)}`);
-  read.training = { loss: savedValue(training.loss, 'norm', `${where()}.training.loss`, bad), accuracy: savedValue(training.accuracy, 'fraction', `${where()}.training.accuracy`, bad), rows: training.rows as number };
+  read.training = { loss: savedValue(training.loss, 'loss', `${where()}.training.loss`, bad), accuracy: savedValue(training.accuracy, 'fraction', `${where()}.training.accuracy`, bad), rows: training.rows as number };
   return read;
 }
 

@@ -7,7 +7,8 @@ import { ROW_LABELS, type Matrix, type ResidentRows, type RowLabels } from '../d
 import { GradscopeError } from '../errors.js';
 import type { FloatArray, Tensor } from '../kernels.js';
 import { checkOutputs, checkTrainingBatch, predictedClass, type Trainable } from '../model.js';
-import { lossFault } from './loss-fault.js';
+import { lossFault, lossSaid } from './loss-fault.js';
+import { lossWithinFloat32 } from '../model-limits.js';
 
 /** Rows processed at once by predict and evaluate when no larger capacity exists. */
 const INFERENCE_CHUNK = 256;
@@ -83,7 +84,7 @@ export function evaluateRows<T extends Tensor>(engine: RowEngine<T>, x: Resident
   const load = (start: number, count: number) => engine.loadBatch(x, y, rows, start, count);
   const visit = (start: number, count: number) => {
     const loss = engine.lossOfLastForward(count);
-    if (!Number.isFinite(loss)) throw nonFiniteLoss(engine, rows, start, count, loss, labels.targets);
+    if (!lossWithinFloat32(loss)) throw nonFiniteLoss(engine, rows, start, count, loss, labels.targets);
     lossSum += count * loss;
     const [a, t] = [k.view(engine.output), k.view(engine.targets)];
     for (let r = 0; r < count; r++) {
@@ -95,13 +96,13 @@ export function evaluateRows<T extends Tensor>(engine: RowEngine<T>, x: Resident
 }
 
 /**
- * NON_FINITE_INPUT for a loss over the rows at positions start.. of `rows` that is not finite though every output is
+ * NON_FINITE_INPUT for a loss over the rows at positions start.. of `rows` beyond float32's range (lossWithinFloat32) though every output is finite
  * (forEachChunk's checkOutputs names an output that overflowed, the likelier cause, before): the row and why (lossFault),
  * the row named by the caller's number (rows[i]), not by its place in a subset, and the targets by `label`.
  */
 function nonFiniteLoss(engine: RowEngine, rows: Uint32Array, start: number, count: number, loss: number, label: string): GradscopeError {
   const fault = lossFault(engine, count);
-  return new GradscopeError('NON_FINITE_INPUT', `${label}: the loss is ${loss}: row ${rows[start + fault.row]}'s ${fault.cause}`);
+  return new GradscopeError('NON_FINITE_INPUT', `${label}: the loss is ${lossSaid(loss)}: row ${rows[start + fault.row]}'s ${fault.cause}`);
 }
 
 /**

@@ -2,14 +2,14 @@
  * A step that is not applied: why (StepFault's reason), and what to change (its advice, in the
  * printer's terms: advice.ts). Made only when a step faults.
  */
-import { RUNAWAY_PARAMETER } from '../model-limits.js';
+import { lossWithinFloat32, RUNAWAY_PARAMETER } from '../model-limits.js';
 import { firstParameterOutOfRange, parameterOutOfRange, targetsTooLarge } from './numeric-faults.js';
 import type { StepGuard } from './step-guard.js';
 import { DivergedError, learningRateAdvice, stopPointText, type Advice, type AdviceTerms, type StopPoint } from './advice.js';
 import type { TrainingEngine } from './training-engine.js';
 import type { EpochStart } from './judged-epoch-start.js';
 import { counted, grouped } from '../counted.js';
-import { lossFault } from '../network/loss-fault.js';
+import { lossFault, lossSaid } from '../network/loss-fault.js';
 import type { SaidInTerms } from '../option-refusal.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { decayShare, decayShareAdvice } from './decay-share.js';
@@ -171,15 +171,16 @@ function orRate(first: string, learningRate: number | undefined, terms: AdviceTe
  * false) the learning rate cannot be the cause.
  */
 export function numericFault(net: TrainingEngine, guard: StepGuard, { loss, rows, start, size, applied, learningRate }: FaultedBatch): StepFault {
-  const overflow = Number.isFinite(loss) ? null : net.findOverflow(size);
-  const gradient = Number.isFinite(loss) ? guard.gradientFault() : null;
+  const lossInRange = lossWithinFloat32(loss);
+  const overflow = lossInRange ? null : net.findOverflow(size);
+  const gradient = lossInRange ? guard.gradientFault() : null;
   const reason = overflow
     ? `row ${rows[start + overflow.row]} overflows float32 in ${overflow.layer}`
-    : !Number.isFinite(loss)
+    : !lossInRange
       ? nonFiniteLossReason(net, loss, rows, start, size)
       : (gradient ?? guard.stateFault()!);
   const notTheRate = 'no step of this call had run, so the learning rate is not the cause: ';
-  const targets = Number.isFinite(loss) && gradient === null ? null : targetsTooLarge(net, size);
+  const targets = lossInRange && gradient === null ? null : targetsTooLarge(net, size);
   if (targets) return { reason, advice: () => (applied ? targets : notTheRate + targets) };
   const advice: Advice = applied
     ? (terms) => {
@@ -190,10 +191,10 @@ export function numericFault(net: TrainingEngine, guard: StepGuard, { loss, rows
   return { reason, advice };
 }
 
-/** A batch loss that is not finite with every output finite: the caller's row whose loss is not, and why (lossFault). */
+/** A batch loss beyond float32's range with every output finite: the caller's row whose loss is, and why (lossFault). */
 function nonFiniteLossReason(net: TrainingEngine, loss: number, rows: Uint32Array, start: number, size: number): string {
   const fault = lossFault(net, size);
-  return `the loss is ${loss}: row ${rows[start + fault.row]}'s ${fault.cause}`;
+  return `the loss is ${lossSaid(loss)}: row ${rows[start + fault.row]}'s ${fault.cause}`;
 }
 
 /**

@@ -31,7 +31,7 @@ import { GradscopeError } from '../errors.js';
 import { measuredBounds, OptimizerStateFault, RateFreeRefusal, STEP_BOUNDS, type Optimizer } from '../optim/optimizer.js';
 import { SaidInTerms } from '../option-refusal.js';
 import type { Trainable } from '../model.js';
-import { RUNAWAY_PARAMETER } from '../model-limits.js';
+import { lossWithinFloat32, RUNAWAY_PARAMETER } from '../model-limits.js';
 import { EpochUndo } from './epoch-undo.js';
 import { TensorCopies } from './tensor-copies.js';
 import type { Tensor } from '../kernels.js';
@@ -39,7 +39,8 @@ import { gradientOutOfRange, LARGEST_GRADIENT, parameterOutOfRange, runawayLoss,
 import { boundText } from '../number-text.js';
 
 /**
- * judgeBatch's verdict on a batch: 'in range'; 'out of range', its loss or gradient not finite, the
+ * judgeBatch's verdict on a batch: 'in range'; 'out of range', its loss beyond float32's range
+ * (lossWithinFloat32: not finite, or finite beyond FLOAT32_MAX) or its gradient not finite, the
  * gradient beyond what float32 squares (why: gradientFault), or a state tensor its training forward
  * moved beyond float32 (why: stateFault); 'runaway', finite numbers of a run that is running away
  * (why: StepGuard.runaway); or 'parameter out of range', a parameter out of range before the step
@@ -178,7 +179,7 @@ export class StepGuard {
    * is in, from its parameters, its mean `loss`, the gradient backprop left and the state tensors
    * its forward moved: 'parameter out of range' (parameterFault: first, as a parameter out of range
    * is the cause of whatever the batch gives, and one no step setting changes), else 'out of range'
-   * (the loss not finite, gradientFault or stateFault), else 'runaway' (the loss
+   * (the loss beyond float32's range, gradientFault or stateFault), else 'runaway' (the loss
    * RUNAWAY_LOSS_FACTOR× the call's first: why in `runaway`), else 'in range'. The one judgement of
    * every batch, a step's and backToLastGood's. The call's first loss is set between the last two
    * checks: by the first batch whose loss and gradient are in range, so a batch whose gradient
@@ -188,7 +189,7 @@ export class StepGuard {
   judgeBatch(loss: number): BatchVerdict {
     this.runaway = null;
     if (this.parameterFault() !== null) return 'parameter out of range';
-    if (!Number.isFinite(loss) || this.gradientFault() !== null || this.stateFault() !== null) return 'out of range';
+    if (!lossWithinFloat32(loss) || this.gradientFault() !== null || this.stateFault() !== null) return 'out of range';
     if (Number.isNaN(this.firstLoss)) this.firstLoss = loss;
     this.runaway = runawayLoss(loss, this.firstLoss);
     return this.runaway === null ? 'in range' : 'runaway';

@@ -1,5 +1,5 @@
 /**
- * Trace.fromJSON refuses values no run can record: a negative norm, a fraction or accuracy outside
+ * Trace.fromJSON refuses values no run can record: a negative norm, a loss beyond float32's range, a fraction or accuracy outside
  * [0, 1], a step that is not a whole number, a string where the format holds a number. Each is
  * INVALID_OPTION ('trace JSON: …', the code of every bad trace file) naming the field and its
  * indexes; null (JSON's NaN) stays a value not measured, and a saved trace reads back unchanged.
@@ -41,11 +41,16 @@ describe('Trace.fromJSON refuses impossible values', () => {
       [['metrics', 'deltaRms', 2, 1], 'NaN', /metrics\.deltaRms\[2\]\[1\] must be a number ≥ 0 .*got "NaN"/],
       [['metrics', 'activationMean', 0, 1], true, /metrics\.activationMean\[0\]\[1\] must be a number .*got true/],
       [['accuracy', 3], 1.25, /accuracy\[3\] must be a fraction in \[0, 1\] .*got 1\.25/],
-      [['losses', 0], -0.5, /losses\[0\] must be a number ≥ 0 .*got -0\.5/],
+      [['losses', 0], -0.5, /losses\[0\] must be a number from 0 to 3\.4028235e\+38 \(float32's largest finite number\), as a float32 run's losses are .*got -0\.5/],
+      // Losses beyond float32's range, which no run records (a run refuses such a loss): 1e308 was read as a loss.
+      [['losses', 1], 1e308, /^trace JSON: losses\[1\] must be a number from 0 to 3\.4028235e\+38 .*got 1e\+308$/],
+      [['losses', 1], 3.5e38, /losses\[1\] must be a number from 0 to .*got 3\.5e\+38$/],
+      [['epochs', 1, 'loss'], 1e308, /epochs\[1\]\.loss must be a number from 0 to .*got 1e\+308$/],
+      [['epochs', 0, 'validation', 'loss'], 1e300, /epochs\[0\]\.validation\.loss must be a number from 0 to .*got 1e\+300$/],
       [['steps', 2], 2.5, /steps\[2\] must be a whole number ≥ 0, got 2\.5/],
       [['steps', 0], null, /steps\[0\] must be a whole number ≥ 0, got null/],
       [['epochs', 1, 'validation', 'accuracy'], 2, /epochs\[1\]\.validation\.accuracy must be a fraction in \[0, 1\] .*got 2/],
-      [['epochs', 0, 'loss'], -1, /epochs\[0\]\.loss must be a number ≥ 0 .*got -1/],
+      [['epochs', 0, 'loss'], -1, /epochs\[0\]\.loss must be a number from 0 to .*got -1/],
     ];
     for (const [path, value, message] of cases) await expectError(() => Trace.fromJSON(withValue(json, path, value)), 'INVALID_OPTION', message);
     // The file as saved reads back, its nulls (NaN: saturation of relu units, bounds between refreshes) as values not measured.

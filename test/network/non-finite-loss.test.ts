@@ -19,10 +19,15 @@ async function identityNet(): Promise<Network> {
 }
 
 describe('a non-finite loss over evaluated rows', () => {
-  it('targets of 3e38 alone give a finite loss', async () => {
+  it("a loss beyond float32's range, though finite in float64 (targets of 3e38: ½(ŷ − y)² = 4.5e76), is refused by evaluate, gradients and train alike, naming the row", async () => {
     const net = await identityNet();
-    const { loss } = net.evaluate([[0]], [[3e38]]);
-    expect(loss / (0.5 * Math.fround(3e38) ** 2)).toBeCloseTo(1, 12);
+    const said = /the loss is 1\.13e\+76, beyond float32's largest \(3\.40e\+38\): row 1's loss ½Σ\(ŷ − y\)² is 4\.50e\+76, beyond float32's largest \(3\.40e\+38\): output 1\.00e\+0 and target 3\.00e\+38 differ by 3\.00e\+38; scale the targets down/;
+    const [x, y] = [[[0], [1], [2], [3]], [[0], [3e38], [2], [3]]];
+    await expectError(() => net.evaluate(x, y), 'NON_FINITE_INPUT', said);
+    await expectError(() => net.gradients(x, y), 'NON_FINITE_INPUT', said);
+    await expectError(() => net.train(x, y, { epochs: 1, batchSize: 4, shuffle: false }), 'DIVERGED', said);
+    // Within float32, however large: the float32 network's own loss, answered (targets of 1e19: ½(1e19)² / 4 = 1.25e37).
+    expect(net.evaluate(x, [[0], [1e19], [2], [3]]).loss / (0.5 * (Math.fround(1e19) - 1) ** 2 / 4)).toBeCloseTo(1, 12);
   });
 
   it('evaluate names the row whose output and target are too far apart for float32', async () => {
