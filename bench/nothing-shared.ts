@@ -28,7 +28,11 @@
  * itself) while the split read 0.93–1.92×. The worker's half alone read 1,337–1,409 p10 against
  * the main thread's 980–1,000, yet timed inside the worker its step took 990–1,025 p10: the rest
  * was in the hand-off under that load (likely the main thread waking from its wait), not the
- * worker's compute.
+ * worker's compute. Four runs more (04:15–04:18, load 12–16; clean pairs against the split's clean
+ * steps, p10): 1,503 against 1,580 (1.43× and 1.36× the one-thread 2,148), 1,637 against 1,562
+ * (1.27× and 1.33×: the split ahead), the pairs disturbed against 1,668, and 1,064 against 1,245
+ * (1.93× and 1.65×). So the ceiling moves with the host too: in some minutes it is under 1.7× itself
+ * and the split as fast, in others it reaches 1.9× where the split reads ~1.6×.
  */
 import os from 'node:os';
 import { createRequire } from 'node:module';
