@@ -8,12 +8,12 @@
  * changes the page cannot run with the other settings (conflictOf, or applyLayersChange's refusal),
  * give null, and noButtonReason says which.
  */
-import { ACTIVATIONS, applyLayersChange, GradscopeError, isLayersChange, type DiagnoseOptions, pageRow, remedyLayerRates, SMALLER_LEARNING_RATE, type Remedy, type RemedyLayersChange, type RemedySetting } from '../../src/index.js';
+import { ACTIVATIONS, applyLayersChange, GradscopeError, isLayersChange, type DiagnoseOptions, LARGER_LEARNING_RATE, pageRow, remedyLayerRates, SMALLER_LEARNING_RATE, type Remedy, type RemedyLayersChange, type RemedySetting } from '../../src/index.js';
 import { layerSettings, networkOptions } from './architecture.js';
 import { conflictOf, INITS, LAYER_RATES, optimizerChoices, type Settings } from './settings.js';
 import type { DatasetName } from './datasets.js';
 
-export { SMALLER_LEARNING_RATE };
+export { LARGER_LEARNING_RATE, SMALLER_LEARNING_RATE };
 
 /**
  * diagnose()'s options on the page for data set `dataset`: a switch to relu or leaky-relu takes the
@@ -84,9 +84,12 @@ function pageSetting(setting: RemedySetting, current: Settings, shape: DataShape
     case 'learningRate': {
       // Left out beside an optimiser that takes no rate: the page keeps its rate and does not use it (the control is disabled then).
       if ('setting' in setting && setting.setting === undefined) return {};
-      // A number as diagnose measured it, a rate below or above the run's as its flag value names it ('below 0.5': a third; 'above 0.1': 3×), or 'a smaller value'.
+      // A number as diagnose measured it, a rate below or above the run's as its flag value names it ('below 0.5': a third; 'above 0.1': 3×),
+      // or words without one ('a smaller value'): the page's rate moved the way the remedy's direction says, by the factor the flag values use.
       const rate = typeof setting.setting === 'number' ? setting.setting : Number(setting.flagValue);
-      return { learningRate: Number.isFinite(rate) ? rate : +(current.learningRate * SMALLER_LEARNING_RATE).toPrecision(3) };
+      if (Number.isFinite(rate)) return { learningRate: rate };
+      const factor = setting.direction === 'larger' ? LARGER_LEARNING_RATE : setting.direction === 'smaller' ? SMALLER_LEARNING_RATE : undefined;
+      return factor === undefined ? null : { learningRate: +(current.learningRate * factor).toPrecision(3) };
     }
     case 'batchSize': {
       // '16 or more': its flag value names the least.

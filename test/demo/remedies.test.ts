@@ -3,7 +3,7 @@
 // those the page has no control for, or cannot run with the other settings, map to no button and
 // say which. The last test reads the remedies of real diagnoses.
 import { describe, expect, it } from 'vitest';
-import { noButtonReason, offeredLayerRates, pageDiagnosis, remedySetting, SMALLER_LEARNING_RATE } from '../../demo/src/remedies.js';
+import { LARGER_LEARNING_RATE, noButtonReason, offeredLayerRates, pageDiagnosis, remedySetting, SMALLER_LEARNING_RATE } from '../../demo/src/remedies.js';
 import { RELU_REMEDY_RATES } from '../../src/flow/relu-remedy-rates.js';
 import { DEFAULTS, LAYER_RATES } from '../../demo/src/settings.js';
 import type { RemedyLayersChange, RemedyOptimizerSpec, RemedyOption, RemedySetting } from '../../src/flow/remedy.js';
@@ -38,6 +38,11 @@ describe('visualizer remedy buttons', () => {
     expect(remedySetting(ratesRemedy("{ name: 'sgd', layerRates: [193, 31, 6, 1, 1] }", [193, 31, 6, 1, 1]), DEFAULTS, PLANAR)).toEqual({ optimizer: LAYER_RATES });
     expect(remedySetting(remedy(['learningRate', 'below 0.3', '0.1']), { ...DEFAULTS, learningRate: 0.3 }, PLANAR)).toEqual({ learningRate: +(0.3 * SMALLER_LEARNING_RATE).toPrecision(3) });
     expect(remedySetting(remedy(['learningRate', '0.1', '0.1']), { ...DEFAULTS, learningRate: 0.5 }, PLANAR)).toEqual({ learningRate: 0.1 });
+    // Words without a flag value: moved the way the remedy's direction says (d4630a81), not always smaller; no direction, no button.
+    const inWords = (value: string, direction?: 'smaller' | 'larger') => ({ settings: [{ option: 'learningRate' as const, value, ...(direction && { direction }) }] });
+    expect(remedySetting(inWords('a smaller value', 'smaller'), { ...DEFAULTS, learningRate: 0.3 }, PLANAR)).toEqual({ learningRate: +(0.3 * SMALLER_LEARNING_RATE).toPrecision(3) });
+    expect(remedySetting(inWords('a larger value', 'larger'), { ...DEFAULTS, learningRate: 0.3 }, PLANAR)).toEqual({ learningRate: +(0.3 * LARGER_LEARNING_RATE).toPrecision(3) });
+    expect(remedySetting(inWords('another value'), { ...DEFAULTS, learningRate: 0.3 }, PLANAR)).toBeNull();
     // A switch to Hessian-free leaves the rate out: the page keeps its own (unused beside it), not a third of it.
     expect(remedySetting(remedy(['optimizer', "'hessian-free'", 'hessian-free'], ['learningRate', 'undefined']), { ...DEFAULTS, learningRate: 0.3 }, PLANAR)).toEqual({ optimizer: 'hessian-free' });
   });
