@@ -55,7 +55,7 @@ export function parsePythonCall(text: string, where: string, refuse: Fail = file
       const read = Number(number);
       // No module here takes a number float32 cannot hold (eps, momentum and slopes are held in it): its option's check echoed 1e400 back as Infinity, 1e-400 as 0.
       const held = Math.fround(read);
-      const outside = !Number.isFinite(held) ? `Infinity in float32; the greatest is ${FLOAT32_MAX_WORDS}` : held === 0 && /[1-9]/.test(number.replace(/[eE].*/, '')) ? '0 in float32, though not written as 0' : undefined;
+      const outside = !Number.isFinite(held) ? `${held} in float32, which holds magnitudes up to ${FLOAT32_MAX_WORDS}` : held === 0 && /[1-9]/.test(number.replace(/[eE].*/, '')) ? '0 in float32, though not written as 0' : undefined;
       if (outside !== undefined) {
         at = start;
         fail(`${number} is ${outside}`);
@@ -73,11 +73,16 @@ export function parsePythonCall(text: string, where: string, refuse: Fail = file
     const head = match(/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*/) ?? fail('expected a module, such as nn.Linear(…)');
     if (!ROOTS.includes(head.split('.')[0])) fail(`${head} is not a name over ${ROOTS.join(', ')}`);
     if (match(/^\(/) === undefined) fail(`expected ( after ${head}`);
-    const result: PythonCall = { head, args: [], kwargs: {} };
+    // Keywords in an object with no prototype: in {} `__proto__=…` set the prototype and was dropped unread.
+    const result: PythonCall = { head, args: [], kwargs: Object.create(null) as Record<string, PythonValue> };
     if (match(/^\)/) !== undefined) return result;
     for (;;) {
       const keyword = match(/^[A-Za-z_]\w*\s*=(?!=)/);
-      if (keyword !== undefined) result.kwargs[keyword.slice(0, -1).trim()] = value(depth);
+      if (keyword !== undefined) {
+        const name = keyword.slice(0, -1).trim();
+        if (Object.hasOwn(result.kwargs, name)) fail(`keyword argument ${name} repeated`); // as Python refuses it, not the last one silently taken
+        result.kwargs[name] = value(depth);
+      }
       else if (Object.keys(result.kwargs).length > 0) fail('positional argument after a keyword one');
       else result.args.push(value(depth));
       if (match(/^\)/) !== undefined) return result;

@@ -85,7 +85,8 @@ class Walk {
     if (call.args.length > positional) this.fail(path, `${call.head} with ${call.args.length} positional arguments: give the options by name`);
     for (const [key, value] of Object.entries(call.kwargs)) {
       if (sizes.includes(key)) continue;
-      if (!(key in allowed)) this.fail(path, `${call.head}(${key}=…) is not taken`);
+      // Own keys only: `in` finds Object.prototype's too (constructor=1 was read as the default function Object).
+      if (!Object.hasOwn(allowed, key)) this.fail(path, `${call.head}(${key}=…) is not taken`);
       if (value !== allowed[key]) this.fail(path, `${call.head}(${key}=${python(value)}): gradscope computes it with ${key}=${python(allowed[key])}`);
     }
   }

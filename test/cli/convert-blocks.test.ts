@@ -139,7 +139,7 @@ describe('mistakes in --pytorch and --layers are usage errors (exit 2, naming th
   it.each([
     ['a module gradscope does not compute', module.replace('nn.ReLU(), nn.BatchNorm1d', 'nn.Dropout(0.5), nn.BatchNorm1d'), /^gradscope: --pytorch module 1: nn\.Dropout is not a module gradscope has/],
     ['an expression that does not parse', 'nn.Sequential(nn.Linear(4, 6) nn.ReLU())', /^gradscope: --pytorch: expected , or \) at character 30/],
-    ['a number float32 cannot hold, in the flag\'s words', module.replace('nn.BatchNorm1d(6)', 'nn.BatchNorm1d(6, eps=1e400)'), /^gradscope: --pytorch: 1e400 is Infinity in float32; the greatest is 3\.4028235e\+38 \(float32's largest finite number\) at character \d+/],
+    ['a number float32 cannot hold, in the flag\'s words', module.replace('nn.BatchNorm1d(6)', 'nn.BatchNorm1d(6, eps=1e400)'), /^gradscope: --pytorch: 1e400 is Infinity in float32, which holds magnitudes up to 3\.4028235e\+38 \(float32's largest finite number\) at character \d+/],
     ['a tensor the file does not hold', module.replace('nn.Linear(4, 6), ', 'nn.Linear(4, 6), nn.Identity(), '), /^gradscope: --pytorch does not fit .*torch-mistakes\.safetensors: 3\.weight: missing: the layers need it/],
   ])('--pytorch: %s', async (_, expression, message) => {
     const specs: LayerSpec[] = [{ type: 'dense', units: 6, activation: 'relu' }, { type: 'batch-norm' }, { type: 'residual', layers: [{ type: 'dense', units: 6, activation: 'relu' }] }, { type: 'dense', units: 3, activation: 'softmax' }];

@@ -106,9 +106,14 @@ describe('reading a PyTorch state_dict of a block network by its module expressi
     await expectError(swap("gate='rezero'", "gate='sigmoid'"), 'INVALID_OPTION', /^pytorch option module 3: gate: expected "none" or "rezero"/);
     await expectError(read('nn.Sequential(nn.Linear(3, 4) nn.ReLU())'), 'INVALID_OPTION', /^pytorch option: expected , or \) at character 30/);
     // Numbers float32 cannot hold, refused where they are written, not echoed back as Infinity or 0 by the option's check.
-    await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, eps=1e400)'), 'INVALID_OPTION', /^pytorch option: 1e400 is Infinity in float32; the greatest is 3\.4028235e\+38 \(float32's largest finite number\) at character \d+ \("1e400\)/);
+    await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, eps=1e400)'), 'INVALID_OPTION', /^pytorch option: 1e400 is Infinity in float32, which holds magnitudes up to 3\.4028235e\+38 \(float32's largest finite number\) at character \d+ \("1e400\)/);
+    await expectError(swap('nn.Tanh()', 'nn.LeakyReLU(-1e400)'), 'INVALID_OPTION', /^pytorch option: -1e400 is -Infinity in float32, which holds magnitudes up to 3\.4028235e\+38 /);
     await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, eps=1e39)'), 'INVALID_OPTION', /^pytorch option: 1e39 is Infinity in float32/);
     await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, eps=1e-400)'), 'INVALID_OPTION', /^pytorch option: 1e-400 is 0 in float32, though not written as 0 at character/);
+    // Keywords are the call's own: none found on Object.prototype (constructor), none dropped (__proto__), none given twice.
+    await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, constructor=1)'), 'INVALID_OPTION', /^pytorch option module 1: nn\.BatchNorm1d\(constructor=…\) is not taken$/);
+    await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, __proto__=nn.ReLU())'), 'INVALID_OPTION', /^pytorch option module 1: nn\.BatchNorm1d\(__proto__=…\) is not taken$/);
+    await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, eps=0.001, eps=0.1)'), 'INVALID_OPTION', /^pytorch option: keyword argument eps repeated at character \d+/);
     await expectError(read('__import__("os")'), 'INVALID_OPTION', /^pytorch option: __import__ is not a name over nn, torch, Residual/);
     await expectError(read(`${'Residual('.repeat(300)}nn.Sequential()${')'.repeat(300)}`), 'INVALID_OPTION', /^pytorch option: calls nested deeper than 200/);
     await expectError(() => blockModelFromSafetensors(bytes, { pytorch: USER_MODULE }), 'BAD_MODEL_FILE', /^__metadata__: has no "loss"; pass \{ loss \}/);
