@@ -16,7 +16,7 @@ function checkpointBeside(path: string): string {
 /** `command`'s words (train, study --model): it writes the checkpoint; `gradscope convert` writes the named format from it. */
 function commandWords(command: string): CheckpointNameWords {
   return {
-    // saveModel's rule, not a list of names: any name but one ending in .json (m.ckpt too) gets the binary checkpoint.
+    // saveModel's rule, not a list of names: .json gets JSON; any other name that says no format (m.ckpt too) gets the binary checkpoint.
     writes: `${command} writes gradscope's checkpoint (${CHECKPOINT_ENCODING_WORDS})`,
     converts: (path, named) => `\`${shellLine(['gradscope', 'convert', checkpointBeside(path), path])}\` writes ${named} from it`,
   };

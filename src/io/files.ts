@@ -57,7 +57,7 @@ export interface CheckpointNameWords {
 }
 
 /** How saveModel, and the commands that save through it, encode a checkpoint by its name when no format is given (encodingNamedBy). */
-export const CHECKPOINT_ENCODING_WORDS = 'JSON, or binary for any name not ending in .json';
+export const CHECKPOINT_ENCODING_WORDS = 'JSON for a name ending in .json, else binary: .bin, .ckpt, any name that says no other format';
 
 /** The API's words: saveModel writes the checkpoint, writeModelFile the other formats. */
 const API_CHECKPOINT_WORDS: CheckpointNameWords = {
@@ -103,7 +103,7 @@ export async function saveModel(net: Network, path: string, options: SaveOptions
   if (format !== 'json' && format !== 'binary') throw invalidOption(`format: expected 'json' or 'binary', got ${describeValue(format)}`);
   checkCheckpointName(path);
   // x.json holding the binary checkpoint (or x.bin JSON) misleads every reader that goes by the name.
-  checkNameAgrees(path, { given: 'format', chosen: format, named, rename: format === 'json' ? '.json' : '.bin (or any name not ending in .json)' });
+  checkNameAgrees(path, { given: 'format', chosen: format, named, rename: format === 'json' ? '.json' : '.bin (or any name that says no other format)' });
   const trainedOn = options.trainedOn === undefined ? undefined : readTrainedOn(options.trainedOn, 'saveModel: trainedOn', optionFault);
   const checkpoint = recordGiven(checkpointOf(net, options.optimizer), trainedOn); // refuses what no reader would take back
   if (format === 'json') {

@@ -51,7 +51,7 @@ describe('output format by name', async () => {
 
   it('saveModel refuses a name that says safetensors, ONNX or a tfjs folder (it wrote its binary checkpoint under it), writing nothing; writeModelFile writes those', async () => {
     for (const [name, named] of [['s.safetensors', 'safetensors'], ['o.ONNX', 'onnx'], ['saved/', 'tfjs']] as const) {
-      const said = `^${at(name).replace(/[.]/g, '\\.')}: the name says ${named}, and saveModel writes gradscope's checkpoint \\(JSON, or binary for any name not ending in \\.json\\); writeModelFile\\(net, path\\) \\(gradscope convert, from the checkpoint\\) writes ${named}, the model without the step, RNG or optimiser state; nothing was written$`;
+      const said = `^${at(name).replace(/[.]/g, '\\.')}: the name says ${named}, and saveModel writes gradscope's checkpoint \\(JSON for a name ending in \\.json, else binary: \\.bin, \\.ckpt, any name that says no other format\\); writeModelFile\\(net, path\\) \\(gradscope convert, from the checkpoint\\) writes ${named}, the model without the step, RNG or optimiser state; nothing was written$`;
       await expectError(() => saveModel(net, at(name)), 'INVALID_OPTION', new RegExp(said));
       await expectError(() => saveModel(net, at(name), { format: 'binary' }), 'INVALID_OPTION', new RegExp(said));
       expect(existsSync(at(name)), name).toBe(false);
@@ -59,7 +59,7 @@ describe('output format by name', async () => {
   });
 
   it.each([
-    ['fb.json', 'binary', 'json', '\\.bin \\(or any name not ending in \\.json\\)'],
+    ['fb.json', 'binary', 'json', '\\.bin \\(or any name that says no other format\\)'],
     ['fj.BIN', 'json', 'binary', '\\.json'],
   ] as const)('saveModel refuses %s saved as %s (its name says %s: x.json held the binary checkpoint), as writeModelFile refuses a contradicted format, writing nothing', async (name, format, named, rename) => {
     const message = new RegExp(`^${at(name).replace(/[.]/g, '\\.')}: format ${format} contradicts the name, which says ${named}; name the file ${rename}, or leave format out; nothing was written$`);
@@ -80,7 +80,7 @@ describe('output format by name', async () => {
       const run = await runCliInProcess([...args, `--${flag}`, at(out)]);
       expect([run.code, run.stdout]).toEqual([2, '']);
       expect(run.stderr).toBe(
-        `gradscope: INVALID_OPTION: --${flag} ${at(out)}: the name says ${named}, and ${command} writes gradscope's checkpoint (JSON, or binary for any name not ending in .json); ` +
+        `gradscope: INVALID_OPTION: --${flag} ${at(out)}: the name says ${named}, and ${command} writes gradscope's checkpoint (JSON for a name ending in .json, else binary: .bin, .ckpt, any name that says no other format); ` +
           `\`gradscope convert ${at(checkpoint)} ${at(out)}\` writes ${named} from it, the model without the step, RNG or optimiser state; nothing was written\n`,
       );
       expect(existsSync(at(out))).toBe(false);
