@@ -1,17 +1,20 @@
 /**
- * A checking layer over any Kernels, written once for every backend: each call is held to its
+ * A checking layer over the kernels of every backend that records its tensors' owners (wasm's, ref's:
+ * src/tensor-owners.ts), written once: each call is held to its
  * kernel's entry in KERNEL_SIZES (src/kernel-sizes.ts) before it runs, and refused with a typed
  * error naming the backend, the kernel, the argument and the sizes, so nothing is written (the
  * kernels themselves trust their sizes: a batch of 1000 on tensors of 4 wrote thousands of floats
  * over other tensors on wasm, and a handle not made by alloc trapped with "memory access out of
- * bounds"). The package hands users kernels through this (src/public-kernels.ts); the library's own
- * layers call the unchecked kernels, whose sizes come from one checked config, so training pays
- * nothing for it. A checked call costs tens of nanoseconds more (axpy of 16: +43 ns over 20 ns;
+ * bounds"). The package hands users kernels through this (src/public-kernels.ts, and net.kernels,
+ * dataset.kernels: kernelsForUsers); the library's own layers call the unchecked kernels, whose
+ * sizes come from one checked config, so training pays nothing for it. A checked call costs tens of nanoseconds more (axpy of 16: +43 ns over 20 ns;
  * bench/checked-call-cost.ts, AMD EPYC Zen 5, 2026-12-04, load 13–14).
  */
 import { grouped } from './counted.js';
 import { GradscopeError, shown } from './errors.js';
 import type { Kernels } from './kernels.js';
+import { isFreedTensor, ownerOf, recordingOwners } from './tensor-owners.js';
+import { usedAfterFree } from './used-after-free.js';
 import { KERNEL_SIZES, type ArgumentFault, type KernelArgs, type KernelEntry, type KernelMethod } from './kernel-sizes.js';
 
 /** A size parameter of a signature: a whole number ≥ 0 (left out, when optional). */
@@ -70,11 +73,8 @@ const PLANS = new Map<string, Plan>(
   (Object.entries(KERNEL_SIZES) as [KernelMethod, KernelEntry][]).map(([method, entry]) => [method, { ...parseSignature(entry.signature).plan, also: entry.also }]),
 );
 
-/** The calls that give a tensor: what they return is a handle of this kernels object's. */
-const ALLOCATING = new Set<string>(['alloc', 'allocUninitialized']);
-
 /** The first fault of `args` against `plan`, or undefined. */
-function faultOf(plan: Plan, args: KernelArgs, owned: WeakSet<object>, backend: string): ArgumentFault | undefined {
+function faultOf(plan: Plan, args: KernelArgs, kernels: Kernels): ArgumentFault | undefined {
   for (const size of plan.sizes) {
     const value = args[size.index];
     if (value === undefined && size.optional) continue;
@@ -82,8 +82,10 @@ function faultOf(plan: Plan, args: KernelArgs, owned: WeakSet<object>, backend: 
   }
   for (const tensor of plan.tensors) {
     const value = args[tensor.index];
-    if (tensor.float64 ? !(value instanceof Float64Array) : !owned.has(value as object)) {
-      return { argument: tensor.name, problem: `expected ${tensor.float64 ? 'a Float64Array' : `a tensor this ${backend} kernels object allocated`}, got ${shown(value)}` };
+    // A freed handle is not shown (wasm's throws DISPOSED on reading it): the caller refuses it as DISPOSED.
+    if (!tensor.float64 && isFreedTensor(value)) return { argument: tensor.name, problem: 'used after free()' };
+    if (tensor.float64 ? !(value instanceof Float64Array) : ownerOf(value) !== kernels) {
+      return { argument: tensor.name, problem: `expected ${tensor.float64 ? 'a Float64Array' : `a tensor this ${kernels.name} kernels object allocated`}, got ${shown(value)}` };
     }
     // No factors (`t[]`): any length.
     let need = tensor.factors.length === 0 ? 0 : 1;
@@ -104,6 +106,8 @@ function needText(tensor: TensorParameter, args: KernelArgs, need: number): stri
 
 /** The kernels each checkedKernels result wraps (a second wrapping would check every call twice). */
 const UNCHECKED = new WeakMap<object, Kernels>();
+/** Each kernels object's checked kernels: one per kernels object, so net.kernels is the object a network was given. */
+const CHECKED = new WeakMap<object, Kernels>();
 
 /**
  * The kernels `kernels` checks, if it is checkedKernels' result, else `kernels` itself: what a
@@ -116,25 +120,29 @@ export function uncheckedKernels<K extends Kernels>(kernels: K): K {
 }
 
 /**
- * `kernels` with every call checked against KERNEL_SIZES first; every other member (a wasm
- * backend's bytesInUse, a threaded one's close()) is the kernels' own.
+ * `kernels` with every call checked against KERNEL_SIZES first, one checked object per kernels
+ * object; every other member (a wasm backend's bytesInUse, a threaded one's close()) is the kernels'
+ * own. A tensor passes if `kernels` made it (src/tensor-owners.ts: wasm's and ref's record it).
  */
 export function checkedKernels<K extends Kernels>(kernels: K): K {
   if (UNCHECKED.has(kernels)) return kernels;
-  const owned = new WeakSet<object>();
+  const made = CHECKED.get(kernels) as K | undefined;
+  if (made) return made;
   const checked: Record<string, unknown> = {};
   for (const [method, plan] of PLANS) {
     const call = (kernels as unknown as Record<string, unknown>)[method];
     if (typeof call !== 'function') continue; // an optional kernel this backend has not (bytesAvailable)
-    const allocates = ALLOCATING.has(method);
     checked[method] = (...args: unknown[]) => {
-      const fault = faultOf(plan, args, owned, kernels.name);
+      const fault = faultOf(plan, args, kernels);
       if (fault) {
-        throw new GradscopeError(fault.shape ? 'SHAPE_MISMATCH' : 'INVALID_OPTION', `${kernels.name}: ${method}: ${fault.argument}: ${fault.problem}; nothing was run`);
+        // A freed tensor among them is DISPOSED first, whatever its sizes, as the backend says it; free() of one does nothing (the contract).
+        const freed = args.find(isFreedTensor) as { length: number } | undefined;
+        if (freed === undefined) {
+          throw new GradscopeError(fault.shape ? 'SHAPE_MISMATCH' : 'INVALID_OPTION', `${kernels.name}: ${method}: ${fault.argument}: ${fault.problem}; nothing was run`);
+        }
+        if (method !== 'free') throw usedAfterFree(kernels.name, freed.length);
       }
-      const result: unknown = call.apply(kernels, args);
-      if (allocates) owned.add(result as object);
-      return result;
+      return call.apply(kernels, args) as unknown;
     };
   }
   for (const key of memberNames(kernels)) {
@@ -148,7 +156,17 @@ export function checkedKernels<K extends Kernels>(kernels: K): K {
     });
   }
   UNCHECKED.set(checked, kernels);
+  CHECKED.set(kernels, checked as unknown as Kernels);
   return checked as K;
+}
+
+/**
+ * The kernels to hand a user for `kernels` (a network's net.kernels): checked, where the backend
+ * records which kernels object made each tensor (wasm's, ref's: src/tensor-owners.ts), so that the
+ * tensors the network allocated unchecked pass; a Kernels object of the user's own as it is.
+ */
+export function kernelsForUsers<K extends Kernels>(kernels: K): K {
+  return recordingOwners(kernels) ? checkedKernels(kernels) : kernels;
 }
 
 /** The names of an object's members, its own and its classes' (not Object's, nor constructor). */

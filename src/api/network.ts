@@ -8,6 +8,7 @@
 import { checkSeed, checkKnownKeys, keysOf } from '../checks.js';
 import { euclideanNorm } from '../norm.js';
 import { BACKEND_OPTIONS, networkOn, type BackendOptions } from '../backend.js';
+import { kernelsForUsers, uncheckedKernels } from '../checked-kernels.js';
 import { ROW_LABELS, rowCount, toMatrix, type RowLabels, type Rows } from '../data/matrix.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { Rng } from '../init/rng.js';
@@ -207,8 +208,18 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     return this.#engine.loss;
   }
 
-  /** The backend it runs on. */
+  /**
+   * The backend it runs on, every call checked (src/checked-kernels.ts): a size past a tensor's end
+   * is SHAPE_MISMATCH, a handle no alloc of this backend made INVALID_OPTION, and nothing is run;
+   * the network's own tensors (weights, parameters' values and grads) pass. The network's steps
+   * run the kernels unchecked. A Kernels object of your own given as `backend` is handed back as it is.
+   */
   get kernels(): Kernels<T> {
+    return kernelsForUsers(this.#kernels);
+  }
+
+  /** The kernels its steps run, unchecked (throws DISPOSED after dispose()). */
+  get #kernels(): Kernels<T> {
     this.assertAlive();
     return this.#engine.kernels;
   }
@@ -294,7 +305,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
 
   /** (x, y) checked and copied into this network's backend memory, named in errors by `labels`. */
   private uploadRows(x: Rows, y: Rows, labels: RowLabels): Dataset<T> {
-    return uploadDataset(this.kernels, x, y, { inputSize: this.inputSize, targetSize: this.outputSize }, undefined, labels);
+    return uploadDataset(this.#kernels, x, y, { inputSize: this.inputSize, targetSize: this.outputSize }, undefined, labels);
   }
 
   /** Runs `use` on (x, y) in backend memory: a dataset's own rows, or a copy made for this call. */
@@ -325,7 +336,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
 
   /** A dataset's rows, checked to be in this network's memory and of its sizes. */
   private residentOf(data: Dataset, label = ROW_LABELS.dataset): TrainingRows<T> {
-    if (data.kernels !== this.kernels) throw foreignDataset(label, data.kernels.name, this.kernels.name);
+    if (uncheckedKernels(data.kernels) !== this.#kernels) throw foreignDataset(label, data.kernels.name, this.#kernels.name);
     const rows = (data as Dataset<T>).resident();
     if (rows.inputs.cols !== this.inputSize || rows.targets.cols !== this.outputSize) {
       throw new GradscopeError(
@@ -370,7 +381,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     if (Number.isSafeInteger(rows)) checkLayerOutputsSize(rows, engine.layerWidths); // else toMatrix says what is wrong with x
     const matrix = toMatrix(x, this.inputSize, 'inputs');
     refuseNoRows(matrix.rows, 'layerOutputs');
-    const out = layerOutputsFor(matrix.rows, engine.layerWidths, this.kernels.precision, options);
+    const out = layerOutputsFor(matrix.rows, engine.layerWidths, this.#kernels.precision, options);
     layerOutputRows(engine, matrix, out.layers.map((layer) => layer.values));
     return out;
   }
@@ -395,7 +406,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     const engine = this.#engine;
     checkTrainingBatch(engine, matrix.rows, 'initLsuv: the batch', 'give at least 2 rows');
     engine.ensureCapacity(matrix.rows);
-    this.kernels.write(engine.input, matrix.data);
+    this.#kernels.write(engine.input, matrix.data);
     const reports = lsuvOnLoadedRows(engine, matrix.rows, checked);
     this.trace = undefined; // it described the weights before the rescaling
     this.#trainedOn.drop(); // the rescaled weights depend on rows it does not name
@@ -531,7 +542,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   toJSON(): ModelFile | BlockModelFile {
     this.assertSaveable('toJSON');
     const engine = this.#engine;
-    const k = this.kernels;
+    const k = this.#kernels;
     const trainedOn = this.#trainedOn.current();
     let fileOf: (numbers: FileNumbers) => ModelFile | BlockModelFile;
     if (engine instanceof BlockEngine) {
@@ -560,7 +571,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     this.assertAlive();
     const engine = this.#engine;
     if (engine instanceof BlockEngine) return engine.state();
-    const k = this.kernels;
+    const k = this.#kernels;
     return engine.parameters().map((p) => ({ name: p.name, shape: [...p.shape], dtype: 'float', values: Float32Array.from(k.view(p.value)) }));
   }
 
@@ -594,7 +605,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     });
     const engine = this.#engine;
     if (engine instanceof BlockEngine) engine.loadState(tensors);
-    else engine.parameters().forEach((p, i) => this.kernels.write(p.value, tensors[i].values));
+    else engine.parameters().forEach((p, i) => this.#kernels.write(p.value, tensors[i].values));
     Object.assign(engine, origin);
     this.trace = undefined; // it described the weights before
     this.#trainedOn.drop(); // the given tensors' source, not this network, knows what trained them

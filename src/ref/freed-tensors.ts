@@ -6,6 +6,7 @@
  */
 import type { Kernels } from '../kernels.js';
 import type { RefTensor } from './ref-kernels.js';
+import { freedTensor, isFreedTensor, madeBy, recordsOwners } from '../tensor-owners.js';
 import { usedAfterFree } from '../used-after-free.js';
 
 /**
@@ -14,7 +15,6 @@ import { usedAfterFree } from '../used-after-free.js';
  * members `kernels` calls on itself run unchecked: their caller's arguments were checked.
  */
 export function refusingFreedTensors(kernels: Omit<Kernels<RefTensor>, 'free'>): Kernels<RefTensor> {
-  const freed = new WeakSet<object>();
   const guarded: Record<string, unknown> = {};
   for (const [key, member] of Object.entries(kernels)) {
     if (typeof member !== 'function') {
@@ -22,10 +22,13 @@ export function refusingFreedTensors(kernels: Omit<Kernels<RefTensor>, 'free'>):
       continue;
     }
     guarded[key] = (...args: unknown[]) => {
-      for (const arg of args) if (typeof arg === 'object' && arg !== null && freed.has(arg)) throw usedAfterFree(kernels.name, (arg as RefTensor).length);
+      for (const arg of args) if (isFreedTensor(arg)) throw usedAfterFree(kernels.name, (arg as RefTensor).length);
       return (member as (...a: unknown[]) => unknown).apply(kernels, args);
     };
   }
-  guarded.free = (t: RefTensor) => void freed.add(t);
+  guarded.free = (t: RefTensor) => freedTensor(t);
+  // What alloc hands out is recorded as the guarded kernels' (src/tensor-owners.ts): the object callers hold.
+  for (const allocating of ['alloc', 'allocUninitialized'] as const) guarded[allocating] = (length: number) => madeBy(kernels[allocating](length), guarded);
+  recordsOwners(guarded);
   return guarded as unknown as Kernels<RefTensor>;
 }

@@ -255,7 +255,7 @@ export function measurePoint(net: Network, data: { x: Matrix; y: Matrix }, setti
     for (let i = 0; i < v.length; i++) slope += v[i] * gradient[i];
     if (slope > 0) v.forEach((x, i) => (v[i] = -x));
     // GSNR from the backprop CurvatureOperators ran (the deltas are still those of all rows)
-    const meter = new GradientNoiseMeter(net.kernels, denseChainNoiseLayers(model));
+    const meter = new GradientNoiseMeter(model.kernels, denseChainNoiseLayers(model));
     const gradientSNR = meter.measure(ops.rows).map((layer) => layer.gradientSNR);
     meter.free();
     const probes = SADDLE_STEPS.map((step) => {

@@ -12,7 +12,8 @@
 import { checkAtMost, checkCallback, checkDistinctList, checkKnownKeys, checkPositive, keysOf } from '../checks.js';
 import type { BackendChoice } from '../backend.js';
 import { GradscopeError, invalidOption } from '../errors.js';
-import type { Tensor } from '../kernels.js';
+import type { Kernels, Tensor } from '../kernels.js';
+import { MODEL } from '../model.js';
 import { createNetwork, type Network } from '../api/network.js';
 import { createDataset } from '../api/dataset.js';
 import type { Dataset } from '../training/dataset.js';
@@ -174,27 +175,30 @@ export function chosenContenders(labels?: readonly string[]): Contender[] {
 class Movement {
   total = 0;
   private readonly previous: Tensor;
+  /** The network's kernels as its steps run them (net.kernels checks every call). */
+  private readonly k: Kernels;
   constructor(
-    private readonly net: Network,
+    net: Network,
     private readonly w: Tensor,
   ) {
-    this.previous = net.kernels.alloc(w.length);
+    this.k = net[MODEL].kernels;
+    this.previous = this.k.alloc(w.length);
     this.reset();
   }
   private reset(): void {
-    const k = this.net.kernels;
+    const k = this.k;
     k.zero(this.previous);
     k.axpy(this.previous, this.w, this.w.length, 1);
   }
   /** After a step: add ‖W − W_before‖ and take the new snapshot. */
   record(): void {
-    const k = this.net.kernels;
+    const k = this.k;
     k.axpy(this.previous, this.w, this.w.length, -1);
     this.total += Math.sqrt(k.sumSquares(this.previous, this.w.length));
     this.reset();
   }
   dispose(): void {
-    this.net.kernels.free(this.previous);
+    this.k.free(this.previous);
   }
 }
 

@@ -13,6 +13,7 @@ import type { Trainable } from '../model.js';
 import type { TrainingRows } from './training-engine.js';
 import { firstTargetFault, refuseTargetFault, type TargetFault } from './target-rules.js';
 import { counted, grouped } from '../counted.js';
+import { kernelsForUsers } from '../checked-kernels.js';
 
 /**
  * Inputs and targets in a backend's memory. Made by `createDataset` (or `net.dataset(x, y)`), used
@@ -42,10 +43,13 @@ export class Dataset<T extends Tensor = Tensor> {
     this.#targets = targets;
   }
 
-  /** The kernels whose memory holds the rows (DISPOSED after dispose(), as every member but isDisposed and dispose()). */
+  /**
+   * The kernels whose memory holds the rows (DISPOSED after dispose(), as every member but isDisposed
+   * and dispose()), every call checked as net.kernels' (src/checked-kernels.ts).
+   */
   get kernels(): Kernels<T> {
     this.#assertAlive();
-    return this.#kernels;
+    return kernelsForUsers(this.#kernels);
   }
 
   /**
@@ -58,7 +62,7 @@ export class Dataset<T extends Tensor = Tensor> {
     let fault = this.#faults.get(loss);
     if (fault === undefined) {
       const { tensor, rows, cols } = this.resident().targets;
-      fault = firstTargetFault(loss, this.kernels.view(tensor), rows, cols);
+      fault = firstTargetFault(loss, this.#kernels.view(tensor), rows, cols);
       this.#faults.set(loss, fault);
     }
     return fault;

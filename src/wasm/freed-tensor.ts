@@ -6,19 +6,12 @@
  * before the core is called. Live handles are untouched plain objects: V8 moves only the freed one
  * to slow properties, so the kernels' hot path reads `ptr` as before.
  */
+import { freedTensor } from '../tensor-owners.js';
 import { usedAfterFree } from '../used-after-free.js';
-
-/** Handles freed, so that a second free() gives back nothing (the block may be another tensor's by then). */
-const freed = new WeakSet<object>();
-
-/** Whether `t` was freed already. */
-export function isFreed(t: object): boolean {
-  return freed.has(t);
-}
 
 /** Makes every later use of `t` (a tensor of `length` elements on the backend `backend`) throw DISPOSED. */
 export function refuseAfterFree(t: { readonly ptr: number; readonly length: number }, backend: string): void {
-  freed.add(t);
+  freedTensor(t); // so that a second free() gives back nothing (the block may be another tensor's by then)
   const length = t.length;
   Object.defineProperty(t, 'ptr', {
     get(): never {

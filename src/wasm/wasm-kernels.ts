@@ -9,7 +9,8 @@ import { isTypedNumberArray } from '../data/matrix.js';
 import type { Activation, Kernels, NumberArray, OutputActivation, WriteFault } from '../kernels.js';
 import { ACTIVATION_STAT_COUNT, ACTIVATIONS, LOSSES, type Loss } from '../kernels.js';
 import { Allocator, PAGE } from './allocator.js';
-import { isFreed, refuseAfterFree } from './freed-tensor.js';
+import { refuseAfterFree } from './freed-tensor.js';
+import { isFreedTensor, madeBy, recordsOwners } from '../tensor-owners.js';
 import {
   ACTIVATION_EXPORT_NAMES,
   exportName,
@@ -195,6 +196,7 @@ export class WasmBackend implements WasmKernels {
     this.heapU32 = new Uint32Array(exports.memory.buffer);
     this.scratch = this.allocOwn(0);
     this.rowNumbers = this.allocOwn(0);
+    recordsOwners(this);
   }
 
   get bytesInUse(): number {
@@ -224,10 +226,10 @@ export class WasmBackend implements WasmKernels {
     checkTensorLength(length, this.name, 'allocUninitialized');
     return this.counted({ ptr: this.allocator.allocUninitialized(length * F32), length });
   }
-  /** t, counted as the innermost allOrNothing's under way (if any), which frees it if the build throws. */
+  /** t, counted as the innermost allOrNothing's under way (if any), which frees it if the build throws, and recorded as this backend's (src/tensor-owners.ts). */
   private counted(t: WasmTensor): WasmTensor {
     if (this.builds.length > 0) this.builds[this.builds.length - 1].add(t.ptr);
-    return t;
+    return madeBy(t, this);
   }
   /**
    * A buffer of the backend's own (scratch, row numbers): never counted as a build's, so a kernel
@@ -247,7 +249,7 @@ export class WasmBackend implements WasmKernels {
     return grown;
   }
   free(t: WasmTensor): void {
-    if (isFreed(t)) return; // its block may be another tensor's by now
+    if (isFreedTensor(t)) return; // its block may be another tensor's by now
     for (const made of this.builds) made.delete(t.ptr);
     this.allocator.release(t.ptr);
     refuseAfterFree(t, this.name);

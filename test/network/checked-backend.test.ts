@@ -2,7 +2,9 @@
 // backend, as docs/browser.md suggests with createWasmKernels({ binary: 'fastest' }), runs the
 // unchecked kernels they wrap: its sizes were checked once in its config, so its steps do not pay
 // the check (tens to hundreds of ns) on every kernel call. It trains bit for bit as on the unchecked
-// kernels, and a dataset made on the same exported kernels is in its memory.
+// kernels, and a dataset made on the same exported kernels is in its memory. What a network hands
+// its user, net.kernels (and a dataset's kernels), checks every call: a short tensor through it
+// wrote past its end over the network's other tensors.
 import { describe, expect, it, vi } from 'vitest';
 import { createDataset } from '../../src/api/dataset.js';
 import { createNetwork } from '../../src/api/network.js';
@@ -10,6 +12,7 @@ import { Rng } from '../../src/init/rng.js';
 import * as entry from '../../src/index.js';
 import type { Kernels } from '../../src/kernels.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
+import { expectError } from '../util/expect-error.js';
 import { stateHash } from '../util/state-hash.js';
 
 const SIZES = [6, 5, 3];
@@ -46,5 +49,53 @@ describe('a network on the exported (checked) kernels', () => {
     expect(() => checkedNet.train(set, options)).not.toThrow();
     set.dispose();
     checkedNet.dispose();
+  });
+});
+
+describe('net.kernels, the kernels a network hands its user', () => {
+  for (const backend of ['wasm', 'ref'] as const) {
+    it(`checks every call: a tensor too short is SHAPE_MISMATCH and nothing changes; the network's own tensors pass (${backend})`, async () => {
+      const network = await createNetwork({ sizes: SIZES, activation: 'tanh', output: 'softmax', loss: 'cross-entropy', seed: 9, backend });
+      const k = network.kernels;
+      const z = k.alloc(2);
+      const a = k.alloc(8);
+      const before = stateHash(network);
+      const zBefore = Array.from(k.view(z));
+      // batch 100 on z of 2 wrote 100·5 floats past z, over whatever the network had allocated after it.
+      await expectError(() => k.denseForward(z, a, network.weights[0], network.biases[0], 100, 6, 5), 'SHAPE_MISMATCH', /denseForward: z: holds 2 elements, fewer than the batch·nOut = 100·5 = 500 it needs; nothing was run/);
+      expect(stateHash(network)).toBe(before);
+      expect(Array.from(k.view(z))).toEqual(zBefore);
+      // The tensors the network allocated (unchecked) are this backend's: they pass.
+      expect(k.view(network.weights[0]).length).toBe(30);
+      expect(k.sumSquares(network.parameters()[0].grad, 30)).toBe(0);
+      await expectError(() => k.view({ ptr: 8, length: 4 } as never), 'INVALID_OPTION', /view: t: expected a tensor this .* kernels object allocated/);
+      k.free(z);
+      k.free(a);
+      network.dispose();
+    });
+  }
+
+  it('is one checked object per backend, which a dataset hands out too; training runs none of its calls', async () => {
+    const network = await net(await createWasmKernels());
+    const set = network.dataset(x, y);
+    expect(set.kernels).toBe(network.kernels);
+    const spies = spyOnEveryKernel(network.kernels);
+    network.train(set, options);
+    expect(spies.filter(({ spy }) => spy.mock.calls.length > 0).map(({ name }) => name)).toEqual([]);
+    await expectError(() => set.kernels.zero(set.kernels.alloc(1), 5), 'SHAPE_MISMATCH', /zero: t: holds 1 elements, fewer than the n = 5 it needs/);
+    set.dispose();
+    network.dispose();
+  });
+});
+
+describe('a freed tensor through the checked kernels', () => {
+  it('is DISPOSED whatever its sizes, on wasm and ref (disposal is said first)', async () => {
+    for (const k of [await entry.createWasmKernels(), entry.createRefKernels()] as Kernels[]) {
+      const z = k.alloc(2);
+      k.free(z);
+      // zero(z, 1000) asks 1,000 elements of 2: the freed handle is what is wrong first.
+      await expectError(() => k.zero(z, 1000), 'DISPOSED', /a tensor of 2 elements was used after free\(\)/);
+      await expectError(() => k.zero(z, 2), 'DISPOSED', /a tensor of 2 elements was used after free\(\)/);
+    }
   });
 });

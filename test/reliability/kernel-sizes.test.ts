@@ -143,11 +143,15 @@ describe('who pays for the checks', () => {
     expect(checkedKernels(wasm)).toBe(wasm);
   });
 
-  it('nothing in src/ but the entry point imports the checked constructors, so networks run the unchecked kernels', () => {
+  it('nothing in src/ but the entry point imports the checked constructors, and nothing but them wraps kernels in checks, so networks run the unchecked kernels', () => {
     const importers = (target: string) => [...importGraph().all].filter(([, targets]) => targets.includes(target)).map(([file]) => file).sort();
     expect(importers('public-kernels.ts')).toEqual(['index.ts']);
-    // backend.ts only to unwrap the exported kernels a network is given (test/network/checked-backend).
-    expect(importers('checked-kernels.ts')).toEqual(['backend.ts', 'public-kernels.ts']);
-    expect(readFileSync(new URL('../../src/backend.ts', import.meta.url), 'utf8')).toMatch(/^import \{ uncheckedKernels \} from '\.\/checked-kernels\.js';$/m);
+    // The others import only the unwrapping (backend.ts: a network given the exported kernels runs what they wrap)
+    // and the view handed to users (net.kernels, dataset.kernels): test/network/checked-backend.
+    expect(importers('checked-kernels.ts')).toEqual(['api/network.ts', 'backend.ts', 'public-kernels.ts', 'training/dataset.ts']);
+    const namesImported = (file: string) => /^import \{ ([^}]*) \} from '[./]*\/?checked-kernels\.js';$/m.exec(readFileSync(new URL(`../../src/${file}`, import.meta.url), 'utf8'))?.[1];
+    expect(namesImported('backend.ts')).toBe('uncheckedKernels');
+    expect(namesImported('api/network.ts')).toBe('kernelsForUsers, uncheckedKernels');
+    expect(namesImported('training/dataset.ts')).toBe('kernelsForUsers');
   });
 });
