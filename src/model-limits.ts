@@ -8,9 +8,22 @@ import { MAX_UNITS, unknownKey } from './checks.js';
 import { describeValue, GradscopeError, invalidOption } from './errors.js';
 import { grouped } from './counted.js';
 
+/** Why MODEL_LIMITS exist, ending every refusal of a network past one. */
+const STORED_BY_MODEL_FILES = "that gradscope's model files store";
+
 /** The refusal of a network past a MODEL_LIMITS entry: '3,001 layers exceeds the limit of 1,024 that gradscope's model files store'. */
 export function beyondModelLimit(count: number, what: string, limit: number): string {
-  return `${grouped(count)} ${what} exceeds the limit of ${grouped(limit)} that gradscope's model files store`;
+  return `${grouped(count)} ${what} exceeds the limit of ${grouped(limit)} ${STORED_BY_MODEL_FILES}`;
+}
+
+/** The same refusal when counting stopped once past the limit: 'more than 1,024 layers, the limit that gradscope's model files store'. */
+export function pastModelLimit(what: string, limit: number): string {
+  return `more than ${grouped(limit)} ${what}, the limit ${STORED_BY_MODEL_FILES}`;
+}
+
+/** The refusal of a residual block nested past MODEL_LIMITS.maxNesting: 'a residual block nested 65 deep, past the 64 that gradscope's model files store'. */
+export function nestedPastModelLimit(depth: number): string {
+  return `a residual block nested ${grouped(depth)} deep, past the ${grouped(MODEL_LIMITS.maxNesting)} ${STORED_BY_MODEL_FILES}`;
 }
 
 /** Limits of every model format, enforced on create, save and load (a hostile file cannot ask for unbounded memory). */

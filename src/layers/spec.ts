@@ -8,7 +8,7 @@ import type { DenseFanIn } from '../init/initialisation.js';
 import { checkActivation, checkChoice, checkFloat32, checkKnownKeys, checkUnits, FLOAT32_MIN_NORMAL } from '../checks.js';
 import { counted, grouped } from '../counted.js';
 import { fileLayer } from '../layer-names.js';
-import { beyondModelLimit, MODEL_LIMITS } from '../model-limits.js';
+import { MODEL_LIMITS, nestedPastModelLimit, pastModelLimit } from '../model-limits.js';
 
 /** The default ε under the square root of both normalisations (PyTorch's default for BatchNorm1d and LayerNorm). */
 export const NORM_EPSILON = 1e-5;
@@ -131,35 +131,41 @@ export interface SpecsBeyondLimit {
 
 /**
  * Where and why `specs` pass MODEL_LIMITS, or undefined if they do not: more layer specs than
- * maxLayers, nested ones included ('1,211 layers (nested ones included) exceeds the limit of 1,024
- * that gradscope's model files store'), or a residual block nested deeper than maxNesting (the
+ * maxLayers, nested ones included ('more than 1,024 layers (nested ones included), the limit that
+ * gradscope's model files store'), or a residual block nested deeper than maxNesting (the
  * first found). Walked without recursion, before checkLayerSpecs (whose recursion a hostile file's
- * or a caller's deep nesting would overflow: a raw RangeError), and given up once past maxLayers
- * when lists remain (a list nested in itself never ends): then 'more than 1,024 layers …'.
+ * or a caller's deep nesting would overflow: a raw RangeError). Only a residual spec's `layers` is
+ * a nesting level (checkLayerSpecs refuses `layers` on any other spec as an unknown key). Counting
+ * stops as soon as the count passes maxLayers, before the list that passed it is read (a sparse
+ * list of length 2³² − 1 took minutes; a list nested in itself never ends), so no exact count is
+ * claimed.
  */
 export function specsBeyondLimit(specs: unknown): SpecsBeyondLimit | undefined {
   const { maxLayers, maxNesting } = MODEL_LIMITS;
   let count = 0;
   let nested = false;
   const lists: { list: unknown; at: string; depth: number }[] = [{ list: specs, at: '', depth: 0 }];
-  while (lists.length > 0 && count <= maxLayers) {
+  while (lists.length > 0) {
     const { list, at, depth } = lists.pop()!;
     if (!Array.isArray(list)) continue;
     count += list.length;
+    if (count > maxLayers) {
+      return { at: '', message: pastModelLimit(nested ? 'layers (nested ones included)' : 'layers', maxLayers) };
+    }
     for (let i = 0; i < list.length; i++) {
       const spec: unknown = list[i];
-      const inner = typeof spec === 'object' && spec !== null ? (spec as { layers?: unknown }).layers : undefined;
-      if (!Array.isArray(inner)) continue;
-      if (depth + 1 > maxNesting) {
-        return { at: `${at}[${i}]`, message: `a residual block nested ${grouped(depth + 1)} deep, past the ${grouped(maxNesting)} that gradscope's model files store` };
-      }
+      if (!isResidual(spec) || !Array.isArray(spec.layers)) continue;
+      if (depth + 1 > maxNesting) return { at: `${at}[${i}]`, message: nestedPastModelLimit(depth + 1) };
       nested = true;
-      lists.push({ list: inner, at: `${at}[${i}].layers`, depth: depth + 1 });
+      lists.push({ list: spec.layers, at: `${at}[${i}].layers`, depth: depth + 1 });
     }
   }
-  const what = nested ? 'layers (nested ones included)' : 'layers';
-  if (lists.length > 0) return { at: '', message: `more than ${grouped(maxLayers)} ${what}, the limit that gradscope's model files store` };
-  return count > maxLayers ? { at: '', message: beyondModelLimit(count, what, maxLayers) } : undefined;
+  return undefined;
+}
+
+/** A residual spec as written (its fields not yet checked). */
+function isResidual(spec: unknown): spec is { type: 'residual'; layers?: unknown } {
+  return typeof spec === 'object' && spec !== null && (spec as { type?: unknown }).type === 'residual';
 }
 
 /** Features out of a checked stack that takes `inputs` features. */

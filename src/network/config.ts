@@ -154,6 +154,8 @@ export function resolveNetwork(options: NetworkOptions): ResolvedNetwork {
   if (typeof options !== 'object' || options === null) throw invalidOption('createNetwork needs an options object');
   const layers = options.layers;
   if (Array.isArray(layers)) {
+    // Before any walk over the list: Array.from of a length of 2³¹ threw a raw RangeError, and a sparse one took minutes.
+    if (layers.length > MODEL_LIMITS.maxLayers) throw invalidOption(`layers: ${beyondModelLimit(layers.length, 'layers', MODEL_LIMITS.maxLayers)}`);
     // Array.from visits a sparse array's holes (as undefined), where forEach would skip them.
     Array.from(layers as unknown[]).forEach((entry, i) => {
       if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {

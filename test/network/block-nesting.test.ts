@@ -65,13 +65,33 @@ describe('residual blocks nested in one another', () => {
   it('refuses more than maxLayers specs, nested ones included, on create as the savers do (they were built, then not saveable)', async () => {
     const branch = (units: number): LayerSpec[] => Array.from({ length: units }, () => ({ type: 'activation', activation: 'tanh' }) as const);
     const blocks = (units: number): LayerSpec[] => [1, 2, 3].map(() => ({ type: 'residual', layers: branch(units) }));
-    await expectError(() => createNetwork({ inputs: 3, layers: blocks(400), backend: 'ref' }), 'INVALID_OPTION', /^layers: 1,203 layers \(nested ones included\) exceeds the limit of 1,024 that gradscope's model files store$/);
+    // Counting stops as soon as it passes the limit, before the list that passed it is read: no exact count is claimed then.
+    await expectError(() => createNetwork({ inputs: 3, layers: blocks(400), backend: 'ref' }), 'INVALID_OPTION', /^layers: more than 1,024 layers \(nested ones included\), the limit that gradscope's model files store$/);
     await expectError(() => createNetwork({ inputs: 3, layers: branch(1025), backend: 'ref' }), 'INVALID_OPTION', /^layers: 1,025 layers exceeds the limit of 1,024 that gradscope's model files store$/);
-    // Counting stops once past the limit with a branch still unread (a branch may hold itself): no count is claimed then.
     await expectError(() => createNetwork({ inputs: 3, layers: blocks(600), backend: 'ref' }), 'INVALID_OPTION', /^layers: more than 1,024 layers \(nested ones included\), the limit that gradscope's model files store$/);
     const net = await createNetwork({ inputs: 3, layers: blocks(340), backend: 'ref' });
     expect(net.layers).toHaveLength(3);
     net.dispose();
+  });
+
+  it('refuses a sparse branch of length 10⁸ at once, where it was read whole first (7.4 s; 2³² − 1: minutes)', async () => {
+    const started = performance.now();
+    const sparse = [{ type: 'residual', layers: Object.assign([], { length: 1e8 }) }] as LayerSpec[];
+    await expectError(() => createNetwork({ inputs: 3, layers: sparse, backend: 'ref' }), 'INVALID_OPTION', /^layers: more than 1,024 layers \(nested ones included\), the limit that gradscope's model files store$/);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('refuses a top-level list longer than the limit before walking it, where a length of 2³¹ threw a raw RangeError', async () => {
+    for (const length of [2 ** 31, 2 ** 32 - 1]) {
+      const layers = Object.assign([], { length }) as LayerSpec[];
+      await expectError(() => createNetwork({ inputs: 3, layers, backend: 'ref' }), 'INVALID_OPTION', new RegExp(`^layers: ${length.toLocaleString('en-US')} layers exceeds the limit of 1,024 that gradscope's model files store$`));
+    }
+  });
+
+  it('takes only a residual spec\'s layers as a nesting level: layers on a dense spec is an unknown key, not a block nested 65 deep', async () => {
+    let layers: unknown[] = [{ type: 'dense', units: 3 }];
+    for (let i = 0; i < 70; i++) layers = [{ type: 'dense', units: 3, layers }];
+    await expectError(() => createNetwork({ inputs: 3, layers: layers as LayerSpec[], backend: 'ref' }), 'INVALID_OPTION', /^layers\[0\]: unknown option 'layers' \(known: type, units, activation\)$/);
   });
 
   it('refuses a model file nesting blocks 3,000 deep as BAD_MODEL_FILE naming the block', async () => {
