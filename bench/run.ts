@@ -244,10 +244,11 @@ Goals measured in interleaved rounds are judged on the median round, with the ro
 middle half lies on both sides of the target the line says so. A two-thread goal is judged on the rounds
 where a host control measured in the same round (bench/host-control.ts: the f32x4 peak loop split between
 two threads with no shared data) got at least the target from the second vCPU; when fewer than half did,
-the host limited the run and the verdict says 'host-limited', not met and not a gradscope failure. The step at
-batch ${THREADS_CEILING_BATCH} is also judged beside its nothing-shared ceiling, the same work in halves that share nothing
-(bench/nothing-shared.ts): where gradscope misses the target and that ceiling misses it too over the judged
-rounds, the verdict is 'host-limited', with both figures.
+the host limited the run and the verdict says 'host-limited', not met and not a gradscope failure. The step of
+[784,100,100,10] at batch ${THREADS_CEILING_BATCH} is also judged beside its nothing-shared ceiling, the same work in halves that share
+nothing (bench/nothing-shared.ts): where gradscope misses the target, that ceiling misses it too over the judged
+rounds and gradscope reached it (their middle halves overlap), the verdict is 'host-limited', with both figures;
+a miss below or above the ceiling stays NOT met, the ceiling printed beside.
 
 The no-allocation goal is a test (test/reliability/steady-memory.test.ts), not a benchmark.
 Threads run on Node worker_threads here; in browsers they run on Web Workers where the page is
@@ -379,7 +380,7 @@ loop, ~1 ms, on the main thread alone or split with a worker, each on its own me
 one-thread time over two-thread time, median of the rounds; the host control row's ratio is the
 control's (2 on an idle 2-vCPU host, 1 when another process holds the second vCPU), its time the
 split call's. Load average during this suite: ${threads.load.map((l) => l.toFixed(1)).join(' → ')} on ${threads.cores} cores.${threads.fallback ? ` Fallback: ${threads.fallback}.` : ''}
-The step at batch ${THREADS_CEILING_BATCH} has a fifth task in its rounds, its nothing-shared ceiling (bench/nothing-shared.ts:
+The step [784,100,100,10] at batch ${THREADS_CEILING_BATCH} has a fifth task in its rounds, its nothing-shared ceiling (bench/nothing-shared.ts:
 two one-thread networks, each its own memory, one in a worker, stepping half the batch each at the same time;
 its ratio is the one-thread step's time over theirs): the same flops and bytes per thread as the split
 step, but no line moves between the cores.

@@ -15,7 +15,7 @@
  * (bench/nothing-shared.ts: two one-thread networks stepping half the batch each at the same time,
  * one in a worker, nothing shared): the one-thread step's time over it is what this host gives a
  * split of this work in that round, lines moving between the cores left out; where that misses the
- * goal too, a miss is host-limited.
+ * goal too and the split reached it, a miss is host-limited (judgeBesideControl says when).
  */
 import os from 'node:os';
 import { createNetwork } from '../src/api/network.js';

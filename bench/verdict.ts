@@ -76,8 +76,12 @@ export interface ControlJudgement {
  *
  * `ceilings` (optional, ceilings[i] measured in round i): the goal's nothing-shared ceiling, the
  * same work split into halves that share nothing (bench/nothing-shared.ts). A goal 'NOT met' whose
- * ceiling's median over the same judged rounds misses the target too is 'host-limited': in those
- * rounds this host gave no split of this work the target. It never turns a miss into 'met'.
+ * ceiling's median over the same judged rounds misses the target too is 'host-limited' only where
+ * gradscope reached that ceiling (reachedCeiling: their middle halves overlap): in those rounds this
+ * host gave no split of this work the target, and gradscope's split did as well as one that shares
+ * nothing. Below the ceiling, part of the miss is gradscope's; above it, the halves were slowed by
+ * something the split was not, so it bounds nothing: both stay 'NOT met', the ceiling printed beside.
+ * It never turns a miss into 'met'.
  */
 export function judgeBesideControl(values: readonly number[], controls: readonly number[], target: Target, ceilings?: readonly number[]): ControlJudgement {
   if (values.length !== controls.length) throw new Error(`judgeBesideControl: ${values.length} rounds but ${controls.length} controls`);
@@ -89,10 +93,16 @@ export function judgeBesideControl(values: readonly number[], controls: readonly
     const judged = spreadOf(cleanRounds.map((i) => values[i]));
     const ceiling = ceilings && spreadOf(cleanRounds.map((i) => ceilings[i]));
     const verdict = roundsVerdict(judged, target);
-    return { ...base, verdict: verdict === 'NOT met' && ceiling && !meets(ceiling.median, target) ? 'host-limited' : verdict, judged, ceiling };
+    const hostLimited = verdict === 'NOT met' && ceiling !== undefined && !meets(ceiling.median, target) && reachedCeiling(judged, ceiling);
+    return { ...base, verdict: hostLimited ? 'host-limited' : verdict, judged, ceiling };
   }
   const judged = spreadOf(values);
   return { ...base, verdict: meets(judged.median, target) ? 'met' : 'host-limited', judged, ceiling: ceilings && spreadOf(ceilings) };
+}
+
+/** Whether gradscope's rounds reached the nothing-shared ceiling's: their middle halves (first to third quartile) overlap. */
+function reachedCeiling(judged: Spread, ceiling: Spread): boolean {
+  return judged.q3 >= ceiling.q1 && judged.q1 <= ceiling.q3;
 }
 
 /** A two-thread goal's measured column (judgeBesideControl): which rounds were judged and their spread, and the host control's. */
@@ -106,10 +116,14 @@ export function threadsText(j: ControlJudgement, target: Target, format: (value:
   return `${roundsText(j.judged, target, format, over)}; ${control}${ceilingText(j, target, format)}`;
 }
 
-/** The nothing-shared ceiling's part of threadsText, over the judged rounds, saying when it missed the target itself (a miss beside it is 'host-limited'). */
+/**
+ * The nothing-shared ceiling's part of threadsText, over the judged rounds, saying when it missed the
+ * target itself and, then, whether gradscope reached it (only a miss that did is 'host-limited').
+ */
 function ceilingText(j: ControlJudgement, target: Target, format: (value: number) => string): string {
   if (!j.ceiling) return '';
-  const missed = meets(j.ceiling.median, target) ? '' : `, itself under ${format(target.value)}`;
+  const reach = reachedCeiling(j.judged, j.ceiling) ? 'reached by gradscope' : j.judged.q3 < j.ceiling.q1 ? 'above gradscope’s' : 'below gradscope’s, so no bound in this run';
+  const missed = meets(j.ceiling.median, target) ? '' : `, itself under ${format(target.value)}, ${reach}`;
   return `; nothing-shared ceiling (the same work in halves that share nothing) ${spreadText(j.ceiling, format)}${missed}`;
 }
 

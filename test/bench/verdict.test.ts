@@ -80,14 +80,26 @@ describe('a two-thread step judged beside its nothing-shared ceiling too', () =>
   const controls = [2, 1.99, 1.98, 2.01, 2];
   const speedUps = [1.61, 1.63, 1.62, 1.6, 1.63];
 
-  it('is host-limited when the same work in halves that share nothing missed the target too, and prints both figures', () => {
-    const j = judgeBesideControl(speedUps, controls, AT_LEAST_1_7, [1.66, 1.64, 1.68, 1.65, 1.9]);
+  it('is host-limited when the same work in halves that share nothing missed the target too and gradscope reached it, and prints both figures', () => {
+    const j = judgeBesideControl(speedUps, controls, AT_LEAST_1_7, [1.63, 1.61, 1.64, 1.62, 1.9]);
     expect(j.verdict).toBe('host-limited');
-    expect(j.ceiling!.median).toBe(1.66);
+    expect(j.ceiling!.median).toBe(1.63);
     expect(threadsText(j, AT_LEAST_1_7, times)).toBe(
       '1.62× (5 rounds: middle half 1.61–1.63×, all 1.60–1.63×); host control 2.00× (≥ 1.70× in 5 of 5 rounds); ' +
-        'nothing-shared ceiling (the same work in halves that share nothing) 1.66× (5 rounds: middle half 1.65–1.68×, all 1.64–1.90×), itself under 1.70×',
+        'nothing-shared ceiling (the same work in halves that share nothing) 1.63× (5 rounds: middle half 1.62–1.64×, all 1.61–1.90×), itself under 1.70×, reached by gradscope',
     );
+  });
+
+  it('stays NOT met when the ceiling missed the target but gradscope stayed below it: part of the gap is gradscope’s', () => {
+    const j = judgeBesideControl([1.2, 1.22, 1.18, 1.21, 1.19], controls, AT_LEAST_1_7, [1.69, 1.68, 1.69, 1.67, 1.69]);
+    expect(j.verdict).toBe('NOT met');
+    expect(threadsText(j, AT_LEAST_1_7, times)).toMatch(/, itself under 1\.70×, above gradscope’s$/);
+  });
+
+  it('stays NOT met when the ceiling read below gradscope’s split: it bounds nothing in that run', () => {
+    const j = judgeBesideControl([1.65, 1.64, 1.66, 1.65, 1.65], controls, AT_LEAST_1_7, [0.8, 0.82, 0.79, 0.81, 0.8]);
+    expect(j.verdict).toBe('NOT met');
+    expect(threadsText(j, AT_LEAST_1_7, times)).toMatch(/, itself under 1\.70×, below gradscope’s, so no bound in this run$/);
   });
 
   it('stays NOT met when the ceiling reached the target: the gap is gradscope’s', () => {
