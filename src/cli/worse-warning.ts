@@ -95,7 +95,7 @@ export function overfittingOf(d: Pick<Diagnosis, 'evidence' | 'remedies'>): Fini
  * or seen-rows run up 2 % still said 'worse', session 28); what it says beside it is each case's own.
  * Each case, small rise or not:
  * - the checked rows trained the loaded model too (FinishedRun.seen): not held-out figures, no cause;
- * - at chance before and after with a small rise (and no overfitting read): a plateau, 'learnt
+ * - at chance before and after with a small rise (no overfitting read, rows not seen): a plateau, 'learnt
  *   nothing' (`train --depth 5 --width 30 --epochs 3` on the digits, studied on for 3 epochs, stayed at
  *   10.5 % at rates 0.1, 0.01 and 0.001, its test loss up 0.26 % at 0.1, 2026-12-02), pointing to the
  *   diagnosis, which reads the run's gradients, not to a lower rate, which does not leave a plateau;
@@ -121,7 +121,8 @@ export function worseWarning({ checked, initial, final, trained, optimizer, save
   // A rise that one decimal rounds to '0.0 %' is still one: the warning is given for it.
   const riseText = percentText(rise) === percentText(0) ? `by less than ${percentText(0.001)}` : `only ${percentText(rise)}`;
   const under = `under the ${percentText(STILL_FALLING)} that counts as a rise`;
-  if (!overfitting && atChanceThroughout && small) {
+  // Rows the model trained on come first, as every case: a plateau read from them would be a cause named on figures that are not held out.
+  if (!seen && !overfitting && atChanceThroughout && small) {
     return (
       `Warning: the trained network learnt nothing on the ${checked} rows (${numbers})${why}${kept}; at chance before and after, no better than ${chanceWords(classes!)}; ` +
       `its loss up ${riseText} (${under}), too little to blame on the steps' size: a plateau looks like this, and a lower rate does not leave one; ${diagnosis}.`

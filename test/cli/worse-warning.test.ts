@@ -137,6 +137,14 @@ describe('worseWarning', () => {
     );
   });
 
+  it('says a run at chance checked on rows that trained the model is not held out, and calls it no plateau (the seen rows come first, as the doc says)', () => {
+    const warning = worseWarning({ checked: 'test', ...plateau, seen: '1,000–1,199', trained: { halvings: 0, learningRate: 0.1 }, optimizer: 'sgd', diagnosis: 'x' });
+    expect(warning).toBe(
+      "Warning: the trained network's loss on the test rows is up only 0.3 % (test loss 2.305 → 2.311, test accuracy 10.5 % → 10.5 %); under the 5.0 % that counts as a rise; " +
+        'the test digits 1,000–1,199 trained the model too, so these are not held-out figures and the run names no cause: measure it on rows it has not seen.',
+    );
+  });
+
   it('blames the rate where the loss rose by what counts as a rise or is no number; a smaller rise off chance, or with no classes, is worse but not the rate\'s', () => {
     const rate = /; the likely cause is a learning rate too large: try a --learning-rate below 0\.1\.$/;
     const small = /^Warning: the trained network's loss on the test rows is up only 0\.3 % \(.*\); under the 5\.0 % that counts as a rise, too little to blame on the learning rate; x\.$/;
