@@ -32,7 +32,11 @@
  * steps, p10): 1,503 against 1,580 (1.43× and 1.36× the one-thread 2,148), 1,637 against 1,562
  * (1.27× and 1.33×: the split ahead), the pairs disturbed against 1,668, and 1,064 against 1,245
  * (1.93× and 1.65×). So the ceiling moves with the host too: in some minutes it is under 1.7× itself
- * and the split as fast, in others it reaches 1.9× where the split reads ~1.6×.
+ * and the split as fast, in others it reaches 1.9× where the split reads ~1.6×. Five more
+ * (04:27–04:30, load 10–14): 1,045 against 1,235 (1.89× and 1.60×), 1,054 against 1,056 (1.89×
+ * both: in a minute when the split reads 1.9× it matches the ceiling), and three with the pairs
+ * disturbed (p10 2,338–2,343) beside the split's 1,230–3,470. In every run with undisturbed pairs
+ * and the split at ~1.6×, the ceiling read 1.70–1.95×: there the split's loss is its sharing.
  */
 import os from 'node:os';
 import { createRequire } from 'node:module';
