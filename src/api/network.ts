@@ -562,7 +562,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
       fileOf = (numbers) => modelToJSON(model, numbers);
     }
     // Sized over the tensors themselves: a file too large is refused before its arrays are built.
-    checkModelJsonSize(fileOf(uncopiedNumbers), FILE_LIMITS.maxJsonBytes, 'toJSON', 'save it in a binary format instead: saveModel(net, path) with a path not ending in .json, or toSafetensors(net)');
+    checkModelJsonSize(fileOf(uncopiedNumbers), FILE_LIMITS.maxJsonBytes, 'toJSON', 'save it in a binary format instead: saveModel(net, path) with a path ending in .bin, or toSafetensors(net)');
     return fileOf(copiedNumbers);
   }
 

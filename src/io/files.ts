@@ -107,7 +107,7 @@ export async function saveModel(net: Network, path: string, options: SaveOptions
   const trainedOn = options.trainedOn === undefined ? undefined : readTrainedOn(options.trainedOn, 'saveModel: trainedOn', optionFault);
   const checkpoint = recordGiven(checkpointOf(net, options.optimizer), trainedOn); // refuses what no reader would take back
   if (format === 'json') {
-    const advice = "save it in the binary format (format: 'binary', or a path not ending in .json); nothing was written";
+    const advice = "save it in the binary format (format: 'binary', or a path ending in .bin); nothing was written";
     // Built once, over the tensors themselves (no copies into number[]): a file the bounds prove too large is refused before
     // its text is built; one they cannot tell is refused by its text's own count, each number written once.
     const file = checkpointFileOf(checkpoint, uncopiedNumbers);

@@ -115,7 +115,7 @@ describe('whatever saves, loads', () => {
     const real = limits.maxJsonBytes;
     limits.maxJsonBytes = 1000;
     try {
-      await expectError(() => saveModel(net, path), 'INVALID_OPTION', /too-big\.json: its JSON text passes 1,000 bytes, the most a JSON model file may hold; save it in the binary format \(format: 'binary', or a path not ending in \.json\); nothing was written/);
+      await expectError(() => saveModel(net, path), 'INVALID_OPTION', /too-big\.json: its JSON text passes 1,000 bytes, the most a JSON model file may hold; save it in the binary format \(format: 'binary', or a path ending in \.bin\); nothing was written/);
       expect(existsSync(path)).toBe(false);
       await saveModel(net, join(folder, 'not-too-big.gsc'));
       // convert's writer (gradscope convert IN OUT.json) had no limit at all.
@@ -217,7 +217,7 @@ describe('whatever saves, loads', () => {
         await expectError(
           () => net.toJSON(),
           'INVALID_OPTION',
-          new RegExp(`^toJSON: its JSON text passes ${grouped(text.length - 1)} bytes, the most a JSON model file may hold; save it in a binary format instead: saveModel\\(net, path\\) with a path not ending in \\.json, or toSafetensors\\(net\\)$`),
+          new RegExp(`^toJSON: its JSON text passes ${grouped(text.length - 1)} bytes, the most a JSON model file may hold; save it in a binary format instead: saveModel\\(net, path\\) with a path ending in \\.bin, or toSafetensors\\(net\\)$`),
         );
         limits.maxJsonBytes = real;
       }
