@@ -37,8 +37,8 @@ import { lossFault, lossSaid } from '../network/loss-fault.js';
 import { Dataset, loadInPlace, uploadDataset } from '../training/dataset.js';
 import { refuseTargetFault } from '../training/target-rules.js';
 import { runTraining, type TrainingListener } from '../training/train.js';
-import { checkTrainOptions, NO_TRAIN_OPTIONS, type TracedTrainResult, type TrainOptions, type TrainResult } from '../training/train-options.js';
-import { keptSettingsFor, type KeptSettings } from '../training/kept-settings.js';
+import { type TracedTrainResult, type TrainOptions, type TrainResult } from '../training/train-options.js';
+import { keptSettingsFor, readTrainOptions, type KeptSettings } from '../training/kept-settings.js';
 import { checkValidationRows, VALIDATION_LABELS } from '../training/validation-rows.js';
 import { loadsOneBatchInOrder } from '../training/batch-rows.js';
 import { checkOptimizerOption } from '../training/optimizer-settings.js';
@@ -477,9 +477,9 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   /** train() once no other call of this network's is running. */
   private trainOnce(x: Rows | Dataset, y?: Rows | TrainOptions, options?: TrainOptions): TrainResult {
     const given = x instanceof Dataset ? y : options;
-    // The options object of the last call, unchanged: its keys were checked, and its settings are kept.
-    const kept = keptSettingsFor(this.#engine, given === undefined ? NO_TRAIN_OPTIONS : given);
-    const opts = kept === undefined ? checkTrainOptions(given) : (kept.options as TrainOptions);
+    // Every option read once, into the snapshot the whole call uses; the last call's, and its kept settings, when nothing read has changed.
+    const opts = readTrainOptions(this.#engine, given);
+    const kept = keptSettingsFor(this.#engine, opts);
     checkOptimizerOption(this, opts);
     const targets = x instanceof Dataset ? undefined : (y as Rows);
     const { validation } = opts;

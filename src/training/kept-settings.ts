@@ -14,17 +14,22 @@
  * changed, added, removed or reordered key, a new prototype or another row count is checked again.
  * The checks read every option by name, so each one's value is kept and compared by name too: a
  * getter's or a non-enumerable property's value, which no for-in sees, changes nothing unseen.
+ *
+ * Each call reads every option of the object given once (readTrainOptions), into a snapshot that the
+ * key check, the settings, the optimiser, the training loop and the kept settings all use: a getter
+ * read twice could answer differently the second time, and what was checked would not be what is used.
  */
-import { TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
+import { checkTrainOptions, NO_TRAIN_OPTIONS, TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
 import type { TrainingSettings } from './training-settings.js';
 
 /** An options object as a network's last train() call checked it, and what it read from it. */
 export interface KeptSettings {
-  readonly options: object;
+  /** The snapshot the call used (readTrainOptions): the next call given `given` unchanged uses it again. */
+  readonly options: TrainOptions;
+  readonly given: object;
   readonly prototype: object | null;
-  /** Its enumerable keys, in for-in order, and their values, as checked. */
+  /** Its enumerable keys, in for-in order, as checked. */
   readonly keys: readonly string[];
-  readonly values: readonly unknown[];
   /** Every TRAIN_OPTIONS key's value as read by name, in TRAIN_OPTIONS' order (a getter's, a non-enumerable property's too). */
   readonly named: readonly unknown[];
   /** The rows the settings were read for (the batch size is capped at them, the last batch's rows follow from them). */
@@ -33,51 +38,83 @@ export interface KeptSettings {
 }
 
 const kept = new WeakMap<object, KeptSettings>();
+/** The object each snapshot was read from (the options given, or NO_TRAIN_OPTIONS for none). */
+const givenOf = new WeakMap<TrainOptions, object>();
 
 /**
- * What `net`'s last call kept for `given`, when `given` is that object with the same keys, values
- * and prototype: its keys were checked (checkTrainOptions) and its values read (readTrainingSettings)
- * for `kept.rows` rows. Else undefined: `given` must be checked.
+ * train()'s options `given` (undefined: none), their keys checked (checkTrainOptions) and each
+ * TRAIN_OPTIONS value read once by name, as a snapshot of own properties for the whole call. When
+ * `given` is the object `net`'s last call kept, with the same keys, prototype and values, the
+ * snapshot that call used (keptSettingsFor finds its settings) and nothing is allocated.
  */
-export function keptSettingsFor(net: object, given: unknown): KeptSettings | undefined {
+export function readTrainOptions(net: object, given: unknown): TrainOptions {
+  const source = given === undefined ? NO_TRAIN_OPTIONS : given;
   const last = kept.get(net);
-  if (last === undefined || last.options !== given || Object.getPrototypeOf(given) !== last.prototype) return undefined;
-  const { keys, values, named } = last;
-  const options = given as Record<string, unknown>;
-  for (let k = 0; k < TRAIN_OPTIONS.length; k++) if (!Object.is(options[TRAIN_OPTIONS[k]], named[k])) return undefined;
+  if (last !== undefined && last.given === source && Object.getPrototypeOf(source) === last.prototype && sameKeys(source, last.keys)) {
+    // Its keys passed the check before; each value is read once, and compared with the one kept.
+    const options = source as Record<string, unknown>;
+    for (let k = 0; k < TRAIN_OPTIONS.length; k++) {
+      const value = options[TRAIN_OPTIONS[k]];
+      if (!Object.is(value, last.named[k])) return snapshotOf(source, [...last.named.slice(0, k), value]);
+    }
+    return last.options;
+  }
+  return snapshotOf(checkTrainOptions(given), []);
+}
+
+/** Whether `options`' enumerable keys, in for-in order, are `keys` (their values are not read). */
+function sameKeys(options: object, keys: readonly string[]): boolean {
   let i = 0;
   // for-in, not Object.keys: it reads V8's cached keys of the object's shape and copies nothing.
   for (const key in options) {
-    if (i === keys.length || key !== keys[i] || !Object.is(options[key], values[i])) return undefined;
+    if (i === keys.length || key !== keys[i]) return false;
     i++;
   }
-  return i === keys.length ? last : undefined;
+  return i === keys.length;
+}
+
+/** `given`'s TRAIN_OPTIONS values as own properties (undefined ones left out), the first `read.length` of them already read. */
+function snapshotOf(given: object, read: readonly unknown[]): TrainOptions {
+  const snapshot: Record<string, unknown> = {};
+  for (let k = 0; k < TRAIN_OPTIONS.length; k++) {
+    const value = k < read.length ? read[k] : (given as Record<string, unknown>)[TRAIN_OPTIONS[k]];
+    if (value !== undefined) snapshot[TRAIN_OPTIONS[k]] = value;
+  }
+  givenOf.set(snapshot, given);
+  return snapshot as TrainOptions;
+}
+
+/** The object `options` was read from (readTrainOptions), so that onBatch and onEpoch are called on it, as given; `options` itself otherwise. */
+export function givenOptions(options: TrainOptions): object {
+  return givenOf.get(options) ?? options;
+}
+
+/** What `net`'s last call kept for `options`, a snapshot readTrainOptions gave again because nothing it read had changed; else undefined. */
+export function keptSettingsFor(net: object, options: TrainOptions): KeptSettings | undefined {
+  const last = kept.get(net);
+  return last?.options === options ? last : undefined;
 }
 
 /**
- * Keeps `settings`, read from `options` for `rows` rows, for `net`'s next call when every value is
- * one nothing can change from inside (see the file's comment); returns `settings`.
+ * Keeps `settings`, read from the snapshot `options` for `rows` rows, for `net`'s next call when every
+ * value is one nothing can change from inside (see the file's comment); returns `settings`.
  */
 export function keepSettings(net: object, options: TrainOptions, rows: number, settings: TrainingSettings): TrainingSettings {
-  if (!keepable(options, settings)) {
+  const given = givenOf.get(options);
+  if (given === undefined || !keepable(options, settings)) {
     kept.delete(net);
     return settings;
   }
   const keys: string[] = [];
-  const values: unknown[] = [];
-  for (const key in options) {
-    keys.push(key);
-    values.push((options as Record<string, unknown>)[key]);
-  }
+  for (const key in given) keys.push(key);
   const named = TRAIN_OPTIONS.map((key) => (options as Record<string, unknown>)[key]);
-  kept.set(net, { options, prototype: Object.getPrototypeOf(options) as object | null, keys, values, named, rows, settings });
+  kept.set(net, { options, given, prototype: Object.getPrototypeOf(given) as object | null, keys, named, rows, settings });
   return settings;
 }
 
-/** Whether what the checks read from `options` cannot change unseen (see the file's comment). */
+/** Whether what the checks read from the snapshot `options` cannot change unseen (see the file's comment). */
 function keepable(options: TrainOptions, settings: TrainingSettings): boolean {
   if (settings.policy === 'halve') return false;
   const mutable = (value: unknown) => (typeof value === 'object' && value !== null) || typeof value === 'function';
-  for (const key in options) if (mutable((options as Record<string, unknown>)[key])) return false;
   return !TRAIN_OPTIONS.some((key) => mutable((options as Record<string, unknown>)[key]));
 }

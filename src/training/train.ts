@@ -25,7 +25,7 @@ import type { EpochInfo, TrainOptions, TrainResult } from './train-options.js';
 import type { TrainingEngine, TrainingRows, ValidationSet } from './training-engine.js';
 import { learningRateProblem, startingLearningRate, trainingOptimizer } from './optimizer-settings.js';
 import { readTrainingSettings } from './training-settings.js';
-import { keepSettings, type KeptSettings } from './kept-settings.js';
+import { givenOptions, keepSettings, type KeptSettings } from './kept-settings.js';
 import { refuseReturnedPromise } from './callback-promises.js';
 import {
   backAtEpochStart,
@@ -62,8 +62,8 @@ export interface TrainingListener {
 }
 
 /**
- * Trains `net` on resident (x, y), checked against its sizes by the caller, with `options` as
- * checkTrainOptions passed them (readTrainingSettings checks their values, trainingOptimizer the optimiser's). `held` hears
+ * Trains `net` on resident (x, y), checked against its sizes by the caller, with `options` the snapshot
+ * readTrainOptions read (each option read once) after checkTrainOptions passed them (readTrainingSettings checks their values, trainingOptimizer the optimiser's). `held` hears
  * of the trace and of the weights moving (TrainingListener).
  * `kept`: what the last call read from these options, unchanged since (keptSettingsFor), used when
  * the rows are as many as then; else they are read and kept for the next call.
@@ -84,6 +84,8 @@ export function runTraining(
   const stepping = trainingOptimizer(net, options, { learningRate: settings.learningRate, onNonFinite: policy, clipNorm, gradientNoise: settings.noise, lsuv });
   const { optimizer } = stepping;
   const stepAtStart = net.step;
+  /** The options object as given, which onBatch and onEpoch are called on (`options` is the snapshot read from it). */
+  const given = givenOptions(options);
   /** The RNG state at the call's start, once callScratch has saved it (inside the try: see there). */
   let rngAtStart: Uint32Array | undefined;
   /** Whether an update has been applied (and not rolled back) in this call. */
@@ -224,7 +226,7 @@ export function runTraining(
         if (typeof outcome === 'number') {
           lossSum += outcome;
           if (options.onBatch) {
-            const returned: unknown = options.onBatch({ epoch: epoch + 1, batch: position + 1, step: net.step, loss: outcome, size });
+            const returned: unknown = options.onBatch.call(given, { epoch: epoch + 1, batch: position + 1, step: net.step, loss: outcome, size });
             refuseReturnedPromise(returned, 'onBatch', { epoch: epoch + 1, batch: position + 1, step: net.step });
             net.assertAlive(); // onBatch may have disposed the network …
             guard.parametersChanged(); // … or changed its parameters
@@ -341,7 +343,7 @@ export function runTraining(
       const halved = halvings > 0 && !ownSteps && { learningRate };
       tracer?.epochEnded({ epoch, step: net.step, loss: info.loss, ...halved, ...(info.skipped > 0 && { skipped: info.skipped }), batches: info.batches, ...(info.validation && { validation: { ...info.validation } }), ...(info.training && { training: { ...info.training } }) });
       if (options.onEpoch) {
-        refuseReturnedPromise(options.onEpoch(info) as unknown, 'onEpoch', { epoch: epoch + 1, step: net.step });
+        refuseReturnedPromise(options.onEpoch.call(given, info) as unknown, 'onEpoch', { epoch: epoch + 1, step: net.step });
         net.assertAlive();
         guard.parametersChanged();
         if (guard.parameterFault() !== null) throw callbackLeftOutOfRange(net, 'onEpoch', { epoch: epoch + 1, step: net.step });

@@ -85,6 +85,49 @@ describe.each(await kernelBackends())('train() settings kept between calls on $n
     await expectError(() => net.train(X, Y, options), 'INVALID_OPTION', /epochs/);
   });
 
+  it('reads each option once per call, kept or not, through its getter', async () => {
+    const net = await make();
+    const reads = new Map<PropertyKey, number>();
+    const counted = (target: TrainOptions) => new Proxy(target, { get: (object, key, receiver) => (reads.set(key, (reads.get(key) ?? 0) + 1), Reflect.get(object, key, receiver)) });
+    const plain = counted({ epochs: 2, batchSize: 2, learningRate: 0.05, shuffle: false });
+    const withCallback = counted({ epochs: 2, batchSize: 3, onEpoch: () => undefined });
+    // Calls 1 and 3 read and check it, call 2 finds it unchanged (kept); the callback's object is read afresh every call.
+    for (const [call, options] of [plain, plain, plain, withCallback, withCallback].entries()) {
+      reads.clear();
+      net.train(X, Y, options);
+      if (call === 2) expect(reads.get('learningRate')).toBe(1);
+      expect([...reads.values()].every((n) => n === 1), `call ${call}: ${[...reads].map(([key, n]) => `${String(key)} ${n}`).join(', ')}`).toBe(true);
+      expect(reads.get('epochs'), `call ${call}`).toBe(1);
+    }
+  });
+
+  it("uses what a getter answered first: a later, invalid answer has no effect on the call", async () => {
+    const net = await make();
+    let batches = 0;
+    const answers = { epochs: 0, onBatch: 0 };
+    const options = {
+      get epochs() { return answers.epochs++ === 0 ? 2 : 0; },
+      get onBatch() { return answers.onBatch++ === 0 ? () => void batches++ : 5; },
+      batchSize: 3,
+    } as unknown as TrainOptions;
+    expect(net.train(X, Y, options).epochs).toHaveLength(2);
+    expect(batches).toBe(4);
+    expect(answers).toEqual({ epochs: 1, onBatch: 1 });
+  });
+
+  it('calls onBatch and onEpoch on the options object given', async () => {
+    const net = await make();
+    class Counting {
+      #calls = 0;
+      epochs = 2;
+      onEpoch() { this.#calls++; }
+      get calls() { return this.#calls; }
+    }
+    const options = new Counting();
+    net.train(X, Y, options as TrainOptions);
+    expect(options.calls).toBe(2);
+  });
+
   it('checks the same object again when a non-enumerable option is added, which no for-in sees', async () => {
     const net = await make();
     const hidden: TrainOptions = { epochs: 1 };
