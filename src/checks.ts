@@ -172,7 +172,7 @@ export interface Range {
   below?: boolean;
   /** Whether only whole numbers are allowed (default false). */
   integer?: boolean;
-  /** Whether the core holds it as float32, so a positive value below FLOAT32_MIN_NORMAL or one float32 holds as Infinity is refused too (float32Problem), and one that float32 rounds up to an exclusive `max` (largestFloat32Below; default false). */
+  /** Whether the core holds it as float32 or it reaches float32 (K-FAC's damping, held as float64, shifts float32 factors), so a positive value below FLOAT32_MIN_NORMAL or one float32 holds as Infinity is refused too (float32Problem), and one that float32 rounds up to an exclusive `max` (largestFloat32Below; default false). */
   float32?: boolean;
 }
 

@@ -30,8 +30,12 @@ export interface NumberRule {
   below?: number;
   /** Why `max` is what it is (what more would cost): shown by --help and in the refusal. A study's Bound (`{ ...COUNT, ...SECONDS_BOUND }`) gives both. */
   why?: string;
-  /** The core holds it as float32: a positive value that is 0, subnormal or Infinity there is refused, by the library's rule (float32Problem). */
-  float32?: boolean;
+  /**
+   * A positive value that is 0, subnormal or Infinity as float32 is refused, by the library's rule (float32Problem): 'held', the core
+   * holds it as float32 (a learning rate, a momentum); 'checked', the core holds it as float64 and checks it so because it reaches
+   * float32 (a clip norm: the scale it gives enters the float32 kernels).
+   */
+  float32?: 'held' | 'checked';
 }
 
 /** One flag of a command: its grammar, its rule and default, and its line of help. */
@@ -87,13 +91,14 @@ export function usageLines(command: Command, width: number, lead: string): strin
 }
 
 /**
- * What --help says of a flag the core holds as float32 (NumberRule.float32): the least positive value
+ * What --help says of a flag the core holds or checks as float32 (NumberRule.float32): how it is held, the least positive value
  * numberFlag takes, by float32Problem's rule, and the greatest: float32's, or under an exclusive
  * `below` the largest float32 below it (largestFloat32Below), as the option's range takes it.
  */
 export function float32Help(rule: NumberRule): string {
   const greatest = rule.below === undefined ? `at most ${FLOAT32_MAX_WORDS}` : `below ${rule.below} (at most ${float32Text(largestFloat32Below(rule.below))})`;
-  return `held as float32: a value > 0 must be at least ${FLOAT32_MIN_NORMAL_WORDS} and ${greatest}`;
+  const held = rule.float32 === 'checked' ? 'held as float64, checked as float32' : 'held as float32';
+  return `${held}: a value > 0 must be at least ${FLOAT32_MIN_NORMAL_WORDS} and ${greatest}`;
 }
 
 /** The least room --help leaves a flag's text beside its name on a narrow terminal (below it the text runs past the width rather than one word a line). */

@@ -54,6 +54,8 @@ export const SETTING_RANGES = {
     curvatureFraction: { min: 0, above: true, max: 1 },
   },
   kfac: {
+    // λ is held and adapted as float64 (kfac.ts' lambda); float32 checks that it stays nonzero, normal and finite as float32,
+    // the precision of the Kronecker factors whose diagonals its split (√(λ + η)) shifts.
     damping: { min: 0, above: true, max: 1e6, float32: true },
     decay: { min: 0, max: 1, below: true },
     inverseEvery: { min: 1, max: 1e6, integer: true },

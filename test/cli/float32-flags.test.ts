@@ -1,4 +1,4 @@
-// A flag the core holds as float32 (NumberRule.float32) refuses a positive value that float32 holds
+// A flag the core holds as float32, or holds as float64 and checks as float32 (NumberRule.float32), refuses a positive value that float32 holds
 // as 0 or subnormal: its --help says the least value taken, the bound numberFlag enforces.
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/cli.js';
@@ -15,6 +15,14 @@ describe('float32 flags', () => {
 
   it('there are such flags (the learning rate, momentum and clip norm of study)', () => {
     expect(float32Flags.map(({ command, flag }) => `${command.words.join(' ')} --${flag.name}`)).toEqual(expect.arrayContaining(['study --learning-rate', 'study --momentum', 'study --clip-norm']));
+  });
+
+  it('--help says how each is held: --clip-norm as float64 (checked as float32), the learning rate and momentum as float32', () => {
+    const study = COMMANDS.find((command) => command.words.join(' ') === 'study')!;
+    const line = (name: string) => flagLines(study).find((l) => l.startsWith(`  --${name} `))!;
+    expect(line('clip-norm')).toContain('(held as float64, checked as float32: a value > 0 must be at least 1.1754944e-38 ');
+    expect(line('clip-norm')).not.toContain('held as float32');
+    for (const name of ['learning-rate', 'momentum']) expect(line(name)).toContain('(held as float32: a value > 0 must be at least 1.1754944e-38 ');
   });
 
   it.each(float32Flags.map(({ command, flag }) => [`${command.words.join(' ')} --${flag.name}`, command, flag.name] as const))('%s: --help states the least value, which is taken, and the float32 below it refused', (_, command, name) => {
