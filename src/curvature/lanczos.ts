@@ -33,7 +33,7 @@
  * `tolerance`: a looser bound would stop it on Ritz values that rounding alone put near 0 (a null
  * space of float32 products converges at once, at every multiplicity, each value shown once).
  */
-import { checkCallback, checkChoice, checkKnownKeys, checkSeed, keysOf } from '../checks.js';
+import { checkCallback, checkChoice, checkKnownKeys, checkSeed, checkWhole, keysOf } from '../checks.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import { mebibytes } from '../byte-text.js';
 import { UNBOUNDED_BACKEND_BYTES } from '../network/memory-budget.js';
@@ -269,7 +269,7 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
   const tolerance = options.tolerance ?? 1e-10;
   const ends = checkChoice(options.ends ?? 'both', LANCZOS_ENDS, 'lanczos: ends');
   if (ends === 'largest' && options.vectors) throw invalidOption("lanczos: vectors: the smallest eigenvalue's vector needs ends 'both', got ends 'largest'");
-  if (!Number.isInteger(n) || n < 1) throw invalidOption(`lanczos: n: expected a positive integer (the operator's dimension), got ${shown(n)}`);
+  checkWhole(n, "lanczos: n (the operator's dimension)", 1);
   const k = checkEigenCount(options.k ?? SPECTRUM_END_COUNT, n, 'lanczos: k', "the operator's dimension");
   checkMaxSteps(maxSteps, 'lanczos: maxSteps', n);
   // Infinity took the first Ritz values for converged ones; NaN or a string made every bound NaN.

@@ -78,8 +78,9 @@ const TRACE_VECTORS = 3;
 /** tr A of the whole and of each block (see the file comment). */
 export function traceOf(operator: LinearOperator, n: number, blocks: readonly Pick<ParameterBlock, 'offset' | 'length'>[], options: CurvatureTraceOptions = {}): TraceResult {
   if (typeof operator !== 'function') throw invalidOption(`traceOf: expected an operator (out, v) => void, got ${shown(operator)}`);
-  // −1 threw a raw RangeError, 1.5 took 1.5 products and NaN gave a trace of 0 from no product at all.
-  checkWhole(n, "traceOf: n (the operator's dimension)", 0, {
+  // −1 threw a raw RangeError, 1.5 took 1.5 products and NaN gave a trace of 0 from no product at all;
+  // 0 gave a trace of 0 where lanczos refuses it: both refuse a dimension below 1 in the same words.
+  checkWhole(n, "traceOf: n (the operator's dimension)", 1, {
     max: Math.floor(UNBOUNDED_BACKEND_BYTES / (TRACE_VECTORS * Float64Array.BYTES_PER_ELEMENT)),
     why: `traceOf holds ${TRACE_VECTORS} vectors of n float64s, within the ${mebibytes(UNBOUNDED_BACKEND_BYTES)} a run may hold`,
   });

@@ -19,8 +19,8 @@ describe("lanczos' refusals", () => {
     ['maxSteps 0', () => lanczos(diagonal, 8, { k: 1, maxSteps: 0 }), /^lanczos: maxSteps: expected a positive integer, got 0$/],
     ['tolerance -1', () => lanczos(diagonal, 8, { k: 1, tolerance: -1 }), /^lanczos: tolerance: expected a finite number ≥ 0, got -1$/],
     ['seed -1', () => lanczos(diagonal, 8, { k: 1, seed: -1 }), /^lanczos: seed: expected an integer from 0 to 4,294,967,295/],
-    ['n 0', () => lanczos(diagonal, 0, { k: 1 }), /^lanczos: n: expected a positive integer \(the operator's dimension\), got 0$/],
-    ['n 2.5', () => lanczos(diagonal, 2.5, { k: 1 }), /^lanczos: n: expected a positive integer \(the operator's dimension\), got 2.5$/],
+    ['n 0', () => lanczos(diagonal, 0, { k: 1 }), /^lanczos: n \(the operator's dimension\): expected a whole number ≥ 1, got 0$/],
+    ['n 2.5', () => lanczos(diagonal, 2.5, { k: 1 }), /^lanczos: n \(the operator's dimension\): expected a whole number ≥ 1, got 2.5$/],
   ])('%s: INVALID_OPTION named lanczos: <option>', async (_case, run, message) => {
     await expectError(run, 'INVALID_OPTION', message);
   });
