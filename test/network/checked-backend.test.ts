@@ -42,6 +42,10 @@ describe('a network on the exported (checked) kernels', () => {
     plainNet.dispose();
   });
 
+  // It passed before the network unwrapped its backend too (network and dataset then shared the
+  // checked object). What it guards now is train's check that a dataset is in the network's memory
+  // (residentOf): it must compare the kernels the dataset's checked kernels wrap with the network's;
+  // comparing dataset.kernels itself refuses the dataset as another instance's memory (checked: it fails so).
   it('takes a dataset made on the same exported kernels as in its memory', async () => {
     const exported = await entry.createWasmKernels();
     const checkedNet = await net(exported);
