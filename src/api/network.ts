@@ -465,7 +465,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
       throw invalidOption('train: this network is already training (this call came from its onBatch or onEpoch); a network trains in one train() call at a time: call train() again after the running call returns');
     }
     // Activation layers alone: every epoch would run and change nothing, and a study of it read 'Healthy gradient flow'.
-    if (this.#engine.parameterCount === 0) throw invalidOption('train: the network has no parameters (its layers are activations only), so there is nothing to train');
+    if (this.#engine.parameterCount === 0) throw invalidOption('train: the network has no parameters (its layers are activations only), so there is nothing to train: give it a layer with parameters (a dense layer)');
     this.#training = true;
     try {
       return this.trainOnce(x, y, options);
