@@ -120,6 +120,11 @@ describe("gradscope convert's import flags beside a block network's safetensors 
     const module = 'nn.Sequential(nn.Linear(4, 6), nn.ReLU(), nn.BatchNorm1d(6), Residual(nn.Sequential(nn.Linear(6, 6), nn.ReLU())), nn.Linear(6, 3), nn.Softmax(dim=-1))';
     const read = await runCliInProcess(['convert', at('torch-blocks.safetensors'), at('torch.json'), '--pytorch', module, '--loss', 'cross-entropy']);
     expect([read.code, read.stderr]).toEqual([0, '']);
+    expect(read.stdout).toContain('→ batch-norm → residual');
+    // A norm's ε and momentum, where not the defaults, are in the summary (it read as the defaults).
+    const settings = await runCliInProcess(['convert', at('torch-blocks.safetensors'), at('torch-settings.json'), '--pytorch', module.replace('nn.BatchNorm1d(6)', 'nn.BatchNorm1d(6, eps=1e-3, momentum=0.5)'), '--loss', 'cross-entropy']);
+    expect([settings.code, settings.stderr]).toEqual([0, '']);
+    expect(settings.stdout).toContain('→ batch-norm ε 0.001 momentum 0.5 → residual');
     // torch.nn.X is the same module as nn.X.
     const spelled = await runCliInProcess(['convert', at('torch-blocks.safetensors'), at('torch-spelled.json'), '--pytorch', module.replace(/\bnn\./g, 'torch.nn.'), '--loss', 'cross-entropy']);
     expect([spelled.code, spelled.stderr]).toEqual([0, '']);
