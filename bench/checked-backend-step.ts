@@ -2,8 +2,17 @@
  * What a training step paid when a network was given the exported (checked) kernels as its backend
  * and ran them, against what it pays now that src/backend.ts unwraps them (uncheckedKernels): one
  * train(dataset) epoch per round on each network, alternated round by round, on one wasm instance
- * (both networks in the same memory). Medians and tenth percentiles of µs per step, and the median
- * of the rounds' differences.
+ * (both networks in the same memory; the checked network first on even rounds, second on odd ones).
+ * Medians and tenth percentiles of µs per step, the median of the rounds' differences, and how many
+ * checked calls the checked network made a step: the check's own cost is those calls times the cost of
+ * one checked call (bench/checked-call-cost.ts), not the difference of two loaded medians.
+ *
+ * Read on an AMD EPYC Zen 5 (family 26 model 2; 2026-12-04 04:36, load 11.2–11.4, nice -n 19, 21
+ * rounds): [16,32,32,4] batch 16, 39.2 checked calls a step (≈ 2–12 µs at +55 to +308 ns a call),
+ * medians 86.6 vs 54.8 µs (p10 38.4 vs 14.4); [784,100,10] batch 64, 27.4 calls a step (≈ 1.5–8 µs),
+ * medians 1,204 vs 1,124 µs (p10 498 vs 743: the order is not even stable). The small step's gap
+ * is larger than its calls × cost; what the rest is (the rest-parameter garbage, a slower call
+ * site) is not measured here.
  *
  *   npx tsx bench/checked-backend-step.ts [--rounds 61]
  */
@@ -14,9 +23,25 @@ import { resolveNetwork } from '../src/network/config.js';
 import type { NetworkOptions } from '../src/network/config.js';
 import { option } from './ab-args.js';
 import { median } from './median.js';
+import { quantile } from '../src/median.js';
 
 const ROUNDS = Number(option('--rounds', '61'));
-const tenth = (values: number[]) => [...values].sort((p, q) => p - q)[Math.floor(values.length / 10)];
+const tenth = (values: number[]) => quantile(values, 0.1);
+
+/** Checked kernel calls per step of `epoch` on `exported`: its own function members, counted for one epoch, then put back. */
+function checkedCallsPerStep(epoch: () => void, steps: number): number {
+  const members = exported as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const names = Object.keys(members).filter((key) => typeof Object.getOwnPropertyDescriptor(members, key)?.value === 'function');
+  let calls = 0;
+  const originals = names.map((name) => [name, members[name]] as const);
+  for (const [name, call] of originals) members[name] = (...args) => (calls++, call(...args));
+  try {
+    epoch();
+  } finally {
+    for (const [name, call] of originals) members[name] = call;
+  }
+  return calls / steps;
+}
 
 const cases: { name: string; options: NetworkOptions; batch: number; steps: number }[] = [
   { name: '[16,32,32,4] batch 16', options: { sizes: [16, 32, 32, 4], activation: 'sigmoid', seed: 1 }, batch: 16, steps: 200 },
@@ -40,14 +65,21 @@ for (const { name, options, batch, steps } of cases) {
     net.train(set, train);
     return Number(process.hrtime.bigint() - start) / 1000 / steps;
   };
+  const calls = checkedCallsPerStep(() => checkedNet.train(checkedSet, train), steps);
   for (let warm = 0; warm < 3; warm++) [usPerStep(checkedNet, checkedSet), usPerStep(plainNet, plainSet)];
   const before: number[] = [];
   const after: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    before.push(usPerStep(checkedNet, checkedSet));
-    after.push(usPerStep(plainNet, plainSet));
+    // Alternated: whichever runs second may find the caches warm or the host quieter.
+    if (round % 2 === 0) {
+      before.push(usPerStep(checkedNet, checkedSet));
+      after.push(usPerStep(plainNet, plainSet));
+    } else {
+      after.push(usPerStep(plainNet, plainSet));
+      before.push(usPerStep(checkedNet, checkedSet));
+    }
   }
   const saved = median(before.map((us, i) => us - after[i]));
-  console.log(`${name}: on the checked kernels ${median(before).toFixed(2)} µs/step (p10 ${tenth(before).toFixed(2)}), unwrapped ${median(after).toFixed(2)} µs/step (p10 ${tenth(after).toFixed(2)}); unwrapping saves ${saved.toFixed(2)} µs a step (median of ${ROUNDS} pairs, ${((saved / median(before)) * 100).toFixed(1)} %)`);
+  console.log(`${name}: on the checked kernels ${median(before).toFixed(2)} µs/step (p10 ${tenth(before).toFixed(2)}), unwrapped ${median(after).toFixed(2)} µs/step (p10 ${tenth(after).toFixed(2)}); unwrapping saves ${saved.toFixed(2)} µs a step (median of ${ROUNDS} pairs, ${((saved / median(before)) * 100).toFixed(1)} %); the checked network made ${calls.toFixed(1)} checked calls a step: the check's cost is that × one call's (bench/checked-call-cost.ts)`);
   for (const disposable of [checkedSet, plainSet, checkedNet, plainNet]) disposable.dispose();
 }

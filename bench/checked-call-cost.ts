@@ -6,15 +6,18 @@
  *
  *   npx tsx bench/checked-call-cost.ts
  *
- * Read on an AMD EPYC Zen 5 (family 26 model 2, 2 vCPUs; 2026-12-04 00:17, load 13–14, one run):
- * axpy n=16 20.2 → 63.9 ns (p10 19.3 → 56.6; +43 ns), denseForward 8×64→64 4.75 → 5.07 µs (+50 ns),
- * copyRows of 8 rows 280 → 565 ns (+225 ns: each row number is checked too); a second run at load
- * 14.4 gave +61, +305 and +461 ns. Tens of nanoseconds a call, not a few: the rest parameters, one
- * WeakSet lookup per tensor, the table's loops and an apply.
+ * Read on an AMD EPYC Zen 5 (family 26 model 2, 2 vCPUs; 2026-12-04 04:33–04:35, load 13.5–14.6,
+ * nice -n 19, three runs, checked and unchecked alternated, the checked first on odd rounds; ownership
+ * one WeakMap lookup per tensor, src/tensor-owners.ts): axpy n=16 unchecked 20–37 ns, checking adds
+ * +308, +55, +60 ns (the first run's unchecked side was slow too); denseForward 8×64→64 ~4–5 µs,
+ * +564, +387, −214 ns (within its noise); copyRows of 8 rows +161, +355, +394 ns (each row number is
+ * checked too). Tens to hundreds of nanoseconds a call: the rest parameters, the owner lookups, the
+ * table's loops and an apply.
  */
 import { checkedKernels } from '../src/checked-kernels.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { median } from './median.js';
+import { quantile } from '../src/median.js';
 
 const ROUNDS = 41;
 const CALLS = 20_000;
@@ -36,7 +39,7 @@ function nsPerCall(call: () => void): number {
   return Number(process.hrtime.bigint() - start) / CALLS;
 }
 
-const tenth = (values: number[]) => [...values].sort((p, q) => p - q)[Math.floor(values.length / 10)];
+const tenth = (values: number[]) => quantile(values, 0.1);
 
 const cases: [string, (k: typeof unchecked) => void][] = [
   ['axpy n=16', (k) => k.axpy(y, x, 16, 0)],
@@ -47,8 +50,14 @@ for (const [name, call] of cases) {
   const plain: number[] = [];
   const held: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    plain.push(nsPerCall(() => call(unchecked)));
-    held.push(nsPerCall(() => call(checked)));
+    // Alternated: the checked calls first on odd rounds, so neither side always runs second.
+    if (round % 2 === 0) {
+      plain.push(nsPerCall(() => call(unchecked)));
+      held.push(nsPerCall(() => call(checked)));
+    } else {
+      held.push(nsPerCall(() => call(checked)));
+      plain.push(nsPerCall(() => call(unchecked)));
+    }
   }
   const difference = median(plain.map((ns, i) => held[i] - ns));
   console.log(`${name}: unchecked ${median(plain).toFixed(1)} ns (p10 ${tenth(plain).toFixed(1)}), checked ${median(held).toFixed(1)} ns (p10 ${tenth(held).toFixed(1)}); checking adds ${difference.toFixed(1)} ns (median of ${ROUNDS} pairs)`);

@@ -7,8 +7,9 @@
  * over other tensors on wasm, and a handle not made by alloc trapped with "memory access out of
  * bounds"). The package hands users kernels through this (src/public-kernels.ts, and net.kernels,
  * dataset.kernels: kernelsForUsers); the library's own layers call the unchecked kernels, whose
- * sizes come from one checked config, so training pays nothing for it. A checked call costs tens of nanoseconds more (axpy of 16: +43 ns over 20 ns;
- * bench/checked-call-cost.ts, AMD EPYC Zen 5, 2026-12-04, load 13–14).
+ * sizes come from one checked config, so training pays nothing for it. A checked call costs tens to
+ * hundreds of nanoseconds more (axpy of 16: +55 to +308 ns over 20–37 ns in three runs; copyRows of 8
+ * rows +161 to +394 ns; bench/checked-call-cost.ts, AMD EPYC Zen 5, 2026-12-04, load 13.5–14.6).
  */
 import { grouped } from './counted.js';
 import { GradscopeError, shown } from './errors.js';

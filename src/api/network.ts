@@ -336,7 +336,8 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
 
   /** A dataset's rows, checked to be in this network's memory and of its sizes. */
   private residentOf(data: Dataset, label = ROW_LABELS.dataset): TrainingRows<T> {
-    if (uncheckedKernels(data.kernels) !== this.#kernels) throw foreignDataset(label, data.kernels.name, this.#kernels.name);
+    // Both unwrapped: a network built by hand on the exported kernels (new Network(exported, config)) runs them checked.
+    if (uncheckedKernels(data.kernels) !== uncheckedKernels(this.#kernels)) throw foreignDataset(label, data.kernels.name, this.#kernels.name);
     const rows = (data as Dataset<T>).resident();
     if (rows.inputs.cols !== this.inputSize || rows.targets.cols !== this.outputSize) {
       throw new GradscopeError(

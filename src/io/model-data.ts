@@ -12,7 +12,7 @@ import { checkModelLimits } from '../model-limits.js';
 import { checkLoadOptions, checkNetwork, Network, networkOfData, type LoadOptions } from '../api/network.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { checkBlockModel, isBlockModel } from '../network/block-model-check.js';
-import { denseTensorName } from '../model.js';
+import { denseTensorName, MODEL } from '../model.js';
 import type { Initialisation } from '../init/initialisation.js';
 import type { TrainedOn } from '../trained-on.js';
 
@@ -79,7 +79,8 @@ export function modelOf(net: Network): ModelData {
   checkNetwork(net, 'modelOf');
   net.assertSaveable('save or export');
   if (net.kind === 'blocks') throw invalidOption('modelOf: a network built from layer specs is not a chain of dense layers; use blockModelOf(net)');
-  const k = net.kernels;
+  // The engine's kernels, unchecked, as the network's own reads: net.kernels checks every call for users.
+  const k = net[MODEL].kernels;
   return {
     loss: net.loss,
     sizes: [...net.sizes],

@@ -7,7 +7,9 @@
 // wrote past its end over the network's other tensors.
 import { describe, expect, it, vi } from 'vitest';
 import { createDataset } from '../../src/api/dataset.js';
-import { createNetwork } from '../../src/api/network.js';
+import { createNetwork, Network } from '../../src/api/network.js';
+import { resolveNetwork } from '../../src/network/config.js';
+import { modelOf } from '../../src/io/model-data.js';
 import { Rng } from '../../src/init/rng.js';
 import * as entry from '../../src/index.js';
 import type { Kernels } from '../../src/kernels.js';
@@ -38,6 +40,9 @@ describe('a network on the exported (checked) kernels', () => {
     plainNet.train(x, y, options);
     expect(spies.filter(({ spy }) => spy.mock.calls.length > 0).map(({ name }) => name)).toEqual([]);
     expect(stateHash(checkedNet)).toBe(stateHash(plainNet));
+    // The user's exported object is what the network hands back, and it owns the network's tensors.
+    expect(checkedNet.kernels).toBe(exported);
+    expect(exported.view(checkedNet.weights[0] as never).length).toBe(SIZES[0] * SIZES[1]);
     checkedNet.dispose();
     plainNet.dispose();
   });
@@ -88,6 +93,28 @@ describe('net.kernels, the kernels a network hands its user', () => {
     expect(spies.filter(({ spy }) => spy.mock.calls.length > 0).map(({ name }) => name)).toEqual([]);
     await expectError(() => set.kernels.zero(set.kernels.alloc(1), 5), 'SHAPE_MISMATCH', /zero: t: holds 1 elements, fewer than the n = 5 it needs/);
     set.dispose();
+    network.dispose();
+  });
+});
+
+describe('a network built by hand on the exported kernels (new Network), which runs them checked', () => {
+  it('trains on a dataset of its own (its kernels and the dataset\'s are compared unwrapped)', async () => {
+    const exported = await entry.createWasmKernels();
+    const handMade = new Network(exported, resolveNetwork({ sizes: SIZES, activation: 'tanh', output: 'softmax', loss: 'cross-entropy', seed: 9 }).config);
+    const set = handMade.dataset(x, y);
+    expect(() => handMade.train(set, options)).not.toThrow();
+    set.dispose();
+    handMade.dispose();
+  });
+});
+
+describe("the library's own reads of a network", () => {
+  it('modelOf reads the weights through the unchecked kernels, as the network does', async () => {
+    const network = await net(await createWasmKernels());
+    const spies = spyOnEveryKernel(network.kernels);
+    const model = modelOf(network);
+    expect(spies.filter(({ spy }) => spy.mock.calls.length > 0).map(({ name }) => name)).toEqual([]);
+    expect(Array.from(model.weights[0])).toEqual(Array.from(network.kernels.view(network.weights[0])));
     network.dispose();
   });
 });
