@@ -96,7 +96,7 @@ export async function startNothingShared(sizes: readonly number[], batch: number
     Atomics.notify(ctrl, JOB);
   };
   const wait = () => {
-    for (let i = 0; i < SPIN && Atomics.load(ctrl, DONE) !== job; i++);
+    for (let i = 0; i < spin && Atomics.load(ctrl, DONE) !== job; i++);
     const started = performance.now();
     for (let done = Atomics.load(ctrl, DONE); done !== job; done = Atomics.load(ctrl, DONE)) {
       Atomics.wait(ctrl, DONE, done, 1000); // returns at once if the worker finished since the load

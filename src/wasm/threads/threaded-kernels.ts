@@ -205,8 +205,9 @@
  * 1.95× the one-thread 1,958–1,997) where the split's clean steps read 1,248, 1,234 and 1,262
  * (1.58–1.60×); in five more runs the halves were disturbed throughout (p10 2,315–3,016; they
  * have no fallback for a descheduled worker) while the split read 0.93–1.92×. So in minutes when the split reads ~1.6×, the
- * same work that moves no line between the cores reached 1.7–1.95×: the lines cost 80–240 µs then,
- * not the host alone (under load; no quiet reading yet: bench/threads.bench.ts now times the
+ * same work that moves no line between the cores reached 1.7–1.95×: the split loses 80–240 µs to the
+ * ceiling (lines moving, plus the hand-offs and unsplit passes the pair does not have; the 1,024 was
+ * read over clean pairs, the 1,170 and 1,090 over all pairs), not the host alone (under load; no quiet reading yet: bench/threads.bench.ts now times the
  * ceiling in the lead's runs). Tried, not landed: the backward made row-local (∂input split by rows
  * instead of beside ∂W, every activation's backward split by rows, ∂W by columns, so each δ row
  * stays where it was computed): bench/ab-trees-threads.ts, 200 blocks, clean p10 1,260 against
@@ -217,11 +218,13 @@
  * one hand-off fewer per layer, read no gain). Lines still move in ∂W = dzᵀ·a, split by columns to
  * keep one thread's bits: each thread reads its columns of the other's rows of a (the first layer's
  * batch: 800 KB), and bench/thread-jobs.ts found the worker's first ∂W 467–477 µs against the main
- * thread's 397–417 (session 26). A diagnostic bounds what those reads cost: the first ∂W split by
+ * thread's 397–417 (session 26). A diagnostic looked for what those reads cost: the first ∂W split by
  * batch rows instead, each thread over its own rows, the worker into a buffer of its own and no
  * reduce (a wrong ∂W: timing only), read 1,185, 1,052 and 1,143 µs clean p10 against main's 1,244,
- * 1,079 and 1,227 and its copy's 1,116 and 1,382 (bench/ab-trees-threads.ts, 200 blocks each,
- * 04:04–04:09, load 16–19): 27–84 µs, before the reduce of 78,400 partial sums across the cores
+ * 1,079 and 1,227 and main's identical copy's 1,116 and 1,382 (two values for three runs: the record
+ * does not say which runs they are; bench/ab-trees-threads.ts, 200 blocks each, 04:04–04:09, load
+ * 16–19). It read 27–84 µs faster than main, but main and its identical copy differed by 128–155 µs,
+ * more than that, so what the reads cost is not resolved; and that before the reduce of 78,400 partial sums across the cores
  * that a real split would need, and whose order would have to match one thread's sum for its bits.
  *
  * The workers are Node worker_threads, or Web Workers in a cross-origin isolated page (pool.ts).
