@@ -10,8 +10,9 @@
  * (training/decay-share.ts), the CLI's settings and halving lines (cli/training-flags.ts), and the
  * diagnosis's sentences and remedies that name the run's rate or weight decay (flow/diagnosis), and Nielsen's
  * η in the λ bound of the depth and plateau studies (studies/depth.ts). A momentum is held as float32 too (the
- * update kernels take μ as f32: sgdUpdate, for sgd, lars and kfac), and echoed so: the CLI's settings line and
- * flag refusals (cli/training-flags.ts), SGD's decay bound (optimizer-defaults.ts' sgdDecayBound, the decay
+ * update kernels take μ as f32: sgdUpdate, for sgd, lars and kfac), and echoed so: the CLI's settings line
+ * (cli/training-flags.ts; its flag refusals quote the command line as typed, since their reason may be
+ * that 0.99999999 is 1 in float32), SGD's decay bound (optimizer-defaults.ts' sgdDecayBound, the decay
  * share's formula) and the layer-rates reason (flow/diagnosis). K-FAC's normConstraint and damping,
  * hessian-free's damping and train()'s clipNorm are held as float64 (their λ adapts in float64; the gradient's
  * norm is compared with clipNorm in float64, only the scale it gives entering float32), and echoed as given.

@@ -76,9 +76,10 @@ export const OPTIMIZER_SETTING_FLAGS: readonly string[] = [OPTION_FLAGS.learning
 const OPTIMIZER_OPTIONS = ['momentum', 'normConstraint', 'damping'] as const;
 
 /**
- * How the flags echo an optimiser option's value, by how the core holds it (src/number-text.ts' header): momentum enters the
- * update kernels as float32 (sgdUpdate's μ), echoed as givenFloat32Text; normConstraint and damping are held and adapted as
- * float64 (K-FAC's ν and λ, hessian-free's λ), echoed as given, String(value).
+ * How the settings line echoes an optimiser option's value, by how the core holds it (src/number-text.ts' header): momentum
+ * enters the update kernels as float32 (sgdUpdate's μ), echoed as givenFloat32Text; normConstraint and damping are held and
+ * adapted as float64 (K-FAC's ν and λ, hessian-free's λ), echoed as given, String(value). A refusal's prefix echoes every
+ * value as given instead: it quotes what the user typed, which its reason may be about (0.99999999 is 1 in float32).
  */
 const optionValueText = (option: (typeof OPTIMIZER_OPTIONS)[number], value: number) => (option === 'momentum' ? givenFloat32Text(value) : String(value));
 
@@ -98,7 +99,7 @@ function checkOptimizerTakes(choice: OptimizerChoice, given: Record<(typeof OPTI
     if (value === undefined || definition.options === undefined || definition.options.includes(option)) continue;
     const counterpart = definition.counterparts?.[option];
     const flag = flagTerms(option)!;
-    throw new UsageError(`--optimizer ${choice.name} ${flag} ${optionValueText(option, value)}: ${definition.name} takes no ${flag}${counterpart ? ` (its ${counterpart} plays that part, and no flag sets it)` : ''}`);
+    throw new UsageError(`--optimizer ${choice.name} ${flag} ${value}: ${definition.name} takes no ${flag}${counterpart ? ` (its ${counterpart} plays that part, and no flag sets it)` : ''}`);
   }
 }
 
@@ -244,7 +245,7 @@ export async function trainingOptimizer(
   // A --momentum, --norm-constraint or --damping this optimiser does not take, before it is built; what it refuses of their values as it is built, naming the flags.
   const given = { momentum, normConstraint, damping };
   checkOptimizerTakes(choice, given);
-  const flags = `--optimizer ${choice.name}${OPTIMIZER_OPTIONS.filter((option) => given[option] !== undefined).map((option) => ` ${flagTerms(option)} ${optionValueText(option, given[option]!)}`).join('')}`;
+  const flags = `--optimizer ${choice.name}${OPTIMIZER_OPTIONS.filter((option) => given[option] !== undefined).map((option) => ` ${flagTerms(option)} ${given[option]!}`).join('')}`;
   await prepare?.();
   const spec = checkAsUsage(flags, () => inFlagTerms(choice.optimizer, () => withOptions(choice.spec(net, { x: rows.x, y: rows.y }), given)));
   const optimizer = checkAsUsage(flags, () => inFlagTerms(choice.optimizer, () => createOptimizer(net, spec)));
