@@ -207,8 +207,10 @@
  * have no fallback for a descheduled worker) while the split read 0.93–1.92×. So in minutes when the split reads ~1.6×, the
  * same work that moves no line between the cores reached 1.7–1.95×: the split loses 80–240 µs to the
  * ceiling (lines moving, plus the hand-offs and unsplit passes the pair does not have; the 1,024 was
- * read over clean pairs, the 1,170 and 1,090 over all pairs), not the host alone (under load; no quiet reading yet: bench/threads.bench.ts now times the
- * ceiling in the lead's runs). Tried, not landed: the backward made row-local (∂input split by rows
+ * read over clean pairs, the 1,170 and 1,090 over all pairs), not the host alone (under load). The lead's quiet `npm run bench` (2026-12-04 05:03–05:09, load
+ * 1.0 → 1.3; bench/threads.bench.ts times the ceiling in the step's rounds) read it at 1.97×, middle
+ * half 1.96–1.97×, where this split read 1.60× in the same 21 rounds: on a quiet host the gap is this
+ * split's. Tried, not landed: the backward made row-local (∂input split by rows
  * instead of beside ∂W, every activation's backward split by rows, ∂W by columns, so each δ row
  * stays where it was computed): bench/ab-trees-threads.ts, 200 blocks, clean p10 1,260 against
  * main's 1,252 and its copy's 1,276 (load 17), 1,065 against 1,057 and 1,058 (load 16). Not built:
