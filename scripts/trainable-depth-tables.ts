@@ -25,7 +25,7 @@ import type { TrainableDepthResult } from '../src/studies/trainable-depth.js';
 export const DOCUMENTED_FILES = ['README.md', 'docs/studies.md', 'docs/trainable-depth.md'];
 
 /** What a paper experiment's section shows: its heading, set-up and notes. */
-type PaperSection = Pick<PaperExperiment, 'title' | 'setup' | 'findings' | 'differences' | 'unavailable'>;
+type PaperSection = Pick<PaperExperiment, 'title' | 'setup' | 'findings' | 'differences'>;
 
 /** What `--json` prints: the table's result, the budget sweep (null: not run) and the papers' experiments. */
 export type StudyJson = TrainableDepthResult & { budgetSweep: BudgetSweepResult | null; papers: PaperSection[] };

@@ -3,13 +3,12 @@
  * plain data (set-up, where it differs from the paper, charts, findings with numbers), and the
  * helpers they train with. Each experiment lives in its own paper-*.ts file.
  */
-import { createNetwork, type Network } from '../api/network.js';
-import type { BackendChoice } from '../backend.js';
+import { checkBackendChoice, type BackendChoice } from '../backend.js';
+import { checkPositive, checkSeed } from '../checks.js';
 import { counted, grouped } from '../counted.js';
 import type { Matrix } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
 import type { ReportChart } from '../flow/report-html.js';
-import type { NetworkOptions } from '../network/config.js';
 
 /** One paper's experiment, as run: what it did, how it differs from the paper, what it found. */
 export interface PaperExperiment {
@@ -25,8 +24,6 @@ export interface PaperExperiment {
   charts: ReportChart[];
   /** What it found, each with its numbers and whether the paper's claim reproduces here. */
   findings: string[];
-  /** Parts that could not run in this build, and why. */
-  unavailable: string[];
 }
 
 /** Shared options of the paper experiments. */
@@ -50,16 +47,14 @@ export const epochsText = (epochs: number) => counted(epochs, 'epoch');
 export const scaled = (epochs: number, budget = 1) => Math.max(1, Math.round(epochs * budget));
 
 /**
- * The network, or why this build cannot make it: a layer type or option the public API does not
- * have yet is INVALID_OPTION there (the block layers of issue 13 while they are missing).
+ * The options every paper experiment takes, checked before any work (INVALID_OPTION naming the
+ * option): else createNetwork refused a bad seed or backend at each network, after the digits loaded.
+ * The digits' counts are checked as they load (loadStudyDigits).
  */
-export async function networkOrReason(options: NetworkOptions & { backend?: BackendChoice }): Promise<Network | string> {
-  try {
-    return await createNetwork(options);
-  } catch (error) {
-    if (error instanceof GradscopeError && error.code === 'INVALID_OPTION') return `not available in this build: ${error.message}`;
-    throw error;
-  }
+export function checkPaperOptions(options: PaperOptions): void {
+  if (options.seed !== undefined) checkSeed(options.seed, 'seed');
+  checkBackendChoice(options.backend);
+  if (options.budget !== undefined) checkPositive(options.budget, 'budget');
 }
 
 /**

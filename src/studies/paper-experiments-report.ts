@@ -2,9 +2,9 @@
 import type { ReportSection } from '../flow/report-html.js';
 import type { PaperExperiment } from './paper-experiment.js';
 
-/** What an experiment found, how it differs from its paper and what did not run, as labelled lines (report notes, terminal). */
-export function paperNotes(e: Pick<PaperExperiment, 'findings' | 'differences' | 'unavailable'>): string[] {
-  return [...e.findings.map((f) => `Found: ${f}`), ...e.differences.map((d) => `Differs from the paper: ${d}.`), ...e.unavailable.map((u) => `Not run: ${u}.`)];
+/** What an experiment found and how it differs from its paper, as labelled lines (report notes, terminal). */
+export function paperNotes(e: Pick<PaperExperiment, 'findings' | 'differences'>): string[] {
+  return [...e.findings.map((f) => `Found: ${f}`), ...e.differences.map((d) => `Differs from the paper: ${d}.`)];
 }
 
 /** One section per experiment: its set-up and notes, then its charts. */

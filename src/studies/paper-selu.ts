@@ -7,11 +7,11 @@
  * (TensorFlow differentiates the vector of losses as their sum), i.e. 1.28e-3 on the mean loss
  * gradscope trains on; 2,000 epochs; hidden layers as wide as the input (784).
  */
-import type { Network } from '../api/network.js';
+import { createNetwork, type Network } from '../api/network.js';
 import { matrixRows, type Matrix } from '../data/matrix.js';
 import { MNIST_SOURCE, type MnistSplit } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
-import { epochsText, epochsUntilFailure, networkOrReason, scaled, standardise, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
+import { checkPaperOptions, epochsText, epochsUntilFailure, scaled, standardise, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
 import { loadStudyDigits } from './study-digits.js';
 import { STUDY_SEED } from './study-defaults.js';
 import { times, grouped } from '../counted.js';
@@ -76,9 +76,8 @@ export function trainingModeLoss(net: Network, x: Matrix, y: Matrix): number {
 }
 
 /** Training loss (trainingModeLoss) before training and after every epoch (until a numeric failure), or why the network cannot be built. */
-async function lossCurve(variant: 'selu' | 'batch-norm', depth: number, x: ReturnType<typeof standardise>, y: MnistSplit['train']['y'], epochs: number, options: PaperOptions): Promise<Curve | string> {
-  const net = await networkOrReason({ ...seluNetworkOptions(variant, depth), seed: options.seed ?? STUDY_SEED, backend: options.backend });
-  if (typeof net === 'string') return net;
+async function lossCurve(variant: 'selu' | 'batch-norm', depth: number, x: ReturnType<typeof standardise>, y: MnistSplit['train']['y'], epochs: number, options: PaperOptions): Promise<Curve> {
+  const net = await createNetwork({ ...seluNetworkOptions(variant, depth), seed: options.seed ?? STUDY_SEED, backend: options.backend });
   const data = net.dataset(x, y);
   try {
     const losses = [trainingModeLoss(net, x, y)];
@@ -116,31 +115,26 @@ const lossText = (c: Curve, epochs: number) => (c.losses[epochs] === undefined ?
 
 /** The SELU paper's Figure 1 shape (see the module comment). */
 export async function runSeluPaper(options: PaperOptions = {}): Promise<PaperExperiment> {
+  checkPaperOptions(options);
   const digits = await loadStudyDigits(options.trainRows, options.testRows);
   const x = standardise(digits.train.x, digits.train.x);
   const epochs = scaled(SELU_PAPER.epochs, options.budget);
-  const unavailable: string[] = [];
   const findings: string[] = [];
   const series: { name: string; xs: number[]; ys: number[] }[] = [];
   for (const depth of SELU_PAPER.depths) {
-    const curves: Partial<Record<'selu' | 'batch-norm', Curve>> = {};
-    for (const variant of ['selu', 'batch-norm'] as const) {
-      const curve = await lossCurve(variant, depth, x, digits.train.y, epochs, options);
-      if (typeof curve === 'string') unavailable.push(`${LABEL[variant]}, ${depth} layers: ${curve}`);
-      else {
-        curves[variant] = curve;
-        series.push({ name: `${LABEL[variant]}, ${depth} layers`, xs: curve.losses.map((_, e) => e), ys: curve.losses });
-      }
-    }
-    const { selu, 'batch-norm': bn } = curves;
-    if (selu && bn) {
-      const lower = finalLoss(selu, epochs) < finalLoss(bn, epochs);
-      findings.push(
-        `${depth} layers: training loss after ${epochsText(epochs)} ${lossText(selu, epochs)} (SNN) against ${lossText(bn, epochs)} (ReLU + batch norm); ` +
-          `the loss over all ${grouped(digits.train.x.rows)} training digits rose from one epoch to the next ${times(rises(selu))} in ${epochs} for the SNN and ${times(rises(bn))} for ReLU + batch norm. ` +
-          `The paper's "SNNs learn faster" ${lower ? 'reproduces' : 'does NOT reproduce'} here; its "batch norm shows high variance" (their Figure 1, 2,000 epochs) ${varianceVerdict(rises(selu), rises(bn), epochs)}.`,
-      );
-    }
+    const curve = async (variant: 'selu' | 'batch-norm') => {
+      const c = await lossCurve(variant, depth, x, digits.train.y, epochs, options);
+      series.push({ name: `${LABEL[variant]}, ${depth} layers`, xs: c.losses.map((_, e) => e), ys: c.losses });
+      return c;
+    };
+    const selu = await curve('selu');
+    const bn = await curve('batch-norm');
+    const lower = finalLoss(selu, epochs) < finalLoss(bn, epochs);
+    findings.push(
+      `${depth} layers: training loss after ${epochsText(epochs)} ${lossText(selu, epochs)} (SNN) against ${lossText(bn, epochs)} (ReLU + batch norm); ` +
+        `the loss over all ${grouped(digits.train.x.rows)} training digits rose from one epoch to the next ${times(rises(selu))} in ${epochs} for the SNN and ${times(rises(bn))} for ReLU + batch norm. ` +
+        `The paper's "SNNs learn faster" ${lower ? 'reproduces' : 'does NOT reproduce'} here; its "batch norm shows high variance" (their Figure 1, 2,000 epochs) ${varianceVerdict(rises(selu), rises(bn), epochs)}.`,
+    );
   }
   return {
     id: 'paper-selu',
@@ -157,6 +151,5 @@ export async function runSeluPaper(options: PaperOptions = {}): Promise<PaperExp
     ],
     charts: [{ id: 'paper-selu-loss', title: 'Training loss over epochs (log scale): SNN against ReLU + batch norm (their Fig. 1, left)', xLabel: 'epoch', yLabel: 'training loss', logY: true, series }],
     findings,
-    unavailable,
   };
 }

@@ -211,7 +211,6 @@ async function sweepNetwork(
     { remedy, depth, width: common.width, seed: common.seed, backend: common.backend, learningRate: learningRate ?? undefined, checkpoints: trained.map((b) => b * common.epochs), curve: true },
     data,
   );
-  if (typeof run === 'string') return { rows: budgets.map((b) => without(b, run)) };
   const curve = run.curve!;
   const rows = budgets.map((budget, i): BudgetSweepRow => {
     if (budget > maxBudget) return aboveMax(budget);

@@ -53,13 +53,6 @@ export interface TrainableDepthRemedy {
     /** Why not deeper. */
     why: string;
   };
-  /**
-   * Why the remedy cannot run in this build (a feature of the public API it needs is missing and
-   * would be ignored rather than refused); absent when it can. Its rows then say so instead of
-   * showing numbers. A network createNetwork refuses (INVALID_OPTION: a layer type it does not have)
-   * is found out when the study builds it, and reported the same way.
-   */
-  unavailable?: string;
 }
 
 /** The shared recipe of the architecture and initialisation remedies. */

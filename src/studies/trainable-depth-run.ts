@@ -6,14 +6,14 @@
  * the same network to longer budgets, so a longer budget is the shorter one trained on: one optimiser
  * (its state kept), one RNG stream, one step count, exactly as one longer train() call.
  */
-import type { Network } from '../api/network.js';
+import { createNetwork, type Network } from '../api/network.js';
 import type { BackendChoice } from '../backend.js';
 import type { Matrix } from '../data/matrix.js';
 import { createOptimizer } from '../optim/index.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Dataset } from '../training/dataset.js';
 import { gradientRatios, hasBatchNorm, hiddenBiasNames, type GradientRatios, type ZeroCause } from './gradient-ratios.js';
-import { networkOrReason, numericFailure } from './paper-experiment.js';
+import { numericFailure } from './paper-experiment.js';
 import { loadStudyDigits } from './study-digits.js';
 import type { TrainableDepthRemedy } from './trainable-depth-remedies.js';
 
@@ -148,14 +148,13 @@ function ratiosOrNull(net: Network, probe: { data: Dataset; rows: Matrix }, exam
   }
 }
 
-/** Trains one remedy's network to each checkpoint in turn and measures it there; a string says why the network could not be built in this build. */
-export async function runNetwork(options: NetworkRunOptions, data: StudyData): Promise<NetworkRun | string> {
+/** Trains one remedy's network to each checkpoint in turn and measures it there. */
+export async function runNetwork(options: NetworkRunOptions, data: StudyData): Promise<NetworkRun> {
   const { remedy, depth, width, seed, backend } = options;
   const networkOptions = remedy.network(depth, width);
   const names = hiddenBiasNames(networkOptions);
   const perExample = !hasBatchNorm(networkOptions);
-  const net = await networkOrReason({ ...networkOptions, seed, backend });
-  if (typeof net === 'string') return net;
+  const net = await createNetwork({ ...networkOptions, seed, backend });
   const held: Dataset[] = [];
   const upload = (rows: Rows) => {
     const d = net.dataset(rows.x, rows.y);

@@ -89,7 +89,7 @@ export interface TrainableDepthRow {
   deltaFirstToLastAtEnd: number | null;
   /** Why each of the four ratios that is exactly 0 is 0 (see ZeroCause); absent when none is. */
   zeroCauses?: ZeroCauses;
-  /** Why there are no numbers: not run at this depth (cost), or not available in this build. */
+  /** Why there are no numbers: not run at this depth (its cost). */
   notRun?: string;
   /**
    * What went wrong numerically: training stopped before the budget (a non-finite step, DIVERGED; the
@@ -153,7 +153,7 @@ export interface TrainableDepthResult {
     key: string;
     /** Its network, initialisation and training in words. */
     settings: string;
-    /** What keeps it from some or all depths (not available in this build, or a depth limit), if anything. */
+    /** What keeps it from the deeper depths (its cost), if anything. */
     limit?: string;
   }[];
   /** One row per (remedy, depth), remedies in order, depths ascending. */
@@ -203,7 +203,7 @@ export function checkStudySetup(options: SharedStudyOptions, defaults: { depths:
   const width = checkWhole(options.width ?? TRAINABLE_WIDTH, 'width', 1, WIDTH_BOUND);
   const epochs = checkWhole(options.epochs ?? TRAINABLE_EPOCHS, 'epochs', 1, TRAINABLE_EPOCHS_BOUND);
   const seed = checkSeed(options.seed ?? STUDY_SEED, 'seed');
-  checkBackendChoice(options.backend); // else each network's createNetwork refuses it, and each row said "not available in this build"
+  checkBackendChoice(options.backend); // else each network's createNetwork refused it, after the digits loaded
   const remedies = chooseRemedies(options.remedies ?? defaults.remedies);
   const trainRows = checkWhole(options.trainRows ?? TRAINABLE_TRAIN_ROWS, 'trainRows', 1);
   const testRows = checkWhole(options.testRows ?? STUDY_DIGITS.testRows, 'testRows', 1);
@@ -215,8 +215,8 @@ export function checkStudySetup(options: SharedStudyOptions, defaults: { depths:
 
 /**
  * Each remedy's network at the deepest of `depths` it runs (skipReason) passes createNetwork's checks
- * (MODEL_LIMITS: layers and parameters): INVALID_OPTION otherwise, before any work, rather than a row
- * that says the network is "not available in this build". It names the option out of bounds: depths
+ * (MODEL_LIMITS: layers and parameters): INVALID_OPTION otherwise, before any work, rather than partway
+ * through the study. It names the option out of bounds: depths
  * when that depth is refused even at width 1, width when that width is refused even at one hidden
  * layer, else both. Cheap: it checks the options, it builds nothing.
  */
@@ -258,7 +258,7 @@ export function remedyBatchNormRuns(keys: readonly string[] | undefined): BatchN
 
 /** Those of `remedies` that train with batch norm, and their batch sizes. */
 function batchNormRuns(remedies: readonly TrainableDepthRemedy[]): BatchNormRun[] {
-  return remedies.filter((r) => r.unavailable === undefined && hasBatchNorm(r.network(1, 1))).map((r) => ({ run: r.key, batchSize: r.training.batchSize }));
+  return remedies.filter((r) => hasBatchNorm(r.network(1, 1))).map((r) => ({ run: r.key, batchSize: r.training.batchSize }));
 }
 
 /** The deepest depth of `remedy` whose held-out accuracy reached `goal` (null: none did). */
@@ -328,23 +328,21 @@ export const UNMEASURED = {
   deltaFirstToLastAtEnd: null,
 } as const;
 
-/** What keeps a remedy from some or all depths, as its rows' notRun says it. */
+/** What keeps a remedy from the deeper depths, as its rows' notRun says it. */
 function limitOf(remedy: TrainableDepthRemedy): { limit?: string } {
-  if (remedy.unavailable !== undefined) return { limit: `not available in this build: ${remedy.unavailable}` };
   if (remedy.maxDepth !== undefined) return { limit: `not run above ${remedy.maxDepth.depth} hidden layers: ${remedy.maxDepth.why}` };
   return {};
 }
 
-/** Why `remedy` is not run at `depth` (not available in this build, or above its cost limit); undefined when it is. */
+/** Why `remedy` is not run at `depth` (above its cost limit); undefined when it is. */
 export function skipReason(remedy: TrainableDepthRemedy, depth: number): string | undefined {
-  const skipped = remedy.unavailable !== undefined || (remedy.maxDepth !== undefined && depth > remedy.maxDepth.depth);
+  const skipped = remedy.maxDepth !== undefined && depth > remedy.maxDepth.depth;
   return skipped ? limitOf(remedy).limit : undefined;
 }
 
 /** Trains one (remedy, depth) for the budget and measures it. */
 async function runOne(remedy: TrainableDepthRemedy, depth: number, width: number, epochs: number, seed: number, backend: BackendChoice | undefined, data: StudyData): Promise<TrainableDepthRow> {
   const run = await runNetwork({ remedy, depth, width, seed, backend, checkpoints: [epochs] }, data);
-  if (typeof run === 'string') return { remedy: remedy.key, depth, ...UNMEASURED, notRun: run };
   const [end] = run.checkpoints;
   return {
     remedy: remedy.key,

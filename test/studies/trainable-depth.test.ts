@@ -1,6 +1,5 @@
 // The trainable-depth study's machinery on tiny budgets: the same seed gives the same rows (only
-// seconds differ), one row per (remedy, depth) in order, the cost rule and unavailable remedies give
-// rows without numbers, the deepest-depth rule and the goal check follow their definitions, the
+// seconds differ), one row per (remedy, depth) in order, the cost rule gives rows without numbers, the deepest-depth rule and the goal check follow their definitions, the
 // gradient ratios agree with per-example gradients computed one row at a time, and bad options are
 // typed errors.
 import { describe, expect, it } from 'vitest';
@@ -20,7 +19,6 @@ import {
 } from '../../src/studies/trainable-depth.js';
 import { TRAINABLE_DEPTH_REMEDIES } from '../../src/studies/trainable-depth-remedies.js';
 import { runBudgetSweep } from '../../src/studies/trainable-depth-budget.js';
-import { networkOrReason } from '../../src/studies/paper-experiment.js';
 import { expectError } from '../util/expect-error.js';
 import { loadMnist } from '../../src/data/mnist.js';
 
@@ -57,7 +55,7 @@ describe('trainable-depth study', () => {
   });
 
   it('runs a remedy only up to its cost limit, and names the reason in the rows it leaves out', async () => {
-    const limited = TRAINABLE_DEPTH_REMEDIES.find((r) => r.maxDepth !== undefined && r.unavailable === undefined)!;
+    const limited = TRAINABLE_DEPTH_REMEDIES.find((r) => r.maxDepth !== undefined)!;
     const limit = limited.maxDepth!.depth;
     const result = await runTrainableDepthStudy({ ...TINY, depths: [1, limit + 1], remedies: [limited.key] });
     const [within, beyond] = result.rows;
@@ -65,15 +63,6 @@ describe('trainable-depth study', () => {
     expect(Number.isFinite(within.testAccuracy)).toBe(true);
     expect(beyond.notRun).toMatch(new RegExp(`not run above ${limit} hidden layers`));
     expect([beyond.testAccuracy, beyond.steps, beyond.firstToLastAtInit]).toEqual([null, null, null]);
-  });
-
-  it('says "not available in this build" for a remedy whose API is missing, without numbers', async () => {
-    const missing = TRAINABLE_DEPTH_REMEDIES.filter((r) => r.unavailable !== undefined);
-    if (missing.length === 0) return; // every remedy runs in this build
-    const result = await runTrainableDepthStudy({ ...TINY, depths: [1], remedies: [missing[0].key] });
-    expect(result.rows[0].notRun).toMatch(/^not available in this build/);
-    expect(result.rows[0].testAccuracy).toBeNull();
-    expect(result.deepest).toEqual([{ remedy: missing[0].key, depth: null }]);
   });
 
   it('deepest trainable depth: the largest depth at or above the goal, whatever the shallower ones did', () => {
@@ -143,8 +132,7 @@ describe('trainable-depth study', () => {
       const options = remedy.network(3, 4);
       const names = hiddenBiasNames(options);
       expect(names, remedy.key).toHaveLength(3);
-      const net = await networkOrReason({ ...options, backend: 'ref', seed: 1 });
-      if (typeof net === 'string') continue; // a remedy this build cannot build (its rows say so)
+      const net = await createNetwork({ ...options, backend: 'ref', seed: 1 });
       const row = (shift: number) => Array.from({ length: 784 }, (_, i) => ((i + shift) % 7) / 7);
       const target = [1, 0, 0, 0, 0, 0, 0, 0, 0, 0];
       const parameters = net.gradients([row(0), row(3)], [target, target]).parameters; // two rows: batch norm refuses one
@@ -164,13 +152,13 @@ describe('trainable-depth study', () => {
     await expectError(() => runTrainableDepthStudy({ depths: [2, 0] }), 'INVALID_OPTION', /depths\[1\]/);
     await expectError(() => runTrainableDepthStudy({ depths: [] }), 'INVALID_OPTION', /depths/);
     await expectError(() => runTrainableDepthStudy({ width: 1.5 }), 'INVALID_OPTION', /width/);
-    // Each remedy's deepest network within the model limits, before any work (rows said "not available in this build").
+    // Each remedy's deepest network within the model limits, before any work (rows once said "not available in this build").
     await expectError(() => runTrainableDepthStudy({ width: 2e6 }), 'INVALID_OPTION', /^width: at most 1,048,576 \(the most units of a layer createNetwork makes\), got 2000000$/);
     await expectError(() => runTrainableDepthStudy({ depths: [600], remedies: ['relu-he', 'batch-norm-sigmoid'] }), 'INVALID_OPTION', /^depths: batch-norm-sigmoid's network of 600 hidden layers of \d+ units is one createNetwork refuses \(layers: 1,801 layers exceeds the limit of 1,024/);
     await expectError(() => runTrainableDepthStudy({ depths: [1], width: 400_000, remedies: ['plain-sigmoid'] }), 'INVALID_OPTION', /^width: plain-sigmoid's network of 1 hidden layer of 400,000 units is one createNetwork refuses \(sizes: /);
     await expectError(() => runBudgetSweep({ depths: [5], width: 20_000 }), 'INVALID_OPTION', /^depths, width: plain-sigmoid's network of 5 hidden layers of 20,000 units is one createNetwork refuses/);
     await expectError(() => runTrainableDepthStudy({ epochs: 0 }), 'INVALID_OPTION', /epochs/);
-    // A backend createNetwork refuses, before any work (each row said "not available in this build: backend: …", no numbers, and the study returned).
+    // A backend createNetwork refuses, before any work (each row once said "not available in this build: backend: …", no numbers, and the study returned).
     await expectError(() => runTrainableDepthStudy({ ...TINY, backend: 'gpu' as 'wasm', remedies: ['relu-he'] }), 'INVALID_OPTION', /^backend: expected 'wasm', 'ref' or a Kernels object, got "gpu"$/);
     await expectError(() => runTrainableDepthStudy({ ...TINY, backend: {} as 'wasm' }), 'INVALID_OPTION', /^backend: expected 'wasm', 'ref' or a Kernels object, got \{\}$/);
     await expectError(() => runBudgetSweep({ depths: [1], width: 6, trainRows: 96, testRows: 32, backend: 'gpu' as 'wasm' }), 'INVALID_OPTION', /^backend: expected 'wasm', 'ref' or a Kernels object, got "gpu"$/);
