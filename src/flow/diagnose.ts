@@ -128,8 +128,9 @@ export interface DiagnoseOptions {
   /** Whether the run ended at a saddle or a minimum (flow/curvature-evidence.ts), said after the summary. Default: none (no curvature said). */
   curvature?: CurvatureEvidence;
   /**
-   * The validation rows' loss at the weights the run started from, before its first epoch (a
-   * finite loss ≥ 0; study --model measures it): the trace holds the held-out loss after each
+   * The held-out rows' loss (train()'s validation rows, other than its training rows) at the
+   * weights the run started from, before its first epoch (a finite loss ≥ 0; study --model
+   * measures it on its test digits): the trace holds the held-out loss after each
    * epoch only, and where this one lies at or below their lowest no epoch of the run lowered it,
    * so the early-stopping remedy (stop after the epoch of the lowest) is not offered and the summary
    * says so (ComparedLosses.start). Default: none (the epochs' lowest is read as the run's).
@@ -161,7 +162,7 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
   }
   const start = options.heldOutAtStart;
   if (start !== undefined && !(typeof start === 'number' && Number.isFinite(start) && start >= 0)) {
-    throw invalidOption(`diagnose(trace, options): heldOutAtStart is ${shown(start)}; expected the validation rows' loss before the first epoch, a finite number ≥ 0`);
+    throw invalidOption(`diagnose(trace, options): heldOutAtStart is ${shown(start)}; expected the held-out rows' loss before the first epoch, a finite number ≥ 0`);
   }
   const L = trace.layers;
   const chain = hiddenChain(trace);

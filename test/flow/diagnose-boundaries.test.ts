@@ -266,7 +266,7 @@ describe('overfitting', () => {
   it("says the network fits its training rows better only where their loss fell", () => {
     const held = overfit([2, 2, 2, 2]);
     expect(held.verdict).toBe('overfitting');
-    expect(held.summary).toContain("while the loss on the same 4 training rows after each epoch (measured with the network's weights at that epoch's end, as the validation rows' loss is) went 2.00 → the same");
+    expect(held.summary).toContain("while the loss on the same 4 training rows after each epoch (measured with the network's weights at that epoch's end, as the held-out rows' loss is) went 2.00 → the same");
     expect(held.summary).not.toMatch(/fits its training rows/);
     const fell = overfit([2, 1.8, 1.7, 1.6]);
     expect(fell.verdict).toBe('overfitting');
@@ -302,12 +302,12 @@ describe('an unstable end: the training and held-out losses both rose at the sam
     const p = d.evidence.training!;
     expect([d.verdict, p.state, p.epochLoss, p.heldOutRose]).toEqual(['loss-rising', 'rising', 'training subset at the end', true]);
     expect(d.summary).toContain(
-      "raining became unstable from epoch 3: training and held-out loss both rose, the validation rows' loss 1.20 at the last of 3 epochs, 50 % above its lowest, 0.800 after 2 epochs, " +
-        "and the loss on the same 4 training rows after each epoch (measured with the network's weights at that epoch's end, as the validation rows' loss is) rose: 0.900 at the last of 3 epochs, 80 % above its lowest, 0.500 after 2 epochs, with 50 % of those training rows classified right,",
+      "raining became unstable from epoch 3: training and held-out loss both rose, the held-out rows' loss 1.20 at the last of 3 epochs, 50 % above its lowest, 0.800 after 2 epochs, " +
+        "and the loss on the same 4 training rows after each epoch (measured with the network's weights at that epoch's end, as the held-out rows' loss is) rose: 0.900 at the last of 3 epochs, 80 % above its lowest, 0.500 after 2 epochs, with 50 % of those training rows classified right,",
     );
     // One sentence each: no second held-out sentence, no second 'rose' of the training loss.
     expect(d.summary.match(/unstable/g)).toHaveLength(1);
-    expect(d.summary).not.toContain("The validation rows' loss rose,");
+    expect(d.summary).not.toContain("The held-out rows' loss rose,");
     expect(d.summary.match(/rose: /g)).toHaveLength(1);
     expect(d.remedies.map((r) => r.option)).toEqual(expect.arrayContaining(['learningRate: below 0.1', 'epochs: 2']));
   });
@@ -324,13 +324,13 @@ describe('an unstable end: the training and held-out losses both rose at the sam
     const p = d.evidence.training!;
     expect([d.verdict, p.state, p.epochLoss, p.heldOutRose]).toEqual(['loss-rising', 'rising', 'batch mean', true]);
     expect(d.summary).not.toMatch(/unstable from|both rose,/);
-    expect(d.summary.match(/The validation rows' loss rose/g)).toHaveLength(1);
+    expect(d.summary.match(/The held-out rows' loss rose/g)).toHaveLength(1);
     // One thing said: the training loss rose (its batch means), and the held-out loss with it, so no overfitting; not "whether that is overfitting … it cannot tell" beside it.
     expect(d.summary).toContain(
       "the training loss per epoch (the mean of its batches' losses, each before its update) rose: 0.900 at the last of 3 epochs, 80 % above its lowest, 0.500 after 2 epochs, with 50 % of the last epochs' traced batches' rows classified right",
     );
     expect(d.summary).toContain(
-      " The validation rows' loss rose too, 1.20 at the last of 3 epochs, 50 % above its lowest, 0.800 after 2 epochs: with the training loss, so this is no overfitting (which holds the training loss). " +
+      " The held-out rows' loss rose too, 1.20 at the last of 3 epochs, 50 % above its lowest, 0.800 after 2 epochs: with the training loss, so this is no overfitting (which holds the training loss). " +
         'But the trace holds no training loss at the same weights (it was saved before gradscope recorded one), so from which epoch training became unstable it cannot tell, and it offers no epoch to stop at',
     );
     expect(d.summary).not.toContain('whether that is overfitting');
@@ -343,7 +343,7 @@ describe('an unstable end: the training and held-out losses both rose at the sam
     const p = d.evidence.training!;
     expect([d.verdict, p.state, p.epochLoss, p.heldOutRose]).toEqual(['healthy', 'learning', 'batch mean', true]);
     expect(d.summary).toContain(
-      " The validation rows' loss rose, 1.20 at the last of 3 epochs, 50 % above its lowest, 0.800 after 2 epochs; the trace holds no training loss at the same weights (it was saved before gradscope recorded one), " +
+      " The held-out rows' loss rose, 1.20 at the last of 3 epochs, 50 % above its lowest, 0.800 after 2 epochs; the trace holds no training loss at the same weights (it was saved before gradscope recorded one), " +
         'and its batch means are over weights that moved, so whether that is overfitting (the training loss held) or an unstable end (both rose) it cannot tell',
     );
     expect(d.summary).not.toMatch(/rose: |no overfitting/);

@@ -54,7 +54,7 @@ describe("where a run stands is read from its epochs' losses", () => {
     expect(p.lossEnd).toBe(allRows[allRows.length - 1]);
     expect(p.lowest).toEqual({ epoch: allRows.indexOf(lowest), loss: lowest });
     expect(d.summary).toMatch(
-      /^Loss rising: the loss on every training row at each epoch's end \(the run's validation rows were its training rows\) rose: 0\.0\d+ at the last of 8 epochs, \d+ % above its lowest, 0\.0\d+ after 7 epochs, with \d+ % of the training rows classified right\. .*overshooting/,
+      /^Loss rising: the loss on every training row at each epoch's end \(the run measured its training rows after each epoch, as its validation\) rose: 0\.0\d+ at the last of 8 epochs, \d+ % above its lowest, 0\.0\d+ after 7 epochs, with \d+ % of the training rows classified right\. .*overshooting/,
     );
     expect(d.summary).not.toMatch(/Healthy|Still learning/);
     expect(d.remedies[0].option).toBe('learningRate: below 0.5');
@@ -81,7 +81,7 @@ describe("where a run stands is read from its epochs' losses", () => {
     expect([d.verdict, p.state]).toEqual(['overfitting', 'overfitting']);
     expect(p.heldOut!.lowest).toEqual({ epoch: best, loss: held[best] });
     expect(p.lossEnd).toBeLessThan(p.lossBefore * (1 + STILL_FALLING));
-    expect(d.summary).toMatch(/^Overfitting: the loss on the validation rows \(held out from training\) rose while the training loss did not: /);
+    expect(d.summary).toMatch(/^Overfitting: the held-out rows' loss rose while the training loss did not: /);
     expect(d.remedies[0].settings).toEqual([{ option: 'epochs', value: `${best + 1}`, flagValue: `${best + 1}`, setting: best + 1 }]);
   }, 60_000);
 

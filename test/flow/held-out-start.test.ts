@@ -23,7 +23,7 @@ function overfittingTrace(): Trace {
   return Trace.fromJSON({ ...base, steps: f.steps, losses: f.losses, accuracy: f.accuracy, epochs, metrics } as TraceJSON);
 }
 
-const SAID = "The validation rows' loss was lower still before the first epoch (0.167, at the weights the run started from): no epoch of this run lowered it, so no epoch to stop at is offered; the weights it started from are the ones to keep.";
+const SAID = "The held-out rows' loss was lower still before the first epoch (0.167, at the weights the run started from): no epoch of this run lowered it, so no epoch to stop at is offered; the weights it started from are the ones to keep.";
 
 describe('the held-out loss before the first epoch', () => {
   it('lowest before any epoch (the measured 0.1668 against 0.1675 after the first): no epoch to stop at, and the summary says why', () => {
@@ -43,6 +43,6 @@ describe('the held-out loss before the first epoch', () => {
   });
 
   it.each([-1, NaN, Infinity, '0.2'])('refuses heldOutAtStart %s, saying what it takes', (value) => {
-    expect(() => diagnose(overfittingTrace(), { heldOutAtStart: value as number })).toThrow(/^diagnose\(trace, options\): heldOutAtStart is .*; expected the validation rows' loss before the first epoch, a finite number ≥ 0$/);
+    expect(() => diagnose(overfittingTrace(), { heldOutAtStart: value as number })).toThrow(/^diagnose\(trace, options\): heldOutAtStart is .*; expected the held-out rows' loss before the first epoch, a finite number ≥ 0$/);
   });
 });

@@ -65,14 +65,14 @@ describe('overfitting against the training loss at the same weights', () => {
     const p = d.evidence.training!;
     expect([d.verdict, p.state, p.epochLoss, p.heldOutRose]).toEqual(['overfitting', 'overfitting', 'training subset at the end', true]);
     expect(p.lossEnd).toBeLessThan(p.lowest!.loss * (1 + STILL_FALLING));
-    expect(d.summary).toMatch(/^Overfitting: .* while the loss on the same 100 training rows after each epoch \(measured with the network's weights at that epoch's end, as the validation rows' loss is\) went /);
+    expect(d.summary).toMatch(/^Overfitting: .* while the loss on the same 100 training rows after each epoch \(measured with the network's weights at that epoch's end, as the held-out rows' loss is\) went /);
 
     // The same run saved before the training subset was recorded: no overfitting claimed from batch means over moving weights.
     const old = diagnose(withoutTrainingLoss(trace));
     expect(old.evidence.training!.epochLoss).toBe('batch mean');
     expect(old.verdict).not.toBe('overfitting');
     expect(old.evidence.training!.state).not.toBe('overfitting');
-    expect(old.summary).toMatch(/The validation rows' loss rose, .* above its lowest, .*; the trace holds no training loss at the same weights .* so whether that is overfitting \(the training loss held\) or an unstable end \(both rose\) it cannot tell/);
+    expect(old.summary).toMatch(/The held-out rows' loss rose, .* above its lowest, .*; the trace holds no training loss at the same weights .* so whether that is overfitting \(the training loss held\) or an unstable end \(both rose\) it cannot tell/);
     expect(old.remedies.map((r) => r.option)).not.toContain('epochs: ' + (p.heldOut!.lowest.epoch + 1));
   }, 120_000);
 

@@ -44,7 +44,7 @@ describe("the first step's batch loss beside its noise", () => {
   }, 120_000);
 
   // The new user's study --model (relu/he [784,64,64,10] trained 5 epochs with adam, studied on 2 epochs of 2,000 digits, 2026-12-03): beside the
-  // validation rows' loss, 'The loss at the end lies 139 % above the first step's (0.0134, one batch)' named neither the loss nor its value.
+  // held-out rows' loss, 'The loss at the end lies 139 % above the first step's (0.0134, one batch)' named neither the loss nor its value.
   it("names the training loss it reads at the end, and prints it, beside a held-out loss", () => {
     // The run's losses rounded to 3 digits: its 139 % is 140 % of these.
     const p = { read: 'epochs', state: 'overfitting', lossStart: 0.0134, lossEnd: 0.0321, startNoise: 0.0888, window: 1, epochs: 2, epochLoss: 'training subset at the end', subsetRows: 500 } as TrainingProgress;

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { lossFixture, lossTrace as traceOf, type LossFixture as Fixture } from '../util/loss-fixture.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 
-/** The validation rows' loss before the first epoch, as study --model measured it (0.1668: its table's epoch 0). */
+/** The held-out rows' loss before the first epoch, as study --model measured it (0.1668: its table's epoch 0). */
 const HELD_OUT_AT_START = 0.1668;
 
 const fixture = (): Fixture => lossFixture('study-model-window-low');
@@ -29,8 +29,8 @@ describe('a rising loss whose last window holds the lowest epoch of the run', ()
     expect(p.windowLow).toEqual({ epoch: 8, loss: training[8] });
     expect(Math.min(...training)).toBe(training[8]);
     expect(d.summary).toContain(
-      "Loss rising: training became unstable from epoch 10: training and held-out loss both rose, the validation rows' loss mean 0.219 over the last 2 of 10 epochs, 29 % above its lowest, 0.170 after 1 epoch, " +
-        "and the loss on the same 1,000 training rows after each epoch (measured with the network's weights at that epoch's end, as the validation rows' loss is) rose: mean 0.0208 over the last 2 of 10 epochs, 427 % above its lowest, 3.95e-3 after 9 epochs,",
+      "Loss rising: training became unstable from epoch 10: training and held-out loss both rose, the held-out rows' loss mean 0.219 over the last 2 of 10 epochs, 29 % above its lowest, 0.170 after 1 epoch, " +
+        "and the loss on the same 1,000 training rows after each epoch (measured with the network's weights at that epoch's end, as the held-out rows' loss is) rose: mean 0.0208 over the last 2 of 10 epochs, 427 % above its lowest, 3.95e-3 after 9 epochs,",
     );
     expect(d.summary).not.toContain('0.0137');
     const rate = d.remedies.find((r) => r.option.startsWith('learningRate'))!;
@@ -57,9 +57,9 @@ describe('a rising loss whose last window holds the lowest epoch of the run', ()
     const d = diagnose(traceOf(dipped), { heldOutAtStart: HELD_OUT_AT_START });
     const held = d.evidence.training!.heldOut!;
     expect([d.verdict, held.lowest.epoch, held.windowLow]).toEqual(['loss-rising', 0, { epoch: 8, loss: 0.16 }]);
-    expect(d.summary).toContain("Loss rising: training became unstable from epoch 10: training and held-out loss both rose, the validation rows' loss mean 0.201 over the last 2 of 10 epochs, 26 % above its lowest, 0.160 after 9 epochs, ");
+    expect(d.summary).toContain("Loss rising: training became unstable from epoch 10: training and held-out loss both rose, the held-out rows' loss mean 0.201 over the last 2 of 10 epochs, 26 % above its lowest, 0.160 after 9 epochs, ");
     expect(d.summary).not.toContain('lower still before the first epoch');
     const stop = d.remedies.find((r) => r.option === 'epochs: 9')!;
-    expect(stop.why).toBe("the validation rows' loss was lowest after 9 epochs (0.160) and rose after it with the training loss: stopping there keeps the weights from before training became unstable.");
+    expect(stop.why).toBe("the held-out rows' loss was lowest after 9 epochs (0.160) and rose after it with the training loss: stopping there keeps the weights from before training became unstable.");
   });
 });

@@ -57,7 +57,7 @@ export function riseFrom(p: TrainingProgress): { loss: number; words: string } {
  */
 export function startNoiseSentence(p: TrainingProgress, trace: Trace): string {
   if (p.read !== 'epochs' || p.state === 'rising' || risenAboveStart(p) || p.lossEnd < (1 + STILL_FALLING) * p.lossStart) return '';
-  // Named and printed: beside the validation rows' loss, 'the loss at the end' read as theirs, and its value was not said.
+  // Named and printed: beside the held-out rows' loss, 'the loss at the end' read as theirs, and its value was not said.
   return (
     ` The training loss at the end (${epochLossName(p)}, ${atLastEpochs(p.lossEnd, p, runEpochs(p, trace))}) lies ${percent(p.lossEnd / p.lossStart - 1)} above the first step's batch loss (${numberText(p.lossStart)}, one batch), ` +
     `within that batch's noise (one batch's loss varies by ${numberText(p.startNoise)} about the loss's level: two standard deviations, from the differences between the first records' batch losses), so no rise from the start is read.`
@@ -96,7 +96,7 @@ export const heldOutNewLow = (p: TrainingProgress) =>
  */
 export function heldOutStartSentence(p: TrainingProgress): string {
   if (!heldOutLowestAtStart(p)) return '';
-  return ` The validation rows' loss was lower still before the first epoch (${numberText(p.heldOut!.start!)}, at the weights the run started from): no epoch of this run lowered it, so no epoch to stop at is offered; the weights it started from are the ones to keep.`;
+  return ` The held-out rows' loss was lower still before the first epoch (${numberText(p.heldOut!.start!)}, at the weights the run started from): no epoch of this run lowered it, so no epoch to stop at is offered; the weights it started from are the ones to keep.`;
 }
 
 /** A loss of the last window of `epochs` epochs as a sentence says it: '0.0905 at the last of 8 epochs', 'mean 3.24 over the last 20 of 100 epochs'. */

@@ -31,14 +31,14 @@ export function progressRemedies(run: RunAtEnd, e: Evidence, add: AddRemedy): vo
   if (p && unstableEnd(p) && !heldOutLowestAtStart(p)) {
     add(
       [earlyStop(p)],
-      `the validation rows' loss was lowest ${lowestWhen(heldOutLowest(p))} and rose after it with the training loss: stopping there keeps the weights from before training became unstable.`,
+      `the held-out rows' loss was lowest ${lowestWhen(heldOutLowest(p))} and rose after it with the training loss: stopping there keeps the weights from before training became unstable.`,
     );
   }
   if (p?.state === 'overfitting' && !heldOutLowestAtStart(p)) {
     const best = heldOutLowest(p).epoch + 1;
     add(
       [earlyStop(p)],
-      `the validation rows' loss was lowest ${lowestWhen(heldOutLowest(p))} and rose after it while the training loss did not: training from the same start for ${counted(best, 'epoch')} stops before the network fits its training rows at the others' cost (early stopping).`,
+      `the held-out rows' loss was lowest ${lowestWhen(heldOutLowest(p))} and rose after it while the training loss did not: training from the same start for ${counted(best, 'epoch')} stops before the network fits its training rows at the others' cost (early stopping).`,
     );
   }
 }

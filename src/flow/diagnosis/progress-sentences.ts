@@ -142,10 +142,10 @@ function shortRunClause(p: TrainingProgress, trace: Trace): string {
 /** How an epoch's training loss was measured (TrainingProgress.epochLoss), as a sentence names it, and of which epochs a thinned trace's means are. */
 function epochLossWords(p: TrainingProgress): string {
   const kept = p.epochsKept === undefined ? '' : `; the trace kept ${grouped(p.epochsKept)} of the run's ${counted(p.epochs!, 'epoch')}, evenly spread, and the means and the lowest are of those kept`;
-  // The network's weights, named: 'at the validation rows' weights' read as weights the rows had.
-  if (p.epochLoss === 'training subset at the end') return `the loss on the same ${counted(p.subsetRows!, 'training row')} after each epoch (measured with the network's weights at that epoch's end, as the validation rows' loss is${kept})`;
+  // The network's weights, named: 'at the held-out rows' weights' read as weights the rows had.
+  if (p.epochLoss === 'training subset at the end') return `the loss on the same ${counted(p.subsetRows!, 'training row')} after each epoch (measured with the network's weights at that epoch's end, as the held-out rows' loss is${kept})`;
   return p.epochLoss === 'all rows at the end'
-    ? `the loss on every training row at each epoch's end (the run's validation rows were its training rows${kept})`
+    ? `the loss on every training row at each epoch's end (the run measured its training rows after each epoch, as its validation${kept})`
     : `the training loss per epoch (the mean of its batches' losses, each before its update${kept})`;
 }
 
@@ -228,7 +228,7 @@ function heldOutNewLowSentence(p: TrainingProgress, measured: string, right: str
   const lowestBefore = from.loss === p.lossStart ? "the first step's loss" : `${lowestKind(p.lowest!)} before that window`;
   const above = aboveLowest ? `; that last mean lies ${amountAbove(p.lossEnd, from.loss)}above ${lowestBefore}, ${from.words},` : ';';
   return (
-    `The epochs cannot tell whether the network overfits: the loss on the validation rows (held out from training) rose, ${atLastEpochs(held.lossEnd, p, p.epochs!)}, ` +
+    `The epochs cannot tell whether the network overfits: the held-out rows' loss rose, ${atLastEpochs(held.lossEnd, p, p.epochs!)}, ` +
     `${amountAbove(held.lossEnd, heldOutLowest(p).loss)}above ${lowestKind(heldOutLowest(p))}, ${lowestWords(heldOutLowest(p)).words}, while ${measured} ${moved} between its means over the last two windows of ${counted(p.window, 'epoch')}` +
     `${above} but its last epoch's loss, ${numberText(p.newLow!.loss)} after ${counted(p.newLow!.epoch + 1, 'epoch')}, is the lowest of any epoch in ${p.epochsKept === undefined ? 'the run' : 'the epochs the trace kept'}${higherClause(p)}${right}. ` +
     'Overfitting holds the training loss while the held-out loss rises, an unstable end raises both: ' +
@@ -274,7 +274,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
   if (p.state === 'overfitting') {
     const held = p.heldOut!;
     return (
-      `the loss on the validation rows (held out from training) rose while the training loss did not: ${rise(held.lossEnd, lowestWords(heldOutLowest(p)))}, ` +
+      `the held-out rows' loss rose while the training loss did not: ${rise(held.lossEnd, lowestWords(heldOutLowest(p)))}, ` +
       `while ${measured} went ${numberText(p.lossBefore)} → ${p.lossEnd === p.lossBefore ? 'the same' : numberText(p.lossEnd)}${p.window === 1 ? '' : ` (means over the last two windows of ${counted(p.window, 'epoch')})`}${newLowClause(p)}${right}.` +
       // Fitting the training rows better is said only where their loss fell: one that held says nothing of it.
       (p.lossEnd < p.lossBefore ? ' The network fits its training rows better at the cost of the rows it has not seen.' : '') +
@@ -284,7 +284,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
   if (p.state === 'rising') {
     // Both at the same weights: not overfitting, which would have held the training loss.
     const unstable = unstableEnd(p)
-      ? `training became unstable from epoch ${grouped(unstableFrom(p))}: training and held-out loss both rose, the validation rows' loss ${rise(p.heldOut!.lossEnd, lowestWords(heldOutLowest(p)))}, and `
+      ? `training became unstable from epoch ${grouped(unstableFrom(p))}: training and held-out loss both rose, the held-out rows' loss ${rise(p.heldOut!.lossEnd, lowestWords(heldOutLowest(p)))}, and `
       : '';
     return `${unstable}${measured} rose: ${rise(p.lossEnd, riseFrom(p))}${paceClause(p)}${right}. ${overshootSentence(trace)}${verdict === 'loss-rising' ? '.' : ', whatever the gradient flow above.'}${unstableEnd(p) ? heldOutStartSentence(p) : ''}`;
   }
@@ -342,13 +342,13 @@ function heldOutUnreadClause(p: TrainingProgress): string {
   const unrecorded = 'the trace holds no training loss at the same weights (it was saved before gradscope recorded one)';
   if (p.state === 'rising') {
     return (
-      ` The validation rows' loss rose too, ${rose}: with the training loss, so this is no overfitting (which holds the training loss). ` +
-      `But ${unrecorded}, so from which epoch training became unstable it cannot tell, and it offers no epoch to stop at: training again with the same validation records it.`
+      ` The held-out rows' loss rose too, ${rose}: with the training loss, so this is no overfitting (which holds the training loss). ` +
+      `But ${unrecorded}, so from which epoch training became unstable it cannot tell, and it offers no epoch to stop at: training again with the same held-out rows records it.`
     );
   }
   return (
-    ` The validation rows' loss rose, ${rose}; ${unrecorded}, and its batch means are over weights that moved, ` +
-    'so whether that is overfitting (the training loss held) or an unstable end (both rose) it cannot tell: training again with the same validation records it.'
+    ` The held-out rows' loss rose, ${rose}; ${unrecorded}, and its batch means are over weights that moved, ` +
+    'so whether that is overfitting (the training loss held) or an unstable end (both rose) it cannot tell: training again with the same held-out rows records it.'
   );
 }
 
@@ -370,7 +370,7 @@ function convergedGapClause(verdict: Verdict, e: Evidence, ends: ChainEnds): str
 const NOT_THE_CAUSE: Partial<Record<TrainingState, string>> = {
   plateau: 'the gap is not what holds the loss',
   rising: 'the gap is not what makes the loss rise',
-  overfitting: "the gap is not what makes the validation rows' loss rise",
+  overfitting: "the gap is not what makes the held-out rows' loss rise",
   unclear: 'what is left is no gap',
 };
 
