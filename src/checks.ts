@@ -90,6 +90,12 @@ export const FLOAT32_MIN_NORMAL_WORDS = `${float32Text(FLOAT32_MIN_NORMAL)} (2�
  * a value as Infinity (from 2¹²⁸ − 2¹⁰³ up; between the two it is rounded down to this).
  */
 export const FLOAT32_MAX = 3.4028234663852886e38;
+/**
+ * The least magnitude float32 holds as Infinity, 2¹²⁸ − 2¹⁰³ (halfway from FLOAT32_MAX to 2¹²⁸,
+ * which ties round to): |v| < FLOAT32_OVERFLOW exactly when v is finite in float32 (NaN fails it too),
+ * one comparison where a check per value (toMatrix) would otherwise store and read back.
+ */
+export const FLOAT32_OVERFLOW = 2 ** 128 - 2 ** 103;
 /** FLOAT32_MAX as refusals say it. */
 export const FLOAT32_MAX_WORDS = `${float32Text(FLOAT32_MAX)} (float32's largest finite number)`;
 

@@ -1,6 +1,7 @@
 // toMatrix as a user calls it (it is exported): without `cols` it takes the rows' own width, and its
 // messages name it; checkPairs counts rows in words that agree with the number.
 import { describe, expect, it } from 'vitest';
+import { FLOAT32_MAX } from '../../src/checks.js';
 import { checkPairs, toMatrix } from '../../src/data/matrix.js';
 import { expectError } from '../util/expect-error.js';
 
@@ -15,6 +16,25 @@ describe('toMatrix', () => {
     await expectError(() => toMatrix([[1, 2, 3], [4, 5]]), 'SHAPE_MISMATCH', /^toMatrix: row 1 has 2 values, expected 3$/);
     await expectError(() => toMatrix({ data: [1, 2], rows: 1, cols: '2' as never }), 'SHAPE_MISMATCH', /^toMatrix: cols: expected a whole number, got the string "2"$/);
     await expectError(() => toMatrix([5, 6] as never), 'SHAPE_MISMATCH', /^toMatrix: row 0 is 5, not an array of numbers$/);
+  });
+});
+
+describe("toMatrix's value check", () => {
+  // 2¹²⁸ − 2¹⁰³ is where float32 starts to hold a value as Infinity (a tie, rounded to 2¹²⁸); the double below it is held as FLOAT32_MAX.
+  const overflow = 2 ** 128 - 2 ** 103;
+  const below = overflow - 2 ** (127 - 52);
+
+  it('takes every value float32 holds as finite, the largest rounded down to FLOAT32_MAX', () => {
+    expect(toMatrix([[below, -below, 0, -0]]).data).toEqual(Float32Array.of(FLOAT32_MAX, -FLOAT32_MAX, 0, -0));
+    expect(toMatrix({ data: [below], rows: 1, cols: 1 }).data[0]).toBe(FLOAT32_MAX);
+  });
+
+  it('refuses, naming the row and column, every value float32 holds as Infinity or that is not a finite number', async () => {
+    await expectError(() => toMatrix([[1, 2], [3, overflow]]), 'NON_FINITE_INPUT', /^toMatrix: row 1, column 1 is 3\.4028235677973366e\+38, beyond the float32 range$/);
+    await expectError(() => toMatrix([[-overflow]], 1, 'inputs'), 'NON_FINITE_INPUT', /^inputs: row 0, column 0 is -3\.4028235677973366e\+38, beyond the float32 range$/);
+    await expectError(() => toMatrix([[1, NaN]]), 'NON_FINITE_INPUT', /^toMatrix: row 0, column 1 is NaN, not a finite number$/);
+    await expectError(() => toMatrix({ data: [1, -Infinity], rows: 1, cols: 2 }), 'NON_FINITE_INPUT', /^toMatrix: row 0, column 1 is -Infinity, not a finite number$/);
+    await expectError(() => toMatrix([[1, '2' as never]]), 'NON_FINITE_INPUT', /^toMatrix: row 0, column 1 is .*, not a number$/);
   });
 });
 
