@@ -183,12 +183,13 @@ function orderLayers(layers: LayerEntries[], names: readonly string[] | undefine
     });
   }
   const orders = chainOrders(layers);
-  const how = `pass { layers: [names in order] } (--layers a,b,c) to give it`;
-  if (orders === 'too many') throw badModel('safetensors', `cannot order the dense layers (${listing}): too many orders to try; ${how}`);
-  if (orders.length === 0) throw badModel('safetensors', `cannot order the dense layers (${listing}): their names carry no order and their shapes chain in none; ${how}`);
+  // The order is what the file does not record: each command asks for the layers option in its own words (cli/unstated-import-words.ts).
+  const unordered = (lacks: string) => new UnstatedImportOptions('safetensors', lacks, ['layers'], "to give their order (the layers' names, input first)");
+  if (orders === 'too many') throw unordered(`cannot order the dense layers (${listing}): too many orders to try`);
+  if (orders.length === 0) throw unordered(`cannot order the dense layers (${listing}): their names carry no order and their shapes chain in none`);
   if (orders.length > 1) {
     const show = (order: LayerEntries[]) => order.map((l) => l.name).join(' → ');
-    throw badModel('safetensors', `the dense layers (${listing}) chain in more than one order (${show(orders[0])}; ${show(orders[1])}): ambiguous; ${how}`);
+    throw unordered(`the dense layers (${listing}) chain in more than one order (${show(orders[0])}; ${show(orders[1])}): ambiguous`);
   }
   notes.push(`ordered the dense layers by their shapes: ${orders[0].map((l) => l.name).join(' → ')}`);
   return orders[0];

@@ -134,4 +134,26 @@ describe('gradscope convert of a plain state_dict', () => {
       );
     }
   });
+
+  it("a dense chain whose layers' order the file does not give: convert asks for --layers, study --model, gradients and curvature (no --layers) give the convert command", async () => {
+    // Two square layers chain either way round and their names carry no order. The three commands said '(--layers a,b,c)', a flag they refuse.
+    const square: TensorToWrite[] = ['encoder', 'decoder'].flatMap((name) => [
+      { name: `${name}.weight`, dtype: 'F32' as const, shape: [4, 4], values: new Float32Array(16) },
+      { name: `${name}.bias`, dtype: 'F32' as const, shape: [4], values: new Float32Array(4) },
+    ]);
+    const file = join(dir, 'square.safetensors');
+    writeFileSync(file, encodeSafetensors({}, square));
+    const lacks = `${file}: safetensors: the dense layers (encoder [4, 4], decoder [4, 4]) chain in more than one order (encoder → decoder; decoder → encoder): ambiguous`;
+    const convert = await runCliInProcess(['convert', file, join(dir, 'square-out.json')]);
+    expect(convert.stderr).toBe(`gradscope: BAD_MODEL_FILE: ${lacks}; pass { layers } (--layers) to give their order (the layers' names, input first)\n`);
+    const converted = join(dir, 'square.json');
+    for (const words of [['study'], ['gradients'], ['curvature']]) {
+      const run = await runCliInProcess([...words, '--model', file]);
+      expect(run.code, words[0]).toBe(1);
+      expect(run.stderr, words[0]).toBe(
+        `gradscope: BAD_MODEL_FILE: ${lacks}, and gradscope ${words[0]} takes no flag to give their order (the layers' names, input first): ` +
+          `convert the file first: gradscope convert ${file} ${converted} --layers fc1,fc2 (gradscope convert --help lists each flag's values), then give --model ${converted}\n`,
+      );
+    }
+  });
 });

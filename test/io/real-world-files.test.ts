@@ -270,7 +270,7 @@ describe('real-world safetensors', () => {
 
     const square = safetensors(undefined, [...dense('encoder', 4, 4), ...dense('decoder', 4, 4)]);
     expect(refusal(() => fromSafetensors(square, options)).message).toMatch(
-      /safetensors: the dense layers \(encoder \[4, 4\], decoder \[4, 4\]\) chain in more than one order \(encoder → decoder; decoder → encoder\): ambiguous; pass \{ layers: \[names in order\] \} \(--layers a,b,c\)/,
+      /safetensors: the dense layers \(encoder \[4, 4\], decoder \[4, 4\]\) chain in more than one order \(encoder → decoder; decoder → encoder\): ambiguous; pass \{ layers \} \(--layers\) to give their order \(the layers' names, input first\)$/,
     );
     const ordered = fromSafetensors(square, { ...options, layers: ['decoder', 'encoder'] });
     // decoder.weight follows encoder.weight (16 values) and encoder.bias (4) in the file.
