@@ -2,7 +2,7 @@
 // printed, saved in the model format every other command reads. Bad flags: one line, exit 2,
 // nothing written. Small rows and epochs, so it runs in seconds under load.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { createNetwork } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
 import { equalisingLayerRates } from '../../src/optim/layer-rates.js';
 import { LSUV_BUILD } from '../../src/layers/lsuv.js';
-import { TRAIN_SHAPE } from '../../src/cli/commands/train.js';
+import { epochLegend, TRAIN_SHAPE } from '../../src/cli/commands/train.js';
 import { runCliInProcess } from '../util/cli.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-train-'));
@@ -40,16 +40,18 @@ describe('gradscope train', () => {
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe(`[4,16,16,3] tanh, tanh, softmax, loss cross-entropy, init glorot-normal, bias init constant:0.1; training on 40 rows of ${dataPath}, 3 epochs.`);
     expect(lines[1]).toBe('adam, learning rate 0.01, batches of 8, seed 5.');
-    expect(lines[2]).toMatch(/^epoch 0\/3  training loss \d\.\d+  training accuracy [\d.]+ %$/);
-    expect(lines.slice(3, 6).map((line) => line.replace(/\d+(\.\d+)?/g, '#'))).toEqual(Array(3).fill('epoch #/#  batch loss #  training loss #  training accuracy # %'));
-    expect(lines[6]).toBe(`Model: ${out} (gradscope study --model ${out} --data ${dataPath} --batch-size 8 --learning-rate 0.01 --optimizer adam trains it on from these weights with the same settings, tracing and diagnosing it, on the same rows)`);
+    // What the epoch lines' numbers are, said once above them (newuser29 asked what 'batch loss' was).
+    expect(lines[2]).toBe("Each epoch: batch loss, the mean of its batches' losses, each taken before its step (over weights that moved as it was taken); training loss and accuracy, on all 40 rows after it.");
+    expect(lines[3]).toMatch(/^epoch 0\/3  training loss \d\.\d+  training accuracy [\d.]+ %$/);
+    expect(lines.slice(4, 7).map((line) => line.replace(/\d+(\.\d+)?/g, '#'))).toEqual(Array(3).fill('epoch #/#  batch loss #  training loss #  training accuracy # %'));
+    expect(lines[7]).toBe(`Model: ${out} (gradscope study --model ${out} --data ${dataPath} --batch-size 8 --learning-rate 0.01 --optimizer adam trains it on from these weights with the same settings, tracing and diagnosing it, on the same rows)`);
 
     // The file is the existing model format: loadModel reads it and its loss is the one printed last.
     const net = await loadModel(out);
     expect(net.sizes).toEqual([4, 16, 16, 3]);
     expect(net.activationFunctions).toEqual(['tanh', 'tanh', 'softmax']);
-    const last = /training loss (\d\.\d+)  training accuracy/.exec(lines[5]);
-    expect(last, lines[5]).not.toBeNull();
+    const last = /training loss (\d\.\d+)  training accuracy/.exec(lines[6]);
+    expect(last, lines[6]).not.toBeNull();
     expect(net.evaluate(inputs, targets).loss.toPrecision(4)).toBe(last![1]);
     net.dispose();
 
@@ -67,11 +69,17 @@ describe('gradscope train', () => {
     expect(run.code, run.stderr).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('[784,8,10] sigmoid, softmax, loss cross-entropy; training on 200 digits (the mnist package), 1 epoch.');
-    expect(lines[2]).toMatch(/^epoch 0\/1  test loss \d\.\d+  test accuracy [\d.]+ %$/);
-    expect(lines[3]).toMatch(/^epoch 1\/1  batch loss \d\.\d+  test loss \d\.\d+  test accuracy [\d.]+ %$/);
+    expect(lines[2]).toBe("Each epoch: batch loss, the mean of its batches' losses, each taken before its step (over weights that moved as it was taken); test loss and accuracy, on the 50 test digits after it.");
+    expect(lines[3]).toMatch(/^epoch 0\/1  test loss \d\.\d+  test accuracy [\d.]+ %$/);
+    expect(lines[4]).toMatch(/^epoch 1\/1  batch loss \d\.\d+  test loss \d\.\d+  test accuracy [\d.]+ %$/);
     const net = await loadModel(out);
     expect(net.sizes).toEqual([784, 8, 10]);
     net.dispose();
+  });
+
+  it("docs/cli.md quotes the epoch lines' legend as train prints it on the default 1,000 test digits", () => {
+    const docs = readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    expect(docs).toContain(epochLegend('test', 1000));
   });
 
   // One parser for --init and --bias-init: NAME:NUMBER as createNetwork takes it, so "tanh with a large init" can be made here.
@@ -87,7 +95,7 @@ describe('gradscope train', () => {
     const same = await createNetwork({ sizes: [4, 8, 3], activation: 'tanh', init, biasInit: { name: 'normal', std: 0.5 }, seed: 3 });
     const start = same.evaluate(inputs, targets);
     same.dispose();
-    expect(lines[2]).toBe(`epoch 0/1  training loss ${start.loss.toPrecision(4)}  training accuracy ${/training accuracy (.*)$/.exec(lines[2])![1]}`);
+    expect(lines[3]).toBe(`epoch 0/1  training loss ${start.loss.toPrecision(4)}  training accuracy ${/training accuracy (.*)$/.exec(lines[3])![1]}`);
   });
 
   // The closing hint is a command that works as printed: run it (one epoch, to be quick) and it studies the model on the rows train used.
@@ -146,8 +154,8 @@ describe('gradscope train', () => {
     expect(run.code, run.stderr).toBe(0);
     const lines = run.stdout.split('\n');
     expect(lines[2]).toMatch(/^LSUV rescaled the orthonormal weights on the first 16 training rows \(the first batch, as train's lsuv\): each dense layer's output variance [\d.]+(–[\d.]+)? before, [\d.]+(–[\d.]+)? after\.$/);
-    expect(lines[3]).toMatch(/^epoch 0\/2  training loss \d\.\d+  training accuracy [\d.]+ %$/);
-    expect(lines[4]).toMatch(/^epoch 1\/2 /);
+    expect(lines[4]).toMatch(/^epoch 0\/2  training loss \d\.\d+  training accuracy [\d.]+ %$/);
+    expect(lines[5]).toMatch(/^epoch 1\/2 /);
     // The model saved is the one train(x, y, { lsuv: true }) makes from the same network.
     const api = await createNetwork({ sizes: [4, 8, 3], init: 'lsuv' });
     api.train(inputs, targets, { epochs: 2, batchSize: 16, lsuv: true });
@@ -263,9 +271,9 @@ describe('gradscope train', () => {
     const run = await runCliInProcess(['train', '--depth', '3', '--width', '16', '--activation', 'relu', '--epochs', '2', '--train', '500', '--test', '100', '--learning-rate', '1e4', '--on-non-finite', 'skip']);
     expect(run.code).toBe(1);
     const lines = run.stdout.trimEnd().split('\n');
-    expect(lines[2]).toMatch(/^epoch 0\/2  test loss /);
-    expect(lines[3]).toMatch(/^epoch 1\/2  batch loss \S+ \(1 batch applied, 15 skipped\)  test loss \S+  test accuracy [\d.]+ %$/);
-    expect(lines).toHaveLength(4);
+    expect(lines[3]).toMatch(/^epoch 0\/2  test loss /);
+    expect(lines[4]).toMatch(/^epoch 1\/2  batch loss \S+ \(1 batch applied, 15 skipped\)  test loss \S+  test accuracy [\d.]+ %$/);
+    expect(lines).toHaveLength(5);
     expect(run.stderr).toMatch(
       /^gradscope: DIVERGED: epoch 2: every batch had a non-finite or runaway loss, gradient or step; nothing was applied in this epoch, and nothing is put back: the network is as epoch 1 left it; --on-non-finite skip left out 31 batches in this call, the 16 of this epoch and 15 before it \(the last: /,
     );
@@ -277,13 +285,13 @@ describe('gradscope train', () => {
     const run = await runCliInProcess(['train', '--layers', '784,16,10', '--activation', 'relu', '--train', '500', '--test', '100', '--epochs', '3', '--learning-rate', '100', '--on-non-finite', 'halve', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
-    const [start, end] = [lines[2], lines[5]].map((line) => Number(/test loss (\S+)/.exec(line)![1]));
+    const [start, end] = [lines[3], lines[6]].map((line) => Number(/test loss (\S+)/.exec(line)![1]));
     expect(end).toBeGreaterThan(start);
-    expect(lines[6]).toBe('--on-non-finite halve halved the learning rate once, to 50.');
-    expect(lines[7]).toMatch(
+    expect(lines[7]).toBe('--on-non-finite halve halved the learning rate once, to 50.');
+    expect(lines[8]).toMatch(
       /^Warning: the trained network is worse than the initial weights on the test rows \(test loss \S+ → \S+, test accuracy [\d.]+ % → [\d.]+ %\); halving kept the steps finite, not the network better than its start; --out saves it as asked; the likely cause is a learning rate too large: try a --learning-rate below 50\.$/,
     );
-    expect(lines[8]).toMatch(/^Model: /);
+    expect(lines[9]).toMatch(/^Model: /);
     expect(existsSync(out)).toBe(true);
     // A run that ends better says nothing of the kind.
     const better = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--epochs', '3', '--learning-rate', '0.5']);

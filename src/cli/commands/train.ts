@@ -93,8 +93,17 @@ function softmaxOfOneInFlags(error: unknown, rows: TrainingRows): unknown {
 }
 
 /**
- * One epoch's line: the mean of its batch losses (each before its step) and the loss and accuracy on the checked rows after it;
- * where --on-non-finite skip left batches out, how many (the mean is over the applied ones only).
+ * What the epoch lines' numbers are, said once above them (newuser29 asked what 'batch loss' was): `checked` and `rows` as
+ * the rows measured (TrainingRows.checked, their count).
+ */
+export function epochLegend(checked: string, rows: number): string {
+  const measured = checked === 'test' ? `on the ${counted(rows, 'test digit')}` : `on all ${counted(rows, 'row')}`;
+  return `Each epoch: batch loss, the mean of its batches' losses, each taken before its step (over weights that moved as it was taken); ${checked} loss and accuracy, ${measured} after it.`;
+}
+
+/**
+ * One epoch's line (epochLegend says what it holds): the mean of its batch losses (each before its step) and the loss and
+ * accuracy on the checked rows after it; where --on-non-finite skip left batches out, how many (the mean is over the applied ones only).
  */
 function epochLine(epoch: string, checked: string, evaluation: Evaluation, trained?: Pick<EpochInfo, 'loss' | 'batches' | 'skipped'>): string {
   const skipped = trained?.skipped ? ` (${counted(trained.batches, 'batch')} applied, ${grouped(trained.skipped)} skipped)` : '';
@@ -140,7 +149,7 @@ async function saveTrained(net: Network, out: string, trained: { optimizer: Opti
 
 export const trainCommand = command({
   words: ['train'],
-  summary: 'make a network from flags, train it on the digits or your data, print each epoch and save it for study --model and the others',
+  summary: "make a network from flags, train it on the digits or your data, print each epoch (its batch loss, the mean of its batches' losses, and the loss and accuracy on the test digits or your rows after it) and save it for study --model and the others",
   flags: [
     { name: 'layers', value: 'A,B,…', rule: WIDTH, about: `units per layer, input first (${digitsModelSizes().join(',')} on the digits); the first and last must be the rows' inputs and targets (default: --depth layers of --width)` },
     { name: 'depth', value: 'N', default: TRAIN_SHAPE.depth, rule: COUNT, about: 'hidden layers, without --layers' },
@@ -205,6 +214,7 @@ export const trainCommand = command({
       print(terminal, `${shape}; training on ${rows.source}, ${counted(settings.epochs, 'epoch')}.`);
       print(terminal, trainingSettingsText(settings, built, seed, rows.train.count));
       if (lsuv) print(terminal, lsuvLine(lsuv, firstBatch));
+      print(terminal, epochLegend(rows.checked, rows.check.count));
       print(terminal, epochLine(`0/${grouped(settings.epochs)}`, rows.checked, initial));
       const trained = net.train(rows.train.x, rows.train.y, {
         epochs: settings.epochs,
