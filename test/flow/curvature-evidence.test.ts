@@ -15,10 +15,17 @@ describe('diagnose with curvature evidence', async () => {
   const plain = diagnose(trace);
   // On a plateau, a diagnosis without curvature says the gradient alone cannot tell a minimum from a saddle or a gentle slope; with it, the curvature says which.
   // The docs page by its title, not a repository path that read as plain text in the HTML report: the title docs/curvature.md's heading gives.
-  const undecided = " The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can (gradscope's docs, page 'Curvature and gradient noise': Nielsen's plateau, measured by `gradscope study plateau`, is the last).";
+  const undecided = " The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can (`gradscope study plateau` measured Nielsen's plateau: such a slope, neither a saddle nor a minimum; gradscope's docs, page 'Curvature and gradient noise').";
   it("names the curvature page by the title its heading gives", () => {
     expect(readFileSync(new URL('../../docs/curvature.md', import.meta.url), 'utf8').split('\n')[0]).toMatch(new RegExp(`^# ${CURVATURE_PAGE.slice(1, -1)}:`));
     expect(undecided).not.toContain('docs/');
+  });
+
+  // It said "Nielsen's plateau … is the last", which read as the page's last section; it names what the page found.
+  it("says what the page found on Nielsen's plateau", () => {
+    const page = readFileSync(new URL('../../docs/curvature.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    expect(page).toContain('a nearly flat, slightly indefinite region that the gradient (‖∇f‖ ≈ 0.05, shrinking) crosses slowly, rather than a clean saddle point or a local minimum');
+    expect(undecided).toContain("measured Nielsen's plateau: such a slope, neither a saddle nor a minimum");
   });
 
   it.each([

@@ -95,7 +95,7 @@ export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evide
  */
 function plateauCause(e: Evidence, verdict: Verdict, ends: ChainEnds): string {
   const cause = faded(e) ? '; the gradient faded over training time (above), not only over depth' : `; ${notFadedClause(e, ends)}${slowByDepthClause(e, verdict, ends)}`;
-  const minimum = e.curvature ? '' : ` The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can (gradscope's docs, page ${CURVATURE_PAGE}: Nielsen's plateau, measured by \`gradscope study plateau\`, is the last).`;
+  const minimum = e.curvature ? '' : ` The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can (\`gradscope study plateau\` measured Nielsen's plateau: such a slope, neither a saddle nor a minimum; gradscope's docs, page ${CURVATURE_PAGE}).`;
   return `${cause}.${minimum}`;
 }
 
