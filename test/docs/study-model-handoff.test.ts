@@ -1,0 +1,36 @@
+// README's Command line section: `gradscope train --out` ends with a `gradscope study --model` command that repeats
+// train's rows and training flags but --epochs, and that study starts a fresh optimiser, since study --model does
+// not resume the state saved with the model. README said the study "trains as train did": a newcomer who trained
+// with adam and ran the printed command saw a fresh adam lift the test loss it had reached.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCliInProcess } from '../util/cli.js';
+
+const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+const folder = mkdtempSync(join(tmpdir(), 'gradscope-handoff-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+describe("README's train → study --model hand-off", () => {
+  it('says what the printed command carries and that the optimiser starts fresh', () => {
+    expect(README).toContain("That command repeats `train`'s rows and training flags but `--epochs` (the study trains its own, 10 by default)");
+    expect(README).toContain('`study --model` does not resume the optimiser state saved with the model, and says so');
+  });
+
+  it('is what the two commands do', async () => {
+    const data = join(folder, 'data.json');
+    const inputs = Array.from({ length: 24 }, (_, r) => [r % 2, (r >> 1) % 2, ((r >> 2) % 3) / 2]);
+    writeFileSync(data, JSON.stringify({ inputs, targets: inputs.map(([a, b]) => (a !== b ? [0, 1] : [1, 0])) }));
+    const model = join(folder, 'model.json');
+    const train = await runCliInProcess(['train', '--data', data, '--layers', '3,8,2', '--optimizer', 'adam', '--learning-rate', '0.01', '--batch-size', '8', '--epochs', '2', '--out', model]);
+    expect(train.code, train.stderr).toBe(0);
+    const printed = /\(gradscope (study --model .*?) trains it on/.exec(train.stdout)?.[1];
+    expect(printed, train.stdout).toBe(`study --model ${model} --data ${data} --batch-size 8 --learning-rate 0.01 --optimizer adam`);
+    const study = await runCliInProcess(printed!.split(' '));
+    expect(study.code, study.stderr).toBe(0);
+    // 2 epochs of 3 batches: adam's 6 steps, saved with the model and not resumed; the study's own 10 epochs.
+    expect(study.stdout).toContain(`${model} holds adam's optimiser state (6 steps), which study --model does not resume: this run trains with a fresh adam.`);
+    expect(study.stdout).toMatch(/^\S+ on 24 rows, 10 epochs,/m);
+  });
+});
