@@ -1,4 +1,4 @@
-/** The command line of the A/B scripts (bench/ab.ts, ab-trees.ts, ab-trees-train.ts, ab-trees-calls.ts). */
+/** The command line of the A/B scripts (bench/ab.ts, ab-trees.ts, ab-trees-train.ts, ab-trees-calls.ts, ab-trees-threads.ts) and of bench/nothing-shared.ts. */
 
 /** The value after `name` on the command line, or `fallback`. */
 export function option(name: string, fallback: string): string {
@@ -17,4 +17,22 @@ export function labelledArgs(usage: string, args: readonly string[] = process.ar
   });
   if (labelled.length < 2) throw new Error(`usage: ${usage}`);
   return labelled;
+}
+
+/**
+ * The command line of the two-thread block scripts (bench/nothing-shared.ts, bench/ab-trees-threads.ts):
+ * `[--blocks 150] [--batch 256] [--sizes 784,100,100,10]`, and the blocks' shape they share: per
+ * block `oneSteps` one-thread steps and `twoSteps` two-thread ones (after one untimed, the worker
+ * awake), a pause of `pauseMs` before each group so that the last group's worker, which spins
+ * ~1 ms after its last job (pool.ts SPIN), is asleep.
+ */
+export function threadBlockOptions(): { blocks: number; batch: number; sizes: number[]; oneSteps: number; twoSteps: number; pauseMs: number } {
+  return {
+    blocks: Number(option('--blocks', '150')),
+    batch: Number(option('--batch', '256')),
+    sizes: option('--sizes', '784,100,100,10').split(',').map(Number),
+    oneSteps: 3,
+    twoSteps: 8,
+    pauseMs: 3,
+  };
 }

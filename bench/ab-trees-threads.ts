@@ -13,16 +13,10 @@
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { quantile } from '../src/median.js';
-import { labelledArgs, option } from './ab-args.js';
+import { labelledArgs, threadBlockOptions } from './ab-args.js';
 
 const trees = labelledArgs('npx tsx bench/ab-trees-threads.ts old=<tree> new=<tree> [--blocks n] [--batch n] [--sizes a,b,…]').map(({ label, value }) => ({ label, dir: resolve(value) }));
-const blocks = Number(option('--blocks', '150'));
-const batch = Number(option('--batch', '256'));
-const sizes = option('--sizes', '784,100,100,10').split(',').map(Number);
-const ONE_STEPS = 3;
-const TWO_STEPS = 8;
-/** The pause before each block (ms): the other tree's worker stops spinning and sleeps. */
-const PAUSE_MS = 3;
+const { blocks, batch, sizes, oneSteps: ONE_STEPS, twoSteps: TWO_STEPS, pauseMs: PAUSE_MS } = threadBlockOptions();
 
 interface Tree {
   label: string;

@@ -12,6 +12,7 @@
 import { Worker } from 'node:worker_threads';
 import { compileCore } from '../src/wasm/loader.js';
 import { SPIN } from '../src/wasm/threads/pool.js';
+import { DONE, JOB, startWorkerControl, STOP } from './worker-control.js';
 
 /**
  * Trips per half: ~0.5 ms at the ~64 GFLOP/s of bench/RESULTS.md at commit 7e4b013 (AMD EPYC Zen 5,
@@ -19,11 +20,8 @@ import { SPIN } from '../src/wasm/threads/pool.js';
  * nested loop, 2026-12-01 14:17, load 15), so one hand-off (µs) is noise beside it.
  */
 const HALF = 500_000;
-/** A hand-off not answered within this long means a dead worker: fail rather than hang the bench. */
-const TIMEOUT_MS = 30_000;
-/** Slots of the control block (Int32): the job counter, the done counter, the stop flag. */
-const JOB = 0, DONE = 1, STOP = 2;
 
+/** worker-control.ts' serveJobs in plain JavaScript (an eval'd worker imports no TypeScript), running the peak loop per job. */
 const WORKER_SOURCE = `
 const { parentPort, workerData: { module, half, control, spin } } = require('node:worker_threads');
 const x = new WebAssembly.Instance(module, {}).exports;
@@ -57,37 +55,14 @@ export async function startHostControl(spin = SPIN): Promise<HostControl> {
   const module = await compileCore('simd');
   const main = new WebAssembly.Instance(module, {}).exports as unknown as PeakExports;
   const out = (main.heap_base() + 15) & ~15;
-  const control = new SharedArrayBuffer(4 * 4);
-  const ctrl = new Int32Array(control);
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, half: HALF, control, spin } });
-  const message = (expected: string) =>
-    new Promise<void>((resolve, reject) => {
-      worker.once('message', (m) => (m === expected ? resolve() : reject(new Error(`host control worker said ${String(m)}`))));
-      worker.once('error', reject);
-    });
-  await message('ready');
-  let job = 0;
+  const worker = await startWorkerControl('host control', (control) => new Worker(WORKER_SOURCE, { eval: true, workerData: { module, half: HALF, control, spin } }), spin);
   return {
     one: () => void main.f32_peak_madd__simd(out, 2 * HALF),
     two: () => {
-      job++;
-      Atomics.store(ctrl, JOB, job);
-      Atomics.notify(ctrl, JOB);
+      worker.post();
       main.f32_peak_madd__simd(out, HALF);
-      for (let spin = 0; spin < SPIN && Atomics.load(ctrl, DONE) !== job; spin++);
-      const started = performance.now();
-      for (let done = Atomics.load(ctrl, DONE); done !== job; done = Atomics.load(ctrl, DONE)) {
-        Atomics.wait(ctrl, DONE, done, 1000); // returns at once if the worker finished since the load
-        if (performance.now() - started > TIMEOUT_MS) throw new Error(`host control worker did not finish job ${job} within ${TIMEOUT_MS} ms`);
-      }
+      worker.wait();
     },
-    close: async () => {
-      const stopped = message('stopped');
-      Atomics.store(ctrl, STOP, 1);
-      Atomics.store(ctrl, JOB, job + 1);
-      Atomics.notify(ctrl, JOB);
-      await stopped;
-      await worker.terminate();
-    },
+    close: () => worker.close(),
   };
 }

@@ -25,18 +25,32 @@ export interface RoundTask {
 }
 
 /**
+ * A task that times its own round (what tinybench cannot: bench/nothing-shared.ts' pairRound keeps
+ * only its clean calls): called once per round in its turn, it returns its time for the round in ms.
+ */
+export interface SelfTimedTask {
+  name: string;
+  round: (round: number) => number;
+}
+
+/**
  * Every task once per round for `rounds` rounds, the order rotated by one task each round (with
  * two tasks: a, b, then b, a, …), so that no task always runs first or right after the same one and
  * a change of load on a shared machine hits every task alike. Returns each task's median time per
  * round, in ms, by name: the rounds' values are paired (value i of every task is round i). Calls and
  * each task's time in a round are measured by `clock` (ms): wall time unless given, or the process's
- * CPU time (ab-rounds.ts cpuMs), which leaves out the time other processes held the CPU.
+ * CPU time (ab-rounds.ts cpuMs), which leaves out the time other processes held the CPU; a
+ * SelfTimedTask times its own round.
  */
-export async function interleaved(tasks: readonly RoundTask[], rounds: number, clock: () => number = () => performance.now()): Promise<Map<string, number[]>> {
+export async function interleaved(tasks: readonly (RoundTask | SelfTimedTask)[], rounds: number, clock: () => number = () => performance.now()): Promise<Map<string, number[]>> {
   const ms = new Map(tasks.map((t) => [t.name, [] as number[]]));
   for (let round = 0; round < rounds; round++) {
     const shift = round % tasks.length;
     for (const task of [...tasks.slice(shift), ...tasks.slice(0, shift)]) {
+      if ('round' in task) {
+        ms.get(task.name)![round] = task.round(round);
+        continue;
+      }
       // The first round warms the engine up; later ones make one call first, to bring the task's data back into cache
       // (tinybench's default of 16 warm-up calls per round cost ~1 s a round for a 60 ms train() call).
       const warmup = round === 0 ? { warmupTime: 100, warmupIterations: 4 } : { warmupTime: 0, warmupIterations: 1 };

@@ -9,6 +9,9 @@
  * line of either half ever moves between the cores. one ÷ two is the ceiling of a split step on this
  * host in these minutes; 2·half ÷ two is how much the halves slow each other (the host's shared
  * memory, L3 and vCPU placement), which a registers-only loop (bench/host-control.ts) cannot show.
+ * startPair makes such a pair of any halves of bench/nothing-shared-work.ts (threads.bench.ts pairs
+ * train() over half the digits each too); pairRound times a pair's round in the bench by its clean
+ * pairs only.
  *
  *   npx tsx bench/nothing-shared.ts [--blocks 150] [--batch 256] [--sizes 784,100,100,10]
  *
@@ -43,20 +46,18 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { SPIN } from '../src/wasm/threads/pool.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
-import { CONTROL_SLOTS, DONE, JOB, STARTED, STOP } from './nothing-shared-control.js';
+import { median } from './median.js';
+import { makeHalf, type HalfWork } from './nothing-shared-work.js';
 import { stepOn } from './step.bench.js';
+import { startWorkerControl } from './worker-control.js';
 
-/** A hand-off not answered within this long means a dead worker: fail rather than hang the bench. */
-const TIMEOUT_MS = 30_000;
-
-export interface NothingShared {
-  /** The whole batch's step on the main thread alone. */
-  one(): void;
+/** Two halves of one piece of work (bench/nothing-shared-work.ts), one on the main thread and one in a worker, nothing shared. */
+export interface NothingSharedPair {
   /**
-   * Half the batch on the main thread while the worker steps its own network on the other half, at
-   * the same time. Returns whether the step was clean: the worker had started its half when the main
-   * thread finished its own (where gradscope's pool would have run a job not yet started itself,
-   * ThreadPool.jobsRunHere, which bench/ab-trees-threads.ts counts clean steps by).
+   * The two halves at the same time. Returns whether the pair was clean: the worker had started its
+   * half when the main thread finished its own (where gradscope's pool would have run a job not yet
+   * started itself, ThreadPool.jobsRunHere, which bench/ab-trees-threads.ts counts clean steps by).
+   * A pair that is not clean timed the host's scheduling of the worker, not a split: it bounds nothing.
    */
   two(): boolean;
   /** The main thread's half alone. */
@@ -64,6 +65,11 @@ export interface NothingShared {
   /** The worker's half alone, the main thread waiting for it. */
   other(): void;
   close(): Promise<void>;
+}
+
+export interface NothingShared extends NothingSharedPair {
+  /** The whole batch's step on the main thread alone. */
+  one(): void;
 }
 
 /**
@@ -76,71 +82,83 @@ function workerSource(): string {
   return `import(${JSON.stringify(new URL(`file://${tsx}`).href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
 }
 
-export async function startNothingShared(sizes: readonly number[], batch: number, spin = SPIN): Promise<NothingShared> {
-  if (batch % 2) throw new Error(`nothing-shared: the batch (${batch}) must split into two equal halves`);
-  const whole = await stepOn(await createWasmKernels({ variant: 'simd' }), [...sizes], batch);
-  const half = await stepOn(await createWasmKernels({ variant: 'simd' }), [...sizes], batch / 2);
-  const control = new SharedArrayBuffer(4 * CONTROL_SLOTS);
-  const ctrl = new Int32Array(control);
-  const worker = new Worker(workerSource(), { eval: true, workerData: { sizes: [...sizes], batch: batch / 2, control, spin } });
-  const message = (expected: string) =>
-    new Promise<void>((resolve, reject) => {
-      worker.once('message', (m) => (m === expected ? resolve() : reject(new Error(`nothing-shared worker said ${String(m)}`))));
-      worker.once('error', reject);
-    });
-  await message('ready');
-  let job = 0;
-  const post = () => {
-    job++;
-    Atomics.store(ctrl, JOB, job);
-    Atomics.notify(ctrl, JOB);
-  };
-  const wait = () => {
-    for (let i = 0; i < spin && Atomics.load(ctrl, DONE) !== job; i++);
-    const started = performance.now();
-    for (let done = Atomics.load(ctrl, DONE); done !== job; done = Atomics.load(ctrl, DONE)) {
-      Atomics.wait(ctrl, DONE, done, 1000); // returns at once if the worker finished since the load
-      if (performance.now() - started > TIMEOUT_MS) throw new Error(`nothing-shared worker did not finish step ${job} within ${TIMEOUT_MS} ms`);
-    }
-  };
+/** `main`'s half on the main thread and `other`'s in a worker (its own thread, kernels and memory), one hand-off per pair. */
+export async function startPair(main: HalfWork, other: HalfWork, spin = SPIN): Promise<NothingSharedPair> {
+  const half = await makeHalf(main);
+  const worker = await startWorkerControl('nothing-shared', (control) => new Worker(workerSource(), { eval: true, workerData: { work: other, control, spin } }), spin);
   return {
-    one: whole.step,
-    half: half.step,
+    half: half.run,
     two: () => {
-      post();
-      half.step();
-      const clean = Atomics.load(ctrl, STARTED) === job;
-      wait();
+      worker.post();
+      half.run();
+      const clean = worker.started();
+      worker.wait();
       return clean;
     },
     other: () => {
-      post();
-      wait();
+      worker.post();
+      worker.wait();
     },
     close: async () => {
-      const stopped = message('stopped');
-      Atomics.store(ctrl, STOP, 1);
-      Atomics.store(ctrl, JOB, job + 1);
-      Atomics.notify(ctrl, JOB);
-      await stopped;
-      await worker.terminate();
-      whole.net.dispose();
-      half.net.dispose();
+      await worker.close();
+      half.dispose();
     },
   };
 }
 
+/** The nothing-shared pair of a step of `batch` (two steps of half of it) and the whole step on the main thread. */
+export async function startNothingShared(sizes: readonly number[], batch: number, spin = SPIN): Promise<NothingShared> {
+  if (batch % 2) throw new Error(`nothing-shared: the batch (${batch}) must split into two equal halves`);
+  const whole = await stepOn(await createWasmKernels({ variant: 'simd' }), [...sizes], batch);
+  const work: HalfWork = { kind: 'step', sizes: [...sizes], batch: batch / 2 };
+  const pair = await startPair(work, work, spin);
+  return {
+    ...pair,
+    one: whole.step,
+    close: async () => {
+      await pair.close();
+      whole.net.dispose();
+    },
+  };
+}
+
+/** What a nothing-shared ceiling measured in rounds counts: its pairs, and the clean ones among them. */
+export interface PairCounts {
+  pairs: number;
+  clean: number;
+}
+
+/**
+ * A round of `two` for interleaved() (median.ts, a task timing its own round): untimed pairs first
+ * (4 in the first round, which warms the engine up, then 1, as interleaved's tinybench tasks), then
+ * pairs, each timed, until `side.ms` have passed and at least `side.calls` (4 unless given) were
+ * timed. The round's time is the median of its clean pairs, NaN when none was clean; `counts` adds
+ * up the round's pairs and clean ones.
+ */
+export function pairRound(two: () => boolean, side: { ms: number; calls?: number }, counts: PairCounts): (round: number) => number {
+  return (round) => {
+    for (let w = round === 0 ? 4 : 1; w > 0; w--) two();
+    const clean: number[] = [];
+    const start = performance.now();
+    for (let pairs = 0; pairs < (side.calls ?? 4) || performance.now() - start < side.ms; pairs++) {
+      const t0 = performance.now();
+      const wasClean = two();
+      const ms = performance.now() - t0;
+      counts.pairs++;
+      if (!wasClean) continue;
+      counts.clean++;
+      clean.push(ms);
+    }
+    return clean.length ? median(clean) : NaN;
+  };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { option } = await import('./ab-args.js');
+  const { threadBlockOptions } = await import('./ab-args.js');
   const { quantile } = await import('../src/median.js');
   const { createThreadedWasmKernels } = await import('../src/wasm/threads/threaded-kernels.js');
   const { measureLineRoundTrip, lineRoundTripText } = await import('./line-round-trip.js');
-  const blocks = Number(option('--blocks', '150'));
-  const batch = Number(option('--batch', '256'));
-  const sizes = option('--sizes', '784,100,100,10').split(',').map(Number);
-  const ONE_STEPS = 3;
-  const TWO_STEPS = 8;
-  const PAUSE_MS = 3;
+  const { blocks, batch, sizes, oneSteps: ONE_STEPS, twoSteps: TWO_STEPS, pauseMs: PAUSE_MS } = threadBlockOptions();
 
   const load0 = os.loadavg()[0];
   const tripBefore = await measureLineRoundTrip();

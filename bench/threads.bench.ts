@@ -11,11 +11,14 @@
  * one-thread time over its two-thread time, the control's likewise; the verdict is taken from the
  * rounds' medians (bench/verdict.ts judgeBesideControl): when the second vCPU gives the control itself
  * less than the goal, the run is host-limited, not a gradscope failure. The step of issue #16 item 6
- * ([784,100,100,10] at batch 256) has a fifth task in its rounds, its nothing-shared ceiling
- * (bench/nothing-shared.ts: two one-thread networks stepping half the batch each at the same time,
- * one in a worker, nothing shared): the one-thread step's time over it is what this host gives a
- * split of this work in that round, lines moving between the cores left out; where that misses the
- * goal too and the split reached it, a miss is host-limited (judgeBesideControl says when).
+ * ([784,100,100,10] at batch 256) and both train() rows have a fifth task in their rounds, their
+ * nothing-shared ceiling (bench/nothing-shared.ts: two one-thread networks doing half the work each
+ * at the same time, one in a worker, nothing shared; for the step, half the batch each; for
+ * train(), one epoch over half the digits each at half the batch size, on its own dataset or its
+ * own rows uploaded by each call): the one-thread side's time over it is what this host gives a
+ * split of this work in that round, lines moving between the cores left out. Only its clean pairs
+ * count (the worker had started its half when the main thread finished its own); where the ceiling
+ * misses the goal too and the split reached it, a miss is host-limited (judgeBesideControl says when).
  */
 import os from 'node:os';
 import { createNetwork } from '../src/api/network.js';
@@ -25,12 +28,12 @@ import { createThreadedWasmKernels } from '../src/wasm/threads/threaded-kernels.
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { API_ROWS } from './api.bench.js';
 import { startHostControl, type HostControl } from './host-control.js';
-import { startNothingShared, type NothingShared } from './nothing-shared.js';
+import { pairRound, startPair, type NothingSharedPair, type PairCounts } from './nothing-shared.js';
 import { lineRoundTripText, measureLineRoundTrip, type LineRoundTrip } from './line-round-trip.js';
 import { interleaved, median } from './median.js';
 import { roundRatios, spreadOf, spreadText } from './spread.js';
 import { stepOn } from './step.bench.js';
-import { judgeBesideControl, threadsText, type Target } from './verdict.js';
+import { judgeBesideControl, threadsText, type CeilingRounds, type Target } from './verdict.js';
 
 /** Issue #16's goal for every row marked `goal`: two threads at least 1.7× one. */
 export const THREADS_TARGET: Target = { value: 1.7, atLeast: true };
@@ -62,10 +65,12 @@ export interface ThreadsRow {
   controls: number[];
   /** The host control's two-thread call, median per round, ms. */
   controlTwoMs: number;
-  /** The nothing-shared ceiling in the same rounds (the one-thread time over the nothing-shared halves' time), where the row has one. */
-  ceilings?: number[];
-  /** The nothing-shared halves' step, median per round, ms. */
-  ceilingTwoMs?: number;
+  /**
+   * The nothing-shared ceiling in the same rounds, where the row has one: per round the one-thread
+   * time over the median of that round's clean pairs (undefined: none was clean), the pairs counted,
+   * and `twoMs`, the clean pairs' time (median over the rounds that had one, ms; NaN: none had).
+   */
+  ceiling?: CeilingRounds & { twoMs: number };
 }
 
 export interface ThreadsResult {
@@ -92,16 +97,17 @@ const STEPS = [
 /**
  * One row: the two sides and the control in the same interleaved rounds; `side`: each side's time
  * and calls per round; `ceiling`: the nothing-shared halves of the one-thread side's work, timed as
- * a side too.
+ * a side too (its clean pairs only: pairRound).
  */
-async function row(name: string, goal: boolean, one: () => void, two: () => void, control: HostControl, side: { ms: number; calls?: number }, ceiling?: NothingShared): Promise<ThreadsRow> {
+async function row(name: string, goal: boolean, one: () => void, two: () => void, control: HostControl, side: { ms: number; calls?: number }, ceiling?: NothingSharedPair): Promise<ThreadsRow> {
+  const pairs: PairCounts = { pairs: 0, clean: 0 };
   const times = await interleaved(
     [
       { name: 'one', run: one, ...side },
       { name: 'two', run: two, ...side },
       { name: 'control one', run: control.one, ms: CONTROL_ROUND_MS },
       { name: 'control two', run: control.two, ms: CONTROL_ROUND_MS },
-      ...(ceiling ? [{ name: 'nothing shared', run: ceiling.two, ...side }] : []),
+      ...(ceiling ? [{ name: 'nothing shared', round: pairRound(ceiling.two, side, pairs) }] : []),
     ],
     THREAD_ROUNDS,
   );
@@ -114,9 +120,23 @@ async function row(name: string, goal: boolean, one: () => void, two: () => void
     speedUps: ratios('one', 'two'),
     controls: ratios('control one', 'control two'),
     controlTwoMs: median(times.get('control two')!),
-    ...(ceiling ? { ceilings: ratios('one', 'nothing shared'), ceilingTwoMs: median(times.get('nothing shared')!) } : {}),
+    ...(ceiling ? { ceiling: ceilingRounds(times.get('one')!, times.get('nothing shared')!, pairs) } : {}),
   };
 }
+
+/** The ceiling's rounds from the one-thread side's times and the pairs' (NaN in a round without a clean pair). */
+function ceilingRounds(oneMs: readonly number[], pairMs: readonly number[], pairs: PairCounts): CeilingRounds & { twoMs: number } {
+  const measured = pairMs.filter((ms) => Number.isFinite(ms));
+  return {
+    ratios: roundRatios(oneMs, pairMs).map((r) => (Number.isFinite(r) ? r : undefined)),
+    pairs: pairs.pairs,
+    cleanPairs: pairs.clean,
+    twoMs: measured.length ? median(measured) : NaN,
+  };
+}
+
+/** A ceiling's ratios over the rounds that had a clean pair (none: an empty list). */
+export const ceilingRatios = (ceiling: CeilingRounds): number[] => ceiling.ratios.filter((r): r is number => r !== undefined);
 
 function product(k: Kernels, n: number) {
   const fill = (length: number) => {
@@ -140,7 +160,8 @@ export async function runThreadsBench(): Promise<ThreadsResult> {
     for (const c of STEPS) {
       const a = await stepOn(one, c.sizes, c.batch);
       const b = await stepOn(two, c.sizes, c.batch);
-      const ceiling = c.ceiling ? await startNothingShared(c.sizes, c.batch) : undefined;
+      const half = { kind: 'step', sizes: c.sizes, batch: c.batch / 2 } as const;
+      const ceiling = c.ceiling ? await startPair(half, half) : undefined;
       try {
         rows.push(await row(`step [${c.sizes.join(',')}] batch ${c.batch}`, c.batch >= 256, a.step, b.step, control, kernelSide, ceiling));
       } finally {
@@ -171,18 +192,38 @@ export function lineRoundTripsText([before, after]: ThreadsResult['lineRoundTrip
 /** The name of a train() row: on a dataset uploaded once, or on rows uploaded by each call (train(x, y)); both are goal rows. */
 const trainRowName = (data: 'dataset' | 'rows') => `train(${data === 'dataset' ? 'dataset' : 'x, y'}) 1 epoch, batch ${THREADS_API_BATCH}`;
 
-/** train() of one epoch over the digits at batch 256, one thread against `threads: 2`. */
+/** The layer sizes and learning rate of the train() rows, and of their nothing-shared halves. */
+const TRAIN_SIZES = [784, 100, 100, 10];
+const TRAIN_RATE = 0.01;
+
+/**
+ * train() of one epoch over the digits at batch 256, one thread against `threads: 2`, each beside
+ * its nothing-shared ceiling: two one-thread networks each training one epoch over half the digits
+ * at batch 128 (the same steps, half the rows each), one in a worker.
+ */
 async function trainRows(control: HostControl): Promise<ThreadsRow[]> {
   const side = { ms: 0, calls: TRAIN_CALLS };
   const { train } = await loadMnist({ train: API_ROWS, test: 0 });
-  const options = { epochs: 1, batchSize: THREADS_API_BATCH, learningRate: 0.01 };
-  const make = (threads: number) => createNetwork({ sizes: [784, 100, 100, 10], activation: 'sigmoid', output: 'sigmoid', loss: 'mse', seed: 1, threads });
+  const options = { epochs: 1, batchSize: THREADS_API_BATCH, learningRate: TRAIN_RATE };
+  const make = (threads: number) => createNetwork({ sizes: TRAIN_SIZES, activation: 'sigmoid', output: 'sigmoid', loss: 'mse', seed: 1, threads });
   const [one, two] = [await make(1), await make(2)];
   const [oneData, twoData] = [one.dataset(train.x, train.y), two.dataset(train.x, train.y)];
+  const halves = (data: 'dataset' | 'rows') => {
+    const half = (h: 0 | 1) => ({ kind: 'train', data, sizes: TRAIN_SIZES, rows: API_ROWS, batch: THREADS_API_BATCH / 2, learningRate: TRAIN_RATE, half: h }) as const;
+    return startPair(half(0), half(1));
+  };
+  const beside = async (data: 'dataset' | 'rows', oneRun: () => void, twoRun: () => void) => {
+    const ceiling = await halves(data);
+    try {
+      return await row(trainRowName(data), true, oneRun, twoRun, control, side, ceiling);
+    } finally {
+      await ceiling.close();
+    }
+  };
   try {
     return [
-      await row(trainRowName('dataset'), true, () => void one.train(oneData, options), () => void two.train(twoData, options), control, side),
-      await row(trainRowName('rows'), true, () => void one.train(train.x, train.y, options), () => void two.train(train.x, train.y, options), control, side),
+      await beside('dataset', () => void one.train(oneData, options), () => void two.train(twoData, options)),
+      await beside('rows', () => void one.train(train.x, train.y, options), () => void two.train(train.x, train.y, options)),
     ];
   } finally {
     oneData.dispose();
@@ -198,9 +239,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`a cache line's round trip between two threads: ${lineRoundTripsText(result.lineRoundTrip)}`);
   const x = (v: number) => `${v.toFixed(2)}×`;
   for (const r of result.rows) {
-    const j = judgeBesideControl(r.speedUps, r.controls, THREADS_TARGET, r.ceilings);
-    console.log(`${r.name}: one ${r.oneMs.toFixed(3)} ms, two ${r.twoMs.toFixed(3)} ms, ${spreadText(spreadOf(r.speedUps), x)}`);
+    const j = judgeBesideControl(r.speedUps, r.controls, THREADS_TARGET, r.ceiling);
+    const pairs = r.ceiling ? `, nothing-shared pairs ${r.ceiling.twoMs.toFixed(3)} ms (${r.ceiling.cleanPairs} of ${r.ceiling.pairs} clean)` : '';
+    console.log(`${r.name}: one ${r.oneMs.toFixed(3)} ms, two ${r.twoMs.toFixed(3)} ms${pairs}, ${spreadText(spreadOf(r.speedUps), x)}`);
     if (r.goal) console.log(`  ${j.verdict}: ${threadsText(j, THREADS_TARGET, x)}`);
-    console.log(`  rounds: ${r.speedUps.map((v, i) => `${x(v)}/${x(r.controls[i])}${r.ceilings ? `/${x(r.ceilings[i])}` : ''}`).join(' ')}`);
+    const ceilingOf = (i: number) => (r.ceiling ? `/${r.ceiling.ratios[i] === undefined ? 'none clean' : x(r.ceiling.ratios[i]!)}` : '');
+    console.log(`  rounds (two/control${r.ceiling ? '/ceiling' : ''}): ${r.speedUps.map((v, i) => `${x(v)}/${x(r.controls[i])}${ceilingOf(i)}`).join(' ')}`);
   }
 }

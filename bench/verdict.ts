@@ -10,9 +10,9 @@
  *   could have met the goal: such rounds are left out, and when they are most rounds the verdict
  *   is 'host-limited', neither met nor a gradscope failure. A two-thread step may also have a
  *   second control, its nothing-shared ceiling (bench/nothing-shared.ts: two one-thread networks,
- *   each stepping half the batch at the same time, nothing shared): a step goal that is not met
- *   where that ceiling itself misses the target in the judged rounds is 'host-limited' too, and
- *   says both figures. The ingest from a Float32Array per row is
+ *   each doing half the work at the same time, nothing shared; only its clean pairs count): a goal
+ *   that is not met where that ceiling itself misses the target in the judged rounds is
+ *   'host-limited' too, and says both figures. The ingest from a Float32Array per row is
  *   judged the same way beside its own floor: the same rows set into plain memory, nothing checked.
  */
 import { spreadOf, spreadText, type Spread } from './spread.js';
@@ -59,8 +59,35 @@ export interface ControlJudgement {
   judged: Spread;
   /** The host control over all rounds. */
   control: Spread;
-  /** The nothing-shared ceiling over the judged rounds, when one was measured. */
-  ceiling?: Spread;
+  /** The nothing-shared ceiling over the judged rounds that had a clean pair, when one was measured. */
+  ceiling?: CeilingJudgement;
+}
+
+/**
+ * A nothing-shared ceiling measured in rounds (bench/nothing-shared.ts pairRound): per round, the
+ * goal's one-thread time over the median of that round's clean pairs (undefined where none was
+ * clean: the worker had not started its half when the main thread finished its own, in every pair
+ * of the round), and how many of its pairs were clean.
+ */
+export interface CeilingRounds {
+  ratios: readonly (number | undefined)[];
+  pairs: number;
+  cleanPairs: number;
+}
+
+/** A nothing-shared ceiling over the judged rounds (judgeBesideControl). */
+export interface CeilingJudgement {
+  /** Its pairs, and the clean ones among them (all rounds). */
+  pairs: number;
+  cleanPairs: number;
+  /** The judged rounds, and those among them with a clean pair: the rounds the ceiling is read over. */
+  judgedRounds: number;
+  rounds: number;
+  /** Whether at least half the judged rounds had a clean pair: else the ceiling bounds nothing. */
+  bounds: boolean;
+  /** The ceiling over its rounds, and the goal's value over the same rounds (undefined: no round had a clean pair). */
+  spread?: Spread;
+  value?: Spread;
 }
 
 /**
@@ -74,30 +101,47 @@ export interface ControlJudgement {
  * median round met the goal anyway, else 'host-limited'. Rounds are chosen by the control,
  * measured apart from gradscope, never by gradscope's own times.
  *
- * `ceilings` (optional, ceilings[i] measured in round i): the goal's nothing-shared ceiling, the
- * same work split into halves that share nothing (bench/nothing-shared.ts). A goal 'NOT met' whose
- * ceiling's median over the same judged rounds misses the target too is 'host-limited' only where
- * gradscope reached that ceiling (reachedCeiling: their middle halves overlap): in those rounds this
- * host gave no split of this work the target, and gradscope's split did as well as one that shares
- * nothing. Below the ceiling, part of the miss is gradscope's; above it, the halves were slowed by
- * something the split was not, so it bounds nothing: both stay 'NOT met', the ceiling printed beside.
- * It never turns a miss into 'met'.
+ * `ceiling` (optional, its ratios[i] measured in round i): the goal's nothing-shared ceiling, the
+ * same work split into halves that share nothing (bench/nothing-shared.ts), read over the judged
+ * rounds that had a clean pair (a pair whose worker had not started its half when the main thread
+ * finished is the host's scheduling, not a bound). With fewer than half the judged rounds clean
+ * there it bounds nothing. A goal 'NOT met' whose ceiling's median misses the target too is
+ * 'host-limited' only where gradscope reached that ceiling over the same rounds (reachedCeiling:
+ * their middle halves overlap): in those rounds this host gave no split of this work the target,
+ * and gradscope's split did as well as one that shares nothing. Below the ceiling, part of the miss
+ * is gradscope's; above it, the halves were slowed by something the split was not, so it bounds
+ * nothing: both stay 'NOT met', the ceiling printed beside. It never turns a miss into 'met'.
  */
-export function judgeBesideControl(values: readonly number[], controls: readonly number[], target: Target, ceilings?: readonly number[]): ControlJudgement {
+export function judgeBesideControl(values: readonly number[], controls: readonly number[], target: Target, ceiling?: CeilingRounds): ControlJudgement {
   if (values.length !== controls.length) throw new Error(`judgeBesideControl: ${values.length} rounds but ${controls.length} controls`);
-  if (ceilings && ceilings.length !== values.length) throw new Error(`judgeBesideControl: ${values.length} rounds but ${ceilings.length} ceilings`);
+  if (ceiling && ceiling.ratios.length !== values.length) throw new Error(`judgeBesideControl: ${values.length} rounds but ${ceiling.ratios.length} ceilings`);
   const cleanRounds = values.map((_, i) => i).filter((i) => meets(controls[i], target));
   const control = spreadOf(controls);
   const base = { clean: cleanRounds.length, rounds: values.length, control };
   if (2 * cleanRounds.length >= values.length) {
     const judged = spreadOf(cleanRounds.map((i) => values[i]));
-    const ceiling = ceilings && spreadOf(cleanRounds.map((i) => ceilings[i]));
+    const over = ceiling && ceilingOver(cleanRounds, values, ceiling);
     const verdict = roundsVerdict(judged, target);
-    const hostLimited = verdict === 'NOT met' && ceiling !== undefined && !meets(ceiling.median, target) && reachedCeiling(judged, ceiling);
-    return { ...base, verdict: hostLimited ? 'host-limited' : verdict, judged, ceiling };
+    const hostLimited = verdict === 'NOT met' && over !== undefined && over.bounds && !meets(over.spread!.median, target) && reachedCeiling(over.value!, over.spread!);
+    return { ...base, verdict: hostLimited ? 'host-limited' : verdict, judged, ceiling: over };
   }
   const judged = spreadOf(values);
-  return { ...base, verdict: meets(judged.median, target) ? 'met' : 'host-limited', judged, ceiling: ceilings && spreadOf(ceilings) };
+  return { ...base, verdict: meets(judged.median, target) ? 'met' : 'host-limited', judged, ceiling: ceiling && ceilingOver(values.map((_, i) => i), values, ceiling) };
+}
+
+/** The ceiling over the rounds `judged` (indices) that had a clean pair, and the goal's values over the same rounds. */
+function ceilingOver(judged: readonly number[], values: readonly number[], ceiling: CeilingRounds): CeilingJudgement {
+  const rounds = judged.filter((i) => ceiling.ratios[i] !== undefined);
+  const some = rounds.length > 0;
+  return {
+    pairs: ceiling.pairs,
+    cleanPairs: ceiling.cleanPairs,
+    judgedRounds: judged.length,
+    rounds: rounds.length,
+    bounds: some && 2 * rounds.length >= judged.length,
+    spread: some ? spreadOf(rounds.map((i) => ceiling.ratios[i]!)) : undefined,
+    value: some ? spreadOf(rounds.map((i) => values[i])) : undefined,
+  };
 }
 
 /** Whether gradscope's rounds reached the nothing-shared ceiling's: their middle halves (first to third quartile) overlap. */
@@ -117,14 +161,22 @@ export function threadsText(j: ControlJudgement, target: Target, format: (value:
 }
 
 /**
- * The nothing-shared ceiling's part of threadsText, over the judged rounds, saying when it missed the
- * target itself and, then, whether gradscope reached it (only a miss that did is 'host-limited').
+ * The nothing-shared ceiling's part of threadsText, over the judged rounds with a clean pair: how
+ * many pairs were clean, whether too few rounds had one to bound anything, when it missed the target
+ * itself and, then, whether gradscope reached it (only a miss that did is 'host-limited').
  */
 function ceilingText(j: ControlJudgement, target: Target, format: (value: number) => string): string {
-  if (!j.ceiling) return '';
-  const reach = reachedCeiling(j.judged, j.ceiling) ? 'reached by gradscope' : j.judged.q3 < j.ceiling.q1 ? 'above gradscope’s' : 'below gradscope’s, so no bound in this run';
-  const missed = meets(j.ceiling.median, target) ? '' : `, itself under ${format(target.value)}, ${reach}`;
-  return `; nothing-shared ceiling (the same work in halves that share nothing) ${spreadText(j.ceiling, format)}${missed}`;
+  const c = j.ceiling;
+  if (!c) return '';
+  const head = '; nothing-shared ceiling (the same work in halves that share nothing';
+  const pairs = `${c.cleanPairs} of ${c.pairs} pairs clean`;
+  if (!c.spread) return `${head}): no clean pair in the judged rounds (${pairs}), so no bound in this run`;
+  const rounds = c.rounds === c.judgedRounds ? '' : ` over the ${c.rounds} of ${c.judgedRounds} judged rounds with one`;
+  const counted = `${head}, clean pairs only) ${spreadText(c.spread, format)}${rounds} (${pairs})`;
+  if (!c.bounds) return `${counted}: too few rounds with a clean pair to bound anything`;
+  const reach = reachedCeiling(c.value!, c.spread) ? 'reached by gradscope' : c.value!.q3 < c.spread.q1 ? 'above gradscope’s' : 'below gradscope’s, so no bound in this run';
+  const missed = meets(c.spread.median, target) ? '' : `, itself under ${format(target.value)}, ${reach}`;
+  return `${counted}${missed}`;
 }
 
 /** One fresh process of `binary: 'fastest'`: its pick, and the dense product timed in it right after (per round). */

@@ -18,4 +18,20 @@ describe('interleaved', () => {
     const ms = await interleaved([{ name: 'a', ms: 20, run: () => void (now += 5) }], 3, () => (now += 0.5));
     expect(ms.get('a')).toEqual([5, 5, 5]);
   });
+
+  it("takes a self-timed task's round as it returns it, called once per round in its turn", async () => {
+    const calls: string[] = [];
+    const ms = await interleaved(
+      [
+        { name: 'a', ms: 0, calls: 1, run: () => void calls.push('a') },
+        { name: 'self', round: (round) => (calls.push(`self ${round}`), round === 1 ? NaN : 10 + round) },
+      ],
+      3,
+    );
+    expect(ms.get('self')).toEqual([10, NaN, 12]);
+    expect(calls.filter((c) => c.startsWith('self'))).toEqual(['self 0', 'self 1', 'self 2']);
+    // Its turn rotates with the others': after a in round 0, before a in round 1.
+    expect(calls[0]).toBe('a');
+    expect(calls[calls.indexOf('self 0') + 1]).toBe('self 1');
+  });
 });

@@ -7,6 +7,8 @@ import { judgePicks, judgeBesideControl, picksText, roundsText, roundsVerdict, s
 const times = (ratio: number) => `${ratio.toFixed(2)}×`;
 const AT_LEAST_90 = { value: 0.9, atLeast: true } satisfies Target;
 const AT_LEAST_1_7 = { value: 1.7, atLeast: true } satisfies Target;
+/** A nothing-shared ceiling whose every pair was clean, four per round. */
+const clean = (ratios: number[]) => ({ ratios, pairs: 4 * ratios.length, cleanPairs: 4 * ratios.length });
 
 describe('a goal judged on its rounds', () => {
   it('is met when the median round meets it, whatever the worst round read', () => {
@@ -71,7 +73,7 @@ describe('a two-thread goal judged against the host control of the same rounds',
 
   it('refuses rounds that do not pair up', () => {
     expect(() => judgeBesideControl([1.8, 1.9], [2], AT_LEAST_1_7)).toThrow(/2 rounds but 1 controls/);
-    expect(() => judgeBesideControl([1.8, 1.9], [2, 2], AT_LEAST_1_7, [1.9])).toThrow(/2 rounds but 1 ceilings/);
+    expect(() => judgeBesideControl([1.8, 1.9], [2, 2], AT_LEAST_1_7, clean([1.9]))).toThrow(/2 rounds but 1 ceilings/);
   });
 });
 
@@ -81,43 +83,67 @@ describe('a two-thread step judged beside its nothing-shared ceiling too', () =>
   const speedUps = [1.61, 1.63, 1.62, 1.6, 1.63];
 
   it('is host-limited when the same work in halves that share nothing missed the target too and gradscope reached it, and prints both figures', () => {
-    const j = judgeBesideControl(speedUps, controls, AT_LEAST_1_7, [1.63, 1.61, 1.64, 1.62, 1.9]);
+    const j = judgeBesideControl(speedUps, controls, AT_LEAST_1_7, clean([1.63, 1.61, 1.64, 1.62, 1.9]));
     expect(j.verdict).toBe('host-limited');
-    expect(j.ceiling!.median).toBe(1.63);
+    expect(j.ceiling!.spread!.median).toBe(1.63);
     expect(threadsText(j, AT_LEAST_1_7, times)).toBe(
       '1.62× (5 rounds: middle half 1.61–1.63×, all 1.60–1.63×); host control 2.00× (≥ 1.70× in 5 of 5 rounds); ' +
-        'nothing-shared ceiling (the same work in halves that share nothing) 1.63× (5 rounds: middle half 1.62–1.64×, all 1.61–1.90×), itself under 1.70×, reached by gradscope',
+        'nothing-shared ceiling (the same work in halves that share nothing, clean pairs only) 1.63× (5 rounds: middle half 1.62–1.64×, all 1.61–1.90×) (20 of 20 pairs clean), itself under 1.70×, reached by gradscope',
     );
   });
 
   it('stays NOT met when the ceiling missed the target but gradscope stayed below it: part of the gap is gradscope’s', () => {
-    const j = judgeBesideControl([1.2, 1.22, 1.18, 1.21, 1.19], controls, AT_LEAST_1_7, [1.69, 1.68, 1.69, 1.67, 1.69]);
+    const j = judgeBesideControl([1.2, 1.22, 1.18, 1.21, 1.19], controls, AT_LEAST_1_7, clean([1.69, 1.68, 1.69, 1.67, 1.69]));
     expect(j.verdict).toBe('NOT met');
     expect(threadsText(j, AT_LEAST_1_7, times)).toMatch(/, itself under 1\.70×, above gradscope’s$/);
   });
 
   it('stays NOT met when the ceiling read below gradscope’s split: it bounds nothing in that run', () => {
-    const j = judgeBesideControl([1.65, 1.64, 1.66, 1.65, 1.65], controls, AT_LEAST_1_7, [0.8, 0.82, 0.79, 0.81, 0.8]);
+    const j = judgeBesideControl([1.65, 1.64, 1.66, 1.65, 1.65], controls, AT_LEAST_1_7, clean([0.8, 0.82, 0.79, 0.81, 0.8]));
     expect(j.verdict).toBe('NOT met');
     expect(threadsText(j, AT_LEAST_1_7, times)).toMatch(/, itself under 1\.70×, below gradscope’s, so no bound in this run$/);
   });
 
   it('stays NOT met when the ceiling reached the target: the gap is gradscope’s', () => {
-    const j = judgeBesideControl(speedUps, controls, AT_LEAST_1_7, [1.9, 1.85, 1.95, 1.88, 1.6]);
+    const j = judgeBesideControl(speedUps, controls, AT_LEAST_1_7, clean([1.9, 1.85, 1.95, 1.88, 1.6]));
     expect(j.verdict).toBe('NOT met');
-    expect(threadsText(j, AT_LEAST_1_7, times)).toMatch(/; nothing-shared ceiling \(the same work in halves that share nothing\) 1\.88× \(5 rounds: [^)]*\)$/);
+    expect(threadsText(j, AT_LEAST_1_7, times)).toMatch(/; nothing-shared ceiling \(the same work in halves that share nothing, clean pairs only\) 1\.88× \(5 rounds: [^)]*\) \(20 of 20 pairs clean\)$/);
   });
 
   it('never turns a met goal into anything else, nor a miss into met', () => {
-    expect(judgeBesideControl([1.75, 1.8, 1.72], [2, 2, 2], AT_LEAST_1_7, [1.5, 1.5, 1.5]).verdict).toBe('met');
-    expect(judgeBesideControl([1.2, 1.3, 1.25], [2, 2, 2], AT_LEAST_1_7, [1.9, 1.95, 1.9]).verdict).toBe('NOT met');
+    expect(judgeBesideControl([1.75, 1.8, 1.72], [2, 2, 2], AT_LEAST_1_7, clean([1.5, 1.5, 1.5])).verdict).toBe('met');
+    expect(judgeBesideControl([1.2, 1.3, 1.25], [2, 2, 2], AT_LEAST_1_7, clean([1.9, 1.95, 1.9])).verdict).toBe('NOT met');
+  });
+
+  it('reads the ceiling over the rounds with a clean pair only, gradscope over the same rounds, and says how many pairs were clean', () => {
+    // Rounds 1 and 4: the worker had not started its half when the main thread finished, in every pair.
+    const j = judgeBesideControl(speedUps, controls, AT_LEAST_1_7, { ratios: [1.61, undefined, 1.63, 1.62, undefined], pairs: 20, cleanPairs: 11 });
+    expect(j.verdict).toBe('host-limited');
+    expect(j.ceiling).toMatchObject({ rounds: 3, judgedRounds: 5, bounds: true, pairs: 20, cleanPairs: 11 });
+    expect(j.ceiling!.value!.median).toBe(1.61);
+    expect(threadsText(j, AT_LEAST_1_7, times)).toMatch(
+      /; nothing-shared ceiling \(the same work in halves that share nothing, clean pairs only\) 1\.62× \(3 rounds: [^)]*\) over the 3 of 5 judged rounds with one \(11 of 20 pairs clean\), itself under 1\.70×, reached by gradscope$/,
+    );
+  });
+
+  it('bounds nothing when fewer than half the judged rounds had a clean pair: a miss stays NOT met and says so', () => {
+    const j = judgeBesideControl(speedUps, controls, AT_LEAST_1_7, { ratios: [1.6, undefined, undefined, undefined, 1.62], pairs: 20, cleanPairs: 2 });
+    expect(j.verdict).toBe('NOT met');
+    expect(j.ceiling!.bounds).toBe(false);
+    expect(threadsText(j, AT_LEAST_1_7, times)).toMatch(/ over the 2 of 5 judged rounds with one \(2 of 20 pairs clean\): too few rounds with a clean pair to bound anything$/);
+  });
+
+  it('says when no pair was clean at all', () => {
+    const j = judgeBesideControl(speedUps, controls, AT_LEAST_1_7, { ratios: speedUps.map(() => undefined), pairs: 20, cleanPairs: 0 });
+    expect(j.verdict).toBe('NOT met');
+    expect(threadsText(j, AT_LEAST_1_7, times)).toMatch(/; nothing-shared ceiling \(the same work in halves that share nothing\): no clean pair in the judged rounds \(0 of 20 pairs clean\), so no bound in this run$/);
   });
 
   it('judges the ceiling over the same rounds as gradscope: the clean ones', () => {
     // Rounds 1 and 2 are left out by the host control; the ceiling's low values there do not count.
-    const j = judgeBesideControl([1.6, 0.9, 0.8, 1.62, 1.61], [2, 0.85, 0.8, 2, 2], AT_LEAST_1_7, [1.9, 0.9, 0.85, 1.88, 1.92]);
+    const j = judgeBesideControl([1.6, 0.9, 0.8, 1.62, 1.61], [2, 0.85, 0.8, 2, 2], AT_LEAST_1_7, clean([1.9, 0.9, 0.85, 1.88, 1.92]));
     expect(j.ceiling!.rounds).toBe(3);
-    expect(j.ceiling!.median).toBe(1.9);
+    expect(j.ceiling!.spread!.median).toBe(1.9);
     expect(j.verdict).toBe('NOT met');
   });
 });
