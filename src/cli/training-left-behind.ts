@@ -25,9 +25,9 @@ async function trainingLeftBy(input: string): Promise<string | undefined> {
   const read = await readCheckpoint(input).then((checkpoint) => ({ checkpoint }), (error: unknown) => ({ error }));
   if ('error' in read) return `a training section readCheckpoint refuses (${read.error instanceof Error ? read.error.message : String(read.error)})`;
   const { checkpoint } = read;
-  const parts = [`the step (${grouped(checkpoint.step)}) and RNG state a run resumes from`];
+  const parts = [`the step (${grouped(checkpoint.step)})`, 'the RNG state'];
   if (checkpoint.optimizer) parts.push(`${checkpoint.optimizer.name}'s optimiser state`);
-  return andList(parts);
+  return `${andList(parts)}, which a run resumes from`;
 }
 
 /** What convert writes in `format`, in words. */
@@ -58,6 +58,8 @@ export async function leftBehindNote(input: string, output: string, format: Inte
     const which = overwritten === output ? 'OUT is IN' : `OUT writes ${overwritten}, which is IN`;
     throw invalidOption(`${output}: ${which}, a checkpoint: writing ${formatText(format)} over it would lose what only the checkpoint holds (${held}); give OUT another name; nothing was written`);
   }
-  const kept = trainedOn !== undefined ? ' and the record of the rows that trained it' : ' alone';
-  return `not written: ${input} is a checkpoint, and ${formatText(format)} holds the model${kept}: ${held} stay in ${input}`;
+  // newuser29: 'not written: IN is a checkpoint, and … holds the model …: the step (20) and RNG state a run resumes from and
+  // sgd's optimiser state stay in IN' read awkwardly; what OUT holds, then what only IN keeps.
+  const kept = trainedOn !== undefined ? ' and the record of the rows that trained it' : '';
+  return `${input} is a checkpoint: ${output}, ${formatText(format)}, holds only the model${kept}; ${input} alone keeps ${held}`;
 }

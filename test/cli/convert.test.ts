@@ -150,17 +150,17 @@ describe('gradscope convert', async () => {
     adam.dispose();
     trained.dispose();
     const before = readFileSync(at('ckpt.json'));
-    const held = "the step (4) and RNG state a run resumes from and adam's optimiser state";
+    const held = "the step (4), the RNG state and adam's optimiser state, which a run resumes from";
     const over = await runCliInProcess(['convert', at('ckpt.json'), at('ckpt.json')]);
     expect([over.code, over.stdout]).toEqual([2, '']);
     expect(over.stderr).toBe(`gradscope: INVALID_OPTION: ${at('ckpt.json')}: OUT is IN, a checkpoint: writing gradscope's JSON model file over it would lose what only the checkpoint holds (${held}); give OUT another name; nothing was written\n`);
     expect(readFileSync(at('ckpt.json'))).toEqual(before);
     // Every format keeps the record of the rows that trained it (gradscope's JSON model file had no place for it, and was said to hold the model alone).
     for (const [out, format] of [['bare.json', "gradscope's JSON model file"], ['bare.safetensors', 'a safetensors file'], ['bare.onnx', 'an ONNX file']]) {
-      const said = `${format} holds the model and the record of the rows that trained it: ${held}`;
       const run = await runCliInProcess(['convert', at('ckpt.json'), at(out)]);
       expect([run.code, run.stderr]).toEqual([0, '']);
-      expect(run.stdout.split('\n')[1]).toBe(`  not written: ${at('ckpt.json')} is a checkpoint, and ${said} stay in ${at('ckpt.json')}`);
+      // newuser29 found the note's old form ('not written: … holds the model …: the step (4) and RNG state a run resumes from and … stay in …') awkward.
+      expect(run.stdout.split('\n')[1]).toBe(`  ${at('ckpt.json')} is a checkpoint: ${at(out)}, ${format}, holds only the model and the record of the rows that trained it; ${at('ckpt.json')} alone keeps ${held}`);
     }
     // A tfjs OUT is a folder: its model.json (or shard) may be IN, and writing it would replace the checkpoint (the note said it stayed).
     mkdirSync(at('run'));
@@ -173,11 +173,11 @@ describe('gradscope convert', async () => {
     await saveModel(net, at('bin/weights.bin'));
     const binary = readFileSync(at('bin/weights.bin'));
     const shard = await runCliInProcess(['convert', at('bin/weights.bin'), at('bin')]);
-    expect([shard.code, shard.stderr]).toEqual([2, `gradscope: INVALID_OPTION: ${at('bin')}: OUT writes ${at('bin/weights.bin')}, which is IN, a checkpoint: writing a tfjs model over it would lose what only the checkpoint holds (the step (0) and RNG state a run resumes from); give OUT another name; nothing was written\n`]);
+    expect([shard.code, shard.stderr]).toEqual([2, `gradscope: INVALID_OPTION: ${at('bin')}: OUT writes ${at('bin/weights.bin')}, which is IN, a checkpoint: writing a tfjs model over it would lose what only the checkpoint holds (the step (0) and the RNG state, which a run resumes from); give OUT another name; nothing was written\n`]);
     expect([readFileSync(at('bin/weights.bin')), readdirSync(at('bin'))]).toEqual([binary, ['weights.bin']]);
     // A checkpoint that records no rows: OUT holds the model alone.
     const alone = await runCliInProcess(['convert', at('bin/weights.bin'), at('alone.json')]);
-    expect([alone.code, alone.stderr, alone.stdout.split('\n')[1]]).toEqual([0, '', `  not written: ${at('bin/weights.bin')} is a checkpoint, and gradscope's JSON model file holds the model alone: the step (0) and RNG state a run resumes from stay in ${at('bin/weights.bin')}`]);
+    expect([alone.code, alone.stderr, alone.stdout.split('\n')[1]]).toEqual([0, '', `  ${at('bin/weights.bin')} is a checkpoint: ${at('alone.json')}, gradscope's JSON model file, holds only the model; ${at('bin/weights.bin')} alone keeps the step (0) and the RNG state, which a run resumes from`]);
     // A checkpoint whose training section does not read is still one (its "training" key says so): it was taken for a model file and written over.
     const damaged = JSON.parse(before.toString('utf8'));
     damaged.training.step = 'four';

@@ -74,7 +74,7 @@ describe('the rows that trained a model, in every foreign format', () => {
       const out = join(folder, `${name}.safetensors`);
       const converted = await runCliInProcess(['convert', path, out]);
       expect(converted.code, converted.stderr).toBe(0);
-      expect(converted.stdout).toContain(`  not written: ${path} is a checkpoint, and a safetensors file holds the model and the record of the rows that trained it: the step (0) and RNG state a run resumes from stay in ${path}\n`);
+      expect(converted.stdout).toContain(`  ${path} is a checkpoint: ${out}, a safetensors file, holds only the model and the record of the rows that trained it; ${path} alone keeps the step (0) and the RNG state, which a run resumes from\n`);
       expect(JSON.parse(safetensorsHeader(readFileSync(out)).__metadata__.trainedOn)).toEqual(RECORD);
     }
     const onnx = join(folder, 'ck.onnx');
