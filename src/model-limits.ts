@@ -166,6 +166,23 @@ export function checkParameterBound(values: ArrayLike<number>, where: ElementPat
   }
 }
 
+/** %TypedArray%.prototype.slice: copies any typed array by its own length, whatever a `slice` or `length` its instance was given. */
+const typedSlice = Object.getPrototypeOf(Int8Array.prototype).slice as (this: ArrayLike<unknown>, start: number, end: number) => ArrayLike<unknown>;
+
+/**
+ * The first `length` elements of `values` (a length the caller has checked), each read once, in a
+ * copy only the caller holds: checks run on it and it is what is used. So neither a getter or Proxy
+ * that answers a second read otherwise, nor a write to the given array while a load awaits its
+ * backend, puts a value no check saw into a network or a file. A typed array is copied whole, anything
+ * else element by element (a hole reads as undefined, which the checks refuse as not a number).
+ */
+export function valuesReadOnce(values: ArrayLike<unknown>, length: number): ArrayLike<unknown> {
+  if (ArrayBuffer.isView(values) && !(values instanceof DataView)) return typedSlice.call(values, 0, length);
+  const copy = new Array<unknown>(length);
+  for (let i = 0; i < length; i++) copy[i] = values[i];
+  return copy;
+}
+
 /**
  * Every element of `values` a number that is finite in float32, holes of sparse arrays included
  * (they read as undefined). Names the first bad element as `where[i]`, or as `where(i)`.

@@ -27,7 +27,7 @@ import { copiedNumbers, uncopiedNumbers, type FileNumbers } from '../network/fil
 import { blockModelToJSON, type BlockModelFile } from '../network/block-model-file.js';
 import { checkBlockModel, checkStateValues } from '../network/block-model-check.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
-import { checkFloat32Values, checkStepCount, FILE_LIMITS, lossWithinFloat32, type Fail } from '../model-limits.js';
+import { checkFloat32Values, checkStepCount, FILE_LIMITS, lossWithinFloat32, valuesReadOnce, type Fail } from '../model-limits.js';
 import { checkLsuvOptions, type LsuvLayerReport, type LsuvOptions } from '../layers/lsuv.js';
 import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { Trace } from '../flow/trace.js';
@@ -596,17 +596,21 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     checkStateArgument(tensors);
     const expected = this.state();
     if (tensors.length !== expected.length) throw new GradscopeError('BAD_MODEL_FILE', `tensors: expected ${expected.length} (${expected.map((t) => t.name).join(', ')}), got ${tensors.length}`);
-    expected.forEach((t, i) => {
-      if (tensors[i].name !== t.name || tensors[i].values.length !== t.values.length) {
-        throw new GradscopeError('BAD_MODEL_FILE', `tensors[${i}]: expected ${t.name} of ${grouped(t.values.length)} values, got ${tensors[i].name} of ${grouped(tensors[i].values.length)}`);
+    // Each tensor and value read once, the copies checked and written (valuesReadOnce says why).
+    const given = expected.map((t, i) => {
+      const { name, values } = tensors[i];
+      if (name !== t.name || values.length !== t.values.length) {
+        throw new GradscopeError('BAD_MODEL_FILE', `tensors[${i}]: expected ${t.name} of ${grouped(t.values.length)} values, got ${name} of ${grouped(values.length)}`);
       }
+      const copy = valuesReadOnce(values, t.values.length) as ArrayLike<number>;
       const at = (j: number) => `tensors[${i}] (${t.name})[${j}]`;
-      checkFloat32Values(tensors[i].values, at, badModelFile);
-      checkStateValues(tensors[i].values as ArrayLike<number>, t, badModelFile, at);
+      checkFloat32Values(copy, at, badModelFile);
+      checkStateValues(copy, t, badModelFile, at);
+      return { name, values: copy };
     });
     const engine = this.#engine;
-    if (engine instanceof BlockEngine) engine.loadState(tensors);
-    else engine.parameters().forEach((p, i) => this.#kernels.write(p.value, tensors[i].values));
+    if (engine instanceof BlockEngine) engine.loadState(given);
+    else engine.parameters().forEach((p, i) => this.#kernels.write(p.value, given[i].values));
     Object.assign(engine, origin);
     this.trace = undefined; // it described the weights before
     this.#trainedOn.drop(); // the given tensors' source, not this network, knows what trained them

@@ -29,13 +29,13 @@ import { checkBytesArgument, checkKnownKeys, checkObjectArgument } from '../chec
 import { describeValue, invalidOption } from '../errors.js';
 import { Rng, rngStateProblem } from '../init/rng.js';
 import type { Loss, OutputActivation } from '../kernels.js';
-import { checkModelData, modelToJSON, readModelJSON, type ModelData, type ModelFile } from '../network/model-file.js';
+import { checkedModelData, modelToJSON, readModelJSON, type ModelData, type ModelFile } from '../network/model-file.js';
 import { blockModelToJSON, type BlockModelFile } from '../network/block-model-file.js';
 import { copiedNumbers, type FileNumbers } from '../network/file-numbers.js';
 import { checkBlockArchitecture, checkBlockModel, isParameter } from '../network/block-model-check.js';
 import { elementsOf } from '../layers/block-layout.js';
 import type { BlockModelData } from '../layers/block-model.js';
-import { checkFloat32Values, checkStepCount, checkStoredTensor, elementPath, optionFault, type ElementPath, type Fail } from '../model-limits.js';
+import { checkFloat32Values, checkStepCount, checkStoredTensor, elementPath, optionFault, valuesReadOnce, type ElementPath, type Fail } from '../model-limits.js';
 import { checkNetwork, type Network } from '../api/network.js';
 import { MODEL } from '../model.js';
 import { checkOptimizer, checkOptimizerFor, checkStateKind, type Optimizer, type OptimizerState } from '../optim/optimizer.js';
@@ -112,8 +112,7 @@ export function checkpointOf(net: Network, optimizer?: Optimizer): Checkpoint {
     rng: net.rng.getState(),
     optimizer: state && { name: state.name, scalars: { ...state.scalars }, tensors: state.tensors.map((t) => Float32Array.from(t)) },
   };
-  checkCheckpoint(checkpoint, optionFault);
-  return checkpoint;
+  return checkedCheckpoint(checkpoint, optionFault);
 }
 
 /** A checkpoint passed to `who`: an object whose model is one (INVALID_OPTION naming `who` otherwise); the fields are checked where they are read. */
@@ -124,33 +123,46 @@ function checkCheckpointArgument(checkpoint: unknown, who: string): asserts chec
 
 /**
  * Every field of `checkpoint` by the rules the readers apply (the readers apply them as they parse),
- * its model named `model` (checkpointOf's 'net': the network it was made of).
+ * its model named `model` (checkpointOf's 'net': the network it was made of). Returns what it checked
+ * as a copy, each field read once: callers use the copy, never `checkpoint` again (valuesReadOnce says why).
  */
-export function checkCheckpoint(checkpoint: Checkpoint, fail: Fail = badModel, model = 'net'): void {
-  if ('kind' in checkpoint.model) checkBlockModel(checkpoint.model, model, fail);
-  else checkModelData(checkpoint.model, model, fail);
-  checkStepCount(checkpoint.step, 'step', fail);
-  readRng(checkpoint.rng, 'rng', fail);
-  if (checkpoint.trainedOn !== undefined) readTrainedOn(checkpoint.trainedOn, 'trainedOn', fail);
+export function checkedCheckpoint(checkpoint: Checkpoint, fail: Fail = badModel, model = 'net'): Checkpoint {
+  const given = checkpoint.model;
+  const checked: Checkpoint = {
+    model: 'kind' in given ? checkBlockModel(given, model, fail).model : checkedModelData(given, model, fail),
+    step: checkStepCount(checkpoint.step, 'step', fail),
+    rng: readRng(checkpoint.rng, 'rng', fail),
+  };
+  const trainedOn = checkpoint.trainedOn;
+  if (trainedOn !== undefined) checked.trainedOn = readTrainedOn(trainedOn, 'trainedOn', fail);
   const o = checkpoint.optimizer;
-  if (o === undefined || o === null) return;
+  if (o === undefined || o === null) return checked;
   if (!isRecord(o)) throw fail('optimizer', `expected an optimiser's state() or nothing, got ${describeValue(o)}`);
-  readName(o.name, 'optimizer.name', fail);
-  readScalars(o.scalars, 'optimizer.scalars', fail);
-  if (!Array.isArray(o.tensors) || o.tensors.length > CHECKPOINT_LIMITS.maxOptimizerTensors) {
+  const name = readName(o.name, 'optimizer.name', fail);
+  const scalars = readScalars(o.scalars, 'optimizer.scalars', fail);
+  const tensors: unknown = o.tensors;
+  if (!Array.isArray(tensors) || tensors.length > CHECKPOINT_LIMITS.maxOptimizerTensors) {
     throw fail('optimizer.tensors', `expected an array of at most ${grouped(CHECKPOINT_LIMITS.maxOptimizerTensors)} tensors`);
   }
-  o.tensors.forEach((t, i) => checkFloat32Values(t, `optimizer.tensors[${i}]`, fail));
+  checked.optimizer = { name, scalars, tensors: Array.from(tensors as ArrayLike<number>[], (t, i) => checkedFloat32Tensor(t, `optimizer.tensors[${i}]`, fail)) };
+  return checked;
+}
+
+/** `values` read once (valuesReadOnce), checked finite in float32 (checkFloat32Values), as float32. */
+function checkedFloat32Tensor(values: ArrayLike<number>, where: string, fail: Fail): Float32Array {
+  const copy = valuesReadOnce(values, values?.length);
+  checkFloat32Values(copy, where, fail);
+  return Float32Array.from(copy as ArrayLike<number>);
 }
 
 /**
  * A hand-built checkpoint given to the exported writer `who`, checked whole before anything is
- * written (checkCheckpoint: the readers' rules), so that a writer never makes a file its reader
- * refuses: INVALID_OPTION naming the field (`who: checkpoint.model.weights[0]: …`).
+ * written (checkedCheckpoint: the readers' rules), so that a writer never makes a file its reader
+ * refuses: INVALID_OPTION naming the field (`who: checkpoint.model.weights[0]: …`). The writer writes the copy it returns.
  */
-function checkWrittenCheckpoint(checkpoint: unknown, who: string): asserts checkpoint is Checkpoint {
+function checkedWrittenCheckpoint(checkpoint: unknown, who: string): Checkpoint {
   checkCheckpointArgument(checkpoint, who);
-  checkCheckpoint(checkpoint, (where, message) => optionFault(`${who}: checkpoint.${where}`, message), 'model');
+  return checkedCheckpoint(checkpoint, (where, message) => optionFault(`${who}: checkpoint.${where}`, message), 'model');
 }
 
 /**
@@ -165,9 +177,12 @@ export async function networkFromCheckpoint(checkpoint: Checkpoint, options: Bac
   // The one record of its training rows the readers give (checkpointRecord), a hand-built checkpoint's too, becomes net.trainedOn.
   if (checkpoint.trainedOn !== undefined) readTrainedOn(checkpoint.trainedOn, 'networkFromCheckpoint: checkpoint.trainedOn', optionFault);
   const trainedOn = checkpointRecord(checkpoint);
+  // Read and checked before the backend is awaited, as networkFromModel reads the model: the caller may change its checkpoint meanwhile.
+  const rng = readRng(checkpoint.rng, 'networkFromCheckpoint: checkpoint.rng', optionFault);
+  const step = checkStepCount(checkpoint.step, 'networkFromCheckpoint: checkpoint.step');
   const net = await networkFromModel(trainedOn === undefined ? checkpoint.model : { ...checkpoint.model, trainedOn }, options);
-  net.rng.setState(checkpoint.rng);
-  net.step = checkpoint.step;
+  net.rng.setState(rng);
+  net.step = step;
   return net;
 }
 
@@ -247,8 +262,7 @@ export type CheckpointFile = (ModelFile | BlockModelFile) & CheckpointTraining;
 
 /** A checkpoint as JSON data (JSON.stringify it to write the text). */
 export function checkpointToJSON(checkpoint: Checkpoint): CheckpointFile {
-  checkWrittenCheckpoint(checkpoint, 'checkpointToJSON');
-  return checkpointFileOf(checkpoint, copiedNumbers);
+  return checkpointFileOf(checkedWrittenCheckpoint(checkpoint, 'checkpointToJSON'), copiedNumbers);
 }
 
 /**
@@ -330,8 +344,7 @@ export function isBinaryCheckpoint(bytes: Uint8Array): boolean {
 
 /** A checkpoint in gradscope's binary format (see the module comment for the layout), checked whole first. */
 export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
-  checkWrittenCheckpoint(checkpoint, 'encodeCheckpoint');
-  return checkpointBytes(checkpoint);
+  return checkpointBytes(checkedWrittenCheckpoint(checkpoint, 'encodeCheckpoint'));
 }
 
 /**

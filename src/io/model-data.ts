@@ -7,7 +7,7 @@ import type { Loss, OutputActivation } from '../kernels.js';
 import { checkActivation, checkObjectArgument, checkUnits } from '../checks.js';
 import { checkLoss, checkLossPairing, checkOutputUnits, HIDDEN_SOFTMAX } from '../network/config.js';
 import { fileLayer } from '../layer-names.js';
-import { checkModelData, type ModelData } from '../network/model-file.js';
+import { checkedModelData, type ModelData } from '../network/model-file.js';
 import { checkModelLimits } from '../model-limits.js';
 import { checkLoadOptions, checkNetwork, Network, networkOfData, type LoadOptions } from '../api/network.js';
 import type { BlockModelData } from '../layers/block-model.js';
@@ -126,8 +126,7 @@ function refuseNetwork(model: unknown, who: string): void {
 export async function networkFromBlockModel(model: BlockModelData, options: LoadOptions = {}): Promise<Network> {
   refuseNetwork(model, 'networkFromBlockModel');
   checkLoadOptions(options, 'networkFromBlockModel');
-  checkBlockModel(model, 'model', badModel);
-  return networkOfData(model, options);
+  return networkOfData(checkBlockModel(model, 'model', badModel).model, options);
 }
 
 /** A network holding `model`'s parameters (and a block model's state buffers) on the chosen backend (default 'wasm'); BAD_MODEL_FILE naming the first bad field. */
@@ -136,26 +135,23 @@ export async function networkFromModel(model: ModelData | BlockModelData, option
   refuseNetwork(model, 'networkFromModel');
   checkLoadOptions(options, 'networkFromModel');
   if ('kind' in model) return networkFromBlockModel(model, options);
-  checkModelData(model, 'model', badModel);
-  return networkOfData(model, options);
+  return networkOfData(checkedModelData(model, 'model', badModel), options);
 }
 
-/** The model of either a Network or ModelData, so every exporter takes both; refuses (INVALID_OPTION) what no format could read back. */
+/** The model of either a Network or ModelData, checked and copied (checkedModelData), so every exporter takes both; refuses (INVALID_OPTION) what no format could read back. */
 export function asModelData(source: Network | ModelData): ModelData {
-  const model = source instanceof Network ? modelOf(source) : source;
-  checkModelData(model, source instanceof Network ? 'net' : 'model');
-  return model;
+  return source instanceof Network ? checkedModelData(modelOf(source), 'net') : checkedModelData(source, 'model');
 }
 
 /**
- * What an exporter writes: a block network (or BlockModelData) as BlockModelData, which the block
- * writers check; a dense network (or ModelData) as checked ModelData.
+ * What an exporter writes: the checked copy (checkBlockModel, checkedModelData) of a network's
+ * BlockModelData or ModelData, or of the data given.
  */
 export function exportSource(source: Network | ModelData | BlockModelData, who: string): ModelData | BlockModelData {
   checkObjectArgument(source, who, 'a network, ModelData or BlockModelData');
   // A Network has a `kind` too: ask it first.
-  if (source instanceof Network) return source.kind === 'blocks' ? blockModelOf(source) : asModelData(source);
-  return isBlockModel(source) ? source : asModelData(source);
+  if (source instanceof Network) return source.kind === 'blocks' ? checkBlockModel(blockModelOf(source)).model : asModelData(source);
+  return isBlockModel(source) ? checkBlockModel(source).model : asModelData(source);
 }
 
 /** A dense chain as a block model: one dense spec per layer, its tensors under their PyTorch names (the values shared, not copied), its initialisation and training rows as recorded. */

@@ -23,7 +23,7 @@ import type { Activation, Loss, OutputActivation } from '../kernels.js';
 import { checkedModelJsonText, modelToJSON, type ModelData } from '../network/model-file.js';
 import { uncopiedNumbers } from '../network/file-numbers.js';
 import { blockModelToJSON } from '../network/block-model-file.js';
-import { checkBlockModel, isBlockModel } from '../network/block-model-check.js';
+import { isBlockModel } from '../network/block-model-check.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { isBinaryCheckpoint, modelOfGradscopeFile } from './checkpoint.js';
 import { checkPath, parseJsonBytes, readFileBytes, writeFileAtomic } from './file-access.js';
@@ -325,8 +325,7 @@ export async function writeModelFile(source: Network | ModelData | BlockModelDat
   const chosen = await outputFormatOf(path, format, 'format');
   if (chosen === 'gradscope') {
     // A Network has a `kind` too ('dense'), which read as a block model's said "model.kind: expected 'blocks'".
-    const model = exportSource(source, 'writeModelFile'); // dense ModelData checked here
-    if (isBlockModel(model)) checkBlockModel(model);
+    const model = exportSource(source, 'writeModelFile'); // checked here
     // Built once, over the tensors themselves (no copies into number[]), each number written once (checkedModelJsonText).
     const file = isBlockModel(model) ? blockModelToJSON(model, uncopiedNumbers) : modelToJSON(model, uncopiedNumbers);
     // One byte of the limit is the newline after the text.

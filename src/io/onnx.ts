@@ -64,8 +64,9 @@ const ACTIVATION_OPS: Record<OutputActivation, { op: string; attributes?: Record
 export function toOnnx(source: Network | ModelData | BlockModelData): Uint8Array {
   const given = exportSource(source, 'toOnnx');
   const dense = isBlockModel(given) ? null : given;
-  const model = dense ? denseAsBlockModel(dense) : (given as BlockModelData);
-  const { inputs, layers, loss } = checkBlockModel(model);
+  // Checked copies from here on: exportSource's, or the check of the dense model's block form.
+  const model = dense ? checkBlockModel(denseAsBlockModel(dense)).model : (given as BlockModelData);
+  const { inputs, layers, loss } = model;
   const values = new Map(model.tensors.map((t) => [t.name, t]));
   const graph = new GraphBuilder((name) => values.get(name)!);
   graph.finish(graph.stack(layers, '', 'input'));

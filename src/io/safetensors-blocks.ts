@@ -41,8 +41,8 @@ export function isBlockFile(metadata: Record<string, string>): boolean {
 }
 
 /** A block model as safetensors bytes (see the module comment). Refuses inconsistent data with INVALID_OPTION naming the tensor. */
-export function blockModelToSafetensors(model: BlockModelData): Uint8Array {
-  const { loss, inputs, layers } = checkBlockModel(model);
+export function blockModelToSafetensors(given: BlockModelData): Uint8Array {
+  const { loss, inputs, layers, model } = checkBlockModel(given); // the checked copy from here on
   const metadata: Record<string, string> = {
     format: MODEL_FILE_TAG,
     version: String(BLOCK_FILE_VERSION),

@@ -49,19 +49,25 @@ export function checkBlockArchitecture(model: { loss: unknown; inputs: unknown; 
 
 /**
  * Each tensor where the layout puts it: name, dtype, shape and length; floats finite in float32,
- * counts whole and non-negative. Names the tensor at fault.
+ * counts whole and non-negative. Names the tensor at fault. Returns copies of what it checked, each
+ * field read once: the caller's tensors may change meanwhile (valuesReadOnce says why).
  */
-export function checkBlockTensors(tensors: readonly BlockTensor[], layout: readonly TensorSlot[], where: string, fail: Fail = optionFault): void {
+export function checkedBlockTensors(tensors: readonly BlockTensor[], layout: readonly TensorSlot[], where: string, fail: Fail = optionFault): BlockTensor[] {
   if (!Array.isArray(tensors)) throw fail(`${where}.tensors`, `expected an array, got ${describeValue(tensors)}`);
-  layout.forEach((slot, i) => {
+  const count = tensors.length;
+  const checked = layout.map((slot, i) => {
     const tensor = tensors[i];
     if (tensor === undefined) throw fail(`${where}.tensors[${i}]`, `missing: the layers need ${describeSlot(slot)} here`);
-    if (tensor.name !== slot.name || tensor.dtype !== slot.dtype || String(tensor.shape) !== String(slot.shape)) {
-      throw fail(`${where}.tensors[${i}] (${String(tensor.name)})`, `the layers need ${describeSlot(slot)} here, got ${tensor.dtype} [${String(tensor.shape)}]`);
+    const { name, dtype, shape, values } = tensor;
+    if (name !== slot.name || dtype !== slot.dtype || String(shape) !== String(slot.shape)) {
+      throw fail(`${where}.tensors[${i}] (${String(name)})`, `the layers need ${describeSlot(slot)} here, got ${dtype} [${String(shape)}]`);
     }
-    checkTensorValues(tensor.values, slot, fail);
+    const copy = values instanceof Float32Array ? values.slice() : values;
+    checkTensorValues(copy, slot, fail);
+    return { name: slot.name, shape: [...slot.shape], dtype: slot.dtype, values: copy as Float32Array };
   });
-  if (tensors.length > layout.length) throw fail(`${where}.tensors[${layout.length}]`, `the layers hold ${grouped(layout.length)} tensors, got ${grouped(tensors.length)}`);
+  if (count > layout.length) throw fail(`${where}.tensors[${layout.length}]`, `the layers hold ${grouped(layout.length)} tensors, got ${grouped(count)}`);
+  return checked;
 }
 
 /** Whether a block tensor named `name` of `dtype` is a trained parameter (batch norm's running statistics and count are not). */
@@ -95,13 +101,16 @@ export function checkStateValues(values: ArrayLike<number>, slot: TensorSlot, fa
 }
 
 /** The whole model: architecture, then tensors. */
-export function checkBlockModel(model: BlockModelData, where = 'model', fail: Fail = optionFault): BlockArchitecture {
+export function checkBlockModel(model: BlockModelData, where = 'model', fail: Fail = optionFault): BlockArchitecture & { model: BlockModelData } {
   if (typeof model !== 'object' || model === null || model.kind !== 'blocks') throw fail(`${where}.kind`, `expected 'blocks', got ${describeValue(model?.kind)}`);
   const architecture = checkBlockArchitecture(model, where, fail);
-  checkBlockTensors(model.tensors, architecture.layout, where, fail);
-  recordedInitialisation(model, `${where}.initialisation`, fail, namedDenseFanIns(architecture.layers, architecture.inputs, `${where}.layers`));
-  recordedTrainedOn(model, `${where}.trainedOn`, fail);
-  return architecture;
+  const { loss, inputs, layers } = architecture;
+  const tensors = checkedBlockTensors(model.tensors, architecture.layout, where, fail);
+  const recorded = {
+    ...recordedInitialisation(model, `${where}.initialisation`, fail, namedDenseFanIns(layers, inputs, `${where}.layers`)),
+    ...recordedTrainedOn(model, `${where}.trainedOn`, fail),
+  };
+  return { ...architecture, model: { kind: 'blocks', loss, inputs, layers, tensors, ...recorded } };
 }
 
 function describeSlot(slot: TensorSlot): string {

@@ -16,7 +16,7 @@ import type { Loss } from '../kernels.js';
 import { elementsOf } from '../layers/block-layout.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
 import { namedDenseFanIns, type CheckedSpec } from '../layers/spec.js';
-import { CHECKPOINT_FIELD, checkFileFields, checkFloat32Values } from '../model-limits.js';
+import { CHECKPOINT_FIELD, checkFileFields, checkFloat32Values, valuesReadOnce } from '../model-limits.js';
 import { keysOf } from '../checks.js';
 import { checkBlockArchitecture, checkTensorValues } from './block-model-check.js';
 import { recordedInitialisation, type Initialisation } from '../init/initialisation.js';
@@ -89,8 +89,9 @@ export function blockModelFromJSON(file: Record<string, unknown>): BlockModelDat
     // The length before reading: a short array must not buy a large allocation, nor a long one be cut.
     const length = elementsOf(slot.shape);
     if (!Array.isArray(values) || values.length !== length) throw bad(`${where}.values`, `expected ${counted(length, 'number')}`);
-    checkFloat32Values(values, `${where}.values`, bad);
-    const tensor = { ...slot, values: Float32Array.from(values as number[]) };
+    const copy = valuesReadOnce(values, length); // each value read once: what is checked is what is used
+    checkFloat32Values(copy, `${where}.values`, bad);
+    const tensor = { ...slot, values: Float32Array.from(copy as number[]) };
     checkTensorValues(tensor.values, slot, bad, (i) => `${where}.values[${i}]`); // the file's values are flat, row-major
     return tensor;
   });

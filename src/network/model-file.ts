@@ -12,7 +12,7 @@ import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import type { FloatArray, Loss, OutputActivation } from '../kernels.js';
 import { checkActivation, checkUnits, keysOf } from '../checks.js';
 import { checkLoss, checkLossPairing, checkOutputUnits, HIDDEN_SOFTMAX } from './config.js';
-import { CHECKPOINT_FIELD, checkFileFields, checkModelLimits, checkStoredTensor, optionFault, rethrowThrough, type Fail } from '../model-limits.js';
+import { CHECKPOINT_FIELD, checkFileFields, checkModelLimits, checkStoredTensor, optionFault, rethrowThrough, valuesReadOnce, type Fail } from '../model-limits.js';
 import type { BlockModelData, ImportNotes } from '../layers/block-model.js';
 import { BLOCK_MODEL_VERSION, blockModelFromJSON } from './block-model-file.js';
 import { chainFanIns, recordedInitialisation, type Initialisation } from '../init/initialisation.js';
@@ -198,56 +198,70 @@ export function modelFromJSON(json: unknown): ModelData {
     const nIn = sizes[l];
     const nOut = sizes[l + 1];
     if (!Array.isArray(rows) || rows.length !== nOut) throw bad(where, `expected ${counted(nOut, 'row')} (one per unit)`);
-    // Every row's length before the allocation: a file of empty rows must not buy nIn·nOut floats.
+    // Every row's length before the allocation: a file of empty rows must not buy nIn·nOut floats. Each row read once (valuesReadOnce says why).
+    const given: unknown[][] = [];
     for (let j = 0; j < nOut; j++) {
-      if (!Array.isArray(rows[j]) || rows[j].length !== nIn) throw bad(`${where}[${j}]`, `expected ${counted(nIn, 'number')} (one per input)`);
+      const row: unknown = rows[j];
+      if (!Array.isArray(row) || row.length !== nIn) throw bad(`${where}[${j}]`, `expected ${counted(nIn, 'number')} (one per input)`);
+      given.push(row);
     }
     const flat = new Float32Array(nIn * nOut);
-    for (let j = 0; j < nOut; j++) copyValues(flat, j * nIn, rows[j], `${where}[${j}]`);
+    for (let j = 0; j < nOut; j++) copyValues(flat, j * nIn, given[j], nIn, `${where}[${j}]`);
     weights.push(flat);
     const values = fields[l].biases;
     if (!Array.isArray(values) || values.length !== nOut) throw bad(`${fileLayer(l)}.biases`, `expected ${counted(nOut, 'number')}`);
     const b = new Float32Array(nOut);
-    copyValues(b, 0, values, `${fileLayer(l)}.biases`);
+    copyValues(b, 0, values, nOut, `${fileLayer(l)}.biases`);
     biases.push(b);
   }
   return { loss, sizes, activations, weights, biases, ...recordedInitialisation(file, 'initialisation', bad, chainFanIns(sizes)), ...recordedTrainedOn(file, 'trainedOn', bad) };
 }
 
-/** target[offset…] = values (a row of weights or the biases: parameters), after checking them with the rules every format shares. */
-function copyValues(target: Float32Array, offset: number, values: unknown[], where: string): void {
-  checkStoredTensor(values, (i) => `${where}[${i}]`, true, bad);
-  target.set(values as number[], offset);
+/** target[offset…] = the `length` values (a row of weights or the biases: parameters), each read once and checked with the rules every format shares. */
+function copyValues(target: Float32Array, offset: number, values: unknown[], length: number, where: string): void {
+  const copy = valuesReadOnce(values, length);
+  checkStoredTensor(copy, (i) => `${where}[${i}]`, true, bad);
+  target.set(copy as number[], offset);
 }
 
 /**
  * `model` holds what every model format stores and reads back: an architecture within
  * MODEL_LIMITS whose loss fits its output, and one tensor of finite float32 values of the right
- * length per weight and bias. Run on create, save and load, so whatever saves, loads.
+ * length per weight and bias. Run on create, save and load, so whatever saves, loads. Returns what
+ * it checked as a copy, each field read once (valuesReadOnce): callers use the copy, never `model`
+ * again, which the caller may change meanwhile (while a load awaits its backend) or whose getters may
+ * answer a second read otherwise.
  */
-export function checkModelData(model: ModelData, where = 'model', fail: Fail = optionFault): void {
-  const { sizes, activations, weights, biases } = model;
-  if (!Array.isArray(sizes) || sizes.length < 2) throw fail(`${where}.sizes`, 'expected at least an input and an output size');
-  checkModelLimits(Array<number>(sizes.length).fill(0), `${where}.sizes`, fail); // the depth, before reading each size
-  for (let l = 0; l < sizes.length; l++) rethrowThrough(fail, `${where}.sizes[${l}]`, () => checkUnits(sizes[l], 'units'));
+export function checkedModelData(model: ModelData, where = 'model', fail: Fail = optionFault): ModelData {
+  const { sizes: givenSizes, activations: givenActivations, weights, biases } = model;
+  if (!Array.isArray(givenSizes) || givenSizes.length < 2) throw fail(`${where}.sizes`, 'expected at least an input and an output size');
+  const depth = givenSizes.length - 1;
+  checkModelLimits(Array<number>(depth + 1).fill(0), `${where}.sizes`, fail); // the depth, before reading each size
+  const sizes: number[] = [];
+  for (let l = 0; l <= depth; l++) sizes.push(rethrowThrough(fail, `${where}.sizes[${l}]`, () => checkUnits(givenSizes[l], 'units')));
   checkModelLimits(sizes, `${where}.sizes`, fail);
-  const depth = sizes.length - 1;
-  if (!Array.isArray(activations) || activations.length !== depth) throw fail(`${where}.activations`, `expected ${depth}, one per layer`);
-  for (let l = 0; l < depth; l++) rethrowThrough(fail, `${where}.activations[${l}]`, () => checkActivation(activations[l], 'activation'));
+  if (!Array.isArray(givenActivations) || givenActivations.length !== depth) throw fail(`${where}.activations`, `expected ${depth}, one per layer`);
+  const activations: OutputActivation[] = [];
+  for (let l = 0; l < depth; l++) activations.push(rethrowThrough(fail, `${where}.activations[${l}]`, () => checkActivation(givenActivations[l], 'activation')));
   checkOutputUnits(activations[depth - 1], sizes[depth], `${where}.activations[${depth - 1}]`, fail);
   const loss = rethrowThrough(fail, `${where}.loss`, () => checkLoss(model.loss));
   rethrowThrough(fail, `${where}.loss`, () => checkLossPairing(loss, activations));
-  recordedInitialisation(model, `${where}.initialisation`, fail, chainFanIns(sizes));
-  recordedTrainedOn(model, `${where}.trainedOn`, fail);
+  const recorded = { ...recordedInitialisation(model, `${where}.initialisation`, fail, chainFanIns(sizes)), ...recordedTrainedOn(model, `${where}.trainedOn`, fail) };
   if (!Array.isArray(weights) || weights.length !== depth) throw fail(`${where}.weights`, `expected ${depth} tensors, one per layer`);
   if (!Array.isArray(biases) || biases.length !== depth) throw fail(`${where}.biases`, `expected ${depth} tensors, one per layer`);
+  const tensor = (values: ArrayLike<number> | undefined, length: number, at: string): Float32Array => {
+    if (values?.length !== length) throw fail(at, `expected ${grouped(length)} values, got ${describeLength(values)}`);
+    const copy = valuesReadOnce(values, length);
+    checkStoredTensor(copy, (i) => `${at}[${i}]`, true, fail);
+    return Float32Array.from(copy as ArrayLike<number>);
+  };
+  const checkedWeights: Float32Array[] = [];
+  const checkedBiases: Float32Array[] = [];
   for (let l = 0; l < depth; l++) {
-    const tensors = [[weights[l], sizes[l] * sizes[l + 1], `${where}.weights[${l}]`], [biases[l], sizes[l + 1], `${where}.biases[${l}]`]] as const;
-    for (const [values, length, at] of tensors) {
-      if (values?.length !== length) throw fail(at, `expected ${grouped(length)} values, got ${describeLength(values)}`);
-      checkStoredTensor(values, (i) => `${at}[${i}]`, true, fail);
-    }
+    checkedWeights.push(tensor(weights[l], sizes[l] * sizes[l + 1], `${where}.weights[${l}]`));
+    checkedBiases.push(tensor(biases[l], sizes[l + 1], `${where}.biases[${l}]`));
   }
+  return { loss, sizes, activations, weights: checkedWeights, biases: checkedBiases, ...recorded };
 }
 
 function describeLength(values: { length?: unknown } | undefined): string {
