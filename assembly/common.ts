@@ -1,6 +1,13 @@
 // Exports without a variant. Memory is managed from TypeScript (src/wasm/allocator.ts): the
 // core never allocates, it only reads and writes the pointers it is given.
 export { dense_scratch_bytes, gemm_scratch_bytes } from './gemm.pack';
+import { weightsFoldRow } from './gemm.pack';
+
+// The row at which ∂W's sum over the batch is cut in two (gemm.pack.ts' weightsFoldRow), 0 where it
+// is not: the two-thread backend splits ∂W by batch rows there (src/wasm/threads/threaded-kernels.ts).
+export function dense_weights_fold_row(batch: i32): i32 {
+  return weightsFoldRow(batch);
+}
 
 export function heap_base(): usize {
   return __heap_base;

@@ -3,7 +3,7 @@
 // No v128 anywhere: this file is compiled into the scalar binary.
 
 import {
-  MR, min32, kBlock, alignScratch, tileOf, biasOf, packedAOf, packedBOf, packBias, packA, packB, forwardByRowDots, lanesAsGemms, laneTerms, gemm_scratch_bytes, LANE_ROWS,
+  MR, min32, kBlock, alignScratch, tileOf, biasOf, packedAOf, packedBOf, packBias, packA, packB, forwardByRowDots, lanesAsGemms, laneTerms, gemm_scratch_bytes, LANE_ROWS, weightsFoldRow,
 } from './gemm.pack';
 import { denseForwardRowDotsByOutput } from './row-dots.scalar';
 import { f32_copy_rows } from './common';
@@ -206,8 +206,20 @@ export function f32_dense_bwd_weights__scalar(
   dw: usize, dz: usize, a: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32,
 ): void {
   // dw is (nOut, nIn), dz is (batch, nOut), a is (batch, nIn)
-  // dw += dzᵀ·a: A(i, k) = dz[k][i], packed four consecutive floats of a dz row at a time.
-  gemm(dw, dz, a, 0, scratch, 4, <usize>nOut << 2, <usize>nIn << 2, 4, nIn, nOut, nIn, batch, true, false);
+  // dw += dzᵀ·a, summed as the SIMD twin sums it: (dw + P₀) + P₁ over the batch's two parts from
+  // weightsFoldRow's batch on, each part in its own K blocks.
+  const h = weightsFoldRow(batch);
+  if (h == 0) {
+    weightsOverRows(dw, dz, a, scratch, batch, nIn, nOut);
+    return;
+  }
+  weightsOverRows(dw, dz, a, scratch, h, nIn, nOut);
+  weightsOverRows(dw, dz + (<usize>(h * nOut) << 2), a + (<usize>(h * nIn) << 2), scratch, batch - h, nIn, nOut);
+}
+
+// dw += dzᵀ·a over `rows` rows: A(i, k) = dz[k][i], packed four consecutive floats of a dz row at a time.
+function weightsOverRows(dw: usize, dz: usize, a: usize, scratch: usize, rows: i32, nIn: i32, nOut: i32): void {
+  gemm(dw, dz, a, 0, scratch, 4, <usize>nOut << 2, <usize>nIn << 2, 4, nIn, nOut, nIn, rows, true, false);
 }
 
 export function f32_dense_bwd_bias__scalar(db: usize, dz: usize, batch: i32, nOut: i32): void {

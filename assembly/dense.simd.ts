@@ -25,7 +25,7 @@
 // 83–85 → 90–91 %, 256×100→10 forward 47 → 63 %.
 
 import {
-  MR, NR, min32, kBlock, alignScratch, knownAligned, PANEL_ALIGN, FLOAT_ALIGN, tileOf, biasOf, packedAOf, packedBOf, packBias, packBPanel, swapsRoles, swapChunkRows, columnChunk, forwardByRowDots,
+  MR, NR, min32, kBlock, alignScratch, knownAligned, PANEL_ALIGN, FLOAT_ALIGN, tileOf, biasOf, packedAOf, packedBOf, packBias, packBPanel, swapsRoles, swapChunkRows, columnChunk, forwardByRowDots, weightsFoldRow,
 } from './gemm.pack';
 import { madd } from './madd.simd';
 import { denseForwardRowDots } from './row-dots.simd';
@@ -569,12 +569,37 @@ export function f32_dense_bwd_weights__simd(
 // and aCols = a + j0 (floats), rows nIn floats apart. Each element is the same sum over the batch in
 // the same order as in the whole product (gemm's blocking never changes an element's sum), so
 // threads that split ∂W by columns write exactly the one-thread bits, with no partial sums to add.
+// From weightsFoldRow's batch on, the sum is (dw + P₀) + P₁ over the batch's two parts, which
+// two threads reproduce by rows too (f32_dense_bwd_weights_rows__simd, then dw += P₁).
 export function f32_dense_bwd_weights_cols__simd(
   dwCols: usize, dz: usize, aCols: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32, cols: i32,
 ): void {
   // dw is (nOut, nIn), dz is (batch, nOut), a is (batch, nIn)
-  // dw += dzᵀ·a: A(i, k) = dz[k][i], packed four consecutive floats of a dz row at a time.
-  gemm(dwCols, dz, aCols, 0, scratch, 4, <usize>nOut << 2, <usize>nIn << 2, 4, nIn, nOut, cols, batch, true, false);
+  const h = weightsFoldRow(batch);
+  if (h == 0) {
+    weightsOverRows(dwCols, dz, aCols, scratch, batch, nIn, nOut, cols, true);
+    return;
+  }
+  weightsOverRows(dwCols, dz, aCols, scratch, h, nIn, nOut, cols, true);
+  weightsOverRows(dwCols, dz + (<usize>(h * nOut) << 2), aCols + (<usize>(h * nIn) << 2), scratch, batch - h, nIn, nOut, cols, true);
+}
+
+// One part of ∂W's fold (weightsFoldRow): dw (+)= dzᵀ·a over `rows` rows of dz and a in gemm's K
+// blocks (one for the fold's second part), added to dw (accumulate) or written over it (from zero). The two-thread backend runs the part
+// over rows [0, h) into dw on the main thread and the one over [h, batch) into a buffer of the
+// worker's own, then adds that buffer to dw (f32_axpy__simd with α = 1: dw + P₁, the bits of the
+// one-thread fold's last K block, which adds its sums to dw).
+export function f32_dense_bwd_weights_rows__simd(
+  dw: usize, dz: usize, a: usize, scratch: usize, rows: i32, nIn: i32, nOut: i32, accumulate: i32,
+): void {
+  // dw is (nOut, nIn), dz is (rows, nOut), a is (rows, nIn)
+  weightsOverRows(dw, dz, a, scratch, rows, nIn, nOut, nIn, accumulate != 0);
+}
+
+// dw[:, cols] (+)= dzᵀ·a[:, cols] over `rows` rows, in gemm's K blocks: A(i, k) = dz[k][i], packed
+// four consecutive floats of a dz row at a time.
+function weightsOverRows(dw: usize, dz: usize, a: usize, scratch: usize, rows: i32, nIn: i32, nOut: i32, cols: i32, accumulate: bool): void {
+  gemm(dw, dz, a, 0, scratch, 4, <usize>nOut << 2, <usize>nIn << 2, 4, nIn, nOut, cols, rows, accumulate, false);
 }
 
 export function f32_dense_bwd_bias__simd(db: usize, dz: usize, batch: i32, nOut: i32): void {

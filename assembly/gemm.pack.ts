@@ -339,6 +339,28 @@ export function packB(dst: usize, src: usize, kStride: usize, colStride: usize, 
 }
 
 /**
+ * Fewest batch rows from which ∂W = dzᵀ·a is summed as two parts (weightsFoldRow). Two threads split
+ * a product only where each gets 64 rows (src/wasm/threads/threaded-kernels.ts' DEFAULT_MIN_ROWS),
+ * so below 128 the parts would only cost one thread their extra pass over ∂W.
+ */
+export const FOLD_MIN_BATCH: i32 = 128;
+
+/**
+ * Where ∂W's sum over the batch is cut in two, or 0 where it is not: both wasm variants compute
+ * dw += dzᵀ·a as dw = (dw + P₀) + P₁, P₀ the sum over rows [0, h) and P₁ over [h, batch), each in
+ * its own K blocks, so that two threads can compute P₀ into dw and P₁ apart (from zero, one K
+ * block) and add P₁ after, with one thread's bits. h is the two-thread row split's cut
+ * (threaded-kernels.ts' rowStart(1, batch): half the batch rounded up to MR rows), from
+ * FOLD_MIN_BATCH rows on, and only where P₁ is one K block (batch − h ≤ KC): a P₁ of several blocks
+ * would be summed block by block into dw on one thread but apart on the second.
+ */
+export function weightsFoldRow(batch: i32): i32 {
+  if (batch < FOLD_MIN_BATCH) return 0;
+  const h = roundUp(ceilDiv(batch, 2), MR);
+  return batch - h <= KC ? h : 0;
+}
+
+/**
  * Depth of the K blocks: K split into equal blocks of at most KC (784 → 3 × 262, not
  * 2 × 384 + 16: a thin last block would pay the packing and call overhead for little work).
  */

@@ -1,6 +1,6 @@
 // Entry of the SIMD binary: every kernel, __simd and __scalar variants side by side.
 // Not the microkernel probe (f32_microkernel_rounds): the probe binaries carry it (probe.ts).
-export { f32_dense_fwd__simd, f32_dense_fwd_gather__simd, f32_dense_bwd_input__simd, f32_dense_bwd_weights__simd, f32_dense_bwd_weights_cols__simd, f32_dense_bwd_bias__simd, f32_gemm__simd, dense_tile_rows__simd, dense_tile_cols__simd } from './dense.simd';
+export { f32_dense_fwd__simd, f32_dense_fwd_gather__simd, f32_dense_bwd_input__simd, f32_dense_bwd_weights__simd, f32_dense_bwd_weights_cols__simd, f32_dense_bwd_weights_rows__simd, f32_dense_bwd_bias__simd, f32_gemm__simd, dense_tile_rows__simd, dense_tile_cols__simd } from './dense.simd';
 export * from './dense.scalar';
 export * from './matvec.simd';
 export * from './matvec.scalar';

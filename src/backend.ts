@@ -38,7 +38,8 @@ export interface BackendOptions {
    * and `network.kernels.threadsFallback` says why.
    *
    * The same bits on every thread count: each split kernel computes every value as one thread
-   * does (products by batch rows, ∂W by its columns or beside ∂input, elementwise passes and updates by parts), so a
+   * does (products by batch rows; ∂W by its columns, beside ∂input, or on two threads by batch rows where one thread
+   * sums it in the same two parts; elementwise passes and updates by parts), so a
    * run on 2 threads reproduces one on 1 (bench/thread-bits.ts compares them; docs/benchmarks.md,
    * Threads, quotes it).
    */

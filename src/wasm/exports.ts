@@ -170,6 +170,8 @@ export interface CommonExports {
   dense_scratch_bytes(batch: number, nIn: number, nOut: number): number;
   /** Bytes of scratch f32_gemm needs for these sizes. */
   gemm_scratch_bytes(m: number, n: number, k: number): number;
+  /** The batch row at which ∂W's sum is cut in two (assembly/gemm.pack.ts' weightsFoldRow), 0 where it is not. */
+  dense_weights_fold_row(batch: number): number;
   /** x[0..n) = 0. */
   f32_zero(x: Ptr, n: number): void;
   /** dst[i][rowLen] = src[rows[i]][rowLen] for i < count; `rows` points at `count` u32 row numbers. */

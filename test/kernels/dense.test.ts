@@ -1,11 +1,12 @@
 /**
  * The dense-layer products (forward, ∂input, ∂weights, ∂bias) and the raw f32_gemm driver on every
  * backend against the float64 oracle, over a sweep of shapes from 1×1×1 to 64×784×100 that hits
- * every edge of the 4×8 (SIMD) and 4×2 (scalar) tiles, the K blocking (K > 384) and the column chunks of each product.
+ * every edge of the 4×8 (SIMD) and 4×2 (scalar) tiles, the K blocking (K > 384), ∂W's two parts and the column chunks of each product.
  *
  * The wasm variants run the same f32 operations in the same order (one mul and one add per term,
- * k ascending within equal K blocks; a forward by row dot products keeps four partial sums by
- * k mod 4 and adds them in one fixed order), so they must also agree bit for bit; the relaxed binary
+ * k ascending within equal K blocks; ∂W from 128 rows as two such sums over the batch's halves, added
+ * to it in turn; a forward by row dot products keeps four partial sums by k mod 4 and adds them in
+ * one fixed order), so they must also agree bit for bit; the relaxed binary
  * fuses each mul and add (relaxed_madd), so it is held to the oracle's tolerance only. Through raw pointers
  * they are run at 4-byte-aligned (not 16) addresses, with NaN in the scratch and canaries around
  * every output and past the declared scratch.
@@ -45,6 +46,8 @@ const SHAPES: [number, number, number][] = [
   // B blocks past B_BLOCK_BYTES (512 KiB), split over C's columns (columnChunk in assembly/gemm.pack.ts), the
   // last chunk with an edge panel: the forward with its bias (n = 530 as 272 + 258), ∂W (n = 450 as 232 + 218).
   [12, 300, 530], [300, 450, 9],
+  // ∂W summed as two parts (weightsFoldRow in assembly/gemm.pack.ts): from 128 rows, cut off a multiple of 8 rows, a first part of two K blocks.
+  [128, 9, 5], [130, 33, 12], [772, 6, 9],
 ];
 
 /** f32 values (so the oracle sees exactly what the backends see), N(0, 1). */

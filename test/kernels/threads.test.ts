@@ -1,7 +1,8 @@
 /**
  * The two-thread wasm backend (src/wasm/threads): its split dense products against the
  * float64 oracle and against the one-thread SIMD kernels, bit for bit (forward and ∂input split by
- * rows, ∂W by columns: each value is computed by the same kernel in the same order), a training run
+ * rows, ∂W by columns, each value computed by the same kernel in the same order, or on two threads
+ * by rows where one thread sums it in two parts: the worker's part added after), a training run
  * against the one-thread backend, and a pool started and stopped many times without a hang or a
  * leaked worker.
  */
@@ -92,7 +93,7 @@ describe('wasm-simd-threads', () => {
       two.denseForward(tz, ta, tw, tb, batch, nIn, nOut);
       two.denseBackwardInput(tda, tdz, tw, batch, nIn, nOut);
       two.denseBackwardWeights(tdw, tdz, ta, batch, nIn, nOut);
-      // ∂W is split by its columns, a tile's width (8) each at least.
+      // ∂W is split by its columns, a tile's width (8) each at least, or from batch 128 by rows.
       expect(two.splitProducts - splitBefore, `${label}: products split across the threads`).toBe(nIn >= 16 ? 3 : 2);
 
       const z = contents(two, tz, batch * nOut), da = contents(two, tda, batch * nIn), dw = contents(two, tdw, nOut * nIn);
@@ -238,12 +239,44 @@ describe('wasm-simd-threads', () => {
     [tdw, tdz, ta].forEach((t) => k.free(t));
   }
 
-  it('runs a layer\'s ∂W on a worker beside the main thread\'s ∂input, bit for bit as one thread: products a split would take always on two threads, smaller ones while the worker is awake, on more threads the large ones split instead', async () => {
+  it('splits ∂W by batch rows on two threads where one thread folds its sum there (weightsFoldRow), and by columns elsewhere, bit for bit as one thread', () => {
+    const pool = (two as unknown as { pool: ThreadPool }).pool;
+    const fold = (batch: number) => two.exports.dense_weights_fold_row(batch);
+    // The fold's edges: none below 128 rows; half the batch rounded up to 4 rows; a first part of two K blocks (388 rows > KC = 384,
+    // 772 = 388 + 384); none once the second part would be two K blocks (780 = 392 + 388).
+    expect([127, 128, 130, 257, 772, 780].map(fold)).toEqual([0, 64, 68, 132, 388, 0]);
+    for (const [batch, nIn, nOut] of [[128, 37, 27], [130, 45, 30], [257, 100, 100], [300, 52, 100], [772, 40, 10], [780, 40, 10], [127, 37, 27]]) {
+      const stamps: JobStamp[] = [];
+      pool.probe(stamps);
+      matchesOneThread(two, 2, batch, nIn, nOut);
+      pool.probe(null);
+      const names = stamps.map((s) => s.name);
+      const label = `${batch}×${nIn}→${nOut}`;
+      if (fold(batch) > 0) {
+        expect(names[0], `${label}: by rows`).toBe('f32_dense_bwd_weights_rows__simd');
+        // The worker's partial sums added to ∂W: split as the optimisers' updates are (from 2¹⁵ values), else on the main thread.
+        expect(names.slice(1), `${label}: the partial sums added`).toEqual(nIn * nOut >= 1 << 15 ? ['f32_axpy__simd'] : []);
+      } else {
+        expect(names, `${label}: by columns`).toEqual(['f32_dense_bwd_weights_cols__simd']);
+      }
+    }
+    // The partial sums added as an update's halves: a ∂W of 2¹⁵ values or more.
+    const stamps: JobStamp[] = [];
+    pool.probe(stamps);
+    matchesOneThread(two, 2, 256, 784, 100);
+    pool.probe(null);
+    expect(stamps.map((s) => s.name)).toEqual(['f32_dense_bwd_weights_rows__simd', 'f32_axpy__simd']);
+  });
+
+  it('runs a layer\'s ∂W on a worker beside the main thread\'s ∂input, bit for bit as one thread: below batch 128 products a split would take always on two threads, smaller ones while the worker is awake; from 128 both split by rows; on more threads the large ones split instead', async () => {
     const [pairing, three] = [await createThreadedWasmKernels({ threads: 2 }), await createThreadedWasmKernels({ threads: 3 })];
     // Default minFlops 2²¹ and 64 rows per thread: 256×100→100 is split-sized (5.1 Mflop), 256×100→10 not (0.5 Mflop), 32×50→10 below MIN_PAIRED_FLOPS.
-    const cases: { k: ThreadedWasmKernels; shape: [number, number, number]; paired: (awake: boolean) => boolean; split: number }[] = [
-      { k: pairing, shape: [256, 100, 100], paired: () => true, split: 0 },
-      { k: pairing, shape: [256, 100, 10], paired: (awake) => awake, split: 0 },
+    // From batch 128 (assembly/gemm.pack.ts' weightsFoldRow) two threads split both products by batch rows instead, where they would pair.
+    const cases: { k: ThreadedWasmKernels; shape: [number, number, number]; paired: (awake: boolean) => boolean; split: number | ((awake: boolean) => number) }[] = [
+      { k: pairing, shape: [256, 100, 100], paired: () => false, split: 1 },
+      { k: pairing, shape: [256, 100, 10], paired: () => false, split: (awake) => (awake ? 1 : 0) },
+      { k: pairing, shape: [64, 100, 100], paired: (awake) => awake, split: 0 },
+      { k: pairing, shape: [127, 100, 10], paired: (awake) => awake, split: 0 },
       { k: pairing, shape: [32, 50, 10], paired: () => false, split: 0 },
       { k: three, shape: [256, 100, 100], paired: () => false, split: 2 },
       { k: three, shape: [256, 100, 10], paired: (awake) => awake, split: 0 },
@@ -267,7 +300,7 @@ describe('wasm-simd-threads', () => {
         spy.mockRestore();
         const label = `${k.threads} threads, ${batch}×${nIn}→${nOut}, worker ${awake ? 'awake' : 'asleep'}`;
         expect(k.pairedProducts - pairedBefore, `${label}: paired`).toBe(paired(awake) ? 1 : 0);
-        expect(k.splitProducts - splitBefore, `${label}: split`).toBe(split);
+        expect(k.splitProducts - splitBefore, `${label}: split`).toBe(typeof split === 'number' ? split : split(awake));
         const [gdw, gda] = [contents(k, tdw, nOut * nIn), contents(k, tda, batch * nIn)];
         expect([gdw.canary, gda.canary], `${label}: canaries`).toEqual([CANARY, CANARY]);
         expect([Array.from(gdw.values), Array.from(gda.values)], label).toEqual(expected);
@@ -407,21 +440,25 @@ describe('wasm-simd-threads', () => {
     expect(run(two)).toEqual(run(one));
   });
 
-  it('trains a network as the one-thread backend does', async () => {
+  it('trains a network as the one-thread backend does: at batch 32 (∂W by columns and beside ∂input) and at 128 (every ∂W by rows), every weight after two epochs', async () => {
     const options = { sizes: [30, 24, 16, 3], activation: 'sigmoid' as const, output: 'sigmoid' as const, loss: 'mse' as const, seed: 5 };
     const rng = new Rng(9);
-    const x = Array.from({ length: 96 }, () => Array.from({ length: 30 }, () => rng.uniform()));
-    const y = Array.from({ length: 96 }, (_, r) => [r % 3 === 0 ? 1 : 0, r % 3 === 1 ? 1 : 0, r % 3 === 2 ? 1 : 0]);
-    const runs = [];
-    for (const backend of [one, two]) {
-      const net = await createNetwork({ ...options, backend });
-      const result = net.train(x, y, { epochs: 5, batchSize: 32, learningRate: 0.5 });
-      runs.push({ loss: result.epochs.map((e) => e.loss), weights: Float32Array.from(backend.view(net.weights[0] as never)) });
-      net.dispose();
+    const x = Array.from({ length: 256 }, () => Array.from({ length: 30 }, () => rng.uniform()));
+    const y = Array.from({ length: 256 }, (_, r) => [r % 3 === 0 ? 1 : 0, r % 3 === 1 ? 1 : 0, r % 3 === 2 ? 1 : 0]);
+    for (const batchSize of [32, 128]) {
+      const runs = [];
+      for (const backend of [one, two]) {
+        const net = await createNetwork({ ...options, backend });
+        const before = two.splitProducts;
+        const result = net.train(x, y, { epochs: 2, batchSize, learningRate: 0.5 });
+        if (backend === two) expect(two.splitProducts - before, `batch ${batchSize}: products split`).toBeGreaterThan(0);
+        runs.push({ loss: result.epochs.map((e) => e.loss), weights: net.weights.map((w) => Array.from(backend.view(w as never))) });
+        net.dispose();
+      }
+      // Every split kernel computes each value as one thread does: the same bits.
+      expect(runs[1].loss, `batch ${batchSize}: epoch losses`).toEqual(runs[0].loss);
+      expect(runs[1].weights, `batch ${batchSize}: weights`).toEqual(runs[0].weights);
     }
-    // Every split kernel computes each value as one thread does: the same bits.
-    expect(runs[1].loss, 'epoch losses').toEqual(runs[0].loss);
-    expect(Array.from(runs[1].weights), 'first-layer weights').toEqual(Array.from(runs[0].weights));
   });
 
   it('starts and stops a pool 20 times without a hang or a leaked worker', async () => {

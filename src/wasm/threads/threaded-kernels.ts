@@ -14,10 +14,29 @@
  * bit-identical to one thread's result:
  * - z = a·wᵀ + b and da += dz·w: by batch rows, which are contiguous, so each part writes its own
  *   rows;
- * - dw += dzᵀ·a: by dw's columns (the layer's inputs), each thread the whole sum over the batch for
- *   its columns, in the same order as one thread; no partial sums to add, and no pass to add them.
- * A layer's ∂W and ∂input, asked for in one call (denseBackwardWeightsAndInput), run side by side
- * instead on two threads: each whole, on its own thread.
+ * - dw += dzᵀ·a on two threads from batch 128: by batch rows, the forward's, at the cut where one
+ *   thread sums it in two parts (assembly/gemm.pack.ts' weightsFoldRow: dw = (dw + P₀) + P₁, P₀
+ *   over rows [0, h), P₁ over [h, batch)). The main thread adds P₀ to dw as one thread does; the
+ *   worker sums P₁ from zero into a buffer of its own (one K block, so the same sums); then P₁ is
+ *   added to dw (axpy with α = 1: dw + P₁, as one thread's last K block adds it), split as the
+ *   optimisers' update then is (MIN_SPLIT_UPDATE), so each half of dw is added where it is updated
+ *   next. A layer's ∂W and ∂input asked for in one call (denseBackwardWeightsAndInput) go as one job,
+ *   each thread both products over its rows. So from the loss on, a step's rows stay with the thread
+ *   whose forward computed them; only P₁'s half, dw's other half and the weights cross the cores;
+ * - dw += dzᵀ·a elsewhere (below 128 rows, past 772, on 3+ threads): by dw's columns (the layer's
+ *   inputs), each thread the whole sum over the batch for its columns, in the same order as one
+ *   thread. Below 128 rows a layer's ∂W and ∂input asked for in one call run side by side instead
+ *   on two threads: each whole, on its own thread.
+ * Built in session 30 (perf30a; AMD EPYC Zen 5, family 26 model 2, 2 vCPUs, 2026-12-04 13:50–13:57,
+ * load 1.5–3.1; bench/ab-trees-threads.ts, 400 blocks, clean two-thread steps' p10 in µs, this tree /
+ * main's / a copy of main's): 1,156 / 1,207 / 1,205 (1.71× one thread against 1.63×), and with the
+ * host slower in the next two runs 1,523 / 1,570 / 1,571 and 1,547 / 1,573 / 1,567 (variants with
+ * every activation's backward pass split by rows, and with the zeroings of 2¹⁴ values split too:
+ * within the floor, not taken). bench/thread-jobs.ts then (13:50, load 3.0, p10 main / worker): the
+ * first ∂W's halves 379 / 379 (by columns 410 / 402 in the lead's quiet reading of main, 13:39),
+ * adding P₁ 7.3 / 6.6, the second layer's job 107 / 124 and the output layer's 17 / 28 (each
+ * worker reads δ rows and a zeroed ∂input the main thread wrote: the backward passes and zeroings
+ * below the splits' sizes run on the main thread alone), outside the jobs 66.
  *
  * Other splits measured and not taken, in train(dataset) of [784,100,100,10] at batch 256 (per-call
  * tenth percentiles summed over a call as bench/train-calls.ts sums them, each variant alternated
@@ -141,14 +160,8 @@
  *   11.2–11.7 µs p10 (medians 11.7–14.6), its share of the compute, whatever its output's lines
  *   held just before (written by itself or by the main thread, read by one thread or both).
  * Tried against main's tree as above and not landed:
- * - balancing a paired ∂W and ∂input: the main thread computing ∂W's first columns after its
- *   ∂input, one tile of columns (8) more or fewer each call as the worker had not or had finished
- *   when the main thread came to wait (bit for bit: ∂W splits by columns): 1,353, 2,012, 1,344,
- *   1,323, 1,333 and 1,702 µs p10 against main's 1,343, 1,911, 1,313, 1,314, 1,330 and 1,300 (load
- *   14–23). Under load the side that finishes first is the side the host left alone, so the
- *   columns follow the preemptions. A fixed 16 columns of the output layer's ∂W and 8 of the
- *   second layer's read 1,673 against the balance's 1,588 on one pool (load 22; the patched
- *   harness below, not to be trusted further);
+ * - balancing a paired ∂W and ∂input by ∂W's columns (obsolete from batch 128, where the pair
+ *   splits by rows): 1,323–2,012 µs p10 against main's 1,300–1,911 (load 14–23);
  * - the forward activations left to the main thread (MIN_SPLIT_PASS past any layer): 1,565 µs
  *   against 1,420 (load 13), more than the ~20 µs the pass takes on one thread;
  * - every activation's backward pass split by rows (a variant with MIN_SPLIT_BACKWARD_PASS at 2¹⁴,
@@ -210,24 +223,9 @@
  * read over clean pairs, the 1,170 and 1,090 over all pairs), not the host alone (under load). The lead's quiet `npm run bench` (2026-12-04 05:03–05:09, load
  * 1.0 → 1.3; bench/threads.bench.ts times the ceiling in the step's rounds) read it at 1.97×, middle
  * half 1.96–1.97×, where this split read 1.60× in the same 21 rounds: on a quiet host the gap is this
- * split's. Tried, not landed: the backward made row-local (∂input split by rows
- * instead of beside ∂W, every activation's backward split by rows, ∂W by columns, so each δ row
- * stays where it was computed): bench/ab-trees-threads.ts, 200 blocks, clean p10 1,260 against
- * main's 1,252 and its copy's 1,276 (load 17), 1,065 against 1,057 and 1,058 (load 16). Not built:
- * a worker running its half of consecutive row-local calls with no wait between them. The forward
- * already keeps each thread's rows on its core, so it would save the hand-offs and waits between
- * its calls, at most the 5 + 14 µs a step of the 09:28 table above (Zen 4; session 28's fused job,
- * one hand-off fewer per layer, read no gain). Lines still move in ∂W = dzᵀ·a, split by columns to
- * keep one thread's bits: each thread reads its columns of the other's rows of a (the first layer's
- * batch: 800 KB), and bench/thread-jobs.ts found the worker's first ∂W 467–477 µs against the main
- * thread's 397–417 (session 26). A diagnostic looked for what those reads cost: the first ∂W split by
- * batch rows instead, each thread over its own rows, the worker into a buffer of its own and no
- * reduce (a wrong ∂W: timing only), read 1,185, 1,052 and 1,143 µs clean p10 against main's 1,244,
- * 1,079 and 1,227 and main's identical copy's 1,116 and 1,382 (two values for three runs: the record
- * does not say which runs they are; bench/ab-trees-threads.ts, 200 blocks each, 04:04–04:09, load
- * 16–19). It read 27–84 µs faster than main, but main and its identical copy differed by 128–155 µs,
- * more than that, so what the reads cost is not resolved; and that before the reduce of 78,400 partial sums across the cores
- * that a real split would need, and whose order would have to match one thread's sum for its bits.
+ * split's. Tried, then superseded by session 30's rows (above): the backward row-local with ∂W by
+ * columns (1,260 and 1,065 µs p10 against main's 1,252 and 1,057, load 16–17), and a wrong ∂W by rows
+ * with no reduce, timing only (27–84 µs faster than main, main against its copy 128–155; load 16–19).
  *
  * The workers are Node worker_threads, or Web Workers in a cross-origin isolated page (pool.ts).
  * Where neither can run (a page without cross-origin isolation has no SharedArrayBuffer),
@@ -306,6 +304,7 @@ const NAMED_EXPORTS = [
   'f32_dense_fwd_gather__simd',
   'f32_dense_bwd_input__simd',
   'f32_dense_bwd_weights_cols__simd',
+  'f32_dense_bwd_weights_rows__simd',
   'f32_copy_rows',
   'f32_sgd_update__simd',
   'f32_nesterov_update__simd',
@@ -323,6 +322,7 @@ const FWD = indexOf('f32_dense_fwd__simd');
 const FWD_GATHER = indexOf('f32_dense_fwd_gather__simd');
 const BWD_INPUT = indexOf('f32_dense_bwd_input__simd');
 const BWD_WEIGHT_COLUMNS = indexOf('f32_dense_bwd_weights_cols__simd');
+const BWD_WEIGHT_ROWS = indexOf('f32_dense_bwd_weights_rows__simd');
 const COPY_ROWS = indexOf('f32_copy_rows');
 const SGD_UPDATE = indexOf('f32_sgd_update__simd');
 const NESTEROV_UPDATE = indexOf('f32_nesterov_update__simd');
@@ -475,6 +475,8 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   private checkTo = 0;
   /** Per thread (main first): scratch for the packed panels. */
   private readonly scratches: WasmTensor[] = [];
+  /** The worker's part of a ∂W split by batch rows (P₁ of weightsFoldRow's fold), before it is added to ∂W. */
+  private partial: WasmTensor;
 
   /**
    * The SIMD microkernel's tile, as the core sets it (dense_tile_rows/cols): split products' batch
@@ -487,6 +489,8 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   private readonly minRows: number;
   /** The main thread's part of a ∂W split by columns (f32_dense_bwd_weights_cols__simd). */
   private readonly columnsLocal: (dwCols: number, dz: number, aCols: number, scratch: number, batch: number, nIn: number, nOut: number, cols: number) => void;
+  /** The main thread's part of a ∂W split by batch rows (f32_dense_bwd_weights_rows__simd). */
+  private readonly rowsLocal: (dw: number, dz: number, a: number, scratch: number, rows: number, nIn: number, nOut: number, accumulate: number) => void;
 
   constructor(
     exports: CommonExports & Record<string, unknown>,
@@ -500,7 +504,9 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
     this.tileColumns = (exports.dense_tile_cols__simd as () => number)();
     this.minRows = Math.max(minRowsPerThread, this.tileRows);
     this.columnsLocal = exports[WORKER_EXPORTS[BWD_WEIGHT_COLUMNS]] as typeof this.columnsLocal;
+    this.rowsLocal = exports[WORKER_EXPORTS[BWD_WEIGHT_ROWS]] as typeof this.rowsLocal;
     for (let t = 0; t <= pool.size; t++) this.scratches.push(this.allocOwn(0));
+    this.partial = this.allocOwn(0);
   }
 
   get threads(): number {
@@ -811,6 +817,15 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   }
 
   override denseBackwardWeights(dw: WasmTensor, dz: WasmTensor, a: WasmTensor, batch: number, nIn: number, nOut: number): void {
+    const h = this.foldRows(batch, nIn, nOut, this.splitSized(batch, nIn, nOut));
+    if (h > 0) {
+      this.postWeightRows(0, dz, a, batch, nIn, nOut, h);
+      this.pool!.post(0, 1);
+      this.rowsLocal(dw.ptr, dz.ptr, a.ptr, this.scratches[0].ptr, h, nIn, nOut, 1);
+      this.pool!.wait(0);
+      this.addPartial(dw, nOut * nIn);
+      return;
+    }
     if (!this.splits(batch, nIn, nOut, true)) return super.denseBackwardWeights(dw, dz, a, batch, nIn, nOut);
     const pool = this.pool!;
     for (let t = 1; t < this.threads; t++) {
@@ -824,13 +839,62 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   }
 
   /**
-   * A layer's two backward products at once on two threads: the worker computes ∂W, whole, while
-   * the main thread computes ∂input (and reads it next, in the activation's backward pass): each the
-   * one-thread kernel on whole tensors, so bit for bit as one thread, with no split's hand-offs
-   * inside a product and no thread packing what the other packs. The two take the same flops. On
-   * more threads, products large enough to split are split one after the other across all of them.
+   * The row of weightsFoldRow's fold (assembly/gemm.pack.ts) where two threads split this ∂W by
+   * batch rows, each over the rows its forward gave it, else 0 (after making the scratches and the
+   * worker's partial sums large enough, and counting the split). Only on two threads, for products
+   * `large` enough, and where the fold's cut is the row split's (rowStart(1)): the main thread adds
+   * its rows' sum P₀ to ∂W as one thread does, the worker computes P₁ apart, then P₁ is added
+   * (addPartial): the one-thread fold (dw + P₀) + P₁, bit for bit.
+   */
+  private foldRows(batch: number, nIn: number, nOut: number, large: boolean): number {
+    if (!this.pool || this.threads !== 2 || !large) return 0;
+    const h = this.exports.dense_weights_fold_row(batch);
+    if (h === 0 || h !== this.rowStart(1, batch)) return 0;
+    this.splitProducts++;
+    this.growScratches(batch, nIn, nOut);
+    if (this.partial.length < nOut * nIn) this.partial = this.regrow(this.partial, nOut * nIn);
+    return h;
+  }
+
+  /** Sets call `c` of the worker's job: P₁, its rows' [h, batch) sum of ∂W, written over the partial sums (foldRows). */
+  private postWeightRows(c: number, dz: WasmTensor, a: WasmTensor, batch: number, nIn: number, nOut: number, h: number): void {
+    this.pool!.setCall(0, c, BWD_WEIGHT_ROWS, this.partial.ptr, dz.ptr + h * nOut * F32, a.ptr + h * nIn * F32, this.scratches[1].ptr, batch - h, nIn, nOut, 0);
+  }
+
+  /**
+   * ∂W += P₁ (the worker's partial sums; α = 1, so each value is dw + P₁ as the one-thread fold's
+   * last K block adds it), split as the optimisers' updates are (MIN_SPLIT_UPDATE, rowStart's
+   * halves of the values), so the half of ∂W each thread adds is the half it then updates with.
+   */
+  private addPartial(dw: WasmTensor, n: number): void {
+    if (n < MIN_SPLIT_UPDATE) return this.module.f32_axpy(dw.ptr, this.partial.ptr, n, 1);
+    this.postParts(AXPY, n, dw, this.partial, null, null, 1);
+    this.module.f32_axpy(dw.ptr, this.partial.ptr, this.rowStart(1, n), 1);
+    this.waitForWorkers();
+  }
+
+  /**
+   * A layer's two backward products at once. On two threads from weightsFoldRow's batch, where they
+   * would pair (below), one job: each thread ∂W's part over its rows (foldRows) and ∂input of its
+   * rows, the rows its forward computed and its activation's backward pass reads next; then the
+   * worker's part of ∂W is added. Below that batch the worker computes ∂W, whole, while the main
+   * thread computes ∂input: each the one-thread kernel on whole tensors, so bit for bit as one
+   * thread, with no split's hand-offs inside a product and no thread packing what the other packs.
+   * On more threads, products large enough to split are split one after the other across all of them.
    */
   override denseBackwardWeightsAndInput(dw: WasmTensor, da: WasmTensor, dz: WasmTensor, a: WasmTensor, w: WasmTensor, batch: number, nIn: number, nOut: number): void {
+    const h = this.foldRows(batch, nIn, nOut, this.splitSized(batch, nIn, nOut) || this.pairSized(batch, nIn, nOut));
+    if (h > 0) {
+      const pool = this.pool!;
+      this.postWeightRows(0, dz, a, batch, nIn, nOut, h);
+      pool.setCall(0, 1, BWD_INPUT, da.ptr + h * nIn * F32, dz.ptr + h * nOut * F32, w.ptr, this.scratches[1].ptr, batch - h, nIn, nOut);
+      pool.post(0, 2);
+      this.rowsLocal(dw.ptr, dz.ptr, a.ptr, this.scratches[0].ptr, h, nIn, nOut, 1);
+      this.module.f32_dense_bwd_input(da.ptr, dz.ptr, w.ptr, this.scratches[0].ptr, h, nIn, nOut);
+      pool.wait(0);
+      this.addPartial(dw, nOut * nIn);
+      return;
+    }
     if (!this.pairs(batch, nIn, nOut)) return super.denseBackwardWeightsAndInput(dw, da, dz, a, w, batch, nIn, nOut);
     const pool = this.pool!;
     pool.setCall(0, 0, BWD_WEIGHT_COLUMNS, dw.ptr, dz.ptr, a.ptr, this.scratches[1].ptr, batch, nIn, nOut, nIn);
@@ -847,9 +911,14 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
    */
   private pairs(batch: number, nIn: number, nOut: number): boolean {
     if (!this.pool) return false;
-    if (this.splitSized(batch, nIn, nOut) ? this.threads > 2 : 2 * batch * nIn * nOut < MIN_PAIRED_FLOPS || !this.pool.isAwake(0)) return false;
+    if (this.splitSized(batch, nIn, nOut) ? this.threads > 2 : !this.pairSized(batch, nIn, nOut)) return false;
     this.pairedProducts++;
     this.growScratches(batch, nIn, nOut);
     return true;
+  }
+
+  /** Whether products too small to split are large enough to run beside each other on an awake worker (MIN_PAIRED_FLOPS). */
+  private pairSized(batch: number, nIn: number, nOut: number): boolean {
+    return 2 * batch * nIn * nOut >= MIN_PAIRED_FLOPS && this.pool !== null && this.pool.isAwake(0);
   }
 }
