@@ -2,12 +2,12 @@
 import { counted, grouped } from '../counted.js';
 import { checkStudyResult } from './study-result.js';
 import type { ReportSection } from '../flow/report-html.js';
-import { epochOfStep, type DepthNetworkResult, type DepthStudyResult } from './depth.js';
+import { epochOfStep, NIELSEN_RATIOS, spread, type DepthNetworkResult, type DepthStudyResult } from './depth.js';
 import type { Trace } from '../flow/trace.js';
 import { percentText } from '../percent-text.js';
 
 /** The header of study (a)'s ‖∂C/∂b‖ table: a column per hidden layer of its deepest network. */
-export function biasGradNormHeader(result: DepthStudyResult): string[] {
+function biasGradNormHeader(result: DepthStudyResult): string[] {
   const width = Math.max(...result.networks.map((n) => n.biasGradNorms.length));
   return ['network', ...Array.from({ length: width }, (_, l) => `layer ${l + 1}`)];
 }
@@ -17,10 +17,39 @@ export function biasGradNormHeader(result: DepthStudyResult): string[] {
  * mean ± std over the seeds, the mean alone for one seed (its "± 0e+0" would read as a measured
  * zero), blanks past the network's last hidden layer.
  */
-export function biasGradNormCells(result: DepthStudyResult, network: DepthNetworkResult): string[] {
+function biasGradNormCells(result: DepthStudyResult, network: DepthNetworkResult): string[] {
   const width = biasGradNormHeader(result).length - 1;
   const cells = network.biasGradNorms.map((m, l) => (result.seeds === 1 ? m.toExponential(2) : `${m.toExponential(2)} ± ${network.biasGradNormsStd[l].toExponential(0)}`));
   return [...cells, ...Array(width - cells.length).fill('')];
+}
+
+/** A first ÷ last ratio as study (a) writes it, in the terminal and the report: two significant digits. */
+export const ratioText = (value: number) => value.toPrecision(2);
+
+/**
+ * Study (a)'s initialisation table: its header and a row per network (‖∂C/∂b‖ per hidden layer, the first ÷ last ratio's
+ * median [range] over the seeds, Nielsen's at epoch 0). The terminal prints it and the report shows it (it showed the
+ * ‖∂C/∂b‖ columns only, without the ratio the study compares with Nielsen's); test/docs checks the docs' copies against it.
+ */
+export function depthInitialisationTable(result: DepthStudyResult): { header: string[]; rows: string[][] } {
+  const header = [...biasGradNormHeader(result), 'first ÷ last', "Nielsen's"];
+  const rows = result.networks.map((n, i) => {
+    const s = spread(n.seedRatios);
+    const nielsen = NIELSEN_RATIOS[i];
+    return [
+      `[${n.sizes.join(',')}]`,
+      ...biasGradNormCells(result, n),
+      // Nor a range: "[0.19 – 0.19]" would read as seeds that agreed.
+      result.seeds === 1 ? ratioText(s.median) : `${ratioText(s.median)} [${ratioText(s.min)} – ${ratioText(s.max)}]`,
+      nielsen ? ratioText(nielsen.start) : '',
+    ];
+  });
+  return { header, rows };
+}
+
+/** What depthInitialisationTable's last two columns are. */
+export function depthRatioLegend(result: DepthStudyResult): string {
+  return `First ÷ last: ${result.seeds === 1 ? 'the ratio' : "the per-seed ratio's median [range]"}; Nielsen's: his one recorded network.`;
 }
 
 /** Study (a)'s result as an HTML report section, headed as a study run alone (the main job letters it: "Study (a): Nielsen's vanishing gradient"). */
@@ -32,7 +61,7 @@ export function depthReportSection(result: DepthStudyResult): ReportSection {
     heading: "Depth: Nielsen's vanishing gradient",
     text:
       `Nielsen's experiment: sigmoid networks with sigmoid outputs and cross-entropy, weights N(0, 1/n_in), biases N(0, 1); ` +
-      `‖∂C/∂b‖ of each hidden layer on the first ${grouped(result.rows)} MNIST training digits (the mean of each digit's δ), mean over ${counted(result.seeds, 'seed')}.`,
+      `‖∂C/∂b‖ of each hidden layer on the first ${grouped(result.rows)} MNIST training digits (the mean of each digit's δ), mean over ${counted(result.seeds, 'seed')}. ${depthRatioLegend(result)}`,
     charts: [
       {
         id: 'depth-init',
@@ -43,12 +72,7 @@ export function depthReportSection(result: DepthStudyResult): ReportSection {
         series: result.networks.map((n) => ({ name: name(n.sizes), xs: n.biasGradNorms.map((_, l) => l + 1), ys: n.biasGradNorms })),
       },
     ],
-    tables: [
-      {
-        header: biasGradNormHeader(result),
-        rows: result.networks.map((n) => [name(n.sizes), ...biasGradNormCells(result, n)]),
-      },
-    ],
+    tables: [depthInitialisationTable(result)],
     runs: result.networks.flatMap((n) =>
       n.training
         ? [

@@ -8,7 +8,8 @@
 // training at seed 1 (4 networks × 500 full-batch epochs of 1,000 digits: ~8 s of CPU time).
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { depthInitialisationTable, depthTrainingTable } from '../../src/cli/commands/study-depth.js';
+import { depthTrainingTable } from '../../src/cli/commands/study-depth.js';
+import { depthInitialisationTable } from '../../src/studies/depth-report.js';
 import { grouped } from '../../src/counted.js';
 import { VERDICT_FIGURE_HEADING } from '../../src/flow/diagnose.js';
 import { DEPTH_SEEDS, NIELSEN_RATIOS, runDepthStudy, type DepthStudyResult } from '../../src/studies/depth.js';

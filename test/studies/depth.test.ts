@@ -71,12 +71,17 @@ describe('depth study', () => {
       expect(terminal).toContain(`on the first 1,000 MNIST training digits.`);
       // The training table's verdicts give figures of RMS ‖δₓ‖ beside its ‖∂C/∂b‖ columns: its heading says which (it was 'verdict').
       expect(terminal.replace(/\s+/g, ' ')).toContain("verdict (a gap's figure: first ÷ last RMS ‖δₓ‖)");
-      expect(table.header).toEqual(['network', 'layer 1', 'layer 2', 'layer 3', 'layer 4']);
+      // The report's table is the terminal's whole: it had the ‖∂C/∂b‖ columns only, not the first ÷ last ratio and Nielsen's.
+      expect(table.header).toEqual(['network', 'layer 1', 'layer 2', 'layer 3', 'layer 4', 'first ÷ last', "Nielsen's"]);
+      expect(depthReportSection(result).text).toContain(seeds === 1 ? "First ÷ last: the ratio; Nielsen's: his one recorded network." : "First ÷ last: the per-seed ratio's median [range]; Nielsen's: his one recorded network.");
       for (const [index, network] of result.networks.entries()) {
         const cells = table.rows[index].slice(1, 1 + network.biasGradNorms.length);
         for (const cell of cells) expect(cell).toMatch(seeds === 1 ? /^\d\.\d\de[+-]\d+$/ : /^\d\.\d\de[+-]\d+ ± \de[+-]\d+$/);
         for (const cell of cells) expect(terminal).toContain(cell);
-        expect(table.rows[index].slice(1 + network.biasGradNorms.length).every((cell) => cell === '')).toBe(true);
+        expect(table.rows[index].slice(1 + network.biasGradNorms.length, 5).every((cell) => cell === '')).toBe(true);
+        const [ratio, nielsen] = table.rows[index].slice(5);
+        expect(ratio).toMatch(seeds === 1 ? /^[\d.e+-]+$/ : /^[\d.e+-]+ \[[\d.e+-]+ – [\d.e+-]+\]$/);
+        expect(terminal).toMatch(new RegExp(`^\\[${network.sizes.join(',')}\\] .* ${ratio.replace(/[[\]]/g, '\\$&')} *${nielsen}$`, 'm'));
       }
     }
   });

@@ -5,7 +5,7 @@
  */
 import { VERDICT_FIGURE_HEADING, verdictCell } from '../../flow/diagnose.js';
 import { writeReport } from '../../io/report-file.js';
-import { biasGradNormCells, biasGradNormHeader, depthReportSection } from '../../studies/depth-report.js';
+import { depthInitialisationTable, depthRatioLegend, depthReportSection, ratioText as ratio } from '../../studies/depth-report.js';
 import {
   DEPTH_FIRST_SEED,
   DEPTH_NETWORKS,
@@ -18,7 +18,6 @@ import {
   nielsenLambdaBound,
   NIELSEN_TRAINING,
   runDepthStudy,
-  spread,
   trainingNorms,
   type DepthStudyResult,
 } from '../../studies/depth.js';
@@ -33,7 +32,6 @@ import { diagnosisText, traceTable } from '../trace-table.js';
 import { DEPTH_SEEDS_BOUND, NIELSEN_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 import { percentText } from '../../percent-text.js';
 
-const ratio = (value: number) => value.toPrecision(2);
 
 /** The study's setting in one line, with where it departs from Nielsen's. */
 export function depthSetting(result: DepthStudyResult): string {
@@ -74,32 +72,12 @@ export function depthTrainingTable(result: DepthStudyResult): { header: string[]
   return { header, rows, lastEpoch, likeForLike };
 }
 
-/**
- * Study (a)'s initialisation table: its header and a row per network (‖∂C/∂b‖ per hidden layer, the first ÷ last ratio's
- * median [range] over the seeds, Nielsen's at epoch 0). The terminal prints it; test/docs checks the docs' copies against it.
- */
-export function depthInitialisationTable(result: DepthStudyResult): { header: string[]; rows: string[][] } {
-  const header = [...biasGradNormHeader(result), 'first ÷ last', "Nielsen's"];
-  const rows = result.networks.map((n, i) => {
-    const s = spread(n.seedRatios);
-    const nielsen = NIELSEN_RATIOS[i];
-    return [
-      `[${n.sizes.join(',')}]`,
-      ...biasGradNormCells(result, n),
-      // Nor a range: "[0.19 – 0.19]" would read as seeds that agreed.
-      result.seeds === 1 ? ratio(s.median) : `${ratio(s.median)} [${ratio(s.min)} – ${ratio(s.max)}]`,
-      nielsen ? ratio(nielsen.start) : '',
-    ];
-  });
-  return { header, rows };
-}
-
 /** The study's tables and the deepest network's diagnosis, its tables fit to `width` (the terminal's: formatTable). */
 export function depthTables(result: DepthStudyResult, width?: number): string {
   const out: string[] = [];
   out.push(
     `‖∂C/∂b‖ per hidden layer at initialisation, first to last (${result.seeds === 1 ? `seed ${DEPTH_FIRST_SEED}` : `mean ± std over seeds ${DEPTH_FIRST_SEED}–${DEPTH_FIRST_SEED + result.seeds - 1}`}), on the first ${grouped(result.rows)} MNIST training digits.`,
-    `First ÷ last: ${result.seeds === 1 ? 'the ratio' : "the per-seed ratio's median [range]"}; Nielsen's: his one recorded network.`,
+    depthRatioLegend(result),
     '',
   );
   const initialisation = depthInitialisationTable(result);
