@@ -75,7 +75,16 @@ export const RUNAWAY_PARAMETER = Math.sqrt(FLOAT32_MAX / MAX_UNITS);
  * gradient's square beyond float32: numeric-faults.ts).
  */
 export function lossWithinFloat32(loss: number): boolean {
-  return Math.abs(loss) <= FLOAT32_MAX;
+  return withinFloat32(loss);
+}
+
+/**
+ * Whether float32 holds `value` as a finite number: |value| ≤ FLOAT32_MAX (NaN and ±Infinity are
+ * not). A float64 backend ('ref') holds 6e38 where float32 (wasm) holds Infinity: values are judged
+ * by this, not by Number.isFinite, so both backends refuse the same rows.
+ */
+export function withinFloat32(value: number): boolean {
+  return Math.abs(value) <= FLOAT32_MAX;
 }
 
 /** Builds the error of a failed check: `where` names the field, `message` the fault. */

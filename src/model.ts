@@ -16,6 +16,7 @@ import type { FlowTaps } from './flow-taps.js';
 import { GradscopeError, invalidOption, shown } from './errors.js';
 import type { Rng } from './init/rng.js';
 import type { Kernels, Loss, OutputActivation, Tensor } from './kernels.js';
+import { withinFloat32 } from './model-limits.js';
 
 /**
  * How normalisation layers treat a forward pass (the other layers ignore it):
@@ -68,14 +69,32 @@ export interface Overflow {
 }
 
 /**
+ * The first value of a layer's output `[count][units]` that float32 does not hold as a finite number
+ * (withinFloat32), as its row, its unit and the value as float32 holds it (±Infinity or NaN: a
+ * float64 backend's 6e38 is said as float32's Infinity, so every backend's message is the same); null
+ * when there is none, after one maxAbs.
+ */
+export function overflowIn<T extends Tensor>(k: Kernels<T>, output: T, count: number, units: number): { row: number; unit: number; value: number } | null {
+  if (withinFloat32(k.maxAbs(output, count * units))) return null;
+  const a = k.view(output);
+  for (let i = 0; i < count * units; i++) {
+    if (!withinFloat32(a[i])) return { row: Math.floor(i / units), unit: i % units, value: Math.fround(a[i]) };
+  }
+  return null;
+}
+
+/**
  * After a forward of `count` rows through `net` (the first being row `first` of the caller's data,
  * or row `order[first]` where the rows were loaded through `order`):
  * throws NON_FINITE_INPUT naming the row and layer (net.findOverflow) if a finite input overflowed
- * float32 on its way through, so a NaN or Inf never reaches the caller: the one message predict,
- * evaluate, layerOutputs and LSUV give, for either engine. One maxAbs over the outputs when all is well.
+ * float32 in any layer on its way through, so a NaN or Inf never reaches the caller: the one message
+ * predict, evaluate, layerOutputs and LSUV give, for either engine. Every layer is read, not only the
+ * output: a float64 backend carries a hidden 6e38 on to a finite output where float32 holds Infinity
+ * (and refuses), and a float32 Infinity a later sigmoid or relu turns finite was refused on neither,
+ * so the same rows got an answer on one backend and NON_FINITE_INPUT on the other. One maxAbs per
+ * layer when all is well.
  */
 export function checkOutputs(net: Trainable, first: number, count: number, label: string, order?: Uint32Array): void {
-  if (Number.isFinite(net.kernels.maxAbs(net.output, count * net.outputSize))) return;
   const overflow = net.findOverflow(count);
   if (!overflow) return;
   // Rows loaded through `order` (a subset of the caller's rows) are named by the caller's numbers, not by their place in it.
@@ -176,7 +195,7 @@ export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
   backprop(batch: number): number;
   /** The mean loss of the last forward's output against targets (no new pass). */
   lossOfLastForward(batch: number): number;
-  /** After a forward of `count` rows: the first row (0-based in the batch) and layer whose output is not finite, or null. */
+  /** After a forward of `count` rows: the first row (0-based in the batch) and layer whose output float32 does not hold as finite (overflowIn), or null. */
   findOverflow(count: number): Overflow | null;
   /** Throws DISPOSED after dispose(). */
   assertAlive(): void;

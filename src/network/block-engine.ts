@@ -24,7 +24,7 @@ import { reserveAllOrNothing, RowTensor } from '../layers/tensors.js';
 import { lsuvTargetsOf, type LsuvTarget } from '../layers/lsuv.js';
 import { flowTapsOf } from '../layers/flow-taps.js';
 import type { FlowTaps } from '../flow-taps.js';
-import { MODEL, type GaussNewtonOperator, type HessianOperator, type Mode, type Overflow, type Parameter, type Trainable } from '../model.js';
+import { MODEL, overflowIn, type GaussNewtonOperator, type HessianOperator, type Mode, type Overflow, type Parameter, type Trainable } from '../model.js';
 import { disposedError, refuseEngineMembers } from './disposed.js';
 import { asOutOfMemory, checkBatchFits, checkFits } from './memory-budget.js';
 import { grouped } from '../counted.js';
@@ -284,14 +284,10 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
   }
 
   findOverflow(count: number): Overflow | null {
-    const k = this.kernels;
     const layers = this.stack.layers;
     for (let i = 0; i < layers.length; i++) {
-      const a = k.view(layers[i].output);
-      const n = layers[i].units;
-      for (let j = 0; j < count * n; j++) {
-        if (!Number.isFinite(a[j])) return { row: Math.floor(j / n), layer: `layers[${i}] (${layers[i].type}, unit ${j % n} is ${a[j]})` };
-      }
+      const found = overflowIn(this.kernels, layers[i].output, count, layers[i].units);
+      if (found) return { row: found.row, layer: `layers[${i}] (${layers[i].type}, unit ${found.unit} is ${found.value})` };
     }
     return null;
   }

@@ -15,7 +15,7 @@ import { Rng } from '../init/rng.js';
 import type { Activation, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
 import { checkModelLimits } from '../model-limits.js';
 import { denseLayerName } from '../layer-names.js';
-import { denseTensorName, MODEL, type Mode, type Model, type Overflow, type Parameter, type RowsLender } from '../model.js';
+import { denseTensorName, MODEL, overflowIn, type Mode, type Model, type Overflow, type Parameter, type RowsLender } from '../model.js';
 import type { NetworkConfig } from './config.js';
 import { disposedError, refuseEngineMembers } from './disposed.js';
 import type { LsuvTarget } from '../layers/lsuv.js';
@@ -458,16 +458,12 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     return this.params;
   }
 
-  /** The first row (of the `count` rows of the last feedforward) and layer whose output is not finite, or null. Rare path. */
+  /** The first row (of the `count` rows of the last feedforward) and layer whose output float32 does not hold as finite, or null (overflowIn). */
   findOverflow(count: number): Overflow | null {
-    const k = this.kernels;
     for (let l = 1; l <= this.depth; l++) {
-      const a = k.view(this.activations[l]);
-      const n = this.sizes[l];
-      for (let i = 0; i < count * n; i++) {
-        // Named as the CLI's tables and the trace name it ('hidden 1' … 'output'), never a 0-based index.
-        if (!Number.isFinite(a[i])) return { row: Math.floor(i / n), layer: `${denseLayerName(l - 1, this.depth)} (unit ${i % n} is ${a[i]})` };
-      }
+      const found = overflowIn(this.kernels, this.activations[l], count, this.sizes[l]);
+      // Named as the CLI's tables and the trace name it ('hidden 1' … 'output'), never a 0-based index.
+      if (found) return { row: found.row, layer: `${denseLayerName(l - 1, this.depth)} (unit ${found.unit} is ${found.value})` };
     }
     return null;
   }
