@@ -150,14 +150,12 @@ export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
    * batch-norm" (what denseModelOf's refusal says); absent for a dense one.
    */
   readonly firstNonDense?: string;
-  /** The fewest rows a batch it trains on (or takes gradients or LSUV on) may have: 1, or 2 with batch norm (checkTrainingBatch). */
-  readonly minTrainingRows: number;
   /**
-   * The fewest rows the short last batch of an epoch may have (train() refuses fewer unless its
-   * dropLast leaves that batch out): 1, or 3 with batch norm, which over 2 rows or fewer normalises
-   * nothing (one row: variance 0; two: every feature ±1, no gradient back to its input).
+   * The fewest rows any batch that reaches its layers in training mode may have: each of train()'s
+   * batches (the short last one of an epoch too, unless dropLast leaves it out), gradients(),
+   * curvature, LSUV. 1, or BATCH_NORM_MIN_ROWS (2) with batch norm (checkTrainingBatch, the one rule).
    */
-  readonly minLastBatchRows: number;
+  readonly minTrainingRows: number;
 
   /** The trainable tensors in PyTorch's state_dict order (a dense layer: weight, then bias); the same array on every call. */
   parameters(): readonly Parameter<T>[];
@@ -333,7 +331,9 @@ export function denseTensorName(l: number, tensor: 'weight' | 'bias'): string {
 
 /**
  * INVALID_OPTION unless `net` can run a training-mode forward on a batch of `rows` rows (batch norm
- * needs two: one row's variance is 0). `batch` names the batch, as "gradients: the batch"; `fix` says what to do.
+ * needs BATCH_NORM_MIN_ROWS, two: one row's variance is 0). The one rule of every batch that reaches
+ * batch norm in training (train's batches and its short last batch: checkBatchRows; gradients,
+ * curvature, LSUV). `batch` names the batch, as "gradients: the batch"; `fix` says what to do.
  */
 export function checkTrainingBatch(net: Pick<Trainable, 'minTrainingRows'>, rows: number, batch: string, fix: string): void {
   if (rows === 0 || rows >= net.minTrainingRows) return;

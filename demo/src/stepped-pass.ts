@@ -4,7 +4,7 @@
  * train()'s last batch of an epoch holds fewer), so that a pass is an epoch in train()'s terms,
  * completed across many one-batch train() calls, all with the same step settings (CONTINUING: batch
  * size, learning rate, optimiser, L2). A pass whose step settings change starts again: its last batch
- * is then what the settings checked (batch norm refuses one of 2 rows or fewer), and the epoch the
+ * is then what the settings checked (batch norm refuses one of 1 row), and the epoch the
  * diagnosis reads was trained with one rate (a rate changed mid-pass made its loss a mean over two).
  * Its loss is the one train() gives an epoch (EpochInfo.loss): the mean of its batches' losses,
  * each before its update; its batches, the count train() records (EpochInfo.batches).

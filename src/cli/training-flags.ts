@@ -16,7 +16,7 @@ import { CHOICE_MOMENTUM } from '../optimizer-defaults.js';
 import { COMMAND_EPOCHS } from '../command-epochs.js';
 import { SGD_MOMENTUM } from '../optim/sgd.js';
 import { SETTING_RANGES } from '../optim/setting-ranges.js';
-import { BATCH_NORM_BLOCKING_ROWS } from '../layers/spec.js';
+import { BATCH_NORM_MIN_ROWS } from '../layers/spec.js';
 import { measuredRatesText } from '../equalising-rates.js';
 import { givenFloat32Text } from '../number-text.js';
 import { denseOnlyChoiceNames, optimizerChoiceNames, optimizerChoices, type OptimizerChoice } from '../studies/optimizer-choices.js';
@@ -39,7 +39,7 @@ export const TRAINING_FLAGS: Flag[] = [
   { name: OPTION_FLAGS.epochs, value: 'N', default: COMMAND_EPOCHS, rule: { integer: true, min: 0 }, about: 'epochs of training' },
   { name: OPTION_FLAGS.batchSize, value: 'N', default: DEFAULT_BATCH_SIZE, rule: COUNT, about: 'rows per step' },
   { name: OPTION_FLAGS.shuffle, about: "keep the rows in their order in every epoch (train's shuffle: false; default: reshuffled every epoch by --seed)" },
-  { name: OPTION_FLAGS.dropLast, about: `leave out each epoch's last batch when it holds fewer than --batch-size rows (train's dropLast; with batch norm a last batch of ${BATCH_NORM_BLOCKING_ROWS} rows or fewer is refused without it)` },
+  { name: OPTION_FLAGS.dropLast, about: `leave out each epoch's last batch when it holds fewer than --batch-size rows (train's dropLast; with batch norm a last batch under ${BATCH_NORM_MIN_ROWS} rows is refused without it)` },
   { name: OPTION_FLAGS.learningRate, value: 'η', rule: { ...POSITIVE, float32: 'held' }, about: `the step size (default: the optimiser's own: ${defaultRatesText()})` },
   {
     name: OPTION_FLAGS.optimizer,
@@ -238,7 +238,7 @@ export async function trainingOptimizer(
   const { choice, batchSize, dropLast, momentum, normConstraint, damping } = settings;
   // An optimiser that cannot train this model's layers (K-FAC on a block model).
   checkAsUsage(`--optimizer ${choice.name}`, () => checkOptimizerSupports(net, choice.optimizer));
-  // Batches this network cannot train on (batch norm over 2 rows or fewer).
+  // Batches this network cannot train on (batch norm over one row).
   checkAsUsage(`--batch-size ${batchSize}`, () =>
     checkBatchRows(net[MODEL], rows.count, batchSize, dropLast, { sizes: `with ${counted(rows.count, 'row')} ${where}`, batchSize: '--batch-size', dropLast: '--drop-last' }),
   );

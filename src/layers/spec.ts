@@ -16,13 +16,22 @@ export const NORM_EPSILON = 1e-5;
 export const BATCH_NORM_MOMENTUM = 0.1;
 /** The smallest ε a normalisation takes: float32's smallest normal number, 2⁻¹²⁶ (a smaller one is 0 or subnormal in float32). */
 export const MIN_NORM_EPSILON = FLOAT32_MIN_NORMAL;
-/** The fewest rows batch norm normalises with batch statistics: one row's variance is 0 (PyTorch refuses it too). */
+/**
+ * The fewest rows batch norm normalises with batch statistics, the one rule of every batch that
+ * reaches it in training (checkTrainingBatch): one row's variance is 0, so every feature becomes β,
+ * nothing passes back, and the running variance (moved by the batch variance, unbiased by n/(n − 1)
+ * from 2 rows) moves toward 0, which evaluation then divides by. PyTorch refuses it too. Two rows
+ * break nothing held: the statistics are exact and the running ones move as PyTorch's do; only no
+ * gradient passes back (BATCH_NORM_BLOCKING_ROWS), which is batch norm's own and which diagnose names.
+ */
 export const BATCH_NORM_MIN_ROWS = 2;
 /**
  * Rows per batch at which batch norm in training passes no gradient to its input. Over n rows each
  * feature's x̂ has mean 0 and spread 1, and batch norm's backward keeps only the part of ∂C/∂x̂
  * orthogonal to the ones vector and to x̂ itself: n − 2 of its n directions. With 2 rows x̂ = ±1
- * whatever the input and none is left (only what ε leaves: almost nothing).
+ * whatever the input and none is left (only what ε leaves: almost nothing). Trained on, as in
+ * PyTorch (a batch of it, or an epoch's short last batch of it, is batch norm's own gradient, not a
+ * fault); diagnose names it as the cause when a run's batches held it (evidence.batchNormBlocking).
  */
 export const BATCH_NORM_BLOCKING_ROWS = 2;
 

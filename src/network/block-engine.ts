@@ -19,7 +19,7 @@ import type { BlockTensor } from '../layers/block-model.js';
 import type { LayerStack, StateBuffer } from '../layers/layer.js';
 import { ResidualBlock } from '../layers/residual.js';
 import { stateDict } from '../layers/state-dict.js';
-import { BATCH_NORM_BLOCKING_ROWS, BATCH_NORM_MIN_ROWS, parameterCountOfSpecs, widthAfter, type CheckedSpec } from '../layers/spec.js';
+import { BATCH_NORM_MIN_ROWS, parameterCountOfSpecs, widthAfter, type CheckedSpec } from '../layers/spec.js';
 import { reserveAllOrNothing, RowTensor } from '../layers/tensors.js';
 import { lsuvTargetsOf, type LsuvTarget } from '../layers/lsuv.js';
 import { flowTapsOf } from '../layers/flow-taps.js';
@@ -63,7 +63,6 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
   readonly outputSize: number;
   readonly firstNonDense: string;
   readonly minTrainingRows: number;
-  readonly minLastBatchRows: number;
   readonly parameterCount: number;
   readonly groupCount: number;
   /** The layers, as one PyTorch nn.Sequential. */
@@ -128,7 +127,6 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
     this.groupCount = this.params.length === 0 ? 0 : this.params[this.params.length - 1].group + 1;
     this.batchNorms = batchNormsOf(this.stack, '');
     this.minTrainingRows = this.batchNorms.size > 0 ? BATCH_NORM_MIN_ROWS : 1;
-    this.minLastBatchRows = this.batchNorms.size > 0 ? BATCH_NORM_BLOCKING_ROWS + 1 : 1;
   }
 
   get [MODEL](): Trainable<T> {

@@ -41,7 +41,6 @@ function firstRowsInOrder(order: Uint32Array, start: number, count: number): boo
 export class Engine<T extends Tensor = Tensor> implements Model<T> {
   readonly kind = 'dense';
   readonly minTrainingRows = 1;
-  readonly minLastBatchRows = 1;
   readonly sizes: readonly number[];
   /** Units of each weight layer's output: sizes without the input. */
   readonly layerWidths: readonly number[];

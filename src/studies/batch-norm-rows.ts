@@ -1,12 +1,13 @@
 /**
- * Batch norm in training normalises nothing over 2 rows or fewer (one row's variance is 0; over two
- * each feature becomes ±1), and train() refuses such a batch, a short last one included (see
- * TrainOptions.dropLast). A study's training digits in batches of a fixed size leave a last batch of
- * 1 or 2 rows when their count is 1 or 2 more than a multiple of it: this names such a count before
- * any training, as the caller names the count (trainRows, --train), with the nearest counts that work.
+ * Batch norm in training needs BATCH_NORM_MIN_ROWS rows per batch (one row's variance is 0), and
+ * train() refuses a batch under it, a short last one included (see TrainOptions.dropLast). A study's
+ * training digits in batches of a fixed size leave a last batch of 1 row when their count is 1 more
+ * than a multiple of it: this names such a count before any training, as the caller names the count
+ * (trainRows, --train), with the nearest counts that work.
  */
 import { counted } from '../counted.js';
-import { BATCH_NORM_BLOCKING_ROWS } from '../layers/spec.js';
+import { BATCH_NORM_MIN_ROWS } from '../layers/spec.js';
+import { batchBelow } from '../training/batch-rows.js';
 
 /** A run of a study that normalises over its batches in training, and their size. */
 export interface BatchNormRun {
@@ -16,26 +17,18 @@ export interface BatchNormRun {
   batchSize: number;
 }
 
-/**
- * Rows of the batch batch norm cannot normalise when `rows` rows train in batches of `batchSize`
- * (train() caps the batch at the rows): one row alone, or a short last batch of
- * BATCH_NORM_BLOCKING_ROWS rows or fewer; 0 when there is none.
- */
-function unnormalisedRows(rows: number, batchSize: number): number {
-  if (rows === 1) return 1;
-  const left = rows > batchSize ? rows % batchSize : 0;
-  return left <= BATCH_NORM_BLOCKING_ROWS ? left : 0;
-}
+/** Rows of the batch batch norm cannot normalise when `rows` rows train in batches of `batchSize`, as train() batches them (batchBelow); 0 when there is none. */
+const unnormalisedRows = (rows: number, batchSize: number): number => batchBelow(BATCH_NORM_MIN_ROWS, rows, batchSize, false);
 
 /** Why `rows` training digits cannot train every run of `runs` (undefined when they can), the count named `name`. */
 export function shortBatchProblem(rows: number, runs: readonly BatchNormRun[], name: string): string | undefined {
   const failing = runs.filter((r) => unnormalisedRows(rows, r.batchSize) > 0);
   if (failing.length === 0) return undefined;
-  const fits = (n: number) => n >= 2 && runs.every((r) => unnormalisedRows(n, r.batchSize) === 0);
+  const fits = (n: number) => n >= BATCH_NORM_MIN_ROWS && runs.every((r) => unnormalisedRows(n, r.batchSize) === 0);
   const nearest = [rows - 1, rows + 1, rows - 2, rows + 2, rows - 3, rows + 3].filter(fits);
   return (
     `${name} ${rows} leaves a last batch of ${failing.map((r) => `${counted(unnormalisedRows(rows, r.batchSize), 'digit')} for ${r.run} (batches of ${r.batchSize})`).join(', ')}, ` +
-    `and batch norm in training normalises nothing over ${BATCH_NORM_BLOCKING_ROWS} rows or fewer: choose a ${name} that leaves 0 or at least ${BATCH_NORM_BLOCKING_ROWS + 1} digits over a multiple of the batch size` +
+    `and batch norm in training needs at least ${BATCH_NORM_MIN_ROWS} rows per batch (one row's variance is 0): choose a ${name} that leaves 0 or at least ${BATCH_NORM_MIN_ROWS} digits over a multiple of the batch size` +
     (nearest.length ? ` (e.g. ${name} ${nearest.slice(0, 2).join(' or ')})` : '')
   );
 }

@@ -1,7 +1,5 @@
 /** How a call's rows fall into batches: the default batch size, the batches a network cannot train on, and when a call loads its rows in place. */
 import { counted } from '../counted.js';
-import { BATCH_NORM_BLOCKING_ROWS } from '../layers/spec.js';
-import { invalidOption } from '../errors.js';
 import { checkTrainingBatch } from '../model.js';
 import type { TrainingEngine } from './training-engine.js';
 import type { TrainOptions } from './train-options.js';
@@ -34,32 +32,45 @@ export interface BatchWording {
 }
 
 /**
+ * The rows of a batch that holds fewer than `minRows` when `rows` rows train in batches of
+ * `requestedBatch` (capped at the rows): every batch's, or else the short last batch's unless
+ * `dropLast` leaves it out; 0 when every batch trained holds at least `minRows`. Where train(), the
+ * CLI and the studies find a batch batch norm cannot normalise (minRows BATCH_NORM_MIN_ROWS).
+ */
+export function batchBelow(minRows: number, rows: number, requestedBatch: number, dropLast: boolean): number {
+  const batchSize = batchRowsUsed(requestedBatch, rows);
+  if (batchSize < minRows) return batchSize;
+  const shortRows = rows % batchSize;
+  return shortRows > 0 && shortRows < minRows && !dropLast ? shortRows : 0;
+}
+
+/**
  * Refuses (INVALID_OPTION) batches of `rows` rows in batches of `requestedBatch` (capped at the rows)
- * that `net` cannot train on: a batch under net.minTrainingRows, or a short last batch under
- * net.minLastBatchRows unless `dropLast` leaves it out (batch norm normalises nothing over 2 rows or
- * fewer). train() runs it first; the CLI runs it before any work, with its flags' names in `wording`
- * (default: train()'s).
+ * that `net` cannot train on: any batch under net.minTrainingRows, the short last batch included
+ * unless `dropLast` leaves it out, said by checkTrainingBatch (the rule of every batch that reaches
+ * batch norm in training). train() runs it first; the CLI runs it before any work, with its flags'
+ * names in `wording` (default: train()'s).
  */
 export function checkBatchRows(
-  net: Pick<TrainingEngine, 'minTrainingRows' | 'minLastBatchRows'>,
+  net: Pick<TrainingEngine, 'minTrainingRows'>,
   rows: number,
   requestedBatch: number,
   dropLast: boolean,
   wording?: BatchWording,
 ): void {
-  const batchSize = batchRowsUsed(requestedBatch, rows);
-  const shortRows = rows % batchSize;
-  const lastBatchTrains = shortRows === 0 || dropLast || shortRows >= net.minLastBatchRows;
+  const short = batchBelow(net.minTrainingRows, rows, requestedBatch, dropLast);
   // The refusals' words are made only for a refusal: train() runs this every call, after kernels
   // that pushed the code making them (counted's regular expressions) out of the caches.
-  if (batchSize >= net.minTrainingRows && lastBatchTrains) return;
+  if (short === 0) return;
   wording ??= { sizes: `train: with ${counted(rows, 'row')} and batchSize ${requestedBatch}`, batchSize: 'batchSize', dropLast: 'dropLast: true' };
   const { sizes } = wording;
-  checkTrainingBatch(net, batchSize, `${sizes}, every batch`, rows === 1 ? 'train on at least 2 rows' : `choose a ${wording.batchSize} of at least 2`);
-  if (lastBatchTrains) return;
-  throw invalidOption(
-    `${sizes}, the last batch has ${counted(shortRows, 'row')}, and batch norm in training normalises nothing over ${BATCH_NORM_BLOCKING_ROWS} rows or fewer ` +
-      `(one row's variance is 0, every feature would become β; over 2 rows each feature becomes ±1 whatever its input and passes no gradient back to it); ` +
-      `give ${wording.dropLast} to leave the short last batch out of each epoch, or a ${wording.batchSize} that leaves 0 or at least ${BATCH_NORM_BLOCKING_ROWS + 1} rows over`,
+  if (short === batchRowsUsed(requestedBatch, rows)) {
+    checkTrainingBatch(net, short, `${sizes}, every batch`, rows < net.minTrainingRows ? `train on at least ${net.minTrainingRows} rows` : `choose a ${wording.batchSize} of at least ${net.minTrainingRows}`);
+  }
+  checkTrainingBatch(
+    net,
+    short,
+    `${sizes}, the last batch`,
+    `give ${wording.dropLast} to leave the short last batch out of each epoch, or a ${wording.batchSize} that leaves 0 or at least ${net.minTrainingRows} rows over`,
   );
 }

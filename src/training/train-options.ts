@@ -66,8 +66,9 @@ export interface TrainOptions {
   epochs?: number;
   /**
    * Rows per mini-batch (default 32; capped at the number of rows). With batch norm no batch may
-   * have one row, and the short last batch of an epoch (rows not a multiple of batchSize) not 1 or 2
-   * unless dropLast leaves it out (INVALID_OPTION: over 2 rows or fewer batch norm normalises nothing).
+   * have one row, the short last batch of an epoch (rows not a multiple of batchSize) included unless
+   * dropLast leaves it out (INVALID_OPTION: one row's variance is 0). Two rows train, as in PyTorch:
+   * each feature becomes ±1 and batch norm passes (almost) no gradient back (diagnose names it).
    * A batch's buffers (per row: the inputs, the targets and a few floats per unit of every layer)
    * must fit in the memory left beside the network and its data, 4 GiB in all on wasm: a larger
    * batch is refused (OUT_OF_MEMORY) before anything changes, naming the most rows that fit.

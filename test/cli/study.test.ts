@@ -329,12 +329,12 @@ describe('gradscope study --model --data', async () => {
     expect(given.curve[2]).toEqual(given.end);
   });
 
-  it('--drop-last leaves out the short last batch, which batch norm refuses at 1 or 2 rows (30 rows at --batch-size 28)', async () => {
+  it('--drop-last leaves out the short last batch, which batch norm refuses at 1 row (30 rows at --batch-size 29) and takes at 2 (at 28)', async () => {
     const blocks = await createNetwork({ inputs: 6, layers: [{ type: 'dense', units: 8, activation: 'relu' }, { type: 'batch-norm' }, { type: 'dense', units: 2, activation: 'softmax' }], loss: 'cross-entropy', seed: 2 });
     const blocksPath = join(folder, 'batch-norm-model.json');
     writeFileSync(blocksPath, JSON.stringify(blocks.toJSON()));
     blocks.dispose();
-    const args = ['study', '--model', blocksPath, '--data', dataPath, '--epochs', '2', '--batch-size', '28'];
+    const args = ['study', '--model', blocksPath, '--data', dataPath, '--epochs', '2', '--batch-size', '29'];
     // An optimiser that trains dense layers only is the first fault named: exit 2, before any work.
     const denseOnly = await runCliInProcess([...args, '--optimizer', 'kfac']);
     expect(denseOnly.code).toBe(2);
@@ -343,7 +343,7 @@ describe('gradscope study --model --data', async () => {
     const refused = await runCliInProcess(args);
     // The command line's fault, refused before any work as the README promises: exit 2, naming the flags.
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/^gradscope: --batch-size 28: with 30 rows in .*data\.json, the last batch has 2 rows, and batch norm in training normalises nothing over 2 rows or fewer .*give --drop-last .* or a --batch-size that leaves 0 or at least 3 rows over\n$/);
+    expect(refused.stderr).toMatch(/^gradscope: --batch-size 29: with 30 rows in .*data\.json, the last batch has 1 row, but batch norm in training needs at least 2 per batch \(one row's variance is 0.*\); give --drop-last .* or a --batch-size that leaves 0 or at least 2 rows over\n$/);
     expect(refused.stdout).toBe('');
     const oneRow = await runCliInProcess(['study', '--model', blocksPath, '--data', dataPath, '--batch-size', '1', '--drop-last']);
     expect(oneRow.code).toBe(2);
@@ -351,7 +351,11 @@ describe('gradscope study --model --data', async () => {
     const dropped = await runCliInProcess([...args, '--drop-last', '--json']);
     expect(dropped.code, dropped.stderr).toBe(0);
     const { trace } = JSON.parse(dropped.stdout) as { trace: { steps: number[] } };
-    expect(trace.steps).toEqual([1, 2]); // one batch of 28 per epoch
+    expect(trace.steps).toEqual([1, 2]); // one batch of 29 per epoch
+    // A last batch of 2 rows trains, as a batch of 2 does: two batches per epoch.
+    const twoRows = await runCliInProcess([...args.slice(0, -1), '28', '--json']);
+    expect(twoRows.code, twoRows.stderr).toBe(0);
+    expect((JSON.parse(twoRows.stdout) as { trace: { steps: number[] } }).trace.steps).toEqual([1, 2, 3, 4]);
   });
 
   it('says that levenberg-marquardt chooses its own steps, not that it trains at a learning rate it does not use', async () => {

@@ -1,8 +1,10 @@
 // Batch norm's batch statistics of one row have variance 0 (every feature becomes β, the running
 // variance moves toward 0; PyTorch refuses it): train(), gradients() and initLsuv() refuse a one-row
 // batch on a network with batch norm, before anything changes, and take it on networks without.
-// Over two rows each feature becomes ±1 and no gradient passes back: train() refuses a short last
-// batch of one or two rows (1,026 rows at batch 64) unless dropLast leaves it out.
+// One rule for every batch that reaches batch norm in training (checkTrainingBatch): train() refuses a
+// short last batch of one row (1,025 rows at batch 64) unless dropLast leaves it out, as it refuses
+// batchSize 1. Two rows, a batch of them or a short last one, train everywhere (each feature
+// becomes ±1 and no gradient passes back: batch norm's own gradient, as PyTorch's).
 import { describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
@@ -53,13 +55,15 @@ describe('a one-row batch on a network with batch norm', () => {
       net.train(rows(32).x, rows(32).y, { epochs: 1, batchSize: 16, optimizer: adam });
       const before = held(net, adam);
       const { x, y } = rows(33);
-      await expectError(() => net.train(x, y, { batchSize: 32, optimizer: adam }), 'INVALID_OPTION', /^train: with 33 rows and batchSize 32, the last batch has 1 row, and batch norm in training normalises nothing over 2 rows or fewer \(one row's variance is 0.*give dropLast: true to leave the short last batch out of each epoch, or a batchSize that leaves 0 or at least 3 rows over$/);
+      await expectError(() => net.train(x, y, { batchSize: 32, optimizer: adam }), 'INVALID_OPTION', /^train: with 33 rows and batchSize 32, the last batch has 1 row, but batch norm in training needs at least 2 per batch \(one row's variance is 0.*\); give dropLast: true to leave the short last batch out of each epoch, or a batchSize that leaves 0 or at least 2 rows over$/);
       await expectError(() => net.train(x, y, { batchSize: 1, optimizer: adam }), 'INVALID_OPTION', /train: with 33 rows and batchSize 1, every batch has 1 row.*choose a batchSize of at least 2/);
       await expectError(() => net.train(rows(1).x, rows(1).y, { optimizer: adam }), 'INVALID_OPTION', /train: with 1 row and batchSize 32, every batch has 1 row.*train on at least 2 rows/);
       expect(held(net, adam)).toBe(before);
       net.train(x, y, { batchSize: 32, optimizer: adam, dropLast: true }); // the one-row batch left out
       net.train(rows(35).x, rows(35).y, { batchSize: 32, optimizer: adam }); // a three-row last batch is taken
-      expect(net.step).toBe(JSON.parse(before).step + 1 + 2);
+      net.train(rows(34).x, rows(34).y, { batchSize: 32, optimizer: adam }); // and a two-row one, as a batch of 2
+      net.train(rows(4).x, rows(4).y, { batchSize: 2, optimizer: adam });
+      expect(net.step).toBe(JSON.parse(before).step + 1 + 2 + 2 + 2);
       net.dispose();
     });
 
@@ -79,17 +83,17 @@ describe('a one-row batch on a network with batch norm', () => {
   }
 });
 
-describe('a short last batch of one or two rows on a network with batch norm', () => {
-  const many = blobs(1026, 7);
+describe('a short last batch on a network with batch norm', () => {
+  const many = blobs(1025, 7);
 
-  it('train() refuses 1,026 rows at batch 64 (a last batch of 2) before anything changes, naming dropLast, which leaves it out every epoch', async () => {
+  it('train() refuses 1,025 rows at batch 64 (a last batch of 1) before anything changes, naming dropLast, which leaves it out every epoch', async () => {
     const net = await build(WITH_BATCH_NORM);
     const adam = createOptimizer(net, 'adam');
     const before = held(net, adam);
     await expectError(
       () => net.train(many.x, many.y, { batchSize: 64, optimizer: adam }),
       'INVALID_OPTION',
-      /^train: with 1,026 rows and batchSize 64, the last batch has 2 rows, and batch norm in training normalises nothing over 2 rows or fewer .*over 2 rows each feature becomes ±1 whatever its input and passes no gradient back to it\); give dropLast: true/,
+      /^train: with 1,025 rows and batchSize 64, the last batch has 1 row, but batch norm in training needs at least 2 per batch \(one row's variance is 0.*\); give dropLast: true/,
     );
     expect(held(net, adam)).toBe(before);
     await expectError(() => net.train(many.x, many.y, { batchSize: 64, dropLast: 'yes' as never }), 'INVALID_OPTION', /^dropLast: expected true or false, got "yes"$/);
@@ -99,6 +103,15 @@ describe('a short last batch of one or two rows on a network with batch norm', (
     expect(sizes).toEqual(Array(3 * 16).fill(64));
     expect(net.step).toBe(48);
     expect(result.epochs.every((e) => Number.isFinite(e.loss))).toBe(true);
+    net.dispose();
+  });
+
+  it('train() takes 1,026 rows at batch 64: a last batch of 2 rows trains, as batchSize 2 does', async () => {
+    const net = await build(WITH_BATCH_NORM);
+    const more = blobs(1026, 7);
+    const sizes: number[] = [];
+    net.train(more.x, more.y, { batchSize: 64, onBatch: (b) => sizes.push(b.size) });
+    expect(sizes).toEqual([...Array(16).fill(64), 2]);
     net.dispose();
   });
 
