@@ -11,8 +11,15 @@
  * rounds): [16,32,32,4] batch 16, 39.2 checked calls a step (≈ 2–12 µs at +55 to +308 ns a call),
  * medians 86.6 vs 54.8 µs (p10 38.4 vs 14.4); [784,100,10] batch 64, 27.4 calls a step (≈ 1.5–8 µs),
  * medians 1,204 vs 1,124 µs (p10 498 vs 743: the order is not even stable). The small step's gap
- * is larger than its calls × cost; what the rest is (the rest-parameter garbage, a slower call
- * site) is not measured here.
+ * read larger than its calls × cost there, on a loaded host. On a quieter one (session 30,
+ * 2026-12-04 14:26–14:35, load 2.2–5.2) it is the calls × cost: this bench read p10 19.5 vs 12.3 µs
+ * (+7.2; checked-call-cost in the same minutes +85 to +184 ns a call), and the step on four
+ * networks in one run (rotated rounds, µs/step p10) 12.8 checked vs 8.8 unwrapped, where an object
+ * of the same wrappers without the check (rest parameters and an apply) read 9.5 and the checked
+ * object made fast (%ToFastProperties: it is in dictionary mode, 90 members) 12.9: the wrapper and
+ * the slow properties cost next to nothing; the checks themselves, ~100 ns a call, are the gap.
+ * One owner lookup per tensor instead of two (checked-kernels.ts faultOf) took axpy's checked
+ * call from 71.5 to 58.9 ns p10 (main against this change, alternated, load 3.7).
  *
  *   npx tsx bench/checked-backend-step.ts [--rounds 61]
  */

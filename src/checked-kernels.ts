@@ -9,7 +9,9 @@
  * dataset.kernels: kernelsForUsers); the library's own layers call the unchecked kernels, whose
  * sizes come from one checked config, so training pays nothing for it. A checked call costs tens to
  * hundreds of nanoseconds more (axpy of 16: +55 to +308 ns over 20–37 ns in three runs; copyRows of 8
- * rows +161 to +394 ns; bench/checked-call-cost.ts, AMD EPYC Zen 5, 2026-12-04, load 13.5–14.6).
+ * rows +161 to +394 ns; bench/checked-call-cost.ts, AMD EPYC Zen 5, 2026-12-04, load 13.5–14.6),
+ * almost all of it the checks: the wrapping alone (rest parameters, an apply, this object's
+ * dictionary-mode properties) costs a step next to nothing (bench/checked-backend-step.ts' header).
  */
 import { grouped } from './counted.js';
 import { GradscopeError, shown } from './errors.js';
@@ -83,9 +85,10 @@ function faultOf(plan: Plan, args: KernelArgs, kernels: Kernels): ArgumentFault 
   }
   for (const tensor of plan.tensors) {
     const value = args[tensor.index];
-    // A freed handle is not shown (wasm's throws DISPOSED on reading it): the caller refuses it as DISPOSED.
-    if (!tensor.float64 && isFreedTensor(value)) return { argument: tensor.name, problem: 'used after free()' };
+    // One owner lookup per tensor on the way through (a freed handle's owner is not `kernels` either).
     if (tensor.float64 ? !(value instanceof Float64Array) : ownerOf(value) !== kernels) {
+      // A freed handle is not shown (wasm's throws DISPOSED on reading it): the caller refuses it as DISPOSED.
+      if (!tensor.float64 && isFreedTensor(value)) return { argument: tensor.name, problem: 'used after free()' };
       return { argument: tensor.name, problem: `expected ${tensor.float64 ? 'a Float64Array' : `a tensor this ${kernels.name} kernels object allocated`}, got ${shown(value)}` };
     }
     // No factors (`t[]`): any length.
