@@ -201,7 +201,7 @@ describe('gradscope study --model --data', async () => {
     const decode = (text: string) => text.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&').replace(/\u00a0|\u202f/g, ' ');
     const htmlRows = (html: string) => [...html.matchAll(/<tr>(.*?)<\/tr>/g)].map(([, row]) => [...row.matchAll(/<t[dh]>(.*?)<\/t[dh]>/g)].map(([, c]) => decode(c)).filter(Boolean).join('|'));
     for (const [flags, said] of [
-      [['--optimizer', 'adam', '--batch-size', '10'], 'adam, learning rate 1e-3 (adam\'s default), batches of 10'],
+      [['--optimizer', 'adam', '--batch-size', '10'], 'adam, learning rate 0.001 (adam\'s default), batches of 10'],
       [['--batch-size', '10', '--learning-rate', '10000000', '--on-non-finite', 'halve'], '--on-non-finite halve halved the learning rate'],
     ] as const) {
       const html = join(folder, 'account.html');
@@ -324,7 +324,7 @@ describe('gradscope study --model --data', async () => {
     const { curve, end } = await curveAndTwin(['--optimizer', 'adam'], { optimizer: 'adam', learningRate: ADAM_DEFAULTS.learningRate });
     expect(curve[2]).toEqual(end);
     const printed = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--optimizer', 'adam']);
-    expect(printed.stdout).toMatch(/\nadam, learning rate 1e-3 \(adam's default\), batches of 30 \(--batch-size 32 capped at the 30 rows\), seed 1\.\n/);
+    expect(printed.stdout).toMatch(/\nadam, learning rate 0.001 \(adam's default\), batches of 30 \(--batch-size 32 capped at the 30 rows\), seed 1\.\n/);
     const given = await curveAndTwin(['--optimizer', 'adam', '--learning-rate', '0.1'], { optimizer: 'adam', learningRate: 0.1 });
     expect(given.curve[2]).toEqual(given.end);
   });

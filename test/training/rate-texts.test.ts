@@ -80,6 +80,15 @@ describe('every echo of a float32 rate the caller gave', () => {
     expect(nonFiniteLines({ skipped: 0, halvings: 2, learningRate: held / 4 })).toEqual(['--on-non-finite halve halved the learning rate 2 times, to 0.025.']);
   });
 
+  // newuser30: the settings line said 'learning rate 1e-3 (adam's default)' where --help lists 'adam 0.001': one way of writing it.
+  it("an optimiser's own rate as --help lists it", async () => {
+    const settings = { choice: { name: 'adam', optimizer: 'adam' }, batchSize: 32 } as unknown as TrainingSettings;
+    const built = { optimizer: { defaultLearningRate: Math.fround(0.001) }, spec: 'adam' } as unknown as BuiltOptimizer;
+    expect(trainingSettingsText(settings, built, 1, 100)).toBe("adam, learning rate 0.001 (adam's default), batches of 32, seed 1.");
+    const help = await runCliInProcess(['train', '--help']);
+    expect(help.stdout).toMatch(/default: the optimiser's own: sgd 0\.1, [^)]*\badam 0\.001\b/);
+  });
+
   // texts29: a momentum is held as float32 (the update kernels take μ as f32) and echoed so; normConstraint, damping and clipNorm are
   // held as float64 and echoed as given. The settings line printed 'momentum 0.30000000000000004'; a float32 momentum 0.8999999761581421.
   it('momentum as float32 holds it, and normConstraint, damping and clipNorm as given', () => {
