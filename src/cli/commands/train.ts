@@ -137,13 +137,16 @@ const trainedWithText = (args: ParsedArgs) =>
 
 /**
  * Saves `net` to `out` as saveModel does, with what trained it (`optimizer`'s state and the rows, `trainedOn`) where it trained, and
- * says how study --model reads it on the same rows with train's settings.
+ * says how study --model reads it on the same rows with train's settings: with a fresh optimiser, which the file's state does not
+ * start (study --model says so and does not resume it; newuser30 read 'the same settings' as the same run going on).
  */
 async function saveTrained(net: Network, out: string, trained: { optimizer: Optimizer; trainedOn: TrainedOn } | undefined, args: ParsedArgs, digits: boolean, terminal: Terminal): Promise<void> {
   await saveModel(net, out, trained ?? {});
+  const name = trained?.optimizer.name;
+  const fresh = name === undefined ? '' : ` and a fresh ${name}, not the ${name} state saved with them`;
   print(
     terminal,
-    `Model: ${out} (gradscope study --model ${shellWord(out)}${rowsFlagsText(args)}${trainedWithText(args)} trains it on from these weights with the same settings, tracing and diagnosing it, on the same ${digits ? 'digits' : 'rows'})`,
+    `Model: ${out} (gradscope study --model ${shellWord(out)}${rowsFlagsText(args)}${trainedWithText(args)} trains it on from these weights with the same settings${fresh}, tracing and diagnosing it, on the same ${digits ? 'digits' : 'rows'})`,
   );
 }
 
