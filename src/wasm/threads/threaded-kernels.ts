@@ -36,7 +36,14 @@
  * first ∂W's halves 379 / 379 (by columns 410 / 402 in the lead's quiet reading of main, 13:39),
  * adding P₁ 7.3 / 6.6, the second layer's job 107 / 124 and the output layer's 17 / 28 (each
  * worker reads δ rows and a zeroed ∂input the main thread wrote: the backward passes and zeroings
- * below the splits' sizes run on the main thread alone), outside the jobs 66.
+ * below the splits' sizes run on the main thread alone), outside the jobs 66. Alternated with main's
+ * tree before it once more (14:36, load 5.1 → 3.7): 1,206 against 1,252 (1.70× against 1.63×); a
+ * variant splitting every activation's backward pass and the zeroings from 2¹⁴ values read 1,204,
+ * and one pairing the output layer's products again (rows only for split-sized products) 1,223
+ * against 1,230 and 1,227 for two copies of this tree (14:38, load 4.3): within the floor, not taken.
+ * Left: the sigmoid halves of the second layer (22.5 / 22.5 where the first layer's read 16 / 14),
+ * plain SGD's halves of the first weights (20 / 22: both cores read every weight in the forward) and
+ * the worker's slower backward jobs above.
  *
  * Other splits measured and not taken, in train(dataset) of [784,100,100,10] at batch 256 (per-call
  * tenth percentiles summed over a call as bench/train-calls.ts sums them, each variant alternated
