@@ -19,6 +19,7 @@ import { namedDenseFanIns, type CheckedSpec } from '../layers/spec.js';
 import { CHECKPOINT_FIELD, checkFileFields, checkFloat32Values, valuesReadOnce } from '../model-limits.js';
 import { keysOf } from '../checks.js';
 import { checkBlockArchitecture, checkTensorValues } from './block-model-check.js';
+import { MISSING_LOSS } from './config.js';
 import { recordedInitialisation, type Initialisation } from '../init/initialisation.js';
 import { recordedTrainedOn, trainedOnCopy, type TrainedOn } from '../trained-on.js';
 import { copiedNumbers, type FileNumbers } from './file-numbers.js';
@@ -70,6 +71,7 @@ export function blockModelToJSON(model: BlockModelData, numbers: FileNumbers = c
 /** Reads the fields of a version 2 file (format and version already checked); BAD_MODEL_FILE naming the first bad field. */
 export function blockModelFromJSON(file: Record<string, unknown>): BlockModelData {
   checkFileFields(file, [...keysOf<BlockModelFile>({ format: true, version: true, inputs: true, loss: true, layers: true, tensors: true, initialisation: true, trainedOn: true }), CHECKPOINT_FIELD], 'model', bad);
+  if (file.loss === undefined) throw bad('model.loss', MISSING_LOSS);
   const { loss, inputs, layers, layout } = checkBlockArchitecture({ loss: file.loss, inputs: file.inputs, layers: file.layers }, 'model', bad); // limits before any tensor is read
   const given = file.tensors;
   if (typeof given !== 'object' || given === null || Array.isArray(given)) throw bad('model.tensors', 'expected an object of tensors by name');

@@ -95,6 +95,13 @@ export interface NetworkConfig {
   trainedOn?: TrainedOn;
 }
 
+/**
+ * Why a model file without a loss is refused (BAD_MODEL_FILE at its loss field): the format records it (docs/api.md, Files;
+ * unlike its initialisation and trainedOn, which a file may leave out), and no default would be true of the network that was
+ * saved, whose every gradient is of its loss. newuser29's file without one read 'loss: expected one of …, got undefined'.
+ */
+export const MISSING_LOSS = `missing: a gradscope model file records the loss its network was trained on, one of ${LOSSES.join(', ')} (every gradscope command computes with it): add the one it was trained on`;
+
 export function checkLoss(value: unknown, where = 'loss'): Loss {
   return checkChoice(value, LOSSES, where);
 }

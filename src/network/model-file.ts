@@ -11,7 +11,7 @@
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import type { FloatArray, Loss, OutputActivation } from '../kernels.js';
 import { checkActivation, checkUnits, keysOf } from '../checks.js';
-import { checkLoss, checkLossPairing, checkOutputUnits, HIDDEN_SOFTMAX } from './config.js';
+import { checkLoss, checkLossPairing, checkOutputUnits, HIDDEN_SOFTMAX, MISSING_LOSS } from './config.js';
 import { CHECKPOINT_FIELD, checkFileFields, checkModelLimits, checkStoredTensor, optionFault, rethrowThrough, valuesReadOnce, type Fail } from '../model-limits.js';
 import type { BlockModelData, ImportNotes } from '../layers/block-model.js';
 import { BLOCK_MODEL_VERSION, blockModelFromJSON } from './block-model-file.js';
@@ -161,6 +161,7 @@ export function modelFromJSON(json: unknown): ModelData {
   if (file.version === BLOCK_MODEL_VERSION) throw bad('version', `2 is a network built from layer specs: read it with readModelJSON or Network.fromJSON`);
   if (file.version !== MODEL_VERSION) throw bad('version', `this gradscope reads versions ${MODEL_VERSION} and ${BLOCK_MODEL_VERSION}, got ${describeValue(file.version)}`);
   checkFileFields(file, [...keysOf<ModelFile>({ format: true, version: true, loss: true, layers: true, initialisation: true, trainedOn: true }), CHECKPOINT_FIELD], 'model', bad);
+  if (file.loss === undefined) throw bad('loss', MISSING_LOSS);
   const loss = rethrowAsBad('loss', () => checkLoss(file.loss));
   const layers: unknown = file.layers;
   if (!Array.isArray(layers) || layers.length === 0) throw bad('layers', 'expected a non-empty array');

@@ -106,6 +106,17 @@ describe('a file that is not a model', () => {
     await expectError(() => readModelJSON(data), 'BAD_MODEL_FILE', /^format: expected "gradscope\.model", there is none: this is a data file \(\{ inputs, targets \}\), not a model$/);
     await expectError(() => readModelJSON({ format: 'other', inputs: [], targets: [] }), 'BAD_MODEL_FILE', /^format: expected "gradscope\.model", got the string "other"$/);
   });
+  it('a model file without its loss (which the format records, docs/api.md) says it is missing and which to add, either version', async () => {
+    // newuser29's file without one read 'loss: expected one of mse, cross-entropy, binary-cross-entropy, got undefined'.
+    const missing = ': missing: a gradscope model file records the loss its network was trained on, one of mse, cross-entropy, binary-cross-entropy (every gradscope command computes with it): add the one it was trained on';
+    const dense = await createNetwork({ sizes: [2, 3, 2], seed: 1, backend: kernels });
+    const blocks = await blockNet();
+    for (const [net, where] of [[dense, 'loss'], [blocks, 'model.loss']] as const) {
+      const { loss: _, ...file } = net.toJSON() as unknown as Record<string, unknown>;
+      await expectError(() => readModelJSON(file), 'BAD_MODEL_FILE', new RegExp(`^${where.replace('.', '\\.')}${missing.replace(/[()]/g, '\\$&')}$`));
+      net.dispose();
+    }
+  });
   it('any other JSON without a format tag (a package.json, say) is said not to be a model or checkpoint', async () => {
     await expectError(() => readModelJSON({ name: 'gradscope', version: '0.1.0' }), 'BAD_MODEL_FILE', /^format: expected "gradscope\.model", there is none: this JSON is not a gradscope model or checkpoint$/);
   });
