@@ -15,6 +15,7 @@ import { checkEigenCount, checkMaxSteps, lanczos, LANCZOS_MAX_STEPS, SPECTRUM_EN
 import { CurvatureWork, curvatureStages, lanczosSteps, plannedProducts, type CurvatureProgress, type CurvatureStage, type PlannedRun } from './curvature-work.js';
 import { CurvatureOperators, type LinearOperator } from './operators.js';
 import { networkLayerLabels } from '../layer-names.js';
+import { tensorsChecksum } from '../tensor-checksum.js';
 import { checkTraceOptions, MATRIX_TRACE_DEFAULTS, traceOf, type CurvatureTraceOptions, type TraceEstimate, type TraceResult } from './matrix-trace.js';
 
 export type { CurvatureProgress } from './curvature-work.js';
@@ -46,6 +47,8 @@ export interface CurvatureOptions {
   /**
    * Called after every operator product (H·v or G·v) and at the end of each trace and eigenvalue
    * run, with the products done and planned and the share of the time done (CurvatureProgress.fraction). Default: none.
+   * It must not change the network's parameters (train, loadState, initLsuv): a measurement whose
+   * parameters changed is refused at its end (INVALID_OPTION).
    */
   onProgress?: (progress: CurvatureProgress) => void;
 }
@@ -191,6 +194,11 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
   const rows = rowCount(x);
   if (Number.isInteger(rows)) checkTrainingBatch(net[MODEL], rows, 'measureCurvature: x', 'give at least 2 rows');
   const ops = new CurvatureOperators(net, x, y);
+  // onProgress may train the network, load a state or write its tensors: the products after it would
+  // measure other weights than those before, and the report describe no network. One checksum
+  // before and one after the runs (not per callback: the command's progress bar calls it every product).
+  const parameters = net[MODEL].parameters().map((p) => p.value);
+  const checksum = onProgress && tensorsChecksum(net[MODEL].kernels, parameters);
   try {
     const layers = options.layers ?? true;
     const labelOf = networkLayerLabels(net[MODEL]);
@@ -219,6 +227,9 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
         const run = (op: LinearOperator, onStep?: (step: LanczosStep) => void) => lanczos(op, n, { k: Math.min(k, n), maxSteps: options.maxSteps, seed: options.seed, ends: ends[matrix], onStep });
         eigen.set(key(matrix, layer), progress(run, operatorOf(matrix, layer)));
       }
+    }
+    if (checksum !== undefined && tensorsChecksum(net[MODEL].kernels, parameters) !== checksum) {
+      throw invalidOption('measureCurvature: the network\'s parameters changed while it was measured (onProgress trained it, loaded a state or wrote to its tensors), so the products before and after measured different weights and no report describes the network; change it after measureCurvature returns');
     }
     const hessianTrace = traces.get('hessian')!;
     const gaussNewtonTrace = traces.get('gaussNewton')!;
