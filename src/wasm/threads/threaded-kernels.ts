@@ -41,6 +41,9 @@
  * variant splitting every activation's backward pass and the zeroings from 2¹⁴ values read 1,204,
  * and one pairing the output layer's products again (rows only for split-sized products) 1,223
  * against 1,230 and 1,227 for two copies of this tree (14:38, load 4.3): within the floor, not taken.
+ * train(dataset), one epoch of 9,000 digits at batch 256 (bench/train-steps.ts, 15 calls per task
+ * alternated, 14:59, load 4.9 → 4.5; call medians): two threads 51.5 ms against main's 54.6, one
+ * thread 79.7 against 80.2 (1.55× against 1.47×; its per-step columns printed NaN for both trees).
  * Left: the sigmoid halves of the second layer (22.5 / 22.5 where the first layer's read 16 / 14),
  * plain SGD's halves of the first weights (20 / 22: both cores read every weight in the forward) and
  * the worker's slower backward jobs above.
