@@ -84,6 +84,18 @@ export function overflowIn<T extends Tensor>(k: Kernels<T>, output: T, count: nu
 }
 
 /**
+ * Each of `batch` rows' share of entry `index` of a dense layer's gradient, from the tensors its
+ * backward read: ∂W[j][i] = Σ_r δ_r[j]·a_r[i] and ∂b[j] = Σ_r δ_r[j], δ being ∂(mean C)/∂z (so the
+ * shares sum to the entry). `input` is the layer's a `[batch][nIn]`, `delta` its δ `[batch][nOut]`.
+ * A rare path's (a refusal naming the row behind a gradient too large), a loop in TypeScript.
+ */
+export function denseGradientShares<T extends Tensor>(k: Kernels<T>, weightMatrix: boolean, index: number, batch: number, input: T, delta: T, nIn: number, nOut: number): Float64Array {
+  const [a, d] = [k.view(input), k.view(delta)];
+  const [j, i] = weightMatrix ? [Math.floor(index / nIn), index % nIn] : [index, -1];
+  return Float64Array.from({ length: batch }, (_, r) => d[r * nOut + j] * (i < 0 ? 1 : a[r * nIn + i]));
+}
+
+/**
  * After a forward of `count` rows through `net` (the first being row `first` of the caller's data,
  * or row `order[first]` where the rows were loaded through `order`):
  * throws NON_FINITE_INPUT naming the row and layer (net.findOverflow) if a finite input overflowed
@@ -193,6 +205,12 @@ export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
   backprop(batch: number): number;
   /** The mean loss of the last forward's output against targets (no new pass). */
   lossOfLastForward(batch: number): number;
+  /**
+   * After backprop of `batch` rows: each row's share of entry `index` of `p`'s gradient (they sum to
+   * it), where `p` is a dense layer's weight or bias whose δ the backward formed; null for any other
+   * (a norm's γ and β, ReZero's α, a last layer fused with its loss). Rare path (denseGradientShares).
+   */
+  gradientShares(p: Parameter<T>, index: number, batch: number): Float64Array | null;
   /** After a forward of `count` rows: the first row (0-based in the batch) and layer whose output float32 does not hold as finite (overflowIn), or null. */
   findOverflow(count: number): Overflow | null;
   /** Throws DISPOSED after dispose(). */

@@ -24,7 +24,7 @@ import { reserveAllOrNothing, RowTensor } from '../layers/tensors.js';
 import { lsuvTargetsOf, type LsuvTarget } from '../layers/lsuv.js';
 import { flowTapsOf } from '../layers/flow-taps.js';
 import type { FlowTaps } from '../flow-taps.js';
-import { MODEL, overflowIn, type GaussNewtonOperator, type HessianOperator, type Mode, type Overflow, type Parameter, type Trainable } from '../model.js';
+import { denseGradientShares, MODEL, overflowIn, type GaussNewtonOperator, type HessianOperator, type Mode, type Overflow, type Parameter, type Trainable } from '../model.js';
 import { disposedError, refuseEngineMembers } from './disposed.js';
 import { asOutOfMemory, checkBatchFits, checkFits } from './memory-budget.js';
 import { grouped } from '../counted.js';
@@ -279,6 +279,14 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
   /** Σ_rows (each row's share of every parameter's gradient)², after backprop (Sequential.lossSquaredGradients). */
   squaredGradients(out: readonly T[], batch: number): void {
     this.stack.lossSquaredGradients(this.inputRows.tensor, batch, out);
+  }
+
+  gradientShares(p: Parameter<T>, index: number, batch: number): Float64Array | null {
+    // By the tensor: the network's parameters() are its own records (named, grouped) of the layers' tensors.
+    const tap = this.flowTaps().layers.find((t) => t.type === 'dense' && (t.weight?.value === p.value || t.bias?.value === p.value));
+    const delta = tap?.delta();
+    if (!tap || !delta) return null;
+    return denseGradientShares(this.kernels, p.weightMatrix, index, batch, tap.input(), delta, tap.weight!.shape[1], tap.units);
   }
 
   findOverflow(count: number): Overflow | null {

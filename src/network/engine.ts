@@ -15,7 +15,7 @@ import { Rng } from '../init/rng.js';
 import type { Activation, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
 import { checkModelLimits } from '../model-limits.js';
 import { denseLayerName } from '../layer-names.js';
-import { denseTensorName, MODEL, overflowIn, type Mode, type Model, type Overflow, type Parameter, type RowsLender } from '../model.js';
+import { denseGradientShares, denseTensorName, MODEL, overflowIn, type Mode, type Model, type Overflow, type Parameter, type RowsLender } from '../model.js';
 import type { NetworkConfig } from './config.js';
 import { disposedError, refuseEngineMembers } from './disposed.js';
 import type { LsuvTarget } from '../layers/lsuv.js';
@@ -455,6 +455,11 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   parameters(): readonly Parameter<T>[] {
     this.assertAlive();
     return this.params;
+  }
+
+  gradientShares(p: Parameter<T>, index: number, batch: number): Float64Array | null {
+    const l = p.group;
+    return denseGradientShares(this.kernels, p.weightMatrix, index, batch, this.activations[l], this.deltas[l], this.sizes[l], this.sizes[l + 1]);
   }
 
   /** The first row (of the `count` rows of the last feedforward) and layer whose output float32 does not hold as finite, or null (overflowIn). */

@@ -107,12 +107,49 @@ export function gradientOutOfRange(net: Trainable, p: Parameter, largest: number
 
 /** The first parameter whose gradient holds a NaN or Inf or an entry beyond `limit` (one maxAbs per tensor), said; else null. */
 function gradientBeyond(net: Trainable, limit: number): string | null {
+  const found = firstGradientBeyond(net, limit);
+  return found && gradientSaid(net, found.p, found.largest, limit);
+}
+
+/** The first parameter whose gradient holds a NaN or Inf or an entry beyond `limit`, and that largest |entry|; else null. One maxAbs per tensor. */
+function firstGradientBeyond(net: Trainable, limit: number): { p: Parameter; largest: number } | null {
   const k = net.kernels;
   for (const p of net.parameters()) {
     const largest = k.maxAbs(p.grad, p.length);
-    if (!(largest <= limit)) return gradientSaid(net, p, largest, limit);
+    if (!(largest <= limit)) return { p, largest };
   }
   return null;
+}
+
+/**
+ * Where the gradient gradientOutOfRange refused came from, after backprop of the batch at positions
+ * start.. start+size of `rows` (the caller's row numbers): the entry (its first NaN or Inf, else its
+ * largest) and, for a dense layer's W or b, the row whose share of it is the largest
+ * (Trainable.gradientShares), as ' (entry [j, i]: row 17's share is 1.95e+19 of it)'; '' when no
+ * parameter is beyond. Runs only after the fault was found: a pass over that one tensor and the
+ * batch's rows, in TypeScript, nothing on the path of a good step.
+ */
+export function gradientRowText(net: Trainable, rows: Uint32Array, start: number, size: number): string {
+  const found = firstGradientBeyond(net, LARGEST_GRADIENT);
+  if (!found) return '';
+  const { p } = found;
+  const g = net.kernels.view(p.grad);
+  const index = worstIndex(g, p.length);
+  const entry = p.shape.length === 2 ? `[${Math.floor(index / p.shape[1])}, ${index % p.shape[1]}]` : p.shape.length === 1 ? `[${index}]` : '';
+  const shares = net.gradientShares(p, index, size);
+  if (!shares) return entry && ` (entry ${entry})`;
+  const row = worstIndex(shares, size);
+  return ` (entry ${entry}: row ${rows[start + row]}'s share is ${numberText(shares[row])} of it)`;
+}
+
+/** The index of values[0..n) farthest from 0: the first NaN or ±Infinity, else the largest |value|. */
+function worstIndex(values: ArrayLike<number>, n: number): number {
+  let worst = 0;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(values[i])) return i;
+    if (Math.abs(values[i]) > Math.abs(values[worst])) worst = i;
+  }
+  return worst;
 }
 
 /** `p`'s gradient, whose largest |entry| `largest` is NaN, ±Inf or beyond `limit`, said: its label, ∂C/∂W (or b, or its name) and what it holds. */

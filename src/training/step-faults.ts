@@ -3,7 +3,7 @@
  * printer's terms: advice.ts). Made only when a step faults.
  */
 import { lossWithinFloat32, RUNAWAY_PARAMETER } from '../model-limits.js';
-import { firstParameterOutOfRange, parameterOutOfRange, targetsTooLarge } from './numeric-faults.js';
+import { firstParameterOutOfRange, gradientRowText, parameterOutOfRange, targetsTooLarge } from './numeric-faults.js';
 import type { StepGuard } from './step-guard.js';
 import { DivergedError, learningRateAdvice, stopPointText, type Advice, type AdviceTerms, type StopPoint } from './advice.js';
 import type { TrainingEngine } from './training-engine.js';
@@ -178,7 +178,9 @@ export function numericFault(net: TrainingEngine, guard: StepGuard, { loss, rows
     ? `row ${rows[start + overflow.row]} overflows float32 in ${overflow.layer}`
     : !lossInRange
       ? nonFiniteLossReason(net, loss, rows, start, size)
-      : (gradient ?? guard.stateFault()!);
+      : gradient !== null
+        ? gradient + gradientRowText(net, rows, start, size)
+        : guard.stateFault()!;
   const notTheRate = 'no step of this call had run, so the learning rate is not the cause: ';
   const targets = lossInRange && gradient === null ? null : targetsTooLarge(net, size);
   if (targets) return { reason, advice: () => (applied ? targets : notTheRate + targets) };

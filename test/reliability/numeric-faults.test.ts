@@ -48,7 +48,7 @@ describe.each(await kernelBackends())('numeric faults on $name', ({ kernels }) =
       await expectError(
         () => net.train(x4, y4, { optimizer: opt }),
         'DIVERGED',
-        /^epoch 1, batch 1 \(step 1\): hidden 1 \(0\.weight\): ∂C\/∂W reaches \S+, beyond 1\.84e\+19 where its square overflows float32; the step was not applied \(no step of this call had run, so the learning rate is not the cause/,
+        /^epoch 1, batch 1 \(step 1\): hidden 1 \(0\.weight\): ∂C\/∂W reaches \S+, beyond 1\.84e\+19 where its square overflows float32 \(entry \[\d+, \d+\]: row \d's share is \S+ of it\); the step was not applied \(no step of this call had run, so the learning rate is not the cause/,
       );
       expect(stateHash(net, opt)).toBe(before);
       expect(opt.state().tensors.every((t) => t.every(Number.isFinite))).toBe(true);
@@ -56,6 +56,27 @@ describe.each(await kernelBackends())('numeric faults on $name', ({ kernels }) =
       net.dispose();
     },
   );
+
+  it.each([
+    ['a dense network', { sizes: [4, ...Array(40).fill(64), 3], activation: 'linear' }, 1e-3],
+    ['a block network', { inputs: 4, layers: [...Array(20).fill({ type: 'dense', units: 64 }), { type: 'activation', activation: 'linear' }, { type: 'dense', units: 3 }] }, 1],
+  ] as const)("%s: the refusal of a gradient too large names its entry and the row of the batch with the largest share of it, by the caller's row number", async (_, shape, scale) => {
+    const net = await createNetwork({ ...shape, init: { name: 'normal', std: 1 }, seed: 1, backend: kernels } as never);
+    const before = stateHash(net);
+    // Layers of N(0, 1) weights grow a row ~8× each: scaled so that the loss stays within float32 and the first layer's ∂W does not.
+    const x = [[0.1, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1], [1, 2, 3, 4], [0.2, 0.1, 0.4, 0.3]].map((row) => row.map((v) => v * scale));
+    const y = [[1, 0, 0], [0, 0, 1], [0, 1, 0], [1, 0, 0]];
+    // Shuffled, as by default: the row is named by its number in x, not by its place in the batch.
+    const error = await expectError(() => net.train(x, y, { optimizer: 'adam', batchSize: 4 }), 'DIVERGED', /^epoch 1, batch 1 \(step 1\): (hidden 1|layers\[0\] \('0', dense\)) \(0\.weight\): ∂C\/∂W reaches \S+, beyond 1\.84e\+19 where its square overflows float32 \(entry \[\d+, \d+\]: row \d's share is \S+ of it\); the step was not applied/);
+    expect(stateHash(net)).toBe(before);
+    // The oracle: each row's own gradient of that entry, a quarter of it its share of the batch's mean.
+    const [, j, i, row, share] = /entry \[(\d+), (\d+)\]: row (\d)'s share is (\S+) of it/.exec(error.message)!;
+    const shares = x.map((xr, r) => net.gradients([xr], [y[r]]).parameters['0.weight'][Number(j) * 4 + Number(i)] / 4);
+    const largest = shares.reduce((best, v, r) => (Math.abs(v) > Math.abs(shares[best]) ? r : best), 0);
+    expect(Number(row)).toBe(largest);
+    expect(Number(share) / shares[largest]).toBeCloseTo(1, 2);
+    net.dispose();
+  });
 
   it('names the targets when they, not the inputs or the weights, are what is huge', async () => {
     const net = await createNetwork({ sizes: [4, 3, 1], output: 'linear', loss: 'mse', seed: 1, backend: kernels });
