@@ -36,11 +36,7 @@ const WRITTEN_OUT = new Map<string, string>([
   ["beyond it the weight decay factor 1 − ηλ/n (η = ", 'a formula'],
   [" digits) is below 0: each step would flip the weights' sign", 'a formula'],
   ["measure the whole network only, not each layer's diagonal blocks of H and G: at most 2·T + 2·(min(n, ", "plannedProducts' formula (test/docs/curvature-cost checks the counts it gives)"],
-  ['2·T + 2·(min(n, ', "plannedProducts' formula"],
-  ['With --no-layers (2·T + 2·(min(n, ', "plannedProducts' formula"],
-  ...['2026-12-02 10:30–10:31 UTC', '2026-12-02 14:59–15:10 UTC', 'f111e22', 'dcb5965'].map((record): [string, string] => [record, "a measurement's date or commit (curvature-cost.ts)"]),
-  ['Intel Xeon, /proc/cpuinfo family 6 model 167, 2 cores shared with other jobs, load 5.9–6.5, under nice -n 19', "a measurement's machine (curvature-cost.ts)"],
-  ['AMD EPYC Zen 4, /proc/cpuinfo family 25 model 17, 2 cores shared with other jobs, load 16 → 9.6, under nice -n 19, through tsx', "a measurement's machine (curvature-cost.ts)"],
+  ['Cost: at most 2·T + 2·(min(n, ', "plannedProducts' formula"],
   ...[
     "and their test errors come from Shapeset-3×2, MNIST (50,000 training digits, 10,000 for validation, 10,000 for test), CIFAR-10 and Small-ImageNet. ",
     'where their activation and gradient figures use Shapeset-3×2 (32×32 images generated without end, so no example is seen twice) ',

@@ -1,7 +1,7 @@
 /**
- * The run `gradscope curvature --help` (Cost) and docs/curvature.md quote as what a curvature run
- * costs: its setup, which scripts/curvature-cost.ts runs, and what that script measured. One source
- * for the help text, the docs' numbers (test/docs/curvature-cost.test.ts) and the script.
+ * The runs docs/curvature.md (Cost) quotes as what a curvature run costs: their setup, which
+ * scripts/curvature-cost.ts runs, and what was measured. One source for the docs' numbers
+ * (test/docs/curvature-cost.test.ts) and the script; `gradscope curvature --help` points to the doc.
  */
 import { Rng } from '../../init/rng.js';
 
@@ -79,7 +79,7 @@ export const CURVATURE_DIGITS_RUN: DigitsCurvatureRun = {
   wallSeconds: 676,
 };
 
-/** A measured time as --help and docs/curvature.md give it: '97 s of CPU (9.0 min wall)'. */
+/** A measured time as docs/curvature.md gives it: '97 s of CPU (9.0 min wall)'. */
 export function measuredTimeText(time: Pick<MeasuredTime, 'cpuSeconds' | 'wallSeconds'>): string {
   return `${Math.round(time.cpuSeconds)} s of CPU (${(time.wallSeconds / 60).toFixed(1)} min wall)`;
 }

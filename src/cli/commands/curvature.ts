@@ -1,5 +1,4 @@
 /** gradscope curvature --model M [--data D.json | --train N] [--k 5] [--no-layers] [--backend wasm|ref] [--json]: on the digits unless --data, as train. */
-import { sizesText } from '../../layer-runs.js';
 import { checkHasParameters, measureCurvature, type CurvatureProgress, type CurvatureReport, type GaussNewtonSummary, type HessianSummary } from '../../curvature/curvature.js';
 import { checkEigenCount, LANCZOS_MAX_STEPS, ROUNDING_PRODUCTS, SPECTRUM_END_COUNT, type UnconvergedEigenvalue } from '../../curvature/lanczos.js';
 import { MATRIX_TRACE_DEFAULTS } from '../../curvature/matrix-trace.js';
@@ -10,10 +9,7 @@ import { BACKEND_FLAG, booleanFlag, checkAsUsage, choiceFlag, command, COUNT, JS
 import { checkRowsFitModel, MEASURED_ROWS_FLAGS, measuredRows } from '../training-rows.js';
 import { counted, grouped } from '../../counted.js';
 import { ProgressBar } from '../progress.js';
-import { CURVATURE_COST_RUN, CURVATURE_DIGITS_RUN, measuredTimeText, type MeasuredTime } from './curvature-cost.js';
-import { plannedProducts, PROGRESS_TOLERANCE } from '../../curvature/curvature-work.js';
 import { STUDY_DIGITS } from '../../studies/study-defaults.js';
-import { digitsModelSizes } from './train.js';
 import { formatTable, sci } from '../table.js';
 
 export const curvatureCommand = command({
@@ -62,78 +58,25 @@ export const curvatureCommand = command({
   },
 });
 
-/** A share as whole percentage points: 1/3 → 33. */
-function percentPoints(share: number): number {
-  return Math.round(100 * share);
-}
-
 /** What --help says --no-layers leaves out, and what it saves, by measureCurvature's plan (progressOf) with its defaults. */
 function noLayersAbout(): string {
   const { probes } = MATRIX_TRACE_DEFAULTS;
   return `measure the whole network only, not each layer's diagonal blocks of H and G: at most 2·T + 2·(min(n, ${LANCZOS_MAX_STEPS}) + ${ROUNDING_PRODUCTS}) products, T then n or ${probes} probes in all (see Cost)`;
 }
 
-/** Each weight layer's parameters (its block of H and G) of a dense network of these layer sizes, and their sum. */
-function denseBlocks(sizes: readonly number[]): { blocks: number[]; parameters: number } {
-  const blocks = sizes.slice(1).map((units, l) => units * (sizes[l] + 1));
-  return { blocks, parameters: blocks.reduce((sum, block) => sum + block, 0) };
-}
-
 /**
- * What --help says a run costs: the products measureCurvature plans (plannedProducts, with its
- * defaults, which the command does not change) and the run CURVATURE_COST_RUN measured on this
- * project's machine, with the products it took.
+ * What --help says a run costs, in what a user chooses by (rows, --no-layers): the products measureCurvature plans with its
+ * defaults, which the command does not change, and what one costs. The measured runs, their machines and the progress line's
+ * accuracy are docs/curvature.md's (Cost): the help gave them in some 20 lines (newuser30).
  */
 function costNote(): string {
   const steps = LANCZOS_MAX_STEPS;
   const { exactLimit, probes } = MATRIX_TRACE_DEFAULTS;
-  const run = CURVATURE_COST_RUN;
-  const { blocks, parameters } = denseBlocks(run.sizes);
-  const planned = (layers: boolean) => grouped(plannedProducts(parameters, blocks, { layers }).total);
-  const taken = (time: MeasuredTime) => `${grouped(time.products)} taken`;
   return [
-    'Cost: the run is operator products (H·v or G·v), each about one to one and a half training steps\' work on',
-    `every row measured (--data's, or the --train digits: ${grouped(STUDY_DIGITS.trainRows)} by default), and Lanczos' reorthogonalisation,`,
-    'n·m multiply-adds twice over at a step with m basis vectors (docs/curvature.md, Cost): its time grows with',
-    'rows × parameters and with parameters × steps². At most',
-    `2·T + 2·(min(n, ${steps}) + ${ROUNDING_PRODUCTS} + Σ_l (min(n_l, ${steps}) + ${ROUNDING_PRODUCTS})) products: T per trace is n (exact, up to ${exactLimit} parameters n), else`,
-    `${probes} probes per layer; Lanczos runs up to ${steps} steps on the whole network and on each layer's block`,
-    `(n_l its parameters), and one product more to measure the products' rounding, ending sooner once the`,
-    `--k values converge (G's largest alone). The count is printed`,
-    `on stderr at the start, progress after it: the share of the time spent, of it and the time still expected,`,
-    `products and reorthogonalisation priced at what they have cost so far in this run (no other machine's`,
-    `figure; the share of the products while the clock is too coarse to time them), each Lanczos run`,
-    `expected to take as many steps as the longest of its kind so far that ended before the step limit, the traces`,
-    `(whose work is known) last: within ${percentPoints(PROGRESS_TOLERANCE)} points of the share of the time on the runs tested,`,
-    `ahead where a later run takes far longer than any before it,`,
-    `behind where it ends far sooner (docs/curvature.md).`,
-    `Lanczos stops early, too, where the rest of a matrix is its null space, as most of a`,
-    `deep sigmoid network's Gauss-Newton matrix is. Measured ${run.date} (${run.machine}), commit ${run.commit}:`,
-    `${sizesText(run.sizes)} ${run.activation}, ${grouped(parameters)} parameters, ${counted(run.rows, 'row')}, --k ${run.k}: at most ${planned(true)} products, ${taken(run.layers)}, ${measuredTimeText(run.layers)}.`,
-    `With --no-layers (2·T + 2·(min(n, ${steps}) + ${ROUNDING_PRODUCTS}), T then ${probes} probes in all): at most ${planned(false)} products, ${taken(run.noLayers)};`,
-    `measured just before it in the same process: ${measuredTimeText(run.noLayers)}.`,
-    ...digitsCostLines(),
+    `Cost: at most 2·T + 2·(min(n, ${steps}) + ${ROUNDING_PRODUCTS} + Σ_l (min(n_l, ${steps}) + ${ROUNDING_PRODUCTS})) operator products (H·v or G·v; n parameters, n_l layer l's; T per trace n up to ${grouped(exactLimit)} parameters, else ${probes} probes per layer),`,
+    `each about one to one and a half training steps' work on every row (--data's, or the --train digits: ${grouped(STUDY_DIGITS.trainRows)} by default): fewer rows and --no-layers cost less.`,
+    'The run prints its count on stderr as it starts, then its progress; measured runs and their times: docs/curvature.md, Cost.',
   ].join('\n');
-}
-
-/**
- * What --help says of the digits default's time: what decides it (its products, each a pass over
- * the 9,000 rows, and how many the run takes, which nothing tells before it runs) and the one
- * measured run, with its machine: no estimate for the user's, whose speed nothing here measures
- * before the run (the progress line prices the work as it goes).
- */
-function digitsCostLines(): string[] {
-  const sizes = digitsModelSizes();
-  const { blocks, parameters } = denseBlocks(sizes);
-  const rows = grouped(STUDY_DIGITS.trainRows);
-  const run = CURVATURE_DIGITS_RUN;
-  return [
-    `On the digits default (no --data; the model \`gradscope train --epochs 0\` makes, [${sizes.join(', ')}] sigmoid, ${grouped(parameters)} parameters;`,
-    `${rows} rows; every flag at its default): at most ${grouped(plannedProducts(parameters, blocks).total)} products, each about one to one and a half training steps' work on all ${rows} rows,`,
-    `and Lanczos' passes over up to ${LANCZOS_MAX_STEPS} vectors of ${grouped(parameters)} entries. What decides the time is how many products the`,
-    `runs take (they end as their values converge, which nothing tells before) and how fast this machine does`,
-    `them. Measured ${run.date} (${run.machine}), commit ${run.commit}: ${measuredTimeText(run)}, as the whole command.`,
-  ];
 }
 
 const MATRIX_NAMES = { hessian: 'Hessian', gaussNewton: 'Gauss-Newton' } as const;
