@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { main } from '../../src/cli/cli.js';
 import { MAIN_JOB_HEADINGS } from '../../src/cli/commands/main-job.js';
 import { escapeHtml } from '../../src/flow/svg.js';
-import { unitFailureNote } from '../../src/cli/commands/study-activations.js';
+import { GRADIENT_COLUMNS_LEGEND, unitFailureNote } from '../../src/cli/commands/study-activations.js';
 import { runCliInProcess } from '../util/cli.js';
 
 /** #17's "≤ 600 KB" (the test held 600 KiB, 614,400 bytes, while the issue's figure was 600,000). */
@@ -68,6 +68,8 @@ describe('the main job', () => {
       for (const chart of ['trainable-depth-accuracy', 'trainable-depth-ratio', 'trainable-depth-deepest']) expect(page).toContain(`id="${chart}"`);
       // Study (b)'s note says what the kernel counts (it said "units with σ'(z) < 1 % of its maximum") and explains dead %.
       expect(out).toContain(unitFailureNote());
+      // … and what its gradient columns are, as `gradscope study activations` says (one text for both: activationStudyText; it left this line out, newuser30).
+      expect(out).toContain(`\n${unitFailureNote()}\n${GRADIENT_COLUMNS_LEGEND}\n`);
       // At his 500 epochs, Nielsen's ratios at both his epochs sit beside ours (test/cli/study.test.ts: at 1 epoch, only his epoch 0).
       expect(out).toContain("Nielsen's, epoch 0 → 499");
       // … and its records are labelled as what they are: step s (charts) is the start of epoch s − 1 (tables), before its update.

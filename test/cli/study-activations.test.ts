@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NO_GRADIENT } from '../../src/studies/activations-report.js';
 import { runActivationStudy } from '../../src/studies/activations.js';
-import { activationSetupLine } from '../../src/cli/commands/study-activations.js';
+import { activationSetupLine, GRADIENT_COLUMNS_LEGEND, unitFailureNote } from '../../src/cli/commands/study-activations.js';
 import { runCliInProcess } from '../util/cli.js';
 import { unpackParts } from '../util/report-data.js';
 
@@ -29,6 +29,8 @@ describe('gradscope study activations', () => {
     expect(stdout).toContain("within 0.01 of a limit (sigmoid 0 or 1, tanh and softsign ±1), where σ' is below sigmoid 0.0099, 4 % of its maximum; tanh 0.02, 2 % of its maximum; softsign 0.0001, 0.01 % of its maximum.");
     expect(stdout).toMatch(/^dead % \(relu\): the share of units whose z ≤ 0 on every row of the batch/m);
     expect(stdout).not.toContain("σ'(z) < 1 %");
+    // The legends under the table, as npm start's study (b) prints them (activationStudyText; test/cli/main-job-report.test.ts).
+    expect(stdout).toContain(`\n\n${unitFailureNote()}\n${GRADIENT_COLUMNS_LEGEND}\n`);
   }, 120_000);
 
   it('shows a first ÷ last of two zero gradients (dead relu nets) as no gradient, not NaN, and a single step once', async () => {

@@ -15,7 +15,7 @@ import { createFolder, checkWritable } from '../../io/file-access.js';
 import { command, numberFlag, outputFileFlag, SEED_FLAG, widthFlag } from '../command.js';
 import { activationRunTerms, depthRunTerms, withRunTerms } from '../study-remedy-terms.js';
 import { print } from '../terminal.js';
-import { ACTIVATIONS_WIDTH_FLAG, activationProgress, activationSetupLine, activationTable, unitFailureNote } from './study-activations.js';
+import { ACTIVATIONS_WIDTH_FLAG, activationProgress, activationStudyText } from './study-activations.js';
 import { rowProgress, trainableDepthText } from './study-trainable-depth.js';
 import { checkStudySetup, QUICK_STUDY, runTrainableDepthStudy } from '../../studies/trainable-depth.js';
 import { trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
@@ -69,9 +69,7 @@ export const mainJobCommand = command({
     const studyProgress = activationProgress(terminal);
     const activations = await runActivationStudy({ ...MAIN_JOB_ACTIVATIONS, width, seed, onRun: studyProgress.onRun });
     studyProgress.done();
-    print(terminal, activationSetupLine(activations, seed));
-    print(terminal, activationTable(activations, terminal.columns));
-    print(terminal, `\n${unitFailureNote()}`);
+    print(terminal, activationStudyText(activations, seed, terminal.columns));
 
     print(terminal, `\nStudy (c), trainable depth (the --quick subset of gradscope study trainable-depth):\n`);
     const progress = rowProgress(terminal, checkStudySetup({ ...QUICK_STUDY, seed }, { depths: QUICK_STUDY.depths }));

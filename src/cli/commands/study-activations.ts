@@ -51,6 +51,17 @@ export function activationTable(result: ActivationStudyResult, width?: number): 
 }
 
 /**
+ * The study's printed part, in `gradscope study activations` as in the main job's study (b): the setup line, the table fit to `width`,
+ * and what its columns are. One text for both: npm start's study (b) left out the gradients' legend (newuser30).
+ */
+export function activationStudyText(result: ActivationStudyResult, seed: number, width?: number): string {
+  return [activationSetupLine(result, seed), activationTable(result, width), '', unitFailureNote(), GRADIENT_COLUMNS_LEGEND].join('\n');
+}
+
+/** What the table's two ratio columns are. */
+export const GRADIENT_COLUMNS_LEGEND = 'RMS ‖δₓ‖: the per-example gradient the verdict uses; ‖∂C/∂b‖: the batch gradient, how fast each layer learns.';
+
+/**
  * What the table's "% per layer" column counts, from the statistics kernel's own rule (flow/metrics.ts):
  * saturated, the (row, unit) pairs whose activation is within SATURATION_MARGIN of a limit, i.e. σ'
  * below PRIME_AT_MARGIN (a share of σ''s maximum that differs per activation); dead, relu units with
@@ -128,12 +139,7 @@ export const studyActivationsCommand = command({
       terminal.out(jsonLine({ sizes: result.sizes, epochs: result.epochs, runs }));
       return;
     }
-    print(terminal, activationSetupLine(result, seed));
-    print(terminal, activationTable(result, terminal.columns));
-    print(
-      terminal,
-      `\n${unitFailureNote()}\nRMS ‖δₓ‖: the per-example gradient the verdict uses; ‖∂C/∂b‖: the batch gradient, how fast each layer learns.`,
-    );
+    print(terminal, activationStudyText(result, seed, terminal.columns));
     print(terminal, `\nGlorot & Bengio's measure: per hidden layer the mean activation, its 98th percentile, and % within ${SATURATION_MARGIN} of the limits.\n`);
     print(terminal, profileTable(result, terminal.columns));
     if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [withRunTerms(activationsReportSection(result), (run) => activationRunTerms(result, seed, run.trace, run.label))] })}`);
