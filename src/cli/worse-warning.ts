@@ -99,8 +99,11 @@ export function overfittingOf(d: Pick<Diagnosis, 'evidence' | 'remedies'>): Fini
  *   nothing' (`train --depth 5 --width 30 --epochs 3` on the digits, studied on for 3 epochs, stayed at
  *   10.5 % at rates 0.1, 0.01 and 0.001, its test loss up 0.26 % at 0.1, 2026-12-02), pointing to the
  *   diagnosis, which reads the run's gradients, not to a lower rate, which does not leave a plateau;
+ * - the run restarted a saved optimiser afresh (FinishedRun.restarted): no rate blamed, and overfitting the diagnosis reads beside it
+ *   said as what the restart may explain as well, not as the cause (newuser30: `train --optimizer adam --out m`, then study --model m
+ *   with adam, was told overfitting and not the restart: the training rows' loss is first measured after the first epoch, the one the
+ *   fresh optimiser starts in, and the test loss rose in it);
  * - the run's diagnosis read overfitting (FinishedRun.overfitting): overfitting, not the learning rate;
- * - the run restarted a saved optimiser afresh (FinishedRun.restarted): no rate blamed;
  * - an optimiser that chooses its own steps: the optimiser, not a rate;
  * - else a learning rate too large (the rate the run ended at, after any halving).
  * A rate the run's diagnosis offers (FinishedRun.rateOffered) is named as its offer, and no rate the
@@ -156,6 +159,10 @@ const restartWords = ({ optimizer, restarted }: CauseCase) =>
   `this run started a fresh ${optimizer} on weights ${restarted!.file} had trained, without the ${restarted!.name} state saved with them after ` +
   `${restarted!.stepsOf === 'network' ? "the network's" : 'its'} ${counted(restarted!.steps, 'step')}`;
 
+/** Overfitting the diagnosis reads beside a restart: its training rows' loss is first measured after the first epoch, where a fresh optimiser's rise falls too. */
+const alsoOverfittingWords = (c: CauseCase) =>
+  `the run's diagnosis reads overfitting too (the ${c.checked} rows' loss rose while the training rows' did not, those measured from the first epoch's end), which the restart may explain as well: ${stopWords(c)}`;
+
 /** The diagnosis's early-stopping offer, where it makes one (beside a vanishing verdict, say, the remedies are the gradient flow's), else the pointer to it. */
 const stopWords = ({ overfitting, diagnosis }: CauseCase) =>
   overfitting?.stopAfter === undefined ? diagnosis : `the run's diagnosis offers stopping after ${counted(overfitting.stopAfter, 'epoch')} (early stopping)`;
@@ -167,10 +174,10 @@ const stopWords = ({ overfitting, diagnosis }: CauseCase) =>
 function smallRiseCause(c: CauseCase): string {
   if (c.seen) return `${c.under}; ${seenWords(c)}`;
   const steps = c.learningRate === undefined ? `the steps '${c.optimizer}' chooses` : 'the learning rate';
-  const beside = c.overfitting
-    ? `the run's diagnosis reads overfitting from the ${c.checked} rows' lowest loss: the training rows' loss did not rise while the ${c.checked} rows' did; ${stopWords(c)}`
-    : c.restarted
-      ? `${restartWords(c)}; ${offerWords(c) ?? c.diagnosis}`
+  const beside = c.restarted
+    ? `${restartWords(c)}; ${c.overfitting ? alsoOverfittingWords(c) : (offerWords(c) ?? c.diagnosis)}`
+    : c.overfitting
+      ? `the run's diagnosis reads overfitting from the ${c.checked} rows' lowest loss: the training rows' loss did not rise while the ${c.checked} rows' did; ${stopWords(c)}`
       : (offerWords(c) ?? c.diagnosis);
   return `${c.under}, too little to blame on ${steps}; ${beside}`;
 }
@@ -180,9 +187,12 @@ function riseCause(c: CauseCase): string {
   // newuser26: a model trained on the test digits, or a fresh adam on weights another adam trained, was told 'a learning rate too large', which the run does not show.
   if (c.seen) return seenWords(c);
   // An overfitting run said 'a learning rate too large' above a diagnosis that reads overfitting and offers early stopping.
-  if (c.overfitting) return `the likely cause is overfitting, not the learning rate: the training rows' loss did not rise while the ${c.checked} rows' did; ${stopWords(c)}`;
   const offered = offerWords(c);
-  if (c.restarted) return `${restartWords(c)}, so its rise from those weights does not show that the learning rate is too large${offered ? `; ${offered}` : ''}`;
+  if (c.restarted) {
+    const beside = [c.overfitting && alsoOverfittingWords(c), offered].filter((words) => words).map((words) => `; ${words}`);
+    return `${restartWords(c)}, so its rise from those weights does not show that the learning rate is too large${beside.join('')}`;
+  }
+  if (c.overfitting) return `the likely cause is overfitting, not the learning rate: the training rows' loss did not rise while the ${c.checked} rows' did; ${stopWords(c)}`;
   if (c.learningRate === undefined) return `'${c.optimizer}' chooses its own steps (there is no --learning-rate to lower): try another --optimizer`;
   if (offered === undefined) return `the likely cause is a learning rate too large: try a --learning-rate below ${givenFloat32Text(c.learningRate)}`;
   return c.offer!.direction === 'larger'

@@ -73,7 +73,15 @@ describe('worseWarning', () => {
     expect(run(2.285, 48.6, { ...adam, restarted: { file: 'model.json', name: 'lbfgs', steps: 105, stepsOf: 'network' } })).toMatch(/had trained, without the lbfgs state saved with them after the network's 105 steps, so /);
     // Rows the model saw come first: beside them neither a restart nor overfitting is a cause the run shows.
     expect(run(2.285, 48.6, { ...adam, restarted, seen: '1,000', overfitting: {} })).toMatch(/; the test digits 1,000 trained the model too, .*not seen\.$/);
-    expect(run(2.285, 48.6, { ...adam, restarted, overfitting: {} })).toMatch(/; the likely cause is overfitting, not the learning rate: /);
+    // newuser30: a restart beside overfitting was told overfitting alone; the training rows' loss is first measured after the first
+    // epoch, where the fresh optimiser's rise falls too: both are said, the restart first, and overfitting is not called the cause.
+    const both = run(2.285, 48.6, { ...adam, restarted, overfitting: { stopAfter: 2 } });
+    expect(both).toBe(
+      `${numbers}this run started a fresh adam on weights model.json had trained, without the adam state saved with them after its 1,410 steps, so its rise from those weights does not show that the learning rate is too large; ` +
+        "the run's diagnosis reads overfitting too (the test rows' loss rose while the training rows' did not, those measured from the first epoch's end), which the restart may explain as well: the run's diagnosis offers stopping after 2 epochs (early stopping).",
+    );
+    expect(both).not.toMatch(/likely cause/);
+    expect(run(2.285, 48.6, { ...adam, overfitting: {} })).toMatch(/; the likely cause is overfitting, not the learning rate: /);
     expect(run(2.285, 48.6, adam)).toMatch(/; the likely cause is a learning rate too large: try a --learning-rate below 1e-3\.$/);
   });
 
@@ -199,6 +207,7 @@ describe('worseWarning', () => {
       ['a self-stepping optimiser', { trained: { halvings: 0 }, optimizer: 'hessian-free' }, /; under the 5\.0 % that counts as a rise, too little to blame on the steps 'hessian-free' chooses; the run's diagnosis says what holds it\.$/, /; 'hessian-free' chooses its own steps \(there is no --learning-rate to lower\): try another --optimizer\.$/],
       ['a restarted state', { restarted, optimizer: 'adam' }, /; under the 5\.0 % that counts as a rise, too little to blame on the learning rate; this run started a fresh adam on weights model\.json had trained, without the adam state saved with them after its 320 steps; the run's diagnosis says what holds it\.$/, /; this run started a fresh adam .* after its 320 steps, so its rise from those weights does not show that the learning rate is too large\.$/],
       ['seen rows', { seen: '1,000–1,199' }, /; under the 5\.0 % that counts as a rise; the test digits 1,000–1,199 trained the model too, so these are not held-out figures and the run names no cause: measure it on rows it has not seen\.$/, /; the test digits 1,000–1,199 trained the model too, .*not seen\.$/],
+      ['a restarted state beside overfitting', { restarted, optimizer: 'adam', overfitting: { stopAfter: 2 } }, /, too little to blame on the learning rate; this run started a fresh adam .* after its 320 steps; the run's diagnosis reads overfitting too \(.*\), which the restart may explain as well: the run's diagnosis offers stopping after 2 epochs \(early stopping\)\.$/, /; this run started a fresh adam .* after its 320 steps, so its rise from those weights does not show that the learning rate is too large; the run's diagnosis reads overfitting too \(.*\), which the restart may explain as well: .*\(early stopping\)\.$/],
       ['overfitting', { overfitting: { stopAfter: 2 } }, /; under the 5\.0 % that counts as a rise, too little to blame on the learning rate; the run's diagnosis reads overfitting from the test rows' lowest loss: the training rows' loss did not rise while the test rows' did; the run's diagnosis offers stopping after 2 epochs \(early stopping\)\.$/, /; the likely cause is overfitting, not the learning rate: .*; the run's diagnosis offers stopping after 2 epochs \(early stopping\)\.$/],
     ];
     it.each(cases)('%s', (_, more, under, over) => {
