@@ -96,6 +96,17 @@ export const FLOAT32_MAX = 3.4028234663852886e38;
  * one comparison where a check per value (toMatrix) would otherwise store and read back.
  */
 export const FLOAT32_OVERFLOW = 2 ** 128 - 2 ** 103;
+/**
+ * Whether float32 holds `value` as a finite number, the one rule of every check (inputs, outputs,
+ * losses, stored tensors, running statistics): |value| < FLOAT32_OVERFLOW, exactly when
+ * Math.fround(value) is finite (NaN and ±Infinity are not). A float64 backend ('ref') holds 6e38
+ * where float32 (wasm) holds Infinity, and 3.40282356e38 where float32 holds FLOAT32_MAX: values are
+ * judged by this, not by Number.isFinite nor by |value| ≤ FLOAT32_MAX, so every backend answers the
+ * same rows. toMatrix's row loop inlines the same comparison (data/matrix.ts says why).
+ */
+export function withinFloat32(value: number): boolean {
+  return Math.abs(value) < FLOAT32_OVERFLOW;
+}
 /** FLOAT32_MAX as refusals say it. */
 export const FLOAT32_MAX_WORDS = `${float32Text(FLOAT32_MAX)} (float32's largest finite number)`;
 

@@ -54,7 +54,7 @@ export const FILE_LIMITS = {
 
 /** The largest finite float32 (defined beside float32's smallest normal number, src/checks.ts): every weight, bias and input must fit. */
 export { FLOAT32_MAX } from './checks.js';
-import { FLOAT32_MAX } from './checks.js';
+import { FLOAT32_MAX, withinFloat32 } from './checks.js';
 import { boundText } from './number-text.js';
 
 /**
@@ -76,15 +76,6 @@ export const RUNAWAY_PARAMETER = Math.sqrt(FLOAT32_MAX / MAX_UNITS);
  */
 export function lossWithinFloat32(loss: number): boolean {
   return withinFloat32(loss);
-}
-
-/**
- * Whether float32 holds `value` as a finite number: |value| ≤ FLOAT32_MAX (NaN and ±Infinity are
- * not). A float64 backend ('ref') holds 6e38 where float32 (wasm) holds Infinity: values are judged
- * by this, not by Number.isFinite, so both backends refuse the same rows.
- */
-export function withinFloat32(value: number): boolean {
-  return Math.abs(value) <= FLOAT32_MAX;
 }
 
 /** Builds the error of a failed check: `where` names the field, `message` the fault. */
@@ -201,7 +192,7 @@ export function checkFloat32Values(values: ArrayLike<unknown>, where: string | E
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (typeof v !== 'number' || !Number.isFinite(v)) throw fail(at(i), `${describeValue(v)} is not a finite number`);
-    if (Math.abs(v) > FLOAT32_MAX && !Number.isFinite(Math.fround(v))) throw fail(at(i), `${v} is beyond the float32 range`);
+    if (!withinFloat32(v)) throw fail(at(i), `${v} is beyond the float32 range`);
   }
 }
 

@@ -10,13 +10,13 @@
  * dense Model maps activations[l] (sizes[l] units) to activations[l + 1] through weights[l]
  * (`[sizes[l+1]][sizes[l]]`) and biases[l]; activations[0] holds the input rows.
  */
+import { withinFloat32 } from './checks.js';
 import { counted } from './counted.js';
 import type { ResidentRows } from './data/matrix.js';
 import type { FlowTaps } from './flow-taps.js';
 import { GradscopeError, invalidOption, shown } from './errors.js';
 import type { Rng } from './init/rng.js';
 import type { Kernels, Loss, OutputActivation, Tensor } from './kernels.js';
-import { withinFloat32 } from './model-limits.js';
 
 /**
  * How normalisation layers treat a forward pass (the other layers ignore it):

@@ -5,7 +5,7 @@
 import { describeValue, GradscopeError } from '../errors.js';
 import type { NumberArray, Tensor } from '../kernels.js';
 import { counted, grouped } from '../counted.js';
-import { FLOAT32_OVERFLOW, unknownKey } from '../checks.js';
+import { FLOAT32_OVERFLOW, unknownKey, withinFloat32 } from '../checks.js';
 
 /** The fields of a flat block of rows (Rows), each required, no other taken. */
 const FLAT_KEYS: readonly string[] = ['data', 'rows', 'cols'];
@@ -68,7 +68,7 @@ export function toMatrix(input: Rows, cols: number = columnsOf(input), label = '
   if (Array.isArray(input)) {
     const rows = input.length;
     const data = new Float32Array(rows * cols);
-    // The check inlined, its bound in a local: an imported binding read per value, store()'s offset
+    // withinFloat32 inlined, its bound in a local: an imported binding read per value, store()'s offset
     // per value and a read back of each stored value cost ~10 % of the loop each. 9,000×784 plain rows:
     // 0.82× main's toMatrix and net.dataset(x, y) p10 (31 rounds, AMD EPYC Zen 5, 2026-12-04, load
     // 1.5); the rest is V8 reading number[][] (a bare copy loop: 0.65× this) and the one allocation.
@@ -105,12 +105,12 @@ function columnsOf(input: Rows): number {
 }
 
 /**
- * data[i] = value, refusing anything but a number that is finite in float32 (beyond ±FLOAT32_MAX
- * rounded: stored as ±Inf), for a flat block; toMatrix's rows inline the same check. One comparison,
- * no read back of what was stored.
+ * data[i] = value, refusing anything but a number that is finite in float32 (withinFloat32: what
+ * float32 would store as ±Inf), for a flat block; toMatrix's rows inline the same comparison. No read
+ * back of what was stored.
  */
 function store(data: Float32Array, i: number, value: unknown, label: string, cols: number): void {
-  if (typeof value !== 'number' || !(Math.abs(value) < FLOAT32_OVERFLOW)) throw nonFiniteInput(label, Math.floor(i / cols), i % cols, value);
+  if (typeof value !== 'number' || !withinFloat32(value)) throw nonFiniteInput(label, Math.floor(i / cols), i % cols, value);
   data[i] = value;
 }
 

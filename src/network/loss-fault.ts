@@ -17,7 +17,7 @@ export interface LossFault {
 
 /**
  * A row of the last forward's `count` rows whose loss is beyond float32's range (not finite, or
- * finite beyond FLOAT32_MAX: lossWithinFloat32), and why: rare path, run only when the batch's mean
+ * finite where float32 holds Infinity: lossWithinFloat32), and why: rare path, run only when the batch's mean
  * loss is beyond with every output finite. The row is found by halving an interval whose rows' mean
  * loss is beyond (the whole batch, at first): the mean over its first half is, or else over its
  * second, since the rows' losses are ≥ 0 and a mean is at most its largest term. The sums come

@@ -10,6 +10,7 @@
  */
 import { invalidOption, shown } from '../errors.js';
 import type { Tensor } from '../kernels.js';
+import { withinFloat32 } from '../checks.js';
 import { FLOAT32_MAX, RUNAWAY_PARAMETER } from '../model-limits.js';
 import type { Parameter, Trainable } from '../model.js';
 import { moduleOf, networkLayerLabels, parameterLabel } from '../layer-names.js';
@@ -208,8 +209,8 @@ export function runawayLoss(loss: number, firstLoss: number): string | null {
  * One maxAbs per tensor (NaN and ±Inf win it). A finite input can do it: a batch whose values at a
  * batch norm spread beyond √FLOAT32_MAX ≈ 1.8e19 has a variance beyond float32, while its loss and
  * gradient, normalised by the batch's own statistics, stay finite; a running variance at Inf makes
- * that layer give β for every input in eval mode. Beyond FLOAT32_MAX counts on the float64 backend
- * too: the model's float32 tensors and files would hold it as Inf. No smaller bound: a running
+ * that layer give β for every input in eval mode. Beyond float32's range (withinFloat32) counts on the
+ * float64 backend too: the model's float32 tensors and files would hold it as Inf. No smaller bound: a running
  * variance within float32 is a state like any other (1/√(var + ε) ≥ 5.4e-20, normal), and whether
  * eval's outputs still depend on the input depends on how far one row stands out, not on the
  * variance's size (2026-12-01, every backend: one row of 1e12 among rows near 1 left a running
@@ -220,7 +221,7 @@ export function stateOutOfRange(net: Trainable, states: readonly Tensor[]): stri
   const k = net.kernels;
   for (let i = 0; i < states.length; i++) {
     const largest = k.maxAbs(states[i], states[i].length);
-    if (largest <= FLOAT32_MAX) continue;
+    if (withinFloat32(largest)) continue;
     const [largestText, limitText] = apart([largest, FLOAT32_MAX], { bound: 1 });
     const value = Number.isFinite(largest) ? `${largestText}, beyond float32's largest (${limitText})` : largestText;
     return `this batch's training forward takes ${net.stateTensorLabels()[i]} to ${value}`;

@@ -40,7 +40,7 @@ import { boundText } from '../number-text.js';
 
 /**
  * judgeBatch's verdict on a batch: 'in range'; 'out of range', its loss beyond float32's range
- * (lossWithinFloat32: not finite, or finite beyond FLOAT32_MAX) or its gradient not finite, the
+ * (lossWithinFloat32: not finite, or finite where float32 holds Infinity) or its gradient not finite, the
  * gradient beyond what float32 squares (why: gradientFault), or a state tensor its training forward
  * moved beyond float32 (why: stateFault); 'runaway', finite numbers of a run that is running away
  * (why: StepGuard.runaway); or 'parameter out of range', a parameter out of range before the step
