@@ -51,6 +51,22 @@ describe('docs/api.md: the kernels you are handed', () => {
     net.dispose();
   });
 
+  it("checked-kernels.ts says what the bench's step numbers say of the wrapping and the checks", () => {
+    // bench/checked-backend-step.ts' header: the step p10 checked, unwrapped, and wrapped without the check.
+    const bench = readFileSync(new URL('../../bench/checked-backend-step.ts', import.meta.url), 'utf8').replace(/\s*\n\s*\*\s*/g, ' ');
+    const [, checked, unwrapped, wrapped] = /\(rotated rounds, µs\/step p10\) ([\d.]+) checked vs ([\d.]+) unwrapped, where an object of the same wrappers without the check \(rest parameters and an apply\) read ([\d.]+)/.exec(bench)!.map(Number);
+    // In tenths of a µs, as the header reads them: whole numbers, no float rounding in the shares.
+    const gap = Math.round(10 * checked) - Math.round(10 * unwrapped);
+    const wrapping = Math.round(10 * wrapped) - Math.round(10 * unwrapped);
+    const tenths = (v: number) => (v / 10).toFixed(1);
+    const share = (v: number) => ((100 * v) / gap).toFixed(1);
+    const said = `${tenths(gap)} µs extra (${checked} checked against ${unwrapped} unwrapped, µs p10), the wrapping alone (rest parameters and an apply) is ${tenths(wrapping)} (${share(wrapping)} %) and the checks ${tenths(gap - wrapping)} (${share(gap - wrapping)} %)`;
+    const header = readFileSync(new URL('../../src/checked-kernels.ts', import.meta.url), 'utf8').replace(/\s*\n\s*\*\s*/g, ' ');
+    expect(header).toContain(said);
+    expect(bench).toContain(`gap the wrapper is ${tenths(wrapping)} (${share(wrapping)} %) and the checks themselves, ~100 ns a call, ${tenths(gap - wrapping)} (${share(gap - wrapping)} %)`);
+    expect(header + bench).not.toMatch(/next to nothing|almost all of it/);
+  });
+
   it('cites the bench that measures a checked call, and it exists', () => {
     expect(API).toMatch(/`bench\/checked-call-cost\.ts`/);
     expect(() => readFileSync(new URL('../../bench/checked-call-cost.ts', import.meta.url))).not.toThrow();
