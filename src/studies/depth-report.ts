@@ -2,7 +2,7 @@
 import { counted, grouped } from '../counted.js';
 import { checkStudyResult } from './study-result.js';
 import type { ReportSection } from '../flow/report-html.js';
-import { epochOfStep, NIELSEN_RATIOS, spread, type DepthNetworkResult, type DepthStudyResult } from './depth.js';
+import { DEPTH_FIRST_SEED, epochOfStep, NIELSEN_RATIOS, spread, type DepthNetworkResult, type DepthStudyResult } from './depth.js';
 import type { Trace } from '../flow/trace.js';
 import { percentText } from '../percent-text.js';
 
@@ -47,6 +47,10 @@ export function depthInitialisationTable(result: DepthStudyResult): { header: st
   return { header, rows };
 }
 
+/** Which seeds depthInitialisationTable's ‖∂C/∂b‖ cells hold and how: the terminal's heading and the report's text alike (the report said "mean over N seeds" beside "mean ± std" cells). */
+export const depthCellsSeedsText = (result: DepthStudyResult): string =>
+  result.seeds === 1 ? `seed ${DEPTH_FIRST_SEED}` : `mean ± std over seeds ${DEPTH_FIRST_SEED}–${DEPTH_FIRST_SEED + result.seeds - 1}`;
+
 /** What depthInitialisationTable's last two columns are. */
 export function depthRatioLegend(result: DepthStudyResult): string {
   return `First ÷ last: ${result.seeds === 1 ? 'the ratio' : "the per-seed ratio's median [range]"}; Nielsen's: his one recorded network.`;
@@ -61,7 +65,7 @@ export function depthReportSection(result: DepthStudyResult): ReportSection {
     heading: "Depth: Nielsen's vanishing gradient",
     text:
       `Nielsen's experiment: sigmoid networks with sigmoid outputs and cross-entropy, weights N(0, 1/n_in), biases N(0, 1); ` +
-      `‖∂C/∂b‖ of each hidden layer on the first ${grouped(result.rows)} MNIST training digits (the mean of each digit's δ), mean over ${counted(result.seeds, 'seed')}. ${depthRatioLegend(result)}`,
+      `‖∂C/∂b‖ of each hidden layer on the first ${grouped(result.rows)} MNIST training digits (the mean of each digit's δ), ${depthCellsSeedsText(result)}. ${depthRatioLegend(result)}`,
     charts: [
       {
         id: 'depth-init',

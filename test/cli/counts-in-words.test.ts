@@ -1,5 +1,5 @@
 // Counts read as English wherever gradscope prints or writes them: "1 epoch", "1 seed", "1 digit"
-// (the plateau study printed "1 epochs", study (a)'s report "mean over 1 seeds"), through one helper.
+// (the plateau study printed "1 epochs", study (a)'s report "mean over 1 seeds", now "seed 1"), through one helper.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +34,7 @@ describe('counts in words', () => {
     expect(code, stderr).toBe(0);
     expect(stdout).not.toMatch(ONE_PLURAL);
     const report = readFileSync(html, 'utf8');
-    expect(report).toContain('mean over 1 seed.');
+    expect(report).toContain('δ), seed 1. First ÷ last');
     expect(report).toContain('on the weights, 1 epoch; test accuracy');
     expect(report).not.toMatch(ONE_PLURAL);
   }, 120_000);

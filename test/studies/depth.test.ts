@@ -73,6 +73,10 @@ describe('depth study', () => {
       expect(terminal.replace(/\s+/g, ' ')).toContain("verdict (a gap's figure: first ÷ last RMS ‖δₓ‖)");
       // The report's table is the terminal's whole: it had the ‖∂C/∂b‖ columns only, not the first ÷ last ratio and Nielsen's.
       expect(table.header).toEqual(['network', 'layer 1', 'layer 2', 'layer 3', 'layer 4', 'first ÷ last', "Nielsen's"]);
+      // The report said "mean over 2 seeds" beside the cells' "mean ± std": the terminal heading's words, in both.
+      const seedsWords = seeds === 1 ? 'seed 1' : 'mean ± std over seeds 1–2';
+      expect(terminal).toContain(`first to last (${seedsWords}), on`);
+      expect(depthReportSection(result).text).toContain(`(the mean of each digit's δ), ${seedsWords}. First ÷ last`);
       expect(depthReportSection(result).text).toContain(seeds === 1 ? "First ÷ last: the ratio; Nielsen's: his one recorded network." : "First ÷ last: the per-seed ratio's median [range]; Nielsen's: his one recorded network.");
       for (const [index, network] of result.networks.entries()) {
         const cells = table.rows[index].slice(1, 1 + network.biasGradNorms.length);

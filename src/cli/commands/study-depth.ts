@@ -5,7 +5,7 @@
  */
 import { VERDICT_FIGURE_HEADING, verdictCell } from '../../flow/diagnose.js';
 import { writeReport } from '../../io/report-file.js';
-import { depthInitialisationTable, depthRatioLegend, depthReportSection, ratioText as ratio } from '../../studies/depth-report.js';
+import { depthCellsSeedsText, depthInitialisationTable, depthRatioLegend, depthReportSection, ratioText as ratio } from '../../studies/depth-report.js';
 import {
   DEPTH_FIRST_SEED,
   DEPTH_NETWORKS,
@@ -76,7 +76,7 @@ export function depthTrainingTable(result: DepthStudyResult): { header: string[]
 export function depthTables(result: DepthStudyResult, width?: number): string {
   const out: string[] = [];
   out.push(
-    `‖∂C/∂b‖ per hidden layer at initialisation, first to last (${result.seeds === 1 ? `seed ${DEPTH_FIRST_SEED}` : `mean ± std over seeds ${DEPTH_FIRST_SEED}–${DEPTH_FIRST_SEED + result.seeds - 1}`}), on the first ${grouped(result.rows)} MNIST training digits.`,
+    `‖∂C/∂b‖ per hidden layer at initialisation, first to last (${depthCellsSeedsText(result)}), on the first ${grouped(result.rows)} MNIST training digits.`,
     depthRatioLegend(result),
     '',
   );
