@@ -351,9 +351,10 @@ export function denseTensorName(l: number, tensor: 'weight' | 'bias'): string {
  * INVALID_OPTION unless `net` can run a training-mode forward on a batch of `rows` rows (batch norm
  * needs BATCH_NORM_MIN_ROWS, two: one row's variance is 0). The one rule of every batch that reaches
  * batch norm in training (train's batches and its short last batch: checkBatchRows; gradients,
- * curvature, LSUV). `batch` names the batch, as "gradients: the batch"; `fix` says what to do.
+ * curvature, LSUV). `batch` names the batch, as "gradients: the batch"; `fix` says what to do
+ * (default: give at least net.minTrainingRows rows, the number made here, not written by each caller).
  */
-export function checkTrainingBatch(net: Pick<Trainable, 'minTrainingRows'>, rows: number, batch: string, fix: string): void {
+export function checkTrainingBatch(net: Pick<Trainable, 'minTrainingRows'>, rows: number, batch: string, fix = `give at least ${net.minTrainingRows} rows`): void {
   if (rows === 0 || rows >= net.minTrainingRows) return;
   throw invalidOption(
     `${batch} has ${counted(rows, 'row')}, but batch norm in training needs at least ${net.minTrainingRows} per batch (one row's variance is 0: every feature would become β and the running variance would move toward 0); ${fix}`,

@@ -405,7 +405,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     const matrix = toMatrix(rowsNotDataset(x, 'initLsuv'), this.inputSize, 'inputs');
     if (matrix.rows === 0) throw new GradscopeError('SHAPE_MISMATCH', 'inputs: LSUV needs at least one row');
     const engine = this.#engine;
-    checkTrainingBatch(engine, matrix.rows, 'initLsuv: the batch', 'give at least 2 rows');
+    checkTrainingBatch(engine, matrix.rows, 'initLsuv: the batch');
     engine.ensureCapacity(matrix.rows);
     this.#kernels.write(engine.input, matrix.data);
     const reports = lsuvOnLoadedRows(engine, matrix.rows, checked);

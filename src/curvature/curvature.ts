@@ -192,7 +192,7 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
   // H and G of a batch-norm network run through its batch statistics, which one row cannot give:
   // refused here in this function's name (the gradients it starts from would refuse it in theirs).
   const rows = rowCount(x);
-  if (Number.isInteger(rows)) checkTrainingBatch(net[MODEL], rows, 'measureCurvature: x', 'give at least 2 rows');
+  if (Number.isInteger(rows)) checkTrainingBatch(net[MODEL], rows, 'measureCurvature: x');
   const ops = new CurvatureOperators(net, x, y);
   // onProgress may train the network, load a state or write its tensors: the products after it would
   // measure other weights than those before, and the report describe no network. One checksum

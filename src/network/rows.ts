@@ -111,7 +111,7 @@ function nonFiniteLoss(engine: RowEngine, rows: Uint32Array, start: number, coun
  */
 export function backpropRows<T extends Tensor>(engine: RowEngine<T>, x: ResidentRows<T>, y: ResidentRows<T>): number {
   engine.assertAlive();
-  checkTrainingBatch(engine, x.rows, 'gradients: the batch', 'give at least 2 rows');
+  checkTrainingBatch(engine, x.rows, 'gradients: the batch');
   engine.ensureCapacity(x.rows);
   engine.loadBatch(x, y, identity(x.rows), 0, x.rows);
   engine.forward(x.rows, 'batch');

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
+import { checkTrainingBatch } from '../../src/model.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import type { Optimizer } from '../../src/optim/optimizer.js';
 import { blobs } from '../util/blobs.js';
@@ -146,4 +147,12 @@ describe('a one-row batch on a network without batch norm', () => {
       net.dispose();
     });
   }
+});
+
+describe('checkTrainingBatch: the fix names the network\'s own least rows', () => {
+  it('gradients, initLsuv and measureCurvature leave the fix to it: "give at least N rows" with N = minTrainingRows', () => {
+    // Each caller wrote 'give at least 2 rows' beside batch-rows.ts' ${net.minTrainingRows}.
+    expect(() => checkTrainingBatch({ minTrainingRows: 3 }, 2, 'gradients: the batch')).toThrow(/gradients: the batch has 2 rows, but batch norm in training needs at least 3 per batch .*; give at least 3 rows$/);
+    expect(() => checkTrainingBatch({ minTrainingRows: 3 }, 3, 'gradients: the batch')).not.toThrow();
+  });
 });
