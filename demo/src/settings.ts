@@ -4,7 +4,7 @@
  * missing or bad parameter takes its default and is reported, so a hand-edited link still opens.
  * A form value that is refused leaves the settings held as they were, and says why.
  */
-import { ACTIVATIONS, BATCH_NORM_MIN_ROWS, OPTIMIZERS, WEIGHT_INITS, grouped, optimizerNames } from '../../src/index.js';
+import { ACTIVATIONS, BATCH_NORM_MIN_ROWS, OPTIMIZERS, WEIGHT_INITS, batchBelow, counted, grouped, optimizerNames } from '../../src/index.js';
 import type { Activation, WeightInitName } from '../../src/index.js';
 import { DATASETS, trainingRows, type DatasetName } from './datasets.js';
 
@@ -204,11 +204,11 @@ export function conflictOf(s: Settings): Conflict | null {
     if (s.batchSize < BATCH_NORM_MIN_ROWS) return { keys: ['batchSize', 'norm'], why: `batch norm needs at least ${BATCH_NORM_MIN_ROWS} rows per batch (one row's variance is 0)` };
     // train() refuses a short last batch under BATCH_NORM_MIN_ROWS too (TrainOptions.dropLast): the page trains every row.
     const rows = trainingRows(s.dataset, s.trainPercent);
-    const left = rows > s.batchSize ? rows % s.batchSize : 0;
-    if (left > 0 && left < BATCH_NORM_MIN_ROWS) {
+    const left = batchBelow(BATCH_NORM_MIN_ROWS, rows, s.batchSize, false);
+    if (left > 0) {
       return {
         keys: ['batchSize', 'norm', 'trainPercent', 'dataset'],
-        why: `batch norm needs at least ${BATCH_NORM_MIN_ROWS} rows per batch (one row's variance is 0), and ${grouped(rows)} training rows in batches of ${s.batchSize} leave a last batch of ${left === 1 ? 'one row' : `${left} rows`}`,
+        why: `batch norm needs at least ${BATCH_NORM_MIN_ROWS} rows per batch (one row's variance is 0), and ${grouped(rows)} training rows in batches of ${s.batchSize} leave a last batch of ${counted(left, 'row')}`,
       };
     }
   }

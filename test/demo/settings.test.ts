@@ -86,7 +86,7 @@ describe('settings that cannot run together', () => {
     expect(conflictOf({ ...DEFAULTS, norm: 'batch-norm', batchSize: 1 })?.why).toContain('at least 2 rows per batch');
     // 70 % of 400 points: 280 training rows; in batches of 31, the last holds 280 − 9·31 = 1.
     expect(trainingRows('spirals', 70)).toBe(280);
-    expect(conflictOf({ ...DEFAULTS, norm: 'batch-norm', batchSize: 31 })?.why).toBe("batch norm needs at least 2 rows per batch (one row's variance is 0), and 280 training rows in batches of 31 leave a last batch of one row");
+    expect(conflictOf({ ...DEFAULTS, norm: 'batch-norm', batchSize: 31 })?.why).toBe("batch norm needs at least 2 rows per batch (one row's variance is 0), and 280 training rows in batches of 31 leave a last batch of 1 row");
     // 280 = 2·139 + 2 and 280 = 3·90 + 10 are taken, as train() takes them.
     expect(conflictOf({ ...DEFAULTS, norm: 'batch-norm', batchSize: 139 })).toBeNull();
     expect(conflictOf({ ...DEFAULTS, norm: 'batch-norm', batchSize: 90 })).toBeNull();
