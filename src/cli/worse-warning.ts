@@ -4,6 +4,7 @@
  * network better than its start, so a run can end finite, with exit 0, and worse. One wording for
  * both commands.
  */
+import { freshOptimizerText } from './fresh-optimizer.js';
 import type { Evaluation } from '../network/rows.js';
 import type { TrainResult } from '../training/train-options.js';
 import { atChance, STILL_FALLING } from '../flow/training-progress.js';
@@ -156,7 +157,7 @@ const seenWords = ({ checked, seen }: CauseCase) =>
 
 /** A saved optimiser state the run did not resume (FinishedRun.restarted). */
 const restartWords = ({ optimizer, restarted }: CauseCase) =>
-  `this run started a fresh ${optimizer} on weights ${restarted!.file} had trained, without the ${restarted!.name} state saved with them after ` +
+  `this run started ${freshOptimizerText(optimizer)} on weights ${restarted!.file} had trained, without the ${restarted!.name} state saved with them after ` +
   `${restarted!.stepsOf === 'network' ? "the network's" : 'its'} ${counted(restarted!.steps, 'step')}`;
 
 /** Overfitting the diagnosis reads beside a restart: its training rows' loss is first measured after the first epoch, where a fresh optimiser's rise falls too. */

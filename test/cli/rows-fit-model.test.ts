@@ -41,7 +41,7 @@ describe('study --model: rows the model does not take', () => {
       const trained = await runCliInProcess(['train', '--data', 'digits', '--layers', '3,4,3', '--epochs', '1', '--out', 'm.json']);
       expect(trained.code, trained.stderr).toBe(0);
       expect(trained.stdout).toContain('2 rows of digits');
-      expect(trained.stdout).toContain('gradscope study --model m.json --data digits trains it on from these weights with the same settings and a fresh sgd, not the sgd state saved with them, tracing and diagnosing it, on the same rows)');
+      expect(trained.stdout).toContain('gradscope study --model m.json --data digits trains it on from these weights with the same settings and a fresh sgd, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same rows)');
     } finally {
       process.chdir(cwd);
     }

@@ -44,7 +44,7 @@ describe('gradscope train', () => {
     expect(lines[2]).toBe("Each epoch: batch loss, the mean of its batches' losses, each taken before its step (over weights that moved as it was taken); training loss and accuracy, on all 40 rows after it.");
     expect(lines[3]).toMatch(/^epoch 0\/3  training loss \d\.\d+  training accuracy [\d.]+ %$/);
     expect(lines.slice(4, 7).map((line) => line.replace(/\d+(\.\d+)?/g, '#'))).toEqual(Array(3).fill('epoch #/#  batch loss #  training loss #  training accuracy # %'));
-    expect(lines[7]).toBe(`Model: ${out} (gradscope study --model ${out} --data ${dataPath} --batch-size 8 --learning-rate 0.01 --optimizer adam trains it on from these weights with the same settings and a fresh adam, not the adam state saved with them, tracing and diagnosing it, on the same rows)`);
+    expect(lines[7]).toBe(`Model: ${out} (gradscope study --model ${out} --data ${dataPath} --batch-size 8 --learning-rate 0.01 --optimizer adam trains it on from these weights with the same settings and a fresh adam, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same rows)`);
 
     // The file is the existing model format: loadModel reads it and its loss is the one printed last.
     const net = await loadModel(out);
@@ -106,7 +106,7 @@ describe('gradscope train', () => {
     const out = at(`hinted-${flags[0].slice(2)}.json`);
     const run = await runCliInProcess(['train', ...flags, '--epochs', '1', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    const hint = /^Model: .* \(gradscope (study --model .*) trains it on from these weights with the same settings and a fresh sgd, not the sgd state saved with them, tracing and diagnosing it, on the same (?:rows|digits)\)$/m.exec(run.stdout);
+    const hint = /^Model: .* \(gradscope (study --model .*) trains it on from these weights with the same settings and a fresh sgd, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same (?:rows|digits)\)$/m.exec(run.stdout);
     expect(hint, run.stdout).not.toBeNull();
     const study = await runCliInProcess([...hint![1].split(' '), '--epochs', '1']);
     expect(study.code, study.stderr).toBe(0);
@@ -118,12 +118,23 @@ describe('gradscope train', () => {
     const out = at('adam.json');
     const run = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--epochs', '1', '--optimizer', 'adam', '--learning-rate', '0.01', '--no-shuffle', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    const hint = /^Model: .* \(gradscope (study --model .*) trains it on from these weights with the same settings and a fresh adam, not the adam state saved with them, tracing and diagnosing it, on the same rows\)$/m.exec(run.stdout)![1];
+    const hint = /^Model: .* \(gradscope (study --model .*) trains it on from these weights with the same settings and a fresh adam, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same rows\)$/m.exec(run.stdout)![1];
     expect(hint).toBe(`study --model ${out} --data ${dataPath} --no-shuffle --learning-rate 0.01 --optimizer adam`);
     const study = await runCliInProcess([...hint.split(' '), '--epochs', '1']);
     expect(study.code, study.stderr).toBe(0);
     expect(study.stdout).toMatch(/adam/);
     expect(study.stdout).not.toMatch(/sgd/);
+  });
+
+  it('names the fresh optimiser as the user chose it, in its hint and in the study --model the hint runs (train said "a fresh sgd" for sgd-momentum)', async () => {
+    const out = at('momentum.json');
+    const run = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--epochs', '1', '--optimizer', 'sgd-momentum', '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const hint = /^Model: .* \(gradscope (study --model .*) trains it on from these weights with the same settings and a fresh sgd-momentum, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same rows\)$/m.exec(run.stdout);
+    expect(hint, run.stdout).not.toBeNull();
+    const study = await runCliInProcess([...hint![1].split(' '), '--epochs', '1']);
+    expect(study.code, study.stderr).toBe(0);
+    expect(study.stdout).toContain('which study --model does not resume: this run trains with a fresh sgd-momentum.');
   });
 
   it("quotes a path the shell would split or change in that command, which a shell then runs as printed (it printed 'my model.json' bare)", async () => {
@@ -132,7 +143,7 @@ describe('gradscope train', () => {
     const out = at('my model.json');
     const run = await runCliInProcess(['train', '--data', odd, '--layers', '4,8,3', '--epochs', '1', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    const hint = /^Model: .* \(gradscope (study --model .*) trains it on from these weights with the same settings and a fresh sgd, not the sgd state saved with them, tracing and diagnosing it, on the same rows\)$/m.exec(run.stdout)![1];
+    const hint = /^Model: .* \(gradscope (study --model .*) trains it on from these weights with the same settings and a fresh sgd, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same rows\)$/m.exec(run.stdout)![1];
     expect(hint).toBe(`study --model '${out}' --data '${odd.replace("'", "'\\''")}'`);
     // The words a POSIX shell makes of it are the paths themselves.
     const words = execFileSync('sh', ['-c', `printf '%s\\n' ${hint}`], { encoding: 'utf8' }).trimEnd().split('\n');

@@ -3,6 +3,7 @@
  * `gradscope train` trains on them without --data). Its flags are the command table's below, which
  * `--help` prints: one list, not copied here.
  */
+import { freshOptimizerText } from '../fresh-optimizer.js';
 import { diagnose } from '../../flow/diagnose.js';
 import { classesOf } from '../../flow/training-progress.js';
 import { writeReport } from '../../io/report-file.js';
@@ -236,7 +237,7 @@ export const studyModelCommand = command({
       if (csv) await writeFileAtomic(csv, trace.toCSV());
       const shape = net.kind === 'dense' ? sizesText(net.sizes) : layerSpecsText(net.inputSize, net.layers);
       // --epochs 0 takes no step: 'trains with a fresh sgd' would say a training that does not happen.
-      const instead = epochs === 0 ? 'this run takes no step (--epochs 0)' : `this run trains with a fresh ${settings.choice.name}${args.flags.has('optimizer') ? '' : ' (--optimizer)'}`;
+      const instead = epochs === 0 ? 'this run takes no step (--epochs 0)' : `this run trains with ${freshOptimizerText(settings.choice.name)}${args.flags.has('optimizer') ? '' : ' (--optimizer)'}`;
       const saidState = savedState && `${modelPath} holds ${savedState.name}'s optimiser state (${savedState.stepsOf === 'network' ? "saved after the network's " : ''}${counted(savedState.steps, 'step')}), which study --model does not resume: ${instead}.`;
       const measured = rows.checked === 'test' ? `the ${counted(rows.check.count, 'test digit')}` : `all ${counted(rows.check.count, 'row')}`;
       const account: RunAccount = {

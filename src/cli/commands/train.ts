@@ -48,6 +48,7 @@ import { classesOf } from '../../flow/training-progress.js';
 import { rowsFlagsText, TRAINING_ROWS_FLAGS, trainingRows, type TrainingRows } from '../training-rows.js';
 import { activationsText, sizesText } from '../../layer-runs.js';
 import { shellWord } from '../shell-word.js';
+import { freshOptimizerText } from '../fresh-optimizer.js';
 import { BIAS_INIT_FORMS, biasInitFlag, initFormsText, LSUV, WEIGHT_INIT_FORMS, weightInitFlag } from '../init-flags.js';
 import { lossText } from '../table.js';
 
@@ -140,10 +141,16 @@ const trainedWithText = (args: ParsedArgs) =>
  * says how study --model reads it on the same rows with train's settings: with a fresh optimiser, which the file's state does not
  * start (study --model says so and does not resume it; newuser30 read 'the same settings' as the same run going on).
  */
-async function saveTrained(net: Network, out: string, trained: { optimizer: Optimizer; trainedOn: TrainedOn } | undefined, args: ParsedArgs, digits: boolean, terminal: Terminal): Promise<void> {
-  await saveModel(net, out, trained ?? {});
-  const name = trained?.optimizer.name;
-  const fresh = name === undefined ? '' : ` and a fresh ${name}, not the ${name} state saved with them`;
+async function saveTrained(
+  net: Network,
+  out: string,
+  trained: { optimizer: Optimizer; choiceName: string; trainedOn: TrainedOn } | undefined,
+  args: ParsedArgs,
+  digits: boolean,
+  terminal: Terminal,
+): Promise<void> {
+  await saveModel(net, out, trained ? { optimizer: trained.optimizer, trainedOn: trained.trainedOn } : {});
+  const fresh = trained === undefined ? '' : ` and ${freshOptimizerText(trained.choiceName)}, not resuming the optimiser state saved with them`;
   print(
     terminal,
     `Model: ${out} (gradscope study --model ${shellWord(out)}${rowsFlagsText(args)}${trainedWithText(args)} trains it on from these weights with the same settings${fresh}, tracing and diagnosing it, on the same ${digits ? 'digits' : 'rows'})`,
@@ -241,7 +248,7 @@ export const trainCommand = command({
       const classes = classesOf({ loss: net.loss, sizes: net.sizes, run: { targets: rows.oneHot ? 'one-hot' : undefined } });
       const worse = final && worseWarning({ checked: rows.checked, initial, final, trained, optimizer: settings.choice.name, saved: out && '--out', classes, diagnosis: `${studied}, which traces its gradients as it trains on, says what holds it` });
       if (worse) print(terminal, worse);
-      if (out) await saveTrained(net, out, { optimizer, trainedOn: rows.trainedOn }, args, rows.digits, terminal);
+      if (out) await saveTrained(net, out, { optimizer, choiceName: settings.choice.name, trainedOn: rows.trainedOn }, args, rows.digits, terminal);
     } finally {
       optimizer?.dispose();
       net.dispose();
