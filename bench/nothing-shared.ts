@@ -5,13 +5,22 @@
  * `two` steps a second such network on half the batch on the main thread while a worker steps a
  * third, its own instance and memory, on the other half (bench/nothing-shared-worker.ts), one
  * hand-off per step as in gradscope's pool (spin, then sleep on the job counter); `half` is the
- * main thread's half alone. The same flops as a split step and the same bytes per thread, but no
- * line of either half ever moves between the cores. one ÷ two is the ceiling of a split step on this
- * host in these minutes; 2·half ÷ two is how much the halves slow each other (the host's shared
+ * main thread's half alone. The same products as a split step and the same bytes per thread in
+ * them, but no line of either half ever moves between the cores. Not quite the same work: each half
+ * zeroes its own ∂W and ∂b and runs SGD over all its 89,610 parameters, where the split step does
+ * each once, shared between its threads; that zeroing and update read 11.0 µs p10 on one thread
+ * against 1,062 µs for a half's step (batch 128; AMD EPYC Zen 5, 2026-12-04 15:08, load 7.3–8.4),
+ * so a half does up to ~1 % more than a thread of the split step and the ceiling reads up to ~1 %
+ * low (kept: giving each half half an update would make it a different network's step, and 1 % is
+ * within the rounds' spread). one ÷ two is the ceiling of a split step on this host in these minutes; 2·half ÷ two is how much the halves slow each other (the host's shared
  * memory, L3 and vCPU placement), which a registers-only loop (bench/host-control.ts) cannot show.
  * startPair makes such a pair of any halves of bench/nothing-shared-work.ts (threads.bench.ts pairs
  * train() over half the digits each too); pairRound times a pair's round in the bench by its clean
- * pairs only.
+ * pairs only, where gradscope's own two-thread round in threads.bench.ts is tinybench's median over
+ * every step, steps whose worker started late included: the two sides are not filtered alike (the
+ * verdict's line says so). For train() halves a pair is a whole epoch, and a worker that started
+ * late in it (or was descheduled for part of it) still counts as clean: there the filter bounds
+ * nothing.
  *
  *   npx tsx bench/nothing-shared.ts [--blocks 150] [--batch 256] [--sizes 784,100,100,10]
  *

@@ -391,11 +391,15 @@ control's (2 on an idle 2-vCPU host, 1 when another process holds the second vCP
 split call's. Load average during this suite: ${threads.load.map((l) => l.toFixed(1)).join(' → ')} on ${threads.cores} cores.${threads.fallback ? ` Fallback: ${threads.fallback}.` : ''}
 The step [784,100,100,10] at batch ${THREADS_CEILING_BATCH} has a fifth task in its rounds, its nothing-shared ceiling (bench/nothing-shared.ts:
 two one-thread networks, each its own memory, one in a worker, stepping half the batch each at the same time;
-its ratio is the one-thread step's time over theirs): the same flops and bytes per thread as the split
-step, but no line moves between the cores. Each train() row has one too: two one-thread networks each
+its ratio is the one-thread step's time over theirs): the same products and bytes per thread in them as the split
+step, but no line moves between the cores; each half zeroes and updates all 89,610 parameters where the split
+step does that once between its threads, ~1 % of a half's step (bench/nothing-shared.ts), so the ceiling reads up
+to ~1 % low. Each train() row has one too: two one-thread networks each
 training one epoch over half the digits at batch ${THREADS_API_BATCH / 2}, on its own dataset or its own rows uploaded by each call.
 A ceiling's time and ratio are its clean pairs' (the worker had started its half when the main thread finished
-its own), medians over the rounds that had one; its row says how many of its pairs were clean.
+its own), medians over the rounds that had one; its row says how many of its pairs were clean, in all rounds.
+gradscope's two-thread time is the median of every step, steps whose worker started late included: the two sides
+are not filtered alike. For the train() rows a pair is a whole epoch and nearly always clean: the filter bounds nothing there.
 The control shares no data; a split step moves cache lines between the cores every step, so its
 speed-up also depends on what a move costs on this host at the time, which can change within an
 hour: a cache line's round trip between two threads (bench/line-round-trip.ts) read

@@ -162,17 +162,22 @@ export function threadsText(j: ControlJudgement, target: Target, format: (value:
 
 /**
  * The nothing-shared ceiling's part of threadsText, over the judged rounds with a clean pair: how
- * many pairs were clean, whether too few rounds had one to bound anything, when it missed the target
- * itself and, then, whether gradscope reached it (only a miss that did is 'host-limited').
+ * many pairs were clean (in all rounds), whether too few rounds had one to bound anything, when it
+ * missed the target itself and, then, whether gradscope reached it (only a miss that did is
+ * 'host-limited'). It says that only the ceiling's side is filtered: gradscope's two-thread round is
+ * tinybench's median over every step (threads.bench.ts), its steps whose worker started late
+ * (the main thread ran the job itself) included, so a ceiling is compared with a side that keeps
+ * the host's scheduling in.
  */
 function ceilingText(j: ControlJudgement, target: Target, format: (value: number) => string): string {
   const c = j.ceiling;
   if (!c) return '';
   const head = '; nothing-shared ceiling (the same work in halves that share nothing';
-  const pairs = `${c.cleanPairs} of ${c.pairs} pairs clean`;
+  // Counted over every round (pairRound adds up a round's pairs whether or not the round is judged).
+  const pairs = `${c.cleanPairs} of ${c.pairs} pairs clean in all rounds`;
   if (!c.spread) return `${head}): no clean pair in the judged rounds (${pairs}), so no bound in this run`;
   const rounds = c.rounds === c.judgedRounds ? '' : ` over the ${c.rounds} of ${c.judgedRounds} judged rounds with one`;
-  const counted = `${head}, clean pairs only) ${spreadText(c.spread, format)}${rounds} (${pairs})`;
+  const counted = `${head}, clean pairs only; gradscope’s two threads every step, not filtered alike) ${spreadText(c.spread, format)}${rounds} (${pairs})`;
   if (!c.bounds) return `${counted}: too few rounds with a clean pair to bound anything`;
   const reach = reachedCeiling(c.value!, c.spread) ? 'reached by gradscope' : c.value!.q3 < c.spread.q1 ? 'above gradscope’s' : 'below gradscope’s, so no bound in this run';
   const missed = meets(c.spread.median, target) ? '' : `, itself under ${format(target.value)}, ${reach}`;

@@ -88,7 +88,7 @@ describe('a two-thread step judged beside its nothing-shared ceiling too', () =>
     expect(j.ceiling!.spread!.median).toBe(1.63);
     expect(threadsText(j, AT_LEAST_1_7, times)).toBe(
       '1.62× (5 rounds: middle half 1.61–1.63×, all 1.60–1.63×); host control 2.00× (≥ 1.70× in 5 of 5 rounds); ' +
-        'nothing-shared ceiling (the same work in halves that share nothing, clean pairs only) 1.63× (5 rounds: middle half 1.62–1.64×, all 1.61–1.90×) (20 of 20 pairs clean), itself under 1.70×, reached by gradscope',
+        'nothing-shared ceiling (the same work in halves that share nothing, clean pairs only; gradscope’s two threads every step, not filtered alike) 1.63× (5 rounds: middle half 1.62–1.64×, all 1.61–1.90×) (20 of 20 pairs clean in all rounds), itself under 1.70×, reached by gradscope',
     );
   });
 
@@ -107,7 +107,7 @@ describe('a two-thread step judged beside its nothing-shared ceiling too', () =>
   it('stays NOT met when the ceiling reached the target: the gap is gradscope’s', () => {
     const j = judgeBesideControl(speedUps, controls, AT_LEAST_1_7, clean([1.9, 1.85, 1.95, 1.88, 1.6]));
     expect(j.verdict).toBe('NOT met');
-    expect(threadsText(j, AT_LEAST_1_7, times)).toMatch(/; nothing-shared ceiling \(the same work in halves that share nothing, clean pairs only\) 1\.88× \(5 rounds: [^)]*\) \(20 of 20 pairs clean\)$/);
+    expect(threadsText(j, AT_LEAST_1_7, times)).toMatch(/; nothing-shared ceiling \(the same work in halves that share nothing, clean pairs only; gradscope’s two threads every step, not filtered alike\) 1\.88× \(5 rounds: [^)]*\) \(20 of 20 pairs clean in all rounds\)$/);
   });
 
   it('never turns a met goal into anything else, nor a miss into met', () => {
@@ -122,7 +122,7 @@ describe('a two-thread step judged beside its nothing-shared ceiling too', () =>
     expect(j.ceiling).toMatchObject({ rounds: 3, judgedRounds: 5, bounds: true, pairs: 20, cleanPairs: 11 });
     expect(j.ceiling!.value!.median).toBe(1.61);
     expect(threadsText(j, AT_LEAST_1_7, times)).toMatch(
-      /; nothing-shared ceiling \(the same work in halves that share nothing, clean pairs only\) 1\.62× \(3 rounds: [^)]*\) over the 3 of 5 judged rounds with one \(11 of 20 pairs clean\), itself under 1\.70×, reached by gradscope$/,
+      /; nothing-shared ceiling \(the same work in halves that share nothing, clean pairs only; gradscope’s two threads every step, not filtered alike\) 1\.62× \(3 rounds: [^)]*\) over the 3 of 5 judged rounds with one \(11 of 20 pairs clean in all rounds\), itself under 1\.70×, reached by gradscope$/,
     );
   });
 
@@ -130,13 +130,13 @@ describe('a two-thread step judged beside its nothing-shared ceiling too', () =>
     const j = judgeBesideControl(speedUps, controls, AT_LEAST_1_7, { ratios: [1.6, undefined, undefined, undefined, 1.62], pairs: 20, cleanPairs: 2 });
     expect(j.verdict).toBe('NOT met');
     expect(j.ceiling!.bounds).toBe(false);
-    expect(threadsText(j, AT_LEAST_1_7, times)).toMatch(/ over the 2 of 5 judged rounds with one \(2 of 20 pairs clean\): too few rounds with a clean pair to bound anything$/);
+    expect(threadsText(j, AT_LEAST_1_7, times)).toMatch(/ over the 2 of 5 judged rounds with one \(2 of 20 pairs clean in all rounds\): too few rounds with a clean pair to bound anything$/);
   });
 
   it('says when no pair was clean at all', () => {
     const j = judgeBesideControl(speedUps, controls, AT_LEAST_1_7, { ratios: speedUps.map(() => undefined), pairs: 20, cleanPairs: 0 });
     expect(j.verdict).toBe('NOT met');
-    expect(threadsText(j, AT_LEAST_1_7, times)).toMatch(/; nothing-shared ceiling \(the same work in halves that share nothing\): no clean pair in the judged rounds \(0 of 20 pairs clean\), so no bound in this run$/);
+    expect(threadsText(j, AT_LEAST_1_7, times)).toMatch(/; nothing-shared ceiling \(the same work in halves that share nothing\): no clean pair in the judged rounds \(0 of 20 pairs clean in all rounds\), so no bound in this run$/);
   });
 
   it('judges the ceiling over the same rounds as gradscope: the clean ones', () => {
