@@ -117,13 +117,18 @@ export function float32Text(value: number, per = 1): string {
 
 /**
  * A number the caller gave that the core holds as float32 (a learning rate, a layer rate, a weight
- * decay), echoed back: the shorter of the caller's own form, String(value), and float32Text(value),
- * both of which read back to the float32 held; the caller's on a tie. A rate of 0.1 + 0.2 is '0.3'
- * where String() wrote '0.30000000000000004'; 100 stays '100' (float32Text's fewest digits: '1e+2').
+ * decay, an optimiser's own rate), echoed back, the one way gradscope writes such a value: the
+ * shorter of the caller's own form, String(value), and float32Text(value), both of which read back
+ * to the float32 held; the caller's on a tie. A fraction's fewest digits are written as String()
+ * writes that number, a decimal down to 1e-6: 0.001 is '0.001' whether typed or adam's float32
+ * default (the settings line said '1e-3' for --learning-rate 0.001 and '0.001' for adam's default).
+ * A rate of 0.1 + 0.2 is '0.3' where String() wrote '0.30000000000000004'; 100 stays '100'
+ * (float32Text's fewest digits: '1e+2'); 1e9 is '1e+9', not '1000000000'.
  */
 export function givenFloat32Text(value: number): string {
   const given = String(value);
-  const held = float32Text(value);
+  const fewest = float32Text(value);
+  const held = Math.abs(value) < 1 ? String(Number(fewest)) : fewest;
   return held.length < given.length ? held : given;
 }
 

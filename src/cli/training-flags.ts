@@ -18,7 +18,7 @@ import { SGD_MOMENTUM } from '../optim/sgd.js';
 import { SETTING_RANGES } from '../optim/setting-ranges.js';
 import { BATCH_NORM_MIN_ROWS } from '../layers/spec.js';
 import { measuredRatesText } from '../equalising-rates.js';
-import { float32Text, givenFloat32Text } from '../number-text.js';
+import { givenFloat32Text } from '../number-text.js';
 import { denseOnlyChoiceNames, optimizerChoiceNames, optimizerChoices, type OptimizerChoice } from '../studies/optimizer-choices.js';
 import { batchRowsUsed, checkBatchRows, DEFAULT_BATCH_SIZE } from '../training/batch-rows.js';
 import { DEFAULT_MAX_HALVINGS, NON_FINITE_POLICIES, type NonFinitePolicy } from '../training/numeric-faults.js';
@@ -27,17 +27,9 @@ import { checkSettingsForOptimizer } from '../training/optimizer-settings.js';
 import { coresAvailable } from '../wasm/threads/pool.js';
 import { booleanFlag, checkAsUsage, checkOptionsAsUsage, choiceFlag, COUNT, numberFlag, OPTION_FLAGS, POSITIVE, stringFlag, UsageError, type Flag, type ParsedArgs } from './command.js';
 
-/**
- * An optimiser's own learning rate, one way for --help's list and the settings line: the float32 the core holds, in the decimals
- * its registry writes (adam's 0.001; the settings line said '1e-3 (adam's default)' beside --help's 'adam 0.001', newuser30).
- */
-function ownRateText(rate: number): string {
-  return String(Number(float32Text(rate)));
-}
-
 /** Each registered optimiser's own learning rate, as --help lists it ('sgd 0.1, …'), and those that take none. */
 function defaultRatesText(): string {
-  const rates = OPTIMIZERS.filter((d) => d.learningRate !== undefined).map((d) => `${d.name} ${ownRateText(d.learningRate!)}`);
+  const rates = OPTIMIZERS.filter((d) => d.learningRate !== undefined).map((d) => `${d.name} ${givenFloat32Text(d.learningRate!)}`);
   const none = OPTIMIZERS.filter((d) => d.learningRate === undefined).map((d) => d.name);
   return `${rates.join(', ')}${none.length ? `; ${none.join(' and ')} choose their own steps and take none` : ''}`;
 }
@@ -280,7 +272,7 @@ export async function trainingOptimizer(
 export function trainingSettingsText(settings: TrainingSettings, { optimizer, spec }: BuiltOptimizer, seed: number, rows: number): string {
   const { choice, learningRate, normConstraint, damping, clipNorm, batchSize } = settings;
   const ownRate = optimizer.defaultLearningRate;
-  const rate = learningRate !== undefined ? `learning rate ${givenFloat32Text(learningRate)}` : ownRate === undefined ? 'its own steps' : `learning rate ${ownRateText(ownRate)} (${choice.optimizer}'s default)`;
+  const rate = learningRate !== undefined ? `learning rate ${givenFloat32Text(learningRate)}` : ownRate === undefined ? 'its own steps' : `learning rate ${givenFloat32Text(ownRate)} (${choice.optimizer}'s default)`;
   // clipNorm is held as float64 (the gradient's norm is compared with it there; only the scale it gives enters float32): echoed as given.
   const clipped = clipNorm === undefined ? '' : `, gradient clipped to norm ${clipNorm}`;
   const built: Record<string, unknown> = typeof spec === 'string' ? {} : spec;

@@ -272,15 +272,15 @@ describe('remedy lines rerun the run they diagnose with only the remedy\'s chang
     expect(readTrainingFlags(parsed).shuffle).toBe(true);
     // A run no command line makes: its remedies are the API's options, and why is said once, above them.
     const unmade = remedyTerms(studyRun(decayed, known));
-    const why = 'gradscope train cannot make this run: it trained with weight decay 5e-3 on the weights only, which train has no flag for';
+    const why = 'gradscope train cannot make this run: it trained with weight decay 0.005 on the weights only, which train has no flag for';
     expect([remedyLines(init, unmade), unmade.unmadeRun]).toEqual([["init: 'he-normal'"], why]);
     const twoRemedies = { verdict: 'vanishing', summary: 'Vanishing.', remedies: [{ ...init, why: 'Why.' }, { ...init, settings: [{ option: 'activation', value: "'relu'" }], why: 'Why.' }] } as unknown as Diagnosis;
     const printed = diagnosisText(twoRemedies, unmade);
-    expect([printed.split('weight decay 5e-3').length - 1, printed.includes("• init: 'he-normal'"), printed.includes("• activation: 'relu'")]).toEqual([1, true, true]);
+    expect([printed.split('weight decay 0.005').length - 1, printed.includes("• init: 'he-normal'"), printed.includes("• activation: 'relu'")]).toEqual([1, true, true]);
     // The report says it so too: the reason once, above the remedies, each its options alone.
     const page = await renderReport({ runs: [{ label: 'decayed', trace: decayed, diagnosis: { ...diagnose(decayed), remedies: twoRemedies.remedies }, id: 'd', remedyTerms: unmade }] });
     const shown = /<div class="diagnosis[^>]*>.*?<\/div>/s.exec(page)![0].replace(/&#39;/g, "'");
-    expect(shown.split('weight decay 5e-3').length - 1).toBe(1);
+    expect(shown.split('weight decay 0.005').length - 1).toBe(1);
     expect(shown).toContain(`<p>What to try, as the library's options (${why}):</p><ul><li><code>init: 'he-normal'</code>: Why.</li><li><code>activation: 'relu'</code>: Why.</li></ul>`);
   });
 });

@@ -82,7 +82,7 @@ describe('worseWarning', () => {
     );
     expect(both).not.toMatch(/likely cause/);
     expect(run(2.285, 48.6, { ...adam, overfitting: {} })).toMatch(/; the likely cause is overfitting, not the learning rate: /);
-    expect(run(2.285, 48.6, adam)).toMatch(/; the likely cause is a learning rate too large: try a --learning-rate below 1e-3\.$/);
+    expect(run(2.285, 48.6, adam)).toMatch(/; the likely cause is a learning rate too large: try a --learning-rate below 0\.001\.$/);
   });
 
   it('warns of a final loss that is not a number', () => {

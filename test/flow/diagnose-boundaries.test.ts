@@ -518,7 +518,7 @@ describe('a plateau at chance, or after few epochs, beside a healthy gradient fl
 
   it('offers nothing the run already uses, nothing that sets the steps of one that chooses its own, and nothing to a converged run', () => {
     expect(options(diagnose(plateau(0.5, 3, { ...RUN, momentum: 0.9 })))).toEqual(['epochs: more than 3', 'learningRate: above 0.1', "optimizer: 'adam', learningRate: 0.001"]);
-    expect(options(diagnose(plateau(0.5, 3, { optimizer: 'adam', learningRate: 0.001, init: 'glorot-uniform' })))).toEqual(['epochs: more than 3', 'learningRate: above 1e-3']);
+    expect(options(diagnose(plateau(0.5, 3, { optimizer: 'adam', learningRate: 0.001, init: 'glorot-uniform' })))).toEqual(['epochs: more than 3', 'learningRate: above 0.001']);
     expect(options(diagnose(plateau(0.5, 3, { optimizer: 'lbfgs', learningRate: 1, init: 'glorot-uniform' })))).toEqual(['epochs: more than 3']);
     // An optimiser whose step does not follow the gradient's size (Adam's kind, or LARS's trust ratio) is offered no Adam; K-FAC's run is.
     for (const optimizer of STEP_SIZE_OF_THEIR_OWN) {

@@ -57,7 +57,7 @@ describe('per-layer rates: one rule for the study and the diagnosis', () => {
     const lowered = Number(/weightDecay: ([\d.e-]+)/.exec(remedy.option)![1]);
     expect(0.005 * largest * lowered).toBeLessThanOrEqual(bound);
     expect(0.005 * largest * Number((lowered * 1.01).toPrecision(3))).toBeGreaterThan(bound); // the largest to 3 figures
-    expect(remedy.why).toContain(`Its weightDecay is lowered from ${weightDecay} to ${lowered}: at learning rate 5e-3 × the largest rate ${largest}`);
+    expect(remedy.why).toContain(`Its weightDecay is lowered from ${weightDecay} to ${lowered}: at learning rate 0.005 × the largest rate ${largest}`);
     // What it offers trains: the same settings as train() reads them, no refusal.
     expect(() => net.train(x, y, { epochs: 1, batchSize: x.length, learningRate: 0.005, optimizer: { name: 'sgd', momentum: 0.9, weightDecay: lowered, layerRates: rates } })).not.toThrow();
     expect(() => net.train(x, y, { epochs: 1, batchSize: x.length, learningRate: 0.005, optimizer: { name: 'sgd', momentum: 0.9, weightDecay, layerRates: rates } })).toThrow(/weightDecay/);

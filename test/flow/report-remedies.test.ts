@@ -25,7 +25,7 @@ const remedies: Remedy[] = [
 ];
 const diagnosis: Diagnosis = { ...diagnose(trace), remedies };
 /** Why the study's run has no command line, as remedyTerms words it for a run with weight decay (a `backticked` flag set as code). */
-const UNMADE = 'gradscope train cannot make this run: it trained with weight decay 5e-3, which `train` has no flag for';
+const UNMADE = 'gradscope train cannot make this run: it trained with weight decay 0.005, which `train` has no flag for';
 const unmade: RemedyTerms = { form: 'api', unmadeRun: UNMADE };
 /** A printer's command line for each list of settings, and for the activation none (the reason said beside it). */
 const command: RemedyTerms = {
@@ -50,7 +50,7 @@ describe("the report's remedies", () => {
     const [block] = remedyBlocks(html);
     expect(block.heading).toBe(`What to try, as the library's options (${UNMADE.replace(/`/g, '')}):`);
     // The reason once in the page's text, its backticked flag as code; no remedy repeats it.
-    expect(html.split('weight decay 5e-3').length - 1).toBe(1);
+    expect(html.split('weight decay 0.005').length - 1).toBe(1);
     expect(html).toContain('which <code>train</code> has no flag for):</p>');
     expect(block.items).toEqual(["init: 'he-normal': it keeps the <signal> up.", "activation: 'relu' or learningRate: 0.03: relu does not saturate."]);
     // The terminal says the same heading (wrapped to its width) and the same remedies.

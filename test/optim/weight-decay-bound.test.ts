@@ -20,7 +20,7 @@ describe.each(['ref', 'wasm'] as const)('a weight decay beyond the update on %s'
     [{ weightDecay: 25 }, /^sgd: weightDecay: layer 0's learning rate 0\.1 × weightDecay 25 is 2\.50, above 2\.00 \(beyond 2, w ← \(1 − lr·λ\)·w grows every weight each step: the decay alone diverges\); give a weightDecay of at most 20\.0 or a learning rate of at most 0\.0800$/],
     [{ optimizer: { name: 'sgd', weightDecay: 40, momentum: 0.9 } }, /^sgd: weightDecay: layer 0's learning rate 0\.1 × weightDecay 40 is 4\.00, above 3\.80 \(momentum 0\.9's bound 2\(1 \+ μ\)/],
     [{ optimizer: { name: 'sgd', weightDecay: 15, momentum: 0.9, nesterov: true } }, /^sgd: weightDecay: layer 0's learning rate 0\.1 × weightDecay 15 is 1\.50, above 1\.35 \(Nesterov momentum 0\.9's bound 2\(1 \+ μ\)\/\(1 \+ 2μ\)/],
-    [{ optimizer: { name: 'adamw', weightDecay: 3000 } }, /^adamw: weightDecay: layer 0's learning rate 1e-3 × weightDecay 3000 is 3\.00, above 2\.00 \(beyond 2, the decoupled decay/],
+    [{ optimizer: { name: 'adamw', weightDecay: 3000 } }, /^adamw: weightDecay: layer 0's learning rate 0\.001 × weightDecay 3000 is 3\.00, above 2\.00 \(beyond 2, the decoupled decay/],
     [{ optimizer: { name: 'sgd', weightDecay: 15, layerRates: [1, 2] } }, /^sgd: weightDecay: layer 1's learning rate 0\.1 × layerRates\[1\] 2 × weightDecay 15 is 3\.00, above 2\.00 .*; give a weightDecay of at most 10\.0 or a learning rate of at most 0\.0666/],
     [{ weightDecay: 2.5, learningRate: 1 }, /^sgd: weightDecay: layer 0's learning rate 1 × weightDecay 2\.5 is 2\.50, above 2\.00/],
     // A product within half a unit of the 3rd digit of its bound printed 'is 1.36, above 1.36' and 'is 4.00, above 4.00': the bound prints

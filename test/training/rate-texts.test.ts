@@ -25,7 +25,7 @@ describe('rates in advice and refusals, as float32 holds them', () => {
     const warning = worseWarning({ checked: 'test', initial: { loss: 2.3, accuracy: 0.113 }, final: { loss: 9, accuracy: 0.098 }, trained: { halvings: 0, learningRate: computed }, optimizer: 'sgd', diagnosis: "the run's diagnosis says what holds it" });
     expect(warning).toMatch(/try a --learning-rate below 0\.3\.$/);
     // Small and large rates in the library's exponent form, read back to the same float32.
-    expect(learningRateAdvice(0.001, API_TERMS)).toMatch(/below 1e-3,/);
+    expect(learningRateAdvice(0.001, API_TERMS)).toMatch(/below 0\.001,/);
     expect(learningRateAdvice(1e9, API_TERMS)).toMatch(/below 1e\+9,/);
   });
 
@@ -89,6 +89,13 @@ describe('every echo of a float32 rate the caller gave', () => {
     expect(help.stdout).toMatch(/default: the optimiser's own: sgd 0\.1, [^)]*\badam 0\.001\b/);
   });
 
+  // review-b: --learning-rate 0.001 printed 'learning rate 1e-3' where adam's default 0.001 printed 'learning rate 0.001'.
+  it('a rate the caller gave as an optimiser\'s own is written so', () => {
+    const settings = { choice: { name: 'adam', optimizer: 'adam' }, learningRate: 0.001, batchSize: 32 } as unknown as TrainingSettings;
+    const built = { optimizer: { defaultLearningRate: Math.fround(0.001) }, spec: 'adam' } as unknown as BuiltOptimizer;
+    expect(trainingSettingsText(settings, built, 1, 100)).toBe('adam, learning rate 0.001, batches of 32, seed 1.');
+  });
+
   // texts29: a momentum is held as float32 (the update kernels take μ as f32) and echoed so; normConstraint, damping and clipNorm are
   // held as float64 and echoed as given. The settings line printed 'momentum 0.30000000000000004'; a float32 momentum 0.8999999761581421.
   it('momentum as float32 holds it, and normConstraint, damping and clipNorm as given', () => {
@@ -120,7 +127,7 @@ describe('every echo of a float32 rate the caller gave', () => {
 describe('givenFloat32Text', () => {
   it("is the shorter of the caller's form and float32Text, the caller's on a tie, each the float32 held", async () => {
     const { givenFloat32Text } = await import('../../src/number-text.js');
-    const cases: [number, string][] = [[computed, '0.3'], [100, '100'], [40, '40'], [3000, '3000'], [0.001, '1e-3'], [1e9, '1e+9'], [1e20, '1e+20'], [0.1, '0.1'], [2e-38, '2e-38']];
+    const cases: [number, string][] = [[computed, '0.3'], [100, '100'], [40, '40'], [3000, '3000'], [0.001, '0.001'], [Math.fround(0.001), '0.001'], [1e-4, '0.0001'], [1e-7, '1e-7'], [1e9, '1e+9'], [1e20, '1e+20'], [0.1, '0.1'], [2e-38, '2e-38']];
     for (const [value, text] of cases) {
       expect(givenFloat32Text(value), String(value)).toBe(text);
       expect(Math.fround(Number(text))).toBe(Math.fround(value));
