@@ -208,18 +208,35 @@ export function f32_dense_bwd_weights__scalar(
   // dw is (nOut, nIn), dz is (batch, nOut), a is (batch, nIn)
   // dw += dzᵀ·a, summed as the SIMD twin sums it: (dw + P₀) + P₁ over the batch's two parts from
   // weightsFoldRow's batch on, each part in its own K blocks.
-  const h = weightsFoldRow(batch);
-  if (h == 0) {
-    weightsOverRows(dw, dz, a, scratch, batch, nIn, nOut);
-    return;
-  }
-  weightsOverRows(dw, dz, a, scratch, h, nIn, nOut);
-  weightsOverRows(dw, dz + (<usize>(h * nOut) << 2), a + (<usize>(h * nIn) << 2), scratch, batch - h, nIn, nOut);
+  f32_dense_bwd_weights_cols__scalar(dw, dz, a, scratch, batch, nIn, nOut, nIn);
 }
 
-// dw += dzᵀ·a over `rows` rows: A(i, k) = dz[k][i], packed four consecutive floats of a dz row at a time.
-function weightsOverRows(dw: usize, dz: usize, a: usize, scratch: usize, rows: i32, nIn: i32, nOut: i32): void {
-  gemm(dw, dz, a, 0, scratch, 4, <usize>nOut << 2, <usize>nIn << 2, 4, nIn, nOut, nIn, rows, true, false);
+// dw[:, j0 .. j0 + cols) += dzᵀ·a[:, j0 .. j0 + cols), the twin of f32_dense_bwd_weights_cols__simd
+// (dwCols = dw + j0, aCols = a + j0 in floats, rows nIn floats apart), with its fold.
+export function f32_dense_bwd_weights_cols__scalar(
+  dwCols: usize, dz: usize, aCols: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32, cols: i32,
+): void {
+  const h = weightsFoldRow(batch);
+  if (h == 0) {
+    weightsOverRows(dwCols, dz, aCols, scratch, batch, nIn, nOut, cols, true);
+    return;
+  }
+  weightsOverRows(dwCols, dz, aCols, scratch, h, nIn, nOut, cols, true);
+  weightsOverRows(dwCols, dz + (<usize>(h * nOut) << 2), aCols + (<usize>(h * nIn) << 2), scratch, batch - h, nIn, nOut, cols, true);
+}
+
+// One part of ∂W's fold over `rows` rows, added to dw (accumulate) or written over it: the twin of
+// f32_dense_bwd_weights_rows__simd.
+export function f32_dense_bwd_weights_rows__scalar(
+  dw: usize, dz: usize, a: usize, scratch: usize, rows: i32, nIn: i32, nOut: i32, accumulate: i32,
+): void {
+  // dw is (nOut, nIn), dz is (rows, nOut), a is (rows, nIn)
+  weightsOverRows(dw, dz, a, scratch, rows, nIn, nOut, nIn, accumulate != 0);
+}
+
+// dw[:, cols] (+)= dzᵀ·a[:, cols] over `rows` rows: A(i, k) = dz[k][i], packed four consecutive floats of a dz row at a time.
+function weightsOverRows(dw: usize, dz: usize, a: usize, scratch: usize, rows: i32, nIn: i32, nOut: i32, cols: i32, accumulate: bool): void {
+  gemm(dw, dz, a, 0, scratch, 4, <usize>nOut << 2, <usize>nIn << 2, 4, nIn, nOut, cols, rows, accumulate, false);
 }
 
 export function f32_dense_bwd_bias__scalar(db: usize, dz: usize, batch: i32, nOut: i32): void {

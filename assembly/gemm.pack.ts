@@ -340,7 +340,8 @@ export function packB(dst: usize, src: usize, kStride: usize, colStride: usize, 
 
 /**
  * Fewest batch rows from which ∂W = dzᵀ·a is summed as two parts (weightsFoldRow). Two threads split
- * a product only where each gets 64 rows (src/wasm/threads/threaded-kernels.ts' DEFAULT_MIN_ROWS),
+ * a product only where each gets minRowsPerThread rows, by default 64 (src/wasm/threads/threaded-kernels.ts'
+ * DEFAULT_MIN_ROWS, which test/kernels/threads.test.ts holds to half this through dense_weights_fold_row),
  * so below 128 the parts would only cost one thread their extra pass over ∂W.
  */
 export const FOLD_MIN_BATCH: i32 = 128;

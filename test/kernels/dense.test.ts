@@ -322,6 +322,61 @@ describe('the wasm variants through raw pointers', () => {
     }
   }, 60_000);
 
+  it('f32_dense_bwd_weights_rows and _cols (the threads\' parts of ∂W) match their ref twin on their rows or columns, agree bit for bit, and put together give f32_dense_bwd_weights\' bits', () => {
+    const rng = new Rng(43);
+    // Below the fold (37 rows), its first two-part batch (128), a cut off a multiple of 8 rows (130), a first part of two K blocks (772).
+    for (const shape of [[37, 37, 27], [128, 9, 5], [130, 33, 12], [300, 45, 30], [772, 6, 9]] as [number, number, number][]) {
+      const l = randomLayer(rng, shape);
+      const { batch, nIn, nOut } = l;
+      // The ref twin: ref's ∂W over rows [r0, r1) of dz and a, added to dw0 or to zeros.
+      const refWeights = (r0: number, r1: number, dw0: Float32Array) => {
+        const t = [dw0, l.dz.subarray(r0 * nOut, r1 * nOut), l.a.subarray(r0 * nIn, r1 * nIn)].map((v) => tensorOf(oracle, v));
+        oracle.denseBackwardWeights(t[0], t[1], t[2], r1 - r0, nIn, nOut);
+        const dw = Float64Array.from(oracle.view(t[0]));
+        t.forEach((x) => oracle.free(x));
+        return dw;
+      };
+      const whole = refWeights(0, batch, l.dw0);
+      const j0 = nIn >> 1, cols = nIn - j0;
+      const results = wasmBackends.map(({ kernels: k }) => {
+        const m = k.module;
+        const label = `${k.name} ${shapeName(shape)}`;
+        const h = k.exports.dense_weights_fold_row(batch);
+        const r0 = h > 0 ? h : batch >> 1; // the fold's second part, or any rows where there is none
+        const dz = placeUnaligned(k, l.dz), a = placeUnaligned(k, l.a);
+        const scratch = placeScratch(k, k.exports.dense_scratch_bytes(batch, nIn, nOut));
+        const run = (dw0: ArrayLike<number>, call: (dw: number) => void, what: string) => {
+          const dw = placeUnaligned(k, dw0);
+          call(dw.ptr);
+          scratch.check(`${label} ${what}`);
+          const got = readUnaligned(k, dw.t, `${label} ${what}`);
+          k.free(dw.t);
+          return got;
+        };
+        const added = run(l.dw0, (dw) => m.f32_dense_bwd_weights_rows(dw, dz.ptr + r0 * nOut * 4, a.ptr + r0 * nIn * 4, scratch.ptr, batch - r0, nIn, nOut, 1), 'rows +=');
+        const overNaN = run(new Float32Array(nOut * nIn).fill(NaN), (dw) => m.f32_dense_bwd_weights_rows(dw, dz.ptr + r0 * nOut * 4, a.ptr + r0 * nIn * 4, scratch.ptr, batch - r0, nIn, nOut, 0), 'rows =');
+        const byColumns = run(l.dw0, (dw) => m.f32_dense_bwd_weights_cols(dw + j0 * 4, dz.ptr, a.ptr + j0 * 4, scratch.ptr, batch, nIn, nOut, cols), 'cols');
+        const full = run(l.dw0, (dw) => m.f32_dense_bwd_weights(dw, dz.ptr, a.ptr, scratch.ptr, batch, nIn, nOut), 'whole');
+        expectClose(Float64Array.from(added), refWeights(r0, batch, l.dw0), tolerance(whole, batch - r0), `${label}: rows [${r0}, ${batch}) added`);
+        expectClose(Float64Array.from(overNaN), refWeights(r0, batch, new Float32Array(nOut * nIn)), tolerance(whole, batch - r0), `${label}: rows [${r0}, ${batch}) written`);
+        // By columns: those columns of the whole product, bit for bit; the others untouched.
+        const expectedColumns = Float32Array.from(l.dw0, (v, i) => (i % nIn >= j0 ? full[i] : v));
+        expectSameBits(byColumns, expectedColumns, `${label}: columns [${j0}, ${nIn})`);
+        if (h > 0) {
+          // The fold: (dw0 + P₀) + P₁, P₁ summed apart and added in f32, is the whole product's bits (the threads' split by rows).
+          const first = run(l.dw0, (dw) => m.f32_dense_bwd_weights_rows(dw, dz.ptr, a.ptr, scratch.ptr, h, nIn, nOut, 1), 'rows [0, h)');
+          expectSameBits(Float32Array.from(first, (v, i) => v + overNaN[i]), full, `${label}: (dw + P₀) + P₁`);
+        } else expectSameBits(run(l.dw0, (dw) => m.f32_dense_bwd_weights_rows(dw, dz.ptr, a.ptr, scratch.ptr, batch, nIn, nOut, 1), 'rows, all'), full, `${label}: every row`);
+        [dz.t, a.t, scratch.t].forEach((x) => k.free(x));
+        return [added, overNaN, byColumns];
+      });
+      for (const [i, other] of results.slice(1).entries()) {
+        if (!roundsAlike(wasmBackends[i + 1])) continue;
+        other.forEach((got, j) => expectSameBits(got, results[0][j], `${wasmBackends[i + 1].name} vs ${wasmBackends[0].name} ${shapeName(shape)} part ${j}`));
+      }
+    }
+  }, 60_000);
+
   it('handle empty products: K = 0 leaves z = b and the gradients unchanged; M or N = 0 touches nothing', () => {
     for (const { kernels: k } of wasmBackends) {
       const m = k.module;

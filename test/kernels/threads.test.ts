@@ -11,7 +11,7 @@ import { Rng } from '../../src/init/rng.js';
 import { createNetwork } from '../../src/api/network.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
 import { liveWorkerCount, type JobStamp, type ThreadPool } from '../../src/wasm/threads/pool.js';
-import { createThreadedWasmKernels, type ThreadedWasmKernels } from '../../src/wasm/threads/threaded-kernels.js';
+import { createThreadedWasmKernels, DEFAULT_MIN_ROWS, type ThreadedWasmKernels } from '../../src/wasm/threads/threaded-kernels.js';
 import { createWasmKernels, type WasmTensor } from '../../src/wasm/wasm-kernels.js';
 import type { Kernels, Tensor } from '../../src/kernels.js';
 import { expectClose } from '../util/close.js';
@@ -269,12 +269,14 @@ describe('wasm-simd-threads', () => {
   });
 
   it('runs a layer\'s ∂W on a worker beside the main thread\'s ∂input, bit for bit as one thread: below batch 128 products a split would take always on two threads, smaller ones while the worker is awake; from 128 both split by rows; on more threads the large ones split instead', async () => {
-    const [pairing, three] = [await createThreadedWasmKernels({ threads: 2 }), await createThreadedWasmKernels({ threads: 3 })];
+    const [pairing, three, thick] = [await createThreadedWasmKernels({ threads: 2 }), await createThreadedWasmKernels({ threads: 3 }), await createThreadedWasmKernels({ threads: 2, minRowsPerThread: 100 })];
     // Default minFlops 2²¹ and 64 rows per thread: 256×100→100 is split-sized (5.1 Mflop), 256×100→10 not (0.5 Mflop), 32×50→10 below MIN_PAIRED_FLOPS.
-    // From batch 128 (assembly/gemm.pack.ts' weightsFoldRow) two threads split both products by batch rows instead, where they would pair.
+    // From batch 128 (assembly/gemm.pack.ts' weightsFoldRow) two threads split both products by batch rows instead, where they would pair
+    // and each thread gets minRowsPerThread rows (150 rows at 100 a thread pair instead); each product split counts one, as on 3 threads.
     const cases: { k: ThreadedWasmKernels; shape: [number, number, number]; paired: (awake: boolean) => boolean; split: number | ((awake: boolean) => number) }[] = [
-      { k: pairing, shape: [256, 100, 100], paired: () => false, split: 1 },
-      { k: pairing, shape: [256, 100, 10], paired: () => false, split: (awake) => (awake ? 1 : 0) },
+      { k: pairing, shape: [256, 100, 100], paired: () => false, split: 2 },
+      { k: pairing, shape: [256, 100, 10], paired: () => false, split: (awake) => (awake ? 2 : 0) },
+      { k: thick, shape: [150, 100, 100], paired: (awake) => awake, split: 0 },
       { k: pairing, shape: [64, 100, 100], paired: (awake) => awake, split: 0 },
       { k: pairing, shape: [127, 100, 10], paired: (awake) => awake, split: 0 },
       { k: pairing, shape: [32, 50, 10], paired: () => false, split: 0 },
@@ -307,7 +309,7 @@ describe('wasm-simd-threads', () => {
         [ta, tw, tdz, tdw, tda].forEach((t) => k.free(t));
       }
     }
-    await Promise.all([pairing.close(), three.close()]);
+    await Promise.all([pairing.close(), three.close(), thick.close()]);
   });
 
   it('gathers a batch and runs it forward across the threads (denseForwardGather), bit for bit as one thread', () => {
@@ -478,6 +480,12 @@ describe('wasm-simd-threads', () => {
       k.denseForward(z, a, w, b, 16, 8, 4);
       expect(k.view(z)[63]).toBe(4);
     }
+  });
+
+  it('folds ∂W from the batch that gives each of two threads the default least rows (assembly/gemm.pack.ts\' FOLD_MIN_BATCH = 2 × DEFAULT_MIN_ROWS)', () => {
+    const foldRow = one.exports.dense_weights_fold_row;
+    expect(foldRow(2 * DEFAULT_MIN_ROWS - 1), 'one row fewer: one sum').toBe(0);
+    expect(foldRow(2 * DEFAULT_MIN_ROWS), 'two threads\' default least rows: the fold, at the row split\'s cut').toBe(DEFAULT_MIN_ROWS);
   });
 
   it('keeps small products on the main thread by default', async () => {

@@ -3,7 +3,9 @@
  * main thread and a 64 MiB young generation, so it can collect garbage on demand and see every
  * byte a loop allocates before any scavenge hides it. Prints one JSON line of measurements; the test judges them.
  *
- * Argument: 'wasm' (the one-thread backend), 'threads' (two threads, every product split, at batch 128) or
+ * Argument: 'wasm' (the one-thread backend), 'threads' (two threads, every product split, at batch 128: ∂W
+ * by batch rows), 'threads-pairs' (two threads at batch 32: the first ∂W split by columns, the later ones
+ * on the worker beside their ∂input) or
  * 'blocks' (one thread, a block network: batch and layer norm, a ReZero block, an activation layer,
  * through the same Trainable calls train() makes). One backend per process, as a program uses it: mixing both in one process makes the shared network
  * code polymorphic, and what V8 then allocates says nothing about either backend.
@@ -35,9 +37,11 @@ const STEPS = 10_000;
 /** The measured steps are read in this many windows; the test judges their median (see steady-memory.test.ts). */
 const WINDOWS = 10;
 const SIZES = [100, 64, 64, 10];
+const threads = backend === 'threads' || backend === 'threads-pairs';
 /**
- * On two threads 128, the fewest rows whose ∂W the two threads split by batch rows and add up
+ * On 'threads' 128, the fewest rows whose ∂W the two threads split by batch rows and add up
  * (assembly/gemm.pack.ts' FOLD_MIN_BATCH): every product split, every ∂W through the partial sums.
+ * Elsewhere 32, below it: on 'threads-pairs' ∂W splits by columns or runs beside its ∂input.
  */
 const BATCH = backend === 'threads' ? 128 : 32;
 const ROWS = 10 * BATCH;
@@ -46,7 +50,7 @@ const CALLS_PER_WINDOW = 200;
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc');
-if (backend !== 'wasm' && backend !== 'threads' && backend !== 'blocks') throw new Error(`expected 'wasm', 'threads' or 'blocks', got ${backend}`);
+if (backend !== 'wasm' && !threads && backend !== 'blocks') throw new Error(`expected 'wasm', 'threads', 'threads-pairs' or 'blocks', got ${backend}`);
 
 /**
  * When each garbage collection started (performance.now() time). The observer delivers an entry
@@ -69,7 +73,7 @@ const youngBytes = () => getHeapSpaceStatistics().find((s) => s.space_name === '
 /** Lets the gc observer deliver what it saw. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
-const threaded = backend === 'threads' ? await createThreadedWasmKernels({ threads: 2, minFlops: 0, minRowsPerThread: 4 }) : undefined;
+const threaded = threads ? await createThreadedWasmKernels({ threads: 2, minFlops: 0, minRowsPerThread: 4 }) : undefined;
 const kernels = threaded ?? (await createWasmKernels({ variant: 'simd' }));
 const pages = () => kernels.exports.memory.buffer.byteLength / 65536;
 const BLOCKS: LayerSpec[] = [
@@ -137,7 +141,7 @@ k.free(targets.tensor);
 
 // ---- 2. train() ----
 let train: { steps: number; finalLoss: number; pages: [number, number]; heapGrowth: number } | undefined;
-if (backend !== 'threads') {
+if (!threads) {
   // The warm-up call is the same size as the measured one, so whatever the first call leaves for
   // good (compiled code, feedback) is in the heap before the measurement starts.
   const options = { epochs: (STEPS * BATCH) / ROWS, batchSize: BATCH, learningRate: 0.05, momentum: 0.9 };
@@ -157,7 +161,7 @@ if (backend !== 'threads') {
 // ---- 3. one-batch train() calls ----
 /** Bytes the JS heap allocated per one-batch train() call of a Dataset, in each window of calls (the calls of issue #16's jax-js goal). */
 let callWindows: number[] | undefined;
-if (backend !== 'threads') {
+if (!threads) {
   const rows = net.dataset(x.slice(0, BATCH), y.slice(0, BATCH));
   const options = { batchSize: BATCH, learningRate: 0.05, shuffle: false };
   const call = () => net.train(rows, options);

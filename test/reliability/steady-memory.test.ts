@@ -1,6 +1,6 @@
 /**
  * The training loop allocates nothing: over 10,000 steps the WASM memory does not grow and the JS
- * heap neither grows nor churns, on one thread and on two, for a dense network and a block network. Measured in child processes
+ * heap neither grows nor churns, on one thread and on two (∂W by batch rows, and by columns or beside ∂input), for a dense network and a block network. Measured in child processes
  * (steady-memory.run.ts, one per backend) started with --expose-gc and a 64 MiB young generation,
  * so every byte the loop allocates is still counted when it ends (no scavenge ran in between; the
  * run checks that too), and without V8's memory reducer, whose timer (8 s after start) otherwise
@@ -72,7 +72,7 @@ interface Measurements {
   callWindows?: number[];
 }
 
-function measure(backend: 'wasm' | 'threads' | 'blocks'): () => Measurements {
+function measure(backend: 'wasm' | 'threads' | 'threads-pairs' | 'blocks'): () => Measurements {
   const run = spawnSync(
     process.execPath,
     ['--expose-gc', '--no-memory-reducer', '--no-concurrent-recompilation', '--min-semi-space-size=64', '--max-semi-space-size=64', '--import', 'tsx', SCRIPT, backend],
@@ -95,19 +95,29 @@ function expectQuietLoop(m: Measurements): void {
 describe('steady memory over 10,000 training steps', () => {
   const one = measure('wasm');
   const two = measure('threads');
+  const pairs = measure('threads-pairs');
   const blocks = measure('blocks');
 
   it('the step loop (copy, feedforward, backprop, check, SGD) allocates at most the returned loss', () => {
     expectQuietLoop(one());
   });
 
-  it('the same loop on two threads allocates no more, with every product split or run beside its pair', () => {
+  it('the same loop on two threads at batch 128 allocates no more, with every product split, ∂W by batch rows', () => {
     const m = two();
     expectQuietLoop(m);
-    // 3 forward products and 3 ∂W split by batch rows per step (at batch 128, the two later layers' beside their ∂input split
-    // by the same rows: denseBackwardWeightsAndInput), none paired: the pool really ran, the partial sums added every step.
-    expect(m.splitProducts).toBe(10_000 * 6);
+    // 3 forward products, 3 ∂W split by batch rows and the two later layers' ∂input split by the same rows in one job with
+    // their ∂W (denseBackwardWeightsAndInput) per step, none paired: the pool really ran, the partial sums added every step.
+    expect(m.splitProducts).toBe(10_000 * 8);
     expect(m.pairedProducts).toBe(0);
+  });
+
+  it('the same loop on two threads at batch 32 allocates no more, with ∂W split by columns or run beside its ∂input', () => {
+    const m = pairs();
+    expectQuietLoop(m);
+    // 3 forward products and the first layer's ∂W (by columns) split per step; the other two layers' ∂W on the worker beside
+    // their ∂input on the main thread (denseBackwardWeightsAndInput, below the fold's 128 rows): the pool really ran.
+    expect(m.splitProducts).toBe(10_000 * 4);
+    expect(m.pairedProducts).toBe(10_000 * 2);
   });
 
   it('a block network (batch and layer norm, ReZero, an activation layer) allocates no more per step', () => {

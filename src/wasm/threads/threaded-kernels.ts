@@ -21,8 +21,11 @@
  *   added to dw (axpy with α = 1: dw + P₁, as one thread's last K block adds it), split as the
  *   optimisers' update then is (MIN_SPLIT_UPDATE), so each half of dw is added where it is updated
  *   next. A layer's ∂W and ∂input asked for in one call (denseBackwardWeightsAndInput) go as one job,
- *   each thread both products over its rows. So from the loss on, a step's rows stay with the thread
- *   whose forward computed them; only P₁'s half, dw's other half and the weights cross the cores;
+ *   each thread both products over the rows its forward computed. The rows' δ do not all stay on
+ *   their core between those jobs: the loss's gradient, the activations' backward passes under
+ *   MIN_SPLIT_BACKWARD_PASS values and the zeroings under MIN_SPLIT_UPDATE (or with the worker
+ *   asleep) run on the main thread over every row, so the worker reads δ rows and a zeroed ∂input
+ *   the main thread wrote, besides P₁'s half, dw's other half and the weights;
  * - dw += dzᵀ·a elsewhere (below 128 rows, past 772, on 3+ threads): by dw's columns (the layer's
  *   inputs), each thread the whole sum over the batch for its columns, in the same order as one
  *   thread. Below 128 rows a layer's ∂W and ∂input asked for in one call run side by side instead
@@ -286,7 +289,11 @@ export interface ThreadedWasmKernels extends WasmKernels {
   readonly threads: number;
   /** Why threads are not used, when they are not. */
   readonly threadsFallback: string | null;
-  /** Dense products split across threads so far (the others ran on the main thread alone). */
+  /**
+   * Dense products split across threads so far, each product once (a layer's ∂W and ∂input split by
+   * rows in one job count two, as they do split one after the other); the others ran on the main
+   * thread alone or beside each other (pairedProducts).
+   */
   readonly splitProducts: number;
   /** Batches gathered by copyRows across threads so far (the others were copied on the main thread alone). */
   readonly splitCopies: number;
@@ -302,7 +309,7 @@ const F32 = 4;
 /** Bytes of one row number (u32) of copyRows. */
 const U32 = 4;
 const DEFAULT_MIN_FLOPS = 1 << 21;
-/** ThreadedOptions.minRowsPerThread's default, the batch rows each thread needs for a split (exported for the docs' tests). */
+/** ThreadedOptions.minRowsPerThread's default, the batch rows each thread needs for a split (exported for the docs' tests; half assembly/gemm.pack.ts' FOLD_MIN_BATCH, as test/kernels/threads.test.ts checks). */
 export const DEFAULT_MIN_ROWS = 64;
 const INITIAL_PAGES = 16;
 
@@ -852,12 +859,13 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
    * The row of weightsFoldRow's fold (assembly/gemm.pack.ts) where two threads split this ∂W by
    * batch rows, each over the rows its forward gave it, else 0 (after making the scratches and the
    * worker's partial sums large enough, and counting the split). Only on two threads, for products
-   * `large` enough, and where the fold's cut is the row split's (rowStart(1)): the main thread adds
+   * `large` enough, with minRows batch rows for each thread (minRowsPerThread, as every split), and
+   * where the fold's cut is the row split's (rowStart(1)): the main thread adds
    * its rows' sum P₀ to ∂W as one thread does, the worker computes P₁ apart, then P₁ is added
    * (addPartial): the one-thread fold (dw + P₀) + P₁, bit for bit.
    */
   private foldRows(batch: number, nIn: number, nOut: number, large: boolean): number {
-    if (!this.pool || this.threads !== 2 || !large) return 0;
+    if (!this.pool || this.threads !== 2 || !large || batch < this.threads * this.minRows) return 0;
     const h = this.exports.dense_weights_fold_row(batch);
     if (h === 0 || h !== this.rowStart(1, batch)) return 0;
     this.splitProducts++;
@@ -896,6 +904,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
     const h = this.foldRows(batch, nIn, nOut, this.splitSized(batch, nIn, nOut) || this.pairSized(batch, nIn, nOut));
     if (h > 0) {
       const pool = this.pool!;
+      this.splitProducts++; // ∂input, split by the same rows (foldRows counted ∂W)
       this.postWeightRows(0, dz, a, batch, nIn, nOut, h);
       pool.setCall(0, 1, BWD_INPUT, da.ptr + h * nIn * F32, dz.ptr + h * nOut * F32, w.ptr, this.scratches[1].ptr, batch - h, nIn, nOut);
       pool.post(0, 2);
