@@ -128,11 +128,11 @@ export function worseWarning({ checked, initial, final, trained, optimizer, save
   // Rows the model trained on come first, as every case: a plateau read from them would be a cause named on figures that are not held out.
   if (!seen && !overfitting && atChanceThroughout && small) {
     return (
-      `Warning: the trained network learnt nothing on the ${checked} rows (${numbers})${why}${kept}; at chance before and after, no better than ${chanceWords(classes!)}; ` +
+      `Warning: the trained network learnt nothing on the ${checkedRowsName(checked)} (${numbers})${why}${kept}; at chance before and after, no better than ${chanceWords(classes!)}; ` +
       `its loss up ${riseText} (${under}), too little to blame on the steps' size: a plateau looks like this, and a lower rate does not leave one; ${diagnosis}.`
     );
   }
-  const opening = small ? `the trained network's loss on the ${checked} rows is up ${riseText}` : worseWords(checked, initial, final);
+  const opening = small ? `the trained network's loss on the ${checkedRowsName(checked)} is up ${riseText}` : worseWords(checked, initial, final);
   const cause = (small ? smallRiseCause : riseCause)({ checked, optimizer, diagnosis, overfitting, seen, restarted, offer, learningRate: trained.learningRate, under });
   return `Warning: ${opening} (${numbers})${why}${kept}; ${cause}.`;
 }
@@ -151,9 +151,12 @@ interface CauseCase extends Pick<FinishedRun, 'checked' | 'optimizer' | 'diagnos
  */
 const offerWords = ({ offer }: CauseCase) => offer && `the run's diagnosis, which reads this run's own steps, offers a ${offer.direction} one: --learning-rate ${offer.flagValue}`;
 
+/** The checked rows by the name train and study --model give them: 'test digits' (it said 'the test rows' beside their 'test digits'), else the training rows. */
+const checkedRowsName = (checked: string): string => (checked === 'test' ? 'test digits' : `${checked} rows`);
+
 /** Rows the model trained on (FinishedRun.seen): the run's figures are not held-out ones, and it names no cause. */
 const seenWords = ({ checked, seen }: CauseCase) =>
-  `the ${checked} digits ${seen} trained the model too, so these are not held-out figures and the run names no cause: measure it on rows it has not seen`;
+  `the ${checkedRowsName(checked)} ${seen} trained the model too, so these are not held-out figures and the run names no cause: measure it on rows it has not seen`;
 
 /** A saved optimiser state the run did not resume (FinishedRun.restarted). */
 const restartWords = ({ optimizer, restarted }: CauseCase) =>
@@ -162,7 +165,7 @@ const restartWords = ({ optimizer, restarted }: CauseCase) =>
 
 /** Overfitting the diagnosis reads beside a restart: its training rows' loss is first measured after the first epoch, where a fresh optimiser's rise falls too. */
 const alsoOverfittingWords = (c: CauseCase) =>
-  `the run's diagnosis reads overfitting too (the ${c.checked} rows' loss rose while the training rows' did not, those measured from the first epoch's end), which the restart may explain as well: ${stopWords(c)}`;
+  `the run's diagnosis reads overfitting too (the ${checkedRowsName(c.checked)}' loss rose while the training rows' did not, those measured from the first epoch's end), which the restart may explain as well: ${stopWords(c)}`;
 
 /** The diagnosis's early-stopping offer, where it makes one (beside a vanishing verdict, say, the remedies are the gradient flow's), else the pointer to it. */
 const stopWords = ({ overfitting, diagnosis }: CauseCase) =>
@@ -178,7 +181,7 @@ function smallRiseCause(c: CauseCase): string {
   const beside = c.restarted
     ? `${restartWords(c)}; ${c.overfitting ? alsoOverfittingWords(c) : (offerWords(c) ?? c.diagnosis)}`
     : c.overfitting
-      ? `the run's diagnosis reads overfitting from the ${c.checked} rows' lowest loss: the training rows' loss did not rise while the ${c.checked} rows' did; ${stopWords(c)}`
+      ? `the run's diagnosis reads overfitting from the ${checkedRowsName(c.checked)}' lowest loss: the training rows' loss did not rise while the ${checkedRowsName(c.checked)}' did; ${stopWords(c)}`
       : (offerWords(c) ?? c.diagnosis);
   return `${c.under}, too little to blame on ${steps}; ${beside}`;
 }
@@ -193,7 +196,7 @@ function riseCause(c: CauseCase): string {
     const beside = [c.overfitting && alsoOverfittingWords(c), offered].filter((words) => words).map((words) => `; ${words}`);
     return `${restartWords(c)}, so its rise from those weights does not show that the learning rate is too large${beside.join('')}`;
   }
-  if (c.overfitting) return `the likely cause is overfitting, not the learning rate: the training rows' loss did not rise while the ${c.checked} rows' did; ${stopWords(c)}`;
+  if (c.overfitting) return `the likely cause is overfitting, not the learning rate: the training rows' loss did not rise while the ${checkedRowsName(c.checked)}' did; ${stopWords(c)}`;
   if (c.learningRate === undefined) return `'${c.optimizer}' chooses its own steps (there is no --learning-rate to lower): try another --optimizer`;
   if (offered === undefined) return `the likely cause is a learning rate too large: try a --learning-rate below ${givenFloat32Text(c.learningRate)}`;
   return c.offer!.direction === 'larger'
@@ -209,6 +212,6 @@ function riseCause(c: CauseCase): string {
 function worseWords(checked: string, initial: Evaluation, final: Evaluation): string {
   const accuracyRose = final.accuracy > initial.accuracy && percentText(final.accuracy) !== percentText(initial.accuracy);
   return accuracyRose
-    ? `the trained network's loss on the ${checked} rows is worse than the initial weights', though its accuracy rose`
-    : `the trained network is worse than the initial weights on the ${checked} rows`;
+    ? `the trained network's loss on the ${checkedRowsName(checked)} is worse than the initial weights', though its accuracy rose`
+    : `the trained network is worse than the initial weights on the ${checkedRowsName(checked)}`;
 }

@@ -300,7 +300,7 @@ describe('gradscope train', () => {
     expect(end).toBeGreaterThan(start);
     expect(lines[7]).toBe('--on-non-finite halve halved the learning rate once, to 50.');
     expect(lines[8]).toMatch(
-      /^Warning: the trained network is worse than the initial weights on the test rows \(test loss \S+ → \S+, test accuracy [\d.]+ % → [\d.]+ %\); halving kept the steps finite, not the network better than its start; --out saves it as asked; the likely cause is a learning rate too large: try a --learning-rate below 50\.$/,
+      /^Warning: the trained network is worse than the initial weights on the test digits \(test loss \S+ → \S+, test accuracy [\d.]+ % → [\d.]+ %\); halving kept the steps finite, not the network better than its start; --out saves it as asked; the likely cause is a learning rate too large: try a --learning-rate below 50\.$/,
     );
     expect(lines[9]).toMatch(/^Model: /);
     expect(existsSync(out)).toBe(true);

@@ -43,7 +43,7 @@ describe('worseWarning', () => {
 
   it('says both losses and accuracies and the likely cause, a learning rate too large, with the rate to go below', () => {
     expect(run(2.285, 48.6)).toBe(
-      'Warning: the trained network is worse than the initial weights on the test rows (test loss 2.285 → 48.60, test accuracy 11.3 % → 9.8 %); the likely cause is a learning rate too large: try a --learning-rate below 100.',
+      'Warning: the trained network is worse than the initial weights on the test digits (test loss 2.285 → 48.60, test accuracy 11.3 % → 9.8 %); the likely cause is a learning rate too large: try a --learning-rate below 100.',
     );
   });
 
@@ -52,17 +52,17 @@ describe('worseWarning', () => {
   it('says the loss alone is worse where the accuracy rose, and the network worse where it did not', () => {
     const spiked = { initial: { loss: 2.351, accuracy: 0.103 }, final: { loss: 6.245, accuracy: 0.416 }, classes: 10, trained: { halvings: 0, learningRate: 0.1 }, saved: '--out' };
     expect(run(0, 0, spiked)).toBe(
-      "Warning: the trained network's loss on the test rows is worse than the initial weights', though its accuracy rose (test loss 2.351 → 6.245, test accuracy 10.3 % → 41.6 %); " +
+      "Warning: the trained network's loss on the test digits is worse than the initial weights', though its accuracy rose (test loss 2.351 → 6.245, test accuracy 10.3 % → 41.6 %); " +
         '--out saves it as asked; the likely cause is a learning rate too large: try a --learning-rate below 0.1.',
     );
     // An accuracy up by less than the printed decimal reads as unchanged, and is not said to have risen.
-    expect(run(0, 0, { ...spiked, final: { loss: 6.245, accuracy: 0.10301 } })).toMatch(/^Warning: the trained network is worse than the initial weights on the test rows \(/);
+    expect(run(0, 0, { ...spiked, final: { loss: 6.245, accuracy: 0.10301 } })).toMatch(/^Warning: the trained network is worse than the initial weights on the test digits \(/);
   });
 
   // newuser26: a model train --out made on digits 0–8,999, studied with a fresh adam on test digits 1,000–1,199 it had trained on, was told
   // 'the likely cause is a learning rate too large' beside a notice that the file's adam state was not resumed and a HEALTHY diagnosis.
   it('names no rate where the checked rows trained the model too, or where the run restarted the saved optimiser afresh', () => {
-    const numbers = 'Warning: the trained network is worse than the initial weights on the test rows (test loss 2.285 → 48.60, test accuracy 11.3 % → 9.8 %); ';
+    const numbers = 'Warning: the trained network is worse than the initial weights on the test digits (test loss 2.285 → 48.60, test accuracy 11.3 % → 9.8 %); ';
     const adam = { trained: { halvings: 0, learningRate: 0.001 }, optimizer: 'adam' };
     expect(run(2.285, 48.6, { ...adam, seen: '1,000–1,199' })).toBe(`${numbers}the test digits 1,000–1,199 trained the model too, so these are not held-out figures and the run names no cause: measure it on rows it has not seen.`);
     const restarted = { file: 'model.json', name: 'adam', steps: 1410, stepsOf: 'state' as const };
@@ -78,7 +78,7 @@ describe('worseWarning', () => {
     const both = run(2.285, 48.6, { ...adam, restarted, overfitting: { stopAfter: 2 } });
     expect(both).toBe(
       `${numbers}this run started a fresh adam on weights model.json had trained, without the adam state saved with them after its 1,410 steps, so its rise from those weights does not show that the learning rate is too large; ` +
-        "the run's diagnosis reads overfitting too (the test rows' loss rose while the training rows' did not, those measured from the first epoch's end), which the restart may explain as well: the run's diagnosis offers stopping after 2 epochs (early stopping).",
+        "the run's diagnosis reads overfitting too (the test digits' loss rose while the training rows' did not, those measured from the first epoch's end), which the restart may explain as well: the run's diagnosis offers stopping after 2 epochs (early stopping).",
     );
     expect(both).not.toMatch(/likely cause/);
     expect(run(2.285, 48.6, { ...adam, overfitting: {} })).toMatch(/; the likely cause is overfitting, not the learning rate: /);
@@ -104,13 +104,13 @@ describe('worseWarning', () => {
     expect(run(2.285, 2.286)).toContain('(test loss 2.285 → 2.286,');
   });
 
-  // A run whose diagnosis reads OVERFITTING (the test rows' loss rose above its lowest while the training rows' at the same weights held) and
+  // A run whose diagnosis reads OVERFITTING (the test digits' loss rose above its lowest while the training rows' at the same weights held) and
   // offers an epoch to stop at: the warning above it offered a lower rate. Its numbers: study --model of a relu/he [784,64,64,10] model, on at SGD 0.1.
   it('names overfitting, not the learning rate, where the run\'s diagnosis read it, and the epochs its remedy stops after', () => {
     const overfit = { initial: { loss: 0.1668, accuracy: 0.957 }, final: { loss: 0.1937, accuracy: 0.957 }, classes: 10, trained: { halvings: 0, learningRate: 0.1 } };
     expect(run(0, 0, { ...overfit, overfitting: { stopAfter: 1 } })).toBe(
-      'Warning: the trained network is worse than the initial weights on the test rows (test loss 0.1668 → 0.1937, test accuracy 95.7 % → 95.7 %); ' +
-        "the likely cause is overfitting, not the learning rate: the training rows' loss did not rise while the test rows' did; the run's diagnosis offers stopping after 1 epoch (early stopping).",
+      'Warning: the trained network is worse than the initial weights on the test digits (test loss 0.1668 → 0.1937, test accuracy 95.7 % → 95.7 %); ' +
+        "the likely cause is overfitting, not the learning rate: the training rows' loss did not rise while the test digits' did; the run's diagnosis offers stopping after 1 epoch (early stopping).",
     );
     expect(run(0, 0, overfit)).toMatch(/the likely cause is a learning rate too large: try a --learning-rate below 0\.1\.$/);
   });
@@ -126,7 +126,7 @@ describe('worseWarning', () => {
     expect(vanishing.remedies.some((r) => r.settings.some((s) => s.option === 'epochs'))).toBe(false);
     expect(overfittingOf(vanishing)).toEqual({});
     expect(run(0, 0, { ...overfit, overfitting: overfittingOf(vanishing) })).toMatch(
-      /the likely cause is overfitting, not the learning rate: the training rows' loss did not rise while the test rows' did; the run's diagnosis says what holds it\.$/,
+      /the likely cause is overfitting, not the learning rate: the training rows' loss did not rise while the test digits' did; the run's diagnosis says what holds it\.$/,
     );
   });
 
@@ -139,7 +139,7 @@ describe('worseWarning', () => {
 
   it('says a network at chance before and after whose loss barely rose learnt nothing, and offers no lower rate', () => {
     expect(worseWarning({ checked: 'test', ...plateau, trained: { halvings: 0, learningRate: 0.1 }, optimizer: 'sgd', diagnosis: "the run's diagnosis says what holds it" })).toBe(
-      'Warning: the trained network learnt nothing on the test rows (test loss 2.305 → 2.311, test accuracy 10.5 % → 10.5 %); ' +
+      'Warning: the trained network learnt nothing on the test digits (test loss 2.305 → 2.311, test accuracy 10.5 % → 10.5 %); ' +
         'at chance before and after, no better than a guess among 10 classes (10 % right), within 5 points either way; its loss up only 0.3 % (under the 5.0 % that counts as a rise), ' +
         "too little to blame on the steps' size: a plateau looks like this, and a lower rate does not leave one; the run's diagnosis says what holds it.",
     );
@@ -148,14 +148,14 @@ describe('worseWarning', () => {
   it('says a run at chance checked on rows that trained the model is not held out, and calls it no plateau (the seen rows come first, as the doc says)', () => {
     const warning = worseWarning({ checked: 'test', ...plateau, seen: '1,000–1,199', trained: { halvings: 0, learningRate: 0.1 }, optimizer: 'sgd', diagnosis: 'x' });
     expect(warning).toBe(
-      "Warning: the trained network's loss on the test rows is up only 0.3 % (test loss 2.305 → 2.311, test accuracy 10.5 % → 10.5 %); under the 5.0 % that counts as a rise; " +
+      "Warning: the trained network's loss on the test digits is up only 0.3 % (test loss 2.305 → 2.311, test accuracy 10.5 % → 10.5 %); under the 5.0 % that counts as a rise; " +
         'the test digits 1,000–1,199 trained the model too, so these are not held-out figures and the run names no cause: measure it on rows it has not seen.',
     );
   });
 
   it('blames the rate where the loss rose by what counts as a rise or is no number; a smaller rise off chance, or with no classes, is worse but not the rate\'s', () => {
     const rate = /; the likely cause is a learning rate too large: try a --learning-rate below 0\.1\.$/;
-    const small = /^Warning: the trained network's loss on the test rows is up only 0\.3 % \(.*\); under the 5\.0 % that counts as a rise, too little to blame on the learning rate; x\.$/;
+    const small = /^Warning: the trained network's loss on the test digits is up only 0\.3 % \(.*\); under the 5\.0 % that counts as a rise, too little to blame on the learning rate; x\.$/;
     const said = (more: Partial<FinishedRun>) => worseWarning({ checked: 'test', ...plateau, trained: { halvings: 0, learningRate: 0.1 }, optimizer: 'sgd', diagnosis: 'x', ...more });
     expect(said({ final: { loss: 2.305 * 1.05, accuracy: 0.105 } })).toMatch(rate);
     expect(said({ final: { loss: 2.305 * 1.049, accuracy: 0.105 } })).toMatch(/^Warning: the trained network learnt nothing/);
@@ -169,7 +169,7 @@ describe('worseWarning', () => {
   it('does not blame the rate for a rise under what counts as one', () => {
     const kfac = { initial: { loss: 2.325, accuracy: 0.09 }, final: { loss: 2.325 * 1.014, accuracy: 0.215 }, classes: 10, trained: { halvings: 0, learningRate: 1 }, optimizer: 'kfac' };
     expect(run(0, 0, kfac)).toBe(
-      "Warning: the trained network's loss on the test rows is up only 1.4 % (test loss 2.325 → 2.358, test accuracy 9.0 % → 21.5 %); " +
+      "Warning: the trained network's loss on the test digits is up only 1.4 % (test loss 2.325 → 2.358, test accuracy 9.0 % → 21.5 %); " +
         "under the 5.0 % that counts as a rise, too little to blame on the learning rate; the run's diagnosis says what holds it.",
     );
   });
@@ -188,7 +188,7 @@ describe('worseWarning', () => {
     expect(run(0, 0, { ...adam, rateOffered: larger })).toMatch(/; the rise does not show that the learning rate is too large: the run's diagnosis, which reads this run's own steps, offers a larger one: --learning-rate 0\.03\.$/);
     // Under what counts as a rise (0.7 %), the diagnosis's offer is said as its own, and no rate is called the cause of a rise the rule denies.
     expect(run(0, 0, { ...adam, final: { loss: 0.57, accuracy: 0.87 }, rateOffered: smaller })).toBe(
-      "Warning: the trained network's loss on the test rows is up only 0.7 % (test loss 0.5659 → 0.5700, test accuracy 87.0 % → 87.0 %); under the 5.0 % that counts as a rise, " +
+      "Warning: the trained network's loss on the test digits is up only 0.7 % (test loss 0.5659 → 0.5700, test accuracy 87.0 % → 87.0 %); under the 5.0 % that counts as a rise, " +
         "too little to blame on the learning rate; the run's diagnosis, which reads this run's own steps, offers a smaller one: --learning-rate 0.00333.",
     );
     expect(run(0, 0, { ...adam, final: { loss: 0.57, accuracy: 0.87 }, rateOffered: larger })).toMatch(
@@ -208,15 +208,15 @@ describe('worseWarning', () => {
       ['a restarted state', { restarted, optimizer: 'adam' }, /; under the 5\.0 % that counts as a rise, too little to blame on the learning rate; this run started a fresh adam on weights model\.json had trained, without the adam state saved with them after its 320 steps; the run's diagnosis says what holds it\.$/, /; this run started a fresh adam .* after its 320 steps, so its rise from those weights does not show that the learning rate is too large\.$/],
       ['seen rows', { seen: '1,000–1,199' }, /; under the 5\.0 % that counts as a rise; the test digits 1,000–1,199 trained the model too, so these are not held-out figures and the run names no cause: measure it on rows it has not seen\.$/, /; the test digits 1,000–1,199 trained the model too, .*not seen\.$/],
       ['a restarted state beside overfitting', { restarted, optimizer: 'adam', overfitting: { stopAfter: 2 } }, /, too little to blame on the learning rate; this run started a fresh adam .* after its 320 steps; the run's diagnosis reads overfitting too \(.*\), which the restart may explain as well: the run's diagnosis offers stopping after 2 epochs \(early stopping\)\.$/, /; this run started a fresh adam .* after its 320 steps, so its rise from those weights does not show that the learning rate is too large; the run's diagnosis reads overfitting too \(.*\), which the restart may explain as well: .*\(early stopping\)\.$/],
-      ['overfitting', { overfitting: { stopAfter: 2 } }, /; under the 5\.0 % that counts as a rise, too little to blame on the learning rate; the run's diagnosis reads overfitting from the test rows' lowest loss: the training rows' loss did not rise while the test rows' did; the run's diagnosis offers stopping after 2 epochs \(early stopping\)\.$/, /; the likely cause is overfitting, not the learning rate: .*; the run's diagnosis offers stopping after 2 epochs \(early stopping\)\.$/],
+      ['overfitting', { overfitting: { stopAfter: 2 } }, /; under the 5\.0 % that counts as a rise, too little to blame on the learning rate; the run's diagnosis reads overfitting from the test digits' lowest loss: the training rows' loss did not rise while the test digits' did; the run's diagnosis offers stopping after 2 epochs \(early stopping\)\.$/, /; the likely cause is overfitting, not the learning rate: .*; the run's diagnosis offers stopping after 2 epochs \(early stopping\)\.$/],
     ];
     it.each(cases)('%s', (_, more, under, over) => {
       const small = at(0.04, more)!;
-      expect(small).toMatch(/^Warning: the trained network's loss on the test rows is up only 4\.0 % \(test loss 0\.5000 → 0\.5200, test accuracy 80\.0 % → 79\.0 %\); /);
+      expect(small).toMatch(/^Warning: the trained network's loss on the test digits is up only 4\.0 % \(test loss 0\.5000 → 0\.5200, test accuracy 80\.0 % → 79\.0 %\); /);
       expect(small).toMatch(under);
       expect(small).not.toMatch(/worse|likely cause/);
       const risen = at(0.06, more)!;
-      expect(risen).toMatch(/^Warning: the trained network is worse than the initial weights on the test rows \(test loss 0\.5000 → 0\.5300, /);
+      expect(risen).toMatch(/^Warning: the trained network is worse than the initial weights on the test digits \(test loss 0\.5000 → 0\.5300, /);
       expect(risen).toMatch(over);
       expect(risen).not.toContain('under the 5.0 %');
     });
@@ -268,7 +268,7 @@ describe('worseWarning', () => {
     const studied = await runCliInProcess(['study', '--model', model, '--epochs', '1']);
     expect(studied.code, studied.stderr).toBe(0);
     const warning = studied.stdout.split('\n').find((line) => line.startsWith('Warning'));
-    expect(warning).toMatch(/^Warning: the trained network learnt nothing on the test rows \(test loss 2\.305 → 2\.311, test accuracy 10\.5 % → 9\.9 %\); at chance before and after, no better than a guess among 10 classes \(10 % right\), within 5 points either way; .*; the run's diagnosis says what holds it\.$/);
+    expect(warning).toMatch(/^Warning: the trained network learnt nothing on the test digits \(test loss 2\.305 → 2\.311, test accuracy 10\.5 % → 9\.9 %\); at chance before and after, no better than a guess among 10 classes \(10 % right\), within 5 points either way; .*; the run's diagnosis says what holds it\.$/);
     expect(studied.stdout).toContain('Diagnosis: VANISHING');
   }, 120_000);
 
@@ -278,7 +278,7 @@ describe('worseWarning', () => {
     const trained = await runCliInProcess(['train', '--epochs', '1', '--train', '1000', '--test', '200']);
     expect(trained.code, trained.stderr).toBe(0);
     const warning = trained.stdout.split('\n').find((line) => line.startsWith('Warning'));
-    expect(warning).toMatch(/^Warning: the trained network learnt nothing on the test rows \(test loss 2\.317 → 2\.329, test accuracy 11\.0 % → 12\.5 %\); .*its loss up only 0\.5 % \(under the 5\.0 % that counts as a rise\)/);
+    expect(warning).toMatch(/^Warning: the trained network learnt nothing on the test digits \(test loss 2\.317 → 2\.329, test accuracy 11\.0 % → 12\.5 %\); .*its loss up only 0\.5 % \(under the 5\.0 % that counts as a rise\)/);
     expect(warning).not.toContain('worse');
     expect(warning).toMatch(/; add --out model\.json to this command, then gradscope study --model model\.json --train 1000 --test 200, which traces its gradients as it trains on, says what holds it\.$/);
   }, 120_000);
