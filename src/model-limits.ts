@@ -169,6 +169,15 @@ export function checkParameterBound(values: ArrayLike<number>, where: ElementPat
 /** %TypedArray%.prototype.slice: copies any typed array by its own length, whatever a `slice` or `length` its instance was given. */
 const typedSlice = Object.getPrototypeOf(Int8Array.prototype).slice as (this: ArrayLike<unknown>, start: number, end: number) => ArrayLike<unknown>;
 
+/** %TypedArray%.prototype[Symbol.toStringTag]'s getter: a typed array's kind by its internal slots, undefined for anything else (a Proxy of a typed array too, which `instanceof` passes). */
+const typedTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype), Symbol.toStringTag)!.get as (this: unknown) => string | undefined;
+
+/** Whether `values` is a real Float32Array: not a Proxy of one, whose methods throw a TypeError when called on it. */
+export const isFloat32Array = (values: unknown): values is Float32Array => typedTag.call(values) === 'Float32Array';
+
+/** A copy of `values` by its own length if it is a real Float32Array (isFloat32Array), else undefined: the one read of a tensor's values. */
+export const float32Copy = (values: unknown): Float32Array | undefined => (isFloat32Array(values) ? (typedSlice.call(values, 0, Infinity) as Float32Array) : undefined);
+
 /**
  * The first `length` elements of `values` (a length the caller has checked), each read once, in a
  * copy only the caller holds: checks run on it and it is what is used. So neither a getter or Proxy

@@ -593,16 +593,16 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     this.assertAlive();
     checkKnownKeys(options, LOAD_STATE_OPTIONS, 'loadState');
     const origin = givenParameters(options.initialisation === undefined ? undefined : readInitialisation(options.initialisation, 'initialisation', badModelFile, this.denseFanIns()));
-    checkStateArgument(tensors);
+    const read = stateArgument(tensors);
     const expected = this.state();
-    if (tensors.length !== expected.length) throw new GradscopeError('BAD_MODEL_FILE', `tensors: expected ${expected.length} (${expected.map((t) => t.name).join(', ')}), got ${tensors.length}`);
+    if (read.length !== expected.length) throw new GradscopeError('BAD_MODEL_FILE', `tensors: expected ${expected.length} (${expected.map((t) => t.name).join(', ')}), got ${read.length}`);
     // Each tensor and value read once, the copies checked and written (valuesReadOnce says why).
     const given = expected.map((t, i) => {
-      const { name, values } = tensors[i];
-      if (name !== t.name || values.length !== t.values.length) {
-        throw new GradscopeError('BAD_MODEL_FILE', `tensors[${i}]: expected ${t.name} of ${grouped(t.values.length)} values, got ${name} of ${grouped(values.length)}`);
+      const { name, values, length } = read[i];
+      if (name !== t.name || length !== t.values.length) {
+        throw new GradscopeError('BAD_MODEL_FILE', `tensors[${i}]: expected ${t.name} of ${grouped(t.values.length)} values, got ${String(name)} of ${grouped(length)}`);
       }
-      const copy = valuesReadOnce(values, t.values.length) as ArrayLike<number>;
+      const copy = valuesReadOnce(values, length) as ArrayLike<number>;
       const at = (j: number) => `tensors[${i}] (${t.name})[${j}]`;
       checkFloat32Values(copy, at, badModelFile);
       checkStateValues(copy, t, badModelFile, at);
@@ -735,16 +735,17 @@ export async function networkOfData(model: ModelData | BlockModelData, options: 
   return networkOn(options, (kernels) => new Network(kernels, config, model.tensors));
 }
 
-/** loadState's argument as state() gives it, an array of { name, values } with values array-like, or INVALID_OPTION naming the entry at fault. */
-function checkStateArgument(tensors: unknown): void {
+/** loadState's argument as state() gives it, an array of { name, values } with values array-like (INVALID_OPTION naming the entry at fault otherwise): each entry's name, values and length as read, once. */
+function stateArgument(tensors: unknown): { name: unknown; values: ArrayLike<unknown>; length: number }[] {
   const shape = '{ name, values } (as state() gives them)';
   if (!Array.isArray(tensors)) throw invalidOption(`loadState: expected an array of ${shape}, got ${shown(tensors)}`);
-  tensors.forEach((tensor: unknown, i) => {
-    const values: unknown = typeof tensor === 'object' && tensor !== null ? (tensor as { values?: unknown }).values : undefined;
+  // Each tensor's name, values and length read once here; loadState uses these, never `tensors` again (valuesReadOnce says why).
+  return Array.from(tensors as unknown[], (tensor, i) => {
+    const { name, values } = typeof tensor === 'object' && tensor !== null ? (tensor as { name?: unknown; values?: unknown }) : { name: undefined, values: undefined };
+    const length: unknown = typeof values === 'object' && values !== null ? (values as { length?: unknown }).length : undefined;
     // An object with no length ({}) is no list of values: its count read as 'undefined' in the mismatch refusal.
-    if (typeof values !== 'object' || values === null || typeof (values as { length?: unknown }).length !== 'number') {
-      throw invalidOption(`loadState: tensors[${i}]: expected ${shape}, got ${shown(tensor)}`);
-    }
+    if (typeof length !== 'number') throw invalidOption(`loadState: tensors[${i}]: expected ${shape}, got ${shown(tensor)}`);
+    return { name, values: values as ArrayLike<unknown>, length };
   });
 }
 

@@ -34,6 +34,7 @@ import { blockModelToJSON, type BlockModelFile } from '../network/block-model-fi
 import { copiedNumbers, type FileNumbers } from '../network/file-numbers.js';
 import { checkBlockArchitecture, checkBlockModel, isParameter } from '../network/block-model-check.js';
 import { elementsOf } from '../layers/block-layout.js';
+import { parameterCountOf } from '../network/memory-budget.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { checkFloat32Values, checkStepCount, checkStoredTensor, elementPath, optionFault, valuesReadOnce, type ElementPath, type Fail } from '../model-limits.js';
 import { checkNetwork, type Network } from '../api/network.js';
@@ -115,19 +116,24 @@ export function checkpointOf(net: Network, optimizer?: Optimizer): Checkpoint {
   return checkedCheckpoint(checkpoint, optionFault);
 }
 
-/** A checkpoint passed to `who`: an object whose model is one (INVALID_OPTION naming `who` otherwise); the fields are checked where they are read. */
-function checkCheckpointArgument(checkpoint: unknown, who: string): asserts checkpoint is Checkpoint {
+/**
+ * A checkpoint passed to `who`: an object whose model is one (INVALID_OPTION naming `who` otherwise); the fields are checked where they are read.
+ * Returns the model as it read it, the one read of `checkpoint.model`: the caller uses it, never `checkpoint.model` again (valuesReadOnce says why).
+ */
+function checkCheckpointArgument(checkpoint: unknown, who: string): Checkpoint['model'] {
   checkObjectArgument(checkpoint, who, 'a Checkpoint (from checkpointOf or readCheckpoint)');
-  checkObjectArgument((checkpoint as Partial<Checkpoint>).model, `${who}: checkpoint.model`, 'ModelData or BlockModelData');
+  const model = (checkpoint as Partial<Checkpoint>).model;
+  checkObjectArgument(model, `${who}: checkpoint.model`, 'ModelData or BlockModelData');
+  return model as Checkpoint['model'];
 }
 
 /**
  * Every field of `checkpoint` by the rules the readers apply (the readers apply them as they parse),
- * its model named `model` (checkpointOf's 'net': the network it was made of). Returns what it checked
- * as a copy, each field read once: callers use the copy, never `checkpoint` again (valuesReadOnce says why).
+ * its model named `model` (checkpointOf's 'net': the network it was made of); `given` is its model as
+ * the caller read it (checkCheckpointArgument), else read here. Returns what it checked as a copy, each
+ * field read once: callers use the copy, never `checkpoint` again (valuesReadOnce says why).
  */
-export function checkedCheckpoint(checkpoint: Checkpoint, fail: Fail = badModel, model = 'net'): Checkpoint {
-  const given = checkpoint.model;
+export function checkedCheckpoint(checkpoint: Checkpoint, fail: Fail = badModel, model = 'net', given: Checkpoint['model'] = checkpoint.model): Checkpoint {
   const checked: Checkpoint = {
     model: 'kind' in given ? checkBlockModel(given, model, fail).model : checkedModelData(given, model, fail),
     step: checkStepCount(checkpoint.step, 'step', fail),
@@ -144,13 +150,38 @@ export function checkedCheckpoint(checkpoint: Checkpoint, fail: Fail = badModel,
   if (!Array.isArray(tensors) || tensors.length > CHECKPOINT_LIMITS.maxOptimizerTensors) {
     throw fail('optimizer.tensors', `expected an array of at most ${grouped(CHECKPOINT_LIMITS.maxOptimizerTensors)} tensors`);
   }
-  checked.optimizer = { name, scalars, tensors: Array.from(tensors as ArrayLike<number>[], (t, i) => checkedFloat32Tensor(t, `optimizer.tensors[${i}]`, fail)) };
+  const longest = longestOptimizerTensor(checked.model);
+  checked.optimizer = { name, scalars, tensors: Array.from(tensors as unknown[], (t, i) => checkedFloat32Tensor(t, longest, `optimizer.tensors[${i}]`, fail)) };
   return checked;
 }
 
-/** `values` read once (valuesReadOnce), checked finite in float32 (checkFloat32Values), as float32. */
-function checkedFloat32Tensor(values: ArrayLike<number>, where: string, fail: Fail): Float32Array {
-  const copy = valuesReadOnce(values, values?.length);
+/**
+ * The most values an optimiser's state tensor of `model` may hold: one per parameter tensor (momentum,
+ * Adam's moments, L-BFGS' pairs, conjugate gradients' warm start) is at most the model's count of
+ * values, and K-FAC's factors of a layer are square in its inputs + 1 or its units.
+ */
+function longestOptimizerTensor(model: Checkpoint['model']): number {
+  if (!('kind' in model)) return Math.max(parameterCountOf(model.sizes), (Math.max(...model.sizes) + 1) ** 2);
+  let values = 0;
+  let widest = 0;
+  for (const t of model.tensors) {
+    values += t.values.length;
+    for (const n of t.shape) widest = Math.max(widest, n);
+  }
+  return Math.max(values, (widest + 1) ** 2);
+}
+
+/**
+ * `values`, an array-like of a whole length within `longest` (checked first, read once: a length of
+ * 1e10 is refused, not allocated), read once (valuesReadOnce), checked finite in float32 (checkFloat32Values), as float32.
+ */
+function checkedFloat32Tensor(values: unknown, longest: number, where: string, fail: Fail): Float32Array {
+  const length: unknown = typeof values === 'object' && values !== null ? (values as { length?: unknown }).length : undefined;
+  if (typeof length !== 'number' || !Number.isInteger(length) || length < 0 || length > longest) {
+    const got = typeof length === 'number' ? `a length of ${length}` : describeValue(values);
+    throw fail(where, `expected an array of at most ${grouped(longest)} numbers (a Float32Array, as an optimiser's state() gives: the model's largest), got ${got}`);
+  }
+  const copy = valuesReadOnce(values as ArrayLike<unknown>, length);
   checkFloat32Values(copy, where, fail);
   return Float32Array.from(copy as ArrayLike<number>);
 }
@@ -161,8 +192,8 @@ function checkedFloat32Tensor(values: ArrayLike<number>, where: string, fail: Fa
  * refuses: INVALID_OPTION naming the field (`who: checkpoint.model.weights[0]: …`). The writer writes the copy it returns.
  */
 function checkedWrittenCheckpoint(checkpoint: unknown, who: string): Checkpoint {
-  checkCheckpointArgument(checkpoint, who);
-  return checkedCheckpoint(checkpoint, (where, message) => optionFault(`${who}: checkpoint.${where}`, message), 'model');
+  const model = checkCheckpointArgument(checkpoint, who);
+  return checkedCheckpoint(checkpoint as Checkpoint, (where, message) => optionFault(`${who}: checkpoint.${where}`, message), 'model', model);
 }
 
 /**
@@ -172,15 +203,15 @@ function checkedWrittenCheckpoint(checkpoint: unknown, who: string): Checkpoint 
  * state the checkpoint holds.
  */
 export async function networkFromCheckpoint(checkpoint: Checkpoint, options: BackendOptions = {}): Promise<Network> {
-  checkCheckpointArgument(checkpoint, 'networkFromCheckpoint');
+  const model = checkCheckpointArgument(checkpoint, 'networkFromCheckpoint');
   checkCheckpointLoadOptions(options, 'networkFromCheckpoint');
-  // The one record of its training rows the readers give (checkpointRecord), a hand-built checkpoint's too, becomes net.trainedOn.
-  if (checkpoint.trainedOn !== undefined) readTrainedOn(checkpoint.trainedOn, 'networkFromCheckpoint: checkpoint.trainedOn', optionFault);
-  const trainedOn = checkpointRecord(checkpoint);
+  // The one record of its training rows the readers give (checkpointRecord: the checkpoint's, else its model's, which networkFromModel reads), a hand-built checkpoint's too, becomes net.trainedOn.
+  const own = checkpoint.trainedOn;
+  const trainedOn = own === undefined ? undefined : readTrainedOn(own, 'networkFromCheckpoint: checkpoint.trainedOn', optionFault);
   // Read and checked before the backend is awaited, as networkFromModel reads the model: the caller may change its checkpoint meanwhile.
   const rng = readRng(checkpoint.rng, 'networkFromCheckpoint: checkpoint.rng', optionFault);
   const step = checkStepCount(checkpoint.step, 'networkFromCheckpoint: checkpoint.step');
-  const net = await networkFromModel(trainedOn === undefined ? checkpoint.model : { ...checkpoint.model, trainedOn }, options);
+  const net = await networkFromModel(trainedOn === undefined ? model : { ...model, trainedOn }, options);
   net.rng.setState(rng);
   net.step = step;
   return net;

@@ -11,7 +11,7 @@ import type { Loss } from '../kernels.js';
 import { blockTensorLayout, elementsOf, type TensorSlot } from '../layers/block-layout.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
 import { activationOf, checkLayerSpecs, namedDenseFanIns, specsBeyondLimit, widthAfter, type CheckedSpec } from '../layers/spec.js';
-import { checkStoredTensor, elementPath, MODEL_LIMITS, optionFault, rethrowThrough, type ElementPath, type Fail, beyondModelLimit } from '../model-limits.js';
+import { checkStoredTensor, float32Copy, isFloat32Array, elementPath, MODEL_LIMITS, optionFault, rethrowThrough, type ElementPath, type Fail, beyondModelLimit } from '../model-limits.js';
 import { checkLoss, checkLossPairing, checkOutputUnits } from './config.js';
 import { recordedInitialisation } from '../init/initialisation.js';
 import { recordedTrainedOn } from '../trained-on.js';
@@ -62,7 +62,7 @@ export function checkedBlockTensors(tensors: readonly BlockTensor[], layout: rea
     if (name !== slot.name || dtype !== slot.dtype || String(shape) !== String(slot.shape)) {
       throw fail(`${where}.tensors[${i}] (${String(name)})`, `the layers need ${describeSlot(slot)} here, got ${dtype} [${String(shape)}]`);
     }
-    const copy = values instanceof Float32Array ? values.slice() : values;
+    const copy = float32Copy(values) ?? values; // what is not a real Float32Array, a Proxy of one too, checkTensorValues refuses
     checkTensorValues(copy, slot, fail);
     return { name: slot.name, shape: [...slot.shape], dtype: slot.dtype, values: copy as Float32Array };
   });
@@ -80,8 +80,8 @@ export const isParameter = (name: string, dtype: string): boolean => dtype !== '
  */
 export function checkTensorValues(values: unknown, slot: TensorSlot, fail: Fail, at: ElementPath = elementPath(slot.name, slot.shape)): void {
   const length = elementsOf(slot.shape);
-  if (!(values instanceof Float32Array) || values.length !== length) {
-    throw fail(slot.name, `expected a Float32Array of ${grouped(length)} values, got ${values instanceof Float32Array ? `${grouped(values.length)} values` : describeValue(values)}`);
+  if (!isFloat32Array(values) || values.length !== length) {
+    throw fail(slot.name, `expected a Float32Array of ${grouped(length)} values, got ${isFloat32Array(values) ? `${grouped(values.length)} values` : describeValue(values)}`);
   }
   checkStoredTensor(values, at, isParameter(slot.name, slot.dtype), fail);
   checkStateValues(values, slot, fail, at);

@@ -150,16 +150,21 @@ function checkFormatTag(file: Record<string, unknown>): void {
 export function readModelJSON(json: unknown): ModelData | BlockModelData {
   const file = parseModelJson(json, 'model');
   checkFormatTag(file);
-  if (file.version === BLOCK_MODEL_VERSION) return blockModelFromJSON(file);
-  return modelFromJSON(file);
+  const version = file.version; // read once: a getter answering 1 and then 2 read as a dense model refused as 'a network built from layer specs'
+  return version === BLOCK_MODEL_VERSION ? blockModelFromJSON(file) : denseModelFromFile(file, version);
 }
 
 /** Reads and checks a version 1 model file, a network of dense layers (parsed JSON or its text); a version 2 file is refused (read it with readModelJSON). */
 export function modelFromJSON(json: unknown): ModelData {
   const file = parseModelJson(json, 'model');
   checkFormatTag(file);
-  if (file.version === BLOCK_MODEL_VERSION) throw bad('version', `2 is a network built from layer specs: read it with readModelJSON or Network.fromJSON`);
-  if (file.version !== MODEL_VERSION) throw bad('version', `this gradscope reads versions ${MODEL_VERSION} and ${BLOCK_MODEL_VERSION}, got ${describeValue(file.version)}`);
+  return denseModelFromFile(file, file.version);
+}
+
+/** modelFromJSON of a parsed file whose version the caller read, once: a getter answering 1 and then 2 was refused as 'reads versions 1 and 2, got 2'. */
+function denseModelFromFile(file: Record<string, unknown>, version: unknown): ModelData {
+  if (version === BLOCK_MODEL_VERSION) throw bad('version', `2 is a network built from layer specs: read it with readModelJSON or Network.fromJSON`);
+  if (version !== MODEL_VERSION) throw bad('version', `this gradscope reads versions ${MODEL_VERSION} and ${BLOCK_MODEL_VERSION}, got ${describeValue(version)}`);
   checkFileFields(file, [...keysOf<ModelFile>({ format: true, version: true, loss: true, layers: true, initialisation: true, trainedOn: true }), CHECKPOINT_FIELD], 'model', bad);
   if (file.loss === undefined) throw bad('loss', MISSING_LOSS);
   const loss = rethrowAsBad('loss', () => checkLoss(file.loss));

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { blockModelOf, modelOf, networkFromBlockModel, networkFromModel } from '../../src/io/model-data.js';
-import { checkpointOf, networkFromCheckpoint } from '../../src/io/checkpoint.js';
+import { checkpointOf, checkpointToJSON, encodeCheckpoint, networkFromCheckpoint } from '../../src/io/checkpoint.js';
+import { modelFromJSON, readModelJSON } from '../../src/network/model-file.js';
 import { toSafetensors, fromSafetensors } from '../../src/io/safetensors.js';
 import { blockModelFromSafetensors } from '../../src/io/safetensors-blocks.js';
 import { toOnnx } from '../../src/io/onnx.js';
@@ -122,5 +123,88 @@ describe('getters and Proxies that answer a second read otherwise', () => {
     const outcomes = Object.fromEntries(await Promise.all(calls.map(async ([name, call]) => [name, await finiteOrRefused(call)])));
     expect(Object.values(outcomes).every((o) => o === 'ok' || o === 'refused'), JSON.stringify(outcomes)).toBe(true);
     d.dispose(); b.dispose();
+  });
+});
+
+/** A copy of `object` whose `key` reads as the object's own on the first read and as `later` on every read after. */
+function secondReadGives<T extends object>(object: T, key: keyof T & string, later: unknown): T {
+  const first = object[key];
+  let reads = 0;
+  return Object.defineProperty({ ...object }, key, { enumerable: true, get: () => (reads++ === 0 ? first : later) });
+}
+
+/** What `call` threw: 'none', the GradscopeError's message, or the other error's constructor and message. */
+function thrown(call: () => unknown): string {
+  try {
+    call();
+    return 'none';
+  } catch (error) {
+    return error instanceof GradscopeError ? error.message : `${(error as Error).constructor.name}: ${(error as Error).message}`;
+  }
+}
+
+describe('object-valued getters and Proxies of typed arrays, read once too', () => {
+  it('checkpointToJSON, encodeCheckpoint and networkFromCheckpoint read checkpoint.model once (a getter giving the model, then null)', async () => {
+    for (const make of [dense, blocks]) {
+      const net = await make();
+      const checkpoint = () => secondReadGives(checkpointOf(net), 'model', null);
+      expect(thrown(() => checkpointToJSON(checkpoint()))).toBe('none');
+      expect(thrown(() => encodeCheckpoint(checkpoint()))).toBe('none');
+      expect(await finiteOrRefused(() => networkFromCheckpoint(checkpoint(), { backend: 'ref' }))).toBe('ok');
+      net.dispose();
+    }
+  });
+
+  it('loadState reads each tensor\'s values once (a getter giving the values, then null)', async () => {
+    const d = await dense();
+    const target = await dense();
+    const tensors = d.state().map((t) => secondReadGives({ name: t.name, values: Array.from(t.values) }, 'values', null));
+    expect(thrown(() => target.loadState(tensors))).toBe('none');
+    expect(parameters(target)).toEqual(parameters(d));
+    d.dispose(); target.dispose();
+  });
+
+  it.each([
+    ['a length of 1e10', { length: 1e10 }, 'a length of 10000000000'],
+    ['a length of -1', { length: -1 }, 'a length of -1'],
+    ['a length of NaN', { length: NaN }, 'a length of NaN'],
+    ['a length of 3e7, beyond the model\'s largest state tensor', { length: 3e7 }, 'a length of 30000000'],
+    ['null', null, 'null'],
+  ])('an optimiser tensor of %s is refused naming the tensor before anything is allocated', async (_name, tensor, got) => {
+    const net = await dense();
+    const checkpoint = { ...checkpointOf(net), optimizer: { name: 'sgd', scalars: {}, tensors: [tensor as unknown as Float32Array] } };
+    for (const [who, write] of [['checkpointToJSON', checkpointToJSON], ['encodeCheckpoint', encodeCheckpoint]] as const) {
+      expect(thrown(() => write(checkpoint))).toBe(`${who}: checkpoint.optimizer.tensors[0]: expected an array of at most 17 numbers (a Float32Array, as an optimiser's state() gives: the model's largest), got ${got}`);
+    }
+    net.dispose();
+  });
+
+  it('a K-FAC-sized optimiser tensor (a layer\'s inputs + 1, squared) is within the bound', async () => {
+    const net = await createNetwork({ sizes: [20, 1, 2], seed: 1, backend: 'ref' }); // 25 parameters; A of the first layer is 21² = 441 values
+    const checkpoint = { ...checkpointOf(net), optimizer: { name: 'sgd', scalars: {}, tensors: [new Float32Array(441)] } };
+    expect(thrown(() => checkpointToJSON(checkpoint))).toBe('none');
+    expect(thrown(() => encodeCheckpoint({ ...checkpoint, optimizer: { ...checkpoint.optimizer, tensors: [new Float32Array(442)] } }))).toMatch(/optimizer\.tensors\[0\]: expected an array of at most 441 numbers/);
+    net.dispose();
+  });
+
+  it('a Proxy of a Float32Array in a block model is refused as no Float32Array (a typed error), not copied by its own slice', async () => {
+    const b = await blocks();
+    const model = () => {
+      const m = blockModelOf(b);
+      const [first, ...rest] = m.tensors;
+      return { ...m, tensors: [{ ...first, values: new Proxy(first.values, {}) }, ...rest] };
+    };
+    expect(await finiteOrRefused(() => networkFromBlockModel(model(), { backend: 'ref' }))).toBe('refused');
+    expect(thrown(() => toSafetensors(model()))).toMatch(/expected a Float32Array of 6 values/);
+    b.dispose();
+  });
+
+  it('a model file\'s version is read once (a getter giving 1, then 2)', async () => {
+    const d = await dense();
+    const file = () => secondReadGives(d.toJSON() as unknown as Record<string, unknown>, 'version', 2);
+    expect(thrown(() => modelFromJSON(file()))).toBe('none');
+    expect(thrown(() => readModelJSON(file()))).toBe('none');
+    expect(await finiteOrRefused(() => Network.fromJSON(file(), { backend: 'ref' }))).toBe('ok');
+    d.dispose();
   });
 });
