@@ -354,6 +354,16 @@ export const FOLD_MIN_BATCH: i32 = 128;
  * (threaded-kernels.ts' rowStart(1, batch): half the batch rounded up to MR rows), from
  * FOLD_MIN_BATCH rows on, and only where P₁ is one K block (batch − h ≤ KC): a P₁ of several blocks
  * would be summed block by block into dw on one thread but apart on the second.
+ *
+ * What one thread pays for the fold (a second gemm call over the batch's second part), measured
+ * against one sum over every row (f32_dense_bwd_weights_rows over the whole batch, the pre-fold
+ * kernel's gemm call), alternated in one process, 40 rounds of 40 calls (scalar 25 of 8), per-round
+ * ratio fold / one sum, median (middle half) (AMD EPYC Zen 5, 2026-12-04 15:28–15:32, load 8.1 → 4.7;
+ * /tmp/mendB30/fold.mts, not kept): simd 128×784→100 1.008 (0.952–1.027), 256×784→100 0.999
+ * (0.978–1.009); relaxed 1.000 (0.940–1.040) and 1.001 (0.975–1.096); scalar 1.025 (0.991–1.069)
+ * and 1.002 (0.978–1.033): within the rounds' spread on every binary. The scalar binary never runs
+ * threads and gains nothing from the fold; it keeps it because test/kernels/dense.test.ts holds the
+ * scalar and simd ∂W to the same bits.
  */
 export function weightsFoldRow(batch: i32): i32 {
   if (batch < FOLD_MIN_BATCH) return 0;
