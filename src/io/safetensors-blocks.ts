@@ -42,7 +42,12 @@ export function isBlockFile(metadata: Record<string, string>): boolean {
 
 /** A block model as safetensors bytes (see the module comment). Refuses inconsistent data with INVALID_OPTION naming the tensor. */
 export function blockModelToSafetensors(given: BlockModelData): Uint8Array {
-  const { loss, inputs, layers, model } = checkBlockModel(given); // the checked copy from here on
+  return checkedBlockModelToSafetensors(checkBlockModel(given).model);
+}
+
+/** blockModelToSafetensors of the copy checkBlockModel returned (toSafetensors' exportSource): written, not checked again. */
+export function checkedBlockModelToSafetensors(model: BlockModelData): Uint8Array {
+  const { loss, inputs, layers } = model;
   const metadata: Record<string, string> = {
     format: MODEL_FILE_TAG,
     version: String(BLOCK_FILE_VERSION),

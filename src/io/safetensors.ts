@@ -24,7 +24,7 @@ import type { Network } from '../api/network.js';
 import { badModel, exportSource, checkArchitecture, checkSizes, denseAsBlockModel, readActivation, readLoss } from './model-data.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { pytorchExpression } from './pytorch-module.js';
-import { BLOCK_FILE_RECORDS, blockModelFromSafetensors, blockModelToSafetensors, isBlockFile, tensorsToWrite, type BlockSafetensorsOptions } from './safetensors-blocks.js';
+import { BLOCK_FILE_RECORDS, blockModelFromSafetensors, checkedBlockModelToSafetensors, isBlockFile, tensorsToWrite, type BlockSafetensorsOptions } from './safetensors-blocks.js';
 import { isBlockModel } from '../network/block-model-check.js';
 import { decodeFloats, encodeSafetensors, f64Note, parseSafetensors, type TensorEntry } from './safetensors-format.js';
 import { chainFanIns, initialisationText, recordedInitialisationText, type Initialisation } from '../init/initialisation.js';
@@ -64,7 +64,7 @@ export interface SafetensorsImportOptions {
  */
 export function toSafetensors(source: Network | ModelData | BlockModelData): Uint8Array {
   const model = exportSource(source, 'toSafetensors');
-  if (isBlockModel(model)) return blockModelToSafetensors(model);
+  if (isBlockModel(model)) return checkedBlockModelToSafetensors(model);
   const blocks = denseAsBlockModel(model);
   const metadata = {
     format: MODEL_FILE_TAG,

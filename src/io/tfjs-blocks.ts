@@ -113,7 +113,12 @@ function tfjsPlan(specs: readonly CheckedSpec[], inputs: number, where = 'layers
 
 /** A block model as a tfjs layers model (see the module comment); INVALID_OPTION for a residual block or inconsistent data. */
 export function blockModelToTfjsLayers(given: BlockModelData): TfjsLayersModel {
-  const { loss, inputs, layers, model } = checkBlockModel(given); // the checked copy from here on
+  return checkedBlockModelToTfjsLayers(checkBlockModel(given).model);
+}
+
+/** blockModelToTfjsLayers of the copy checkBlockModel returned (toTfjsLayers' exportSource): written, not checked again. */
+export function checkedBlockModelToTfjsLayers(model: BlockModelData): TfjsLayersModel {
+  const { loss, inputs, layers } = model;
   const counters = model.tensors.filter((t) => t.dtype === 'i64');
   return writeTfjsLayers(model, {
     format: MODEL_FILE_TAG,

@@ -20,7 +20,7 @@ import { describeValue, quoted, shown } from '../errors.js';
 import { badModel, exportSource, checkArchitecture, checkSizes, denseAsBlockModel, readActivation, readLoss } from './model-data.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { isBlockModel } from '../network/block-model-check.js';
-import { blockModelToTfjsLayers, isBlockTfjsModel, writeTfjsLayers } from './tfjs-blocks.js';
+import { checkedBlockModelToTfjsLayers, isBlockTfjsModel, writeTfjsLayers } from './tfjs-blocks.js';
 import { fileListItem } from '../layer-names.js';
 import { UnstatedImportOptions } from './import-options.js';
 import { checkNotWholeTfjsModel, gradscopeMetadata, isObject, recordedMetadata, topologyLayers, transpose, weightReader, type TfjsLayersModel } from './tfjs-format.js';
@@ -69,7 +69,7 @@ const INFERENCE_IDENTITY_LAYERS = ['Dropout', 'AlphaDropout', 'GaussianDropout',
 /** The model as a tfjs layers model: model.json (as an object) and the weights.bin bytes; a block model as `blockModelToTfjsLayers`. */
 export function toTfjsLayers(source: Network | ModelData | BlockModelData): TfjsLayersModel {
   const model = exportSource(source, 'toTfjsLayers');
-  if (isBlockModel(model)) return blockModelToTfjsLayers(model);
+  if (isBlockModel(model)) return checkedBlockModelToTfjsLayers(model);
   return writeTfjsLayers(denseAsBlockModel(model), { format: MODEL_FILE_TAG, version: MODEL_VERSION, loss: model.loss, ...recordedMetadata(model) });
 }
 
