@@ -52,10 +52,10 @@ describe('--help at a width', () => {
     const { stdout } = await runCliInProcess(['curvature', '--help'], 80);
     const lines = stdout.split('\n');
     const cost = lines.slice(lines.findIndex((line) => line.startsWith('Cost: ')), lines.indexOf('Example:') - 1);
-    expect(cost.length).toBeGreaterThan(10);
+    expect(cost.length).toBeGreaterThan(3);
     for (const line of cost.slice(0, -1)) expect(line.length, line).toBeGreaterThan(60);
     const whole = await runCliInProcess(['curvature', '--help']);
-    expect(whole.stdout).toContain("Cost: the run is operator products (H·v or G·v), each about one to one and a half training steps' work on\nevery row measured");
+    expect(whole.stdout).toMatch(/^Cost: at most 2·T \+ 2·\(min\(n, \d+\) .*operator products \(H·v or G·v; n parameters, n_l layer l's; T per trace n up to [\d,]+ parameters, else \d+ probes per layer\),$/m);
   });
 });
 
