@@ -3,7 +3,7 @@
 // No v128 anywhere: this file is compiled into the scalar binary.
 
 import {
-  MR, min32, kBlock, alignScratch, tileOf, biasOf, packedAOf, packedBOf, packBias, packA, packB, forwardByRowDots, lanesAsGemms, laneTerms, gemm_scratch_bytes, LANE_ROWS, weightsFoldRow,
+  MR, min32, kBlock, alignScratch, tileOf, biasOf, packedAOf, packedBOf, packBias, packA, packB, forwardByRowDots, lanesAsGemms, laneTerms, gemm_scratch_bytes, LANE_ROWS, weightsFolded, weightsOverRows,
 } from './gemm.pack';
 import { denseForwardRowDotsByOutput } from './row-dots.scalar';
 import { f32_copy_rows } from './common';
@@ -216,13 +216,7 @@ export function f32_dense_bwd_weights__scalar(
 export function f32_dense_bwd_weights_cols__scalar(
   dwCols: usize, dz: usize, aCols: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32, cols: i32,
 ): void {
-  const h = weightsFoldRow(batch);
-  if (h == 0) {
-    weightsOverRows(dwCols, dz, aCols, scratch, batch, nIn, nOut, cols, true);
-    return;
-  }
-  weightsOverRows(dwCols, dz, aCols, scratch, h, nIn, nOut, cols, true);
-  weightsOverRows(dwCols, dz + (<usize>(h * nOut) << 2), aCols + (<usize>(h * nIn) << 2), scratch, batch - h, nIn, nOut, cols, true);
+  weightsFolded(gemm, dwCols, dz, aCols, scratch, batch, nIn, nOut, cols);
 }
 
 // One part of ∂W's fold over `rows` rows, added to dw (accumulate) or written over it: the twin of
@@ -231,12 +225,7 @@ export function f32_dense_bwd_weights_rows__scalar(
   dw: usize, dz: usize, a: usize, scratch: usize, rows: i32, nIn: i32, nOut: i32, accumulate: i32,
 ): void {
   // dw is (nOut, nIn), dz is (rows, nOut), a is (rows, nIn)
-  weightsOverRows(dw, dz, a, scratch, rows, nIn, nOut, nIn, accumulate != 0);
-}
-
-// dw[:, cols] (+)= dzᵀ·a[:, cols] over `rows` rows: A(i, k) = dz[k][i], packed four consecutive floats of a dz row at a time.
-function weightsOverRows(dw: usize, dz: usize, a: usize, scratch: usize, rows: i32, nIn: i32, nOut: i32, cols: i32, accumulate: bool): void {
-  gemm(dw, dz, a, 0, scratch, 4, <usize>nOut << 2, <usize>nIn << 2, 4, nIn, nOut, cols, rows, accumulate, false);
+  weightsOverRows(gemm, dw, dz, a, scratch, rows, nIn, nOut, nIn, accumulate != 0);
 }
 
 export function f32_dense_bwd_bias__scalar(db: usize, dz: usize, batch: i32, nOut: i32): void {

@@ -25,7 +25,7 @@
 // 83–85 → 90–91 %, 256×100→10 forward 47 → 63 %.
 
 import {
-  MR, NR, min32, kBlock, alignScratch, knownAligned, PANEL_ALIGN, FLOAT_ALIGN, tileOf, biasOf, packedAOf, packedBOf, packBias, packBPanel, swapsRoles, swapChunkRows, columnChunk, forwardByRowDots, weightsFoldRow,
+  MR, NR, min32, kBlock, alignScratch, knownAligned, PANEL_ALIGN, FLOAT_ALIGN, tileOf, biasOf, packedAOf, packedBOf, packBias, packBPanel, swapsRoles, swapChunkRows, columnChunk, forwardByRowDots, weightsFolded, weightsOverRows,
 } from './gemm.pack';
 import { madd } from './madd.simd';
 import { denseForwardRowDots } from './row-dots.simd';
@@ -575,13 +575,7 @@ export function f32_dense_bwd_weights_cols__simd(
   dwCols: usize, dz: usize, aCols: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32, cols: i32,
 ): void {
   // dw is (nOut, nIn), dz is (batch, nOut), a is (batch, nIn)
-  const h = weightsFoldRow(batch);
-  if (h == 0) {
-    weightsOverRows(dwCols, dz, aCols, scratch, batch, nIn, nOut, cols, true);
-    return;
-  }
-  weightsOverRows(dwCols, dz, aCols, scratch, h, nIn, nOut, cols, true);
-  weightsOverRows(dwCols, dz + (<usize>(h * nOut) << 2), aCols + (<usize>(h * nIn) << 2), scratch, batch - h, nIn, nOut, cols, true);
+  weightsFolded(gemm, dwCols, dz, aCols, scratch, batch, nIn, nOut, cols);
 }
 
 // One part of ∂W's fold (weightsFoldRow): dw (+)= dzᵀ·a over `rows` rows of dz and a in gemm's K
@@ -593,13 +587,7 @@ export function f32_dense_bwd_weights_rows__simd(
   dw: usize, dz: usize, a: usize, scratch: usize, rows: i32, nIn: i32, nOut: i32, accumulate: i32,
 ): void {
   // dw is (nOut, nIn), dz is (rows, nOut), a is (rows, nIn)
-  weightsOverRows(dw, dz, a, scratch, rows, nIn, nOut, nIn, accumulate != 0);
-}
-
-// dw[:, cols] (+)= dzᵀ·a[:, cols] over `rows` rows, in gemm's K blocks: A(i, k) = dz[k][i], packed
-// four consecutive floats of a dz row at a time.
-function weightsOverRows(dw: usize, dz: usize, a: usize, scratch: usize, rows: i32, nIn: i32, nOut: i32, cols: i32, accumulate: bool): void {
-  gemm(dw, dz, a, 0, scratch, 4, <usize>nOut << 2, <usize>nIn << 2, 4, nIn, nOut, cols, rows, accumulate, false);
+  weightsOverRows(gemm, dw, dz, a, scratch, rows, nIn, nOut, nIn, accumulate != 0);
 }
 
 export function f32_dense_bwd_bias__simd(db: usize, dz: usize, batch: i32, nOut: i32): void {

@@ -372,6 +372,38 @@ export function weightsFoldRow(batch: i32): i32 {
 }
 
 /**
+ * A GEMM driver as each binary defines its own (dense.simd.ts, dense.scalar.ts, the same signature):
+ * C (+)= A·B + bias with A, B read through byte strides, C's rows ldc floats apart.
+ */
+export type Gemm = (
+  c: usize, a: usize, b: usize, bias: usize, scratch: usize,
+  aRow: usize, aCol: usize, bRow: usize, bCol: usize, ldc: i32,
+  m: i32, n: i32, k: i32, accumulate: bool, hasBias: bool,
+) => void;
+
+/**
+ * One part of ∂W's fold on a binary's `gemm`: dw[:, cols] (+)= dzᵀ·a[:, cols] over `rows` rows
+ * (dw and a's rows nIn floats apart), added to dw (accumulate) or written over it, in gemm's K
+ * blocks: A(i, k) = dz[k][i], packed four consecutive floats of a dz row at a time.
+ */
+export function weightsOverRows(gemm: Gemm, dw: usize, dz: usize, a: usize, scratch: usize, rows: i32, nIn: i32, nOut: i32, cols: i32, accumulate: bool): void {
+  gemm(dw, dz, a, 0, scratch, 4, <usize>nOut << 2, <usize>nIn << 2, 4, nIn, nOut, cols, rows, accumulate, false);
+}
+
+/**
+ * dw[:, j0 : j0 + cols] += dzᵀ·a[:, j0 : j0 + cols] over the whole batch on a binary's `gemm`
+ * (dwCols = dw + j0, aCols = a + j0 in floats): one sum, or from weightsFoldRow's batch on the
+ * fold (dw + P₀) + P₁, each part in its own K blocks. Both binaries' ∂W kernels run it, so the
+ * scalar and the SIMD ∂W fold at the same row.
+ */
+export function weightsFolded(gemm: Gemm, dwCols: usize, dz: usize, aCols: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32, cols: i32): void {
+  const h = weightsFoldRow(batch);
+  weightsOverRows(gemm, dwCols, dz, aCols, scratch, h == 0 ? batch : h, nIn, nOut, cols, true);
+  if (h == 0) return;
+  weightsOverRows(gemm, dwCols, dz + (<usize>(h * nOut) << 2), aCols + (<usize>(h * nIn) << 2), scratch, batch - h, nIn, nOut, cols, true);
+}
+
+/**
  * Depth of the K blocks: K split into equal blocks of at most KC (784 → 3 × 262, not
  * 2 × 384 + 16: a thin last block would pay the packing and call overhead for little work).
  */

@@ -504,10 +504,6 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   private readonly tileColumns: number;
   /** Each thread's least batch rows for a split (minRowsPerThread, at least one tile's rows). */
   private readonly minRows: number;
-  /** The main thread's part of a ∂W split by columns (f32_dense_bwd_weights_cols__simd). */
-  private readonly columnsLocal: (dwCols: number, dz: number, aCols: number, scratch: number, batch: number, nIn: number, nOut: number, cols: number) => void;
-  /** The main thread's part of a ∂W split by batch rows (f32_dense_bwd_weights_rows__simd). */
-  private readonly rowsLocal: (dw: number, dz: number, a: number, scratch: number, rows: number, nIn: number, nOut: number, accumulate: number) => void;
 
   constructor(
     exports: CommonExports & Record<string, unknown>,
@@ -520,8 +516,6 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
     this.tileRows = (exports.dense_tile_rows__simd as () => number)();
     this.tileColumns = (exports.dense_tile_cols__simd as () => number)();
     this.minRows = Math.max(minRowsPerThread, this.tileRows);
-    this.columnsLocal = exports[WORKER_EXPORTS[BWD_WEIGHT_COLUMNS]] as typeof this.columnsLocal;
-    this.rowsLocal = exports[WORKER_EXPORTS[BWD_WEIGHT_ROWS]] as typeof this.rowsLocal;
     for (let t = 0; t <= pool.size; t++) this.scratches.push(this.allocOwn(0));
     this.partial = this.allocOwn(0);
   }
@@ -838,7 +832,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
     if (h > 0) {
       this.postWeightRows(0, dz, a, batch, nIn, nOut, h);
       this.pool!.post(0, 1);
-      this.rowsLocal(dw.ptr, dz.ptr, a.ptr, this.scratches[0].ptr, h, nIn, nOut, 1);
+      this.module.f32_dense_bwd_weights_rows(dw.ptr, dz.ptr, a.ptr, this.scratches[0].ptr, h, nIn, nOut, 1);
       this.pool!.wait(0);
       this.addPartial(dw, nOut * nIn);
       return;
@@ -851,7 +845,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
       pool.setCall(t - 1, 0, BWD_WEIGHT_COLUMNS, dw.ptr + at, dz.ptr, a.ptr + at, this.scratches[t].ptr, batch, nIn, nOut, cols);
       pool.post(t - 1, 1);
     }
-    this.columnsLocal(dw.ptr, dz.ptr, a.ptr, this.scratches[0].ptr, batch, nIn, nOut, this.columnStart(1, nIn));
+    this.module.f32_dense_bwd_weights_cols(dw.ptr, dz.ptr, a.ptr, this.scratches[0].ptr, batch, nIn, nOut, this.columnStart(1, nIn));
     for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
   }
 
@@ -908,7 +902,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
       this.postWeightRows(0, dz, a, batch, nIn, nOut, h);
       pool.setCall(0, 1, BWD_INPUT, da.ptr + h * nIn * F32, dz.ptr + h * nOut * F32, w.ptr, this.scratches[1].ptr, batch - h, nIn, nOut);
       pool.post(0, 2);
-      this.rowsLocal(dw.ptr, dz.ptr, a.ptr, this.scratches[0].ptr, h, nIn, nOut, 1);
+      this.module.f32_dense_bwd_weights_rows(dw.ptr, dz.ptr, a.ptr, this.scratches[0].ptr, h, nIn, nOut, 1);
       this.module.f32_dense_bwd_input(da.ptr, dz.ptr, w.ptr, this.scratches[0].ptr, h, nIn, nOut);
       pool.wait(0);
       this.addPartial(dw, nOut * nIn);
