@@ -19,7 +19,7 @@ import { uploadDataset, type Dataset } from '../training/dataset.js';
  */
 export async function createDataset(x: Rows, y: Rows, options: BackendOptions = {}): Promise<Dataset> {
   const sizes = { inputSize: columnsOf(x, 'inputs'), targetSize: columnsOf(y, 'targets') };
-  if (typeof options === 'object' && options !== null) checkKnownKeys(options, BACKEND_OPTIONS, 'createDataset');
+  checkKnownKeys(options, BACKEND_OPTIONS, 'createDataset'); // null or a string too: acquireBackend reads its keys
   const { kernels, release } = await acquireBackend(options);
   try {
     return uploadDataset(kernels, x, y, sizes, release);

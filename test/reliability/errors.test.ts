@@ -104,6 +104,9 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
   it('createNetwork, createDataset and initLsuv refuse a misspelt option, naming the nearest known one', async () => {
     await expectError(() => createNetwork({ sizes: [2, 3, 2], activaton: 'relu', backend: kernels } as never), 'INVALID_OPTION', /^createNetwork: unknown option 'activaton'; did you mean 'activation'\? \(known: sizes, inputs, layers, activation, output, loss, init, biasInit, seed, backend, threads\)$/);
     await expectError(() => createDataset(X, Y, { thread: 2 } as never), 'INVALID_OPTION', /^createDataset: unknown option 'thread'; did you mean 'threads'\?/);
+    // null read .threads (a TypeError) and a string was taken as no options.
+    await expectError(() => createDataset(X, Y, null as never), 'INVALID_OPTION', /^createDataset: expected an options object, got null$/);
+    await expectError(() => createDataset(X, Y, 'wasm' as never), 'INVALID_OPTION', /^createDataset: expected an options object, got "wasm"$/);
     const lsuv = await createNetwork({ sizes: [3, 4, 2], init: 'lsuv', seed: 1, backend: kernels });
     await expectError(() => lsuv.initLsuv(X, { tolerence: 0.1 } as never), 'INVALID_OPTION', /^lsuv: unknown option 'tolerence'; did you mean 'tolerance'\?/);
     lsuv.dispose();
