@@ -43,7 +43,7 @@ import { checkValidationRows, VALIDATION_LABELS } from '../training/validation-r
 import { loadsOneBatchInOrder } from '../training/batch-rows.js';
 import { checkOptimizerOption } from '../training/optimizer-settings.js';
 import type { TrainingRows, ValidationSet } from '../training/training-engine.js';
-import { grouped } from '../counted.js';
+import { counted, grouped } from '../counted.js';
 import type { TrainedOn } from '../trained-on.js';
 import { TrainedOnRecord } from './trained-on-record.js';
 
@@ -342,7 +342,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     if (rows.inputs.cols !== this.inputSize || rows.targets.cols !== this.outputSize) {
       throw new GradscopeError(
         'SHAPE_MISMATCH',
-        `${label}: rows of ${grouped(rows.inputs.cols)} inputs and ${grouped(rows.targets.cols)} targets, but the network takes ${grouped(this.inputSize)} and gives ${grouped(this.outputSize)}`,
+        `${label}: rows of ${counted(rows.inputs.cols, 'input')} and ${counted(rows.targets.cols, 'target')}, but the network takes ${grouped(this.inputSize)} and gives ${grouped(this.outputSize)}`,
       );
     }
     return { inputs: rows.inputs, targets: rows.targets, lender: data };

@@ -200,6 +200,10 @@ describe('datasets uploaded once', () => {
     expect(stateHash(b)).toBe(before);
     const other = await createNetwork({ sizes: [6, 4], backend: a.kernels, seed: 1 });
     await expectError(() => other.evaluate(set), 'SHAPE_MISMATCH', /3 targets, but the network takes 6 and gives 4/);
+    // One of each was "rows of 1 inputs and 1 targets".
+    const single = await createDataset([[0.5], [0.25]], [[1], [0]], { backend: a.kernels });
+    await expectError(() => other.evaluate(single), 'SHAPE_MISMATCH', /^dataset: rows of 1 input and 1 target, but the network takes 6 and gives 4$/);
+    single.dispose();
     set.dispose();
     set.dispose();
     await expectError(() => a.train(set), 'DISPOSED', /dataset was disposed/);
