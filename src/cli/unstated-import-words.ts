@@ -9,9 +9,9 @@ import type { Command } from './command.js';
 import { convertCommand } from './commands/convert.js';
 import { shellLine } from './shell-word.js';
 
-/** `options` as convert's flags with their placeholders: `--output A --loss L`. */
-function convertFlags(options: readonly ImportOptionName[]): string[] {
-  return options.flatMap((option) => [`--${option}`, convertCommand.flags.find((flag) => flag.name === option)!.value!]);
+/** `options` as convert's flags, each with the value the file gives (`values`: its layers' names) or its placeholder: `--layers encoder,decoder --output A --loss L`. */
+function convertFlags(options: readonly ImportOptionName[], values: UnstatedImportOptions['values'] = {}): string[] {
+  return options.flatMap((option) => [`--${option}`, values[option] === undefined ? convertCommand.flags.find((flag) => flag.name === option)!.value! : shellLine([values[option]!])]);
 }
 
 /** Where the convert command writes gradscope's JSON model: beside `path`, its extension .json (not `path` itself: a tfjs model.json). */
@@ -26,7 +26,7 @@ export function unstatedImportMessage(error: UnstatedImportOptions, command: Com
   if (asked.every((option) => command.flags.some((flag) => flag.name === option))) return error.message;
   const path = error.path ?? 'FILE';
   const out = convertedPath(path);
-  const convert = (options: readonly ImportOptionName[]) => shellLine(['gradscope', 'convert', path, out]) + ` ${convertFlags(options).join(' ')}`;
+  const convert = (options: readonly ImportOptionName[]) => shellLine(['gradscope', 'convert', path, out]) + ` ${convertFlags(options, error.values).join(' ')}`;
   const route = error.byModule === undefined ? '' : ` (or, to ${BY_MODULE}, ${convert(error.byModule)})`;
   const where = error.path === undefined ? '' : `${error.path}: `;
   return `${where}${error.where}: ${error.lacks}, and gradscope ${command.words.join(' ')} takes no flag ${error.purpose}: convert the file first: ${convert(error.options)}${route} (gradscope convert --help lists each flag's values), then give --model ${shellLine([out])}`;

@@ -85,6 +85,8 @@ export class UnstatedImportOptions extends GradscopeError {
     readonly byModule?: readonly ImportOptionName[],
     /** The file, when the reader knows it. */
     readonly path?: string,
+    /** Values the file itself gives for some of `options` (its layers' names, in an order they chain in), which a printed command uses in place of a placeholder. */
+    readonly values?: Readonly<Partial<Record<ImportOptionName, string>>>,
   ) {
     const route = byModule === undefined ? '' : `, or ${BY_MODULE}: blockModelFromSafetensors's ${optionsToPass(byModule)}`;
     super('BAD_MODEL_FILE', `${path === undefined ? '' : `${path}: `}${where}: ${lacks}; pass ${optionsToPass(options)} ${purpose}${route}`);
@@ -92,7 +94,7 @@ export class UnstatedImportOptions extends GradscopeError {
 
   /** The same refusal naming the file at `path`. */
   at(path: string): UnstatedImportOptions {
-    return new UnstatedImportOptions(this.where, this.lacks, this.options, this.purpose, this.byModule, path);
+    return new UnstatedImportOptions(this.where, this.lacks, this.options, this.purpose, this.byModule, path, this.values);
   }
 }
 

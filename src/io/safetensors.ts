@@ -87,7 +87,7 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   const notes: string[] = [];
   const grouped = groupLayers(entries);
   if (grouped.length === 0) throw badModel('safetensors', 'holds no tensors: expected dense layers ("0.weight", "0.bias", …)');
-  const layers = orderLayers(grouped, options.layers, notes);
+  const layers = orderLayers(grouped, options.layers, notes, unstatedArchitecture(gradscopeMetadata(metadata), grouped.length, options));
   const sizes = [layers[0].weight.shape[1], ...layers.map((layer) => layer.weight.shape[0])];
   layers.forEach((layer, l) => {
     const [out, inputs] = layer.weight.shape;
@@ -134,6 +134,25 @@ interface LayerEntries {
   bias?: TensorEntry;
 }
 
+/** The file's __metadata__ as gradscope reads it: none where it is another format's. */
+function gradscopeMetadata(metadata: Record<string, string>): Record<string, string> {
+  return metadata.format !== undefined && metadata.format !== MODEL_FILE_TAG ? {} : metadata;
+}
+
+/**
+ * The import options a dense chain of `depth` layers needs that neither `ours` (gradscopeMetadata)
+ * nor `options` give: where neither says what the layers compute, the hidden activation (with more
+ * than one layer) and the output; the loss wherever neither gives it.
+ */
+function unstatedArchitecture(ours: Record<string, string>, depth: number, options: SafetensorsImportOptions): ImportOptionName[] {
+  const computes = ours.activations !== undefined || (options.output !== undefined && (options.activation !== undefined || depth === 1));
+  return [
+    ...(!computes && depth > 1 && options.activation === undefined ? (['activation'] as const) : []),
+    ...(!computes && options.output === undefined ? (['output'] as const) : []),
+    ...(ours.loss === undefined && options.loss === undefined ? (['loss'] as const) : []),
+  ];
+}
+
 /** Groups `<layer>.weight` and `<layer>.bias` by layer name; anything else is not a dense layer. */
 function groupLayers(entries: TensorEntry[]): LayerEntries[] {
   const byName = new Map<string, Partial<LayerEntries>>();
@@ -160,7 +179,7 @@ const MAX_ORDER_SEARCH = 100_000;
  * one order in which every layer takes the previous one's outputs. Refuses a file with none or
  * with several such orders, saying why and how to give the order.
  */
-function orderLayers(layers: LayerEntries[], names: readonly string[] | undefined, notes: string[]): LayerEntries[] {
+function orderLayers(layers: LayerEntries[], names: readonly string[] | undefined, notes: string[], unstated: readonly ImportOptionName[]): LayerEntries[] {
   const listing = layers.map((l) => `${l.name} [${l.weight.shape.join(', ')}]`).join(', ');
   if (names !== undefined) {
     if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) throw new MistakenImportOption('layers', 'layers option', 'expected an array of layer names');
@@ -184,12 +203,16 @@ function orderLayers(layers: LayerEntries[], names: readonly string[] | undefine
   }
   const orders = chainOrders(layers);
   // The order is what the file does not record: each command asks for the layers option in its own words (cli/unstated-import-words.ts).
-  const unordered = (lacks: string) => new UnstatedImportOptions('safetensors', lacks, ['layers'], "to give their order (the layers' names, input first)");
+  // The options asked for are all the import needs, the file's own names in a chain order (else as listed) its layers' value: a convert
+  // command printed from them runs (review-b, session 30: it printed '--layers fc1,fc2', and then the file lacked its activations too).
+  const purpose = `to give their order (the layers' names, input first)${unstated.length ? ' and what they compute' : ''}`;
+  const unordered = (lacks: string, order = layers) =>
+    new UnstatedImportOptions('safetensors', lacks, ['layers', ...unstated], purpose, undefined, undefined, { layers: order.map((l) => l.name).join(',') });
   if (orders === 'too many') throw unordered(`cannot order the dense layers (${listing}): too many orders to try`);
   if (orders.length === 0) throw unordered(`cannot order the dense layers (${listing}): their names carry no order and their shapes chain in none`);
   if (orders.length > 1) {
     const show = (order: LayerEntries[]) => order.map((l) => l.name).join(' → ');
-    throw unordered(`the dense layers (${listing}) chain in more than one order (${show(orders[0])}; ${show(orders[1])}): ambiguous`);
+    throw unordered(`the dense layers (${listing}) chain in more than one order (${show(orders[0])}; ${show(orders[1])}): ambiguous`, orders[0]);
   }
   notes.push(`ordered the dense layers by their shapes: ${orders[0].map((l) => l.name).join(' → ')}`);
   return orders[0];
@@ -236,10 +259,9 @@ function readArchitecture(
   notes: string[],
 ): { loss: Loss; lossFrom: string; activations: OutputActivation[]; initialisation?: Initialisation; trainedOn?: TrainedOn } {
   const depth = sizes.length - 1;
-  let ours = metadata;
-  if (metadata.format !== undefined && metadata.format !== MODEL_FILE_TAG) {
+  const ours = gradscopeMetadata(metadata);
+  if (ours !== metadata) {
     notes.push(`ignored __metadata__ of format ${JSON.stringify(metadata.format)} (not gradscope's)`);
-    ours = {};
   } else if (metadata.format === MODEL_FILE_TAG && metadata.version !== String(MODEL_VERSION)) {
     throw badModel('__metadata__.version', `this gradscope reads version ${MODEL_VERSION}, got ${shown(metadata.version)}`);
   }
@@ -254,12 +276,7 @@ function readArchitecture(
     const hidden = depth > 1 ? readActivation(options.activation, 'activation option') : undefined;
     activations = [...Array<OutputActivation>(depth - 1).fill(hidden!), readActivation(options.output, 'output option')];
   } else {
-    // Name only what is missing: the hidden activation (with more than one layer), the output, and the loss if the file lacks it too.
-    const missing: ImportOptionName[] = [
-      ...(depth > 1 && options.activation === undefined ? (['activation'] as const) : []),
-      ...(options.output === undefined ? (['output'] as const) : []),
-      ...(ours.loss === undefined && options.loss === undefined ? (['loss'] as const) : []),
-    ];
+    const missing = unstatedArchitecture(ours, depth, options);
     // A caller who gave neither activation may hold a state_dict PyTorch saved: its module's expression says every layer (newuser29);
     // not one who ordered the layers, as the expression orders them itself (layers beside pytorch is refused).
     const lossMissing = missing.includes('loss') ? (['loss'] as const) : [];

@@ -144,16 +144,40 @@ describe('gradscope convert of a plain state_dict', () => {
     const file = join(dir, 'square.safetensors');
     writeFileSync(file, encodeSafetensors({}, square));
     const lacks = `${file}: safetensors: the dense layers (encoder [4, 4], decoder [4, 4]) chain in more than one order (encoder → decoder; decoder → encoder): ambiguous`;
+    // The file records nothing of what its layers compute either: every option the import needs is asked for at once, the
+    // layers by the file's own names (it printed '--layers fc1,fc2', and the command then lacked --activation, --output and --loss).
     const convert = await runCliInProcess(['convert', file, join(dir, 'square-out.json')]);
-    expect(convert.stderr).toBe(`gradscope: BAD_MODEL_FILE: ${lacks}; pass { layers } (--layers) to give their order (the layers' names, input first)\n`);
+    const purpose = "to give their order (the layers' names, input first) and what they compute";
+    expect(convert.stderr).toBe(`gradscope: BAD_MODEL_FILE: ${lacks}; pass { layers, activation, output, loss } (--layers, --activation, --output, --loss) ${purpose}\n`);
     const converted = join(dir, 'square.json');
     for (const words of [['study'], ['gradients'], ['curvature']]) {
       const run = await runCliInProcess([...words, '--model', file]);
       expect(run.code, words[0]).toBe(1);
       expect(run.stderr, words[0]).toBe(
-        `gradscope: BAD_MODEL_FILE: ${lacks}, and gradscope ${words[0]} takes no flag to give their order (the layers' names, input first): ` +
-          `convert the file first: gradscope convert ${file} ${converted} --layers fc1,fc2 (gradscope convert --help lists each flag's values), then give --model ${converted}\n`,
+        `gradscope: BAD_MODEL_FILE: ${lacks}, and gradscope ${words[0]} takes no flag ${purpose}: ` +
+          `convert the file first: gradscope convert ${file} ${converted} --layers encoder,decoder --activation A --output A --loss L (gradscope convert --help lists each flag's values), then give --model ${converted}\n`,
       );
     }
+  });
+
+  it('the convert command printed for a chain whose order the file does not give runs as printed, and its model then loads', async () => {
+    // A gradscope file (its activations and loss recorded) whose two square layers' names carry no order: --layers alone is needed.
+    const square: TensorToWrite[] = ['encoder', 'decoder'].flatMap((name, k) => [
+      { name: `${name}.weight`, dtype: 'F32' as const, shape: [4, 4], values: Float32Array.from({ length: 16 }, (_, i) => ((i * 7 + k) % 5) / 10 - 0.2) },
+      { name: `${name}.bias`, dtype: 'F32' as const, shape: [4], values: new Float32Array(4) },
+    ]);
+    const file = join(dir, 'recorded-square.safetensors');
+    writeFileSync(file, encodeSafetensors({ format: 'gradscope.model', version: '1', activations: 'tanh,softmax', loss: 'cross-entropy' }, square));
+    const refused = await runCliInProcess(['gradients', '--model', file]);
+    expect(refused.code).toBe(1);
+    const printed = /convert the file first: (gradscope convert .*?) \(gradscope convert --help/.exec(refused.stderr)?.[1];
+    expect(printed).toBe(`gradscope convert ${file} ${join(dir, 'recorded-square.json')} --layers encoder,decoder`);
+    // Its words as a shell splits them (the paths hold no space or quote: shellWord leaves them bare).
+    const ran = await runCliInProcess(printed!.split(' ').slice(1));
+    expect(ran.code, ran.stderr).toBe(0);
+    const data = join(dir, 'square-rows.json');
+    writeFileSync(data, JSON.stringify({ inputs: [[0, 1, 0, 1], [1, 0, 1, 0]], targets: [[1, 0, 0, 0], [0, 0, 1, 0]] }));
+    const studied = await runCliInProcess(['gradients', '--model', join(dir, 'recorded-square.json'), '--data', data]);
+    expect(studied.code, studied.stderr).toBe(0);
   });
 });
