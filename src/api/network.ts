@@ -463,7 +463,11 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   train(x: Rows | Dataset, y?: Rows | TrainOptions, options?: TrainOptions): TrainResult {
     this.assertAlive();
     if (this.#training) {
-      throw invalidOption('train: this network is already training (this call came from its onBatch or onEpoch); a network trains in one train() call at a time: call train() again after the running call returns');
+      // Called from inside the running call: its onBatch or onEpoch, or a getter or function of what it was given, which it reads as it runs.
+      throw invalidOption(
+        'train: this network is already training: this call was made while its running train() call was under way (from that call\'s onBatch or onEpoch, or from a getter of the options or rows it was given), ' +
+          'and was refused before it changed anything; a network trains in one train() call at a time: call train() again after the running call returns',
+      );
     }
     // Activation layers alone: every epoch would run and change nothing, and a study of it read 'Healthy gradient flow'.
     if (this.#engine.parameterCount === 0) throw invalidOption('train: the network has no parameters (its layers are activations only), so there is nothing to train: give it a layer with parameters (a dense layer)');

@@ -1,5 +1,5 @@
-// train() is synchronous, so a second train() of the same network can only come from the first's
-// onBatch or onEpoch: it is refused with INVALID_OPTION before it changes anything, and the running
+// train() is synchronous, so a second train() of the same network can only come from inside the first:
+// its onBatch or onEpoch, or a getter of what it was given; it is refused with INVALID_OPTION before it changes anything, and the running
 // call goes on as if it had not been made (the same weights, bit for bit, as a run without it).
 // A dataset holds its targets: evaluate and gradients refuse targets given beside one.
 import { describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { stateHash } from '../util/state-hash.js';
 
 const X = [[0.1, -0.2, 0.3], [1, 0.5, -1], [0, 0, 1], [-1, 2, 0.5], [0.3, 0.3, -0.3], [2, -1, 0]];
 const Y = [[1, 0], [0, 1], [1, 0], [0, 1], [1, 0], [0, 1]];
-const ALREADY = /^train: this network is already training \(this call came from its onBatch or onEpoch\)/;
+const ALREADY = /^train: this network is already training: this call was made while its running train\(\) call was under way \(from that call's onBatch or onEpoch, or from a getter of the options or rows it was given\), and was refused before it changed anything;/;
 
 describe.each(await kernelBackends())('train() inside train() on $name', ({ kernels }) => {
   const make = () => createNetwork({ sizes: [3, 5, 2], activation: 'tanh', output: 'softmax', seed: 4, backend: kernels });
@@ -49,6 +49,26 @@ describe.each(await kernelBackends())('train() inside train() on $name', ({ kern
     expect(refusals).toHaveLength(where === 'onBatch' ? 3 * 9 : 3 * 3);
     for (const refusal of refusals) await expectError(() => { throw refusal; }, 'INVALID_OPTION', ALREADY);
     expect(nested).toBe(plain);
+  });
+
+  it('from a getter of the options the running call reads: refused in the same words, which name getters too, nothing changed', async () => {
+    const net = await make();
+    const before = stateHash(net);
+    let refusal: unknown;
+    const options = {
+      get epochs() {
+        try {
+          net.train(X, Y, { epochs: 1 });
+        } catch (error) {
+          refusal = error;
+        }
+        return 1;
+      },
+    };
+    net.train(X, Y, options);
+    await expectError(() => { throw refusal; }, 'INVALID_OPTION', ALREADY);
+    expect(stateHash(net)).not.toBe(before);
+    net.dispose();
   });
 
   it('trains again once the running call has returned, or has thrown', async () => {
