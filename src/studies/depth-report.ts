@@ -48,8 +48,11 @@ export function depthInitialisationTable(result: DepthStudyResult): { header: st
 }
 
 /** Which seeds depthInitialisationTable's ‖∂C/∂b‖ cells hold and how: the terminal's heading and the report's text alike (the report said "mean over N seeds" beside "mean ± std" cells). */
-export const depthCellsSeedsText = (result: DepthStudyResult): string =>
-  result.seeds === 1 ? `seed ${DEPTH_FIRST_SEED}` : `mean ± std over seeds ${DEPTH_FIRST_SEED}–${DEPTH_FIRST_SEED + result.seeds - 1}`;
+export const depthCellsSeedsText = (result: DepthStudyResult): string => depthSeedsText(result, 'mean ± std');
+
+/** The seeds a figure of the study is over: `seed 1` for one (no mean of one: the chart said 'mean of 1 seed'), else `${what} over seeds 1–N`. */
+const depthSeedsText = (result: DepthStudyResult, what: string): string =>
+  result.seeds === 1 ? `seed ${DEPTH_FIRST_SEED}` : `${what} over seeds ${DEPTH_FIRST_SEED}–${DEPTH_FIRST_SEED + result.seeds - 1}`;
 
 /** What depthInitialisationTable's last two columns are. */
 export function depthRatioLegend(result: DepthStudyResult): string {
@@ -69,7 +72,7 @@ export function depthReportSection(result: DepthStudyResult): ReportSection {
     charts: [
       {
         id: 'depth-init',
-        title: `‖∂C/∂b‖ vs hidden layer at initialisation (log scale), a line per network (mean of ${counted(result.seeds, 'seed')})`,
+        title: `‖∂C/∂b‖ vs hidden layer at initialisation (log scale), a line per network (${depthSeedsText(result, 'mean')})`,
         xLabel: 'hidden layer',
         yLabel: '‖∂C/∂b‖',
         logY: true,

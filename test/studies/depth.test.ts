@@ -77,6 +77,8 @@ describe('depth study', () => {
       const seedsWords = seeds === 1 ? 'seed 1' : 'mean ± std over seeds 1–2';
       expect(terminal).toContain(`first to last (${seedsWords}), on`);
       expect(depthReportSection(result).text).toContain(`(the mean of each digit's δ), ${seedsWords}. First ÷ last`);
+      // Its chart's title said 'mean of 1 seed' for one.
+      expect(depthReportSection(result).charts![0].title).toMatch(seeds === 1 ? /a line per network \(seed 1\)$/ : /a line per network \(mean over seeds 1–2\)$/);
       expect(depthReportSection(result).text).toContain(seeds === 1 ? "First ÷ last: the ratio; Nielsen's: his one recorded network." : "First ÷ last: the per-seed ratio's median [range]; Nielsen's: his one recorded network.");
       for (const [index, network] of result.networks.entries()) {
         const cells = table.rows[index].slice(1, 1 + network.biasGradNorms.length);
