@@ -555,7 +555,11 @@ const NARROW_TEXT_SCALE = NARROW_CHART_FONT / CHART_FONT;
 // phone's: the figure is a container, CHART_MIN_WIDTH) the key goes under the drawing, as wide as
 // that scale makes it, and the drawing fits a 390 px phone; in a narrower column (a 320 px phone's)
 // its text is enlarged (NARROW_CHART_FONT) to keep CHART_TEXT_MIN, its key shown at that text size;
-// narrower than NARROWEST_COLUMN (306 px) it scrolls sideways in its box as a table does, its caption staying put. Nor is a chart drawn wider than its
+// narrower than NARROWEST_COLUMN (306 px) it scrolls sideways in its box as a table does, its caption staying put. A chart over steps
+// that fits its box takes a sideways touch as a drag (touch-action: pan-y, on the outer drawing: Chromium reads it on no nested
+// svg; a vertical touch still scrolls the page): with the
+// browser's default a phone took every touch drag to pan, cancelled the pointer and zoomed nothing (Chromium, 390 px, 2026-12-04);
+// one that scrolls sideways leaves the touch to the scroll. Nor is a chart drawn wider than its
 // text allows (drawingMaxWidth): in a wide column (one column from 1000 px to ~1260 px) it keeps its
 // design's text size near CHART_FONT, its caption as wide as it, the rest of the column left empty.
 const STYLE = `*{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,sans-serif;color:#222}
@@ -570,7 +574,7 @@ figure.chart>svg{display:block;width:100%;min-width:${drawingMinWidth(DRAWING_WI
 @container (width<${drawingMinWidth(DRAWING_WIDTH)}px){figure.chart>svg{min-width:${drawingMinWidth(DRAWING_WIDTH, NARROW_CHART_FONT)}px}figure.chart>svg:not(.key) :is(.tick,.legend,.xticks text,.axis){font-size:${NARROW_CHART_FONT}px}figure.chart>svg.key{width:${+((100 * KEY_WIDTH * NARROW_TEXT_SCALE) / DRAWING_WIDTH).toFixed(3)}%}}
 figcaption{grid-column:1/-1;font-weight:600;font-size:13px;position:sticky;left:0}.tick,.legend{font-size:${CHART_FONT}px;fill:#444}.axis{font-size:11px;fill:#222}.note{font-weight:400;color:#666}.warning{border-left:4px solid #d62728;padding:.2em 1em;background:#fdf3f3}
 .grid{stroke:#eee;fill:none}.axes{stroke:#999;fill:none}.y{text-anchor:end}.x,.axis,.xticks text{text-anchor:middle}.xticks text{font-size:${CHART_FONT}px;fill:#444}
-.plot{overflow:hidden}.plot[data-time]{cursor:crosshair}.plot:not([data-time]){overflow:visible}.series>path:not([class]){fill:none;stroke-width:1.5;stroke-linejoin:round;stroke-linecap:round;vector-effect:non-scaling-stroke}.plot .dots{stroke-width:5;stroke-linecap:round;fill:none;vector-effect:non-scaling-stroke}.mark{fill:none;stroke-width:${MARK_STROKE};pointer-events:none}.key path{fill:none}.off{fill:none;stroke-width:2.5;vector-effect:non-scaling-stroke}.reach{fill:none;stroke-width:1.5;stroke-dasharray:3 3;vector-effect:non-scaling-stroke}
+.plot{overflow:hidden}.plot[data-time]{cursor:crosshair}@container (width>=${drawingMinWidth(DRAWING_WIDTH, NARROW_CHART_FONT)}px){figure.chart>svg:has(>.plot[data-time]){touch-action:pan-y}}.plot:not([data-time]){overflow:visible}.series>path:not([class]){fill:none;stroke-width:1.5;stroke-linejoin:round;stroke-linecap:round;vector-effect:non-scaling-stroke}.plot .dots{stroke-width:5;stroke-linecap:round;fill:none;vector-effect:non-scaling-stroke}.mark{fill:none;stroke-width:${MARK_STROKE};pointer-events:none}.key path{fill:none}.off{fill:none;stroke-width:2.5;vector-effect:non-scaling-stroke}.reach{fill:none;stroke-width:1.5;stroke-dasharray:3 3;vector-effect:non-scaling-stroke}
 .plot .brush{fill:rgba(31,119,180,.15)}.plot .hit{fill:transparent}.histogram path{fill:#1f77b4}.histogram path.axes{fill:none;stroke:#999}
 .table,figure.chart{overflow-x:auto;background:linear-gradient(90deg,#fff 40%,#fff0) left/2em 100% no-repeat local,linear-gradient(270deg,#fff 40%,#fff0) right/2em 100% no-repeat local,linear-gradient(90deg,#0003,#0000) left/10px 100% no-repeat scroll,linear-gradient(270deg,#0003,#0000) right/10px 100% no-repeat scroll}
 .charts>.table{grid-column:1/-1}.row rect{shape-rendering:crispEdges}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px;text-align:right}td{white-space:nowrap}th{vertical-align:bottom}

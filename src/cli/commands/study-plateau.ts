@@ -97,7 +97,8 @@ export const studyPlateauCommand = command({
     { name: 'points', value: 'N', default: PLATEAU_DEFAULTS.points, rule: { ...COUNT, ...PLATEAU_POINTS_BOUND }, about: 'points along the training where the curvature is measured' },
     { name: 'lambda', value: 'λ', default: NIELSEN_TRAINING.lambda, rule: { min: 0, ...nielsenLambdaBound() }, about: 'L2 regularisation on the weights (0: none)' },
     { name: 'k', value: 'N', default: PLATEAU_DEFAULTS.k, rule: { ...COUNT, ...PLATEAU_K_BOUND }, about: 'eigenvalues at each end of the Hessian spectrum' },
-    SEED_FLAG,
+    // Nielsen's training is full-batch and in order (nielsenTraining), so the seed orders no batches.
+    { ...SEED_FLAG, about: "the random seed (initial weights, Lanczos' start vectors)" },
     JSON_FLAG,
     HTML_FLAG,
   ],

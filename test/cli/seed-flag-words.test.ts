@@ -1,0 +1,27 @@
+// What --seed says it seeds is what it seeds: study plateau trains Nielsen's net full-batch and in
+// order (nielsenTraining: batchSize = rows, shuffle: false), so its seed orders no batches; it
+// seeds the initial weights and Lanczos' start vectors (runPlateauStudy). Its help said "initial
+// weights, batch order", the words of the commands that shuffle.
+import { describe, expect, it } from 'vitest';
+import { nielsenTraining } from '../../src/studies/depth.js';
+import { runCliInProcess } from '../util/cli.js';
+
+const seedLine = (help: string) => help.split('\n').find((line) => /^\s*--seed\b/.test(line)) ?? '';
+
+describe('study plateau --seed', () => {
+  it("trains full-batch and in order: a seed has no batches to order", () => {
+    expect(nielsenTraining(1000)).toMatchObject({ batchSize: 1000, shuffle: false });
+  });
+
+  it("says it seeds the initial weights and Lanczos' start vectors, not a batch order", async () => {
+    const { code, stdout } = await runCliInProcess(['study', 'plateau', '--help']);
+    expect(code).toBe(0);
+    const line = seedLine(stdout);
+    expect(line).toContain("initial weights, Lanczos' start vectors");
+    expect(line).not.toMatch(/batch/);
+  });
+
+  it('train, whose batches the seed shuffles, still says batch order', async () => {
+    expect(seedLine((await runCliInProcess(['train', '--help'])).stdout)).toContain('batch order');
+  });
+});
