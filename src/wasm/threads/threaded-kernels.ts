@@ -15,14 +15,15 @@
  * - z = a·wᵀ + b and da += dz·w: by batch rows, which are contiguous, so each part writes its own
  *   rows;
  * - dw += dzᵀ·a on two threads from batch 128: by batch rows, the forward's, at the cut where one
- *   thread sums it in two parts (assembly/gemm.pack.ts' weightsFoldRow: dw = (dw + P₀) + P₁, P₀
- *   over rows [0, h), P₁ over [h, batch)). The main thread adds P₀ to dw as one thread does; the
- *   worker sums P₁ from zero into a buffer of its own (one K block, so the same sums); then P₁ is
- *   added to dw (axpy with α = 1: dw + P₁, as one thread's last K block adds it), split as the
- *   optimisers' update then is (MIN_SPLIT_UPDATE), so each half of dw is added where it is updated
- *   next. A layer's ∂W and ∂input asked for in one call (denseBackwardWeightsAndInput) go as one job,
- *   each thread both products over the rows its forward computed. The rows' δ do not all stay on
- *   their core between those jobs: the loss's gradient, the activations' backward passes under
+ *   thread sums it in two parts (assembly/gemm.pack.ts' weightsFoldRow and weightsFolded, one
+ *   piece for both binaries: dw = (dw + P₀) + P₁, P₀ over rows [0, h), P₁ over [h, batch)). The
+ *   main thread adds P₀ to dw as one thread does (f32_dense_bwd_weights_rows); the worker sums P₁
+ *   from zero into a buffer of its own (one K block, so the same sums); then P₁ is added to dw
+ *   (axpy with α = 1: dw + P₁, as one thread's last K block adds it), split as the optimisers'
+ *   update then is (MIN_SPLIT_UPDATE), so each half of dw is added where it is updated next. A
+ *   layer's ∂W and ∂input asked for in one call (denseBackwardWeightsAndInput) go as one job, each
+ *   thread both products over the rows its forward computed. The rows' δ do not all stay on their
+ *   core between those jobs: the loss's gradient, the activations' backward passes under
  *   MIN_SPLIT_BACKWARD_PASS values and the zeroings under MIN_SPLIT_UPDATE (or with the worker
  *   asleep) run on the main thread over every row, so the worker reads δ rows and a zeroed ∂input
  *   the main thread wrote, besides P₁'s half, dw's other half and the weights;
@@ -30,215 +31,77 @@
  *   inputs), each thread the whole sum over the batch for its columns, in the same order as one
  *   thread. Below 128 rows a layer's ∂W and ∂input asked for in one call run side by side instead
  *   on two threads: each whole, on its own thread.
- * Built in session 30 (perf30a; AMD EPYC Zen 5, family 26 model 2, 2 vCPUs, 2026-12-04 13:50–13:57,
- * load 1.5–3.1; bench/ab-trees-threads.ts, 400 blocks, clean two-thread steps' p10 in µs, this tree /
- * main's / a copy of main's): 1,156 / 1,207 / 1,205 (1.71× one thread against 1.63×), and with the
- * host slower in the next two runs 1,523 / 1,570 / 1,571 and 1,547 / 1,573 / 1,567 (variants with
- * every activation's backward pass split by rows, and with the zeroings of 2¹⁴ values split too:
- * within the floor, not taken). bench/thread-jobs.ts then (13:50, load 3.0, p10 main / worker): the
- * first ∂W's halves 379 / 379 (by columns 410 / 402 in the lead's quiet reading of main, 13:39),
- * adding P₁ 7.3 / 6.6, the second layer's job 107 / 124 and the output layer's 17 / 28 (each
- * worker reads δ rows and a zeroed ∂input the main thread wrote: the backward passes and zeroings
- * below the splits' sizes run on the main thread alone), outside the jobs 66. Alternated with main's
- * tree before it once more (14:36, load 5.1 → 3.7): 1,206 against 1,252 (1.70× against 1.63×); a
- * variant splitting every activation's backward pass and the zeroings from 2¹⁴ values read 1,204,
- * and one pairing the output layer's products again (rows only for split-sized products) 1,223
- * against 1,230 and 1,227 for two copies of this tree (14:38, load 4.3): within the floor, not taken.
- * train(dataset), one epoch of 9,000 digits at batch 256 (bench/train-steps.ts, 15 calls per task
- * alternated, 14:59, load 4.9 → 4.5; call medians): two threads 51.5 ms against main's 54.6, one
- * thread 79.7 against 80.2 (1.55× against 1.47×; its per-step columns printed NaN for both trees).
- * Left: the sigmoid halves of the second layer (22.5 / 22.5 where the first layer's read 16 / 14),
- * plain SGD's halves of the first weights (20 / 22: both cores read every weight in the forward) and
- * the worker's slower backward jobs above.
+ * Built in session 30 (perf30a; AMD EPYC Zen 5, 2026-12-04 13:50–14:38, load 1.5–5.1;
+ * bench/ab-trees-threads.ts, clean two-thread steps' p10): 1,156 µs against main's 1,207 (1.71× one
+ * thread against 1.63×), 1,206 against 1,252 alternated once more; bench/thread-jobs.ts then (p10
+ * main / worker, µs): the first ∂W's halves 379 / 379, adding P₁ 7.3 / 6.6, the second layer's
+ * backward job 107 / 124, the output layer's 17 / 28, outside the jobs 66. Not taken beside it
+ * (within the floor): every activation's backward pass and the zeroings from 2¹⁴ values split by
+ * rows (1,204 against 1,206), the output layer's products paired again (1,223 against 1,230).
  *
- * Other splits measured and not taken, in train(dataset) of [784,100,100,10] at batch 256 (per-call
- * tenth percentiles summed over a call as bench/train-calls.ts sums them, each variant alternated
- * with these splits train() by train() in one process; AMD EPYC Zen 4, 2 vCPUs, 2026-12-02, load
- * 10–14):
- * - the first layer's forward by its outputs (each thread its own rows of w, z written through a
- *   row stride) and its ∂W by its rows: plain SGD's axpy of w took 10 µs instead of 66, but every
- *   thread now read every row of the batch, so the next batch's gather (copyRows) took 181 instead
- *   of 135 and the forward 496 instead of 475: 58.2 ms of kernels a call against 58.0;
- * - the zeroing, the step guard's maxAbs and plain SGD's axpy of a ∂W split by columns, by those
- *   same columns (no line of the ∂W leaving its core): 46.3 ms against 46.1 where lines moved
- *   between the cores cheaply, 61.6 against 59.5 where they did not (zeroing 79 µs against 49);
- * - the activations' backward pass at 256 × 100 (under MIN_SPLIT_BACKWARD_PASS): 56.5 against 55.2;
- * - the batch gathered into two input buffers taken in turn, so that a gather does not write the
- *   lines the other core read in the step before, with these splits and with the output-unit split
- *   above (there applied to the second layer's forward too; 2026-12-02 23:26, load 16, lines moving
- *   dearly; the four alternated): the gather took
- *   110 µs against 129 and 160 against 179, but the call's kernels 60.1 ms against 60.2 and 62.8
- *   against 63.0 (the output-unit split: plain SGD's axpy 10 µs against 65, the gather 179 against
- *   129, ∂W 570 against 518, the zeroing 54 against 44).
- * What landed instead, in session 23: the first layer's forward reads a shuffled batch's rows by
- * number and copies each group of four into the batch buffer right after reading them, from its
- * cache (denseForwardGather; assembly/row-dots.simd.ts), so ∂W reads the gathered batch in order as
- * before and no gather pass reads the rows first (AMD EPYC Zen 4, 2026-12-03, load 7–16). The rows
- * still come from memory: the forward that reads them takes 8–28 µs longer at batch 64 than one
- * reading a gathered batch, against the gather's 34–39 (tenth percentiles, one thread), so the
- * gain is what the separate pass cost beyond its reads. train(dataset) at batch 64 alternated call
- * by call with main's tree and a second copy of it (bench/ab-trees-calls.ts, three runs of 9–15
- * rounds): ×1.066, ×0.989 and ×1.046 where the copy read ×0.998, ×1.000 and ×1.005; at batch 256
- * (24 rounds) ×1.05 on one thread, ×1.03 on two, middle halves straddling 1. Two ways measured and
- * dropped: the four rows stored into the batch from the forward's registers as it packs them
- * (1,014 µs at batch 256 against 998 for the copy after), and a load per line of the next group's
- * rows before this group's products, so that their lines would come in meanwhile (254 µs at batch
- * 64 against 244: the rows' cost is the memory's bandwidth, not its latency).
- * Built and measured beside these in session 22, not landed (AMD EPYC Zen 4, 2026-12-03,
- * load 11–14; the host's second vCPU mostly busy, two threads 1.09–1.36× one in whole calls):
- * - no gather at all: the first layer's forward and ∂W reading a shuffled batch's rows by number where
- *   they lie in the data set (a u32 row list, as copyRows takes it; bit for bit the gathered batch's),
- *   with these splits (forward by batch rows, ∂W by columns). train(dataset) alternated call by call
- *   with main's tree in one process (41 rounds): 1.030× one thread, 0.981× two (main against itself
- *   in the run before: 0.993× and 1.014×, middle halves ±10 %): within the floor. Its first layer
- *   alone (one thread, 11 rounds alternated): 1.025× at batch 64, 1.030× at 256, middle halves
- *   straddling 1. The forward gains the gather, but ∂W gives back most of it: its B panels read the
- *   batch's rows at random, where a gathered batch is read at one stride the prefetcher follows
- *   (bench/train-calls.ts back to back: ∂W 1,485 µs against 1,386, the forward 1,287 against 1,307 +
- *   a gather of 172);
- * - on top of it, the first layer's forward and ∂W split by its outputs (each thread every row, 50
- *   outputs, its half of z and of ∂W, whose lines the axpy's halves then keep on its core): the
- *   two-thread kernel sums (bench/train-calls.ts) 1.05× and 1.18× one thread's, against 2.44× and
- *   1.60× for the split by batch rows in the processes alternated with them: each thread packs every
- *   row of the batch for its outputs.
- * A split of the first layer's forward by its inputs (each thread the batch's products over its own
- * columns of a and w, those of its ∂W, so no line of the input or the weights would leave its
- * core) cannot give one thread's bits at 784 → 100: that product runs as dot products of rows
- * (forwardByRowDots), each output four lane sums over all of k added once at the end, so the second
- * thread would have to take up the first's lane sums (400 KB at batch 256) before its own columns.
- * What a split pays for is the lines, not its own hand-off and wait, nor bulk memory on a shared
- * memory: bench/shared-writes.ts zeroes 78,400 floats split with each half in its zeroing thread's
- * cache in 5.8 µs (tenth percentile) against 28.7 split where the halves hold the other core's ∂W
- * lines and 74.2 on the main thread alone (AMD EPYC Zen 4, 2026-12-02 23:07, load 11, lines moving
- * dearly), and memory.fill and memory.copy ran as fast on the shared memory as on the one-thread
- * backend's (the main thread alone, 3,000 calls each alternated, load 10: zeroing 78,400 floats
- * 2.93 µs against 2.95, gathering 256 rows of 784 from cache 17.2 against 17.1).
+ * Where the rest of the step goes (issue #16 item 6; session 31, perf31b; AMD EPYC Zen 5, 2 vCPUs,
+ * 2026-12-04 17:22–17:42, load 2.5–4.8; a scratch bench, /tmp/perf31b/lines.mts, not kept: the step's
+ * calls replayed up to the pass timed, so its lines lie where the step leaves them, every case
+ * alternated in one process with the one-thread backend's step beside it; p10 µs):
+ * - the slow sigmoid and update halves are not the split's doing. In three slow runs (17:22, 17:36,
+ *   17:41) the second layer's 256×100 sigmoid took 23.2–26.1 per half split, as long on the main
+ *   thread alone over rows no other thread had touched (23.4–25.5), and 47.5–52.3 for the whole pass
+ *   there, with the worker awake or asleep (49.1 after a 3 ms pause), where the one-thread backend's
+ *   in-step pass took 22.8–23.5 (26.3 after the pause) and a second pass over the same lines 10.5–11.8
+ *   per half on either thread. Reading the rows first did not help (24.4–27.2; the read 3.7–3.9), so
+ *   what costs is each line's first write on the shared memory, not its fetch nor another core's
+ *   copy. Plain SGD's update of the first weights likewise: halves 15.4–19.4 split, 15.9–19.1 for
+ *   a half on the main thread alone, 36.2–41.0 for all of it there (worker asleep or awake), against
+ *   13.8–14.6 on the one-thread backend and 3.7–4.9 for a half's second pass. In the fast run between
+ *   them (17:32, load 3.3 → 2.7) the same cases read the split sigmoid 12.5 / 11.2 against the
+ *   one-thread pass's 24.6 and the split update 7.7 / 6.3 against 16.6: at their share. Both
+ *   memories are private anonymous 4 KiB pages (no transparent huge pages: madvise only), so why
+ *   first writes on the threaded backend's memory cost twice as much in some minutes is open; no
+ *   order of the split's passes changes it.
+ * - the worker's backward jobs (/tmp/perf31b/bwd.mts, 17:42, load 3.3; main's part / the worker's
+ *   run): the 100→100 pair 106.7 / 114.0, and 107.4 / 107.4 after the worker first read the δ rows
+ *   and the zeroed ∂input rows the main thread wrote; the 100→10 pair 16.8 / 31.3, and 28.4 after
+ *   the read. So the δ and ∂input lines are the second layer's gap (~7 µs; splitting the backward
+ *   passes and zeroings that write them was within the floor in sessions 27 and 30), and most of the
+ *   output layer's is elsewhere (the worker's P₁ written from zero into its partial sums and ∂input
+ *   rows, its scratch: not measured apart).
+ * - fusing each ∂W half's update with its reduce (dw += P₁) on its core needs the optimiser's step
+ *   inside the backward pass (a contract change in the training loop, not this file's): not tried.
  *
- * Where a two-thread step of train(dataset) goes (issue #16 item 6; [784,100,100,10] sigmoid/MSE,
- * plain SGD, batch 256, one epoch over 9,000 digits; main thread timed around every kernel call,
- * the worker stamping its job's start and end; AMD EPYC Zen 4, 2 vCPUs, 2026-12-03 09:28, load 8,
- * the 140 of 350 steps in which no job ran on the main thread, tenth percentiles per step): 9
- * hand-offs a step (the gathering forward, its sigmoid, the second layer's forward and sigmoid, the
- * zeroing of the first ∂W, the two paired backward products, the first ∂W by columns, plain SGD's
- * axpy of the first weights); the worker started each 0.5–1.2 µs after the post, 5 µs a step in all;
- * the main thread waited for it 14 µs a step (median 38); the halves were even (the main thread's
- * 1,192 µs, the worker's 1,171); the main thread alone ran 70 µs of kernels (median 86) and 33 µs
- * of the loop's JavaScript between calls (median 61). Such a step took 1,361 µs (median 1,688),
- * against 2,490 on one thread (its steps' tenth percentile at load 10, 10:03) and the 2.7 ms a
- * step of a quiet host's one-thread call (98.3 ms for 36 steps, 09:25, load 0.9): 1.8–2.0×.
- * Hand-offs, the wait at each and the serial share are not where train() loses its speed-up: the
- * steps' times spread (bench/train-steps.ts shows it; at load 10, 09:52, 25 calls: tenth
- * percentile 1,306 µs, median 1,798, mean 2,548) where a thread loses its vCPU, or the worker starts
- * late, and the other waits for the part it holds.
- * Built and measured against that, not landed: the split products (the forwards by rows, ∂W by
- * columns) on two threads cut into 8 chunks of whole tiles, which the main thread took from the
- * front and the worker from the back until they met (a CAS on one shared range word; bit for bit
- * one thread's, the weights' hash after two epochs the same), so that a late or slow thread would
- * leave its chunks to the other. Chunks cost nothing on one thread (the gathering forward
- * 1,052 µs in 8 calls against 1,124 in one, ∂W by columns 995 against 1,024, tenth percentiles of
- * 280 alternated calls, load 10). In six runs of 25 train() calls alternated with main's tree and
- * a copy of it (09:51–09:54, load 8–11) the clean steps took 2–5 % longer in five (tenth
- * percentiles 1,358 µs against 1,306 and 1,297 in one), the steps' means averaged 2,629 µs
- * against 2,726 and 2,786, and the calls' medians summed 527.5 ms against 539.9 and 537.7: within
- * main against its copy. 16 chunks and 4, measured only while the host kept the second vCPU busy,
- * read no better. A thread that loses its vCPU for a scheduler's slice (milliseconds) while it
- * holds a chunk (60–120 µs of work) is still waited for: only chunks the other thread could redo
- * would help there, and ∂W accumulates. Landed once more in a later commit and taken out again the
- * same day: on a quiet host (2026-12-03 10:54, load 1.8, bench/train-steps.ts, 25 calls per task
- * alternated, the tree before it twice) two-thread calls took 74.3 ms against 71.0 and 74.8 (step
- * means 2,113 µs against 2,112 and 2,128): no gain; and the main thread's chunk loop allocated on
- * the hot path (test/reliability/steady-memory: two-thread steps at 16.1–36.9 bytes each over 4
- * runs, windows up to 94, against 16.1 in 6 of 6 runs without it; its 24-byte bound failed a CI).
- *
- * Issue #16 item 6 at batch 256 on an AMD EPYC Zen 5 (family 26 model 2, 2 vCPUs, 2026-12-03
- * 20:03–20:56, session 27; load 13–23, the machine shared with other agents' builds and benches, no
- * quiet window), after the lead's quiet reading of 19:54 (bench/thread-jobs.ts: the clean step
- * 1,289 µs p10, 1.55×; each half of a split 256×100 sigmoid 22.5–24.7 µs where one thread takes
- * ~20 for the whole pass, each half of the split update of the first weights ~20 against 7.5):
- * - The ratio follows the host more than this file. Main's tree alternated block by block with a
- *   second tree (bench/ab-trees-threads.ts, 100–150 blocks) read 1,092, 1,078 and 1,068 µs p10 for
- *   its clean two-thread steps against one thread's 2,061, 2,073 and 2,077 (1.89×, 1.92×, 1.95×;
- *   20:47–20:52, load 13–15; the other tree 1,064–1,077), near session 26's ideal split of
- *   ~1,019 µs; and 1,251–1,420 µs, 1.49–1.63×, in 17 other readings of main's tree or a copy of it
- *   in the same 20 minutes (0.48–1.29× in 7 more, their clean steps disturbed). A round trip of one
- *   cache line between two threads (an Atomics ping-pong, averages of 100 trips) took 362–485 ns
- *   (tenth percentiles and medians) around runs of 1.52–1.63× (20:52–20:56) and 114 ns once just
- *   before one of 1.62×; none was taken during the 1.9× runs. That what is lost is lost where lines
- *   move between the cores, and that how dearly they move changes by the minute, is likely, not
- *   shown: the lead's `npm run bench` at 21:22–21:28 read the step at 1.70× (batch 256) and 1.75×
- *   (1024) with trips of 433–438 ns before and after the two-thread rows (bench/line-round-trip.ts).
- * - The shared memory's code is not slower: the whole 256×100 sigmoid on this backend's main thread
- *   alone took 20.7 and 21.0 µs p10 (200–370 calls) against 21.4 and 21.6 on the one-thread
- *   backend, alternated call by call (load 14–15, 13). The worker's half of the split pass ran
- *   11.2–11.7 µs p10 (medians 11.7–14.6), its share of the compute, whatever its output's lines
- *   held just before (written by itself or by the main thread, read by one thread or both).
- * Tried against main's tree as above and not landed:
- * - balancing a paired ∂W and ∂input by ∂W's columns (obsolete from batch 128, where the pair
- *   splits by rows): 1,323–2,012 µs p10 against main's 1,300–1,911 (load 14–23);
- * - the forward activations left to the main thread (MIN_SPLIT_PASS past any layer): 1,565 µs
- *   against 1,420 (load 13), more than the ~20 µs the pass takes on one thread;
- * - every activation's backward pass split by rows (a variant with MIN_SPLIT_BACKWARD_PASS at 2¹⁴,
- *   below a 256 × 100 pass, instead of its 2¹⁸): 1,077 and 1,076
- *   against 1,092 and 1,078 (the 1.9× runs above), within the floor;
- * - the activation run inside the split forward's job (the job's second call) was prototyped by
- *   patching this backend's methods in one process, variants alternated block by block on one
- *   pool; it and the sigmoid left to the main thread read 3,375 and 3,345 µs p10 against 1,588 for
- *   the balance above (load 22), and in the next two runs that step itself read 4,261–4,336: the harness or
- *   the load, not settled. Landing it needs a contract method (a forward with its activation) for
- *   the backend to see both at once.
- * Built with that contract method in session 28 (perf28a; AMD EPYC Zen 5, family 26 model 2, 2 vCPUs,
- * 2026-12-03 22:57–23:25, load 8–20, another helper's benches and tests beside; no quiet window) and
- * not landed: Kernels.denseForwardActivated(f, out, z, a, w, b, …) and
- * denseForwardGatherActivated(f, out, z, a, x, rows, start, w, b, …) (the two calls, bit for bit; ref
- * and the one-thread wasm backend made them), which this backend ran as one job per worker of two
- * calls (the product's, then f over the rows it wrote; MAX_CALLS is 2) and the main thread as its
- * product then f over its own rows, where both the product and the pass would split (MIN_SPLIT_PASS);
- * engine.ts' feedforward called them. Bit for bit (bench/thread-bits.ts: 1, 2 and 3 threads equal)
- * and one hand-off fewer per hidden layer (the probed pool's jobs per step: 2 forward jobs, not 4).
- * Against main's tree and a second copy of it (bench/ab-trees-threads.ts, 300–400 blocks, clean
- * two-thread steps' p10 in µs; main / fused / main's copy): 1,050 / 1,127 (load 8.6), 1,246 / 1,253
- * (7.9–9.9), 1,202 / 1,206 (9.7), 1,270 / 1,292 / 1,310 (13.2), 1,276 / 1,270 / 1,268 (14.4),
- * 1,254 / 1,254 / 1,254 (15.7–20.5), 1,596 / 1,636 / 1,600 (15.6): slower in the first (no copy
- * in that run), within 40 µs of main in the others, as main's copy was. train(dataset) on two
- * threads (bench/train-steps.ts, 41 calls each alternated, load 16): step p10 2,204 / 2,164 /
- * 2,169, mean 11,910 / 12,376 / 12,504. The one difference in every run:
- * 1.17–1.82× as many clean steps (a step in which the worker ran every job; fused / main, then main's
- * copy where the run had one: 533 against 420, 717 / 519,
- * 807 / 544, 547 / 414 and 301, 576 / 350 and 493, 486 / 317 and 361, 478 / 370 and 331), fewer
- * hand-offs leaving a descheduled worker fewer jobs to hold up; but the steps' mean did not follow.
- * Why it cannot show on a quiet host either: the job holds the same work on the same lines. The
- * worker's forward-and-sigmoid job ran 390.3 µs p10 against 381.1 + 11.0 for the two jobs apart
- * (bench/thread-jobs.ts, the first layer; 62.2 against 51.8 + 10.5 for the second; load 8.5–11), so
- * a quiet step gains the two hand-offs it drops, the worker's start (0.5–1.2 µs each in the 09:28
- * table above, load 8) and the wait's imbalance: a few µs of the ~100 that 1.7× needs. The
- * quiet table's slow sigmoid halves (22–25 µs each) stay in the fused job: each thread writes the
- * same rows of z and a as before, which the other core read in the step before (the paired ∂W of the
- * next layer reads every row of a; the first layer's activation backward, on the main thread alone,
- * every row of z and a). (Landing it would also move the tests that count a training call's
- * denseForwardGather and denseForward calls through wrapped kernels: 5 failed, in
- * test/network/forward-gather, dataset and test/training/rows-in-place.) Also tried beside it, not
- * landed: plain SGD's axpy of the first weights left to the main thread (the fused tree
- * otherwise): 1,322 and 1,300 against main's 1,270 and 1,276 and its copy's 1,310 and 1,268 (load
- * 13–14), 1,621 against 1,596 / 1,600 (load 15.6): no gain over the split halves, likely as
- * MIN_SPLIT_UPDATE's note says (both cores hold every weight after a split forward, so a write on
- * one thread takes each line from the other). In the same runs main's own tree read 1.87× one thread (22:57, load 8.6, p10 1,050
- * against 1,964) and 1.58–1.62× in the others (1.30× at load 15.6): the goal is met or missed by the
- * minute on this host, not by this file, as session 27 found.
- * Session 29 (perf29a; the same host, 2026-12-04 03:12–03:30, load 6.6–19, no quiet minute) timed
- * the step's nothing-shared ceiling (bench/nothing-shared.ts: two one-thread networks, each its own
- * memory, one in a worker, stepping batch 128 at once) beside the one-thread step at 256 and this
- * split, alternated in one process (p10, µs): the halves 1,170, 1,090 and 1,024 (1.70×, 1.80×,
- * 1.95× the one-thread 1,958–1,997) where the split's clean steps read 1,248, 1,234 and 1,262
- * (1.58–1.60×); in five more runs the halves were disturbed throughout (p10 2,315–3,016; they
- * have no fallback for a descheduled worker) while the split read 0.93–1.92×. So in minutes when the split reads ~1.6×, the
- * same work that moves no line between the cores reached 1.7–1.95×: the split loses 80–240 µs to the
- * ceiling (lines moving, plus the hand-offs and unsplit passes the pair does not have; the 1,024 was
- * read over clean pairs, the 1,170 and 1,090 over all pairs), not the host alone (under load). The lead's quiet `npm run bench` (2026-12-04 05:03–05:09, load
- * 1.0 → 1.3; bench/threads.bench.ts times the ceiling in the step's rounds) read it at 1.97×, middle
- * half 1.96–1.97×, where this split read 1.60× in the same 21 rounds: on a quiet host the gap is this
- * split's. Tried, then superseded by session 30's rows (above): the backward row-local with ∂W by
- * columns (1,260 and 1,065 µs p10 against main's 1,252 and 1,057, load 16–17), and a wrong ∂W by rows
- * with no reduce, timing only (27–84 µs faster than main, main against its copy 128–155; load 16–19).
+ * Measured before, each in one line (the numbers are in the git history of this header):
+ * - session 22 (AMD EPYC Zen 4, 2026-12-02, train(dataset) at batch 256, per-call p10s summed):
+ *   the first layer split by its outputs (58.2 ms of kernels a call against 58.0), the zeroing,
+ *   maxAbs and axpy of a ∂W split by its columns (46.3 against 46.1; 61.6 against 59.5), the
+ *   activations' backward pass at 256 × 100 split (56.5 against 55.2), two input buffers in turn
+ *   (60.1 against 60.2 ms), no gather at all (∂W reading rows by number: 1.030× one thread, 0.981×
+ *   two), the first layer by outputs on top (1.05× and 1.18× against 2.44× and 1.60×): none taken;
+ * - session 23 landed denseForwardGather (the gathering forward; assembly/row-dots.simd.ts):
+ *   train(dataset) at batch 64 ×1.066, ×0.989 and ×1.046 against a copy's ×0.998–1.005;
+ * - a split of the first layer's forward by its inputs cannot give one thread's bits at 784 → 100
+ *   (forwardByRowDots sums four lanes over all of k, 400 KB of lane sums at batch 256 to hand over);
+ * - what a split pays for is the lines, not the hand-off nor bulk memory on shared memory
+ *   (bench/shared-writes.ts, Zen 4, 2026-12-02: a split zeroing of 78,400 floats 5.8 µs with each
+ *   half in its own cache, 28.7 with the other core's lines, 74.2 on the main thread alone;
+ *   memory.fill 2.93 µs against 2.95 on unshared memory);
+ * - train(dataset)'s two-thread step (Zen 4, 2026-12-03 09:28, load 8): 9 hand-offs, each worker
+ *   start 0.5–1.2 µs, the wait 14 µs a step, even halves (1,192 / 1,171 µs), 1,361 µs p10 against
+ *   2,490 on one thread; the losses were in the spread of the steps (p10 1,306, median 1,798);
+ * - the split products cut into 8 chunks taken from both ends (a CAS on one range word): no gain
+ *   (calls 527.5 ms against 539.9 and 537.7; quiet: 74.3 against 71.0 and 74.8) and its loop
+ *   allocated on the hot path (steady-memory 16.1–36.9 bytes a step): taken out the same day;
+ * - session 27 (Zen 5, 2026-12-03 20:03–20:56, load 13–23): the ratio follows the host (1.89–1.95×
+ *   in some minutes, 1.49–1.63× in 17 other readings; a line's round trip between the threads 114 ns
+ *   once, 362–485 ns around the slow runs); the shared memory's code is not slower (the whole 256×100
+ *   sigmoid 20.7 µs against 21.4); not landed: a paired ∂W and ∂input balanced by columns (1,323–2,012
+ *   against 1,300–1,911), the forward activations on the main thread (1,565 against 1,420), every
+ *   backward pass split (1,077 against 1,092), the activation inside the forward's job;
+ * - session 28 (perf28a, 2026-12-03 22:57–23:25, load 8–20): a contract method for a forward with
+ *   its activation (denseForwardActivated), one job per layer: within 40 µs of main in 6 of 7 runs
+ *   (1,127 against 1,050 in one), 1.17–1.82× as many clean steps but no better mean; plain SGD's
+ *   axpy of the first weights on the main thread alone: 1,322 and 1,300 against 1,270 and 1,276;
+ * - session 29 (perf29a, 2026-12-04): the nothing-shared ceiling (bench/nothing-shared.ts: two
+ *   one-thread networks stepping batch 128 at once) read 1.70–1.95× where this split read 1.58–1.60×,
+ *   and 1.97× against 1.60× in the lead's quiet bench (05:03–05:09): the gap is this split's.
  *
  * The workers are Node worker_threads, or Web Workers in a cross-origin isolated page (pool.ts).
  * Where neither can run (a page without cross-origin isolation has no SharedArrayBuffer),
