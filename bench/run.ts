@@ -36,6 +36,18 @@ import { percentText } from '../src/percent-text.js';
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 
+/** What `npm run bench -- --help` prints: the bench takes no options, so any argument stops it before it starts. */
+const USAGE = `usage: npm run bench   (or: npx tsx bench/run.ts)
+Runs every suite in one process (several minutes, with the machine to itself), prints one table and
+writes bench/RESULTS.md (the machine, the Node version, the date and every goal of issues #5 and #16,
+met or NOT met). It takes no options; -h or --help prints this. docs/benchmarks.md says what each row measures.`;
+const args = process.argv.slice(2);
+if (args.length > 0) {
+  const help = args.every((a) => a === '--help' || a === '-h');
+  (help ? console.log : console.error)(help ? USAGE : `bench/run.ts takes no arguments, got ${args.join(' ')}\n${USAGE}`);
+  process.exit(help ? 0 : 2);
+}
+
 /** The verdict of a goal whose measurement has no spread to print: met or not. */
 const verdictOf = (met: boolean): Verdict => (met ? 'met' : 'NOT met');
 
