@@ -34,11 +34,16 @@ export const GOAL_RATIOS: readonly [call: string, steps: string][] = [
   [GOAL_CALLS.largeDataset, GOAL_CALLS.largeStep],
 ];
 
-/** A tree's public API, data, inner step and wasm core, as its own modules (`dir`: the tree's root). */
+/**
+ * A tree's public API, data, inner step and wasm core, as its own modules (`dir`: the tree's root),
+ * and uncheckedKernels, which gives the kernels a network's engine runs (net.kernels is a checked
+ * view of them whose calls the engine never makes).
+ */
 export async function treeModules(dir: string) {
   return {
     ...(await import(`${dir}/src/init/rng.ts`)),
     ...(await import(`${dir}/src/api/network.ts`)),
+    ...(await import(`${dir}/src/checked-kernels.ts`)),
     ...(await import(`${dir}/src/data/mnist.ts`)),
     ...(await import(`${dir}/src/wasm/wasm-kernels.ts`)),
     ...(await import(`${dir}/bench/step.bench.ts`)),

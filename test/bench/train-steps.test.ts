@@ -1,7 +1,9 @@
 // bench/train-steps.ts: the spread of a task's step times, and the timing of steps from one
 // first-layer forward to the next (on a stand-in for the kernels: no timing asserted).
 import { describe, expect, it } from 'vitest';
-import { stepSpread, timeSteps } from '../../bench/train-steps.js';
+import { createNetwork } from '../../src/api/network.js';
+import { uncheckedKernels } from '../../src/checked-kernels.js';
+import { stepSpread, timeNetworkSteps, timeSteps } from '../../bench/train-steps.js';
 
 describe('train-steps', () => {
   it('reads the tenth percentile, quartiles, median and mean of the steps, in any order', () => {
@@ -29,5 +31,23 @@ describe('train-steps', () => {
     expect(timer.leadIns).toHaveLength(2);
     for (const leadIn of timer.leadIns) expect(leadIn).toBeGreaterThanOrEqual(0);
     expect(ran).toEqual([['stand-in', 0, 'x'], ['stand-in', 1, 'x'], ['stand-in', 2, 'x'], ['stand-in', 7], ['stand-in', 8]]);
+  });
+
+  it('times the steps a network\'s train() runs, on the kernels its engine calls (net.kernels, a checked view, sees none)', async () => {
+    const net = await createNetwork({ sizes: [4, 3, 2], seed: 1 });
+    const rows = 40;
+    const data = net.dataset(Array.from({ length: rows }, (_, i) => [i % 3, 1, 0, i % 2]), Array.from({ length: rows }, (_, i) => [i % 2, 1 - (i % 2)]));
+    const viewed = timeSteps(net.kernels);
+    const timer = timeNetworkSteps(uncheckedKernels, net);
+    viewed.newCall();
+    timer.newCall();
+    net.train(data, { epochs: 2, batchSize: 8, learningRate: 0.1 });
+    // 2 epochs of 5 batches, each gathered by its first layer's forward: a step between each two.
+    expect(timer.calls).toEqual([expect.any(Array)]);
+    expect(timer.calls[0]).toHaveLength(9);
+    expect(timer.leadIns).toHaveLength(1);
+    expect(viewed.calls[0]).toHaveLength(0);
+    data.dispose();
+    net.dispose();
   });
 });

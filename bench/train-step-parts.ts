@@ -1,0 +1,229 @@
+/**
+ * What a train() step adds to the inner step on two threads (issue #16 item 6), part by part: the
+ * public train(dataset) of one epoch over API_ROWS digits at batch THREADS_API_BATCH
+ * ([784,100,100,10] sigmoid/MSE, plain SGD: bench/threads.bench.ts' goal row) beside the inner
+ * step of the same network (bench/step.bench.ts: a batch resident, feedforward, backprop, SGD),
+ * each on one thread and on two, alternated round by round. Every kernel call the engine makes is
+ * timed on the main thread (the network's unchecked kernels wrapped, a kernel that calls another
+ * being one call), and the two-thread pool is probed (ThreadPool.probe): per step (one first-layer
+ * forward to the next) and per kernel, the time the main thread spent in the worker's jobs (from the
+ * post to the wait's return; beside it the worker's run of them) and the time it ran alone (the
+ * kernel's call less its jobs); and the JavaScript between the kernel calls. Only clean two-thread
+ * steps count (the worker ran every job of the step), as in bench/thread-jobs.ts; tenth
+ * percentiles and medians of the per-step sums, in µs. The wrapping and the probe read the clock
+ * around every call (~0.1 µs each, and the probe allocates), so the steps read a few µs slower
+ * than unwrapped ones: compare the rows of one run with each other, not with other benches.
+ *
+ *   npx tsx bench/train-step-parts.ts [--rounds 20] [--data dataset|rows]
+ */
+import os from 'node:os';
+import { createNetwork } from '../src/api/network.js';
+import { uncheckedKernels } from '../src/checked-kernels.js';
+import { loadMnist } from '../src/data/mnist.js';
+import type { Kernels } from '../src/kernels.js';
+import { quantile } from '../src/median.js';
+import type { JobStamp, ThreadPool } from '../src/wasm/threads/pool.js';
+import { contractMethods } from './call-times.js';
+import { option } from './ab-args.js';
+import { API_ROWS } from './api.bench.js';
+import { stepOn } from './step.bench.js';
+import { THREADS_API_BATCH } from './threads.bench.js';
+
+const rounds = Number(option('--rounds', '20'));
+const data = option('--data', 'dataset');
+if (data !== 'dataset' && data !== 'rows') throw new Error(`--data: expected dataset or rows, got ${data}`);
+
+/** The probe's clock (pool.ts stampNow), so that the calls' times and the jobs' stamps read alike. */
+const now = () => performance.timeOrigin + performance.now();
+
+/** One outermost kernel call on the main thread (ms on `now`'s clock). */
+interface Call {
+  method: string;
+  start: number;
+  end: number;
+}
+
+/** Records every outermost call of `kernels`' contract methods into `calls()` while it is not null. */
+function recordCalls(kernels: Kernels, calls: () => Call[] | null): void {
+  const target = kernels as unknown as Record<string, (...args: unknown[]) => unknown>;
+  let depth = 0;
+  for (const method of contractMethods()) {
+    const kernel = target[method];
+    if (typeof kernel !== 'function') continue;
+    target[method] = function (this: unknown, ...args: unknown[]) {
+      const into = calls();
+      if (depth > 0 || into === null) return kernel.apply(this, args);
+      depth++;
+      const start = now();
+      try {
+        return kernel.apply(this, args);
+      } finally {
+        into.push({ method, start, end: now() });
+        depth--;
+      }
+    };
+  }
+}
+
+/** Per step, per part: µs. */
+type StepParts = Map<string, number>;
+
+/**
+ * A run's calls and jobs cut into steps at each call of `first` (the step's first kernel, or a mark),
+ * from one to the next; per step: 'step' (its time), per kernel '<method> alone' (its
+ * calls less the jobs posted in them) and '<method> jobs' (those jobs, post to return), per job's
+ * export 'worker: <name>' (the worker's run), and 'JavaScript' (the step less its kernel calls);
+ * `clean`: the worker ran every job of the step (the main thread ran none itself).
+ */
+function stepsOf(calls: readonly Call[], jobs: readonly JobStamp[], first: string): { parts: StepParts; clean: boolean }[] {
+  const steps: { parts: StepParts; clean: boolean }[] = [];
+  const starts = calls.flatMap((c, i) => (c.method === first ? [i] : []));
+  let j = 0;
+  // The last step is left out: a call's last batch is a partial one (9,000 rows = 35 × 256 + 40).
+  for (let s = 0; s + 1 < starts.length; s++) {
+    const [from, to] = [starts[s], starts[s + 1]];
+    const [t0, t1] = [calls[from].start, calls[to].start];
+    const parts: StepParts = new Map([['step', (t1 - t0) * 1000]]);
+    const add = (name: string, us: number) => parts.set(name, (parts.get(name) ?? 0) + us);
+    let clean = true;
+    let inCalls = 0;
+    for (let c = from; c < to; c++) {
+      const call = calls[c];
+      let inJobs = 0;
+      while (j < jobs.length && jobs[j].posted < call.end) {
+        const job = jobs[j++];
+        if (job.posted < call.start) continue; // a job of a call before the steps (none in a step)
+        inJobs += (job.returned - job.posted) * 1000;
+        if (Number.isNaN(job.workerStart)) clean = false;
+        else add(`worker: ${job.name}`, (job.workerEnd - job.workerStart) * 1000);
+      }
+      const us = (call.end - call.start) * 1000;
+      inCalls += us;
+      add(`${call.method} alone`, us - inJobs);
+      if (inJobs > 0) add(`${call.method} jobs`, inJobs);
+    }
+    add('JavaScript', (t1 - t0) * 1000 - inCalls);
+    steps.push({ parts, clean });
+  }
+  return steps;
+}
+
+const { train } = await loadMnist({ train: API_ROWS, test: 0 });
+const options = { epochs: 1, batchSize: THREADS_API_BATCH, learningRate: 0.01 };
+const sizes = [784, 100, 100, 10];
+
+interface Task {
+  name: string;
+  run(): void;
+  first: string;
+  steps: StepParts[];
+  /** Steps timed (clean or not). */
+  all: number;
+  /** Per position in a run (0: its first step), every step's time (µs) and how many were clean. */
+  byPosition: { us: number[]; clean: number }[];
+  /** Per run: its time, the time from its start to its first step, and from its last step's start to its end (ms). */
+  runs: number[];
+  leadIns: number[];
+  tails: number[];
+}
+
+let recording: Call[] | null = null;
+/** Where each inner step starts (a call of no time). */
+const STEP_MARK = '(inner step)';
+const tasks: Task[] = [];
+for (const threads of [1, 2]) {
+  const net = await createNetwork({ sizes, activation: 'sigmoid', output: 'sigmoid', loss: 'mse', seed: 1, threads });
+  const kernels = uncheckedKernels(net.kernels);
+  if (threads === 2 && (kernels as { threads?: number }).threads !== 2) throw new Error(`two threads are not available here: ${(kernels as { threadsFallback?: string }).threadsFallback}`);
+  recordCalls(kernels, () => recording);
+  const pool = threads === 2 ? (kernels as unknown as { pool: ThreadPool }).pool : undefined;
+  const resident = data === 'dataset' ? net.dataset(train.x, train.y) : undefined;
+  const inner = await stepOn(kernels, sizes, THREADS_API_BATCH);
+  const timed = (name: string, first: string, body: () => void): Task => {
+    const task: Task = {
+      name,
+      first,
+      steps: [],
+      all: 0,
+      byPosition: [],
+      runs: [],
+      leadIns: [],
+      tails: [],
+      run() {
+        const calls: Call[] = [];
+        const jobs: JobStamp[] = [];
+        recording = calls;
+        pool?.probe(jobs);
+        const start = now();
+        body();
+        const end = now();
+        pool?.probe(null);
+        recording = null;
+        const steps = stepsOf(calls, jobs, first);
+        const starts = calls.filter((c) => c.method === first);
+        task.all += steps.length;
+        steps.forEach(({ parts, clean }, i) => {
+          if (clean) task.steps.push(parts);
+          const at = (task.byPosition[i] ??= { us: [], clean: 0 });
+          at.us.push(parts.get('step')!);
+          at.clean += clean ? 1 : 0;
+        });
+        task.runs.push(end - start);
+        task.leadIns.push(starts[0].start - start);
+        task.tails.push(end - starts.at(-1)!.start);
+      },
+    };
+    return task;
+  };
+  const label = `${threads} thread${threads === 1 ? '' : 's'}`;
+  tasks.push(timed(`train(${data === 'dataset' ? 'dataset' : 'x, y'}), ${label}`, 'denseForwardGather', () => (resident ? net.train(resident, options) : net.train(train.x, train.y, options))));
+  const innerSteps = Math.ceil(API_ROWS / THREADS_API_BATCH);
+  tasks.push(
+    timed(`inner step, ${label}`, STEP_MARK, () => {
+      for (let s = 0; s <= innerSteps; s++) {
+        const at = now();
+        recording!.push({ method: STEP_MARK, start: at, end: at });
+        inner.step();
+      }
+    }),
+  );
+}
+
+const load0 = os.loadavg()[0];
+for (let round = 0; round <= rounds; round++) {
+  for (const task of round % 2 ? [...tasks].reverse() : tasks) {
+    if (round === 0) {
+      // Warms up; its steps are dropped.
+      const kept = task.steps.length;
+      task.run();
+      task.steps.length = kept;
+      task.all = 0;
+      task.byPosition.length = 0;
+      task.runs.length = task.leadIns.length = task.tails.length = 0;
+    } else task.run();
+  }
+}
+const load1 = os.loadavg()[0];
+
+const cell = (v: number[]) => (v.length ? `${quantile(v, 0.1).toFixed(1).padStart(8)}${quantile(v, 0.5).toFixed(1).padStart(8)}` : `${'-'.padStart(8)}${'-'.padStart(8)}`);
+console.log(`${os.cpus()[0].model}, ${os.cpus().length} cores, load ${load0.toFixed(1)} → ${load1.toFixed(1)}; [${sizes}] batch ${THREADS_API_BATCH}, ${rounds} rounds; per step (clean two-thread steps only), µs: p10, median`);
+const names = [...new Set(tasks.flatMap((t) => t.steps.flatMap((s) => [...s.keys()])))].sort((a, b) => (a === 'step' ? -1 : b === 'step' ? 1 : a.localeCompare(b)));
+console.log(`${'part'.padEnd(44)}${tasks.map((t) => t.name.padStart(32)).join('')}`);
+console.log(`${'steps (clean of all)'.padEnd(44)}${tasks.map((t) => `${t.steps.length} of ${t.all}`.padStart(32)).join('')}`);
+for (const name of names) {
+  console.log(`${name.slice(0, 44).padEnd(44)}${tasks.map((t) => cell(t.steps.map((s) => s.get(name) ?? 0)).padStart(32)).join('')}`);
+}
+const ms = (v: number[]) => `${quantile(v, 0.1).toFixed(2)} / ${quantile(v, 0.5).toFixed(2)} ms`;
+for (const t of tasks) console.log(`${t.name}: runs ${ms(t.runs)}; before the first step ${ms(t.leadIns)}, from the last full step's end to the run's end ${ms(t.tails)} (p10 / median)`);
+for (const t of tasks.filter((t) => t.name.endsWith('2 threads'))) {
+  const at = (i: number) => `${quantile(t.byPosition[i].us, 0.5).toFixed(0)} (${t.byPosition[i].clean} clean)`;
+  const rest = t.byPosition.slice(3).flatMap((p) => p.us);
+  console.log(`${t.name}, median step by position in its run (of ${t.runs.length} runs): first ${at(0)}, second ${at(1)}, third ${at(2)}, the others ${quantile(rest, 0.5).toFixed(0)} µs`);
+}
+for (const kind of ['train', 'inner']) {
+  const [one, two] = tasks.filter((t) => t.name.startsWith(kind));
+  const ratio = (q: number, of: (t: Task) => number[]) => (quantile(of(one), q) / quantile(of(two), q)).toFixed(3);
+  const steps = (t: Task) => t.steps.map((s) => s.get('step')!);
+  console.log(`${kind}: two threads over one, p10 / median: runs ${ratio(0.1, (t) => t.runs)} / ${ratio(0.5, (t) => t.runs)}, clean steps ${ratio(0.1, steps)} / ${ratio(0.5, steps)}`);
+}
+process.exit(0);
