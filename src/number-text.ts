@@ -16,7 +16,7 @@
  * share's formula) and the layer-rates reason (flow/diagnosis). K-FAC's normConstraint and damping,
  * hessian-free's damping and train()'s clipNorm are held as float64 (their λ adapts in float64; the gradient's
  * norm is compared with clipNorm in float64, only the scale it gives entering float32), and echoed as given.
- * Everything else gradscope says goes through numberText.
+ * A loss (or an amount in its units) goes through loss-text.ts' lossText, at one more digit. Everything else gradscope says goes through numberText.
  */
 
 /** Significant digits of a printed number. */
@@ -91,7 +91,7 @@ export function apart(values: readonly number[], { from = NUMBER_TEXT_DIGITS, bo
 
 /**
  * `values` as `print` writes each at a count of significant digits (with its index), at `from` digits or as many more as
- * print every two that differ in their order: apart's rule, for a printer of its own form (the command line's losses, lossTexts).
+ * print every two that differ in their order: apart's rule, for a printer of its own form (losses: loss-text.ts' lossTexts).
  */
 export function apartIn(values: readonly number[], from: number, print: (value: number, digits: number, index: number) => string): string[] {
   const texts = (digits: number) => values.map((v, i) => print(v, digits, i));

@@ -1,5 +1,3 @@
-import { apartIn } from '../number-text.js';
-
 /**
  * Plain-text tables for the terminal: columns padded to their widest cell, numbers right-aligned,
  * two spaces between columns.
@@ -82,28 +80,6 @@ function wrapWords(text: string, width: number): string[] {
     else lines.push(word);
   }
   return lines;
-}
-
-/**
- * Significant digits of a loss the command line prints (train's epoch lines, study --model's learning
- * curve, gradients' mean loss, the worse-than-start warning's): one more than numberText's 3, so that the
- * epochs' small changes show (2.305 → 2.311).
- */
-export const LOSS_DIGITS = 4;
-
-/**
- * A loss as the command line prints it, in one form wherever it does (train's epoch lines, study --model's learning curve,
- * gradients' mean loss, the worse-than-start warning): `digits` significant digits (default LOSS_DIGITS), positional down to
- * 1e-6 (2.350, 0.9108, 0.007370), as toPrecision writes it. The warning wrote 7.370e-3 (numberText's form) beside the epoch
- * lines' 0.007370 for the same loss.
- */
-export function lossText(loss: number, digits = LOSS_DIGITS): string {
-  return loss.toPrecision(digits);
-}
-
-/** Losses a sentence compares ('loss A → B'), as lossText prints them, to LOSS_DIGITS or as many more as print every two that differ in their order. */
-export function lossTexts(losses: readonly number[]): string[] {
-  return apartIn(losses, LOSS_DIGITS, (loss, digits) => lossText(loss, digits));
 }
 
 /** 3 significant digits in exponent form: 1.23e-4. */

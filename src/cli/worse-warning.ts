@@ -12,7 +12,7 @@ import { chanceWords } from '../flow/chance-words.js';
 import { percentText } from '../percent-text.js';
 import { givenFloat32Text } from '../number-text.js';
 import { counted } from '../counted.js';
-import { lossTexts } from './table.js';
+import { lossTexts } from '../loss-text.js';
 import type { Diagnosis } from '../flow/diagnose.js';
 import type { RemedyDirection } from '../flow/remedy.js';
 import { earlyStopOffered } from '../flow/diagnosis/progress-remedies.js';

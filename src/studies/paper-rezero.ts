@@ -9,6 +9,7 @@
  */
 import { createNetwork } from '../api/network.js';
 import { grouped } from '../counted.js';
+import { lossTexts } from '../loss-text.js';
 import type { NetworkOptions } from '../network/config.js';
 import { createOptimizer } from '../optim/index.js';
 import { checkPaperOptions, epochsText, epochsUntilFailure, scaled, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
@@ -70,14 +71,16 @@ export async function runRezeroPaper(options: PaperOptions = {}): Promise<PaperE
   const { none, rezero } = curves;
   // A run that stopped early has no last-epoch loss: Infinity, which any finished run beats.
   const final = (c: number[]) => c[epochs - 1] ?? Infinity;
-  const text = (c: number[], gate: Gate) => (c[epochs - 1] === undefined ? `none (${failures[gate]})` : c[epochs - 1].toFixed(3));
+  // The two finals (and the target, one of them) told apart as lossTexts tells them.
+  const [rezeroText, noneText] = lossTexts([final(rezero), final(none)]);
+  const text = (c: number[], gate: Gate, told: string) => (c[epochs - 1] === undefined ? `none (${failures[gate]})` : told);
   // Epochs until the loss first falls to the slower run's final loss: how much sooner the faster one gets there.
   const target = Math.max(final(none), final(rezero));
   const reach = (c: number[]) => (Number.isFinite(target) ? `${c.findIndex((v) => v <= target) + 1}` : '—');
   const faster = final(rezero) < final(none);
   findings.push(
-    `Mean training loss of the last epoch: ${text(rezero, 'rezero')} (ReZero) against ${text(none, 'none')} (residual); ` +
-      `epochs to reach ${Number.isFinite(target) ? target.toFixed(3) : 'the slower one\'s'}: ${reach(rezero)} and ${reach(none)}. The paper's "ReZero converges faster than a residual network" ` +
+    `Mean training loss of the last epoch: ${text(rezero, 'rezero', rezeroText)} (ReZero) against ${text(none, 'none', noneText)} (residual); ` +
+      `epochs to reach ${Number.isFinite(target) ? (target === final(none) ? noneText : rezeroText) : 'the slower one\'s'}: ${reach(rezero)} and ${reach(none)}. The paper's "ReZero converges faster than a residual network" ` +
       `${faster ? 'reproduces' : 'does NOT reproduce'} here.`,
   );
   return {

@@ -16,6 +16,7 @@ import { loadStudyDigits } from './study-digits.js';
 import { STUDY_SEED } from './study-defaults.js';
 import { times, grouped } from '../counted.js';
 import { BATCH_NORM_MOMENTUM } from '../layers/spec.js';
+import { lossTexts } from '../loss-text.js';
 
 /** The set-up as run (see the module comment). */
 export const SELU_PAPER = {
@@ -111,7 +112,11 @@ export function varianceVerdict(seluRises: number, bnRises: number, epochs: numb
 
 /** The loss after `epochs` epochs; a run that stopped before them has none (Infinity: any finished run is lower). */
 const finalLoss = (c: Curve, epochs: number) => c.losses[epochs] ?? Infinity;
-const lossText = (c: Curve, epochs: number) => (c.losses[epochs] === undefined ? `none (${c.failed})` : c.losses[epochs].toFixed(3));
+/** The two curves' losses after `epochs` epochs, told apart as lossTexts tells them; a run that stopped before them: none, and why. */
+function finalTexts(curves: readonly Curve[], epochs: number): string[] {
+  const texts = lossTexts(curves.map((c) => c.losses[epochs] ?? NaN));
+  return curves.map((c, i) => (c.losses[epochs] === undefined ? `none (${c.failed})` : texts[i]));
+}
 
 /** The SELU paper's Figure 1 shape (see the module comment). */
 export async function runSeluPaper(options: PaperOptions = {}): Promise<PaperExperiment> {
@@ -130,8 +135,9 @@ export async function runSeluPaper(options: PaperOptions = {}): Promise<PaperExp
     const selu = await curve('selu');
     const bn = await curve('batch-norm');
     const lower = finalLoss(selu, epochs) < finalLoss(bn, epochs);
+    const [seluText, bnText] = finalTexts([selu, bn], epochs);
     findings.push(
-      `${depth} layers: training loss after ${epochsText(epochs)} ${lossText(selu, epochs)} (SNN) against ${lossText(bn, epochs)} (ReLU + batch norm); ` +
+      `${depth} layers: training loss after ${epochsText(epochs)} ${seluText} (SNN) against ${bnText} (ReLU + batch norm); ` +
         `the loss over all ${grouped(digits.train.x.rows)} training digits rose from one epoch to the next ${times(rises(selu))} in ${epochs} for the SNN and ${times(rises(bn))} for ReLU + batch norm. ` +
         `The paper's "SNNs learn faster" ${lower ? 'reproduces' : 'does NOT reproduce'} here; its "batch norm shows high variance" (their Figure 1, 2,000 epochs) ${varianceVerdict(rises(selu), rises(bn), epochs)}.`,
     );

@@ -4,6 +4,7 @@ import type { ReportSection } from '../flow/report-html.js';
 import { denseLayerName } from '../layer-names.js';
 import type { PlateauResult } from './plateau.js';
 import { negativeMassText } from '../curvature/curvature-text.js';
+import { lossText } from '../loss-text.js';
 
 export function plateauReportSection(result: PlateauResult): ReportSection {
   const epochs = result.points.map((p) => p.epoch);
@@ -56,7 +57,7 @@ export function plateauReportSection(result: PlateauResult): ReportSection {
     tables: [
       {
         header: ['epoch', 'loss', 'λ_max', 'λ_min', 'negative mass', 'verdict'],
-        rows: result.points.map((p) => [grouped(p.epoch), p.loss.toFixed(4), p.largest[0].toExponential(2), p.smallest[0].toExponential(2), negativeMassText(p.negativeMass, p.negativeMassExact), p.verdict]),
+        rows: result.points.map((p) => [grouped(p.epoch), lossText(p.loss), p.largest[0].toExponential(2), p.smallest[0].toExponential(2), negativeMassText(p.negativeMass, p.negativeMassExact), p.verdict]),
       },
     ],
   };

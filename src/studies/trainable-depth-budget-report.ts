@@ -6,6 +6,7 @@ import { ACCURACY_GOAL } from './trainable-depth.js';
 import type { BudgetSweepResult, BudgetSweepRow } from './trainable-depth-budget.js';
 import { ratioCell, shortReason, shortStop, WALL_SECONDS } from './trainable-depth-report.js';
 import { percentText } from '../percent-text.js';
+import { lossText } from '../loss-text.js';
 
 const goal = () => `${100 * ACCURACY_GOAL} %`;
 const rate = (learningRate: number | null) => (learningRate === null ? 'default' : String(learningRate));
@@ -84,7 +85,7 @@ export function budgetRowCells(row: BudgetSweepRow): string[] {
     ...head,
     row.steps === null ? '—' : grouped(row.steps),
     percentText(row.testAccuracy),
-    row.trainLoss === null ? '—' : row.trainLoss.toFixed(3),
+    row.trainLoss === null ? '—' : lossText(row.trainLoss),
     row.firstStepAtGoal === null ? 'never' : grouped(row.firstStepAtGoal),
     `${ratioCell(row, 'firstToLastAtInit')} → ${ratioCell(row, 'firstToLastAtEnd')}`,
     row.seconds === null ? '—' : row.seconds.toFixed(1),

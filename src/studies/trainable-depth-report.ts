@@ -9,6 +9,7 @@ import { canBeInactive, hasBatchNorm, hasRezeroGate, type ZeroCause } from './gr
 import { RATIO_COLUMNS, type RatioColumn, type ZeroCauses } from './trainable-depth-run.js';
 import { percentText } from '../percent-text.js';
 import type { NetworkOptions } from '../network/config.js';
+import { lossText } from '../loss-text.js';
 
 /** The vanishing case itself: the network every optimiser remedy trains. */
 const PLAIN_SIGMOID = 'plain-sigmoid';
@@ -71,7 +72,7 @@ export function rowCells(row: TrainableDepthRow): string[] {
     row.remedy,
     String(row.depth),
     percentText(row.testAccuracy),
-    row.trainLoss === null ? '—' : row.trainLoss.toFixed(3),
+    row.trainLoss === null ? '—' : lossText(row.trainLoss),
     `${ratioCell(row, 'firstToLastAtInit')} → ${ratioCell(row, 'firstToLastAtEnd')}`,
     `${ratioCell(row, 'deltaFirstToLastAtInit')} → ${ratioCell(row, 'deltaFirstToLastAtEnd')}`,
     row.steps === null ? '—' : grouped(row.steps),

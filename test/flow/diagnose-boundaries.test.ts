@@ -156,8 +156,8 @@ describe('a loss of 0', () => {
   it("a rise from a lowest of 0 is said without a percentage of 0, in the loss's units, in the summary and the remedy", () => {
     const rising = diagnose(handTrace(flat, [0.5, 0, 0.2].map((loss, epoch) => ({ epoch, step: epoch + 2, loss }))));
     expect([rising.verdict, rising.evidence.training?.lowest]).toEqual(['loss-rising', { epoch: 1, loss: 0 }]);
-    expect(rising.summary).toContain("rose: 0.200 at the last of 3 epochs, 0.200 in the loss's units above its lowest, 0 after 2 epochs, with 50 % of");
-    expect(rising.remedies[0].why).toMatch(/^the training loss rose 0\.200 in the loss's units above its lowest \(0 after 2 epochs\)/);
+    expect(rising.summary).toContain("rose: 0.2000 at the last of 3 epochs, 0.2000 in the loss's units above its lowest, 0 after 2 epochs, with 50 % of");
+    expect(rising.remedies[0].why).toMatch(/^the training loss rose 0\.2000 in the loss's units above its lowest \(0 after 2 epochs\)/);
     const heldOut = diagnose(
       handTrace(
         flat,
@@ -166,7 +166,7 @@ describe('a loss of 0', () => {
       ),
     );
     expect(heldOut.verdict).toBe('overfitting');
-    expect(heldOut.summary).toContain("rose while the training loss did not: 0.300 at the last of 2 epochs, 0.300 in the loss's units above its lowest, 0 after 1 epoch,");
+    expect(heldOut.summary).toContain("rose while the training loss did not: 0.3000 at the last of 2 epochs, 0.3000 in the loss's units above its lowest, 0 after 1 epoch,");
     for (const d of [rising, heldOut]) expect(`${d.summary} ${d.remedies.map((r) => r.why).join(' ')}`).not.toMatch(/NaN|Infinity|e\+0\b/);
   });
 });
@@ -232,11 +232,11 @@ describe('converged, when no traced batch measured the last epochs\' accuracy', 
     expect([p.state, p.accuracyEnd, p.lossEnd / p.lossStart]).toEqual(['plateau', NaN, 0.002]);
     expect(d.summary).not.toContain('short of convergence');
     expect(d.summary).toContain(
-      "A plateau: the training loss per epoch (the mean of its batches' losses, each before its update) stopped falling (mean 4.00e-3 over the last 2 of 10 epochs; 4.00e-3 over the 2 epochs before; 2.00 at the first step (its batch)); whether it converged the trace cannot tell: its loss is at most 1 % of the first step's batch's, but no traced batch of the last 2 epochs measured the 99 % of rows classified right that converged also asks for (a smaller trace interval would);",
+      "A plateau: the training loss per epoch (the mean of its batches' losses, each before its update) stopped falling (mean 0.004000 over the last 2 of 10 epochs; 0.004000 over the 2 epochs before; 2.000 at the first step (its batch)); whether it converged the trace cannot tell: its loss is at most 1 % of the first step's batch's, but no traced batch of the last 2 epochs measured the 99 % of rows classified right that converged also asks for (a smaller trace interval would);",
     );
     // With a loss short of the floor, it is short of convergence whatever the accuracy.
     const high = diagnose(handTrace([{ delta: [1, 1, 1], bias: [1, 1, 1], loss: 2 }], [1, 0.5, 0.5, 0.5, 0.5].map((loss, epoch) => ({ epoch, step: 10 * (epoch + 1), loss }))));
-    expect(high.summary).toContain('stopped falling short of convergence (0.500 at the last of 5 epochs');
+    expect(high.summary).toContain('stopped falling short of convergence (0.5000 at the last of 5 epochs');
   });
 });
 
@@ -266,15 +266,15 @@ describe('overfitting', () => {
   it("says the network fits its training rows better only where their loss fell", () => {
     const held = overfit([2, 2, 2, 2]);
     expect(held.verdict).toBe('overfitting');
-    expect(held.summary).toContain("while the loss on the same 4 training rows after each epoch (measured with the network's weights at that epoch's end, as the held-out rows' loss is) went 2.00 → the same");
+    expect(held.summary).toContain("while the loss on the same 4 training rows after each epoch (measured with the network's weights at that epoch's end, as the held-out rows' loss is) went 2.000 → the same");
     expect(held.summary).not.toMatch(/fits its training rows/);
     const fell = overfit([2, 1.8, 1.7, 1.6]);
     expect(fell.verdict).toBe('overfitting');
     expect(fell.summary).toContain(
-      "went 1.70 → 1.60, with 50 % of those training rows classified right, at chance: no better than a guess among 2 classes (50 % right), within 5 points either way. The network fits its training rows better at the cost of the rows it has not seen.",
+      "went 1.700 → 1.600, with 50 % of those training rows classified right, at chance: no better than a guess among 2 classes (50 % right), within 5 points either way. The network fits its training rows better at the cost of the rows it has not seen.",
     );
     // Over windows of more than one epoch, the training losses are said to be the windows' means.
-    expect(overfit(Array(10).fill(2)).summary).toContain('went 2.00 → the same (means over the last two windows of 2 epochs)');
+    expect(overfit(Array(10).fill(2)).summary).toContain('went 2.000 → the same (means over the last two windows of 2 epochs)');
   });
 });
 
@@ -302,8 +302,8 @@ describe('an unstable end: the training and held-out losses both rose at the sam
     const p = d.evidence.training!;
     expect([d.verdict, p.state, p.epochLoss, p.heldOutRose]).toEqual(['loss-rising', 'rising', 'training subset at the end', true]);
     expect(d.summary).toContain(
-      "raining became unstable from epoch 3: training and held-out loss both rose, the held-out rows' loss 1.20 at the last of 3 epochs, 50 % above its lowest, 0.800 after 2 epochs, " +
-        "and the loss on the same 4 training rows after each epoch (measured with the network's weights at that epoch's end, as the held-out rows' loss is) rose: 0.900 at the last of 3 epochs, 80 % above its lowest, 0.500 after 2 epochs, with 50 % of those training rows classified right,",
+      "raining became unstable from epoch 3: training and held-out loss both rose, the held-out rows' loss 1.200 at the last of 3 epochs, 50 % above its lowest, 0.8000 after 2 epochs, " +
+        "and the loss on the same 4 training rows after each epoch (measured with the network's weights at that epoch's end, as the held-out rows' loss is) rose: 0.9000 at the last of 3 epochs, 80 % above its lowest, 0.5000 after 2 epochs, with 50 % of those training rows classified right,",
     );
     // One sentence each: no second held-out sentence, no second 'rose' of the training loss.
     expect(d.summary.match(/unstable/g)).toHaveLength(1);
@@ -316,7 +316,7 @@ describe('an unstable end: the training and held-out losses both rose at the sam
     const d = bothRose([2.2, 2.1, 2.3]);
     expect(d.evidence.training!.lossStart).toBe(2);
     expect(d.summary).toContain('raining became unstable from epoch 1: training and held-out loss both rose');
-    expect(d.summary).toContain('rose: 2.30 at the last of 3 epochs, 15 % above its lowest, 2.00 at the first step (its batch), with 50 % of those training rows classified right');
+    expect(d.summary).toContain('rose: 2.300 at the last of 3 epochs, 15 % above its lowest, 2.000 at the first step (its batch), with 50 % of those training rows classified right');
   });
 
   it('beside batch means over weights that moved (no training subset) no unstable end is claimed: where they rose, the held-out rise is said once beside it, as no overfitting, and what the trace cannot tell is from when', () => {
@@ -327,10 +327,10 @@ describe('an unstable end: the training and held-out losses both rose at the sam
     expect(d.summary.match(/The held-out rows' loss rose/g)).toHaveLength(1);
     // One thing said: the training loss rose (its batch means), and the held-out loss with it, so no overfitting; not "whether that is overfitting … it cannot tell" beside it.
     expect(d.summary).toContain(
-      "the training loss per epoch (the mean of its batches' losses, each before its update) rose: 0.900 at the last of 3 epochs, 80 % above its lowest, 0.500 after 2 epochs, with 50 % of the last epochs' traced batches' rows classified right",
+      "the training loss per epoch (the mean of its batches' losses, each before its update) rose: 0.9000 at the last of 3 epochs, 80 % above its lowest, 0.5000 after 2 epochs, with 50 % of the last epochs' traced batches' rows classified right",
     );
     expect(d.summary).toContain(
-      " The held-out rows' loss rose too, 1.20 at the last of 3 epochs, 50 % above its lowest, 0.800 after 2 epochs: with the training loss, so this is no overfitting (which holds the training loss). " +
+      " The held-out rows' loss rose too, 1.200 at the last of 3 epochs, 50 % above its lowest, 0.8000 after 2 epochs: with the training loss, so this is no overfitting (which holds the training loss). " +
         'But the trace holds no training loss at the same weights (it was saved before gradscope recorded one), so from which epoch training became unstable it cannot tell, and it offers no epoch to stop at',
     );
     expect(d.summary).not.toContain('whether that is overfitting');
@@ -343,7 +343,7 @@ describe('an unstable end: the training and held-out losses both rose at the sam
     const p = d.evidence.training!;
     expect([d.verdict, p.state, p.epochLoss, p.heldOutRose]).toEqual(['healthy', 'learning', 'batch mean', true]);
     expect(d.summary).toContain(
-      " The held-out rows' loss rose, 1.20 at the last of 3 epochs, 50 % above its lowest, 0.800 after 2 epochs; the trace holds no training loss at the same weights (it was saved before gradscope recorded one), " +
+      " The held-out rows' loss rose, 1.200 at the last of 3 epochs, 50 % above its lowest, 0.8000 after 2 epochs; the trace holds no training loss at the same weights (it was saved before gradscope recorded one), " +
         'and its batch means are over weights that moved, so whether that is overfitting (the training loss held) or an unstable end (both rose) it cannot tell',
     );
     expect(d.summary).not.toMatch(/rose: |no overfitting/);
@@ -565,8 +565,8 @@ describe('rising, still falling or a plateau: what the loss does', () => {
   it("a loss that ended STILL_FALLING above the first step's batch loss rose, the bound counted in, though no epoch was lower (2.296 → 2.449 read 'A plateau')", () => {
     const d = run([2.296, 2.4, 2.45, 2.45], [2.4, 2.449]);
     expect([d.verdict, d.evidence.training?.state]).toEqual(['loss-rising', 'rising']);
-    expect(d.summary).toContain("rose: 2.45 at the last of 2 epochs, 7 % above its lowest, 2.30 at the first step (its batch), with 90 % of the last epochs' traced batches' rows classified right.");
-    expect(d.remedies[0].why).toBe('the training loss rose 7 % above its start (2.30 at the first step (its batch)): smaller steps overshoot less.');
+    expect(d.summary).toContain("rose: 2.449 at the last of 2 epochs, 7 % above its lowest, 2.296 at the first step (its batch), with 90 % of the last epochs' traced batches' rows classified right.");
+    expect(d.remedies[0].why).toBe('the training loss rose 7 % above its start (2.296 at the first step (its batch)): smaller steps overshoot less.');
     expect(run([2, 2, 2, 2], [2.1, 2.1]).evidence.training?.state).toBe('rising');
     expect(run([2.0001, 2, 2, 2], [2.1, 2.1]).evidence.training?.state).toBe('plateau');
   });
@@ -581,12 +581,12 @@ describe('rising, still falling or a plateau: what the loss does', () => {
     // 10 % above the start, by 0.2: within its noise, so no rise; the epochs held, a plateau.
     expect([within.verdict, p.state]).toEqual(['healthy', 'plateau']);
     expect(within.summary).toContain(
-      "The training loss at the end (each epoch's mean batch loss, 2.20 at the last of 2 epochs) lies 10 % above the first step's batch loss (2.00, one batch), within that batch's noise (one batch's loss varies by 0.210 about the loss's level: two standard deviations, from the differences between the first records' batch losses), so no rise from the start is read.",
+      "The training loss at the end (each epoch's mean batch loss, 2.200 at the last of 2 epochs) lies 10 % above the first step's batch loss (2.000, one batch), within that batch's noise (one batch's loss varies by 0.2097 about the loss's level: two standard deviations, from the differences between the first records' batch losses), so no rise from the start is read.",
     );
     // Beyond it (2 + 0.2097… + 1e-9), the rise is read, from the start.
     const beyond = run(records, [2 + noise + 1e-9, 2 + noise + 1e-9]);
     expect([beyond.verdict, beyond.evidence.training?.state]).toEqual(['loss-rising', 'rising']);
-    expect(beyond.summary).toContain('above its lowest, 2.00 at the first step (its batch)');
+    expect(beyond.summary).toContain('above its lowest, 2.000 at the first step (its batch)');
     expect(beyond.summary).not.toContain('no rise from the start is read');
     // With fewer than six records no noise is read: each loss as measured, as before.
     expect(run([2, 2.1, 2, 2.1, 2], [2.2, 2.2]).evidence.training?.startNoise).toBe(0);
@@ -606,10 +606,10 @@ describe('rising, still falling or a plateau: what the loss does', () => {
     );
     const allRows = diagnose(trace);
     expect([allRows.evidence.training?.state, allRows.evidence.training?.lowest]).toEqual(['rising', { epoch: 6, loss: 0.44 }]);
-    expect(allRows.summary).toContain('14 % above its lowest, 0.440 after 7 epochs, with 90 % of the training rows classified right.');
+    expect(allRows.summary).toContain('14 % above its lowest, 0.4400 after 7 epochs, with 90 % of the training rows classified right.');
     // Over a window of epochs the lowest is said as one.
     const windowed = run([1, 1, 1, 1], [1, 0.9, 0.8, 0.6, 0.5, 0.5, 0.5, 0.55, 0.6, 0.6]);
-    expect(windowed.summary).toContain('rose: mean 0.600 over the last 2 of 10 epochs, 20 % above its lowest, mean 0.500 over epochs 5–6.');
+    expect(windowed.summary).toContain('rose: mean 0.6000 over the last 2 of 10 epochs, 20 % above its lowest, mean 0.5000 over epochs 5–6.');
   });
 
   it('a loss falling less than STILL_FALLING a window but steadily, at a pace that lowers it STILL_FALLING over as long again, is still falling; noise or a smaller pace is a plateau', () => {
@@ -618,7 +618,7 @@ describe('rising, still falling or a plateau: what the loss does', () => {
     const p = steady.evidence.training!;
     expect([p.state, p.pace?.points, p.pace?.horizon, p.pace?.steady]).toEqual(['learning', 3, 4, true]);
     expect(steady.summary).toContain(
-      'Still learning: the training loss per epoch (the mean of its batches\' losses, each before its update) is still falling, 0.910 at the last of 4 epochs, 3 % below the epoch before (0.940); slowly, but steadily: at its pace over the last 3 epochs (a least-squares line through the losses\' logarithms, its slope clear of 0 at 95 %) it falls 12 % over 4 epochs more,',
+      'Still learning: the training loss per epoch (the mean of its batches\' losses, each before its update) is still falling, 0.9100 at the last of 4 epochs, 3 % below the epoch before (0.9400); slowly, but steadily: at its pace over the last 3 epochs (a least-squares line through the losses\' logarithms, its slope clear of 0 at 95 %) it falls 12 % over 4 epochs more,',
     );
     // Beside a clear flow its remedy is time, not another optimiser or rate.
     expect(steady.remedies.map((r) => r.option)).toEqual(['epochs: more than 4']);
@@ -649,8 +649,8 @@ describe('rising, still falling or a plateau: what the loss does', () => {
     const d = diagnose(handTrace([2, 2, 2, 2, 2, 2, 2, 2, 2.3, 2.3].map((loss) => ({ delta: [1, 1, 1], bias: [1, 1, 1], loss, accuracy: 0.9 }))));
     const p = d.evidence.training!;
     expect([d.verdict, p.read, p.state]).toEqual(['loss-rising', 'batches', 'rising']);
-    expect(d.summary).toMatch(/^Loss rising: The batches' loss rose \(read from the batches: the trace holds fewer than two epochs\): 2\.30 \(median over the last 2 records\), 15 % above the 2 records before \(2\.00\)/);
-    expect(d.remedies[0].why).toBe('the training loss rose 15 % above the 2 records before (2.00): smaller steps overshoot less.');
+    expect(d.summary).toMatch(/^Loss rising: The batches' loss rose \(read from the batches: the trace holds fewer than two epochs\): 2\.300 \(median over the last 2 records\), 15 % above the 2 records before \(2\.000\)/);
+    expect(d.remedies[0].why).toBe('the training loss rose 15 % above the 2 records before (2.000): smaller steps overshoot less.');
   });
 });
 
@@ -675,7 +675,7 @@ describe('an exploding gap that opened while the network learnt', () => {
     expect([d.verdict, d.severity, d.evidence.grewWhileLearning, d.evidence.training?.state]).toEqual(['healthy', undefined, true, 'plateau']);
     expect(d.summary).toMatch(/^Healthy gradient flow: one example's gradient δ at the first hidden layer is 5\.00× the last hidden layer's/);
     expect(d.summary).toContain(
-      "Early layers get larger gradients (5.00×, median over 8 records), and training is healthy: the gap opened as the network learnt (1.00× at the first step), its training loss ended at 25 % of the first step's batch's (2.00 → 0.500), and the gap is short of the 16× this diagnosis calls severe: no fault to fix.",
+      "Early layers get larger gradients (5.00×, median over 8 records), and training is healthy: the gap opened as the network learnt (1.00× at the first step), its training loss ended at 25 % of the first step's batch's (2.000 → 0.5000), and the gap is short of the 16× this diagnosis calls severe: no fault to fix.",
     );
     expect(d.summary).not.toMatch(/\(exploding\)|Exploding/);
     expect(d.remedies.map((r) => r.option).filter((o) => /clipNorm|init|lars|rezero/.test(o))).toEqual([]);

@@ -23,7 +23,7 @@ function overfittingTrace(): Trace {
   return Trace.fromJSON({ ...base, steps: f.steps, losses: f.losses, accuracy: f.accuracy, epochs, metrics } as TraceJSON);
 }
 
-const SAID = "The held-out rows' loss was lower still before the first epoch (0.167, at the weights the run started from): no epoch of this run lowered it, so no epoch to stop at is offered; the weights it started from are the ones to keep.";
+const SAID = "The held-out rows' loss was lower still before the first epoch (0.1668, at the weights the run started from): no epoch of this run lowered it, so no epoch to stop at is offered; the weights it started from are the ones to keep.";
 
 describe('the held-out loss before the first epoch', () => {
   it('lowest before any epoch (the measured 0.1668 against 0.1675 after the first): no epoch to stop at, and the summary says why', () => {

@@ -43,9 +43,9 @@ describe('a last epoch at the lowest loss of the run is no rise', () => {
     // the lowest epoch before its window (0.0142, epoch 8), the last epoch (8.75e-3) is the lowest epoch of all. It said 'went 0.118 → 0.0290 …,
     // 104 % above its lowest, … its last epoch's … is the lowest of the run' (two lowests) and 'the training loss's windows say it rose'.
     expect(d.summary).toContain(
-      "The epochs cannot tell whether the network overfits: the held-out rows' loss rose, mean 0.227 over the last 2 of 10 epochs, 36 % above the lowest epoch's loss, 0.167 after 1 epoch, " +
-        "while the loss on the same 1,000 training rows after each epoch (measured with the network's weights at that epoch's end, as the held-out rows' loss is) fell 0.118 → 0.0290 between its means over the last two windows of 2 epochs; " +
-        "that last mean lies 104 % above the lowest epoch's loss before that window, 0.0142 after 8 epochs, but its last epoch's loss, 8.75e-3 after 10 epochs, is the lowest of any epoch in the run (the last window's mean carries an epoch before its last that lay higher), with 99 % of those training rows classified right. " +
+      "The epochs cannot tell whether the network overfits: the held-out rows' loss rose, mean 0.2273 over the last 2 of 10 epochs, 36 % above the lowest epoch's loss, 0.1675 after 1 epoch, " +
+        "while the loss on the same 1,000 training rows after each epoch (measured with the network's weights at that epoch's end, as the held-out rows' loss is) fell 0.1181 → 0.02902 between its means over the last two windows of 2 epochs; " +
+        "that last mean lies 104 % above the lowest epoch's loss before that window, 0.01419 after 8 epochs, but its last epoch's loss, 0.008749 after 10 epochs, is the lowest of any epoch in the run (the last window's mean carries an epoch before its last that lay higher), with 99 % of those training rows classified right. " +
         "Overfitting holds the training loss while the held-out loss rises, an unstable end raises both: the training loss's last window's mean, above the lowest epoch's loss before that window, says it rose with the held-out loss, its last epoch that it did not; " +
         'windows of 2 epochs are too short to read how far the losses vary from epoch to epoch (that takes 5 epochs a window: runs of 25 epochs or more), so neither overfitting nor an unstable end is read; more epochs would tell.',
     );
@@ -69,7 +69,7 @@ describe('a last epoch at the lowest loss of the run is no rise', () => {
     const p = { ...read, lossEnd: read.lowest!.loss, pace: { points: 4, horizon: 8, logSlope: 0.05, projected: Math.expm1(0.4), steady: true } };
     expect([windowsRose(p), p.lossEnd < p.lossBefore, p.lossEnd <= p.lowest!.loss]).toEqual([true, true, true]);
     const said = progressSentence(p, d.verdict, { ...d.evidence, training: p }, chainEnds(trace, d.evidence), trace);
-    expect(said).toContain('fell 0.118 → 0.0142 between its means over the last two windows of 2 epochs;');
+    expect(said).toContain('fell 0.1181 → 0.01419 between its means over the last two windows of 2 epochs;');
     expect(said).toContain(
       "an unstable end raises both: the training loss's pace over its last 4 epochs (a least-squares line through the losses' logarithms, its slope clear of 0 at 95 %), at which it rises 49 % over 8 epochs more, says it rose with the held-out loss, its last epoch that it did not;",
     );
@@ -95,7 +95,7 @@ describe('a last epoch at the lowest loss of the run is no rise', () => {
     const d = diagnose(traceOf(fixture()), { heldOutAtStart: 0.16 });
     expect([d.verdict, d.evidence.training!.state]).toEqual(['healthy', 'unclear']);
     expect(d.summary).toContain(
-      "so neither overfitting nor an unstable end is read. The held-out rows' loss was lower still before the first epoch (0.160, at the weights the run started from): no epoch of this run lowered it, so no epoch to stop at is offered; the weights it started from are the ones to keep.",
+      "so neither overfitting nor an unstable end is read. The held-out rows' loss was lower still before the first epoch (0.1600, at the weights the run started from): no epoch of this run lowered it, so no epoch to stop at is offered; the weights it started from are the ones to keep.",
     );
     expect(d.summary).not.toContain('more epochs would tell');
     expect(d.remedies.flatMap((r) => r.settings.map((s) => s.option))).not.toContain('epochs');
@@ -119,7 +119,7 @@ describe('a last epoch at the lowest loss of the run is no rise', () => {
     const p = d.evidence.training!;
     expect([p.epochLoss, p.newLow?.epoch]).toEqual(['all rows at the end', 9]);
     expect([d.verdict, p.state]).toEqual(['healthy', 'learning']);
-    expect(d.summary).toContain('Still learning: the loss on every training row at each epoch\'s end (the run measured its training rows after each epoch, as its validation) is still falling, mean 0.0290 over the last 2 of 10 epochs, 1/4.07 of the 2 epochs before (0.118)');
+    expect(d.summary).toContain('Still learning: the loss on every training row at each epoch\'s end (the run measured its training rows after each epoch, as its validation) is still falling, mean 0.02902 over the last 2 of 10 epochs, 1/4.07 of the 2 epochs before (0.1181)');
   });
 
   it("windows whose means rose beside a last epoch at the run's lowest: unclear, saying both and that the noise is unread, no 'hide a change of 0 %'", () => {
@@ -129,7 +129,7 @@ describe('a last epoch at the lowest loss of the run is no rise', () => {
     expect(p.lossEnd).toBeGreaterThan(p.lossBefore);
     expect([d.verdict, p.state, p.newLow?.epoch]).toEqual(['healthy', 'unclear', 9]);
     expect(d.summary).toContain(
-      "Whether training still makes progress the epochs cannot tell: the loss on every training row at each epoch's end (the run measured its training rows after each epoch, as its validation) went 0.0171 → 0.0290 (means over the last two windows of 2 epochs), 104 % above its lowest, 0.0142 after 8 epochs, but its last epoch's, 8.75e-3 after 10 epochs, is the lowest of the run, so it did not rise (the last window's mean carries an epoch before its last that lay higher), with 99 % of the training rows classified right; windows of 2 epochs are too short to read how far the loss varies from epoch to epoch (that takes 5 epochs a window: runs of 25 epochs or more), so neither a rise nor a standstill is read; more epochs would tell.",
+      "Whether training still makes progress the epochs cannot tell: the loss on every training row at each epoch's end (the run measured its training rows after each epoch, as its validation) went 0.01710 → 0.02902 (means over the last two windows of 2 epochs), 104 % above its lowest, 0.01419 after 8 epochs, but its last epoch's, 0.008749 after 10 epochs, is the lowest of the run, so it did not rise (the last window's mean carries an epoch before its last that lay higher), with 99 % of the training rows classified right; windows of 2 epochs are too short to read how far the loss varies from epoch to epoch (that takes 5 epochs a window: runs of 25 epochs or more), so neither a rise nor a standstill is read; more epochs would tell.",
     );
     expect(d.summary).not.toMatch(/hide a change|rising|overshoot/);
     expect(d.remedies.flatMap((r) => r.settings.map((s) => s.option))).not.toContain('learningRate');

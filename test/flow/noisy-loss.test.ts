@@ -14,6 +14,7 @@ import { diagnose } from '../../src/flow/diagnose.js';
 import { Trace, type TraceJSON } from '../../src/flow/trace.js';
 import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
 import { STILL_FALLING } from '../../src/flow/training-progress.js';
+import { lossText } from '../../src/loss-text.js';
 
 /** A fixture: a traced run's records and epochs (as TraceJSON holds them), without its layer metrics. */
 type Fixture = Pick<TraceJSON, 'sizes' | 'activations' | 'loss' | 'every' | 'run' | 'steps' | 'losses' | 'accuracy' | 'epochs'>;
@@ -102,7 +103,7 @@ describe('a loss that varies from epoch to epoch, on the spirals relu/he traces'
     expect(p.lossNoise.rise).toBeGreaterThan(p.lossEnd);
     const said = /, (\S+) in the loss's units above its lowest, 0 after (\d+) epochs \(a rise above one epoch is read only beyond (\S+) in the loss's units\)/.exec(d.summary);
     expect(said, d.summary).not.toBeNull();
-    expect(said!.slice(1).map(Number)).toEqual([Number(p.lossEnd.toPrecision(3)), lowest.epoch + 1, Number(p.lossNoise.rise.toPrecision(3))]);
+    expect(said!.slice(1).map(Number)).toEqual([Number(lossText(p.lossEnd)), lowest.epoch + 1, Number(lossText(p.lossNoise.rise))]);
     // The fall's noise is of a window before whose mean is not 0: still a share of it.
     expect(d.summary).toContain(`hide a change of ${Math.round(100 * p.noise)} % (a t-test`);
     expect(`${d.summary} ${d.remedies.map((r) => r.why).join(' ')}`).not.toMatch(/Infinity|NaN/);
@@ -113,9 +114,9 @@ describe('a loss that varies from epoch to epoch, on the spirals relu/he traces'
     const d = diagnose(traceOf(withRise(withZeroAt(fixture(2), lowest.epoch), 40, 0.5), 'training subset'));
     const p = d.evidence.training!;
     expect([d.verdict, p.state, p.lowest!.loss]).toEqual(['loss-rising', 'rising', 0]);
-    const rise = `${Number(p.lossEnd.toPrecision(3))} in the loss's units above its lowest, 0 after ${lowest.epoch + 1} epochs`;
+    const rise = `${lossText(p.lossEnd)} in the loss's units above its lowest, 0 after ${lowest.epoch + 1} epochs`;
     expect(d.summary).toContain(rise);
-    expect(d.remedies.find((r) => r.settings.some((s) => s.option === 'learningRate'))?.why).toContain(`the training loss rose ${Number(p.lossEnd.toPrecision(3))} in the loss's units above its lowest (0 after ${lowest.epoch + 1} epochs)`);
+    expect(d.remedies.find((r) => r.settings.some((s) => s.option === 'learningRate'))?.why).toContain(`the training loss rose ${lossText(p.lossEnd)} in the loss's units above its lowest (0 after ${lowest.epoch + 1} epochs)`);
     expect(`${d.summary} ${d.remedies.map((r) => r.why).join(' ')}`).not.toMatch(/Infinity|NaN/);
   });
 });

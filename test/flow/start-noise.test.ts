@@ -40,7 +40,7 @@ describe("the first step's batch loss beside its noise", () => {
     expect([p.lossStart, p.startNoise]).toEqual([expect.closeTo(1.976, 2), expect.closeTo(0.427, 2)]);
     expect([d.verdict, p.state]).toEqual(['vanishing', 'plateau']);
     expect(d.summary).not.toContain(' rose');
-    expect(d.summary).toMatch(/The training loss at the end \(each epoch's mean batch loss, 2\.31 at the last of 5 epochs\) lies 17 % above the first step's batch loss \(1\.98, one batch\), within that batch's noise \(one batch's loss varies by 0\.\d{3} about the loss's level: two standard deviations, from the differences between/);
+    expect(d.summary).toMatch(/The training loss at the end \(each epoch's mean batch loss, 2\.310 at the last of 5 epochs\) lies 17 % above the first step's batch loss \(1\.976, one batch\), within that batch's noise \(one batch's loss varies by 0\.\d{4} about the loss's level: two standard deviations, from the differences between/);
   }, 120_000);
 
   // The new user's study --model (relu/he [784,64,64,10] trained 5 epochs with adam, studied on 2 epochs of 2,000 digits, 2026-12-03): beside the
@@ -49,9 +49,9 @@ describe("the first step's batch loss beside its noise", () => {
     // The run's losses rounded to 3 digits: its 139 % is 140 % of these.
     const p = { read: 'epochs', state: 'overfitting', lossStart: 0.0134, lossEnd: 0.0321, startNoise: 0.0888, window: 1, epochs: 2, epochLoss: 'training subset at the end', subsetRows: 500 } as TrainingProgress;
     expect(startNoiseSentence(p, {} as Trace)).toBe(
-      " The training loss at the end (the loss on the same 500 training rows after each epoch, 0.0321 at the last of 2 epochs) lies 140 % above the first step's batch loss (0.0134, one batch), " +
-        "within that batch's noise (one batch's loss varies by 0.0888 about the loss's level: two standard deviations, from the differences between the first records' batch losses), so no rise from the start is read.",
+      " The training loss at the end (the loss on the same 500 training rows after each epoch, 0.03210 at the last of 2 epochs) lies 140 % above the first step's batch loss (0.01340, one batch), " +
+        "within that batch's noise (one batch's loss varies by 0.08880 about the loss's level: two standard deviations, from the differences between the first records' batch losses), so no rise from the start is read.",
     );
-    expect(startNoiseSentence({ ...p, epochLoss: 'all rows at the end' }, {} as Trace)).toContain("(the loss on every training row at each epoch's end, 0.0321 at the last of 2 epochs)");
+    expect(startNoiseSentence({ ...p, epochLoss: 'all rows at the end' }, {} as Trace)).toContain("(the loss on every training row at each epoch's end, 0.03210 at the last of 2 epochs)");
   });
 });

@@ -40,7 +40,7 @@ describe('where a run stands: converged, plateau or still learning', () => {
     expect(d.evidence.lastHiddenChange).toBeLessThan(GRADIENT_FADED);
     expect(d.evidence.lastHiddenDeltaChange).toBeLessThan(GRADIENT_FADED);
     expect(p.read).toBe('epochs');
-    expect(d.summary).toMatch(/Training has converged: the training loss per epoch \(the mean of its batches' losses, each before its update\) fell from 2\.\d\d at the first step \(its batch\) to mean [\d.e-]+ over the last 12 of 60 epochs, with \d+ % of the last epochs' traced batches' rows classified right/);
+    expect(d.summary).toMatch(/Training has converged: the training loss per epoch \(the mean of its batches' losses, each before its update\) fell from 2\.\d{3} at the first step \(its batch\) to mean [\d.e-]+ over the last 12 of 60 epochs, with \d+ % of the last epochs' traced batches' rows classified right/);
     expect(d.summary).toContain('not a plateau');
     expect(d.summary).not.toMatch(/A plateau|a plateau:/);
   }, 60_000);
@@ -57,7 +57,7 @@ describe('where a run stands: converged, plateau or still learning', () => {
     expect(p.accuracyEnd).toBeLessThan(0.2);
     expect(d.evidence.lastHiddenChange).toBeLessThan(GRADIENT_FADED);
     expect(d.summary).toMatch(
-      /A plateau: the training loss per epoch \(the mean of its batches' losses, each before its update\) stopped falling short of convergence \(mean 3\.2\d over the last 20 of 100 epochs; 3\.2\d over the 20 epochs before; 8\.\d\d at the first step \(its batch\)\), with 1\d % of the last epochs' traced batches' rows classified right, at chance: no better than a guess among 10 classes \(10 % right\), within 5 points either way; the gradient faded over training time \(above\), not only over depth\./,
+      /A plateau: the training loss per epoch \(the mean of its batches' losses, each before its update\) stopped falling short of convergence \(mean 3\.2\d\d over the last 20 of 100 epochs; 3\.2\d\d over the 20 epochs before; 8\.\d{3} at the first step \(its batch\)\), with 1\d % of the last epochs' traced batches' rows classified right, at chance: no better than a guess among 10 classes \(10 % right\), within 5 points either way; the gradient faded over training time \(above\), not only over depth\./,
     );
     // Sigmoid outputs under binary cross-entropy over 10 outputs: the one-hot targets make them 10 classes (TraceRun.targets), and 13 % is at chance.
     expect([d.evidence.training?.chance, Math.abs(p.accuracyEnd - 0.1) <= AT_CHANCE_MARGIN]).toEqual([0.1, true]);

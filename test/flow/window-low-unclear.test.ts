@@ -20,7 +20,7 @@ describe('an unclear loss whose last window holds an epoch below the lowest befo
     // The rule reads the lowest before the last window (epoch 151's 0.0515); an epoch of the window (0.0497) lies lower.
     expect([d.verdict, p.state, p.lowest!.epoch, p.windowLow!.loss]).toEqual(['healthy', 'unclear', 150, 0.049686]);
     expect(p.windowLow!.loss).toBeLessThan(p.lowest!.loss);
-    expect(d.summary).toMatch(/ above its lowest before the last window, 0\.0515 after 151 epochs \(a rise above one epoch is read only beyond /);
+    expect(d.summary).toMatch(/ above its lowest before the last window, 0\.05152 after 151 epochs \(a rise above one epoch is read only beyond /);
     expect(d.summary).not.toMatch(/above its lowest, /);
 
     // The window's epochs below it raised to it: none lower in the window, and the words name the run's lowest as before.
@@ -28,6 +28,6 @@ describe('an unclear loss whose last window holds an epoch below the lowest befo
     const level = { ...f, epochs: f.epochs!.map((e) => (below(e) ? { ...e, training: { ...e.training!, loss: p.lowest!.loss } } : e)) };
     const levelled = diagnose(traceOf(level));
     expect([levelled.evidence.training!.state, levelled.evidence.training!.windowLow]).toEqual(['unclear', undefined]);
-    expect(levelled.summary).toMatch(/ above its lowest, 0\.0515 after 151 epochs \(a rise above one epoch/);
+    expect(levelled.summary).toMatch(/ above its lowest, 0\.05152 after 151 epochs \(a rise above one epoch/);
   });
 });

@@ -29,12 +29,12 @@ describe('a rising loss whose last window holds the lowest epoch of the run', ()
     expect(p.windowLow).toEqual({ epoch: 8, loss: training[8] });
     expect(Math.min(...training)).toBe(training[8]);
     expect(d.summary).toContain(
-      "Loss rising: training became unstable from epoch 10: training and held-out loss both rose, the held-out rows' loss mean 0.219 over the last 2 of 10 epochs, 29 % above its lowest, 0.170 after 1 epoch, " +
-        "and the loss on the same 1,000 training rows after each epoch (measured with the network's weights at that epoch's end, as the held-out rows' loss is) rose: mean 0.0208 over the last 2 of 10 epochs, 427 % above its lowest, 3.95e-3 after 9 epochs,",
+      "Loss rising: training became unstable from epoch 10: training and held-out loss both rose, the held-out rows' loss mean 0.2194 over the last 2 of 10 epochs, 29 % above its lowest, 0.1701 after 1 epoch, " +
+        "and the loss on the same 1,000 training rows after each epoch (measured with the network's weights at that epoch's end, as the held-out rows' loss is) rose: mean 0.02084 over the last 2 of 10 epochs, 427 % above its lowest, 0.003953 after 9 epochs,",
     );
     expect(d.summary).not.toContain('0.0137');
     const rate = d.remedies.find((r) => r.option.startsWith('learningRate'))!;
-    expect(rate.why).toContain('the training loss rose 427 % above its lowest (3.95e-3 after 9 epochs): smaller steps overshoot less.');
+    expect(rate.why).toContain('the training loss rose 427 % above its lowest (0.003953 after 9 epochs): smaller steps overshoot less.');
 
     // No window low where the last window holds no epoch below the lowest before it, or where its last epoch is a new low.
     const f = fixture();
@@ -42,7 +42,7 @@ describe('a rising loss whose last window holds the lowest epoch of the run', ()
     const level = { ...f, epochs: f.epochs!.map((e, i) => (i === 8 ? { ...e, training: { ...e.training!, loss: f.epochs![6].training!.loss } } : e)) };
     const levelled = diagnose(traceOf(level), { heldOutAtStart: HELD_OUT_AT_START });
     expect(levelled.evidence.training!.windowLow).toBeUndefined();
-    expect(levelled.summary).toContain('above its lowest, 0.0137 after 7 epochs');
+    expect(levelled.summary).toContain('above its lowest, 0.01371 after 7 epochs');
     // The last epoch below every other is a new low (test/flow/new-low), never a window low.
     const last = { ...f, epochs: f.epochs!.map((e, i) => (i === 9 ? { ...e, training: { ...e.training!, loss: 0.002 } } : e)) };
     const lastLow = diagnose(traceOf(last), { heldOutAtStart: HELD_OUT_AT_START }).evidence.training!;
@@ -57,9 +57,9 @@ describe('a rising loss whose last window holds the lowest epoch of the run', ()
     const d = diagnose(traceOf(dipped), { heldOutAtStart: HELD_OUT_AT_START });
     const held = d.evidence.training!.heldOut!;
     expect([d.verdict, held.lowest.epoch, held.windowLow]).toEqual(['loss-rising', 0, { epoch: 8, loss: 0.16 }]);
-    expect(d.summary).toContain("Loss rising: training became unstable from epoch 10: training and held-out loss both rose, the held-out rows' loss mean 0.201 over the last 2 of 10 epochs, 26 % above its lowest, 0.160 after 9 epochs, ");
+    expect(d.summary).toContain("Loss rising: training became unstable from epoch 10: training and held-out loss both rose, the held-out rows' loss mean 0.2011 over the last 2 of 10 epochs, 26 % above its lowest, 0.1600 after 9 epochs, ");
     expect(d.summary).not.toContain('lower still before the first epoch');
     const stop = d.remedies.find((r) => r.option === 'epochs: 9')!;
-    expect(stop.why).toBe("the held-out rows' loss was lowest after 9 epochs (0.160) and rose after it with the training loss: stopping there keeps the weights from before training became unstable.");
+    expect(stop.why).toBe("the held-out rows' loss was lowest after 9 epochs (0.1600) and rose after it with the training loss: stopping there keeps the weights from before training became unstable.");
   });
 });

@@ -111,15 +111,15 @@ describe('a study table\'s verdict cell', () => {
     it('loss-rising: the training loss from its lowest to the last epoch', () => {
       const d = diagnose(lossTrace([1, 0.8, 0.9, 1.2]));
       expect(d.verdict).toBe('loss-rising');
-      expect(verdictCell(d, 'first record')).toBe('loss-rising (training loss 0.800 after 2 epochs → 1.20 at the last of 4 epochs)');
+      expect(verdictCell(d, 'first record')).toBe('loss-rising (training loss 0.8000 after 2 epochs → 1.200 at the last of 4 epochs)');
       // The summary says the same figures.
-      expect(d.summary).toContain('1.20 at the last of 4 epochs, 50 % above its lowest, 0.800 after 2 epochs');
+      expect(d.summary).toContain('1.200 at the last of 4 epochs, 50 % above its lowest, 0.8000 after 2 epochs');
     });
 
     it('overfitting: the held-out loss from its lowest to the last epoch', () => {
       const d = diagnose(lossTrace([2, 1.8, 1.7, 1.6], [1, 0.8, 0.9, 1.2]));
       expect(d.verdict).toBe('overfitting');
-      expect(verdictCell(d)).toBe('overfitting (held-out loss 0.800 after 2 epochs → 1.20 at the last of 4 epochs)');
+      expect(verdictCell(d)).toBe('overfitting (held-out loss 0.8000 after 2 epochs → 1.200 at the last of 4 epochs)');
     });
 
     it('healthy without a gap (a single hidden layer): the training loss from the first step to the end', () => {
@@ -127,13 +127,13 @@ describe('a study table\'s verdict cell', () => {
       const single = { gap: { ratio: NaN, readAt: 'first record' as const }, hiddenLayers: 1 };
       const learnt = { ...d, evidence: { ...d.evidence, ...single, training: { ...d.evidence.training!, accuracyEnd: 0.9 } } };
       expect([d.verdict, d.evidence.training?.state]).toEqual(['healthy', 'learning']);
-      expect(verdictCell(learnt)).toBe('healthy (training loss 2.00 at the first step (its batch) → 0.900 at the last of 4 epochs)');
+      expect(verdictCell(learnt)).toBe('healthy (training loss 2.000 at the first step (its batch) → 0.9000 at the last of 4 epochs)');
       // At chance, said after the figure.
-      expect(verdictCell({ ...learnt, evidence: { ...learnt.evidence, training: d.evidence.training } })).toBe('healthy flow (training loss 2.00 at the first step (its batch) → 0.900 at the last of 4 epochs), at chance');
+      expect(verdictCell({ ...learnt, evidence: { ...learnt.evidence, training: d.evidence.training } })).toBe('healthy flow (training loss 2.000 at the first step (its batch) → 0.9000 at the last of 4 epochs), at chance');
       // Without epochs, the batches' losses: gapTrace's are 2 throughout.
       const batches = diagnose(gapTrace(Array(11).fill(1), SGD));
       expect(verdictCell({ ...batches, evidence: { ...batches.evidence, ...single } })).toBe(
-        'healthy flow (batch loss 2.00 at the first step → 2.00, median over the last 2 records), at chance',
+        'healthy flow (batch loss 2.000 at the first step → 2.000, median over the last 2 records), at chance',
       );
     });
 

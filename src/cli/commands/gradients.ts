@@ -6,7 +6,8 @@ import { readModelFile } from '../../io/model-formats.js';
 import type { Gradients } from '../../api/network.js';
 import { BACKEND_FLAG, booleanFlag, choiceFlag, command, JSON_FLAG, jsonLine, MODEL_FLAG, stringFlag, withFile } from '../command.js';
 import { checkRowsFitModel, MEASURED_ROWS_FLAGS, measuredRows } from '../training-rows.js';
-import { formatTable, lossText, ratioColumn, sci } from '../table.js';
+import { lossText } from '../../loss-text.js';
+import { formatTable, ratioColumn, sci } from '../table.js';
 import { print } from '../terminal.js';
 import { layerSpecsText } from '../../layers/spec-text.js';
 

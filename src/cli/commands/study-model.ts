@@ -37,7 +37,8 @@ import { readTrainingFlags, THREADS_FLAG, threadsFlag, TRAINING_FLAGS, nonFinite
 import { ProgressBar } from '../progress.js';
 import { traceAtInitialWeights } from '../initial-trace.js';
 import { counted, grouped } from '../../counted.js';
-import { formatTable, lossText } from '../table.js';
+import { lossText } from '../../loss-text.js';
+import { formatTable } from '../table.js';
 import { print } from '../terminal.js';
 import { sizesText } from '../../layer-runs.js';
 import { layerSpecsText } from '../../layers/spec-text.js';

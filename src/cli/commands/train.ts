@@ -50,7 +50,7 @@ import { activationsText, sizesText } from '../../layer-runs.js';
 import { shellWord } from '../shell-word.js';
 import { freshOptimizerText } from '../fresh-optimizer.js';
 import { BIAS_INIT_FORMS, biasInitFlag, initFormsText, LSUV, WEIGHT_INIT_FORMS, weightInitFlag } from '../init-flags.js';
-import { lossText } from '../table.js';
+import { lossText } from '../../loss-text.js';
 
 /** The network `gradscope train` makes without --layers: hidden layers and their units. */
 export const TRAIN_SHAPE = { depth: 2, width: 64 } as const;

@@ -16,6 +16,7 @@ import { cancelledEnds, faded, saturatedLater, saturationAtStart } from './evide
 import { type ChainEnds, gapMeasure, gapSeverity, gapSide, positiveFinite, readAtFirst } from './gap-measures.js';
 import { learnsWords, speedAt, speedWords } from './learning-speed.js';
 import { numberText } from '../../number-text.js';
+import { lossChangeText, lossText } from '../../loss-text.js';
 
 export function deadSentence(e: Evidence, trace: Trace, dead: number[]): string {
   const shares = sharesByRow(trace, dead, dead.map((l) => e.layers[l].deadFraction), 'the units');
@@ -156,14 +157,14 @@ export function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Tr
 
 /** Where the first step's batch loss has a noise (TrainingProgress.startNoise), that the loss fell to the fraction trainedWell asks of the start less it; '' elsewhere. */
 const startNoiseClause = (p: TrainingProgress) =>
-  p.startNoise > 0 ? `, at most ${percent(TRAINED_LOSS_FRACTION)} of that start less its noise (one batch's loss varies by ${numberText(p.startNoise)}: two standard deviations)` : '';
+  p.startNoise > 0 ? `, at most ${percent(TRAINED_LOSS_FRACTION)} of that start less its noise (one batch's loss varies by ${lossText(p.startNoise)}: two standard deviations)` : '';
 
 /** Why a gap that grew while the network learnt (evidence.grewWhileLearning) is no fault: the measures that say so. */
 export function learntGapSentence(gap: number, e: Evidence): string {
   const p = e.training!;
   return (
     `Early layers get larger gradients (${numberText(gap)}×, ${gapRecords(e)}), and training is healthy: the gap opened as the network learnt ` +
-    `(${numberText(gapMeasure(e).first)}× at the first step), its training loss ended at ${percent(p.lossEnd / p.lossStart)} of the first step's batch's (${numberText(p.lossStart)} → ${numberText(p.lossEnd)})${startNoiseClause(p)}, ` +
+    `(${numberText(gapMeasure(e).first)}× at the first step), its training loss ended at ${percent(p.lossEnd / p.lossStart)} of the first step's batch's (${lossChangeText(p.lossStart, p.lossEnd)})${startNoiseClause(p)}, ` +
     `and the gap is short of the ${1 / SEVERE_RATIO}× this diagnosis calls severe: no fault to fix.`
   );
 }

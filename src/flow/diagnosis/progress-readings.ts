@@ -8,6 +8,7 @@ import { counted, grouped } from '../../counted.js';
 import { type EpochLoss, type LossPace, NOISE_WINDOW_MIN, risenAboveStart, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress, windowsRose } from '../training-progress.js';
 import { percent } from './diagnosis-words.js';
 import { multipleText, numberText, shareText } from '../../number-text.js';
+import { lossChangeText, lossText } from '../../loss-text.js';
 
 /** The run's epochs: TrainingProgress.epochs (a thinned trace's whole run, not the epochs it kept), else those the trace recorded. */
 export const runEpochs = (p: TrainingProgress, trace: Trace) => p.epochs ?? trace.epochs.length;
@@ -22,20 +23,20 @@ export function shortRunEpochs(p: TrainingProgress, trace: Trace): number | unde
  * An amount of the loss (a rise, a noise) as a share of the loss it is read from: '26 %'; from a loss
  * of exactly 0, which no percentage is of, the amount itself: '0.0123 in the loss's units'.
  */
-export const shareOf = (amount: number, from: number) => (from > 0 ? percent(amount / from) : `${numberText(amount)} in the loss's units`);
+export const shareOf = (amount: number, from: number) => (from > 0 ? percent(amount / from) : `${lossText(amount)} in the loss's units`);
 
 /** How far a loss lies above its lowest, with the space after it: '26 % ', or from a lowest of 0 '0.0123 in the loss's units ' (shareOf). */
 export const amountAbove = (loss: number, lowest: number) => `${shareOf(loss - lowest, lowest)} `;
 
 /** A lowest epoch's or window's loss as a sentence says it: '0.107 after 39 epochs', 'mean 0.127 over epochs 81–120'. */
 export function lowestWords(low: EpochLoss): { loss: number; words: string } {
-  const words = low.from === undefined ? `${numberText(low.loss)} after ${counted(low.epoch + 1, 'epoch')}` : `mean ${numberText(low.loss)} over epochs ${grouped(low.from + 1)}–${grouped(low.epoch + 1)}`;
+  const words = low.from === undefined ? `${lossText(low.loss)} after ${counted(low.epoch + 1, 'epoch')}` : `mean ${lossText(low.loss)} over epochs ${grouped(low.from + 1)}–${grouped(low.epoch + 1)}`;
   return { loss: low.loss, words };
 }
 
 /** When a lowest epoch's or window's loss was, as a remedy's reason says it: 'after 39 epochs (0.107)', 'over epochs 81–120 (mean 0.127)'. */
 export const lowestWhen = (low: EpochLoss) =>
-  low.from === undefined ? `after ${counted(low.epoch + 1, 'epoch')} (${numberText(low.loss)})` : `over epochs ${grouped(low.from + 1)}–${grouped(low.epoch + 1)} (mean ${numberText(low.loss)})`;
+  low.from === undefined ? `after ${counted(low.epoch + 1, 'epoch')} (${lossText(low.loss)})` : `over epochs ${grouped(low.from + 1)}–${grouped(low.epoch + 1)} (mean ${lossText(low.loss)})`;
 
 /**
  * What a rising loss rose from, with its words: read 'epochs', the lower of the lowest before the
@@ -44,10 +45,10 @@ export const lowestWhen = (low: EpochLoss) =>
  * (risenAboveStart); read 'batches', the window of records before the last.
  */
 export function riseFrom(p: TrainingProgress): { loss: number; words: string } {
-  if (!p.lowest) return { loss: p.lossBefore, words: `the ${counted(p.window, 'record')} before (${numberText(p.lossBefore)})` };
+  if (!p.lowest) return { loss: p.lossBefore, words: `the ${counted(p.window, 'record')} before (${lossText(p.lossBefore)})` };
   // An epoch of the last window below the lowest before it is the run's lowest: what the window rose from, which 'its lowest' must name.
   const lowest = p.windowLow ?? p.lowest;
-  return p.lossStart < lowest.loss && risenAboveStart(p) ? { loss: p.lossStart, words: `${numberText(p.lossStart)} at the first step (its batch)` } : lowestWords(lowest);
+  return p.lossStart < lowest.loss && risenAboveStart(p) ? { loss: p.lossStart, words: `${lossText(p.lossStart)} at the first step (its batch)` } : lowestWords(lowest);
 }
 
 /**
@@ -59,8 +60,8 @@ export function startNoiseSentence(p: TrainingProgress, trace: Trace): string {
   if (p.read !== 'epochs' || p.state === 'rising' || risenAboveStart(p) || p.lossEnd < (1 + STILL_FALLING) * p.lossStart) return '';
   // Named and printed: beside the held-out rows' loss, 'the loss at the end' read as theirs, and its value was not said.
   return (
-    ` The training loss at the end (${epochLossName(p)}, ${atLastEpochs(p.lossEnd, p, runEpochs(p, trace))}) lies ${percent(p.lossEnd / p.lossStart - 1)} above the first step's batch loss (${numberText(p.lossStart)}, one batch), ` +
-    `within that batch's noise (one batch's loss varies by ${numberText(p.startNoise)} about the loss's level: two standard deviations, from the differences between the first records' batch losses), so no rise from the start is read.`
+    ` The training loss at the end (${epochLossName(p)}, ${atLastEpochs(p.lossEnd, p, runEpochs(p, trace))}) lies ${percent(p.lossEnd / p.lossStart - 1)} above the first step's batch loss (${lossText(p.lossStart)}, one batch), ` +
+    `within that batch's noise (one batch's loss varies by ${lossText(p.startNoise)} about the loss's level: two standard deviations, from the differences between the first records' batch losses), so no rise from the start is read.`
   );
 }
 
@@ -96,12 +97,12 @@ export const heldOutNewLow = (p: TrainingProgress) =>
  */
 export function heldOutStartSentence(p: TrainingProgress): string {
   if (!heldOutLowestAtStart(p)) return '';
-  return ` The held-out rows' loss was lower still before the first epoch (${numberText(p.heldOut!.start!)}, at the weights the run started from): no epoch of this run lowered it, so no epoch to stop at is offered; the weights it started from are the ones to keep.`;
+  return ` The held-out rows' loss was lower still before the first epoch (${lossText(p.heldOut!.start!)}, at the weights the run started from): no epoch of this run lowered it, so no epoch to stop at is offered; the weights it started from are the ones to keep.`;
 }
 
 /** A loss of the last window of `epochs` epochs as a sentence says it: '0.0905 at the last of 8 epochs', 'mean 3.24 over the last 20 of 100 epochs'. */
 export const atLastEpochs = (loss: number, p: TrainingProgress, epochs: number) =>
-  p.window === 1 ? `${numberText(loss)} at the last of ${counted(epochs, 'epoch')}` : `mean ${numberText(loss)} over the last ${grouped(p.window)} of ${counted(epochs, 'epoch')}`;
+  p.window === 1 ? `${lossText(loss)} at the last of ${counted(epochs, 'epoch')}` : `mean ${lossText(loss)} over the last ${grouped(p.window)} of ${counted(epochs, 'epoch')}`;
 
 /** How far the loss fell between the two windows a plateau was read from, as a clause: 'fell only 0.186 % over the last epoch', 'did not fall over …'. */
 export function plateauFall(p: TrainingProgress): string {
@@ -174,10 +175,10 @@ export function beforeWords(p: TrainingProgress): string {
 export function lossFigure(p: TrainingProgress, onLoss: 'rising' | 'overfitting' | 'neither'): string {
   if (p.read === 'batches') {
     return onLoss === 'rising'
-      ? `batch loss ${numberText(p.lossBefore)} → ${numberText(p.lossEnd)}, medians over the last two windows of ${counted(p.window, 'record')}`
-      : `batch loss ${numberText(p.lossStart)} at the first step → ${numberText(p.lossEnd)}, median over the last ${counted(p.window, 'record')}`;
+      ? `batch loss ${lossChangeText(p.lossBefore, p.lossEnd)}, medians over the last two windows of ${counted(p.window, 'record')}`
+      : `batch loss ${lossText(p.lossStart)} at the first step → ${lossText(p.lossEnd)}, median over the last ${counted(p.window, 'record')}`;
   }
   if (onLoss === 'overfitting') return `held-out loss ${lowestWords(heldOutLowest(p)).words} → ${atLastEpochs(p.heldOut!.lossEnd, p, p.epochs!)}`;
-  const from = onLoss === 'rising' ? riseFrom(p).words : `${numberText(p.lossStart)} at the first step (its batch)`;
+  const from = onLoss === 'rising' ? riseFrom(p).words : `${lossText(p.lossStart)} at the first step (its batch)`;
   return `training loss ${from} → ${atLastEpochs(p.lossEnd, p, p.epochs!)}`;
 }

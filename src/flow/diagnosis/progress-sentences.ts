@@ -17,6 +17,7 @@ import { firstIsSlower, speedAt } from './learning-speed.js';
 import { againstBefore, amountAbove, beforeWords, atLastEpochs, heldOutLowest, heldOutLowestAtStart, heldOutNewLow, heldOutStartSentence, lowestWords, noiseUnread, paceWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
 import { flowClear, gapClosed } from './verdict-rules.js';
 import { givenFloat32Text, numberText } from '../../number-text.js';
+import { lossChangeText, lossText } from '../../loss-text.js';
 
 /**
  * Why the gradient did not fade over training time, in words that hold for the ratio measured: a
@@ -61,29 +62,29 @@ export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evide
   const only = `read from the batches: ${UNREAD_EPOCHS[p.epochsUnread!]}`;
   if (p.state === 'converged') {
     return (
-      `Training has converged on its batches (${only}): their loss fell from ${numberText(p.lossStart)} at the first record to ${numberText(p.lossEnd)} (${windows}), with ${right}, ` +
+      `Training has converged on its batches (${only}): their loss fell from ${lossText(p.lossStart)} at the first record to ${lossText(p.lossEnd)} (${windows}), with ${right}, ` +
       'so the gradients are small because the errors are, near the loss\'s floor of 0: not a plateau. ' +
       'No remedy that changes only how the run steps (optimiser, learning rate, per-layer rates, clipping) is offered: the steps reached the floor.' +
       convergedGapClause(verdict, e, ends)
     );
   }
   if (p.state === 'learning') {
-    return `Still learning (${only}): the batches' loss is still falling, ${numberText(p.lossEnd)} (${windows}), ${againstBefore(p)} (${numberText(p.lossBefore)})${paceClause(p)}, with ${right}.${learningGapClause(verdict, e, ends)}`;
+    return `Still learning (${only}): the batches' loss is still falling, ${lossText(p.lossEnd)} (${windows}), ${againstBefore(p)} (${lossText(p.lossBefore)})${paceClause(p)}, with ${right}.${learningGapClause(verdict, e, ends)}`;
   }
   if (p.state === 'rising') {
     const from = riseFrom(p);
     return (
-      `The batches' loss rose (${only}): ${numberText(p.lossEnd)} (${windows}), ${amountAbove(p.lossEnd, from.loss)}above ${from.words}${paceClause(p)}, with ${right}. ` +
+      `The batches' loss rose (${only}): ${lossText(p.lossEnd)} (${windows}), ${amountAbove(p.lossEnd, from.loss)}above ${from.words}${paceClause(p)}, with ${right}. ` +
       `${overshootSentence(trace)}${verdict === 'loss-rising' ? '.' : ', whatever the gradient flow above.'}`
     );
   }
   if (p.state === 'unclear') {
     return (
-      `Whether training still makes progress the batches cannot tell (${only}): their loss went ${numberText(p.lossBefore)} → ${numberText(p.lossEnd)} (medians over the last two windows of ${counted(p.window, 'record')}), ` +
+      `Whether training still makes progress the batches cannot tell (${only}): their loss went ${lossChangeText(p.lossBefore, p.lossEnd)} (medians over the last two windows of ${counted(p.window, 'record')}), ` +
       `and from batch to batch it varies enough to hide a change of ${shareOf(p.lossNoise.fall, p.lossBefore)} (two standard errors); more records (${trace.every > 1 ? 'a smaller trace interval, or more steps' : 'more steps: the trace records every step already'}) would tell.`
     );
   }
-  const stuck = `A plateau (${only}): the batches' loss stopped falling short of convergence (${numberText(p.lossEnd)}, ${windows}; ${numberText(p.lossBefore)} over the ${grouped(p.window)} before; ${numberText(p.lossStart)} at the first record), with ${right}${shortRunClause(p, trace)}`;
+  const stuck = `A plateau (${only}): the batches' loss stopped falling short of convergence (${lossText(p.lossEnd)}, ${windows}; ${lossText(p.lossBefore)} over the ${grouped(p.window)} before; ${lossText(p.lossStart)} at the first record), with ${right}${shortRunClause(p, trace)}`;
   return stuck + plateauCause(e, verdict, ends);
 }
 
@@ -183,7 +184,7 @@ function newLowClause(p: TrainingProgress): string {
   if (!p.newLow || !windowsRose(p)) return '';
   const from = riseFrom(p);
   const rose = p.lossEnd > from.loss ? `, ${amountAbove(p.lossEnd, from.loss)}above ${from.loss === p.lossStart ? '' : 'its lowest, '}${from.words}` : '';
-  return `${rose}, but its last epoch's, ${numberText(p.newLow.loss)} after ${counted(p.newLow.epoch + 1, 'epoch')}, is the lowest of ${p.epochsKept === undefined ? 'the run' : 'the epochs the trace kept'}, so it did not rise`;
+  return `${rose}, but its last epoch's, ${lossText(p.newLow.loss)} after ${counted(p.newLow.epoch + 1, 'epoch')}, is the lowest of ${p.epochsKept === undefined ? 'the run' : 'the epochs the trace kept'}, so it did not rise`;
 }
 
 /**
@@ -196,7 +197,7 @@ function newLowSentence(p: TrainingProgress, measured: string, right: string): s
   // Beside batch means the held-out loss's rise is said by heldOutUnreadClause: they are over weights that moved.
   if (heldOutNewLow(p)) return heldOutNewLowSentence(p, measured, right);
   return (
-    `Whether training still makes progress the epochs cannot tell: ${measured} went ${numberText(p.lossBefore)} → ${numberText(p.lossEnd)} (means over the last two windows of ${counted(p.window, 'epoch')})${newLowClause(p)}${higherClause(p)}${right}${unreadNoiseClause(p, 'the loss varies')}, ` +
+    `Whether training still makes progress the epochs cannot tell: ${measured} went ${lossChangeText(p.lossBefore, p.lossEnd)} (means over the last two windows of ${counted(p.window, 'epoch')})${newLowClause(p)}${higherClause(p)}${right}${unreadNoiseClause(p, 'the loss varies')}, ` +
     'so neither a rise nor a standstill is read; more epochs would tell.'
   );
 }
@@ -224,13 +225,13 @@ function heldOutNewLowSentence(p: TrainingProgress, measured: string, right: str
   const held = p.heldOut!;
   const from = riseFrom(p);
   const aboveLowest = p.lossEnd > from.loss;
-  const moved = p.lossEnd === p.lossBefore ? `held at ${numberText(p.lossEnd)}` : `${p.lossEnd < p.lossBefore ? 'fell' : 'rose'} ${numberText(p.lossBefore)} → ${numberText(p.lossEnd)}`;
+  const moved = p.lossEnd === p.lossBefore ? `held at ${lossText(p.lossEnd)}` : `${p.lossEnd < p.lossBefore ? 'fell' : 'rose'} ${lossChangeText(p.lossBefore, p.lossEnd)}`;
   const lowestBefore = from.loss === p.lossStart ? "the first step's loss" : `${lowestKind(p.lowest!)} before that window`;
   const above = aboveLowest ? `; that last mean lies ${amountAbove(p.lossEnd, from.loss)}above ${lowestBefore}, ${from.words},` : ';';
   return (
     `The epochs cannot tell whether the network overfits: the held-out rows' loss rose, ${atLastEpochs(held.lossEnd, p, p.epochs!)}, ` +
     `${amountAbove(held.lossEnd, heldOutLowest(p).loss)}above ${lowestKind(heldOutLowest(p))}, ${lowestWords(heldOutLowest(p)).words}, while ${measured} ${moved} between its means over the last two windows of ${counted(p.window, 'epoch')}` +
-    `${above} but its last epoch's loss, ${numberText(p.newLow!.loss)} after ${counted(p.newLow!.epoch + 1, 'epoch')}, is the lowest of any epoch in ${p.epochsKept === undefined ? 'the run' : 'the epochs the trace kept'}${higherClause(p)}${right}. ` +
+    `${above} but its last epoch's loss, ${lossText(p.newLow!.loss)} after ${counted(p.newLow!.epoch + 1, 'epoch')}, is the lowest of any epoch in ${p.epochsKept === undefined ? 'the run' : 'the epochs the trace kept'}${higherClause(p)}${right}. ` +
     'Overfitting holds the training loss while the held-out loss rises, an unstable end raises both: ' +
     `${meanRose(p) ? `the training loss's last window's mean, above ${lowestBefore},` : pacedRise(p)} says it rose with the held-out loss, its last epoch that it did not` +
     `${unreadNoiseClause(p, 'the losses vary')}, so neither overfitting nor an unstable end is read` +
@@ -275,7 +276,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
     const held = p.heldOut!;
     return (
       `the held-out rows' loss rose while the training loss did not: ${rise(held.lossEnd, lowestWords(heldOutLowest(p)))}, ` +
-      `while ${measured} went ${numberText(p.lossBefore)} → ${p.lossEnd === p.lossBefore ? 'the same' : numberText(p.lossEnd)}${p.window === 1 ? '' : ` (means over the last two windows of ${counted(p.window, 'epoch')})`}${newLowClause(p)}${right}.` +
+      `while ${measured} went ${lossText(p.lossBefore)} → ${p.lossEnd === p.lossBefore ? 'the same' : lossText(p.lossEnd)}${p.window === 1 ? '' : ` (means over the last two windows of ${counted(p.window, 'epoch')})`}${newLowClause(p)}${right}.` +
       // Fitting the training rows better is said only where their loss fell: one that held says nothing of it.
       (p.lossEnd < p.lossBefore ? ' The network fits its training rows better at the cost of the rows it has not seen.' : '') +
       heldOutStartSentence(p)
@@ -290,7 +291,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
   }
   if (p.state === 'converged') {
     return (
-      `Training has converged: ${measured} fell from ${numberText(p.lossStart)} at the first step (its batch) to ${end}${right}, ` +
+      `Training has converged: ${measured} fell from ${lossText(p.lossStart)} at the first step (its batch) to ${end}${right}, ` +
       'so the gradients are small because the errors are, near the loss\'s floor of 0: not a plateau. ' +
       'No remedy that changes only how the run steps (optimiser, learning rate, per-layer rates, clipping) is offered: the steps reached the floor.' +
       convergedGapClause(verdict, e, ends)
@@ -307,12 +308,12 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
         ? `, ${amountAbove(p.lossEnd, p.lowest!.loss)}above ${lowestName}, ${lowestWords(p.lowest!).words} (a rise above one ${p.lowest!.from === undefined ? 'epoch' : 'window'} is read only beyond ${shareOf(p.lossNoise.rise, p.lowest!.loss)})`
         : '';
     return (
-      `Whether training still makes progress the epochs cannot tell: ${measured} went ${numberText(p.lossBefore)} → ${numberText(p.lossEnd)} (means over the last two windows of ${counted(p.window, 'epoch')})${lowest}${right}, ` +
+      `Whether training still makes progress the epochs cannot tell: ${measured} went ${lossChangeText(p.lossBefore, p.lossEnd)} (means over the last two windows of ${counted(p.window, 'epoch')})${lowest}${right}, ` +
       `and from epoch to epoch it varies enough to hide a change of ${shareOf(p.lossNoise.fall, p.lossBefore)} (a t-test at 95 % on its spread about its trend), so no rise or fall within that is read; more epochs (longer windows) would tell.`
     );
   }
   if (p.state === 'learning') {
-    return `Still learning: ${measured} is still falling, ${end}, ${againstBefore(p)} (${numberText(p.lossBefore)})${paceClause(p)}${right}.${learningGapClause(verdict, e, ends)}`;
+    return `Still learning: ${measured} is still falling, ${end}, ${againstBefore(p)} (${lossText(p.lossBefore)})${paceClause(p)}${right}.${learningGapClause(verdict, e, ends)}`;
   }
   // Converged asks for the accuracy of the last epochs too: where no traced batch measured it and the loss is near its floor, the trace cannot tell.
   const untold = Number.isNaN(p.accuracyEnd) && lossNearFloor(p);
@@ -321,7 +322,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
     ? `; whether it converged the trace cannot tell: its loss is at most ${percent(CONVERGED_LOSS_FRACTION)} of the first step's batch's, but no traced batch of the last ${p.window === 1 ? 'epoch' : counted(p.window, 'epoch')} measured the ${percent(CONVERGED_ACCURACY)} of rows classified right that converged also asks for (a smaller trace interval would)`
     : '';
   return (
-    `A plateau: ${measured} ${stopped} (${end}; ${numberText(p.lossBefore)} over ${before}; ${numberText(p.lossStart)} at the first step (its batch))${right}${whetherConverged}${shortRunClause(p, trace)}` +
+    `A plateau: ${measured} ${stopped} (${end}; ${lossText(p.lossBefore)} over ${before}; ${lossText(p.lossStart)} at the first step (its batch))${right}${whetherConverged}${shortRunClause(p, trace)}` +
     plateauCause(e, verdict, ends)
   );
 }
