@@ -143,6 +143,15 @@ export interface DiagnoseOptions {
    * Default: 'command'.
    */
   reluRates?: ReluRateRow;
+  /**
+   * Whether some of the trace's validation rows (train()'s `validation`, whose loss it records after
+   * each epoch) trained the model before this run: `gradscope study --model` sets it where its test
+   * digits are among those the model file records as having trained it (cli/seen-test-rows.ts). The
+   * diagnosis then calls them the validation rows and their loss the validation loss, never 'held
+   * out', and does not say the network fits its training rows at the cost of rows it has not seen.
+   * Default: false (the validation rows are held out, as train()'s are meant to be).
+   */
+  validationSeen?: boolean;
 }
 
 /**
@@ -155,7 +164,7 @@ export interface DiagnoseOptions {
  */
 export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis {
   checkTrace(trace);
-  checkKnownKeys(options, ['curvature', 'heldOutAtStart', 'reluRates'], 'diagnose(trace, options)');
+  checkKnownKeys(options, ['curvature', 'heldOutAtStart', 'reluRates', 'validationSeen'], 'diagnose(trace, options)');
   const row = options.reluRates ?? 'command';
   if (!RELU_RATE_ROWS.includes(row)) {
     throw invalidOption(`diagnose(trace, options): reluRates is ${shown(row)}; expected one of ${RELU_RATE_ROWS.map((r) => shown(r)).join(', ')}`);
@@ -164,6 +173,8 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
   if (start !== undefined && !(typeof start === 'number' && Number.isFinite(start) && start >= 0)) {
     throw invalidOption(`diagnose(trace, options): heldOutAtStart is ${shown(start)}; expected the held-out rows' loss before the first epoch, a finite number ≥ 0`);
   }
+  const seen = options.validationSeen;
+  if (seen !== undefined && typeof seen !== 'boolean') throw invalidOption(`diagnose(trace, options): validationSeen is ${shown(seen)}; expected true or false`);
   const L = trace.layers;
   const chain = hiddenChain(trace);
   const hidden = chain.length;
@@ -257,6 +268,7 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
   }
   const training = trainingProgress(trace);
   if (training?.heldOut && start !== undefined) training.heldOut.start = start;
+  if (training?.heldOut && seen) training.heldOut.seen = true;
   if (training) evidence.training = training;
   const skipped = skippedBatches(trace);
   if (skipped) evidence.skippedBatches = skipped;

@@ -122,6 +122,12 @@ export interface ComparedLosses {
    * first epoch, which the trace does not hold.
    */
   start?: number;
+  /**
+   * Only of the held-out loss, where diagnose() was told that some of its rows trained the model
+   * before this run (DiagnoseOptions.validationSeen): the sentences call them the validation rows,
+   * never held out (heldOutNames).
+   */
+  seen?: true;
 }
 
 /** What trainingProgress() read: the losses and accuracy it compared, and the state they give. */

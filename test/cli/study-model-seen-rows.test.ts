@@ -61,6 +61,22 @@ describe('the rows that trained a model', () => {
     expect((await studyJson(all, ['--train', '100', '--test', '100'])).warnings[0]).toMatch(/; every digit trained it, none is held out: give --data FILE with rows it has not seen\.$/);
   }, 120_000);
 
+  it("tells the diagnosis which test digits trained the model (validationSeen): it called them 'the held-out rows'", async () => {
+    const model = join(folder, 'seen.json');
+    const trained = await runCliInProcess(['train', '--train', '300', '--test', '100', '--depth', '1', '--width', '8', '--epochs', '1', '--out', model]);
+    expect(trained.code, trained.stderr).toBe(0);
+    type Study = { diagnosis: { evidence: { training?: { heldOut?: { seen?: boolean } } } } };
+    const heldOut = async (flags: string[]) => {
+      const ran = await runCliInProcess(['study', '--model', model, '--epochs', '3', ...flags, '--json']);
+      expect(ran.code, ran.stderr).toBe(0);
+      return (JSON.parse(ran.stdout) as Study).diagnosis.evidence.training?.heldOut;
+    };
+    expect(await heldOut(['--train', '100', '--test', '100'])).toMatchObject({ seen: true });
+    const held = await heldOut(['--train', '300', '--test', '100']);
+    expect(held).toBeDefined();
+    expect(held!.seen).toBeUndefined();
+  }, 120_000);
+
   it('says the overlap cannot be checked where the file records nothing, and nothing on a --data file checked on its own rows', async () => {
     const net = await createNetwork({ sizes: [784, 8, 10], activation: 'relu', output: 'softmax', seed: 3 });
     const model = join(folder, 'bare.json');

@@ -6,22 +6,10 @@
  * model Adam trained for 5 epochs, SGD 0.1, 10 epochs): its test loss was 0.1668 before the first epoch,
  * 0.1675 after it, the lowest the trace holds.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/flow/diagnose.js';
-import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
-import { Trace, type TraceJSON } from '../../src/flow/trace.js';
+import { overfittingTrace } from '../util/overfitting-trace.js';
 import { overfittingOf } from '../../src/cli/worse-warning.js';
-
-/** The new user's study --model run (test/flow/new-low's fixture), its training subset's loss falling in every epoch from the fifth: overfitting, its held-out loss lowest after 1 epoch (0.1675). */
-function overfittingTrace(): Trace {
-  const f: TraceJSON = JSON.parse(readFileSync(new URL('./fixtures/study-model-new-low.json', import.meta.url), 'utf8'));
-  const epochs = f.epochs!.map((e, i) => (i >= 4 ? { ...e, training: { ...e.training!, loss: 0.0387 * 0.8 ** (i - 3) } } : e));
-  const base = new Trace({ sizes: f.sizes, activations: f.activations, loss: f.loss, every: f.every, run: f.run }).toJSON();
-  const even: Record<string, number> = { weightGradNorm: 1, biasGradNorm: 1, weightNorm: 1, deltaRms: 1, updateRatio: 1e-3 };
-  const metrics = Object.fromEntries(LAYER_METRIC_NAMES.map((name) => [name, f.steps.map(() => Array.from({ length: f.sizes.length - 1 }, () => even[name] ?? null))]));
-  return Trace.fromJSON({ ...base, steps: f.steps, losses: f.losses, accuracy: f.accuracy, epochs, metrics } as TraceJSON);
-}
 
 const SAID = "The held-out rows' loss was lower still before the first epoch (0.1668, at the weights the run started from): no epoch of this run lowered it, so no epoch to stop at is offered; the weights it started from are the ones to keep.";
 

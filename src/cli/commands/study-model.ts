@@ -227,7 +227,8 @@ export const studyModelCommand = command({
       const curve = [initial, ...epochsRun.map((info) => info.validation!)];
       const trace = atInit?.trace ?? net.trace!;
       // The held-out loss before the first epoch, which the trace does not hold: where it was the lowest, no epoch to stop at is offered.
-      const diagnosis = diagnose(trace, Number.isFinite(curve[0].loss) ? { heldOutAtStart: curve[0].loss } : {});
+      // Test digits that trained the model (seenRows) are not held out: the diagnosis calls them the validation rows.
+      const diagnosis = diagnose(trace, { ...(Number.isFinite(curve[0].loss) && { heldOutAtStart: curve[0].loss }), ...(seenRows.seen !== undefined && { validationSeen: true }) });
       const overfitting = overfittingOf(diagnosis);
       const worse = trained && worseWarning({ checked: rows.checked, initial: curve[0], final: curve[curve.length - 1], trained, optimizer: settings.choice.name, saved: save && '--save', classes: classesOf(net.trace!), diagnosis: "the run's diagnosis says what holds it", overfitting, seen: seenRows.seen, restarted: savedState ? { file: modelPath, ...savedState } : undefined, rateOffered: rateOffered(diagnosis) });
       const warnings = [...(seenRows.warning ? [seenRows.warning] : []), ...(worse ? [worse] : [])];

@@ -92,12 +92,21 @@ export const heldOutNewLow = (p: TrainingProgress) =>
   p.state === 'unclear' && p.newLow !== undefined && windowsRose(p) && p.heldOutRose === true && p.epochLoss === 'training subset at the end';
 
 /**
+ * How the sentences name the run's validation rows and their loss: held out, or, where some of them
+ * trained the model before the run (ComparedLosses.seen, DiagnoseOptions.validationSeen), the
+ * validation rows: study --model called digits that trained the model 'the held-out rows'.
+ */
+export function heldOutNames(p: TrainingProgress): { rows: string; loss: string } {
+  return p.heldOut?.seen ? { rows: 'validation rows', loss: 'validation loss' } : { rows: 'held-out rows', loss: 'held-out loss' };
+}
+
+/**
  * Where the held-out loss was lowest before the first epoch (heldOutLowestAtStart), a sentence that
  * says so and why no epoch to stop at is offered; '' elsewhere.
  */
 export function heldOutStartSentence(p: TrainingProgress): string {
   if (!heldOutLowestAtStart(p)) return '';
-  return ` The held-out rows' loss was lower still before the first epoch (${lossText(p.heldOut!.start!)}, at the weights the run started from): no epoch of this run lowered it, so no epoch to stop at is offered; the weights it started from are the ones to keep.`;
+  return ` The ${heldOutNames(p).rows}' loss was lower still before the first epoch (${lossText(p.heldOut!.start!)}, at the weights the run started from): no epoch of this run lowered it, so no epoch to stop at is offered; the weights it started from are the ones to keep.`;
 }
 
 /** A loss of the last window of `epochs` epochs as a sentence says it: '0.0905 at the last of 8 epochs', 'mean 3.24 over the last 20 of 100 epochs'. */
@@ -178,7 +187,7 @@ export function lossFigure(p: TrainingProgress, onLoss: 'rising' | 'overfitting'
       ? `batch loss ${lossChangeText(p.lossBefore, p.lossEnd)}, medians over the last two windows of ${counted(p.window, 'record')}`
       : `batch loss ${lossText(p.lossStart)} at the first step → ${lossText(p.lossEnd)}, median over the last ${counted(p.window, 'record')}`;
   }
-  if (onLoss === 'overfitting') return `held-out loss ${lowestWords(heldOutLowest(p)).words} → ${atLastEpochs(p.heldOut!.lossEnd, p, p.epochs!)}`;
+  if (onLoss === 'overfitting') return `${heldOutNames(p).loss} ${lowestWords(heldOutLowest(p)).words} → ${atLastEpochs(p.heldOut!.lossEnd, p, p.epochs!)}`;
   const from = onLoss === 'rising' ? riseFrom(p).words : `${lossText(p.lossStart)} at the first step (its batch)`;
   return `training loss ${from} → ${atLastEpochs(p.lossEnd, p, p.epochs!)}`;
 }

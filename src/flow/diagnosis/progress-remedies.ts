@@ -10,7 +10,7 @@ import { atChance, NOISE_WINDOW_MIN, RUN_FIFTHS, SHORT_RUN_EPOCHS, type Training
 import { givenFloat32Text } from '../../number-text.js';
 import { ADAM_DEFAULTS, CHOICE_MOMENTUM, OWN_STEP_LENGTH, STEP_SIZE_OF_THEIR_OWN } from '../../optimizer-defaults.js';
 import type { Diagnosis, Evidence } from './diagnosis-types.js';
-import { amountAbove, heldOutLowest, heldOutLowestAtStart, heldOutNewLow, lowestWhen, noiseUnread, plateauFall, riseFrom, runEpochs, shortRunEpochs } from './progress-readings.js';
+import { amountAbove, heldOutLowest, heldOutNames, heldOutLowestAtStart, heldOutNewLow, lowestWhen, noiseUnread, plateauFall, riseFrom, runEpochs, shortRunEpochs } from './progress-readings.js';
 import { type AddRemedy, addSmallerRate, inForceWords, numberSetting, optimizerSwitch } from './remedy-settings.js';
 
 /**
@@ -31,14 +31,14 @@ export function progressRemedies(run: RunAtEnd, e: Evidence, add: AddRemedy): vo
   if (p && unstableEnd(p) && !heldOutLowestAtStart(p)) {
     add(
       [earlyStop(p)],
-      `the held-out rows' loss was lowest ${lowestWhen(heldOutLowest(p))} and rose after it with the training loss: stopping there keeps the weights from before training became unstable.`,
+      `the ${heldOutNames(p).rows}' loss was lowest ${lowestWhen(heldOutLowest(p))} and rose after it with the training loss: stopping there keeps the weights from before training became unstable.`,
     );
   }
   if (p?.state === 'overfitting' && !heldOutLowestAtStart(p)) {
     const best = heldOutLowest(p).epoch + 1;
     add(
       [earlyStop(p)],
-      `the held-out rows' loss was lowest ${lowestWhen(heldOutLowest(p))} and rose after it while the training loss did not: training from the same start for ${counted(best, 'epoch')} stops before the network fits its training rows at the others' cost (early stopping).`,
+      `the ${heldOutNames(p).rows}' loss was lowest ${lowestWhen(heldOutLowest(p))} and rose after it while the training loss did not: training from the same start for ${counted(best, 'epoch')} stops before the network fits its training rows at the others' cost (early stopping).`,
     );
   }
 }

@@ -14,7 +14,7 @@ import { medianOverRecords, percent, timesOf } from './diagnosis-words.js';
 import { faded } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
 import { firstIsSlower, speedAt } from './learning-speed.js';
-import { againstBefore, amountAbove, beforeWords, atLastEpochs, heldOutLowest, heldOutLowestAtStart, heldOutNewLow, heldOutStartSentence, lowestWords, noiseUnread, paceWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
+import { againstBefore, amountAbove, beforeWords, atLastEpochs, heldOutLowest, heldOutLowestAtStart, heldOutNames, heldOutNewLow, heldOutStartSentence, lowestWords, noiseUnread, paceWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
 import { flowClear, gapClosed } from './verdict-rules.js';
 import { givenFloat32Text, numberText } from '../../number-text.js';
 import { lossChangeText, lossText } from '../../loss-text.js';
@@ -144,7 +144,7 @@ function shortRunClause(p: TrainingProgress, trace: Trace): string {
 function epochLossWords(p: TrainingProgress): string {
   const kept = p.epochsKept === undefined ? '' : `; the trace kept ${grouped(p.epochsKept)} of the run's ${counted(p.epochs!, 'epoch')}, evenly spread, and the means and the lowest are of those kept`;
   // The network's weights, named: 'at the held-out rows' weights' read as weights the rows had.
-  if (p.epochLoss === 'training subset at the end') return `the loss on the same ${counted(p.subsetRows!, 'training row')} after each epoch (measured with the network's weights at that epoch's end, as the held-out rows' loss is${kept})`;
+  if (p.epochLoss === 'training subset at the end') return `the loss on the same ${counted(p.subsetRows!, 'training row')} after each epoch (measured with the network's weights at that epoch's end, as the ${heldOutNames(p).rows}' loss is${kept})`;
   return p.epochLoss === 'all rows at the end'
     ? `the loss on every training row at each epoch's end (the run measured its training rows after each epoch, as its validation${kept})`
     : `the training loss per epoch (the mean of its batches' losses, each before its update${kept})`;
@@ -229,11 +229,11 @@ function heldOutNewLowSentence(p: TrainingProgress, measured: string, right: str
   const lowestBefore = from.loss === p.lossStart ? "the first step's loss" : `${lowestKind(p.lowest!)} before that window`;
   const above = aboveLowest ? `; that last mean lies ${amountAbove(p.lossEnd, from.loss)}above ${lowestBefore}, ${from.words},` : ';';
   return (
-    `The epochs cannot tell whether the network overfits: the held-out rows' loss rose, ${atLastEpochs(held.lossEnd, p, p.epochs!)}, ` +
+    `The epochs cannot tell whether the network overfits: the ${heldOutNames(p).rows}' loss rose, ${atLastEpochs(held.lossEnd, p, p.epochs!)}, ` +
     `${amountAbove(held.lossEnd, heldOutLowest(p).loss)}above ${lowestKind(heldOutLowest(p))}, ${lowestWords(heldOutLowest(p)).words}, while ${measured} ${moved} between its means over the last two windows of ${counted(p.window, 'epoch')}` +
     `${above} but its last epoch's loss, ${lossText(p.newLow!.loss)} after ${counted(p.newLow!.epoch + 1, 'epoch')}, is the lowest of any epoch in ${p.epochsKept === undefined ? 'the run' : 'the epochs the trace kept'}${higherClause(p)}${right}. ` +
-    'Overfitting holds the training loss while the held-out loss rises, an unstable end raises both: ' +
-    `${meanRose(p) ? `the training loss's last window's mean, above ${lowestBefore},` : pacedRise(p)} says it rose with the held-out loss, its last epoch that it did not` +
+    `Overfitting holds the training loss while the ${heldOutNames(p).loss} rises, an unstable end raises both: ` +
+    `${meanRose(p) ? `the training loss's last window's mean, above ${lowestBefore},` : pacedRise(p)} says it rose with the ${heldOutNames(p).loss}, its last epoch that it did not` +
     `${unreadNoiseClause(p, 'the losses vary')}, so neither overfitting nor an unstable end is read` +
     // Where no epoch lowered the held-out loss, either reading keeps the start's weights: more epochs would not change what to keep.
     (heldOutLowestAtStart(p) ? `.${heldOutStartSentence(p)}` : '; more epochs would tell.')
@@ -275,17 +275,17 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
   if (p.state === 'overfitting') {
     const held = p.heldOut!;
     return (
-      `the held-out rows' loss rose while the training loss did not: ${rise(held.lossEnd, lowestWords(heldOutLowest(p)))}, ` +
+      `the ${heldOutNames(p).rows}' loss rose while the training loss did not: ${rise(held.lossEnd, lowestWords(heldOutLowest(p)))}, ` +
       `while ${measured} went ${lossText(p.lossBefore)} → ${p.lossEnd === p.lossBefore ? 'the same' : lossText(p.lossEnd)}${p.window === 1 ? '' : ` (means over the last two windows of ${counted(p.window, 'epoch')})`}${newLowClause(p)}${right}.` +
       // Fitting the training rows better is said only where their loss fell: one that held says nothing of it.
-      (p.lossEnd < p.lossBefore ? ' The network fits its training rows better at the cost of the rows it has not seen.' : '') +
+      (p.lossEnd < p.lossBefore && !held.seen ? ' The network fits its training rows better at the cost of the rows it has not seen.' : '') +
       heldOutStartSentence(p)
     );
   }
   if (p.state === 'rising') {
     // Both at the same weights: not overfitting, which would have held the training loss.
     const unstable = unstableEnd(p)
-      ? `training became unstable from epoch ${grouped(unstableFrom(p))}: training and held-out loss both rose, the held-out rows' loss ${rise(p.heldOut!.lossEnd, lowestWords(heldOutLowest(p)))}, and `
+      ? `training became unstable from epoch ${grouped(unstableFrom(p))}: training and ${heldOutNames(p).loss} both rose, the ${heldOutNames(p).rows}' loss ${rise(p.heldOut!.lossEnd, lowestWords(heldOutLowest(p)))}, and `
       : '';
     return `${unstable}${measured} rose: ${rise(p.lossEnd, riseFrom(p))}${paceClause(p)}${right}. ${overshootSentence(trace)}${verdict === 'loss-rising' ? '.' : ', whatever the gradient flow above.'}${unstableEnd(p) ? heldOutStartSentence(p) : ''}`;
   }
@@ -343,13 +343,13 @@ function heldOutUnreadClause(p: TrainingProgress): string {
   const unrecorded = 'the trace holds no training loss at the same weights (it was saved before gradscope recorded one)';
   if (p.state === 'rising') {
     return (
-      ` The held-out rows' loss rose too, ${rose}: with the training loss, so this is no overfitting (which holds the training loss). ` +
-      `But ${unrecorded}, so from which epoch training became unstable it cannot tell, and it offers no epoch to stop at: training again with the same held-out rows records it.`
+      ` The ${heldOutNames(p).rows}' loss rose too, ${rose}: with the training loss, so this is no overfitting (which holds the training loss). ` +
+      `But ${unrecorded}, so from which epoch training became unstable it cannot tell, and it offers no epoch to stop at: training again with the same ${heldOutNames(p).rows} records it.`
     );
   }
   return (
-    ` The held-out rows' loss rose, ${rose}; ${unrecorded}, and its batch means are over weights that moved, ` +
-    'so whether that is overfitting (the training loss held) or an unstable end (both rose) it cannot tell: training again with the same held-out rows records it.'
+    ` The ${heldOutNames(p).rows}' loss rose, ${rose}; ${unrecorded}, and its batch means are over weights that moved, ` +
+    `so whether that is overfitting (the training loss held) or an unstable end (both rose) it cannot tell: training again with the same ${heldOutNames(p).rows} records it.`
   );
 }
 
@@ -368,11 +368,11 @@ function convergedGapClause(verdict: Verdict, e: Evidence, ends: ChainEnds): str
 }
 
 /** What a closed gap (gapClosed) is not the cause of, by where the run stands, for the states whose own sentence does not say it (converged and learning do). */
-const NOT_THE_CAUSE: Partial<Record<TrainingState, string>> = {
-  plateau: 'the gap is not what holds the loss',
-  rising: 'the gap is not what makes the loss rise',
-  overfitting: "the gap is not what makes the held-out rows' loss rise",
-  unclear: 'what is left is no gap',
+const NOT_THE_CAUSE: Partial<Record<TrainingState, (p: TrainingProgress) => string>> = {
+  plateau: () => 'the gap is not what holds the loss',
+  rising: () => 'the gap is not what makes the loss rise',
+  overfitting: (p) => `the gap is not what makes the ${heldOutNames(p).rows}' loss rise`,
+  unclear: () => 'what is left is no gap',
 };
 
 /**
@@ -384,7 +384,7 @@ const NOT_THE_CAUSE: Partial<Record<TrainingState, string>> = {
 export function closedGapSentence(verdict: Verdict, e: Evidence, ends: ChainEnds): string {
   const state = e.training?.state;
   if (!gapClosed(verdict, e) || state === 'converged' || state === 'learning') return '';
-  const cause = state === undefined ? 'what is left is no gap' : NOT_THE_CAUSE[state];
+  const cause = state === undefined ? 'what is left is no gap' : NOT_THE_CAUSE[state]!(e.training!);
   return `The gap closed during training: ${medianGapWords(e, ends)}, within ${EVEN_RANGE}, so the ${ends.first} learns too; ${cause}, so no remedy for the gap is offered.`;
 }
 
