@@ -1,5 +1,5 @@
 /**
- * Measures CURVATURE_COST_RUN (src/cli/commands/curvature-cost.ts), the run `gradscope curvature
+ * Measures CURVATURE_COST_RUN (scripts/curvature-cost-runs.ts), the run `gradscope curvature
  * --help` quotes under Cost: builds its network and rows as the help describes them, then runs
  * measureCurvature on them as the command does (its defaults, --k, with the layers' blocks or
  * without: --no-layers first), in this process, and prints each run's CPU time (process.cpuUsage:
@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createNetwork, measureCurvature } from '../src/node.js';
-import { CURVATURE_COST_RUN, curvatureCostRows } from '../src/cli/commands/curvature-cost.js';
+import { CURVATURE_COST_RUN, curvatureCostRows } from './curvature-cost-runs.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const { sizes, activation, seed, rows, k } = CURVATURE_COST_RUN;

@@ -12,7 +12,7 @@
  */
 import { loadavg } from 'node:os';
 import { createNetwork, measureCurvature } from '../src/node.js';
-import { CURVATURE_COST_RUN, curvatureCostRows } from '../src/cli/commands/curvature-cost.js';
+import { CURVATURE_COST_RUN, curvatureCostRows } from './curvature-cost-runs.js';
 
 const { sizes, activation, seed, rows, k } = CURVATURE_COST_RUN;
 const layers = !process.argv.includes('--no-layers');

@@ -11,7 +11,7 @@ import { gaussNewtonLowerEnd } from '../../src/curvature/curvature-text.js';
 import { PROGRESS_LINES } from '../../src/cli/progress.js';
 import { LANCZOS_MAX_STEPS } from '../../src/curvature/lanczos.js';
 import { MATRIX_TRACE_DEFAULTS } from '../../src/curvature/matrix-trace.js';
-import { CURVATURE_COST_RUN, CURVATURE_DIGITS_RUN } from '../../src/cli/commands/curvature-cost.js';
+import { CURVATURE_COST_RUN, CURVATURE_DIGITS_RUN } from '../../scripts/curvature-cost-runs.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
 import { measuredRowsCases } from './measured-rows-cases.js';
 import { loadMnist } from '../../src/data/mnist.js';

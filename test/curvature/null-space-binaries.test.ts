@@ -9,7 +9,7 @@
 // measureCurvature; this runs the same Lanczos run (k 3, G's largest end, the default steps and
 // seed) on the operator alone: 15 products, about a second each backend but ref's.
 import { describe, expect, it } from 'vitest';
-import { CURVATURE_COST_RUN, curvatureCostRows } from '../../src/cli/commands/curvature-cost.js';
+import { CURVATURE_COST_RUN, curvatureCostRows } from '../../scripts/curvature-cost-runs.js';
 import { createNetwork } from '../../src/api/network.js';
 import { lanczos } from '../../src/curvature/lanczos.js';
 import { CurvatureOperators } from '../../src/curvature/operators.js';

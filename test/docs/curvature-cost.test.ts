@@ -5,7 +5,7 @@
 // the run is taken again here (about 25 s of CPU) and its counters compared.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CURVATURE_COST_RUN, CURVATURE_DIGITS_RUN, curvatureCostRows, measuredTimeText } from '../../src/cli/commands/curvature-cost.js';
+import { CURVATURE_COST_RUN, CURVATURE_DIGITS_RUN, curvatureCostRows, measuredTimeText } from '../../scripts/curvature-cost-runs.js';
 import { plannedProducts } from '../../src/curvature/curvature-work.js';
 import { sizesText } from '../../src/layer-runs.js';
 import { createNetwork } from '../../src/api/network.js';

@@ -1,9 +1,11 @@
 /**
  * The runs docs/curvature.md (Cost) quotes as what a curvature run costs: their setup, which
  * scripts/curvature-cost.ts runs, and what was measured. One source for the docs' numbers
- * (test/docs/curvature-cost.test.ts) and the script; `gradscope curvature --help` points to the doc.
+ * (test/docs/curvature-cost.test.ts) and the scripts that measure them; `gradscope curvature --help` points to the doc.
+ * It serves the docs and the scripts, not the command line (no command imports it), so it lives
+ * here beside them, out of the package's src/ (it was src/cli/commands/curvature-cost.ts).
  */
-import { Rng } from '../../init/rng.js';
+import { Rng } from '../src/init/rng.js';
 
 /** A measureCurvature run's CPU time (process.cpuUsage, user + system), its wall time and the operator products it took. */
 export interface MeasuredTime {
