@@ -16,13 +16,16 @@ export const AWAIT_BETWEEN_CALLS = 'train one epoch per call and await between t
 
 /**
  * INVALID_OPTION when `returned`, what `name` returned after `at`, is a promise (any thenable):
- * training stops there, the steps up to `at` applied; the promise itself is left as it is.
+ * training stops there, the steps up to `at` applied; the promise runs on. A Promise's rejection is
+ * caught: left unhandled it ended the Node process after the caller had caught this refusal
+ * (another thenable's then() is the caller's code, not called).
  */
 export function refuseReturnedPromise(returned: unknown, name: 'onBatch' | 'onEpoch', at: StopPoint): void {
   const thenable = (typeof returned === 'object' || typeof returned === 'function') && returned !== null && typeof (returned as { then?: unknown }).then === 'function';
   if (!thenable) return;
+  if (returned instanceof Promise) returned.catch(() => {});
   throw invalidOption(
-    `${name}: returned a promise after ${stopPointText(at)}; ${NOT_AWAITED}: training stopped there, every step up to it applied and the promise left as it is; ` +
+    `${name}: returned a promise after ${stopPointText(at)}; ${NOT_AWAITED}: training stopped there, every step up to it applied and the promise left to run (a rejection of it caught); ` +
       `return nothing (\`(info) => { void work(info); }\` starts work train() need not wait for), or ${AWAIT_BETWEEN_CALLS}`,
   );
 }

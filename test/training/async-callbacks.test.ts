@@ -50,7 +50,7 @@ describe.each(backends)('async callbacks on $name', ({ kernels }) => {
       return Promise.resolve().then(() => (settled = true));
     };
     const where = name === 'onBatch' ? 'epoch 1, batch 1 \\(step 1\\)' : 'epoch 1 \\(step 2\\)';
-    const message = new RegExp(`^${name}: returned a promise after ${where}; train\\(\\) runs synchronously and does not wait for the promise it returns .*: training stopped there, every step up to it applied and the promise left as it is; return nothing`);
+    const message = new RegExp(`^${name}: returned a promise after ${where}; train\\(\\) runs synchronously and does not wait for the promise it returns .*: training stopped there, every step up to it applied and the promise left to run \\(a rejection of it caught\\); return nothing`);
     for (const call of [() => net.train(x, y, { batchSize: 4, epochs: 2, [name]: callback }), () => net.train(data, { batchSize: 4, epochs: 2, [name]: callback })]) {
       const [step, state] = [net.step, stateHash(net)];
       await expectError(call, 'INVALID_OPTION', message);
@@ -67,6 +67,14 @@ describe.each(backends)('async callbacks on $name', ({ kernels }) => {
     // A thenable that is no Promise is one too; a function that returns a value that is not one still trains.
     await expectError(() => net.train(data, { batchSize: 4, [name]: () => ({ then() {} }) }), 'INVALID_OPTION', new RegExp(`^${name}: returned a promise`));
     net.train(data, { batchSize: 4, [name]: () => ({ then: 1 }) });
+    // A rejected one is caught: left unhandled it ended the Node process after this refusal was caught.
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    await expectError(() => net.train(data, { batchSize: 4, [name]: () => Promise.reject(new Error('rejected')) }), 'INVALID_OPTION', new RegExp(`^${name}: returned a promise`));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    process.off('unhandledRejection', onUnhandled);
+    expect(unhandled).toEqual([]);
     data.dispose();
     net.dispose();
   });
