@@ -4,6 +4,7 @@
  * network's trace is recorded by dense-recorder.ts, a block network's by block-recorder.ts.
  */
 import { checkKnownKeys, checkWhole, keysOf } from '../checks.js';
+import { COUNT_BOUND, countWords, isCount } from '../run-counts.js';
 import { invalidOption, shown } from '../errors.js';
 import { trainableOf, type Model, type ModelOwner } from '../model.js';
 import { BlockRecorder } from './block-recorder.js';
@@ -39,9 +40,9 @@ export function checkTraceOptions(options: unknown): Required<TraceOptions> {
   checkKnownKeys(options, keysOf<TraceOptions>({ every: true, refreshEvery: true, histogramSteps: true, gradientNoise: true }), 'trace');
   const { every = 1, histogramSteps = [1], gradientNoise = false } = options as TraceOptions;
   const refreshEvery = (options as TraceOptions).refreshEvery ?? (Number.isInteger(every) && every >= 1 ? Math.max(1, Math.round(REFRESH_STEPS / every)) : 1);
-  for (const [name, value] of [['trace.every', every], ['trace.refreshEvery', refreshEvery]] as const) checkWhole(value, name, 1);
-  if (!Array.isArray(histogramSteps) || histogramSteps.some((s) => typeof s !== 'number' || !Number.isInteger(s) || s < 1)) {
-    throw invalidOption(`trace.histogramSteps: expected an array of step numbers ≥ 1, got ${shown(histogramSteps)}`);
+  for (const [name, value] of [['trace.every', every], ['trace.refreshEvery', refreshEvery]] as const) checkWhole(value, name, 1, COUNT_BOUND);
+  if (!Array.isArray(histogramSteps) || histogramSteps.some((s) => !isCount(s, 1))) {
+    throw invalidOption(`trace.histogramSteps: expected an array of step numbers, each ${countWords(1)}, got ${shown(histogramSteps)}`);
   }
   if (typeof gradientNoise !== 'boolean') throw invalidOption(`trace.gradientNoise: expected true or false, got ${shown(gradientNoise)}`);
   return { every, refreshEvery, histogramSteps, gradientNoise };

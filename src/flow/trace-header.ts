@@ -7,7 +7,8 @@
  * TypeError further on.
  */
 import { GradscopeError, shown } from '../errors.js';
-import { checkChoice, checkNumber, checkUnits, type Range } from '../checks.js';
+import { checkAtMost, checkChoice, checkNumber, checkUnits, keysOf, unknownKey, type Range } from '../checks.js';
+import { batchRowsBound, countWords, isCount } from '../run-counts.js';
 import { checkBiasInit, checkWeightInit } from '../init/initializers.js';
 import { LOSSES, OUTPUT_ACTIVATIONS } from '../kernels.js';
 import { LAYER_TYPES, RESIDUAL_GATES } from '../layers/spec.js';
@@ -24,6 +25,12 @@ const RUN_NUMBERS: Readonly<Record<'learningRate' | 'batchSize' | 'weightDecay' 
   clipNorm: { min: 0, above: true },
   momentum: { min: 0, max: 1, below: true },
 };
+
+/** Every field of TraceRun, listed once (a field added to the type and not here fails to compile). */
+const TRACE_RUN_FIELDS = keysOf<TraceRun>({
+  optimizer: true, learningRate: true, batchSize: true, layerRates: true, init: true, biasInit: true, lsuv: true,
+  weightDecay: true, clipNorm: true, momentum: true, nesterov: true, decayBiases: true, validation: true, targets: true,
+});
 
 /** TraceRun's fields that are present with one value only (absent otherwise). */
 const RUN_FLAGS: Readonly<Record<'lsuv' | 'nesterov' | 'decayBiases', boolean>> = { lsuv: true, nesterov: true, decayBiases: false };
@@ -54,8 +61,8 @@ export function checkTraceHeader(t: Partial<TraceJSON>, bad: Bad): void {
   if (activations.length !== layers) throw bad(`activations must hold ${counted(layers, 'activation')} (one per layer, as sizes says), got ${activations.length}`);
   activations.forEach((activation, l) => asTraceField(() => checkChoice(activation, OUTPUT_ACTIVATIONS, `activations[${l}]`), bad));
   asTraceField(() => checkChoice(t.loss, LOSSES, 'loss'), bad);
-  asTraceField(() => checkNumber(t.every, 'every', { min: 1, integer: true }, 1), bad);
-  if (t.run !== undefined) checkRun(t.run, layers, bad);
+  if (t.every !== undefined && !isCount(t.every, 1)) throw bad(`every must be ${countWords(1)}, got ${shown(t.every)}`);
+  if (t.run !== undefined) checkRun(t.run, sizes as number[], bad);
   const blocks = t.blocks;
   if (blocks === undefined) return;
   if (blocks.layers.length !== layers) throw bad(`blocks.layers must hold ${counted(layers, 'row')} (one per layer, as sizes says), got ${blocks.layers.length}`);
@@ -70,9 +77,15 @@ export function checkTraceHeader(t: Partial<TraceJSON>, bad: Bad): void {
 }
 
 /** TraceRun's fields, each where present: of its type and in the range a run writes it in. */
-function checkRun(run: TraceRun, layers: number, bad: Bad): void {
+function checkRun(run: TraceRun, sizes: readonly number[], bad: Bad): void {
+  const layers = sizes.length - 1;
+  // A field no run writes (run.epochs) is refused, not kept beside the run's as if it were one.
+  const unknown = unknownKey(run, TRACE_RUN_FIELDS, 'field');
+  if (unknown !== undefined) throw bad(`run: ${unknown}; no run writes it, and gradscope will not keep it silently`);
   if (run.optimizer !== undefined && (typeof run.optimizer !== 'string' || run.optimizer === '')) throw bad(`run.optimizer must be an optimiser's name, got ${shown(run.optimizer)}`);
   for (const [key, range] of Object.entries(RUN_NUMBERS)) asTraceField(() => checkNumber(run[key as keyof typeof RUN_NUMBERS], `run.${key}`, range, NaN), bad);
+  // The rows of a batch a run used fit in a tensor in its widest layer (train() refuses a larger batch: OUT_OF_MEMORY).
+  if (run.batchSize !== undefined) asTraceField(() => checkAtMost(run.batchSize!, 'run.batchSize', batchRowsBound(Math.max(...sizes))), bad);
   for (const [key, value] of Object.entries(RUN_FLAGS)) {
     const saved = run[key as keyof typeof RUN_FLAGS];
     if (saved !== undefined && saved !== value) throw bad(`run.${key} is ${value} where present (absent otherwise), got ${shown(saved)}`);

@@ -24,6 +24,7 @@ import {
 import { traceCsv } from './trace-csv.js';
 import { checkTraceHeader } from './trace-header.js';
 import { counted, grouped } from '../counted.js';
+import { countWords, isCount } from '../run-counts.js';
 
 /** Histograms of the back-propagated gradients δ = ∂C/∂z of every layer at one step. */
 export interface GradientHistogram {
@@ -618,8 +619,8 @@ export class Trace {
     const records = steps.length;
     if (records > trace.capacity) trace.resize(records);
     for (let r = 0; r < records; r++) {
-      const step = steps[r];
-      if (!Number.isInteger(step) || step < 0) throw bad(`steps[${r}] must be a whole number ≥ 0, got ${shown(step)}`);
+      const step: unknown = steps[r];
+      if (!isCount(step, 0)) throw bad(`steps[${r}] must be ${countWords(0)}, got ${shown(step)}`);
       trace.stepData[r] = step;
     }
     // A trace saved without losses or accuracy (older files) reads NaN for them.
@@ -657,7 +658,7 @@ function histogramFromJSON(value: unknown, index: number, layers: number, bad: (
   const h = value as Partial<Record<keyof GradientHistogram, unknown>> | null;
   if (typeof h !== 'object' || h === null) throw bad(`${where} must be an object { step, lo, hi, counts }, got ${shown(value)}`);
   const { step } = h;
-  if (!Number.isInteger(step) || (step as number) < 0) throw bad(`${where}.step must be a whole number ≥ 0, got ${shown(step)}`);
+  if (!isCount(step, 0)) throw bad(`${where}.step must be ${countWords(0)}, got ${shown(step)}`);
   const range = (field: 'lo' | 'hi'): number[] => {
     const saved = h[field];
     const values: unknown = typeof saved === 'number' ? Array<number>(layers).fill(saved) : saved;
@@ -800,19 +801,20 @@ function epochFromJSON(value: unknown, index: number, bad: (what: string) => Gra
   const e = value as Partial<Record<keyof TraceEpoch, unknown>> | null;
   if (typeof e !== 'object' || e === null) throw bad(`${where()} must be an object { epoch, step, loss }, got ${shown(value)}`);
   const { epoch, step, loss } = e;
-  if (!Number.isInteger(epoch) || (epoch as number) < 0) throw bad(`${where()}.epoch must be a whole number ≥ 0, got ${shown(epoch)}`);
-  if (!Number.isInteger(step) || (step as number) < 0) throw bad(`${where()}.step must be a whole number ≥ 0, got ${shown(step)}`);
+  if (!isCount(epoch, 0)) throw bad(`${where()}.epoch must be ${countWords(0)}, got ${shown(epoch)}`);
+  if (!isCount(step, 0)) throw bad(`${where()}.step must be ${countWords(0)}, got ${shown(step)}`);
+
   if (!isSavedValue(loss, 'loss')) throw badValue(loss, 'loss', `${where()}.loss`, bad);
   const read: TraceEpoch = { epoch: epoch as number, step: step as number, loss: loss === null ? NaN : loss };
   const validation = e.validation as { loss?: unknown; accuracy?: unknown } | undefined;
   if (e.learningRate !== undefined) read.learningRate = positiveRate(e.learningRate, `${where()}.learningRate`, bad);
   if (e.skipped !== undefined) {
-    if (!Number.isInteger(e.skipped) || (e.skipped as number) < 1) throw bad(`${where()}.skipped must be a whole number ≥ 1 (the batches 'skip' left out; absent where none), got ${shown(e.skipped)}`);
+    if (!isCount(e.skipped, 1)) throw bad(`${where()}.skipped, the batches 'skip' left out (absent where none), must be ${countWords(1)}, got ${shown(e.skipped)}`);
     read.skipped = e.skipped as number;
   }
   if (e.batches !== undefined) {
     // An epoch that applied no batch ends the run (DIVERGED) and is not recorded.
-    if (!Number.isInteger(e.batches) || (e.batches as number) < 1) throw bad(`${where()}.batches must be a whole number ≥ 1 (the batches the epoch applied; absent where not recorded), got ${shown(e.batches)}`);
+    if (!isCount(e.batches, 1)) throw bad(`${where()}.batches, the batches the epoch applied (absent where not recorded), must be ${countWords(1)}, got ${shown(e.batches)}`);
     read.batches = e.batches as number;
   }
   const training = e.training as { loss?: unknown; accuracy?: unknown; rows?: unknown } | undefined;
@@ -823,7 +825,7 @@ function epochFromJSON(value: unknown, index: number, bad: (what: string) => Gra
   read.validation = { loss: savedValue(validation.loss, 'loss', `${where()}.validation.loss`, bad), accuracy: savedValue(validation.accuracy, 'fraction', `${where()}.validation.accuracy`, bad) };
   if (training === undefined) return read;
   if (typeof training !== 'object' || training === null) throw bad(`${where()}.training must be an object { loss, accuracy, rows }, got ${shown(training)}`);
-  if (!Number.isInteger(training.rows) || (training.rows as number) < 1) throw bad(`${where()}.training.rows must be a whole number ≥ 1, got ${shown(training.rows)}`);
+  if (!isCount(training.rows, 1)) throw bad(`${where()}.training.rows must be ${countWords(1)}, got ${shown(training.rows)}`);
   read.training = { loss: savedValue(training.loss, 'loss', `${where()}.training.loss`, bad), accuracy: savedValue(training.accuracy, 'fraction', `${where()}.training.accuracy`, bad), rows: training.rows as number };
   return read;
 }

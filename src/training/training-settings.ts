@@ -5,6 +5,7 @@
  */
 import { BUDGET_CLOCKS, type BudgetClock } from '../budget-clock.js';
 import { checkBoolean, checkChoice, checkFloat32, checkPositive, checkWhole, UNRUN_GENERATOR, unrunnableKind } from '../checks.js';
+import { COUNT_BOUND } from '../run-counts.js';
 import { invalidOption } from '../errors.js';
 import { checkOptimizerFor } from '../optim/optimizer.js';
 import { isOptimizer } from '../optim/index.js';
@@ -56,7 +57,7 @@ export interface TrainingSettings {
  * instance is checked against `net` here; one given by name is created later, by trainingOptimizer.
  */
 export function readTrainingSettings(net: TrainingEngine, options: TrainOptions, rows: number): TrainingSettings {
-  const epochs = positiveInteger(options.epochs, 'epochs', 1);
+  const epochs = options.epochs === undefined ? 1 : checkWhole(options.epochs, 'epochs', 1, COUNT_BOUND);
   const requestedBatch = positiveInteger(options.batchSize, 'batchSize', DEFAULT_BATCH_SIZE);
   const batchSize = batchRowsUsed(requestedBatch, rows);
   const dropLast = options.dropLast === undefined ? false : checkBoolean(options.dropLast, 'dropLast');

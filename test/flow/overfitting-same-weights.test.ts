@@ -53,7 +53,7 @@ describe('the training rows evaluated beside held-out rows', () => {
     const json = JSON.parse(JSON.stringify(trace.toJSON())) as TraceJSON;
     expect(Trace.fromJSON(json).epochs[0].training).toEqual({ loss: 0.6, accuracy: 0.75, rows: 4 });
     json.epochs![0].training!.rows = 0;
-    expectError(() => Trace.fromJSON(json), 'INVALID_OPTION', /epochs\[0\]\.training\.rows must be a whole number ≥ 1, got 0/);
+    expectError(() => Trace.fromJSON(json), 'INVALID_OPTION', /epochs\[0\]\.training\.rows must be a whole number from 1 to .*got 0/);
   });
 });
 

@@ -90,13 +90,13 @@ describe("the trace's batches left out by 'skip'", () => {
     const { trace } = await skippedRun();
     const json = trace.toJSON();
     const epochs = json.epochs!.map((e, i) => (i === 2 ? { ...e, batches: count } : e));
-    await expectError(() => Trace.fromJSON({ ...json, epochs }), 'INVALID_OPTION', /^trace JSON: epochs\[2\]\.batches must be a whole number ≥ 1/);
+    await expectError(() => Trace.fromJSON({ ...json, epochs }), 'INVALID_OPTION', /^trace JSON: epochs\[2\]\.batches, the batches the epoch applied \(absent where not recorded\), must be a whole number from 1 to/);
   });
 
   it.each([0, -1, 1.5, '1', null])('refuses a count of %j, naming the epoch', async (count) => {
     const { trace } = await skippedRun();
     const json = trace.toJSON();
     const epochs = json.epochs!.map((e, i) => (i === 1 ? { ...e, skipped: count } : e));
-    await expectError(() => Trace.fromJSON({ ...json, epochs }), 'INVALID_OPTION', /^trace JSON: epochs\[1\]\.skipped must be a whole number ≥ 1/);
+    await expectError(() => Trace.fromJSON({ ...json, epochs }), 'INVALID_OPTION', /^trace JSON: epochs\[1\]\.skipped, the batches .skip. left out \(absent where none\), must be a whole number from 1 to/);
   });
 });
