@@ -40,25 +40,26 @@
  * rows (1,204 against 1,206), the output layer's products paired again (1,223 against 1,230).
  *
  * Where the rest of the step goes (issue #16 item 6; session 31, perf31b; AMD EPYC Zen 5, 2 vCPUs,
- * 2026-12-04 17:22–17:42, load 2.5–4.8; a scratch bench, /tmp/perf31b/lines.mts, not kept: the step's
+ * 2026-12-04 17:22–17:54, load 2.5–7.7; a scratch bench, /tmp/perf31b/lines.mts, not kept: the step's
  * calls replayed up to the pass timed, so its lines lie where the step leaves them, every case
  * alternated in one process with the one-thread backend's step beside it; p10 µs):
- * - the slow sigmoid and update halves are not the split's doing. In three slow runs (17:22, 17:36,
+ * - the slow sigmoid and update halves come and go with the minute. In three runs (17:22, 17:36,
  *   17:41) the second layer's 256×100 sigmoid took 23.2–26.1 per half split, as long on the main
- *   thread alone over rows no other thread had touched (23.4–25.5), and 47.5–52.3 for the whole pass
- *   there, with the worker awake or asleep (49.1 after a 3 ms pause), where the one-thread backend's
- *   in-step pass took 22.8–23.5 (26.3 after the pause) and a second pass over the same lines 10.5–11.8
- *   per half on either thread. Reading the rows first did not help (24.4–27.2; the read 3.7–3.9), so
- *   what costs is each line's first write on the shared memory, not its fetch nor another core's
- *   copy. Plain SGD's update of the first weights likewise: halves 15.4–19.4 split, 15.9–19.1 for
- *   a half on the main thread alone, 36.2–41.0 for all of it there (worker asleep or awake), against
- *   13.8–14.6 on the one-thread backend and 3.7–4.9 for a half's second pass. In the fast run between
- *   them (17:32, load 3.3 → 2.7) the same cases read the split sigmoid 12.5 / 11.2 against the
- *   one-thread pass's 24.6 and the split update 7.7 / 6.3 against 16.6: at their share. Both
- *   memories are private anonymous 4 KiB pages (no transparent huge pages: madvise only), so why
- *   first writes on the threaded backend's memory cost twice as much in some minutes is open; no
- *   order of the split's passes changes it.
- * - the worker's backward jobs (/tmp/perf31b/bwd.mts, 17:42, load 3.3; main's part / the worker's
+ *   thread alone over its own rows (23.4–25.5), and 47.5–52.3 for the whole pass there, the worker
+ *   awake or asleep (49.1 after a 3 ms pause), where the one-thread backend's in-step pass took
+ *   22.8–23.5 and a second pass over the same lines 10.5–11.8 per half on either thread; reading the
+ *   rows first did not help (24.4–27.2; the read 3.7–3.9): what costs is each line's first write, not
+ *   its fetch. Plain SGD's update of the first weights likewise: halves 15.4–20.8 split, 15.5–19.1
+ *   for a half on the main thread alone, 36.2–41.0 for all of it there, against 13.8–14.6 on the
+ *   one-thread backend and 3.7–4.9 for a half's second pass. In three other runs (17:32, 17:46,
+ *   17:53) the same passes were at their share: the split sigmoid 11.2–12.5 a half (the main
+ *   thread's half alone 11.3–15.0) against the one-thread pass's 22.2–24.6, the split update 5.1–7.7
+ *   a half (a half alone 5.2–7.9) against 11.3–16.6 for all of it. Whether the slow
+ *   first writes take the line from the other core's cache (the bench's other cases had the worker
+ *   write the main thread's rows; the 17:46 run without them and the 17:53 run that kept them on a
+ *   second backend apart both fell in fast minutes) or come from the host is open. Both memories are
+ *   private anonymous 4 KiB pages (transparent huge pages: madvise only).
+ * - the worker's backward jobs (/tmp/perf31b/bwd.mts, not kept, 17:42, load 3.3; main's part / the worker's
  *   run): the 100→100 pair 106.7 / 114.0, and 107.4 / 107.4 after the worker first read the δ rows
  *   and the zeroed ∂input rows the main thread wrote; the 100→10 pair 16.8 / 31.3, and 28.4 after
  *   the read. So the δ and ∂input lines are the second layer's gap (~7 µs; splitting the backward
