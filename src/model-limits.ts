@@ -172,6 +172,19 @@ const typedSlice = Object.getPrototypeOf(Int8Array.prototype).slice as (this: Ar
 /** %TypedArray%.prototype[Symbol.toStringTag]'s getter: a typed array's kind by its internal slots, undefined for anything else (a Proxy of a typed array too, which `instanceof` passes). */
 const typedTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype), Symbol.toStringTag)!.get as (this: unknown) => string | undefined;
 
+/** %TypedArray%.prototype.length's getter: a typed array's length by its internal slots (throws for anything else). */
+const typedLength = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype), 'length')!.get as (this: unknown) => number;
+
+/**
+ * The length of `values` as read once: a real typed array's own (typedLength), whatever `length` its
+ * instance was given (Object.defineProperty(a, 'length', …) made a copy by it short or long, in
+ * silence); anything else's `length` property; undefined for a non-object.
+ */
+export function lengthOf(values: unknown): unknown {
+  if (typeof values !== 'object' || values === null) return undefined;
+  return typedTag.call(values) === undefined ? (values as { length?: unknown }).length : typedLength.call(values);
+}
+
 /** Whether `values` is a real Float32Array: not a Proxy of one, whose methods throw a TypeError when called on it. */
 export const isFloat32Array = (values: unknown): values is Float32Array => typedTag.call(values) === 'Float32Array';
 

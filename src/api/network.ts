@@ -27,7 +27,7 @@ import { copiedNumbers, uncopiedNumbers, type FileNumbers } from '../network/fil
 import { blockModelToJSON, type BlockModelFile } from '../network/block-model-file.js';
 import { checkBlockModel, checkStateValues } from '../network/block-model-check.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
-import { checkFloat32Values, checkStepCount, FILE_LIMITS, lossWithinFloat32, valuesReadOnce, type Fail } from '../model-limits.js';
+import { checkFloat32Values, checkStepCount, FILE_LIMITS, lengthOf, lossWithinFloat32, valuesReadOnce, type Fail } from '../model-limits.js';
 import { checkLsuvOptions, type LsuvLayerReport, type LsuvOptions } from '../layers/lsuv.js';
 import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { Trace } from '../flow/trace.js';
@@ -746,7 +746,7 @@ function stateArgument(tensors: unknown): { name: unknown; values: ArrayLike<unk
   // Each tensor's name, values and length read once here; loadState uses these, never `tensors` again (valuesReadOnce says why).
   return Array.from(tensors as unknown[], (tensor, i) => {
     const { name, values } = typeof tensor === 'object' && tensor !== null ? (tensor as { name?: unknown; values?: unknown }) : { name: undefined, values: undefined };
-    const length: unknown = typeof values === 'object' && values !== null ? (values as { length?: unknown }).length : undefined;
+    const length = lengthOf(values);
     // An object with no length ({}) is no list of values: its count read as 'undefined' in the mismatch refusal.
     if (typeof length !== 'number') throw invalidOption(`loadState: tensors[${i}]: expected ${shape}, got ${shown(tensor)}`);
     return { name, values: values as ArrayLike<unknown>, length };

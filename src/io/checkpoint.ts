@@ -36,7 +36,7 @@ import { checkBlockArchitecture, checkBlockModel, isParameter } from '../network
 import { elementsOf } from '../layers/block-layout.js';
 import { parameterCountOf } from '../network/memory-budget.js';
 import type { BlockModelData } from '../layers/block-model.js';
-import { checkFloat32Values, checkStepCount, checkStoredTensor, elementPath, optionFault, valuesReadOnce, type ElementPath, type Fail } from '../model-limits.js';
+import { checkFloat32Values, checkStepCount, checkStoredTensor, elementPath, lengthOf, optionFault, valuesReadOnce, type ElementPath, type Fail } from '../model-limits.js';
 import { checkNetwork, type Network } from '../api/network.js';
 import { MODEL } from '../model.js';
 import { checkOptimizer, checkOptimizerFor, checkStateKind, type Optimizer, type OptimizerState } from '../optim/optimizer.js';
@@ -176,7 +176,7 @@ function longestOptimizerTensor(model: Checkpoint['model']): number {
  * 1e10 is refused, not allocated), read once (valuesReadOnce), checked finite in float32 (checkFloat32Values), as float32.
  */
 function checkedFloat32Tensor(values: unknown, longest: number, where: string, fail: Fail): Float32Array {
-  const length: unknown = typeof values === 'object' && values !== null ? (values as { length?: unknown }).length : undefined;
+  const length = lengthOf(values);
   if (typeof length !== 'number' || !Number.isInteger(length) || length < 0 || length > longest) {
     const got = typeof length === 'number' ? `a length of ${length}` : describeValue(values);
     throw fail(where, `expected an array of at most ${grouped(longest)} numbers (a Float32Array, as an optimiser's state() gives: the model's largest), got ${got}`);
