@@ -13,8 +13,44 @@
  * percentiles and medians of the per-step sums, in µs. The wrapping and the probe read the clock
  * around every call (~0.1 µs each, and the probe allocates), so the steps read a few µs slower
  * than unwrapped ones: compare the rows of one run with each other, not with other benches.
+ * Beside the table: each run's time, what comes before its first step and after its last full
+ * one, the median step by its position in a run, and where a run's first step (clean or not) takes
+ * longer than its clean steps, part by part.
  *
  *   npx tsx bench/train-step-parts.ts [--rounds 20] [--data dataset|rows]
+ *
+ * Read on the AMD EPYC Zen 5 (family 26 model 2, 2 vCPUs, 2026-12-04, session 31, through /tmp/t):
+ * - 16:53–17:02, load 4.1 → 3.8, 30 rounds (971 of 1,050 two-thread train() steps clean), p10:
+ *   the train(dataset) step 2,218.5 µs on one thread and 1,327.6 on two (1.67×), the inner step
+ *   2,079.8 and 1,234.1 (1.69×). What train() adds on two threads (+93.5; +139 on one): the first
+ *   layer's forward reading its shuffled rows from the data set, split as the product is (its jobs
+ *   and the second layer's forward 522.7 against the inner step's forwards' 472.4: +50, +92 on one
+ *   thread); and on the main thread alone the targets' gather (copyRows of 256 × 10, under
+ *   threaded-kernels.ts' MIN_SPLIT_COPY) 8.1 (8.3 on one thread), the step guard's gradient check
+ *   (six maxAbs) 8.5 (5.6 on one thread: half the first ∂W's lines sit in the worker's cache after
+ *   the split fold), and the loop's JavaScript 14.2 against the inner step's 8.1 (17.3 against 9.3;
+ *   the wrapping of the ~7 more calls included). So ~20–25 µs of a clean step, 1.5–2 %, is serial
+ *   in train() and not in the inner step; the clean steps' ratios differ by 0.02.
+ * - Per call, outside the clean steps (the same run, p10 / median, ms): before the first step
+ *   0.27 / 0.31 on two threads, 0.22 / 0.29 on one (the shuffle of 9,000 row numbers ~0.14 of it:
+ *   137.9 µs p10 timed apart, niced, load ~6); from the last full step's start to the call's end
+ *   (the last batch, 40 rows, below the splits' 128: one thread on both) 0.53 / 0.58 and 0.45 / 0.53.
+ * - 17:48–17:51, load 9.6 → 8.4 (the second vCPU often busy: the clean steps 1.33×), 25 rounds: a
+ *   call's first step against its clean steps (medians) +780 µs on two threads, +500 on one, +160
+ *   for the inner step's first on two: the first gathering forward's job +299 (the worker, asleep
+ *   since the last call, wakes), JavaScript +145 (+97 on one thread), the guard's first copy of the
+ *   state (StepGuard.step's keepCopy: EpochUndo) zero-filled as it was allocated +72 (+63) and copied
+ *   +21 (+14), the first ∂W's jobs +64.
+ * So the gap between the bench's whole-call ratio and the inner step's is mostly per call (~1.3 ms
+ * of a two-thread call of ~47 ms: the lead-in, the first step with the worker's wake, the last
+ * partial batch on one thread) and in disturbed steps, not in the clean steps' serial work.
+ * Tried and not landed: the guard's copies allocated without the zero-fill (allocUninitialized in
+ * src/training/tensor-copies.ts: save() writes them whole before anything reads them), against this
+ * tree in bench/train-steps.ts (40 calls per task alternated, 17:54–17:55, load 3.9 → 3.2, the two
+ * orders): a call's first step p10 / median on two threads 1,927 / 2,054 µs against 1,926 / 2,086,
+ * and 1,848 / 1,992 against 1,880 / 2,004; on one thread 2,516 / 3,281 against 2,530 / 3,275 and
+ * 2,577 / 3,276 against 2,568 / 3,309; call medians 61.7 ms against 60.6 and 58.1 against 60.4:
+ * within the floor.
  */
 import os from 'node:os';
 import { createNetwork } from '../src/api/network.js';
@@ -121,6 +157,8 @@ interface Task {
   all: number;
   /** Per position in a run (0: its first step), every step's time (µs) and how many were clean. */
   byPosition: { us: number[]; clean: number }[];
+  /** Every run's first step's parts, clean or not. */
+  firsts: StepParts[];
   /** Per run: its time, the time from its start to its first step, and from its last step's start to its end (ms). */
   runs: number[];
   leadIns: number[];
@@ -146,6 +184,7 @@ for (const threads of [1, 2]) {
       steps: [],
       all: 0,
       byPosition: [],
+      firsts: [],
       runs: [],
       leadIns: [],
       tails: [],
@@ -162,6 +201,7 @@ for (const threads of [1, 2]) {
         const steps = stepsOf(calls, jobs, first);
         const starts = calls.filter((c) => c.method === first);
         task.all += steps.length;
+        task.firsts.push(steps[0].parts);
         steps.forEach(({ parts, clean }, i) => {
           if (clean) task.steps.push(parts);
           const at = (task.byPosition[i] ??= { us: [], clean: 0 });
@@ -198,7 +238,7 @@ for (let round = 0; round <= rounds; round++) {
       task.run();
       task.steps.length = kept;
       task.all = 0;
-      task.byPosition.length = 0;
+      task.byPosition.length = task.firsts.length = 0;
       task.runs.length = task.leadIns.length = task.tails.length = 0;
     } else task.run();
   }
@@ -219,6 +259,15 @@ for (const t of tasks.filter((t) => t.name.endsWith('2 threads'))) {
   const at = (i: number) => `${quantile(t.byPosition[i].us, 0.5).toFixed(0)} (${t.byPosition[i].clean} clean)`;
   const rest = t.byPosition.slice(3).flatMap((p) => p.us);
   console.log(`${t.name}, median step by position in its run (of ${t.runs.length} runs): first ${at(0)}, second ${at(1)}, third ${at(2)}, the others ${quantile(rest, 0.5).toFixed(0)} µs`);
+}
+// Where a run's first step differs from its clean steps: per part, the first steps' median less the clean steps' median (µs, ≥ 5 shown).
+for (const t of tasks) {
+  const parts = [...new Set(t.firsts.flatMap((s) => [...s.keys()]))];
+  const more = parts
+    .map((name) => ({ name, us: quantile(t.firsts.map((s) => s.get(name) ?? 0), 0.5) - (t.steps.length ? quantile(t.steps.map((s) => s.get(name) ?? 0), 0.5) : 0) }))
+    .filter(({ us }) => Math.abs(us) >= 5)
+    .map(({ name, us }) => `${name} ${us > 0 ? '+' : ''}${us.toFixed(0)}`);
+  console.log(`${t.name}, a run's first step against its clean steps (medians, µs): ${more.join(', ')}`);
 }
 for (const kind of ['train', 'inner']) {
   const [one, two] = tasks.filter((t) => t.name.startsWith(kind));
