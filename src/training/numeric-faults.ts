@@ -15,6 +15,7 @@ import { FLOAT32_MAX, RUNAWAY_PARAMETER } from '../model-limits.js';
 import type { Parameter, Trainable } from '../model.js';
 import { moduleOf, networkLayerLabels, parameterLabel } from '../layer-names.js';
 import { apart, numberText } from '../number-text.js';
+import { lossText } from '../loss-text.js';
 
 /**
  * Where the loaded batch's targets are its largest values, larger than both its inputs and the
@@ -198,7 +199,7 @@ export const RUNAWAY_LOSS_FACTOR = 1e6;
  */
 export function runawayLoss(loss: number, firstLoss: number): string | null {
   if (loss >= RUNAWAY_LOSS_FACTOR * Math.max(firstLoss, 1)) {
-    return `the loss ${numberText(loss)} is over 10⁶× the first batch's (${numberText(firstLoss)}): training is running away`;
+    return `the loss ${lossText(loss)} is over 10⁶× the first batch's (${lossText(firstLoss)}): training is running away`;
   }
   return null;
 }

@@ -14,6 +14,7 @@ import type { SaidInTerms } from '../option-refusal.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { decayShare, decayShareAdvice } from './decay-share.js';
 import { boundText, givenFloat32Text, numberText } from '../number-text.js';
+import { lossText } from '../loss-text.js';
 
 /** Why a step is not applied, and what to try instead (made only when a step faults). */
 export interface StepFault {
@@ -107,7 +108,7 @@ export function wentBack(back: { step: number; loss: number }, faulty: number, j
         : `; the states after steps ${grouped(first)}${last === first + 1 ? ' and ' : ' to '}${grouped(last)} were judged good too`;
   return (
     `: at ${stateAfterStep(back.step)} this batch's ${judgedBy} are in range, so the steps since led here, ` +
-    `and the network is back ${back.step === 0 ? 'at the initial weights' : `as it was after step ${grouped(back.step)}`}, the last state judged good that was kept (its batch loss ${numberText(back.loss)})` +
+    `and the network is back ${back.step === 0 ? 'at the initial weights' : `as it was after step ${grouped(back.step)}`}, the last state judged good that was kept (its batch loss ${lossText(back.loss)})` +
     (judgedToo && `${judgedToo}, but a copy is kept only at each epoch's first step and before a step not proved within range`)
   );
 }
@@ -247,5 +248,5 @@ export function backAtEpochStart(back: EpochStart): string {
   const at = `the network is back at the start of epoch ${grouped(back.epoch)} (${back.step === 0 ? 'the initial weights' : `step ${grouped(back.step)}`})`;
   return Number.isNaN(back.loss)
     ? `${at}, as no step of this call had changed it`
-    : `${at}, the last state judged good that was kept (its batch loss ${numberText(back.loss)})`;
+    : `${at}, the last state judged good that was kept (its batch loss ${lossText(back.loss)})`;
 }

@@ -89,7 +89,7 @@ describe('DIVERGED puts back the last state judged good that was kept', () => {
     // Epoch 1's first state (6 steps per epoch), though the states after steps 7, 8 and 9 were judged good too.
     expect(step).toBe('6');
     expect(error.message).toContain(
-      "the last state judged good that was kept (its batch loss 3.37e+3); the states after steps 7 to 9 were judged good too, but a copy is kept only at each epoch's first step and before a step not proved within range (try",
+      "the last state judged good that was kept (its batch loss 3.372e+3); the states after steps 7 to 9 were judged good too, but a copy is kept only at each epoch's first step and before a step not proved within range (try",
     );
     for (const judged of [6, 7, 8, 9]) expect(losses[judged]).toBeLessThan(RUNAWAY_LOSS_FACTOR * Math.max(losses[0], 1)); // judged good by the rule, ruined as they may be
     expect(net.step).toBe(6);

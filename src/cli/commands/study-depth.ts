@@ -4,6 +4,7 @@
  * hidden layers deep, at initialisation (over seeds) and along his full-batch training with L2.
  */
 import { VERDICT_FIGURE_HEADING, verdictCell } from '../../flow/diagnose.js';
+import { lossChangeText, lossText } from '../../loss-text.js';
 import { writeReport } from '../../io/report-file.js';
 import { depthCellsSeedsText, depthInitialisationTable, depthRatioLegend, depthReportSection, ratioText as ratio } from '../../studies/depth-report.js';
 import {
@@ -63,7 +64,7 @@ export function depthTrainingTable(result: DepthStudyResult): { header: string[]
       `${ratio(firstToLast(biasGradNorms[0]))} (epoch ${grouped(epochs[0])})`,
       `${ratio(firstToLast(biasGradNorms[biasGradNorms.length - 1]))} (epoch ${grouped(epochs[epochs.length - 1])})`,
       nielsen ? (likeForLike ? `${ratio(nielsen.start)} → ${ratio(nielsen.end)}` : ratio(nielsen.start)) : '',
-      `${t.initialLoss.toFixed(3)} → ${t.finalLoss.toFixed(3)}`,
+      lossChangeText(t.initialLoss, t.finalLoss),
       percentText(t.testAccuracy),
       verdictCell(t.diagnosis),
       t.seconds.toFixed(1),
@@ -99,7 +100,7 @@ export function depthTables(result: DepthStudyResult, width?: number): string {
     out.push(
       formatTable(
         ['epoch', ...Array.from({ length: hidden }, (_, l) => `layer ${l + 1}`), 'first ÷ last', 'cross-entropy'],
-        picks.map((r) => [grouped(epochs[r]), ...biasGradNorms[r].map(sci), ratio(firstToLast(biasGradNorms[r])), trace.losses[r].toFixed(3)]),
+        picks.map((r) => [grouped(epochs[r]), ...biasGradNorms[r].map(sci), ratio(firstToLast(biasGradNorms[r])), lossText(trace.losses[r])]),
         width,
       ),
     );

@@ -214,7 +214,7 @@ export const studyModelCommand = command({
           // 'halve' reports an epoch again after going back to it: its new run replaces the old one and those after it.
           reported.length = info.epoch - 1;
           reported.push(info);
-          bar!.update(info.epoch, `loss ${info.validation!.loss.toFixed(4)}`);
+          bar!.update(info.epoch, `loss ${lossText(info.validation!.loss)}`);
         },
       });
       const { trained, diverged } = atInit ? {} : tracedUpToDivergence(train, net);

@@ -16,6 +16,7 @@ import { negativeMassText } from '../../curvature/curvature-text.js';
 import { diagnosisText } from '../trace-table.js';
 import { NIELSEN_EPOCHS_BOUND, PLATEAU_POINTS_BOUND } from '../../studies/study-bounds.js';
 import { percentText } from '../../percent-text.js';
+import { lossText } from '../../loss-text.js';
 
 /** The step along ±v that lowered the objective most on its better side, as text. */
 function bestProbe(point: PlateauPoint): string {
@@ -29,7 +30,7 @@ export function plateauTable(result: PlateauResult, width?: number): string {
   const header = ['epoch', 'loss', '‖∇f‖', 'λ_max', 'λ_min', 'λ_min/λ_max', 'neg. mass', ...Array.from({ length: layers }, (_, l) => `GSNR ${l + 1}`), 'f(θ±t·v) − f(θ)', 'verdict'];
   const rows = result.points.map((p) => [
     grouped(p.epoch),
-    p.loss.toFixed(4),
+    lossText(p.loss),
     sci(p.gradientNorm),
     sci(p.largest[0]),
     sci(p.smallest[0]),

@@ -11,6 +11,7 @@ import { SECONDS_BOUND } from '../../studies/study-bounds.js';
 import { REMEDIES_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { percentText } from '../../percent-text.js';
 import { grouped } from '../../counted.js';
+import { lossChangeText } from '../../loss-text.js';
 
 /** --optimizers' help: the contenders the study runs (the default), and each one it cannot, with why (the optimiser's own rule). */
 function optimizersAbout(): string {
@@ -35,7 +36,7 @@ export function remediesRows(runs: readonly RemediesRun[]): string[][] {
       sci(run.firstLayerMovement!),
       sci(run.lastLayerMovement!),
       ratios[i],
-      `${run.initialLoss!.toFixed(3)} → ${run.trainLoss!.toFixed(3)}`,
+      lossChangeText(run.initialLoss!, run.trainLoss!),
       percentText(run.testAccuracy!),
     ];
   });
