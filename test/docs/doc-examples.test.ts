@@ -1,11 +1,12 @@
 // The docs' code imports gradscope as a user can: every specifier a fenced block of README.md or
 // docs/*.md imports is one package.json exports ('gradscope', 'gradscope/node', …), never a path
-// into src/ (ERR_PACKAGE_PATH_NOT_EXPORTED). docs/reliability.md's and docs/api.md's examples run as
-// written (tsx, 'gradscope' mapped to this checkout), as README.md's do in test/readme-examples.test.ts.
+// into src/ (ERR_PACKAGE_PATH_NOT_EXPORTED). Every ```ts block of docs/*.md runs (tsx, 'gradscope' mapped
+// to this checkout), as README.md's do in test/readme-examples.test.ts: as written, but for what SETUPS
+// gives a few (the files they read, a stand-in page, fewer rows where the run takes minutes).
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fencedBlocks, runBlock, typescriptBlocks } from '../util/markdown-examples.js';
+import { fencedBlocks, runBlock, typescriptBlocks, type CodeBlock } from '../util/markdown-examples.js';
 
 const root = new URL('../../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
@@ -45,12 +46,138 @@ describe('the classes docs construct are the package\'s', () => {
   });
 });
 
-// docs/api.md's resuming example ran in README until README's API detail moved there.
-describe.each(['docs/reliability.md', 'docs/api.md'])('%s examples run', (doc) => {
+/**
+ * What a block needs to run in a test that a reader supplies, each with why: the files it reads (made here as
+ * the doc's own earlier step makes them), a stand-in for the page of a browser-only line, and a
+ * shortened form of a block that takes minutes, by replacing text of the block (which must be there):
+ * the same calls on fewer rows or seconds. The one place a doc example is run otherwise than as written.
+ */
+interface Setup {
+  doc: string;
+  /** Text that picks the block out (its first occurrence in `doc` must be in it). */
+  block: string;
+  why: string;
+  files?: () => Record<string, Uint8Array>;
+  prefix?: string;
+  replace?: [string, string][];
+}
+
+/** A safetensors file as `save_file` writes it: F32 tensors and I64 scalars by name, `metadata` in `__metadata__`. */
+function safetensors(tensors: Record<string, { shape: number[]; fill: number } | { i64: number }>, metadata?: Record<string, string>): Uint8Array {
+  const header: Record<string, unknown> = metadata ? { __metadata__: metadata } : {};
+  const parts: Uint8Array[] = [];
+  let offset = 0;
+  for (const [name, t] of Object.entries(tensors)) {
+    const bytes = 'i64' in t ? new Uint8Array(new BigInt64Array([BigInt(t.i64)]).buffer) : new Uint8Array(new Float32Array(t.shape.reduce((a, b) => a * b, 1)).fill(t.fill).buffer);
+    header[name] = { dtype: 'i64' in t ? 'I64' : 'F32', shape: 'i64' in t ? [] : t.shape, data_offsets: [offset, offset + bytes.length] };
+    parts.push(bytes);
+    offset += bytes.length;
+  }
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const out = new Uint8Array(8 + json.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  let at = 8 + json.length;
+  for (const part of parts) (out.set(part, at), (at += part.length));
+  return out;
+}
+
+const SETUPS: Setup[] = [
+  {
+    doc: 'docs/interop.md',
+    block: "fromSafetensors(await readFile('mlp.safetensors'))",
+    why: "reads the file the Python block before it saves: made here with the same tensors' names, shapes and metadata",
+    files: () => ({
+      'mlp.safetensors': safetensors(
+        { '0.weight': { shape: [30, 784], fill: 0.01 }, '0.bias': { shape: [30], fill: 0 }, '2.weight': { shape: [10, 30], fill: 0.01 }, '2.bias': { shape: [10], fill: 0 } },
+        { activations: 'sigmoid,softmax', loss: 'cross-entropy' },
+      ),
+    }),
+  },
+  {
+    doc: 'docs/interop.md',
+    block: "readFile('model.safetensors')",
+    why: "reads a PyTorch state_dict of the module it names (save_file(model.state_dict(), …)): made here with that module's tensors",
+    files: () => ({
+      'model.safetensors': safetensors({
+        '0.weight': { shape: [100, 784], fill: 0.01 },
+        '0.bias': { shape: [100], fill: 0 },
+        '1.weight': { shape: [100], fill: 1 },
+        '1.bias': { shape: [100], fill: 0 },
+        '1.running_mean': { shape: [100], fill: 0 },
+        '1.running_var': { shape: [100], fill: 1 },
+        '1.num_batches_tracked': { i64: 0 },
+        '3.weight': { shape: [10, 100], fill: 0.01 },
+        '3.bias': { shape: [10], fill: 0 },
+      }),
+    }),
+  },
+  {
+    doc: 'docs/browser.md',
+    block: "document.querySelector('iframe')",
+    why: 'browser-only in its last lines (the page\'s iframe): Node runs it with a stand-in iframe, which must receive the report',
+    prefix: "const iframe = { srcdoc: '' };\n(globalThis as any).document = { querySelector: () => iframe };\nprocess.on('exit', () => { if (!iframe.srcdoc.startsWith('<!doctype html>')) throw new Error('no report reached the iframe'); });\n",
+  },
+  {
+    doc: 'docs/remedies.md',
+    block: 'maxSeconds: 10',
+    why: 'five train() calls on the 9,000 digits take about a minute: 1,000 digits and a 1 s budget',
+    replace: [['await loadMnist()', 'await loadMnist({ train: 1000, test: 0 })'], ['maxSeconds: 10', 'maxSeconds: 1']],
+  },
+  {
+    doc: 'docs/second-order.md',
+    block: "optimizer: 'hessian-free'",
+    why: 'Hessian-free over the 9,000 digits takes minutes: 1,000 digits',
+    replace: [['await loadMnist()', 'await loadMnist({ train: 1000, test: 0 })']],
+  },
+  {
+    doc: 'docs/second-order.md',
+    block: "optimizer: 'kfac'",
+    why: 'five K-FAC runs over the 9,000 digits take half a minute: 1,000 digits',
+    replace: [['await loadMnist()', 'await loadMnist({ train: 1000, test: 0 })']],
+  },
+];
+
+/** What a block's comment says it prints (after `//` on its console.log line), which its output must hold (spaces aside). */
+const PRINTED: { doc: string; block: string; prints: string }[] = [
+  { doc: 'docs/api.md', block: "loadCheckpoint('xor.ckpt')", prints: 'true' },
+  { doc: 'docs/reliability.md', block: "loadCheckpoint('run.gsc')", prints: '5 5' },
+  { doc: 'docs/interop.md', block: "readFile('model.safetensors')", prints: "blocks [ '0.weight', '0.bias', '2.weight', '2.bias', '4.weight', '4.bias' ]" },
+];
+
+/** README.md's blocks run in test/readme-examples.test.ts, beside the checks of the numbers their comments promise. */
+const RUN = DOCS.filter((doc) => doc !== 'README.md' && typescriptBlocks(read(doc)).length > 0);
+const setupOf = (doc: string, block: CodeBlock) => SETUPS.filter((s) => s.doc === doc && block.code.includes(s.block));
+
+/** The block as the test runs it: `replace` applied, each text required to be there (a shortening the doc no longer matches fails). */
+function shortened(doc: string, block: CodeBlock): CodeBlock {
+  let code = block.code;
+  for (const [from, to] of setupOf(doc, block).flatMap((s) => s.replace ?? [])) {
+    expect(code, `${doc} line ${block.line}: the text the test shortens`).toContain(from);
+    code = code.replaceAll(from, to);
+  }
+  return { line: block.line, code };
+}
+
+describe('every setup and every printed line picks one block of its doc', () => {
+  it.each([...SETUPS, ...PRINTED])('$doc: $block', ({ doc, block }) => expect(typescriptBlocks(read(doc)).filter((b) => b.code.includes(block))).toHaveLength(1));
+  it.each(PRINTED)('$doc: the comment says it prints $prints', ({ doc, block, prints }) => {
+    const code = typescriptBlocks(read(doc)).find((b) => b.code.includes(block))!.code;
+    expect(code.split('\n').some((line) => /console\.log\(/.test(line) && line.includes(`// ${prints}`))).toBe(true);
+  });
+});
+
+const flat = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+// Every ```ts block of docs/*.md runs (README.md's in test/readme-examples.test.ts), as written but for SETUPS.
+describe.each(RUN)('%s examples run', (doc) => {
   const blocks = typescriptBlocks(read(doc));
-  it('has examples', () => expect(blocks.length).toBeGreaterThan(0));
   it.each(blocks)('the block at line $line', async (block) => {
-    const result = await runBlock(block, 120_000);
+    const setups = setupOf(doc, block);
+    const files = Object.assign({}, ...setups.map((s) => s.files?.() ?? {})) as Record<string, Uint8Array>;
+    const prefix = setups.map((s) => s.prefix ?? '').join('');
+    const result = await runBlock(shortened(doc, block), 120_000, { files, prefix, name: doc.replace(/\W/g, '-') });
     expect(result.code, `${doc} line ${block.line}:\n${result.stderr.trim().split('\n').slice(-15).join('\n')}`).toBe(0);
+    for (const { prints } of PRINTED.filter((p) => p.doc === doc && block.code.includes(p.block))) expect(flat(result.stdout), `${doc} line ${block.line} prints`).toContain(flat(prints));
   }, 120_000);
 });

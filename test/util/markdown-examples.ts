@@ -4,8 +4,7 @@
  * a child process (so top-level await, console output and process exit behave as for a user).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -64,14 +63,22 @@ export interface RunResult {
   stderr: string;
 }
 
-const workdir = mkdtempSync(join(tmpdir(), 'gradscope-readme-'));
+/** Inside the checkout (test-artifacts/ is not committed), so that a block importing a devDependency (onnxruntime-node, @tensorflow/tfjs) finds it as a user's project would. */
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+mkdirSync(ARTIFACTS, { recursive: true });
+const workdir = mkdtempSync(join(ARTIFACTS, 'examples-'));
 
-/** Runs one block in a fresh temporary folder (files an example writes land there). */
-export function runBlock(block: CodeBlock, timeoutMs: number): Promise<RunResult> {
-  const file = join(workdir, `line-${block.line}.mts`);
-  writeFileSync(file, withLocalGradscope(block.code) + '\n');
+/**
+ * Runs one block in a folder of its own (files an example writes land there), after writing the
+ * `files` it reads (name → bytes) into that folder; `prefix` is code run before the block's own.
+ */
+export function runBlock(block: CodeBlock, timeoutMs: number, setup: { files?: Record<string, Uint8Array>; prefix?: string; name?: string } = {}): Promise<RunResult> {
+  const folder = mkdtempSync(join(workdir, `${setup.name ?? 'block'}-line-${block.line}-`));
+  for (const [name, bytes] of Object.entries(setup.files ?? {})) writeFileSync(join(folder, name), bytes);
+  const file = join(folder, 'example.mts');
+  writeFileSync(file, (setup.prefix ?? '') + withLocalGradscope(block.code) + '\n');
   return new Promise((resolve) => {
-    const child = spawn(TSX, [file], { cwd: workdir, timeout: timeoutMs });
+    const child = spawn(TSX, [file], { cwd: folder, timeout: timeoutMs });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
