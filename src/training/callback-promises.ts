@@ -17,13 +17,21 @@ export const AWAIT_BETWEEN_CALLS = 'train one epoch per call and await between t
 /**
  * INVALID_OPTION when `returned`, what `name` returned after `at`, is a promise (any thenable):
  * training stops there, the steps up to `at` applied; the promise runs on. A Promise's rejection is
- * caught: left unhandled it ended the Node process after the caller had caught this refusal
- * (another thenable's then() is the caller's code, not called).
+ * caught: left unhandled it ended the Node process after the caller had caught this refusal. The
+ * catch goes through Promise.prototype.then, never the value's own then(): that is the caller's code
+ * (a subclass's override, another thenable's method) and is not called, so nothing it throws escapes
+ * in place of this refusal; a subclass whose constructor refuses the reaction's promise is left as it is.
  */
 export function refuseReturnedPromise(returned: unknown, name: 'onBatch' | 'onEpoch', at: StopPoint): void {
   const thenable = (typeof returned === 'object' || typeof returned === 'function') && returned !== null && typeof (returned as { then?: unknown }).then === 'function';
   if (!thenable) return;
-  if (returned instanceof Promise) returned.catch(() => {});
+  if (returned instanceof Promise) {
+    try {
+      Promise.prototype.then.call(returned, undefined, () => {});
+    } catch {
+      // The subclass's species constructor threw: there is no promise to attach the catch through.
+    }
+  }
   throw invalidOption(
     `${name}: returned a promise after ${stopPointText(at)}; ${NOT_AWAITED}: training stopped there, every step up to it applied and the promise left to run (a rejection of it caught); ` +
       `return nothing (\`(info) => { void work(info); }\` starts work train() need not wait for), or ${AWAIT_BETWEEN_CALLS}`,

@@ -75,6 +75,18 @@ describe.each(backends)('async callbacks on $name', ({ kernels }) => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     process.off('unhandledRejection', onUnhandled);
     expect(unhandled).toEqual([]);
+    // A Promise subclass's own then() is the caller's code: the catch does not run it, so what it
+    // throws cannot escape in place of the typed refusal, and its rejection is caught all the same.
+    class OwnThen<T> extends Promise<T> {
+      override then(): never {
+        throw new Error('own then');
+      }
+    }
+    process.on('unhandledRejection', onUnhandled);
+    await expectError(() => net.train(data, { batchSize: 4, [name]: () => OwnThen.reject(new Error('rejected')) }), 'INVALID_OPTION', new RegExp(`^${name}: returned a promise`));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    process.off('unhandledRejection', onUnhandled);
+    expect(unhandled).toEqual([]);
     data.dispose();
     net.dispose();
   });
