@@ -94,8 +94,9 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   readonly #engine: Engine<T> | BlockEngine<T>;
   /**
    * Whether a train() call of this network is running: train() is synchronous, so a second one can
-   * only come from the first's onBatch or onEpoch, and would step the weights under the first's
-   * feet (its optimiser, its epoch's kept state and its trace left behind), so it is refused.
+   * only come from inside the first (its onBatch or onEpoch, or a getter of the options or rows it
+   * was given), and would step the weights under the first's feet (its optimiser, its epoch's kept
+   * state and its trace left behind), so it is refused.
    */
   #training = false;
   /** The rows that trained the weights it holds, where the data they came from record them, while it holds those weights (see the trainedOn getter). */
