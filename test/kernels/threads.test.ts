@@ -463,6 +463,44 @@ describe('wasm-simd-threads', () => {
     }
   });
 
+  it('trains as the one-thread backend does near the fold\'s and the threads\' cuts: two threads by default and splitting everything, three, plain SGD and Adam, batches 127–131, 257 and 771–780 over 1,543 rows (a partial last batch), every weight after two epochs', async () => {
+    const twoDefault = await createThreadedWasmKernels({ threads: 2 });
+    const three = await createThreadedWasmKernels({ threads: 3, minFlops: 0 });
+    try {
+      const rng = new Rng(11);
+      const rows = 1543, sizes = [100, 100, 100, 10];
+      const x = Array.from({ length: rows }, () => Array.from({ length: 100 }, () => rng.uniform()));
+      const y = Array.from({ length: rows }, (_, r) => Array.from({ length: 10 }, (_, c) => (r % 10 === c ? 1 : 0)));
+      const threaded: ThreadedWasmKernels[] = [twoDefault, two, three];
+      const splits = threaded.map(() => 0);
+      for (const batchSize of [127, 128, 129, 130, 131, 257, 771, 772, 773, 780]) {
+        for (const optimizer of ['sgd', 'adam'] as const) {
+          const train = async (backend: Kernels<WasmTensor>) => {
+            const net = await createNetwork({ sizes, seed: 7, backend });
+            const result = net.train(x, y, { epochs: 2, batchSize, optimizer, learningRate: 0.05 });
+            const run = { loss: result.epochs.map((e) => e.loss), weights: net.weights.map((w) => Array.from(backend.view(w as never))) };
+            net.dispose();
+            return run;
+          };
+          const expected = await train(one);
+          for (const [i, k] of threaded.entries()) {
+            const label = `batch ${batchSize}, ${optimizer}, ${['two threads (default)', 'two threads splitting everything', 'three threads'][i]}`;
+            const before = k.splitProducts;
+            const run = await train(k);
+            splits[i] += k.splitProducts - before;
+            expect(run.loss, `${label}: epoch losses`).toEqual(expected.loss);
+            expect(run.weights, `${label}: weights`).toEqual(expected.weights);
+          }
+        }
+      }
+      // Each backend really split products somewhere (three threads with the default least rows, from batch 257).
+      expect(splits.every((n) => n > 0), `products split: ${splits.join(' / ')}`).toBe(true);
+    } finally {
+      await twoDefault.close();
+      await three.close();
+    }
+  }, 120_000);
+
   it('starts and stops a pool 20 times without a hang or a leaked worker', async () => {
     const before = liveWorkerCount();
     for (let i = 0; i < 20; i++) {
