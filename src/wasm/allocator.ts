@@ -11,6 +11,12 @@ import { GradscopeError } from '../errors.js';
 import { grouped } from '../counted.js';
 
 const ALIGN = 16;
+/**
+ * The first block starts on a cache line (64 bytes), whatever the core's static data ends at, so
+ * the tensors' places within their lines do not move when the core's static data grows: its
+ * heap_base went from 7168 (a line's start) to 7248 with b6f87c41, and every tensor with it.
+ */
+const FIRST_ALIGN = 64;
 /** Bytes of a WebAssembly memory page. */
 export const PAGE = 65536;
 /** wasm32 addresses 4 GiB; V8 lets memory grow to 65536 pages. */
@@ -44,7 +50,7 @@ export class Allocator {
      */
     private readonly zero: (start: number, bytes: number) => void = (start, bytes) => void new Uint8Array(memory.buffer, start, bytes).fill(0),
   ) {
-    this.top = alignUp(heapBase);
+    this.top = Math.ceil(heapBase / FIRST_ALIGN) * FIRST_ALIGN;
     this.highWater = this.top;
   }
 

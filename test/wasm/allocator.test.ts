@@ -14,6 +14,16 @@ function fresh(): { allocator: Allocator; memory: WebAssembly.Memory } {
 }
 
 describe('Allocator', () => {
+  it('starts the first block on a cache line, whatever the heap base', () => {
+    for (const base of [1000, 7168, 7216, 7248]) {
+      const allocator = new Allocator(new WebAssembly.Memory({ initial: 1, maximum: 65536 }), base);
+      const first = allocator.alloc(4);
+      expect(first % 64, `heap base ${base}`).toBe(0);
+      expect(first).toBeGreaterThanOrEqual(base);
+      expect(first - base).toBeLessThan(64);
+    }
+  });
+
   it('hands out aligned, disjoint, zeroed blocks; counters exact; everything freed in random order coalesces back', () => {
     const rng = new Rng(12);
     const { allocator, memory } = fresh();
