@@ -1,14 +1,16 @@
 // What --seed says it seeds is what it seeds: study plateau trains Nielsen's net full-batch and in
 // order (nielsenTraining: batchSize = rows, shuffle: false), so its seed orders no batches; it
 // seeds the initial weights and Lanczos' start vectors (runPlateauStudy). Its help said "initial
-// weights, batch order", the words of the commands that shuffle.
+// weights, batch order", the words of the commands that shuffle. study autoencoder takes its rows in
+// order too (runAutoencoderStudy trains each window with shuffle: false): its seed draws the initial
+// weights, Martens' sparse init, and its help said "batch order" as well.
 import { describe, expect, it } from 'vitest';
 import { nielsenTraining } from '../../src/studies/depth.js';
 import { runCliInProcess } from '../util/cli.js';
 
 const seedLine = (help: string) => help.split('\n').find((line) => /^\s*--seed\b/.test(line)) ?? '';
 
-describe('study plateau --seed', () => {
+describe('what --seed says it seeds', () => {
   it("trains full-batch and in order: a seed has no batches to order", () => {
     expect(nielsenTraining(1000)).toMatchObject({ batchSize: 1000, shuffle: false });
   });
@@ -18,6 +20,14 @@ describe('study plateau --seed', () => {
     expect(code).toBe(0);
     const line = seedLine(stdout);
     expect(line).toContain("initial weights, Lanczos' start vectors");
+    expect(line).not.toMatch(/batch/);
+  });
+
+  it("study autoencoder, whose windows train in order, says it seeds Martens' sparse initial weights, not a batch order", async () => {
+    const { code, stdout } = await runCliInProcess(['study', 'autoencoder', '--help']);
+    expect(code).toBe(0);
+    const line = seedLine(stdout);
+    expect(line).toContain("initial weights: Martens' sparse init");
     expect(line).not.toMatch(/batch/);
   });
 

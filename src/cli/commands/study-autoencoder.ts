@@ -31,7 +31,8 @@ export const studyAutoencoderCommand = command({
     TEST_FLAG(AUTOENCODER_DEFAULTS.testRows),
     { name: 'points', value: 'N', default: AUTOENCODER_DEFAULTS.points, rule: { ...COUNT, ...AUTOENCODER_POINTS_BOUND }, about: 'points of each error curve after the start' },
     { name: 'optimizers', value: 'A,B', about: `the optimisers to run, comma-separated, of ${Object.keys(AUTOENCODER_OPTIMIZERS).join(', ')} (default: all)` },
-    SEED_FLAG,
+    // The study takes its rows in order (shuffle: false): the seed orders no batches.
+    { ...SEED_FLAG, about: "the random seed (the initial weights: Martens' sparse init, the same for every optimiser)" },
     BACKEND_FLAG,
     JSON_FLAG,
   ],

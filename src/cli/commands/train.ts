@@ -171,7 +171,7 @@ export const trainCommand = command({
     { name: OPTION_FLAGS.biasInit, value: 'B', about: `the biases' initialisation: ${initFormsText(BIAS_INIT_FORMS)} (default: ${NETWORK_DEFAULTS.biasInit})` },
     ...TRAINING_ROWS_FLAGS,
     ...TRAINING_FLAGS.map((f) => (f.name === 'epochs' ? { ...f, about: `${f.about}; 0: none, the network measured and saved (--out) as made` } : f)),
-    { ...SEED_FLAG, about: 'the random seed (initial weights, batch order)' },
+    SEED_FLAG,
     BACKEND_FLAG,
     THREADS_FLAG,
     { name: 'out', value: 'FILE', about: 'save the trained model and its optimiser state to FILE, as saveModel does (.json: JSON; .safetensors, .onnx or a folder: refused, convert writes those from it; any other name: binary): study --model, gradients, curvature and convert read it' },
