@@ -6,6 +6,7 @@
  * train(x, y) and train(dataset) on one batch in order (the jax-js rows of bench/jax.bench.ts)
  * beside the inner step. Each call's options are the goal's own.
  */
+import { existsSync } from 'node:fs';
 import type { Kernels } from '../src/kernels.js';
 import { API_ROWS } from './api.bench.js';
 import { JAX_BATCHES } from './jax.bench.js';
@@ -43,7 +44,8 @@ export async function treeModules(dir: string) {
   return {
     ...(await import(`${dir}/src/init/rng.ts`)),
     ...(await import(`${dir}/src/api/network.ts`)),
-    ...(await import(`${dir}/src/checked-kernels.ts`)),
+    // Trees before a39cd7f2 have no checked kernels: there net.kernels are the engine's own.
+    ...(existsSync(`${dir}/src/checked-kernels.ts`) ? await import(`${dir}/src/checked-kernels.ts`) : { uncheckedKernels: (k: Kernels) => k }),
     ...(await import(`${dir}/src/data/mnist.ts`)),
     ...(await import(`${dir}/src/wasm/wasm-kernels.ts`)),
     ...(await import(`${dir}/bench/step.bench.ts`)),
