@@ -56,7 +56,9 @@ export function proseWords(text: string): string[] {
       : positionalsLeft > 0 ? 'positional'
       : place === 'words' && commandWords.length < COMMAND_WORDS && /^[a-z][a-z-]*$/.test(word) ? 'words'
       : 'prose';
-    if (next === 'prose') words.push(word);
+    // `npx gradscope …` (invocation.ts' LOCAL_COMMAND): npx opens the command line it stays on.
+    if (next === 'prose' && /^[(`]?gradscope$/.test(word) && /^[(`]?npx$/.test(words.at(-1) ?? '')) words[words.length - 1] += ` ${word}`;
+    else if (next === 'prose') words.push(word);
     else words[words.length - 1] += ` ${word}`;
     commandWords = next === 'words' ? [...commandWords, word] : [];
     // Its positional words follow a command's words at once, as many as it takes, whatever their shape.

@@ -3,6 +3,7 @@
  * console directly, so main() can run in-process with its output captured (the fuzz tests do).
  */
 import { fitLine } from './prose.js';
+import { invokedAs } from './invocation.js';
 
 export interface Terminal {
   /** Writes to standard output: results (tables, JSON). */
@@ -25,6 +26,13 @@ export interface Terminal {
    * drawn on the terminal, where a line wider than it wraps and each redraw leaves rows behind.
    */
   errColumns?: number;
+  /**
+   * The command the user runs gradscope by where they are, which every command line gradscope prints
+   * for them to run starts with (invocation.ts' gradscopeLine): 'npx gradscope' or 'gradscope'.
+   * Default (processTerminal): invokedAs's rule from the process's environment and script; undefined
+   * (a terminal made elsewhere, as the tests' in-process runs): 'gradscope'.
+   */
+  invokedAs?: string;
 }
 
 /** The process's own standard output and error. */
@@ -35,6 +43,7 @@ export function processTerminal(): Terminal {
     live: Boolean(process.stderr.isTTY),
     columns: terminalColumns(process.env.COLUMNS, process.stdout.isTTY ? process.stdout.columns : undefined),
     errColumns: terminalColumns(process.env.COLUMNS, process.stderr.isTTY ? process.stderr.columns : undefined),
+    invokedAs: invokedAs(process.env, process.argv[1]),
   };
 }
 

@@ -5,14 +5,13 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../util/cli.js';
+import { runCli, userShellEnv } from '../util/cli.js';
 
 const BIN = fileURLToPath(new URL('../../bin/gradscope.js', import.meta.url));
 
-/** bin/gradscope.js run as the installed command is, from the checkout, without the shell's COLUMNS (as runCli). */
+/** bin/gradscope.js run as the installed command is, from the checkout, in a user's shell's environment (userShellEnv, as runCli). */
 function runBin(args: string[]): { code: number; stdout: string; stderr: string } {
-  const env = { ...process.env };
-  delete env.COLUMNS;
+  const env = userShellEnv();
   const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, env });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

@@ -12,20 +12,29 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(args: string[], stdinFile?: string): CliRun {
-  // No COLUMNS from the shell that runs the tests: tables print whole, as into any file (Terminal.columns).
+/**
+ * The environment of a user's shell that runs `gradscope` itself: this process's, without COLUMNS (tables
+ * print whole, as into any file: Terminal.columns) and without the variables npm sets for the tests'
+ * runner (`npx vitest`, `npm test`), which would make the CLI print `npx gradscope …` (invocation.ts).
+ */
+export function userShellEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  delete env.COLUMNS;
+  for (const name of ['COLUMNS', 'npm_command', 'npm_lifecycle_event']) delete env[name];
+  return env;
+}
+
+export function runCli(args: string[], stdinFile?: string): CliRun {
+  const env = userShellEnv();
   // Given `stdinFile`, the child's stdin is a pipe that cat feeds it through (`cat file | gradscope …`; spawnSync's own `input` is a socket).
   const command = stdinFile === undefined ? [TSX, 'src/cli/main.ts', ...args] : ['sh', '-c', 'cat "$0" | "$@"', stdinFile, TSX, 'src/cli/main.ts', ...args];
   const result = spawnSync(command[0], command.slice(1), { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** main(args) in this process, its output captured (stderr is not a terminal, as in a child process); `columns`: the terminal's width (Terminal.columns), none by default. */
-export async function runCliInProcess(args: string[], columns?: number): Promise<CliRun> {
+/** main(args) in this process, its output captured (stderr is not a terminal, as in a child process); `columns`: the terminal's width (Terminal.columns), none by default; `invokedAs`: Terminal.invokedAs. */
+export async function runCliInProcess(args: string[], columns?: number, invokedAs?: string): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  const code = await main(args, { out: (text) => void (stdout += text), err: (text) => void (stderr += text), live: false, columns });
+  const code = await main(args, { out: (text) => void (stdout += text), err: (text) => void (stderr += text), live: false, columns, invokedAs });
   return { code, stdout, stderr };
 }

@@ -19,6 +19,7 @@ import { ACTIVATIONS_WIDTH_FLAG, activationProgress, activationStudyText } from 
 import { rowProgress, trainableDepthText } from './study-trainable-depth.js';
 import { checkStudySetup, QUICK_STUDY, runTrainableDepthStudy } from '../../studies/trainable-depth.js';
 import { trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
+import { gradscopeLine } from '../invocation.js';
 import { DEPTH_EPOCHS_FLAG, DEPTH_SEEDS_FLAG, depthTables, networkProgress } from './study-depth.js';
 
 /** The short study (b) of the main job: study (b)'s defaults on one epoch, small enough to run in seconds, deep enough to show the effect. */
@@ -84,6 +85,6 @@ export const mainJobCommand = command({
     ].map((section, i) => ({ ...section, heading: MAIN_JOB_HEADINGS[i] }));
     const file = await writeReport(html, { sections });
     print(terminal, `\nReport: ${file} (studies (a), (b) and (c))`);
-    print(terminal, `Done in ${((performance.now() - started) / 1000).toFixed(1)} s. More: gradscope study depth | activations | trainable-depth | plateau (minimum, saddle or slope?) | --model M.json [--data D.json] (see --help).`);
+    print(terminal, `Done in ${((performance.now() - started) / 1000).toFixed(1)} s. More: ${gradscopeLine(terminal.invokedAs, 'study depth')} | activations | trainable-depth | plateau (minimum, saddle or slope?) | --model M.json [--data D.json] (see --help).`);
   },
 });

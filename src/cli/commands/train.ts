@@ -43,6 +43,7 @@ import {
 } from '../command.js';
 import { readTrainingFlags, THREADS_FLAG, threadsFlag, TRAINING_FLAGS, nonFiniteLines, trainingOptimizer, trainingSettingsText } from '../training-flags.js';
 import { print, type Terminal } from '../terminal.js';
+import { gradscopeLine } from '../invocation.js';
 import { worseWarning } from '../worse-warning.js';
 import { classesOf } from '../../flow/training-progress.js';
 import { rowsFlagsText, TRAINING_ROWS_FLAGS, trainingRows, type TrainingRows } from '../training-rows.js';
@@ -153,7 +154,7 @@ async function saveTrained(
   const fresh = trained === undefined ? '' : ` and ${freshOptimizerText(trained.choiceName)}, not resuming the optimiser state saved with them`;
   print(
     terminal,
-    `Model: ${out} (gradscope study --model ${shellWord(out)}${rowsFlagsText(args)}${trainedWithText(args)} trains it on from these weights with the same settings${fresh}, tracing and diagnosing it, on the same ${digits ? 'digits' : 'rows'})`,
+    `Model: ${out} (${gradscopeLine(terminal.invokedAs, `study --model ${shellWord(out)}`)}${rowsFlagsText(args)}${trainedWithText(args)} trains it on from these weights with the same settings${fresh}, tracing and diagnosing it, on the same ${digits ? 'digits' : 'rows'})`,
   );
 }
 
@@ -243,7 +244,7 @@ export const trainCommand = command({
       // --out still saves it, as asked (the warning says so): the file is what the user named, and the numbers above are its own.
       const final = trained.epochs.at(-1)?.validation;
       // Without --out there is no model to study: the warning says what to add, then the command that studies it.
-      const studied = `${out ? '' : 'add --out model.json to this command, then '}gradscope study --model ${shellWord(out ?? 'model.json')}${rowsFlagsText(args)}`;
+      const studied = `${out ? '' : 'add --out model.json to this command, then '}${gradscopeLine(terminal.invokedAs, `study --model ${shellWord(out ?? 'model.json')}`)}${rowsFlagsText(args)}`;
       // One-hot targets (the digits', a --data file's where every row is) are classes under any loss, as in a trace of the run (TraceRun.targets).
       const classes = classesOf({ loss: net.loss, sizes: net.sizes, run: { targets: rows.oneHot ? 'one-hot' : undefined } });
       const worse = final && worseWarning({ checked: rows.checked, initial, final, trained, optimizer: settings.choice.name, saved: out && '--out', classes, diagnosis: `${studied}, which traces its gradients as it trains on, says what holds it` });
