@@ -13,8 +13,9 @@
  * percentiles and medians of the per-step sums, in µs. The wrapping and the probe read the clock
  * around every call (~0.1 µs each, and the probe allocates), so the steps read a few µs slower
  * than unwrapped ones: compare the rows of one run with each other, not with other benches.
- * Beside the table: each run's time, what comes before its first step and after its last full
- * one, the median step by its position in a run, and where a run's first step (clean or not) takes
+ * Beside the table: each run's time, what comes before its first step, what runs from its last
+ * step's start to its end (in train() the last, partial batch: it starts where the last full step
+ * ends), the median step by its position in a run, and where a run's first step (clean or not) takes
  * longer than its clean steps, part by part.
  *
  *   npx tsx bench/train-step-parts.ts [--rounds 20] [--data dataset|rows]
@@ -32,8 +33,7 @@
  *   the wrapping of the ~7 more calls included). So ~20–25 µs of a clean step, 1.5–2 %, is serial
  *   in train() and not in the inner step; the clean steps' ratios differ by 0.02.
  * - Per call, outside the clean steps (the same run, p10 / median, ms): before the first step
- *   0.27 / 0.31 on two threads, 0.22 / 0.29 on one (the shuffle of 9,000 row numbers ~0.14 of it:
- *   137.9 µs p10 timed apart, niced, load ~6); from the last full step's start to the call's end
+ *   0.27 / 0.31 on two threads, 0.22 / 0.29 on one; from the last step's start to the call's end
  *   (the last batch, 40 rows, below the splits' 128: one thread on both) 0.53 / 0.58 and 0.45 / 0.53.
  * - 17:48–17:51, load 9.6 → 8.4 (the second vCPU often busy: the clean steps 1.33×), 25 rounds: a
  *   call's first step against its clean steps (medians) +780 µs on two threads, +500 on one, +160
@@ -41,9 +41,11 @@
  *   since the last call, wakes), JavaScript +145 (+97 on one thread), the guard's first copy of the
  *   state (StepGuard.step's keepCopy: EpochUndo) zero-filled as it was allocated +72 (+63) and copied
  *   +21 (+14), the first ∂W's jobs +64.
- * So the gap between the bench's whole-call ratio and the inner step's is mostly per call (~1.3 ms
- * of a two-thread call of ~47 ms: the lead-in, the first step with the worker's wake, the last
- * partial batch on one thread) and in disturbed steps, not in the clean steps' serial work.
+ * So the gap between the bench's whole-call ratio and the inner step's is mostly per call (~1.6–1.7
+ * ms of a two-thread call of ~47 ms, from two runs: the lead-in and the last partial batch on one
+ * thread 0.27 + 0.53 = 0.80 ms p10, 0.31 + 0.58 = 0.89 median, at 16:53; the first step with the
+ * worker's wake +0.78 median at 17:48, load ~9: 1.58 / 1.67 ms) and in disturbed steps, not in the
+ * clean steps' serial work.
  * Tried and not landed: the guard's copies allocated without the zero-fill (allocUninitialized in
  * src/training/tensor-copies.ts: save() writes them whole before anything reads them), against this
  * tree in bench/train-steps.ts (40 calls per task alternated, 17:54–17:55, load 3.9 → 3.2, the two
@@ -159,7 +161,7 @@ interface Task {
   byPosition: { us: number[]; clean: number }[];
   /** Every run's first step's parts, clean or not. */
   firsts: StepParts[];
-  /** Per run: its time, the time from its start to its first step, and from its last step's start to its end (ms). */
+  /** Per run: its time, the time from its start to its first step, and from its last step's start (in train() the last, partial batch) to its end (ms). */
   runs: number[];
   leadIns: number[];
   tails: number[];
@@ -254,7 +256,7 @@ for (const name of names) {
   console.log(`${name.slice(0, 44).padEnd(44)}${tasks.map((t) => cell(t.steps.map((s) => s.get(name) ?? 0)).padStart(32)).join('')}`);
 }
 const ms = (v: number[]) => `${quantile(v, 0.1).toFixed(2)} / ${quantile(v, 0.5).toFixed(2)} ms`;
-for (const t of tasks) console.log(`${t.name}: runs ${ms(t.runs)}; before the first step ${ms(t.leadIns)}, from the last full step's end to the run's end ${ms(t.tails)} (p10 / median)`);
+for (const t of tasks) console.log(`${t.name}: runs ${ms(t.runs)}; before the first step ${ms(t.leadIns)}, from the last step's start to the run's end ${ms(t.tails)} (p10 / median)`);
 for (const t of tasks.filter((t) => t.name.endsWith('2 threads'))) {
   const at = (i: number) => `${quantile(t.byPosition[i].us, 0.5).toFixed(0)} (${t.byPosition[i].clean} clean)`;
   const rest = t.byPosition.slice(3).flatMap((p) => p.us);
