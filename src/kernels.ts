@@ -15,6 +15,8 @@
 export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leaky-relu', 'softsign', 'linear', 'selu'] as const;
 /** A hidden-layer activation. */
 export type Activation = (typeof ACTIVATIONS)[number];
+/** The activations whose f'' is 0 wherever it is defined (piecewise linear): their curvature terms vanish (activationCurvature leaves dz alone). */
+export const PIECEWISE_LINEAR: readonly Activation[] = ['relu', 'leaky-relu', 'linear'];
 /** The output-layer activations: the hidden ones and softmax. */
 export const OUTPUT_ACTIVATIONS = [...ACTIVATIONS, 'softmax'] as const;
 /** An output-layer activation. */

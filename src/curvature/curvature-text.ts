@@ -3,6 +3,7 @@
  * study's table and its HTML report share, kept apart from the numerics (lanczos.ts, matrix-trace.ts) so
  * there is one home for it.
  */
+import { PIECEWISE_LINEAR, type Activation, type Loss } from '../kernels.js';
 import { percentText } from '../percent-text.js';
 
 /** A negative mass as printed: a percentage, "≈" before a one-probe estimate (HessianSummary.negativeMassExact false). */
@@ -27,4 +28,25 @@ export function gaussNewtonLowerEnd(): { smallest: string; negativeMass: string;
       "The Hessian's smallest, which can be negative, tell whether the loss curves down along some direction (one below 0) or along none (none below 0); " +
       "either is a saddle or a minimum only where the gradient is also near 0, and elsewhere a slope (`gradscope study plateau` measures both; docs/curvature.md).",
   };
+}
+
+/**
+ * The sentence under a dense network's curvature table when its H and G rows agree because each
+ * layer's diagonal block of H is its block of G; undefined when that does not hold. H·v adds to G·v
+ * the f''-terms of the hidden activations (and, with MSE, of the output: hessian-product.ts) and
+ * V^l·δ^l, which reaches only the layers below l, off layer l's diagonal block. With every such
+ * f'' = 0 (PIECEWISE_LINEAR) nothing is left within a block: a layer's H and G rows agree, and so
+ * do the whole network's traces when they are sums of the blocks' (exact, or each layer probed on
+ * its own: `tracesOfBlocks`); its largest eigenvalues still differ by the blocks between layers.
+ */
+export function sameBlocksNote(activationFunctions: readonly string[], loss: Loss, rows: { layers: boolean; tracesOfBlocks: boolean }): string | undefined {
+  const curved = loss === 'mse' ? activationFunctions : activationFunctions.slice(0, -1);
+  if (!curved.every((f) => PIECEWISE_LINEAR.includes(f as Activation))) return undefined;
+  const agree = [...(rows.layers ? ['per layer'] : []), ...(rows.tracesOfBlocks ? ["in the whole network's trace"] : [])];
+  if (agree.length === 0) return undefined;
+  const named = [...new Set(curved)].join(', ');
+  return (
+    `H and G rows agree ${agree.join(' and ')}, as they must here: ${named} ${curved.length > 1 ? 'have' : 'has'} f'' = 0, so H adds to G only terms between layers (the products' V^l·δ^l), ` +
+    `none within a layer's diagonal block${rows.tracesOfBlocks ? ', and a trace is the sum of those blocks' : ''}; the whole network's largest eigenvalues differ by the blocks between layers`
+  );
 }

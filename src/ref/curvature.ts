@@ -2,12 +2,9 @@
  * The reference twins of the curvature kernels (assembly/curvature.*.ts, assembly/cholesky.*.ts):
  * one plain float64 loop per formula.
  */
-import type { Activation, FloatArray } from '../kernels.js';
+import { PIECEWISE_LINEAR, type Activation, type FloatArray } from '../kernels.js';
 import { activationSecond } from './activations.js';
 import { choleskyFactor } from './cholesky.js';
-
-/** Activations whose f'' is 0 everywhere: the curvature kernel leaves dz alone, as the wasm one does. */
-const PIECEWISE_LINEAR: readonly Activation[] = ['relu', 'leaky-relu', 'linear'];
 
 export const curvatureKernels = {
   mul(z: FloatArray, x: FloatArray, y: FloatArray, n: number): void {
@@ -24,7 +21,7 @@ export const curvatureKernels = {
   },
 
   activationCurvature(f: Activation, dz: FloatArray, g: FloatArray, rz: FloatArray, z: FloatArray, a: FloatArray, batch: number, n: number): void {
-    if (PIECEWISE_LINEAR.includes(f)) return;
+    if (PIECEWISE_LINEAR.includes(f)) return; // f'' = 0, as the wasm kernel skips it
     const second = activationSecond[f];
     for (let i = 0; i < batch * n; i++) dz[i] += g[i] * rz[i] * second(z[i], a[i]);
   },

@@ -1,0 +1,63 @@
+// `gradscope curvature` on a relu network printed the same largest eigenvalues and traces on each layer's H and G rows,
+// and nothing said why (newuser31): it reads like a bug. Where each layer's diagonal block of H is its block of G
+// (every curvature term f'' = 0), the table says so under it; elsewhere it does not, and the rows differ.
+import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { measureCurvature } from '../../src/curvature/curvature.js';
+import { curvatureTable } from '../../src/cli/commands/curvature.js';
+import type { Activation, Loss, OutputActivation } from '../../src/kernels.js';
+
+const x = Array.from({ length: 6 }, (_, r) => Array.from({ length: 3 }, (_, c) => Math.sin(1 + r * 3 + c)));
+const y = Array.from({ length: 6 }, (_, r) => [r % 2, 1 - (r % 2)]);
+
+async function measured(activation: Activation, output: OutputActivation, loss: Loss, options: { layers?: boolean; exactTraceLimit?: number } = {}) {
+  const net = await createNetwork({ sizes: [3, 5, 4, 2], activation, output, loss, seed: 3 });
+  try {
+    const report = measureCurvature(net, x, y, { k: 2, ...options });
+    return { report, table: curvatureTable(report, undefined, net) };
+  } finally {
+    net.dispose();
+  }
+}
+
+const NOTE = /^H and G rows agree/m;
+
+describe("the curvature table says when H's and G's rows agree because their blocks are the same", () => {
+  it.each([
+    ['relu', 'softmax', 'cross-entropy'],
+    ['leaky-relu', 'sigmoid', 'binary-cross-entropy'],
+    ['relu', 'linear', 'mse'],
+  ] as const)('%s hidden, %s output, %s: each layer\'s rows agree, and the whole traces; the note says why', async (activation, output, loss) => {
+    const { report, table } = await measured(activation, output, loss);
+    for (const layer of report.layers) {
+      expect(layer.gaussNewton.largest).toEqual(layer.hessian.largest.slice(0, layer.gaussNewton.largest.length));
+      expect(layer.gaussNewton.trace).toBeCloseTo(layer.hessian.trace, 12);
+    }
+    expect(report.gaussNewton.trace).toBeCloseTo(report.hessian.trace, 12);
+    expect(table).toMatch(NOTE);
+    expect(table).toContain(`H and G rows agree per layer and in the whole network's trace, as they must here: ${activation}`);
+  });
+
+  it.each([
+    ['sigmoid', 'softmax', 'cross-entropy'],
+    ['tanh', 'softmax', 'cross-entropy'],
+    ['relu', 'sigmoid', 'mse'],
+  ] as const)('%s hidden, %s output, %s: a curved term within the blocks, the rows differ and no note', async (activation, output, loss) => {
+    const { report, table } = await measured(activation, output, loss);
+    expect(report.layers.some((l) => l.gaussNewton.trace !== l.hessian.trace)).toBe(true);
+    expect(table).not.toMatch(NOTE);
+  });
+
+  it('--no-layers: the note claims the whole traces only when they are exact, and nothing when they are probed', async () => {
+    const exact = await measured('relu', 'softmax', 'cross-entropy', { layers: false });
+    expect(exact.table).toContain("H and G rows agree in the whole network's trace, as they must here");
+    expect(exact.report.gaussNewton.trace).toBeCloseTo(exact.report.hessian.trace, 12);
+    const probed = await measured('relu', 'softmax', 'cross-entropy', { layers: false, exactTraceLimit: 0 });
+    expect(probed.table).not.toMatch(NOTE);
+  });
+
+  it('without the network, the table says nothing of it', async () => {
+    const { report } = await measured('relu', 'softmax', 'cross-entropy');
+    expect(curvatureTable(report)).not.toMatch(NOTE);
+  });
+});
