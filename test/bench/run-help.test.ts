@@ -1,5 +1,7 @@
 // bench/run.ts takes no options: --help prints its usage and exits, and any other argument is
 // refused before a suite starts (`npm run bench -- --help` started the whole bench, minutes long).
+// It runs bench/run.ts itself, what `npm run bench` runs after its build check (scripts/build.mjs,
+// tested on its own in test/package/build-once), so a stale build here costs no minutes.
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +14,7 @@ const RESULTS = fileURLToPath(new URL('../../bench/RESULTS.md', import.meta.url)
 /** bench/run.ts with `args`, killed after 60 s: the whole bench takes minutes, so a run that started it fails. */
 const bench = (args: string[]) => spawnSync(TSX, ['bench/run.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
 
-describe('npm run bench -- --help', () => {
+describe('bench/run.ts --help (what npm run bench -- --help runs after the build check)', () => {
   it('prints the usage and exits 0 with --help or -h, running no suite and writing no results', () => {
     const written = statSync(RESULTS).mtimeMs;
     for (const flag of ['--help', '-h']) {
