@@ -15,6 +15,7 @@
  * - `~f`: anything else (an activation, a rate, the rows), which the kernel or `also` checks.
  */
 import { ACTIVATION_STAT_COUNT, WEIGHT_STAT, type Kernels } from './kernels.js';
+import { lengthOf as valuesLength } from './model-limits.js';
 
 /** The kernels of the contract: its methods (name and precision are properties). */
 export type KernelMethod = {
@@ -83,7 +84,7 @@ export const KERNEL_SIZES: Record<KernelMethod, KernelEntry> = {
   write: {
     signature: 't[] ~src offset?',
     also: ([t, src, offset = 0]) => {
-      const length = (src as { length?: unknown } | null | undefined)?.length;
+      const length = valuesLength(src); // src's own length if typed: what the write copies
       if (typeof src !== 'object' || src === null || !isWhole(length)) return { argument: 'src', problem: 'expected an array of numbers' };
       const end = (offset as number) + length;
       return end <= lengthOf(t) ? undefined : { argument: 't', problem: `holds ${lengthOf(t)} elements, fewer than offset + src.length = ${offset as number} + ${length} = ${end}`, shape: true };

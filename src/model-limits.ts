@@ -180,6 +180,8 @@ const typedLength = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Ar
  * instance was given (Object.defineProperty(a, 'length', …) made a copy by it short or long, in
  * silence); anything else's `length` property; undefined for a non-object.
  */
+export function lengthOf(values: ArrayLike<unknown>): number;
+export function lengthOf(values: unknown): unknown;
 export function lengthOf(values: unknown): unknown {
   if (typeof values !== 'object' || values === null) return undefined;
   return typedTag.call(values) === undefined ? (values as { length?: unknown }).length : typedLength.call(values);

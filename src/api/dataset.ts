@@ -7,6 +7,7 @@ import { checkKnownKeys, MAX_UNITS } from '../checks.js';
 import { counted, grouped } from '../counted.js';
 import type { Rows } from '../data/matrix.js';
 import { describeValue, GradscopeError } from '../errors.js';
+import { lengthOf } from '../model-limits.js';
 import { uploadDataset, type Dataset } from '../training/dataset.js';
 
 /**
@@ -48,7 +49,8 @@ function columnsOf(rows: Rows, label: 'inputs' | 'targets'): number {
 function givenColumns(rows: Rows, label: string): number {
   if (Array.isArray(rows)) {
     const first: unknown = rows[0];
-    if (first !== null && typeof first === 'object' && typeof (first as { length?: unknown }).length === 'number') return (first as ArrayLike<unknown>).length;
+    const length = lengthOf(first);
+    if (typeof length === 'number') return length;
     if (rows.length === 0) throw new GradscopeError('SHAPE_MISMATCH', `${label}: no rows`);
     throw new GradscopeError('SHAPE_MISMATCH', `${label}: row 0 is not an array of numbers`);
   }

@@ -6,6 +6,7 @@ import { describeValue, GradscopeError } from '../errors.js';
 import type { NumberArray, Tensor } from '../kernels.js';
 import { counted, grouped } from '../counted.js';
 import { FLOAT32_OVERFLOW, unknownKey, withinFloat32 } from '../checks.js';
+import { lengthOf } from '../model-limits.js';
 
 /** The fields of a flat block of rows (Rows), each required, no other taken. */
 const FLAT_KEYS: readonly string[] = ['data', 'rows', 'cols'];
@@ -90,7 +91,7 @@ export function toMatrix(input: Rows, cols: number = columnsOf(input), label = '
     const { data, rows } = input;
     if (!isNumberArray(data)) throw new GradscopeError('SHAPE_MISMATCH', `${label}: data is ${describeValue(data)}, not an array of numbers`);
     checkFlatShape(input, cols, label);
-    const flat = new Float32Array(data.length);
+    const flat = new Float32Array(rows * cols);
     // Element by element, as for rows: Float32Array.from would turn '1' into 1, null into 0 and [2] into 2.
     for (let i = 0; i < flat.length; i++) store(flat, i, data[i], label, cols);
     return { data: flat, rows, cols };
@@ -100,7 +101,7 @@ export function toMatrix(input: Rows, cols: number = columnsOf(input), label = '
 
 /** The columns `input` says it has, for toMatrix without `cols`: a flat block's own (checked there), else the first row's length (0 without rows). */
 function columnsOf(input: Rows): number {
-  if (Array.isArray(input)) return isNumberArray(input[0]) ? input[0].length : 0;
+  if (Array.isArray(input)) return isNumberArray(input[0]) ? lengthOf(input[0]) : 0;
   return input !== null && typeof input === 'object' ? input.cols : 0;
 }
 
@@ -126,7 +127,9 @@ export function isTypedNumberArray(data: unknown): data is NumberArray {
 
 /** SHAPE_MISMATCH unless row `r` of `label` has `cols` values. */
 export function checkRowLength(row: ArrayLike<unknown>, r: number, cols: number, label: string): void {
-  if (row.length !== cols) throw new GradscopeError('SHAPE_MISMATCH', `${label}: row ${r} has ${counted(row.length, 'value')}, expected ${grouped(cols)}`);
+  // lengthOf: a typed row's own length, not a `length` its instance was given (it would cut the row short or leave values past cols).
+  const length = lengthOf(row);
+  if (length !== cols) throw new GradscopeError('SHAPE_MISMATCH', `${label}: row ${r} has ${counted(length, 'value')}, expected ${grouped(cols)}`);
 }
 
 /** SHAPE_MISMATCH unless `{ data, rows, cols }` holds `rows` whole rows of `cols` values. */
@@ -141,8 +144,9 @@ export function checkFlatShape(input: { data: ArrayLike<unknown>; rows: number; 
   }
   if (input.cols !== cols) throw new GradscopeError('SHAPE_MISMATCH', `${label}: has ${counted(input.cols, 'column')}, expected ${grouped(cols)}`);
   const { data, rows } = input;
-  if (data.length !== rows * cols) {
-    throw new GradscopeError('SHAPE_MISMATCH', `${label}: data has ${counted(data.length, 'value')}, not ${counted(rows, 'row')} × ${grouped(cols)}`);
+  const length = lengthOf(data);
+  if (length !== rows * cols) {
+    throw new GradscopeError('SHAPE_MISMATCH', `${label}: data has ${counted(length, 'value')}, not ${counted(rows, 'row')} × ${grouped(cols)}`);
   }
 }
 

@@ -6,6 +6,7 @@
 import { checkChoice, checkKnownKeys, checkTensorLength, unknownKernelActivation, unknownLossPass } from '../checks.js';
 import { isTypedNumberArray } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
+import { lengthOf } from '../model-limits.js';
 import type { Activation, FloatArray, Kernels, Loss, OutputActivation, WriteFault } from '../kernels.js';
 import { activation, activationPrime, softplus } from './activations.js';
 import { curvatureKernels } from './curvature.js';
@@ -43,7 +44,7 @@ export function createRefKernels(options: RefOptions = {}): Kernels<RefTensor> {
     writeFinite(t, parts, partLength) {
       for (let p = 0; p < parts.length; p++) {
         const part = parts[p];
-        if (!isTypedNumberArray(part) || part.length !== partLength) return firstNonFinite(t, p * partLength) ?? { part: p };
+        if (!isTypedNumberArray(part) || lengthOf(part) !== partLength) return firstNonFinite(t, p * partLength) ?? { part: p };
         t.set(part, p * partLength);
       }
       return firstNonFinite(t, parts.length * partLength);

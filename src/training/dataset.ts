@@ -208,7 +208,7 @@ function checkRows(input: Rows, cols: number, label: string): CheckedRows {
     },
     writeChecked(k, tensor) {
       if (matrix) return k.write(tensor, matrix);
-      const fault = flat ? k.writeFinite(tensor, [flat.data], flat.data.length) : k.writeFinite(tensor, list!, cols);
+      const fault = flat ? k.writeFinite(tensor, [flat.data], rows * cols) : k.writeFinite(tensor, list!, cols);
       if (fault === undefined) return;
       if (fault.value !== undefined) {
         this.checkShape(); // a row of another length anywhere is named before a value, as when shapes were checked first

@@ -5,6 +5,7 @@
  */
 import { checkChoice, checkKnownKeys, checkTensorLength, keysOf, unknownKernelActivation, unknownLossPass } from '../checks.js';
 import { GradscopeError, invalidOption } from '../errors.js';
+import { lengthOf } from '../model-limits.js';
 import { isTypedNumberArray } from '../data/matrix.js';
 import type { Activation, Kernels, NumberArray, OutputActivation, WriteFault } from '../kernels.js';
 import { ACTIVATION_STAT_COUNT, ACTIVATIONS, LOSSES, type Loss } from '../kernels.js';
@@ -275,7 +276,7 @@ export class WasmBackend implements WasmKernels {
     return new Float32Array(this.exports.memory.buffer, t.ptr, t.length);
   }
   write(t: WasmTensor, src: ArrayLike<number>, offset = 0): void {
-    checkRoom(t, src.length, offset);
+    checkRoom(t, lengthOf(src), offset); // set() copies src by its own length, whatever `length` it was given
     this.heap().set(src, (t.ptr >>> 2) + offset);
   }
   writeFinite(t: WasmTensor, parts: readonly unknown[], partLength: number): WriteFault | undefined {
@@ -298,7 +299,7 @@ export class WasmBackend implements WasmKernels {
     for (let p = 0; p < parts.length; p++) {
       const part = parts[p];
       // Float32Array tried first: one instanceof, where isTypedNumberArray makes several tests.
-      if ((!(part instanceof Float32Array) && !isTypedNumberArray(part)) || part.length !== partLength) {
+      if ((!(part instanceof Float32Array) && !isTypedNumberArray(part)) || lengthOf(part) !== partLength) {
         return this.checksDone(t) ?? this.firstNonFinite(t, started * partLength, p * partLength) ?? { part: p };
       }
       if (partLength > chunk) {
@@ -319,8 +320,9 @@ export class WasmBackend implements WasmKernels {
   /** `part` (longer than `chunk`) written into t from element `from`, `chunk` floats at a time, each piece's check started after its copy: a fault found, or undefined. */
   private writeLongFinite(heap: Float32Array, t: WasmTensor, part: NumberArray, from: number, chunk: number): WriteFault | undefined {
     const at = (t.ptr >>> 2) + from;
-    for (let i = 0; i < part.length; i += chunk) {
-      const end = Math.min(i + chunk, part.length);
+    const length = lengthOf(part);
+    for (let i = 0; i < length; i += chunk) {
+      const end = Math.min(i + chunk, length);
       heap.set(part.subarray(i, end), at + i);
       const fault = this.checkLater(t, from + i, from + end);
       if (fault) return fault;

@@ -198,9 +198,12 @@ describe(`${threads.name}: an upload that throws while the worker checks`, () =>
       const parts: unknown[] = rowsOf(values(4, length), ROW);
       // The first check is posted to the worker after row rowsPerCheck − 1; the next row's length throws while it runs.
       const own = new Error("the caller's row cannot be read");
-      Object.defineProperty(parts[rowsPerCheck(ROW, WORKER_CHECK_CHUNK)], 'length', {
-        get() {
-          throw own;
+      // A Proxy of the row: its length is read through the proxy (a real typed array's is read from its slots, whatever its own `length` says).
+      const at = rowsPerCheck(ROW, WORKER_CHECK_CHUNK);
+      parts[at] = new Proxy(parts[at] as Float32Array, {
+        get(target, key) {
+          if (key === 'length') throw own;
+          return Reflect.get(target, key) as unknown;
         },
       });
       const t = k.alloc(length);
