@@ -237,9 +237,13 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     return this.#engine.step;
   }
 
-  /** Sets the step count (e.g. to resume a run's numbering): a whole number from 0 to 2⁵³ − 1, else INVALID_OPTION and the count stays. */
+  /** Sets the step count (e.g. to resume a run's numbering): a whole number from 0 to 2⁵³ − 1, else INVALID_OPTION and the count stays; INVALID_OPTION while train() runs. */
   set step(value: number) {
     this.assertAlive();
+    // A running call numbers its steps itself: a count set from its onBatch or onEpoch made its trace record repeated or backward steps.
+    if (this.#training) {
+      throw invalidOption('step: set while train() runs (from its onBatch or onEpoch, or from a getter of the options or rows it was given), and refused before it changed anything: the call numbers its steps itself, and its trace would record repeated or backward steps; set net.step before or after train()');
+    }
     this.#engine.step = checkStepCount(value, 'step');
   }
 
@@ -792,8 +796,8 @@ function missingRows(label: string): GradscopeError {
   return new GradscopeError('SHAPE_MISMATCH', `${label}: missing (pass x and y, or a Dataset)`);
 }
 
-/** A method that takes rows only (layerOutputs, initLsuv) names what a Dataset is taken by instead of the generic "expected an array of rows". */
-function rowsNotDataset(x: Rows, method: string): Rows {
+/** A function that takes rows only (layerOutputs, initLsuv, jacobianSpectrum) names what a Dataset is taken by instead of the generic "expected an array of rows". */
+export function rowsNotDataset(x: Rows, method: string): Rows {
   if (x instanceof Dataset) {
     throw new GradscopeError('SHAPE_MISMATCH', `${method}: takes rows (an array of rows or { data, rows, cols }), not a Dataset (which predict, evaluate, gradients and train take): pass the rows the dataset was made from`);
   }

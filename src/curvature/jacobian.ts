@@ -8,7 +8,7 @@
  * Lanczos takes the eigenvalues of the smaller of JᵀJ (n₀×n₀) and JJᵀ (n_L×n_L), whose non-zero
  * eigenvalues are the same σ².
  */
-import { checkNetwork, type Network } from '../api/network.js';
+import { checkNetwork, rowsNotDataset, type Network } from '../api/network.js';
 import { toMatrix, type Rows } from '../data/matrix.js';
 import { checkKnownKeys, checkSeed, keysOf } from '../checks.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
@@ -53,7 +53,7 @@ export function jacobianSpectrum(net: Network, x: Rows, options: JacobianOptions
   checkKnownKeys(options, keysOf<JacobianOptions>({ k: true, examples: true, seed: true }), 'jacobianSpectrum');
   net.assertAlive();
   const model = denseModelOf(net, 'jacobianSpectrum');
-  const inputs = toMatrix(x, net.inputSize, 'inputs');
+  const inputs = toMatrix(rowsNotDataset(x, 'jacobianSpectrum'), net.inputSize, 'inputs');
   // No rows measured nothing: its result, with no example, read as a spectrum.
   if (inputs.rows === 0) throw new GradscopeError('SHAPE_MISMATCH', 'jacobianSpectrum: inputs: no rows; give at least one row to measure ∂z/∂x at');
   const n0 = model.inputSize;

@@ -227,8 +227,8 @@ export function runTraining(
           lossSum += outcome;
           if (options.onBatch) {
             const returned: unknown = options.onBatch.call(given, { epoch: epoch + 1, batch: position + 1, step: net.step, loss: outcome, size });
+            refuseDisposedNetwork(net, 'onBatch'); // onBatch may have disposed the network (before net.step is read again) …
             refuseReturnedPromise(returned, 'onBatch', { epoch: epoch + 1, batch: position + 1, step: net.step });
-            net.assertAlive(); // onBatch may have disposed the network …
             guard.parametersChanged(); // … or changed its parameters
             if (guard.parameterFault() !== null) throw callbackLeftOutOfRange(net, 'onBatch', { epoch: epoch + 1, batch: position + 1, step: net.step });
           }
@@ -343,8 +343,9 @@ export function runTraining(
       const halved = halvings > 0 && !ownSteps && { learningRate };
       tracer?.epochEnded({ epoch, step: net.step, loss: info.loss, ...halved, ...(info.skipped > 0 && { skipped: info.skipped }), batches: info.batches, ...(info.validation && { validation: { ...info.validation } }), ...(info.training && { training: { ...info.training } }) });
       if (options.onEpoch) {
-        refuseReturnedPromise(options.onEpoch.call(given, info) as unknown, 'onEpoch', { epoch: epoch + 1, step: net.step });
-        net.assertAlive();
+        const returned: unknown = options.onEpoch.call(given, info);
+        refuseDisposedNetwork(net, 'onEpoch');
+        refuseReturnedPromise(returned, 'onEpoch', { epoch: epoch + 1, step: net.step });
         guard.parametersChanged();
         if (guard.parameterFault() !== null) throw callbackLeftOutOfRange(net, 'onEpoch', { epoch: epoch + 1, step: net.step });
       }
@@ -386,6 +387,11 @@ export function runTraining(
 function refuseFreedRows(rows: TrainingRows, what: string): void {
   if (rows.lender?.isDisposed !== true) return;
   throw new GradscopeError('DISPOSED', `train: ${what} was disposed during the call (from onBatch or onEpoch), and its rows are read again; dispose it after train() returns (the steps before stay applied)`);
+}
+
+/** DISPOSED when `callback` disposed the network during the call: said in train()'s terms, as refuseFreedRows says it of a data set. */
+function refuseDisposedNetwork(net: { readonly isDisposed: boolean }, callback: 'onBatch' | 'onEpoch'): void {
+  if (net.isDisposed) throw new GradscopeError('DISPOSED', `train: the network was disposed during the call (from ${callback}), so training stopped there; dispose it after train() returns`);
 }
 
 function atEpochEnd<R>(evaluate: () => R, epoch: number, step: number): R {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDataset } from '../../src/api/dataset.js';
 import { createNetwork, type Network } from '../../src/api/network.js';
+import { jacobianSpectrum } from '../../src/curvature/jacobian.js';
 import { Rng } from '../../src/init/rng.js';
 import type { ErrorCode } from '../../src/errors.js';
 import type { Kernels } from '../../src/kernels.js';
@@ -45,13 +46,14 @@ describe('datasets uploaded once', () => {
     });
   }
 
-  it('predicts a dataset of more rows than one inference chunk in order, and names what layerOutputs and initLsuv take instead', async () => {
+  it('predicts a dataset of more rows than one inference chunk in order, and names what layerOutputs, initLsuv and jacobianSpectrum take instead', async () => {
     const { x, flat } = data(600);
     const n = await net();
     const set = n.dataset(flat.x, flat.y);
     expect(n.predict(set)).toEqual(n.predict(x));
     await expectError(() => n.layerOutputs(set as never), 'SHAPE_MISMATCH', /layerOutputs: takes rows .*, not a Dataset \(which predict, evaluate, gradients and train take\)/);
     await expectError(() => n.initLsuv(set as never), 'SHAPE_MISMATCH', /initLsuv: takes rows .*, not a Dataset/);
+    await expectError(() => jacobianSpectrum(n, set as never), 'SHAPE_MISMATCH', /^jacobianSpectrum: takes rows .*, not a Dataset/);
     set.dispose();
     n.dispose();
   });

@@ -55,4 +55,13 @@ describe.each(await kernelBackends())('a data set disposed during train(), $name
     expect([result.epochs.length, net.step]).toEqual([1, 2]);
     net.dispose();
   });
+
+  it('the network itself, from onBatch or onEpoch: DISPOSED saying it was disposed during the call, from which callback', async () => {
+    for (const callback of ['onBatch', 'onEpoch'] as const) {
+      const net = await network();
+      const { x, y } = rowsOf(2);
+      await expectError(() => net.train(x, y, { ...ONE_STEP, epochs: 3, maxSeconds: 5, [callback]: () => net.dispose() }), 'DISPOSED', new RegExp(`^train: the network was disposed during the call \\(from ${callback}\\)`));
+      expect(net.isDisposed).toBe(true);
+    }
+  });
 });

@@ -75,6 +75,30 @@ describe.each(await kernelBackends())('train() inside train() on $name', ({ kern
     net.dispose();
   });
 
+  it.each(['onBatch', 'onEpoch'] as const)('net.step set from %s: refused, nothing changed, the trace\'s steps its own', async (where) => {
+    const plain = await run(where);
+    const refusals: unknown[] = [];
+    const nested = await run(where, (net, adam) => {
+      const before = stateHash(net, adam);
+      try {
+        net.step = 0;
+        refusals.push('set');
+      } catch (error) {
+        refusals.push(error);
+      }
+      expect(stateHash(net, adam)).toBe(before);
+    });
+    expect(refusals).toHaveLength(where === 'onBatch' ? 3 * 3 : 3);
+    for (const refusal of refusals) await expectError(() => { throw refusal; }, 'INVALID_OPTION', /^step: set while train\(\) runs \(from its onBatch or onEpoch, or from a getter of the options or rows it was given\), and refused before it changed anything/);
+    expect(nested).toBe(plain);
+    const net = await make();
+    const { trace } = net.train(X, Y, { epochs: 2, batchSize: 2, trace: { every: 1 }, [where]: () => { try { net.step = 0; } catch { /* refused, as above */ } } });
+    expect(Array.from(trace.steps)).toEqual([1, 2, 3, 4, 5, 6]);
+    net.step = 0; // after the call: taken
+    expect(net.step).toBe(0);
+    net.dispose();
+  });
+
   it('trains again once the running call has returned, or has thrown', async () => {
     const net = await make();
     expect(() => net.train(X, Y, { batchSize: 2, onBatch: () => { throw new Error('stop'); } })).toThrow('stop');
