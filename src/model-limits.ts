@@ -7,6 +7,7 @@
 import { MAX_UNITS, unknownKey } from './checks.js';
 import { describeValue, GradscopeError, invalidOption } from './errors.js';
 import { grouped } from './counted.js';
+import { countWords, isCount } from './run-counts.js';
 
 /** Why MODEL_LIMITS exist, ending every refusal of a network past one. */
 const STORED_BY_MODEL_FILES = "that gradscope's model files store";
@@ -141,14 +142,13 @@ export function checkFileFields(value: object, known: readonly string[], where: 
 }
 
 /**
- * A count of training steps (net.step, a checkpoint's step): a whole number from 0 to 2⁵³ − 1 (the
- * largest a float64 counts exactly, as JSON and the binary checkpoint hold it), or an error through
- * `fail` naming `where` (INVALID_OPTION by default; BAD_MODEL_FILE for a file).
+ * A count of training steps (net.step, a checkpoint's step): a whole number from 0 to COUNT_BOUND
+ * (2⁵³ − 1, the largest a float64 counts exactly, as JSON and the binary checkpoint hold it), in the
+ * words of every saved count, or an error through `fail` naming `where` (INVALID_OPTION by default;
+ * BAD_MODEL_FILE for a file).
  */
 export function checkStepCount(value: unknown, where: string, fail: Fail = optionFault): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw fail(where, `expected a whole number from 0 to 2⁵³ − 1 = ${grouped(Number.MAX_SAFE_INTEGER)}, got ${describeValue(value)}`);
-  }
+  if (!isCount(value, 0)) throw fail(where, `expected ${countWords(0)}, got ${describeValue(value)}`);
   return value;
 }
 

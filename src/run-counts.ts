@@ -19,7 +19,7 @@ export const COUNT_BOUND: Bound = { max: Number.MAX_SAFE_INTEGER, why: '2⁵³ �
  * units: that layer's batch of values, rows × widest, is one tensor, at most MAX_TENSOR_LENGTH.
  */
 export function batchRowsBound(widest: number): Bound {
-  return { max: Math.floor(MAX_TENSOR_LENGTH / widest), why: `a batch of the widest layer's ${grouped(widest)} units is one tensor of at most 2^30 values` };
+  return { max: Math.floor(MAX_TENSOR_LENGTH / widest), why: `a batch of the widest layer's ${grouped(widest)} units is one tensor of at most 2^${Math.log2(MAX_TENSOR_LENGTH)} values` };
 }
 
 /** Whether `value` is a whole number from `min` to `bound.max`: the one test of a saved count, run per record (its words made only to refuse it). */

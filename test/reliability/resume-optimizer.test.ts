@@ -100,7 +100,7 @@ describe('restoreOptimizer', () => {
     const state = adam.state();
     const before = unchanged(adam);
     for (const step of [1e300, 2 ** 53, -1, 1.5]) {
-      await expectError(() => adam.restore({ ...state, scalars: { ...state.scalars, step } }), 'INVALID_OPTION', /^adam: restore: scalars\.step: expected a whole number from 0 to 2⁵³ − 1 = 9,007,199,254,740,991, got /);
+      await expectError(() => adam.restore({ ...state, scalars: { ...state.scalars, step } }), 'INVALID_OPTION', /^adam: restore: scalars\.step: expected a whole number from 0 to 9,007,199,254,740,991 \(2⁵³ − 1, the largest whole number a float64 counts exactly\), got /);
     }
     expect(unchanged(adam)).toBe(before);
     adam.restore({ ...state, scalars: { ...state.scalars, step: Number.MAX_SAFE_INTEGER } });
