@@ -62,7 +62,7 @@ export interface EpochInfo {
 
 /** Options of Network.train(); every field is optional. */
 export interface TrainOptions {
-  /** Passes over the training data (default 1). */
+  /** Passes over the training data, a whole number from 1 to 2⁵³ − 1 (default 1). */
   epochs?: number;
   /**
    * Rows per mini-batch (default 32; capped at the number of rows). With batch norm no batch may

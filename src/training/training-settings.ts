@@ -4,7 +4,7 @@
  * keys were checked first (checkTrainOptions); the optimiser is made after this (trainingOptimizer).
  */
 import { BUDGET_CLOCKS, type BudgetClock } from '../budget-clock.js';
-import { checkBoolean, checkChoice, checkFloat32, checkPositive, checkWhole, UNRUN_GENERATOR, unrunnableKind } from '../checks.js';
+import { checkBoolean, checkChoice, checkFloat32, checkPositive, checkWhole, type Bound, UNRUN_GENERATOR, unrunnableKind } from '../checks.js';
 import { COUNT_BOUND } from '../run-counts.js';
 import { invalidOption } from '../errors.js';
 import { checkOptimizerFor } from '../optim/optimizer.js';
@@ -57,7 +57,7 @@ export interface TrainingSettings {
  * instance is checked against `net` here; one given by name is created later, by trainingOptimizer.
  */
 export function readTrainingSettings(net: TrainingEngine, options: TrainOptions, rows: number): TrainingSettings {
-  const epochs = options.epochs === undefined ? 1 : checkWhole(options.epochs, 'epochs', 1, COUNT_BOUND);
+  const epochs = positiveInteger(options.epochs, 'epochs', 1, COUNT_BOUND);
   const requestedBatch = positiveInteger(options.batchSize, 'batchSize', DEFAULT_BATCH_SIZE);
   const batchSize = batchRowsUsed(requestedBatch, rows);
   const dropLast = options.dropLast === undefined ? false : checkBoolean(options.dropLast, 'dropLast');
@@ -100,6 +100,6 @@ function checkTrainingCallback(value: unknown, name: string): void {
   if (kind === 'generator') throw invalidOption(`${name}: ${UNRUN_GENERATOR}: give a plain function`);
 }
 
-function positiveInteger(value: unknown, name: string, fallback: number): number {
-  return value === undefined ? fallback : checkWhole(value, name, 1);
+function positiveInteger(value: unknown, name: string, fallback: number, bound?: Bound): number {
+  return value === undefined ? fallback : checkWhole(value, name, 1, bound);
 }
