@@ -40,14 +40,16 @@
  * rows (1,204 against 1,206), the output layer's products paired again (1,223 against 1,230).
  *
  * Where the rest of the step goes (issue #16 item 6; session 31, perf31b; AMD EPYC Zen 5, 2 vCPUs,
- * 2026-12-04 17:22–17:54, load 2.5–7.7; a scratch bench, /tmp/perf31b/lines.mts, not kept: the step's
- * calls replayed up to the pass timed, so its lines lie where the step leaves them, every case
- * alternated in one process with the one-thread backend's step beside it; p10 µs):
+ * 2026-12-04 17:22–17:54, load 2.5–7.7; p10 µs). These figures come from scratch benches that were
+ * not committed (perf31b's lines.mts and bwd.mts): nothing in this repository re-runs them, so they
+ * say where to look next, not what is settled. They replayed the step's calls up to the pass timed,
+ * so its lines lay where the step leaves them, each case alternated in one process; the runs of
+ * 17:36 on also timed the one-thread backend's step beside them, the 17:22 run did not:
  * - the slow sigmoid and update halves come and go with the minute. In three runs (17:22, 17:36,
  *   17:41) the second layer's 256×100 sigmoid took 23.2–26.1 per half split, as long on the main
  *   thread alone over its own rows (23.4–25.5), and 47.5–52.3 for the whole pass there, the worker
  *   awake or asleep (49.1 after a 3 ms pause), where the one-thread backend's in-step pass took
- *   22.8–23.5 and a second pass over the same lines 10.5–11.8 per half on either thread; reading the
+ *   22.8–23.5 (the 17:36 and 17:41 runs) and a second pass over the same lines 10.5–11.8 per half on either thread; reading the
  *   rows first did not help (24.4–27.2; the read 3.7–3.9): what costs is each line's first write, not
  *   its fetch. Plain SGD's update of the first weights likewise: halves 15.4–20.8 split, 15.5–19.1
  *   for a half on the main thread alone, 36.2–41.0 for all of it there, against 13.8–14.6 on the
@@ -59,8 +61,8 @@
  *   write the main thread's rows; the 17:46 run without them and the 17:53 run that kept them on a
  *   second backend apart both fell in fast minutes) or come from the host is open. Both memories are
  *   private anonymous 4 KiB pages (transparent huge pages: madvise only).
- * - the worker's backward jobs (/tmp/perf31b/bwd.mts, not kept, 17:42, load 3.3; main's part / the worker's
- *   run): the 100→100 pair 106.7 / 114.0, and 107.4 / 107.4 after the worker first read the δ rows
+ * - the worker's backward jobs (one run, 17:42, load 3.3; main's part / the worker's run, p10; the
+ *   worker's medians for the first pair 180.9, and 161.4 after the read): the 100→100 pair 106.7 / 114.0, and 107.4 / 107.4 after the worker first read the δ rows
  *   and the zeroed ∂input rows the main thread wrote; the 100→10 pair 16.8 / 31.3, and 28.4 after
  *   the read. So the δ and ∂input lines are the second layer's gap (~7 µs; splitting the backward
  *   passes and zeroings that write them was within the floor in sessions 27 and 30), and most of the
@@ -74,8 +76,10 @@
  *   the first layer split by its outputs (58.2 ms of kernels a call against 58.0), the zeroing,
  *   maxAbs and axpy of a ∂W split by its columns (46.3 against 46.1; 61.6 against 59.5), the
  *   activations' backward pass at 256 × 100 split (56.5 against 55.2), two input buffers in turn
- *   (60.1 against 60.2 ms), no gather at all (∂W reading rows by number: 1.030× one thread, 0.981×
- *   two), the first layer by outputs on top (1.05× and 1.18× against 2.44× and 1.60×): none taken;
+ *   (60.1 against 60.2 ms): none taken; and (2026-12-03, load 11–14) no gather at all (∂W reading
+ *   rows by number; train(dataset) alternated call by call with main's tree, 41 rounds: 1.030× one
+ *   thread, 0.981× two), the first layer by outputs on top (two-thread kernel sums, bench/train-calls.ts:
+ *   1.05× and 1.18× one thread's, against 2.44× and 1.60× for the split by rows): not landed;
  * - session 23 landed denseForwardGather (the gathering forward; assembly/row-dots.simd.ts):
  *   train(dataset) at batch 64 ×1.066, ×0.989 and ×1.046 against a copy's ×0.998–1.005;
  * - a split of the first layer's forward by its inputs cannot give one thread's bits at 784 → 100
