@@ -17,7 +17,7 @@ import { planarDataset, splitDataset } from '../../demo/src/datasets.js';
 import { networkOptions } from '../../demo/src/architecture.js';
 import { DEFAULTS } from '../../demo/src/settings.js';
 import { percent } from '../../src/flow/diagnosis/diagnosis-words.js';
-import { numberText } from '../../src/number-text.js';
+import { lossText } from '../../src/loss-text.js';
 import { RELU_REMEDY_RATES, reluRemedyRate } from '../../src/flow/relu-remedy-rates.js';
 import { pageDiagnosis, remedySetting } from '../../demo/src/remedies.js';
 
@@ -46,7 +46,7 @@ describe('an exploding gap on real runs', () => {
     expect(d.summary).toMatch(/Early layers get larger gradients \(\d\.\d\d×, median over \d+ records\), and training is healthy: the gap opened as the network learnt \(0\.\d+× at the first step\)/);
     // The bound trainedWell reads (at most half of the start less the start's noise), said as it reads it.
     expect(e.training!.startNoise).toBeGreaterThan(0);
-    expect(d.summary).toContain(`, at most ${percent(TRAINED_LOSS_FRACTION)} of that start less its noise (one batch's loss varies by ${numberText(e.training!.startNoise)}: two standard deviations)`);
+    expect(d.summary).toContain(`, at most ${percent(TRAINED_LOSS_FRACTION)} of that start less its noise (one batch's loss varies by ${lossText(e.training!.startNoise)}: two standard deviations)`);
     expect(d.remedies.map((r) => r.option).filter((o) => /clipNorm|lars|rezero|'lsuv'|selu/.test(o))).toEqual([]);
   }, 60_000);
 
