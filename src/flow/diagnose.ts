@@ -12,6 +12,7 @@ import { invalidOption, shown } from '../errors.js';
 import { RELU_RATE_ROWS, type ReluRateRow } from './relu-remedy-rates.js';
 import type { LayerMetric } from './metrics.js';
 import { Trace } from './trace.js';
+import { isSavedTrace, SAVED_TRACE_WORDS } from './saved-trace.js';
 import { BATCH_NORM_BLOCKING_ROWS } from '../layers/spec.js';
 import { biasesCancelledByBatchNorm } from './cancelled-biases.js';
 import { median } from '../median.js';
@@ -116,9 +117,7 @@ function checkTrace(trace: unknown): asserts trace is Trace {
     'net.trace is set by a traced run (and unset when the weights change without one: an untraced train(), initLsuv, loadState): ' +
     'train with net.train(x, y, { trace: { every: 10 } }), then call diagnose(net.trace)';
   if (trace === undefined || trace === null) throw invalidOption(`diagnose(trace): trace is ${trace}; ${traced}`);
-  if (typeof trace === 'object' && 'metrics' in trace && 'steps' in trace) {
-    throw invalidOption('diagnose(trace): got a saved trace (plain JSON, as trace.toJSON() writes it); read it back with Trace.fromJSON(json) first');
-  }
+  if (isSavedTrace(trace)) throw invalidOption(`diagnose(trace): ${SAVED_TRACE_WORDS}`);
   const got = typeof trace === 'object' && !Array.isArray(trace) ? 'an object that is not one' : shown(trace);
   throw invalidOption(`diagnose(trace): expected a Trace, got ${got}; ${traced}`);
 }

@@ -14,6 +14,7 @@ import { invalidOption, shown } from '../errors.js';
 import { unbrokenPercents } from '../percent-text.js';
 import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES, SATURATION_MARGIN, unitFailureMetric } from './metrics.js';
 import { PageIds } from './page-ids.js';
+import { checkReportInput } from './report-input-check.js';
 import { packReportData } from './report-data.js';
 import { DATA_ELEMENT_ID, REPORT_SCRIPT } from './report-script.js';
 import { evenIndexes } from './even-indexes.js';
@@ -455,8 +456,7 @@ function thinned(trace: Trace): Trace {
 
 function runHtml(run: ReportRun, id: string, data: ReportData, terms: RemedyTerms, ids: PageIds): string {
   const trace = thinned(run.trace);
-  const warnings = run.warnings === undefined ? [] : run.warnings;
-  if (!Array.isArray(warnings) || !warnings.every((w) => typeof w === 'string')) throw invalidOption(`renderReport: run '${run.label}': warnings must be an array of strings, got ${shown(run.warnings)}`);
+  const warnings = run.warnings ?? [];
   data.runs[id] = { label: run.label, diagnosis: run.diagnosis, ...(warnings.length > 0 && { warnings: [...warnings] }), trace: trace.toJSON() };
   const diagnosis = warnings.map((w) => `<p class="warning">${proseHtml(w)}</p>`).join('') + diagnosisHtml(run.diagnosis, run.remedyTerms ?? terms);
   // Its charts' ids are the run's and the chart's ('<run>-loss'), made unique in the page (PageIds).
@@ -672,6 +672,7 @@ const CHART_HOLDER = "a chart's element id";
 /** The report as one HTML page. */
 export async function renderReport(input: ReportInput): Promise<string> {
   checkObjectArgument(input, 'renderReport', 'a ReportInput { title?, sections?, runs? }');
+  checkReportInput(input);
   const title = input.title ?? 'gradscope: gradient flow report';
   const data: ReportData = { format: 'gradscope.report', version: 1, title, sections: [], runs: {} };
   const sections = [...(input.sections ?? [])];

@@ -41,7 +41,7 @@ describe('a run’s warnings in the report', () => {
 
   it('refuses warnings that are not an array of strings, naming the run', async () => {
     for (const warnings of ['one warning', [1], null]) {
-      await expectError(() => renderReport({ runs: [{ ...run, warnings: warnings as unknown as string[] }] }), 'INVALID_OPTION', /^renderReport: run 'tiny': warnings must be an array of strings, got /);
+      await expectError(() => renderReport({ runs: [{ ...run, warnings: warnings as unknown as string[] }] }), 'INVALID_OPTION', /^renderReport: runs\[0\] "tiny": warnings must be an array of strings, got /);
     }
   });
 });
