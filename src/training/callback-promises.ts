@@ -23,9 +23,14 @@ export const AWAIT_BETWEEN_CALLS = 'train one epoch per call and await between t
  * in place of this refusal; a subclass whose constructor refuses the reaction's promise is left as it is.
  */
 export function refuseReturnedPromise(returned: unknown, name: 'onBatch' | 'onEpoch', at: StopPoint): void {
-  const thenable = (typeof returned === 'object' || typeof returned === 'function') && returned !== null && typeof (returned as { then?: unknown }).then === 'function';
-  if (!thenable) return;
-  if (returned instanceof Promise) {
+  if (!isThenable(returned, name, at)) return;
+  let isPromise = false;
+  try {
+    isPromise = returned instanceof Promise; // a Proxy's getPrototypeOf trap is the caller's code too
+  } catch {
+    // Not one whose prototype can be read: no Promise's catch to attach.
+  }
+  if (isPromise) {
     try {
       Promise.prototype.then.call(returned, undefined, () => {});
     } catch {
@@ -34,6 +39,29 @@ export function refuseReturnedPromise(returned: unknown, name: 'onBatch' | 'onEp
   }
   throw invalidOption(
     `${name}: returned a promise after ${stopPointText(at)}; ${NOT_AWAITED}: training stopped there, every step up to it applied and the promise left to run (a rejection of it caught); ` +
-      `return nothing (\`(info) => { void work(info); }\` starts work train() need not wait for), or ${AWAIT_BETWEEN_CALLS}`,
+      `${RETURN_NOTHING}, or ${AWAIT_BETWEEN_CALLS}`,
   );
+}
+
+/** The first remedy of every refusal here. */
+const RETURN_NOTHING = 'return nothing (`(info) => { void work(info); }` starts work train() need not wait for)';
+
+/**
+ * Whether `returned` is a thenable: an object or function whose `then` is a function. Reading `then`
+ * runs the caller's code when it is a getter (or a Proxy's get trap); what that throws would escape
+ * train() untyped in place of a verdict, so it stops training there with INVALID_OPTION instead, the
+ * thrown value its `cause`: whether the value was a promise cannot be told.
+ */
+function isThenable(returned: unknown, name: 'onBatch' | 'onEpoch', at: StopPoint): boolean {
+  if ((typeof returned !== 'object' && typeof returned !== 'function') || returned === null) return false;
+  try {
+    return typeof (returned as { then?: unknown }).then === 'function';
+  } catch (thrown) {
+    const refusal = invalidOption(
+      `${name}: returned a value whose \`then\` threw when read (the error's cause), after ${stopPointText(at)}, so train() cannot tell whether it is a promise, which it refuses: ${NOT_AWAITED}; ` +
+        `training stopped there, every step up to it applied; ${RETURN_NOTHING}, or ${AWAIT_BETWEEN_CALLS}`,
+    );
+    refusal.cause = thrown;
+    throw refusal;
+  }
 }

@@ -90,4 +90,46 @@ describe.each(backends)('async callbacks on $name', ({ kernels }) => {
     data.dispose();
     net.dispose();
   });
+
+  // Telling a promise reads the returned value's `then`, and a getter there (or a Proxy's trap) is
+  // the caller's code: what it threw escaped train() untyped, the step before it applied.
+  it.each(['onBatch', 'onEpoch'] as const)('a %s whose returned value throws when its `then` or prototype is read stops training there (INVALID_OPTION, the thrown error its cause), its step applied', async (name) => {
+    const net = await createNetwork({ inputs: 3, layers: [{ type: 'dense', units: 4, activation: 'tanh' }, { type: 'dense', units: 2, activation: 'softmax' }], backend: kernels, seed: 2 });
+    const data = net.dataset(x, y);
+    const thrown = new Error('then getter');
+    const getter = {
+      get then(): never {
+        throw thrown;
+      },
+    };
+    const trap = new Proxy({}, {
+      get: () => {
+        throw thrown;
+      },
+    });
+    const where = name === 'onBatch' ? 'epoch 1, batch 1 \\(step 1\\)' : 'epoch 1 \\(step 2\\)';
+    for (const returned of [getter, trap]) {
+      net.step = 0;
+      const state = stateHash(net);
+      let called = 0;
+      const error = await expectError(
+        () => net.train(data, { batchSize: 4, epochs: 2, [name]: () => (called++, returned) }),
+        'INVALID_OPTION',
+        new RegExp(`^${name}: returned a value whose \`then\` threw when read \\(the error's cause\\), after ${where}, so train\\(\\) cannot tell whether it is a promise, which it refuses: train\\(\\) runs synchronously .*; training stopped there, every step up to it applied; return nothing`),
+      );
+      expect(error.cause).toBe(thrown);
+      expect(called).toBe(1);
+      expect(net.step).toBe(name === 'onBatch' ? 1 : 2);
+      expect(stateHash(net)).not.toBe(state);
+    }
+    // A thenable Proxy whose prototype cannot be read is refused as any other thenable.
+    const noPrototype = new Proxy({ then() {} }, {
+      getPrototypeOf: () => {
+        throw thrown;
+      },
+    });
+    await expectError(() => net.train(data, { batchSize: 4, [name]: () => noPrototype }), 'INVALID_OPTION', new RegExp(`^${name}: returned a promise`));
+    data.dispose();
+    net.dispose();
+  });
 });
