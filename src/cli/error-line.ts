@@ -10,15 +10,31 @@ import { adviceTerms, type Command } from './command.js';
 import { UnstatedImportOptions } from '../io/import-options.js';
 import { unstatedImportMessage } from './unstated-import-words.js';
 
-/** One line, whatever the message holds. */
+/**
+ * The most characters of a message's words a line prints, then …: what a file holds (a header's
+ * thousands of layer names) keeps the line readable. A command the message prints for the user to
+ * run is never cut (a cut one would not run): only a message's words are (errorMessage).
+ */
+const MESSAGE_CHARACTERS = 1000;
+
+/** `text` on one line: its line breaks as spaces. */
+function unbroken(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+
+/** One line, whatever the message holds: unbroken, at most MESSAGE_CHARACTERS, then …. */
 export function oneLine(text: string): string {
-  const line = text.replace(/\s*[\r\n]+\s*/g, ' ');
-  return line.length > 1000 ? `${line.slice(0, 1000)}…` : line;
+  const line = unbroken(text);
+  return line.length > MESSAGE_CHARACTERS ? `${line.slice(0, MESSAGE_CHARACTERS)}…` : line;
 }
 
 /** `error`'s message as `command` says it: a DIVERGED's advice names the command's flags (--learning-rate), not the API's options (learningRate); a file that lacks what import flags say, the flags the command has (unstated-import-words.ts). */
 export function errorMessage(error: GradscopeError, command: Command | undefined): string {
-  if (error instanceof UnstatedImportOptions && command) return oneLine(unstatedImportMessage(error, command));
+  if (error instanceof UnstatedImportOptions && command) {
+    // What the file lacks may quote it at any length; what to run, printed whole, runs as printed.
+    const { lacks, run } = unstatedImportMessage(error, command);
+    return `${oneLine(lacks)}${unbroken(run)}`;
+  }
   return oneLine(error instanceof DivergedError && command ? error.messageFor(adviceTerms(command)) : error.message);
 }
 

@@ -20,14 +20,20 @@ function convertedPath(path: string): string {
   return `${stem}.json` === path ? `${stem}-gradscope.json` : `${stem}.json`;
 }
 
-/** `error`'s message as `command` says it. */
-export function unstatedImportMessage(error: UnstatedImportOptions, command: Command): string {
+/**
+ * `error`'s message as `command` says it: what the file `lacks` (the error's words), then what to `run` ('' where the command
+ * takes the flags: the library's message names them), which a line prints whole (error-line.ts).
+ */
+export function unstatedImportMessage(error: UnstatedImportOptions, command: Command): { lacks: string; run: string } {
   const asked = [...error.options, ...(error.byModule ?? [])];
-  if (asked.every((option) => command.flags.some((flag) => flag.name === option))) return error.message;
+  if (asked.every((option) => command.flags.some((flag) => flag.name === option))) return { lacks: error.message, run: '' };
   const path = error.path ?? 'FILE';
   const out = convertedPath(path);
   const convert = (options: readonly ImportOptionName[]) => shellLine(['gradscope', 'convert', path, out]) + ` ${convertFlags(options, error.values).join(' ')}`;
   const route = error.byModule === undefined ? '' : ` (or, to ${BY_MODULE}, ${convert(error.byModule)})`;
   const where = error.path === undefined ? '' : `${error.path}: `;
-  return `${where}${error.where}: ${error.lacks}, and gradscope ${command.words.join(' ')} takes no flag ${error.purpose}: convert the file first: ${convert(error.options)}${route} (gradscope convert --help lists each flag's values), then give --model ${shellLine([out])}`;
+  return {
+    lacks: `${where}${error.where}: ${error.lacks}`,
+    run: `, and gradscope ${command.words.join(' ')} takes no flag ${error.purpose}: convert the file first: ${convert(error.options)}${route} (gradscope convert --help lists each flag's values), then give --model ${shellLine([out])}`,
+  };
 }

@@ -4,7 +4,7 @@
  * prefix (`net.0.weight`), and a plain state_dict without metadata on the command line, whose
  * errors name the flags still missing.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -132,6 +132,36 @@ describe('gradscope convert of a plain state_dict', () => {
           `(or, to read it by the expression of the PyTorch module that saved it, gradscope convert ${plain} ${converted} --pytorch EXPR --loss L) ` +
           `(gradscope convert --help lists each flag's values), then give --model ${converted}\n`,
       );
+    }
+  });
+
+  it('under a long path the commands print whole (a line cuts only what the file lacks) and run as printed, their placeholders filled', async () => {
+    // 6 folders of 200 characters: the path alone passes the 1000 characters a message's words get (the line was cut mid-path, in the first command).
+    const deep = join(dir, ...'abcdef'.split('').map((letter) => letter.repeat(200)));
+    mkdirSync(deep, { recursive: true });
+    const file = join(deep, 'seq.safetensors');
+    writeFileSync(file, stateDict().bytes);
+    const refused = await runCliInProcess(['gradients', '--model', file]);
+    expect(refused.code).toBe(1);
+    // What the file lacks is words, cut as ever (here in the path that prefixes them); what to run follows whole.
+    const lacks = `${file}: __metadata__: has no gradscope "activations"`;
+    expect(refused.stderr.startsWith(`gradscope: BAD_MODEL_FILE: ${lacks.slice(0, 1000)}…, and gradscope gradients takes no flag`)).toBe(true);
+    const [, convert, byModule, model] =
+      /convert the file first: (gradscope convert .*?) \(or, to read it by the expression of the PyTorch module that saved it, (gradscope convert .*?)\) \(gradscope convert --help lists each flag's values\), then give --model (\S+)\n$/.exec(refused.stderr) ?? [];
+    const converted = join(deep, 'seq.json');
+    expect(convert).toBe(`gradscope convert ${file} ${converted} --activation A --output A --loss L`);
+    expect(byModule).toBe(`gradscope convert ${file} ${converted} --pytorch EXPR --loss L`);
+    expect(model).toBe(converted);
+    const data = join(dir, 'seq-rows.json');
+    writeFileSync(data, JSON.stringify({ inputs: X, targets: [[0, 0, 1], [1, 0, 0], [0, 1, 0]] }));
+    const values: Record<string, string> = { A: 'relu', L: 'cross-entropy', EXPR: LOGITS };
+    for (const printed of [convert, byModule]) {
+      // Its words as a shell splits them (the paths hold no space or quote), each placeholder filled; --activation A then --output A.
+      const words = printed.split(' ').slice(1).map((word, i, all) => (all[i - 1] === '--output' ? 'softmax' : (values[word] ?? word)));
+      const ran = await runCliInProcess(words);
+      expect(ran.code, ran.stderr).toBe(0);
+      const studied = await runCliInProcess(['gradients', '--model', model, '--data', data]);
+      expect(studied.code, studied.stderr).toBe(0);
     }
   });
 
