@@ -5,9 +5,9 @@
  * --experimental-wasm-relaxed-simd (Node 20 validates relaxed SIMD only behind that flag).
  * Also reports whether this Node accepts the module without the flag, which is what users get, and
  * what `binary: 'fastest'` costs and picks in fresh processes (bench/relaxed/calibration.ts), and
- * how the two binaries compare on a dense product in interleaved rounds in each of those processes
- * after its pick, beside two instances of the default (bench/relaxed/binaries.ts), which says
- * whether the picks were right.
+ * how the two binaries compare on a dense product in alternated rounds in each of those processes
+ * after its pick, beside two instances of the default and the two probes (bench/relaxed/binaries.ts),
+ * which says whether the picks were right in the host state they were made in.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -42,9 +42,10 @@ export interface RelaxedResult {
     /** The 1-minute load average as the processes started. */
     load: number;
     /**
-     * Each process's pick, and a dense product (bench/relaxed/binaries.ts) timed in it right after
-     * in interleaved rounds, per round: the relaxed binary's time over the default's, and a second
-     * instance of the default's over the first (the noise).
+     * Each process's pick and the probes' ratio it was made on, and a dense product
+     * (bench/relaxed/binaries.ts) timed in it right after in alternated rounds, per round: the
+     * relaxed binary's time over the default's, a second instance of the default's over the first
+     * (the noise), and the relaxed probe's over the default's (the host's state in that round).
      */
     processes: PickedProcess[];
   };
@@ -100,9 +101,17 @@ function measureCalibration(): RelaxedResult['calibration'] {
   for (let i = 0; i < CALIBRATION_PROCESSES; i++) {
     const run = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', 'bench/relaxed/calibration.ts'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     if (run.status !== 0) throw new Error(`calibration measurement failed: ${run.stderr}`);
-    const m = JSON.parse(run.stdout.trim().split('\n').pop()!) as { calibrationMs: number; chosen: string; by: string; relaxedOverDefault: number[]; defaultAgain: number[] };
+    const m = JSON.parse(run.stdout.trim().split('\n').pop()!) as {
+      calibrationMs: number;
+      chosen: string;
+      by: string;
+      pickRatio?: number;
+      relaxedOverDefault: number[];
+      defaultAgain: number[];
+      probeRelaxedOverDefault: number[];
+    };
     costs.push(m.calibrationMs);
-    processes.push({ chosen: m.chosen, otherOverDefault: m.relaxedOverDefault, defaultAgain: m.defaultAgain });
+    processes.push({ chosen: m.chosen, pickRatio: m.pickRatio, otherOverDefault: m.relaxedOverDefault, defaultAgain: m.defaultAgain, probeOtherOverDefault: m.probeRelaxedOverDefault });
     if (m.by === 'budget') outOfBudget++;
     choices[m.chosen] = (choices[m.chosen] ?? 0) + 1;
   }

@@ -187,10 +187,14 @@ function ceilingText(j: ControlJudgement, target: Target, format: (value: number
 /** One fresh process of `binary: 'fastest'`: its pick, and the dense product timed in it right after (per round). */
 export interface PickedProcess {
   chosen: string;
+  /** The other probe's time over the default's that the pick was made on (the calibration's last pairs); undefined when it timed none. */
+  pickRatio?: number;
   /** Per round: the other binary's time over the default's. */
   otherOverDefault: readonly number[];
   /** Per round: a second instance of the default over the first (the noise: what two identical binaries read). */
   defaultAgain: readonly number[];
+  /** Per round: the other probe's time over the default's, timed beside the product: the host's state in that round. */
+  probeOtherOverDefault: readonly number[];
 }
 
 /** `binary: 'fastest'` judged on what it picked in fresh processes, each against the product timed in it. */
@@ -199,32 +203,42 @@ export interface PicksJudgement {
   /** How far (a fraction) two instances of the same binary strayed: the larger distance of their per-round ratio's quartiles from 1, over every process's rounds. */
   noise: number;
   /**
-   * Per binary picked: how many processes picked it, the most it cost against the faster binary
-   * in one of them (0: the faster in each), what it may cost, and the other/default time
-   * (each process's median round) in its smallest and largest.
+   * Per binary picked: how many judged processes picked it, the most it cost against the faster
+   * binary in one of them (0: the faster in each), what it may cost, and the other/default time
+   * (each process's median round in its pick's state) in its smallest and largest.
    */
   picks: { binary: string; count: number; cost: number; tolerance: number; ratios: { min: number; max: number } }[];
+  /** Processes not judged: in most of their rounds the host had moved out of the state their pick was made in. */
+  moved: number;
 }
 
 /**
  * Whether the binaries `binary: 'fastest'` picked are as fast as the bench can tell, each pick
- * judged against the product timed in its own process (the host moves the binaries' ratio from
- * process to process: bench/relaxed/binaries.ts). Staying on the default is the calibration's
- * design unless the other is faster by `margin` (0.97: 3 %), so a default pick may cost up to that
- * margin plus the noise; picking the other may cost only the noise. A pick's cost is taken from its
- * process's median round.
+ * judged against the product timed in its own process, over the rounds in the host state the pick
+ * was made in (bench/relaxed/binaries.ts: the host moves the binaries' ratio from moment to
+ * moment): those whose probe ratio lies on the same side of `margin` as the pick's own (all rounds
+ * when the pick timed no pair). A process with fewer than half its rounds in that state is counted
+ * in `moved` and not judged. Staying on the default is the calibration's design unless the other
+ * is faster by `margin` (0.97: 3 %), so a default pick may cost up to that margin plus the noise;
+ * picking the other may cost only the noise. A pick's cost is taken from the median of its judged
+ * rounds. Any judged pick costing more fails the goal; with no failure, fewer than half the
+ * processes judged is 'host-limited' (the host moved too often for the run to tell).
  */
 export function judgePicks(processes: readonly PickedProcess[], names: { default: string; other: string }, margin: number): PicksJudgement {
   if (processes.length === 0) throw new Error('judgePicks: no processes');
   const aa = spreadOf(processes.flatMap((p) => p.defaultAgain));
   const noise = Math.max(Math.abs(aa.q1 - 1), Math.abs(aa.q3 - 1));
   const byBinary = new Map<string, { cost: number; tolerance: number; ratio: number }[]>();
+  let moved = 0;
   for (const p of processes) {
-    const ratio = spreadOf(p.otherOverDefault).median;
-    let judged: { cost: number; tolerance: number };
-    if (p.chosen === names.default) judged = { cost: Math.max(0, 1 / ratio - 1), tolerance: 1 / margin - 1 + noise };
-    else if (p.chosen === names.other) judged = { cost: Math.max(0, ratio - 1), tolerance: noise };
-    else throw new Error(`judgePicks: '${p.chosen}' is neither '${names.default}' nor '${names.other}'`);
+    if (p.chosen !== names.default && p.chosen !== names.other) throw new Error(`judgePicks: '${p.chosen}' is neither '${names.default}' nor '${names.other}'`);
+    const rounds = roundsInPickState(p, margin);
+    if (2 * rounds.length < p.otherOverDefault.length) {
+      moved++;
+      continue;
+    }
+    const ratio = spreadOf(rounds).median;
+    const judged = p.chosen === names.default ? { cost: Math.max(0, 1 / ratio - 1), tolerance: 1 / margin - 1 + noise } : { cost: Math.max(0, ratio - 1), tolerance: noise };
     byBinary.set(p.chosen, [...(byBinary.get(p.chosen) ?? []), { ...judged, ratio }]);
   }
   const picks = [...byBinary].map(([binary, judged]) => ({
@@ -234,19 +248,34 @@ export function judgePicks(processes: readonly PickedProcess[], names: { default
     tolerance: judged[0].tolerance,
     ratios: { min: Math.min(...judged.map((j) => j.ratio)), max: Math.max(...judged.map((j) => j.ratio)) },
   }));
-  return { verdict: picks.every((p) => p.cost <= p.tolerance) ? 'met' : 'NOT met', noise, picks };
+  const verdict = picks.some((p) => p.cost > p.tolerance) ? 'NOT met' : 2 * moved > processes.length ? 'host-limited' : 'met';
+  return { verdict, noise, picks, moved };
 }
 
-/** The picks' line: how often each binary was picked, what it cost at worst against the faster in its process, and the ratio there, beside the noise. */
+/** A process's product ratios (other over default) in the rounds whose probes read on the pick's side of `margin`. */
+function roundsInPickState(p: PickedProcess, margin: number): number[] {
+  const rounds = p.otherOverDefault.length;
+  if (p.probeOtherOverDefault.length !== rounds) throw new Error(`judgePicks: ${rounds} product rounds but ${p.probeOtherOverDefault.length} probe rounds`);
+  if (p.pickRatio === undefined) return [...p.otherOverDefault];
+  const otherFaster = p.pickRatio < margin;
+  return p.otherOverDefault.filter((_, i) => p.probeOtherOverDefault[i] < margin === otherFaster);
+}
+
+/**
+ * The picks' line: how often each binary was picked, what it cost at worst against the faster in its
+ * process, and the ratio there, beside the noise; and how many processes were not judged.
+ */
 export function picksText(j: PicksJudgement, other: string): string {
-  const processes = j.picks.reduce((n, p) => n + p.count, 0);
+  const judged = j.picks.reduce((n, p) => n + p.count, 0);
   const ratioText = ({ min, max }: { min: number; max: number }) => (min === max ? `${min.toFixed(3)}×` : `${min.toFixed(3)}–${max.toFixed(3)}×`);
   const each = j.picks.map((p) => {
     const where = p.count === 1 ? 'its process' : 'each of its processes';
     const cost = p.cost > 0 ? `${p.count === 1 ? '' : 'at worst '}${percentText(p.cost)} slower than the other in its process; tolerated ${percentText(p.tolerance)}` : `the faster in ${where}`;
-    return `'${p.binary}' in ${p.count} of ${processes} (${cost}; ${other}/default there ${ratioText(p.ratios)})`;
+    return `'${p.binary}' in ${p.count} of ${judged} (${cost}; ${other}/default there ${ratioText(p.ratios)})`;
   });
-  return `picked ${each.join(', ')}; two instances of one binary stray ±${percentText(j.noise)}`;
+  const picked = judged > 0 ? `picked ${each.join(', ')}` : 'no process judged';
+  const moved = j.moved > 0 ? `; ${j.moved} of ${judged + j.moved} not judged: the host had moved, in most of their rounds the probes read on the other side of the margin from the pick's` : '';
+  return `${picked}${moved}; two instances of one binary stray ±${percentText(j.noise)}`;
 }
 
 /** An absolute-time goal judged beside a host control measured in the same rounds (judgeIngest). */

@@ -60,7 +60,12 @@
  * read the relaxed product at 0.87–0.91× the default's in the 14 of 181 seconds its probe read
  * 0.90–0.95× (20:04:42–20:07:49, load 14–16; else the probe 0.97–1.01×). Picking the relaxed binary
  * there picks the faster one at that time, which a product timed in another process later need
- * not confirm: the bench judges each pick on a product timed in its own process (bench/relaxed/binaries.ts).
+ * not confirm. It is a state of the host's, not of a process: on 2026-12-04 (load 2–6) it came in
+ * stretches of 30 ms to seconds in which every instance of the default slowed alike, whatever V8's
+ * tier, the vCPU or the order of instantiation (bench/relaxed/binaries.ts says how that was
+ * measured). No calibration of a few ms can see whether the state it sees will last; the pick
+ * follows what it sees (Calibration.ratio), and the bench judges each pick on a product timed in
+ * its own process, in the rounds in the state the pick was made in.
  * Otherwise the rounds go on until a verdict is clear or the budget (counted from when the
  * calibration was asked for, so loading the probes counts) runs out, and then the default is kept:
  * it rounds alike everywhere, and it is the binary the caller would have had without asking.
@@ -81,6 +86,13 @@ export interface Calibration<Name extends string> {
   rounds: number;
   /** 'verdict': the rounds decided; 'budget': the budget ran out first and the default was kept; 'engine': the engine runs one candidate only. */
   by: 'verdict' | 'budget' | 'engine';
+  /**
+   * What the rounds saw last: the other's time over the default's, the median of the last PAIRS
+   * pairs (those a verdict is drawn from; fewer if fewer were timed). Undefined when no pair was
+   * timed. The host can move this ratio within a process (see above), so it says what the pick
+   * was made on, not what the binaries will read later.
+   */
+  ratio?: number;
 }
 
 /** What the rounds say: keep the default, pick the other, or not clear yet (undefined). */
@@ -195,7 +207,11 @@ export async function fastest<Name extends string>(
     into.push(elapsed / calls);
   };
   const inBudget = () => now() - startedAt < budgetMs;
-  const outcome = (chosen: Name, by: Calibration<Name>['by']) => ({ chosen, rounds: times.default.length + times.other.length, by });
+  const outcome = (chosen: Name, by: Calibration<Name>['by']): Calibration<Name> => {
+    const offset = times.default.length - times.other.length;
+    const last = times.other.slice(-PAIRS).map((t, i, pairs) => t / times.default[offset + times.other.length - pairs.length + i]);
+    return { chosen, rounds: times.default.length + times.other.length, by, ratio: last.length > 0 ? median(last) : undefined };
+  };
 
   let other: Candidate<Name> | undefined;
   let failure: { cause: unknown } | undefined;

@@ -153,8 +153,11 @@ export function calibrateSimdBinaries(): Promise<Calibration<Binary>> {
   return simdBinaryCalibration;
 }
 
-/** A binary's microkernel (its probe binary, loader.ts instantiateProbe) on packed panels in L1: what calibrate.ts times. */
-async function microkernelProbe(binary: 'simd' | 'simd-relaxed'): Promise<Candidate<Binary>> {
+/**
+ * A binary's microkernel (its probe binary, loader.ts instantiateProbe) on packed panels in L1: what
+ * calibrate.ts times. Exported for the bench, which times it beside the product a pick is judged on.
+ */
+export async function microkernelProbe(binary: 'simd' | 'simd-relaxed'): Promise<Candidate<Binary>> {
   const probe = await instantiateProbe(binary);
   // The tile (4 × 8 floats), the A panel (per k, 4 values each broadcast to an f32x4) and the B
   // panel (per k, 8 floats): the layout of assembly/dense.simd.ts's microkernel4x8, 64-byte aligned.

@@ -153,16 +153,20 @@ describe("binary 'fastest' judged on its picks, each against the product timed i
   // Two instances of the default, per process: pooled over three processes or more, their ratio's
   // quartiles are 0.99 and 1.005 (the noise 1 %); in one process's seven rounds 0.9925 and 1.0025.
   const again = [0.99, 0.995, 1, 1, 1.005, 1.01, 0.98];
-  /** `count` processes that picked `chosen`, each timing the relaxed binary at `ratios` of the default. */
-  const picked = (chosen: string, count: number, ratios: number[]) => Array.from({ length: count }, () => ({ chosen, otherOverDefault: ratios, defaultAgain: again }));
+  /**
+   * `count` processes that picked `chosen`, each timing the relaxed binary's product at `ratios` of
+   * the default's, its probes alike, on a pick that timed no pair (all rounds judged) unless `pickRatio` is given.
+   */
+  const picked = (chosen: string, count: number, ratios: number[], { pickRatio, probe = ratios }: { pickRatio?: number; probe?: number[] } = {}) =>
+    Array.from({ length: count }, () => ({ chosen, pickRatio, otherOverDefault: ratios, defaultAgain: again, probeOtherOverDefault: probe }));
 
   it('takes the noise from two instances of the same binary, over every process', () => {
     expect(judgePicks(picked('simd', 3, [1, 1, 1]), names, 0.97).noise).toBeCloseTo(0.01, 12);
     // One process's rounds split over two: the same seven rounds, the same noise.
     expect(judgePicks(picked('simd', 1, [1]), names, 0.97).noise).toBeCloseTo(0.0075, 12);
     const split = [
-      { chosen: 'simd', otherOverDefault: [1], defaultAgain: again.slice(0, 3) },
-      { chosen: 'simd', otherOverDefault: [1], defaultAgain: again.slice(3) },
+      { chosen: 'simd', otherOverDefault: [1], defaultAgain: again.slice(0, 3), probeOtherOverDefault: [1] },
+      { chosen: 'simd', otherOverDefault: [1], defaultAgain: again.slice(3), probeOtherOverDefault: [1] },
     ];
     expect(judgePicks(split, names, 0.97).noise).toBeCloseTo(0.0075, 12);
   });
@@ -205,8 +209,44 @@ describe("binary 'fastest' judged on its picks, each against the product timed i
     expect(judgePicks(picked('simd-relaxed', 7, [0.85, 0.84, 0.86]), names, 0.97).verdict).toBe('met');
   });
 
-  it('refuses a pick that is neither binary, and no processes', () => {
+  // The host moves the ratio from moment to moment (bench/relaxed/binaries.ts): on the Zen 5 the
+  // probes read 1.02× most of the time and ~0.8× in stretches, and the product goes with them.
+  it('judges a pick on the rounds in the host state it was made in, the probes telling which', () => {
+    // A default kept on 1.02×; half the rounds after it fell into a stretch where relaxed ran 0.84×.
+    const mixed = [0.84, 0.85, 1.02, 1.021, 1.019, 0.83];
+    const j = judgePicks(picked('simd', 11, mixed, { pickRatio: 1.02 }), names, 0.97);
+    expect(j).toMatchObject({ verdict: 'met', moved: 0, picks: [{ binary: 'simd', count: 11, cost: 0, ratios: { min: 1.02, max: 1.02 } }] });
+    // Every round, as before: a median of 0.935× would read the kept default 7 % slow.
+    expect(judgePicks(picked('simd', 11, mixed), names, 0.97).verdict).toBe('NOT met');
+  });
+
+  it('counts a pick whose host moved out of its state in most rounds, and does not judge it', () => {
+    // A relaxed pick made in a 0.8× stretch that ended before the product's rounds: they read 1.02×.
+    const gone = picked('simd-relaxed', 1, [1.02, 1.021, 1.019, 0.85], { pickRatio: 0.8, probe: [1.02, 1.02, 1.019, 0.82] });
+    const j = judgePicks([...picked('simd', 10, [1.01, 1.012, 1.009], { pickRatio: 1.02 }), ...gone], names, 0.97);
+    expect(j).toMatchObject({ verdict: 'met', moved: 1 });
+    expect(picksText(j, 'relaxed')).toBe(
+      "picked 'simd' in 10 of 10 (the faster in each of its processes; relaxed/default there 1.010×); 1 of 11 not judged: the host had moved, in most of their rounds the probes read on the other side of the margin from the pick's; two instances of one binary stray ±1.0 %",
+    );
+    // Most processes moved: the run cannot tell, neither met nor a failure of the pick.
+    const most = judgePicks([...picked('simd', 5, [1.01], { pickRatio: 1.02 }), ...picked('simd-relaxed', 6, [1.02], { pickRatio: 0.8 })], names, 0.97);
+    expect(most).toMatchObject({ verdict: 'host-limited', moved: 6 });
+    const all = judgePicks(picked('simd-relaxed', 3, [1.02], { pickRatio: 0.8 }), names, 0.97);
+    expect(all).toMatchObject({ verdict: 'host-limited', moved: 3, picks: [] });
+    expect(picksText(all, 'relaxed')).toMatch(/^no process judged; 3 of 3 not judged/);
+  });
+
+  it('fails a pick whose product disagrees with the probes in the state it was made in', () => {
+    // The probes read 0.8× as at the pick, the product 1.02×: the probe is not measuring what is judged.
+    const j = judgePicks([...picked('simd', 10, [1.01], { pickRatio: 1.02 }), ...picked('simd-relaxed', 1, [1.02, 1.02, 1.03], { pickRatio: 0.8, probe: [0.8, 0.81, 0.79] })], names, 0.97);
+    expect(j).toMatchObject({ verdict: 'NOT met', moved: 0 });
+    // A default kept in a 0.8× state that held, its product confirming: costs 25 %.
+    expect(judgePicks(picked('simd', 3, [0.8, 0.81], { pickRatio: 0.8 }), names, 0.97).verdict).toBe('NOT met');
+  });
+
+  it('refuses a pick that is neither binary, no processes, and probe rounds that do not pair with the product', () => {
     expect(() => judgePicks(picked('scalar', 1, [1]), names, 0.97)).toThrow(/'scalar' is neither 'simd' nor 'simd-relaxed'/);
     expect(() => judgePicks([], names, 0.97)).toThrow(/no processes/);
+    expect(() => judgePicks(picked('simd', 1, [1, 1], { probe: [1] }), names, 0.97)).toThrow(/2 product rounds but 1 probe rounds/);
   });
 });

@@ -88,6 +88,8 @@ describe('the binary chosen per CPU', () => {
     for (const [ratio, chosen] of [[ZEN5, 'simd'], [INTEL, 'simd-relaxed'], [ZEN3, 'simd-relaxed']] as const) {
       const run = await calibrate({ ratio });
       expect(run, `ratio ${ratio}`).toMatchObject({ chosen, by: 'verdict' });
+      // What the pick was made on: the last pairs' median, the host's ratio give or take the 1 % jitter.
+      expect(Math.abs(run.ratio! / ratio - 1), `ratio ${ratio}`).toBeLessThan(0.011);
       // 40 baseline calls and the settling rounds: a few ms, far inside the budget.
       expect(run.spent).toBeLessThan(CALIBRATION_BUDGET_MS / 2);
     }
@@ -137,11 +139,14 @@ describe('the binary chosen per CPU', () => {
   it('keeps the default when the budget runs out first, and stops within a round of it', async () => {
     const stuck = await calibrate({ ratio: ZEN3, baselineCalls: { default: Infinity, other: Infinity } });
     expect(stuck).toMatchObject({ chosen: 'simd', by: 'budget' });
+    // Both still in the baseline tier, where they run alike: what the last pairs saw, whatever the optimised ratio.
+    expect(Math.abs(stuck.ratio! - 1)).toBeLessThan(0.011);
     // The last round may start just before the budget ends: one round of each past it at most.
     expect(stuck.spent).toBeLessThanOrEqual(CALIBRATION_BUDGET_MS + 2 * (0.03 + BASELINE * CALL * 1.01));
     // The budget counts from when the calibration was asked for: compiling and instantiating count.
     const late = await calibrate({ ratio: ZEN3 }, { startedAt: -CALIBRATION_BUDGET_MS });
     expect(late).toMatchObject({ chosen: 'simd', rounds: 0, by: 'budget' });
+    expect(late.ratio).toBeUndefined();
   });
 
   it('runs the default alone while the other compiles, so that only the other tiers up after; rejects as the other does', async () => {
