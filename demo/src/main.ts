@@ -306,10 +306,11 @@ function explainDiagnosis(s: Snapshot): void {
   panel.dataset.ratio = String(d.evidence.firstToLast.median);
   panel.dataset.records = String(d.evidence.records);
   $('diagnosis-summary').replaceChildren(...proseNodes(d.summary));
-  // Across norm layers the diagnosis reads the gap from ‖∂C/∂W‖/‖W‖, not from these bars (diagnose's evidence.normalisedBy).
+  // The bars are the batch gradient; the verdict reads each example's δ (evidence.deltaFirstToLast), and across
+  // norm layers the gap from ‖∂C/∂W‖/‖W‖ as well (evidence.normalisedBy).
   $('gradients-compared').textContent = d.evidence.normalisedBy
     ? 'across its norm layers the diagnosis compares ‖∂C/∂W‖/‖W‖ instead, not these'
-    : 'what the diagnosis compares';
+    : 'the batch gradient, plain SGD’s speed of learning; the verdict reads each example’s δ: the chain rule table’s ‖δˡ‖/‖δˡ⁺¹‖';
   $('diagnosis-try').hidden = d.remedies.length === 0;
   // The data's widths as the worker built the network: its diagram's first and last columns.
   updateRemedyList($('diagnosis-remedies'), d.remedies, settings, { inputs: s.diagram.sizes[0], classes: s.diagram.sizes[s.diagram.sizes.length - 1] }, applyRemedy);

@@ -463,12 +463,13 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.close();
   }, 60_000);
 
-  it('shows in its bars the quantity the diagnosis compares: ‖∂C/∂b‖ per layer at the latest step', async () => {
+  it('shows in its bars ‖∂C/∂b‖ per layer at the latest step, the batch gradient, and says the verdict reads each example’s δ', async () => {
     const { page, errors } = await open('?depth=5');
     await stepTimes(page, 10);
     const trace = await downloadTrace(page);
     expect(trace.steps[trace.length - 1]).toBe(10);
-    expect(await page.locator('#gradients-compared').innerText()).toBe('what the diagnosis compares');
+    expect(await page.locator('#gradients-compared').innerText()).toBe('the batch gradient, plain SGD’s speed of learning; the verdict reads each example’s δ: the chain rule table’s ‖δˡ‖/‖δˡ⁺¹‖');
+    expect(diagnose(trace).summary).toContain("one example's gradient δ at the first hidden layer is");
     const bars = (await page.locator('#chart-gradients').getAttribute('data-values'))!.split(',').map(Number);
     expect(bars).toEqual(Array.from(trace.row('biasGradNorm', trace.length - 1)));
     expect(errors).toEqual([]);
