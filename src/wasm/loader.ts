@@ -44,7 +44,13 @@ let location: URL | undefined;
 export function setWasmLocation(folder: string | URL): void {
   if (typeof folder !== 'string' && !(folder instanceof URL)) throw invalidOption(`setWasmLocation: expected a folder URL (a string or a URL), got ${shown(folder)}`);
   const base = typeof globalThis.location !== 'undefined' ? globalThis.location.href : import.meta.url;
-  const url = new URL(folder, base);
+  let url: URL;
+  try {
+    url = new URL(folder, base);
+  } catch {
+    // The URL constructor's TypeError ('Invalid URL') names neither the call nor the value.
+    throw invalidOption(`setWasmLocation: ${shown(folder)} is not a URL, absolute or relative to ${base}; expected a folder URL such as '/assets/gradscope/'`);
+  }
   if (!url.pathname.endsWith('/')) url.pathname += '/';
   location = url;
 }

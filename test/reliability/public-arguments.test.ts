@@ -75,6 +75,7 @@ describe('every export refuses a wrong argument with a GradscopeError', () => {
       [() => api.loadModel(undefined as never), /^loadModel: path: expected a file path, got undefined$/],
       [() => api.loadCheckpoint(5 as never), /^loadCheckpoint: path: expected a file path, got 5$/],
       [() => api.setWasmLocation(5 as never), /^setWasmLocation: expected a folder URL \(a string or a URL\), got 5$/],
+      [() => api.setWasmLocation('http://['), /^setWasmLocation: "http:\/\/\[" is not a URL, absolute or relative to file:\/\/.*; expected a folder URL such as '\/assets\/gradscope\/'$/],
     ];
     for (const [call, message] of expectations) {
       let caught: unknown;
