@@ -148,6 +148,13 @@ export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
   /** Whether the network has been disposed. */
   readonly isDisposed: boolean;
   /**
+   * Batches loaded, forward and backward passes run and batch buffers grown so far: while it is
+   * unchanged, the buffers hold what the last of them left (the loaded rows and targets, every
+   * layer's outputs, a dense chain's zs and deltas, batch norm's batch statistics). A product that
+   * reads those across calls (CurvatureOperators) compares it to know when to run its rows again.
+   */
+  readonly passes: number;
+  /**
    * The loaded batch's input rows, `[capacity][inputSize]` (after ensureCapacity), in the network's
    * own buffer: to read them or to write rows of one's own (rows loadBatch left where they lie are
    * copied in first: rowsInPlace).

@@ -2,8 +2,12 @@
  * The Hessian and the Gauss-Newton matrix of a network's mean loss over a data set, as float64
  * operators on flat parameter vectors (W⁰, b⁰, W¹, b¹, … in net.parameters() order), for the
  * Krylov methods of this folder. One forward and backward pass over all rows fixes the point θ;
- * each product then costs one R-pass on the backend. Nothing the network holds for training
- * (weights, optimiser state, RNG) changes; its activation buffers hold the rows until dispose().
+ * each product then costs one R-pass on the backend, which reads what that pass left in the
+ * network's buffers. Nothing the network holds for training (weights, optimiser state, RNG) changes.
+ * A pass the network runs between two products (a predict, evaluate or gradients from a progress
+ * callback, on other rows) rewrites those buffers: the next product sees the network's pass count
+ * moved (Trainable.passes) and runs the rows' forward and backward pass again first, from the
+ * operators' own copy of them, so every product is taken at the same point, to the bit.
  *
  * A block network (batch and layer norm, residual blocks, activation layers) has both through its
  * layers' R-operator, forward and reverse (src/layers/hessian.ts; batch norm in 'batch' mode,
@@ -15,6 +19,8 @@ import type { Tensor } from '../kernels.js';
 import { checkNetwork, type Network } from '../api/network.js';
 import { MODEL, type GaussNewtonOperator, type HessianOperator, type Model, type Parameter, type Trainable } from '../model.js';
 import { allocVector, freeVector, type ParamVector } from '../optim/param-vector.js';
+import { backpropRows } from '../network/rows.js';
+import type { Dataset } from '../training/dataset.js';
 import { HessianProduct } from './hessian-product.js';
 
 /** A symmetric linear map on float64 vectors: out = A·v (out and v do not alias). */
@@ -34,7 +40,9 @@ export interface ParameterBlock {
 
 /**
  * H·v and G·v at the network's current weights over the rows given; the rows stay in the backend
- * until dispose(), and any later forward pass through the network (training, predict) replaces them.
+ * until dispose(). A pass the network runs on other rows between products (predict, evaluate,
+ * gradients) is undone before the next product (see the file comment); a change to its weights is
+ * not: the products after it are taken at the new weights (measureCurvature refuses its report then).
  */
 export class CurvatureOperators<T extends Tensor = Tensor> {
   /** Number of parameters n: the operators act on R^n. */
@@ -53,6 +61,12 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
   readonly gaussNewton: LinearOperator;
   /** A dense network's products (H and G), or a block network's H and G. */
   private readonly products: (HessianProduct<T> | GaussNewtonOperator<T> | HessianOperator<T>)[];
+  /** The rows in the backend, for taking the point again (retakePoint). */
+  private readonly data: Dataset<T>;
+  /** The network's pass count when the point was last taken: a product finding another retakes it. */
+  private pointPasses: number;
+  /** A dense network's product, whose prepare() reads the point's deltas (absent for a block network's, which check the passes themselves). */
+  private readonly dense: HessianProduct<T> | undefined;
   private readonly input: ParamVector<T>;
   private readonly output: ParamVector<T>;
   private readonly lengths: number[];
@@ -77,7 +91,7 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
     this.input = allocVector(k, this.lengths);
     this.output = allocVector(k, this.lengths);
     if (model.kind === 'dense') {
-      const product = new HessianProduct(model as Model<T>, this.rows);
+      const product = (this.dense = new HessianProduct(model as Model<T>, this.rows));
       this.products = [product];
       product.prepare(this.rows);
       this.hessian = (out, v) => this.apply(out, v, () => product.apply(this.output, this.input));
@@ -88,6 +102,10 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
       this.hessian = (out, v) => this.apply(out, v, () => hessian.apply(this.output, this.input, this.rows));
       this.gaussNewton = (out, v) => this.apply(out, v, () => gaussNewton.apply(this.output, this.input, this.rows));
     }
+    // Checked by gradients(): the copy cannot fail but for memory. Kept for retakePoint, so that a
+    // pass between products costs one forward and backward pass, and none costs nothing.
+    this.data = net.dataset(x, y);
+    this.pointPasses = model.passes;
     model.onDispose.add(this.release);
   }
 
@@ -105,6 +123,7 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
 
   private apply(out: Float64Array, v: Float64Array, product: () => void): void {
     if (this.disposed || this.model.isDisposed) throw new GradscopeError('DISPOSED', 'curvature: the network or its curvature operators were disposed');
+    if (this.model.passes !== this.pointPasses) this.retakePoint();
     const k = this.model.kernels;
     let offset = 0;
     this.lengths.forEach((length, i) => {
@@ -119,6 +138,18 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
     });
   }
 
+  /**
+   * The forward and backward pass over the rows again, as gradients() ran it (backpropRows: the same
+   * kernels on the same rows and weights give the same bits), and a dense product's prepare() on its
+   * deltas. A block network's products see the passes moved themselves (StackHessian's kept backward).
+   */
+  private retakePoint(): void {
+    const { inputs, targets } = this.data.resident();
+    backpropRows(this.model, inputs, targets);
+    this.dense?.prepare(this.rows);
+    this.pointPasses = this.model.passes;
+  }
+
   /** Frees the backend memory of the products (the network stays usable). */
   dispose(): void {
     if (this.disposed) return;
@@ -130,6 +161,7 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
   private free(): void {
     this.disposed = true;
     for (const product of this.products) product.dispose();
+    this.data.dispose();
     freeVector(this.model.kernels, this.input);
     freeVector(this.model.kernels, this.output);
   }

@@ -1,8 +1,8 @@
 /**
  * When a result kept across curvature products at fixed weights goes stale. A layer stack
- * (Sequential) and a normalisation layer count their passes: every forward, backward and growth of
- * the buffers rewrites what they hold from the last forward and backward (activations, statistics,
- * each ∂L/∂output) or reallocates it. A result computed from those and kept for reuse (StackHessian's
+ * (Sequential), a normalisation layer and each engine (Trainable.passes, which counts loaded batches
+ * too) count their passes: every forward, backward and growth of the buffers rewrites what they hold
+ * from the last forward and backward (activations, statistics, each ∂L/∂output) or reallocates it. A result computed from those and kept for reuse (StackHessian's
  * backward of the loss, NormCurvature's terms that do not depend on the direction v) records the
  * count and the tensors and rows it read; it is valid while all of them are the same. The weights
  * move only between a forward and the next (a product is taken at the last forward's weights), so

@@ -21,6 +21,7 @@ import { ResidualBlock } from '../layers/residual.js';
 import { stateDict } from '../layers/state-dict.js';
 import { BATCH_NORM_MIN_ROWS, parameterCountOfSpecs, widthAfter, type CheckedSpec } from '../layers/spec.js';
 import { reserveAllOrNothing, RowTensor } from '../layers/tensors.js';
+import { PassCount } from '../layers/passes.js';
 import { lsuvTargetsOf, type LsuvTarget } from '../layers/lsuv.js';
 import { flowTapsOf } from '../layers/flow-taps.js';
 import type { FlowTaps } from '../flow-taps.js';
@@ -80,6 +81,11 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
   readonly onDispose = new Set<() => void>();
   private k: Kernels<T>;
   #disposed = false;
+  /**
+   * See passes: the engine's own count, not the stack's (Sequential.passes), which a curvature
+   * product's backward passes move too.
+   */
+  readonly #passes = new PassCount();
   /** Batch norm layers by the name prefix of their tensors ('2.', '3.branch.0.'): where num_batches_tracked is set. */
   private readonly batchNorms: Map<string, BatchNormLayer<T>>;
   /** The stack's parameters with their network-wide group numbers. */
@@ -139,6 +145,11 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
 
   get isDisposed(): boolean {
     return this.#disposed;
+  }
+
+  /** Batches loaded, passes run and buffers grown so far (Trainable.passes). */
+  get passes(): number {
+    return this.#passes.value;
   }
 
   get input(): T {
@@ -221,6 +232,7 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
     checkBatchFits(this.kernels, rows, perRow, tensors);
     // All or nothing: an engine that will not grow its memory as far as the check allowed (below wasm32's
     // 4 GiB) leaves every buffer as it was, none grown and held, as the dense engine does (engine.ts).
+    this.#passes.next();
     reserveAllOrNothing(() => {
       this.stack.reserve(rows);
       this.inputRows.reserve(rows);
@@ -230,6 +242,7 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
   }
 
   loadBatch(x: ResidentRows<T>, y: ResidentRows<T>, order: Uint32Array, start: number, count: number): void {
+    this.#passes.next();
     // Rows loaded in place (loadInPlace) are where they belong already.
     if (x.tensor !== this.input) this.k.copyRows(this.input, x.tensor, order, start, count, x.cols);
     if (y.tensor !== this.targets) this.k.copyRows(this.targets, y.tensor, order, start, count, y.cols);
@@ -237,11 +250,13 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
 
   forward(batch: number, mode: Mode): void {
     this.assertAlive();
+    this.#passes.next();
     this.stack.forward(this.inputRows.tensor, batch, mode);
   }
 
   backprop(batch: number): number {
     this.assertAlive();
+    this.#passes.next();
     this.stack.zeroGradients();
     return this.stack.lossBackward(this.loss, this.targetRows.tensor, this.inputRows.tensor, batch);
   }

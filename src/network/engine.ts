@@ -20,6 +20,7 @@ import type { NetworkConfig } from './config.js';
 import { disposedError, refuseEngineMembers } from './disposed.js';
 import type { LsuvTarget } from '../layers/lsuv.js';
 import { asOutOfMemory, checkBatchFits, checkFits, parameterCountOf, rowBufferElements } from './memory-budget.js';
+import { PassCount } from '../layers/passes.js';
 
 /** The parameters a network starts from instead of initialising them. */
 export interface InitialParameters {
@@ -91,6 +92,8 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   lsuvApplied: boolean;
   #disposed = false;
   readonly onDispose = new Set<() => void>();
+  /** See passes. */
+  readonly #passes = new PassCount();
 
   constructor(kernels: Kernels<T>, config: NetworkConfig, parameters?: InitialParameters) {
     checkModelLimits(config.sizes, 'sizes'); // whichever way the network is built
@@ -214,6 +217,11 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     return this.#disposed;
   }
 
+  /** Batches loaded, passes run and buffers grown so far (Trainable.passes). */
+  get passes(): number {
+    return this.#passes.value;
+  }
+
   private tensorOf(values: ArrayLike<number>): T {
     const t = this.kernels.alloc(values.length);
     this.kernels.write(t, values);
@@ -248,6 +256,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
       b.targets = k.alloc(rows * this.outputSize);
       return { buffers: b, backflow };
     });
+    this.#passes.next();
     this.freeActivations();
     this.buffers = grown.buffers;
     this.backflow = grown.backflow;
@@ -305,6 +314,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
    * helpers run it right after); the row numbers are copied now.
    */
   loadBatch(x: ResidentRows<T>, y: ResidentRows<T>, order: Uint32Array, start: number, count: number): void {
+    this.#passes.next();
     this.#gatherFrom = undefined;
     const inPlace = this.#inPlace;
     if (inPlace !== undefined && x.tensor === inPlace.x && y.tensor === inPlace.y && firstRowsInOrder(order, start, count)) {
@@ -402,6 +412,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   /** Forward pass of the `batch` rows in activations[0] (gathered by its first product when loadBatch left them to it). */
   feedforward(batch: number): void {
     this.assertAlive();
+    this.#passes.next();
     const k = this.kernels;
     const { zs, activations } = this.buffers;
     const from = this.#gatherFrom;
@@ -425,6 +436,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
    */
   backprop(batch: number): number {
     this.assertAlive();
+    this.#passes.next();
     const k = this.kernels;
     const L = this.depth;
     for (let l = 0; l < L; l++) {

@@ -109,7 +109,7 @@ function nonFiniteLoss(engine: RowEngine, rows: Uint32Array, start: number, coun
  * Loads all rows of a resident data set as one batch, runs forward in 'batch' mode (checking the
  * outputs) and backprop; returns the mean loss, every parameter's grad set.
  */
-export function backpropRows<T extends Tensor>(engine: RowEngine<T>, x: ResidentRows<T>, y: ResidentRows<T>): number {
+export function backpropRows<T extends Tensor>(engine: Trainable<T>, x: ResidentRows<T>, y: ResidentRows<T>): number {
   engine.assertAlive();
   checkTrainingBatch(engine, x.rows, 'gradients: the batch');
   engine.ensureCapacity(x.rows);

@@ -1,8 +1,8 @@
 // measureCurvature's onProgress is the user's code, run between products: a train(), loadState() or
 // write to the network's tensors there made the later products measure other weights, and the
-// report (returned as if whole) described no network. Now it is refused at the end. Not yet caught: a
-// forward pass on other rows from onProgress (predict, evaluate, gradients) replaces the activations
-// the products read, and changes the report without a refusal (docs/curvature.md says so).
+// report (returned as if whole) described no network. Now it is refused at the end. A forward pass on
+// other rows from onProgress (predict, evaluate, gradients) changes no weight and is no refusal: the
+// products take their point again after it (test/curvature/progress-passes.test.ts).
 import { describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { measureCurvature } from '../../src/curvature/curvature.js';
