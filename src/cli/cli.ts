@@ -7,7 +7,8 @@
  * stack trace.
  */
 import { GradscopeError, shorten } from '../errors.js';
-import { commandHelp, flagLines, missingFlag, parseArgs, usageLines, UsageError, wrongWordCount, type Command } from './command.js';
+import { commandHelp, commandName, flagLines, missingFlag, parseArgs, usageLines, UsageError, wrongWordCount, type Command } from './command.js';
+import { gradscopeLine } from './invocation.js';
 import { errorLine, oneLine, SaidError } from './error-line.js';
 import { convertCommand } from './commands/convert.js';
 import { gradientsCommand } from './commands/gradients.js';
@@ -31,26 +32,27 @@ export const COMMANDS: Command[] = [mainJobCommand, trainCommand, gradientsComma
 /** Exit codes of main(). */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-/** gradscope --help, each command's summary and the main job's flags wrapped to `width` (the terminal's). */
-function help(width = Infinity): string {
+/** gradscope --help, each command's summary and the main job's flags wrapped to `width` (the terminal's), its command lines as the user runs gradscope (`invoked`, Terminal.invokedAs). */
+function help(invoked: string | undefined, width = Infinity): string {
+  const line = (words: string) => gradscopeLine(invoked, words);
   // Each usage on lines of its own and the summary indented under it: usages are too long for columns.
   return [
     'gradscope: see, explain and fix vanishing gradients in feed-forward networks',
     '',
     'Usage:',
-    ...COMMANDS.flatMap((c) => [usageLines(c, width, '  '), wrap(c.summary, width, '      ')]),
-    '  gradscope --help',
-    wrap("this text; gradscope COMMAND --help: that command's flags, defaults and an example", width, '      '),
-    '  gradscope --version',
+    ...COMMANDS.flatMap((c) => [usageLines(c, width, '  ', invoked), wrap(c.summary, width, '      ')]),
+    `  ${line('--help')}`,
+    wrap(`this text; ${line('COMMAND --help')}: that command's flags, defaults and an example`, width, '      '),
+    `  ${line('--version')}`,
     '      the version of gradscope',
     '',
-    `The main job's flags (e.g. ${mainJobCommand.example}):`,
+    `The main job's flags (e.g. ${line(mainJobCommand.example)}):`,
     ...flagLines(mainJobCommand, width),
   ].join('\n');
 }
 
-/** The command `argv` names (its words first, longest match wins), or a UsageError saying what is closest. */
-function findCommand(argv: string[]): { command: Command; rest: string[] } {
+/** The command `argv` names (its words first, longest match wins), or a UsageError saying what is closest, its commands as the user runs gradscope (`invoked`). */
+function findCommand(argv: string[], invoked: string | undefined): { command: Command; rest: string[] } {
   const firstFlag = argv.findIndex((word) => word.startsWith('-'));
   const leading = firstFlag < 0 ? argv : argv.slice(0, firstFlag);
   const matches = COMMANDS.filter((c) => c.words.every((word, i) => leading[i] === word));
@@ -61,18 +63,18 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } {
   const typed = leading.slice(0, Math.max(...COMMANDS.map((c) => c.words.length))).join(' ');
   const job = JOB_WORDS[leading[0]];
   // Its words after it too (`gradscope trace out.json`): the job is what the user asks for, whatever it is given.
-  if (job) throw new UsageError(`unknown command '${shorten(leading.join(' '))}'; '${job.command.usage.split(' [')[0]}' does that job: it ${job.does} (see ${['gradscope', ...job.command.words].join(' ')} --help)`);
+  if (job) throw new UsageError(`unknown command '${shorten(leading.join(' '))}'; '${gradscopeLine(invoked, job.command.usage.split(' [')[0])}' does that job: it ${job.does((words) => gradscopeLine(invoked, words))} (see ${commandName(job.command, invoked)} --help)`);
   // The main job (no words) is no command's first word: a word no command has is an unknown command.
   const longer = command.words.length ? longerCommands(command) : [];
   // A whole command and a word more (`study depth extra`): refused as parseArgs refuses it after a flag.
-  if (command.words.length > 0 && longer.length === 0) throw new UsageError(wrongWordCount(command, leading.slice(command.words.length)));
+  if (command.words.length > 0 && longer.length === 0) throw new UsageError(wrongWordCount(command, leading.slice(command.words.length), invoked));
   const guesses = nearestCommands(typed);
   // A word of its own after a command that others go on from (`study act`): the one of theirs it begins, or is nearest to.
   const next = longer.length && guesses.length === 0 ? closest(leading[command.words.length], longer.map((c) => c.words[command.words.length])) : undefined;
   if (next !== undefined) guesses.push([...command.words, next].join(' '));
-  const guessed = guesses.map((name) => `'gradscope ${name}'`).join(' or ');
-  const accepted = longer.length ? wordsAfter(command) : `the commands: ${commandList()}`;
-  throw new UsageError(`unknown command '${shorten(leading.join(' '))}'${guesses.length ? `; did you mean ${guessed}?` : ''} (${accepted}; see gradscope --help)`);
+  const guessed = guesses.map((name) => `'${gradscopeLine(invoked, name)}'`).join(' or ');
+  const accepted = longer.length ? wordsAfter(command, invoked) : `the commands: ${commandList(invoked)}`;
+  throw new UsageError(`unknown command '${shorten(leading.join(' '))}'${guesses.length ? `; did you mean ${guessed}?` : ''} (${accepted}; see ${gradscopeLine(invoked, '--help')})`);
 }
 
 /** Commands whose words go on from `command`'s (`study depth` from `study`). */
@@ -80,10 +82,10 @@ function longerCommands(command: Command): Command[] {
   return COMMANDS.filter((c) => c.words.length > command.words.length && command.words.every((word, i) => c.words[i] === word));
 }
 
-/** What may follow `command`'s words, which longer commands go on from: `'gradscope study' goes on with one of: autoencoder | … | activations, or --model M`. */
-function wordsAfter(command: Command): string {
+/** What may follow `command`'s words, which longer commands go on from, named as the user runs it (`invoked`): `'gradscope study' goes on with one of: autoencoder | … | activations, or --model M`. */
+function wordsAfter(command: Command, invoked: string | undefined): string {
   const needed = command.flags.filter((flag) => flag.required).map((flag) => `--${flag.name}${flag.value === undefined ? '' : ` ${flag.value}`}`);
-  return `'${['gradscope', ...command.words].join(' ')}' goes on with one of: ${nextWords(command)}${needed.length ? `, or ${needed.join(' ')}` : ''}`;
+  return `'${commandName(command, invoked)}' goes on with one of: ${nextWords(command)}${needed.length ? `, or ${needed.join(' ')}` : ''}`;
 }
 
 /** The words longer commands add to `command`'s: `autoencoder | remedies | … | activations` after `study`. */
@@ -91,9 +93,9 @@ function nextWords(command: Command): string {
   return longerCommands(command).map((c) => c.words.slice(command.words.length).join(' ')).join(' | ');
 }
 
-/** Every command by its first word, once: `train | gradients | curvature | convert | study`. */
-function commandList(): string {
-  return `gradscope ${[...new Set(COMMANDS.filter((c) => c.words.length).map((c) => c.words[0]))].join(' | ')}`;
+/** Every command by its first word, once, after the prefix the user runs gradscope by (`invoked`): `gradscope train | gradients | curvature | convert | study`. */
+function commandList(invoked: string | undefined): string {
+  return gradscopeLine(invoked, [...new Set(COMMANDS.filter((c) => c.words.length).map((c) => c.words[0]))].join(' | '));
 }
 
 /**
@@ -101,11 +103,11 @@ function commandList(): string {
  * (`gradscope study depth`), got "missing --model". A command that needs a flag and that longer
  * commands go on from says both ways on.
  */
-function checkNotBare(command: Command): void {
+function checkNotBare(command: Command, invoked: string | undefined): void {
   const needed = command.flags.filter((flag) => flag.required);
   if (needed.length === 0 || longerCommands(command).length === 0) return;
-  const name = ['gradscope', ...command.words].join(' ');
-  throw new UsageError(`'${name}' needs ${needed.map(missingFlag).map((text) => text.replace(/^missing /, '')).join(', ')}, or a word after it: ${name} ${nextWords(command)} (see gradscope --help)`);
+  const name = commandName(command, invoked);
+  throw new UsageError(`'${name}' needs ${needed.map(missingFlag).map((text) => text.replace(/^missing /, '')).join(', ')}, or a word after it: ${name} ${nextWords(command)} (see ${gradscopeLine(invoked, '--help')})`);
 }
 
 /**
@@ -113,11 +115,11 @@ function checkNotBare(command: Command): void {
  * the command that does it and what that command does for it: `gradscope diagnose` says to run
  * `gradscope study --model M` rather than only "unknown command".
  */
-const JOB_WORDS: Record<string, { command: Command; does: string }> = {
-  diagnose: { command: studyModelCommand, does: 'trains your model on your data, traces its gradient flow and prints the diagnosis with its remedies' },
-  trace: { command: studyModelCommand, does: 'records the gradient-flow trace of your model as it trains (--csv FILE writes it; gradscope gradients gives the gradients at one point)' },
-  report: { command: studyModelCommand, does: 'writes the HTML report of your model with --html FILE (gradscope with no command writes the studies\' report)' },
-  fit: { command: trainCommand, does: 'makes a network from flags and trains it' },
+const JOB_WORDS: Record<string, { command: Command; does: (line: (words: string) => string) => string }> = {
+  diagnose: { command: studyModelCommand, does: () => 'trains your model on your data, traces its gradient flow and prints the diagnosis with its remedies' },
+  trace: { command: studyModelCommand, does: (line) => `records the gradient-flow trace of your model as it trains (--csv FILE writes it; ${line('gradients')} gives the gradients at one point)` },
+  report: { command: studyModelCommand, does: (line) => `writes the HTML report of your model with --html FILE (${line('')} with no command writes the studies' report)` },
+  fit: { command: trainCommand, does: () => 'makes a network from flags and trains it' },
 };
 
 /** The named commands nearest to `typed` by edit distance (all those at the least distance), within a third of its name's length (at least 1). */
@@ -136,7 +138,7 @@ function nearestCommands(typed: string): string[] {
  * UsageError); --help anywhere after a command's words shows that command's help, whatever flags
  * and operands stand beside it (`gradscope study --model --help`).
  */
-function topLevelRequest(argv: string[]): { help: Command | undefined } | 'version' | undefined {
+function topLevelRequest(argv: string[], invoked: string | undefined): { help: Command | undefined } | 'version' | undefined {
   const isHelp = (word: string, i: number) => word === '--help' || word === '-h' || (i === 0 && word === 'help');
   const help = argv.some(isHelp);
   const version = argv.includes('--version');
@@ -148,7 +150,7 @@ function topLevelRequest(argv: string[]): { help: Command | undefined } | 'versi
     return 'version';
   }
   if (rest.length === 0) return { help: undefined };
-  const { command } = findCommand(rest);
+  const { command } = findCommand(rest, invoked);
   return { help: command.words.length === 0 ? undefined : command };
 }
 
@@ -164,19 +166,19 @@ function quotedWords(words: string[]): string {
 export async function main(argv: string[], terminal: Terminal = processTerminal()): Promise<number> {
   let running: Command | undefined;
   try {
-    const request = topLevelRequest(argv);
+    const request = topLevelRequest(argv, terminal.invokedAs);
     if (request === 'version') {
       print(terminal, gradscopeVersion());
       return EXIT.ok;
     }
     if (request) {
-      print(terminal, request.help ? commandHelp(request.help, terminal.columns) : help(terminal.columns));
+      print(terminal, request.help ? commandHelp(request.help, terminal.invokedAs, terminal.columns) : help(terminal.invokedAs, terminal.columns));
       return EXIT.ok;
     }
-    const { command, rest } = findCommand(argv);
-    if (rest.length === 0) checkNotBare(command);
+    const { command, rest } = findCommand(argv, terminal.invokedAs);
+    if (rest.length === 0) checkNotBare(command, terminal.invokedAs);
     running = command;
-    await command.run(parseArgs(command, rest), terminal);
+    await command.run(parseArgs(command, rest, terminal.invokedAs), terminal);
     return EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError) {
@@ -185,7 +187,7 @@ export async function main(argv: string[], terminal: Terminal = processTerminal(
     }
     // The command printed it already, then what it could still show.
     if (error instanceof SaidError) return exitCode(error.error);
-    if (error instanceof GradscopeError) terminal.err(errorLine(error, running));
+    if (error instanceof GradscopeError) terminal.err(errorLine(error, running, terminal.invokedAs));
     else terminal.err(`gradscope: internal error (a bug; please report it): ${oneLine(String(error))}\n`);
     return exitCode(error);
   }

@@ -17,6 +17,7 @@ import { wrap, wrapTokens } from './prose.js';
 import type { AdviceTerms } from '../training/advice.js';
 import { STUDY_SEED } from '../studies/study-defaults.js';
 import type { Terminal } from './terminal.js';
+import { gradscopeLine } from './invocation.js';
 
 /** What a numeric flag accepts: whole numbers only, a least value and a greatest. */
 export interface NumberRule {
@@ -62,7 +63,7 @@ export interface CommandSpec {
   positionals?: readonly { name: string; about: string }[];
   /** Every flag it accepts. */
   flags: Flag[];
-  /** One command line that runs it, shown by its --help (test/cli/command-line.test.ts parses it). */
+  /** One command line that runs it, its words after the prefix (`study depth --seeds 5`): its --help prints it as the user runs gradscope (gradscopeLine; test/cli/command-line.test.ts parses it). */
   example: string;
   /** Paragraphs its --help prints after the flags (what a run costs, for a command that can run long). Default: none. */
   notes?: string[];
@@ -70,9 +71,9 @@ export interface CommandSpec {
 }
 
 export interface Command extends CommandSpec {
-  /** `gradscope <words> POSITIONAL… [--flag DEFAULT] [--switch]`, printed from the flag table: usageParts joined by spaces. */
+  /** `<words> POSITIONAL… [--flag DEFAULT] [--switch]`, printed from the flag table after the prefix the user runs gradscope by (usageLines): usageParts joined by spaces. */
   usage: string;
-  /** The usage's parts, each kept whole on a line: the command with its positional words, then each flag (`[--epochs 10]`). */
+  /** The usage's parts, each kept whole on a line: the command's words with its positional words (none for the main job), then each flag (`[--epochs 10]`). */
   usageParts: string[];
 }
 
@@ -80,13 +81,19 @@ export interface Command extends CommandSpec {
 export function command(spec: CommandSpec): Command {
   // A value flag shows its default, or its choices (bce|mse) when it has some, else its placeholder.
   const flag = (f: Flag) => `--${f.name}${f.value === undefined ? '' : ` ${f.value.includes('|') ? f.value : (f.default ?? f.value)}`}`;
-  const usageParts = [['gradscope', ...spec.words, ...(spec.positionals ?? []).map((p) => p.name)].join(' '), ...spec.flags.map((f) => (f.required ? flag(f) : `[${flag(f)}]`))];
-  return { ...spec, usage: usageParts.join(' '), usageParts };
+  const usageParts = [[...spec.words, ...(spec.positionals ?? []).map((p) => p.name)].join(' '), ...spec.flags.map((f) => (f.required ? flag(f) : `[${flag(f)}]`))];
+  return { ...spec, usage: usageParts.filter((part) => part !== '').join(' '), usageParts };
 }
 
-/** `command`'s usage after `lead`, wrapped to `width` between its flags, each line after the first under its first flag. */
-export function usageLines(command: Command, width: number, lead: string): string {
-  const [name, ...flags] = command.usageParts;
+/** `command`'s name as the user runs it (`npx gradscope study depth`; the main job's: the prefix alone), `invoked` the prefix they ran gradscope by (Terminal.invokedAs). */
+export function commandName(command: Pick<CommandSpec, 'words'>, invoked: string | undefined): string {
+  return gradscopeLine(invoked, command.words.join(' '));
+}
+
+/** `command`'s usage after `lead` and the prefix the user runs gradscope by (`invoked`), wrapped to `width` between its flags, each line after the first under its first flag. */
+export function usageLines(command: Command, width: number, lead: string, invoked: string | undefined): string {
+  const [words, ...flags] = command.usageParts;
+  const name = gradscopeLine(invoked, words);
   return wrapTokens([`${lead}${name}`, ...flags], width, ' '.repeat(lead.length + name.length + 1), '');
 }
 
@@ -121,12 +128,12 @@ export function flagLines(command: Command, width = Infinity): string[] {
   return rows.map(([left, right]) => `  ${left.padEnd(names)}  ${wrap(right, room, '').split('\n').join(`\n${' '.repeat(names + 4)}`)}`);
 }
 
-/** A command's own help: its usage, each positional word and flag with its default, its notes, and an example; its text and its usage (between flags) wrapped to `width` (the terminal's), its example never (a command line is copied whole). */
-export function commandHelp(command: Command, width = Infinity): string {
+/** A command's own help: its usage, each positional word and flag with its default, its notes, and an example, its command lines as the user runs gradscope (`invoked`, Terminal.invokedAs); its text and its usage (between flags) wrapped to `width` (the terminal's), its example never (a command line is copied whole). */
+export function commandHelp(command: Command, invoked: string | undefined, width = Infinity): string {
   // A note's own line breaks are its source's, not paragraphs (each note is one): at a width it is wrapped as one paragraph.
   const notes = (command.notes ?? []).flatMap((note) => ['', width === Infinity ? note : wrap(note.replace(/\n/g, ' '), width, '')]);
-  const title = wrap(`${['gradscope', ...command.words].join(' ')}: ${command.summary}`, width, '');
-  return [title, '', usageLines(command, width, 'Usage: '), '', ...flagLines(command, width), ...notes, '', 'Example:', `  ${command.example}`].join('\n');
+  const title = wrap(`${commandName(command, invoked)}: ${command.summary}`, width, '');
+  return [title, '', usageLines(command, width, 'Usage: ', invoked), '', ...flagLines(command, width), ...notes, '', 'Example:', `  ${gradscopeLine(invoked, command.example)}`].join('\n');
 }
 
 export interface ParsedArgs {
@@ -141,10 +148,10 @@ export interface ParsedArgs {
 /** An error in the user's command line: printed as one line, exit 2, before any work. */
 export class UsageError extends Error {}
 
-/** The command line after the command's words, checked against its flag table (UsageError otherwise). */
-export function parseArgs(command: Command, argv: string[]): ParsedArgs {
+/** The command line after the command's words, checked against its flag table (UsageError otherwise, naming the command as the user runs gradscope: `invoked`, Terminal.invokedAs; `gradscope` where none is given). */
+export function parseArgs(command: Command, argv: string[], invoked?: string): ParsedArgs {
   const table = new Map(command.flags.map((f) => [f.name, f]));
-  const name = ['gradscope', ...command.words].join(' ');
+  const name = commandName(command, invoked);
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
@@ -174,17 +181,17 @@ export function parseArgs(command: Command, argv: string[]): ParsedArgs {
     flags.set(flag, value);
   }
   const expected = (command.positionals ?? []).map((p) => p.name);
-  if (positional.length !== expected.length) throw new UsageError(wrongWordCount(command, positional));
+  if (positional.length !== expected.length) throw new UsageError(wrongWordCount(command, positional, invoked));
   const blank = positional.findIndex((word) => word.trim() === '');
   if (blank >= 0) throw new UsageError(`'${name}' needs ${expected[blank]}, got an empty word`);
   return { positional, flags, table };
 }
 
-/** The refusal of `positional`, words after `command`'s own that are not the ones it takes: `'gradscope train' takes no words besides its flags, got 'extra'`. */
-export function wrongWordCount(command: Command, positional: string[]): string {
+/** The refusal of `positional`, words after `command`'s own that are not the ones it takes, naming it as the user runs it (`invoked`): `'gradscope train' takes no words besides its flags, got 'extra'`. */
+export function wrongWordCount(command: Command, positional: string[], invoked: string | undefined): string {
   const expected = (command.positionals ?? []).map((p) => p.name);
   const wanted = expected.length ? `${expected.join(' ')} (${expected.length} words)` : 'no words besides its flags';
-  return `'${['gradscope', ...command.words].join(' ')}' takes ${wanted}, got ${positional.length ? positional.map((w) => `'${shorten(w)}'`).join(' ') : 'none'}`;
+  return `'${commandName(command, invoked)}' takes ${wanted}, got ${positional.length ? positional.map((w) => `'${shorten(w)}'`).join(' ') : 'none'}`;
 }
 
 export function stringFlag(args: ParsedArgs, name: string, required: true): string;

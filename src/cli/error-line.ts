@@ -28,19 +28,19 @@ export function oneLine(text: string): string {
   return line.length > MESSAGE_CHARACTERS ? `${line.slice(0, MESSAGE_CHARACTERS)}…` : line;
 }
 
-/** `error`'s message as `command` says it: a DIVERGED's advice names the command's flags (--learning-rate), not the API's options (learningRate); a file that lacks what import flags say, the flags the command has (unstated-import-words.ts). */
-export function errorMessage(error: GradscopeError, command: Command | undefined): string {
+/** `error`'s message as `command` says it: a DIVERGED's advice names the command's flags (--learning-rate), not the API's options (learningRate); a file that lacks what import flags say, the flags the command has (unstated-import-words.ts), its command lines as the user runs gradscope (`invoked`, Terminal.invokedAs). */
+export function errorMessage(error: GradscopeError, command: Command | undefined, invoked: string | undefined): string {
   if (error instanceof UnstatedImportOptions && command) {
     // What the file lacks may quote it at any length; what to run, printed whole, runs as printed.
-    const { lacks, run } = unstatedImportMessage(error, command);
+    const { lacks, run } = unstatedImportMessage(error, command, invoked);
     return `${oneLine(lacks)}${unbroken(run)}`;
   }
   return oneLine(error instanceof DivergedError && command ? error.messageFor(adviceTerms(command)) : error.message);
 }
 
-/** The line main() prints for `error` thrown by `command`, newline included. */
-export function errorLine(error: GradscopeError, command: Command | undefined): string {
-  return `gradscope: ${error.code}: ${errorMessage(error, command)}\n`;
+/** The line main() prints for `error` thrown by `command`, newline included; `invoked`: Terminal.invokedAs. */
+export function errorLine(error: GradscopeError, command: Command | undefined, invoked: string | undefined): string {
+  return `gradscope: ${error.code}: ${errorMessage(error, command, invoked)}\n`;
 }
 
 /** `error`, already printed by the command (errorLine, then what it could still show): main() exits as for it and prints nothing. */

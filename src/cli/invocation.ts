@@ -25,7 +25,12 @@ export function invokedAs(env: Readonly<Record<string, string | undefined>>, scr
   return viaNpm || localLink ? LOCAL_COMMAND : GLOBAL_COMMAND;
 }
 
-/** A gradscope command line the user may run, `words` after the prefix they invoked us by (Terminal.invokedAs; `gradscope` where none is given). */
+/**
+ * A gradscope command line the user may run, or a command's name, `words` after the prefix they invoked
+ * us by (Terminal.invokedAs; `gradscope` where none is given); no words: the prefix alone (the main job).
+ * Every command line the CLI prints is built here (test/cli/printed-commands greps src/ for others).
+ */
 export function gradscopeLine(invoked: string | undefined, words: string): string {
-  return `${invoked ?? GLOBAL_COMMAND} ${words}`;
+  const prefix = invoked ?? GLOBAL_COMMAND;
+  return words === '' ? prefix : `${prefix} ${words}`;
 }

@@ -11,7 +11,8 @@
  */
 import { LEFT_OUT, REMEDY_OPTION_OWNER, type RemedyCommandLine, type RemedySetting, type RemedyTerms } from '../flow/remedy.js';
 import { shorten } from '../errors.js';
-import { numberFlag, OPTION_FLAGS, parseArgs, UsageError, wholeListFlag, type Command } from './command.js';
+import { commandName, numberFlag, OPTION_FLAGS, parseArgs, UsageError, wholeListFlag, type Command } from './command.js';
+import { gradscopeLine } from './invocation.js';
 import { flagsRefusedBeside, OPTIMIZER_SETTING_FLAGS, readTrainingFlags, TRAINING_FLAGS } from './training-flags.js';
 import { shellLine } from './shell-word.js';
 
@@ -73,10 +74,10 @@ function commandWords(command: Command, flags: ReadonlyMap<string, string | true
   });
 }
 
-/** Why `command` would refuse `argv` (its parser, train()'s flags by their reader, each other numeric or list flag by its rule), or undefined when it takes it. */
-function refusal(command: Command, argv: string[]): string | undefined {
+/** Why `command` would refuse `argv` (its parser, train()'s flags by their reader, each other numeric or list flag by its rule), or undefined when it takes it; `invoked`: Terminal.invokedAs. */
+function refusal(command: Command, argv: string[], invoked: string | undefined): string | undefined {
   try {
-    const args = parseArgs(command, argv);
+    const args = parseArgs(command, argv, invoked);
     const training = new Set(TRAINING_FLAGS.map((f) => f.name));
     if (command.flags.some((f) => training.has(f.name))) readTrainingFlags(args);
     for (const [name, value] of args.flags) {
@@ -98,13 +99,13 @@ function refusal(command: Command, argv: string[]): string | undefined {
  * saying so; a change of the training alone (`trainingOnly`) drops --epochs 0, which trains nothing
  * (the run measured its initial weights), so that the line shows the change, saying so.
  */
-function changedLine(run: RunCommand, settingFlags: readonly { name: string; value?: string }[], trainingOnly: boolean): RemedyCommandLine {
+function changedLine(run: RunCommand, settingFlags: readonly { name: string; value?: string }[], trainingOnly: boolean, invoked: string | undefined): RemedyCommandLine {
   const changes = settingFlags.filter((c): c is { name: string; value: string } => c.value !== undefined);
   const leftOut = settingFlags.filter((c) => c.value === undefined).map((c) => c.name);
   // A flag left out is left out of a command that has none too; one it cannot spell is no longer the run's.
   const names = new Set(settingFlags.map((c) => c.name));
   const missing = [...new Set(changes.map((c) => c.name))].filter((name) => !run.command.flags.some((f) => f.name === name));
-  const command = ['gradscope', ...run.command.words].join(' ');
+  const command = commandName(run.command, invoked);
   if (missing.length) return { cannot: `${command} has no ${missing.map((name) => `--${name}`).join(' or ')}` };
   const unsaid = [...run.unsaid].filter(([name]) => !names.has(name)).map(([, why]) => why);
   if (unsaid.length) return { cannot: `${command} cannot make this run: ${unsaid.join('; ')}` };
@@ -126,9 +127,9 @@ function changedLine(run: RunCommand, settingFlags: readonly { name: string; val
   for (const { name, value } of changes) flags.set(name, value);
   if (run.output) flags.set(run.output.flag, derivedFileName(run.output.from, changes));
   const argv = commandWords(run.command, flags);
-  const refused = refusal(run.command, argv);
+  const refused = refusal(run.command, argv, invoked);
   if (refused !== undefined) return { cannot: `${command} refuses it: ${shorten(refused)}` };
-  const line = shellLine([...command.split(' '), ...argv]);
+  const line = gradscopeLine(invoked, shellLine([...run.command.words, ...argv]));
   return notes.length ? { line, note: notes.join('; ') } : { line };
 }
 
@@ -136,9 +137,10 @@ function changedLine(run: RunCommand, settingFlags: readonly { name: string; val
  * The remedies' terms for `run`: each remedy (and alternative) as the command line that reruns it
  * with the remedy's settings, by the rerun where the settings change the training alone and it takes
  * their flags, else by the train line; the API's options with why where neither can, and with the
- * reason once (RemedyTerms.unmadeRun) where the run itself has no command line.
+ * reason once (RemedyTerms.unmadeRun) where the run itself has no command line. Each line starts as the
+ * user runs gradscope (`invoked`, Terminal.invokedAs).
  */
-export function remedyTerms(run: RunOnCommandLine): RemedyTerms {
+export function remedyTerms(run: RunOnCommandLine, invoked: string | undefined): RemedyTerms {
   // No rerun and no train line: every remedy would carry the same reason, said once instead.
   if (run.rerun === undefined && 'cannot' in run.train) return { form: 'api', unmadeRun: run.train.cannot };
   return {
@@ -149,10 +151,10 @@ export function remedyTerms(run: RunOnCommandLine): RemedyTerms {
       // init 'lsuv' and train()'s lsuv are both --init lsuv: said once.
       const changes = [...new Map(flagged.map((f) => [`${f!.name} ${f!.value}`, f!])).values()];
       const trainingOnly = !changesNetwork(settings);
-      const viaRerun = run.rerun && trainingOnly ? changedLine(run.rerun, changes, trainingOnly) : undefined;
+      const viaRerun = run.rerun && trainingOnly ? changedLine(run.rerun, changes, trainingOnly, invoked) : undefined;
       if (viaRerun && 'line' in viaRerun) return viaRerun;
       if ('cannot' in run.train) return { cannot: run.train.cannot };
-      return changedLine(run.train, changes, trainingOnly);
+      return changedLine(run.train, changes, trainingOnly, invoked);
     },
   };
 }

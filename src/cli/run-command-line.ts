@@ -8,7 +8,7 @@ import type { Trace } from '../flow/trace.js';
 import { ACTIVATIONS } from '../kernels.js';
 import { LSUV_BUILD } from '../layers/lsuv.js';
 import { optimizerChoiceNames } from '../studies/optimizer-choices.js';
-import { OPTION_FLAGS, type ParsedArgs } from './command.js';
+import { commandName, OPTION_FLAGS, type ParsedArgs } from './command.js';
 import { trainCommand } from './commands/train.js';
 import { BIAS_INIT_FORMS, initFlagValue, LSUV, WEIGHT_INIT_FORMS } from './init-flags.js';
 import type { RunCommand, RunOnCommandLine } from './remedy-terms.js';
@@ -50,9 +50,9 @@ const STUDY_OUTPUT_FLAGS = ['json', 'csv', 'html', 'save'];
  * `gradscope study --model M …`'s run as the command line repeats it: its own line without its
  * output flags (a --save to a new file named after the run's), and the train line that makes the
  * model's network afresh (from what `trace` records of it) and trains it with the same flags,
- * saved beside the model file under a new name.
+ * saved beside the model file under a new name; `invoked`: Terminal.invokedAs, which names the train command.
  */
-export function studyModelRun(command: RunCommand['command'], args: ParsedArgs, trace: Trace, modelPath: string): RunOnCommandLine {
+export function studyModelRun(command: RunCommand['command'], args: ParsedArgs, trace: Trace, modelPath: string, invoked: string | undefined): RunOnCommandLine {
   const save = args.flags.get('save');
   const rerun: RunCommand = {
     command,
@@ -61,7 +61,7 @@ export function studyModelRun(command: RunCommand['command'], args: ParsedArgs, 
     output: typeof save === 'string' ? { flag: 'save', from: save } : undefined,
   };
   const network = networkFlags(trace);
-  if ('cannot' in network) return { rerun, train: { cannot: `gradscope train cannot make this network: ${network.cannot}` } };
+  if ('cannot' in network) return { rerun, train: { cannot: `${commandName(trainCommand, invoked)} cannot make this network: ${network.cannot}` } };
   return { rerun, train: { command: trainCommand, flags: new Map([...network.flags, ...sharedFlags(args)]), unsaid: network.unsaid, output: { flag: 'out', from: modelPath } } };
 }
 
@@ -81,11 +81,11 @@ export interface StudyRunSettings {
  * A study's run (one network of its fixed recipe) as the command line repeats it: the train line
  * from what `trace` records of its network and training (optimiser, learning rate, momentum, batch,
  * clipping) and what the study knows of the rest; no rerun (a study reruns all its networks at once).
- * Weight decay, which train has no flag for, or per-layer rates leave no train line.
+ * Weight decay, which train has no flag for, or per-layer rates leave no train line. `invoked`: Terminal.invokedAs, which names the train command.
  */
-export function studyRun(trace: Trace, known: StudyRunSettings): RunOnCommandLine {
+export function studyRun(trace: Trace, known: StudyRunSettings, invoked: string | undefined): RunOnCommandLine {
   const network = networkFlags(trace);
-  const cannot = (why: string) => ({ train: { cannot: `gradscope train cannot make this run: ${why}` } });
+  const cannot = (why: string) => ({ train: { cannot: `${commandName(trainCommand, invoked)} cannot make this run: ${why}` } });
   if ('cannot' in network) return cannot(network.cannot);
   const run = trace.run;
   if (run.weightDecay !== undefined) return cannot(`it trained with weight decay ${givenFloat32Text(run.weightDecay)}${run.decayBiases === false ? ' on the weights only' : ''}, which train has no flag for`);

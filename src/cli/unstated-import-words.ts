@@ -5,8 +5,9 @@
  */
 import { basename, dirname, extname, join } from 'node:path';
 import { BY_MODULE, type ImportOptionName, type UnstatedImportOptions } from '../io/import-options.js';
-import type { Command } from './command.js';
+import { commandName, type Command } from './command.js';
 import { convertCommand } from './commands/convert.js';
+import { gradscopeLine } from './invocation.js';
 import { shellLine } from './shell-word.js';
 
 /** `options` as convert's flags, each with the value the file gives (`values`: its layers' names) or its placeholder: `--layers encoder,decoder --output A --loss L`. */
@@ -22,18 +23,19 @@ function convertedPath(path: string): string {
 
 /**
  * `error`'s message as `command` says it: what the file `lacks` (the error's words), then what to `run` ('' where the command
- * takes the flags: the library's message names them), which a line prints whole (error-line.ts).
+ * takes the flags: the library's message names them), which a line prints whole (error-line.ts); its command lines as the
+ * user runs gradscope (`invoked`, Terminal.invokedAs).
  */
-export function unstatedImportMessage(error: UnstatedImportOptions, command: Command): { lacks: string; run: string } {
+export function unstatedImportMessage(error: UnstatedImportOptions, command: Command, invoked: string | undefined): { lacks: string; run: string } {
   const asked = [...error.options, ...(error.byModule ?? [])];
   if (asked.every((option) => command.flags.some((flag) => flag.name === option))) return { lacks: error.message, run: '' };
   const path = error.path ?? 'FILE';
   const out = convertedPath(path);
-  const convert = (options: readonly ImportOptionName[]) => shellLine(['gradscope', 'convert', path, out]) + ` ${convertFlags(options, error.values).join(' ')}`;
+  const convert = (options: readonly ImportOptionName[]) => gradscopeLine(invoked, shellLine(['convert', path, out])) + ` ${convertFlags(options, error.values).join(' ')}`;
   const route = error.byModule === undefined ? '' : ` (or, to ${BY_MODULE}, ${convert(error.byModule)})`;
   const where = error.path === undefined ? '' : `${error.path}: `;
   return {
     lacks: `${where}${error.where}: ${error.lacks}`,
-    run: `, and gradscope ${command.words.join(' ')} takes no flag ${error.purpose}: convert the file first: ${convert(error.options)}${route} (gradscope convert --help lists each flag's values), then give --model ${shellLine([out])}`,
+    run: `, and ${commandName(command, invoked)} takes no flag ${error.purpose}: convert the file first: ${convert(error.options)}${route} (${gradscopeLine(invoked, 'convert --help')} lists each flag's values), then give --model ${shellLine([out])}`,
   };
 }

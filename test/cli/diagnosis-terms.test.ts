@@ -60,47 +60,47 @@ function parsed(line: string, command: Command): Map<string, string | true> {
 describe("diagnose()'s remedies in a printer's terms", () => {
   it("says the API's keys, or a whole command line per choice that reruns the run with the change", () => {
     expect(remedyText(relu, API_REMEDY_TERMS)).toBe("activation: 'relu', init: 'he-normal', learningRate: 0.1 (or activation: 'tanh')");
-    const [first, alternative] = remedyLines(relu, remedyTerms(run));
+    const [first, alternative] = remedyLines(relu, remedyTerms(run, undefined));
     // A new network: train's line, the remedy's flags in place of the run's, a new file after the model's name.
     expect(first).toBe(`gradscope train ${NETWORK.replace('sigmoid', 'relu').replace('standard', 'he-normal')} --epochs 4 --learning-rate 0.1 --momentum 0.5 --out 'my model-activation-relu-init-he-normal-learning-rate-0.1.json'`);
     expect(alternative).toBe(`gradscope train ${NETWORK.replace('sigmoid', 'tanh')} --epochs 4 --learning-rate 0.5 --momentum 0.5 --out 'my model-activation-tanh.json'`);
-    expect(remedyText(relu, remedyTerms(run))).toBe(`${first} — or: ${alternative}`);
+    expect(remedyText(relu, remedyTerms(run, undefined))).toBe(`${first} — or: ${alternative}`);
     expect(parsed(first, trainCommand).get('activation')).toBe('relu');
   });
 
   it('reruns a change of the training alone by the printer\'s own command; another optimiser leaves the old one\'s rate and momentum', () => {
     const adam = { settings: [{ option: 'optimizer' as const, value: "'adam'", flagValue: 'adam' }] };
-    expect(remedyText(adam, remedyTerms(run))).toBe("gradscope study --model 'my model.json' --data 'my data.json' --epochs 4 --optimizer adam");
+    expect(remedyText(adam, remedyTerms(run, undefined))).toBe("gradscope study --model 'my model.json' --data 'my data.json' --epochs 4 --optimizer adam");
     const slower = { settings: [{ option: 'learningRate' as const, value: 'below 0.5', flagValue: '0.167' }] };
-    expect(remedyText(slower, remedyTerms(run))).toBe("gradscope study --model 'my model.json' --data 'my data.json' --epochs 4 --learning-rate 0.167 --momentum 0.5");
+    expect(remedyText(slower, remedyTerms(run, undefined))).toBe("gradscope study --model 'my model.json' --data 'my data.json' --epochs 4 --learning-rate 0.167 --momentum 0.5");
     // Epochs beyond what study --model keeps a trace of: train's line, which takes any number.
     const longer = String(MODEL_EPOCHS_BOUND.max + 1);
-    const more = remedyText({ settings: [{ option: 'epochs', value: `more than 4`, flagValue: longer }] }, remedyTerms(run));
+    const more = remedyText({ settings: [{ option: 'epochs', value: `more than 4`, flagValue: longer }] }, remedyTerms(run, undefined));
     expect(more.startsWith('gradscope train --layers 6,8,8,2')).toBe(true);
     expect(parsed(more, trainCommand).get('epochs')).toBe(longer);
     // Without a rerun (a study's run), train's line.
-    expect(remedyText(adam, remedyTerms({ train: run.train }))).toBe(`gradscope train ${NETWORK} --epochs 4 --optimizer adam --out 'my model-optimizer-adam.json'`);
+    expect(remedyText(adam, remedyTerms({ train: run.train }, undefined))).toBe(`gradscope train ${NETWORK} --epochs 4 --optimizer adam --out 'my model-optimizer-adam.json'`);
     // init 'lsuv' and train's lsuv are both --init lsuv, said once.
     const lsuv = { settings: [{ option: 'init' as const, value: "'lsuv'", flagValue: 'lsuv' }, { option: 'lsuv' as const, value: 'true', flagValue: 'lsuv' }] };
-    expect(parsed(remedyText(lsuv, remedyTerms(run)), trainCommand).get('init')).toBe('lsuv');
+    expect(parsed(remedyText(lsuv, remedyTerms(run, undefined)), trainCommand).get('init')).toBe('lsuv');
   });
 
   it("says the API's options and why where no command line makes the run with the change", () => {
     const layerNorm = { settings: [{ option: 'layers' as const, value: "{ type: 'layer-norm' } in place of each { type: 'batch-norm' }" }] };
-    expect(remedyText(layerNorm, remedyTerms(run))).toBe("layers: { type: 'layer-norm' } in place of each { type: 'batch-norm' } (createNetwork option: no command-line flag takes its value)");
+    expect(remedyText(layerNorm, remedyTerms(run, undefined))).toBe("layers: { type: 'layer-norm' } in place of each { type: 'batch-norm' } (createNetwork option: no command-line flag takes its value)");
     const rates = { settings: [{ option: 'optimizer' as const, value: "{ name: 'sgd', layerRates: [4, 1] }", layerRates: [4, 1] }] };
-    expect(remedyText(rates, remedyTerms(run))).toBe("optimizer: { name: 'sgd', layerRates: [4, 1] } (train() option: no command-line flag takes its value)");
+    expect(remedyText(rates, remedyTerms(run, undefined))).toBe("optimizer: { name: 'sgd', layerRates: [4, 1] } (train() option: no command-line flag takes its value)");
     // A network train cannot make: its network's remedies by the API; its training's still by the rerun.
     const blocks: RunOnCommandLine = { rerun: run.rerun, train: { cannot: 'gradscope train cannot make this network: its layers are layer specs (dense, batch-norm, activation)' } };
-    expect(remedyText(relu, remedyTerms(blocks))).toBe(
+    expect(remedyText(relu, remedyTerms(blocks, undefined))).toBe(
       "activation: 'relu', init: 'he-normal', learningRate: 0.1 (createNetwork and train() options: gradscope train cannot make this network: its layers are layer specs (dense, batch-norm, activation)) — or: " +
         "activation: 'tanh' (createNetwork option: gradscope train cannot make this network: its layers are layer specs (dense, batch-norm, activation))",
     );
-    expect(remedyText({ settings: [{ option: 'clipNorm', value: '1', flagValue: '1' }] }, remedyTerms(blocks))).toBe("gradscope study --model 'my model.json' --data 'my data.json' --epochs 4 --learning-rate 0.5 --momentum 0.5 --clip-norm 1");
+    expect(remedyText({ settings: [{ option: 'clipNorm', value: '1', flagValue: '1' }] }, remedyTerms(blocks, undefined))).toBe("gradscope study --model 'my model.json' --data 'my data.json' --epochs 4 --learning-rate 0.5 --momentum 0.5 --clip-norm 1");
     // A setting of the run train cannot spell stands in the way unless the remedy replaces it.
     const mixed: RunOnCommandLine = { train: { ...(run.train as Exclude<RunOnCommandLine['train'], { cannot: string }>), unsaid: new Map([['activation', "its hidden layers' activations differ (sigmoid, tanh)"]]) } };
-    expect(remedyLines(relu, remedyTerms(mixed))[0]).toMatch(/^gradscope train .*--activation relu/);
-    expect(remedyText({ settings: [{ option: 'init', value: "'he-normal'", flagValue: 'he-normal' }] }, remedyTerms(mixed))).toBe(
+    expect(remedyLines(relu, remedyTerms(mixed, undefined))[0]).toMatch(/^gradscope train .*--activation relu/);
+    expect(remedyText({ settings: [{ option: 'init', value: "'he-normal'", flagValue: 'he-normal' }] }, remedyTerms(mixed, undefined))).toBe(
       "init: 'he-normal' (createNetwork option: gradscope train cannot make this run: its hidden layers' activations differ (sigmoid, tanh))",
     );
   });

@@ -7,7 +7,7 @@ import { COMMANDS } from '../../src/cli/cli.js';
 import { runCliInProcess } from '../util/cli.js';
 
 /** The commands' examples, each a command line printed whole. */
-const EXAMPLES = new Set(COMMANDS.map((c) => `  ${c.example}`));
+const EXAMPLES = new Set(COMMANDS.map((c) => `  gradscope ${c.example}`));
 /** Lines of `text` past `width`, but the examples. */
 const tooWide = (text: string, width: number) => text.split('\n').filter((line) => line.length > width && !EXAMPLES.has(line));
 /** The usage `text` prints, its lines joined: from 'Usage: ' to the blank line after it. */
@@ -22,8 +22,8 @@ describe('--help at a width', () => {
       expect(run.code).toBe(0);
       expect(tooWide(run.stdout, width), command.usage).toEqual([]);
       for (const flag of command.flags) expect(run.stdout).toMatch(new RegExp(`^  --${flag.name}\\b`, 'm'));
-      expect(usageOf(run.stdout)).toBe(command.usage);
-      expect(run.stdout).toContain(`Example:\n  ${command.example}`);
+      expect(usageOf(run.stdout)).toBe(`gradscope ${command.usage}`);
+      expect(run.stdout).toContain(`Example:\n  gradscope ${command.example}`);
     }
   });
 
@@ -43,7 +43,7 @@ describe('--help at a width', () => {
     expect(lines[first + 1]).toMatch(/^ {23}\[--/);
     expect(lines[first + 1].length).toBeLessThanOrEqual(80);
     const whole = await runCliInProcess(['train', '--help']);
-    expect(whole.stdout).toContain(`Usage: ${COMMANDS.find((c) => c.words.join(' ') === 'train')!.usage}\n`);
+    expect(whole.stdout).toContain(`Usage: gradscope ${COMMANDS.find((c) => c.words.join(' ') === 'train')!.usage}\n`);
     const general = await runCliInProcess(['--help'], 80);
     expect(general.stdout).toMatch(/^  gradscope train \[--layers A,B,…\].*\n {18}\[--/m);
   });

@@ -161,7 +161,7 @@ describe('remedy lines rerun the run they diagnose with only the remedy\'s chang
     for (const run of runs) {
       const args = parseArgs(studyModelCommand, run.argv);
       const given = readTrainingFlags(args);
-      const terms = remedyTerms(studyModelRun(studyModelCommand, args, run.trace, run.model));
+      const terms = remedyTerms(studyModelRun(studyModelCommand, args, run.trace, run.model, undefined), undefined);
       for (const remedy of remedies) {
         const lists = [remedy.settings, ...(remedy.alternative ? [remedy.alternative] : [])];
         remedyLines(remedy, terms).forEach((text, i) => {
@@ -257,7 +257,7 @@ describe('remedy lines rerun the run they diagnose with only the remedy\'s chang
     net.dispose();
     const known = { epochs: 2, seed: 3, rows: { train: '500', test: '100' }, name: 'activations-sigmoid.json' };
     const init = { settings: [{ option: 'init' as const, value: "'he-normal'", flagValue: 'he-normal' }] };
-    const [line] = remedyLines(init, remedyTerms(studyRun(plain, known)));
+    const [line] = remedyLines(init, remedyTerms(studyRun(plain, known, undefined), undefined));
     const parsed = parseArgs(trainCommand, shellWords(line).slice(2));
     const read = readTrainingFlags(parsed);
     expect([read.choice.name, read.learningRate, read.momentum, read.batchSize, read.epochs]).toEqual(['sgd', 0.05, 0.5, 8, 2]);
@@ -265,13 +265,13 @@ describe('remedy lines rerun the run they diagnose with only the remedy\'s chang
     expect(Object.fromEntries(['layers', 'activation', 'seed', 'train', 'test', 'out'].map((f) => [f, parsed.flags.get(f)]))).toEqual({ layers: '16,12,12,4', activation: 'sigmoid', seed: '3', train: '500', test: '100', out: 'activations-sigmoid-init-he-normal.json' });
     // The depth study's (Nielsen's training, unshuffled): its line trains unshuffled too, so that it reruns the run exactly (here with λ = 0, which train can make).
     const depth = { epochs: 2, rows: 64, lambda: 0 } as DepthStudyResult;
-    const [depthLine] = remedyLines(init, depthRunTerms(depth, plain));
+    const [depthLine] = remedyLines(init, depthRunTerms(depth, plain, undefined));
     const depthArgs = parseArgs(trainCommand, shellWords(depthLine).slice(2));
     expect(nielsenTraining(64, 0).shuffle).toBe(false);
     expect([readTrainingFlags(depthArgs).shuffle, depthArgs.flags.get('train'), depthArgs.flags.get('seed')]).toEqual([false, '64', String(DEPTH_TRAINING_SEED)]);
     expect(readTrainingFlags(parsed).shuffle).toBe(true);
     // A run no command line makes: its remedies are the API's options, and why is said once, above them.
-    const unmade = remedyTerms(studyRun(decayed, known));
+    const unmade = remedyTerms(studyRun(decayed, known, undefined), undefined);
     const why = 'gradscope train cannot make this run: it trained with weight decay 0.005 on the weights only, which train has no flag for';
     expect([remedyLines(init, unmade), unmade.unmadeRun]).toEqual([["init: 'he-normal'"], why]);
     const twoRemedies = { verdict: 'vanishing', summary: 'Vanishing.', remedies: [{ ...init, why: 'Why.' }, { ...init, settings: [{ option: 'activation', value: "'relu'" }], why: 'Why.' }] } as unknown as Diagnosis;

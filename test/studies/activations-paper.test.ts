@@ -17,7 +17,7 @@ const flat = (text: string) => text.replace(/\s+/g, ' ');
 
 describe("study (b)'s differences from Glorot & Bengio (2010)", () => {
   it('are printed by study activations --help', () => {
-    expect(flat(commandHelp(studyActivationsCommand))).toContain(GLOROT_BENGIO_DIFFERENCES);
+    expect(flat(commandHelp(studyActivationsCommand, undefined))).toContain(GLOROT_BENGIO_DIFFERENCES);
   });
 
   it('are stated in docs/studies.md word for word', () => {

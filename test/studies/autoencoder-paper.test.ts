@@ -18,7 +18,7 @@ const flat = (text: string) => text.replace(/\s+/g, ' ');
 
 describe("the autoencoder study's differences from Martens (2010)", () => {
   it('are printed by study autoencoder --help', () => {
-    expect(flat(commandHelp(studyAutoencoderCommand))).toContain(MARTENS_DIFFERENCES);
+    expect(flat(commandHelp(studyAutoencoderCommand, undefined))).toContain(MARTENS_DIFFERENCES);
   });
 
   it('are stated in docs/studies.md and docs/second-order.md word for word', () => {

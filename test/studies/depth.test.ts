@@ -67,7 +67,7 @@ describe('depth study', () => {
     for (const seeds of [1, 2]) {
       const result = await runDepthStudy({ seeds, epochs: 1 });
       const table = depthReportSection(result).tables![0];
-      const terminal = depthTables(result);
+      const terminal = depthTables(result, undefined);
       expect(terminal).toContain(`on the first 1,000 MNIST training digits.`);
       // The training table's verdicts give figures of RMS ‖δₓ‖ beside its ‖∂C/∂b‖ columns: its heading says which (it was 'verdict').
       expect(terminal.replace(/\s+/g, ' ')).toContain("verdict (a gap's figure: first ÷ last RMS ‖δₓ‖)");

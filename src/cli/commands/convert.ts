@@ -21,7 +21,7 @@ export const convertCommand = command({
     { name: 'layers', value: 'fc1,fc2', about: "a safetensors import's dense layers by name, input first, comma-separated" },
     { name: 'pytorch', value: 'EXPR', about: "a safetensors import's PyTorch module expression (nn.Sequential(…), or torch.nn.Sequential(…); parsed as data, never run)" },
   ],
-  example: 'gradscope convert model.json model.safetensors',
+  example: 'convert model.json model.safetensors',
   async run(args, terminal) {
     const [input, output] = args.positional;
     const from = choiceFlag<InputFormat>(args, 'from', READABLE_INPUT_FORMATS);

@@ -24,7 +24,7 @@ export const curvatureCommand = command({
     BACKEND_FLAG,
     JSON_FLAG,
   ],
-  example: 'gradscope curvature --model model.json --train 1000 --k 3',
+  example: 'curvature --model model.json --train 1000 --k 3',
   notes: [costNote()],
   async run(args, terminal) {
     const modelPath = stringFlag(args, 'model', true);

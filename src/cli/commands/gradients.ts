@@ -42,7 +42,7 @@ export const gradientsCommand = command({
   words: ['gradients'],
   summary: 'the gradients of the mean loss of a model on the digits (as train) or your data: a table of norms per layer (per tensor by name for a block network; everything with --json)',
   flags: [MODEL_FLAG, ...MEASURED_ROWS_FLAGS, BACKEND_FLAG, { ...JSON_FLAG, about: 'print every gradient entry and norm as one JSON object instead of the table' }],
-  example: 'gradscope gradients --model model.json --train 1000 --backend ref',
+  example: 'gradients --model model.json --train 1000 --backend ref',
   async run(args, terminal) {
     const modelPath = stringFlag(args, 'model', true);
     const backend = choiceFlag<'wasm' | 'ref'>(args, 'backend')!;

@@ -50,7 +50,7 @@ export const mainJobCommand = command({
     { ...SEED_FLAG, about: `the random seed of studies (b) and (c) (initial weights, batch order); study (a)'s are the --seeds seeds from ${DEPTH_FIRST_SEED} up` },
     { name: 'html', value: 'FILE', default: MAIN_JOB_REPORT, about: 'the HTML report of studies (a), (b) and (c)' },
   ],
-  example: 'gradscope --seeds 5 --epochs 100',
+  example: '--seeds 5 --epochs 100',
   async run(args, terminal) {
     const started = performance.now();
     const seeds = numberFlag(args, 'seeds');
@@ -64,7 +64,7 @@ export const mainJobCommand = command({
     const depthProgress = networkProgress(terminal, 'depth');
     const depth = await runDepthStudy({ seeds, epochs, onProgress: depthProgress.onProgress });
     depthProgress.done();
-    print(terminal, depthTables(depth, terminal.columns));
+    print(terminal, depthTables(depth, terminal.invokedAs, terminal.columns));
 
     print(terminal, `\nStudy (b), activations × initialisations (Glorot & Bengio 2010, scaled down):\n`);
     const studyProgress = activationProgress(terminal);
@@ -72,15 +72,15 @@ export const mainJobCommand = command({
     studyProgress.done();
     print(terminal, activationStudyText(activations, seed, terminal.columns));
 
-    print(terminal, `\nStudy (c), trainable depth (the --quick subset of gradscope study trainable-depth):\n`);
+    print(terminal, `\nStudy (c), trainable depth (the --quick subset of ${gradscopeLine(terminal.invokedAs, 'study trainable-depth')}):\n`);
     const progress = rowProgress(terminal, checkStudySetup({ ...QUICK_STUDY, seed }, { depths: QUICK_STUDY.depths }));
     const trainable = await runTrainableDepthStudy({ ...QUICK_STUDY, seed, onRow: progress.onRow });
     progress.done();
     print(terminal, trainableDepthText(trainable, terminal.columns));
 
     const sections = [
-      withRunTerms(depthReportSection(depth), (run) => depthRunTerms(depth, run.trace)),
-      withRunTerms(activationsReportSection(activations), (run) => activationRunTerms(activations, seed, run.trace, run.label)),
+      withRunTerms(depthReportSection(depth), (run) => depthRunTerms(depth, run.trace, terminal.invokedAs)),
+      withRunTerms(activationsReportSection(activations), (run) => activationRunTerms(activations, seed, run.trace, run.label, terminal.invokedAs)),
       trainableDepthReportSection(trainable),
     ].map((section, i) => ({ ...section, heading: MAIN_JOB_HEADINGS[i] }));
     const file = await writeReport(html, { sections });

@@ -110,7 +110,7 @@ export const studyActivationsCommand = command({
     HTML_FLAG,
   ],
   notes: [GLOROT_BENGIO_DIFFERENCES],
-  example: 'gradscope study activations --width 64 --epochs 1 --html activations.html',
+  example: 'study activations --width 64 --epochs 1 --html activations.html',
   async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const width = widthFlag(args, 'width', activationSizes);
@@ -142,7 +142,7 @@ export const studyActivationsCommand = command({
     print(terminal, activationStudyText(result, seed, terminal.columns));
     print(terminal, `\nGlorot & Bengio's measure: per hidden layer the mean activation, its 98th percentile, and % within ${SATURATION_MARGIN} of the limits.\n`);
     print(terminal, profileTable(result, terminal.columns));
-    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [withRunTerms(activationsReportSection(result), (run) => activationRunTerms(result, seed, run.trace, run.label))] })}`);
+    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [withRunTerms(activationsReportSection(result), (run) => activationRunTerms(result, seed, run.trace, run.label, terminal.invokedAs))] })}`);
   },
 });
 

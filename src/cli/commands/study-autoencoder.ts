@@ -37,7 +37,7 @@ export const studyAutoencoderCommand = command({
     JSON_FLAG,
   ],
   notes: [MARTENS_DIFFERENCES],
-  example: 'gradscope study autoencoder --seconds 10 --optimizers hessian-free,adam',
+  example: 'study autoencoder --seconds 10 --optimizers hessian-free,adam',
   async run(args, terminal) {
     const lossName = choiceFlag<keyof typeof LOSS_FLAG>(args, 'loss')!;
     const loss = LOSS_FLAG[lossName];

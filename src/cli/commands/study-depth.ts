@@ -73,8 +73,8 @@ export function depthTrainingTable(result: DepthStudyResult): { header: string[]
   return { header, rows, lastEpoch, likeForLike };
 }
 
-/** The study's tables and the deepest network's diagnosis, its tables fit to `width` (the terminal's: formatTable). */
-export function depthTables(result: DepthStudyResult, width?: number): string {
+/** The study's tables and the deepest network's diagnosis, its remedies' lines starting as the user runs gradscope (`invoked`, Terminal.invokedAs), its tables fit to `width` (the terminal's: formatTable). */
+export function depthTables(result: DepthStudyResult, invoked: string | undefined, width?: number): string {
   const out: string[] = [];
   out.push(
     `‖∂C/∂b‖ per hidden layer at initialisation, first to last (${depthCellsSeedsText(result)}), on the first ${grouped(result.rows)} MNIST training digits.`,
@@ -104,7 +104,7 @@ export function depthTables(result: DepthStudyResult, width?: number): string {
         width,
       ),
     );
-    out.push('', `At the first step (the start of epoch ${grouped(epochOfStep(trace.steps[0]))}):`, '', traceTable(trace, 0, width), '', diagnosisText(deepest.training!.diagnosis, depthRunTerms(result, trace), width));
+    out.push('', `At the first step (the start of epoch ${grouped(epochOfStep(trace.steps[0]))}):`, '', traceTable(trace, 0, width), '', diagnosisText(deepest.training!.diagnosis, depthRunTerms(result, trace, invoked), width));
   }
   return out.join('\n');
 }
@@ -163,7 +163,7 @@ export const studyDepthCommand = command({
     JSON_FLAG,
     HTML_FLAG,
   ],
-  example: 'gradscope study depth --seeds 5 --epochs 100 --html depth.html',
+  example: 'study depth --seeds 5 --epochs 100 --html depth.html',
   async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const seeds = numberFlag(args, 'seeds');
@@ -178,7 +178,7 @@ export const studyDepthCommand = command({
       return;
     }
     print(terminal, `Sigmoid networks, sigmoid outputs + cross-entropy, weights N(0, 1/n_in), biases N(0, 1); ${counted(DEPTH_ROWS, 'digit')}.\n`);
-    print(terminal, depthTables(result, terminal.columns));
-    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [withRunTerms(depthReportSection(result), (run) => depthRunTerms(result, run.trace))] })}`);
+    print(terminal, depthTables(result, terminal.invokedAs, terminal.columns));
+    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [withRunTerms(depthReportSection(result), (run) => depthRunTerms(result, run.trace, terminal.invokedAs))] })}`);
   },
 });

@@ -169,7 +169,7 @@ export const studyModelCommand = command({
     HTML_FLAG,
     { name: 'save', value: 'FILE', about: 'also save the trained model and its optimiser state to FILE, as saveModel does (.json: JSON; .safetensors, .onnx or a folder: refused, convert writes those from it; any other name: binary); not after a DIVERGED' },
   ],
-  example: 'gradscope study --model model.json --data data.json --epochs 20 --optimizer adam --html report.html',
+  example: 'study --model model.json --data data.json --epochs 20 --optimizer adam --html report.html',
   async run(args, terminal) {
     const modelPath = stringFlag(args, 'model', true);
     const settings = readTrainingFlags(args);
@@ -181,7 +181,7 @@ export const studyModelCommand = command({
     const json = booleanFlag(args, 'json');
     const csv = await outputFileFlag(args, 'csv');
     const html = await outputFileFlag(args, 'html');
-    const save = await outputFileFlag(args, 'save', checkCheckpointNameOf('study --model'));
+    const save = await outputFileFlag(args, 'save', checkCheckpointNameOf('study --model', terminal.invokedAs));
     const rows = await trainingRows(args);
     const model = await readModelFile(modelPath);
     // study --model trains with the optimiser its flags name, from a fresh state: a saved one is said, not resumed.
@@ -220,7 +220,7 @@ export const studyModelCommand = command({
       const { trained, diverged } = atInit ? {} : tracedUpToDivergence(train, net);
       bar?.done();
       // Said first, as main() would say it: what follows is of the steps before it.
-      if (diverged) terminal.err(errorLine(diverged, studyModelCommand));
+      if (diverged) terminal.err(errorLine(diverged, studyModelCommand, terminal.invokedAs));
       // From the epochs train() returns, not from onEpoch: 'halve' runs an epoch again (onEpoch called again for it), and
       // the result keeps one entry per epoch, its last run's. A DIVERGED returns none: the epochs onEpoch reported, kept the same way.
       const epochsRun = trained?.epochs ?? reported;
@@ -268,10 +268,10 @@ export const studyModelCommand = command({
         ],
       };
       // Each remedy as the command line that reruns this run with its change (this model's network, these flags).
-      const terms = remedyTerms(studyModelRun(studyModelCommand, args, trace, modelPath));
+      const terms = remedyTerms(studyModelRun(studyModelCommand, args, trace, modelPath, terminal.invokedAs), terminal.invokedAs);
       const heading = `${modelPath} on ${rows.file}`;
       // The terminal said the DIVERGED on stderr before all this; the report says it above the run's diagnosis.
-      const divergedNote = diverged ? [`DIVERGED: ${errorMessage(diverged, studyModelCommand)}`] : [];
+      const divergedNote = diverged ? [`DIVERGED: ${errorMessage(diverged, studyModelCommand, terminal.invokedAs)}`] : [];
       const report = html
         ? await writeReport(html, {
             title: `gradscope: ${modelPath}`,
@@ -282,7 +282,7 @@ export const studyModelCommand = command({
         : undefined;
       if (json) {
         const optimizerUsed = { name: settings.choice.name, savedState: savedState && { ...savedState, used: false } };
-        const stopped = diverged && { message: errorMessage(diverged, studyModelCommand), stoppedAt: diverged.stoppedAt };
+        const stopped = diverged && { message: errorMessage(diverged, studyModelCommand, terminal.invokedAs), stoppedAt: diverged.stoppedAt };
         // The notice that the test rows' overlap with the training rows cannot be checked qualifies the curve as a warning does: with them.
         const jsonWarnings = [...(seenRows.notice ? [seenRows.notice] : []), ...warnings];
         terminal.out(jsonLine({ ...(stopped && { diverged: stopped }), diagnosis, curve, warnings: jsonWarnings, optimizer: optimizerUsed, trace: trace.toJSON() }));

@@ -103,7 +103,7 @@ export const studyPlateauCommand = command({
     JSON_FLAG,
     HTML_FLAG,
   ],
-  example: 'gradscope study plateau --epochs 100 --points 3',
+  example: 'study plateau --epochs 100 --points 3',
   async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const html = await outputFileFlag(args, 'html');
@@ -129,7 +129,7 @@ export const studyPlateauCommand = command({
     print(terminal, plateauTable(result, terminal.columns));
     print(terminal, plateauTableKey(result));
     print(terminal, '\n' + plateauSummary(result));
-    if (result.diagnosis && result.trace) print(terminal, `\n${lastStretchHeading(result)}\n${diagnosisText(result.diagnosis, plateauRunTerms(result, numberFlag(args, 'seed'), result.trace), terminal.columns)}`);
+    if (result.diagnosis && result.trace) print(terminal, `\n${lastStretchHeading(result)}\n${diagnosisText(result.diagnosis, plateauRunTerms(result, numberFlag(args, 'seed'), result.trace, terminal.invokedAs), terminal.columns)}`);
     if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [plateauReportSection(result)] })}`);
   },
 });

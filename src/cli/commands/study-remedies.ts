@@ -54,7 +54,7 @@ export const studyRemediesCommand = command({
     BACKEND_FLAG,
     JSON_FLAG,
   ],
-  example: 'gradscope study remedies --seconds 2 --optimizers sgd,adam',
+  example: 'study remedies --seconds 2 --optimizers sgd,adam',
   async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const seconds = numberFlag(args, 'seconds');

@@ -175,7 +175,7 @@ export const studyTrainableDepthCommand = command({
     JSON_FLAG,
     HTML_FLAG,
   ],
-  example: 'gradscope study trainable-depth --quick --html trainable-depth.html',
+  example: 'study trainable-depth --quick --html trainable-depth.html',
   async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const quick = booleanFlag(args, 'quick');

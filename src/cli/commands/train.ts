@@ -177,7 +177,7 @@ export const trainCommand = command({
     THREADS_FLAG,
     { name: 'out', value: 'FILE', about: 'save the trained model and its optimiser state to FILE, as saveModel does (.json: JSON; .safetensors, .onnx or a folder: refused, convert writes those from it; any other name: binary): study --model, gradients, curvature and convert read it' },
   ],
-  example: 'gradscope train --layers 784,64,64,10 --activation relu --init he-normal --optimizer adam --epochs 5 --out model.json',
+  example: 'train --layers 784,64,64,10 --activation relu --init he-normal --optimizer adam --epochs 5 --out model.json',
   async run(args, terminal) {
     const activation = choiceFlag<Activation>(args, 'activation', ACTIVATIONS);
     const output = choiceFlag<OutputActivation>(args, 'output', OUTPUT_ACTIVATIONS);
@@ -188,7 +188,7 @@ export const trainCommand = command({
     const seed = numberFlag(args, 'seed');
     const backend = choiceFlag<'wasm' | 'ref'>(args, 'backend');
     const threads = threadsFlag(args, backend);
-    const out = await outputFileFlag(args, 'out', checkCheckpointNameOf('train'));
+    const out = await outputFileFlag(args, 'out', checkCheckpointNameOf('train', terminal.invokedAs));
     // The shape's flags are read once the rows' inputs and targets are known.
     const rows = await trainingRows(args);
     const sizes = sizesFlag(args, rows.inputs, rows.targets);
