@@ -600,7 +600,11 @@ export class Trace {
   static fromJSON(json: unknown): Trace {
     const bad = (what: string) => new GradscopeError('INVALID_OPTION', `trace JSON: ${what}`);
     const t = json as Partial<TraceJSON> | null;
-    if (typeof t !== 'object' || t === null || t.format !== 'gradscope.trace') throw bad('expected format "gradscope.trace"');
+    // A saved file's text, or the Trace itself, are the likely mistakes: say what to pass instead.
+    if (typeof json === 'string') throw bad('got a string (a saved file\'s text?); pass the parsed object: Trace.fromJSON(JSON.parse(text))');
+    if (json instanceof Trace) throw bad('got a Trace, not its JSON; use it as it is (Trace.fromJSON reads what trace.toJSON() gives)');
+    if (typeof t !== 'object' || t === null) throw bad(`expected the object trace.toJSON() gives, got ${shown(json)}`);
+    if (t.format !== 'gradscope.trace') throw bad(`expected format "gradscope.trace" (the object trace.toJSON() gives), got format ${shown(t.format)}`);
     const version: unknown = t.version;
     if (version !== 2 && version !== 3) throw bad(`version ${shown(version)} is not readable (this gradscope reads versions 2 and 3); record the trace again`);
     if (!Array.isArray(t.sizes) || !Array.isArray(t.activations) || !Array.isArray(t.steps) || typeof t.metrics !== 'object' || t.metrics === null) {

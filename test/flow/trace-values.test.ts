@@ -126,6 +126,15 @@ describe('Trace.fromJSON refuses impossible values', () => {
     for (const file of [json, blocks]) expect(JSON.parse(JSON.stringify(Trace.fromJSON(file).toJSON()))).toEqual(file);
   });
 
+  it("says what to pass instead of a saved file's text, the Trace itself, or another object", async () => {
+    const json = await savedTrace();
+    await expectError(() => Trace.fromJSON(JSON.stringify(json)), 'INVALID_OPTION', /^trace JSON: got a string \(a saved file's text\?\); pass the parsed object: Trace\.fromJSON\(JSON\.parse\(text\)\)$/);
+    const trace = Trace.fromJSON(json);
+    await expectError(() => Trace.fromJSON(trace), 'INVALID_OPTION', /^trace JSON: got a Trace, not its JSON; use it as it is/);
+    await expectError(() => Trace.fromJSON(5), 'INVALID_OPTION', /^trace JSON: expected the object trace\.toJSON\(\) gives, got 5$/);
+    await expectError(() => Trace.fromJSON({ format: 'gradscope.model' }), 'INVALID_OPTION', /^trace JSON: expected format "gradscope\.trace" \(the object trace\.toJSON\(\) gives\), got format "gradscope\.model"$/);
+  });
+
   it('gives every metric a range', () => {
     expect(Object.keys(LAYER_METRIC_RANGES).sort()).toEqual([...LAYER_METRIC_NAMES].sort());
     expect(Object.keys(RESIDUAL_METRIC_RANGES).sort()).toEqual([...RESIDUAL_METRIC_NAMES].sort());
