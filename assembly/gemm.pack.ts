@@ -339,10 +339,11 @@ export function packB(dst: usize, src: usize, kStride: usize, colStride: usize, 
 }
 
 /**
- * Fewest batch rows from which ∂W = dzᵀ·a is summed as two parts (weightsFoldRow). Two threads split
- * a product only where each gets minRowsPerThread rows, by default 64 (src/wasm/threads/threaded-kernels.ts'
- * DEFAULT_MIN_ROWS, which test/kernels/threads.test.ts holds to half this through dense_weights_fold_row),
- * so below 128 the parts would only cost one thread their extra pass over ∂W.
+ * Fewest batch rows from which ∂W = dzᵀ·a is summed as two parts (weightsFoldRow), which two threads
+ * then split by batch rows (src/wasm/threads/threaded-kernels.ts); below it they split ∂W by its
+ * columns (each thread the whole sum over the batch for its columns), and one thread pays no extra
+ * pass over ∂W for a fold no thread uses. Moving it moves one thread's bits at the batches between
+ * (the fold orders the sum), so it stayed at 128 when the threads' least rows went from 64 to 20.
  */
 export const FOLD_MIN_BATCH: i32 = 128;
 

@@ -14,7 +14,7 @@ import { Rng } from '../src/init/rng.js';
 import type { Kernels } from '../src/kernels.js';
 import { createThreadedWasmKernels } from '../src/wasm/threads/threaded-kernels.js';
 
-/** The measured set-up: sizes, seed, epochs and batch size (the batch splits: ≥ 64 rows per thread on 3 threads). */
+/** The measured set-up: sizes, seed, epochs and batch size (the batch splits: 85 rows or more per thread on 3 threads, past the default least rows). */
 export const THREAD_BITS_SETUP = { sizes: [64, 256, 256, 2], seed: 1, epochs: 3, batchSize: 256, rows: 1024, learningRate: 0.1 } as const;
 
 /** The rows: inputs N(0, 1) from Rng(seed); the class is whether the first four inputs sum above 0. */

@@ -17,7 +17,7 @@ import type { Kernels } from './kernels.js';
 import { MODEL, type ModelOwner } from './model.js';
 import { createRefKernels } from './ref/ref-kernels.js';
 import { coresAvailable } from './wasm/threads/pool.js';
-import { checkThreads, createThreadedWasmKernels, type ThreadedWasmKernels } from './wasm/threads/threaded-kernels.js';
+import { checkThreads, createThreadedWasmKernels, DEFAULT_MIN_ROWS, type ThreadedWasmKernels } from './wasm/threads/threaded-kernels.js';
 import { createWasmKernels, type WasmKernels } from './wasm/wasm-kernels.js';
 
 /** Where a network's arithmetic runs: 'wasm' (the SIMD WebAssembly core, or its scalar build without SIMD), 'ref' (plain TypeScript, float64: the oracle) or your own Kernels object. */
@@ -33,7 +33,7 @@ export interface BackendOptions {
    * the threads the machine runs at once (os.availableParallelism() in Node,
    * navigator.hardwareConcurrency in browsers; 64 where neither is known): more are refused
    * (INVALID_OPTION), as they only add hand-offs. A product is split only when every thread gets at
-   * least 64 batch rows (and it has 2²¹ flops): with n threads, batches under 64·n rows run on the
+   * least 20 batch rows (and it has 2²¹ flops): with n threads, batches under 20·n rows run on the
    * main thread alone, as with threads 1. Where threads cannot run, the network runs on one thread
    * and `network.kernels.threadsFallback` says why.
    *
@@ -121,7 +121,7 @@ export async function acquireBackend(options: BackendOptions): Promise<{ kernels
   const available = await coresAvailable();
   if (available && threads > available.cores) {
     throw invalidOption(
-      `threads: ${threads} is more than the ${available.cores} threads this machine runs at once (${available.source}); more only add hand-offs (and a product is split only when each thread gets 64 batch rows), so give at most ${available.cores}`,
+      `threads: ${threads} is more than the ${available.cores} threads this machine runs at once (${available.source}); more only add hand-offs (and a product is split only when each thread gets ${DEFAULT_MIN_ROWS} batch rows), so give at most ${available.cores}`,
     );
   }
   let shared = sharedThreads.get(threads);

@@ -270,7 +270,7 @@ describe('wasm-simd-threads', () => {
 
   it('runs a layer\'s ∂W on a worker beside the main thread\'s ∂input, bit for bit as one thread: below batch 128 products a split would take always on two threads, smaller ones while the worker is awake; from 128 both split by rows; on more threads the large ones split instead', async () => {
     const [pairing, three, thick] = [await createThreadedWasmKernels({ threads: 2 }), await createThreadedWasmKernels({ threads: 3 }), await createThreadedWasmKernels({ threads: 2, minRowsPerThread: 100 })];
-    // Default minFlops 2²¹ and 64 rows per thread: 256×100→100 is split-sized (5.1 Mflop), 256×100→10 not (0.5 Mflop), 32×50→10 below MIN_PAIRED_FLOPS.
+    // Default minFlops 2²¹ and 20 rows per thread: 256×100→100 is split-sized (5.1 Mflop), 256×100→10 not (0.5 Mflop), 32×50→10 below MIN_PAIRED_FLOPS.
     // From batch 128 (assembly/gemm.pack.ts' weightsFoldRow) two threads split both products by batch rows instead, where they would pair
     // and each thread gets minRowsPerThread rows (150 rows at 100 a thread pair instead); each product split counts one, as on 3 threads.
     const cases: { k: ThreadedWasmKernels; shape: [number, number, number]; paired: (awake: boolean) => boolean; split: number | ((awake: boolean) => number) }[] = [
@@ -520,21 +520,26 @@ describe('wasm-simd-threads', () => {
     }
   });
 
-  it('folds ∂W from the batch that gives each of two threads the default least rows (assembly/gemm.pack.ts\' FOLD_MIN_BATCH = 2 × DEFAULT_MIN_ROWS)', () => {
+  it('folds ∂W from batch 128 (assembly/gemm.pack.ts\' FOLD_MIN_BATCH), past two threads\' default least rows: below it a split ∂W goes by columns', () => {
     const foldRow = one.exports.dense_weights_fold_row;
-    expect(foldRow(2 * DEFAULT_MIN_ROWS - 1), 'one row fewer: one sum').toBe(0);
-    expect(foldRow(2 * DEFAULT_MIN_ROWS), 'two threads\' default least rows: the fold, at the row split\'s cut').toBe(DEFAULT_MIN_ROWS);
+    const FOLD_MIN_BATCH = 128;
+    expect(2 * DEFAULT_MIN_ROWS).toBeLessThan(FOLD_MIN_BATCH);
+    expect(foldRow(FOLD_MIN_BATCH - 1), 'one row fewer: one sum').toBe(0);
+    expect(foldRow(FOLD_MIN_BATCH), 'the fold, at the row split\'s cut').toBe(FOLD_MIN_BATCH / 2);
+    expect(foldRow(2 * DEFAULT_MIN_ROWS), 'two threads\' default least rows: one sum').toBe(0);
   });
 
   it('keeps small products on the main thread by default', async () => {
     const k = await createThreadedWasmKernels({ threads: 2 });
     const put = (n: number) => tensorOf(k, new Float32Array(n).fill(0.25));
-    // 64 rows: 32 per thread, below the default 64.
-    k.denseForward(k.alloc(64 * 100), put(64 * 784), put(100 * 784), put(100), 64, 784, 100);
+    // 38 rows: 19 per thread, below the default 20; 40 rows: split.
+    k.denseForward(k.alloc(38 * 100), put(38 * 784), put(100 * 784), put(100), 38, 784, 100);
     expect(k.splitProducts).toBe(0);
+    k.denseForward(k.alloc(40 * 100), put(40 * 784), put(100 * 784), put(100), 40, 784, 100);
+    expect(k.splitProducts).toBe(1);
     // 256 rows of a 784→100 layer: split.
     k.denseForward(k.alloc(256 * 100), put(256 * 784), put(100 * 784), put(100), 256, 784, 100);
-    expect(k.splitProducts).toBe(1);
+    expect(k.splitProducts).toBe(2);
     // A batch's targets (256 rows of 10) stay on the main thread; its inputs (256 rows of 784) are split.
     const order = Uint32Array.from({ length: 256 }, (_, i) => 255 - i);
     k.copyRows(k.alloc(256 * 10), put(256 * 10), order, 0, 256, 10);

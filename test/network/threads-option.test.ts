@@ -17,7 +17,7 @@ import { expectError } from '../util/expect-error.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // 64 → 128 → 64 → 4 at batch 128: the two larger layers are above the default split thresholds
-// (2²¹ flops, 64 rows per thread), so training really runs on both threads.
+// (2²¹ flops, 20 rows per thread), so training really runs on both threads.
 const OPTIONS = { sizes: [64, 128, 64, 4], activation: 'tanh' as const, output: 'softmax' as const, loss: 'cross-entropy' as const, seed: 11 };
 
 function problem(rows: number) {
@@ -104,7 +104,7 @@ describe('createNetwork({ threads })', () => {
     expect(liveWorkerCount()).toBe(0);
   });
 
-  it('the same bits on one and two threads, split (batch 128) or not (batch 64: under 64 rows per thread)', async () => {
+  it('the same bits on one and two threads, split (batch 128) or not (batch 32: under 20 rows per thread)', async () => {
     const { x, y } = problem(256);
     const weights = async (threads: number, batchSize: number) => {
       const net = await createNetwork({ ...OPTIONS, threads });
@@ -119,8 +119,8 @@ describe('createNetwork({ threads })', () => {
     expect(twoA.split).toBeGreaterThan(0);
     expect(twoB.values).toEqual(twoA.values);
     expect(twoA.values, 'two threads, products split').toEqual(one.values);
-    // At batch 64 each of two threads would get 32 rows: nothing is split.
-    const [oneSmall, twoSmall] = [await weights(1, 64), await weights(2, 64)];
+    // At batch 32 each of two threads would get 16 rows: nothing is split.
+    const [oneSmall, twoSmall] = [await weights(1, 32), await weights(2, 32)];
     expect(twoSmall.split).toBe(0);
     expect(twoSmall.values).toEqual(oneSmall.values);
     await workersGone(0);

@@ -142,11 +142,13 @@ export interface ThreadedOptions {
   minFlops?: number;
   /**
    * Products (and batch gathers and activation passes) are split only when every thread gets at
-   * least this many batch rows (default 64).
-   * Each thread packs the whole weight matrix for its rows, and waking a worker costs tens of µs,
-   * so thin parts lose: at batch 64 on [784,100,100,10] two threads ran 0.6–1.3× one thread
-   * depending on the machine's load, at batch 256 1.77× (bench/RESULTS.md as of commit d5cbaeb: AMD EPYC,
-   * 2026-11-30, load 1.6).
+   * least this many batch rows (default 20).
+   * Each thread packs the whole weight matrix for its rows, so thin parts lose. train(dataset) of one
+   * epoch over 9,000 digits on [784,100,100,10], two threads at 64 least rows against 20 or 16 (AMD EPYC
+   * Zen 5, 2026-12-04 20:19–20:23, load 2–5, calls alternated, p10): at batch 256 the last batch's
+   * 40 rows took 392 µs on the main thread alone, 279 split 20 and 20; a call at batch 64 78.2 ms
+   * against 66.2 split 32 and 32, at batch 40 87.7 against 81.5, at batch 48 82.2 against 84.0
+   * (medians 100.2 and 93.6), at batch 32 83.1 against 92.8 split 16 and 16.
    */
   minRowsPerThread?: number;
 }
@@ -177,8 +179,8 @@ const F32 = 4;
 /** Bytes of one row number (u32) of copyRows. */
 const U32 = 4;
 const DEFAULT_MIN_FLOPS = 1 << 21;
-/** ThreadedOptions.minRowsPerThread's default, the batch rows each thread needs for a split (exported for the docs' tests; half assembly/gemm.pack.ts' FOLD_MIN_BATCH, as test/kernels/threads.test.ts checks). */
-export const DEFAULT_MIN_ROWS = 64;
+/** ThreadedOptions.minRowsPerThread's default, the batch rows each thread needs for a split (exported for the docs' tests and createNetwork's refusal). */
+export const DEFAULT_MIN_ROWS = 20;
 const INITIAL_PAGES = 16;
 
 /** The elementwise activations, whose kernels follow the named ones in WORKER_EXPORTS (forward, then backward). */
