@@ -53,6 +53,17 @@
  * and 1,848 / 1,992 against 1,880 / 2,004; on one thread 2,516 / 3,281 against 2,530 / 3,275 and
  * 2,577 / 3,276 against 2,568 / 3,309; call medians 61.7 ms against 60.6 and 58.1 against 60.4:
  * within the floor.
+ * And (session 32, perf32a) waking the worker as train() starts (a ThreadPool.wake of Atomics.notify
+ * with no job, from a Kernels.wakeWorkers hint Network.train called before anything else), so that
+ * the first step would not wait for the wake: against main's tree in bench/train-steps.ts
+ * (train(dataset) on two threads, calls alternated, AMD EPYC Zen 5, 2026-12-04): a call's first step
+ * p10 / median 1,441 / 1,594 µs against 1,441 / 1,675 (30 calls, 20:10, load 4.1 → 4.6), 1,387 / 1,561
+ * against 1,375 / 1,609 (80 calls, 20:12, load 3.2), 1,337 / 1,557 against 1,306 / 1,537 (60 calls,
+ * 20:28–20:33, load 15.6 → 5.0); the lead-in 265 / 469, 198 / 284, 200 / 299 µs against 211 / 285,
+ * 172 / 244, 185 / 242 (the notify is on the main thread's path); call medians 52.8, 50.4, 47.8 ms
+ * against 51.4, 49.2, 47.7: no gain, not landed. In those runs the first step's gather job waited
+ * +88 to +135 µs (median), not session 31's +299; its JavaScript (+124 to +164) and the guard's
+ * first copy (alloc +48 to +78) were the larger part.
  */
 import os from 'node:os';
 import { createNetwork } from '../src/api/network.js';
