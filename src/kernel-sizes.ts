@@ -15,7 +15,7 @@
  * - `~f`: anything else (an activation, a rate, the rows), which the kernel or `also` checks.
  */
 import { ACTIVATION_STAT_COUNT, WEIGHT_STAT, type Kernels } from './kernels.js';
-import { lengthOf as valuesLength } from './model-limits.js';
+import { lengthOf } from './array-reads.js';
 
 /** The kernels of the contract: its methods (name and precision are properties). */
 export type KernelMethod = {
@@ -45,7 +45,7 @@ export interface KernelEntry {
 const isWhole = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0;
 
 /** Length of a tensor handle (checked-kernels has checked it is one of its own before `also` runs). */
-const lengthOf = (tensor: unknown) => (tensor as { length: number }).length;
+const tensorLength = (tensor: unknown) => (tensor as { length: number }).length;
 
 /**
  * The fault of a mini-batch's row numbers, rows[start .. start+count), each the number of a row of
@@ -55,7 +55,7 @@ function rowsFault(rows: unknown, start: number, count: number, rowLen: number, 
   const length = (rows as { length?: unknown } | null | undefined)?.length;
   if (typeof rows !== 'object' || rows === null || !isWhole(length)) return { argument: 'rows', problem: 'expected an array of row numbers' };
   if (start + count > length) return { argument: 'rows', problem: `holds ${length} row numbers, fewer than start + count = ${start} + ${count} = ${start + count}` };
-  const rowsInSource = rowLen === 0 ? Infinity : Math.floor(lengthOf(source) / rowLen);
+  const rowsInSource = rowLen === 0 ? Infinity : Math.floor(tensorLength(source) / rowLen);
   for (let i = start; i < start + count; i++) {
     const row = (rows as ArrayLike<unknown>)[i];
     if (!isWhole(row) || row >= rowsInSource) {
@@ -68,8 +68,8 @@ function rowsFault(rows: unknown, start: number, count: number, rowLen: number, 
 /** The fault of a span of `rows` rows of `cols` elements, `stride` apart from `offset`, in `tensor` (copy2d's). */
 function spanFault(tensor: unknown, name: string, offset: number, stride: number, rows: number, cols: number): ArgumentFault | undefined {
   const end = rows === 0 || cols === 0 ? 0 : offset + (rows - 1) * stride + cols;
-  if (end <= lengthOf(tensor)) return undefined;
-  return { argument: name, problem: `holds ${lengthOf(tensor)} elements, fewer than ${name}Offset + (rows − 1)·${name}Stride + cols = ${offset} + ${rows - 1}·${stride} + ${cols} = ${end}`, shape: true };
+  if (end <= tensorLength(tensor)) return undefined;
+  return { argument: name, problem: `holds ${tensorLength(tensor)} elements, fewer than ${name}Offset + (rows − 1)·${name}Stride + cols = ${offset} + ${rows - 1}·${stride} + ${cols} = ${end}`, shape: true };
 }
 
 /** Every kernel of the contract: a test fails if one has no entry. */
@@ -84,10 +84,10 @@ export const KERNEL_SIZES: Record<KernelMethod, KernelEntry> = {
   write: {
     signature: 't[] ~src offset?',
     also: ([t, src, offset = 0]) => {
-      const length = valuesLength(src); // src's own length if typed: what the write copies
+      const length = lengthOf(src); // a typed src's own length, not a `length` it was given: what the write copies
       if (typeof src !== 'object' || src === null || !isWhole(length)) return { argument: 'src', problem: 'expected an array of numbers' };
       const end = (offset as number) + length;
-      return end <= lengthOf(t) ? undefined : { argument: 't', problem: `holds ${lengthOf(t)} elements, fewer than offset + src.length = ${offset as number} + ${length} = ${end}`, shape: true };
+      return end <= tensorLength(t) ? undefined : { argument: 't', problem: `holds ${tensorLength(t)} elements, fewer than offset + src's values = ${offset as number} + ${length} = ${end}`, shape: true };
     },
   },
   writeFinite: {
@@ -95,7 +95,7 @@ export const KERNEL_SIZES: Record<KernelMethod, KernelEntry> = {
     also: ([t, parts, partLength]) => {
       if (!Array.isArray(parts)) return { argument: 'parts', problem: 'expected an array of parts' };
       const end = parts.length * (partLength as number);
-      return end <= lengthOf(t) ? undefined : { argument: 't', problem: `holds ${lengthOf(t)} elements, fewer than parts.length·partLength = ${parts.length}·${partLength as number} = ${end}`, shape: true };
+      return end <= tensorLength(t) ? undefined : { argument: 't', problem: `holds ${tensorLength(t)} elements, fewer than parts.length·partLength = ${parts.length}·${partLength as number} = ${end}`, shape: true };
     },
   },
   zero: { signature: 't[n] n?' },
@@ -180,7 +180,7 @@ export const KERNEL_SIZES: Record<KernelMethod, KernelEntry> = {
     also: ([loss, , , u, batch, n]) => {
       // Cross-entropy draws one uniform per row (the class), the others one per output.
       const [need, text] = loss === 'cross-entropy' ? [batch as number, `batch = ${batch as number}`] : [(batch as number) * (n as number), `batch·n = ${batch as number}·${n as number} = ${(batch as number) * (n as number)}`];
-      return need <= lengthOf(u) ? undefined : { argument: 'u', problem: `holds ${lengthOf(u)} elements, fewer than the ${text} ${String(loss)} draws`, shape: true };
+      return need <= tensorLength(u) ? undefined : { argument: 'u', problem: `holds ${tensorLength(u)} elements, fewer than the ${text} ${String(loss)} draws`, shape: true };
     },
   },
 

@@ -7,7 +7,7 @@ import { checkKnownKeys, MAX_UNITS } from '../checks.js';
 import { counted, grouped } from '../counted.js';
 import type { Rows } from '../data/matrix.js';
 import { describeValue, GradscopeError } from '../errors.js';
-import { lengthOf } from '../model-limits.js';
+import { lengthOf } from '../array-reads.js';
 import { uploadDataset, type Dataset } from '../training/dataset.js';
 
 /**

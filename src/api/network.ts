@@ -27,7 +27,8 @@ import { copiedNumbers, uncopiedNumbers, type FileNumbers } from '../network/fil
 import { blockModelToJSON, type BlockModelFile } from '../network/block-model-file.js';
 import { checkBlockModel, checkStateValues } from '../network/block-model-check.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
-import { checkFloat32Values, checkStepCount, FILE_LIMITS, lengthOf, lossWithinFloat32, valuesReadOnce, type Fail } from '../model-limits.js';
+import { checkFloat32Values, checkStepCount, FILE_LIMITS, lossWithinFloat32, type Fail } from '../model-limits.js';
+import { lengthOf, valuesReadOnce } from '../array-reads.js';
 import { checkLsuvOptions, type LsuvLayerReport, type LsuvOptions } from '../layers/lsuv.js';
 import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { Trace } from '../flow/trace.js';

@@ -6,7 +6,7 @@ import { describeValue, GradscopeError } from '../errors.js';
 import type { NumberArray, Tensor } from '../kernels.js';
 import { counted, grouped } from '../counted.js';
 import { FLOAT32_OVERFLOW, unknownKey, withinFloat32 } from '../checks.js';
-import { lengthOf } from '../model-limits.js';
+import { lengthOf } from '../array-reads.js';
 
 /** The fields of a flat block of rows (Rows), each required, no other taken. */
 const FLAT_KEYS: readonly string[] = ['data', 'rows', 'cols'];

@@ -36,7 +36,8 @@ import { checkBlockArchitecture, checkBlockModel, isParameter } from '../network
 import { elementsOf } from '../layers/block-layout.js';
 import { parameterCountOf } from '../network/memory-budget.js';
 import type { BlockModelData } from '../layers/block-model.js';
-import { checkFloat32Values, checkStepCount, checkStoredTensor, elementPath, lengthOf, optionFault, valuesReadOnce, type ElementPath, type Fail } from '../model-limits.js';
+import { checkFloat32Values, checkStepCount, checkStoredTensor, elementPath, optionFault, type ElementPath, type Fail } from '../model-limits.js';
+import { lengthOf, valuesReadOnce } from '../array-reads.js';
 import { checkNetwork, type Network } from '../api/network.js';
 import { MODEL } from '../model.js';
 import { checkOptimizer, checkOptimizerFor, checkStateKind, type Optimizer, type OptimizerState } from '../optim/optimizer.js';

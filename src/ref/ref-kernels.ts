@@ -6,7 +6,7 @@
 import { checkChoice, checkKnownKeys, checkTensorLength, unknownKernelActivation, unknownLossPass } from '../checks.js';
 import { isTypedNumberArray } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
-import { lengthOf } from '../model-limits.js';
+import { lengthOf } from '../array-reads.js';
 import type { Activation, FloatArray, Kernels, Loss, OutputActivation, WriteFault } from '../kernels.js';
 import { activation, activationPrime, softplus } from './activations.js';
 import { curvatureKernels } from './curvature.js';

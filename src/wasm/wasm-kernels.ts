@@ -5,7 +5,7 @@
  */
 import { checkChoice, checkKnownKeys, checkTensorLength, keysOf, unknownKernelActivation, unknownLossPass } from '../checks.js';
 import { GradscopeError, invalidOption } from '../errors.js';
-import { lengthOf } from '../model-limits.js';
+import { lengthOf } from '../array-reads.js';
 import { isTypedNumberArray } from '../data/matrix.js';
 import type { Activation, Kernels, NumberArray, OutputActivation, WriteFault } from '../kernels.js';
 import { ACTIVATION_STAT_COUNT, ACTIVATIONS, LOSSES, type Loss } from '../kernels.js';

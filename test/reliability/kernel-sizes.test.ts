@@ -74,7 +74,7 @@ describe.each(exported)('the exported %s kernels', (_name, k) => {
     await expectError(() => k.denseForward(z, a, w, b, 1, 5, 1), 'SHAPE_MISMATCH', /denseForward: a: holds 4 elements, fewer than the batch·nIn = 1·5 = 5 it needs/);
     await expectError(() => k.zero(z, 100), 'SHAPE_MISMATCH', /^.*: zero: t: holds 2 elements, fewer than the n = 100 it needs/);
     await expectError(() => k.copyRows(z, a, [0], 0, 1, 3), 'SHAPE_MISMATCH', /copyRows: dst: holds 2 elements, fewer than the count·rowLen = 1·3 = 3/);
-    await expectError(() => k.write(z, [1, 2], 1), 'SHAPE_MISMATCH', /write: t: holds 2 elements, fewer than offset \+ src.length = 1 \+ 2 = 3/);
+    await expectError(() => k.write(z, [1, 2], 1), 'SHAPE_MISMATCH', /write: t: holds 2 elements, fewer than offset \+ src's values = 1 \+ 2 = 3/);
     await expectError(() => k.copy2d(z, 1, 2, a, 0, 2, 2, 1), 'SHAPE_MISMATCH', /copy2d: dst: holds 2 elements, fewer than dstOffset \+ \(rows − 1\)·dstStride \+ cols = 1 \+ 1·2 \+ 1 = 4/);
     await expectError(() => k.sampleTargets('mse', z, z, b, 2, 2), 'SHAPE_MISMATCH', /sampleTargets: y: holds 2 elements, fewer than the batch·n = 2·2 = 4/);
     await expectError(() => k.weightStats(new Float64Array(4), b, b, b, 2), 'SHAPE_MISMATCH', /weightStats: out: holds 4 elements, fewer than the 5 it needs/);
