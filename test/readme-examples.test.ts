@@ -3,6 +3,7 @@
 // from what the block printed and checked within a stated tolerance. A failure names the block's
 // line in README.md and shows its stderr.
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadMnist } from '../src/data/mnist.js';
@@ -55,6 +56,18 @@ describe('the example harness', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('INVALID_OPTION');
     await expect(expectRuns({ line: 7, code: 'throw new Error("boom")' }, 'X.md')).rejects.toThrow(/X\.md line 7: the example exited with 1[\s\S]*boom/);
+  }, 2 * BLOCK_TIMEOUT_MS);
+
+  it('runs a block in a folder of its own inside the checkout, and removes it once the block has run, passed or failed', async () => {
+    const artifacts = fileURLToPath(new URL('../test-artifacts', import.meta.url));
+    for (const [end, exit] of [['', 0], ['throw new Error("boom");', 1]] as const) {
+      const code = `import { writeFileSync } from 'node:fs';\nwriteFileSync('written.txt', 'x');\nconsole.log(process.cwd());\n${end}`;
+      const result = await runBlock({ line: 3, code }, BLOCK_TIMEOUT_MS);
+      expect(result.code, result.stderr).toBe(exit);
+      const folder = result.stdout.trim();
+      expect(dirname(folder)).toBe(artifacts);
+      expect(existsSync(folder)).toBe(false);
+    }
   }, 2 * BLOCK_TIMEOUT_MS);
 });
 

@@ -4,7 +4,7 @@
  * a child process (so top-level await, console output and process exit behave as for a user).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -65,24 +65,30 @@ export interface RunResult {
 
 /** Inside the checkout (test-artifacts/ is not committed), so that a block importing a devDependency (onnxruntime-node, @tensorflow/tfjs) finds it as a user's project would. */
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
-mkdirSync(ARTIFACTS, { recursive: true });
-const workdir = mkdtempSync(join(ARTIFACTS, 'examples-'));
 
 /**
- * Runs one block in a folder of its own (files an example writes land there), after writing the
- * `files` it reads (name → bytes) into that folder; `prefix` is code run before the block's own.
+ * Runs one block in a folder of its own (files an example writes land there, not in the checkout),
+ * after writing the `files` it reads (name → bytes) into that folder; `prefix` is code run before the
+ * block's own. The folder is removed when the block's process has ended, passed or failed: a failure
+ * is told by the result (the tests print its stderr beside the block's line), and folders kept piled
+ * up in test-artifacts/, one per block for every local run.
  */
-export function runBlock(block: CodeBlock, timeoutMs: number, setup: { files?: Record<string, Uint8Array>; prefix?: string; name?: string } = {}): Promise<RunResult> {
-  const folder = mkdtempSync(join(workdir, `${setup.name ?? 'block'}-line-${block.line}-`));
-  for (const [name, bytes] of Object.entries(setup.files ?? {})) writeFileSync(join(folder, name), bytes);
-  const file = join(folder, 'example.mts');
-  writeFileSync(file, (setup.prefix ?? '') + withLocalGradscope(block.code) + '\n');
-  return new Promise((resolve) => {
-    const child = spawn(TSX, [file], { cwd: folder, timeout: timeoutMs });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+export async function runBlock(block: CodeBlock, timeoutMs: number, setup: { files?: Record<string, Uint8Array>; prefix?: string; name?: string } = {}): Promise<RunResult> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const folder = mkdtempSync(join(ARTIFACTS, `examples-${setup.name ?? 'block'}-line-${block.line}-`));
+  try {
+    for (const [name, bytes] of Object.entries(setup.files ?? {})) writeFileSync(join(folder, name), bytes);
+    const file = join(folder, 'example.mts');
+    writeFileSync(file, (setup.prefix ?? '') + withLocalGradscope(block.code) + '\n');
+    return await new Promise((resolve) => {
+      const child = spawn(TSX, [file], { cwd: folder, timeout: timeoutMs });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
