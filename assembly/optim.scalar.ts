@@ -2,6 +2,10 @@
 // of optim.simd.ts (no v128 in this file). Every hyperparameter arrives as f64 and is rounded to
 // f32 once, so both variants run the same f32 operations in the same order and give the same bits.
 // Weight decay is PyTorch's L2 form (g' = g + λ·w) unless a kernel says otherwise.
+// AdaGrad's, RMSprop's and Adam's steps divide before they scale (lr·(g / (√s + ε))): a subnormal
+// gradient (a deep sigmoid net's first layers) times lr fell deeper into float32's subnormal range,
+// down to a few significant bits, and the division by a denominator of about ε brought that error
+// back to the step's scale: Adam's step was 11 % off the oracle's (test/kernels/subnormal.test.ts).
 
 import { adamInverseRoot, adamStepSize } from './optim.common';
 
@@ -31,7 +35,7 @@ export function f32_adagrad_update__scalar(
     const gi = load<f32>(g + o) + lambda * wi;
     const si = load<f32>(s + o) + gi * gi;
     store<f32>(s + o, si);
-    store<f32>(w + o, wi - lr * gi / (sqrt<f32>(si) + eps));
+    store<f32>(w + o, wi - lr * (gi / (sqrt<f32>(si) + eps)));
   }
 }
 
@@ -46,7 +50,7 @@ export function f32_rmsprop_update__scalar(
     const gi = load<f32>(g + o) + lambda * wi;
     const si = a * load<f32>(s + o) + b * (gi * gi);
     store<f32>(s + o, si);
-    store<f32>(w + o, wi - lr * gi / (sqrt<f32>(si) + eps));
+    store<f32>(w + o, wi - lr * (gi / (sqrt<f32>(si) + eps)));
   }
 }
 
@@ -70,7 +74,7 @@ export function f32_adam_update__scalar(
     const vi = b2 * load<f32>(v + o) + c2 * (gi * gi);
     store<f32>(m + o, mi);
     store<f32>(v + o, vi);
-    store<f32>(w + o, shrink * wi - stepSize * mi / (sqrt<f32>(vi) * inverseRoot + eps));
+    store<f32>(w + o, shrink * wi - stepSize * (mi / (sqrt<f32>(vi) * inverseRoot + eps)));
   }
 }
 

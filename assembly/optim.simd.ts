@@ -39,7 +39,7 @@ export function f32_adagrad_update__simd(
     const gi = f32x4.add(v128.load(g + o), f32x4.mul(lambda, wi));
     const si = f32x4.add(v128.load(s + o), f32x4.mul(gi, gi));
     v128.store(s + o, si);
-    v128.store(w + o, f32x4.sub(wi, f32x4.div(f32x4.mul(lr, gi), f32x4.add(f32x4.sqrt(si), eps))));
+    v128.store(w + o, f32x4.sub(wi, f32x4.mul(lr, f32x4.div(gi, f32x4.add(f32x4.sqrt(si), eps)))));
   }
   const o = <usize>i << 2;
   f32_adagrad_update__scalar(w + o, s + o, g + o, n - i, learningRate, epsilon, weightDecay);
@@ -58,7 +58,7 @@ export function f32_rmsprop_update__simd(
     const gi = f32x4.add(v128.load(g + o), f32x4.mul(lambda, wi));
     const si = f32x4.add(f32x4.mul(a, v128.load(s + o)), f32x4.mul(b, f32x4.mul(gi, gi)));
     v128.store(s + o, si);
-    v128.store(w + o, f32x4.sub(wi, f32x4.div(f32x4.mul(lr, gi), f32x4.add(f32x4.sqrt(si), eps))));
+    v128.store(w + o, f32x4.sub(wi, f32x4.mul(lr, f32x4.div(gi, f32x4.add(f32x4.sqrt(si), eps)))));
   }
   const o = <usize>i << 2;
   f32_rmsprop_update__scalar(w + o, s + o, g + o, n - i, learningRate, alpha, epsilon, weightDecay);
@@ -85,7 +85,7 @@ export function f32_adam_update__simd(
     v128.store(m + o, mi);
     v128.store(v + o, vi);
     const denominator = f32x4.add(f32x4.mul(f32x4.sqrt(vi), inverseRoot), eps);
-    v128.store(w + o, f32x4.sub(f32x4.mul(shrink, wi), f32x4.div(f32x4.mul(stepSize, mi), denominator)));
+    v128.store(w + o, f32x4.sub(f32x4.mul(shrink, wi), f32x4.mul(stepSize, f32x4.div(mi, denominator))));
   }
   const o = <usize>i << 2;
   f32_adam_update__scalar(w + o, m + o, v + o, g + o, n - i, learningRate, beta1, beta2, epsilon, weightDecay, decoupled, step);

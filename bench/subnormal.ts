@@ -15,6 +15,7 @@
 import { cpuText, thisCpu } from './cpu.js';
 import { interleaved } from './median.js';
 import { roundRatios, spreadOf, spreadText } from './spread.js';
+import { FLOAT32_MIN_NORMAL } from '../src/checks.js';
 import { Rng } from '../src/init/rng.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 
@@ -28,8 +29,6 @@ export const SUBNORMAL_SETUP = {
   adamWeights: ADAM_SIZES.slice(1).reduce((sum, units, i) => sum + (ADAM_SIZES[i] + 1) * units, 0),
   rounds: 15,
 } as const;
-/** float32's smallest normal number: below it a value is subnormal. */
-const FLOAT32_MIN_NORMAL = 2 ** -126;
 
 const { batch, inputs, outputs, adamWeights, rounds } = SUBNORMAL_SETUP;
 const k = await createWasmKernels();
