@@ -85,8 +85,8 @@ export class UnstatedImportOptions extends GradscopeError {
     readonly byModule?: readonly ImportOptionName[],
     /** The file, when the reader knows it. */
     readonly path?: string,
-    /** Values the file itself gives for some of `options` (its layers' names, in an order they chain in), which a printed command uses in place of a placeholder. */
-    readonly values?: Readonly<Partial<Record<ImportOptionName, string>>>,
+    /** The values the file itself allows for some of `options` (its layers' names, in each order they chain in): a printed command is given once for each, in place of a placeholder. */
+    readonly values?: Readonly<Partial<Record<ImportOptionName, readonly string[]>>>,
   ) {
     const route = byModule === undefined ? '' : `, or ${BY_MODULE}: blockModelFromSafetensors's ${optionsToPass(byModule)}`;
     super('BAD_MODEL_FILE', `${path === undefined ? '' : `${path}: `}${where}: ${lacks}; pass ${optionsToPass(options)} ${purpose}${route}`);

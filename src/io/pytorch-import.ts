@@ -41,6 +41,20 @@ export function architectureOfPytorch(expression: string, where: string, fail: F
   return { inputs: walk.inputs!, layers, names: walk.names };
 }
 
+/** A module's path within its nn.Sequential as Walk.sequential names it: its index, and in a Residual's branch `i.branch.j`. */
+const SEQUENTIAL_PATH = /^\d+(\.branch\.\d+)*$/;
+
+/**
+ * Whether some module expression names modules `paths` (tensor names less `.weight`): each a Sequential path (SEQUENTIAL_PATH),
+ * all under one module prefix or none (`net.0`, `net.2`: safetensors-blocks.ts' modulePrefix drops it). Names such as `encoder`
+ * or `fc1` are a module class's attributes, which no expression gradscope reads gives.
+ */
+export function someModuleNames(paths: readonly string[]): boolean {
+  if (paths.length === 0) return false;
+  const prefixes = [0, ...[...paths[0]].flatMap((c, i) => (c === '.' ? [i + 1] : []))].map((end) => paths[0].slice(0, end));
+  return prefixes.some((prefix) => paths.every((path) => path.startsWith(prefix) && SEQUENTIAL_PATH.test(path.slice(prefix.length))));
+}
+
 /** The call with every `torch.nn.X` as `nn.X`: the same class, as a script that imports torch alone spells it. */
 function nnNames(call: PythonCall): PythonCall {
   const named = (value: PythonValue) => (typeof value === 'object' ? nnNames(value) : value);

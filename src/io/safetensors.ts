@@ -24,6 +24,7 @@ import type { Network } from '../api/network.js';
 import { badModel, exportSource, checkArchitecture, checkSizes, denseAsBlockModel, readActivation, readLoss } from './model-data.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { pytorchExpression } from './pytorch-module.js';
+import { someModuleNames } from './pytorch-import.js';
 import { BLOCK_FILE_RECORDS, blockModelFromSafetensors, checkedBlockModelToSafetensors, isBlockFile, tensorsToWrite, type BlockSafetensorsOptions } from './safetensors-blocks.js';
 import { isBlockModel } from '../network/block-model-check.js';
 import { decodeFloats, encodeSafetensors, f64Note, parseSafetensors, type TensorEntry } from './safetensors-format.js';
@@ -87,7 +88,7 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   const notes: string[] = [];
   const grouped = groupLayers(entries);
   if (grouped.length === 0) throw badModel('safetensors', 'holds no tensors: expected dense layers ("0.weight", "0.bias", …)');
-  const layers = orderLayers(grouped, options.layers, notes, unstatedArchitecture(gradscopeMetadata(metadata), grouped.length, options));
+  const layers = orderLayers(grouped, options, metadata, notes);
   const sizes = [layers[0].weight.shape[1], ...layers.map((layer) => layer.weight.shape[0])];
   layers.forEach((layer, l) => {
     const [out, inputs] = layer.weight.shape;
@@ -101,7 +102,7 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   // Each size is read from a weight tensor's shape: the first one's inputs, then each one's units.
   checkSizes(sizes, 'safetensors', (l) => (l === 0 ? `safetensors: ${fileLayer(0, '', layers[0].weight.name)}: inputs` : `safetensors: ${fileLayer(l - 1, '', layers[l - 1].weight.name)}: units`));
 
-  const { lossFrom, ...architecture } = readArchitecture(metadata, sizes, options, notes);
+  const { lossFrom, ...architecture } = readArchitecture(metadata, layers, sizes, options, notes);
   const model: ModelData = { ...architecture, sizes, weights: [], biases: [], imported: { lossFrom, notes } };
   checkArchitecture(model, 'safetensors __metadata__', (l) => `safetensors __metadata__: ${fileLayer(l, '', layers[l].weight.name)}`);
   layers.forEach((layer, l) => {
@@ -153,6 +154,19 @@ function unstatedArchitecture(ours: Record<string, string>, depth: number, optio
   ];
 }
 
+/**
+ * The other route for a file that does not say what it computes, blockModelFromSafetensors's `{ pytorch }` with the loss where
+ * `unstated` lacks it: a caller who gave neither activation may hold a state_dict PyTorch saved, whose module's expression says every
+ * layer and orders them (newuser29); not one who gave an activation or the layers' order (each refused beside pytorch), nor for a file
+ * gradscope wrote (whose metadata the expression would override: refused), nor where no expression could name the layers (`encoder`,
+ * `fc1`: a module class's attributes) or one lacks a bias (nn.Linear(bias=False) is refused): a route offered must be one that can run.
+ */
+function moduleRoute(metadata: Record<string, string>, options: SafetensorsImportOptions, layers: readonly LayerEntries[], unstated: readonly ImportOptionName[]): ImportOptionName[] | undefined {
+  if (metadata.format === MODEL_FILE_TAG || options.activation !== undefined || options.output !== undefined || options.layers !== undefined) return undefined;
+  if (!layers.every((layer) => layer.bias !== undefined) || !someModuleNames(layers.map((layer) => layer.name))) return undefined;
+  return ['pytorch', ...(unstated.includes('loss') ? (['loss'] as const) : [])];
+}
+
 /** Groups `<layer>.weight` and `<layer>.bias` by layer name; anything else is not a dense layer. */
 function groupLayers(entries: TensorEntry[]): LayerEntries[] {
   const byName = new Map<string, Partial<LayerEntries>>();
@@ -176,10 +190,11 @@ const MAX_ORDER_SEARCH = 100_000;
 /**
  * The dense layers in order: as `names` lists them; else by the numbers in their names when the
  * names are the same apart from their numbers (fc1, fc2; layers.0, layers.2; 0.0, 1.0); else the
- * one order in which every layer takes the previous one's outputs. Refuses a file with none or
- * with several such orders, saying why and how to give the order.
+ * one order in which every layer takes the previous one's outputs. Refuses a file with none (which
+ * nothing reads), and one with several such orders (offering those found) or too many to try.
  */
-function orderLayers(layers: LayerEntries[], names: readonly string[] | undefined, notes: string[], unstated: readonly ImportOptionName[]): LayerEntries[] {
+function orderLayers(layers: LayerEntries[], options: SafetensorsImportOptions, metadata: Record<string, string>, notes: string[]): LayerEntries[] {
+  const names = options.layers;
   const listing = layers.map((l) => `${l.name} [${l.weight.shape.join(', ')}]`).join(', ');
   if (names !== undefined) {
     if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) throw new MistakenImportOption('layers', 'layers option', 'expected an array of layer names');
@@ -202,17 +217,29 @@ function orderLayers(layers: LayerEntries[], names: readonly string[] | undefine
     });
   }
   const orders = chainOrders(layers);
-  // The order is what the file does not record: each command asks for the layers option in its own words (cli/unstated-import-words.ts).
-  // The options asked for are all the import needs, the file's own names in a chain order (else as listed) its layers' value: a convert
-  // command printed from them runs (review-b, session 30: it printed '--layers fc1,fc2', and then the file lacked its activations too).
-  const purpose = `to give their order (the layers' names, input first)${unstated.length ? ' and what they compute' : ''}`;
-  const unordered = (lacks: string, order = layers) =>
-    new UnstatedImportOptions('safetensors', lacks, ['layers', ...unstated], purpose, undefined, undefined, { layers: order.map((l) => l.name).join(',') });
+  const unstated = unstatedArchitecture(gradscopeMetadata(metadata), layers.length, options);
+  // No order chains, and a PyTorch module gradscope reads chains its nn.Linear layers in the module's order (a Residual keeps its width):
+  // nothing the caller could give reads them, so nothing is offered (review-b, session 31: it printed a --layers order that fails).
+  if (orders !== 'too many' && orders.length === 0) {
+    throw badModel('safetensors', `cannot read the dense layers (${listing}) as one network: their names carry no order and their shapes chain in none, so neither a layers order nor a PyTorch module expression reads them (each needs every layer to take as many inputs as the one before has outputs)`);
+  }
+  // The order is what the file does not record: each command asks for the layers option in its own words (cli/unstated-import-words.ts),
+  // with every other option the import needs, so a convert command printed from them runs (review-b, session 30).
+  const computes = unstated.some((option) => option !== 'loss') ? 'what they compute' : undefined;
+  const trained = unstated.includes('loss') ? 'what the model was trained on' : undefined; // readArchitecture's words
+  const says = [computes, trained].filter((words) => words !== undefined).join(' and ');
+  const purpose = `to give their order (the layers' names, input first)${says && `${computes && trained ? ',' : ' and'} say ${says}`}`;
+  const unordered = (lacks: string, values?: { layers: string[] }) =>
+    new UnstatedImportOptions('safetensors', lacks, ['layers', ...unstated], purpose, moduleRoute(metadata, options, layers, unstated), undefined, values);
+  // Too many to try: an order may still exist, which the caller may know; the file names none.
   if (orders === 'too many') throw unordered(`cannot order the dense layers (${listing}): too many orders to try`);
-  if (orders.length === 0) throw unordered(`cannot order the dense layers (${listing}): their names carry no order and their shapes chain in none`);
   if (orders.length > 1) {
     const show = (order: LayerEntries[]) => order.map((l) => l.name).join(' → ');
-    throw unordered(`the dense layers (${listing}) chain in more than one order (${show(orders[0])}; ${show(orders[1])}): ambiguous`, orders[0]);
+    // Both orders found are the file's to offer, neither its to choose. chainOrders stops at two: two layers have no other, more may.
+    const more = layers.length > 2 ? '; there may be more' : '';
+    throw unordered(`the dense layers (${listing}) chain in more than one order (${show(orders[0])}; ${show(orders[1])}${more}): ambiguous`, {
+      layers: orders.map((order) => order.map((l) => l.name).join(',')),
+    });
   }
   notes.push(`ordered the dense layers by their shapes: ${orders[0].map((l) => l.name).join(' → ')}`);
   return orders[0];
@@ -254,6 +281,7 @@ function chainOrders(layers: LayerEntries[]): LayerEntries[][] | 'too many' {
  */
 function readArchitecture(
   metadata: Record<string, string>,
+  layers: readonly LayerEntries[],
   sizes: readonly number[],
   options: SafetensorsImportOptions,
   notes: string[],
@@ -277,11 +305,7 @@ function readArchitecture(
     activations = [...Array<OutputActivation>(depth - 1).fill(hidden!), readActivation(options.output, 'output option')];
   } else {
     const missing = unstatedArchitecture(ours, depth, options);
-    // A caller who gave neither activation may hold a state_dict PyTorch saved: its module's expression says every layer (newuser29);
-    // not one who ordered the layers, as the expression orders them itself (layers beside pytorch is refused).
-    const lossMissing = missing.includes('loss') ? (['loss'] as const) : [];
-    const byModule = options.activation === undefined && options.output === undefined && options.layers === undefined ? (['pytorch', ...lossMissing] as const) : undefined;
-    throw new UnstatedImportOptions('__metadata__', 'has no gradscope "activations"', missing, 'to say what the layers compute', byModule);
+    throw new UnstatedImportOptions('__metadata__', 'has no gradscope "activations"', missing, 'to say what the layers compute', moduleRoute(metadata, options, layers, missing));
   }
   const recorded = { ...recordedInitialisationText(ours, '__metadata__.initialisation', badModel, chainFanIns(sizes)), ...recordedTrainedOnText(ours.trainedOn, '__metadata__.trainedOn', badModel) };
   if (ours.loss !== undefined) {

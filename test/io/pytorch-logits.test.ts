@@ -4,13 +4,15 @@
  * prefix (`net.0.weight`), and a plain state_dict without metadata on the command line, whose
  * errors name the flags still missing.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { networkFromBlockModel } from '../../src/io/model-data.js';
 import { blockModelFromSafetensors } from '../../src/io/safetensors-blocks.js';
+import { fromSafetensors } from '../../src/io/safetensors.js';
 import { encodeSafetensors, type TensorToWrite } from '../../src/io/safetensors-format.js';
+import { modelFromJSON, type ModelData } from '../../src/network/model-file.js';
 import { runCliInProcess } from '../util/cli.js';
 import { expectError } from '../util/expect-error.js';
 
@@ -121,6 +123,29 @@ describe('gradscope convert of a plain state_dict', () => {
     }
   });
 
+  it('offers the --pytorch route only where a module expression could name the layers: Sequential indices (under a prefix all share), each with a bias', async () => {
+    const route = /or read it by the expression of the PyTorch module that saved it/;
+    const { values } = stateDict();
+    const named = (rename: (name: string) => string, keep = (_name: string) => true) =>
+      encodeSafetensors({ format: 'pt' }, SHAPES.filter(([name]) => keep(name)).map(([name, shape]) => ({ name: rename(name), dtype: 'F32' as const, shape, values: values.get(name)! })));
+    const cases: [string, Uint8Array, boolean][] = [
+      ['0, 2', named((name) => name), true],
+      ['net.0, net.2', named((name) => `net.${name}`), true],
+      ['model.net.0, model.net.2', named((name) => `model.net.${name}`), true],
+      ['fc0, fc2 (a module class\'s attributes)', named((name) => `fc${name}`), false],
+      ['a.0, b.2 (no prefix they share)', named((name) => `${name.startsWith('0') ? 'a' : 'b'}.${name}`), false],
+      ['0, 2 without biases (nn.Linear(bias=False) is refused)', named((name) => name, (name) => name.endsWith('.weight')), false],
+    ];
+    for (const [names, bytes, offered] of cases) {
+      const file = join(dir, 'named.safetensors');
+      writeFileSync(file, bytes);
+      const run = await runCliInProcess(['convert', file, join(dir, 'named.json')]);
+      expect(run.stderr, names).toMatch(/has no gradscope "activations"/);
+      if (offered) expect(run.stderr, names).toMatch(route);
+      else expect(run.stderr, names).not.toMatch(route);
+    }
+  });
+
   it('study --model, gradients and curvature, which take no import flags, give the convert command that does, to run first', async () => {
     const converted = join(dir, 'seq.json');
     for (const words of [['study'], ['gradients'], ['curvature']]) {
@@ -165,49 +190,145 @@ describe('gradscope convert of a plain state_dict', () => {
     }
   });
 
-  it("a dense chain whose layers' order the file does not give: convert asks for --layers, study --model, gradients and curvature (no --layers) give the convert command", async () => {
-    // Two square layers chain either way round and their names carry no order. The three commands said '(--layers a,b,c)', a flag they refuse.
-    const square: TensorToWrite[] = ['encoder', 'decoder'].flatMap((name) => [
-      { name: `${name}.weight`, dtype: 'F32' as const, shape: [4, 4], values: new Float32Array(16) },
-      { name: `${name}.bias`, dtype: 'F32' as const, shape: [4], values: new Float32Array(4) },
+  /** Dense layers `[name, out, inputs]`, each weight's values from `k` (its index) so that the order read shows in the weights. */
+  const dense = (layers: [string, number, number][]): TensorToWrite[] =>
+    layers.flatMap(([name, out, inputs], k) => [
+      { name: `${name}.weight`, dtype: 'F32' as const, shape: [out, inputs], values: Float32Array.from({ length: out * inputs }, (_, i) => ((i * 7 + k) % 5) / 10 - 0.2) },
+      { name: `${name}.bias`, dtype: 'F32' as const, shape: [out], values: new Float32Array(out) },
     ]);
+  const squareRows = join(dir, 'square-rows.json');
+  writeFileSync(squareRows, JSON.stringify({ inputs: [[0, 1, 0, 1], [1, 0, 1, 0]], targets: [[1, 0, 0, 0], [0, 0, 1, 0]] }));
+  /** Placeholders as the user fills them: --activation tanh, --output softmax, --loss cross-entropy, --pytorch `expression`. */
+  const filled = (printed: string, expression = '') =>
+    printed.split(' ').slice(1).map((word, i, all) => ({ '--activation': 'tanh', '--output': 'softmax', '--loss': 'cross-entropy', '--pytorch': expression })[all[i - 1]] ?? word);
+
+  /** Runs `printed` (a convert command the refusal printed: the paths hold no space or quote), then gradients on the model it wrote with `rows`: the model, and what convert said. */
+  async function runPrinted(printed: string, converted: string, rows = squareRows): Promise<{ model: ModelData; said: string }> {
+    const ran = await runCliInProcess(filled(printed));
+    expect(ran.code, ran.stderr).toBe(0);
+    const studied = await runCliInProcess(['gradients', '--model', converted, '--data', rows]);
+    expect(studied.code, studied.stderr).toBe(0);
+    return { model: modelFromJSON(JSON.parse(readFileSync(converted, 'utf8'))), said: ran.stdout };
+  }
+
+  it("a dense chain whose layers' order the file does not give: convert asks for --layers, study --model, gradients and curvature (no --layers) give a convert command for each order", async () => {
+    // Two square layers chain either way round and their names carry no order. The three commands said '(--layers a,b,c)', a flag they refuse.
+    const square = dense([['encoder', 4, 4], ['decoder', 4, 4]]);
     const file = join(dir, 'square.safetensors');
     writeFileSync(file, encodeSafetensors({}, square));
     const lacks = `${file}: safetensors: the dense layers (encoder [4, 4], decoder [4, 4]) chain in more than one order (encoder → decoder; decoder → encoder): ambiguous`;
     // The file records nothing of what its layers compute either: every option the import needs is asked for at once, the
     // layers by the file's own names (it printed '--layers fc1,fc2', and the command then lacked --activation, --output and --loss).
+    // No module expression names layers encoder and decoder (a module class's attributes): no --pytorch route, which could not run.
     const convert = await runCliInProcess(['convert', file, join(dir, 'square-out.json')]);
-    const purpose = "to give their order (the layers' names, input first) and what they compute";
+    // The purpose names what is missing: the order, what the layers compute and (the loss) what the model was trained on.
+    const purpose = "to give their order (the layers' names, input first), say what they compute and what the model was trained on";
     expect(convert.stderr).toBe(`gradscope: BAD_MODEL_FILE: ${lacks}; pass { layers, activation, output, loss } (--layers, --activation, --output, --loss) ${purpose}\n`);
     const converted = join(dir, 'square.json');
+    // Both orders are offered, a whole command each: the file does not say which (it filled in the first found, choosing for the caller).
+    const command = (order: string) => `gradscope convert ${file} ${converted} --layers ${order} --activation A --output A --loss L`;
     for (const words of [['study'], ['gradients'], ['curvature']]) {
       const run = await runCliInProcess([...words, '--model', file]);
       expect(run.code, words[0]).toBe(1);
       expect(run.stderr, words[0]).toBe(
         `gradscope: BAD_MODEL_FILE: ${lacks}, and gradscope ${words[0]} takes no flag ${purpose}: ` +
-          `convert the file first: gradscope convert ${file} ${converted} --layers encoder,decoder --activation A --output A --loss L (gradscope convert --help lists each flag's values), then give --model ${converted}\n`,
+          `convert the file first: ${command('encoder,decoder')} (or ${command('decoder,encoder')}) ` +
+          `(gradscope convert --help lists each flag's values), then give --model ${converted}\n`,
       );
+    }
+    // Each runs as printed (its placeholders filled) and reads the layers in its order.
+    for (const order of ['encoder,decoder', 'decoder,encoder']) {
+      const { model } = await runPrinted(command(order), converted);
+      expect(model.weights, order).toEqual(fromSafetensors(readFileSync(file), { layers: order.split(','), activation: 'tanh', output: 'softmax', loss: 'cross-entropy' }).weights);
+    }
+    // Only the loss unstated: the purpose says that, not what the layers compute (which the activations recorded say).
+    const recorded = join(dir, 'square-no-loss.safetensors');
+    writeFileSync(recorded, encodeSafetensors({ format: 'gradscope.model', version: '1', activations: 'tanh,softmax' }, square));
+    const noLoss = await runCliInProcess(['convert', recorded, join(dir, 'square-no-loss.json')]);
+    expect(noLoss.stderr).toMatch(/; pass \{ layers, loss \} \(--layers, --loss\) to give their order \(the layers' names, input first\) and say what the model was trained on\n$/);
+  });
+
+  it('a PyTorch Residual\'s state_dict whose layers chain in two orders: a command for each order and the --pytorch route, each running as printed', async () => {
+    // nn.Linear at 0, Residual at 2 with its branch's nn.Linear: names a module expression gives, in no order their numbers say (0; 2.branch.0).
+    const expression = 'nn.Sequential(nn.Linear(4, 4), nn.Tanh(), Residual(nn.Sequential(nn.Linear(4, 4), nn.Tanh())), nn.Softmax(dim=-1))';
+    const file = join(dir, 'residual.safetensors');
+    writeFileSync(file, encodeSafetensors({ format: 'pt' }, dense([['0', 4, 4], ['2.branch.0', 4, 4]])));
+    const refused = await runCliInProcess(['gradients', '--model', file]);
+    expect(refused.code).toBe(1);
+    const converted = join(dir, 'residual.json');
+    const layers = (order: string) => `gradscope convert ${file} ${converted} --layers ${order} --activation A --output A --loss L`;
+    const byModule = `gradscope convert ${file} ${converted} --pytorch EXPR --loss L`;
+    expect(refused.stderr).toContain(
+      `convert the file first: ${layers('0,2.branch.0')} (or ${layers('2.branch.0,0')}) (or, to read it by the expression of the PyTorch module that saved it, ${byModule}) (gradscope convert`,
+    );
+    for (const order of ['0,2.branch.0', '2.branch.0,0']) await runPrinted(layers(order), converted);
+    const ran = await runCliInProcess(filled(byModule, expression));
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toContain('4 inputs → dense 4 tanh → residual none [dense 4 tanh] → activation softmax, loss cross-entropy');
+    const studied = await runCliInProcess(['gradients', '--model', converted, '--data', squareRows]);
+    expect(studied.code, studied.stderr).toBe(0);
+  });
+
+  it('a dense chain whose shapes chain in one order: the printed commands run and read the layers in that order, noted', async () => {
+    // decoder [3, 4] then encoder [2, 3]: the only order; the file lacks only what the layers compute and the loss.
+    const file = join(dir, 'one-order.safetensors');
+    writeFileSync(file, encodeSafetensors({}, dense([['encoder', 2, 3], ['decoder', 3, 4]])));
+    const rows = join(dir, 'one-order-rows.json');
+    writeFileSync(rows, JSON.stringify({ inputs: [[0, 1, 0, 1], [1, 0, 1, 0]], targets: [[1, 0], [0, 1]] }));
+    const refused = await runCliInProcess(['study', '--model', file]);
+    expect(refused.code).toBe(1);
+    const converted = join(dir, 'one-order.json');
+    const printed = `gradscope convert ${file} ${converted} --activation A --output A --loss L`;
+    // encoder and decoder are no module expression's names: the --pytorch route is not offered.
+    expect(refused.stderr).toContain(`convert the file first: ${printed} (gradscope convert --help lists each flag's values), then give --model ${converted}\n`);
+    const { model, said } = await runPrinted(printed, converted, rows);
+    expect(model.sizes).toEqual([4, 3, 2]);
+    expect(model.weights).toEqual(fromSafetensors(readFileSync(file), { layers: ['decoder', 'encoder'], activation: 'tanh', output: 'softmax', loss: 'cross-entropy' }).weights);
+    expect(said).toContain('ordered the dense layers by their shapes: decoder → encoder');
+  });
+
+  it("a dense chain whose shapes chain in no order is refused offering no way out: neither --layers order nor a module expression reads it", async () => {
+    // 0 [3, 4] and 2.branch.0 [5, 6]: it printed '--layers 0,2.branch.0', which fails as the other order does; the names are a module's.
+    const file = join(dir, 'apart.safetensors');
+    writeFileSync(file, encodeSafetensors({}, dense([['0', 3, 4], ['2.branch.0', 5, 6]])));
+    const lacks =
+      'cannot read the dense layers (0 [3, 4], 2.branch.0 [5, 6]) as one network: their names carry no order and their shapes chain in none, so neither a layers order nor a PyTorch module expression reads them (each needs every layer to take as many inputs as the one before has outputs)';
+    for (const words of [['convert', file, join(dir, 'apart.json')], ['gradients', '--model', file], ['study', '--model', file]]) {
+      const run = await runCliInProcess(words);
+      expect(run.code, words[0]).toBe(1);
+      expect(run.stderr, words[0]).toBe(`gradscope: BAD_MODEL_FILE: ${file}: safetensors: ${lacks}\n`);
+    }
+    // What the message says: either order the layers option could give fails, and so does a module expression of the two Linears, in either order.
+    const flags = ['--activation', 'relu', '--output', 'softmax', '--loss', 'cross-entropy'];
+    for (const order of ['0,2.branch.0', '2.branch.0,0']) {
+      const run = await runCliInProcess(['convert', file, join(dir, 'apart.json'), '--layers', order, ...flags]);
+      expect(run.code, order).toBe(1);
+      expect(run.stderr, order).toMatch(/^gradscope: BAD_MODEL_FILE: .*takes \d inputs but the previous layer has \d outputs/);
+    }
+    for (const [expression, fault] of [
+      ['nn.Sequential(nn.Linear(4, 3), nn.Tanh(), Residual(nn.Sequential(nn.Linear(6, 5))))', /takes 6 features but gets 3/],
+      ['nn.Sequential(nn.Linear(6, 5), nn.Tanh(), Residual(nn.Sequential(nn.Linear(4, 3))))', /takes 4 features but gets 5/],
+    ] as const) {
+      const byModule = await runCliInProcess(['convert', file, join(dir, 'apart.json'), '--pytorch', expression, '--loss', 'cross-entropy']);
+      expect(byModule.code, expression).not.toBe(0);
+      expect(byModule.stderr, expression).toMatch(fault);
     }
   });
 
-  it('the convert command printed for a chain whose order the file does not give runs as printed, and its model then loads', async () => {
+  it('the convert commands printed for a chain whose order the file does not give each run as printed, and the model then loads', async () => {
     // A gradscope file (its activations and loss recorded) whose two square layers' names carry no order: --layers alone is needed.
-    const square: TensorToWrite[] = ['encoder', 'decoder'].flatMap((name, k) => [
-      { name: `${name}.weight`, dtype: 'F32' as const, shape: [4, 4], values: Float32Array.from({ length: 16 }, (_, i) => ((i * 7 + k) % 5) / 10 - 0.2) },
-      { name: `${name}.bias`, dtype: 'F32' as const, shape: [4], values: new Float32Array(4) },
-    ]);
+    const square = dense([['encoder', 4, 4], ['decoder', 4, 4]]);
     const file = join(dir, 'recorded-square.safetensors');
     writeFileSync(file, encodeSafetensors({ format: 'gradscope.model', version: '1', activations: 'tanh,softmax', loss: 'cross-entropy' }, square));
     const refused = await runCliInProcess(['gradients', '--model', file]);
     expect(refused.code).toBe(1);
-    const printed = /convert the file first: (gradscope convert .*?) \(gradscope convert --help/.exec(refused.stderr)?.[1];
-    expect(printed).toBe(`gradscope convert ${file} ${join(dir, 'recorded-square.json')} --layers encoder,decoder`);
-    // Its words as a shell splits them (the paths hold no space or quote: shellWord leaves them bare).
-    const ran = await runCliInProcess(printed!.split(' ').slice(1));
-    expect(ran.code, ran.stderr).toBe(0);
-    const data = join(dir, 'square-rows.json');
-    writeFileSync(data, JSON.stringify({ inputs: [[0, 1, 0, 1], [1, 0, 1, 0]], targets: [[1, 0, 0, 0], [0, 0, 1, 0]] }));
-    const studied = await runCliInProcess(['gradients', '--model', join(dir, 'recorded-square.json'), '--data', data]);
-    expect(studied.code, studied.stderr).toBe(0);
+    const converted = join(dir, 'recorded-square.json');
+    const command = (order: string) => `gradscope convert ${file} ${converted} --layers ${order}`;
+    // A file gradscope wrote: its metadata says what the layers compute, and no module expression may override it (no --pytorch route).
+    expect(refused.stderr).toContain(`convert the file first: ${command('encoder,decoder')} (or ${command('decoder,encoder')}) (gradscope convert --help`);
+    for (const order of ['encoder,decoder', 'decoder,encoder']) {
+      const { model } = await runPrinted(command(order), converted);
+      expect(model.weights, order).toEqual(fromSafetensors(readFileSync(file), { layers: order.split(',') }).weights);
+    }
   });
 });

@@ -272,12 +272,18 @@ describe('real-world safetensors', () => {
     expect(refusal(() => fromSafetensors(square, options)).message).toMatch(
       /safetensors: the dense layers \(encoder \[4, 4\], decoder \[4, 4\]\) chain in more than one order \(encoder → decoder; decoder → encoder\): ambiguous; pass \{ layers \} \(--layers\) to give their order \(the layers' names, input first\)$/,
     );
+    // Three square layers chain in six orders; the search stops at two, so the message says there may be more.
+    const three = safetensors(undefined, [...dense('encoder', 4, 4), ...dense('hidden', 4, 4), ...dense('head', 4, 4)]);
+    expect(refusal(() => fromSafetensors(three, options)).message).toMatch(/chain in more than one order \(encoder → hidden → head; encoder → head → hidden; there may be more\): ambiguous; /);
     const ordered = fromSafetensors(square, { ...options, layers: ['decoder', 'encoder'] });
     // decoder.weight follows encoder.weight (16 values) and encoder.bias (4) in the file.
     expect(Array.from(ordered.weights[0])).toEqual(Array.from({ length: 16 }, (_, i) => Math.fround(0.01 * (21 + i))));
     // The layers option is the caller's: its mistake is an INVALID_OPTION (the CLI's exit 2), the file is fine.
     expect(thrown(() => fromSafetensors(square, { ...options, layers: ['decoder'] }))).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/^layers option: does not list the file's layer "encoder"$/) });
-    expect(refusal(() => fromSafetensors(safetensors(undefined, [...dense('a', 4, 3), ...dense('b', 5, 2)]), options)).message).toMatch(/shapes chain in none/);
+    // No order chains: nothing offered (a layers order it printed could never run).
+    const apart = refusal(() => fromSafetensors(safetensors(undefined, [...dense('a', 4, 3), ...dense('b', 5, 2)]), options));
+    expect(apart.message).toMatch(/^safetensors: cannot read the dense layers \(a \[4, 3\], b \[5, 2\]\) as one network: their names carry no order and their shapes chain in none/);
+    expect(apart.message).not.toMatch(/pass/);
   });
 
   it('a byte count too large for a double prints as the integer it is', () => {
