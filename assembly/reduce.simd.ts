@@ -91,6 +91,12 @@ export function f32_max_abs__simd(x: usize, n: i32): f64 {
   return max(vector, f32_max_abs__scalar(x + (<usize>i << 2), n - i));
 }
 
+export function f32_max_abs_bits__simd(x: usize, n: i32): i32 {
+  // x is (n); f32_max_abs__simd's result as its float32 bits (exact: it is one of x's magnitudes, or
+  // NaN): what a thread pool's job returns (an int32), for a maxAbs split across the threads.
+  return reinterpret<i32>(<f32>f32_max_abs__simd(x, n));
+}
+
 export function f32_row_sum_squares__simd(out: usize, x: usize, batch: i32, n: i32): void {
   // out is (batch), x is (batch, n); out[r] = Σ_j x[r][j]² (overwrites out)
   for (let r = 0; r < batch; r++) {

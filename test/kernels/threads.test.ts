@@ -417,6 +417,36 @@ describe('wasm-simd-threads', () => {
     }
   });
 
+  it('splits the maxAbs of a large tensor (the step guard\'s gradient check) while the worker is awake: one thread\'s number, a NaN or an infinity in either part included', () => {
+    const n = (1 << 15) + 3; // the worker's part ends in the scalar tail, as one thread's does
+    const pool = (two as unknown as { pool: { isAwake(w: number): boolean } }).pool;
+    const base = normals(new Rng(23), n);
+    const put = (at: number, value: number) => Float32Array.from(base, (v, i) => (i === at ? value : v));
+    const cases: [string, Float32Array][] = [
+      ['normals', base],
+      ['the largest in the worker\'s part', put(n - 9, -1e6)],
+      ['the largest in the main thread\'s part', put(1, 1e6)],
+      ['a NaN in the worker\'s part', put(n - 5, NaN)],
+      ['a NaN in the main thread\'s part', put(7, NaN)],
+      ['an infinity in the scalar tail', put(n - 1, -Infinity)],
+    ];
+    for (const [label, values] of cases) {
+      const t1 = tensorOf(one, values);
+      const expected = one.maxAbs(t1, n);
+      one.free(t1);
+      for (const awake of [true, false]) {
+        const t2 = tensorOf(two, values);
+        const spy = vi.spyOn(pool, 'isAwake').mockReturnValue(awake);
+        const before = two.splitPasses;
+        const got = two.maxAbs(t2, n);
+        spy.mockRestore();
+        two.free(t2);
+        expect(two.splitPasses - before, `${label}, worker ${awake ? 'awake: split' : 'asleep: main thread alone'}`).toBe(awake ? 1 : 0);
+        expect(got, `${label}, worker ${awake ? 'awake' : 'asleep'}`).toBe(expected);
+      }
+    }
+  });
+
   it('runs the block kernels (normalisation, residual, selu) on its shared memory as the one-thread backend does, bit for bit', () => {
     const [batch, n] = [13, 10];
     const rng = new Rng(21);

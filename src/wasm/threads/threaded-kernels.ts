@@ -167,7 +167,7 @@ export interface ThreadedWasmKernels extends WasmKernels {
   readonly splitProducts: number;
   /** Batches gathered by copyRows across threads so far (the others were copied on the main thread alone). */
   readonly splitCopies: number;
-  /** Elementwise activation passes (forward or backward), optimiser updates and zeroings split across threads so far. */
+  /** Elementwise activation passes (forward or backward), optimiser updates, zeroings and maxAbs reductions split across threads so far. */
   readonly splitPasses: number;
   /** Layers whose ∂W a worker computed while the main thread computed their ∂input (denseBackwardWeightsAndInput) so far. */
   readonly pairedProducts: number;
@@ -200,6 +200,7 @@ const NAMED_EXPORTS = [
   'f32_adam_update__simd',
   'f32_axpy__simd',
   'f32_all_finite__simd',
+  'f32_max_abs_bits__simd',
   'f32_zero',
 ] as const;
 const activationExport = (f: Activation, pass: 'fwd' | 'bwd') => exportName(`f32_${ACTIVATION_EXPORT_NAMES[f]}_${pass}`, 'simd');
@@ -218,6 +219,7 @@ const RMSPROP_UPDATE = indexOf('f32_rmsprop_update__simd');
 const ADAM_UPDATE = indexOf('f32_adam_update__simd');
 const AXPY = indexOf('f32_axpy__simd');
 const ALL_FINITE = indexOf('f32_all_finite__simd');
+const MAX_ABS_BITS = indexOf('f32_max_abs_bits__simd');
 const ZERO = indexOf('f32_zero');
 /** Index in WORKER_EXPORTS of each elementwise activation's forward kernel; its backward is the next (keyed by any output activation so that softmax and a name the kernels lack look up undefined). */
 const ACTIVATION_FWD: ReadonlyMap<OutputActivation, number> = new Map(ELEMENTWISE.map((f) => [f, WORKER_EXPORTS.indexOf(activationExport(f, 'fwd'))]));
@@ -364,6 +366,9 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   private readonly scratches: WasmTensor[] = [];
   /** The worker's part of a ∂W split by batch rows (P₁ of weightsFoldRow's fold), before it is added to ∂W. */
   private partial: WasmTensor;
+  /** A worker's part of a split maxAbs, its float32 bits as the job returned them, read back as the float (allocated once). */
+  private readonly partBits = new Int32Array(1);
+  private readonly partFloat = new Float32Array(this.partBits.buffer);
 
   /**
    * The SIMD microkernel's tile, as the core sets it (dense_tile_rows/cols): split products' batch
@@ -593,6 +598,27 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
       else pool.setCall(t - 1, 0, fn, p0.ptr + at, p1.ptr + at, p2.ptr + at, p3.ptr + at, count, h0, h1, h2, h3, h4, h5, h6);
       pool.post(t - 1, 1);
     }
+  }
+
+  /**
+   * max |x| split as the updates are (splitsUpdate: from MIN_SPLIT_UPDATE values, the workers awake),
+   * each thread over the part it adds and updates: the step guard's check of the first layer's ∂W
+   * then reads the halves addPartial wrote, each in its own core's cache, where the main thread alone
+   * read the worker's half from the other core. A max is exact in any order and a NaN in either part
+   * wins, so the result is one thread's. A worker's part comes back as its float32 bits (a job's
+   * result is an int32: f32_max_abs_bits).
+   */
+  override maxAbs(x: WasmTensor, n: number): number {
+    if (!this.splitsUpdate(n)) return super.maxAbs(x, n);
+    this.postParts(MAX_ABS_BITS, n, x, null, null, null);
+    let largest: number = this.module.f32_max_abs(x.ptr, this.rowStart(1, n));
+    const pool = this.pool!;
+    for (let t = 1; t < this.threads; t++) {
+      pool.wait(t - 1);
+      this.partBits[0] = pool.result(t - 1);
+      largest = Math.max(largest, this.partFloat[0]);
+    }
+    return largest;
   }
 
   private waitForWorkers(): void {
