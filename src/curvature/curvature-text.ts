@@ -5,6 +5,7 @@
  */
 import { PIECEWISE_LINEAR, type Activation, type Loss } from '../kernels.js';
 import { percentText } from '../percent-text.js';
+import type { CheckedSpec } from '../layers/spec.js';
 
 /** A negative mass as printed: a percentage, "≈" before a one-probe estimate (HessianSummary.negativeMassExact false). */
 export function negativeMassText(share: number, exact: boolean): string {
@@ -31,22 +32,49 @@ export function gaussNewtonLowerEnd(): { smallest: string; negativeMass: string;
 }
 
 /**
- * The sentence under a dense network's curvature table when its H and G rows agree because each
- * layer's diagonal block of H is its block of G; undefined when that does not hold. H·v adds to G·v
- * the f''-terms of the hidden activations (and, with MSE, of the output: hessian-product.ts) and
- * V^l·δ^l, which reaches only the layers below l, off layer l's diagonal block. With every such
- * f'' = 0 (PIECEWISE_LINEAR) nothing is left within a block: a layer's H and G rows agree, and so
- * do the whole network's traces when they are sums of the blocks' (exact, or each layer probed on
- * its own: `tracesOfBlocks`); its largest eigenvalues still differ by the blocks between layers.
+ * The activations met from the input to the loss, residual branches included, and whether a ReZero
+ * gate is among them; undefined when a batch or layer norm is: it divides by its batch's or row's σ,
+ * which curves in every input, so the layers before it have blocks of H that are not G's.
  */
-export function sameBlocksNote(activationFunctions: readonly string[], loss: Loss, rows: { layers: boolean; tracesOfBlocks: boolean }): string | undefined {
-  const curved = loss === 'mse' ? activationFunctions : activationFunctions.slice(0, -1);
+function curvedParts(layers: readonly CheckedSpec[]): { activations: string[]; gated: boolean } | undefined {
+  const activations: string[] = [];
+  let gated = false;
+  const walk = (specs: readonly CheckedSpec[]): boolean =>
+    specs.every((spec) => {
+      if (spec.type === 'batch-norm' || spec.type === 'layer-norm') return false;
+      if (spec.type !== 'residual') return activations.push(spec.activation) > 0;
+      gated ||= spec.gate === 'rezero';
+      return walk(spec.layers);
+    });
+  return walk(layers) ? { activations, gated } : undefined;
+}
+
+/**
+ * The sentence under a curvature table when its H and G rows agree because each layer's diagonal
+ * block of H is its block of G; undefined when that does not hold. H·v adds to G·v the f''-terms of
+ * the hidden activations (and, with MSE, of the output: hessian-product.ts, src/layers/hessian.ts),
+ * V^l·δ^l, which reaches only the layers below l, and a ReZero gate's α times its branch (α and the
+ * branch are blocks of their own), off layer l's diagonal block. With every such f'' = 0
+ * (PIECEWISE_LINEAR) nothing is left within a block: a layer's H and G rows agree, and so do the
+ * whole network's traces when they are sums of the blocks' (exact, or each layer probed on its own:
+ * `tracesOfBlocks`); its largest eigenvalues still differ by the blocks between layers. A block
+ * network qualifies as a dense one does, residual blocks and activation layers included; one with
+ * a batch or layer norm never does (curvedParts).
+ */
+export function sameBlocksNote(layers: readonly CheckedSpec[], loss: Loss, rows: { layers: boolean; tracesOfBlocks: boolean }): string | undefined {
+  const parts = curvedParts(layers);
+  if (!parts) return undefined;
+  // The output's activation is fused with cross-entropy and binary cross-entropy (its curvature is H_L's, in G too).
+  const last = layers[layers.length - 1];
+  const fused = loss !== 'mse' && last.type !== 'residual';
+  const curved = fused ? parts.activations.slice(0, -1) : parts.activations;
   if (!curved.every((f) => PIECEWISE_LINEAR.includes(f as Activation))) return undefined;
   const agree = [...(rows.layers ? ['per layer'] : []), ...(rows.tracesOfBlocks ? ["in the whole network's trace"] : [])];
   if (agree.length === 0) return undefined;
   const named = [...new Set(curved)].join(', ');
+  const between = `the products' V^l·δ^l${parts.gated ? ", a ReZero gate's α times its branch" : ''}`;
   return (
-    `H and G rows agree ${agree.join(' and ')}, as they must here: ${named} ${curved.length > 1 ? 'have' : 'has'} f'' = 0, so H adds to G only terms between layers (the products' V^l·δ^l), ` +
+    `H and G rows agree ${agree.join(' and ')}, as they must here: ${named} ${curved.length > 1 ? 'have' : 'has'} f'' = 0, so H adds to G only terms between layers (${between}), ` +
     `none within a layer's diagonal block${rows.tracesOfBlocks ? ', and a trace is the sum of those blocks' : ''}; the whole network's largest eigenvalues differ by the blocks between layers`
   );
 }

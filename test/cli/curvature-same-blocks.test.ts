@@ -6,6 +6,7 @@ import { createNetwork } from '../../src/api/network.js';
 import { measureCurvature } from '../../src/curvature/curvature.js';
 import { curvatureTable } from '../../src/cli/commands/curvature.js';
 import type { Activation, Loss, OutputActivation } from '../../src/kernels.js';
+import type { LayerSpec } from '../../src/layers/spec.js';
 
 const x = Array.from({ length: 6 }, (_, r) => Array.from({ length: 3 }, (_, c) => Math.sin(1 + r * 3 + c)));
 const y = Array.from({ length: 6 }, (_, r) => [r % 2, 1 - (r % 2)]);
@@ -54,6 +55,43 @@ describe("the curvature table says when H's and G's rows agree because their blo
     expect(exact.report.gaussNewton.trace).toBeCloseTo(exact.report.hessian.trace, 12);
     const probed = await measured('relu', 'softmax', 'cross-entropy', { layers: false, exactTraceLimit: 0 });
     expect(probed.table).not.toMatch(NOTE);
+  });
+
+  // A block network's blocks of H are G's on the same terms (residual blocks and activation layers add no f''
+  // within a block; a ReZero α times its branch lies between blocks), but never with a norm layer, which divides by σ.
+  const block = (norm: LayerSpec[], activation: Activation): LayerSpec[] => [
+    { type: 'dense', units: 4, activation },
+    { type: 'residual', gate: 'rezero', layers: [{ type: 'dense', units: 4 }, ...norm, { type: 'activation', activation }] },
+    { type: 'dense', units: 2, activation: 'softmax' },
+  ];
+  async function measuredBlocks(layers: LayerSpec[]) {
+    const net = await createNetwork({ inputs: 3, layers, loss: 'cross-entropy', seed: 4, backend: 'ref' });
+    for (const p of net.parameters()) if (p.name.endsWith('alpha')) net.kernels.write(p.value, [0.7]);
+    try {
+      const report = measureCurvature(net, x, y, { k: 2 });
+      return { report, table: curvatureTable(report, undefined, net) };
+    } finally {
+      net.dispose();
+    }
+  }
+
+  it('a block network of relu layers and a ReZero block: each layer\'s rows agree, and the note says so', async () => {
+    const { report, table } = await measuredBlocks(block([], 'relu'));
+    for (const layer of report.layers) {
+      layer.gaussNewton.largest.forEach((g, i) => expect(g).toBeCloseTo(layer.hessian.largest[i], 10));
+      expect(layer.gaussNewton.trace).toBeCloseTo(layer.hessian.trace, 10);
+    }
+    expect(table).toContain("H and G rows agree per layer and in the whole network's trace, as they must here: relu, linear have f'' = 0, so H adds to G only terms between layers (the products' V^l·δ^l, a ReZero gate's α times its branch)");
+  });
+
+  it.each([
+    ['a layer norm in the block, relu', [{ type: 'layer-norm' }], 'relu'],
+    ['a batch norm in the block, relu', [{ type: 'batch-norm' }], 'relu'],
+    ['no norm, tanh', [], 'tanh'],
+  ] as const)('a block network with %s: the rows differ and no note', async (_name, norm, activation) => {
+    const { report, table } = await measuredBlocks(block([...norm], activation));
+    expect(report.layers.some((l) => Math.abs(l.gaussNewton.trace - l.hessian.trace) > 1e-9 * Math.abs(l.hessian.trace))).toBe(true);
+    expect(table).not.toMatch(NOTE);
   });
 
   it('without the network, the table says nothing of it', async () => {

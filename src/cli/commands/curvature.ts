@@ -12,6 +12,7 @@ import { ProgressBar } from '../progress.js';
 import { STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { formatTable, sci } from '../table.js';
 import type { Loss } from '../../kernels.js';
+import type { CheckedSpec } from '../../layers/spec.js';
 
 export const curvatureCommand = command({
   words: ['curvature'],
@@ -52,7 +53,7 @@ export const curvatureCommand = command({
       };
       const report = await withFile(rows.file, async () => measureCurvature(net, rows.x, rows.y, { k, layers, onProgress }));
       bar?.done();
-      terminal.out(json ? jsonLine(report) : `${curvatureTable(report, terminal.columns, net.kind === 'dense' ? net : undefined)}\n`);
+      terminal.out(json ? jsonLine(report) : `${curvatureTable(report, terminal.columns, net)}\n`);
     } finally {
       net.dispose();
     }
@@ -112,10 +113,10 @@ const traceText = (trace: number, error: number, exact: boolean) => (exact ? sci
 /**
  * The report as a terminal table: one row per matrix, whole network first, then each layer, named
  * as the trace tables name it (LayerCurvature.label: 'hidden 1', "layers[3].layers[0] ('4.branch.0',
- * dense)"); a report without layers (--no-layers) says under the table that they were skipped. Given the dense
- * network measured, it says when the H and G rows agree because its blocks of H are G's (sameBlocksNote).
+ * dense)"); a report without layers (--no-layers) says under the table that they were skipped. Given the network
+ * measured (its layer specs and loss), it says when the H and G rows agree because its blocks of H are G's (sameBlocksNote).
  */
-export function curvatureTable(report: CurvatureReport, width?: number, dense?: { activationFunctions: readonly string[]; loss: Loss }): string {
+export function curvatureTable(report: CurvatureReport, width?: number, network?: { layers: readonly CheckedSpec[]; loss: Loss }): string {
   const exact = report.traceExact;
   const hessianRow = (label: string, h: HessianSummary) => [label, values(h.largest), values(h.smallest), traceText(h.trace, h.traceStdError, exact), negativeMassText(h.negativeMass, h.negativeMassExact)];
   const lowerEnd = gaussNewtonLowerEnd();
@@ -132,7 +133,7 @@ export function curvatureTable(report: CurvatureReport, width?: number, dense?: 
   const estimated = [report.hessian, ...report.layers.map((l) => l.hessian)].some((h) => !h.negativeMassExact);
   // measureCurvature measures every layer of a network unless told not to (a network has at least one), so no layers means --no-layers.
   const skipped = report.layers.length === 0;
-  const sameBlocks = dense && sameBlocksNote(dense.activationFunctions, dense.loss, { layers: !skipped, tracesOfBlocks: exact || !skipped });
+  const sameBlocks = network && sameBlocksNote(network.layers, network.loss, { layers: !skipped, tracesOfBlocks: exact || !skipped });
   const probed = skipped
     ? "G's trace is never negative (G is positive semi-definite), H's may be (H is indefinite): read them with their ± standard error"
     : "each layer's traces probe that layer alone (its ± is its own sampling error, not the other layers'); G traces are never negative (G and each layer's block of it are positive semi-definite), H's may be (H is indefinite): read them with their ± standard error";
