@@ -112,6 +112,9 @@ worker.onerror = (event) => setStatus(`The training worker failed: ${event.messa
  */
 let notice = parsed.problems.length > 0 ? `Ignored in the link: ${parsed.problems.join('; ')}` : '';
 const noticeLine = $('notice');
+/** The ‖∂C/∂b‖ card's caption as index.html writes it (its one source), and across norm layers the gap the diagnosis reads instead. */
+const gradientsCaption = $('gradients-compared').textContent ?? '';
+const NORMALISED_GAP_CAPTION = 'across its norm layers the diagnosis reads the gap δ and ‖∂C/∂W‖/‖W‖ agree on, not these';
 showNotice();
 configure();
 
@@ -307,10 +310,8 @@ function explainDiagnosis(s: Snapshot): void {
   panel.dataset.records = String(d.evidence.records);
   $('diagnosis-summary').replaceChildren(...proseNodes(d.summary));
   // The bars are the batch gradient; the verdict reads each example's δ (evidence.deltaFirstToLast), and across
-  // norm layers the gap from ‖∂C/∂W‖/‖W‖ as well (evidence.normalisedBy).
-  $('gradients-compared').textContent = d.evidence.normalisedBy
-    ? 'across its norm layers the diagnosis compares ‖∂C/∂W‖/‖W‖ instead, not these'
-    : 'the batch gradient, plain SGD’s speed of learning; the verdict reads each example’s δ: the chain rule table’s ‖δˡ‖/‖δˡ⁺¹‖';
+  // norm layers the gap δ and ‖∂C/∂W‖/‖W‖ agree on (evidence.normalisedGap).
+  $('gradients-compared').textContent = d.evidence.normalisedBy ? NORMALISED_GAP_CAPTION : gradientsCaption;
   $('diagnosis-try').hidden = d.remedies.length === 0;
   // The data's widths as the worker built the network: its diagram's first and last columns.
   updateRemedyList($('diagnosis-remedies'), d.remedies, settings, { inputs: s.diagram.sizes[0], classes: s.diagram.sizes[s.diagram.sizes.length - 1] }, applyRemedy);

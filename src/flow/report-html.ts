@@ -669,7 +669,14 @@ const SECTION_HOLDER = "a section's element id";
 const RUN_HOLDER = "a run's element id";
 const CHART_HOLDER = "a chart's element id";
 
-/** The report as one HTML page. */
+/**
+ * The report as one HTML page. Refuses (INVALID_OPTION, nothing drawn) an input that is not an
+ * object; sections or runs (or a section's runs) not an array; a section or run not an object; a
+ * run whose label is not a string, whose trace is a saved trace's JSON or not a Trace, whose
+ * diagnosis is not diagnose()'s, whose warnings are not strings or whose detail is not 'full' or
+ * 'summary' (report-input-check.ts); and an id that is empty, held already (by a section, run,
+ * chart or the data block), or, for a run's, holds whitespace or "'<>& (a chart's, whitespace).
+ */
 export async function renderReport(input: ReportInput): Promise<string> {
   checkObjectArgument(input, 'renderReport', 'a ReportInput { title?, sections?, runs? }');
   checkReportInput(input);
@@ -680,5 +687,5 @@ export async function renderReport(input: ReportInput): Promise<string> {
   const ids = inputIds(sections);
   const parts = sections.map((section) => sectionHtml(section, data, input.remedyTerms ?? API_REMEDY_TERMS, ids));
   const body = parts.map((p) => p.html).join('\n');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${contents(parts.map((p) => p.contents))}<main><h1>${escapeHtml(title)}</h1><p>Generated ${new Date().toISOString()} by gradscope. ‖∂C/∂b‖ is a layer's speed of learning; the chain rule multiplies it by σ'(z)·W for each layer it passes back through. A traced step is measured before its update: step 1 at the initial weights.</p>${body}</main><script type="application/octet-stream" id="${DATA_ELEMENT_ID}" data-encoding="gzip+base85, json+float32">${await packReportData(data)}</script><script>${REPORT_SCRIPT}</script></body></html>\n`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${contents(parts.map((p) => p.contents))}<main><h1>${escapeHtml(title)}</h1><p>Generated ${new Date().toISOString()} by gradscope. ‖∂C/∂b‖ is the norm of the batch's mean δ (δ = ∂Cₓ/∂z, one example's gradient): a layer's speed of learning under plain SGD; where the optimiser rescales the steps (Adam, LARS, per-layer rates, second-order methods) the diagnosis reads the speed from the steps taken, ‖ΔW‖/‖W‖. The chain rule multiplies each example's δ by σ'(z)·W for each layer it passes back through. A traced step is measured before its update: step 1 at the initial weights.</p>${body}</main><script type="application/octet-stream" id="${DATA_ELEMENT_ID}" data-encoding="gzip+base85, json+float32">${await packReportData(data)}</script><script>${REPORT_SCRIPT}</script></body></html>\n`;
 }

@@ -815,7 +815,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.close();
   }, 90_000);
 
-  it('does not call the ‖∂C/∂b‖ bars what the diagnosis compares when, across norm layers, it compares ‖∂C/∂W‖/‖W‖', async () => {
+  it('says that across norm layers the diagnosis reads the gap δ and ‖∂C/∂W‖/‖W‖ agree on, not the ‖∂C/∂b‖ bars', async () => {
     const { page, errors } = await open('?norm=layer-norm&depth=8');
     await stepTimes(page, 2);
     const trace = await downloadTrace(page);
@@ -825,7 +825,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(await page.locator('#chart-gradients').getAttribute('data-labels')).toBe(trace.rowsRecording('biasGradNorm').map((l) => trace.layerLabel(l, 'short')).join('|'));
     expect(await page.locator('#cancelled-bias-note').isVisible()).toBe(false);
     expect(d.summary).toContain('‖∂C/∂W‖/‖W‖');
-    expect(await page.locator('#gradients-compared').innerText()).toBe('across its norm layers the diagnosis compares ‖∂C/∂W‖/‖W‖ instead, not these');
+    expect(await page.locator('#gradients-compared').innerText()).toBe('across its norm layers the diagnosis reads the gap δ and ‖∂C/∂W‖/‖W‖ agree on, not these');
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
