@@ -144,11 +144,15 @@ export interface ThreadedOptions {
    * Products (and batch gathers and activation passes) are split only when every thread gets at
    * least this many batch rows (default 20).
    * Each thread packs the whole weight matrix for its rows, so thin parts lose. train(dataset) of one
-   * epoch over 9,000 digits on [784,100,100,10], two threads at 64 least rows against 20 or 16 (AMD EPYC
-   * Zen 5, 2026-12-04 20:19–20:23, load 2–5, calls alternated, p10): at batch 256 the last batch's
-   * 40 rows took 392 µs on the main thread alone, 279 split 20 and 20; a call at batch 64 78.2 ms
-   * against 66.2 split 32 and 32, at batch 40 87.7 against 81.5, at batch 48 82.2 against 84.0
-   * (medians 100.2 and 93.6), at batch 32 83.1 against 92.8 split 16 and 16.
+   * epoch over 9,000 digits on [784,100,100,10] (AMD EPYC Zen 5, 2026-12-04, calls alternated in one
+   * run; two threads at the old default, 64 least rows, then at 20, the new; p10):
+   * - 21:13–21:16, load 4.7 → 4.2, 8 rounds, one thread's call over two threads' (p10 / median): batch
+   *   40 1.01× / 0.97× at 64 rows, 1.54× / 1.44× at 20; batch 48 0.99× / 0.97× and 1.60× / 1.58×;
+   *   batch 64 0.99× / 0.98× and 1.63× / 1.69×; batch 256 1.80× / 1.72× and 1.83× / 1.78× (its last
+   *   batch, 40 rows, split at 20);
+   * - 20:19–20:23, load 2–5: at batch 256 the last batch took 392 µs at 64 rows (on the main thread
+   *   alone), 279 at 16 (split 20 and 20); at batch 32, 16 rows a thread lost: a call 83.1 ms at 64
+   *   rows (not split), 92.8 at 16 (split 16 and 16).
    */
   minRowsPerThread?: number;
 }
