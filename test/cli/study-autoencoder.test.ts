@@ -3,11 +3,23 @@
 import { describe, expect, it } from 'vitest';
 import { curvatureRows } from '../../src/optim/gauss-newton.js';
 import { HESSIAN_FREE_DEFAULTS } from '../../src/optim/hessian-free.js';
-import { autoencoderRunRows } from '../../src/cli/commands/study-autoencoder.js';
+import { autoencoderCurveRows, autoencoderRunRows } from '../../src/cli/commands/study-autoencoder.js';
+import { lossText } from '../../src/loss-text.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
 import { bareCounts } from '../util/bare-counts.js';
 
 describe('gradscope study autoencoder', () => {
+  it("prints each curve's errors as every loss prints (lossText), not to 2 decimals (0.00 for a small error, 1234.50 for a large one)", () => {
+    const point = (seconds: number, trainError: number, testError: number) => ({ seconds, steps: 1, trainError, testError });
+    const run = (curve: ReturnType<typeof point>[]) => ({ optimizer: 'adam', curve, secondsPerStep: 0.1, settings: '' }) as unknown as Parameters<typeof autoencoderCurveRows>[0]['runs'][number];
+    const rows = autoencoderCurveRows({ seconds: 2, runs: [run([point(0, 1234.5, 1240.25), point(2, 0.004567, 52.4649)])] });
+    expect(rows).toEqual([
+      ['0.0', `${lossText(1234.5)} / ${lossText(1240.25)}`],
+      ['2.0', `${lossText(0.004567)} / ${lossText(52.4649)}`],
+    ]);
+    expect(rows.map((r) => r[1])).toEqual(['1.235e+3 / 1.240e+3', '0.004567 / 52.46']);
+  });
+
   it('prints reconstruction-error curves as JSON', () => {
     const { code, stdout, stderr } = runCli(['study', 'autoencoder', '--seconds', '0.5', '--train', '200', '--test', '50', '--points', '2', '--optimizers', 'hessian-free,adam', '--json']);
     expect(code, stderr).toBe(0);

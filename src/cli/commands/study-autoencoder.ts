@@ -4,7 +4,7 @@
  * Martens' headline: a deep sigmoid autoencoder with no pretraining, Hessian-free against Adam and
  * SGD with momentum for the same training time (CPU time); reconstruction error against seconds.
  */
-import { AUTOENCODER_OPTIMIZERS, AUTOENCODER_SIZES, runAutoencoderStudy, type AutoencoderLoss, type AutoencoderRun } from '../../studies/autoencoder.js';
+import { AUTOENCODER_OPTIMIZERS, AUTOENCODER_SIZES, runAutoencoderStudy, type AutoencoderLoss, type AutoencoderRun, type AutoencoderStudyResult } from '../../studies/autoencoder.js';
 import { BACKEND_FLAG, booleanFlag, checkDigitFlags, choiceFlag, command, COUNT, JSON_FLAG, jsonLine, listFlag, numberFlag, POSITIVE, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { formatTable } from '../table.js';
@@ -13,6 +13,16 @@ import { AUTOENCODER_POINTS_BOUND, SECONDS_BOUND } from '../../studies/study-bou
 import { AUTOENCODER_DEFAULTS } from '../../studies/study-defaults.js';
 import { MARTENS_DIFFERENCES } from '../../studies/autoencoder-paper.js';
 import { grouped } from '../../counted.js';
+import { lossText } from '../../loss-text.js';
+
+/** The curves' table: a row per point, its CPU seconds and each optimiser's training / test error, each error as every loss prints (lossText: toFixed(2) printed 0.00 for a small error and 1234.50 for a large one). */
+export function autoencoderCurveRows(result: Pick<AutoencoderStudyResult, 'seconds' | 'runs'>): string[][] {
+  const points = result.runs[0].curve.length;
+  return Array.from({ length: points }, (_, i) => [
+    ((result.seconds * i) / (points - 1)).toFixed(1),
+    ...result.runs.map((r) => `${lossText(r.curve[i].trainError)} / ${lossText(r.curve[i].testError)}`),
+  ]);
+}
 
 /** The runs' table rows: optimizer, steps (grouped, as every count the training did: '1,082'), CPU s/step, settings. */
 export function autoencoderRunRows(runs: readonly AutoencoderRun[]): string[][] {
@@ -67,7 +77,7 @@ export const studyAutoencoderCommand = command({
           bar?.done();
           bar = new ProgressBar(terminal, name, seconds);
         }
-        bar!.update(Math.min(p.seconds, seconds), `error ${p.trainError.toFixed(2)}`);
+        bar!.update(Math.min(p.seconds, seconds), `error ${lossText(p.trainError)}`);
       },
     });
     bar?.done();
@@ -76,12 +86,7 @@ export const studyAutoencoderCommand = command({
       return;
     }
     const header = ['CPU seconds', ...result.runs.map((r) => `${r.optimizer} train / test`)];
-    const points = result.runs[0].curve.length;
-    const rows = Array.from({ length: points }, (_, i) => [
-      ((result.seconds * i) / (points - 1)).toFixed(1),
-      ...result.runs.map((r) => `${r.curve[i].trainError.toFixed(2)} / ${r.curve[i].testError.toFixed(2)}`),
-    ]);
-    print(terminal, formatTable(header, rows, terminal.columns));
+    print(terminal, formatTable(header, autoencoderCurveRows(result), terminal.columns));
     print(terminal, '');
     print(terminal, formatTable(['optimizer', 'steps', 'CPU s/step', 'settings'], autoencoderRunRows(result.runs), terminal.columns));
     print(terminal, '\nEach curve point is taken when its optimiser has trained for at least that many CPU seconds (a step is never cut short).');
