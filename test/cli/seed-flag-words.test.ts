@@ -15,19 +15,15 @@ describe('what --seed says it seeds', () => {
     expect(nielsenTraining(1000)).toMatchObject({ batchSize: 1000, shuffle: false });
   });
 
-  it("says it seeds the initial weights and Lanczos' start vectors, not a batch order", async () => {
-    const { code, stdout } = await runCliInProcess(['study', 'plateau', '--help']);
+  it.each([
+    ['study plateau', "initial weights, Lanczos' start vectors"],
+    // Its windows train in order: the seed draws Martens' sparse initial weights.
+    ['study autoencoder', "initial weights: Martens' sparse init"],
+  ])('%s says it seeds %s, not a batch order', async (words, seeds) => {
+    const { code, stdout } = await runCliInProcess([...words.split(' '), '--help']);
     expect(code).toBe(0);
     const line = seedLine(stdout);
-    expect(line).toContain("initial weights, Lanczos' start vectors");
-    expect(line).not.toMatch(/batch/);
-  });
-
-  it("study autoencoder, whose windows train in order, says it seeds Martens' sparse initial weights, not a batch order", async () => {
-    const { code, stdout } = await runCliInProcess(['study', 'autoencoder', '--help']);
-    expect(code).toBe(0);
-    const line = seedLine(stdout);
-    expect(line).toContain("initial weights: Martens' sparse init");
+    expect(line).toContain(seeds);
     expect(line).not.toMatch(/batch/);
   });
 
