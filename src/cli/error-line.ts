@@ -13,7 +13,9 @@ import { unstatedImportMessage } from './unstated-import-words.js';
 /**
  * The most characters of a message's words a line prints, then …: what a file holds (a header's
  * thousands of layer names) keeps the line readable. A command the message prints for the user to
- * run is never cut (a cut one would not run): only a message's words are (errorMessage).
+ * run is never cut (a cut one would not run): only a message's words are (errorMessage). So a
+ * command filled with a file's values (the unordered-layers refusal's `--layers`, every layer's
+ * name) is printed whole, however long: by design, the price of a command that runs.
  */
 const MESSAGE_CHARACTERS = 1000;
 
