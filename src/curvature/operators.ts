@@ -13,7 +13,7 @@
  * layers' R-operator, forward and reverse (src/layers/hessian.ts; batch norm in 'batch' mode,
  * through its batch statistics).
  */
-import { rowCount, type Rows } from '../data/matrix.js';
+import type { Rows } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import { checkNetwork, type Network } from '../api/network.js';
@@ -76,12 +76,22 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
 
   constructor(net: Network<T>, x: Rows, y: Rows) {
     checkNetwork(net, 'CurvatureOperators');
-    // gradients() checks shapes and finiteness, runs forward ('batch' mode) and backprop over every
-    // row and throws before anything is allocated here if the data or the network is bad.
-    const point = net.gradients(x, y);
+    // The rows, checked and copied into the backend once (the caller's values read once), kept for
+    // retakePoint: a pass between products then costs one forward and backward pass, and none costs
+    // nothing; they take rows × (inputs + outputs) floats until dispose(), the copy gradients(x, y)
+    // made for its own call and freed. gradients() runs forward ('batch' mode) and backprop over every
+    // row and throws, the rows freed, before anything else is allocated if the data or the network is bad.
+    const data = (this.data = net.dataset(x, y));
+    let point;
+    try {
+      point = net.gradients(data);
+    } catch (error) {
+      data.dispose();
+      throw error;
+    }
     const model = (this.model = net[MODEL]);
     this.loss = point.loss;
-    this.rows = rowCount(x);
+    this.rows = data.rows;
     const params = model.parameters();
     this.gradient = Float64Array.from(params.flatMap((p) => Array.from(point.parameters[p.name])));
     this.lengths = params.map((p) => p.length);
@@ -102,9 +112,6 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
       this.hessian = (out, v) => this.apply(out, v, () => hessian.apply(this.output, this.input, this.rows));
       this.gaussNewton = (out, v) => this.apply(out, v, () => gaussNewton.apply(this.output, this.input, this.rows));
     }
-    // Checked by gradients(): the copy cannot fail but for memory. Kept for retakePoint, so that a
-    // pass between products costs one forward and backward pass, and none costs nothing.
-    this.data = net.dataset(x, y);
     this.pointPasses = model.passes;
     model.onDispose.add(this.release);
   }
