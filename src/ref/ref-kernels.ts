@@ -180,18 +180,20 @@ export function createRefKernels(options: RefOptions = {}): Kernels<RefTensor> {
         w[i] -= learningRate * (gi + momentum * v[i]);
       }
     },
+    // The adaptive steps divide before they scale, lr·(g / (√s + ε)), the wasm twins' order (why:
+    // assembly/optim.scalar.ts), so ref-f32 rounds as wasm does.
     adagradUpdate(w, s, g, n, learningRate, epsilon, weightDecay) {
       for (let i = 0; i < n; i++) {
         const gi = g[i] + weightDecay * w[i];
         s[i] += gi * gi;
-        w[i] -= (learningRate * gi) / (Math.sqrt(s[i]) + epsilon);
+        w[i] -= learningRate * (gi / (Math.sqrt(s[i]) + epsilon));
       }
     },
     rmspropUpdate(w, s, g, n, learningRate, alpha, epsilon, weightDecay) {
       for (let i = 0; i < n; i++) {
         const gi = g[i] + weightDecay * w[i];
         s[i] = alpha * s[i] + (1 - alpha) * gi * gi;
-        w[i] -= (learningRate * gi) / (Math.sqrt(s[i]) + epsilon);
+        w[i] -= learningRate * (gi / (Math.sqrt(s[i]) + epsilon));
       }
     },
     adamUpdate(w, m, v, g, n, learningRate, beta1, beta2, epsilon, weightDecay, decoupled, step) {
@@ -202,7 +204,7 @@ export function createRefKernels(options: RefOptions = {}): Kernels<RefTensor> {
         const gi = decoupled ? g[i] : g[i] + weightDecay * w[i];
         m[i] = beta1 * m[i] + (1 - beta1) * gi;
         v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
-        w[i] -= ((learningRate / biasCorrection1) * m[i]) / (Math.sqrt(v[i]) / Math.sqrt(biasCorrection2) + epsilon);
+        w[i] -= (learningRate / biasCorrection1) * (m[i] / (Math.sqrt(v[i]) / Math.sqrt(biasCorrection2) + epsilon));
       }
     },
 
