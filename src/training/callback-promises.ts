@@ -17,30 +17,36 @@ export const AWAIT_BETWEEN_CALLS = 'train one epoch per call and await between t
 /**
  * INVALID_OPTION when `returned`, what `name` returned after `at`, is a promise (any thenable):
  * training stops there, the steps up to `at` applied; the promise runs on. A Promise's rejection is
- * caught: left unhandled it ended the Node process after the caller had caught this refusal. The
+ * caught: left unhandled it ended the Node process after the caller had caught this refusal. Another
+ * thenable's is not (only its own then() could attach a catch), and the refusal says so. The
  * catch goes through Promise.prototype.then, never the value's own then(): that is the caller's code
  * (a subclass's override, another thenable's method) and is not called, so nothing it throws escapes
  * in place of this refusal; a subclass whose constructor refuses the reaction's promise is left as it is.
  */
 export function refuseReturnedPromise(returned: unknown, name: 'onBatch' | 'onEpoch', at: StopPoint): void {
   if (!isThenable(returned, name, at)) return;
+  const caught = catchRejection(returned);
+  throw invalidOption(
+    `${name}: returned a promise after ${stopPointText(at)}; ${NOT_AWAITED}: training stopped there, every step up to it applied and the promise left to run ` +
+      `(${caught ? 'a rejection of it caught' : 'not a Promise, so a rejection of it is not caught: catch it where it is made'}); ${RETURN_NOTHING}, or ${AWAIT_BETWEEN_CALLS}`,
+  );
+}
+
+/** Attaches a catch to `thenable` when it is a Promise, through Promise.prototype.then; whether one was attached. */
+function catchRejection(thenable: object): boolean {
   let isPromise = false;
   try {
-    isPromise = returned instanceof Promise; // a Proxy's getPrototypeOf trap is the caller's code too
+    isPromise = thenable instanceof Promise; // a Proxy's getPrototypeOf trap is the caller's code too
   } catch {
-    // Not one whose prototype can be read: no Promise's catch to attach.
+    return false; // Not one whose prototype can be read: no Promise's catch to attach.
   }
-  if (isPromise) {
-    try {
-      Promise.prototype.then.call(returned, undefined, () => {});
-    } catch {
-      // The subclass's species constructor threw: there is no promise to attach the catch through.
-    }
+  if (!isPromise) return false;
+  try {
+    Promise.prototype.then.call(thenable, undefined, () => {});
+    return true;
+  } catch {
+    return false; // The subclass's species constructor threw: there is no promise to attach the catch through.
   }
-  throw invalidOption(
-    `${name}: returned a promise after ${stopPointText(at)}; ${NOT_AWAITED}: training stopped there, every step up to it applied and the promise left to run (a rejection of it caught); ` +
-      `${RETURN_NOTHING}, or ${AWAIT_BETWEEN_CALLS}`,
-  );
 }
 
 /** The first remedy of every refusal here. */
@@ -52,7 +58,7 @@ const RETURN_NOTHING = 'return nothing (`(info) => { void work(info); }` starts 
  * train() untyped in place of a verdict, so it stops training there with INVALID_OPTION instead, the
  * thrown value its `cause`: whether the value was a promise cannot be told.
  */
-function isThenable(returned: unknown, name: 'onBatch' | 'onEpoch', at: StopPoint): boolean {
+function isThenable(returned: unknown, name: 'onBatch' | 'onEpoch', at: StopPoint): returned is object {
   if ((typeof returned !== 'object' && typeof returned !== 'function') || returned === null) return false;
   try {
     return typeof (returned as { then?: unknown }).then === 'function';

@@ -133,7 +133,7 @@ export interface TrainOptions {
    * generator function, whose call returns an iterator and runs none of its body. A plain
    * function that returns a promise (`(info) => save(info)`) can be told only by what it returned:
    * training stops after the call that returned it (INVALID_OPTION naming the epoch, batch and step),
-   * that step applied and the promise left to run (a rejection of it caught, so it cannot end the process). To start work train() need not wait for,
+   * that step applied and the promise left to run (a Promise's rejection caught, so it cannot end the process; another thenable's is not, and the refusal says so). To start work train() need not wait for,
    * return nothing: `(info) => { void save(info); }`. Default: none.
    */
   onBatch?: (info: BatchInfo) => void;
