@@ -273,9 +273,14 @@ function checkRemedyArguments(remedy: unknown, terms: unknown): void {
     const options = Object.keys(REMEDY_OPTION_OWNER).join(', ');
     throw invalidOption(`remedyText: a remedy's settings (and alternative) are lists of { option, value, flagValue?, direction?, setting? }, option one of ${options}; got ${shown(isSettings(settings) ? alternative : settings)}`);
   }
-  checkObjectArgument(terms, 'remedyText', "terms { form: 'api' | 'command', commandLine?, unmadeRun? }");
+  checkRemedyTerms(terms, 'remedyText', 'terms');
+}
+
+/** INVALID_OPTION (`who: name.form is …`) unless `terms`, the argument or option `name` of `who`, is a RemedyTerms. */
+export function checkRemedyTerms(terms: unknown, who: string, name: string): asserts terms is RemedyTerms {
+  checkObjectArgument(terms, who, `${name} { form: 'api' | 'command', commandLine?, unmadeRun? }`);
   const { form, commandLine, unmadeRun } = terms as Partial<RemedyTerms>;
-  if (form !== 'api' && form !== 'command') throw invalidOption(`remedyText: terms.form is 'api' or 'command', got ${shown(form)}`);
-  if (unmadeRun !== undefined && typeof unmadeRun !== 'string') throw invalidOption(`remedyText: terms.unmadeRun is a string (why the run has no command line), got ${shown(unmadeRun)}`);
-  if (form === 'command' && typeof commandLine !== 'function') throw invalidOption(`remedyText: terms in the 'command' form need commandLine (settings → { line } or { cannot }), got ${shown(commandLine)}`);
+  if (form !== 'api' && form !== 'command') throw invalidOption(`${who}: ${name}.form is 'api' or 'command', got ${shown(form)}`);
+  if (unmadeRun !== undefined && typeof unmadeRun !== 'string') throw invalidOption(`${who}: ${name}.unmadeRun is a string (why the run has no command line), got ${shown(unmadeRun)}`);
+  if (form === 'command' && typeof commandLine !== 'function') throw invalidOption(`${who}: ${name} in the 'command' form need commandLine (settings → { line } or { cannot }), got ${shown(commandLine)}`);
 }

@@ -1,12 +1,16 @@
 /**
- * renderReport's input, checked before any of the page is made: the sections and runs lists, and
- * each run's label, trace, diagnosis, warnings and detail. A wrong one is refused (INVALID_OPTION
- * naming the run by its place and label, and what to pass) where unchecked it failed as a TypeError
- * deep inside the page's making, or drew a page from what is not a trace.
+ * renderReport's input, checked before any of the page is made: the title, the sections and runs
+ * lists, each section's heading, text, notes, charts, bar charts and tables as the page reads them,
+ * each run's label, trace, diagnosis, warnings, detail and remedyTerms, and the report's remedyTerms.
+ * A wrong one is refused (INVALID_OPTION naming the section or run by its place, a run by its label
+ * too, and what to pass) where unchecked it failed as a TypeError deep inside the page's making, an
+ * error naming an internal helper, or drew a page from what is not a trace. The ids are checked as
+ * the page holds them (report-html.ts' inputIds).
  */
 import { checkChoice, checkObjectArgument } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
-import type { ReportInput, ReportRun } from './report-html.js';
+import { checkRemedyTerms } from './remedy.js';
+import type { ReportBars, ReportChart, ReportInput, ReportRun, ReportSection, ReportTable } from './report-html.js';
 import { isSavedTrace, SAVED_TRACE_WORDS } from './saved-trace.js';
 import { Trace } from './trace.js';
 
@@ -15,14 +19,80 @@ const RUN_DETAILS = ['full', 'summary'] as const;
 
 /** INVALID_OPTION for the first part of `input` renderReport cannot draw (its ids are checked as the page holds them). */
 export function checkReportInput(input: ReportInput): void {
+  if (input.title !== undefined) need(typeof input.title === 'string', 'renderReport', 'title', input.title, "the page's title, a string");
+  if (input.remedyTerms !== undefined) checkRemedyTerms(input.remedyTerms, 'renderReport', 'remedyTerms');
   checkList(input.sections, 'renderReport: sections', 'ReportSection { id, heading, … }');
   checkList(input.runs, 'renderReport: runs', 'ReportRun { label, trace, diagnosis, … }');
-  (input.sections ?? []).forEach((section, s) => {
-    checkObjectArgument(section, `renderReport: sections[${s}]`, 'a ReportSection { id, heading, … }');
-    checkList(section.runs, `renderReport: sections[${s}].runs`, 'ReportRun { label, trace, diagnosis, … }');
-    (section.runs ?? []).forEach((run, r) => checkRun(run, `renderReport: sections[${s}].runs[${r}]`));
-  });
+  (input.sections ?? []).forEach((section, s) => checkSection(section, `renderReport: sections[${s}]`));
   (input.runs ?? []).forEach((run, r) => checkRun(run, `renderReport: runs[${r}]`));
+}
+
+/** INVALID_OPTION `where: field is value; expected …` unless `ok`. */
+function need(ok: boolean, where: string, field: string, value: unknown, expected: string): void {
+  if (!ok) throw invalidOption(`${where}: ${field} is ${shown(value)}; expected ${expected}`);
+}
+
+const isStrings = (value: unknown): boolean => Array.isArray(value) && value.every((v) => typeof v === 'string');
+const isNumbers = (value: unknown): boolean => Array.isArray(value) && value.every((v) => typeof v === 'number');
+/** ArrayLike<number> as a chart reads it: an array of numbers or a typed array of numbers (not bigints, not a DataView). */
+const isNumberList = (value: unknown): value is ArrayLike<number> =>
+  isNumbers(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView) && !(value instanceof BigInt64Array) && !(value instanceof BigUint64Array));
+
+function checkSection(section: ReportSection, where: string): void {
+  checkObjectArgument(section, where, 'a ReportSection { id, heading, … }');
+  need(typeof section.heading === 'string', where, 'heading', section.heading, "the section's heading, a string");
+  if (section.text !== undefined) need(typeof section.text === 'string', where, 'text', section.text, 'plain text, a string');
+  if (section.notes !== undefined) need(isStrings(section.notes), where, 'notes', section.notes, 'an array of strings, a bullet point each');
+  checkList(section.charts, `${where}.charts`, 'ReportChart { id, title, xLabel, yLabel, series, … }');
+  checkList(section.bars, `${where}.bars`, 'ReportBars { id, title, xLabel, ticks, bars }');
+  checkList(section.tables, `${where}.tables`, 'ReportTable { caption?, header, rows }');
+  checkList(section.runs, `${where}.runs`, 'ReportRun { label, trace, diagnosis, … }');
+  (section.charts ?? []).forEach((chart, c) => checkChart(chart, `${where}.charts[${c}]`));
+  (section.bars ?? []).forEach((bars, b) => checkBars(bars, `${where}.bars[${b}]`));
+  (section.tables ?? []).forEach((table, t) => checkTable(table, `${where}.tables[${t}]`));
+  (section.runs ?? []).forEach((run, r) => checkRun(run, `${where}.runs[${r}]`));
+}
+
+/** A line chart's fields as svg.ts' lineChart reads them (LineChartData); its id as the page holds it. */
+function checkChart(chart: ReportChart, where: string): void {
+  checkObjectArgument(chart, where, 'a ReportChart { id, title, xLabel, yLabel, series, … }');
+  for (const field of ['title', 'xLabel', 'yLabel'] as const) need(typeof chart[field] === 'string', where, field, chart[field], 'a string');
+  for (const field of ['logY', 'logX', 'wholeX'] as const) if (chart[field] !== undefined) need(typeof chart[field] === 'boolean', where, field, chart[field], 'true or false');
+  for (const field of ['xNames', 'xTitles'] as const) if (chart[field] !== undefined) need(isStrings(chart[field]), where, field, chart[field], 'an array of strings');
+  need(Array.isArray(chart.series), where, 'series', chart.series, 'an array of { name, xs, ys }');
+  chart.series.forEach((series, k) => {
+    checkObjectArgument(series, `${where}.series[${k}]`, 'a series { name, xs, ys }');
+    need(typeof series.name === 'string', `${where}.series[${k}]`, 'name', series.name, "the line's name, a string");
+    need(isNumberList(series.xs), `${where}.series[${k}]`, 'xs', series.xs, 'the x of each point, an array (or typed array) of numbers');
+    need(isNumberList(series.ys) && series.ys.length === series.xs.length, `${where}.series[${k}]`, 'ys', series.ys, `the y of each point, an array (or typed array) of ${series.xs.length} numbers as xs`);
+  });
+  if (chart.layers === undefined) return;
+  checkObjectArgument(chart.layers, `${where}: layers`, '{ index, count }');
+  const { index, count } = chart.layers;
+  need(Number.isInteger(count) && count > 0, where, 'layers.count', count, 'the number of layers, a whole number above 0');
+  const isLayer = (l: unknown) => Number.isInteger(l) && (l as number) >= 0 && (l as number) < count;
+  need(Array.isArray(index) && index.length === chart.series.length && index.every(isLayer), where, 'layers.index', index, `each series' layer, ${chart.series.length} whole numbers from 0 to ${count - 1}`);
+}
+
+/** A bar chart's fields as svg.ts' barChart reads them; its id as the page holds it. */
+function checkBars(bars: ReportBars, where: string): void {
+  checkObjectArgument(bars, where, 'a ReportBars { id, title, xLabel, ticks, bars }');
+  for (const field of ['title', 'xLabel'] as const) need(typeof bars[field] === 'string', where, field, bars[field], 'a string');
+  need(isNumbers(bars.ticks), where, 'ticks', bars.ticks, 'the values the axis is ticked at, an array of numbers');
+  need(Array.isArray(bars.bars), where, 'bars', bars.bars, 'an array of { label, value }');
+  bars.bars.forEach((bar, b) => {
+    checkObjectArgument(bar, `${where}.bars[${b}]`, 'a bar { label, value }');
+    need(typeof bar.label === 'string', `${where}.bars[${b}]`, 'label', bar.label, "the row's label, a string");
+    need(typeof bar.value === 'number' || bar.value === null, `${where}.bars[${b}]`, 'value', bar.value, "the bar's length, a number, or null for no bar");
+  });
+}
+
+function checkTable(table: ReportTable, where: string): void {
+  checkObjectArgument(table, where, 'a ReportTable { caption?, header, rows }');
+  if (table.caption !== undefined) need(typeof table.caption === 'string', where, 'caption', table.caption, 'plain text, a string');
+  need(isStrings(table.header), where, 'header', table.header, 'the column headings, an array of strings');
+  need(Array.isArray(table.rows), where, 'rows', table.rows, 'an array of rows, each an array of strings');
+  table.rows.forEach((row, r) => need(isStrings(row) && row.length === table.header.length, where, `rows[${r}]`, row, `a row of ${table.header.length} strings, as many as the header`));
 }
 
 /** Undefined or an array: a lone object given for a list was drawn as no list at all. */
@@ -34,8 +104,9 @@ function checkRun(run: ReportRun, place: string): void {
   checkObjectArgument(run, place, 'a ReportRun { label, trace, diagnosis, … }');
   const where = typeof run.label === 'string' ? `${place} ${shown(run.label)}` : place;
   if (typeof run.label !== 'string') throw invalidOption(`${where}: label is ${shown(run.label)}; expected the run's heading, a string`);
-  if (isSavedTrace(run.trace)) throw invalidOption(`${where}: trace: ${SAVED_TRACE_WORDS}`);
+  // A Trace first, as diagnose() tells it: isSavedTrace reads members through the prototype chain, and a Trace has `steps`.
   if (!(run.trace instanceof Trace)) {
+    if (isSavedTrace(run.trace)) throw invalidOption(`${where}: trace: ${SAVED_TRACE_WORDS}`);
     throw invalidOption(`${where}: trace is ${shown(run.trace)}; expected a Trace: net.trace after a traced run, net.train(x, y, { trace: { every: 10 } })`);
   }
   if (!isDiagnosis(run.diagnosis)) throw invalidOption(`${where}: diagnosis is ${shown(run.diagnosis)}; expected diagnose(trace) of the run's trace`);
@@ -44,6 +115,7 @@ function checkRun(run: ReportRun, place: string): void {
     throw invalidOption(`${where}: warnings must be an array of strings, got ${shown(warnings)}`);
   }
   if (run.detail !== undefined) checkChoice(run.detail, RUN_DETAILS, `${where}: detail`);
+  if (run.remedyTerms !== undefined) checkRemedyTerms(run.remedyTerms, where, 'remedyTerms');
 }
 
 /** Whether `value` has the fields of diagnose()'s result the page reads (a Promise or a hand-made object without them has not). */

@@ -1,9 +1,13 @@
 /**
  * renderReport refuses what it cannot draw before making any of the page (INVALID_OPTION naming the
- * run by its place and label, and what to pass): a run without its label, trace or diagnosis, a saved
- * trace (trace.toJSON()) for a Trace, a mistyped detail, and a lone object or a string for a list.
+ * section or run by its place, a run by its label too, and what to pass): a run without its label,
+ * trace or diagnosis, a saved trace (trace.toJSON()) for a Trace, a mistyped detail, and a lone object
+ * or a string for a list.
  * Unchecked, a missing diagnosis threw a TypeError ('reading remedies'), a missing label an error
- * naming an internal helper, and a saved trace or `runs: {…}` drew a page without complaint.
+ * naming an internal helper, and a saved trace or `runs: {…}` drew a page without complaint. So are a
+ * title or a section's heading, text, notes, charts, bar charts or tables not as their types say
+ * (a TypeError, an internal helper's name, or a chart drawn from mismatched points), and a
+ * remedyTerms that is not one (an error naming remedyText, or none when no run has remedies).
  */
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
@@ -15,6 +19,8 @@ const net = await createNetwork({ sizes: [2, 3, 2], activation: 'tanh', output: 
 net.train([[0, 1], [1, 0]], [[1, 0], [0, 1]], { epochs: 2, batchSize: 2, trace: { every: 1 } });
 const run: ReportRun = { label: 'xor', trace: net.trace!, diagnosis: diagnose(net.trace!) };
 net.dispose();
+const section = { id: 's', heading: 'S' };
+const chart = { id: 'c', title: 'C', xLabel: 'step', yLabel: 'loss', series: [{ name: 'loss', xs: [1, 2], ys: [0.5, 0.25] }] };
 const without = (key: keyof ReportRun): ReportRun => Object.fromEntries(Object.entries(run).filter(([k]) => k !== key)) as unknown as ReportRun;
 
 describe("renderReport's input", () => {
@@ -29,6 +35,19 @@ describe("renderReport's input", () => {
     ['one run, not a list', { runs: run }, /^renderReport: runs: expected an array of ReportRun \{ label, trace, diagnosis, … \}, got /],
     ['a string for the sections', { sections: 'study' }, /^renderReport: sections: expected an array of ReportSection \{ id, heading, … \}, got "study"$/],
     ['a number for a section', { sections: [5] }, /^renderReport: sections\[0\]: expected a ReportSection \{ id, heading, … \}, got 5$/],
+    ['a number for the title', { title: 5 }, /^renderReport: title is 5; expected the page's title, a string$/],
+    ['a section without its heading', { sections: [{ id: 's' }] }, /^renderReport: sections\[0\]: heading is undefined; expected the section's heading, a string$/],
+    ["a number for a section's text", { sections: [{ ...section, text: 5 }] }, /^renderReport: sections\[0\]: text is 5; expected plain text, a string$/],
+    ['a string for the notes', { sections: [{ ...section, notes: 'abc' }] }, /^renderReport: sections\[0\]: notes is "abc"; expected an array of strings, a bullet point each$/],
+    ['an object for the charts', { sections: [{ ...section, charts: {} }] }, /^renderReport: sections\[0\]\.charts: expected an array of ReportChart \{ id, title, xLabel, yLabel, series, … \}, got /],
+    ['a string for the tables', { sections: [{ ...section, tables: 'x' }] }, /^renderReport: sections\[0\]\.tables: expected an array of ReportTable \{ caption\?, header, rows \}, got "x"$/],
+    ['a series without its xs', { sections: [{ ...section, charts: [{ ...chart, series: [{ name: 'a', ys: [1] }] }] }] }, /^renderReport: sections\[0\]\.charts\[0\]\.series\[0\]: xs is undefined; expected the x of each point, an array \(or typed array\) of numbers$/],
+    ['a series with fewer ys than xs', { sections: [{ ...section, charts: [{ ...chart, series: [{ name: 'a', xs: [1, 2], ys: [1] }] }] }] }, /^renderReport: sections\[0\]\.charts\[0\]\.series\[0\]: ys is \[1\]; expected the y of each point, an array \(or typed array\) of 2 numbers as xs$/],
+    ["a chart's layer beyond its count", { sections: [{ ...section, charts: [{ ...chart, layers: { index: [2], count: 2 } }] }] }, /^renderReport: sections\[0\]\.charts\[0\]: layers\.index is \[2\]; expected each series' layer, 1 whole numbers from 0 to 1$/],
+    ["a string for a bar's value", { sections: [{ ...section, bars: [{ id: 'b', title: 'B', xLabel: 'depth', ticks: [1, 10], bars: [{ label: 'a', value: '3' }] }] }] }, /^renderReport: sections\[0\]\.bars\[0\]\.bars\[0\]: value is "3"; expected the bar's length, a number, or null for no bar$/],
+    ['a table row shorter than its header', { sections: [{ ...section, tables: [{ header: ['a', 'b'], rows: [['1']] }] }] }, /^renderReport: sections\[0\]\.tables\[0\]: rows\[0\] is \["1"\]; expected a row of 2 strings, as many as the header$/],
+    ["a string for a run's remedyTerms", { runs: [{ ...run, remedyTerms: 'cli' }] }, /^renderReport: runs\[0\] "xor": expected remedyTerms \{ form: 'api' \| 'command', commandLine\?, unmadeRun\? \}, got "cli"$/],
+    ["a mistyped form of the report's remedyTerms", { remedyTerms: { form: 'flags' } }, /^renderReport: remedyTerms\.form is 'api' or 'command', got "flags"$/],
   ])('refuses %s', async (_, input, said) => {
     await expectError(() => renderReport(input as ReportInput), 'INVALID_OPTION', said);
   });
@@ -36,5 +55,23 @@ describe("renderReport's input", () => {
   it('draws a run given as diagnose() and a traced run give it, in a section or under Runs', async () => {
     const html = await renderReport({ sections: [{ id: 's', heading: 'S', runs: [{ ...run, id: 'in-s', detail: 'summary' }] }], runs: [run] });
     expect(html).toContain('<h3>xor</h3>');
+  });
+
+  it("draws a section's every part given as its types say", async () => {
+    const bars = { id: 'b', title: 'B', xLabel: 'depth', ticks: [1, 10], bars: [{ label: 'a', value: 3 }, { label: 'b', value: null }] };
+    const table = { caption: 'T', header: ['a', 'b'], rows: [['1', '2']] };
+    const full = { ...section, text: 'x', notes: ['n'], charts: [{ ...chart, logY: true, xNames: ['one', 'two'], layers: { index: [0], count: 1 }, series: [{ name: 'loss', xs: Float32Array.of(1, 2), ys: [0.5, 0.25] }] }], bars: [bars], tables: [table] };
+    const html = await renderReport({ title: 'T', sections: [full], runs: [{ ...run, remedyTerms: { form: 'api' } }], remedyTerms: { form: 'api' } });
+    expect(html).toContain('<h2>S</h2>');
+  });
+
+  // A Trace is told first, as diagnose() tells it: one with a member named as a saved trace's (metrics, beside its steps) is still a Trace.
+  it('draws a Trace that has a metrics member', async () => {
+    Object.defineProperty(run.trace, 'metrics', { value: {}, configurable: true });
+    try {
+      expect(await renderReport({ runs: [run] })).toContain('<h3>xor</h3>');
+    } finally {
+      delete (run.trace as unknown as { metrics?: unknown }).metrics;
+    }
   });
 });
