@@ -29,7 +29,7 @@ import { runBlockTraceBench, runPowerRoundBench, runTraceBench, STEPS_PER_CALL, 
 import { median } from './median.js';
 import { spreadOf, spreadText } from './spread.js';
 import { RELAXED_MARGIN } from '../src/wasm/calibrate.js';
-import { judgePicks, judgeBesideControl, picksText, threadsText, type Verdict } from './verdict.js';
+import { judgePicks, judgeBesideControl, picksText, processesIn, threadsText, type Verdict } from './verdict.js';
 import { batchNormStepGoal, denseGoal, elementwiseGoals, ingestGoal, jaxGoals, peerGoals, smallShapeGoals, stepPeakGoal, traceGoal, trainDatasetGoal, type Goal } from './goals.js';
 import { cpuText, thisCpu } from './cpu.js';
 import { percentText } from '../src/percent-text.js';
@@ -439,7 +439,9 @@ instance of the default, beside the two probes, call by call in ${JUDGED_ROUNDS}
 The host moves the two binaries' ratio from moment to moment (on the AMD EPYC Zen 5 on 2026-12-04, for stretches of 30 ms
 to seconds the relaxed binary ran ~0.8× the default's time, else ~1.02×, and the product went with the probes), so a pick is judged
 on the rounds whose probes read on the same side of the margin as the pairs it was made on; a process in most of whose
-rounds the host had moved is not judged (${pickJudgement.moved} of ${CALIBRATION_PROCESSES} here). Over all ${relaxedOverDefault.rounds} rounds the relaxed binary took
+rounds the host had moved is not judged (${processesIn(pickJudgement.moved)} of ${CALIBRATION_PROCESSES} here), and the goal reads host-limited, not met, when
+fewer than half are judged or when one not judged paid, over all its rounds, more than its pick may cost: 'fastest' is the
+faster binary at load time, and a calibration of a few ms cannot see whether the state it sees will last. Over all ${relaxedOverDefault.rounds} rounds the relaxed binary took
 ${spreadText(relaxedOverDefault, (r) => `${r.toFixed(3)}×`)} the default's time, and its probe read below the margin in ${probeFasterRounds} of
 ${probeRounds.length}; the two instances of the default
 strayed ±${percentText(pickJudgement.noise)} from each other (the larger distance of their ratio's quartiles from 1), the noise

@@ -197,19 +197,32 @@ export interface PickedProcess {
   probeOtherOverDefault: readonly number[];
 }
 
+/**
+ * What the processes that picked one binary cost: how many, the most it cost against the faster
+ * binary in one of them (0: the faster in each), what it may cost, and the other/default time
+ * (each process's median round) in its smallest and largest.
+ */
+export interface PickCost {
+  binary: string;
+  count: number;
+  cost: number;
+  tolerance: number;
+  ratios: { min: number; max: number };
+}
+
 /** `binary: 'fastest'` judged on what it picked in fresh processes, each against the product timed in it. */
 export interface PicksJudgement {
   verdict: Verdict;
   /** How far (a fraction) two instances of the same binary strayed: the larger distance of their per-round ratio's quartiles from 1, over every process's rounds. */
   noise: number;
+  /** Per binary picked, over the judged processes, each on its rounds in its pick's host state. */
+  picks: PickCost[];
   /**
-   * Per binary picked: how many judged processes picked it, the most it cost against the faster
-   * binary in one of them (0: the faster in each), what it may cost, and the other/default time
-   * (each process's median round in its pick's state) in its smallest and largest.
+   * Per binary picked, over the processes not judged (in most of their rounds the host had moved
+   * out of the state their pick was made in), each on all its rounds: what the pick cost them for
+   * as long as they ran, which is what a user of 'fastest' pays.
    */
-  picks: { binary: string; count: number; cost: number; tolerance: number; ratios: { min: number; max: number } }[];
-  /** Processes not judged: in most of their rounds the host had moved out of the state their pick was made in. */
-  moved: number;
+  moved: PickCost[];
 }
 
 /**
@@ -217,39 +230,47 @@ export interface PicksJudgement {
  * judged against the product timed in its own process, over the rounds in the host state the pick
  * was made in (bench/relaxed/binaries.ts: the host moves the binaries' ratio from moment to
  * moment): those whose probe ratio lies on the same side of `margin` as the pick's own (all rounds
- * when the pick timed no pair). A process with fewer than half its rounds in that state is counted
- * in `moved` and not judged. Staying on the default is the calibration's design unless the other
- * is faster by `margin` (0.97: 3 %), so a default pick may cost up to that margin plus the noise;
- * picking the other may cost only the noise. A pick's cost is taken from the median of its judged
- * rounds. Any judged pick costing more fails the goal; with no failure, fewer than half the
- * processes judged is 'host-limited' (the host moved too often for the run to tell).
+ * when the pick timed no pair). A process with fewer than half its rounds in that state is not
+ * judged: its cost over all its rounds goes in `moved`. Staying on the default is the calibration's
+ * design unless the other is faster by `margin` (0.97: 3 %), so a default pick may cost up to that
+ * margin plus the noise; picking the other may cost only the noise. A pick's cost is taken from the
+ * median of its rounds. Any judged pick costing more fails the goal. With no failure, the goal is
+ * 'host-limited', not met, when fewer than half the processes were judged (the host moved too often
+ * for the run to tell) or when a process not judged paid more than its pick may cost: no
+ * calibration of a few ms can see a state that will not last, but the process paid all the same.
  */
 export function judgePicks(processes: readonly PickedProcess[], names: { default: string; other: string }, margin: number): PicksJudgement {
   if (processes.length === 0) throw new Error('judgePicks: no processes');
   const aa = spreadOf(processes.flatMap((p) => p.defaultAgain));
   const noise = Math.max(Math.abs(aa.q1 - 1), Math.abs(aa.q3 - 1));
-  const byBinary = new Map<string, { cost: number; tolerance: number; ratio: number }[]>();
-  let moved = 0;
+  const costOf = (binary: string, rounds: readonly number[]) => {
+    const ratio = spreadOf(rounds).median;
+    const cost = binary === names.default ? { cost: Math.max(0, 1 / ratio - 1), tolerance: 1 / margin - 1 + noise } : { cost: Math.max(0, ratio - 1), tolerance: noise };
+    return { binary, ratio, ...cost };
+  };
+  const judged: ReturnType<typeof costOf>[] = [];
+  const moved: ReturnType<typeof costOf>[] = [];
   for (const p of processes) {
     if (p.chosen !== names.default && p.chosen !== names.other) throw new Error(`judgePicks: '${p.chosen}' is neither '${names.default}' nor '${names.other}'`);
     const rounds = roundsInPickState(p, margin);
-    if (2 * rounds.length < p.otherOverDefault.length) {
-      moved++;
-      continue;
-    }
-    const ratio = spreadOf(rounds).median;
-    const judged = p.chosen === names.default ? { cost: Math.max(0, 1 / ratio - 1), tolerance: 1 / margin - 1 + noise } : { cost: Math.max(0, ratio - 1), tolerance: noise };
-    byBinary.set(p.chosen, [...(byBinary.get(p.chosen) ?? []), { ...judged, ratio }]);
+    if (2 * rounds.length < p.otherOverDefault.length) moved.push(costOf(p.chosen, p.otherOverDefault));
+    else judged.push(costOf(p.chosen, rounds));
   }
-  const picks = [...byBinary].map(([binary, judged]) => ({
-    binary,
-    count: judged.length,
-    cost: Math.max(...judged.map((j) => j.cost)),
-    tolerance: judged[0].tolerance,
-    ratios: { min: Math.min(...judged.map((j) => j.ratio)), max: Math.max(...judged.map((j) => j.ratio)) },
-  }));
-  const verdict = picks.some((p) => p.cost > p.tolerance) ? 'NOT met' : 2 * moved > processes.length ? 'host-limited' : 'met';
-  return { verdict, noise, picks, moved };
+  const picks = perBinary(judged);
+  const movedPicks = perBinary(moved);
+  const costsTooMuch = (costs: PickCost[]) => costs.some((p) => p.cost > p.tolerance);
+  const verdict = costsTooMuch(picks) ? 'NOT met' : 2 * moved.length > processes.length || costsTooMuch(movedPicks) ? 'host-limited' : 'met';
+  return { verdict, noise, picks, moved: movedPicks };
+}
+
+/** Processes' costs gathered per binary, in the order first picked. */
+function perBinary(costs: readonly { binary: string; ratio: number; cost: number; tolerance: number }[]): PickCost[] {
+  const binaries = [...new Set(costs.map((c) => c.binary))];
+  return binaries.map((binary) => {
+    const of = costs.filter((c) => c.binary === binary);
+    const ratios = of.map((c) => c.ratio);
+    return { binary, count: of.length, cost: Math.max(...of.map((c) => c.cost)), tolerance: of[0].tolerance, ratios: { min: Math.min(...ratios), max: Math.max(...ratios) } };
+  });
 }
 
 /** A process's product ratios (other over default) in the rounds whose probes read on the pick's side of `margin`. */
@@ -263,19 +284,36 @@ function roundsInPickState(p: PickedProcess, margin: number): number[] {
 
 /**
  * The picks' line: how often each binary was picked, what it cost at worst against the faster in its
- * process, and the ratio there, beside the noise; and how many processes were not judged.
+ * process, and the ratio there, beside the noise; and how many processes were not judged, with what
+ * their picks cost over all their rounds.
  */
 export function picksText(j: PicksJudgement, other: string): string {
-  const judged = j.picks.reduce((n, p) => n + p.count, 0);
+  const judged = processesIn(j.picks);
+  const moved = processesIn(j.moved);
+  const picked = judged > 0 ? `picked ${pickCostsText(j.picks, other)}` : 'no process judged';
+  const movedText =
+    moved > 0
+      ? `; ${moved} of ${judged + moved} not judged: the host had moved, in most of their rounds the probes read on the other side of the margin from the pick's; over all their rounds ${pickCostsText(j.moved, other)}`
+      : '';
+  return `${picked}${movedText}; two instances of one binary stray ±${percentText(j.noise)}`;
+}
+
+/** How many processes the costs were taken over. */
+export function processesIn(costs: readonly PickCost[]): number {
+  return costs.reduce((n, p) => n + p.count, 0);
+}
+
+/** Each binary's processes: how many of all, what the pick cost at worst (or that it was the faster), and the ratio there. */
+function pickCostsText(costs: readonly PickCost[], other: string): string {
+  const all = processesIn(costs);
   const ratioText = ({ min, max }: { min: number; max: number }) => (min === max ? `${min.toFixed(3)}×` : `${min.toFixed(3)}–${max.toFixed(3)}×`);
-  const each = j.picks.map((p) => {
-    const where = p.count === 1 ? 'its process' : 'each of its processes';
-    const cost = p.cost > 0 ? `${p.count === 1 ? '' : 'at worst '}${percentText(p.cost)} slower than the other in its process; tolerated ${percentText(p.tolerance)}` : `the faster in ${where}`;
-    return `'${p.binary}' in ${p.count} of ${judged} (${cost}; ${other}/default there ${ratioText(p.ratios)})`;
-  });
-  const picked = judged > 0 ? `picked ${each.join(', ')}` : 'no process judged';
-  const moved = j.moved > 0 ? `; ${j.moved} of ${judged + j.moved} not judged: the host had moved, in most of their rounds the probes read on the other side of the margin from the pick's` : '';
-  return `${picked}${moved}; two instances of one binary stray ±${percentText(j.noise)}`;
+  return costs
+    .map((p) => {
+      const where = p.count === 1 ? 'its process' : 'each of its processes';
+      const cost = p.cost > 0 ? `${p.count === 1 ? '' : 'at worst '}${percentText(p.cost)} slower than the other in its process; tolerated ${percentText(p.tolerance)}` : `the faster in ${where}`;
+      return `'${p.binary}' in ${p.count} of ${all} (${cost}; ${other}/default there ${ratioText(p.ratios)})`;
+    })
+    .join(', ');
 }
 
 /** An absolute-time goal judged beside a host control measured in the same rounds (judgeIngest). */

@@ -159,13 +159,23 @@ export function judgeRounds(
   const keepsDefaultBelow = [0, ONE_TIER_UP_SHOWN, SAME_TIER][tierUpsShown];
   const from = Math.max(0, otherMs.length - PAIRS, byOther, byDefault - offset);
   if (otherMs.length - from < PAIRS) return undefined;
-  const ratios = otherMs.slice(from).map((t, i) => t / defaultMs[offset + from + i]);
+  const ratios = pairRatios(defaultMs, otherMs, from);
   const low = quantile(ratios, 0.25);
   const high = quantile(ratios, 0.75);
   if (low < 1 / SAME_TIER || high > SAME_TIER) return undefined;
   if (high < margin * (1 - resolution)) return 'other';
   if (low > margin * (1 + resolution) && high <= keepsDefaultBelow) return 'default';
   return undefined;
+}
+
+/**
+ * The other's time over the default's in each pair from the other's round `from` on: the default's
+ * extra rounds at the start (run while the other was loading) pair with none, the rest pair up in
+ * order. What a verdict is drawn from, and what Calibration.ratio reports.
+ */
+function pairRatios(defaultMs: readonly number[], otherMs: readonly number[], from: number): number[] {
+  const offset = defaultMs.length - otherMs.length;
+  return otherMs.slice(from).map((t, i) => t / defaultMs[offset + from + i]);
 }
 
 /** The index of a candidate's first round in the optimised tier, -1 while it has shown no tier-up. */
@@ -208,8 +218,7 @@ export async function fastest<Name extends string>(
   };
   const inBudget = () => now() - startedAt < budgetMs;
   const outcome = (chosen: Name, by: Calibration<Name>['by']): Calibration<Name> => {
-    const offset = times.default.length - times.other.length;
-    const last = times.other.slice(-PAIRS).map((t, i, pairs) => t / times.default[offset + times.other.length - pairs.length + i]);
+    const last = pairRatios(times.default, times.other, Math.max(0, times.other.length - PAIRS));
     return { chosen, rounds: times.default.length + times.other.length, by, ratio: last.length > 0 ? median(last) : undefined };
   };
 

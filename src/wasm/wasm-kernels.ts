@@ -45,7 +45,11 @@ export interface WasmOptions {
    * faster on this CPU, once both binaries run the engine's optimised code, and loads it if so
    * (src/wasm/calibrate.ts: a budget of 15 ms from when it is asked for, after which the default
    * stays; bench/RESULTS.md has what it adds to loading the default binary): faster on some CPUs,
-   * but rounding may then differ between processes.
+   * but rounding may then differ between processes. It picks the faster binary at load time, not
+   * for the process's life: a host can move the two binaries' ratio from moment to moment (on an
+   * AMD EPYC Zen 5 VM, stretches of 30 ms to seconds in which the relaxed binary ran ~0.8× the
+   * default's time, else ~1.02×; docs/benchmarks.md, 'Relaxed SIMD'), and a pick made in such a
+   * stretch can then run ~2 % slower for as long as the process lasts.
    */
   binary?: Binary | 'fastest';
 }
