@@ -111,7 +111,7 @@ function checkRun(run: ReportRun, place: string): void {
   }
   if (!isDiagnosis(run.diagnosis)) throw invalidOption(`${where}: diagnosis is ${shown(run.diagnosis)}; expected diagnose(trace) of the run's trace`);
   const warnings: unknown = run.warnings;
-  if (warnings !== undefined && !(Array.isArray(warnings) && warnings.every((w) => typeof w === 'string'))) {
+  if (warnings !== undefined && !isStrings(warnings)) {
     throw invalidOption(`${where}: warnings must be an array of strings, got ${shown(warnings)}`);
   }
   if (run.detail !== undefined) checkChoice(run.detail, RUN_DETAILS, `${where}: detail`);

@@ -51,8 +51,12 @@ const SEQUENTIAL_PATH = /^\d+(\.branch\.\d+)*$/;
  */
 export function someModuleNames(paths: readonly string[]): boolean {
   if (paths.length === 0) return false;
-  const prefixes = [0, ...[...paths[0]].flatMap((c, i) => (c === '.' ? [i + 1] : []))].map((end) => paths[0].slice(0, end));
-  return prefixes.some((prefix) => paths.every((path) => path.startsWith(prefix) && SEQUENTIAL_PATH.test(path.slice(prefix.length))));
+  return ['', ...modulePrefixesOf(paths[0])].some((prefix) => paths.every((path) => path.startsWith(prefix) && SEQUENTIAL_PATH.test(path.slice(prefix.length))));
+}
+
+/** The module prefixes a tensor's or module's name may start with: `name` up to each of its dots, dot included, shortest first (`net.0.weight`: `net.`, `net.0.`). */
+export function modulePrefixesOf(name: string): string[] {
+  return [...name].flatMap((c, i) => (c === '.' ? [name.slice(0, i + 1)] : []));
 }
 
 /** The call with every `torch.nn.X` as `nn.X`: the same class, as a script that imports torch alone spells it. */

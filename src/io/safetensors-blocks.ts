@@ -22,7 +22,7 @@ import type { BlockModelData, BlockTensor, ImportNotes } from '../layers/block-m
 import { namedDenseFanIns, type LayerSpec } from '../layers/spec.js';
 import { LOSS_OUTPUT, type Activation, type Loss, type OutputActivation } from '../kernels.js';
 import { checkBlockArchitecture, checkBlockModel, checkTensorValues, isParameter, type BlockArchitecture } from '../network/block-model-check.js';
-import { architectureOfPytorch } from './pytorch-import.js';
+import { architectureOfPytorch, modulePrefixesOf } from './pytorch-import.js';
 import { badModel } from './model-data.js';
 import { PYTORCH_RESIDUAL_CLASS, pytorchExpression, usesResidual } from './pytorch-module.js';
 import { blockActivations, checkActivationOptions, checkAgrees, mistakenOption, UnreadImportOption, UnstatedImportOptions } from './import-options.js';
@@ -160,12 +160,8 @@ export function blockModelFromSafetensors(bytes: Uint8Array | ArrayBuffer, optio
 function modulePrefix(fileNames: readonly string[], wanted: readonly string[]): string {
   const present = new Set(fileNames);
   if (wanted.some((name) => present.has(name)) || fileNames.length === 0) return '';
-  const first = fileNames[0];
-  for (let dot = first.indexOf('.'); dot >= 0; dot = first.indexOf('.', dot + 1)) {
-    const prefix = first.slice(0, dot + 1);
-    if (fileNames.every((name) => name.startsWith(prefix)) && wanted.every((name) => present.has(prefix + name))) return prefix;
-  }
-  return '';
+  const fits = (prefix: string) => fileNames.every((name) => name.startsWith(prefix)) && wanted.every((name) => present.has(prefix + name));
+  return modulePrefixesOf(fileNames[0]).find(fits) ?? '';
 }
 
 /** The most tensor names a message lists. */
