@@ -1,7 +1,7 @@
 /**
- * What the curvature of the loss where a run ended adds to its diagnosis (src/curvature measures
+ * What the curvature of the objective where a run ended adds to its diagnosis (src/curvature measures
  * it; the plateau study passes it to diagnose()): whether the end point is a saddle, a point off
- * critical with strong negative curvature, a point of weak negative curvature, or a minimum of the measured loss. Plain data, so flow/ needs nothing
+ * critical with strong negative curvature, a point of weak negative curvature, or a minimum of the measured objective. Plain data, so flow/ needs nothing
  * from the curvature folder above it.
  */
 export interface CurvatureEvidence {
@@ -23,17 +23,22 @@ export interface CurvatureEvidence {
 
 const sci = (v: number) => v.toExponential(1);
 
-/** One or two sentences for the diagnosis' summary. */
+/**
+ * One or two sentences for the diagnosis' summary. They say "the objective", what was measured (the
+ * loss with any L2 term, the plateau study's C + (λ/2n)‖w‖²): they said "the loss", and on Nielsen's
+ * plateau the cross-entropy alone is lowered on both sides along its own eigenvector where the
+ * objective is not (docs/curvature.md).
+ */
 export function curvatureSentence(c: CurvatureEvidence): string {
   const values = `λ_min = ${sci(c.lambdaMin)} against λ_max = ${sci(c.lambdaMax)}`;
   if (c.confirmed && c.exploitable && c.critical) {
-    return `Curvature where the run ended: a saddle (${values}), and a step along λ_min's eigenvector lowers the loss on both sides, so following negative curvature leaves it.`;
+    return `Curvature where the run ended: a saddle (${values}), and a step along λ_min's eigenvector lowers the objective on both sides, so following negative curvature leaves it.`;
   }
   if (c.confirmed && c.exploitable) {
-    return `Curvature where the run ended: strong negative curvature (${values}), a step along λ_min's eigenvector lowers the loss on both sides, but the point is not critical, so not a saddle: the gradient would lower the loss more over the same length.`;
+    return `Curvature where the run ended: strong negative curvature (${values}), a step along λ_min's eigenvector lowers the objective on both sides, but the point is not critical, so not a saddle: the gradient would lower the objective more over the same length.`;
   }
   if (c.confirmed) {
-    return `Curvature where the run ended: not a minimum, the loss curves down along one direction (${values}, confirmed by loss values along its eigenvector), but weakly: no step tried along it lowers the loss on both sides, the gradient outweighs it.`;
+    return `Curvature where the run ended: not a minimum, the objective (the loss with any L2 term) curves down along one direction (${values}, confirmed by its values along its eigenvector), but weakly: no step tried along it lowers the objective on both sides, the gradient outweighs it.`;
   }
-  return `Curvature where the run ended: no direction curves down beyond rounding (${values}): a minimum of the measured loss, not a saddle.`;
+  return `Curvature where the run ended: no direction curves down beyond rounding (${values}): a minimum of the measured objective, not a saddle.`;
 }

@@ -78,6 +78,11 @@ export interface PlateauPoint {
   objective: number;
   /** ‖∇ objective‖. */
   gradientNorm: number;
+  /**
+   * ‖∇C‖, the data loss's gradient alone, without the L2 term's (λ/n)·w. On Nielsen's plateau most
+   * of ‖∇f‖ is that term's (docs/curvature.md): descent there shrinks the weights while C stays flat.
+   */
+  lossGradientNorm: number;
   /** Eigenvalues of the objective's Hessian: the k largest (descending) and smallest (ascending). */
   largest: number[];
   smallest: number[];
@@ -270,6 +275,7 @@ export function measurePoint(net: Network, data: { x: Matrix; y: Matrix }, setti
       loss: ops.loss,
       objective,
       gradientNorm,
+      lossGradientNorm: euclideanNorm(ops.gradient),
       largest: eigen.largest,
       smallest: eigen.smallest,
       converged: eigen.converged,

@@ -15,6 +15,7 @@ const point = (epoch: number): PlateauPoint => ({
   loss: 0.25,
   objective: 0.3,
   gradientNorm: 0.01,
+  lossGradientNorm: 0.002,
   largest: [2],
   smallest: [-0.001],
   converged: true,
