@@ -50,6 +50,19 @@ describe("the docs' study (a) initialisation tables", () => {
   });
 });
 
+describe("README's over-depth-or-over-time paragraph", () => {
+  // It quotes the deepest network's diagnosis, which `npm start` prints: each quote is in it, word for word.
+  it("quotes the [784,30,30,30,30,10] diagnosis as the study gives it", () => {
+    const training = result.networks.at(-1)!.training!;
+    const summary = training.diagnosis.summary.replace(/\s+/g, ' ');
+    const paragraph = README.text.slice(README.text.indexOf('Over depth or over training time?')).split('\n\n')[0].replace(/\s+/g, ' ');
+    const quotes = [...paragraph.matchAll(/\*"([^"]+)"\*/g)].map((m) => m[1]);
+    expect(quotes).toHaveLength(2);
+    for (const quote of quotes) expect(summary).toContain(quote);
+    expect(paragraph).toContain(`loss ${training.finalLoss.toFixed(3)}, test accuracy ${(training.testAccuracy * 100).toFixed(1)} %`);
+  });
+});
+
 describe("the docs' study (a) training tables", () => {
   it('show what the study prints, the verdicts with their figures, under the headings it prints', () => {
     const printed = depthTrainingTable(result);
