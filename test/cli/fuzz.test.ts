@@ -4,8 +4,15 @@
 // processes. Each ends with exit 0, 1 or 2, at most one line of error (the rest of stderr is
 // progress), never a stack trace and never an internal error. Commands that train get small flags
 // (one epoch, a few rows, 0.01 s), so no case starts a long job.
+//
+// The sample runs the installed command, `node bin/gradscope.js` (→ dist/cli/main.js, which `npm
+// test` builds first; test/cli/bin-matches-src checks it against src/): what only a process shows
+// (an uncaught exception or rejection, the exit code main.ts sets, stdout's errors) is what users
+// run. It ran src/cli/main.ts through the tsx command before: ~2.5–3.6 s of CPU a process against
+// ~0.6 s for node bin/gradscope.js (--version, niced, load 3, 2026-12-04), so the 16 processes took
+// 19.5–20.9 s of session 32's quiet CI runs and ~120 s, the limit, at load 10–17.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -214,12 +221,13 @@ describe('the CLI under random command lines and hostile files', () => {
   });
 
   it('a sample through real processes: the same promises, and no uncaught exception escapes', async () => {
-    const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
-    const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+    const BIN = fileURLToPath(new URL('../../bin/gradscope.js', import.meta.url));
+    // Unbuilt, every process would print bin's one line 'not built' and exit 1: a pass that ran nothing.
+    expect(existsSync(new URL('../../dist/cli/main.js', import.meta.url)), 'dist/cli/main.js is not built: run npm run build').toBe(true);
     const samples = fc.sample(argvArb, { numRuns: 16, seed: SEED + 1 }).map(render);
     const runOne = (argv: string[]) =>
       new Promise<CliRun>((resolve) => {
-        const child = spawn(TSX, [MAIN, ...argv], { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [BIN, ...argv], { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));

@@ -1,5 +1,16 @@
 // A process killed in the middle of saving never destroys the previous file: after each kill the
-// path holds a complete, loadable model (the old one or the new one), never a torn one.
+// path holds a complete, loadable model (the old one or the new one), never a torn one, and the next
+// save removes what the killed ones left.
+//
+// The saving child kills itself (SIGKILL, as any kill) at a moment it sees in the folder, so each
+// kill lands where it is meant to whatever the machine's load: while its save's bytes are being
+// written over the small model (which must still be there), right after a save replaced it (the
+// large one must be there, whole), and while a save is written over that large one. Before, the
+// parent killed after a sleep of 0–40 ms following an announced save, so under load the kills
+// landed wherever; and it killed the tsx command, whose node process went on saving (orphaned,
+// until this file's worker ended): no save the test checked was cut short, and up to five orphans
+// saved 16 MB each over and over (the test took 18.6 and 16.2 s in session 32's quiet CI runs, and
+// timed out at load 14–16).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,20 +21,22 @@ import { loadModel, readCheckpoint, saveModel } from '../../src/io/files.js';
 import { createNetwork } from '../../src/api/network.js';
 import type { ModelData } from '../../src/network/model-file.js';
 
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const CHILD = fileURLToPath(new URL('./crash-save.run.ts', import.meta.url));
+type Moment = 'writing' | 'replaced';
 
-/** Starts the saving child, waits for its `saves`-th announced save, waits `delayMs` more, kills it. */
-function killMidSave(path: string, saves: number, delayMs: number): Promise<void> {
+/** Runs the saving child until it kills itself in its save at `moment` (crash-save.run.ts); resolves with what it saw. */
+function killedSaving(path: string, moment: Moment): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [CHILD, path], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let seen = 0;
-    child.stdout.on('data', (chunk: Buffer) => {
-      seen += chunk.toString().split('saving').length - 1;
-      if (seen === saves) setTimeout(() => child.kill('SIGKILL'), delayMs);
-    });
+    // node itself with tsx as a loader: the process that saves is the one that dies (the tsx command would start another).
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, path, moment], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk));
     child.on('error', reject);
-    child.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`the saving child exited by itself (${signal})`))));
+    child.on('close', (code, signal) => {
+      const saw = /^killed at .*$/m.exec(out)?.[0];
+      if (signal === 'SIGKILL' && saw !== undefined) resolve(saw);
+      else reject(new Error(`the saving child exited by itself (code ${code}, signal ${signal}): ${out}`));
+    });
   });
 }
 
@@ -33,18 +46,26 @@ describe('a crash during save', () => {
     const path = join(folder, 'model.bin');
     const small = await createNetwork({ sizes: [3, 2], seed: 1 });
     await saveModel(small, path, { format: 'binary' });
-    const sizesSeen = new Set<string>();
-    // The large save takes tens of milliseconds: these delays land before, inside and after writes.
-    for (const [saves, delayMs] of [[1, 0], [1, 5], [2, 15], [2, 40], [3, 2]] as const) {
-      await killMidSave(path, saves, delayMs);
+    const SMALL = '3,2';
+    const LARGE = '1024,2048,1024';
+    const kills: [moment: Moment, holds: string][] = [
+      ['writing', SMALL],
+      ['replaced', LARGE],
+      ['writing', LARGE],
+    ];
+    const seen: string[] = [];
+    for (const [moment, holds] of kills) {
+      seen.push(await killedSaving(path, moment));
       const loaded = await loadModel(path);
-      sizesSeen.add(loaded.sizes.join(','));
-      expect(['3,2', '1024,2048,1024']).toContain(loaded.sizes.join(','));
+      expect(loaded.sizes.join(','), `after the kill at ${moment} (${seen.at(-1)})`).toBe(holds);
       loaded.dispose();
     }
+    console.log(seen.join('\n'));
+    // The last kill, while writing, left its temporary file; the next save removes it.
+    expect(readdirSync(folder).length, 'no temporary file was left: no kill cut a write short').toBeGreaterThan(1);
+    await saveModel(small, path, { format: 'binary' });
     small.dispose();
-    console.log(`after 5 kills the file held: ${[...sizesSeen].join(' / ')}; leftover temporary files: ${readdirSync(folder).length - 1}`);
-    expect(readdirSync(folder)).toContain('model.bin');
+    expect(readdirSync(folder)).toEqual(['model.bin']);
   });
 
   it('loads whole models while another process saves the same file over and over (read what was opened)', async () => {
