@@ -54,6 +54,14 @@ export function someModuleNames(paths: readonly string[]): boolean {
   return ['', ...modulePrefixesOf(paths[0])].some((prefix) => paths.every((path) => path.startsWith(prefix) && SEQUENTIAL_PATH.test(path.slice(prefix.length))));
 }
 
+/** A tensor of issue 13's Residual as Walk.sequential names it, under any module prefix: its branch's modules' (`2.branch.0.weight`) or its ReZero gate (`2.alpha`). */
+const RESIDUAL_TENSOR = /(?:^|\.)\d+\.(?:branch\.\d+\.|alpha$)/;
+
+/** Whether a tensor's name is a PyTorch Residual's (RESIDUAL_TENSOR): no dense chain holds it. */
+export function isResidualTensor(name: string): boolean {
+  return RESIDUAL_TENSOR.test(name);
+}
+
 /** The module prefixes a tensor's or module's name may start with: `name` up to each of its dots, dot included, shortest first (`net.0.weight`: `net.`, `net.0.`). */
 export function modulePrefixesOf(name: string): string[] {
   return [...name].flatMap((c, i) => (c === '.' ? [name.slice(0, i + 1)] : []));

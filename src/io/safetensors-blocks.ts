@@ -40,6 +40,25 @@ export function isBlockFile(metadata: Record<string, string>): boolean {
   return metadata.format === MODEL_FILE_TAG && metadata.version === String(BLOCK_FILE_VERSION);
 }
 
+/** The file's __metadata__ as gradscope reads it: its own (format "gradscope.model", or none), none where it is another tool's (`{ "format": "pt" }`). */
+export function gradscopeMetadata(metadata: Record<string, string>): Record<string, string> {
+  return metadata.format !== undefined && metadata.format !== MODEL_FILE_TAG ? {} : metadata;
+}
+
+/**
+ * Why a module expression (the pytorch option) cannot read a file, or undefined where it can: the one rule of every reader. A file
+ * whose gradscope metadata records its layers (a file gradscope wrote; `activations` or `pytorch` with no format, a state_dict saved
+ * with gradscope's keys) would have them overridden by the expression, never checked against it; another tool's metadata records
+ * nothing of them (gradscopeMetadata), so its file reads by the expression.
+ */
+export function pytorchRefusal(metadata: Record<string, string>): string | undefined {
+  if (metadata.format === MODEL_FILE_TAG) return isBlockFile(metadata) ? BLOCK_FILE_RECORDS : 'a dense chain gradscope wrote records its layers and activations in __metadata__';
+  const ours = gradscopeMetadata(metadata);
+  if (ours.activations !== undefined) return "__metadata__.activations records what the layers compute (a dense chain's, one activation a layer)";
+  if (ours.pytorch !== undefined) return '__metadata__.pytorch records the module the file holds';
+  return undefined;
+}
+
 /** A block model as safetensors bytes (see the module comment). Refuses inconsistent data with INVALID_OPTION naming the tensor. */
 export function blockModelToSafetensors(given: BlockModelData): Uint8Array {
   return checkedBlockModelToSafetensors(checkBlockModel(given).model);
@@ -78,11 +97,16 @@ export interface BlockSafetensorsOptions {
    * The Python expression that builds the PyTorch module holding the file's tensors, over `nn` and
    * issue 13's `Residual` (`"nn.Sequential(nn.Linear(784, 100), nn.BatchNorm1d(100), nn.ReLU(),
    * nn.Linear(100, 10), nn.Softmax(dim=-1))"`): its modules give the specs and its module indices the
-   * tensors' names. Default: `__metadata__["pytorch"]`. Refused for a file gradscope wrote, whose
-   * metadata records its layers.
+   * tensors' names. Default: gradscope's `__metadata__["pytorch"]`. Refused (UnreadImportOption) for a
+   * file whose gradscope metadata records its layers: one gradscope wrote, or one with `activations` or
+   * `pytorch` and no format (pytorchRefusal).
    */
   pytorch?: string;
-  /** The loss the model was trained on. Default: `__metadata__["loss"]`. For a file gradscope wrote, it must be the one its metadata records (ContradictedImportOption otherwise). */
+  /**
+   * The loss the model was trained on. Default: gradscope's `__metadata__["loss"]` (another tool's
+   * metadata, `{ "format": "pt" }`, is not read). Beside a recorded loss it must be the one recorded
+   * (ContradictedImportOption otherwise).
+   */
   loss?: Loss;
   /**
    * The hidden layers' activation, as a check: a block network's layers give every activation, so
@@ -110,10 +134,8 @@ export function blockModelFromSafetensors(bytes: Uint8Array | ArrayBuffer, optio
   if (metadata.format === MODEL_FILE_TAG && metadata.version !== String(MODEL_VERSION) && !isBlockFile(metadata)) {
     throw badModel('__metadata__.version', `this gradscope reads versions ${MODEL_VERSION} and ${BLOCK_FILE_VERSION}, got ${shown(metadata.version)}`);
   }
-  // A file gradscope wrote records its layers (a dense chain's in __metadata__.activations): an expression would override them.
-  if (options.pytorch !== undefined && metadata.format === MODEL_FILE_TAG) {
-    throw new UnreadImportOption('pytorch', isBlockFile(metadata) ? BLOCK_FILE_RECORDS : 'a dense chain gradscope wrote records its layers and activations in __metadata__');
-  }
+  const refusal = pytorchRefusal(metadata);
+  if (options.pytorch !== undefined && refusal !== undefined) throw new UnreadImportOption('pytorch', refusal);
   // names: the file's name for each tensor, gradscope's own or the module expression's (whose indices may differ).
   const { architecture, names, imported } = isBlockFile(metadata) ? gradscopeArchitecture(metadata) : pytorchArchitecture(metadata, options);
   // The tensors the layers need are named by the expression: when the caller gave it, one the file lacks is the caller's mistake.
@@ -168,7 +190,7 @@ function modulePrefix(fileNames: readonly string[], wanted: readonly string[]): 
 const LISTED_NAMES = 6;
 
 /** Tensor names as a message lists them: the first LISTED_NAMES, then how many more. */
-function listNames(names: readonly string[]): string {
+export function listNames(names: readonly string[]): string {
   const shown = names.slice(0, LISTED_NAMES).join(', ');
   return names.length > LISTED_NAMES ? `${shown}, … (${names.length} tensors)` : shown || 'no tensors';
 }
@@ -193,7 +215,8 @@ function gradscopeArchitecture(metadata: Record<string, string>): ReadArchitectu
 /** The module expression to read a foreign file by, and where it came from. */
 function pytorchOf(metadata: Record<string, string>, options: BlockSafetensorsOptions): { expression: string; where: string; fail: Fail } {
   if (options.pytorch !== undefined) return { expression: String(options.pytorch), where: 'pytorch option', fail: mistakenOption('pytorch') };
-  if (metadata.pytorch !== undefined) return { expression: metadata.pytorch, where: '__metadata__.pytorch', fail: badModel };
+  const recorded = gradscopeMetadata(metadata).pytorch;
+  if (recorded !== undefined) return { expression: recorded, where: '__metadata__.pytorch', fail: badModel };
   throw badModel('__metadata__', `not gradscope's for a block network (format "${MODEL_FILE_TAG}", version "${BLOCK_FILE_VERSION}" with "layers"), and no { pytorch } module expression (--pytorch) to read it by; a dense chain reads with fromSafetensors`);
 }
 
@@ -204,9 +227,12 @@ function pytorchArchitecture(metadata: Record<string, string>, options: BlockSaf
     if (options[option] !== undefined) throw new UnreadImportOption(option, `the module expression (${where}) gives every layer's activation`);
   }
   const { inputs, layers, names } = architectureOfPytorch(expression, where, fail);
-  const loss = options.loss ?? metadata.loss;
+  // The loss by the dense reader's rule: gradscope's metadata is the model's record (an option must agree), another tool's says nothing.
+  const recorded = gradscopeMetadata(metadata).loss;
+  if (recorded !== undefined) checkAgrees('loss', options.loss, '__metadata__.loss', recorded);
+  const loss = recorded ?? options.loss;
   if (loss === undefined) throw new UnstatedImportOptions('__metadata__', 'has no "loss"', ['loss'], 'to say what the model was trained on');
-  const imported: ImportNotes = { lossFrom: options.loss !== undefined ? 'the loss option' : '__metadata__.loss', notes: [] };
+  const imported: ImportNotes = { lossFrom: recorded !== undefined ? '__metadata__.loss' : 'the loss option', notes: [] };
   const read = outputForLogits(layers, loss, imported.notes);
   // The layers and inputs are the expression's (its giver's mistakes); the loss is the option's or the metadata's, as before.
   const specFail: Fail = (at, message) => (at.endsWith('.loss') ? badModel : fail)(at, message);

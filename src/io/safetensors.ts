@@ -24,8 +24,18 @@ import type { Network } from '../api/network.js';
 import { badModel, exportSource, checkArchitecture, checkSizes, denseAsBlockModel, readActivation, readLoss } from './model-data.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { pytorchExpression } from './pytorch-module.js';
-import { someModuleNames } from './pytorch-import.js';
-import { BLOCK_FILE_RECORDS, blockModelFromSafetensors, checkedBlockModelToSafetensors, isBlockFile, tensorsToWrite, type BlockSafetensorsOptions } from './safetensors-blocks.js';
+import { isResidualTensor, someModuleNames } from './pytorch-import.js';
+import {
+  BLOCK_FILE_RECORDS,
+  blockModelFromSafetensors,
+  checkedBlockModelToSafetensors,
+  gradscopeMetadata,
+  isBlockFile,
+  listNames,
+  pytorchRefusal,
+  tensorsToWrite,
+  type BlockSafetensorsOptions,
+} from './safetensors-blocks.js';
 import { isBlockModel } from '../network/block-model-check.js';
 import { decodeFloats, encodeSafetensors, f64Note, parseSafetensors, type TensorEntry } from './safetensors-format.js';
 import { chainFanIns, initialisationText, recordedInitialisationText, type Initialisation } from '../init/initialisation.js';
@@ -85,6 +95,7 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   const file = parseSafetensors(bytes);
   const { metadata, entries } = file;
   if (isBlockFile(metadata)) throw badModel('safetensors', 'holds a block network (__metadata__ with "layers"): read it with blockModelFromSafetensors');
+  refuseResidual(entries, metadata, options);
   const notes: string[] = [];
   const grouped = groupLayers(entries);
   if (grouped.length === 0) throw badModel('safetensors', 'holds no tensors: expected dense layers ("0.weight", "0.bias", …)');
@@ -135,11 +146,6 @@ interface LayerEntries {
   bias?: TensorEntry;
 }
 
-/** The file's __metadata__ as gradscope reads it: none where it is another format's. */
-function gradscopeMetadata(metadata: Record<string, string>): Record<string, string> {
-  return metadata.format !== undefined && metadata.format !== MODEL_FILE_TAG ? {} : metadata;
-}
-
 /**
  * The import options a dense chain of `depth` layers needs that neither `ours` (gradscopeMetadata)
  * nor `options` give: where neither says what the layers compute, the hidden activation (with more
@@ -162,9 +168,30 @@ function unstatedArchitecture(ours: Record<string, string>, depth: number, optio
  * `fc1`: a module class's attributes) or one lacks a bias (nn.Linear(bias=False) is refused): a route offered must be one that can run.
  */
 function moduleRoute(metadata: Record<string, string>, options: SafetensorsImportOptions, layers: readonly LayerEntries[], unstated: readonly ImportOptionName[]): ImportOptionName[] | undefined {
-  if (metadata.format === MODEL_FILE_TAG || options.activation !== undefined || options.output !== undefined || options.layers !== undefined) return undefined;
+  if (pytorchRefusal(metadata) !== undefined || options.activation !== undefined || options.output !== undefined || options.layers !== undefined) return undefined;
   if (!layers.every((layer) => layer.bias !== undefined) || !someModuleNames(layers.map((layer) => layer.name))) return undefined;
   return ['pytorch', ...(unstated.includes('loss') ? (['loss'] as const) : [])];
+}
+
+/**
+ * Refuses a file holding a PyTorch Residual's tensors (isResidualTensor: `2.branch.0.weight`, `2.alpha`) whose nn.Linear weights chain
+ * in some order, whatever the options: read as a dense chain, in the order its shapes or a layers option gave, the block's
+ * x + branch(x) was dropped without a word and the network computed something else than the module (io33). Its module expression reads
+ * it, block and all (blockModelFromSafetensors), which the refusal offers with the loss where the file lacks it; where gradscope's
+ * metadata records a dense chain (pytorchRefusal) nothing reads the file, so nothing is offered. Weights that chain in no order are
+ * left to the dense reader's refusals (orderLayers, the sizes' check), which no expression would pass either.
+ */
+function refuseResidual(entries: readonly TensorEntry[], metadata: Record<string, string>, options: SafetensorsImportOptions): void {
+  const residual = entries.map((entry) => entry.name).filter(isResidualTensor);
+  if (residual.length === 0) return;
+  const linears = entries.filter((entry) => entry.name.endsWith('.weight') && entry.shape.length === 2).map((weight) => ({ name: weight.name, weight }));
+  const orders = chainOrders(linears);
+  if (orders !== 'too many' && orders.length === 0) return;
+  const found = `${listNames(residual)} ${residual.length === 1 ? 'is a tensor' : 'are tensors'} of a PyTorch Residual block (its branch's modules k.branch.j, its ReZero gate k.alpha), which adds the block's input to its branch's output: read as a dense chain, that sum would be dropped and the network would compute something else than the module`;
+  const refusal = pytorchRefusal(metadata);
+  if (refusal !== undefined) throw badModel('safetensors', `${found}; and ${refusal}, so no module expression reads it either`);
+  const loss = gradscopeMetadata(metadata).loss === undefined && options.loss === undefined ? (['loss'] as const) : [];
+  throw new UnstatedImportOptions('safetensors', found, ['pytorch', ...loss], "to read it by the expression of the PyTorch module that saved it, which gives every layer (in place of the activation, output and layers options, a dense chain's)");
 }
 
 /** Groups `<layer>.weight` and `<layer>.bias` by layer name; anything else is not a dense layer. */

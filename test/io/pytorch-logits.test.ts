@@ -4,7 +4,7 @@
  * prefix (`net.0.weight`), and a plain state_dict without metadata on the command line, whose
  * errors name the flags still missing.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -248,20 +248,27 @@ describe('gradscope convert of a plain state_dict', () => {
     expect(noLoss.stderr).toMatch(/; pass \{ layers, loss \} \(--layers, --loss\) to give their order \(the layers' names, input first\) and say what the model was trained on\n$/);
   });
 
-  it('a PyTorch Residual\'s state_dict whose layers chain in two orders: a command for each order and the --pytorch route, each running as printed', async () => {
-    // nn.Linear at 0, Residual at 2 with its branch's nn.Linear: names a module expression gives, in no order their numbers say (0; 2.branch.0).
+  it("a PyTorch Residual's state_dict whose layers chain in two orders: only the --pytorch route is printed (a --layers order would drop the residual), and it runs as printed", async () => {
+    // nn.Linear at 0, Residual at 2 with its branch's nn.Linear: either --layers order read a chain of two Linears, x + branch(x) dropped.
     const expression = 'nn.Sequential(nn.Linear(4, 4), nn.Tanh(), Residual(nn.Sequential(nn.Linear(4, 4), nn.Tanh())), nn.Softmax(dim=-1))';
     const file = join(dir, 'residual.safetensors');
     writeFileSync(file, encodeSafetensors({ format: 'pt' }, dense([['0', 4, 4], ['2.branch.0', 4, 4]])));
     const refused = await runCliInProcess(['gradients', '--model', file]);
     expect(refused.code).toBe(1);
     const converted = join(dir, 'residual.json');
-    const layers = (order: string) => `gradscope convert ${file} ${converted} --layers ${order} --activation A --output A --loss L`;
     const byModule = `gradscope convert ${file} ${converted} --pytorch EXPR --loss L`;
-    expect(refused.stderr).toContain(
-      `convert the file first: ${layers('0,2.branch.0')} (or ${layers('2.branch.0,0')}) (or, to read it by the expression of the PyTorch module that saved it, ${byModule}) (gradscope convert`,
+    expect(refused.stderr).toBe(
+      `gradscope: BAD_MODEL_FILE: ${file}: safetensors: 2.branch.0.weight, 2.branch.0.bias are tensors of a PyTorch Residual block (its branch's modules k.branch.j, its ReZero gate k.alpha), which adds the block's input to its branch's output: ` +
+        "read as a dense chain, that sum would be dropped and the network would compute something else than the module, and gradscope gradients takes no flag to read it by the expression of the PyTorch module that saved it, which gives every layer " +
+        `(in place of the activation, output and layers options, a dense chain's): convert the file first: ${byModule} (gradscope convert --help lists each flag's values), then give --model ${converted}\n`,
     );
-    for (const order of ['0,2.branch.0', '2.branch.0,0']) await runPrinted(layers(order), converted);
+    // Convert refuses each --layers order the file used to be read by, in the library's words, writing nothing.
+    for (const order of ['0,2.branch.0', '2.branch.0,0']) {
+      const run = await runCliInProcess(['convert', file, converted, '--layers', order, '--activation', 'tanh', '--output', 'softmax', '--loss', 'cross-entropy']);
+      expect(run.code, order).toBe(1);
+      expect(run.stderr, order).toMatch(/are tensors of a PyTorch Residual block .*; pass \{ pytorch \} \(--pytorch\) to read it by the expression of the PyTorch module that saved it/);
+      expect(existsSync(converted), order).toBe(false);
+    }
     const ran = await runCliInProcess(filled(byModule, expression));
     expect(ran.code, ran.stderr).toBe(0);
     expect(ran.stdout).toContain('4 inputs → dense 4 tanh → residual none [dense 4 tanh] → activation softmax, loss cross-entropy');
