@@ -21,6 +21,10 @@
  * side is tinybench's median over every step, not filtered alike, and a train() pair, a whole epoch,
  * is nearly always clean, so there the filter bounds nothing); where the ceiling
  * misses the goal too and the split reached it, a miss is host-limited (judgeBesideControl says when).
+ *
+ *   npx tsx bench/threads.bench.ts [--only train]
+ * (--only: the rows whose name contains it, e.g. the two train() rows of issue #16 item 6 alone, in
+ * about a minute; `npm run bench` runs every row)
  */
 import os from 'node:os';
 import { createNetwork } from '../src/api/network.js';
@@ -28,6 +32,7 @@ import { loadMnist } from '../src/data/mnist.js';
 import type { Kernels } from '../src/kernels.js';
 import { createThreadedWasmKernels } from '../src/wasm/threads/threaded-kernels.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
+import { option } from './ab-args.js';
 import { API_ROWS } from './api.bench.js';
 import { startHostControl, type HostControl } from './host-control.js';
 import { pairRound, startPair, type NothingSharedPair, type PairCounts } from './nothing-shared.js';
@@ -150,7 +155,8 @@ function product(k: Kernels, n: number) {
   return { run: () => k.denseForward(z, a, w, b, n, n, n), free: () => [a, w, b, z].forEach((t) => k.free(t)) };
 }
 
-export async function runThreadsBench(): Promise<ThreadsResult> {
+/** Every row, or (`only`) those whose name contains it (the console run's --only). */
+export async function runThreadsBench(only = ''): Promise<ThreadsResult> {
   const kernelSide = { ms: KERNEL_ROUND_MS };
   const load0 = os.loadavg()[0];
   const tripBefore = await measureLineRoundTrip();
@@ -160,24 +166,27 @@ export async function runThreadsBench(): Promise<ThreadsResult> {
   const rows: ThreadsRow[] = [];
   try {
     for (const c of STEPS) {
+      if (!stepName(c).includes(only)) continue;
       const a = await stepOn(one, c.sizes, c.batch);
       const b = await stepOn(two, c.sizes, c.batch);
       const half = { kind: 'step', sizes: c.sizes, batch: c.batch / 2 } as const;
       const ceiling = c.ceiling ? await startPair(half, half) : undefined;
       try {
-        rows.push(await row(`step [${c.sizes.join(',')}] batch ${c.batch}`, c.batch >= 256, a.step, b.step, control, kernelSide, ceiling));
+        rows.push(await row(stepName(c), c.batch >= 256, a.step, b.step, control, kernelSide, ceiling));
       } finally {
         await ceiling?.close();
       }
       a.net.dispose();
       b.net.dispose();
     }
-    const p1 = product(one, 512);
-    const p2 = product(two, 512);
-    rows.push(await row('dense forward 512×512→512', false, p1.run, p2.run, control, kernelSide));
-    p1.free();
-    p2.free();
-    rows.push(...(await trainRows(control)));
+    if (PRODUCT_ROW.includes(only)) {
+      const p1 = product(one, 512);
+      const p2 = product(two, 512);
+      rows.push(await row(PRODUCT_ROW, false, p1.run, p2.run, control, kernelSide));
+      p1.free();
+      p2.free();
+    }
+    rows.push(...(await trainRows(control, only)));
   } finally {
     await two.close();
     await control.close();
@@ -185,6 +194,9 @@ export async function runThreadsBench(): Promise<ThreadsResult> {
   const tripAfter = await measureLineRoundTrip();
   return { rows, load: [load0, os.loadavg()[0]], cores: os.cpus().length, lineRoundTrip: [tripBefore, tripAfter], fallback: two.threadsFallback };
 }
+
+const stepName = (c: (typeof STEPS)[number]) => `step [${c.sizes.join(',')}] batch ${c.batch}`;
+const PRODUCT_ROW = 'dense forward 512×512→512';
 
 /** The line round trips before and after the rows, as the report and the console print them. */
 export function lineRoundTripsText([before, after]: ThreadsResult['lineRoundTrip']): string {
@@ -203,7 +215,9 @@ const TRAIN_RATE = 0.01;
  * its nothing-shared ceiling: two one-thread networks each training one epoch over half the digits
  * at batch 128 (the same steps, half the rows each), one in a worker.
  */
-async function trainRows(control: HostControl): Promise<ThreadsRow[]> {
+async function trainRows(control: HostControl, only: string): Promise<ThreadsRow[]> {
+  const kinds = (['dataset', 'rows'] as const).filter((d) => trainRowName(d).includes(only));
+  if (kinds.length === 0) return [];
   const side = { ms: 0, calls: TRAIN_CALLS };
   const { train } = await loadMnist({ train: API_ROWS, test: 0 });
   const options = { epochs: 1, batchSize: THREADS_API_BATCH, learningRate: TRAIN_RATE };
@@ -222,11 +236,14 @@ async function trainRows(control: HostControl): Promise<ThreadsRow[]> {
       await ceiling.close();
     }
   };
+  const runs = {
+    dataset: [() => void one.train(oneData, options), () => void two.train(twoData, options)],
+    rows: [() => void one.train(train.x, train.y, options), () => void two.train(train.x, train.y, options)],
+  } as const;
   try {
-    return [
-      await beside('dataset', () => void one.train(oneData, options), () => void two.train(twoData, options)),
-      await beside('rows', () => void one.train(train.x, train.y, options), () => void two.train(train.x, train.y, options)),
-    ];
+    const rows: ThreadsRow[] = [];
+    for (const d of kinds) rows.push(await beside(d, runs[d][0], runs[d][1]));
+    return rows;
   } finally {
     oneData.dispose();
     twoData.dispose();
@@ -236,7 +253,7 @@ async function trainRows(control: HostControl): Promise<ThreadsRow[]> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const result = await runThreadsBench();
+  const result = await runThreadsBench(option('--only', ''));
   console.log(`load average ${result.load.map((l) => l.toFixed(1)).join(' → ')} on ${result.cores} cores${result.fallback ? `; fallback: ${result.fallback}` : ''}`);
   console.log(`a cache line's round trip between two threads: ${lineRoundTripsText(result.lineRoundTrip)}`);
   const x = (v: number) => `${v.toFixed(2)}×`;

@@ -64,6 +64,21 @@
  * against 51.4, 49.2, 47.7: no gain, not landed. In those runs the first step's gather job waited
  * +88 to +135 µs (median), not session 31's +299; its JavaScript (+124 to +164) and the guard's
  * first copy (alloc +48 to +78) were the larger part.
+ * Session 33 (perf33a, 2026-12-04 22:52–22:53, load 2.2 → 2.1, 15 rounds, a slow minute: one-thread
+ * steps 2,999.6 µs p10): train()'s clean steps read the inner step's ratio, 1.581 / 1.635 (p10 /
+ * median) against 1.591 / 1.635, and so did its runs, 1.515 / 1.439 against 1.512 / 1.426. A run's
+ * first step over its clean steps (medians): +768 µs on two threads (the gather job's wake +285,
+ * JavaScript +145, the guard's first EpochUndo alloc +74, its copy +20), +342 on one (JavaScript +130,
+ * alloc +63, copy +18). What both thread counts pay alike barely moves the ratio: the JavaScript,
+ * alloc and copy taken off both runs' p10s (109.58 and 72.31 ms) give 1.518 for 1.515. So the guard's
+ * copies were not made once per network (item 2): held between calls they would keep a parameter
+ * set's worth of the backend's memory (bytesInUse, which the reliability tests read) for a gain no
+ * A/B here can show. The wake at train()'s start (session 32's, as a Kernels.wakeWorkers hint from
+ * Network.train) again, against main's tree in bench/train-steps.ts (150 calls, two threads, both
+ * orders, 23:15–23:19, load 15.4 → 2.7): the first step's median 1,513 and 1,476 µs against 1,571 and
+ * 1,535, its p10 1,389 and 1,350 against 1,384 and 1,362, but the lead-in's median +40 and +46 (a
+ * notify to a sleeping thread is a system call) and call medians 47.5 and 47.7 ms against 47.6 and
+ * 46.5: no gain, not landed.
  */
 import os from 'node:os';
 import { createNetwork } from '../src/api/network.js';

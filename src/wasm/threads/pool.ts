@@ -38,6 +38,16 @@ const JOB_TIMEOUT_MS = 30_000;
  * worker the host had descheduled) made train(dataset)'s two-thread steps slower, not faster: their
  * mean 4,248 and 4,361 µs against 3,745 and 3,708 for two copies of main's tree (bench/train-steps.ts,
  * 20 calls each alternated, AMD EPYC Zen 4, 2026-12-03 10:17, load 13; one run).
+ * On the AMD EPYC Zen 5 60,000 loads take ~330 µs (326–443 in a plain Node loop, 2026-12-04 22:58,
+ * load 8.8), not 1 ms, yet they outlast train()'s stretch between steps: at batch 256 the worker was
+ * awake at 389 and 383 of the 420 copyRows calls of ten train(dataset) calls (each batch's targets,
+ * the guard's copies; 23:09–23:11, load 5.0 → 2.3), at 384 and 413 with 180,000 loads. 180,000
+ * against 60,000 in bench/train-steps.ts (150 calls on two threads against main's tree, both orders,
+ * 23:03–23:09, load 7.6 → 2.1): step p10 1,252 and 1,245 µs against 1,254 and 1,241, means 1,501 and
+ * 1,499 against 1,554 and 1,478, call medians 48.2 and 47.4 ms against 49.2 and 48.1: within the
+ * floor, not changed. Nor was post()'s notify
+ * skipped when the worker is awake: with no sleeper it costs ~45 ns more than a load (a plain loop,
+ * 22:52), under 1 µs a step.
  */
 export const SPIN = 60_000;
 /**

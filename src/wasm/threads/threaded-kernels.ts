@@ -254,6 +254,16 @@ const MIN_SPLIT_BACKWARD_PASS = 1 << 18;
 /**
  * A batch gathered by copyRows is split across the threads from this many floats (64 KiB) on:
  * below it (a batch's targets) the hand-off costs more than the copy.
+ * The targets of train() at batch 256 (256 × 10, 13.7 µs p10 a two-thread step on the main thread,
+ * bench/train-step-parts.ts, 2026-12-04 22:52) split while the workers are awake, each thread
+ * copying its forward's rows (issue #16 item 6's first item, without the contract change that would
+ * put them in the gathering forward's job): against main's tree in bench/train-steps.ts (150
+ * train(dataset) calls on two threads, both orders; AMD EPYC Zen 5, 2026-12-04) step p10 1,236 and
+ * 1,223 µs against 1,234 and 1,224 (22:56, load 6.0 → 5.3; the worker often asleep at the copy
+ * then: 2 and 30 of a call's 42 copies split in two calls at 23:02, load 7.6), 1,342 and 1,327
+ * against 1,343 and 1,366 (23:20, load 4.7 → 2.8; medians 1,620 and 1,569 against 1,620 and 1,572):
+ * within the floor, not landed, and the job version not built (the loss reads every row's targets
+ * on the main thread).
  */
 const MIN_SPLIT_COPY = 1 << 14;
 
