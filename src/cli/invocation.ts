@@ -8,21 +8,41 @@
  * The rule (one, here): `npx gradscope` when npm started this process — `npx gradscope …` and
  * `npm exec` set npm_command, `npm start` and any `npm run` script set npm_lifecycle_event too — or
  * when the script run is a project's own link (`./node_modules/.bin/gradscope …`, process.argv[1]
- * under node_modules/.bin); else `gradscope`, the name a global install puts on PATH. From a
- * project's npm script the command is on PATH only inside the script, not in the shell the user
- * copies the line into, so any npm start says npx.
+ * under node_modules/.bin); else `node SCRIPT` when node ran the package's bin file itself
+ * (`node bin/gradscope.js …` in a checkout: process.argv[1] is a bin/gradscope.js), SCRIPT that
+ * path as the user can type it where they are (relative to the working directory when under it, else
+ * absolute; one shell word); else `gradscope`, the name a global install puts on PATH (its link is
+ * `gradscope`, not a .js file). From a project's npm script the command is on PATH only inside the
+ * script, not in the shell the user copies the line into, so any npm start says npx.
  */
+
+import { isAbsolute, relative } from 'node:path';
+import { shellWord } from './shell-word.js';
 
 /** The prefix under a global install (or anything this rule does not recognise as local). */
 export const GLOBAL_COMMAND = 'gradscope';
 /** The prefix where gradscope is installed in the project, not on PATH. */
 export const LOCAL_COMMAND = 'npx gradscope';
 
-/** How the user invoked gradscope (see the module comment): `env` the process's environment, `script` its process.argv[1]. */
-export function invokedAs(env: Readonly<Record<string, string | undefined>>, script: string | undefined): string {
+/** The package's own bin file (bin/gradscope.js), as process.argv[1] names it when node runs it directly. */
+const OWN_BIN = /(^|[\\/])bin[\\/]gradscope\.js$/;
+
+/**
+ * How the user invoked gradscope (see the module comment): `env` the process's environment, `script`
+ * its process.argv[1] (absolute, as node gives it), `cwd` the working directory the user typed in.
+ */
+export function invokedAs(env: Readonly<Record<string, string | undefined>>, script: string | undefined, cwd: string): string {
   const viaNpm = Boolean(env.npm_command || env.npm_lifecycle_event);
   const localLink = script !== undefined && /(^|[\\/])node_modules[\\/]\.bin[\\/]/.test(script);
-  return viaNpm || localLink ? LOCAL_COMMAND : GLOBAL_COMMAND;
+  if (viaNpm || localLink) return LOCAL_COMMAND;
+  if (script !== undefined && OWN_BIN.test(script)) return `node ${shellWord(typedPath(script, cwd))}`;
+  return GLOBAL_COMMAND;
+}
+
+/** `file` as the user can type it in `cwd`: relative when under it, else absolute. */
+function typedPath(file: string, cwd: string): string {
+  const relativePath = relative(cwd, file);
+  return relativePath !== '' && !relativePath.startsWith('..') && !isAbsolute(relativePath) ? relativePath : file;
 }
 
 /**

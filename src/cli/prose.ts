@@ -23,6 +23,9 @@ export function wrapTokens(tokens: readonly string[], width: number, indent: str
 /** Where proseWords is in a command line: outside one, in its command words after `gradscope`, its positional words, after a flag, after a flag's value. */
 type CommandPlace = 'prose' | 'words' | 'positional' | 'flag' | 'value';
 
+/** The word a command line's command words follow: `gradscope`, or the bin file node runs (`bin/gradscope.js`, invocation.ts). */
+const OPENS_COMMAND = /^[(`]?(gradscope|[^\s'`]*[\\/]gradscope\.js)$/;
+
 /** Most command words after `gradscope`: `study trainable-depth`. */
 const COMMAND_WORDS = 2;
 
@@ -56,14 +59,14 @@ export function proseWords(text: string): string[] {
       : positionalsLeft > 0 ? 'positional'
       : place === 'words' && commandWords.length < COMMAND_WORDS && /^[a-z][a-z-]*$/.test(word) ? 'words'
       : 'prose';
-    // `npx gradscope …` (invocation.ts' LOCAL_COMMAND): npx opens the command line it stays on.
-    if (next === 'prose' && /^[(`]?gradscope$/.test(word) && /^[(`]?npx$/.test(words.at(-1) ?? '')) words[words.length - 1] += ` ${word}`;
+    // `npx gradscope …`, `node bin/gradscope.js …` (invocation.ts' prefixes): npx or node opens the command line it stays on.
+    if (next === 'prose' && OPENS_COMMAND.test(word) && /^[(`]?(npx|node)$/.test(words.at(-1) ?? '')) words[words.length - 1] += ` ${word}`;
     else if (next === 'prose') words.push(word);
     else words[words.length - 1] += ` ${word}`;
     commandWords = next === 'words' ? [...commandWords, word] : [];
     // Its positional words follow a command's words at once, as many as it takes, whatever their shape.
     positionalsLeft = next === 'words' ? (COMMAND_POSITIONALS[commandWords.join(' ')]?.length ?? 0) : next === 'positional' ? positionalsLeft - 1 : 0;
-    place = next !== 'prose' && /[)`.,;:]$/.test(word) ? 'prose' : next === 'prose' && /^[(`]?gradscope$/.test(word) ? 'words' : next;
+    place = next !== 'prose' && /[)`.,;:]$/.test(word) ? 'prose' : next === 'prose' && OPENS_COMMAND.test(word) ? 'words' : next;
   }
   return words;
 }

@@ -28,7 +28,7 @@ export interface Terminal {
   errColumns?: number;
   /**
    * The command the user runs gradscope by where they are, which every command line gradscope prints
-   * for them to run starts with (invocation.ts' gradscopeLine): 'npx gradscope' or 'gradscope'.
+   * for them to run starts with (invocation.ts' gradscopeLine): 'npx gradscope', 'node bin/gradscope.js' (the script as the user can type it) or 'gradscope'.
    * Default (processTerminal): invokedAs's rule from the process's environment and script; undefined
    * (a terminal made elsewhere, as the tests' in-process runs): 'gradscope'.
    */
@@ -43,7 +43,7 @@ export function processTerminal(): Terminal {
     live: Boolean(process.stderr.isTTY),
     columns: terminalColumns(process.env.COLUMNS, process.stdout.isTTY ? process.stdout.columns : undefined),
     errColumns: terminalColumns(process.env.COLUMNS, process.stderr.isTTY ? process.stderr.columns : undefined),
-    invokedAs: invokedAs(process.env, process.argv[1]),
+    invokedAs: invokedAs(process.env, process.argv[1], process.cwd()),
   };
 }
 

@@ -1,11 +1,12 @@
 // The commands the CLI prints to run next start as the user can run gradscope where they are
 // (src/cli/invocation.ts): `npx gradscope` when npm started it (npx, npm exec, npm start, npm run)
-// or when it ran as a project's node_modules/.bin link, `gradscope` otherwise; a command line with
-// npx stays whole on a line where the prose around it wraps (prose.ts).
+// or when it ran as a project's node_modules/.bin link, `node SCRIPT` when node ran the package's
+// bin/gradscope.js (a checkout, where `gradscope` is not on PATH), `gradscope` otherwise; a command
+// line with npx or node stays whole on a line where the prose around it wraps (prose.ts).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { GLOBAL_COMMAND, gradscopeLine, invokedAs, LOCAL_COMMAND } from '../../src/cli/invocation.js';
@@ -23,9 +24,12 @@ describe('invokedAs', () => {
     ['./node_modules/.bin/gradscope from a shell', {}, '/home/u/project/node_modules/.bin/gradscope', LOCAL_COMMAND],
     ['node_modules\\.bin on Windows', {}, 'C:\\p\\node_modules\\.bin\\gradscope', LOCAL_COMMAND],
     ['a global install on PATH', {}, '/usr/local/bin/gradscope', GLOBAL_COMMAND],
-    ['node bin/gradscope.js', { npm_command: '' }, '/work/gradscope/bin/gradscope.js', GLOBAL_COMMAND],
-  ])('%s', (_, env, script, expected) => {
-    expect(invokedAs(env, script)).toBe(expected);
+    ['node bin/gradscope.js in a checkout: the path from the working directory', { npm_command: '' }, '/work/gradscope/bin/gradscope.js', 'node bin/gradscope.js'],
+    ['node ../gradscope/bin/gradscope.js from beside it: the absolute path', {}, '/work/gradscope/bin/gradscope.js', 'node /work/gradscope/bin/gradscope.js', '/work/other'],
+    ['node on a bin file under a path with a space: one shell word', {}, '/work/my gradscope/bin/gradscope.js', "node '/work/my gradscope/bin/gradscope.js'"],
+    ['node on the installed package\'s bin file', {}, '/usr/lib/node_modules/gradscope/bin/gradscope.js', 'node /usr/lib/node_modules/gradscope/bin/gradscope.js'],
+  ])('%s', (_, env, script, expected, cwd = '/work/gradscope') => {
+    expect(invokedAs(env, script, cwd)).toBe(expected);
   });
 
   it('gradscopeLine puts the prefix before the words, gradscope where none is given', () => {
@@ -35,16 +39,23 @@ describe('invokedAs', () => {
 });
 
 describe('printed commands under each invocation', () => {
-  it("train's closing study --model line: npx gradscope under npx, gradscope otherwise (the process's own terminal)", () => {
+  it("train's closing study --model line: npx gradscope under npx, node bin/gradscope.js run so, gradscope through a link on PATH (the process's own terminal)", () => {
     const out = join(folder, 'm.json');
-    const args = [BIN, 'train', '--train', '100', '--test', '20', '--depth', '1', '--width', '4', '--epochs', '0', '--out', out];
-    const viaNpx = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 120_000, env: { ...userShellEnv(), npm_command: 'exec' } });
+    const words = ['train', '--train', '100', '--test', '20', '--depth', '1', '--width', '4', '--epochs', '0', '--out', out];
+    const checkout = dirname(dirname(BIN));
+    const run = (script: string, env: NodeJS.ProcessEnv) => spawnSync(process.execPath, [script, ...words], { cwd: checkout, encoding: 'utf8', timeout: 120_000, env });
+    const viaNpx = run(BIN, { ...userShellEnv(), npm_command: 'exec' });
     expect(viaNpx.stderr).toBe('');
     expect(viaNpx.stdout).toContain(`(npx gradscope study --model ${out} `);
-    const direct = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 120_000, env: userShellEnv() });
-    expect(direct.stdout).toContain(`(gradscope study --model ${out} `);
+    const direct = run(BIN, userShellEnv());
+    expect(direct.stdout).toContain(`(node bin/gradscope.js study --model ${out} `);
     expect(direct.stdout).not.toContain('npx');
-  }, 240_000);
+    // A global install's link on PATH is named gradscope (npm links bin/gradscope.js so).
+    const link = join(folder, 'gradscope');
+    symlinkSync(BIN, link);
+    const global = run(link, userShellEnv());
+    expect(global.stdout).toContain(`(gradscope study --model ${out} `);
+  }, 360_000);
 
   it('a terminal given invokedAs prints it in the command lines (in process)', async () => {
     const out = join(folder, 'n.json');
@@ -52,10 +63,10 @@ describe('printed commands under each invocation', () => {
     expect(run.stdout).toContain(`(npx gradscope study --model ${out} `);
   }, 120_000);
 
-  it('a command line after npx is never broken, npx and gradscope included', () => {
-    const line = `Model: m.json (npx gradscope study --model m.json --train 100 trains it on from these weights with the same settings)`;
+  it.each(['npx gradscope', 'node bin/gradscope.js', 'node /work/gradscope/bin/gradscope.js'])('a command line after %s is never broken, its prefix included', (prefix) => {
+    const line = `Model: m.json (${prefix} study --model m.json --train 100 trains it on from these weights with the same settings)`;
     for (let width = 20; width <= 60; width += 5) {
-      expect(fitLine(line, width).split('\n').some((l) => l.includes('(npx gradscope study --model m.json --train 100')), `width ${width}`).toBe(true);
+      expect(fitLine(line, width).split('\n').some((l) => l.includes(`(${prefix} study --model m.json --train 100`)), `width ${width}`).toBe(true);
     }
   });
 });

@@ -1,5 +1,6 @@
 // Every command line and command name the CLI prints starts as the user can run gradscope where they
 // are: invocation.ts' gradscopeLine (`npx gradscope …` when npm started it or from node_modules/.bin,
+// `node bin/gradscope.js …` when node ran the package's bin file,
 // `gradscope …` otherwise) builds each one. A command written out in src/ elsewhere prints `gradscope`
 // under npx too, where the copied line fails with "command not found": the grep below finds one.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
