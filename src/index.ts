@@ -95,6 +95,7 @@ export { diagnose } from './flow/diagnose.js';
 export { layerRowFromTop } from './flow/layer-rows.js';
 export { biasesCancelledByBatchNorm, cancelledBiasNote, chartedBiasRows } from './flow/cancelled-biases.js';
 export { percentText, unbrokenPercents } from './percent-text.js';
+export { lossText } from './loss-text.js';
 export { counted, grouped } from './counted.js';
 export { heatmapScale, type HeatmapScale, type Series } from './flow/svg.js';
 export { HEATMAP_NO_VALUE, HEATMAP_OFF_SCALE, HEATMAP_ZERO, heatmapColor, type OffScaleColor } from './flow/chart-colors.js';

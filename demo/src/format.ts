@@ -1,4 +1,5 @@
-import { grouped } from '../../src/index.js';
+import { grouped, lossText, percentText } from '../../src/index.js';
+import type { Snapshot } from './protocol.js';
 
 /**
  * The loss card's epoch counter, saying what an epoch is here: passes over the training rows, with
@@ -25,7 +26,17 @@ export function stepText(step: number): string {
 }
 
 /**
- * A number for the status line and the chain-rule table: 3 significant digits (2 in exponent form), exponent form only
+ * The status line while a run goes on or is paused: the step, and the losses as gradscope prints a loss
+ * everywhere (lossText: 4 significant digits, the CLI's epoch lines' and the diagnosis's 2.305, where
+ * fmt's 3 wrote 2.31 beside a diagnosis panel saying 2.305), with the accuracies.
+ */
+export function progressStatus(running: boolean, s: Pick<Snapshot, 'step' | 'loss' | 'accuracy' | 'testLoss' | 'testAccuracy'>): string {
+  const now = `${stepText(s.step)}, loss ${lossText(s.loss)}, accuracy ${percentText(s.accuracy)}`;
+  return `${running ? 'Training' : 'Paused'}: ${now} (test: loss ${lossText(s.testLoss)}, accuracy ${percentText(s.testAccuracy)})`;
+}
+
+/**
+ * A number of the page's (the chain-rule table, the diagram's scale, the heatmap's ticks; a loss prints through lossText): 3 significant digits (2 in exponent form), exponent form only
  * when very large or small (from 10⁴, below 10⁻²). A number from 1,000 to 9,999 is written whole
  * ('2780'): toPrecision(3) wrote it '2.78e+3', which made the chain table's per-layer rates column the
  * width that pushed it past its card at a phone's 390 px.

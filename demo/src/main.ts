@@ -3,7 +3,7 @@
  * every message from it redraws the charts on the next animation frame.
  */
 import { proseNodes } from './prose.js';
-import { SATURATION_MARGIN, ACTIVATIONS, grouped, optimizerNames, percentText, unbrokenPercents } from '../../src/index.js';
+import { SATURATION_MARGIN, ACTIVATIONS, grouped, optimizerNames, unbrokenPercents } from '../../src/index.js';
 import { drawLayerBars } from './charts/bars.js';
 import { drawBoundary } from './charts/boundary.js';
 import { drawDiagram } from './charts/diagram.js';
@@ -13,7 +13,7 @@ import { drawHeatmap, drawHeatmapLegend, heatScale, type HeatmapData } from './c
 import { drawLossChart } from './charts/line.js';
 import { DATASET_LABELS, DATASETS, MNIST_SUBSET_FILE } from './datasets.js';
 import { MAX_DRAWN_UNITS, type DiagramSnapshot } from './diagram-data.js';
-import { epochText, fmt, stepText } from './format.js';
+import { epochText, fmt, progressStatus, stepText } from './format.js';
 import { BOUNDARY_GRID, type FromWorker, type Snapshot, type ToWorker } from './protocol.js';
 import { History } from './history.js';
 import { updateRemedyList } from './remedy-list.js';
@@ -214,9 +214,7 @@ function receive(message: FromWorker): void {
     snapshot = message.snapshot;
     if (message.steps.length > 0) history.addSnapshot(snapshot);
     explain(snapshot);
-    setStatus(
-      `${running ? 'Training' : 'Paused'}: ${stepText(snapshot.step)}, loss ${fmt(snapshot.loss)}, accuracy ${percentText(snapshot.accuracy)} (test: loss ${fmt(snapshot.testLoss)}, accuracy ${percentText(snapshot.testAccuracy)})`,
-    );
+    setStatus(progressStatus(running, snapshot));
   } else if (message.type === 'trace') {
     saveTrace(message.json);
     return;

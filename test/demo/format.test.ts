@@ -1,7 +1,8 @@
 // The visualizer's number formats: the epoch counter says what an epoch is and keeps only the decimals that move;
 // the chain table's numbers have 3 significant digits, in exponent form only from 10⁴ and below 10⁻².
 import { describe, expect, it } from 'vitest';
-import { epochText, fmt, stepText } from '../../demo/src/format.js';
+import { epochText, fmt, progressStatus, stepText } from '../../demo/src/format.js';
+import { lossText, percentText } from '../../src/index.js';
 
 describe('epochText', () => {
   it('names the rows an epoch passes over, with 2, 1 or no decimals as the count grows', () => {
@@ -24,5 +25,14 @@ describe('fmt', () => {
     expect([2780, -1234, 999.94, 48.9, 0.275, 0.1, 1, 0, 0.0717].map(fmt)).toEqual(['2780', '-1230', '1000', '48.9', '0.275', '0.1', '1', '0', '0.0717']);
     // Rounded first: what rounds to 10⁴ (or to 10⁻²) is written as that.
     expect([9999.6, 1.9e5, 0.00999, 0.009999, 3.9e-7, NaN].map(fmt)).toEqual(['1.0e+4', '1.9e+5', '1.0e-2', '0.01', '3.9e-7', 'NaN']);
+  });
+});
+
+describe('progressStatus', () => {
+  it("prints the losses as gradscope prints a loss (lossText's 4 digits, as the diagnosis beside it: fmt wrote 2.31 for 2.305)", () => {
+    const s = { step: 1234, loss: 2.30512, accuracy: 0.5, testLoss: 0.000123456, testAccuracy: 0.25 };
+    expect(progressStatus(true, s)).toBe(`Training: step 1,234, loss ${lossText(2.30512)}, accuracy ${percentText(0.5)} (test: loss ${lossText(0.000123456)}, accuracy ${percentText(0.25)})`);
+    expect(progressStatus(true, s)).toContain('loss 2.305, ');
+    expect(progressStatus(false, s)).toMatch(/^Paused: step 1,234, /);
   });
 });
