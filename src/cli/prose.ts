@@ -29,9 +29,21 @@ const OPENS_COMMAND = /^[(`]?(gradscope|[^\s'`]*[\\/]gradscope\.js)$/;
 /** Most command words after `gradscope`: `study trainable-depth`. */
 const COMMAND_WORDS = 2;
 
-/** `word` opens a single-quoted shell word that it does not close (shellWord's 'my model.json' split at its space): its quotes, less the escaped ones (\'), are odd. */
+/**
+ * `word` opens a quoted shell word that it does not close (shellWord's 'my model.json' or $'my\nmodel.json' split at its
+ * space), read as a shell reads it: in '…' a backslash is itself, in $'…' it escapes the next character (\' or \\), outside
+ * both it escapes one too ('it'\''s').
+ */
 function opensQuote(word: string): boolean {
-  return word.startsWith("'") && (word.replace(/\\'/g, '').match(/'/g)!.length % 2 === 1);
+  if (!/^\$?'/.test(word)) return false;
+  let quote: "'" | "$'" | undefined;
+  for (let i = 0; i < word.length; i++) {
+    const c = word[i];
+    if (quote === "'") quote = c === "'" ? undefined : quote;
+    else if (c === '\\') i++;
+    else if (c === "'") quote = quote === "$'" ? undefined : word[i - 1] === '$' ? "$'" : "'";
+  }
+  return quote !== undefined;
 }
 
 /**

@@ -1,0 +1,68 @@
+// A path or value in a command line gradscope prints runs as printed: pasted into bash, each word is
+// the path it was, whatever characters it holds. A line break in a single-quoted word did not survive
+// a line printed as one (error-line.ts' oneLine made it a space: another file) and split the command
+// over two lines in the terminal; such a word is printed in $'…' with its control characters as
+// escapes. Each check below asks a real bash how it reads the printed words.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { errorMessage } from '../../src/cli/error-line.js';
+import { gradientsCommand } from '../../src/cli/commands/gradients.js';
+import { fitLine } from '../../src/cli/prose.js';
+import { shellLine, shellWord } from '../../src/cli/shell-word.js';
+import { UnstatedImportOptions } from '../../src/io/import-options.js';
+import { runCliInProcess } from '../util/cli.js';
+
+/** The words bash reads in `line`, as `printf '%s\0'` prints them (a NUL after each: a word may hold a line break). */
+function bashWords(line: string): string[] {
+  return execFileSync('bash', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' }).split('\0').slice(0, -1);
+}
+
+/** Paths no plain word, nor single quotes on one line, can say: line breaks (with the spaces oneLine ate beside them), a tab, an escape, quotes and backslashes among them. */
+const AWKWARD = ['a\nb.json', 'runs/a \n b.json', 'x\r\n', 'tab\there.json', 'esc\x1b[31mred.json', "it's\na\\b.json", "end\\'\n", 'del\x7f1.json', 'hex\x012.json'];
+
+describe('shell words with control characters', () => {
+  it('are $-quoted, one line each, and bash reads back the path', () => {
+    for (const path of AWKWARD) {
+      const word = shellWord(path);
+      expect(word, JSON.stringify(path)).toMatch(/^\$'[^\x00-\x1f\x7f]*'$/);
+      expect(bashWords(`${word} next`), word).toEqual([path, 'next']);
+    }
+    // Words without a control character are quoted as before.
+    expect([shellWord('m.json'), shellWord('my model.json'), shellWord("it's.json")]).toEqual(['m.json', "'my model.json'", "'it'\\''s.json'"]);
+    expect(bashWords(shellLine(['convert', "it's a $HOME.json", 'back\\slash x']))).toEqual(['convert', "it's a $HOME.json", 'back\\slash x']);
+  });
+
+  it("in an error's command line, printed on one line: the convert line names the file it refused", () => {
+    const path = 'models/line\n break.safetensors';
+    const lacks = new UnstatedImportOptions('__metadata__', 'has no "loss"', ['loss'], 'to say what the model was trained on', undefined, path);
+    const said = errorMessage(lacks, gradientsCommand, undefined);
+    const convert = /convert the file first: gradscope (convert .*?) \(gradscope convert --help/.exec(said);
+    expect(convert, said).not.toBeNull();
+    expect(bashWords(convert![1])).toEqual(['convert', path, 'models/line\n break.json', '--loss', 'L']);
+    expect(bashWords(/then give --model (.*)$/.exec(said)![1])).toEqual(['models/line\n break.json']);
+  });
+
+  it('kept whole in prose fitted to a terminal, spaces and all', () => {
+    const word = shellWord('my\nmodel of runs.json');
+    const lines = fitLine(`Model: saved (gradscope study --model ${word} --data d.json trains it on from these weights, tracing it)`, 30).split('\n');
+    expect(lines.some((line) => line.includes(`gradscope study --model ${word} --data d.json`)), lines.join('\n')).toBe(true);
+  });
+
+  it("in train's closing command: pasted into bash, it studies the model train saved", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'gradscope-words-'));
+    const data = join(folder, 'rows\nof data.json');
+    writeFileSync(data, JSON.stringify({ inputs: [[0, 1], [1, 0], [1, 1], [0, 0]], targets: [[1, 0], [1, 0], [0, 1], [0, 1]] }));
+    const out = join(folder, 'line\nbreak.json');
+    const run = await runCliInProcess(['train', '--data', data, '--layers', '2,3,2', '--epochs', '1', '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const hint = /\(gradscope (study --model .*?) trains it on from these weights/.exec(run.stdout);
+    expect(hint, run.stdout).not.toBeNull();
+    const words = bashWords(hint![1]);
+    expect(words).toEqual(['study', '--model', out, '--data', data]);
+    const study = await runCliInProcess([...words, '--epochs', '1']);
+    expect(study.code, study.stderr).toBe(0);
+  }, 60_000);
+});
