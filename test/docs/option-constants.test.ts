@@ -14,6 +14,7 @@ import { MAIN_JOB_HEADINGS } from '../../src/cli/commands/main-job.js';
 import { CLOSED_BELOW } from '../../src/curvature/lanczos.js';
 import { DEAD_LAYER, DEAD_UNITS, EXPLODING_RATIO, GRADIENT_FADED, LAYER_RATE_RECORDS, LAYER_STEP_SIZE_BOUND, SATURATED_LAYER, SEVERE_RATIO } from '../../src/flow/diagnosis/diagnosis-thresholds.js';
 import { PRIME_MAX } from '../../src/flow/metrics.js';
+import { LOSS_DIGITS, POSITIONAL_BELOW } from '../../src/loss-text.js';
 import { MORE_EPOCHS } from '../../src/flow/remedy.js';
 import { NOISE_WINDOW_MIN, PACE_POINTS, PROGRESS_WINDOW_MIN, START_NOISE_RECORDS } from '../../src/flow/training-progress.js';
 import { BLOCK_FILE_VERSION } from '../../src/io/safetensors-blocks.js';
@@ -153,6 +154,8 @@ const STATED_RESULTS: [string, string, string][] = [
   ['TfjsModelJson', 'version', `${BLOCK_FILE_VERSION} for a block network`],
   ['activationsReportSection', '', `'${MAIN_JOB_HEADINGS[1]}'`],
   ['depthReportSection', '', `"${MAIN_JOB_HEADINGS[0]}"`],
+  ['lossText', '', `(default ${LOSS_DIGITS}, one more than`],
+  ['lossText', '', `up to 10${'⁰¹²³⁴⁵⁶⁷⁸⁹'[Math.log10(POSITIONAL_BELOW)]} (`],
 ];
 
 describe("the options' docs say values a user can read, each the constant's own", () => {
