@@ -24,6 +24,6 @@ export const GLOROT_BENGIO_DIFFERENCES =
   `and their test errors come from Shapeset-3×2, MNIST (50,000 training digits, 10,000 for validation, 10,000 for test), CIFAR-10 and Small-ImageNet. ` +
   `Width: ${ACTIVATIONS_DEFAULTS.width} units per hidden layer (--width), where theirs have 1,000. ` +
   `Depth: always ${ACTIVATIONS_HIDDEN_LAYERS} hidden layers, where they chose 1 to 5 per model on validation error (their sigmoid figures: 4). ` +
-  `Updates: ${grouped(updatesPerEpoch)} per epoch (${counted(MAIN_JOB_ACTIVATION_EPOCHS, 'epoch')} in npm start, ${ACTIVATIONS_DEFAULTS.epochs} by default in gradscope study activations), ` +
+  `Updates: ${grouped(updatesPerEpoch)} per epoch (${counted(MAIN_JOB_ACTIVATION_EPOCHS, 'epoch')} in npm start, ${ACTIVATIONS_DEFAULTS.epochs} by default in study activations), ` +
   `where their learning rates were judged after 5 million. ` +
   `Learning rate: η ${ACTIVATIONS_DEFAULTS.learningRate} for every run, where theirs was chosen per model by validation error.`;

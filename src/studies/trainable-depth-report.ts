@@ -133,15 +133,18 @@ function deepestCell(result: TrainableDepthResult, remedy: string, depth: number
  * What the "deepest ≥ 90 %" verdicts of a run on a shorter budget than the study's measure, or ''
  * when the run has the study's budget or every remedy reached the line somewhere: with fewer steps a
  * 'none' can be steps rather than depth, and the learning rates are set for the study's budget.
+ * `studyCommand`: the command line that runs the study on its own budget as the reader runs gradscope
+ * (the CLI's gradscopeLine: `npx gradscope study trainable-depth` under npx), said in brackets; the
+ * library knows no invocation, so without it the note names no command.
  */
-export function budgetNote(result: TrainableDepthResult): string {
+export function budgetNote(result: TrainableDepthResult, studyCommand?: string): string {
   const short = result.deepest.filter((d) => d.depth === null && result.rows.some((r) => r.remedy === d.remedy && r.testAccuracy !== null)).map((d) => d.remedy);
   if (result.epochs >= GOAL_SETUP.epochs || short.length === 0) return '';
   return (
     `This run's budget is ${epochsText(result.epochs)}, not the study's ${GOAL_SETUP.epochs}, for which its learning rates are set ` +
     `(one SGD recipe, lr ${SGD_RECIPE.learningRate}, for the remedies that change the network, chosen on ${GOAL_SETUP.epochs}-epoch pilots; plain-sigmoid lr ${SIGMOID_SGD.learningRate}). ` +
     `'none' (${short.join(', ')}) says the remedy reached ${100 * ACCURACY_GOAL} % at no depth within this budget, not that it trains less deep than one that did: ` +
-    `its best accuracy is beside it, and gradscope study trainable-depth runs the study's budget.`
+    `its best accuracy is beside it, and a run on the study's budget measures it${studyCommand === undefined ? '' : ` (${studyCommand})`}.`
   );
 }
 
@@ -231,8 +234,13 @@ function firstToLastText(result: TrainableDepthResult): string {
   return `First ÷ last: the first hidden layer's ‖∂C/∂b‖ (or one example's RMS ‖δ‖) over the last hidden layer's, on the first ${grouped(result.probeRows)} training digits, at initialisation → after training.`;
 }
 
-/** The study's result as an HTML report section. */
-export function trainableDepthReportSection(result: TrainableDepthResult): ReportSection {
+/**
+ * The study's result as an HTML report section. `studyCommand`: the command line that runs the study on
+ * its own budget, as the report's reader runs gradscope (the CLI passes `npx gradscope study
+ * trainable-depth` or `gradscope study trainable-depth`), which a run on a shorter budget names
+ * (budgetNote); none by default.
+ */
+export function trainableDepthReportSection(result: TrainableDepthResult, studyCommand?: string): ReportSection {
   checkStudyResult(result, 'remedies', 'trainableDepthReportSection', 'the result of runTrainableDepthStudy');
   const run = result.remedies.map((r) => r.key).filter((key) => result.rows.some((row) => row.remedy === key && row.notRun === undefined));
   const optimizers = run.filter((key) => OPTIMIZER_REMEDIES.has(key));
@@ -246,7 +254,7 @@ export function trainableDepthReportSection(result: TrainableDepthResult): Repor
   const goal = `${100 * ACCURACY_GOAL} %`;
   return {
     ...TRAINABLE_DEPTH_SECTION,
-    text: [trainableDepthSetupText(result), firstToLastText(result), unmeasuredDeltaNote(result), infiniteRatioNote(result), budgetNote(result)].filter(Boolean).join(' '),
+    text: [trainableDepthSetupText(result), firstToLastText(result), unmeasuredDeltaNote(result), infiniteRatioNote(result), budgetNote(result, studyCommand)].filter(Boolean).join(' '),
     charts: [
       overDepth(result, 'trainable-depth-accuracy', 'Held-out accuracy by depth: activations and initialisations', 'accuracy', inits, (r) => r.testAccuracy, false),
       overDepth(result, 'trainable-depth-accuracy-blocks', 'Held-out accuracy by depth: normalisation and residual blocks', 'accuracy', blocks, (r) => r.testAccuracy, false),

@@ -50,8 +50,6 @@ const LIBRARY_NAMES: [file: string, words: string][] = [
   ['flow/diagnosis/progress-sentences.ts', '`gradscope study plateau\\` measured'],
   ['flow/diagnosis/vanishing-optimizer-remedies.ts', 'in `gradscope study remedies` they did not leave the plateau'],
   ['curvature/curvature-text.ts', '(`gradscope study plateau` measures both'],
-  ['studies/trainable-depth-report.ts', 'gradscope study trainable-depth runs the study\'s budget'],
-  ['studies/activations-paper.ts', 'by default in gradscope study activations'],
   ['io/files.ts', '(gradscope convert, from the checkpoint)'],
   ['io/files.ts', '(gradscope convert IN OUT.json makes a gradscope model of it)'],
 ];

@@ -3,6 +3,8 @@
 // case it is read against.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runTrainableDepthStudy, type TrainableDepthResult } from '../../src/studies/trainable-depth.js';
+import { trainableDepthText } from '../../src/cli/commands/study-trainable-depth.js';
+import { LOCAL_COMMAND } from '../../src/cli/invocation.js';
 import { accuracyMatrix, budgetNote, deepestTable, infiniteRatioNote, ratio, rowCells, trainableDepthReportSection, unmeasuredDeltaNote } from '../../src/studies/trainable-depth-report.js';
 
 let result: TrainableDepthResult;
@@ -96,6 +98,14 @@ describe('trainable-depth report sections', () => {
     const note = budgetNote(result);
     expect(note).toMatch(/^This run's budget is 1 epoch, not the study's 10, for which its learning rates are set \(one SGD recipe, lr 0\.001, .*plain-sigmoid lr 0\.5\)\. 'none' \(plain-sigmoid, relu-he\) says/);
     expect(trainableDepthReportSection(result).text).toContain(note);
+    // The library knows no invocation: the command that runs the study's budget is the caller's to give, as its user runs gradscope (it said `gradscope …` under npx).
+    expect(note).toMatch(/its best accuracy is beside it, and a run on the study's budget measures it\.$/);
+    expect(note).not.toContain('gradscope');
+    const npx = budgetNote(result, 'npx gradscope study trainable-depth');
+    expect(npx).toBe(`${note.slice(0, -1)} (npx gradscope study trainable-depth).`);
+    expect(trainableDepthReportSection(result, 'npx gradscope study trainable-depth').text).toContain(npx);
+    expect(trainableDepthText(result, undefined, LOCAL_COMMAND)).toContain(`\n${npx}\n`);
+    expect(trainableDepthText(result, undefined, undefined)).toContain(`\n${budgetNote(result, 'gradscope study trainable-depth')}\n`);
     // At the study's budget, or with every remedy over the line somewhere, there is nothing to say.
     expect(budgetNote({ ...result, epochs: 10 })).toBe('');
     expect(budgetNote({ ...result, deepest: result.deepest.map((d) => ({ ...d, depth: 1 })) })).toBe('');

@@ -16,7 +16,7 @@ import { command, numberFlag, outputFileFlag, SEED_FLAG, widthFlag } from '../co
 import { activationRunTerms, depthRunTerms, withRunTerms } from '../study-remedy-terms.js';
 import { print } from '../terminal.js';
 import { ACTIVATIONS_WIDTH_FLAG, activationProgress, activationStudyText } from './study-activations.js';
-import { rowProgress, trainableDepthText } from './study-trainable-depth.js';
+import { rowProgress, trainableDepthLine, trainableDepthText } from './study-trainable-depth.js';
 import { checkStudySetup, QUICK_STUDY, runTrainableDepthStudy } from '../../studies/trainable-depth.js';
 import { trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
 import { gradscopeLine } from '../invocation.js';
@@ -72,16 +72,16 @@ export const mainJobCommand = command({
     studyProgress.done();
     print(terminal, activationStudyText(activations, seed, terminal.columns));
 
-    print(terminal, `\nStudy (c), trainable depth (the --quick subset of ${gradscopeLine(terminal.invokedAs, 'study trainable-depth')}):\n`);
+    print(terminal, `\nStudy (c), trainable depth (the --quick subset of ${trainableDepthLine(terminal.invokedAs)}):\n`);
     const progress = rowProgress(terminal, checkStudySetup({ ...QUICK_STUDY, seed }, { depths: QUICK_STUDY.depths }));
     const trainable = await runTrainableDepthStudy({ ...QUICK_STUDY, seed, onRow: progress.onRow });
     progress.done();
-    print(terminal, trainableDepthText(trainable, terminal.columns));
+    print(terminal, trainableDepthText(trainable, terminal.columns, terminal.invokedAs));
 
     const sections = [
       withRunTerms(depthReportSection(depth), (run) => depthRunTerms(depth, run.trace, terminal.invokedAs)),
       withRunTerms(activationsReportSection(activations), (run) => activationRunTerms(activations, seed, run.trace, run.label, terminal.invokedAs)),
-      trainableDepthReportSection(trainable),
+      trainableDepthReportSection(trainable, trainableDepthLine(terminal.invokedAs)),
     ].map((section, i) => ({ ...section, heading: MAIN_JOB_HEADINGS[i] }));
     const file = await writeReport(html, { sections });
     print(terminal, `\nReport: ${file} (studies (a), (b) and (c))`);

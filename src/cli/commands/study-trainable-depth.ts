@@ -34,6 +34,7 @@ import { BACKEND_FLAG, booleanFlag, checkDigitFlags, choiceFlag, checkOptionsAsU
 import { print, type Terminal } from '../terminal.js';
 import { ProgressBar } from '../progress.js';
 import { formatTable } from '../table.js';
+import { gradscopeLine } from '../invocation.js';
 import { BUDGET_MULTIPLE_BOUND, DEPTH_BOUND, TRAINABLE_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 import { STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { MNIST_CLASSES, MNIST_PIXELS } from '../../data/mnist.js';
@@ -102,8 +103,12 @@ export function goalText(goal: GoalCheck): string {
   ].join('\n');
 }
 
-/** The study's tables, the goal check and the remedies' settings, as the terminal shows them (its tables fit to `width`: formatTable). */
-export function trainableDepthText(result: TrainableDepthResult, width?: number): string {
+/** The command line of study trainable-depth as the user runs gradscope (`invoked`: Terminal.invokedAs): on its own budget, budgetNote's. */
+export const trainableDepthLine = (invoked: string | undefined) => gradscopeLine(invoked, 'study trainable-depth');
+
+/** The study's tables, the goal check and the remedies' settings, as the terminal shows them (its tables fit to `width`: formatTable); `invoked`: Terminal.invokedAs. */
+export function trainableDepthText(result: TrainableDepthResult, width: number | undefined, invoked: string | undefined): string {
+  const note = budgetNote(result, trainableDepthLine(invoked));
   const deepest = deepestTable(result);
   const matrix = accuracyMatrix(result);
   return [
@@ -121,7 +126,7 @@ export function trainableDepthText(result: TrainableDepthResult, width?: number)
     '',
     formatTable(deepest.header, deepest.rows, width),
     '',
-    ...(budgetNote(result) ? [budgetNote(result), ''] : []),
+    ...(note ? [note, ''] : []),
     goalText(result.goal),
     '',
     'Remedies:',
@@ -227,12 +232,12 @@ export const studyTrainableDepthCommand = command({
           )
         : [];
     // With --json too: the JSON goes to stdout, the report to its file.
-    const report = html === undefined ? undefined : await writeReport(html, { sections: [trainableDepthReportSection(result), ...(sweep ? [budgetSweepReportSection(sweep)] : []), ...paperReportSections(experiments)] });
+    const report = html === undefined ? undefined : await writeReport(html, { sections: [trainableDepthReportSection(result, trainableDepthLine(terminal.invokedAs)), ...(sweep ? [budgetSweepReportSection(sweep)] : []), ...paperReportSections(experiments)] });
     if (json) {
       terminal.out(jsonLine({ ...result, budgetSweep: sweep, papers: experiments }));
       return;
     }
-    print(terminal, trainableDepthText(result, terminal.columns));
+    print(terminal, trainableDepthText(result, terminal.columns, terminal.invokedAs));
     if (sweep) print(terminal, '', budgetSweepText(sweep, terminal.columns));
     if (experiments.length) print(terminal, '', papersText(experiments));
     if (report) print(terminal, `\nReport: ${report}`);
