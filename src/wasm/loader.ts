@@ -40,7 +40,19 @@ export function relaxedSimdSupported(): boolean {
 
 let location: URL | undefined;
 
-/** Tell gradscope where its `.wasm` files are served from (a folder URL, e.g. '/assets/gradscope/'). */
+/**
+ * The folder the cores compiled so far were fetched from (where setWasmLocation said, else the package's own), while a
+ * compile is cached (compiled, sharedCompiled): a compiled core is not fetched again, so a later setWasmLocation
+ * elsewhere would be ignored. Forgotten when no compile is cached (each failed one is dropped), so a wrong folder can be put right.
+ */
+let fetchedFrom: URL | undefined;
+
+/**
+ * Tell gradscope where its `.wasm` files are served from (a folder URL, e.g. '/assets/gradscope/'), before the first
+ * network or dataset is made: a core compiled is not fetched again, so a call naming another folder after one was fetched
+ * is refused (INVALID_OPTION, the location unchanged), as a call ignored would leave the page loading from where it did
+ * not say; the same folder again is accepted.
+ */
 export function setWasmLocation(folder: string | URL): void {
   if (typeof folder !== 'string' && !(folder instanceof URL)) throw invalidOption(`setWasmLocation: expected a folder URL (a string or a URL), got ${shown(folder)}`);
   const base = typeof globalThis.location !== 'undefined' ? globalThis.location.href : import.meta.url;
@@ -52,7 +64,24 @@ export function setWasmLocation(folder: string | URL): void {
     throw invalidOption(`setWasmLocation: ${shown(folder)} is not a URL, absolute or relative to ${base}; expected a folder URL such as '/assets/gradscope/'`);
   }
   if (!url.pathname.endsWith('/')) url.pathname += '/';
+  if (fetchedFrom !== undefined && url.href !== fetchedFrom.href) {
+    throw invalidOption(
+      `setWasmLocation: the core was already fetched from ${fetchedFrom.href} (a network or dataset was made before this call) and is not fetched again, so ${url.href} would not be used; call setWasmLocation before the first createNetwork or createDataset`,
+    );
+  }
   location = url;
+}
+
+/** Notes that a compile of `url` starts (fetchedFrom: its folder, or the URL itself where it has none, as a bundler's data: URL), and drops the note once no compile is cached. */
+function fetching(url: URL, module: Promise<WebAssembly.Module>): void {
+  try {
+    fetchedFrom ??= new URL('.', url);
+  } catch {
+    fetchedFrom ??= url;
+  }
+  module.catch(() => {
+    if (compiled.size === 0 && sharedCompiled === undefined) fetchedFrom = undefined;
+  });
 }
 
 export function wasmUrl(binary: Binary): URL {
@@ -69,9 +98,11 @@ const compiled = new Map<Binary, Promise<WebAssembly.Module>>();
 export function compileCore(binary: Binary): Promise<WebAssembly.Module> {
   let module = compiled.get(binary);
   if (!module) {
-    module = compileFrom(wasmUrl(binary));
+    const url = wasmUrl(binary);
+    module = compileFrom(url);
     compiled.set(binary, module);
     module.catch(() => compiled.delete(binary));
+    fetching(url, module);
   }
   return module;
 }
@@ -131,8 +162,10 @@ let sharedCompiled: Promise<WebAssembly.Module> | undefined;
 
 export function compileSharedCore(): Promise<WebAssembly.Module> {
   if (!sharedCompiled) {
-    sharedCompiled = compileFrom(sharedCoreUrl());
+    const url = sharedCoreUrl();
+    sharedCompiled = compileFrom(url);
     sharedCompiled.catch(() => (sharedCompiled = undefined));
+    fetching(url, sharedCompiled);
   }
   return sharedCompiled;
 }
