@@ -104,7 +104,7 @@ function checkRun(run: ReportRun, place: string): void {
   checkObjectArgument(run, place, 'a ReportRun { label, trace, diagnosis, … }');
   const where = typeof run.label === 'string' ? `${place} ${shown(run.label)}` : place;
   if (typeof run.label !== 'string') throw invalidOption(`${where}: label is ${shown(run.label)}; expected the run's heading, a string`);
-  // A Trace first, as diagnose() tells it: isSavedTrace reads members through the prototype chain, and a Trace has `steps`.
+  // A Trace first, as diagnose() tells it.
   if (!(run.trace instanceof Trace)) {
     if (isSavedTrace(run.trace)) throw invalidOption(`${where}: trace: ${SAVED_TRACE_WORDS}`);
     throw invalidOption(`${where}: trace is ${shown(run.trace)}; expected a Trace: net.trace after a traced run, net.train(x, y, { trace: { every: 10 } })`);

@@ -1,15 +1,16 @@
 /**
  * A dense network's trace is the same, bit for bit, as before block networks could be traced: the
  * SHA-256 of toJSON() and toCSV() of three traced runs (every option of TraceOptions, three
- * activations, two optimisers) on three backends, recorded with main at bcadc12, the commit before
- * the block trace (the run's learningRate, batchSize and targets, added later, are checked beside the hash;
+ * activations, two optimisers) on three backends, first recorded with main at bcadc12, the commit before
+ * the block trace (in aa451791; re-recorded since in 941904eb and d6fe9afe, below) (the run's learningRate, batchSize and targets, added later, are checked beside the hash;
  * the CSV's epoch column, epoch rows and epoch cells, added later too, are left out of it: csvWithoutEpochs).
- * A change to a dense trace must be deliberate: record the hashes again and say why. The wasm ones
- * were recorded again when forward products of at most 12 outputs became dot products of rows
+ * A change to a dense trace must be deliberate: record the hashes again and say why. The three wasm ones
+ * were recorded again in 941904eb, when forward products of at most 12 outputs became dot products of rows
  * (assembly/row-dots.simd.ts: another order of sums, so other f32 bits; ref's are unchanged).
- * The ref and wasm 'relu every 3 hist noise' (Adam) were recorded again when the adaptive steps came
- * to divide before they scale, lr·(g / (√s + ε)) (8c6be8e9 in wasm, then ref): other last bits in ref's
- * f64 and wasm's f32; ref-f32's and the other cases' are unchanged.
+ * The ref and wasm 'relu every 3 hist noise' (Adam) were recorded again in d6fe9afe, when the adaptive
+ * steps came to divide before they scale, lr·(g / (√s + ε)) (8c6be8e9 in wasm, d6fe9afe in ref): other
+ * last bits in ref's f64 and wasm's f32; ref-f32's and the other cases' are unchanged. (git log -p of
+ * this file lists every hash that changed, and where.)
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
