@@ -1,14 +1,16 @@
 /**
  * Runs the TypeScript examples of a markdown file as a reader would: each ```ts block becomes a
  * module of its own, with `'gradscope'` mapped to this checkout's src/index.ts, run by tsx in
- * a child process (so top-level await, console output and process exit behave as for a user).
+ * a child process (so top-level await, console output and process exit behave as for a user): node
+ * with tsx as its loader (`node --import tsx`), not the tsx command, which starts a node process of
+ * its own to run the file (a second startup per block; and a timeout's kill would reach the command,
+ * not the process running the block).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const INDEX = pathToFileURL(fileURLToPath(new URL('../../src/index.ts', import.meta.url))).href;
 const NODE_ENTRY = pathToFileURL(fileURLToPath(new URL('../../src/node.ts', import.meta.url))).href;
 /** Put on the line before a block that is not meant to run on its own (a browser-only snippet). */
@@ -81,7 +83,7 @@ export async function runBlock(block: CodeBlock, timeoutMs: number, setup: { fil
     const file = join(folder, 'example.mts');
     writeFileSync(file, (setup.prefix ?? '') + withLocalGradscope(block.code) + '\n');
     return await new Promise((resolve) => {
-      const child = spawn(TSX, [file], { cwd: folder, timeout: timeoutMs });
+      const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: folder, timeout: timeoutMs }); // tsx: found from the folder, inside the checkout
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk) => (stdout += chunk));
