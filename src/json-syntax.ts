@@ -163,7 +163,8 @@ export function notJsonMessage(text: string | undefined, parserMessage?: string)
 
 /**
  * The value of `text`, JSON held in a string-valued metadata map (safetensors' `__metadata__`, ONNX's
- * `metadata_props`), or `fail` at `where` with notJsonMessage where it is not JSON.
+ * `metadata_props`) or handed in as text (Trace.fromJSON of a saved trace), or `fail` at `where` with
+ * notJsonMessage where it is not JSON.
  */
 export function parsedMetadataJson(text: string, where: string, fail: Fail): unknown {
   try {

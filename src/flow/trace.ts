@@ -22,6 +22,7 @@ import {
   type ResidualMetric,
 } from './metrics.js';
 import { traceCsv } from './trace-csv.js';
+import { parsedMetadataJson } from '../json-syntax.js';
 import { checkTraceHeader } from './trace-header.js';
 import { counted, grouped } from '../counted.js';
 import { countWords, isCount } from '../run-counts.js';
@@ -596,12 +597,15 @@ export class Trace {
     return traceCsv(this.toJSON(), this.paths?.layers);
   }
 
-  /** A trace back from toJSON() (e.g. read from a file), checked. */
+  /**
+   * A trace back from toJSON(), checked: the object, or its JSON text as saved (a file's, a download's), as Network.fromJSON takes a
+   * model's; text that is not JSON is refused naming its line and column.
+   */
   static fromJSON(json: unknown): Trace {
     const bad = (what: string) => new GradscopeError('INVALID_OPTION', `trace JSON: ${what}`);
+    if (typeof json === 'string') json = parsedMetadataJson(json, 'trace JSON', (where, problem) => new GradscopeError('INVALID_OPTION', `${where}: ${problem}`));
     const t = json as Partial<TraceJSON> | null;
-    // A saved file's text, or the Trace itself, are the likely mistakes: say what to pass instead.
-    if (typeof json === 'string') throw bad('got a string (a saved file\'s text?); pass the parsed object: Trace.fromJSON(JSON.parse(text))');
+    // The Trace itself is a likely mistake: say what to do instead.
     if (json instanceof Trace) throw bad('got a Trace, not its JSON; use it as it is (Trace.fromJSON reads what trace.toJSON() gives)');
     if (typeof t !== 'object' || t === null) throw bad(`expected the object trace.toJSON() gives, got ${shown(json)}`);
     if (t.format !== 'gradscope.trace') throw bad(`expected format "gradscope.trace" (the object trace.toJSON() gives), got format ${shown(t.format)}`);

@@ -126,9 +126,12 @@ describe('Trace.fromJSON refuses impossible values', () => {
     for (const file of [json, blocks]) expect(JSON.parse(JSON.stringify(Trace.fromJSON(file).toJSON()))).toEqual(file);
   });
 
-  it("says what to pass instead of a saved file's text, the Trace itself, or another object", async () => {
+  it("reads a saved file's text as its object (as Network.fromJSON does a model's); says what to pass instead of the Trace itself, or another object", async () => {
     const json = await savedTrace();
-    await expectError(() => Trace.fromJSON(JSON.stringify(json)), 'INVALID_OPTION', /^trace JSON: got a string \(a saved file's text\?\); pass the parsed object: Trace\.fromJSON\(JSON\.parse\(text\)\)$/);
+    // It was refused ('got a string … pass the parsed object'), while Network.fromJSON took a model's text: one way now.
+    expect(Trace.fromJSON(JSON.stringify(json)).toJSON()).toEqual(Trace.fromJSON(json).toJSON());
+    await expectError(() => Trace.fromJSON(JSON.stringify(json).slice(0, 30)), 'INVALID_OPTION', /^trace JSON: not valid JSON at line 1, column 31: expected .*, got the end of the text$/);
+    await expectError(() => Trace.fromJSON('5'), 'INVALID_OPTION', /^trace JSON: expected the object trace\.toJSON\(\) gives, got 5$/);
     const trace = Trace.fromJSON(json);
     await expectError(() => Trace.fromJSON(trace), 'INVALID_OPTION', /^trace JSON: got a Trace, not its JSON; use it as it is/);
     await expectError(() => Trace.fromJSON(5), 'INVALID_OPTION', /^trace JSON: expected the object trace\.toJSON\(\) gives, got 5$/);
