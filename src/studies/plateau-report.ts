@@ -1,10 +1,9 @@
 /** The plateau study as a section of the HTML report: plain data for src/flow/report-html.ts. */
-import { counted, grouped } from '../counted.js';
+import { counted } from '../counted.js';
 import type { ReportSection } from '../flow/report-html.js';
 import { denseLayerName } from '../layer-names.js';
 import type { PlateauResult } from './plateau.js';
-import { negativeMassText } from '../curvature/curvature-text.js';
-import { lossText } from '../loss-text.js';
+import { plateauTableColumns, plateauTableKey } from './plateau-table.js';
 
 export function plateauReportSection(result: PlateauResult): ReportSection {
   const epochs = result.points.map((p) => p.epoch);
@@ -17,6 +16,7 @@ export function plateauReportSection(result: PlateauResult): ReportSection {
       `Nielsen's [${result.sizes.join(',')}] sigmoid network, full-batch gradient descent on ${counted(result.rows, 'digit')}, η = ${result.learningRate}, ` +
       `L2 λ = ${result.lambda} on the weights, ${counted(result.epochs, 'epoch')}. The Hessian of the regularised objective by Lanczos, ` +
       `each layer's gradient signal-to-noise ratio, and at initialisation the mean-field prediction of the gradient decay (Schoenholz et al. 2017).`,
+    notes: plateauTableKey(result).split('\n'),
     charts: [
       {
         id: 'plateau-mean-field',
@@ -54,11 +54,6 @@ export function plateauReportSection(result: PlateauResult): ReportSection {
         layers: { index: Array.from({ length: layers }, (_, l) => l), count: layers },
       },
     ],
-    tables: [
-      {
-        header: ['epoch', 'loss', 'λ_max', 'λ_min', 'negative mass', 'verdict'],
-        rows: result.points.map((p) => [grouped(p.epoch), lossText(p.loss), p.largest[0].toExponential(2), p.smallest[0].toExponential(2), negativeMassText(p.negativeMass, p.negativeMassExact), p.verdict]),
-      },
-    ],
+    tables: [plateauTableColumns(result)],
   };
 }

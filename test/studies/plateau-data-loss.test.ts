@@ -10,7 +10,8 @@ import { createNetwork } from '../../src/api/network.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, nielsenTraining, NIELSEN_TRAINING } from '../../src/studies/depth.js';
 import { measurePoint, PLATEAU_SIZES, type PlateauResult } from '../../src/studies/plateau.js';
-import { plateauTable, plateauTableKey } from '../../src/cli/commands/study-plateau.js';
+import { plateauTable } from '../../src/cli/commands/study-plateau.js';
+import { plateauTableKey } from '../../src/studies/plateau-table.js';
 
 describe("Nielsen's plateau: the L2 term moves it, and the cross-entropy alone is no minimum", () => {
   it('at epochs 125 and 500 (the study\'s set-up, seed 1)', { timeout: 120_000 }, async () => {

@@ -7,6 +7,9 @@ import { createNetwork } from '../../src/api/network.js';
 import { toMatrix } from '../../src/data/matrix.js';
 import { Rng } from '../../src/init/rng.js';
 import { curvatureVerdict, measurePoint, PLATEAU_SIZES, runPlateauStudy, type PlateauPoint, type SaddleProbe } from '../../src/studies/plateau.js';
+import { plateauReportSection } from '../../src/studies/plateau-report.js';
+import { plateauTable } from '../../src/cli/commands/study-plateau.js';
+import { formatTable } from '../../src/cli/table.js';
 
 function expectVerdictRule(p: PlateauPoint): void {
   const confirmed = p.smallest[0] < 0 && p.probes[0].curvature < 0;
@@ -89,6 +92,16 @@ describe('plateau study', () => {
       critical: last.verdict === 'saddle',
     });
     expect(result.diagnosis!.summary).toMatch(/Curvature where the run ended/);
+  });
+
+  it("the HTML report's table is the terminal's: the same columns (‖∇f‖ beside ‖∇C‖) and rows, the points' own values", async () => {
+    const result = await runPlateauStudy({ epochs: 1, points: 2, rows: 30, maxSteps: 20, k: 1 });
+    const [table] = plateauReportSection(result).tables!;
+    expect(formatTable(table.header, table.rows, 400)).toBe(plateauTable(result, 400));
+    const column = (name: string) => table.rows.map((row) => Number(row[table.header.indexOf(name)]));
+    expect(column('‖∇f‖')).toEqual(result.points.map((p) => Number(p.gradientNorm.toExponential(2))));
+    expect(column('‖∇C‖')).toEqual(result.points.map((p) => Number(p.lossGradientNorm.toExponential(2))));
+    expect(plateauReportSection(result).notes?.[0]).toMatch(/^‖∇f‖: the gradient of the objective/);
   });
 
   it('measures each epoch once: 4 points over 1 epoch are 2, 0 epochs one, and the progress counts those (it measured epoch 0 five times and counted five saddles)', async () => {

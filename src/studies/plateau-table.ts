@@ -1,0 +1,57 @@
+/**
+ * The plateau study's table, one source for both outputs: its columns and rows (the terminal's
+ * formatTable, the HTML report's table) and the key printed under it. The HTML table had six of its
+ * columns and lacked ‖∇f‖ and ‖∇C‖ beside each other, the pair that says the step is mostly the L2 term's.
+ */
+import { counted, grouped } from '../counted.js';
+import { negativeMassText } from '../curvature/curvature-text.js';
+import { lossText } from '../loss-text.js';
+import type { PlateauPoint, PlateauResult } from './plateau.js';
+
+/** A measure in scientific notation, 3 significant digits (as the CLI's tables: cli/table.ts' sci). */
+const exp2 = (value: number): string => value.toExponential(2);
+
+/** The step along ±v that lowered the objective most on its better side, as text. */
+function bestProbe(point: PlateauPoint): string {
+  const best = point.probes.reduce((a, b) => (Math.min(b.plus, b.minus) < Math.min(a.plus, a.minus) ? b : a));
+  return `t=${grouped(best.step)}: ${exp2(best.plus)} / ${exp2(best.minus)}`;
+}
+
+/** One row per point: loss, gradients, curvature, each layer's GSNR, the best probe and the verdict. */
+export function plateauTableColumns(result: PlateauResult): { header: string[]; rows: string[][] } {
+  const layers = result.points[0]?.gradientSNR.length ?? 0;
+  const header = ['epoch', 'loss', '‖∇f‖', '‖∇C‖', 'λ_max', 'λ_min', 'λ_min/λ_max', 'neg. mass', ...Array.from({ length: layers }, (_, l) => `GSNR ${l + 1}`), 'f(θ±t·v) − f(θ)', 'verdict'];
+  const rows = result.points.map((p) => [
+    grouped(p.epoch),
+    lossText(p.loss),
+    exp2(p.gradientNorm),
+    exp2(p.lossGradientNorm),
+    exp2(p.largest[0]),
+    exp2(p.smallest[0]),
+    exp2(p.smallest[0] / p.largest[0]),
+    negativeMassText(p.negativeMass, p.negativeMassExact),
+    ...p.gradientSNR.map((s) => s.toPrecision(2)),
+    bestProbe(p),
+    p.verdict + (p.converged ? '' : ' (not converged)'),
+  ]);
+  return { header, rows };
+}
+
+/**
+ * What the table's unnamed measures are, under it: '‖∇f‖' beside '‖∇C‖' (the objective's gradient
+ * and the data loss's: on Nielsen's plateau ‖∇f‖ is mostly the L2 term's, and read alone it looked
+ * like a slope of the loss that descent was crossing), 'neg. mass' and 'GSNR 1' … 'GSNR n' (the
+ * network's weight layers, the output last), printed with no word on what they measure or which
+ * column is which layer; docs/curvature.md had them.
+ */
+export function plateauTableKey(result: PlateauResult): string {
+  const layers = result.points[0]?.gradientSNR.length ?? 0;
+  const estimated = result.points.some((p) => !p.negativeMassExact);
+  const hidden = layers - 1; // PLATEAU_SIZES: 4 hidden layers, then the output
+  return [
+    `‖∇f‖: the gradient of the objective f = C + (λ/2n)‖w‖² (λ = ${result.lambda}, n = ${grouped(result.rows)}), the L2 term's (λ/n)·w included; ‖∇C‖: the data loss's alone (loss: C, the cross-entropy). Where ‖∇C‖ is a small part of ‖∇f‖, the step is mostly the L2 term's, −η(λ/n)·w: descent shrinks the weights, and C need not fall.`,
+    `neg. mass: Σ_{λ<0}|λ| / Σ|λ|, the share of the Hessian's spectrum, each eigenvalue weighted by |λ|, that lies below 0${estimated ? " (≈: estimated from one random start vector, stochastic Lanczos quadrature, where the Hessian has more rows than Lanczos' step limit)" : ''}.`,
+    `GSNR 1–${hidden}: hidden layers 1 to ${hidden}, GSNR ${layers}: the output layer: each layer's gradient signal-to-noise ratio over the ${counted(result.rows, 'digit')}, ‖E g‖² / E‖g − E g‖² (Liu et al. 2020): below 1, the examples' gradients mostly point different ways and their mean is what is left of their disagreement.`,
+  ].join('\n');
+}
+
