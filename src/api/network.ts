@@ -318,7 +318,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   private withRows<R>(x: Rows | Dataset, y: Rows | undefined, use: (rows: TrainingRows<T>) => R, labels: RowLabels = ROW_LABELS): R {
     if (x instanceof Dataset) {
       // A dataset holds its targets: others given beside it would be silently ignored.
-      if (y !== undefined) throw new GradscopeError('SHAPE_MISMATCH', `${labels.targets}: given beside a Dataset, which holds its own; pass the dataset alone (evaluate(data), gradients(data)) or the rows x and y`);
+      if (y !== undefined) throw targetsBesideDataset(labels.targets);
       return use(this.targetsOf(x, labels));
     }
     // The first argument missing is the one named (train() said "targets: missing" with no inputs either).
@@ -790,6 +790,11 @@ function refuseNoRows(rows: number, method: string): void {
 function foreignDataset(label: string, theirs: string, ours: string): GradscopeError {
   const where = theirs === ours ? `another ${theirs} instance's memory than the network's (dataset.kernels is not net.kernels: each instance has memory of its own)` : `another backend's memory (${theirs}; the network's: ${ours})`;
   return invalidOption(`${label}: its rows live in ${where}; make it with net.dataset(x, y), or createDataset(x, y, { backend: net.kernels })`);
+}
+
+/** The refusal of targets (named `label`) given beside a Dataset, which holds its own: they would be silently ignored. */
+export function targetsBesideDataset(label: string): GradscopeError {
+  return new GradscopeError('SHAPE_MISMATCH', `${label}: given beside a Dataset, which holds its own; pass the dataset alone (evaluate(data), gradients(data)) or the rows x and y`);
 }
 
 /** The refusal of a call (train, evaluate, gradients) whose rows `label` were not given. */

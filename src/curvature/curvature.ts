@@ -9,7 +9,8 @@ import { rowCount, type Rows } from '../data/matrix.js';
 import { checkTrainingBatch, MODEL } from '../model.js';
 import { checkAtMost, checkCallback, checkKnownKeys, keysOf, type Bound } from '../checks.js';
 import { grouped } from '../counted.js';
-import { invalidOption } from '../errors.js';
+import { GradscopeError, invalidOption } from '../errors.js';
+import type { Kernels, Tensor } from '../kernels.js';
 import { checkNetwork, type Network } from '../api/network.js';
 import { checkEigenCount, checkMaxSteps, lanczos, LANCZOS_MAX_STEPS, SPECTRUM_END_COUNT, type LanczosRemainder, type LanczosResult, type LanczosStep, type UnconvergedEigenvalue } from './lanczos.js';
 import { CurvatureWork, curvatureStages, lanczosSteps, plannedProducts, type CurvatureProgress, type CurvatureStage, type PlannedRun } from './curvature-work.js';
@@ -199,6 +200,19 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
   // before and one after the runs (not per callback: the command's progress bar calls it every product).
   const parameters = net[MODEL].parameters().map((p) => p.value);
   const checksum = onProgress && tensorsChecksum(net[MODEL].kernels, parameters);
+  const changed = () => checksum !== undefined && tensorsChecksum(net[MODEL].kernels, parameters) !== checksum;
+  // What the callback throws is its own; what a product throws on the weights it left is told apart from it.
+  let callbackError: unknown;
+  const told =
+    onProgress &&
+    ((progress: CurvatureProgress) => {
+      try {
+        onProgress(progress);
+      } catch (error) {
+        callbackError = error;
+        throw error;
+      }
+    });
   try {
     const layers = options.layers ?? true;
     const labelOf = networkLayerLabels(net[MODEL]);
@@ -207,7 +221,7 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
     const stages: CurvatureStage[] = curvatureStages(ops.blocks.length, layers).map(({ matrix, measuring, layer }) => ({ matrix, measuring, ...(layer !== undefined && { layer, module: ops.blocks[layer].module, label: labels[layer] }) }));
     const sizeOf = (layer?: number) => (layer === undefined ? ops.size : ops.blocks[layer].length);
     const operatorOf = (matrix: 'hessian' | 'gaussNewton', layer?: number) => (layer === undefined ? ops[matrix] : ops.restrict(ops[matrix], ops.blocks[layer]));
-    const progress = progressOf(ops, stages, layers, sizeOf, options, onProgress);
+    const progress = progressOf(ops, stages, layers, sizeOf, options, told);
     // One trace run per matrix gives every layer's block trace too (see matrix-trace.ts). With layers, each
     // layer is probed on its own: a sample is then z_lᵀ·A_ll·z_l, free of the cross-layer terms
     // Σ_{i∈l, j∉l} z_i·A_ij·z_j that joint probes add (mean 0, but on a deep sigmoid net their noise
@@ -228,9 +242,7 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
         eigen.set(key(matrix, layer), progress(run, operatorOf(matrix, layer)));
       }
     }
-    if (checksum !== undefined && tensorsChecksum(net[MODEL].kernels, parameters) !== checksum) {
-      throw invalidOption('measureCurvature: the network\'s parameters changed while it was measured (onProgress trained it, loaded a state or wrote to its tensors), so the products before and after measured different weights and no report describes the network; change it after measureCurvature returns');
-    }
+    if (changed()) throw parametersChanged();
     const hessianTrace = traces.get('hessian')!;
     const gaussNewtonTrace = traces.get('gaussNewton')!;
     const hessianOf = (eigen: LanczosResult, trace: TraceEstimate): HessianSummary => ({
@@ -273,9 +285,33 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
       gaussNewton: gaussNewtonOf(eigen.get(key('gaussNewton'))!, gaussNewtonTrace),
       layers: layerReports,
     };
+  } catch (error) {
+    // A product on weights onProgress changed to overflow (the point taken again after a pass the
+    // callback ran, or a product holding a NaN): the change, not the rows, is what went wrong.
+    if (error !== callbackError && error instanceof GradscopeError && error.code === 'NON_FINITE_INPUT' && changed()) throw parametersChanged(error, nonFiniteIn(net[MODEL].kernels, parameters));
+    throw error;
   } finally {
     ops.dispose();
   }
+}
+
+/**
+ * The refusal of a measurement whose onProgress changed the network's parameters; with the error a
+ * product then threw (NON_FINITE_INPUT) when they became values it cannot measure at, and whether
+ * they hold a NaN or an infinity themselves. measureCurvature writes no weight, so they are as the
+ * callback left them.
+ */
+function parametersChanged(overflow?: GradscopeError, nonFinite?: boolean): GradscopeError {
+  const changed = "measureCurvature: the network's parameters changed while it was measured (onProgress trained it, loaded a state or wrote to its tensors)";
+  const advice = 'change it after measureCurvature returns';
+  if (!overflow) return invalidOption(`${changed}, so the products before and after measured different weights and no report describes the network; ${advice}`);
+  const values = nonFinite ? 'non-finite values (a NaN or an infinity)' : 'values on which the network overflows float32';
+  return invalidOption(`${changed}, to ${values}, so no product could be taken (${overflow.message}); the weights are as onProgress left them, nothing else changed; ${advice}`);
+}
+
+/** Whether any of the tensors holds a NaN or an infinity. */
+function nonFiniteIn<T extends Tensor>(kernels: Kernels<T>, tensors: readonly T[]): boolean {
+  return tensors.some((t) => !kernels.view(t).every(Number.isFinite));
 }
 
 /** Runs the next stage (a trace or a Lanczos run, in the stages' order), counted into the progress when there is an onProgress. */

@@ -13,14 +13,14 @@
  * layers' R-operator, forward and reverse (src/layers/hessian.ts; batch norm in 'batch' mode,
  * through its batch statistics).
  */
-import type { Rows } from '../data/matrix.js';
+import { ROW_LABELS, type Rows } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
 import type { Tensor } from '../kernels.js';
-import { checkNetwork, type Network } from '../api/network.js';
+import { checkNetwork, targetsBesideDataset, type Network } from '../api/network.js';
 import { MODEL, type GaussNewtonOperator, type HessianOperator, type Model, type Parameter, type Trainable } from '../model.js';
 import { allocVector, freeVector, type ParamVector } from '../optim/param-vector.js';
 import { backpropRows } from '../network/rows.js';
-import type { Dataset } from '../training/dataset.js';
+import { Dataset } from '../training/dataset.js';
 import { HessianProduct } from './hessian-product.js';
 
 /** A symmetric linear map on float64 vectors: out = A·v (out and v do not alias). */
@@ -39,8 +39,8 @@ export interface ParameterBlock {
 }
 
 /**
- * H·v and G·v at the network's current weights over the rows given; the rows stay in the backend
- * until dispose(). A pass the network runs on other rows between products (predict, evaluate,
+ * H·v and G·v at the network's current weights over the rows given (x and y, or a Dataset); the
+ * rows stay in the backend until dispose(). A pass the network runs on other rows between products (predict, evaluate,
  * gradients) is undone before the next product (see the file comment); a change to its weights is
  * not: the products after it are taken at the new weights (measureCurvature refuses its report then).
  */
@@ -63,6 +63,8 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
   private readonly products: (HessianProduct<T> | GaussNewtonOperator<T> | HessianOperator<T>)[];
   /** The rows in the backend, for taking the point again (retakePoint). */
   private readonly data: Dataset<T>;
+  /** Whether the operators copied the rows (x, y given) and so free them; a Dataset given is the caller's. */
+  private readonly ownsData: boolean;
   /** The network's pass count when the point was last taken: a product finding another retakes it. */
   private pointPasses: number;
   /** A dense network's product, whose prepare() reads the point's deltas (absent for a block network's, which check the passes themselves). */
@@ -74,46 +76,63 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
   private readonly release = () => this.free();
   private readonly model: Trainable<T>;
 
-  constructor(net: Network<T>, x: Rows, y: Rows) {
+  /**
+   * The rows given as a Dataset of the network's backend are borrowed: the operators read them until
+   * dispose() and leave them to the caller to dispose (after the operators; a product finding them
+   * disposed throws DISPOSED). Given as x and y, they are checked and copied into the backend once
+   * and freed by dispose().
+   */
+  constructor(net: Network<T>, data: Dataset<T>);
+  constructor(net: Network<T>, x: Rows, y: Rows);
+  constructor(net: Network<T>, x: Rows | Dataset<T>, y?: Rows) {
     checkNetwork(net, 'CurvatureOperators');
-    // The rows, checked and copied into the backend once (the caller's values read once), kept for
-    // retakePoint: a pass between products then costs one forward and backward pass, and none costs
-    // nothing; they take rows × (inputs + outputs) floats until dispose(), the copy gradients(x, y)
-    // made for its own call and freed. gradients() runs forward ('batch' mode) and backprop over every
-    // row and throws, the rows freed, before anything else is allocated if the data or the network is bad.
-    const data = (this.data = net.dataset(x, y));
-    let point;
-    try {
-      point = net.gradients(data);
-    } catch (error) {
-      data.dispose();
-      throw error;
-    }
+    if (x instanceof Dataset && y !== undefined) throw targetsBesideDataset(ROW_LABELS.targets);
+    // The rows in the backend (the caller's values read once), kept for retakePoint: a pass between
+    // products then costs one forward and backward pass, and none costs nothing. Copied here, they
+    // take rows × (inputs + outputs) floats until dispose(), the copy gradients(x, y) made for its
+    // own call and freed. gradients() runs forward ('batch' mode) and backprop over every row and
+    // throws, before anything else is allocated, if the data or the network is bad.
+    this.ownsData = !(x instanceof Dataset);
+    const data = (this.data = x instanceof Dataset ? x : net.dataset(x, y!));
     const model = (this.model = net[MODEL]);
-    this.loss = point.loss;
-    this.rows = data.rows;
-    const params = model.parameters();
-    this.gradient = Float64Array.from(params.flatMap((p) => Array.from(point.parameters[p.name])));
-    this.lengths = params.map((p) => p.length);
-    this.size = this.gradient.length;
-    this.blocks = blocksOf(params);
     const k = model.kernels;
-    this.input = allocVector(k, this.lengths);
-    this.output = allocVector(k, this.lengths);
-    if (model.kind === 'dense') {
-      const product = (this.dense = new HessianProduct(model as Model<T>, this.rows));
-      this.products = [product];
-      product.prepare(this.rows);
-      this.hessian = (out, v) => this.apply(out, v, () => product.apply(this.output, this.input));
-      this.gaussNewton = (out, v) => this.apply(out, v, () => product.applyGaussNewton(this.output, this.input));
-    } else {
-      const [hessian, gaussNewton] = [model.hessian!(), model.gaussNewton!()];
-      this.products = [hessian, gaussNewton];
-      this.hessian = (out, v) => this.apply(out, v, () => hessian.apply(this.output, this.input, this.rows));
-      this.gaussNewton = (out, v) => this.apply(out, v, () => gaussNewton.apply(this.output, this.input, this.rows));
+    try {
+      const point = net.gradients(data);
+      this.loss = point.loss;
+      this.rows = data.rows;
+      const params = model.parameters();
+      this.gradient = Float64Array.from(params.flatMap((p) => Array.from(point.parameters[p.name])));
+      this.lengths = params.map((p) => p.length);
+      this.size = this.gradient.length;
+      this.blocks = blocksOf(params);
+      // All or nothing: an allocation that throws (OUT_OF_MEMORY, a size the backend refuses) frees
+      // the vectors and products made before it, and the rows copied above are freed below.
+      const built = k.allOrNothing(() => this.buildProducts(model));
+      ({ input: this.input, output: this.output, products: this.products, dense: this.dense, hessian: this.hessian, gaussNewton: this.gaussNewton } = built);
+    } catch (error) {
+      if (this.ownsData) data.dispose();
+      throw error;
     }
     this.pointPasses = model.passes;
     model.onDispose.add(this.release);
+  }
+
+  /** The two parameter vectors, the products and the operators on them (the network's buffers hold the point). */
+  private buildProducts(model: Trainable<T>) {
+    const k = model.kernels;
+    const input = allocVector(k, this.lengths);
+    const output = allocVector(k, this.lengths);
+    if (model.kind === 'dense') {
+      const dense = new HessianProduct(model as Model<T>, this.rows);
+      dense.prepare(this.rows);
+      const hessian: LinearOperator = (out, v) => this.apply(out, v, () => dense.apply(output, input));
+      const gaussNewton: LinearOperator = (out, v) => this.apply(out, v, () => dense.applyGaussNewton(output, input));
+      return { input, output, products: [dense], dense, hessian, gaussNewton };
+    }
+    const [hessianProduct, gaussNewtonProduct] = [model.hessian!(), model.gaussNewton!()];
+    const hessian: LinearOperator = (out, v) => this.apply(out, v, () => hessianProduct.apply(output, input, this.rows));
+    const gaussNewton: LinearOperator = (out, v) => this.apply(out, v, () => gaussNewtonProduct.apply(output, input, this.rows));
+    return { input, output, products: [hessianProduct, gaussNewtonProduct], dense: undefined, hessian, gaussNewton };
   }
 
   /** The operator restricted to one diagonal block: v and out have the block's length. */
@@ -130,6 +149,8 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
 
   private apply(out: Float64Array, v: Float64Array, product: () => void): void {
     if (this.disposed || this.model.isDisposed) throw new GradscopeError('DISPOSED', 'curvature: the network or its curvature operators were disposed');
+    // At every product, not only where the point is taken again from the rows: whether one is refused does not hang on a pass before it.
+    if (this.data.isDisposed) throw new GradscopeError('DISPOSED', 'curvature: the Dataset the curvature operators were made on was disposed; dispose it after the operators');
     if (this.model.passes !== this.pointPasses) this.retakePoint();
     const k = this.model.kernels;
     let offset = 0;
@@ -168,7 +189,7 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
   private free(): void {
     this.disposed = true;
     for (const product of this.products) product.dispose();
-    this.data.dispose();
+    if (this.ownsData) this.data.dispose();
     freeVector(this.model.kernels, this.input);
     freeVector(this.model.kernels, this.output);
   }

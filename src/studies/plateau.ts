@@ -14,7 +14,6 @@ import { createNetwork, type Network } from '../api/network.js';
 import { lanczos } from '../curvature/lanczos.js';
 import { meanFieldPrediction, type MeanFieldLayer } from '../curvature/mean-field.js';
 import { CurvatureOperators } from '../curvature/operators.js';
-import type { Matrix } from '../data/matrix.js';
 import { loadMnist } from '../data/mnist.js';
 import type { CurvatureEvidence } from '../flow/curvature-evidence.js';
 import { diagnose, type Diagnosis } from '../flow/diagnose.js';
@@ -173,7 +172,7 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
   const net = await createNetwork({ sizes: PLATEAU_SIZES, seed: options.seed ?? STUDY_SEED, ...DEPTH_NETWORK_OPTIONS });
   let resident: Dataset | undefined;
   try {
-    // Uploaded once for the training calls between the points.
+    // Uploaded once, for the training calls between the points and each point's curvature and probes.
     const dataset = (resident = net.dataset(data.x, data.y));
     // Each epoch once: repeated marks measured the same weights again, and the summary counted them as more points.
     const marks = [...new Set(Array.from({ length: points }, (_, i) => (points === 1 ? epochs : Math.round((i * epochs) / (points - 1)))))];
@@ -191,7 +190,7 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
         trace = net.trace;
         epoch = mark;
       }
-      measured.push(measurePoint(net, data, { epoch, lambda, k, maxSteps, seed: options.seed ?? STUDY_SEED }));
+      measured.push(measurePoint(net, dataset, { epoch, lambda, k, maxSteps, seed: options.seed ?? STUDY_SEED }));
       options.onProgress?.(measured.length, marks.length);
     }
     return {
@@ -227,14 +226,12 @@ interface PointSettings {
  * the probes evaluate the objective as `evaluate` does, which a batch-norm network runs on its
  * running statistics rather than the batch statistics its Hessian is taken through.
  */
-export function measurePoint(net: Network, data: { x: Matrix; y: Matrix }, settings: PointSettings): PlateauPoint {
+export function measurePoint(net: Network, dataset: Dataset, settings: PointSettings): PlateauPoint {
   const { lambda, k } = settings;
   const model = denseModelOf(net, 'study plateau');
-  const ops = new CurvatureOperators(net, data.x, data.y);
-  let resident: Dataset | undefined;
+  // The operators and the probes' objective (on both sides of every step) read the caller's rows: one copy in the backend.
+  const ops = new CurvatureOperators(net, dataset);
   try {
-    // The objective is evaluated on both sides of every probe step: the rows are uploaded once.
-    const dataset = (resident = net.dataset(data.x, data.y));
     const decay = lambda / ops.rows;
     // 1 on the weights' entries of the flat vector, 0 on the biases': where the L2 term acts.
     const onWeights = new Float64Array(ops.size);
@@ -288,7 +285,6 @@ export function measurePoint(net: Network, data: { x: Matrix; y: Matrix }, setti
       verdict: curvatureVerdict(eigen.smallest[0], gradientNorm, probes),
     };
   } finally {
-    resident?.dispose();
     ops.dispose();
   }
 }

@@ -50,8 +50,12 @@ describe('plateau study', () => {
     const x = toMatrix(Array.from({ length: 40 }, () => Array.from({ length: 12 }, () => rng.uniform())), 12, 'inputs');
     const y = toMatrix(Array.from({ length: 40 }, (_, r) => [0, 1, 2].map((j) => (j === r % 3 ? 1 : 0))), 3, 'targets');
     const before = JSON.stringify(net.toJSON());
-    const point = measurePoint(net, { x, y }, { epoch: 0, lambda: 5, k: 2, maxSteps: 200, seed: 1 });
+    const dataset = net.dataset(x, y);
+    const point = measurePoint(net, dataset, { epoch: 0, lambda: 5, k: 2, maxSteps: 200, seed: 1 });
     expect(JSON.stringify(net.toJSON())).toBe(before);
+    // The caller's rows, read in place and left to the caller.
+    expect(dataset.isDisposed).toBe(false);
+    dataset.dispose();
     expect(point.converged).toBe(true);
     expect(point.largest[0]).toBeGreaterThanOrEqual(point.largest[1]);
     expect(point.smallest[0]).toBeLessThanOrEqual(point.smallest[1]);
@@ -118,7 +122,7 @@ describe('plateau study', () => {
     const x = toMatrix([[0.1, 0.2, 0.3], [1, -1, 0], [0.5, 0.5, -2]], 3, 'inputs');
     const y = toMatrix([[0, 1], [1, 0], [0.5, 0.5]], 2, 'targets');
     const before = JSON.stringify(net.toJSON());
-    expect(() => measurePoint(net, { x, y }, { epoch: 0, lambda: 5, k: 1, maxSteps: 20, seed: 1 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/^study plateau supports dense layers only/) }));
+    expect(() => measurePoint(net, net.dataset(x, y), { epoch: 0, lambda: 5, k: 1, maxSteps: 20, seed: 1 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/^study plateau supports dense layers only/) }));
     expect(JSON.stringify(net.toJSON())).toBe(before);
     net.dispose();
   });
