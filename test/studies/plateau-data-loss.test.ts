@@ -23,8 +23,8 @@ describe("Nielsen's plateau: the L2 term moves it, and the cross-entropy alone i
     const settings = (epoch: number, l: number) => ({ epoch, lambda: l, k: 3, maxSteps: 200, seed: 1 });
     try {
       net.train(dataset, { epochs: 125, ...nielsenTraining(data.x.rows, lambda) });
-      const objective125 = measurePoint(net, data, settings(125, lambda));
-      const loss125 = measurePoint(net, data, settings(125, 0));
+      const objective125 = measurePoint(net, dataset, settings(125, lambda));
+      const loss125 = measurePoint(net, dataset, settings(125, 0));
       // the same gradient of C, with and without the L2 term's part
       expect(loss125.gradientNorm).toBeCloseTo(objective125.lossGradientNorm, 12);
       expect(objective125.gradientNorm).toBeCloseTo(0.0535, 3);
@@ -44,8 +44,8 @@ describe("Nielsen's plateau: the L2 term moves it, and the cross-entropy alone i
       expect(-(t3.plus + t3.minus) / 2).toBeLessThan(loss125.gradientNorm * 3);
 
       net.train(dataset, { epochs: 375, ...nielsenTraining(data.x.rows, lambda) });
-      const objective500 = measurePoint(net, data, settings(500, lambda));
-      const loss500 = measurePoint(net, data, settings(500, 0));
+      const objective500 = measurePoint(net, dataset, settings(500, lambda));
+      const loss500 = measurePoint(net, dataset, settings(500, 0));
       expect(objective500.gradientNorm).toBeCloseTo(0.0444, 3);
       expect(objective500.lossGradientNorm).toBeCloseTo(0.0102, 3);
       // the objective falls by the weights' shrinking; the cross-entropy does not fall (it rises by 2e-5)
