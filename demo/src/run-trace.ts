@@ -113,7 +113,7 @@ function residualSeriesOf(trace: Trace): Float64Array[][] {
 }
 
 function copyRecord(to: Trace, from: Trace, r: number, residuals: Float64Array[][]): void {
-  const record = to.beginRecord(from.steps[r], from.losses[r], from.accuracy[r]);
+  const record = to.beginRecord(from.steps[r], from.losses[r], from.accuracy[r], from.batchRows[r]);
   for (const name of LAYER_METRIC_NAMES) {
     const row = from.row(name, r);
     for (let l = 0; l < row.length; l++) to.set(name, record, l, row[l]);

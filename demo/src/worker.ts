@@ -310,7 +310,7 @@ function trainOptions(s: Session) {
 
 /**
  * Appends the records of the last train() call's trace to `steps` and to the run, with the epochs
- * that ended in it (`ended`), and keeps the last record's statistics: once per trace (a call refused
+ * that ended in it (`ended`), and keeps the last full batch's record's statistics: once per trace (a call refused
  * before it began tracing leaves the previous call's trace on the network), and only a trace with
  * records (a failed call may have none).
  */
@@ -324,7 +324,8 @@ function collectSteps(s: Session, steps: StepRecord[], ended: readonly EpochEnd[
     steps.push({ step: trace.steps[r], loss: trace.losses[r], gradB: gradB.slice(r * L, (r + 1) * L) });
   }
   s.run.append(trace, ended);
-  s.stats = statsFromTrace(trace, trace.length - 1);
+  // The last full batch's (Trace.lastFullBatchRecord): an epoch's short last batch holds a gradient of its few rows alone.
+  s.stats = statsFromTrace(trace, trace.lastFullBatchRecord()!);
 }
 
 function postProgress(s: Session, steps: StepRecord[]): void {

@@ -13,7 +13,17 @@ const percent = (v: number) => percentText(Number.isNaN(v) ? null : v);
 const num = (v: number) => (Number.isNaN(v) ? '—' : sci(v));
 
 /**
- * Per layer at record `record` (default: the last): the norms, the ratio to the last hidden layer
+ * The record the tables read as the last: the last full batch's (Trace.lastFullBatchRecord; -1 in a
+ * trace without records), and how a heading names it: 'the last traced step', or, where an epoch's
+ * short last batch came after it (its gradient is of those few rows alone), "the last full batch's traced step".
+ */
+export function lastTableRecord(trace: Trace): { record: number; words: string } {
+  const record = trace.lastFullBatchRecord() ?? -1;
+  return { record, words: record < trace.length - 1 ? "the last full batch's traced step" : 'the last traced step' };
+}
+
+/**
+ * Per layer at record `record` (default: the last full batch's, lastTableRecord): the norms, the ratio to the last hidden layer
  * ('—' where a batch norm cancels either bias: biasesCancelledByBatchNorm),
  * the chain factor beside its bound (both of the latest record with ‖W‖₂, which the trace measures
  * every few records only: where that is an earlier record, the header names its step and says why; a
@@ -21,13 +31,13 @@ const num = (v: number) => (Number.isNaN(v) ? '—' : sci(v));
  * saturation (sigmoid, tanh, softsign) and dead units (relu family). The caller's heading names
  * `record`'s step (tableHeading). `width`: the terminal's (formatTable).
  */
-export function traceTable(trace: Trace, record = trace.length - 1, width?: number): string {
+export function traceTable(trace: Trace, record = lastTableRecord(trace).record, width?: number): string {
   const { header, rows } = traceTableData(trace, record);
   return formatTable(header, rows, width);
 }
 
 /** traceTable's header and cells, which the HTML report shows as the terminal prints them (study --model). */
-export function traceTableData(trace: Trace, record = trace.length - 1): ReportTable {
+export function traceTableData(trace: Trace, record = lastTableRecord(trace).record): ReportTable {
   const L = trace.layers;
   const lastHidden = hiddenChain(trace).at(-1) ?? 0;
   const refreshed = trace.lastRefreshed(record);
@@ -60,17 +70,17 @@ export function traceTableData(trace: Trace, record = trace.length - 1): ReportT
   };
 }
 
-/** The line above traceTable(trace, record): `what` ('At the last traced step') and the record's step, 'At the last traced step (step 96):'. */
-export function tableHeading(what: string, trace: Trace, record = trace.length - 1): string {
+/** The line above traceTable(trace, record): `what` ('At the last traced step') and the record's step (default: lastTableRecord's), 'At the last traced step (step 96):'. */
+export function tableHeading(what: string, trace: Trace, record = lastTableRecord(trace).record): string {
   return `${what} (step ${grouped(trace.steps[record])}):`;
 }
 
 /**
- * A block network's residual blocks at record `record` (default: the last), each by its name (Trace.residualLabel), as header and cells
+ * A block network's residual blocks at record `record` (default: the last full batch's, lastTableRecord), each by its name (Trace.residualLabel), as header and cells
  * (study --model prints them with formatTable and its report shows them): the per-example
  * ‖∂C/∂x‖ through the skip and through the branch, their ratio, and ReZero's α.
  */
-export function residualTableData(trace: Trace, record = trace.length - 1): ReportTable {
+export function residualTableData(trace: Trace, record = lastTableRecord(trace).record): ReportTable {
   const rows = (trace.blocks?.residuals ?? []).map((block, b) => {
     const [skip, branch] = [trace.residualSeries('skipGradRms', b)[record], trace.residualSeries('branchGradRms', b)[record]];
     return [trace.residualLabel(b), block.gate, num(skip), num(branch), num(branch / skip), num(trace.residualSeries('alpha', b)[record])];

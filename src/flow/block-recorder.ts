@@ -95,7 +95,7 @@ export class BlockRecorder implements FlowRecorder {
     const step = net.step + 1;
     if (this.changePending && this.recordedStep !== step - 1) this.settleChange();
     this.recordedStep = step;
-    const r = (this.record = trace.beginRecord(step, loss, batchAccuracy(k, net.output, net.targets, net.outputSize, batch)));
+    const r = (this.record = trace.beginRecord(step, loss, batchAccuracy(k, net.output, net.targets, net.outputSize, batch), batch));
     noteTargets(trace, r, k, net.targets, net.outputSize, batch);
     const refresh = r % this.options.refreshEvery === 0;
     for (let l = 0; l < rows.length; l++) {

@@ -101,7 +101,7 @@ export class DenseRecorder implements FlowRecorder {
     // A pending change belongs to the previous record only if this step directly follows it.
     if (this.changePending && this.recordedStep !== step - 1) this.settleChange();
     this.recordedStep = step;
-    const r = (this.record = trace.beginRecord(step, loss, batchAccuracy(k, net.activations[L], net.targets, net.outputSize, batch)));
+    const r = (this.record = trace.beginRecord(step, loss, batchAccuracy(k, net.activations[L], net.targets, net.outputSize, batch), batch));
     noteTargets(trace, r, k, net.targets, net.outputSize, batch);
     const refresh = r % this.options.refreshEvery === 0;
     if (refresh) this.savePowerStarts(r);

@@ -185,8 +185,10 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
     const at = (r: number, l: number) => trace.at(metric, r, l) / (per ? trace.at(per, r, l) : 1);
     return Array.from({ length: records }, (_, r) => at(r, firstHidden) / at(r, lastHidden));
   };
-  const firstLastMedian = (values: number[]): FirstToLast => ({ first: values[0] ?? NaN, last: values[records - 1] ?? NaN, median: median(values) });
-  const change = (metric: LayerMetric) => (records === 0 ? NaN : trace.at(metric, records - 1, lastHidden) / trace.at(metric, 0, lastHidden));
+  // "The last record" is the last full batch's: an epoch's short last batch holds a gradient of its few rows alone (lastFullBatchRecord).
+  const lastFull = trace.lastFullBatchRecord();
+  const firstLastMedian = (values: number[]): FirstToLast => ({ first: values[0] ?? NaN, last: lastFull === undefined ? NaN : values[lastFull], median: median(values) });
+  const change = (metric: LayerMetric) => (lastFull === undefined ? NaN : trace.at(metric, lastFull, lastHidden) / trace.at(metric, 0, lastHidden));
 
   const bounded = trace.lastRefreshed() !== undefined;
   const layers: LayerEvidence[] = Array.from({ length: L }, (_, l) => {
@@ -257,6 +259,7 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
     layersWithDeadUnits: hiddenEvidence.filter((e) => e.deadFraction >= DEAD_UNITS).map((e) => e.layer),
     nonFinite,
     grewWhileLearning: false,
+    ...(lastFull !== undefined && lastFull < records - 1 && { shortLastBatch: { step: trace.steps[records - 1], rows: trace.batchRows[records - 1], readStep: trace.steps[lastFull] } }),
   };
 
   if (evidence.relativeGradientFirstToLast) evidence.normalisedGap = agreedGap(deltaFirstToLast, evidence.relativeGradientFirstToLast);

@@ -287,6 +287,18 @@ function runSection(id: string, label: string, diagnosis: string, trace: Trace, 
 }
 
 /** Every chart of one trace, after its diagnosis (as HTML). */
+/**
+ * The records a chart 'at the first and the last traced step' draws, each once, named by its step: the
+ * first and the last full batch's (Trace.lastFullBatchRecord), named so where an epoch's short last
+ * batch came after it ('step 1,200 (last full batch)'): that batch's gradient is of its few rows alone.
+ */
+function endRecords(trace: Trace): { record: number; name: string }[] {
+  const last = trace.lastFullBatchRecord();
+  if (last === undefined) return [];
+  const named = (r: number) => ({ record: r, name: `step ${grouped(trace.steps[r])}${r > 0 && r < trace.length - 1 ? ' (last full batch)' : ''}` });
+  return last === 0 ? [named(0)] : [named(0), named(last)];
+}
+
 function traceSection(id: string, chartId: ChartIds, label: string, trace: Trace, diagnosis: string): string {
   const steps = trace.steps;
   const layers = chartedBiasRows(trace);
@@ -299,9 +311,7 @@ function traceSection(id: string, chartId: ChartIds, label: string, trace: Trace
       logY: true,
       xNames: layers.map((l) => shortLayerName(trace, l)),
       xTitles: layers.map((l) => layerName(trace, l)),
-      series: [0, trace.length - 1]
-        .filter((r, i, all) => r >= 0 && all.indexOf(r) === i)
-        .map((r) => ({ name: `step ${grouped(steps[r])}`, xs: layers.map((_, i) => i + 1), ys: layers.map((l) => trace.at('biasGradNorm', r, l)) })),
+      series: endRecords(trace).map(({ record: r, name }) => ({ name, xs: layers.map((_, i) => i + 1), ys: layers.map((l) => trace.at('biasGradNorm', r, l)) })),
     }),
     heatmap({
       id: chartId('heatmap'),
@@ -378,9 +388,7 @@ function residualCharts(chartId: ChartIds, trace: Trace): string[] {
         logY: true,
         xNames: blocks.map((_, b) => trace.residualLabel(b, 'short')),
         xTitles: blocks.map((_, b) => trace.residualLabel(b)),
-        series: [0, trace.length - 1]
-          .filter((r, i, all) => r >= 0 && all.indexOf(r) === i)
-          .map((r) => ({ name: `step ${grouped(trace.steps[r])}`, xs: blocks.map((_, b) => b + 1), ys: share(r) })),
+        series: endRecords(trace).map(({ record: r, name }) => ({ name, xs: blocks.map((_, b) => b + 1), ys: share(r) })),
       }),
     );
   }
@@ -444,7 +452,7 @@ function thinned(trace: Trace): Trace {
   const out = new Trace({ sizes: trace.sizes, activations: trace.activations, loss: trace.loss, every: trace.every, run: trace.run, blocks: trace.blocks });
   const residuals = RESIDUAL_METRIC_NAMES.flatMap((name) => Array.from({ length: trace.residualBlocks }, (_, b) => ({ name, b, values: trace.residualSeries(name, b) })));
   for (const r of evenIndexes(trace.length, REPORT_RECORDS)) {
-    const k = out.beginRecord(trace.steps[r], trace.losses[r], trace.accuracy[r]);
+    const k = out.beginRecord(trace.steps[r], trace.losses[r], trace.accuracy[r], trace.batchRows[r]);
     for (const name of LAYER_METRIC_NAMES) for (let l = 0; l < trace.layers; l++) out.set(name, k, l, trace.at(name, r, l));
     for (const { name, b, values } of residuals) out.setResidual(name, k, b, values[r]);
   }

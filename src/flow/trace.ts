@@ -195,6 +195,12 @@ export interface TraceJSON {
   losses: number[];
   /** Batch accuracy of each record, before its update. */
   accuracy: number[];
+  /**
+   * Rows in each record's batch: batchSize, or fewer in an epoch's short last batch (null where not
+   * recorded). Absent in traces saved before gradscope recorded it, and in traces whose records all
+   * lack it: read as unknown, each record taken as a full batch's (Trace.lastFullBatchRecord), as before.
+   */
+  batchRows?: (number | null)[];
   /** Every epoch of the run, as TraceEpoch (absent in traces written before gradscope recorded them: read as none). */
   epochs?: TraceEpoch[];
   /** metrics[name][record][layer]. */
@@ -271,6 +277,7 @@ export class Trace {
   private stepData = new Float64Array(INITIAL_CAPACITY);
   private lossData = new Float64Array(INITIAL_CAPACITY);
   private accuracyData = new Float64Array(INITIAL_CAPACITY);
+  private batchRowsData = new Float64Array(INITIAL_CAPACITY).fill(NaN);
   private readonly metricData = {} as Record<LayerMetric, Float64Array>;
   private readonly residualData = {} as Record<ResidualMetric, Float64Array>;
   /** A block network's rows' and residual blocks' `layers` paths (blockPaths), worked out once: the names never change. */
@@ -382,6 +389,28 @@ export class Trace {
     return this.accuracyData.subarray(0, this.count);
   }
 
+  /** Rows in each record's batch (NaN where not recorded: a trace saved before gradscope recorded them, or a record begun without them). */
+  get batchRows(): Float64Array {
+    return this.batchRowsData.subarray(0, this.count);
+  }
+
+  /**
+   * The latest record of a full batch: of the most rows any record's batch held, so not an epoch's
+   * short last batch (rows not a multiple of batchSize), whose gradient is of those few rows alone
+   * and says little of the run's (one row's ‖∂C/∂b‖ read 15.8× the run's start where the full
+   * batches' read 1/1.63). A record whose rows are not recorded (TraceJSON.batchRows) counts as
+   * full, so a trace saved without them reads its last record, as before. What diagnose(), the
+   * report's charts, `gradscope trace` and the visualizer read as "the last record". undefined in
+   * a trace without records.
+   */
+  lastFullBatchRecord(): number | undefined {
+    const rows = this.batchRows;
+    let most = -Infinity;
+    for (const n of rows) if (n > most) most = n;
+    for (let r = this.count - 1; r >= 0; r--) if (!(rows[r] < most)) return r;
+    return undefined;
+  }
+
   /**
    * Every epoch the run completed, first first, whatever the trace's interval (the last one cut short
    * where maxSeconds ran out); in a trace thinned by keepEpochs, the epochs it kept, each with its
@@ -461,13 +490,14 @@ export class Trace {
 
   // ---- writing (the recorder) ----
 
-  /** Starts a record; returns its index. Grows the arrays (doubling) only when full. */
-  beginRecord(step: number, loss: number, accuracy: number): number {
+  /** Starts a record of a batch of `batchRows` rows (NaN: not known); returns its index. Grows the arrays (doubling) only when full. */
+  beginRecord(step: number, loss: number, accuracy: number, batchRows = NaN): number {
     if (this.count === this.capacity) this.grow();
     const r = this.count++;
     this.stepData[r] = step;
     this.lossData[r] = loss;
     this.accuracyData[r] = accuracy;
+    this.batchRowsData[r] = batchRows;
     return r;
   }
 
@@ -544,6 +574,7 @@ export class Trace {
     this.stepData = widen(this.stepData, 1);
     this.lossData = widen(this.lossData, 1);
     this.accuracyData = widen(this.accuracyData, 1);
+    this.batchRowsData = widen(this.batchRowsData, 1);
     for (const name of LAYER_METRIC_NAMES) this.metricData[name] = widen(this.metricData[name], this.layers);
     for (const name of RESIDUAL_METRIC_NAMES) this.residualData[name] = widen(this.residualData[name], this.residualBlocks);
     this.capacity = capacity;
@@ -569,6 +600,8 @@ export class Trace {
       steps: Array.from(this.steps),
       losses: Array.from(this.losses),
       accuracy: Array.from(this.accuracy),
+      // Left out where no record has its rows (a trace read from an older file): saved again, it reads as it did.
+      ...(this.batchRows.some((n) => !Number.isNaN(n)) && { batchRows: Array.from(this.batchRows, (n) => (Number.isNaN(n) ? null : n)) }),
       epochs: this.epochData.map(copyEpoch),
       metrics,
       histograms: this.histograms.map((h) => ({ step: h.step, lo: [...h.lo], hi: [...h.hi], counts: h.counts.map((c) => Array.from(c)) })),
@@ -634,6 +667,7 @@ export class Trace {
     // A trace saved without losses or accuracy (older files) reads NaN for them.
     readColumn(t.losses, records, 'loss', trace.lossData, (r) => `losses[${r}]`, bad);
     readColumn(t.accuracy, records, 'fraction', trace.accuracyData, (r) => `accuracy[${r}]`, bad);
+    readBatchRows(t.batchRows, records, trace.batchRowsData, bad);
     const L = trace.layers;
     for (const name of LAYER_METRIC_NAMES) {
       const rows = t.metrics[name];
@@ -778,6 +812,20 @@ function readColumn(column: unknown, records: number, range: MetricRange, into: 
     const v = values?.[r] ?? null;
     if (!isSavedValue(v, range)) throw badValue(v, range, where(r), bad);
     into[r] = v === null ? NaN : v;
+  }
+}
+
+/**
+ * Each record's batch rows (TraceJSON.batchRows) into `into`, checked: absent (older files) or null
+ * reads NaN, not recorded; else as many entries as records, each a whole number ≥ 1.
+ */
+function readBatchRows(saved: unknown, records: number, into: Float64Array, bad: (what: string) => GradscopeError): void {
+  if (saved === undefined) return;
+  if (!Array.isArray(saved) || saved.length !== records) throw bad(`batchRows must hold ${counted(records, 'entry', 'entries')} (one per record: its batch's rows, or null), got ${shown(saved)}`);
+  for (let r = 0; r < records; r++) {
+    const n: unknown = saved[r];
+    if (n !== null && !isCount(n, 1)) throw bad(`batchRows[${r}], the rows of record ${r}'s batch, must be ${countWords(1)} or null, got ${shown(n)}`);
+    into[r] = n === null ? NaN : n;
   }
 }
 

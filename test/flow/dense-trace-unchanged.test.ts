@@ -3,7 +3,8 @@
  * SHA-256 of toJSON() and toCSV() of three traced runs (every option of TraceOptions, three
  * activations, two optimisers) on three backends, first recorded with main at bcadc12, the commit before
  * the block trace (in aa451791; re-recorded since in 941904eb and d6fe9afe, below) (the run's learningRate, batchSize and targets, added later, are checked beside the hash;
- * the CSV's epoch column, epoch rows and epoch cells, added later too, are left out of it: csvWithoutEpochs).
+ * the CSV's epoch column, epoch rows and epoch cells, added later too, are left out of it: csvWithoutEpochs; so are
+ * the records' batchRows, checked beside it).
  * A change to a dense trace must be deliberate: record the hashes again and say why. The three wasm ones
  * were recorded again in 941904eb, when forward products of at most 12 outputs became dot products of rows
  * (assembly/row-dots.simd.ts: another order of sums, so other f32 bits; ref's are unchanged).
@@ -75,8 +76,11 @@ describe('dense traces are unchanged by the block trace', () => {
       // So did whether the targets were one-hot (classesOf reads it): one-hot rows here, halved for mse.
       const { learningRate, batchSize, targets, ...run } = trace.run;
       expect([learningRate, batchSize, targets]).toEqual([train.learningRate ?? (train.optimizer === 'adam' ? 0.001 : 0.1), train.batchSize, options.loss === 'mse' ? undefined : 'one-hot']);
-      const { epochs, ...json } = trace.toJSON();
+      const { epochs, batchRows, ...json } = trace.toJSON();
       expect(epochs!.map((e) => e.epoch)).toEqual(Array.from({ length: train.epochs ?? 1 }, (_, i) => i));
+      // Each record's batch rows came later too (diagnose reads the last full batch's record): 30 rows in batches of batchSize, the last the rows left.
+      const perEpoch = Array.from({ length: Math.ceil(30 / train.batchSize!) }, (_, b) => Math.min(train.batchSize!, 30 - b * train.batchSize!));
+      expect(batchRows).toEqual(Array.from(trace.steps, (step) => perEpoch[(step - 1) % perEpoch.length]));
       const hash = createHash('sha256').update(JSON.stringify({ ...json, run })).update(csvWithoutEpochs(trace.toCSV())).digest('hex');
       expect(hash).toBe(BEFORE[`${backend} ${name}`]);
     });

@@ -84,10 +84,13 @@ describe('how the per-example gap moved during training', () => {
     expect(d.verdict).toBe('saturated');
     expect(d.summary).toContain(
       `The per-example gap crossed over during training: the first hidden layer's δ was ${printed(first)}× the last hidden layer's at the first step (exploding) ` +
-        `and 1/${printed(1 / last)} of it at the last record (vanishing).`,
+        `and 1/${printed(1 / last)} of it at the last full batch's record (vanishing; step 91: the epoch's short last batch after it, of 8 rows, holds a gradient of those rows alone).`,
     );
     expect(d.summary).not.toMatch(/gap (widened|narrowed)/);
-    expect([printed(first), printed(1 / last)]).toEqual(['99.9', '7.24e+4']); // as docs/gradient-flow.md quotes them
+    // As docs/gradient-flow.md quotes them: 1,000 digits in batches of 32 leave each epoch a last batch of 8 rows (the trace's
+    // last record, step 96, which read 1/7.24e+4); the last full batch's record (step 91) is read in its place (2026-12-04).
+    expect([printed(first), printed(1 / last)]).toEqual(['99.9', '3.18e+5']);
+    expect(d.evidence.shortLastBatch).toEqual({ step: 96, rows: 8, readStep: 91 });
 
     // The last hidden layer's ‖∂C/∂b‖ fell, by less than GRADIENT_FADED: said as a fall, not as "did not fade".
     const change = d.evidence.lastHiddenChange;
@@ -99,9 +102,10 @@ describe('how the per-example gap moved during training', () => {
     delete json.epochs;
     const fromBatches = diagnose(Trace.fromJSON(json));
     expect(fromBatches.evidence.training?.state).toBe('plateau');
-    expect(fromBatches.summary).toContain(`the last hidden layer's ‖∂C/∂b‖ fell ${printed(1 / change)}× over training time, less than the ${printed(1 / GRADIENT_FADED)}× this diagnosis calls fading`);
+    const note = "step 91: the epoch's short last batch after it, of 8 rows, holds a gradient of those rows alone";
+    expect(fromBatches.summary).toContain(`the last hidden layer's ‖∂C/∂b‖ fell ${printed(1 / change)}× over training time at the last full batch's record (${note}), less than the ${printed(1 / GRADIENT_FADED)}× this diagnosis calls fading`);
     expect(fromBatches.summary).not.toContain('did not fade');
-    expect(printed(1 / change)).toBe('7.90'); // as docs/gradient-flow.md quotes it
+    expect(printed(1 / change)).toBe('21.8'); // as docs/gradient-flow.md quotes it (7.90 at the short last batch, 2026-12-01)
 
     // Each layer's saturated share beside its layer, not a list of layers and then a list of percentages.
     const shares = d.evidence.saturatedLayers.map((l, i) => `${Math.round(100 * d.evidence.layers[l].saturatedFraction)} %${i === 0 ? ' of the activations' : ''} in hidden layer ${l + 1}`);

@@ -44,7 +44,7 @@ import { sizesText } from '../../layer-runs.js';
 import { layerSpecsText } from '../../layers/spec-text.js';
 import { overfittingOf, rateOffered, worseWarning } from '../worse-warning.js';
 import { checkRowsFitModel, TRAINING_ROWS_FLAGS, trainingRows } from '../training-rows.js';
-import { diagnosisText, residualTableData, tableHeading, traceTableData } from '../trace-table.js';
+import { diagnosisText, lastTableRecord, residualTableData, tableHeading, traceTableData } from '../trace-table.js';
 import type { ReportTable } from '../../flow/report-html.js';
 import { percentText } from '../../percent-text.js';
 import { DivergedError, stopPointText } from '../../training/advice.js';
@@ -226,6 +226,7 @@ export const studyModelCommand = command({
       const epochsRun = trained?.epochs ?? reported;
       const curve = [initial, ...epochsRun.map((info) => info.validation!)];
       const trace = atInit?.trace ?? net.trace!;
+      const last = lastTableRecord(trace);
       // The held-out loss before the first epoch, which the trace does not hold: where it was the lowest, no epoch to stop at is offered.
       // Test digits that trained the model (seenRows) are not held out: the diagnosis calls them the validation rows.
       const diagnosis = diagnose(trace, { ...(Number.isFinite(curve[0].loss) && { heldOutAtStart: curve[0].loss }), ...(seenRows.seen !== undefined && { validationSeen: true }) });
@@ -258,13 +259,14 @@ export const studyModelCommand = command({
         tables: [
           { caption: atInit ? `Loss and accuracy on ${measured} at the model's weights:` : `Loss and accuracy on ${measured}, from start to end:`, ...learningCurveTableData(curve, epochsRun) },
           // One traced step is both the first and the last: one table (two printed the same cells twice).
-          ...(trace.length === 1
-            ? [{ caption: tableHeading('At the only traced step', trace, 0), ...traceTableData(trace, 0) }]
+          // The last is the last full batch's: an epoch's short last batch after it holds a gradient of its few rows alone (lastTableRecord).
+          ...(last.record === 0
+            ? [{ caption: tableHeading(trace.length === 1 ? 'At the only traced step' : "At the first step, the only full batch's traced", trace, 0), ...traceTableData(trace, 0) }]
             : [
                 { caption: tableHeading('At the first step', trace, 0), ...traceTableData(trace, 0) },
-                { caption: tableHeading('At the last traced step', trace), ...traceTableData(trace) },
+                { caption: tableHeading(`At ${last.words}`, trace, last.record), ...traceTableData(trace, last.record) },
               ]),
-          ...(trace.residualBlocks > 0 ? [{ caption: tableHeading('Residual blocks at the last traced step', trace), ...residualTableData(trace) }] : []),
+          ...(trace.residualBlocks > 0 ? [{ caption: tableHeading(`Residual blocks at ${last.words}`, trace, last.record), ...residualTableData(trace, last.record) }] : []),
         ],
       };
       // Each remedy as the command line that reruns this run with its change (this model's network, these flags).

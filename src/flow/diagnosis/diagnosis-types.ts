@@ -64,7 +64,7 @@ export interface LayerEvidence {
 export interface FirstToLast {
   /** At the first record. */
   first: number;
-  /** At the last record. */
+  /** At the last full batch's record (Trace.lastFullBatchRecord: the last record, unless an epoch's short last batch came after it; evidence.shortLastBatch says so). */
   last: number;
   /** Median over the records. */
   median: number;
@@ -164,7 +164,21 @@ export interface Diagnosis {
      * residual block between two of them).
      */
     meanChainFactor: number;
-    /** ‖∂C/∂b‖ of the last hidden layer at the last record over the first: below 0.01 (1 % of its start) where the gradient faded over training time (NaN where a batch norm cancels its bias, as firstToLast). */
+    /**
+     * Where the trace's last record is of an epoch's short last batch (fewer rows than a full one):
+     * its step and rows, and the step of the last full batch's record, read as "the last record" in
+     * its place (firstToLast.last, lastHiddenChange, the per-layer rates' window). Absent otherwise,
+     * and for a trace saved without its batches' rows (TraceJSON.batchRows: each record read as full).
+     */
+    shortLastBatch?: {
+      /** The step of the trace's last record, the short batch's. */
+      step: number;
+      /** Rows in that batch (fewer than a full batch's). */
+      rows: number;
+      /** The step of the last full batch's record, read in its place. */
+      readStep: number;
+    };
+    /** ‖∂C/∂b‖ of the last hidden layer at the last record (the last full batch's) over the first: below 0.01 (1 % of its start) where the gradient faded over training time (NaN where a batch norm cancels its bias, as firstToLast). */
     lastHiddenChange: number;
     /** The same for its per-example RMS ‖δ‖: when it fell far less, the batch gradient fell by cancellation. */
     lastHiddenDeltaChange: number;

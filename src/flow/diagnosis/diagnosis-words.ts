@@ -35,3 +35,12 @@ export const gapRecords = (e: Evidence) => (readAtFirst(e) ? 'at the first step'
 
 /** A first-to-last ratio as the sentences say it: '6.47×' for a gap of 6.47, '1/4.06e+6 of' for one below 1/2 (float64's bounds: shareText, multipleText). */
 export const timesOf = (ratio: number) => (ratio < 0.5 ? `${shareText(ratio)} of` : `${multipleText(ratio)}×`);
+
+/** The record read as the last, as sentences name it: 'the last record', or where the trace ended on an epoch's short last batch (evidence.shortLastBatch) "the last full batch's record", read in its place. */
+export const lastRecordName = (e: Evidence) => (e.shortLastBatch ? "the last full batch's record" : 'the last record');
+
+/** Why the last full batch's record was read (lastRecordName), "step 1,200: the epoch's short last batch after it, of 1 row, holds a gradient of that row alone"; '' without a short last batch. */
+export function shortBatchNote(e: Evidence): string {
+  const s = e.shortLastBatch;
+  return s ? `step ${grouped(s.readStep)}: the epoch's short last batch after it, of ${counted(s.rows, 'row')}, holds a gradient of ${s.rows === 1 ? 'that row' : 'those rows'} alone` : '';
+}

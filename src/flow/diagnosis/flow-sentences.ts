@@ -11,7 +11,7 @@ import { BATCH_NORM_BLOCKING_ROWS } from '../../layers/spec.js';
 import { counted } from '../../counted.js';
 import { CANCELLATION, SEVERE_RATIO, TRAINED_LOSS_FRACTION, TREND_DECADES } from './diagnosis-thresholds.js';
 import type { Evidence, FirstToLast } from './diagnosis-types.js';
-import { gapRecords, medianOverRecords, percent, rowList, sharesByRow, timesOf } from './diagnosis-words.js';
+import { gapRecords, lastRecordName, medianOverRecords, percent, rowList, sharesByRow, shortBatchNote, timesOf } from './diagnosis-words.js';
 import { cancelledEnds, faded, saturatedLater, saturationAtStart } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, gapSeverity, gapSide, positiveFinite, readAtFirst } from './gap-measures.js';
 import { learnsWords, speedAt, speedWords } from './learning-speed.js';
@@ -196,8 +196,10 @@ export function trendSentence(e: Evidence, ends: ChainEnds): string {
   const again = (ratio: number) => (ratio < 0.5 ? `${timesOf(ratio)} it` : timesOf(ratio));
   // Across norm rows δ alone is not the verdict's measure (agreedGap): its ends are not marked by the thresholds there.
   // Nor where the gap grew while the network learnt (evidence.grewWhileLearning): no fault, so no verdict's name.
-  const sideOf = (ratio: number) => (gapSide(ratio) && !e.normalisedBy && !e.grewWhileLearning ? ` (${gapSide(ratio)})` : '');
-  const stated = `the ${ends.first}'s δ was ${timesOf(first)} the ${ends.last}'s at the first step${sideOf(first)} and ${again(last)} at the last record${sideOf(last)}`;
+  const sideOf = (ratio: number) => (!e.normalisedBy && !e.grewWhileLearning && gapSide(ratio)) || '';
+  // The last is the last full batch's record where a short last batch came after it: said beside its side.
+  const marked = (...notes: string[]) => (notes.some(Boolean) ? ` (${notes.filter(Boolean).join('; ')})` : '');
+  const stated = `the ${ends.first}'s δ was ${timesOf(first)} the ${ends.last}'s at the first step${marked(sideOf(first))} and ${again(last)} at ${lastRecordName(e)}${marked(sideOf(last), shortBatchNote(e))}`;
   const moved =
     Math.abs(e.trendDecades) < TREND_DECADES
       ? 'stayed about the same'

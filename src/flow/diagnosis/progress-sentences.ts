@@ -10,7 +10,7 @@ import type { EpochLoss } from '../training-progress.js';
 import { chanceWords } from '../chance-words.js';
 import { EVEN_RANGE, GRADIENT_FADED } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
-import { medianOverRecords, percent, timesOf } from './diagnosis-words.js';
+import { lastRecordName, medianOverRecords, percent, shortBatchNote, timesOf } from './diagnosis-words.js';
 import { faded } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
 import { firstIsSlower, speedAt } from './learning-speed.js';
@@ -28,6 +28,8 @@ import { lossChangeText, lossText } from '../../loss-text.js';
 function notFadedClause(e: Evidence, ends: ChainEnds): string {
   const cancelled = Number.isNaN(e.lastHiddenChange) && Number.isFinite(e.lastHiddenDeltaChange);
   const [change, measure] = cancelled ? [e.lastHiddenDeltaChange, "per-example ‖δ‖ (a batch norm cancels its bias)"] : [e.lastHiddenChange, '‖∂C/∂b‖'];
+  // Read at the last full batch (evidence.shortLastBatch): said where a short last batch came after it.
+  const at = e.shortLastBatch ? ` at ${lastRecordName(e)} (${shortBatchNote(e)})` : '';
   if (positiveFinite(change)) {
     // A fall short of GRADIENT_FADED is still a fall: the sentence says how large, against the fall that counts as fading.
     // Fading is a fall past 1/GRADIENT_FADED: one of exactly that much (or one that prints as that much) is not less than it, and
@@ -38,14 +40,14 @@ function notFadedClause(e: Evidence, ends: ChainEnds): string {
         ? `not past the ${fading}× beyond which this diagnosis calls it fading`
         : `${change < GRADIENT_FADED ? 'more' : 'less'} than the ${fading}× this diagnosis calls fading`;
     return change < 1
-      ? `the ${ends.last}'s ${measure} fell ${fall}× over training time, ${against}`
-      : `the gradients did not fade over training time: the ${ends.last}'s ${measure} ended at ${numberText(change)}× its start`;
+      ? `the ${ends.last}'s ${measure} fell ${fall}× over training time${at}, ${against}`
+      : `the gradients did not fade over training time: the ${ends.last}'s ${measure} ended at ${numberText(change)}× its start${at}`;
   }
   // 0/0 (NaN) or x/0 (Inf): the layer had no gradient at the first record; 0 at the end of a nonzero start is a layer that lost it.
   const zeroAtStart = `the ${ends.last}'s ${measure} was 0 at the first record (its units passed no gradient back: dead, or cut off by the layers above)`;
   if (Number.isNaN(change)) return `the gradients could not fade over training time: ${zeroAtStart} and still is`;
   if (change === Infinity) return `the gradients did not fade over training time: ${zeroAtStart}, and is not now`;
-  return `the ${ends.last}'s ${measure} fell to 0 over training time: the layer stopped passing any gradient back`;
+  return `the ${ends.last}'s ${measure} fell to 0 over training time${at}: the layer stopped passing any gradient back`;
 }
 
 /**

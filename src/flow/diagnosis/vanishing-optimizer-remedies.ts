@@ -17,10 +17,11 @@ import { boundText, givenFloat32Text, numberText } from '../../number-text.js';
 
 /**
  * The per-layer rates at the end of a dense network's trace: per weight layer, the median over
- * records `from`..`to` (the last LAYER_RATE_RECORDS) of each record's equalisingRates of ‖∂C/∂W‖.
+ * records `from`..`to` (the last LAYER_RATE_RECORDS up to the last full batch's, Trace.lastFullBatchRecord)
+ * of each record's equalisingRates of ‖∂C/∂W‖.
  */
 function recentRates(trace: Trace): { from: number; to: number; rates: number[] } {
-  const to = trace.length - 1;
+  const to = trace.lastFullBatchRecord() ?? -1;
   const from = Math.max(0, to - LAYER_RATE_RECORDS + 1);
   const perRecord = Array.from({ length: to - from + 1 }, (_, i) => equalisingRates(trace.row('weightGradNorm', from + i)));
   const rates = Array.from({ length: trace.layers }, (_, l) => median(perRecord.map((record) => record[l])));

@@ -1,0 +1,152 @@
+/**
+ * An epoch's short last batch (rows not a multiple of batchSize) is not "the last record": its
+ * gradient is of its few rows alone. Found by edges32 (session 32): a sigmoid net traced every step
+ * with 1 row left per epoch read "did not fade … 15.8× its start" (0 or 2 left: "fell 1.63×",
+ * "2.75×"), and a 2-row last batch through batch norm read the gap "1/50.0 at the last record". The
+ * trace records each record's batch rows; diagnose(), `study --model`'s tables and the report read the
+ * last full batch's record (Trace.lastFullBatchRecord), and a trace saved without the rows reads as before.
+ */
+import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { diagnose } from '../../src/flow/diagnose.js';
+import { Trace, type TraceJSON } from '../../src/flow/trace.js';
+import { Rng } from '../../src/init/rng.js';
+import type { LayerSpec } from '../../src/layers/spec.js';
+import { lastTableRecord, traceTableData } from '../../src/cli/trace-table.js';
+import { numberText } from '../../src/number-text.js';
+import { renderReport } from '../../src/flow/report-html.js';
+import { expectError } from '../util/expect-error.js';
+
+const sigmoid = (units: number): LayerSpec => ({ type: 'dense', units, activation: 'sigmoid' });
+const PLAIN: LayerSpec[] = [sigmoid(16), sigmoid(16), sigmoid(16), { type: 'dense', units: 2, activation: 'softmax' }];
+const BATCH_NORM: LayerSpec[] = [sigmoid(16), { type: 'batch-norm' }, sigmoid(16), { type: 'batch-norm' }, sigmoid(16), { type: 'dense', units: 2, activation: 'softmax' }];
+
+/** 4 full batches of 64 and `left` rows more, 6 epochs in order, every step traced (edges32's lastbatch.mts, its rows drawn in the same order). */
+async function run(layers: LayerSpec[], left: number, draws: number, options: { dropLast?: boolean } = {}): Promise<Trace> {
+  const rng = new Rng(1);
+  // edges32's script drew every earlier run's rows from the same generator: the rows of the run it quotes are those after `draws` rows.
+  for (let i = 0; i < draws * 8; i++) rng.normal();
+  const x = Array.from({ length: 64 * 4 + left }, () => Array.from({ length: 8 }, () => rng.normal()));
+  const y = x.map((r) => (r[0] + r[1] > 0 ? [1, 0] : [0, 1]));
+  const net = await createNetwork({ inputs: 8, layers, seed: 2, backend: 'wasm' });
+  try {
+    net.train(x, y, { batchSize: 64, epochs: 6, trace: { every: 1 }, shuffle: false, ...options });
+    return net.trace!;
+  } finally {
+    net.dispose();
+  }
+}
+
+/** The same trace as a file written before gradscope recorded its batches' rows. */
+function savedWithoutRows(trace: Trace): TraceJSON {
+  const { batchRows, ...json } = JSON.parse(JSON.stringify(trace.toJSON())) as TraceJSON;
+  expect(batchRows).toHaveLength(trace.length);
+  return json as TraceJSON;
+}
+
+const NOTE_1_ROW = "the epoch's short last batch after it, of 1 row, holds a gradient of that row alone";
+
+describe('an epoch\'s short last batch is not read as "the last record"', () => {
+  it('sigmoid, 1 row left: the fade is read at the last full batch (4.03×), not at the 1-row batch (15.8×), and the summary says which', async () => {
+    // Rows drawn after 0 + 256 rows (edges32's 0-left run came first).
+    const trace = await run(PLAIN, 1, 256);
+    const records = trace.length;
+    expect(records).toBe(30);
+    expect(Array.from(trace.batchRows.slice(0, 5))).toEqual([64, 64, 64, 64, 1]);
+    expect(trace.lastFullBatchRecord()).toBe(records - 2);
+    const d = diagnose(trace);
+    const lastHidden = 2;
+    expect(d.evidence.lastHiddenChange).toBe(trace.at('biasGradNorm', records - 2, lastHidden) / trace.at('biasGradNorm', 0, lastHidden));
+    expect(d.evidence.shortLastBatch).toEqual({ step: 30, rows: 1, readStep: 29 });
+    expect(numberText(d.evidence.lastHiddenChange)).toBe('4.03'); // as docs/gradient-flow.md quotes it
+    expect(d.summary).toContain(`the gradients did not fade over training time: the last hidden layer's ‖∂C/∂b‖ ended at 4.03× its start at the last full batch's record (step 29: ${NOTE_1_ROW})`);
+    expect(d.summary).toContain(`at the last full batch's record (vanishing; step 29: ${NOTE_1_ROW})`);
+    // `study --model`'s last table is the same record's, and its heading says so.
+    expect(lastTableRecord(trace)).toEqual({ record: records - 2, words: "the last full batch's traced step" });
+    expect(traceTableData(trace)).toEqual(traceTableData(trace, records - 2));
+    // The report's "first and last traced step" chart draws the same record, its key naming it.
+    const html = await renderReport({ runs: [{ id: 'r', label: 'one row left', trace, diagnosis: d }] });
+    const chart = html.slice(html.indexOf('<figure class="chart" id="r-norm-vs-layer"'));
+    const key = chart.slice(0, chart.indexOf('</figure>'));
+    expect(key).toContain('>step 29 (last full batch)<');
+    expect(key).not.toContain('>step 30<');
+
+    // Saved and read back: the rows go with it, and it reads the same.
+    const again = Trace.fromJSON(JSON.parse(JSON.stringify(trace.toJSON())));
+    expect(Array.from(again.batchRows)).toEqual(Array.from(trace.batchRows));
+    expect(diagnose(again).summary).toBe(d.summary);
+
+    // Saved before gradscope recorded the rows: every record read as a full batch's, the last record as before (edges32's 15.8×).
+    const old = Trace.fromJSON(savedWithoutRows(trace));
+    expect(Array.from(old.batchRows).every(Number.isNaN)).toBe(true);
+    expect(old.lastFullBatchRecord()).toBe(records - 1);
+    const before = diagnose(old);
+    expect(before.evidence.shortLastBatch).toBeUndefined();
+    expect(numberText(before.evidence.lastHiddenChange)).toBe('15.8');
+    expect(before.summary).toContain("the last hidden layer's ‖∂C/∂b‖ ended at 15.8× its start:");
+    expect(before.summary).not.toContain('full batch');
+    // Saved again, it is written as it was: without batchRows.
+    expect('batchRows' in old.toJSON()).toBe(false);
+    expect(lastTableRecord(old)).toEqual({ record: records - 1, words: 'the last traced step' });
+  }, 60_000);
+
+  it('sigmoid, no row left: every batch full, the last record read, nothing said of short batches', async () => {
+    const trace = await run(PLAIN, 0, 0);
+    expect(new Set(trace.batchRows)).toEqual(new Set([64]));
+    expect(trace.lastFullBatchRecord()).toBe(trace.length - 1);
+    const d = diagnose(trace);
+    expect(d.evidence.shortLastBatch).toBeUndefined();
+    expect(numberText(1 / d.evidence.lastHiddenChange)).toBe('1.63');
+    expect(d.summary).toContain("the last hidden layer's ‖∂C/∂b‖ fell 1.63× over training time, less than");
+    expect(d.summary).not.toContain('full batch');
+  }, 60_000);
+
+  it('batch norm, 2 rows left: the gap is read at the last full batch (2.66×), not the 2-row batch that passes almost no gradient back (1/50.0)', async () => {
+    // Rows drawn after edges32's three plain runs, its batch-norm runs with 0 and 1 left (256 + 257 + 258 + 256 + 257 rows).
+    const trace = await run(BATCH_NORM, 2, 256 + 257 + 258 + 256 + 257);
+    expect(trace.batchRows[4]).toBe(2);
+    const d = diagnose(trace);
+    const { first, last } = d.evidence.deltaFirstToLast;
+    expect(d.evidence.shortLastBatch).toEqual({ step: 30, rows: 2, readStep: 29 });
+    expect(numberText(last)).toBe('2.66'); // as docs/gradient-flow.md quotes it
+    expect(d.summary).not.toContain('crossed over');
+    expect(d.summary).toContain(`δ was ${numberText(first)}× the last hidden layer layers[4] ('6', dense)'s at the first step and 2.66× at the last full batch's record (step 29: the epoch's short last batch after it, of 2 rows, holds a gradient of those rows alone)`);
+    // Read as a file without the rows, the 2-row batch is the last record, as it was.
+    const old = diagnose(Trace.fromJSON(savedWithoutRows(trace)));
+    expect(old.summary).toContain('crossed over');
+    expect(numberText(1 / old.evidence.deltaFirstToLast.last)).toBe('50.0');
+  }, 60_000);
+
+  it('batch norm, 1 row left: train() refuses it before any step, so no trace holds a 1-row batch through batch norm; dropLast trains it', async () => {
+    const rng = new Rng(3);
+    const x = Array.from({ length: 65 }, () => Array.from({ length: 8 }, () => rng.normal()));
+    const y = x.map((r) => (r[0] > 0 ? [1, 0] : [0, 1]));
+    const net = await createNetwork({ inputs: 8, layers: BATCH_NORM, seed: 2, backend: 'wasm' });
+    try {
+      await expectError(() => net.train(x, y, { batchSize: 64, trace: { every: 1 } }), 'INVALID_OPTION', /one row's variance is 0/);
+      expect([net.step, net.trace]).toEqual([0, undefined]);
+      net.train(x, y, { batchSize: 64, epochs: 2, trace: { every: 1 }, dropLast: true });
+      expect(Array.from(net.trace!.batchRows)).toEqual([64, 64]);
+    } finally {
+      net.dispose();
+    }
+  }, 60_000);
+
+  it('refuses saved batchRows that no run writes, naming the entry', async () => {
+    const trace = await run(PLAIN, 1, 256);
+    const json = trace.toJSON();
+    const bad = (batchRows: unknown) => () => Trace.fromJSON({ ...json, batchRows });
+    await expectError(bad([64]), 'INVALID_OPTION', /^trace JSON: batchRows must hold 30 entries \(one per record: its batch's rows, or null\), got \[64\]$/);
+    await expectError(bad('64'), 'INVALID_OPTION', /^trace JSON: batchRows must hold 30 entries/);
+    for (const v of [0, 1.5, -1, '64', NaN]) {
+      const rows = Array.from(trace.batchRows);
+      (rows as unknown[])[3] = v;
+      await expectError(bad(rows), 'INVALID_OPTION', /^trace JSON: batchRows\[3\], the rows of record 3's batch, must be a whole number from 1 to .* or null, got /);
+    }
+    // null: that record's rows not known (read as a full batch's).
+    const some = Array.from(trace.batchRows, (n, r) => (r === 29 ? null : n));
+    const read = Trace.fromJSON({ ...json, batchRows: some });
+    expect(read.lastFullBatchRecord()).toBe(29);
+    expect(read.toJSON().batchRows).toEqual(some);
+  }, 60_000);
+});
