@@ -1,0 +1,67 @@
+/**
+ * Every remedy diagnose() can print names a flag that exists and a value its parser takes: each
+ * setting written in src/flow with a flag value (choice('init', 'he-normal'), numberSetting('clipNorm', 1),
+ * optimizerSwitch(run, 'adam'), a literal { option, flagValue }) is built into the command line the CLI prints for it
+ * (remedyTerms, a train run's line) and that line is parsed again by train's own parser, not run.
+ * A renamed or removed flag or choice fails here, not only where a run happened to print it.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { OPTION_FLAGS, parseArgs } from '../../src/cli/command.js';
+import { trainCommand } from '../../src/cli/commands/train.js';
+import { readTrainingFlags } from '../../src/cli/training-flags.js';
+import { remedyTerms, type RunOnCommandLine } from '../../src/cli/remedy-terms.js';
+import { REMEDY_OPTION_OWNER, type RemedyOption, type RemedySetting } from '../../src/flow/remedy.js';
+
+const FLOW = fileURLToPath(new URL('../../src/flow/', import.meta.url));
+const files = (dir: string): string[] => readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : name.endsWith('.ts') ? [join(dir, name)] : []));
+const source = files(FLOW).map((file) => readFileSync(file, 'utf8')).join('\n');
+
+/** Each (option, flag value) a remedy in src/flow sets in a form written out. */
+const written: [RemedyOption, string][] = [
+  ...[...source.matchAll(/\bchoice\('(\w+)', '([\w-]+)'\)/g)].map((m) => [m[1] as RemedyOption, m[2]] as [RemedyOption, string]),
+  ...[...source.matchAll(/\bnumberSetting\('(\w+)', ([\d.]+)\)/g)].map((m) => [m[1] as RemedyOption, m[2]] as [RemedyOption, string]),
+  ...[...source.matchAll(/\boptimizerSwitch\(\w+, '([\w-]+)'\)/g)].map((m) => ['optimizer', m[1]] as [RemedyOption, string]),
+  ...[...source.matchAll(/\{ option: '(\w+)', value: '[^']*', flagValue: '([^']+)'/g)].map((m) => [m[1] as RemedyOption, m[2]] as [RemedyOption, string]),
+];
+const settings = [...new Map(written.map(([option, flagValue]) => [`${option} ${flagValue}`, { option, value: flagValue, flagValue } as RemedySetting])).values()];
+
+const flags = (entries: Record<string, string>) => new Map(Object.entries(entries));
+/** A train run's line (sigmoid, SGD at 0.5, 4 epochs) that each remedy rewrites. */
+const run: RunOnCommandLine = {
+  train: {
+    command: trainCommand,
+    flags: flags({ layers: '6,8,8,2', activation: 'sigmoid', init: 'standard', 'bias-init': 'zero', epochs: '4', 'learning-rate': '0.5' }),
+    unsaid: new Map(),
+    output: { flag: 'out', from: 'm.json' },
+  },
+};
+
+describe("every remedy diagnose() can print parses as the CLI's command line", () => {
+  it('finds the remedies written out (the grep did not go blind)', () => {
+    expect(settings.length).toBeGreaterThanOrEqual(7);
+    for (const option of ['activation', 'init', 'biasInit', 'optimizer']) expect(settings.some((s) => s.option === option), option).toBe(true);
+  });
+
+  it("each option a remedy may set that has a flag names one of train's flags", () => {
+    for (const option of Object.keys(REMEDY_OPTION_OWNER)) {
+      if (!Object.hasOwn(OPTION_FLAGS, option)) continue;
+      const name = OPTION_FLAGS[option as keyof typeof OPTION_FLAGS];
+      expect(trainCommand.flags.some((f) => f.name === name), `${option} → --${name}`).toBe(true);
+    }
+  });
+
+  it.each(settings.map((s): [string, RemedySetting] => [`${s.option} ${s.flagValue}`, s]))("%s: train's line with it, parsed by train's parser", (_, setting) => {
+    const built = remedyTerms(run, undefined);
+    if (built.form !== 'command') throw new Error('a train run has a command line');
+    const line = built.commandLine([setting]);
+    expect(line, JSON.stringify(line)).toHaveProperty('line');
+    const words = (line as { line: string }).line.split(' ');
+    expect(words.slice(0, 2)).toEqual(['gradscope', 'train']);
+    const args = parseArgs(trainCommand, words.slice(2));
+    readTrainingFlags(args);
+    expect(args.flags.get(OPTION_FLAGS[setting.option as keyof typeof OPTION_FLAGS])).toBe(setting.flagValue);
+  });
+});
