@@ -46,6 +46,15 @@ export function gradscopeMetadata(metadata: Record<string, string>): Record<stri
 }
 
 /**
+ * The module expression gradscope's metadata records for a state_dict saved with gradscope's keys (`pytorch`, no format, no dense
+ * chain's `activations`), which blockModelFromSafetensors reads the file by; undefined for any other file (a file gradscope wrote
+ * records its layers otherwise: isBlockFile, or a dense chain's activations).
+ */
+export function recordedModule(metadata: Record<string, string>): string | undefined {
+  return metadata.format === undefined && metadata.activations === undefined ? metadata.pytorch : undefined;
+}
+
+/**
  * Why a module expression (the pytorch option) cannot read a file, or undefined where it can: the one rule of every reader. A file
  * whose gradscope metadata records its layers (a file gradscope wrote; `activations` or `pytorch` with no format, a state_dict saved
  * with gradscope's keys) would have them overridden by the expression, never checked against it; another tool's metadata records

@@ -33,6 +33,7 @@ import {
   isBlockFile,
   listNames,
   pytorchRefusal,
+  recordedModule,
   tensorsToWrite,
   type BlockSafetensorsOptions,
 } from './safetensors-blocks.js';
@@ -125,17 +126,21 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
 }
 
 /**
- * Reads either kind of safetensors file: a block network gradscope wrote, or any file read by a
- * PyTorch module expression (`options.pytorch`), as blockModelFromSafetensors; else a dense chain
- * (fromSafetensors, `options` filling in what it lacks). `layers`, which orders a dense chain's
- * tensors, is refused for the block reader, whose layers name them (UnreadImportOption).
+ * Reads either kind of safetensors file: a block network gradscope wrote, a state_dict whose metadata
+ * records its module's expression (recordedModule), or any file read by a PyTorch module expression
+ * (`options.pytorch`), as blockModelFromSafetensors; else a dense chain (fromSafetensors, `options`
+ * filling in what it lacks). `layers`, which orders a dense chain's tensors, is refused for the block
+ * reader, whose layers name them (UnreadImportOption).
  */
 export function readSafetensors(bytes: Uint8Array | ArrayBuffer, options: SafetensorsImportOptions & BlockSafetensorsOptions = {}): ModelData | BlockModelData {
-  const gradscopeBlocks = isBlockFile(parseSafetensors(bytes).metadata);
+  const { metadata } = parseSafetensors(bytes);
+  const gradscopeBlocks = isBlockFile(metadata);
+  const recorded = recordedModule(metadata) !== undefined;
   const { activation, output, loss, layers, pytorch } = options; // each reader takes its own and refuses what it gives no room for
-  if (!gradscopeBlocks && pytorch === undefined) return fromSafetensors(bytes, { activation, output, loss, layers });
+  if (!gradscopeBlocks && !recorded && pytorch === undefined) return fromSafetensors(bytes, { activation, output, loss, layers });
   if (layers !== undefined) {
-    throw new UnreadImportOption('layers', gradscopeBlocks ? BLOCK_FILE_RECORDS : "the pytorch option's module expression names the tensors and gives their order");
+    const namedBy = recorded ? "__metadata__.pytorch's module expression" : "the pytorch option's module expression";
+    throw new UnreadImportOption('layers', gradscopeBlocks ? BLOCK_FILE_RECORDS : `${namedBy} names the tensors and gives their order`);
   }
   return blockModelFromSafetensors(bytes, { pytorch, loss, activation, output });
 }
@@ -178,7 +183,8 @@ function moduleRoute(metadata: Record<string, string>, options: SafetensorsImpor
  * in some order, whatever the options: read as a dense chain, in the order its shapes or a layers option gave, the block's
  * x + branch(x) was dropped without a word and the network computed something else than the module (io33). Its module expression reads
  * it, block and all (blockModelFromSafetensors), which the refusal offers with the loss where the file lacks it; where gradscope's
- * metadata records a dense chain (pytorchRefusal) nothing reads the file, so nothing is offered. Weights that chain in no order are
+ * metadata records that expression (recordedModule) the refusal names it, which blockModelFromSafetensors reads the file by with no
+ * option; where it records a dense chain (pytorchRefusal) nothing reads the file, so nothing is offered. Weights that chain in no order are
  * left to the dense reader's refusals (orderLayers, the sizes' check), which no expression would pass either.
  */
 function refuseResidual(entries: readonly TensorEntry[], metadata: Record<string, string>, options: SafetensorsImportOptions): void {
@@ -188,6 +194,8 @@ function refuseResidual(entries: readonly TensorEntry[], metadata: Record<string
   const orders = chainOrders(linears);
   if (orders !== 'too many' && orders.length === 0) return;
   const found = `${listNames(residual)} ${residual.length === 1 ? 'is a tensor' : 'are tensors'} of a PyTorch Residual block (its branch's modules k.branch.j, its ReZero gate k.alpha), which adds the block's input to its branch's output: read as a dense chain, that sum would be dropped and the network would compute something else than the module`;
+  const module = recordedModule(metadata);
+  if (module !== undefined) throw badModel('safetensors', `${found}; __metadata__.pytorch records the module that saved it, ${module}: read it by that expression with blockModelFromSafetensors or readSafetensors (gradscope convert)`);
   const refusal = pytorchRefusal(metadata);
   if (refusal !== undefined) throw badModel('safetensors', `${found}; and ${refusal}, so no module expression reads it either`);
   const loss = gradscopeMetadata(metadata).loss === undefined && options.loss === undefined ? (['loss'] as const) : [];

@@ -4,12 +4,16 @@
  * option), which reads the block and computes what the module does. And the pytorch option follows one rule for every file: refused
  * where gradscope's metadata records the layers, reading another tool's metadata as saying nothing.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { networkFromBlockModel } from '../../src/io/model-data.js';
 import { blockModelFromSafetensors } from '../../src/io/safetensors-blocks.js';
 import { fromSafetensors, readSafetensors } from '../../src/io/safetensors.js';
 import { encodeSafetensors, type TensorToWrite } from '../../src/io/safetensors-format.js';
 import { expectError } from '../util/expect-error.js';
+import { runCliInProcess } from '../util/cli.js';
 
 /** nn.Sequential(nn.Linear(4, 6), nn.Tanh(), Residual(nn.Sequential(nn.Linear(6, 6), nn.Tanh())), nn.Linear(6, 3), nn.Softmax(dim=-1)). */
 const EXPRESSION = 'nn.Sequential(nn.Linear(4, 6), nn.Tanh(), Residual(nn.Sequential(nn.Linear(6, 6), nn.Tanh())), nn.Linear(6, 3), nn.Softmax(dim=-1))';
@@ -122,5 +126,48 @@ describe('the pytorch option, one rule for every file', () => {
     const theirs = encodeSafetensors({ format: 'pt', loss: 'cross-entropy' }, plainDense());
     await expectError(() => blockModelFromSafetensors(theirs, { pytorch: chainExpression }), 'BAD_MODEL_FILE', /^__metadata__: has no "loss"; pass \{ loss \}/);
     expect(blockModelFromSafetensors(theirs, { pytorch: chainExpression, loss: 'cross-entropy' }).loss).toBe('cross-entropy');
+  });
+});
+
+describe("a state_dict whose metadata records its module (a pytorch key, no format: gradscope's keys)", () => {
+  const folder = mkdtempSync(join(tmpdir(), 'gradscope-recorded-module-'));
+  /** nn.Sequential(nn.Linear(4, 6), nn.LayerNorm(6), nn.Tanh(), nn.Linear(6, 3), nn.Softmax(dim=-1)): no Residual in it. */
+  const normExpression = 'nn.Sequential(nn.Linear(4, 6), nn.LayerNorm(6), nn.Tanh(), nn.Linear(6, 3), nn.Softmax(dim=-1))';
+  const normTensors = (): TensorToWrite[] =>
+    ([['0.weight', [6, 4]], ['0.bias', [6]], ['1.weight', [6]], ['1.bias', [6]], ['3.weight', [3, 6]], ['3.bias', [3]]] as const).map(([name, shape]) => ({
+      name,
+      dtype: 'F32' as const,
+      shape: [...shape],
+      values: Float32Array.from({ length: shape.reduce((a: number, b: number) => a * b, 1) }, (_, i) => 0.3 * Math.sin(i + name.length)),
+    }));
+
+  // It was sent to the dense reader (no pytorch option given), while the option is refused for it: nothing read it (io33, review33).
+  it('reads by the recorded expression, with a Residual in it or a LayerNorm, through readSafetensors and gradscope convert', async () => {
+    const { list, values } = tensors();
+    const residual = encodeSafetensors({ pytorch: EXPRESSION, loss: 'cross-entropy' }, list);
+    const model = readSafetensors(residual);
+    expect('kind' in model && model.layers.map((l) => l.type)).toEqual(['dense', 'residual', 'dense']);
+    const net = await networkFromBlockModel(model as Parameters<typeof networkFromBlockModel>[0], { backend: 'ref' });
+    X.forEach((x) => Array.from(net.predict([x])[0]).forEach((p, k) => expect(p).toBeCloseTo(moduleOutput(values, x)[k], 6)));
+    net.dispose();
+    const norm = encodeSafetensors({ pytorch: normExpression, loss: 'cross-entropy' }, normTensors());
+    expect(readSafetensors(norm)).toEqual(blockModelFromSafetensors(norm));
+    for (const [name, bytes] of [['residual', residual], ['norm', norm]] as const) {
+      writeFileSync(join(folder, `${name}.safetensors`), bytes);
+      const { code, stderr } = await runCliInProcess(['convert', join(folder, `${name}.safetensors`), join(folder, `${name}.json`)]);
+      expect(stderr, name).toBe('');
+      expect(code, name).toBe(0);
+      expect(JSON.parse(readFileSync(join(folder, `${name}.json`), 'utf8')).layers, name).toEqual(blockModelFromSafetensors(bytes).layers);
+    }
+    // The recorded expression names the tensors: a layers order has no place, and the option is refused by the one rule.
+    await expectError(() => readSafetensors(norm, { layers: ['0', '3'] }), 'INVALID_OPTION', /^the layers option does not apply: __metadata__\.pytorch's module expression names the tensors/);
+    await expectError(() => readSafetensors(norm, { pytorch: normExpression }), 'INVALID_OPTION', /^the pytorch option does not apply: __metadata__\.pytorch records the module the file holds$/);
+  });
+
+  it('is refused by the dense reader naming the recorded expression, which reads it', async () => {
+    const residual = encodeSafetensors({ pytorch: EXPRESSION, loss: 'cross-entropy' }, tensors().list);
+    const error = await expectError(() => fromSafetensors(residual, DENSE), 'BAD_MODEL_FILE', FOUND);
+    expect(error.message).toContain(`; __metadata__.pytorch records the module that saved it, ${EXPRESSION}: read it by that expression with blockModelFromSafetensors or readSafetensors (gradscope convert)`);
+    expect(error.message).not.toContain('no module expression reads it');
   });
 });
