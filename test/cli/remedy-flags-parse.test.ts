@@ -55,7 +55,7 @@ describe("every remedy diagnose() can print parses as the CLI's command line", (
 
   it.each(settings.map((s): [string, RemedySetting] => [`${s.option} ${s.flagValue}`, s]))("%s: train's line with it, parsed by train's parser", (_, setting) => {
     const built = remedyTerms(run, undefined);
-    if (built.form !== 'command') throw new Error('a train run has a command line');
+    if (built.form !== 'command' || built.commandLine === undefined) throw new Error('a train run has a command line');
     const line = built.commandLine([setting]);
     expect(line, JSON.stringify(line)).toHaveProperty('line');
     const words = (line as { line: string }).line.split(' ');
