@@ -216,11 +216,12 @@ export interface TrainingProgress {
    */
   heldOutRose?: boolean;
   /**
-   * Fraction of rows classified right at the end: read 'batches', the median batch accuracy over the
-   * last window of records; read 'epochs', the mean over the last window of epochs of the accuracy on
+   * Fraction of rows classified right at the end: read 'batches', of the rows of the last window of
+   * records' batches; read 'epochs', the mean over the last window of epochs of the accuracy on
    * every training row (epochLoss 'all rows at the end') or the training subset (epochLoss 'training
-   * subset at the end') at the epoch's end, else the median batch
-   * accuracy of the records taken in those epochs (NaN where none was).
+   * subset at the end') at the epoch's end, else of the rows of the records taken in those epochs'
+   * batches (NaN where none was). Of the batches' rows: each batch's accuracy weighted by its rows
+   * (rowsRight); the median batch accuracy in a trace saved without its batches' rows.
    */
   accuracyEnd: number;
   /**
@@ -251,7 +252,7 @@ export interface TrainingProgress {
 export const unstableEnd = (p: Pick<TrainingProgress, 'state' | 'heldOutRose' | 'epochLoss'>) =>
   p.state === 'rising' && p.heldOutRose === true && p.epochLoss === 'training subset at the end';
 
-/** Converged: at most one row in a hundred of the last batches wrong (median over the last window)… */
+/** Converged: at most one row in a hundred of the last batches wrong (accuracyEnd)… */
 export const CONVERGED_ACCURACY = 0.99;
 /**
  * …and the loss at most this fraction of its start: near its floor of 0, so the output errors, and
@@ -579,6 +580,23 @@ function paceOf(points: readonly (readonly [number, number])[], horizon: number)
   return { points: points.length, horizon, logSlope: slope, projected: Math.expm1(slope * horizon), steady: slope !== 0 && Math.abs(slope) > steadyT(points.length - 2) * standardError };
 }
 
+/**
+ * The share of rows the batches of `records` classified right: each record's accuracy weighted by its batch's rows, so an epoch's
+ * 1-row short last batch counts as one row, not as a full batch; the median batch accuracy where a record's rows are not known (a trace
+ * saved without TraceJSON.batchRows reads as before). Records whose accuracy is NaN are left out; NaN where none is left.
+ */
+function rowsRight(trace: Trace, records: readonly number[]): number {
+  const measured = records.filter((r) => !Number.isNaN(trace.accuracy[r]));
+  if (measured.some((r) => Number.isNaN(trace.batchRows[r]))) return median(measured.map((r) => trace.accuracy[r]));
+  let right = 0;
+  let rows = 0;
+  for (const r of measured) {
+    right += trace.accuracy[r] * trace.batchRows[r];
+    rows += trace.batchRows[r];
+  }
+  return rows > 0 ? right / rows : NaN;
+}
+
 /** Where the run stands by its epochs, which epochsUnread() found readable; undefined without a record, or where the first record's loss is not a finite number. */
 function epochProgress(trace: Trace): TrainingProgress | undefined {
   const epochs = trace.epochs;
@@ -595,15 +613,13 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
   const heldOut = trace.run.validation === 'other rows' && epochs.every((e) => Number.isFinite(heldOutLoss(e))) ? compared(epochs, windows, heldOutLoss, false) : undefined;
   // The records taken in the last window's epochs: those after the step that ended the (kept) epoch before it.
   const after = epochs[windows.last - 1].step;
-  const lastRecords = Array.from(trace.accuracy).filter((_, r) => trace.steps[r] > after);
+  const lastRecords = Array.from(trace.steps.keys()).filter((r) => trace.steps[r] > after);
   const accuracyEnd =
     epochLoss === 'all rows at the end'
       ? mean(last.map((e) => e.validation!.accuracy))
       : epochLoss === 'training subset at the end'
         ? mean(last.map((e) => e.training!.accuracy))
-        : lastRecords.length
-          ? median(lastRecords)
-          : NaN;
+        : rowsRight(trace, lastRecords);
   const lossStart = trace.losses[0];
   const startNoise = startNoiseOf(Array.from(trace.losses));
   const { lossBefore, lossEnd } = training;
@@ -675,7 +691,7 @@ function batchProgress(trace: Trace, unread: EpochsUnread): TrainingProgress | u
   const lossStart = losses[0];
   const lossBefore = median(losses.slice(records - 2 * window, records - window));
   const lossEnd = median(losses.slice(records - window));
-  const accuracyEnd = median(accuracy.slice(records - window));
+  const accuracyEnd = rowsRight(trace, Array.from({ length: window }, (_, i) => records - window + i));
   const spread = noiseOf(losses.slice(records - 2 * window), window);
   const noise = shareOfLevel(spread, lossBefore);
   const fall = 1 - lossEnd / lossBefore;
