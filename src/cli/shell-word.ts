@@ -6,6 +6,8 @@
  * POSIX.1-2024's dollar-single-quotes) with the character as an escape: in single quotes its line
  * break would be printed as one, and a command printed on one line (error-line.ts' oneLine) turns it
  * into a space, naming another file; a raw escape would also reach the terminal as a command to it.
+ * A path in a sentence gradscope prints (train's `Model: …`, its rows' "N rows of …" and "the rows
+ * in …") is the same word: the file a command would name, no control character printed raw.
  */
 
 /** Characters a POSIX shell passes on unchanged and splits no word at. */

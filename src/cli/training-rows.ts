@@ -101,7 +101,7 @@ export async function measuredRows(args: ParsedArgs): Promise<MeasuredRows> {
   if (dataPath !== undefined) {
     refuseDigitFlags(args, ['train']);
     const { x, y } = await checkedDataRows(dataPath);
-    return { x, y, source: `${counted(x.rows, 'row')} of ${dataPath}`, file: dataPath, digits: false, inputs: x.cols, targets: y.cols };
+    return { x, y, source: `${counted(x.rows, 'row')} of ${shellWord(dataPath)}`, file: dataPath, digits: false, inputs: x.cols, targets: y.cols };
   }
   const trainRows = numberFlag(args, 'train');
   if (trainRows > MNIST_DIGITS) throw new UsageError(`--train ${trainRows}: more than ${MNIST_SOURCE}`);
@@ -139,7 +139,7 @@ export async function trainingRows(args: ParsedArgs): Promise<TrainingRows> {
     const { data, x, y } = await checkedDataRows(dataPath);
     const rows = { x, y, count: x.rows };
     const oneHot = data.targets.every((row) => isOneHotRow(row));
-    return { train: rows, check: rows, inputs: x.cols, targets: y.cols, oneHot, source: `${counted(rows.count, 'row')} of ${dataPath}`, checked: 'training', file: dataPath, digits: false, where: `in ${dataPath}`, trainedOn: { data: dataPath, rows: rows.count } };
+    return { train: rows, check: rows, inputs: x.cols, targets: y.cols, oneHot, source: `${counted(rows.count, 'row')} of ${shellWord(dataPath)}`, checked: 'training', file: dataPath, digits: false, where: `in ${shellWord(dataPath)}`, trainedOn: { data: dataPath, rows: rows.count } };
   }
   const trainRows = numberFlag(args, 'train');
   const testRows = numberFlag(args, 'test');

@@ -65,4 +65,34 @@ describe('shell words with control characters', () => {
     const study = await runCliInProcess([...words, '--epochs', '1']);
     expect(study.code, study.stderr).toBe(0);
   }, 60_000);
+
+  it("in train's prose: the model saved and the rows trained on are named by the same words, no line break or escape printed raw", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'gradscope-words-'));
+    const data = join(folder, 'rows\nof\x1b[31m data.json');
+    writeFileSync(data, JSON.stringify({ inputs: [[0, 1], [1, 0], [1, 1], [0, 0]], targets: [[1, 0], [1, 0], [0, 1], [0, 1]] }));
+    const out = join(folder, 'line\nbreak\x1b[2J.json');
+    const run = await runCliInProcess(['train', '--data', data, '--layers', '2,3,2', '--epochs', '1', '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).not.toMatch(/\x1b/);
+    // `Model: line` then `break….json (…` over two lines, the escape clearing the screen.
+    const model = /^Model: (.*?) \(/m.exec(run.stdout);
+    expect(model, run.stdout).not.toBeNull();
+    expect(bashWords(model![1])).toEqual([out]);
+    const rows = / training on 4 rows of (.*?), 1 epoch\./.exec(run.stdout);
+    expect(rows, run.stdout).not.toBeNull();
+    expect(bashWords(rows![1])).toEqual([data]);
+  }, 60_000);
+
+  it("in the refusal of a data file's one target column under softmax: the file named by its word, on one line", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'gradscope-words-'));
+    const data = join(folder, 'one\ntarget\x1b[31m.json');
+    writeFileSync(data, JSON.stringify({ inputs: [[0, 1], [1, 0]], targets: [[1], [0]] }));
+    const run = await runCliInProcess(['train', '--data', data, '--layers', '2,3,1', '--epochs', '1']);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).not.toMatch(/\x1b/);
+    expect(run.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    const where = /the rows in (.*?) have 1 target:/.exec(run.stderr);
+    expect(where, run.stderr).not.toBeNull();
+    expect(bashWords(where![1])).toEqual([data]);
+  });
 });

@@ -154,7 +154,7 @@ async function saveTrained(
   const fresh = trained === undefined ? '' : ` and ${freshOptimizerText(trained.choiceName)}, not resuming the optimiser state saved with them`;
   print(
     terminal,
-    `Model: ${out} (${gradscopeLine(terminal.invokedAs, `study --model ${shellWord(out)}`)}${rowsFlagsText(args)}${trainedWithText(args)} trains it on from these weights with the same settings${fresh}, tracing and diagnosing it, on the same ${digits ? 'digits' : 'rows'})`,
+    `Model: ${shellWord(out)} (${gradscopeLine(terminal.invokedAs, `study --model ${shellWord(out)}`)}${rowsFlagsText(args)}${trainedWithText(args)} trains it on from these weights with the same settings${fresh}, tracing and diagnosing it, on the same ${digits ? 'digits' : 'rows'})`,
   );
 }
 
