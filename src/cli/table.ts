@@ -1,3 +1,5 @@
+import { sci } from '../sci-text.js';
+
 /**
  * Plain-text tables for the terminal: columns padded to their widest cell, numbers right-aligned,
  * two spaces between columns.
@@ -82,11 +84,6 @@ function wrapWords(text: string, width: number): string[] {
   return lines;
 }
 
-/** 3 significant digits in exponent form: 1.23e-4. */
-export function sci(value: number): string {
-  return value.toExponential(2);
-}
-
 /** The range a column of ratios prints in fixed point: [0.01, 1000), where 3 significant digits read as plain decimals. */
 const FIXED_RATIOS = { low: 0.01, high: 1000 };
 
@@ -100,6 +97,6 @@ const FIXED_RATIOS = { low: 0.01, high: 1000 };
 export function ratioColumn(values: readonly (number | undefined)[]): string[] {
   const numbers = values.filter((v): v is number => v !== undefined && Number.isFinite(v) && v !== 0);
   const fixed = numbers.every((v) => Math.abs(v) >= FIXED_RATIOS.low && Math.abs(v) < FIXED_RATIOS.high);
-  const cell = (v: number) => (!Number.isFinite(v) ? '—' : v === 0 ? '0×' : `${fixed ? v.toPrecision(3) : v.toExponential(2)}×`);
+  const cell = (v: number) => (!Number.isFinite(v) ? '—' : v === 0 ? '0×' : `${fixed ? v.toPrecision(3) : sci(v)}×`);
   return values.map((v) => (v === undefined ? '' : cell(v)));
 }

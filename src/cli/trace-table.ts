@@ -4,7 +4,8 @@ import { hiddenChain, verdictHeading, type Diagnosis } from '../flow/diagnose.js
 import { remedyLines, type RemedyTerms } from '../flow/remedy.js';
 import type { ReportTable } from '../flow/report-html.js';
 import type { Trace } from '../flow/trace.js';
-import { formatTable, ratioColumn, sci } from './table.js';
+import { formatTable, ratioColumn } from './table.js';
+import { sci } from '../sci-text.js';
 import { wrap } from './prose.js';
 import { percentText } from '../percent-text.js';
 import { grouped } from '../counted.js';

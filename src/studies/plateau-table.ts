@@ -6,15 +6,13 @@
 import { counted, grouped } from '../counted.js';
 import { negativeMassText } from '../curvature/curvature-text.js';
 import { lossText } from '../loss-text.js';
+import { sci } from '../sci-text.js';
 import type { PlateauPoint, PlateauResult } from './plateau.js';
-
-/** A measure in scientific notation, 3 significant digits (as the CLI's tables: cli/table.ts' sci). */
-const exp2 = (value: number): string => value.toExponential(2);
 
 /** The step along ±v that lowered the objective most on its better side, as text. */
 function bestProbe(point: PlateauPoint): string {
   const best = point.probes.reduce((a, b) => (Math.min(b.plus, b.minus) < Math.min(a.plus, a.minus) ? b : a));
-  return `t=${grouped(best.step)}: ${exp2(best.plus)} / ${exp2(best.minus)}`;
+  return `t=${grouped(best.step)}: ${sci(best.plus)} / ${sci(best.minus)}`;
 }
 
 /** One row per point: loss, gradients, curvature, each layer's GSNR, the best probe and the verdict. */
@@ -24,11 +22,11 @@ export function plateauTableColumns(result: PlateauResult): { header: string[]; 
   const rows = result.points.map((p) => [
     grouped(p.epoch),
     lossText(p.loss),
-    exp2(p.gradientNorm),
-    exp2(p.lossGradientNorm),
-    exp2(p.largest[0]),
-    exp2(p.smallest[0]),
-    exp2(p.smallest[0] / p.largest[0]),
+    sci(p.gradientNorm),
+    sci(p.lossGradientNorm),
+    sci(p.largest[0]),
+    sci(p.smallest[0]),
+    sci(p.smallest[0] / p.largest[0]),
     negativeMassText(p.negativeMass, p.negativeMassExact),
     ...p.gradientSNR.map((s) => s.toPrecision(2)),
     bestProbe(p),

@@ -10,7 +10,8 @@ import { checkRowsFitModel, MEASURED_ROWS_FLAGS, measuredRows } from '../trainin
 import { counted, grouped } from '../../counted.js';
 import { ProgressBar } from '../progress.js';
 import { STUDY_DIGITS } from '../../studies/study-defaults.js';
-import { formatTable, sci } from '../table.js';
+import { formatTable } from '../table.js';
+import { sci } from '../../sci-text.js';
 import type { Loss } from '../../kernels.js';
 import type { CheckedSpec } from '../../layers/spec.js';
 

@@ -7,7 +7,8 @@ import type { Gradients } from '../../api/network.js';
 import { BACKEND_FLAG, booleanFlag, choiceFlag, command, JSON_FLAG, jsonLine, MODEL_FLAG, stringFlag, withFile } from '../command.js';
 import { checkRowsFitModel, MEASURED_ROWS_FLAGS, measuredRows } from '../training-rows.js';
 import { lossText } from '../../loss-text.js';
-import { formatTable, ratioColumn, sci } from '../table.js';
+import { formatTable, ratioColumn } from '../table.js';
+import { sci } from '../../sci-text.js';
 import { print } from '../terminal.js';
 import { layerSpecsText } from '../../layers/spec-text.js';
 

@@ -5,7 +5,8 @@
 import { clockWords } from '../../budget-clock.js';
 import { chosenContenders, REMEDIES_CLOCK, REMEDIES_SIZES, remediesContenders, runRemediesStudy, type RemediesRun } from '../../studies/remedies.js';
 import { BACKEND_FLAG, booleanFlag, checkDigitFlags, checkOptionsAsUsage, choiceFlag, command, JSON_FLAG, jsonLine, listFlag, numberFlag, POSITIVE, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
-import { formatTable, ratioColumn, sci } from '../table.js';
+import { formatTable, ratioColumn } from '../table.js';
+import { sci } from '../../sci-text.js';
 import { print } from '../terminal.js';
 import { SECONDS_BOUND } from '../../studies/study-bounds.js';
 import { REMEDIES_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults.js';
