@@ -14,7 +14,7 @@ import { Rng } from '../../src/init/rng.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
 import { lastTableRecord, traceTableData } from '../../src/cli/trace-table.js';
 import { numberText } from '../../src/number-text.js';
-import { renderReport } from '../../src/flow/report-html.js';
+import { renderReport, REPORT_RECORDS } from '../../src/flow/report-html.js';
 import { expectError } from '../util/expect-error.js';
 
 const sigmoid = (units: number): LayerSpec => ({ type: 'dense', units, activation: 'sigmoid' });
@@ -22,7 +22,7 @@ const PLAIN: LayerSpec[] = [sigmoid(16), sigmoid(16), sigmoid(16), { type: 'dens
 const BATCH_NORM: LayerSpec[] = [sigmoid(16), { type: 'batch-norm' }, sigmoid(16), { type: 'batch-norm' }, sigmoid(16), { type: 'dense', units: 2, activation: 'softmax' }];
 
 /** 4 full batches of 64 and `left` rows more, 6 epochs in order, every step traced (edges32's lastbatch.mts, its rows drawn in the same order). */
-async function run(layers: LayerSpec[], left: number, draws: number, options: { dropLast?: boolean } = {}): Promise<Trace> {
+async function run(layers: LayerSpec[], left: number, draws: number, options: { dropLast?: boolean; epochs?: number } = {}): Promise<Trace> {
   const rng = new Rng(1);
   // edges32's script drew every earlier run's rows from the same generator: the rows of the run it quotes are those after `draws` rows.
   for (let i = 0; i < draws * 8; i++) rng.normal();
@@ -88,6 +88,21 @@ describe('an epoch\'s short last batch is not read as "the last record"', () => 
     // Saved again, it is written as it was: without batchRows.
     expect('batchRows' in old.toJSON()).toBe(false);
     expect(lastTableRecord(old)).toEqual({ record: records - 1, words: 'the last traced step' });
+  }, 60_000);
+
+  it('sigmoid, 1 row left, thinned to REPORT_RECORDS: the report keeps the last full batch, its chart naming the step the diagnosis reads', async () => {
+    // 20 epochs of 5 batches, every step traced: 100 records. Evenly thinned to 50, the last full batch (record 98, step 99) was
+    // left out and the chart named record 97's step 98 '(last full batch)' beside a diagnosis of step 99 (review33).
+    const trace = await run(PLAIN, 1, 256, { epochs: 20 });
+    expect(trace.length).toBeGreaterThan(REPORT_RECORDS);
+    const d = diagnose(trace);
+    expect(d.evidence.shortLastBatch).toEqual({ step: 100, rows: 1, readStep: 99 });
+    const html = await renderReport({ runs: [{ id: 'r', label: 'one row left', trace, diagnosis: d }] });
+    const chart = html.slice(html.indexOf('<figure class="chart" id="r-norm-vs-layer"'));
+    const key = chart.slice(0, chart.indexOf('</figure>'));
+    expect(key).toContain('>step 99 (last full batch)<');
+    expect(key).not.toContain('>step 98 (last full batch)<');
+    expect(html).toContain(`100 traced steps: ${REPORT_RECORDS} of them, evenly spaced (the first and the last included, and the last full batch's in place of its neighbour), are drawn`);
   }, 60_000);
 
   it('sigmoid, no row left: every batch full, the last record read, nothing said of short batches', async () => {
