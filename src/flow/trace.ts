@@ -400,7 +400,8 @@ export class Trace {
    * and says little of the run's (one row's ‖∂C/∂b‖ read 15.8× the run's start where the full
    * batches' read 1/1.63). A record whose rows are not recorded (TraceJSON.batchRows) counts as
    * full, so a trace saved without them reads its last record, as before. What diagnose(), the
-   * report's charts, `gradscope trace` and the visualizer read as "the last record". undefined in
+   * report's charts, `study --model`'s tables (src/cli/trace-table.ts lastTableRecord) and the
+   * visualizer read as "the last record". undefined in
    * a trace without records.
    */
   lastFullBatchRecord(): number | undefined {

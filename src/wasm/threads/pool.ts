@@ -19,8 +19,8 @@ import { BROWSER_WORKER_SOURCE, nodeWorkerSource } from './worker-source.js';
 /** A job that has not finished after this long means a dead worker: fail rather than hang. */
 const JOB_TIMEOUT_MS = 30_000;
 /**
- * Loads of the counter before a thread sleeps on it: about 1 ms (20,000 took 312–344 µs in a plain
- * Node loop on an AMD EPYC Zen 3, 2026-12-01 22:23). A step's products follow each other within
+ * Loads of the counter before a thread sleeps on it: about 1 ms on an AMD EPYC Zen 3 (20,000 took
+ * 312–344 µs in a plain Node loop there, 2026-12-01 22:23), ~330 µs on the Zen 5 (below). A step's products follow each other within
  * microseconds, and a wake-up from Atomics.wait costs tens of them (a sleeping worker claimed a job
  * 45–90 µs after it was posted on that VM; where the main thread gets there first, it runs the job
  * itself, and the split is lost). Without spinning two threads fell
