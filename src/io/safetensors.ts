@@ -195,7 +195,7 @@ function refuseResidual(entries: readonly TensorEntry[], metadata: Record<string
   if (orders !== 'too many' && orders.length === 0) return;
   const found = `${listNames(residual)} ${residual.length === 1 ? 'is a tensor' : 'are tensors'} of a PyTorch Residual block (its branch's modules k.branch.j, its ReZero gate k.alpha), which adds the block's input to its branch's output: read as a dense chain, that sum would be dropped and the network would compute something else than the module`;
   const module = recordedModule(metadata);
-  if (module !== undefined) throw badModel('safetensors', `${found}; __metadata__.pytorch records the module that saved it, ${module}: read it by that expression with blockModelFromSafetensors or readSafetensors (gradscope convert)`);
+  if (module !== undefined) throw badModel('safetensors', `${found}; __metadata__.pytorch records the module that saved it, ${module}: read it by that expression with blockModelFromSafetensors or readSafetensors, as the convert command does`);
   const refusal = pytorchRefusal(metadata);
   if (refusal !== undefined) throw badModel('safetensors', `${found}; and ${refusal}, so no module expression reads it either`);
   const loss = gradscopeMetadata(metadata).loss === undefined && options.loss === undefined ? (['loss'] as const) : [];

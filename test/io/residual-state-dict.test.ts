@@ -167,7 +167,7 @@ describe("a state_dict whose metadata records its module (a pytorch key, no form
   it('is refused by the dense reader naming the recorded expression, which reads it', async () => {
     const residual = encodeSafetensors({ pytorch: EXPRESSION, loss: 'cross-entropy' }, tensors().list);
     const error = await expectError(() => fromSafetensors(residual, DENSE), 'BAD_MODEL_FILE', FOUND);
-    expect(error.message).toContain(`; __metadata__.pytorch records the module that saved it, ${EXPRESSION}: read it by that expression with blockModelFromSafetensors or readSafetensors (gradscope convert)`);
+    expect(error.message).toContain(`; __metadata__.pytorch records the module that saved it, ${EXPRESSION}: read it by that expression with blockModelFromSafetensors or readSafetensors, as the convert command does`);
     expect(error.message).not.toContain('no module expression reads it');
   });
 });
