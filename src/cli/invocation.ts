@@ -8,8 +8,12 @@
  * The rule (one, here): `npx gradscope` when npm started this process — `npx gradscope …` and
  * `npm exec` set npm_command, `npm start` and any `npm run` script set npm_lifecycle_event too — or
  * when the script run is a project's own link (`./node_modules/.bin/gradscope …`, process.argv[1]
- * under node_modules/.bin); else `node SCRIPT` when node ran the package's bin file itself
- * (`node bin/gradscope.js …` in a checkout: process.argv[1] is a bin/gradscope.js), SCRIPT that
+ * under node_modules/.bin) or the bin file of the working directory's project's installed copy
+ * (`<project>/node_modules/gradscope/bin/gradscope.js`, the working directory in `<project>`); else
+ * `gradscope` for any other installed copy's bin file: a global install's (Windows' .cmd shim runs
+ * `node …\node_modules\gradscope\bin\gradscope.js`, and `gradscope` is on PATH there, where a quoted
+ * path means nothing to cmd.exe); else `node SCRIPT` when node ran a checkout's own bin file
+ * (`node bin/gradscope.js …`: process.argv[1] is a bin/gradscope.js), SCRIPT that
  * path as the user can type it where they are (relative to the working directory when under it, else
  * absolute; one shell word); else `gradscope`, the name a global install puts on PATH (its link is
  * `gradscope`, not a .js file). From a project's npm script the command is on PATH only inside the
@@ -26,6 +30,8 @@ export const LOCAL_COMMAND = 'npx gradscope';
 
 /** The package's own bin file (bin/gradscope.js), as process.argv[1] names it when node runs it directly. */
 const OWN_BIN = /(^|[\\/])bin[\\/]gradscope\.js$/;
+/** An installed copy's bin file: what precedes it is the project (or global prefix) that installed it. */
+const INSTALLED_BIN = /[\\/]node_modules[\\/]gradscope[\\/]bin[\\/]gradscope\.js$/;
 
 /**
  * How the user invoked gradscope (see the module comment): `env` the process's environment, `script`
@@ -35,8 +41,16 @@ export function invokedAs(env: Readonly<Record<string, string | undefined>>, scr
   const viaNpm = Boolean(env.npm_command || env.npm_lifecycle_event);
   const localLink = script !== undefined && /(^|[\\/])node_modules[\\/]\.bin[\\/]/.test(script);
   if (viaNpm || localLink) return LOCAL_COMMAND;
-  if (script !== undefined && OWN_BIN.test(script)) return `node ${shellWord(typedPath(script, cwd))}`;
-  return GLOBAL_COMMAND;
+  if (script === undefined) return GLOBAL_COMMAND;
+  const installed = INSTALLED_BIN.exec(script);
+  if (installed) return within(cwd, script.slice(0, installed.index)) ? LOCAL_COMMAND : GLOBAL_COMMAND;
+  return OWN_BIN.test(script) ? `node ${shellWord(typedPath(script, cwd))}` : GLOBAL_COMMAND;
+}
+
+/** Whether `folder` is `root` or under it, either separator (a Windows path on any platform). */
+function within(folder: string, root: string): boolean {
+  const [f, r] = [folder, root].map((path) => path.replace(/\\/g, '/').replace(/\/$/, ''));
+  return f === r || f.startsWith(`${r}/`);
 }
 
 /** `file` as the user can type it in `cwd`: relative when under it, else absolute. */

@@ -27,7 +27,12 @@ describe('invokedAs', () => {
     ['node bin/gradscope.js in a checkout: the path from the working directory', { npm_command: '' }, '/work/gradscope/bin/gradscope.js', 'node bin/gradscope.js'],
     ['node ../gradscope/bin/gradscope.js from beside it: the absolute path', {}, '/work/gradscope/bin/gradscope.js', 'node /work/gradscope/bin/gradscope.js', '/work/other'],
     ['node on a bin file under a path with a space: one shell word', {}, '/work/my gradscope/bin/gradscope.js', "node '/work/my gradscope/bin/gradscope.js'"],
-    ['node on the installed package\'s bin file', {}, '/usr/lib/node_modules/gradscope/bin/gradscope.js', 'node /usr/lib/node_modules/gradscope/bin/gradscope.js'],
+    // An installed copy's bin file: `node '…'` was printed, a quoted path cmd.exe cannot run where the .cmd shim put gradscope on PATH.
+    ['a global install\'s bin file, run by node', {}, '/usr/lib/node_modules/gradscope/bin/gradscope.js', GLOBAL_COMMAND],
+    ['a Windows global install\'s .cmd shim', {}, 'C:\\Users\\u\\AppData\\Roaming\\npm\\node_modules\\gradscope\\bin\\gradscope.js', GLOBAL_COMMAND, 'C:\\Users\\u\\work'],
+    ['the working directory\'s project\'s installed copy', {}, '/home/u/project/node_modules/gradscope/bin/gradscope.js', LOCAL_COMMAND, '/home/u/project/src'],
+    ['on Windows, the project\'s installed copy', {}, 'C:\\p\\node_modules\\gradscope\\bin\\gradscope.js', LOCAL_COMMAND, 'C:\\p'],
+    ['another project\'s installed copy', {}, '/home/u/other/node_modules/gradscope/bin/gradscope.js', GLOBAL_COMMAND, '/home/u/project'],
   ])('%s', (_, env, script, expected, cwd = '/work/gradscope') => {
     expect(invokedAs(env, script, cwd)).toBe(expected);
   });
