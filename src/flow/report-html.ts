@@ -286,7 +286,6 @@ function runSection(id: string, label: string, diagnosis: string, trace: Trace, 
   return `<section class="run" id="${id}"><h3>${textHtml(label)}</h3>${diagnosis}${note ? `<p class="note cancelled-bias">${proseHtml(note)}</p>` : ''}<p class="tools">Trace: <a href="#" data-download="${id}" data-format="json" download="${id}-trace.json">JSON</a> · <a href="#" data-download="${id}" data-format="csv" download="${id}-trace.csv">CSV</a><span class="range" hidden> · steps <output></output> <button type="button">all steps</button></span><span class="range-hint"> · drag across a chart over steps to zoom into a range</span></p><div class="charts">${charts.join('\n')}</div></section>`;
 }
 
-/** Every chart of one trace, after its diagnosis (as HTML). */
 /**
  * The records a chart 'at the first and the last traced step' draws, each once, named by its step: the
  * first and the last full batch's (Trace.lastFullBatchRecord), named so where an epoch's short last
@@ -299,6 +298,7 @@ function endRecords(trace: Trace): { record: number; name: string }[] {
   return last === 0 ? [named(0)] : [named(0), named(last)];
 }
 
+/** Every chart of one trace, after its diagnosis (as HTML). */
 function traceSection(id: string, chartId: ChartIds, label: string, trace: Trace, diagnosis: string): string {
   const steps = trace.steps;
   const layers = chartedBiasRows(trace);
