@@ -4,6 +4,8 @@
  * critical with strong negative curvature, a point of weak negative curvature, or a minimum of the measured objective. Plain data, so flow/ needs nothing
  * from the curvature folder above it.
  */
+import { sci } from '../sci-text.js';
+
 export interface CurvatureEvidence {
   /** The smallest eigenvalue of the Hessian of the objective. */
   lambdaMin: number;
@@ -20,8 +22,6 @@ export interface CurvatureEvidence {
    */
   critical: boolean;
 }
-
-const sci = (v: number) => v.toExponential(1);
 
 /**
  * One or two sentences for the diagnosis' summary. They say "the objective", what was measured (the

@@ -31,9 +31,9 @@ describe('diagnose with curvature evidence', async () => {
   });
 
   it.each([
-    [{ lambdaMin: -3e-4, lambdaMax: 1.2, confirmed: true, exploitable: true, critical: true }, /a saddle \(λ_min = -3\.0e-4 against λ_max = 1\.2e\+0\)/],
-    [{ lambdaMin: -1.15, lambdaMax: 2.84, confirmed: true, exploitable: true, critical: false }, /strong negative curvature \(λ_min = -1\.1e\+0.*not critical, so not a saddle/],
-    [{ lambdaMin: -2e-4, lambdaMax: 1.35, confirmed: true, exploitable: false, critical: false }, /not a minimum.*λ_min = -2\.0e-4.*the gradient outweighs it/],
+    [{ lambdaMin: -3e-4, lambdaMax: 1.2, confirmed: true, exploitable: true, critical: true }, /a saddle \(λ_min = -3\.00e-4 against λ_max = 1\.20e\+0\)/],
+    [{ lambdaMin: -1.15, lambdaMax: 2.84, confirmed: true, exploitable: true, critical: false }, /strong negative curvature \(λ_min = -1\.15e\+0 against λ_max = 2\.84e\+0.*not critical, so not a saddle/],
+    [{ lambdaMin: -2e-4, lambdaMax: 1.35, confirmed: true, exploitable: false, critical: false }, /not a minimum.*λ_min = -2\.00e-4.*the gradient outweighs it/],
     [{ lambdaMin: 1e-6, lambdaMax: 1.35, confirmed: false, exploitable: false, critical: false }, /a minimum of the measured objective, not a saddle/],
   ])('%o', (curvature, sentence) => {
     const d = diagnose(trace, { curvature });
