@@ -162,11 +162,11 @@ export function notJsonMessage(text: string | undefined, parserMessage?: string)
 }
 
 /**
- * The value of `text`, JSON held in a string-valued metadata map (safetensors' `__metadata__`, ONNX's
- * `metadata_props`) or handed in as text (Trace.fromJSON of a saved trace), or `fail` at `where` with
- * notJsonMessage where it is not JSON.
+ * The value of `text`, JSON held in a string (a string-valued metadata map's entry: safetensors'
+ * `__metadata__`, ONNX's `metadata_props`; or a saved trace handed to Trace.fromJSON as text), or
+ * `fail` at `where` with notJsonMessage where it is not JSON.
  */
-export function parsedMetadataJson(text: string, where: string, fail: Fail): unknown {
+export function parsedJsonText(text: string, where: string, fail: Fail): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {

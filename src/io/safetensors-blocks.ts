@@ -29,7 +29,7 @@ import { blockActivations, checkActivationOptions, checkAgrees, mistakenOption, 
 import type { Fail } from '../model-limits.js';
 import { decodeCounts, decodeFloats, encodeSafetensors, f64Note, parseSafetensors, type TensorToWrite } from './safetensors-format.js';
 import { initialisationText, recordedInitialisationText } from '../init/initialisation.js';
-import { parsedMetadataJson } from '../json-syntax.js';
+import { parsedJsonText } from '../json-syntax.js';
 import { recordedTrainedOnText, trainedOnText } from '../trained-on.js';
 
 /** The `__metadata__.version` of a block network's file (a dense chain's is 1). */
@@ -215,7 +215,7 @@ interface ReadArchitecture {
 /** The architecture in gradscope's own metadata; the tensors carry gradscope's names. */
 function gradscopeArchitecture(metadata: Record<string, string>): ReadArchitecture {
   for (const key of ['loss', 'inputs', 'layers']) if (metadata[key] === undefined) throw badModel(`__metadata__.${key}`, 'missing');
-  const specs = parsedMetadataJson(metadata.layers, '__metadata__.layers', badModel);
+  const specs = parsedJsonText(metadata.layers, '__metadata__.layers', badModel);
   const written = /^\d+$/.test(metadata.inputs) ? Number(metadata.inputs) : metadata.inputs;
   const architecture = checkBlockArchitecture({ loss: metadata.loss, inputs: written, layers: specs }, '__metadata__', badModel);
   return { architecture, names: architecture.layout.map((slot) => slot.name) };
