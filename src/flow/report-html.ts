@@ -450,30 +450,28 @@ export const REPORT_RECORDS = 50;
  * REPORT_RECORDS records of `trace`, evenly spaced (evenIndexes: the first and the last included), the last full batch's
  * (Trace.lastFullBatchRecord) in place of the nearest one but the first and the last where an epoch's short last batch came after it:
  * the diagnosis reads that record, and a chart names it (endRecords); thinned without it, the chart named an earlier record
- * '(last full batch)' (review33). Replacing its neighbour in the sorted list keeps the list sorted.
+ * '(last full batch)' (review33). Replacing its neighbour in the sorted list keeps the list sorted. `swapped` says whether it did.
  */
-function keptRecords(trace: Trace): number[] {
-  const kept = evenIndexes(trace.length, REPORT_RECORDS);
-  const last = lastFullBatchLeftOut(trace, kept);
-  if (last === undefined) return kept;
-  let nearest = 1;
-  for (let i = 2; i < kept.length - 1; i++) if (Math.abs(kept[i] - last) < Math.abs(kept[nearest] - last)) nearest = i;
-  kept[nearest] = last;
-  return kept;
-}
-
-/** The last full batch's record where `even` (the evenly spaced records kept) leaves it out, else undefined. */
-function lastFullBatchLeftOut(trace: Trace, even = evenIndexes(trace.length, REPORT_RECORDS)): number | undefined {
+function keptRecords(trace: Trace): { records: number[]; swapped: boolean } {
+  const records = evenIndexes(trace.length, REPORT_RECORDS);
   const last = trace.lastFullBatchRecord();
-  return last === undefined || even.includes(last) ? undefined : last;
+  if (last === undefined || records.includes(last)) return { records, swapped: false };
+  let nearest = 1;
+  for (let i = 2; i < records.length - 1; i++) if (Math.abs(records[i] - last) < Math.abs(records[nearest] - last)) nearest = i;
+  records[nearest] = last;
+  return { records, swapped: true };
 }
 
-/** At most REPORT_RECORDS records of `trace` (keptRecords), and all its epochs (the trace itself when shorter). */
-function thinned(trace: Trace): Trace {
-  if (trace.length <= REPORT_RECORDS) return trace;
+/**
+ * At most REPORT_RECORDS records of `trace` (keptRecords), and all its epochs (the trace itself when shorter), and whether the last
+ * full batch's record took an evenly spaced one's place (keptRecords' swapped: the thinned note says so).
+ */
+function thinned(trace: Trace): { trace: Trace; swapped: boolean } {
+  if (trace.length <= REPORT_RECORDS) return { trace, swapped: false };
   const out = new Trace({ sizes: trace.sizes, activations: trace.activations, loss: trace.loss, every: trace.every, run: trace.run, blocks: trace.blocks });
   const residuals = RESIDUAL_METRIC_NAMES.flatMap((name) => Array.from({ length: trace.residualBlocks }, (_, b) => ({ name, b, values: trace.residualSeries(name, b) })));
-  for (const r of keptRecords(trace)) {
+  const { records, swapped } = keptRecords(trace);
+  for (const r of records) {
     const k = out.beginRecord(trace.steps[r], trace.losses[r], trace.accuracy[r], trace.batchRows[r]);
     for (const name of LAYER_METRIC_NAMES) for (let l = 0; l < trace.layers; l++) out.set(name, k, l, trace.at(name, r, l));
     for (const { name, b, values } of residuals) out.setResidual(name, k, b, values[r]);
@@ -481,11 +479,11 @@ function thinned(trace: Trace): Trace {
   out.histograms.push(...trace.histograms);
   // Every epoch stays (a few numbers each): the downloads hold the per-epoch losses the diagnosis read.
   for (const epoch of trace.epochs) out.addEpoch(epoch);
-  return out;
+  return { trace: out, swapped };
 }
 
 function runHtml(run: ReportRun, id: string, data: ReportData, terms: RemedyTerms, ids: PageIds): string {
-  const trace = thinned(run.trace);
+  const { trace, swapped } = thinned(run.trace);
   const warnings = run.warnings ?? [];
   data.runs[id] = { label: run.label, diagnosis: run.diagnosis, ...(warnings.length > 0 && { warnings: [...warnings] }), trace: trace.toJSON() };
   const diagnosis = warnings.map((w) => `<p class="warning">${proseHtml(w)}</p>`).join('') + diagnosisHtml(run.diagnosis, run.remedyTerms ?? terms);
@@ -494,7 +492,7 @@ function runHtml(run: ReportRun, id: string, data: ReportData, terms: RemedyTerm
   const html = (run.detail === 'summary' ? summarySection : traceSection)(id, chartId, run.label, trace, diagnosis);
   if (trace === run.trace) return html;
   // Said where the run starts: the diagnosis above is of the whole trace, the charts and downloads of these records.
-  const note = `<p class="note thinned">${counted(run.trace.length, 'traced step')}: ${grouped(trace.length)} of them, evenly spaced (the first and the last included${lastFullBatchLeftOut(run.trace) !== undefined ? ", and the last full batch's in place of its neighbour" : ''}), are drawn and in the downloads; the diagnosis read them all.</p>`;
+  const note = `<p class="note thinned">${counted(run.trace.length, 'traced step')}: ${grouped(trace.length)} of them, evenly spaced (the first and the last included${swapped ? ", and the last full batch's in place of its neighbour" : ''}), are drawn and in the downloads; the diagnosis read them all.</p>`;
   return html.replace('<p class="tools">', `${note}<p class="tools">`);
 }
 

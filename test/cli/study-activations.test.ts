@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NO_GRADIENT } from '../../src/studies/activations-report.js';
 import { runActivationStudy } from '../../src/studies/activations.js';
-import { activationSetupLine, GRADIENT_COLUMNS_LEGEND, unitFailureNote } from '../../src/cli/commands/study-activations.js';
+import { activationSetupLine, activationTable, GRADIENT_COLUMNS_LEGEND, profileTable, unitFailureNote } from '../../src/cli/commands/study-activations.js';
 import { runCliInProcess } from '../util/cli.js';
 import { unpackParts } from '../util/report-data.js';
 
@@ -65,5 +65,22 @@ describe('gradscope study activations', () => {
     expect((JSON.parse(two.stdout) as { runs: { testError: number }[] }).runs.map((r) => r.testError)).toEqual(direct.runs.map((r) => (r.diverged ? null : r.testError)));
     const printed = await runCliInProcess(['study', 'activations', '--width', '4', '--epochs', '1', '--train', '40', '--test', '10', '--seed', '2']);
     expect(printed.stdout).toMatch(/, 40 digits, test error on 10, seed 2\.\n/);
+  }, 120_000);
+});
+
+describe('study activations: the end of a run is its last full batch', () => {
+  // 41 digits in batches of 10: each epoch ends on a batch of 1 row, whose statistics are of that row alone.
+  it("reads the table's '→ end' and the profile's last row at the last full batch's record, not the 1-row batch after it", async () => {
+    const result = await runActivationStudy({ width: 4, epochs: 1, trainRows: 41, testRows: 10, batchSize: 10, activations: ['relu', 'sigmoid'], inits: ['glorot-normal'] });
+    for (const run of result.runs) {
+      const trace = run.trace!;
+      expect(Array.from(trace.batchRows)).toEqual([10, 10, 10, 10, 1]);
+      const profile = profileTable({ ...result, runs: [run] });
+      expect(profile).toContain('step 4 ');
+      expect(profile).not.toContain('step 5 ');
+      const metric = run.activation === 'relu' ? 'deadFraction' : 'saturatedFraction';
+      const end = Array.from({ length: trace.layers - 1 }, (_, l) => Math.round(100 * trace.at(metric, 3, l))).join('/');
+      expect(activationTable({ ...result, runs: [run] })).toContain(` → ${end} `);
+    }
   }, 120_000);
 });

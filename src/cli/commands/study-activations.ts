@@ -28,7 +28,8 @@ export function activationSetupLine(result: Pick<ActivationStudyResult, 'sizes' 
 export function activationTable(result: ActivationStudyResult, width?: number): string {
   const rows = result.runs.map((r) => {
     const t = r.trace;
-    const last = t ? t.length - 1 : -1;
+    // The end is the last full batch's record: an epoch's short last batch shows its few rows alone (Trace.lastFullBatchRecord).
+    const last = t?.lastFullBatchRecord() ?? -1;
     const hidden = t ? t.layers - 1 : 0;
     // Saturation for saturating units, dead units for relu: the one the activation can suffer.
     const metric = unitFailureMetric(r.activation);
@@ -73,11 +74,15 @@ export function unitFailureNote(): string {
   return [
     `saturated % (sigmoid, tanh, softsign): the share of the batch's (row, unit) pairs whose activation is within ${SATURATION_MARGIN} of a limit (sigmoid 0 or 1, tanh and softsign ±1), where σ' is below ${below.join('; ')}.`,
     "dead % (relu): the share of units whose z ≤ 0 on every row of the batch, so their output and σ' are 0 for all of it and no gradient passes them.",
-    'Per hidden layer, first/…/last, at the first → the last traced step.',
+    "Per hidden layer, first/…/last, at the first → the last full batch's traced step.",
   ].join('\n');
 }
 
-/** Glorot & Bengio's measure per run, at the first and the last record: mean activation, 98th percentile and % saturated by value, per hidden layer; fit to `width` (formatTable). */
+/**
+ * Glorot & Bengio's measure per run, at the first record and the last full batch's (Trace.lastFullBatchRecord: not an epoch's
+ * short last batch, whose statistics are of its few rows alone): mean activation, 98th percentile and % saturated by value, per
+ * hidden layer; fit to `width` (formatTable).
+ */
 export function profileTable(result: ActivationStudyResult, width?: number): string {
   const cell = (p: ActivationProfile, record: number, l: number) => {
     const saturated = p.saturated[record][l];
@@ -87,8 +92,9 @@ export function profileTable(result: ActivationStudyResult, width?: number): str
     const p = r.profile;
     if (!p) return [];
     const hidden = p.mean[0].length;
-    // One record (a single step) is both the first and the last: one row.
-    return [...new Set([0, p.steps.length - 1])].map((record) => [r.activation, r.init, `step ${grouped(p.steps[record])}`, ...Array.from({ length: hidden }, (_, l) => cell(p, record, l))]);
+    // The profile is the trace's, record for record. One record (a single step) is both the first and the last: one row.
+    const last = r.trace?.lastFullBatchRecord() ?? p.steps.length - 1;
+    return [...new Set([0, last])].map((record) => [r.activation, r.init, `step ${grouped(p.steps[record])}`, ...Array.from({ length: hidden }, (_, l) => cell(p, record, l))]);
   });
   const hidden = result.sizes.length - 2;
   return formatTable(['activation', 'init', 'when', ...Array.from({ length: hidden }, (_, l) => `layer ${l + 1}: mean p98 sat`)], rows, width, 3);
