@@ -5,13 +5,14 @@
  * a direction in which the loss curves down: at a plateau, a saddle rather than a minimum
  * (Dauphin et al. 2014).
  */
-import { rowCount, type Rows } from '../data/matrix.js';
+import { isTypedNumberArray, ROW_LABELS, rowCount, type Rows } from '../data/matrix.js';
 import { checkTrainingBatch, MODEL } from '../model.js';
 import { checkAtMost, checkCallback, checkKnownKeys, keysOf, type Bound } from '../checks.js';
 import { grouped } from '../counted.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
-import { checkNetwork, type Network } from '../api/network.js';
+import { checkNetwork, targetsBesideDataset, type Network } from '../api/network.js';
+import { Dataset } from '../training/dataset.js';
 import { checkEigenCount, checkMaxSteps, lanczos, LANCZOS_MAX_STEPS, SPECTRUM_END_COUNT, type LanczosRemainder, type LanczosResult, type LanczosStep, type UnconvergedEigenvalue } from './lanczos.js';
 import { CurvatureWork, curvatureStages, lanczosSteps, plannedProducts, type CurvatureProgress, type CurvatureStage, type PlannedRun } from './curvature-work.js';
 import { CurvatureOperators, type LinearOperator } from './operators.js';
@@ -173,12 +174,19 @@ export function checkHasParameters(net: Network, what: string): void {
 }
 
 /**
- * The curvature of the mean loss of `net` over (x, y) at its current weights (see the file comment);
- * the weights, the RNG and any optimiser state are left as they were.
+ * The curvature of the mean loss of `net` over (x, y), or over a Dataset's rows (read in place, not
+ * copied: net.dataset(x, y) or createDataset), at its current weights (see the file comment); the
+ * weights, the RNG and any optimiser state are left as they were.
  */
-export function measureCurvature(net: Network, x: Rows, y: Rows, options: CurvatureOptions = {}): CurvatureReport {
+export function measureCurvature(net: Network, data: Dataset, options?: CurvatureOptions): CurvatureReport;
+export function measureCurvature(net: Network, x: Rows, y: Rows, options?: CurvatureOptions): CurvatureReport;
+export function measureCurvature(net: Network, x: Rows | Dataset, y?: Rows | CurvatureOptions, given?: CurvatureOptions): CurvatureReport {
   checkNetwork(net, 'measureCurvature');
   net.assertAlive();
+  // Beside a Dataset the third argument is the options: rows there (or a fourth argument) are targets it would ignore.
+  if (x instanceof Dataset && (given !== undefined || looksLikeRows(y))) throw targetsBesideDataset(ROW_LABELS.targets);
+  const options = ((x instanceof Dataset ? y : given) ?? {}) as CurvatureOptions;
+  const rowsGiven = x instanceof Dataset ? undefined : (y as Rows);
   checkKnownKeys(options, keysOf<CurvatureOptions>({ k: true, probes: true, exactTraceLimit: true, maxSteps: true, seed: true, layers: true, onProgress: true }), 'measureCurvature');
   checkHasParameters(net, 'measureCurvature: the network');
   const k = checkEigenCount(options.k ?? SPECTRUM_END_COUNT, net.parameterCount, 'measureCurvature: k');
@@ -192,9 +200,9 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
   if (net.parameterCount > trace.exactLimit) checkAtMost(trace.probes, 'measureCurvature: probes', probesBound(net.parameterCount));
   // H and G of a batch-norm network run through its batch statistics, which one row cannot give:
   // refused here in this function's name (the gradients it starts from would refuse it in theirs).
-  const rows = rowCount(x);
-  if (Number.isInteger(rows)) checkTrainingBatch(net[MODEL], rows, 'measureCurvature: x');
-  const ops = new CurvatureOperators(net, x, y);
+  const rows = x instanceof Dataset ? x.rows : rowCount(x);
+  if (Number.isInteger(rows)) checkTrainingBatch(net[MODEL], rows, `measureCurvature: ${x instanceof Dataset ? 'data' : 'x'}`);
+  const ops = x instanceof Dataset ? new CurvatureOperators(net, x) : new CurvatureOperators(net, x, rowsGiven!);
   // onProgress may train the network, load a state or write its tensors: the products after it would
   // measure other weights than those before, and the report describe no network. One checksum
   // before and one after the runs (not per callback: the command's progress bar calls it every product).
@@ -307,6 +315,11 @@ function parametersChanged(overflow?: GradscopeError, nonFinite?: boolean): Grad
   if (!overflow) return invalidOption(`${changed}, so the products before and after measured different weights and no report describes the network; ${advice}`);
   const values = nonFinite ? 'non-finite values (a NaN or an infinity)' : 'values on which the network overflows float32';
   return invalidOption(`${changed}, to ${values}, so no product could be taken (${overflow.message}); the weights are as onProgress left them, nothing else changed; ${advice}`);
+}
+
+/** Whether `value` is rows (an array of rows, a typed array, or { data, rows, cols }) rather than options. */
+function looksLikeRows(value: unknown): boolean {
+  return Array.isArray(value) || isTypedNumberArray(value) || (typeof value === 'object' && value !== null && 'data' in value);
 }
 
 /** Whether any of the tensors holds a NaN or an infinity. */
