@@ -1,7 +1,9 @@
 /**
  * Every remedy diagnose() can print names a flag that exists and a value its parser takes: each
  * setting written in src/flow with a flag value (choice('init', 'he-normal'), numberSetting('clipNorm', 1),
- * optimizerSwitch(run, 'adam'), a literal { option, flagValue }) is built into the command line the CLI prints for it
+ * optimizerSwitch(run, 'adam'), optimizerRemedy('lars', …), a literal { option, flagValue }), or with a named constant
+ * of src for its value (choice('init', EVEN_ROWS_INIT), numberSetting('momentum', CHOICE_MOMENTUM),
+ * flagValue: `${BATCH_NORM_ROWS}`: read from the constant's definition), is built into the command line the CLI prints for it
  * (remedyTerms, a train run's line) and that line is parsed again by train's own parser, not run.
  * A renamed or removed flag or choice fails here, not only where a run happened to print it.
  */
@@ -15,16 +17,33 @@ import { readTrainingFlags } from '../../src/cli/training-flags.js';
 import { remedyTerms, type RunOnCommandLine } from '../../src/cli/remedy-terms.js';
 import { REMEDY_OPTION_OWNER, type RemedyOption, type RemedySetting } from '../../src/flow/remedy.js';
 
-const FLOW = fileURLToPath(new URL('../../src/flow/', import.meta.url));
+const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+const FLOW = join(SRC, 'flow');
 const files = (dir: string): string[] => readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : name.endsWith('.ts') ? [join(dir, name)] : []));
 const source = files(FLOW).map((file) => readFileSync(file, 'utf8')).join('\n');
+const everySource = files(SRC).map((file) => readFileSync(file, 'utf8')).join('\n');
+
+/** A constant's value as its definition in src writes it (`const NAME = 'standard';`, `= 0.9;`); a test error where there is none to read. */
+function constantValue(name: string): string {
+  const definitions = [...everySource.matchAll(new RegExp(`\\bconst ${name}(?:: \\w+)? = (?:'([\\w-]+)'|([\\d.]+));`, 'g'))];
+  if (definitions.length !== 1) throw new Error(`${name}: expected one definition as a string or number literal in src, found ${definitions.length}`);
+  return definitions[0][1] ?? definitions[0][2];
+}
+
+/** The settings whose value is a named constant (choice('init', EVEN_ROWS_INIT)), with the constant's name. */
+const fromConstants: { option: RemedyOption; constant: string }[] = [
+  ...[...source.matchAll(/\b(?:choice|numberSetting)\('(\w+)', ([A-Z][A-Z0-9_]+)\)/g)].map((m) => ({ option: m[1] as RemedyOption, constant: m[2] })),
+  ...[...source.matchAll(/\{ option: '(\w+)', value: `[^`]*`, flagValue: `\$\{([A-Z][A-Z0-9_]+)\}`/g)].map((m) => ({ option: m[1] as RemedyOption, constant: m[2] })),
+];
 
 /** Each (option, flag value) a remedy in src/flow sets in a form written out. */
 const written: [RemedyOption, string][] = [
   ...[...source.matchAll(/\bchoice\('(\w+)', '([\w-]+)'\)/g)].map((m) => [m[1] as RemedyOption, m[2]] as [RemedyOption, string]),
   ...[...source.matchAll(/\bnumberSetting\('(\w+)', ([\d.]+)\)/g)].map((m) => [m[1] as RemedyOption, m[2]] as [RemedyOption, string]),
   ...[...source.matchAll(/\boptimizerSwitch\(\w+, '([\w-]+)'\)/g)].map((m) => ['optimizer', m[1]] as [RemedyOption, string]),
+  ...[...source.matchAll(/\boptimizerRemedy\(\s*'([\w-]+)'/g)].map((m) => ['optimizer', m[1]] as [RemedyOption, string]),
   ...[...source.matchAll(/\{ option: '(\w+)', value: '[^']*', flagValue: '([^']+)'/g)].map((m) => [m[1] as RemedyOption, m[2]] as [RemedyOption, string]),
+  ...fromConstants.map(({ option, constant }) => [option, constantValue(constant)] as [RemedyOption, string]),
 ];
 const settings = [...new Map(written.map(([option, flagValue]) => [`${option} ${flagValue}`, { option, value: flagValue, flagValue } as RemedySetting])).values()];
 
@@ -43,6 +62,9 @@ describe("every remedy diagnose() can print parses as the CLI's command line", (
   it('finds the remedies written out (the grep did not go blind)', () => {
     expect(settings.length).toBeGreaterThanOrEqual(7);
     for (const option of ['activation', 'init', 'biasInit', 'optimizer']) expect(settings.some((s) => s.option === option), option).toBe(true);
+    // Those set from constants, each read from its definition (EVEN_ROWS_INIT: 'standard', CHOICE_MOMENTUM: 0.9, BATCH_NORM_ROWS: 16).
+    expect(fromConstants.map((s) => s.constant)).toEqual(expect.arrayContaining(['EVEN_ROWS_INIT', 'CHOICE_MOMENTUM', 'BATCH_NORM_ROWS']));
+    for (const [option, value] of [['init', 'standard'], ['momentum', '0.9'], ['batchSize', '16'], ['optimizer', 'lars']]) expect(settings.some((s) => s.option === option && s.flagValue === value), `${option} ${value}`).toBe(true);
   });
 
   it("each option a remedy may set that has a flag names one of train's flags", () => {
