@@ -17,14 +17,15 @@
  */
 import { checkKnownKeys, keysOf } from '../checks.js';
 import { shown } from '../errors.js';
-import { checkActivationOptions, checkAgrees, MistakenImportOption, refuseHiddenActivation, UnreadImportOption, UnstatedImportOptions, type ImportOptionName } from './import-options.js';
+import { checkActivationOptions, checkAgrees, MistakenImportOption, optionsToPass, refuseHiddenActivation, UnreadImportOption, UnstatedImportOptions, type ImportOptionName } from './import-options.js';
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
 import { MODEL_FILE_TAG, MODEL_VERSION, type ModelData } from '../network/model-file.js';
 import type { Network } from '../api/network.js';
 import { badModel, exportSource, checkArchitecture, checkSizes, denseAsBlockModel, readActivation, readLoss } from './model-data.js';
 import type { BlockModelData } from '../layers/block-model.js';
+import type { DenseSpec, LayerSpec } from '../layers/spec.js';
 import { pytorchExpression } from './pytorch-module.js';
-import { isResidualTensor, someModuleNames } from './pytorch-import.js';
+import { architectureOfPytorch, isResidualTensor, someModuleNames } from './pytorch-import.js';
 import {
   BLOCK_FILE_RECORDS,
   blockModelFromSafetensors,
@@ -96,6 +97,8 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   const file = parseSafetensors(bytes);
   const { metadata, entries } = file;
   if (isBlockFile(metadata)) throw badModel('safetensors', 'holds a block network (__metadata__ with "layers"): read it with blockModelFromSafetensors');
+  const module = recordedModule(metadata);
+  if (module !== undefined) return recordedDenseChain(bytes, metadata, module, options);
   refuseResidual(entries, metadata, options);
   const notes: string[] = [];
   const grouped = groupLayers(entries);
@@ -139,11 +142,52 @@ export function readSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   const { activation, output, loss, layers, pytorch } = options; // each reader takes its own and refuses what it gives no room for
   if (!gradscopeBlocks && !recorded && pytorch === undefined) return fromSafetensors(bytes, { activation, output, loss, layers });
   if (layers !== undefined) {
-    const namedBy = recorded ? "__metadata__.pytorch's module expression" : "the pytorch option's module expression";
-    throw new UnreadImportOption('layers', gradscopeBlocks ? BLOCK_FILE_RECORDS : `${namedBy} names the tensors and gives their order`);
+    throw new UnreadImportOption('layers', gradscopeBlocks ? BLOCK_FILE_RECORDS : recorded ? RECORDED_MODULE_NAMES : "the pytorch option's module expression names the tensors and gives their order");
   }
   return blockModelFromSafetensors(bytes, { pytorch, loss, activation, output });
 }
+
+/**
+ * A state_dict whose metadata records its module (recordedModule) read by that expression, one rule with readSafetensors and the
+ * CLI's convert: its tensors are named by the module, whatever their shapes suggest, so the dense reader never guesses at them. A
+ * module of nn.Linear layers, each with its activation after it, is the dense chain returned; any other (a LayerNorm, a Residual)
+ * is a block network, refused as a block file gradscope wrote is. `layers` is refused: the expression orders the tensors.
+ */
+function recordedDenseChain(bytes: Uint8Array | ArrayBuffer, metadata: Record<string, string>, module: string, options: SafetensorsImportOptions): ModelData {
+  // What the file holds first, whatever the options: no option makes a block network a dense chain.
+  if (denseLayers(architectureOfPytorch(module, '__metadata__.pytorch').layers) === undefined) {
+    throw badModel('safetensors', `holds a block network (__metadata__.pytorch records its module, ${module}): read it with blockModelFromSafetensors`);
+  }
+  if (options.layers !== undefined) throw new UnreadImportOption('layers', RECORDED_MODULE_NAMES);
+  const { activation, output, loss } = options;
+  const read = blockModelFromSafetensors(bytes, { activation, output, loss });
+  const dense = denseLayers(read.layers)!;
+  const sizes = [read.inputs, ...dense.map((layer) => layer.units)];
+  // The layout of dense layers alone: each layer's weight, then its bias.
+  return {
+    loss: read.loss,
+    sizes,
+    activations: dense.map((layer) => layer.activation ?? 'linear'),
+    weights: dense.map((_, l) => read.tensors[2 * l].values),
+    biases: dense.map((_, l) => read.tensors[2 * l + 1].values),
+    ...(read.initialisation && { initialisation: read.initialisation }),
+    ...(read.trainedOn && { trainedOn: read.trainedOn }),
+    // blockModelFromSafetensors keeps its notes only when it has some; a dense chain's always says where its loss came from.
+    imported: read.imported ?? { lossFrom: metadata.loss !== undefined ? '__metadata__.loss' : 'the loss option', notes: [] },
+  };
+}
+
+/**
+ * A module's layers as a dense chain's, or undefined where they are not one: its nn.Linear layers, less the nn.Identity() that
+ * gradscope's writer puts after a linear layer (an activation layer of 'linear', which computes nothing).
+ */
+function denseLayers(layers: readonly LayerSpec[]): DenseSpec[] | undefined {
+  const kept = layers.filter((layer) => !(layer.type === 'activation' && layer.activation === 'linear'));
+  return kept.every((layer) => layer.type === 'dense') ? (kept as DenseSpec[]) : undefined;
+}
+
+/** Why a file whose metadata records its module takes no layers option. */
+const RECORDED_MODULE_NAMES = "__metadata__.pytorch's module expression names the tensors and gives their order";
 
 interface LayerEntries {
   name: string;
@@ -179,25 +223,23 @@ function moduleRoute(metadata: Record<string, string>, options: SafetensorsImpor
 }
 
 /**
- * Refuses a file holding a PyTorch Residual's tensors (isResidualTensor: `2.branch.0.weight`, `2.alpha`) whose nn.Linear weights chain
- * in some order, whatever the options: read as a dense chain, in the order its shapes or a layers option gave, the block's
- * x + branch(x) was dropped without a word and the network computed something else than the module (io33). Its module expression reads
- * it, block and all (blockModelFromSafetensors), which the refusal offers with the loss where the file lacks it; where gradscope's
- * metadata records that expression (recordedModule) the refusal names it, which blockModelFromSafetensors reads the file by with no
- * option; where it records a dense chain (pytorchRefusal) nothing reads the file, so nothing is offered. Weights that chain in no order are
- * left to the dense reader's refusals (orderLayers, the sizes' check), which no expression would pass either.
+ * Refuses a file that says nothing of its layers (no gradscope metadata recording them: pytorchRefusal) holding what look like a PyTorch
+ * Residual's tensors (isResidualTensor: `2.branch.0.weight`, `2.alpha`) whose nn.Linear weights chain in some order: read as a dense
+ * chain in the order its shapes gave, the block's x + branch(x) was dropped without a word and the network computed something else than
+ * the module (io33). Its module expression reads it, block and all (blockModelFromSafetensors), which the refusal offers with the loss
+ * where the file lacks it. The names are a guess, so the file's metadata comes first (one recording a dense chain's activations is read
+ * as that chain), and a layers option, the caller naming every dense layer in order, says it is a dense chain whose names only look like
+ * a Residual's (io34): the refusal says so. Weights that chain in no order are left to the dense reader's refusals (orderLayers, the
+ * sizes' check), which no expression would pass either.
  */
 function refuseResidual(entries: readonly TensorEntry[], metadata: Record<string, string>, options: SafetensorsImportOptions): void {
+  if (pytorchRefusal(metadata) !== undefined || options.layers !== undefined) return;
   const residual = entries.map((entry) => entry.name).filter(isResidualTensor);
   if (residual.length === 0) return;
   const linears = entries.filter((entry) => entry.name.endsWith('.weight') && entry.shape.length === 2).map((weight) => ({ name: weight.name, weight }));
   const orders = chainOrders(linears);
   if (orders !== 'too many' && orders.length === 0) return;
-  const found = `${listNames(residual)} ${residual.length === 1 ? 'is a tensor' : 'are tensors'} of a PyTorch Residual block (its branch's modules k.branch.j, its ReZero gate k.alpha), which adds the block's input to its branch's output: read as a dense chain, that sum would be dropped and the network would compute something else than the module`;
-  const module = recordedModule(metadata);
-  if (module !== undefined) throw badModel('safetensors', `${found}; __metadata__.pytorch records the module that saved it, ${module}: read it by that expression with blockModelFromSafetensors or readSafetensors, as the convert command does`);
-  const refusal = pytorchRefusal(metadata);
-  if (refusal !== undefined) throw badModel('safetensors', `${found}; and ${refusal}, so no module expression reads it either`);
+  const found = `${listNames(residual)} ${residual.length === 1 ? 'is a tensor' : 'are tensors'} of a PyTorch Residual block (its branch's modules k.branch.j, its ReZero gate k.alpha), which adds the block's input to its branch's output: read as a dense chain, that sum would be dropped and the network would compute something else than the module (a dense chain whose names only look like a Residual's reads as one with ${optionsToPass(['layers'])} naming its layers in order, input first)`;
   const loss = gradscopeMetadata(metadata).loss === undefined && options.loss === undefined ? (['loss'] as const) : [];
   throw new UnstatedImportOptions('safetensors', found, ['pytorch', ...loss], "to read it by the expression of the PyTorch module that saved it, which gives every layer (in place of the activation, output and layers options, a dense chain's)");
 }
