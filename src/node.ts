@@ -22,6 +22,8 @@ export { runRemediesStudy } from './studies/remedies.js';
 export type { RemediesOptions, RemediesResult, RemediesRun } from './studies/remedies.js';
 export { runAutoencoderStudy, AUTOENCODER_SIZES } from './studies/autoencoder.js';
 export type { AutoencoderStudyOptions, AutoencoderStudyResult, AutoencoderRun, CurvePoint } from './studies/autoencoder.js';
+export { runPlateauStudy, CURVATURE_OF, PLATEAU_SIZES } from './studies/plateau.js';
+export type { PlateauOptions, PlateauResult, PlateauPoint, SaddleProbe, CurvatureOf, CurvatureVerdict } from './studies/plateau.js';
 export { runTrainableDepthStudy, deepestTrainable, TRAINABLE_DEPTHS, TRAINABLE_WIDTH, TRAINABLE_EPOCHS, ACCURACY_GOAL } from './studies/trainable-depth.js';
 export type { TrainableDepthOptions, TrainableDepthResult, TrainableDepthRow, DeepestTrainable, GoalCheck } from './studies/trainable-depth.js';
 export { TRAINABLE_DEPTH_REMEDIES } from './studies/trainable-depth-remedies.js';

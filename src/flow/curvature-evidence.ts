@@ -7,6 +7,11 @@
 import { sci } from '../sci-text.js';
 
 export interface CurvatureEvidence {
+  /**
+   * What was measured: 'objective', the loss with any L2 term the run trained with (the default), or
+   * 'loss', the data loss alone on weights an L2 term may have trained (the plateau study's curvatureOf).
+   */
+  measured?: 'objective' | 'loss';
   /** The smallest eigenvalue of the Hessian of the objective. */
   lambdaMin: number;
   /** The largest eigenvalue of the Hessian of the objective. */
@@ -31,14 +36,16 @@ export interface CurvatureEvidence {
  */
 export function curvatureSentence(c: CurvatureEvidence): string {
   const values = `λ_min = ${sci(c.lambdaMin)} against λ_max = ${sci(c.lambdaMax)}`;
+  const loss = c.measured === 'loss';
+  const f = loss ? 'the loss' : 'the objective';
   if (c.confirmed && c.exploitable && c.critical) {
-    return `Curvature where the run ended: a saddle (${values}), and a step along λ_min's eigenvector lowers the objective on both sides, so following negative curvature leaves it.`;
+    return `Curvature where the run ended: a saddle (${values}), and a step along λ_min's eigenvector lowers ${f} on both sides, so following negative curvature leaves it.`;
   }
   if (c.confirmed && c.exploitable) {
-    return `Curvature where the run ended: strong negative curvature (${values}), a step along λ_min's eigenvector lowers the objective on both sides, but the point is not critical, so not a saddle: the gradient would lower the objective more over the same length.`;
+    return `Curvature where the run ended: strong negative curvature (${values}), a step along λ_min's eigenvector lowers ${f} on both sides, but the point is not critical, so not a saddle: the gradient would lower ${f} more over the same length.`;
   }
   if (c.confirmed) {
-    return `Curvature where the run ended: not a minimum, the objective (the loss with any L2 term) curves down along one direction (${values}, confirmed by its values along its eigenvector), but weakly: no step tried along it lowers the objective on both sides, the gradient outweighs it.`;
+    return `Curvature where the run ended: not a minimum, ${loss ? 'the loss (without the L2 term it trained with)' : 'the objective (the loss with any L2 term)'} curves down along one direction (${values}, confirmed by its values along its eigenvector), but weakly: no step tried along it lowers ${f} on both sides, the gradient outweighs it.`;
   }
-  return `Curvature where the run ended: no direction curves down beyond rounding (${values}): a minimum of the measured objective, not a saddle.`;
+  return `Curvature where the run ended: no direction curves down beyond rounding (${values}): a minimum of the measured ${loss ? 'loss' : 'objective'}, not a saddle.`;
 }

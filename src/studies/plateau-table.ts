@@ -47,7 +47,9 @@ export function plateauTableKey(result: PlateauResult): string {
   const estimated = result.points.some((p) => !p.negativeMassExact);
   const hidden = layers - 1; // PLATEAU_SIZES: 4 hidden layers, then the output
   return [
-    `‖∇f‖: the gradient of the objective f = C + (λ/2n)‖w‖² (λ = ${result.lambda}, n = ${grouped(result.rows)}), the L2 term's (λ/n)·w included; ‖∇C‖: the data loss's alone (loss: C, the cross-entropy). Where ‖∇C‖ is a small part of ‖∇f‖, the step is mostly the L2 term's, −η(λ/n)·w: descent shrinks the weights, and C need not fall.`,
+    result.curvatureOf === 'loss'
+      ? `‖∇f‖ = ‖∇C‖: every column measures f = C, the data loss alone (loss: C, the cross-entropy), at the weights that training on the objective C + (λ/2n)‖w‖² (λ = ${result.lambda}, n = ${grouped(result.rows)}) reached: its Hessian and its steps along ±v without the L2 term's λ/n on every weight direction.`
+      : `‖∇f‖: the gradient of the objective f = C + (λ/2n)‖w‖² (λ = ${result.lambda}, n = ${grouped(result.rows)}), the L2 term's (λ/n)·w included; ‖∇C‖: the data loss's alone (loss: C, the cross-entropy). Where ‖∇C‖ is a small part of ‖∇f‖, the step is mostly the L2 term's, −η(λ/n)·w: descent shrinks the weights, and C need not fall.`,
     `neg. mass: Σ_{λ<0}|λ| / Σ|λ|, the share of the Hessian's spectrum, each eigenvalue weighted by |λ|, that lies below 0${estimated ? " (≈: estimated from one random start vector, stochastic Lanczos quadrature, where the Hessian has more rows than Lanczos' step limit)" : ''}.`,
     `GSNR 1–${hidden}: hidden layers 1 to ${hidden}, GSNR ${layers}: the output layer: each layer's gradient signal-to-noise ratio over the ${counted(result.rows, 'digit')}, ‖E g‖² / E‖g − E g‖² (Liu et al. 2020): below 1, the examples' gradients mostly point different ways and their mean is what is left of their disagreement.`,
   ].join('\n');

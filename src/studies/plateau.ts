@@ -21,7 +21,7 @@ import { denseChainNoiseLayers, GradientNoiseMeter } from '../flow/gradient-nois
 import type { Trace } from '../flow/trace.js';
 import { denseModelOf, MODEL } from '../model.js';
 import { euclideanNorm } from '../norm.js';
-import { type Bound, checkAtMost, checkCallback, checkFloat32, checkNumber } from '../checks.js';
+import { type Bound, checkAtMost, checkCallback, checkChoice, checkFloat32, checkNumber } from '../checks.js';
 import { checkEigenCount } from '../curvature/lanczos.js';
 import { parameterCountOf } from '../network/memory-budget.js';
 import { NIELSEN_EPOCHS_BOUND, PLATEAU_POINTS_BOUND } from './study-bounds.js';
@@ -56,9 +56,20 @@ export interface PlateauOptions {
   maxSteps?: number;
   /** Seed of the network and of Lanczos' start vectors (default STUDY_SEED = 1). */
   seed?: number;
+  /**
+   * What each point measures (default 'objective'): the objective the network trains on, C + (λ/2n)‖w‖²,
+   * or with 'loss' the cross-entropy C alone on the same weights (trained with the L2 term all the
+   * same): its Hessian, gradient and steps along its own eigenvector, without the λ/n the L2 term adds
+   * along every weight direction, which on Nielsen's plateau hides most of C's negative curvature.
+   */
+  curvatureOf?: CurvatureOf;
   /** Called after each measurement with the points done and the points in all (the distinct epochs: see `points`; default: none). */
   onProgress?: (done: number, points: number) => void;
 }
+
+/** What the plateau study's points measure: the training objective, or the data loss alone (PlateauOptions.curvatureOf). */
+export const CURVATURE_OF = ['objective', 'loss'] as const;
+export type CurvatureOf = (typeof CURVATURE_OF)[number];
 
 export interface SaddleProbe {
   /** ‖θ' − θ‖ along ±v. */
@@ -135,6 +146,8 @@ export interface PlateauResult {
   epochs: number;
   learningRate: number;
   lambda: number;
+  /** What the points measure (PlateauOptions.curvatureOf): with 'loss', f = C and each point's objective is its loss. */
+  curvatureOf: CurvatureOf;
   points: PlateauPoint[];
   /** The mean-field prediction of the gradient decay over depth at initialisation, beside the measured one. */
   meanField: MeanFieldLayer[];
@@ -147,9 +160,10 @@ export interface PlateauResult {
 }
 
 /** The last point's curvature as diagnose() takes it. */
-export function curvatureEvidence(point: PlateauPoint): CurvatureEvidence {
+export function curvatureEvidence(point: PlateauPoint, measured: CurvatureOf): CurvatureEvidence {
   const { verdict } = point;
   return {
+    measured,
     lambdaMin: point.smallest[0],
     lambdaMax: point.largest[0],
     confirmed: verdict !== 'minimum-like',
@@ -166,6 +180,9 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
   const k = checkEigenCount(options.k ?? PLATEAU_DEFAULTS.k, PLATEAU_K_BOUND.max, 'plateau study: k');
   const maxSteps = checkNumber(options.maxSteps, 'plateau study: maxSteps', { min: 2, integer: true }, 200);
   checkCallback(options.onProgress, 'plateau study: onProgress');
+  const curvatureOf = options.curvatureOf === undefined ? 'objective' : checkChoice(options.curvatureOf, CURVATURE_OF, 'plateau study: curvatureOf');
+  // The L2 term in what is measured; the training keeps λ either way.
+  const measuredLambda = curvatureOf === 'loss' ? 0 : lambda;
   const started = performance.now();
   const digits = await loadMnist();
   const data = firstRows(digits.train.x, digits.train.y, rows);
@@ -190,7 +207,7 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
         trace = net.trace;
         epoch = mark;
       }
-      measured.push(measurePoint(net, dataset, { epoch, lambda, k, maxSteps, seed: options.seed ?? STUDY_SEED }));
+      measured.push(measurePoint(net, dataset, { epoch, lambda: measuredLambda, k, maxSteps, seed: options.seed ?? STUDY_SEED }));
       options.onProgress?.(measured.length, marks.length);
     }
     return {
@@ -199,9 +216,10 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
       epochs,
       learningRate: NIELSEN_TRAINING.learningRate,
       lambda,
+      curvatureOf,
       points: measured,
       meanField,
-      diagnosis: trace && diagnose(trace, { curvature: curvatureEvidence(measured[measured.length - 1]) }),
+      diagnosis: trace && diagnose(trace, { curvature: curvatureEvidence(measured[measured.length - 1], curvatureOf) }),
       trace,
       testAccuracy: net.evaluate(digits.test.x, digits.test.y).accuracy,
       seconds: (performance.now() - started) / 1000,

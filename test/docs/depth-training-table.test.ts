@@ -13,22 +13,12 @@ import { depthInitialisationTable } from '../../src/studies/depth-report.js';
 import { grouped } from '../../src/counted.js';
 import { VERDICT_FIGURE_HEADING } from '../../src/flow/diagnose.js';
 import { DEPTH_SEEDS, NIELSEN_RATIOS, runDepthStudy, type DepthStudyResult } from '../../src/studies/depth.js';
+import { tableStarting } from '../util/markdown-tables.js';
 
 const read = (file: string) => ({ file, text: readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8') });
 const GRADIENT_FLOW = read('docs/gradient-flow.md');
 const STUDIES = read('docs/studies.md');
 const README = read('README.md');
-
-/** The pipe table of `doc` whose header row starts with `start`: its header's cells and its rows' (the |---| rule left out). */
-function tableStarting(doc: { file: string; text: string }, start: string): { header: string[]; rows: string[][] } {
-  const lines = doc.text.split('\n');
-  const at = lines.findIndex((line) => line.startsWith(start));
-  if (at < 0) throw new Error(`${doc.file}: no table headed '${start}'`);
-  const cells = (line: string) => line.slice(1, -1).split('|').map((cell) => cell.trim());
-  const rows: string[][] = [];
-  for (let i = at + 2; i < lines.length && lines[i].startsWith('|'); i++) rows.push(cells(lines[i]));
-  return { header: cells(lines[at]), rows };
-}
 
 let result: DepthStudyResult;
 beforeAll(async () => {

@@ -89,6 +89,7 @@ describe('plateau study', () => {
     // the diagnosis of the last stretch carries the last point's curvature
     const last = result.points[1];
     expect(result.diagnosis!.evidence.curvature).toEqual({
+      measured: 'objective',
       lambdaMin: last.smallest[0],
       lambdaMax: last.largest[0],
       confirmed: last.verdict !== 'minimum-like',

@@ -12,3 +12,14 @@ export function tableUnder(markdown: string, heading: string): string[][] {
   if (rows.length < 3) throw new Error(`no table under '${heading}'`);
   return rows.slice(2);
 }
+
+/** The pipe table of `doc` (named `file` in errors) whose header row starts with `start`: its header's cells and its rows' (the |---| rule left out). */
+export function tableStarting(doc: { file: string; text: string }, start: string): { header: string[]; rows: string[][] } {
+  const lines = doc.text.split('\n');
+  const at = lines.findIndex((line) => line.startsWith(start));
+  if (at < 0) throw new Error(`${doc.file}: no table headed '${start}'`);
+  const cells = (line: string) => line.slice(1, -1).split('|').map((cell) => cell.trim());
+  const rows: string[][] = [];
+  for (let i = at + 2; i < lines.length && lines[i].startsWith('|'); i++) rows.push(cells(lines[i]));
+  return { header: cells(lines[at]), rows };
+}

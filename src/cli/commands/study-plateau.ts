@@ -1,14 +1,14 @@
 /**
- * gradscope study plateau [--epochs 500] [--points 5] [--lambda 5] [--k 3] [--seed 1] [--json] [--html FILE]
+ * gradscope study plateau [--epochs 500] [--points 5] [--lambda 5] [--k 3] [--seed 1] [--curvature-of objective|loss] [--json] [--html FILE]
  * Saddle or minimum: the curvature of Nielsen's 4-hidden-layer sigmoid net along his training.
  */
 import { counted, grouped } from '../../counted.js';
-import { PLATEAU_DEFAULTS, PLATEAU_K_BOUND, PLATEAU_SIZES, runPlateauStudy, type PlateauPoint, type PlateauResult } from '../../studies/plateau.js';
+import { CURVATURE_OF, PLATEAU_DEFAULTS, PLATEAU_K_BOUND, PLATEAU_SIZES, runPlateauStudy, type CurvatureOf, type PlateauPoint, type PlateauResult } from '../../studies/plateau.js';
 import { nielsenLambdaBound, NIELSEN_TRAINING } from '../../studies/depth.js';
 import { plateauReportSection } from '../../studies/plateau-report.js';
 import { plateauTableColumns, plateauTableKey } from '../../studies/plateau-table.js';
 import { writeReport } from '../../io/report-file.js';
-import { booleanFlag, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, SEED_FLAG } from '../command.js';
+import { booleanFlag, choiceFlag, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, SEED_FLAG } from '../command.js';
 import { plateauRunTerms } from '../study-remedy-terms.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
@@ -49,9 +49,10 @@ export function plateauSummary(result: PlateauResult): string {
   const [saddles, strong, negative, minimumLike] = [count('saddle'), count('strong negative curvature'), count('negative curvature'), count('minimum-like')];
   const agreeing = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   const last = result.points[result.points.length - 1];
+  const f = result.curvatureOf === 'loss' ? 'loss' : 'objective';
   return [
-    `Of ${counted(result.points.length, 'point')}, ${agreeing(saddles, 'is a saddle', 'are saddles')} (negative curvature along v, confirmed by objective values, a step t along ±v lowers the objective on both sides, and by at least ‖∇f‖·t: the point is as good as critical),`,
-    `${agreeing(strong, 'has', 'have')} strong negative curvature off a critical point (a step along ±v lowers the objective on both sides, but by less than ‖∇f‖·t: the gradient outweighs it, so not a saddle),`,
+    `Of ${counted(result.points.length, 'point')}, ${agreeing(saddles, 'is a saddle', 'are saddles')} (negative curvature along v, confirmed by ${f} values, a step t along ±v lowers the ${f} on both sides, and by at least ‖∇f‖·t: the point is as good as critical),`,
+    `${agreeing(strong, 'has', 'have')} strong negative curvature off a critical point (a step along ±v lowers the ${f} on both sides, but by less than ‖∇f‖·t: the gradient outweighs it, so not a saddle),`,
     `${agreeing(negative, 'has', 'have')} confirmed negative curvature that no step tried exploits on both sides (the gradient along v outweighs it), ${agreeing(minimumLike, 'shows', 'show')} no negative curvature.`,
     last ? `At epoch ${grouped(last.epoch)}: λ_min = ${sci(last.smallest[0])}, λ_max = ${sci(last.largest[0])}, ${negativeMassText(last.negativeMass, last.negativeMassExact)} of the spectral mass negative; test accuracy ${percentText(result.testAccuracy)}.` : '',
   ].join('\n');
@@ -67,6 +68,7 @@ export const studyPlateauCommand = command({
     { name: 'k', value: 'N', default: PLATEAU_DEFAULTS.k, rule: { ...COUNT, ...PLATEAU_K_BOUND }, about: 'eigenvalues at each end of the Hessian spectrum' },
     // Nielsen's training is full-batch and in order (nielsenTraining), so the seed orders no batches.
     { ...SEED_FLAG, about: "the random seed (initial weights, Lanczos' start vectors)" },
+    { name: 'curvature-of', value: CURVATURE_OF.join('|'), default: 'objective', about: 'what each point measures: the objective the network trains on, C + (λ/2n)‖w‖², or the cross-entropy C alone on the same weights (the L2 term trains them either way)' },
     JSON_FLAG,
     HTML_FLAG,
   ],
@@ -82,6 +84,7 @@ export const studyPlateauCommand = command({
       lambda: numberFlag(args, 'lambda'),
       k: numberFlag(args, 'k'),
       seed: numberFlag(args, 'seed'),
+      curvatureOf: choiceFlag<CurvatureOf>(args, 'curvature-of'),
       onProgress: (done, points) => (progress ??= new ProgressBar(terminal, 'plateau', points)).update(done),
     });
     progress?.done();
@@ -91,7 +94,8 @@ export const studyPlateauCommand = command({
       return;
     }
     print(terminal, `Nielsen's [${PLATEAU_SIZES.join(',')}] sigmoid net, his init and cost; full-batch gradient descent on the first ${counted(result.rows, 'digit')},`);
-    print(terminal, `η = ${result.learningRate}, L2 λ = ${result.lambda} on the weights, ${counted(result.epochs, 'epoch')}. Curvature of the objective C + (λ/2n)‖w‖²;`);
+    const measured = result.curvatureOf === 'loss' ? 'the cross-entropy C alone (the L2 term left out)' : 'the objective C + (λ/2n)‖w‖²';
+    print(terminal, `η = ${result.learningRate}, L2 λ = ${result.lambda} on the weights, ${counted(result.epochs, 'epoch')}. Curvature of ${measured};`);
     print(terminal, 'v = the eigenvector of λ_min, oriented downhill; t = step length along ±v.\n');
     print(terminal, plateauTable(result, terminal.columns));
     print(terminal, plateauTableKey(result));
