@@ -169,7 +169,7 @@ export function weightReader(json: Record<string, unknown>, weightData: Uint8Arr
   const specs = readWeightSpecs(json);
   const bytes = weightData instanceof Uint8Array ? weightData : new Uint8Array(weightData);
   const needed = specs.reduce((n, spec) => n + spec.bytes, 0n);
-  if (needed !== BigInt(bytes.length)) throw badModel('weights', `the manifest describes ${grouped(needed)} bytes but ${grouped(bytes.length)} were given`);
+  if (needed !== BigInt(bytes.length)) throw badModel('weights', `the manifest describes ${grouped(needed)} bytes but ${grouped(bytes.length)} were given${byteCountMisfit(specs, BigInt(bytes.length))}`);
   const offsets = new Map<string, { at: number; spec: WeightSpec }>();
   let at = 0;
   for (const spec of specs) {
@@ -189,6 +189,20 @@ export function weightReader(json: Record<string, unknown>, weightData: Uint8Arr
     checkStoredTensor(values, elementPath(`weights ${found.spec.name}`, shape), parameter, badModel);
     return values;
   };
+}
+
+/**
+ * Where weight bytes of the wrong length part from the manifest, so the refusal names a weight (a shard cut short, or one of another
+ * model): the first weight the bytes do not wholly hold, with its byte range; else how many bytes follow the last one.
+ */
+function byteCountMisfit(specs: readonly WeightSpec[], given: bigint): string {
+  let end = 0n;
+  for (const spec of specs) {
+    const start = end;
+    end += spec.bytes;
+    if (end > given) return `: ${spec.name} (bytes ${grouped(start)} to ${grouped(end)}) is ${start >= given ? 'missing' : 'cut short'}`;
+  }
+  return `: ${grouped(given - end)} bytes follow the last weight${specs.length > 0 ? `, ${specs[specs.length - 1].name}` : ''}`;
 }
 
 /** Bytes per element of the dtypes a shard may hold; optimizer state (e.g. int32 `iter`) rides along with the weights. */
