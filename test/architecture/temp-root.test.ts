@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { makeRunFolder, STALE_RUN_AGE_MS, tsxCacheName } from '../util/temp-root.js';
 
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 // The suites' temporary folders live in the run's own folder, which test/util/temp-root.ts removes at the end.
 describe('a test run’s temporary folders', () => {
@@ -25,7 +25,8 @@ describe('a test run’s temporary folders', () => {
     // Contents no earlier run compiled, so that tsx writes a new entry.
     writeFileSync(script, `const made: string = '${script} ${Math.random()}';\nprocess.stdout.write(made.length > 0 ? 'ran' : '');\n`);
     const before = new Set(readdirSync(machineCache));
-    const child = spawnSync(TSX, [script], { encoding: 'utf8' });
+    // node with tsx as its loader (found from ROOT), as every test's child runs TypeScript: the loader writes the cache.
+    const child = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(child.stdout).toBe('ran');
     expect(readdirSync(machineCache).filter((entry) => !before.has(entry)).length).toBeGreaterThan(0);
   });

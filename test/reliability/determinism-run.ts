@@ -1,6 +1,6 @@
 /**
  * One seeded training run, hashed: the property tests run it in-process and, once, in a child
- * `tsx` process, to check that the same seed gives the same bits across runs and processes.
+ * process (node with tsx as its loader), to check that the same seed gives the same bits across runs and processes.
  */
 import { createNetwork } from '../../src/api/network.js';
 import { Sgd } from '../../src/optim/sgd.js';
@@ -20,7 +20,7 @@ export async function seededRunHash(seed: number): Promise<string> {
   return hash;
 }
 
-// As a script: `tsx test/reliability/determinism-run.ts 42` prints the hash of seed 42's run.
+// As a script: `node --import tsx test/reliability/determinism-run.ts 42` prints the hash of seed 42's run.
 if (process.argv[1]?.endsWith('determinism-run.ts')) {
   process.stdout.write((await seededRunHash(Number(process.argv[2]))) + '\n');
 }

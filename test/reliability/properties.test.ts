@@ -180,7 +180,8 @@ describe('property-based', () => {
     expect(await seededRunHash(42)).toBe(here);
     expect(await seededRunHash(43)).not.toBe(here);
     const root = fileURLToPath(new URL('../../', import.meta.url));
-    const child = spawnSync(fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url)), ['test/reliability/determinism-run.ts', '42'], {
+    // node itself with tsx as a loader: the process that computes is the one the timeout kills (the tsx command would start another).
+    const child = spawnSync(process.execPath, ['--import', 'tsx', 'test/reliability/determinism-run.ts', '42'], {
       cwd: root,
       encoding: 'utf8',
       timeout: 60_000,

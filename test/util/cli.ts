@@ -4,7 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+/**
+ * The CLI's own process: node with tsx as its loader (tsx's docs: `node --import tsx` from Node 20.6), `tsx` found
+ * from ROOT, the child's working directory. Not the tsx command: a wrapper that starts a second node, relays SIGTERM
+ * (spawnSync's timeout) to it but not SIGKILL, after which the CLI ran on as an orphan (checked, 2026-12-05).
+ */
+const CLI = [process.execPath, '--import', 'tsx', 'src/cli/main.ts'];
 
 export interface CliRun {
   code: number;
@@ -25,8 +30,10 @@ export function userShellEnv(): NodeJS.ProcessEnv {
 
 export function runCli(args: string[], stdinFile?: string): CliRun {
   const env = userShellEnv();
-  // Given `stdinFile`, the child's stdin is a pipe that cat feeds it through (`cat file | gradscope …`; spawnSync's own `input` is a socket).
-  const command = stdinFile === undefined ? [TSX, 'src/cli/main.ts', ...args] : ['sh', '-c', 'cat "$0" | "$@"', stdinFile, TSX, 'src/cli/main.ts', ...args];
+  // Given `stdinFile`, the child's stdin is a pipe that cat feeds it through, as in `cat file | gradscope …` (spawnSync's
+  // own `input` is a socket). bash execs the CLI with its stdin on that pipe, so the child, and the timeout's kill, is
+  // the CLI itself; `cat file | CLI` left sh as the child, and a kill of sh left the CLI running.
+  const command = stdinFile === undefined ? [...CLI, ...args] : ['bash', '-c', 'exec "$@" < <(cat "$0")', stdinFile, ...CLI, ...args];
   const result = spawnSync(command[0], command.slice(1), { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
