@@ -1,10 +1,12 @@
-// Child process for crash-convert.test.ts: runs `gradscope convert IN OUT` (main(), as the command
-// does) over and over, announcing each on stdout, until the parent kills it, mid-write with high
-// probability.
+// Child process for crash-convert.test.ts: runs `gradscope convert IN OUT` once (main(), as the
+// command does) and SIGKILLs itself at MOMENT of its write of OUT (kill-at-moment.ts: 'writing' or
+// 'replaced'). OUT must exist.
 import { main } from '../../src/cli/cli.js';
+import { dieAtMoment, momentOf } from './kill-at-moment.js';
 
-const [input, output] = process.argv.slice(2);
-for (;;) {
-  process.stdout.write('converting\n');
-  if ((await main(['convert', input, output], { out: () => {}, err: (text) => void process.stderr.write(text), live: false })) !== 0) process.exit(1);
-}
+const [input, output, word] = process.argv.slice(2);
+const moment = momentOf(word, 'crash-convert.run.ts IN OUT writing|replaced');
+await dieAtMoment(output, moment, async () => {
+  const code = await main(['convert', input, output], { out: () => {}, err: (text) => void process.stderr.write(text), live: false });
+  if (code !== 0) throw new Error(`gradscope convert exited ${code}`);
+});

@@ -2,7 +2,12 @@
 // 0-byte output in place of the previous good file): after each kill the output holds the previous
 // model or the new one, complete; the next convert to that path removes the killed ones' temporary
 // files.
-import { spawn } from 'node:child_process';
+//
+// The converting child kills itself (SIGKILL) at a moment it sees in the folder (kill-at-moment.ts):
+// while its output's bytes are being written over the small model (which must still be there), right
+// after the output was replaced (the large model, whole), and while written over that large one.
+// Before, the parent killed 50–300 ms after an announced convert, guessing that converting took "a
+// few hundred milliseconds": under load the kills landed before, or after, the writes they meant to cut.
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,23 +18,9 @@ import { saveModel } from '../../src/io/files.js';
 import { readModelFile } from '../../src/io/model-formats.js';
 import { runCliInProcess } from '../util/cli.js';
 import type { ModelData } from '../../src/network/model-file.js';
+import { killedAtMoment, type Moment } from './kill-at-moment.js';
 
 const CHILD = fileURLToPath(new URL('./crash-convert.run.ts', import.meta.url));
-
-/** Starts the converting child, waits for its `runs`-th announced convert, waits `delayMs` more, kills it. */
-function killMidConvert(input: string, output: string, runs: number, delayMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    // node itself with tsx as a loader, so the kill lands on the process that writes (the tsx command would relay it).
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, input, output], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let seen = 0;
-    child.stdout.on('data', (chunk: Buffer) => {
-      seen += chunk.toString().split('converting').length - 1;
-      if (seen === runs) setTimeout(() => child.kill('SIGKILL'), delayMs);
-    });
-    child.on('error', reject);
-    child.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`the converting child exited by itself (${signal})`))));
-  });
-}
 
 describe('a kill during gradscope convert', () => {
   it('leaves the previous or the new model, complete, every time; the next convert cleans up', async () => {
@@ -42,16 +33,20 @@ describe('a kill during gradscope convert', () => {
     large.dispose();
     const output = join(folder, 'out.safetensors');
     expect((await runCliInProcess(['convert', join(folder, 'small.gsc'), output])).code).toBe(0);
-    const sizesSeen = new Set<string>();
-    // Converting the large model takes a few hundred milliseconds: these delays land before, inside and after writes.
-    for (const [runs, delayMs] of [[1, 150], [1, 300], [2, 50], [2, 250], [3, 100]] as const) {
-      await killMidConvert(join(folder, 'large.gsc'), output, runs, delayMs);
+    const kills: [moment: Moment, holds: string][] = [
+      ['writing', '3,2'],
+      ['replaced', '1024,2048,1024'],
+      ['writing', '1024,2048,1024'],
+    ];
+    const seen: string[] = [];
+    for (const [moment, holds] of kills) {
+      seen.push(await killedAtMoment(CHILD, [join(folder, 'large.gsc'), output, moment]));
       const model = (await readModelFile(output)) as ModelData;
-      sizesSeen.add(model.sizes.join(','));
-      expect(['3,2', '1024,2048,1024']).toContain(model.sizes.join(','));
+      expect(model.sizes.join(','), `after the kill at ${moment} (${seen.at(-1)})`).toBe(holds);
     }
-    const leftovers = readdirSync(folder).filter((name) => name.endsWith('.tmp'));
-    console.log(`after 5 kills the output held: ${[...sizesSeen].join(' / ')}; temporary files left by the kills: ${leftovers.length}`);
+    console.log(seen.join('\n'));
+    // The kills while writing left their temporary files; the next convert removes them.
+    expect(readdirSync(folder).filter((name) => name.endsWith('.tmp')).length, 'no temporary file was left: no kill cut a write short').toBeGreaterThan(0);
     expect((await runCliInProcess(['convert', join(folder, 'small.gsc'), output])).code).toBe(0);
     expect(readdirSync(folder).sort()).toEqual(['large.gsc', 'out.safetensors', 'small.gsc']);
   });

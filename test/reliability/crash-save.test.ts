@@ -2,10 +2,11 @@
 // path holds a complete, loadable model (the old one or the new one), never a torn one, and the next
 // save removes what the killed ones left.
 //
-// The saving child kills itself (SIGKILL, as any kill) at a moment it sees in the folder, so each
-// kill lands where it is meant to whatever the machine's load: while its save's bytes are being
-// written over the small model (which must still be there), right after a save replaced it (the
-// large one must be there, whole), and while a save is written over that large one. Before, the
+// The saving child kills itself (SIGKILL, as any kill) at a moment it sees in the folder
+// (kill-at-moment.ts), so each kill lands where it is meant to whatever the machine's load: while
+// its save's bytes are being written over the small model (which must still be there), right after
+// a save replaced it (the large one must be there, whole), and while a save is written over that
+// large one. Before, the
 // parent killed after a sleep of 0–40 ms following an announced save, so under load the kills
 // landed wherever; and it killed the tsx command, whose node process went on saving (orphaned,
 // until this file's worker ended): no save the test checked was cut short, and up to five orphans
@@ -20,25 +21,9 @@ import { describe, expect, it } from 'vitest';
 import { loadModel, readCheckpoint, saveModel } from '../../src/io/files.js';
 import { createNetwork } from '../../src/api/network.js';
 import type { ModelData } from '../../src/network/model-file.js';
+import { killedAtMoment, type Moment } from './kill-at-moment.js';
 
 const CHILD = fileURLToPath(new URL('./crash-save.run.ts', import.meta.url));
-type Moment = 'writing' | 'replaced';
-
-/** Runs the saving child until it kills itself in its save at `moment` (crash-save.run.ts); resolves with what it saw. */
-function killedSaving(path: string, moment: Moment): Promise<string> {
-  return new Promise((resolve, reject) => {
-    // node itself with tsx as a loader: the process that saves is the one that dies (the tsx command would start another).
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, path, moment], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      const saw = /^killed at .*$/m.exec(out)?.[0];
-      if (signal === 'SIGKILL' && saw !== undefined) resolve(saw);
-      else reject(new Error(`the saving child exited by itself (code ${code}, signal ${signal}): ${out}`));
-    });
-  });
-}
 
 describe('a crash during save', () => {
   it('leaves the previous or the new model, complete, every time', async () => {
@@ -55,7 +40,7 @@ describe('a crash during save', () => {
     ];
     const seen: string[] = [];
     for (const [moment, holds] of kills) {
-      seen.push(await killedSaving(path, moment));
+      seen.push(await killedAtMoment(CHILD, [path, moment]));
       const loaded = await loadModel(path);
       expect(loaded.sizes.join(','), `after the kill at ${moment} (${seen.at(-1)})`).toBe(holds);
       loaded.dispose();
