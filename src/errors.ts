@@ -2,6 +2,8 @@
  * Every error gradscope throws on purpose is a GradscopeError with a stable `code`, so callers can
  * branch on the code and read the message, which names what was wrong and where.
  */
+import { shellWord } from './shell-word.js';
+
 export type ErrorCode =
   | 'SHAPE_MISMATCH'
   | 'NON_FINITE_INPUT'
@@ -101,10 +103,10 @@ function render(value: unknown, depth: number): string {
   return `{${entries.join(',')}${keys.length > SHOWN_ENTRIES ? ',…' : ''}}`;
 }
 
-/** A file-system failure (missing file, no permission, disk full…) on `path`: IO_ERROR, naming the file and the system's reason. */
+/** A file-system failure (missing file, no permission, disk full…) on `path`: IO_ERROR, naming the file (its shell word) and the system's reason. */
 export function ioError(path: string, action: 'read' | 'write', error: unknown): GradscopeError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   // Node's message reads "ENOENT: no such file or directory, open 'x'": keep the reason, not the call.
   const reason = code ? String((error as Error).message).split(',')[0] : String(error);
-  return new GradscopeError('IO_ERROR', `${path}: cannot ${action} (${reason})`);
+  return new GradscopeError('IO_ERROR', `${shellWord(path)}: cannot ${action} (${reason})`);
 }

@@ -6,7 +6,7 @@
 import { extname } from 'node:path';
 import { CHECKPOINT_ENCODING_WORDS, checkCheckpointName, type CheckpointNameWords } from '../io/files.js';
 import { gradscopeLine } from './invocation.js';
-import { shellLine } from './shell-word.js';
+import { shellLine } from '../shell-word.js';
 
 /** The JSON checkpoint's name beside `path` (m.safetensors, out/ → m.json, out.json): the file `gradscope convert` reads. */
 function checkpointBeside(path: string): string {

@@ -13,6 +13,7 @@ import { checkWritable, parseJsonBytes, readFileBytes } from '../io/file-access.
 import { checkModelLimits, FILE_LIMITS } from '../model-limits.js';
 import { didYouMean } from '../suggest.js';
 import { grouped } from '../counted.js';
+import { shellWord } from '../shell-word.js';
 import { wrap, wrapTokens } from './prose.js';
 import type { AdviceTerms } from '../training/advice.js';
 import { STUDY_SEED } from '../studies/study-defaults.js';
@@ -466,18 +467,18 @@ export async function readDataFile(path: string): Promise<DataFile> {
     json = parseJsonBytes(bytes, 'BAD_DATA_FILE');
   } catch (error) {
     // Where the syntax is all it says, a user who gave a CSV (with a header) learns only that it is not JSON: say what --data takes.
-    throw new GradscopeError('BAD_DATA_FILE', `${path}: ${(error as Error).message}; --data takes a JSON file, ${DATA_FILE_SHAPE} (one list of numbers per row in each), and reads no CSV`);
+    throw new GradscopeError('BAD_DATA_FILE', `${shellWord(path)}: ${(error as Error).message}; --data takes a JSON file, ${DATA_FILE_SHAPE} (one list of numbers per row in each), and reads no CSV`);
   }
-  return dataFromJSON(json, path);
+  return dataFromJSON(json, shellWord(path));
 }
 
-/** Prefixes a GradscopeError's message with the file it came from. */
-export async function withFile<T>(path: string, work: () => Promise<T>): Promise<T> {
+/** Prefixes a GradscopeError's message with the file it came from, `named` as messages name it (a path's shellWord, or training-rows' BUNDLED_DIGITS). */
+export async function withFile<T>(named: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof GradscopeError && !error.message.startsWith(path)) {
-      throw new GradscopeError(error.code, `${path}: ${error.message}`);
+    if (error instanceof GradscopeError && !error.message.startsWith(named)) {
+      throw new GradscopeError(error.code, `${named}: ${error.message}`);
     }
     throw error;
   }

@@ -21,7 +21,7 @@
  */
 
 import { isAbsolute, relative } from 'node:path';
-import { shellWord } from './shell-word.js';
+import { shellWord } from '../shell-word.js';
 
 /** The prefix under a global install (or anything this rule does not recognise as local). */
 export const GLOBAL_COMMAND = 'gradscope';

@@ -14,7 +14,7 @@ import { shorten } from '../errors.js';
 import { commandName, numberFlag, OPTION_FLAGS, parseArgs, UsageError, wholeListFlag, type Command } from './command.js';
 import { gradscopeLine } from './invocation.js';
 import { flagsRefusedBeside, OPTIMIZER_SETTING_FLAGS, readTrainingFlags, TRAINING_FLAGS } from './training-flags.js';
-import { shellLine } from './shell-word.js';
+import { shellLine } from '../shell-word.js';
 
 /** A command line that repeats a run: its command, its flags, and what it cannot spell of the run. */
 export interface RunCommand {

@@ -9,6 +9,7 @@ import { MNIST_DIGITS } from '../data/mnist.js';
 import { counted, grouped } from '../counted.js';
 import { DIGITS_DATA, type TrainedOn } from '../trained-on.js';
 import type { TrainingRows } from './training-rows.js';
+import { shellWord } from '../shell-word.js';
 
 /** What study --model says of its test rows against those that trained the model: a warning where they overlap, a notice where that cannot be checked. */
 export interface SeenTestRows {
@@ -33,7 +34,7 @@ export function seenTestRows(modelPath: string, trainedOn: TrainedOn | undefined
   const last = first + rows.check.count - 1;
   const tested = `the test digits ${digitRange(first, last)}`;
   if (trainedOn === undefined) {
-    return { notice: `${modelPath} does not record the rows that trained it, so whether ${tested} are among them cannot be checked (train --out records them).` };
+    return { notice: `${shellWord(modelPath)} does not record the rows that trained it, so whether ${tested} are among them cannot be checked (train --out records them).` };
   }
   // Digits train from the first one on: the model saw digits 0 to trainedOn.rows − 1. Another data set's rows are not these.
   if (trainedOn.data !== DIGITS_DATA || trainedOn.rows <= first) return {};
@@ -46,6 +47,6 @@ export function seenTestRows(modelPath: string, trainedOn: TrainedOn | undefined
       : `give --train ${trainedOn.rows} --test ${Math.min(rows.check.count, left)} to test it on digits after them (the test digits are the --test after the --train)`;
   return {
     seen,
-    warning: `Warning: ${which} among the ${counted(trainedOn.rows, 'digit')} that trained ${modelPath} (${digitRange(0, trainedOn.rows - 1)}), so its test loss and accuracy are on rows it has seen, not held-out ones; ${choose}.`,
+    warning: `Warning: ${which} among the ${counted(trainedOn.rows, 'digit')} that trained ${shellWord(modelPath)} (${digitRange(0, trainedOn.rows - 1)}), so its test loss and accuracy are on rows it has seen, not held-out ones; ${choose}.`,
   };
 }

@@ -13,6 +13,7 @@ import { andList } from '../list-text.js';
 import { isCheckpointFile, readCheckpoint } from '../io/files.js';
 import { filesWrittenBy, type InteropFormat } from '../io/model-formats.js';
 import type { TrainedOn } from '../trained-on.js';
+import { shellWord } from '../shell-word.js';
 
 /**
  * What of the training section `input` holds every format leaves behind, in words (not the rows that
@@ -56,10 +57,10 @@ export async function leftBehindNote(input: string, output: string, format: Inte
   const overwritten = await inputAmong(input, await filesWrittenBy(output, format));
   if (overwritten !== undefined) {
     const which = overwritten === output ? 'OUT is IN' : `OUT writes ${overwritten}, which is IN`;
-    throw invalidOption(`${output}: ${which}, a checkpoint: writing ${formatText(format)} over it would lose what only the checkpoint holds (${held}); give OUT another name; nothing was written`);
+    throw invalidOption(`${shellWord(output)}: ${which}, a checkpoint: writing ${formatText(format)} over it would lose what only the checkpoint holds (${held}); give OUT another name; nothing was written`);
   }
   // newuser29: 'not written: IN is a checkpoint, and … holds the model …: the step (20) and RNG state a run resumes from and
   // sgd's optimiser state stay in IN' read awkwardly; what OUT holds, then what only IN keeps.
   const kept = trainedOn !== undefined ? ' and the record of the rows that trained it' : '';
-  return `${input} is a checkpoint: ${output}, ${formatText(format)}, holds only the model${kept}; ${input} alone keeps ${held}`;
+  return `${shellWord(input)} is a checkpoint: ${shellWord(output)}, ${formatText(format)}, holds only the model${kept}; ${shellWord(input)} alone keeps ${held}`;
 }

@@ -13,7 +13,7 @@ import { GradscopeError } from '../errors.js';
 import { isOneHotRow } from '../data/one-hot.js';
 import { STUDY_DIGITS } from '../studies/study-defaults.js';
 import { DATA_FILE_SHAPE, type DataFile } from '../io/data-file.js';
-import { shellWord } from './shell-word.js';
+import { shellWord } from '../shell-word.js';
 import { DIGITS_DATA, type TrainedOn } from '../trained-on.js';
 import { checkDigitFlags, numberFlag, readDataFile, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, withFile, type Flag, type ParsedArgs } from './command.js';
 
@@ -42,7 +42,7 @@ export interface TrainingRows {
   source: string;
   /** What the checked rows are: 'test' or 'training'. */
   checked: string;
-  /** The file the rows came from, as errors name it: the --data path, or BUNDLED_DIGITS. */
+  /** The file the rows came from, as errors name it: the --data path's shellWord, or BUNDLED_DIGITS. */
   file: string;
   /** Whether they are the bundled digits (no --data), which `file` alone cannot say: --data reads a file of any name, `digits` too. */
   digits: boolean;
@@ -68,7 +68,7 @@ export interface MeasuredRows {
   y: Rows;
   /** The rows in words: `9000 digits (the mnist package)`, `150 rows of data.json`. */
   source: string;
-  /** The file the rows came from, as errors name it: the --data path, or BUNDLED_DIGITS. */
+  /** The file the rows came from, as errors name it: the --data path's shellWord, or BUNDLED_DIGITS. */
   file: string;
   /** Whether they are the bundled digits (no --data), which `file` alone cannot say: --data reads a file of any name, `digits` too. */
   digits: boolean;
@@ -87,7 +87,7 @@ export interface MeasuredRows {
  */
 async function checkedDataRows(dataPath: string): Promise<{ data: DataFile; x: Matrix; y: Matrix }> {
   const data = await readDataFile(dataPath);
-  return withFile(dataPath, async () => {
+  return withFile(shellWord(dataPath), async () => {
     const x = toMatrix(data.inputs, undefined, 'inputs');
     const y = toMatrix(data.targets, undefined, 'targets');
     checkPairs(x, y);
@@ -101,7 +101,7 @@ export async function measuredRows(args: ParsedArgs): Promise<MeasuredRows> {
   if (dataPath !== undefined) {
     refuseDigitFlags(args, ['train']);
     const { x, y } = await checkedDataRows(dataPath);
-    return { x, y, source: `${counted(x.rows, 'row')} of ${shellWord(dataPath)}`, file: dataPath, digits: false, inputs: x.cols, targets: y.cols };
+    return { x, y, source: `${counted(x.rows, 'row')} of ${shellWord(dataPath)}`, file: shellWord(dataPath), digits: false, inputs: x.cols, targets: y.cols };
   }
   const trainRows = numberFlag(args, 'train');
   if (trainRows > MNIST_DIGITS) throw new UsageError(`--train ${trainRows}: more than ${MNIST_SOURCE}`);
@@ -125,7 +125,7 @@ export function checkRowsFitModel(modelPath: string, model: { inputSize: number;
   const { digits } = rows;
   const given = digits ? `the digits have ${MNIST_PIXELS} pixels and ${MNIST_CLASSES} classes` : `${rows.file}'s rows have ${counted(rows.inputs, 'input')} and ${counted(rows.targets, 'target')}`;
   const wayOut = digits ? 'give the rows it was made for with --data FILE' : 'give a --data file whose rows fit it';
-  throw new GradscopeError('SHAPE_MISMATCH', `${modelPath} takes ${counted(model.inputSize, 'input')} and gives ${counted(model.outputSize, 'output')}, but ${given}: ${wayOut}`);
+  throw new GradscopeError('SHAPE_MISMATCH', `${shellWord(modelPath)} takes ${counted(model.inputSize, 'input')} and gives ${counted(model.outputSize, 'output')}, but ${given}: ${wayOut}`);
 }
 
 /** The first `rows` digits, in words. */
@@ -139,7 +139,7 @@ export async function trainingRows(args: ParsedArgs): Promise<TrainingRows> {
     const { data, x, y } = await checkedDataRows(dataPath);
     const rows = { x, y, count: x.rows };
     const oneHot = data.targets.every((row) => isOneHotRow(row));
-    return { train: rows, check: rows, inputs: x.cols, targets: y.cols, oneHot, source: `${counted(rows.count, 'row')} of ${shellWord(dataPath)}`, checked: 'training', file: dataPath, digits: false, where: `in ${shellWord(dataPath)}`, trainedOn: { data: dataPath, rows: rows.count } };
+    return { train: rows, check: rows, inputs: x.cols, targets: y.cols, oneHot, source: `${counted(rows.count, 'row')} of ${shellWord(dataPath)}`, checked: 'training', file: shellWord(dataPath), digits: false, where: `in ${shellWord(dataPath)}`, trainedOn: { data: dataPath, rows: rows.count } };
   }
   const trainRows = numberFlag(args, 'train');
   const testRows = numberFlag(args, 'test');

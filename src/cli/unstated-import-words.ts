@@ -8,7 +8,7 @@ import { BY_MODULE, type ImportOptionName, type UnstatedImportOptions } from '..
 import { commandName, type Command } from './command.js';
 import { convertCommand } from './commands/convert.js';
 import { gradscopeLine } from './invocation.js';
-import { shellLine } from './shell-word.js';
+import { shellLine, shellWord } from '../shell-word.js';
 
 /** Values for some of `options`, one each (the file's, else convert's placeholder stands). */
 type ChosenValues = Partial<Record<ImportOptionName, string>>;
@@ -49,7 +49,7 @@ export function unstatedImportMessage(error: UnstatedImportOptions, command: Com
   const [first, ...others] = choices(error.values).map((chosen) => convert(error.options, chosen));
   const alike = others.map((line) => ` (or ${line})`).join('');
   const route = error.byModule === undefined ? '' : ` (or, to ${BY_MODULE}, ${convert(error.byModule)})`;
-  const where = error.path === undefined ? '' : `${error.path}: `;
+  const where = error.path === undefined ? '' : `${shellWord(error.path)}: `;
   return {
     lacks: `${where}${error.where}: ${error.lacks}`,
     run: `, and ${commandName(command, invoked)} takes no flag ${error.purpose}: convert the file first: ${first}${alike}${route} (${gradscopeLine(invoked, 'convert --help')} lists each flag's values), then give --model ${shellLine([out])}`,

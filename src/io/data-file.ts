@@ -10,6 +10,7 @@ export interface DataFile {
   targets: number[][];
 }
 
+/** The rows of a parsed data file; `where` names it in a refusal (a path as its shell word). */
 export function dataFromJSON(json: unknown, where = 'data'): DataFile {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new GradscopeError('BAD_DATA_FILE', `${where}: expected an object with "inputs" and "targets"`);

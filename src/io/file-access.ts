@@ -12,7 +12,7 @@
  *   nothing more, not the size the file reports: files under /proc report 0 bytes and hold text,
  *   and a pipe (`--data /dev/stdin` fed by `cat`) has no size at all.
  * - A file-system failure (missing folder, no permission, disk full, a folder where a file should
- *   be) is an IO_ERROR naming the file and the system's reason, never an uncaught exception.
+ *   be) is an IO_ERROR naming the file (its shell word: src/shell-word.ts) and the system's reason, never an uncaught exception.
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
@@ -21,6 +21,7 @@ import { basename, dirname, join, sep } from 'node:path';
 import { describeValue, GradscopeError, invalidOption, ioError, type ErrorCode } from '../errors.js';
 import { notJsonMessage } from '../json-syntax.js';
 import { bytesBeyond, contentBeyond } from '../byte-text.js';
+import { shellWord } from '../shell-word.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Temporary names: `.<target>.<pid>.<random>.tmp`, so the next writer knows whose they are. */
@@ -89,11 +90,11 @@ async function writeSynced(path: string, bytes: Uint8Array | string): Promise<vo
  */
 async function replaceable(path: string): Promise<string> {
   // Said before the system's ENOTDIR, which reads as if a folder on the way were a file.
-  if (path.endsWith('/') || path.endsWith(sep)) throw new GradscopeError('IO_ERROR', `${path}: cannot write (a path ending in '${path.slice(-1)}' names a folder, not a file)`);
+  if (path.endsWith('/') || path.endsWith(sep)) throw new GradscopeError('IO_ERROR', `${shellWord(path)}: cannot write (a path ending in '${path.slice(-1)}' names a folder, not a file)`);
   const target = await realpath(path).catch(() => path); // a path that does not exist yet is written as it is
   const info = await stat(target).catch(() => undefined);
-  if (info?.isDirectory()) throw new GradscopeError('IO_ERROR', `${path}: cannot write (it is a folder)`);
-  if (info && !info.isFile()) throw new GradscopeError('IO_ERROR', `${path}: cannot write (not a regular file; gradscope replaces only files)`);
+  if (info?.isDirectory()) throw new GradscopeError('IO_ERROR', `${shellWord(path)}: cannot write (it is a folder)`);
+  if (info && !info.isFile()) throw new GradscopeError('IO_ERROR', `${shellWord(path)}: cannot write (not a regular file; gradscope replaces only files)`);
   return target;
 }
 
@@ -127,7 +128,7 @@ export async function writeFileAtomic(destination: string, bytes: Uint8Array | s
  */
 export async function writeFolderAtomic(path: string, files: [name: string, content: Uint8Array | string][]): Promise<void> {
   const existing = await stat(path).catch(() => undefined);
-  if (existing) throw new GradscopeError('IO_ERROR', `${path}: cannot write a folder there (${existing.isDirectory() ? 'a folder' : 'a file'} of that name exists)`);
+  if (existing) throw new GradscopeError('IO_ERROR', `${shellWord(path)}: cannot write a folder there (${existing.isDirectory() ? 'a folder' : 'a file'} of that name exists)`);
   await checkFolder(path);
   await removeStaleTemporaries(path);
   const temporary = temporaryName(path);
@@ -146,7 +147,7 @@ export async function writeFolderAtomic(path: string, files: [name: string, cont
 /** Refuses a path whose folder does not exist: gradscope creates no folder above a file it writes (the user may have mistyped it). */
 export async function checkFolder(path: string): Promise<void> {
   const folder = await stat(dirname(path)).catch(() => undefined);
-  if (!folder?.isDirectory()) throw new GradscopeError('IO_ERROR', `${path}: cannot write (the folder ${dirname(path)} does not exist)`);
+  if (!folder?.isDirectory()) throw new GradscopeError('IO_ERROR', `${shellWord(path)}: cannot write (the folder ${shellWord(dirname(path))} does not exist)`);
 }
 
 /**
@@ -200,13 +201,13 @@ export async function readFileBytes(path: string, limits: ReadLimits): Promise<U
     // O_NONBLOCK: opening a pipe must not wait for a writer; regular files ignore it.
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const info = await handle.stat();
-    if (info.isDirectory()) throw new GradscopeError('IO_ERROR', `${path}: cannot read (it is a folder, not a file)`);
-    if (!info.isFile() && !info.isFIFO()) throw new GradscopeError(code, `${path}: not a regular file or a pipe`);
-    if (info.size > limits.maxBytes) throw new GradscopeError(code, `${path}: ${bytesBeyond(info.size, limits.maxBytes)}`);
+    if (info.isDirectory()) throw new GradscopeError('IO_ERROR', `${shellWord(path)}: cannot read (it is a folder, not a file)`);
+    if (!info.isFile() && !info.isFIFO()) throw new GradscopeError(code, `${shellWord(path)}: not a regular file or a pipe`);
+    if (info.size > limits.maxBytes) throw new GradscopeError(code, `${shellWord(path)}: ${bytesBeyond(info.size, limits.maxBytes)}`);
     const bytes = await readToEnd(handle, info.size, limits.maxBytes);
-    if (bytes === undefined) throw new GradscopeError(code, `${path}: ${contentBeyond(limits.maxBytes)}`);
+    if (bytes === undefined) throw new GradscopeError(code, `${shellWord(path)}: ${contentBeyond(limits.maxBytes)}`);
     // Said as such: each format's parser would say something true but unhelpful ('not valid JSON (Unexpected end of JSON input)').
-    if (bytes.length === 0 && limits.emptyAllowed !== true) throw new GradscopeError(code, `${path}: the file is empty (0 bytes)`);
+    if (bytes.length === 0 && limits.emptyAllowed !== true) throw new GradscopeError(code, `${shellWord(path)}: the file is empty (0 bytes)`);
     return bytes;
   } catch (error) {
     if (error instanceof GradscopeError) throw error;

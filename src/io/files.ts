@@ -28,6 +28,7 @@ import { checkPath, parseJsonBytes, readFileBytes, writeFileAtomic } from './fil
 import { checkNameAgrees, contentFormatOf, formatNamedBy, interopFormatOf, isNamedBinary, isTfjsJson, onnxUnread, UNRECOGNISED_MODEL, type InteropFormat } from './model-formats.js';
 import { bytesBeyond } from '../byte-text.js';
 import { andList } from '../list-text.js';
+import { shellWord } from '../shell-word.js';
 import { grouped } from '../counted.js';
 import { readTrainedOn, type TrainedOn } from '../trained-on.js';
 
@@ -73,7 +74,7 @@ const API_CHECKPOINT_WORDS: CheckpointNameWords = {
 export function checkCheckpointName(path: string, words: CheckpointNameWords = API_CHECKPOINT_WORDS): void {
   const named = formatNamedBy(path);
   if (named !== undefined && named !== 'gradscope') {
-    throw invalidOption(`${path}: the name says ${named}, and ${words.writes}; ${words.converts(path, named)}, the model without the step, RNG or optimiser state; nothing was written`);
+    throw invalidOption(`${shellWord(path)}: the name says ${named}, and ${words.writes}; ${words.converts(path, named)}, the model without the step, RNG or optimiser state; nothing was written`);
   }
 }
 
@@ -116,7 +117,7 @@ export async function saveModel(net: Network, path: string, options: SaveOptions
   }
   const bytes = checkpointBytes(checkpoint);
   if (bytes.length > FILE_LIMITS.maxBinaryBytes) {
-    throw invalidOption(`${path}: a binary model of ${bytesBeyond(bytes.length, FILE_LIMITS.maxBinaryBytes)} that loadModel reads; nothing was written`);
+    throw invalidOption(`${shellWord(path)}: a binary model of ${bytesBeyond(bytes.length, FILE_LIMITS.maxBinaryBytes)} that loadModel reads; nothing was written`);
   }
   await writeFileAtomic(path, bytes);
 }
@@ -179,7 +180,7 @@ async function readSavedFile(path: string, seed = 1): Promise<{ checkpoint: Chec
     const checkpoint = checkpointFromJSON(json, seed);
     return { checkpoint, isCheckpoint: (json as Record<string, unknown>).training !== undefined };
   } catch (error) {
-    if (error instanceof GradscopeError && !error.message.startsWith(`${path}: `)) throw new GradscopeError(error.code, `${path}: ${error.message}`);
+    if (error instanceof GradscopeError && !error.message.startsWith(`${shellWord(path)}: `)) throw new GradscopeError(error.code, `${shellWord(path)}: ${error.message}`);
     throw error;
   }
 }
@@ -205,11 +206,11 @@ async function refuseFolder(path: string): Promise<void> {
   const files = entries.filter((e) => e.isFile() && /\.(json|bin)$/i.test(e.name)).map((e) => e.name).sort();
   if (files.includes('model.json')) {
     const json = await readFileBytes(join(path, 'model.json'), { maxBytes: FILE_LIMITS.maxJsonBytes }).then((bytes) => parseJsonBytes(bytes, 'BAD_MODEL_FILE')).catch(() => undefined);
-    if (isTfjsJson(json)) throw notLoaded(`${path}: a folder holding a tfjs layers model (model.json and its weight files)`, 'readTfjsLayersFile');
+    if (isTfjsJson(json)) throw notLoaded(`${shellWord(path)}: a folder holding a tfjs layers model (model.json and its weight files)`, 'readTfjsLayersFile');
   }
-  if (files.length === 0) throw new GradscopeError('IO_ERROR', `${path}: cannot read (it is a folder, not a file, and holds no .json or .bin file): pass the file saveModel, toJSON or convert wrote`);
-  const named = files.length > FILES_NAMED ? [...files.slice(0, FILES_NAMED), `${grouped(files.length - FILES_NAMED)} more`] : files;
-  throw new GradscopeError('IO_ERROR', `${path}: cannot read (it is a folder, not a file; it holds ${andList(named)}): pass the file itself, e.g. ${join(path, files[0])}`);
+  if (files.length === 0) throw new GradscopeError('IO_ERROR', `${shellWord(path)}: cannot read (it is a folder, not a file, and holds no .json or .bin file): pass the file saveModel, toJSON or convert wrote`);
+  const named = [...files.slice(0, FILES_NAMED).map(shellWord), ...(files.length > FILES_NAMED ? [`${grouped(files.length - FILES_NAMED)} more`] : [])];
+  throw new GradscopeError('IO_ERROR', `${shellWord(path)}: cannot read (it is a folder, not a file; it holds ${andList(named)}): pass the file itself, e.g. ${shellWord(join(path, files[0]))}`);
 }
 
 /** A network from a model or checkpoint file, with its step and RNG state (a model file's: step 0, the RNG seeded by `options.seed`). */
@@ -254,7 +255,7 @@ async function readCheckpointFile(path: string): Promise<Checkpoint> {
   if (!isCheckpoint) {
     throw new GradscopeError(
       'BAD_MODEL_FILE',
-      `${path}: a model file, not a checkpoint: it has no "training" section (the step, RNG state and optimiser state a run resumes from); loadModel reads it, and saveModel(net, path, { optimizer }) writes a checkpoint`,
+      `${shellWord(path)}: a model file, not a checkpoint: it has no "training" section (the step, RNG state and optimiser state a run resumes from); loadModel reads it, and saveModel(net, path, { optimizer }) writes a checkpoint`,
     );
   }
   return checkpoint;
@@ -265,7 +266,7 @@ async function networkOfFile(path: string, checkpoint: Checkpoint, options: Back
   try {
     return await networkFromCheckpoint(checkpoint, options);
   } catch (error) {
-    if (error instanceof GradscopeError && error.code === 'BAD_MODEL_FILE') throw new GradscopeError(error.code, `${path}: ${error.message}`);
+    if (error instanceof GradscopeError && error.code === 'BAD_MODEL_FILE') throw new GradscopeError(error.code, `${shellWord(path)}: ${error.message}`);
     throw error;
   }
 }

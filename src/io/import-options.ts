@@ -8,6 +8,7 @@
 import { GradscopeError } from '../errors.js';
 import type { LayerSpec } from '../layers/spec.js';
 import type { Fail } from '../model-limits.js';
+import { shellWord } from '../shell-word.js';
 
 /** The import options a reader may be given (ImportOptions' keys). */
 export type ImportOptionName = 'activation' | 'output' | 'loss' | 'layers' | 'pytorch';
@@ -52,7 +53,7 @@ export class UnreadImportOption extends GradscopeError {
     /** The file, when the reader knows it. */
     readonly path?: string,
   ) {
-    super('INVALID_OPTION', `${path === undefined ? '' : `${path}: `}the ${option} option does not apply: ${why}`);
+    super('INVALID_OPTION', `${path === undefined ? '' : `${shellWord(path)}: `}the ${option} option does not apply: ${why}`);
   }
 }
 
@@ -89,7 +90,7 @@ export class UnstatedImportOptions extends GradscopeError {
     readonly values?: Readonly<Partial<Record<ImportOptionName, readonly string[]>>>,
   ) {
     const route = byModule === undefined ? '' : `, or ${BY_MODULE}: blockModelFromSafetensors's ${optionsToPass(byModule)}`;
-    super('BAD_MODEL_FILE', `${path === undefined ? '' : `${path}: `}${where}: ${lacks}; pass ${optionsToPass(options)} ${purpose}${route}`);
+    super('BAD_MODEL_FILE', `${path === undefined ? '' : `${shellWord(path)}: `}${where}: ${lacks}; pass ${optionsToPass(options)} ${purpose}${route}`);
   }
 
   /** The same refusal naming the file at `path`. */

@@ -38,6 +38,7 @@ import { fromTfjsLayers, toTfjsLayers } from './tfjs-layers.js';
 import { tfjsFolderFiles, writeTfjsFolder } from './tfjs-folder.js';
 import { grouped } from '../counted.js';
 import { bytesBeyond } from '../byte-text.js';
+import { shellWord } from '../shell-word.js';
 
 /** The formats `writeModelFile` writes and `readModelFile` reads (ONNX is written only); gradscope's own is JSON or binary. */
 export const INTEROP_FORMATS = ['gradscope', 'safetensors', 'onnx', 'tfjs'] as const;
@@ -114,13 +115,13 @@ export async function outputFormatOf(path: string, format: InteropFormat | undef
   const chosen = format ?? named;
   if (chosen === undefined) {
     const names = INTEROP_FORMATS.map((f) => `${FORMAT_NAMES[f]} for ${f}`).join(', ');
-    throw invalidOption(`${path}: cannot tell the output format from the name (use ${names}, or give ${given})`);
+    throw invalidOption(`${shellWord(path)}: cannot tell the output format from the name (use ${names}, or give ${given})`);
   }
   // A file named model.json is tfjs' own name (the folder holds it).
   if (!(chosen === 'tfjs' && basename(path) === 'model.json')) checkNameAgrees(path, { given, chosen, named, rename: FORMAT_NAMES[chosen] });
   if (chosen === 'gradscope' && isNamedBinary(path)) {
     // A step-0 checkpoint with an RNG state the model never held would resume as if it had (loadCheckpoint refuses model files for that).
-    throw invalidOption(`${path}: .bin is gradscope's binary checkpoint, which saveModel writes with the step and RNG state a run resumes from, and a model read from a file does not hold; name it .json for gradscope's model file (or .safetensors); nothing was written`);
+    throw invalidOption(`${shellWord(path)}: .bin is gradscope's binary checkpoint, which saveModel writes with the step and RNG state a run resumes from, and a model read from a file does not hold; name it .json for gradscope's model file (or .safetensors); nothing was written`);
   }
   return chosen;
 }
@@ -134,13 +135,13 @@ export async function outputFormatOf(path: string, format: InteropFormat | undef
 export function checkNameAgrees(path: string, formats: { given: string; chosen: string; named: string | undefined; rename: string }): void {
   const { given, chosen, named, rename } = formats;
   if (named !== undefined && named !== chosen) {
-    throw invalidOption(`${path}: ${given} ${chosen} contradicts the name, which says ${named}; name the file ${rename}, or leave ${given} out; nothing was written`);
+    throw invalidOption(`${shellWord(path)}: ${given} ${chosen} contradicts the name, which says ${named}; name the file ${rename}, or leave ${given} out; nothing was written`);
   }
 }
 
 /** The refusal of an ONNX file wherever one is read (readModelFile, loadModel): gradscope writes ONNX only. */
 export function onnxUnread(path: string): GradscopeError {
-  return invalidOption(`${path}: ONNX is an export format; gradscope cannot read it back`);
+  return invalidOption(`${shellWord(path)}: ONNX is an export format; gradscope cannot read it back`);
 }
 
 /** What a reader says of bytes that are no model format it knows (loadModel and readModelFile alike). */
@@ -184,10 +185,10 @@ async function inFile<R>(path: string, work: () => R | Promise<R>): Promise<R> {
   } catch (error) {
     if (error instanceof UnreadImportOption && error.path === undefined) throw new UnreadImportOption(error.option, error.why, path);
     if (error instanceof UnstatedImportOptions && error.path === undefined) throw error.at(path);
-    if (error instanceof GradscopeError && error.code === 'BAD_MODEL_FILE' && !error.message.startsWith(path)) {
+    if (error instanceof GradscopeError && error.code === 'BAD_MODEL_FILE' && !error.message.startsWith(shellWord(path))) {
       const usualName = `${basename(path)}: `;
       const message = error.message.startsWith(usualName) ? error.message.slice(usualName.length) : error.message;
-      throw new GradscopeError(error.code, `${path}: ${message}`);
+      throw new GradscopeError(error.code, `${shellWord(path)}: ${message}`);
     }
     throw error;
   }
@@ -223,12 +224,12 @@ interface OpenedModelFile {
 async function openModelFile(path: string, format?: InputFormat): Promise<OpenedModelFile> {
   if (format === 'onnx') throw onnxUnread(path);
   if (await isDirectory(path)) {
-    if (format !== undefined && format !== 'tfjs' && format !== 'json') throw invalidOption(`${path}: a folder can only be a tfjs model, not ${format}`);
+    if (format !== undefined && format !== 'tfjs' && format !== 'json') throw invalidOption(`${shellWord(path)}: a folder can only be a tfjs model, not ${format}`);
     return { path, format: 'tfjs' };
   }
   const bytes = await readFileBytes(path, { maxBytes: FILE_LIMITS.maxBinaryBytes });
   const told = format ?? contentFormatOf(bytes) ?? (await interopFormatOf(path));
-  if (told === undefined) throw badModel(path, UNRECOGNISED_MODEL);
+  if (told === undefined) throw badModel(shellWord(path), UNRECOGNISED_MODEL);
   if (told === 'onnx') throw onnxUnread(path);
   // A .bin of no format's content is read as binary, whose reader says what is wrong with it (not 'not valid JSON').
   const binary = isBinaryCheckpoint(bytes) || (format === undefined && isNamedBinary(path));
@@ -271,7 +272,7 @@ export async function readTfjsLayersFile(path: string, options: ImportOptions = 
   const jsonPath = basename(path) === 'model.json' || extname(path) === '.json' ? path : join(path, 'model.json');
   const json = parsed ?? (await readFileBytes(jsonPath, { maxBytes: FILE_LIMITS.maxJsonBytes }).catch((error: unknown) => {
     // A folder is read as a tfjs model folder: say so, or "/tmp/model.json: cannot read" names a file the user never gave.
-    if (jsonPath !== path && error instanceof GradscopeError) throw new GradscopeError(error.code, `${path} is a folder, read as a tfjs model folder (its model.json and weight files): ${error.message}`);
+    if (jsonPath !== path && error instanceof GradscopeError) throw new GradscopeError(error.code, `${shellWord(path)} is a folder, read as a tfjs model folder (its model.json and weight files): ${error.message}`);
     throw error;
   }));
   return inFile(jsonPath, async () => {

@@ -15,7 +15,7 @@ import { parseArgs, type Command } from '../../src/cli/command.js';
 import { derivedFileName, remedyTerms, type RunOnCommandLine } from '../../src/cli/remedy-terms.js';
 import { studyModelCommand } from '../../src/cli/commands/study-model.js';
 import { trainCommand } from '../../src/cli/commands/train.js';
-import { shellWord } from '../../src/cli/shell-word.js';
+import { shellWord } from '../../src/shell-word.js';
 import { API_REMEDY_TERMS, remedyLines, remedyText, type Remedy } from '../../src/flow/remedy.js';
 import { Rng } from '../../src/init/rng.js';
 import { MODEL_EPOCHS_BOUND } from '../../src/studies/study-bounds.js';

@@ -9,7 +9,7 @@ import { createNetwork } from '../../src/api/network.js';
 import { fitLine, proseWords } from '../../src/cli/prose.js';
 import { COMMAND_POSITIONALS } from '../../src/cli/command-positionals.js';
 import { COMMANDS } from '../../src/cli/cli.js';
-import { shellWord } from '../../src/cli/shell-word.js';
+import { shellWord } from '../../src/shell-word.js';
 import { runCliInProcess } from '../util/cli.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-prose-'));

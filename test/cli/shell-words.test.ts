@@ -3,7 +3,6 @@
 // a line printed as one (error-line.ts' oneLine made it a space: another file) and split the command
 // over two lines in the terminal; such a word is printed in $'…' with its control characters as
 // escapes. Each check below asks a real bash how it reads the printed words.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,14 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { errorMessage } from '../../src/cli/error-line.js';
 import { gradientsCommand } from '../../src/cli/commands/gradients.js';
 import { fitLine } from '../../src/cli/prose.js';
-import { shellLine, shellWord } from '../../src/cli/shell-word.js';
+import { shellLine, shellWord } from '../../src/shell-word.js';
 import { UnstatedImportOptions } from '../../src/io/import-options.js';
+import { bashWords } from '../util/bash-words.js';
 import { runCliInProcess } from '../util/cli.js';
-
-/** The words bash reads in `line`, as `printf '%s\0'` prints them (a NUL after each: a word may hold a line break). */
-function bashWords(line: string): string[] {
-  return execFileSync('bash', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' }).split('\0').slice(0, -1);
-}
 
 /** Paths no plain word, nor single quotes on one line, can say: line breaks (with the spaces oneLine ate beside them), a tab, an escape, quotes and backslashes among them. */
 const AWKWARD = ['a\nb.json', 'runs/a \n b.json', 'x\r\n', 'tab\there.json', 'esc\x1b[31mred.json', "it's\na\\b.json", "end\\'\n", 'del\x7f1.json', 'hex\x012.json'];

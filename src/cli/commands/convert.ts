@@ -7,6 +7,7 @@ import { print } from '../terminal.js';
 import { COMMAND_POSITIONALS } from '../command-positionals.js';
 import { leftBehindNote } from '../training-left-behind.js';
 import { layerSpecsText } from '../../layers/spec-text.js';
+import { shellWord } from '../../shell-word.js';
 
 export const convertCommand = command({
   words: ['convert'],
@@ -37,24 +38,24 @@ export const convertCommand = command({
     };
     const model = await readModelFile(input, { format: from, ...options }).catch((error: unknown) => {
       // A flag the file's format does not read would be ignored: the command line is wrong for this file.
-      if (error instanceof UnreadImportOption) throw new UsageError(`--${error.option} does not apply to ${input}: ${error.why}`);
+      if (error instanceof UnreadImportOption) throw new UsageError(`--${error.option} does not apply to ${shellWord(input)}: ${error.why}`);
       // A flag the file's own metadata contradicts would be overridden or would override it: refused, both values named.
       if (error instanceof ContradictedImportOption) {
         const agreeing = error.single ? `, or give --${error.option} ${error.recorded}` : '';
-        throw new UsageError(`--${error.option} ${error.given} contradicts ${input}: its ${error.field} is ${error.recorded} (leave --${error.option} out${agreeing})`);
+        throw new UsageError(`--${error.option} ${error.given} contradicts ${shellWord(input)}: its ${error.field} is ${error.recorded} (leave --${error.option} out${agreeing})`);
       }
       // A flag whose value is wrong (a layer the file lacks, an expression that does not parse or fit): a usage error like any other.
       if (error instanceof MistakenImportOption) {
         const own = `${error.option} option`;
         if (error.where.startsWith(own)) throw new UsageError(`--${error.option}${error.where.slice(own.length)}: ${error.problem}`);
-        throw new UsageError(`--${error.option} does not fit ${input}: ${error.where}: ${error.problem}`);
+        throw new UsageError(`--${error.option} does not fit ${shellWord(input)}: ${error.where}: ${error.problem}`);
       }
       throw error;
     });
     // A checkpoint's training section has no place in OUT (its record of the training rows has, in every format): refused where OUT would overwrite IN, else said.
     const leftBehind = await leftBehindNote(input, output, format, model.trainedOn);
     const written = await writeModelFile(model, output, format);
-    const target = `${input} → ${written.join(', ')} (${format})`;
+    const target = `${shellWord(input)} → ${written.map(shellWord).join(', ')} (${format})`;
     if ('kind' in model) {
       print(terminal, `${target}: ${layerSpecsText(model.inputs, model.layers)}, loss ${model.loss}`);
     } else {

@@ -14,6 +14,7 @@ import { formatTable } from '../table.js';
 import { sci } from '../../sci-text.js';
 import type { Loss } from '../../kernels.js';
 import type { CheckedSpec } from '../../layers/spec.js';
+import { shellWord } from '../../shell-word.js';
 
 export const curvatureCommand = command({
   words: ['curvature'],
@@ -36,12 +37,12 @@ export const curvatureCommand = command({
     const layers = !booleanFlag(args, 'no-layers');
     const model = await readModelFile(modelPath);
     const rows = await measuredRows(args);
-    const net = await withFile(modelPath, () => networkFromModel(model, { backend }));
+    const net = await withFile(shellWord(modelPath), () => networkFromModel(model, { backend }));
     try {
       checkRowsFitModel(modelPath, net, rows);
-      checkHasParameters(net, modelPath);
+      checkHasParameters(net, shellWord(modelPath));
       // The model's own bound on --k (measureCurvature's rule): the flag, not the data file, is wrong.
-      checkAsUsage(`--k ${k} for ${modelPath}`, () => checkEigenCount(k, net.parameterCount));
+      checkAsUsage(`--k ${k} for ${shellWord(modelPath)}`, () => checkEigenCount(k, net.parameterCount));
       const json = booleanFlag(args, 'json');
       let bar: ProgressBar | undefined;
       const onProgress = (p: CurvatureProgress) => {

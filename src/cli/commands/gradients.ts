@@ -11,6 +11,7 @@ import { formatTable, ratioColumn } from '../table.js';
 import { sci } from '../../sci-text.js';
 import { print } from '../terminal.js';
 import { layerSpecsText } from '../../layers/spec-text.js';
+import { shellWord } from '../../shell-word.js';
 
 /** Per layer: its shape and activation, ‖∂C/∂W‖, ‖∂C/∂b‖ and ‖∂C/∂b‖ as a multiple of the last hidden layer's; fit to `width` (the terminal's: formatTable). */
 export function gradientTable(gradients: Gradients, activations: readonly string[], width?: number): string {
@@ -49,7 +50,7 @@ export const gradientsCommand = command({
     const backend = choiceFlag<'wasm' | 'ref'>(args, 'backend')!;
     const model = await readModelFile(modelPath);
     const rows = await measuredRows(args);
-    const net = await withFile(modelPath, () => networkFromModel(model, { backend }));
+    const net = await withFile(shellWord(modelPath), () => networkFromModel(model, { backend }));
     try {
       checkRowsFitModel(modelPath, net, rows);
       const gradients = await withFile(rows.file, async () => net.gradients(rows.x, rows.y));

@@ -21,6 +21,7 @@ import { checkStudySetup, QUICK_STUDY, runTrainableDepthStudy } from '../../stud
 import { trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
 import { gradscopeLine } from '../invocation.js';
 import { DEPTH_EPOCHS_FLAG, DEPTH_SEEDS_FLAG, depthTables, networkProgress } from './study-depth.js';
+import { shellWord } from '../../shell-word.js';
 
 /** The short study (b) of the main job: study (b)'s defaults on one epoch, small enough to run in seconds, deep enough to show the effect. */
 export const MAIN_JOB_ACTIVATIONS = { width: ACTIVATIONS_DEFAULTS.width, epochs: MAIN_JOB_ACTIVATION_EPOCHS, ...STUDY_DIGITS };
@@ -84,7 +85,7 @@ export const mainJobCommand = command({
       trainableDepthReportSection(trainable, trainableDepthLine(terminal.invokedAs)),
     ].map((section, i) => ({ ...section, heading: MAIN_JOB_HEADINGS[i] }));
     const file = await writeReport(html, { sections });
-    print(terminal, `\nReport: ${file} (studies (a), (b) and (c))`);
+    print(terminal, `\nReport: ${shellWord(file)} (studies (a), (b) and (c))`);
     print(terminal, `Done in ${((performance.now() - started) / 1000).toFixed(1)} s. More: ${gradscopeLine(terminal.invokedAs, 'study depth')} | activations | trainable-depth | plateau (minimum, saddle or slope?) | --model M.json [--data D.json] (see --help).`);
   },
 });

@@ -18,6 +18,7 @@ import { ACTIVATION_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 import { ACTIVATIONS_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { percentText } from '../../percent-text.js';
 import { GLOROT_BENGIO_DIFFERENCES } from '../../studies/activations-paper.js';
+import { shellWord } from '../../shell-word.js';
 
 /** The line above the study's table, in the main job's study (b) as in `gradscope study activations`: the network, its training and the rows. */
 export function activationSetupLine(result: Pick<ActivationStudyResult, 'sizes' | 'epochs' | 'batchSize' | 'learningRate' | 'trainRows' | 'testRows'>, seed: number): string {
@@ -148,7 +149,7 @@ export const studyActivationsCommand = command({
     print(terminal, activationStudyText(result, seed, terminal.columns));
     print(terminal, `\nGlorot & Bengio's measure: per hidden layer the mean activation, its 98th percentile, and % within ${SATURATION_MARGIN} of the limits.\n`);
     print(terminal, profileTable(result, terminal.columns));
-    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [withRunTerms(activationsReportSection(result), (run) => activationRunTerms(result, seed, run.trace, run.label, terminal.invokedAs))] })}`);
+    if (html) print(terminal, `\nReport: ${shellWord(await writeReport(html, { sections: [withRunTerms(activationsReportSection(result), (run) => activationRunTerms(result, seed, run.trace, run.label, terminal.invokedAs))] }))}`);
   },
 });
 

@@ -33,6 +33,7 @@ import { sci } from '../../sci-text.js';
 import { diagnosisText, traceTable } from '../trace-table.js';
 import { DEPTH_SEEDS_BOUND, NIELSEN_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 import { percentText } from '../../percent-text.js';
+import { shellWord } from '../../shell-word.js';
 
 
 /** The study's setting in one line, with where it departs from Nielsen's. */
@@ -180,6 +181,6 @@ export const studyDepthCommand = command({
     }
     print(terminal, `Sigmoid networks, sigmoid outputs + cross-entropy, weights N(0, 1/n_in), biases N(0, 1); ${counted(DEPTH_ROWS, 'digit')}.\n`);
     print(terminal, depthTables(result, terminal.invokedAs, terminal.columns));
-    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [withRunTerms(depthReportSection(result), (run) => depthRunTerms(result, run.trace, terminal.invokedAs))] })}`);
+    if (html) print(terminal, `\nReport: ${shellWord(await writeReport(html, { sections: [withRunTerms(depthReportSection(result), (run) => depthRunTerms(result, run.trace, terminal.invokedAs))] }))}`);
   },
 });

@@ -53,6 +53,7 @@ import type { Trace } from '../../flow/trace.js';
 import { errorLine, errorMessage, SaidError } from '../error-line.js';
 import { trainedOnBoth } from '../../trained-on.js';
 import { seenTestRows } from '../seen-test-rows.js';
+import { shellWord } from '../../shell-word.js';
 
 /** The heading of study --model's one run in its HTML report, under the section headed by the model and the data. */
 export const STUDY_MODEL_RUN_LABEL = 'Diagnosis and charts';
@@ -189,7 +190,7 @@ export const studyModelCommand = command({
     // Every format records the rows that trained the model where it was saved with them (readModelFile reads them back).
     const trainedOn = model.trainedOn;
     const seenRows = seenTestRows(modelPath, trainedOn, rows);
-    const net = await withFile(modelPath, () => networkFromModel(model, { seed, backend, threads }));
+    const net = await withFile(shellWord(modelPath), () => networkFromModel(model, { seed, backend, threads }));
     let optimizer: Optimizer | undefined;
     try {
       checkRowsFitModel(modelPath, net, rows);
@@ -231,7 +232,7 @@ export const studyModelCommand = command({
       // Test digits that trained the model (seenRows) are not held out: the diagnosis calls them the validation rows.
       const diagnosis = diagnose(trace, { ...(Number.isFinite(curve[0].loss) && { heldOutAtStart: curve[0].loss }), ...(seenRows.seen !== undefined && { validationSeen: true }) });
       const overfitting = overfittingOf(diagnosis);
-      const worse = trained && worseWarning({ checked: rows.checked, initial: curve[0], final: curve[curve.length - 1], trained, optimizer: settings.choice.name, saved: save && '--save', classes: classesOf(net.trace!), diagnosis: "the run's diagnosis says what holds it", overfitting, seen: seenRows.seen, restarted: savedState ? { file: modelPath, ...savedState } : undefined, rateOffered: rateOffered(diagnosis) });
+      const worse = trained && worseWarning({ checked: rows.checked, initial: curve[0], final: curve[curve.length - 1], trained, optimizer: settings.choice.name, saved: save && '--save', classes: classesOf(net.trace!), diagnosis: "the run's diagnosis says what holds it", overfitting, seen: seenRows.seen, restarted: savedState ? { file: shellWord(modelPath), ...savedState } : undefined, rateOffered: rateOffered(diagnosis) });
       const warnings = [...(seenRows.warning ? [seenRows.warning] : []), ...(worse ? [worse] : [])];
       // A diverged run's weights are not the trained model asked for: nothing is saved. The rows that trained it are the file's (--epochs 0) and
       // this run's where one range says both (trainedOnBoth), else none: a record that left rows out would clear test rows it saw.
@@ -241,7 +242,7 @@ export const studyModelCommand = command({
       const shape = net.kind === 'dense' ? sizesText(net.sizes) : layerSpecsText(net.inputSize, net.layers);
       // --epochs 0 takes no step: 'trains with a fresh sgd' would say a training that does not happen.
       const instead = epochs === 0 ? 'this run takes no step (--epochs 0)' : `this run trains with ${freshOptimizerText(settings.choice.name)}${args.flags.has('optimizer') ? '' : ' (--optimizer)'}`;
-      const saidState = savedState && `${modelPath} holds ${savedState.name}'s optimiser state (${savedState.stepsOf === 'network' ? "saved after the network's " : ''}${counted(savedState.steps, 'step')}), which study --model does not resume: ${instead}.`;
+      const saidState = savedState && `${shellWord(modelPath)} holds ${savedState.name}'s optimiser state (${savedState.stepsOf === 'network' ? "saved after the network's " : ''}${counted(savedState.steps, 'step')}), which study --model does not resume: ${instead}.`;
       const measured = rows.checked === 'test' ? `the ${counted(rows.check.count, 'test digit')}` : `all ${counted(rows.check.count, 'row')}`;
       const account: RunAccount = {
         run: atInit
@@ -253,7 +254,7 @@ export const studyModelCommand = command({
           ...(saidState ? [saidState] : []),
           ...(seenRows.notice ? [seenRows.notice] : []),
           ...(trained ? nonFiniteLines(trained) : []),
-          ...(diverged && save ? [`--save ${save}: not saved, the run diverged.`] : []),
+          ...(diverged && save ? [`--save ${shellWord(save)}: not saved, the run diverged.`] : []),
         ],
         warnings,
         tables: [
@@ -271,12 +272,12 @@ export const studyModelCommand = command({
       };
       // Each remedy as the command line that reruns this run with its change (this model's network, these flags).
       const terms = remedyTerms(studyModelRun(studyModelCommand, args, trace, modelPath, terminal.invokedAs), terminal.invokedAs);
-      const heading = `${modelPath} on ${rows.file}`;
+      const heading = `${shellWord(modelPath)} on ${rows.file}`;
       // The terminal said the DIVERGED on stderr before all this; the report says it above the run's diagnosis.
       const divergedNote = diverged ? [`DIVERGED: ${errorMessage(diverged, studyModelCommand, terminal.invokedAs)}`] : [];
       const report = html
         ? await writeReport(html, {
-            title: `gradscope: ${modelPath}`,
+            title: `gradscope: ${shellWord(modelPath)}`,
             // The run's own heading says what it holds: the section's heading again (newuser29) read as a second section of the same name.
             sections: [{ id: 'run', heading, text: `${account.run} Data: ${rows.source}.`, notes: account.notices, tables: account.tables, runs: [{ label: STUDY_MODEL_RUN_LABEL, trace, diagnosis, warnings: [...divergedNote, ...warnings] }] }],
             remedyTerms: terms,
@@ -296,9 +297,9 @@ export const studyModelCommand = command({
       for (const { caption, header, rows: cells } of account.tables) print(terminal, '', caption!, formatTable(header, cells, terminal.columns));
       print(terminal, '', diagnosisText(diagnosis, terms, terminal.columns));
       if (csv) print(terminal, '', `Trace (CSV): ${csv}`);
-      if (report) print(terminal, `Report: ${report}`);
+      if (report) print(terminal, `Report: ${shellWord(report)}`);
       if (diverged) throw new SaidError(diverged);
-      if (save) print(terminal, `Model: ${save}`);
+      if (save) print(terminal, `Model: ${shellWord(save)}`);
     } finally {
       optimizer?.dispose();
       net.dispose();

@@ -18,6 +18,7 @@ import { negativeMassText } from '../../curvature/curvature-text.js';
 import { diagnosisText } from '../trace-table.js';
 import { NIELSEN_EPOCHS_BOUND, PLATEAU_POINTS_BOUND } from '../../studies/study-bounds.js';
 import { percentText } from '../../percent-text.js';
+import { shellWord } from '../../shell-word.js';
 
 /** The plateau table (plateauTableColumns, the HTML report's too), fit to `width` (the terminal's: formatTable). */
 export function plateauTable(result: PlateauResult, width?: number): string {
@@ -101,6 +102,6 @@ export const studyPlateauCommand = command({
     print(terminal, plateauTableKey(result));
     print(terminal, '\n' + plateauSummary(result));
     if (result.diagnosis && result.trace) print(terminal, `\n${lastStretchHeading(result)}\n${diagnosisText(result.diagnosis, plateauRunTerms(result, numberFlag(args, 'seed'), result.trace, terminal.invokedAs), terminal.columns)}`);
-    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [plateauReportSection(result)] })}`);
+    if (html) print(terminal, `\nReport: ${shellWord(await writeReport(html, { sections: [plateauReportSection(result)] }))}`);
   },
 });

@@ -39,6 +39,7 @@ import { BUDGET_MULTIPLE_BOUND, DEPTH_BOUND, TRAINABLE_EPOCHS_BOUND } from '../.
 import { STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { MNIST_CLASSES, MNIST_PIXELS } from '../../data/mnist.js';
 import { parameterCountOf } from '../../network/memory-budget.js';
+import { shellWord } from '../../shell-word.js';
 
 /** How the study's progress lines start, in npm start's study (c) and in this command alike. */
 const PROGRESS_LABEL = 'trainable depth';
@@ -240,6 +241,6 @@ export const studyTrainableDepthCommand = command({
     print(terminal, trainableDepthText(result, terminal.columns, terminal.invokedAs));
     if (sweep) print(terminal, '', budgetSweepText(sweep, terminal.columns));
     if (experiments.length) print(terminal, '', papersText(experiments));
-    if (report) print(terminal, `\nReport: ${report}`);
+    if (report) print(terminal, `\nReport: ${shellWord(report)}`);
   },
 });

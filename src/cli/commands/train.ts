@@ -48,7 +48,7 @@ import { worseWarning } from '../worse-warning.js';
 import { classesOf } from '../../flow/training-progress.js';
 import { rowsFlagsText, TRAINING_ROWS_FLAGS, trainingRows, type TrainingRows } from '../training-rows.js';
 import { activationsText, sizesText } from '../../layer-runs.js';
-import { shellWord } from '../shell-word.js';
+import { shellWord } from '../../shell-word.js';
 import { freshOptimizerText } from '../fresh-optimizer.js';
 import { BIAS_INIT_FORMS, biasInitFlag, initFormsText, LSUV, WEIGHT_INIT_FORMS, weightInitFlag } from '../init-flags.js';
 import { lossText } from '../../loss-text.js';

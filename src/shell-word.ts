@@ -7,7 +7,10 @@
  * break would be printed as one, and a command printed on one line (error-line.ts' oneLine) turns it
  * into a space, naming another file; a raw escape would also reach the terminal as a command to it.
  * A path in a sentence gradscope prints (train's `Model: …`, its rows' "N rows of …" and "the rows
- * in …") is the same word: the file a command would name, no control character printed raw.
+ * in …") and in an error's message (ioError's `PATH: cannot read`, the readers' and writers' refusals)
+ * is the same word: the file a command would name, no control character printed raw. It lives at the
+ * foundation of src/ so that the library's messages (errors.ts, io/) and the command line's say a
+ * path by one rule.
  */
 
 /** Characters a POSIX shell passes on unchanged and splits no word at. */
