@@ -8,7 +8,7 @@
  * These goals' targets are written here once; their suites' comments point here.
  */
 import { spreadOf } from './spread.js';
-import { ingestText, judgeBesideControl, judgeIngest, roundsText, roundsVerdict, type Target, type Verdict } from './verdict.js';
+import { ingestText, judgeBesideControl, judgeIngest, metOnlyWhereCleanText, roundsText, roundsVerdict, type Target, type Verdict } from './verdict.js';
 import { ms, percent, times } from './report.js';
 import { cpuShortText, cpuVendor, type Cpu } from './cpu.js';
 import { percentText } from '../src/percent-text.js';
@@ -107,7 +107,8 @@ function ingestLine(row: ApiRow): Pick<Goal, 'goal' | 'target'> {
  * rows one by one costs a call per row from separate buffers, which no ingest of such rows avoids.
  * As for the two-thread goals (bench/verdict.ts judgeBesideControl), a round whose floor itself
  * missed the target is one where no per-row ingest could meet it: the verdict is taken from the
- * other rounds, and reads 'host-limited' when they are fewer than half. The plain copy is printed
+ * other rounds, and reads 'host-limited' when they are fewer than half (or when it met only over
+ * them where fewer than three quarters were clean and every round's median missed). The plain copy is printed
  * beside it.
  */
 function rowIngestGoal(row: ApiRow, rowControlRoundsMs: readonly number[]): Goal {
@@ -119,7 +120,7 @@ function rowIngestGoal(row: ApiRow, rowControlRoundsMs: readonly number[]): Goal
   const measured =
     2 * judged.clean < judged.rounds
       ? `${judged.verdict === 'host-limited' ? 'the per-row host control itself took over' : 'met although the per-row host control itself took over'} ${msText(INGEST_TARGET_MS.value)} in most rounds: no ingest taking the rows one by one meets it on this host; ${floor}; gradscope ${roundsText(judged.judged, INGEST_TARGET_MS, msText)}; ${copyText}`
-      : `${roundsText(judged.judged, INGEST_TARGET_MS, msText, over)}; ${floor}; ${copyText}`;
+      : `${roundsText(judged.judged, INGEST_TARGET_MS, msText, over)}${metOnlyWhereCleanText(judged, INGEST_TARGET_MS, msText)}; ${floor}; ${copyText}`;
   return { ...ingestLine(row), measured, verdict: judged.verdict };
 }
 

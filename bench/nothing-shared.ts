@@ -49,6 +49,15 @@
  * both: in a minute when the split reads 1.9× it matches the ceiling), and three with the pairs
  * disturbed (p10 2,338–2,343) beside the split's 1,230–3,470. In every run with undisturbed pairs
  * and the split at ~1.6×, the ceiling read 1.70–1.95×: there the split's loss is its sharing.
+ *
+ * Since session 34 it also times the exchanged pair (bench/exchanged-half.ts: the same halves plus
+ * the least exchange a data-parallel step makes) and a half with that exchange kept in its own
+ * memory (its local copies, nothing crossing). 2026-12-05 02:33–02:36, load 0.2 → 0.4, 150 blocks
+ * (p10 / median, µs): one thread 1,977 / 2,106; a half alone 1,005 / 1,082, with its exchange kept
+ * local 1,024 / 1,110; nothing shared 1,018 / 1,060 (1.94× / 1.99×); exchanged 1,087 / 1,136
+ * (1.82× / 1.85×); the split step 1,173 / 1,220 (1.69× / 1.73×). So the least exchange costs ~70 µs
+ * a step here (~20 of it the local copies), 1.7× is within a split's reach on this host, and the
+ * split's remaining gap to the exchanged pair is ~86 µs p10.
  */
 import os from 'node:os';
 import { createRequire } from 'node:module';
@@ -57,6 +66,7 @@ import { SPIN } from '../src/wasm/threads/pool.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { median } from './median.js';
 import { makeHalf, type HalfWork } from './nothing-shared-work.js';
+import { exchangeState, makeExchangeHalf, type ExchangeWork } from './exchanged-half.js';
 import { stepOn } from './step.bench.js';
 import { startWorkerControl } from './worker-control.js';
 
@@ -131,6 +141,41 @@ export async function startNothingShared(sizes: readonly number[], batch: number
   };
 }
 
+/** A pair that can only run both halves together (each waits for the other inside its step). */
+export interface TogetherPair {
+  /** Both halves at once; whether the pair was clean (the worker had started when the main thread finished its own forward and backprop). */
+  two(): boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * The exchanged ceiling of a step of `batch` (bench/exchanged-half.ts): the nothing-shared pair's
+ * halves plus the least exchange any data-parallel step on two cores makes, each core reading the
+ * other's half of ∂W and of the updated weights. The nothing-shared ceiling bounds no split step
+ * (a split must move those lines); this one does, up to the local copies exchanged-half.ts counts.
+ */
+export async function startExchangedPair(sizes: readonly number[], batch: number, spin = SPIN): Promise<TogetherPair> {
+  if (batch % 2) throw new Error(`exchanged pair: the batch (${batch}) must split into two equal halves`);
+  const state = exchangeState();
+  const side = (s: 0 | 1): ExchangeWork => ({ kind: 'exchange', sizes: [...sizes], batch: batch / 2, side: s, state, spin });
+  let clean = false;
+  let worker: Awaited<ReturnType<typeof startWorkerControl>> | undefined;
+  const half = await makeExchangeHalf(side(0), () => (clean = worker!.started()));
+  worker = await startWorkerControl('exchanged pair', (control) => new Worker(workerSource(), { eval: true, workerData: { work: side(1), control, spin } }), spin);
+  return {
+    two: () => {
+      worker!.post();
+      half.run();
+      worker!.wait();
+      return clean;
+    },
+    close: async () => {
+      await worker!.close();
+      half.dispose();
+    },
+  };
+}
+
 /** What a nothing-shared ceiling measured in rounds counts: its pairs, and the clean ones among them. */
 export interface PairCounts {
   pairs: number;
@@ -176,11 +221,26 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (threaded.threads < 2) throw new Error(`two threads are not available here: ${threaded.threadsFallback}`);
   const pool = (threaded as unknown as { pool: { jobsRunHere: number } }).pool;
   const split = await stepOn(threaded, sizes, batch);
-  const times = { one: [] as number[], half: [] as number[], other: [] as number[], pair: [] as number[], pairClean: [] as number[], split: [] as number[], splitClean: [] as number[] };
+  const exchanged = await startExchangedPair(sizes, batch);
+  const local = await makeExchangeHalf({ kind: 'exchange', sizes, batch: batch / 2, side: 0, state: exchangeState(), spin: SPIN, solo: true });
+  const times = {
+    one: [] as number[], half: [] as number[], other: [] as number[], local: [] as number[], pair: [] as number[], pairClean: [] as number[],
+    exchanged: [] as number[], exchangedClean: [] as number[], split: [] as number[], splitClean: [] as number[],
+  };
   const timed = (run: () => void) => {
     const t0 = performance.now();
     run();
     return (performance.now() - t0) * 1000;
+  };
+  const pairs = (two: () => boolean, all: number[], clean: number[]) => {
+    two();
+    for (let s = 0; s < TWO_STEPS; s++) {
+      const t0 = performance.now();
+      const wasClean = two();
+      const us = (performance.now() - t0) * 1000;
+      all.push(us);
+      if (wasClean) clean.push(us);
+    }
   };
   const groups = [
     () => { for (let s = 0; s < ONE_STEPS; s++) times.one.push(timed(pair.one)); },
@@ -189,16 +249,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       pair.other();
       for (let s = 0; s < ONE_STEPS; s++) times.other.push(timed(pair.other));
     },
-    () => {
-      pair.two();
-      for (let s = 0; s < TWO_STEPS; s++) {
-        const t0 = performance.now();
-        const clean = pair.two();
-        const us = (performance.now() - t0) * 1000;
-        times.pair.push(us);
-        if (clean) times.pairClean.push(us);
-      }
-    },
+    () => { for (let s = 0; s < ONE_STEPS; s++) times.local.push(timed(local.run)); },
+    () => pairs(pair.two, times.pair, times.pairClean),
+    () => pairs(exchanged.two, times.exchanged, times.exchangedClean),
     () => {
       split.step();
       for (let s = 0; s < TWO_STEPS; s++) {
@@ -217,6 +270,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     }
   }
   await pair.close();
+  await exchanged.close();
+  local.dispose();
   await threaded.close();
   const tripAfter = await measureLineRoundTrip();
 
@@ -229,13 +284,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   row(`one thread, batch ${batch / 2} (a half alone)`, times.half);
   row(`the worker's batch ${batch / 2} alone`, times.other);
   row(`nothing shared, 2 × batch ${batch / 2}, all`, times.pair);
+  row(`a half with its exchange kept local`, times.local);
   row(`nothing shared, clean`, times.pairClean);
+  row(`exchanged, 2 × batch ${batch / 2}, all`, times.exchanged);
+  row(`exchanged, clean`, times.exchangedClean);
   row(`split step, all`, times.split);
   row(`split step, clean`, times.splitClean);
   const ratio = (a: number[], b: number[], p: number) => (q(a, p) / q(b, p)).toFixed(3);
   for (const [p, name] of [[0.1, 'p10'], [0.5, 'median']] as const) {
     console.log(
-      `${name}: one ÷ nothing-shared clean ${ratio(times.one, times.pairClean, p)}× (all ${ratio(times.one, times.pair, p)}×), one ÷ split clean ${ratio(times.one, times.splitClean, p)}× (all ${ratio(times.one, times.split, p)}×); ` +
+      `${name}: one ÷ nothing-shared clean ${ratio(times.one, times.pairClean, p)}× (all ${ratio(times.one, times.pair, p)}×), ` +
+        `one ÷ exchanged clean ${ratio(times.one, times.exchangedClean, p)}× (all ${ratio(times.one, times.exchanged, p)}×), one ÷ split clean ${ratio(times.one, times.splitClean, p)}× (all ${ratio(times.one, times.split, p)}×); ` +
         `2·half ÷ nothing-shared clean ${((2 * q(times.half, p)) / q(times.pairClean, p)).toFixed(3)}×, one ÷ 2·half ${(q(times.one, p) / (2 * q(times.half, p))).toFixed(3)}×`,
     );
   }

@@ -21,6 +21,9 @@
  * side is tinybench's median over every step, not filtered alike, and a train() pair, a whole epoch,
  * is nearly always clean, so there the filter bounds nothing); where the ceiling
  * misses the goal too and the split reached it, a miss is host-limited (judgeBesideControl says when).
+ * That step's rounds have a sixth task, its exchanged ceiling (bench/exchanged-half.ts): the same
+ * halves plus the least exchange any data-parallel step makes (each core reads the other's half of
+ * ∂W and of the updated weights), which the nothing-shared ceiling leaves out; printed beside it.
  *
  *   npx tsx bench/threads.bench.ts [--only train]
  * (--only: the rows whose name contains it, e.g. the two train() rows of issue #16 item 6 alone, in
@@ -35,7 +38,7 @@ import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { option } from './ab-args.js';
 import { API_ROWS } from './api.bench.js';
 import { startHostControl, type HostControl } from './host-control.js';
-import { pairRound, startPair, type NothingSharedPair, type PairCounts } from './nothing-shared.js';
+import { pairRound, startExchangedPair, startPair, type NothingSharedPair, type PairCounts, type TogetherPair } from './nothing-shared.js';
 import { lineRoundTripText, measureLineRoundTrip, type LineRoundTrip } from './line-round-trip.js';
 import { interleaved, median } from './median.js';
 import { roundRatios, spreadOf, spreadText } from './spread.js';
@@ -78,6 +81,12 @@ export interface ThreadsRow {
    * and `twoMs`, the clean pairs' time (median over the rounds that had one, ms; NaN: none had).
    */
   ceiling?: CeilingRounds & { twoMs: number };
+  /**
+   * The exchanged ceiling in the same rounds, where the row has one (the step beside its ceiling):
+   * the nothing-shared halves plus the least exchange a data-parallel step makes (bench/exchanged-half.ts),
+   * counted as `ceiling` is. Printed beside it; the verdict does not read it (bench/verdict.ts says why).
+   */
+  exchanged?: CeilingRounds & { twoMs: number };
 }
 
 export interface ThreadsResult {
@@ -106,8 +115,9 @@ const STEPS = [
  * and calls per round; `ceiling`: the nothing-shared halves of the one-thread side's work, timed as
  * a side too (its clean pairs only: pairRound).
  */
-async function row(name: string, goal: boolean, one: () => void, two: () => void, control: HostControl, side: { ms: number; calls?: number }, ceiling?: NothingSharedPair): Promise<ThreadsRow> {
+async function row(name: string, goal: boolean, one: () => void, two: () => void, control: HostControl, side: { ms: number; calls?: number }, ceiling?: NothingSharedPair, exchanged?: TogetherPair): Promise<ThreadsRow> {
   const pairs: PairCounts = { pairs: 0, clean: 0 };
+  const exchangedPairs: PairCounts = { pairs: 0, clean: 0 };
   const times = await interleaved(
     [
       { name: 'one', run: one, ...side },
@@ -115,6 +125,7 @@ async function row(name: string, goal: boolean, one: () => void, two: () => void
       { name: 'control one', run: control.one, ms: CONTROL_ROUND_MS },
       { name: 'control two', run: control.two, ms: CONTROL_ROUND_MS },
       ...(ceiling ? [{ name: 'nothing shared', round: pairRound(ceiling.two, side, pairs) }] : []),
+      ...(exchanged ? [{ name: 'exchanged', round: pairRound(exchanged.two, side, exchangedPairs) }] : []),
     ],
     THREAD_ROUNDS,
   );
@@ -128,6 +139,7 @@ async function row(name: string, goal: boolean, one: () => void, two: () => void
     controls: ratios('control one', 'control two'),
     controlTwoMs: median(times.get('control two')!),
     ...(ceiling ? { ceiling: ceilingRounds(times.get('one')!, times.get('nothing shared')!, pairs) } : {}),
+    ...(exchanged ? { exchanged: ceilingRounds(times.get('one')!, times.get('exchanged')!, exchangedPairs) } : {}),
   };
 }
 
@@ -171,10 +183,12 @@ export async function runThreadsBench(only = ''): Promise<ThreadsResult> {
       const b = await stepOn(two, c.sizes, c.batch);
       const half = { kind: 'step', sizes: c.sizes, batch: c.batch / 2 } as const;
       const ceiling = c.ceiling ? await startPair(half, half) : undefined;
+      const exchanged = c.ceiling ? await startExchangedPair(c.sizes, c.batch) : undefined;
       try {
-        rows.push(await row(stepName(c), c.batch >= 256, a.step, b.step, control, kernelSide, ceiling));
+        rows.push(await row(stepName(c), c.batch >= 256, a.step, b.step, control, kernelSide, ceiling, exchanged));
       } finally {
         await ceiling?.close();
+        await exchanged?.close();
       }
       a.net.dispose();
       b.net.dispose();
@@ -259,10 +273,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const x = (v: number) => `${v.toFixed(2)}×`;
   for (const r of result.rows) {
     const j = judgeBesideControl(r.speedUps, r.controls, THREADS_TARGET, r.ceiling);
-    const pairs = r.ceiling ? `, nothing-shared pairs ${r.ceiling.twoMs.toFixed(3)} ms (${r.ceiling.cleanPairs} of ${r.ceiling.pairs} clean)` : '';
+    const pairsOf = (what: string, c: ThreadsRow['ceiling']) => (c ? `, ${what} pairs ${c.twoMs.toFixed(3)} ms (${c.cleanPairs} of ${c.pairs} clean)` : '');
+    const pairs = `${pairsOf('nothing-shared', r.ceiling)}${pairsOf('exchanged', r.exchanged)}`;
     console.log(`${r.name}: one ${r.oneMs.toFixed(3)} ms, two ${r.twoMs.toFixed(3)} ms${pairs}, ${spreadText(spreadOf(r.speedUps), x)}`);
     if (r.goal) console.log(`  ${j.verdict}: ${threadsText(j, THREADS_TARGET, x)}`);
-    const ceilingOf = (i: number) => (r.ceiling ? `/${r.ceiling.ratios[i] === undefined ? 'none clean' : x(r.ceiling.ratios[i]!)}` : '');
-    console.log(`  rounds (two/control${r.ceiling ? '/ceiling' : ''}): ${r.speedUps.map((v, i) => `${x(v)}/${x(r.controls[i])}${ceilingOf(i)}`).join(' ')}`);
+    const ratioOf = (c: ThreadsRow['ceiling'], i: number) => (c ? `/${c.ratios[i] === undefined ? 'none clean' : x(c.ratios[i]!)}` : '');
+    const heads = `${r.ceiling ? '/ceiling' : ''}${r.exchanged ? '/exchanged' : ''}`;
+    console.log(`  rounds (two/control${heads}): ${r.speedUps.map((v, i) => `${x(v)}/${x(r.controls[i])}${ratioOf(r.ceiling, i)}${ratioOf(r.exchanged, i)}`).join(' ')}`);
+    if (r.exchanged) console.log(`  exchanged ceiling (the halves plus the least exchange, clean pairs): ${ceilingRatios(r.exchanged).length ? spreadText(spreadOf(ceilingRatios(r.exchanged)), x) : 'no clean pair'}`);
   }
 }

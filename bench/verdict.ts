@@ -12,7 +12,14 @@
  *   second control, its nothing-shared ceiling (bench/nothing-shared.ts: two one-thread networks,
  *   each doing half the work at the same time, nothing shared; only its clean pairs count): a goal
  *   that is not met where that ceiling itself misses the target in the judged rounds is
- *   'host-limited' too, and says both figures. The ingest from a Float32Array per row is
+ *   'host-limited' too, and says both figures. The exchanged ceiling printed beside the step
+ *   (bench/exchanged-half.ts: those halves plus the least exchange, each core reading the other's
+ *   half of ∂W and of the weights after its backprop) is not read here: it is nearer what a split
+ *   can reach, but not a bound on it. A split may overlap that exchange with its compute (reduce a
+ *   layer's ∂W while an earlier layer's backward runs), which the exchanged pair, exchanging after
+ *   its whole backprop behind two barriers, does not, and it makes two local copies a split does
+ *   not; so a split could beat it, and a verdict that excuses a miss ('host-limited') must stand on
+ *   a bound. The ingest from a Float32Array per row is
  *   judged the same way beside its own floor: the same rows set into plain memory, nothing checked.
  */
 import { spreadOf, spreadText, type Spread } from './spread.js';
@@ -59,6 +66,13 @@ export interface ControlJudgement {
   judged: Spread;
   /** The host control over all rounds. */
   control: Spread;
+  /** The goal's value over every round. */
+  all: Spread;
+  /**
+   * Whether the clean rounds met the goal where the run was not mostly clean (under MOSTLY_CLEAN) and
+   * every round's median missed: then the verdict is 'host-limited', not 'met' (judgeBesideControl).
+   */
+  metOnlyWhereClean: boolean;
   /** The nothing-shared ceiling over the judged rounds that had a clean pair, when one was measured. */
   ceiling?: CeilingJudgement;
 }
@@ -97,9 +111,11 @@ export interface CeilingJudgement {
  * met the target), or the per-row ingest beside the same rows set into plain memory, nothing
  * checked (a round whose control misses the target is one where no per-row ingest could meet it).
  * A round is clean when its control met the target. With at least half the rounds clean, the
- * verdict is the median clean round's; with fewer, the run could not show a failure: 'met' if the
- * median round met the goal anyway, else 'host-limited'. Rounds are chosen by the control,
- * measured apart from gradscope, never by gradscope's own times.
+ * verdict is the median clean round's, with one exception: a 'met' taken from the clean rounds of
+ * a run where fewer than three quarters were clean (MOSTLY_CLEAN) also needs the median of every
+ * round to meet the goal, else it is 'host-limited'. With fewer than half clean, the run could not
+ * show a failure: 'met' if the median round met the goal anyway, else 'host-limited'. Rounds are
+ * chosen by the control, measured apart from gradscope, never by gradscope's own times.
  *
  * `ceiling` (optional, its ratios[i] measured in round i): the goal's nothing-shared ceiling, the
  * same work split into halves that share nothing (bench/nothing-shared.ts), read over the judged
@@ -112,21 +128,33 @@ export interface CeilingJudgement {
  * is gradscope's; above it, the halves were slowed by something the split was not, so it bounds
  * nothing: both stay 'NOT met', the ceiling printed beside. It never turns a miss into 'met'.
  */
+/**
+ * The share of clean rounds from which a 'met' over the clean rounds alone stands. At half (the
+ * rule until session 34) [784,512,512,10]'s two-thread step read 'met' over 11 clean rounds of 21
+ * while the median of all 21 read 1.42× (review33): with the control clean in only half the rounds
+ * the host was busy through the run, and a round whose control (15 ms a side) got the second vCPU
+ * says little about the 30 ms or two train() calls of each gradscope side beside it, which the
+ * host's other work can slow one side of more than the other. A miss over the clean rounds is
+ * still 'NOT met' from half on: a busy host hides a split's gain more often than it makes one up.
+ */
+export const MOSTLY_CLEAN = 3 / 4;
+
 export function judgeBesideControl(values: readonly number[], controls: readonly number[], target: Target, ceiling?: CeilingRounds): ControlJudgement {
   if (values.length !== controls.length) throw new Error(`judgeBesideControl: ${values.length} rounds but ${controls.length} controls`);
   if (ceiling && ceiling.ratios.length !== values.length) throw new Error(`judgeBesideControl: ${values.length} rounds but ${ceiling.ratios.length} ceilings`);
   const cleanRounds = values.map((_, i) => i).filter((i) => meets(controls[i], target));
   const control = spreadOf(controls);
-  const base = { clean: cleanRounds.length, rounds: values.length, control };
+  const all = spreadOf(values);
+  const base = { clean: cleanRounds.length, rounds: values.length, control, all, metOnlyWhereClean: false };
   if (2 * cleanRounds.length >= values.length) {
     const judged = spreadOf(cleanRounds.map((i) => values[i]));
     const over = ceiling && ceilingOver(cleanRounds, values, ceiling);
     const verdict = roundsVerdict(judged, target);
-    const hostLimited = verdict === 'NOT met' && over !== undefined && over.bounds && !meets(over.spread!.median, target) && reachedCeiling(over.value!, over.spread!);
-    return { ...base, verdict: hostLimited ? 'host-limited' : verdict, judged, ceiling: over };
+    const metOnlyWhereClean = verdict === 'met' && cleanRounds.length < MOSTLY_CLEAN * values.length && !meets(all.median, target);
+    const hostLimited = metOnlyWhereClean || (verdict === 'NOT met' && over !== undefined && over.bounds && !meets(over.spread!.median, target) && reachedCeiling(over.value!, over.spread!));
+    return { ...base, metOnlyWhereClean, verdict: hostLimited ? 'host-limited' : verdict, judged, ceiling: over };
   }
-  const judged = spreadOf(values);
-  return { ...base, verdict: meets(judged.median, target) ? 'met' : 'host-limited', judged, ceiling: ceiling && ceilingOver(values.map((_, i) => i), values, ceiling) };
+  return { ...base, verdict: meets(all.median, target) ? 'met' : 'host-limited', judged: all, ceiling: ceiling && ceilingOver(values.map((_, i) => i), values, ceiling) };
 }
 
 /** The ceiling over the rounds `judged` (indices) that had a clean pair, and the goal's values over the same rounds. */
@@ -157,7 +185,13 @@ export function threadsText(j: ControlJudgement, target: Target, format: (value:
     return `${why}; ${control}; gradscope ${roundsText(j.judged, target, format)}${ceilingText(j, target, format)}`;
   }
   const over = j.clean === j.rounds ? '' : ` over the ${j.clean} clean rounds`;
-  return `${roundsText(j.judged, target, format, over)}; ${control}${ceilingText(j, target, format)}`;
+  return `${roundsText(j.judged, target, format, over)}${metOnlyWhereCleanText(j, target, format)}; ${control}${ceilingText(j, target, format)}`;
+}
+
+/** Why a goal met over its clean rounds is 'host-limited' (ControlJudgement.metOnlyWhereClean), else ''. */
+export function metOnlyWhereCleanText(j: ControlJudgement, target: Target, format: (value: number) => string): string {
+  if (!j.metOnlyWhereClean) return '';
+  return `; met over those rounds only: every round’s median ${format(j.all.median)} misses ${format(target.value)}, and with the control clean in fewer than ${percentText(MOSTLY_CLEAN)} of the rounds the run cannot call it met`;
 }
 
 /**

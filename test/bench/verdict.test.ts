@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { percentText } from '../../src/percent-text.js';
 import { spreadOf } from '../../bench/spread.js';
-import { judgePicks, judgeBesideControl, picksText, roundsText, roundsVerdict, straddles, threadsText, type Target } from '../../bench/verdict.js';
+import { judgePicks, judgeBesideControl, MOSTLY_CLEAN, picksText, roundsText, roundsVerdict, straddles, threadsText, type Target } from '../../bench/verdict.js';
 
 const times = (ratio: number) => `${ratio.toFixed(2)}×`;
 const AT_LEAST_90 = { value: 0.9, atLeast: true } satisfies Target;
@@ -69,6 +69,43 @@ describe('a two-thread goal judged against the host control of the same rounds',
     const j = judgeBesideControl([1.75, 1.72, 1.8], [1.5, 1.6, 1.9], AT_LEAST_1_7);
     expect(j.verdict).toBe('met');
     expect(threadsText(j, AT_LEAST_1_7, times)).toMatch(/^met in spite of a busy second vCPU/);
+  });
+
+  describe('a met over the clean rounds of a run not mostly clean (MOSTLY_CLEAN)', () => {
+    // review33's [784,512,512,10]: of 21 rounds the clean ones met 1.7× by a round (the rest of them
+    // at 1.5×), the busy ones read ~1.1×.
+    const run = (cleanRounds: number, high = 1.75, busyValue = 1.1) => {
+      const highRounds = Math.floor(cleanRounds / 2) + 1;
+      const values = Array.from({ length: 21 }, (_, i) => (i < highRounds ? high : i < cleanRounds ? 1.5 : busyValue));
+      const controls = values.map((_, i) => (i < cleanRounds ? 1.98 : 0.85));
+      return judgeBesideControl(values, controls, AT_LEAST_1_7);
+    };
+
+    it('is host-limited when barely half the rounds were clean and every round\'s median missed', () => {
+      const j = run(11);
+      expect(j.verdict).toBe('host-limited');
+      expect(j.metOnlyWhereClean).toBe(true);
+      expect(j.judged.median).toBe(1.75);
+      expect(j.all.median).toBe(1.5);
+      expect(threadsText(j, AT_LEAST_1_7, times)).toBe(
+        '1.75× (11 rounds: middle half 1.50–1.75×, all 1.50–1.75×) over the 11 clean rounds; its middle half straddles 1.70×; met over those rounds only: every round’s median 1.50× misses 1.70×, and with the control clean in fewer than 75.0 % of the rounds the run cannot call it met; host control 1.98× (≥ 1.70× in 11 of 21 rounds)',
+      );
+    });
+
+    it('is met from three quarters of the rounds clean, whatever the busy rounds read', () => {
+      expect(MOSTLY_CLEAN).toBe(3 / 4);
+      expect(run(16).verdict).toBe('met');
+      expect(run(15).verdict).toBe('host-limited');
+    });
+
+    it('is met from half the rounds clean when every round\'s median meets the goal too', () => {
+      expect(run(11, 1.75, 1.72).verdict).toBe('met');
+    });
+
+    it('stays NOT met when the clean rounds missed, however few', () => {
+      expect(run(11, 1.6).verdict).toBe('NOT met');
+      expect(run(11, 1.6).metOnlyWhereClean).toBe(false);
+    });
   });
 
   it('refuses rounds that do not pair up', () => {
