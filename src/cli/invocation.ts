@@ -47,9 +47,21 @@ export function invokedAs(env: Readonly<Record<string, string | undefined>>, scr
   return OWN_BIN.test(script) ? `node ${shellWord(typedPath(script, cwd))}` : GLOBAL_COMMAND;
 }
 
-/** Whether `folder` is `root` or under it, either separator (a Windows path on any platform). */
+/** A Windows path: a drive letter (`C:\`) or a network share (`\\server`). */
+const WINDOWS_PATH = /^([A-Za-z]:|\\\\)/;
+
+/**
+ * Whether `folder` is `root` or under it, either separator (a Windows path on any platform). Windows'
+ * file systems ignore case, and so does the comparison of a Windows path: a working directory typed
+ * `c:\p\src` is in the project `C:\P` (compared as written, it printed `gradscope` where only
+ * `npx gradscope` runs).
+ */
 function within(folder: string, root: string): boolean {
-  const [f, r] = [folder, root].map((path) => path.replace(/\\/g, '/').replace(/\/$/, ''));
+  const caseless = WINDOWS_PATH.test(root);
+  const [f, r] = [folder, root].map((path) => {
+    const slashed = path.replace(/\\/g, '/').replace(/\/$/, '');
+    return caseless ? slashed.toLowerCase() : slashed;
+  });
   return f === r || f.startsWith(`${r}/`);
 }
 

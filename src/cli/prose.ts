@@ -23,8 +23,15 @@ export function wrapTokens(tokens: readonly string[], width: number, indent: str
 /** Where proseWords is in a command line: outside one, in its command words after `gradscope`, its positional words, after a flag, after a flag's value. */
 type CommandPlace = 'prose' | 'words' | 'positional' | 'flag' | 'value';
 
-/** The word a command line's command words follow: `gradscope`, or the bin file node runs (`bin/gradscope.js`, invocation.ts). */
-const OPENS_COMMAND = /^[(`]?(gradscope|[^\s'`]*[\\/]gradscope\.js)$/;
+/**
+ * The word a command line's command words follow: `gradscope`, or the bin file node runs (`bin/gradscope.js`,
+ * invocation.ts), a shell word as invocation.ts prints it: plain, '…'-quoted (a space in its path) or $'…'-quoted
+ * (a control character).
+ */
+const OPENS_COMMAND = /^[(`]?(gradscope|[^\s'`]*[\\/]gradscope\.js|\$?'.*[\\/]gradscope\.js')$/;
+
+/** The word before a command line's opening word: npx or node (invocation.ts' prefixes), after a bracket or a backquote. */
+const PREFIX = /^[(`]?(npx|node)$/;
 
 /** Most command words after `gradscope`: `study trainable-depth`. */
 const COMMAND_WORDS = 2;
@@ -62,7 +69,8 @@ export function proseWords(text: string): string[] {
   const split = text.split(/ (?!%)/);
   for (let i = 0; i < split.length; i++) {
     let word = split[i];
-    if (place !== 'prose') while (opensQuote(word) && i + 1 < split.length) word += ` ${split[++i]}`;
+    // A quoted word is read whole in a command line, and after npx or node, where the bin file's path may be one.
+    if (place !== 'prose' || PREFIX.test(words.at(-1) ?? '')) while (opensQuote(word) && i + 1 < split.length) word += ` ${split[++i]}`;
     const flag = word.startsWith('--');
     const next: CommandPlace =
       place === 'prose' ? 'prose'
@@ -72,7 +80,7 @@ export function proseWords(text: string): string[] {
       : place === 'words' && commandWords.length < COMMAND_WORDS && /^[a-z][a-z-]*$/.test(word) ? 'words'
       : 'prose';
     // `npx gradscope …`, `node bin/gradscope.js …` (invocation.ts' prefixes): npx or node opens the command line it stays on.
-    if (next === 'prose' && OPENS_COMMAND.test(word) && /^[(`]?(npx|node)$/.test(words.at(-1) ?? '')) words[words.length - 1] += ` ${word}`;
+    if (next === 'prose' && OPENS_COMMAND.test(word) && PREFIX.test(words.at(-1) ?? '')) words[words.length - 1] += ` ${word}`;
     else if (next === 'prose') words.push(word);
     else words[words.length - 1] += ` ${word}`;
     commandWords = next === 'words' ? [...commandWords, word] : [];

@@ -32,6 +32,10 @@ describe('invokedAs', () => {
     ['a Windows global install\'s .cmd shim', {}, 'C:\\Users\\u\\AppData\\Roaming\\npm\\node_modules\\gradscope\\bin\\gradscope.js', GLOBAL_COMMAND, 'C:\\Users\\u\\work'],
     ['the working directory\'s project\'s installed copy', {}, '/home/u/project/node_modules/gradscope/bin/gradscope.js', LOCAL_COMMAND, '/home/u/project/src'],
     ['on Windows, the project\'s installed copy', {}, 'C:\\p\\node_modules\\gradscope\\bin\\gradscope.js', LOCAL_COMMAND, 'C:\\p'],
+    // Windows' file systems ignore case: the working directory typed in another case is in the same project.
+    ['on Windows, the working directory typed in another case', {}, 'C:\\Work\\P\\node_modules\\gradscope\\bin\\gradscope.js', LOCAL_COMMAND, 'c:\\work\\p\\src'],
+    ['on Windows, a network share\'s project typed in another case', {}, '\\\\server\\Share\\p\\node_modules\\gradscope\\bin\\gradscope.js', LOCAL_COMMAND, '\\\\SERVER\\share\\P'],
+    ['on POSIX, case tells folders apart', {}, '/home/u/Project/node_modules/gradscope/bin/gradscope.js', GLOBAL_COMMAND, '/home/u/project'],
     ['another project\'s installed copy', {}, '/home/u/other/node_modules/gradscope/bin/gradscope.js', GLOBAL_COMMAND, '/home/u/project'],
   ])('%s', (_, env, script, expected, cwd = '/work/gradscope') => {
     expect(invokedAs(env, script, cwd)).toBe(expected);
@@ -68,7 +72,8 @@ describe('printed commands under each invocation', () => {
     expect(run.stdout).toContain(`(npx gradscope study --model ${out} `);
   }, 120_000);
 
-  it.each(['npx gradscope', 'node bin/gradscope.js', 'node /work/gradscope/bin/gradscope.js'])('a command line after %s is never broken, its prefix included', (prefix) => {
+  // The bin file's path as invokedAs prints it: one shell word, quoted where it holds a space or a control character.
+  it.each(['npx gradscope', 'node bin/gradscope.js', 'node /work/gradscope/bin/gradscope.js', "node '/work/my gradscope/bin/gradscope.js'", "node $'/work/a\\x1bb c/bin/gradscope.js'"])('a command line after %s is never broken, its prefix included', (prefix) => {
     const line = `Model: m.json (${prefix} study --model m.json --train 100 trains it on from these weights with the same settings)`;
     for (let width = 20; width <= 60; width += 5) {
       expect(fitLine(line, width).split('\n').some((l) => l.includes(`(${prefix} study --model m.json --train 100`)), `width ${width}`).toBe(true);
