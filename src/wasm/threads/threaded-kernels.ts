@@ -70,6 +70,16 @@
  *   rows, its scratch: not measured apart).
  * - fusing each ∂W half's update with its reduce (dw += P₁) on its core needs the optimiser's step
  *   inside the backward pass (a contract change in the training loop, not this file's): not tried.
+ *   Session 34 (perf34a) found it blocked, not just unbuilt: train()'s step guard
+ *   (src/training/step-guard.ts gradientFault) reads every parameter's whole ∂W before any weight
+ *   changes, so that a step with an out-of-range entry anywhere is refused with nothing held
+ *   changed, and its largest |g| (gradientMax) is the bound the optimisers' proofs take; an update
+ *   fused into the reduce would write a half's weights before the other half and the other layers
+ *   are checked. What could fuse is the reduce with the guard's maxAbs of the same half (both already
+ *   split alike): it would save one read of a 39,200-float half from the core's own cache, less than
+ *   the 3.7–4.9 µs of a half's second update pass above (read and write), ~0.3 % of a step:
+ *   not built. The exchanged pair (bench/exchanged-half.ts; 2026-12-05 02:33, load 0.2) put the
+ *   least a split must spend on exchange at ~70 µs a step and the split's step 86 µs p10 above it.
  *
  * Measured before, each in one line (the numbers are in the git history of this header):
  * - session 22 (AMD EPYC Zen 4, 2026-12-02, train(dataset) at batch 256, per-call p10s summed):
