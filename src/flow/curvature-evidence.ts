@@ -6,6 +6,7 @@
  */
 import { sci } from '../sci-text.js';
 
+/** The curvature where a run ended, as diagnose() takes it (DiagnoseOptions.curvature): the plateau study gives its last point's. */
 export interface CurvatureEvidence {
   /**
    * What was measured: 'objective', the loss with any L2 term the run trained with (the default), or

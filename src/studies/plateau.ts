@@ -29,26 +29,33 @@ import { STUDY_SEED } from './study-defaults.js';
 import type { Dataset } from '../training/dataset.js';
 import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, nielsenLambdaBound, nielsenTraining, NIELSEN_TRAINING } from './depth.js';
 
+/** Nielsen's network: 784 inputs, 4 sigmoid hidden layers of 30, 10 sigmoid outputs. */
 export const PLATEAU_SIZES = [784, 30, 30, 30, 30, 10];
 /** The study's defaults: measurements along the training, eigenvalues at each end of the spectrum. */
-export const PLATEAU_DEFAULTS = { points: 5, k: 3 } as const;
+export const PLATEAU_DEFAULTS = {
+  /** Measurements along the training. */
+  points: 5,
+  /** Eigenvalues at each end of the Hessian's spectrum. */
+  k: 3,
+} as const;
 /** The most eigenvalues at each end: the network's parameter count, the Hessian's size (checkEigenCount). */
 export const PLATEAU_K_BOUND: Bound = { max: parameterCountOf(PLATEAU_SIZES), why: "the network's parameter count: the Hessian has no more eigenvalues" };
 /** Step lengths ‖θ' − θ‖ tried along the most negative eigenvector. */
 export const SADDLE_STEPS = [0.1, 0.3, 1, 3] as const;
 
+/** Options of runPlateauStudy; every one has a default. */
 export interface PlateauOptions {
-  /** Epochs (= full-batch steps) of Nielsen's training. Default 500 (his); at most NIELSEN_EPOCHS_BOUND.max = 10,000. */
+  /** Epochs (= full-batch steps) of Nielsen's training. Default 500 (his); at most 10,000. */
   epochs?: number;
   /**
    * Measurements, spread evenly from epoch 0 to the last, each at an epoch of its own: with fewer than
    * `points − 1` epochs some would fall on the same epoch, which is measured once (so 0 epochs give one
-   * point). Default PLATEAU_DEFAULTS.points = 5; at most PLATEAU_POINTS_BOUND.max = 100.
+   * point). Default PLATEAU_DEFAULTS.points = 5; at most 100.
    */
   points?: number;
   /** L2 λ (default 5, his); at most nielsenLambdaBound(rows).max, 10,000 over 1,000 rows. */
   lambda?: number;
-  /** Eigenvalues at each end. Default PLATEAU_DEFAULTS.k = 3; at most PLATEAU_K_BOUND.max, the network's 26,650 parameters. */
+  /** Eigenvalues at each end. Default PLATEAU_DEFAULTS.k = 3; at most the network's 26,650 parameters. */
   k?: number;
   /** Training rows: the first n digits (default 1,000, his; fewer only to test quickly). */
   rows?: number;
@@ -69,32 +76,39 @@ export interface PlateauOptions {
 
 /** What the plateau study's points measure: the training objective, or the data loss alone (PlateauOptions.curvatureOf). */
 export const CURVATURE_OF = ['objective', 'loss'] as const;
+/** One of CURVATURE_OF. */
 export type CurvatureOf = (typeof CURVATURE_OF)[number];
 
+/** One step t along ±v, the most negative eigenvector, and what f did on each side (f: what the point measures, PlateauResult.curvatureOf). */
 export interface SaddleProbe {
   /** ‖θ' − θ‖ along ±v. */
   step: number;
-  /** f(θ + t·v) − f(θ) and f(θ − t·v) − f(θ), f the regularised objective. */
+  /** f(θ + t·v) − f(θ). */
   plus: number;
+  /** f(θ − t·v) − f(θ). */
   minus: number;
   /** (plus + minus)/t²: the curvature along v from function values, to set beside λ_min. */
   curvature: number;
 }
 
+/** Everything measured at one point of the training (f: what the point measures, PlateauResult.curvatureOf). */
 export interface PlateauPoint {
+  /** The epochs trained before the point. */
   epoch: number;
-  /** Cross-entropy on the rows, and with the L2 term: the objective. */
+  /** Cross-entropy C on the rows. */
   loss: number;
+  /** f: C with the L2 term (λ/2n)‖w‖², or C itself when the point measures the loss alone. */
   objective: number;
-  /** ‖∇ objective‖. */
+  /** ‖∇f‖. */
   gradientNorm: number;
   /**
    * ‖∇C‖, the data loss's gradient alone, without the L2 term's (λ/n)·w. On Nielsen's plateau most
    * of ‖∇f‖ is that term's (docs/curvature.md): descent there shrinks the weights while C stays flat.
    */
   lossGradientNorm: number;
-  /** Eigenvalues of the objective's Hessian: the k largest (descending) and smallest (ascending). */
+  /** The k largest eigenvalues of f's Hessian, descending. */
   largest: number[];
+  /** The k smallest eigenvalues of f's Hessian, ascending. */
   smallest: number[];
   /** Whether Lanczos met its tolerance. */
   converged: boolean;
@@ -108,6 +122,7 @@ export interface PlateauPoint {
   gradientSNR: number[];
   /** vᵀ∇f for the most negative eigenvector v (sign fixed so that it is ≤ 0). */
   slopeAlongV: number;
+  /** f along ±v at each of SADDLE_STEPS, shortest first. */
   probes: SaddleProbe[];
   /** What the measurements say about the point: curvatureVerdict's rule. */
   verdict: CurvatureVerdict;
@@ -140,14 +155,21 @@ export function curvatureVerdict(lambdaMin: number, gradientNorm: number, probes
   return critical ? 'saddle' : 'strong negative curvature';
 }
 
+/** What runPlateauStudy measured. */
 export interface PlateauResult {
+  /** The network's layer sizes (PLATEAU_SIZES). */
   sizes: number[];
+  /** Training rows: the first digits. */
   rows: number;
+  /** Epochs of full-batch training. */
   epochs: number;
+  /** Nielsen's η. */
   learningRate: number;
+  /** The L2 λ the network trained with. */
   lambda: number;
   /** What the points measure (PlateauOptions.curvatureOf): with 'loss', f = C and each point's objective is its loss. */
   curvatureOf: CurvatureOf;
+  /** The points, in epoch order. */
   points: PlateauPoint[];
   /** The mean-field prediction of the gradient decay over depth at initialisation, beside the measured one. */
   meanField: MeanFieldLayer[];
@@ -155,7 +177,9 @@ export interface PlateauResult {
   diagnosis?: Diagnosis;
   /** The trace of that last stretch, which the diagnosis read (its network and training settings); absent without training. */
   trace?: Trace;
+  /** Accuracy on the digits' test split at the end. */
   testAccuracy: number;
+  /** Wall-clock seconds the study took. */
   seconds: number;
 }
 
@@ -172,6 +196,7 @@ export function curvatureEvidence(point: PlateauPoint, measured: CurvatureOf): C
   };
 }
 
+/** Runs the study (see the file comment; docs/curvature.md, "Saddle or minimum?"): `gradscope study plateau`. */
 export async function runPlateauStudy(options: PlateauOptions = {}): Promise<PlateauResult> {
   const epochs = checkAtMost(checkNumber(options.epochs, 'plateau study: epochs', { min: 0, integer: true }, NIELSEN_TRAINING.epochs), 'plateau study: epochs', NIELSEN_EPOCHS_BOUND);
   const points = checkAtMost(checkNumber(options.points, 'plateau study: points', { min: 1, integer: true }, PLATEAU_DEFAULTS.points), 'plateau study: points', PLATEAU_POINTS_BOUND);
