@@ -235,13 +235,33 @@ function moduleRoute(metadata: Record<string, string>, options: SafetensorsImpor
 function refuseResidual(entries: readonly TensorEntry[], metadata: Record<string, string>, options: SafetensorsImportOptions): void {
   if (pytorchRefusal(metadata) !== undefined || options.layers !== undefined) return;
   const residual = entries.map((entry) => entry.name).filter(isResidualTensor);
-  if (residual.length === 0) return;
+  if (residual.length === 0 || !branchesKeepWidth(entries.filter((entry) => isResidualTensor(entry.name)))) return;
   const linears = entries.filter((entry) => entry.name.endsWith('.weight') && entry.shape.length === 2).map((weight) => ({ name: weight.name, weight }));
   const orders = chainOrders(linears);
   if (orders !== 'too many' && orders.length === 0) return;
   const found = `${listNames(residual)} ${residual.length === 1 ? 'is a tensor' : 'are tensors'} of a PyTorch Residual block (its branch's modules k.branch.j, its ReZero gate k.alpha), which adds the block's input to its branch's output: read as a dense chain, that sum would be dropped and the network would compute something else than the module (a dense chain whose names only look like a Residual's reads as one with ${optionsToPass(['layers'])} naming its layers in order, input first)`;
   const loss = gradscopeMetadata(metadata).loss === undefined && options.loss === undefined ? (['loss'] as const) : [];
   throw new UnstatedImportOptions('safetensors', found, ['pytorch', ...loss], "to read it by the expression of the PyTorch module that saved it, which gives every layer (in place of the activation, output and layers options, a dense chain's)");
+}
+
+/**
+ * Whether the nn.Linear weights under each `k.branch.` could be a Residual's branch, which ends at the width it starts from: a
+ * chain in1 → out1 = in2 → … → outn = in1 takes in the widths it gives out, so its inputs and outputs are the same multiset.
+ * Where one block's are not, the names only look like a Residual's: no refusal on their account (a dense chain, 4 → 5 → 3,
+ * named 0.branch.0, 1.branch.0).
+ */
+function branchesKeepWidth(tensors: readonly TensorEntry[]): boolean {
+  const widths = new Map<string, { ins: number[]; outs: number[] }>();
+  for (const { name, shape } of tensors) {
+    const block = /^(.*?\d+)\.branch\./.exec(name)?.[1];
+    if (block === undefined || !name.endsWith('.weight') || shape.length !== 2) continue;
+    const sides = widths.get(block) ?? { ins: [], outs: [] };
+    sides.outs.push(shape[0]);
+    sides.ins.push(shape[1]);
+    widths.set(block, sides);
+  }
+  const sorted = (ns: number[]) => String([...ns].sort((a, b) => a - b));
+  return [...widths.values()].every(({ ins, outs }) => sorted(ins) === sorted(outs));
 }
 
 /** Groups `<layer>.weight` and `<layer>.bias` by layer name; anything else is not a dense layer. */

@@ -109,6 +109,12 @@ describe("a PyTorch Residual's state_dict", () => {
     const plain = encodeSafetensors({ format: 'pt' }, list);
     expect(fromSafetensors(plain, { ...DENSE, layers: chain })).toMatchObject(expected);
     await expectError(() => fromSafetensors(plain, { ...DENSE, layers: ['0', '3'] }), 'INVALID_OPTION', /^layers option: does not list the file's layer "2\.branch\.0"$/);
+    // Branches that change the width (4 → 5, 5 → 3) are no Residual's, whatever their names: read with no refusal.
+    const narrowing = encodeSafetensors({ format: 'pt' }, [['0.branch.0', 5, 4], ['1.branch.0', 3, 5]].flatMap(([name, out, inputs]) => [
+      { name: `${name}.weight`, dtype: 'F32' as const, shape: [out as number, inputs as number], values: new Float32Array((out as number) * (inputs as number)).fill(0.1) },
+      { name: `${name}.bias`, dtype: 'F32' as const, shape: [out as number], values: new Float32Array(out as number) },
+    ]));
+    expect(fromSafetensors(narrowing, DENSE)).toMatchObject({ sizes: [4, 5, 3], activations: ['tanh', 'softmax'] });
   });
 });
 
