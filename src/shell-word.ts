@@ -16,16 +16,33 @@
 /** Characters a POSIX shell passes on unchanged and splits no word at. */
 const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
-/** The C0 control characters and DEL: what single quotes would print raw. */
-const CONTROL = /[\x00-\x1f\x7f]/;
+/**
+ * What single quotes would print raw and a terminal reads as other than text: the C0 controls and
+ * DEL, the C1 controls (U+009B is an 8-bit CSI to xterm-family terminals), the line and paragraph
+ * separators, and the bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+ * U+2066–U+2069), which reorder what follows them on the line.
+ */
+const CONTROL_CLASS = '\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
+const CONTROL = new RegExp(`[${CONTROL_CLASS}]`);
+/** What $'…' escapes: the control characters, a backslash and a quote. */
+const ESCAPED = new RegExp(`[${CONTROL_CLASS}\\\\']`, 'g');
 
-/** The escapes $'…' reads by name; any other control character is \xHH (always two digits, so a hex digit after it stays itself). */
+/** The escapes $'…' reads by name. */
 const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\t': '\\t', '\r': '\\r', '\\': '\\\\', "'": "\\'" };
+
+/**
+ * A control character's escape in $'…': by name, else \xHH below U+0080 (always two digits, so a hex
+ * digit after it stays itself), else \uHHHH (always four), which bash, zsh and ksh read as the
+ * character in a UTF-8 locale (\xHH would be a lone byte, not the character).
+ */
+function escapeOf(c: string): string {
+  const code = c.charCodeAt(0);
+  return NAMED_ESCAPES[c] ?? (code < 0x80 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+}
 
 /** `text` in $'…', each backslash, quote and control character an escape. (A NUL, which no path or argument can hold, would end the word.) */
 function dollarQuoted(text: string): string {
-  const escaped = text.replace(/[\x00-\x1f\x7f\\']/g, (c) => NAMED_ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  return `$'${escaped}'`;
+  return `$'${text.replace(ESCAPED, escapeOf)}'`;
 }
 
 /** `text` as one shell word: unchanged if plain, $'…' with a control character, else single-quoted (a ' inside written as '\''). */

@@ -16,13 +16,13 @@ import { bashWords } from '../util/bash-words.js';
 import { runCliInProcess } from '../util/cli.js';
 
 /** Paths no plain word, nor single quotes on one line, can say: line breaks (with the spaces oneLine ate beside them), a tab, an escape, quotes and backslashes among them. */
-const AWKWARD = ['a\nb.json', 'runs/a \n b.json', 'x\r\n', 'tab\there.json', 'esc\x1b[31mred.json', "it's\na\\b.json", "end\\'\n", 'del\x7f1.json', 'hex\x012.json'];
+const AWKWARD = ['a\nb.json', 'runs/a \n b.json', 'x\r\n', 'tab\there.json', 'esc\x1b[31mred.json', "it's\na\\b.json", "end\\'\n", 'del\x7f1.json', 'hex\x012.json', 'csi\u009b2J.json', 'nel\u0085.json', 'rtl\u202egnp.json', 'iso\u2066late\u2069.json', 'ls\u2028ps\u2029.json'];
 
 describe('shell words with control characters', () => {
   it('are $-quoted, one line each, and bash reads back the path', () => {
     for (const path of AWKWARD) {
       const word = shellWord(path);
-      expect(word, JSON.stringify(path)).toMatch(/^\$'[^\x00-\x1f\x7f]*'$/);
+      expect(word, JSON.stringify(path)).toMatch(/^\$'[^\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]*'$/);
       expect(bashWords(`${word} next`), word).toEqual([path, 'next']);
     }
     // Words without a control character are quoted as before.

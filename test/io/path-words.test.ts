@@ -18,8 +18,8 @@ const folder = mkdtempSync(join(tmpdir(), 'gradscope-path-words-'));
 /** A name with a line break, an escape that clears the screen and a space. */
 const forged = (name: string) => join(folder, `line\nbreak\x1b[2J ${name}`);
 
-/** The C0 control characters and DEL: none may reach the terminal raw. */
-const CONTROL = /[\x00-\x1f\x7f]/;
+/** Control characters (C0, DEL, C1), the line and paragraph separators and the bidi controls: none may reach the terminal raw. */
+const CONTROL = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 /** `message` holds no control character, and its first word, up to `after`, reads back in bash as `path`. */
 function expectLeadingWord(message: string, path: string, after: string): void {
@@ -32,6 +32,12 @@ function expectLeadingWord(message: string, path: string, after: string): void {
 describe('a path in a library error', () => {
   it("ioError: a file that does not exist, named by its word", async () => {
     const path = forged('missing.json');
+    const error = await expectError(() => readModelFile(path), 'IO_ERROR', /: cannot read \(ENOENT/);
+    expectLeadingWord(error.message, path, ': cannot read');
+  });
+
+  it('a C1 control (an 8-bit CSI), a bidi override and a line separator are escaped too', async () => {
+    const path = join(folder, 'csi\u009b2J rtl\u202egnp.json\u2028x\u2066y\u0085');
     const error = await expectError(() => readModelFile(path), 'IO_ERROR', /: cannot read \(ENOENT/);
     expectLeadingWord(error.message, path, ': cannot read');
   });
