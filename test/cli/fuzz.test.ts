@@ -11,19 +11,41 @@
 // run. It ran src/cli/main.ts through the tsx command before: ~2.5–3.6 s of CPU a process against
 // ~0.6 s for node bin/gradscope.js (--version, niced, load 3, 2026-12-04), so the 16 processes took
 // 19.5–20.9 s of session 32's quiet CI runs and ~120 s, the limit, at load 10–17.
+//
+// In-process, `study depth` runs its study once per distinct setting, not once per case. Its valid
+// cases (bounded to --seeds 1 --epochs 0: no training) each measured the same 4 networks at
+// initialisation on the same 1,000 digits, a deterministic result (seeded; test/reliability/
+// properties checks same seed, same bits): 32 cases took 23.2 of the 80.5 s the 2,000 cases took
+// (timed per case, niced, load 16–20, AMD EPYC Zen 5, 2026-12-05; 89–90 s at load 16–18 in session
+// 33). Each case still goes through everything the fuzz checks, which is the CLI's: the parser,
+// the output-file checks, the tables or JSON, the HTML report; the study's own numbers are
+// test/studies/depth's and test/cli/study's, and the process sample below runs it for real.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { COMMANDS } from '../../src/cli/cli.js';
 import { saveModel } from '../../src/io/files.js';
 import { modelOf } from '../../src/io/model-data.js';
 import { writeModelFile } from '../../src/io/model-formats.js';
 import { createNetwork } from '../../src/api/network.js';
 import { runCliInProcess, type CliRun } from '../util/cli.js';
+
+vi.mock('../../src/studies/depth.js', async (importOriginal) => {
+  const depth = await importOriginal<typeof import('../../src/studies/depth.js')>();
+  const runs = new Map<string, ReturnType<typeof depth.runDepthStudy>>();
+  /** runDepthStudy, its result kept per setting where it trains nothing (no progress to report, nothing that differs). */
+  const runDepthStudy: typeof depth.runDepthStudy = (options = {}) => {
+    if (options.epochs !== 0) return depth.runDepthStudy(options);
+    const key = JSON.stringify({ ...options, onProgress: undefined });
+    if (!runs.has(key)) runs.set(key, depth.runDepthStudy(options));
+    return runs.get(key)!;
+  };
+  return { ...depth, runDepthStudy };
+});
 
 const SEED = 20261130; // fixed, so a failure reproduces; fast-check prints the counterexample
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-fuzz-'));
