@@ -63,7 +63,7 @@ export function exchangeState(): ExchangeState {
 }
 
 /** The half of a parameter a side reduces and updates ([lo, hi)), cut at a line. */
-export function halfOf(length: number, side: 0 | 1): [number, number] {
+function halfOf(length: number, side: 0 | 1): [number, number] {
   const cut = Math.min(length, Math.ceil(length / 2 / LINE) * LINE);
   return side === 0 ? [0, cut] : [cut, length];
 }
