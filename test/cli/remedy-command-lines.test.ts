@@ -36,7 +36,7 @@ import type { TrainOptions } from '../../src/training/train-options.js';
 import { DEPTH_TRAINING_SEED, firstRows, nielsenTraining, type DepthStudyResult } from '../../src/studies/depth.js';
 import { depthRunTerms } from '../../src/cli/study-remedy-terms.js';
 import { diagnosisText } from '../../src/cli/trace-table.js';
-import { renderReport } from '../../src/flow/report-html.js';
+import { codeHtml, renderReport } from '../../src/flow/report-html.js';
 import type { Diagnosis } from '../../src/flow/diagnose.js';
 import { runCliInProcess } from '../util/cli.js';
 
@@ -281,6 +281,7 @@ describe('remedy lines rerun the run they diagnose with only the remedy\'s chang
     const page = await renderReport({ runs: [{ label: 'decayed', trace: decayed, diagnosis: { ...diagnose(decayed), remedies: twoRemedies.remedies }, id: 'd', remedyTerms: unmade }] });
     const shown = /<div class="diagnosis[^>]*>.*?<\/div>/s.exec(page)![0].replace(/&#39;/g, "'");
     expect(shown.split('weight decay 0.005').length - 1).toBe(1);
-    expect(shown).toContain(`<p>What to try, as the library's options (${why}):</p><ul><li><code>init: 'he-normal'</code>: Why.</li><li><code>activation: 'relu'</code>: Why.</li></ul>`);
+    const code = (text: string) => codeHtml(text).replace(/&#39;/g, "'");
+    expect(shown).toContain(`<p>What to try, as the library's options (${why}):</p><ul><li>${code("init: 'he-normal'")}: Why.</li><li>${code("activation: 'relu'")}: Why.</li></ul>`);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { proseHtml, proseParts } from '../../src/flow/report-html.js';
+import { codeHtml, proseHtml, proseParts } from '../../src/flow/report-html.js';
 
 describe('prose: backticked spans as code, in the report and on the page', () => {
   it('sets each backticked span as code and drops the backticks, as the report does', () => {
@@ -18,7 +18,9 @@ describe('prose: backticked spans as code, in the report and on the page', () =>
   });
 
   it("is the rule the report's HTML follows: code spans and the text around them escaped", () => {
-    expect(proseHtml('try `a < b` & "c"')).toBe('try <code>a &lt; b</code> &amp; &quot;c&quot;');
+    expect(proseHtml('try `a < b` & "c"')).toBe(`try ${codeHtml('a < b')} &amp; &quot;c&quot;`);
+    // Each word of a code span with a hyphen or a slash inside a box of its own, escaped: a line breaks between words, not after its hyphen.
+    expect(codeHtml('--init he-normal <b> a/b x- 7')).toBe('<code><span class="w">--init</span> <span class="w">he-normal</span> &lt;b&gt; <span class="w">a/b</span> x- 7</code>');
     expect(proseHtml('a ` b <i>')).toBe('a ` b &lt;i&gt;');
   });
 });

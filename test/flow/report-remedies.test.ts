@@ -8,7 +8,7 @@ import { createNetwork } from '../../src/api/network.js';
 import { diagnosisText } from '../../src/cli/trace-table.js';
 import { diagnose, type Diagnosis } from '../../src/flow/diagnose.js';
 import { API_REMEDY_TERMS, remedyText, type Remedy, type RemedyTerms } from '../../src/flow/remedy.js';
-import { renderReport } from '../../src/flow/report-html.js';
+import { codeHtml, renderReport } from '../../src/flow/report-html.js';
 import { Rng } from '../../src/init/rng.js';
 
 const rng = new Rng(5);
@@ -51,7 +51,7 @@ describe("the report's remedies", () => {
     expect(block.heading).toBe(`What to try, as the library's options (${UNMADE.replace(/`/g, '')}):`);
     // The reason once in the page's text, its backticked flag as code; no remedy repeats it.
     expect(html.split('weight decay 0.005').length - 1).toBe(1);
-    expect(html).toContain('which <code>train</code> has no flag for):</p>');
+    expect(html).toContain(`which ${codeHtml('train')} has no flag for):</p>`);
     expect(block.items).toEqual(["init: 'he-normal': it keeps the <signal> up.", "activation: 'relu' or learningRate: 0.03: relu does not saturate."]);
     // The terminal says the same heading (wrapped to its width) and the same remedies.
     const printed = diagnosisText(diagnosis, unmade).replace(/\s+/g, ' ');

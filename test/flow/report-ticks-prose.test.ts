@@ -3,7 +3,7 @@
 // sets a `backticked` span as code, escaped, and never shows its backticks.
 import { describe, expect, it } from 'vitest';
 import { CHART_FONT, DRAWING_WIDTH, keptInside, lineChart, NARROW_CHART_FONT, NARROW_TICK_GAP, niceTicks, thinnedTicks, TICK_GAP, tickTextWidth } from '../../src/flow/svg.js';
-import { proseHtml, renderReport } from '../../src/flow/report-html.js';
+import { codeHtml, proseHtml, renderReport } from '../../src/flow/report-html.js';
 import { yLabelsOf } from '../util/svg-labels.js';
 
 const xTicksOf = (svg: string) => [.../<g class="xticks"[^>]*>(.*?)<\/g>/.exec(svg)![1].matchAll(/>([^<]+)</g)].map((m) => m[1]);
@@ -115,16 +115,16 @@ describe('thinnedTicks', () => {
 
 describe('report prose', () => {
   it('sets backticked spans as code, escaped', () => {
-    expect(proseHtml('run `gradscope study x --html FILE` to <draw> them')).toBe('run <code>gradscope study x --html FILE</code> to &lt;draw&gt; them');
+    expect(proseHtml('run `gradscope study x --html FILE` to <draw> them')).toBe(`run ${codeHtml('gradscope study x --html FILE')} to &lt;draw&gt; them`);
     expect(proseHtml('a lone ` stays')).toBe('a lone ` stays');
-    expect(proseHtml('`a<b`')).toBe('<code>a&lt;b</code>');
+    expect(proseHtml('`a<b`')).toBe(codeHtml('a<b'));
   });
 
   it('shows no backtick in a section text or note', async () => {
     const html = await renderReport({ sections: [{ id: 's', heading: 'h', text: 'its charts: `gradscope study trainable-depth --quick --html FILE` writes them.', notes: ['set `lr`'] }] });
     const body = html.slice(html.indexOf('<main>'), html.indexOf('<script'));
-    expect(body).toContain('<code>gradscope study trainable-depth --quick --html FILE</code>');
-    expect(body).toContain('<li>set <code>lr</code></li>');
+    expect(body).toContain(codeHtml('gradscope study trainable-depth --quick --html FILE'));
+    expect(body).toContain(`<li>set ${codeHtml('lr')}</li>`);
     expect(body).not.toContain('`');
   });
 });

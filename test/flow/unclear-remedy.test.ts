@@ -10,7 +10,7 @@ import { diagnosisText } from '../../src/cli/trace-table.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
 import { API_REMEDY_TERMS } from '../../src/flow/remedy.js';
-import { renderReport } from '../../src/flow/report-html.js';
+import { codeHtml, renderReport } from '../../src/flow/report-html.js';
 import { NOISE_WINDOW_MIN, RUN_FIFTHS } from '../../src/flow/training-progress.js';
 import { Trace, type TraceJSON } from '../../src/flow/trace.js';
 
@@ -40,7 +40,7 @@ describe("an unclear run is offered the epochs that would tell", () => {
     expect(d.remedies).toEqual([{ option: `epochs: ${TELLING}`, settings: [{ option: 'epochs', value: `${TELLING}`, flagValue: `${TELLING}`, setting: TELLING }], why: WHY }]);
     expect(diagnosisText(d, API_REMEDY_TERMS).replace(/\s+/g, ' ')).toContain(`epochs: ${TELLING}`);
     const html = await renderReport({ runs: [{ label: 'unclear', trace, diagnosis: d }] });
-    expect(html).toContain(`epochs: ${TELLING}`);
+    expect(html).toContain(codeHtml(`epochs: ${TELLING}`));
     expect(html.replace(/\s+/g, ' ')).toContain('which read it (15 epochs more than this run');
   });
 
