@@ -4,6 +4,7 @@
  */
 import { shellWord } from './shell-word.js';
 
+/** A GradscopeError's code: what went wrong, stable across versions (branch on it, not on the message). */
 export type ErrorCode =
   | 'SHAPE_MISMATCH'
   | 'NON_FINITE_INPUT'
