@@ -5,6 +5,8 @@
  * from the curvature folder above it.
  */
 import { sci } from '../sci-text.js';
+import { checkBoolean, checkChoice, checkKnownKeys } from '../checks.js';
+import { invalidOption, shown } from '../errors.js';
 
 /** The curvature where a run ended, as diagnose() takes it (DiagnoseOptions.curvature): the plateau study gives its last point's. */
 export interface CurvatureEvidence {
@@ -13,27 +15,46 @@ export interface CurvatureEvidence {
    * 'loss', the data loss alone on weights an L2 term may have trained (the plateau study's curvatureOf).
    */
   measured?: 'objective' | 'loss';
-  /** The smallest eigenvalue of the Hessian of the objective. */
+  /** The smallest eigenvalue of the Hessian of f: the objective, or the data loss alone where `measured` is 'loss'. */
   lambdaMin: number;
-  /** The largest eigenvalue of the Hessian of the objective. */
+  /** The largest eigenvalue of the Hessian of f. */
   lambdaMax: number;
-  /** λ_min < 0, and the objective's second difference along its eigenvector agrees (function values). */
+  /** λ_min < 0, and f's second difference along its eigenvector agrees (function values). */
   confirmed: boolean;
-  /** Some step along ±the eigenvector lowered the objective on both sides. */
+  /** Some step along ±the eigenvector lowered f on both sides. */
   exploitable: boolean;
   /**
    * The point is as good as critical beside that curvature: over such a step t the curvature lowered
-   * the objective by at least ‖∇f‖·t, what the gradient gives over the same length. Only then is it a
+   * f by at least ‖∇f‖·t, what the gradient gives over the same length. Only then is it a
    * saddle, which is a critical point; otherwise it is a slope with strong negative curvature.
    */
   critical: boolean;
 }
 
+/** What f a CurvatureEvidence may say it measured. */
+const MEASURED: readonly NonNullable<CurvatureEvidence['measured']>[] = ['objective', 'loss'];
+
 /**
- * One or two sentences for the diagnosis' summary. They say "the objective", what was measured (the
- * loss with any L2 term, the plateau study's C + (λ/2n)‖w‖²): they said "the loss", and on Nielsen's
- * plateau the cross-entropy alone is lowered on both sides along its own eigenvector where the
- * objective is not (docs/curvature.md).
+ * `evidence` checked as diagnose() takes it (`where` names it in errors): INVALID_OPTION for an unknown
+ * key, a `measured` other than 'objective' or 'loss' ('Loss' read silently as 'objective'), an
+ * eigenvalue that is not a finite number (a NaN printed "λ_min = NaN") or a flag that is not a boolean.
+ */
+export function checkCurvatureEvidence(evidence: unknown, where: string): CurvatureEvidence {
+  checkKnownKeys(evidence, ['measured', 'lambdaMin', 'lambdaMax', 'confirmed', 'exploitable', 'critical'], where);
+  const c = evidence as Record<string, unknown>;
+  if (c.measured !== undefined) checkChoice(c.measured, MEASURED, `${where}.measured`);
+  for (const key of ['lambdaMin', 'lambdaMax']) {
+    if (typeof c[key] !== 'number' || !Number.isFinite(c[key])) throw invalidOption(`${where}.${key}: expected a finite number, got ${shown(c[key])}`);
+  }
+  for (const key of ['confirmed', 'exploitable', 'critical']) checkBoolean(c[key], `${where}.${key}`);
+  return evidence as CurvatureEvidence;
+}
+
+/**
+ * One or two sentences for the diagnosis' summary. They name f as `measured` says: "the objective"
+ * (the loss with any L2 term, the plateau study's C + (λ/2n)‖w‖²; they said "the loss", and on
+ * Nielsen's plateau the cross-entropy alone is lowered on both sides along its own eigenvector where
+ * the objective is not: docs/curvature.md), or "the loss" where the data loss alone was measured.
  */
 export function curvatureSentence(c: CurvatureEvidence): string {
   const values = `λ_min = ${sci(c.lambdaMin)} against λ_max = ${sci(c.lambdaMax)}`;

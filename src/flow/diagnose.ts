@@ -6,7 +6,7 @@
  * the evidence and assembles the diagnosis; the verdict's rules, the measures, the summary's sentences
  * and the remedies each live in a file of their own, and the public names are re-exported here.
  */
-import { type CurvatureEvidence, curvatureSentence } from './curvature-evidence.js';
+import { checkCurvatureEvidence, type CurvatureEvidence, curvatureSentence } from './curvature-evidence.js';
 import { checkKnownKeys } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { RELU_RATE_ROWS, type ReluRateRow } from './relu-remedy-rates.js';
@@ -164,6 +164,7 @@ export interface DiagnoseOptions {
 export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis {
   checkTrace(trace);
   checkKnownKeys(options, ['curvature', 'heldOutAtStart', 'reluRates', 'validationSeen'], 'diagnose(trace, options)');
+  if (options.curvature !== undefined) checkCurvatureEvidence(options.curvature, 'diagnose(trace, options): curvature');
   const row = options.reluRates ?? 'command';
   if (!RELU_RATE_ROWS.includes(row)) {
     throw invalidOption(`diagnose(trace, options): reluRates is ${shown(row)}; expected one of ${RELU_RATE_ROWS.map((r) => shown(r)).join(', ')}`);

@@ -353,7 +353,7 @@ function restore(net: Network, base: Float64Array): void {
   setWeights(net, base, undefined, 0);
 }
 
-/** The regularised objective at θ + t·v. */
+/** f at θ + t·v: the loss plus the L2 term at `decay` (0: the loss alone). */
 function objectiveAt(net: Network, data: Dataset, base: Float64Array, v: Float64Array, t: number, decay: number, onWeights: Float64Array): number {
   setWeights(net, base, v, t);
   let l2 = 0;

@@ -46,6 +46,24 @@ describe('diagnose with curvature evidence', async () => {
     expect(d.evidence.curvature).toEqual(curvature);
   });
 
+  it("measured 'loss' names the loss, not the objective", () => {
+    const d = diagnose(trace, { curvature: { measured: 'loss', lambdaMin: -2e-4, lambdaMax: 1.35, confirmed: true, exploitable: false, critical: false } });
+    expect(d.summary).toMatch(/not a minimum, the loss \(without the L2 term it trained with\) curves down .* lowers the loss on both sides/);
+    expect(d.summary.slice(plain.summary.replace(undecided, '').length)).not.toMatch(/objective/);
+  });
+
+  // A public type: a misspelt measured read silently as 'objective', and a NaN eigenvalue printed "λ_min = NaN".
+  it.each([
+    [{ measured: 'Loss' }, /^diagnose\(trace, options\): curvature\.measured: expected one of objective, loss, got "Loss"$/],
+    [{ lambdaMin: Number.NaN }, /^diagnose\(trace, options\): curvature\.lambdaMin: expected a finite number, got NaN$/],
+    [{ lambdaMax: '1' }, /^diagnose\(trace, options\): curvature\.lambdaMax: expected a finite number, got "1"$/],
+    [{ critical: 1 }, /^diagnose\(trace, options\): curvature\.critical: expected true or false, got 1$/],
+    [{ lambdaMinimum: 1 }, /lambdaMinimum/],
+  ])('refuses curvature %o with INVALID_OPTION', (change, message) => {
+    const curvature = { lambdaMin: -2e-4, lambdaMax: 1.35, confirmed: true, exploitable: false, critical: false, ...change };
+    expect(() => diagnose(trace, { curvature } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(message) }));
+  });
+
   it('without curvature the diagnosis has none', () => {
     expect(plain.evidence.curvature).toBeUndefined();
     // Beside the page the summary names for it.
