@@ -4,9 +4,11 @@
  * else outside itself and takes the trace as JSON data, where the page holds NaN as null).
  *
  * One table with one header line, so any CSV reader loads it whole:
- *   step,epoch,layer,loss,accuracy,<every metric>[,path,name,type],<EPOCH_COLUMNS>
+ *   step,epoch,layer,loss,accuracy,batchRows,<every metric>[,path,name,type],<EPOCH_COLUMNS>
  * - a step row per traced step and layer: the step, the epoch it was taken in, the layer, the
- *   batch's loss and accuracy before the update, every metric of the layer, and in a block network's
+ *   batch's loss and accuracy before the update, its rows (TraceJSON.batchRows: batchSize, or fewer in
+ *   an epoch's short last batch, whose gradients are of those rows alone; empty where not recorded),
+ *   every metric of the layer, and in a block network's
  *   trace the three parts of the row's name (Trace.layerLabel: "layers[4].layers[0] ('4.branch.0',
  *   dense)"): its `layers` path, module name and type; its epoch cells empty;
  * - an epoch row per epoch of Trace.epochs, after the step rows of its steps: the epoch's last step,
@@ -45,9 +47,9 @@ export function traceCsv(trace: TraceJSON, paths: readonly string[] | undefined)
   const rows = trace.blocks ? trace.blocks.layers : undefined;
   const layers = trace.sizes.length - 1;
   const epochs = trace.epochs ?? [];
-  // The cells an epoch row leaves empty between its epoch and its epochLoss: layer, loss, accuracy, the metrics, path, name and type.
-  const stepColumns = 3 + metrics.length + (rows ? 3 : 0);
-  const lines = [['step', 'epoch', 'layer', 'loss', 'accuracy', ...metrics, ...(rows ? ['path', 'name', 'type'] : []), ...EPOCH_COLUMNS].join(',')];
+  // The cells an epoch row leaves empty between its epoch and its epochLoss: layer, loss, accuracy, batchRows, the metrics, path, name and type.
+  const stepColumns = 4 + metrics.length + (rows ? 3 : 0);
+  const lines = [['step', 'epoch', 'layer', 'loss', 'accuracy', 'batchRows', ...metrics, ...(rows ? ['path', 'name', 'type'] : []), ...EPOCH_COLUMNS].join(',')];
   let next = 0;
   const epochRowsUpTo = (step: number) => {
     for (; next < epochs.length && epochs[next].step < step; next++) {
@@ -74,7 +76,7 @@ export function traceCsv(trace: TraceJSON, paths: readonly string[] | undefined)
     const epoch = next < epochs.length ? epochs[next].epoch + 1 : '';
     for (let l = 0; l < layers; l++) {
       const info = rows ? [paths![l], rows[l].name, rows[l].type] : [];
-      lines.push([step, epoch, l, cell(trace.losses[r]), cell(trace.accuracy[r]), ...metrics.map((name) => cell(trace.metrics[name][r][l])), ...info, ...EPOCH_COLUMNS.map(() => '')].join(','));
+      lines.push([step, epoch, l, cell(trace.losses[r]), cell(trace.accuracy[r]), cell(trace.batchRows?.[r]), ...metrics.map((name) => cell(trace.metrics[name][r][l])), ...info, ...EPOCH_COLUMNS.map(() => '')].join(','));
     }
   });
   epochRowsUpTo(Infinity);

@@ -187,7 +187,7 @@ describe('gradscope study --model --data', async () => {
     expect(stdout).toMatch(/Diagnosis: (VANISHING|EXPLODING|DEAD|SATURATED|HEALTHY)/);
     // 3 epochs × 3 batches = 9 steps, every 2nd from the first: 5 records × 4 layers, and a row for each epoch (ending at steps 3, 6 and 9).
     const written = readTraceCsv(readFileSync(csv, 'utf8'));
-    expect(written.header).toEqual(['step', 'epoch', 'layer', 'loss', 'accuracy', ...LAYER_METRIC_NAMES, ...EPOCH_CELLS]);
+    expect(written.header).toEqual(['step', 'epoch', 'layer', 'loss', 'accuracy', 'batchRows', ...LAYER_METRIC_NAMES, ...EPOCH_CELLS]);
     expect(written.steps.map((row) => `${row.step}:${row.epoch}`)).toEqual(['1:1', '3:1', '5:2', '7:3', '9:3'].flatMap((s) => [s, s, s, s]));
     expect(written.epochs.map((row) => `${row.step}:${row.epoch}`)).toEqual(['3:1', '6:2', '9:3']);
     const page = readFileSync(html, 'utf8');
@@ -551,7 +551,7 @@ describe('gradscope study --model --data', async () => {
     expect(stdout).toMatch(/Residual blocks at the last traced step \(step \d+\):\nresidual block +gate +RMS ‖∂C\/∂x‖ via skip.*\n[─ ]+\nlayers\[3\] \('4', residual\) +rezero +/);
     expect(stdout).toMatch(/Diagnosis: (VANISHING|EXPLODING|DEAD|SATURATED|HEALTHY)/);
     const written = readTraceCsv(readFileSync(csv, 'utf8'));
-    expect(written.header).toEqual(['step', 'epoch', 'layer', 'loss', 'accuracy', ...LAYER_METRIC_NAMES, 'path', 'name', 'type', ...EPOCH_CELLS]);
+    expect(written.header).toEqual(['step', 'epoch', 'layer', 'loss', 'accuracy', 'batchRows', ...LAYER_METRIC_NAMES, 'path', 'name', 'type', ...EPOCH_CELLS]);
     expect(written.steps.slice(0, 6).map((row) => `${row.path} ${row.name} ${row.type}`)).toEqual(['layers[0] 0 dense', 'layers[1] 2 batch-norm', 'layers[2] 3 activation', 'layers[3] 4 residual', 'layers[3].layers[0] 4.branch.0 dense', 'layers[4] 5 dense']);
     expect(written.epochs.map((row) => row.epoch)).toEqual(['1', '2']);
     expect(readFileSync(html, 'utf8')).toMatch(/id="run-0-residual-0"/);

@@ -30,6 +30,9 @@ describe('the trace CSV', () => {
     expect(epochs.map((e) => [e.step, e.epoch])).toEqual([['4', '1'], ['8', '2'], ['12', '3'], ['16', '4']]);
     expect(epochs.map((e) => Number(e.validationLoss))).toEqual(trace.epochs.map((e) => e.validation!.loss));
     expect([...new Set(steps.map((s) => `${s.step}:${s.epoch}`))]).toEqual(['1:1', '4:1', '7:2', '10:3', '13:4', '16:4']);
+    // 30 rows in batches of 8: each epoch's 4th step (4, 16) is its short last batch of 6 rows.
+    expect([...new Set(steps.map((s) => `${s.step}:${s.batchRows}`))]).toEqual(['1:8', '4:6', '7:8', '10:8', '13:8', '16:6']);
+    expect(epochs.every((e) => e.batchRows === '')).toBe(true);
     // Each step row per layer (3), an epoch row after step 4's, after step 7's (epoch 2 ended at 8), after step 10's, at the end.
     const S = Array(3).fill('step');
     expect(kinds).toEqual([...S, ...S, 'epoch', ...S, 'epoch', ...S, 'epoch', ...S, ...S, 'epoch']);
@@ -66,6 +69,9 @@ describe('the trace CSV', () => {
     expectCsvMatchesJson(olderCsv, { ...older, epochs: [] });
     expect(readTraceCsv(olderCsv).epochs).toEqual([]);
     expect(readTraceCsv(olderCsv).steps.every((s) => s.epoch === '')).toBe(true);
+    // A trace saved before gradscope recorded its batches' rows: the column is there, its cells empty.
+    const { batchRows: __, ...unsized } = json;
+    expect(readTraceCsv(Trace.fromJSON(unsized).toCSV()).steps.every((s) => s.batchRows === '')).toBe(true);
   });
 
   it("carries the training subset the epochs measured beside held-out rows, and the rate in force, which 'halve' lowered", async () => {

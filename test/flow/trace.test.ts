@@ -195,12 +195,12 @@ describe.each(await kernelBackends())('trace on $name', ({ name, kernels }) => {
     net.train(x, y, { epochs: 1, batchSize: 16, trace: {} });
     const t = net.trace!;
     const csv = t.toCSV().trim().split('\n');
-    expect(csv[0].split(',')).toEqual(['step', 'epoch', 'layer', 'loss', 'accuracy', ...LAYER_METRIC_NAMES, ...EPOCH_CELLS]);
+    expect(csv[0].split(',')).toEqual(['step', 'epoch', 'layer', 'loss', 'accuracy', 'batchRows', ...LAYER_METRIC_NAMES, ...EPOCH_CELLS]);
     // A line per record and layer, and one for the epoch after them (test/flow/trace-csv.test.ts reads both kinds back).
     expect(csv.length).toBe(1 + t.length * t.layers + 1);
     const line = csv[1 + 1 * t.layers + 2].split(','); // record 1, layer 2
     expect(Number(line[0])).toBe(t.steps[1]);
-    expect(Number(line[5 + LAYER_METRIC_NAMES.indexOf('biasGradNorm')])).toBe(t.at('biasGradNorm', 1, 2));
+    expect(Number(line[6 + LAYER_METRIC_NAMES.indexOf('biasGradNorm')])).toBe(t.at('biasGradNorm', 1, 2));
     const back = Trace.fromJSON(JSON.parse(JSON.stringify(t.toJSON())));
     expect(back.toCSV()).toBe(t.toCSV());
     expect(back.histograms).toEqual(t.histograms);

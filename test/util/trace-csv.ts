@@ -27,7 +27,7 @@ export function readTraceCsv(text: string): { header: string[]; steps: Record<st
 
 /**
  * Checks a trace's CSV against its JSON, value for value: every step row (step, layer, loss,
- * accuracy, each metric, name and type), the epoch each step was taken in (the first epoch ending at
+ * accuracy, batch rows, each metric, name and type), the epoch each step was taken in (the first epoch ending at
  * or after it, counted from 1; none after the last), every epoch row (step, epoch from 1, its loss,
  * validation, training subset, learning rate in force, batches 'skip' left out and batches applied), the header's last columns (EPOCH_CELLS),
  * and the order: each epoch row after the step rows of its steps, before the next's.
@@ -48,6 +48,7 @@ export function expectCsvMatchesJson(text: string, json: TraceJSON): void {
       expect([row.step, row.layer, row.epoch], what).toEqual([String(step), String(l), epoch ? String(epoch.epoch + 1) : '']);
       same(row.loss, json.losses[r], `${what} loss`);
       same(row.accuracy, json.accuracy[r], `${what} accuracy`);
+      same(row.batchRows, json.batchRows?.[r], `${what} batchRows`);
       for (const name of metrics) same(row[name], json.metrics[name][r][l], `${what} ${name}`);
       if (json.blocks) expect([row.path, row.name, row.type]).toEqual([blockPaths(json.blocks).layers[l], json.blocks.layers[l].name, json.blocks.layers[l].type]);
       for (const name of EPOCH_CELLS) expect(row[name], `${what} ${name}`).toBe('');
