@@ -9,6 +9,7 @@ import { sci } from '../sci-text.js';
 import { wrap } from './prose.js';
 import { percentText } from '../percent-text.js';
 import { grouped } from '../counted.js';
+import { evenIndexes } from '../flow/even-indexes.js';
 
 const percent = (v: number) => percentText(Number.isNaN(v) ? null : v);
 const num = (v: number) => (Number.isNaN(v) ? '—' : sci(v));
@@ -70,6 +71,29 @@ export function traceTableData(trace: Trace, record = lastTableRecord(trace).rec
     rows,
   };
 }
+
+/** Steps study --model's over-time table shows at most (overTimeTableData): the first, the last full batch's and those evenly between. */
+export const OVER_TIME_STEPS = 5;
+
+/**
+ * Per layer, ‖∂C/∂b‖ (its speed of learning, as the report's chart over time draws it) at OVER_TIME_STEPS steps at most: the full
+ * batches' records (Trace.fullBatchRecords: not an epoch's short last batch, a gradient of its few rows alone), evenly spaced, the
+ * first and the last included. Down a column the gradient falls over depth, along a row over training time: the table tells the two
+ * apart, which the first and the last tables alone do not say of the steps between. undefined where fewer than 3 records are full
+ * batches' (those tables show them all).
+ */
+export function overTimeTableData(trace: Trace): ReportTable | undefined {
+  const full = trace.fullBatchRecords();
+  if (full.length < 3) return undefined;
+  const records = evenIndexes(full.length, OVER_TIME_STEPS).map((i) => full[i]);
+  return {
+    header: ['layer', ...records.map((r) => `step ${grouped(trace.steps[r])}`)],
+    rows: Array.from({ length: trace.layers }, (_, l) => [`${trace.layerLabel(l)} (${trace.activations[l]})`, ...records.map((r) => num(trace.at('biasGradNorm', r, l)))]),
+  };
+}
+
+/** overTimeTableData's caption: what its cells are and how its columns are picked. */
+export const OVER_TIME_CAPTION = "‖∂C/∂b‖ per layer over training (down a column: over depth; along a row: over time), at steps evenly spaced from the first to the last full batch's:";
 
 /** The line above traceTable(trace, record): `what` ('At the last traced step') and the record's step (default: lastTableRecord's), 'At the last traced step (step 96):'. */
 export function tableHeading(what: string, trace: Trace, record = lastTableRecord(trace).record): string {

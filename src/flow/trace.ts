@@ -405,11 +405,22 @@ export class Trace {
    * a trace without records.
    */
   lastFullBatchRecord(): number | undefined {
+    return this.fullBatchRecords().at(-1);
+  }
+
+  /**
+   * The records of full batches, first first (see lastFullBatchRecord: of the most rows any record's batch held; every record of
+   * a trace saved without its batches' rows): the steps study --model's over-time table picks from (trace-table.ts
+   * overTimeTableData), since a short batch's gradient norms are of its few rows alone (a norm of the mean over 1 row is not
+   * comparable to one over 64).
+   */
+  fullBatchRecords(): number[] {
     const rows = this.batchRows;
     let most = -Infinity;
     for (const n of rows) if (n > most) most = n;
-    for (let r = this.count - 1; r >= 0; r--) if (!(rows[r] < most)) return r;
-    return undefined;
+    const full: number[] = [];
+    for (let r = 0; r < this.count; r++) if (!(rows[r] < most)) full.push(r);
+    return full;
   }
 
   /**

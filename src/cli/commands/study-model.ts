@@ -44,7 +44,7 @@ import { sizesText } from '../../layer-runs.js';
 import { layerSpecsText } from '../../layers/spec-text.js';
 import { overfittingOf, rateOffered, worseWarning } from '../worse-warning.js';
 import { checkRowsFitModel, TRAINING_ROWS_FLAGS, trainingRows } from '../training-rows.js';
-import { diagnosisText, lastTableRecord, residualTableData, tableHeading, traceTableData } from '../trace-table.js';
+import { diagnosisText, lastTableRecord, OVER_TIME_CAPTION, overTimeTableData, residualTableData, tableHeading, traceTableData } from '../trace-table.js';
 import type { ReportTable } from '../../flow/report-html.js';
 import { percentText } from '../../percent-text.js';
 import { DivergedError, stopPointText } from '../../training/advice.js';
@@ -106,7 +106,7 @@ interface RunAccount {
   notices: string[];
   /** What went wrong with the outcome (it ended worse than its initial weights: worseWarning), a line each: printed after the notices, drawn above the run's diagnosis in the report. */
   warnings: string[];
-  /** The learning curve, the trace at its first and last step, and the residual blocks' table if any. */
+  /** The learning curve, the trace at its first and last step, ‖∂C/∂b‖ per layer over time (overTimeTableData) and the residual blocks' table if any. */
   tables: ReportTable[];
 }
 
@@ -244,6 +244,8 @@ export const studyModelCommand = command({
       const instead = epochs === 0 ? 'this run takes no step (--epochs 0)' : `this run trains with ${freshOptimizerText(settings.choice.name)}${args.flags.has('optimizer') ? '' : ' (--optimizer)'}`;
       const saidState = savedState && `${shellWord(modelPath)} holds ${savedState.name}'s optimiser state (${savedState.stepsOf === 'network' ? "saved after the network's " : ''}${counted(savedState.steps, 'step')}), which study --model does not resume: ${instead}.`;
       const measured = rows.checked === 'test' ? `the ${counted(rows.check.count, 'test digit')}` : `all ${counted(rows.check.count, 'row')}`;
+      // Per layer at a few steps, between the first and the last tables: fading over depth or over training time.
+      const overTime = overTimeTableData(trace);
       const account: RunAccount = {
         run: atInit
           ? `${shape} on ${counted(rows.train.count, rows.checked === 'test' ? 'digit' : 'row')}, 0 epochs: 1 traced step at the model's weights as they are, the gradients of its first ${counted(atInit.batch, rows.checked === 'test' ? 'digit' : 'row')} (one batch, in their order), no update made.`
@@ -267,6 +269,7 @@ export const studyModelCommand = command({
                 { caption: tableHeading('At the first step', trace, 0), ...traceTableData(trace, 0) },
                 { caption: tableHeading(`At ${last.words}`, trace, last.record), ...traceTableData(trace, last.record) },
               ]),
+          ...(overTime ? [{ caption: OVER_TIME_CAPTION, ...overTime }] : []),
           ...(trace.residualBlocks > 0 ? [{ caption: tableHeading(`Residual blocks at ${last.words}`, trace, last.record), ...residualTableData(trace, last.record) }] : []),
         ],
       };

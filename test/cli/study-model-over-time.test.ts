@@ -1,0 +1,71 @@
+/**
+ * study --model's over-time table: ‖∂C/∂b‖ per layer at a few steps, the first to the last full batch's
+ * (an epoch's short last batch left out: its gradient is of its few rows alone), so the terminal tells a
+ * gradient that fades over depth (down a column) from one that fades over training time (along a row);
+ * before, only --csv and --html held the steps between the first and the last tables. The terminal and
+ * the --html report show it from one source (RunAccount.tables).
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { OVER_TIME_CAPTION, OVER_TIME_STEPS, overTimeTableData } from '../../src/cli/trace-table.js';
+import { Trace, type TraceJSON } from '../../src/flow/trace.js';
+import { Rng } from '../../src/init/rng.js';
+import { sci } from '../../src/sci-text.js';
+import { escapeHtml } from '../../src/flow/svg.js';
+import { runCliInProcess } from '../util/cli.js';
+
+describe('study --model: ‖∂C/∂b‖ per layer over training', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'gradscope-over-time-'));
+  const rng = new Rng(52);
+  const inputs = Array.from({ length: 30 }, () => Array.from({ length: 6 }, () => rng.normal()));
+  const targets = inputs.map((row) => (row[0] + row[1] > 0 ? [1, 0] : [0, 1]));
+  const net = await createNetwork({ sizes: [6, 8, 8, 8, 2], activation: 'sigmoid', output: 'softmax', seed: 2 });
+  const modelPath = join(folder, 'model.json');
+  const dataPath = join(folder, 'data.json');
+  writeFileSync(modelPath, JSON.stringify(net.toJSON()));
+  writeFileSync(dataPath, JSON.stringify({ inputs, targets }));
+  net.dispose();
+  // 30 rows in batches of 29: each epoch a full batch and a 1-row one; 6 epochs, 12 steps, every one traced.
+  const args = ['study', '--model', modelPath, '--data', dataPath, '--epochs', '6', '--batch-size', '29'];
+
+  it("prints it in the terminal at the first, evenly spaced and the last full batch's steps, never the 1-row batches', and the report shows the same table", async () => {
+    const html = join(folder, 'report.html');
+    const [printed, json] = [await runCliInProcess([...args, '--html', html]), await runCliInProcess([...args, '--json'])];
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(json.code, json.stderr).toBe(0);
+    const trace = Trace.fromJSON((JSON.parse(json.stdout) as { trace: TraceJSON }).trace);
+    expect(Array.from(trace.batchRows)).toEqual(Array.from({ length: 12 }, (_, r) => (r % 2 ? 1 : 29)));
+    // The 6 full batches' records (steps 1, 3, …, 11), OVER_TIME_STEPS of them evenly spaced: the last is step 11, not the 1-row step 12.
+    expect(OVER_TIME_STEPS).toBe(5);
+    const steps = [1, 3, 7, 9, 11];
+    const lines = printed.stdout.split('\n');
+    const at = lines.indexOf(OVER_TIME_CAPTION);
+    expect(at, printed.stdout).toBeGreaterThan(0);
+    expect(lines[at + 1].split(/ {2,}/)).toEqual(['layer', ...steps.map((s) => `step ${s}`)]);
+    for (let l = 0; l < trace.layers; l++) {
+      const cells = steps.map((s) => sci(trace.at('biasGradNorm', Array.from(trace.steps).indexOf(s), l)));
+      expect(lines[at + 3 + l].split(/ {2,}/)).toEqual([`${trace.layerLabel(l)} (${trace.activations[l]})`, ...cells]);
+    }
+    expect(printed.stdout).not.toContain('step 12');
+    // Between the last table and the diagnosis, and in the report too.
+    expect(printed.stdout.indexOf("At the last full batch's traced step")).toBeLessThan(printed.stdout.indexOf(OVER_TIME_CAPTION));
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain(escapeHtml(OVER_TIME_CAPTION));
+    for (const s of steps) expect(page).toContain(`step ${s}`);
+  }, 120_000);
+
+  it('is left out where fewer than 3 records are full batches\' (the first and the last tables show them all)', async () => {
+    const two = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '2', '--batch-size', '29']);
+    expect(two.code, two.stderr).toBe(0);
+    expect(two.stdout).not.toContain(OVER_TIME_CAPTION);
+    const trace = new Trace({ sizes: [2, 2], activations: ['sigmoid'], loss: 'mse', every: 1, run: {} });
+    trace.beginRecord(1, 1, 0.5, 4);
+    trace.beginRecord(2, 1, 0.5, 4);
+    expect(overTimeTableData(trace)).toBeUndefined();
+    trace.beginRecord(3, 1, 0.5, 4);
+    expect(overTimeTableData(trace)?.header).toEqual(['layer', 'step 1', 'step 2', 'step 3']);
+  }, 120_000);
+});
