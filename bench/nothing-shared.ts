@@ -151,8 +151,10 @@ export interface TogetherPair {
 /**
  * The exchanged ceiling of a step of `batch` (bench/exchanged-half.ts): the nothing-shared pair's
  * halves plus the least exchange any data-parallel step on two cores makes, each core reading the
- * other's half of ∂W and of the updated weights. The nothing-shared ceiling bounds no split step
- * (a split must move those lines); this one does, up to the local copies exchanged-half.ts counts.
+ * other's half of ∂W and of the updated weights. No split step reaches the nothing-shared ceiling
+ * (a split must move those lines); this one is nearer what a split can reach, but no bound on it:
+ * a split may overlap the exchange with its compute (bench/verdict.ts), and the local copies
+ * exchanged-half.ts counts slow this one.
  */
 export async function startExchangedPair(sizes: readonly number[], batch: number, spin = SPIN): Promise<TogetherPair> {
   if (batch % 2) throw new Error(`exchanged pair: the batch (${batch}) must split into two equal halves`);

@@ -411,7 +411,7 @@ two one-thread networks, each its own memory, one in a worker, stepping half the
 its ratio is the one-thread step's time over theirs): the same products and bytes per thread in them as the split
 step, but no line moves between the cores; each half zeroes and updates all 89,610 parameters where the split
 step does that once between its threads, ~1 % of a half's step (bench/nothing-shared.ts), so the ceiling reads up
-to ~1 % low. That ceiling bounds no split step: every two-thread step moves at least the gradient's half and the
+to ~1 % low. No split step reaches that ceiling: every two-thread step moves at least the gradient's half and the
 updated weights' half between the cores. A sixth task, the exchanged ceiling (bench/exchanged-half.ts), runs the same
 halves plus that least exchange (each core reads the other's half of ∂W, reduces and updates its own half, then
 reads the other's half of the weights; two barriers a step), through two local copies a step the split does not make;

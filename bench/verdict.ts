@@ -105,6 +105,17 @@ export interface CeilingJudgement {
 }
 
 /**
+ * The share of clean rounds from which a 'met' over the clean rounds alone stands. At half (the
+ * rule until session 34) [784,512,512,10]'s two-thread step read 'met' over 11 clean rounds of 21
+ * while the median of all 21 read 1.42× (review33): with the control clean in only half the rounds
+ * the host was busy through the run, and a round whose control (15 ms a side) got the second vCPU
+ * says little about the 30 ms or two train() calls of each gradscope side beside it, which the
+ * host's other work can slow one side of more than the other. A miss over the clean rounds is
+ * still 'NOT met' from half on: a busy host hides a split's gain more often than it makes one up.
+ */
+export const MOSTLY_CLEAN = 3 / 4;
+
+/**
  * A goal from paired rounds (values[i] and controls[i] measured in round i) beside a host control
  * that measures the same target with nothing of gradscope's in it: a two-thread speed-up beside the
  * peak loop split across two threads (the host gave the second vCPU in a round where the control
@@ -128,17 +139,6 @@ export interface CeilingJudgement {
  * is gradscope's; above it, the halves were slowed by something the split was not, so it bounds
  * nothing: both stay 'NOT met', the ceiling printed beside. It never turns a miss into 'met'.
  */
-/**
- * The share of clean rounds from which a 'met' over the clean rounds alone stands. At half (the
- * rule until session 34) [784,512,512,10]'s two-thread step read 'met' over 11 clean rounds of 21
- * while the median of all 21 read 1.42× (review33): with the control clean in only half the rounds
- * the host was busy through the run, and a round whose control (15 ms a side) got the second vCPU
- * says little about the 30 ms or two train() calls of each gradscope side beside it, which the
- * host's other work can slow one side of more than the other. A miss over the clean rounds is
- * still 'NOT met' from half on: a busy host hides a split's gain more often than it makes one up.
- */
-export const MOSTLY_CLEAN = 3 / 4;
-
 export function judgeBesideControl(values: readonly number[], controls: readonly number[], target: Target, ceiling?: CeilingRounds): ControlJudgement {
   if (values.length !== controls.length) throw new Error(`judgeBesideControl: ${values.length} rounds but ${controls.length} controls`);
   if (ceiling && ceiling.ratios.length !== values.length) throw new Error(`judgeBesideControl: ${values.length} rounds but ${ceiling.ratios.length} ceilings`);
