@@ -72,13 +72,13 @@ export function traceTableData(trace: Trace, record = lastTableRecord(trace).rec
   };
 }
 
-/** Steps study --model's over-time table shows at most (overTimeTableData): the first, the last full batch's and those evenly between. */
+/** Steps study --model's over-time table shows at most (overTimeTableData): the first, the last full batch's and full batches' steps between, evenly spaced among those. */
 export const OVER_TIME_STEPS = 5;
 
 /**
  * Per layer, ‖∂C/∂b‖ (its speed of learning, as the report's chart over time draws it) at OVER_TIME_STEPS steps at most: the full
- * batches' records (Trace.fullBatchRecords: not an epoch's short last batch, a gradient of its few rows alone), evenly spaced, the
- * first and the last included. Down a column the gradient falls over depth, along a row over training time: the table tells the two
+ * batches' records (Trace.fullBatchRecords: not an epoch's short last batch, a gradient of its few rows alone), evenly spaced among
+ * those records (not in steps: the steps between full batches vary), the first and the last included. Down a column the gradient falls over depth, along a row over training time: the table tells the two
  * apart, which the first and the last tables alone do not say of the steps between. undefined where fewer than 3 records are full
  * batches' (those tables show them all).
  */
@@ -93,7 +93,7 @@ export function overTimeTableData(trace: Trace): ReportTable | undefined {
 }
 
 /** overTimeTableData's caption: what its cells are and how its columns are picked. */
-export const OVER_TIME_CAPTION = "‖∂C/∂b‖ per layer over training (down a column: over depth; along a row: over time), at steps evenly spaced from the first to the last full batch's:";
+export const OVER_TIME_CAPTION = `‖∂C/∂b‖ per layer over training (down a column: over depth; along a row: over time), at up to ${OVER_TIME_STEPS} of the full batches' traced steps, spread from the first to the last full batch's:`;
 
 /** The line above traceTable(trace, record): `what` ('At the last traced step') and the record's step (default: lastTableRecord's), 'At the last traced step (step 96):'. */
 export function tableHeading(what: string, trace: Trace, record = lastTableRecord(trace).record): string {

@@ -34,6 +34,7 @@ import { UnreadImportOption, UnstatedImportOptions, type ImportOptionName } from
 import { toOnnx } from './onnx.js';
 import { readSafetensors, toSafetensors } from './safetensors.js';
 import { blockModelFromTfjsLayers, isBlockTfjsModel } from './tfjs-blocks.js';
+import { readFromShards } from './tfjs-format.js';
 import { fromTfjsLayers, toTfjsLayers } from './tfjs-layers.js';
 import { tfjsFolderFiles, writeTfjsFolder } from './tfjs-folder.js';
 import { grouped } from '../counted.js';
@@ -278,10 +279,12 @@ export async function readTfjsLayersFile(path: string, options: ImportOptions = 
   return inFile(jsonPath, async () => {
     const model = (json instanceof Uint8Array ? parseJson(json) : json) as Record<string, unknown>;
     const files: string[] = [];
+    const groupShards: string[][] = []; // each group's shard names, as its paths give them
     const manifest = Array.isArray(model.weightsManifest) ? model.weightsManifest : [];
     for (const [g, group] of manifest.entries()) {
       const paths = (group as { paths?: unknown })?.paths;
       if (!Array.isArray(paths)) throw badModel(`weightsManifest[${g}].paths`, 'expected an array of file names');
+      groupShards.push(paths);
       for (const shard of paths) {
         // A model file may only point inside its own folder.
         if (typeof shard !== 'string' || isAbsolute(shard) || normalize(shard).split(/[\\/]/).includes('..')) {
@@ -302,6 +305,8 @@ export async function readTfjsLayersFile(path: string, options: ImportOptions = 
     const weightData = new Uint8Array(total);
     let at = 0;
     for (const shard of shards) (weightData.set(shard, at), (at += shard.length));
+    let read = 0;
+    readFromShards(weightData, groupShards.map((names) => names.map((name) => ({ name: String(name), bytes: shards[read++].length }))));
     return isBlockTfjsModel(model) ? blockModelFromTfjsLayers(model, weightData) : fromTfjsLayers(model, weightData, { loss: options.loss });
   });
 }

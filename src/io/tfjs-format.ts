@@ -8,7 +8,7 @@ import type { Loss } from '../kernels.js';
 import type { CheckedSpec } from '../layers/spec.js';
 import type { Initialisation } from '../init/initialisation.js';
 import { trainedOnCopy, type TrainedOn } from '../trained-on.js';
-import { describeValue, invalidOption, quoted, shown } from '../errors.js';
+import { describeValue, invalidOption, quoted, shown, type GradscopeError } from '../errors.js';
 import { checkStoredTensor, elementPath } from '../model-limits.js';
 import { badModel } from './model-data.js';
 import { grouped } from '../counted.js';
@@ -168,8 +168,7 @@ export function weightReader(json: Record<string, unknown>, weightData: Uint8Arr
   checkBytesArgument(weightData, 'weightData');
   const specs = readWeightSpecs(json);
   const bytes = weightData instanceof Uint8Array ? weightData : new Uint8Array(weightData);
-  const needed = specs.reduce((n, spec) => n + spec.bytes, 0n);
-  if (needed !== BigInt(bytes.length)) throw badModel('weights', `the manifest describes ${grouped(needed)} bytes but ${grouped(bytes.length)} were given${byteCountMisfit(specs, BigInt(bytes.length))}`);
+  if (byteSum(specs) !== BigInt(bytes.length)) throw byteCountError(json, specs, bytes);
   const offsets = new Map<string, { at: number; spec: WeightSpec }>();
   let at = 0;
   for (const spec of specs) {
@@ -191,18 +190,60 @@ export function weightReader(json: Record<string, unknown>, weightData: Uint8Arr
   };
 }
 
+const byteSum = (specs: readonly WeightSpec[]) => specs.reduce((n, spec) => n + spec.bytes, 0n);
+
 /**
- * Where weight bytes of the wrong length part from the manifest, so the refusal names a weight (a shard cut short, or one of another
- * model): the first weight the bytes do not wholly hold, with its byte range; else how many bytes follow the last one.
+ * Where weight bytes of the wrong length part from the manifest, as far as the count tells: where bytes were lost or added is
+ * unknown (a shard cut short, another model's, bytes shifted), so it says which weight the end falls in *if* they were cut or
+ * added at the end, and blames no weight as the fault. `whose` ("the group's "): whose bytes the offsets count.
  */
-function byteCountMisfit(specs: readonly WeightSpec[], given: bigint): string {
+function byteCountMisfit(specs: readonly WeightSpec[], given: bigint, whose = ''): string {
+  const range = (start: bigint, end: bigint) => `(${whose}bytes ${grouped(start)} to ${grouped(end)})`;
   let end = 0n;
   for (const spec of specs) {
     const start = end;
     end += spec.bytes;
-    if (end > given) return `: ${spec.name} (bytes ${grouped(start)} to ${grouped(end)}) is ${start >= given ? 'missing' : 'cut short'}`;
+    if (end <= given) continue;
+    const where = start === given ? `where ${spec.name} ${range(start, end)} begins` : `inside ${spec.name} ${range(start, end)}`;
+    return `: ${whose || 'the '}bytes end at ${grouped(given)}, ${where}, if they were cut at the end`;
   }
-  return `: ${grouped(given - end)} bytes follow the last weight${specs.length > 0 ? `, ${specs[specs.length - 1].name}` : ''}`;
+  if (specs.length === 0) return ': the manifest lists no weights';
+  const last = specs[specs.length - 1];
+  return `: ${grouped(given - end)} bytes follow ${whose || 'the '}last weight, ${last.name} ${range(end - last.bytes, end)}, if they were added at the end`;
+}
+
+/** A shard file of a tfjs model folder: its name as the manifest's paths give it, and its size. */
+export interface ShardFile {
+  name: string;
+  bytes: number;
+}
+
+/**
+ * The shard files (per manifest group, in paths order) that weight bytes were read from, kept where readTfjsLayersFile
+ * knows them: fromTfjsLayers takes bytes alone (as tfjs' ModelArtifacts give them), and a refused count then names the
+ * group whose files are short or long, with their sizes, not only the sum over all groups.
+ */
+const SHARD_FILES = new WeakMap<Uint8Array, readonly (readonly ShardFile[])[]>();
+
+/** Records that `weightData` is `shards` concatenated, each group's files in its paths' order (see SHARD_FILES). */
+export function readFromShards(weightData: Uint8Array, shards: readonly (readonly ShardFile[])[]): void {
+  SHARD_FILES.set(weightData, shards);
+}
+
+/** BAD_MODEL_FILE for weight bytes of the wrong count: the first manifest group whose shard files misfit, where they are known. */
+function byteCountError(json: Record<string, unknown>, specs: readonly WeightSpec[], bytes: Uint8Array): GradscopeError {
+  const shards = SHARD_FILES.get(bytes);
+  const groups = shards ? readWeightGroups(json) : [];
+  for (const [g, group] of groups.entries()) {
+    const files = shards?.[g] ?? [];
+    const needed = byteSum(group);
+    const given = files.reduce((n, file) => n + BigInt(file.bytes), 0n);
+    if (needed === given) continue;
+    const held = files.map((file) => `${file.name} (${grouped(file.bytes)} bytes)`).join(', ');
+    const fromFiles = held ? `its shard files, ${held}, hold ${grouped(given)}` : 'it names no shard files';
+    return badModel(`weightsManifest[${g}]`, `its weights take ${grouped(needed)} bytes but ${fromFiles}${byteCountMisfit(group, given, "the group's ")}`);
+  }
+  return badModel('weights', `the manifest describes ${grouped(byteSum(specs))} bytes but ${grouped(bytes.length)} were given${byteCountMisfit(specs, BigInt(bytes.length))}`);
 }
 
 /** Bytes per element of the dtypes a shard may hold; optimizer state (e.g. int32 `iter`) rides along with the weights. */
@@ -217,30 +258,38 @@ interface WeightSpec {
 }
 
 function readWeightSpecs(json: Record<string, unknown>): WeightSpec[] {
-  let raw: unknown[];
+  return readWeightGroups(json).flat();
+}
+
+/** The weights of each of model.json's manifest groups (one group: tfjs ModelArtifacts' `weightSpecs`). */
+function readWeightGroups(json: Record<string, unknown>): WeightSpec[][] {
+  let raw: unknown[][];
   if (json.weightsManifest !== undefined) {
     if (!Array.isArray(json.weightsManifest)) throw badModel('weightsManifest', 'expected an array of { paths, weights }');
-    raw = json.weightsManifest.flatMap((group: unknown, g) => {
+    raw = json.weightsManifest.map((group: unknown, g) => {
       if (!isObject(group) || !Array.isArray(group.weights)) throw badModel(`weightsManifest[${g}]`, 'expected { paths, weights: [...] }');
-      return group.weights;
+      return group.weights as unknown[];
     });
-  } else if (Array.isArray(json.weightSpecs)) raw = json.weightSpecs;
+  } else if (Array.isArray(json.weightSpecs)) raw = [json.weightSpecs];
   else throw badModel('weightsManifest', 'missing: expected an array of { paths, weights }');
-  return raw.map((spec, i) => {
-    const where = `weightsManifest weight ${i}`;
-    if (!isObject(spec) || typeof spec.name !== 'string') throw badModel(where, 'expected { name, shape, dtype }');
-    const bytes = typeof spec.dtype === 'string' ? DTYPE_BYTES[spec.dtype] : undefined;
-    if (bytes === undefined || spec.quantization !== undefined) {
-      throw badModel(`${where} (${spec.name})`, `dtype ${quoted(spec.dtype)}${spec.quantization ? ' (quantized)' : ''} is not supported (${Object.keys(DTYPE_BYTES).join(', ')})`);
-    }
-    const shape = spec.shape;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      throw badModel(`${where} (${spec.name}).shape`, `expected non-negative integers, got ${shown(shape)}`);
-    }
-    // BigInt: a hostile shape's product must neither round nor print as 4e+24.
-    const size = (shape as number[]).reduce((n, d) => n * BigInt(d), 1n);
-    return { name: spec.name, shape: shape as number[], dtype: spec.dtype as string, size, bytes: BigInt(bytes) * size };
-  });
+  let i = 0; // counted over all groups, as the weights lie in the bytes
+  return raw.map((group) => group.map((spec) => readWeightSpec(spec, i++)));
+}
+
+function readWeightSpec(spec: unknown, i: number): WeightSpec {
+  const where = `weightsManifest weight ${i}`;
+  if (!isObject(spec) || typeof spec.name !== 'string') throw badModel(where, 'expected { name, shape, dtype }');
+  const bytes = typeof spec.dtype === 'string' ? DTYPE_BYTES[spec.dtype] : undefined;
+  if (bytes === undefined || spec.quantization !== undefined) {
+    throw badModel(`${where} (${spec.name})`, `dtype ${quoted(spec.dtype)}${spec.quantization ? ' (quantized)' : ''} is not supported (${Object.keys(DTYPE_BYTES).join(', ')})`);
+  }
+  const shape = spec.shape;
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw badModel(`${where} (${spec.name}).shape`, `expected non-negative integers, got ${shown(shape)}`);
+  }
+  // BigInt: a hostile shape's product must neither round nor print as 4e+24.
+  const size = (shape as number[]).reduce((n, d) => n * BigInt(d), 1n);
+  return { name: spec.name, shape: shape as number[], dtype: spec.dtype as string, size, bytes: BigInt(bytes) * size };
 }
 
 /** tfjs names weights `<layer>/kernel`; Keras' converter may add scopes in front (`sequential/<layer>/kernel`). */

@@ -218,7 +218,7 @@ describe('gradscope study --model --data', async () => {
       // Every table: its caption, its header and each row, cell for cell.
       const rows = new Set(htmlRows(page));
       const tables = before.map((_, i) => (before[i + 2]?.startsWith('─') ? i : -1)).filter((i) => i >= 0);
-      expect(tables.length).toBe(3);
+      expect(tables.length).toBe(4); // the loss, the first step's, the last full batch's, and ‖∂C/∂b‖ over training (8b87df31)
       for (const at of tables) {
         expect(page).toContain(`<caption>${before[at].replace(/'/g, '&#39;')}</caption>`);
         for (const line of [before[at + 1], ...before.slice(at + 3, before.indexOf('', at + 3))]) expect(rows).toContain(line.split(/ {2,}/).filter(Boolean).join('|'));

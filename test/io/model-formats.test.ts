@@ -114,6 +114,27 @@ describe('model file formats', async () => {
     expect((error as GradscopeError).message).toMatch(/evil\/model\.json: weightsManifest\[0\]\.paths: "\.\.\/\.\.\/etc\/passwd" is not a file name inside/);
   });
 
+  it("names the manifest group whose shard files are short, with their sizes, not the last shard's last weight", async () => {
+    const { modelJson, weightData } = toTfjsLayers(model);
+    const weights = modelJson.weightsManifest[0].weights; // kernel 2×3, bias 3 (36 bytes); kernel 3×1, bias 1 (16 bytes)
+    expect(weights.map((w) => w.shape)).toEqual([[2, 3], [3], [3, 1], [1]]);
+    modelJson.weightsManifest = [
+      { paths: ['group1-shard1of1.bin'], weights: weights.slice(0, 2) },
+      { paths: ['group2-shard1of1.bin'], weights: weights.slice(2) },
+    ];
+    mkdirSync(join(folder, 'two-groups'));
+    writeFileSync(join(folder, 'two-groups', 'model.json'), JSON.stringify(modelJson));
+    writeFileSync(join(folder, 'two-groups', 'group1-shard1of1.bin'), weightData.subarray(0, 32)); // the first group's shard 4 bytes short
+    writeFileSync(join(folder, 'two-groups', 'group2-shard1of1.bin'), weightData.subarray(36));
+    const error = await readModelFile(join(folder, 'two-groups')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GradscopeError);
+    expect((error as GradscopeError).code).toBe('BAD_MODEL_FILE');
+    const bias = weights[1].name.replace(/[/]/g, '\\/');
+    expect((error as GradscopeError).message).toMatch(
+      new RegExp(`two-groups/model\\.json: weightsManifest\\[0\\]: its weights take 36 bytes but its shard files, group1-shard1of1\\.bin \\(32 bytes\\), hold 32: the group's bytes end at 32, inside ${bias} \\(the group's bytes 24 to 36\\), if they were cut at the end$`),
+    );
+  });
+
   it('refuses shards whose sizes pass the limit in all before reading any (one 1 GiB file named three times would take 3 GiB)', async () => {
     const { modelJson } = toTfjsLayers(model);
     modelJson.weightsManifest[0].paths = ['big.bin', 'big.bin', './big.bin'];

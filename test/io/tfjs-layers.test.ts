@@ -129,10 +129,11 @@ describe('tfjs-layers', () => {
     };
     const layers = (json: any) => json.modelTopology.config.layers;
     const cases: [unknown, Uint8Array, RegExp][] = [
-      // The weight the bytes do not hold is named (io34: the count alone named none).
-      [modelJson, weightData.subarray(4), /^weights: the manifest describes 68 bytes but 64 were given: dense_Dense\d+\/bias \(bytes 60 to 68\) is cut short$/],
-      [modelJson, weightData.subarray(0, 60), /^weights: the manifest describes 68 bytes but 60 were given: dense_Dense\d+\/bias \(bytes 60 to 68\) is missing$/],
-      [modelJson, Uint8Array.from([...weightData, 0, 0, 0, 0]), /^weights: the manifest describes 68 bytes but 72 were given: 4 bytes follow the last weight, dense_Dense\d+\/bias$/],
+      // Where the bytes end, as a weight, only if they were cut or added at the end: the count cannot tell where (io34: it named
+      // none; then it blamed the last bias as "cut short" for bytes lost anywhere, even for 4 taken from the front).
+      [modelJson, weightData.subarray(0, 64), /^weights: the manifest describes 68 bytes but 64 were given: the bytes end at 64, inside dense_Dense\d+\/bias \(bytes 60 to 68\), if they were cut at the end$/],
+      [modelJson, weightData.subarray(0, 60), /^weights: the manifest describes 68 bytes but 60 were given: the bytes end at 60, where dense_Dense\d+\/bias \(bytes 60 to 68\) begins, if they were cut at the end$/],
+      [modelJson, Uint8Array.from([...weightData, 0, 0, 0, 0]), /^weights: the manifest describes 68 bytes but 72 were given: 4 bytes follow the last weight, dense_Dense\d+\/bias \(bytes 60 to 68\), if they were added at the end$/],
       [edited((j) => (layers(j)[1].config.activation = 'elu')), weightData, /^modelTopology\.config\.layers\[1\] \(dense_Dense\d+\)\.activation: "elu" is not one of/],
       [edited((j) => layers(j).push({ class_name: 'BatchNormalization', config: { name: 'bn' } })), weightData, /^modelTopology\.config\.layers\[2\] \(bn\): layer class "BatchNormalization" is not supported/],
       [edited((j) => layers(j).push({ class_name: 'LeakyReLU', config: { name: 'lr', alpha: 0.3 } })), weightData, /\(lr\)\.alpha: gradscope's leaky-relu has slope 0.01, got 0.3/],
@@ -142,6 +143,17 @@ describe('tfjs-layers', () => {
       [edited((j) => (j.weightsManifest[0].weights[0].dtype = 'string')), weightData, /weight 0 \(dense_Dense\d+\/kernel\): dtype "string" is not supported/],
       ['{"modelTopology": ', weightData, /model.json: not valid JSON/],
     ];
+    // The first 4 bytes gone shift every weight: no weight is blamed as the fault, the end is placed only conditionally.
+    const shifted = (() => {
+      try {
+        fromTfjsLayers(modelJson, weightData.subarray(4));
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(shifted).toBeInstanceOf(GradscopeError);
+    expect((shifted as GradscopeError).message).toMatch(/^weights: the manifest describes 68 bytes but 64 were given: the bytes end at 64, .*, if they were cut at the end$/);
+    expect((shifted as GradscopeError).message).not.toMatch(/\bis (cut short|missing)\b/);
     for (const [json, bytes, pattern] of cases) {
       let thrown: unknown;
       try {
