@@ -37,6 +37,7 @@ const WRITTEN_OUT = new Map<string, string>([
   [" digits) is below 0: each step would flip the weights' sign", 'a formula'],
   ["measure the whole network only, not each layer's diagonal blocks of H and G: at most 2·T + 2·(min(n, ", "plannedProducts' formula (test/docs/curvature-cost checks the counts it gives)"],
   ['Cost: at most 2·T + 2·(min(n, ', "plannedProducts' formula"],
+  ['what each point measures: the objective the network trains on, C + (λ/2n)‖w‖², or the cross-entropy C alone on the same weights (the L2 term trains them either way)', "the L2-regularised objective's formula (Nielsen's cost)"],
   ...[
     "and their test errors come from Shapeset-3×2, MNIST (50,000 training digits, 10,000 for validation, 10,000 for test), CIFAR-10 and Small-ImageNet. ",
     'where their activation and gradient figures use Shapeset-3×2 (32×32 images generated without end, so no example is seen twice) ',
