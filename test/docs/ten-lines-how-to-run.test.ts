@@ -7,20 +7,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { typescriptBlocks } from '../util/markdown-examples.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /**
- * What `npx tsx FILE` runs, minus the tsx command itself: the node process it starts (`node --require
- * tsx/preflight --import tsx FILE`, seen in ps), started here directly so that the timeout's kill, or any kill,
- * reaches the process that runs the example (the tsx command relays SIGTERM to it, not SIGKILL). tsx comes from
- * this checkout, by path: the project folders have none.
+ * What `npx tsx FILE` runs: the tsx command itself (its bin, as npx finds it in an install), from this checkout by path:
+ * the project folders have none. The timeout's SIGTERM reaches the example's node too (tsx relays SIGTERM to it; only a
+ * SIGKILL would leave it running).
  */
-const fromRoot = createRequire(join(ROOT, 'package.json'));
-const TSX_NODE = ['--require', fromRoot.resolve('tsx/preflight'), '--import', pathToFileURL(fromRoot.resolve('tsx')).href];
+const TSX_BIN = join(ROOT, 'node_modules/.bin/tsx');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const SECTION = README.slice(README.indexOf('## In ten lines'), README.indexOf('\n## ', README.indexOf('## In ten lines') + 1));
 const EXAMPLE = typescriptBlocks(SECTION)[0].code;
@@ -42,7 +39,8 @@ afterAll(() => folders.forEach((folder) => rmSync(folder, { recursive: true, for
 function run(folder: string, name: string, runner: 'node' | 'npx tsx'): { status: number | null; stdout: string; stderr: string } {
   const file = join(folder, name);
   writeFileSync(file, EXAMPLE + '\n');
-  const result = spawnSync(process.execPath, runner === 'node' ? [file] : [...TSX_NODE, file], { cwd: folder, encoding: 'utf8', timeout: RUN_MS });
+  const [command, args] = runner === 'node' ? [process.execPath, [file]] : [TSX_BIN, [file]];
+  const result = spawnSync(command, args, { cwd: folder, encoding: 'utf8', timeout: RUN_MS, killSignal: 'SIGTERM' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
