@@ -5,28 +5,20 @@
  * before, only --csv and --html held the steps between the first and the last tables. The terminal and
  * the --html report show it from one source (RunAccount.tables).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createNetwork } from '../../src/api/network.js';
 import { OVER_TIME_CAPTION, OVER_TIME_STEPS, overTimeTableData } from '../../src/cli/trace-table.js';
 import { Trace, type TraceJSON } from '../../src/flow/trace.js';
-import { Rng } from '../../src/init/rng.js';
 import { sci } from '../../src/sci-text.js';
 import { escapeHtml } from '../../src/flow/svg.js';
 import { runCliInProcess } from '../util/cli.js';
+import { writeStudyModelFiles } from '../util/study-model-files.js';
 
 describe('study --model: ‖∂C/∂b‖ per layer over training', async () => {
   const folder = mkdtempSync(join(tmpdir(), 'gradscope-over-time-'));
-  const rng = new Rng(52);
-  const inputs = Array.from({ length: 30 }, () => Array.from({ length: 6 }, () => rng.normal()));
-  const targets = inputs.map((row) => (row[0] + row[1] > 0 ? [1, 0] : [0, 1]));
-  const net = await createNetwork({ sizes: [6, 8, 8, 8, 2], activation: 'sigmoid', output: 'softmax', seed: 2 });
-  const modelPath = join(folder, 'model.json');
-  const dataPath = join(folder, 'data.json');
-  writeFileSync(modelPath, JSON.stringify(net.toJSON()));
-  writeFileSync(dataPath, JSON.stringify({ inputs, targets }));
+  const { net, modelPath, dataPath } = await writeStudyModelFiles(folder, 52);
   net.dispose();
   // 30 rows in batches of 29: each epoch a full batch and a 1-row one; 6 epochs, 12 steps, every one traced.
   const args = ['study', '--model', modelPath, '--data', dataPath, '--epochs', '6', '--batch-size', '29'];

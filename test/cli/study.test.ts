@@ -14,7 +14,7 @@ import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { createNetwork, Network } from '../../src/api/network.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
-import { Rng } from '../../src/init/rng.js';
+import { writeStudyModelFiles } from '../util/study-model-files.js';
 import { runCli, runCliInProcess, type CliRun } from '../util/cli.js';
 import { main } from '../../src/cli/cli.js';
 import { loadCheckpoint, loadModel, saveModel } from '../../src/io/files.js';
@@ -162,14 +162,7 @@ async function mainJobStudyA(args: string[]): Promise<CliRun> {
 }
 
 describe('gradscope study --model --data', async () => {
-  const rng = new Rng(51);
-  const inputs = Array.from({ length: 30 }, () => Array.from({ length: 6 }, () => rng.normal()));
-  const targets = inputs.map((row) => (row[0] + row[1] > 0 ? [1, 0] : [0, 1]));
-  const net = await createNetwork({ sizes: [6, 8, 8, 8, 2], activation: 'sigmoid', output: 'softmax', seed: 2 });
-  const modelPath = join(folder, 'model.json');
-  const dataPath = join(folder, 'data.json');
-  writeFileSync(modelPath, JSON.stringify(net.toJSON()));
-  writeFileSync(dataPath, JSON.stringify({ inputs, targets }));
+  const { inputs, targets, net, modelPath, dataPath } = await writeStudyModelFiles(folder, 51);
 
   it('traces, diagnoses, prints loss and accuracy from start to end, and writes the CSV and the report', () => {
     const csv = join(folder, 'trace.csv');
