@@ -252,6 +252,7 @@ function refuseUnreadOptions(file: OpenedModelFile, options: ImportOptions): voi
  * before anything is built, never ignored.
  */
 export async function readModelFile(path: string, options: ReadModelOptions = {}): Promise<ModelData | BlockModelData> {
+  checkPath(path, 'readModelFile');
   checkKnownKeys(options, [...IMPORT_OPTION_NAMES, 'format'], 'readModelFile');
   const { format, ...importOptions } = options;
   // Checked before the file is opened: an unknown one reached the readers' option table as a raw TypeError.
