@@ -37,6 +37,8 @@ export const PLATEAU_DEFAULTS = {
   points: 5,
   /** Eigenvalues at each end of the Hessian's spectrum. */
   k: 3,
+  /** What each point measures (PlateauOptions.curvatureOf): the objective the network trains on. */
+  curvatureOf: 'objective',
 } as const;
 /** The most eigenvalues at each end: the network's parameter count, the Hessian's size (checkEigenCount). */
 export const PLATEAU_K_BOUND: Bound = { max: parameterCountOf(PLATEAU_SIZES), why: "the network's parameter count: the Hessian has no more eigenvalues" };
@@ -64,7 +66,7 @@ export interface PlateauOptions {
   /** Seed of the network and of Lanczos' start vectors (default STUDY_SEED = 1). */
   seed?: number;
   /**
-   * What each point measures (default 'objective'): the objective the network trains on, C + (λ/2n)‖w‖²,
+   * What each point measures (default PLATEAU_DEFAULTS.curvatureOf = 'objective'): the objective the network trains on, C + (λ/2n)‖w‖²,
    * or with 'loss' the cross-entropy C alone on the same weights (trained with the L2 term all the
    * same): its Hessian, gradient and steps along its own eigenvector, without the λ/n the L2 term adds
    * along every weight direction, which on Nielsen's plateau hides most of C's negative curvature.
@@ -205,7 +207,7 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
   const k = checkEigenCount(options.k ?? PLATEAU_DEFAULTS.k, PLATEAU_K_BOUND.max, 'plateau study: k');
   const maxSteps = checkNumber(options.maxSteps, 'plateau study: maxSteps', { min: 2, integer: true }, 200);
   checkCallback(options.onProgress, 'plateau study: onProgress');
-  const curvatureOf = options.curvatureOf === undefined ? 'objective' : checkChoice(options.curvatureOf, CURVATURE_OF, 'plateau study: curvatureOf');
+  const curvatureOf = options.curvatureOf === undefined ? PLATEAU_DEFAULTS.curvatureOf : checkChoice(options.curvatureOf, CURVATURE_OF, 'plateau study: curvatureOf');
   // The L2 term in what is measured; the training keeps λ either way.
   const measuredLambda = curvatureOf === 'loss' ? 0 : lambda;
   const started = performance.now();

@@ -69,7 +69,7 @@ export const studyPlateauCommand = command({
     { name: 'k', value: 'N', default: PLATEAU_DEFAULTS.k, rule: { ...COUNT, ...PLATEAU_K_BOUND }, about: 'eigenvalues at each end of the Hessian spectrum' },
     // Nielsen's training is full-batch and in order (nielsenTraining), so the seed orders no batches.
     { ...SEED_FLAG, about: "the random seed (initial weights, Lanczos' start vectors)" },
-    { name: 'curvature-of', value: CURVATURE_OF.join('|'), default: 'objective', about: 'what each point measures: the objective the network trains on, C + (λ/2n)‖w‖², or the cross-entropy C alone on the same weights (the L2 term trains them either way)' },
+    { name: 'curvature-of', value: CURVATURE_OF.join('|'), default: PLATEAU_DEFAULTS.curvatureOf, about: 'what each point measures: the objective the network trains on, C + (λ/2n)‖w‖², or the cross-entropy C alone on the same weights (the L2 term trains them either way)' },
     JSON_FLAG,
     HTML_FLAG,
   ],
