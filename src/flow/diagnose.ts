@@ -155,9 +155,9 @@ export interface DiagnoseOptions {
 
 /**
  * The trace's diagnosis; `curvature`, when given, adds whether the run ended at a saddle or a minimum
- * (flow/curvature-evidence.ts), `heldOutAtStart` the held-out loss before the first epoch. The evidence is read over all records (medians) and at the first and
- * the last; the per-layer rates a vanishing SGD run is offered, as the median over the last
- * 20 records of each record's equalisingRates (the rule of equalisingLayerRates), only while the
+ * (flow/curvature-evidence.ts), `heldOutAtStart` the held-out loss before the first epoch. The evidence is read over the full batches' records (medians; Trace.fullBatchRecords: an epoch's short last
+ * batch holds a gradient of its few rows alone) and at the first and the last full batch's; the per-layer rates a vanishing SGD run is offered, as the median over the last
+ * 20 full batches' records of each record's equalisingRates (the rule of equalisingLayerRates), only while the
  * learning rate × the largest stays within 30, past which fixed rates saturated sigmoid layers; with
  * momentum μ that step ÷ (1 − μ), the steady one (LARS's reason then says why none are offered).
  */
@@ -186,28 +186,32 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
     const at = (r: number, l: number) => trace.at(metric, r, l) / (per ? trace.at(per, r, l) : 1);
     return Array.from({ length: records }, (_, r) => at(r, firstHidden) / at(r, lastHidden));
   };
-  // "The last record" is the last full batch's: an epoch's short last batch holds a gradient of its few rows alone (lastFullBatchRecord).
-  const lastFull = trace.lastFullBatchRecord();
-  const firstLastMedian = (values: number[]): FirstToLast => ({ first: values[0] ?? NaN, last: lastFull === undefined ? NaN : values[lastFull], median: median(values) });
+  // "The last record" is the last full batch's, and the medians are over the full batches' records: an epoch's short last batch holds a
+  // gradient of its few rows alone (fullBatchRecords).
+  const full = trace.fullBatchRecords();
+  const lastFull = full.at(-1);
+  const overFull = (values: readonly number[]) => median(full.map((r) => values[r]));
+  const firstLastMedian = (values: number[]): FirstToLast => ({ first: values[0] ?? NaN, last: lastFull === undefined ? NaN : values[lastFull], median: overFull(values) });
   const change = (metric: LayerMetric) => (lastFull === undefined ? NaN : trace.at(metric, lastFull, lastHidden) / trace.at(metric, 0, lastHidden));
 
   const bounded = trace.lastRefreshed() !== undefined;
   const layers: LayerEvidence[] = Array.from({ length: L }, (_, l) => {
     const bounds = series('chainBound', l);
-    const factors = series('chainFactor', l).filter((_, r) => !bounded || !Number.isNaN(bounds[r]));
+    // A factor counts where its bound was measured too (NaN: left out of the median).
+    const factors = series('chainFactor', l).map((f, r) => (!bounded || !Number.isNaN(bounds[r]) ? f : NaN));
     return {
       layer: l,
       activation: trace.activations[l],
-      biasGradNorm: median(series('biasGradNorm', l)),
+      biasGradNorm: overFull(series('biasGradNorm', l)),
       ratioToLast: NaN,
       ratioToLastAtStart: records === 0 ? NaN : trace.at('biasGradNorm', 0, l) / trace.at('biasGradNorm', 0, lastHidden),
-      deltaRms: median(series('deltaRms', l)),
-      chainFactor: median(factors),
-      chainBound: median(bounds),
-      saturatedFraction: median(series('saturatedFraction', l)),
-      inactiveFraction: median(series('inactiveFraction', l)),
-      deadFraction: median(series('deadFraction', l)),
-      updateRatio: median(series('updateRatio', l)),
+      deltaRms: overFull(series('deltaRms', l)),
+      chainFactor: overFull(factors),
+      chainBound: overFull(bounds),
+      saturatedFraction: overFull(series('saturatedFraction', l)),
+      inactiveFraction: overFull(series('inactiveFraction', l)),
+      deadFraction: overFull(series('deadFraction', l)),
+      updateRatio: overFull(series('updateRatio', l)),
     };
   });
   layers.forEach((e) => (e.ratioToLast = e.biasGradNorm / layers[lastHidden].biasGradNorm));
@@ -229,17 +233,18 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
   }
   const stepFirstToLast = firstLastMedian(ratioSeries('updateRatio'));
   const updateFirstToLast = stepFirstToLast.median;
-  const gradientFirstToLast = median(ratioSeries('weightGradNorm', 'weightNorm'));
+  const gradientFirstToLast = overFull(ratioSeries('weightGradNorm', 'weightNorm'));
   // AdamW's decay is decoupled: it shrinks W beside Adam's normalised step rather than adding to the gradient.
   const l2 = trace.run.optimizer === 'adamw' ? undefined : trace.run.weightDecay;
   const decayToGradient =
-    l2 === undefined ? NaN : median(Array.from({ length: records }, (_, r) => (l2 * trace.at('weightNorm', r, firstHidden)) / trace.at('weightGradNorm', r, firstHidden)));
+    l2 === undefined ? NaN : median(full.map((r) => (l2 * trace.at('weightNorm', r, firstHidden)) / trace.at('weightGradNorm', r, firstHidden)));
   const evidence: Evidence = {
     hiddenLayers: hidden,
     ...(trace.blocks && { chain }),
     ...(normalisedBy.length && { normalisedBy, relativeGradientFirstToLast: firstLastMedian(ratioSeries('weightGradNorm', 'weightNorm')) }),
     ...(batchNormBlocking.length && { batchNormBlocking }),
     records,
+    ...(full.length < records && { fullBatchRecords: full.length }),
     deltaFirstToLast,
     firstToLast: biasCancelled(firstHidden) || biasCancelled(lastHidden) ? { first: NaN, last: NaN, median: NaN } : firstLastMedian(ratioSeries('biasGradNorm')),
     stepFirstToLast,

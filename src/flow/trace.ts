@@ -405,7 +405,9 @@ export class Trace {
    * a trace without records.
    */
   lastFullBatchRecord(): number | undefined {
-    return this.fullBatchRecords().at(-1);
+    const full = this.fullBatch();
+    for (let r = this.count - 1; r >= 0; r--) if (full(r)) return r;
+    return undefined;
   }
 
   /**
@@ -415,12 +417,19 @@ export class Trace {
    * comparable to one over 64).
    */
   fullBatchRecords(): number[] {
+    const full = this.fullBatch();
+    return Array.from({ length: this.count }, (_, r) => r).filter(full);
+  }
+
+  /**
+   * The one rule for "full" (lastFullBatchRecord, fullBatchRecords): whether record r's batch held the most rows any record's did;
+   * a record whose rows are NaN (not recorded) counts as full.
+   */
+  private fullBatch(): (r: number) => boolean {
     const rows = this.batchRows;
     let most = -Infinity;
     for (const n of rows) if (n > most) most = n;
-    const full: number[] = [];
-    for (let r = 0; r < this.count; r++) if (!(rows[r] < most)) full.push(r);
-    return full;
+    return (r) => !(rows[r] < most);
   }
 
   /**

@@ -221,9 +221,14 @@ export interface TrainingProgress {
    * every training row (epochLoss 'all rows at the end') or the training subset (epochLoss 'training
    * subset at the end') at the epoch's end, else of the rows of the records taken in those epochs'
    * batches (NaN where none was). Of the batches' rows: each batch's accuracy weighted by its rows
-   * (rowsRight); the median batch accuracy in a trace saved without its batches' rows.
+   * (rowsRight); the median batch accuracy in a trace saved without its batches' rows (accuracyEndMedian).
    */
   accuracyEnd: number;
+  /**
+   * Present (true) where accuracyEnd is the median of the batches' accuracies, not the share of their rows: a trace saved
+   * without its batches' rows (TraceJSON.batchRows), which has none to weigh them by; the summary says which it gives.
+   */
+  accuracyEndMedian?: true;
   /**
    * The smallest fall of the loss between the windows that its noise does not hide, over lossBefore
    * (lossNoise.fall ÷ lossBefore; Infinity where lossBefore is 0 and the losses vary: a loss of 0 has
@@ -583,18 +588,19 @@ function paceOf(points: readonly (readonly [number, number])[], horizon: number)
 /**
  * The share of rows the batches of `records` classified right: each record's accuracy weighted by its batch's rows, so an epoch's
  * 1-row short last batch counts as one row, not as a full batch; the median batch accuracy where a record's rows are not known (a trace
- * saved without TraceJSON.batchRows reads as before). Records whose accuracy is NaN are left out; NaN where none is left.
+ * saved without TraceJSON.batchRows reads as before), flagged `accuracyEndMedian`. Records whose accuracy is NaN are left out; NaN where
+ * none is left.
  */
-function rowsRight(trace: Trace, records: readonly number[]): number {
+function rowsRight(trace: Trace, records: readonly number[]): Pick<TrainingProgress, 'accuracyEnd' | 'accuracyEndMedian'> {
   const measured = records.filter((r) => !Number.isNaN(trace.accuracy[r]));
-  if (measured.some((r) => Number.isNaN(trace.batchRows[r]))) return median(measured.map((r) => trace.accuracy[r]));
+  if (measured.some((r) => Number.isNaN(trace.batchRows[r]))) return { accuracyEnd: median(measured.map((r) => trace.accuracy[r])), accuracyEndMedian: true };
   let right = 0;
   let rows = 0;
   for (const r of measured) {
     right += trace.accuracy[r] * trace.batchRows[r];
     rows += trace.batchRows[r];
   }
-  return rows > 0 ? right / rows : NaN;
+  return { accuracyEnd: rows > 0 ? right / rows : NaN };
 }
 
 /** Where the run stands by its epochs, which epochsUnread() found readable; undefined without a record, or where the first record's loss is not a finite number. */
@@ -614,12 +620,13 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
   // The records taken in the last window's epochs: those after the step that ended the (kept) epoch before it.
   const after = epochs[windows.last - 1].step;
   const lastRecords = Array.from(trace.steps.keys()).filter((r) => trace.steps[r] > after);
-  const accuracyEnd =
+  const accuracy =
     epochLoss === 'all rows at the end'
-      ? mean(last.map((e) => e.validation!.accuracy))
+      ? { accuracyEnd: mean(last.map((e) => e.validation!.accuracy)) }
       : epochLoss === 'training subset at the end'
-        ? mean(last.map((e) => e.training!.accuracy))
+        ? { accuracyEnd: mean(last.map((e) => e.training!.accuracy)) }
         : rowsRight(trace, lastRecords);
+  const { accuracyEnd } = accuracy;
   const lossStart = trace.losses[0];
   const startNoise = startNoiseOf(Array.from(trace.losses));
   const { lossBefore, lossEnd } = training;
@@ -674,7 +681,7 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
     ...(newLow && { newLow }),
     ...(training.windowLow && { windowLow: training.windowLow }),
     ...(heldOut && { heldOut, heldOutRose }),
-    accuracyEnd,
+    ...accuracy,
     noise,
   };
 }
@@ -691,7 +698,8 @@ function batchProgress(trace: Trace, unread: EpochsUnread): TrainingProgress | u
   const lossStart = losses[0];
   const lossBefore = median(losses.slice(records - 2 * window, records - window));
   const lossEnd = median(losses.slice(records - window));
-  const accuracyEnd = rowsRight(trace, Array.from({ length: window }, (_, i) => records - window + i));
+  const right = rowsRight(trace, Array.from({ length: window }, (_, i) => records - window + i));
+  const { accuracyEnd } = right;
   const spread = noiseOf(losses.slice(records - 2 * window), window);
   const noise = shareOfLevel(spread, lossBefore);
   const fall = 1 - lossEnd / lossBefore;
@@ -709,5 +717,5 @@ function batchProgress(trace: Trace, unread: EpochsUnread): TrainingProgress | u
           : noise <= STILL_FALLING
             ? 'plateau'
             : 'unclear';
-  return { state, read: 'batches', epochsUnread: unread, window, lossStart, startNoise: startNoiseOf(losses), lossBefore, lossEnd, lossNoise: { rise: spread, fall: spread }, accuracyEnd, noise };
+  return { state, read: 'batches', epochsUnread: unread, window, lossStart, startNoise: startNoiseOf(losses), lossBefore, lossEnd, lossNoise: { rise: spread, fall: spread }, ...right, noise };
 }

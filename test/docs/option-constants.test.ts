@@ -126,7 +126,7 @@ const STATED_RESULTS: [string, string, string][] = [
   ['Diagnosis', 'deadLayers', `more than half (${DEAD_LAYER}) of the units are dead`],
   ['Diagnosis', 'layersWithDeadUnits', `at least ${100 * DEAD_UNITS} % (${DEAD_UNITS}) of the units are dead`],
   ['Diagnosis', 'grewWhileLearning', `from ${EXPLODING_RATIO}× the last's up to ${1 / SEVERE_RATIO}×`],
-  ['diagnose', '', `the median over the last\n * ${LAYER_RATE_RECORDS} records`],
+  ['diagnose', '', `the median over the last\n * ${LAYER_RATE_RECORDS} full batches' records`],
   ['diagnose', '', `learning rate × the largest stays within ${LAYER_STEP_SIZE_BOUND}, past which`],
   ['Diagnosis', 'layerRates', `the learning rate × the largest would pass ${LAYER_STEP_SIZE_BOUND} (see diagnose)`],
   ['LossPace', '', `(at least the last ${PACE_POINTS})`],

@@ -73,7 +73,7 @@ it('diagnoses a block network with norm layers and a ReZero block by the gap δ 
   expect(d.summary).toContain("layers[1] ('2', batch-norm), layers[2].layers[0] ('3.branch.0', layer-norm)");
   // δ grows, the relative gradient shrinks: the two point opposite ways, and no gap is read.
   expect(e.normalisedGap!.median).toBeNaN();
-  expect(d.summary).toMatch(/'s δ is \d+\.\d+× the last's and its relative gradient \d\.\d+× \(median over \d+ records\); they point opposite ways, so no gap is read\./);
+  expect(d.summary).toMatch(/'s δ is \d+\.\d+× the last's and its relative gradient \d\.\d+× \(median over \d+ full batches' records\); they point opposite ways, so no gap is read\./);
 });
 
 it('on a stack of ReZero blocks the summary says the branches are off the chain, not that the net has one hidden layer', async () => {

@@ -156,7 +156,7 @@ describe('a loss of 0', () => {
   it("a rise from a lowest of 0 is said without a percentage of 0, in the loss's units, in the summary and the remedy", () => {
     const rising = diagnose(handTrace(flat, [0.5, 0, 0.2].map((loss, epoch) => ({ epoch, step: epoch + 2, loss }))));
     expect([rising.verdict, rising.evidence.training?.lowest]).toEqual(['loss-rising', { epoch: 1, loss: 0 }]);
-    expect(rising.summary).toContain("rose: 0.2000 at the last of 3 epochs, 0.2000 in the loss's units above its lowest, 0 after 2 epochs, with 50 % of");
+    expect(rising.summary).toContain("rose: 0.2000 at the last of 3 epochs, 0.2000 in the loss's units above its lowest, 0 after 2 epochs, with a median of 50 % of each");
     expect(rising.remedies[0].why).toMatch(/^the training loss rose 0\.2000 in the loss's units above its lowest \(0 after 2 epochs\)/);
     const heldOut = diagnose(
       handTrace(
@@ -327,7 +327,7 @@ describe('an unstable end: the training and held-out losses both rose at the sam
     expect(d.summary.match(/The held-out rows' loss rose/g)).toHaveLength(1);
     // One thing said: the training loss rose (its batch means), and the held-out loss with it, so no overfitting; not "whether that is overfitting … it cannot tell" beside it.
     expect(d.summary).toContain(
-      "the training loss per epoch (the mean of its batches' losses, each before its update) rose: 0.9000 at the last of 3 epochs, 80 % above its lowest, 0.5000 after 2 epochs, with 50 % of the last epochs' traced batches' rows classified right",
+      "the training loss per epoch (the mean of its batches' losses, each before its update) rose: 0.9000 at the last of 3 epochs, 80 % above its lowest, 0.5000 after 2 epochs, with a median of 50 % of each of the last epochs' traced batches' rows classified right (the trace does not record how many rows each batch held)",
     );
     expect(d.summary).toContain(
       " The held-out rows' loss rose too, 1.200 at the last of 3 epochs, 50 % above its lowest, 0.8000 after 2 epochs: with the training loss, so this is no overfitting (which holds the training loss). " +
@@ -480,7 +480,7 @@ describe('a plateau at chance, or after few epochs, beside a healthy gradient fl
   it("says an accuracy within AT_CHANCE_MARGIN of 1/classes is at chance, the bound counted in, and not one past it", () => {
     const at = diagnose(plateau(0.5 + AT_CHANCE_MARGIN, 6));
     expect([at.verdict, at.evidence.training?.state, at.evidence.training?.chance]).toEqual(['healthy', 'plateau', 0.5]);
-    expect(at.summary).toContain("with 55 % of the last epochs' traced batches' rows classified right, at chance: no better than a guess among 2 classes (50 % right), within 5 points either way;");
+    expect(at.summary).toContain("with a median of 55 % of each of the last epochs' traced batches' rows classified right (the trace does not record how many rows each batch held), at chance: no better than a guess among 2 classes (50 % right), within 5 points either way;");
     const past = diagnose(plateau(0.5 + AT_CHANCE_MARGIN + 1e-9, 6));
     expect(past.summary).not.toContain('at chance');
     expect(diagnose(plateau(0.5 - AT_CHANCE_MARGIN, 6)).summary).toContain('at chance');
@@ -565,7 +565,7 @@ describe('rising, still falling or a plateau: what the loss does', () => {
   it("a loss that ended STILL_FALLING above the first step's batch loss rose, the bound counted in, though no epoch was lower (2.296 → 2.449 read 'A plateau')", () => {
     const d = run([2.296, 2.4, 2.45, 2.45], [2.4, 2.449]);
     expect([d.verdict, d.evidence.training?.state]).toEqual(['loss-rising', 'rising']);
-    expect(d.summary).toContain("rose: 2.449 at the last of 2 epochs, 7 % above its lowest, 2.296 at the first step (its batch), with 90 % of the last epochs' traced batches' rows classified right.");
+    expect(d.summary).toContain("rose: 2.449 at the last of 2 epochs, 7 % above its lowest, 2.296 at the first step (its batch), with a median of 90 % of each of the last epochs' traced batches' rows classified right (the trace does not record how many rows each batch held).");
     expect(d.remedies[0].why).toBe('the training loss rose 7 % above its start (2.296 at the first step (its batch)): smaller steps overshoot less.');
     expect(run([2, 2, 2, 2], [2.1, 2.1]).evidence.training?.state).toBe('rising');
     expect(run([2.0001, 2, 2, 2], [2.1, 2.1]).evidence.training?.state).toBe('plateau');
@@ -642,7 +642,7 @@ describe('rising, still falling or a plateau: what the loss does', () => {
     expect(slow.remedies.map((r) => r.option)).not.toContain('epochs: more than 10');
     const up = run([1, 1, 1, 1], [1, 1.015, 1.03, 1.045]);
     expect([up.verdict, up.evidence.training?.state]).toEqual(['loss-rising', 'rising']);
-    expect(up.summary).toContain("slowly, but steadily: at its pace over the last 3 epochs (a least-squares line through the losses' logarithms, its slope clear of 0 at 95 %) it rises 6 % over 4 epochs more, with 90 % of the last epochs' traced batches' rows classified right.");
+    expect(up.summary).toContain("slowly, but steadily: at its pace over the last 3 epochs (a least-squares line through the losses' logarithms, its slope clear of 0 at 95 %) it rises 6 % over 4 epochs more, with a median of 90 % of each of the last epochs' traced batches' rows classified right (the trace does not record how many rows each batch held).");
   });
 
   it("read from the batches, a loss that rose by more than STILL_FALLING and its noise is rising, not a plateau", () => {

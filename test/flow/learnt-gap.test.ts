@@ -43,7 +43,7 @@ describe('an exploding gap on real runs', () => {
     expect(e.deltaFirstToLast.median).toBeLessThan(1 / SEVERE_RATIO);
     expect(e.training!.lossEnd).toBeLessThanOrEqual(TRAINED_LOSS_FRACTION * e.training!.lossStart);
     expect([d.verdict, d.severity, e.grewWhileLearning]).toEqual(['healthy', undefined, true]);
-    expect(d.summary).toMatch(/Early layers get larger gradients \(\d\.\d\d×, median over \d+ records\), and training is healthy: the gap opened as the network learnt \(0\.\d+× at the first step\)/);
+    expect(d.summary).toMatch(/Early layers get larger gradients \(\d\.\d\d×, median over \d+ full batches' records\), and training is healthy: the gap opened as the network learnt \(0\.\d+× at the first step\)/);
     // The bound trainedWell reads (at most half of the start less the start's noise), said as it reads it.
     expect(e.training!.startNoise).toBeGreaterThan(0);
     expect(d.summary).toContain(`, at most ${percent(TRAINED_LOSS_FRACTION)} of that start less its noise (one batch's loss varies by ${lossText(e.training!.startNoise)}: two standard deviations)`);

@@ -253,14 +253,13 @@ function expectReluWithItsInit(d: Diagnosis, trace: Trace, label: string): void 
 
 /**
  * The suggested layerRates are the last hidden layer's ‖∂C/∂W‖ over each hidden layer's, the median
- * over the last LAYER_RATE_RECORDS records of that ratio, printed to 3 significant digits, and 1 for
+ * over the last LAYER_RATE_RECORDS full batches' records (an epoch's short last batch left out) of that ratio, printed to 3 significant digits, and 1 for
  * the output.
  */
 function expectRatesFromLastRecords(d: Diagnosis, trace: Trace, label: string): void {
   const remedy = d.remedies.find((r) => r.option.includes('layerRates'));
   if (!remedy) return;
-  const last = trace.length - 1;
-  const window = Array.from({ length: Math.min(trace.length, LAYER_RATE_RECORDS) }, (_, i) => last - i);
+  const window = trace.fullBatchRecords().slice(-LAYER_RATE_RECORDS);
   const middle = (values: number[]) => {
     const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
     const half = sorted.length >> 1;
@@ -274,7 +273,7 @@ function expectRatesFromLastRecords(d: Diagnosis, trace: Trace, label: string): 
   const kept = [run.momentum && `momentum: ${run.momentum}`, run.nesterov && 'nesterov: true', run.weightDecay && `weightDecay: ${run.weightDecay}`, run.decayBiases === false && 'decayBiases: false'].filter(Boolean);
   const settings = kept.map((s) => `${s}, `).join('');
   expect(remedy.option, label).toBe(`optimizer: { name: 'sgd', ${settings}layerRates: [${expected.map((r) => Number(r.toPrecision(3))).join(', ')}] }`);
-  const first = window[window.length - 1];
+  const [first, last] = [window[0], window[window.length - 1]];
   expect(remedy.why, label).toContain(first === last ? `at the last record (step ${trace.steps[last]})` : `(the median over steps ${trace.steps[first]}–${trace.steps[last]}`);
 }
 /**

@@ -2,7 +2,8 @@
  * The accuracy "at the end of the run" is the share of the last batches' rows classified right, as the
  * summary says ("… of their rows classified right"): each batch counts by its rows, so an epoch's
  * 1-row short last batch counts as one row, not as much as a 64-row batch (it was the median of the
- * batches' accuracies). A trace saved without its batches' rows reads the median, as before.
+ * batches' accuracies). A trace saved without its batches' rows reads the median, as before, and the
+ * summary says that it is the median batch's share, not the rows'.
  */
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/flow/diagnose.js';
@@ -45,8 +46,22 @@ describe("the accuracy at the end of a run, of the last batches' rows", () => {
     expect(p.accuracyEnd).toBeCloseTo(rowsShare, 12);
   });
 
-  it("a trace saved without its batches' rows reads the median batch accuracy, as before", () => {
+  it("a trace saved without its batches' rows reads the median batch accuracy, as before, and the summary says it is that median", () => {
     const trace = Trace.fromJSON(JSON.parse(JSON.stringify(shortLastBatches(10, false).toJSON())));
-    expect(trainingProgress(trace)!.accuracyEnd).toBeCloseTo(0.45, 12);
+    const p = trainingProgress(trace)!;
+    expect([p.accuracyEnd, p.accuracyEndMedian]).toEqual([0.45, true]);
+    const summary = diagnose(trace).summary;
+    // It said '45 % of the last epochs' traced batches' rows classified right': 45 % is no share of their rows (those were 89 % right).
+    expect(summary).not.toContain("45 % of the last epochs' traced batches' rows");
+    expect(summary).toContain("with a median of 45 % of each of the last epochs' traced batches' rows classified right (the trace does not record how many rows each batch held)");
+    expect(trainingProgress(shortLastBatches(10, true))!.accuracyEndMedian).toBeUndefined();
+  });
+
+  it("read by batches, saved without its batches' rows: the same words, of their batches", () => {
+    const trace = shortLastBatches(1, false);
+    for (let step = 3; step <= 12; step++) trace.beginRecord(step, 2 - step / 20, step % 2 ? 0.9 : 0);
+    const p = trainingProgress(trace)!;
+    expect([p.read, p.accuracyEnd, p.accuracyEndMedian]).toEqual(['batches', 0.45, true]);
+    expect(diagnose(trace).summary).toContain('a median of 45 % of each of their batches\' rows classified right (the trace does not record how many rows each batch held)');
   });
 });

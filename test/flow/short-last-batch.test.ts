@@ -14,6 +14,7 @@ import { Rng } from '../../src/init/rng.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
 import { lastTableRecord, traceTableData } from '../../src/cli/trace-table.js';
 import { numberText } from '../../src/number-text.js';
+import { median } from '../../src/median.js';
 import { renderReport, REPORT_RECORDS } from '../../src/flow/report-html.js';
 import { expectError } from '../util/expect-error.js';
 
@@ -89,6 +90,51 @@ describe('an epoch\'s short last batch is not read as "the last record"', () => 
     expect('batchRows' in old.toJSON()).toBe(false);
     expect(lastTableRecord(old)).toEqual({ record: records - 1, words: 'the last traced step' });
   }, 60_000);
+
+  it("sigmoid, 1 row left: every median over the records reads the full batches' records alone, and the summary counts those", async () => {
+    const trace = await run(PLAIN, 1, 256);
+    const full = trace.fullBatchRecords();
+    // 6 epochs of 4 full batches and a 1-row one: 24 of the 30 records.
+    expect(full).toEqual(Array.from({ length: 30 }, (_, r) => r).filter((r) => r % 5 !== 4));
+    const d = diagnose(trace);
+    const e = d.evidence;
+    expect([e.records, e.fullBatchRecords]).toEqual([30, 24]);
+    expect(trace.lastFullBatchRecord()).toBe(full.at(-1));
+    // The per-layer rates' window: the last 20 full batches' records, up to the last full batch's step (29), not the 20 records before it.
+    const rates = d.remedies.find((r) => r.option.includes('layerRates'));
+    expect(rates?.why).toContain(`over the last 20 full batches' records (the median over steps ${trace.steps[full.at(-20)!]}–29, so no one batch sets it)`);
+    const over = (records: readonly number[], value: (r: number) => number) => median(records.map(value));
+    const all = Array.from({ length: trace.length }, (_, r) => r);
+    const metrics = ['biasGradNorm', 'deltaRms', 'saturatedFraction', 'updateRatio'] as const;
+    for (let l = 0; l < trace.layers; l++) {
+      for (const metric of metrics) expect(e.layers[l][metric], `${metric} ${l}`).toBe(over(full, (r) => trace.at(metric, r, l)));
+    }
+    const ratio = (metric: 'deltaRms' | 'biasGradNorm') => (r: number) => trace.at(metric, r, 0) / trace.at(metric, r, 2);
+    expect(e.deltaFirstToLast.median).toBe(over(full, ratio('deltaRms')));
+    expect(e.firstToLast.median).toBe(over(full, ratio('biasGradNorm')));
+    // Over every record the 1-row batches moved them (what the test would not see otherwise).
+    expect(over(all, ratio('biasGradNorm'))).not.toBe(e.firstToLast.median);
+    expect(over(all, (r) => trace.at('biasGradNorm', r, 0))).not.toBe(e.layers[0].biasGradNorm);
+    // A median the summary names is over the 24 full batches' records, not the 30 records.
+    expect(d.summary).not.toContain('median over 30 records');
+    if (d.summary.includes('median over')) expect(d.summary).toContain("median over 24 full batches' records");
+    // Saved without its batches' rows: every record is read, as before.
+    const old = diagnose(Trace.fromJSON(savedWithoutRows(trace)));
+    expect(old.evidence.fullBatchRecords).toBeUndefined();
+    expect(old.evidence.firstToLast.median).toBe(over(all, ratio('biasGradNorm')));
+  });
+
+  it('one rule for a full batch: the most rows any record held, a record without rows counted full; the last found without listing them', () => {
+    const trace = new Trace({ sizes: [2, 3, 2], activations: ['sigmoid', 'softmax'], loss: 'cross-entropy', every: 1, run: { optimizer: 'sgd', learningRate: 0.1 } });
+    expect([trace.lastFullBatchRecord(), trace.fullBatchRecords()]).toEqual([undefined, []]);
+    trace.beginRecord(1, 1, 0.5, 64);
+    trace.beginRecord(2, 1, 0.5, 1);
+    expect([trace.lastFullBatchRecord(), trace.fullBatchRecords()]).toEqual([0, [0]]);
+    trace.beginRecord(3, 1, 0.5, NaN);
+    expect([trace.lastFullBatchRecord(), trace.fullBatchRecords()]).toEqual([2, [0, 2]]);
+    trace.beginRecord(4, 1, 0.5, 32);
+    expect([trace.lastFullBatchRecord(), trace.fullBatchRecords()]).toEqual([2, [0, 2]]);
+  });
 
   it('sigmoid, 1 row left, thinned to REPORT_RECORDS: the report keeps the last full batch, its chart naming the step the diagnosis reads', async () => {
     // 20 epochs of 5 batches, every step traced: 100 records. Evenly thinned to 50, the last full batch (record 98, step 99) was

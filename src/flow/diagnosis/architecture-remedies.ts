@@ -69,10 +69,10 @@ export function architectureRemedies(verdict: Verdict, trace: Trace, e: Evidence
   }
 }
 
-/** The hidden activations' standard deviation at the last hidden layer over the first's, median over the records (NaN without two hidden layers). */
+/** The hidden activations' standard deviation at the last hidden layer over the first's, median over the full batches' records (Trace.fullBatchRecords; NaN without two hidden layers). */
 function activationDrift(trace: Trace, e: Evidence): number {
   const chain = e.chain ?? e.layers.slice(0, e.hiddenLayers).map((l) => l.layer);
   if (chain.length < 2) return NaN;
   const [first, last] = [chain[0], chain[chain.length - 1]];
-  return median(Array.from({ length: trace.length }, (_, r) => trace.at('activationStd', r, last) / trace.at('activationStd', r, first)));
+  return median(trace.fullBatchRecords().map((r) => trace.at('activationStd', r, last) / trace.at('activationStd', r, first)));
 }

@@ -40,8 +40,8 @@ export const CANCELLATION = 10;
 export const BATCH_NORM_ROWS = 16;
 
 /**
- * The suggested per-layer rates are each layer's median over this many last records (all of them in
- * a shorter trace) of the rate equalisingRates gives that record: one record of a mini-batch run is
+ * The suggested per-layer rates are each layer's median over this many last full batches' records (Trace.fullBatchRecords; all
+ * of them in a shorter trace) of the rate equalisingRates gives that record: one record of a mini-batch run is
  * one batch's gradient, and one noisy batch would set every rate.
  */
 export const LAYER_RATE_RECORDS = 20;

@@ -113,6 +113,12 @@ export interface Diagnosis {
     /** Trace records read. */
     records: number;
     /**
+     * Where an epoch's short last batch was recorded: the records of full batches (Trace.fullBatchRecords), which every median
+     * over the records here reads (a short batch's gradient norms, step and dead units are of its few rows alone). Absent where
+     * every record is a full batch's.
+     */
+    fullBatchRecords?: number;
+    /**
      * Per-example RMS ‖δ‖ of the first hidden layer over the last hidden layer's: the verdict's
      * measure, since the chain rule and its σ' ≤ 1/4 bound are about each example's δ, and
      * cancellation between examples cannot lower it.

@@ -27,8 +27,12 @@ export function sharesByRow(trace: Trace, rows: number[], shares: number[], what
   return andList(rows.map((l, i) => `${percent(shares[i])}${i === 0 ? ` of ${what}` : ''} in ${rowList(trace, [l])}`));
 }
 
-/** The records a median was taken over, as sentences say it: 'median over 40 records', 'median over 1 record'. */
-export const medianOverRecords = (e: Evidence) => `median over ${counted(e.records, 'record')}`;
+/**
+ * The records a median was taken over, as sentences say it: 'median over 40 records', 'median over 1 record'; the full batches'
+ * alone where short ones were recorded (evidence.fullBatchRecords): 'median over 36 full batches' records'.
+ */
+export const medianOverRecords = (e: Evidence) =>
+  e.fullBatchRecords === undefined ? `median over ${counted(e.records, 'record')}` : `median over ${counted(e.fullBatchRecords, "full batch's record", "full batches' records")}`;
 
 /** The record(s) the decisive gap was read at, as sentences say them: 'at the first step' or 'median over 40 records'. */
 export const gapRecords = (e: Evidence) => (readAtFirst(e) ? 'at the first step' : medianOverRecords(e));

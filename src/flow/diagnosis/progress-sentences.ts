@@ -59,7 +59,7 @@ function notFadedClause(e: Evidence, ends: ChainEnds): string {
 export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, ends: ChainEnds, trace: Trace): string {
   if (p.read === 'epochs') return epochProgressSentence(p, verdict, e, ends, trace) + startNoiseSentence(p, trace) + heldOutUnreadClause(p);
   const windows = `median over the last ${counted(p.window, 'record')}`;
-  const right = `${percent(p.accuracyEnd)} of their rows classified right${chanceClause(p, trace)}`;
+  const right = `${batchesRight(p, 'their rows', 'their batches')}${chanceClause(p, trace)}`;
   // Said so: a trace of one epoch (or one saved before epochs were recorded) has only its batches to read, as has one with an epoch's loss unknown.
   const only = `read from the batches: ${UNREAD_EPOCHS[p.epochsUnread!]}`;
   if (p.state === 'converged') {
@@ -266,13 +266,25 @@ function overshootSentence(trace: Trace): string {
   return `A training loss that rises points to ${steps} overshooting: moving the weights past the lower loss they aimed at`;
 }
 
+/**
+ * The accuracy at the end read from batches, as what it is: the share of `rows` classified right, or, in a trace saved without its
+ * batches' rows (accuracyEndMedian), the median over `batches` of each one's share: "89 % of their rows classified right", "a median
+ * of 45 % of each of their batches' rows classified right (the trace does not record how many rows each batch held)".
+ */
+function batchesRight(p: TrainingProgress, rows: string, batches: string): string {
+  const share = percent(p.accuracyEnd);
+  return p.accuracyEndMedian
+    ? `a median of ${share} of each of ${batches}' rows classified right (the trace does not record how many rows each batch held)`
+    : `${share} of ${rows} classified right`;
+}
+
 /** progressSentence where the trace holds two epochs or more: the state read from the per-epoch losses, with them. */
 function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, ends: ChainEnds, trace: Trace): string {
   const measured = epochLossWords(p);
   const end = atLastEpochs(p.lossEnd, p, p.epochs!);
   const right = Number.isNaN(p.accuracyEnd)
     ? ''
-    : `, with ${percent(p.accuracyEnd)} of ${p.epochLoss === 'batch mean' ? "the last epochs' traced batches' rows" : p.epochLoss === 'all rows at the end' ? 'the training rows' : 'those training rows'} classified right${chanceClause(p, trace)}`;
+    : `, with ${p.epochLoss === 'batch mean' ? batchesRight(p, "the last epochs' traced batches' rows", "the last epochs' traced batches") : `${percent(p.accuracyEnd)} of ${p.epochLoss === 'all rows at the end' ? 'the training rows' : 'those training rows'} classified right`}${chanceClause(p, trace)}`;
   const rise = (now: number, low: { loss: number; words: string }) => `${atLastEpochs(now, p, p.epochs!)}, ${amountAbove(now, low.loss)}above its lowest, ${low.words}`;
   if (p.state === 'overfitting') {
     const held = p.heldOut!;

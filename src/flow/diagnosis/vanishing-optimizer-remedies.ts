@@ -9,23 +9,22 @@ import type { RemedyOptimizerSpec, RemedySetting } from '../remedy.js';
 import { GRADIENT_SCALED_STEPS, RAW_GRADIENT_STEPS, SGD_LEARNING_RATE, largestWithin, sgdDecayBound } from '../../optimizer-defaults.js';
 import { LAYER_RATE_RECORDS, LAYER_RATE_WORTH, LAYER_STEP_SIZE_BOUND, VANISHING_RATIO } from './diagnosis-thresholds.js';
 import { timesOf } from './diagnosis-words.js';
-import { grouped } from '../../counted.js';
+import { counted, grouped } from '../../counted.js';
 import { chainEnds } from './gap-measures.js';
 import type { Evidence } from './diagnosis-types.js';
 import { type AddRemedy, optimizerSwitch } from './remedy-settings.js';
 import { boundText, givenFloat32Text, numberText } from '../../number-text.js';
 
 /**
- * The per-layer rates at the end of a dense network's trace: per weight layer, the median over
- * records `from`..`to` (the last LAYER_RATE_RECORDS up to the last full batch's, Trace.lastFullBatchRecord)
- * of each record's equalisingRates of ‖∂C/∂W‖.
+ * The per-layer rates at the end of a dense network's trace: per weight layer, the median over the last LAYER_RATE_RECORDS full
+ * batches' records (Trace.fullBatchRecords: an epoch's short last batch, a gradient of its few rows alone, left out), records
+ * `from`..`to` of which `count` are read, of each record's equalisingRates of ‖∂C/∂W‖.
  */
-function recentRates(trace: Trace): { from: number; to: number; rates: number[] } {
-  const to = trace.lastFullBatchRecord() ?? -1;
-  const from = Math.max(0, to - LAYER_RATE_RECORDS + 1);
-  const perRecord = Array.from({ length: to - from + 1 }, (_, i) => equalisingRates(trace.row('weightGradNorm', from + i)));
+function recentRates(trace: Trace): { from: number; to: number; count: number; rates: number[] } {
+  const read = trace.fullBatchRecords().slice(-LAYER_RATE_RECORDS);
+  const perRecord = read.map((r) => equalisingRates(trace.row('weightGradNorm', r)));
   const rates = Array.from({ length: trace.layers }, (_, l) => median(perRecord.map((record) => record[l])));
-  return { from, to, rates };
+  return { from: read[0] ?? 0, to: read.at(-1) ?? -1, count: read.length, rates };
 }
 
 /** The optimiser setting that keeps the run's optimiser as it was set (its momentum, Nesterov and weight decay) and adds `rates` (no flag takes it: an object), in its text and as data (its setting, whose layerRates are the numbers the text prints). */
@@ -117,10 +116,10 @@ function offeredRates(trace: Trace, run: RunAtEnd): MeasuredRates | { pastBound:
 }
 
 /** The per-layer-rates remedy of a vanishing run from its measured rates (offeredRates). */
-function layerRatesRemedy(trace: Trace, { from, to, rates }: MeasuredRates, e: Evidence, add: AddRemedy): void {
+function layerRatesRemedy(trace: Trace, { from, to, count, rates }: MeasuredRates, e: Evidence, add: AddRemedy): void {
   const run = trace.run;
   e.layerRates = rates;
-  const window = from === to ? `at the last record (step ${grouped(trace.steps[to])})` : `over the last ${grouped(to - from + 1)} records (the median over steps ${grouped(trace.steps[from])}–${grouped(trace.steps[to])}, so no one batch sets it)`;
+  const window = from === to ? `at the last record (step ${grouped(trace.steps[to])})` : `over the last ${count < to - from + 1 ? counted(count, "full batch's record", "full batches' records") : counted(count, 'record')} (the median over steps ${grouped(trace.steps[from])}–${grouped(trace.steps[to])}, so no one batch sets it)`;
   const remedy = withLayerRates(run, rates);
   add(
     [remedy.setting],
