@@ -9,7 +9,7 @@
  * its own button.
  */
 import { remedyLines, unbrokenPercents, type Remedy } from '../../src/index.js';
-import { proseNodes } from './prose.js';
+import { codeNode, proseNodes } from './prose.js';
 import { noButtonReason, offeredLayerRates, remedySetting, type DataShape } from './remedies.js';
 import type { Settings } from './settings.js';
 
@@ -125,14 +125,12 @@ function show(li: HTMLLIElement, shown: Shown, apply: ApplyRemedy): void {
   const [first, alternative] = shown.choices;
   const text = li.querySelector<HTMLElement>('span.remedy')!;
   if (before?.choices[0].option !== first.option || before.why !== shown.why) {
-    const code = document.createElement('code');
-    code.textContent = first.option;
-    text.replaceChildren(code, ': ', ...proseNodes(shown.why));
+    text.replaceChildren(codeNode(first.option), ': ', ...proseNodes(shown.why));
   }
   showChoice(li, first, 0);
   const line = alternativeLine(li, alternative !== undefined, apply);
   if (line) {
-    line.querySelector('code')!.textContent = alternative.option;
+    line.querySelector('code')!.replaceWith(codeNode(alternative.option));
     showChoice(line, alternative, 1);
   }
 }

@@ -8,6 +8,7 @@
 import { cancelledBiasNote, chartedBiasRows } from './cancelled-biases.js';
 import { verdictHeading, type Diagnosis } from './diagnose.js';
 import { API_REMEDY_TERMS, remedyLines, type RemedyTerms } from './remedy.js';
+import { CODE_WORD_CLASS, CODE_WORD_STYLE, codeWords, type CodeWord } from './code-words.js';
 import { checkObjectArgument } from '../checks.js';
 import { counted, grouped } from '../counted.js';
 import { invalidOption, shown } from '../errors.js';
@@ -410,23 +411,11 @@ export function proseHtml(text: string): string {
   return proseParts(text).map((part) => (part.code ? codeHtml(part.text) : textHtml(part.text))).join('');
 }
 
-/**
- * A command or an option as code that a line breaks only between its words (at its spaces). A browser
- * also breaks after a hyphen or a slash inside a word, which showed `--init` as '--' at a line's end and
- * 'init' under it ('he-' and 'normal', 'learning-rate-' and '0.002.json'): each word with one is a box of
- * its own (the others need none, and the report stays small); a word wider than the line still wraps
- * inside its box (max-width), so nothing sticks out on a phone.
- */
+/** A command or an option as code that a line breaks only between its words (codeWords). */
 export function codeHtml(text: string): string {
-  const word = (w: string) => (BREAKS_INSIDE_A_WORD.test(w) ? `<span class="${CODE_WORD_CLASS}">${escapeHtml(w)}</span>` : escapeHtml(w));
-  return `<code>${text.split(' ').map(word).join(' ')}</code>`;
+  const word = ({ text: w, boxed }: CodeWord) => (boxed ? `<span class="${CODE_WORD_CLASS}">${escapeHtml(w)}</span>` : escapeHtml(w));
+  return `<code>${codeWords(text).map(word).join(' ')}</code>`;
 }
-
-/** Where a browser may break a line inside a word of a command: after a hyphen or a slash. */
-const BREAKS_INSIDE_A_WORD = /[-/]./;
-
-/** The class of a word of codeHtml: kept on one line unless it is wider than the line. */
-const CODE_WORD_CLASS = 'w';
 
 /** Plain text as HTML: escaped, each percentage kept on one line (unbrokenPercents). */
 const textHtml = (text: string) => escapeHtml(unbrokenPercents(text));
@@ -449,9 +438,21 @@ export function proseParts(text: string): ProsePart[] {
   return text.split(/`([^`]+)`/).map((run, i) => ({ text: run, code: i % 2 === 1 })).filter((part) => part.text !== '');
 }
 
+/**
+ * A remedy as two choices where it has an alternative, as the visualizer shows it: its settings and why,
+ * then the alternative's on a line of its own ('or: …'). Joined on one line ('A or B: why') they read
+ * as one setting when the first choice ends as the second begins (an option's value, an option's key).
+ */
+function remedyHtml([first, alternative]: string[], why: string): string {
+  return `${codeHtml(first)}: ${proseHtml(why)}${alternative === undefined ? '' : `<p class="${ALTERNATIVE_CLASS}">or: ${codeHtml(alternative)}</p>`}`;
+}
+
+/** The class of a remedy's alternative's line (remedyHtml), as the visualizer names its own. */
+const ALTERNATIVE_CLASS = 'alternative';
+
 /** The verdict, the summary and the remedies, their settings in `terms` (the command line's flags in a report it writes). */
 function diagnosisHtml(d: Diagnosis, terms: RemedyTerms): string {
-  const remedies = d.remedies.map((r) => `<li>${remedyLines(r, terms).map(codeHtml).join(' or ')}: ${proseHtml(r.why)}</li>`).join('');
+  const remedies = d.remedies.map((r) => `<li>${remedyHtml(remedyLines(r, terms), r.why)}</li>`).join('');
   // An undecided verdict (Diagnosis.undecided) gets the neutral border, not the healthy one's green.
   return `<div class="diagnosis ${d.undecided ? 'undecided' : d.verdict}" data-verdict="${d.verdict}"><p><strong>${verdictHeading(d)}</strong>. ${proseHtml(d.summary)}</p>${remedies ? `<p>What to try${terms.unmadeRun === undefined ? '' : `, as the library's options (${proseHtml(terms.unmadeRun)})`}:</p><ul>${remedies}</ul>` : ''}</div>`;
 }
@@ -624,7 +625,7 @@ figcaption{grid-column:1/-1;font-weight:600;font-size:13px;position:sticky;left:
 .plot .brush{fill:rgba(31,119,180,.15)}.plot .hit{fill:transparent}.histogram path{fill:#1f77b4}.histogram path.axes{fill:none;stroke:#999}
 .table,figure.chart{overflow-x:auto;background:linear-gradient(90deg,#fff 40%,#fff0) left/2em 100% no-repeat local,linear-gradient(270deg,#fff 40%,#fff0) right/2em 100% no-repeat local,linear-gradient(90deg,#0003,#0000) left/10px 100% no-repeat scroll,linear-gradient(270deg,#0003,#0000) right/10px 100% no-repeat scroll}
 .charts>.table{grid-column:1/-1}.row rect{shape-rendering:crispEdges}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px;text-align:right}td{white-space:nowrap}th{vertical-align:bottom}
-code .${CODE_WORD_CLASS}{display:inline-block;max-width:100%;overflow-wrap:anywhere}
+${CODE_WORD_STYLE}.${ALTERNATIVE_CLASS}{margin:.15em 0 0}
 .table.${TABLE_CARDS_CLASS}{overflow:visible;background:none}.${TABLE_CARDS_CLASS} :is(table,caption,thead,tbody,tr,th,td){display:block}.${TABLE_CARDS_CLASS} thead{height:0;overflow:hidden}.${TABLE_CARDS_CLASS} caption{text-align:left}
 .${TABLE_CARDS_CLASS} tr{border:1px solid #ddd;margin:.5em 0;padding:.2em .6em}.${TABLE_CARDS_CLASS} td{border:0;padding:1px 0;display:flex;justify-content:space-between;gap:1em;white-space:normal}.${TABLE_CARDS_CLASS} td>span>span{white-space:nowrap}.${TABLE_CARDS_CLASS} td::before{content:attr(data-label);content:attr(data-label) / "";text-align:left;color:#555}.${TABLE_CARDS_CLASS} td:first-child{font-weight:600}.${TABLE_CARDS_CLASS} td:empty{display:none}
 nav.contents a,.tools a{display:inline-flex;padding:3px 0}nav.contents a,.tools a,.tools button{min-width:${LEAST_TARGET}px;min-height:${LEAST_TARGET}px}

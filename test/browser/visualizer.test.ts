@@ -23,6 +23,7 @@ import { filesReachingNode } from './bundle.js';
 import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM, pageTexts } from './chromium.js';
 import { serveStatic, type StaticServer } from './static-server.js';
 import { sidewaysOverflow } from './sideways.js';
+import { codeWordsBroken } from './code-word-breaks.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 import { proseParts } from '../../src/flow/report-html.js';
 import { unbrokenPercents } from '../../src/percent-text.js';
@@ -240,6 +241,20 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
+
+  // The report's rule (src/flow/code-words.ts), tested as the report's is: the page set its code with a line break allowed
+  // anywhere, so 'he-normal' read 'he-' at a line's end and 'normal' under it on a phone.
+  it("never breaks a command or an option of the diagnosis inside a word (after a hyphen), by the report's rule, from 320 to 760 px", async () => {
+    const { page, errors } = await open('?depth=6&lr=0.5');
+    await trainFor(page, 150);
+    // Words with a hyphen are there to keep whole: the remedies' 'he-normal' among them.
+    expect(await page.locator('#diagnosis code .w').allTextContents()).toContain("'he-normal',");
+    const { words, broken } = await codeWordsBroken(page, '#diagnosis');
+    expect(words).toBeGreaterThan(100);
+    expect(broken).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 
   it('trains with every optimiser it offers, per-layer rates among them; Levenberg-Marquardt shown with why not', async () => {
     const { page, errors } = await open('');

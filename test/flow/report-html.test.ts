@@ -28,6 +28,7 @@ import { Rng } from '../../src/init/rng.js';
 import { createNetwork } from '../../src/api/network.js';
 import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM, pageTexts } from '../browser/chromium.js';
 import { sidewaysOverflow } from '../browser/sideways.js';
+import { codeWordsBroken } from '../browser/code-word-breaks.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 import { EPOCH_CELLS, expectCsvMatchesJson } from '../util/trace-csv.js';
 
@@ -167,38 +168,11 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
     expect(texts.filter((t) => /\d\u00a0%/.test(t)).length).toBeGreaterThan(0);
   });
 
-  // A browser breaks a line after a hyphen: the remedies' commands and options read '--' at a line's end and 'init' under
-  // it, 'he-' and 'normal' (newuser34, in npm start's report). Each width below puts some line end inside a word.
+  // Each width puts some line end inside a word (codeWordsBroken).
   it('never breaks a command or an option inside a word (after a hyphen): only between its words', async () => {
     const phone = await browser.newPage({ viewport: { width: 700, height: 800 } });
     await phone.goto(url);
-    const broken: string[] = [];
-    let words = 0;
-    for (let width = 320; width <= 760; width += 11) {
-      await phone.setViewportSize({ width, height: 800 });
-      const found = await phone.evaluate(() => {
-        const out = { words: 0, broken: [] as string[] };
-        for (const code of Array.from(document.querySelectorAll('.diagnosis code'))) {
-          if (code.getBoundingClientRect().width === 0) continue;
-          const line = code.closest('li, p')!.getBoundingClientRect().width;
-          const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
-          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-            for (const match of node.textContent!.matchAll(/\S+/g)) {
-              const range = document.createRange();
-              range.setStart(node, match.index!);
-              range.setEnd(node, match.index! + match[0].length);
-              const tops = new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top)));
-              out.words++;
-              // A word wider than its line must wrap somewhere; every other stays on one line.
-              if (tops.size > 1 && range.getBoundingClientRect().width < line) out.broken.push(match[0]);
-            }
-          }
-        }
-        return out;
-      });
-      words += found.words;
-      broken.push(...found.broken.map((w) => `${w} at ${width} px`));
-    }
+    const { words, broken } = await codeWordsBroken(phone, '.diagnosis');
     await phone.close();
     expect(words).toBeGreaterThan(100);
     expect(broken).toEqual([]);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { diagnosisText } from '../../src/cli/trace-table.js';
 import { diagnose, type Diagnosis } from '../../src/flow/diagnose.js';
-import { API_REMEDY_TERMS, remedyText, type Remedy, type RemedyTerms } from '../../src/flow/remedy.js';
+import { API_REMEDY_TERMS, remedyLines, remedyText, type Remedy, type RemedyTerms } from '../../src/flow/remedy.js';
 import { codeHtml, renderReport } from '../../src/flow/report-html.js';
 import { Rng } from '../../src/init/rng.js';
 
@@ -33,13 +33,13 @@ const command: RemedyTerms = {
   commandLine: (settings) => (settings[0].option === 'activation' ? { cannot: 'its layers are blocks' } : { line: `gradscope train --${settings[0].option} ${settings[0].flagValue}` }),
 };
 
-/** Each diagnosis block of the page: the line above its remedies and the remedies' text, tags dropped. */
+/** Each diagnosis block of the page: the line above its remedies and the remedies' text, tags dropped, an alternative's line after a newline. */
 function remedyBlocks(html: string): { heading: string; items: string[] }[] {
   return [...html.matchAll(/<div class="diagnosis[^"]*"[^>]*>.*?<\/div>/g)].map(([block]) => {
     const text = (s: string) => s.replace(/<[^>]+>/g, '').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
     return {
       heading: text(/<p>(What to try[^]*?)<\/p><ul>/.exec(block)?.[1] ?? ''),
-      items: [...block.matchAll(/<li>(.*?)<\/li>/g)].map((m) => text(m[1])),
+      items: [...block.matchAll(/<li>(.*?)<\/li>/g)].map((m) => text(m[1].replace('<p class="alternative">', '\n'))),
     };
   });
 }
@@ -52,7 +52,7 @@ describe("the report's remedies", () => {
     // The reason once in the page's text, its backticked flag as code; no remedy repeats it.
     expect(html.split('weight decay 0.005').length - 1).toBe(1);
     expect(html).toContain(`which ${codeHtml('train')} has no flag for):</p>`);
-    expect(block.items).toEqual(["init: 'he-normal': it keeps the <signal> up.", "activation: 'relu' or learningRate: 0.03: relu does not saturate."]);
+    expect(block.items).toEqual(["init: 'he-normal': it keeps the <signal> up.", "activation: 'relu': relu does not saturate.\nor: learningRate: 0.03"]);
     // The terminal says the same heading (wrapped to its width) and the same remedies.
     const printed = diagnosisText(diagnosis, unmade).replace(/\s+/g, ' ');
     expect(printed).toContain(`What to try, as the library's options (${UNMADE}):`);
@@ -63,11 +63,12 @@ describe("the report's remedies", () => {
     const html = await renderReport({ runs: [{ label: 'api', trace, diagnosis }, { label: 'command', trace, diagnosis, remedyTerms: command }] });
     const [api, own] = remedyBlocks(html);
     expect(api.heading).toBe('What to try:');
-    expect(api.items).toEqual(remedies.map((r) => `${remedyText(r, API_REMEDY_TERMS).replace(' (or ', ' or ').replace(/\)$/, '')}: ${r.why}`));
+    // Two choices, two lines: the first with why, then 'or: ' and the alternative (joined, 'A or B: why' read as one setting).
+    expect(api.items).toEqual(remedies.map((r) => remedyLines(r, API_REMEDY_TERMS).map((line, i) => (i === 0 ? `${line}: ${r.why}` : `\nor: ${line}`)).join('')));
     expect(own.heading).toBe('What to try:');
     expect(own.items).toEqual([
       'gradscope train --init he-normal: it keeps the <signal> up.',
-      "activation: 'relu' (createNetwork option: its layers are blocks) or gradscope train --learningRate 0.03: relu does not saturate.",
+      "activation: 'relu' (createNetwork option: its layers are blocks): relu does not saturate.\nor: gradscope train --learningRate 0.03",
     ]);
     expect(html).not.toContain("the library's options");
   });
