@@ -1,7 +1,7 @@
 /**
  * The command a printed command line starts with: the way the user can run gradscope where they are.
  * The CLI prints commands to run next (train's closing `gradscope study --model …`, the main job's
- * "More: gradscope study depth | …"); in a project or a checkout that installed gradscope locally,
+ * closing `gradscope study depth` and others); in a project or a checkout that installed gradscope locally,
  * `gradscope` is not on the shell's PATH, and the line copied from the output failed with "command
  * not found" where `npx gradscope` runs it.
  *

@@ -12,6 +12,7 @@ import { errorMessage } from '../../src/cli/error-line.js';
 import { gradientsCommand } from '../../src/cli/commands/gradients.js';
 import { studyModelCommand } from '../../src/cli/commands/study-model.js';
 import { trainCommand } from '../../src/cli/commands/train.js';
+import { moreText } from '../../src/cli/commands/main-job.js';
 import { LOCAL_COMMAND } from '../../src/cli/invocation.js';
 import { remedyTerms, type RunOnCommandLine } from '../../src/cli/remedy-terms.js';
 import { UnstatedImportOptions } from '../../src/io/import-options.js';
@@ -106,6 +107,22 @@ describe('printed commands under npx read npx gradscope', () => {
       expect(own.startsWith(`npx gradscope ${command.words.join(' ')}: `), own).toBe(true);
       expect(own).toContain(`Usage: npx gradscope ${command.usage}`);
       expect(own).toContain(`Example:\n  npx gradscope ${command.example}\n`);
+    }
+  });
+
+  // 'More: npx gradscope study depth | activations | …' piped one command into the next when pasted (session 34's list).
+  it("the main job's closing commands: each line runs as pasted, a command the CLI knows, its note a shell comment", async () => {
+    const lines = moreText(LOCAL_COMMAND).split('\n');
+    expect(lines[0]).toBe('More, one command a line:');
+    expect(lines.length).toBeGreaterThan(2);
+    for (const line of lines.slice(1)) {
+      // Nothing a shell reads as a pipe, a pattern or a redirection before the comment.
+      const [, words] = /^ {2}npx gradscope ([^#]*?) +# \S/.exec(line) ?? [];
+      expect(words, line).toMatch(/^[\w -]+$/);
+      const args = words.split(' ');
+      const run = await npx(args.includes('--help') ? args : [...args, '--help']);
+      expect([run.code, run.stderr], line).toEqual([0, '']);
+      expect(run.stdout.startsWith(`npx gradscope ${args.filter((a) => a !== '--help').join(' ')}: `), line).toBe(true);
     }
   });
 

@@ -86,6 +86,24 @@ export const mainJobCommand = command({
     ].map((section, i) => ({ ...section, heading: MAIN_JOB_HEADINGS[i] }));
     const file = await writeReport(html, { sections });
     print(terminal, `\nReport: ${shellWord(file)} (studies (a), (b) and (c))`);
-    print(terminal, `Done in ${((performance.now() - started) / 1000).toFixed(1)} s. More: ${gradscopeLine(terminal.invokedAs, 'study depth')} | activations | trainable-depth | plateau (minimum, saddle or slope?) | --model M.json [--data D.json] (see --help).`);
+    print(terminal, `Done in ${((performance.now() - started) / 1000).toFixed(1)} s.\n${moreText(terminal.invokedAs)}`);
   },
 });
+
+/**
+ * What to run after the main job, one command a line that runs as pasted, each with what it does as a
+ * shell comment (the shell skips it). The line it replaced, 'More: gradscope study depth | activations
+ * | …', was menu notation: pasted, the shell piped one command into the next.
+ */
+export function moreText(invoked: string | undefined): string {
+  const more: [words: string, what: string][] = [
+    ['study depth', 'study (a) alone'],
+    ['study activations', `study (b) in full: ${ACTIVATIONS_DEFAULTS.epochs} epochs where this one trained ${MAIN_JOB_ACTIVATION_EPOCHS}`],
+    ['study trainable-depth', 'study (c) in full, not --quick'],
+    ['study plateau', "study (a)'s deepest net: minimum, saddle or slope?"],
+    ['study --help', 'your own model on your own data (--model M.json, --data D.json)'],
+  ];
+  const lines = more.map(([words, what]) => [gradscopeLine(invoked, words), what]);
+  const width = Math.max(...lines.map(([line]) => line.length));
+  return ['More, one command a line:', ...lines.map(([line, what]) => `  ${line.padEnd(width)}  # ${what}`)].join('\n');
+}
