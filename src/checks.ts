@@ -7,7 +7,7 @@
 import { describeValue, GradscopeError, invalidOption, quoted, shorten, shown } from './errors.js';
 import { grouped } from './counted.js';
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type OutputActivation } from './kernels.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean, didYouMeanValue } from './suggest.js';
 import { float32Text } from './number-text.js';
 
 /** Largest layer width accepted (keeps a typo from asking for gigabytes). */
@@ -261,10 +261,10 @@ export function checkDistinctList<T>(values: readonly T[], name: string, what: s
   return values;
 }
 
-/** `value` if it is one of `allowed`. */
+/** `value` if it is one of `allowed`; refused with the nearest of them when it looks mistyped (the CLI's rule: suggest.ts). */
 export function checkChoice<T extends string>(value: unknown, allowed: readonly T[], where: string): T {
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  throw invalidOption(`${where}: expected one of ${allowed.join(', ')}, got ${quoted(value)}`);
+  throw invalidOption(`${where}: expected one of ${allowed.join(', ')}, got ${quoted(value)}${didYouMeanValue(value, allowed, shown)}`);
 }
 
 export function checkActivation(value: unknown, where: string): OutputActivation {

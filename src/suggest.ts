@@ -38,3 +38,8 @@ export function didYouMean(word: string, candidates: readonly string[], show: (c
   const match = closest(word, candidates);
   return match === undefined ? '' : `; did you mean ${show(match)}?`;
 }
+
+/** didYouMean for a value an API caller passed, of any type: only a string can be a mistyped name ('' for anything else). */
+export function didYouMeanValue(value: unknown, candidates: readonly string[], show: (candidate: string) => string): string {
+  return typeof value === 'string' ? didYouMean(value, candidates, show) : '';
+}

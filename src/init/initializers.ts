@@ -3,6 +3,7 @@
  * float32, so every backend starts from bit-identical weights.
  */
 import { invalidOption, shown } from '../errors.js';
+import { didYouMeanValue } from '../suggest.js';
 import { RUNAWAY_PARAMETER } from '../model-limits.js';
 import type { Rng } from './rng.js';
 import { grouped } from '../counted.js';
@@ -233,7 +234,8 @@ export function checkWeightInit(init: unknown, alsoAccepted: readonly string[] =
     if (typeof connections === 'number' && Number.isInteger(connections) && connections >= 1) return { name: 'sparse', connections };
     throw invalidOption(`init: { name: 'sparse' } needs connections, a whole number ≥ 1, got ${String(connections)}`);
   }
-  throw invalidOption(`init: expected one of ${[...WEIGHT_INITS, ...alsoAccepted].join(', ')}, { name: 'normal', std } or { name: 'sparse', connections? }, got ${shown(init)}`);
+  const names = [...WEIGHT_INITS, ...alsoAccepted];
+  throw invalidOption(`init: expected one of ${names.join(', ')}, { name: 'normal', std } or { name: 'sparse', connections? }, got ${shown(init)}${didYouMeanValue(init, names, shown)}`);
 }
 
 export function checkBiasInit(init: unknown): BiasInit {

@@ -4,6 +4,7 @@
  * Adding one: a file in src/optim/ with its class, and one entry in OPTIMIZERS below.
  */
 import { invalidOption, shown } from '../errors.js';
+import { didYouMeanValue } from '../suggest.js';
 import { checkChoice, checkObjectArgument } from '../checks.js';
 import { MODEL, trainableOf, type ModelOwner } from '../model.js';
 import { Adagrad, ADAGRAD_DEFAULTS, ADAGRAD_KEYS } from './adagrad.js';
@@ -131,7 +132,8 @@ export function optimizerNames(): string[] {
 
 export function findOptimizer(name: string): OptimizerDefinition {
   const definition = OPTIMIZERS.find((d) => d.name === name);
-  if (!definition) throw invalidOption(`optimizer: unknown optimiser ${shown(name)} (known: ${optimizerNames().join(', ')})`);
+  // A typo ('adma') gets the nearest name, as the CLI's --optimizer does (one rule: suggest.ts).
+  if (!definition) throw invalidOption(`optimizer: unknown optimiser ${shown(name)}${didYouMeanValue(name, optimizerNames(), shown)} (known: ${optimizerNames().join(', ')})`);
   return definition;
 }
 

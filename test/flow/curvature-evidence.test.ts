@@ -54,7 +54,7 @@ describe('diagnose with curvature evidence', async () => {
 
   // A public type: a misspelt measured read silently as 'objective', and a NaN eigenvalue printed "λ_min = NaN".
   it.each([
-    [{ measured: 'Loss' }, /^diagnose\(trace, options\): curvature\.measured: expected one of objective, loss, got "Loss"$/],
+    [{ measured: 'Loss' }, /^diagnose\(trace, options\): curvature\.measured: expected one of objective, loss, got "Loss"; did you mean "loss"\?$/],
     [{ lambdaMin: Number.NaN }, /^diagnose\(trace, options\): curvature\.lambdaMin: expected a finite number, got NaN$/],
     [{ lambdaMax: '1' }, /^diagnose\(trace, options\): curvature\.lambdaMax: expected a finite number, got "1"$/],
     [{ critical: 1 }, /^diagnose\(trace, options\): curvature\.critical: expected true or false, got 1$/],

@@ -32,7 +32,7 @@ describe("renderReport's input", () => {
     ['a saved trace', { runs: [{ ...run, trace: run.trace.toJSON() }] }, /^renderReport: runs\[0\] "xor": trace: got a saved trace \(plain JSON, as trace.toJSON\(\) writes it\); read it back with Trace.fromJSON\(json\) first$/],
     // Only its own members make one: an object that inherits a saved trace's (made on one) is no saved trace, and no Trace.
     ['an object made on a saved trace', { runs: [{ ...run, trace: Object.create(run.trace.toJSON()) }] }, /^renderReport: runs\[0\] "xor": trace is .*; expected a Trace: net.trace after a traced run/],
-    ['a mistyped detail', { runs: [{ ...run, detail: 'sumary' }] }, /^renderReport: runs\[0\] "xor": detail: expected one of full, summary, got "sumary"$/],
+    ['a mistyped detail', { runs: [{ ...run, detail: 'sumary' }] }, /^renderReport: runs\[0\] "xor": detail: expected one of full, summary, got "sumary"; did you mean "summary"\?$/],
     ['a run in a section without its trace', { sections: [{ id: 's', heading: 'S', runs: [run, without('trace')] }] }, /^renderReport: sections\[0\]\.runs\[1\] "xor": trace is undefined/],
     ['one run, not a list', { runs: run }, /^renderReport: runs: expected an array of ReportRun \{ label, trace, diagnosis, … \}, got /],
     ['a string for the sections', { sections: 'study' }, /^renderReport: sections: expected an array of ReportSection \{ id, heading, … \}, got "study"$/],

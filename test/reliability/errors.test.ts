@@ -222,7 +222,7 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
       [{ ...good, layers: [good.layers[0], { ...good.layers[1], biases: [0, NaN] }] }, /layers\[1\]\.biases\[1\]/],
       [{ ...good, layers: [good.layers[0], { ...good.layers[1], biases: [0, 1e39] }] }, /layers\[1\]\.biases\[1\]: 1e\+39 is beyond the float32 range/],
       // Each field is named once (was 'layers[0].activation: activation: …', 'loss: loss: …'), and a hidden softmax at its own activation (was 'loss: layer 0: …').
-      [{ ...good, layers: [{ ...good.layers[0], activation: 'sigmod' }, good.layers[1]] }, /^layers\[0\]\.activation: expected one of sigmoid, .*got "sigmod"$/],
+      [{ ...good, layers: [{ ...good.layers[0], activation: 'sigmod' }, good.layers[1]] }, /^layers\[0\]\.activation: expected one of sigmoid, .*got "sigmod"; did you mean "sigmoid"\?$/],
       [{ ...good, layers: [{ ...good.layers[0], units: 0 }, good.layers[1]] }, /^layers\[0\]\.units: expected a whole number of units/],
       [{ ...good, loss: 'hinge' }, /^loss: expected one of mse, /],
       [{ ...good, layers: [{ ...good.layers[0], activation: 'softmax' }, good.layers[1]] }, /^layers\[0\]\.activation: softmax is only allowed on the output layer$/],

@@ -1,7 +1,11 @@
 // "Did you mean": the nearest known word within a third of the typed one's length, and a word that
 // differs only in case before any other at the same distance (`Y` is `y`, not the first one-letter key).
+// One rule for the API and the CLI: a mistyped optimiser, activation, initialisation or fault policy
+// passed to createNetwork or train gets the word the CLI's flag suggests (`optimizer: 'adma'` got none).
 import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
 import { closest, didYouMean } from '../../src/suggest.js';
+import { runCliInProcess } from '../util/cli.js';
 
 describe('closest', () => {
   it('takes the candidate that differs only in case over an earlier one at the same distance', () => {
@@ -17,5 +21,44 @@ describe('closest', () => {
   it('says nothing when no candidate is close', () => {
     expect(didYouMean('qqqqqq', ['epochs'])).toBe('');
     expect(didYouMean('epoch', ['epochs'], (c) => `'${c}'`)).toBe("; did you mean 'epochs'?");
+  });
+});
+
+describe('the API suggests what the CLI suggests', () => {
+  /** The word a message suggests ('; did you mean X?', X quoted either way), or undefined. */
+  const suggested = (message: string) => /; did you mean ['"]([^'"]+)['"]\?/.exec(message)?.[1];
+  const X = [[0, 1, 0, 1]];
+  const Y = [[1, 0]];
+  /** What the API says of each typo (its INVALID_OPTION message), beside the CLI's train flag given the same word. */
+  const typos: [flag: string, typed: string, api: () => Promise<unknown>][] = [
+    ['--optimizer', 'adma', async () => (await createNetwork({ sizes: [4, 3, 2], backend: 'ref' })).train(X, Y, { optimizer: 'adma' as never })],
+    ['--activation', 'sigmod', () => createNetwork({ sizes: [4, 3, 2], activation: 'sigmod' as never, backend: 'ref' })],
+    ['--init', 'he-norml', () => createNetwork({ sizes: [4, 3, 2], init: 'he-norml' as never, backend: 'ref' })],
+    ['--on-non-finite', 'skpi', async () => (await createNetwork({ sizes: [4, 3, 2], backend: 'ref' })).train(X, Y, { onNonFinite: 'skpi' as never })],
+  ];
+
+  it.each(typos)('%s %s', async (flag, typed, api) => {
+    const refused = await api().then(
+      () => undefined,
+      (error: { code?: string; message: string }) => error,
+    );
+    expect(refused?.code).toBe('INVALID_OPTION');
+    const cli = await runCliInProcess(['train', flag, typed]);
+    expect(cli.code).toBe(2);
+    const word = suggested(cli.stderr);
+    expect(word, cli.stderr).toBeDefined();
+    expect(suggested(refused!.message), refused!.message).toBe(word);
+  });
+
+  it('suggests nothing for a value that is no string, nor for a word far from every name', async () => {
+    const net = await createNetwork({ sizes: [4, 3, 2], backend: 'ref' });
+    const refusal = (call: () => unknown) => Promise.resolve().then(call).then(() => '', (error: Error) => error.message);
+    const far = await refusal(() => net.train(X, Y, { optimizer: 'qqqqqqqq' as never }));
+    expect(far).toBe('optimizer: unknown optimiser "qqqqqqqq" (known: sgd, lars, adagrad, rmsprop, adam, adamw, lbfgs, levenberg-marquardt, hessian-free, kfac)');
+    net.dispose();
+    for (const activation of [3, 'qqqqqqqq']) {
+      const message = await refusal(() => createNetwork({ sizes: [4, 3, 2], activation: activation as never, backend: 'ref' }));
+      expect(message).toMatch(/^activation: expected one of sigmoid, .*, got (3|"qqqqqqqq")$/);
+    }
   });
 });

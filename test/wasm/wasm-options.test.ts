@@ -10,7 +10,7 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('createWasmKernels checks its option values before it loads anything', () => {
   const refusals: [string, unknown, RegExp][] = [
-    ['an unknown variant', { variant: 'SIMD' }, /^createWasmKernels: variant: expected one of simd, scalar, got "SIMD"$/],
+    ['an unknown variant', { variant: 'SIMD' }, /^createWasmKernels: variant: expected one of simd, scalar, got "SIMD"; did you mean "simd"\?$/],
     ['a variant of another type', { variant: 1 }, /^createWasmKernels: variant: expected one of simd, scalar, got 1$/],
     ['an unknown binary', { binary: 'relaxed' }, /^createWasmKernels: binary: expected one of simd, simd-relaxed, scalar, fastest, got "relaxed"$/],
     ['a binary of another type', { binary: null }, /^createWasmKernels: binary: expected one of simd, simd-relaxed, scalar, fastest, got null$/],
