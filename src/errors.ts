@@ -84,8 +84,8 @@ export function shown(value: unknown): string {
   return text.length > SHOWN_CHARACTERS ? `${text.slice(0, SHOWN_CHARACTERS - 1)}…` : text;
 }
 
-/** Entries of an array or object that `shown` writes before '…'. */
-const SHOWN_ENTRIES = 8;
+/** Entries of an array or object that `shown` (and shapeText) writes before '…'. */
+export const SHOWN_ENTRIES = 8;
 
 function render(value: unknown, depth: number): string {
   if (typeof value === 'string') return JSON.stringify(value.length > SHOWN_CHARACTERS ? value.slice(0, SHOWN_CHARACTERS) : value);

@@ -33,9 +33,9 @@ import type { Network } from '../api/network.js';
 import { UnreadImportOption, UnstatedImportOptions, type ImportOptionName } from './import-options.js';
 import { toOnnx } from './onnx.js';
 import { readSafetensors, toSafetensors } from './safetensors.js';
-import { blockModelFromTfjsLayers, isBlockTfjsModel } from './tfjs-blocks.js';
-import { readFromShards } from './tfjs-format.js';
-import { fromTfjsLayers, toTfjsLayers } from './tfjs-layers.js';
+import { blockTfjsLayersReader, isBlockTfjsModel } from './tfjs-blocks.js';
+import { checkShardGroups } from './tfjs-format.js';
+import { tfjsLayersReader, toTfjsLayers } from './tfjs-layers.js';
 import { tfjsFolderFiles, writeTfjsFolder } from './tfjs-folder.js';
 import { grouped } from '../counted.js';
 import { bytesBeyond } from '../byte-text.js';
@@ -306,9 +306,11 @@ export async function readTfjsLayersFile(path: string, options: ImportOptions = 
     const weightData = new Uint8Array(total);
     let at = 0;
     for (const shard of shards) (weightData.set(shard, at), (at += shard.length));
+    // model.json's own refusals first (its topology, loss, metadata), as fromTfjsLayers gives them; then each group's shard files.
+    const readWeights = isBlockTfjsModel(model) ? blockTfjsLayersReader(model) : tfjsLayersReader(model, { loss: options.loss });
     let read = 0;
-    readFromShards(weightData, groupShards.map((names) => names.map((name) => ({ name: String(name), bytes: shards[read++].length }))));
-    return isBlockTfjsModel(model) ? blockModelFromTfjsLayers(model, weightData) : fromTfjsLayers(model, weightData, { loss: options.loss });
+    checkShardGroups(model, groupShards.map((names) => names.map((name) => ({ name: String(name), bytes: shards[read++].length }))));
+    return readWeights(weightData);
   });
 }
 

@@ -17,6 +17,7 @@
  */
 import { checkKnownKeys, keysOf } from '../checks.js';
 import { shown } from '../errors.js';
+import { shapeText } from '../shape-text.js';
 import { MODEL_FILE_TAG, MODEL_VERSION } from '../network/model-file.js';
 import type { BlockModelData, BlockTensor, ImportNotes } from '../layers/block-model.js';
 import { namedDenseFanIns, type LayerSpec } from '../layers/spec.js';
@@ -161,8 +162,8 @@ export function blockModelFromSafetensors(bytes: Uint8Array | ArrayBuffer, optio
   const tensors: BlockTensor[] = layout.map((slot, i) => {
     const name = names[i];
     const entry = entries.get(name);
-    if (!entry) throw fail(name, `missing: the layers need it (shape [${slot.shape.join(', ')}]); the file has ${listNames(file.entries.map((e) => e.name))}`);
-    if (String(entry.shape) !== String(slot.shape)) throw fail(name, `shape [${entry.shape.join(', ')}] should be [${slot.shape.join(', ')}] for the layers`);
+    if (!entry) throw fail(name, `missing: the layers need it (shape ${shapeText(slot.shape)}); the file has ${listNames(file.entries.map((e) => e.name))}`);
+    if (String(entry.shape) !== String(slot.shape)) throw fail(name, `shape ${shapeText(entry.shape)} should be ${shapeText(slot.shape)} for the layers`);
     entries.delete(name);
     const values = slot.dtype === 'i64' ? decodeCounts(file, entry) : decodeFloats(file, entry, isParameter(slot.name, slot.dtype));
     checkTensorValues(values, { ...slot, name }, badModel);

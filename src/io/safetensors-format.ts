@@ -14,7 +14,8 @@
  * that match shape × dtype, tensors that tile the buffer with no overlap and no hole.
  */
 import { checkBytesArgument } from '../checks.js';
-import { describeValue, quoted, shown } from '../errors.js';
+import { describeValue, quoted } from '../errors.js';
+import { shapeText, shownShape } from '../shape-text.js';
 import { checkStoredTensor, elementPath } from '../model-limits.js';
 import { badModel } from './model-data.js';
 import { grouped } from '../counted.js';
@@ -134,7 +135,7 @@ function readEntry(name: string, value: unknown, bufferLength: number): TensorEn
     throw badModel(`${name}.dtype`, `${quoted(dtype)} is not supported (use ${Object.keys(DTYPE_BYTES).join(', ')})`);
   }
   const isIndex = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
-  if (!Array.isArray(shape) || !shape.every(isIndex)) throw badModel(`${name}.shape`, `expected an array of non-negative integers, got ${shown(shape)}`);
+  if (!Array.isArray(shape) || !shape.every(isIndex)) throw badModel(`${name}.shape`, `expected an array of non-negative integers, got ${shownShape(shape)}`);
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex) || offsets[0] > offsets[1]) {
     throw badModel(`${name}.data_offsets`, `expected [begin, end] with 0 ≤ begin ≤ end, got ${describeValue(offsets)}`);
   }
@@ -143,7 +144,7 @@ function readEntry(name: string, value: unknown, bufferLength: number): TensorEn
   // BigInt: a hostile shape's product must neither round nor print as 4e+24.
   const bytes = BigInt(DTYPE_BYTES[dtype as Dtype]) * shape.reduce((n: bigint, d: number) => n * BigInt(d), 1n);
   if (bytes !== BigInt(end - begin)) {
-    throw badModel(name, `shape [${shape.join(', ')}] of ${dtype} needs ${grouped(bytes)} bytes but data_offsets span ${grouped(end - begin)}`);
+    throw badModel(name, `shape ${shapeText(shape)} of ${dtype} needs ${grouped(bytes)} bytes but data_offsets span ${grouped(end - begin)}`);
   }
   return { name, dtype: dtype as Dtype, shape, begin, end };
 }

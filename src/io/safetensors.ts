@@ -17,6 +17,7 @@
  */
 import { checkKnownKeys, keysOf } from '../checks.js';
 import { shown } from '../errors.js';
+import { shapeText } from '../shape-text.js';
 import { checkActivationOptions, checkAgrees, MistakenImportOption, optionsToPass, refuseHiddenActivation, UnreadImportOption, UnstatedImportOptions, type ImportOptionName } from './import-options.js';
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
 import { MODEL_FILE_TAG, MODEL_VERSION, type ModelData } from '../network/model-file.js';
@@ -108,10 +109,10 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   layers.forEach((layer, l) => {
     const [out, inputs] = layer.weight.shape;
     if (inputs !== sizes[l]) {
-      throw badModel(layer.weight.name, `shape [${out}, ${inputs}] takes ${inputs} inputs but the previous layer has ${counted(sizes[l], 'output')}`);
+      throw badModel(layer.weight.name, `shape ${shapeText([out, inputs])} takes ${inputs} inputs but the previous layer has ${counted(sizes[l], 'output')}`);
     }
     if (layer.bias && (layer.bias.shape.length !== 1 || layer.bias.shape[0] !== out)) {
-      throw badModel(layer.bias.name, `shape [${layer.bias.shape.join(', ')}] should be [${out}] to match ${layer.weight.name}`);
+      throw badModel(layer.bias.name, `shape ${shapeText(layer.bias.shape)} should be ${shapeText([out])} to match ${layer.weight.name}`);
     }
   });
   // Each size is read from a weight tensor's shape: the first one's inputs, then each one's units.
@@ -276,7 +277,7 @@ function groupLayers(entries: TensorEntry[]): LayerEntries[] {
   }
   return [...byName.values()].map((layer) => {
     if (!layer.weight) throw badModel(`${layer.name}.bias`, `has no matching ${layer.name}.weight`);
-    if (layer.weight.shape.length !== 2) throw badModel(layer.weight.name, `expected a 2-D shape [out, in], got [${layer.weight.shape.join(', ')}]`);
+    if (layer.weight.shape.length !== 2) throw badModel(layer.weight.name, `expected a 2-D shape [out, in], got ${shapeText(layer.weight.shape)}`);
     return layer as LayerEntries;
   });
 }
@@ -292,7 +293,7 @@ const MAX_ORDER_SEARCH = 100_000;
  */
 function orderLayers(layers: LayerEntries[], options: SafetensorsImportOptions, metadata: Record<string, string>, notes: string[]): LayerEntries[] {
   const names = options.layers;
-  const listing = layers.map((l) => `${l.name} [${l.weight.shape.join(', ')}]`).join(', ');
+  const listing = layers.map((l) => `${l.name} ${shapeText(l.weight.shape)}`).join(', ');
   if (names !== undefined) {
     if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) throw new MistakenImportOption('layers', 'layers option', 'expected an array of layer names');
     const byName = new Map(layers.map((l) => [l.name, l]));

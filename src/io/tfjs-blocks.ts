@@ -178,6 +178,11 @@ const MEANINGFUL = ['units', 'activation', 'alpha', 'axis', 'epsilon', 'momentum
  * tensors from the weights. BAD_MODEL_FILE names the layer, weight or field at fault.
  */
 export function blockModelFromTfjsLayers(modelJson: unknown, weightData: Uint8Array | ArrayBuffer): BlockModelData {
+  return blockTfjsLayersReader(modelJson)(weightData);
+}
+
+/** blockModelFromTfjsLayers in two steps, as tfjsLayersReader: model.json's metadata and topology checked now, the weights read when given. */
+export function blockTfjsLayersReader(modelJson: unknown): (weightData: Uint8Array | ArrayBuffer) => BlockModelData {
   checkNotWholeTfjsModel(modelJson, 'blockModelFromTfjsLayers');
   const json = parseModelJson(modelJson, 'model.json');
   if (!isBlockTfjsModel(json)) {
@@ -204,21 +209,23 @@ export function blockModelFromTfjsLayers(modelJson: unknown, weightData: Uint8Ar
       }
     }
   });
-  const read = weightReader(json, weightData);
-  const values = new Map<string, Float32Array>();
-  for (const layer of plan) {
-    for (const w of layer.weights) {
-      const v = read(layer.config.name, w.kind, w.shape, isParameter(w.tensor, 'float'));
-      values.set(w.tensor, w.transposed ? transpose(v, w.shape[0], w.shape[1]) : v);
+  return (weightData) => {
+    const read = weightReader(json, weightData);
+    const values = new Map<string, Float32Array>();
+    for (const layer of plan) {
+      for (const w of layer.weights) {
+        const v = read(layer.config.name, w.kind, w.shape, isParameter(w.tensor, 'float'));
+        values.set(w.tensor, w.transposed ? transpose(v, w.shape[0], w.shape[1]) : v);
+      }
     }
-  }
-  const counts = isObject(meta.batchesTracked) ? meta.batchesTracked : {};
-  const tensors: BlockTensor[] = layout.map((slot) => {
-    if (slot.dtype === 'i64' && typeof counts[slot.name] !== 'number') throw badModel(`${where}.batchesTracked`, `no count for ${slot.name}`);
-    const v = slot.dtype === 'i64' ? Float32Array.of(counts[slot.name] as number) : values.get(slot.name)!;
-    checkTensorValues(v, slot, (at, message) => badModel(slot.dtype === 'i64' ? `${where}.batchesTracked.${at}` : at, message));
-    return { ...slot, shape: [...slot.shape], values: v };
-  });
-  const recorded = { ...recordedInitialisation(meta, `${where}.initialisation`, badModel, namedDenseFanIns(layers, inputs, `${where}.layers`)), ...recordedTrainedOn(meta, `${where}.trainedOn`, badModel) };
-  return { kind: 'blocks', loss, inputs, layers, tensors, ...recorded };
+    const counts = isObject(meta.batchesTracked) ? meta.batchesTracked : {};
+    const tensors: BlockTensor[] = layout.map((slot) => {
+      if (slot.dtype === 'i64' && typeof counts[slot.name] !== 'number') throw badModel(`${where}.batchesTracked`, `no count for ${slot.name}`);
+      const v = slot.dtype === 'i64' ? Float32Array.of(counts[slot.name] as number) : values.get(slot.name)!;
+      checkTensorValues(v, slot, (at, message) => badModel(slot.dtype === 'i64' ? `${where}.batchesTracked.${at}` : at, message));
+      return { ...slot, shape: [...slot.shape], values: v };
+    });
+    const recorded = { ...recordedInitialisation(meta, `${where}.initialisation`, badModel, namedDenseFanIns(layers, inputs, `${where}.layers`)), ...recordedTrainedOn(meta, `${where}.trainedOn`, badModel) };
+    return { kind: 'blocks', loss, inputs, layers, tensors, ...recorded };
+  };
 }

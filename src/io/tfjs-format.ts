@@ -8,7 +8,8 @@ import type { Loss } from '../kernels.js';
 import type { CheckedSpec } from '../layers/spec.js';
 import type { Initialisation } from '../init/initialisation.js';
 import { trainedOnCopy, type TrainedOn } from '../trained-on.js';
-import { describeValue, invalidOption, quoted, shown, type GradscopeError } from '../errors.js';
+import { describeValue, invalidOption, quoted } from '../errors.js';
+import { shapeText, shownShape } from '../shape-text.js';
 import { checkStoredTensor, elementPath } from '../model-limits.js';
 import { badModel } from './model-data.js';
 import { grouped } from '../counted.js';
@@ -168,7 +169,9 @@ export function weightReader(json: Record<string, unknown>, weightData: Uint8Arr
   checkBytesArgument(weightData, 'weightData');
   const specs = readWeightSpecs(json);
   const bytes = weightData instanceof Uint8Array ? weightData : new Uint8Array(weightData);
-  if (byteSum(specs) !== BigInt(bytes.length)) throw byteCountError(json, specs, bytes);
+  if (byteSum(specs) !== BigInt(bytes.length)) {
+    throw badModel('weights', `the manifest describes ${grouped(byteSum(specs))} bytes but ${grouped(bytes.length)} were given${byteCountMisfit(specs, BigInt(bytes.length))}`);
+  }
   const offsets = new Map<string, { at: number; spec: WeightSpec }>();
   let at = 0;
   for (const spec of specs) {
@@ -181,7 +184,7 @@ export function weightReader(json: Record<string, unknown>, weightData: Uint8Arr
     if (!found) throw badModel(`weights`, `no "${layer}/${kind}" in the manifest`);
     if (found.spec.dtype !== 'float32') throw badModel(`weights ${found.spec.name}`, `dtype ${found.spec.dtype} should be float32`);
     if (found.spec.shape.join() !== shape.join()) {
-      throw badModel(`weights ${found.spec.name}`, `shape [${found.spec.shape.join(', ')}] should be [${shape.join(', ')}]`);
+      throw badModel(`weights ${found.spec.name}`, `shape ${shapeText(found.spec.shape)} should be ${shapeText(shape)}`);
     }
     const values = new Float32Array(Number(found.spec.size));
     for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(found.at + 4 * i, true);
@@ -219,31 +222,20 @@ export interface ShardFile {
 }
 
 /**
- * The shard files (per manifest group, in paths order) that weight bytes were read from, kept where readTfjsLayersFile
- * knows them: fromTfjsLayers takes bytes alone (as tfjs' ModelArtifacts give them), and a refused count then names the
- * group whose files are short or long, with their sizes, not only the sum over all groups.
+ * Checks that each manifest group's shard files (in its paths' order) hold the bytes its weights take: BAD_MODEL_FILE for
+ * the first group that misfits, with its files' sizes. readTfjsLayersFile knows the files; fromTfjsLayers takes bytes
+ * alone (as tfjs' ModelArtifacts give them), and checks only their sum, so a short group would be named by the weight its end falls in overall.
  */
-const SHARD_FILES = new WeakMap<Uint8Array, readonly (readonly ShardFile[])[]>();
-
-/** Records that `weightData` is `shards` concatenated, each group's files in its paths' order (see SHARD_FILES). */
-export function readFromShards(weightData: Uint8Array, shards: readonly (readonly ShardFile[])[]): void {
-  SHARD_FILES.set(weightData, shards);
-}
-
-/** BAD_MODEL_FILE for weight bytes of the wrong count: the first manifest group whose shard files misfit, where they are known. */
-function byteCountError(json: Record<string, unknown>, specs: readonly WeightSpec[], bytes: Uint8Array): GradscopeError {
-  const shards = SHARD_FILES.get(bytes);
-  const groups = shards ? readWeightGroups(json) : [];
-  for (const [g, group] of groups.entries()) {
-    const files = shards?.[g] ?? [];
+export function checkShardGroups(json: Record<string, unknown>, shards: readonly (readonly ShardFile[])[]): void {
+  for (const [g, group] of readWeightGroups(json).entries()) {
+    const files = shards[g] ?? [];
     const needed = byteSum(group);
     const given = files.reduce((n, file) => n + BigInt(file.bytes), 0n);
     if (needed === given) continue;
     const held = files.map((file) => `${file.name} (${grouped(file.bytes)} bytes)`).join(', ');
     const fromFiles = held ? `its shard files, ${held}, hold ${grouped(given)}` : 'it names no shard files';
-    return badModel(`weightsManifest[${g}]`, `its weights take ${grouped(needed)} bytes but ${fromFiles}${byteCountMisfit(group, given, "the group's ")}`);
+    throw badModel(`weightsManifest[${g}]`, `its weights take ${grouped(needed)} bytes but ${fromFiles}${byteCountMisfit(group, given, "the group's ")}`);
   }
-  return badModel('weights', `the manifest describes ${grouped(byteSum(specs))} bytes but ${grouped(bytes.length)} were given${byteCountMisfit(specs, BigInt(bytes.length))}`);
 }
 
 /** Bytes per element of the dtypes a shard may hold; optimizer state (e.g. int32 `iter`) rides along with the weights. */
@@ -285,7 +277,7 @@ function readWeightSpec(spec: unknown, i: number): WeightSpec {
   }
   const shape = spec.shape;
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw badModel(`${where} (${spec.name}).shape`, `expected non-negative integers, got ${shown(shape)}`);
+    throw badModel(`${where} (${spec.name}).shape`, `expected non-negative integers, got ${shownShape(shape)}`);
   }
   // BigInt: a hostile shape's product must neither round nor print as 4e+24.
   const size = (shape as number[]).reduce((n, d) => n * BigInt(d), 1n);

@@ -16,7 +16,8 @@ import { LEAKY_RELU_SLOPE, LOSS_OUTPUT } from '../kernels.js';
 import { MODEL_FILE_TAG, MODEL_VERSION, parseModelJson, type ImportNotes, type ModelData } from '../network/model-file.js';
 import type { Network } from '../api/network.js';
 import { checkKnownKeys, keysOf } from '../checks.js';
-import { describeValue, quoted, shown } from '../errors.js';
+import { describeValue, quoted } from '../errors.js';
+import { shownShape } from '../shape-text.js';
 import { badModel, exportSource, checkArchitecture, checkSizes, denseAsBlockModel, readActivation, readLoss } from './model-data.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { isBlockModel } from '../network/block-model-check.js';
@@ -90,6 +91,15 @@ interface DenseLayer {
  * Also takes tfjs ModelArtifacts' `weightSpecs` in place of `weightsManifest`.
  */
 export function fromTfjsLayers(modelJson: unknown, weightData: Uint8Array | ArrayBuffer, options: TfjsImportOptions = {}): ModelData {
+  return tfjsLayersReader(modelJson, options)(weightData);
+}
+
+/**
+ * fromTfjsLayers in two steps: model.json checked now (every refusal of its topology, loss and
+ * metadata), the weights read when given. readTfjsLayersFile checks the shard files between the
+ * two, so a file refused for both still names its topology first, as fromTfjsLayers does.
+ */
+export function tfjsLayersReader(modelJson: unknown, options: TfjsImportOptions = {}): (weightData: Uint8Array | ArrayBuffer) => ModelData {
   checkKnownKeys(options, keysOf<TfjsImportOptions>({ loss: true }), 'fromTfjsLayers');
   checkNotWholeTfjsModel(modelJson, 'fromTfjsLayers');
   const json = parseModelJson(modelJson, 'model.json');
@@ -114,15 +124,19 @@ export function fromTfjsLayers(modelJson: unknown, weightData: Uint8Array | Arra
   const imported: ImportNotes = { lossFrom, notes };
   const gradscope = gradscopeMetadata(json);
   const recorded = { ...recordedInitialisation(gradscope, 'userDefinedMetadata.gradscope.initialisation', badModel, chainFanIns(sizes)), ...recordedTrainedOn(gradscope, 'userDefinedMetadata.gradscope.trainedOn', badModel) };
-  const model: ModelData = { loss, sizes, activations, weights: [], biases: [], imported, ...recorded };
+  const model: ModelData = { loss, sizes, activations, weights: [], biases: [], imported, ...recorded }; // the weights: read below, once given
   checkArchitecture(model, 'modelTopology', (l) => dense[l].where);
 
-  const read = weightReader(json, weightData);
-  dense.forEach((layer, l) => {
-    model.weights.push(transpose(read(layer.name, 'kernel', [sizes[l], sizes[l + 1]], true), sizes[l], sizes[l + 1]));
-    model.biases.push(layer.useBias ? read(layer.name, 'bias', [sizes[l + 1]], true) : new Float32Array(sizes[l + 1]));
-  });
-  return model;
+  return (weightData) => {
+    const read = weightReader(json, weightData);
+    const weights: Float32Array[] = [];
+    const biases: Float32Array[] = [];
+    dense.forEach((layer, l) => {
+      weights.push(transpose(read(layer.name, 'kernel', [sizes[l], sizes[l + 1]], true), sizes[l], sizes[l + 1]));
+      biases.push(layer.useBias ? read(layer.name, 'bias', [sizes[l + 1]], true) : new Float32Array(sizes[l + 1]));
+    });
+    return { ...model, weights, biases };
+  };
 }
 
 /**
@@ -193,7 +207,7 @@ function inputWidth(c: Record<string, unknown>, where: string): number | undefin
   const shape = c.batch_input_shape ?? c.batch_shape;
   if (shape === undefined) return undefined;
   if (!Array.isArray(shape) || shape.length !== 2 || typeof shape[1] !== 'number') {
-    throw badModel(`${where}.batch_input_shape`, `expected [null, features], got ${shown(shape)}`);
+    throw badModel(`${where}.batch_input_shape`, `expected [null, features], got ${shownShape(shape)}`);
   }
   return shape[1];
 }

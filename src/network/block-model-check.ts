@@ -6,6 +6,7 @@
  * a file.
  */
 import { describeValue } from '../errors.js';
+import { shapeText, shownShape } from '../shape-text.js';
 import { checkUnits } from '../checks.js';
 import type { Loss } from '../kernels.js';
 import { blockTensorLayout, elementsOf, type TensorSlot } from '../layers/block-layout.js';
@@ -61,7 +62,7 @@ export function checkedBlockTensors(tensors: readonly BlockTensor[], layout: rea
     if (tensor === undefined) throw fail(`${where}.tensors[${i}]`, `missing: the layers need ${describeSlot(slot)} here`);
     const { name, dtype, shape, values } = tensor;
     if (name !== slot.name || dtype !== slot.dtype || String(shape) !== String(slot.shape)) {
-      throw fail(`${where}.tensors[${i}] (${String(name)})`, `the layers need ${describeSlot(slot)} here, got ${dtype} [${String(shape)}]`);
+      throw fail(`${where}.tensors[${i}] (${String(name)})`, `the layers need ${describeSlot(slot)} here, got ${dtype} ${shownShape(shape)}`);
     }
     const copy = float32Copy(values) ?? values; // what is not a real Float32Array, a Proxy of one too, checkTensorValues refuses
     checkTensorValues(copy, slot, fail);
@@ -115,7 +116,7 @@ export function checkBlockModel(model: BlockModelData, where = 'model', fail: Fa
 }
 
 function describeSlot(slot: TensorSlot): string {
-  return `${slot.name} (${slot.dtype} [${slot.shape.join(', ')}])`;
+  return `${slot.name} (${slot.dtype} ${shapeText(slot.shape)})`;
 }
 
 /** Whether an exporter's source is a block model (BlockModelData) rather than a Network or dense ModelData. */

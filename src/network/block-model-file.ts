@@ -12,6 +12,7 @@
  * only keep writing version 1 (model-file.ts), and read either. Reading checks every field and names the first bad one.
  */
 import { GradscopeError, shown } from '../errors.js';
+import { shapeText, shownShape } from '../shape-text.js';
 import type { Loss } from '../kernels.js';
 import { elementsOf } from '../layers/block-layout.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
@@ -83,11 +84,11 @@ export function blockModelFromJSON(file: Record<string, unknown>): BlockModelDat
   const tensors = layout.map((slot): BlockTensor => {
     const where = `model.tensors[${JSON.stringify(slot.name)}]`;
     const t = record[slot.name];
-    if (typeof t !== 'object' || t === null) throw bad(where, `missing (the layers have a tensor of shape [${slot.shape.join(', ')}] here)`);
+    if (typeof t !== 'object' || t === null) throw bad(where, `missing (the layers have a tensor of shape ${shapeText(slot.shape)} here)`);
     checkFileFields(t, keysOf<BlockModelFileTensor>({ shape: true, values: true }), where, bad);
     const { shape, values } = t as Record<string, unknown>;
     if (!Array.isArray(shape) || String(shape) !== String(slot.shape) || shape.length !== slot.shape.length) {
-      throw bad(`${where}.shape`, `expected [${slot.shape.join(', ')}], got ${shown(shape)}`);
+      throw bad(`${where}.shape`, `expected ${shapeText(slot.shape)}, got ${shownShape(shape)}`);
     }
     // The length before reading: a short array must not buy a large allocation, nor a long one be cut.
     const length = elementsOf(slot.shape);

@@ -119,7 +119,7 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
     const blocks = await createNetwork({ inputs: 4, loss: 'cross-entropy', seed: 1, backend: kernels, layers: [{ type: 'dense', units: 8, activation: 'relu' }, { type: 'batch-norm' }, { type: 'dense', units: 3, activation: 'softmax' }] });
     const file = blocks.toJSON() as { tensors: Record<string, { shape: number[] }> };
     file.tensors['0.weight'].shape = [4, 8];
-    await expectError(() => Network.fromJSON(file as never, { backend: kernels }), 'BAD_MODEL_FILE', /^model\.tensors\["0\.weight"\]\.shape: expected \[8, 4\], got \[4,8\]$/);
+    await expectError(() => Network.fromJSON(file as never, { backend: kernels }), 'BAD_MODEL_FILE', /^model\.tensors\["0\.weight"\]\.shape: expected \[8, 4\], got \[4, 8\]$/);
     expect(shown({ a: 'x'.repeat(10_000), b: Array(100).fill(1) }).length).toBeLessThanOrEqual(SHOWN_CHARACTERS);
     expect([shown(NaN), shown([1, 'a', null]), shown(new Float32Array(3)), shown(10n)]).toEqual(['NaN', '[1,"a",null]', 'a Float32Array', '10n']);
     blocks.dispose();

@@ -1,6 +1,7 @@
 /** gradscope gradients --model M [--data D.json | --train N] [--backend wasm|ref] [--json]: on the digits unless --data, as curvature and train. */
 import { denseLayerName } from '../../layer-names.js';
 import { euclideanNorm } from '../../norm.js';
+import { shapeText } from '../../shape-text.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
 import type { Gradients } from '../../api/network.js';
@@ -35,7 +36,7 @@ export function gradientTable(gradients: Gradients, activations: readonly string
 export function namedGradientTable(gradients: Gradients, shapes: ReadonlyMap<string, readonly number[]>, width?: number): string {
   return formatTable(
     ['tensor', 'shape', '‖∂C/∂θ‖'],
-    Object.entries(gradients.parameters).map(([name, g]) => [name, `[${shapes.get(name)!.join(', ')}]`, sci(euclideanNorm(g))]),
+    Object.entries(gradients.parameters).map(([name, g]) => [name, shapeText(shapes.get(name)!), sci(euclideanNorm(g))]),
     width,
   );
 }
