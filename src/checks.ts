@@ -4,7 +4,7 @@
  * and the studies: a width, a whole number, a number within a Range, an activation, a choice from
  * a list. Each throws INVALID_OPTION naming `where` and what it got.
  */
-import { describeValue, GradscopeError, invalidOption, quoted, shorten, shown } from './errors.js';
+import { describeValue, GradscopeError, invalidOption, quoted, shorten, shown, typedWord } from './errors.js';
 import { grouped } from './counted.js';
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type OutputActivation } from './kernels.js';
 import { didYouMean, didYouMeanValue } from './suggest.js';
@@ -325,7 +325,7 @@ function firstUnknownKey(value: object, known: readonly string[]): string | unde
 
 /** An option's name in quotes, a long one cut (a key is the caller's, of any length). */
 function optionName(key: string): string {
-  return `'${shorten(key)}'`;
+  return typedWord(key);
 }
 
 /** The keys of an options type, listed once: a key added to the type and not here fails to compile. */

@@ -2,7 +2,8 @@
  * Every error gradscope throws on purpose is a GradscopeError with a stable `code`, so callers can
  * branch on the code and read the message, which names what was wrong and where.
  */
-import { shellWord } from './shell-word.js';
+import { quotedWord, shellWord } from './shell-word.js';
+import { jsonString, unsafeEscaped } from './unsafe-characters.js';
 
 /** A GradscopeError's code: what went wrong, stable across versions (branch on it, not on the message). */
 export type ErrorCode =
@@ -21,12 +22,22 @@ export type ErrorCode =
   /** An optional package a feature needs is not installed (the message names it and the install command). */
   | 'MISSING_DEPENDENCY';
 
-/** The error gradscope throws on bad input or a failed run: a stable `code` and a message saying what and where. */
+/**
+ * The error gradscope throws on bad input or a failed run: a stable `code` and a message saying what
+ * and where. The message holds no unsafe character (unsafe-characters.ts): a caller prints it to a
+ * terminal, and it quotes what the caller gave (paths, names, keys) and what the system said. Each
+ * such word is quoted by its own rule where the message is written (shellWord, quotedWord,
+ * describeValue), which a reader reads back; the constructor makes one last pass, unsafeEscaped,
+ * over the whole message, so a word some message forgot to quote, or a system's text holding a
+ * path, is escaped too rather than sent to the terminal. The pass changes only unsafe characters,
+ * which the words' quoting leaves none of: nothing is escaped twice.
+ */
 export class GradscopeError extends Error {
   /** What went wrong, stable across versions (branch on it, not on the message). */
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string) {
-    super(message);
+    // As Error takes it (a user's subclass may pass anything): undefined as no message, else its text.
+    super(message === undefined ? message : unsafeEscaped(String(message)));
     this.name = 'GradscopeError';
     this.code = code;
   }
@@ -39,10 +50,11 @@ export function invalidOption(message: string): GradscopeError {
 /**
  * A value as an error message shows it, safely for anything a caller may pass (JSON.stringify
  * throws on BigInt and on cycles, and recurses without bound): numbers as they print, strings
- * quoted and cut at 20 characters, arrays and objects named by kind.
+ * quoted and cut at 20 characters (as JSON, unsafe characters escaped: jsonString), arrays and
+ * objects named by kind.
  */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value)}`;
+  if (typeof value === 'string') return `the string ${jsonString(value.length > 20 ? `${value.slice(0, 20)}…` : value)}`;
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object' && value !== null) return instanceName(value);
   return String(value);
@@ -64,6 +76,11 @@ export function shorten(word: string): string {
   return word.length > SHORTENED_CHARACTERS ? `${word.slice(0, SHORTENED_CHARACTERS)}…` : word;
 }
 
+/** A word the caller typed as a refusal quotes it, `got 'abc'`: shortened, in quotes, unsafe characters escaped (quotedWord). */
+export function typedWord(word: string): string {
+  return quotedWord(shorten(word));
+}
+
 /** A name as messages print it: a string in quotes as written (cut as `shown` cuts it), anything else described. */
 export function quoted(value: unknown): string {
   return typeof value === 'string' ? shown(value) : describeValue(value);
@@ -74,7 +91,7 @@ export const SHOWN_CHARACTERS = 80;
 
 /**
  * A value as an error message shows it ("got …"), whatever the caller passed: as JSON would write
- * it for strings, numbers and small plain arrays and objects (but NaN and ±Infinity by name), an
+ * it (jsonString, unsafe characters escaped) for strings, numbers and small plain arrays and objects (but NaN and ±Infinity by name), an
  * instance by its class ('a Network', 'a Float32Array'), and never more than SHOWN_CHARACTERS (cut
  * with …): a network passed where options go must not put megabytes into a message. Walks at most
  * a few levels and entries, so it is cheap on anything.
@@ -88,7 +105,7 @@ export function shown(value: unknown): string {
 export const SHOWN_ENTRIES = 8;
 
 function render(value: unknown, depth: number): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > SHOWN_CHARACTERS ? value.slice(0, SHOWN_CHARACTERS) : value);
+  if (typeof value === 'string') return jsonString(value.length > SHOWN_CHARACTERS ? value.slice(0, SHOWN_CHARACTERS) : value);
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'function') return 'a function';
   if (typeof value !== 'object' || value === null) return String(value);
@@ -100,7 +117,7 @@ function render(value: unknown, depth: number): string {
     return `[${items.join(',')}${value.length > SHOWN_ENTRIES ? ',…' : ''}]`;
   }
   const keys = Object.keys(value);
-  const entries = keys.slice(0, SHOWN_ENTRIES).map((key) => `${JSON.stringify(key)}:${render((value as Record<string, unknown>)[key], depth - 1)}`);
+  const entries = keys.slice(0, SHOWN_ENTRIES).map((key) => `${jsonString(key)}:${render((value as Record<string, unknown>)[key], depth - 1)}`);
   return `{${entries.join(',')}${keys.length > SHOWN_ENTRIES ? ',…' : ''}}`;
 }
 
@@ -108,6 +125,7 @@ function render(value: unknown, depth: number): string {
 export function ioError(path: string, action: 'read' | 'write', error: unknown): GradscopeError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   // Node's message reads "ENOENT: no such file or directory, open 'x'": keep the reason, not the call.
+  // Without a code, the whole text, which may hold the path raw: GradscopeError's last pass escapes it.
   const reason = code ? String((error as Error).message).split(',')[0] : String(error);
   return new GradscopeError('IO_ERROR', `${shellWord(path)}: cannot ${action} (${reason})`);
 }

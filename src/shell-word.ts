@@ -12,46 +12,39 @@
  * foundation of src/ so that the library's messages (errors.ts, io/) and the command line's say a
  * path by one rule.
  */
+import { escapeOf, hasUnsafe, UNSAFE_CLASS } from './unsafe-characters.js';
 
 /** Characters a POSIX shell passes on unchanged and splits no word at. */
 const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
-/**
- * What single quotes would print raw and a terminal reads as other than text: the C0 controls and
- * DEL, the C1 controls (U+009B is an 8-bit CSI to xterm-family terminals), the line and paragraph
- * separators, and the bidirectional embeddings, overrides and isolates (U+202A–U+202E,
- * U+2066–U+2069), which reorder what follows them on the line.
- */
-const CONTROL_CLASS = '\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
-const CONTROL = new RegExp(`[${CONTROL_CLASS}]`);
-/** What $'…' escapes: the control characters, a backslash and a quote. */
-const ESCAPED = new RegExp(`[${CONTROL_CLASS}\\\\']`, 'g');
+/** What $'…' escapes: the unsafe characters (unsafe-characters.ts), a backslash and a quote. */
+const ESCAPED = new RegExp(`[${UNSAFE_CLASS}\\\\']`, 'g');
 
-/** The escapes $'…' reads by name. */
-const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\t': '\\t', '\r': '\\r', '\\': '\\\\', "'": "\\'" };
-
-/**
- * A control character's escape in $'…': by name, else \xHH below U+0080 (always two digits, so a hex
- * digit after it stays itself), else \uHHHH (always four), which bash, zsh and ksh read as the
- * character in a UTF-8 locale (\xHH would be a lone byte, not the character).
- */
-function escapeOf(c: string): string {
-  const code = c.charCodeAt(0);
-  return NAMED_ESCAPES[c] ?? (code < 0x80 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
-}
+/** A character's escape in $'…': a backslash or quote behind a backslash, an unsafe character by escapeOf. */
+const dollarEscapeOf = (c: string): string => (c === '\\' || c === "'" ? `\\${c}` : escapeOf(c));
 
 /** `text` in $'…', each backslash, quote and control character an escape. (A NUL, which no path or argument can hold, would end the word.) */
 function dollarQuoted(text: string): string {
-  return `$'${text.replace(ESCAPED, escapeOf)}'`;
+  return `$'${text.replace(ESCAPED, dollarEscapeOf)}'`;
 }
 
 /** `text` as one shell word: unchanged if plain, $'…' with a control character, else single-quoted (a ' inside written as '\''). */
 export function shellWord(text: string): string {
   if (PLAIN_WORD.test(text)) return text;
-  return CONTROL.test(text) ? dollarQuoted(text) : `'${text.replace(/'/g, `'\\''`)}'`;
+  return hasUnsafe(text) ? dollarQuoted(text) : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /** `words` as one command line, each a shell word (a remedy's line, printed whole to be pasted). */
 export function shellLine(words: readonly string[]): string {
   return words.map(shellWord).join(' ');
+}
+
+/**
+ * A word the user typed as a sentence quotes it (a refusal's `got '…'`): in single quotes as typed,
+ * or, holding an unsafe character, as its $'…' word, which reads back as typed and gives the
+ * terminal nothing raw. Unlike shellWord, a plain word keeps its quotes and a quote inside stays as
+ * typed: the sentence shows the word, no shell reads it.
+ */
+export function quotedWord(text: string): string {
+  return hasUnsafe(text) ? dollarQuoted(text) : `'${text}'`;
 }

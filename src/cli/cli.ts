@@ -6,7 +6,7 @@
  * they name, an INVALID_OPTION: `convert FOLDER OUT --from safetensors`). Nothing ever prints a
  * stack trace.
  */
-import { GradscopeError, shorten } from '../errors.js';
+import { GradscopeError, typedWord } from '../errors.js';
 import { commandHelp, commandName, flagLines, missingFlag, parseArgs, usageLines, UsageError, wrongWordCount, type Command } from './command.js';
 import { gradscopeLine } from './invocation.js';
 import { errorLine, oneLine, SaidError } from './error-line.js';
@@ -63,7 +63,7 @@ function findCommand(argv: string[], invoked: string | undefined): { command: Co
   const typed = leading.slice(0, Math.max(...COMMANDS.map((c) => c.words.length))).join(' ');
   const job = JOB_WORDS[leading[0]];
   // Its words after it too (`gradscope trace out.json`): the job is what the user asks for, whatever it is given.
-  if (job) throw new UsageError(`unknown command '${shorten(leading.join(' '))}'; '${gradscopeLine(invoked, job.command.usage.split(' [')[0])}' does that job: it ${job.does((words) => gradscopeLine(invoked, words))} (see ${commandName(job.command, invoked)} --help)`);
+  if (job) throw new UsageError(`unknown command ${typedWord(leading.join(' '))}; '${gradscopeLine(invoked, job.command.usage.split(' [')[0])}' does that job: it ${job.does((words) => gradscopeLine(invoked, words))} (see ${commandName(job.command, invoked)} --help)`);
   // The main job (no words) is no command's first word: a word no command has is an unknown command.
   const longer = command.words.length ? longerCommands(command) : [];
   // A whole command and a word more (`study depth extra`): refused as parseArgs refuses it after a flag.
@@ -74,7 +74,7 @@ function findCommand(argv: string[], invoked: string | undefined): { command: Co
   if (next !== undefined) guesses.push([...command.words, next].join(' '));
   const guessed = guesses.map((name) => `'${gradscopeLine(invoked, name)}'`).join(' or ');
   const accepted = longer.length ? wordsAfter(command, invoked) : `the commands: ${commandList(invoked)}`;
-  throw new UsageError(`unknown command '${shorten(leading.join(' '))}'${guesses.length ? `; did you mean ${guessed}?` : ''} (${accepted}; see ${gradscopeLine(invoked, '--help')})`);
+  throw new UsageError(`unknown command ${typedWord(leading.join(' '))}${guesses.length ? `; did you mean ${guessed}?` : ''} (${accepted}; see ${gradscopeLine(invoked, '--help')})`);
 }
 
 /** Commands whose words go on from `command`'s (`study depth` from `study`). */
@@ -156,7 +156,7 @@ function topLevelRequest(argv: string[], invoked: string | undefined): { help: C
 
 /** Words of the command line as a refusal quotes them. */
 function quotedWords(words: string[]): string {
-  return words.map((word) => `'${shorten(word)}'`).join(' ');
+  return words.map(typedWord).join(' ');
 }
 
 /**

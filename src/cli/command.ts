@@ -7,7 +7,7 @@
 import { FLOAT32_MAX_WORDS, FLOAT32_MIN_NORMAL_WORDS, float32Problem, largestFloat32Below, MAX_SEED, MAX_UNITS } from '../checks.js';
 import { float32Text } from '../number-text.js';
 import { digitSplitProblem, MNIST_SOURCE } from '../data/mnist.js';
-import { GradscopeError, shorten } from '../errors.js';
+import { GradscopeError, shorten, typedWord } from '../errors.js';
 import { DATA_FILE_SHAPE, dataFromJSON, type DataFile } from '../io/data-file.js';
 import { checkWritable, parseJsonBytes, readFileBytes } from '../io/file-access.js';
 import { checkModelLimits, FILE_LIMITS } from '../model-limits.js';
@@ -167,7 +167,7 @@ export function parseArgs(command: Command, argv: string[], invoked?: string): P
     if (spec === undefined || !word.startsWith('--')) {
       // None near: the flags it takes, so the refusal says what is accepted (a list, not their values: --help has those).
       const accepted = ` (it takes ${[...table.keys()].map((f) => `--${f}`).join(', ')}; see ${name} --help)`;
-      throw new UsageError(`unknown flag ${shorten(word.slice(0, eq > 0 ? eq : undefined))} for '${name}'${didYouMean(flag, [...table.keys()], (f) => `--${f}`) || accepted}`);
+      throw new UsageError(`unknown flag ${shellWord(shorten(word.slice(0, eq > 0 ? eq : undefined)))} for '${name}'${didYouMean(flag, [...table.keys()], (f) => `--${f}`) || accepted}`);
     }
     if (flags.has(flag)) throw new UsageError(`--${flag} is given twice`);
     if (spec.value === undefined) {
@@ -192,7 +192,7 @@ export function parseArgs(command: Command, argv: string[], invoked?: string): P
 export function wrongWordCount(command: Command, positional: string[], invoked: string | undefined): string {
   const expected = (command.positionals ?? []).map((p) => p.name);
   const wanted = expected.length ? `${expected.join(' ')} (${expected.length} words)` : 'no words besides its flags';
-  return `'${commandName(command, invoked)}' takes ${wanted}, got ${positional.length ? positional.map((w) => `'${shorten(w)}'`).join(' ') : 'none'}`;
+  return `'${commandName(command, invoked)}' takes ${wanted}, got ${positional.length ? positional.map(typedWord).join(' ') : 'none'}`;
 }
 
 export function stringFlag(args: ParsedArgs, name: string, required: true): string;
@@ -276,14 +276,14 @@ export function numberFlag(args: ParsedArgs, name: string, fallback?: number): n
     return flag.default;
   }
   const value = Number(text);
-  if (!Number.isFinite(value) || !(rule.integer ? isDecimalInteger(text) : isDecimalNumber(text))) throw new UsageError(`--${name} needs ${numberKind(rule)}, got '${shorten(text)}'`);
+  if (!Number.isFinite(value) || !(rule.integer ? isDecimalInteger(text) : isDecimalNumber(text))) throw new UsageError(`--${name} needs ${numberKind(rule)}, got ${typedWord(text)}`);
   if (rule.min !== undefined && (value < rule.min || (rule.exclusive && value === rule.min))) {
-    throw new UsageError(`--${name} must be ${rule.exclusive ? '>' : '≥'} ${rule.min}, got '${shorten(text)}'`);
+    throw new UsageError(`--${name} must be ${rule.exclusive ? '>' : '≥'} ${rule.min}, got ${typedWord(text)}`);
   }
-  if (rule.below !== undefined && !(value < rule.below)) throw new UsageError(`--${name} must be < ${rule.below}, got '${shorten(text)}'`);
-  if (rule.max !== undefined && value > rule.max) throw new UsageError(`--${name} must be ≤ ${rule.max}${rule.why === undefined ? '' : ` (${rule.why})`}, got '${shorten(text)}'`);
+  if (rule.below !== undefined && !(value < rule.below)) throw new UsageError(`--${name} must be < ${rule.below}, got ${typedWord(text)}`);
+  if (rule.max !== undefined && value > rule.max) throw new UsageError(`--${name} must be ≤ ${rule.max}${rule.why === undefined ? '' : ` (${rule.why})`}, got ${typedWord(text)}`);
   // After the flag's own bounds, which name its rule (a seed's ≤ 4294967295): past 2⁵³ − 1 a double holds no longer every whole number: --epochs 99999999999999999999 was read, and printed, as 1e20.
-  if (rule.integer && !Number.isSafeInteger(value)) throw new UsageError(`--${name} must be ≤ ${grouped(Number.MAX_SAFE_INTEGER)} (2⁵³ − 1, the largest whole number held exactly), got '${shorten(text)}'`);
+  if (rule.integer && !Number.isSafeInteger(value)) throw new UsageError(`--${name} must be ≤ ${grouped(Number.MAX_SAFE_INTEGER)} (2⁵³ − 1, the largest whole number held exactly), got ${typedWord(text)}`);
   const float32 = rule.float32 ? float32Problem(value, `--${name}`) : undefined;
   if (float32 !== undefined) throw new UsageError(float32);
   return value;
@@ -362,9 +362,9 @@ const quotedWord = (word: string) => `'${word}'`;
 /** The words of a list flag's `text` (comma-separated), each given once (`once` says why, e.g. 'each runs once'; `same` says when two words are the same entry). */
 function listWords(name: string, text: string, once: string, same: (a: string, b: string) => boolean = (a, b) => a === b): string[] {
   const words = text.split(',');
-  if (words.some((word) => word.trim() === '')) throw new UsageError(`--${name} has an empty entry, got '${shorten(text)}'`);
+  if (words.some((word) => word.trim() === '')) throw new UsageError(`--${name} has an empty entry, got ${typedWord(text)}`);
   words.forEach((word, i) => {
-    if (words.findIndex((other) => same(other, word)) !== i) throw new UsageError(`--${name} lists ${shorten(word)} twice (${once}), got '${shorten(text)}'`);
+    if (words.findIndex((other) => same(other, word)) !== i) throw new UsageError(`--${name} lists ${shellWord(shorten(word))} twice (${once}), got ${typedWord(text)}`);
   });
   return words;
 }
@@ -381,7 +381,7 @@ export function listFlag(args: ParsedArgs, name: string, known?: readonly string
   const words = listWords(name, text, once);
   const unknown = known && words.find((word) => !known.includes(word));
   if (unknown !== undefined) {
-    throw new UsageError(`--${name}: unknown '${shorten(unknown)}'${didYouMean(unknown, known!, quotedWord)} (one of ${known!.join(', ')})`);
+    throw new UsageError(`--${name}: unknown ${typedWord(unknown)}${didYouMean(unknown, known!, quotedWord)} (one of ${known!.join(', ')})`);
   }
   return words;
 }
@@ -396,10 +396,10 @@ export function wholeListFlag(args: ParsedArgs, name: string, min: number, also 
   if (text === undefined) return undefined;
   const numbers = text.split(',').map(Number);
   if (numbers.some((value, i) => !isDecimalInteger(text.split(',')[i]) || value < min)) {
-    throw new UsageError(`--${name} needs whole numbers ≥ ${min} separated by commas${also}, got '${shorten(text)}'`);
+    throw new UsageError(`--${name} needs whole numbers ≥ ${min} separated by commas${also}, got ${typedWord(text)}`);
   }
   const { max, why } = flagOf(args, name).rule ?? {};
-  if (max !== undefined && numbers.some((value) => value > max)) throw new UsageError(`--${name} takes numbers ≤ ${max}${why === undefined ? '' : ` (${why})`}, got '${shorten(text)}'`);
+  if (max !== undefined && numbers.some((value) => value > max)) throw new UsageError(`--${name} takes numbers ≤ ${max}${why === undefined ? '' : ` (${why})`}, got ${typedWord(text)}`);
   return repeats ? numbers : listWords(name, text, EACH_RUNS_ONCE, (a, b) => Number(a) === Number(b)).map(Number);
 }
 
@@ -449,7 +449,7 @@ export function choiceFlag<T extends string>(args: ParsedArgs, name: string, all
   const choices = allowed ?? (flag.value!.split('|') as T[]);
   const value = stringFlag(args, name) ?? (flag.default as T | undefined);
   if (value !== undefined && !(choices as readonly string[]).includes(value)) {
-    throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got '${shorten(value)}'${didYouMean(value, choices, quotedWord)}`);
+    throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got ${typedWord(value)}${didYouMean(value, choices, quotedWord)}`);
   }
   return value as T | undefined;
 }

@@ -9,6 +9,7 @@ import { DivergedError } from '../training/advice.js';
 import { adviceTerms, type Command } from './command.js';
 import { UnstatedImportOptions } from '../io/import-options.js';
 import { unstatedImportMessage } from './unstated-import-words.js';
+import { unsafeEscaped } from '../unsafe-characters.js';
 
 /**
  * The most characters of a message's words a line prints, then …: what a file holds (a header's
@@ -24,10 +25,17 @@ function unbroken(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ');
 }
 
-/** One line, whatever the message holds: unbroken, at most MESSAGE_CHARACTERS, then …. */
+/**
+ * One line, whatever the message holds: unbroken, at most MESSAGE_CHARACTERS, then …, and no unsafe
+ * character left raw (unsafeEscaped): the last pass of every error line main() prints. A
+ * GradscopeError's message had it in its constructor, but not what the command line writes itself:
+ * a UsageError, a message said again in the flags' terms (messageFor), an internal error's text.
+ * Line breaks become spaces first, as the message's own layout: a user's word quoted its line breaks
+ * as \n before it reached the message (typedWord, shellWord).
+ */
 export function oneLine(text: string): string {
   const line = unbroken(text);
-  return line.length > MESSAGE_CHARACTERS ? `${line.slice(0, MESSAGE_CHARACTERS)}…` : line;
+  return unsafeEscaped(line.length > MESSAGE_CHARACTERS ? `${line.slice(0, MESSAGE_CHARACTERS)}…` : line);
 }
 
 /** `error`'s message as `command` says it: a DIVERGED's advice names the command's flags (--learning-rate), not the API's options (learningRate); a file that lacks what import flags say, the flags the command has (unstated-import-words.ts), its command lines as the user runs gradscope (`invoked`, Terminal.invokedAs). */
@@ -35,7 +43,7 @@ export function errorMessage(error: GradscopeError, command: Command | undefined
   if (error instanceof UnstatedImportOptions && command) {
     // What the file lacks may quote it at any length; what to run, printed whole, runs as printed.
     const { lacks, run } = unstatedImportMessage(error, command, invoked);
-    return `${oneLine(lacks)}${unbroken(run)}`;
+    return `${oneLine(lacks)}${unsafeEscaped(unbroken(run))}`;
   }
   return oneLine(error instanceof DivergedError && command ? error.messageFor(adviceTerms(command)) : error.message);
 }

@@ -6,7 +6,7 @@
  */
 import type { BiasInit, WeightInit } from '../init/initializers.js';
 import { isStd, stdRule, WEIGHT_INITS } from '../init/initializers.js';
-import { shorten } from '../errors.js';
+import { typedWord } from '../errors.js';
 import { orList } from '../list-text.js';
 import { didYouMean } from '../suggest.js';
 import { isDecimalNumber, stringFlag, UsageError, type ParsedArgs } from './command.js';
@@ -62,10 +62,10 @@ function readInit(args: ParsedArgs, flag: string, forms: InitForms): string | Re
     // A misspelt name (he-norml, sparce:15) gets the choice flags' "did you mean", its number kept.
     const known = form === undefined && !forms.names.includes(name) ? [...forms.names, ...Object.keys(forms.valued)] : [];
     const suggestion = didYouMean(name, known, (match) => `'${[match, value, ...rest].filter((part) => part !== undefined).join(':')}'`);
-    throw new UsageError(`--${flag} must be ${initFormsText(forms)} (${numbers.join(', ')} decimal numbers), got '${shorten(text)}'${suggestion}`);
+    throw new UsageError(`--${flag} must be ${initFormsText(forms)} (${numbers.join(', ')} decimal numbers), got ${typedWord(text)}${suggestion}`);
   }
   // Said here in the flag's words: createNetwork would say "init: { name: 'normal' } needs a std > 0 …".
-  if (form.std && !isStd(number, form.std.zeroAllowed)) throw new UsageError(`--${flag} ${form.shown} needs ${stdRule('STD', form.std.zeroAllowed)}, got '${shorten(text)}'`);
+  if (form.std && !isStd(number, form.std.zeroAllowed)) throw new UsageError(`--${flag} ${form.shown} needs ${stdRule('STD', form.std.zeroAllowed)}, got ${typedWord(text)}`);
   return { name, [form.key]: number };
 }
 

@@ -1,5 +1,5 @@
 /** What the training loop asks of an optimiser; one file per optimiser implements it. */
-import { describeValue, GradscopeError, invalidOption, shorten, shown } from '../errors.js';
+import { describeValue, GradscopeError, invalidOption, shown, typedWord } from '../errors.js';
 import { isTypedNumberArray } from '../data/matrix.js';
 import { SaidInTerms, type OptionTerms } from '../option-refusal.js';
 import type { Loss, NumberArray } from '../kernels.js';
@@ -244,7 +244,7 @@ export function checkStateKind(state: unknown, where: string, name: string, rest
   const saved: unknown = (state as Partial<OptimizerState>).name;
   if (typeof saved !== 'string') throw invalidOption(`${where}: the state's name is ${shown(saved)}; expected '${name}', the optimiser that saved it`);
   if (saved !== name) {
-    const kind = `'${shorten(saved)}'`;
+    const kind = typedWord(saved);
     throw invalidOption(`${where}: the state is ${kind} state, not '${name}' state: ${restoredBy(kind)}`);
   }
   return state as OptimizerState;

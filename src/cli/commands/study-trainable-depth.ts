@@ -5,7 +5,7 @@
  * experiments (issue 14).
  */
 import { counted, countedList, grouped } from '../../counted.js';
-import { shorten } from '../../errors.js';
+import { typedWord } from '../../errors.js';
 import { writeReport } from '../../io/report-file.js';
 import {
   ACCURACY_GOAL,
@@ -77,7 +77,7 @@ export function rowWork(remedy: TrainableDepthRemedy | undefined, depth: number,
 function papersFlag(args: ParsedArgs, quick: boolean): boolean {
   const text = stringFlag(args, 'papers');
   if (text === undefined) return !quick;
-  if (text !== '0' && text !== '1') throw new UsageError(`--papers takes 1 (run the papers' experiments: the default without --quick) or 0 (leave them out), got '${shorten(text)}'`);
+  if (text !== '0' && text !== '1') throw new UsageError(`--papers takes 1 (run the papers' experiments: the default without --quick) or 0 (leave them out), got ${typedWord(text)}`);
   return text === '1';
 }
 
