@@ -5,7 +5,7 @@
  * Node only: it reads the package's JSON files. `mnist` is an optional peer dependency, so browser
  * users of 'gradscope' never download its 41 MB; without it this module says how to install it.
  */
-import { checkKnownKeys } from '../checks.js';
+import { checkKnownKeys, checkNumber } from '../checks.js';
 import { counted, grouped } from '../counted.js';
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import { Rng } from '../init/rng.js';
@@ -108,25 +108,55 @@ export function digitSplitProblem(train: number, test: number, names = { train: 
   return `${names.train} ${train} + ${names.test} ${test} = ${counted(train + test, 'digit')}, more than ${MNIST_SOURCE} (training and test digits share them): lower ${names.train} or ${names.test}`;
 }
 
-/** The first `train` digits for training and the `test` after them (default 9,000 and the rest, 1,000); more than the `mnist` package's 10,000 together is INVALID_OPTION. */
-export async function loadMnist(options: { train?: number; test?: number } = {}): Promise<MnistSplit> {
-  checkKnownKeys(options, ['train', 'test'], 'loadMnist');
-  const trainRows = options.train ?? 9000;
-  return loadDigitSplit(trainRows, options.test ?? Math.max(0, MNIST_DIGITS - trainRows), { train: 'train', test: 'test' }, 'loadMnist: ');
+/** loadMnist's training digits by default (its test digits: the rest, 1,000). */
+export const MNIST_TRAIN_DIGITS = 9000;
+
+/** loadMnist's options. */
+export interface MnistOptions {
+  /** Training digits: the first `train` of the fixed order (default MNIST_TRAIN_DIGITS, 9,000). */
+  train?: number;
+  /** Test digits: the `test` after the training digits (default the rest of the 10,000: 1,000 beside the default `train`). */
+  test?: number;
+  /**
+   * How many of the split's training and test digits to return, the first of each (default: all of them). The split
+   * stays where `train` and `test` put it, so `{ take: { train: 1000 } }` gives the first 1,000 training digits and
+   * the same 1,000 test digits as `{}`, and only the digits taken are copied (each digit is 3,136 bytes). A count beyond its side is INVALID_OPTION.
+   */
+  take?: MnistTake;
+}
+
+/** How many of the split's digits loadMnist returns, the first of each side (MnistOptions.take). */
+export interface MnistTake {
+  /** Training digits to return, at most `train` (default all of them). */
+  train?: number;
+  /** Test digits to return, at most `test` (default all of them). */
+  test?: number;
+}
+
+/** The first `train` digits for training and the `test` after them (default 9,000 and the rest, 1,000), or the first of each that `take` asks for; more than the `mnist` package's 10,000 together is INVALID_OPTION. */
+export async function loadMnist(options: MnistOptions = {}): Promise<MnistSplit> {
+  checkKnownKeys(options, ['train', 'test', 'take'], 'loadMnist');
+  const trainRows = options.train ?? MNIST_TRAIN_DIGITS;
+  const take = options.take ?? {};
+  checkKnownKeys(take, ['train', 'test'], 'loadMnist: take');
+  return loadDigitSplit(trainRows, options.test ?? Math.max(0, MNIST_DIGITS - trainRows), { train: 'train', test: 'test' }, 'loadMnist: ', take);
 }
 
 /**
- * The first `train` digits for training and the `test` after them. Counts that do not fit the
- * `mnist` package's digits are refused here, before anything is read (INVALID_OPTION, the counts named as the
- * caller names them, after `where`): every loader of the digits goes through this one check.
+ * The first `train` digits for training and the `test` after them; of each, the first `take` (default: all: see
+ * MnistOptions.take), the only digits copied. Counts that do not fit the `mnist` package's digits are refused here,
+ * before anything is read (INVALID_OPTION, the counts named as the caller names them, after `where`): every loader
+ * of the digits goes through this one check.
  */
-export async function loadDigitSplit(train: number, test: number, names: { train: string; test: string }, where = ''): Promise<MnistSplit> {
+export async function loadDigitSplit(train: number, test: number, names: { train: string; test: string }, where = '', take: MnistTake = {}): Promise<MnistSplit> {
   const problem = digitSplitProblem(train, test, names);
   if (problem) throw invalidOption(`${where}${problem}`);
+  const taken = (side: 'train' | 'test', rows: number) => checkNumber(take[side], `${where}take.${side}`, { min: 0, max: rows, integer: true }, rows);
+  const [trainTaken, testTaken] = [taken('train', train), taken('test', test)];
   const { pixels, labels } = await loadAll();
   if (train + test > labels.length) throw new GradscopeError('BAD_DATA_FILE', `the installed 'mnist' package holds ${counted(labels.length, 'digit')}, not the ${grouped(MNIST_DIGITS)} expected`);
   return {
-    train: digits(pixels, labels, 0, train),
-    test: digits(pixels, labels, train, train + test),
+    train: digits(pixels, labels, 0, trainTaken),
+    test: digits(pixels, labels, train, train + testTaken),
   };
 }

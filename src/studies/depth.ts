@@ -148,8 +148,9 @@ export async function runDepthStudy(options: DepthStudyOptions = {}): Promise<De
   const every = checkNumber(options.every, 'depth study: every', { min: 1, integer: true }, 1);
   checkCallback(options.onProgress, 'depth study: onProgress');
   const lambda = checkFloat32(checkAtMost(checkNumber(options.lambda, 'depth study: lambda', { min: 0 }, NIELSEN_TRAINING.lambda), 'depth study: lambda', nielsenLambdaBound()), 'depth study: lambda', DEPTH_ROWS);
-  const digits = await loadMnist();
-  const rows = firstRows(digits.train.x, digits.train.y, DEPTH_ROWS);
+  // Only the digits used: the first DEPTH_ROWS training digits, and the test digits when there is training to test.
+  const digits = await loadMnist({ take: { train: DEPTH_ROWS, ...(epochs === 0 && { test: 0 }) } });
+  const rows = digits.train;
   // Uploaded once: every network's gradients, training and evaluations read them in place.
   const probe = await createDataset(rows.x, rows.y);
   let test: Dataset | undefined;

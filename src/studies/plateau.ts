@@ -14,7 +14,7 @@ import { createNetwork, type Network } from '../api/network.js';
 import { lanczos } from '../curvature/lanczos.js';
 import { meanFieldPrediction, type MeanFieldLayer } from '../curvature/mean-field.js';
 import { CurvatureOperators } from '../curvature/operators.js';
-import { loadMnist } from '../data/mnist.js';
+import { loadMnist, MNIST_TRAIN_DIGITS } from '../data/mnist.js';
 import type { CurvatureEvidence } from '../flow/curvature-evidence.js';
 import { diagnose, type Diagnosis } from '../flow/diagnose.js';
 import { denseChainNoiseLayers, GradientNoiseMeter } from '../flow/gradient-noise.js';
@@ -27,7 +27,7 @@ import { parameterCountOf } from '../network/memory-budget.js';
 import { NIELSEN_EPOCHS_BOUND, PLATEAU_POINTS_BOUND } from './study-bounds.js';
 import { STUDY_SEED } from './study-defaults.js';
 import type { Dataset } from '../training/dataset.js';
-import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, nielsenLambdaBound, nielsenTraining, NIELSEN_TRAINING } from './depth.js';
+import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, nielsenLambdaBound, nielsenTraining, NIELSEN_TRAINING } from './depth.js';
 
 /** Nielsen's network: 784 inputs, 4 sigmoid hidden layers of 30, 10 sigmoid outputs. */
 export const PLATEAU_SIZES = [784, 30, 30, 30, 30, 10];
@@ -211,8 +211,9 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
   // The L2 term in what is measured; the training keeps λ either way.
   const measuredLambda = curvatureOf === 'loss' ? 0 : lambda;
   const started = performance.now();
-  const digits = await loadMnist();
-  const data = firstRows(digits.train.x, digits.train.y, rows);
+  // Only the digits used: the first `rows` training digits (all of them, for more), and the test digits.
+  const digits = await loadMnist({ take: { train: Math.min(rows, MNIST_TRAIN_DIGITS) } });
+  const data = digits.train;
   const net = await createNetwork({ sizes: PLATEAU_SIZES, seed: options.seed ?? STUDY_SEED, ...DEPTH_NETWORK_OPTIONS });
   let resident: Dataset | undefined;
   try {
