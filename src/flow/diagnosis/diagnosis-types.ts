@@ -33,40 +33,40 @@ export interface LayerEvidence {
   layer: number;
   /** The layer's activation. */
   activation: OutputActivation;
-  /** Median over the records of ‖∂C/∂b‖ (the batch gradient: the layer's speed of learning). */
+  /** Median over the full batches' records (Trace.fullBatchRecords) of ‖∂C/∂b‖ (the batch gradient: the layer's speed of learning). */
   biasGradNorm: number;
   /** That median over the last hidden layer's. */
   ratioToLast: number;
   /** ‖∂C/∂b‖ over the last hidden layer's at the first record. */
   ratioToLastAtStart: number;
-  /** Median over the records of the per-example RMS ‖δ‖ (what the chain rule multiplies). */
+  /** Median over the full batches' records (Trace.fullBatchRecords) of the per-example RMS ‖δ‖ (what the chain rule multiplies). */
   deltaRms: number;
   /**
    * Median measured ‖δ^l‖/‖δ^{l+1}‖ and its chain-rule bound max σ'(z^l)·‖W^{l+1}‖₂ (LAYER_METRICS.chainBound), both over the
-   * records where the bound was computed, so that each bound stands beside the factor of its own
+   * full batches' records (Trace.fullBatchRecords) where the bound was computed, so that each bound stands beside the factor of its own
    * weights (NaN for the output layer). A block network's trace computes no bound (Trace.lastRefreshed
-   * is undefined): there the factor's median is over every record, and the bound is NaN.
+   * is undefined): there the factor's median is over every full batch's record, and the bound is NaN.
    */
   chainFactor: number;
   /** The chain-rule bound beside chainFactor (see there). */
   chainBound: number;
-  /** Median over the records of the saturated fraction; NaN where the activation does not saturate (see LAYER_METRICS). */
+  /** Median over the full batches' records (Trace.fullBatchRecords) of the saturated fraction; NaN where the activation does not saturate (see LAYER_METRICS). */
   saturatedFraction: number;
-  /** Median over the records of the inactive fraction; NaN outside the relu family. */
+  /** Median over the full batches' records (Trace.fullBatchRecords) of the inactive fraction; NaN outside the relu family. */
   inactiveFraction: number;
-  /** Median over the records of the dead fraction; NaN outside the relu family. */
+  /** Median over the full batches' records (Trace.fullBatchRecords) of the dead fraction; NaN outside the relu family. */
   deadFraction: number;
   /** Median ‖ΔW‖/‖W‖. */
   updateRatio: number;
 }
 
-/** A ratio of the first hidden layer's value over the last hidden layer's, at the first record, the last, and the median over records. */
+/** A ratio of the first hidden layer's value over the last hidden layer's, at the first record, the last full batch's, and the median over the full batches' records. */
 export interface FirstToLast {
   /** At the first record. */
   first: number;
   /** At the last full batch's record (Trace.lastFullBatchRecord: the last record, unless an epoch's short last batch came after it; evidence.shortLastBatch says so). */
   last: number;
-  /** Median over the records. */
+  /** Median over the full batches' records (Trace.fullBatchRecords). */
   median: number;
 }
 
@@ -110,7 +110,7 @@ export interface Diagnosis {
      * norm follows its own weights' scale, the relative gradient each layer's fan-in.
      */
     normalisedGap?: FirstToLast;
-    /** Trace records read. */
+    /** Trace records read (the medians read the fullBatchRecords of them where that is present). */
     records: number;
     /**
      * Where an epoch's short last batch was recorded: the records of full batches (Trace.fullBatchRecords), which every median
@@ -156,7 +156,7 @@ export interface Diagnosis {
     gap: {
       /** The ratio: ≤ 1/4 vanishing, ≥ 4× exploding, and severe at 1/16, 16× or beyond. */
       ratio: number;
-      /** Where it was read: 'first record', or 'median' over the records. */
+      /** Where it was read: 'first record', or 'median' over the full batches' records. */
       readAt: 'first record' | 'median';
     };
     /** log10(last/first) of deltaFirstToLast: negative means the gap between the layers widened during training. */
@@ -164,7 +164,7 @@ export interface Diagnosis {
     /**
      * The shrink (< 1) or growth per layer of one example's δ on its way back from the last hidden
      * layer to the first, at the records the decisive gap is read from (the first record, or the
-     * median over the records: the summary says which): deltaFirstToLast there to the power
+     * median over the full batches' records: the summary says which): deltaFirstToLast there to the power
      * 1/(hiddenLayers − 1), the geometric mean of the measured chain factors of those links, whose
      * product it is. NaN without two hidden layers or where a link has no measured factor (a
      * residual block between two of them).
@@ -197,7 +197,7 @@ export interface Diagnosis {
      * epochs and fewer than 4 records).
      */
     training?: TrainingProgress;
-    /** Median over the records of ‖ΔW‖/‖W‖ (the step taken) of the first hidden layer over the last hidden layer's (stepFirstToLast.median). */
+    /** Median over the full batches' records (Trace.fullBatchRecords) of ‖ΔW‖/‖W‖ (the step taken) of the first hidden layer over the last hidden layer's (stepFirstToLast.median). */
     updateFirstToLast: number;
     /** The same for ‖∂C/∂W‖/‖W‖: the relative steps plain gradient descent would have taken. */
     gradientFirstToLast: number;
@@ -210,7 +210,7 @@ export interface Diagnosis {
      */
     compensated: boolean;
     /**
-     * Median over the records of λ·‖W‖/‖∂C/∂W‖ of the first hidden layer, for a run with L2 weight
+     * Median over the full batches' records (Trace.fullBatchRecords) of λ·‖W‖/‖∂C/∂W‖ of the first hidden layer, for a run with L2 weight
      * decay λ (TraceRun.weightDecay; not AdamW's decoupled decay): above 1, the decay's pull on that
      * layer outweighs its gradient, so its steps are mostly the decay's. NaN without L2 decay.
      */
@@ -224,11 +224,11 @@ export interface Diagnosis {
     evenedByDecay: boolean;
     /** Per weight layer, first first. */
     layers: LayerEvidence[];
-    /** Hidden layers of sigmoid, tanh or softsign units of which more than half (0.5) are saturated (median over records). */
+    /** Hidden layers of sigmoid, tanh or softsign units of which more than half (0.5) are saturated (median over the full batches' records). */
     saturatedLayers: number[];
-    /** Hidden relu-family layers of which more than half (0.5) of the units are dead (median over records): the dead verdict's. */
+    /** Hidden relu-family layers of which more than half (0.5) of the units are dead (median over the full batches' records): the dead verdict's. */
     deadLayers: number[];
-    /** Hidden relu-family layers of which at least 10 % (0.1) of the units are dead (median over records), deadLayers among them: each gets the dead units' remedies. */
+    /** Hidden relu-family layers of which at least 10 % (0.1) of the units are dead (median over the full batches' records), deadLayers among them: each gets the dead units' remedies. */
     layersWithDeadUnits: number[];
     /** Whether a recorded gradient or weight norm was NaN or Inf. */
     nonFinite: boolean;
