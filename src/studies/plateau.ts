@@ -21,7 +21,7 @@ import { denseChainNoiseLayers, GradientNoiseMeter } from '../flow/gradient-nois
 import type { Trace } from '../flow/trace.js';
 import { denseModelOf, MODEL } from '../model.js';
 import { euclideanNorm } from '../norm.js';
-import { type Bound, checkAtMost, checkCallback, checkChoice, checkFloat32, checkNumber } from '../checks.js';
+import { type Bound, checkAtMost, checkCallback, checkChoice, checkFloat32, checkKnownKeys, checkNumber, checkSeed, keysOf } from '../checks.js';
 import { checkEigenCount } from '../curvature/lanczos.js';
 import { parameterCountOf } from '../network/memory-budget.js';
 import { NIELSEN_EPOCHS_BOUND, PLATEAU_POINTS_BOUND } from './study-bounds.js';
@@ -200,6 +200,7 @@ export function curvatureEvidence(point: PlateauPoint, measured: CurvatureOf): C
 
 /** Runs the study (see the file comment; docs/curvature.md, "Saddle or minimum?"): `gradscope study plateau`. */
 export async function runPlateauStudy(options: PlateauOptions = {}): Promise<PlateauResult> {
+  checkKnownKeys(options, keysOf<PlateauOptions>({ epochs: true, points: true, lambda: true, k: true, rows: true, maxSteps: true, seed: true, curvatureOf: true, onProgress: true }), 'runPlateauStudy');
   const epochs = checkAtMost(checkNumber(options.epochs, 'plateau study: epochs', { min: 0, integer: true }, NIELSEN_TRAINING.epochs), 'plateau study: epochs', NIELSEN_EPOCHS_BOUND);
   const points = checkAtMost(checkNumber(options.points, 'plateau study: points', { min: 1, integer: true }, PLATEAU_DEFAULTS.points), 'plateau study: points', PLATEAU_POINTS_BOUND);
   const rows = checkNumber(options.rows, 'plateau study: rows', { min: 2, integer: true }, DEPTH_ROWS);
@@ -208,13 +209,15 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
   const maxSteps = checkNumber(options.maxSteps, 'plateau study: maxSteps', { min: 2, integer: true }, 200);
   checkCallback(options.onProgress, 'plateau study: onProgress');
   const curvatureOf = options.curvatureOf === undefined ? PLATEAU_DEFAULTS.curvatureOf : checkChoice(options.curvatureOf, CURVATURE_OF, 'plateau study: curvatureOf');
+  // Checked here, before the digits load: createNetwork would refuse it after, in its own name.
+  const seed = checkSeed(options.seed ?? STUDY_SEED, 'plateau study: seed');
   // The L2 term in what is measured; the training keeps λ either way.
   const measuredLambda = curvatureOf === 'loss' ? 0 : lambda;
   const started = performance.now();
   // Only the digits used: the first `rows` training digits (all of them, for more), and the test digits.
   const digits = await loadMnist({ take: { train: Math.min(rows, MNIST_TRAIN_DIGITS) } });
   const data = digits.train;
-  const net = await createNetwork({ sizes: PLATEAU_SIZES, seed: options.seed ?? STUDY_SEED, ...DEPTH_NETWORK_OPTIONS });
+  const net = await createNetwork({ sizes: PLATEAU_SIZES, seed, ...DEPTH_NETWORK_OPTIONS });
   let resident: Dataset | undefined;
   try {
     // Uploaded once, for the training calls between the points and each point's curvature and probes.
@@ -235,7 +238,7 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
         trace = net.trace;
         epoch = mark;
       }
-      measured.push(measurePoint(net, dataset, { epoch, lambda: measuredLambda, k, maxSteps, seed: options.seed ?? STUDY_SEED }));
+      measured.push(measurePoint(net, dataset, { epoch, lambda: measuredLambda, k, maxSteps, seed }));
       options.onProgress?.(measured.length, marks.length);
     }
     return {

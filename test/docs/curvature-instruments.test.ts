@@ -1,7 +1,7 @@
 // docs/curvature.md's table of instruments names, in its API column, the functions and classes a user
-// calls: each is exported by 'gradscope' or 'gradscope/node'. It named runPlateauStudy, which
-// neither exports (the study runs as `gradscope study plateau`), so a learner who read it as the API
-// for "saddle or minimum?" found nothing to import.
+// calls: each is exported by 'gradscope' or 'gradscope/node'. It once named runPlateauStudy when
+// neither exported it, so a learner who read it as the API for "saddle or minimum?" found nothing to
+// import; 'gradscope/node' exports it now (83a79be3), and the table names it beside the command.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as node from '../../src/node.js';
@@ -26,5 +26,11 @@ describe("docs/curvature.md's instruments table", () => {
     const names = cells.flatMap((cell) => spans(cell).filter((span) => /^[A-Za-z]\w*$/.test(span)));
     expect(names).toContain('measureCurvature');
     expect(names.filter((name) => !(name in node))).toEqual([]);
+  });
+
+  it("names runPlateauStudy as a call, which 'gradscope/node' exports", () => {
+    // The bare-name check above passes over calls (train(…) is a method); this one is an import.
+    expect(apiCells().filter((cell) => cell.includes('`runPlateauStudy('))).toHaveLength(1);
+    expect(typeof node.runPlateauStudy).toBe('function');
   });
 });

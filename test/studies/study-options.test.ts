@@ -82,6 +82,11 @@ describe('study count bounds', () => {
     await expectError(() => runPlateauStudy({ k: PLATEAU_K_BOUND.max + 1 }), 'INVALID_OPTION', new RegExp(`^plateau study: k: expected an integer from 1 to the parameter count ${grouped(PLATEAU_K_BOUND.max)}, got ${PLATEAU_K_BOUND.max + 1}$`));
   });
 
+  it("plateau seed: the RNG's 32 bits, checked before the digits load (createNetwork refused it after, in its own name)", async () => {
+    await expectError(() => runPlateauStudy({ seed: 0.5 }), 'INVALID_OPTION', /^plateau study: seed: expected an integer from 0 to 4,294,967,295 \(the random number generator's seed is 32 bits\), got 0\.5$/);
+    await expectError(() => runPlateauStudy({ seed: '1' as never }), 'INVALID_OPTION', /^plateau study: seed: expected an integer .*, got "1"$/);
+  });
+
   it('the activations study checks what it hands createNetwork and train() itself, naming its own option, before the digits load', async () => {
     // Each came back in createNetwork's or train()'s terms ('seed: …', 'learningRate: …'), after the digits had loaded.
     const refusals: [object, RegExp][] = [
