@@ -9,7 +9,7 @@ import { checkSeed, checkKnownKeys, keysOf } from '../checks.js';
 import { euclideanNorm } from '../norm.js';
 import { BACKEND_OPTIONS, networkOn, type BackendOptions } from '../backend.js';
 import { kernelsForUsers, uncheckedKernels } from '../checked-kernels.js';
-import { ROW_LABELS, rowCount, toMatrix, type RowLabels, type Rows } from '../data/matrix.js';
+import { isRowsShaped, ROW_LABELS, rowCount, toMatrix, type RowLabels, type Rows } from '../data/matrix.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { Rng } from '../init/rng.js';
 import { chainFanIns, givenParameters, readInitialisation, type DenseFanIn, type Initialisation } from '../init/initialisation.js';
@@ -487,7 +487,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
 
   /** train() once no other call of this network's is running. */
   private trainOnce(x: Rows | Dataset, y?: Rows | TrainOptions, options?: TrainOptions): TrainResult {
-    const given = x instanceof Dataset ? y : options;
+    const given = x instanceof Dataset ? optionsBesideDataset(y, options) : options;
     // Every option read once, into the snapshot the whole call uses; the last call's, and its kept settings, when nothing read has changed.
     const opts = readTrainOptions(this.#engine, given);
     const kept = keptSettingsFor(this.#engine, opts);
@@ -794,7 +794,22 @@ function foreignDataset(label: string, theirs: string, ours: string): GradscopeE
 
 /** The refusal of targets (named `label`) given beside a Dataset, which holds its own: they would be silently ignored. */
 export function targetsBesideDataset(label: string): GradscopeError {
-  return new GradscopeError('SHAPE_MISMATCH', `${label}: given beside a Dataset, which holds its own; pass the dataset alone (evaluate(data), gradients(data)) or the rows x and y`);
+  return new GradscopeError(
+    'SHAPE_MISMATCH',
+    `${label}: given beside a Dataset, which holds its own; pass the dataset alone (evaluate(data), gradients(data)), with its options after it (train(data, options), measureCurvature(net, data, options)), or the rows x and y`,
+  );
+}
+
+/**
+ * The options of a call that takes a Dataset where it takes rows x, y (train(data, options),
+ * measureCurvature(net, data, options)): the argument after the dataset, `given`. Rows there
+ * (isRowsShaped) or an argument after them (`after`) are targets beside a dataset that holds its
+ * own: one rule for every such call, refused as evaluate(data, y) refuses them (SHAPE_MISMATCH,
+ * `label`), never read as options (train's named the keys of { data, rows, cols } unknown options).
+ */
+export function optionsBesideDataset(given: unknown, after: unknown, label: string = ROW_LABELS.targets): unknown {
+  if (after !== undefined || isRowsShaped(given)) throw targetsBesideDataset(label);
+  return given;
 }
 
 /** The refusal of a call (train, evaluate, gradients) whose rows `label` were not given. */

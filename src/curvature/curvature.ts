@@ -5,13 +5,13 @@
  * a direction in which the loss curves down: at a plateau, a saddle rather than a minimum
  * (Dauphin et al. 2014).
  */
-import { isTypedNumberArray, ROW_LABELS, rowCount, type Rows } from '../data/matrix.js';
+import { rowCount, type Rows } from '../data/matrix.js';
 import { checkTrainingBatch, MODEL } from '../model.js';
 import { checkAtMost, checkCallback, checkKnownKeys, keysOf, type Bound } from '../checks.js';
 import { grouped } from '../counted.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
-import { checkNetwork, targetsBesideDataset, type Network } from '../api/network.js';
+import { checkNetwork, optionsBesideDataset, type Network } from '../api/network.js';
 import { Dataset } from '../training/dataset.js';
 import { checkEigenCount, checkMaxSteps, lanczos, LANCZOS_MAX_STEPS, SPECTRUM_END_COUNT, type LanczosRemainder, type LanczosResult, type LanczosStep, type UnconvergedEigenvalue } from './lanczos.js';
 import { CurvatureWork, curvatureStages, lanczosSteps, plannedProducts, type CurvatureProgress, type CurvatureStage, type PlannedRun } from './curvature-work.js';
@@ -183,9 +183,8 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options?: Curva
 export function measureCurvature(net: Network, x: Rows | Dataset, y?: Rows | CurvatureOptions, given?: CurvatureOptions): CurvatureReport {
   checkNetwork(net, 'measureCurvature');
   net.assertAlive();
-  // Beside a Dataset the third argument is the options: rows there (or a fourth argument) are targets it would ignore.
-  if (x instanceof Dataset && (given !== undefined || looksLikeRows(y))) throw targetsBesideDataset(ROW_LABELS.targets);
-  const options = ((x instanceof Dataset ? y : given) ?? {}) as CurvatureOptions;
+  // Beside a Dataset the third argument is the options, by train(data, options)'s rule.
+  const options = ((x instanceof Dataset ? optionsBesideDataset(y, given) : given) ?? {}) as CurvatureOptions;
   const rowsGiven = x instanceof Dataset ? undefined : (y as Rows);
   checkKnownKeys(options, keysOf<CurvatureOptions>({ k: true, probes: true, exactTraceLimit: true, maxSteps: true, seed: true, layers: true, onProgress: true }), 'measureCurvature');
   checkHasParameters(net, 'measureCurvature: the network');
@@ -315,11 +314,6 @@ function parametersChanged(overflow?: GradscopeError, nonFinite?: boolean): Grad
   if (!overflow) return invalidOption(`${changed}, so the products before and after measured different weights and no report describes the network; ${advice}`);
   const values = nonFinite ? 'non-finite values (a NaN or an infinity)' : 'values on which the network overflows float32';
   return invalidOption(`${changed}, to ${values}, so no product could be taken (${overflow.message}); the weights are as onProgress left them, nothing else changed; ${advice}`);
-}
-
-/** Whether `value` is rows (an array of rows, a typed array, or { data, rows, cols }) rather than options. */
-function looksLikeRows(value: unknown): boolean {
-  return Array.isArray(value) || isTypedNumberArray(value) || (typeof value === 'object' && value !== null && 'data' in value);
 }
 
 /** Whether any of the tensors holds a NaN or an infinity. */

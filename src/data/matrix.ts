@@ -125,6 +125,15 @@ export function isTypedNumberArray(data: unknown): data is NumberArray {
   return ArrayBuffer.isView(data) && !(data instanceof DataView) && !(data instanceof BigInt64Array) && !(data instanceof BigUint64Array);
 }
 
+/**
+ * Whether `value` has the shape of rows (an array of rows, a typed array, or { data, … }) rather than
+ * of an options object, where a call takes either (optionsBesideDataset): no options type has a
+ * `data` key, and an array is never options.
+ */
+export function isRowsShaped(value: unknown): boolean {
+  return Array.isArray(value) || isTypedNumberArray(value) || (typeof value === 'object' && value !== null && 'data' in value);
+}
+
 /** SHAPE_MISMATCH unless row `r` of `label` has `cols` values. */
 export function checkRowLength(row: ArrayLike<unknown>, r: number, cols: number, label: string): void {
   // lengthOf: a typed row's own length, not a `length` its instance was given (it would cut the row short or leave values past cols).

@@ -1,7 +1,6 @@
 // train() is synchronous, so a second train() of the same network can only come from inside the first:
 // its onBatch or onEpoch, or a getter of what it was given; it is refused with INVALID_OPTION before it changes anything, and the running
 // call goes on as if it had not been made (the same weights, bit for bit, as a run without it).
-// A dataset holds its targets: evaluate and gradients refuse targets given beside one.
 import { describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { createOptimizer } from '../../src/optim/index.js';
@@ -114,21 +113,5 @@ describe.each(await kernelBackends())('train() inside train() on $name', ({ kern
     expect(trained).toBe(2);
     a.dispose();
     b.dispose();
-  });
-});
-
-describe.each(await kernelBackends())('targets beside a dataset on $name', ({ kernels }) => {
-  it('evaluate and gradients refuse them (SHAPE_MISMATCH), nothing changed', async () => {
-    const net = await createNetwork({ sizes: [3, 5, 2], activation: 'tanh', output: 'softmax', seed: 4, backend: kernels });
-    const data = net.dataset(X, Y);
-    const before = stateHash(net);
-    const other = Y.map(([a, b]) => [b, a]);
-    const BESIDE = /^targets: given beside a Dataset, which holds its own; pass the dataset alone/;
-    await expectError(() => (net.evaluate as (d: unknown, y: unknown) => unknown)(data, other), 'SHAPE_MISMATCH', BESIDE);
-    await expectError(() => (net.gradients as (d: unknown, y: unknown) => unknown)(data, other), 'SHAPE_MISMATCH', BESIDE);
-    expect(stateHash(net)).toBe(before);
-    expect(net.evaluate(data)).toEqual(net.evaluate(X, Y));
-    data.dispose();
-    net.dispose();
   });
 });
