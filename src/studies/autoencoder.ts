@@ -176,9 +176,8 @@ function checkStudyOptions(options: AutoencoderStudyOptions) {
   const seed = checkSeed(options.seed ?? STUDY_SEED, 'autoencoder seed');
   const count = (value: number | undefined, fallback: number, name: string, bound?: Bound) => checkWhole(value ?? fallback, `autoencoder ${name}`, 1, bound);
   const optimizers = [...checkDistinctList(options.optimizers ?? Object.keys(AUTOENCODER_OPTIMIZERS), 'autoencoder optimizers', 'optimiser names')];
-  for (const name of optimizers) {
-    if (!(name in AUTOENCODER_OPTIMIZERS)) throw invalidOption(`autoencoder optimizers: unknown '${name}' (known: ${Object.keys(AUTOENCODER_OPTIMIZERS).join(', ')})`);
-  }
+  // Own keys only: `in` took inherited ones ('toString'), which then failed as a TypeError after the digits loaded.
+  optimizers.forEach((name, i) => checkChoice(name, Object.keys(AUTOENCODER_OPTIMIZERS), `autoencoder optimizers[${i}]`));
   return {
     sizes,
     loss,

@@ -120,6 +120,8 @@ describe('study count bounds', () => {
       [{ seconds: '30' }, /^autoencoder seconds: expected a finite number > 0, got "30"$/],
       [{ points: 2.5 }, /^autoencoder points: expected a whole number ≥ 1, got 2\.5$/],
       [{ testRows: 0 }, /^autoencoder testRows: expected a whole number ≥ 1, got 0$/],
+      // An inherited key passed `name in AUTOENCODER_OPTIMIZERS`, then threw a TypeError from contender.create.
+      [{ optimizers: ['adam', 'toString'] }, /^autoencoder optimizers\[1\]: expected one of hessian-free, adam, sgd-momentum, got "toString"$/],
     ];
     for (const [options, message] of refusals) {
       await expectError(() => runAutoencoderStudy({ trainRows: 20_000, ...options } as never), 'INVALID_OPTION', message);
