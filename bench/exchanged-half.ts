@@ -69,16 +69,30 @@ function halfOf(length: number, side: 0 | 1): [number, number] {
 }
 
 /**
+ * What bench/step-phases.ts reads of the main thread's half: its kernels (to time their calls) as
+ * soon as they exist, and a mark at the end of each phase of a step (EXCHANGE_PHASES, in order).
+ */
+export interface HalfObserver {
+  kernels(kernels: WasmBackend): void;
+  mark(phase: number): void;
+}
+
+/** The phases of an exchanged half's step, each ended by a HalfObserver mark. */
+export const EXCHANGE_PHASES = ['forward', 'backward', 'first barrier', 'reduce + update', 'second barrier', 'weights read'] as const;
+
+/**
  * One side of an exchanged pair; `beforeExchange` runs when its half's forward and backprop are
  * done, before the first barrier (the pair reads there whether the worker has started).
  */
-export async function makeExchangeHalf(work: ExchangeWork, beforeExchange: () => void = () => {}): Promise<{ run(): void; dispose(): void }> {
+export async function makeExchangeHalf(work: ExchangeWork, beforeExchange: () => void = () => {}, observer?: HalfObserver): Promise<{ run(): void; dispose(): void }> {
   const { side, batch } = work;
   const other = (1 - side) as 0 | 1;
   const own = work.state.memories[side];
   const peer = work.solo ? own : work.state.memories[other];
   const instance = await WebAssembly.instantiate(await compileSharedCore(), { env: { memory: own } });
   const kernels = new WasmBackend(instance.exports as unknown as CommonExports & Record<string, unknown>, 'simd', 'simd');
+  observer?.kernels(kernels);
+  const mark = observer ? observer.mark : () => {};
   const { net } = await stepOn(kernels, work.sizes, batch);
   const model = denseModelOf(net, 'bench');
   const parts = model.parameters().map((p) => {
@@ -133,12 +147,18 @@ export async function makeExchangeHalf(work: ExchangeWork, beforeExchange: () =>
     run: () => {
       copies ??= views();
       model.feedforward(batch);
+      mark(0);
       model.backprop(batch);
+      mark(1);
       beforeExchange();
       barrier();
+      mark(2);
       reduceAndUpdate();
+      mark(3);
       barrier();
+      mark(4);
       gatherWeights();
+      mark(5);
     },
     dispose: () => net.dispose(),
   };

@@ -66,7 +66,7 @@ import { SPIN } from '../src/wasm/threads/pool.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { median } from './median.js';
 import { makeHalf, type HalfWork } from './nothing-shared-work.js';
-import { exchangeState, makeExchangeHalf, type ExchangeWork } from './exchanged-half.js';
+import { exchangeState, makeExchangeHalf, type ExchangeWork, type HalfObserver } from './exchanged-half.js';
 import { stepOn } from './step.bench.js';
 import { startWorkerControl } from './worker-control.js';
 
@@ -154,15 +154,15 @@ export interface TogetherPair {
  * other's half of ∂W and of the updated weights. No split step reaches the nothing-shared ceiling
  * (a split must move those lines); this one is nearer what a split can reach, but no bound on it:
  * a split may overlap the exchange with its compute (bench/verdict.ts), and the local copies
- * exchanged-half.ts counts slow this one.
+ * exchanged-half.ts counts slow this one. `observer` sees the main thread's half (bench/step-phases.ts).
  */
-export async function startExchangedPair(sizes: readonly number[], batch: number, spin = SPIN): Promise<TogetherPair> {
+export async function startExchangedPair(sizes: readonly number[], batch: number, spin = SPIN, observer?: HalfObserver): Promise<TogetherPair> {
   if (batch % 2) throw new Error(`exchanged pair: the batch (${batch}) must split into two equal halves`);
   const state = exchangeState();
   const side = (s: 0 | 1): ExchangeWork => ({ kind: 'exchange', sizes: [...sizes], batch: batch / 2, side: s, state, spin });
   let clean = false;
   let worker: Awaited<ReturnType<typeof startWorkerControl>> | undefined;
-  const half = await makeExchangeHalf(side(0), () => (clean = worker!.started()));
+  const half = await makeExchangeHalf(side(0), () => (clean = worker!.started()), observer);
   worker = await startWorkerControl('exchanged pair', (control) => new Worker(workerSource(), { eval: true, workerData: { work: side(1), control, spin } }), spin);
   return {
     two: () => {

@@ -156,6 +156,7 @@ const threadRows: ReportRow[] = threads.rows.flatMap((r) => [
   { suite: 'threads', task: `${r.name}, host control`, medianMs: r.controlTwoMs, ratio: spreadOf(r.controls).median },
   ...(r.ceiling ? ceilingRows(r.name, 'nothing-shared', r.ceiling) : []),
   ...(r.exchanged ? ceilingRows(r.name, 'exchanged', r.exchanged) : []),
+  ...(r.trainCeiling ? ceilingRows(r.name, 'exchanged-step', r.trainCeiling) : []),
 ]);
 
 /** A ceiling's row (nothing-shared or exchanged), where a pair was clean: its clean pairs' time and ratio (medians over the rounds that had one), and how many pairs were clean. */
@@ -416,7 +417,10 @@ updated weights' half between the cores. A sixth task, the exchanged ceiling (be
 halves plus that least exchange (each core reads the other's half of ∂W, reduces and updates its own half, then
 reads the other's half of the weights; two barriers a step), through two local copies a step the split does not make;
 it is printed beside, and the verdict does not read it (bench/verdict.ts says why). Each train() row has a nothing-shared ceiling too: two one-thread networks each
-training one epoch over half the digits at batch ${THREADS_API_BATCH / 2}, on its own dataset or its own rows uploaded by each call.
+training one epoch over half the digits at batch ${THREADS_API_BATCH / 2}, on its own dataset or its own rows uploaded by each call,
+and an exchanged-step ceiling: the one-thread call with each of its full steps at the exchanged pair's time instead of the
+one-thread inner step's (both timed in the same rounds) and the rest of the call, train()'s one-thread overhead, unchanged
+(bench/threads.bench.ts trainCeilingRounds; that rest is kept at one thread's time, so it reads a little low).
 A ceiling's time and ratio are its clean pairs' (the worker had started its half when the main thread finished
 its own), medians over the rounds that had one; its row says how many of its pairs were clean, in all rounds.
 gradscope's two-thread time is the median of every step, steps whose worker started late included: the two sides

@@ -35,8 +35,15 @@ export interface StepRow {
   samplesPerSecond: number;
 }
 
-/** A network with one batch loaded (`data`, the same rows as a caller's), and a function that runs one training step on it. */
-export async function stepOn(kernels: Kernels, sizes = STEP_SIZES, batch = STEP_BATCH): Promise<{ net: Network; step: () => void; data: { x: Matrix; y: Matrix } }> {
+/** A step's three phases, in order (bench/step-phases.ts times them apart). */
+export interface StepPhases {
+  forward(): void;
+  backward(): void;
+  update(): void;
+}
+
+/** A network with one batch loaded (`data`, the same rows as a caller's), and a function that runs one training step on it (its `phases` one after the other). */
+export async function stepOn(kernels: Kernels, sizes = STEP_SIZES, batch = STEP_BATCH): Promise<{ net: Network; step: () => void; phases: StepPhases; data: { x: Matrix; y: Matrix } }> {
   const net = await createNetwork({ sizes, activation: 'sigmoid', output: 'sigmoid', loss: 'mse', seed: 1, backend: kernels });
   const rng = new Rng(2);
   const x = Array.from({ length: batch }, () => Array.from({ length: sizes[0] }, () => rng.uniform()));
@@ -46,13 +53,19 @@ export async function stepOn(kernels: Kernels, sizes = STEP_SIZES, batch = STEP_
   kernels.write(denseModelOf(net, 'test').activations[0], data.x.data);
   kernels.write(denseModelOf(net, 'test').targets!, data.y.data);
   const sgd = new Sgd(net);
+  const phases = {
+    forward: () => denseModelOf(net, 'test').feedforward(batch),
+    backward: () => void denseModelOf(net, 'test').backprop(batch),
+    update: () => sgd.step(denseModelOf(net, 'test'), STEP_LEARNING_RATE, batch),
+  };
   return {
     net,
     data,
+    phases,
     step: () => {
-      denseModelOf(net, 'test').feedforward(batch);
-      denseModelOf(net, 'test').backprop(batch);
-      sgd.step(denseModelOf(net, 'test'), STEP_LEARNING_RATE, batch);
+      phases.forward();
+      phases.backward();
+      phases.update();
     },
   };
 }

@@ -24,6 +24,9 @@
  * That step's rounds have a sixth task, its exchanged ceiling (bench/exchanged-half.ts): the same
  * halves plus the least exchange any data-parallel step makes (each core reads the other's half of
  * ∂W and of the updated weights), which the nothing-shared ceiling leaves out; printed beside it.
+ * The train() rows have two tasks more, the one-thread inner step of their network at their batch
+ * and its exchanged pair, for their own exchanged-step ceiling (trainCeilingRounds): train()'s
+ * one-thread call with its steps at the pair's time. Printed beside; the verdict does not read it.
  *
  *   npx tsx bench/threads.bench.ts [--only train]
  * (--only: the rows whose name contains it, e.g. the two train() rows of issue #16 item 6 alone, in
@@ -87,6 +90,12 @@ export interface ThreadsRow {
    * counted as `ceiling` is. Printed beside it; the verdict does not read it (bench/verdict.ts says why).
    */
   exchanged?: CeilingRounds & { twoMs: number };
+  /**
+   * A train() row's own ceiling (trainCeilingRounds), in the same rounds: per round the one-thread
+   * call's time over the call it would take with each full step at the exchanged pair's time and
+   * the rest of the call (train()'s one-thread overhead) unchanged; counted as `ceiling` is.
+   */
+  trainCeiling?: CeilingRounds & { twoMs: number };
 }
 
 export interface ThreadsResult {
@@ -111,13 +120,26 @@ const STEPS = [
 ];
 
 /**
+ * What a train() row's own ceiling is made of (trainCeilingRounds): the inner step of the call's
+ * network and batch on one thread, its exchanged pair, and the full steps of one call.
+ */
+interface TrainCeiling {
+  step: () => void;
+  exchanged: TogetherPair;
+  steps: number;
+}
+
+/**
  * One row: the two sides and the control in the same interleaved rounds; `side`: each side's time
  * and calls per round; `ceiling`: the nothing-shared halves of the one-thread side's work, timed as
- * a side too (its clean pairs only: pairRound).
+ * a side too (its clean pairs only: pairRound); `train`: a train() row's inner step and its
+ * exchanged pair, two tasks more, timed as a kernel row's sides.
  */
-async function row(name: string, goal: boolean, one: () => void, two: () => void, control: HostControl, side: { ms: number; calls?: number }, ceiling?: NothingSharedPair, exchanged?: TogetherPair): Promise<ThreadsRow> {
+async function row(name: string, goal: boolean, one: () => void, two: () => void, control: HostControl, side: { ms: number; calls?: number }, ceiling?: NothingSharedPair, exchanged?: TogetherPair, train?: TrainCeiling): Promise<ThreadsRow> {
   const pairs: PairCounts = { pairs: 0, clean: 0 };
   const exchangedPairs: PairCounts = { pairs: 0, clean: 0 };
+  const trainPairs: PairCounts = { pairs: 0, clean: 0 };
+  const stepSide = { ms: KERNEL_ROUND_MS };
   const times = await interleaved(
     [
       { name: 'one', run: one, ...side },
@@ -126,6 +148,7 @@ async function row(name: string, goal: boolean, one: () => void, two: () => void
       { name: 'control two', run: control.two, ms: CONTROL_ROUND_MS },
       ...(ceiling ? [{ name: 'nothing shared', round: pairRound(ceiling.two, side, pairs) }] : []),
       ...(exchanged ? [{ name: 'exchanged', round: pairRound(exchanged.two, side, exchangedPairs) }] : []),
+      ...(train ? [{ name: 'inner step', run: train.step, ...stepSide }, { name: 'inner exchanged', round: pairRound(train.exchanged.two, stepSide, trainPairs) }] : []),
     ],
     THREAD_ROUNDS,
   );
@@ -140,7 +163,23 @@ async function row(name: string, goal: boolean, one: () => void, two: () => void
     controlTwoMs: median(times.get('control two')!),
     ...(ceiling ? { ceiling: ceilingRounds(times.get('one')!, times.get('nothing shared')!, pairs) } : {}),
     ...(exchanged ? { exchanged: ceilingRounds(times.get('one')!, times.get('exchanged')!, exchangedPairs) } : {}),
+    ...(train ? { trainCeiling: trainCeilingRounds(times.get('one')!, times.get('inner step')!, times.get('inner exchanged')!, train.steps, trainPairs) } : {}),
   };
+}
+
+/**
+ * A train() call's own ceiling, per round: the one-thread call (`oneMs`) with each of its `steps`
+ * full steps taken at the exchanged pair's time (`exchangedMs`, bench/exchanged-half.ts) instead
+ * of the one-thread inner step's (`stepMs`), and everything else in the call (train()'s one-thread
+ * overhead: the step guard, the loss read back, the batch order, the gathering forward's extra and
+ * the last, partial batch) unchanged: one ÷ (one − steps·(step − exchanged)). The overhead is kept
+ * at its one-thread time where a split runs part of it on both threads (the gathering forward and
+ * the last batch split too), so this reads a little low, as the exchanged ceiling itself does
+ * (its local copies); a round without a clean pair has none.
+ */
+export function trainCeilingRounds(oneMs: readonly number[], stepMs: readonly number[], exchangedMs: readonly number[], steps: number, pairs: PairCounts): CeilingRounds & { twoMs: number } {
+  const ceilingMs = oneMs.map((one, i) => one - steps * (stepMs[i] - exchangedMs[i]));
+  return ceilingRounds(oneMs, ceilingMs, pairs);
 }
 
 /** The ceiling's rounds from the one-thread side's times and the pairs' (NaN in a round without a clean pair). */
@@ -153,6 +192,9 @@ function ceilingRounds(oneMs: readonly number[], pairMs: readonly number[], pair
     twoMs: measured.length ? median(measured) : NaN,
   };
 }
+
+/** What a train() row's own ceiling is called where it is printed (the console, bench/run.ts' report). */
+export const TRAIN_CEILING = "exchanged-step ceiling (the exchanged pair's step for each full step, train()'s one-thread rest unchanged)";
 
 /** A ceiling's ratios over the rounds that had a clean pair (none: an empty list). */
 export const ceilingRatios = (ceiling: CeilingRounds): number[] => ceiling.ratios.filter((r): r is number => r !== undefined);
@@ -238,6 +280,9 @@ async function trainRows(control: HostControl, only: string): Promise<ThreadsRow
   const make = (threads: number) => createNetwork({ sizes: TRAIN_SIZES, activation: 'sigmoid', output: 'sigmoid', loss: 'mse', seed: 1, threads });
   const [one, two] = [await make(1), await make(2)];
   const [oneData, twoData] = [one.dataset(train.x, train.y), two.dataset(train.x, train.y)];
+  const inner = await stepOn(await createWasmKernels({ variant: 'simd' }), TRAIN_SIZES, THREADS_API_BATCH);
+  const exchanged = await startExchangedPair(TRAIN_SIZES, THREADS_API_BATCH);
+  const trainCeiling: TrainCeiling = { step: inner.step, exchanged, steps: Math.floor(API_ROWS / THREADS_API_BATCH) };
   const halves = (data: 'dataset' | 'rows') => {
     const half = (h: 0 | 1) => ({ kind: 'train', data, sizes: TRAIN_SIZES, rows: API_ROWS, batch: THREADS_API_BATCH / 2, learningRate: TRAIN_RATE, half: h }) as const;
     return startPair(half(0), half(1));
@@ -245,7 +290,7 @@ async function trainRows(control: HostControl, only: string): Promise<ThreadsRow
   const beside = async (data: 'dataset' | 'rows', oneRun: () => void, twoRun: () => void) => {
     const ceiling = await halves(data);
     try {
-      return await row(trainRowName(data), true, oneRun, twoRun, control, side, ceiling);
+      return await row(trainRowName(data), true, oneRun, twoRun, control, side, ceiling, undefined, trainCeiling);
     } finally {
       await ceiling.close();
     }
@@ -259,6 +304,8 @@ async function trainRows(control: HostControl, only: string): Promise<ThreadsRow
     for (const d of kinds) rows.push(await beside(d, runs[d][0], runs[d][1]));
     return rows;
   } finally {
+    await exchanged.close();
+    inner.net.dispose();
     oneData.dispose();
     twoData.dispose();
     one.dispose();
@@ -281,5 +328,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const heads = `${r.ceiling ? '/ceiling' : ''}${r.exchanged ? '/exchanged' : ''}`;
     console.log(`  rounds (two/control${heads}): ${r.speedUps.map((v, i) => `${x(v)}/${x(r.controls[i])}${ratioOf(r.ceiling, i)}${ratioOf(r.exchanged, i)}`).join(' ')}`);
     if (r.exchanged) console.log(`  exchanged ceiling (the halves plus the least exchange, clean pairs): ${ceilingRatios(r.exchanged).length ? spreadText(spreadOf(ceilingRatios(r.exchanged)), x) : 'no clean pair'}`);
+    if (r.trainCeiling) console.log(`  ${TRAIN_CEILING} (${r.trainCeiling.cleanPairs} of ${r.trainCeiling.pairs} pairs clean): ${ceilingRatios(r.trainCeiling).length ? spreadText(spreadOf(ceilingRatios(r.trainCeiling)), x) : 'no clean pair'}`);
   }
 }

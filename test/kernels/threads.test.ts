@@ -359,10 +359,10 @@ describe('wasm-simd-threads', () => {
     }
   });
 
-  it('splits the elementwise activations by rows, bit for bit as one thread: the forward pass from 2¹⁴ values, the backward from 2¹⁸', () => {
-    // 130 × 129 = 16,770 values: the forward pass splits, the backward (cheaper) stays on the main
-    // thread; 520 × 513 = 266,760: both split. Split points off multiples of 4 rows in both.
-    for (const [batch, n, splits] of [[130, 129, 1], [520, 513, 2]] as const) {
+  it('splits the elementwise activations by rows, bit for bit as one thread: the forward and backward passes from 2¹⁴ values', () => {
+    // 127 × 129 = 16,383 values: both stay on the main thread; 130 × 129 = 16,770 and 520 × 513 =
+    // 266,760: both split. Split points off multiples of 4 rows in both.
+    for (const [batch, n, splits] of [[127, 129, 0], [130, 129, 2], [520, 513, 2]] as const) {
       const rng = new Rng(17 + n);
       const z = normals(rng, batch * n), da = normals(rng, batch * n), dz0 = normals(rng, batch * n);
       for (const f of ['sigmoid', 'tanh', 'relu', 'leaky-relu', 'softsign', 'linear', 'selu'] as const) {
@@ -559,6 +559,32 @@ describe('wasm-simd-threads', () => {
     expect(foldRow(2 * DEFAULT_MIN_ROWS), 'two threads\' default least rows: one sum').toBe(0);
   });
 
+  it('splits a forward product under minFlops by rows on two threads while the worker is awake, from 2¹⁷ flops and minRowsPerThread rows each, bit for bit as one thread', async () => {
+    const k = await createThreadedWasmKernels({ threads: 2 });
+    const pool = (k as unknown as { pool: { isAwake(w: number): boolean } }).pool;
+    // 256×100→10 is 0.5 Mflop (under the default 2²¹); 64×50→10 is 64,000 flops (under 2¹⁷); 38×100→10 is 19 rows a thread.
+    for (const [batch, nIn, nOut, awakeSplits] of [[256, 100, 10, 1], [130, 100, 10, 1], [64, 50, 10, 0], [38, 100, 10, 0]] as const) {
+      const rng = new Rng(batch + nIn);
+      const [a, w, b] = [normals(rng, batch * nIn), normals(rng, nOut * nIn), normals(rng, nOut)];
+      const sz = one.alloc(batch * nOut);
+      one.denseForward(sz, tensorOf(one, a), tensorOf(one, w), tensorOf(one, b), batch, nIn, nOut);
+      const expected = Array.from(one.view(sz));
+      for (const awake of [true, false]) {
+        const spy = vi.spyOn(pool, 'isAwake').mockReturnValue(awake);
+        const before = k.splitProducts;
+        const tz = guarded(k, new Float32Array(batch * nOut).fill(NaN));
+        k.denseForward(tz, tensorOf(k, a), tensorOf(k, w), tensorOf(k, b), batch, nIn, nOut);
+        spy.mockRestore();
+        const label = `${batch}×${nIn}→${nOut}, worker ${awake ? 'awake' : 'asleep'}`;
+        expect(k.splitProducts - before, `${label}: split`).toBe(awake ? awakeSplits : 0);
+        const got = contents(k, tz, batch * nOut);
+        expect(got.canary, `${label}: canary`).toBe(CANARY);
+        expect(Array.from(got.values), label).toEqual(expected);
+      }
+    }
+    await k.close();
+  });
+
   it('keeps small products on the main thread by default', async () => {
     const k = await createThreadedWasmKernels({ threads: 2 });
     const put = (n: number) => tensorOf(k, new Float32Array(n).fill(0.25));
@@ -591,10 +617,16 @@ describe('wasm-simd-threads', () => {
     await expectError(() => createThreadedWasmKernels({ minFlops: NaN }), 'INVALID_OPTION', /^minFlops: expected a finite number ≥ 0, got NaN$/);
     await expectError(() => createThreadedWasmKernels({ minFlops: '0' as never }), 'INVALID_OPTION', /^minFlops: expected a finite number ≥ 0, got "0"$/);
     await expectError(() => createThreadedWasmKernels({ minRowsPerThread: Infinity }), 'INVALID_OPTION', /^minRowsPerThread: expected a whole number ≥ 1, got Infinity$/);
-    // The largest finite threshold is taken: no product splits, as documented.
+    // The largest finite threshold is taken: no product splits with the worker asleep, as documented;
+    // awake (inside a step), a forward product of 2¹⁷ flops or more splits by rows all the same.
     const k = await createThreadedWasmKernels({ minFlops: Number.MAX_VALUE, minRowsPerThread: 4 });
-    k.denseForward(k.alloc(256 * 100), k.alloc(256 * 784), k.alloc(100 * 784), k.alloc(100), 256, 784, 100);
-    expect(k.splitProducts).toBe(0);
+    const pool = (k as unknown as { pool: { isAwake(w: number): boolean } }).pool;
+    for (const awake of [false, true]) {
+      const spy = vi.spyOn(pool, 'isAwake').mockReturnValue(awake);
+      k.denseForward(k.alloc(256 * 100), k.alloc(256 * 784), k.alloc(100 * 784), k.alloc(100), 256, 784, 100);
+      spy.mockRestore();
+      expect(k.splitProducts, `worker ${awake ? 'awake' : 'asleep'}`).toBe(awake ? 1 : 0);
+    }
     await k.close();
   });
 

@@ -2,9 +2,9 @@
  * The wasm backend on two (or more) cores: the core on a shared WebAssembly.Memory, instantiated
  * once on the main thread and once in each worker of a ThreadPool. The dense products, which are
  * nearly all of a training step's time, are split across the threads when they are large enough
- * to pay for the hand-off, and so are the gathering of a batch (copyRows, or the first layer's
- * forward that gathers its batch as it reads it: denseForwardGather) and the elementwise
- * activations (their cheaper backward passes only on large layers), by the same rows, so that the
+ * to pay for the hand-off (smaller ones too while the worker is awake: see splitsBeside), and so
+ * are the gathering of a batch (copyRows, or the first layer's forward that gathers its batch as it
+ * reads it: denseForwardGather) and the elementwise activations, by the same rows, so that the
  * rows a thread works on stay in its own core's cache, and the optimisers' updates and the zeroing
  * of a large tensor while the workers are awake (they sit between two steps), and an upload's finiteness
  * checks (writeFinite), each on a worker beside the main thread's copy of the next piece;
@@ -23,10 +23,10 @@
  *   update then is (MIN_SPLIT_UPDATE), so each half of dw is added where it is updated next. A
  *   layer's ∂W and ∂input asked for in one call (denseBackwardWeightsAndInput) go as one job, each
  *   thread both products over the rows its forward computed. The rows' δ do not all stay on their
- *   core between those jobs: the loss's gradient, the activations' backward passes under
- *   MIN_SPLIT_BACKWARD_PASS values and the zeroings under MIN_SPLIT_UPDATE (or with the worker
- *   asleep) run on the main thread over every row, so the worker reads δ rows and a zeroed ∂input
- *   the main thread wrote, besides P₁'s half, dw's other half and the weights;
+ *   core between those jobs: the loss's gradient, the biases' sums and the zeroings under
+ *   MIN_SPLIT_UPDATE (or with the worker asleep) run on the main thread over every row, so the
+ *   worker reads δ rows and a zeroed ∂input the main thread wrote, besides P₁'s half, dw's other
+ *   half and the weights;
  * - dw += dzᵀ·a elsewhere (below 128 rows, past 772, on 3+ threads): by dw's columns (the layer's
  *   inputs), each thread the whole sum over the batch for its columns, in the same order as one
  *   thread. Below 128 rows a layer's ∂W and ∂input asked for in one call run side by side instead
@@ -80,6 +80,68 @@
  *   the 3.7–4.9 µs of a half's second update pass above (read and write), ~0.3 % of a step:
  *   not built. The exchanged pair (bench/exchanged-half.ts; 2026-12-05 02:33, load 0.2) put the
  *   least a split must spend on exchange at ~70 µs a step and the split's step 86 µs p10 above it.
+ *
+ * Where the split step loses to the exchanged ceiling, phase by phase and call by call (session 35,
+ * perf35; bench/step-phases.ts: the split step beside the exchanged pair's main-thread half, blocks
+ * alternated, clean steps only, p10 µs; the half's call i is the same engine call as the split's,
+ * over its own 128 rows while the other core does the other 128). AMD EPYC Zen 5, 2026-12-05, main's
+ * tree at 5ee01888, two runs minutes apart:
+ *
+ *   phase / call                      05:43, load 2.9        05:54, load 2.3
+ *                                     split  half   gap      split  half   gap
+ *   forward                           510.9  461.2  +49.7    465.1  457.2   +7.9
+ *     784→100 product                 386.5  377.9   +8.6    376.7  376.6   +0.1
+ *     sigmoid 256×100 (×2)             47.9   20.4  +27.5     21.8   20.3   +1.5
+ *     100→100 product                  53.5   51.1   +2.4     50.8   50.3   +0.5
+ *     100→10 product (main alone)      14.2    6.6   +7.6     11.6    6.3   +5.3
+ *     output sigmoid (main alone)       2.4    1.1   +1.3      2.2    1.1   +1.1
+ *   backward                          587.1  507.1  +80.0    519.6  505.7  +13.9
+ *     zeroings (11)                    10.6    9.0   +1.6      7.8    6.2   +1.6
+ *     loss gradient, biases (main)      5.4    3.3   +2.1      5.1    3.0   +2.1
+ *     100→10 ∂W + ∂input job           30.8   15.1  +15.7     16.3   15.0   +1.3
+ *     sigmoid backward (×2, main)      15.3    3.4  +11.9      7.1    3.4   +3.7
+ *     100→100 ∂W + ∂input job, P₁ add 126.7   99.9  +26.8    104.2  100.7   +3.5
+ *     784→100 ∂W job, P₁ add split    386.5  369.8  +16.7    373.5  372.9   +0.6
+ *   update (split) / exchange         31.9   52.5  −20.6      8.6   26.9  −18.3
+ *     (the half: first barrier, reduce + update of its half, second barrier, the other half's
+ *      weights read, the other side's end: 1.3 + 40.9 + 0.5 + 9.2 + 0.6 p10 at 05:43)
+ *   step                             1154.5 1059.2  +95.3   1020.1 1014.0   +6.1
+ *
+ * So the gap is the host's, kernel by kernel: in a minute when lines move cheaply between the
+ * cores (05:54) the split step is within 6 µs p10 of the exchanged half, its update cheaper than
+ * the pair's exchange, and the only loss left is the output layer's product and passes, which stay
+ * on the main thread over every row (+6.4: twice the rows). In a minute when they move dearly
+ * (05:43; a line's round trip between the threads read 3–4× slower in such minutes in session 27),
+ * every kernel whose rows or partial sums the other core touched last pays: both split sigmoid
+ * forwards (+27.5: each thread writes only its own rows, yet each half takes twice the half's
+ * time), the ∂W jobs and their P₁ adds (+59.2), the main thread's backward passes over the worker's
+ * rows (+11.9), while the pair pays its own exchange dearer too (52.5 against 26.9). No one phase
+ * holds the gap, and the hand-offs are not what costs (the split 784→100 and 100→100 products,
+ * a hand-off each, read within 0.5 µs of the half in the cheap minute): the lines each kernel
+ * moves between the cores are, at the price of the minute. The sums of the calls' p10s are not the
+ * phases' p10s (each is its own tenth percentile).
+ * Taken from it (session 35): the output layer's forward split by rows while the worker is awake
+ * (splitsBeside) and every activation's backward pass split from MIN_SPLIT_PASS, so that in
+ * [784,100,100,10]'s step no activation row and no ∂input row is read by the other core: ~1 % p10
+ * (numbers at splitsBeside). Not taken, each against main in bench/ab-trees-threads.ts (2026-12-05):
+ * - those two with the zeroings from 2¹⁴ values split as well (δ and ∂input, so the main thread
+ *   writes no row of the worker's): 1,212 against 1,223 (05:45, load 4.5), 1,196 against 1,199 (load
+ *   3.9); bench/step-phases.ts (05:47, load 3.1) read each split zeroing of 25,600 values 3.0–3.1 µs
+ *   p10 against 1.9 on the main thread alone, and the biases' sums (main thread, every row) 4.0
+ *   against 1.3, as they now read δ rows the worker wrote: what the lines saved the hand-offs cost.
+ * - what stays: the biases' sums and the loss's gradient run on the main thread over every row (a
+ *   split bias sum by rows is not one thread's order: f32_dense_bwd_bias sums each column over the
+ *   rows in one chain), so δ rows still cross between the cores once a step; splitting them needs
+ *   one thread's bias sum folded at weightsFoldRow's row as ∂W's is (one thread's bits change at
+ *   batch ≥ 128): not built.
+ * train()'s own ceiling (issue #16 item 6, step 3): bench/threads.bench.ts' train() rows time the
+ * inner step on one thread and its exchanged pair in their rounds and print the call's exchanged-step
+ * ceiling, one ÷ (one − steps·(step − exchanged)) (trainCeilingRounds: each full step at the pair's
+ * time, the rest of the call at one thread's). Its first reading (2026-12-05 06:23–06:28, load
+ * 4.9 → 3.5, a line's round trip 412–431 ns: slow minutes): train(dataset) 1.60× (nothing-shared
+ * ceiling 1.76×, exchanged-step ceiling 1.75×), train(x, y) 1.53×, 1.61× over its clean rounds
+ * (1.79×, 1.68×). So in such minutes train(x, y) misses 1.7× even at the exchanged pair's step: its
+ * one-thread rest (the upload's copy on the main thread, ~2 ms a call) is too large a share.
  *
  * Measured before, each in one line (the numbers are in the git history of this header):
  * - session 22 (AMD EPYC Zen 4, 2026-12-02, train(dataset) at batch 256, per-call p10s summed):
@@ -144,8 +206,11 @@ export interface ThreadedOptions {
    */
   threads?: number;
   /**
-   * Dense products below this many flops run on the main thread alone (default 2²¹): a finite
-   * number ≥ 0 (0 splits every product with enough rows). Infinity is refused (INVALID_OPTION): it
+   * Dense products below this many flops run on the main thread alone (default 2²¹), except on two
+   * threads with the worker awake (inside a training step), where a forward product, or a layer's
+   * ∂W and ∂input asked for in one call, of at least 2¹⁷ flops per product is split or paired all
+   * the same (its rows then stay on the thread whose rows they are): a finite number ≥ 0 (0 splits
+   * every product with enough rows). Infinity is refused (INVALID_OPTION): it
    * would keep the products on one thread while batch gathers and activation passes still split;
    * for one thread give threads: 1.
    */
@@ -248,19 +313,14 @@ const ACTIVATION_FWD: ReadonlyMap<OutputActivation, number> = new Map(ELEMENTWIS
  * where they did not, against 22–23 for the one-thread backend's; left to the main thread in the
  * two-thread step (alternated train() by train() with the split) it took 25 (median 100, against
  * the split's 57 in the same run), and the call's kernels 53.1 ms against 52.5.
+ * The backward pass (dz += da ⊙ f'(z)) splits from the same size since session 35: it was split
+ * from 2¹⁸ values, as one pass at 25,600 alone took as long split as on the main thread (sigmoid at
+ * 256 × 100: 13.0 µs against 9.1; AMD EPYC Zen 3, 2026-12-01), but in a step the main thread's
+ * whole pass reads every row of ∂input the worker's job wrote and writes every δ row the worker
+ * reads next: 7.4 µs p10 there against 1.7 for a half alone (bench/step-phases.ts, 2026-12-05
+ * 05:43), and split with the output layer's forward (splitsBeside) the step gained ~1 % p10.
  */
 const MIN_SPLIT_PASS = 1 << 14;
-/**
- * Its backward pass (dz += da ⊙ f'(z), no exp: a fifth of the forward's time or less) is split only
- * from this many values on. At 25,600 and 51,200 values (batch 256 and 512 × 100 units) the split
- * pass took as long as the main thread's whole pass or longer (sigmoid at 256 × 100: 13.0 µs against
- * 9.1; the tenth percentile of 300 calls each, a product before each as in a step); at 102,400 and
- * 131,072 (1024 × 100, 256 × 512) the two were within the noise (the split's tenth percentile 0–12 %
- * faster, its median as slow or slower); at 524,288 (1024 × 512) the split was faster (sigmoid
- * 237 µs against 315). Sigmoid, tanh and relu; AMD EPYC Zen 3, 2026-12-01 22:24–22:26, load 17–22
- * (the tenth percentile is the least disturbed of the calls).
- */
-const MIN_SPLIT_BACKWARD_PASS = 1 << 18;
 /**
  * A batch gathered by copyRows is split across the threads from this many floats (64 KiB) on:
  * below it (a batch's targets) the hand-off costs more than the copy.
@@ -656,9 +716,9 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
     return true;
   }
 
-  /** Whether an elementwise pass over `batch` rows of `n` is split, by the products' rows: from `minValues` values on. */
-  private splitsPass(batch: number, n: number, minValues: number): boolean {
-    if (!this.pool || batch < this.threads * this.minRows || batch * n < minValues) return false;
+  /** Whether an elementwise pass over `batch` rows of `n` is split, by the products' rows: from MIN_SPLIT_PASS values on. */
+  private splitsPass(batch: number, n: number): boolean {
+    if (!this.pool || batch < this.threads * this.minRows || batch * n < MIN_SPLIT_PASS) return false;
     this.splitPasses++;
     return true;
   }
@@ -668,14 +728,13 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
    * applies f to the rows its forward product wrote (and the next layer's product reads them from
    * its own cache). Every value is computed by the same kernel as on one thread; the parts start at
    * multiples of tileRows rows (the core's MR, 4: a multiple of the f32x4 width, which these splits need too), so the SIMD lanes and the scalar tail fall where they do on one thread:
-   * bit for bit the same. Softmax (whole rows, and only on output layers) stays on the main thread,
-   * and so does a backward pass under MIN_SPLIT_BACKWARD_PASS values.
+   * bit for bit the same. Softmax (whole rows, and only on output layers) stays on the main thread.
    */
   override activationForward(f: OutputActivation, a: WasmTensor, z: WasmTensor, batch: number, n: number): void {
     // Softmax and a name the kernels lack go to the one-thread pass (which refuses the latter) before
     // splitsPass counts a split: a refusal changes nothing, splitPasses included.
     const fwd = ACTIVATION_FWD.get(f);
-    if (fwd === undefined || !this.splitsPass(batch, n, MIN_SPLIT_PASS)) return super.activationForward(f, a, z, batch, n);
+    if (fwd === undefined || !this.splitsPass(batch, n)) return super.activationForward(f, a, z, batch, n);
     const pool = this.pool!;
     for (let t = 1; t < this.threads; t++) {
       const r0 = this.rowStart(t, batch);
@@ -689,7 +748,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
 
   override activationBackward(f: Activation, dz: WasmTensor, da: WasmTensor, z: WasmTensor, a: WasmTensor, batch: number, n: number): void {
     const fwd = ACTIVATION_FWD.get(f);
-    if (fwd === undefined || !this.splitsPass(batch, n, MIN_SPLIT_BACKWARD_PASS)) return super.activationBackward(f, dz, da, z, a, batch, n);
+    if (fwd === undefined || !this.splitsPass(batch, n)) return super.activationBackward(f, dz, da, z, a, batch, n);
     const pool = this.pool!;
     const bwd = fwd + 1;
     for (let t = 1; t < this.threads; t++) {
@@ -703,7 +762,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   }
 
   override denseForward(z: WasmTensor, a: WasmTensor, w: WasmTensor, b: WasmTensor, batch: number, nIn: number, nOut: number): void {
-    if (!this.splits(batch, nIn, nOut, false)) return super.denseForward(z, a, w, b, batch, nIn, nOut);
+    if (!this.splits(batch, nIn, nOut, false) && !this.splitsBeside(batch, nIn, nOut)) return super.denseForward(z, a, w, b, batch, nIn, nOut);
     const pool = this.pool!;
     for (let t = 1; t < this.threads; t++) {
       const r0 = this.rowStart(t, batch);
@@ -846,6 +905,28 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
     if (!this.pool) return false;
     if (this.splitSized(batch, nIn, nOut) ? this.threads > 2 : !this.pairSized(batch, nIn, nOut)) return false;
     this.pairedProducts++;
+    this.growScratches(batch, nIn, nOut);
+    return true;
+  }
+
+  /**
+   * Whether a forward product too small to split (minFlops) is split by rows all the same, after
+   * making the scratches large enough: on two threads, with minRows rows for each, where it would
+   * pair (pairSized: the worker awake, at least MIN_PAIRED_FLOPS). Inside a step its input rows are
+   * the previous layer's split activations, each thread's in its own core's cache, and its output
+   * rows are read next by the split backward job of the same rows: on the main thread alone it read
+   * the worker's rows and wrote every row of its z. The output layer of [784,100,100,10] at batch
+   * 256 (100→10, 0.5 Mflop): with the backward passes split as well (MIN_SPLIT_PASS), the two-thread
+   * inner step's p10 1,128 µs against main's 1,144, 1,135 against 1,148, 1,122 and 1,129 against
+   * 1,139 (main against a second copy of it: 1,139 and 1,138, 1,139 and 1,140), 1,129 against 1,143,
+   * and 1,015 against 1,024 in a quiet minute; in one disturbed run (one-thread medians 2,470–2,611
+   * against p10s of ~1,995) 1,292 against 1,271, medians 1,586 against 1,600 (bench/ab-trees-threads.ts,
+   * 250–300 blocks, both orders; AMD EPYC Zen 5, 2026-12-05 05:56–06:15, load 2.2–6.1). This forward
+   * split alone gave about half of it (1,017 against 1,024, 1,136 against 1,143).
+   */
+  private splitsBeside(batch: number, nIn: number, nOut: number): boolean {
+    if (this.threads !== 2 || batch < this.threads * this.minRows || !this.pairSized(batch, nIn, nOut)) return false;
+    this.splitProducts++;
     this.growScratches(batch, nIn, nOut);
     return true;
   }
