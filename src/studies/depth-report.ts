@@ -2,9 +2,10 @@
 import { counted, grouped } from '../counted.js';
 import { checkStudyResult } from './study-result.js';
 import type { ReportSection } from '../flow/report-html.js';
-import { DEPTH_FIRST_SEED, epochOfStep, NIELSEN_RATIOS, spread, type DepthNetworkResult, type DepthStudyResult } from './depth.js';
+import { DEPTH_FIRST_SEED, epochOfStep, NIELSEN_RATIOS, nielsenWeightDecay, spread, type DepthNetworkResult, type DepthStudyResult } from './depth.js';
 import type { Trace } from '../flow/trace.js';
 import { percentText } from '../percent-text.js';
+import { givenFloat32Text } from '../number-text.js';
 
 /** The header of study (a)'s ‖∂C/∂b‖ table: a column per hidden layer of its deepest network. */
 function biasGradNormHeader(result: DepthStudyResult): string[] {
@@ -85,7 +86,7 @@ export function depthReportSection(result: DepthStudyResult): ReportSection {
         ? [
             {
               id: `depth-${n.sizes.length - 2}`,
-              label: `${name(n.sizes)}: full-batch gradient descent, η = ${result.learningRate}, L2 λ = ${result.lambda} on the weights, ${counted(result.epochs, 'epoch')}; test accuracy ${percentText(n.training.testAccuracy)}. ${stepsAsEpochs(n.training.trace)}`,
+              label: `${name(n.sizes)}: full-batch gradient descent, η = ${result.learningRate}, L2 λ = ${result.lambda} on the weights (weight decay λ/n = ${result.lambda}/${grouped(result.rows)} = ${givenFloat32Text(nielsenWeightDecay(result.rows, result.lambda))}), ${counted(result.epochs, 'epoch')}; test accuracy ${percentText(n.training.testAccuracy)}. ${stepsAsEpochs(n.training.trace)}`,
               trace: n.training.trace,
               diagnosis: n.training.diagnosis,
             },

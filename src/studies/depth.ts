@@ -41,8 +41,11 @@ export const DEPTH_NETWORK_OPTIONS = {
  * the order changes nothing but the rounding of the sum). The depth and plateau studies train so.
  */
 export function nielsenTraining(rows: number, lambda: number = NIELSEN_TRAINING.lambda): Pick<TrainOptions, 'batchSize' | 'learningRate' | 'optimizer' | 'shuffle'> {
-  return { batchSize: rows, learningRate: NIELSEN_TRAINING.learningRate, optimizer: { name: 'sgd', weightDecay: lambda / rows, decayBiases: false }, shuffle: false };
+  return { batchSize: rows, learningRate: NIELSEN_TRAINING.learningRate, optimizer: { name: 'sgd', weightDecay: nielsenWeightDecay(rows, lambda), decayBiases: false }, shuffle: false };
 }
+
+/** Nielsen's L2 strength λ over `rows` rows as train()'s per-step weight decay on the weights: λ/n. */
+export const nielsenWeightDecay = (rows: number, lambda: number): number => lambda / rows;
 
 /**
  * The largest λ Nielsen's update takes over `rows` rows (default DEPTH_ROWS): beyond it the decay

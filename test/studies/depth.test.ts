@@ -58,6 +58,8 @@ describe('depth study', () => {
       expectClose(trainingNorms(trace).biasGradNorms[0], network.perSeed[0], { rel: 1e-6 }, `[${network.sizes}] step 1`);
       expect(Math.abs(trainingNorms(trace).biasGradNorms[1][0] / network.perSeed[0][0] - 1), `[${network.sizes}] step 2`).toBeGreaterThan(1e-4);
       // The report's charts count steps; its run heading says which epochs they are.
+      // Its weight decay, which the diagnosis names, is said beside λ: λ = 5 and 0.005 read as two settings.
+      expect(section.runs![index].label).toContain('L2 λ = 5 on the weights (weight decay λ/n = 5/1,000 = 0.005), 3 epochs;');
       expect(section.runs![index].label).toContain('One step per epoch, each recorded before its update: steps 1–3 are the starts of epochs 0–2.');
     }
   });
