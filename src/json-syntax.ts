@@ -7,6 +7,7 @@
  * is data, not a reason to overflow the call stack).
  */
 import type { Fail } from './model-limits.js';
+import { UNSAFE_CLASS } from './unsafe-characters.js';
 
 /** The first place `text` stops being JSON: 1-based line and column (UTF-16 units), and what was expected there. */
 export interface JsonSyntaxProblem {
@@ -135,12 +136,14 @@ function stringEnd(text: string, start: number): number | { at: number; wanted: 
 }
 
 /**
- * Characters a message cannot show as themselves: controls, invisible formatting (a byte order mark,
- * which Node's readFileSync(path, 'utf8') keeps at the start of a text, a zero-width space), lone
- * surrogates, unassigned code points, separators other than the space, and U+FFFD (a byte that was
- * not UTF-8).
+ * Characters a message cannot show as themselves: the unsafe ones (unsafe-characters.ts), and more,
+ * since here one character is named alone as what the text held: every invisible formatting
+ * character (a soft hyphen, a byte order mark, which Node's readFileSync(path, 'utf8') keeps at the
+ * start of a text), lone surrogates, private-use and unassigned code points, U+00A0 (it reads as a
+ * space) and U+FFFD (a byte that was not UTF-8). In running text those others are left as they are
+ * (a terminal shows them as text, not as a command), so only this naming of one character reads them.
  */
-const UNSHOWABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\u00a0\ufffd]$/u;
+const UNSHOWABLE = new RegExp(`^[${UNSAFE_CLASS}\\p{Cc}\\p{Cf}\\p{Cs}\\p{Co}\\p{Cn}\\p{Zl}\\p{Zp}\\u00a0\\ufffd]$`, 'u');
 
 /** A character as a message shows it: `'x'`, or its code point when it does not show (UNSHOWABLE). */
 function describeChar(char: string): string {

@@ -5,12 +5,14 @@
  * a terminal reads as other than text: the C0 controls and DEL, the C1 controls (U+009B is an 8-bit
  * CSI to xterm-family terminals), the line and paragraph separators, and the bidirectional
  * embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which reorder what follows them
- * on the line. Each is written as an escape, so the word stays readable and nothing reaches the
- * terminal as a command to it.
+ * on the line, and the marks and invisible characters that reorder or hide text as they do: the
+ * Arabic letter mark (U+061C), the zero-width space, non-joiner and joiner, the left-to-right and
+ * right-to-left marks (U+200B–U+200F) and the byte order mark (U+FEFF). Each is written as an
+ * escape, so the word stays readable and nothing reaches the terminal as a command to it.
  */
 
 /** The unsafe characters, as a regular expression's character class (without its brackets). */
-export const UNSAFE_CLASS = '\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
+export const UNSAFE_CLASS = '\\x00-\\x1f\\x7f-\\x9f\\u061c\\u200b-\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069\\ufeff';
 const UNSAFE = new RegExp(`[${UNSAFE_CLASS}]`);
 const EVERY_UNSAFE = new RegExp(`[${UNSAFE_CLASS}]`, 'g');
 
@@ -51,7 +53,7 @@ export function unsafeEscaped(text: string): string {
 
 /**
  * `text` as a JSON string (a caller's string in a message, "got \"…\""): JSON.stringify escapes the
- * C0 controls, but not DEL, the C1 controls, the separators or the bidi controls, written here as
+ * C0 controls, but not DEL, the C1 controls, the separators, the bidi controls or marks, written here as
  * \uHHHH, which JSON reads back as the character.
  */
 export function jsonString(text: string): string {

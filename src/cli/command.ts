@@ -356,8 +356,8 @@ export function checkOptionsAsUsage<R>(args: ParsedArgs, flags: Record<string, s
 
 /** Why a study's list flag names each entry once: a repeat would run twice. */
 const EACH_RUNS_ONCE = 'each runs once';
-/** A flag's value as the hints show it, 'adam'. */
-const quotedWord = (word: string) => `'${word}'`;
+/** A known choice as the hints show it, 'adam': only the flag's own choices, never a typed word (that is typedWord's). */
+const inQuotes = (choice: string) => `'${choice}'`;
 
 /** The words of a list flag's `text` (comma-separated), each given once (`once` says why, e.g. 'each runs once'; `same` says when two words are the same entry). */
 function listWords(name: string, text: string, once: string, same: (a: string, b: string) => boolean = (a, b) => a === b): string[] {
@@ -381,7 +381,7 @@ export function listFlag(args: ParsedArgs, name: string, known?: readonly string
   const words = listWords(name, text, once);
   const unknown = known && words.find((word) => !known.includes(word));
   if (unknown !== undefined) {
-    throw new UsageError(`--${name}: unknown ${typedWord(unknown)}${didYouMean(unknown, known!, quotedWord)} (one of ${known!.join(', ')})`);
+    throw new UsageError(`--${name}: unknown ${typedWord(unknown)}${didYouMean(unknown, known!, inQuotes)} (one of ${known!.join(', ')})`);
   }
   return words;
 }
@@ -449,7 +449,7 @@ export function choiceFlag<T extends string>(args: ParsedArgs, name: string, all
   const choices = allowed ?? (flag.value!.split('|') as T[]);
   const value = stringFlag(args, name) ?? (flag.default as T | undefined);
   if (value !== undefined && !(choices as readonly string[]).includes(value)) {
-    throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got ${typedWord(value)}${didYouMean(value, choices, quotedWord)}`);
+    throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got ${typedWord(value)}${didYouMean(value, choices, inQuotes)}`);
   }
   return value as T | undefined;
 }
