@@ -4,7 +4,7 @@
  * and the studies: a width, a whole number, a number within a Range, an activation, a choice from
  * a list. Each throws INVALID_OPTION naming `where` and what it got.
  */
-import { describeValue, GradscopeError, invalidOption, quoted, shorten, shown, typedWord } from './errors.js';
+import { describeValue, GradscopeError, invalidOption, quoted, shown, typedWord } from './errors.js';
 import { grouped } from './counted.js';
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type OutputActivation } from './kernels.js';
 import { didYouMean, didYouMeanValue } from './suggest.js';
@@ -257,7 +257,7 @@ export function checkDistinctList<T>(values: readonly T[], name: string, what: s
   if (!Array.isArray(values) || values.length === 0) throw invalidOption(`${name}: expected a non-empty list of ${what}, got ${shown(values)}`);
   if (checkEntry) values.forEach(checkEntry);
   const repeated = values.findIndex((v, i) => values.slice(0, i).includes(v));
-  if (repeated !== -1) throw invalidOption(`${name}: ${shorten(String(values[repeated]))} is listed twice (each runs once)`);
+  if (repeated !== -1) throw invalidOption(`${name}: ${shown(values[repeated])} is listed twice (each runs once)`);
   return values;
 }
 

@@ -3,7 +3,7 @@
  * Float64Array per metric, `[record][layer]` row-major. Written by the recorder during training
  * (recorder.ts), read by diagnose(), the reports and the user (`net.trace`).
  */
-import { GradscopeError, invalidOption, shown } from '../errors.js';
+import { GradscopeError, invalidOption, shown, typedWord } from '../errors.js';
 import type { BiasInit, WeightInit } from '../init/initializers.js';
 import type { Loss, OutputActivation } from '../kernels.js';
 import type { TappedLayerType } from '../flow-taps.js';
@@ -239,7 +239,7 @@ function checkModuleNames(blocks: TraceBlocks): void {
   }
   for (const [name, at] of where) {
     const block = parentPath(name).slice(0, -'.branch.'.length);
-    if (block !== '' && !residuals.has(block)) throw invalidOption(`trace: ${at} is '${name}', in residual block '${block}', which blocks.residuals does not name`);
+    if (block !== '' && !residuals.has(block)) throw invalidOption(`trace: ${at} is ${typedWord(name)}, in residual block ${typedWord(block)}, which blocks.residuals does not name`);
   }
 }
 

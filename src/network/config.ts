@@ -4,7 +4,7 @@
  * with any other layer (src/network/block-engine.ts).
  */
 import { checkActivation, checkChoice, checkSeed, checkKnownKeys, checkUnits } from '../checks.js';
-import { describeValue, invalidOption, shown } from '../errors.js';
+import { describeValue, invalidOption, shown, typedWord } from '../errors.js';
 import { checkModelLimits, MODEL_LIMITS, type Fail, beyondModelLimit } from '../model-limits.js';
 import { activationOf, checkLayerSpecs, denseFanIns, parameterCountOfSpecs, specsBeyondLimit, widthAfter, type CheckedSpec, type LayerSpec } from '../layers/spec.js';
 import type { BlockConfig } from './block-engine.js';
@@ -111,7 +111,7 @@ export function checkLossPairing(loss: Loss, activations: readonly OutputActivat
   const output = activations[activations.length - 1];
   const required = LOSS_OUTPUT[loss];
   if (required !== null && output !== required) {
-    throw invalidOption(`loss '${loss}' needs a '${required}' output layer, got '${output}'`);
+    throw invalidOption(`loss ${typedWord(loss)} needs a ${typedWord(required)} output layer, got ${typedWord(output)}`);
   }
   if (required === null && output === 'softmax') {
     throw invalidOption(`a softmax output goes with loss 'cross-entropy', not '${loss}'`);

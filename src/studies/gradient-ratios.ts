@@ -12,7 +12,7 @@
  */
 import type { Network } from '../api/network.js';
 import type { Matrix } from '../data/matrix.js';
-import { invalidOption } from '../errors.js';
+import { invalidOption, typedWord } from '../errors.js';
 import type { CheckedSpec } from '../layers/spec.js';
 import { denseTensorName } from '../model.js';
 import { euclideanNorm } from '../norm.js';
@@ -136,7 +136,7 @@ export function hasRezeroGate(options: NetworkOptions): boolean {
 /** The gradient of `name`, which must exist. */
 function tensor(parameters: Record<string, Float64Array>, name: string): Float64Array {
   const t = parameters[name];
-  if (t === undefined) throw invalidOption(`gradient ratios: the network has no parameter '${name}' (its parameters: ${Object.keys(parameters).slice(0, 6).join(', ')}, …)`);
+  if (t === undefined) throw invalidOption(`gradient ratios: the network has no parameter ${typedWord(name)} (its parameters: ${Object.keys(parameters).slice(0, 6).join(', ')}, …)`);
   return t;
 }
 

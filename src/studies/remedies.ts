@@ -9,7 +9,7 @@
  * moved over training (Σ‖ΔW‖ over steps, and their ratio), the training loss, the test accuracy and
  * the time per step. It reports what it measures, whatever that shows.
  */
-import { checkAtMost, checkCallback, checkDistinctList, checkKnownKeys, checkPositive, keysOf } from '../checks.js';
+import { checkAtMost, checkCallback, checkChoice, checkDistinctList, checkKnownKeys, checkPositive, keysOf } from '../checks.js';
 import type { BackendChoice } from '../backend.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
@@ -161,9 +161,9 @@ export function chosenContenders(labels?: readonly string[]): Contender[] {
   const contenders = remediesContenders();
   const runnable = contenders.filter((c) => c.refusal === undefined);
   const chosen = checkDistinctList(labels ?? runnable.map((c) => c.label), 'optimizers', 'contender labels');
+  chosen.forEach((label, i) => checkChoice(label, contenders.map((c) => c.label), `optimizers[${i}]`));
   for (const label of chosen) {
-    const contender = contenders.find((c) => c.label === label);
-    if (!contender) throw invalidOption(`optimizers: unknown contender '${label}' (known: ${contenders.map((c) => c.label).join(', ')})`);
+    const contender = contenders.find((c) => c.label === label)!;
     if (contender.refusal !== undefined) {
       throw invalidOption(`optimizers: '${label}' cannot train the study's network (${REMEDIES_LOSS}, ${counted(parameterCountOf(REMEDIES_SIZES), 'parameter')}): ${contender.refusal}; the study runs ${runnable.map((c) => c.label).join(', ')}`);
     }

@@ -8,7 +8,7 @@
  * deepest depth that reaches ACCURACY_GOAL on the held-out digits.
  */
 import { checkBackendChoice, type BackendChoice } from '../backend.js';
-import { type Bound, checkCallback, checkDistinctList, checkSeed, checkKnownKeys, checkWhole, keysOf } from '../checks.js';
+import { type Bound, checkCallback, checkChoice, checkDistinctList, checkSeed, checkKnownKeys, checkWhole, keysOf } from '../checks.js';
 import { counted, grouped } from '../counted.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import { resolveNetwork } from '../network/config.js';
@@ -244,11 +244,8 @@ export function checkNetworksFit(remedies: readonly TrainableDepthRemedy[], dept
 export function chooseRemedies(keys: readonly string[] | undefined): TrainableDepthRemedy[] {
   if (keys === undefined) return [...TRAINABLE_DEPTH_REMEDIES];
   checkDistinctList(keys, 'remedies', 'remedy keys');
-  return keys.map((key) => {
-    const remedy = TRAINABLE_DEPTH_REMEDIES.find((r) => r.key === key);
-    if (!remedy) throw invalidOption(`remedies: unknown remedy '${key}' (known: ${TRAINABLE_DEPTH_REMEDIES.map((r) => r.key).join(', ')})`);
-    return remedy;
-  });
+  const known = TRAINABLE_DEPTH_REMEDIES.map((r) => r.key);
+  return keys.map((key, i) => TRAINABLE_DEPTH_REMEDIES[known.indexOf(checkChoice(key, known, `remedies[${i}]`))]);
 }
 
 /** The chosen remedies (all by default) that train with batch norm, and their batch sizes: their training digits must leave no one-row batch. */

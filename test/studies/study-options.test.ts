@@ -12,6 +12,7 @@ import { runTrainableDepthStudy } from '../../src/studies/trainable-depth.js';
 import * as bounds from '../../src/studies/study-bounds.js';
 import { checkDistinctList, type Bound } from '../../src/checks.js';
 import { expectError } from '../util/expect-error.js';
+import { RAW_UNSAFE, UNSAFE_WORDS } from '../util/unsafe-words.js';
 import { grouped } from '../../src/counted.js';
 
 /** A pattern matching `text` literally. */
@@ -19,18 +20,18 @@ const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('study list options', () => {
   it.each<[string, () => Promise<unknown>, RegExp]>([
-    ['remedies optimizers repeated', () => runRemediesStudy({ optimizers: ['adam', 'sgd', 'adam'] }), /^optimizers: adam is listed twice \(each runs once\)$/],
+    ['remedies optimizers repeated', () => runRemediesStudy({ optimizers: ['adam', 'sgd', 'adam'] }), /^optimizers: "adam" is listed twice \(each runs once\)$/],
     ['remedies optimizers empty', () => runRemediesStudy({ optimizers: [] }), /^optimizers: expected a non-empty list of contender labels, got \[\]$/],
-    ['autoencoder optimizers repeated', () => runAutoencoderStudy({ optimizers: ['adam', 'adam'] }), /^autoencoder optimizers: adam is listed twice \(each runs once\)$/],
+    ['autoencoder optimizers repeated', () => runAutoencoderStudy({ optimizers: ['adam', 'adam'] }), /^autoencoder optimizers: "adam" is listed twice \(each runs once\)$/],
     ['autoencoder optimizers empty', () => runAutoencoderStudy({ optimizers: [] }), /^autoencoder optimizers: expected a non-empty list of optimiser names/],
-    ['activations repeated', () => runActivationStudy({ activations: ['tanh', 'relu', 'tanh'] }), /^activations study: activations: tanh is listed twice \(each runs once\)$/],
+    ['activations repeated', () => runActivationStudy({ activations: ['tanh', 'relu', 'tanh'] }), /^activations study: activations: "tanh" is listed twice \(each runs once\)$/],
     ['activations empty', () => runActivationStudy({ activations: [] }), /^activations study: activations: expected a non-empty list of activations/],
-    ['inits repeated', () => runActivationStudy({ inits: ['he-normal', 'he-normal'] }), /^activations study: inits: he-normal is listed twice \(each runs once\)$/],
+    ['inits repeated', () => runActivationStudy({ inits: ['he-normal', 'he-normal'] }), /^activations study: inits: "he-normal" is listed twice \(each runs once\)$/],
     ['inits empty', () => runActivationStudy({ inits: [] }), /^activations study: inits: expected a non-empty list of initialisations/],
-    ['trainable-depth remedies repeated', () => runTrainableDepthStudy({ remedies: ['adam', 'adam'] }), /^remedies: adam is listed twice \(each runs once\)$/],
+    ['trainable-depth remedies repeated', () => runTrainableDepthStudy({ remedies: ['adam', 'adam'] }), /^remedies: "adam" is listed twice \(each runs once\)$/],
     ['trainable-depth remedies empty', () => runTrainableDepthStudy({ remedies: [] }), /^remedies: expected a non-empty list of remedy keys/],
     ['trainable-depth depths empty', () => runTrainableDepthStudy({ depths: [] }), /^depths: expected a non-empty list of whole numbers ≥ 1/],
-    ['budget sweep remedies repeated', () => runBudgetSweep({ remedies: ['adam', 'plain-sigmoid', 'adam'] }), /^remedies: adam is listed twice \(each runs once\)$/],
+    ['budget sweep remedies repeated', () => runBudgetSweep({ remedies: ['adam', 'plain-sigmoid', 'adam'] }), /^remedies: "adam" is listed twice \(each runs once\)$/],
     ['budget sweep budgets empty', () => runBudgetSweep({ budgets: [] }), /^budgets: expected a non-empty list of whole numbers ≥ 1/],
   ])('%s: INVALID_OPTION naming the option', async (_name, run, message) => {
     await expectError(run, 'INVALID_OPTION', message);
@@ -125,6 +126,30 @@ describe('study count bounds', () => {
     ];
     for (const [options, message] of refusals) {
       await expectError(() => runAutoencoderStudy({ trainRows: 20_000, ...options } as never), 'INVALID_OPTION', message);
+    }
+  });
+
+  it('an unknown remedy or contender is refused by checkChoice over the table: did-you-mean for a typo, an unsafe word escaped', async () => {
+    const refusals: [string, (names: string[]) => Promise<unknown>][] = [
+      ['optimizers', (names) => runRemediesStudy({ optimizers: names })],
+      ['remedies', (names) => runTrainableDepthStudy({ remedies: names })],
+      ['remedies', (names) => runBudgetSweep({ remedies: names })],
+    ];
+    for (const [option, run] of refusals) {
+      // It said "unknown remedy 'adamm' (known: …)", the name hand-quoted and no did-you-mean.
+      await expectError(() => run(['adamm']), 'INVALID_OPTION', new RegExp(`^${option}\\[0\\]: expected one of .*adam.*, got "adamm"; did you mean "adam"\\?$`));
+      await expectError(() => run(['toString']), 'INVALID_OPTION', new RegExp(`^${option}\\[0\\]: expected one of .*, got "toString"`));
+      for (const word of UNSAFE_WORDS) {
+        const error = await expectError(() => run(['adam', word]), 'INVALID_OPTION', new RegExp(`^${option}\\[1\\]: expected one of `));
+        expect(error.message).not.toMatch(RAW_UNSAFE);
+      }
+    }
+  });
+
+  it('a repeated list entry is shown as a value, its unsafe characters escaped', async () => {
+    for (const word of UNSAFE_WORDS) {
+      const error = await expectError(() => checkDistinctList([word, word], 'xs', 'names'), 'INVALID_OPTION', /^xs: ".*" is listed twice \(each runs once\)$/s);
+      expect(error.message).not.toMatch(RAW_UNSAFE);
     }
   });
 
