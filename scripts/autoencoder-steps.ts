@@ -5,6 +5,13 @@
  * iterate taken, λ, ρ). The errors at a given step do not depend on the clock; how many steps a
  * budget of CPU seconds buys does (the load moves it): docs/second-order.md's 2026-12-05 re-run.
  *
+ * A copy of runAutoencoderStudy's Hessian-free loop, not a call to it (the study measures at its
+ * points in time, this script after every step). What differs: it trains from each window's rows,
+ * where the study uploads each window once as a Dataset and trains from that (the same rows, so the
+ * same step); it passes no learningRate, which the study passes as contender.learningRate, absent for
+ * Hessian-free; and it clocks only train(), as the study does. A change to the study's loop (its
+ * window restart rule, batch or clock) must be made here too.
+ *
  *   npx tsx scripts/autoencoder-steps.ts [steps]   (default 55: about a minute of CPU on a 2-core AMD EPYC, 2026-12-05)
  */
 import { loadavg } from 'node:os';
