@@ -1,7 +1,7 @@
 /**
  * The trace the explanation panel diagnoses: the whole run since the network was built, gathered
  * from the trace of each train() call, in bounded memory. diagnose() reads the first record, the
- * median over all records and the last, so the run is thinned evenly rather than cut to a window:
+ * median over the full batches' records and the last full batch's, so the run is thinned evenly rather than cut to a window:
  * every step until MAX_RECORDS, then every 2nd, 4th, … step, the first step always kept. Its epochs
  * (Trace.epochs, numbered from the run's first) are thinned the same way past MAX_EPOCHS, the first
  * and the last always kept: diagnose() reads the training state from the epochs of the last two

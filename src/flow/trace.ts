@@ -395,7 +395,7 @@ export class Trace {
   }
 
   /**
-   * The latest record of a full batch: of the most rows any record's batch held, so not an epoch's
+   * The latest record of a full batch (fullBatch: not fewer rows than the records beside it), so not an epoch's
    * short last batch (rows not a multiple of batchSize), whose gradient is of those few rows alone
    * and says little of the run's (one row's ‖∂C/∂b‖ read 15.8× the run's start where the full
    * batches' read 1/1.63). A record whose rows are not recorded (TraceJSON.batchRows) counts as
@@ -411,7 +411,7 @@ export class Trace {
   }
 
   /**
-   * The records of full batches, first first (see lastFullBatchRecord: of the most rows any record's batch held; every record of
+   * The records of full batches, first first (see lastFullBatchRecord: not fewer rows than the records beside it; every record of
    * a trace saved without its batches' rows): the steps study --model's over-time table picks from (trace-table.ts
    * overTimeTableData), since a short batch's gradient norms are of its few rows alone (a norm of the mean over 1 row is not
    * comparable to one over 64).
@@ -422,14 +422,21 @@ export class Trace {
   }
 
   /**
-   * The one rule for "full" (lastFullBatchRecord, fullBatchRecords): whether record r's batch held the most rows any record's did;
-   * a record whose rows are NaN (not recorded) counts as full.
+   * The one rule for "full" (lastFullBatchRecord, fullBatchRecords): record r is short where its batch held fewer rows than the
+   * nearest record's with rows recorded before it and after it (the one of them there is, at either end). Read against its
+   * neighbours, not the run's most rows: a run continued at another batch size (the visualizer keeps its run across a change)
+   * has every batch of the new size full. A record whose rows are NaN (not recorded) counts as full.
    */
   private fullBatch(): (r: number) => boolean {
     const rows = this.batchRows;
-    let most = -Infinity;
-    for (const n of rows) if (n > most) most = n;
-    return (r) => !(rows[r] < most);
+    const nearest = (r: number, by: 1 | -1) => {
+      for (let i = r + by; i >= 0 && i < rows.length; i += by) if (!Number.isNaN(rows[i])) return rows[i];
+      return NaN;
+    };
+    return (r) => {
+      const beside = [nearest(r, -1), nearest(r, 1)].filter((n) => !Number.isNaN(n));
+      return !(beside.length > 0 && beside.every((n) => rows[r] < n));
+    };
   }
 
   /**

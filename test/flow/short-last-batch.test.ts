@@ -135,7 +135,19 @@ describe('an epoch\'s short last batch is not read as "the last record"', () => 
     trace.beginRecord(3, 1, 0.5, NaN);
     expect([trace.lastFullBatchRecord(), trace.fullBatchRecords()]).toEqual([2, [0, 2]]);
     trace.beginRecord(4, 1, 0.5, 32);
-    expect([trace.lastFullBatchRecord(), trace.fullBatchRecords()]).toEqual([2, [0, 2]]);
+    expect([trace.lastFullBatchRecord(), trace.fullBatchRecords()]).toEqual([3, [0, 2, 3]]);
+  });
+
+  it('a run continued at a smaller batch size (the visualizer keeps its run): the new size\'s batches are full, its short ones are not', () => {
+    const trace = new Trace({ sizes: [2, 3, 2], activations: ['sigmoid', 'softmax'], loss: 'cross-entropy', every: 1, run: { optimizer: 'sgd', learningRate: 0.1 } });
+    // 72 rows: batches of 32 (two full, one of 8), then of 16 (four full, one of 8), twice.
+    for (const rows of [32, 32, 8, 16, 16, 16, 16, 8, 16, 16, 16, 16, 8]) trace.beginRecord(trace.length + 1, 1, 0.5, rows);
+    expect(trace.fullBatchRecords()).toEqual([0, 1, 3, 4, 5, 6, 8, 9, 10, 11]);
+    expect(trace.lastFullBatchRecord()).toBe(11);
+    // Larger again: the batches of 32 after the 16s are full, and so is the last 16 before them.
+    for (const rows of [16, 32, 32, 8]) trace.beginRecord(trace.length + 1, 1, 0.5, rows);
+    expect(trace.fullBatchRecords().slice(9)).toEqual([11, 13, 14, 15]);
+    expect(trace.lastFullBatchRecord()).toBe(15);
   });
 
   it('sigmoid, 1 row left, thinned to REPORT_RECORDS: the report keeps the last full batch, its chart naming the step the diagnosis reads', async () => {
