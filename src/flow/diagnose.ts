@@ -7,7 +7,7 @@
  * and the remedies each live in a file of their own, and the public names are re-exported here.
  */
 import { checkCurvatureEvidence, type CurvatureEvidence, curvatureSentence } from './curvature-evidence.js';
-import { checkKnownKeys } from '../checks.js';
+import { checkChoice, checkKnownKeys } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { RELU_RATE_ROWS, type ReluRateRow } from './relu-remedy-rates.js';
 import type { LayerMetric } from './metrics.js';
@@ -165,10 +165,7 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
   checkTrace(trace);
   checkKnownKeys(options, ['curvature', 'heldOutAtStart', 'reluRates', 'validationSeen'], 'diagnose(trace, options)');
   if (options.curvature !== undefined) checkCurvatureEvidence(options.curvature, 'diagnose(trace, options): curvature');
-  const row = options.reluRates ?? 'command';
-  if (!RELU_RATE_ROWS.includes(row)) {
-    throw invalidOption(`diagnose(trace, options): reluRates is ${shown(row)}; expected one of ${RELU_RATE_ROWS.map((r) => shown(r)).join(', ')}`);
-  }
+  const row = checkChoice(options.reluRates ?? 'command', RELU_RATE_ROWS, 'diagnose(trace, options): reluRates');
   const start = options.heldOutAtStart;
   if (start !== undefined && !(typeof start === 'number' && Number.isFinite(start) && start >= 0)) {
     throw invalidOption(`diagnose(trace, options): heldOutAtStart is ${shown(start)}; expected the held-out rows' loss before the first epoch, a finite number ≥ 0`);

@@ -9,9 +9,8 @@
  * compute it; an entry beyond is a fault on every backend, said by gradientOutOfRange.
  */
 import { invalidOption, shown } from '../errors.js';
-import { didYouMeanValue } from '../suggest.js';
 import type { Tensor } from '../kernels.js';
-import { withinFloat32 } from '../checks.js';
+import { checkChoice, withinFloat32 } from '../checks.js';
 import { FLOAT32_MAX, RUNAWAY_PARAMETER } from '../model-limits.js';
 import type { Parameter, Trainable } from '../model.js';
 import { moduleOf, networkLayerLabels, parameterLabel } from '../layer-names.js';
@@ -75,9 +74,7 @@ export type NonFinitePolicy = (typeof NON_FINITE_POLICIES)[number];
 export const DEFAULT_MAX_HALVINGS = 10;
 
 export function checkNonFinitePolicy(value: unknown): NonFinitePolicy {
-  if (value === undefined) return 'throw';
-  if (typeof value === 'string' && (NON_FINITE_POLICIES as readonly string[]).includes(value)) return value as NonFinitePolicy;
-  throw invalidOption(`onNonFinite: expected one of ${NON_FINITE_POLICIES.join(', ')}, got ${shown(value)}${didYouMeanValue(value, NON_FINITE_POLICIES, shown)}`);
+  return value === undefined ? 'throw' : checkChoice(value, NON_FINITE_POLICIES, 'onNonFinite');
 }
 
 export function checkMaxHalvings(value: unknown): number {
