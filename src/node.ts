@@ -4,7 +4,7 @@
  * other formats' files, the HTML report on disk and the built-in studies.
  */
 export * from './index.js';
-export { loadMnist, MNIST_PIXELS, MNIST_CLASSES, type MnistOptions, type MnistTake } from './data/mnist.js';
+export { loadMnist, MNIST_PIXELS, MNIST_CLASSES, MNIST_TRAIN_DIGITS, type MnistOptions, type MnistTake } from './data/mnist.js';
 export type { Digits, MnistSplit } from './data/mnist.js';
 export { saveModel, loadModel, loadCheckpoint, readCheckpoint } from './io/files.js';
 export { writeFileAtomic } from './io/file-access.js';
