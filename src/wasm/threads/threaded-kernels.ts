@@ -122,8 +122,9 @@
  * phases' p10s (each is its own tenth percentile).
  * Taken from it (session 35): the output layer's forward split by rows while the worker is awake
  * (splitsBeside) and every activation's backward pass split from MIN_SPLIT_PASS, so that in
- * [784,100,100,10]'s step no activation row and no ∂input row is read by the other core: ~1 % p10
- * (numbers at splitsBeside). Not taken, each against main in bench/ab-trees-threads.ts (2026-12-05):
+ * [784,100,100,10]'s step no hidden activation row and no ∂input row is read by the other core (the
+ * output layer's z rows still are: its 256×10 activation, under MIN_SPLIT_PASS, runs on the main
+ * thread over every row): ~1 % p10 (numbers at splitsBeside). Not taken, each against main in bench/ab-trees-threads.ts (2026-12-05):
  * - those two with the zeroings from 2¹⁴ values split as well (δ and ∂input, so the main thread
  *   writes no row of the worker's): 1,212 against 1,223 (05:45, load 4.5), 1,196 against 1,199 (load
  *   3.9); bench/step-phases.ts (05:47, load 3.1) read each split zeroing of 25,600 values 3.0–3.1 µs
