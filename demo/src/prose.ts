@@ -5,8 +5,7 @@
  * one), and each percentage kept on one line (unbrokenPercents). Built as DOM nodes, so no text is
  * ever parsed as HTML.
  */
-import { proseParts, unbrokenPercents } from '../../src/index.js';
-import { CODE_WORD_CLASS, CODE_WORD_STYLE, codeWords } from '../../src/flow/code-words.js';
+import { CODE_WORD_CLASS, CODE_WORD_STYLE, codeWords, proseParts, unbrokenPercents } from '../../src/index.js';
 
 /** The text as nodes: text nodes and <code> elements (codeNode). */
 export function proseNodes(text: string): Node[] {

@@ -35,7 +35,7 @@ describe('counts in words', () => {
     expect(stdout).not.toMatch(ONE_PLURAL);
     const report = readFileSync(html, 'utf8');
     expect(report).toContain('δ), seed 1. First ÷ last');
-    expect(report).toContain('on the weights, 1 epoch; test accuracy');
+    expect(report).toContain('on the weights (weight decay λ/n = 5/1,000 = 0.005), 1 epoch; test accuracy');
     expect(report).not.toMatch(ONE_PLURAL);
   }, 120_000);
 
