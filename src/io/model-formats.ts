@@ -20,7 +20,7 @@ import { basename, dirname, extname, isAbsolute, join, normalize, sep } from 'no
 import { GradscopeError, invalidOption, quoted } from '../errors.js';
 import { checkChoice, checkKnownKeys, checkObjectArgument } from '../checks.js';
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
-import { checkedModelJsonText, modelToJSON, type ModelData } from '../network/model-file.js';
+import { checkedModelJsonText, modelToJSON, parseModelJson, type ModelData } from '../network/model-file.js';
 import { uncopiedNumbers } from '../network/file-numbers.js';
 import { blockModelToJSON } from '../network/block-model-file.js';
 import { isBlockModel } from '../network/block-model-check.js';
@@ -34,7 +34,7 @@ import { UnreadImportOption, UnstatedImportOptions, type ImportOptionName } from
 import { toOnnx } from './onnx.js';
 import { readSafetensors, toSafetensors } from './safetensors.js';
 import { blockTfjsLayersReader, isBlockTfjsModel } from './tfjs-blocks.js';
-import { checkShardGroups } from './tfjs-format.js';
+import { checkShardGroups, readWeightGroups } from './tfjs-format.js';
 import { tfjsLayersReader, toTfjsLayers } from './tfjs-layers.js';
 import { tfjsFolderFiles, writeTfjsFolder } from './tfjs-folder.js';
 import { grouped } from '../counted.js';
@@ -278,12 +278,17 @@ export async function readTfjsLayersFile(path: string, options: ImportOptions = 
     throw error;
   }));
   return inFile(jsonPath, async () => {
-    const model = (json instanceof Uint8Array ? parseJson(json) : json) as Record<string, unknown>;
+    // Checked as an object first: `null` and other non-objects reached `.weightsManifest` as a raw TypeError.
+    const model = parseModelJson(json instanceof Uint8Array ? parseJson(json) : json, 'model.json');
+    // model.json's own refusals first (its topology, loss, metadata), as fromTfjsLayers gives them; then its manifest's
+    // weights and shard names, before any shard is read; then each group's shard files.
+    const readWeights = isBlockTfjsModel(model) ? blockTfjsLayersReader(model) : tfjsLayersReader(model, { loss: options.loss });
+    readWeightGroups(model);
     const files: string[] = [];
     const groupShards: string[][] = []; // each group's shard names, as its paths give them
-    const manifest = Array.isArray(model.weightsManifest) ? model.weightsManifest : [];
+    const manifest = Array.isArray(model.weightsManifest) ? (model.weightsManifest as Record<string, unknown>[]) : []; // each an object: readWeightGroups checked
     for (const [g, group] of manifest.entries()) {
-      const paths = (group as { paths?: unknown })?.paths;
+      const paths = group.paths;
       if (!Array.isArray(paths)) throw badModel(`weightsManifest[${g}].paths`, 'expected an array of file names');
       groupShards.push(paths);
       for (const shard of paths) {
@@ -306,8 +311,6 @@ export async function readTfjsLayersFile(path: string, options: ImportOptions = 
     const weightData = new Uint8Array(total);
     let at = 0;
     for (const shard of shards) (weightData.set(shard, at), (at += shard.length));
-    // model.json's own refusals first (its topology, loss, metadata), as fromTfjsLayers gives them; then each group's shard files.
-    const readWeights = isBlockTfjsModel(model) ? blockTfjsLayersReader(model) : tfjsLayersReader(model, { loss: options.loss });
     let read = 0;
     checkShardGroups(model, groupShards.map((names) => names.map((name) => ({ name: String(name), bytes: shards[read++].length }))));
     return readWeights(weightData);

@@ -241,7 +241,8 @@ export function checkShardGroups(json: Record<string, unknown>, shards: readonly
 /** Bytes per element of the dtypes a shard may hold; optimizer state (e.g. int32 `iter`) rides along with the weights. */
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
 
-interface WeightSpec {
+/** One weight of a manifest, checked: its name, shape and dtype, and the elements and bytes it takes. */
+export interface WeightSpec {
   name: string;
   shape: number[];
   dtype: string;
@@ -253,8 +254,11 @@ function readWeightSpecs(json: Record<string, unknown>): WeightSpec[] {
   return readWeightGroups(json).flat();
 }
 
-/** The weights of each of model.json's manifest groups (one group: tfjs ModelArtifacts' `weightSpecs`). */
-function readWeightGroups(json: Record<string, unknown>): WeightSpec[][] {
+/**
+ * The weights of each of model.json's manifest groups (one group: tfjs ModelArtifacts' `weightSpecs`), checked: BAD_MODEL_FILE
+ * for a manifest that is not an array of { paths, weights }, a weight of an unknown dtype or a shape not of whole numbers ≥ 0.
+ */
+export function readWeightGroups(json: Record<string, unknown>): WeightSpec[][] {
   let raw: unknown[][];
   if (json.weightsManifest !== undefined) {
     if (!Array.isArray(json.weightsManifest)) throw badModel('weightsManifest', 'expected an array of { paths, weights }');
