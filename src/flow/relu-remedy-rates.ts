@@ -15,6 +15,7 @@
  * smaller one; the dead units' switch to leaky-relu does the same from a row's leakyRates.
  */
 import { COMMAND_EPOCHS } from '../command-epochs.js';
+import { MNIST_TEST_DIGITS, MNIST_TRAIN_DIGITS } from '../data/mnist-counts.js';
 import { invalidOption, shown } from '../errors.js';
 
 /** The set-up the rates were measured on: hidden layers of `width` relu units with he-normal weights, softmax output. */
@@ -27,12 +28,11 @@ export const RELU_RATE_SETUP = {
   seeds: [1, 2, 3],
   /** Epochs over the training digits: the relu remedy's printed `gradscope train` command trains the command's default --epochs. */
   epochs: COMMAND_EPOCHS,
-  // The three below are the command's defaults, written out: flow/ sits below training/ and studies/,
-  // whose constants they are (test/architecture/layering); test/flow/relu-remedy-rates ties them.
-  /** Training digits (the first 9,000 of loadMnist's: the command's default --train, STUDY_DIGITS.trainRows). */
-  trainRows: 9000,
-  /** Test digits each epoch's accuracy is read on (the command's default --test, STUDY_DIGITS.testRows). */
-  testRows: 1000,
+  /** Training digits (the first 9,000 of loadMnist's: the command's default --train, STUDY_DIGITS.trainRows, loadMnist's split). */
+  trainRows: MNIST_TRAIN_DIGITS,
+  /** Test digits each epoch's accuracy is read on (the command's default --test, STUDY_DIGITS.testRows: the 1,000 after them). */
+  testRows: MNIST_TEST_DIGITS,
+  // Written out: flow/ sits below training/, whose constant it is (test/architecture/layering); test/flow/relu-remedy-rates ties them.
   /** Rows per batch (train()'s and the command's default, DEFAULT_BATCH_SIZE). */
   batchSize: 32,
   /** The rates tried, per optimiser, ascending. */

@@ -2,12 +2,13 @@
  * The defaults of the studies' options, one source for each: the study functions fall back to them,
  * their CLI flags show them (--help) and the bounds of study-bounds.ts give their reasons in terms of them.
  */
+import { MNIST_TEST_DIGITS, MNIST_TRAIN_DIGITS } from '../data/mnist-counts.js';
 
 /** The seed of every study's networks (and the plateau study's Lanczos start vectors), by default. */
 export const STUDY_SEED = 1;
 
-/** The digits (loadMnist's, from the optional package mnist) the digit studies train and test on, by default: the first 9,000, then the 1,000 after them. */
-export const STUDY_DIGITS = { trainRows: 9000, testRows: 1000 } as const;
+/** The digits (loadMnist's, from the optional package mnist) the digit studies train and test on, by default: loadMnist's own split, the first 9,000, then the 1,000 after them. */
+export const STUDY_DIGITS = { trainRows: MNIST_TRAIN_DIGITS, testRows: MNIST_TEST_DIGITS } as const;
 
 /** The activations study (b): units of each of its 5 hidden layers, epochs of SGD per run, SGD's batch and learning rate, and trace records per run. */
 export const ACTIVATIONS_DEFAULTS = { width: 256, epochs: 2, batchSize: 10, learningRate: 0.05, records: 20 } as const;

@@ -25,7 +25,7 @@ describe('RELU_RATE_SETUP', () => {
     expect(RELU_RATE_SETUP.testRows).toBe(defaultOf(TRAINING_ROWS_FLAGS, 'test'));
   });
 
-  it("writes out train()'s default batch size and the studies' digits, which flow/ cannot import", () => {
+  it("writes out train()'s default batch size, which flow/ cannot import; takes the studies' digits from loadMnist's split, as they do", () => {
     expect(RELU_RATE_SETUP.batchSize).toBe(DEFAULT_BATCH_SIZE);
     expect([RELU_RATE_SETUP.trainRows, RELU_RATE_SETUP.testRows]).toEqual([STUDY_DIGITS.trainRows, STUDY_DIGITS.testRows]);
   });

@@ -1,8 +1,11 @@
 // Every study on the digits (loadMnist's) refuses trainRows + testRows beyond them as it loads them, before
 // any network is built, naming its own options (it said "loadMnist: train … + test …", names the
 // caller never wrote); loadMnist names its own train and test.
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadMnist } from '../../src/data/mnist.js';
+import { MNIST_TEST_DIGITS, MNIST_TRAIN_DIGITS } from '../../src/data/mnist-counts.js';
+import { STUDY_DIGITS } from '../../src/studies/study-defaults.js';
+import { RELU_RATE_SETUP } from '../../src/flow/relu-remedy-rates.js';
 import { runActivationStudy } from '../../src/studies/activations.js';
 import { runAutoencoderStudy } from '../../src/studies/autoencoder.js';
 import { runBatchNormPaper } from '../../src/studies/paper-batch-norm.js';
@@ -33,5 +36,12 @@ describe('the digits a study asks for', () => {
   it('loadMnist names its own options', async () => {
     await expectError(() => loadMnist({ train: 9500, test: 600 }), 'INVALID_OPTION', /^loadMnist: train 9500 \+ test 600 = 10,100 digits/);
     await expectError(() => loadMnist({ train: -1 }), 'INVALID_OPTION', /^loadMnist: train: expected a whole number of digits ≥ 0, got -1$/);
+  });
+
+  it("the studies' default digits, and the relu remedy's measured set-up, are loadMnist's default split", async () => {
+    const split = await loadMnist();
+    expect([split.train.x.rows, split.test.x.rows]).toEqual([MNIST_TRAIN_DIGITS, MNIST_TEST_DIGITS]);
+    expect([STUDY_DIGITS.trainRows, STUDY_DIGITS.testRows]).toEqual([MNIST_TRAIN_DIGITS, MNIST_TEST_DIGITS]);
+    expect([RELU_RATE_SETUP.trainRows, RELU_RATE_SETUP.testRows]).toEqual([MNIST_TRAIN_DIGITS, MNIST_TEST_DIGITS]);
   });
 });
