@@ -2,7 +2,7 @@
  * The wasm backend on two (or more) cores: the core on a shared WebAssembly.Memory, instantiated
  * once on the main thread and once in each worker of a ThreadPool. The dense products, which are
  * nearly all of a training step's time, are split across the threads when they are large enough
- * to pay for the hand-off (smaller ones too while the worker is awake: see splitsBeside), and so
+ * to pay for the hand-off (smaller ones too while the worker is awake: see claimSplitBeside), and so
  * are the gathering of a batch (copyRows, or the first layer's forward that gathers its batch as it
  * reads it: denseForwardGather) and the elementwise activations, by the same rows, so that the
  * rows a thread works on stay in its own core's cache, and the optimisers' updates and the zeroing
@@ -121,10 +121,10 @@
  * moves between the cores are, at the price of the minute. The sums of the calls' p10s are not the
  * phases' p10s (each is its own tenth percentile).
  * Taken from it (session 35): the output layer's forward split by rows while the worker is awake
- * (splitsBeside) and every activation's backward pass split from MIN_SPLIT_PASS, so that in
+ * (claimSplitBeside) and every activation's backward pass split from MIN_SPLIT_PASS, so that in
  * [784,100,100,10]'s step no hidden activation row and no ∂input row is read by the other core (the
  * output layer's z rows still are: its 256×10 activation, under MIN_SPLIT_PASS, runs on the main
- * thread over every row): ~1 % p10 (numbers at splitsBeside). Not taken, each against main in bench/ab-trees-threads.ts (2026-12-05):
+ * thread over every row): ~1 % p10 (numbers at claimSplitBeside). Not taken, each against main in bench/ab-trees-threads.ts (2026-12-05):
  * - those two with the zeroings from 2¹⁴ values split as well (δ and ∂input, so the main thread
  *   writes no row of the worker's): 1,212 against 1,223 (05:45, load 4.5), 1,196 against 1,199 (load
  *   3.9); bench/step-phases.ts (05:47, load 3.1) read each split zeroing of 25,600 values 3.0–3.1 µs
@@ -319,7 +319,7 @@ const ACTIVATION_FWD: ReadonlyMap<OutputActivation, number> = new Map(ELEMENTWIS
  * 256 × 100: 13.0 µs against 9.1; AMD EPYC Zen 3, 2026-12-01), but in a step the main thread's
  * whole pass reads every row of ∂input the worker's job wrote and writes every δ row the worker
  * reads next: 7.4 µs p10 there against 1.7 for a half alone (bench/step-phases.ts, 2026-12-05
- * 05:43), and split with the output layer's forward (splitsBeside) the step gained ~1 % p10.
+ * 05:43), and split with the output layer's forward (claimSplitBeside) the step gained ~1 % p10.
  */
 const MIN_SPLIT_PASS = 1 << 14;
 /**
@@ -763,7 +763,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   }
 
   override denseForward(z: WasmTensor, a: WasmTensor, w: WasmTensor, b: WasmTensor, batch: number, nIn: number, nOut: number): void {
-    if (!this.splits(batch, nIn, nOut, false) && !this.splitsBeside(batch, nIn, nOut)) return super.denseForward(z, a, w, b, batch, nIn, nOut);
+    if (!this.splits(batch, nIn, nOut, false) && !this.claimSplitBeside(batch, nIn, nOut)) return super.denseForward(z, a, w, b, batch, nIn, nOut);
     const pool = this.pool!;
     for (let t = 1; t < this.threads; t++) {
       const r0 = this.rowStart(t, batch);
@@ -911,9 +911,10 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   }
 
   /**
-   * Whether a forward product too small to split (minFlops) is split by rows all the same, after
-   * making the scratches large enough: on two threads, with minRows rows for each, where it would
-   * pair (pairSized: the worker awake, at least MIN_PAIRED_FLOPS). Inside a step its input rows are
+   * Claims a forward product too small to split (minFlops) for a split by rows all the same: counts
+   * the split (splitProducts) and makes the scratches large enough, and returns true; returns false,
+   * changing nothing, where it does not split. It splits on two threads, with minRows rows for each,
+   * where it would pair (pairSized: the worker awake, at least MIN_PAIRED_FLOPS). Inside a step its input rows are
    * the previous layer's split activations, each thread's in its own core's cache, and its output
    * rows are read next by the split backward job of the same rows: on the main thread alone it read
    * the worker's rows and wrote every row of its z. The output layer of [784,100,100,10] at batch
@@ -925,7 +926,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
    * 250–300 blocks, both orders; AMD EPYC Zen 5, 2026-12-05 05:56–06:15, load 2.2–6.1). This forward
    * split alone gave about half of it (1,017 against 1,024, 1,136 against 1,143).
    */
-  private splitsBeside(batch: number, nIn: number, nOut: number): boolean {
+  private claimSplitBeside(batch: number, nIn: number, nOut: number): boolean {
     if (this.threads !== 2 || batch < this.threads * this.minRows || !this.pairSized(batch, nIn, nOut)) return false;
     this.splitProducts++;
     this.growScratches(batch, nIn, nOut);
