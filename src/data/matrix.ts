@@ -126,12 +126,16 @@ export function isTypedNumberArray(data: unknown): data is NumberArray {
 }
 
 /**
- * Whether `value` has the shape of rows (an array of rows, a typed array, or { data, … }) rather than
- * of an options object, where a call takes either (optionsBesideDataset): no options type has a
- * `data` key, and an array is never options.
+ * Whether `value` has the shape of rows rather than of an options object, where a call takes either
+ * (optionsBesideDataset): an array (never options), a typed array, or a flat block: a `data` of numbers
+ * with no key but data, rows and cols (toMatrix refuses any other). Any object with a `data` key read as
+ * rows: `train(dataset, { data: 1 })` was refused as targets beside a Dataset, where `data` is an unknown option.
  */
 export function isRowsShaped(value: unknown): boolean {
-  return Array.isArray(value) || isTypedNumberArray(value) || (typeof value === 'object' && value !== null && 'data' in value);
+  if (Array.isArray(value) || isTypedNumberArray(value)) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const keys = Object.keys(value);
+  return keys.includes('data') && keys.every((key) => FLAT_KEYS.includes(key)) && isNumberArray((value as { data: unknown }).data);
 }
 
 /** SHAPE_MISMATCH unless row `r` of `label` has `cols` values. */

@@ -2,7 +2,8 @@
 // beside it (SHAPE_MISMATCH, optionsBesideDataset's one rule), in each form rows take, before anything
 // changes. train(data, rows) read the rows as its options and refused them as such ('expected an options
 // object', 'unknown option 0', 'unknown option data'), and dropped a third argument; measureCurvature
-// refused them as targets.
+// refused them as targets. Options with a `data` key ({ data: 1 }) are options, refused by their unknown key: only a
+// flat block's keys make rows.
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { measureCurvature } from '../../src/curvature/curvature.js';
@@ -49,6 +50,16 @@ describe.each(await kernelBackends())('targets beside a dataset on $name', ({ ke
     // Options that are no object are still refused as options, and a misspelt key by name.
     await expectError(() => (net.train as AnyCall)(data, 5), 'INVALID_OPTION', /^train: expected an options object, got 5$/);
     await expectError(() => (net.train as AnyCall)(data, { epoch: 2 }), 'INVALID_OPTION', /^train: unknown option 'epoch'; did you mean 'epochs'\?/);
+    // Options holding a `data` key are options with an unknown key, not rows: only a flat block (a data of numbers, no key
+    // but data, rows and cols) is read as rows (isRowsShaped read any object with a data key as rows).
+    for (const options of [{ data: 1 }, { data: [1, 0], epochs: 2 }, { data: 'x', rows: 1, cols: 2 }, { data: null }]) {
+      await expectError(() => (net.train as AnyCall)(data, options), 'INVALID_OPTION', /^train: unknown option 'data'/);
+      await expectError(() => (measureCurvature as AnyCall)(net, data, options), 'INVALID_OPTION', /unknown option 'data'/);
+    }
+    // A flat block short of a key, or of the wrong length, is still rows: targets beside the dataset.
+    for (const targets of [{ data: [1, 0] }, { data: [1, 0, 0], rows: 1, cols: 2 }, { data: new Float64Array(4), rows: 2 }]) {
+      await expectError(() => (net.train as AnyCall)(data, targets), 'SHAPE_MISMATCH', BESIDE);
+    }
     expect(net.train(data, { epochs: 2, batchSize: 3 }).epochs).toHaveLength(2);
     expect(measureCurvature(net, data, { k: 1, layers: false, maxSteps: 20 }).rows).toBe(X.length);
     expect(net.evaluate(data)).toEqual(net.evaluate(X, Y));
