@@ -12,6 +12,7 @@ import { readModelFile } from '../../src/io/model-formats.js';
 import { Network } from '../../src/api/network.js';
 import { GradscopeError } from '../../src/errors.js';
 import { jsonSyntaxProblem, notJsonMessage } from '../../src/json-syntax.js';
+import { hasUnsafe } from '../../src/unsafe-characters.js';
 import { runCliInProcess } from '../util/cli.js';
 
 describe('jsonSyntaxProblem', () => {
@@ -35,6 +36,15 @@ describe('jsonSyntaxProblem', () => {
   ])('%j: line %i, column %i', (text, line, column, problem) => {
     expect(() => JSON.parse(text)).toThrow();
     expect(jsonSyntaxProblem(text)).toEqual({ line, column, problem });
+  });
+
+  it('names every unsafe character by its code point (UNSHOWABLE holds UNSAFE_CLASS through its categories)', () => {
+    const unsafe = [...Array(0x10000).keys()].map((code) => String.fromCharCode(code)).filter(hasUnsafe);
+    expect(unsafe).toEqual(expect.arrayContaining(['\x1b', '\x9b', '\u061c', '\u2028', '\u202e', '\ufeff'])); // one of each category and range
+    for (const char of unsafe.filter((c) => !'\t\n\r'.includes(c))) {
+      const code = `U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+      expect(jsonSyntaxProblem(`[${char}]`)?.problem, code).toBe(`expected a value or ']', got ${code}`);
+    }
   });
 
   it('finds nothing wrong in JSON, however deep, and no stack overflow', () => {
