@@ -79,6 +79,33 @@
  * 1,535, its p10 1,389 and 1,350 against 1,384 and 1,362, but the lead-in's median +40 and +46 (a
  * notify to a sleeping thread is a system call) and call medians 47.5 and 47.7 ms against 47.6 and
  * 46.5: no gain, not landed.
+ * Session 36 (perf36; AMD EPYC Zen 5, 2 vCPUs, 2026-12-05, main at 6c3e919f, slow minutes: a line's
+ * round trip 376–461 ns in bench/threads.bench.ts at 08:50 and 09:13): what of a two-thread call is
+ * still on one thread (issue #16 item 6), p10:
+ * - train(dataset), 09:04, load 4.7 → 4.9, 15 rounds (272 of 525 two-thread steps clean): clean steps
+ *   2,078.7 µs on one thread and 1,232.7 on two (1.69×; the inner step 1,960.2 and 1,169.4, 1.68×).
+ *   In a clean two-thread step the main thread ran alone (kernel calls less their jobs, and the
+ *   JavaScript) 66.9 µs summed over the parts, 5.4 % of the step (the inner step's 49.6): JavaScript
+ *   14.2, zero 10.0, denseBackwardBias 9.3 (3.2 on one thread: it reads the δ rows the worker
+ *   wrote), copyRows 7.3 (the targets), axpy 7.3, denseBackwardWeightsAndInput 5.6, activationForward
+ *   3.9, maxAbs 2.4, lossBackward 2.2. Per call, one thread / two: the lead-in 0.27 / 0.32 ms and
+ *   the last batch with the call's end 0.43 / 0.44 (no shorter on two threads, its 40 rows split 20
+ *   and 20), 1.6 % of a two-thread run; a run's first step +326 / +866 µs over the clean steps (medians; the first
+ *   gathering forward's jobs +317: the worker wakes). Runs 75.95 / 48.74 ms, 1.56×: the disturbed
+ *   steps, not the serial parts, hold most of the gap to the clean steps' 1.69×. At the clean steps'
+ *   times a call would read (35 × 2,078.7 + 700) / (35 × 1,232.7 + 760) µs = 1.67×: train(dataset)
+ *   reaches 1.7× only with clean steps at 1.71× or more.
+ * - train(x, y), 08:53 (load 2.7 → 2.6) and 09:17 (load 2.2 → 2.0), 15 rounds each: the lead-in
+ *   (the upload of 9,000×784 floats and their targets) 3.21 and 3.30 ms on one thread, 3.50 and 3.65
+ *   on two; the last batch and the end 0.55 / 0.59 and 0.59 / 0.68 ms; a run's first step +478 µs on
+ *   two threads (08:53; the upload's checks woke the worker). With the clean steps of the 09:04 run,
+ *   (35 × 2,078.7 + 3,210 + 550) / (35 × 1,232.7 + 3,500 + 590) = 1.62×: 1.7× needs clean steps at
+ *   1.78× or more. The upload is slower on two threads: in a scratch bench (not committed: the
+ *   9,000×784 block's writeFinite after a 96 MiB fill and a 5 ms pause, 30 rounds, 09:21 and 09:25,
+ *   load 1.9–3.7) 1.92–1.95 ms on one thread, 2.09–2.14 on two (the worker asleep), 2.21 with the
+ *   worker woken first, 2.20 with the one-thread code (every check on the main thread) run on the
+ *   shared memory, where the copy alone took 1.64–1.67 and 1.65–1.68, and f32_all_finite reads 65,536
+ *   floats in 2.5 µs on either memory (09:26): why is open.
  */
 import os from 'node:os';
 import { createNetwork } from '../src/api/network.js';
