@@ -433,9 +433,13 @@ export class Trace {
       for (let i = r + by; i >= 0 && i < rows.length; i += by) if (!Number.isNaN(rows[i])) return rows[i];
       return NaN;
     };
+    // Below a neighbour, or without one (NaN); NaN rows of r's own are below none (a comparison with NaN is false).
+    const belowOrNone = (r: number, neighbour: number) => Number.isNaN(neighbour) || rows[r] < neighbour;
     return (r) => {
-      const beside = [nearest(r, -1), nearest(r, 1)].filter((n) => !Number.isNaN(n));
-      return !(beside.length > 0 && beside.every((n) => rows[r] < n));
+      const before = nearest(r, -1);
+      const after = nearest(r, 1);
+      const short = !(Number.isNaN(before) && Number.isNaN(after)) && belowOrNone(r, before) && belowOrNone(r, after);
+      return !short;
     };
   }
 

@@ -126,7 +126,7 @@ describe('an epoch\'s short last batch is not read as "the last record"', () => 
     expect(old.evidence.firstToLast.median).toBe(over(all, ratio('biasGradNorm')));
   });
 
-  it('one rule for a full batch: the most rows any record held, a record without rows counted full; the last found without listing them', () => {
+  it('one rule for a full batch: not fewer rows than the records beside it, a record without rows counted full; the last found without listing them', () => {
     const trace = new Trace({ sizes: [2, 3, 2], activations: ['sigmoid', 'softmax'], loss: 'cross-entropy', every: 1, run: { optimizer: 'sgd', learningRate: 0.1 } });
     expect([trace.lastFullBatchRecord(), trace.fullBatchRecords()]).toEqual([undefined, []]);
     trace.beginRecord(1, 1, 0.5, 64);
@@ -136,6 +136,16 @@ describe('an epoch\'s short last batch is not read as "the last record"', () => 
     expect([trace.lastFullBatchRecord(), trace.fullBatchRecords()]).toEqual([2, [0, 2]]);
     trace.beginRecord(4, 1, 0.5, 32);
     expect([trace.lastFullBatchRecord(), trace.fullBatchRecords()]).toEqual([3, [0, 2, 3]]);
+    // Neighbours are the nearest records with rows, across those without: 16 between 64 and 32 (past the NaN) is short.
+    trace.beginRecord(5, 1, 0.5, NaN);
+    trace.beginRecord(6, 1, 0.5, 16);
+    trace.beginRecord(7, 1, 0.5, 64);
+    expect(trace.fullBatchRecords()).toEqual([0, 2, 3, 4, 6]);
+    // A record with rows beside records without any has no neighbour to be short of: full.
+    const lone = new Trace({ sizes: [2, 3, 2], activations: ['sigmoid', 'softmax'], loss: 'cross-entropy', every: 1, run: { optimizer: 'sgd', learningRate: 0.1 } });
+    lone.beginRecord(1, 1, 0.5, NaN);
+    lone.beginRecord(2, 1, 0.5, 5);
+    expect(lone.fullBatchRecords()).toEqual([0, 1]);
   });
 
   it('a run continued at a smaller batch size (the visualizer keeps its run): the new size\'s batches are full, its short ones are not', () => {
