@@ -1,7 +1,8 @@
 // README's Command line section: `gradscope train --out` ends with a `gradscope study --model` command that repeats
 // train's rows and training flags but --epochs, and that study starts a fresh optimiser, since study --model does
 // not resume the state saved with the model. README said the study "trains as train did": a newcomer who trained
-// with adam and ran the printed command saw a fresh adam lift the test loss it had reached.
+// with adam and ran the printed command saw a fresh adam lift the test loss it had reached. docs/cli.md said it too
+// ("training it on as `train` did") after README had been corrected.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../util/cli.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+const CLI_DOC = readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-handoff-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
@@ -16,6 +18,11 @@ describe("README's train → study --model hand-off", () => {
   it('says what the printed command carries and that the optimiser starts fresh', () => {
     expect(README).toContain("That command repeats `train`'s rows and training flags but `--epochs` (the study trains its own, 10 by default)");
     expect(README).toContain('`study --model` does not resume the optimiser state saved with the model, and says so');
+  });
+
+  it('is told alike in docs/cli.md, and neither page says the study trains as train did', () => {
+    expect(CLI_DOC).toContain("training it on with `train`'s settings from a fresh optimiser");
+    for (const page of [README, CLI_DOC]) expect(page).not.toMatch(/as `?train`? did/);
   });
 
   it('is what the two commands do', async () => {
