@@ -8,6 +8,7 @@ import { describeValue, GradscopeError, invalidOption, quoted, shown, typedWord 
 import { grouped } from './counted.js';
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type OutputActivation } from './kernels.js';
 import { didYouMean, didYouMeanValue } from './suggest.js';
+import { oneOf } from './list-text.js';
 import { float32Text } from './number-text.js';
 
 /** Largest layer width accepted (keeps a typo from asking for gigabytes). */
@@ -264,7 +265,7 @@ export function checkDistinctList<T>(values: readonly T[], name: string, what: s
 /** `value` if it is one of `allowed`; refused with the nearest of them when it looks mistyped (the CLI's rule: suggest.ts). */
 export function checkChoice<T extends string>(value: unknown, allowed: readonly T[], where: string): T {
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  throw invalidOption(`${where}: expected one of ${allowed.join(', ')}, got ${quoted(value)}${didYouMeanValue(value, allowed, shown)}`);
+  throw invalidOption(`${where}: expected ${oneOf(allowed)}, got ${quoted(value)}${didYouMeanValue(value, allowed, shown)}`);
 }
 
 export function checkActivation(value: unknown, where: string): OutputActivation {

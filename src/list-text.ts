@@ -10,6 +10,12 @@ export const andList = (items: readonly string[]): string => listed(items, 'and'
 /** "a", "a or b", "a, b or c" ('' for none). */
 export const orList = (items: readonly string[]): string => listed(items, 'or');
 
+/**
+ * The choices a refusal or usage error offers, "one of a, b, c": each a word the reader can paste
+ * alone (never "a | b | c", which a shell reads as pipes when pasted).
+ */
+export const oneOf = (choices: readonly string[]): string => `one of ${choices.join(', ')}`;
+
 function listed(items: readonly string[], word: string): string {
   return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} ${word} ${items[items.length - 1]}`;
 }

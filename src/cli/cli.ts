@@ -25,6 +25,7 @@ import { trainCommand } from './commands/train.js';
 import { closest, editDistance } from '../suggest.js';
 import { print, processTerminal, type Terminal } from './terminal.js';
 import { wrap } from './prose.js';
+import { oneOf } from '../list-text.js';
 import { gradscopeVersion } from './version.js';
 
 export const COMMANDS: Command[] = [mainJobCommand, trainCommand, gradientsCommand, curvatureCommand, convertCommand, studyAutoencoderCommand, studyRemediesCommand, studyTrainableDepthCommand, studyPlateauCommand, studyDepthCommand, studyActivationsCommand, studyModelCommand];
@@ -73,7 +74,7 @@ function findCommand(argv: string[], invoked: string | undefined): { command: Co
   const next = longer.length && guesses.length === 0 ? closest(leading[command.words.length], longer.map((c) => c.words[command.words.length])) : undefined;
   if (next !== undefined) guesses.push([...command.words, next].join(' '));
   const guessed = guesses.map((name) => `'${gradscopeLine(invoked, name)}'`).join(' or ');
-  const accepted = longer.length ? wordsAfter(command, invoked) : `the commands: ${commandList(invoked)}`;
+  const accepted = longer.length ? wordsAfter(command, invoked) : `a command is ${oneOf(commandWords())}`;
   throw new UsageError(`unknown command ${typedWord(leading.join(' '))}${guesses.length ? `; did you mean ${guessed}?` : ''} (${accepted}; see ${gradscopeLine(invoked, '--help')})`);
 }
 
@@ -82,20 +83,20 @@ function longerCommands(command: Command): Command[] {
   return COMMANDS.filter((c) => c.words.length > command.words.length && command.words.every((word, i) => c.words[i] === word));
 }
 
-/** What may follow `command`'s words, which longer commands go on from, named as the user runs it (`invoked`): `'gradscope study' goes on with one of: autoencoder | … | activations, or --model M`. */
+/** What may follow `command`'s words, which longer commands go on from, named as the user runs it (`invoked`): `'gradscope study' goes on with --model M or with one of autoencoder, …, activations`. */
 function wordsAfter(command: Command, invoked: string | undefined): string {
   const needed = command.flags.filter((flag) => flag.required).map((flag) => `--${flag.name}${flag.value === undefined ? '' : ` ${flag.value}`}`);
-  return `'${commandName(command, invoked)}' goes on with one of: ${nextWords(command)}${needed.length ? `, or ${needed.join(' ')}` : ''}`;
+  return `'${commandName(command, invoked)}' goes on with ${needed.length ? `${needed.join(' ')} or with ` : ''}${oneOf(nextWords(command))}`;
 }
 
-/** The words longer commands add to `command`'s: `autoencoder | remedies | … | activations` after `study`. */
-function nextWords(command: Command): string {
-  return longerCommands(command).map((c) => c.words.slice(command.words.length).join(' ')).join(' | ');
+/** The words longer commands add to `command`'s: `autoencoder`, `remedies`, …, `activations` after `study`. */
+function nextWords(command: Command): string[] {
+  return longerCommands(command).map((c) => c.words.slice(command.words.length).join(' '));
 }
 
-/** Every command by its first word, once, after the prefix the user runs gradscope by (`invoked`): `gradscope train | gradients | curvature | convert | study`. */
-function commandList(invoked: string | undefined): string {
-  return gradscopeLine(invoked, [...new Set(COMMANDS.filter((c) => c.words.length).map((c) => c.words[0]))].join(' | '));
+/** Every command by its first word, once: `train`, `gradients`, `curvature`, `convert`, `study`. */
+function commandWords(): string[] {
+  return [...new Set(COMMANDS.filter((c) => c.words.length).map((c) => c.words[0]))];
 }
 
 /**
@@ -107,7 +108,7 @@ function checkNotBare(command: Command, invoked: string | undefined): void {
   const needed = command.flags.filter((flag) => flag.required);
   if (needed.length === 0 || longerCommands(command).length === 0) return;
   const name = commandName(command, invoked);
-  throw new UsageError(`'${name}' needs ${needed.map(missingFlag).map((text) => text.replace(/^missing /, '')).join(', ')}, or a word after it: ${name} ${nextWords(command)} (see ${gradscopeLine(invoked, '--help')})`);
+  throw new UsageError(`'${name}' needs ${needed.map(missingFlag).map((text) => text.replace(/^missing /, '')).join(', ')}, or a word after it, ${oneOf(nextWords(command))} (see ${gradscopeLine(invoked, '--help')})`);
 }
 
 /**

@@ -12,6 +12,7 @@ import { DATA_FILE_SHAPE, dataFromJSON, type DataFile } from '../io/data-file.js
 import { checkWritable, parseJsonBytes, readFileBytes } from '../io/file-access.js';
 import { checkModelLimits, FILE_LIMITS } from '../model-limits.js';
 import { didYouMean } from '../suggest.js';
+import { oneOf } from '../list-text.js';
 import { grouped } from '../counted.js';
 import { shellWord } from '../shell-word.js';
 import { wrap, wrapTokens } from './prose.js';
@@ -381,7 +382,7 @@ export function listFlag(args: ParsedArgs, name: string, known?: readonly string
   const words = listWords(name, text, once);
   const unknown = known && words.find((word) => !known.includes(word));
   if (unknown !== undefined) {
-    throw new UsageError(`--${name}: unknown ${typedWord(unknown)}${didYouMean(unknown, known!, inQuotes)} (one of ${known!.join(', ')})`);
+    throw new UsageError(`--${name}: unknown ${typedWord(unknown)}${didYouMean(unknown, known!, inQuotes)} (${oneOf(known!)})`);
   }
   return words;
 }
@@ -449,7 +450,7 @@ export function choiceFlag<T extends string>(args: ParsedArgs, name: string, all
   const choices = allowed ?? (flag.value!.split('|') as T[]);
   const value = stringFlag(args, name) ?? (flag.default as T | undefined);
   if (value !== undefined && !(choices as readonly string[]).includes(value)) {
-    throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got ${typedWord(value)}${didYouMean(value, choices, inQuotes)}`);
+    throw new UsageError(`--${name} must be ${oneOf(choices)}, got ${typedWord(value)}${didYouMean(value, choices, inQuotes)}`);
   }
   return value as T | undefined;
 }

@@ -27,15 +27,15 @@ describe('the command line', () => {
   it.each([
     [['studdy'], /^gradscope: unknown command 'studdy'; did you mean 'gradscope study'\?/],
     // A required flag missing is said with what it is; `gradscope study` alone also names the studies (it said 'missing --model').
-    [['study'], /^gradscope: 'gradscope study' needs --model M \(the model file: gradscope \.json or binary, \.safetensors or a tfjs model\.json\), or a word after it: gradscope study autoencoder \| remedies \| trainable-depth \| plateau \| depth \| activations \(see gradscope --help\)$/],
+    [['study'], /^gradscope: 'gradscope study' needs --model M \(the model file: gradscope \.json or binary, \.safetensors or a tfjs model\.json\), or a word after it, one of autoencoder, remedies, trainable-depth, plateau, depth, activations \(see gradscope --help\)$/],
     [['study', '--epochs', '1'], /^gradscope: missing --model M \(the model file: gradscope \.json or binary, \.safetensors or a tfjs model\.json\)$/],
     [['gradients'], /^gradscope: missing --model M \(the model file: gradscope \.json or binary, \.safetensors or a tfjs model\.json\)$/],
     [['gradeints', '--model', 'm.json'], /^gradscope: unknown command 'gradeints'; did you mean 'gradscope gradients'\?/],
     [['study', 'depthh', '--seeds', '1'], /^gradscope: unknown command 'study depthh'; did you mean 'gradscope study depth'\?/],
-    [['frobnicate'], /^gradscope: unknown command 'frobnicate' \(the commands: gradscope train \| gradients \| curvature \| convert \| study; see gradscope --help\)$/],
+    [['frobnicate'], /^gradscope: unknown command 'frobnicate' \(a command is one of train, gradients, curvature, convert, study; see gradscope --help\)$/],
     // An unknown study names the studies, and the nearest where one is near (a study cut short too); bare `study` did since 7024a80.
-    [['study', 'nonsense'], /^gradscope: unknown command 'study nonsense' \('gradscope study' goes on with one of: autoencoder \| remedies \| trainable-depth \| plateau \| depth \| activations, or --model M; see gradscope --help\)$/],
-    [['study', 'act', '--epochs', '1'], /^gradscope: unknown command 'study act'; did you mean 'gradscope study activations'\? \('gradscope study' goes on with one of: autoencoder \| remedies \| trainable-depth \| plateau \| depth \| activations, or --model M; see gradscope --help\)$/],
+    [['study', 'nonsense'], /^gradscope: unknown command 'study nonsense' \('gradscope study' goes on with --model M or with one of autoencoder, remedies, trainable-depth, plateau, depth, activations; see gradscope --help\)$/],
+    [['study', 'act', '--epochs', '1'], /^gradscope: unknown command 'study act'; did you mean 'gradscope study activations'\? \('gradscope study' goes on with --model M or with one of autoencoder, remedies, trainable-depth, plateau, depth, activations; see gradscope --help\)$/],
     // An unknown flag with none near names the flags the command takes.
     [['study', 'depth', '--loss', 'mse'], /^gradscope: unknown flag --loss for 'gradscope study depth' \(it takes --seeds, --epochs, --lambda, --json, --html; see gradscope study depth --help\)$/],
     [['gradients', '--model', 'm.json', '--data', 'd.json', '--bakend', 'ref'], /^gradscope: unknown flag --bakend for 'gradscope gradients'; did you mean --backend\?/],
@@ -148,8 +148,8 @@ describe('the command line', () => {
     const help = await runCliInProcess(['--help']);
     expect(help.code).toBe(0);
     for (const flag of COMMANDS.find((c) => c.words.length === 0)!.flags) expect(help.stdout).toMatch(new RegExp(`^  --${flag.name} .*\\(default: `, 'm'));
-    expectOneLine(await runCliInProcess(['xyz', '--help']), 2, /^gradscope: unknown command 'xyz' \(the commands: gradscope train \| gradients \| curvature \| convert \| study; see gradscope --help\)$/);
-    expectOneLine(await runCliInProcess(['study', 'remedy', '--help']), 2, /^gradscope: unknown command 'study remedy'; did you mean 'gradscope study remedies'\? \('gradscope study' goes on with one of: autoencoder \| remedies \| trainable-depth \| plateau \| depth \| activations, or --model M; see gradscope --help\)$/);
+    expectOneLine(await runCliInProcess(['xyz', '--help']), 2, /^gradscope: unknown command 'xyz' \(a command is one of train, gradients, curvature, convert, study; see gradscope --help\)$/);
+    expectOneLine(await runCliInProcess(['study', 'remedy', '--help']), 2, /^gradscope: unknown command 'study remedy'; did you mean 'gradscope study remedies'\? \('gradscope study' goes on with --model M or with one of autoencoder, remedies, trainable-depth, plateau, depth, activations; see gradscope --help\)$/);
     expectOneLine(await runCliInProcess(['help', 'gradeints']), 2, /did you mean 'gradscope gradients'\?/);
     expect((await runCliInProcess(['help', 'study', 'remedies'])).stdout).toMatch(/^gradscope study remedies: /);
   });

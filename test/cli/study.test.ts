@@ -673,7 +673,7 @@ describe('gradscope study --model --data', async () => {
   });
 
   it.each([
-    [['study', 'sideways'], 2, /^gradscope: unknown command 'study sideways' \('gradscope study' goes on with one of: autoencoder \| remedies \| trainable-depth \| plateau \| depth \| activations, or --model M; see gradscope --help\)$/],
+    [['study', 'sideways'], 2, /^gradscope: unknown command 'study sideways' \('gradscope study' goes on with --model M or with one of autoencoder, remedies, trainable-depth, plateau, depth, activations; see gradscope --help\)$/],
     [['study', '--model', join(folder, 'nope.json'), '--data', dataPath], 1, /^gradscope: IO_ERROR: .*nope\.json: cannot read/],
     [['study', '--model', modelPath, '--data', dataPath, '--test', '10'], 2, /^gradscope: --test counts the digits: leave it out with --data$/],
     [['study', 'depth', '--seeds', '0'], 2, /^gradscope: --seeds must be ≥ 1, got '0'$/],
