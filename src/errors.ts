@@ -54,7 +54,7 @@ export function invalidOption(message: string): GradscopeError {
  * objects named by kind.
  */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return `the string ${jsonString(value.length > 20 ? `${value.slice(0, 20)}…` : value)}`;
+  if (typeof value === 'string') return `the string ${jsonString(cutText(value, 20, '…'))}`;
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object' && value !== null) return instanceName(value);
   return String(value);
@@ -68,12 +68,24 @@ function instanceName(value: object): string {
   return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
 }
 
-/** The most characters `shorten` keeps of a word. */
+/**
+ * `text` cut after its first `count` characters, counted and cut by code point (an emoji or another
+ * character beyond U+FFFF is two UTF-16 units: a cut between them would leave half a character, which
+ * a terminal shows as garbage and JSON as a lone \ud83d), with `mark` after a cut; `text` itself where
+ * it has no more than `count`.
+ */
+function cutText(text: string, count: number, mark: string): string {
+  let end = 0;
+  for (let kept = 0; kept < count && end < text.length; kept++) end += (text.codePointAt(end) ?? 0) > 0xffff ? 2 : 1;
+  return end < text.length ? `${text.slice(0, end)}${mark}` : text;
+}
+
+/** The most characters (code points) `shorten` keeps of a word. */
 const SHORTENED_CHARACTERS = 40;
 
-/** A word of the caller's (a flag, an option's name, a command) as a message shows it: at most SHORTENED_CHARACTERS, then …. */
+/** A word of the caller's (a flag, an option's name, a command) as a message shows it: at most SHORTENED_CHARACTERS code points, then …. */
 export function shorten(word: string): string {
-  return word.length > SHORTENED_CHARACTERS ? `${word.slice(0, SHORTENED_CHARACTERS)}…` : word;
+  return cutText(word, SHORTENED_CHARACTERS, '…');
 }
 
 /** A word the caller typed as a refusal quotes it, `got 'abc'`: shortened, in quotes, unsafe characters escaped (quotedWord). */
@@ -86,7 +98,7 @@ export function quoted(value: unknown): string {
   return typeof value === 'string' ? shown(value) : describeValue(value);
 }
 
-/** The most characters `shown` gives a value. */
+/** The most characters (code points) `shown` gives a value. */
 export const SHOWN_CHARACTERS = 80;
 
 /**
@@ -98,14 +110,15 @@ export const SHOWN_CHARACTERS = 80;
  */
 export function shown(value: unknown): string {
   const text = render(value, 3);
-  return text.length > SHOWN_CHARACTERS ? `${text.slice(0, SHOWN_CHARACTERS - 1)}…` : text;
+  // Past SHOWN_CHARACTERS, cut to make room for the … among them.
+  return cutText(text, SHOWN_CHARACTERS, '') === text ? text : cutText(text, SHOWN_CHARACTERS - 1, '…');
 }
 
 /** Entries of an array or object that `shown` (and shapeText) writes before '…'. */
 export const SHOWN_ENTRIES = 8;
 
 function render(value: unknown, depth: number): string {
-  if (typeof value === 'string') return jsonString(value.length > SHOWN_CHARACTERS ? value.slice(0, SHOWN_CHARACTERS) : value);
+  if (typeof value === 'string') return jsonString(cutText(value, SHOWN_CHARACTERS, ''));
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'function') return 'a function';
   if (typeof value !== 'object' || value === null) return String(value);

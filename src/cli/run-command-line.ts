@@ -13,6 +13,7 @@ import { trainCommand } from './commands/train.js';
 import { BIAS_INIT_FORMS, initFlagValue, LSUV, WEIGHT_INIT_FORMS } from './init-flags.js';
 import type { RunCommand, RunOnCommandLine } from './remedy-terms.js';
 import { givenFloat32Text } from '../number-text.js';
+import { typedWord } from '../errors.js';
 
 /** train's flags that make `trace`'s network (--layers, --activation, --output, --loss, --init, --bias-init), those it cannot spell with why, or why none can. */
 function networkFlags(trace: Trace): { flags: Map<string, string>; unsaid: Map<string, string> } | { cannot: string } {
@@ -93,7 +94,8 @@ export function studyRun(trace: Trace, known: StudyRunSettings, invoked: string 
   const unsaid = new Map(network.unsaid);
   const name = run.nesterov ? 'nesterov' : (run.optimizer ?? 'sgd');
   if (run.layerRates) unsaid.set(OPTION_FLAGS.optimizer, `its optimiser has per-layer rates (${run.layerRates.join(', ')}), which no flag takes`);
-  else if (!optimizerChoiceNames().includes(name)) unsaid.set(OPTION_FLAGS.optimizer, `--optimizer has no '${name}'`);
+  // The name is the trace's, which a trace file may hold anything in: quoted as a typed word, no character raw.
+  else if (!optimizerChoiceNames().includes(name)) unsaid.set(OPTION_FLAGS.optimizer, `--optimizer has no ${typedWord(name)}`);
   else flags.set(OPTION_FLAGS.optimizer, name);
   const training: [string, number | undefined][] = [
     [OPTION_FLAGS.learningRate, run.learningRate],

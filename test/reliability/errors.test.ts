@@ -379,6 +379,12 @@ describe('values and names in messages', () => {
   it('a word of the caller (an option, a flag) is cut at 40 characters, the same way everywhere', async () => {
     expect(shorten('a'.repeat(40))).toBe('a'.repeat(40));
     expect(shorten('a'.repeat(41))).toBe(`${'a'.repeat(40)}…`);
+    // Cut by code point: a character beyond U+FFFF (two UTF-16 units) is kept whole or left out whole, and counts as one.
+    expect(shorten(`${'a'.repeat(39)}😀😀`)).toBe(`${'a'.repeat(39)}😀…`);
+    expect(shorten('😀'.repeat(40))).toBe('😀'.repeat(40));
+    expect(describeValue(`${'a'.repeat(19)}😀😀`)).toBe(`the string "${'a'.repeat(19)}😀…"`);
+    expect(shown('😀'.repeat(100))).toBe(`"${'😀'.repeat(78)}…`);
+    expect(shown('😀'.repeat(78))).toBe(`"${'😀'.repeat(78)}"`);
     const net = await createNetwork({ sizes: [2, 2], seed: 1, backend: 'ref' });
     await expectError(() => net.train([[0, 1]], [[1, 0]], { ['b'.repeat(100)]: 1 } as never), 'INVALID_OPTION', new RegExp(`^train: unknown option '${'b'.repeat(40)}…'`));
     net.dispose();

@@ -1,0 +1,28 @@
+// A trace's run as the command line repeats it says what no flag takes in words a terminal shows as
+// written: a trace file may hold any optimiser name, and it reaches the printed remedies' "cannot" line.
+import { describe, expect, it } from 'vitest';
+import { studyRun } from '../../src/cli/run-command-line.js';
+import { Trace } from '../../src/flow/trace.js';
+import { hasUnsafe } from '../../src/unsafe-characters.js';
+
+const known = { epochs: 1, seed: 1, rows: { train: '100' }, name: 'run.json' };
+
+function unsaidOptimizer(optimizer: string): string | undefined {
+  const trace = new Trace({ sizes: [2, 3, 2], activations: ['sigmoid', 'softmax'], loss: 'cross-entropy', every: 1, run: { optimizer, learningRate: 0.1, batchSize: 8, init: 'standard', biasInit: 'zero' } });
+  const { train } = studyRun(trace, known, undefined);
+  return 'unsaid' in train ? train.unsaid.get('optimizer') : undefined;
+}
+
+describe("studyRun's words for a trace's optimiser", () => {
+  it('quotes a name no flag takes as a typed word: no terminal control reaches the screen raw', () => {
+    expect(unsaidOptimizer('my-own')).toBe("--optimizer has no 'my-own'");
+    const said = unsaidOptimizer('evil\u001b[2J\u202ename')!;
+    expect(hasUnsafe(said)).toBe(false);
+    expect(said).toBe("--optimizer has no $'evil\\x1b[2J\\u202ename'");
+  });
+
+  it('cuts a long name at 40 characters, never inside a character beyond U+FFFF', () => {
+    const said = unsaidOptimizer(`${'a'.repeat(39)}😀😀`)!;
+    expect(said).toBe(`--optimizer has no '${'a'.repeat(39)}😀…'`);
+  });
+});
