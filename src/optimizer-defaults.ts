@@ -38,7 +38,7 @@ export const CHOICE_MOMENTUM = 0.9;
 export const GRADIENT_SCALED_STEPS: readonly string[] = ['adam', 'adamw', 'rmsprop', 'adagrad'];
 /**
  * The optimisers whose step does not follow the size of the gradient: those of GRADIENT_SCALED_STEPS,
- * and LARS, which scales each layer's step by its trust ratio ‖W‖/‖∇W‖. A plateau's run is offered
+ * and LARS, which scales each layer's step by its trust ratio η‖W‖/(‖∇W‖ + λ‖W‖). A plateau's run is offered
  * Adam only where its optimiser is none of these.
  */
 export const STEP_SIZE_OF_THEIR_OWN: readonly string[] = [...GRADIENT_SCALED_STEPS, 'lars'];

@@ -81,7 +81,7 @@ export type OptimizerSpec =
 /** Every registered optimiser, in listing order (registerOptimizer adds to it). */
 export const OPTIMIZERS: OptimizerDefinition[] = [
   { name: 'sgd', supports: 'any', kind: 'first-order', learningRate: SGD_LEARNING_RATE, summary: 'SGD with momentum or Nesterov momentum', options: firstOrderKeys(SGD_KEYS), create: (net, o) => new Sgd(net, o) },
-  { name: 'lars', supports: 'any', kind: 'first-order', learningRate: LARS_DEFAULTS.learningRate, summary: 'SGD with each layer scaled by its trust ratio ‖W‖/‖∇W‖', options: firstOrderKeys(LARS_KEYS), create: (net, o) => new Lars(net, o) },
+  { name: 'lars', supports: 'any', kind: 'first-order', learningRate: LARS_DEFAULTS.learningRate, summary: "SGD on each layer's gradient scaled by its trust ratio η‖W‖/(‖∇W‖ + λ‖W‖)", options: firstOrderKeys(LARS_KEYS), create: (net, o) => new Lars(net, o) },
   { name: 'adagrad', supports: 'any', kind: 'first-order', learningRate: ADAGRAD_DEFAULTS.learningRate, summary: 'Adagrad: steps divided by √Σg²', options: firstOrderKeys(ADAGRAD_KEYS), create: (net, o) => new Adagrad(net, o) },
   { name: 'rmsprop', supports: 'any', kind: 'first-order', learningRate: RMSPROP_DEFAULTS.learningRate, summary: 'RMSProp: steps divided by a running √mean g²', options: firstOrderKeys(RMSPROP_KEYS), create: (net, o) => new Rmsprop(net, o) },
   { name: 'adam', supports: 'any', kind: 'first-order', learningRate: ADAM_DEFAULTS.learningRate, summary: 'Adam', options: firstOrderKeys(ADAM_KEYS), counterparts: ADAM_COUNTERPARTS, create: (net, o) => new Adam(net, o) },

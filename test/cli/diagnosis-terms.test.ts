@@ -154,7 +154,7 @@ describe("diagnose()'s remedies in a printer's terms", () => {
     expect(tried).toContain(`  • ${normed('batch-norm')}\n    or: ${normed('layer-norm')}\n`);
     // At --learning-rate 0.5 the rates that equalise these steps pass LAYER_STEP_SIZE_BOUND: none are offered, and LARS's reason says why.
     expect(tried).not.toContain('layerRates');
-    expect(tried.replace(/\s+/g, ' ')).toMatch(/No per-layer rates are offered: equalising the layers' steps would give hidden layer 1 a rate of \S+, a step size of \S+ at learning rate 0\.5, past 30,/);
+    expect(tried.replace(/\s+/g, ' ')).toMatch(/No per-layer rates are offered: equalising the layers' steps would give hidden layer 1 a step size of \S+ \(the learning rate × its rate\) at learning rate 0\.5, past 30,/);
     // A switch of the optimiser runs it at its own rate, not the run's 0.5 (optimizerSwitch).
     expect(tried).toContain(`  • gradscope study --model ${m} --data ${d} --epochs 4 --batch-size 10 --learning-rate 1 --optimizer lars\n`);
     expect(tried).toContain(`  • gradscope study --model ${m} --data ${d} --epochs 4 --batch-size 10 --learning-rate 0.001 --optimizer adam\n`);

@@ -1,7 +1,7 @@
 /**
  * LARS against a vanishing gradient, offered to a run whose optimiser scales each weight's step by its
  * gradients (Adam here) only where its measured steps still follow the gap. LARS (You, Gitman &
- * Ginsburg 2017) is SGD with momentum scaled per layer by the trust ratio ‖W‖/‖∇W‖, so every layer's
+ * Ginsburg 2017) is SGD with momentum scaled per layer by the trust ratio η‖W‖/(‖∇W‖ + λ‖W‖), so every layer's
  * ‖ΔW‖/‖W‖ is the same; on Adam's step the same ratio is LAMB (You et al. 2020), which gradscope does
  * not have. Real runs (2026-12-02, session 18), sigmoid networks on 700 digits, Adam at 0.001 in
  * batches of 32, seed 1: with 3 hidden layers (5 epochs) Adam's first hidden layer moved 5.13× the
@@ -56,7 +56,8 @@ describe('lars offered to an Adam run whose vanishing gap held and that is not c
     expect(lars, options(d).join(' | ')).toBeDefined();
     expect(lars!.why).toBe(
       `adam's steps still follow the gap: the first hidden layer's ‖ΔW‖/‖W‖ is 1/${(1 / e.updateFirstToLast).toPrecision(3)} of the last hidden layer's (median). ` +
-        "LARS scales each layer's step by its trust ratio ‖W‖/‖∇W‖, so the update-to-weight ratio is the same in every layer, whatever the gradient's size (You et al. 2017); " +
+        "LARS scales each layer's gradient by its trust ratio η‖W‖/(‖∇W‖ + λ‖W‖), so that a step moves every layer by the learning rate × η (η = 0.001) " +
+        "of its weights' norm before momentum (at most that with weight decay λ), whatever the gradient's size (You et al. 2017); " +
         "its steps are SGD with momentum's in place of adam's per-weight ones (the same trust ratio on Adam's step is LAMB, You et al. 2020, which gradscope does not have).",
     );
     expect(1 / e.updateFirstToLast).toBeCloseTo(28.9, 0);

@@ -53,7 +53,7 @@ describe('the per-layer-rates remedy keeps within LAYER_STEP_SIZE_BOUND', () => 
     expect(d.evidence.layerRates).toBeUndefined();
     expect(d.remedies.map((r) => r.option).join('\n')).not.toContain('layerRates');
     expect(lars(trace).why).toContain(
-      "No per-layer rates are offered: equalising the layers' steps would give hidden layer 1 a rate of 3.58e+8, a step size of 3.58e+7 at learning rate 0.1, past 30, " +
+      "No per-layer rates are offered: equalising the layers' steps would give hidden layer 1 a step size of 3.58e+7 (the learning rate × its rate) at learning rate 0.1, past 30, " +
         'beyond which fixed rates saturated the sigmoid layers of networks of 5 and 10 hidden layers on the digits as the gradients they were set against grew back, ' +
         'and rates held within it left those networks at chance.',
     );
@@ -74,7 +74,9 @@ describe('the per-layer-rates remedy keeps within LAYER_STEP_SIZE_BOUND', () => 
     expect(remedyLayerRates(within!.settings[0])?.[0]).toBe(300);
     expect(lars(visualizerTrace(300)).why).not.toContain('No per-layer rates');
     expect(ratesRemedy(visualizerTrace(310))).toBeUndefined();
-    expect(lars(visualizerTrace(310)).why).toContain('a rate of 310, a step size of 31.0 at learning rate 0.1, past 30');
+    expect(lars(visualizerTrace(310)).why).toContain('a step size of 31.0 (the learning rate × its rate) at learning rate 0.1, past 30');
+    // One number against the one bound: the rate the step size comes from (310) is not said beside it.
+    expect(lars(visualizerTrace(310)).why).not.toContain('310');
   });
 
   it("bounds the step size at the rate the run ran at: 0.01 takes a largest rate of 3,000, and a trace with no rate SGD's default, 0.1", () => {
@@ -84,7 +86,7 @@ describe('the per-layer-rates remedy keeps within LAYER_STEP_SIZE_BOUND', () => 
     expect(at(0.01, 3100)).toBeUndefined();
     expect(remedyLayerRates(at(undefined, 300)!.settings[0])?.[0]).toBe(300);
     expect(at(undefined, 310)).toBeUndefined();
-    expect(lars(visualizerTrace(310, { optimizer: 'sgd', init: 'standard' })).why).toContain("a step size of 31.0 at SGD's default learning rate 0.1 (the trace records none), past 30");
+    expect(lars(visualizerTrace(310, { optimizer: 'sgd', init: 'standard' })).why).toContain("a step size of 31.0 (the learning rate × its rate) at SGD's default learning rate 0.1 (the trace records none), past 30");
   });
 
   // The offered spec keeps the run's momentum, whose steady step is 1/(1 − μ) of the gradient step: 10× at 0.9.
@@ -93,7 +95,7 @@ describe('the per-layer-rates remedy keeps within LAYER_STEP_SIZE_BOUND', () => 
       visualizerTrace(largest, { optimizer: 'sgd', learningRate: 0.1, momentum: 0.9, ...(nesterov && { nesterov: true }), init: 'standard' });
     expect(ratesRemedy(withMomentum(300))).toBeUndefined();
     expect(ratesRemedy(withMomentum(300, true))).toBeUndefined();
-    expect(lars(withMomentum(300)).why).toContain('a rate of 300, a step size of 300 at learning rate 0.1 with momentum 0.9 (its steady step, ÷ (1 − 0.9)), past 30');
+    expect(lars(withMomentum(300)).why).toContain("a step size of 300 (the learning rate × its rate ÷ (1 − 0.9), momentum's steady step) at learning rate 0.1 with momentum 0.9, past 30");
     expect(ratesRemedy(withMomentum(20))?.settings[0].setting).toEqual({ name: 'sgd', momentum: 0.9, layerRates: expect.arrayContaining([20]) });
   });
 });

@@ -6,7 +6,7 @@ import type { RunAtEnd, Trace, TraceRun } from '../trace.js';
 import { equalisingRates, RATES_ORDER } from '../../equalising-rates.js';
 import { median } from '../../median.js';
 import type { RemedyOptimizerSpec, RemedySetting } from '../remedy.js';
-import { GRADIENT_SCALED_STEPS, RAW_GRADIENT_STEPS, SGD_LEARNING_RATE, largestWithin, sgdDecayBound } from '../../optimizer-defaults.js';
+import { GRADIENT_SCALED_STEPS, LARS_DEFAULTS, RAW_GRADIENT_STEPS, SGD_LEARNING_RATE, largestWithin, sgdDecayBound } from '../../optimizer-defaults.js';
 import { LAYER_RATE_RECORDS, LAYER_RATE_WORTH, LAYER_STEP_SIZE_BOUND, VANISHING_RATIO } from './diagnosis-thresholds.js';
 import { timesOf } from './diagnosis-words.js';
 import { counted, grouped } from '../../counted.js';
@@ -101,14 +101,16 @@ function offeredRates(trace: Trace, run: RunAtEnd): MeasuredRates | { pastBound:
   if (step <= LAYER_STEP_SIZE_BOUND) return measured;
   const rateSaid =
     (run.learningRate === undefined ? `SGD's default learning rate ${givenFloat32Text(learningRate)} (the trace records none)` : `learning rate ${givenFloat32Text(learningRate)}`) +
-    (momentum > 0 ? ` with momentum ${givenFloat32Text(momentum)} (its steady step, ÷ (1 − ${givenFloat32Text(momentum)}))` : '');
+    (momentum > 0 ? ` with momentum ${givenFloat32Text(momentum)}` : '');
+  // One number against the one bound: the step size it bounds (the rate it comes from is that ÷ the learning rate).
+  const stepSaid = momentum > 0 ? `the learning rate × its rate ÷ (1 − ${givenFloat32Text(momentum)}), momentum's steady step` : 'the learning rate × its rate';
   // Only sigmoid networks were measured (LAYER_STEP_SIZE_BOUND): another activation's run is told what was, not that it happened to its kind.
   const sigmoid = trace.activations.slice(0, -1).every((name) => name === 'sigmoid');
   const measuredOn = 'networks of 5 and 10 hidden layers on the digits as the gradients they were set against grew back';
   return {
     pastBound:
-      ` No per-layer rates are offered: equalising the layers' steps would give hidden layer ${measured.rates.indexOf(largest) + 1} a rate of ${numberText(largest)}, ` +
-      `a step size of ${numberText(step)} at ${rateSaid}, past ${LAYER_STEP_SIZE_BOUND}, ` +
+      ` No per-layer rates are offered: equalising the layers' steps would give hidden layer ${measured.rates.indexOf(largest) + 1} ` +
+      `a step size of ${numberText(step)} (${stepSaid}) at ${rateSaid}, past ${LAYER_STEP_SIZE_BOUND}, ` +
       (sigmoid
         ? `beyond which fixed rates saturated the sigmoid layers of ${measuredOn}, and rates held within it left those networks at chance.`
         : `beyond which fixed rates were measured to saturate sigmoid ${measuredOn} (only sigmoid networks were measured).`),
@@ -130,7 +132,14 @@ function layerRatesRemedy(trace: Trace, { from, to, count, rates }: MeasuredRate
   );
 }
 
-const LARS_WHY = "scales each layer's step by its trust ratio ‖W‖/‖∇W‖, so the update-to-weight ratio is the same in every layer";
+/**
+ * What LARS does for a vanishing gradient, as src/optim/lars.ts does it (the paper's Algorithm 1): the trust ratio scales the
+ * gradient (and decay) to a length of η‖W‖ (at most, with weight decay), so a step before momentum moves a layer by the
+ * learning rate × η of its weights' norm (test/optim/optimizers.test.ts, "LARS moves each layer by lr·η·‖θ_l‖").
+ */
+const LARS_WHY =
+  `scales each layer's gradient by its trust ratio η‖W‖/(‖∇W‖ + λ‖W‖), so that a step moves every layer by the learning rate × η ` +
+  `(η = ${LARS_DEFAULTS.eta}) of its weights' norm before momentum (at most that with weight decay λ)`;
 
 /**
  * LARS against a vanishing gradient. LARS (You, Gitman & Ginsburg 2017) is SGD with momentum whose
