@@ -82,8 +82,11 @@ export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evide
   }
   if (p.state === 'unclear') {
     return (
+      // In the loss's units: a share of a window's median near 0 (a run of small batches, most of them all right) read as
+      // '3,276 %', and the medians' change as a rise (study (b)'s relu + glorot-uniform, 0.03383 → 0.4851 on 10-row batches).
       `Whether training still makes progress the batches cannot tell (${only}): their loss went ${lossChangeText(p.lossBefore, p.lossEnd)} (medians over the last two windows of ${counted(p.window, 'record')}), ` +
-      `and from batch to batch it varies enough to hide a change of ${shareOf(p.lossNoise.fall, p.lossBefore)} (two standard errors); more records (${trace.every > 1 ? 'a smaller trace interval, or more steps' : 'more steps: the trace records every step already'}) would tell.`
+      `a change within the ${lossText(p.lossNoise.fall)} that their batch-to-batch spread can make (two standard errors), so no rise or fall is read; ` +
+      `more records (${trace.every > 1 ? 'a smaller trace interval, or more steps' : 'more steps: the trace records every step already'}) would tell.`
     );
   }
   const stuck = `A plateau (${only}): the batches' loss stopped falling short of convergence (${lossText(p.lossEnd)}, ${windows}; ${lossText(p.lossBefore)} over the ${grouped(p.window)} before; ${lossText(p.lossStart)} at the first record), with ${right}${shortRunClause(p, trace)}`;
