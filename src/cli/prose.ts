@@ -5,6 +5,12 @@
  */
 import { COMMAND_POSITIONALS } from './command-positionals.js';
 
+/**
+ * The widest a diagnosis's prose, and a study table that would run wider (study (a)'s training table),
+ * run on a terminal as wide or wider and in a file: lines a reader's eye can follow.
+ */
+export const READING_WIDTH = 100;
+
 /** `tokens` (words, kept whole) in lines of at most `width` characters where they allow: the first after `first`, the others after `indent`. */
 export function wrapTokens(tokens: readonly string[], width: number, indent: string, first = indent): string {
   const lines: string[] = [];

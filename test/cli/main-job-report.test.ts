@@ -71,7 +71,9 @@ describe('the main job', () => {
       // … and what its gradient columns are, as `gradscope study activations` says (one text for both: activationStudyText; it left this line out, newuser30).
       expect(out).toContain(`\n${unitFailureNote()}\n${GRADIENT_COLUMNS_LEGEND}\n`);
       // At his 500 epochs, Nielsen's ratios at both his epochs sit beside ours (test/cli/study.test.ts: at 1 epoch, only his epoch 0).
-      expect(out).toContain("Nielsen's, epoch 0 → 499");
+      // (The table's headings wrap to READING_WIDTH written to a file: 'Nielsen's,' over 'epoch 0 → 499'.)
+      expect(out).toContain('epoch 0 → 499');
+      expect(out).toMatch(/^\[784,30,30,10\] .* 0\.21 → 0\.36 /m);
       // … and its records are labelled as what they are: step s (charts) is the start of epoch s − 1 (tables), before its update.
       expect(out).toContain('At the first step (the start of epoch 0):');
       expect(page).toContain('One step per epoch, each recorded before its update: steps 1–500 are the starts of epochs 0–499.');

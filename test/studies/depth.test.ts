@@ -9,7 +9,9 @@ import { loadMnist } from '../../src/data/mnist.js';
 import { DEPTH_NETWORK_OPTIONS, DEPTH_NETWORKS, DEPTH_ROWS, epochOfStep, firstRows, NIELSEN_TRAINING, runDepthStudy, trainingNorms } from '../../src/studies/depth.js';
 import { expectClose } from '../util/close.js';
 import { depthReportSection } from '../../src/studies/depth-report.js';
-import { depthTables } from '../../src/cli/commands/study-depth.js';
+import { depthTables, depthTrainingTable } from '../../src/cli/commands/study-depth.js';
+import { READING_WIDTH } from '../../src/cli/prose.js';
+import { VERDICT_FIGURE_HEADING } from '../../src/flow/diagnose.js';
 
 describe('depth study', () => {
   it('gives, from its datasets, exactly what the same calls give on rows', async () => {
@@ -73,6 +75,17 @@ describe('depth study', () => {
       expect(terminal).toContain(`on the first 1,000 MNIST training digits.`);
       // The training table's verdicts give figures of RMS ‖δₓ‖ beside its ‖∂C/∂b‖ columns: its heading says which (it was 'verdict').
       expect(terminal.replace(/\s+/g, ' ')).toContain("verdict (a gap's figure: first ÷ last RMS ‖δₓ‖)");
+      // Written to a file (no terminal width) the training table ran 250 characters wide, each row's verdict sentence beside its
+      // numbers: it fits READING_WIDTH, its verdicts under it, one per network, every cell still printed.
+      const lines = terminal.split('\n');
+      const training = lines.slice(lines.findIndex((line) => line.startsWith('Full-batch gradient descent')) + 1, lines.findIndex((line) => line.includes('per hidden layer at the start of an epoch')));
+      for (const line of training) expect(line.length, line).toBeLessThanOrEqual(READING_WIDTH);
+      const { header, rows } = depthTrainingTable(result);
+      const said = training.join('\n').replace(/\s+/g, ' ');
+      for (const row of rows) {
+        expect(said).toContain(`${row[0]}: ${row[header.indexOf(VERDICT_FIGURE_HEADING)]}`);
+        for (const cell of row.filter((_, c) => header[c] !== VERDICT_FIGURE_HEADING)) expect(training.some((line) => line.includes(cell)), cell).toBe(true);
+      }
       // The report's table is the terminal's whole: it had the ‖∂C/∂b‖ columns only, not the first ÷ last ratio and Nielsen's.
       expect(table.header).toEqual(['network', 'layer 1', 'layer 2', 'layer 3', 'layer 4', 'first ÷ last', "Nielsen's"]);
       // The report said "mean over 2 seeds" beside the cells' "mean ± std": the terminal heading's words, in both.

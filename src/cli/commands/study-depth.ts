@@ -29,6 +29,7 @@ import { print, type Terminal } from '../terminal.js';
 import { parameterCountOf } from '../../network/memory-budget.js';
 import { counted, grouped } from '../../counted.js';
 import { formatTable } from '../table.js';
+import { proseWords, READING_WIDTH, wrap, wrapTokens } from '../prose.js';
 import { sci } from '../../sci-text.js';
 import { diagnosisText, traceTable } from '../trace-table.js';
 import { DEPTH_SEEDS_BOUND, NIELSEN_EPOCHS_BOUND } from '../../studies/study-bounds.js';
@@ -48,23 +49,27 @@ export function depthSetting(result: DepthStudyResult): string {
 /**
  * Study (a)'s training table: its header and a row per trained network (first ÷ last ‖∂C/∂b‖ at the first and the last
  * epoch, Nielsen's, the cross-entropy, the test accuracy, the verdict with its figure, seconds), the last epoch trained and
- * whether Nielsen's ratios at his last epoch compare with it. The terminal prints it; test/docs checks docs/gradient-flow.md's
- * copy against it.
+ * whether Nielsen's ratios at his last epoch compare with it. The epochs are the headings' (every network trains as
+ * long); a cell names its own only where a network's differs. The terminal prints it with the verdicts under it
+ * (depthTables); test/docs checks docs/gradient-flow.md's copy against it.
  */
 export function depthTrainingTable(result: DepthStudyResult): { header: string[]; rows: string[][]; lastEpoch: number; likeForLike: boolean } {
   const trained = result.networks.filter((n) => n.training);
   // Nielsen published his ratios at epochs 0 and 499 only: his end sits beside ours only when ours is at 499 too.
   const lastEpoch = Math.max(...trained.map((n) => trainingNorms(n.training!.trace).epochs.at(-1)!));
   const likeForLike = lastEpoch === NIELSEN_TRAINING.epochs - 1;
-  const header = ['network', 'first ÷ last, first epoch', 'last epoch', likeForLike ? "Nielsen's, epoch 0 → 499" : "Nielsen's, epoch 0", 'cross-entropy start → end', 'test accuracy', VERDICT_FIGURE_HEADING, 'seconds'];
+  const firstEpoch = Math.min(...trained.map((n) => trainingNorms(n.training!.trace).epochs[0]));
+  const header = ['network', `first ÷ last, epoch ${grouped(firstEpoch)}`, `epoch ${grouped(lastEpoch)}`, likeForLike ? "Nielsen's, epoch 0 → 499" : "Nielsen's, epoch 0", 'cross-entropy start → end', 'test accuracy', VERDICT_FIGURE_HEADING, 'seconds'];
+  // A ratio at the heading's epoch as it is; at another (a run that stopped early), with its own.
+  const atEpoch = (value: number, epoch: number, headed: number) => `${ratio(value)}${epoch === headed ? '' : ` (epoch ${grouped(epoch)})`}`;
   const rows = trained.map((n) => {
     const t = n.training!;
     const { epochs, biasGradNorms } = trainingNorms(t.trace);
     const nielsen = NIELSEN_RATIOS[result.networks.indexOf(n)];
     return [
       `[${n.sizes.join(',')}]`,
-      `${ratio(firstToLast(biasGradNorms[0]))} (epoch ${grouped(epochs[0])})`,
-      `${ratio(firstToLast(biasGradNorms[biasGradNorms.length - 1]))} (epoch ${grouped(epochs[epochs.length - 1])})`,
+      atEpoch(firstToLast(biasGradNorms[0]), epochs[0], firstEpoch),
+      atEpoch(firstToLast(biasGradNorms[biasGradNorms.length - 1]), epochs[epochs.length - 1], lastEpoch),
       nielsen ? (likeForLike ? `${ratio(nielsen.start)} → ${ratio(nielsen.end)}` : ratio(nielsen.start)) : '',
       lossChangeText(t.initialLoss, t.finalLoss),
       percentText(t.testAccuracy),
@@ -89,10 +94,15 @@ export function depthTables(result: DepthStudyResult, invoked: string | undefine
   if (trained.length) {
     out.push('', depthSetting(result), '');
     const { header, rows, lastEpoch, likeForLike } = depthTrainingTable(result);
-    out.push(formatTable(header, rows, width));
+    // Its verdicts, a sentence each, go under it, wrapped: beside the numbers they made the table 250 characters wide.
+    const verdict = header.indexOf(VERDICT_FIGURE_HEADING);
+    const without = (cells: string[]) => cells.filter((_, c) => c !== verdict);
+    const room = Math.min(READING_WIDTH, width ?? Infinity);
+    out.push(formatTable(without(header), rows.map(without), room));
     if (!likeForLike) {
-      out.push(`Nielsen's ratios at his last epoch (499) are left out: this run's last epoch is ${grouped(lastEpoch)}, so they would not compare like for like (his ${NIELSEN_TRAINING.epochs} epochs: --epochs ${NIELSEN_TRAINING.epochs}).`);
+      out.push(wrap(`Nielsen's ratios at his last epoch (499) are left out: this run's last epoch is ${grouped(lastEpoch)}, so they would not compare like for like (his ${NIELSEN_TRAINING.epochs} epochs: --epochs ${NIELSEN_TRAINING.epochs}).`, room, ''));
     }
+    out.push('', `Each network's ${VERDICT_FIGURE_HEADING}:`, ...rows.map((row) => wrapTokens(proseWords(`${row[0]}: ${row[verdict]}`), room, '    ', '  ')));
     const deepest = trained[trained.length - 1];
     const { epochs, biasGradNorms } = trainingNorms(deepest.training!.trace);
     const trace = deepest.training!.trace;
