@@ -8,7 +8,7 @@
 import { invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import { trainableOf, type ModelOwner, type Parameter, type Trainable } from '../model.js';
-import { assertNotDisposed, checkStateKind, measuredBounds, restoredTensors, TracksDisposal, STEP_BOUNDS, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, checkStateKind, checkStepNetwork, checkStepRate, measuredBounds, restoredTensors, TracksDisposal, STEP_BOUNDS, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkLayerRates } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate, type Hyperparameters } from './recorded-settings.js';
 import { checkNumber, float32Overflows, float32Problem, float32Underflows, type Bound } from '../checks.js';
@@ -363,12 +363,11 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
   step(net: Trainable, learningRate: number, _batch: number): void {
     const proved = this.proofPending;
     this.proofPending = false;
-    net.assertAlive();
-    assertNotDisposed(this);
-    if (net !== this.net) throw invalidOption(`${this.name}: this optimiser was created for another network`);
+    checkStepNetwork(this, net, this.net);
     // Before anything changes: a layer whose step would be 0 or subnormal in float32 would not learn, in
     // silence. Checked when the rate changes, so a steady loop makes no call with a double (boxed unless inlined).
     if (learningRate !== this.usableRate) {
+      checkStepRate(this, learningRate);
       const rateProblem = this.rateProblem(learningRate);
       if (rateProblem !== undefined) throw invalidOption(rateProblem);
       this.usableRate = learningRate;

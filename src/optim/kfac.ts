@@ -84,7 +84,7 @@ import { denseModelOf, type Model, type ModelOwner } from '../model.js';
 import { curvatureRows, GaussNewtonProduct } from './gauss-newton.js';
 import { LM_HIGH, LM_LOW } from './damping.js';
 import { covariance, dampedInverse, FACTOR_SHIFT_RETRIES, kroneckerNorm, sandwich, shifted, trace, type SquareScratch } from './kronecker.js';
-import { assertNotDisposed, checkStateKind, OptimizerStateFault, restoredTensors, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, checkStateKind, checkStepNetwork, checkStepRate, OptimizerStateFault, restoredTensors, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate } from './recorded-settings.js';
 import { checkNumber } from '../checks.js';
@@ -466,9 +466,8 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
   }
 
   step(net: Model<T>, learningRate: number, batch: number): void {
-    net.assertAlive();
-    assertNotDisposed(this);
-    if (net !== this.net) throw invalidOption('kfac: this optimiser was created for another network');
+    checkStepNetwork(this, net, this.net);
+    checkStepRate(this, learningRate);
     const k = this.k;
     const s = this.scratchFor(batch);
     const { rescale, weightDecay } = this.options;

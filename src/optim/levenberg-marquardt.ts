@@ -16,7 +16,7 @@ import { invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import { trainableOf, type Model, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import { choleskyFactor, choleskySolve } from '../ref/cholesky.js';
-import { assertNotDisposed, checkStateKind, TracksDisposal, type NetworkTerms, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, checkStateKind, checkStepNetwork, TracksDisposal, type NetworkTerms, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, type Hyperparameters } from './recorded-settings.js';
 import { checkNumber } from '../checks.js';
@@ -117,9 +117,7 @@ export class LevenbergMarquardt extends TracksDisposal implements Optimizer {
   }
 
   step(net: Trainable, _learningRate: number, batch: number): void {
-    net.assertAlive();
-    assertNotDisposed(this);
-    if (net !== this.net) throw invalidOption('levenberg-marquardt: this optimiser was created for another network');
+    checkStepNetwork(this, net, this.net);
     const k = net.kernels;
     const nOut = net.outputSize;
     const rows = batch * nOut;

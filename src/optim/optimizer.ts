@@ -121,6 +121,8 @@ export interface Optimizer {
    * mode, so batch norm's running statistics move once per step. A step that gives up throws
    * DIVERGED (train() takes the step back and its onNonFinite policy decides); an OptimizerStateFault
    * when its own state, which no learning rate changes, is the cause ('halve' then stops at once).
+   * The built-in ones refuse (INVALID_OPTION), before anything changes, a network other than their own
+   * (checkStepNetwork) and, where they take one, a learning rate that is not a finite number > 0 (checkStepRate).
    */
   step(net: Trainable, learningRate: number, batch: number): void;
   /**
@@ -221,6 +223,29 @@ export const ANSWERED_AFTER_DISPOSE: readonly string[] = ['name', 'isDisposed', 
 /** The DISPOSED of optimiser `name`'s use after dispose(). */
 function disposedOptimizer(name: string): GradscopeError {
   return new GradscopeError('DISPOSED', `optimizer: this '${name}' optimiser was disposed (its state is gone); create a new one`);
+}
+
+/**
+ * What every built-in step() checks before anything changes, since step() is public and may be called outside train()
+ * (which checks its own arguments first): `net` is the network the optimiser was created for (`own`), alive, and the
+ * optimiser not disposed. Identity first: another object reached net.assertAlive() as a raw TypeError ('net.assertAlive
+ * is not a function', or of undefined), and Hessian-free stepped whatever network it was given.
+ */
+export function checkStepNetwork(optimizer: Optimizer, net: unknown, own: Trainable): void {
+  if (net !== own) throw invalidOption(`${String(optimizer.name)}: step(net, learningRate, batch): this optimiser was created for another network, got ${describeValue(net)}`);
+  own.assertAlive();
+  assertNotDisposed(optimizer);
+}
+
+/**
+ * The learning rate a method that takes one refuses at step() (INVALID_OPTION) unless it is a finite number > 0: NaN, 0 and
+ * −1 went into the update, and every weight read NaN (Adam, SGD, LARS, K-FAC), in silence. train() refuses them before it
+ * steps (learningRateProblem); a method's rateProblem refuses a rate too small or too large for float32 on top.
+ */
+export function checkStepRate(optimizer: Optimizer, learningRate: unknown): void {
+  if (typeof learningRate !== 'number' || !(learningRate > 0) || learningRate === Infinity) {
+    throw invalidOption(`${String(optimizer.name)}: step(net, learningRate, batch): learningRate: expected a finite number > 0, got ${describeValue(learningRate)}`);
+  }
 }
 
 /** DISPOSED if `optimizer` was disposed: checkOptimizer, and the built-in optimisers' own step(), state() and restore(). */

@@ -1,0 +1,50 @@
+// Optimizer.step(net, learningRate, batch) is public: a caller may step outside train(), which checks its arguments
+// first. Every built-in step() refuses, before anything changes, a network other than its own (another object gave a raw
+// TypeError, 'net.assertAlive is not a function'; Hessian-free stepped whatever network it was given) and, where the
+// method takes a learning rate, one that is not a finite number > 0 (NaN, 0 and −1 left every weight NaN, in silence).
+import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { MODEL } from '../../src/model.js';
+import { createOptimizer } from '../../src/optim/index.js';
+import { expectError } from '../util/expect-error.js';
+import { stateHash } from '../util/state-hash.js';
+
+const X = [[0.1, -0.2, 0.3], [1, 0.5, -1]];
+const Y = [[1, 0], [0, 1]];
+/** Each built-in optimiser with the loss it needs, and whether it takes train()'s learning rate. */
+const OPTIMIZERS = [
+  ['sgd', 'cross-entropy', true],
+  ['adam', 'cross-entropy', true],
+  ['adamw', 'cross-entropy', true],
+  ['rmsprop', 'cross-entropy', true],
+  ['adagrad', 'cross-entropy', true],
+  ['lars', 'cross-entropy', true],
+  ['lbfgs', 'cross-entropy', true],
+  ['kfac', 'cross-entropy', true],
+  ['hessian-free', 'cross-entropy', false],
+  ['levenberg-marquardt', 'mse', false],
+] as const;
+
+describe('Optimizer.step refuses what train() would not pass it', () => {
+  it.each(OPTIMIZERS)('%s', async (name, loss, takesRate) => {
+    const output = loss === 'mse' ? 'linear' : 'softmax';
+    const net = await createNetwork({ sizes: [3, 4, 2], activation: 'tanh', output, loss, seed: 3, backend: 'ref' });
+    const other = await createNetwork({ sizes: [3, 4, 2], activation: 'tanh', output, loss, seed: 3, backend: 'ref' });
+    const optimizer = createOptimizer(net, name);
+    net.train(X, Y, { epochs: 1, batchSize: 2, optimizer }); // state to keep
+    net.gradients(X, Y); // a batch loaded, its gradients in place, as train() leaves them before a step
+    const model = net[MODEL];
+    const before = [stateHash(net, optimizer), stateHash(other)];
+    const another = new RegExp(`^${name}: step\\(net, learningRate, batch\\): this optimiser was created for another network, got `);
+    for (const wrong of [undefined, {}, net, other[MODEL]]) await expectError(() => optimizer.step(wrong as never, 0.1, 2), 'INVALID_OPTION', another);
+    for (const rate of [NaN, 0, -1, Infinity, '0.1']) {
+      if (takesRate) await expectError(() => optimizer.step(model, rate as never, 2), 'INVALID_OPTION', new RegExp(`^${name}: step\\(net, learningRate, batch\\): learningRate: expected a finite number > 0, got `));
+    }
+    expect([stateHash(net, optimizer), stateHash(other)]).toEqual(before);
+    optimizer.step(model, 0.1, 2); // the network's own, at a usable rate: steps
+    expect(stateHash(net, optimizer)).not.toBe(before[0]);
+    net.dispose();
+    await expectError(() => optimizer.step(model, 0.1, 2), 'DISPOSED', /disposed/);
+    other.dispose();
+  });
+});
