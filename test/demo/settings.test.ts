@@ -1,8 +1,9 @@
 // The visualizer's settings: a round trip through the URL keeps every setting; a bad or
 // out-of-range link parameter falls back to its default and is reported, never thrown; a refused
 // form value keeps the held one and says which field, what was given and what is allowed.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { trainingRows } from '../../demo/src/datasets.js';
+import { DATASETS, trainingRows } from '../../demo/src/datasets.js';
 import {
   conflictOf,
   DEFAULTS,
@@ -161,5 +162,24 @@ describe('the settings form', () => {
       if (key === 'seed') continue; // the link's only
       expect(html, key).toMatch(new RegExp(`<label>${field.label.replace(/[%]/g, '\\$&')} (<output[^>]*></output>)?<(input|select) id="${key}" name="${key}"`));
     }
+  });
+});
+
+// A newcomer's `?dataset=mnist` (session 36) was ignored, said on the page; docs/browser.md said only that "the URL
+// holds the settings", so the keys were found by trial. Its list is each field's label and key, in FIELDS' order.
+describe("docs/browser.md's list of the link's keys", () => {
+  const page = readFileSync(new URL('../../docs/browser.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+
+  it('names every control with its key, and the data sets', () => {
+    const after = { dataset: ` (${DATASETS.map((d) => `\`${d}\``).join(', ')})`, seed: " (the link's only: no control sets it)" } as Partial<Record<keyof Settings, string>>;
+    const keys = (Object.keys(FIELDS) as (keyof Settings)[]).map((key) => `${FIELDS[key].label} \`${FIELDS[key].param}\`${after[key] ?? ''}`);
+    expect(page).toContain(`Each setting's key, by its control's label: ${keys.join(', ')} (demo/src/settings.ts, \`FIELDS\`)`);
+  });
+
+  it("says what its example of a wrong key shows", () => {
+    expect(page).toContain("(`?dataset=mnist`: `Data is 'data'`), and the link's other settings still apply");
+    const { settings, problems } = parseSettings('?dataset=mnist&depth=4');
+    expect(problems).toEqual(["dataset: not a setting of this page (Data is 'data')"]);
+    expect(settings).toEqual({ ...DEFAULTS, depth: 4 });
   });
 });
