@@ -127,15 +127,18 @@ export function isTypedNumberArray(data: unknown): data is NumberArray {
 
 /**
  * Whether `value` has the shape of rows rather than of an options object, where a call takes either
- * (optionsBesideDataset): an array (never options), a typed array, or a flat block: a `data` of numbers
- * with no key but data, rows and cols (toMatrix refuses any other). Any object with a `data` key read as
- * rows: `train(dataset, { data: 1 })` was refused as targets beside a Dataset, where `data` is an unknown option.
+ * (optionsBesideDataset): an array (never options), a typed array, or a flat block, an object of no key
+ * but data, rows and cols (toMatrix refuses any other) with a `data` key and either rows or cols beside
+ * it or an array or typed array as its data, however wrong its values (toMatrix says what is wrong with them).
+ * Any object with a `data` key read as rows: `train(dataset, { data: 1 })` was refused as targets beside
+ * a Dataset, where `data` is an unknown option.
  */
 export function isRowsShaped(value: unknown): boolean {
   if (Array.isArray(value) || isTypedNumberArray(value)) return true;
   if (typeof value !== 'object' || value === null) return false;
   const keys = Object.keys(value);
-  return keys.includes('data') && keys.every((key) => FLAT_KEYS.includes(key)) && isNumberArray((value as { data: unknown }).data);
+  if (!keys.includes('data') || !keys.every((key) => FLAT_KEYS.includes(key))) return false;
+  return keys.length > 1 || isNumberArray((value as { data: unknown }).data);
 }
 
 /** SHAPE_MISMATCH unless row `r` of `label` has `cols` values. */

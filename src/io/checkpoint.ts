@@ -360,11 +360,20 @@ export function checkpointFromJSON(json: unknown, seed = 1): Checkpoint {
  */
 export function modelOfGradscopeFile(file: unknown): ModelData | BlockModelData {
   if (file instanceof Uint8Array) return decodeCheckpoint(file).model;
+  refuseJsonString(file);
   const model = readModelJSON(file);
   const training = isRecord(file) ? file.training : undefined;
   if (!isRecord(training)) return model;
   const trainedOn = checkpointRecord({ model, ...recordedTrainedOn(training, 'training.trainedOn', badModel) });
   return trainedOn ? { ...model, trainedOn } : model;
+}
+
+/**
+ * Refuses a file whose JSON value is a string: readModelJSON and checkpointFromJSON parse a string as the file's text
+ * (they take JSON text from callers), so a model encoded twice (its text saved as a JSON string) read as the model.
+ */
+export function refuseJsonString(file: unknown): void {
+  if (typeof file === 'string') throw badModel('model', 'expected a JSON object, got a JSON string');
 }
 
 // ---- binary ----

@@ -22,6 +22,7 @@ import {
   checkpointBytes,
   isBinaryCheckpoint,
   networkFromCheckpoint,
+  refuseJsonString,
   type Checkpoint,
 } from './checkpoint.js';
 import { checkPath, parseJsonBytes, readFileBytes, writeFileAtomic } from './file-access.js';
@@ -177,6 +178,7 @@ async function readSavedFile(path: string, seed = 1): Promise<{ checkpoint: Chec
     if (bytes.length > FILE_LIMITS.maxJsonBytes) throw new GradscopeError('BAD_MODEL_FILE', `a JSON model of ${bytesBeyond(bytes.length, FILE_LIMITS.maxJsonBytes)}`);
     const json = parseJsonBytes(bytes, 'BAD_MODEL_FILE');
     if (isTfjsJson(json)) throw notLoaded('a tfjs layers model', 'readTfjsLayersFile');
+    refuseJsonString(json);
     const checkpoint = checkpointFromJSON(json, seed);
     return { checkpoint, isCheckpoint: (json as Record<string, unknown>).training !== undefined };
   } catch (error) {

@@ -20,7 +20,7 @@ import { basename, dirname, extname, isAbsolute, join, normalize, sep } from 'no
 import { GradscopeError, invalidOption, quoted } from '../errors.js';
 import { checkChoice, checkKnownKeys, checkObjectArgument } from '../checks.js';
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
-import { checkedModelJsonText, modelToJSON, parseModelJson, type ModelData } from '../network/model-file.js';
+import { checkedModelJsonText, modelToJSON, type ModelData } from '../network/model-file.js';
 import { uncopiedNumbers } from '../network/file-numbers.js';
 import { blockModelToJSON } from '../network/block-model-file.js';
 import { isBlockModel } from '../network/block-model-check.js';
@@ -34,7 +34,7 @@ import { UnreadImportOption, UnstatedImportOptions, type ImportOptionName } from
 import { toOnnx } from './onnx.js';
 import { readSafetensors, toSafetensors } from './safetensors.js';
 import { blockTfjsLayersReader, isBlockTfjsModel } from './tfjs-blocks.js';
-import { checkShardGroups, readWeightGroups } from './tfjs-format.js';
+import { checkShardGroups, isObject, readWeightGroups } from './tfjs-format.js';
 import { tfjsLayersReader, toTfjsLayers } from './tfjs-layers.js';
 import { tfjsFolderFiles, writeTfjsFolder } from './tfjs-folder.js';
 import { grouped } from '../counted.js';
@@ -278,8 +278,11 @@ export async function readTfjsLayersFile(path: string, options: ImportOptions = 
     throw error;
   }));
   return inFile(jsonPath, async () => {
-    // Checked as an object first: `null` and other non-objects reached `.weightsManifest` as a raw TypeError.
-    const model = parseModelJson(json instanceof Uint8Array ? parseJson(json) : json, 'model.json');
+    // Checked as an object first: `null` and other non-objects reached `.weightsManifest` as a raw TypeError. Not through
+    // parseModelJson, which parses a string as model.json's text: here a string is the file's JSON value (a model
+    // encoded twice read as the model).
+    const model = json instanceof Uint8Array ? parseJson(json) : json;
+    if (!isObject(model)) throw badModel('model.json', 'expected a JSON object');
     // model.json's own refusals first (its topology, loss, metadata), as fromTfjsLayers gives them; then its manifest's
     // weights and shard names, before any shard is read; then each group's shard files.
     const readWeights = isBlockTfjsModel(model) ? blockTfjsLayersReader(model) : tfjsLayersReader(model, { loss: options.loss });

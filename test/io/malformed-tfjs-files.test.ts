@@ -23,12 +23,18 @@ const manifest = (...groups: unknown[]) => groups;
 const GOOD_MANIFEST = manifest({ paths: ['w.bin'], weights: [KERNEL, BIAS] });
 const model = (parts: Record<string, unknown>) => ({ format: 'layers-model', modelTopology: GOOD_TOPOLOGY, weightsManifest: GOOD_MANIFEST, ...parts });
 
-/** A malformed model.json and the key path (after the file's path) its refusal must name; `files: true` when only the folder's readers see the fault (fromTfjsLayers reads no shard names). */
+/**
+ * A malformed model.json and the key path (after the file's path) its refusal must name; `files: true` when only the
+ * folder's readers see the fault (fromTfjsLayers reads no shard names, and takes a string as model.json's text).
+ */
 const CASES: { name: string; json: unknown; where: RegExp; files?: true }[] = [
   { name: 'null', json: null, where: /expected a JSON object$/ },
   { name: 'an array', json: [], where: /expected a JSON object$/ },
   { name: 'a number', json: 3, where: /expected a JSON object$/ },
   { name: 'true', json: true, where: /expected a JSON object$/ },
+  // A string is model.json's value, not its text: never parsed again (fromTfjsLayers takes text, so these are the folder's readers' alone).
+  { name: 'a string', json: 'x', where: /expected a JSON object$/, files: true },
+  { name: 'a model encoded twice', json: JSON.stringify({ format: 'layers-model', modelTopology: GOOD_TOPOLOGY, weightsManifest: GOOD_MANIFEST }), where: /expected a JSON object$/, files: true },
   { name: 'an empty object', json: {}, where: /modelTopology: missing or not an object$/ },
   { name: 'no modelTopology', json: { weightsManifest: GOOD_MANIFEST }, where: /modelTopology: missing or not an object$/ },
   { name: 'a null modelTopology', json: model({ modelTopology: null }), where: /modelTopology: missing or not an object$/ },

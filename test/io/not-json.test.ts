@@ -63,6 +63,9 @@ describe('a model file that is not JSON', () => {
     ['cut short', 'cut.json', '{"format": "gradscope.model", ', "not valid JSON at line 1, column 31: expected a property name in double quotes, got the end of the text"],
     ['text that is no JSON, named .json', 'notes.json', 'model: see README\n', "not valid JSON at line 1, column 1: expected a value (an object, array, string, number, true, false or null), got 'm'"],
     ['not UTF-8', 'latin1.json', Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x7d]), 'not valid JSON: not UTF-8 text'],
+    // JSON whose value is a string is not parsed again: a model encoded twice read as the model (readModelJSON parses text).
+    ['a model encoded twice', 'twice.json', JSON.stringify(JSON.stringify({ format: 'gradscope.model', version: 1, loss: 'mse', layers: [] })), 'model: expected a JSON object, got a JSON string'],
+    ['a JSON string', 'string.json', '"x"', 'model: expected a JSON object, got a JSON string'],
   ] as const;
 
   it.each(cases)('%s: the same BAD_MODEL_FILE from loadModel, loadCheckpoint and readModelFile', async (_, name, content, message) => {

@@ -50,14 +50,16 @@ describe.each(await kernelBackends())('targets beside a dataset on $name', ({ ke
     // Options that are no object are still refused as options, and a misspelt key by name.
     await expectError(() => (net.train as AnyCall)(data, 5), 'INVALID_OPTION', /^train: expected an options object, got 5$/);
     await expectError(() => (net.train as AnyCall)(data, { epoch: 2 }), 'INVALID_OPTION', /^train: unknown option 'epoch'; did you mean 'epochs'\?/);
-    // Options holding a `data` key are options with an unknown key, not rows: only a flat block (a data of numbers, no key
-    // but data, rows and cols) is read as rows (isRowsShaped read any object with a data key as rows).
-    for (const options of [{ data: 1 }, { data: [1, 0], epochs: 2 }, { data: 'x', rows: 1, cols: 2 }, { data: null }]) {
+    // Options holding a `data` key are options with an unknown key, not rows: only a flat block (no key but data, rows and
+    // cols; rows or cols beside data, or an array as data) is read as rows (isRowsShaped read any object with a data key as rows).
+    for (const options of [{ data: 1 }, { data: [1, 0], epochs: 2 }, { data: null }, { data: new ArrayBuffer(8) }]) {
       await expectError(() => (net.train as AnyCall)(data, options), 'INVALID_OPTION', /^train: unknown option 'data'/);
       await expectError(() => (measureCurvature as AnyCall)(net, data, options), 'INVALID_OPTION', /unknown option 'data'/);
     }
-    // A flat block short of a key, or of the wrong length, is still rows: targets beside the dataset.
-    for (const targets of [{ data: [1, 0] }, { data: [1, 0, 0], rows: 1, cols: 2 }, { data: new Float64Array(4), rows: 2 }]) {
+    // A flat block short of a key, of the wrong length or with a wrong data (an ArrayBuffer, a string, none) is still rows:
+    // targets beside the dataset, as optionsBesideDataset promises.
+    const flatBlocks = [{ data: [1, 0] }, { data: [1, 0, 0], rows: 1, cols: 2 }, { data: new Float64Array(4), rows: 2 }, { data: new ArrayBuffer(8), rows: 2, cols: 1 }, { data: 'x', rows: 1, cols: 2 }, { rows: 6, cols: 2, data: undefined }];
+    for (const targets of flatBlocks) {
       await expectError(() => (net.train as AnyCall)(data, targets), 'SHAPE_MISMATCH', BESIDE);
     }
     expect(net.train(data, { epochs: 2, batchSize: 3 }).epochs).toHaveLength(2);
