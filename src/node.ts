@@ -21,7 +21,7 @@ export { activationsReportSection } from './studies/activations-report.js';
 export { runRemediesStudy } from './studies/remedies.js';
 export type { RemediesOptions, RemediesResult, RemediesRun } from './studies/remedies.js';
 export { runAutoencoderStudy, AUTOENCODER_SIZES } from './studies/autoencoder.js';
-export type { AutoencoderStudyOptions, AutoencoderStudyResult, AutoencoderRun, CurvePoint } from './studies/autoencoder.js';
+export type { AutoencoderStudyOptions, AutoencoderStudyResult, AutoencoderRun, AutoencoderStep, CurvePoint } from './studies/autoencoder.js';
 export { runPlateauStudy, CURVATURE_OF, PLATEAU_SIZES, PLATEAU_DEFAULTS, SADDLE_STEPS } from './studies/plateau.js';
 export { STUDY_SEED } from './studies/study-defaults.js';
 export type { PlateauOptions, PlateauResult, PlateauPoint, SaddleProbe, CurvatureOf, CurvatureVerdict } from './studies/plateau.js';

@@ -16,11 +16,11 @@ import { clockSeconds } from '../budget-clock.js';
 import { AUTOENCODER_DEFAULTS, STUDY_SEED, TRAIN_ERROR_ROWS } from './study-defaults.js';
 import { AUTOENCODER_POINTS_BOUND, SECONDS_BOUND } from './study-bounds.js';
 import { matrixRows, type Matrix } from '../data/matrix.js';
-import { invalidOption, shown } from '../errors.js';
+import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { WeightInit } from '../init/initializers.js';
 import { createNetwork, type Network } from '../api/network.js';
 import type { Dataset } from '../training/dataset.js';
-import { HESSIAN_FREE_DEFAULTS, type HessianFreeOptions } from '../optim/hessian-free.js';
+import { HESSIAN_FREE_DEFAULTS, HessianFree, type HessianFreeOptions, type HessianFreeReport } from '../optim/hessian-free.js';
 import { findOptimizer } from '../optim/index.js';
 import { ADAM_DEFAULTS } from '../optimizer-defaults.js';
 import { curvatureRows } from '../optim/gauss-newton.js';
@@ -64,6 +64,27 @@ export interface AutoencoderStudyOptions {
   backend?: BackendChoice;
   /** Called after each curve point (default: none). */
   onPoint?: (optimizer: string, point: CurvePoint) => void;
+  /**
+   * Called after each optimiser step, once per step and in order, with the optimiser's name and what the step left (default:
+   * none); a curve point taken after that step comes after it (onPoint). Its own time, and that of the errors it asks for, is
+   * not counted in the training seconds, so it changes neither the steps a budget buys nor what they do.
+   */
+  onStep?: (optimizer: string, step: AutoencoderStep) => void;
+}
+
+/** What onStep is given after an optimiser step. */
+export interface AutoencoderStep {
+  /** Optimiser steps so far, this one included (1 at the first call for each optimiser). */
+  steps: number;
+  /** Training CPU seconds so far, this step's included (measurement and onStep excluded). */
+  seconds: number;
+  /** Hessian-free's report of this step (CG iterations, the iterate taken, λ, ρ); undefined for the other optimisers. */
+  hessianFree: HessianFreeReport | undefined;
+  /**
+   * Measures the reconstruction errors after this step, as a curve point measures them (the same rows and units; its CPU
+   * time is not counted). Call it within onStep: afterwards it throws a GradscopeError (DISPOSED), the network having moved on.
+   */
+  errors(): Pick<CurvePoint, 'trainError' | 'testError'>;
 }
 
 /** One point of an optimiser's learning curve. */
@@ -191,17 +212,35 @@ function checkStudyOptions(options: AutoencoderStudyOptions) {
 }
 
 /**
+ * onStep's call for one step. Its errors() measures the network as the step left it, so it is refused once onStep has
+ * returned: by then the network has trained on, or is disposed, and would give another step's errors as this one's.
+ */
+function reportStep(onStep: NonNullable<AutoencoderStudyOptions['onStep']>, optimizer: string, step: Omit<AutoencoderStep, 'errors'>, measure: AutoencoderStep['errors']): void {
+  let current = true;
+  const errors = () => {
+    if (!current) throw new GradscopeError('DISPOSED', `autoencoder onStep: errors() of ${optimizer}'s step ${step.steps} called after onStep returned (the network has trained on since, or is disposed): call it within onStep`);
+    return measure();
+  };
+  try {
+    onStep(optimizer, { ...step, errors });
+  } finally {
+    current = false;
+  }
+}
+
+/**
  * Martens' (2010) deep-autoencoder comparison, scaled down: each optimiser trains the same sigmoid
  * autoencoder on MNIST for the same CPU time, with a learning curve of reconstruction errors.
  */
 export async function runAutoencoderStudy(options: AutoencoderStudyOptions = {}): Promise<AutoencoderStudyResult> {
   checkKnownKeys(
     options,
-    keysOf<AutoencoderStudyOptions>({ sizes: true, loss: true, seconds: true, trainRows: true, testRows: true, points: true, optimizers: true, seed: true, backend: true, onPoint: true }),
+    keysOf<AutoencoderStudyOptions>({ sizes: true, loss: true, seconds: true, trainRows: true, testRows: true, points: true, optimizers: true, seed: true, backend: true, onPoint: true, onStep: true }),
     'runAutoencoderStudy',
   );
   const o = checkStudyOptions(options);
   checkCallback(options.onPoint, 'autoencoder onPoint');
+  checkCallback(options.onStep, 'autoencoder onStep');
   const digits = await loadStudyDigits(o.trainRows, o.testRows);
   const train = digits.train.x;
   const test = digits.test.x;
@@ -220,8 +259,9 @@ export async function runAutoencoderStudy(options: AutoencoderStudyOptions = {})
     let start = 0;
     // Each window of rows is uploaded on its first pass; later passes over it copy nothing.
     const windows = new Map<number, Dataset>();
+    const errors = () => ({ trainError: reconstructionError(net, probe), testError: reconstructionError(net, test) });
     const measure = () => {
-      const point = { seconds, steps, trainError: reconstructionError(net, probe), testError: reconstructionError(net, test) };
+      const point = { seconds, steps, ...errors() };
       curve.push(point);
       options.onPoint?.(name, point);
     };
@@ -242,6 +282,7 @@ export async function runAutoencoderStudy(options: AutoencoderStudyOptions = {})
           net.train(window, { optimizer, epochs: 1, batchSize: batch, learningRate: contender.learningRate, shuffle: false });
           seconds += cpuNow() - began;
           steps++;
+          if (options.onStep) reportStep(options.onStep, name, { steps, seconds, hessianFree: optimizer instanceof HessianFree ? optimizer.lastReport : undefined }, errors);
         }
         measure();
       }

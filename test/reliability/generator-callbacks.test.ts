@@ -57,6 +57,7 @@ describe('generator callbacks of the studies', () => {
     ['activations onRun', () => runActivationStudy({ onRun: generator }), 'activations study: onRun'],
     ['remedies onRun', () => runRemediesStudy({ onRun: generator }), 'onRun'],
     ['autoencoder onPoint', () => runAutoencoderStudy({ onPoint: generator }), 'autoencoder onPoint'],
+    ['autoencoder onStep', () => runAutoencoderStudy({ onStep: generator }), 'autoencoder onStep'],
     ['trainable-depth onRow', () => runTrainableDepthStudy({ onRow: generator }), 'onRow'],
     ['budget sweep onNetwork', () => runBudgetSweep({ onNetwork: generator }), 'onNetwork'],
   ])('a generator %s: INVALID_OPTION before any work', async (_name, run, where) => {

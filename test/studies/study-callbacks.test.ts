@@ -1,4 +1,4 @@
-// Every study checks its callback option (onProgress, onRun, onPoint, onRow) before any work, and the
+// Every study checks its callback option (onProgress, onRun, onPoint, onStep, onRow) before any work, and the
 // trainable-depth study its depths against the layers createNetwork makes: a callback that is not a
 // function threw a raw TypeError at its first call, after the work before it, and depths [1e9] built
 // a list of 10⁹ layer specs to check and ran Node out of memory ("FATAL ERROR: … heap out of memory").
@@ -19,6 +19,7 @@ describe('study callbacks and depths', () => {
     ['activations onRun', () => runActivationStudy({ onRun: {} as never }), /^activations study: onRun: expected a function, got \{\}$/],
     ['remedies onRun', () => runRemediesStudy({ onRun: true as never }), /^onRun: expected a function, got true$/],
     ['autoencoder onPoint', () => runAutoencoderStudy({ onPoint: null as never }), /^autoencoder onPoint: expected a function, got null$/],
+    ['autoencoder onStep', () => runAutoencoderStudy({ onStep: 1 as never }), /^autoencoder onStep: expected a function, got 1$/],
     ['trainable-depth onRow', () => runTrainableDepthStudy({ onRow: 1 as never }), /^onRow: expected a function, got 1$/],
     ['trainable-depth depths [10⁹]', () => runTrainableDepthStudy({ depths: [2, 1e9] }), /^depths\[1\]: at most 1,023 \(with the output layer, the 1,024 weight layers createNetwork makes at most\), got 1000000000$/],
     ['trainable-depth depths [1024]', () => runTrainableDepthStudy({ depths: [1024] }), /^depths\[0\]: at most 1,023 /],
@@ -38,6 +39,7 @@ describe('study callbacks and depths', () => {
     ['activations onRun', () => runActivationStudy({ onRun: rejecting }), 'activations study: onRun'],
     ['remedies onRun', () => runRemediesStudy({ onRun: rejecting }), 'onRun'],
     ['autoencoder onPoint', () => runAutoencoderStudy({ onPoint: rejecting }), 'autoencoder onPoint'],
+    ['autoencoder onStep', () => runAutoencoderStudy({ onStep: rejecting }), 'autoencoder onStep'],
     ['trainable-depth onRow', () => runTrainableDepthStudy({ onRow: rejecting }), 'onRow'],
     ['budget sweep onNetwork', () => runBudgetSweep({ onNetwork: rejecting }), 'onNetwork'],
   ])('an async %s: INVALID_OPTION before any work', async (_name, run, where) => {
