@@ -84,6 +84,26 @@ describe('an exploding gap on real runs', () => {
     expect(d.evidence.deltaFirstToLast.median).toBeCloseTo(0.712, 3);
   }, 60_000);
 
+  it.each([
+    // [seed, SGD rate, accuracy, first record's gap, median over the full batches' records] as docs/gradient-flow.md quotes them (2026-12-05).
+    [2, 0.1, '95.0', '0.985', '3.40'],
+    [3, 0.1, '95.0', '2.21', '3.86'],
+    [2, 0.002, '63.3', '0.985', '1.23'],
+    [3, 0.002, '62.5', '2.21', '1.17'],
+  ])("the page's seed %i (the spirals and the weights) at SGD %f: the doc's accuracy and gaps, healthy, short of 4×", async (seed, rate, accuracy, first, median) => {
+    const settings = { ...DEFAULTS, activation: 'relu', init: 'he-normal', seed } as const;
+    const { train, test } = splitDataset(planarDataset('spirals', settings.seed, settings.noise), settings.trainPercent);
+    const net = await createNetwork(networkOptions(settings, 2, 2));
+    net.train(rowsOf(train.x), rowsOf(train.y), { epochs: 200, batchSize: settings.batchSize, learningRate: rate, trace: { every: 10 } });
+    const reached = net.evaluate(rowsOf(test.x), rowsOf(test.y)).accuracy;
+    const d = diagnose(net.trace!);
+    net.dispose();
+    const gap = d.evidence.deltaFirstToLast;
+    // As the doc prints them: a percentage to 1 decimal, a ratio to 3 significant digits.
+    expect([(100 * reached).toFixed(1), gap.first.toPrecision(3), gap.median.toPrecision(3)]).toEqual([accuracy, first, median]);
+    expect([d.verdict, d.evidence.grewWhileLearning, d.evidence.fullBatchRecords]).toEqual(['healthy', false, 160]);
+  }, 60_000);
+
   it('a deep relu network drawn too large, N(0, 0.3²), on 5,000 digits: the gap was there at the first step, EXPLODING', async () => {
     const net = await createNetwork({ sizes: [784, ...Array<number>(10).fill(32), 10], activation: 'relu', init: { name: 'normal', std: 0.3 }, seed: 1 });
     net.train(digits.x, digits.y, { epochs: 3, batchSize: 32, learningRate: 0.01, trace: { every: 20 } });
