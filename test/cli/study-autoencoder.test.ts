@@ -3,21 +3,41 @@
 import { describe, expect, it } from 'vitest';
 import { curvatureRows } from '../../src/optim/gauss-newton.js';
 import { HESSIAN_FREE_DEFAULTS } from '../../src/optim/hessian-free.js';
-import { autoencoderCurveRows, autoencoderRunRows } from '../../src/cli/commands/study-autoencoder.js';
+import { autoencoderCurveHeader, autoencoderCurveRows, autoencoderRunRows } from '../../src/cli/commands/study-autoencoder.js';
+import { formatTable } from '../../src/cli/table.js';
 import { lossText } from '../../src/loss-text.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
 import { bareCounts } from '../util/bare-counts.js';
 
 describe('gradscope study autoencoder', () => {
-  it("prints each curve's errors as every loss prints (lossText), not to 2 decimals (0.00 for a small error, 1234.50 for a large one)", () => {
-    const point = (seconds: number, trainError: number, testError: number) => ({ seconds, steps: 1, trainError, testError });
+  it("prints each curve's steps and errors: the steps grouped, each error as every loss prints (lossText), not to 2 decimals (0.00 for a small error, 1234.50 for a large one)", () => {
+    const point = (seconds: number, steps: number, trainError: number, testError: number) => ({ seconds, steps, trainError, testError });
     const run = (curve: ReturnType<typeof point>[]) => ({ optimizer: 'adam', curve, secondsPerStep: 0.1, settings: '' }) as unknown as Parameters<typeof autoencoderCurveRows>[0]['runs'][number];
-    const rows = autoencoderCurveRows({ seconds: 2, runs: [run([point(0, 1234.5, 1240.25), point(2, 0.004567, 52.4649)])] });
+    const rows = autoencoderCurveRows({ seconds: 2, runs: [run([point(0, 0, 1234.5, 1240.25), point(2, 3509, 0.004567, 52.4649)])] });
     expect(rows).toEqual([
-      ['0.0', `${lossText(1234.5)} / ${lossText(1240.25)}`],
-      ['2.0', `${lossText(0.004567)} / ${lossText(52.4649)}`],
+      ['0.0', `0 · ${lossText(1234.5)} / ${lossText(1240.25)}`],
+      ['2.0', `3,509 · ${lossText(0.004567)} / ${lossText(52.4649)}`],
     ]);
-    expect(rows.map((r) => r[1])).toEqual(['1.235e+3 / 1.240e+3', '0.004567 / 52.46']);
+    expect(rows.map((r) => r[1])).toEqual(['0 · 1.235e+3 / 1.240e+3', '3,509 · 0.004567 / 52.46']);
+    expect(bareCounts(rows.map((row) => row.join('  ')).join('\n'))).toEqual([]);
+  });
+
+  it('keeps the curves\' table, steps beside every error, one table within an 80- and a 120-column terminal', () => {
+    // The widest cells a default run prints: 30,000-odd steps of a first-order optimiser, errors of 4 significant digits.
+    const curve = (steps: number) => [0, 1, 2].map((i) => ({ seconds: 120 * i, steps: steps * i, trainError: 255.67 - 100 * i, testError: 255.9 - 100 * i }));
+    const runs = [
+      { optimizer: 'hessian-free', settings: '', batchSize: 1000, secondsPerStep: 1.15, curve: curve(105) },
+      { optimizer: 'adam', settings: '', batchSize: 100, secondsPerStep: 0.007, curve: curve(16817) },
+      { optimizer: 'sgd-momentum', settings: '', batchSize: 100, secondsPerStep: 0.006, curve: curve(18816) },
+    ];
+    for (const width of [80, 120]) {
+      const table = formatTable(autoencoderCurveHeader(runs), autoencoderCurveRows({ seconds: 240, runs }), width);
+      const lines = table.split('\n');
+      expect(Math.max(...lines.map((line) => line.length)), table).toBeLessThanOrEqual(width);
+      // One table: a single rule under the headers, every column in it (formatTable splits a table too wide into several).
+      expect(lines.filter((line) => line.startsWith('─')), table).toHaveLength(1);
+      expect(lines[lines.length - 1]).toMatch(/^240\.0 +210 · 55\.67 \/ 55\.90 +33,634 · 55\.67 \/ 55\.90 +37,632 · 55\.67 \/ 55\.90$/);
+    }
   });
 
   it('prints reconstruction-error curves as JSON', () => {
@@ -45,6 +65,10 @@ describe('gradscope study autoencoder', () => {
     expect(row('adam')).toMatch(/Adam, batch 40, lr 0\.001, β \(0\.9, 0\.999\)/);
     expect(row('sgd-momentum')).toMatch(/SGD, batch 40, lr 0\.01, momentum 0\.9/);
     expect(stdout).not.toMatch(/batch (1000|100)\b/);
+    // The curves' table gives each optimiser's steps beside its errors, and the last row's steps are the runs' table's.
+    expect(stdout).toMatch(/^CPU seconds +hessian-free steps · train \/ test +adam steps · train \/ test +sgd-momentum steps · train \/ test$/m);
+    const last = rows.filter((line) => / · /.test(line)).at(-1) ?? '';
+    expect(last.trim().split(/ {2,}/).slice(1).map((cell) => cell.split(' · ')[0])).toEqual(['hessian-free', 'adam', 'sgd-momentum'].map((name) => row(name).trim().split(/ {2,}/)[1]));
     const json = await runCliInProcess(['study', 'autoencoder', '--seconds', '0.05', '--train', '150', '--test', '10', '--points', '1', '--optimizers', 'hessian-free,adam', '--json']);
     const runs = JSON.parse(json.stdout).runs as { optimizer: string; batchSize: number; settings: string }[];
     expect(runs.map((r) => [r.optimizer, r.batchSize])).toEqual([['hessian-free', 150], ['adam', 100]]);

@@ -15,13 +15,23 @@ import { MARTENS_DIFFERENCES } from '../../studies/autoencoder-paper.js';
 import { grouped } from '../../counted.js';
 import { lossText } from '../../loss-text.js';
 
-/** The curves' table: a row per point, its CPU seconds and each optimiser's training / test error, each error as every loss prints (lossText: toFixed(2) printed 0.00 for a small error and 1234.50 for a large one). */
+/**
+ * The curves' table: a row per point, its CPU seconds and, for each optimiser, the steps it had taken by then (grouped, as
+ * every count the training did) and its training / test error, each error as every loss prints (lossText: toFixed(2)
+ * printed 0.00 for a small error and 1234.50 for a large one). The steps are what compare two runs: how many a CPU second
+ * buys moves with the machine's load, what a step does does not.
+ */
 export function autoencoderCurveRows(result: Pick<AutoencoderStudyResult, 'seconds' | 'runs'>): string[][] {
   const points = result.runs[0].curve.length;
   return Array.from({ length: points }, (_, i) => [
     ((result.seconds * i) / (points - 1)).toFixed(1),
-    ...result.runs.map((r) => `${lossText(r.curve[i].trainError)} / ${lossText(r.curve[i].testError)}`),
+    ...result.runs.map((r) => `${grouped(r.curve[i].steps)} · ${lossText(r.curve[i].trainError)} / ${lossText(r.curve[i].testError)}`),
   ]);
+}
+
+/** The curves' table header: the seconds, then each optimiser's column as autoencoderCurveRows fills it. */
+export function autoencoderCurveHeader(runs: readonly AutoencoderRun[]): string[] {
+  return ['CPU seconds', ...runs.map((r) => `${r.optimizer} steps · train / test`)];
 }
 
 /** The runs' table rows: optimizer, steps (grouped, as every count the training did: '1,082'), CPU s/step, settings. */
@@ -67,7 +77,7 @@ export const studyAutoencoderCommand = command({
     checkDigitFlags(options.trainRows, options.testRows);
     if (!json) {
       print(terminal, `Deep sigmoid autoencoder [${AUTOENCODER_SIZES.join('-')}], ${lossName}, no pretraining: ${seconds} s of training (CPU time of this process) per optimiser.`);
-      print(terminal, `Squared reconstruction error per image (sum over the ${AUTOENCODER_SIZES[0]} pixels), on training digits / held-out digits:\n`);
+      print(terminal, `Steps taken · squared reconstruction error per image (sum over the ${AUTOENCODER_SIZES[0]} pixels), on training digits / held-out digits:\n`);
     }
     let bar: ProgressBar | undefined;
     const result = await runAutoencoderStudy({
@@ -85,10 +95,9 @@ export const studyAutoencoderCommand = command({
       terminal.out(jsonLine(result));
       return;
     }
-    const header = ['CPU seconds', ...result.runs.map((r) => `${r.optimizer} train / test`)];
-    print(terminal, formatTable(header, autoencoderCurveRows(result), terminal.columns));
+    print(terminal, formatTable(autoencoderCurveHeader(result.runs), autoencoderCurveRows(result), terminal.columns));
     print(terminal, '');
     print(terminal, formatTable(['optimizer', 'steps', 'CPU s/step', 'settings'], autoencoderRunRows(result.runs), terminal.columns));
-    print(terminal, '\nEach curve point is taken when its optimiser has trained for at least that many CPU seconds (a step is never cut short).');
+    print(terminal, '\nEach curve point is taken when its optimiser has trained for at least that many CPU seconds (a step is never cut short), after the steps shown: the load moves how many steps a CPU second buys, so compare runs by their steps.');
   },
 });
