@@ -9,7 +9,7 @@ import { float32Text } from '../number-text.js';
 import { digitSplitProblem, MNIST_SOURCE } from '../data/mnist.js';
 import { GradscopeError, shorten, typedWord } from '../errors.js';
 import { DATA_FILE_SHAPE, dataFromJSON, type DataFile } from '../io/data-file.js';
-import { checkWritable, parseJsonBytes, readFileBytes } from '../io/file-access.js';
+import { checkWritable, parseJsonBytes, readFileBytes, sameFile } from '../io/file-access.js';
 import { checkModelLimits, FILE_LIMITS } from '../model-limits.js';
 import { didYouMean } from '../suggest.js';
 import { oneOf } from '../list-text.js';
@@ -421,6 +421,32 @@ export async function outputFileFlag(args: ParsedArgs, name: string, nameRule?: 
     throw error;
   }
   return path;
+}
+
+/**
+ * Refuses (UsageError, before any work) a command line whose files would overwrite each other: two of the flags in `writes`
+ * naming one file (sameFile), where the later write would replace the earlier while both were said written, or one
+ * naming the file a flag of `reads` names (`--csv data.json` beside `--data data.json`), which the run would replace after
+ * reading it. `replaces` lists the pairs allowed, [write, read]: `study --model m.json --save m.json` trains on and saves
+ * in its place, as the user asked.
+ */
+export async function checkDistinctFiles(args: ParsedArgs, writes: readonly string[], reads: readonly string[], replaces: readonly (readonly [write: string, read: string])[] = []): Promise<void> {
+  const given = (names: readonly string[]) => names.filter((name) => args.flags.has(name)).map((name) => ({ name, path: stringFlag(args, name)! }));
+  const written = given(writes);
+  const read = given(reads);
+  for (const [i, write] of written.entries()) {
+    for (const other of written.slice(i + 1)) {
+      if (await sameFile(write.path, other.path)) {
+        throw new UsageError(`--${write.name} ${shellWord(write.path)} and --${other.name} ${shellWord(other.path)} name the same file: the second write would replace the first; give each its own file`);
+      }
+    }
+    for (const input of read) {
+      if (replaces.some(([w, r]) => w === write.name && r === input.name)) continue;
+      if (await sameFile(write.path, input.path)) {
+        throw new UsageError(`--${write.name} ${shellWord(write.path)} names the file --${input.name} ${shellWord(input.path)} reads: writing it would replace it; give --${write.name} another file`);
+      }
+    }
+  }
 }
 
 /**

@@ -17,7 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { mkdir, open, readdir, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { describeValue, GradscopeError, invalidOption, ioError, type ErrorCode } from '../errors.js';
 import { notJsonMessage } from '../json-syntax.js';
 import { bytesBeyond, contentBeyond } from '../byte-text.js';
@@ -166,6 +166,24 @@ export async function checkWritable(path: string): Promise<void> {
   } finally {
     await rm(probe, { force: true }).catch(() => {});
   }
+}
+
+/**
+ * Whether two paths name one file: where both exist, the same device and inode (a symbolic or hard link, `./a` and `a`);
+ * where neither does, the same name in the same folder once that folder's links are followed. A path that exists and one
+ * that does not are two files.
+ */
+export async function sameFile(a: string, b: string): Promise<boolean> {
+  const [first, second] = await Promise.all([stat(a).catch(() => undefined), stat(b).catch(() => undefined)]);
+  if (first && second) return first.dev === second.dev && first.ino === second.ino;
+  if (first || second) return false;
+  return (await resolvedName(a)) === (await resolvedName(b));
+}
+
+/** `path` absolute, its folder's symbolic links followed (the folder as given where it cannot be resolved). */
+async function resolvedName(path: string): Promise<string> {
+  const folder = resolve(dirname(path));
+  return join(await realpath(folder).catch(() => folder), basename(path));
 }
 
 /** Creates the folder `path` and its parents if missing (only for gradscope's own default folders, such as the main job's reports/). */

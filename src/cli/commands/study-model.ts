@@ -18,6 +18,7 @@ import { MODEL_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 import {
   BACKEND_FLAG,
   booleanFlag,
+  checkDistinctFiles,
   choiceFlag,
   command,
   COUNT,
@@ -183,6 +184,7 @@ export const studyModelCommand = command({
     const csv = await outputFileFlag(args, 'csv');
     const html = await outputFileFlag(args, 'html');
     const save = await outputFileFlag(args, 'save', checkCheckpointNameOf('study --model', terminal.invokedAs));
+    await checkDistinctFiles(args, ['csv', 'html', 'save'], ['model', 'data'], [['save', 'model']]);
     const rows = await trainingRows(args);
     const model = await readModelFile(modelPath);
     // study --model trains with the optimiser its flags name, from a fresh state: a saved one is said, not resumed.

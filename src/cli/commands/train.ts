@@ -25,6 +25,7 @@ import { counted, grouped } from '../../counted.js';
 import { percentText } from '../../percent-text.js';
 import {
   BACKEND_FLAG,
+  checkDistinctFiles,
   checkFlag,
   checkOptionsAsUsage,
   choiceFlag,
@@ -189,6 +190,7 @@ export const trainCommand = command({
     const backend = choiceFlag<'wasm' | 'ref'>(args, 'backend');
     const threads = threadsFlag(args, backend);
     const out = await outputFileFlag(args, 'out', checkCheckpointNameOf('train', terminal.invokedAs));
+    await checkDistinctFiles(args, ['out'], ['data']);
     // The shape's flags are read once the rows' inputs and targets are known.
     const rows = await trainingRows(args);
     const sizes = sizesFlag(args, rows.inputs, rows.targets);
