@@ -38,10 +38,18 @@ function runsText<T>(values: readonly T[], counted: (value: T, count: number) =>
  * said apart, even when a hidden layer has the same size ([30, 4 × 30, 10], not [5 × 30, 10]).
  */
 export function sizesText(sizes: readonly number[]): string {
-  if (sizes.length < 3) return `[${sizes.join(',')}]`;
+  if (sizes.length < 3) return sizesList(sizes);
   const hidden = runsText(sizes.slice(1, -1), (units, layers) => `${layers} × ${units}`);
-  const parts = [String(sizes[0]), ...hidden.parts, String(sizes.at(-1))];
-  return `[${parts.join(hidden.counted ? ', ' : ',')}]`;
+  return hidden.counted ? `[${[String(sizes[0]), ...hidden.parts, String(sizes.at(-1))].join(', ')}]` : sizesList(sizes);
+}
+
+/**
+ * A network's sizes, input first, as every message, table, report and command of gradscope says them: '[784,30,10]',
+ * the --layers flag's value in brackets (messages said '[784, 30, 10]' where the studies said '[784,30,10]'). A header of a
+ * deep network counts its runs instead (sizesText).
+ */
+export function sizesList(sizes: readonly number[]): string {
+  return `[${sizes.join(',')}]`;
 }
 
 /** Activations, first layer first: 'sigmoid, sigmoid, softmax'; 'sigmoid × 200, softmax' with a run counted. */

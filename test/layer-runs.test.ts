@@ -3,7 +3,7 @@
  * neighbours said once and counted, shorter ones listed as the --layers flag writes them.
  */
 import { describe, expect, it } from 'vitest';
-import { activationsText, COUNTED_RUN, sizesText } from '../src/layer-runs.js';
+import { activationsText, COUNTED_RUN, sizesList, sizesText } from '../src/layer-runs.js';
 import { runCliInProcess } from './util/cli.js';
 
 describe('layer runs', () => {
@@ -18,6 +18,15 @@ describe('layer runs', () => {
     expect(sizesText([784, 10, 10, 10, 10, 10])).toBe('[784, 4 × 10, 10]');
     expect(activationsText(['sigmoid', 'sigmoid', 'softmax'])).toBe('sigmoid, sigmoid, softmax');
     expect(activationsText([...Array(200).fill('sigmoid'), 'softmax'])).toBe('sigmoid × 200, softmax');
+  });
+
+  // Messages said '[784, 30, 10]' where the studies, train and the report said '[784,30,10]': one format, sizesList's.
+  it("says a network's sizes one way everywhere: sizesList's, as --layers writes them, in a message and a command's output alike", async () => {
+    expect(sizesList([784, 30, 10])).toBe('[784,30,10]');
+    expect(sizesText([784, 30, 10])).toBe(sizesList([784, 30, 10]));
+    // The engine's refusals (test/reliability/engine-out-of-memory, errors) and convert's output (test/cli/convert) say it so too.
+    const train = await runCliInProcess(['train', '--layers', '784,30,10', '--epochs', '0', '--train', '100', '--test', '100']);
+    expect(train.stdout.split('\n')[0]).toMatch(/^\[784,30,10\] sigmoid, softmax/);
   });
 
   // The new user's train --depth 200 printed '[784,64,64,…,10]' (202 sizes) and 'sigmoid' 200 times on one line.

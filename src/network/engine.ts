@@ -21,6 +21,7 @@ import { disposedError, refuseEngineMembers } from './disposed.js';
 import type { LsuvTarget } from '../layers/lsuv.js';
 import { asOutOfMemory, checkBatchFits, checkFits, parameterCountOf, rowBufferElements } from './memory-budget.js';
 import { PassCount } from '../layers/passes.js';
+import { sizesList } from '../layer-runs.js';
 
 /** The parameters a network starts from instead of initialising them. */
 export interface InitialParameters {
@@ -112,7 +113,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     this.nablaW = [];
     this.nablaB = [];
     // Weights, biases and their gradients: refused whole before the first alloc if they cannot fit.
-    checkFits(kernels, 2 * parameterCountOf(this.sizes), 4 * this.depth, `a network of sizes [${this.sizes.join(', ')}]`);
+    checkFits(kernels, 2 * parameterCountOf(this.sizes), 4 * this.depth, `a network of sizes ${sizesList(this.sizes)}`);
     try {
       kernels.allOrNothing(() => {
         for (let l = 0; l < this.depth; l++) {
@@ -127,7 +128,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
         }
       });
     } catch (error) {
-      throw asOutOfMemory(error, `a network of sizes [${this.sizes.join(', ')}]`);
+      throw asOutOfMemory(error, `a network of sizes ${sizesList(this.sizes)}`);
     }
     this.params = [];
     for (let l = 0; l < this.depth; l++) {

@@ -92,6 +92,7 @@ import { checkSetting, SETTING_RULES } from './setting-ranges.js';
 import { KFAC_RESCALED_LEARNING_RATE } from '../optimizer-defaults.js';
 import { allocVector, dotVectors, freeVector, gradientsOf, parameterLengths, valuesOf, type ParamVector } from './param-vector.js';
 import { grouped } from '../counted.js';
+import { sizesList } from '../layer-runs.js';
 import { numberText } from '../number-text.js';
 
 /**
@@ -393,7 +394,7 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     }
     elements += 4 * side * side + 2 * side + 4 * packed;
     if (this.options.rescale) elements += 2 * net.parameterCount;
-    net.checkFits(elements, `K-FAC's Kronecker factors for sizes [${net.sizes.join(', ')}]`);
+    net.checkFits(elements, `K-FAC's Kronecker factors for sizes ${sizesList(net.sizes)}`);
     for (let l = 0; l < net.depth; l++) {
       const nIn = net.sizes[l];
       const nOut = net.sizes[l + 1];

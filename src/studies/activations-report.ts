@@ -1,5 +1,6 @@
 /** Study (b) as a section of the HTML report: plain data for src/flow/report-html.ts. */
 import { counted, grouped } from '../counted.js';
+import { sizesList } from '../layer-runs.js';
 import { checkStudyResult } from './study-result.js';
 import { VERDICT_CELL_HEADING, verdictCell } from '../flow/diagnose.js';
 import type { ReportRun, ReportSection } from '../flow/report-html.js';
@@ -34,7 +35,7 @@ export function activationsReportSection(result: ActivationStudyResult): ReportS
     id: 'activations',
     heading: 'Activations × initialisations',
     text:
-      `[${result.sizes.join(',')}], softmax + cross-entropy, ${epochsText(result.epochs)} of SGD (batch ${result.batchSize}, ` +
+      `${sizesList(result.sizes)}, softmax + cross-entropy, ${epochsText(result.epochs)} of SGD (batch ${result.batchSize}, ` +
       `η = ${result.learningRate}) on ${counted(result.trainRows, 'digit')}; test error on ${grouped(result.testRows)}.`,
     tables: [
       {

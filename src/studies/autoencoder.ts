@@ -25,6 +25,7 @@ import { findOptimizer } from '../optim/index.js';
 import { ADAM_DEFAULTS } from '../optimizer-defaults.js';
 import { curvatureRows } from '../optim/gauss-newton.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { sizesList } from '../layer-runs.js';
 
 /** The budget's clock: this process's CPU time (the wall clock where process is absent). */
 const cpuNow = clockSeconds('cpu');
@@ -190,7 +191,7 @@ function checkStudyOptions(options: AutoencoderStudyOptions) {
   if (!Array.isArray(given)) throw invalidOption(`autoencoder sizes: expected a list of layer widths, got ${shown(given)}`);
   const sizes = given.map((units, l) => checkUnits(units, `autoencoder sizes[${l}]`));
   if (sizes[0] !== MNIST_PIXELS || sizes[sizes.length - 1] !== MNIST_PIXELS) {
-    throw invalidOption(`autoencoder sizes: must start and end with ${MNIST_PIXELS} (the pixels), got [${sizes.join(', ')}]`);
+    throw invalidOption(`autoencoder sizes: must start and end with ${MNIST_PIXELS} (the pixels), got ${sizesList(sizes)}`);
   }
   checkModelLimits(sizes, 'autoencoder sizes');
   const loss = checkChoice(options.loss ?? 'binary-cross-entropy', AUTOENCODER_LOSSES, 'autoencoder loss');

@@ -1,5 +1,6 @@
 /** Study (a) as a section of the HTML report: plain data for src/flow/report-html.ts. */
 import { counted, grouped } from '../counted.js';
+import { sizesList } from '../layer-runs.js';
 import { checkStudyResult } from './study-result.js';
 import type { ReportSection } from '../flow/report-html.js';
 import { DEPTH_FIRST_SEED, epochOfStep, NIELSEN_RATIOS, nielsenWeightDecay, spread, type DepthNetworkResult, type DepthStudyResult } from './depth.js';
@@ -38,7 +39,7 @@ export function depthInitialisationTable(result: DepthStudyResult): { header: st
     const s = spread(n.seedRatios);
     const nielsen = NIELSEN_RATIOS[i];
     return [
-      `[${n.sizes.join(',')}]`,
+      sizesList(n.sizes),
       ...biasGradNormCells(result, n),
       // Nor a range: "[0.19 – 0.19]" would read as seeds that agreed.
       result.seeds === 1 ? ratioText(s.median) : `${ratioText(s.median)} [${ratioText(s.min)} – ${ratioText(s.max)}]`,
@@ -63,7 +64,6 @@ export function depthRatioLegend(result: DepthStudyResult): string {
 /** Study (a)'s result as an HTML report section, headed as a study run alone (the main job letters it: "Study (a): Nielsen's vanishing gradient"). */
 export function depthReportSection(result: DepthStudyResult): ReportSection {
   checkStudyResult(result, 'networks', 'depthReportSection', 'the result of runDepthStudy');
-  const name = (sizes: number[]) => `[${sizes.join(',')}]`;
   return {
     id: 'depth',
     heading: "Depth: Nielsen's vanishing gradient",
@@ -77,7 +77,7 @@ export function depthReportSection(result: DepthStudyResult): ReportSection {
         xLabel: 'hidden layer',
         yLabel: '‖∂C/∂b‖',
         logY: true,
-        series: result.networks.map((n) => ({ name: name(n.sizes), xs: n.biasGradNorms.map((_, l) => l + 1), ys: n.biasGradNorms })),
+        series: result.networks.map((n) => ({ name: sizesList(n.sizes), xs: n.biasGradNorms.map((_, l) => l + 1), ys: n.biasGradNorms })),
       },
     ],
     tables: [depthInitialisationTable(result)],
@@ -86,7 +86,7 @@ export function depthReportSection(result: DepthStudyResult): ReportSection {
         ? [
             {
               id: `depth-${n.sizes.length - 2}`,
-              label: `${name(n.sizes)}: full-batch gradient descent, η = ${result.learningRate}, L2 λ = ${result.lambda} on the weights (weight decay λ/n = ${result.lambda}/${grouped(result.rows)} = ${givenFloat32Text(nielsenWeightDecay(result.rows, result.lambda))}), ${counted(result.epochs, 'epoch')}; test accuracy ${percentText(n.training.testAccuracy)}. ${stepsAsEpochs(n.training.trace)}`,
+              label: `${sizesList(n.sizes)}: full-batch gradient descent, η = ${result.learningRate}, L2 λ = ${result.lambda} on the weights (weight decay λ/n = ${result.lambda}/${grouped(result.rows)} = ${givenFloat32Text(nielsenWeightDecay(result.rows, result.lambda))}), ${counted(result.epochs, 'epoch')}; test accuracy ${percentText(n.training.testAccuracy)}. ${stepsAsEpochs(n.training.trace)}`,
               trace: n.training.trace,
               diagnosis: n.training.diagnosis,
             },

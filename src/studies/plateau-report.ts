@@ -1,5 +1,6 @@
 /** The plateau study as a section of the HTML report: plain data for src/flow/report-html.ts. */
 import { counted } from '../counted.js';
+import { sizesList } from '../layer-runs.js';
 import type { ReportSection } from '../flow/report-html.js';
 import { denseLayerName } from '../layer-names.js';
 import type { PlateauResult } from './plateau.js';
@@ -13,7 +14,7 @@ export function plateauReportSection(result: PlateauResult): ReportSection {
     id: 'plateau',
     heading: 'Saddle or minimum: the plateau',
     text:
-      `Nielsen's [${result.sizes.join(',')}] sigmoid network, full-batch gradient descent on ${counted(result.rows, 'digit')}, η = ${result.learningRate}, ` +
+      `Nielsen's ${sizesList(result.sizes)} sigmoid network, full-batch gradient descent on ${counted(result.rows, 'digit')}, η = ${result.learningRate}, ` +
       `L2 λ = ${result.lambda} on the weights, ${counted(result.epochs, 'epoch')}. The Hessian of ${result.curvatureOf === 'loss' ? 'the cross-entropy alone (the L2 term left out)' : 'the regularised objective'} by Lanczos, ` +
       `each layer's gradient signal-to-noise ratio, and at initialisation the mean-field prediction of the gradient decay (Schoenholz et al. 2017).`,
     notes: plateauTableKey(result).split('\n'),

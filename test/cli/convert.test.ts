@@ -33,7 +33,7 @@ describe('gradscope convert', async () => {
       const { code, stdout, stderr } = runCli(['convert', at(input), at(output)]);
       expect(stderr, `${input} → ${output}`).toBe('');
       expect(code).toBe(0);
-      expect(stdout).toContain('[3, 5, 4, 2] leaky-relu, leaky-relu, softmax, loss cross-entropy');
+      expect(stdout).toContain('[3,5,4,2] leaky-relu, leaky-relu, softmax, loss cross-entropy');
       expect(stdout).toContain(`(${({ 'model.safetensors': 'safetensors', 'tfjs/': 'tfjs', 'end.json': 'gradscope', 'model.onnx': 'onnx' } as Record<string, string>)[output]}):`);
     }
     expect(readdirSync(at('tfjs')).sort()).toEqual(['model.json', 'weights.bin']);
@@ -49,7 +49,7 @@ describe('gradscope convert', async () => {
   it('writes the format --to names where OUT\'s name says none, and says it', async () => {
     const { code, stdout } = await runCliInProcess(['convert', at('start.json'), at('odd.weights'), '--to', 'safetensors']);
     expect(code).toBe(0);
-    expect(stdout).toContain('odd.weights (safetensors): [3, 5, 4, 2]');
+    expect(stdout).toContain('odd.weights (safetensors): [3,5,4,2]');
     const written = await readModelFile(at('odd.weights'));
     expect('sizes' in written && written.sizes).toEqual([3, 5, 4, 2]);
   }, 60_000);

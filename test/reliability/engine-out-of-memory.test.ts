@@ -21,8 +21,8 @@ const ENGINES: [string, unknown, string][] = [
 describe("an engine's failed allocation", () => {
   it.each(ENGINES)('%s is OUT_OF_MEMORY, naming what was being made and the engine\'s words', (_engine, thrown, words) => {
     expect(isAllocationFailure(thrown)).toBe(true);
-    const error = asOutOfMemory(thrown, 'a network of sizes [3, 2]') as Error & { code: string };
-    expect([error.code, error.message]).toEqual(['OUT_OF_MEMORY', `a network of sizes [3, 2]: the engine could not allocate (${words})`]);
+    const error = asOutOfMemory(thrown, 'a network of sizes [3,2]') as Error & { code: string };
+    expect([error.code, error.message]).toEqual(['OUT_OF_MEMORY', `a network of sizes [3,2]: the engine could not allocate (${words})`]);
   });
 
   it('anything else is passed on as it is: a bug is reported, not read as memory', () => {
@@ -53,7 +53,7 @@ describe("an engine's failed allocation", () => {
           },
         },
       }) as Kernels;
-      await expectError(() => createNetwork({ sizes: [3, 4, 2], backend: failing }), 'OUT_OF_MEMORY', /^a network of sizes \[3, 4, 2\]: the engine could not allocate/);
+      await expectError(() => createNetwork({ sizes: [3, 4, 2], backend: failing }), 'OUT_OF_MEMORY', /^a network of sizes \[3,4,2\]: the engine could not allocate/);
       calls = 0;
       await expectError(() => createNetwork({ inputs: 3, layers: [{ type: 'dense', units: 4 }, { type: 'layer-norm' }, { type: 'dense', units: 2 }], backend: failing }), 'OUT_OF_MEMORY', /^a network of layers \[dense, layer-norm, dense\]: the engine could not allocate/);
     }

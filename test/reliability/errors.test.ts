@@ -279,7 +279,7 @@ describe('OUT_OF_MEMORY up front', () => {
     await expectError(() => createNetwork({ sizes: [1 << 20, 1 << 11], backend: kernels }), 'INVALID_OPTION', /sizes: 2,147,485,696 parameters exceeds the limit of 268,435,456/);
     // Within it, but beyond what the backend has left (16 MiB here): OUT_OF_MEMORY, nothing allocated.
     const small = Object.create(kernels, { bytesAvailable: { value: () => 1 << 24 } }) as typeof kernels;
-    await expectError(() => createNetwork({ sizes: [1 << 12, 1 << 12], backend: small }), 'OUT_OF_MEMORY', /sizes \[4096, 4096\] needs \d+\.\d MiB but the [\w-]+ backend has 16\.0 MiB left/);
+    await expectError(() => createNetwork({ sizes: [1 << 12, 1 << 12], backend: small }), 'OUT_OF_MEMORY', /sizes \[4096,4096\] needs \d+\.\d MiB but the [\w-]+ backend has 16\.0 MiB left/);
     expect(inUse()).toBe(before);
     const kernels2 = kernels;
     if (backend === 'wasm') {

@@ -8,6 +8,7 @@ import { COMMAND_POSITIONALS } from '../command-positionals.js';
 import { leftBehindNote } from '../training-left-behind.js';
 import { layerSpecsText } from '../../layers/spec-text.js';
 import { shellWord } from '../../shell-word.js';
+import { activationsText, sizesText } from '../../layer-runs.js';
 
 export const convertCommand = command({
   words: ['convert'],
@@ -59,7 +60,7 @@ export const convertCommand = command({
     if ('kind' in model) {
       print(terminal, `${target}: ${layerSpecsText(model.inputs, model.layers)}, loss ${model.loss}`);
     } else {
-      print(terminal, `${target}: [${model.sizes.join(', ')}] ${model.activations.join(', ')}, loss ${model.loss}`);
+      print(terminal, `${target}: ${sizesText(model.sizes)} ${activationsText(model.activations)}, loss ${model.loss}`);
     }
     if (model.imported) {
       print(terminal, `  loss ${model.loss} from ${model.imported.lossFrom}`);

@@ -13,6 +13,7 @@ import { sci } from '../../sci-text.js';
 import { print } from '../terminal.js';
 import { layerSpecsText } from '../../layers/spec-text.js';
 import { shellWord } from '../../shell-word.js';
+import { sizesList } from '../../layer-runs.js';
 
 /** Per layer: its shape and activation, ‖∂C/∂W‖, ‖∂C/∂b‖ and ‖∂C/∂b‖ as a multiple of the last hidden layer's; fit to `width` (the terminal's: formatTable). */
 export function gradientTable(gradients: Gradients, activations: readonly string[], width?: number): string {
@@ -65,7 +66,7 @@ export const gradientsCommand = command({
         return;
       }
       if (!json) {
-        print(terminal, `[${net.sizes.join(',')}], loss ${model.loss}: mean loss ${lossText(gradients.loss)} on ${rows.source}.`, '');
+        print(terminal, `${sizesList(net.sizes)}, loss ${model.loss}: mean loss ${lossText(gradients.loss)} on ${rows.source}.`, '');
         print(terminal, gradientTable(gradients, net.activationFunctions, terminal.columns));
         return;
       }

@@ -13,6 +13,7 @@ import { activationRunTerms, withRunTerms } from '../study-remedy-terms.js';
 import { ProgressBar } from '../progress.js';
 import { print, type Terminal } from '../terminal.js';
 import { counted, grouped } from '../../counted.js';
+import { sizesList } from '../../layer-runs.js';
 import { formatTable } from '../table.js';
 import { ACTIVATION_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 import { ACTIVATIONS_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults.js';
@@ -22,7 +23,7 @@ import { shellWord } from '../../shell-word.js';
 
 /** The line above the study's table, in the main job's study (b) as in `gradscope study activations`: the network, its training and the rows. */
 export function activationSetupLine(result: Pick<ActivationStudyResult, 'sizes' | 'epochs' | 'batchSize' | 'learningRate' | 'trainRows' | 'testRows'>, seed: number): string {
-  return `[${result.sizes.join(',')}], softmax + cross-entropy; ${counted(result.epochs, 'epoch')}, batch ${result.batchSize}, η ${result.learningRate}, ${counted(result.trainRows, 'digit')}, test error on ${grouped(result.testRows)}, seed ${seed}.\n`;
+  return `${sizesList(result.sizes)}, softmax + cross-entropy; ${counted(result.epochs, 'epoch')}, batch ${result.batchSize}, η ${result.learningRate}, ${counted(result.trainRows, 'digit')}, test error on ${grouped(result.testRows)}, seed ${seed}.\n`;
 }
 
 /** One row per run: its test error, gaps, per-layer unit failures, verdict and wall-clock time (headed as study (c)'s, where it was 's'); fit to `width` (the terminal's: formatTable). */

@@ -28,6 +28,7 @@ import { ProgressBar } from '../progress.js';
 import { print, type Terminal } from '../terminal.js';
 import { parameterCountOf } from '../../network/memory-budget.js';
 import { counted, grouped } from '../../counted.js';
+import { sizesList } from '../../layer-runs.js';
 import { formatTable } from '../table.js';
 import { proseWords, READING_WIDTH, wrap, wrapTokens } from '../prose.js';
 import { sci } from '../../sci-text.js';
@@ -67,7 +68,7 @@ export function depthTrainingTable(result: DepthStudyResult): { header: string[]
     const { epochs, biasGradNorms } = trainingNorms(t.trace);
     const nielsen = NIELSEN_RATIOS[result.networks.indexOf(n)];
     return [
-      `[${n.sizes.join(',')}]`,
+      sizesList(n.sizes),
       atEpoch(firstToLast(biasGradNorms[0]), epochs[0], firstEpoch),
       atEpoch(firstToLast(biasGradNorms[biasGradNorms.length - 1]), epochs[epochs.length - 1], lastEpoch),
       nielsen ? (likeForLike ? `${ratio(nielsen.start)} → ${ratio(nielsen.end)}` : ratio(nielsen.start)) : '',
@@ -106,7 +107,7 @@ export function depthTables(result: DepthStudyResult, invoked: string | undefine
     const deepest = trained[trained.length - 1];
     const { epochs, biasGradNorms } = trainingNorms(deepest.training!.trace);
     const trace = deepest.training!.trace;
-    out.push('', `[${deepest.sizes.join(',')}], ‖∂C/∂b‖ per hidden layer at the start of an epoch:`, '');
+    out.push('', `${sizesList(deepest.sizes)}, ‖∂C/∂b‖ per hidden layer at the start of an epoch:`, '');
     const hidden = deepest.sizes.length - 2;
     const picks = [...new Set([0, 1, 10, 50, 100, 250, epochs.length - 1].map((e) => epochs.findIndex((x) => x >= e)).filter((r) => r >= 0))];
     out.push(

@@ -3,6 +3,7 @@
  * Saddle or minimum: the curvature of Nielsen's 4-hidden-layer sigmoid net along his training.
  */
 import { counted, grouped } from '../../counted.js';
+import { sizesList } from '../../layer-runs.js';
 import { CURVATURE_OF, PLATEAU_DEFAULTS, PLATEAU_K_BOUND, PLATEAU_SIZES, runPlateauStudy, type CurvatureOf, type PlateauPoint, type PlateauResult } from '../../studies/plateau.js';
 import { nielsenLambdaBound, NIELSEN_TRAINING } from '../../studies/depth.js';
 import { plateauReportSection } from '../../studies/plateau-report.js';
@@ -94,7 +95,7 @@ export const studyPlateauCommand = command({
       terminal.out(jsonLine({ ...result, trace: undefined }));
       return;
     }
-    print(terminal, `Nielsen's [${PLATEAU_SIZES.join(',')}] sigmoid net, his init and cost; full-batch gradient descent on the first ${counted(result.rows, 'digit')},`);
+    print(terminal, `Nielsen's ${sizesList(PLATEAU_SIZES)} sigmoid net, his init and cost; full-batch gradient descent on the first ${counted(result.rows, 'digit')},`);
     const measured = result.curvatureOf === 'loss' ? 'the cross-entropy C alone (the L2 term left out)' : 'the objective C + (λ/2n)‖w‖²';
     print(terminal, `η = ${result.learningRate}, L2 λ = ${result.lambda} on the weights, ${counted(result.epochs, 'epoch')}. Curvature of ${measured};`);
     print(terminal, 'v = the eigenvector of λ_min, oriented downhill; t = step length along ±v.\n');

@@ -12,6 +12,7 @@ import { SECONDS_BOUND } from '../../studies/study-bounds.js';
 import { REMEDIES_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { percentText } from '../../percent-text.js';
 import { grouped } from '../../counted.js';
+import { sizesList } from '../../layer-runs.js';
 import { lossChangeText } from '../../loss-text.js';
 
 /** --optimizers' help: the contenders the study runs (the default), and each one it cannot, with why (the optimiser's own rule). */
@@ -71,7 +72,7 @@ export const studyRemediesCommand = command({
     // A contender the study cannot run (Levenberg-Marquardt needs mse; its net is cross-entropy) is the flag's fault: exit 2, before any work.
     checkOptionsAsUsage(args, { optimizers: 'optimizers' }, () => chosenContenders(options.optimizers));
     if (!json) {
-      print(terminal, `Deep sigmoid network [${REMEDIES_SIZES.join(',')}], standard init, softmax + cross-entropy, MNIST digits;`);
+      print(terminal, `Deep sigmoid network ${sizesList(REMEDIES_SIZES)}, standard init, softmax + cross-entropy, MNIST digits;`);
       print(terminal, `${seconds} s of training per optimiser (${clockWords(REMEDIES_CLOCK)}: load shrinks the work less than on the wall clock, but still shrinks it). Movement: Σ over steps of ‖ΔW‖ of the first and the last hidden layer.\n`);
     }
     const result = await runRemediesStudy({
