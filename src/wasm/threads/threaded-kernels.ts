@@ -503,10 +503,11 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   }
 
   /**
-   * Whether this product is split, after making every thread's scratch large enough. A ∂W
-   * (`byColumns`) is split by dw's columns, so it also needs a tile's width of them per thread.
+   * Claims this product for a split where it is large enough: counts the split (splitProducts), makes
+   * every thread's scratch large enough and returns true; returns false, changing nothing, where it is
+   * not split. A ∂W (`byColumns`) is split by dw's columns, so it also needs a tile's width of them per thread.
    */
-  private splits(batch: number, nIn: number, nOut: number, byColumns: boolean): boolean {
+  private claimSplit(batch: number, nIn: number, nOut: number, byColumns: boolean): boolean {
     if (!this.pool || !this.splitSized(batch, nIn, nOut)) return false;
     if (byColumns && nIn < this.threads * this.tileColumns) return false;
     this.splitProducts++;
@@ -514,7 +515,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
     return true;
   }
 
-  /** Whether a product of these sizes is large enough to split: minFlops, and minRows batch rows for every thread (splits', and pairs' on two threads). */
+  /** Whether a product of these sizes is large enough to split: minFlops, and minRows batch rows for every thread (claimSplit's, and pairs' on two threads). */
   private splitSized(batch: number, nIn: number, nOut: number): boolean {
     return 2 * batch * nIn * nOut >= this.minFlops && batch >= this.threads * this.minRows;
   }
@@ -763,7 +764,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   }
 
   override denseForward(z: WasmTensor, a: WasmTensor, w: WasmTensor, b: WasmTensor, batch: number, nIn: number, nOut: number): void {
-    if (!this.splits(batch, nIn, nOut, false) && !this.claimSplitBeside(batch, nIn, nOut)) return super.denseForward(z, a, w, b, batch, nIn, nOut);
+    if (!this.claimSplit(batch, nIn, nOut, false) && !this.claimSplitBeside(batch, nIn, nOut)) return super.denseForward(z, a, w, b, batch, nIn, nOut);
     const pool = this.pool!;
     for (let t = 1; t < this.threads; t++) {
       const r0 = this.rowStart(t, batch);
@@ -781,7 +782,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
    * in its own core's cache for its part of the products that read them.
    */
   override denseForwardGather(z: WasmTensor, a: WasmTensor, x: WasmTensor, rows: ArrayLike<number>, start: number, w: WasmTensor, b: WasmTensor, batch: number, nIn: number, nOut: number): void {
-    if (!this.splits(batch, nIn, nOut, false)) return super.denseForwardGather(z, a, x, rows, start, w, b, batch, nIn, nOut);
+    if (!this.claimSplit(batch, nIn, nOut, false)) return super.denseForwardGather(z, a, x, rows, start, w, b, batch, nIn, nOut);
     const pool = this.pool!;
     const numbers = this.rowNumbersOf(rows, start, batch);
     for (let t = 1; t < this.threads; t++) {
@@ -795,7 +796,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   }
 
   override denseBackwardInput(da: WasmTensor, dz: WasmTensor, w: WasmTensor, batch: number, nIn: number, nOut: number): void {
-    if (!this.splits(batch, nIn, nOut, false)) return super.denseBackwardInput(da, dz, w, batch, nIn, nOut);
+    if (!this.claimSplit(batch, nIn, nOut, false)) return super.denseBackwardInput(da, dz, w, batch, nIn, nOut);
     const pool = this.pool!;
     for (let t = 1; t < this.threads; t++) {
       const r0 = this.rowStart(t, batch);
@@ -817,7 +818,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
       this.addPartial(dw, nOut * nIn);
       return;
     }
-    if (!this.splits(batch, nIn, nOut, true)) return super.denseBackwardWeights(dw, dz, a, batch, nIn, nOut);
+    if (!this.claimSplit(batch, nIn, nOut, true)) return super.denseBackwardWeights(dw, dz, a, batch, nIn, nOut);
     const pool = this.pool!;
     for (let t = 1; t < this.threads; t++) {
       const at = this.columnStart(t, nIn) * F32;
