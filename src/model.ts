@@ -165,6 +165,13 @@ export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
   /** The output of the last forward, `[batch][outputSize]`. */
   readonly output: T;
   /**
+   * Rows of input and targets that hold the batch a step reads: the count of the last loadBatch, or more
+   * once a forward in 'train' or 'batch' mode runs over rows written into input directly; 'eval' passes
+   * (predict, evaluate) leave it. 0 before any batch and after ensureCapacity grows the buffers (their rows are
+   * gone). The most rows Optimizer.step may be given (checkStepBatch).
+   */
+  readonly loadedRows: number;
+  /**
    * For a block network, the first layer a dense-only tool cannot take, as "layers[1] is
    * batch-norm" (what denseModelOf's refusal says); absent for a dense one.
    */

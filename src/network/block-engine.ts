@@ -86,6 +86,8 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
    * product's backward passes move too.
    */
   readonly #passes = new PassCount();
+  /** See loadedRows. */
+  #loadedRows = 0;
   /** Batch norm layers by the name prefix of their tensors ('2.', '3.branch.0.'): where num_batches_tracked is set. */
   private readonly batchNorms: Map<string, BatchNormLayer<T>>;
   /** The stack's parameters with their network-wide group numbers. */
@@ -145,6 +147,11 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
 
   get isDisposed(): boolean {
     return this.#disposed;
+  }
+
+  /** Rows holding the batch a step reads (Trainable.loadedRows). */
+  get loadedRows(): number {
+    return this.#loadedRows;
   }
 
   /** Batches loaded, passes run and buffers grown so far (Trainable.passes). */
@@ -239,10 +246,12 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
       this.targetRows.reserve(rows);
     });
     this.capacity = rows;
+    this.#loadedRows = 0;
   }
 
   loadBatch(x: ResidentRows<T>, y: ResidentRows<T>, order: Uint32Array, start: number, count: number): void {
     this.#passes.next();
+    this.#loadedRows = count;
     // Rows loaded in place (loadInPlace) are where they belong already.
     if (x.tensor !== this.input) this.k.copyRows(this.input, x.tensor, order, start, count, x.cols);
     if (y.tensor !== this.targets) this.k.copyRows(this.targets, y.tensor, order, start, count, y.cols);
@@ -251,6 +260,7 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
   forward(batch: number, mode: Mode): void {
     this.assertAlive();
     this.#passes.next();
+    if (mode !== 'eval' && batch > this.#loadedRows) this.#loadedRows = batch;
     this.stack.forward(this.inputRows.tensor, batch, mode);
   }
 

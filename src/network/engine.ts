@@ -81,6 +81,8 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
    */
   #gatherFrom: T | undefined;
   #gatherCount = 0;
+  /** See loadedRows. */
+  #loadedRows = 0;
   /** The row numbers of the rows to gather (capacity of them, allocated with the batch buffers). */
   #gatherRows = new Uint32Array(0);
   /** Weights then bias of each layer, named as PyTorch's state_dict (built once). */
@@ -218,6 +220,11 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     return this.#disposed;
   }
 
+  /** Rows holding the batch a step reads (Trainable.loadedRows). */
+  get loadedRows(): number {
+    return this.#loadedRows;
+  }
+
   /** Batches loaded, passes run and buffers grown so far (Trainable.passes). */
   get passes(): number {
     return this.#passes.value;
@@ -263,6 +270,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     this.backflow = grown.backflow;
     this.#gatherRows = new Uint32Array(rows);
     this.capacity = rows;
+    this.#loadedRows = 0;
   }
 
   private freeActivations(): void {
@@ -316,6 +324,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
    */
   loadBatch(x: ResidentRows<T>, y: ResidentRows<T>, order: Uint32Array, start: number, count: number): void {
     this.#passes.next();
+    this.#loadedRows = count;
     this.#gatherFrom = undefined;
     const inPlace = this.#inPlace;
     if (inPlace !== undefined && x.tensor === inPlace.x && y.tensor === inPlace.y && firstRowsInOrder(order, start, count)) {
@@ -372,8 +381,9 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     this.readOwnRows();
   }
 
-  /** A chain of dense layers has no mode: forward is feedforward. */
-  forward(batch: number, _mode: Mode): void {
+  /** A chain of dense layers has no mode: forward is feedforward (the mode says only whether its rows are a batch to step on: loadedRows). */
+  forward(batch: number, mode: Mode): void {
+    if (mode !== 'eval' && batch > this.#loadedRows) this.#loadedRows = batch;
     this.feedforward(batch);
   }
 

@@ -34,7 +34,7 @@ import type { Kernels, Tensor } from '../kernels.js';
 import { trainableOf, type GaussNewtonOperator, type Model, type ModelOwner, type Trainable } from '../model.js';
 import { curvatureRows, GaussNewtonProduct } from './gauss-newton.js';
 import { LM_HIGH, LM_LOW } from './damping.js';
-import { assertNotDisposed, checkStateKind, checkStepNetwork, restoredTensors, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, checkStateKind, checkStepBatch, checkStepNetwork, restoredTensors, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars } from './recorded-settings.js';
 import { checkNumber } from '../checks.js';
@@ -218,6 +218,7 @@ export class HessianFree extends TracksDisposal implements Optimizer {
 
   step(net: Trainable, _learningRate: number, batch: number): void {
     checkStepNetwork(this, net, this.net);
+    checkStepBatch(this, net, batch);
     const k = net.kernels;
     const m = this.curvatureRows(batch);
     const b = this.ensureBuffers(net, batch, m);

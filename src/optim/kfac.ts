@@ -84,7 +84,7 @@ import { denseModelOf, type Model, type ModelOwner } from '../model.js';
 import { curvatureRows, GaussNewtonProduct } from './gauss-newton.js';
 import { LM_HIGH, LM_LOW } from './damping.js';
 import { covariance, dampedInverse, FACTOR_SHIFT_RETRIES, kroneckerNorm, sandwich, shifted, trace, type SquareScratch } from './kronecker.js';
-import { assertNotDisposed, checkStateKind, checkStepNetwork, checkStepRate, OptimizerStateFault, restoredTensors, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, checkStateKind, checkStepBatch, checkStepNetwork, checkStepRate, OptimizerStateFault, restoredTensors, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate } from './recorded-settings.js';
 import { checkNumber } from '../checks.js';
@@ -469,6 +469,7 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
   step(net: Model<T>, learningRate: number, batch: number): void {
     checkStepNetwork(this, net, this.net);
     checkStepRate(this, learningRate);
+    checkStepBatch(this, net, batch);
     const k = this.k;
     const s = this.scratchFor(batch);
     const { rescale, weightDecay } = this.options;

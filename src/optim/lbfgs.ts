@@ -9,7 +9,7 @@ import { invalidOption } from '../errors.js';
 import { trainableOf, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import type { Tensor } from '../kernels.js';
 import { lossAndGradient } from './loaded-batch.js';
-import { assertNotDisposed, checkStateKind, checkStepNetwork, checkStepRate, restoredTensors, TracksDisposal, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, checkStateKind, checkStepBatch, checkStepNetwork, checkStepRate, restoredTensors, TracksDisposal, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate, type Hyperparameters } from './recorded-settings.js';
 import type { SettingRule } from './setting-ranges.js';
@@ -126,6 +126,7 @@ export class Lbfgs extends TracksDisposal implements Optimizer {
   step(net: Trainable, learningRate: number, batch: number): void {
     checkStepNetwork(this, net, this.net);
     checkStepRate(this, learningRate);
+    checkStepBatch(this, net, batch);
     const k = net.kernels;
     const { d, w0, g0, s, y } = this.buffers();
     const f0 = net.lossOfLastForward(batch);

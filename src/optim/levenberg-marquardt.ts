@@ -16,7 +16,7 @@ import { invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import { trainableOf, type Model, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import { choleskyFactor, choleskySolve } from '../ref/cholesky.js';
-import { assertNotDisposed, checkStateKind, checkStepNetwork, TracksDisposal, type NetworkTerms, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, checkStateKind, checkStepBatch, checkStepNetwork, TracksDisposal, type NetworkTerms, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, type Hyperparameters } from './recorded-settings.js';
 import { checkNumber } from '../checks.js';
@@ -118,6 +118,7 @@ export class LevenbergMarquardt extends TracksDisposal implements Optimizer {
 
   step(net: Trainable, _learningRate: number, batch: number): void {
     checkStepNetwork(this, net, this.net);
+    checkStepBatch(this, net, batch);
     const k = net.kernels;
     const nOut = net.outputSize;
     const rows = batch * nOut;

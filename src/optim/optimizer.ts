@@ -122,7 +122,9 @@ export interface Optimizer {
    * DIVERGED (train() takes the step back and its onNonFinite policy decides); an OptimizerStateFault
    * when its own state, which no learning rate changes, is the cause ('halve' then stops at once).
    * The built-in ones refuse (INVALID_OPTION), before anything changes, a network other than their own
-   * (checkStepNetwork) and, where they take one, a learning rate that is not a finite number > 0 (checkStepRate).
+   * (checkStepNetwork), where they take one, a learning rate that is not a finite number > 0 (checkStepRate) and,
+   * where they read it (K-FAC, L-BFGS, Hessian-free, Levenberg–Marquardt; the first-order methods ignore it), a `batch`
+   * that is not a whole number from 1 to net.loadedRows (checkStepBatch).
    */
   step(net: Trainable, learningRate: number, batch: number): void;
   /**
@@ -245,6 +247,20 @@ export function checkStepNetwork(optimizer: Optimizer, net: unknown, own: Traina
 export function checkStepRate(optimizer: Optimizer, learningRate: unknown): void {
   if (typeof learningRate !== 'number' || !(learningRate > 0) || learningRate === Infinity) {
     throw invalidOption(`${String(optimizer.name)}: step(net, learningRate, batch): learningRate: expected a finite number > 0, got ${describeValue(learningRate)}`);
+  }
+}
+
+/**
+ * The `batch` a method that reads it (K-FAC, L-BFGS, Hessian-free, Levenberg–Marquardt) refuses at step() (INVALID_OPTION)
+ * unless it is a whole number from 1 to the rows `net` holds loaded (Trainable.loadedRows): −1 and 1e6 ran the kernels
+ * out of wasm memory (a raw RuntimeError, the state already changed), 2.5 and NaN failed in an allocation named by its
+ * internals, and rows beyond those loaded were stepped on as stale rows, in silence. The first-order methods ignore batch.
+ */
+export function checkStepBatch(optimizer: Optimizer, net: Trainable, batch: unknown): void {
+  const loaded = net.loadedRows;
+  if (typeof batch !== 'number' || !Number.isInteger(batch) || batch < 1 || batch > loaded) {
+    const expected = loaded === 0 ? 'the rows of a loaded batch, but none is loaded (gradients() or a training pass loads one)' : `a whole number of rows from 1 to the ${loaded} loaded`;
+    throw invalidOption(`${String(optimizer.name)}: step(net, learningRate, batch): batch: expected ${expected}, got ${describeValue(batch)}`);
   }
 }
 

@@ -33,7 +33,7 @@ function oneStep(net: Network, kfac: Kfac, x: number[][], y: number[][], learnin
   denseModelOf(net, 'test').ensureCapacity(x.length);
   k.write(denseModelOf(net, 'test').activations[0], x.flat());
   k.write(denseModelOf(net, 'test').targets!, y.flat());
-  denseModelOf(net, 'test').feedforward(x.length);
+  denseModelOf(net, 'test').forward(x.length, 'train'); // a training pass: the rows written are the batch a step reads
   denseModelOf(net, 'test').backprop(x.length);
   kfac.step(denseModelOf(net, 'test'), learningRate, x.length);
 }

@@ -1,7 +1,9 @@
 // Optimizer.step(net, learningRate, batch) is public: a caller may step outside train(), which checks its arguments
 // first. Every built-in step() refuses, before anything changes, a network other than its own (another object gave a raw
 // TypeError, 'net.assertAlive is not a function'; Hessian-free stepped whatever network it was given) and, where the
-// method takes a learning rate, one that is not a finite number > 0 (NaN, 0 and −1 left every weight NaN, in silence).
+// method takes a learning rate, one that is not a finite number > 0 (NaN, 0 and −1 left every weight NaN, in silence)
+// and, where the method reads it, a batch that is not a whole number from 1 to the rows loaded: on wasm −1 and 1e6 trapped
+// ('memory access out of bounds') with the state already changed, and rows beyond those loaded were stepped on, stale.
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { MODEL } from '../../src/model.js';
@@ -46,5 +48,32 @@ describe('Optimizer.step refuses what train() would not pass it', () => {
     net.dispose();
     await expectError(() => optimizer.step(model, 0.1, 2), 'DISPOSED', /disposed/);
     other.dispose();
+  });
+});
+
+/** The methods that read step()'s batch (the rows their kernels run over again); the first-order ones ignore it. */
+const READ_BATCH = OPTIMIZERS.filter(([name]) => ['lbfgs', 'kfac', 'hessian-free', 'levenberg-marquardt'].includes(name));
+const X3 = [...X, [-0.5, 0.2, 0.7]];
+const Y3 = [...Y, [1, 0]];
+
+describe.each(['ref', 'wasm'] as const)('Optimizer.step refuses a batch it cannot read (%s)', (backend) => {
+  it.each(READ_BATCH)('%s', async (name, loss) => {
+    const net = await createNetwork({ sizes: [3, 4, 2], activation: 'tanh', output: loss === 'mse' ? 'linear' : 'softmax', loss, seed: 3, backend });
+    const optimizer = createOptimizer(net, name);
+    net.train(X3, Y3, { epochs: 1, batchSize: 3, optimizer }); // state to keep, and room for 3 rows
+    net.gradients(X, Y); // 2 rows loaded: a third row's buffers hold the last batch's row, stale
+    const model = net[MODEL];
+    expect(model.loadedRows).toBe(2);
+    const before = stateHash(net, optimizer);
+    const refused = new RegExp(`^${name}: step\\(net, learningRate, batch\\): batch: expected a whole number of rows from 1 to the 2 loaded, got `);
+    for (const batch of [-1, 0, 2.5, NaN, Infinity, 3, 1e6, '2']) await expectError(() => optimizer.step(model, 0.1, batch as never), 'INVALID_OPTION', refused);
+    expect(stateHash(net, optimizer)).toBe(before);
+    optimizer.step(model, 0.1, 2); // the rows loaded: steps
+    expect(stateHash(net, optimizer)).not.toBe(before);
+    net.predict([...X3, ...X3]); // grows the buffers: the loaded rows are gone
+    const stepped = stateHash(net, optimizer);
+    await expectError(() => optimizer.step(model, 0.1, 2), 'INVALID_OPTION', new RegExp(`^${name}: step\\(net, learningRate, batch\\): batch: expected the rows of a loaded batch, but none is loaded`));
+    expect(stateHash(net, optimizer)).toBe(stepped);
+    net.dispose();
   });
 });
