@@ -120,7 +120,7 @@ describe('every echo of a float32 rate the caller gave', () => {
     expect(whys).toContain(' at learning rate 0.7, past 30');
     // With momentum held as float32: its steady step divides by 1 − μ, μ echoed as held ('0.9', not 0.8999999761581421).
     const withMomentum = diagnose(vanishingTrace(Math.fround(0.7), Math.fround(0.9))).remedies.map((r) => r.why).join('\n');
-    expect(withMomentum).toContain(' at learning rate 0.7 with momentum 0.9 (its steady step, ÷ (1 − 0.9)), past 30');
+    expect(withMomentum).toContain("(the learning rate × its rate ÷ (1 − 0.9), momentum's steady step) at learning rate 0.7 with momentum 0.9, past 30");
   });
 });
 
