@@ -257,7 +257,12 @@ export function checkStepRate(optimizer: Optimizer, learningRate: unknown): void
  * internals, and rows beyond those loaded were stepped on as stale rows, in silence. The first-order methods ignore batch.
  */
 export function checkStepBatch(optimizer: Optimizer, net: Trainable, batch: unknown): void {
-  const loaded = net.loadedRows;
+  const loaded: unknown = net.loadedRows;
+  // A Trainable of the caller's own written before loadedRows (plain JS, or cast) is refused, not stepped: with no count,
+  // `batch > loaded` is false for every batch, and any batch would pass to the kernels unchecked.
+  if (typeof loaded !== 'number' || !Number.isInteger(loaded) || loaded < 0) {
+    throw invalidOption(`${String(optimizer.name)}: step(net, learningRate, batch): net.loadedRows: expected the rows of the batch loaded, a whole number ≥ 0 (a Trainable of your own counts them), got ${describeValue(loaded)}`);
+  }
   if (typeof batch !== 'number' || !Number.isInteger(batch) || batch < 1 || batch > loaded) {
     const expected = loaded === 0 ? 'the rows of a loaded batch, but none is loaded (gradients() or a training pass loads one)' : `a whole number of rows from 1 to the ${loaded} loaded`;
     throw invalidOption(`${String(optimizer.name)}: step(net, learningRate, batch): batch: expected ${expected}, got ${describeValue(batch)}`);

@@ -8,6 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { MODEL } from '../../src/model.js';
 import { createOptimizer } from '../../src/optim/index.js';
+import { checkStepBatch } from '../../src/optim/optimizer.js';
+import type { Trainable } from '../../src/model.js';
+import type { Optimizer } from '../../src/optim/optimizer.js';
 import { expectError } from '../util/expect-error.js';
 import { stateHash } from '../util/state-hash.js';
 
@@ -75,5 +78,16 @@ describe.each(['ref', 'wasm'] as const)('Optimizer.step refuses a batch it canno
     await expectError(() => optimizer.step(model, 0.1, 2), 'INVALID_OPTION', new RegExp(`^${name}: step\\(net, learningRate, batch\\): batch: expected the rows of a loaded batch, but none is loaded`));
     expect(stateHash(net, optimizer)).toBe(stepped);
     net.dispose();
+  });
+});
+
+describe('checkStepBatch', () => {
+  it("refuses a Trainable of the caller's own without loadedRows, where `batch > undefined` let every batch pass", async () => {
+    const opt = { name: 'lbfgs' } as Optimizer;
+    for (const loadedRows of [undefined, '2', -1, 1.5]) {
+      const net = { loadedRows } as unknown as Trainable;
+      await expectError(() => checkStepBatch(opt, net, 2), 'INVALID_OPTION', /^lbfgs: step\(net, learningRate, batch\): net\.loadedRows: expected the rows of the batch loaded, a whole number ≥ 0 \(a Trainable of your own counts them\), got /);
+    }
+    expect(() => checkStepBatch(opt, { loadedRows: 2 } as unknown as Trainable, 2)).not.toThrow();
   });
 });
