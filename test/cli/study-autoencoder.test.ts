@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { curvatureRows } from '../../src/optim/gauss-newton.js';
 import { HESSIAN_FREE_DEFAULTS } from '../../src/optim/hessian-free.js';
-import { autoencoderCurveHeader, autoencoderCurveRows, autoencoderRunRows } from '../../src/cli/commands/study-autoencoder.js';
+import { AUTOENCODER_STEPS_NOTE, autoencoderCurveHeader, autoencoderCurveRows, autoencoderRunRows } from '../../src/cli/commands/study-autoencoder.js';
+import { READING_WIDTH, wrap } from '../../src/cli/prose.js';
 import { formatTable } from '../../src/cli/table.js';
 import { lossText } from '../../src/loss-text.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
@@ -65,6 +66,12 @@ describe('gradscope study autoencoder', () => {
     expect(row('adam')).toMatch(/Adam, batch 40, lr 0\.001, β \(0\.9, 0\.999\)/);
     expect(row('sgd-momentum')).toMatch(/SGD, batch 40, lr 0\.01, momentum 0\.9/);
     expect(stdout).not.toMatch(/batch (1000|100)\b/);
+    // Written to a file its prose wraps at READING_WIDTH: the lead lines, and the closing note (one 216-character line before).
+    const lead = rows.slice(0, rows.indexOf(''));
+    expect(lead.length).toBeGreaterThan(2);
+    for (const line of lead) expect(line.length, line).toBeLessThanOrEqual(READING_WIDTH);
+    expect(stdout.endsWith(`\n\n${wrap(AUTOENCODER_STEPS_NOTE, READING_WIDTH, '')}\n`), stdout).toBe(true);
+    expect(wrap(AUTOENCODER_STEPS_NOTE, READING_WIDTH, '').split('\n').length).toBeGreaterThan(1);
     // The curves' table gives each optimiser's steps beside its errors, and the last row's steps are the runs' table's.
     expect(stdout).toMatch(/^CPU seconds +hessian-free steps · train \/ test +adam steps · train \/ test +sgd-momentum steps · train \/ test$/m);
     const last = rows.filter((line) => / · /.test(line)).at(-1) ?? '';

@@ -3,7 +3,8 @@
 // change to the table's form fails here until the doc is regenerated.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { autoencoderCurveHeader, autoencoderCurveRows, autoencoderRunRows } from '../../src/cli/commands/study-autoencoder.js';
+import { AUTOENCODER_STEPS_NOTE, autoencoderCurveHeader, autoencoderCurveRows, autoencoderRunRows } from '../../src/cli/commands/study-autoencoder.js';
+import { READING_WIDTH, wrap } from '../../src/cli/prose.js';
 import { formatTable } from '../../src/cli/table.js';
 import { AUTOENCODER_OPTIMIZERS, type AutoencoderRun } from '../../src/studies/autoencoder.js';
 
@@ -23,6 +24,20 @@ describe("docs/second-order.md's printed autoencoder study", () => {
   it('is a run of the three default optimisers', () => {
     expect(doc).toContain(INTRO);
     expect(cells(tableLines('optimizer')[0])).toEqual(['optimizer', 'steps', 'CPU s/step', 'settings']);
+  });
+
+  it('has its prose as the command prints it: every line within READING_WIDTH, the closing note wrapped from the one the command prints', () => {
+    const prose = [...block.slice(0, block.indexOf('')), ...block.slice(block.lastIndexOf('') + 1)];
+    for (const line of prose) expect(line.length, line).toBeLessThanOrEqual(READING_WIDTH);
+    expect(block.slice(block.lastIndexOf('') + 1).join('\n')).toBe(wrap(AUTOENCODER_STEPS_NOTE, READING_WIDTH, ''));
+  });
+
+  it("has Hessian-free's points at the errors scripts/autoencoder-steps.ts printed at their steps (the page's step-by-step table)", () => {
+    const stepTable = doc.slice(doc.indexOf('| step | this code, train / held-out |')).split('\n\n')[0].split('\n').slice(2);
+    const byStep = new Map(stepTable.map((line) => line.split('|').map((cell) => cell.replace(/\*/g, '').trim())).map((cell) => [Number(cell[1]), cell[2]]));
+    const points = tableLines('CPU seconds').slice(3).map((line) => cells(line)[1].split(' · '));
+    expect(points.length).toBeGreaterThan(0);
+    for (const [steps, errors] of points) expect(byStep.get(count(steps)), `step ${steps}`).toBe(errors);
   });
 
   it("has the curves' table the command prints from its numbers: each optimiser's steps · train / test at every point", () => {

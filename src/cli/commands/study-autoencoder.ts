@@ -9,6 +9,7 @@ import { BACKEND_FLAG, booleanFlag, checkDigitFlags, choiceFlag, command, COUNT,
 import { ProgressBar } from '../progress.js';
 import { formatTable } from '../table.js';
 import { print } from '../terminal.js';
+import { READING_WIDTH, wrap } from '../prose.js';
 import { AUTOENCODER_POINTS_BOUND, SECONDS_BOUND } from '../../studies/study-bounds.js';
 import { AUTOENCODER_DEFAULTS } from '../../studies/study-defaults.js';
 import { MARTENS_DIFFERENCES } from '../../studies/autoencoder-paper.js';
@@ -38,6 +39,10 @@ export function autoencoderCurveHeader(runs: readonly AutoencoderRun[]): string[
 export function autoencoderRunRows(runs: readonly AutoencoderRun[]): string[][] {
   return runs.map((r) => [r.optimizer, grouped(r.curve[r.curve.length - 1].steps), r.secondsPerStep.toFixed(3), r.settings]);
 }
+
+/** The note under the runs' table: why each curve point prints its optimiser's steps. */
+export const AUTOENCODER_STEPS_NOTE =
+  'Each curve point is taken when its optimiser has trained for at least that many CPU seconds (a step is never cut short), after the steps shown: the load moves how many steps a CPU second buys, so compare runs by their steps.';
 
 const LOSS_FLAG: Record<'bce' | 'mse', AutoencoderLoss> = { bce: 'binary-cross-entropy', mse: 'mse' };
 
@@ -75,9 +80,12 @@ export const studyAutoencoderCommand = command({
       optimizers,
     };
     checkDigitFlags(options.trainRows, options.testRows);
+    // Its prose wraps at READING_WIDTH (or a narrower terminal's width), in a file too, as the other studies' prose does.
+    const room = Math.min(READING_WIDTH, terminal.columns ?? Infinity);
+    const prose = (text: string) => wrap(text, room, '');
     if (!json) {
-      print(terminal, `Deep sigmoid autoencoder [${AUTOENCODER_SIZES.join('-')}], ${lossName}, no pretraining: ${seconds} s of training (CPU time of this process) per optimiser.`);
-      print(terminal, `Steps taken · squared reconstruction error per image (sum over the ${AUTOENCODER_SIZES[0]} pixels), on training digits / held-out digits:\n`);
+      print(terminal, prose(`Deep sigmoid autoencoder [${AUTOENCODER_SIZES.join('-')}], ${lossName}, no pretraining: ${seconds} s of training (CPU time of this process) per optimiser.`));
+      print(terminal, prose(`Steps taken · squared reconstruction error per image (sum over the ${AUTOENCODER_SIZES[0]} pixels), on training digits / held-out digits:`), '');
     }
     let bar: ProgressBar | undefined;
     const result = await runAutoencoderStudy({
@@ -98,6 +106,6 @@ export const studyAutoencoderCommand = command({
     print(terminal, formatTable(autoencoderCurveHeader(result.runs), autoencoderCurveRows(result), terminal.columns));
     print(terminal, '');
     print(terminal, formatTable(['optimizer', 'steps', 'CPU s/step', 'settings'], autoencoderRunRows(result.runs), terminal.columns));
-    print(terminal, '\nEach curve point is taken when its optimiser has trained for at least that many CPU seconds (a step is never cut short), after the steps shown: the load moves how many steps a CPU second buys, so compare runs by their steps.');
+    print(terminal, '', prose(AUTOENCODER_STEPS_NOTE));
   },
 });
