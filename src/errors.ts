@@ -74,7 +74,7 @@ function instanceName(value: object): string {
  * a terminal shows as garbage and JSON as a lone \ud83d), with `mark` after a cut; `text` itself where
  * it has no more than `count`.
  */
-function cutText(text: string, count: number, mark: string): string {
+export function cutText(text: string, count: number, mark: string): string {
   let end = 0;
   for (let kept = 0; kept < count && end < text.length; kept++) end += (text.codePointAt(end) ?? 0) > 0xffff ? 2 : 1;
   return end < text.length ? `${text.slice(0, end)}${mark}` : text;

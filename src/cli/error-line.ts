@@ -4,7 +4,7 @@
  * command that still has something to show after the error (study --model: the diagnosis of the
  * trace recorded up to a DIVERGED) prints it first itself and throws SaidError.
  */
-import { GradscopeError } from '../errors.js';
+import { cutText, GradscopeError } from '../errors.js';
 import { DivergedError } from '../training/advice.js';
 import { adviceTerms, type Command } from './command.js';
 import { UnstatedImportOptions } from '../io/import-options.js';
@@ -26,7 +26,7 @@ function unbroken(text: string): string {
 }
 
 /**
- * One line, whatever the message holds: unbroken, at most MESSAGE_CHARACTERS, then …, and no unsafe
+ * One line, whatever the message holds: unbroken, at most MESSAGE_CHARACTERS (code points), then …, and no unsafe
  * character left raw (unsafeEscaped): the last pass of every error line main() prints. A
  * GradscopeError's message had it in its constructor, but not what the command line writes itself:
  * a UsageError, a message said again in the flags' terms (messageFor), an internal error's text.
@@ -35,7 +35,7 @@ function unbroken(text: string): string {
  */
 export function oneLine(text: string): string {
   const line = unbroken(text);
-  return unsafeEscaped(line.length > MESSAGE_CHARACTERS ? `${line.slice(0, MESSAGE_CHARACTERS)}…` : line);
+  return unsafeEscaped(cutText(line, MESSAGE_CHARACTERS, '…'));
 }
 
 /** `error`'s message as `command` says it: a DIVERGED's advice names the command's flags (--learning-rate), not the API's options (learningRate); a file that lacks what import flags say, the flags the command has (unstated-import-words.ts), its command lines as the user runs gradscope (`invoked`, Terminal.invokedAs). */

@@ -19,6 +19,11 @@ describe('line chart legend', () => {
     expect(line).toBe(`${'a'.repeat(21)}…`);
   });
 
+  it('counts and cuts a word by code point: an emoji at the cut is kept whole, and a word of 22 emoji fits its line', () => {
+    expect(legendLines('😀'.repeat(30))).toEqual([`${'😀'.repeat(21)}…`]);
+    expect(legendLines('😀'.repeat(22))).toEqual(['😀'.repeat(22)]);
+  });
+
   it('draws each wrapped line, keeps the whole name as the title, and moves the next entry down; a name that fits is written as before', () => {
     const series = ['plain-sigmoid, 5 layers, lr 0.1', 'ReLU + batch norm, 32 layers', 'short'].map((name, k) => ({ name, xs: [1, 2], ys: [0.1 * k, 0.2 * k] }));
     const legend = legendOf(lineChart({ id: 'c', title: 't', xLabel: 'x', yLabel: 'y', series }));

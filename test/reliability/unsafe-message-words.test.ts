@@ -64,4 +64,10 @@ describe("an error's message, whole", () => {
   it("the command line's error line: what it writes itself (a UsageError, an internal error's text) is escaped too", () => {
     for (const word of UNSAFE_WORDS) expect(oneLine(`gradscope: ${word}`), JSON.stringify(word)).not.toMatch(RAW_UNSAFE);
   });
+
+  it("the command line's error line is cut by code point: a character beyond U+FFFF at the cut is kept whole, never half of it", () => {
+    // Cut at 1,000 UTF-16 units it ended 'a\ud83d…': half an emoji, a lone surrogate, printed to the terminal.
+    expect(oneLine(`${'a'.repeat(999)}😀 tail`)).toBe(`${'a'.repeat(999)}😀…`);
+    expect(oneLine(`${'😀'.repeat(1000)}`)).toBe('😀'.repeat(1000));
+  });
 });
