@@ -137,7 +137,7 @@ function layerRatesRemedy(trace: Trace, { from, to, count, rates }: MeasuredRate
  * gradient (and decay) to a length of η‖W‖ (at most, with weight decay), so a step before momentum moves a layer by the
  * learning rate × η of its weights' norm (test/optim/optimizers.test.ts, "LARS moves each layer by lr·η·‖θ_l‖").
  */
-const LARS_WHY =
+export const LARS_WHY =
   `scales each layer's gradient by its trust ratio η‖W‖/(‖∇W‖ + λ‖W‖), so that a step moves every layer by the learning rate × η ` +
   `(η = ${LARS_DEFAULTS.eta}) of its weights' norm before momentum (at most that with weight decay λ)`;
 

@@ -18,7 +18,7 @@ import { activationChange, explodingAcrossNorms, hiddenNonlinearities, initClaus
 import { stillFalling } from './progress-readings.js';
 import { moreEpochs, plateauRemedies, progressRemedies, unclearRemedy } from './progress-remedies.js';
 import { type AddRemedy, addSmallerRate, choice, CLIP_AT_1, initName, layers, optimizerSwitch } from './remedy-settings.js';
-import { vanishingOptimizerRemedies } from './vanishing-optimizer-remedies.js';
+import { LARS_WHY, vanishingOptimizerRemedies } from './vanishing-optimizer-remedies.js';
 import { alsoGap, flowClear, gapClosed } from './verdict-rules.js';
 import { andList } from '../../list-text.js';
 import { givenFloat32Text, numberText } from '../../number-text.js';
@@ -113,7 +113,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
     const clips = !OWN_GRADIENTS.includes(run.optimizer ?? '');
     if (clips && clipped === undefined) add([CLIP_AT_1], 'caps the norm of the whole gradient before each step, so an exploding gradient cannot produce a huge step.');
     else if (clips && clipped !== undefined && clipped > 1) add([CLIP_AT_1], `a tighter cap than the run's clipping at norm ${numberText(clipped)} on the norm of the whole gradient before each step, so an exploding gradient produces smaller steps.`);
-    if (!e.compensated && !GRADIENT_SCALED_STEPS.includes(run.optimizer ?? '')) optimizerRemedy('lars', 'scales each layer\'s step by ‖W‖/‖∇W‖, so its size no longer follows the size of the gradient.');
+    if (!e.compensated && !GRADIENT_SCALED_STEPS.includes(run.optimizer ?? '')) optimizerRemedy('lars', `${LARS_WHY}, whatever the gradient's size.`);
   };
   /** The remedies for saturated units: the verdict's, or beside another verdict (alsoSaturatedUnits). */
   const saturatedUnitRemedies = () => {
