@@ -80,6 +80,13 @@ export function cutText(text: string, count: number, mark: string): string {
   return end < text.length ? `${text.slice(0, end)}${mark}` : text;
 }
 
+/** How many characters (code points) `text` holds, as cutText counts them: an emoji is one, not its two UTF-16 units. */
+export function characterCount(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; count++) i += (text.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
+  return count;
+}
+
 /** The most characters (code points) `shorten` keeps of a word. */
 const SHORTENED_CHARACTERS = 40;
 

@@ -13,29 +13,29 @@ import { trainCommand } from './commands/train.js';
 import { BIAS_INIT_FORMS, initFlagValue, LSUV, WEIGHT_INIT_FORMS } from './init-flags.js';
 import type { RunCommand, RunOnCommandLine } from './remedy-terms.js';
 import { givenFloat32Text } from '../number-text.js';
-import { typedWord } from '../errors.js';
+import { shown, typedWord } from '../errors.js';
 
 /** train's flags that make `trace`'s network (--layers, --activation, --output, --loss, --init, --bias-init), those it cannot spell with why, or why none can. */
 function networkFlags(trace: Trace): { flags: Map<string, string>; unsaid: Map<string, string> } | { cannot: string } {
   if (trace.blocks) {
-    const types = [...new Set(trace.blocks.layers.map((l) => l.type))].join(', ');
+    const types = [...new Set(trace.blocks.layers.map((l) => l.type))].map(typedWord).join(', ');
     return { cannot: `its layers are layer specs (${types}), which --layers cannot spell` };
   }
   const flags = new Map<string, string>([['layers', trace.sizes.join(',')]]);
   const unsaid = new Map<string, string>();
   const hidden = [...new Set(trace.activations.slice(0, -1))];
   if (hidden.length === 1 && (ACTIVATIONS as readonly string[]).includes(hidden[0])) flags.set(OPTION_FLAGS.activation, hidden[0]);
-  else if (hidden.length > 1) unsaid.set(OPTION_FLAGS.activation, `its hidden layers' activations differ (${trace.activations.slice(0, -1).join(', ')}), and --activation sets one for all`);
+  else if (hidden.length > 1) unsaid.set(OPTION_FLAGS.activation, `its hidden layers' activations differ (${trace.activations.slice(0, -1).map(typedWord).join(', ')}), and --activation sets one for all`);
   flags.set('output', trace.activations.at(-1)!);
   flags.set('loss', trace.loss);
   const { init, biasInit, lsuv } = trace.run;
   const initValue = lsuv ? (init === LSUV_BUILD.init ? LSUV : undefined) : initFlagValue(init, WEIGHT_INIT_FORMS);
   if (initValue !== undefined) flags.set(OPTION_FLAGS.init, initValue);
   else if (init === undefined) unsaid.set(OPTION_FLAGS.init, 'it does not record its weights\' initialisation');
-  else unsaid.set(OPTION_FLAGS.init, lsuv ? `LSUV rescaled ${JSON.stringify(init)} weights, and --init lsuv starts from ${LSUV_BUILD.init} ones` : `its initialisation ${JSON.stringify(init)} is no --init form`);
+  else unsaid.set(OPTION_FLAGS.init, lsuv ? `LSUV rescaled ${shown(init)} weights, and --init lsuv starts from ${LSUV_BUILD.init} ones` : `its initialisation ${shown(init)} is no --init form`);
   const biasValue = initFlagValue(biasInit, BIAS_INIT_FORMS);
   if (biasValue !== undefined) flags.set(OPTION_FLAGS.biasInit, biasValue);
-  else unsaid.set(OPTION_FLAGS.biasInit, biasInit === undefined ? 'it does not record its biases\' initialisation' : `its bias initialisation ${JSON.stringify(biasInit)} is no --bias-init form`);
+  else unsaid.set(OPTION_FLAGS.biasInit, biasInit === undefined ? 'it does not record its biases\' initialisation' : `its bias initialisation ${shown(biasInit)} is no --bias-init form`);
   return { flags, unsaid };
 }
 

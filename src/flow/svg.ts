@@ -11,7 +11,7 @@
  * range by changing that viewBox alone (and redrawing the x ticks, up to the plot's data-last where it
  * has one: a heatmap's last traced step, short of its plot's right edge).
  */
-import { cutText, invalidOption, shown } from '../errors.js';
+import { characterCount, cutText, invalidOption, shown } from '../errors.js';
 import { HEATMAP_NO_VALUE, HEATMAP_OFF_SCALE, HEATMAP_ZERO, heatmapColor, layerColor, SERIES_COLORS } from './chart-colors.js';
 import { unbrokenPercents } from '../percent-text.js';
 import { layerRowFromTop } from './layer-rows.js';
@@ -271,10 +271,10 @@ function extent(values: number[], log: boolean): [number, number] {
 export function legendLines(name: string): string[] {
   const lines: string[] = [];
   for (const word of name.split(' ')) {
-    // Counted and cut by code point, as cutText does: a cut inside an emoji drew half of it.
-    const piece = [...word].length > LEGEND_CHARS ? cutText(word, LEGEND_CHARS - 1, '…') : word;
+    // Counted and cut by code point, as cutText does: a cut inside an emoji drew half of it, and a line of them fitted half as many.
+    const piece = characterCount(word) > LEGEND_CHARS ? cutText(word, LEGEND_CHARS - 1, '…') : word;
     const last = lines.length - 1;
-    if (last >= 0 && lines[last].length + 1 + piece.length <= LEGEND_CHARS) lines[last] += ` ${piece}`;
+    if (last >= 0 && characterCount(lines[last]) + 1 + characterCount(piece) <= LEGEND_CHARS) lines[last] += ` ${piece}`;
     else lines.push(piece);
   }
   return lines;

@@ -26,3 +26,20 @@ describe("studyRun's words for a trace's optimiser", () => {
     expect(said).toBe(`--optimizer has no '${'a'.repeat(39)}😀…'`);
   });
 });
+
+describe("studyRun's words for a trace's activations and initialisation", () => {
+  const unsaid = (activations: string[], init: unknown, biasInit: unknown) => {
+    const sizes = [2, ...activations.slice(1).map(() => 3), 2];
+    const trace = new Trace({ sizes, activations: activations as never, loss: 'cross-entropy', every: 1, run: { learningRate: 0.1, batchSize: 8, init, biasInit } as never });
+    const { train } = studyRun(trace, known, undefined);
+    return 'unsaid' in train ? train.unsaid : new Map<string, string>();
+  };
+
+  it('quotes the names and settings a trace file holds: nothing reaches the terminal raw', () => {
+    const said = unsaid(['sigmoid', 'tan\u009bh', 'softmax'], { name: 'evil\u202e', std: 1 }, { name: 'odd\u0085', value: 1 });
+    for (const text of said.values()) expect(hasUnsafe(text), text).toBe(false);
+    expect(said.get('activation')).toBe("its hidden layers' activations differ ('sigmoid', $'tan\\u009bh'), and --activation sets one for all");
+    expect(said.get('init')).toBe('its initialisation {"name":"evil\\u202e","std":1} is no --init form');
+    expect(said.get('bias-init')).toBe('its bias initialisation {"name":"odd\\u0085","value":1} is no --bias-init form');
+  });
+});

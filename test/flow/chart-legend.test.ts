@@ -24,6 +24,12 @@ describe('line chart legend', () => {
     expect(legendLines('😀'.repeat(22))).toEqual(['😀'.repeat(22)]);
   });
 
+  it('fits words to a line by code point: two words of 10 emoji share one line of 21, as two of 10 letters do', () => {
+    expect(legendLines(`${'😀'.repeat(10)} ${'😀'.repeat(10)}`)).toEqual([`${'😀'.repeat(10)} ${'😀'.repeat(10)}`]);
+    expect(legendLines(`${'a'.repeat(10)} ${'a'.repeat(10)}`)).toEqual([`${'a'.repeat(10)} ${'a'.repeat(10)}`]);
+    expect(legendLines(`${'😀'.repeat(11)} ${'😀'.repeat(11)}`)).toEqual(['😀'.repeat(11), '😀'.repeat(11)]);
+  });
+
   it('draws each wrapped line, keeps the whole name as the title, and moves the next entry down; a name that fits is written as before', () => {
     const series = ['plain-sigmoid, 5 layers, lr 0.1', 'ReLU + batch norm, 32 layers', 'short'].map((name, k) => ({ name, xs: [1, 2], ys: [0.1 * k, 0.2 * k] }));
     const legend = legendOf(lineChart({ id: 'c', title: 't', xLabel: 'x', yLabel: 'y', series }));
