@@ -42,6 +42,7 @@ import { checkNetwork, type Network } from '../api/network.js';
 import { MODEL } from '../model.js';
 import { checkOptimizer, checkOptimizerFor, checkStateKind, type Optimizer, type OptimizerState } from '../optim/optimizer.js';
 import { OPTIMIZERS, optimizerNames } from '../optim/index.js';
+import { savedSettingProblem } from '../optim/recorded-settings.js';
 import { crc32 } from './crc32.js';
 import { chainFanIns, recordedInitialisation, type DenseFanIn } from '../init/initialisation.js';
 import { namedDenseFanIns } from '../layers/spec.js';
@@ -146,7 +147,7 @@ export function checkedCheckpoint(checkpoint: Checkpoint, fail: Fail = badModel,
   if (o === undefined || o === null) return checked;
   if (!isRecord(o)) throw fail('optimizer', `expected an optimiser's state() or nothing, got ${describeValue(o)}`);
   const name = readName(o.name, 'optimizer.name', fail);
-  const scalars = readScalars(o.scalars, 'optimizer.scalars', fail);
+  const scalars = readScalars(o.scalars, 'optimizer.scalars', name, fail);
   const tensors: unknown = o.tensors;
   if (!Array.isArray(tensors) || tensors.length > CHECKPOINT_LIMITS.maxOptimizerTensors) {
     throw fail('optimizer.tensors', `expected an array of at most ${grouped(CHECKPOINT_LIMITS.maxOptimizerTensors)} tensors`);
@@ -337,7 +338,7 @@ export function checkpointFromJSON(json: unknown, seed = 1): Checkpoint {
   if (o === null || o === undefined) return { model, step, rng, ...trainedOn };
   if (!isRecord(o)) throw badModel('training.optimizer', 'expected an object or null');
   const name = readName(o.name, 'training.optimizer.name');
-  const scalars = readScalars(o.scalars, 'training.optimizer.scalars');
+  const scalars = readScalars(o.scalars, 'training.optimizer.scalars', name);
   if (!Array.isArray(o.tensors) || o.tensors.length > CHECKPOINT_LIMITS.maxOptimizerTensors) {
     throw badModel('training.optimizer.tensors', `expected an array of at most ${grouped(CHECKPOINT_LIMITS.maxOptimizerTensors)} arrays`);
   }
@@ -467,7 +468,8 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
       if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw badModel(`header.optimizer.lengths[${i}]`, `expected a whole number ≥ 0, got ${describeValue(n)}`);
       return n;
     });
-    optimizerHeader = { name: readName(o.name, 'header.optimizer.name'), scalars: readScalars(o.scalars, 'header.optimizer.scalars'), lengths };
+    const name = readName(o.name, 'header.optimizer.name');
+    optimizerHeader = { name, scalars: readScalars(o.scalars, 'header.optimizer.scalars', name), lengths };
   }
 
   // The payload must hold exactly what the header describes: checked before allocating it.
@@ -546,13 +548,20 @@ function readName(value: unknown, where: string, fail: Fail = badModel): string 
   return value;
 }
 
-function readScalars(value: unknown, where: string, fail: Fail = badModel): Record<string, number> {
+/**
+ * The scalars of a state saved by optimiser `name`: finite numbers, and a setting within its own range
+ * (savedSettingProblem), refused here, where the file is read, rather than by restoreOptimizer after a
+ * network was built from it.
+ */
+function readScalars(value: unknown, where: string, name: string, fail: Fail = badModel): Record<string, number> {
   if (!isRecord(value)) throw fail(where, 'expected an object of numbers');
   const entries = Object.entries(value);
   if (entries.length > CHECKPOINT_LIMITS.maxOptimizerScalars) throw fail(where, `more than ${grouped(CHECKPOINT_LIMITS.maxOptimizerScalars)} entries`);
   const scalars: Record<string, number> = {};
   for (const [key, v] of entries) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw fail(`${where}.${key}`, `${describeValue(v)} is not a finite number`);
+    const problem = savedSettingProblem(name, key, v);
+    if (problem !== undefined) throw fail(where, problem);
     scalars[key] = v;
   }
   return scalars;

@@ -151,10 +151,33 @@ function pairRule(low: string, high: string, strict: boolean): SettingRule {
   };
 }
 
-/** A setting's range without the bound another setting sets (checked as a rule: pairsOf). */
+/** A setting's range without the bound another setting sets (checked as a rule: pairsOf), which a state need not record. */
 function ownBounds(range: SettingRange): Range {
   const { minSetting, maxSetting, ...bounds } = range;
   if (minSetting !== undefined) delete bounds.above;
   if (maxSetting !== undefined) delete bounds.below;
   return bounds;
+}
+
+/**
+ * Scalars a state records under the name of one of its optimiser's settings that are state, not that
+ * setting: Levenberg–Marquardt's mu is the current μ, which its steps move (down to the smallest
+ * double, up to muMax), where the mu option only starts it (levenberg-marquardt.ts' state()).
+ */
+const STATE_NAMED_AS_SETTING: Readonly<Record<string, readonly string[]>> = { 'levenberg-marquardt': ['mu'] };
+
+/**
+ * What a reader of a saved state (a checkpoint file) refuses in its scalar `key` of value `value`,
+ * saved by optimiser `name`: a setting (SETTING_RANGES) recorded outside its own range, which no
+ * optimiser takes and restore() would refuse as damaged, said as restore says it; undefined where the
+ * value is within it, or `key` is no setting of a built-in `name` (a step count, a plugin's scalar) or
+ * is state (STATE_NAMED_AS_SETTING). A bound another setting sets is restore()'s to check: the state
+ * may not record that setting (Levenberg–Marquardt's muMax is bounded by the mu option).
+ */
+export function savedSettingProblem(name: string, key: string, value: number): string | undefined {
+  // Own keys only: a state's scalar named 'constructor' or '__proto__' is no setting.
+  const ranges: Readonly<Record<string, SettingRange>> = Object.hasOwn(SETTING_RANGES, name) ? (SETTING_RANGES as Record<string, Record<string, SettingRange>>)[name] : {};
+  if (!Object.hasOwn(ranges, key) || (Object.hasOwn(STATE_NAMED_AS_SETTING, name) && STATE_NAMED_AS_SETTING[name].includes(key))) return undefined;
+  const problem = rangeProblem(value, key, ownBounds(ranges[key]));
+  return problem && `${problem}: the ${key} option refuses it too, so no ${name} can resume this state (it is damaged)`;
 }

@@ -1,0 +1,84 @@
+// An optimiser setting a checkpoint records outside the range its constructor takes (adam's beta1 1.5, −1 or 1e308,
+// sgd's momentum 1, L-BFGS's memory 2.5) is refused where the file is read (JSON and binary alike), BAD_MODEL_FILE naming
+// the key, as restoreOptimizer words it: before, the readers took it, a network was built from the file, and only
+// the restore refused it. A scalar that is state (Levenberg–Marquardt's mu: the current μ, which its steps move) or
+// no setting (a step count, a plugin's scalar) is left to what reads it.
+import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { checkpointBytes, checkpointFromJSON, checkpointOf, checkpointToJSON, decodeCheckpoint, encodeCheckpoint, networkFromCheckpoint, restoreOptimizer, type Checkpoint } from '../../src/io/checkpoint.js';
+import { createOptimizer } from '../../src/optim/index.js';
+import { expectError } from '../util/expect-error.js';
+
+const NET = { sizes: [3, 4, 2], activation: 'tanh', output: 'softmax', backend: 'ref', seed: 7 } as const;
+const x = [Float32Array.of(0.1, -0.4, 0.9), Float32Array.of(0.7, 0.2, -0.3)];
+const y = [Float32Array.of(1, 0), Float32Array.of(0, 1)];
+
+/** A real checkpoint of a network trained a step by optimiser `spec`, with `scalars` changed. */
+async function saved(spec: { name: string }, scalars: Record<string, number>): Promise<Checkpoint> {
+  // Levenberg–Marquardt takes the quadratic cost only.
+  const net = await createNetwork(spec.name === 'levenberg-marquardt' ? { ...NET, output: 'linear', loss: 'mse' } : NET);
+  const optimizer = createOptimizer(net, spec as never);
+  net.train(x, y, { epochs: 1, batchSize: 2, optimizer });
+  const checkpoint = checkpointOf(net, optimizer);
+  net.dispose();
+  return { ...checkpoint, optimizer: { ...checkpoint.optimizer!, scalars: { ...checkpoint.optimizer!.scalars, ...scalars } } };
+}
+
+/** The checkpoint as a JSON file's text, as the writer would give it unchecked. */
+function jsonText(checkpoint: Checkpoint, scalars: Record<string, number>): string {
+  const file = checkpointToJSON({ ...checkpoint, optimizer: { ...checkpoint.optimizer!, scalars: {} } });
+  file.training.optimizer!.scalars = { ...checkpoint.optimizer!.scalars, ...scalars };
+  return JSON.stringify(file);
+}
+
+describe('a checkpoint recording a setting outside its range is refused when read', () => {
+  it.each([
+    ['adam', 'beta1', 1.5, 'expected a finite number ≥ 0 and < 1'],
+    ['adam', 'beta1', -1, 'expected a finite number ≥ 0 and < 1'],
+    ['adam', 'beta1', 1e308, 'expected a finite number ≥ 0 and < 1'],
+    ['adam', 'epsilon', 0, 'expected a finite number > 0'],
+    ['sgd', 'momentum', 1, 'expected a finite number ≥ 0 and < 1'],
+    ['lbfgs', 'memory', 2.5, 'expected a finite whole number ≥ 1 and ≤ 1000'],
+  ] as const)('%s %s %s', async (name, key, value, expected) => {
+    const good = await saved({ name }, {});
+    const bad = { ...good, optimizer: { ...good.optimizer!, scalars: { ...good.optimizer!.scalars, [key]: value } } };
+    const said = `${key}: ${expected}, got ${value === 1e308 ? '1e\\+308' : value}: the ${key} option refuses it too, so no ${name} can resume this state \\(it is damaged\\)$`;
+    await expectError(() => checkpointFromJSON(jsonText(good, { [key]: value })), 'BAD_MODEL_FILE', new RegExp(`^training\\.optimizer\\.scalars: ${said}`));
+    await expectError(() => decodeCheckpoint(checkpointBytes(bad)), 'BAD_MODEL_FILE', new RegExp(`^header\\.optimizer\\.scalars: ${said}`));
+    // The writers hold to the readers' rules: nothing is made that its reader refuses.
+    for (const [who, write] of [['encodeCheckpoint', encodeCheckpoint], ['checkpointToJSON', checkpointToJSON]] as const) {
+      let written: unknown;
+      await expectError(() => (written = write(bad)), 'INVALID_OPTION', new RegExp(`^${who}: checkpoint\\.optimizer\\.scalars: ${said}`));
+      expect(written).toBeUndefined();
+    }
+  });
+
+  it('reads the same setting within its range, and the restore takes it', async () => {
+    const good = await saved({ name: 'adam' }, {});
+    const read = checkpointFromJSON(jsonText(good, {}));
+    expect(read.optimizer!.scalars.beta1).toBe(good.optimizer!.scalars.beta1);
+    expect(Array.from(decodeCheckpoint(encodeCheckpoint(good)).optimizer!.tensors[0])).toEqual(Array.from(good.optimizer!.tensors[0]));
+    const net = await networkFromCheckpoint(read);
+    restoreOptimizer(createOptimizer(net, { name: 'adam' }), read.optimizer);
+    expect(net.step).toBe(good.step);
+    net.dispose();
+  });
+
+  it("leaves Levenberg–Marquardt's mu, which is state, to the restore; and a plugin's scalars and step counts to their readers", async () => {
+    // μ moved far below the mu option by steps that decreased the loss (its floor is the smallest double): a state, read as it is.
+    const lm = await saved({ name: 'levenberg-marquardt' }, { mu: Number.MIN_VALUE });
+    const read = decodeCheckpoint(checkpointBytes(lm));
+    expect(read.optimizer!.scalars.mu).toBe(Number.MIN_VALUE);
+    expect(checkpointFromJSON(jsonText(lm, {})).optimizer!.scalars.mu).toBe(Number.MIN_VALUE);
+    // A μ that no state holds is the restore's to refuse, naming it.
+    const negative = await saved({ name: 'levenberg-marquardt' }, { mu: -1 });
+    const net = await networkFromCheckpoint(decodeCheckpoint(checkpointBytes(negative)));
+    await expectError(() => restoreOptimizer(createOptimizer(net, { name: 'levenberg-marquardt' } as never), negative.optimizer), 'INVALID_OPTION', /^levenberg-marquardt: restore: scalars\.mu: expected a finite number > 0 and ≤ 10000000000, got -1$/);
+    net.dispose();
+    // No setting of a built-in: a plugin's beta1, adam's step count, a key named like Object's members.
+    const adam = await saved({ name: 'adam' }, {});
+    const plugin = { ...adam, optimizer: { ...adam.optimizer!, name: 'my-adam', scalars: { beta1: 1.5 } } };
+    expect(decodeCheckpoint(checkpointBytes(plugin)).optimizer!.scalars.beta1).toBe(1.5);
+    expect(checkpointFromJSON(jsonText(adam, { step: 12, constructor: 3 })).optimizer!.scalars.constructor).toBe(3);
+  });
+});
