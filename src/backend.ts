@@ -64,22 +64,36 @@ class CountedKernels<K extends Kernels> {
     const kernels = (this.kernels ??= this.create());
     this.users++;
     let released = false;
+    let held: K | undefined;
     const release = () => {
       if (released) return;
       released = true;
       if (--this.users > 0 || this.kernels !== kernels) return;
       this.kernels = undefined;
+      if (held !== undefined) LET_GO.add(held);
       // dispose() is synchronous: whatever closing involves (workers leaving) finishes in the background.
       kernels.then(this.close).catch(() => {});
     };
     try {
-      return { kernels: await kernels, release };
+      held = await kernels;
+      return { kernels: held, release };
     } catch (error) {
       if (this.kernels === kernels) this.kernels = undefined;
       release();
       throw error;
     }
   }
+}
+
+/**
+ * Counted kernels let go when their last user was disposed. A dataset made by net.dataset(x, y) holds no
+ * share of its network's kernels, so it can outlive them: a network then refuses it saying so (wasLetGo).
+ */
+const LET_GO = new WeakSet<Kernels>();
+
+/** Whether `kernels` are shared kernels that were let go when the last network or dataset holding them was disposed. */
+export function wasLetGo(kernels: Kernels): boolean {
+  return LET_GO.has(kernels);
 }
 
 /** The wasm backend shared by every network that asks for 'wasm': one instance, one memory, dropped with its last network. */

@@ -7,7 +7,7 @@
  */
 import { checkSeed, checkKnownKeys, keysOf } from '../checks.js';
 import { euclideanNorm } from '../norm.js';
-import { BACKEND_OPTIONS, networkOn, type BackendOptions } from '../backend.js';
+import { BACKEND_OPTIONS, networkOn, wasLetGo, type BackendOptions } from '../backend.js';
 import { kernelsForUsers, uncheckedKernels } from '../checked-kernels.js';
 import { isRowsShaped, ROW_LABELS, rowCount, toMatrix, type RowLabels, type Rows } from '../data/matrix.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
@@ -343,7 +343,8 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   /** A dataset's rows, checked to be in this network's memory and of its sizes. */
   private residentOf(data: Dataset, label = ROW_LABELS.dataset): TrainingRows<T> {
     // Both unwrapped: a network built by hand on the exported kernels (new Network(exported, config)) runs them checked.
-    if (uncheckedKernels(data.kernels) !== uncheckedKernels(this.#kernels)) throw foreignDataset(label, data.kernels.name, this.#kernels.name);
+    const theirs = uncheckedKernels(data.kernels);
+    if (theirs !== uncheckedKernels(this.#kernels)) throw wasLetGo(theirs) ? letGoDataset(label, theirs.name) : foreignDataset(label, theirs.name, this.#kernels.name);
     const rows = (data as Dataset<T>).resident();
     if (rows.inputs.cols !== this.inputSize || rows.targets.cols !== this.outputSize) {
       throw new GradscopeError(
@@ -790,6 +791,18 @@ function refuseNoRows(rows: number, method: string): void {
 function foreignDataset(label: string, theirs: string, ours: string): GradscopeError {
   const where = theirs === ours ? `another ${theirs} instance's memory than the network's (dataset.kernels is not net.kernels: each instance has memory of its own)` : `another backend's memory (${theirs}; the network's: ${ours})`;
   return invalidOption(`${label}: its rows live in ${where}; make it with net.dataset(x, y), or createDataset(x, y, { backend: net.kernels })`);
+}
+
+/**
+ * The refusal of a dataset (named `label`) whose rows live in shared kernels (named `theirs`) let go when the
+ * network that made it (net.dataset, which holds no share of them) and every other on them were disposed: said
+ * as what happened, where "another instance's memory" named no cause.
+ */
+function letGoDataset(label: string, theirs: string): GradscopeError {
+  return new GradscopeError(
+    'DISPOSED',
+    `${label}: its rows live in a ${theirs} instance let go when the last network on it was disposed (a dataset made by net.dataset(x, y) holds no share of its network's backend; one made by createDataset holds it until its own dispose()); make it again with net.dataset(x, y), or createDataset(x, y, { backend: net.kernels })`,
+  );
 }
 
 /** The refusal of targets (named `label`) given beside a Dataset, which holds its own: they would be silently ignored. */
