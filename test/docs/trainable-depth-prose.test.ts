@@ -1,0 +1,156 @@
+// docs/trainable-depth.md's prose quotes numbers of the committed run (docs/data/trainable-depth.json)
+// beside its rendered tables: the budget, the goal's figures, the per-layer decay, the budget sweep's
+// plateau, Adam's seconds, the gradient-noise control. test/docs/trainable-depth-tables.test.ts keeps
+// the tables in step with that file; this keeps the sentences: each number is read from the page and
+// re-computed from the run, so a new run that moves one fails here until the text is rewritten.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseStudyJson } from '../../scripts/trainable-depth-tables.js';
+import { GRADIENT_NOISE, SECOND_ORDER_BATCH, SGD_RECIPE, SIGMOID_SGD, TRAINABLE_DEPTH_REMEDIES } from '../../src/studies/trainable-depth-remedies.js';
+
+const root = new URL('../../', import.meta.url);
+const doc = readFileSync(new URL('docs/trainable-depth.md', root), 'utf8').replace(/\s+/g, ' ');
+const run = parseStudyJson(readFileSync(new URL('docs/data/trainable-depth.json', root), 'utf8'));
+const sweep = run.budgetSweep!;
+const BATCH = SGD_RECIPE.batchSize!;
+
+/** The numbers of the one place `pattern` matches in the page (it must match exactly once). */
+function quoted(pattern: RegExp): string[] {
+  const places = [...doc.matchAll(new RegExp(pattern.source, 'g'))];
+  expect(places.length, `docs/trainable-depth.md: ${pattern.source}`).toBe(1);
+  return places[0].slice(1);
+}
+const num = (text: string) => Number(text.replace(/,/g, ''));
+/** "3.0·10⁻⁸" or "6·10¹²" as a number. */
+const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+function power(text: string): number {
+  const [mantissa, exponent] = text.split('·10');
+  const digits = [...exponent].map((c) => (c === '⁻' ? '-' : String(SUPERSCRIPT.indexOf(c)))).join('');
+  return Number(mantissa) * 10 ** Number(digits);
+}
+/** `value` as the page rounds it: to the significant digits `text` shows. */
+function sameTo(text: string, value: number): void {
+  const shown = text.includes('·10') ? power(text) : num(text);
+  const digits = text.replace(/·10.*/, '').replace(/[^0-9]/g, '').replace(/^0+/, '').replace(/0+$/, '').length || 1;
+  expect(Number(value.toPrecision(digits)), `${text} against ${value}`).toBe(Number(shown.toPrecision(digits)));
+}
+const row = (remedy: string, depth: number) => run.rows.find((r) => r.remedy === remedy && r.depth === depth)!;
+const percent = (fraction: number) => (fraction * 100).toFixed(1);
+
+describe("docs/trainable-depth.md's prose against the committed run", () => {
+  it("lists the code's remedies, which the committed run trained with the code's settings", () => {
+    const keys = [...doc.matchAll(/\| `([a-z-]+)` \|/g)].map((m) => m[1]);
+    expect(keys).toEqual(TRAINABLE_DEPTH_REMEDIES.map((r) => r.key));
+    expect(run.remedies.map((r) => [r.key, r.settings])).toEqual(TRAINABLE_DEPTH_REMEDIES.map((r) => [r.key, r.settings]));
+    const [momentum, rate, batch] = quoted(/one recipe: SGD, momentum ([\d.]+), learning rate ([\d.]+), batches of (\d+)\./);
+    expect(SGD_RECIPE).toEqual({ optimizer: { name: 'sgd', momentum: num(momentum) }, learningRate: num(rate), batchSize: num(batch) });
+    expect(quoted(/Nielsen trains his \(plain SGD at ([\d.]+);/)).toEqual([String(SIGMOID_SGD.learningRate)]);
+    expect(quoted(/variance ([\d.]+)\/\(1 \+ t\)\^([\d.]+) on every gradient \(η = ([\d.]+),/).map(Number)).toEqual([GRADIENT_NOISE.eta, GRADIENT_NOISE.gamma, GRADIENT_NOISE.eta]);
+  });
+
+  it('states the data and the budget the run used', () => {
+    const [train, test] = quoted(/([\d,]+) for training and the next ([\d,]+) held out/);
+    expect([num(train), num(test)]).toEqual([run.trainRows, run.testRows]);
+    const [steps, perEpoch, last, secondOrder] = quoted(/([\d,]+) steps of 32 \((\d+) per epoch, the last batch of each epoch (\d+) digits\), or (\d+) steps of 1,000/);
+    const batches = Math.ceil(run.trainRows / BATCH);
+    expect(num(perEpoch)).toBe(batches);
+    expect(num(last)).toBe(run.trainRows - (batches - 1) * BATCH);
+    expect(num(steps)).toBe(batches * run.epochs);
+    expect(row('plain-sigmoid', 2).steps).toBe(num(steps));
+    expect(num(secondOrder)).toBe(Math.ceil(run.trainRows / SECOND_ORDER_BATCH) * run.epochs);
+    expect(row('kfac', 2).steps).toBe(num(secondOrder));
+  });
+
+  it("states issue 14's goal as the run judged it", () => {
+    const [deepest, deepestAccuracy, next, nextAccuracy] = quoted(/stops earlier, between (\d+) \(([\d.]+) %\) and (\d+) \(([\d.]+) %\) hidden layers/);
+    expect(run.goal.plainSigmoidStops.met).toBe(false);
+    expect(num(deepest)).toBe(run.goal.plainSigmoidStops.deepest);
+    expect(deepestAccuracy).toBe(percent(row('plain-sigmoid', num(deepest)).testAccuracy!));
+    expect(nextAccuracy).toBe(percent(row('plain-sigmoid', num(next)).testAccuracy!));
+    const [fraction, ratio] = quoted(/already 1\/([\d,]+) of its last's \(([\d.]+)\)/);
+    const atNext = row('plain-sigmoid', num(next)).firstToLastAtInit!;
+    sameTo(fraction, 1 / atNext);
+    sameTo(ratio, atNext);
+    const hundred = quoted(/\*\*At least one remedy trains 100 hidden layers to ≥ 90 %: met\*\* — orthogonal-tanh \(([\d.]+) %\), batch-norm-sigmoid \(([\d.]+) %\) and ReZero \(([\d.]+) %\)/);
+    expect(run.goal.hundredLayers.remedies).toEqual(['orthogonal-tanh', 'batch-norm-sigmoid', 'rezero']);
+    expect(hundred).toEqual(run.goal.hundredLayers.remedies.map((remedy) => percent(row(remedy, 100).testAccuracy!)));
+  });
+
+  it('gives the accuracies the kernel change of 696ca9a left (the values after it)', () => {
+    expect(quoted(/lsuv's deepest ≥ 90 % went from 20 to (\d+) \(([\d.]+) % at 20\)/)).toEqual([String(run.deepest.find((d) => d.remedy === 'lsuv')!.depth), percent(row('lsuv', 20).testAccuracy!)]);
+    expect(quoted(/batch-norm-sigmoid's from 50 to (\d+) \(([\d.]+) % at 100/)).toEqual([String(run.deepest.find((d) => d.remedy === 'batch-norm-sigmoid')!.depth), percent(row('batch-norm-sigmoid', 100).testAccuracy!)]);
+    expect(quoted(/plain tanh at 100 layers went from 10.5 to ([\d.]+) %/)).toEqual([percent(row('plain-tanh', 100).testAccuracy!)]);
+    expect(run.goal.hundredLayers.remedies.length).toBe(3);
+    expect(doc).toContain('so three remedies, not two, train 100 layers');
+  });
+
+  it("says where the second-order and noise remedies stop running, as the run's rows do", () => {
+    const [hessianFree, kfac, noise] = quoted(/Hessian-free runs up to (\d+) hidden layers and K-FAC up to (\d+) .* gradient noise up to the paper's (\d+) layers/);
+    for (const [remedy, depth] of [['hessian-free', hessianFree], ['kfac', kfac], ['gradient-noise', noise]] as const) {
+      const ran = run.rows.filter((r) => r.remedy === remedy && r.notRun === undefined).map((r) => r.depth);
+      expect(Math.max(...ran), remedy).toBe(num(depth));
+      expect(TRAINABLE_DEPTH_REMEDIES.find((r) => r.key === remedy)!.maxDepth?.depth, remedy).toBe(num(depth));
+      expect(run.rows.filter((r) => r.remedy === remedy && r.notRun !== undefined).every((r) => r.depth > num(depth))).toBe(true);
+    }
+  });
+
+  it("quotes Adam's and SGD's seconds on the sigmoid network from the table", () => {
+    const [adam50, sgd50, adam100, sgd100] = quoted(/\(the table above: ([\d.]+) against ([\d.]+) s at 50 hidden layers, ([\d.]+) against ([\d.]+) s at 100\)/);
+    expect([adam50, sgd50, adam100, sgd100]).toEqual([row('adam', 50), row('plain-sigmoid', 50), row('adam', 100), row('plain-sigmoid', 100)].map((r) => r.seconds!.toFixed(1)));
+  });
+
+  it("derives the per-layer decay from the run's ratios at initialisation", () => {
+    const decay = quoted(/0\.00047\^\(1\/4\) = ([\d.]+), \(3\.0·10⁻⁸\)\^\(1\/9\) = ([\d.]+), \(8\.0·10⁻¹⁷\)\^\(1\/19\) = ([\d.]+); σ'\(0\) = 1\/4 times √\(n · Var w\) = √\(1\/3\) for U\[±1\/√n\] is ([\d.]*\d)/);
+    const atInit = [5, 10, 20].map((depth) => row('plain-sigmoid', depth).firstToLastAtInit!);
+    // The page takes the roots of the ratios as the tables print them (two digits).
+    const printed = atInit.map((r) => Number(r.toPrecision(2)));
+    expect(printed).toEqual([0.00047, 3.0e-8, 8.0e-17]);
+    expect(decay).toEqual([...printed.map((r, i) => (r ** (1 / [4, 9, 19][i])).toFixed(3)), (0.25 * Math.sqrt(1 / 3)).toFixed(3)]);
+    const [times10, times20] = quoted(/whose first layer starts ([\d,]+) and (6·10¹²) times further behind than at 5/);
+    sameTo(times10, atInit[0] / atInit[1]);
+    sameTo(times20, atInit[0] / atInit[2]);
+  });
+
+  it("describes the 5-layer plateau and the deeper networks' 64× rows as the sweep recorded them", () => {
+    const own = (remedy: string, depth: number, budget: number) => sweep.rows.find((r) => r.remedy === remedy && r.depth === depth && r.budget === budget && r.ownLearningRate)!;
+    const [twenty, twentyTimes, ninety, ninetyTimes] = quoted(/first passes 20 % held-out accuracy after ([\d,]+) steps \((\d+)× the budget\), 90 % at step ([\d,]+) \((\d+)×\)/);
+    const curve = sweep.curves.find((c) => c.remedy === 'plain-sigmoid' && c.depth === 5 && c.learningRate === 0.5)!;
+    const budgetSteps = row('plain-sigmoid', 5).steps!;
+    const firstAt = (goal: number) => curve.steps[curve.testAccuracy.findIndex((a) => a >= goal)];
+    expect(num(twenty)).toBe(firstAt(0.2));
+    expect(num(ninety)).toBe(firstAt(0.9));
+    expect(num(ninety)).toBe(own('plain-sigmoid', 5, 64).firstStepAtGoal);
+    expect([num(twentyTimes), num(ninetyTimes)]).toEqual([num(twenty), num(ninety)].map((s) => Math.floor(s / budgetSteps)));
+    const creeping = quoted(/its first ÷ last ratio creeping up \(([\d.]+), ([\d.]+), ([\d.]+)\)/);
+    expect(creeping).toEqual([1, 4, 16].map((b) => own('plain-sigmoid', 5, b).firstToLastAtEnd!.toPrecision(2)));
+    const [accuracy, loss, ratio] = quoted(/ends at ([\d.]+) % with training loss ([\d.]+) and a ratio of ([\d.]+) at 64×/);
+    const end5 = own('plain-sigmoid', 5, 64);
+    expect([accuracy, loss, ratio]).toEqual([percent(end5.testAccuracy!), end5.trainLoss!.toFixed(3), end5.firstToLastAtEnd!.toPrecision(2)]);
+    const [deepLoss, ratio10, ratio20] = quoted(/training loss (2\.30), ratio (2\.6·10⁻⁷) and (3\.2·10⁻¹⁶) at 64×/);
+    for (const depth of [10, 20]) expect(own('plain-sigmoid', depth, 64).trainLoss!.toFixed(2)).toBe(deepLoss);
+    sameTo(ratio10, own('plain-sigmoid', 10, 64).firstToLastAtEnd!);
+    sameTo(ratio20, own('plain-sigmoid', 20, 64).firstToLastAtEnd!);
+    const [steps, epochs] = quoted(/trained once to 64× the budget \(([\d,]+) steps, ([\d,]+) epochs\)/);
+    expect([num(steps), num(epochs)]).toEqual([64 * budgetSteps, 64 * sweep.epochs]);
+    expect(own('plain-sigmoid', 5, 64).steps).toBe(num(steps));
+  });
+
+  it("states the learning-rate grid's and Adam's sweep rows", () => {
+    const grid = sweep.rows.filter((r) => r.remedy === 'plain-sigmoid' && r.depth === 5 && r.budget === 1);
+    const [a, b, c, accuracy, lifted] = quoted(/([\d.]+), ([\d.]+) and ([\d.]+) all leave 5 layers at ([\d.]+) % \(lr 2 lifts the ratio to ([\d.]+) but not the accuracy\)/);
+    expect([a, b, c].map(Number)).toEqual(sweep.learningRateGrid.learningRates);
+    for (const r of grid) expect(percent(r.testAccuracy!)).toBe(accuracy);
+    expect(grid.find((r) => r.learningRate === 2)!.firstToLastAtEnd!.toPrecision(2)).toBe(lifted);
+    const [adamStep, adam4] = quoted(/trains 5 layers within the 1× budget \(90 % at step ([\d,]+), ([\d.]+) % at 4×\)/);
+    const adam = (budget: number) => sweep.rows.find((r) => r.remedy === 'adam' && r.depth === 5 && r.budget === budget)!;
+    expect(num(adamStep)).toBe(adam(1).firstStepAtGoal);
+    expect(adam4).toBe(percent(adam(4).testAccuracy!));
+  });
+
+  it('states the gradient-noise result against its control', () => {
+    const [noise5, control5, noise10, control10] = quoted(/the noise does not help: ([\d.]+) % against ([\d.]+) % at 5 hidden layers, ([\d.]+) % against ([\d.]+) % at 10, both at chance at 20/);
+    expect([noise5, control5, noise10, control10]).toEqual([row('gradient-noise', 5), row('relu-poor-init', 5), row('gradient-noise', 10), row('relu-poor-init', 10)].map((r) => percent(r.testAccuracy!)));
+    for (const remedy of ['gradient-noise', 'relu-poor-init']) expect(row(remedy, 20).testAccuracy).toBeLessThan(0.11);
+    expect(doc).toContain('**Not reproduced** at η = 0.01');
+  });
+});
