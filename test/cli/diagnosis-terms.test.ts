@@ -92,17 +92,17 @@ describe("diagnose()'s remedies in a printer's terms", () => {
     const rates = { settings: [{ option: 'optimizer' as const, value: "{ name: 'sgd', layerRates: [4, 1] }", layerRates: [4, 1] }] };
     expect(remedyText(rates, remedyTerms(run, undefined))).toBe("optimizer: { name: 'sgd', layerRates: [4, 1] } (train() option: no command-line flag takes its value)");
     // A network train cannot make: its network's remedies by the API; its training's still by the rerun.
-    const blocks: RunOnCommandLine = { rerun: run.rerun, train: { cannot: 'gradscope train cannot make this network: its layers are layer specs (dense, batch-norm, activation)' } };
+    const blocks: RunOnCommandLine = { rerun: run.rerun, train: { cannot: "gradscope train cannot make this network: its layers are layer specs ('dense', 'batch-norm', 'activation')" } };
     expect(remedyText(relu, remedyTerms(blocks, undefined))).toBe(
-      "activation: 'relu', init: 'he-normal', learningRate: 0.1 (createNetwork and train() options: gradscope train cannot make this network: its layers are layer specs (dense, batch-norm, activation)) — or: " +
-        "activation: 'tanh' (createNetwork option: gradscope train cannot make this network: its layers are layer specs (dense, batch-norm, activation))",
+      "activation: 'relu', init: 'he-normal', learningRate: 0.1 (createNetwork and train() options: gradscope train cannot make this network: its layers are layer specs ('dense', 'batch-norm', 'activation')) — or: " +
+        "activation: 'tanh' (createNetwork option: gradscope train cannot make this network: its layers are layer specs ('dense', 'batch-norm', 'activation'))",
     );
     expect(remedyText({ settings: [{ option: 'clipNorm', value: '1', flagValue: '1' }] }, remedyTerms(blocks, undefined))).toBe("gradscope study --model 'my model.json' --data 'my data.json' --epochs 4 --learning-rate 0.5 --momentum 0.5 --clip-norm 1");
     // A setting of the run train cannot spell stands in the way unless the remedy replaces it.
-    const mixed: RunOnCommandLine = { train: { ...(run.train as Exclude<RunOnCommandLine['train'], { cannot: string }>), unsaid: new Map([['activation', "its hidden layers' activations differ (sigmoid, tanh)"]]) } };
+    const mixed: RunOnCommandLine = { train: { ...(run.train as Exclude<RunOnCommandLine['train'], { cannot: string }>), unsaid: new Map([['activation', "its hidden layers' activations differ ('sigmoid', 'tanh')"]]) } };
     expect(remedyLines(relu, remedyTerms(mixed, undefined))[0]).toMatch(/^gradscope train .*--activation relu/);
     expect(remedyText({ settings: [{ option: 'init', value: "'he-normal'", flagValue: 'he-normal' }] }, remedyTerms(mixed, undefined))).toBe(
-      "init: 'he-normal' (createNetwork option: gradscope train cannot make this run: its hidden layers' activations differ (sigmoid, tanh))",
+      "init: 'he-normal' (createNetwork option: gradscope train cannot make this run: its hidden layers' activations differ ('sigmoid', 'tanh'))",
     );
   });
 

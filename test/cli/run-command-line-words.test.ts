@@ -42,4 +42,11 @@ describe("studyRun's words for a trace's activations and initialisation", () => 
     expect(said.get('init')).toBe('its initialisation {"name":"evil\\u202e","std":1} is no --init form');
     expect(said.get('bias-init')).toBe('its bias initialisation {"name":"odd\\u0085","value":1} is no --bias-init form');
   });
+
+  it("quotes a blocks trace's layer types the same way in why train cannot make it", () => {
+    const blocks = { layers: [{ name: '0', type: 'dense' }, { name: '1', type: 'batch\u202enorm' }, { name: '2', type: 'dense' }], residuals: [] } as never;
+    const trace = new Trace({ sizes: [4, 3, 3, 2], activations: ['linear', 'linear', 'linear'], loss: 'mse', every: 1, blocks });
+    const { train } = studyRun(trace, known, undefined);
+    expect(train).toEqual({ cannot: "gradscope train cannot make this run: its layers are layer specs ('dense', $'batch\\u202enorm'), which --layers cannot spell" });
+  });
 });
