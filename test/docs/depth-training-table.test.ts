@@ -12,6 +12,7 @@ import { depthTrainingTable } from '../../src/cli/commands/study-depth.js';
 import { depthInitialisationTable } from '../../src/studies/depth-report.js';
 import { grouped } from '../../src/counted.js';
 import { VERDICT_FIGURE_HEADING } from '../../src/flow/diagnose.js';
+import { loadMnist } from '../../src/data/mnist.js';
 import { DEPTH_SEEDS, NIELSEN_RATIOS, runDepthStudy, type DepthStudyResult } from '../../src/studies/depth.js';
 import { tableStarting } from '../util/markdown-tables.js';
 
@@ -84,5 +85,51 @@ describe("the docs' study (a) training tables", () => {
     const studies = tableStarting(STUDIES, '| network | first ÷ last, epoch ');
     expect(studies.header).toEqual(['network', `first ÷ last, epoch ${first} → ${last}`, printed.header[3], `cross-entropy on the ${digits} digits`, printed.header[5], printed.header[6]]);
     expect(studies.rows).toEqual(printed.rows.map((row) => [row[0], `${ratio(row[1])} → ${ratio(row[2])}`, ...row.slice(3, 7)]));
+  });
+});
+
+// docs/studies.md's paragraph after its table quotes the deepest network's trace (truth37, 2026-12-05: backed by nothing before).
+describe("docs/studies.md's account of the deepest network's 500 epochs", () => {
+  const prose = STUDIES.text.replace(/\s+/g, ' ');
+  const quoted = (pattern: RegExp) => {
+    const places = [...prose.matchAll(new RegExp(pattern.source, 'g'))];
+    expect(places.length, pattern.source).toBe(1);
+    return places[0].slice(1);
+  };
+  const twoDigits = (value: number) => Number(value.toPrecision(2));
+
+  it('gives the range of first ÷ last over every epoch, and the fall of each hidden layer\'s ‖∂C/∂b‖, as its trace records them', () => {
+    const trace = result.networks.at(-1)!.training!.trace;
+    const hidden = trace.layers - 1;
+    const first = trace.series('biasGradNorm', 0);
+    const last = trace.series('biasGradNorm', hidden - 1);
+    const ratios = Array.from(first, (value, i) => value / last[i]);
+    expect(ratios).toHaveLength(500);
+    const [low, high, slowLow, slowHigh] = quoted(/the ratio stays between ([\d.]+) and ([\d.]+) over all 500 epochs \(the first hidden layer learns (\d+)–(\d+)× slower than the last throughout\)/).map(Number);
+    expect([low, high]).toEqual([Math.min(...ratios), Math.max(...ratios)].map(twoDigits));
+    expect([slowLow, slowHigh]).toEqual([1 / Math.max(...ratios), 1 / Math.min(...ratios)].map(twoDigits));
+    const falls = quoted(/its hidden layers' ‖∂C\/∂b‖ fall (\d+)×, (\d+)×, (\d+)× and (\d+)× \(first to last\)/).map(Number);
+    expect(falls).toEqual(Array.from({ length: hidden }, (_, l) => {
+      const series = trace.series('biasGradNorm', l);
+      return Math.round(series[0] / series[series.length - 1]);
+    }));
+  });
+
+  it("says the two deepest networks' loss is that of predicting each class's frequency among the 1,000 digits", async () => {
+    const { y } = (await loadMnist({ take: { train: result.rows } })).train;
+    const frequency = Array.from({ length: y.cols }, (_, j) => {
+      let count = 0;
+      for (let r = 0; r < y.rows; r++) count += y.data[r * y.cols + j];
+      return count / y.rows;
+    });
+    // The networks' sigmoid outputs with binary cross-entropy: each output's loss at the frequency is its binary entropy.
+    const entropy = frequency.reduce((sum, f) => sum - f * Math.log(f) - (1 - f) * Math.log(1 - f), 0);
+    const [loss, accuracy] = quoted(/learn only the class frequencies \(([\d.]+) is the loss of predicting, for every digit, each class's frequency among the 1,000; ([\d.]+) % test accuracy\)/);
+    expect(loss).toBe(entropy.toFixed(3));
+    for (const network of result.networks.slice(-2)) {
+      // They end at 3.236 and 3.237: within a thousandth and a half of the frequencies' loss.
+      expect(Math.abs(network.training!.finalLoss - entropy)).toBeLessThan(0.0015);
+      expect((network.training!.testAccuracy * 100).toFixed(1)).toBe(accuracy);
+    }
   });
 });
