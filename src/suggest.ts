@@ -13,7 +13,16 @@ export function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-/** The candidate nearest to `word` within a third of its length (at least 1, at most 3 edits), else the one candidate that begins with it, if any. */
+/** The first letters of a name's words, lower case ('learning-rate' and 'learningRate': 'lr'); '' for a one-word name. */
+function initials(name: string): string {
+  const words = name.split(/-|(?=[A-Z])/).filter(Boolean);
+  return words.length < 2 ? '' : words.map((word) => word[0].toLowerCase()).join('');
+}
+
+/**
+ * The candidate nearest to `word` within a third of its length (at least 1, at most 3 edits), else the one candidate
+ * that begins with it, else the one whose words' initials it is (`lr` for `learning-rate`), if any.
+ */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   if (word.length > 64) return undefined; // no one mistypes 64 characters; the distance table would be large
   // A word that differs only in case is the typo (`Y` for `y`), before any other at the same distance.
@@ -27,10 +36,13 @@ export function closest(word: string, candidates: readonly string[]): string | u
     const distance = editDistance(word, candidate);
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
-  if (best !== undefined || word.length < 3) return best;
+  if (best !== undefined) return best;
   // A word cut short (`--batch` for `--batch-size`) is the one candidate it begins, when only one does.
-  const extended = candidates.filter((candidate) => candidate.startsWith(word));
-  return extended.length === 1 ? extended[0] : undefined;
+  const extended = word.length < 3 ? [] : candidates.filter((candidate) => candidate.startsWith(word));
+  if (extended.length === 1) return extended[0];
+  // An abbreviation by initials (`--lr`, PyTorch scripts' name for the learning rate; `bs`), when only one name has them.
+  const abbreviated = word.length < 2 ? [] : candidates.filter((candidate) => initials(candidate) === lower);
+  return abbreviated.length === 1 ? abbreviated[0] : undefined;
 }
 
 /** `; did you mean X?` when a candidate is close, else ''. */

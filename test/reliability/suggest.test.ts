@@ -18,6 +18,15 @@ describe('closest', () => {
     expect(closest('zzz', ['epochs', 'x'])).toBeUndefined();
   });
 
+  it("takes a word's initials for the one name whose words they begin (newuser37: train --lr 0.1 named no flag)", () => {
+    expect(closest('lr', ['epochs', 'learning-rate', 'batch-size'])).toBe('learning-rate');
+    expect(closest('bs', ['epochs', 'learningRate', 'batchSize'])).toBe('batchSize');
+    expect(closest('LR', ['learning-rate'])).toBe('learning-rate');
+    expect(closest('lr', ['learning-rate', 'leaky-relu'])).toBeUndefined();
+    expect(closest('l', ['learning-rate'])).toBeUndefined();
+    expect(closest('lr', ['lr-schedule'])).toBeUndefined();
+  });
+
   it('says nothing when no candidate is close', () => {
     expect(didYouMean('qqqqqq', ['epochs'])).toBe('');
     expect(didYouMean('epoch', ['epochs'], (c) => `'${c}'`)).toBe("; did you mean 'epochs'?");
@@ -48,6 +57,15 @@ describe('the API suggests what the CLI suggests', () => {
     const word = suggested(cli.stderr);
     expect(word, cli.stderr).toBeDefined();
     expect(suggested(refused!.message), refused!.message).toBe(word);
+  });
+
+  it('takes --lr for --learning-rate, and the option lr for learningRate', async () => {
+    const cli = await runCliInProcess(['train', '--lr', '0.1']);
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toContain("unknown flag --lr for 'gradscope train'; did you mean --learning-rate?");
+    const net = await createNetwork({ sizes: [4, 3, 2], backend: 'ref' });
+    expect(() => net.train(X, Y, { lr: 0.1 } as never)).toThrow(/did you mean 'learningRate'\?/);
+    net.dispose();
   });
 
   it('suggests nothing for a value that is no string, nor for a word far from every name', async () => {
