@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseStudyJson } from '../../scripts/trainable-depth-tables.js';
+import { QUICK_STUDY } from '../../src/studies/trainable-depth.js';
 import { GRADIENT_NOISE, SECOND_ORDER_BATCH, SGD_RECIPE, SIGMOID_SGD, TRAINABLE_DEPTH_REMEDIES } from '../../src/studies/trainable-depth-remedies.js';
 
 const root = new URL('../../', import.meta.url);
@@ -152,5 +153,67 @@ describe("docs/trainable-depth.md's prose against the committed run", () => {
     expect([noise5, control5, noise10, control10]).toEqual([row('gradient-noise', 5), row('relu-poor-init', 5), row('gradient-noise', 10), row('relu-poor-init', 10)].map((r) => percent(r.testAccuracy!)));
     for (const remedy of ['gradient-noise', 'relu-poor-init']) expect(row(remedy, 20).testAccuracy).toBeLessThan(0.11);
     expect(doc).toContain('**Not reproduced** at η = 0.01');
+  });
+});
+
+// docs/studies.md's study (c) section quotes the same run in its own sentences (truth37, 2026-12-05).
+describe("docs/studies.md's study (c) prose against the committed run", () => {
+  const studies = readFileSync(new URL('docs/studies.md', root), 'utf8').replace(/\s+/g, ' ');
+  const inStudies = (pattern: RegExp) => {
+    const places = [...studies.matchAll(new RegExp(pattern.source, 'g'))];
+    expect(places.length, `docs/studies.md: ${pattern.source}`).toBe(1);
+    return places[0].slice(1);
+  };
+  const PAPERS = { 'paper-batch-norm': 'Ioffe & Szegedy', 'paper-selu': 'Klambauer et al.', 'paper-rezero': 'Bachlechner et al.' } as const;
+  const findings = (id: keyof typeof PAPERS) => run.papers.find((p) => p.title.startsWith(PAPERS[id]))!.findings.join(' ');
+
+  it('gives the ratios and accuracies that explain where remedies stop', () => {
+    const [low, high] = inStudies(/Orthogonal tanh keeps the ratio between ([\d.]+) and ([\d.]+) at every depth/);
+    const orthogonal = run.depths.map((d) => row('orthogonal-tanh', d).firstToLastAtInit!);
+    expect([low, high]).toEqual([Math.min(...orthogonal), Math.max(...orthogonal)].map((r) => r.toPrecision(2)));
+    expect(inStudies(/Glorot-initialised tanh falls to ([\d.]+) at 100 layers and reaches ([\d.]+) % there/)).toEqual([row('plain-tanh', 100).firstToLastAtInit!.toPrecision(2), percent(row('plain-tanh', 100).testAccuracy!)]);
+    expect(inStudies(/batch norm before each sigmoid starts at ([\d.]+) at 100 layers: the three train 100 layers \(([\d.]+), ([\d.]+) and ([\d.]+) %\)/)).toEqual([
+      row('batch-norm-sigmoid', 100).firstToLastAtInit!.toPrecision(2),
+      ...['orthogonal-tanh', 'rezero', 'batch-norm-sigmoid'].map((remedy) => percent(row(remedy, 100).testAccuracy!)),
+    ]);
+    sameTo(inStudies(/plain residual blocks without normalisation \((3\.8·10³) at 50 layers; at the 4th step/)[0], row('residual', 50).firstToLastAtInit!);
+    expect(row('residual', 50).stopped).toMatch(/^epoch 1, batch 4 \(step 4\)/);
+    const [bnRatio, bnAccuracy] = inStudies(/batch norm with relu \((1\.4·10³) at 50, ([\d.]+) %\)/);
+    sameTo(bnRatio, row('batch-norm-relu', 50).firstToLastAtInit!);
+    expect(bnAccuracy).toBe(percent(row('batch-norm-relu', 50).testAccuracy!));
+    expect(inStudies(/Hessian-free lifts the 10-layer ratio to ([\d.]+) but ends at ([\d.]+) %/)).toEqual([row('hessian-free', 10).firstToLastAtEnd!.toPrecision(2), percent(row('hessian-free', 10).testAccuracy!)]);
+    expect(inStudies(/\((\d+\.\d) % against (\d+\.\d) % without it at 5 layers, (\d+\.\d) % against (\d+\.\d) % at 10\)/)).toEqual([row('gradient-noise', 5), row('relu-poor-init', 5), row('gradient-noise', 10), row('relu-poor-init', 10)].map((r) => percent(r.testAccuracy!)));
+  });
+
+  it("describes --quick's preset as QUICK_STUDY holds it", () => {
+    const [remedies, depths, epochs] = inStudies(/`--quick` \((\d+) remedies at ([\d, and]+?) layers, (\d+) epochs, no papers, no sweep;/);
+    expect(Number(remedies)).toBe(QUICK_STUDY.remedies.length);
+    expect(depths.split(/, | and /).map(Number)).toEqual([...QUICK_STUDY.depths]);
+    expect(Number(epochs)).toBe(QUICK_STUDY.epochs);
+  });
+
+  it("gives the 5-layer plateau's steps as the budget sweep recorded them", () => {
+    const curve = sweep.curves.find((c) => c.remedy === 'plain-sigmoid' && c.depth === 5 && c.learningRate === 0.5)!;
+    const firstAt = (goal: number) => curve.steps[curve.testAccuracy.findIndex((a) => a >= goal)];
+    const [twenty, ninety, times, end] = inStudies(/\(20 % after ([\d,]+) steps, 90 % at step ([\d,]+), (\d+)× the budget\) and ends at ([\d.]+) %/);
+    expect([num(twenty), num(ninety), num(times)]).toEqual([firstAt(0.2), firstAt(0.9), Math.floor(firstAt(0.9) / row('plain-sigmoid', 5).steps!)]);
+    expect(end).toBe(percent(sweep.rows.find((r) => r.remedy === 'plain-sigmoid' && r.depth === 5 && r.budget === 64 && r.ownLearningRate)!.testAccuracy!));
+  });
+
+  it("quotes the papers' experiments as the run's findings state them", () => {
+    const batchNorm = inStudies(/with batch norm ([\d.]+) % after ([\d,]+) steps against ([\d.]+) % without, ([\d.]+) % against ([\d.]+) % at the end: higher both times, but by ([\d.]+) and ([\d.]+) points, within two standard errors of the difference \(([\d.]+) and ([\d.]+) points/);
+    const [withEarly, step, withoutEarly, withEnd, withoutEnd, gapEarly, gapEnd, seEarly, seEnd] = batchNorm;
+    expect(findings('paper-batch-norm')).toContain(`with batch norm ${withEarly} % at step ${step} and ${withEnd} % at step`);
+    expect(findings('paper-batch-norm')).toContain(`without ${withoutEarly} % at step ${step} and ${withoutEnd} % at step`);
+    expect(findings('paper-batch-norm')).toContain(`differences ${gapEarly} and ${gapEnd} points, against 2 standard errors of ${seEarly} and ${seEnd} points`);
+    const bands = inStudies(/\(([\d.]+), ([\d.]+) and ([\d.]+) wide against ([\d.]+), ([\d.]+) and ([\d.]+) without: ([\d.]+×), ([\d.]+×), ([\d.]+×)\)/);
+    expect(findings('paper-batch-norm')).toContain(`bands ${bands[3]}, ${bands[4]}, ${bands[5]} wide without batch norm and ${bands[0]}, ${bands[1]}, ${bands[2]} with it; ${bands[6]}, ${bands[7]}, ${bands[8]} as wide`);
+    const [s8, s16, s32, b8, b16, b32] = inStudies(/SNNs end at training loss ([\d.]+), ([\d.]+), ([\d.]+) against ([\d.]+), ([\d.]+), ([\d.]+) for relu \+ batch norm/);
+    for (const [layers, snn, bn] of [[8, s8, b8], [16, s16, b16], [32, s32, b32]]) expect(findings('paper-selu')).toContain(`${layers} layers: training loss after 15 epochs ${snn} (SNN) against ${bn} (ReLU + batch norm)`);
+    const rises = inStudies(/relu \+ batch norm's training loss rose from one epoch to the next (\d+), (\d+) and (\d+) times in 15/).map(Number);
+    const said = [...findings('paper-selu').matchAll(/0 times in 15 for the SNN and (\w+) (?:times )?for ReLU \+ batch norm/g)].map((m) => (m[1] === 'once' ? 1 : Number(m[1])));
+    expect(said).toEqual(rises);
+    const [rezero, residual] = inStudies(/\(the authors' notebook, on the digits\): ([\d.]+) against ([\d.]+) after 10 epochs of Adagrad/);
+    expect(findings('paper-rezero')).toContain(`${rezero} (ReZero) against ${residual} (residual); epochs to reach ${residual}: 1 and`);
   });
 });
