@@ -6,10 +6,10 @@
  * newuser27: `convert model.json model.json` rewrote a checkpoint as a model file with no word, and
  * `study --model` then found no record of its training rows.
  */
-import { realpath } from 'node:fs/promises';
 import { grouped } from '../counted.js';
 import { invalidOption } from '../errors.js';
 import { andList } from '../list-text.js';
+import { sameFile } from '../io/file-access.js';
 import { isCheckpointFile, readCheckpoint } from '../io/files.js';
 import { filesWrittenBy, type InteropFormat } from '../io/model-formats.js';
 import type { TrainedOn } from '../trained-on.js';
@@ -35,13 +35,12 @@ async function trainingLeftBy(input: string): Promise<string | undefined> {
 const formatText = (format: InteropFormat) => ({ gradscope: "gradscope's JSON model file", tfjs: 'a tfjs model', onnx: 'an ONNX file', safetensors: 'a safetensors file' })[format];
 
 /**
- * The file among `written` (every file writing OUT writes or removes: OUT itself, or a tfjs folder's
- * model.json and shards) that is `input` by its real path, or undefined (a file not yet written is not).
+ * The file among `written` (every file writing OUT writes or removes: OUT itself, or a tfjs folder's model.json and
+ * shards) whose writing replaces `input` (sameFile: the rule every command's files are checked by), or undefined.
  */
 async function inputAmong(input: string, written: string[]): Promise<string | undefined> {
-  const real = await realpath(input).catch(() => undefined);
-  const reals = await Promise.all(written.map((file) => realpath(file).catch(() => undefined)));
-  return real === undefined ? undefined : written[reals.indexOf(real)];
+  for (const file of written) if (await sameFile(input, file)) return file;
+  return undefined;
 }
 
 /**

@@ -16,7 +16,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readlink, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { describeValue, GradscopeError, invalidOption, ioError, type ErrorCode } from '../errors.js';
 import { notJsonMessage } from '../json-syntax.js';
@@ -84,18 +84,41 @@ async function writeSynced(path: string, bytes: Uint8Array | string): Promise<vo
 }
 
 /**
- * The file a write to `path` replaces: a symbolic link's target (the link stays a link), and
- * never anything but a regular file (a device, a pipe, a folder or a path ending in a slash is
- * refused, not replaced).
+ * The file a write to `path` replaces: a symbolic link's target, a dangling one's too (the file it points at is created:
+ * the link stays a link), and never anything but a regular file (a device, a pipe, a folder, a path ending in a slash or
+ * links that go round in a loop are refused, not replaced).
  */
 async function replaceable(path: string): Promise<string> {
   // Said before the system's ENOTDIR, which reads as if a folder on the way were a file.
   if (path.endsWith('/') || path.endsWith(sep)) throw new GradscopeError('IO_ERROR', `${shellWord(path)}: cannot write (a path ending in '${path.slice(-1)}' names a folder, not a file)`);
-  const target = await realpath(path).catch(() => path); // a path that does not exist yet is written as it is
+  const target = await linkEnd(path);
+  // rename() replaces a link itself: a loop's would have become a file where the user has a link.
+  if (target === undefined) throw new GradscopeError('IO_ERROR', `${shellWord(path)}: cannot write (its symbolic links go round in a loop)`);
   const info = await stat(target).catch(() => undefined);
   if (info?.isDirectory()) throw new GradscopeError('IO_ERROR', `${shellWord(path)}: cannot write (it is a folder)`);
   if (info && !info.isFile()) throw new GradscopeError('IO_ERROR', `${shellWord(path)}: cannot write (not a regular file; gradscope replaces only files)`);
   return target;
+}
+
+/** How many symbolic links one path may pass through before it is taken for a loop: Linux's MAXSYMLINKS. */
+const MAX_LINKS = 40;
+
+/**
+ * Where `path` leads, absolute: its symbolic links followed to a file, or to the name a dangling one points at (a file not
+ * yet written), its folder's links followed where the folder exists; undefined where the links go round in a loop.
+ */
+async function linkEnd(path: string): Promise<string | undefined> {
+  const real = await realpath(path).catch(() => undefined);
+  if (real !== undefined) return real;
+  let current = resolve(path);
+  for (let links = 0; links <= MAX_LINKS; links++) {
+    const folder = dirname(current);
+    current = join(await realpath(folder).catch(() => folder), basename(current));
+    const target = await readlink(current).catch(() => undefined);
+    if (target === undefined) return current;
+    current = resolve(dirname(current), target);
+  }
+  return undefined;
 }
 
 /** Refuses (INVALID_OPTION naming `who`) a path that is no non-empty string: the first check of every public function taking a file path. */
@@ -169,21 +192,28 @@ export async function checkWritable(path: string): Promise<void> {
 }
 
 /**
- * Whether two paths name one file: where both exist, the same device and inode (a symbolic or hard link, `./a` and `a`);
- * where neither does, the same name in the same folder once that folder's links are followed. A path that exists and one
- * that does not are two files.
+ * Whether writing either path would replace the file the other names (gradscope writes by renaming a new file over the
+ * old: writeFileAtomic): both lead to one name (linkEnd: `./a` and `a`, a symbolic link, a dangling one and the file it
+ * points at, a link to a folder on the way), or to one existing file under two names a case-insensitive or normalising
+ * file system (macOS's, Windows') takes for one. Two hard links of one file are two names: writing one leaves the other
+ * as it was. A path whose links go round in a loop is no other file (reading or writing it fails, and says so).
  */
 export async function sameFile(a: string, b: string): Promise<boolean> {
-  const [first, second] = await Promise.all([stat(a).catch(() => undefined), stat(b).catch(() => undefined)]);
-  if (first && second) return first.dev === second.dev && first.ino === second.ino;
-  if (first || second) return false;
-  return (await resolvedName(a)) === (await resolvedName(b));
+  const [first, second] = await Promise.all([linkEnd(a), linkEnd(b)]);
+  if (first === undefined || second === undefined) return false;
+  return first === second || (await oneEntry(first, second));
 }
 
-/** `path` absolute, its folder's symbolic links followed (the folder as given where it cannot be resolved). */
-async function resolvedName(path: string): Promise<string> {
-  const folder = resolve(dirname(path));
-  return join(await realpath(folder).catch(() => folder), basename(path));
+/**
+ * Whether two existing paths (linkEnd's) in one folder are one entry spelt two ways (`Model.json` and `model.json` where
+ * the file system ignores case), not two hard links: both are one file, and the folder lists only one of the names.
+ */
+async function oneEntry(first: string, second: string): Promise<boolean> {
+  if (dirname(first) !== dirname(second)) return false;
+  const [one, other] = await Promise.all([stat(first).catch(() => undefined), stat(second).catch(() => undefined)]);
+  if (!one || !other || one.dev !== other.dev || one.ino !== other.ino) return false;
+  const names = await readdir(dirname(first)).catch(() => [] as string[]);
+  return !(names.includes(basename(first)) && names.includes(basename(second)));
 }
 
 /** Creates the folder `path` and its parents if missing (only for gradscope's own default folders, such as the main job's reports/). */

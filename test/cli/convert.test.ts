@@ -2,7 +2,7 @@
 // runs, the content decides what an input holds (docs/interop.md's `convert model.json
 // model.safetensors` failed: model.json was taken for tfjs), and bad files or names get a one-line
 // error and exit 1.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -162,6 +162,12 @@ describe('gradscope convert', async () => {
       // newuser29 found the note's old form ('not written: … holds the model …: the step (4) and RNG state a run resumes from and … stay in …') awkward.
       expect(run.stdout.split('\n')[1]).toBe(`  ${at('ckpt.json')} is a checkpoint: ${at(out)}, ${format}, holds only the model and the record of the rows that trained it; ${at('ckpt.json')} alone keeps ${held}`);
     }
+    // A hard link of IN is another name: the write renames a new file over that name, and IN keeps the checkpoint.
+    linkSync(at('ckpt.json'), at('ckpt-hard-link.json'));
+    const hard = await runCliInProcess(['convert', at('ckpt.json'), at('ckpt-hard-link.json')]);
+    expect([hard.code, hard.stderr]).toEqual([0, '']);
+    expect(hard.stdout.split('\n')[1]).toMatch(/is a checkpoint: .*ckpt-hard-link\.json, gradscope's JSON model file, holds only the model/);
+    expect(readFileSync(at('ckpt.json'))).toEqual(before);
     // A tfjs OUT is a folder: its model.json (or shard) may be IN, and writing it would replace the checkpoint (the note said it stayed).
     mkdirSync(at('run'));
     writeFileSync(at('run/model.json'), before);

@@ -3,11 +3,11 @@
 // folder; reads of what was opened, to its end (pipes and /proc files too); IO_ERROR naming the file.
 import { execFileSync } from 'node:child_process';
 import { open } from 'node:fs/promises';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkWritable, readFileBytes, writeFileAtomic, writeFolderAtomic } from '../../src/io/file-access.js';
+import { checkWritable, readFileBytes, sameFile, writeFileAtomic, writeFolderAtomic } from '../../src/io/file-access.js';
 import { loadModel } from '../../src/io/files.js';
 import { readModelFile } from '../../src/io/model-formats.js';
 import { runCliInProcess } from '../util/cli.js';
@@ -46,6 +46,19 @@ describe('writeFileAtomic', () => {
     await expectError(() => writeFileAtomic(at('absent/x.json'), 'x'), 'IO_ERROR', /x\.json: cannot write \(the folder .*absent does not exist\)/);
   });
 
+  it('writes through a dangling symbolic link: the file it points at is created and the link stays (the link was replaced by a file)', async () => {
+    mkdirSync(at('later'));
+    symlinkSync('later/new.json', at('dangling.json')); // relative: from the link's folder
+    await writeFileAtomic(at('dangling.json'), 'new');
+    expect(lstatSync(at('dangling.json')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(at('later/new.json'), 'utf8')).toBe('new');
+    symlinkSync(at('loop-b'), at('loop-a'));
+    symlinkSync(at('loop-a'), at('loop-b'));
+    await expectError(() => writeFileAtomic(at('loop-a'), 'x'), 'IO_ERROR', /loop-a: cannot write \(its symbolic links go round in a loop\)$/);
+    await expectError(() => checkWritable(at('loop-a')), 'IO_ERROR', /loop-a: cannot write \(its symbolic links go round in a loop\)$/);
+    expect([lstatSync(at('loop-a')).isSymbolicLink(), lstatSync(at('loop-b')).isSymbolicLink()]).toEqual([true, true]);
+  });
+
   it('refuses to write a file at a path ending in a slash, naming it a folder (was: ENOTDIR: not a directory)', async () => {
     await expectError(() => writeFileAtomic(at('new-folder/'), 'x'), 'IO_ERROR', /new-folder\/: cannot write \(a path ending in '\/' names a folder, not a file\)$/);
     await expectError(() => checkWritable(at('new-folder/')), 'IO_ERROR', /new-folder\/: cannot write \(a path ending in '\/' names a folder/); // --csv, --html: before any work
@@ -68,6 +81,39 @@ describe('checkWritable, before any work', () => {
   it('holds for reports too: writeReport creates no folder (as saveModel and convert)', async () => {
     await expectError(() => writeReport(at('nowhere/r.html'), { runs: [] }), 'IO_ERROR', /r\.html: cannot write \(the folder .*nowhere does not exist\)/);
     expect(readdirSync(folder)).not.toContain('nowhere');
+  });
+});
+
+describe('sameFile: whether writing one path replaces the file the other names', () => {
+  it('follows symbolic links, dangling ones too, and the folders on the way; two hard links are two files', async () => {
+    mkdirSync(at('same/sub'), { recursive: true });
+    writeFileSync(at('same/a.json'), 'a');
+    symlinkSync(at('same/a.json'), at('same/link-a.json'));
+    symlinkSync('sub', at('same/sub-link'));
+    symlinkSync('../not-yet.json', at('same/sub/to-new.json')); // dangling, relative to its folder
+    symlinkSync(at('same/to-new-again.json'), at('same/chain.json'));
+    symlinkSync(at('same/sub/to-new.json'), at('same/to-new-again.json'));
+    linkSync(at('same/a.json'), at('same/hard-a.json'));
+    linkSync(at('same/a.json'), at('same/sub/hard-a.json'));
+    symlinkSync(at('same/loop-2'), at('same/loop-1'));
+    symlinkSync(at('same/loop-1'), at('same/loop-2'));
+    const cases: [string, string, boolean][] = [
+      ['same/a.json', 'same/sub/../a.json', true],
+      ['same/link-a.json', 'same/a.json', true],
+      ['same/sub-link/to-new.json', 'same/not-yet.json', true], // was: false (a path that exists and one that does not)
+      ['same/chain.json', 'same/not-yet.json', true], // two dangling links in a row
+      ['same/not-yet.json', 'same/other-new.json', false],
+      ['same/hard-a.json', 'same/a.json', false], // was: true (one inode)
+      ['same/sub/hard-a.json', 'same/link-a.json', false],
+      ['same/loop-1', 'same/loop-2', false],
+    ];
+    const answers = await Promise.all(cases.map(([a, b]) => Promise.all([sameFile(at(a), at(b)), sameFile(at(b), at(a))])));
+    expect(answers).toEqual(cases.map(([, , same]) => [same, same]));
+    // What the answers stand for: a write through the dangling link replaces not-yet.json, a write to a hard link leaves a.json.
+    await writeFileAtomic(at('same/chain.json'), 'through the links');
+    expect(readFileSync(at('same/not-yet.json'), 'utf8')).toBe('through the links');
+    await writeFileAtomic(at('same/hard-a.json'), 'new');
+    expect(readFileSync(at('same/a.json'), 'utf8')).toBe('a');
   });
 });
 
