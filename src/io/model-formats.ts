@@ -264,24 +264,40 @@ export async function readModelFile(path: string, options: ReadModelOptions = {}
   return inFile(path, () => {
     if (file.format === 'safetensors') return readSafetensors(bytes, importOptions);
     if (json === undefined) return modelOfGradscopeFile(bytes);
-    return file.format === 'tfjs' ? readTfjsLayersFile(path, importOptions, json) : modelOfGradscopeFile(json);
+    // The file itself is model.json, whatever its name (`--from tfjs` on model.txt): its shards sit beside it.
+    return file.format === 'tfjs' ? tfjsModelOf(path, json, importOptions) : modelOfGradscopeFile(json);
   });
 }
 
-/** Reads a tfjs model.json (or the folder holding it) and its weight shards, which must sit in its folder: a dense chain, or a block network gradscope wrote. */
-export async function readTfjsLayersFile(path: string, options: ImportOptions = {}, parsed?: unknown): Promise<ModelData | BlockModelData> {
+/**
+ * Reads a tfjs model.json (or the folder holding it) and its weight shards, which must sit in its folder: a dense chain,
+ * or a block network gradscope wrote. `options`: only `loss` applies (a tfjs model records its layers and activations:
+ * another option is refused, INVALID_OPTION); default {} (the loss from the file's metadata or training config, else the
+ * output's default, said in a note).
+ */
+export async function readTfjsLayersFile(path: string, options: ImportOptions = {}): Promise<ModelData | BlockModelData> {
   checkPath(path, 'readTfjsLayersFile');
+  // As readModelFile refuses them: an option a tfjs model does not read was ignored in silence.
+  checkKnownKeys(options, IMPORT_OPTION_NAMES, 'readTfjsLayersFile');
+  refuseUnreadOptions({ path, format: 'tfjs' }, options);
   const jsonPath = basename(path) === 'model.json' || extname(path) === '.json' ? path : join(path, 'model.json');
-  const json = parsed ?? (await readFileBytes(jsonPath, { maxBytes: FILE_LIMITS.maxJsonBytes }).catch((error: unknown) => {
+  const bytes = await readFileBytes(jsonPath, { maxBytes: FILE_LIMITS.maxJsonBytes }).catch((error: unknown) => {
     // A folder is read as a tfjs model folder: say so, or "/tmp/model.json: cannot read" names a file the user never gave.
     if (jsonPath !== path && error instanceof GradscopeError) throw new GradscopeError(error.code, `${shellWord(path)} is a folder, read as a tfjs model folder (its model.json and weight files): ${error.message}`);
     throw error;
-  }));
+  });
+  return tfjsModelOf(jsonPath, await inFile(jsonPath, () => parseJson(bytes)), options);
+}
+
+/**
+ * The model of `model`, the parsed content of the tfjs model.json at `jsonPath`, and of the weight shards its manifest names
+ * beside it: readTfjsLayersFile's reading once model.json is read (readModelFile has read and parsed it already).
+ */
+export async function tfjsModelOf(jsonPath: string, model: unknown, options: ImportOptions): Promise<ModelData | BlockModelData> {
   return inFile(jsonPath, async () => {
     // Checked as an object first: `null` and other non-objects reached `.weightsManifest` as a raw TypeError. Not through
     // parseModelJson, which parses a string as model.json's text: here a string is the file's JSON value (a model
     // encoded twice read as the model).
-    const model = json instanceof Uint8Array ? parseJson(json) : json;
     if (!isObject(model)) throw badModel('model.json', 'expected a JSON object');
     // model.json's own refusals first (its topology, loss, metadata), as fromTfjsLayers gives them; then its manifest's
     // weights and shard names, before any shard is read; then each group's shard files.

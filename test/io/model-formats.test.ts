@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GradscopeError } from '../../src/errors.js';
 import { saveModel } from '../../src/io/files.js';
-import { contentFormatOf, interopFormatOf, readModelFile, writeModelFile } from '../../src/io/model-formats.js';
+import { contentFormatOf, interopFormatOf, readModelFile, readTfjsLayersFile, writeModelFile } from '../../src/io/model-formats.js';
 import { toSafetensors } from '../../src/io/safetensors.js';
 import { toTfjsLayers } from '../../src/io/tfjs-layers.js';
 import { modelOf } from '../../src/io/model-data.js';
@@ -39,6 +39,13 @@ describe('model file formats', async () => {
     writeFileSync(join(folder, 'my-tfjs.json'), JSON.stringify(modelJson));
     writeFileSync(join(folder, 'weights.bin'), weightData);
     expect(await readModelFile(join(folder, 'my-tfjs.json'))).toMatchObject(model);
+    // Under a name that says no JSON, told by `format`: its shards were looked for in a folder of its name ('model.txt/weights.bin').
+    writeFileSync(join(folder, 'model.txt'), JSON.stringify(modelJson));
+    for (const format of ['tfjs', 'json'] as const) expect(await readModelFile(join(folder, 'model.txt'), { format })).toMatchObject(model);
+    await expect(readTfjsLayersFile(join(folder, 'my-tfjs.json'))).resolves.toMatchObject(model);
+    // Its options as readModelFile's: one a tfjs model does not read, or none of them, is refused (both were ignored).
+    await expect(readTfjsLayersFile(join(folder, 'my-tfjs.json'), { activation: 'relu' })).rejects.toThrow(/my-tfjs\.json: the activation option does not apply: a tfjs model records its layers and activations/);
+    await expect(readTfjsLayersFile(join(folder, 'my-tfjs.json'), { los: 'mse' } as never)).rejects.toThrow(/^readTfjsLayersFile: unknown option 'los'; did you mean 'loss'\?/);
   });
 
   it('writes and reads back every readable format unchanged', async () => {

@@ -13,7 +13,7 @@ import { GradscopeError, type ErrorCode } from '../../src/errors.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { checkpointBytes, checkpointFromJSON, checkpointOf, checkpointToJSON, decodeCheckpoint } from '../../src/io/checkpoint.js';
 import { crc32 } from '../../src/io/crc32.js';
-import { readTfjsLayersFile, writeModelFile } from '../../src/io/model-formats.js';
+import { tfjsModelOf, writeModelFile } from '../../src/io/model-formats.js';
 import { readModelJSON } from '../../src/network/model-file.js';
 import { blockModelFromSafetensors } from '../../src/io/safetensors-blocks.js';
 import { fromSafetensors, toSafetensors } from '../../src/io/safetensors.js';
@@ -132,7 +132,7 @@ describe('an odd value anywhere in a model file', async () => {
     const folder = join(mkdtempSync(join(tmpdir(), 'gradscope-odd-values-')), 'model');
     await writeModelFile(net, folder, 'tfjs');
     // A shard name changed to another file's: IO_ERROR, that file cannot be read.
-    expectRefusedOrRead(await oddValues(modelJson, (json) => readTfjsLayersFile(join(folder, 'model.json'), {}, json), ['BAD_MODEL_FILE', 'IO_ERROR']));
+    expectRefusedOrRead(await oddValues(modelJson, (json) => tfjsModelOf(join(folder, 'model.json'), json, {}), ['BAD_MODEL_FILE', 'IO_ERROR']));
   });
 
   it.each(nets)("%s: a JSON checkpoint's model and training sections", async (_, net) => {
