@@ -17,6 +17,7 @@
 import { LEAKY_RELU_SLOPE, type OutputActivation } from '../kernels.js';
 import { MODEL_FILE_TAG, parseModelJson } from '../network/model-file.js';
 import { describeValue, invalidOption } from '../errors.js';
+import { shapeText, shownShape } from '../shape-text.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
 import { BATCH_NORM_MOMENTUM, NORM_EPSILON, namedDenseFanIns, widthAfter, type CheckedSpec } from '../layers/spec.js';
 import { moduleIndices } from '../layers/block-layout.js';
@@ -27,7 +28,7 @@ import { BLOCK_FILE_VERSION } from './safetensors-blocks.js';
 import { recordedInitialisation } from '../init/initialisation.js';
 import { recordedTrainedOn } from '../trained-on.js';
 import { fileListItem } from '../layer-names.js';
-import { checkNotWholeTfjsModel, isObject, recordedMetadata, TFJS_WEIGHTS_FILE, topologyLayers, transpose, weightReader, type TfjsLayersModel, type TfjsModelJson, type TfjsWeightSpec } from './tfjs-format.js';
+import { batchInputWidth, checkNotWholeTfjsModel, isObject, recordedMetadata, TFJS_WEIGHTS_FILE, topologyLayers, transpose, weightReader, type TfjsLayersModel, type TfjsModelJson, type TfjsWeightSpec } from './tfjs-format.js';
 
 /** One weight of a planned layer: its tfjs name (`<layer>/<kind>`), the state_dict tensor it holds, and its tfjs shape. */
 interface PlannedWeight {
@@ -207,6 +208,11 @@ export function blockTfjsLayersReader(modelJson: unknown): (weightData: Uint8Arr
       if (field in planned.config && config[field] !== planned.config[field]) {
         throw badModel(`${here}.${field}`, `the specs make ${JSON.stringify(planned.config[field])}, got ${describeValue(config[field])}`);
       }
+    }
+    // The input width tfjs builds the model from (any was taken): another than the specs' is a model.json that tfjs reads
+    // as another network, or refuses, where gradscope read the specs' own.
+    if (i === 0 && batchInputWidth(config, here) !== inputs) {
+      throw badModel(`${here}.batch_input_shape`, `the specs make ${shapeText([null, inputs])} (${where}.inputs), got ${shownShape(config.batch_input_shape ?? config.batch_shape)}`);
     }
   });
   return (weightData) => {

@@ -125,6 +125,16 @@ export function transpose(values: Float32Array, rows: number, cols: number): Flo
   return out;
 }
 
+/** The feature width of a layer config's batch_input_shape (tfjs, Keras 2) or batch_shape (Keras 3), `[null, features]`; undefined where it has neither. */
+export function batchInputWidth(c: Record<string, unknown>, where: string): number | undefined {
+  const shape = c.batch_input_shape ?? c.batch_shape;
+  if (shape === undefined) return undefined;
+  if (!Array.isArray(shape) || shape.length !== 2 || typeof shape[1] !== 'number') {
+    throw badModel(`${where}.batch_input_shape`, `expected [null, features], got ${shownShape(shape)}`);
+  }
+  return shape[1];
+}
+
 /** A Sequential topology's layer configs and where the file holds them. */
 export interface TopologyLayers {
   layers: unknown[];

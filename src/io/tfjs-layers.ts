@@ -17,14 +17,13 @@ import { MODEL_FILE_TAG, MODEL_VERSION, parseModelJson, type ImportNotes, type M
 import type { Network } from '../api/network.js';
 import { checkKnownKeys, keysOf } from '../checks.js';
 import { describeValue, quoted } from '../errors.js';
-import { shownShape } from '../shape-text.js';
 import { badModel, exportSource, checkArchitecture, checkSizes, denseAsBlockModel, readActivation, readLoss } from './model-data.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { isBlockModel } from '../network/block-model-check.js';
 import { checkedBlockModelToTfjsLayers, isBlockTfjsModel, writeTfjsLayers } from './tfjs-blocks.js';
 import { fileListItem } from '../layer-names.js';
 import { UnstatedImportOptions } from './import-options.js';
-import { checkNotWholeTfjsModel, gradscopeMetadata, isObject, recordedMetadata, topologyLayers, transpose, weightReader, type TfjsLayersModel } from './tfjs-format.js';
+import { batchInputWidth, checkNotWholeTfjsModel, gradscopeMetadata, isObject, recordedMetadata, topologyLayers, transpose, weightReader, type TfjsLayersModel } from './tfjs-format.js';
 import { chainFanIns, recordedInitialisation } from '../init/initialisation.js';
 import { counted } from '../counted.js';
 import { recordedTrainedOn } from '../trained-on.js';
@@ -156,7 +155,7 @@ function readTopology(json: Record<string, unknown>, notes: string[]): DenseLaye
     const previous = dense[dense.length - 1];
     switch (layer.class_name) {
       case 'InputLayer':
-        declaredInputs = inputWidth(c, where);
+        declaredInputs = batchInputWidth(c, where);
         break;
       case 'Dense': {
         if (typeof c.units !== 'number') throw badModel(`${where}.units`, `expected a number, got ${describeValue(c.units)}`);
@@ -170,7 +169,7 @@ function readTopology(json: Record<string, unknown>, notes: string[]): DenseLaye
           units: c.units,
           activation: activation as OutputActivation,
           useBias: c.use_bias !== false,
-          inputs: inputWidth(c, where) ?? (dense.length === 0 ? (declaredInputs ?? builtWidth(layer, where)) : undefined),
+          inputs: batchInputWidth(c, where) ?? (dense.length === 0 ? (declaredInputs ?? builtWidth(layer, where)) : undefined),
         });
         break;
       }
@@ -202,20 +201,10 @@ function readTopology(json: Record<string, unknown>, notes: string[]): DenseLaye
   return dense;
 }
 
-/** The feature width of batch_input_shape (tfjs, Keras 2) or batch_shape (Keras 3). */
-function inputWidth(c: Record<string, unknown>, where: string): number | undefined {
-  const shape = c.batch_input_shape ?? c.batch_shape;
-  if (shape === undefined) return undefined;
-  if (!Array.isArray(shape) || shape.length !== 2 || typeof shape[1] !== 'number') {
-    throw badModel(`${where}.batch_input_shape`, `expected [null, features], got ${shownShape(shape)}`);
-  }
-  return shape[1];
-}
-
 /** Keras 3's first Dense may record its input only in build_config.input_shape. */
 function builtWidth(layer: Record<string, unknown>, where: string): number | undefined {
   const shape = isObject(layer.build_config) ? layer.build_config.input_shape : undefined;
-  return shape === undefined ? undefined : inputWidth({ batch_input_shape: shape }, where);
+  return shape === undefined ? undefined : batchInputWidth({ batch_input_shape: shape }, where);
 }
 
 /**

@@ -93,6 +93,24 @@ describe('tfjs layers import of block networks', () => {
     await bad((j) => (j.userDefinedMetadata.gradscope.batchesTracked['2.num_batches_tracked'] = -1), /^userDefinedMetadata\.gradscope\.batchesTracked\.2\.num_batches_tracked\[0\]: -1 is not a count/);
     await bad((j) => (j.userDefinedMetadata.gradscope.layers[0].units = 'six'), /^userDefinedMetadata\.gradscope\.layers\[0\]\.units/);
     await bad((j) => (j.userDefinedMetadata.gradscope.layers[3] = { type: 'residual', layers: [{ type: 'batch-norm' }] }), /^userDefinedMetadata\.gradscope\.layers\[3\]: a residual block cannot be written as a tfjs Sequential/);
+    // The input shape tfjs builds the model from: any was read (tfjs then built another network than gradscope read).
+    const inputShape = /^modelTopology\.config\.layers\[0\] \(dense_1\)\.batch_input_shape: the specs make \[null, 4\] \(userDefinedMetadata\.gradscope\.inputs\), got /;
+    await bad((j) => (layers(j)[0].config.batch_input_shape = [null, 5]), new RegExp(`${inputShape.source}\\[null, 5\\]$`));
+    await bad((j) => delete layers(j)[0].config.batch_input_shape, new RegExp(`${inputShape.source}undefined$`));
+    await bad((j) => (layers(j)[0].config.batch_input_shape = [null, 4, 1]), /^modelTopology\.config\.layers\[0\] \(dense_1\)\.batch_input_shape: expected \[null, features\], got \[null, 4, 1\]$/);
+  });
+
+  it("reads the input shape the specs make, as tfjs (batch_input_shape) or Keras 3 (batch_shape) writes it", () => {
+    const model = sequentialModel();
+    const { modelJson, weightData } = toTfjsLayers(model);
+    const first = (modelJson.modelTopology.config.layers[0] as { config: Record<string, unknown> }).config;
+    expect(first.batch_input_shape).toEqual([null, 4]);
+    expect(blockModelFromTfjsLayers(modelJson, weightData)).toEqual(model);
+    const keras3 = JSON.parse(JSON.stringify(modelJson));
+    const config = keras3.modelTopology.config.layers[0].config;
+    delete config.batch_input_shape;
+    config.batch_shape = [null, 4];
+    expect(blockModelFromTfjsLayers(keras3, weightData)).toEqual(model);
   });
 
   it('gives a model or a BAD_MODEL_FILE, never another error, for any byte change of model.json or cut of the weights', () => {
