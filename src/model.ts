@@ -29,6 +29,16 @@ export type Mode = 'train' | 'batch' | 'eval';
 /** Every Mode. */
 export const MODES: readonly Mode[] = ['train', 'batch', 'eval'];
 
+/**
+ * Trainable.loadedRows after a forward of `batch` rows in `mode`, `loaded` before it: at least `batch` in 'train' and
+ * 'batch' mode (rows written into input directly are a batch to step on), 0 in 'eval' mode: predict's rows overwrote the
+ * input (not its targets) and every layer's activations, which a step that runs the batch again (L-BFGS,
+ * Levenberg–Marquardt, Gauss–Newton, Hessian-free) or reads them (K-FAC) would take for the batch's.
+ */
+export function loadedAfterForward(loaded: number, batch: number, mode: Mode): number {
+  return mode === 'eval' ? 0 : Math.max(loaded, batch);
+}
+
 /** One trainable tensor and its gradient, as layers, optimisers and exporters see them. */
 export interface Parameter<T extends Tensor = Tensor> {
   /** Its PyTorch state_dict name: '0.weight', '3.branch.0.bias', '4.alpha' (a lone layer's own: 'weight'). */
@@ -166,9 +176,10 @@ export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
   readonly output: T;
   /**
    * Rows of input and targets that hold the batch a step reads: the count of the last loadBatch, or more
-   * once a forward in 'train' or 'batch' mode runs over rows written into input directly; 'eval' passes
-   * (predict, evaluate) leave it. 0 before any batch and after ensureCapacity grows the buffers (their rows are
-   * gone). The most rows Optimizer.step may be given (checkStepBatch).
+   * once a forward in 'train' or 'batch' mode runs over rows written into input directly (loadedAfterForward).
+   * 0 before any batch, after ensureCapacity grows the buffers (their rows are gone) and after a forward in 'eval'
+   * mode (predict, layerOutputs, evaluate, validation): its rows replaced the batch's in input and the
+   * activations. The most rows Optimizer.step may be given (checkStepBatch).
    */
   readonly loadedRows: number;
   /**

@@ -25,7 +25,7 @@ import { PassCount } from '../layers/passes.js';
 import { lsuvTargetsOf, type LsuvTarget } from '../layers/lsuv.js';
 import { flowTapsOf } from '../layers/flow-taps.js';
 import type { FlowTaps } from '../flow-taps.js';
-import { denseGradientShares, MODEL, overflowIn, type GaussNewtonOperator, type HessianOperator, type Mode, type Overflow, type Parameter, type Trainable } from '../model.js';
+import { denseGradientShares, loadedAfterForward, MODEL, overflowIn, type GaussNewtonOperator, type HessianOperator, type Mode, type Overflow, type Parameter, type Trainable } from '../model.js';
 import { disposedError, refuseEngineMembers } from './disposed.js';
 import { asOutOfMemory, checkBatchFits, checkFits } from './memory-budget.js';
 import { grouped } from '../counted.js';
@@ -260,7 +260,7 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
   forward(batch: number, mode: Mode): void {
     this.assertAlive();
     this.#passes.next();
-    if (mode !== 'eval' && batch > this.#loadedRows) this.#loadedRows = batch;
+    this.#loadedRows = loadedAfterForward(this.#loadedRows, batch, mode);
     this.stack.forward(this.inputRows.tensor, batch, mode);
   }
 

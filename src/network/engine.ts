@@ -15,7 +15,7 @@ import { Rng } from '../init/rng.js';
 import type { Activation, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
 import { checkModelLimits } from '../model-limits.js';
 import { denseLayerName } from '../layer-names.js';
-import { denseGradientShares, denseTensorName, MODEL, overflowIn, type Mode, type Model, type Overflow, type Parameter, type RowsLender } from '../model.js';
+import { denseGradientShares, denseTensorName, loadedAfterForward, MODEL, overflowIn, type Mode, type Model, type Overflow, type Parameter, type RowsLender } from '../model.js';
 import type { NetworkConfig } from './config.js';
 import { disposedError, refuseEngineMembers } from './disposed.js';
 import type { LsuvTarget } from '../layers/lsuv.js';
@@ -383,7 +383,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
 
   /** A chain of dense layers has no mode: forward is feedforward (the mode says only whether its rows are a batch to step on: loadedRows). */
   forward(batch: number, mode: Mode): void {
-    if (mode !== 'eval' && batch > this.#loadedRows) this.#loadedRows = batch;
+    this.#loadedRows = loadedAfterForward(this.#loadedRows, batch, mode);
     this.feedforward(batch);
   }
 

@@ -5,7 +5,7 @@
 // and, where the method reads it, a batch that is not a whole number from 1 to the rows loaded: on wasm −1 and 1e6 trapped
 // ('memory access out of bounds') with the state already changed, and rows beyond those loaded were stepped on, stale.
 import { describe, expect, it } from 'vitest';
-import { createNetwork } from '../../src/api/network.js';
+import { createNetwork, type Network } from '../../src/api/network.js';
 import { MODEL } from '../../src/model.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { checkStepBatch } from '../../src/optim/optimizer.js';
@@ -89,5 +89,48 @@ describe('checkStepBatch', () => {
       await expectError(() => checkStepBatch(opt, net, 2), 'INVALID_OPTION', /^lbfgs: step\(net, learningRate, batch\): net\.loadedRows: expected the rows of the batch loaded, a whole number ≥ 0 \(a Trainable of your own counts them\), got /);
     }
     expect(() => checkStepBatch(opt, { loadedRows: 2 } as unknown as Trainable, 2)).not.toThrow();
+  });
+});
+
+/**
+ * The passes that run the network in 'eval' mode over rows of the caller's: each writes them into the input and every
+ * layer's activations, where the loaded batch was (predict's and layerOutputs' rows wrote the input and left
+ * loadedRows, so a step after them ran over predict's rows with the batch's targets, or read predict's activations).
+ */
+const EVAL_PASSES: [string, (net: Network) => unknown][] = [
+  ['predict', (net) => net.predict(X)],
+  ['layerOutputs', (net) => net.layerOutputs(X)],
+  ['evaluate', (net) => net.evaluate(X, Y)],
+];
+
+describe.each(['ref', 'wasm'] as const)('an eval pass leaves no batch for a step to read (%s)', (backend) => {
+  const kinds = [
+    ['dense', READ_BATCH],
+    ['block', READ_BATCH.filter(([name]) => name !== 'kfac')], // K-FAC trains dense chains alone
+  ] as const;
+  it.each(kinds)('%s network', async (kind, optimizers) => {
+    for (const [name, loss] of optimizers) {
+      const output = loss === 'mse' ? 'linear' : 'softmax';
+      const net = await (kind === 'dense'
+        ? createNetwork({ sizes: [3, 4, 2], activation: 'tanh', output, loss, seed: 3, backend })
+        : createNetwork({ inputs: 3, loss, seed: 3, backend, layers: [{ type: 'dense', units: 4, activation: 'tanh' }, { type: 'batch-norm' }, { type: 'dense', units: 2, activation: output }] }));
+      const optimizer = createOptimizer(net, name);
+      const model = net[MODEL];
+      for (const [pass, run] of EVAL_PASSES) {
+        net.gradients(X3, Y3); // 3 rows loaded, room for them: the pass's 2 rows grow nothing
+        expect(model.loadedRows).toBe(3);
+        run(net);
+        expect(model.loadedRows, `${name} after ${pass}`).toBe(0);
+        const before = stateHash(net, optimizer);
+        await expectError(() => optimizer.step(model, 0.1, 2), 'INVALID_OPTION', new RegExp(`^${name}: step\\(net, learningRate, batch\\): batch: expected the rows of a loaded batch, but none is loaded`));
+        expect(stateHash(net, optimizer), `${name} after ${pass}`).toBe(before);
+      }
+      net.gradients(X, Y); // a batch loaded again: steps
+      const before = stateHash(net, optimizer);
+      optimizer.step(model, 0.1, 2);
+      expect(stateHash(net, optimizer)).not.toBe(before);
+      optimizer.dispose();
+      net.dispose();
+    }
   });
 });
