@@ -118,7 +118,7 @@ export const SHOWN_CHARACTERS = 80;
 export function shown(value: unknown): string {
   const text = render(value, 3);
   // Past SHOWN_CHARACTERS, cut to make room for the … among them.
-  return cutText(text, SHOWN_CHARACTERS, '') === text ? text : cutText(text, SHOWN_CHARACTERS - 1, '…');
+  return characterCount(text) > SHOWN_CHARACTERS ? cutText(text, SHOWN_CHARACTERS - 1, '…') : text;
 }
 
 /** Entries of an array or object that `shown` (and shapeText) writes before '…'. */

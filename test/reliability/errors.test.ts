@@ -385,6 +385,11 @@ describe('values and names in messages', () => {
     expect(describeValue(`${'a'.repeat(19)}😀😀`)).toBe(`the string "${'a'.repeat(19)}😀…"`);
     expect(shown('😀'.repeat(100))).toBe(`"${'😀'.repeat(78)}…`);
     expect(shown('😀'.repeat(78))).toBe(`"${'😀'.repeat(78)}"`);
+    // At the limit: 80 code points (quotes included) are shown whole, 81 cut to 79 and the …, whatever their UTF-16 length.
+    expect(shown(`${'😀'.repeat(77)}a`)).toBe(`"${'😀'.repeat(77)}a"`);
+    expect(shown(`${'😀'.repeat(77)}ab`)).toBe(`"${'😀'.repeat(77)}a…`);
+    expect(shown(`${'a'.repeat(77)}😀`)).toBe(`"${'a'.repeat(77)}😀"`);
+    expect(shown(`${'a'.repeat(77)}😀😀`)).toBe(`"${'a'.repeat(77)}😀…`);
     const net = await createNetwork({ sizes: [2, 2], seed: 1, backend: 'ref' });
     await expectError(() => net.train([[0, 1]], [[1, 0]], { ['b'.repeat(100)]: 1 } as never), 'INVALID_OPTION', new RegExp(`^train: unknown option '${'b'.repeat(40)}…'`));
     net.dispose();
