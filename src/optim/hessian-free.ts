@@ -96,9 +96,9 @@ const PROGRESS_EPSILON = 5e-4;
 const MIN_WINDOW = 10;
 /** Iterates are stored for backtracking at i = ⌈BACKTRACK_GROWTH^j⌉. */
 const BACKTRACK_GROWTH = 1.3;
-/** How the Levenberg-Marquardt rule (damping.ts) grows and shrinks λ. */
-const LM_GROW = 3 / 2;
-const LM_SHRINK = 2 / 3;
+/** How the Levenberg-Marquardt rule (damping.ts) grows and shrinks λ (Martens' 3/2 and 2/3; docs/second-order.md states them). */
+export const LM_GROW = 3 / 2;
+export const LM_SHRINK = 2 / 3;
 /** λ is kept inside [LAMBDA_MIN, LAMBDA_MAX] (HESSIAN_FREE_LAMBDA: the damping option's range) so it can neither underflow the preconditioner nor freeze learning. */
 const { min: LAMBDA_MIN, max: LAMBDA_MAX } = HESSIAN_FREE_LAMBDA;
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { LM_HIGH, LM_LOW } from '../../src/optim/damping.js';
 import { MIN_CURVATURE_ROWS } from '../../src/optim/gauss-newton.js';
 import { LM_MAX_PARAMETERS } from '../../src/optim/levenberg-marquardt.js';
-import { HESSIAN_FREE_DEFAULTS } from '../../src/optim/hessian-free.js';
+import { HESSIAN_FREE_DEFAULTS, LM_GROW, LM_SHRINK } from '../../src/optim/hessian-free.js';
 import { KFAC_DEFAULTS, KFAC_LAMBDA_MAX, KFAC_LAMBDA_MIN, KFAC_MAX_FACTOR_SIDE, KFAC_NORM_CONSTRAINT } from '../../src/optim/kfac.js';
 import { KFAC_RESCALED_LEARNING_RATE } from '../../src/optimizer-defaults.js';
 
@@ -26,6 +26,7 @@ const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
 function value(text: string): number | boolean {
   if (text === 'true' || text === 'false') return text === 'true';
   if (text === '¼') return 0.25;
+  if (text === '¾') return 0.75;
   const power = /^10([⁻]?)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)$/.exec(text);
   if (power) return 10 ** ((power[1] ? -1 : 1) * Number([...power[2]].map((c) => SUPERSCRIPT.indexOf(c)).join('')));
   return Number(text);
@@ -48,8 +49,10 @@ describe("docs/second-order.md's Hessian-free defaults", () => {
     expect(quoted(/at most `maxIterations` \(default (\d+)\)/).map(Number)).toEqual([HESSIAN_FREE_DEFAULTS.maxIterations]);
     expect(quoted(/`curvatureFraction` \(default ¼, at least (\d+) rows\)/).map(Number)).toEqual([MIN_CURVATURE_ROWS]);
     expect(HESSIAN_FREE_DEFAULTS.curvatureFraction).toBe(0.25);
-    expect(quoted(/ρ < (¼) → λ·3\/2, ρ > (¾) → λ·2\/3, from λ₀ = (\d+)/)).toEqual(['¼', '¾', String(HESSIAN_FREE_DEFAULTS.damping)]);
-    expect([LM_LOW, LM_HIGH]).toEqual([0.25, 0.75]);
+    const [low, grow, growBy, high, shrink, shrinkBy, start] = quoted(/ρ < ([¼¾]) → λ·(\d)\/(\d), ρ > ([¼¾]) → λ·(\d)\/(\d), from λ₀ = (\d+)/);
+    expect([value(low), value(high)]).toEqual([LM_LOW, LM_HIGH]);
+    expect([Number(grow) / Number(growBy), Number(shrink) / Number(shrinkBy)]).toEqual([LM_GROW, LM_SHRINK]);
+    expect(Number(start)).toBe(HESSIAN_FREE_DEFAULTS.damping);
   });
 });
 
