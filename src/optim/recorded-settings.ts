@@ -12,7 +12,7 @@
 import { checkNumber, rangeProblem, type Range } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { andList } from '../list-text.js';
-import { SETTING_RANGES, SETTING_RULES, type SettingRange, type SettingRule } from './setting-ranges.js';
+import { BOOLEAN_SETTINGS, SETTING_RANGES, SETTING_RULES, type SettingRange, type SettingRule } from './setting-ranges.js';
 import type { OptimizerState } from './optimizer.js';
 
 /** Hyperparameters by option key, as the optimiser's options take them (booleans as booleans). */
@@ -78,7 +78,7 @@ export function checkRecordedHyperparameters(state: OptimizerState, where: strin
     const range = ranges[key];
     const problem =
       typeof value === 'boolean'
-        ? recorded === 0 || recorded === 1 ? undefined : `scalars.${key}: expected 1 or 0 (${key} true or false), got ${shown(recorded)}`
+        ? booleanRecordProblem(recorded, key, `scalars.${key}`)
         : range === undefined ? undefined : rangeProblem(recorded, `scalars.${key}`, ownBounds(range));
     if (problem === undefined) differing.push(key);
     else {
@@ -159,6 +159,11 @@ function ownBounds(range: SettingRange): Range {
   return bounds;
 }
 
+/** What is wrong with `recorded`, a state's record (named `label`) of the true-or-false setting `key`: 1 or 0, nothing else. */
+function booleanRecordProblem(recorded: number, key: string, label: string): string | undefined {
+  return recorded === 0 || recorded === 1 ? undefined : `${label}: expected 1 or 0 (${key} true or false), got ${shown(recorded)}`;
+}
+
 /**
  * Scalars a state records under the name of one of its optimiser's settings that are state, not that
  * setting: Levenberg–Marquardt's mu is the current μ, which its steps move (down to the smallest
@@ -168,8 +173,9 @@ const STATE_NAMED_AS_SETTING: Readonly<Record<string, readonly string[]>> = { 'l
 
 /**
  * What a reader of a saved state (a checkpoint file) refuses in its scalar `key` of value `value`,
- * saved by optimiser `name`: a setting (SETTING_RANGES) recorded outside its own range, which no
- * optimiser takes and restore() would refuse as damaged, said as restore says it; undefined where the
+ * saved by optimiser `name`: a setting (SETTING_RANGES) recorded outside its own range, or a true-or-false
+ * one (BOOLEAN_SETTINGS) recorded as another number than 1 or 0, which no optimiser takes and restore()
+ * would refuse as damaged, said as restore says it; undefined where the
  * value is within it, or `key` is no setting of a built-in `name` (a step count, a plugin's scalar) or
  * is state (STATE_NAMED_AS_SETTING). A bound another setting sets is restore()'s to check: the state
  * may not record that setting (Levenberg–Marquardt's muMax is bounded by the mu option).
@@ -177,7 +183,9 @@ const STATE_NAMED_AS_SETTING: Readonly<Record<string, readonly string[]>> = { 'l
 export function savedSettingProblem(name: string, key: string, value: number): string | undefined {
   // Own keys only: a state's scalar named 'constructor' or '__proto__' is no setting.
   const ranges: Readonly<Record<string, SettingRange>> = Object.hasOwn(SETTING_RANGES, name) ? (SETTING_RANGES as Record<string, Record<string, SettingRange>>)[name] : {};
-  if (!Object.hasOwn(ranges, key) || (Object.hasOwn(STATE_NAMED_AS_SETTING, name) && STATE_NAMED_AS_SETTING[name].includes(key))) return undefined;
-  const problem = rangeProblem(value, key, ownBounds(ranges[key]));
+  const booleans = Object.hasOwn(BOOLEAN_SETTINGS, name) ? BOOLEAN_SETTINGS[name] : [];
+  const state = Object.hasOwn(STATE_NAMED_AS_SETTING, name) ? STATE_NAMED_AS_SETTING[name] : [];
+  if (state.includes(key)) return undefined;
+  const problem = booleans.includes(key) ? booleanRecordProblem(value, key, key) : Object.hasOwn(ranges, key) ? rangeProblem(value, key, ownBounds(ranges[key])) : undefined;
   return problem && `${problem}: the ${key} option refuses it too, so no ${name} can resume this state (it is damaged)`;
 }

@@ -67,6 +67,25 @@ export const SETTING_RANGES = {
   },
 } as const satisfies Record<string, Record<string, SettingRange>>;
 
+/** Every first-order optimiser's true-or-false setting (first-order.ts). */
+const FIRST_ORDER_BOOLEANS = ['decayBiases'] as const;
+
+/**
+ * Each built-in optimiser's true-or-false settings (option keys), which a state records as 1 or 0
+ * (recordedScalars): read by a checkpoint's reader (savedSettingProblem), which refuses another number
+ * there, as restore() does. test/optim/boolean-settings checks it against every optimiser's options.
+ */
+export const BOOLEAN_SETTINGS: Readonly<Record<string, readonly string[]>> = {
+  sgd: ['nesterov', ...FIRST_ORDER_BOOLEANS],
+  adam: FIRST_ORDER_BOOLEANS,
+  adamw: FIRST_ORDER_BOOLEANS,
+  rmsprop: FIRST_ORDER_BOOLEANS,
+  adagrad: FIRST_ORDER_BOOLEANS,
+  lars: FIRST_ORDER_BOOLEANS,
+  'hessian-free': ['preconditioner', 'backtracking'],
+  kfac: ['rescale', 'quadraticMomentum', 'adaptDamping', 'relativeDamping'],
+};
+
 /** Settings as a rule reads them: an option's value, or a state's record of it (true and false as 1 and 0). */
 export type Settings = Readonly<Record<string, number | boolean>>;
 

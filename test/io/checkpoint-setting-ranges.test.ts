@@ -1,8 +1,9 @@
 // An optimiser setting a checkpoint records outside the range its constructor takes (adam's beta1 1.5, −1 or 1e308,
-// sgd's momentum 1, L-BFGS's memory 2.5) is refused where the file is read (JSON and binary alike), BAD_MODEL_FILE naming
-// the key, as restoreOptimizer words it: before, the readers took it, a network was built from the file, and only
-// the restore refused it. A scalar that is state (Levenberg–Marquardt's mu: the current μ, which its steps move) or
-// no setting (a step count, a plugin's scalar) is left to what reads it.
+// sgd's momentum 1, L-BFGS's memory 2.5; sgd's nesterov recorded as 2, where true and false are 1 and 0) is refused
+// where the file is read (JSON and binary alike), BAD_MODEL_FILE naming the key, as restoreOptimizer words it: before,
+// the readers took it, a network was built from the file, and only the restore refused it. A scalar that is state
+// (Levenberg–Marquardt's mu: the current μ, which its steps move) or no setting (a step count, a plugin's scalar) is
+// left to what reads it.
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { checkpointBytes, checkpointFromJSON, checkpointOf, checkpointToJSON, decodeCheckpoint, encodeCheckpoint, networkFromCheckpoint, restoreOptimizer, type Checkpoint } from '../../src/io/checkpoint.js';
@@ -39,6 +40,9 @@ describe('a checkpoint recording a setting outside its range is refused when rea
     ['adam', 'epsilon', 0, 'expected a finite number > 0'],
     ['sgd', 'momentum', 1, 'expected a finite number ≥ 0 and < 1'],
     ['lbfgs', 'memory', 2.5, 'expected a finite whole number ≥ 1 and ≤ 1000'],
+    // A true-or-false setting is recorded as 1 or 0.
+    ['sgd', 'nesterov', 2, 'expected 1 or 0 \\(nesterov true or false\\)'],
+    ['adam', 'decayBiases', 0.5, 'expected 1 or 0 \\(decayBiases true or false\\)'],
   ] as const)('%s %s %s', async (name, key, value, expected) => {
     const good = await saved({ name }, {});
     const bad = { ...good, optimizer: { ...good.optimizer!, scalars: { ...good.optimizer!.scalars, [key]: value } } };
