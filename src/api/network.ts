@@ -302,7 +302,9 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
 
   /**
    * Inputs and targets checked and copied into this network's backend memory once, for repeated
-   * train(), evaluate() and gradients() calls that then copy nothing. Free it with dispose().
+   * train(), evaluate() and gradients() calls that then copy nothing. Free it with dispose(). It holds
+   * no share of the backend (createDataset's does): the rows go with a shared instance when the last
+   * network or dataset holding it is disposed, and a network made after refuses it (DISPOSED).
    */
   dataset(x: Rows, y: Rows): Dataset<T> {
     this.assertAlive();
@@ -795,13 +797,13 @@ function foreignDataset(label: string, theirs: string, ours: string): GradscopeE
 
 /**
  * The refusal of a dataset (named `label`) whose rows live in shared kernels (named `theirs`) let go when the
- * network that made it (net.dataset, which holds no share of them) and every other on them were disposed: said
+ * network that made it (net.dataset, which holds no share of them) and every other network or dataset holding them were disposed: said
  * as what happened, where "another instance's memory" named no cause.
  */
 function letGoDataset(label: string, theirs: string): GradscopeError {
   return new GradscopeError(
     'DISPOSED',
-    `${label}: its rows live in a ${theirs} instance let go when the last network on it was disposed (a dataset made by net.dataset(x, y) holds no share of its network's backend; one made by createDataset holds it until its own dispose()); make it again with net.dataset(x, y), or createDataset(x, y, { backend: net.kernels })`,
+    `${label}: its rows live in a ${theirs} instance let go when the last network or dataset holding it was disposed (a dataset made by net.dataset(x, y) holds no share of its network's backend; one made by createDataset holds it until its own dispose()); make it again with net.dataset(x, y), or createDataset(x, y, { backend: net.kernels })`,
   );
 }
 

@@ -561,7 +561,7 @@ function readScalars(value: unknown, where: string, name: string, fail: Fail = b
   for (const [key, v] of entries) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw fail(`${where}.${key}`, `${describeValue(v)} is not a finite number`);
     const problem = savedSettingProblem(name, key, v);
-    if (problem !== undefined) throw fail(where, problem);
+    if (problem !== undefined) throw fail(`${where}.${key}`, problem);
     scalars[key] = v;
   }
   return scalars;

@@ -167,25 +167,30 @@ function booleanRecordProblem(recorded: number, key: string, label: string): str
 /**
  * Scalars a state records under the name of one of its optimiser's settings that are state, not that
  * setting: Levenberg–Marquardt's mu is the current μ, which its steps move (down to the smallest
- * double, up to muMax), where the mu option only starts it (levenberg-marquardt.ts' state()).
+ * double, up to muMax), where the mu option only starts it (levenberg-marquardt.ts' state()). Such a
+ * value stays within the setting's own range all the same (μ > 0), so a reader holds it to that range,
+ * saying it is state: the options would not take it, but no state holds it either.
  */
 const STATE_NAMED_AS_SETTING: Readonly<Record<string, readonly string[]>> = { 'levenberg-marquardt': ['mu'] };
 
 /**
  * What a reader of a saved state (a checkpoint file) refuses in its scalar `key` of value `value`,
- * saved by optimiser `name`: a setting (SETTING_RANGES) recorded outside its own range, or a true-or-false
- * one (BOOLEAN_SETTINGS) recorded as another number than 1 or 0, which no optimiser takes and restore()
- * would refuse as damaged, said as restore says it; undefined where the
- * value is within it, or `key` is no setting of a built-in `name` (a step count, a plugin's scalar) or
- * is state (STATE_NAMED_AS_SETTING). A bound another setting sets is restore()'s to check: the state
- * may not record that setting (Levenberg–Marquardt's muMax is bounded by the mu option).
+ * saved by optimiser `name`, in words that follow the field's name (`…scalars.beta1: expected …`): a
+ * setting (SETTING_RANGES) recorded outside its own range, or a true-or-false one (BOOLEAN_SETTINGS)
+ * recorded as another number than 1 or 0, which no optimiser takes and restore() would refuse as
+ * damaged, said as restore says it (a state scalar named as a setting, STATE_NAMED_AS_SETTING, as
+ * state); undefined where the value is within it, or `key` is no setting of a built-in `name` (a step
+ * count, a plugin's scalar). A bound another setting sets is restore()'s to check: the state may not
+ * record that setting (Levenberg–Marquardt's muMax is bounded by the mu option, μ by muMax).
  */
 export function savedSettingProblem(name: string, key: string, value: number): string | undefined {
   // Own keys only: a state's scalar named 'constructor' or '__proto__' is no setting.
   const ranges: Readonly<Record<string, SettingRange>> = Object.hasOwn(SETTING_RANGES, name) ? (SETTING_RANGES as Record<string, Record<string, SettingRange>>)[name] : {};
   const booleans = Object.hasOwn(BOOLEAN_SETTINGS, name) ? BOOLEAN_SETTINGS[name] : [];
-  const state = Object.hasOwn(STATE_NAMED_AS_SETTING, name) ? STATE_NAMED_AS_SETTING[name] : [];
-  if (state.includes(key)) return undefined;
   const problem = booleans.includes(key) ? booleanRecordProblem(value, key, key) : Object.hasOwn(ranges, key) ? rangeProblem(value, key, ownBounds(ranges[key])) : undefined;
-  return problem && `${problem}: the ${key} option refuses it too, so no ${name} can resume this state (it is damaged)`;
+  if (problem === undefined) return undefined;
+  // Both name the value first ('beta1: expected …'); the reader names the field itself.
+  const words = problem.slice(`${key}: `.length);
+  const state = Object.hasOwn(STATE_NAMED_AS_SETTING, name) && STATE_NAMED_AS_SETTING[name].includes(key);
+  return state ? `${words}: no ${name} state holds it (it is damaged)` : `${words}: the ${key} option refuses it too, so no ${name} can resume this state (it is damaged)`;
 }

@@ -46,13 +46,14 @@ describe('a checkpoint recording a setting outside its range is refused when rea
   ] as const)('%s %s %s', async (name, key, value, expected) => {
     const good = await saved({ name }, {});
     const bad = { ...good, optimizer: { ...good.optimizer!, scalars: { ...good.optimizer!.scalars, [key]: value } } };
-    const said = `${key}: ${expected}, got ${value === 1e308 ? '1e\\+308' : value}: the ${key} option refuses it too, so no ${name} can resume this state \\(it is damaged\\)$`;
-    await expectError(() => checkpointFromJSON(jsonText(good, { [key]: value })), 'BAD_MODEL_FILE', new RegExp(`^training\\.optimizer\\.scalars: ${said}`));
-    await expectError(() => decodeCheckpoint(checkpointBytes(bad)), 'BAD_MODEL_FILE', new RegExp(`^header\\.optimizer\\.scalars: ${said}`));
+    // The field named as a non-finite scalar's is (…scalars.KEY), the words as restore's.
+    const said = `scalars\\.${key}: ${expected}, got ${value === 1e308 ? '1e\\+308' : value}: the ${key} option refuses it too, so no ${name} can resume this state \\(it is damaged\\)$`;
+    await expectError(() => checkpointFromJSON(jsonText(good, { [key]: value })), 'BAD_MODEL_FILE', new RegExp(`^training\\.optimizer\\.${said}`));
+    await expectError(() => decodeCheckpoint(checkpointBytes(bad)), 'BAD_MODEL_FILE', new RegExp(`^header\\.optimizer\\.${said}`));
     // The writers hold to the readers' rules: nothing is made that its reader refuses.
     for (const [who, write] of [['encodeCheckpoint', encodeCheckpoint], ['checkpointToJSON', checkpointToJSON]] as const) {
       let written: unknown;
-      await expectError(() => (written = write(bad)), 'INVALID_OPTION', new RegExp(`^${who}: checkpoint\\.optimizer\\.scalars: ${said}`));
+      await expectError(() => (written = write(bad)), 'INVALID_OPTION', new RegExp(`^${who}: checkpoint\\.optimizer\\.${said}`));
       expect(written).toBeUndefined();
     }
   });
@@ -68,17 +69,23 @@ describe('a checkpoint recording a setting outside its range is refused when rea
     net.dispose();
   });
 
-  it("leaves Levenberg–Marquardt's mu, which is state, to the restore; and a plugin's scalars and step counts to their readers", async () => {
+  it("holds Levenberg–Marquardt's mu, which is state, to its own range as state, and leaves its bound by muMax to the restore", async () => {
     // μ moved far below the mu option by steps that decreased the loss (its floor is the smallest double): a state, read as it is.
     const lm = await saved({ name: 'levenberg-marquardt' }, { mu: Number.MIN_VALUE });
-    const read = decodeCheckpoint(checkpointBytes(lm));
-    expect(read.optimizer!.scalars.mu).toBe(Number.MIN_VALUE);
+    expect(decodeCheckpoint(checkpointBytes(lm)).optimizer!.scalars.mu).toBe(Number.MIN_VALUE);
     expect(checkpointFromJSON(jsonText(lm, {})).optimizer!.scalars.mu).toBe(Number.MIN_VALUE);
-    // A μ that no state holds is the restore's to refuse, naming it.
+    // A μ ≤ 0 no state holds: refused where the file is read, said as state.
     const negative = await saved({ name: 'levenberg-marquardt' }, { mu: -1 });
-    const net = await networkFromCheckpoint(decodeCheckpoint(checkpointBytes(negative)));
-    await expectError(() => restoreOptimizer(createOptimizer(net, { name: 'levenberg-marquardt' } as never), negative.optimizer), 'INVALID_OPTION', /^levenberg-marquardt: restore: scalars\.mu: expected a finite number > 0 and ≤ 10000000000, got -1$/);
+    await expectError(() => decodeCheckpoint(checkpointBytes(negative)), 'BAD_MODEL_FILE', /^header\.optimizer\.scalars\.mu: expected a finite number > 0, got -1: no levenberg-marquardt state holds it \(it is damaged\)$/);
+    // Above the state's muMax: the bound is another scalar's, the restore's to check, naming it.
+    const above = await saved({ name: 'levenberg-marquardt' }, { mu: 1e12 });
+    const read = decodeCheckpoint(checkpointBytes(above));
+    const net = await networkFromCheckpoint(read);
+    await expectError(() => restoreOptimizer(createOptimizer(net, { name: 'levenberg-marquardt' } as never), read.optimizer), 'INVALID_OPTION', /^levenberg-marquardt: restore: scalars\.mu: expected a finite number > 0 and ≤ 10000000000, got 1000000000000$/);
     net.dispose();
+  });
+
+  it("leaves a plugin's scalars and step counts to their readers", async () => {
     // No setting of a built-in: a plugin's beta1, adam's step count, a key named like Object's members.
     const adam = await saved({ name: 'adam' }, {});
     const plugin = { ...adam, optimizer: { ...adam.optimizer!, name: 'my-adam', scalars: { beta1: 1.5 } } };

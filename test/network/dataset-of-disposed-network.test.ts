@@ -23,7 +23,7 @@ describe('a dataset of a network disposed since', () => {
     expect(second.kernels).not.toBe(orphan.kernels); // the shared instance was let go: a new one
     const before = stateHash(second);
     const said = new RegExp(
-      `^dataset: its rows live in a ${second.kernels.name} instance let go when the last network on it was disposed \\(a dataset made by net\\.dataset\\(x, y\\) holds no share of its network's backend; one made by createDataset holds it until its own dispose\\(\\)\\); make it again with net\\.dataset\\(x, y\\), or createDataset\\(x, y, \\{ backend: net\\.kernels \\}\\)$`,
+      `^dataset: its rows live in a ${second.kernels.name} instance let go when the last network or dataset holding it was disposed \\(a dataset made by net\\.dataset\\(x, y\\) holds no share of its network's backend; one made by createDataset holds it until its own dispose\\(\\)\\); make it again with net\\.dataset\\(x, y\\), or createDataset\\(x, y, \\{ backend: net\\.kernels \\}\\)$`,
     );
     for (const call of [() => second.train(orphan, { epochs: 1 }), () => second.evaluate(orphan), () => second.predict(orphan), () => second.gradients(orphan)]) {
       await expectError(call, 'DISPOSED', said);
@@ -35,6 +35,17 @@ describe('a dataset of a network disposed since', () => {
     expect(second.evaluate(held).accuracy).toBe(accuracy);
     orphan.dispose();
     for (const done of [remade, held, second]) done.dispose();
+  });
+
+  it('is refused so where the last holder of the instance was a dataset', async () => {
+    const maker = await createNetwork({ sizes: SIZES, seed: 1 });
+    const [orphan, held] = [maker.dataset(x, y), await createDataset(x, y)];
+    maker.dispose();
+    held.dispose(); // the last holder of the shared instance
+    const next = await createNetwork({ sizes: SIZES, seed: 1 });
+    await expectError(() => next.evaluate(orphan), 'DISPOSED', /^dataset: its rows live in a \S+ instance let go when the last network or dataset holding it was disposed /);
+    orphan.dispose();
+    next.dispose();
   });
 
   it('is taken while another network keeps the instance, and another live instance is still said to be one', async () => {
