@@ -76,15 +76,20 @@ function instanceName(value: object): string {
  */
 export function cutText(text: string, count: number, mark: string): string {
   let end = 0;
-  for (let kept = 0; kept < count && end < text.length; kept++) end += (text.codePointAt(end) ?? 0) > 0xffff ? 2 : 1;
+  for (let kept = 0; kept < count && end < text.length; kept++) end += unitsAt(text, end);
   return end < text.length ? `${text.slice(0, end)}${mark}` : text;
 }
 
 /** How many characters (code points) `text` holds, as cutText counts them: an emoji is one, not its two UTF-16 units. */
 export function characterCount(text: string): number {
   let count = 0;
-  for (let i = 0; i < text.length; count++) i += (text.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
+  for (let i = 0; i < text.length; count++) i += unitsAt(text, i);
   return count;
+}
+
+/** The UTF-16 units of the character at `i`: 2 for one beyond U+FFFF (a surrogate pair), else 1 (a lone surrogate too). */
+function unitsAt(text: string, i: number): number {
+  return (text.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
 }
 
 /** The most characters (code points) `shorten` keeps of a word. */
