@@ -1,15 +1,22 @@
 /**
  * Prose fitted to the terminal's width (Terminal.columns), as formatTable fits tables: broken at
  * spaces, never inside a word, a number and its unit ('84 %') or a gradscope command line a reader
- * copies. With no width (a file or a pipe) every line is printed whole.
+ * copies. With no width (a file or a pipe) every line is printed whole, but where a command prints
+ * at READING_WIDTH (atReadingWidth: the studies, curvature).
  */
 import { COMMAND_POSITIONALS } from './command-positionals.js';
 
 /**
- * The widest a diagnosis's prose, and a study table that would run wider (study (a)'s training table),
- * run on a terminal as wide or wider and in a file: lines a reader's eye can follow.
+ * The widest a diagnosis's prose runs, and every line of a study's and curvature's output (atReadingWidth), on a
+ * terminal as wide or wider and in a file or a pipe: lines a reader's eye can follow. Only a single word wider than
+ * it (a path, a command line to copy) runs past.
  */
 export const READING_WIDTH = 100;
+
+/** The width printed text fits: a terminal's `columns` where narrower than READING_WIDTH, else (a wider terminal, a file, a pipe: undefined) READING_WIDTH. */
+export function readingRoom(columns: number | undefined): number {
+  return Math.min(READING_WIDTH, columns ?? Infinity);
+}
 
 /** `tokens` (words, kept whole) in lines of at most `width` characters where they allow: the first after `first`, the others after `indent`. */
 export function wrapTokens(tokens: readonly string[], width: number, indent: string, first = indent): string {

@@ -2,7 +2,7 @@
  * Where the CLI's output goes. Commands write through a Terminal, never to process.stdout or
  * console directly, so main() can run in-process with its output captured (the fuzz tests do).
  */
-import { fitLine } from './prose.js';
+import { fitLine, readingRoom } from './prose.js';
 import { invokedAs } from './invocation.js';
 
 export interface Terminal {
@@ -56,4 +56,13 @@ export function terminalColumns(variable: string | undefined, ttyWidth: number |
 /** Writes `lines` to standard output, each ended by a newline; prose wider than the terminal wraps at its words (fitLine), tables and command lines are printed whole. */
 export function print(terminal: Terminal, ...lines: string[]): void {
   terminal.out(lines.flatMap((text) => text.split('\n')).map((line) => `${fitLine(line, terminal.columns)}\n`).join(''));
+}
+
+/**
+ * `terminal` at the width a study's text is read at, in a file as on a terminal: its columns READING_WIDTH, or the
+ * terminal's where narrower (readingRoom), so that print wraps its prose and formatTable fits its tables to them.
+ * Written to a file (no columns) a study's tables ran 144 to 219 characters wide and a sentence 497.
+ */
+export function atReadingWidth(terminal: Terminal): Terminal {
+  return { ...terminal, columns: readingRoom(terminal.columns) };
 }

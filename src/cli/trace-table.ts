@@ -6,7 +6,7 @@ import type { ReportTable } from '../flow/report-html.js';
 import type { Trace } from '../flow/trace.js';
 import { formatTable, ratioColumn } from './table.js';
 import { sci } from '../sci-text.js';
-import { READING_WIDTH, wrap } from './prose.js';
+import { readingRoom, wrap } from './prose.js';
 import { percentText } from '../percent-text.js';
 import { grouped } from '../counted.js';
 import { evenIndexes } from '../flow/even-indexes.js';
@@ -115,7 +115,7 @@ export function residualTableData(trace: Trace, record = lastTableRecord(trace).
 
 /** The verdict, the summary and the remedies, their settings in `terms` (the printing command's: remedyTerms), wrapped to READING_WIDTH or the terminal's `width` where narrower. */
 export function diagnosisText(d: Diagnosis, terms: RemedyTerms, width?: number): string {
-  const room = Math.min(READING_WIDTH, width ?? Infinity);
+  const room = readingRoom(width);
   const lines = [`Diagnosis: ${verdictHeading(d)}`, wrap(d.summary, room, '  ')];
   if (d.remedies.length) {
     lines.push(terms.unmadeRun === undefined ? '  What to try:' : wrap(`What to try, as the library's options (${terms.unmadeRun}):`, room, '  '));

@@ -12,6 +12,9 @@ import { activationSetupLine, activationTable, GRADIENT_COLUMNS_LEGEND, profileT
 import { runCliInProcess } from '../util/cli.js';
 import { unpackParts } from '../util/report-data.js';
 
+/** `text` with every run of white space one space: the study's prose wraps at READING_WIDTH, and a sentence is read across its lines. */
+const flat = (text: string) => text.replace(/\s+/g, ' ');
+
 describe('gradscope study activations', () => {
   // One line for npm start's study (b) and this command (the command left out the test rows), its counts grouped ('test error on 1000').
   it('says its set-up in one line, the test rows among it', () => {
@@ -26,11 +29,15 @@ describe('gradscope study activations', () => {
     // The threshold the kernel counts below, as the note states it (it said "< 1 % of its maximum").
     expect(primeThreshold('sigmoid')).toBeCloseTo(0.0099, 12);
     expect(primeThreshold('sigmoid') / PRIME_MAX.sigmoid).toBeCloseTo(0.0396, 12);
-    expect(stdout).toContain("within 0.01 of a limit (sigmoid 0 or 1, tanh and softsign ±1), where σ' is below sigmoid 0.0099, 4 % of its maximum; tanh 0.02, 2 % of its maximum; softsign 0.0001, 0.01 % of its maximum.");
-    expect(stdout).toMatch(/^dead % \(relu\): the share of units whose z ≤ 0 on every row of the batch/m);
-    expect(stdout).not.toContain("σ'(z) < 1 %");
+    // (The notes are prose, wrapped at READING_WIDTH in a file too: each is read across its lines.)
+    const said = flat(stdout);
+    expect(said).toContain("within 0.01 of a limit (sigmoid 0 or 1, tanh and softsign ±1), where σ' is below sigmoid 0.0099, 4 % of its maximum; tanh 0.02, 2 % of its maximum; softsign 0.0001, 0.01 % of its maximum.");
+    expect(stdout).toMatch(/^dead % \(relu\): the share of units whose z ≤ 0 on every row/m);
+    expect(said).toContain('dead % (relu): the share of units whose z ≤ 0 on every row of the batch');
+    expect(said).not.toContain("σ'(z) < 1 %");
     // The legends under the table, as npm start's study (b) prints them (activationStudyText; test/cli/main-job-report.test.ts).
-    expect(stdout).toContain(`\n\n${unitFailureNote()}\n${GRADIENT_COLUMNS_LEGEND}\n`);
+    expect(stdout).toContain(`\n\n${unitFailureNote().split(' ')[0]} `);
+    expect(said).toContain(` ${flat(`${unitFailureNote()}\n${GRADIENT_COLUMNS_LEGEND}`)} `);
   }, 120_000);
 
   it('shows a first ÷ last of two zero gradients (dead relu nets) as no gradient, not NaN, and a single step once', async () => {
@@ -38,15 +45,21 @@ describe('gradscope study activations', () => {
     const { code, stdout, stderr } = await runCliInProcess(['study', 'activations', '--width', '1', '--epochs', '1', '--train', '10', '--test', '5', '--html', html]);
     expect(code, stderr).toBe(0);
     expect(stdout).not.toContain('NaN');
-    const deadRows = stdout.split('\n').filter((line) => /^relu .* dead .*100/.test(line) && !line.includes('step'));
+    // (The table fits READING_WIDTH in parts, each row named: the failure cells ('dead 100') in the first, the verdicts ('dead (100 % …') in another.)
+    const deadRows = stdout.split('\n').filter((line) => /^relu .* dead \d.*100/.test(line) && !line.includes('step'));
     expect(deadRows.length).toBeGreaterThan(0);
     for (const row of deadRows) expect(row.split(NO_GRADIENT)).toHaveLength(3);
     // 10 digits in batches of 10: one step, so the start and the end are one record.
-    const tableRows = stdout.split('\n').filter((line) => /^(sigmoid|tanh|softsign|relu) /.test(line) && !/ step \d+ /.test(line));
+    // (The table's first part, the one with the '% per layer' cells: its verdicts are a part of their own.)
+    const tableRows = stdout.split('\n').filter((line) => /^(sigmoid|tanh|softsign|relu) .* (dead|saturated) \d/.test(line) && !/ step \d+ /.test(line));
     expect(tableRows).toHaveLength(12);
     for (const row of tableRows) expect(row).not.toContain(' → ');
+    // The profile table: a row per run, at step 1 alone, in each of its parts (fitted to READING_WIDTH, each repeats the rows' names).
     const profileRows = stdout.split('\n').filter((line) => / step \d+ /.test(line));
-    expect(profileRows).toHaveLength(12);
+    const named = profileRows.map((line) => line.trim().split(/\s+/).slice(0, 4).join(' '));
+    expect(new Set(named).size).toBe(12);
+    for (const name of named) expect(name).toMatch(/ step 1$/);
+    expect(profileRows.length % 12).toBe(0);
     const report = readFileSync(html, 'utf8');
     // The packed data block is base 85, where the letters 'NaN' can occur by chance: it is read unpacked, the page around it as it stands.
     const block = /(<script type="application\/octet-stream" id="report-data"[^>]*>)([^<]*)<\/script>/.exec(report)!;
@@ -64,7 +77,7 @@ describe('gradscope study activations', () => {
     const direct = await runActivationStudy({ width: 4, epochs: 1, trainRows: 40, testRows: 10, seed: 2 });
     expect((JSON.parse(two.stdout) as { runs: { testError: number }[] }).runs.map((r) => r.testError)).toEqual(direct.runs.map((r) => (r.diverged ? null : r.testError)));
     const printed = await runCliInProcess(['study', 'activations', '--width', '4', '--epochs', '1', '--train', '40', '--test', '10', '--seed', '2']);
-    expect(printed.stdout).toMatch(/, 40 digits, test error on 10, seed 2\.\n/);
+    expect(flat(printed.stdout)).toMatch(/, 40 digits, test error on 10, seed 2\. /);
   }, 120_000);
 });
 

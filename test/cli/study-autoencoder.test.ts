@@ -61,7 +61,8 @@ describe('gradscope study autoencoder', () => {
     const { code, stdout, stderr } = await runCliInProcess(['study', 'autoencoder', '--seconds', '0.05', '--train', '40', '--test', '10', '--points', '1']);
     expect(code, stderr).toBe(0);
     const rows = stdout.split('\n');
-    const row = (name: string) => rows.find((line) => line.trimStart().startsWith(`${name} `)) ?? '';
+    // A row's cells, from each part of the table (fitted to READING_WIDTH, its settings column is a part of its own, each row named).
+    const row = (name: string) => rows.filter((line) => line.trimStart().startsWith(`${name} `)).join(' ');
     expect(row('hessian-free')).toMatch(new RegExp(`Hessian-free, gradient batch 40, curvature batch ${curvatureRows(40, HESSIAN_FREE_DEFAULTS.curvatureFraction)}, `));
     expect(row('adam')).toMatch(/Adam, batch 40, lr 0\.001, β \(0\.9, 0\.999\)/);
     expect(row('sgd-momentum')).toMatch(/SGD, batch 40, lr 0\.01, momentum 0\.9/);
@@ -73,7 +74,12 @@ describe('gradscope study autoencoder', () => {
     expect(stdout.endsWith(`\n\n${wrap(AUTOENCODER_STEPS_NOTE, READING_WIDTH, '')}\n`), stdout).toBe(true);
     expect(wrap(AUTOENCODER_STEPS_NOTE, READING_WIDTH, '').split('\n').length).toBeGreaterThan(1);
     // The curves' table gives each optimiser's steps beside its errors, and the last row's steps are the runs' table's.
-    expect(stdout).toMatch(/^CPU seconds +hessian-free steps · train \/ test +adam steps · train \/ test +sgd-momentum steps · train \/ test$/m);
+    // (Its headings wrap to fit READING_WIDTH: 'CPU' over 'seconds', each optimiser's 'steps · train / test' under its name.)
+    const top = rows.findIndex((line) => line.startsWith('CPU '));
+    const heading = rows.slice(top, rows.findIndex((line, i) => i > top && line.startsWith('─')));
+    expect(heading.map((line) => line.split(/ {2,}/)[0])).toEqual(['CPU', 'seconds']);
+    for (const name of ['hessian-free', 'adam', 'sgd-momentum']) expect(heading[0]).toContain(`${name} steps`);
+    expect(heading.join(' ').match(/train \/ test/g)).toHaveLength(3);
     const last = rows.filter((line) => / · /.test(line)).at(-1) ?? '';
     expect(last.trim().split(/ {2,}/).slice(1).map((cell) => cell.split(' · ')[0])).toEqual(['hessian-free', 'adam', 'sgd-momentum'].map((name) => row(name).trim().split(/ {2,}/)[1]));
     const json = await runCliInProcess(['study', 'autoencoder', '--seconds', '0.05', '--train', '150', '--test', '10', '--points', '1', '--optimizers', 'hessian-free,adam', '--json']);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { formatTable } from '../../src/cli/table.js';
+import { READING_WIDTH } from '../../src/cli/prose.js';
 import { terminalColumns } from '../../src/cli/terminal.js';
 import { runCliInProcess } from '../util/cli.js';
 
@@ -102,8 +103,12 @@ describe('the commands at 80 and 100 columns', async () => {
     expect(run.stdout).toContain('negative mass');
   });
 
-  it('prints every table whole where no width is known (a file or a pipe)', async () => {
-    const run = await runCliInProcess(['curvature', '--model', modelPath, '--data', dataPath, '--k', '2', '--backend', 'ref']);
-    expect(run.stdout.split('\n').find((line) => line.startsWith('matrix'))).toMatch(/largest eigenvalues .* smallest eigenvalues .* trace .* negative mass$/);
+  it('fits READING_WIDTH where no width is known (a file or a pipe), as on a terminal of that width: it printed 141 columns', async () => {
+    const args = ['curvature', '--model', modelPath, '--data', dataPath, '--k', '2', '--backend', 'ref'];
+    const [file, terminal] = [await runCliInProcess(args), await runCliInProcess(args, READING_WIDTH)];
+    expect(file.code, file.stderr).toBe(0);
+    expect(file.stdout).toBe(terminal.stdout);
+    for (const line of tableLines(file.stdout)) expect(line.length, line).toBeLessThanOrEqual(READING_WIDTH);
+    expect(file.stdout).toContain('negative mass');
   });
 });

@@ -9,6 +9,7 @@ import { BACKEND_FLAG, booleanFlag, checkAsUsage, choiceFlag, command, COUNT, JS
 import { checkRowsFitModel, MEASURED_ROWS_FLAGS, measuredRows } from '../training-rows.js';
 import { counted, grouped } from '../../counted.js';
 import { ProgressBar } from '../progress.js';
+import { atReadingWidth, print } from '../terminal.js';
 import { STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { formatTable } from '../table.js';
 import { sci } from '../../sci-text.js';
@@ -29,7 +30,9 @@ export const curvatureCommand = command({
   ],
   example: 'curvature --model model.json --train 1000 --k 3',
   notes: [costNote()],
-  async run(args, terminal) {
+  async run(args, given) {
+    // Its tables and prose fit READING_WIDTH, in a file too.
+    const terminal = atReadingWidth(given);
     const modelPath = stringFlag(args, 'model', true);
     const backend = choiceFlag<'wasm' | 'ref'>(args, 'backend')!;
     const k = numberFlag(args, 'k');
@@ -55,7 +58,9 @@ export const curvatureCommand = command({
       };
       const report = await withFile(rows.file, async () => measureCurvature(net, rows.x, rows.y, { k, layers, onProgress }));
       bar?.done();
-      terminal.out(json ? jsonLine(report) : `${curvatureTable(report, terminal.columns, net)}\n`);
+      // Its notes are prose: through print, they wrap at READING_WIDTH as every command's do.
+      if (json) terminal.out(jsonLine(report));
+      else print(terminal, curvatureTable(report, terminal.columns, net));
     } finally {
       net.dispose();
     }

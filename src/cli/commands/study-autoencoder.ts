@@ -8,8 +8,8 @@ import { AUTOENCODER_OPTIMIZERS, AUTOENCODER_SIZES, runAutoencoderStudy, type Au
 import { BACKEND_FLAG, booleanFlag, checkDigitFlags, choiceFlag, command, COUNT, JSON_FLAG, jsonLine, listFlag, numberFlag, POSITIVE, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { formatTable } from '../table.js';
-import { print } from '../terminal.js';
-import { READING_WIDTH, wrap } from '../prose.js';
+import { atReadingWidth, print } from '../terminal.js';
+import { readingRoom, wrap } from '../prose.js';
 import { AUTOENCODER_POINTS_BOUND, SECONDS_BOUND } from '../../studies/study-bounds.js';
 import { AUTOENCODER_DEFAULTS } from '../../studies/study-defaults.js';
 import { MARTENS_DIFFERENCES } from '../../studies/autoencoder-paper.js';
@@ -63,7 +63,9 @@ export const studyAutoencoderCommand = command({
   ],
   notes: [MARTENS_DIFFERENCES],
   example: 'study autoencoder --seconds 10 --optimizers hessian-free,adam',
-  async run(args, terminal) {
+  async run(args, given) {
+    // Its tables and prose fit READING_WIDTH, in a file too.
+    const terminal = atReadingWidth(given);
     const lossName = choiceFlag<keyof typeof LOSS_FLAG>(args, 'loss')!;
     const loss = LOSS_FLAG[lossName];
     const json = booleanFlag(args, 'json');
@@ -81,7 +83,7 @@ export const studyAutoencoderCommand = command({
     };
     checkDigitFlags(options.trainRows, options.testRows);
     // Its prose wraps at READING_WIDTH (or a narrower terminal's width), in a file too, as the other studies' prose does.
-    const room = Math.min(READING_WIDTH, terminal.columns ?? Infinity);
+    const room = readingRoom(terminal.columns);
     const prose = (text: string) => wrap(text, room, '');
     if (!json) {
       print(terminal, prose(`Deep sigmoid autoencoder [${AUTOENCODER_SIZES.join('-')}], ${lossName}, no pretraining: ${seconds} s of training (CPU time of this process) per optimiser.`));

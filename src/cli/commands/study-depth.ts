@@ -25,12 +25,12 @@ import {
 import { booleanFlag, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag } from '../command.js';
 import { depthRunTerms, withRunTerms } from '../study-remedy-terms.js';
 import { ProgressBar } from '../progress.js';
-import { print, type Terminal } from '../terminal.js';
+import { atReadingWidth, print, type Terminal } from '../terminal.js';
 import { parameterCountOf } from '../../network/memory-budget.js';
 import { counted, grouped } from '../../counted.js';
 import { sizesList } from '../../layer-runs.js';
 import { formatTable } from '../table.js';
-import { proseWords, READING_WIDTH, wrap, wrapTokens } from '../prose.js';
+import { proseWords, readingRoom, wrap, wrapTokens } from '../prose.js';
 import { sci } from '../../sci-text.js';
 import { diagnosisText, traceTable } from '../trace-table.js';
 import { DEPTH_SEEDS_BOUND, NIELSEN_EPOCHS_BOUND } from '../../studies/study-bounds.js';
@@ -98,7 +98,7 @@ export function depthTables(result: DepthStudyResult, invoked: string | undefine
     // Its verdicts, a sentence each, go under it, wrapped: beside the numbers they made the table 250 characters wide.
     const verdict = header.indexOf(VERDICT_FIGURE_HEADING);
     const without = (cells: string[]) => cells.filter((_, c) => c !== verdict);
-    const room = Math.min(READING_WIDTH, width ?? Infinity);
+    const room = readingRoom(width);
     out.push(formatTable(without(header), rows.map(without), room));
     if (!likeForLike) {
       out.push(wrap(`Nielsen's ratios at his last epoch (499) are left out: this run's last epoch is ${grouped(lastEpoch)}, so they would not compare like for like (his ${NIELSEN_TRAINING.epochs} epochs: --epochs ${NIELSEN_TRAINING.epochs}).`, room, ''));
@@ -177,7 +177,9 @@ export const studyDepthCommand = command({
     HTML_FLAG,
   ],
   example: 'study depth --seeds 5 --epochs 100 --html depth.html',
-  async run(args, terminal) {
+  async run(args, given) {
+    // Its tables and prose fit READING_WIDTH, in a file too.
+    const terminal = atReadingWidth(given);
     const json = booleanFlag(args, 'json');
     const seeds = numberFlag(args, 'seeds');
     const epochs = numberFlag(args, 'epochs');

@@ -1,0 +1,13 @@
+/**
+ * The columns a line of text takes on a terminal: a character (code point) a column, none for a combining
+ * mark, a variation selector or a zero-width joiner, two for a wide East Asian character or an emoji, as
+ * wcwidth counts them; never the string's UTF-16 length, which counts an emoji twice and an accent once.
+ */
+const ZERO_WIDTH = /^[\p{Mn}\p{Me}\u200b-\u200f\u2060\ufe00-\ufe0f]$/u;
+const WIDE = /^[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]$/u;
+
+export function displayWidth(line: string): number {
+  let width = 0;
+  for (const character of line) width += ZERO_WIDTH.test(character) ? 0 : WIDE.test(character) ? 2 : 1;
+  return width;
+}
