@@ -195,7 +195,7 @@ export async function checkWritable(path: string): Promise<void> {
  * Whether writing either path would replace the file the other names (gradscope writes by renaming a new file over the
  * old: writeFileAtomic): both lead to one name (linkEnd: `./a` and `a`, a symbolic link, a dangling one and the file it
  * points at, a link to a folder on the way), or to one existing file under two names a case-insensitive or normalising
- * file system (macOS's, Windows') takes for one. Two hard links of one file are two names: writing one leaves the other
+ * file system (macOS's, Windows') takes for one, or under one name in a folder shown at two paths (a bind mount). Two hard links of one file are two names: writing one leaves the other
  * as it was. A path whose links go round in a loop is no other file (reading or writing it fails, and says so).
  */
 export async function sameFile(a: string, b: string): Promise<boolean> {
@@ -205,15 +205,44 @@ export async function sameFile(a: string, b: string): Promise<boolean> {
 }
 
 /**
- * Whether two existing paths (linkEnd's) in one folder are one entry spelt two ways (`Model.json` and `model.json` where
- * the file system ignores case), not two hard links: both are one file, and the folder lists only one of the names.
+ * Whether two paths (linkEnd's) are one entry: `Model.json` and `model.json` where the file system ignores case, or one
+ * name, written or not yet, in one folder that shows under two paths realpath leaves apart (a bind mount). Not two hard links.
  */
 async function oneEntry(first: string, second: string): Promise<boolean> {
-  if (dirname(first) !== dirname(second)) return false;
-  const [one, other] = await Promise.all([stat(first).catch(() => undefined), stat(second).catch(() => undefined)]);
-  if (!one || !other || one.dev !== other.dev || one.ino !== other.ino) return false;
-  const names = await readdir(dirname(first)).catch(() => [] as string[]);
-  return !(names.includes(basename(first)) && names.includes(basename(second)));
+  const [file, otherFile, folder, otherFolder] = await Promise.all(
+    [first, second, dirname(first), dirname(second)].map((path) => stat(path).catch(() => undefined)),
+  );
+  if (!folder || !otherFolder) return false;
+  const listed = await readdir(dirname(first)).catch(() => [] as string[]);
+  return isOneEntry({ name: basename(first), file, folder }, { name: basename(second), file: otherFile, folder: otherFolder }, listed);
+}
+
+/** What identifies a file or a folder on one machine (fs.Stats has it): not its path, which a bind mount or a link doubles. */
+export interface Identity {
+  /** The device (file system) it is on. */
+  dev: number;
+  /** Its inode number on that device. */
+  ino: number;
+}
+
+/** One path as oneEntry sees it: its last name, the identity of the folder holding it, and its file's (undefined: none yet). */
+export interface EntryFacts {
+  name: string;
+  folder: Identity;
+  file?: Identity;
+}
+
+/**
+ * Whether two paths name one directory entry: one folder, told by identity (dev and inode), not by path, and in it either
+ * one name (the file existing or not), or one existing file under two spellings of which `listed` (the folder's names)
+ * holds at most one (a case-insensitive or normalising file system). Two names both listed are two hard links.
+ */
+export function isOneEntry(first: EntryFacts, second: EntryFacts, listed: readonly string[]): boolean {
+  const same = (one: Identity, other: Identity): boolean => one.dev === other.dev && one.ino === other.ino;
+  if (!same(first.folder, second.folder)) return false;
+  if (first.name === second.name) return true;
+  if (!first.file || !second.file || !same(first.file, second.file)) return false;
+  return !(listed.includes(first.name) && listed.includes(second.name));
 }
 
 /** Creates the folder `path` and its parents if missing (only for gradscope's own default folders, such as the main job's reports/). */

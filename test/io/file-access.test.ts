@@ -7,7 +7,7 @@ import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkWritable, readFileBytes, sameFile, writeFileAtomic, writeFolderAtomic } from '../../src/io/file-access.js';
+import { checkWritable, isOneEntry, readFileBytes, sameFile, writeFileAtomic, writeFolderAtomic } from '../../src/io/file-access.js';
 import { loadModel } from '../../src/io/files.js';
 import { readModelFile } from '../../src/io/model-formats.js';
 import { runCliInProcess } from '../util/cli.js';
@@ -114,6 +114,19 @@ describe('sameFile: whether writing one path replaces the file the other names',
     expect(readFileSync(at('same/not-yet.json'), 'utf8')).toBe('through the links');
     await writeFileAtomic(at('same/hard-a.json'), 'new');
     expect(readFileSync(at('same/a.json'), 'utf8')).toBe('a');
+  });
+
+  it('tells one folder by its identity, not its path: one name in a folder shown under two paths (a bind mount) is one file', () => {
+    // A bind mount needs root, so the rule is tested on the facts sameFile gathers (fs.Stats' dev and ino) for such a pair.
+    const file = { dev: 7, ino: 41 };
+    const folder = { dev: 7, ino: 40 };
+    const bound = (name: string) => ({ name, file, folder });
+    expect(isOneEntry(bound('r.html'), bound('r.html'), ['r.html'])).toBe(true); // /mnt/a/r.html and /mnt/b/r.html
+    expect(isOneEntry({ name: 'new.html', folder }, { name: 'new.html', folder }, [])).toBe(true); // not written yet
+    expect(isOneEntry({ name: 'new.html', folder }, { name: 'other.html', folder }, [])).toBe(false);
+    expect(isOneEntry(bound('R.html'), bound('r.html'), ['r.html'])).toBe(true); // one entry spelt two ways
+    expect(isOneEntry(bound('a.json'), bound('hard-a.json'), ['a.json', 'hard-a.json'])).toBe(false); // two hard links
+    expect(isOneEntry(bound('a.json'), { name: 'a.json', file, folder: { dev: 7, ino: 39 } }, ['a.json'])).toBe(false); // two folders
   });
 });
 
