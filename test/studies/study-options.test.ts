@@ -116,7 +116,7 @@ describe('study count bounds', () => {
       [{ sizes: [784, 0, 784] }, /^autoencoder sizes\[1\]: expected a whole number of units from 1 to 1,048,576, got 0$/],
       // 784·w + w + w·784 + 784 at w = 1,000,000: 1,569,000,784
       [{ sizes: [784, 1_000_000, 784] }, /^autoencoder sizes: 1,569,000,784 parameters exceeds the limit of 268,435,456/],
-      [{ loss: 'bce' }, /^autoencoder loss: expected one of binary-cross-entropy, mse, got "bce"$/],
+      [{ loss: 'bce' }, /^autoencoder loss: expected one of binary-cross-entropy, mse, got "bce"; did you mean "binary-cross-entropy"\?$/],
       [{ seed: 1.5 }, /^autoencoder seed: expected an integer from 0 to 4,294,967,295 \(the random number generator's seed is 32 bits\), got 1\.5$/],
       [{ seconds: '30' }, /^autoencoder seconds: expected a finite number > 0, got "30"$/],
       [{ points: 2.5 }, /^autoencoder points: expected a whole number ≥ 1, got 2\.5$/],
