@@ -148,8 +148,14 @@ export function checkFileFields(value: object, known: readonly string[], where: 
  * BAD_MODEL_FILE for a file).
  */
 export function checkStepCount(value: unknown, where: string, fail: Fail = optionFault): number {
-  if (!isCount(value, 0)) throw fail(where, `expected ${countWords(0)}, got ${describeValue(value)}`);
-  return value;
+  const problem = stepCountProblem(value);
+  if (problem !== undefined) throw fail(where, problem);
+  return value as number;
+}
+
+/** What checkStepCount refuses `value` for, in the words after the count's name, or undefined where it takes it. */
+export function stepCountProblem(value: unknown): string | undefined {
+  return isCount(value, 0) ? undefined : `expected ${countWords(0)}, got ${describeValue(value)}`;
 }
 
 /**

@@ -13,7 +13,8 @@ import { checkBoolean, checkKnownKeys, checkLayerRates } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate, type Hyperparameters } from './recorded-settings.js';
 import { checkNumber, float32Overflows, float32Problem, float32Underflows, type Bound } from '../checks.js';
 import { FIRST_ORDER_RANGES } from './setting-ranges.js';
-import { checkStepCount, FLOAT32_MAX } from '../model-limits.js';
+import { FLOAT32_MAX } from '../model-limits.js';
+import { checkStateScalar, FIRST_ORDER_STATE } from './state-ranges.js';
 import { largestWithin } from '../optimizer-defaults.js';
 import { apart, givenFloat32Text, numberText } from '../number-text.js';
 
@@ -431,7 +432,7 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     const where = `${this.name}: restore`;
     checkStateKind(state, where, this.name);
     // The network's step count's rule (2⁵³ − 1 at most: beyond it t + 1 is t, and Adam's bias correction stops counting).
-    const step = state.scalars?.step === undefined ? 0 : checkStepCount(state.scalars.step, `${where}: scalars.step`);
+    const step = checkStateScalar(FIRST_ORDER_STATE.step, state.scalars?.step, `${where}: scalars.step`, 0);
     // As the constructor checks its own: the weight decay's bound holds the rate a call trains at, which train() and step() check.
     const learningRate = restoredLearningRate(state, where, this.ownLearningRate, (rate) => this.stepSizeProblem(rate));
     const defaults = { ...this.hyperparameterDefaults(), weightDecay: this.defaultWeightDecay, decayBiases: DECAY_BIASES };

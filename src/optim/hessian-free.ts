@@ -37,8 +37,8 @@ import { LM_HIGH, LM_LOW } from './damping.js';
 import { assertNotDisposed, checkStateKind, checkStepBatch, checkStepNetwork, restoredTensors, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars } from './recorded-settings.js';
-import { checkNumber } from '../checks.js';
 import { checkSetting, HESSIAN_FREE_LAMBDA } from './setting-ranges.js';
+import { checkStateScalar, STATE_RANGES } from './state-ranges.js';
 import {
   allocVector,
   axpyVectors,
@@ -428,7 +428,7 @@ export class HessianFree extends TracksDisposal implements Optimizer {
     assertNotDisposed(this);
     const where = 'hessian-free: restore';
     checkStateKind(state, where, this.name);
-    const lambda = checkNumber(state.scalars?.lambda, `${where}: scalars.lambda`, HESSIAN_FREE_LAMBDA, this.options.damping);
+    const lambda = checkStateScalar(STATE_RANGES['hessian-free'].lambda, state.scalars?.lambda, `${where}: scalars.lambda`, this.options.damping);
     checkRecordedHyperparameters(state, where, this.name, { ...this.options }, { defaults: HESSIAN_FREE_DEFAULTS });
     const tensors = restoredTensors(state, where);
     const lengths = parameterLengths(this.net);

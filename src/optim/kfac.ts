@@ -87,8 +87,8 @@ import { covariance, dampedInverse, FACTOR_SHIFT_RETRIES, kroneckerNorm, sandwic
 import { assertNotDisposed, checkStateKind, checkStepBatch, checkStepNetwork, checkStepRate, OptimizerStateFault, restoredTensors, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate } from './recorded-settings.js';
-import { checkNumber } from '../checks.js';
-import { checkSetting, SETTING_RULES } from './setting-ranges.js';
+import { checkSetting, KFAC_LAMBDA, SETTING_RULES } from './setting-ranges.js';
+import { checkStateScalar, STATE_RANGES } from './state-ranges.js';
 import { KFAC_RESCALED_LEARNING_RATE } from '../optimizer-defaults.js';
 import { allocVector, dotVectors, freeVector, gradientsOf, parameterLengths, valuesOf, type ParamVector } from './param-vector.js';
 import { grouped } from '../counted.js';
@@ -183,9 +183,8 @@ function kfacDefaults(rescale: boolean) {
 /** train()'s learning rate for K-FAC when it is given none: KFAC_RESCALED_LEARNING_RATE (1) with rescaling (the model's own step), else 0.2. */
 export const KFAC_LEARNING_RATE = 0.2;
 
-/** Bounds of the adapted λ: below, f32 factors cannot tell it from 0; above, nothing would move. */
-export const KFAC_LAMBDA_MIN = 1e-12;
-export const KFAC_LAMBDA_MAX = 1e6;
+/** Bounds of the adapted λ (KFAC_LAMBDA): below, f32 factors cannot tell it from 0; above, nothing would move. */
+export const { min: KFAC_LAMBDA_MIN, max: KFAC_LAMBDA_MAX } = KFAC_LAMBDA;
 /**
  * The 2×2 momentum system is solved only when det > this × c₁₁·c₂₂, i.e. Δ and δ₀ are not nearly
  * parallel in the model's metric; otherwise the 1-D rescaling alone (a near-singular solve would
@@ -876,10 +875,10 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     assertNotDisposed(this);
     const where = 'kfac: restore';
     checkStateKind(state, where, this.name);
-    const steps = checkNumber(state.scalars?.steps, `${where}: scalars.steps`, { min: 0, integer: true }, NaN);
+    const steps = checkStateScalar(STATE_RANGES.kfac.steps, state.scalars?.steps, `${where}: scalars.steps`, NaN);
     if (Number.isNaN(steps)) throw invalidOption(`${where}: scalars.steps is missing`);
     // States saved before λ adapted have none: they ran at the configured damping.
-    const lambda = checkNumber(state.scalars?.lambda, `${where}: scalars.lambda`, { min: KFAC_LAMBDA_MIN, max: KFAC_LAMBDA_MAX }, this.options.damping);
+    const lambda = checkStateScalar(STATE_RANGES.kfac.lambda, state.scalars?.lambda, `${where}: scalars.lambda`, this.options.damping);
     const learningRate = restoredLearningRate(state, where, this.ownLearningRate);
     // The defaults an advice leaves out are those of a K-FAC with the state's rescale (a damaged record is refused as such).
     const rescaled = state.scalars?.rescale === undefined ? this.options.rescale : state.scalars.rescale === 1;

@@ -13,9 +13,9 @@ import { assertNotDisposed, checkStateKind, checkStepBatch, checkStepNetwork, ch
 import { checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate, type Hyperparameters } from './recorded-settings.js';
 import type { SettingRule } from './setting-ranges.js';
-import { checkNumber } from '../checks.js';
 import { apart, numberText } from '../number-text.js';
 import { checkSetting } from './setting-ranges.js';
+import { checkStateScalar, STATE_RANGES } from './state-ranges.js';
 import { allocVectors, axpyAll, dotAll, freeVectors, maxAbsAll, scaleAll, setAll, sumAbsAll, type Vectors } from './vectors.js';
 
 /** L-BFGS's options (name 'lbfgs'), each with its default. */
@@ -309,7 +309,7 @@ export class Lbfgs extends TracksDisposal implements Optimizer {
     checkStateKind(state, where, this.name);
     const learningRate = restoredLearningRate(state, where, this.ownLearningRate);
     checkRecordedHyperparameters(state, where, this.name, this.hyperparameters(), { defaults: LBFGS_DEFAULTS, stateRules: [HELD_PAIRS] });
-    const pairs = checkNumber(state.scalars?.pairs, `${where}: scalars.pairs`, { min: 0, max: this.memory, integer: true }, 0);
+    const pairs = checkStateScalar(STATE_RANGES.lbfgs.pairs, state.scalars?.pairs, `${where}: scalars.pairs`, 0, { memory: this.memory });
     const tensors = restoredTensors(state, where);
     const perPair = 2 * this.params.length;
     if (tensors.length !== pairs * perPair) throw invalidOption(`${where}: ${pairs} pairs need ${pairs * perPair} tensors, got ${tensors.length}`);

@@ -19,8 +19,8 @@ import { choleskyFactor, choleskySolve } from '../ref/cholesky.js';
 import { assertNotDisposed, checkStateKind, checkStepBatch, checkStepNetwork, TracksDisposal, type NetworkTerms, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, type Hyperparameters } from './recorded-settings.js';
-import { checkNumber } from '../checks.js';
 import { checkSetting } from './setting-ranges.js';
+import { checkStateScalar, STATE_RANGES } from './state-ranges.js';
 import { counted, grouped } from '../counted.js';
 
 /** Levenberg–Marquardt's options (name 'levenberg-marquardt'; loss 'mse' only), each with its default. */
@@ -262,7 +262,7 @@ export class LevenbergMarquardt extends TracksDisposal implements Optimizer {
     // muMax's range is bounded by the mu option, which the state does not record (its mu is the current μ).
     checkRecordedHyperparameters(state, where, this.name, this.hyperparameters(), { defaults: LM_DEFAULTS, unrecorded: { mu: this.mu } });
     // After the settings: a μ above this muMax is advised the state's muMax, where it records one that takes it.
-    const mu = checkNumber(state.scalars?.mu, `${where}: scalars.mu`, { min: 0, above: true, max: this.muMax }, this.mu);
+    const mu = checkStateScalar(STATE_RANGES['levenberg-marquardt'].mu, state.scalars?.mu, `${where}: scalars.mu`, this.mu, { muMax: this.muMax });
     this.mu = mu;
   }
 

@@ -9,10 +9,11 @@
  * recorded) is taken as it is; one recording a value outside the setting's range (setting-ranges.ts,
  * the table the constructor checks by) is refused as damaged, as no optimiser would take it.
  */
-import { checkNumber, rangeProblem, type Range } from '../checks.js';
+import { checkNumber, rangeProblem } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { andList } from '../list-text.js';
-import { BOOLEAN_SETTINGS, SETTING_RANGES, SETTING_RULES, type SettingRange, type SettingRule } from './setting-ranges.js';
+import { BOOLEAN_SETTINGS, ownBounds, SETTING_RANGES, SETTING_RULES, type SettingRange, type SettingRule } from './setting-ranges.js';
+import { STATE_RANGES, stateScalarProblem, type StateRange } from './state-ranges.js';
 import type { OptimizerState } from './optimizer.js';
 
 /** Hyperparameters by option key, as the optimiser's options take them (booleans as booleans). */
@@ -151,46 +152,36 @@ function pairRule(low: string, high: string, strict: boolean): SettingRule {
   };
 }
 
-/** A setting's range without the bound another setting sets (checked as a rule: pairsOf), which a state need not record. */
-function ownBounds(range: SettingRange): Range {
-  const { minSetting, maxSetting, ...bounds } = range;
-  if (minSetting !== undefined) delete bounds.above;
-  if (maxSetting !== undefined) delete bounds.below;
-  return bounds;
-}
-
 /** What is wrong with `recorded`, a state's record (named `label`) of the true-or-false setting `key`: 1 or 0, nothing else. */
 function booleanRecordProblem(recorded: number, key: string, label: string): string | undefined {
   return recorded === 0 || recorded === 1 ? undefined : `${label}: expected 1 or 0 (${key} true or false), got ${shown(recorded)}`;
 }
 
 /**
- * Scalars a state records under the name of one of its optimiser's settings that are state, not that
- * setting: Levenberg–Marquardt's mu is the current μ, which its steps move (down to the smallest
- * double, up to muMax), where the mu option only starts it (levenberg-marquardt.ts' state()). Such a
- * value stays within the setting's own range all the same (μ > 0), so a reader holds it to that range,
- * saying it is state: the options would not take it, but no state holds it either.
- */
-const STATE_NAMED_AS_SETTING: Readonly<Record<string, readonly string[]>> = { 'levenberg-marquardt': ['mu'] };
-
-/**
  * What a reader of a saved state (a checkpoint file) refuses in its scalar `key` of value `value`,
  * saved by optimiser `name`, in words that follow the field's name (`…scalars.beta1: expected …`): a
- * setting (SETTING_RANGES) recorded outside its own range, or a true-or-false one (BOOLEAN_SETTINGS)
- * recorded as another number than 1 or 0, which no optimiser takes and restore() would refuse as
- * damaged, said as restore says it (a state scalar named as a setting, STATE_NAMED_AS_SETTING, as
- * state); undefined where the value is within it, or `key` is no setting of a built-in `name` (a step
- * count, a plugin's scalar). A bound another setting sets is restore()'s to check: the state may not
- * record that setting (Levenberg–Marquardt's muMax is bounded by the mu option, μ by muMax).
+ * state scalar (STATE_RANGES: a step count, L-BFGS's pairs, an adapted damping) outside its range,
+ * said as state, as no state of `name` holds it; a setting (SETTING_RANGES) recorded outside its own
+ * range, or a true-or-false one (BOOLEAN_SETTINGS) recorded as another number than 1 or 0, which no
+ * optimiser takes and restore() would refuse as damaged, said as restore says it; undefined where the
+ * value is within it, or `key` is none of a built-in `name`'s (a plugin's scalar). A bound another
+ * setting sets is restore()'s to check: the state may not record that setting (Levenberg–Marquardt's
+ * muMax is bounded by the mu option, μ by muMax; L-BFGS's pairs by its memory).
  */
 export function savedSettingProblem(name: string, key: string, value: number): string | undefined {
   // Own keys only: a state's scalar named 'constructor' or '__proto__' is no setting.
+  const states: Readonly<Record<string, StateRange>> = Object.hasOwn(STATE_RANGES, name) ? (STATE_RANGES as Record<string, Record<string, StateRange>>)[name] : {};
+  if (Object.hasOwn(states, key)) {
+    const problem = stateScalarProblem(states[key], value, key);
+    return problem === undefined ? undefined : `${wordsAfter(key, problem)}: no ${name} state holds it (it is damaged)`;
+  }
   const ranges: Readonly<Record<string, SettingRange>> = Object.hasOwn(SETTING_RANGES, name) ? (SETTING_RANGES as Record<string, Record<string, SettingRange>>)[name] : {};
   const booleans = Object.hasOwn(BOOLEAN_SETTINGS, name) ? BOOLEAN_SETTINGS[name] : [];
   const problem = booleans.includes(key) ? booleanRecordProblem(value, key, key) : Object.hasOwn(ranges, key) ? rangeProblem(value, key, ownBounds(ranges[key])) : undefined;
-  if (problem === undefined) return undefined;
-  // Both name the value first ('beta1: expected …'); the reader names the field itself.
-  const words = problem.slice(`${key}: `.length);
-  const state = Object.hasOwn(STATE_NAMED_AS_SETTING, name) && STATE_NAMED_AS_SETTING[name].includes(key);
-  return state ? `${words}: no ${name} state holds it (it is damaged)` : `${words}: the ${key} option refuses it too, so no ${name} can resume this state (it is damaged)`;
+  return problem === undefined ? undefined : `${wordsAfter(key, problem)}: the ${key} option refuses it too, so no ${name} can resume this state (it is damaged)`;
+}
+
+/** A problem's words after the name it starts with ('beta1: expected …'): the reader names the field itself. */
+function wordsAfter(key: string, problem: string): string {
+  return problem.slice(`${key}: `.length);
 }

@@ -24,6 +24,8 @@ const ADAM = { ...FIRST_ORDER_RANGES, beta1: DECAY_FLOAT32, beta2: DECAY_FLOAT32
 
 /** Hessian-free's damping λ stays inside [min, max], so it can neither underflow the preconditioner nor freeze learning. */
 export const HESSIAN_FREE_LAMBDA = { min: 1e-8, max: 1e8 } as const;
+/** K-FAC's adapted λ stays inside [min, max]: below, float32 factors cannot tell it from 0; above, nothing would move. */
+export const KFAC_LAMBDA = { min: 1e-12, max: 1e6 } as const;
 
 /** Each built-in optimiser's numeric settings (option keys) and the range its constructor takes. */
 export const SETTING_RANGES = {
@@ -132,6 +134,14 @@ export function settingRange(range: SettingRange, settings: Readonly<Record<stri
     ...(minSetting === undefined ? {} : { min: Number(settings[minSetting]) }),
     ...(maxSetting === undefined ? {} : { max: Number(settings[maxSetting]) }),
   };
+}
+
+/** A setting's range without the bound another setting sets (checked as a rule), which a state need not record. */
+export function ownBounds(range: SettingRange): Range {
+  const { minSetting, maxSetting, ...bounds } = range;
+  if (minSetting !== undefined) delete bounds.above;
+  if (maxSetting !== undefined) delete bounds.below;
+  return bounds;
 }
 
 /**

@@ -1,9 +1,10 @@
 // An optimiser setting a checkpoint records outside the range its constructor takes (adam's beta1 1.5, −1 or 1e308,
 // sgd's momentum 1, L-BFGS's memory 2.5; sgd's nesterov recorded as 2, where true and false are 1 and 0) is refused
 // where the file is read (JSON and binary alike), BAD_MODEL_FILE naming the key, as restoreOptimizer words it: before,
-// the readers took it, a network was built from the file, and only the restore refused it. A scalar that is state
-// (Levenberg–Marquardt's mu: the current μ, which its steps move) or no setting (a step count, a plugin's scalar) is
-// left to what reads it.
+// the readers took it, a network was built from the file, and only the restore refused it. A scalar that is state (a
+// step count, L-BFGS's pairs, K-FAC's and Hessian-free's λ, Levenberg–Marquardt's μ) is held to the range its restore
+// holds it to (STATE_RANGES), said as state; a bound another scalar sets (pairs ≤ memory, μ ≤ muMax) and a plugin's
+// scalars are left to what reads them.
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { checkpointBytes, checkpointFromJSON, checkpointOf, checkpointToJSON, decodeCheckpoint, encodeCheckpoint, networkFromCheckpoint, restoreOptimizer, type Checkpoint } from '../../src/io/checkpoint.js';
@@ -85,11 +86,66 @@ describe('a checkpoint recording a setting outside its range is refused when rea
     net.dispose();
   });
 
-  it("leaves a plugin's scalars and step counts to their readers", async () => {
-    // No setting of a built-in: a plugin's beta1, adam's step count, a key named like Object's members.
+  it("leaves a plugin's scalars to their readers", async () => {
+    // No scalar of a built-in: a plugin's beta1, a key named like Object's members (adam's step count 12 is within its range).
     const adam = await saved({ name: 'adam' }, {});
     const plugin = { ...adam, optimizer: { ...adam.optimizer!, name: 'my-adam', scalars: { beta1: 1.5 } } };
     expect(decodeCheckpoint(checkpointBytes(plugin)).optimizer!.scalars.beta1).toBe(1.5);
     expect(checkpointFromJSON(jsonText(adam, { step: 12, constructor: 3 })).optimizer!.scalars.constructor).toBe(3);
+  });
+});
+
+describe("a checkpoint holding a state's counter or damping outside its range is refused when read, as its restore refuses it", () => {
+  const STEP_COUNT = 'expected a whole number from 0 to 9,007,199,254,740,991 \\(2⁵³ − 1, the largest whole number a float64 counts exactly\\)';
+  it.each([
+    ['adam', 'step', -3, STEP_COUNT],
+    ['adam', 'step', 2.5, STEP_COUNT],
+    ['sgd', 'step', 2 ** 53, STEP_COUNT],
+    ['kfac', 'steps', -1, 'expected a finite whole number ≥ 0'],
+    ['kfac', 'steps', 1.5, 'expected a finite whole number ≥ 0'],
+    ['kfac', 'lambda', 0, 'expected a finite number ≥ 1e-12 and ≤ 1000000'],
+    // The restore bounds pairs by its memory (10) too.
+    ['lbfgs', 'pairs', 0.5, 'expected a finite whole number ≥ 0', ' and ≤ 10'],
+    ['lbfgs', 'pairs', -1, 'expected a finite whole number ≥ 0', ' and ≤ 10'],
+    ['hessian-free', 'lambda', 1e9, 'expected a finite number ≥ 1e-8 and ≤ 100000000'],
+    ['hessian-free', 'lambda', -1, 'expected a finite number ≥ 1e-8 and ≤ 100000000'],
+  ] as [string, string, number, string, string?][])('%s %s %s', async (name, key, value, expected, restoreBound = '') => {
+    const good = await saved({ name }, {});
+    const bad = { ...good, optimizer: { ...good.optimizer!, scalars: { ...good.optimizer!.scalars, [key]: value } } };
+    const got = `, got ${String(value).replace('.', '\\.')}`;
+    const words = `${expected}${got}`;
+    const said = `scalars\\.${key}: ${words}: no ${name} state holds it \\(it is damaged\\)$`;
+    await expectError(() => checkpointFromJSON(jsonText(good, { [key]: value })), 'BAD_MODEL_FILE', new RegExp(`^training\\.optimizer\\.${said}`));
+    await expectError(() => decodeCheckpoint(checkpointBytes(bad)), 'BAD_MODEL_FILE', new RegExp(`^header\\.optimizer\\.${said}`));
+    for (const [who, write] of [['encodeCheckpoint', encodeCheckpoint], ['checkpointToJSON', checkpointToJSON]] as const) {
+      let written: unknown;
+      await expectError(() => (written = write(bad)), 'INVALID_OPTION', new RegExp(`^${who}: checkpoint\\.optimizer\\.${said}`));
+      expect(written).toBeUndefined();
+    }
+    // The restore holds the same scalar to the same range (one table), in the same words: a bound another scalar sets is its own.
+    const net = await networkFromCheckpoint(good);
+    await expectError(() => restoreOptimizer(createOptimizer(net, { name } as never), bad.optimizer), 'INVALID_OPTION', new RegExp(`^${name}: restore: scalars\\.${key}: ${expected}${restoreBound}${got}$`));
+    net.dispose();
+  });
+
+  it("reads a counter and a damping at their range's ends, and the restore takes them", async () => {
+    const kfac = await saved({ name: 'kfac' }, { steps: 0, lambda: 1e-12 });
+    const read = checkpointFromJSON(jsonText(kfac, {}));
+    expect(decodeCheckpoint(checkpointBytes(kfac)).optimizer!.scalars.lambda).toBe(1e-12);
+    const net = await networkFromCheckpoint(read);
+    const optimizer = createOptimizer(net, { name: 'kfac' });
+    restoreOptimizer(optimizer, read.optimizer);
+    expect(optimizer.state().scalars).toMatchObject({ steps: 0, lambda: 1e-12 });
+    net.dispose();
+  });
+
+  it("leaves L-BFGS's pairs above its memory to the restore", async () => {
+    // Within its own range (a whole number ≥ 0): its bound is the memory, another scalar, which a state need not record.
+    const lbfgs = await saved({ name: 'lbfgs', memory: 2 } as never, { pairs: 3 });
+    const read = decodeCheckpoint(checkpointBytes(lbfgs));
+    expect(read.optimizer!.scalars.pairs).toBe(3);
+    const net = await networkFromCheckpoint(read);
+    await expectError(() => restoreOptimizer(createOptimizer(net, { name: 'lbfgs', memory: 2 } as never), read.optimizer), 'INVALID_OPTION', /^lbfgs: restore: scalars\.pairs: expected a finite whole number ≥ 0 and ≤ 2, got 3$/);
+    net.dispose();
   });
 });

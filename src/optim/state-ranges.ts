@@ -1,0 +1,57 @@
+/**
+ * The range of every scalar a built-in optimiser's state() records that is state, not a setting: its
+ * step count, the curvature pairs L-BFGS holds, the damping its steps adapt (K-FAC's and Hessian-free's
+ * λ, Levenberg–Marquardt's μ). One table, read by each optimiser's restore() and by a checkpoint's
+ * reader (savedSettingProblem, recorded-settings.ts), which refuses a value outside it where the file
+ * is read: no state of that optimiser holds it. A bound another scalar sets (L-BFGS's pairs ≤ memory,
+ * μ ≤ muMax) is named in `maxSetting`: restore() reads it against its own settings; the reader leaves
+ * it to restore(), as the state need not record that setting.
+ */
+import { rangeProblem } from '../checks.js';
+import { invalidOption } from '../errors.js';
+import { stepCountProblem } from '../model-limits.js';
+import { HESSIAN_FREE_LAMBDA, KFAC_LAMBDA, ownBounds, settingRange, type SettingRange, type Settings } from './setting-ranges.js';
+
+/** A state scalar's range; `stepCount`: a count of steps, held to the network's step count's rule (checkStepCount: a whole number to 2⁵³ − 1). */
+export interface StateRange extends SettingRange {
+  stepCount?: boolean;
+}
+
+/** Every first-order optimiser's (first-order.ts): the steps it took, which Adam's bias correction counts by. */
+export const FIRST_ORDER_STATE = { step: { stepCount: true } } as const satisfies Record<string, StateRange>;
+
+/** Each built-in optimiser's state scalars (as state() records them) and the range a state holds them in. */
+export const STATE_RANGES = {
+  sgd: FIRST_ORDER_STATE,
+  adam: FIRST_ORDER_STATE,
+  adamw: FIRST_ORDER_STATE,
+  rmsprop: FIRST_ORDER_STATE,
+  adagrad: FIRST_ORDER_STATE,
+  lars: FIRST_ORDER_STATE,
+  lbfgs: { pairs: { min: 0, integer: true, maxSetting: 'memory' } },
+  // The current μ, which its steps move down to the smallest double and up to muMax (the mu option only starts it).
+  'levenberg-marquardt': { mu: { min: 0, above: true, maxSetting: 'muMax' } },
+  'hessian-free': { lambda: HESSIAN_FREE_LAMBDA },
+  kfac: { steps: { min: 0, integer: true }, lambda: KFAC_LAMBDA },
+} as const satisfies Record<string, Record<string, StateRange>>;
+
+/**
+ * What is wrong with `value`, a state's scalar named `where` held to `range`: its words as checkNumber
+ * (or checkStepCount) says them, or undefined where it is within. A bound another setting sets is read
+ * from `settings` (restore()'s own), or left out where none are given (a reader's: see the file's comment).
+ */
+export function stateScalarProblem(range: StateRange, value: unknown, where: string, settings?: Settings): string | undefined {
+  if (range.stepCount === true) {
+    const problem = stepCountProblem(value);
+    return problem === undefined ? undefined : `${where}: ${problem}`;
+  }
+  return rangeProblem(value, where, settings === undefined ? ownBounds(range) : settingRange(range, settings));
+}
+
+/** restore()'s read of a state scalar: `value` within `range` (stateScalarProblem), `fallback` if undefined; else INVALID_OPTION naming `where`. */
+export function checkStateScalar(range: StateRange, value: unknown, where: string, fallback: number, settings: Settings = {}): number {
+  if (value === undefined) return fallback;
+  const problem = stateScalarProblem(range, value, where, settings);
+  if (problem !== undefined) throw invalidOption(problem);
+  return value as number;
+}
