@@ -147,6 +147,26 @@ const PRINTED: { doc: string; block: string; prints: string }[] = [
   { doc: 'docs/interop.md', block: "readFile('model.safetensors')", prints: "blocks [ '0.weight', '0.bias', '2.weight', '2.bias', '4.weight', '4.bias' ]" },
 ];
 
+/**
+ * A comment that goes on to list what the block prints next (`…; then lars, adam, …`): each word, and the start of the
+ * line it stands for, which the lines after `prints`' line must begin with, in that order (review37 finding 10).
+ */
+const PRINTED_NEXT: { doc: string; block: string; prints: string; next: [word: string, lineStart: string][] }[] = [
+  {
+    doc: 'docs/gradient-flow.md',
+    block: 'const d = diagnose(trace);',
+    prints: "activation: 'relu', init: 'he-normal', learningRate: 0.002 (or activation: 'tanh')",
+    next: [
+      ['lars', "optimizer: 'lars'"],
+      ['adam', "optimizer: 'adam'"],
+      ['layer rates', "optimizer: { name: 'sgd', layerRates"],
+      ['kfac', "optimizer: 'kfac'"],
+      ['norms', "layers: { type: 'dense', units }, { type: 'batch-norm' }"],
+      ['residual blocks', "layers: { type: 'residual'"],
+    ],
+  },
+];
+
 /** README.md's blocks run in test/readme-examples.test.ts, beside the checks of the numbers their comments promise. */
 const RUN = DOCS.filter((doc) => doc !== 'README.md' && typescriptBlocks(read(doc)).length > 0);
 const setupOf = (doc: string, block: CodeBlock) => SETUPS.filter((s) => s.doc === doc && block.code.includes(s.block));
@@ -162,10 +182,15 @@ function shortened(doc: string, block: CodeBlock): CodeBlock {
 }
 
 describe('every setup and every printed line picks one block of its doc', () => {
-  it.each([...SETUPS, ...PRINTED])('$doc: $block', ({ doc, block }) => expect(typescriptBlocks(read(doc)).filter((b) => b.code.includes(block))).toHaveLength(1));
+  it.each([...SETUPS, ...PRINTED, ...PRINTED_NEXT])('$doc: $block', ({ doc, block }) => expect(typescriptBlocks(read(doc)).filter((b) => b.code.includes(block))).toHaveLength(1));
   it.each(PRINTED)('$doc: the comment says it prints $prints', ({ doc, block, prints }) => {
     const code = typescriptBlocks(read(doc)).find((b) => b.code.includes(block))!.code;
     expect(code.split('\n').some((line) => /console\.log\(/.test(line) && line.includes(`// ${prints}`))).toBe(true);
+  });
+  it.each(PRINTED_NEXT)('$doc: the comment goes on to list what follows $prints', ({ doc, block, prints, next }) => {
+    const code = typescriptBlocks(read(doc)).find((b) => b.code.includes(block))!.code;
+    const said = `then ${next.map(([word]) => word).join(', ')}`;
+    expect(code.split('\n').some((line) => /console\.log\(/.test(line) && line.includes(`// ${prints}`) && line.trimEnd().endsWith(said))).toBe(true);
   });
 });
 
@@ -181,5 +206,11 @@ describe.each(RUN)('%s examples run', (doc) => {
     const result = await runBlock(shortened(doc, block), 120_000, { files, prefix, name: doc.replace(/\W/g, '-') });
     expect(result.code, `${doc} line ${block.line}:\n${result.stderr.trim().split('\n').slice(-15).join('\n')}`).toBe(0);
     for (const { prints } of PRINTED.filter((p) => p.doc === doc && block.code.includes(p.block))) expect(flat(result.stdout), `${doc} line ${block.line} prints`).toContain(flat(prints));
+    for (const { prints, next } of PRINTED_NEXT.filter((p) => p.doc === doc && block.code.includes(p.block))) {
+      const lines = result.stdout.split('\n');
+      const first = lines.findIndex((line) => line.startsWith(prints));
+      expect(first, `${doc} line ${block.line} prints ${prints}`).toBeGreaterThanOrEqual(0);
+      expect(lines.slice(first + 1, first + 1 + next.length).map((line, i) => line.slice(0, next[i][1].length)), `${doc} line ${block.line}: what follows, in order`).toEqual(next.map(([, start]) => start));
+    }
   }, 120_000);
 });
