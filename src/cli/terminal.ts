@@ -16,7 +16,9 @@ export interface Terminal {
    * The width tables fit in (formatTable wraps a wider one), in characters; undefined: no limit.
    * Default (processTerminal): COLUMNS where set to a whole number ≥ 1, else the width of standard
    * output where it is a terminal, else no limit: a file or a pipe gets every table whole, one row a
-   * line, as a program reading it expects (`COLUMNS=80 gradscope … > out.txt` fits it to 80).
+   * line, as a program reading it expects (`COLUMNS=80 gradscope … > out.txt` fits it to 80). Not so
+   * where a command prints atReadingWidth (the studies, `npm start`'s main job, curvature): their
+   * tables fit READING_WIDTH, in a file too (a program reads their --json).
    */
   columns?: number;
   /**
