@@ -48,8 +48,12 @@ export function stateScalarProblem(range: StateRange, value: unknown, where: str
   return rangeProblem(value, where, settings === undefined ? ownBounds(range) : settingRange(range, settings));
 }
 
-/** restore()'s read of a state scalar: `value` within `range` (stateScalarProblem), `fallback` if undefined; else INVALID_OPTION naming `where`. */
-export function checkStateScalar(range: StateRange, value: unknown, where: string, fallback: number, settings: Settings = {}): number {
+/**
+ * restore()'s read of a state scalar: `value` within `range` (stateScalarProblem), `fallback` if undefined; else
+ * INVALID_OPTION naming `where`. `settings` (restore()'s own) bound what a range's maxSetting names; without them the
+ * range's own bounds hold (an empty object would read the named bound as NaN and refuse every value).
+ */
+export function checkStateScalar(range: StateRange, value: unknown, where: string, fallback: number, settings?: Settings): number {
   if (value === undefined) return fallback;
   const problem = stateScalarProblem(range, value, where, settings);
   if (problem !== undefined) throw invalidOption(problem);
