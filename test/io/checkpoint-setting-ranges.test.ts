@@ -33,6 +33,20 @@ function jsonText(checkpoint: Checkpoint, scalars: Record<string, number>): stri
   return JSON.stringify(file);
 }
 
+/**
+ * `bad` (`good` with scalars[key] = value) refused by both readers with BAD_MODEL_FILE, and by both writers with
+ * INVALID_OPTION writing nothing (nothing is made that its reader refuses), each naming the field as `said` ends.
+ */
+async function expectRefusedByReadersAndWriters(good: Checkpoint, bad: Checkpoint, key: string, value: number, said: string): Promise<void> {
+  await expectError(() => checkpointFromJSON(jsonText(good, { [key]: value })), 'BAD_MODEL_FILE', new RegExp(`^training\\.optimizer\\.${said}`));
+  await expectError(() => decodeCheckpoint(checkpointBytes(bad)), 'BAD_MODEL_FILE', new RegExp(`^header\\.optimizer\\.${said}`));
+  for (const [who, write] of [['encodeCheckpoint', encodeCheckpoint], ['checkpointToJSON', checkpointToJSON]] as const) {
+    let written: unknown;
+    await expectError(() => (written = write(bad)), 'INVALID_OPTION', new RegExp(`^${who}: checkpoint\\.optimizer\\.${said}`));
+    expect(written).toBeUndefined();
+  }
+}
+
 describe('a checkpoint recording a setting outside its range is refused when read', () => {
   it.each([
     ['adam', 'beta1', 1.5, 'expected a finite number ≥ 0 and < 1'],
@@ -49,14 +63,7 @@ describe('a checkpoint recording a setting outside its range is refused when rea
     const bad = { ...good, optimizer: { ...good.optimizer!, scalars: { ...good.optimizer!.scalars, [key]: value } } };
     // The field named as a non-finite scalar's is (…scalars.KEY), the words as restore's.
     const said = `scalars\\.${key}: ${expected}, got ${value === 1e308 ? '1e\\+308' : value}: the ${key} option refuses it too, so no ${name} can resume this state \\(it is damaged\\)$`;
-    await expectError(() => checkpointFromJSON(jsonText(good, { [key]: value })), 'BAD_MODEL_FILE', new RegExp(`^training\\.optimizer\\.${said}`));
-    await expectError(() => decodeCheckpoint(checkpointBytes(bad)), 'BAD_MODEL_FILE', new RegExp(`^header\\.optimizer\\.${said}`));
-    // The writers hold to the readers' rules: nothing is made that its reader refuses.
-    for (const [who, write] of [['encodeCheckpoint', encodeCheckpoint], ['checkpointToJSON', checkpointToJSON]] as const) {
-      let written: unknown;
-      await expectError(() => (written = write(bad)), 'INVALID_OPTION', new RegExp(`^${who}: checkpoint\\.optimizer\\.${said}`));
-      expect(written).toBeUndefined();
-    }
+    await expectRefusedByReadersAndWriters(good, bad, key, value, said);
   });
 
   it('reads the same setting within its range, and the restore takes it', async () => {
@@ -115,13 +122,7 @@ describe("a checkpoint holding a state's counter or damping outside its range is
     const got = `, got ${String(value).replace('.', '\\.')}`;
     const words = `${expected}${got}`;
     const said = `scalars\\.${key}: ${words}: no ${name} state holds it \\(it is damaged\\)$`;
-    await expectError(() => checkpointFromJSON(jsonText(good, { [key]: value })), 'BAD_MODEL_FILE', new RegExp(`^training\\.optimizer\\.${said}`));
-    await expectError(() => decodeCheckpoint(checkpointBytes(bad)), 'BAD_MODEL_FILE', new RegExp(`^header\\.optimizer\\.${said}`));
-    for (const [who, write] of [['encodeCheckpoint', encodeCheckpoint], ['checkpointToJSON', checkpointToJSON]] as const) {
-      let written: unknown;
-      await expectError(() => (written = write(bad)), 'INVALID_OPTION', new RegExp(`^${who}: checkpoint\\.optimizer\\.${said}`));
-      expect(written).toBeUndefined();
-    }
+    await expectRefusedByReadersAndWriters(good, bad, key, value, said);
     // The restore holds the same scalar to the same range (one table), in the same words: a bound another scalar sets is its own.
     const net = await networkFromCheckpoint(good);
     await expectError(() => restoreOptimizer(createOptimizer(net, { name } as never), bad.optimizer), 'INVALID_OPTION', new RegExp(`^${name}: restore: scalars\\.${key}: ${expected}${restoreBound}${got}$`));
