@@ -195,8 +195,9 @@ export async function checkWritable(path: string): Promise<void> {
  * Whether writing either path would replace the file the other names (gradscope writes by renaming a new file over the
  * old: writeFileAtomic): both lead to one name (linkEnd: `./a` and `a`, a symbolic link, a dangling one and the file it
  * points at, a link to a folder on the way), or to one existing file under two names a case-insensitive or normalising
- * file system (macOS's, Windows') takes for one, or under one name in a folder shown at two paths (a bind mount). Two hard links of one file are two names: writing one leaves the other
- * as it was. A path whose links go round in a loop is no other file (reading or writing it fails, and says so).
+ * file system (macOS's, Windows') takes for one, or under one name in a folder shown at two paths (a bind mount). Two
+ * hard links of one file are two names: writing one leaves the other as it was. A path whose links go round in a loop
+ * is no other file (reading or writing it fails, and says so).
  */
 export async function sameFile(a: string, b: string): Promise<boolean> {
   const [first, second] = await Promise.all([linkEnd(a), linkEnd(b)]);
