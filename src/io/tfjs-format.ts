@@ -127,10 +127,12 @@ export function transpose(values: Float32Array, rows: number, cols: number): Flo
 
 /** The feature width of a layer config's batch_input_shape (tfjs, Keras 2) or batch_shape (Keras 3), `[null, features]`; undefined where it has neither. */
 export function batchInputWidth(c: Record<string, unknown>, where: string): number | undefined {
-  const shape = c.batch_input_shape ?? c.batch_shape;
+  const key = c.batch_input_shape !== undefined && c.batch_input_shape !== null ? 'batch_input_shape' : 'batch_shape';
+  const shape = c[key];
   if (shape === undefined) return undefined;
   if (!Array.isArray(shape) || shape.length !== 2 || typeof shape[1] !== 'number') {
-    throw badModel(`${where}.batch_input_shape`, `expected [null, features], got ${shownShape(shape)}`);
+    // Named as the file spells it: a Keras 3 file has no batch_input_shape to look for.
+    throw badModel(`${where}.${key}`, `expected [null, features], got ${shownShape(shape)}`);
   }
   return shape[1];
 }

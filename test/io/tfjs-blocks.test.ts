@@ -111,6 +111,9 @@ describe('tfjs layers import of block networks', () => {
     delete config.batch_input_shape;
     config.batch_shape = [null, 4];
     expect(blockModelFromTfjsLayers(keras3, weightData)).toEqual(model);
+    // A malformed Keras 3 shape is named by its own key: the file has no batch_input_shape to look for.
+    config.batch_shape = [null, 4, 1];
+    expect(() => blockModelFromTfjsLayers(keras3, weightData)).toThrow(/^modelTopology\.config\.layers\[0\] \(dense_1\)\.batch_shape: expected \[null, features\], got \[null, 4, 1\]$/);
   });
 
   it('gives a model or a BAD_MODEL_FILE, never another error, for any byte change of model.json or cut of the weights', () => {
