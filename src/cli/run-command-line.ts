@@ -25,6 +25,7 @@ function networkFlags(trace: Trace): { flags: Map<string, string>; unsaid: Map<s
   const unsaid = new Map<string, string>();
   const hidden = [...new Set(trace.activations.slice(0, -1))];
   if (hidden.length === 1 && (ACTIVATIONS as readonly string[]).includes(hidden[0])) flags.set(OPTION_FLAGS.activation, hidden[0]);
+  else if (hidden.length === 1) unsaid.set(OPTION_FLAGS.activation, `--activation has no ${typedWord(hidden[0])}`);
   else if (hidden.length > 1) unsaid.set(OPTION_FLAGS.activation, `its hidden layers' activations differ (${trace.activations.slice(0, -1).map(typedWord).join(', ')}), and --activation sets one for all`);
   flags.set('output', trace.activations.at(-1)!);
   flags.set('loss', trace.loss);

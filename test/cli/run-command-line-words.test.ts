@@ -43,6 +43,10 @@ describe("studyRun's words for a trace's activations and initialisation", () => 
     expect(said.get('bias-init')).toBe('its bias initialisation {"name":"odd\\u0085","value":1} is no --bias-init form');
   });
 
+  it('says why a lone hidden activation no --activation takes is left out, as an unknown optimiser is', () => {
+    expect(unsaid(['my\u202eact', 'my\u202eact', 'softmax'], 'standard', 'zero').get('activation')).toBe("--activation has no $'my\\u202eact'");
+  });
+
   it("quotes a blocks trace's layer types the same way in why train cannot make it", () => {
     const blocks = { layers: [{ name: '0', type: 'dense' }, { name: '1', type: 'batch\u202enorm' }, { name: '2', type: 'dense' }], residuals: [] } as never;
     const trace = new Trace({ sizes: [4, 3, 3, 2], activations: ['linear', 'linear', 'linear'], loss: 'mse', every: 1, blocks });
