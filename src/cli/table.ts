@@ -1,8 +1,10 @@
+import { displayWidth, padTo } from '../display-width.js';
 import { sci } from '../sci-text.js';
 
 /**
  * Plain-text tables for the terminal: columns padded to their widest cell, numbers right-aligned,
- * two spaces between columns.
+ * two spaces between columns; widths in terminal columns (displayWidth: an emoji or a CJK character
+ * takes two, a combining mark none), not UTF-16 units.
  *
  * A table wider than `width` (the terminal's: Terminal.columns) first wraps its headers onto more
  * lines, each column as narrow as its widest cell or its header's longest word allow, then, if it is
@@ -14,12 +16,12 @@ import { sci } from '../sci-text.js';
  */
 export function formatTable(header: string[], rows: (string | number)[][], width = Infinity, keyColumns = 1): string {
   const cells = rows.map((row) => header.map((_, c) => String(row[c] ?? '')));
-  const cellWidths = header.map((_, c) => Math.max(0, ...cells.map((row) => row[c].length)));
+  const cellWidths = header.map((_, c) => Math.max(0, ...cells.map((row) => displayWidth(row[c]))));
   const all = header.map((_, c) => c);
-  const oneLine = header.map((title, c) => Math.max(title.length, cellWidths[c]));
+  const oneLine = header.map((title, c) => Math.max(displayWidth(title), cellWidths[c]));
   if (spanOf(oneLine) <= width) return layout(header.map((title) => [title]), oneLine, cells, all);
   // The narrowest each column can be: its widest cell, or its header's longest word.
-  const least = header.map((title, c) => Math.max(cellWidths[c], ...title.split(' ').map((word) => word.length)));
+  const least = header.map((title, c) => Math.max(cellWidths[c], ...title.split(' ').map(displayWidth)));
   return columnGroups(least, width, keyColumns)
     .map((columns) => {
       const widths = headerWidths(columns.map((c) => header[c]), columns.map((c) => least[c]), width);
@@ -38,7 +40,7 @@ function spanOf(widths: readonly number[]): number {
 
 /** `columns` of the table laid out at `widths`, each header `titles[i]` on its own lines, bottom-aligned above the rule. */
 function layout(titles: string[][], widths: number[], cells: string[][], columns: number[]): string {
-  const line = (row: string[]) => row.map((cell, i) => (columns[i] === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' '.repeat(GAP));
+  const line = (row: string[]) => row.map((cell, i) => padTo(cell, widths[i], columns[i] === 0 ? 'end' : 'start')).join(' '.repeat(GAP));
   const height = Math.max(...titles.map((lines) => lines.length));
   const headerLines = Array.from({ length: height }, (_, k) => line(titles.map((lines) => lines[k - (height - lines.length)] ?? '')));
   return [...headerLines, widths.map((w) => '─'.repeat(w)).join(' '.repeat(GAP)), ...cells.map((row) => line(columns.map((c) => row[c])))].join('\n');
@@ -73,12 +75,12 @@ function headerWidths(titles: string[], least: number[], width: number): number[
   return least;
 }
 
-/** `text` in lines of at most `width` characters, broken at spaces (a word longer than `width` stands alone). */
+/** `text` in lines of at most `width` columns, broken at spaces (a word longer than `width` stands alone). */
 function wrapWords(text: string, width: number): string[] {
   const lines: string[] = [];
   for (const word of text.split(' ')) {
     const last = lines.length - 1;
-    if (last >= 0 && lines[last].length + 1 + word.length <= width) lines[last] += ` ${word}`;
+    if (last >= 0 && displayWidth(lines[last]) + 1 + displayWidth(word) <= width) lines[last] += ` ${word}`;
     else lines.push(word);
   }
   return lines;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { proseWords, READING_WIDTH } from '../../src/cli/prose.js';
 import { runCliInProcess } from '../util/cli.js';
-import { displayWidth } from '../util/display-width.js';
+import { displayWidth } from '../../src/display-width.js';
 import { writeStudyModelFiles } from '../util/study-model-files.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-printed-width-'));

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { formatTable } from '../../src/cli/table.js';
+import { displayWidth } from '../../src/display-width.js';
 import { READING_WIDTH } from '../../src/cli/prose.js';
 import { terminalColumns } from '../../src/cli/terminal.js';
 import { runCliInProcess } from '../util/cli.js';
@@ -57,6 +58,17 @@ describe('formatTable at a width', () => {
       const rule = lines.findIndex((line) => /^─+(  ─+)*$/.test(line));
       expect(lines.slice(rule + 1).map((line) => line.slice(0, 18).trim())).toEqual(rows.map(([name]) => name));
     }
+  });
+});
+
+describe('formatTable in terminal columns', () => {
+  it('pads a cell by the columns it takes: an emoji or a CJK name two a character, an accent none, an astral letter one', () => {
+    // Padded by UTF-16 length, '🧠' (2 units, 2 columns) lined up by luck, '層' (1 unit, 2 columns) and 'é' written
+    // as e + U+0301 (2 units, 1 column) did not, nor '𝑥' (2 units, 1 column).
+    const text = formatTable(['module', 'ratio'], [['🧠 brain', '1.00×'], ['層 layer', '2.00×'], ['cafe\u0301', '3.00×'], ['𝑥 input', '4.00×'], ['plain', '5.00×']]);
+    const widths = text.split('\n').map(displayWidth);
+    expect(new Set(widths).size, text).toBe(1);
+    expect(text.split('\n').slice(2).map((line) => line.endsWith('×'))).toEqual([true, true, true, true, true]);
   });
 });
 

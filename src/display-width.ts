@@ -6,8 +6,15 @@
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}\u200b-\u200f\u2060\ufe00-\ufe0f]$/u;
 const WIDE = /^[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]$/u;
 
+/** The columns `line` takes on a terminal (the file's rule). */
 export function displayWidth(line: string): number {
   let width = 0;
   for (const character of line) width += ZERO_WIDTH.test(character) ? 0 : WIDE.test(character) ? 2 : 1;
   return width;
+}
+
+/** `text` padded with spaces to `width` columns (displayWidth), after it ('end': a left-aligned cell) or before it ('start'). */
+export function padTo(text: string, width: number, side: 'start' | 'end'): string {
+  const pad = ' '.repeat(Math.max(0, width - displayWidth(text)));
+  return side === 'end' ? text + pad : pad + text;
 }
