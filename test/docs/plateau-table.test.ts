@@ -1,7 +1,8 @@
 // docs/curvature.md's plateau table is what `gradscope study plateau` prints (plateauTableColumns, the
 // terminal's and the HTML report's one source), cell for cell: the study runs here with the command's
 // defaults (Nielsen's 500 epochs on 1,000 digits, 5 points, seed 1; ~16 s of CPU time). The table was
-// written by hand, rounded for reading, and nothing checked it against a run.
+// written by hand, rounded for reading, and nothing checked it against a run; its prose's numbers
+// (second differences, the objective's fall, the cross-entropy's) are checked against the same run.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runPlateauStudy } from '../../src/studies/plateau.js';
@@ -10,11 +11,42 @@ import { tableStarting } from '../util/markdown-tables.js';
 
 const DOC = { file: 'docs/curvature.md', text: readFileSync(new URL('../../docs/curvature.md', import.meta.url), 'utf8') };
 
+/** The page's sentence matching `pattern` (its words joined across line breaks), its captures. */
+function said(pattern: RegExp): string[] {
+  const match = pattern.exec(DOC.text.replace(/\s*\n\s*/g, ' '));
+  expect(match, `${DOC.file}: ${pattern}`).not.toBeNull();
+  return match!.slice(1);
+}
+
+/** A number as the page writes it: the minus sign U+2212. */
+const minus = (text: string) => Number(text.replace('−', '-'));
+
 describe("docs/curvature.md's plateau table", () => {
+  // One run for the table and the prose beside it (~16 s of CPU time).
+  let run: ReturnType<typeof runPlateauStudy> | undefined;
+  const study = () => (run ??= runPlateauStudy());
+
   it('is what the study prints for its default run, every cell and the header', { timeout: 900_000 }, async () => {
-    const printed = plateauTableColumns(await runPlateauStudy());
+    const printed = plateauTableColumns(await study());
     const doc = tableStarting(DOC, '| epoch | loss | ‖∇f‖ | ‖∇C‖ |');
     expect(doc.header).toEqual(printed.header);
     expect(doc.rows).toEqual(printed.rows);
+  });
+
+  it("and so is the prose's reading of it: second differences, the objective's and the loss's fall, the gradient's reach", { timeout: 900_000 }, async () => {
+    const { points } = await study();
+    const atTenth = (point: (typeof points)[number]) => point.probes.find((probe) => probe.step === 0.1)!.curvature;
+    // "at t = 0.1 it gave −1.99e-4, −1.91e-4, −1.86e-4, −1.80e-4 on the plateau, … (and −1.15 at epoch 0; …)"
+    const [plateau, start] = said(/at t = 0\.1 it gave ((?:−[\d.]+e-\d+,? )+)on the plateau, beside Lanczos' λ_min above \(and (−[\d.]+) at epoch 0[;)]/);
+    expect(plateau.trim().split(/,? /).map(minus)).toEqual(points.slice(1).map((p) => Number(atTenth(p).toPrecision(3))));
+    expect(minus(start)).toBe(Number(atTenth(points[0]).toPrecision(3)));
+    // "the gradient lowers the objective by 14.7 over the same length 3": ‖∇f‖ at epoch 0 times 3.
+    expect(Number(said(/to first order the gradient lowers the objective by ([\d.]+) over the same length 3/)[0])).toBe(Number((points[0].gradientNorm * 3).toFixed(1)));
+    // "the objective falls by 0.090 (3.5346 → 3.4450 …) … the cross-entropy does not fall: 3.237365 → 3.237386"
+    const [fall, from, to] = said(/the objective falls by ([\d.]+) \(([\d.]+) → ([\d.]+), `--json`'s `objective`\)/);
+    const [first, last] = [points[1], points.at(-1)!];
+    expect([from, to]).toEqual([first.objective.toFixed(4), last.objective.toFixed(4)]);
+    expect(fall).toBe((first.objective - last.objective).toFixed(3));
+    expect(said(/the cross-entropy does not fall: ([\d.]+) → ([\d.]+)\./)).toEqual([first.loss.toFixed(6), last.loss.toFixed(6)]);
   });
 });
