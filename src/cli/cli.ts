@@ -23,7 +23,7 @@ import { curvatureCommand } from './commands/curvature.js';
 import { studyPlateauCommand } from './commands/study-plateau.js';
 import { trainCommand } from './commands/train.js';
 import { closest, editDistance } from '../suggest.js';
-import { print, processTerminal, type Terminal } from './terminal.js';
+import { atReadingWidth, print, processTerminal, type Terminal } from './terminal.js';
 import { wrap } from './prose.js';
 import { oneOf } from '../list-text.js';
 import { gradscopeVersion } from './version.js';
@@ -179,7 +179,7 @@ export async function main(argv: string[], terminal: Terminal = processTerminal(
     const { command, rest } = findCommand(argv, terminal.invokedAs);
     if (rest.length === 0) checkNotBare(command, terminal.invokedAs);
     running = command;
-    await command.run(parseArgs(command, rest, terminal.invokedAs), terminal);
+    await command.run(parseArgs(command, rest, terminal.invokedAs), command.readingWidth === true ? atReadingWidth(terminal) : terminal);
     return EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -2,12 +2,12 @@
  * Prose fitted to the terminal's width (Terminal.columns), as formatTable fits tables: broken at
  * spaces, never inside a word, a number and its unit ('84 %') or a gradscope command line a reader
  * copies. With no width (a file or a pipe) every line is printed whole, but where a command prints
- * at READING_WIDTH (atReadingWidth: the studies, curvature).
+ * at READING_WIDTH (its readingWidth: the studies, the main job, curvature).
  */
 import { COMMAND_POSITIONALS } from './command-positionals.js';
 
 /**
- * The widest a diagnosis's prose runs, and every line of a study's and curvature's output (atReadingWidth), on a
+ * The widest a diagnosis's prose runs, and every line of a study's and curvature's output (Command.readingWidth), on a
  * terminal as wide or wider and in a file or a pipe: lines a reader's eye can follow. Only a single word wider than
  * it (a path, a command line to copy) runs past.
  */

@@ -17,7 +17,7 @@ export interface Terminal {
    * Default (processTerminal): COLUMNS where set to a whole number ≥ 1, else the width of standard
    * output where it is a terminal, else no limit: a file or a pipe gets every table whole, one row a
    * line, as a program reading it expects (`COLUMNS=80 gradscope … > out.txt` fits it to 80). Not so
-   * where a command prints atReadingWidth (the studies, `npm start`'s main job, curvature): their
+   * where a command's readingWidth sets atReadingWidth (the studies, `npm start`'s main job, curvature): their
    * tables fit READING_WIDTH, in a file too (a program reads their --json).
    */
   columns?: number;

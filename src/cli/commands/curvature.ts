@@ -9,7 +9,7 @@ import { BACKEND_FLAG, booleanFlag, checkAsUsage, choiceFlag, command, COUNT, JS
 import { checkRowsFitModel, MEASURED_ROWS_FLAGS, measuredRows } from '../training-rows.js';
 import { counted, grouped } from '../../counted.js';
 import { ProgressBar } from '../progress.js';
-import { atReadingWidth, print } from '../terminal.js';
+import { print } from '../terminal.js';
 import { STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { formatTable } from '../table.js';
 import { sci } from '../../sci-text.js';
@@ -30,9 +30,8 @@ export const curvatureCommand = command({
   ],
   example: 'curvature --model model.json --train 1000 --k 3',
   notes: [costNote()],
-  async run(args, given) {
-    // Its tables and prose fit READING_WIDTH, in a file too.
-    const terminal = atReadingWidth(given);
+  readingWidth: true,
+  async run(args, terminal) {
     const modelPath = stringFlag(args, 'model', true);
     const backend = choiceFlag<'wasm' | 'ref'>(args, 'backend')!;
     const k = numberFlag(args, 'k');

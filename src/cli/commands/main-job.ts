@@ -14,7 +14,7 @@ import { ACTIVATIONS_DEFAULTS, MAIN_JOB_ACTIVATION_EPOCHS, STUDY_DIGITS } from '
 import { createFolder, checkWritable } from '../../io/file-access.js';
 import { command, numberFlag, outputFileFlag, SEED_FLAG, widthFlag } from '../command.js';
 import { activationRunTerms, depthRunTerms, withRunTerms } from '../study-remedy-terms.js';
-import { atReadingWidth, print } from '../terminal.js';
+import { print } from '../terminal.js';
 import { ACTIVATIONS_WIDTH_FLAG, activationProgress, activationStudyText } from './study-activations.js';
 import { rowProgress, trainableDepthLine, trainableDepthText } from './study-trainable-depth.js';
 import { checkStudySetup, QUICK_STUDY, runTrainableDepthStudy } from '../../studies/trainable-depth.js';
@@ -52,9 +52,8 @@ export const mainJobCommand = command({
     { name: 'html', value: 'FILE', default: MAIN_JOB_REPORT, about: 'the HTML report of studies (a), (b) and (c)' },
   ],
   example: '--seeds 5 --epochs 100',
-  async run(args, given) {
-    // Its tables and prose fit READING_WIDTH, in a file too.
-    const terminal = atReadingWidth(given);
+  readingWidth: true,
+  async run(args, terminal) {
     const started = performance.now();
     const seeds = numberFlag(args, 'seeds');
     const epochs = numberFlag(args, 'epochs');

@@ -11,7 +11,7 @@ import { WALL_SECONDS } from '../../studies/trainable-depth-report.js';
 import { booleanFlag, checkDigitFlags, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, SEED_FLAG, TEST_FLAG, TRAIN_FLAG, WIDTH, widthFlag } from '../command.js';
 import { activationRunTerms, withRunTerms } from '../study-remedy-terms.js';
 import { ProgressBar } from '../progress.js';
-import { atReadingWidth, print, type Terminal } from '../terminal.js';
+import { print, type Terminal } from '../terminal.js';
 import { counted, grouped } from '../../counted.js';
 import { sizesList } from '../../layer-runs.js';
 import { formatTable } from '../table.js';
@@ -119,9 +119,8 @@ export const studyActivationsCommand = command({
   ],
   notes: [GLOROT_BENGIO_DIFFERENCES],
   example: 'study activations --width 64 --epochs 1 --html activations.html',
-  async run(args, given) {
-    // Its tables and prose fit READING_WIDTH, in a file too.
-    const terminal = atReadingWidth(given);
+  readingWidth: true,
+  async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const width = widthFlag(args, 'width', activationSizes);
     const epochs = numberFlag(args, 'epochs');

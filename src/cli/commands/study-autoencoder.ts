@@ -8,7 +8,7 @@ import { AUTOENCODER_OPTIMIZERS, AUTOENCODER_SIZES, runAutoencoderStudy, type Au
 import { BACKEND_FLAG, booleanFlag, checkDigitFlags, choiceFlag, command, COUNT, JSON_FLAG, jsonLine, listFlag, numberFlag, POSITIVE, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { formatTable } from '../table.js';
-import { atReadingWidth, print } from '../terminal.js';
+import { print } from '../terminal.js';
 import { readingRoom, wrap } from '../prose.js';
 import { AUTOENCODER_POINTS_BOUND, SECONDS_BOUND } from '../../studies/study-bounds.js';
 import { AUTOENCODER_DEFAULTS } from '../../studies/study-defaults.js';
@@ -63,9 +63,8 @@ export const studyAutoencoderCommand = command({
   ],
   notes: [MARTENS_DIFFERENCES],
   example: 'study autoencoder --seconds 10 --optimizers hessian-free,adam',
-  async run(args, given) {
-    // Its tables and prose fit READING_WIDTH, in a file too.
-    const terminal = atReadingWidth(given);
+  readingWidth: true,
+  async run(args, terminal) {
     const lossName = choiceFlag<keyof typeof LOSS_FLAG>(args, 'loss')!;
     const loss = LOSS_FLAG[lossName];
     const json = booleanFlag(args, 'json');

@@ -25,7 +25,7 @@ import {
 import { booleanFlag, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag } from '../command.js';
 import { depthRunTerms, withRunTerms } from '../study-remedy-terms.js';
 import { ProgressBar } from '../progress.js';
-import { atReadingWidth, print, type Terminal } from '../terminal.js';
+import { print, type Terminal } from '../terminal.js';
 import { parameterCountOf } from '../../network/memory-budget.js';
 import { counted, grouped } from '../../counted.js';
 import { sizesList } from '../../layer-runs.js';
@@ -177,9 +177,8 @@ export const studyDepthCommand = command({
     HTML_FLAG,
   ],
   example: 'study depth --seeds 5 --epochs 100 --html depth.html',
-  async run(args, given) {
-    // Its tables and prose fit READING_WIDTH, in a file too.
-    const terminal = atReadingWidth(given);
+  readingWidth: true,
+  async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const seeds = numberFlag(args, 'seeds');
     const epochs = numberFlag(args, 'epochs');

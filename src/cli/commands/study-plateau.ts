@@ -12,7 +12,7 @@ import { writeReport } from '../../io/report-file.js';
 import { booleanFlag, choiceFlag, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, SEED_FLAG } from '../command.js';
 import { plateauRunTerms } from '../study-remedy-terms.js';
 import { ProgressBar } from '../progress.js';
-import { atReadingWidth, print } from '../terminal.js';
+import { print } from '../terminal.js';
 import { formatTable } from '../table.js';
 import { sci } from '../../sci-text.js';
 import { negativeMassText } from '../../curvature/curvature-text.js';
@@ -75,9 +75,8 @@ export const studyPlateauCommand = command({
     HTML_FLAG,
   ],
   example: 'study plateau --epochs 100 --points 3',
-  async run(args, given) {
-    // Its tables and prose fit READING_WIDTH, in a file too.
-    const terminal = atReadingWidth(given);
+  readingWidth: true,
+  async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const html = await outputFileFlag(args, 'html');
     // The bar counts the points the study measures (each epoch once), which it says with the first.

@@ -7,7 +7,7 @@ import { chosenContenders, REMEDIES_CLOCK, REMEDIES_SIZES, remediesContenders, r
 import { BACKEND_FLAG, booleanFlag, checkDigitFlags, checkOptionsAsUsage, choiceFlag, command, JSON_FLAG, jsonLine, listFlag, numberFlag, POSITIVE, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
 import { formatTable, ratioColumn } from '../table.js';
 import { sci } from '../../sci-text.js';
-import { atReadingWidth, print } from '../terminal.js';
+import { print } from '../terminal.js';
 import { SECONDS_BOUND } from '../../studies/study-bounds.js';
 import { REMEDIES_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { percentText } from '../../percent-text.js';
@@ -57,9 +57,8 @@ export const studyRemediesCommand = command({
     JSON_FLAG,
   ],
   example: 'study remedies --seconds 2 --optimizers sgd,adam',
-  async run(args, given) {
-    // Its tables and prose fit READING_WIDTH, in a file too.
-    const terminal = atReadingWidth(given);
+  readingWidth: true,
+  async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const seconds = numberFlag(args, 'seconds');
     const options = {

@@ -31,7 +31,7 @@ import { shortBatchProblem } from '../../studies/batch-norm-rows.js';
 import { paperNotes, paperReportSections } from '../../studies/paper-experiments-report.js';
 import { accuracyMatrix, budgetNote, deepestTable, ROWS_HEADER, rowCells, trainableDepthReportSection, infiniteRatioNote, unmeasuredDeltaNote, WALL_SECONDS_NOTE } from '../../studies/trainable-depth-report.js';
 import { BACKEND_FLAG, booleanFlag, checkDigitFlags, choiceFlag, checkOptionsAsUsage, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, listFlag, numberFlag, outputFileFlag, type ParsedArgs, SEED_FLAG, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, wholeListFlag, WIDTH } from '../command.js';
-import { atReadingWidth, print, type Terminal } from '../terminal.js';
+import { print, type Terminal } from '../terminal.js';
 import { ProgressBar } from '../progress.js';
 import { formatTable } from '../table.js';
 import { gradscopeLine } from '../invocation.js';
@@ -182,9 +182,8 @@ export const studyTrainableDepthCommand = command({
     HTML_FLAG,
   ],
   example: 'study trainable-depth --quick --html trainable-depth.html',
-  async run(args, given) {
-    // Its tables and prose fit READING_WIDTH, in a file too.
-    const terminal = atReadingWidth(given);
+  readingWidth: true,
+  async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const quick = booleanFlag(args, 'quick');
     const depths = wholeListFlag(args, 'depths', 1) ?? (quick ? QUICK_STUDY.depths : undefined);
