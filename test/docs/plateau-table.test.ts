@@ -49,4 +49,33 @@ describe("docs/curvature.md's plateau table", () => {
     expect(fall).toBe((first.objective - last.objective).toFixed(3));
     expect(said(/the cross-entropy does not fall: ([\d.]+) → ([\d.]+)\./)).toEqual([first.loss.toFixed(6), last.loss.toFixed(6)]);
   });
+
+  it("and so are the bullets' steps: t = 3's drops at initialisation, the gradient against the plateau's, no step lowering both sides there", { timeout: 900_000 }, async () => {
+    const { points } = await study();
+    const [start, plateau] = [points[0], points.slice(1)];
+    const atStep = (point: (typeof points)[number], step: number) => point.probes.find((probe) => probe.step === step)!;
+    // "stepping 3 along ±v lowers the objective by 2.6 either way"
+    const [drop] = said(/stepping 3 along ±v lowers the objective by ([\d.]+) either way/);
+    const decimals = drop.split('.')[1].length;
+    const t3 = atStep(start, 3);
+    expect([t3.plus, t3.minus].map((change) => (-change).toFixed(decimals))).toEqual([drop, drop]);
+    // "‖∇f‖ = 4.90 (92–110× the plateau's), … more than five times what the curvature does"
+    const [norm, fewest, most] = said(/the point is not critical, ‖∇f‖ = ([\d.]+) \((\d+)–(\d+)× the plateau's\)/);
+    expect(norm).toBe(start.gradientNorm.toFixed(2));
+    const times = plateau.map((point) => start.gradientNorm / point.gradientNorm);
+    expect([fewest, most]).toEqual([Math.min(...times), Math.max(...times)].map((r) => String(Number(r.toPrecision(2)))));
+    const [gradientTimes] = said(/over the same length 3, more than (\w+) times what the curvature does/);
+    const meanDrop = -(t3.plus + t3.minus) / 2;
+    expect(Math.floor((start.gradientNorm * 3) / meanDrop)).toBe(['two', 'three', 'four', 'five', 'six', 'seven'].indexOf(gradientTimes) + 2);
+    // "no step tried (0.1 to 3) lowers the objective on both sides (at t = 3 both sides rise)"
+    const [low, high] = said(/no step tried \(([\d.]+) to ([\d.]+)\) lowers the objective on both sides \(at t = 3 both sides rise\)/);
+    for (const point of plateau) {
+      expect(point.probes.map((probe) => probe.step)).toEqual(expect.arrayContaining([Number(low), Number(high)]));
+      expect(Math.min(...point.probes.map((probe) => probe.step))).toBe(Number(low));
+      expect(Math.max(...point.probes.map((probe) => probe.step))).toBe(Number(high));
+      expect(point.probes.filter((probe) => probe.plus < 0 && probe.minus < 0), `epoch ${point.epoch}`).toEqual([]);
+      expect(atStep(point, 3).plus, `epoch ${point.epoch}`).toBeGreaterThan(0);
+      expect(atStep(point, 3).minus, `epoch ${point.epoch}`).toBeGreaterThan(0);
+    }
+  });
 });

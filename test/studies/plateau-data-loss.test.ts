@@ -4,7 +4,10 @@
 // it, the objective falls as the weights shrink and the cross-entropy does not fall; and the
 // cross-entropy alone (the same measurement with λ = 0 on those weights) curves down ten times more
 // than the objective, with steps along its eigenvector that lower it on both sides. The docs said
-// the gradient "crosses" the plateau, which read as descent leaving it.
+// the gradient "crosses" the plateau, which read as descent leaving it. Every number the page's two
+// bullets on it give is read from the page and compared with this run at the page's digits (they were
+// literals here, which the page could leave behind).
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { loadMnist } from '../../src/data/mnist.js';
@@ -12,6 +15,25 @@ import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, nielsenTraining, NIELSEN_
 import { measurePoint, PLATEAU_SIZES, type PlateauResult } from '../../src/studies/plateau.js';
 import { plateauTable } from '../../src/cli/commands/study-plateau.js';
 import { plateauTableKey } from '../../src/studies/plateau-table.js';
+
+const DOC = readFileSync(new URL('../../docs/curvature.md', import.meta.url), 'utf8').replace(/\s*\n\s*/g, ' ');
+
+/** The captures of the one place `pattern` matches in docs/curvature.md's text (its line breaks as spaces). */
+function said(pattern: RegExp): string[] {
+  const places = [...DOC.matchAll(new RegExp(pattern.source, 'g'))];
+  expect(places.length, `docs/curvature.md: ${pattern.source}`).toBe(1);
+  return places[0].slice(1);
+}
+
+/** `value` written to as many decimals as `text`, or in exponent form with as many (a leading minus U+2212). */
+function asWritten(text: string, value: number): string {
+  const [mantissa, exponent] = text.split('e');
+  const decimals = mantissa.split('.')[1]?.length ?? 0;
+  return (exponent === undefined ? value.toFixed(decimals) : value.toExponential(decimals).replace('e+', 'e')).replace(/^-/, '−');
+}
+
+/** "from t = 0.3 on" of steps [0.1, 0.3, 1, 3]: the steps from that one to the last. */
+const stepsFrom = (steps: number[], first: number) => steps.slice(steps.indexOf(first));
 
 describe("Nielsen's plateau: the L2 term moves it, and the cross-entropy alone is no minimum", () => {
   it('at epochs 125 and 500 (the study\'s set-up, seed 1)', { timeout: 120_000 }, async () => {
@@ -25,43 +47,56 @@ describe("Nielsen's plateau: the L2 term moves it, and the cross-entropy alone i
       net.train(dataset, { epochs: 125, ...nielsenTraining(data.x.rows, lambda) });
       const objective125 = measurePoint(net, dataset, settings(125, lambda));
       const loss125 = measurePoint(net, dataset, settings(125, 0));
-      // the same gradient of C, with and without the L2 term's part
-      expect(loss125.gradientNorm).toBeCloseTo(objective125.lossGradientNorm, 12);
-      expect(objective125.gradientNorm).toBeCloseTo(0.0535, 3);
-      expect(objective125.lossGradientNorm).toBeCloseTo(0.0105, 3);
-      expect(objective125.lossGradientNorm).toBeLessThan(objective125.gradientNorm / 4);
-      // the cross-entropy alone: λ_min about 20× the objective's, confirmed, and lowered on both sides along ±v
-      expect(objective125.smallest[0]).toBeCloseTo(-2.0e-4, 5);
-      expect(loss125.smallest[0]).toBeCloseTo(-3.9e-3, 4);
-      expect(loss125.verdict).toBe('strong negative curvature');
-      expect(objective125.verdict).toBe('negative curvature');
-      const both = loss125.probes.filter((p) => p.plus < 0 && p.minus < 0).map((p) => p.step);
-      expect(both).toEqual([0.3, 1, 3]);
-      const t3 = loss125.probes[3];
-      expect(t3.plus).toBeCloseTo(-0.0185, 3);
-      expect(t3.minus).toBeCloseTo(-0.0033, 3);
-      // not critical: the mean drop at t = 3 is below ‖∇C‖·t
-      expect(-(t3.plus + t3.minus) / 2).toBeLessThan(loss125.gradientNorm * 3);
-
       net.train(dataset, { epochs: 375, ...nielsenTraining(data.x.rows, lambda) });
       const objective500 = measurePoint(net, dataset, settings(500, lambda));
       const loss500 = measurePoint(net, dataset, settings(500, 0));
-      expect(objective500.gradientNorm).toBeCloseTo(0.0444, 3);
-      expect(objective500.lossGradientNorm).toBeCloseTo(0.0102, 3);
-      // the objective falls by the weights' shrinking; the cross-entropy does not fall (it rises by 2e-5)
-      expect(objective125.objective - objective500.objective).toBeCloseTo(0.0896, 3);
+      // the same gradient of C, with and without the L2 term's part
+      expect(loss125.gradientNorm).toBeCloseTo(objective125.lossGradientNorm, 12);
+      expect(loss500.gradientNorm).toBeCloseTo(objective500.lossGradientNorm, 12);
+
+      // "‖∇f‖ (0.0535 → 0.0444) is mostly the L2 term's pull (λ/n)·w: the cross-entropy's own gradient ‖∇C‖ is 0.0105 → 0.0102, a fifth to a quarter of it"
+      const [f125, f500, c125, c500, fifth, quarter] = said(/‖∇f‖ \(([\d.]+) → ([\d.]+)\) is mostly the L2 term's pull \(λ\/n\)·w: the cross-entropy's own gradient ‖∇C‖ is ([\d.]+) → ([\d.]+), a (fifth) to a (quarter) of it[ .]/);
+      expect([f125, f500]).toEqual([asWritten(f125, objective125.gradientNorm), asWritten(f500, objective500.gradientNorm)]);
+      expect([c125, c500]).toEqual([asWritten(c125, objective125.lossGradientNorm), asWritten(c500, objective500.lossGradientNorm)]);
+      const share = (point: typeof objective125) => Math.round(point.gradientNorm / point.lossGradientNorm);
+      expect([fifth, quarter]).toEqual([share(objective125), share(objective500)].map((n) => ({ 4: 'quarter', 5: 'fifth' })[n]));
+      // the objective falls by the weights' shrinking; the cross-entropy does not fall (it rises by 2e-5;
+      // test/docs/plateau-table reads both from the page)
+      expect(objective125.objective).toBeGreaterThan(objective500.objective);
       expect(objective500.loss).toBeGreaterThan(objective125.loss);
       expect(objective500.loss - objective125.loss).toBeLessThan(1e-4);
-      expect(loss500.smallest[0]).toBeCloseTo(-2.4e-3, 4);
-      expect(loss500.probes.filter((p) => p.plus < 0 && p.minus < 0).map((p) => p.step)).toEqual([0.3]);
-      expect(loss500.verdict).toBe('strong negative curvature');
+
+      // "its λ_min is −3.9e-3 at epoch 125 and −2.4e-3 at 500, 19× and 13× the objective's (the L2 term adds λ/n = 0.005 …)"
+      const [min125, min500, times125, times500, added] = said(/its λ_min is (−[\d.]+e-\d+) at epoch 125 and (−[\d.]+e-\d+) at 500, (\d+)× and (\d+)× the objective's \((?:[^;)]*; )?the L2 term adds λ\/n = ([\d.]+) along every weight direction/);
+      expect([min125, min500]).toEqual([asWritten(min125, loss125.smallest[0]), asWritten(min500, loss500.smallest[0])]);
+      expect([times125, times500]).toEqual([loss125.smallest[0] / objective125.smallest[0], loss500.smallest[0] / objective500.smallest[0]].map((r) => String(Math.round(r))));
+      expect(Number(added)).toBe(lambda / data.x.rows);
+      // the cross-entropy alone: confirmed, and lowered on both sides along ±v; the objective weakly curved, lowered on neither
+      expect([loss125.verdict, loss500.verdict]).toEqual(['strong negative curvature', 'strong negative curvature']);
+      expect([objective125.verdict, objective500.verdict]).toEqual(['negative curvature', 'negative curvature']);
+
+      // "steps along its ±v lower it on both sides: at epoch 125 from t = 0.3 on (at t = 3 by 0.0185 and 0.0033), at epoch 500 at t = 0.3"
+      const [from125, plusDrop, minusDrop, only500] = said(/lower it on both sides: at epoch 125 from t = ([\d.]+) on \(at t = 3 by ([\d.]+) and ([\d.]+)\), at epoch 500 at t = ([\d.]+)\./);
+      const both = (point: typeof loss125) => point.probes.filter((p) => p.plus < 0 && p.minus < 0).map((p) => p.step);
+      expect(both(loss125)).toEqual(stepsFrom(loss125.probes.map((p) => p.step), Number(from125)));
+      expect(both(loss500)).toEqual([Number(only500)]);
+      const t3 = loss125.probes.find((p) => p.step === 3)!;
+      expect([plusDrop, minusDrop]).toEqual([asWritten(plusDrop, -t3.plus), asWritten(minusDrop, -t3.minus)]);
+
+      // "The point is off critical there too (the mean drop at t = 3, 0.011, is below ‖∇C‖·t = 0.031)"
+      const [meanDrop, reach] = said(/The point is off critical there too \(the mean drop at t = 3, ([\d.]+), is below ‖∇C‖·t = ([\d.]+)\)/);
+      const drop = -(t3.plus + t3.minus) / 2;
+      expect([meanDrop, reach]).toEqual([asWritten(meanDrop, drop), asWritten(reach, loss125.gradientNorm * 3)]);
+      expect(drop).toBeLessThan(loss125.gradientNorm * 3);
 
       // The command's table prints both gradients, and its key says which is which.
       const printed = { rows: data.x.rows, lambda, points: [objective125, objective500] } as unknown as PlateauResult;
       const table = plateauTable(printed, 400).split('\n');
       expect(table[0]).toMatch(/‖∇f‖ +‖∇C‖/);
-      expect(table[2]).toMatch(/5\.35e-2 +1\.05e-2/);
-      expect(table[3]).toMatch(/4\.44e-2 +1\.02e-2/);
+      const exact = (value: number) => value.toExponential(2).replace(/[.+]/g, '\\$&');
+      const cells = (point: typeof objective125) => new RegExp(`${exact(point.gradientNorm)} +${exact(point.lossGradientNorm)}`);
+      expect(table[2]).toMatch(cells(objective125));
+      expect(table[3]).toMatch(cells(objective500));
       expect(plateauTableKey(printed)).toContain("‖∇f‖: the gradient of the objective f = C + (λ/2n)‖w‖² (λ = 5, n = 1,000), the L2 term's (λ/n)·w included; ‖∇C‖: the data loss's alone");
     } finally {
       dataset.dispose();
