@@ -18,6 +18,9 @@ import { plateauTableKey } from '../../src/studies/plateau-table.js';
 
 const DOC = readFileSync(new URL('../../docs/curvature.md', import.meta.url), 'utf8').replace(/\s*\n\s*/g, ' ');
 
+const STUDIES = readFileSync(new URL('../../docs/studies.md', import.meta.url), 'utf8').replace(/\s*\n\s*/g, ' ');
+const SUMMARY = /The cross-entropy alone curves down (\d+)–(\d+)× more \(λ_min (−[\d.]+e-\d+) to (−[\d.]+e-\d+)\)/;
+
 /** The captures of the one place `pattern` matches in docs/curvature.md's text (its line breaks as spaces). */
 function said(pattern: RegExp): string[] {
   const places = [...DOC.matchAll(new RegExp(pattern.source, 'g'))];
@@ -71,6 +74,10 @@ describe("Nielsen's plateau: the L2 term moves it, and the cross-entropy alone i
       expect([min125, min500]).toEqual([asWritten(min125, loss125.smallest[0]), asWritten(min500, loss500.smallest[0])]);
       expect([times125, times500]).toEqual([loss125.smallest[0] / objective125.smallest[0], loss500.smallest[0] / objective500.smallest[0]].map((r) => String(Math.round(r))));
       expect(Number(added)).toBe(lambda / data.x.rows);
+      // docs/studies.md's summary of it: "The cross-entropy alone curves down 13–19× more (λ_min −3.9e-3 to −2.4e-3)"
+      const summary = SUMMARY.exec(STUDIES);
+      expect(summary, `docs/studies.md: ${SUMMARY.source}`).not.toBeNull();
+      expect(summary!.slice(1)).toEqual([times500, times125, min125, min500]);
       // the cross-entropy alone: confirmed, and lowered on both sides along ±v; the objective weakly curved, lowered on neither
       expect([loss125.verdict, loss500.verdict]).toEqual(['strong negative curvature', 'strong negative curvature']);
       expect([objective125.verdict, objective500.verdict]).toEqual(['negative curvature', 'negative curvature']);
