@@ -875,8 +875,7 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     assertNotDisposed(this);
     const where = 'kfac: restore';
     checkStateKind(state, where, this.name);
-    const steps = checkStateScalar(STATE_RANGES.kfac.steps, state.scalars?.steps, `${where}: scalars.steps`, NaN);
-    if (Number.isNaN(steps)) throw invalidOption(`${where}: scalars.steps is missing`);
+    const steps = checkStateScalar(STATE_RANGES.kfac.steps, state.scalars?.steps, `${where}: scalars.steps`, this.name);
     // States saved before λ adapted have none: they ran at the configured damping.
     const lambda = checkStateScalar(STATE_RANGES.kfac.lambda, state.scalars?.lambda, `${where}: scalars.lambda`, this.options.damping);
     const learningRate = restoredLearningRate(state, where, this.ownLearningRate);

@@ -13,7 +13,7 @@ import { checkNumber, rangeProblem } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { andList } from '../list-text.js';
 import { BOOLEAN_SETTINGS, ownBounds, SETTING_RANGES, SETTING_RULES, type SettingRange, type SettingRule } from './setting-ranges.js';
-import { STATE_RANGES, stateScalarProblem, type StateRange } from './state-ranges.js';
+import { missingWords, STATE_RANGES, stateScalarProblem, type StateRange } from './state-ranges.js';
 import type { OptimizerState } from './optimizer.js';
 
 /** Hyperparameters by option key, as the optimiser's options take them (booleans as booleans). */
@@ -165,8 +165,7 @@ function booleanRecordProblem(recorded: number, key: string, label: string): str
  * range, or a true-or-false one (BOOLEAN_SETTINGS) recorded as another number than 1 or 0, which no
  * optimiser takes and restore() would refuse as damaged, said as restore says it; undefined where the
  * value is within it, or `key` is none of a built-in `name`'s (a plugin's scalar). A bound another
- * setting sets is restore()'s to check: the state may not record that setting (Levenberg–Marquardt's
- * muMax is bounded by the mu option, μ by muMax; L-BFGS's pairs by its memory).
+ * scalar sets is read over the scalars together, after this (savedScalarsProblem).
  */
 export function savedSettingProblem(name: string, key: string, value: number): string | undefined {
   // Own keys only: a state's scalar named 'constructor' or '__proto__' is no setting.
@@ -179,6 +178,31 @@ export function savedSettingProblem(name: string, key: string, value: number): s
   const booleans = Object.hasOwn(BOOLEAN_SETTINGS, name) ? BOOLEAN_SETTINGS[name] : [];
   const problem = booleans.includes(key) ? booleanRecordProblem(value, key, key) : Object.hasOwn(ranges, key) ? rangeProblem(value, key, ownBounds(ranges[key])) : undefined;
   return problem === undefined ? undefined : `${wordsAfter(key, problem)}: the ${key} option refuses it too, so no ${name} can resume this state (it is damaged)`;
+}
+
+/**
+ * What a reader of a state saved by optimiser `name` refuses in its `scalars` taken together, once each has passed
+ * savedSettingProblem, as `key` (the scalar to name) and the words after it: a state scalar every state of `name`
+ * records (STATE_RANGES' `required`: K-FAC's steps) missing; or one beyond the bound a setting the state records sets
+ * (STATE_RANGES' maxSetting, the bound restore() holds it to against its own settings: L-BFGS's pairs ≤ memory,
+ * Levenberg–Marquardt's μ ≤ muMax), said as state. A bound whose setting the state does not record (one saved
+ * before it was recorded) is restore()'s alone. Undefined where nothing is wrong, or `name` is no built-in's.
+ */
+export function savedScalarsProblem(name: string, scalars: Readonly<Record<string, number>>): { key: string; problem: string } | undefined {
+  const states: Readonly<Record<string, StateRange>> = Object.hasOwn(STATE_RANGES, name) ? (STATE_RANGES as Record<string, Record<string, StateRange>>)[name] : {};
+  for (const [key, range] of Object.entries(states)) {
+    if (!Object.hasOwn(scalars, key)) {
+      if (range.required === true) return { key, problem: `${missingWords(name)} (it is damaged)` };
+      continue;
+    }
+    const settings = [range.minSetting, range.maxSetting].filter((setting): setting is string => setting !== undefined);
+    if (settings.length === 0 || !settings.every((setting) => Object.hasOwn(scalars, setting))) continue;
+    const problem = stateScalarProblem(range, scalars[key], key, scalars);
+    if (problem === undefined) continue;
+    const bounds = settings.map((setting) => `${scalars[setting]} is its scalars.${setting}`).join(', ');
+    return { key, problem: `${wordsAfter(key, problem)} (${bounds}): no ${name} state holds it (it is damaged)` };
+  }
+  return undefined;
 }
 
 /** A problem's words after the name it starts with ('beta1: expected …'): the reader names the field itself. */

@@ -2,19 +2,24 @@
  * The range of every scalar a built-in optimiser's state() records that is state, not a setting: its
  * step count, the curvature pairs L-BFGS holds, the damping its steps adapt (K-FAC's and Hessian-free's
  * λ, Levenberg–Marquardt's μ). One table, read by each optimiser's restore() and by a checkpoint's
- * reader (savedSettingProblem, recorded-settings.ts), which refuses a value outside it where the file
- * is read: no state of that optimiser holds it. A bound another scalar sets (L-BFGS's pairs ≤ memory,
- * μ ≤ muMax) is named in `maxSetting`: restore() reads it against its own settings; the reader leaves
- * it to restore(), as the state need not record that setting.
+ * reader (savedSettingProblem and savedScalarsProblem, recorded-settings.ts), which refuses a value
+ * outside it where the file is read: no state of that optimiser holds it. A bound another scalar sets
+ * (L-BFGS's pairs ≤ memory, μ ≤ muMax) is named in `maxSetting`: restore() reads it against its own
+ * settings, the reader against the setting as the state records it (where it records none, a state
+ * saved before it was recorded, restore() alone checks it).
  */
 import { rangeProblem } from '../checks.js';
 import { invalidOption } from '../errors.js';
 import { stepCountProblem } from '../model-limits.js';
 import { HESSIAN_FREE_LAMBDA, KFAC_LAMBDA, ownBounds, settingRange, type SettingRange, type Settings } from './setting-ranges.js';
 
-/** A state scalar's range; `stepCount`: a count of steps, held to the network's step count's rule (checkStepCount: a whole number to 2⁵³ − 1). */
+/**
+ * A state scalar's range; `stepCount`: a count of steps, held to the network's step count's rule (checkStepCount: a
+ * whole number to 2⁵³ − 1); `required`: every state of the optimiser records it, so one without it is damaged.
+ */
 export interface StateRange extends SettingRange {
   stepCount?: boolean;
+  required?: boolean;
 }
 
 /** Every first-order optimiser's (first-order.ts): the steps it took, which Adam's bias correction counts by. */
@@ -32,8 +37,15 @@ export const STATE_RANGES = {
   // The current μ, which its steps move down to the smallest double and up to muMax (the mu option only starts it).
   'levenberg-marquardt': { mu: { min: 0, above: true, maxSetting: 'muMax' } },
   'hessian-free': { lambda: HESSIAN_FREE_LAMBDA },
-  kfac: { steps: { min: 0, integer: true }, lambda: KFAC_LAMBDA },
+  // K-FAC's step count weighs each batch into its factors (ε = min(1 − 1/k, decay) at step k) and times its inverses and
+  // λ's adaptation; a JavaScript number counts it exactly to 2⁵³ − 1, as the network's. Every K-FAC state records it.
+  kfac: { steps: { stepCount: true, required: true }, lambda: KFAC_LAMBDA },
 } as const satisfies Record<string, Record<string, StateRange>>;
+
+/** What restore() and a reader say of a `required` state scalar that a state of optimiser `name` lacks, after its name. */
+export function missingWords(name: string): string {
+  return `missing: every ${name} state records it`;
+}
 
 /**
  * What is wrong with `value`, a state's scalar named `where` held to `range`: its words as checkNumber
@@ -49,12 +61,19 @@ export function stateScalarProblem(range: StateRange, value: unknown, where: str
 }
 
 /**
- * restore()'s read of a state scalar: `value` within `range` (stateScalarProblem), `fallback` if undefined; else
- * INVALID_OPTION naming `where`. `settings` (restore()'s own) bound what a range's maxSetting names; without them the
- * range's own bounds hold (an empty object would read the named bound as NaN and refuse every value).
+ * restore()'s read of a state scalar: `value` within `range` (stateScalarProblem), `fallback` if undefined (a state
+ * saved before it was recorded); else INVALID_OPTION naming `where`. A `required` range takes optimiser `name` in
+ * place of a fallback: a state without it is refused, saying every state of that optimiser records it. `settings`
+ * (restore()'s own) bound what a range's maxSetting names; without them the range's own bounds hold (an empty object
+ * would read the named bound as NaN and refuse every value).
  */
-export function checkStateScalar(range: StateRange, value: unknown, where: string, fallback: number, settings?: Settings): number {
-  if (value === undefined) return fallback;
+export function checkStateScalar(range: StateRange & { required: true }, value: unknown, where: string, name: string): number;
+export function checkStateScalar(range: StateRange, value: unknown, where: string, fallback: number, settings?: Settings): number;
+export function checkStateScalar(range: StateRange, value: unknown, where: string, fallbackOrName: number | string, settings?: Settings): number {
+  if (value === undefined) {
+    if (typeof fallbackOrName === 'string') throw invalidOption(`${where}: ${missingWords(fallbackOrName)}`);
+    return fallbackOrName;
+  }
   const problem = stateScalarProblem(range, value, where, settings);
   if (problem !== undefined) throw invalidOption(problem);
   return value as number;

@@ -3,13 +3,16 @@
 // where the file is read (JSON and binary alike), BAD_MODEL_FILE naming the key, as restoreOptimizer words it: before,
 // the readers took it, a network was built from the file, and only the restore refused it. A scalar that is state (a
 // step count, L-BFGS's pairs, K-FAC's and Hessian-free's λ, Levenberg–Marquardt's μ) is held to the range its restore
-// holds it to (STATE_RANGES), said as state; a bound another scalar sets (pairs ≤ memory, μ ≤ muMax) and a plugin's
-// scalars are left to what reads them.
+// holds it to (STATE_RANGES), said as state; so is one beyond the bound a setting the state records sets (pairs ≤
+// memory, μ ≤ muMax), and a K-FAC state without its step count (before, all three were refused only by the restore).
+// A bound whose setting the state does not record, and a plugin's scalars, are left to what reads them.
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
-import { checkpointBytes, checkpointFromJSON, checkpointOf, checkpointToJSON, decodeCheckpoint, encodeCheckpoint, networkFromCheckpoint, restoreOptimizer, type Checkpoint } from '../../src/io/checkpoint.js';
+import { checkpointBytes, checkpointFileOf, checkpointFromJSON, checkpointOf, checkpointToJSON, decodeCheckpoint, encodeCheckpoint, networkFromCheckpoint, restoreOptimizer, type Checkpoint } from '../../src/io/checkpoint.js';
+import { copiedNumbers } from '../../src/network/file-numbers.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { expectError } from '../util/expect-error.js';
+import { stateHash } from '../util/state-hash.js';
 
 const NET = { sizes: [3, 4, 2], activation: 'tanh', output: 'softmax', backend: 'ref', seed: 7 } as const;
 const x = [Float32Array.of(0.1, -0.4, 0.9), Float32Array.of(0.7, 0.2, -0.3)];
@@ -28,7 +31,7 @@ async function saved(spec: { name: string }, scalars: Record<string, number>): P
 
 /** The checkpoint as a JSON file's text, as the writer would give it unchecked. */
 function jsonText(checkpoint: Checkpoint, scalars: Record<string, number>): string {
-  const file = checkpointToJSON({ ...checkpoint, optimizer: { ...checkpoint.optimizer!, scalars: {} } });
+  const file = checkpointFileOf(checkpoint, copiedNumbers);
   file.training.optimizer!.scalars = { ...checkpoint.optimizer!.scalars, ...scalars };
   return JSON.stringify(file);
 }
@@ -77,7 +80,7 @@ describe('a checkpoint recording a setting outside its range is refused when rea
     net.dispose();
   });
 
-  it("holds Levenberg–Marquardt's mu, which is state, to its own range as state, and leaves its bound by muMax to the restore", async () => {
+  it("holds Levenberg–Marquardt's mu, which is state, to its own range as state", async () => {
     // μ moved far below the mu option by steps that decreased the loss (its floor is the smallest double): a state, read as it is.
     const lm = await saved({ name: 'levenberg-marquardt' }, { mu: Number.MIN_VALUE });
     expect(decodeCheckpoint(checkpointBytes(lm)).optimizer!.scalars.mu).toBe(Number.MIN_VALUE);
@@ -85,14 +88,7 @@ describe('a checkpoint recording a setting outside its range is refused when rea
     // A μ ≤ 0 no state holds: refused where the file is read, said as state.
     const negative = await saved({ name: 'levenberg-marquardt' }, { mu: -1 });
     await expectError(() => decodeCheckpoint(checkpointBytes(negative)), 'BAD_MODEL_FILE', /^header\.optimizer\.scalars\.mu: expected a finite number > 0, got -1: no levenberg-marquardt state holds it \(it is damaged\)$/);
-    // Above the state's muMax: the bound is another scalar's, the restore's to check, naming it.
-    const above = await saved({ name: 'levenberg-marquardt' }, { mu: 1e12 });
-    const read = decodeCheckpoint(checkpointBytes(above));
-    const net = await networkFromCheckpoint(read);
-    await expectError(() => restoreOptimizer(createOptimizer(net, { name: 'levenberg-marquardt' } as never), read.optimizer), 'INVALID_OPTION', /^levenberg-marquardt: restore: scalars\.mu: expected a finite number > 0 and ≤ 10000000000, got 1000000000000$/);
-    net.dispose();
   });
-
   it("leaves a plugin's scalars to their readers", async () => {
     // No scalar of a built-in: a plugin's beta1, a key named like Object's members (adam's step count 12 is within its range).
     const adam = await saved({ name: 'adam' }, {});
@@ -108,8 +104,10 @@ describe("a checkpoint holding a state's counter or damping outside its range is
     ['adam', 'step', -3, STEP_COUNT],
     ['adam', 'step', 2.5, STEP_COUNT],
     ['sgd', 'step', 2 ** 53, STEP_COUNT],
-    ['kfac', 'steps', -1, 'expected a finite whole number ≥ 0'],
-    ['kfac', 'steps', 1.5, 'expected a finite whole number ≥ 0'],
+    // K-FAC's steps count as the network's steps do: a JavaScript number counts exactly to 2⁵³ − 1.
+    ['kfac', 'steps', -1, STEP_COUNT],
+    ['kfac', 'steps', 1.5, STEP_COUNT],
+    ['kfac', 'steps', 2 ** 53, STEP_COUNT],
     ['kfac', 'lambda', 0, 'expected a finite number ≥ 1e-12 and ≤ 1000000'],
     // The restore bounds pairs by its memory (10) too.
     ['lbfgs', 'pairs', 0.5, 'expected a finite whole number ≥ 0', ' and ≤ 10'],
@@ -140,13 +138,59 @@ describe("a checkpoint holding a state's counter or damping outside its range is
     net.dispose();
   });
 
-  it("leaves L-BFGS's pairs above its memory to the restore", async () => {
-    // Within its own range (a whole number ≥ 0): its bound is the memory, another scalar, which a state need not record.
-    const lbfgs = await saved({ name: 'lbfgs', memory: 2 } as never, { pairs: 3 });
-    const read = decodeCheckpoint(checkpointBytes(lbfgs));
-    expect(read.optimizer!.scalars.pairs).toBe(3);
+  it.each([
+    // Above the memory the state records (2): no L-BFGS keeps more pairs than its memory.
+    ['lbfgs', { name: 'lbfgs', memory: 2 }, 'pairs', 3, 'expected a finite whole number ≥ 0 and ≤ 2, got 3 \\(2 is its scalars\\.memory\\)'],
+    // Above the muMax the state records (the default 1e10): its steps cap the current μ there.
+    ['levenberg-marquardt', { name: 'levenberg-marquardt' }, 'mu', 1e12, 'expected a finite number > 0 and ≤ 10000000000, got 1000000000000 \\(10000000000 is its scalars\\.muMax\\)'],
+  ] as const)("refuses %s's state beyond the bound the setting it records sets, where the file is read, from the bound its restore holds", async (name, spec, key, value, words) => {
+    const good = await saved(spec, {});
+    const bad = { ...good, optimizer: { ...good.optimizer!, scalars: { ...good.optimizer!.scalars, [key]: value } } };
+    await expectRefusedByReadersAndWriters(good, bad, key, value, `scalars\\.${key}: ${words}: no ${name} state holds it \\(it is damaged\\)$`);
+    // The restore holds it to the same bound (one table, STATE_RANGES' maxSetting), read against its own setting.
+    const net = await networkFromCheckpoint(good);
+    const optimizer = createOptimizer(net, spec as never);
+    const before = stateHash(net, optimizer);
+    const bound = words.slice(0, words.indexOf(' \\('));
+    await expectError(() => restoreOptimizer(optimizer, bad.optimizer), 'INVALID_OPTION', new RegExp(`^${name}: restore: scalars\\.${key}: ${bound}$`));
+    expect(stateHash(net, optimizer)).toBe(before);
+    net.dispose();
+  });
+
+  it.each([
+    ['lbfgs', { name: 'lbfgs', memory: 2 }, 'pairs', 3, 'memory', /^lbfgs: restore: scalars\.pairs: expected a finite whole number ≥ 0 and ≤ 2, got 3$/],
+    ['levenberg-marquardt', { name: 'levenberg-marquardt' }, 'mu', 1e12, 'muMax', /^levenberg-marquardt: restore: scalars\.mu: expected a finite number > 0 and ≤ 10000000000, got 1000000000000$/],
+  ] as const)("leaves %s's bound to the restore where the state records no setting to read it from", async (_name, spec, key, value, setting, restored) => {
+    // A state saved before its settings were recorded: its restore reads the bound from its own settings.
+    const good = await saved(spec, { [key]: value });
+    delete good.optimizer!.scalars[setting];
+    const read = decodeCheckpoint(checkpointBytes(good));
+    expect(read.optimizer!.scalars[key]).toBe(value);
+    expect(checkpointFromJSON(jsonText(good, {})).optimizer!.scalars[key]).toBe(value);
     const net = await networkFromCheckpoint(read);
-    await expectError(() => restoreOptimizer(createOptimizer(net, { name: 'lbfgs', memory: 2 } as never), read.optimizer), 'INVALID_OPTION', /^lbfgs: restore: scalars\.pairs: expected a finite whole number ≥ 0 and ≤ 2, got 3$/);
+    await expectError(() => restoreOptimizer(createOptimizer(net, spec as never), read.optimizer), 'INVALID_OPTION', restored);
+    net.dispose();
+  });
+});
+
+describe("a K-FAC checkpoint's step count", () => {
+  it('is refused where the file is read when it is missing, as its restore refuses it', async () => {
+    const good = await saved({ name: 'kfac' }, {});
+    const scalars = { ...good.optimizer!.scalars };
+    delete scalars.steps;
+    const bad = { ...good, optimizer: { ...good.optimizer!, scalars } };
+    const said = 'scalars\\.steps: missing: every kfac state records it \\(it is damaged\\)$';
+    const file = JSON.parse(jsonText(good, {}));
+    delete file.training.optimizer.scalars.steps;
+    await expectError(() => checkpointFromJSON(file), 'BAD_MODEL_FILE', new RegExp(`^training\\.optimizer\\.${said}`));
+    await expectError(() => decodeCheckpoint(checkpointBytes(bad)), 'BAD_MODEL_FILE', new RegExp(`^header\\.optimizer\\.${said}`));
+    await expectError(() => encodeCheckpoint(bad), 'INVALID_OPTION', new RegExp(`^encodeCheckpoint: checkpoint\\.optimizer\\.${said}`));
+    const net = await networkFromCheckpoint(good);
+    const optimizer = createOptimizer(net, { name: 'kfac' });
+    restoreOptimizer(optimizer, good.optimizer);
+    const before = stateHash(net, optimizer);
+    await expectError(() => restoreOptimizer(optimizer, bad.optimizer), 'INVALID_OPTION', /^kfac: restore: scalars\.steps: missing: every kfac state records it$/);
+    expect(stateHash(net, optimizer)).toBe(before);
     net.dispose();
   });
 });
