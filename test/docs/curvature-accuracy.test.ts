@@ -12,9 +12,9 @@ import { Rng } from '../../src/init/rng.js';
 import type { NetworkOptions } from '../../src/network/config.js';
 import { explicitMatrix, jacobiEigenvalues } from '../util/jacobi.js';
 import { tableStarting } from '../util/markdown-tables.js';
+import { asWritten, pageProse } from '../util/page-numbers.js';
 
 const DOC = { file: 'docs/curvature.md', text: readFileSync(new URL('../../docs/curvature.md', import.meta.url), 'utf8') };
-const flat = DOC.text.replace(/\s*\n\s*/g, ' ');
 
 const ROWS = 24;
 const K = 5;
@@ -59,16 +59,9 @@ function relativeError(got: { largest: number[]; smallest?: number[]; trace: num
   return Math.max(...errors) / Math.max(Math.abs(want.values[0]), Math.abs(want.values[n - 1]));
 }
 
-/** `value` written as the page writes `text` (3 decimals, or 2 significant digits in exponent form; a leading minus is U+2212). */
-function asWritten(text: string, value: number): string {
-  const [mantissa, exponent] = text.split('e');
-  const decimals = mantissa.split('.')[1]?.length ?? 0;
-  return (exponent === undefined ? value.toFixed(decimals) : value.toExponential(decimals).replace('e+', 'e')).replace(/^-/, '−');
-}
-
 describe("docs/curvature.md's measured accuracy table, measured again", () => {
   it('states the set-up this test builds', () => {
-    expect(flat).toContain("on three networks (seed 1; 24 rows from gradscope's `Rng(1)`, their normal inputs, then their targets: one-hot labels, 0 or 1 per output for binary cross-entropy, normal for MSE), k = 5 at each end and the trace, of H and G, the whole network and each layer, each error over max|λ| of its matrix (λ_max and λ_min: the whole network's H;");
+    expect(pageProse(DOC.file)).toContain("on three networks (seed 1; 24 rows from gradscope's `Rng(1)`, their normal inputs, then their targets: one-hot labels, 0 or 1 per output for binary cross-entropy, normal for MSE), k = 5 at each end and the trace, of H and G, the whole network and each layer, each error over max|λ| of its matrix (λ_max and λ_min: the whole network's H;");
   });
 
   it('gives each network its parameters, its whole Hessian\'s extreme eigenvalues and the largest errors on ref and wasm-simd', { timeout: 300_000 }, async () => {

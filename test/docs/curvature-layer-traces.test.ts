@@ -12,24 +12,10 @@ import { traceOf, type TraceEstimate } from '../../src/curvature/matrix-trace.js
 import { CurvatureOperators } from '../../src/curvature/operators.js';
 import { Rng } from '../../src/init/rng.js';
 import { tableStarting } from '../util/markdown-tables.js';
+import { asWritten, pageProse, quotedOn } from '../util/page-numbers.js';
 
 const DOC = { file: 'docs/curvature.md', text: readFileSync(new URL('../../docs/curvature.md', import.meta.url), 'utf8') };
-const flat = DOC.text.replace(/\s*\n\s*/g, ' ');
-
-/** The captures of the one place `pattern` matches in the page's prose. */
-function said(pattern: RegExp): string[] {
-  const places = [...flat.matchAll(new RegExp(pattern.source, 'g'))];
-  expect(places.length, `${DOC.file}: ${pattern.source}`).toBe(1);
-  return places[0].slice(1);
-}
-
-/** `value` written as the page writes `text`: to as many digits, in exponent form where it is (a leading minus is U+2212). */
-function asWritten(text: string, value: number): string {
-  const [mantissa, exponent] = text.split('e');
-  const decimals = mantissa.split('.')[1]?.length ?? 0;
-  const written = exponent === undefined ? value.toFixed(decimals) : value.toExponential(decimals).replace('e+', 'e');
-  return written.replace(/^-/, '−');
-}
+const said = (pattern: RegExp) => quotedOn(DOC.file, pattern);
 
 /** A cell `trace ± error`, the measured estimate written to the cell's digits. */
 function estimateAs(cell: string, estimate: TraceEstimate): string {
@@ -43,7 +29,7 @@ const CLASSES = 10;
 
 describe("docs/curvature.md's traces per layer, measured again", () => {
   it('states the set-up this test measures', () => {
-    expect(flat).toContain("On a [784,30,30,30,30,10] sigmoid network at initialisation (seed 1, createNetwork's softmax output and cross-entropy; 200 synthetic rows from gradscope's `Rng(1)`: the rows' inputs, uniform in [0, 1), then their labels, uniform over the classes, one-hot; wasm;");
+    expect(pageProse(DOC.file)).toContain("On a [784,30,30,30,30,10] sigmoid network at initialisation (seed 1, createNetwork's softmax output and cross-entropy; 200 synthetic rows from gradscope's `Rng(1)`: the rows' inputs, uniform in [0, 1), then their labels, uniform over the classes, one-hot; wasm;");
   });
 
   it("gives H's joint and per-layer traces, G's, and the products each takes, as measured", { timeout: 300_000 }, async () => {

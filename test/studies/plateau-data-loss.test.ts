@@ -7,7 +7,6 @@
 // the gradient "crosses" the plateau, which read as descent leaving it. Every number the page's two
 // bullets on it give is read from the page and compared with this run at the page's digits (they were
 // literals here, which the page could leave behind).
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { loadMnist } from '../../src/data/mnist.js';
@@ -15,25 +14,10 @@ import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, nielsenTraining, NIELSEN_
 import { measurePoint, PLATEAU_SIZES, type PlateauResult } from '../../src/studies/plateau.js';
 import { plateauTable } from '../../src/cli/commands/study-plateau.js';
 import { plateauTableKey } from '../../src/studies/plateau-table.js';
+import { asWritten, quotedOn } from '../util/page-numbers.js';
 
-const DOC = readFileSync(new URL('../../docs/curvature.md', import.meta.url), 'utf8').replace(/\s*\n\s*/g, ' ');
-
-const STUDIES = readFileSync(new URL('../../docs/studies.md', import.meta.url), 'utf8').replace(/\s*\n\s*/g, ' ');
+const said = (pattern: RegExp) => quotedOn('docs/curvature.md', pattern);
 const SUMMARY = /The cross-entropy alone curves down (\d+)–(\d+)× more \(λ_min (−[\d.]+e-\d+) to (−[\d.]+e-\d+)\)/;
-
-/** The captures of the one place `pattern` matches in docs/curvature.md's text (its line breaks as spaces). */
-function said(pattern: RegExp): string[] {
-  const places = [...DOC.matchAll(new RegExp(pattern.source, 'g'))];
-  expect(places.length, `docs/curvature.md: ${pattern.source}`).toBe(1);
-  return places[0].slice(1);
-}
-
-/** `value` written to as many decimals as `text`, or in exponent form with as many (a leading minus U+2212). */
-function asWritten(text: string, value: number): string {
-  const [mantissa, exponent] = text.split('e');
-  const decimals = mantissa.split('.')[1]?.length ?? 0;
-  return (exponent === undefined ? value.toFixed(decimals) : value.toExponential(decimals).replace('e+', 'e')).replace(/^-/, '−');
-}
 
 /** "from t = 0.3 on" of steps [0.1, 0.3, 1, 3]: the steps from that one to the last. */
 const stepsFrom = (steps: number[], first: number) => steps.slice(steps.indexOf(first));
@@ -75,9 +59,7 @@ describe("Nielsen's plateau: the L2 term moves it, and the cross-entropy alone i
       expect([times125, times500]).toEqual([loss125.smallest[0] / objective125.smallest[0], loss500.smallest[0] / objective500.smallest[0]].map((r) => String(Math.round(r))));
       expect(Number(added)).toBe(lambda / data.x.rows);
       // docs/studies.md's summary of it: "The cross-entropy alone curves down 13–19× more (λ_min −3.9e-3 to −2.4e-3)"
-      const summary = SUMMARY.exec(STUDIES);
-      expect(summary, `docs/studies.md: ${SUMMARY.source}`).not.toBeNull();
-      expect(summary!.slice(1)).toEqual([times500, times125, min125, min500]);
+      expect(quotedOn('docs/studies.md', SUMMARY)).toEqual([times500, times125, min125, min500]);
       // the cross-entropy alone: confirmed, and lowered on both sides along ±v; the objective weakly curved, lowered on neither
       expect([loss125.verdict, loss500.verdict]).toEqual(['strong negative curvature', 'strong negative curvature']);
       expect([objective125.verdict, objective500.verdict]).toEqual(['negative curvature', 'negative curvature']);
