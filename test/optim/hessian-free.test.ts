@@ -4,6 +4,7 @@ import type { BackendChoice } from '../../src/backend.js';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { backtrackSchedule, HessianFree } from '../../src/optim/hessian-free.js';
 import { findOptimizer } from '../../src/optim/index.js';
+import { asWritten, quotedOn } from '../util/page-numbers.js';
 import { leastSquaresProblem, logisticOptimum, normalEquations, overlappingClasses, separableClasses, XOR, type Problem } from './problems.js';
 
 function parameters(net: Network): { weights: number[]; biases: number[] } {
@@ -14,6 +15,18 @@ function parameters(net: Network): { weights: number[]; biases: number[] } {
 function train(net: Network, p: Problem, optimizer: HessianFree, epochs: number): number {
   net.train(p.x, p.y, { optimizer, epochs, batchSize: p.x.length, shuffle: false });
   return net.evaluate(p.x, p.y).loss;
+}
+
+// docs/second-order.md quotes what these runs reach, ref's then wasm's ("**2.6·10⁻⁸** (ref f64) / **2.5·10⁻⁵** (wasm f32)"); each run compares its own with the page's.
+const PAGE = 'docs/second-order.md';
+const QUOTED = {
+  leastSquares: /least squares \(linear net, MSE\) reaches the normal-equation solution to \*\*(\S+)\*\* \(ref f64\) \/ \*\*(\S+)\*\* \(wasm f32\)/,
+  logistic: /logistic regression reaches Newton's optimum on overlapping classes to \*\*(\S+)\*\* \/ \*\*(\S+)\*\*;/,
+  xor: /XOR \(\[2,4,1\] sigmoid, BCE\): loss \*\*(\S+)\*\* \/ \*\*(\S+)\*\* after 60 full-batch steps/,
+};
+function expectQuoted(result: keyof typeof QUOTED, backend: BackendChoice, measured: number): void {
+  const quoted = quotedOn(PAGE, QUOTED[result])[backend === 'ref' ? 0 : 1];
+  expect(quoted, `${PAGE}: ${result} on ${backend}`).toBe(asWritten(quoted, measured));
 }
 
 const BACKENDS: { backend: BackendChoice; tolerance: number }[] = [
@@ -35,6 +48,7 @@ describe.each(BACKENDS)('Hessian-free on $backend', ({ backend, tolerance }) => 
     );
     console.log(`least squares on ${backend}: largest |θ − θ*| ${error.toExponential(2)}, λ ${hf.lambda.toExponential(2)}`);
     expect(error).toBeLessThanOrEqual(tolerance);
+    expectQuoted('leastSquares', backend, error);
     net.dispose();
   });
 
@@ -48,6 +62,7 @@ describe.each(BACKENDS)('Hessian-free on $backend', ({ backend, tolerance }) => 
     const error = Math.max(Math.abs(got.weights[0] - want[0]), Math.abs(got.weights[1] - want[1]), Math.abs(got.biases[0] - want[2]));
     console.log(`logistic regression on ${backend}: largest |θ − θ*| ${error.toExponential(2)}`);
     expect(error).toBeLessThanOrEqual(10 * tolerance);
+    expectQuoted('logistic', backend, error);
     net.dispose();
   });
 
@@ -66,6 +81,7 @@ describe.each(BACKENDS)('Hessian-free on $backend', ({ backend, tolerance }) => 
     const loss = train(net, XOR, hf, 60);
     console.log(`XOR on ${backend}: loss ${loss.toExponential(2)} after 60 steps, λ ${hf.lambda.toExponential(2)}`);
     expect(loss).toBeLessThan(0.01);
+    expectQuoted('xor', backend, loss);
     net.dispose();
   });
 });

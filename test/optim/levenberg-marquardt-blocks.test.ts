@@ -10,6 +10,7 @@ import type { LayerSpec } from '../../src/layers/spec.js';
 import { MODEL } from '../../src/model.js';
 import { LevenbergMarquardt } from '../../src/optim/levenberg-marquardt.js';
 import { relativeError } from '../util/close.js';
+import { asWritten, quotedOn } from '../util/page-numbers.js';
 import { solve } from './problems.js';
 
 /** Batch norm, a ReZero block with layer norm inside, SELU: 38 parameters on 2 inputs. */
@@ -43,6 +44,9 @@ function outputs(net: Network, x: number[][]): Float64Array {
   model.forward(x.length, 'batch');
   return Float64Array.from(net.kernels.view(model.output).subarray(0, x.length * model.outputSize));
 }
+
+// docs/second-order.md quotes what these runs measure; each compares its own with the page's.
+const PAGE = 'docs/second-order.md';
 
 describe('Levenberg–Marquardt on a block network', () => {
   it('takes the step −(JᵀJ + μI)⁻¹·Jᵀe with J through the batch statistics (float64, central differences)', async () => {
@@ -80,6 +84,8 @@ describe('Levenberg–Marquardt on a block network', () => {
     const error = relativeError(values(net), want);
     console.log(`LM step on a block network (μ ${mu}, ${lm.lastTrials} trial(s)): relative error ${error.toExponential(2)} against the explicit solve`);
     expect(error).toBeLessThanOrEqual(1e-7);
+    const [quoted] = quotedOn(PAGE, /equals −\(JᵀJ \+ μI\)⁻¹·Jᵀe with J from central differences of the batch's outputs, relative error \*\*(\S+)\*\*;/);
+    expect(quoted, PAGE).toBe(asWritten(quoted, error));
     net.dispose();
   });
 
@@ -99,6 +105,8 @@ describe('Levenberg–Marquardt on a block network', () => {
     console.log(`LM on a block network (${backend}): batch loss ${before.toFixed(4)} → ${losses.map((l) => l.toFixed(4)).join(' → ')}`);
     for (let i = 1; i < losses.length; i++) expect(losses[i]).toBeLessThanOrEqual(losses[i - 1]);
     expect(losses[losses.length - 1]).toBeLessThanOrEqual(0.2 * before);
+    const [from, to] = quotedOn(PAGE, /10 steps of a smooth regression: \*\*(\S+)\*\* → \*\*(\S+)\*\*, never rising/);
+    expect([from, to], PAGE).toEqual([asWritten(from, before), asWritten(to, losses[losses.length - 1])]);
     net.dispose();
   });
 });
