@@ -388,6 +388,6 @@ describe('unknown commands', () => {
     const own = await runCliInProcess(['train', '--help']);
     expect(own.code).toBe(0);
     expect(own.stdout).toMatch(/^gradscope train: make a network from flags/);
-    expect(own.stdout).toMatch(/--out FILE +save the trained model/);
+    expect(own.stdout).toMatch(/--out FILE +save a checkpoint to FILE \(the trained model/);
   });
 });

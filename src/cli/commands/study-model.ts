@@ -169,7 +169,7 @@ export const studyModelCommand = command({
     { ...JSON_FLAG, about: 'print the diagnosis, the learning curve and the whole trace as one JSON object' },
     { name: 'csv', value: 'FILE', about: 'also write the trace as CSV to FILE: a row per traced step and layer, and one per epoch with its losses (Trace.toCSV)' },
     HTML_FLAG,
-    { name: 'save', value: 'FILE', about: 'also save the trained model and its optimiser state to FILE, as saveModel does (.json: JSON; .safetensors, .onnx or a folder: refused, convert writes those from it; any other name: binary); not after a DIVERGED' },
+    { name: 'save', value: 'FILE', about: 'also save a checkpoint to FILE (the trained model, its step, its RNG state and its optimiser state), as saveModel does (.json: JSON; .safetensors, .onnx or a folder: refused, convert writes those from it; any other name: binary); not after a DIVERGED' },
   ],
   example: 'study --model model.json --data data.json --epochs 20 --optimizer adam --html report.html',
   async run(args, terminal) {

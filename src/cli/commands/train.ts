@@ -176,7 +176,7 @@ export const trainCommand = command({
     SEED_FLAG,
     BACKEND_FLAG,
     THREADS_FLAG,
-    { name: 'out', value: 'FILE', about: 'save the trained model and its optimiser state to FILE, as saveModel does (.json: JSON; .safetensors, .onnx or a folder: refused, convert writes those from it; any other name: binary): study --model, gradients, curvature and convert read it' },
+    { name: 'out', value: 'FILE', about: 'save a checkpoint to FILE (the trained model, its step, its RNG state and, after a step, its optimiser state), as saveModel does (.json: JSON; .safetensors, .onnx or a folder: refused, convert writes those from it; any other name: binary): study --model, gradients, curvature and convert read it' },
   ],
   example: 'train --layers 784,64,64,10 --activation relu --init he-normal --optimizer adam --epochs 5 --out model.json',
   async run(args, terminal) {
