@@ -1,0 +1,126 @@
+// docs/reliability.md's error table quotes an example message for each code, and its prose a few
+// more: each quote is read from the page and the call that prints it is made here, so the page
+// cannot quote a message the code no longer prints (its `m.bin: checksum mismatch` had lost the
+// reader's `file: `, and its OUT_OF_MEMORY example, a network of 2³¹ weights, had become an
+// INVALID_OPTION when the model limits came). A "…" in a quote stands for what the page leaves out.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createNetwork, type Network } from '../../src/api/network.js';
+import { loadMnist } from '../../src/data/mnist.js';
+import { GradscopeError } from '../../src/errors.js';
+import { loadModel, saveModel } from '../../src/io/files.js';
+import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
+import { tableStarting } from '../util/markdown-tables.js';
+import { pageProse } from '../util/page-numbers.js';
+
+const PAGE = 'docs/reliability.md';
+const DOC = { file: PAGE, text: readFileSync(new URL(`../../${PAGE}`, import.meta.url), 'utf8') };
+
+/** The quoted messages of a table cell: its `…` spans, in order, but those naming a callback or an option (`onBatch`). */
+const quotesIn = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]).filter((quote) => !/^\w+$/.test(quote));
+
+/** A quote as a pattern of the whole message: "…" stands for any text. */
+const patternOf = (quote: string) => new RegExp(`^${quote.split('…').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*?')}$`);
+
+/** The error `call` throws (a GradscopeError, or the test fails). */
+async function thrown(call: () => unknown): Promise<GradscopeError> {
+  try {
+    await call();
+  } catch (error) {
+    expect(error).toBeInstanceOf(GradscopeError);
+    return error as GradscopeError;
+  }
+  throw new Error('no error was thrown');
+}
+
+/**
+ * A softmax network on float32 whose logits are ±1e16·x₀: the row [2e22, 0] has logits 4e38 apart, so
+ * class 1's softmax output is 0, and a target giving it weight makes the loss infinite with every number finite.
+ */
+async function spreadLogits(): Promise<Network> {
+  const net = await createNetwork({ sizes: [2, 2], loss: 'cross-entropy', backend: 'wasm', seed: 1 });
+  net.loadState([
+    { name: '0.weight', values: [1e16, 0, -1e16, 0] },
+    { name: '0.bias', values: [0, 0] },
+  ]);
+  return net;
+}
+
+const folder = mkdtempSync(join(tmpdir(), 'gradscope-reliability-messages-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+/** The page's paths are relative (m.bin, out/m.json), as a caller in `folder` would give them: the error with the folder's own path taken out. */
+const relative = (error: GradscopeError) => new GradscopeError(error.code, error.message.replaceAll(`${folder}/`, ''));
+
+/** Each code's calls, in the order of its row's quotes. */
+const CALLS: Record<string, (() => Promise<GradscopeError>)[]> = {
+  SHAPE_MISMATCH: [async () => thrown(async () => (await createNetwork({ sizes: [3, 2] })).predict([[1, 2, 3], [1, 2]]))],
+  INVALID_TARGET: [
+    async () => thrown(async () => (await createNetwork({ sizes: [3, 2] })).evaluate([[1, 2, 3]], [[-1, 2]])),
+    async () => thrown(async () => (await createNetwork({ sizes: [3, 2] })).evaluate([[1, 2, 3], [1, 2, 3]], [[1, 0], [0, 0]])),
+  ],
+  NON_FINITE_INPUT: [
+    async () => thrown(async () => (await createNetwork({ sizes: [3, 2] })).predict([[1, 2, 3], [1, 2, NaN]])),
+    async () => thrown(async () => (await spreadLogits()).train([[1, 0]], [[1, 0]], { epochs: 1, learningRate: 1e-30, validation: { x: [[1, 0], [1, 0], [2e22, 0]], y: [[1, 0], [1, 0], [0, 1]] } })),
+  ],
+  INVALID_OPTION: [async () => thrown(async () => (await createNetwork({ sizes: [3, 2] })).train([[1, 2, 3]], [[1, 0]], { onNonFinite: 'retry' as never }))],
+  BAD_MODEL_FILE: [
+    async () => {
+      const file = join(folder, 'm.bin');
+      await saveModel(await createNetwork({ sizes: [3, 2] }), file);
+      const bytes = readFileSync(file);
+      bytes[bytes.length - 10] ^= 1;
+      writeFileSync(file, bytes);
+      return relative(await thrown(() => loadModel(file)));
+    },
+  ],
+  IO_ERROR: [
+    async () => {
+      return relative(await thrown(async () => saveModel(await createNetwork({ sizes: [3, 2] }), join(folder, 'out/m.json'))));
+    },
+  ],
+  DIVERGED: [async () => thrown(async () => (await spreadLogits()).train([[1, 0], [1, 0], [2e22, 0], [1, 0]], [[1, 0], [1, 0], [0, 1], [1, 0]], { epochs: 1, batchSize: 2, shuffle: false, learningRate: 1e-30 }))],
+  DISPOSED: [],
+  OUT_OF_MEMORY: [
+    async () => {
+      // The wasm backend with its room set to 48,000 bytes, so that a batch's buffers are refused without gigabytes of rows.
+      const kernels = await createWasmKernels();
+      const small = Object.create(kernels, { bytesAvailable: { value: () => 48_000 } }) as typeof kernels;
+      const net = await createNetwork({ sizes: [16, 24, 3], backend: small });
+      const x = Array.from({ length: 200 }, () => new Array(16).fill(0.5));
+      const y = Array.from({ length: 200 }, () => [1, 0, 0]);
+      return thrown(() => net.train(x, y, { batchSize: 200 }));
+    },
+  ],
+};
+
+describe("docs/reliability.md's quoted messages are what the code prints", () => {
+  it("the error table's example message of every code", async () => {
+    const table = tableStarting(DOC, '| code | when | example message |');
+    expect(table.rows.map(([code]) => code.replaceAll('`', ''))).toEqual(Object.keys(CALLS));
+    for (const [cell, quotedCell] of table.rows.map((row) => [row[0].replaceAll('`', ''), row[2]])) {
+      const quotes = quotesIn(quotedCell);
+      expect(quotes.length, `${cell}'s quotes`).toBe(CALLS[cell].length);
+      for (const [i, call] of CALLS[cell].entries()) {
+        const error = await call();
+        expect(error.code, quotes[i]).toBe(cell);
+        expect(error.message, `${PAGE}: ${cell}`).toMatch(patternOf(quotes[i]));
+      }
+    }
+  });
+
+  it("the prose's: a misspelt option, options that are no object, a wrong argument", async () => {
+    const prose = pageProse(PAGE);
+    const quoted = (before: string) => {
+      const match = new RegExp(`${before} \\(?\`([^\`]+)\``).exec(prose);
+      expect(match, `${PAGE}: ${before}`).not.toBeNull();
+      return patternOf(match![1]);
+    };
+    const net = await createNetwork({ sizes: [3, 2] });
+    expect((await thrown(() => net.train([[1, 2, 3]], [[1, 0]], { learningrate: 1 } as never))).message).toMatch(quoted('names the unknown key and the nearest known one'));
+    expect((await thrown(() => loadMnist('x' as never))).message).toMatch(quoted('and refuses options that are no object at all'));
+    expect((await thrown(() => saveModel(null as never, join(folder, 'never.json')))).message).toMatch(quoted('Every export also refuses a wrong argument by name'));
+  });
+});
