@@ -1,0 +1,61 @@
+// docs/gradient-flow.md's "The relu remedy's learning rate" gives the set-ups, grids and bounds that
+// RELU_REMEDY_RATES holds and diagnose() offers: each is read from the page (its two tables and the
+// prose around them) and compared with the constants, so a new measurement written to one cannot leave
+// the other behind (truth38's audit of the page: no test read them). The accuracies in the tables are
+// the dated grid runs' (scripts/relu-remedy-rates.ts, relu-remedy-rates-page.ts: minutes of CPU each),
+// not re-run here.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { PAGE_DATASETS, RELU_LATE_DROP_MARGIN, RELU_RATE_PAGE_SETUP, RELU_RATE_SETUP, RELU_REMEDY_RATES, pageRow } from '../../src/flow/relu-remedy-rates.js';
+import { tableStarting } from '../util/markdown-tables.js';
+import { quotedOn } from '../util/page-numbers.js';
+
+const PAGE = 'docs/gradient-flow.md';
+const DOC = { file: PAGE, text: readFileSync(new URL(`../../${PAGE}`, import.meta.url), 'utf8') };
+const said = (pattern: RegExp) => quotedOn(PAGE, pattern);
+const list = (text: string) => text.split(/, | and /).map(Number);
+const count = (n: number) => n.toLocaleString('en-US');
+
+describe("docs/gradient-flow.md's relu remedy rates are RELU_REMEDY_RATES'", () => {
+  it("the command's set-up and rule", () => {
+    const [depths, width, seeds] = said(/every relu \+ he-normal network of ([\d, and]+) hidden layers of (\d+) \(seeds (\d+–\d+)\)/);
+    expect([list(depths), Number(width)]).toEqual([[...RELU_RATE_SETUP.depths], RELU_RATE_SETUP.width]);
+    expect(seeds).toBe(`${RELU_RATE_SETUP.seeds[0]}–${RELU_RATE_SETUP.seeds.at(-1)}`);
+    const [epochs, train, batch, test] = said(/\(train's default (\d+) epochs on the ([\d,]+) digits, batches of (\d+), the ([\d,]+) test digits read after each epoch\)/);
+    expect([Number(epochs), train, Number(batch), test]).toEqual([RELU_RATE_SETUP.epochs, count(RELU_RATE_SETUP.trainRows), RELU_RATE_SETUP.batchSize, count(RELU_RATE_SETUP.testRows)]);
+    expect(Number(said(/last epoch's test accuracy within (\d+) points of its best epoch's \(`RELU_LATE_DROP_MARGIN`\)/)[0]) / 100).toBe(RELU_LATE_DROP_MARGIN);
+  });
+
+  it("the command's table: each optimiser's grid and bound", () => {
+    const table = tableStarting(DOC, '| optimiser | grid | bound |');
+    const rows = Object.fromEntries(table.rows.map(([optimiser, grid, bound]) => [optimiser.split(' ')[0], { grid: grid.split(', ').map(Number), bound: Number(bound) }]));
+    for (const optimiser of ['sgd', 'adam'] as const) {
+      expect(rows[optimiser], optimiser).toEqual({ grid: [...RELU_RATE_SETUP.grids[optimiser]], bound: RELU_REMEDY_RATES.command.rates[optimiser] });
+    }
+    expect(Object.keys(rows)).toEqual(['sgd', 'adam']);
+  });
+
+  it("the page's set-up and table: each data set's bound and the rates that held", () => {
+    const [depths, widths, seeds, epochs, batch] = said(/relu \+ he-normal networks of ([\d, and]+) hidden layers of (\d+ and of \d+) units \(the default 6 × 16 among them\), seeds (\d+–\d+) .*?, (\d+) epochs of the data set in batches of (\d+),/);
+    expect([list(depths), widths.split(' and of ').map(Number), Number(epochs), Number(batch)]).toEqual([[...RELU_RATE_PAGE_SETUP.depths], [...RELU_RATE_PAGE_SETUP.widths], RELU_RATE_PAGE_SETUP.epochs, RELU_RATE_PAGE_SETUP.batchSize]);
+    expect(seeds).toBe(`${RELU_RATE_PAGE_SETUP.seeds[0]}–${RELU_RATE_PAGE_SETUP.seeds.at(-1)}`);
+    const [sgdFrom, sgdTo, adamFrom, adamTo] = said(/SGD at ([\d.]+)–([\d.]+) and Adam at ([\d.]+)–([\d.]+) of the grids/).map(Number);
+    const { sgd, adam } = RELU_RATE_PAGE_SETUP.grids;
+    expect([sgdFrom, sgdTo, adamFrom, adamTo]).toEqual([sgd[0], sgd.at(-1), adam[0], adam.at(-1)]);
+
+    const table = tableStarting(DOC, '| data set | optimiser | bound |');
+    const bounds = table.rows.map(([dataset, optimiser, bound]) => ({ dataset, optimiser: optimiser.split(' ')[0], bound: Number(/^[\d.]+/.exec(bound)![0]) }));
+    expect(bounds).toEqual(PAGE_DATASETS.flatMap((dataset) => (['sgd', 'adam'] as const).map((optimiser) => ({ dataset, optimiser, bound: RELU_REMEDY_RATES[pageRow(dataset)].rates[optimiser] }))));
+  });
+
+  it("the page's rows' leaky-relu rates (SGD / Adam), and the command's none", () => {
+    const [spirals, circles, xor, mnist] = said(/The page's rows hold them \(SGD \/ Adam\): spirals (\S+ \/ \S+) .*?, circles (\S+ \/ \S+), XOR points (\S+ \/ \S+) .*?, MNIST subset (\S+ \/ \S+) /);
+    const leaky = (text: string) => text.split(' / ').map((rate) => (rate === 'none' ? null : Number(rate)));
+    expect([spirals, circles, xor, mnist].map(leaky)).toEqual(PAGE_DATASETS.map((dataset) => {
+      const rates = RELU_REMEDY_RATES[pageRow(dataset)].leakyRates!;
+      return [rates.sgd, rates.adam];
+    }));
+    expect(said(/The command's row has (none): on the digits leaky-relu networks held/)).toEqual(['none']);
+    expect(RELU_REMEDY_RATES.command.leakyRates).toBeUndefined();
+  });
+});
