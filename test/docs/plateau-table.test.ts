@@ -8,15 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { runPlateauStudy } from '../../src/studies/plateau.js';
 import { plateauTableColumns } from '../../src/studies/plateau-table.js';
 import { tableStarting } from '../util/markdown-tables.js';
+import { quotedOn } from '../util/page-numbers.js';
 
 const DOC = { file: 'docs/curvature.md', text: readFileSync(new URL('../../docs/curvature.md', import.meta.url), 'utf8') };
 
-/** The page's sentence matching `pattern` (its words joined across line breaks), its captures. */
-function said(pattern: RegExp): string[] {
-  const match = pattern.exec(DOC.text.replace(/\s*\n\s*/g, ' '));
-  expect(match, `${DOC.file}: ${pattern}`).not.toBeNull();
-  return match!.slice(1);
-}
+/** The captures of the one place `pattern` matches in the page's prose (a second place fails the test). */
+const said = (pattern: RegExp) => quotedOn(DOC.file, pattern);
 
 /** A number as the page writes it: the minus sign U+2212. */
 const minus = (text: string) => Number(text.replace('−', '-'));
