@@ -61,7 +61,7 @@ function relativeError(got: { largest: number[]; smallest?: number[]; trace: num
 
 describe("docs/curvature.md's measured accuracy table, measured again", () => {
   it('states the set-up this test builds', () => {
-    expect(pageProse(DOC.file)).toContain("on three networks (seed 1; 24 rows from gradscope's `Rng(1)`, their normal inputs, then their targets: one-hot labels, 0 or 1 per output for binary cross-entropy, normal for MSE), k = 5 at each end and the trace, of H and G, the whole network and each layer, each error over max|λ| of its matrix (λ_max and λ_min: the whole network's H;");
+    expect(pageProse(DOC.file)).toContain("on three networks (seed 1; 24 rows from gradscope's `Rng(1)`, their normal inputs, then their targets: one-hot labels, 0 or 1 per output for binary cross-entropy, normal for MSE), k = 5 at each end of H and the 5 largest of G (its smallest are not reported), and each trace, the whole network and each layer, each error over max|λ| of its matrix (λ_max and λ_min: the whole network's H;");
   });
 
   it('gives each network its parameters, its whole Hessian\'s extreme eigenvalues and the largest errors on ref and wasm-simd', { timeout: 300_000 }, async () => {
