@@ -33,12 +33,13 @@ export function checkFits(kernels: Kernels, elements: number, tensors: number, w
   if (bytes > available) {
     throw new GradscopeError(
       'OUT_OF_MEMORY',
-      `${what} needs ${mebibytes(bytes)} but the ${kernels.name} backend has ${mebibytes(available)} left ` +
+      // `what` names it, singular or plural ('a network of sizes …', 'buffers for a batch of …'): the figures follow a colon, as the engine's refusal's do (asOutOfMemory).
+      `${what}: ${mebibytes(bytes)} needed, but the ${kernels.name} backend has ${mebibytes(available)} left ` +
         `(4 GiB at most: the end of 32-bit WebAssembly memory)${fits === undefined ? '' : `; ${fits}`}; nothing was allocated`,
     );
   }
   // Beyond 2^53 elements even the count is inexact; no engine allocates that.
-  if (!Number.isSafeInteger(elements)) throw new GradscopeError('OUT_OF_MEMORY', `${what} needs ${grouped(elements)} values: too many to allocate`);
+  if (!Number.isSafeInteger(elements)) throw new GradscopeError('OUT_OF_MEMORY', `${what}: ${grouped(elements)} values, too many to allocate`);
 }
 
 /**

@@ -189,7 +189,7 @@ describe('datasets uploaded once', () => {
     const kernels = await createWasmKernels();
     const small = Object.create(kernels, { bytesAvailable: { value: () => 64 } }) as typeof kernels;
     const { x, y } = data(8);
-    await expectError(() => createDataset(x, y, { backend: small }), 'OUT_OF_MEMORY', /the inputs \(8 rows × 6\) needs/);
+    await expectError(() => createDataset(x, y, { backend: small }), 'OUT_OF_MEMORY', /the inputs \(8 rows × 6\): [\d.]+ MiB needed/);
     await expectError(() => createDataset(x.map((row, r) => (r === 6 ? row.subarray(1) : row)), y, { backend: small }), 'SHAPE_MISMATCH', /^inputs: row 6 has 5 values, expected 6$/);
   });
 

@@ -34,12 +34,12 @@ describe.each(NETWORKS)('%s', (_kind, options) => {
     const net = await createNetwork({ ...options, seed: 1, backend: small });
     // Room for a batch of about 40 rows beside what the network holds now (the data's upload is checked against it too, and fits).
     room = 48_000;
-    const tooLarge = await expectError(() => net.train(x, y, { batchSize: rows }), 'OUT_OF_MEMORY', /^buffers for a batch of 200 rows needs [\d.]+ MiB but the wasm-simd backend has [\d.]+ MiB left \(4 GiB at most: the end of 32-bit WebAssembly memory\); at most \d+ rows fit in a batch of this network now; nothing was allocated$/);
+    const tooLarge = await expectError(() => net.train(x, y, { batchSize: rows }), 'OUT_OF_MEMORY', /^buffers for a batch of 200 rows: [\d.]+ MiB needed, but the wasm-simd backend has [\d.]+ MiB left \(4 GiB at most: the end of 32-bit WebAssembly memory\); at most \d+ rows fit in a batch of this network now; nothing was allocated$/);
     const most = Number(/at most (\d+) rows fit/.exec(tooLarge.message)![1]);
     expect(most).toBeGreaterThan(10);
     expect(most).toBeLessThan(rows);
     const before = held(net);
-    await expectError(() => net.train(x, y, { batchSize: most + 1 }), 'OUT_OF_MEMORY', new RegExp(`^buffers for a batch of ${most + 1} rows needs .*; at most ${most} rows fit in a batch of this network now; nothing was allocated$`));
+    await expectError(() => net.train(x, y, { batchSize: most + 1 }), 'OUT_OF_MEMORY', new RegExp(`^buffers for a batch of ${most + 1} rows: .*; at most ${most} rows fit in a batch of this network now; nothing was allocated$`));
     expect(held(net)).toEqual(before);
     expect(net.train(x, y, { batchSize: most }).epochs[0].batches).toBe(Math.ceil(rows / most));
     room = Infinity;

@@ -279,7 +279,7 @@ describe('OUT_OF_MEMORY up front', () => {
     await expectError(() => createNetwork({ sizes: [1 << 20, 1 << 11], backend: kernels }), 'INVALID_OPTION', /sizes: 2,147,485,696 parameters exceeds the limit of 268,435,456/);
     // Within it, but beyond what the backend has left (16 MiB here): OUT_OF_MEMORY, nothing allocated.
     const small = Object.create(kernels, { bytesAvailable: { value: () => 1 << 24 } }) as typeof kernels;
-    await expectError(() => createNetwork({ sizes: [1 << 12, 1 << 12], backend: small }), 'OUT_OF_MEMORY', /sizes \[4096,4096\] needs \d+\.\d MiB but the [\w-]+ backend has 16\.0 MiB left/);
+    await expectError(() => createNetwork({ sizes: [1 << 12, 1 << 12], backend: small }), 'OUT_OF_MEMORY', /sizes \[4096,4096\]: \d+\.\d MiB needed, but the [\w-]+ backend has 16\.0 MiB left/);
     expect(inUse()).toBe(before);
     const kernels2 = kernels;
     if (backend === 'wasm') {
@@ -351,7 +351,7 @@ describe('OUT_OF_MEMORY up front', () => {
     const perRow = 64 + 64 + 64 + 3 * 64;
     const filler = kernels.alloc((kernels.bytesAvailable!() - 300 * perRow * 4 - 4096) / 4);
     const inUse = kernels.bytesInUse;
-    await expectError(() => net[MODEL].ensureCapacity(400), 'OUT_OF_MEMORY', /^buffers for a batch of 400 rows needs \d+\.\d MiB but the [\w-]+ backend has \d+\.\d MiB left .*nothing was allocated$/);
+    await expectError(() => net[MODEL].ensureCapacity(400), 'OUT_OF_MEMORY', /^buffers for a batch of 400 rows: \d+\.\d MiB needed, but the [\w-]+ backend has \d+\.\d MiB left .*nothing was allocated$/);
     expect(kernels.bytesInUse).toBe(inUse);
     expect(net.predict(rows(100)).every((row) => row.every(Number.isFinite))).toBe(true);
     kernels.free(filler);
