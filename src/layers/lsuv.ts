@@ -59,12 +59,15 @@ export function lsuvTargetsOf<T extends Tensor>(stack: LayerStack<T>): LsuvTarge
   return denseLayers(stack, '').map(({ name, layer }) => ({ name, weight: layer.weight.value, output: () => layer.preActivation, units: layer.units }));
 }
 
+/** LsuvOptions' defaults: Tol_var and T_max of Mishkin & Matas' Algorithm 1. */
+export const LSUV_DEFAULTS = { tolerance: 0.1, maxIterations: 10 } as const satisfies Required<LsuvOptions>;
+
 /** The options with their defaults, checked (INVALID_OPTION): once per call, by whatever the user called. */
 export function checkLsuvOptions(options: LsuvOptions): Required<LsuvOptions> {
   checkKnownKeys(options, keysOf<LsuvOptions>({ tolerance: true, maxIterations: true }), 'lsuv');
-  const tolerance = checkPositive(options.tolerance ?? 0.1, 'lsuv: tolerance');
+  const tolerance = checkPositive(options.tolerance ?? LSUV_DEFAULTS.tolerance, 'lsuv: tolerance');
   // 0 would rescale nothing yet mark the network as initialised (awaitingLsuv cleared).
-  const maxIterations = checkWhole(options.maxIterations ?? 10, 'lsuv: maxIterations', 1);
+  const maxIterations = checkWhole(options.maxIterations ?? LSUV_DEFAULTS.maxIterations, 'lsuv: maxIterations', 1);
   return { tolerance, maxIterations };
 }
 

@@ -1,10 +1,11 @@
 // docs/api.md states numbers that follow from constants: the Lanczos basis' caps (4 GiB of float64
-// vectors), batch norm's fewest rows, gradient noise's γ, predict()'s limits, k's default. Each is read
+// vectors), batch norm's fewest rows, LSUV's defaults, gradient noise's γ, predict()'s limits, k's default. Each is read
 // from the page and derived again here, so a change to a constant cannot leave the page behind
 // (truth38's audit of the page: these were stated with no test reading them).
 import { describe, expect, it } from 'vitest';
 import { checkMaxSteps, LANCZOS_BASIS_BYTES, LANCZOS_MAX_STEPS, SPECTRUM_END_COUNT } from '../../src/curvature/lanczos.js';
 import { PREDICT_LIMITS } from '../../src/api/predictions.js';
+import { LSUV_DEFAULTS } from '../../src/layers/lsuv.js';
 import { BATCH_NORM_MIN_ROWS } from '../../src/layers/spec.js';
 import { GRADIENT_NOISE_GAMMA } from '../../src/optim/annealed-gradient-noise.js';
 import { DEFAULT_BATCH_SIZE } from '../../src/training/batch-rows.js';
@@ -49,6 +50,12 @@ describe('docs/api.md states the numbers its constants give', () => {
     expect(rows % batch).toBe(1);
     const [more, sameBatch] = said(/or a short last one \((\d+) rows in batches of (\d+)\)/).map(Number);
     expect([sameBatch, more % sameBatch]).toEqual([DEFAULT_BATCH_SIZE, BATCH_NORM_MIN_ROWS]);
+  });
+
+  it("LSUV's tolerance and rescalings, twice", () => {
+    const defaults = [String(LSUV_DEFAULTS.tolerance), String(LSUV_DEFAULTS.maxIterations)];
+    expect(said(/`net\.initLsuv\(x, \{ tolerance, maxIterations \}\)` \(defaults ([\d.]+) and (\d+)\) rescales each dense/)).toEqual(defaults);
+    expect(said(/\| `lsuv` \| `false` \| `true` or `\{ tolerance, maxIterations \}` \(defaults ([\d.]+) and (\d+)\)/)).toEqual(defaults);
   });
 
   it("gradient noise's γ, twice", () => {
