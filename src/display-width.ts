@@ -18,3 +18,18 @@ export function padTo(text: string, width: number, side: 'start' | 'end'): strin
   const pad = ' '.repeat(Math.max(0, width - displayWidth(text)));
   return side === 'end' ? text + pad : pad + text;
 }
+
+/**
+ * `text` whole where it takes at most `width` columns (displayWidth), else its first characters (code points: never half
+ * an emoji) that take at most `width` − 1 with `mark` (one column, '…') after them: a cut to fit a line, where cutText
+ * (errors.ts) cuts to a count of characters.
+ */
+export function cutToWidth(text: string, width: number, mark: string): string {
+  if (displayWidth(text) <= width) return text;
+  let kept = '';
+  for (const character of text) {
+    if (displayWidth(kept + character) + displayWidth(mark) > width) break;
+    kept += character;
+  }
+  return kept + mark;
+}

@@ -4,7 +4,7 @@
  * the file and the problem); 2 the command line is wrong (unknown command or flag, a bad value:
  * one line, before any work starts; or what its words and flags ask cannot be done with the files
  * they name, an INVALID_OPTION: `convert FOLDER OUT --from safetensors`). Nothing ever prints a
- * stack trace.
+ * stack trace. The one line is one in a file or a pipe; on a terminal it wraps at its words (printErr).
  */
 import { GradscopeError, typedWord } from '../errors.js';
 import { commandHelp, commandName, flagLines, missingFlag, parseArgs, usageLines, UsageError, wrongWordCount, type Command } from './command.js';
@@ -23,7 +23,7 @@ import { curvatureCommand } from './commands/curvature.js';
 import { studyPlateauCommand } from './commands/study-plateau.js';
 import { trainCommand } from './commands/train.js';
 import { closest, editDistance } from '../suggest.js';
-import { atReadingWidth, print, processTerminal, type Terminal } from './terminal.js';
+import { atReadingWidth, print, printErr, processTerminal, type Terminal } from './terminal.js';
 import { wrap } from './prose.js';
 import { oneOf } from '../list-text.js';
 import { gradscopeVersion } from './version.js';
@@ -179,17 +179,18 @@ export async function main(argv: string[], terminal: Terminal = processTerminal(
     const { command, rest } = findCommand(argv, terminal.invokedAs);
     if (rest.length === 0) checkNotBare(command, terminal.invokedAs);
     running = command;
-    await command.run(parseArgs(command, rest, terminal.invokedAs), command.readingWidth === true ? atReadingWidth(terminal) : terminal);
+    // Every command's tables and prose fit READING_WIDTH in a file or a pipe too (its output is read; a program reads its --json).
+    await command.run(parseArgs(command, rest, terminal.invokedAs), atReadingWidth(terminal));
     return EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError) {
-      terminal.err(`gradscope: ${oneLine(error.message)}\n`);
+      printErr(terminal, `gradscope: ${oneLine(error.message)}`);
       return EXIT.usage;
     }
     // The command printed it already, then what it could still show.
     if (error instanceof SaidError) return exitCode(error.error);
-    if (error instanceof GradscopeError) terminal.err(errorLine(error, running, terminal.invokedAs));
-    else terminal.err(`gradscope: internal error (a bug; please report it): ${oneLine(String(error))}\n`);
+    if (error instanceof GradscopeError) printErr(terminal, errorLine(error, running, terminal.invokedAs));
+    else printErr(terminal, `gradscope: internal error (a bug; please report it): ${oneLine(String(error))}`);
     return exitCode(error);
   }
 }

@@ -69,12 +69,6 @@ export interface CommandSpec {
   example: string;
   /** Paragraphs its --help prints after the flags (what a run costs, for a command that can run long). Default: none. */
   notes?: string[];
-  /**
-   * Its tables and prose fit READING_WIDTH in a file or a pipe too, not only on a terminal (the studies, the main job,
-   * curvature: their output is read, and a program reads their --json): main() runs it on atReadingWidth(terminal).
-   * Default: false (a file gets every table whole, one row a line).
-   */
-  readingWidth?: boolean;
   run(args: ParsedArgs, terminal: Terminal): Promise<void>;
 }
 

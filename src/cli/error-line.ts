@@ -1,8 +1,8 @@
 /**
- * How the command line says a GradscopeError: one line on stderr, `gradscope: CODE: message`, a
- * DIVERGED's advice naming the command's flags. main() prints it for whatever a command throws; a
- * command that still has something to show after the error (study --model: the diagnosis of the
- * trace recorded up to a DIVERGED) prints it first itself and throws SaidError.
+ * How the command line says a GradscopeError: one line on stderr (printErr wraps it at its words on a terminal),
+ * `gradscope: CODE: message`, a DIVERGED's advice naming the command's flags. main() prints it for whatever a command
+ * throws; a command that still has something to show after the error (study --model: the diagnosis of the trace
+ * recorded up to a DIVERGED) prints it first itself and throws SaidError.
  */
 import { cutText, GradscopeError } from '../errors.js';
 import { DivergedError } from '../training/advice.js';
@@ -48,9 +48,9 @@ export function errorMessage(error: GradscopeError, command: Command | undefined
   return oneLine(error instanceof DivergedError && command ? error.messageFor(adviceTerms(command)) : error.message);
 }
 
-/** The line main() prints for `error` thrown by `command`, newline included; `invoked`: Terminal.invokedAs. */
+/** The line main() prints for `error` thrown by `command` (through printErr: wrapped on a terminal); `invoked`: Terminal.invokedAs. */
 export function errorLine(error: GradscopeError, command: Command | undefined, invoked: string | undefined): string {
-  return `gradscope: ${error.code}: ${errorMessage(error, command, invoked)}\n`;
+  return `gradscope: ${error.code}: ${errorMessage(error, command, invoked)}`;
 }
 
 /** `error`, already printed by the command (errorLine, then what it could still show): main() exits as for it and prints nothing. */

@@ -4,6 +4,7 @@
  * line per step. Results go to stdout, so progress never mixes with them.
  */
 import type { Terminal } from './terminal.js';
+import { cutToWidth, displayWidth } from '../display-width.js';
 
 /** Lines a non-terminal run prints per bar, at most (one per tenth). */
 export const PROGRESS_LINES = 10;
@@ -37,13 +38,6 @@ export function timeLeftText(ms: number): string {
   return `about ${Math.round(seconds / 60)} min left`;
 }
 
-/**
- * A terminal's bar line cut to `room` characters (the terminal's width less one), its end an ellipsis:
- * a line the terminal wraps is redrawn from its last row only, so each redraw left the rows above it behind.
- */
-function withinWidth(line: string, room: number): string {
-  return line.length <= room ? line : `${line.slice(0, Math.max(0, room - 1))}…`;
-}
 
 export class ProgressBar {
   /** When the terminal's bar was last drawn; never at first, so the first report draws whatever the clock reads. */
@@ -84,10 +78,12 @@ export class ProgressBar {
     const said = [note, this.left(done)].filter(Boolean).join(', ');
     // On a narrow terminal the bar gives up its width first (down to BAR_LEAST), then what is said after the percentage.
     const room = this.terminal.errColumns === undefined ? Infinity : this.terminal.errColumns - 1;
-    const width = Math.max(BAR_LEAST, Math.min(BAR_WIDTH, room - `${this.label}  ${percent}% ${said}`.length - 1));
+    const width = Math.max(BAR_LEAST, Math.min(BAR_WIDTH, room - displayWidth(`${this.label}  ${percent}% ${said}`) - 1));
     const filled = Math.round((width * done) / this.total);
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-    this.terminal.err(`\r${withinWidth(`${this.label} ${bar} ${percent}% ${said}`, room)}\x1b[K`);
+    // Cut to the room (columns, never inside a character), its end an ellipsis: a line the terminal wraps is redrawn from its
+    // last row only, so each redraw left the rows above it behind.
+    this.terminal.err(`\r${cutToWidth(`${this.label} ${bar} ${percent}% ${said}`, room, '…')}\x1b[K`);
   }
 
   done(): void {

@@ -1,15 +1,16 @@
 /**
  * Prose fitted to the terminal's width (Terminal.columns), as formatTable fits tables: broken at
  * spaces, never inside a word, a number and its unit ('84 %') or a gradscope command line a reader
- * copies. With no width (a file or a pipe) every line is printed whole, but where a command prints
- * at READING_WIDTH (its readingWidth: the studies, the main job, curvature).
+ * copies. Every command prints at READING_WIDTH in a file or a pipe too (main() runs it on atReadingWidth); with no
+ * width at all (--help written to a file) every line is printed whole.
  */
 import { COMMAND_POSITIONALS } from './command-positionals.js';
+import { displayWidth } from '../display-width.js';
 
 /**
- * The widest a diagnosis's prose runs, and every line of a study's and curvature's output (Command.readingWidth), on a
- * terminal as wide or wider and in a file or a pipe: lines a reader's eye can follow. Only a single word wider than
- * it (a path, a command line to copy) runs past.
+ * The widest every line of a command's output runs (main() runs each on atReadingWidth), on a terminal as wide or
+ * wider and in a file or a pipe: lines a reader's eye can follow. Only a single word wider than it (a path, a command
+ * line to copy) runs past.
  */
 export const READING_WIDTH = 100;
 
@@ -18,16 +19,19 @@ export function readingRoom(columns: number | undefined): number {
   return Math.min(READING_WIDTH, columns ?? Infinity);
 }
 
-/** `tokens` (words, kept whole) in lines of at most `width` characters where they allow: the first after `first`, the others after `indent`. */
-export function wrapTokens(tokens: readonly string[], width: number, indent: string, first = indent): string {
+/**
+ * `tokens` (words, kept whole) in lines of at most `width` terminal columns (displayWidth) where they allow, `gap` between
+ * two on a line (default a space): the first line after `first`, the others after `indent`.
+ */
+export function wrapTokens(tokens: readonly string[], width: number, indent: string, first = indent, gap = ' '): string {
   const lines: string[] = [];
   let line = '';
   const lead = () => (lines.length === 0 ? first : indent);
   for (const token of tokens) {
-    if (line && lead().length + line.length + 1 + token.length > width) {
+    if (line && displayWidth(lead() + line + gap + token) > width) {
       lines.push(lead() + line);
       line = token;
-    } else line = line ? `${line} ${token}` : token;
+    } else line = line ? `${line}${gap}${token}` : token;
   }
   if (line) lines.push(lead() + line);
   return lines.join('\n');
@@ -104,7 +108,7 @@ export function proseWords(text: string): string[] {
   return words;
 }
 
-/** `text` in lines of at most `width` characters (where its words allow), each after `indent`, broken at spaces. */
+/** `text` in lines of at most `width` terminal columns (where its words allow), each after `indent`, broken at spaces. */
 export function wrap(text: string, width: number, indent: string): string {
   return wrapTokens(proseWords(text), width, indent);
 }
@@ -113,12 +117,14 @@ export function wrap(text: string, width: number, indent: string): string {
 const NOT_PROSE = /^\s*(\S+( \S+)*  +\S|(gradscope|npm|node|npx) )/;
 
 /**
- * One line printed to a terminal `width` characters wide: prose wider than it wraps at its words,
+ * One line printed to a terminal `width` columns wide (displayWidth): prose wider than it wraps at its words,
  * each line after the first under its text (its indent, and a list marker's width); a table's row or
- * a command line is printed whole, as formatTable and --help's usage leave them.
+ * a command line is printed whole, as formatTable and --help's usage leave them. A command line a user copies (an
+ * example, a remedy's, printed-commands' lines) stays one line however long, here and within prose (proseWords): a
+ * shell line broken in two does not run as pasted.
  */
 export function fitLine(line: string, width: number | undefined): string {
-  if (width === undefined || line.length <= width || NOT_PROSE.test(line)) return line;
+  if (width === undefined || displayWidth(line) <= width || NOT_PROSE.test(line)) return line;
   const [lead] = /^\s*([-•*] )?/.exec(line)!;
   return wrapTokens(proseWords(line.slice(lead.length)), width, ' '.repeat(lead.length), lead);
 }

@@ -2,7 +2,7 @@
  * Where the CLI's output goes. Commands write through a Terminal, never to process.stdout or
  * console directly, so main() can run in-process with its output captured (the fuzz tests do).
  */
-import { fitLine, readingRoom } from './prose.js';
+import { fitLine, proseWords, readingRoom, wrapTokens } from './prose.js';
 import { invokedAs } from './invocation.js';
 
 export interface Terminal {
@@ -13,12 +13,12 @@ export interface Terminal {
   /** Standard error is a terminal: progress redraws one line; otherwise it prints periodic lines. */
   live: boolean;
   /**
-   * The width tables fit in (formatTable wraps a wider one), in characters; undefined: no limit.
+   * The width tables fit in (formatTable wraps a wider one) and prose wraps at, in terminal columns; undefined: no limit.
    * Default (processTerminal): COLUMNS where set to a whole number ≥ 1, else the width of standard
-   * output where it is a terminal, else no limit: a file or a pipe gets every table whole, one row a
-   * line, as a program reading it expects (`COLUMNS=80 gradscope … > out.txt` fits it to 80). Not so
-   * where a command's readingWidth sets atReadingWidth (the studies, `npm start`'s main job, curvature): their
-   * tables fit READING_WIDTH, in a file too (a program reads their --json).
+   * output where it is a terminal, else none (a file or a pipe). main() runs every command on
+   * atReadingWidth(terminal): READING_WIDTH where it is none or wider, so a command's output fits 100
+   * columns in a file too (a program reads its --json; `COLUMNS=80 gradscope … > out.txt` fits it to 80).
+   * --help alone is printed at this width as it stands: a file gets each usage whole, as README quotes it.
    */
   columns?: number;
   /**
@@ -55,13 +55,24 @@ export function terminalColumns(variable: string | undefined, ttyWidth: number |
   return given >= 1 ? given : ttyWidth !== undefined && ttyWidth >= 1 ? ttyWidth : undefined;
 }
 
+/**
+ * Writes `line`, one message (an error, a note of what the work will take), to standard error, ended by a newline: on a
+ * terminal (errColumns) wrapped at its words to readingRoom's width, each line after the first indented by two, a path and
+ * a command line to copy each kept whole (proseWords); in a file or a pipe on one line, as a script reading it expects
+ * (`grep '^gradscope:'`). An error ran to 386 columns (a DIVERGED's advice), an unknown command's to 130.
+ */
+export function printErr(terminal: Terminal, line: string): void {
+  const width = terminal.errColumns;
+  terminal.err(`${width === undefined ? line : wrapTokens(proseWords(line), readingRoom(width), '  ', '')}\n`);
+}
+
 /** Writes `lines` to standard output, each ended by a newline; prose wider than the terminal wraps at its words (fitLine), tables and command lines are printed whole. */
 export function print(terminal: Terminal, ...lines: string[]): void {
   terminal.out(lines.flatMap((text) => text.split('\n')).map((line) => `${fitLine(line, terminal.columns)}\n`).join(''));
 }
 
 /**
- * `terminal` at the width a study's text is read at, in a file as on a terminal: its columns READING_WIDTH, or the
+ * `terminal` at the width a command's text is read at, in a file as on a terminal: its columns READING_WIDTH, or the
  * terminal's where narrower (readingRoom), so that print wraps its prose and formatTable fits its tables to them.
  * Written to a file (no columns) a study's tables ran 144 to 219 characters wide and a sentence 497.
  */

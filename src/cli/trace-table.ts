@@ -1,7 +1,8 @@
 /** Terminal views of a gradient-flow trace (study --model's report shows its tables alike): a per-layer table at one record, the residual blocks' table, and a diagnosis block. */
 import { biasesCancelledByBatchNorm } from '../flow/cancelled-biases.js';
 import { hiddenChain, verdictHeading, type Diagnosis } from '../flow/diagnose.js';
-import { remedyLines, type RemedyTerms } from '../flow/remedy.js';
+import { choiceLine, remedyChoices, type RemedyChoice, type RemedyTerms } from '../flow/remedy.js';
+import { displayWidth } from '../display-width.js';
 import type { ReportTable } from '../flow/report-html.js';
 import type { Trace } from '../flow/trace.js';
 import { formatTable, ratioColumn } from './table.js';
@@ -121,9 +122,20 @@ export function diagnosisText(d: Diagnosis, terms: RemedyTerms, width?: number):
     lines.push(terms.unmadeRun === undefined ? '  What to try:' : wrap(`What to try, as the library's options (${terms.unmadeRun}):`, room, '  '));
     // A command line is never wrapped (it is copied whole); an alternative gets a line of its own.
     for (const r of d.remedies) {
-      const [first, alternative] = remedyLines(r, terms);
-      lines.push(`  • ${first}`, ...(alternative === undefined ? [] : [`    or: ${alternative}`]), wrap(r.why, room, '      '));
+      const [first, alternative] = remedyChoices(r, terms);
+      lines.push(...choiceLines(first, '  • ', room), ...(alternative === undefined ? [] : choiceLines(alternative, '    or: ', room)), wrap(r.why, room, '      '));
     }
   }
   return lines.join('\n');
+}
+
+/**
+ * A remedy's choice after `lead` (its list marker, or 'or: '): its line and its note's shell comment on one line where they
+ * fit `room`, else the line, whole, and under it, where print puts a command line too long to follow 'or:', the comment,
+ * wrapped at its words, each of its lines a comment of its own ('# …'): pasted together, the lines still run the command alone.
+ */
+function choiceLines(choice: RemedyChoice, lead: string, room: number): string[] {
+  const line = `${lead}${choiceLine(choice)}`;
+  if (choice.note === undefined || displayWidth(line) <= room) return [line];
+  return [`${lead}${choice.text}`, wrap(choice.note, room, '    # ')];
 }

@@ -205,12 +205,32 @@ function apiText(settings: readonly RemedySetting[], note?: string): string {
   return `${text} (${owners.join(' and ')} ${one ? 'option' : 'options'}: ${note})`;
 }
 
+/**
+ * One choice of a remedy in a printer's terms: its text (a command line, or the API's options with why no line makes it)
+ * and, after a command line that leaves out some of the run's settings, why (RemedyCommandLine.note), a shell comment.
+ */
+export interface RemedyChoice {
+  text: string;
+  note?: string;
+}
+
 /** One list of settings in `terms`: in the 'command' form the printer's command line, or the API's options with why there is none. */
-function settingsText(settings: readonly RemedySetting[], terms: RemedyTerms): string {
-  if (terms.form === 'api') return apiText(settings);
+function settingsChoice(settings: readonly RemedySetting[], terms: RemedyTerms): RemedyChoice {
+  if (terms.form === 'api') return { text: apiText(settings) };
   const said = terms.commandLine!(settings);
-  if (!('line' in said)) return apiText(settings, said.cannot);
-  return said.note === undefined ? said.line : `${said.line}  # ${said.note}`;
+  if (!('line' in said)) return { text: apiText(settings, said.cannot) };
+  return said.note === undefined ? { text: said.line } : { text: said.line, note: said.note };
+}
+
+/** The remedy in `terms`, one choice per list of settings: its settings, then its alternative (absent where it has none); remedyLines' parts. */
+export function remedyChoices(remedy: Pick<Remedy, 'settings' | 'alternative'>, terms: RemedyTerms = API_REMEDY_TERMS): RemedyChoice[] {
+  checkRemedyArguments(remedy, terms);
+  return [remedy.settings, ...(remedy.alternative ? [remedy.alternative] : [])].map((settings) => settingsChoice(settings, terms));
+}
+
+/** A choice on one line: its text, then its note as a shell comment (`  # …`), so that the line runs as pasted. */
+export function choiceLine({ text, note }: RemedyChoice): string {
+  return note === undefined ? text : `${text}  # ${note}`;
 }
 
 /**
@@ -219,8 +239,7 @@ function settingsText(settings: readonly RemedySetting[], terms: RemedyTerms): s
  * reason no command line makes it (see RemedyCommandLine).
  */
 export function remedyLines(remedy: Pick<Remedy, 'settings' | 'alternative'>, terms: RemedyTerms = API_REMEDY_TERMS): string[] {
-  checkRemedyArguments(remedy, terms);
-  return [remedy.settings, ...(remedy.alternative ? [remedy.alternative] : [])].map((settings) => settingsText(settings, terms));
+  return remedyChoices(remedy, terms).map(choiceLine);
 }
 
 /** The remedy in `terms` as one line: its settings, and its alternative after ' (or …)' in the API's terms, after ' — or: ' in a command's (a command line ends where the next begins). */

@@ -11,7 +11,8 @@
  * range by changing that viewBox alone (and redrawing the x ticks, up to the plot's data-last where it
  * has one: a heatmap's last traced step, short of its plot's right edge).
  */
-import { characterCount, cutText, invalidOption, shown } from '../errors.js';
+import { invalidOption, shown } from '../errors.js';
+import { cutToWidth, displayWidth } from '../display-width.js';
 import { HEATMAP_NO_VALUE, HEATMAP_OFF_SCALE, HEATMAP_ZERO, heatmapColor, layerColor, SERIES_COLORS } from './chart-colors.js';
 import { unbrokenPercents } from '../percent-text.js';
 import { layerRowFromTop } from './layer-rows.js';
@@ -118,8 +119,9 @@ export function drawingMaxWidth(width: number): number {
   return Math.floor((width * CHART_TEXT_MAX) / CHART_FONT);
 }
 /**
- * Characters of a legend line: 22 of its 10 px font's widest lower-case letters (6.35 px:
- * TICK_CHAR_BOUNDS) take 140 px of the key's 156 right of its swatch; a longer name is wrapped between words.
+ * Columns of a legend line (displayWidth: a CJK character or an emoji takes two): 22 of its 10 px font's widest
+ * lower-case letters (6.35 px: TICK_CHAR_BOUNDS) take 140 px of the key's 156 right of its swatch; a longer name is
+ * wrapped between words.
  */
 const LEGEND_CHARS = 22;
 /** Pixels between the lines of one wrapped legend name. */
@@ -265,16 +267,17 @@ function extent(values: number[], log: boolean): [number, number] {
 }
 
 /**
- * A series name as legend lines of at most LEGEND_CHARS characters, broken between words; a word
- * longer than a line is cut with "…" (the whole name is the legend's <title>).
+ * A series name as legend lines of at most LEGEND_CHARS columns (displayWidth: a CJK character or an emoji two, a
+ * combining mark none), broken between words; a word wider than a line is cut with "…" (the whole name is the legend's <title>).
  */
 export function legendLines(name: string): string[] {
   const lines: string[] = [];
   for (const word of name.split(' ')) {
-    // Counted and cut by code point, as cutText does: a cut inside an emoji drew half of it, and a line of them fitted half as many.
-    const piece = characterCount(word) > LEGEND_CHARS ? cutText(word, LEGEND_CHARS - 1, '…') : word;
+    // Measured and cut as a terminal shows the text, never inside a character: a cut inside an emoji drew half of it, a
+    // line of CJK names counted by code point ran twice the key's width, and one of accents written as marks fitted fewer.
+    const piece = cutToWidth(word, LEGEND_CHARS, '…');
     const last = lines.length - 1;
-    if (last >= 0 && characterCount(lines[last]) + 1 + characterCount(piece) <= LEGEND_CHARS) lines[last] += ` ${piece}`;
+    if (last >= 0 && displayWidth(`${lines[last]} ${piece}`) <= LEGEND_CHARS) lines[last] += ` ${piece}`;
     else lines.push(piece);
   }
   return lines;

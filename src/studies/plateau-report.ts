@@ -6,6 +6,14 @@ import { denseLayerName } from '../layer-names.js';
 import type { PlateauResult } from './plateau.js';
 import { plateauTableColumns, plateauTableKey } from './plateau-table.js';
 
+/**
+ * What the study ran, in one sentence (the terminal's opening and the report section's): Nielsen's network, his init and
+ * cost, and his training, full-batch descent on the first `rows` digits at his η and λ for the epochs run.
+ */
+export function plateauRunSentence(result: Pick<PlateauResult, 'sizes' | 'rows' | 'learningRate' | 'lambda' | 'epochs'>): string {
+  return `Nielsen's ${sizesList(result.sizes)} sigmoid net, his init and cost; full-batch gradient descent on the first ${counted(result.rows, 'digit')}, η = ${result.learningRate}, L2 λ = ${result.lambda} on the weights, ${counted(result.epochs, 'epoch')}.`;
+}
+
 export function plateauReportSection(result: PlateauResult): ReportSection {
   const epochs = result.points.map((p) => p.epoch);
   const layers = result.points[0]?.gradientSNR.length ?? 0;
@@ -14,8 +22,7 @@ export function plateauReportSection(result: PlateauResult): ReportSection {
     id: 'plateau',
     heading: 'Saddle or minimum: the plateau',
     text:
-      `Nielsen's ${sizesList(result.sizes)} sigmoid network, full-batch gradient descent on ${counted(result.rows, 'digit')}, η = ${result.learningRate}, ` +
-      `L2 λ = ${result.lambda} on the weights, ${counted(result.epochs, 'epoch')}. The Hessian of ${result.curvatureOf === 'loss' ? 'the cross-entropy alone (the L2 term left out)' : 'the regularised objective'} by Lanczos, ` +
+      `${plateauRunSentence(result)} The Hessian of ${result.curvatureOf === 'loss' ? 'the cross-entropy alone (the L2 term left out)' : 'the regularised objective'} by Lanczos, ` +
       `each layer's gradient signal-to-noise ratio, and at initialisation the mean-field prediction of the gradient decay (Schoenholz et al. 2017).`,
     notes: plateauTableKey(result).split('\n'),
     charts: [

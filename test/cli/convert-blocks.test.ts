@@ -21,6 +21,7 @@ import { encodeSafetensors } from '../../src/io/safetensors-format.js';
 import { tensorsToWrite } from '../../src/io/safetensors-blocks.js';
 import { blockModelOf as randomModelOf, EXAMPLE_SPECS, evalForward, SEQUENTIAL_SPECS } from '../util/block-model.js';
 import { runCliInProcess } from '../util/cli.js';
+import { flat } from '../util/printed-text.js';
 import { expectClose } from '../util/close.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-convert-blocks-'));
@@ -57,7 +58,7 @@ describe('gradscope convert of block networks', () => {
         const { code, stdout, stderr } = await runCliInProcess(['convert', input, output]);
         expect(stderr, `${source} → ${target}`).toBe('');
         expect(code).toBe(0);
-        expect(stdout).toContain(`loss ${model.loss}`);
+        expect(flat(stdout)).toContain(`loss ${model.loss}`);
         if (target === 'onnx') await expectComputes(output, model, `${name}: ${source} → onnx`);
         else expect(await readModelFile(output), `${source} → ${target}`).toEqual(model);
       }
@@ -190,7 +191,8 @@ describe('block networks saved by saveModel and exported from a Network', () => 
     for (const output of ['trained.safetensors', 'trained.json', 'trained.onnx']) {
       const { code, stdout, stderr } = await runCliInProcess(['convert', at('trained.bin'), at(output)]);
       expect([code, stderr], output).toEqual([0, '']);
-      expect(stdout).toContain(': 4 inputs → dense 6 relu → batch-norm → residual rezero [dense 6 tanh → layer-norm] → layer-norm → activation selu → residual none [batch-norm → residual rezero [dense 6 leaky-relu]] → dense 3 softmax, loss cross-entropy');
+      // (Its line wraps at READING_WIDTH: read across its lines.)
+      expect(flat(stdout)).toContain(': 4 inputs → dense 6 relu → batch-norm → residual rezero [dense 6 tanh → layer-norm] → layer-norm → activation selu → residual none [batch-norm → residual rezero [dense 6 leaky-relu]] → dense 3 softmax, loss cross-entropy');
     }
     expect(await readModelFile(at('trained.safetensors'))).toEqual(model);
     expect(await readModelFile(at('trained.json'))).toEqual(model);

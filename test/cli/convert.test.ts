@@ -12,6 +12,7 @@ import { readModelFile } from '../../src/io/model-formats.js';
 import { createNetwork } from '../../src/api/network.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
+import { flat } from '../util/printed-text.js';
 import { expectClose } from '../util/close.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-convert-'));
@@ -33,8 +34,9 @@ describe('gradscope convert', async () => {
       const { code, stdout, stderr } = runCli(['convert', at(input), at(output)]);
       expect(stderr, `${input} → ${output}`).toBe('');
       expect(code).toBe(0);
-      expect(stdout).toContain('[3,5,4,2] leaky-relu, leaky-relu, softmax, loss cross-entropy');
-      expect(stdout).toContain(`(${({ 'model.safetensors': 'safetensors', 'tfjs/': 'tfjs', 'end.json': 'gradscope', 'model.onnx': 'onnx' } as Record<string, string>)[output]}):`);
+      // (Its line names two paths and wraps at READING_WIDTH: read across its lines.)
+      expect(flat(stdout)).toContain('[3,5,4,2] leaky-relu, leaky-relu, softmax, loss cross-entropy');
+      expect(flat(stdout)).toContain(`(${({ 'model.safetensors': 'safetensors', 'tfjs/': 'tfjs', 'end.json': 'gradscope', 'model.onnx': 'onnx' } as Record<string, string>)[output]}):`);
     }
     expect(readdirSync(at('tfjs')).sort()).toEqual(['model.json', 'weights.bin']);
     expect(JSON.parse(readFileSync(at('end.json'), 'utf8'))).toEqual(original);
@@ -49,7 +51,7 @@ describe('gradscope convert', async () => {
   it('writes the format --to names where OUT\'s name says none, and says it', async () => {
     const { code, stdout } = await runCliInProcess(['convert', at('start.json'), at('odd.weights'), '--to', 'safetensors']);
     expect(code).toBe(0);
-    expect(stdout).toContain('odd.weights (safetensors): [3,5,4,2]');
+    expect(flat(stdout)).toContain('odd.weights (safetensors): [3,5,4,2]');
     const written = await readModelFile(at('odd.weights'));
     expect('sizes' in written && written.sizes).toEqual([3, 5, 4, 2]);
   }, 60_000);
@@ -160,13 +162,14 @@ describe('gradscope convert', async () => {
       const run = await runCliInProcess(['convert', at('ckpt.json'), at(out)]);
       expect([run.code, run.stderr]).toEqual([0, '']);
       // newuser29 found the note's old form ('not written: … holds the model …: the step (4) and RNG state a run resumes from and … stay in …') awkward.
-      expect(run.stdout.split('\n')[1]).toBe(`  ${at('ckpt.json')} is a checkpoint: ${at(out)}, ${format}, holds only the model and the record of the rows that trained it; ${at('ckpt.json')} alone keeps ${held}`);
+      // The note is the indented lines under the model's line (wrapped at READING_WIDTH).
+      expect(flat(run.stdout.split('\n').filter((line) => line.startsWith('  ')).join('\n'))).toBe(` ${at('ckpt.json')} is a checkpoint: ${at(out)}, ${format}, holds only the model and the record of the rows that trained it; ${at('ckpt.json')} alone keeps ${held}`);
     }
     // A hard link of IN is another name: the write renames a new file over that name, and IN keeps the checkpoint.
     linkSync(at('ckpt.json'), at('ckpt-hard-link.json'));
     const hard = await runCliInProcess(['convert', at('ckpt.json'), at('ckpt-hard-link.json')]);
     expect([hard.code, hard.stderr]).toEqual([0, '']);
-    expect(hard.stdout.split('\n')[1]).toMatch(/is a checkpoint: .*ckpt-hard-link\.json, gradscope's JSON model file, holds only the model/);
+    expect(flat(hard.stdout)).toMatch(/is a checkpoint: .*ckpt-hard-link\.json, gradscope's JSON model file, holds only the model/);
     expect(readFileSync(at('ckpt.json'))).toEqual(before);
     // A tfjs OUT is a folder: its model.json (or shard) may be IN, and writing it would replace the checkpoint (the note said it stayed).
     mkdirSync(at('run'));
@@ -183,7 +186,7 @@ describe('gradscope convert', async () => {
     expect([readFileSync(at('bin/weights.bin')), readdirSync(at('bin'))]).toEqual([binary, ['weights.bin']]);
     // A checkpoint that records no rows: OUT holds the model alone.
     const alone = await runCliInProcess(['convert', at('bin/weights.bin'), at('alone.json')]);
-    expect([alone.code, alone.stderr, alone.stdout.split('\n')[1]]).toEqual([0, '', `  ${at('bin/weights.bin')} is a checkpoint: ${at('alone.json')}, gradscope's JSON model file, holds only the model; ${at('bin/weights.bin')} alone keeps the step (0) and the RNG state, which a run resumes from`]);
+    expect([alone.code, alone.stderr, flat(alone.stdout.split('\n').filter((line) => line.startsWith('  ')).join('\n'))]).toEqual([0, '', ` ${at('bin/weights.bin')} is a checkpoint: ${at('alone.json')}, gradscope's JSON model file, holds only the model; ${at('bin/weights.bin')} alone keeps the step (0) and the RNG state, which a run resumes from`]);
     // A checkpoint whose training section does not read is still one (its "training" key says so): it was taken for a model file and written over.
     const damaged = JSON.parse(before.toString('utf8'));
     damaged.training.step = 'four';
@@ -195,7 +198,8 @@ describe('gradscope convert', async () => {
     expect(readFileSync(at('damaged.json'))).toEqual(broken);
     // A model file holds no training section: nothing is said, and writing it over itself rewrites the same model.
     const again = await runCliInProcess(['convert', at('bare.json'), at('bare.json')]);
-    expect([again.code, again.stderr, again.stdout.split('\n').length]).toEqual([0, '', 2]);
+    // (Its line, wrapped at READING_WIDTH, and no note under it: no indented line.)
+    expect([again.code, again.stderr, again.stdout.split('\n').filter((line) => line.startsWith('  '))]).toEqual([0, '', []]);
   });
 
   it('writes a tfjs folder whole: into a new folder by renaming a finished one, leaving no temporary behind', async () => {

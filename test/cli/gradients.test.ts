@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
+import { flat } from '../util/printed-text.js';
 import { measuredRowsCases } from './measured-rows-cases.js';
 import { namedGradientTable } from '../../src/cli/commands/gradients.js';
 import { saveModel } from '../../src/io/files.js';
@@ -71,12 +72,14 @@ describe('gradscope gradients', async () => {
       expect(stderr).toBe('');
       expect(code).toBe(0);
       const lines = stdout.trimEnd().split('\n');
-      expect(lines[0]).toBe(`[3,4,2], loss cross-entropy: mean loss ${expected.loss.toPrecision(4)} on 2 rows of ${lines[0].split(' rows of ')[1]}`);
+      // (The sentence wraps at READING_WIDTH, in a file too: read across its lines, up to the table.)
+      const said = flat(stdout.split('\n\n')[0]);
+      expect(said).toBe(`[3,4,2], loss cross-entropy: mean loss ${expected.loss.toPrecision(4)} on 2 rows of ${said.split(' rows of ')[1]}`);
       const row = (name: string) => lines.find((line) => line.startsWith(name))!.split(/\s{2,}/);
       expect(row('hidden 1 (tanh)').slice(1, 4)).toEqual(['4 × 3', expected.layers[0].weightNorm.toExponential(2), expected.layers[0].biasNorm.toExponential(2)]);
       expect(row('output (softmax)').slice(1, 4)).toEqual(['2 × 4', expected.layers[1].weightNorm.toExponential(2), expected.layers[1].biasNorm.toExponential(2)]);
     }
-    expect(runs[1].stdout.split('\n').slice(1)).toEqual(runs[0].stdout.split('\n').slice(1));
+    expect(runs[1].stdout.split('\n\n').slice(1)).toEqual(runs[0].stdout.split('\n\n').slice(1));
   });
 
   it('refuses a model whose weights are beyond RUNAWAY_PARAMETER, naming the file, the layer and the value (its gradients read 0)', async () => {
@@ -107,7 +110,7 @@ describe('gradscope gradients', async () => {
     const onePath = file('one-row.json', { inputs: [data.inputs[0]], targets: [data.targets[0]] });
     const { code, stdout } = await runCliInProcess(['gradients', '--model', modelPath, '--data', onePath]);
     expect(code).toBe(0);
-    expect(stdout.split('\n')[0]).toMatch(/ on 1 row of .*one-row\.json\.$/);
+    expect(flat(stdout.split('\n\n')[0])).toMatch(/ on 1 row of .*one-row\.json\.$/);
   });
 });
 
@@ -148,9 +151,9 @@ describe('gradscope gradients on a block network', async () => {
     const { code, stdout, stderr } = await runCliInProcess(['gradients', '--model', modelPath, '--data', dataPath]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    const lines = stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe(`3 inputs → dense 4 tanh → batch-norm → residual rezero [dense 4 relu] → dense 2 softmax, loss cross-entropy: mean loss ${expected.loss.toPrecision(4)} on 3 rows of ${dataPath}.`);
-    const rows = lines.slice(4).map((line) => line.trim().split(/\s{2,}/));
+    const [sentence, table] = stdout.trimEnd().split('\n\n');
+    expect(flat(sentence)).toBe(`3 inputs → dense 4 tanh → batch-norm → residual rezero [dense 4 relu] → dense 2 softmax, loss cross-entropy: mean loss ${expected.loss.toPrecision(4)} on 3 rows of ${dataPath}.`);
+    const rows = table.split('\n').slice(2).map((line) => line.trim().split(/\s{2,}/));
     expect(rows.map((row) => row[0])).toEqual(Object.keys(expected.parameters));
     const shapes = Object.fromEntries(net.parameters().map((p) => [p.name, `[${p.shape.join(', ')}]`]));
     for (const [name, shape, norm] of rows) expect([shape, norm], name).toEqual([shapes[name], Math.hypot(...expected.parameters[name]).toExponential(2)]);

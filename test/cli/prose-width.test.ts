@@ -1,14 +1,16 @@
 // Prose fits the terminal as tables do (b652ce0) and --help does (58adf89): a line of prose wider
 // than the terminal wraps at its words, each line after the first under its text; a table's row and
-// a command line are printed whole; a file or a pipe (no width) gets every line whole.
+// a command line are printed whole; with no width (fitLine's undefined: --help written to a file) every
+// line is whole. A command's output written to a file fits READING_WIDTH (test/cli/printed-width).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
-import { fitLine, proseWords } from '../../src/cli/prose.js';
+import { fitLine, proseWords, READING_WIDTH, wrap, wrapTokens } from '../../src/cli/prose.js';
+import { displayWidth } from '../../src/display-width.js';
 import { COMMAND_POSITIONALS } from '../../src/cli/command-positionals.js';
-import { COMMANDS } from '../../src/cli/cli.js';
+import { COMMANDS, main } from '../../src/cli/cli.js';
 import { shellWord } from '../../src/shell-word.js';
 import { runCliInProcess } from '../util/cli.js';
 
@@ -28,6 +30,42 @@ describe('prose at a width', () => {
     expect(bullet[0]).toMatch(/^ {2}- a note/);
     for (const line of bullet.slice(1)) expect(line).toMatch(/^ {4}\S/);
     expect(fitLine(prose, undefined)).toBe(prose);
+  });
+
+  // A terminal shows a CJK character in two columns, an accent written as a combining mark in none and an astral letter
+  // (two UTF-16 units) in one: counted in UTF-16 units, a line of CJK words ran past the width and one of accents broke early.
+  it('fits a line in terminal columns (displayWidth), not UTF-16 units: a CJK word, a combining mark, an astral letter', () => {
+    const cjk = '層層層層 層層層層 層層層層';
+    expect(wrap(cjk, 20, '')).toBe('層層層層 層層層層\n層層層層');
+    expect(fitLine(cjk, 20)).toBe('層層層層 層層層層\n層層層層');
+    const accents = Array(4).fill('cafe\u0301').join(' ');
+    expect(wrap(accents, 23, '')).toBe(accents);
+    expect(fitLine(accents, 23)).toBe(accents);
+    const astral = Array(4).fill('𝑥𝑥𝑥𝑥𝑥').join(' ');
+    expect(wrap(astral, 23, '')).toBe(astral);
+    expect(wrapTokens(['層層', '𝑥𝑥', 'e\u0301'], 8, '  ', '', '  ')).toBe('層層  𝑥𝑥\n  e\u0301');
+  });
+
+  // On a terminal an error ran past its width (a DIVERGED's advice to 386 columns) and the terminal cut its words; a
+  // script reading a file or a pipe gets it on one line, as before.
+  it('wraps a message on stderr at its words where stderr is a terminal (errColumns), each line after the first indented; one line in a file', async () => {
+    const run = async (errColumns?: number) => {
+      let stderr = '';
+      const code = await main(['study', 'sideways'], { out: () => undefined, err: (text) => void (stderr += text), live: false, errColumns });
+      return { code, lines: stderr.trimEnd().split('\n') };
+    };
+    const inFile = await run();
+    expect(inFile.code).toBe(2);
+    expect(inFile.lines).toHaveLength(1);
+    expect(displayWidth(inFile.lines[0])).toBeGreaterThan(100);
+    for (const width of [60, 200]) {
+      const onTerminal = await run(width);
+      expect(onTerminal.code).toBe(2);
+      expect(onTerminal.lines.length).toBeGreaterThan(1);
+      for (const line of onTerminal.lines) expect(displayWidth(line), line).toBeLessThanOrEqual(Math.min(width, READING_WIDTH));
+      for (const line of onTerminal.lines.slice(1)) expect(line).toMatch(/^ {2}\S/);
+      expect(words(onTerminal.lines.join(' '))).toEqual(words(inFile.lines[0]));
+    }
   });
 
   it('prints a table row and a command line whole, and keeps a command line within prose on one line', () => {
@@ -60,7 +98,7 @@ describe('prose at a width', () => {
     for (const command of COMMANDS) expect(command.positionals ?? [], command.usage).toEqual(COMMAND_POSITIONALS[command.words.join(' ')] ?? []);
   });
 
-  it("gradscope train's prose fits 50 columns, with every word it prints with no width", async () => {
+  it("gradscope train's prose fits 50 columns, with every word it prints in a file", async () => {
     const data = join(folder, 'rows-of-a-small-data-set-with-a-long-name.json');
     writeFileSync(data, JSON.stringify({ inputs: [[0, 1], [1, 0], [1, 1], [0, 0]], targets: [[1, 0], [1, 0], [0, 1], [0, 1]] }));
     const args = ['train', '--data', data, '--layers', '2,3,2', '--epochs', '1', '--batch-size', '2'];

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { runCliInProcess } from '../util/cli.js';
+import { flat } from '../util/printed-text.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-rows-fit-'));
 
@@ -40,8 +41,9 @@ describe('study --model: rows the model does not take', () => {
       expect(refused.stderr.trim()).toBe(`gradscope: SHAPE_MISMATCH: ${model} takes 2 inputs and gives 2 outputs, but digits's rows have 3 inputs and 3 targets: give a --data file whose rows fit it`);
       const trained = await runCliInProcess(['train', '--data', 'digits', '--layers', '3,4,3', '--epochs', '1', '--out', 'm.json']);
       expect(trained.code, trained.stderr).toBe(0);
-      expect(trained.stdout).toContain('2 rows of digits');
-      expect(trained.stdout).toContain('gradscope study --model m.json --data digits trains it on from these weights with the same settings and a fresh sgd, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same rows)');
+      // (Read across its lines: train's prose wraps at READING_WIDTH, in a file too.)
+      expect(flat(trained.stdout)).toContain('2 rows of digits');
+      expect(flat(trained.stdout)).toContain('gradscope study --model m.json --data digits trains it on from these weights with the same settings and a fresh sgd, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same rows)');
     } finally {
       process.chdir(cwd);
     }

@@ -12,6 +12,7 @@ import { main } from '../../src/cli/cli.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
 import { readTraceCsv } from '../util/trace-csv.js';
 import { runCliInProcess } from '../util/cli.js';
+import { flat } from '../util/printed-text.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-diverged-'));
 const at = (name: string) => join(folder, name);
@@ -46,8 +47,10 @@ describe('study --model on a run that diverges', () => {
     expect(lines.indexOf(diverged[0])).toBeLessThan(first);
     expect(diverged[0]).toMatch(/^err\|gradscope: DIVERGED: epoch 1, batch 4 \(step 4\): .*try a --learning-rate below 0\.3/);
     const out = lines.slice(first).map((line) => line.replace(/^out\|/, ''));
-    expect(out[0]).toMatch(new RegExp(`on 40 rows, 3 epochs: DIVERGED, stopped at ${STOPPED.replace(/[()]/g, '\\$&')}, 3 traced steps before it\\.$`));
-    expect(out).toContain(`--save ${save}: not saved, the run diverged.`);
+    // The run's sentences, read across their lines (prose wraps at READING_WIDTH, in a file too), up to the first table.
+    const said = flat(out.slice(0, out.indexOf('')).join('\n'));
+    expect(said).toMatch(new RegExp(`on 40 rows, 3 epochs: DIVERGED, stopped at ${STOPPED.replace(/[()]/g, '\\$&')}, 3 traced steps before it\\. `));
+    expect(said).toMatch(new RegExp(` --save ${save.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not saved, the run diverged\\.$`));
     expect(out).toContain('At the last traced step (step 3):');
     expect(out.some((line) => /^Diagnosis: [A-Z]/.test(line))).toBe(true);
     expect(out.slice(-2)).toEqual([`Trace (CSV): ${csv}`, `Report: ${html}`]);

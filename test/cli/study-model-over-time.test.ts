@@ -14,6 +14,7 @@ import { Trace, type TraceJSON } from '../../src/flow/trace.js';
 import { sci } from '../../src/sci-text.js';
 import { escapeHtml } from '../../src/flow/svg.js';
 import { runCliInProcess } from '../util/cli.js';
+import { flat, printedTable } from '../util/printed-text.js';
 import { writeStudyModelFiles } from '../util/study-model-files.js';
 
 describe('study --model: ‖∂C/∂b‖ per layer over training', async () => {
@@ -33,17 +34,19 @@ describe('study --model: ‖∂C/∂b‖ per layer over training', async () => {
     // The 6 full batches' records (steps 1, 3, …, 11), OVER_TIME_STEPS of them evenly spaced among those records (not in steps: 3 to 7 skips 5): the last is step 11, not the 1-row step 12.
     expect(OVER_TIME_STEPS).toBe(5);
     const steps = [1, 3, 7, 9, 11];
-    const lines = printed.stdout.split('\n');
-    const at = lines.indexOf(OVER_TIME_CAPTION);
-    expect(at, printed.stdout).toBeGreaterThan(0);
-    expect(lines[at + 1].split(/ {2,}/)).toEqual(['layer', ...steps.map((s) => `step ${s}`)]);
+    // (Its caption is prose, wrapped at READING_WIDTH in a file too: the table is read under it, whole.)
+    const table = printedTable(printed.stdout, OVER_TIME_CAPTION);
+    expect(table.header).toEqual(['layer', ...steps.map((s) => `step ${s}`)]);
+    expect(table.rows).toHaveLength(trace.layers);
     for (let l = 0; l < trace.layers; l++) {
       const cells = steps.map((s) => sci(trace.at('biasGradNorm', Array.from(trace.steps).indexOf(s), l)));
-      expect(lines[at + 3 + l].split(/ {2,}/)).toEqual([`${trace.layerLabel(l)} (${trace.activations[l]})`, ...cells]);
+      expect(table.rows[l]).toEqual([`${trace.layerLabel(l)} (${trace.activations[l]})`, ...cells]);
     }
     expect(printed.stdout).not.toContain('step 12');
     // Between the last table and the diagnosis, and in the report too.
-    expect(printed.stdout.indexOf("At the last full batch's traced step")).toBeLessThan(printed.stdout.indexOf(OVER_TIME_CAPTION));
+    const said = flat(printed.stdout);
+    expect(said.indexOf("At the last full batch's traced step")).toBeLessThan(said.indexOf(OVER_TIME_CAPTION));
+    expect(said.indexOf(OVER_TIME_CAPTION)).toBeLessThan(said.indexOf('Diagnosis: '));
     const page = readFileSync(html, 'utf8');
     expect(page).toContain(escapeHtml(OVER_TIME_CAPTION));
     for (const s of steps) expect(page).toContain(`step ${s}`);
@@ -52,7 +55,7 @@ describe('study --model: ‖∂C/∂b‖ per layer over training', async () => {
   it('is left out where fewer than 3 records are full batches\' (the first and the last tables show them all)', async () => {
     const two = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '2', '--batch-size', '29']);
     expect(two.code, two.stderr).toBe(0);
-    expect(two.stdout).not.toContain(OVER_TIME_CAPTION);
+    expect(flat(two.stdout)).not.toContain(OVER_TIME_CAPTION);
     const trace = new Trace({ sizes: [2, 2], activations: ['sigmoid'], loss: 'mse', every: 1, run: {} });
     trace.beginRecord(1, 1, 0.5, 4);
     trace.beginRecord(2, 1, 0.5, 4);

@@ -14,6 +14,7 @@ import { createNetwork } from '../../src/api/network.js';
 import { loadModel, readCheckpoint, saveModel } from '../../src/io/files.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.js';
 import { runCliInProcess } from '../util/cli.js';
+import { flat } from '../util/printed-text.js';
 import { fencedBlocks } from '../util/markdown-examples.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-seen-rows-'));
@@ -52,7 +53,8 @@ describe('the rows that trained a model', () => {
     expect(held.stdout).not.toMatch(/among the 600 digits|does not record/);
     // The printed run says it too, among its warnings.
     const printed = await runCliInProcess(['study', '--model', model, '--epochs', '1', '--train', '100', '--test', '100']);
-    expect(printed.stdout).toContain('\nWarning: the test digits 100–199 are among the 600 digits that trained ');
+    // (Read across its lines: prose wraps at READING_WIDTH, in a file too.)
+    expect(flat(printed.stdout)).toContain(' Warning: the test digits 100–199 are among the 600 digits that trained ');
     // A model trained on every digit has none held out.
     const all = join(folder, 'all.json');
     const net = await loadModel(model);
@@ -84,7 +86,7 @@ describe('the rows that trained a model', () => {
     const ran = await runCliInProcess(['study', '--model', model, '--epochs', '1', '--train', '100', '--test', '50']);
     expect(ran.code, ran.stderr).toBe(0);
     const notice = `${model} does not record the rows that trained it, so whether the test digits 100–149 are among them cannot be checked (train --out records them).`;
-    expect(ran.stdout).toContain(`\n${notice}\n`);
+    expect(flat(ran.stdout)).toContain(` ${notice} `);
     // --json says it where it says the warnings (it said nothing of it).
     expect((await studyJson(model, ['--train', '100', '--test', '50'])).warnings[0]).toBe(notice);
     expect(cliDoc('model.json does not record')).toBe(notice.replace(model, 'model.json'));

@@ -16,6 +16,7 @@ import { createNetwork, Network } from '../../src/api/network.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
 import { writeStudyModelFiles } from '../util/study-model-files.js';
 import { runCli, runCliInProcess, type CliRun } from '../util/cli.js';
+import { flat, printedTable } from '../util/printed-text.js';
 import { main } from '../../src/cli/cli.js';
 import { loadCheckpoint, loadModel, saveModel } from '../../src/io/files.js';
 import { ADAM_DEFAULTS } from '../../src/optimizer-defaults.js';
@@ -175,9 +176,10 @@ describe('gradscope study --model --data', async () => {
     expect(stderr.trimEnd().split('\n').map((line) => line.replace(/, loss .*/, ''))).toEqual(['training: 33 %', 'training: 67 %', 'training: 100 %']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^\[6,8,8,8,2\] on 30 rows, 3 epochs, 5 traced steps\.\n/);
-    expect(stdout).toMatch(/At the first step \(step 1\):\nlayer +‖∂C\/∂W‖/);
+    // (The trace tables fit READING_WIDTH, in a file too: headers over several lines, columns in parts; read whole.)
+    expect(printedTable(stdout, 'At the first step (step 1):').header.slice(0, 2)).toEqual(['layer', '‖∂C/∂W‖']);
     // The last table's heading names its step (9); its chain columns are of step 1, whose ‖W‖₂ is the last measured (every 5th record), and say so.
-    expect(stdout).toMatch(/At the last traced step \(step 9\):\nlayer +.*factor ‖δˡ‖\/‖δˡ⁺¹‖ \(step 1: the last with ‖W‖₂\) +bound max σ'·‖Wˡ⁺¹‖₂ \(step 1\)/);
+    expect(printedTable(stdout, 'At the last traced step (step 9):').header).toEqual(expect.arrayContaining(['factor ‖δˡ‖/‖δˡ⁺¹‖ (step 1: the last with ‖W‖₂)', "bound max σ'·‖Wˡ⁺¹‖₂ (step 1)"]));
     expect(stdout).toMatch(/Loss and accuracy on all 30 rows, from start to end:\nepoch +loss +accuracy\n[─ ]+\n0 +\d\.\d+ +\d+\.\d %\n1 .*\n2 .*\n3 +\d\.\d+ +\d+\.\d %\n/);
     expect(stdout).toMatch(/Diagnosis: (VANISHING|EXPLODING|DEAD|SATURATED|HEALTHY)/);
     // 3 epochs × 3 batches = 9 steps, every 2nd from the first: 5 records × 4 layers, and a row for each epoch (ending at steps 3, 6 and 9).
@@ -210,14 +212,14 @@ describe('gradscope study --model --data', async () => {
       const diagnosisAt = lines.findIndex((line) => line.startsWith('Diagnosis: '));
       const before = lines.slice(0, diagnosisAt);
       for (const line of before.filter((l) => l && !l.startsWith('─') && !/ {2}/.test(l) && !/^\d/.test(l))) expect(text).toContain(line);
-      // Every table: its caption, its header and each row, cell for cell.
+      // Every table: its caption, its header and each row, cell for cell (printed at READING_WIDTH, a table's headers may
+      // take several lines and its columns several parts: each is read whole), and every part printed is one of theirs.
       const rows = new Set(htmlRows(page));
-      const tables = before.map((_, i) => (before[i + 2]?.startsWith('─') ? i : -1)).filter((i) => i >= 0);
-      expect(tables.length).toBe(4); // the loss, the first step's, the last full batch's, and ‖∂C/∂b‖ over training (8b87df31)
-      for (const at of tables) {
-        expect(page).toContain(`<caption>${before[at].replace(/'/g, '&#39;')}</caption>`);
-        for (const line of [before[at + 1], ...before.slice(at + 3, before.indexOf('', at + 3))]) expect(rows).toContain(line.split(/ {2,}/).filter(Boolean).join('|'));
-      }
+      const captions = [...page.matchAll(/<caption>(.*?)<\/caption>/g)].map(([, caption]) => decode(caption));
+      expect(captions.length).toBe(4); // the loss, the first step's, the last full batch's, and ‖∂C/∂b‖ over training (8b87df31)
+      const tables = captions.map((caption) => printedTable(stdout, caption));
+      for (const table of tables) for (const cells of [table.header, ...table.rows]) expect(rows).toContain(cells.filter(Boolean).join('|'));
+      expect(tables.reduce((parts, table) => parts + table.parts, 0)).toBe(before.filter((line) => line.startsWith('─')).length);
     }
   });
 
@@ -226,7 +228,7 @@ describe('gradscope study --model --data', async () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^\[6,8,8,8,2\] on 30 rows, 1 epoch, 1 traced step\.\n/);
     expect(stdout.match(/^layer +‖∂C\/∂W‖/gm)).toHaveLength(1);
-    expect(stdout).toContain('\nAt the only traced step (step 1):\nlayer ');
+    expect(printedTable(stdout, 'At the only traced step (step 1):').header[0]).toBe('layer');
     expect(stdout).not.toMatch(/At the (first|last traced) step/);
   });
 
@@ -235,13 +237,12 @@ describe('gradscope study --model --data', async () => {
     const { code, stdout, stderr } = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '0', '--batch-size', '10', '--save', saved]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    const lines = stdout.split('\n');
-    expect(lines[0]).toBe("[6,8,8,8,2] on 30 rows, 0 epochs: 1 traced step at the model's weights as they are, the gradients of its first 10 rows (one batch, in their order), no update made.");
-    expect(lines[1]).toBe("sgd, learning rate 0.1 (sgd's default), batches of 10, seed 1.");
-    expect(lines[2]).toBe(NOT_MEASURED_AT_INIT);
+    // (Its sentences wrap at READING_WIDTH, in a file too: read across their lines.)
+    const opening = `[6,8,8,8,2] on 30 rows, 0 epochs: 1 traced step at the model's weights as they are, the gradients of its first 10 rows (one batch, in their order), no update made. sgd, learning rate 0.1 (sgd's default), batches of 10, seed 1. ${NOT_MEASURED_AT_INIT} `;
+    expect(flat(stdout).slice(0, opening.length)).toBe(opening);
     expect(stdout).toMatch(/\nLoss and accuracy on all 30 rows at the model's weights:\nepoch +loss +accuracy\n[─ ]+\n0 +\d\.\d+ +\d+\.\d %\n\n/);
     expect(stdout.match(/^layer +‖∂C\/∂W‖/gm)).toHaveLength(1);
-    expect(stdout).toContain('\nAt the only traced step (step 1):\n');
+    expect(printedTable(stdout, 'At the only traced step (step 1):').header[0]).toBe('layer');
     expect(stdout).toMatch(/\nDiagnosis: (VANISHING|EXPLODING|DEAD|SATURATED|HEALTHY)\b/);
     // Nothing in the diagnosis's summary reads an epoch: there are none.
     expect(stdout.slice(stdout.indexOf('\nDiagnosis: '), stdout.indexOf('What to try:'))).not.toMatch(/epoch|training/i);
@@ -319,7 +320,7 @@ describe('gradscope study --model --data', async () => {
     const { curve, end } = await curveAndTwin(['--optimizer', 'adam'], { optimizer: 'adam', learningRate: ADAM_DEFAULTS.learningRate });
     expect(curve[2]).toEqual(end);
     const printed = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--optimizer', 'adam']);
-    expect(printed.stdout).toMatch(/\nadam, learning rate 0.001 \(adam's default\), batches of 30 \(--batch-size 32 capped at the 30 rows\), seed 1\.\n/);
+    expect(flat(printed.stdout)).toContain(" adam, learning rate 0.001 (adam's default), batches of 30 (--batch-size 32 capped at the 30 rows), seed 1. ");
     const given = await curveAndTwin(['--optimizer', 'adam', '--learning-rate', '0.1'], { optimizer: 'adam', learningRate: 0.1 });
     expect(given.curve[2]).toEqual(given.end);
   });
@@ -377,7 +378,11 @@ describe('gradscope study --model --data', async () => {
     expect(rates.curve[2]).toEqual(rates.end);
     const plain = await curveAndTwin(['--optimizer', 'sgd-momentum'], {});
     expect(rates.curve[2]).not.toEqual(plain.curve[2]);
-    const said = async (choice: string) => (await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--batch-size', '10', '--optimizer', choice])).stdout.split('\n')[1];
+    // The line after the run's, read across its lines (it wraps at READING_WIDTH, in a file too).
+    const said = async (choice: string) => {
+      const { stdout } = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--batch-size', '10', '--optimizer', choice]);
+      return flat(stdout.split('\n\n')[0]).split(/ traced steps?\. /)[1].trim();
+    };
     const shown = measured.map((r) => Number(r.toPrecision(3)));
     expect(shown.some((r) => r !== 1)).toBe(true);
     expect(await said('layer-rates')).toBe(
@@ -399,7 +404,7 @@ describe('gradscope study --model --data', async () => {
     expect(byDefault.curve[2]).not.toEqual(off.curve[2]);
     expect(byDefault.curve[2]).not.toEqual(loose.curve[2]);
     const printed = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--optimizer', 'kfac', '--norm-constraint', '0.5']);
-    expect(printed.stdout).toMatch(/\nkfac, norm constraint 0\.5, learning rate 1 \(kfac's default\), batches of 30 \(--batch-size 32 capped at the 30 rows\), seed 1\.\n/);
+    expect(flat(printed.stdout)).toContain(" kfac, norm constraint 0.5, learning rate 1 (kfac's default), batches of 30 (--batch-size 32 capped at the 30 rows), seed 1. ");
     const refused = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--optimizer', 'adam', '--norm-constraint', '0.5']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe('gradscope: --optimizer adam --norm-constraint 0.5: adam takes no --norm-constraint\n');
@@ -409,12 +414,11 @@ describe('gradscope study --model --data', async () => {
   });
 
   it('says what it trained with: the choice, a --momentum given, the rate given or whose default it is, or that the optimiser takes none', async () => {
-    const printed = async (flags: string[]) => (await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', ...flags])).stdout;
-    expect(await printed(['--optimizer', 'nesterov', '--momentum', '0.5', '--learning-rate', '0.2', '--batch-size', '10', '--seed', '3'])).toMatch(
-      /\nnesterov, momentum 0\.5, learning rate 0\.2, batches of 10, seed 3\.\n/,
-    );
-    expect(await printed([])).toMatch(/\nsgd, learning rate 0\.1 \(sgd's default\), batches of 30 \(--batch-size 32 capped at the 30 rows\), seed 1\.\n/);
-    expect(await printed(['--optimizer', 'hessian-free'])).toMatch(/\nhessian-free, its own steps, batches of 30 \(--batch-size 32 capped at the 30 rows\), seed 1\.\n/);
+    // (Read across its lines: it wraps at READING_WIDTH, in a file too.)
+    const printed = async (flags: string[]) => flat((await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', ...flags])).stdout);
+    expect(await printed(['--optimizer', 'nesterov', '--momentum', '0.5', '--learning-rate', '0.2', '--batch-size', '10', '--seed', '3'])).toContain(' nesterov, momentum 0.5, learning rate 0.2, batches of 10, seed 3. ');
+    expect(await printed([])).toContain(" sgd, learning rate 0.1 (sgd's default), batches of 30 (--batch-size 32 capped at the 30 rows), seed 1. ");
+    expect(await printed(['--optimizer', 'hessian-free'])).toContain(' hessian-free, its own steps, batches of 30 (--batch-size 32 capped at the 30 rows), seed 1. ');
   });
 
   it('shuffles the batches by --seed', async () => {
@@ -458,11 +462,12 @@ describe('gradscope study --model --data', async () => {
     const notUsed = (trains: string) => `${withAdam} holds adam's optimiser state (3 steps), which study --model does not resume: this run trains with a fresh ${trains}.`;
     const fresh = await runCliInProcess(['study', '--model', withAdam, '--data', dataPath, '--epochs', '1', '--batch-size', '10']);
     expect(fresh.code, fresh.stderr).toBe(0);
-    expect(fresh.stdout.split('\n')[2]).toBe(notUsed('sgd (--optimizer)'));
+    // The paragraph's third sentence (each wraps at READING_WIDTH, in a file too).
+    expect(flat(fresh.stdout.split('\n\n')[0]).split(' seed 1. ')[1]).toBe(notUsed('sgd (--optimizer)'));
     // --epochs 0 trains nothing: it said 'this run trains with a fresh sgd'.
     const none = await runCliInProcess(['study', '--model', withAdam, '--data', dataPath, '--epochs', '0', '--batch-size', '10']);
     expect(none.code, none.stderr).toBe(0);
-    expect(none.stdout).toContain(`${withAdam} holds adam's optimiser state (3 steps), which study --model does not resume: this run takes no step (--epochs 0).`);
+    expect(flat(none.stdout)).toContain(`${withAdam} holds adam's optimiser state (3 steps), which study --model does not resume: this run takes no step (--epochs 0).`);
     const named = await runCliInProcess(['study', '--model', withAdam, '--data', dataPath, '--epochs', '1', '--batch-size', '10', '--optimizer', 'adam', '--json']);
     expect(named.code, named.stderr).toBe(0);
     expect(JSON.parse(named.stdout).optimizer).toEqual({ name: 'adam', savedState: { name: 'adam', steps: 3, stepsOf: 'state', used: false } });
@@ -498,7 +503,7 @@ describe('gradscope study --model --data', async () => {
     expect(JSON.parse(run.stdout).optimizer.savedState).toEqual({ name, steps, stepsOf: name === 'lbfgs' ? 'network' : 'state', used: false });
     // L-BFGS's state counts no steps: the network's count was printed as the state's ('lbfgs's optimiser state (105 steps)' after 100 adam steps and 5 lbfgs).
     const said = await runCliInProcess(['study', '--model', saved, '--data', dataPath, '--epochs', '0']);
-    expect(said.stdout).toContain(`${saved} holds ${name}'s optimiser state (${name === 'lbfgs' ? "saved after the network's 1 step" : '3 steps'}), which study --model does not resume`);
+    expect(flat(said.stdout)).toContain(`${saved} holds ${name}'s optimiser state (${name === 'lbfgs' ? "saved after the network's 1 step" : '3 steps'}), which study --model does not resume`);
   });
 
   it('takes --data or the digits (--train, --test), not both: one line, exit 2', async () => {
@@ -538,12 +543,17 @@ describe('gradscope study --model --data', async () => {
     const html = join(folder, 'blocks.html');
     const { code, stdout, stderr } = await runCliInProcess(['study', '--model', blockPath, '--data', dataPath, '--epochs', '2', '--batch-size', '10', '--csv', csv, '--html', html]);
     expect(code, stderr).toBe(0);
-    expect(stdout).toMatch(/^6 inputs → dense 8 linear → batch-norm → activation tanh → residual rezero \[dense 8 relu\] → dense 2 softmax on 30 rows, 2 epochs, 6 traced steps\.\n/);
-    expect(stdout).toMatch(/\nlayers\[0\] \('0', dense\) \(linear\) +/);
-    expect(stdout).toMatch(/\nlayers\[3\]\.layers\[0\] \('4\.branch\.0', dense\) \(relu\) +/);
+    expect(flat(stdout)).toMatch(/^6 inputs → dense 8 linear → batch-norm → activation tanh → residual rezero \[dense 8 relu\] → dense 2 softmax on 30 rows, 2 epochs, 6 traced steps\. /);
+    const table = printedTable(stdout, 'At the first step (step 1):');
+    const row = (name: string) => table.rows.find((cells) => cells[0] === name);
+    expect(row("layers[0] ('0', dense) (linear)")).toBeDefined();
+    expect(row("layers[3].layers[0] ('4.branch.0', dense) (relu)")).toBeDefined();
     // A row without a bias has no ratio to show.
-    expect(stdout).toMatch(/\nlayers\[2\] \('3', activation\) \(tanh\) +— +— +\S+ +— /);
-    expect(stdout).toMatch(/Residual blocks at the last traced step \(step \d+\):\nresidual block +gate +RMS ‖∂C\/∂x‖ via skip.*\n[─ ]+\nlayers\[3\] \('4', residual\) +rezero +/);
+    expect(row("layers[2] ('3', activation) (tanh)")!.slice(1, 5)).toEqual(['—', '—', expect.stringMatching(/^\S+$/), '—']);
+    const residual = /Residual blocks at the last traced step \(step \d+\):/.exec(stdout)![0];
+    const blocksTable = printedTable(stdout, residual);
+    expect(blocksTable.header.slice(0, 3)).toEqual(['residual block', 'gate', 'RMS ‖∂C/∂x‖ via skip']);
+    expect(blocksTable.rows[0].slice(0, 2)).toEqual(["layers[3] ('4', residual)", 'rezero']);
     expect(stdout).toMatch(/Diagnosis: (VANISHING|EXPLODING|DEAD|SATURATED|HEALTHY)/);
     const written = readTraceCsv(readFileSync(csv, 'utf8'));
     expect(written.header).toEqual(['step', 'epoch', 'layer', 'loss', 'accuracy', 'batchRows', ...LAYER_METRIC_NAMES, 'path', 'name', 'type', ...EPOCH_CELLS]);
@@ -556,7 +566,7 @@ describe('gradscope study --model --data', async () => {
     const { code, stdout, stderr } = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--learning-rate', '1e9', '--epochs', '2', '--batch-size', '10']);
     expect(code).toBe(1);
     // The steps before it were traced: their run and diagnosis follow the DIVERGED line (study-model-diverged.test.ts).
-    expect(stdout.split('\n')[0]).toMatch(/: DIVERGED, stopped at epoch \d+, batch \d+ \(step \d+\), \d+ traced steps? before it\.$/);
+    expect(flat(stdout.split('\n\n')[0])).toMatch(/: DIVERGED, stopped at epoch \d+, batch \d+ \(step \d+\), \d+ traced steps? before it\. /);
     const line = stderr.trimEnd().split('\n').pop()!;
     expect(line).toMatch(/^gradscope: DIVERGED: .*try a --learning-rate below 1e\+9, --clip-norm, or --on-non-finite halve; --on-non-finite skip if a few batches are outliers/);
     expect(line).not.toMatch(/learningRate|clipNorm|onNonFinite/);
@@ -586,13 +596,13 @@ describe('gradscope study --model --data', async () => {
     const skipped = await run(['--learning-rate', '1e9', '--on-non-finite', 'skip'], { learningRate: 1e9, onNonFinite: 'skip' });
     expect(skipped.skipped).toBeGreaterThan(0);
     const printed = (await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--batch-size', '10', '--learning-rate', '1e9', '--on-non-finite', 'skip'])).stdout;
-    expect(printed).toContain(`--on-non-finite skip left out ${skipped.skipped} batches whose step was not finite or ran away.`);
+    expect(flat(printed)).toContain(`--on-non-finite skip left out ${skipped.skipped} batches whose step was not finite or ran away.`);
     // The epoch's loss is over its applied batches alone: the table says how many of its 3 it left out, and the trace records it.
     expect(printed).toMatch(new RegExp(`\nepoch +loss +accuracy +batches skipped\n[─ ]+\n0 +\\S+ +\\S+ % +—\n1 +\\S+ +\\S+ % +${skipped.skipped} of 3\n`));
     const traced = JSON.parse((await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--batch-size', '10', '--learning-rate', '1e9', '--on-non-finite', 'skip', '--json'])).stdout).trace;
     expect(traced.epochs.map((e: { skipped?: number }) => e.skipped)).toEqual([skipped.skipped]);
     await run(['--learning-rate', '1000', '--clip-norm', '5'], { learningRate: 1000, clipNorm: 5 });
-    expect((await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--learning-rate', '1000', '--clip-norm', '5'])).stdout).toContain(', gradient clipped to norm 5,');
+    expect(flat((await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--learning-rate', '1000', '--clip-norm', '5'])).stdout)).toContain(', gradient clipped to norm 5,');
     // 'halve' reaches train(): its halvings are what the DIVERGED counts.
     const halved = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--batch-size', '10', '--learning-rate', '1e12', '--on-non-finite', 'halve']);
     expect(halved.code).toBe(1);
@@ -615,7 +625,7 @@ describe('gradscope study --model --data', async () => {
     const saved = join(folder, 'worse-saved.json');
     const printed = await runCliInProcess([...flags, '--learning-rate', '10', '--save', saved]);
     expect(printed.code, printed.stderr).toBe(0);
-    expect(printed.stdout).toContain(`\n${said.replace('); the likely', '); --save saves it as asked; the likely')}\n\nLoss and accuracy on all 30 rows`);
+    expect(flat(printed.stdout)).toContain(` ${said.replace('); the likely', '); --save saves it as asked; the likely')} Loss and accuracy on all 30 rows`);
     expect(existsSync(saved)).toBe(true);
     // At the default rate the same run ends better: no warning anywhere.
     const better = await runCliInProcess([...flags, '--json', '--html', html]);
@@ -653,7 +663,7 @@ describe('gradscope study --model --data', async () => {
       twin.dispose();
       const { code, stdout } = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--batch-size', '10', '--learning-rate', rate, '--on-non-finite', 'halve']);
       expect(code).toBe(0);
-      expect(stdout).toContain(`--on-non-finite halve halved the learning rate ${said}, to ${givenFloat32Text(result.learningRate!)}.`);
+      expect(flat(stdout)).toContain(`--on-non-finite halve halved the learning rate ${said}, to ${givenFloat32Text(result.learningRate!)}.`);
       expect(said).toBe(result.halvings === 1 ? 'once' : `${result.halvings} times`);
     }
   });

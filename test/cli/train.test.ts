@@ -13,6 +13,7 @@ import { equalisingLayerRates } from '../../src/optim/layer-rates.js';
 import { LSUV_BUILD } from '../../src/layers/lsuv.js';
 import { epochLegend, TRAIN_SHAPE } from '../../src/cli/commands/train.js';
 import { runCliInProcess } from '../util/cli.js';
+import { flat } from '../util/printed-text.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-train-'));
 const at = (name: string) => join(folder, name);
@@ -22,6 +23,17 @@ const inputs = Array.from({ length: 40 }, () => Array.from({ length: 4 }, () => 
 const targets = inputs.map((row) => (row[0] - row[2] > 0 ? [1, 0, 0] : row[1] > 0 ? [0, 1, 0] : [0, 0, 1]));
 const dataPath = at('data.json');
 writeFileSync(dataPath, JSON.stringify({ inputs, targets }));
+
+/**
+ * train's output in its parts: the prose above the epoch lines and the prose after them, each read across its lines (it
+ * wraps at READING_WIDTH, in a file too), and the epoch lines, one an epoch.
+ */
+function trainOutput(stdout: string): { before: string; epochs: string[]; after: string } {
+  const lines = stdout.trimEnd().split('\n');
+  const first = lines.findIndex((line) => line.startsWith('epoch '));
+  const last = lines.length - 1 - [...lines].reverse().findIndex((line) => line.startsWith('epoch '));
+  return { before: flat(lines.slice(0, first).join('\n')), epochs: lines.slice(first, last + 1), after: flat(lines.slice(last + 1).join('\n')) };
+}
 
 /** One line on stderr, nothing on stdout, the expected code. */
 function expectOneLine(run: { code: number; stdout: string; stderr: string }, code: number, message: RegExp): void {
@@ -37,21 +49,23 @@ describe('gradscope train', () => {
     const run = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,16,16,3', '--activation', 'tanh', '--init', 'glorot-normal', '--bias-init', 'constant:0.1', '--optimizer', 'adam', '--learning-rate', '0.01', '--epochs', '3', '--batch-size', '8', '--seed', '5', '--out', out]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const lines = run.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe(`[4,16,16,3] tanh, tanh, softmax, loss cross-entropy, init glorot-normal, bias init constant:0.1; training on 40 rows of ${dataPath}, 3 epochs.`);
-    expect(lines[1]).toBe('adam, learning rate 0.01, batches of 8, seed 5.');
-    // What the epoch lines' numbers are, said once above them (newuser29 asked what 'batch loss' was).
-    expect(lines[2]).toBe("Each epoch: batch loss, the mean of its batches' losses, each taken before its step (over weights that moved as it was taken); training loss and accuracy, on all 40 rows after it.");
-    expect(lines[3]).toMatch(/^epoch 0\/3  training loss \d\.\d+  training accuracy [\d.]+ %$/);
-    expect(lines.slice(4, 7).map((line) => line.replace(/\d+(\.\d+)?/g, '#'))).toEqual(Array(3).fill('epoch #/#  batch loss #  training loss #  training accuracy # %'));
-    expect(lines[7]).toBe(`Model: ${out} (gradscope study --model ${out} --data ${dataPath} --batch-size 8 --learning-rate 0.01 --optimizer adam trains it on from these weights with the same settings and a fresh adam, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same rows)`);
+    const { before, epochs, after } = trainOutput(run.stdout);
+    // The network and its rows, the optimiser, then what the epoch lines' numbers are, said once above them (newuser29 asked what 'batch loss' was).
+    expect(before).toBe(
+      `[4,16,16,3] tanh, tanh, softmax, loss cross-entropy, init glorot-normal, bias init constant:0.1; training on 40 rows of ${dataPath}, 3 epochs. ` +
+        'adam, learning rate 0.01, batches of 8, seed 5. ' +
+        "Each epoch: batch loss, the mean of its batches' losses, each taken before its step (over weights that moved as it was taken); training loss and accuracy, on all 40 rows after it.",
+    );
+    expect(epochs[0]).toMatch(/^epoch 0\/3  training loss \d\.\d+  training accuracy [\d.]+ %$/);
+    expect(epochs.slice(1).map((line) => line.replace(/\d+(\.\d+)?/g, '#'))).toEqual(Array(3).fill('epoch #/#  batch loss #  training loss #  training accuracy # %'));
+    expect(after).toBe(`Model: ${out} (gradscope study --model ${out} --data ${dataPath} --batch-size 8 --learning-rate 0.01 --optimizer adam trains it on from these weights with the same settings and a fresh adam, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same rows)`);
 
     // The file is the existing model format: loadModel reads it and its loss is the one printed last.
     const net = await loadModel(out);
     expect(net.sizes).toEqual([4, 16, 16, 3]);
     expect(net.activationFunctions).toEqual(['tanh', 'tanh', 'softmax']);
-    const last = /training loss (\d\.\d+)  training accuracy/.exec(lines[6]);
-    expect(last, lines[6]).not.toBeNull();
+    const last = /training loss (\d\.\d+)  training accuracy/.exec(epochs[3]);
+    expect(last, epochs[3]).not.toBeNull();
     expect(net.evaluate(inputs, targets).loss.toPrecision(4)).toBe(last![1]);
     net.dispose();
 
@@ -67,11 +81,11 @@ describe('gradscope train', () => {
     const out = at('digits.bin');
     const run = await runCliInProcess(['train', '--train', '200', '--test', '50', '--depth', '1', '--width', '8', '--epochs', '1', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    const lines = run.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe('[784,8,10] sigmoid, softmax, loss cross-entropy; training on 200 digits (the mnist package), 1 epoch.');
-    expect(lines[2]).toBe("Each epoch: batch loss, the mean of its batches' losses, each taken before its step (over weights that moved as it was taken); test loss and accuracy, on the 50 test digits after it.");
-    expect(lines[3]).toMatch(/^epoch 0\/1  test loss \d\.\d+  test accuracy [\d.]+ %$/);
-    expect(lines[4]).toMatch(/^epoch 1\/1  batch loss \d\.\d+  test loss \d\.\d+  test accuracy [\d.]+ %$/);
+    const { before, epochs } = trainOutput(run.stdout);
+    expect(before.startsWith('[784,8,10] sigmoid, softmax, loss cross-entropy; training on 200 digits (the mnist package), 1 epoch. '), before).toBe(true);
+    expect(before.endsWith(" Each epoch: batch loss, the mean of its batches' losses, each taken before its step (over weights that moved as it was taken); test loss and accuracy, on the 50 test digits after it."), before).toBe(true);
+    expect(epochs[0]).toMatch(/^epoch 0\/1  test loss \d\.\d+  test accuracy [\d.]+ %$/);
+    expect(epochs[1]).toMatch(/^epoch 1\/1  batch loss \d\.\d+  test loss \d\.\d+  test accuracy [\d.]+ %$/);
     const net = await loadModel(out);
     expect(net.sizes).toEqual([784, 8, 10]);
     net.dispose();
@@ -90,12 +104,12 @@ describe('gradscope train', () => {
   ] as const)('takes --init %s, createNetwork\'s %j: the weights it starts from are that init\'s', async (text, init) => {
     const run = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--activation', 'tanh', '--init', text, '--bias-init', 'normal:0.5', '--epochs', '1', '--seed', '3']);
     expect(run.code, run.stderr).toBe(0);
-    const lines = run.stdout.split('\n');
-    expect(lines[0]).toBe(`[4,8,3] tanh, softmax, loss cross-entropy, init ${text}, bias init normal:0.5; training on 40 rows of ${dataPath}, 1 epoch.`);
+    const { before, epochs } = trainOutput(run.stdout);
+    expect(before.startsWith(`[4,8,3] tanh, softmax, loss cross-entropy, init ${text}, bias init normal:0.5; training on 40 rows of ${dataPath}, 1 epoch. `), before).toBe(true);
     const same = await createNetwork({ sizes: [4, 8, 3], activation: 'tanh', init, biasInit: { name: 'normal', std: 0.5 }, seed: 3 });
     const start = same.evaluate(inputs, targets);
     same.dispose();
-    expect(lines[3]).toBe(`epoch 0/1  training loss ${start.loss.toPrecision(4)}  training accuracy ${/training accuracy (.*)$/.exec(lines[3])![1]}`);
+    expect(epochs[0]).toBe(`epoch 0/1  training loss ${start.loss.toPrecision(4)}  training accuracy ${/training accuracy (.*)$/.exec(epochs[0])![1]}`);
   });
 
   // The closing hint is a command that works as printed: run it (one epoch, to be quick) and it studies the model on the rows train used.
@@ -106,11 +120,11 @@ describe('gradscope train', () => {
     const out = at(`hinted-${flags[0].slice(2)}.json`);
     const run = await runCliInProcess(['train', ...flags, '--epochs', '1', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    const hint = /^Model: .* \(gradscope (study --model .*) trains it on from these weights with the same settings and a fresh sgd, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same (?:rows|digits)\)$/m.exec(run.stdout);
+    const hint = /^Model: .* \(gradscope (study --model .*) trains it on from these weights with the same settings and a fresh sgd, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same (?:rows|digits)\)$/.exec(trainOutput(run.stdout).after);
     expect(hint, run.stdout).not.toBeNull();
     const study = await runCliInProcess([...hint![1].split(' '), '--epochs', '1']);
     expect(study.code, study.stderr).toBe(0);
-    expect(study.stdout.split('\n')[0]).toBe(header);
+    expect(flat(study.stdout).slice(0, header.length + 1)).toBe(`${header} `);
     expect(study.stdout).toContain(`\n${curve}\n`);
   });
 
@@ -118,7 +132,7 @@ describe('gradscope train', () => {
     const out = at('adam.json');
     const run = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--epochs', '1', '--optimizer', 'adam', '--learning-rate', '0.01', '--no-shuffle', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    const hint = /^Model: .* \(gradscope (study --model .*) trains it on from these weights with the same settings and a fresh adam, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same rows\)$/m.exec(run.stdout)![1];
+    const hint = /^Model: .* \(gradscope (study --model .*) trains it on from these weights with the same settings and a fresh adam, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same rows\)$/.exec(trainOutput(run.stdout).after)![1];
     expect(hint).toBe(`study --model ${out} --data ${dataPath} --no-shuffle --learning-rate 0.01 --optimizer adam`);
     const study = await runCliInProcess([...hint.split(' '), '--epochs', '1']);
     expect(study.code, study.stderr).toBe(0);
@@ -130,11 +144,11 @@ describe('gradscope train', () => {
     const out = at('momentum.json');
     const run = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--epochs', '1', '--optimizer', 'sgd-momentum', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    const hint = /^Model: .* \(gradscope (study --model .*) trains it on from these weights with the same settings and a fresh sgd-momentum, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same rows\)$/m.exec(run.stdout);
+    const hint = /^Model: .* \(gradscope (study --model .*) trains it on from these weights with the same settings and a fresh sgd-momentum, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same rows\)$/.exec(trainOutput(run.stdout).after);
     expect(hint, run.stdout).not.toBeNull();
     const study = await runCliInProcess([...hint![1].split(' '), '--epochs', '1']);
     expect(study.code, study.stderr).toBe(0);
-    expect(study.stdout).toContain('which study --model does not resume: this run trains with a fresh sgd-momentum.');
+    expect(flat(study.stdout)).toContain('which study --model does not resume: this run trains with a fresh sgd-momentum.');
   });
 
   it("quotes a path the shell would split or change in that command, which a shell then runs as printed (it printed 'my model.json' bare)", async () => {
@@ -143,7 +157,7 @@ describe('gradscope train', () => {
     const out = at('my model.json');
     const run = await runCliInProcess(['train', '--data', odd, '--layers', '4,8,3', '--epochs', '1', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    const hint = /^Model: .* \(gradscope (study --model .*) trains it on from these weights with the same settings and a fresh sgd, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same rows\)$/m.exec(run.stdout)![1];
+    const hint = /^Model: .* \(gradscope (study --model .*) trains it on from these weights with the same settings and a fresh sgd, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same rows\)$/.exec(trainOutput(run.stdout).after)![1];
     expect(hint).toBe(`study --model '${out}' --data '${odd.replace("'", "'\\''")}'`);
     // The words a POSIX shell makes of it are the paths themselves.
     const words = execFileSync('sh', ['-c', `printf '%s\\n' ${hint}`], { encoding: 'utf8' }).trimEnd().split('\n');
@@ -156,17 +170,17 @@ describe('gradscope train', () => {
   it('makes --depth hidden layers of --width units by default', async () => {
     const run = await runCliInProcess(['train', '--data', dataPath, '--epochs', '1']);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout.split('\n')[0]).toMatch(new RegExp(`^\\[4,${Array(TRAIN_SHAPE.depth).fill(TRAIN_SHAPE.width).join(',')},3\\] `));
+    expect(trainOutput(run.stdout).before).toMatch(new RegExp(`^\\[4,${Array(TRAIN_SHAPE.depth).fill(TRAIN_SHAPE.width).join(',')},3\\] `));
   });
 
   it('rescales an lsuv network on its first batch before training, says so, measures it there (epoch 0), and saves what train() would', async () => {
     const out = at('lsuv.json');
     const run = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--init', 'lsuv', '--epochs', '2', '--batch-size', '16', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    const lines = run.stdout.split('\n');
-    expect(lines[2]).toMatch(/^LSUV rescaled the orthonormal weights on the first 16 training rows \(the first batch, as train's lsuv\): each dense layer's output variance [\d.]+(–[\d.]+)? before, [\d.]+(–[\d.]+)? after\.$/);
-    expect(lines[4]).toMatch(/^epoch 0\/2  training loss \d\.\d+  training accuracy [\d.]+ %$/);
-    expect(lines[5]).toMatch(/^epoch 1\/2 /);
+    const { before, epochs } = trainOutput(run.stdout);
+    expect(before).toMatch(/ LSUV rescaled the orthonormal weights on the first 16 training rows \(the first batch, as train's lsuv\): each dense layer's output variance [\d.]+(–[\d.]+)? before, [\d.]+(–[\d.]+)? after\. Each epoch: /);
+    expect(epochs[0]).toMatch(/^epoch 0\/2  training loss \d\.\d+  training accuracy [\d.]+ %$/);
+    expect(epochs[1]).toMatch(/^epoch 1\/2 /);
     // The model saved is the one train(x, y, { lsuv: true }) makes from the same network.
     const api = await createNetwork({ sizes: [4, 8, 3], init: 'lsuv' });
     api.train(inputs, targets, { epochs: 2, batchSize: 16, lsuv: true });
@@ -195,7 +209,7 @@ describe('gradscope train', () => {
     const shown = (measured: number[]) => `per-layer rates [${measured.map((rate) => Number(rate.toPrecision(3))).join(', ')}]`;
     // The test tells the two apart: LSUV changes the rates.
     expect(shown(rates)).not.toBe(shown(orthonormal));
-    expect(run.stdout.split('\n')[1]).toContain(`layer-rates, momentum 0.9, ${shown(rates)} (one per weight layer, hidden layer 1 first and the output layer last: the last hidden layer's ‖∂C/∂W‖ ÷ each hidden layer's, the output layer's 1; measured on the 40 training rows before training)`);
+    expect(trainOutput(run.stdout).before).toContain(`layer-rates, momentum 0.9, ${shown(rates)} (one per weight layer, hidden layer 1 first and the output layer last: the last hidden layer's ‖∂C/∂W‖ ÷ each hidden layer's, the output layer's 1; measured on the 40 training rows before training)`);
     api.train(inputs, targets, { epochs: 2, batchSize: 16, optimizer: { name: 'sgd', momentum: 0.9, layerRates: rates } });
     const saved = await loadModel(out);
     // With the record of the rows that trained it, which --out writes and the loaded network carries (net.trainedOn).
@@ -209,15 +223,15 @@ describe('gradscope train', () => {
     const run = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--activation', 'tanh', '--seed', '3', '--optimizer', 'adam', '--epochs', '0', '--out', out]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const lines = run.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe('[4,8,3] tanh, softmax, loss cross-entropy; 0 epochs: not trained, measured on its 40 rows as made.');
-    expect(lines[1]).toMatch(/^epoch 0\/0  training loss \d\.\d+  training accuracy [\d.]+ %$/);
-    expect(lines[2]).toBe(`Model: ${out} (gradscope study --model ${out} --data ${dataPath} --optimizer adam trains it on from these weights with the same settings, tracing and diagnosing it, on the same rows)`);
-    expect(lines).toHaveLength(3);
+    const { before, epochs, after } = trainOutput(run.stdout);
+    expect(before).toBe('[4,8,3] tanh, softmax, loss cross-entropy; 0 epochs: not trained, measured on its 40 rows as made.');
+    expect(epochs).toHaveLength(1);
+    expect(epochs[0]).toMatch(/^epoch 0\/0  training loss \d\.\d+  training accuracy [\d.]+ %$/);
+    expect(after).toBe(`Model: ${out} (gradscope study --model ${out} --data ${dataPath} --optimizer adam trains it on from these weights with the same settings, tracing and diagnosing it, on the same rows)`);
     const made = await createNetwork({ sizes: [4, 8, 3], activation: 'tanh', seed: 3 });
     const saved = await loadModel(out);
     expect(saved.toJSON()).toEqual(made.toJSON());
-    expect(saved.evaluate(inputs, targets).loss.toPrecision(4)).toBe(/training loss (\d\.\d+)/.exec(lines[1])![1]);
+    expect(saved.evaluate(inputs, targets).loss.toPrecision(4)).toBe(/training loss (\d\.\d+)/.exec(epochs[0])![1]);
     expect((await readCheckpoint(out)).optimizer).toBeUndefined();
     saved.dispose();
     made.dispose();
@@ -241,7 +255,7 @@ describe('gradscope train', () => {
     expectOneLine(await runCliInProcess(['train', '--data', one, '--epochs', '1', '--loss', 'cross-entropy']), 2, refusal(one));
     const binary = await runCliInProcess(['train', '--data', one, '--epochs', '1', '--output', 'sigmoid', '--loss', 'binary-cross-entropy']);
     expect(binary.code, binary.stderr).toBe(0);
-    expect(binary.stdout.split('\n')[0]).toMatch(/^\[4,64,64,1\] sigmoid, sigmoid, sigmoid, loss binary-cross-entropy; /);
+    expect(trainOutput(binary.stdout).before).toMatch(/^\[4,64,64,1\] sigmoid, sigmoid, sigmoid, loss binary-cross-entropy; /);
   });
 
   // A file with one target column and a broken input was told to change --output first, and only then that its
@@ -266,25 +280,27 @@ describe('gradscope train', () => {
   it('says the batch it trains in: --batch-size capped at the rows, and that it was', async () => {
     const capped = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--epochs', '1', '--batch-size', '64']);
     expect(capped.code, capped.stderr).toBe(0);
-    expect(capped.stdout.split('\n')[1]).toBe("sgd, learning rate 0.1 (sgd's default), batches of 40 (--batch-size 64 capped at the 40 rows), seed 1.");
+    // The sentence after the run's, read across its lines (prose wraps at READING_WIDTH, in a file too).
+    const settings = (stdout: string) => trainOutput(stdout).before.split(' epoch. ')[1].split(' Each epoch: ')[0];
+    expect(settings(capped.stdout)).toBe("sgd, learning rate 0.1 (sgd's default), batches of 40 (--batch-size 64 capped at the 40 rows), seed 1.");
     const fits = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--epochs', '1', '--batch-size', '40']);
-    expect(fits.stdout.split('\n')[1]).toBe("sgd, learning rate 0.1 (sgd's default), batches of 40, seed 1.");
+    expect(settings(fits.stdout)).toBe("sgd, learning rate 0.1 (sgd's default), batches of 40, seed 1.");
     // One row is one row (it said 'capped at the 1 rows').
     const single = at('single-row.json');
     writeFileSync(single, JSON.stringify({ inputs: [inputs[0]], targets: [targets[0]] }));
     const one = await runCliInProcess(['train', '--data', single, '--layers', '4,8,3', '--epochs', '1']);
     expect(one.code, one.stderr).toBe(0);
-    expect(one.stdout.split('\n')[1]).toBe("sgd, learning rate 0.1 (sgd's default), batches of 1 (--batch-size 32 capped at the 1 row), seed 1.");
+    expect(settings(one.stdout)).toBe("sgd, learning rate 0.1 (sgd's default), batches of 1 (--batch-size 32 capped at the 1 row), seed 1.");
   });
 
   it("--on-non-finite skip: each epoch line says how many batches it left out, and so does a DIVERGED ending, counting epochs as the lines do", async () => {
     // The new user's run (2026-12-01): a relu net at --learning-rate 1e4 runs away in its first epoch, leaves out 15 of its 16 batches, and every batch of the second.
     const run = await runCliInProcess(['train', '--depth', '3', '--width', '16', '--activation', 'relu', '--epochs', '2', '--train', '500', '--test', '100', '--learning-rate', '1e4', '--on-non-finite', 'skip']);
     expect(run.code).toBe(1);
-    const lines = run.stdout.trimEnd().split('\n');
-    expect(lines[3]).toMatch(/^epoch 0\/2  test loss /);
-    expect(lines[4]).toMatch(/^epoch 1\/2  batch loss \S+ \(1 batch applied, 15 skipped\)  test loss \S+  test accuracy [\d.]+ %$/);
-    expect(lines).toHaveLength(5);
+    const { epochs, after } = trainOutput(run.stdout);
+    expect(epochs[0]).toMatch(/^epoch 0\/2  test loss /);
+    expect(epochs[1]).toMatch(/^epoch 1\/2  batch loss \S+ \(1 batch applied, 15 skipped\)  test loss \S+  test accuracy [\d.]+ %$/);
+    expect([epochs.length, after]).toEqual([2, '']);
     expect(run.stderr).toMatch(
       /^gradscope: DIVERGED: epoch 2: every batch had a non-finite or runaway loss, gradient or step; nothing was applied in this epoch, and nothing is put back: the network is as epoch 1 left it; --on-non-finite skip left out 31 batches in this call, the 16 of this epoch and 15 before it \(the last: /,
     );
@@ -295,14 +311,13 @@ describe('gradscope train', () => {
     const out = at('worse.json');
     const run = await runCliInProcess(['train', '--layers', '784,16,10', '--activation', 'relu', '--train', '500', '--test', '100', '--epochs', '3', '--learning-rate', '100', '--on-non-finite', 'halve', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    const lines = run.stdout.trimEnd().split('\n');
-    const [start, end] = [lines[3], lines[6]].map((line) => Number(/test loss (\S+)/.exec(line)![1]));
+    const { epochs, after } = trainOutput(run.stdout);
+    const [start, end] = [epochs[0], epochs[3]].map((line) => Number(/test loss (\S+)/.exec(line)![1]));
     expect(end).toBeGreaterThan(start);
-    expect(lines[7]).toBe('--on-non-finite halve halved the learning rate once, to 50.');
-    expect(lines[8]).toMatch(
-      /^Warning: the trained network is worse than the initial weights on the test digits \(test loss \S+ → \S+, test accuracy [\d.]+ % → [\d.]+ %\); halving kept the steps finite, not the network better than its start; --out saves it as asked; the likely cause is a learning rate too large: try a --learning-rate below 50\.$/,
+    // After the epochs, each read across its lines: what halving did, the warning, the model saved.
+    expect(after).toMatch(
+      /^--on-non-finite halve halved the learning rate once, to 50\. Warning: the trained network is worse than the initial weights on the test digits \(test loss \S+ → \S+, test accuracy [\d.]+ % → [\d.]+ %\); halving kept the steps finite, not the network better than its start; --out saves it as asked; the likely cause is a learning rate too large: try a --learning-rate below 50\. Model: /,
     );
-    expect(lines[9]).toMatch(/^Model: /);
     expect(existsSync(out)).toBe(true);
     // A run that ends better says nothing of the kind.
     const better = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--epochs', '3', '--learning-rate', '0.5']);
@@ -316,7 +331,7 @@ describe('gradscope train', () => {
     writeFileSync(flat, JSON.stringify({ inputs: Array.from({ length: 8 }, () => [0, 0]), targets: Array.from({ length: 8 }, (_, i) => (i % 2 ? [0, 1] : [1, 0])) }));
     const run = await runCliInProcess(['train', '--data', flat, '--layers', '2,4,2', '--output', 'sigmoid', '--loss', 'mse', '--init', 'normal:0.001', '--batch-size', '1', '--epochs', '2', '--learning-rate', '3']);
     expect(run.code, run.stderr).toBe(0);
-    const warning = run.stdout.trimEnd().split('\n').at(-1)!;
+    const warning = trainOutput(run.stdout).after;
     expect(warning).toMatch(/^Warning: the trained network learnt nothing on the training rows \(training loss \S+ → \S+, training accuracy 50\.0 % → 50\.0 %\); at chance before and after, no better than a guess among 2 classes \(50 % right\), within 5 points either way; /);
     expect(warning).not.toMatch(/learning rate too large/);
   });

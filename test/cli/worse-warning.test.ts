@@ -14,6 +14,7 @@ import { diagnose } from '../../src/flow/diagnose.js';
 import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
 import { Trace, type TraceJSON } from '../../src/flow/trace.js';
 import { runCliInProcess } from '../util/cli.js';
+import { flat } from '../util/printed-text.js';
 import { NOISE_WINDOW_MIN, RUN_FIFTHS, STILL_FALLING } from '../../src/flow/training-progress.js';
 import { COMMAND_EPOCHS } from '../../src/command-epochs.js';
 import { percentText } from '../../src/percent-text.js';
@@ -253,7 +254,8 @@ describe('worseWarning', () => {
     const studied = await runCliInProcess(['study', '--model', model, '--data', data, '--batch-size', '1', '--optimizer', 'adam', '--learning-rate', '0.5', '--epochs', '1']);
     expect(studied.code, studied.stderr).toBe(0);
     const curveStart = /^0 +(\S+) +\S+ %$/m.exec(studied.stdout)![1];
-    const warned = /^Warning: .*\(training loss (\S+) → (\S+), /m.exec(studied.stdout)!;
+    // (Prose wraps at READING_WIDTH, in a file too: the warning is read across its lines.)
+    const warned = / Warning: .*?\(training loss (\S+) → (\S+), /.exec(flat(studied.stdout))!;
     const curveEnd = /^1 +(\S+) +\S+ %$/m.exec(studied.stdout)![1];
     expect(Number(trainedLoss)).toBeLessThan(0.01);
     expect([curveStart, warned[1], warned[2]]).toEqual([trainedLoss, trainedLoss, curveEnd]);
@@ -267,7 +269,8 @@ describe('worseWarning', () => {
     expect(trained.stdout).not.toContain('Warning');
     const studied = await runCliInProcess(['study', '--model', model, '--epochs', '1']);
     expect(studied.code, studied.stderr).toBe(0);
-    const warning = studied.stdout.split('\n').find((line) => line.startsWith('Warning'));
+    // The warning, read across its lines (prose wraps at READING_WIDTH, in a file too): it ends before the first table's caption.
+    const warning = /(?:^| )(Warning: .*?) Loss and accuracy /.exec(flat(studied.stdout))?.[1];
     expect(warning).toMatch(/^Warning: the trained network learnt nothing on the test digits \(test loss 2\.305 → 2\.311, test accuracy 10\.5 % → 9\.9 %\); at chance before and after, no better than a guess among 10 classes \(10 % right\), within 5 points either way; .*; the run's diagnosis says what holds it\.$/);
     expect(studied.stdout).toContain('Diagnosis: VANISHING');
   }, 120_000);
@@ -277,7 +280,8 @@ describe('worseWarning', () => {
   it('opens a plateau with what the numbers say, never "worse", and without --out says what to add', async () => {
     const trained = await runCliInProcess(['train', '--epochs', '1', '--train', '1000', '--test', '200']);
     expect(trained.code, trained.stderr).toBe(0);
-    const warning = trained.stdout.split('\n').find((line) => line.startsWith('Warning'));
+    // The warning is train's last line, read across its lines (prose wraps at READING_WIDTH, in a file too).
+    const warning = /(?:^| )(Warning: .*) $/.exec(flat(trained.stdout))?.[1];
     expect(warning).toMatch(/^Warning: the trained network learnt nothing on the test digits \(test loss 2\.317 → 2\.329, test accuracy 11\.0 % → 12\.5 %\); .*its loss up only 0\.5 % \(under the 5\.0 % that counts as a rise\)/);
     expect(warning).not.toContain('worse');
     expect(warning).toMatch(/; add --out model\.json to this command, then gradscope study --model model\.json --train 1000 --test 200, which traces its gradients as it trains on, says what holds it\.$/);

@@ -34,8 +34,7 @@ describe('docs/cli.md states the numbers the commands work by', () => {
   it('the over-time table, the training rows checked, the reading width and the --seconds bound', () => {
     expect(said(/at up to (\d+) \(`OVER_TIME_STEPS`\) of the full batches' traced steps/)).toEqual([String(OVER_TIME_STEPS)]);
     expect(said(/also on as many training digits, at most (\d+), at the same weights/)).toEqual([String(TRAINING_CHECK_MAX_ROWS)]);
-    expect(said(/fit their tables and prose to (\d+) columns \(`READING_WIDTH`\)/)).toEqual([String(READING_WIDTH)]);
-    expect(said(/narrower than its (\d+) columns\)/)).toEqual([String(READING_WIDTH)]);
+    expect(said(/fits its tables and prose to (\d+) columns \(`READING_WIDTH`\)/)).toEqual([String(READING_WIDTH)]);
     expect(pageProse(PAGE)).toContain(`e.g. at most ${SECONDS_BOUND.max} seconds, ${SECONDS_BOUND.why.split(';')[0]})`);
   });
 });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../util/cli.js';
+import { flat } from '../util/printed-text.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
 const CLI_DOC = readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
@@ -32,12 +33,13 @@ describe("README's train → study --model hand-off", () => {
     const model = join(folder, 'model.json');
     const train = await runCliInProcess(['train', '--data', data, '--layers', '3,8,2', '--optimizer', 'adam', '--learning-rate', '0.01', '--batch-size', '8', '--epochs', '2', '--out', model]);
     expect(train.code, train.stderr).toBe(0);
-    const printed = /\(gradscope (study --model .*?) trains it on/.exec(train.stdout)?.[1];
+    // (Read across its lines: train's prose wraps at READING_WIDTH, in a file too.)
+    const printed = /\(gradscope (study --model .*?) trains it on/.exec(flat(train.stdout))?.[1];
     expect(printed, train.stdout).toBe(`study --model ${model} --data ${data} --batch-size 8 --learning-rate 0.01 --optimizer adam`);
     const study = await runCliInProcess(printed!.split(' '));
     expect(study.code, study.stderr).toBe(0);
     // 2 epochs of 3 batches: adam's 6 steps, saved with the model and not resumed; the study's own 10 epochs.
-    expect(study.stdout).toContain(`${model} holds adam's optimiser state (6 steps), which study --model does not resume: this run trains with a fresh adam.`);
+    expect(flat(study.stdout)).toContain(`${model} holds adam's optimiser state (6 steps), which study --model does not resume: this run trains with a fresh adam.`);
     expect(study.stdout).toMatch(/^\S+ on 24 rows, 10 epochs,/m);
   });
 });

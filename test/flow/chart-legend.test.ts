@@ -6,7 +6,7 @@ import { legendLines, lineChart } from '../../src/flow/svg.js';
 import { keyOf, legendOf } from '../util/chart-key.js';
 
 describe('line chart legend', () => {
-  it('keeps a short name on one line and wraps a long one between words, every line within 22 characters', () => {
+  it('keeps a short name on one line and wraps a long one between words, every line within 22 columns', () => {
     expect(legendLines('hidden 5 (saturated)')).toEqual(['hidden 5 (saturated)']);
     const lines = legendLines('plain-sigmoid, 5 layers, lr 0.1');
     expect(lines.length).toBe(2);
@@ -19,15 +19,23 @@ describe('line chart legend', () => {
     expect(line).toBe(`${'a'.repeat(21)}…`);
   });
 
-  it('counts and cuts a word by code point: an emoji at the cut is kept whole, and a word of 22 emoji fits its line', () => {
-    expect(legendLines('😀'.repeat(30))).toEqual([`${'😀'.repeat(21)}…`]);
-    expect(legendLines('😀'.repeat(22))).toEqual(['😀'.repeat(22)]);
+  // One rule with the terminal's (displayWidth): by code point, a line of 22 CJK names or emoji ran twice the key's width,
+  // and a name whose accents are written as combining marks was cut at half its room.
+  it('measures and cuts a word in columns: an emoji or a CJK character two, kept whole at the cut; a combining mark none', () => {
+    expect(legendLines('😀'.repeat(30))).toEqual([`${'😀'.repeat(10)}…`]);
+    expect(legendLines('😀'.repeat(11))).toEqual(['😀'.repeat(11)]);
+    expect(legendLines('層'.repeat(12))).toEqual([`${'層'.repeat(10)}…`]);
+    expect(legendLines('e\u0301'.repeat(22))).toEqual(['e\u0301'.repeat(22)]);
+    // An astral letter (two UTF-16 units) is one column, as a letter is.
+    expect(legendLines('𝑥'.repeat(22))).toEqual(['𝑥'.repeat(22)]);
   });
 
-  it('fits words to a line by code point: two words of 10 emoji share one line of 21, as two of 10 letters do', () => {
-    expect(legendLines(`${'😀'.repeat(10)} ${'😀'.repeat(10)}`)).toEqual([`${'😀'.repeat(10)} ${'😀'.repeat(10)}`]);
+  it('fits words to a line in columns: two words of 5 emoji share one line of 21, as two of 10 letters do; two of 6 do not', () => {
+    expect(legendLines(`${'😀'.repeat(5)} ${'😀'.repeat(5)}`)).toEqual([`${'😀'.repeat(5)} ${'😀'.repeat(5)}`]);
     expect(legendLines(`${'a'.repeat(10)} ${'a'.repeat(10)}`)).toEqual([`${'a'.repeat(10)} ${'a'.repeat(10)}`]);
-    expect(legendLines(`${'😀'.repeat(11)} ${'😀'.repeat(11)}`)).toEqual(['😀'.repeat(11), '😀'.repeat(11)]);
+    expect(legendLines(`${'😀'.repeat(6)} ${'😀'.repeat(6)}`)).toEqual(['😀'.repeat(6), '😀'.repeat(6)]);
+    expect(legendLines(`${'層'.repeat(6)} ${'層'.repeat(6)}`)).toEqual(['層'.repeat(6), '層'.repeat(6)]);
+    expect(legendLines(`${'cafe\u0301'.repeat(2)} ${'cafe\u0301'.repeat(2)}`)).toEqual([`${'cafe\u0301'.repeat(2)} ${'cafe\u0301'.repeat(2)}`]);
   });
 
   it('draws each wrapped line, keeps the whole name as the title, and moves the next entry down; a name that fits is written as before', () => {

@@ -17,6 +17,7 @@ import { checkLayerSpecs } from '../../src/layers/spec.js';
 import { randomBlockModel } from '../util/block-model.js';
 import { runCliInProcess } from '../util/cli.js';
 import { expectError } from '../util/expect-error.js';
+import { flat } from '../util/printed-text.js';
 
 /** The module of a PyTorch user: BatchNorm1d right after a Linear (no Identity), ReLU in place, a ReZero block, Softmax over dim 1. */
 const USER_MODULE =
@@ -126,7 +127,7 @@ describe('reading a PyTorch state_dict of a block network by its module expressi
     writeFileSync(join(folder, 'torch.safetensors'), userStateDict().bytes);
     const { code, stdout, stderr } = await runCliInProcess(['convert', join(folder, 'torch.safetensors'), join(folder, 'model.json'), '--pytorch', USER_MODULE, '--loss', 'cross-entropy']);
     expect([code, stderr]).toEqual([0, '']);
-    expect(stdout).toContain('3 inputs → dense 4 linear → batch-norm → activation relu → residual rezero [dense 4 tanh → layer-norm] → dense 2 softmax, loss cross-entropy');
+    expect(flat(stdout)).toContain('3 inputs → dense 4 linear → batch-norm → activation relu → residual rezero [dense 4 tanh → layer-norm] → dense 2 softmax, loss cross-entropy');
     expect(await readModelFile(join(folder, 'model.json'))).toEqual(blockModelFromSafetensors(userStateDict().bytes, { pytorch: USER_MODULE, loss: 'cross-entropy' }));
   });
 });

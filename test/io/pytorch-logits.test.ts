@@ -15,6 +15,7 @@ import { encodeSafetensors, type TensorToWrite } from '../../src/io/safetensors-
 import { modelFromJSON, type ModelData } from '../../src/network/model-file.js';
 import { runCliInProcess } from '../util/cli.js';
 import { expectError } from '../util/expect-error.js';
+import { flat } from '../util/printed-text.js';
 
 const LOGITS = 'nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))';
 const SHAPES: [string, number[]][] = [['0.weight', [8, 4]], ['0.bias', [8]], ['2.weight', [3, 8]], ['2.bias', [3]]];
@@ -101,7 +102,9 @@ describe('gradscope convert of a plain state_dict', () => {
     const run = await runCliInProcess(['convert', prefixed, join(dir, 'out.json'), '--loss', 'cross-entropy', '--pytorch', LOGITS]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/→ .*out\.json \(gradscope\): 4 inputs → dense 8 relu → dense 3 softmax, loss cross-entropy\n {2}loss cross-entropy from the loss option\n {2}the module ends in logits .*\n {2}dropped the module prefix "net\."/);
+    // Each note on lines of its own under the model's, indented (wrapped at READING_WIDTH): read across the lines.
+    expect(run.stdout.split('\n').filter((line) => line.startsWith('  ')).length).toBeGreaterThanOrEqual(3);
+    expect(flat(run.stdout)).toMatch(/→ .*out\.json \(gradscope\): 4 inputs → dense 8 relu → dense 3 softmax, loss cross-entropy loss cross-entropy from the loss option the module ends in logits .* dropped the module prefix "net\."/);
   });
 
   it('without metadata, the error names the flags still missing', async () => {
@@ -270,7 +273,7 @@ describe('gradscope convert of a plain state_dict', () => {
     expect(existsSync(converted)).toBe(false);
     const ran = await runCliInProcess(filled(byModule, expression));
     expect(ran.code, ran.stderr).toBe(0);
-    expect(ran.stdout).toContain('4 inputs → dense 4 tanh → residual none [dense 4 tanh] → activation softmax, loss cross-entropy');
+    expect(flat(ran.stdout)).toContain('4 inputs → dense 4 tanh → residual none [dense 4 tanh] → activation softmax, loss cross-entropy');
     const studied = await runCliInProcess(['gradients', '--model', converted, '--data', squareRows]);
     expect(studied.code, studied.stderr).toBe(0);
   });

@@ -24,6 +24,7 @@ import type { TrainedOn } from '../../src/trained-on.js';
 import { expectError } from '../util/expect-error.js';
 import { onnxMetadata, safetensorsHeader, withSafetensorsMetadata } from '../util/file-metadata.js';
 import { runCliInProcess } from '../util/cli.js';
+import { flat } from '../util/printed-text.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-trained-on-'));
 const RECORD: TrainedOn = { data: 'mnist', rows: 600 };
@@ -74,7 +75,8 @@ describe('the rows that trained a model, in every foreign format', () => {
       const out = join(folder, `${name}.safetensors`);
       const converted = await runCliInProcess(['convert', path, out]);
       expect(converted.code, converted.stderr).toBe(0);
-      expect(converted.stdout).toContain(`  ${path} is a checkpoint: ${out}, a safetensors file, holds only the model and the record of the rows that trained it; ${path} alone keeps the step (0) and the RNG state, which a run resumes from\n`);
+      // The note: the indented lines under the model's (wrapped at READING_WIDTH), read across them.
+      expect(flat(converted.stdout.split('\n').filter((line) => line.startsWith('  ')).join('\n'))).toBe(` ${path} is a checkpoint: ${out}, a safetensors file, holds only the model and the record of the rows that trained it; ${path} alone keeps the step (0) and the RNG state, which a run resumes from`);
       expect(JSON.parse(safetensorsHeader(readFileSync(out)).__metadata__.trainedOn)).toEqual(RECORD);
     }
     const onnx = join(folder, 'ck.onnx');

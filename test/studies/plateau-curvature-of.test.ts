@@ -8,7 +8,8 @@ import { DEPTH_NETWORK_OPTIONS, firstRows, nielsenTraining } from '../../src/stu
 import { measurePoint, PLATEAU_SIZES, runPlateauStudy } from '../../src/studies/plateau.js';
 import { plateauTableKey } from '../../src/studies/plateau-table.js';
 import { plateauSummary } from '../../src/cli/commands/study-plateau.js';
-import { plateauReportSection } from '../../src/studies/plateau-report.js';
+import { plateauReportSection, plateauRunSentence } from '../../src/studies/plateau-report.js';
+import { READING_WIDTH, wrap } from '../../src/cli/prose.js';
 import { runCliInProcess } from '../util/cli.js';
 
 const SMALL = { epochs: 3, points: 2, rows: 30, maxSteps: 20, k: 1 } as const;
@@ -46,6 +47,8 @@ describe("study plateau's curvatureOf", () => {
     expect(plateauSummary(loss)).toMatch(/confirmed by loss values, a step t along ±v lowers the loss on both sides/);
     expect(plateauSummary(objective)).toMatch(/confirmed by objective values, a step t along ±v lowers the objective on both sides/);
     expect(plateauReportSection(loss).text).toMatch(/The Hessian of the cross-entropy alone \(the L2 term left out\) by Lanczos/);
+    // The report's section opens with the sentence the terminal prints (plateauRunSentence).
+    expect(plateauReportSection(loss).text?.startsWith(`${plateauRunSentence(loss)} The Hessian of `)).toBe(true);
     expect(loss.diagnosis!.summary).not.toMatch(/the objective/);
     expect(objective.diagnosis!.summary).toMatch(/Curvature where the run ended: .*the objective/);
   });
@@ -64,5 +67,11 @@ describe("study plateau's curvatureOf", () => {
     const said = stdout.replace(/\s+/g, ' ');
     expect(said).toMatch(/Curvature of the cross-entropy C alone \(the L2 term left out\);/);
     expect(said).toMatch(/ ‖∇f‖ = ‖∇C‖: every column measures f = C/);
+    // Its opening is one paragraph wrapped at its words (three print calls broke its first sentence after 'digits,'), and
+    // that sentence is the report's too (plateauRunSentence: the report said 'network' and not which digits).
+    const run = { sizes: PLATEAU_SIZES, rows: 1000, learningRate: 0.1, lambda: 5, epochs: 0 };
+    const opening = `${plateauRunSentence(run)} Curvature of the cross-entropy C alone (the L2 term left out); v = the eigenvector of λ_min, oriented downhill; t = step length along ±v.`;
+    expect(stdout.startsWith(`${wrap(opening, READING_WIDTH, '')}\n\n`), stdout).toBe(true);
+    expect(plateauRunSentence(run)).toBe("Nielsen's [784,30,30,30,30,10] sigmoid net, his init and cost; full-batch gradient descent on the first 1,000 digits, η = 0.1, L2 λ = 5 on the weights, 0 epochs.");
   });
 });

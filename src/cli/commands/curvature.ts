@@ -9,7 +9,7 @@ import { BACKEND_FLAG, booleanFlag, checkAsUsage, choiceFlag, command, COUNT, JS
 import { checkRowsFitModel, MEASURED_ROWS_FLAGS, measuredRows } from '../training-rows.js';
 import { counted, grouped } from '../../counted.js';
 import { ProgressBar } from '../progress.js';
-import { print } from '../terminal.js';
+import { print, printErr } from '../terminal.js';
 import { STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { formatTable } from '../table.js';
 import { sci } from '../../sci-text.js';
@@ -30,7 +30,6 @@ export const curvatureCommand = command({
   ],
   example: 'curvature --model model.json --train 1000 --k 3',
   notes: [costNote()],
-  readingWidth: true,
   async run(args, terminal) {
     const modelPath = stringFlag(args, 'model', true);
     const backend = choiceFlag<'wasm' | 'ref'>(args, 'backend')!;
@@ -49,7 +48,7 @@ export const curvatureCommand = command({
       let bar: ProgressBar | undefined;
       const onProgress = (p: CurvatureProgress) => {
         if (bar === undefined) {
-          terminal.err(`curvature: at most ${counted(p.total, 'product')} (H·v or G·v), each a pass over ${rows.source} (see --help: Cost)\n`);
+          printErr(terminal, `curvature: at most ${counted(p.total, 'product')} (H·v or G·v), each a pass over ${rows.source} (see --help: Cost)`);
           // The bar shows the share of the time (p.fraction: products and steps priced at this run's measured costs), not of the products.
           bar = new ProgressBar(terminal, 'curvature', 1);
         }

@@ -52,7 +52,6 @@ export const mainJobCommand = command({
     { name: 'html', value: 'FILE', default: MAIN_JOB_REPORT, about: 'the HTML report of studies (a), (b) and (c)' },
   ],
   example: '--seeds 5 --epochs 100',
-  readingWidth: true,
   async run(args, terminal) {
     const started = performance.now();
     const seeds = numberFlag(args, 'seeds');

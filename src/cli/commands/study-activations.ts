@@ -119,7 +119,6 @@ export const studyActivationsCommand = command({
   ],
   notes: [GLOROT_BENGIO_DIFFERENCES],
   example: 'study activations --width 64 --epochs 1 --html activations.html',
-  readingWidth: true,
   async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const width = widthFlag(args, 'width', activationSizes);

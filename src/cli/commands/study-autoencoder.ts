@@ -63,7 +63,6 @@ export const studyAutoencoderCommand = command({
   ],
   notes: [MARTENS_DIFFERENCES],
   example: 'study autoencoder --seconds 10 --optimizers hessian-free,adam',
-  readingWidth: true,
   async run(args, terminal) {
     const lossName = choiceFlag<keyof typeof LOSS_FLAG>(args, 'loss')!;
     const loss = LOSS_FLAG[lossName];

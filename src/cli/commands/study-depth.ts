@@ -177,7 +177,6 @@ export const studyDepthCommand = command({
     HTML_FLAG,
   ],
   example: 'study depth --seeds 5 --epochs 100 --html depth.html',
-  readingWidth: true,
   async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const seeds = numberFlag(args, 'seeds');

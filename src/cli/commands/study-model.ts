@@ -40,7 +40,7 @@ import { traceAtInitialWeights } from '../initial-trace.js';
 import { counted, grouped } from '../../counted.js';
 import { lossText } from '../../loss-text.js';
 import { formatTable } from '../table.js';
-import { print } from '../terminal.js';
+import { print, printErr } from '../terminal.js';
 import { sizesText } from '../../layer-runs.js';
 import { layerSpecsText } from '../../layers/spec-text.js';
 import { overfittingOf, rateOffered, worseWarning } from '../worse-warning.js';
@@ -223,7 +223,7 @@ export const studyModelCommand = command({
       const { trained, diverged } = atInit ? {} : tracedUpToDivergence(train, net);
       bar?.done();
       // Said first, as main() would say it: what follows is of the steps before it.
-      if (diverged) terminal.err(errorLine(diverged, studyModelCommand, terminal.invokedAs));
+      if (diverged) printErr(terminal, errorLine(diverged, studyModelCommand, terminal.invokedAs));
       // From the epochs train() returns, not from onEpoch: 'halve' runs an epoch again (onEpoch called again for it), and
       // the result keeps one entry per epoch, its last run's. A DIVERGED returns none: the epochs onEpoch reported, kept the same way.
       const epochsRun = trained?.epochs ?? reported;

@@ -3,10 +3,9 @@
  * Saddle or minimum: the curvature of Nielsen's 4-hidden-layer sigmoid net along his training.
  */
 import { counted, grouped } from '../../counted.js';
-import { sizesList } from '../../layer-runs.js';
 import { CURVATURE_OF, PLATEAU_DEFAULTS, PLATEAU_K_BOUND, PLATEAU_SIZES, runPlateauStudy, type CurvatureOf, type PlateauPoint, type PlateauResult } from '../../studies/plateau.js';
 import { nielsenLambdaBound, NIELSEN_TRAINING } from '../../studies/depth.js';
-import { plateauReportSection } from '../../studies/plateau-report.js';
+import { plateauReportSection, plateauRunSentence } from '../../studies/plateau-report.js';
 import { plateauTableColumns, plateauTableKey } from '../../studies/plateau-table.js';
 import { writeReport } from '../../io/report-file.js';
 import { booleanFlag, choiceFlag, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, SEED_FLAG } from '../command.js';
@@ -75,7 +74,6 @@ export const studyPlateauCommand = command({
     HTML_FLAG,
   ],
   example: 'study plateau --epochs 100 --points 3',
-  readingWidth: true,
   async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const html = await outputFileFlag(args, 'html');
@@ -96,10 +94,9 @@ export const studyPlateauCommand = command({
       terminal.out(jsonLine({ ...result, trace: undefined }));
       return;
     }
-    print(terminal, `Nielsen's ${sizesList(PLATEAU_SIZES)} sigmoid net, his init and cost; full-batch gradient descent on the first ${counted(result.rows, 'digit')},`);
+    // One paragraph, wrapped by print at its words: three print calls split its first sentence across lines at fixed places.
     const measured = result.curvatureOf === 'loss' ? 'the cross-entropy C alone (the L2 term left out)' : 'the objective C + (λ/2n)‖w‖²';
-    print(terminal, `η = ${result.learningRate}, L2 λ = ${result.lambda} on the weights, ${counted(result.epochs, 'epoch')}. Curvature of ${measured};`);
-    print(terminal, 'v = the eigenvector of λ_min, oriented downhill; t = step length along ±v.\n');
+    print(terminal, `${plateauRunSentence(result)} Curvature of ${measured}; v = the eigenvector of λ_min, oriented downhill; t = step length along ±v.`, '');
     print(terminal, plateauTable(result, terminal.columns));
     print(terminal, plateauTableKey(result));
     print(terminal, '\n' + plateauSummary(result));

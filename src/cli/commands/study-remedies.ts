@@ -7,7 +7,7 @@ import { chosenContenders, REMEDIES_CLOCK, REMEDIES_SIZES, remediesContenders, r
 import { BACKEND_FLAG, booleanFlag, checkDigitFlags, checkOptionsAsUsage, choiceFlag, command, JSON_FLAG, jsonLine, listFlag, numberFlag, POSITIVE, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
 import { formatTable, ratioColumn } from '../table.js';
 import { sci } from '../../sci-text.js';
-import { print } from '../terminal.js';
+import { print, printErr } from '../terminal.js';
 import { SECONDS_BOUND } from '../../studies/study-bounds.js';
 import { REMEDIES_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { percentText } from '../../percent-text.js';
@@ -57,7 +57,6 @@ export const studyRemediesCommand = command({
     JSON_FLAG,
   ],
   example: 'study remedies --seconds 2 --optimizers sgd,adam',
-  readingWidth: true,
   async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const seconds = numberFlag(args, 'seconds');
@@ -78,7 +77,7 @@ export const studyRemediesCommand = command({
     }
     const result = await runRemediesStudy({
       ...options,
-      onRun: (run) => terminal.err(`remedies: ${run.label} done\n`),
+      onRun: (run) => printErr(terminal, `remedies: ${run.label} done`),
     });
     if (json) {
       terminal.out(jsonLine(result));

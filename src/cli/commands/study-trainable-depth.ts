@@ -31,7 +31,7 @@ import { shortBatchProblem } from '../../studies/batch-norm-rows.js';
 import { paperNotes, paperReportSections } from '../../studies/paper-experiments-report.js';
 import { accuracyMatrix, budgetNote, deepestTable, ROWS_HEADER, rowCells, trainableDepthReportSection, infiniteRatioNote, unmeasuredDeltaNote, WALL_SECONDS_NOTE } from '../../studies/trainable-depth-report.js';
 import { BACKEND_FLAG, booleanFlag, checkDigitFlags, choiceFlag, checkOptionsAsUsage, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, listFlag, numberFlag, outputFileFlag, type ParsedArgs, SEED_FLAG, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, wholeListFlag, WIDTH } from '../command.js';
-import { print, type Terminal } from '../terminal.js';
+import { print, printErr, type Terminal } from '../terminal.js';
 import { ProgressBar } from '../progress.js';
 import { formatTable } from '../table.js';
 import { gradscopeLine } from '../invocation.js';
@@ -182,7 +182,6 @@ export const studyTrainableDepthCommand = command({
     HTML_FLAG,
   ],
   example: 'study trainable-depth --quick --html trainable-depth.html',
-  readingWidth: true,
   async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const quick = booleanFlag(args, 'quick');
@@ -223,14 +222,14 @@ export const studyTrainableDepthCommand = command({
             testRows: options.testRows,
             seed: options.seed,
             backend,
-            onNetwork: (n) => terminal.err(`${PROGRESS_LABEL}: budget sweep, ${n.remedy} at ${counted(n.depth, 'hidden layer')} (lr ${n.learningRate ?? 'default'}) done\n`),
+            onNetwork: (n) => printErr(terminal, `${PROGRESS_LABEL}: budget sweep, ${n.remedy} at ${counted(n.depth, 'hidden layer')} (lr ${n.learningRate ?? 'default'}) done`),
           })
         : null;
     const experiments =
       papers
         ? await runPaperExperiments(
             { trainRows: options.trainRows, testRows: options.testRows, seed: options.seed, backend },
-            (e) => terminal.err(`${PROGRESS_LABEL}: ${e.id} done\n`),
+            (e) => printErr(terminal, `${PROGRESS_LABEL}: ${e.id} done`),
           )
         : [];
     // With --json too: the JSON goes to stdout, the report to its file.

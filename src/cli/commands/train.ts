@@ -53,6 +53,7 @@ import { shellWord } from '../../shell-word.js';
 import { freshOptimizerText } from '../fresh-optimizer.js';
 import { BIAS_INIT_FORMS, biasInitFlag, initFormsText, LSUV, WEIGHT_INIT_FORMS, weightInitFlag } from '../init-flags.js';
 import { lossText } from '../../loss-text.js';
+import { readingRoom, wrapTokens } from '../prose.js';
 
 /** The network `gradscope train` makes without --layers: hidden layers and their units. */
 export const TRAIN_SHAPE = { depth: 2, width: 64 } as const;
@@ -106,13 +107,18 @@ export function epochLegend(checked: string, rows: number): string {
 
 /**
  * One epoch's line (epochLegend says what it holds): the mean of its batch losses (each before its step) and the loss and
- * accuracy on the checked rows after it; where --on-non-finite skip left batches out, how many (the mean is over the applied ones only).
+ * accuracy on the checked rows after it; where --on-non-finite skip left batches out, how many (the mean is over the applied
+ * ones only). Its fields two spaces apart, on one line where they fit `width` (the terminal's columns), else on more, each
+ * after the first indented under it (with skips counted in thousands and the training rows checked, a line ran to 117).
  */
-function epochLine(epoch: string, checked: string, evaluation: Evaluation, trained?: Pick<EpochInfo, 'loss' | 'batches' | 'skipped'>): string {
-  const skipped = trained?.skipped ? ` (${counted(trained.batches, 'batch')} applied, ${grouped(trained.skipped)} skipped)` : '';
-  const train = trained === undefined ? '' : `  batch loss ${lossText(trained.loss)}${skipped}`;
-  return `epoch ${epoch}${train}  ${checked} loss ${lossText(evaluation.loss)}  ${checked} accuracy ${percentText(evaluation.accuracy)}`;
+export function epochLine(epoch: string, checked: string, evaluation: Evaluation, width: number, trained?: Pick<EpochInfo, 'loss' | 'batches' | 'skipped'>): string {
+  const skipped = trained?.skipped ? ` (${counted(trained.batches, 'batch', 'batches')} applied, ${grouped(trained.skipped)} skipped)` : '';
+  const fields = [`epoch ${epoch}`, ...(trained === undefined ? [] : [`batch loss ${lossText(trained.loss)}${skipped}`]), `${checked} loss ${lossText(evaluation.loss)}`, `${checked} accuracy ${percentText(evaluation.accuracy)}`];
+  return wrapTokens(fields, width, '  ', '', FIELD_GAP);
 }
+
+/** Between an epoch line's fields: two spaces, as between a table's columns (print leaves such a line whole). */
+const FIELD_GAP = '  ';
 
 /** What LSUV did: on which rows, and the range of the dense layers' output variances before and after (`0.214–0.5`, or one value). */
 function lsuvLine(reports: LsuvLayerReport[], rows: number): string {
@@ -220,7 +226,7 @@ export const trainCommand = command({
         // train() takes at least one epoch: with none asked for, the network is measured and saved as made, without an optimiser state (it took no step).
         print(terminal, `${shape}; 0 epochs: not trained, measured on ${rows.checked === 'test' ? `the ${counted(rows.check.count, 'test digit')}` : `its ${counted(rows.check.count, 'row')}`} as made.`);
         if (lsuv) print(terminal, lsuvLine(lsuv, firstBatch));
-        print(terminal, epochLine('0/0', rows.checked, initial));
+        print(terminal, epochLine('0/0', rows.checked, initial, readingRoom(terminal.columns)));
         if (out) await saveTrained(net, out, undefined, args, rows.digits, terminal);
         return;
       }
@@ -228,7 +234,7 @@ export const trainCommand = command({
       print(terminal, trainingSettingsText(settings, built, seed, rows.train.count));
       if (lsuv) print(terminal, lsuvLine(lsuv, firstBatch));
       print(terminal, epochLegend(rows.checked, rows.check.count));
-      print(terminal, epochLine(`0/${grouped(settings.epochs)}`, rows.checked, initial));
+      print(terminal, epochLine(`0/${grouped(settings.epochs)}`, rows.checked, initial, readingRoom(terminal.columns)));
       const trained = net.train(rows.train.x, rows.train.y, {
         epochs: settings.epochs,
         batchSize: settings.batchSize,
@@ -239,7 +245,7 @@ export const trainCommand = command({
         clipNorm: settings.clipNorm,
         onNonFinite: settings.onNonFinite,
         validation: { x: rows.check.x, y: rows.check.y },
-        onEpoch: (info) => print(terminal, epochLine(`${grouped(info.epoch)}/${grouped(settings.epochs)}`, rows.checked, info.validation!, info)),
+        onEpoch: (info) => print(terminal, epochLine(`${grouped(info.epoch)}/${grouped(settings.epochs)}`, rows.checked, info.validation!, readingRoom(terminal.columns), info)),
       });
       for (const line of nonFiniteLines(trained)) print(terminal, line);
       // A run can end finite and worse than it began ('halve' keeps steps finite, not the network better): said plainly.
