@@ -8,6 +8,7 @@ import { createNetwork, type Network } from '../../src/api/network.js';
 import { RUNAWAY_LOSS_FACTOR } from '../../src/training/numeric-faults.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { expectError } from '../util/expect-error.js';
+import { quotedOn } from '../util/page-numbers.js';
 import { stateHash } from '../util/state-hash.js';
 
 /** The report's case: three rows, one per class, a [4, 8, 3] tanh network. */
@@ -37,11 +38,13 @@ describe("'halve': the runaway found at an epoch's first batch", () => {
     const small = largestParameter(net);
     let epochs = 0;
     // Two halvings allowed: each retries epoch 0 at half the rate, whose step still runs away at epoch 1's first batch.
-    await expectError(
+    const error = await expectError(
       () => net.train(rows, classes, { epochs: 5, learningRate: 1e8, onNonFinite: 'halve', maxHalvings: 2, onEpoch: () => epochs++ }),
       'DIVERGED',
       /^epoch 2, batch 1 \(step 2\): the loss 3\.771e\+6 is over 10⁶× the first batch's \(1\.087\): training is running away after 2 halvings of the learning rate \(now 2\.50e\+7\), all that maxHalvings allows; the network is back at the start of epoch 1 \(the initial weights\), the last state judged good that was kept \(its batch loss 1\.087\)$/,
     );
+    // docs/reliability.md quotes this message whole: it had kept 3.77e+6 and 1.09 after losses came to be printed to 4 digits.
+    expect(quotedOn('docs/reliability.md', /then `DIVERGED` naming the epoch start it put back \(`([^`]+)`; with `maxHalvings: 0`/)).toEqual([error.message]);
     expect(epochs, 'epoch 0 ran three times, once per learning rate').toBe(3);
     // The state judged good, put back whole: weights, biases, step, and the RNG (no step of the call is left).
     expect(stateHash(net)).toBe(before);
