@@ -61,11 +61,16 @@ describe('gradscope study autoencoder', () => {
     const { code, stdout, stderr } = await runCliInProcess(['study', 'autoencoder', '--seconds', '0.05', '--train', '40', '--test', '10', '--points', '1']);
     expect(code, stderr).toBe(0);
     const rows = stdout.split('\n');
-    // A row's cells, from each part of the table (fitted to READING_WIDTH, its settings column is a part of its own, each row named).
+    // A run's row in the runs' table, and its settings on a line of their own under the table ('name: settings').
     const row = (name: string) => rows.filter((line) => line.trimStart().startsWith(`${name} `)).join(' ');
-    expect(row('hessian-free')).toMatch(new RegExp(`Hessian-free, gradient batch 40, curvature batch ${curvatureRows(40, HESSIAN_FREE_DEFAULTS.curvatureFraction)}, `));
-    expect(row('adam')).toMatch(/Adam, batch 40, lr 0\.001, β \(0\.9, 0\.999\)/);
-    expect(row('sgd-momentum')).toMatch(/SGD, batch 40, lr 0\.01, momentum 0\.9/);
+    const settings = (name: string) => rows.filter((line) => line.startsWith(`${name}: `));
+    expect(settings('hessian-free')).toEqual([expect.stringMatching(new RegExp(`^hessian-free: Hessian-free, gradient batch 40, curvature batch ${curvatureRows(40, HESSIAN_FREE_DEFAULTS.curvatureFraction)}, `))]);
+    expect(settings('adam')).toEqual(['adam: Adam, batch 40, lr 0.001, β (0.9, 0.999)']);
+    expect(settings('sgd-momentum')).toEqual(['sgd-momentum: SGD, batch 40, lr 0.01, momentum 0.9']);
+    // They follow the table's last row: no settings column (right-aligned to the widest, a part of the table of its own at READING_WIDTH).
+    const runsHeader = rows.findIndex((line) => line.startsWith('optimizer '));
+    expect(rows[runsHeader].trim().split(/ {2,}/)).toEqual(['optimizer', 'steps', 'CPU s/step']);
+    expect(rows.slice(runsHeader + 5, runsHeader + 8).map((line) => line.split(':')[0])).toEqual(['hessian-free', 'adam', 'sgd-momentum']);
     expect(stdout).not.toMatch(/batch (1000|100)\b/);
     // Written to a file its prose wraps at READING_WIDTH: the lead lines, and the closing note (one 216-character line before).
     const lead = rows.slice(0, rows.indexOf(''));

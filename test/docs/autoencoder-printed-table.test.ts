@@ -3,7 +3,7 @@
 // change to the table's form fails here until the doc is regenerated.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AUTOENCODER_STEPS_NOTE, autoencoderCurveHeader, autoencoderCurveRows, autoencoderRunRows } from '../../src/cli/commands/study-autoencoder.js';
+import { AUTOENCODER_RUN_HEADER, AUTOENCODER_STEPS_NOTE, autoencoderCurveHeader, autoencoderCurveRows, autoencoderRunRows, autoencoderSettingsLines } from '../../src/cli/commands/study-autoencoder.js';
 import { READING_WIDTH, wrap } from '../../src/cli/prose.js';
 import { formatTable } from '../../src/cli/table.js';
 import { AUTOENCODER_OPTIMIZERS, type AutoencoderRun } from '../../src/studies/autoencoder.js';
@@ -23,7 +23,7 @@ const count = (text: string) => Number(text.replace(/,/g, ''));
 describe("docs/second-order.md's printed autoencoder study", () => {
   it('is a run of the three default optimisers', () => {
     expect(doc).toContain(INTRO);
-    expect(cells(tableLines('optimizer')[0])).toEqual(['optimizer', 'steps', 'CPU s/step', 'settings']);
+    expect(cells(tableLines('optimizer')[0])).toEqual(AUTOENCODER_RUN_HEADER);
   });
 
   it('has its prose as the command prints it: every line within READING_WIDTH, the closing note wrapped from the one the command prints', () => {
@@ -42,7 +42,8 @@ describe("docs/second-order.md's printed autoencoder study", () => {
 
   it("has the curves' table the command prints from its numbers: each optimiser's steps · train / test at every point", () => {
     const curveLines = tableLines('CPU seconds');
-    const runLines = tableLines('optimizer').slice(2);
+    // The runs' rows: the table's, before the settings lines under it ('name: settings').
+    const runLines = tableLines('optimizer').slice(2).filter((line) => !/^\S+: /.test(line));
     const names = runLines.map((line) => cells(line)[0]);
     const rows = curveLines.slice(2).map(cells);
     const runs = names.map((optimizer, k): AutoencoderRun => {
@@ -59,6 +60,6 @@ describe("docs/second-order.md's printed autoencoder study", () => {
     expect(names).toEqual(Object.keys(AUTOENCODER_OPTIMIZERS));
     const seconds = Number(rows[rows.length - 1][0]);
     expect(formatTable(autoencoderCurveHeader(runs), autoencoderCurveRows({ seconds, runs })).split('\n')).toEqual(curveLines);
-    expect(formatTable(['optimizer', 'steps', 'CPU s/step', 'settings'], autoencoderRunRows(runs)).split('\n')).toEqual(tableLines('optimizer'));
+    expect([...formatTable(AUTOENCODER_RUN_HEADER, autoencoderRunRows(runs)).split('\n'), ...autoencoderSettingsLines(runs)]).toEqual(tableLines('optimizer'));
   });
 });

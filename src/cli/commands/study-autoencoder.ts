@@ -35,9 +35,20 @@ export function autoencoderCurveHeader(runs: readonly AutoencoderRun[]): string[
   return ['CPU seconds', ...runs.map((r) => `${r.optimizer} steps · train / test`)];
 }
 
-/** The runs' table rows: optimizer, steps (grouped, as every count the training did: '1,082'), CPU s/step, settings. */
+/** The runs' table header (autoencoderRunRows fills it). */
+export const AUTOENCODER_RUN_HEADER = ['optimizer', 'steps', 'CPU s/step'];
+
+/** The runs' table rows: optimizer, steps (grouped, as every count the training did: '1,082'), CPU s/step. */
 export function autoencoderRunRows(runs: readonly AutoencoderRun[]): string[][] {
-  return runs.map((r) => [r.optimizer, grouped(r.curve[r.curve.length - 1].steps), r.secondsPerStep.toFixed(3), r.settings]);
+  return runs.map((r) => [r.optimizer, grouped(r.curve[r.curve.length - 1].steps), r.secondsPerStep.toFixed(3)]);
+}
+
+/**
+ * Each run's settings, `optimizer: settings`, a line each under the runs' table. As the table's last column they were
+ * right-aligned to the widest (Hessian-free's 85 characters), and at READING_WIDTH a part of the table of their own.
+ */
+export function autoencoderSettingsLines(runs: readonly AutoencoderRun[]): string[] {
+  return runs.map((r) => `${r.optimizer}: ${r.settings}`);
 }
 
 /** The note under the runs' table: why each curve point prints its optimiser's steps. */
@@ -105,7 +116,7 @@ export const studyAutoencoderCommand = command({
     }
     print(terminal, formatTable(autoencoderCurveHeader(result.runs), autoencoderCurveRows(result), terminal.columns));
     print(terminal, '');
-    print(terminal, formatTable(['optimizer', 'steps', 'CPU s/step', 'settings'], autoencoderRunRows(result.runs), terminal.columns));
+    print(terminal, formatTable(AUTOENCODER_RUN_HEADER, autoencoderRunRows(result.runs), terminal.columns), ...autoencoderSettingsLines(result.runs));
     print(terminal, '', prose(AUTOENCODER_STEPS_NOTE));
   },
 });
