@@ -35,12 +35,21 @@ async function thrown(call: () => unknown): Promise<GradscopeError> {
   throw new Error('no error was thrown');
 }
 
+/** The networks the calls make, each disposed when the file's tests end. */
+const networks: Network[] = [];
+async function made(options: Parameters<typeof createNetwork>[0]): Promise<Network> {
+  const net = await createNetwork(options);
+  networks.push(net);
+  return net;
+}
+afterAll(() => networks.forEach((net) => net.dispose()));
+
 /**
  * A softmax network on float32 whose logits are ±1e16·x₀: the row [2e22, 0] has logits 4e38 apart, so
  * class 1's softmax output is 0, and a target giving it weight makes the loss infinite with every number finite.
  */
 async function spreadLogits(): Promise<Network> {
-  const net = await createNetwork({ sizes: [2, 2], loss: 'cross-entropy', backend: 'wasm', seed: 1 });
+  const net = await made({ sizes: [2, 2], loss: 'cross-entropy', backend: 'wasm', seed: 1 });
   net.loadState([
     { name: '0.weight', values: [1e16, 0, -1e16, 0] },
     { name: '0.bias', values: [0, 0] },
@@ -56,20 +65,20 @@ const relative = (error: GradscopeError) => new GradscopeError(error.code, error
 
 /** Each code's calls, in the order of its row's quotes. */
 const CALLS: Record<string, (() => Promise<GradscopeError>)[]> = {
-  SHAPE_MISMATCH: [async () => thrown(async () => (await createNetwork({ sizes: [3, 2] })).predict([[1, 2, 3], [1, 2]]))],
+  SHAPE_MISMATCH: [async () => thrown(async () => (await made({ sizes: [3, 2] })).predict([[1, 2, 3], [1, 2]]))],
   INVALID_TARGET: [
-    async () => thrown(async () => (await createNetwork({ sizes: [3, 2] })).evaluate([[1, 2, 3]], [[-1, 2]])),
-    async () => thrown(async () => (await createNetwork({ sizes: [3, 2] })).evaluate([[1, 2, 3], [1, 2, 3]], [[1, 0], [0, 0]])),
+    async () => thrown(async () => (await made({ sizes: [3, 2] })).evaluate([[1, 2, 3]], [[-1, 2]])),
+    async () => thrown(async () => (await made({ sizes: [3, 2] })).evaluate([[1, 2, 3], [1, 2, 3]], [[1, 0], [0, 0]])),
   ],
   NON_FINITE_INPUT: [
-    async () => thrown(async () => (await createNetwork({ sizes: [3, 2] })).predict([[1, 2, 3], [1, 2, NaN]])),
+    async () => thrown(async () => (await made({ sizes: [3, 2] })).predict([[1, 2, 3], [1, 2, NaN]])),
     async () => thrown(async () => (await spreadLogits()).train([[1, 0]], [[1, 0]], { epochs: 1, learningRate: 1e-30, validation: { x: [[1, 0], [1, 0], [2e22, 0]], y: [[1, 0], [1, 0], [0, 1]] } })),
   ],
-  INVALID_OPTION: [async () => thrown(async () => (await createNetwork({ sizes: [3, 2] })).train([[1, 2, 3]], [[1, 0]], { onNonFinite: 'retry' as never }))],
+  INVALID_OPTION: [async () => thrown(async () => (await made({ sizes: [3, 2] })).train([[1, 2, 3]], [[1, 0]], { onNonFinite: 'retry' as never }))],
   BAD_MODEL_FILE: [
     async () => {
       const file = join(folder, 'm.bin');
-      await saveModel(await createNetwork({ sizes: [3, 2] }), file);
+      await saveModel(await made({ sizes: [3, 2] }), file);
       const bytes = readFileSync(file);
       bytes[bytes.length - 10] ^= 1;
       writeFileSync(file, bytes);
@@ -78,7 +87,7 @@ const CALLS: Record<string, (() => Promise<GradscopeError>)[]> = {
   ],
   IO_ERROR: [
     async () => {
-      return relative(await thrown(async () => saveModel(await createNetwork({ sizes: [3, 2] }), join(folder, 'out/m.json'))));
+      return relative(await thrown(async () => saveModel(await made({ sizes: [3, 2] }), join(folder, 'out/m.json'))));
     },
   ],
   DIVERGED: [async () => thrown(async () => (await spreadLogits()).train([[1, 0], [1, 0], [2e22, 0], [1, 0]], [[1, 0], [1, 0], [0, 1], [1, 0]], { epochs: 1, batchSize: 2, shuffle: false, learningRate: 1e-30 }))],
@@ -88,7 +97,7 @@ const CALLS: Record<string, (() => Promise<GradscopeError>)[]> = {
       // The wasm backend with its room set to 48,000 bytes, so that a batch's buffers are refused without gigabytes of rows.
       const kernels = await createWasmKernels();
       const small = Object.create(kernels, { bytesAvailable: { value: () => 48_000 } }) as typeof kernels;
-      const net = await createNetwork({ sizes: [16, 24, 3], backend: small });
+      const net = await made({ sizes: [16, 24, 3], backend: small });
       const x = Array.from({ length: 200 }, () => new Array(16).fill(0.5));
       const y = Array.from({ length: 200 }, () => [1, 0, 0]);
       return thrown(() => net.train(x, y, { batchSize: 200 }));
@@ -118,7 +127,7 @@ describe("docs/reliability.md's quoted messages are what the code prints", () =>
       expect(match, `${PAGE}: ${before}`).not.toBeNull();
       return patternOf(match![1]);
     };
-    const net = await createNetwork({ sizes: [3, 2] });
+    const net = await made({ sizes: [3, 2] });
     expect((await thrown(() => net.train([[1, 2, 3]], [[1, 0]], { learningrate: 1 } as never))).message).toMatch(quoted('names the unknown key and the nearest known one'));
     expect((await thrown(() => loadMnist('x' as never))).message).toMatch(quoted('and refuses options that are no object at all'));
     expect((await thrown(() => saveModel(null as never, join(folder, 'never.json')))).message).toMatch(quoted('Every export also refuses a wrong argument by name'));
