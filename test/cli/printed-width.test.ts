@@ -5,8 +5,9 @@
 // line a reader copies (proseWords keeps one whole, its paths and flags on one line, after its list marker). Written to
 // a file, study depth's per-layer and init tables printed 212 and 219 characters, study activations' 202,
 // trainable-depth's 144 and 177, the first-step trace table 144, and a sentence ran to 497 (session 36's measure);
-// study --model's trace tables 144 and its remedies' notes (a shell comment after a command line) 227, train's closing
-// line 236 and gradients' and convert's first lines as long as their paths (session 38's).
+// study --model's remedy lines with their notes (a shell comment after a command line) 221 to 231, and train's closing
+// line 300 with a 38-character path in it twice (session 38's: train --train 200 --test 50 --out PATH); gradients' and
+// convert's first lines run as long as their paths make them.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
