@@ -40,6 +40,12 @@ export interface LayerTap<T extends Tensor = Tensor> {
    * activation fused with the loss, a non-dense last layer).
    */
   delta(): T | null;
+  /**
+   * Batch norm's alone: how many of its features spread less than `spread` after normalising in the
+   * last training forward, x̂'s RMS over the batch being √(σ²/(σ² + ε)) of the batch variance σ²: a
+   * feature whose input hardly varies over the batch leaves as its shift β on every row.
+   */
+  flatFeatures?(spread: number): number;
 }
 
 /**

@@ -14,7 +14,7 @@ import type { Trainable } from '../model.js';
 import { parentPath } from '../layer-names.js';
 import { GradientNoiseMeter } from './gradient-noise.js';
 import { batchAccuracy, COUNT_BINS, LayerStatistics, noteTargets } from './layer-statistics.js';
-import { updateRatio } from './metrics.js';
+import { FLAT_SPREAD, updateRatio } from './metrics.js';
 import type { FlowRecorder, TraceOptions } from './recorder.js';
 import { Trace, type GradientHistogram, type TraceRun } from './trace.js';
 
@@ -116,6 +116,7 @@ export class BlockRecorder implements FlowRecorder {
       // δ holds ∂(mean C)/∂· = δₓ/batch row by row, so Σ_x ‖δₓ‖² = batch² · Σ δ².
       if (delta) trace.set('deltaRms', r, l, Math.sqrt(batch * k.sumSquares(delta, n)));
       this.layerStatistics.activations(trace, r, l, tap.activation, tap.z(), tap.output(), batch, tap.units, refresh);
+      if (tap.flatFeatures) trace.set('flatFraction', r, l, tap.flatFeatures(FLAT_SPREAD) / tap.units);
     }
     this.changePending = false;
     for (let l = 0; l < rows.length; l++) {

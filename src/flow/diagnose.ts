@@ -17,7 +17,7 @@ import { BATCH_NORM_BLOCKING_ROWS } from '../layers/spec.js';
 import { biasesCancelledByBatchNorm } from './cancelled-biases.js';
 import { median } from '../median.js';
 import { atChance, trainingProgress } from './training-progress.js';
-import { DEAD_LAYER, DEAD_UNITS, SATURATED_LAYER } from './diagnosis/diagnosis-thresholds.js';
+import { DEAD_LAYER, DEAD_UNITS, FLAT_FEATURES, SATURATED_LAYER } from './diagnosis/diagnosis-thresholds.js';
 import type { Diagnosis, Evidence, FirstToLast, LayerEvidence, Severity } from './diagnosis/diagnosis-types.js';
 import { agreedGap, decisiveReading, even, gapSeverity, hiddenChain, normRows, positiveFinite } from './diagnosis/gap-measures.js';
 import { summarise } from './diagnosis/summary.js';
@@ -209,6 +209,7 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
       inactiveFraction: overFull(series('inactiveFraction', l)),
       deadFraction: overFull(series('deadFraction', l)),
       updateRatio: overFull(series('updateRatio', l)),
+      ...(trace.blocks?.layers[l].type === 'batch-norm' && { flatFraction: overFull(series('flatFraction', l)) }),
     };
   });
   layers.forEach((e) => (e.ratioToLast = e.biasGradNorm / layers[lastHidden].biasGradNorm));
@@ -217,6 +218,7 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
   const cancelled = biasesCancelledByBatchNorm(trace);
   const biasCancelled = (l: number) => cancelled.includes(l);
   const normalisedBy = normRows(trace, chain);
+  const flatNorms = layers.filter((e) => (e.flatFraction ?? 0) >= FLAT_FEATURES).map((e) => e.layer);
   const batchNormBlocking = (trace.run.batchSize ?? Infinity) <= BATCH_NORM_BLOCKING_ROWS ? normalisedBy.filter((l) => trace.blocks!.layers[l].type === 'batch-norm') : [];
   // The links first hidden → … → last hidden: each chain factor is a layer's δ over the next one's, so where every link is measured they multiply to the per-example gap.
   const links = chain.slice(0, -1);
@@ -240,6 +242,7 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
     ...(trace.blocks && { chain }),
     ...(normalisedBy.length && { normalisedBy, relativeGradientFirstToLast: firstLastMedian(ratioSeries('weightGradNorm', 'weightNorm')) }),
     ...(batchNormBlocking.length && { batchNormBlocking }),
+    ...(flatNorms.length && { flatNorms }),
     records,
     ...(full.length < records && { fullBatchRecords: full.length }),
     deltaFirstToLast,

@@ -5,6 +5,12 @@
 import { SELU_ALPHA, SELU_LAMBDA, type Activation, type OutputActivation } from '../kernels.js';
 import { FLOAT32_MAX, FLOAT32_MAX_WORDS } from '../checks.js';
 
+/**
+ * The spread of x̂ (its RMS over the batch, √(σ²/(σ² + ε))) below which a batch-norm feature counts as flat (flatFraction): at
+ * σ² below 10⁻⁴·ε its output is its shift β to within 1 % of what a varying feature's carries.
+ */
+export const FLAT_SPREAD = 0.01;
+
 /** The per-layer metrics, each with its definition as reports print it: per layer l (weights[l], the units after it), at every traced step. */
 export const LAYER_METRICS = {
   /** Size of the weight gradient. */
@@ -58,6 +64,9 @@ export const LAYER_METRICS = {
   exampleGradNorm: 'mean per-example gradient norm ‖g_x‖ of the layer (trace option gradientNoise: the weight layers, or the dense rows of a block network; else NaN)',
   /** Gradient signal-to-noise ratio (opt-in). */
   gradientSNR: 'gradient signal-to-noise ratio ‖E g‖² / E‖g − E g‖² over the batch (trace option gradientNoise: the weight layers, or the dense rows of a block network; else NaN)',
+  /** Share of a batch norm's features its batch hardly varied in. */
+  flatFraction:
+    `batch norm: fraction of features whose normalised x̂ spreads less than ${FLAT_SPREAD} over the batch (RMS √(σ²/(σ² + ε)): the input hardly varied over it), each such feature output as its shift β on every row; NaN for other rows`,
 } as const;
 /** A per-layer metric's name (a key of LAYER_METRICS). */
 export type LayerMetric = keyof typeof LAYER_METRICS;
@@ -94,6 +103,7 @@ export const LAYER_METRIC_RANGES: Readonly<Record<LayerMetric, MetricRange>> = {
   chainBound: 'norm',
   exampleGradNorm: 'norm',
   gradientSNR: 'norm',
+  flatFraction: 'fraction',
 };
 /** Whether `v` (a number) lies in `range`; NaN, a value not measured, lies in every range. */
 export function inMetricRange(v: number, range: MetricRange): boolean {
@@ -112,6 +122,16 @@ export const METRIC_RANGE_WORDS: Readonly<Record<MetricRange, string>> = {
 
 /** Metrics recorded only when a trace option asks for them: a trace file may lack them (NaN). */
 export const OPT_IN_METRICS: readonly LayerMetric[] = ['exampleGradNorm', 'gradientSNR'];
+
+/**
+ * Metrics recorded since a later session than the trace format's version 3: a file saved before them lacks them (read as NaN, not
+ * measured), and toJSON leaves one out where no record of the trace holds a value of it (a network without the rows it is of), so
+ * such a trace saves as before.
+ */
+export const LATER_METRICS = ['flatFraction'] as const satisfies readonly LayerMetric[];
+/** One of LATER_METRICS. */
+export type LaterMetric = (typeof LATER_METRICS)[number];
+
 
 /**
  * The metrics of each residual block of a block network's trace, at every traced step. The skip

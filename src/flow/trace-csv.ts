@@ -76,7 +76,7 @@ export function traceCsv(trace: TraceJSON, paths: readonly string[] | undefined)
     const epoch = next < epochs.length ? epochs[next].epoch + 1 : '';
     for (let l = 0; l < layers; l++) {
       const info = rows ? [paths![l], rows[l].name, rows[l].type] : [];
-      lines.push([step, epoch, l, cell(trace.losses[r]), cell(trace.accuracy[r]), cell(trace.batchRows?.[r]), ...metrics.map((name) => cell(trace.metrics[name][r][l])), ...info, ...EPOCH_COLUMNS.map(() => '')].join(','));
+      lines.push([step, epoch, l, cell(trace.losses[r]), cell(trace.accuracy[r]), cell(trace.batchRows?.[r]), ...metrics.map((name) => cell(trace.metrics[name]![r][l])), ...info, ...EPOCH_COLUMNS.map(() => '')].join(','));
     }
   });
   epochRowsUpTo(Infinity);

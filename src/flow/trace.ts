@@ -14,9 +14,11 @@ import {
   LAYER_METRIC_RANGES,
   LAYER_METRICS,
   METRIC_RANGE_WORDS,
+  LATER_METRICS,
   OPT_IN_METRICS,
   RESIDUAL_METRIC_NAMES,
   RESIDUAL_METRIC_RANGES,
+  type LaterMetric,
   type LayerMetric,
   type MetricRange,
   type ResidualMetric,
@@ -203,8 +205,8 @@ export interface TraceJSON {
   batchRows?: (number | null)[];
   /** Every epoch of the run, as TraceEpoch (absent in traces written before gradscope recorded them: read as none). */
   epochs?: TraceEpoch[];
-  /** metrics[name][record][layer]. */
-  metrics: Record<LayerMetric, number[][]>;
+  /** metrics[name][record][layer]; flatFraction, recorded since after version 3's first files, only where some record holds a value of it (absent: read as NaN). */
+  metrics: Omit<Record<LayerMetric, number[][]>, LaterMetric> & Partial<Record<LaterMetric, number[][]>>;
   /** The δ histograms, as in GradientHistogram. */
   histograms: {
     /** The network step. */
@@ -619,6 +621,7 @@ export class Trace {
     const metrics = {} as Record<LayerMetric, number[][]>;
     for (const name of LAYER_METRIC_NAMES) {
       const data = this.metric(name);
+      if ((LATER_METRICS as readonly LayerMetric[]).includes(name) && data.every(Number.isNaN)) continue;
       metrics[name] = Array.from({ length: this.count }, (_, r) => Array.from(data.subarray(r * this.layers, (r + 1) * this.layers)));
     }
     const json: TraceJSON = {
@@ -703,7 +706,7 @@ export class Trace {
     const L = trace.layers;
     for (const name of LAYER_METRIC_NAMES) {
       const rows = t.metrics[name];
-      if (rows === undefined && OPT_IN_METRICS.includes(name)) continue;
+      if (rows === undefined && (OPT_IN_METRICS.includes(name) || (LATER_METRICS as readonly LayerMetric[]).includes(name))) continue;
       readRows(rows, records, L, LAYER_METRIC_RANGES[name], trace.metricData[name], `metrics.${name}`, bad);
     }
     for (const name of blocks ? RESIDUAL_METRIC_NAMES : []) {

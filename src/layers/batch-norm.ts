@@ -141,6 +141,19 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T>, Normalisation
     addAffineSquares(this.k, out, offset, dy, xhat, this.squares.get(batch), batch, this.units);
   }
 
+  /**
+   * How many features spread less than `spread` after normalising in the last batch-statistics
+   * forward: x̂'s RMS over the batch is √(σ²/(σ² + ε)) = √(1 − ε·invStd²), read from the 1/√(σ² + ε)
+   * that forward kept for backward.
+   */
+  flatFeatures(spread: number): number {
+    this.assertBatchStatistics('flatFeatures');
+    const invStd = this.k.view(this.invStd);
+    let flat = 0;
+    for (let j = 0; j < this.units; j++) if (1 - this.epsilon * invStd[j] * invStd[j] < spread * spread) flat++;
+    return flat;
+  }
+
   /** The backward kernel at the last forward's statistics, γ given; dx null: dγ and dβ alone (NormCurvature's view of the layer). */
   normBackward(dx: T | null, dgamma: T, dbeta: T, dy: T, x: T, gamma: T, batch: number): void {
     if (dx) this.k.batchNormBackward(dx, dgamma, dbeta, dy, x, this.mean, this.invStd, gamma, batch, this.units);

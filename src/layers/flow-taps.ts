@@ -7,6 +7,7 @@
 import type { OutputActivation, Tensor } from '../kernels.js';
 import type { FlowTaps, LayerTap, ResidualTap } from '../flow-taps.js';
 import { ActivationLayer } from './activation.js';
+import { BatchNormLayer } from './batch-norm.js';
 import { DenseLayer } from './dense.js';
 import type { LayerStack, Parameter } from './layer.js';
 import { ResidualBlock } from './residual.js';
@@ -50,7 +51,9 @@ function walk<T extends Tensor>(stack: LayerStack<T>, prefix: string, input: () 
     } else {
       // Batch and layer norm: γ as the weight, β as the bias.
       const [gamma, beta] = layer.parameters;
-      layers.push(row('linear', gamma, beta, output, outputGrad));
+      const tap = row('linear', gamma, beta, output, outputGrad);
+      if (layer instanceof BatchNormLayer) tap.flatFeatures = (spread) => layer.flatFeatures(spread);
+      layers.push(tap);
     }
   });
 }

@@ -14,7 +14,7 @@ async function editedDiagnosis(metric: keyof TraceJSON['metrics'], value: number
   const y = x.map((r) => (r[0] ^ r[1] ? [1, 0] : [0, 1]));
   const { trace } = net.train(x, y, { epochs: 3, batchSize: 8, trace: { every: 2 } });
   const json = JSON.parse(JSON.stringify(trace.toJSON())) as TraceJSON;
-  for (const record of json.metrics[metric]) record[0] = value;
+  for (const record of json.metrics[metric]!) record[0] = value;
   const { summary, remedies } = diagnose(Trace.fromJSON(json));
   return [summary, ...remedies.map((r) => r.why)].join('\n');
 }

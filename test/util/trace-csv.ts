@@ -49,7 +49,7 @@ export function expectCsvMatchesJson(text: string, json: TraceJSON): void {
       same(row.loss, json.losses[r], `${what} loss`);
       same(row.accuracy, json.accuracy[r], `${what} accuracy`);
       same(row.batchRows, json.batchRows?.[r], `${what} batchRows`);
-      for (const name of metrics) same(row[name], json.metrics[name][r][l], `${what} ${name}`);
+      for (const name of metrics) same(row[name], json.metrics[name]![r][l], `${what} ${name}`);
       if (json.blocks) expect([row.path, row.name, row.type]).toEqual([blockPaths(json.blocks).layers[l], json.blocks.layers[l].name, json.blocks.layers[l].type]);
       for (const name of EPOCH_CELLS) expect(row[name], `${what} ${name}`).toBe('');
     }

@@ -30,6 +30,12 @@ export const DEAD_LAYER = 0.5;
  */
 export const DEAD_UNITS = 0.1;
 
+/**
+ * A batch-norm row is named for its flat features (evidence.flatNorms) when at least this share of them
+ * was flat (flatFraction, median over records), as a layer is for its dead units (DEAD_UNITS).
+ */
+export const FLAT_FEATURES = DEAD_UNITS;
+
 /** The last hidden layer's ‖∂C/∂b‖ falling below this fraction of its start: the gradient faded over training time (not only over depth). */
 export const GRADIENT_FADED = 0.01;
 

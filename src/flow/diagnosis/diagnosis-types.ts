@@ -56,6 +56,8 @@ export interface LayerEvidence {
   inactiveFraction: number;
   /** Median over the full batches' records (Trace.fullBatchRecords) of the dead fraction; NaN outside the relu family. */
   deadFraction: number;
+  /** A batch-norm row's alone: the median over the full batches' records (Trace.fullBatchRecords) of the share of its features that were flat (flatFraction). */
+  flatFraction?: number;
   /** Median ‖ΔW‖/‖W‖. */
   updateRatio: number;
 }
@@ -101,6 +103,13 @@ export interface Diagnosis {
      * activation, is what a vanishing gradient comes from (TraceRun.batchSize).
      */
     batchNormBlocking?: number[];
+    /**
+     * Only where some were: the batch-norm rows at least 10 % (0.1) of whose features
+     * were flat (median over the full batches' records of flatFraction): their input hardly varied
+     * over the batch, so each such feature leaves as its shift β on every row, and the gradient
+     * passing back through it is multiplied by γ/√(σ² + ε).
+     */
+    flatNorms?: number[];
     /** Beside normalisedBy: ‖∂C/∂W‖/‖W‖ of the first hidden layer over the last hidden layer's. */
     relativeGradientFirstToLast?: FirstToLast;
     /**

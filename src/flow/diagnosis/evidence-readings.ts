@@ -20,5 +20,11 @@ export function cancelledEnds(trace: Trace, e: Evidence): number[] {
   return [...new Set([chain[0], chain[chain.length - 1]])].filter((l) => l !== undefined && cancelled.includes(l));
 }
 
+/** Of `rows`, the activation rows whose z is a flat batch norm's output (evidence.flatNorms: the row just before them): there z is β on every row the norm's input did not tell apart. */
+export const afterFlatNorm = (trace: Trace, e: Evidence, rows: number[]) => rows.filter((l) => trace.blocks?.layers[l].type === 'activation' && (e.flatNorms ?? []).includes(l - 1));
+
+/** Flat batch norms (evidence.flatNorms) between the chain's ends (evidence.normalisedBy): the gap read across them carries their γ/√(σ² + ε). */
+export const flatOnChain = (e: Evidence) => (e.flatNorms ?? []).some((l) => (e.normalisedBy ?? []).includes(l));
+
 /** The gradient faded over training time: the last hidden layer's ‖∂C/∂b‖ fell below GRADIENT_FADED of its start. */
 export const faded = (e: Evidence) => e.lastHiddenChange > 0 && e.lastHiddenChange < GRADIENT_FADED;

@@ -4,28 +4,55 @@
  * over too few rows. Part of diagnose() (diagnose.ts).
  */
 import { LEAKY_RELU_SLOPE } from '../../kernels.js';
-import { SATURATION_MARGIN } from '../metrics.js';
+import { FLAT_SPREAD, SATURATION_MARGIN } from '../metrics.js';
 import type { Trace } from '../trace.js';
 import type { TrainingProgress } from '../training-progress.js';
-import { BATCH_NORM_BLOCKING_ROWS } from '../../layers/spec.js';
+import { BATCH_NORM_BLOCKING_ROWS, NORM_EPSILON } from '../../layers/spec.js';
 import { counted } from '../../counted.js';
 import { CANCELLATION, SEVERE_RATIO, TRAINED_LOSS_FRACTION, TREND_DECADES } from './diagnosis-thresholds.js';
 import type { Evidence, FirstToLast } from './diagnosis-types.js';
 import { gapRecords, lastRecordName, medianOverRecords, percent, rowList, sharesByRow, shortBatchNote, timesOf } from './diagnosis-words.js';
-import { cancelledEnds, faded, saturatedLater, saturationAtStart } from './evidence-readings.js';
+import { afterFlatNorm, cancelledEnds, faded, flatOnChain, saturatedLater, saturationAtStart } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, gapSeverity, gapSide, positiveFinite, readAtFirst } from './gap-measures.js';
 import { learnsWords, speedAt, speedWords } from './learning-speed.js';
 import { numberText } from '../../number-text.js';
 import { lossChangeText, lossText } from '../../loss-text.js';
+import { median } from '../../median.js';
 
 export function deadSentence(e: Evidence, trace: Trace, dead: number[]): string {
   const shares = sharesByRow(trace, dead, dead.map((l) => e.layers[l].deadFraction), 'the units');
   const leaky = dead.every((l) => e.layers[l].activation === 'leaky-relu');
+  const flat = afterFlatNorm(trace, e, dead);
+  // Their z is a flat batch norm's β on every row: no bias or weight of theirs made them dead (flatSentence says why the rows were alike).
+  const where = flat.length === dead.length ? (dead.length === 1 ? 'There' : 'In each of them') : `In ${rowList(trace, flat)}`;
+  const cause = flat.length
+    ? ` ${where} z is the output of the batch norm just before, whose features hardly varied over the batch (flat: below): ` +
+      "each unit's z is that norm's shift β on every row, so the unit is dead where β ≤ 0, not from a negative bias (batch norm cancels the dense layer's) or the weights' scale."
+    : '';
   return (
     `${shares} have z ≤ 0 on every row of the batch (${medianOverRecords(e)}). ` +
     (leaky
       ? `Such a leaky-relu unit passes back only its leak, ${LEAKY_RELU_SLOPE} of the gradient, so it and the layers below it learn ${1 / LEAKY_RELU_SLOPE}× slower through it.`
-      : 'A dead relu unit outputs 0 and passes no gradient back, so it cannot learn its way out, and the layers below it get no gradient through it.')
+      : 'A dead relu unit outputs 0 and passes no gradient back, so it cannot learn its way out, and the layers below it get no gradient through it.') +
+    cause
+  );
+}
+
+/**
+ * Batch norms whose input hardly varied over the batch (evidence.flatNorms): what such a feature does
+ * forward (β on every row) and backward (×γ/√(σ² + ε), 316·γ at the default ε), and where the gap
+ * is read across them (flatOnChain), that the gap is that factor's, not the weights'.
+ */
+export function flatSentence(e: Evidence, trace: Trace, gapVerdict: boolean): string {
+  const flat = e.flatNorms!;
+  const shares = sharesByRow(trace, flat, flat.map((l) => e.layers[l].flatFraction!), 'the features');
+  const gain = `${numberText(1 / Math.sqrt(NORM_EPSILON))}·γ at the default ε of ${NORM_EPSILON.toExponential()}`;
+  const gap = gapVerdict && flatOnChain(e) ? " The gap read across such a batch norm is that factor, not the weights' scale or the activations', and no remedy of a gap is offered for it." : '';
+  return (
+    `${shares} were flat (${medianOverRecords(e)}): x̂ spread less than ${FLAT_SPREAD} over the batch (its RMS, √(σ²/(σ² + ε))), so their input hardly varied over the batch's rows. ` +
+    `Batch norm outputs such a feature as its shift β on every row, whatever the row, and multiplies the gradient passing back through it by γ/√(σ² + ε) (${gain}) after taking out its mean over the batch.${gap} ` +
+    "A batch norm's input is the same on every row where the batch's rows are alike (inputs that do not vary) or where the units feeding it output the same on every row (dead units, say): " +
+    'through such a feature no layer after it can tell the rows apart, whatever it learns.'
   );
 }
 
@@ -153,6 +180,23 @@ export function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Tr
       `(σ'(z)·W, the chain rule; the geometric mean of the measured factors, whose product is the gap, ${when})`
     : '';
   return `one example's gradient δ at the ${ends.first} is ${relation} the ${ends.last}'s (RMS over the batch, ${when}; the chain rule acts on each example's δ)${chain}.${otherReadingSentence(gap, e, ends)} ${speedSentence(e, ends, trace)}`;
+}
+
+/**
+ * Beside an exploding gap read through residual blocks of gate 'none' (no norm rows between the chain's ends): each block's skip
+ * passes ∂C/∂y back unchanged and its branch adds its own share, so the first hidden layer's δ sums the paths through every block.
+ * Says how large the branches' shares were beside the skips' (per-example RMS, the trace's residual metrics: the median over every
+ * such block's full batches' records); '' where there is no such block or no share was read.
+ */
+export function residualSumSentence(trace: Trace, ends: ChainEnds): string {
+  const plain = (trace.blocks?.residuals ?? []).flatMap((b, i) => (b.gate === 'none' ? [i] : []));
+  const records = trace.fullBatchRecords();
+  const shares = plain.flatMap((b) => records.map((r) => trace.residualSeries('branchGradRms', b)[r] / trace.residualSeries('skipGradRms', b)[r])).filter(positiveFinite);
+  if (shares.length === 0) return '';
+  return (
+    `The gradient reaching the ${ends.first} passes back through ${counted(plain.length, 'residual block')}, each of which adds its branch's share to the ∂C/∂y its skip passes on unchanged: ` +
+    `the branch's share of ∂C/∂x was ${numberText(median(shares))}× the skip's (per-example RMS, the median over every block's records), so the ${ends.first}'s δ is the sum of the paths through every block, not one path's product of factors.`
+  );
 }
 
 /** Where the first step's batch loss has a noise (TrainingProgress.startNoise), that the loss fell to the fraction trainedWell asks of the start less it; '' elsewhere. */

@@ -5,7 +5,7 @@
 import type { Trace } from '../trace.js';
 import type { Evidence, Severity, Verdict } from './diagnosis-types.js';
 import { EVEN_RANGE } from './diagnosis-thresholds.js';
-import { batchNormBlockingSentence, deadSentence, gapSentence, learntGapSentence, noGradientSentence, saturatedSentence, trendSentence } from './flow-sentences.js';
+import { batchNormBlockingSentence, deadSentence, flatSentence, residualSumSentence, gapSentence, learntGapSentence, noGradientSentence, saturatedSentence, trendSentence } from './flow-sentences.js';
 import { chainEnds, decisiveGap, gapSeverity, gatedBranchLayers, positiveFinite, readAtFirst } from './gap-measures.js';
 import { closedGapSentence, progressSentence } from './progress-sentences.js';
 import { aboutEven, learnsWords } from './learning-speed.js';
@@ -43,6 +43,8 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
     parts.push(`${flowFine}with ${e.hiddenLayers} hidden layer${e.hiddenLayers === 1 ? '' : 's'}${offChain} there is no chain of hidden layers for the gradient to vanish or explode along.`);
   } else if (verdict !== 'dead' && (positiveFinite(gap) || e.normalisedBy)) {
     parts.push(flowFine + gapSentence(gap, e, ends, trace));
+    const sum = verdict === 'exploding' && !e.normalisedBy ? residualSumSentence(trace, ends) : '';
+    if (sum) parts.push(sum);
     if (verdict === 'vanishing' && e.batchNormBlocking) parts.push(batchNormBlockingSentence(e.batchNormBlocking, trace));
     const trend = trendSentence(e, ends);
     if (trend) parts.push(trend);
@@ -59,6 +61,8 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
     const trend = trendSentence(e, ends);
     if (trend) parts.push(trend);
   }
+  // The batch norms whose input did not vary: the cause of dead units after them and of a gap across them, said before where the run stands.
+  if (e.flatNorms) parts.push(flatSentence(e, trace, verdict === 'vanishing' || verdict === 'exploding'));
   if (e.training && !lossVerdict) parts.push(progressSentence(e.training, verdict, e, ends, trace));
   const closed = closedGapSentence(verdict, e, ends);
   if (closed) parts.push(closed);

@@ -12,7 +12,7 @@ import { architectureRemedies } from './architecture-remedies.js';
 import { BATCH_NORM_ROWS, DEAD_LAYER, DEAD_UNITS, EXPLODING_RATIO } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
 import { gapRecords, rowList, sharesByRow } from './diagnosis-words.js';
-import { saturatedLater, saturationAtStart } from './evidence-readings.js';
+import { afterFlatNorm, flatOnChain, saturatedLater, saturationAtStart } from './evidence-readings.js';
 import { chainEnds, decisiveGap, positiveFinite } from './gap-measures.js';
 import { activationChange, explodingAcrossNorms, hiddenNonlinearities, initClause, weightRowOf, weightsAboveInit } from './init-remedies.js';
 import { stillFalling } from './progress-readings.js';
@@ -71,7 +71,11 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
    * The remedies for the dead relu units of `layers`; `diedLater`: fewer of them were dead at the first record than the caller's
    * bound, so the steps killed most. The reason says how many were dead then (as saturation's does): not 'alive', which some were not.
    */
-  const deadUnitRemedies = (layers: number[], diedLater: boolean) => {
+  const deadUnitRemedies = (allDead: number[], diedLater: boolean) => {
+    // Units whose z is a flat batch norm's β on every row are dead by their input, not by their bias, weights or steps: none of these helps them (flatSentence).
+    const flat = afterFlatNorm(trace, e, allDead);
+    const layers = allDead.filter((l) => !flat.includes(l));
+    if (layers.length === 0) return;
     if (diedLater) {
       const atStart = sharesByRow(trace, layers, layers.map((l) => trace.at('deadFraction', 0, l)), 'the units');
       addSmallerRate(run, `units died during training (at the first record ${atStart} were dead): a large step can push a relu unit's z below 0 for every input, after which it gets no gradient.`, add);
@@ -189,6 +193,8 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
   }
   /** A vanishing gap's remedies: the verdict's, or beside dead units (alsoGap). */
   const vanishingRemedies = () => {
+    // As explodingGapRemedies: a gap across flat batch norms is theirs.
+    if (flatOnChain(e)) return;
     const sigmoidCap = uses('sigmoid');
     const activationRemedy = () => {
       const better = (['relu', 'tanh'] as const).filter((f) => !uses(f));
@@ -218,6 +224,8 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
   /** An exploding gap's remedies: the verdict's (with Inf or NaN values), or beside dead units (alsoGap). */
   const explodingGapRemedies = () => {
     if (e.nonFinite) addSmallerRate(run, 'some gradients or weights became Infinity or NaN: large gradients times the step size overshoot.', add);
+    // A gap across flat batch norms is their γ/√(σ² + ε) on rows alike (flatSentence): no init, clipping or optimiser changes that.
+    if (flatOnChain(e)) return;
     if (e.normalisedBy) explodingAcrossNorms(trace, e, add);
     else explodingRemedies();
   };
@@ -238,7 +246,9 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
   // Under a verdict of the gradient flow the summary says the loss rose, and its own remedies come first (a lower rate was measured not to help some: explodingAcrossNorms).
   if (verdict === 'loss-rising' || verdict === 'overfitting') progressRemedies(run, e, add);
   // Across norm layers none of them was measured to bring an exploding gap nearer 1 (see explodingAcrossNorms).
-  if (!(verdict === 'exploding' && e.normalisedBy)) architectureRemedies(verdict, trace, e, hiddenActivations, add);
+  // Nor across flat batch norms, whose gap is their γ/√(σ² + ε) on rows alike (flatSentence).
+  const gapOfFlatNorms = (v: Verdict) => (v === 'vanishing' || v === 'exploding') && flatOnChain(e);
+  if (!(verdict === 'exploding' && e.normalisedBy) && !gapOfFlatNorms(verdict)) architectureRemedies(verdict, trace, e, hiddenActivations, add);
   if (also && !(also === 'exploding' && e.normalisedBy)) architectureRemedies(also, trace, e, hiddenActivations, add);
   alsoDeadUnits();
   alsoSaturatedUnits();
