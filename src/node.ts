@@ -8,7 +8,7 @@ export { loadMnist, MNIST_PIXELS, MNIST_CLASSES, MNIST_TRAIN_DIGITS, type MnistO
 export type { Digits, MnistSplit } from './data/mnist.js';
 export { saveModel, loadModel, loadCheckpoint, readCheckpoint } from './io/files.js';
 export { writeFileAtomic } from './io/file-access.js';
-export type { CheckpointEncoding, SaveOptions } from './io/files.js';
+export type { CheckpointEncoding, LoadModelOptions, SaveOptions } from './io/files.js';
 export { readModelFile, readTfjsLayersFile, writeModelFile, interopFormatOf, INTEROP_FORMATS, INPUT_FORMATS } from './io/model-formats.js';
 export type { InteropFormat, ImportOptions, InputFormat, ReadModelOptions } from './io/model-formats.js';
 export { writeReport } from './io/report-file.js';

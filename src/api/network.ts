@@ -709,9 +709,9 @@ export interface LoadStateOptions {
 
 const LOAD_STATE_OPTIONS = keysOf<LoadStateOptions>({ initialisation: true });
 
-/** Checks LoadOptions: the backend's and a whole-number seed, nothing else. */
-export function checkLoadOptions(options: LoadOptions, who: string): void {
-  checkKnownKeys(options, [...BACKEND_OPTIONS, 'seed'], who);
+/** Checks LoadOptions: the backend's and a whole-number seed, nothing else but the caller's own `more` keys (which it checks). */
+export function checkLoadOptions(options: LoadOptions, who: string, more: readonly string[] = []): void {
+  checkKnownKeys(options, [...BACKEND_OPTIONS, 'seed', ...more], who);
   if (options.seed !== undefined) checkSeed(options.seed, `${who}: seed`);
 }
 

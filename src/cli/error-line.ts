@@ -8,7 +8,10 @@ import { cutText, GradscopeError } from '../errors.js';
 import { DivergedError } from '../training/advice.js';
 import { adviceTerms, type Command } from './command.js';
 import { UnstatedImportOptions } from '../io/import-options.js';
-import { unstatedImportMessage } from './unstated-import-words.js';
+import { convertedPath, unstatedImportMessage } from './unstated-import-words.js';
+import { OptimizerStateRefused } from '../io/files.js';
+import { gradscopeLine } from './invocation.js';
+import { shellLine } from '../shell-word.js';
 import { unsafeEscaped } from '../unsafe-characters.js';
 
 /**
@@ -40,12 +43,19 @@ export function oneLine(text: string): string {
 
 /** `error`'s message as `command` says it: a DIVERGED's advice names the command's flags (--learning-rate), not the API's options (learningRate); a file that lacks what import flags say, the flags the command has (unstated-import-words.ts), its command lines as the user runs gradscope (`invoked`, Terminal.invokedAs). */
 export function errorMessage(error: GradscopeError, command: Command | undefined, invoked: string | undefined): string {
+  // The API's words name loadModel's option; a command's name the convert command that writes the network alone.
+  if (error instanceof OptimizerStateRefused) return oneLine(`${error.refusal}; ${networkAloneWords(error.path, invoked)}`);
   if (error instanceof UnstatedImportOptions && command) {
     // What the file lacks may quote it at any length; what to run, printed whole, runs as printed.
     const { lacks, run } = unstatedImportMessage(error, command, invoked);
     return `${oneLine(lacks)}${unsafeEscaped(unbroken(run))}`;
   }
   return oneLine(error instanceof DivergedError && command ? error.messageFor(adviceTerms(command)) : error.message);
+}
+
+/** How a command says that the checkpoint at `path`, its optimiser state refused, holds a network that reads whole: the convert command that writes it alone. */
+function networkAloneWords(path: string, invoked: string | undefined): string {
+  return `its network reads whole: ${gradscopeLine(invoked, shellLine(['convert', path, convertedPath(path)]))} writes it alone, without the optimiser state, for --model`;
 }
 
 /** The line main() prints for `error` thrown by `command` (through printErr: wrapped on a terminal); `invoked`: Terminal.invokedAs. */

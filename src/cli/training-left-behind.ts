@@ -10,7 +10,7 @@ import { grouped } from '../counted.js';
 import { invalidOption } from '../errors.js';
 import { andList } from '../list-text.js';
 import { sameFile } from '../io/file-access.js';
-import { isCheckpointFile, readCheckpoint } from '../io/files.js';
+import { isCheckpointFile, OptimizerStateRefused, readCheckpoint } from '../io/files.js';
 import { filesWrittenBy, type InteropFormat } from '../io/model-formats.js';
 import type { TrainedOn } from '../trained-on.js';
 import { shellWord } from '../shell-word.js';
@@ -24,7 +24,12 @@ import { shellWord } from '../shell-word.js';
 async function trainingLeftBy(input: string): Promise<string | undefined> {
   if (!(await isCheckpointFile(input))) return undefined;
   const read = await readCheckpoint(input).then((checkpoint) => ({ checkpoint }), (error: unknown) => ({ error }));
-  if ('error' in read) return `a training section readCheckpoint refuses (${read.error instanceof Error ? read.error.message : String(read.error)})`;
+  if ('error' in read) {
+    const { error } = read;
+    // Its refusal alone: what writes the network without the optimiser state is this convert, writing OUT.
+    const reason = error instanceof OptimizerStateRefused ? error.refusal : error instanceof Error ? error.message : String(error);
+    return `a training section readCheckpoint refuses (${reason})`;
+  }
   const { checkpoint } = read;
   const parts = [`the step (${grouped(checkpoint.step)})`, 'the RNG state'];
   if (checkpoint.optimizer) parts.push(`${checkpoint.optimizer.name}'s optimiser state`);

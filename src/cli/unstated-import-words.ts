@@ -28,8 +28,8 @@ function choices(values: UnstatedImportOptions['values'] = {}): ChosenValues[] {
   return [first, ...allowed.flatMap(([option, each]) => each.slice(1).map((value) => ({ ...first, [option]: value })))];
 }
 
-/** Where the convert command writes gradscope's JSON model: beside `path`, its extension .json (not `path` itself: a tfjs model.json). */
-function convertedPath(path: string): string {
+/** Where a printed convert command writes gradscope's JSON model: beside `path`, its extension .json (not `path` itself: a tfjs model.json, a JSON checkpoint). */
+export function convertedPath(path: string): string {
   const stem = join(dirname(path), basename(path, extname(path)));
   return `${stem}.json` === path ? `${stem}-gradscope.json` : `${stem}.json`;
 }

@@ -315,8 +315,20 @@ export function checkpointFileOf(checkpoint: Checkpoint, numbers: FileNumbers): 
   };
 }
 
+/**
+ * How a reader takes a checkpoint's optimiser state: 'read', checked whole (a damaged one refuses the file), or 'skip',
+ * left unread where the network alone is wanted (loadModel's skipOptimizer, readModelFile): a JSON file's
+ * `training.optimizer` is not looked at; a binary file's tensor lengths still are, as they lay out its payload.
+ */
+export type OptimizerReading = 'read' | 'skip';
+
 /** A checkpoint from JSON (object or text); a plain model file (no "training") starts at step 0 with a fresh RNG. */
 export function checkpointFromJSON(json: unknown, seed = 1): Checkpoint {
+  return readCheckpointJSON(json, seed, 'read');
+}
+
+/** checkpointFromJSON, reading the optimiser state as `optimizer` says (without it where 'skip'). */
+export function readCheckpointJSON(json: unknown, seed: number, optimizer: OptimizerReading): Checkpoint {
   if (typeof json === 'string') {
     try {
       json = JSON.parse(json);
@@ -335,7 +347,7 @@ export function checkpointFromJSON(json: unknown, seed = 1): Checkpoint {
   // The one record on the model too, as decodeCheckpoint gives it (its header has one place): one shape for one content.
   const model = { ...modelRead, ...trainedOn };
   const o = training.optimizer;
-  if (o === null || o === undefined) return { model, step, rng, ...trainedOn };
+  if (o === null || o === undefined || optimizer === 'skip') return { model, step, rng, ...trainedOn };
   if (!isRecord(o)) throw badModel('training.optimizer', 'expected an object or null');
   const name = readName(o.name, 'training.optimizer.name');
   const scalars = readScalars(o.scalars, 'training.optimizer.scalars', name);
@@ -357,10 +369,10 @@ export function checkpointFromJSON(json: unknown, seed = 1): Checkpoint {
  * The model a gradscope file holds as readModelFile (and convert) take it: the network, with the rows
  * that trained it where the file records them (a JSON file's `training.trainedOn`, else its top-level
  * `trainedOn`: checkpointRecord; a binary one's header `trainedOn`), so that a format converted to keeps the record; the step, RNG and optimiser state a
- * run resumes from are left out. `file` is the parsed JSON of a JSON file, or the bytes of a binary one.
+ * run resumes from are left out, and the optimiser state unread (OptimizerReading 'skip'), in either encoding. `file` is the parsed JSON of a JSON file, or the bytes of a binary one.
  */
 export function modelOfGradscopeFile(file: unknown): ModelData | BlockModelData {
-  if (file instanceof Uint8Array) return decodeCheckpoint(file).model;
+  if (file instanceof Uint8Array) return readCheckpointBytes(file, 'skip').model;
   refuseJsonString(file);
   const model = readModelJSON(file);
   const training = isRecord(file) ? file.training : undefined;
@@ -427,6 +439,11 @@ export function checkpointBytes(checkpoint: Checkpoint): Uint8Array {
 
 /** Reads a binary checkpoint, checking its magic, version, sizes (before allocating) and CRC-32; BAD_MODEL_FILE otherwise. */
 export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
+  return readCheckpointBytes(bytes, 'read');
+}
+
+/** decodeCheckpoint, reading the optimiser state as `optimizer` says (its name, scalars and tensors unread where 'skip'). */
+export function readCheckpointBytes(bytes: Uint8Array, optimizer: OptimizerReading): Checkpoint {
   checkBytesArgument(bytes, 'decodeCheckpoint');
   if (!(bytes instanceof Uint8Array)) bytes = new Uint8Array(bytes);
   if (bytes.length < FIXED_HEADER + TRAILER) throw badModel('file', `truncated: ${grouped(bytes.length)} bytes is shorter than any model`);
@@ -457,7 +474,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   const step = checkStepCount(header.step, 'header.step', badModel);
   const rng = readRng(header.rng, 'header.rng');
   const trainedOn = header.trainedOn === undefined ? {} : { trainedOn: readTrainedOn(header.trainedOn, 'header.trainedOn', badModel) };
-  let optimizerHeader: { name: string; scalars: Record<string, number>; lengths: number[] } | undefined;
+  let optimizerHeader: { lengths: number[]; read?: { name: string; scalars: Record<string, number> } } | undefined;
   const o = header.optimizer;
   if (o !== null && o !== undefined) {
     if (!isRecord(o)) throw badModel('header.optimizer', 'expected an object or null');
@@ -468,8 +485,11 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
       if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw badModel(`header.optimizer.lengths[${i}]`, `expected a whole number ≥ 0, got ${describeValue(n)}`);
       return n;
     });
-    const name = readName(o.name, 'header.optimizer.name');
-    optimizerHeader = { name, scalars: readScalars(o.scalars, 'header.optimizer.scalars', name), lengths };
+    if (optimizer === 'skip') optimizerHeader = { lengths };
+    else {
+      const name = readName(o.name, 'header.optimizer.name');
+      optimizerHeader = { lengths, read: { name, scalars: readScalars(o.scalars, 'header.optimizer.scalars', name) } };
+    }
   }
 
   // The payload must hold exactly what the header describes: checked before allocating it.
@@ -486,9 +506,9 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
     return t;
   };
   const model = { ...architecture.read(read), ...recorded, ...trainedOn }; // the record on the model too, as checkpointFromJSON gives it
-  if (!optimizerHeader) return { model, step, rng, ...trainedOn };
+  if (optimizerHeader?.read === undefined) return { model, step, rng, ...trainedOn };
   const tensors = optimizerHeader.lengths.map((n, i) => read(n, elementPath(`optimizer.tensors[${i}]`, [n]), false));
-  return { model, step, rng, optimizer: { name: optimizerHeader.name, scalars: optimizerHeader.scalars, tensors }, ...trainedOn };
+  return { model, step, rng, optimizer: { ...optimizerHeader.read, tensors }, ...trainedOn };
 }
 
 /** Reads the payload's next `n` float32 values, checked (checkStoredTensor; a parameter within RUNAWAY_PARAMETER), naming an element by `element`. */

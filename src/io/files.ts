@@ -5,7 +5,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkSeed, checkKnownKeys, keysOf } from '../checks.js';
+import { checkBoolean, checkSeed, checkKnownKeys, keysOf } from '../checks.js';
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import { FILE_LIMITS, optionFault } from '../model-limits.js';
 import { checkedModelJsonText } from '../network/model-file.js';
@@ -15,15 +15,16 @@ import type { Optimizer } from '../optim/optimizer.js';
 import type { BackendOptions } from '../backend.js';
 import {
   checkCheckpointLoadOptions,
-  checkpointFromJSON,
   checkpointOf,
   checkpointFileOf,
-  decodeCheckpoint,
   checkpointBytes,
   isBinaryCheckpoint,
   networkFromCheckpoint,
+  readCheckpointBytes,
+  readCheckpointJSON,
   refuseJsonString,
   type Checkpoint,
+  type OptimizerReading,
 } from './checkpoint.js';
 import { checkPath, parseJsonBytes, readFileBytes, writeFileAtomic } from './file-access.js';
 import { checkNameAgrees, contentFormatOf, formatNamedBy, interopFormatOf, isNamedBinary, isTfjsJson, onnxUnread, UNRECOGNISED_MODEL, type InteropFormat } from './model-formats.js';
@@ -159,31 +160,58 @@ export async function isCheckpointFile(path: string): Promise<boolean> {
  * A model or checkpoint file as a Checkpoint, and whether it is a checkpoint: what saveModel writes
  * (the binary format, or JSON with a "training" section: the step and RNG state training continues
  * from, and the optimiser's state when saved with one), not a model file (toJSON, convert's JSON),
- * which holds the network alone. Every refusal names the file.
+ * which holds the network alone. Every refusal names the file. The optimiser state is read as
+ * `optimizer` says; one read and refused while the rest of the file reads whole without it is
+ * refused as OptimizerStateRefused, which says so and how to load the network alone.
  */
-async function readSavedFile(path: string, seed = 1): Promise<{ checkpoint: Checkpoint; isCheckpoint: boolean }> {
+async function readSavedFile(path: string, seed = 1, optimizer: OptimizerReading = 'read'): Promise<{ checkpoint: Checkpoint; isCheckpoint: boolean }> {
   await refuseFolder(path);
   const bytes = await readFileBytes(path, { maxBytes: FILE_LIMITS.maxBinaryBytes });
   try {
-    if (isBinaryCheckpoint(bytes)) return { checkpoint: decodeCheckpoint(bytes), isCheckpoint: true };
-    // readModelFile's rule: the content decides, then the name. Bytes no model format starts with are said as such (it said
-    // 'not valid JSON (…)' of a README), unless the name says JSON: then they are the JSON file that is not JSON, said as every reader says it.
-    // A .bin is read as binary (its reader says what is wrong with it), an .onnx refused as readModelFile refuses it.
-    const named = await interopFormatOf(path);
-    if (contentFormatOf(bytes) === undefined && isNamedBinary(path)) return { checkpoint: decodeCheckpoint(bytes), isCheckpoint: true };
-    const format = contentFormatOf(bytes) ?? (named === 'gradscope' ? 'json' : named === 'onnx' ? 'onnx' : undefined);
-    if (format === undefined) throw new GradscopeError('BAD_MODEL_FILE', UNRECOGNISED_MODEL);
-    if (format === 'onnx') throw onnxUnread(path);
-    if (format === 'safetensors') throw notLoaded('a safetensors file', 'fromSafetensors');
-    if (bytes.length > FILE_LIMITS.maxJsonBytes) throw new GradscopeError('BAD_MODEL_FILE', `a JSON model of ${bytesBeyond(bytes.length, FILE_LIMITS.maxJsonBytes)}`);
-    const json = parseJsonBytes(bytes, 'BAD_MODEL_FILE');
-    if (isTfjsJson(json)) throw notLoaded('a tfjs layers model', 'readTfjsLayersFile');
-    refuseJsonString(json);
-    const checkpoint = checkpointFromJSON(json, seed);
-    return { checkpoint, isCheckpoint: (json as Record<string, unknown>).training !== undefined };
+    return await readSavedBytes(path, bytes, seed, optimizer);
   } catch (error) {
-    if (error instanceof GradscopeError && !error.message.startsWith(`${shellWord(path)}: `)) throw new GradscopeError(error.code, `${shellWord(path)}: ${error.message}`);
-    throw error;
+    if (!(error instanceof GradscopeError)) throw error;
+    const named = error.message.startsWith(`${shellWord(path)}: `) ? error : new GradscopeError(error.code, `${shellWord(path)}: ${error.message}`);
+    // Read again without the optimiser state: where that reads, the refusal was the state's alone, and the network is intact.
+    const intact = optimizer === 'read' && error.code === 'BAD_MODEL_FILE' && (await readSavedBytes(path, bytes, seed, 'skip').then(() => true, () => false));
+    throw intact ? new OptimizerStateRefused(path, named.message) : named;
+  }
+}
+
+/** readSavedFile's read of the file's `bytes` (see it), its refusals not yet naming the file. */
+async function readSavedBytes(path: string, bytes: Uint8Array, seed: number, optimizer: OptimizerReading): Promise<{ checkpoint: Checkpoint; isCheckpoint: boolean }> {
+  if (isBinaryCheckpoint(bytes)) return { checkpoint: readCheckpointBytes(bytes, optimizer), isCheckpoint: true };
+  // readModelFile's rule: the content decides, then the name. Bytes no model format starts with are said as such (it said
+  // 'not valid JSON (…)' of a README), unless the name says JSON: then they are the JSON file that is not JSON, said as every reader says it.
+  // A .bin is read as binary (its reader says what is wrong with it), an .onnx refused as readModelFile refuses it.
+  const named = await interopFormatOf(path);
+  if (contentFormatOf(bytes) === undefined && isNamedBinary(path)) return { checkpoint: readCheckpointBytes(bytes, optimizer), isCheckpoint: true };
+  const format = contentFormatOf(bytes) ?? (named === 'gradscope' ? 'json' : named === 'onnx' ? 'onnx' : undefined);
+  if (format === undefined) throw new GradscopeError('BAD_MODEL_FILE', UNRECOGNISED_MODEL);
+  if (format === 'onnx') throw onnxUnread(path);
+  if (format === 'safetensors') throw notLoaded('a safetensors file', 'fromSafetensors');
+  if (bytes.length > FILE_LIMITS.maxJsonBytes) throw new GradscopeError('BAD_MODEL_FILE', `a JSON model of ${bytesBeyond(bytes.length, FILE_LIMITS.maxJsonBytes)}`);
+  const json = parseJsonBytes(bytes, 'BAD_MODEL_FILE');
+  if (isTfjsJson(json)) throw notLoaded('a tfjs layers model', 'readTfjsLayersFile');
+  refuseJsonString(json);
+  const checkpoint = readCheckpointJSON(json, seed, optimizer);
+  return { checkpoint, isCheckpoint: (json as Record<string, unknown>).training !== undefined };
+}
+
+/**
+ * BAD_MODEL_FILE for a checkpoint file whose optimiser state is refused (`refusal`, the reader's words naming the file)
+ * while the rest of it, the network's weights, step and RNG state, reads whole: as Keras' load_model(compile=False)
+ * and PyTorch's separate state_dicts load a model without its optimiser, it names loadModel's skipOptimizer, which
+ * loads the network alone. The command line says it in its own words (cli/error-line.ts: convert writes the network alone).
+ */
+export class OptimizerStateRefused extends GradscopeError {
+  constructor(
+    /** The file. */
+    readonly path: string,
+    /** The reader's refusal of the optimiser state, naming the file and the field. */
+    readonly refusal: string,
+  ) {
+    super('BAD_MODEL_FILE', `${refusal}; the network's weights, step and RNG state read whole: loadModel(${JSON.stringify(path)}, { skipOptimizer: true }) loads them without the optimiser state`);
   }
 }
 
@@ -215,13 +243,25 @@ async function refuseFolder(path: string): Promise<void> {
   throw new GradscopeError('IO_ERROR', `${shellWord(path)}: cannot read (it is a folder, not a file; it holds ${andList(named)}): pass the file itself, e.g. ${shellWord(join(path, files[0]))}`);
 }
 
+/** Options of loadModel: LoadOptions, and whether a checkpoint's optimiser state is read. */
+export interface LoadModelOptions extends LoadOptions {
+  /**
+   * Leave a checkpoint's optimiser state unread: loadModel returns the network alone (loadCheckpoint gives the state),
+   * so a damaged state no longer refuses the file, as Keras' load_model(path, compile=False) loads a model without its
+   * optimiser. Default false: the whole file is read, and a checkpoint whose optimiser state is damaged is refused
+   * (BAD_MODEL_FILE), saying so where the network's weights, step and RNG state read whole without it.
+   */
+  skipOptimizer?: boolean;
+}
+
 /** A network from a model or checkpoint file, with its step and RNG state (a model file's: step 0, the RNG seeded by `options.seed`). */
-export async function loadModel(path: string, options: LoadOptions = {}): Promise<Network> {
+export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<Network> {
   checkPath(path, 'loadModel');
-  checkLoadOptions(options, 'loadModel');
+  checkLoadOptions(options, 'loadModel', ['skipOptimizer']);
   // The seed is spent here, on the RNG state of a file that holds none; the network takes the file's state.
-  const { seed = 1, ...backend } = options;
-  const { checkpoint } = await readSavedFile(path, checkSeed(seed, 'seed'));
+  const { seed = 1, skipOptimizer = false, ...backend } = options;
+  const optimizer = checkBoolean(skipOptimizer, 'loadModel: skipOptimizer') ? 'skip' : 'read';
+  const { checkpoint } = await readSavedFile(path, checkSeed(seed, 'seed'), optimizer);
   return networkOfFile(path, checkpoint, backend);
 }
 
