@@ -9,9 +9,10 @@
 import { grouped } from '../counted.js';
 import { invalidOption } from '../errors.js';
 import { andList } from '../list-text.js';
-import { sameFile } from '../io/file-access.js';
+import { removes, sameFile } from '../io/file-access.js';
 import { isCheckpointFile, OptimizerStateRefused, readCheckpoint } from '../io/files.js';
 import { filesWrittenBy, type InteropFormat } from '../io/model-formats.js';
+import type { WrittenFiles } from '../io/tfjs-folder.js';
 import type { TrainedOn } from '../trained-on.js';
 import { shellWord } from '../shell-word.js';
 
@@ -40,11 +41,13 @@ async function trainingLeftBy(input: string): Promise<string | undefined> {
 const formatText = (format: InteropFormat) => ({ gradscope: "gradscope's JSON model file", tfjs: 'a tfjs model', onnx: 'an ONNX file', safetensors: 'a safetensors file' })[format];
 
 /**
- * The file among `written` (every file writing OUT writes or removes: OUT itself, or a tfjs folder's model.json and
- * shards) whose writing replaces `input` (sameFile: the rule every command's files are checked by), or undefined.
+ * The file among `files` (every file writing OUT writes or removes: OUT itself, or a tfjs folder's model.json and
+ * shards) whose writing replaces `input` (sameFile: the rule every command's files are checked by) or whose removal
+ * removes it (removes: a symbolic link is removed itself, not the file it points at), and which; or undefined.
  */
-async function inputAmong(input: string, written: string[]): Promise<string | undefined> {
-  for (const file of written) if (await sameFile(input, file)) return file;
+async function inputAmong(input: string, files: WrittenFiles): Promise<{ file: string; removed: boolean } | undefined> {
+  for (const file of files.written) if (await sameFile(input, file)) return { file, removed: false };
+  for (const file of files.removed) if (await removes(file, input)) return { file, removed: true };
   return undefined;
 }
 
@@ -60,7 +63,8 @@ export async function leftBehindNote(input: string, output: string, format: Inte
   if (held === undefined) return undefined;
   const overwritten = await inputAmong(input, await filesWrittenBy(output, format));
   if (overwritten !== undefined) {
-    const which = overwritten === output ? 'OUT is IN' : `OUT writes ${overwritten}, which is IN`;
+    const { file, removed } = overwritten;
+    const which = file === output ? 'OUT is IN' : removed ? `OUT removes ${file}, the shard of the tfjs model it replaces, which is IN` : `OUT writes ${file}, which is IN`;
     throw invalidOption(`${shellWord(output)}: ${which}, a checkpoint: writing ${formatText(format)} over it would lose what only the checkpoint holds (${held}); give OUT another name; nothing was written`);
   }
   // newuser29: 'not written: IN is a checkpoint, and … holds the model …: the step (20) and RNG state a run resumes from and

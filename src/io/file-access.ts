@@ -16,7 +16,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, readlink, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readlink, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { describeValue, GradscopeError, invalidOption, ioError, type ErrorCode } from '../errors.js';
 import { notJsonMessage } from '../json-syntax.js';
@@ -214,8 +214,23 @@ async function oneEntry(first: string, second: string): Promise<boolean> {
     [first, second, dirname(first), dirname(second)].map((path) => stat(path).catch(() => undefined)),
   );
   if (!folder || !otherFolder) return false;
-  const listed = await readdir(dirname(first)).catch(() => [] as string[]);
-  return isOneEntry({ name: basename(first), file, folder }, { name: basename(second), file: otherFile, folder: otherFolder }, listed);
+  const one: EntryFacts = { name: basename(first), file, folder };
+  const other: EntryFacts = { name: basename(second), file: otherFile, folder: otherFolder };
+  const unlisted = isOneEntry(one, other, []);
+  // Given no names, isOneEntry is true of one name in one folder, and of one file under two names in one folder, which
+  // only the folder's names tell from two hard links: the folder is read then, and only then (it was read for every pair).
+  if (!unlisted || one.name === other.name) return unlisted;
+  return isOneEntry(one, other, await readdir(dirname(first)).catch(() => [] as string[]));
+}
+
+/**
+ * Whether removing `path` (rm unlinks the name: a symbolic link is removed itself, never the file it points at) removes
+ * the file `other` names: `path` exists, is no symbolic link, and is that file (sameFile; a hard link is another name,
+ * which the removal leaves).
+ */
+export async function removes(path: string, other: string): Promise<boolean> {
+  const entry = await lstat(path).catch(() => undefined);
+  return entry !== undefined && !entry.isSymbolicLink() && (await sameFile(path, other));
 }
 
 /** What identifies a file or a folder on one machine (fs.Stats has it): not its path, which a bind mount or a link doubles. */

@@ -36,7 +36,7 @@ import { readSafetensors, toSafetensors } from './safetensors.js';
 import { blockTfjsLayersReader, isBlockTfjsModel } from './tfjs-blocks.js';
 import { checkShardGroups, isObject, readWeightGroups } from './tfjs-format.js';
 import { tfjsLayersReader, toTfjsLayers } from './tfjs-layers.js';
-import { tfjsFolderFiles, writeTfjsFolder } from './tfjs-folder.js';
+import { tfjsFolderFiles, writeTfjsFolder, type WrittenFiles } from './tfjs-folder.js';
 import { grouped } from '../counted.js';
 import { bytesBeyond } from '../byte-text.js';
 import { shellWord } from '../shell-word.js';
@@ -337,8 +337,8 @@ export async function tfjsModelOf(jsonPath: string, model: unknown, options: Imp
 }
 
 /** Every file writeModelFile(…, path, format) would write or remove: `path`, or for a tfjs folder its model.json and shards. */
-export async function filesWrittenBy(path: string, format: InteropFormat): Promise<string[]> {
-  return format === 'tfjs' ? tfjsFolderFiles(tfjsFolderOf(path)) : [path];
+export async function filesWrittenBy(path: string, format: InteropFormat): Promise<WrittenFiles> {
+  return format === 'tfjs' ? tfjsFolderFiles(tfjsFolderOf(path)) : { written: [path], removed: [] };
 }
 
 /** The folder a tfjs model written to `path` goes in: `path`, or the folder of a `…/model.json`. */

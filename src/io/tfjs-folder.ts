@@ -43,14 +43,21 @@ async function shardPlan(dir: string): Promise<{ inUse: string[]; shard: string 
 }
 
 /**
- * Every file writeTfjsFolder(dir, …) would write or remove, before it runs: model.json, the new shard
- * and the shards the previous model.json names. convert refuses an IN among them that holds what OUT
- * cannot (a checkpoint named run/model.json, `convert run/model.json run/`, was replaced).
+ * Every file writeTfjsFolder(dir, …) would write (model.json, the new shard) or remove (the shards the previous
+ * model.json names), before it runs. convert refuses an IN among them that holds what OUT cannot (a checkpoint named
+ * run/model.json, `convert run/model.json run/`, was replaced); a removed one is unlinked by name (rm), so a symbolic
+ * link among them is removed, not the file it points at.
  */
-export async function tfjsFolderFiles(dir: string): Promise<string[]> {
+export async function tfjsFolderFiles(dir: string): Promise<WrittenFiles> {
   const { inUse, shard } = await shardPlan(dir);
   const removed = inUse.filter((old) => old !== shard && SHARD_NAME.test(old));
-  return [join(dir, 'model.json'), join(dir, shard), ...removed.map((old) => join(dir, old))];
+  return { written: [join(dir, 'model.json'), join(dir, shard)], removed: removed.map((old) => join(dir, old)) };
+}
+
+/** The files a write of a model would write (atomically: writeFileAtomic, through a symbolic link to its file) and remove (rm: a link itself). */
+export interface WrittenFiles {
+  written: string[];
+  removed: string[];
 }
 
 /** The shard files the model.json at `path` names; none when it is missing or unreadable (then no shard is in use). */
