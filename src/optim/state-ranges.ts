@@ -50,7 +50,8 @@ export function missingWords(name: string): string {
 /**
  * What is wrong with `value`, a state's scalar named `where` held to `range`: its words as checkNumber
  * (or checkStepCount) says them, or undefined where it is within. A bound another setting sets is read
- * from `settings` (restore()'s own), or left out where none are given (a reader's: see the file's comment).
+ * from `settings` (restore()'s own, or the state's recorded scalars in savedScalarsProblem); where none
+ * are given the range's own bounds hold (savedSettingProblem's read of one scalar alone).
  */
 export function stateScalarProblem(range: StateRange, value: unknown, where: string, settings?: Settings): string | undefined {
   if (range.stepCount === true) {
@@ -62,17 +63,17 @@ export function stateScalarProblem(range: StateRange, value: unknown, where: str
 
 /**
  * restore()'s read of a state scalar: `value` within `range` (stateScalarProblem), `fallback` if undefined (a state
- * saved before it was recorded); else INVALID_OPTION naming `where`. A `required` range takes optimiser `name` in
- * place of a fallback: a state without it is refused, saying every state of that optimiser records it. `settings`
- * (restore()'s own) bound what a range's maxSetting names; without them the range's own bounds hold (an empty object
- * would read the named bound as NaN and refuse every value).
+ * saved before it was recorded); else INVALID_OPTION naming `where`. A `required` range (the table decides, and the
+ * overloads hold each range to its own) takes optimiser `name` in place of a fallback: a state without it is refused,
+ * saying every state of that optimiser records it. `settings` (restore()'s own) bound what a range's maxSetting names;
+ * without them the range's own bounds hold (an empty object would read the named bound as NaN and refuse every value).
  */
 export function checkStateScalar(range: StateRange & { required: true }, value: unknown, where: string, name: string): number;
-export function checkStateScalar(range: StateRange, value: unknown, where: string, fallback: number, settings?: Settings): number;
+export function checkStateScalar(range: StateRange & { required?: false }, value: unknown, where: string, fallback: number, settings?: Settings): number;
 export function checkStateScalar(range: StateRange, value: unknown, where: string, fallbackOrName: number | string, settings?: Settings): number {
   if (value === undefined) {
-    if (typeof fallbackOrName === 'string') throw invalidOption(`${where}: ${missingWords(fallbackOrName)}`);
-    return fallbackOrName;
+    if (range.required === true) throw invalidOption(`${where}: ${missingWords(String(fallbackOrName))}`);
+    return fallbackOrName as number; // a number: the second overload's, the one a range not required takes
   }
   const problem = stateScalarProblem(range, value, where, settings);
   if (problem !== undefined) throw invalidOption(problem);

@@ -15,4 +15,11 @@ describe('checkStateScalar', () => {
     expect(() => checkStateScalar(pairs, -1, 'scalars.pairs', 0)).toThrow(/scalars\.pairs.*got -1/);
     expect(checkStateScalar(pairs, undefined, 'scalars.pairs', 7)).toBe(7);
   });
+
+  it("refuses a required scalar missing by the table's word, and takes no fallback for it (review38 finding 2)", () => {
+    const steps = STATE_RANGES.kfac.steps;
+    expect(() => checkStateScalar(steps, undefined, 'kfac: restore: scalars.steps', 'kfac')).toThrow(/^kfac: restore: scalars\.steps: missing: every kfac state records it$/);
+    // @ts-expect-error: a required range takes the optimiser's name, never a fallback that would stand in for it
+    expect(() => checkStateScalar(steps, undefined, 'scalars.steps', 0)).toThrow(/scalars\.steps: missing/);
+  });
 });
