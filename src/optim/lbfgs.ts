@@ -12,7 +12,6 @@ import { lossAndGradient } from './loaded-batch.js';
 import { assertNotDisposed, checkStateKind, checkStepBatch, checkStepNetwork, checkStepRate, restoredTensors, TracksDisposal, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate, type Hyperparameters } from './recorded-settings.js';
-import type { SettingRule } from './setting-ranges.js';
 import { apart, numberText } from '../number-text.js';
 import { checkSetting } from './setting-ranges.js';
 import { checkStateScalar, STATE_RANGES } from './state-ranges.js';
@@ -37,13 +36,6 @@ export const LBFGS_DEFAULTS = { memory: 10, learningRate: 1, c1: 1e-4, c2: 0.9, 
 const BRACKET_TOLERANCE = 1e-9;
 /** A pair with sᵀy below this is not positive curvature and is not stored. */
 export const CURVATURE_FLOOR = 1e-10;
-
-/**
- * A state holds at most its memory's pairs, as step() keeps them: one recording more, with a memory
- * other than this optimiser's, is refused as damaged rather than advised an L-BFGS that refuses its
- * pairs (restore checks pairs against this optimiser's memory after).
- */
-const HELD_PAIRS: SettingRule = { keys: ['pairs', 'memory'], holds: (s) => !(Number(s.pairs) > Number(s.memory)), rule: 'pairs ≤ memory (an L-BFGS holds at most memory pairs)' };
 
 /** L-BFGS with a strong-Wolfe line search, one iteration per step on the loaded batch (defaults: memory 10, lr 1, c1 1e-4, c2 0.9, 25 evaluations). */
 export class Lbfgs extends TracksDisposal implements Optimizer {
@@ -308,7 +300,7 @@ export class Lbfgs extends TracksDisposal implements Optimizer {
     const where = 'lbfgs: restore';
     checkStateKind(state, where, this.name);
     const learningRate = restoredLearningRate(state, where, this.ownLearningRate);
-    checkRecordedHyperparameters(state, where, this.name, this.hyperparameters(), { defaults: LBFGS_DEFAULTS, stateRules: [HELD_PAIRS] });
+    checkRecordedHyperparameters(state, where, this.name, this.hyperparameters(), { defaults: LBFGS_DEFAULTS });
     const pairs = checkStateScalar(STATE_RANGES.lbfgs.pairs, state.scalars?.pairs, `${where}: scalars.pairs`, 0, { memory: this.memory });
     const tensors = restoredTensors(state, where);
     const perPair = 2 * this.params.length;

@@ -12,7 +12,7 @@
 import { checkNumber, rangeProblem } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { andList } from '../list-text.js';
-import { BOOLEAN_SETTINGS, ownBounds, SETTING_RANGES, SETTING_RULES, type SettingRange, type SettingRule } from './setting-ranges.js';
+import { BOOLEAN_SETTINGS, ownBounds, SETTING_RANGES, SETTING_RULES, type SettingRange, type SettingRule, type Settings } from './setting-ranges.js';
 import { missingWords, STATE_RANGES, stateScalarProblem, type StateRange } from './state-ranges.js';
 import type { OptimizerState } from './optimizer.js';
 
@@ -44,13 +44,11 @@ export function restoredLearningRate(state: OptimizerState, where: string, own: 
  * default follows another the one under the state's: K-FAC's quadraticMomentum follows rescale; a
  * setting without one is always advised); `unrecorded`, a setting a rule reads that the optimiser
  * does not record as a hyperparameter (Levenberg–Marquardt's mu, whose recorded value is the current
- * μ), at this optimiser's value, read where the state records none; `stateRules`, what the state's
- * other records keep with its settings (L-BFGS's pairs, at most its memory).
+ * μ), at this optimiser's value, read where the state records none.
  */
 export interface RecordedContext {
   defaults: Hyperparameters;
   unrecorded?: Readonly<Record<string, number>>;
-  stateRules?: readonly SettingRule[];
 }
 
 /**
@@ -58,7 +56,7 @@ export interface RecordedContext {
  * another value, in one message naming every such setting: where each is within its range
  * (SETTING_RANGES) and every rule across settings holds over the state's values (L-BFGS's c1 < c2,
  * Hessian-free's minIterations ≤ maxIterations, Levenberg–Marquardt's mu ≤ muMax, the constructors'
- * SETTING_RULES and the `stateRules`), it says both values of each and the options of optimiser
+ * SETTING_RULES and the bounds a state's scalars keep with its settings, stateBoundRules), it says both values of each and the options of optimiser
  * `name` that take the state: every setting whose value as saved is not the constructor's default
  * (`defaults`), so that following the advice to the letter restores the state, and an unrecorded
  * setting where its default would break a rule; else it names every value outside its range and
@@ -90,7 +88,7 @@ export function checkRecordedHyperparameters(state: OptimizerState, where: strin
   // A rule is not read over a value outside its own range (already named).
   const outOfRange = new Set(refused);
   const settingRules: SettingRule[] = [...pairsOf(ranges), ...Object.values((SETTING_RULES as Record<string, Record<string, SettingRule>>)[name] ?? {})];
-  for (const rule of [...settingRules, ...(context.stateRules ?? [])]) {
+  for (const rule of [...settingRules, ...stateBoundRules(name, settingRules)]) {
     if (!rule.keys.some((key) => differing.includes(key)) || rule.keys.some((key) => outOfRange.has(key)) || rule.holds(saved)) continue;
     // A value the state does not record is this optimiser's (Levenberg–Marquardt's mu option, or one saved before it was recorded).
     const member = (key: string) => (key in recordedFinite ? `scalars.${key} ${String(saved[key])}` : `${key} ${String(saved[key])} (this optimiser's)`);
@@ -130,6 +128,19 @@ export function checkRecordedHyperparameters(state: OptimizerState, where: strin
     ...companions.map(({ rule, others }) => `${rule.rule} must hold, so ${andList(others)} ${others.length === 1 ? 'is' : 'are'} named too`),
   ];
   throw invalidOption(`${where}: the state was saved with ${savedWith}; create it with { name: '${name}'${options} } to resume that run${why.length === 0 ? '' : ` (${why.join('; ')})`}`);
+}
+
+/**
+ * The bounds a state of optimiser `name` keeps its scalars in by its settings (STATE_RANGES' minSetting / maxSetting:
+ * L-BFGS's pairs ≤ memory), as rules across the state's records: the one table restore()'s checkStateScalar and the
+ * readers (savedScalarsProblem) read. A bound one of `settingRules` already states (Levenberg–Marquardt's μ ≤ muMax, as
+ * muMax's range) is left to it; a rule holds where the state records either side not (saved before it was recorded).
+ */
+function stateBoundRules(name: string, settingRules: readonly SettingRule[]): SettingRule[] {
+  const states: Readonly<Record<string, StateRange>> = Object.hasOwn(STATE_RANGES, name) ? (STATE_RANGES as Record<string, Record<string, StateRange>>)[name] : {};
+  return pairsOf(states)
+    .filter((bound) => !settingRules.some((rule) => rule.rule === bound.rule))
+    .map((bound) => ({ ...bound, holds: (values: Settings) => bound.keys.some((key) => values[key] === undefined) || bound.holds(values) }));
 }
 
 /** The rules `ranges` sets across settings: a range's minSetting or maxSetting, below it (strictly where `above` / `below`). */
