@@ -44,7 +44,8 @@ export function oneLine(text: string): string {
 /** `error`'s message as `command` says it: a DIVERGED's advice names the command's flags (--learning-rate), not the API's options (learningRate); a file that lacks what import flags say, the flags the command has (unstated-import-words.ts), its command lines as the user runs gradscope (`invoked`, Terminal.invokedAs). */
 export function errorMessage(error: GradscopeError, command: Command | undefined, invoked: string | undefined): string {
   // The API's words name loadModel's option; a command's name the convert command that writes the network alone.
-  if (error instanceof OptimizerStateRefused) return oneLine(`${error.refusal}; ${networkAloneWords(error.path, invoked)}`);
+  // The refusal may quote a long name and is cut as any message; the command it gives is printed whole, to run as printed.
+  if (error instanceof OptimizerStateRefused) return `${oneLine(error.refusal)}${unsafeEscaped(unbroken(`; ${networkAloneWords(error.path, invoked)}`))}`;
   if (error instanceof UnstatedImportOptions && command) {
     // What the file lacks may quote it at any length; what to run, printed whole, runs as printed.
     const { lacks, run } = unstatedImportMessage(error, command, invoked);

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { checkpointBytes, checkpointFileOf, checkpointOf, type Checkpoint } from '../../src/io/checkpoint.js';
-import { loadCheckpoint, loadModel, readCheckpoint } from '../../src/io/files.js';
+import { loadCheckpoint, loadModel, OptimizerStateRefused, readCheckpoint } from '../../src/io/files.js';
+import { errorMessage } from '../../src/cli/error-line.js';
 import { readModelFile } from '../../src/io/model-formats.js';
 import { copiedNumbers } from '../../src/network/file-numbers.js';
 import { createOptimizer } from '../../src/optim/index.js';
@@ -103,5 +104,12 @@ describe("a checkpoint whose optimiser state is damaged, its network intact", ()
     expect(converted.stdout.replace(/\s+/g, ' ')).toContain(`alone keeps a training section readCheckpoint refuses (${shellWord(path)}: header.optimizer.${REFUSED.replace(/\\/g, '')})`);
     const study = await runCliInProcess(['study', '--model', out, '--data', data, '--epochs', '1']);
     expect(study.code, study.stderr).toBe(0);
+  });
+
+  it("prints the convert command whole where the refusal is cut (a long field name): it runs as printed", () => {
+    const path = join(folder, 'long.bin');
+    const said = errorMessage(new OptimizerStateRefused(path, `${path}: header.optimizer.scalars.${'k'.repeat(1500)}: expected 1 or 0`), undefined, undefined);
+    expect(said).toContain('…');
+    expect(said.endsWith(`; its network reads whole: gradscope convert ${shellWord(path)} ${shellWord(join(folder, 'long.json'))} writes it alone, without the optimiser state, for --model`)).toBe(true);
   });
 });
