@@ -108,6 +108,12 @@ export const FLOAT32_OVERFLOW = 2 ** 128 - 2 ** 103;
 export function withinFloat32(value: number): boolean {
   return Math.abs(value) < FLOAT32_OVERFLOW;
 }
+/**
+ * Where a float32 refusal says a value is judged: float32, which the wasm core computes in. The float64
+ * 'ref' backend refuses the same values, so that every backend takes the same options (as withinFloat32
+ * makes every backend take the same rows), and the words hold on each.
+ */
+const IN_FLOAT32 = 'in float32, which the wasm core computes in and every backend checks against';
 /** FLOAT32_MAX as refusals say it. */
 export const FLOAT32_MAX_WORDS = `${float32Text(FLOAT32_MAX)} (float32's largest finite number)`;
 
@@ -122,12 +128,12 @@ export const FLOAT32_MAX_WORDS = `${float32Text(FLOAT32_MAX)} (float32's largest
 export function float32Problem(value: number, name: string, per = 1): string | undefined {
   if (float32Overflows(value, per)) {
     const greatest = per === 1 ? FLOAT32_MAX_WORDS : `${float32Text(FLOAT32_MAX * per, per)} (float32's largest finite number × ${per}, for ${name} ÷ ${per} to be it)`;
-    return `${name}: ${value} is Infinity in the float32 the core computes in, so the steps it enters would be infinite, NaN or 0; the greatest usable value is ${greatest}`;
+    return `${name}: ${value} is Infinity ${IN_FLOAT32}, so the steps it enters would be infinite, NaN or 0; the greatest usable value is ${greatest}`;
   }
   if (!float32Underflows(value, per)) return undefined;
   const held = Math.fround(value / per) === 0 ? '0' : 'subnormal';
   const least = per === 1 ? FLOAT32_MIN_NORMAL_WORDS : `${float32Text(FLOAT32_MIN_NORMAL * per, per)} (2⁻¹²⁶ × ${per}, for ${name} ÷ ${per} to be float32's smallest normal number)`;
-  return `${name}: ${value} is ${held} in the float32 the core computes in, so it would do nothing or next to nothing; the least usable value is ${least}`;
+  return `${name}: ${value} is ${held} ${IN_FLOAT32}, so it would do nothing or next to nothing; the least usable value is ${least}`;
 }
 
 /**
@@ -219,7 +225,7 @@ export function rangeProblem(value: unknown, where: string, range: Range): strin
     (range.max === undefined || (range.below ? value < range.max : value <= range.max));
   if (!ok) return `${where}: expected ${describe(range)}, got ${shown(value)}`;
   if (range.float32 && range.below && range.max !== undefined && range.max > 0 && Math.fround(value as number) >= range.max) {
-    return `${where}: ${value} is ${float32Text(Math.fround(value as number))} in the float32 the core computes in, not below ${range.max}; the largest usable value is ${float32Text(largestFloat32Below(range.max))}`;
+    return `${where}: ${value} is ${float32Text(Math.fround(value as number))} ${IN_FLOAT32}, so not below ${range.max}; the largest usable value is ${float32Text(largestFloat32Below(range.max))}`;
   }
   return range.float32 ? float32Problem(value as number, where) : undefined;
 }

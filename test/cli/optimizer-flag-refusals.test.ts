@@ -18,7 +18,7 @@ describe('the command line names the optimiser flags it refuses', () => {
     ['sgd-momentum', '--norm-constraint', '1', 'sgd takes no --norm-constraint'],
     ['kfac', '--momentum', '0.5', "kfac takes no --momentum with its rescaled step, the one offered here: it chooses each step's momentum by its quadratic model (a fixed momentum applies to the unscaled step only)"],
     // --momentum 2 is refused by the flag's own rule (< 1, float32-flags.test.ts); one float32 rounds to 1 reaches sgd's range.
-    ['sgd', '--momentum', '0.99999999', '--momentum: 0.99999999 is 1 in the float32 the core computes in, not below 1; the largest usable value is 0.99999994'],
+    ['sgd', '--momentum', '0.99999999', '--momentum: 0.99999999 is 1 in float32, which the wasm core computes in and every backend checks against, so not below 1; the largest usable value is 0.99999994'],
     ['kfac', '--norm-constraint', '2e6', '--norm-constraint: expected a finite number ≥ 0 and ≤ 1000000, got 2000000'],
     ['nesterov', '--momentum', '0', 'Nesterov momentum needs --momentum > 0'],
   ])('--optimizer %s %s %s', async (optimizer, flag, value, said) => {

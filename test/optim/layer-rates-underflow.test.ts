@@ -19,8 +19,8 @@ describe.each(await kernelBackends())('layer rates that underflow float32 ($name
   it("the optimiser's own learning rate: refused when it is made, naming the layer", async () => {
     const net = await network();
     // 1e-30 × 1e-20 = 1e-50: 0 in float32; × 1e-10 = 1e-40: subnormal.
-    await expectError(() => new Sgd(net, { learningRate: 1e-30, layerRates: [1, 1e-20] }), 'INVALID_OPTION', /^sgd: layer 1's step size, learning rate 1e-30 × layerRates\[1\] 1e-20: 1e-50 is 0 in the float32 the core computes in, .*the least usable value is 1\.1754944e-38/);
-    await expectError(() => new Sgd(net, { learningRate: 1e-30, layerRates: [1e-10, 1] }), 'INVALID_OPTION', /^sgd: layer 0's step size, .*: 1(\.0+1)?e-40 is subnormal in the float32/);
+    await expectError(() => new Sgd(net, { learningRate: 1e-30, layerRates: [1, 1e-20] }), 'INVALID_OPTION', /^sgd: layer 1's step size, learning rate 1e-30 × layerRates\[1\] 1e-20: 1e-50 is 0 in float32, which the wasm core computes in and every backend checks against, .*the least usable value is 1\.1754944e-38/);
+    await expectError(() => new Sgd(net, { learningRate: 1e-30, layerRates: [1e-10, 1] }), 'INVALID_OPTION', /^sgd: layer 0's step size, .*: 1(\.0+1)?e-40 is subnormal in float32, which the wasm core/);
     // At float32's smallest normal exactly: taken.
     expect(new Sgd(net, { learningRate: FLOAT32_MIN_NORMAL * 2 ** 10, layerRates: [1, 2 ** -10] }).layerRates[1]).toBe(2 ** -10);
     net.dispose();

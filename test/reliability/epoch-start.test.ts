@@ -208,11 +208,18 @@ describe("'halve' down to float32's smallest normal step size", () => {
     const net = await createNetwork({ sizes: [2, 3, 2], seed: 1 });
     const sgd = createOptimizer(net, { name: 'sgd', layerRates: [1e30, 1e-30] });
     const before = stateHash(net, sgd);
-    await expectError(
+    const error = await expectError(
       () => net.train([[0, 1], [1, 0], [1, 1]], [[1, 0], [0, 1], [1, 0]], { learningRate: 1e-7, batchSize: 3, optimizer: sgd, onNonFinite: 'halve', maxHalvings: 60 }),
       'DIVERGED',
-      /^epoch 1, batch 1 \(step 1\): hidden 1 \(0\.(weight|bias)\): the step would take a parameter to \S+, beyond 1\.80e\+16 where float32 products overflow after 3 halvings of the learning rate \(now 1\.25e-8\), which cannot be halved further: sgd: layer 1's step size, learning rate 6\.25e-9 × layerRates\[1\] 1e-30: 6\.25e-39 is subnormal in the float32 the core computes in, so it would do nothing or next to nothing; the least usable value is 1\.1754944e-38 \(2⁻¹²⁶, float32's smallest normal number\); the network is back at the start of epoch 1 \(the initial weights\), the last state judged good that was kept \(its batch loss \S+\)$/,
+      /^epoch 1, batch 1 \(step 1\): hidden 1 \(0\.(weight|bias)\): the step would take a parameter to \S+, beyond 1\.80e\+16 where float32 products overflow after 3 halvings of the learning rate \(now 1\.25e-8\), which cannot be halved further: sgd: layer 1's step size, learning rate 6\.25e-9 × layerRates\[1\] 1e-30: 6\.25e-39 is subnormal in float32, which the wasm core computes in and every backend checks against, so it would do nothing or next to nothing; the least usable value is 1\.1754944e-38 \(2⁻¹²⁶, float32's smallest normal number\); the network is back at the start of epoch 1 \(the initial weights\), the last state judged good that was kept \(its batch loss \S+\)$/,
     );
+    // docs/reliability.md quotes this message in parts, elided with '…': each part is the message's, in order.
+    const [quote] = quotedOn('docs/reliability.md', /the one rule\): `([^`]+)` \(it ended as that `INVALID_OPTION` from the step before\)/);
+    let at = 0;
+    for (const part of quote.split('…').map((text) => text.trim()).filter((text) => text !== '')) {
+      at = error.message.indexOf(part, at);
+      expect(at, part).toBeGreaterThanOrEqual(0);
+    }
     expect(stateHash(net, sgd)).toBe(before);
     sgd.dispose();
     net.dispose();

@@ -31,8 +31,8 @@ describe('a hyper-parameter the core holds as float32', () => {
   it.each(['ref', 'wasm'] as const)("train()'s learningRate that is 0 or subnormal in float32 is refused, naming the least usable value; nothing changes (%s)", async (backend) => {
     const net = await createNetwork({ sizes: [2, 3, 2], backend, seed: 3 });
     const before = JSON.stringify(net.toJSON());
-    await expectError(() => net.train(X, Y, { learningRate: 1e-320, epochs: 1 }), 'INVALID_OPTION', new RegExp(`^learningRate: 1e-320 is 0 in the float32 the core computes in, .*; the least usable value is ${LEAST} \\(2⁻¹²⁶`));
-    await expectError(() => net.train(X, Y, { learningRate: 1e-39, epochs: 1 }), 'INVALID_OPTION', /^learningRate: 1e-39 is subnormal in the float32/);
+    await expectError(() => net.train(X, Y, { learningRate: 1e-320, epochs: 1 }), 'INVALID_OPTION', new RegExp(`^learningRate: 1e-320 is 0 in float32, which the wasm core computes in and every backend checks against, .*; the least usable value is ${LEAST} \\(2⁻¹²⁶`));
+    await expectError(() => net.train(X, Y, { learningRate: 1e-39, epochs: 1 }), 'INVALID_OPTION', /^learningRate: 1e-39 is subnormal in float32, which the wasm core/);
     expect(JSON.stringify(net.toJSON())).toBe(before);
     // The least usable value itself is taken, and as the refusal prints it.
     expect(() => net.train(X, Y, { learningRate: FLOAT32_MIN_NORMAL, epochs: 1 })).not.toThrow();
@@ -93,7 +93,7 @@ describe('a hyper-parameter the core holds as float32', () => {
     for (const [flag, value, held] of [['--learning-rate', '1e-320', '0'], ['--momentum', '1e-40', 'subnormal'], ['--clip-norm', '1e-40', 'subnormal']]) {
       const run = await runCliInProcess([...study, flag, value]);
       expect([run.code, run.stdout], run.stderr).toEqual([2, '']);
-      expect(run.stderr).toBe(`gradscope: ${flag}: ${value} is ${held} in the float32 the core computes in, so it would do nothing or next to nothing; the least usable value is ${LEAST} (2⁻¹²⁶, float32's smallest normal number)\n`);
+      expect(run.stderr).toBe(`gradscope: ${flag}: ${value} is ${held} in float32, which the wasm core computes in and every backend checks against, so it would do nothing or next to nothing; the least usable value is ${LEAST} (2⁻¹²⁶, float32's smallest normal number)\n`);
     }
   });
 });
@@ -110,7 +110,7 @@ describe('a hyper-parameter below an exclusive bound, held as float32', () => {
     [{ name: 'kfac', rescale: false, momentum: 1 - 1e-9 }, 'kfac: momentum'],
   ])('%j that float32 rounds up to 1 is refused, naming the largest usable value', async (spec, where) => {
     const net = await createNetwork({ sizes: [2, 3, 2], backend: 'ref', seed: 3 });
-    await expectError(() => createOptimizer(net, spec as never), 'INVALID_OPTION', new RegExp(`^${where}: .* is 1 in the float32 the core computes in, not below 1; the largest usable value is 0\\.99999994$`));
+    await expectError(() => createOptimizer(net, spec as never), 'INVALID_OPTION', new RegExp(`^${where}: .* is 1 in float32, which the wasm core computes in and every backend checks against, so not below 1; the largest usable value is 0\\.99999994$`));
     // Taken as printed: float32 holds 0.99999994 as 1 − 2⁻²⁴, where String() wrote 0.9999999403953552.
     expect(() => createOptimizer(net, { ...spec, [where.split(': ')[1]]: 0.99999994 } as never).dispose()).not.toThrow();
     net.dispose();
@@ -147,7 +147,7 @@ describe('a hyper-parameter that float32 holds as Infinity', () => {
     [{ name: 'sgd', learningRate: 1e20, layerRates: [1e20, 1] }, "sgd: layer 0's step size, learning rate 1e+20 × layerRates\\[0\\] 1e+20: 1e+40"],
   ])('%j is refused, naming the greatest usable value', async (spec, where) => {
     const net = await createNetwork({ sizes: [2, 3, 2], backend: 'ref', seed: 3 });
-    const error = await expectError(() => createOptimizer(net, spec as never), 'INVALID_OPTION', new RegExp(`^${where.replace(/\+/g, '\\+')} is Infinity in the float32 the core computes in`));
+    const error = await expectError(() => createOptimizer(net, spec as never), 'INVALID_OPTION', new RegExp(`^${where.replace(/\+/g, '\\+')} is Infinity in float32, which the wasm core computes in and every backend checks against`));
     expect(error.message).toContain(`the greatest usable value is ${GREATEST}`);
     net.dispose();
   });
@@ -155,9 +155,9 @@ describe('a hyper-parameter that float32 holds as Infinity', () => {
   it.each(['ref', 'wasm'] as const)("train()'s learningRate and clipNorm beyond it are refused before any step; float32's largest number itself is taken (%s)", async (backend) => {
     const net = await createNetwork({ sizes: [2, 3, 2], backend, seed: 3 });
     const before = JSON.stringify(net.toJSON());
-    await expectError(() => net.train(X, Y, { learningRate: 1e300, epochs: 1 }), 'INVALID_OPTION', /^learningRate: 1e\+300 is Infinity in the float32/);
+    await expectError(() => net.train(X, Y, { learningRate: 1e300, epochs: 1 }), 'INVALID_OPTION', /^learningRate: 1e\+300 is Infinity in float32, which the wasm core/);
     await expectError(() => net.train(X, Y, { optimizer: { name: 'sgd', layerRates: [1e30, 1] }, learningRate: 1e10, epochs: 1 }), 'INVALID_OPTION', /^sgd: layer 0's step size, learning rate 1e\+10 × layerRates\[0\] 1e\+30: 1e\+40 is Infinity/);
-    await expectError(() => net.train(X, Y, { clipNorm: 1e39, epochs: 1 }), 'INVALID_OPTION', /^clipNorm: 1e\+39 is Infinity in the float32/);
+    await expectError(() => net.train(X, Y, { clipNorm: 1e39, epochs: 1 }), 'INVALID_OPTION', /^clipNorm: 1e\+39 is Infinity in float32, which the wasm core/);
     expect([JSON.stringify(net.toJSON()), net.step]).toEqual([before, 0]);
     // 3.4028235e38 is held as float32's largest number, not Infinity: taken.
     expect(() => createOptimizer(net, { name: 'adam', epsilon: 3.4028235e38 })).not.toThrow();
@@ -167,6 +167,6 @@ describe('a hyper-parameter that float32 holds as Infinity', () => {
   it('the CLI refuses it by the same rule, naming the flag', async () => {
     const run = await runCliInProcess(['train', '--layers', '2,3,2', '--learning-rate', '1e39', '--epochs', '1']);
     expect([run.code, run.stdout], run.stderr).toEqual([2, '']);
-    expect(run.stderr).toBe(`gradscope: --learning-rate: 1e+39 is Infinity in the float32 the core computes in, so the steps it enters would be infinite, NaN or 0; the greatest usable value is ${GREATEST}\n`);
+    expect(run.stderr).toBe(`gradscope: --learning-rate: 1e+39 is Infinity in float32, which the wasm core computes in and every backend checks against, so the steps it enters would be infinite, NaN or 0; the greatest usable value is ${GREATEST}\n`);
   });
 });

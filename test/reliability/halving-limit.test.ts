@@ -21,7 +21,7 @@ const y = [[0.1], [0.2], [1e5], [-1e5]];
 const OPTIONS = { learningRate: 1e-37, batchSize: 2, shuffle: false, onNonFinite: 'halve', maxHalvings: 60 } as const;
 /** 1e-37 halved three times is 1.25e-38, still normal; a fourth halving, 6.25e-39, is subnormal. */
 const CANNOT_HALVE = String.raw`after 3 halvings of the learning rate \(now 1\.25e-38\), which cannot be halved further: `;
-const SUBNORMAL = String.raw`6\.25e-39 is subnormal in the float32 the core computes in, so it would do nothing or next to nothing; the least usable value is 1\.1754944e-38 \(2⁻¹²⁶, float32's smallest normal number\)`;
+const SUBNORMAL = String.raw`6\.25e-39 is subnormal in float32, which the wasm core computes in and every backend checks against, so it would do nothing or next to nothing; the least usable value is 1\.1754944e-38 \(2⁻¹²⁶, float32's smallest normal number\)`;
 const BACK = String.raw`; the network is back at the start of epoch 1 \(the initial weights\), the last state judged good that was kept \(its batch loss \S+\)$`;
 const RUNAWAY = String.raw`^epoch 1, batch 2 \(step 2\): the loss \S+ is over 10⁶× the first batch's \(\S+\): training is running away `;
 
