@@ -38,7 +38,6 @@ export function timeLeftText(ms: number): string {
   return `about ${Math.round(seconds / 60)} min left`;
 }
 
-
 export class ProgressBar {
   /** When the terminal's bar was last drawn; never at first, so the first report draws whatever the clock reads. */
   private lastDrawn = -Infinity;
