@@ -10,7 +10,7 @@ export interface Terminal {
   out(text: string): void;
   /** Writes to standard error: progress and the one-line error. */
   err(text: string): void;
-  /** Standard error is a terminal: progress redraws one line; otherwise it prints periodic lines. */
+  /** Standard error is a terminal: progress redraws one line and printErr wraps a message; otherwise progress prints periodic lines and a message is one line. */
   live: boolean;
   /**
    * The width tables fit in (formatTable wraps a wider one) and prose wraps at, in terminal columns; undefined: no limit.
@@ -57,12 +57,13 @@ export function terminalColumns(variable: string | undefined, ttyWidth: number |
 
 /**
  * Writes `line`, one message (an error, a note of what the work will take), to standard error, ended by a newline: on a
- * terminal (errColumns) wrapped at its words to readingRoom's width, each line after the first indented by two, a path and
- * a command line to copy each kept whole (proseWords); in a file or a pipe on one line, as a script reading it expects
- * (`grep '^gradscope:'`). An error ran to 386 columns (a DIVERGED's advice), an unknown command's to 130.
+ * terminal (live, errColumns known) wrapped at its words to readingRoom's width, each line after the first indented by two,
+ * a path and a command line to copy each kept whole (proseWords); in a file or a pipe on one line, as a script reading it
+ * expects (`grep '^gradscope:'`). An error ran to 386 columns (a DIVERGED's advice), an unknown command's to 130.
  */
 export function printErr(terminal: Terminal, line: string): void {
-  const width = terminal.errColumns;
+  // live, not errColumns, says whether stderr is a terminal: COLUMNS sets errColumns for a file too (`COLUMNS=80 gradscope … 2> err.txt`).
+  const width = terminal.live ? terminal.errColumns : undefined;
   terminal.err(`${width === undefined ? line : wrapTokens(proseWords(line), readingRoom(width), '  ', '')}\n`);
 }
 

@@ -48,16 +48,18 @@ describe('prose at a width', () => {
 
   // On a terminal an error ran past its width (a DIVERGED's advice to 386 columns) and the terminal cut its words; a
   // script reading a file or a pipe gets it on one line, as before.
-  it('wraps a message on stderr at its words where stderr is a terminal (errColumns), each line after the first indented; one line in a file', async () => {
-    const run = async (errColumns?: number) => {
+  it('wraps a message on stderr at its words where stderr is a terminal (live, errColumns), each line after the first indented; one line in a file, COLUMNS set or not', async () => {
+    const run = async (errColumns?: number, live = errColumns !== undefined) => {
       let stderr = '';
-      const code = await main(['study', 'sideways'], { out: () => undefined, err: (text) => void (stderr += text), live: false, errColumns });
+      const code = await main(['study', 'sideways'], { out: () => undefined, err: (text) => void (stderr += text), live, errColumns });
       return { code, lines: stderr.trimEnd().split('\n') };
     };
     const inFile = await run();
     expect(inFile.code).toBe(2);
     expect(inFile.lines).toHaveLength(1);
     expect(displayWidth(inFile.lines[0])).toBeGreaterThan(100);
+    // `COLUMNS=60 gradscope … 2> err.txt`: COLUMNS gives errColumns, yet stderr is a file (it wrote 3 lines).
+    expect(await run(60, false)).toEqual(inFile);
     for (const width of [60, 200]) {
       const onTerminal = await run(width);
       expect(onTerminal.code).toBe(2);
