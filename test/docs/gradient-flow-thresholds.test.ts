@@ -4,9 +4,10 @@
 // constants' values, and no test read the page's).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEAD_LAYER, DEAD_UNITS, EXPLODING_RATIO, SATURATED_LAYER, SEVERE_RATIO, VANISHING_RATIO } from '../../src/flow/diagnosis/diagnosis-thresholds.js';
+import { DEAD_LAYER, DEAD_UNITS, EXPLODING_RATIO, FLAT_FEATURES, SATURATED_LAYER, SEVERE_RATIO, VANISHING_RATIO } from '../../src/flow/diagnosis/diagnosis-thresholds.js';
 import { SPEED_EVEN } from '../../src/flow/diagnosis/learning-speed.js';
-import { PRIME_MAX, SATURATION_MARGIN } from '../../src/flow/metrics.js';
+import { FLAT_SPREAD, PRIME_MAX, SATURATION_MARGIN } from '../../src/flow/metrics.js';
+import { NORM_EPSILON } from '../../src/layers/spec.js';
 import { AT_CHANCE_MARGIN, STILL_FALLING } from '../../src/flow/training-progress.js';
 import { tableStarting } from '../util/markdown-tables.js';
 import { quotedOn } from '../util/page-numbers.js';
@@ -45,5 +46,13 @@ describe("docs/gradient-flow.md's thresholds are diagnose()'s", () => {
     expect([ratio(severe), 1 / Number(severeUp)]).toEqual([SEVERE_RATIO, SEVERE_RATIO]);
     expect(Number(said(/wherever a hidden relu-family layer has at least (\d+) % of its units dead/)[0]) / 100).toBe(DEAD_UNITS);
     expect(Number(said(/Within (\d+)× either way \(`SPEED_EVEN`\)/)[0])).toBe(SPEED_EVEN);
+  });
+
+  it("batch norm over features that do not vary: a flat feature's spread, its gain at the default ε, the share that names a row", () => {
+    const [spread] = said(/\*\*Batch norm over features that do not vary\.\*\* .*?x̂'s RMS √\(σ²\/\(σ² \+ ε\)\) below ([\d.]+)/);
+    expect(Number(spread)).toBe(FLAT_SPREAD);
+    const [gain, epsilon] = said(/multiplies the gradient passing back\s+through it by γ\/√\(σ² \+ ε\), (\d+)·γ at the default ε of ([\d.e-]+)\./);
+    expect([Number(epsilon), Number(gain)]).toEqual([NORM_EPSILON, Math.round(1 / Math.sqrt(NORM_EPSILON))]);
+    expect(Number(said(/A batch-norm row with at least (\d+) % of its features flat \(`evidence\.flatNorms`\)/)[0]) / 100).toBe(FLAT_FEATURES);
   });
 });

@@ -12,6 +12,7 @@ import { diagnose } from '../../src/flow/diagnose.js';
 import { Trace } from '../../src/flow/trace.js';
 import type { Activation } from '../../src/kernels.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
+import { quotedOn } from '../util/page-numbers.js';
 import { expectSummaryExplained } from '../util/summary-explained.js';
 
 const [INPUTS, CLASSES, ROWS, WIDTH, DEPTH] = [8, 4, 128, 16, 4];
@@ -43,6 +44,11 @@ async function traced(f: Activation, alike: boolean) {
 const normRows = (trace: Awaited<ReturnType<typeof traced>>) => trace.blocks!.layers.flatMap((l, i) => (l.type === 'batch-norm' ? [i] : []));
 
 describe('batch norm over features that do not vary over the batch', () => {
+  it("is the set-up docs/gradient-flow.md describes", () => {
+    const [depth, width, rows] = quotedOn('docs/gradient-flow.md', /On (\d+) × \(dense (\d+) → batch norm →\s+relu or sigmoid\) over (\d+) rows all alike/);
+    expect([depth, width, rows].map(Number)).toEqual([DEPTH, WIDTH, ROWS]);
+  });
+
   it('the trace records every feature flat where the rows are alike, none where they vary, and nothing for other rows', async () => {
     const [alike, varied] = [await traced('relu', true), await traced('relu', false)];
     for (const l of normRows(alike)) expect(alike.at('flatFraction', 0, l)).toBe(1);
