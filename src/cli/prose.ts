@@ -41,14 +41,20 @@ export function wrapTokens(tokens: readonly string[], width: number, indent: str
 type CommandPlace = 'prose' | 'words' | 'positional' | 'flag' | 'value';
 
 /**
- * The word a command line's command words follow: `gradscope`, or the bin file node runs (`bin/gradscope.js`,
- * invocation.ts), a shell word as invocation.ts prints it: plain, '…'-quoted (a space in its path) or $'…'-quoted
- * (a control character).
+ * The word a command line's command words follow, after a bracket, a backquote or a quote: `gradscope`, or the bin file
+ * node runs (`bin/gradscope.js`, invocation.ts), a shell word as invocation.ts prints it: plain, '…'-quoted (a space in
+ * its path) or $'…'-quoted (a control character).
  */
-const OPENS_COMMAND = /^[(`]?(gradscope|[^\s'`]*[\\/]gradscope\.js|\$?'.*[\\/]gradscope\.js')$/;
+const OPENS_COMMAND = /^[(`']?(gradscope|[^\s'`]*[\\/]gradscope\.js|\$?'.*[\\/]gradscope\.js')$/;
 
-/** The word before a command line's opening word: npx or node (invocation.ts' prefixes), after a bracket or a backquote. */
-const PREFIX = /^[(`]?(npx|node)$/;
+/** The word before a command line's opening word: npx or node (invocation.ts' prefixes), after a bracket, a backquote or a quote. */
+const PREFIX = /^[(`']?(npx|node)$/;
+
+/** A command line quoted in a sentence ('gradscope train'?, 'npx gradscope study depth' does that job): its first word. */
+const QUOTED_COMMAND = /^'(npx|node|gradscope)\b/;
+
+/** The end of a quoted command line's last word: its closing quote, and the sentence's marks after it. */
+const CLOSES_QUOTE = /'[?!.,;:)]*$/;
 
 /** Most command words after `gradscope`: `study trainable-depth`. */
 const COMMAND_WORDS = 2;
@@ -83,27 +89,32 @@ export function proseWords(text: string): string[] {
   /** The command words read after `gradscope`, and how many of the command's positional words (COMMAND_POSITIONALS) are still to come. */
   let commandWords: string[] = [];
   let positionalsLeft = 0;
+  /** Whether the command line being read opened with a quote, and so ends at the word that closes it. */
+  let quoted = false;
   const split = text.split(/ (?!%)/);
   for (let i = 0; i < split.length; i++) {
     let word = split[i];
     // A quoted word is read whole in a command line, and after npx or node, where the bin file's path may be one.
     if (place !== 'prose' || PREFIX.test(words.at(-1) ?? '')) while (opensQuote(word) && i + 1 < split.length) word += ` ${split[++i]}`;
-    const flag = word.startsWith('--');
+    const closing: RegExpExecArray | null = quoted && place !== 'prose' ? CLOSES_QUOTE.exec(word) : null;
+    const bare: string = closing ? word.slice(0, closing.index) : word;
+    const flag: boolean = bare.startsWith('--');
     const next: CommandPlace =
       place === 'prose' ? 'prose'
       : flag ? 'flag'
       : place === 'flag' ? 'value'
       : positionalsLeft > 0 ? 'positional'
-      : place === 'words' && commandWords.length < COMMAND_WORDS && /^[a-z][a-z-]*$/.test(word) ? 'words'
+      : place === 'words' && commandWords.length < COMMAND_WORDS && /^[a-z][a-z-]*$/.test(bare) ? 'words'
       : 'prose';
     // `npx gradscope …`, `node bin/gradscope.js …` (invocation.ts' prefixes): npx or node opens the command line it stays on.
     if (next === 'prose' && OPENS_COMMAND.test(word) && PREFIX.test(words.at(-1) ?? '')) words[words.length - 1] += ` ${word}`;
     else if (next === 'prose') words.push(word);
     else words[words.length - 1] += ` ${word}`;
-    commandWords = next === 'words' ? [...commandWords, word] : [];
+    commandWords = next === 'words' ? [...commandWords, bare] : [];
     // Its positional words follow a command's words at once, as many as it takes, whatever their shape.
     positionalsLeft = next === 'words' ? (COMMAND_POSITIONALS[commandWords.join(' ')]?.length ?? 0) : next === 'positional' ? positionalsLeft - 1 : 0;
-    place = next !== 'prose' && /[)`.,;:]$/.test(word) ? 'prose' : next === 'prose' && OPENS_COMMAND.test(word) ? 'words' : next;
+    place = next !== 'prose' && (closing || /[)`.,;:]$/.test(word)) ? 'prose' : next === 'prose' && OPENS_COMMAND.test(word) ? 'words' : next;
+    quoted = place !== 'prose' && (quoted || QUOTED_COMMAND.test(words.at(-1)!));
   }
   return words;
 }

@@ -92,6 +92,22 @@ describe('prose at a width', () => {
     expect(proseWords(`then gradscope convert ${shellWord('old model.json')} out/model.safetensors --from json; done`)).toContain("gradscope convert 'old model.json' out/model.safetensors --from json;");
   });
 
+  // A command line quoted in a sentence was cut on a 60-column terminal after its first word ("did you mean 'gradscope" /
+  // "train'?"): its opening quote hid `gradscope`, and its closing quote the end of its last word.
+  it("keeps a command line quoted in a sentence whole, to its closing quote, and the unknown command's guess on a terminal", async () => {
+    expect(proseWords("did you mean 'gradscope train'? (a command is")).toEqual(['did', 'you', 'mean', "'gradscope train'?", '(a', 'command', 'is']);
+    expect(proseWords("mean 'gradscope study depth' or 'gradscope study plateau'?")).toEqual(['mean', "'gradscope study depth'", 'or', "'gradscope study plateau'?"]);
+    expect(proseWords("'npx gradscope convert IN OUT.json' does that job")).toEqual(["'npx gradscope convert IN OUT.json'", 'does', 'that', 'job']);
+    expect(proseWords("see 'node bin/gradscope.js train --help'.")).toEqual(['see', "'node bin/gradscope.js train --help'."]);
+    // A quoted value closes itself, not an unquoted command line.
+    expect(proseWords(`gradscope study --model ${shellWord('my model.json')} trains it`)).toEqual(["gradscope study --model 'my model.json'", 'trains', 'it']);
+    let stderr = '';
+    expect(await main(['trian'], { out: () => undefined, err: (text) => void (stderr += text), live: true, errColumns: 60 })).toBe(2);
+    const lines = stderr.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.some((line) => line.includes("'gradscope train'?")), stderr).toBe(true);
+  });
+
   it("knows a command's positional words from the CLI's table, not by their shape: a lower-case one is kept, prose after them is not", () => {
     // A bare lower-case positional was read as prose (the shape rule took only quoted words, capitals and paths), and a word after a
     // command that takes none as a positional if it looked like a path.
