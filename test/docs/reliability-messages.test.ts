@@ -14,6 +14,7 @@ import { loadModel, saveModel } from '../../src/io/files.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { tableStarting } from '../util/markdown-tables.js';
 import { pageProse } from '../util/page-numbers.js';
+import { spreadLogits } from '../util/spread-logits.js';
 
 const PAGE = 'docs/reliability.md';
 const DOC = { file: PAGE, text: readFileSync(new URL(`../../${PAGE}`, import.meta.url), 'utf8') };
@@ -44,19 +45,6 @@ async function made(options: Parameters<typeof createNetwork>[0]): Promise<Netwo
 }
 afterAll(() => networks.forEach((net) => net.dispose()));
 
-/**
- * A softmax network on float32 whose logits are ±1e16·x₀: the row [2e22, 0] has logits 4e38 apart, so
- * class 1's softmax output is 0, and a target giving it weight makes the loss infinite with every number finite.
- */
-async function spreadLogits(): Promise<Network> {
-  const net = await made({ sizes: [2, 2], loss: 'cross-entropy', backend: 'wasm', seed: 1 });
-  net.loadState([
-    { name: '0.weight', values: [1e16, 0, -1e16, 0] },
-    { name: '0.bias', values: [0, 0] },
-  ]);
-  return net;
-}
-
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-reliability-messages-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
@@ -72,7 +60,7 @@ const CALLS: Record<string, (() => Promise<GradscopeError>)[]> = {
   ],
   NON_FINITE_INPUT: [
     async () => thrown(async () => (await made({ sizes: [3, 2] })).predict([[1, 2, 3], [1, 2, NaN]])),
-    async () => thrown(async () => (await spreadLogits()).train([[1, 0]], [[1, 0]], { epochs: 1, learningRate: 1e-30, validation: { x: [[1, 0], [1, 0], [2e22, 0]], y: [[1, 0], [1, 0], [0, 1]] } })),
+    async () => thrown(async () => (await spreadLogits(made)).train([[1, 0]], [[1, 0]], { epochs: 1, learningRate: 1e-30, validation: { x: [[1, 0], [1, 0], [2e22, 0]], y: [[1, 0], [1, 0], [0, 1]] } })),
   ],
   INVALID_OPTION: [async () => thrown(async () => (await made({ sizes: [3, 2] })).train([[1, 2, 3]], [[1, 0]], { onNonFinite: 'retry' as never }))],
   BAD_MODEL_FILE: [
@@ -90,7 +78,7 @@ const CALLS: Record<string, (() => Promise<GradscopeError>)[]> = {
       return relative(await thrown(async () => saveModel(await made({ sizes: [3, 2] }), join(folder, 'out/m.json'))));
     },
   ],
-  DIVERGED: [async () => thrown(async () => (await spreadLogits()).train([[1, 0], [1, 0], [2e22, 0], [1, 0]], [[1, 0], [1, 0], [0, 1], [1, 0]], { epochs: 1, batchSize: 2, shuffle: false, learningRate: 1e-30 }))],
+  DIVERGED: [async () => thrown(async () => (await spreadLogits(made)).train([[1, 0], [1, 0], [2e22, 0], [1, 0]], [[1, 0], [1, 0], [0, 1], [1, 0]], { epochs: 1, batchSize: 2, shuffle: false, learningRate: 1e-30 }))],
   DISPOSED: [],
   OUT_OF_MEMORY: [
     async () => {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { MODEL } from '../../src/model.js';
 import { expectError } from '../util/expect-error.js';
+import { spreadLogits } from '../util/spread-logits.js';
 
 /** A 1 → 1 linear network on the float32 (wasm) backend whose output is its input: weight 1, bias 0. */
 async function identityNet(): Promise<Network> {
@@ -63,21 +64,6 @@ describe('a non-finite loss over evaluated rows', () => {
     );
   });
 });
-
-/**
- * A softmax network on the float32 (wasm) backend whose logits are ±1e16 · x₀: a row x = [2e22, 0]
- * has logits 2e38 and −2e38, each finite, 4e38 apart, beyond float32's 3.4e38. Cross-entropy takes
- * class 1's log-probability as z₁ − max z, which overflows: its softmax output is 0, and a target that
- * gives class 1 any weight makes the loss infinite with every output and target finite.
- */
-async function spreadLogits(): Promise<Network> {
-  const net = await createNetwork({ sizes: [2, 2], loss: 'cross-entropy', backend: 'wasm', seed: 1 });
-  net.loadState([
-    { name: '0.weight', values: [1e16, 0, -1e16, 0] },
-    { name: '0.bias', values: [0, 0] },
-  ]);
-  return net;
-}
 
 /** Rows 0 and 1 have finite losses (row 1's class 1 has target 0, which the kernel leaves out); row 2's target asks for class 1. */
 const SPREAD = { x: [[1, 0], [2e22, 0], [2e22, 0]], y: [[1, 0], [1, 0], [0, 1]] };
