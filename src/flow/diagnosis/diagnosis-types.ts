@@ -104,7 +104,7 @@ export interface Diagnosis {
      */
     batchNormBlocking?: number[];
     /**
-     * Only where some were: the batch-norm rows at least FLAT_FEATURES (10 %) of whose features
+     * Only where some were: the batch-norm rows at least 10 % (0.1) of whose features
      * were flat (median over the full batches' records of flatFraction): their input hardly varied
      * over the batch, so each such feature leaves as its shift β on every row, and the gradient
      * passing back through it is multiplied by γ/√(σ² + ε).
