@@ -42,7 +42,7 @@ import { checkNetwork, type Network } from '../api/network.js';
 import { MODEL } from '../model.js';
 import { checkOptimizer, checkOptimizerFor, checkStateKind, type Optimizer, type OptimizerState } from '../optim/optimizer.js';
 import { OPTIMIZERS, optimizerNames } from '../optim/index.js';
-import { savedScalarsProblem, savedSettingProblem } from '../optim/recorded-settings.js';
+import { savedRulesProblem, savedScalarsProblem, savedSettingProblem } from '../optim/recorded-settings.js';
 import { crc32 } from './crc32.js';
 import { chainFanIns, recordedInitialisation, type DenseFanIn } from '../init/initialisation.js';
 import { namedDenseFanIns } from '../layers/spec.js';
@@ -571,8 +571,8 @@ function readName(value: unknown, where: string, fail: Fail = badModel): string 
 /**
  * The scalars of a state saved by optimiser `name`: finite numbers, each within its own range
  * (savedSettingProblem), then together (savedScalarsProblem: a required one present, a state scalar within
- * the bound a recorded setting sets), refused here, where the file is read, rather than by restoreOptimizer
- * after a network was built from it.
+ * the bound a recorded setting sets; savedRulesProblem: the rules across settings restore() reads, L-BFGS's
+ * c1 < c2 …), refused here, where the file is read, rather than by restoreOptimizer after a network was built from it.
  */
 function readScalars(value: unknown, where: string, name: string, fail: Fail = badModel): Record<string, number> {
   if (!isRecord(value)) throw fail(where, 'expected an object of numbers');
@@ -587,6 +587,8 @@ function readScalars(value: unknown, where: string, name: string, fail: Fail = b
   }
   const together = savedScalarsProblem(name, scalars);
   if (together !== undefined) throw fail(`${where}.${together.key}`, together.problem);
+  const across = savedRulesProblem(name, scalars);
+  if (across !== undefined) throw fail(where, across);
   return scalars;
 }
 

@@ -87,20 +87,16 @@ export function checkRecordedHyperparameters(state: OptimizerState, where: strin
   }
   // A rule is not read over a value outside its own range (already named).
   const outOfRange = new Set(refused);
-  const settingRules: SettingRule[] = [...pairsOf(ranges), ...Object.values((SETTING_RULES as Record<string, Record<string, SettingRule>>)[name] ?? {})];
+  const settingRules = settingRulesOf(name);
+  // A value the state does not record is this optimiser's (Levenberg–Marquardt's mu option, or one saved before it was recorded).
+  const member = (key: string) => (key in recordedFinite ? `scalars.${key} ${String(saved[key])}` : `${key} ${String(saved[key])} (this optimiser's)`);
   for (const rule of [...settingRules, ...stateBoundRules(name, settingRules)]) {
     if (!rule.keys.some((key) => differing.includes(key)) || rule.keys.some((key) => outOfRange.has(key)) || rule.holds(saved)) continue;
-    // A value the state does not record is this optimiser's (Levenberg–Marquardt's mu option, or one saved before it was recorded).
-    const member = (key: string) => (key in recordedFinite ? `scalars.${key} ${String(saved[key])}` : `${key} ${String(saved[key])} (this optimiser's)`);
-    problems.push(`${andList(rule.keys.map(member))}: expected ${rule.rule}`);
+    problems.push(brokenRuleWords(rule, member));
     // A state's rule is no option's: the options that set its settings take them, the state is what breaks it.
     if (settingRules.includes(rule)) rule.keys.filter((key) => differing.includes(key)).forEach((key) => refused.add(key));
   }
-  if (problems.length > 0) {
-    const keys = [...refused];
-    const options = keys.length === 0 ? '' : keys.length === 1 ? `: the ${keys[0]} option refuses it too` : `: the ${andList(keys)} options refuse them too`;
-    throw invalidOption(`${where}: ${problems.join('; ')}${options}, so no ${name} can resume this state (it is damaged)`);
-  }
+  if (problems.length > 0) throw invalidOption(`${where}: ${problems.join('; ')}${damagedWords(name, [...refused])}`);
   if (differing.length === 0) return;
   // A boolean option is recorded as 1 or 0; the option that sets it takes true or false.
   const optionText = (key: string) => (typeof own[key] === 'boolean' ? String(saved[key] === 1 || saved[key] === true) : String(saved[key]));
@@ -128,6 +124,30 @@ export function checkRecordedHyperparameters(state: OptimizerState, where: strin
     ...companions.map(({ rule, others }) => `${rule.rule} must hold, so ${andList(others)} ${others.length === 1 ? 'is' : 'are'} named too`),
   ];
   throw invalidOption(`${where}: the state was saved with ${savedWith}; create it with { name: '${name}'${options} } to resume that run${why.length === 0 ? '' : ` (${why.join('; ')})`}`);
+}
+
+/**
+ * The rules across optimiser `name`'s settings that its constructor checks besides each setting's own range: a range
+ * bounded by another setting (SETTING_RANGES' minSetting / maxSetting: L-BFGS's c1 < c2, Hessian-free's minIterations ≤
+ * maxIterations, Levenberg–Marquardt's mu ≤ muMax) and SETTING_RULES (SGD's nesterov with momentum, K-FAC's rescale
+ * with its momentum, quadraticMomentum and adaptDamping). The one list restore() (checkRecordedHyperparameters) and a
+ * checkpoint's reader (savedRulesProblem) read; none for a name no built-in has (own keys only: a file names it).
+ */
+function settingRulesOf(name: string): SettingRule[] {
+  const ranges: Readonly<Record<string, SettingRange>> = Object.hasOwn(SETTING_RANGES, name) ? (SETTING_RANGES as Record<string, Record<string, SettingRange>>)[name] : {};
+  const rules: Readonly<Record<string, SettingRule>> = Object.hasOwn(SETTING_RULES, name) ? (SETTING_RULES as Record<string, Record<string, SettingRule>>)[name] : {};
+  return [...pairsOf(ranges), ...Object.values(rules)];
+}
+
+/** A broken `rule` as restore() and the readers say it: each of its settings as `member` names it with its value, then what was expected. */
+function brokenRuleWords(rule: SettingRule, member: (key: string) => string): string {
+  return `${andList(rule.keys.map(member))}: expected ${rule.rule}`;
+}
+
+/** How restore() and the readers end the refusal of a state no optimiser `name` takes: the options among `keys` that refuse its values too, and that it is damaged. */
+function damagedWords(name: string, keys: readonly string[]): string {
+  const options = keys.length === 0 ? '' : keys.length === 1 ? `: the ${keys[0]} option refuses it too` : `: the ${andList(keys)} options refuse them too`;
+  return `${options}, so no ${name} can resume this state (it is damaged)`;
 }
 
 /**
@@ -188,7 +208,7 @@ export function savedSettingProblem(name: string, key: string, value: number): s
   const ranges: Readonly<Record<string, SettingRange>> = Object.hasOwn(SETTING_RANGES, name) ? (SETTING_RANGES as Record<string, Record<string, SettingRange>>)[name] : {};
   const booleans = Object.hasOwn(BOOLEAN_SETTINGS, name) ? BOOLEAN_SETTINGS[name] : [];
   const problem = booleans.includes(key) ? booleanRecordProblem(value, key, key) : Object.hasOwn(ranges, key) ? rangeProblem(value, key, ownBounds(ranges[key])) : undefined;
-  return problem === undefined ? undefined : `${wordsAfter(key, problem)}: the ${key} option refuses it too, so no ${name} can resume this state (it is damaged)`;
+  return problem === undefined ? undefined : `${wordsAfter(key, problem)}${damagedWords(name, [key])}`;
 }
 
 /**
@@ -214,6 +234,21 @@ export function savedScalarsProblem(name: string, scalars: Readonly<Record<strin
     return { key, problem: `${wordsAfter(key, problem)} (${bounds}): no ${name} state holds it (it is damaged)` };
   }
   return undefined;
+}
+
+/**
+ * What a reader of a state saved by optimiser `name` refuses in its `scalars` across settings, once each has passed
+ * savedSettingProblem and the scalars together savedScalarsProblem: a rule its constructor checks across settings
+ * (settingRulesOf, the rules restore() reads over a state's values: L-BFGS's c1 < c2, Hessian-free's minIterations ≤
+ * maxIterations, K-FAC's momentum 0 with rescale, …) broken by the values the state records, every such rule named with
+ * each of its settings' values, in restore's words. A rule over a setting the state does not record (one saved before it
+ * was recorded) is restore()'s alone, read with its own settings. Undefined where every rule holds, or `name` is no built-in's.
+ */
+export function savedRulesProblem(name: string, scalars: Readonly<Record<string, number>>): string | undefined {
+  const broken = settingRulesOf(name).filter((rule) => rule.keys.every((key) => Object.hasOwn(scalars, key)) && !rule.holds(scalars));
+  if (broken.length === 0) return undefined;
+  const keys = [...new Set(broken.flatMap((rule) => rule.keys))];
+  return `${broken.map((rule) => brokenRuleWords(rule, (key) => `${key} ${scalars[key]}`)).join('; ')}${damagedWords(name, keys)}`;
 }
 
 /** A problem's words after the name it starts with ('beta1: expected …'): the reader names the field itself. */

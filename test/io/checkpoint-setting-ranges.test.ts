@@ -4,15 +4,25 @@
 // the readers took it, a network was built from the file, and only the restore refused it. A scalar that is state (a
 // step count, L-BFGS's pairs, K-FAC's and Hessian-free's λ, Levenberg–Marquardt's μ) is held to the range its restore
 // holds it to (STATE_RANGES), said as state; so is one beyond the bound a setting the state records sets (pairs ≤
-// memory, μ ≤ muMax), and a K-FAC state without its step count (before, all three were refused only by the restore).
-// A bound whose setting the state does not record, and a plugin's scalars, are left to what reads them.
+// memory, μ ≤ muMax), and a K-FAC state without its step count (before, all three were refused only by the restore);
+// so is a state whose settings break a rule across them that its constructor and restore read (L-BFGS's c1 < c2,
+// Hessian-free's minIterations ≤ maxIterations, K-FAC's rescale beside its momentum, SGD's nesterov with momentum).
+// A bound or rule whose setting the state does not record, and a plugin's scalars, are left to what reads them.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { checkpointBytes, checkpointFileOf, checkpointFromJSON, checkpointOf, checkpointToJSON, decodeCheckpoint, encodeCheckpoint, networkFromCheckpoint, restoreOptimizer, type Checkpoint } from '../../src/io/checkpoint.js';
+import { readCheckpoint } from '../../src/io/files.js';
 import { copiedNumbers } from '../../src/network/file-numbers.js';
 import { createOptimizer } from '../../src/optim/index.js';
+import { shellWord } from '../../src/shell-word.js';
 import { expectError } from '../util/expect-error.js';
 import { stateHash } from '../util/state-hash.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'gradscope-setting-ranges-'));
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const NET = { sizes: [3, 4, 2], activation: 'tanh', output: 'softmax', backend: 'ref', seed: 7 } as const;
 const x = [Float32Array.of(0.1, -0.4, 0.9), Float32Array.of(0.7, 0.2, -0.3)];
@@ -191,6 +201,56 @@ describe("a K-FAC checkpoint's step count", () => {
     const before = stateHash(net, optimizer);
     await expectError(() => restoreOptimizer(optimizer, bad.optimizer), 'INVALID_OPTION', /^kfac: restore: scalars\.steps: missing: every kfac state records it$/);
     expect(stateHash(net, optimizer)).toBe(before);
+    net.dispose();
+  });
+});
+
+describe('a checkpoint whose settings break a rule across them is refused when read, by the rule its restore reads', () => {
+  it.each([
+    // Each value within its own range, the pair not: the constructor refuses c1 0.95 beside c2 0.5.
+    ['lbfgs', { c1: 0.95, c2: 0.5 }, 'c1 0\\.95 and c2 0\\.5: expected c1 < c2: the c1 and c2 options refuse them too'],
+    ['hessian-free', { minIterations: 300, maxIterations: 250 }, 'minIterations 300 and maxIterations 250: expected minIterations ≤ maxIterations: the minIterations and maxIterations options refuse them too'],
+    ['kfac', { momentum: 0.5 }, 'momentum 0\\.5 and rescale 1: expected momentum 0 with rescale \\(a fixed momentum applies to the unscaled step only\\): the momentum and rescale options refuse them too'],
+    // Both rules that need the rescaled step, named at once.
+    [
+      'kfac',
+      { rescale: 0 },
+      'quadraticMomentum 1 and rescale 0: expected rescale with quadraticMomentum \\(it needs the quadratic model\\); adaptDamping 1 and rescale 0: expected rescale with adaptDamping \\(it needs the quadratic model\\): the quadraticMomentum, rescale and adaptDamping options refuse them too',
+    ],
+    ['sgd', { nesterov: 1 }, 'nesterov 1 and momentum 0: expected momentum > 0 with nesterov \\(Nesterov momentum needs one\\): the nesterov and momentum options refuse them too'],
+  ] as const)('%s %j', async (name, scalars, words) => {
+    const good = await saved({ name }, {});
+    const bad = { ...good, optimizer: { ...good.optimizer!, scalars: { ...good.optimizer!.scalars, ...scalars } } };
+    const said = `scalars: ${words}, so no ${name} can resume this state \\(it is damaged\\)$`;
+    await expectError(() => checkpointFromJSON(jsonText(good, scalars)), 'BAD_MODEL_FILE', new RegExp(`^training\\.optimizer\\.${said}`));
+    await expectError(() => decodeCheckpoint(checkpointBytes(bad)), 'BAD_MODEL_FILE', new RegExp(`^header\\.optimizer\\.${said}`));
+    for (const [who, write] of [['encodeCheckpoint', encodeCheckpoint], ['checkpointToJSON', checkpointToJSON]] as const) {
+      let written: unknown;
+      await expectError(() => (written = write(bad)), 'INVALID_OPTION', new RegExp(`^${who}: checkpoint\\.optimizer\\.${said}`));
+      expect(written).toBeUndefined();
+    }
+    // A file on disk: its path named first, and the network said to read whole without the state.
+    const path = join(folder, `${name}-rule.bin`);
+    writeFileSync(path, checkpointBytes(bad));
+    await expectError(() => readCheckpoint(path), 'BAD_MODEL_FILE', new RegExp(`^${escaped(shellWord(path))}: header\\.optimizer\\.${said.slice(0, -1)}; the network's weights`));
+    // The restore refuses the same state by the same rule, in the same words for each rule broken, nothing changed.
+    const net = await networkFromCheckpoint(good);
+    const optimizer = createOptimizer(net, { name } as never);
+    const before = stateHash(net, optimizer);
+    const restoreRule = words.slice(0, words.lastIndexOf(': the ')).replace(/(^|; )(\w+) ([\d\\.]+) and (\w+) ([\d\\.]+)/g, '$1scalars\\.$2 $3 and scalars\\.$4 $5');
+    await expectError(() => restoreOptimizer(optimizer, bad.optimizer), 'INVALID_OPTION', new RegExp(`^${name}: restore: ${restoreRule}: the .* so no ${name} can resume this state \\(it is damaged\\)$`));
+    expect(stateHash(net, optimizer)).toBe(before);
+    net.dispose();
+  });
+
+  it('reads a state whose rule reads a setting it does not record, and leaves the rule to the restore, read with its own settings', async () => {
+    // An L-BFGS state saved before c2 was recorded: its c1 0.95 is read, and the restore reads c1 < c2 against its own c2 0.9.
+    const good = await saved({ name: 'lbfgs' }, { c1: 0.95 });
+    delete good.optimizer!.scalars.c2;
+    expect(decodeCheckpoint(checkpointBytes(good)).optimizer!.scalars.c1).toBe(0.95);
+    expect(checkpointFromJSON(jsonText(good, {})).optimizer!.scalars.c1).toBe(0.95);
+    const net = await networkFromCheckpoint(good);
+    await expectError(() => restoreOptimizer(createOptimizer(net, { name: 'lbfgs' }), good.optimizer), 'INVALID_OPTION', /^lbfgs: restore: scalars\.c1 0\.95 and c2 0\.9 \(this optimiser's\): expected c1 < c2: the c1 option refuses it too, so no lbfgs can resume this state \(it is damaged\)$/);
     net.dispose();
   });
 });
