@@ -199,14 +199,18 @@ async function readSavedBytes(path: string, bytes: Uint8Array, seed: number, opt
 }
 
 /**
- * BAD_MODEL_FILE for a checkpoint file whose optimiser state is refused (`refusal`, the reader's words naming the file)
- * while the rest of it, the network's weights, step and RNG state, reads whole: as Keras' load_model(compile=False)
- * and PyTorch's separate state_dicts load a model without its optimiser, it names loadModel's skipOptimizer, which
- * loads the network alone. The command line says it in its own words (cli/error-line.ts: convert writes the network alone).
+ * The BAD_MODEL_FILE that loadModel, loadCheckpoint and readCheckpoint throw for a checkpoint file whose optimiser state
+ * is refused while the rest of it, the network's weights, step and RNG state, reads whole: as Keras'
+ * load_model(compile=False) and PyTorch's separate state_dicts load a model without its optimiser, its message names
+ * loadModel's skipOptimizer, which loads the network alone. Exported so that a caller tells "the network is intact, its
+ * optimiser state damaged" from a file damaged elsewhere (also BAD_MODEL_FILE, where skipOptimizer does not help) by
+ * class, `error instanceof OptimizerStateRefused`, without reading the message; gradscope throws it, a caller need not
+ * construct one. The command line says it in its own words (cli/error-line.ts: convert writes the network alone).
  */
 export class OptimizerStateRefused extends GradscopeError {
+  /** `path`: the file as the caller named it; `refusal`: the reader's refusal of its optimiser state, naming the file and the field. */
   constructor(
-    /** The file. */
+    /** The file, as the caller named it (loadModel's, loadCheckpoint's or readCheckpoint's path). */
     readonly path: string,
     /** The reader's refusal of the optimiser state, naming the file and the field. */
     readonly refusal: string,

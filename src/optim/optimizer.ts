@@ -46,8 +46,9 @@ export class OptimizerStateFault extends SaidInTerms {
  * once on it, since halving goes back to that state, where the same step would be refused at any rate.
  * Exported, as OptimizerStateFault is, for a user's optimiser to throw from its step(): train() tells
  * it apart by its class. A caller catching one needs no class: its `code` is 'DIVERGED' and its
- * message says what passed float32 (the GradscopeError subclasses users construct are exported; the
- * others only let the CLI say a message in its flags, and are told apart by `code`).
+ * message says what passed float32 (the GradscopeError subclasses users construct are exported, and
+ * OptimizerStateRefused, which a caller tells apart from another BAD_MODEL_FILE by class; the others only
+ * let the CLI say a message in its flags, and are told apart by `code`).
  */
 export class RateFreeRefusal extends GradscopeError {
   constructor(message: string) {

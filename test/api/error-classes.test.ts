@@ -1,7 +1,10 @@
 // Which GradscopeError subclasses the package exports, by one rule: those a user constructs — the
 // errors train() tells apart by class when a user's optimiser throws them from step()
-// (OptimizerStateFault, RateFreeRefusal). Every other subclass only lets gradscope's printers (the
-// CLI) say a message again in their terms, and callers tell it apart by its `code` (docs/api.md, Errors).
+// (OptimizerStateFault, RateFreeRefusal) — and those a caller must tell apart from another error of
+// the same code to know what to do next (OptimizerStateRefused: a checkpoint file whose optimiser
+// state is refused, its network intact, which loadModel's skipOptimizer loads, beside a BAD_MODEL_FILE
+// it does not help). Every other subclass only lets gradscope's printers (the CLI) say a message
+// again in their terms, and callers tell it apart by its `code` (docs/api.md, Errors).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,8 +14,8 @@ import { stateHash } from '../util/state-hash.js';
 
 const SRC = join(import.meta.dirname, '../../src');
 
-/** The subclasses a user constructs, which the package exports. */
-const CONSTRUCTED = ['OptimizerStateFault', 'RateFreeRefusal'];
+/** The subclasses a user constructs, and the one a caller tells apart from another BAD_MODEL_FILE: the package exports them. */
+const EXPORTED = ['OptimizerStateFault', 'OptimizerStateRefused', 'RateFreeRefusal'];
 
 /** Every class in src that extends GradscopeError, directly or through another, by name. */
 function subclassesInSource(): string[] {
@@ -29,16 +32,16 @@ function subclassesInSource(): string[] {
 }
 
 describe('the GradscopeError subclasses the package exports', () => {
-  it('are exactly the ones a user constructs; every other subclass in src stays internal', () => {
+  it('are exactly the ones a user constructs or tells apart by class; every other subclass in src stays internal', () => {
     const exported = Object.entries(api)
       .filter(([, value]) => typeof value === 'function' && value.prototype instanceof api.GradscopeError)
       .map(([name]) => name)
       .sort();
-    expect(exported).toEqual(CONSTRUCTED);
+    expect(exported).toEqual(EXPORTED);
     const all = subclassesInSource();
-    expect(all).toEqual(expect.arrayContaining(CONSTRUCTED));
+    expect(all).toEqual(expect.arrayContaining(EXPORTED));
     // The internal ones: the CLI's re-sayable refusals and DIVERGEDs, told apart by code.
-    expect(all.filter((name) => !CONSTRUCTED.includes(name))).toEqual(['ContradictedImportOption', 'DivergedError', 'MistakenImportOption', 'OptimizerStateRefused', 'OptionRefusal', 'SaidInTerms', 'UnreadImportOption', 'UnstatedImportOptions']);
+    expect(all.filter((name) => !EXPORTED.includes(name))).toEqual(['ContradictedImportOption', 'DivergedError', 'MistakenImportOption', 'OptionRefusal', 'SaidInTerms', 'UnreadImportOption', 'UnstatedImportOptions']);
   });
 
   it("a user's optimiser that throws RateFreeRefusal from step() stops onNonFinite 'halve' at once: tried once, nothing halved, nothing held changed", async () => {

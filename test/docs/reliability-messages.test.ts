@@ -10,7 +10,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { GradscopeError } from '../../src/errors.js';
-import { loadModel, saveModel } from '../../src/io/files.js';
+import { checkpointBytes, checkpointOf } from '../../src/io/checkpoint.js';
+import { loadModel, OptimizerStateRefused, saveModel } from '../../src/io/files.js';
+import { createOptimizer } from '../../src/optim/index.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { tableStarting } from '../util/markdown-tables.js';
 import { pageProse } from '../util/page-numbers.js';
@@ -71,6 +73,18 @@ const CALLS: Record<string, (() => Promise<GradscopeError>)[]> = {
       bytes[bytes.length - 10] ^= 1;
       writeFileSync(file, bytes);
       return relative(await thrown(() => loadModel(file)));
+    },
+    async () => {
+      // A checkpoint whose Adam state records beta1 1.5, its network intact: the refusal a caller tells apart by class.
+      const net = await made({ sizes: [3, 2], backend: 'ref' });
+      const adam = createOptimizer(net, 'adam');
+      net.train([[1, 2, 3]], [[1, 0]], { epochs: 1, optimizer: adam });
+      const checkpoint = checkpointOf(net, adam);
+      const file = join(folder, 'm.bin');
+      writeFileSync(file, checkpointBytes({ ...checkpoint, optimizer: { ...checkpoint.optimizer!, scalars: { ...checkpoint.optimizer!.scalars, beta1: 1.5 } } }));
+      const error = await thrown(() => loadModel(file));
+      expect(error).toBeInstanceOf(OptimizerStateRefused);
+      return relative(error);
     },
   ],
   IO_ERROR: [

@@ -4,7 +4,8 @@
 // loads them (as Keras' load_model(compile=False) loads a model without its optimiser); loadCheckpoint and
 // readCheckpoint say the same; readModelFile reads a binary checkpoint's model as it read a JSON one's, the optimiser
 // state unread; the command line says it in one line, naming the convert command that writes the network alone. A
-// file damaged elsewhere too is refused as before, with no such words. Nothing is written or changed on refusal.
+// file damaged elsewhere too is refused as before, with no such words. Nothing is written or changed on refusal. Both
+// are BAD_MODEL_FILE: a caller tells them apart by class, OptimizerStateRefused, which 'gradscope/node' exports.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { readModelFile } from '../../src/io/model-formats.js';
 import { copiedNumbers } from '../../src/network/file-numbers.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { shellWord } from '../../src/shell-word.js';
+import * as node from '../../src/node.js';
 import { runCliInProcess } from '../util/cli.js';
 import { expectError } from '../util/expect-error.js';
 
@@ -77,6 +79,22 @@ describe("a checkpoint whose optimiser state is damaged, its network intact", ()
     expect(refusal?.message).toMatch(/rng/);
     expect(refusal?.message).not.toMatch(/read whole|skipOptimizer/);
     await expectError(() => loadModel(path, { skipOptimizer: true }), 'BAD_MODEL_FILE', /rng/);
+  });
+
+  it.each(['bin', 'json'])("a caller tells the two apart by the exported class, not by the message (%s)", async (encoding) => {
+    const { damaged, alsoRng } = await checkpoints();
+    const refusal = (path: string) => node.loadModel(path).then(() => undefined, (error: unknown) => error);
+    const stateOnly = written(damaged, `class.${encoding}`);
+    const refused = await refusal(stateOnly);
+    expect(refused).toBeInstanceOf(node.OptimizerStateRefused);
+    const { code, path, refusal: words } = refused as node.OptimizerStateRefused;
+    expect([code, path]).toEqual(['BAD_MODEL_FILE', stateOnly]);
+    expect(words).toMatch(new RegExp(`^${escaped(shellWord(stateOnly))}: (header|training)\\.optimizer\\.${REFUSED}$`));
+    // Its network loads alone, as the class says; a file damaged elsewhere is no such refusal, and skipOptimizer does not load it.
+    (await node.loadModel(stateOnly, { skipOptimizer: true })).dispose();
+    const elsewhere = await refusal(written(alsoRng, `class-rng.${encoding}`));
+    expect(elsewhere).toBeInstanceOf(node.GradscopeError);
+    expect(elsewhere).not.toBeInstanceOf(node.OptimizerStateRefused);
   });
 
   it('takes skipOptimizer as true or false only, and false reads the whole file', async () => {
