@@ -208,6 +208,19 @@ export interface TrainingProgress {
   /** Only when read 'epochs' with validation on other rows (TraceRun.validation): their losses, compared as the training loss's are. */
   heldOut?: ComparedLosses;
   /**
+   * Only where the state is 'rising' read from losses measured at the epochs' ends (epochLoss 'all rows at the end' or 'training
+   * subset at the end'), which run in 'eval' mode, of a network with batch-norm layers, while the same epochs' batch means
+   * (TraceEpoch.loss), which ran in 'train' mode, did not rise (windowsRose, read as of the training loss): those means over the last
+   * two windows. Each batch norm normalises by its batch's own mean and variance in 'train' mode and by its running ones in 'eval'
+   * mode, so the rise is between the modes, not the steps' (batch norms over rows all alike: test/flow/train-mode-held.test.ts).
+   */
+  trainModeHeld?: {
+    /** The mean of the batch means over the window of epochs before the last. */
+    lossBefore: number;
+    /** The same over the last window. */
+    lossEnd: number;
+  };
+  /**
    * Only with heldOut: whether its last window rose at least STILL_FALLING above its lowest (beyond
    * its noise), its last epoch no new low of it (ComparedLosses.newLow). Read as
    * overfitting only beside a training loss at the same weights (epochLoss 'training subset at the
@@ -644,6 +657,7 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
   // held (overfitting) or rose with the held-out loss (an unstable end) they and that epoch disagree on.
   const cameBack = risen && newLow !== undefined;
   const sameWeights = heldOutRose && epochLoss === 'training subset at the end';
+  const trainModeHeld = rising && epochLoss !== 'batch mean' ? heldInTrainMode(trace, windows, lossStart, startNoise) : undefined;
   // Overfitting is read first: a run that fits its training rows (converged) while the held-out loss rises is the classic case.
   // Only against the training loss at the same weights: batch means over moving weights hide an unstable end (both rose).
   // As from the batches, a change is read where the noise could not make it, a standstill where a change of STILL_FALLING would have shown through it.
@@ -680,10 +694,25 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
     ...(pace && { pace }),
     ...(newLow && { newLow }),
     ...(training.windowLow && { windowLow: training.windowLow }),
+    ...(state === 'rising' && trainModeHeld && { trainModeHeld }),
     ...(heldOut && { heldOut, heldOutRose }),
     ...accuracy,
     noise,
   };
+}
+
+/**
+ * The batch means of `windows` (TraceEpoch.loss: 'train' mode) where they did not rise (windowsRose) in a network with batch-norm
+ * layers, whose epochs' losses at their ends ran in 'eval' mode; undefined elsewhere (see TrainingProgress.trainModeHeld).
+ */
+function heldInTrainMode(trace: Trace, windows: EpochWindows, lossStart: number, startNoise: number): TrainingProgress['trainModeHeld'] {
+  const epochs = trace.epochs;
+  const batchMean = (e: TraceEpoch) => e.loss;
+  if (!trace.blocks?.layers.some((l) => l.type === 'batch-norm') || !epochs.every((e) => Number.isFinite(e.loss))) return undefined;
+  const means = compared(epochs, windows, batchMean, true);
+  const pace = paceOf(trendPoints(epochs, windows, batchMean), (MORE_EPOCHS - 1) * windows.count);
+  if (windowsRose({ lossEnd: means.lossEnd, lossStart, startNoise, lowest: means.lowest, lossNoise: means.noise, pace })) return undefined;
+  return { lossBefore: means.lossBefore, lossEnd: means.lossEnd };
 }
 
 /** Where the run stands by its records' batch losses (`unread`: why not by its epochs); undefined with fewer than two windows of records or a loss or accuracy that is not a number (a trace saved without them). */

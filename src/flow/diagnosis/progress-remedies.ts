@@ -22,6 +22,8 @@ import { type AddRemedy, addSmallerRate, inForceWords, numberSetting, optimizerS
  */
 export function progressRemedies(run: RunAtEnd, e: Evidence, add: AddRemedy): void {
   const p = e.training;
+  // A rise between 'eval' and 'train' mode is not the steps': neither a smaller rate nor a stop before it changes the running statistics.
+  if (p?.trainModeHeld) return;
   if (p?.state === 'rising' && (run.learningRate !== undefined || run.optimizer === undefined)) {
     const from = riseFrom(p);
     const above = !p.lowest ? from.words : `${from.loss === p.lossStart ? 'its start' : 'its lowest'} (${from.words})`;

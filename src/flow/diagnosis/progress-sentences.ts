@@ -10,7 +10,7 @@ import type { EpochLoss } from '../training-progress.js';
 import { chanceWords } from '../chance-words.js';
 import { EVEN_RANGE, GRADIENT_FADED } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
-import { lastRecordName, medianOverRecords, percent, shortBatchNote, timesOf } from './diagnosis-words.js';
+import { lastRecordName, medianOverRecords, percent, rowList, shortBatchNote, timesOf } from './diagnosis-words.js';
 import { faded } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
 import { firstIsSlower, speedAt } from './learning-speed.js';
@@ -18,6 +18,7 @@ import { againstBefore, amountAbove, beforeWords, atLastEpochs, heldOutLowest, h
 import { flowClear, gapClosed } from './verdict-rules.js';
 import { givenFloat32Text, numberText } from '../../number-text.js';
 import { lossChangeText, lossText } from '../../loss-text.js';
+import { NORM_EPSILON } from '../../layers/spec.js';
 
 /**
  * Why the gradient did not fade over training time, in words that hold for the ratio measured: a
@@ -299,6 +300,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
       heldOutStartSentence(p)
     );
   }
+  if (p.state === 'rising' && p.trainModeHeld) return trainModeHeldSentence(p, verdict, e, trace, measured, right);
   if (p.state === 'rising') {
     // Both at the same weights: not overfitting, which would have held the training loss.
     const unstable = unstableEnd(p)
@@ -341,6 +343,32 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
   return (
     `A plateau: ${measured} ${stopped} (${end}; ${lossText(p.lossBefore)} over ${before}; ${lossText(p.lossStart)} at the first step (its batch))${right}${whetherConverged}${shortRunClause(p, trace)}` +
     plateauCause(e, verdict, ends)
+  );
+}
+
+/**
+ * A rise of the losses measured at the epochs' ends, in 'eval' mode, that the same epochs' batch means, in 'train' mode, did not
+ * share (TrainingProgress.trainModeHeld): what rose, that the steps did not overshoot, and the batch norms that part the modes;
+ * beside flat ones (evidence.flatNorms), why their running variance does.
+ */
+function trainModeHeldSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, trace: Trace, measured: string, right: string): string {
+  const held = p.trainModeHeld!;
+  const rise = (now: number, low: { loss: number; words: string }) => `${atLastEpochs(now, p, p.epochs!)}, ${amountAbove(now, low.loss)}above its lowest, ${low.words}`;
+  const heldOut = p.heldOutRose ? `; the ${heldOutNames(p).rows}' loss rose with it, ${rise(p.heldOut!.lossEnd, lowestWords(heldOutLowest(p)))}` : '';
+  const norms = trace.blocks!.layers.flatMap((l, i) => (l.type === 'batch-norm' ? [i] : []));
+  // The flat features' sentence comes after this one beside a verdict on the loss, before it beside one of the gradient flow.
+  const where = verdict === 'loss-rising' || verdict === 'overfitting' ? 'below' : 'above';
+  const flat = e.flatNorms
+    ? ` A flat feature's batches (${where}) have a variance of about 0, so its running variance falls toward 0 as the steps move it, ` +
+      `and evaluation divides its input, less its running mean, by √(running variance + ε): by as little as √ε (${numberText(1 / Math.sqrt(NORM_EPSILON))}× at the default ε).`
+    : '';
+  return (
+    `${measured} rose: ${rise(p.lossEnd, riseFrom(p))}${paceClause(p)}${right}${heldOut}. ` +
+    `${p.heldOutRose ? 'Both losses' : 'That loss'} ran in evaluation mode, where each batch norm (${rowList(trace, norms)}) normalises by its running mean and variance; ` +
+    `the same epochs' batch losses, which ran in training mode as the steps took them (each batch norm normalising by its batch's own), went ${lossChangeText(held.lossBefore, held.lossEnd)} ` +
+    `(means over the last two windows of ${counted(p.window, 'epoch')}) and did not rise. ` +
+    'So the steps did not overshoot: the loss rose between the modes, in the network as predict() and evaluate() run it, which the remedies of a rising training loss (a smaller learning rate, an earlier stop) are not for.' +
+    flat
   );
 }
 
