@@ -14,6 +14,7 @@ import { Trace } from '../../src/flow/trace.js';
 import type { Network } from '../../src/api/network.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
+import { quoteOn } from '../util/page-quotes.js';
 
 describe('visualizer run trace', () => {
   it('diagnoses the probe until training, then keeps the whole run evenly thinned', async () => {
@@ -108,6 +109,7 @@ describe('visualizer run trace', () => {
     expect(thinned.summary).toContain('over the last 200,000 of 1,000,000 epochs');
     expect(thinned.summary).toContain(`the trace kept ${kept.length} of the run's 1,000,000 epochs, evenly spread, and the means and the lowest are of those kept`);
     expect(unthinned.summary).not.toContain('the trace kept');
+    expect(thinned.summary).toContain(quoteOn('docs/gradient-flow.md', 'the trace kept 978'));
   });
 
   it('describes the run as its latest call was set up, so a rate changed mid-run is the one the diagnosis starts from', async () => {

@@ -11,6 +11,7 @@ import { Trace } from '../../src/flow/trace.js';
 import type { TappedLayerType } from '../../src/flow-taps.js';
 import type { OutputActivation } from '../../src/kernels.js';
 import { Rng } from '../../src/init/rng.js';
+import { quoteOn } from '../util/page-quotes.js';
 
 function rowsTrace(rows: [string, TappedLayerType, OutputActivation][]): Trace {
   return new Trace({
@@ -79,5 +80,7 @@ describe('biases cancelled by a batch norm', () => {
     expect(column).toBeGreaterThan(0);
     expect(rows).toHaveLength(trace.layers);
     for (const row of rows.slice(0, -1)) expect(row.slice(column, column + '‖∂C/∂b‖ ÷ last hidden'.length).trim(), row).toBe('—');
+    // As docs/gradient-flow.md names the column and its mark.
+    expect([header.includes(quoteOn('docs/gradient-flow.md', '‖∂C/∂b‖ ÷ last hidden')), rows[0].includes(quoteOn('docs/gradient-flow.md', '—'))]).toEqual([true, true]);
   });
 });

@@ -12,6 +12,7 @@ import { loadMnist } from '../../src/data/mnist.js';
 import { firstRows } from '../../src/studies/depth.js';
 import { tracedRun, type Rows } from '../util/traced-run.js';
 import { Trace } from '../../src/flow/trace.js';
+import { quoteOn } from '../util/page-quotes.js';
 
 let digits: Rows;
 beforeAll(async () => {
@@ -35,6 +36,8 @@ describe('a vanishing gap that closed while the run still learns', () => {
     expect(d.evidence.shortLastBatch).toEqual({ step: 110, rows: 28, readStep: 109 });
     expect([d.verdict, d.severity, d.evidence.training?.state]).toEqual(['vanishing', 'severe', 'learning']);
     expect(d.summary).toMatch(/^Vanishing gradients \(severe at the first step, closed during training\): /);
+    expect(d.summary.startsWith(quoteOn('docs/gradient-flow.md', 'Vanishing gradients (severe at the first step'))).toBe(true);
+    expect(d.summary).toContain(quoteOn('docs/gradient-flow.md', 'closed during training'));
     expect(d.summary).toMatch(/The gap closed during training: the first hidden layer's per-example δ is 1\/2\.\d\d of the last hidden layer's \(median over 105 full batches' records\), within 1\/4–4×, so the first hidden layer learns too; what is left is a loss still falling, not the gap, so no remedy for the gap is offered, and more epochs are\./);
     expect(d.remedies.map((r) => r.option)).toEqual(['epochs: more than 5']);
   }, 120_000);
@@ -50,6 +53,7 @@ describe('a vanishing gap that closed while the run still learns', () => {
     const left = Math.exp(pace.logSlope * 5);
     expect(left).toBeCloseTo(1 / 3.43, 3);
     expect(d.remedies.map((r) => r.why).join(' ')).toContain(`at its pace it falls to 1/${(1 / left).toPrecision(3)} of its level over 5 epochs more`);
+    expect(d.remedies.map((r) => r.why).join(' ')).toContain(quoteOn('docs/gradient-flow.md', 'falls to 1/3.43'));
     expect(`${d.summary} ${d.remedies.map((r) => r.why).join(' ')}`).not.toMatch(/\b(1\d\d|[2-9]\d\d) % over/);
   }, 120_000);
 

@@ -10,6 +10,7 @@ import { diagnose } from '../../src/flow/diagnose.js';
 import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js';
 import { Trace } from '../../src/flow/trace.js';
 import { expectSummaryExplained } from '../util/summary-explained.js';
+import { quoteOn, quotePattern } from '../util/page-quotes.js';
 
 const RECORDS = 10;
 /** Batch losses of a run that converged (2.3 → 0.005, every row right at the end), and of one still learning (2.3 → 1.2, still falling). */
@@ -46,6 +47,7 @@ describe('remedies for a converged run', () => {
     expect(d.summary).toContain('No remedy that changes only how the run steps (optimiser, learning rate, per-layer rates, clipping) is offered: the steps reached the floor.');
     expect(d.summary).toContain("The gap closed during training: the first hidden layer's per-example δ is 1.00× the last hidden layer's (median over 10 records), within 1/4–4×, so the first hidden layer learnt too, and no remedy for the gap is offered either.");
     expectSummaryExplained(d, 'converged, gap closed');
+    expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'The gap closed during training')));
     // The same gaps still learning: closed too, so no remedy for the gap (test/flow/closed-gap.test.ts: a real run), only time.
     const learning = diagnose(gapTrace((r) => (r === 0 ? 0.05 : 1), LEARNING));
     expect([learning.verdict, learning.evidence.training?.state]).toEqual(['vanishing', 'learning']);

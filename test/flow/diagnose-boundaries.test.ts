@@ -16,6 +16,7 @@ import { diagnosisText } from '../../src/cli/trace-table.js';
 import { createNetwork } from '../../src/api/network.js';
 import { createOptimizer, OPTIMIZERS } from '../../src/optim/index.js';
 import { GRADIENT_SCALED_STEPS, RAW_GRADIENT_STEPS, STEP_SIZE_OF_THEIR_OWN, TAKE_LAYER_RATES } from '../../src/optimizer-defaults.js';
+import { quoteOn, quotePattern } from '../util/page-quotes.js';
 
 /** One record of a [4, 3, 3, 3, 2] tanh network: per layer (first hidden first) its per-example ‖δ‖ and ‖∂C/∂b‖; its batch's loss and accuracy. */
 interface HandRecord {
@@ -125,6 +126,7 @@ describe("where the run stands, when its epochs cannot be read", () => {
     expect([d.evidence.training?.read, d.evidence.training?.epochsUnread]).toEqual(['batches', 'not a number']);
     expect(d.summary).not.toContain('fewer than two epochs');
     expect(d.summary).toContain("A plateau (read from the batches: an epoch's training loss in the trace is not a number)");
+    expect(d.summary).toContain(quoteOn('docs/gradient-flow.md', 'read from the batches: an epoch'));
     // Saved and read back (JSON writes NaN as null), the same.
     expect(diagnose(Trace.fromJSON(JSON.parse(JSON.stringify(trace.toJSON())))).summary).toBe(d.summary);
   });
@@ -133,6 +135,7 @@ describe("where the run stands, when its epochs cannot be read", () => {
     const d = diagnose(handTrace(flat, [{ epoch: 0, step: 4, loss: 2 }]));
     expect([d.evidence.training?.read, d.evidence.training?.epochsUnread]).toEqual(['batches', 'fewer than two']);
     expect(d.summary).toContain('A plateau (read from the batches: the trace holds fewer than two epochs)');
+    expect(d.summary).toContain(quoteOn('docs/gradient-flow.md', 'read from the batches: the trace holds'));
   });
 
   it("validation on the training rows that an epoch lacks: its training loss is not a number there", () => {
@@ -182,6 +185,7 @@ describe('gradients of 0', () => {
     expect(d.summary).toBe(
       "Vanishing gradients (severe): one example's gradient δ at the first hidden layer was 0 while the last hidden layer's was not (RMS over the batch, median over 2 records of its ratio to the other's): no gradient reached the first hidden layer, so its weights did not learn.",
     );
+    expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', "one example's gradient δ at the first hidden layer was 0")));
     // Only later: the median decides, and says so.
     const later = diagnose(handTrace([1, 0, 0].map((first) => ({ delta: [first, 1, 1], bias: [first, 1, 1] }))));
     expect(later.summary).toMatch(/^Vanishing gradients \(severe\): one example's gradient δ at the first hidden layer was 0 while the last hidden layer's was not \(RMS over the batch, median over 3 records of its ratio to the other's\)/);
@@ -200,6 +204,7 @@ describe('no gradient at either end of the chain', () => {
     const d = diagnose(handTrace([zero, zero, zero, zero]));
     expect(d.verdict).toBe('healthy');
     expect(d.summary).not.toMatch(/^Healthy gradient flow/);
+    expect(d.summary.startsWith(quoteOn('docs/gradient-flow.md', 'No fault found'))).toBe(true);
     expect(d.summary).toMatch(
       /^No fault found in the gradient flow: no gap between the first hidden layer and the last hidden layer could be read: the ratio of their per-example δ was 0 ÷ 0 \(no gradient at either end\) or not a number in every record, so whether the gradient vanishes or explodes along the chain this trace cannot tell\. A plateau/,
     );
@@ -237,6 +242,7 @@ describe('converged, when no traced batch measured the last epochs\' accuracy', 
     // With a loss short of the floor, it is short of convergence whatever the accuracy.
     const high = diagnose(handTrace([{ delta: [1, 1, 1], bias: [1, 1, 1], loss: 2 }], [1, 0.5, 0.5, 0.5, 0.5].map((loss, epoch) => ({ epoch, step: 10 * (epoch + 1), loss }))));
     expect(high.summary).toContain('stopped falling short of convergence (0.5000 at the last of 5 epochs');
+    expect(high.summary).toContain(quoteOn('docs/gradient-flow.md', 'short of convergence'));
   });
 });
 
@@ -463,6 +469,7 @@ describe('dead units beside a vanishing or exploding gap', () => {
   it("an exploding gap beside them gets clipping", () => {
     const d = deadWithGap(100);
     expect(d.summary).toContain('Also exploding gradients (severe)');
+    expect(d.summary).toContain(quoteOn('docs/gradient-flow.md', 'Also exploding gradients'));
     expect(d.remedies.map((r) => r.option)).toContain('clipNorm: 1');
   });
 });

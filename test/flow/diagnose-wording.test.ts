@@ -15,6 +15,7 @@ import type { TrainOptions } from '../../src/training/train-options.js';
 import { firstRows } from '../../src/studies/depth.js';
 import { numberRanges } from '../../src/layer-names.js';
 import { expectError } from '../util/expect-error.js';
+import { quoteOn, quotePattern } from '../util/page-quotes.js';
 import { tracedRun, type TrainingRows } from '../util/traced-run.js';
 
 let digits: ReturnType<typeof firstRows>;
@@ -87,6 +88,9 @@ describe('how the per-example gap moved during training', () => {
         `and 1/${printed(1 / last)} of it at the last full batch's record (vanishing; step 91: the epoch's short last batch after it, of 8 rows, holds a gradient of those rows alone).`,
     );
     expect(d.summary).not.toMatch(/gap (widened|narrowed)/);
+    // docs/gradient-flow.md's marks of each end.
+    expect(d.summary).toContain(`step ${quoteOn('docs/gradient-flow.md', '(exploding)')}`);
+    expect(d.summary).toContain(`record ${quoteOn('docs/gradient-flow.md', '(vanishing)').slice(0, -1)}`); // (vanishing; step 91: …)
     // As docs/gradient-flow.md quotes them: 1,000 digits in batches of 32 leave each epoch a last batch of 8 rows (the trace's
     // last record, step 96, which read 1/7.24e+4); the last full batch's record (step 91) is read in its place (2026-12-04).
     expect([printed(first), printed(1 / last)]).toEqual(['99.9', '3.18e+5']);
@@ -106,6 +110,8 @@ describe('how the per-example gap moved during training', () => {
     expect(fromBatches.summary).toContain(`the last hidden layer's ‖∂C/∂b‖ fell ${printed(1 / change)}× over training time at the last full batch's record (${note}), less than the ${printed(1 / GRADIENT_FADED)}× this diagnosis calls fading`);
     expect(fromBatches.summary).not.toContain('did not fade');
     expect(printed(1 / change)).toBe('21.8'); // as docs/gradient-flow.md quotes it (7.90 at the short last batch, 2026-12-01)
+    expect(fromBatches.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', "the last hidden layer's ‖∂C/∂b‖ fell")));
+    expect(fromBatches.summary).toContain(quoteOn('docs/gradient-flow.md', "at the last full batch's record (step"));
 
     // Each layer's saturated share beside its layer, not a list of layers and then a list of percentages.
     const shares = d.evidence.saturatedLayers.map((l, i) => `${Math.round(100 * d.evidence.layers[l].saturatedFraction)} %${i === 0 ? ' of the activations' : ''} in hidden layer ${l + 1}`);
@@ -128,6 +134,9 @@ describe('a dead verdict with a vanishing gap beside it', () => {
     expect(d.summary).toMatch(/^Dead units: 84 % of the units in hidden layer 9 and 78 % in hidden layer 10 have z ≤ 0 on every row/);
     expect(printed(1 / gap)).toBe('5.28e+3');
     expect(d.summary).toContain(`Also vanishing gradients (severe): one example's gradient δ at the first hidden layer is 1/${printed(1 / gap)} of the last hidden layer's`);
+    expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'Dead units: 84 %')));
+    expect(d.summary).toContain(quoteOn('docs/gradient-flow.md', '84 % of the units'));
+    expect(d.summary).toContain(quoteOn('docs/gradient-flow.md', 'Also vanishing gradients'));
   }, 60_000);
 });
 

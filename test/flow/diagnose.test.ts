@@ -14,6 +14,7 @@ import type { NetworkOptions } from '../../src/network/config.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 import { expectError } from '../util/expect-error.js';
 import { expectSummaryExplained } from '../util/summary-explained.js';
+import { quoteOn, quotePattern } from '../util/page-quotes.js';
 import { RELU_REMEDY_RATES } from '../../src/flow/relu-remedy-rates.js';
 
 const rng = new Rng(31);
@@ -331,6 +332,9 @@ describe('diagnose', () => {
     expect(d.verdict, d.summary).toBe('exploding');
     expect(d.evidence.saturatedLayers.length, d.summary).toBeGreaterThan(0);
     expect(d.summary).toMatch(/Also saturated units: \d+ % of the activations in hidden layer \d+(, \d+ % in hidden layer \d+)*( and \d+ % in hidden layer \d+)? are within 0\.01 of their limits/);
+    expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'Also saturated units: ')));
+    // The init remedy of an exploding gap whose factor per layer is above 1, in docs/gradient-flow.md's words.
+    expect(d.remedies.map((r) => r.why).join(' ')).toContain(quoteOn('docs/gradient-flow.md', 'the weights are too large'));
     expectSummaryExplained(d, 'sigmoid N(0, 30²)');
   });
 

@@ -13,6 +13,7 @@ import { STILL_FALLING } from '../../src/flow/training-progress.js';
 import { firstRows } from '../../src/studies/depth.js';
 import { expectError } from '../util/expect-error.js';
 import { OVERFITTING_NETWORK, overfittingTraining, tracedRun, type Rows } from '../util/traced-run.js';
+import { quoteOn, quotePattern } from '../util/page-quotes.js';
 
 let digits: { thousand: Rows; hundred: Rows; test: Rows };
 
@@ -47,6 +48,7 @@ describe("where a run stands is read from its epochs' losses", () => {
     const fromBatches = diagnose(withoutEpochs(trace));
     expect([fromBatches.verdict, fromBatches.evidence.training?.state, fromBatches.evidence.training?.read]).toEqual(['healthy', 'learning', 'batches']);
     expect(fromBatches.summary).toContain('(read from the batches: the trace holds fewer than two epochs)');
+    expect(fromBatches.summary).toContain(quoteOn('docs/gradient-flow.md', 'Still learning'));
 
     const d = diagnose(trace);
     const p = d.evidence.training!;
@@ -57,6 +59,8 @@ describe("where a run stands is read from its epochs' losses", () => {
       /^Loss rising: the loss on every training row at each epoch's end \(the run measured its training rows after each epoch, as its validation\) rose: 0\.0\d+ at the last of 8 epochs, \d+ % above its lowest, 0\.0\d+ after 7 epochs, with \d+ % of the training rows classified right\. .*overshooting/,
     );
     expect(d.summary).not.toMatch(/Healthy|Still learning/);
+    expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'Loss rising: the loss on every training row')));
+    expect(d.summary).toContain(quoteOn('docs/gradient-flow.md', 'overshooting'));
     expect(d.remedies[0].option).toBe('learningRate: below 0.5');
     expect(d.remedies[0].why).toMatch(/^the training loss rose \d+ % above its lowest \(0\.0\d+ after 7 epochs\)/);
   }, 60_000);
@@ -140,6 +144,7 @@ describe('the epochs in the trace', () => {
     const sparse = diagnose(trace);
     expect([sparse.evidence.training!.read, sparse.evidence.training!.epochsUnread]).toEqual(['batches', 'too sparse']);
     expect(sparse.summary).toContain('(read from the batches: the trace kept no epoch in the window before the last)');
+    expect(sparse.summary).toContain(quoteOn('docs/gradient-flow.md', 'the trace kept no epoch'));
   });
 
   it('keepEpochs refuses what is not a function (INVALID_OPTION), and a keep that throws midway drops none', async () => {

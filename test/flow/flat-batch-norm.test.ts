@@ -14,6 +14,7 @@ import type { Activation } from '../../src/kernels.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
 import { quotedOn } from '../util/page-numbers.js';
 import { expectSummaryExplained } from '../util/summary-explained.js';
+import { quoteOn } from '../util/page-quotes.js';
 
 const [INPUTS, CLASSES, ROWS, WIDTH, DEPTH] = [8, 4, 128, 16, 4];
 
@@ -68,6 +69,7 @@ describe('batch norm over features that do not vary over the batch', () => {
     const d = diagnose(await traced('relu', true));
     expectSummaryExplained(d, 'relu');
     expect(d.verdict).toBe('dead');
+    expect(d.summary.startsWith(quoteOn('docs/gradient-flow.md', 'Dead units'))).toBe(true);
     expect(d.evidence.flatNorms).toHaveLength(DEPTH);
     expect(d.summary).toMatch(/z is the output of the batch norm just before, whose features hardly varied over the batch/);
     expect(d.summary).toMatch(/that norm's shift β on every row, so the unit is dead where β ≤ 0, not from a negative bias/);
@@ -81,6 +83,7 @@ describe('batch norm over features that do not vary over the batch', () => {
     const d = diagnose(await traced('sigmoid', true));
     expectSummaryExplained(d, 'sigmoid');
     expect(d.verdict).toBe('exploding');
+    expect(d.summary.startsWith(quoteOn('docs/gradient-flow.md', 'Exploding gradients'))).toBe(true);
     expect(d.summary).toMatch(/multiplies the gradient passing back through it by γ\/√\(σ² \+ ε\) \(316·γ at the default ε of 1e-5\)/);
     expect(d.summary).toMatch(/The gap read across such a batch norm is that factor, not the weights' scale/);
     expect(d.remedies.map((r) => r.option).filter((o) => /init:|clipNorm|optimizer|rezero|residual/.test(o))).toEqual([]);

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/flow/diagnose.js';
 import type { TraceRun } from '../../src/flow/trace.js';
 import { gapTrace } from '../util/gap-trace.js';
+import { quoteOn, quotePattern } from '../util/page-quotes.js';
 
 const ADAM: TraceRun = { optimizer: 'adam', learningRate: 0.001 };
 const SGD: TraceRun = { optimizer: 'sgd', learningRate: 0.1 };
@@ -24,6 +25,10 @@ describe('the gap the verdict is read from, and the other reading where it lies 
     expect(d.summary).toContain(
       " Over the records (median over 11 records) the first hidden layer's δ is 1/8.00 of the last hidden layer's, which alone would read vanishing (mild): the gap, and the severity of a verdict drawn from it, is read at the first step, the further from 1 of the two. ",
     );
+    // docs/gradient-flow.md quotes the sentence of fresh21's run (its numbers that run's, not made again here), and says which record(s) each gap sentence reads.
+    expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'Over the records (median'), { anyNumbers: true }));
+    expect(d.summary).toContain(`(RMS over the batch, ${quoteOn('docs/gradient-flow.md', 'at the first step')};`);
+    expect(d.summary).toContain(`(${quoteOn('docs/gradient-flow.md', 'median over N records').replace('N', '11')})`);
   });
 
   it('mild at the first step, severe over the records: vanishing (severe) read over the records, the first step said as the other reading', () => {

@@ -16,6 +16,7 @@ import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js'
 import { loadMnist } from '../../src/data/mnist.js';
 import { firstRows } from '../../src/studies/depth.js';
 import { tracedRun, type Rows } from '../util/traced-run.js';
+import { quoteOn, quotePattern } from '../util/page-quotes.js';
 import { OPTIMIZERS } from '../../src/optim/index.js';
 
 let digits: Rows;
@@ -72,6 +73,7 @@ describe('the speed of learning by the measure that sets the steps', () => {
         `say the first hidden layer learns ${e.stepFirstToLast.first.toPrecision(3)}× faster than the last (at the first step); ` +
         `its batch gradient ‖∂C/∂b‖ alone would say ${(1 / e.firstToLast.first).toPrecision(3)}× slower than the last.`,
     );
+    expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'The steps taken, ‖ΔW‖/‖W‖')));
     expect(d.summary).not.toContain('which the update uses');
     expect(d.summary).not.toContain('what is slow is the first hidden layer');
     expect(d.summary).toContain('the gap over depth above does not make the first hidden layer the slow one, as the steps taken say (above).');
@@ -84,6 +86,7 @@ describe('the speed of learning by the measure that sets the steps', () => {
     expect([d.verdict, e.speedMeasure, e.training?.state]).toEqual(['vanishing', 'batch gradient', 'plateau']);
     expect(d.summary).toContain(`The batch gradient ‖∂C/∂b‖, which the update uses, says the first hidden layer learns ${(1 / e.firstToLast.first).toPrecision(3)}× slower than the last (at the first step).`);
     expect(d.summary).toContain('what is slow is the first hidden layer, by the gap over depth above');
+    expect(d.summary).toContain(quoteOn('docs/gradient-flow.md', 'the first hidden layer learns N× slower').replace('N', (1 / e.firstToLast.first).toPrecision(3)));
   }, 120_000);
 
   it('steps that follow the gap: the first hidden layer is the slow one, by its steps', () => {
@@ -99,6 +102,7 @@ describe('the speed of learning by the measure that sets the steps', () => {
     expect(d.summary).toContain('say the first hidden layer learns at 1.00× the speed of the last (median over 10 records)');
     expect(d.summary).toContain('The optimiser (adam) compensates: those steps lie within 1/4–4× of each other, about even, so every layer still takes steps of a similar size despite the gap in its gradient.');
     expect(d.summary).not.toContain('what is slow is the first hidden layer');
+    expect(d.summary).toContain(quoteOn('docs/gradient-flow.md', 'about even'));
   });
 
   it("steps 0.3× the last's, within the gap's 1/4–4× but not about even (within 2×): 'compensates in part', never 'about even' beside '3.33× slower'", () => {
@@ -111,6 +115,8 @@ describe('the speed of learning by the measure that sets the steps', () => {
     );
     expect(d.summary).not.toMatch(/about even|similar size/);
     expect(d.summary).toContain('what is slow is the first hidden layer, by the gap over depth above');
+    expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'compensates in part')));
+    expect(d.summary).toContain(quoteOn('docs/gradient-flow.md', '3.33× slower'));
   });
 
   it("a batch gradient within 2× of the last's is said as its ratio: 'would say 1.60× the speed of the last', not 'would say at …'", () => {
@@ -130,6 +136,8 @@ describe('the speed of learning by the measure that sets the steps', () => {
       expect(d.summary, String(step)).toContain(`say the first hidden layer learns ${words}`);
       expect(d.summary.includes('about even'), String(step)).toBe(even);
       expect(d.summary.includes('compensates in part'), String(step)).toBe(!even);
+      // docs/gradient-flow.md's example of the words (at 0.800×).
+      if (even) expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'at 0.800× the speed of'), { anyNumbers: true }));
     }
   });
 });

@@ -21,6 +21,7 @@ import { percent } from '../../src/flow/diagnosis/diagnosis-words.js';
 import { lossText } from '../../src/loss-text.js';
 import { RELU_REMEDY_RATES, reluRemedyRate } from '../../src/flow/relu-remedy-rates.js';
 import { pageDiagnosis, remedySetting } from '../../demo/src/remedies.js';
+import { quoteOn, quotePattern } from '../util/page-quotes.js';
 
 const rowsOf = (m: { data: Float32Array; rows: number; cols: number }) => Array.from({ length: m.rows }, (_, r) => Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols)));
 /** docs/gradient-flow.md, its lines joined: the page's numbers are read from it, so the page cannot drift from these runs. */
@@ -64,6 +65,8 @@ describe('an exploding gap on real runs', () => {
     expect(e.training!.startNoise).toBeGreaterThan(0);
     expect(d.summary).toContain(`, at most ${percent(TRAINED_LOSS_FRACTION)} of that start less its noise (one batch's loss varies by ${lossText(e.training!.startNoise)}: two standard deviations)`);
     expect(d.remedies.map((r) => r.option).filter((o) => /clipNorm|lars|rezero|'lsuv'|selu/.test(o))).toEqual([]);
+    // docs/gradient-flow.md quotes its note.
+    expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'Early layers get larger gradients')));
   }, 60_000);
 
   it("the page's relu/he remedy as the page applies it, with the rate measured on its own set-up: the default run's SGD 0.1 kept, 97.5 % of the spirals' test points (2026-12-03)", async () => {

@@ -16,6 +16,7 @@ import { checkpointOf, decodeCheckpoint, encodeCheckpoint, networkFromCheckpoint
 import { readSafetensors, toSafetensors } from '../../src/io/safetensors.js';
 import { fromTfjsLayers, toTfjsLayers } from '../../src/io/tfjs-layers.js';
 import type { Trace } from '../../src/flow/trace.js';
+import { quoteOn } from '../util/page-quotes.js';
 
 type Rows = ReturnType<typeof firstRows>;
 let digits: Rows;
@@ -62,6 +63,8 @@ it("a loaded network's init remedy is the saved one's where its file records the
   const unknownTrace = trained(loadedUnrecorded);
   expect(unknownTrace.run.init).toBeUndefined();
   expect(initRemedy(unknownTrace)?.why).toBe(own!.why + UNKNOWN);
+  // As docs/gradient-flow.md quotes it.
+  expect(UNKNOWN).toBe(` ${quoteOn('docs/gradient-flow.md', 'This trace does not record')}`);
 }, 120_000);
 
 it("weights put into a network by loadState take their own record's init remedy, or the unknown one, not the network's own init's", async () => {

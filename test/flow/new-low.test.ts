@@ -14,6 +14,7 @@ import { chainEnds } from '../../src/flow/diagnosis/gap-measures.js';
 import { progressSentence } from '../../src/flow/diagnosis/progress-sentences.js';
 import { meanRose, windowsRose } from '../../src/flow/training-progress.js';
 import type { TraceEpoch } from '../../src/flow/trace.js';
+import { quoteOn, quotePattern } from '../util/page-quotes.js';
 
 const fixture = (): Fixture => lossFixture('study-model-new-low');
 
@@ -49,6 +50,7 @@ describe('a last epoch at the lowest loss of the run is no rise', () => {
         "Overfitting holds the training loss while the held-out loss rises, an unstable end raises both: the training loss's last window's mean, above the lowest epoch's loss before that window, says it rose with the held-out loss, its last epoch that it did not; " +
         'windows of 2 epochs are too short to read how far the losses vary from epoch to epoch (that takes 5 epochs a window: runs of 25 epochs or more), so neither overfitting nor an unstable end is read; more epochs would tell.',
     );
+    expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'The epochs cannot tell whether the network overfits')));
     // The numbers the words stand for: the windows' means fell, the last mean lies above the lowest epoch before it, the last epoch is below every epoch.
     const training = fixture().epochs!.map((e) => e.training!.loss);
     expect(p.lossEnd).toBeLessThan(p.lossBefore);
@@ -132,6 +134,7 @@ describe('a last epoch at the lowest loss of the run is no rise', () => {
       "Whether training still makes progress the epochs cannot tell: the loss on every training row at each epoch's end (the run measured its training rows after each epoch, as its validation) went 0.01710 → 0.02902 (means over the last two windows of 2 epochs), 104 % above its lowest, 0.01419 after 8 epochs, but its last epoch's, 0.008749 after 10 epochs, is the lowest of the run, so it did not rise (the last window's mean carries an epoch before its last that lay higher), with 99 % of the training rows classified right; windows of 2 epochs are too short to read how far the loss varies from epoch to epoch (that takes 5 epochs a window: runs of 25 epochs or more), so neither a rise nor a standstill is read; more epochs would tell.",
     );
     expect(d.summary).not.toMatch(/hide a change|rising|overshoot/);
+    expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', '… is the lowest of the run')));
     expect(d.remedies.flatMap((r) => r.settings.map((s) => s.option))).not.toContain('learningRate');
   });
 

@@ -15,6 +15,7 @@ import { Trace, type TraceJSON } from '../../src/flow/trace.js';
 import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
 import { STILL_FALLING } from '../../src/flow/training-progress.js';
 import { lossText } from '../../src/loss-text.js';
+import { quoteOn, quotePattern } from '../util/page-quotes.js';
 
 /** A fixture: a traced run's records and epochs (as TraceJSON holds them), without its layer metrics. */
 type Fixture = Pick<TraceJSON, 'sizes' | 'activations' | 'loss' | 'every' | 'run' | 'steps' | 'losses' | 'accuracy' | 'epochs'>;
@@ -49,6 +50,12 @@ function withZeroAt(f: Fixture, at: number): Fixture {
 }
 
 describe('a loss that varies from epoch to epoch, on the spirals relu/he traces', () => {
+  it("docs/gradient-flow.md's quote is one of the four readings' summaries", () => {
+    const quote = quotePattern(quoteOn('docs/gradient-flow.md', 'Whether training still makes progress the epochs cannot tell'));
+    const summaries = [2, 3].flatMap((seed) => (['training subset', 'batch means'] as const).map((reading) => diagnose(traceOf(fixture(seed), reading)).summary));
+    expect(summaries.filter((summary) => quote.test(summary)), summaries.join('\n')).toHaveLength(1);
+  });
+
   it.each([
     [2, 'training subset'],
     [2, 'batch means'],

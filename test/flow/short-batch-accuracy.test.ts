@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { trainingProgress } from '../../src/flow/training-progress.js';
 import { Trace } from '../../src/flow/trace.js';
+import { quoteOn } from '../util/page-quotes.js';
 
 const info = { sizes: [4, 3, 2], activations: ['tanh', 'softmax'], loss: 'cross-entropy', every: 1, run: { optimizer: 'sgd', learningRate: 0.1 } } as const;
 const newTrace = () => new Trace({ ...info, activations: [...info.activations], run: { ...info.run } });
@@ -63,5 +64,6 @@ describe("the accuracy at the end of a run, of the last batches' rows", () => {
     const p = trainingProgress(trace)!;
     expect([p.read, p.accuracyEnd, p.accuracyEndMedian]).toEqual(['batches', 0.45, true]);
     expect(diagnose(trace).summary).toContain('a median of 45 % of each of their batches\' rows classified right (the trace does not record how many rows each batch held)');
+    expect(diagnose(trace).summary).toContain(quoteOn('docs/gradient-flow.md', 'a median of 45 %'));
   });
 });

@@ -18,6 +18,7 @@ import { median } from '../../src/median.js';
 import { medianOverRecords } from '../../src/flow/diagnosis/diagnosis-words.js';
 import { renderReport, REPORT_RECORDS } from '../../src/flow/report-html.js';
 import { expectError } from '../util/expect-error.js';
+import { quoteOn, quotePattern } from '../util/page-quotes.js';
 
 const sigmoid = (units: number): LayerSpec => ({ type: 'dense', units, activation: 'sigmoid' });
 const PLAIN: LayerSpec[] = [sigmoid(16), sigmoid(16), sigmoid(16), { type: 'dense', units: 2, activation: 'softmax' }];
@@ -71,6 +72,8 @@ describe('an epoch\'s short last batch is not read as "the last record"', () => 
     const chart = html.slice(html.indexOf('<figure class="chart" id="r-norm-vs-layer"'));
     const key = chart.slice(0, chart.indexOf('</figure>'));
     expect(key).toContain('>step 29 (last full batch)<');
+    expect(key).toContain(`step 29 ${quoteOn('docs/gradient-flow.md', '(last full batch)')}`);
+    expect(html).toContain(quoteOn('docs/gradient-flow.md', 'at the first and the last traced step'));
     expect(key).not.toContain('>step 30<');
 
     // Saved and read back: the rows go with it, and it reads the same.
@@ -86,6 +89,7 @@ describe('an epoch\'s short last batch is not read as "the last record"', () => 
     expect(before.evidence.shortLastBatch).toBeUndefined();
     expect(numberText(before.evidence.lastHiddenChange)).toBe('15.8');
     expect(before.summary).toContain("the last hidden layer's ‖∂C/∂b‖ ended at 15.8× its start:");
+    expect(before.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'did not fade')));
     expect(before.summary).not.toContain('full batch');
     // Saved again, it is written as it was: without batchRows.
     expect('batchRows' in old.toJSON()).toBe(false);
@@ -120,6 +124,7 @@ describe('an epoch\'s short last batch is not read as "the last record"', () => 
     expect(d.summary).not.toContain('median over 30 records');
     // Its summary reads the gap at the first step and quotes no median; the words every median's sentence uses count the 24.
     expect(medianOverRecords(e)).toBe("median over 24 full batches' records");
+    expect(medianOverRecords(e)).toBe(quoteOn('docs/gradient-flow.md', 'median over 24'));
     // Saved without its batches' rows: every record is read, as before.
     const old = diagnose(Trace.fromJSON(savedWithoutRows(trace)));
     expect(old.evidence.fullBatchRecords).toBeUndefined();
@@ -200,6 +205,7 @@ describe('an epoch\'s short last batch is not read as "the last record"', () => 
     const old = diagnose(Trace.fromJSON(savedWithoutRows(trace)));
     expect(old.summary).toContain('crossed over');
     expect(numberText(1 / old.evidence.deltaFirstToLast.last)).toBe('50.0');
+    expect(old.summary).toContain(quoteOn('docs/gradient-flow.md', '1/50.0'));
   }, 60_000);
 
   it('batch norm, 1 row left: train() refuses it before any step, so no trace holds a 1-row batch through batch norm; dropLast trains it', async () => {
@@ -226,7 +232,8 @@ describe('an epoch\'s short last batch is not read as "the last record"', () => 
     for (const v of [0, 1.5, -1, '64', NaN]) {
       const rows = Array.from(trace.batchRows);
       (rows as unknown[])[3] = v;
-      await expectError(bad(rows), 'INVALID_OPTION', /^trace JSON: batchRows\[3\], the rows of record 3's batch, must be a whole number from 1 to .* or null, got /);
+      const refused = await expectError(bad(rows), 'INVALID_OPTION', /^trace JSON: batchRows\[3\], the rows of record 3's batch, must be a whole number from 1 to .* or null, got /);
+      if (v === 0) expect(refused.message).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'trace JSON: batchRows[3]')));
     }
     // null: that record's rows not known (read as a full batch's).
     const some = Array.from(trace.batchRows, (n, r) => (r === 29 ? null : n));

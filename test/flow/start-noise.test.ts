@@ -14,6 +14,7 @@ import { tracedRun, type Rows } from '../util/traced-run.js';
 import { startNoiseSentence } from '../../src/flow/diagnosis/progress-readings.js';
 import type { TrainingProgress } from '../../src/flow/training-progress.js';
 import type { Trace } from '../../src/flow/trace.js';
+import { quoteOn, quotePattern } from '../util/page-quotes.js';
 
 let digits: Rows;
 beforeAll(async () => {
@@ -40,6 +41,7 @@ describe("the first step's batch loss beside its noise", () => {
     expect([p.lossStart, p.startNoise]).toEqual([expect.closeTo(1.976, 2), expect.closeTo(0.427, 2)]);
     expect([d.verdict, p.state]).toEqual(['vanishing', 'plateau']);
     expect(d.summary).not.toContain(' rose');
+    expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'The training loss at the end (each epoch')));
     expect(d.summary).toMatch(/The training loss at the end \(each epoch's mean batch loss, 2\.310 at the last of 5 epochs\) lies 17 % above the first step's batch loss \(1\.976, one batch\), within that batch's noise \(one batch's loss varies by 0\.\d{4} about the loss's level: two standard deviations, from the differences between/);
   }, 120_000);
 

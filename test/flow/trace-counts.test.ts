@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { Trace, type TraceJSON } from '../../src/flow/trace.js';
 import { createNetwork } from '../../src/api/network.js';
 import { expectError } from '../util/expect-error.js';
+import { quoteOn } from '../util/page-quotes.js';
 
 const x = [[0, 1], [1, 0], [1, 1], [0, 0]];
 const y = [[1, 0], [0, 1], [1, 0], [0, 1]];
@@ -43,6 +44,15 @@ describe("a saved trace's counts", () => {
       change(file);
       await expectError(() => Trace.fromJSON(file), 'INVALID_OPTION', message);
     }
+    // The three docs/gradient-flow.md quotes (the whole message, or the part it quotes).
+    const refusal = async (change: (j: any) => void) => {
+      const file = structuredClone(json);
+      change(file);
+      return (await expectError(() => Trace.fromJSON(file), 'INVALID_OPTION', /./)).message;
+    };
+    expect(await refusal(cases[0][0])).toBe(quoteOn('docs/gradient-flow.md', 'trace JSON: steps[0]'));
+    expect(await refusal(cases[8][0])).toBe(`trace JSON: ${quoteOn('docs/gradient-flow.md', 'run.batchSize: at most')}`);
+    expect(await refusal(cases[10][0])).toContain(quoteOn('docs/gradient-flow.md', 'run: unknown field'));
     for (const [change] of cases.slice(0, 7)) {
       const file = structuredClone(json);
       change(file);

@@ -9,6 +9,7 @@ import { Trace, type TraceJSON } from '../../src/flow/trace.js';
 import { GRADIENT_BINS, LAYER_METRIC_NAMES, LAYER_METRIC_RANGES, RESIDUAL_METRIC_NAMES, RESIDUAL_METRIC_RANGES } from '../../src/flow/metrics.js';
 import { createNetwork } from '../../src/api/network.js';
 import { expectError } from '../util/expect-error.js';
+import { quoteOn, quotePattern } from '../util/page-quotes.js';
 
 const x = [[0, 1], [1, 0], [1, 1], [0, 0]];
 const y = [[1, 0], [0, 1], [1, 0], [0, 1]];
@@ -53,6 +54,9 @@ describe('Trace.fromJSON refuses impossible values', () => {
       [['epochs', 0, 'loss'], -1, /epochs\[0\]\.loss must be a number from 0 to .*got -1/],
     ];
     for (const [path, value, message] of cases) await expectError(() => Trace.fromJSON(withValue(json, path, value)), 'INVALID_OPTION', message);
+    // As docs/gradient-flow.md quotes it.
+    const negative = await expectError(() => Trace.fromJSON(withValue(json, ['metrics', 'weightGradNorm', 1, 2], -2)), 'INVALID_OPTION', /weightGradNorm/);
+    expect(negative.message).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'trace JSON: metrics.weightGradNorm')));
     // The file as saved reads back, its nulls (NaN: saturation of relu units, bounds between refreshes) as values not measured.
     const back = Trace.fromJSON(json);
     expect(JSON.parse(JSON.stringify(back.toJSON()))).toEqual(json);
@@ -122,6 +126,9 @@ describe('Trace.fromJSON refuses impossible values', () => {
       [blocks, ['blocks', 'residuals', 0, 'gate'], 'sigmoid', /^trace JSON: blocks\.residuals\[0\]\.gate: expected one of none, rezero, got "sigmoid"$/],
     ];
     for (const [file, path, value, message] of cases) await expectError(() => Trace.fromJSON(withValue(file, path, value)), 'INVALID_OPTION', message);
+    // As docs/gradient-flow.md quotes it.
+    const rate = await expectError(() => Trace.fromJSON(withValue(json, ['run', 'learningRate'], true)), 'INVALID_OPTION', /learningRate/);
+    expect(rate.message).toBe(quoteOn('docs/gradient-flow.md', 'trace JSON: run.learningRate'));
     // Both files as saved read back whole.
     for (const file of [json, blocks]) expect(JSON.parse(JSON.stringify(Trace.fromJSON(file).toJSON()))).toEqual(file);
   });

@@ -17,6 +17,7 @@ import type { TrainOptions } from '../../src/training/train-options.js';
 import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, nielsenTraining } from '../../src/studies/depth.js';
 import { tracedRun, type Rows } from '../util/traced-run.js';
 import { lossChangeText, lossText } from '../../src/loss-text.js';
+import { quoteOn, quotePattern } from '../util/page-quotes.js';
 
 let digits: { all: Rows; nielsen: Rows; small: Rows };
 
@@ -43,6 +44,7 @@ describe('where a run stands: converged, plateau or still learning', () => {
     expect(p.read).toBe('epochs');
     expect(d.summary).toMatch(/Training has converged: the training loss per epoch \(the mean of its batches' losses, each before its update\) fell from 2\.\d{3} at the first step \(its batch\) to mean [\d.e-]+ over the last 12 of 60 epochs, with \d+ % of the last epochs' traced batches' rows classified right/);
     expect(d.summary).toContain('not a plateau');
+    expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', '… so the gradients are small')));
     expect(d.summary).not.toMatch(/A plateau|a plateau:/);
   }, 60_000);
 
@@ -85,6 +87,7 @@ describe('where a run stands: converged, plateau or still learning', () => {
     // it now says so (13 % on 10 classes; the plateau call rests on 3 epochs) and offers more epochs, a larger rate, momentum or Adam.
     expect(d.verdict).toBe('healthy');
     expect(d.summary).toMatch(/with 1\d % of the training rows classified right, at chance: no better than a guess among 10 classes \(10 % right\), within 5 points either way; the plateau call rests on only 3 epochs/);
+    expect(d.summary).toContain(quoteOn('docs/gradient-flow.md', '13 % of the training rows'));
     expect(d.remedies.map((r) => r.option)).toEqual(['epochs: more than 3', 'learningRate: above 0.1', "momentum: 0.9 (or optimizer: 'adam', learningRate: 0.001)"]);
   }, 60_000);
 
@@ -137,6 +140,7 @@ describe('where a run stands: converged, plateau or still learning', () => {
     expect([p.state, p.pace?.steady, p.pace?.horizon]).toEqual(['learning', true, 12]);
     expect(p.pace!.projected).toBeLessThanOrEqual(-STILL_FALLING);
     expect(d.summary).toMatch(/slowly, but steadily: at its pace over the last 4 epochs \(a least-squares line through the losses' logarithms, its slope clear of 0 at 95 %\) it falls \d+ % over 12 epochs more/);
+    expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'slowly, but steadily')));
     // What the pace said: 12 more epochs lower the loss by STILL_FALLING or more (6.4 %).
     net.train(digits.nielsen.x, digits.nielsen.y, options);
     const after = net.trace!.epochs.at(-1)!.loss;

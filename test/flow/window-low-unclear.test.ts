@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { lossFixture, lossTrace as traceOf, type LossFixture as Fixture } from '../util/loss-fixture.js';
 import { diagnose } from '../../src/flow/diagnose.js';
+import { quoteOn, quotePattern } from '../util/page-quotes.js';
 
 const fixture = (): Fixture => lossFixture('spirals-relu-he-seed2');
 
@@ -22,6 +23,8 @@ describe('an unclear loss whose last window holds an epoch below the lowest befo
     expect(p.windowLow!.loss).toBeLessThan(p.lowest!.loss);
     expect(d.summary).toMatch(/ above its lowest before the last window, 0\.05152 after 151 epochs \(a rise above one epoch is read only beyond /);
     expect(d.summary).not.toMatch(/above its lowest, /);
+    expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', '… above its lowest before the last window')));
+    expect(d.summary).toContain(quoteOn('docs/gradient-flow.md', 'its lowest before the last window'));
 
     // The window's epochs below it raised to it: none lower in the window, and the words name the run's lowest as before.
     const below = (e: NonNullable<Fixture['epochs']>[number]) => e.epoch > p.lowest!.epoch && e.training!.loss < p.lowest!.loss;

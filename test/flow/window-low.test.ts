@@ -12,6 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import { lossFixture, lossTrace as traceOf, type LossFixture as Fixture } from '../util/loss-fixture.js';
 import { diagnose } from '../../src/flow/diagnose.js';
+import { quoteOn } from '../util/page-quotes.js';
 
 /** The held-out rows' loss before the first epoch, as study --model measured it (0.1668: its table's epoch 0). */
 const HELD_OUT_AT_START = 0.1668;
@@ -33,6 +34,8 @@ describe('a rising loss whose last window holds the lowest epoch of the run', ()
         "and the loss on the same 1,000 training rows after each epoch (measured with the network's weights at that epoch's end, as the held-out rows' loss is) rose: mean 0.02084 over the last 2 of 10 epochs, 427 % above its lowest, 0.003953 after 9 epochs,",
     );
     expect(d.summary).not.toContain('0.0137');
+    expect(d.summary).toContain(quoteOn('docs/gradient-flow.md', '427 % above its lowest'));
+    expect(d.summary).toContain(quoteOn('docs/gradient-flow.md', 'training became unstable from epoch k').replace(' k:', ' 10:'));
     const rate = d.remedies.find((r) => r.option.startsWith('learningRate'))!;
     expect(rate.why).toContain('the training loss rose 427 % above its lowest (0.003953 after 9 epochs): smaller steps overshoot less.');
 

@@ -1,0 +1,85 @@
+// The messages a page quotes from the code are read from the page by the test that makes the call
+// printing each (`quoteOn(page, opening)`, test/util/page-quotes.ts), so that a quote edited on the
+// page alone, or a message changed in the code alone, fails that test. This walk fails on a quote of a
+// passage that no test reads: before it (truth38's audit), docs/gradient-flow.md's diagnosis quotes
+// were asserted by test/flow/*.test.ts against the code's text alone, and several no longer were
+// the code's words. A quote that is no message of the code (a term, a heading, another library's
+// words, a message the code printed before a change, as history) is listed below with why.
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { quotesNamed, quotesOf } from '../util/page-quotes.js';
+
+/** A passage: its page, the heading it starts at, the next heading it ends before, and its quotes that are no message of the code. */
+interface Passage {
+  page: string;
+  from: string;
+  to: string;
+  notMessages: Record<string, string>;
+}
+
+const PASSAGES: Passage[] = [
+  {
+    page: 'docs/gradient-flow.md',
+    from: '## The diagnosis',
+    to: '## Study (a)',
+    notMessages: {
+      'the model is fine': 'what HEALTHY alone was read as',
+      'The last record': 'a term the paragraph defines',
+      'significant number of dead neurons': "keras-contrib's DeadReluDetector's words",
+      'The initialisation a file records': "a heading of docs/interop.md",
+      '159 % over 5 epochs more': 'what the pace read before it was read through the logarithms (history)',
+      'A plateau': 'what a rising run read before (history)',
+      rising: 'what a plateau read before (history)',
+      'LOSS-RISING … mean 0.0290 over the last 2 of 10 epochs, 104 % above its lowest, 0.0142 after 8 epochs': "a new user's run before newLow (history)",
+      'rose … 52 % above its lowest, 0.0137 after 7 epochs': 'what README\'s run read before windowLow (history)',
+      'lower still before the first epoch (0.167) … no epoch to stop at': 'what that run said before windowLow (history)',
+      'Why per-example ‖δ‖': "a heading of this page",
+      'learns 55.0× slower': 'what the Adam run read from ‖∂C/∂b‖ before (history)',
+      'its lowest': 'what the sentence said before windowLow (history)',
+      'compensates … despite the gap': 'what seed 2 of the Adam run read before (history)',
+      'first hidden': 'a term',
+      'last hidden': 'a term',
+      "the last hidden dense layer ('20')": 'what fresh21 was told before (history)',
+      'Exploding across batch norm': 'a heading of this page',
+    },
+  },
+];
+
+/** The passage's text: from its heading to the next. */
+function passageOf({ from, to }: Passage) {
+  return (text: string) => {
+    const start = text.indexOf(`\n${from}`);
+    const end = text.indexOf(`\n${to}`, start);
+    expect([start, end].every((at) => at >= 0), `${from} … ${to}`).toBe(true);
+    return text.slice(start, end);
+  };
+}
+
+/** Every test source under test/. */
+function testSources(): string[] {
+  const root = new URL('../', import.meta.url);
+  return readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((entry) => entry.endsWith('.ts'))
+    .map((entry) => readFileSync(new URL(entry, root), 'utf8'));
+}
+
+/** The openings the tests read of `page`'s quotes: every `quoteOn('<page>', '<opening>')` (the opening in '…', "…" or `…`). */
+function openingsRead(page: string, sources: string[]): string[] {
+  const call = new RegExp(`quoteOn\\(\\s*'${page.replace(/[.]/g, '\\.')}',\\s*(?:'((?:[^'\\\\]|\\\\.)*)'|"((?:[^"\\\\]|\\\\.)*)"|\`([^\`]*)\`)`, 'g');
+  return sources.flatMap((source) => [...source.matchAll(call)].map((m) => (m[1] ?? m[2] ?? m[3]).replace(/\\(.)/g, '$1')));
+}
+
+describe("the pages' quoted messages are each read by the test that prints them", () => {
+  const sources = testSources();
+  for (const passage of PASSAGES) {
+    it(`${passage.page}, ${passage.from}`, () => {
+      const quotes = quotesOf(passage.page, passageOf(passage));
+      const onPage = quotesOf(passage.page);
+      const read = new Set(openingsRead(passage.page, sources).flatMap((opening) => quotesNamed(onPage, opening)));
+      const unread = quotes.filter((quote) => !(quote in passage.notMessages) && !read.has(quote));
+      expect(unread, `${passage.page}: quotes no test reads with quoteOn`).toEqual([]);
+      // A quote listed as no message is still on the page (the list holds no stale entry).
+      expect(Object.keys(passage.notMessages).filter((quote) => !quotes.includes(quote))).toEqual([]);
+    });
+  }
+});
