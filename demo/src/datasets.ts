@@ -20,6 +20,9 @@ export const POINTS_2D = 400;
 /** Digits in the MNIST subset the demo build writes: enough to learn from, small enough (~1 MB) to load at once. */
 export const MNIST_SUBSET_ROWS = 1000;
 
+/** Rows of the fixed batch that measures the gradients at step 0 (and that LSUV rescales the weights on): the training set's first. */
+export const PROBE_ROWS = 256;
+
 /** Rows of a data set of `rows` rows that its first `trainPercent` % keep for training (at least one, and one for testing). */
 function trainingCut(rows: number, trainPercent: number): number {
   return Math.min(rows - 1, Math.max(1, Math.round((rows * trainPercent) / 100)));
@@ -116,4 +119,13 @@ export function splitDataset(data: Dataset, trainPercent: number): { train: Data
     planar: data.planar,
   });
   return { train: part(0, cut), test: part(cut, data.x.rows) };
+}
+
+/** The probe batch: the first PROBE_ROWS rows of `data` (all of them where it holds fewer), as views of its rows. */
+export function probeOf(data: Dataset): { x: Matrix; y: Matrix } {
+  const rows = Math.min(PROBE_ROWS, data.x.rows);
+  return {
+    x: { data: data.x.data.subarray(0, rows * data.x.cols), rows, cols: data.x.cols },
+    y: { data: data.y.data.subarray(0, rows * data.y.cols), rows, cols: data.y.cols },
+  };
 }

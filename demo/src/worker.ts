@@ -7,7 +7,7 @@ import { GradscopeError, diagnose, TraceRecorder, createNetwork } from '../../sr
 import type { Gradients, LayerOutputs, Matrix, TraceOptions, Trace, Network, Optimizer } from '../../src/index.js';
 import { columnEnds, columnNames, networkOptions } from './architecture.js';
 import { denseWeightsOf, diagramOf, UNIT_MAP_GRID, type DiagramSnapshot } from './diagram-data.js';
-import { mnistDataset, planarDataset, splitDataset, type Dataset, type MnistSubsetFile } from './datasets.js';
+import { mnistDataset, planarDataset, probeOf, splitDataset, type Dataset, type MnistSubsetFile } from './datasets.js';
 import { statsFromTrace, type LayerStats } from './layer-stats.js';
 import { BOUNDARY_GRID, DIGITS_SHOWN, type FromWorker, type Snapshot, type StepRecord, type ToWorker, type TracedState } from './protocol.js';
 import { probeRun, RunTrace } from './run-trace.js';
@@ -19,8 +19,6 @@ import { errorText, failedUnshownReason, stopReason, unshownReason } from './sto
 
 /** Training time between two posts: charts refresh ~10×/s without messages flooding the page. */
 const SLICE_MS = 100;
-/** Rows of the fixed batch that measures the gradients at step 0. */
-const PROBE_ROWS = 256;
 /** Every step is traced (the charts show each); the spectral norms behind chainBound every few, shown with their own record's factor. */
 const TRACE: TraceOptions = { every: 1, refreshEvery: 4, histogramSteps: [] };
 
@@ -128,14 +126,6 @@ function update(settings: Settings): void {
   } catch (error) {
     scope.postMessage({ type: 'taken', settings, reason: unshownReason(error, s.net.step, s.shownStep, s.optimizer.choosesOwnSteps ? null : settings.learningRate) });
   }
-}
-
-function probeOf(data: Dataset): { x: Matrix; y: Matrix } {
-  const rows = Math.min(PROBE_ROWS, data.x.rows);
-  return {
-    x: { data: data.x.data.subarray(0, rows * data.x.cols), rows, cols: data.x.cols },
-    y: { data: data.y.data.subarray(0, rows * data.y.cols), rows, cols: data.y.cols },
-  };
 }
 
 function loadMnist(url: string): Promise<Dataset> {

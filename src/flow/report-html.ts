@@ -584,7 +584,7 @@ const NARROW_WINDOW = CHART_MIN_WIDTH + 2 * SIDE_PADDING + 15;
  * The least width and height of a link or button, in CSS pixels: WCAG 2.5.8's least target, as the
  * visualizer's controls. The contents' links and a run's trace links were a line of 13 px text, 15 px tall.
  */
-const LEAST_TARGET = 24;
+export const LEAST_TARGET = 24;
 /** How much a narrow column enlarges a chart's text: NARROW_CHART_FONT over CHART_FONT. */
 const NARROW_TEXT_SCALE = NARROW_CHART_FONT / CHART_FONT;
 

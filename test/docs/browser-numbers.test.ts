@@ -3,7 +3,7 @@
 // cannot leave the page behind (truth38's audit of the page: these were stated with no test reading them).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MNIST_SUBSET_ROWS } from '../../demo/src/datasets.js';
+import { MNIST_SUBSET_ROWS, planarDataset, PROBE_ROWS, probeOf, splitDataset } from '../../demo/src/datasets.js';
 import { MAX_DRAWN_UNITS } from '../../demo/src/diagram-data.js';
 import { MAX_EPOCHS, MAX_RECORDS } from '../../demo/src/run-trace.js';
 import { DEFAULTS, LIMITS } from '../../demo/src/settings.js';
@@ -27,6 +27,17 @@ describe("docs/browser.md's numbers are the visualizer's and the library's", () 
     const html = readFileSync(new URL('../../demo/index.html', import.meta.url), 'utf8');
     const offered = [...html.matchAll(/<option value="(\d+)">\d+ steps?\/s<\/option>/g)].map((m) => m[1]);
     expect(said(/\*\*Speed\*\* paces a run at (\d+), (\d+) or (\d+) steps a second/)).toEqual(offered);
+  });
+
+  it("the probe rows LSUV rescales on and the diagram's gradients are measured on: the worker's probe batch", () => {
+    expect(said(/each dense layer then rescaled to output variance 1 on the first (\d+) training rows before step 0/)).toEqual([String(PROBE_ROWS)]);
+    expect(said(/\(`net\.gradients` on the first (\d+) training rows\)/)).toEqual([String(PROBE_ROWS)]);
+    // The worker's probe is that many of the training rows, its first, where the training set holds more.
+    const { train } = splitDataset(planarDataset('spirals', 1, 0.1), 80);
+    const probe = probeOf(train);
+    expect(train.x.rows).toBeGreaterThan(PROBE_ROWS);
+    expect([probe.x.rows, probe.y.rows]).toEqual([PROBE_ROWS, PROBE_ROWS]);
+    expect(Array.from(probe.x.data)).toEqual(Array.from(train.x.data.subarray(0, PROBE_ROWS * train.x.cols)));
   });
 
   it('the units drawn per layer and the records and epochs kept', () => {

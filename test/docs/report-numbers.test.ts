@@ -3,7 +3,7 @@
 // (truth38's audit of the page: these were stated with no test reading them; the measured widths and
 // file sizes beside them are dated Chromium and npm start runs).
 import { describe, expect, it } from 'vitest';
-import { REPORT_RECORDS } from '../../src/flow/report-html.js';
+import { LEAST_TARGET, REPORT_RECORDS } from '../../src/flow/report-html.js';
 import { CHART_FONT, CHART_TEXT_MIN, NARROW_SIDE_PADDING, NARROWEST_COLUMN } from '../../src/flow/svg.js';
 import { quotedOn } from '../util/page-numbers.js';
 
@@ -14,6 +14,10 @@ describe("docs/gradient-flow.md's HTML report sizes are the report's", () => {
   it("the charts' smallest text and the least it shows at, the narrowest phone's column", () => {
     expect(said(/its smallest text \((\d+) px in the drawing\) shows below (\d+) CSS px/)).toEqual([CHART_FONT, CHART_TEXT_MIN]);
     expect(said(/in a narrower column \(a (\d+) px phone's\) its text is drawn larger so that it still shows at (\d+) px/)).toEqual([NARROWEST_COLUMN + 2 * NARROW_SIDE_PADDING, CHART_TEXT_MIN]);
+  });
+
+  it('the least size of a link or button', () => {
+    expect(said(/Every link and button is at least (\d+)×(\d+) px/)).toEqual([LEAST_TARGET, LEAST_TARGET]);
   });
 
   it('the records a run is drawn and held at', () => {
