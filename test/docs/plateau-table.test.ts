@@ -75,4 +75,35 @@ describe("docs/curvature.md's plateau table", () => {
       expect(atStep(point, 3).minus, `epoch ${point.epoch}`).toBeGreaterThan(0);
     }
   });
+
+  it("and so is docs/studies.md's summary of it: the start's curvature, step and gradient; the plateau's epochs, loss, curvature, gradients and GSNR", { timeout: 900_000 }, async () => {
+    const { points } = await study();
+    const [start, plateau] = [points[0], points.slice(1)];
+    const page = (pattern: RegExp) => quotedOn('docs/studies.md', pattern);
+    const t3 = start.probes.find((probe) => probe.step === 3)!;
+    // "λ_min = −1.15 against λ_max = 2.84; a step of 3 along λ_min's eigenvector lowers it by 2.6 both ways … ‖∇f‖ = 4.90"
+    const [min, max, step, drop, norm] = page(/\(λ_min = (−[\d.]+) against λ_max = ([\d.]+); a step of (\d+) along λ_min's eigenvector lowers it by ([\d.]+) both ways\), but the point is not critical, so not a saddle: ‖∇f‖ = ([\d.]+)/);
+    expect([minus(min), Number(max)]).toEqual([start.smallest[0], start.largest[0]].map((v) => Number(v.toPrecision(3))));
+    expect(Number(step)).toBe(t3.step);
+    expect([t3.plus, t3.minus].map((change) => (-change).toFixed(1))).toEqual([drop, drop]);
+    expect(norm).toBe(start.gradientNorm.toFixed(2));
+    // "On the plateau (epochs 125–500, loss 3.2374) … (λ_min ≈ −2e-4 against λ_max = 1.35)"
+    const [first, last, loss, plateauMin, plateauMax] = page(/On the plateau \(epochs (\d+)–(\d+), loss ([\d.]+)\) it is not a minimum either\. .* \(λ_min ≈ (−[\d.]+e-\d+) against λ_max = ([\d.]+)\)/);
+    expect([Number(first), Number(last)]).toEqual([plateau[0].epoch, plateau.at(-1)!.epoch]);
+    for (const point of plateau) {
+      expect(point.loss.toFixed(4), `epoch ${point.epoch}`).toBe(loss);
+      expect(Number(point.smallest[0].toPrecision(1)), `epoch ${point.epoch}`).toBe(minus(plateauMin));
+      expect(point.largest[0].toPrecision(3), `epoch ${point.epoch}`).toBe(plateauMax);
+    }
+    // "That gradient (‖∇f‖ 0.0444–0.0535) … the cross-entropy's own gradient ‖∇C‖ is 0.0102–0.0105"
+    const [fLow, fHigh, cLow, cHigh] = page(/That gradient \(‖∇f‖ ([\d.]+)–([\d.]+)\) is mostly the L2 term's pull \(λ\/n\)·w: the cross-entropy's own gradient ‖∇C‖ is ([\d.]+)–([\d.]+)\./);
+    const spread = (values: number[]) => [Math.min(...values), Math.max(...values)].map((v) => v.toPrecision(3));
+    expect([fLow, fHigh]).toEqual(spread(plateau.map((point) => point.gradientNorm)));
+    expect([cLow, cHigh]).toEqual(spread(plateau.map((point) => point.lossGradientNorm)));
+    // "Each layer's gradient signal-to-noise ratio falls to 0.016 and below": the plateau's largest GSNR of any layer, from at least 10× that at the start.
+    const [gsnr] = page(/Each layer's gradient signal-to-noise ratio falls to ([\d.]+) and below/);
+    const largest = Math.max(...plateau.flatMap((point) => point.gradientSNR));
+    expect(largest.toPrecision(2)).toBe(gsnr);
+    expect(Math.min(...start.gradientSNR)).toBeGreaterThan(10 * largest);
+  });
 });
