@@ -33,3 +33,23 @@ describe.each(RESOLUTIONS)('moduleResolution %s', (_, options) => {
     expect(resolved?.resolvedFileName && ts.sys.realpath!(resolved.resolvedFileName)).toBe(join(ROOT, declarations));
   });
 });
+
+// A `.ts` file of a CommonJS project (no `"type": "module"`, as `npm init` makes) compiles its imports to
+// require(): TypeScript's node16 and node18 refuse that of an ES module (TS1479: those Node versions could
+// not), while node20 and nodenext, like commonjs, take it (docs/api.md, Entry points).
+describe('a CommonJS project importing the package', () => {
+  const service = join(project, 'cjs-service.ts');
+  writeFileSync(service, "import { createNetwork } from 'gradscope';\nimport { saveModel } from 'gradscope/node';\nexport const made = [createNetwork, saveModel];\n");
+  const codes = (options: ts.CompilerOptions) =>
+    ts.getPreEmitDiagnostics(ts.createProgram([service], { ...options, strict: true, noEmit: true, skipLibCheck: true, types: [] })).map((d) => d.code);
+
+  it.each([
+    ['node16', ts.ModuleKind.Node16, [1479, 1479]],
+    ['node18', ts.ModuleKind.Node18, [1479, 1479]],
+    ['node20', ts.ModuleKind.Node20, []],
+    ['nodenext', ts.ModuleKind.NodeNext, []],
+    ['commonjs', ts.ModuleKind.CommonJS, []],
+  ])('module %s', (_, module, expected) => {
+    expect(codes({ module, ...(module === ts.ModuleKind.CommonJS && { moduleResolution: ts.ModuleResolutionKind.Node10 }) })).toEqual(expected);
+  });
+});
