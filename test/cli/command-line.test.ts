@@ -10,6 +10,7 @@ import { COMMANDS } from '../../src/cli/cli.js';
 import { OPTION_FLAGS, parseArgs } from '../../src/cli/command.js';
 import { createNetwork } from '../../src/api/network.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
+import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-command-line-'));
 const at = (name: string) => join(folder, name);
@@ -193,6 +194,13 @@ describe('hostile files and unwritable places', async () => {
     [['convert', at('model.json'), at('fifo'), '--to', 'gradscope'], /^gradscope: IO_ERROR: .*fifo: cannot write \(not a regular file; gradscope replaces only files\)$/],
   ])('gradscope %j: one line naming the file, exit 1', async (args, message) => {
     expectOneLine(await runCliInProcess(args), 1, message);
+  });
+
+  it("docs/reliability.md's quotes of such lines, the folders' paths left out as the page leaves them", async () => {
+    const page = (opening: string, file: string) => quotePattern(opening.replace(file, `…${file}`));
+    expectOneLine(await runCliInProcess(['convert', at('deep.json'), at('x.safetensors')]), 1, page(codeQuoteOn('docs/reliability.md', 'gradscope: BAD_MODEL_FILE: deep.json'), 'deep.json'));
+    const csv = await runCliInProcess(['study', '--model', at('model.json'), '--data', at('data.json'), '--epochs', '1', '--csv', folder]);
+    expectOneLine(csv, 1, quotePattern(codeQuoteOn('docs/reliability.md', '--csv out: cannot write').replace('--csv out', '--csv …')));
   });
 
   it('reads --data from a pipe, by its content (cat data.json | gradscope train --data /dev/stdin: it was "not a regular file")', () => {

@@ -31,6 +31,7 @@ import { expectTraceInvariants } from '../util/trace-invariants.js';
 import { NOT_MEASURED_AT_INIT, STUDY_MODEL_RUN_LABEL } from '../../src/cli/commands/study-model.js';
 import { escapeHtml } from '../../src/flow/svg.js';
 import { givenFloat32Text } from '../../src/number-text.js';
+import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-study-'));
 
@@ -161,6 +162,7 @@ async function mainJobStudyA(args: string[]): Promise<CliRun> {
   };
   const code = await main(args, { out, err: (text) => void (stderr += text), live: false });
   expect(stderr.trimEnd().split('\n').at(-1)).toBe(`gradscope: internal error (a bug; please report it): Error: ${STUDY_A_ONLY}`);
+  expect(stderr.trimEnd().split('\n').at(-1)).toMatch(quotePattern(codeQuoteOn('docs/reliability.md', 'gradscope: internal error'))); // as the page quotes it
   return { code, stdout, stderr };
 }
 

@@ -7,11 +7,12 @@
 // words, a message the code printed before a change, as history) is listed below with why.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { quotesNamed, quotesOf } from '../util/page-quotes.js';
+import { codeQuotesOf, quotesNamed, quotesOf } from '../util/page-quotes.js';
 
-/** A passage: its page, the heading it starts at, the next heading it ends before, and its quotes that are no message of the code. */
+/** A passage: its page, how it quotes messages ("…", or as code: `…`), the heading it starts at, the next heading it ends before, and its quotes that are no message of the code. */
 interface Passage {
   page: string;
+  quotes: 'quotes' | 'code';
   from: string;
   to: string;
   notMessages: Record<string, string>;
@@ -20,6 +21,7 @@ interface Passage {
 const PASSAGES: Passage[] = [
   {
     page: 'docs/gradient-flow.md',
+    quotes: 'quotes',
     from: '## The diagnosis',
     to: '## Study (a)',
     notMessages: {
@@ -43,6 +45,18 @@ const PASSAGES: Passage[] = [
       'Exploding across batch norm': 'a heading of this page',
     },
   },
+  {
+    page: 'docs/reliability.md',
+    quotes: 'code',
+    from: '## Files',
+    to: '## Lifecycle',
+    notMessages: {
+      'cat data.json | gradscope train --data /dev/stdin': 'a command line',
+      'convert FOLDER OUT --from safetensors': 'a command line',
+      'RangeError: Invalid string length': "V8's message, which gradscope's refusal comes before",
+      '{ data, rows, cols }': 'a type',
+    },
+  },
 ];
 
 /** The passage's text: from its heading to the next. */
@@ -63,9 +77,9 @@ function testSources(): string[] {
     .map((entry) => readFileSync(new URL(entry, root), 'utf8'));
 }
 
-/** The openings the tests read of `page`'s quotes: every `quoteOn('<page>', '<opening>')` (the opening in '…', "…" or `…`). */
-function openingsRead(page: string, sources: string[]): string[] {
-  const call = new RegExp(`quoteOn\\(\\s*'${page.replace(/[.]/g, '\\.')}',\\s*(?:'((?:[^'\\\\]|\\\\.)*)'|"((?:[^"\\\\]|\\\\.)*)"|\`([^\`]*)\`)`, 'g');
+/** The openings the tests read of `page`'s quotes: every `quoteOn('<page>', '<opening>')`, or `codeQuoteOn` for its code quotes (the opening in '…', "…" or `…`). */
+function openingsRead(page: string, quotes: Passage['quotes'], sources: string[]): string[] {
+  const call = new RegExp(`\\b${quotes === 'code' ? 'codeQuoteOn' : 'quoteOn'}\\(\\s*'${page.replace(/[.]/g, '\\.')}',\\s*(?:'((?:[^'\\\\]|\\\\.)*)'|"((?:[^"\\\\]|\\\\.)*)"|\`([^\`]*)\`)`, 'g');
   return sources.flatMap((source) => [...source.matchAll(call)].map((m) => (m[1] ?? m[2] ?? m[3]).replace(/\\(.)/g, '$1')));
 }
 
@@ -73,9 +87,10 @@ describe("the pages' quoted messages are each read by the test that prints them"
   const sources = testSources();
   for (const passage of PASSAGES) {
     it(`${passage.page}, ${passage.from}`, () => {
-      const quotes = quotesOf(passage.page, passageOf(passage));
-      const onPage = quotesOf(passage.page);
-      const read = new Set(openingsRead(passage.page, sources).flatMap((opening) => quotesNamed(onPage, opening)));
+      const quotesOfPage = passage.quotes === 'code' ? codeQuotesOf : quotesOf;
+      const quotes = quotesOfPage(passage.page, passageOf(passage));
+      const onPage = quotesOfPage(passage.page);
+      const read = new Set(openingsRead(passage.page, passage.quotes, sources).flatMap((opening) => quotesNamed(onPage, opening)));
       const unread = quotes.filter((quote) => !(quote in passage.notMessages) && !read.has(quote));
       expect(unread, `${passage.page}: quotes no test reads with quoteOn`).toEqual([]);
       // A quote listed as no message is still on the page (the list holds no stale entry).

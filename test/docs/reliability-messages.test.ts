@@ -16,6 +16,7 @@ import { createOptimizer } from '../../src/optim/index.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { tableStarting } from '../util/markdown-tables.js';
 import { pageProse } from '../util/page-numbers.js';
+import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
 import { spreadLogits } from '../util/spread-logits.js';
 
 const PAGE = 'docs/reliability.md';
@@ -133,5 +134,24 @@ describe("docs/reliability.md's quoted messages are what the code prints", () =>
     expect((await thrown(() => net.train([[1, 2, 3]], [[1, 0]], { learningrate: 1 } as never))).message).toMatch(quoted('names the unknown key and the nearest known one'));
     expect((await thrown(() => loadMnist('x' as never))).message).toMatch(quoted('and refuses options that are no object at all'));
     expect((await thrown(() => saveModel(null as never, join(folder, 'never.json')))).message).toMatch(quoted('Every export also refuses a wrong argument by name'));
+  });
+
+  it("the prose's from files, whatever saves loads, and strict input (test/docs/page-quotes walks them; the command line's are test/cli's)", async () => {
+    const missing = relative(await thrown(() => loadModel(join(folder, 'nope.bin'))));
+    expect([missing.code, missing.message]).toEqual(['IO_ERROR', codeQuoteOn('docs/reliability.md', 'nope.bin: cannot read')]);
+    const deep = await thrown(() => createNetwork({ sizes: Array.from({ length: 1026 }, () => 2) }));
+    expect([deep.code, deep.message]).toEqual(['INVALID_OPTION', codeQuoteOn('docs/reliability.md', 'sizes: 1,025 layers')]);
+    const bias = await thrown(() => createNetwork({ sizes: [2, 2], biasInit: { name: 'constant', value: 1e39 } }));
+    expect(bias.code).toBe('INVALID_OPTION');
+    expect(bias.message).toMatch(quotePattern(codeQuoteOn('docs/reliability.md', 'biasInit: value 1e+39')));
+    const net = await made({ sizes: [2, 3, 1], output: 'linear', loss: 'mse' });
+    net.kernels.write(net.biases[0], [0, Infinity, 0]); // what an overflowing update leaves behind
+    const infinite = await thrown(() => saveModel(net, join(folder, 'inf.json')));
+    expect(infinite.message).toContain(codeQuoteOn('docs/reliability.md', 'net.biases[0][1]: Infinity'));
+    const strict = await made({ sizes: [2, 2] });
+    expect((await thrown(() => strict.predict([[1, '2' as never]]))).message).toBe(codeQuoteOn('docs/reliability.md', 'inputs: row 0, column 1 is the string'));
+    // A typed row of 4 values whose own length says 3.
+    const row = Object.defineProperty(new Float32Array(4), 'length', { value: 3 });
+    expect((await thrown(() => (made({ sizes: [3, 2] }) as Promise<Network>).then((n) => n.predict([row])))).message).toBe(codeQuoteOn('docs/reliability.md', 'inputs: row 0 has 4 values'));
   });
 });

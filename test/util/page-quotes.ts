@@ -14,6 +14,15 @@ export function quotesOf(page: string, passage?: (text: string) => string): stri
   return [...(passage ? passage(text) : text).matchAll(/"([^"]+)"/g)].map((m) => m[1].replace(/\s*\n\s*/g, ' '));
 }
 
+/**
+ * Every message a page quotes as code: its backtick spans of four words or more (a message, where a
+ * shorter span is a name or an option), outside its fenced code, in order, their line breaks as spaces.
+ */
+export function codeQuotesOf(page: string, passage?: (text: string) => string): string[] {
+  const text = readFileSync(new URL(`../../${page}`, import.meta.url), 'utf8').replace(/^```.*?^```/gms, '');
+  return [...(passage ? passage(text) : text).matchAll(/`([^`]+)`/g)].map((m) => m[1].replace(/\s*\n\s*/g, ' ')).filter((span) => span.split(' ').length >= 4);
+}
+
 /** The quotes of `quotes` that `opening` names: the one that is the opening itself where there is one (a short quote that opens a longer one: "Dead units"), else those that open with it. */
 export const quotesNamed = (quotes: string[], opening: string): string[] =>
   quotes.includes(opening) ? [opening] : quotes.filter((quote) => quote.startsWith(opening));
@@ -22,6 +31,13 @@ export const quotesNamed = (quotes: string[], opening: string): string[] =>
 export function quoteOn(page: string, opening: string): string {
   const quotes = new Set(quotesNamed(quotesOf(page), opening));
   expect([...quotes].length, `${page}: a quote opening "${opening}"`).toBe(1);
+  return [...quotes][0];
+}
+
+/** The message `page` quotes as code (`…`, four words or more) that `opening` names, as quoteOn names a "…" quote. */
+export function codeQuoteOn(page: string, opening: string): string {
+  const quotes = new Set(quotesNamed(codeQuotesOf(page), opening));
+  expect([...quotes].length, `${page}: a code quote opening "${opening}"`).toBe(1);
   return [...quotes][0];
 }
 
