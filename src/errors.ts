@@ -60,13 +60,16 @@ export function describeValue(value: unknown): string {
   return String(value);
 }
 
-/** An object by its kind: 'an object' when plain (or without a prototype), else its class ('a Network', 'an Int32Array'). */
+/** An object by its kind: 'an object' when plain (or without a prototype), else its class ('a Network', 'an Int32Array', 'a Uint8Array'). */
 function instanceName(value: object): string {
   const prototype: unknown = Object.getPrototypeOf(value);
   const name = prototype === Object.prototype || prototype === null ? undefined : (value.constructor as { name?: unknown } | undefined)?.name;
   if (typeof name !== 'string' || name === '') return 'an object';
-  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
+  return `${SAID_WITH_A_VOWEL.test(name) ? 'an' : 'a'} ${name}`;
 }
+
+/** Names said from a vowel, which take 'an': a U said as "you" (Uint8Array; an initialism, URL) does not. */
+const SAID_WITH_A_VOWEL = /^(?:[AEIO]|U(?!int|[A-Z]))/;
 
 /**
  * `text` cut after its first `count` characters, counted and cut by code point (an emoji or another

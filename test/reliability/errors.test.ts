@@ -371,6 +371,14 @@ describe('values and names in messages', () => {
       'an object',
       'an Anonymous',
     ]);
+    // A U said as "you" takes 'a' (class labels given as a Uint8Array were 'an Uint8Array'), another U 'an'.
+    class Umbrella {}
+    expect([describeValue(new Uint8Array(2)), describeValue(new Uint32Array(2)), describeValue(new URL('https://example.org/')), describeValue(new Umbrella())]).toEqual([
+      'a Uint8Array',
+      'a Uint32Array',
+      'a URL',
+      'an Umbrella',
+    ]);
     const net = await createNetwork({ sizes: [2, 2], seed: 1, backend: 'ref' });
     await expectError(() => net.predict([{ a: 1 }] as never), 'SHAPE_MISMATCH', /^inputs: row 0 is an object, not an array of numbers$/);
     net.dispose();
