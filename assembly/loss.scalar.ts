@@ -89,6 +89,11 @@ export function f32_mse_bwd__scalar(da: usize, a: usize, y: usize, batch: i32, n
   return meanSquaredError(da, a, y, batch, n, true);
 }
 
+export function f32_mse_bwd_rows__scalar(da: usize, a: usize, y: usize, rows: i32, n: i32, batch: i32): void {
+  // da, a, y are (rows, n), rows of a batch of `batch`: da += (a − y)/batch, f32_mse_bwd's gradient on those rows
+  if (rows > 0) addSquaredErrors(0, da, a, y, 0, rows * n, <f32>1 / <f32>batch, true);
+}
+
 // a − y in f32 (as the gradient uses it), squared in f64: exact, and no overflow for large errors.
 @inline function meanSquaredError(da: usize, a: usize, y: usize, batch: i32, n: i32, delta: bool): f64 {
   if (batch <= 0) return 0;

@@ -135,11 +135,21 @@ export function f32_mse_bwd__simd(da: usize, a: usize, y: usize, batch: i32, n: 
   return meanSquaredError(da, a, y, batch, n, true);
 }
 
+export function f32_mse_bwd_rows__simd(da: usize, a: usize, y: usize, rows: i32, n: i32, batch: i32): void {
+  // da, a, y are (rows, n), rows of a batch of `batch`: da += (a − y)/batch, f32_mse_bwd's gradient
+  // on those rows bit for bit (each value its own), so threads can each take their rows; no loss value
+  meanSquaredErrorOf(da, a, y, rows, n, true, <f32>1 / <f32>batch);
+}
+
 // a − y in f32 (as the gradient uses it), squared in f64: exact, and no overflow for large errors.
 @inline function meanSquaredError(da: usize, a: usize, y: usize, batch: i32, n: i32, delta: bool): f64 {
+  return meanSquaredErrorOf(da, a, y, batch, n, delta, <f32>1 / <f32>batch);
+}
+
+// meanSquaredError with the gradient's 1/batch given: f32_mse_bwd_rows' rows are part of a larger batch.
+@inline function meanSquaredErrorOf(da: usize, a: usize, y: usize, batch: i32, n: i32, delta: bool, invBatch: f32): f64 {
   if (batch <= 0) return 0;
   const count = batch * n;
-  const invBatch = <f32>1 / <f32>batch;
   const invBatch4 = f32x4.splat(invBatch);
   let acc0 = f64x2.splat(0), acc1 = f64x2.splat(0);
   let i = 0;

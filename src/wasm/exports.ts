@@ -95,6 +95,8 @@ export interface VariantKernels {
   f32_mse_loss(a: Ptr, y: Ptr, batch: number, n: number): number;
   // … and da += (a − y)/batch
   f32_mse_bwd(da: Ptr, a: Ptr, y: Ptr, batch: number, n: number): number;
+  // f32_mse_bwd's gradient on `rows` rows of a batch of `batch` (da += (a − y)/batch), no loss value: a thread's rows
+  f32_mse_bwd_rows(da: Ptr, a: Ptr, y: Ptr, rows: number, n: number, batch: number): void;
 
   f32_sum_squares(x: Ptr, n: number): number;
   f32_sum_abs(x: Ptr, n: number): number;

@@ -295,4 +295,29 @@ describe.each(wasmBackends)('$name against exact float64 formulas', ({ kernels: 
       for (const t of [at, yt, dat]) k.free(t);
     }
   });
+
+  it('f32_mse_bwd_rows gives f32_mse_bwd\'s gradient bit for bit on the rows of any cut of the batch, into a non-zero da, and nothing past them', () => {
+    const rng = new Rng(16);
+    for (const [batch, n] of [...SHAPES, [7, 10], [132, 10], [256, 10]] as [number, number][]) {
+      const a = Float32Array.from({ length: batch * n }, () => rng.normal());
+      const y = Float32Array.from({ length: batch * n }, () => rng.normal());
+      const da0 = Float32Array.from({ length: batch * n }, () => rng.normal());
+      const [at, yt] = [a, y].map((v) => wasmTensorOf(k, v));
+      const whole = wasmTensorOf(k, da0);
+      k.module.f32_mse_bwd(whole.ptr, at.ptr, yt.ptr, batch, n);
+      const expected = Array.from(k.view(whole));
+      for (const cut of new Set([0, 1, Math.ceil(batch / 2), batch - 1, batch].filter((c) => c >= 0 && c <= batch))) {
+        const parts = wasmTensorOf(k, [...da0, CANARY]);
+        k.module.f32_mse_bwd_rows(parts.ptr, at.ptr, yt.ptr, cut, n, batch);
+        // The second part's own pointers, as a thread is given them: its rows' start in each tensor.
+        const at1 = cut * n * 4;
+        k.module.f32_mse_bwd_rows(parts.ptr + at1, at.ptr + at1, yt.ptr + at1, batch - cut, n, batch);
+        const got = k.view(parts);
+        expect(got[batch * n], `canary ${batch}×${n} cut ${cut}`).toBe(CANARY);
+        expect(Array.from(got.subarray(0, batch * n)), `mse rows ${batch}×${n} cut at ${cut}`).toEqual(expected);
+        k.free(parts);
+      }
+      for (const t of [at, yt, whole]) k.free(t);
+    }
+  });
 });

@@ -26,8 +26,12 @@ export const CONTROL = {
   fn: 8,
 } as const;
 
-/** Calls one job may hold: a worker runs them in sequence, so adjacent kernels cost one hand-off. */
-export const MAX_CALLS = 2;
+/**
+ * Calls one job may hold: a worker runs them in sequence, so adjacent kernels cost one hand-off. The
+ * split step's jobs hold at most two; bench/one-job-step.ts posts a half step of [784,100,100,10],
+ * every kernel call of its rows' forward and backward (21), as one job.
+ */
+export const MAX_CALLS = 24;
 
 /** Numeric arguments per call of a job: the most any export the workers call takes (Adam's update, 12). */
 export const ARGS_PER_CALL = 12;

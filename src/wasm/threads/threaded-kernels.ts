@@ -135,6 +135,30 @@
  *   rows in one chain), so δ rows still cross between the cores once a step; splitting them needs
  *   one thread's bias sum folded at weightsFoldRow's row as ∂W's is (one thread's bits change at
  *   batch ≥ 128): not built.
+ * One job per half step (session 39, perf39; bench/one-job-step.ts, which checks the bits and holds
+ * the table): the worker runs its rows' whole forward and backward of [784,100,100,10] sigmoid/MSE
+ * (21 kernel calls, f32_mse_bwd_rows for its rows' loss gradient, ∂W's P₁ from zero per layer) as
+ * one posted job while the main thread runs the other half, one join, then on the main thread the
+ * loss value and every ∂b over all rows, the P₁ adds and the update as here. Against main's split
+ * step (AMD EPYC Zen 5, 2026-12-05 18:06–18:23, load 2.5–6.4, 500–600 blocks each, main at
+ * 0d404b6b; clean steps' p10 / median): 0.949 / 0.942, 0.989 / 0.981 (a fast minute, the split at
+ * 1.93× one thread), 0.953 / 0.952 and 0.952 / 0.952 of its time, where a second instance of the
+ * split read 0.999 / 0.999 and 0.995 / 0.995 (one thread over the one job 1.51×, 1.95×, 1.79×, 1.82×,
+ * over the split 1.43×, 1.93×, 1.71×, 1.73×); in a slow minute (18:40, load 4.5) 0.901 / 0.935,
+ * 1.75× against 1.57×, the second split 1.004 / 1.000. The backward alone as one job per half after
+ * the split forward (what backprop() could post by itself) read 0.992 / 0.981 there: the forward in
+ * the job holds most of the gain. Two more runs (18:52, 19:02): 0.955 / 0.954 and 0.954 / 0.872, this
+ * tree's own split step (MAX_CALLS 24) 1.009 / 1.010 and 1.000 / 0.998 of main's. A prototype beside
+ * the engine, not in it; what building it needs:
+ * - the engine fuses the forward with backprop: train() runs readers between them (afterFirstForward's
+ *   firstLayerFinite, the trace's beforeBackprop), so a training forward deferred until backprop (any
+ *   read of its outputs running it as the split forward does now), or one Kernels call for both;
+ * - every loss by rows (cross-entropy and binary cross-entropy take 1/batch from the rows they are
+ *   given, as f32_mse_bwd did), softmax's forward on the worker, the gathering first forward of
+ *   train(dataset) and its targets in the job;
+ * - jobs of 7 calls per layer (MAX_CALLS bounds the depth), and the parity tests of 1 and 2 threads
+ *   on every loss and activation, odd batches and the last partial batch; then train() measured
+ *   against main (not done: train()'s ratio with it is not known).
  * train()'s own ceiling (issue #16 item 6, step 3): bench/threads.bench.ts' train() rows time the
  * inner step on one thread and its exchanged pair in their rounds and print the call's exchanged-step
  * ceiling, one ÷ (one − steps·(step − exchanged)) (trainCeilingRounds: each full step at the pair's
@@ -282,6 +306,8 @@ const NAMED_EXPORTS = [
   'f32_all_finite__simd',
   'f32_max_abs_bits__simd',
   'f32_zero',
+  // Not posted by these kernels: bench/one-job-step.ts' worker runs its rows' loss gradient with it.
+  'f32_mse_bwd_rows__simd',
 ] as const;
 const activationExport = (f: Activation, pass: 'fwd' | 'bwd') => exportName(`f32_${ACTIVATION_EXPORT_NAMES[f]}_${pass}`, 'simd');
 const WORKER_EXPORTS: readonly string[] = [...NAMED_EXPORTS, ...ELEMENTWISE.flatMap((f) => [activationExport(f, 'fwd'), activationExport(f, 'bwd')])];
