@@ -9,12 +9,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { codeQuotesOf, quotesNamed, quotesOf } from '../util/page-quotes.js';
 
-/** A passage: its page, how it quotes messages ("…", or as code: `…`), the heading it starts at, the next heading it ends before, and its quotes that are no message of the code. */
+/** A passage: its page, how it quotes messages ("…", or as code: `…`), the heading it starts at, the next heading it ends before (none: the page's end), and its quotes that are no message of the code. */
 interface Passage {
   page: string;
   quotes: 'quotes' | 'code';
   from: string;
-  to: string;
+  to?: string;
   notMessages: Record<string, string>;
 }
 
@@ -57,13 +57,23 @@ const PASSAGES: Passage[] = [
       '{ data, rows, cols }': 'a type',
     },
   },
+  {
+    page: 'docs/api.md',
+    quotes: 'code',
+    from: '## Resuming from a checkpoint',
+    notMessages: {
+      'lbfgs { c1: 0.55, c2: 0.6 }': "an optimiser's settings",
+      'lbfgs { c1: 0.5, c2: 0.6 }': "an optimiser's settings",
+      "{ name: 'lbfgs', c1: 0.55, c2: 0.6 }": "an optimiser's spec",
+    },
+  },
 ];
 
-/** The passage's text: from its heading to the next. */
+/** The passage's text: from its heading to the next (or the page's end). */
 function passageOf({ from, to }: Passage) {
   return (text: string) => {
     const start = text.indexOf(`\n${from}`);
-    const end = text.indexOf(`\n${to}`, start);
+    const end = to === undefined ? text.length : text.indexOf(`\n${to}`, start);
     expect([start, end].every((at) => at >= 0), `${from} … ${to}`).toBe(true);
     return text.slice(start, end);
   };
