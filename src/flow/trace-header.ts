@@ -30,6 +30,7 @@ const RUN_NUMBERS: Readonly<Record<'learningRate' | 'batchSize' | 'weightDecay' 
 const TRACE_RUN_FIELDS = keysOf<TraceRun>({
   optimizer: true, learningRate: true, batchSize: true, layerRates: true, init: true, biasInit: true, lsuv: true,
   weightDecay: true, clipNorm: true, momentum: true, nesterov: true, decayBiases: true, validation: true, targets: true,
+  inputs: true,
 });
 
 /** TraceRun's fields that are present with one value only (absent otherwise). */
@@ -98,4 +99,5 @@ function checkRun(run: TraceRun, sizes: readonly number[], bad: Bad): void {
   if (run.biasInit !== undefined) asTraceField(() => checkBiasInit(run.biasInit), (what) => bad(`run.${what}`));
   if (run.validation !== undefined) asTraceField(() => checkChoice(run.validation, ['training rows', 'other rows'], 'run.validation'), bad);
   if (run.targets !== undefined) asTraceField(() => checkChoice(run.targets, ['one-hot'], 'run.targets'), bad);
+  if (run.inputs !== undefined) asTraceField(() => checkChoice(run.inputs, ['alike'], 'run.inputs'), bad);
 }

@@ -93,6 +93,13 @@ export interface TraceRun {
    * or multi-label targets, one output, or a trace written before gradscope recorded it).
    */
   targets?: 'one-hot';
+  /**
+   * 'alike' when the rows train() was given were alike: every input feature's spread over them, √(σ²/(σ² + μ²)) (its standard
+   * deviation over its RMS), below 1 % (0.01), or 0 throughout (flow/alike-rows.ts), so that every layer got the same input on every
+   * row; diagnose() then names the data as the cause and offers no remedy of the network or the run. Absent otherwise (and in a
+   * trace written before gradscope recorded it, or one recorded outside train()).
+   */
+  inputs?: 'alike';
 }
 
 /** One epoch of a traced train() call, as the training loop measured it (its EpochInfo), recorded whatever the trace's interval. */

@@ -18,6 +18,7 @@ import { DivergedError, parenthesised, stopPointText, withoutPolicy } from './ad
 import { TraceRecorder } from '../flow/recorder.js';
 import type { Trace } from '../flow/trace.js';
 import { describeRun } from './trace-run.js';
+import { rowsAlike } from '../flow/alike-rows.js';
 import { trainingCheckRows } from './training-check-rows.js';
 import { VALIDATION_LABELS } from './validation-rows.js';
 import { counted, grouped } from '../counted.js';
@@ -127,7 +128,9 @@ export function runTraining(
     if (settings.trace !== undefined) {
       // The training loss at the held-out loss's weights (TraceEpoch.training, EpochInfo.training): measured for the trace alone, whose overfitting check reads it.
       if (validation && !validation.trainingRows) trainingCheck = trainingCheckRows(x.rows, validation.rows.inputs.rows);
-      tracer = new TraceRecorder(net, settings.trace, describeRun(net, optimizer, { clipNorm, batchSize, learningRate: reportedRate(learningRate, ownSteps), validation }));
+      // One pass over the resident inputs, traced calls only: rows alike are the cause of whatever the trace then shows (TraceRun.inputs).
+      const inputsAlike = rowsAlike(net.kernels.view(x.tensor), x.rows, x.cols);
+      tracer = new TraceRecorder(net, settings.trace, describeRun(net, optimizer, { clipNorm, batchSize, learningRate: reportedRate(learningRate, ownSteps), validation, inputsAlike }));
       held.keepTrace(tracer.trace);
     }
 

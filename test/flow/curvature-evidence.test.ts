@@ -5,6 +5,7 @@ import { createNetwork } from '../../src/api/network.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { readFileSync } from 'node:fs';
 import { CURVATURE_PAGE } from '../../src/flow/diagnosis/progress-sentences.js';
+import { curvatureCommand } from '../../src/cli/commands/curvature.js';
 
 describe('diagnose with curvature evidence', async () => {
   const net = await createNetwork({ sizes: [4, 6, 6, 2], loss: 'cross-entropy', backend: 'ref', seed: 3 });
@@ -15,7 +16,17 @@ describe('diagnose with curvature evidence', async () => {
   const plain = diagnose(trace);
   // On a plateau, a diagnosis without curvature says the gradient alone cannot tell a minimum from a saddle or a gentle slope; with it, the curvature says which.
   // The docs page by its title, not a repository path that read as plain text in the HTML report: the title docs/curvature.md's heading gives.
-  const undecided = " The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can (`gradscope study plateau` measured Nielsen's plateau: such a slope, neither a saddle nor a minimum; gradscope's docs, page 'Curvature and gradient noise').";
+  const undecided = " The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can: " +
+    "`gradscope curvature --model FILE` measures a saved network's Hessian (FILE: JSON.stringify(net.toJSON()), or train's --out) on your rows (--data) or the digits: " +
+    'a smallest eigenvalue below 0 where the gradient is near 0 marks a saddle, none below 0 there a minimum ' +
+    "(`gradscope study plateau` measured Nielsen's plateau: such a slope, neither a saddle nor a minimum; gradscope's docs, page 'Curvature and gradient noise').";
+  // It named only the study, which measured Nielsen's network: the user's own model is measured by the curvature command, as spelt here.
+  it('names the command that measures a saved model, by its own words and flags', () => {
+    expect(plain.summary).toContain(undecided);
+    expect(curvatureCommand.words).toEqual(['curvature']);
+    expect(curvatureCommand.flags.map((f) => f.name)).toEqual(expect.arrayContaining(['model', 'data']));
+  });
+
   it("names the curvature page by the title its heading gives", () => {
     expect(readFileSync(new URL('../../docs/curvature.md', import.meta.url), 'utf8').split('\n')[0]).toMatch(new RegExp(`^# ${CURVATURE_PAGE.slice(1, -1)}:`));
     expect(undecided).not.toContain('docs/');

@@ -258,7 +258,12 @@ export interface Diagnosis {
      */
     layerRates?: number[];
   };
-  /** What to change, by gradscope's option names (remedyText says them in a printer's terms), and why: most pointed-to first, nothing the run already uses. */
+  /**
+   * What to change, by gradscope's option names (remedyText says them in a printer's terms), and why, nothing the run already
+   * uses. In the order the diagnosis reads its findings: the verdict's own remedies first, each verdict's in a fixed order
+   * (docs/gradient-flow.md, "The diagnosis"), then those of the other findings beside it and of where the run stands. Not a
+   * ranking: no remedy is tried on the run, so none is measured to help it more than another.
+   */
   remedies: Remedy[];
   /**
    * Only on a healthy verdict that no measurement of the gradient flow decided: no gap between the

@@ -8,10 +8,20 @@ import { numberRanges } from '../../layer-names.js';
 import type { Evidence } from './diagnosis-types.js';
 import { readAtFirst } from './gap-measures.js';
 import { andList } from '../../list-text.js';
-import { multipleText, shareText } from '../../number-text.js';
+import { multipleText, numberText, shareText } from '../../number-text.js';
 
-/** A share in whole percent, grouped as counts are: '26 %', '4,500 %'. */
-export const percent = (v: number) => `${grouped(Math.round(100 * v))} %`;
+/**
+ * A share in whole percent, grouped as counts are: '26 %', '4,500 %'; from PERCENT_DIGITS_BOUND on in numberText's 3 digits,
+ * '3.99e+27 %': a rise of an evaluated loss past 10²¹ printed as JavaScript writes the float, '3.9952204989927646e+27 %', and
+ * one short of it as more grouped digits than a float64 holds (review39).
+ */
+export const percent = (v: number) => {
+  const share = 100 * v;
+  return Math.abs(share) >= PERCENT_DIGITS_BOUND ? `${numberText(share)} %` : `${grouped(Math.round(share))} %`;
+};
+
+/** The percentage from which percent() gives 3 significant digits, not every digit: 10⁶ %. */
+const PERCENT_DIGITS_BOUND = 1e6;
 
 const layerList = (layers: number[]) => `${layers.length > 1 ? 'layers' : 'layer'} ${numberRanges(layers.map((l) => l + 1))}`;
 

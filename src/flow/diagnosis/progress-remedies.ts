@@ -22,18 +22,24 @@ import { type AddRemedy, addSmallerRate, inForceWords, numberSetting, optimizerS
  */
 export function progressRemedies(run: RunAtEnd, e: Evidence, add: AddRemedy): void {
   const p = e.training;
-  // A rise between 'eval' and 'train' mode is not the steps': neither a smaller rate nor a stop before it changes the running statistics.
-  if (p?.trainModeHeld) return;
-  if (p?.state === 'rising' && (run.learningRate !== undefined || run.optimizer === undefined)) {
+  // Beside flat batch norms the modes part by their running variance, which falls toward 0 whatever the rate (train-mode-held.test.ts).
+  const flatModes = p?.trainModeHeld !== undefined && e.flatNorms !== undefined;
+  if (p?.state === 'rising' && !flatModes && (run.learningRate !== undefined || run.optimizer === undefined)) {
     const from = riseFrom(p);
     const above = !p.lowest ? from.words : `${from.loss === p.lossStart ? 'its start' : 'its lowest'} (${from.words})`;
-    addSmallerRate(run, `the training loss rose ${amountAbove(p.lossEnd, from.loss)}above ${above}: smaller steps overshoot less.`, add);
+    // Between the modes (trainModeHeld) the steps' size still sets how far the running statistics lag the weights.
+    const why = p.trainModeHeld
+      ? "the loss in evaluation mode rose while the batches' own did not: smaller steps move the weights less from batch to batch, so the batch norms' running statistics lag them less."
+      : `the training loss rose ${amountAbove(p.lossEnd, from.loss)}above ${above}: smaller steps overshoot less.`;
+    addSmallerRate(run, why, add);
   }
   // Where the held-out loss was lowest before the first epoch no epoch count stops at it (heldOutStartSentence says so).
   if (p && unstableEnd(p) && !heldOutLowestAtStart(p)) {
     add(
       [earlyStop(p)],
-      `the ${heldOutNames(p).rows}' loss was lowest ${lowestWhen(heldOutLowest(p))} and rose after it with the training loss: stopping there keeps the weights from before training became unstable.`,
+      p.trainModeHeld
+        ? `the ${heldOutNames(p).rows}' loss was lowest ${lowestWhen(heldOutLowest(p))} and rose after it, in evaluation mode as the training rows' did: stopping there keeps the weights the network as evaluated did best with.`
+        : `the ${heldOutNames(p).rows}' loss was lowest ${lowestWhen(heldOutLowest(p))} and rose after it with the training loss: stopping there keeps the weights from before training became unstable.`,
     );
   }
   if (p?.state === 'overfitting' && !heldOutLowestAtStart(p)) {

@@ -102,7 +102,7 @@ export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evide
  */
 function plateauCause(e: Evidence, verdict: Verdict, ends: ChainEnds): string {
   const cause = faded(e) ? '; the gradient faded over training time (above), not only over depth' : `; ${notFadedClause(e, ends)}${slowByDepthClause(e, verdict, ends)}`;
-  const minimum = e.curvature ? '' : ` The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can (\`gradscope study plateau\` measured Nielsen's plateau: such a slope, neither a saddle nor a minimum; gradscope's docs, page ${CURVATURE_PAGE}).`;
+  const minimum = e.curvature ? '' : ` The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can: ${CURVATURE_OF_A_MODEL} (\`gradscope study plateau\` measured Nielsen's plateau: such a slope, neither a saddle nor a minimum; gradscope's docs, page ${CURVATURE_PAGE}).`;
   return `${cause}.${minimum}`;
 }
 
@@ -264,6 +264,14 @@ const lowestKind = (low: EpochLoss) => (low.from === undefined ? "the lowest epo
  */
 export const CURVATURE_PAGE = "'Curvature and gradient noise'";
 
+/**
+ * How a user measures the curvature of their own model where the run ended (cli/commands/curvature.ts): the command, and what its
+ * Hessian rows tell where the gradient is near 0 (curvature-text.ts' note under them).
+ */
+const CURVATURE_OF_A_MODEL =
+  "`gradscope curvature --model FILE` measures a saved network's Hessian (FILE: JSON.stringify(net.toJSON()), or train's --out) on your rows (--data) or the digits: " +
+  'a smallest eigenvalue below 0 where the gradient is near 0 marks a saddle, none below 0 there a minimum';
+
 /** Why a rising training loss points to the steps: said after the rise. */
 function overshootSentence(trace: Trace): string {
   const steps = trace.run.learningRate === undefined ? 'the steps' : `the steps (learning rate ${givenFloat32Text(trace.run.learningRate)})`;
@@ -348,27 +356,29 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
 
 /**
  * A rise of the losses measured at the epochs' ends, in 'eval' mode, that the same epochs' batch means, in 'train' mode, did not
- * share (TrainingProgress.trainModeHeld): what rose, that the steps did not overshoot, and the batch norms that part the modes;
- * beside flat ones (evidence.flatNorms), why their running variance does.
+ * share (TrainingProgress.trainModeHeld): what rose, from its own lowest (a loss of the same mode), what the batch means did, and why
+ * the modes part: beside flat batch norms (evidence.flatNorms) their running variance; elsewhere running statistics that lag the
+ * weights the steps move (a smaller rate narrowed the gap: test/flow/train-mode-held.test.ts).
  */
 function trainModeHeldSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, trace: Trace, measured: string, right: string): string {
   const held = p.trainModeHeld!;
   const rise = (now: number, low: { loss: number; words: string }) => `${atLastEpochs(now, p, p.epochs!)}, ${amountAbove(now, low.loss)}above its lowest, ${low.words}`;
+  // From its lowest epoch (or window) where it lies above it, a loss of the same mode; else from the first step's batch, as read.
+  const from = p.lowest && p.lossEnd > p.lowest.loss ? lowestWords(p.lowest) : riseFrom(p);
   const heldOut = p.heldOutRose ? `; the ${heldOutNames(p).rows}' loss rose with it, ${rise(p.heldOut!.lossEnd, lowestWords(heldOutLowest(p)))}` : '';
   const norms = trace.blocks!.layers.flatMap((l, i) => (l.type === 'batch-norm' ? [i] : []));
   // The flat features' sentence comes after this one beside a verdict on the loss, before it beside one of the gradient flow.
   const where = verdict === 'loss-rising' || verdict === 'overfitting' ? 'below' : 'above';
-  const flat = e.flatNorms
-    ? ` A flat feature's batches (${where}) have a variance of about 0, so its running variance falls toward 0 as the steps move it, ` +
+  const why = e.flatNorms
+    ? `A flat feature's batches (${where}) have a variance of about 0, so its running variance falls toward 0 as the steps move it, ` +
       `and evaluation divides its input, less its running mean, by √(running variance + ε): by as little as √ε (${numberText(1 / Math.sqrt(NORM_EPSILON))}× at the default ε).`
-    : '';
+    : "A batch norm's running mean and variance average its recent batches', so they lag weights that the steps move far from batch to batch, " +
+      'and the network as predict() and evaluate() run it is not quite the one the steps trained.';
   return (
-    `${measured} rose: ${rise(p.lossEnd, riseFrom(p))}${paceClause(p)}${right}${heldOut}. ` +
+    `${measured} rose: ${rise(p.lossEnd, from)}${paceClause(p)}${right}${heldOut}. ` +
     `${p.heldOutRose ? 'Both losses' : 'That loss'} ran in evaluation mode, where each batch norm (${rowList(trace, norms)}) normalises by its running mean and variance; ` +
-    `the same epochs' batch losses, which ran in training mode as the steps took them (each batch norm normalising by its batch's own), went ${lossChangeText(held.lossBefore, held.lossEnd)} ` +
-    `(means over the last two windows of ${counted(p.window, 'epoch')}) and did not rise. ` +
-    'So the steps did not overshoot: the loss rose between the modes, in the network as predict() and evaluate() run it, which the remedies of a rising training loss (a smaller learning rate, an earlier stop) are not for.' +
-    flat
+    `the same epochs' batch losses, which ran in training mode (each batch norm normalising by its batch's own), went ${lossChangeText(held.lossBefore, held.lossEnd)} ` +
+    `(means over the last two windows of ${counted(p.window, 'epoch')}) and did not rise: the rise is between the two modes. ${why}`
   );
 }
 

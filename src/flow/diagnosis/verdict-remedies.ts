@@ -26,6 +26,8 @@ import type { ReluRateRow } from '../relu-remedy-rates.js';
 
 /** The remedies for `verdict`; a switch to relu carries `row`'s measured rate (RELU_REMEDY_RATES). */
 export function remediesFor(verdict: Verdict, trace: Trace, e: Evidence, row: ReluRateRow): Remedy[] {
+  // Through input rows alike no change to the network or the run tells them apart (alikeInputsSentence): the data is what to check.
+  if (trace.run.inputs === 'alike') return [];
   const remedies = verdictRemedies(verdict, trace, e, row);
   if (e.training?.state !== 'converged') return remedies;
   // A run that reached the loss's floor needs no change to how it steps (progressSentence says so); evidence.layerRates goes with its remedy.

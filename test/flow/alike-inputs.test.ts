@@ -1,0 +1,87 @@
+/**
+ * Input rows alike (every input feature's spread over them, √(σ²/(σ² + μ²)), below 1 %: TraceRun.inputs 'alike'): every layer
+ * gets the same input on every row, so a relu unit is on or dead on every row and no layer can tell the rows apart. A plain relu
+ * network over them read "dead 63 %" and was offered leaky-relu and batch norm (which would make every feature x̂ = 0); the
+ * diagnosis now names the data as the cause and offers no remedy of the network or the run.
+ */
+import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { rowsAlike } from '../../src/flow/alike-rows.js';
+import { diagnose } from '../../src/flow/diagnose.js';
+import { Trace } from '../../src/flow/trace.js';
+import { GradscopeError } from '../../src/errors.js';
+import { expectSummaryExplained } from '../util/summary-explained.js';
+
+const [INPUTS, CLASSES, ROWS] = [8, 4, 256];
+
+/** ROWS rows of INPUTS numbers made by `value` (row, feature, a seeded uniform draw in [0, 1)), with random one-hot classes. */
+function rows(value: (i: number, j: number, u: number) => number): { x: number[][]; y: number[][] } {
+  let s = 7;
+  const next = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+  const x = Array.from({ length: ROWS }, (_, i) => Array.from({ length: INPUTS }, (_, j) => value(i, j, next())));
+  const y = x.map(() => {
+    const c = Math.floor(next() * CLASSES);
+    return Array.from({ length: CLASSES }, (_, k) => (k === c ? 1 : 0));
+  });
+  return { x, y };
+}
+
+/** [8, 5 × 16, 4] relu/he, softmax, 4 epochs of SGD at 0.1 in batches of 32, traced every 2 steps; the trace, saved and read back. */
+async function traced(value: (i: number, j: number, u: number) => number) {
+  const net = await createNetwork({ sizes: [INPUTS, 16, 16, 16, 16, 16, CLASSES], activation: 'relu', output: 'softmax', loss: 'cross-entropy', init: 'he-normal', seed: 1 });
+  const { x, y } = rows(value);
+  net.train(x, y, { epochs: 4, batchSize: 32, learningRate: 0.1, trace: { every: 2 } });
+  const trace = net.trace!;
+  net.dispose();
+  return Trace.fromJSON(JSON.parse(JSON.stringify(trace.toJSON())));
+}
+
+describe('input rows alike', () => {
+  it('rowsAlike: every feature flat (spread below 1 % of its RMS, or 0 throughout), a finite value in each, two rows or more', () => {
+    const column = (values: number[]) => rowsAlike(values, values.length, 1);
+    expect(column([0.5, 0.5, 0.5])).toBe(true);
+    expect(column([0, 0, 0])).toBe(true);
+    // 1 ± 0.0099 spreads 0.0099 about a mean of 1: √(σ²/(σ² + μ²)) ≈ 0.0099; 1 ± 0.0101, ≈ 0.0101.
+    expect(column([0.9901, 1.0099])).toBe(true);
+    expect(column([0.9899, 1.0101])).toBe(false);
+    expect(column([0.5, NaN, 0.5])).toBe(false);
+    expect(column([0.5])).toBe(false);
+    // Row-major, [rows][cols]: one feature that varies is enough for rows that are not alike.
+    expect(rowsAlike([0.5, 1, 0.5, 2], 2, 2)).toBe(false);
+    expect(rowsAlike([0.5, 2, 0.5, 2], 2, 2)).toBe(true);
+  });
+
+  it('a relu network over rows all 0.5: dead units caused by the data, and no remedy of the network or the run', async () => {
+    const trace = await traced(() => 0.5);
+    expect(trace.run.inputs).toBe('alike');
+    const d = diagnose(trace);
+    expectSummaryExplained(d, 'relu, rows alike');
+    expect(d.verdict).toBe('dead');
+    expect(d.summary).toMatch(/^Dead units: 63 % of the units in hidden layer 5 have z ≤ 0 on every row/);
+    expect(d.summary).toMatch(/The input rows the run trained on are alike: every input feature spread less than 1 % of its size over them/);
+    expect(d.summary).toMatch(/each relu unit is active on every row or dead on every row, a batch norm's x̂ is 0 in every feature, and no layer can tell the rows apart/);
+    expect(d.summary).toMatch(/No remedy of the network or the run is offered: check the data/);
+    // It was offered leaky-relu and batch norm (every feature of which would be flat over rows alike).
+    expect(d.remedies).toEqual([]);
+    expect(d.evidence.layerRates).toBeUndefined();
+  });
+
+  it('rows that barely vary (0.5 + 10⁻⁴·u) are alike too; rows with one varied feature are not, and keep their remedies', async () => {
+    const near = await traced((_, __, u) => 0.5 + 1e-4 * u);
+    expect(near.run.inputs).toBe('alike');
+    expect(diagnose(near).remedies).toEqual([]);
+    const varied = await traced((_, j, u) => (j === 0 ? 2 * u - 1 : 0.5));
+    expect(varied.run.inputs).toBeUndefined();
+    const d = diagnose(varied);
+    expect(d.summary).not.toMatch(/are alike/);
+    expect(d.remedies.length).toBeGreaterThan(0);
+  });
+
+  it('a trace file holds it as run.inputs, and one with another value is refused', async () => {
+    const saved = (await traced(() => 0.5)).toJSON();
+    expect(saved.run.inputs).toBe('alike');
+    const other = { ...saved, run: { ...saved.run, inputs: 'same' } };
+    expect(() => Trace.fromJSON(JSON.parse(JSON.stringify(other)))).toThrow(GradscopeError);
+    expect(() => Trace.fromJSON(JSON.parse(JSON.stringify(other)))).toThrow(/run\.inputs/);
+  });
+});
