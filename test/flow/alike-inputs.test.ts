@@ -11,6 +11,7 @@ import { diagnose } from '../../src/flow/diagnose.js';
 import { Trace } from '../../src/flow/trace.js';
 import { GradscopeError } from '../../src/errors.js';
 import { expectSummaryExplained } from '../util/summary-explained.js';
+import { quoteOn, quotePattern } from '../util/page-quotes.js';
 
 const [INPUTS, CLASSES, ROWS] = [8, 4, 256];
 
@@ -58,6 +59,7 @@ describe('input rows alike', () => {
     expectSummaryExplained(d, 'relu, rows alike');
     expect(d.verdict).toBe('dead');
     expect(d.summary).toMatch(/^Dead units: 63 % of the units in hidden layer 5 have z ≤ 0 on every row/);
+    expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'Dead units: 63 %')));
     expect(d.summary).toMatch(/The input rows the run trained on are alike: every input feature spread less than 1 % of its size over them/);
     expect(d.summary).toMatch(/each relu unit is active on every row or dead on every row, a batch norm's x̂ is 0 in every feature, and no layer can tell the rows apart/);
     expect(d.summary).toMatch(/No remedy of the network or the run is offered: check the data/);

@@ -9,6 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { diagnose } from '../../src/flow/diagnose.js';
+import { percent } from '../../src/flow/diagnosis/diagnosis-words.js';
+import { amountAbove } from '../../src/flow/diagnosis/progress-readings.js';
 import type { Activation } from '../../src/kernels.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
 import { expectSummaryExplained } from '../util/summary-explained.js';
@@ -69,7 +71,10 @@ describe("a loss that rose in 'eval' mode alone", () => {
     expect(d.summary).toMatch(/its running variance falls toward 0 as the steps move it, .* by as little as √ε \(316× at the default ε\)/);
     expect(Math.max(...runningVariances)).toBeLessThan(0.1);
     // A rate 10× smaller does not keep the evaluated loss down (so none is offered beside flat batch norms; rows alike get no remedy at all).
-    expect(diagnose((await traced('selu', true, 0.01, 4)).trace).evidence.training!.lossEnd).toBeGreaterThan(1e6);
+    const slower = diagnose((await traced('selu', true, 0.01, 4)).trace);
+    expect(slower.evidence.training!.lossEnd).toBeGreaterThan(1e6);
+    // Neither diagnosis says a share past 10⁶ % in more digits than it has: it read '427,228,188,019,854,200 % above its lowest' at 0.01.
+    for (const summary of [d.summary, slower.summary]) expect(summary).not.toMatch(/e\+\d+ %|\d{4,}e\+|\d{1,3}(,\d{3}){3,}/);
     expect(d.remedies).toEqual([]);
   });
 
@@ -88,6 +93,15 @@ describe("a loss that rose in 'eval' mode alone", () => {
     const slower = diagnose((await traced('relu', false, 1, 6, 4, 128)).trace).evidence.training!;
     expect(slower.state).not.toBe('rising');
     expect(slower.lossEnd).toBeLessThan(p.lossEnd);
+  });
+
+  it('a rise from a loss 10⁴ times smaller or more is said as a factor, a smaller one as a share, a share past 10⁶ % in 3 digits', () => {
+    expect(amountAbove(5.539e25, 1.386)).toBe('4.00e+25 times');
+    expect(amountAbove(1.5, 1)).toBe('50 % above');
+    expect(amountAbove(9_999, 1)).toBe('999,800 % above');
+    expect(amountAbove(0.0123, 0)).toBe("0.01230 in the loss's units above");
+    expect(percent(3.9952204989927646e25)).toBe('4.00e+27 %');
+    expect(percent(9_999.99)).toBe('999,999 %');
   });
 
   it('where the batch means rose too, the steps overshot: that sentence and a smaller rate stay', async () => {

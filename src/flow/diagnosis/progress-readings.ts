@@ -25,8 +25,16 @@ export function shortRunEpochs(p: TrainingProgress, trace: Trace): number | unde
  */
 export const shareOf = (amount: number, from: number) => (from > 0 ? percent(amount / from) : `${lossText(amount)} in the loss's units`);
 
-/** How far a loss lies above its lowest, with the space after it: '26 % ', or from a lowest of 0 '0.0123 in the loss's units ' (shareOf). */
-export const amountAbove = (loss: number, lowest: number) => `${shareOf(loss - lowest, lowest)} `;
+/**
+ * How far a loss lies above its lowest, as the words before what it is compared with: '26 % above', from a lowest of 0 '0.0123 in
+ * the loss's units above' (shareOf); from RISE_AS_FACTOR times its lowest on, the factor: '4.00e+25 times' (an evaluated loss
+ * past 10²⁵ read '3.9952204989927646e+27 % above' its lowest: review39).
+ */
+export const amountAbove = (loss: number, lowest: number) =>
+  lowest > 0 && loss / lowest >= RISE_AS_FACTOR ? `${multipleText(loss / lowest)} times` : `${shareOf(loss - lowest, lowest)} above`;
+
+/** The rise, as a loss over the one it is read from, from which amountAbove says it as a factor: 10⁴ (a rise of about 10⁶ %). */
+const RISE_AS_FACTOR = 1e4;
 
 /** A lowest epoch's or window's loss as a sentence says it: '0.107 after 39 epochs', 'mean 0.127 over epochs 81–120'. */
 export function lowestWords(low: EpochLoss): { loss: number; words: string } {

@@ -30,7 +30,7 @@ export function progressRemedies(run: RunAtEnd, e: Evidence, add: AddRemedy): vo
     // Between the modes (trainModeHeld) the steps' size still sets how far the running statistics lag the weights.
     const why = p.trainModeHeld
       ? "the loss in evaluation mode rose while the batches' own did not: smaller steps move the weights less from batch to batch, so the batch norms' running statistics lag them less."
-      : `the training loss rose ${amountAbove(p.lossEnd, from.loss)}above ${above}: smaller steps overshoot less.`;
+      : `the training loss rose ${amountAbove(p.lossEnd, from.loss)} ${above}: smaller steps overshoot less.`;
     addSmallerRate(run, why, add);
   }
   // Where the held-out loss was lowest before the first epoch no epoch count stops at it (heldOutStartSentence says so).

@@ -77,7 +77,7 @@ export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evide
   if (p.state === 'rising') {
     const from = riseFrom(p);
     return (
-      `The batches' loss rose (${only}): ${lossText(p.lossEnd)} (${windows}), ${amountAbove(p.lossEnd, from.loss)}above ${from.words}${paceClause(p)}, with ${right}. ` +
+      `The batches' loss rose (${only}): ${lossText(p.lossEnd)} (${windows}), ${amountAbove(p.lossEnd, from.loss)} ${from.words}${paceClause(p)}, with ${right}. ` +
       `${overshootSentence(trace)}${verdict === 'loss-rising' ? '.' : ', whatever the gradient flow above.'}`
     );
   }
@@ -189,7 +189,7 @@ function unstableFrom(p: TrainingProgress): number {
 function newLowClause(p: TrainingProgress): string {
   if (!p.newLow || !windowsRose(p)) return '';
   const from = riseFrom(p);
-  const rose = p.lossEnd > from.loss ? `, ${amountAbove(p.lossEnd, from.loss)}above ${from.loss === p.lossStart ? '' : 'its lowest, '}${from.words}` : '';
+  const rose = p.lossEnd > from.loss ? `, ${amountAbove(p.lossEnd, from.loss)} ${from.loss === p.lossStart ? '' : 'its lowest, '}${from.words}` : '';
   return `${rose}, but its last epoch's, ${lossText(p.newLow.loss)} after ${counted(p.newLow.epoch + 1, 'epoch')}, is the lowest of ${p.epochsKept === undefined ? 'the run' : 'the epochs the trace kept'}, so it did not rise`;
 }
 
@@ -233,10 +233,10 @@ function heldOutNewLowSentence(p: TrainingProgress, measured: string, right: str
   const aboveLowest = p.lossEnd > from.loss;
   const moved = p.lossEnd === p.lossBefore ? `held at ${lossText(p.lossEnd)}` : `${p.lossEnd < p.lossBefore ? 'fell' : 'rose'} ${lossChangeText(p.lossBefore, p.lossEnd)}`;
   const lowestBefore = from.loss === p.lossStart ? "the first step's loss" : `${lowestKind(p.lowest!)} before that window`;
-  const above = aboveLowest ? `; that last mean lies ${amountAbove(p.lossEnd, from.loss)}above ${lowestBefore}, ${from.words},` : ';';
+  const above = aboveLowest ? `; that last mean lies ${amountAbove(p.lossEnd, from.loss)} ${lowestBefore}, ${from.words},` : ';';
   return (
     `The epochs cannot tell whether the network overfits: the ${heldOutNames(p).rows}' loss rose, ${atLastEpochs(held.lossEnd, p, p.epochs!)}, ` +
-    `${amountAbove(held.lossEnd, heldOutLowest(p).loss)}above ${lowestKind(heldOutLowest(p))}, ${lowestWords(heldOutLowest(p)).words}, while ${measured} ${moved} between its means over the last two windows of ${counted(p.window, 'epoch')}` +
+    `${amountAbove(held.lossEnd, heldOutLowest(p).loss)} ${lowestKind(heldOutLowest(p))}, ${lowestWords(heldOutLowest(p)).words}, while ${measured} ${moved} between its means over the last two windows of ${counted(p.window, 'epoch')}` +
     `${above} but its last epoch's loss, ${lossText(p.newLow!.loss)} after ${counted(p.newLow!.epoch + 1, 'epoch')}, is the lowest of any epoch in ${p.epochsKept === undefined ? 'the run' : 'the epochs the trace kept'}${higherClause(p)}${right}. ` +
     `Overfitting holds the training loss while the ${heldOutNames(p).loss} rises, an unstable end raises both: ` +
     `${meanRose(p) ? `the training loss's last window's mean, above ${lowestBefore},` : pacedRise(p)} says it rose with the ${heldOutNames(p).loss}, its last epoch that it did not` +
@@ -297,7 +297,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
   const right = Number.isNaN(p.accuracyEnd)
     ? ''
     : `, with ${p.epochLoss === 'batch mean' ? batchesRight(p, "the last epochs' traced batches' rows", "the last epochs' traced batches") : `${percent(p.accuracyEnd)} of ${p.epochLoss === 'all rows at the end' ? 'the training rows' : 'those training rows'} classified right`}${chanceClause(p, trace)}`;
-  const rise = (now: number, low: { loss: number; words: string }) => `${atLastEpochs(now, p, p.epochs!)}, ${amountAbove(now, low.loss)}above its lowest, ${low.words}`;
+  const rise = (now: number, low: { loss: number; words: string }) => `${atLastEpochs(now, p, p.epochs!)}, ${amountAbove(now, low.loss)} its lowest, ${low.words}`;
   if (p.state === 'overfitting') {
     const held = p.heldOut!;
     return (
@@ -332,7 +332,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
     const lowestName = p.windowLow ? 'its lowest before the last window' : 'its lowest';
     const lowest =
       p.lowest!.loss < Math.min(p.lossBefore, p.lossEnd)
-        ? `, ${amountAbove(p.lossEnd, p.lowest!.loss)}above ${lowestName}, ${lowestWords(p.lowest!).words} (a rise above one ${p.lowest!.from === undefined ? 'epoch' : 'window'} is read only beyond ${shareOf(p.lossNoise.rise, p.lowest!.loss)})`
+        ? `, ${amountAbove(p.lossEnd, p.lowest!.loss)} ${lowestName}, ${lowestWords(p.lowest!).words} (a rise above one ${p.lowest!.from === undefined ? 'epoch' : 'window'} is read only beyond ${shareOf(p.lossNoise.rise, p.lowest!.loss)})`
         : '';
     return (
       `Whether training still makes progress the epochs cannot tell: ${measured} went ${lossChangeText(p.lossBefore, p.lossEnd)} (means over the last two windows of ${counted(p.window, 'epoch')})${lowest}${right}, ` +
@@ -362,7 +362,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
  */
 function trainModeHeldSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, trace: Trace, measured: string, right: string): string {
   const held = p.trainModeHeld!;
-  const rise = (now: number, low: { loss: number; words: string }) => `${atLastEpochs(now, p, p.epochs!)}, ${amountAbove(now, low.loss)}above its lowest, ${low.words}`;
+  const rise = (now: number, low: { loss: number; words: string }) => `${atLastEpochs(now, p, p.epochs!)}, ${amountAbove(now, low.loss)} its lowest, ${low.words}`;
   // From its lowest epoch (or window) where it lies above it, a loss of the same mode; else from the first step's batch, as read.
   const from = p.lowest && p.lossEnd > p.lowest.loss ? lowestWords(p.lowest) : riseFrom(p);
   const heldOut = p.heldOutRose ? `; the ${heldOutNames(p).rows}' loss rose with it, ${rise(p.heldOut!.lossEnd, lowestWords(heldOutLowest(p)))}` : '';
@@ -394,7 +394,7 @@ function trainModeHeldSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
 function heldOutUnreadClause(p: TrainingProgress): string {
   if (!p.heldOutRose || p.epochLoss !== 'batch mean') return '';
   const held = p.heldOut!;
-  const rose = `${atLastEpochs(held.lossEnd, p, p.epochs!)}, ${amountAbove(held.lossEnd, heldOutLowest(p).loss)}above its lowest, ${lowestWords(heldOutLowest(p)).words}`;
+  const rose = `${atLastEpochs(held.lossEnd, p, p.epochs!)}, ${amountAbove(held.lossEnd, heldOutLowest(p).loss)} its lowest, ${lowestWords(heldOutLowest(p)).words}`;
   const unrecorded = 'the trace holds no training loss at the same weights (it was saved before gradscope recorded one)';
   if (p.state === 'rising') {
     return (
