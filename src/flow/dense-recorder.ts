@@ -12,13 +12,14 @@ import { batchAccuracy, COUNT_BINS, LayerStatistics, noteTargets } from './layer
 import { PERCENTILE_BINS, updateRatio } from './metrics.js';
 import type { FlowRecorder, TraceOptions } from './recorder.js';
 import { powerIteration } from './spectral.js';
+import { spectralBound, spectralBoundScratch, type SpectralBoundScratch } from './spectral-bound.js';
 import { Trace, type GradientHistogram, type TraceRun } from './trace.js';
 
 /**
  * Most power iterations at the first estimate (from a random vector) and at each later one
  * (warm-started from the last vector); both stop earlier once the estimate has converged. Neither
- * bounds the estimate's error (docs/gradient-flow.md quotes both and the shortfall the first can leave,
- * test/flow/spectral-norm-shortfall.test.ts measures it); raising them would move every recorded trace.
+ * bounds the estimate's error (docs/gradient-flow.md quotes both and the shortfalls measured, test/flow/chain-bound-truth.test.ts
+ * measures them); chainBound does not rest on them: it uses spectralBound's proved bound.
  */
 export const COLD_ITERATIONS = 60;
 /** Most power iterations at a refresh after the first, warm-started (see COLD_ITERATIONS). */
@@ -46,6 +47,10 @@ export class DenseRecorder implements FlowRecorder {
    * next estimate exactly as if it had never been made.
    */
   private readonly powerStarts: Tensor[];
+  /** Memory of the proved ‖W‖₂ bounds, for the weight layers after the first (the ones a chainBound multiplies). */
+  private readonly boundScratch: SpectralBoundScratch | undefined;
+  /** Per weight layer, this record's proved bound on ‖W‖₂ (set at a refresh, for layers 1…L−1). */
+  private readonly spectralBounds: Float64Array;
   private warmBefore = false;
   private powerRecord = -1;
   private readonly layerStatistics: LayerStatistics;
@@ -68,7 +73,9 @@ export class DenseRecorder implements FlowRecorder {
     this.k = net.kernels;
     const sizes = net.sizes;
     const widest = Math.max(...sizes);
-    net.checkFits(2 * net.parameterCount + 3 * sizes.reduce((a, b) => a + b, 0) + widest + PERCENTILE_BINS, 'the gradient-flow trace');
+    // The Gram matrices of the bounds: W's shorter side squared, for weight layers 1…L−1.
+    const boundSide = Math.max(0, ...sizes.slice(1, -1).map((n, l) => Math.min(n, sizes[l + 2])));
+    net.checkFits(2 * net.parameterCount + 3 * sizes.reduce((a, b) => a + b, 0) + widest + PERCENTILE_BINS + boundSide * (boundSide + 1), 'the gradient-flow trace');
     const alloc = (n: number) => {
       const t = this.k.alloc(n);
       this.held.push(t);
@@ -79,6 +86,7 @@ export class DenseRecorder implements FlowRecorder {
       this.rightVectors = sizes.slice(0, -1).map(alloc);
       this.leftVectors = sizes.slice(1).map(alloc);
       this.powerStarts = sizes.slice(0, -1).map(alloc);
+      this.boundScratch = boundSide > 0 ? spectralBoundScratch(alloc, boundSide) : undefined;
       this.layerStatistics = new LayerStatistics(this.k, alloc(widest), alloc(COUNT_BINS));
     } catch (error) {
       this.close();
@@ -86,6 +94,7 @@ export class DenseRecorder implements FlowRecorder {
     }
     const rng = new Rng(POWER_SEED);
     for (const v of this.rightVectors) this.k.write(v, Float64Array.from({ length: v.length }, () => rng.normal()));
+    this.spectralBounds = new Float64Array(sizes.length - 1).fill(NaN);
     this.firstStep = net.step + 1;
     this.trace = new Trace({ sizes, activations: net.activationFunctions, loss: net.loss, every: this.options.every, run });
     if (this.options.gradientNoise) this.noise = new GradientNoiseMeter(this.k, denseChainNoiseLayers(net));
@@ -127,6 +136,7 @@ export class DenseRecorder implements FlowRecorder {
         const iterations = this.warm ? WARM_ITERATIONS : COLD_ITERATIONS;
         const sigma = powerIteration(k, w, this.rightVectors[l], this.leftVectors[l], net.sizes[l], n, iterations);
         trace.set('spectralNorm', r, l, sigma);
+        if (l > 0) this.spectralBounds[l] = spectralBound(k, w, net.sizes[l], n, sigma, this.boundScratch!);
       }
       this.layerStatistics.activations(trace, r, l, f, net.zs[l], net.activations[l + 1], batch, n, refresh);
     }
@@ -135,7 +145,7 @@ export class DenseRecorder implements FlowRecorder {
     for (let l = 0; l < L - 1; l++) {
       trace.set('chainFactor', r, l, trace.at('deltaRms', r, l) / trace.at('deltaRms', r, l + 1));
       // NaN between refreshes: the bound is only ever set beside the factor of its own weights.
-      trace.set('chainBound', r, l, trace.at('spectralNorm', r, l + 1) * trace.at('maxPrime', r, l));
+      trace.set('chainBound', r, l, (refresh ? this.spectralBounds[l + 1] : NaN) * trace.at('maxPrime', r, l));
     }
     if (this.options.histogramSteps.includes(step)) this.gradientHistograms(step, batch);
     this.noise?.measure(batch).forEach((layer, l) => {

@@ -44,21 +44,22 @@ export const LAYER_METRICS = {
   /** Size of the weights. */
   weightNorm: '‖W‖ (Frobenius)',
   /** Largest singular value of the weights. */
-  spectralNorm: "‖W‖₂, the largest singular value of this record's weights (power iteration); NaN between refreshes",
+  spectralNorm: "‖W‖₂, the largest singular value of this record's weights (power iteration's estimate, from below); NaN between refreshes",
   /** Per-example size of the back-propagated gradient δ. */
   deltaRms:
     "per-example RMS ‖δˡₓ‖ = √(mean over the batch of ‖∂Cₓ/∂zˡ‖²): what the chain rule multiplies, which cancellation between examples cannot lower",
   /** How much δ shrinks or grows passing back into this layer. */
   chainFactor: "deltaRms of layer l over layer l+1's: how much one example's gradient shrinks (< 1) or grows passing back into layer l",
   /**
-   * The chain rule's bound on chainFactor: the product of two numbers of this record, spectralNorm of
-   * layer l+1 and maxPrime of layer l. Passing back into layer l multiplies each example's δ by
+   * The chain rule's bound on chainFactor: maxPrime of layer l times a number proved at least ‖Wˡ⁺¹‖₂,
+   * both of this record. Passing back into layer l multiplies each example's δ by
    * diag(σ'(zˡₓ))·(Wˡ⁺¹)ᵀ, whose norm is at most max σ' · ‖Wˡ⁺¹‖₂; this records that product, not the
    * norm of the matrix itself, with σ' maximised over the whole batch, so it bounds every example's
-   * factor and their RMS. ‖W‖₂ comes from power iteration, which approaches it from below (to 1e-6).
+   * factor and their RMS. Its ‖W‖₂ is not spectralNorm, power iteration's estimate from below, but an
+   * upper bound on it that a Cholesky factorisation of t·I − WᵀW proves, a little above spectralNorm.
    */
   chainBound:
-    "max σ'(zˡ) · ‖Wˡ⁺¹‖₂, both of this record (σ' maximised over the batch's (row, unit) pairs; ‖W‖₂ by power iteration): " +
+    "max σ'(zˡ) · ‖Wˡ⁺¹‖₂, both of this record (σ' maximised over the batch's (row, unit) pairs; ‖W‖₂ from above: a number a Cholesky factorisation of t·I − WᵀW proves at least ‖W‖₂, a little above spectralNorm): " +
     "the product that bounds ‖diag(σ'(zˡₓ))·(Wˡ⁺¹)ᵀ‖₂ for every example x, and so chainFactor; NaN between refreshes",
   /** Mean per-example gradient norm (opt-in). */
   exampleGradNorm: 'mean per-example gradient norm ‖g_x‖ of the layer (trace option gradientNoise: the weight layers, or the dense rows of a block network; else NaN)',

@@ -10,8 +10,11 @@
  * (assembly/row-dots.simd.ts: another order of sums, so other f32 bits; ref's are unchanged).
  * The ref and wasm 'relu every 3 hist noise' (Adam) were recorded again in d6fe9afe, when the adaptive
  * steps came to divide before they scale, lr·(g / (√s + ε)) (8c6be8e9 in wasm, d6fe9afe in ref): other
- * last bits in ref's f64 and wasm's f32; ref-f32's and the other cases' are unchanged. (git log -p of
- * this file lists every hash that changed, and where.)
+ * last bits in ref's f64 and wasm's f32; ref-f32's and the other cases' are unchanged. All nine were
+ * recorded again when chainBound came to multiply a proved bound on ‖W‖₂ (src/flow/spectral-bound.ts) instead of
+ * spectralNorm, the power iteration's estimate from below: only the chainBound values moved (up by 1.00e-4 to
+ * 1.02e-4 relative; every other value of the JSON and every other CSV column compared equal to the traces before, 2026-12-05).
+ * (git log -p of this file lists every hash that changed, and where.)
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -54,15 +57,15 @@ function csvWithoutEpochs(csv: string): string {
 
 /** Recorded at bcadc12 (see the file comment). */
 const BEFORE: Record<string, string> = {
-  'ref sigmoid every 1': '19f8135eed5b07cc308bd9534588aaaaa8bd42178945edf0f7c3f763b81cd81f',
-  'ref relu every 3 hist noise': '7b80b3ccf5d219d6823468156843b273b175c5aa1b493761a052adf1a4c58470',
-  'ref tanh mse refresh': 'bafcae0ff298d1a56255fd647f9ef1b6fd2dca2c2643c1f1e18a77bcea6a6a49',
-  'ref-f32 sigmoid every 1': '62566cdb9dacb8da098d9e92241353569f03d864f0f497289c0dba511210f271',
-  'ref-f32 relu every 3 hist noise': 'cc9b31410da70b562c25a6ce68e2e10ffd744c5d17a20dc47a80d0ce1b036788',
-  'ref-f32 tanh mse refresh': 'a4b46256b58d91569f3cf8e811ffea02c978da3c99620b8e462aa336db73ef9e',
-  'wasm sigmoid every 1': '8ae899e5064950d82d1acd34504474cd4edf630be9b11a0626ec58065d0cddef',
-  'wasm relu every 3 hist noise': '7dee888fd4b4a4281428937fe22486446ee98733fd63f08641e4a970754c6c18',
-  'wasm tanh mse refresh': 'e6d871a00e569045fc5d0d0447a42f4cd6ea4e8e7c1e7b4e93d668f1ff50ffa2',
+  'ref sigmoid every 1': 'c915cc95106c90580c46d2ecd518e6d35e1dea91e20236c68086ca07f465238c',
+  'ref relu every 3 hist noise': 'c1242da04720c4b1109f520d83be0bb80c9e5e2f7b30de6ddb81059c0eaaa07c',
+  'ref tanh mse refresh': 'aa9f55f64a4138c7f787e3a4d9be0826330d1579abd606c474a0e89b01eb6ef0',
+  'ref-f32 sigmoid every 1': 'e208b658857ed5cfc8c99648998ccf5373e8f08f25e5ae7818dfce258e542276',
+  'ref-f32 relu every 3 hist noise': '272e3294241fdd9c5ac98cc8eb0c712317f2a29f56499cbd25972a6385c1e0d9',
+  'ref-f32 tanh mse refresh': 'd0339619c6576a4d8a9ccb68782de6c97eafe764b62e15c4555f0ccdd2b43705',
+  'wasm sigmoid every 1': 'b1b4871acffee1b12fa5d1f764ffbeca783ecd153a3225f4def4002c00738ad6',
+  'wasm relu every 3 hist noise': 'b07cd309df7ea236cf2368e0c5360b750583a232747b4c0a36bde8f1ad1d8a78',
+  'wasm tanh mse refresh': '0e2fd6bfe2b8f4f43922a68093f1118c88f12d8963b16db51f026051df87bf2f',
 };
 
 describe('dense traces are unchanged by the block trace', () => {

@@ -25,7 +25,8 @@ export function jacobiEigenvalues(matrix: readonly ArrayLike<number>[]): Float64
         const s = t * c;
         for (let k = 0; k < n; k++) {
           if (k === p || k === q) continue;
-          const [apk, aqk] = [a[p * n + k], a[q * n + k]];
+          const apk = a[p * n + k];
+          const aqk = a[q * n + k];
           a[p * n + k] = a[k * n + p] = c * apk - s * aqk;
           a[q * n + k] = a[k * n + q] = s * apk + c * aqk;
         }
@@ -47,4 +48,21 @@ export function explicitMatrix(operator: (out: Float64Array, v: Float64Array) =>
     operator(column, e);
     return column;
   });
+}
+
+/**
+ * ‖W‖₂ of `w` `[rows][cols]` (row-major) in float64: the square root of the largest Jacobi eigenvalue
+ * of the Gram matrix of its shorter side (W·Wᵀ or Wᵀ·W), to about 1e-13 of ‖W‖_F².
+ */
+export function spectralNormOf(w: ArrayLike<number>, rows: number, cols: number): number {
+  const side = Math.min(rows, cols);
+  const gram = Array.from({ length: side }, (_, i) =>
+    Float64Array.from({ length: side }, (_, j) => {
+      let s = 0;
+      if (rows <= cols) for (let c = 0; c < cols; c++) s += w[i * cols + c] * w[j * cols + c];
+      else for (let r = 0; r < rows; r++) s += w[r * cols + i] * w[r * cols + j];
+      return s;
+    }),
+  );
+  return Math.sqrt(jacobiEigenvalues(gram).at(-1)!);
 }

@@ -7,9 +7,9 @@ import { expect } from 'vitest';
 import type { Trace } from '../../src/flow/trace.js';
 
 /**
- * f32 rounding in the factor's two norms and in the bound's σ'. Not the bound's ‖W‖₂, which can read lower
- * by more (0.33 % where a cold start's power iteration runs out of rounds: docs/gradient-flow.md,
- * test/flow/spectral-norm-shortfall): a run passes only while its factors lie below their bounds by more.
+ * f32 rounding in the factor's two norms and in the bound's σ'. The bound's ‖W‖₂ is proved at least ‖W‖₂
+ * (src/flow/spectral-bound.ts; test/flow/chain-bound-truth checks it against float64), not power iteration's
+ * estimate, which can read low by more (docs/gradient-flow.md).
  */
 const FLOAT_ERROR = 1e-4;
 
