@@ -26,7 +26,7 @@
  */
 import { BACKEND_OPTIONS, type BackendOptions } from '../backend.js';
 import { checkBytesArgument, checkKnownKeys, checkObjectArgument } from '../checks.js';
-import { describeValue, invalidOption } from '../errors.js';
+import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import { Rng, rngStateProblem } from '../init/rng.js';
 import type { Loss, OutputActivation } from '../kernels.js';
 import { checkedModelData, modelToJSON, readModelJSON, type ModelData, type ModelFile } from '../network/model-file.js';
@@ -446,8 +446,8 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
 export function readCheckpointBytes(bytes: Uint8Array, optimizer: OptimizerReading): Checkpoint {
   checkBytesArgument(bytes, 'decodeCheckpoint');
   if (!(bytes instanceof Uint8Array)) bytes = new Uint8Array(bytes);
-  if (bytes.length < FIXED_HEADER + TRAILER) throw badModel('file', `truncated: ${grouped(bytes.length)} bytes is shorter than any model`);
-  if (!isBinaryCheckpoint(bytes)) throw badModel('file', 'not a gradscope binary model (wrong magic bytes)');
+  if (bytes.length < FIXED_HEADER + TRAILER) throw wholeFileFault(`truncated: ${grouped(bytes.length)} bytes is shorter than any model`);
+  if (!isBinaryCheckpoint(bytes)) throw wholeFileFault('not a gradscope binary model (wrong magic bytes)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
   if (version !== CHECKPOINT_BINARY_VERSION && version !== CHECKPOINT_BINARY_BLOCK_VERSION) {
@@ -456,10 +456,10 @@ export function readCheckpointBytes(bytes: Uint8Array, optimizer: OptimizerReadi
   const headerLength = view.getUint32(12, true);
   if (headerLength > CHECKPOINT_LIMITS.maxHeaderBytes) throw badModel('header', bytesBeyond(headerLength, CHECKPOINT_LIMITS.maxHeaderBytes));
   const payloadStart = alignTo4(FIXED_HEADER + headerLength);
-  if (payloadStart + TRAILER > bytes.length) throw badModel('file', `truncated: the header alone needs ${grouped(payloadStart + TRAILER)} bytes, the file has ${grouped(bytes.length)}`);
+  if (payloadStart + TRAILER > bytes.length) throw wholeFileFault(`truncated: the header alone needs ${grouped(payloadStart + TRAILER)} bytes, the file has ${grouped(bytes.length)}`);
   const stored = view.getUint32(bytes.length - TRAILER, true);
   const actual = crc32(bytes, 0, bytes.length - TRAILER);
-  if (stored !== actual) throw badModel('file', `checksum mismatch (stored ${hex(stored)}, computed ${hex(actual)}): the file is corrupted or truncated`);
+  if (stored !== actual) throw wholeFileFault(`checksum mismatch (stored ${hex(stored)}, computed ${hex(actual)}): the file is corrupted or truncated`);
 
   let header: unknown;
   try {
@@ -599,6 +599,14 @@ function freshRng(seed: number): number[] {
 
 function alignTo4(n: number): number {
   return (n + 3) & ~3;
+}
+
+/**
+ * BAD_MODEL_FILE for the binary file as a whole (too short, not one, its checksum wrong): it has no field to name, and the
+ * readers of a file name the file itself before it ('m.bin: checksum mismatch …': the file said once).
+ */
+function wholeFileFault(message: string): GradscopeError {
+  return new GradscopeError('BAD_MODEL_FILE', message);
 }
 
 function hex(n: number): string {

@@ -1,8 +1,8 @@
 // docs/reliability.md's error table quotes an example message for each code, and its prose a few
 // more: each quote is read from the page and the call that prints it is made here, so the page
-// cannot quote a message the code no longer prints (its `m.bin: checksum mismatch` had lost the
-// reader's `file: `, and its OUT_OF_MEMORY example, a network of 2³¹ weights, had become an
-// INVALID_OPTION when the model limits came). A "…" in a quote stands for what the page leaves out.
+// cannot quote a message the code no longer prints (its OUT_OF_MEMORY example, a network of 2³¹
+// weights, had become an INVALID_OPTION when the model limits came). A "…" in a quote stands for
+// what the page leaves out.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -128,7 +128,7 @@ describe('output format by name', async () => {
 
   it('reads a cut .bin as the binary it is named (it said "not valid JSON")', async () => {
     writeFileSync(at('cut.bin'), new Uint8Array([0x47, 0x53, 0x43]));
-    await expectError(() => loadModel(at('cut.bin'), { backend: 'ref' }), 'BAD_MODEL_FILE', /cut\.bin: file: truncated: 3 bytes is shorter than any model$/);
-    await expectError(() => readModelFile(at('cut.bin')), 'BAD_MODEL_FILE', /cut\.bin: file: truncated: 3 bytes is shorter than any model$/);
+    await expectError(() => loadModel(at('cut.bin'), { backend: 'ref' }), 'BAD_MODEL_FILE', /cut\.bin: truncated: 3 bytes is shorter than any model$/);
+    await expectError(() => readModelFile(at('cut.bin')), 'BAD_MODEL_FILE', /cut\.bin: truncated: 3 bytes is shorter than any model$/);
   });
 });
