@@ -241,7 +241,8 @@ export function savedScalarsProblem(name: string, scalars: Readonly<Record<strin
  * savedSettingProblem and the scalars together savedScalarsProblem: a rule its constructor checks across settings
  * (settingRulesOf, the rules restore() reads over a state's values: L-BFGS's c1 < c2, Hessian-free's minIterations ≤
  * maxIterations, K-FAC's momentum 0 with rescale, …) broken by the values the state records, every such rule named with
- * each of its settings' values, in restore's words. A rule over a setting the state does not record (one saved before it
+ * each of its settings' values as restore says it; the options said to refuse them too are every setting of those rules,
+ * where restore, which has its own to compare with, names those the state records otherwise. A rule over a setting the state does not record (one saved before it
  * was recorded) is restore()'s alone, read with its own settings. Undefined where every rule holds, or `name` is no built-in's.
  */
 export function savedRulesProblem(name: string, scalars: Readonly<Record<string, number>>): string | undefined {
