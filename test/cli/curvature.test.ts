@@ -13,9 +13,8 @@ import { LANCZOS_MAX_STEPS } from '../../src/curvature/lanczos.js';
 import { MATRIX_TRACE_DEFAULTS } from '../../src/curvature/matrix-trace.js';
 import { CURVATURE_COST_RUN, CURVATURE_DIGITS_RUN } from '../../scripts/curvature-cost-runs.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
+import { flat } from '../util/printed-text.js';
 
-/** `text` with every run of white space one space: printed prose wraps at READING_WIDTH, and a sentence is read across its lines. */
-const flat = (text: string) => text.replace(/\s+/g, ' ');
 import { measuredRowsCases } from './measured-rows-cases.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { STUDY_DIGITS } from '../../src/studies/study-defaults.js';

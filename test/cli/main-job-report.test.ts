@@ -16,12 +16,11 @@ import { MAIN_JOB_HEADINGS } from '../../src/cli/commands/main-job.js';
 import { escapeHtml } from '../../src/flow/svg.js';
 import { GRADIENT_COLUMNS_LEGEND, unitFailureNote } from '../../src/cli/commands/study-activations.js';
 import { runCliInProcess } from '../util/cli.js';
+import { flat } from '../util/printed-text.js';
 
 /** #17's "≤ 600 KB" (the test held 600 KiB, 614,400 bytes, while the issue's figure was 600,000). */
 const REPORT_BYTES = 600_000;
 
-/** `text` with every run of white space one space: the job's prose wraps at READING_WIDTH, and a sentence is read across its lines. */
-const flat = (text: string) => text.replace(/\s+/g, ' ');
 /** Longest the job may print nothing, in seconds: its longest silence was 59 s (of 446 s, 83 s of CPU) at nice 19, load ~11, 2026-12-02 07:35. */
 const SILENT_LIMIT_S = 300;
 /** The outer bound: the job's ~80 s of CPU at an eighth of a core. */

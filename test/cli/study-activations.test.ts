@@ -10,10 +10,9 @@ import { NO_GRADIENT } from '../../src/studies/activations-report.js';
 import { runActivationStudy } from '../../src/studies/activations.js';
 import { activationSetupLine, activationTable, GRADIENT_COLUMNS_LEGEND, profileTable, unitFailureNote } from '../../src/cli/commands/study-activations.js';
 import { runCliInProcess } from '../util/cli.js';
+import { flat } from '../util/printed-text.js';
 import { unpackParts } from '../util/report-data.js';
 
-/** `text` with every run of white space one space: the study's prose wraps at READING_WIDTH, and a sentence is read across its lines. */
-const flat = (text: string) => text.replace(/\s+/g, ' ');
 
 describe('gradscope study activations', () => {
   // One line for npm start's study (b) and this command (the command left out the test rows), its counts grouped ('test error on 1000').

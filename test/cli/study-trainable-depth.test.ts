@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { QUICK_STUDY } from '../../src/studies/trainable-depth.js';
 import { runCliInProcess } from '../util/cli.js';
+import { flat } from '../util/printed-text.js';
 
 const SMALL = ['--depths', '1,2', '--width', '4', '--epochs', '1', '--train', '64', '--test', '16'];
 const TINY = [...SMALL, '--papers', '0', '--budgets', '0'];
@@ -16,8 +17,6 @@ const FIELDS = ['remedy', 'depth', 'testAccuracy', 'trainLoss', 'steps', 'second
 /** The budget sweep's row fields, as docs/trainable-depth.md documents them. */
 const SWEEP_FIELDS = ['remedy', 'depth', 'learningRate', 'ownLearningRate', 'budget', 'epochs', 'steps', 'seconds', 'testAccuracy', 'trainLoss', 'firstStepAtGoal', 'firstToLastAtInit', 'firstToLastAtEnd'];
 
-/** `text` with every run of white space one space: the study's prose wraps at READING_WIDTH, and a sentence is read across its lines. */
-const flat = (text: string) => text.replace(/\s+/g, ' ');
 
 describe('gradscope study trainable-depth', () => {
   it('--json: a row per (remedy, depth) with the issue fields, accuracy as a fraction', async () => {

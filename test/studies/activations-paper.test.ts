@@ -9,11 +9,10 @@ import { studyActivationsCommand } from '../../src/cli/commands/study-activation
 import { activationSizes } from '../../src/studies/activations.js';
 import { GLOROT_BENGIO_DIFFERENCES } from '../../src/studies/activations-paper.js';
 import { ACTIVATIONS_DEFAULTS, MAIN_JOB_ACTIVATION_EPOCHS, STUDY_DIGITS, STUDY_SEED } from '../../src/studies/study-defaults.js';
+import { flat } from '../util/printed-text.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const studies = readFileSync(new URL('../../docs/studies.md', import.meta.url), 'utf8');
-/** Text with its line breaks and runs of spaces as single spaces, as Markdown reads a paragraph. */
-const flat = (text: string) => text.replace(/\s+/g, ' ');
 
 describe("study (b)'s differences from Glorot & Bengio (2010)", () => {
   it('are printed by study activations --help', () => {

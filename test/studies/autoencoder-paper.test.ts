@@ -11,10 +11,9 @@ import { AUTOENCODER_INIT, AUTOENCODER_OPTIMIZERS, AUTOENCODER_SIZES, TRAIN_ERRO
 import { MARTENS_DIFFERENCES } from '../../src/studies/autoencoder-paper.js';
 import { loadStudyDigits } from '../../src/studies/study-digits.js';
 import { AUTOENCODER_DEFAULTS } from '../../src/studies/study-defaults.js';
+import { flat } from '../util/printed-text.js';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
-/** Text with its line breaks and runs of spaces as single spaces, as Markdown reads a paragraph. */
-const flat = (text: string) => text.replace(/\s+/g, ' ');
 
 describe("the autoencoder study's differences from Martens (2010)", () => {
   it('are printed by study autoencoder --help', () => {

@@ -6,7 +6,7 @@
  */
 import { expect } from 'vitest';
 
-/** `text` with every run of white space one space: a wrapped sentence read across its lines. */
+/** `text` with every run of white space one space: a wrapped sentence read across its lines (printed prose, or a Markdown paragraph). */
 export const flat = (text: string): string => text.replace(/\s+/g, ' ');
 
 /** A printed table: each column's header (its lines joined by a space) and each row's cells, trimmed. */
