@@ -3,13 +3,14 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/cli.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The checkout: the CLI's process runs here. */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /**
  * The CLI's own process: node with tsx as its loader (tsx's docs: `node --import tsx` from Node 20.6), `tsx` found
  * from ROOT, the child's working directory. Not the tsx command: a wrapper that starts a second node, relays SIGTERM
  * (spawnSync's timeout) to it but not SIGKILL, after which the CLI ran on as an orphan (checked, 2026-12-05).
  */
-const CLI = [process.execPath, '--import', 'tsx', 'src/cli/main.ts'];
+export const CLI = [process.execPath, '--import', 'tsx', 'src/cli/main.ts'];
 
 export interface CliRun {
   code: number;
