@@ -9,8 +9,13 @@ const WIDE = /^[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9ff
 /** The columns `line` takes on a terminal (the file's rule). */
 export function displayWidth(line: string): number {
   let width = 0;
-  for (const character of line) width += ZERO_WIDTH.test(character) ? 0 : WIDE.test(character) ? 2 : 1;
+  for (const character of line) width += columnsOf(character);
   return width;
+}
+
+/** The columns one character (code point) takes: the file's rule. */
+function columnsOf(character: string): number {
+  return ZERO_WIDTH.test(character) ? 0 : WIDE.test(character) ? 2 : 1;
 }
 
 /** `text` padded with spaces to `width` columns (displayWidth), after it ('end': a left-aligned cell) or before it ('start'). */
@@ -26,10 +31,14 @@ export function padTo(text: string, width: number, side: 'start' | 'end'): strin
  */
 export function cutToWidth(text: string, width: number, mark: string): string {
   if (displayWidth(text) <= width) return text;
-  let kept = '';
+  const room = width - displayWidth(mark);
+  // One running width of the kept prefix, and where it ends (in UTF-16 units): each character measured once.
+  let used = 0;
+  let end = 0;
   for (const character of text) {
-    if (displayWidth(kept + character) + displayWidth(mark) > width) break;
-    kept += character;
+    used += columnsOf(character);
+    if (used > room) break;
+    end += character.length;
   }
-  return kept + mark;
+  return text.slice(0, end) + mark;
 }

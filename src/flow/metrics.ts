@@ -133,7 +133,6 @@ export const LATER_METRICS = ['flatFraction'] as const satisfies readonly LayerM
 /** One of LATER_METRICS. */
 export type LaterMetric = (typeof LATER_METRICS)[number];
 
-
 /**
  * The metrics of each residual block of a block network's trace, at every traced step. The skip
  * passes ∂C/∂y on unchanged, so how much of ∂C/∂x comes through the skip and how much through the
