@@ -3,7 +3,7 @@
 // `"module": "commonjs"`, the tsconfig of many Node services, which can require() this ES module
 // on Node ≥ 20.19) ignores `exports` and needs `types` and `typesVersions`. Without them such a
 // project's `import … from 'gradscope/node'` failed with TS2307 though it ran.
-import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
@@ -51,5 +51,9 @@ describe('a CommonJS project importing the package', () => {
     ['commonjs', ts.ModuleKind.CommonJS, []],
   ])('module %s', (_, module, expected) => {
     expect(codes({ module, ...(module === ts.ModuleKind.CommonJS && { moduleResolution: ts.ModuleResolutionKind.Node10 }) })).toEqual(expected);
+  });
+
+  it('docs/api.md names the TypeScript these cases ran on', () => {
+    expect(readFileSync('docs/api.md', 'utf8')).toContain(`There TypeScript ${ts.versionMajorMinor}'s\n\`"module": "node20"\``);
   });
 });

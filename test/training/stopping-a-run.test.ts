@@ -76,6 +76,20 @@ describe.each(await kernelBackends())('stopping a train() call on $name', ({ ker
     whole.dispose();
     chunked.dispose();
   });
+
+  it("lsuv acts per call: the calls train as one only where the first call alone has it", async () => {
+    const [whole, firstOnly, every] = [await make(), await make(), await make()];
+    const optimizers = [whole, firstOnly, every].map((net) => createOptimizer(net, { name: 'sgd', learningRate: 0.1, momentum: 0.9 }));
+    whole.train(X, Y, { epochs: 3, batchSize: 3, optimizer: optimizers[0], lsuv: true });
+    for (let epoch = 0; epoch < 3; epoch++) {
+      firstOnly.train(X, Y, { batchSize: 3, optimizer: optimizers[1], ...(epoch === 0 && { lsuv: true }) });
+      every.train(X, Y, { batchSize: 3, optimizer: optimizers[2], lsuv: true });
+    }
+    expect(stateHash(firstOnly, optimizers[1])).toBe(stateHash(whole, optimizers[0]));
+    // LSUV rescales the weights again at the start of each later call.
+    expect(stateHash(every, optimizers[2])).not.toBe(stateHash(whole, optimizers[0]));
+    for (const net of [whole, firstOnly, every]) net.dispose();
+  });
 });
 
 describe('a flag set by another thread', () => {
