@@ -5,7 +5,7 @@
 import { acquireBackend, BACKEND_OPTIONS, type BackendOptions } from '../backend.js';
 import { checkKnownKeys, MAX_UNITS } from '../checks.js';
 import { counted, grouped } from '../counted.js';
-import type { Rows } from '../data/matrix.js';
+import { notRowProblem, type Rows } from '../data/matrix.js';
 import { describeValue, GradscopeError } from '../errors.js';
 import { lengthOf } from '../array-reads.js';
 import { uploadDataset, type Dataset } from '../training/dataset.js';
@@ -52,7 +52,7 @@ function givenColumns(rows: Rows, label: string): number {
     const length = lengthOf(first);
     if (typeof length === 'number') return length;
     if (rows.length === 0) throw new GradscopeError('SHAPE_MISMATCH', `${label}: no rows`);
-    throw new GradscopeError('SHAPE_MISMATCH', `${label}: row 0 is not an array of numbers`);
+    throw new GradscopeError('SHAPE_MISMATCH', notRowProblem(label, 0, first));
   }
   if (rows !== null && typeof rows === 'object' && Number.isInteger((rows as { cols?: unknown }).cols)) return rows.cols;
   throw new GradscopeError('SHAPE_MISMATCH', `${label}: expected an array of rows or { data, rows, cols }, got ${describeValue(rows)}`);

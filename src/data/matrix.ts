@@ -62,6 +62,15 @@ export interface ResidentRows<T extends Tensor = Tensor> {
 }
 
 /**
+ * Why row `r` of `label` is refused: not an array of numbers. Targets given as plain numbers are most
+ * likely class labels, as PyTorch's and Keras's sparse losses take them; the loss here wants a row.
+ */
+export function notRowProblem(label: string, r: number, row: unknown): string {
+  const labels = label === ROW_LABELS.targets && typeof row === 'number' ? '; class labels? give each target as a one-hot row (class 1 of 3: [0, 1, 0])' : '';
+  return `${label}: row ${r} is ${describeValue(row)}, not an array of numbers${labels}`;
+}
+
+/**
  * Flattens and checks `input` to `cols` columns (default: a flat block's own `cols`, else the
  * first row's length), naming it `label` in errors (default 'toMatrix').
  */
@@ -76,7 +85,7 @@ export function toMatrix(input: Rows, cols: number = columnsOf(input), label = '
     const overflow = FLOAT32_OVERFLOW;
     for (let r = 0; r < rows; r++) {
       const row = input[r];
-      if (!isNumberArray(row)) throw new GradscopeError('SHAPE_MISMATCH', `${label}: row ${r} is ${describeValue(row)}, not an array of numbers`);
+      if (!isNumberArray(row)) throw new GradscopeError('SHAPE_MISMATCH', notRowProblem(label, r, row));
       checkRowLength(row, r, cols, label);
       const at = r * cols;
       for (let c = 0; c < cols; c++) {

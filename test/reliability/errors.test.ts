@@ -384,6 +384,20 @@ describe('values and names in messages', () => {
     net.dispose();
   });
 
+  it('targets given as class labels, as PyTorch and Keras take them, are refused with the one-hot rows wanted', async () => {
+    const net = await createNetwork({ sizes: [2, 3], output: 'softmax', seed: 1, backend: 'ref' });
+    const before = stateHash(net);
+    const x = [[0, 1], [1, 0], [1, 1]];
+    const wanted = (r: number, value: number) => new RegExp(`^targets: row ${r} is ${value}, not an array of numbers; class labels\\? give each target as a one-hot row \\(class 1 of 3: \\[0, 1, 0\\]\\)$`);
+    await expectError(() => net.train(x, [0, 1, 2] as never), 'SHAPE_MISMATCH', wanted(0, 0));
+    await expectError(() => net.evaluate(x, [[1, 0, 0], 1, [0, 0, 1]] as never), 'SHAPE_MISMATCH', wanted(1, 1));
+    await expectError(() => createDataset(x, [2, 0, 1] as never, { backend: 'ref' }), 'SHAPE_MISMATCH', wanted(0, 2));
+    expect(stateHash(net)).toBe(before);
+    // Inputs given as numbers are not labels: no such hint.
+    await expectError(() => net.predict([0, 1] as never), 'SHAPE_MISMATCH', /^inputs: row 0 is 0, not an array of numbers$/);
+    net.dispose();
+  });
+
   it('a word of the caller (an option, a flag) is cut at 40 characters, the same way everywhere', async () => {
     expect(shorten('a'.repeat(40))).toBe('a'.repeat(40));
     expect(shorten('a'.repeat(41))).toBe(`${'a'.repeat(40)}…`);
