@@ -5,11 +5,17 @@
 import { quotedWord, shellWord } from './shell-word.js';
 import { jsonString, unsafeEscaped } from './unsafe-characters.js';
 
-/** A GradscopeError's code: what went wrong, stable across versions (branch on it, not on the message). */
+/**
+ * A GradscopeError's code: what went wrong, stable across versions (branch on it, not on the message).
+ * Among them:
+ * - `INVALID_TARGET`: a target the network's loss cannot take (outside [0, 1] for cross-entropy and
+ *   binary cross-entropy; a cross-entropy row not summing to 1): src/training/target-rules.ts.
+ * - `MISSING_DEPENDENCY`: an optional package a feature needs is not installed (the message names it
+ *   and the install command).
+ */
 export type ErrorCode =
   | 'SHAPE_MISMATCH'
   | 'NON_FINITE_INPUT'
-  /** A target the network's loss cannot take (outside [0, 1] for cross-entropy and binary cross-entropy; a cross-entropy row not summing to 1): src/training/target-rules.ts. */
   | 'INVALID_TARGET'
   | 'INVALID_OPTION'
   | 'BAD_MODEL_FILE'
@@ -19,7 +25,6 @@ export type ErrorCode =
   | 'DISPOSED'
   | 'OUT_OF_MEMORY'
   | 'WASM_UNAVAILABLE'
-  /** An optional package a feature needs is not installed (the message names it and the install command). */
   | 'MISSING_DEPENDENCY';
 
 /**
