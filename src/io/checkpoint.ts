@@ -439,11 +439,16 @@ export function checkpointBytes(checkpoint: Checkpoint): Uint8Array {
 
 /** Reads a binary checkpoint, checking its magic, version, sizes (before allocating) and CRC-32; BAD_MODEL_FILE otherwise. */
 export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
-  return readCheckpointBytes(bytes, 'read');
+  return readCheckpointBytes(bytes, 'read', 'decodeCheckpoint');
 }
 
-/** decodeCheckpoint, reading the optimiser state as `optimizer` says (its name, scalars and tensors unread where 'skip'). */
-export function readCheckpointBytes(bytes: Uint8Array, optimizer: OptimizerReading): Checkpoint {
+/**
+ * decodeCheckpoint, reading the optimiser state as `optimizer` says (its name, scalars and tensors unread where 'skip'); a fault
+ * of the file as a whole is said after `named` ('decodeCheckpoint: checksum mismatch …'), or alone where the reader of a file
+ * names the file in its place (readSavedFile: 'm.bin: checksum mismatch …').
+ */
+export function readCheckpointBytes(bytes: Uint8Array, optimizer: OptimizerReading, named?: string): Checkpoint {
+  const wholeFileFault = (message: string) => new GradscopeError('BAD_MODEL_FILE', named === undefined ? message : `${named}: ${message}`);
   checkBytesArgument(bytes, 'decodeCheckpoint');
   if (!(bytes instanceof Uint8Array)) bytes = new Uint8Array(bytes);
   if (bytes.length < FIXED_HEADER + TRAILER) throw wholeFileFault(`truncated: ${grouped(bytes.length)} bytes is shorter than any model`);
@@ -599,14 +604,6 @@ function freshRng(seed: number): number[] {
 
 function alignTo4(n: number): number {
   return (n + 3) & ~3;
-}
-
-/**
- * BAD_MODEL_FILE for the binary file as a whole (too short, not one, its checksum wrong): it has no field to name, and the
- * readers of a file name the file itself before it ('m.bin: checksum mismatch …': the file said once).
- */
-function wholeFileFault(message: string): GradscopeError {
-  return new GradscopeError('BAD_MODEL_FILE', message);
 }
 
 function hex(n: number): string {

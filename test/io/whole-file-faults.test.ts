@@ -36,8 +36,8 @@ describe('a binary file refused as a whole names the file once', () => {
     await expectError(() => loadModel(path), 'BAD_MODEL_FILE', said);
     await expectError(() => readCheckpoint(path), 'BAD_MODEL_FILE', said);
     await expectError(() => readModelFile(path), 'BAD_MODEL_FILE', said);
-    // The bytes alone: no file to name, the fault said as it is.
-    await expectError(() => decodeCheckpoint(readFileSync(path)), 'BAD_MODEL_FILE', new RegExp(`^${CHECKSUM}$`));
+    // The bytes alone: no file to name, the reader named in its place.
+    await expectError(() => decodeCheckpoint(readFileSync(path)), 'BAD_MODEL_FILE', new RegExp(`^decodeCheckpoint: ${CHECKSUM}$`));
   });
 
   it('the command line prints it in one line, the file named once', async () => {
@@ -49,9 +49,17 @@ describe('a binary file refused as a whole names the file once', () => {
     }
   });
 
-  it('a file too short to be a binary model', async () => {
-    const path = join(folder, 'cut.bin');
-    writeFileSync(path, new Uint8Array([0x47, 0x53, 0x43]));
-    await expectError(() => loadModel(path), 'BAD_MODEL_FILE', new RegExp(`^${escaped(shellWord(path))}: truncated: 3 bytes is shorter than any model$`));
+  it.each([
+    // Too short to be one.
+    ['cut.bin', () => new Uint8Array([0x47, 0x53, 0x43]), 'truncated: 3 bytes is shorter than any model'],
+    // Long enough, named .bin, without the magic bytes.
+    ['magic.bin', () => new Uint8Array(32).fill(0x41), 'not a gradscope binary model \\(wrong magic bytes\\)'],
+    // The magic and a header length past the file's end.
+    ['header.bin', () => Uint8Array.from([...Buffer.from('GSCOPE\r\n'), 1, 0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 0]), 'truncated: the header alone needs 120 bytes, the file has 20'],
+  ])('%s, by the file reader and the bytes reader', async (name, bytes, words) => {
+    const path = join(folder, name);
+    writeFileSync(path, bytes());
+    await expectError(() => loadModel(path), 'BAD_MODEL_FILE', new RegExp(`^${escaped(shellWord(path))}: ${words}$`));
+    await expectError(() => decodeCheckpoint(bytes()), 'BAD_MODEL_FILE', new RegExp(`^decodeCheckpoint: ${words}$`));
   });
 });
