@@ -94,10 +94,10 @@ export interface TraceRun {
    */
   targets?: 'one-hot';
   /**
-   * 'alike' when the rows train() was given were alike: every input feature's spread over them, √(σ²/(σ² + μ²)) (its standard
-   * deviation over its RMS), below 1 % (0.01), or 0 throughout (flow/alike-rows.ts), so that every layer got the same input on every
-   * row; diagnose() then names the data as the cause and offers no remedy of the network or the run. Absent otherwise (and in a
-   * trace written before gradscope recorded it, or one recorded outside train()).
+   * 'alike' when the rows train() was given were alike: every input feature the same on every row to within float32's rounding (its
+   * standard deviation over them at most 2⁻²¹, 4 units in the last place, of its largest |value|: flow/alike-rows.ts), so that every
+   * layer got the same input on every row; diagnose() then names the data as the cause and offers no remedy of the network or the
+   * run. Absent otherwise (and in a trace written before gradscope recorded it, or one recorded outside train()).
    */
   inputs?: 'alike';
 }

@@ -62,8 +62,8 @@ export function flatSentence(e: Evidence, trace: Trace, gapVerdict: boolean): st
  */
 export function alikeInputsSentence(): string {
   return (
-    `The input rows the run trained on are alike: every input feature spread less than ${percent(FLAT_SPREAD)} of its size over them ` +
-    '(its standard deviation over its RMS, √(σ²/(σ² + μ²))), so every layer gets the same input on every row: each relu unit is active on every row or dead on every row, ' +
+    "The input rows the run trained on are alike: every input feature is the same on every row, to within float32's rounding, " +
+    'so every layer gets the same input on every row: each relu unit is active on every row or dead on every row, ' +
     "a batch norm's x̂ is 0 in every feature, and no layer can tell the rows apart, whatever it learns. " +
     'No remedy of the network or the run is offered: check the data (rows that all carry the same values, or values scaled until they no longer differ).'
   );
