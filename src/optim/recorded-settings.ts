@@ -64,7 +64,7 @@ export interface RecordedContext {
  * hyperparameter the state does not record passes (a state saved before it was recorded).
  */
 export function checkRecordedHyperparameters(state: OptimizerState, where: string, name: string, own: Hyperparameters, context: RecordedContext): void {
-  const ranges: Readonly<Record<string, SettingRange>> = (SETTING_RANGES as Record<string, Record<string, SettingRange>>)[name] ?? {};
+  const ranges = rangesOf(name);
   const recordedFinite = Object.fromEntries(Object.entries(state.scalars ?? {}).filter(([, v]) => Number.isFinite(v)));
   // Each setting as the state ran under it: the state's value, else this optimiser's.
   const saved: Record<string, number | boolean> = { ...context.unrecorded, ...own, ...recordedFinite };
@@ -134,9 +134,24 @@ export function checkRecordedHyperparameters(state: OptimizerState, where: strin
  * checkpoint's reader (savedRulesProblem) read; none for a name no built-in has (own keys only: a file names it).
  */
 function settingRulesOf(name: string): SettingRule[] {
-  const ranges: Readonly<Record<string, SettingRange>> = Object.hasOwn(SETTING_RANGES, name) ? (SETTING_RANGES as Record<string, Record<string, SettingRange>>)[name] : {};
-  const rules: Readonly<Record<string, SettingRule>> = Object.hasOwn(SETTING_RULES, name) ? (SETTING_RULES as Record<string, Record<string, SettingRule>>)[name] : {};
-  return [...pairsOf(ranges), ...Object.values(rules)];
+  return [...pairsOf(rangesOf(name)), ...Object.values(rulesOf(name))];
+}
+
+// The tables by optimiser name, own keys only: a file names the optimiser, and 'constructor' is no built-in's.
+
+/** Optimiser `name`'s setting ranges (SETTING_RANGES), none for a name no built-in has. */
+function rangesOf(name: string): Readonly<Record<string, SettingRange>> {
+  return Object.hasOwn(SETTING_RANGES, name) ? (SETTING_RANGES as Record<string, Record<string, SettingRange>>)[name] : {};
+}
+
+/** Optimiser `name`'s rules across settings (SETTING_RULES), none for a name no built-in has. */
+function rulesOf(name: string): Readonly<Record<string, SettingRule>> {
+  return Object.hasOwn(SETTING_RULES, name) ? (SETTING_RULES as Record<string, Record<string, SettingRule>>)[name] : {};
+}
+
+/** The ranges optimiser `name`'s state keeps its scalars in (STATE_RANGES), none for a name no built-in has. */
+function statesOf(name: string): Readonly<Record<string, StateRange>> {
+  return Object.hasOwn(STATE_RANGES, name) ? (STATE_RANGES as Record<string, Record<string, StateRange>>)[name] : {};
 }
 
 /** A broken `rule` as restore() and the readers say it: each of its settings as `member` names it with its value, then what was expected. */
@@ -157,8 +172,7 @@ function damagedWords(name: string, keys: readonly string[]): string {
  * muMax's range) is left to it; a rule holds where the state records either side not (saved before it was recorded).
  */
 function stateBoundRules(name: string, settingRules: readonly SettingRule[]): SettingRule[] {
-  const states: Readonly<Record<string, StateRange>> = Object.hasOwn(STATE_RANGES, name) ? (STATE_RANGES as Record<string, Record<string, StateRange>>)[name] : {};
-  return pairsOf(states)
+  return pairsOf(statesOf(name))
     .filter((bound) => !settingRules.some((rule) => rule.rule === bound.rule))
     .map((bound) => ({ ...bound, holds: (values: Settings) => bound.keys.some((key) => values[key] === undefined) || bound.holds(values) }));
 }
@@ -200,12 +214,12 @@ function booleanRecordProblem(recorded: number, key: string, label: string): str
  */
 export function savedSettingProblem(name: string, key: string, value: number): string | undefined {
   // Own keys only: a state's scalar named 'constructor' or '__proto__' is no setting.
-  const states: Readonly<Record<string, StateRange>> = Object.hasOwn(STATE_RANGES, name) ? (STATE_RANGES as Record<string, Record<string, StateRange>>)[name] : {};
+  const states = statesOf(name);
   if (Object.hasOwn(states, key)) {
     const problem = stateScalarProblem(states[key], value, key);
     return problem === undefined ? undefined : `${wordsAfter(key, problem)}: no ${name} state holds it (it is damaged)`;
   }
-  const ranges: Readonly<Record<string, SettingRange>> = Object.hasOwn(SETTING_RANGES, name) ? (SETTING_RANGES as Record<string, Record<string, SettingRange>>)[name] : {};
+  const ranges = rangesOf(name);
   const booleans = Object.hasOwn(BOOLEAN_SETTINGS, name) ? BOOLEAN_SETTINGS[name] : [];
   const problem = booleans.includes(key) ? booleanRecordProblem(value, key, key) : Object.hasOwn(ranges, key) ? rangeProblem(value, key, ownBounds(ranges[key])) : undefined;
   return problem === undefined ? undefined : `${wordsAfter(key, problem)}${damagedWords(name, [key])}`;
@@ -220,7 +234,7 @@ export function savedSettingProblem(name: string, key: string, value: number): s
  * before it was recorded) is restore()'s alone. Undefined where nothing is wrong, or `name` is no built-in's.
  */
 export function savedScalarsProblem(name: string, scalars: Readonly<Record<string, number>>): { key: string; problem: string } | undefined {
-  const states: Readonly<Record<string, StateRange>> = Object.hasOwn(STATE_RANGES, name) ? (STATE_RANGES as Record<string, Record<string, StateRange>>)[name] : {};
+  const states = statesOf(name);
   for (const [key, range] of Object.entries(states)) {
     if (!Object.hasOwn(scalars, key)) {
       if (range.required === true) return { key, problem: `${missingWords(name)} (it is damaged)` };
