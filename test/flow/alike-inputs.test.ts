@@ -45,6 +45,9 @@ describe('input rows alike', () => {
     // 1 and 1 + 2⁻²³ (one float32 ulp) spread 2⁻²⁴ about their mean, within 2⁻²¹; 1 and 1 + 2⁻¹⁹ spread 2⁻²⁰, past it.
     expect(column([1, 1 + 2 ** -23])).toBe(true);
     expect(column([1, 1 + 2 ** -19])).toBe(false);
+    // At the bound, one float32 ulp apart: 1 and 1 + 2⁻²⁰ spread 2⁻²¹ about their mean, within 2⁻²¹ of 1 + 2⁻²⁰; 1 and 1 + 2⁻²⁰ + 2⁻²³ do not.
+    expect(column([1, 1 + 2 ** -20])).toBe(true);
+    expect(column([1, 1 + 2 ** -20 + 2 ** -23])).toBe(false);
     // A large offset does not hide a spread a dense layer's weights see (review39: 1000 + u classified 96 % right).
     expect(column([1000, 1000.25, 1000.5])).toBe(false);
     expect(column([0.5, NaN, 0.5])).toBe(false);
@@ -52,6 +55,28 @@ describe('input rows alike', () => {
     // Row-major, [rows][cols]: one feature that varies is enough for rows that are not alike.
     expect(rowsAlike([0.5, 1, 0.5, 2], 2, 2)).toBe(false);
     expect(rowsAlike([0.5, 2, 0.5, 2], 2, 2)).toBe(true);
+  });
+
+  it('rowsAlike over many rows: the same answer at the bound wherever in the rows and features the one differing value is', () => {
+    // 1024 rows of 3 features, 1 throughout but for one value 1 + δ: the spread δ·√1023 / 1024 is within 2⁻²¹ · (1 + δ) for
+    // δ = 2⁻¹⁶ (0.9995 of it) and past it one float32 ulp higher (1.0073 of it).
+    const [ROWS, COLS] = [1024, 3];
+    for (const [delta, alike] of [[2 ** -16, true], [2 ** -16 + 2 ** -23, false]] as const) {
+      for (const row of [0, 63, 64, ROWS - 1]) {
+        for (const col of [0, COLS - 1]) {
+          const values = new Float32Array(ROWS * COLS).fill(1);
+          values[row * COLS + col] = 1 + delta;
+          expect(rowsAlike(values, ROWS, COLS), `1 + δ at row ${row}, feature ${col}`).toBe(alike);
+        }
+      }
+    }
+    // A feature twice as far out, in the last row only, is not alike; nor one infinite.
+    const far = new Float32Array(ROWS * COLS).fill(1);
+    far[ROWS * COLS - 1] = 1 + 2 ** -15;
+    expect(rowsAlike(far, ROWS, COLS)).toBe(false);
+    far[ROWS * COLS - 1] = Infinity;
+    expect(rowsAlike(far, ROWS, COLS)).toBe(false);
+    expect(rowsAlike(new Float32Array(ROWS * COLS).fill(Infinity), ROWS, COLS)).toBe(false);
   });
 
   it('a relu network over rows all 0.5: dead units caused by the data, and no remedy of the network or the run', async () => {
