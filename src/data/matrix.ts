@@ -62,12 +62,21 @@ export interface ResidentRows<T extends Tensor = Tensor> {
 }
 
 /**
- * Why row `r` of `label` is refused: not an array of numbers. Targets given as plain numbers are most
- * likely class labels, as PyTorch's and Keras's sparse losses take them; the loss here wants a row.
+ * Why row `r` of `label` is refused: not an array of numbers. Targets given as plain numbers are most likely one value per
+ * row for a network of one output (regression, binary cross-entropy) or class labels, as PyTorch's and Keras's sparse losses
+ * take them; the loss here wants a row. `cols`, the values a row must have (a network's outputs; 0 or undefined where no
+ * row says it), picks the hint: a row of one value, a one-hot row of `cols`, or both where it is not known.
  */
-export function notRowProblem(label: string, r: number, row: unknown): string {
-  const labels = label === ROW_LABELS.targets && typeof row === 'number' ? '; class labels? give each target as a one-hot row (class 1 of 3: [0, 1, 0])' : '';
-  return `${label}: row ${r} is ${describeValue(row)}, not an array of numbers${labels}`;
+export function notRowProblem(label: string, r: number, row: unknown, cols?: number): string {
+  return `${label}: row ${r} is ${describeValue(row)}, not an array of numbers${label === ROW_LABELS.targets && typeof row === 'number' ? targetRowHint(cols) : ''}`;
+}
+
+/** How targets given as plain numbers are given as rows of `cols` values (notRowProblem). */
+function targetRowHint(cols: number | undefined): string {
+  if (cols === 1) return '; give each target as a row of one value: [[1.5], [2.3]], not [1.5, 2.3]';
+  if (cols === undefined || cols < 2) return '; give each target as a row: [[1.5], [2.3]] for a network of one output, a one-hot row per class label for several outputs (class 1 of 3: [0, 1, 0])';
+  const oneHot = cols <= 4 ? Array.from({ length: cols }, (_, k) => (k === 1 ? 1 : 0)).join(', ') : '0, 1, 0, …, 0';
+  return `; class labels? give each target as a one-hot row of ${cols} values (class 1 of ${cols}: [${oneHot}])`;
 }
 
 /**
@@ -85,7 +94,7 @@ export function toMatrix(input: Rows, cols: number = columnsOf(input), label = '
     const overflow = FLOAT32_OVERFLOW;
     for (let r = 0; r < rows; r++) {
       const row = input[r];
-      if (!isNumberArray(row)) throw new GradscopeError('SHAPE_MISMATCH', notRowProblem(label, r, row));
+      if (!isNumberArray(row)) throw new GradscopeError('SHAPE_MISMATCH', notRowProblem(label, r, row, cols));
       checkRowLength(row, r, cols, label);
       const at = r * cols;
       for (let c = 0; c < cols; c++) {

@@ -6,6 +6,7 @@ import { createOptimizer } from '../../src/optim/index.js';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { createDataset } from '../../src/api/dataset.js';
 import { uploadDataset } from '../../src/training/dataset.js';
+import { toMatrix } from '../../src/data/matrix.js';
 import { blockModelOf, networkFromModel } from '../../src/io/model-data.js';
 import { RUNAWAY_PARAMETER } from '../../src/model-limits.js';
 import { Sgd } from '../../src/optim/sgd.js';
@@ -384,18 +385,45 @@ describe('values and names in messages', () => {
     net.dispose();
   });
 
-  it('targets given as class labels, as PyTorch and Keras take them, are refused with the one-hot rows wanted', async () => {
+  it('targets given as class labels, as PyTorch and Keras take them, are refused with the one-hot rows the network wants', async () => {
     const net = await createNetwork({ sizes: [2, 3], output: 'softmax', seed: 1, backend: 'ref' });
     const before = stateHash(net);
     const x = [[0, 1], [1, 0], [1, 1]];
-    const wanted = (r: number, value: number) => new RegExp(`^targets: row ${r} is ${value}, not an array of numbers; class labels\\? give each target as a one-hot row \\(class 1 of 3: \\[0, 1, 0\\]\\)$`);
+    const wanted = (r: number, value: number) => new RegExp(`^targets: row ${r} is ${value}, not an array of numbers; class labels\\? give each target as a one-hot row of 3 values \\(class 1 of 3: \\[0, 1, 0\\]\\)$`);
     await expectError(() => net.train(x, [0, 1, 2] as never), 'SHAPE_MISMATCH', wanted(0, 0));
     await expectError(() => net.evaluate(x, [[1, 0, 0], 1, [0, 0, 1]] as never), 'SHAPE_MISMATCH', wanted(1, 1));
-    await expectError(() => createDataset(x, [2, 0, 1] as never, { backend: 'ref' }), 'SHAPE_MISMATCH', wanted(0, 2));
     expect(stateHash(net)).toBe(before);
     // Inputs given as numbers are not labels: no such hint.
     await expectError(() => net.predict([0, 1] as never), 'SHAPE_MISMATCH', /^inputs: row 0 is 0, not an array of numbers$/);
     net.dispose();
+    // Ten classes: the one-hot row cut after its first values, its length said.
+    const ten = await createNetwork({ sizes: [2, 10], output: 'softmax', seed: 1, backend: 'ref' });
+    await expectError(() => ten.train(x, [3, 1, 4] as never), 'SHAPE_MISMATCH', /^targets: row 0 is 3, not an array of numbers; class labels\? give each target as a one-hot row of 10 values \(class 1 of 10: \[0, 1, 0, …, 0\]\)$/);
+    ten.dispose();
+  });
+
+  it('targets given as plain numbers to a network of one output (mse, binary cross-entropy) are refused with rows of one value', async () => {
+    const x = [[0, 1], [1, 0]];
+    const wanted = (r: number, value: number) => new RegExp(`^targets: row ${r} is ${value}, not an array of numbers; give each target as a row of one value: \\[\\[1\\.5\\], \\[2\\.3\\]\\], not \\[1\\.5, 2\\.3\\]$`);
+    for (const options of [{ loss: 'mse' }, { output: 'sigmoid', loss: 'binary-cross-entropy' }] as const) {
+      const net = await createNetwork({ sizes: [2, 1], ...options, seed: 1, backend: 'ref' });
+      const before = stateHash(net);
+      await expectError(() => net.train(x, [1.5, 2.3] as never), 'SHAPE_MISMATCH', wanted(0, 1.5));
+      await expectError(() => net.evaluate(x, [[1], 0] as never), 'SHAPE_MISMATCH', wanted(1, 0));
+      expect(stateHash(net)).toBe(before);
+      net.dispose();
+    }
+  });
+
+  it('targets given as plain numbers where no network or row says their width: both hints, rows of one value and one-hot rows', async () => {
+    const x = [[0, 1], [1, 0], [1, 1]];
+    const both = (r: number, value: number) =>
+      new RegExp(`^targets: row ${r} is ${value}, not an array of numbers; give each target as a row: \\[\\[1\\.5\\], \\[2\\.3\\]\\] for a network of one output, a one-hot row per class label for several outputs \\(class 1 of 3: \\[0, 1, 0\\]\\)$`);
+    await expectError(() => createDataset(x, [2, 0, 1] as never, { backend: 'ref' }), 'SHAPE_MISMATCH', both(0, 2));
+    await expectError(() => toMatrix([2, 0, 1] as never, undefined, 'targets'), 'SHAPE_MISMATCH', both(0, 2));
+    // A later row is held to the first row's width, as the network's.
+    await expectError(() => createDataset(x, [[0, 1, 0], 2, [1, 0, 0]] as never, { backend: 'ref' }), 'SHAPE_MISMATCH', /^targets: row 1 is 2, not an array of numbers; class labels\? give each target as a one-hot row of 3 values/);
+    await expectError(() => createDataset(x, [[0.5], 2, [1]] as never, { backend: 'ref' }), 'SHAPE_MISMATCH', /^targets: row 1 is 2, not an array of numbers; give each target as a row of one value: /);
   });
 
   it('a word of the caller (an option, a flag) is cut at 40 characters, the same way everywhere', async () => {
