@@ -573,6 +573,7 @@ describe('gradscope study --model --data', async () => {
     expect(flat(stdout.split('\n\n')[0])).toMatch(/: DIVERGED, stopped at epoch \d+, batch \d+ \(step \d+\), \d+ traced steps? before it\. /);
     const line = stderr.trimEnd().split('\n').pop()!;
     expect(line).toMatch(/^gradscope: DIVERGED: .*try a --learning-rate below 1e\+9, --clip-norm, or --on-non-finite halve; --on-non-finite skip if a few batches are outliers/);
+    expect(line).toContain(codeQuoteOn('docs/reliability.md', 'try a --learning-rate below'));
     expect(line).not.toMatch(/learningRate|clipNorm|onNonFinite/);
     const twin = await Network.fromJSON(net.toJSON());
     expect(() => twin.train(inputs, targets, { learningRate: 1e9, epochs: 2, batchSize: 10 })).toThrow(/try a learningRate below 1e\+9, clipNorm, or onNonFinite 'halve'; onNonFinite 'skip' if a few batches are outliers/);

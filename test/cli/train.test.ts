@@ -14,6 +14,7 @@ import { LSUV_BUILD } from '../../src/layers/lsuv.js';
 import { epochLegend, TRAIN_SHAPE } from '../../src/cli/commands/train.js';
 import { runCliInProcess } from '../util/cli.js';
 import { flat } from '../util/printed-text.js';
+import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-train-'));
 const at = (name: string) => join(folder, name);
@@ -295,7 +296,8 @@ describe('gradscope train', () => {
 
   it("--on-non-finite skip: each epoch line says how many batches it left out, and so does a DIVERGED ending, counting epochs as the lines do", async () => {
     // The new user's run (2026-12-01): a relu net at --learning-rate 1e4 runs away in its first epoch, leaves out 15 of its 16 batches, and every batch of the second.
-    const run = await runCliInProcess(['train', '--depth', '3', '--width', '16', '--activation', 'relu', '--epochs', '2', '--train', '500', '--test', '100', '--learning-rate', '1e4', '--on-non-finite', 'skip']);
+    const args = ['train', '--depth', '3', '--width', '16', '--activation', 'relu', '--epochs', '2', '--train', '500', '--test', '100', '--learning-rate', '1e4', '--on-non-finite', 'skip'];
+    const run = await runCliInProcess(args);
     expect(run.code).toBe(1);
     const { epochs, after } = trainOutput(run.stdout);
     expect(epochs[0]).toMatch(/^epoch 0\/2  test loss /);
@@ -304,6 +306,9 @@ describe('gradscope train', () => {
     expect(run.stderr).toMatch(
       /^gradscope: DIVERGED: epoch 2: every batch had a non-finite or runaway loss, gradient or step; nothing was applied in this epoch, and nothing is put back: the network is as epoch 1 left it; --on-non-finite skip left out 31 batches in this call, the 16 of this epoch and 15 before it \(the last: /,
     );
+    // docs/reliability.md quotes this run, and its ending.
+    expect(codeQuoteOn('docs/reliability.md', 'gradscope train --depth 3')).toBe(['gradscope', ...args].join(' '));
+    expect(run.stderr).toMatch(new RegExp(`^gradscope: DIVERGED: ${quotePattern(codeQuoteOn('docs/reliability.md', 'epoch 2: every batch had')).source}`));
   });
 
   it('says plainly when the trained network ends worse than its initial weights, what halving did, and that --out saved it as asked', async () => {

@@ -15,6 +15,8 @@ interface Passage {
   quotes: 'quotes' | 'code';
   from: string;
   to?: string;
+  /** The passage's one table, whose quotes the test `readBy` reads whole (by its header, making the call of each), left out of the walk. */
+  table?: { header: string; readBy: string };
   notMessages: Record<string, string>;
 }
 
@@ -48,6 +50,47 @@ const PASSAGES: Passage[] = [
   {
     page: 'docs/reliability.md',
     quotes: 'code',
+    from: '## Errors',
+    to: '## Numeric faults',
+    table: { header: '| code | when | example message |', readBy: 'test/docs/reliability-messages.test.ts' },
+    notMessages: {
+      'm.bin: file: checksum mismatch …': 'what the binary reader said before (history)',
+    },
+  },
+  {
+    page: 'docs/reliability.md',
+    quotes: 'code',
+    from: '## Numeric faults',
+    to: '## Persistence',
+    notMessages: {
+      'train(x, y, { onNonFinite })': 'a call',
+      'epoch E, batch B (step S)': 'the form of where a message says training stopped',
+      'gradientNoise: { eta: 1e80 }': "an option's value",
+    },
+  },
+  {
+    page: 'docs/reliability.md',
+    quotes: 'quotes',
+    from: '## Numeric faults',
+    to: '## Persistence',
+    notMessages: {
+      'the state after step N': 'a term the paragraph uses',
+      'the steps since led here': "what 'throw' said of a callback's write before (history)",
+    },
+  },
+  {
+    page: 'docs/reliability.md',
+    quotes: 'code',
+    from: '## Persistence',
+    to: '## Files',
+    notMessages: {
+      'loadModel(path, { skipOptimizer: true })': 'a call',
+      'gradscope convert IN OUT.json': 'a command line',
+    },
+  },
+  {
+    page: 'docs/reliability.md',
+    quotes: 'code',
     from: '## Files',
     to: '## Lifecycle',
     notMessages: {
@@ -69,13 +112,19 @@ const PASSAGES: Passage[] = [
   },
 ];
 
-/** The passage's text: from its heading to the next (or the page's end). */
-function passageOf({ from, to }: Passage) {
+/** The passage's text: from its heading to the next (or the page's end), without the rows of its table where a test reads it whole. */
+function passageOf({ from, to, table }: Passage) {
   return (text: string) => {
     const start = text.indexOf(`\n${from}`);
     const end = to === undefined ? text.length : text.indexOf(`\n${to}`, start);
     expect([start, end].every((at) => at >= 0), `${from} … ${to}`).toBe(true);
-    return text.slice(start, end);
+    const passage = text.slice(start, end);
+    if (table === undefined) return passage;
+    // The rows left out are the named table's alone, and the test it names reads that table.
+    const rows = passage.match(/^\|.*$/gm) ?? [];
+    expect([rows[0], /^(?:\|.*\n)+/m.exec(passage)?.[0].trimEnd().split('\n')], `${from}: one table`).toEqual([table.header, rows]);
+    expect(readFileSync(new URL(`../../${table.readBy}`, import.meta.url), 'utf8')).toContain(`tableStarting(DOC, '${table.header}')`);
+    return passage.replace(/^\|.*$/gm, '');
   };
 }
 
@@ -96,7 +145,7 @@ function openingsRead(page: string, quotes: Passage['quotes'], sources: string[]
 describe("the pages' quoted messages are each read by the test that prints them", () => {
   const sources = testSources();
   for (const passage of PASSAGES) {
-    it(`${passage.page}, ${passage.from}`, () => {
+    it(`${passage.page}, ${passage.from}${passage.quotes === 'quotes' ? ' ("…")' : ''}`, () => {
       const quotesOfPage = passage.quotes === 'code' ? codeQuotesOf : quotesOf;
       const quotes = quotesOfPage(passage.page, passageOf(passage));
       const onPage = quotesOfPage(passage.page);

@@ -12,10 +12,10 @@ import { loadMnist } from '../../src/data/mnist.js';
 import { GradscopeError } from '../../src/errors.js';
 import { checkpointBytes, checkpointOf } from '../../src/io/checkpoint.js';
 import { loadModel, OptimizerStateRefused, saveModel } from '../../src/io/files.js';
+import { readModelFile, writeModelFile } from '../../src/io/model-formats.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { tableStarting } from '../util/markdown-tables.js';
-import { pageProse } from '../util/page-numbers.js';
 import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
 import { spreadLogits } from '../util/spread-logits.js';
 
@@ -124,16 +124,10 @@ describe("docs/reliability.md's quoted messages are what the code prints", () =>
   });
 
   it("the prose's: a misspelt option, options that are no object, a wrong argument", async () => {
-    const prose = pageProse(PAGE);
-    const quoted = (before: string) => {
-      const match = new RegExp(`${before} \\(?\`([^\`]+)\``).exec(prose);
-      expect(match, `${PAGE}: ${before}`).not.toBeNull();
-      return patternOf(match![1]);
-    };
     const net = await made({ sizes: [3, 2] });
-    expect((await thrown(() => net.train([[1, 2, 3]], [[1, 0]], { learningrate: 1 } as never))).message).toMatch(quoted('names the unknown key and the nearest known one'));
-    expect((await thrown(() => loadMnist('x' as never))).message).toMatch(quoted('and refuses options that are no object at all'));
-    expect((await thrown(() => saveModel(null as never, join(folder, 'never.json')))).message).toMatch(quoted('Every export also refuses a wrong argument by name'));
+    expect((await thrown(() => net.train([[1, 2, 3]], [[1, 0]], { learningrate: 1 } as never))).message).toMatch(patternOf(codeQuoteOn('docs/reliability.md', "train: unknown option 'learningrate'")));
+    expect((await thrown(() => loadMnist('x' as never))).message).toMatch(patternOf(codeQuoteOn('docs/reliability.md', 'loadMnist: expected an options object')));
+    expect((await thrown(() => saveModel(null as never, join(folder, 'never.json')))).message).toMatch(patternOf(codeQuoteOn('docs/reliability.md', 'saveModel: expected a network')));
   });
 
   it("the prose's from files, whatever saves loads, and strict input (test/docs/page-quotes walks them; the command line's are test/cli's)", async () => {
@@ -153,5 +147,38 @@ describe("docs/reliability.md's quoted messages are what the code prints", () =>
     // A typed row of 4 values whose own length says 3.
     const row = Object.defineProperty(new Float32Array(4), 'length', { value: 3 });
     expect((await thrown(() => (made({ sizes: [3, 2] }) as Promise<Network>).then((n) => n.predict([row])))).message).toBe(codeQuoteOn('docs/reliability.md', 'inputs: row 0 has 4 values'));
+  });
+
+  it("Numeric faults' from what a model file brings in: a parameter beyond RUNAWAY_PARAMETER, named as each format holds it", async () => {
+    // A [3, 4, 2] network's first weight matrix marked at unit 1, input 2 (a float32 no initialiser draws), so each file's bytes can be found.
+    const mark = Math.fround(0.123456789);
+    const net = await made({ sizes: [3, 4, 2], seed: 4 });
+    const state = net.state();
+    state[0].values[1 * 3 + 2] = mark;
+    net.loadState(state);
+    /** `path`'s bytes with the marked float32 replaced by `value`. */
+    const plant = (path: string, value: number) => {
+      const bytes = readFileSync(path);
+      const at = Array.from({ length: bytes.length - 3 }, (_, i) => i).find((i) => bytes.readFloatLE(i) === mark) ?? -1;
+      expect(at, `${path} holds the mark`).toBeGreaterThanOrEqual(0);
+      bytes.writeFloatLE(value, at);
+      writeFileSync(path, bytes);
+    };
+    // JSON's nested rows: the output layer's first weight, 3e38 (finite in float32, its products not).
+    const json = join(folder, 'm.json');
+    await saveModel(net, json);
+    const model = JSON.parse(readFileSync(json, 'utf8'));
+    model.layers[1].weights[0][0] = 3e38;
+    writeFileSync(json, JSON.stringify(model));
+    expect(relative(await thrown(() => loadModel(json))).message).toMatch(quotePattern(codeQuoteOn('docs/reliability.md', 'm.json: layers[1].weights[0][0]')));
+    // A flat tensor: [units, inputs].
+    const safetensors = join(folder, 'm.safetensors');
+    await writeModelFile(net, safetensors);
+    plant(safetensors, 1e20);
+    expect(relative(await thrown(() => readModelFile(safetensors))).message).toMatch(quotePattern(codeQuoteOn('docs/reliability.md', 'm.safetensors: 0.weight[1, 2]')));
+    // A tfjs kernel: [inputs, units].
+    const [, shard] = await writeModelFile(net, join(folder, 'm-tfjs/'));
+    plant(shard, 1e20);
+    expect((await thrown(() => readModelFile(join(folder, 'm-tfjs')))).message).toMatch(quotePattern(codeQuoteOn('docs/reliability.md', 'weights dense_1/kernel[2, 1]')));
   });
 });

@@ -12,6 +12,7 @@ import { createNetwork, type Network } from '../../src/api/network.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { OptimizerStateFault, type Optimizer } from '../../src/optim/optimizer.js';
 import { expectError } from '../util/expect-error.js';
+import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
 import { stateHash } from '../util/state-hash.js';
 
 const rows = [[0.1, 0.2], [0.3, -0.4], [1, 0], [-1, 1]];
@@ -38,6 +39,8 @@ describe("K-FAC's factor that cannot be factorised", () => {
       new RegExp(String.raw`^epoch 1, batch 1 \(step 1\): ${SINGULAR_G}; at K-FAC's first step the factors are of this batch at the weights it was given, so the learning rate is not the cause: try a larger damping \(λ is 1\.00e-3\), or scale the inputs or start from smaller weights; the step was not applied$`),
     );
     expect(error.message).not.toMatch(/NaN|Inf\b|learningRate|a smaller learning rate/);
+    // docs/reliability.md's Numeric faults quotes what it says of G.
+    expect(error.message).toMatch(quotePattern(codeQuoteOn('docs/reliability.md', "kfac: output's damped factor G")));
     expect(stateHash(net, kfac)).toBe(before);
     kfac.dispose();
     // The damping it advises: ×10 is enough here.
@@ -99,13 +102,14 @@ describe("onNonFinite 'halve' at a fault in the optimiser's own state", () => {
     let steps = 0;
     const step = kfac.step.bind(kfac);
     kfac.step = (...args) => (steps++, step(...args));
-    await expectError(
+    const error = await expectError(
       () => net.train(rows, classes, { epochs: 2, optimizer: kfac, onNonFinite: 'halve' }),
       'DIVERGED',
       new RegExp(
         String.raw`^epoch 1, batch 1 \(step 1\): ${SINGULAR_G}; .*; the step was not applied, and halving the learning rate cannot help: the fault is in kfac's damped factor G of output, which the learning rate does not change; nothing was halved or put back, the network is as train\(\) was given it$`,
       ),
     );
+    expect(error.message).toMatch(quotePattern(codeQuoteOn('docs/reliability.md', "…; the step was not applied, and halving the learning rate cannot help: the fault is in kfac's")));
     expect(steps).toBe(1);
     expect(stateHash(net, kfac)).toBe(before);
     kfac.dispose();

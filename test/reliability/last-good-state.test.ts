@@ -11,6 +11,7 @@ import { RUNAWAY_PARAMETER } from '../../src/model-limits.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { RUNAWAY_LOSS_FACTOR } from '../../src/training/numeric-faults.js';
 import { expectError } from '../util/expect-error.js';
+import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
 import { stateHash } from '../util/state-hash.js';
 
 /** 64 rows of 6 inputs in 3 classes (a linear rule with 20 % of the labels flipped: noisy batches). */
@@ -51,6 +52,8 @@ describe('DIVERGED puts back the last state judged good that was kept', () => {
     expect(RESTORED.exec(error.message)![1]).toBeUndefined();
     expect(error.message).toContain('at the initial weights this batch\'s loss and gradient are in range, so the steps since led here, and the network is back at the initial weights,');
     expect(error.message, "K-FAC's steps are not proved, so each is copied: the state before the last step").not.toContain('judged good too');
+    // docs/reliability.md quotes it.
+    expect(error.message).toMatch(quotePattern(codeQuoteOn('docs/reliability.md', "…; the step was not applied: at the initial weights")));
     expect(net.step).toBe(0);
     expect(stateHash(net, kfac)).toBe(before);
     net.dispose();
@@ -91,6 +94,7 @@ describe('DIVERGED puts back the last state judged good that was kept', () => {
     expect(error.message).toContain(
       "the last state judged good that was kept (its batch loss 3.372e+3); the states after steps 7 to 9 were judged good too, but a copy is kept only at each epoch's first step and before a step not proved within range (try",
     );
+    expect(error.message).toMatch(quotePattern(codeQuoteOn('docs/reliability.md', 'epoch 2, batch 5 (step 11)')));
     for (const judged of [6, 7, 8, 9]) expect(losses[judged]).toBeLessThan(RUNAWAY_LOSS_FACTOR * Math.max(losses[0], 1)); // judged good by the rule, ruined as they may be
     expect(net.step).toBe(6);
     expect(stateHash(net)).toBe(hashes[6]);

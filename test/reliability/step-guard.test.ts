@@ -11,6 +11,7 @@ import { RUNAWAY_PARAMETER } from '../../src/model-limits.js';
 import { kernelBackends } from '../util/backends.js';
 import { stateHash } from '../util/state-hash.js';
 import { expectError } from '../util/expect-error.js';
+import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
 
 const x = [[0, 1], [1, 0], [1, 1]];
 const y = [[1, 0], [0, 1], [1, 0]];
@@ -42,11 +43,13 @@ describe.each(await kernelBackends())('the step guard on $name', ({ kernels }) =
     const net = await make();
     const optimizer = createOptimizer(net, spec);
     const before = stateHash(net, optimizer);
-    await expectError(
+    const error = await expectError(
       () => net.train(x, y, { learningRate: 1e30, epochs: 1, optimizer }),
       'DIVERGED',
       /^epoch 1, batch 1 \(step 1\): (hidden 1|output) \(\d\.(weight|bias)\): the step would take a parameter to \S+, beyond 1\.80e\+16 where float32 products overflow; the step was not applied \(try a learningRate below 1e\+30/,
     );
+    // docs/reliability.md quotes SGD's.
+    if (spec === 'sgd') expect(error.message).toMatch(quotePattern(codeQuoteOn('docs/reliability.md', 'epoch 1, batch 1 (step 1): hidden 1 (0.weight): the step would take')));
     expect(stateHash(net, optimizer)).toBe(before);
     expect(net.step).toBe(0);
     // Still a working network: it trains on at a sane rate.
@@ -201,6 +204,8 @@ describe.each(await kernelBackends())('the step guard on $name', ({ kernels }) =
         'DIVERGED',
         new RegExp(`^${first}: hidden 1 \\(0\\.weight\\): ${hook} left a parameter at 1\\.00e\\+17, beyond 1\\.80e\\+16 where float32 products overflow; training stops here, the network as ${hook} left it: a step is never kept out of range, so no step setting helps$`),
       );
+      // docs/reliability.md quotes onBatch's, at its first call.
+      if (hook === 'onBatch') expect(error.message).toBe(codeQuoteOn('docs/reliability.md', 'epoch 1, batch 1 (step 1): hidden 1 (0.weight): onBatch left'));
       // Before, 'throw' said 'the steps since led here' and went back to the epoch's start; 'skip' and 'halve' went on from there.
       expect(error.message).not.toMatch(/steps since|not applied|learningRate|halv|skip/);
       expect(stateHash(net)).toBe(left);
@@ -233,6 +238,8 @@ describe.each(await kernelBackends())('the step guard on $name', ({ kernels }) =
     for (const [onNonFinite, after] of [['throw', String.raw`; the step was not applied \(`], ['halve', String.raw`; the step was not applied, and halving the learning rate cannot help: .* \(`]] as const) {
       const error = await expectError(() => net.train(x, y, { onNonFinite }), 'DIVERGED', new RegExp(String.raw`^epoch 1, batch 1 \(step 1\): output \(2\.weight\): a parameter is already ${held}${after}${advice}\)$`));
       expect(error.message).not.toMatch(/learningRate|clipNorm|onNonFinite/);
+      // docs/reliability.md quotes the one at 1e17 under 'throw'.
+      if (value === 1e17 && onNonFinite === 'throw') expect(error.message).toBe(codeQuoteOn('docs/reliability.md', 'epoch 1, batch 1 (step 1): output (2.weight): a parameter is already'));
     }
     await expectError(() => net.train(x, y, { onNonFinite: 'skip' }), 'DIVERGED', new RegExp(String.raw`every batch .*\(the last: output \(2\.weight\): a parameter is already ${held}; ${advice}\)$`));
     expect(stateHash(net)).toBe(before);
@@ -251,7 +258,8 @@ describe.each(await kernelBackends())('the step guard on $name', ({ kernels }) =
     const before = stateHash(net, kfac);
     // K-FAC had moved its factors' averages and drawn its sampled targets before it gave up, and train() passed its DIVERGED on as it was.
     const gaveUp = String.raw`kfac: output's damped factor G \(E\[ggᵀ\] of its sampled output gradients, 2×2\) is not positive definite: its largest \|entry\| is .*; at K-FAC's first step .* so the learning rate is not the cause: try a larger damping \(λ is 1\.00e-3\), or scale the inputs or start from smaller weights`;
-    await expectError(() => net.train(rows, classes, { epochs: 2, optimizer: kfac }), 'DIVERGED', new RegExp(String.raw`^epoch 1, batch 1 \(step 1\): ${gaveUp}; the step was not applied$`));
+    const error = await expectError(() => net.train(rows, classes, { epochs: 2, optimizer: kfac }), 'DIVERGED', new RegExp(String.raw`^epoch 1, batch 1 \(step 1\): ${gaveUp}; the step was not applied$`));
+    expect(error.message).toMatch(quotePattern(codeQuoteOn('docs/reliability.md', 'epoch 1, batch 1 (step 1): kfac:')));
     expect(stateHash(net, kfac)).toBe(before);
     // 'skip' leaves that batch out and goes on: the other half of the rows steps.
     const skipping = net.train(rows, classes, { epochs: 2, batchSize: 2, optimizer: kfac, onNonFinite: 'skip' });
@@ -268,6 +276,8 @@ describe.each(await kernelBackends())('the step guard on $name', ({ kernels }) =
     const layer = predicted.message.match(/in (hidden \d|output) /)![1];
     const trained = await expectError(() => net.train([[1, 1]], [[1, 0]]), 'DIVERGED', new RegExp(`^epoch 1, batch 1 \\(step 1\\): row 0 overflows float32 in ${layer} .*no step of this call had run, so the learning rate is not the cause`));
     expect(trained.message).not.toMatch(/learningRate below/);
+    // docs/reliability.md quotes its words of the row and layer.
+    expect(trained.message).toContain(codeQuoteOn('docs/reliability.md', 'row 0 overflows float32 in'));
     await expectError(() => net.gradients([[1, 1]], [[1, 0]]), 'NON_FINITE_INPUT', new RegExp(`^inputs: row 0 overflows float32 in ${layer} `));
     expect(stateHash(net)).toBe(before);
     net.dispose();
