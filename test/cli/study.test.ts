@@ -31,7 +31,7 @@ import { expectTraceInvariants } from '../util/trace-invariants.js';
 import { NOT_MEASURED_AT_INIT, STUDY_MODEL_RUN_LABEL } from '../../src/cli/commands/study-model.js';
 import { escapeHtml } from '../../src/flow/svg.js';
 import { givenFloat32Text } from '../../src/number-text.js';
-import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
+import { codeQuoteOn, quoteOn, quotePattern } from '../util/page-quotes.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-study-'));
 
@@ -551,13 +551,13 @@ describe('gradscope study --model --data', async () => {
     const table = printedTable(stdout, 'At the first step (step 1):');
     const row = (name: string) => table.rows.find((cells) => cells[0] === name);
     expect(row("layers[0] ('0', dense) (linear)")).toBeDefined();
-    expect(row("layers[3].layers[0] ('4.branch.0', dense) (relu)")).toBeDefined();
+    expect(row(`${quoteOn('docs/gradient-flow.md', "layers[3].layers[0] ('4.branch.0', dense)")} (relu)`)).toBeDefined();
     // A row without a bias has no ratio to show.
     expect(row("layers[2] ('3', activation) (tanh)")!.slice(1, 5)).toEqual(['—', '—', expect.stringMatching(/^\S+$/), '—']);
     const residual = /Residual blocks at the last traced step \(step \d+\):/.exec(stdout)![0];
     const blocksTable = printedTable(stdout, residual);
     expect(blocksTable.header.slice(0, 3)).toEqual(['residual block', 'gate', 'RMS ‖∂C/∂x‖ via skip']);
-    expect(blocksTable.rows[0].slice(0, 2)).toEqual(["layers[3] ('4', residual)", 'rezero']);
+    expect(blocksTable.rows[0].slice(0, 2)).toEqual([quoteOn('docs/gradient-flow.md', "layers[3] ('4', residual)"), 'rezero']);
     expect(stdout).toMatch(/Diagnosis: (VANISHING|EXPLODING|DEAD|SATURATED|HEALTHY)/);
     const written = readTraceCsv(readFileSync(csv, 'utf8'));
     expect(written.header).toEqual(['step', 'epoch', 'layer', 'loss', 'accuracy', 'batchRows', ...LAYER_METRIC_NAMES, 'path', 'name', 'type', ...EPOCH_CELLS]);

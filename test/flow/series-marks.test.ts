@@ -3,6 +3,7 @@
 // under another as one (study (c)'s plain sigmoid and Adam) is named in the key with the line over it;
 // a value the axis cannot place (0 on a log axis) is marked at the plot's edge, and the key says what the mark is.
 import { describe, expect, it } from 'vitest';
+import { quoteOn } from '../util/page-quotes.js';
 import { COINCIDENT_PX, hiddenUnder, MARK_SHAPES, markedIndexes, markFilled, markPath, markPathShape, MARKS_OVER_STEPS, MARKS_REPEAT_WORDS, markShape } from '../../src/flow/series-marks.js';
 import { float32Text, lineChart, linePoints, type Series } from '../../src/flow/svg.js';
 import { legendOf, offAxisOf } from '../util/chart-key.js';
@@ -20,7 +21,7 @@ const marksOf = (svg: string) =>
 describe('series marks', () => {
   it("names a line drawn under another in the key: study (c)'s plain sigmoid under Adam", () => {
     const legend = legendOf(chart(optimizers));
-    expect(legend.map((e) => e.name)).toEqual(['plain-sigmoid (under adam)', 'adam']);
+    expect(legend.map((e) => e.name)).toEqual([quoteOn('docs/gradient-flow.md', 'plain-sigmoid (under adam)'), 'adam']);
     // Apart by more than a line's width, each is its own line.
     const apart = legendOf(chart([optimizers[0], { ...optimizers[1], ys: [0.8, 0.2, 0.3] }, { name: 'lars', xs: [2, 10, 50], ys: [0.5, 0.5, 0.5] }]));
     expect(apart.map((e) => e.name)).toEqual(['plain-sigmoid', 'adam', 'lars']);
@@ -122,6 +123,7 @@ describe('series marks', () => {
     expect([more[20].d.replace(/M[\d.]+ [\d.]+/g, ''), more[20].filled]).toEqual([MARK_SHAPES[0].repeat(MARKS_OVER_STEPS), false]);
     const note = /<\/g><g class="legend">(<text y="([\d.]+)">.*?<\/text>)<\/g><\/svg>/s.exec(/<svg class="key".*/s.exec(deep(21))![0])!;
     expect(note[1].replace(/<title>.*?<\/title>/g, '').replace(/<\/tspan><tspan[^>]*>/g, ' ').replace(/<[^>]+>/g, '')).toBe(MARKS_REPEAT_WORDS);
+    expect(MARKS_REPEAT_WORDS).toBe(quoteOn('docs/gradient-flow.md', 'marks repeat every'));
     // Under the bar (the plot's floor, 28 + 232 px down).
     expect(Number(note[2])).toBeGreaterThan(28 + 232);
     // Unordered series likewise, in a legend: the 11th and 12th shapes filled.
@@ -202,7 +204,7 @@ describe('values the axis cannot place', () => {
     // x is log10 50 in the plot's units; the bar rises 9 px from the floor (232 px down).
     const x50 = float32Text(Math.log10(50));
     const [plain, batchNorm] = seriesOf(svg);
-    expect(plain.title).toBe('plain-sigmoid: 0 at 50');
+    expect(plain.title).toBe(quoteOn('docs/gradient-flow.md', 'plain-sigmoid: 0 at'));
     expect(plain.bars).toBe(`M${x50},232v-9`);
     // Its line runs to 3e-8 at 10 layers, then drops dashed from there to the floor (232 px down), where its bar rises.
     expect(plain.polylines).toEqual([`0.30103,92 1,223`]);
@@ -211,6 +213,7 @@ describe('values the axis cannot place', () => {
     expect(plain.reaches).toBe(`M1,223L${x50},232`);
     expect(batchNorm).toMatchObject({ title: 'batch-norm-relu', bars: '', reaches: '' });
     expect(offAxisOf(svg)).toEqual(['0, below 1e-8: a bar up from the floor']);
+    expect(offAxisOf(svg)[0]).toMatch(new RegExp(`^${quoteOn('docs/gradient-flow.md', '0, below')}: `));
     expect(legendOf(svg).map((e) => e.name)).toEqual(['plain-sigmoid', 'batch-norm-relu']);
     // Its shape is drawn on the floor too (the plot's bottom edge, 28 + 232 px down).
     expect(marksOf(svg)[0].d.match(/M[\d.]+ [\d.]+/g)!.at(-1)).toMatch(/ 260$/);

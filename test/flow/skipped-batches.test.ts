@@ -9,6 +9,7 @@ import { createNetwork } from '../../src/api/network.js';
 import { Trace } from '../../src/flow/trace.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { expectError } from '../util/expect-error.js';
+import { quoteOn, quotePattern } from '../util/page-quotes.js';
 
 // Row 2's targets are beyond float32's squares (mse): its batch (batchSize 1) faults in every epoch, whatever the weights.
 const x = [[0.5, -0.2], [0.1, 0.3], [0.2, 0.2], [-0.4, 0.2]];
@@ -71,6 +72,7 @@ describe("the trace's batches left out by 'skip'", () => {
     expect(older.summary).toContain(
       "Under onNonFinite 'skip' the run left out 3 batches of the 3 traced epochs (in all 3 of them; of how many batches in all the trace does not say: it was saved before gradscope recorded the batches each epoch applied)",
     );
+    expect(older.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'of how many … the trace')));
     const net = await createNetwork({ sizes: [2, 4, 2], output: 'linear', loss: 'mse', seed: 1, backend: 'ref' });
     const clean = net.train(x.slice(0, 2), y.slice(0, 2), { epochs: 2, batchSize: 1, onNonFinite: 'skip', trace: { every: 1 } }).trace;
     net.dispose();

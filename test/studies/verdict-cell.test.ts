@@ -12,6 +12,7 @@ import type { Trace } from '../../src/flow/trace.js';
 import { activationsReportSection } from '../../src/studies/activations-report.js';
 import type { ActivationStudyResult } from '../../src/studies/activations.js';
 import { gapTrace } from '../util/gap-trace.js';
+import { quoteOn } from '../util/page-quotes.js';
 
 const SGD = { optimizer: 'sgd', learningRate: 0.1 } as const;
 
@@ -30,6 +31,7 @@ describe('a study table\'s verdict cell', () => {
     const table = activationTable(study(trace));
     // The time column is headed as study (c)'s: it was 's' (newuser25).
     expect(table.split('\n')[0]).toMatch(/ verdict \(from first ÷ last RMS ‖δₓ‖ at start, unless it says what else\) +wall-clock s$/);
+    expect(table.split('\n')[0]).toContain(` ${quoteOn('docs/gradient-flow.md', 'verdict (from first')} `);
     expect(table).toContain('0.20');
     expect(table).toContain('vanishing (severe: 0.0100, median over 11 records)');
     expect(activationsReportSection(study(trace)).tables![0].rows[0]).toContain('vanishing (severe: 0.0100, median over 11 records)');
