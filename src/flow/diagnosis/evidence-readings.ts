@@ -28,3 +28,6 @@ export const flatOnChain = (e: Evidence) => (e.flatNorms ?? []).some((l) => (e.n
 
 /** The gradient faded over training time: the last hidden layer's ‖∂C/∂b‖ fell below GRADIENT_FADED of its start. */
 export const faded = (e: Evidence) => e.lastHiddenChange > 0 && e.lastHiddenChange < GRADIENT_FADED;
+
+/** The residual blocks of gate 'none' (their indexes in trace.blocks.residuals): each skip passes ∂C/∂y back unchanged beside its branch's share. */
+export const plainResiduals = (trace: Trace) => (trace.blocks?.residuals ?? []).flatMap((b, i) => (b.gate === 'none' ? [i] : []));

@@ -12,7 +12,7 @@ import { counted } from '../../counted.js';
 import { CANCELLATION, SEVERE_RATIO, TRAINED_LOSS_FRACTION, TREND_DECADES } from './diagnosis-thresholds.js';
 import type { Evidence, FirstToLast } from './diagnosis-types.js';
 import { gapRecords, lastRecordName, medianOverRecords, percent, rowList, sharesByRow, shortBatchNote, timesOf } from './diagnosis-words.js';
-import { afterFlatNorm, cancelledEnds, faded, flatOnChain, saturatedLater, saturationAtStart } from './evidence-readings.js';
+import { afterFlatNorm, cancelledEnds, faded, flatOnChain, plainResiduals, saturatedLater, saturationAtStart } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, gapSeverity, gapSide, positiveFinite, readAtFirst } from './gap-measures.js';
 import { learnsWords, speedAt, speedWords } from './learning-speed.js';
 import { numberText } from '../../number-text.js';
@@ -202,7 +202,7 @@ export function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Tr
  * such block's full batches' records); '' where there is no such block or no share was read.
  */
 export function residualSumSentence(trace: Trace, ends: ChainEnds): string {
-  const plain = (trace.blocks?.residuals ?? []).flatMap((b, i) => (b.gate === 'none' ? [i] : []));
+  const plain = plainResiduals(trace);
   const records = trace.fullBatchRecords();
   const shares = plain.flatMap((b) => records.map((r) => trace.residualSeries('branchGradRms', b)[r] / trace.residualSeries('skipGradRms', b)[r])).filter(positiveFinite);
   if (shares.length === 0) return '';

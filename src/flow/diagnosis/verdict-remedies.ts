@@ -12,7 +12,7 @@ import { architectureRemedies } from './architecture-remedies.js';
 import { BATCH_NORM_ROWS, DEAD_LAYER, DEAD_UNITS, EXPLODING_RATIO } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
 import { gapRecords, rowList, sharesByRow } from './diagnosis-words.js';
-import { afterFlatNorm, flatOnChain, saturatedLater, saturationAtStart } from './evidence-readings.js';
+import { afterFlatNorm, flatOnChain, plainResiduals, saturatedLater, saturationAtStart } from './evidence-readings.js';
 import { chainEnds, decisiveGap, positiveFinite } from './gap-measures.js';
 import { activationChange, explodingAcrossNorms, hiddenNonlinearities, initClause, weightRowOf, weightsAboveInit } from './init-remedies.js';
 import { stillFalling } from './progress-readings.js';
@@ -115,8 +115,14 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
     }
     // A run that already clips at 1 or tighter is not told to clip; one that clips looser is told to clip tighter.
     // None to a run whose optimiser evaluates its own gradients (OWN_GRADIENTS): train() refuses clipNorm beside it.
+    // None through plain residual blocks (gate 'none'), whose gap is the sum of their paths (residualSumSentence): clipping scales every
+    // layer's gradient alike and leaves the gap as it was. Measured 2026-12-05 21:05–21:06 UTC (AMD EPYC Zen 5, load about 13, at e4f94ff9)
+    // on a dense layer and 4 such blocks of one dense layer each, width 16, 256 rows, SGD 0.1 in batches of 32, seeds 1–3: relu with
+    // He's weights ('exploding (mild)', 5.97–6.61× at the first step) and tanh with N(0, 1.5²) weights ('exploding (severe)', 17–27×).
+    // With clipNorm 1 the loss over the rows ended higher in all 12 runs (each seed of each, after 4 epochs and after 20): relu
+    // 0.66–1.02 against 0.49–0.72 and 0.082–0.27 against 0.046–0.16, tanh 5.97–9.36 against 1.27–1.66 and 1.41–2.55 against 0.072–0.35.
     const clipped = run.clipNorm;
-    const clips = !OWN_GRADIENTS.includes(run.optimizer ?? '');
+    const clips = !OWN_GRADIENTS.includes(run.optimizer ?? '') && plainResiduals(trace).length === 0;
     if (clips && clipped === undefined) add([CLIP_AT_1], 'caps the norm of the whole gradient before each step, so an exploding gradient cannot produce a huge step.');
     else if (clips && clipped !== undefined && clipped > 1) add([CLIP_AT_1], `a tighter cap than the run's clipping at norm ${numberText(clipped)} on the norm of the whole gradient before each step, so an exploding gradient produces smaller steps.`);
     if (!e.compensated && !GRADIENT_SCALED_STEPS.includes(run.optimizer ?? '')) optimizerRemedy('lars', `${LARS_WHY}, whatever the gradient's size.`);
