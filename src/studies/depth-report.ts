@@ -25,6 +25,13 @@ function biasGradNormCells(result: DepthStudyResult, network: DepthNetworkResult
   return [...cells, ...Array(width - cells.length).fill('')];
 }
 
+/**
+ * Study (a)'s λ as the per-step weight decay it is, "weight decay λ/n = 5/1,000 = 0.005", in the terminal and the report:
+ * the diagnosis and its remedies name the decay (0.005), the study's setting λ (5), and the two read as two settings.
+ */
+export const weightDecayText = (result: DepthStudyResult): string =>
+  `weight decay λ/n = ${result.lambda}/${grouped(result.rows)} = ${givenFloat32Text(nielsenWeightDecay(result.rows, result.lambda))}`;
+
 /** A first ÷ last ratio as study (a) writes it, in the terminal and the report: two significant digits. */
 export const ratioText = (value: number) => value.toPrecision(2);
 
@@ -86,7 +93,7 @@ export function depthReportSection(result: DepthStudyResult): ReportSection {
         ? [
             {
               id: `depth-${n.sizes.length - 2}`,
-              label: `${sizesList(n.sizes)}: full-batch gradient descent, η = ${result.learningRate}, L2 λ = ${result.lambda} on the weights (weight decay λ/n = ${result.lambda}/${grouped(result.rows)} = ${givenFloat32Text(nielsenWeightDecay(result.rows, result.lambda))}), ${counted(result.epochs, 'epoch')}; test accuracy ${percentText(n.training.testAccuracy)}. ${stepsAsEpochs(n.training.trace)}`,
+              label: `${sizesList(n.sizes)}: full-batch gradient descent, η = ${result.learningRate}, L2 λ = ${result.lambda} on the weights (${weightDecayText(result)}), ${counted(result.epochs, 'epoch')}; test accuracy ${percentText(n.training.testAccuracy)}. ${stepsAsEpochs(n.training.trace)}`,
               trace: n.training.trace,
               diagnosis: n.training.diagnosis,
             },

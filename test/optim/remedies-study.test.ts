@@ -3,11 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { GradscopeError } from '../../src/errors.js';
 import { equalisingLayerRates } from '../../src/optim/layer-rates.js';
-import { chosenContenders, REMEDIES_LOSS, REMEDIES_SIZES, runRemediesStudy } from '../../src/studies/remedies.js';
+import { chosenContenders, REMEDIES_LOSS, REMEDIES_SIZES, runRemediesStudy, type RemediesRun } from '../../src/studies/remedies.js';
 import { optimizerChoices } from '../../src/studies/optimizer-choices.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { createNetwork } from '../../src/api/network.js';
-import { remediesRows } from '../../src/cli/commands/study-remedies.js';
+import { remediesReading, remediesRows } from '../../src/cli/commands/study-remedies.js';
 import { loadStudyDigits } from '../../src/studies/study-digits.js';
 import { runCliInProcess } from '../util/cli.js';
 
@@ -30,6 +30,25 @@ describe('study remedies', () => {
     const run = await runCliInProcess(['study', 'remedies', '--seconds', '0.05', '--train', '40', '--test', '10', '--optimizers', 'sgd']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.replace(/\s+/g, ' ')).toContain('0.05 s of training per optimiser (CPU time of this process: load shrinks the work less than on the wall clock, but still shrinks it).');
+  });
+
+  // It printed its table and settings and no reading of them: which optimisers left chance was the README's paragraph
+  // under its copy of 2026-11-29, which another load or budget does not reproduce (newuser40).
+  it('says under its table what last/first means, and which optimisers ended at chance, above it and below it, by the diagnosis\'s rule', () => {
+    const run = (label: string, testAccuracy: number): RemediesRun => ({ label, settings: '', testAccuracy });
+    const runs = [run('sgd', 0.105), run('adam', 0.853), run('lars', 0.151), run('kfac', 0.049), run('rmsprop', 0.15), { label: 'lm', settings: '', skipped: 'needs mse' }];
+    const [key, chance] = remediesReading(runs);
+    expect(key).toMatch(/^last\/first: how many times further the last hidden layer moved than the first; where it is large, the first hidden layer barely moved/);
+    // Within 5 points of 10 %, the bounds counted in (atChance): 0.15 is at chance, 0.151 and 0.049 are not; a skipped run is in neither.
+    expect(chance).toBe('At chance, test accuracy no better than a guess among 10 classes (10 % right), within 5 points either way: sgd, rmsprop; above it: adam, lars; below it: kfac.');
+    expect(remediesReading([run('adam', 0.9)])[1]).toMatch(/: none; above it: adam\.$/);
+  });
+
+  it('prints that reading under its table', async () => {
+    const printed = await runCliInProcess(['study', 'remedies', '--seconds', '0.05', '--train', '40', '--test', '10', '--optimizers', 'sgd']);
+    expect(printed.code, printed.stderr).toBe(0);
+    const said = printed.stdout.replace(/\s+/g, ' ');
+    expect(said).toMatch(/ sgd +[\d,]+ .* last\/first: how many times further .* At chance, test accuracy no better than a guess among 10 classes \(10 % right\), within 5 points either way: .* Settings: sgd: /);
   });
 
   it('says the per-layer rates its layer-rates run trained with, as numbers and in its settings (it said only the rule)', async () => {

@@ -9,7 +9,7 @@ import { loadMnist } from '../../src/data/mnist.js';
 import { DEPTH_NETWORK_OPTIONS, DEPTH_NETWORKS, DEPTH_ROWS, epochOfStep, firstRows, NIELSEN_TRAINING, runDepthStudy, trainingNorms } from '../../src/studies/depth.js';
 import { expectClose } from '../util/close.js';
 import { depthReportSection } from '../../src/studies/depth-report.js';
-import { depthTables, depthTrainingTable } from '../../src/cli/commands/study-depth.js';
+import { depthSetting, depthTables, depthTrainingTable } from '../../src/cli/commands/study-depth.js';
 import { READING_WIDTH } from '../../src/cli/prose.js';
 import { VERDICT_FIGURE_HEADING } from '../../src/flow/diagnose.js';
 
@@ -64,6 +64,16 @@ describe('depth study', () => {
       expect(section.runs![index].label).toContain('L2 λ = 5 on the weights (weight decay λ/n = 5/1,000 = 0.005), 3 epochs;');
       expect(section.runs![index].label).toContain('One step per epoch, each recorded before its update: steps 1–3 are the starts of epochs 0–2.');
     }
+    // The terminal's line above its training table said λ = 5 alone, and the diagnoses under it "weight decay 0.005" (newuser40).
+    expect(depthSetting(result)).toBe("Full-batch gradient descent on those 1,000 digits, η = 0.1, L2 λ = 5 on the weights only (Nielsen's; weight decay λ/n = 5/1,000 = 0.005), 3 epochs (seed 1):");
+  });
+
+  it("says another λ's weight decay beside it, and that it is not Nielsen's", async () => {
+    const other = await runDepthStudy({ seeds: 1, epochs: 1, lambda: 2 });
+    expect(depthSetting(other)).toContain("L2 λ = 2 on the weights only (weight decay λ/n = 2/1,000 = 0.002; NOT Nielsen's λ = 5), 1 epoch");
+    expect(depthReportSection(other).runs![0].label).toContain('L2 λ = 2 on the weights (weight decay λ/n = 2/1,000 = 0.002), 1 epoch;');
+    const none = await runDepthStudy({ seeds: 1, epochs: 1, lambda: 0 });
+    expect(depthSetting(none)).toContain("η = 0.1, no L2 (NOT Nielsen's λ = 5), 1 epoch");
   });
 
   it("prints each ‖∂C/∂b‖ cell alike in the terminal and the report: ± one digit of spread over seeds, none for one seed", async () => {

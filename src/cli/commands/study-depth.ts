@@ -6,7 +6,7 @@
 import { VERDICT_FIGURE_HEADING, verdictCell } from '../../flow/diagnose.js';
 import { lossChangeText, lossText } from '../../loss-text.js';
 import { writeReport } from '../../io/report-file.js';
-import { depthCellsSeedsText, depthInitialisationTable, depthRatioLegend, depthReportSection, ratioText as ratio } from '../../studies/depth-report.js';
+import { depthCellsSeedsText, depthInitialisationTable, depthRatioLegend, depthReportSection, ratioText as ratio, weightDecayText } from '../../studies/depth-report.js';
 import {
   DEPTH_FIRST_SEED,
   DEPTH_NETWORKS,
@@ -42,8 +42,10 @@ import { shellWord } from '../../shell-word.js';
 export function depthSetting(result: DepthStudyResult): string {
   const l2 =
     result.lambda === NIELSEN_TRAINING.lambda
-      ? `L2 λ = ${result.lambda} on the weights only (Nielsen's)`
-      : `${result.lambda === 0 ? 'no L2' : `L2 λ = ${result.lambda} on the weights only`} (NOT Nielsen's λ = ${NIELSEN_TRAINING.lambda})`;
+      ? `L2 λ = ${result.lambda} on the weights only (Nielsen's; ${weightDecayText(result)})`
+      : result.lambda === 0
+        ? `no L2 (NOT Nielsen's λ = ${NIELSEN_TRAINING.lambda})`
+        : `L2 λ = ${result.lambda} on the weights only (${weightDecayText(result)}; NOT Nielsen's λ = ${NIELSEN_TRAINING.lambda})`;
   return `Full-batch gradient descent on those ${counted(result.rows, 'digit')}, η = ${result.learningRate}, ${l2}, ${counted(result.epochs, 'epoch')} (seed ${DEPTH_TRAINING_SEED}):`;
 }
 
