@@ -71,12 +71,14 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
   /**
    * The hold cases' opening: a vanishing sigmoid run training as fast as it goes, 20 steps in, the
    * pointer resting on its first remedy's button (aimAt); the step it rested there at and where the
-   * button and the panel's records were then (panelAt).
+   * button and the panel's records were then (panelAt). With `headingInView` the panel's heading (its download button)
+   * is scrolled to the window's top before the pointer is aimed.
    */
-  async function heldPanel(): Promise<{ page: Page; errors: string[]; button: ElementHandle<Element>; aimedAt: number; held: Awaited<ReturnType<typeof panelAt>> }> {
+  async function heldPanel({ headingInView = false } = {}): Promise<{ page: Page; errors: string[]; button: ElementHandle<Element>; aimedAt: number; held: Awaited<ReturnType<typeof panelAt>> }> {
     const { page, errors } = await open('?depth=6&lr=0.5');
     await page.click('#train');
     await untilStep(page, 20);
+    if (headingInView) await page.locator('#diagnosis h2').evaluate((heading) => heading.scrollIntoView({ block: 'start' }));
     const button = (await page.locator('#diagnosis-remedies li button.apply').first().elementHandle())!;
     await aimAt(page, button);
     const aimedAt = await stepOf(page);
@@ -585,18 +587,17 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
   }, 90_000);
 
   it('keeps holding the diagnosis when another of its buttons is clicked from the keyboard while the pointer rests on a remedy', async () => {
-    const { page, errors, button, held } = await heldPanel();
+    // Focus scrolls the button it moves to into view, and the page with it under the resting pointer: with the heading
+    // out of view, the aimed button sat 2 px lower after the focus in session 39 (the download button 1.6 px above the
+    // window's top at 1280×800, the page scrolled from 1293 to 1291 px; nothing in the panel moved, measured 2026-12-05).
+    // The browser's scroll, not the hold's: so the download button is in view before the pointer rests on the remedy.
+    const { page, errors, button, held } = await heldPanel({ headingInView: true });
     // Enter on the panel's download button: a click, but not on the button the pointer rests on.
     await page.focus('#download-trace');
     await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
-    // Not redrawn by the click: the records it shows are the held ones. Its place is read from after the click on: since
-    // session 39 the button sat 2 px lower after the download in 2 of 5 runs alone (1 in the CI of d353bb0d), with the
-    // panel's records unchanged and nothing moving in the 10 steps after; the cause is not found yet (session 39's note).
-    const clicked = await panelAt(page, button);
-    expect(clicked.records).toBe(held.records);
     const clickedAt = await stepOf(page);
     await untilStep(page, clickedAt + 10);
-    expect(await panelAt(page, button)).toEqual(clicked);
+    expect(await panelAt(page, button)).toEqual(held);
     expect((await heldCue(page)).held).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
