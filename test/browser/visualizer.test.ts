@@ -170,7 +170,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     // The saturated / dead fractions come in steps of one unit: after 200 steps they may be what they
     // were, and the chart rightly the same picture. It was redrawn if it shows the latest snapshot's,
     // as the chain table does (the table follows each message at once, the charts the next frame).
-    await page.waitForFunction(saturationChartMatchesTable, null, { timeout: 10_000 });
+    await page.waitForFunction(saturationChartMatchesTable, null, { timeout: 30_000 });
     const after = await pictures(page);
     const changed = (await page.locator('#chart-saturation').getAttribute('data-values')) !== saturationBefore;
     for (const id of CHARTS) if (id !== 'chart-saturation' || changed) expect(after[id], `${id} was not redrawn`).not.toBe(before[id]);

@@ -43,7 +43,7 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report with run ids $f32 and $table in hea
     page = await browser.newPage({ acceptDownloads: true });
     errors = collectErrors(page);
     await page.goto(pathToFileURL(file).href);
-    await page.waitForSelector('body[data-data="ready"]', { timeout: 10_000 });
+    await page.waitForSelector('body[data-data="ready"]', { timeout: 30_000 });
   });
   afterAll(async () => browser?.close());
 
