@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM } from './chromium.js';
 import { serveStatic, type StaticServer } from './static-server.js';
+import { codeQuoteOn } from '../util/page-quotes.js';
 
 const ROOT = resolve('.');
 
@@ -105,6 +106,7 @@ describe.skipIf(!CHROMIUM_PATH)(`threads in Chromium${CHROMIUM_PATH ? '' : ` (${
     expect(report.sharedArrayBuffer).toBe(false);
     expect(report.threads).toBe(1);
     expect(report.fallback).toMatch(/not cross-origin isolated.*Cross-Origin-Opener-Policy: same-origin.*Cross-Origin-Embedder-Policy: require-corp/);
+    expect(report.fallback).toBe(codeQuoteOn('docs/browser.md', 'this page is not cross-origin isolated'));
     // A network asked for two threads trains on one, with the same reason.
     expect(report.train.threads).toBe(1);
     expect(report.train.fallback).toBe(report.fallback);

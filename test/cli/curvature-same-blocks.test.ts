@@ -2,6 +2,7 @@
 // and nothing said why (newuser31): it reads like a bug. Where each layer's diagonal block of H is its block of G
 // (every curvature term f'' = 0), the table says so under it; elsewhere it does not, and the rows differ.
 import { describe, expect, it } from 'vitest';
+import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
 import { createNetwork } from '../../src/api/network.js';
 import { measureCurvature } from '../../src/curvature/curvature.js';
 import { curvatureTable } from '../../src/cli/commands/curvature.js';
@@ -42,6 +43,7 @@ describe("the curvature table says when H's and G's rows agree because their blo
       expect(report.gaussNewton.trace).toBeCloseTo(report.hessian.trace, 12);
       expect(table).toMatch(NOTE);
       expect(table).toContain(`H and G rows agree per layer and in the whole network's trace, as they must here: ${activation}`);
+      if (activation === 'relu' && output === 'linear') expect(table).toMatch(quotePattern(codeQuoteOn('docs/cli.md', 'H and G rows agree per layer')));
     } else {
       expect(report.layers.some((l) => l.gaussNewton.trace !== l.hessian.trace)).toBe(true);
       expect(table).not.toMatch(NOTE);

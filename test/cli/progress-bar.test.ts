@@ -2,6 +2,7 @@
 // (curvature's plan shrinks when Lanczos runs converge early), and the time left where asked, from
 // the work measured since the first report; the studies' bars count work, not runs.
 import { describe, expect, it } from 'vitest';
+import { quoteOn } from '../util/page-quotes.js';
 import { networkProgress } from '../../src/cli/commands/study-depth.js';
 import { rowProgress } from '../../src/cli/commands/study-trainable-depth.js';
 import { ProgressBar, timeLeftText } from '../../src/cli/progress.js';
@@ -46,6 +47,7 @@ describe('ProgressBar', () => {
     now += 5_000;
     bar.update(10, 'done');
     expect(terminal.lines).toEqual(['job: 10 %, a', 'job: 20 %, b, about 30 s left', 'job: 40 %, c, about 25 s left', 'job: 90 %, a few seconds left', 'job: 100 %, done']);
+    expect(terminal.lines[2]).toContain(quoteOn('docs/cli.md', 'about 25 s left'));
   });
 
   it('says nothing of time unless asked (a total whose units differ in cost)', () => {

@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { codeQuoteOn } from '../util/page-quotes.js';
 import { createNetwork } from '../../src/api/network.js';
 import { loadModel, readCheckpoint, saveModel } from '../../src/io/files.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.js';
@@ -60,7 +61,9 @@ describe('the rows that trained a model', () => {
     const net = await loadModel(model);
     await saveModel(net, all, { trainedOn: { data: 'mnist', rows: 10_000 } });
     net.dispose();
-    expect((await studyJson(all, ['--train', '100', '--test', '100'])).warnings[0]).toMatch(/; every digit trained it, none is held out: give --data FILE with rows it has not seen\.$/);
+    const everyDigit = (await studyJson(all, ['--train', '100', '--test', '100'])).warnings[0];
+    expect(everyDigit).toMatch(/; every digit trained it, none is held out: give --data FILE with rows it has not seen\.$/);
+    expect(everyDigit).toContain(codeQuoteOn('docs/cli.md', 'every digit trained it'));
   }, 120_000);
 
   it("tells the diagnosis which test digits trained the model (validationSeen): it called them 'the held-out rows'", async () => {

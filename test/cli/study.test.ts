@@ -468,6 +468,8 @@ describe('gradscope study --model --data', async () => {
     expect(fresh.code, fresh.stderr).toBe(0);
     // The paragraph's third sentence (each wraps at READING_WIDTH, in a file too).
     expect(flat(fresh.stdout.split('\n\n')[0]).split(' seed 1. ')[1]).toBe(notUsed('sgd (--optimizer)'));
+    // docs/cli.md quotes it of a model.json, its N standing for the steps.
+    expect(notUsed('sgd (--optimizer)')).toMatch(quotePattern(codeQuoteOn('docs/cli.md', "model.json holds adam's").replace('model.json', withAdam).replace(/\bN\b/, '3')));
     // --epochs 0 trains nothing: it said 'this run trains with a fresh sgd'.
     const none = await runCliInProcess(['study', '--model', withAdam, '--data', dataPath, '--epochs', '0', '--batch-size', '10']);
     expect(none.code, none.stderr).toBe(0);
@@ -508,6 +510,8 @@ describe('gradscope study --model --data', async () => {
     // L-BFGS's state counts no steps: the network's count was printed as the state's ('lbfgs's optimiser state (105 steps)' after 100 adam steps and 5 lbfgs).
     const said = await runCliInProcess(['study', '--model', saved, '--data', dataPath, '--epochs', '0']);
     expect(flat(said.stdout)).toContain(`${saved} holds ${name}'s optimiser state (${name === 'lbfgs' ? "saved after the network's 1 step" : '3 steps'}), which study --model does not resume`);
+    // docs/cli.md quotes the words of a state that counts no steps, its N steps standing for the network's (1 step here).
+    if (name === 'lbfgs') expect(flat(said.stdout)).toContain(codeQuoteOn('docs/cli.md', "saved after the network's").replace('N steps', '1 step'));
   });
 
   it('takes --data or the digits (--train, --test), not both: one line, exit 2', async () => {

@@ -85,6 +85,8 @@ describe('gradscope train', () => {
     const { before, epochs } = trainOutput(run.stdout);
     expect(before.startsWith('[784,8,10] sigmoid, softmax, loss cross-entropy; training on 200 digits (the mnist package), 1 epoch. '), before).toBe(true);
     expect(before.endsWith(" Each epoch: batch loss, the mean of its batches' losses, each taken before its step (over weights that moved as it was taken); test loss and accuracy, on the 50 test digits after it."), before).toBe(true);
+    // docs/cli.md quotes it for the 1,000 test digits a command checks by default.
+    expect(before).toMatch(quotePattern(codeQuoteOn('docs/cli.md', 'Each epoch: batch loss'), { anyNumbers: true }));
     expect(epochs[0]).toMatch(/^epoch 0\/1  test loss \d\.\d+  test accuracy [\d.]+ %$/);
     expect(epochs[1]).toMatch(/^epoch 1\/1  batch loss \d\.\d+  test loss \d\.\d+  test accuracy [\d.]+ %$/);
     const net = await loadModel(out);

@@ -18,6 +18,7 @@ import { flat } from '../util/printed-text.js';
 import { NOISE_WINDOW_MIN, RUN_FIFTHS, STILL_FALLING } from '../../src/flow/training-progress.js';
 import { COMMAND_EPOCHS } from '../../src/command-epochs.js';
 import { percentText } from '../../src/percent-text.js';
+import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
 
 /**
  * The new user's study --model run (test/flow/new-low's fixture) with its training subset's loss falling in every epoch from the
@@ -192,6 +193,7 @@ describe('worseWarning', () => {
       "Warning: the trained network's loss on the test digits is up only 0.7 % (test loss 0.5659 → 0.5700, test accuracy 87.0 % → 87.0 %); under the 5.0 % that counts as a rise, " +
         "too little to blame on the learning rate; the run's diagnosis, which reads this run's own steps, offers a smaller one: --learning-rate 0.00333.",
     );
+    expect(run(0, 0, { ...adam, final: { loss: 0.57, accuracy: 0.87 }, rateOffered: smaller })).toMatch(quotePattern(codeQuoteOn('docs/cli.md', "the trained network's loss on the test")));
     expect(run(0, 0, { ...adam, final: { loss: 0.57, accuracy: 0.87 }, rateOffered: larger })).toMatch(
       /is up only 0\.7 % .*; under the 5\.0 % that counts as a rise, too little to blame on the learning rate; the run's diagnosis, which reads this run's own steps, offers a larger one: --learning-rate 0\.03\.$/,
     );
@@ -220,6 +222,12 @@ describe('worseWarning', () => {
       expect(risen).toMatch(/^Warning: the trained network is worse than the initial weights on the test digits \(test loss 0\.5000 → 0\.5300, /);
       expect(risen).toMatch(over);
       expect(risen).not.toContain('under the 5.0 %');
+      // docs/cli.md quotes the cases' words (its N standing for the steps, 320 here).
+      const quoted = (opening: string) => quotePattern(opening.replace(/\bN\b/, '320'));
+      if (_ === 'the rate') expect([small, risen]).toEqual([expect.stringContaining(codeQuoteOn('docs/cli.md', 'under the 5.0 %')), expect.stringContaining(codeQuoteOn('docs/cli.md', 'try a --learning-rate below'))]);
+      if (_ === 'a self-stepping optimiser') expect(small).toContain(codeQuoteOn('docs/cli.md', "on the steps 'hessian-free'"));
+      if (_ === 'a restarted state') expect(risen).toMatch(quoted(codeQuoteOn('docs/cli.md', 'without the adam state saved')));
+      if (_ === 'a restarted state beside overfitting') expect(risen).toMatch(quoted(codeQuoteOn('docs/cli.md', "the run's diagnosis reads overfitting too")));
     });
   });
 

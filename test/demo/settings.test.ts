@@ -3,6 +3,7 @@
 // form value keeps the held one and says which field, what was given and what is allowed.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { codeQuoteOn } from '../util/page-quotes.js';
 import { DATASETS, trainingRows } from '../../demo/src/datasets.js';
 import {
   conflictOf,
@@ -135,6 +136,8 @@ describe('the settings form', () => {
     const { settings, refused } = readFormValues({ width: { text: '300' }, learningRate: { text: '0.05' }, activation: { text: 'relu' } }, held);
     expect(settings).toEqual({ ...held, learningRate: 0.05, activation: 'relu' });
     expect(refused).toEqual(['Width: “300” refused (allowed: a whole number from 2 to 128); kept 20.']);
+    // docs/browser.md quotes it at the default width.
+    expect(readFormValues({ width: { text: '300' } }, DEFAULTS).refused).toEqual([codeQuoteOn('docs/browser.md', 'Width: “300” refused')]);
   });
 
   it('says so when a number field holds text the browser could not read, or nothing', () => {

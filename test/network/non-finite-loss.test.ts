@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { MODEL } from '../../src/model.js';
 import { expectError } from '../util/expect-error.js';
+import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
 import { spreadLogits } from '../util/spread-logits.js';
 
 /** A 1 → 1 linear network on the float32 (wasm) backend whose output is its input: weight 1, bias 0. */
@@ -157,11 +158,13 @@ describe('a fault in the validation rows at an epoch’s end says they are the v
 
   it('an output that overflows: validation.x and the row among them', async () => {
     const net = await spreadLogits();
-    await expectError(
+    const error = await expectError(
       () => net.train(x, y, { ...options, validation: { x: [[1, 0], [3e38, 0]], y: [[1, 0], [1, 0]] } }),
       'NON_FINITE_INPUT',
       new RegExp(`^validation\\.x: row 1 overflows float32 in .* ${held.source}`),
     );
+    // docs/api.md's Errors quotes it.
+    expect(error.message).toMatch(quotePattern(codeQuoteOn('docs/api.md', 'validation.x: row 1 overflows')));
     expect(net.step).toBe(2);
     expect(bits(net)).toEqual(await stepped());
     net.dispose();

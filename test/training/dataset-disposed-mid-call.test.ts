@@ -7,6 +7,7 @@ import { Rng } from '../../src/init/rng.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
 import { kernelBackends } from '../util/backends.js';
 import { expectError } from '../util/expect-error.js';
+import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
 import { stateHash } from '../util/state-hash.js';
 
 const ROWS = 6;
@@ -60,7 +61,9 @@ describe.each(await kernelBackends())('a data set disposed during train(), $name
     for (const callback of ['onBatch', 'onEpoch'] as const) {
       const net = await network();
       const { x, y } = rowsOf(2);
-      await expectError(() => net.train(x, y, { ...ONE_STEP, epochs: 3, maxSeconds: 5, [callback]: () => net.dispose() }), 'DISPOSED', new RegExp(`^train: the network was disposed during the call \\(from ${callback}\\)`));
+      const error = await expectError(() => net.train(x, y, { ...ONE_STEP, epochs: 3, maxSeconds: 5, [callback]: () => net.dispose() }), 'DISPOSED', new RegExp(`^train: the network was disposed during the call \\(from ${callback}\\)`));
+      // docs/api.md's Errors quotes onBatch's.
+      if (callback === 'onBatch') expect(error.message).toMatch(quotePattern(codeQuoteOn('docs/api.md', 'train: the network was disposed during the call')));
       expect(net.isDisposed).toBe(true);
     }
   });

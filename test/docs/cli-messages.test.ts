@@ -1,0 +1,43 @@
+// docs/cli.md quotes the lines the command line prints for a file it cannot use and an output flag
+// whose folder is missing, and the suggestion a mistyped command gets: each is read from the page
+// (codeQuoteOn, quoteOn; test/docs/page-quotes walks the page) and the command that prints it is run
+// here. The page's paths are relative, as typed in a folder: the test's folder is taken out of them.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { runCliInProcess } from '../util/cli.js';
+import { codeQuoteOn, quoteOn } from '../util/page-quotes.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'gradscope-cli-messages-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+/** What the command printed on stderr, exit code first, the folder's path taken out. */
+async function printed(args: string[]): Promise<[number, string]> {
+  const run = await runCliInProcess(args);
+  return [run.code, run.stderr.replaceAll(`${folder}/`, '').trimEnd()];
+}
+
+describe("docs/cli.md's quoted lines are what the command line prints", () => {
+  it('a file it cannot use: a model of the wrong rows, an output in a folder that does not exist (exit 1)', async () => {
+    const net = await createNetwork({ sizes: [3, 4, 2], seed: 1, backend: 'ref' });
+    const model = net.toJSON() as { layers: { weights: number[][] }[] };
+    net.dispose();
+    writeFileSync(join(folder, 'good.json'), JSON.stringify(model));
+    writeFileSync(join(folder, 'm.json'), JSON.stringify({ ...model, layers: [{ ...model.layers[0], weights: model.layers[0].weights.slice(0, 3) }, model.layers[1]] }));
+    expect(await printed(['convert', join(folder, 'm.json'), join(folder, 'copy.json')])).toEqual([1, codeQuoteOn('docs/cli.md', 'gradscope: BAD_MODEL_FILE: m.json')]);
+    const cannot = await printed(['convert', join(folder, 'good.json'), join(folder, 'out/m.json')]);
+    expect(cannot).toEqual([1, codeQuoteOn('docs/cli.md', 'gradscope: IO_ERROR: out/m.json')]);
+  });
+
+  it('an output flag checked before the work starts', async () => {
+    expect(await printed(['study', 'depth', '--html', join(folder, 'out/r.html')])).toEqual([1, codeQuoteOn('docs/cli.md', 'gradscope: IO_ERROR: --html out/r.html')]);
+  });
+
+  it('a mistyped command is told the one it is close to', async () => {
+    const [code, stderr] = await printed(['trian']);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${quoteOn('docs/cli.md', 'did you mean')} 'gradscope train'`);
+  });
+});
