@@ -12,6 +12,7 @@ import { createOptimizer } from '../../src/optim/index.js';
 import { RUNAWAY_LOSS_FACTOR } from '../../src/training/numeric-faults.js';
 import { expectError } from '../util/expect-error.js';
 import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
+import { asWritten, quotedOn } from '../util/page-numbers.js';
 import { stateHash } from '../util/state-hash.js';
 
 /** 64 rows of 6 inputs in 3 classes (a linear rule with 20 % of the labels flipped: noisy batches). */
@@ -41,7 +42,11 @@ describe('DIVERGED puts back the last state judged good that was kept', () => {
     probe.train(x.slice(0, 32), y.slice(0, 32), { optimizer: UNCONSTRAINED_KFAC, learningRate: 1e8, batchSize: 32 });
     expect(largestParameter(probe)).toBeGreaterThan(1e4);
     expect(largestParameter(probe)).toBeLessThan(RUNAWAY_PARAMETER);
-    expect(probe.evaluate(x.slice(32), y.slice(32)).loss).toBeGreaterThan(RUNAWAY_LOSS_FACTOR * first);
+    const next = probe.evaluate(x.slice(32), y.slice(32)).loss;
+    expect(next).toBeGreaterThan(RUNAWAY_LOSS_FACTOR * first);
+    // docs/reliability.md says both, to one digit.
+    const [weights, times] = quotedOn('docs/reliability.md', /takes a sigmoid network's weights to ~(\S+) in one step, far inside the range, and the next batch's loss is then ~(\S+) times the first/);
+    expect([asWritten(weights, largestParameter(probe)), asWritten(times, next / first)]).toEqual([weights, times]);
     probe.dispose();
 
     const net = await make();
