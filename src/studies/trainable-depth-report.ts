@@ -100,6 +100,34 @@ export function unmeasuredDeltaNote(result: TrainableDepthResult): string {
   return remedies.length === 0 ? '' : `first ÷ last ‖δ‖ "— → —" (${remedies.join(', ')}): not measured, as batch norm couples a batch's rows, so no example has a δ of its own.`;
 }
 
+/** What a first hidden layer's gradient of exactly 0 says, by its cause (see ZeroCause): a student read "0" as no gap. */
+const ZERO_MEANS: Record<ZeroCause | 'unknown', string> = {
+  underflow:
+    "the first hidden layer's gradient was exactly 0 though no factor of the chain rule was: float32 rounded their product to 0 (below its range, or through a saturated unit whose σ' rounded to 0), so the gap is too wide to measure, not closed",
+  inactive: "the first hidden layer got no gradient at all: on every row some relu layer had every unit inactive (z ≤ 0, where σ' is exactly 0)",
+  unknown: "the first hidden layer's gradient was exactly 0, and the run did not record why",
+};
+
+/**
+ * Why some rows' ratios read "0 (…)", or '' when none does: one sentence per cause present, naming the remedies whose
+ * ratio it is (the ‖δ‖ column beside an underflowed ‖∂C/∂b‖ can still hold a subnormal number of its own).
+ */
+export function zeroRatioNote(result: TrainableDepthResult): string {
+  const causes = new Map<ZeroCause | 'unknown', Set<string>>();
+  for (const row of result.rows) {
+    if (row.notRun !== undefined) continue;
+    for (const column of RATIO_COLUMNS) {
+      const value = row[column];
+      if (value !== 0) continue; // 0 ÷ 0 (NaN) prints with its cause already: '0 ÷ 0 (underflow, at both layers)'
+      const cause = zeroCauseOf(row, column) ?? 'unknown';
+      causes.set(cause, (causes.get(cause) ?? new Set()).add(row.remedy));
+    }
+  }
+  return [...causes]
+    .map(([cause, remedies]) => `first ÷ last "${ZERO_LABELS[cause]}" (${[...remedies].join(', ')}): ${ZERO_MEANS[cause]}.`)
+    .join(' ');
+}
+
 /**
  * Why some rows' ratios read "∞", or '' when none does: the last hidden layer's gradient was exactly 0
  * there. For ReZero (a residual block with gate 'rezero') that is its design, not a fault: α = 0 at
@@ -254,7 +282,7 @@ export function trainableDepthReportSection(result: TrainableDepthResult, studyC
   const goal = `${100 * ACCURACY_GOAL} %`;
   return {
     ...TRAINABLE_DEPTH_SECTION,
-    text: [trainableDepthSetupText(result), firstToLastText(result), unmeasuredDeltaNote(result), infiniteRatioNote(result), budgetNote(result, studyCommand)].filter(Boolean).join(' '),
+    text: [trainableDepthSetupText(result), firstToLastText(result), unmeasuredDeltaNote(result), infiniteRatioNote(result), zeroRatioNote(result), budgetNote(result, studyCommand)].filter(Boolean).join(' '),
     charts: [
       overDepth(result, 'trainable-depth-accuracy', 'Held-out accuracy by depth: activations and initialisations', 'accuracy', inits, (r) => r.testAccuracy, false),
       overDepth(result, 'trainable-depth-accuracy-blocks', 'Held-out accuracy by depth: normalisation and residual blocks', 'accuracy', blocks, (r) => r.testAccuracy, false),

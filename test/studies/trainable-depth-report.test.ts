@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runTrainableDepthStudy, type TrainableDepthResult } from '../../src/studies/trainable-depth.js';
 import { trainableDepthText } from '../../src/cli/commands/study-trainable-depth.js';
 import { LOCAL_COMMAND } from '../../src/cli/invocation.js';
-import { accuracyMatrix, budgetNote, deepestTable, infiniteRatioNote, ratio, rowCells, trainableDepthReportSection, unmeasuredDeltaNote } from '../../src/studies/trainable-depth-report.js';
+import { accuracyMatrix, budgetNote, deepestTable, infiniteRatioNote, ratio, rowCells, trainableDepthReportSection, unmeasuredDeltaNote, zeroRatioNote } from '../../src/studies/trainable-depth-report.js';
 
 let result: TrainableDepthResult;
 beforeAll(async () => {
@@ -51,6 +51,31 @@ describe('trainable-depth report sections', () => {
     );
     const reluOnly = { ...both, rows: both.rows.filter((r) => r.remedy === 'relu-he') };
     expect(infiniteRatioNote(reluOnly)).toBe('first ÷ last "∞" (relu-he): the last hidden layer\'s gradient was exactly 0: no gradient reached it.');
+  });
+
+  // npm start's study (c) printed "0 (underflow) → 0 (underflow)" for plain-sigmoid and adam at 50 layers with a note for
+  // "∞" and "— → —" and none for it: a student read the 0 as no gap (newuser40).
+  it('says what a ratio of "0 (…)" means, by its cause, and only where one does', () => {
+    expect(zeroRatioNote(result)).toBe('');
+    const [first, second] = result.rows;
+    const zeroed = {
+      ...result,
+      rows: result.rows.map((r) =>
+        r === first
+          ? { ...r, firstToLastAtInit: 0, zeroCauses: { firstToLastAtInit: 'underflow' as const } }
+          : r === second
+            ? { ...r, firstToLastAtEnd: 0, deltaFirstToLastAtEnd: 0, zeroCauses: { firstToLastAtEnd: 'inactive' as const } }
+            : r,
+      ),
+    };
+    expect(rowCells(zeroed.rows[0])[4]).toMatch(/^0 \(underflow\) → /);
+    const note = zeroRatioNote(zeroed);
+    expect(note).toBe(
+      `first ÷ last "0 (underflow)" (${first.remedy}): the first hidden layer's gradient was exactly 0 though no factor of the chain rule was: float32 rounded their product to 0 (below its range, or through a saturated unit whose σ' rounded to 0), so the gap is too wide to measure, not closed. ` +
+        `first ÷ last "0 (inactive relu units)" (${second.remedy}): the first hidden layer got no gradient at all: on every row some relu layer had every unit inactive (z ≤ 0, where σ' is exactly 0).`,
+    );
+    expect(trainableDepthReportSection(zeroed).text).toContain(note);
+    expect(trainableDepthText(zeroed, undefined, LOCAL_COMMAND)).toContain(note);
   });
 
   it('each ratio chart draws the plain sigmoid network beside its remedies, and says so', () => {

@@ -29,7 +29,7 @@ import { epochsText, type PaperExperiment } from '../../studies/paper-experiment
 import { PAPER_BATCH_NORM_RUNS, runPaperExperiments } from '../../studies/paper-experiments.js';
 import { shortBatchProblem } from '../../studies/batch-norm-rows.js';
 import { paperNotes, paperReportSections } from '../../studies/paper-experiments-report.js';
-import { accuracyMatrix, budgetNote, deepestTable, ROWS_HEADER, rowCells, trainableDepthReportSection, infiniteRatioNote, unmeasuredDeltaNote, WALL_SECONDS_NOTE } from '../../studies/trainable-depth-report.js';
+import { accuracyMatrix, budgetNote, deepestTable, ROWS_HEADER, rowCells, trainableDepthReportSection, infiniteRatioNote, unmeasuredDeltaNote, WALL_SECONDS_NOTE, zeroRatioNote } from '../../studies/trainable-depth-report.js';
 import { BACKEND_FLAG, booleanFlag, checkDigitFlags, choiceFlag, checkOptionsAsUsage, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, listFlag, numberFlag, outputFileFlag, type ParsedArgs, SEED_FLAG, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, wholeListFlag, WIDTH } from '../command.js';
 import { print, printErr, type Terminal } from '../terminal.js';
 import { ProgressBar } from '../progress.js';
@@ -121,6 +121,7 @@ export function trainableDepthText(result: TrainableDepthResult, width: number |
     WALL_SECONDS_NOTE,
     ...(unmeasuredDeltaNote(result) ? [unmeasuredDeltaNote(result)] : []),
     ...(infiniteRatioNote(result) ? [infiniteRatioNote(result)] : []),
+    ...(zeroRatioNote(result) ? [zeroRatioNote(result)] : []),
     '',
     `${matrix.caption}:`,
     formatTable(matrix.header, matrix.rows, width),
