@@ -592,6 +592,10 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     // window's top at 1280×800, the page scrolled from 1293 to 1291 px; nothing in the panel moved, measured 2026-12-05).
     // The browser's scroll, not the hold's: so the download button is in view before the pointer rests on the remedy.
     const { page, errors, button, held } = await heldPanel({ headingInView: true });
+    // Still in view once the pointer rests (aimAt scrolls the remedy button into view if a longer summary pushed it out):
+    // else the focus below would scroll, and this would fail as a 2 px move again rather than say why.
+    const download = (await page.locator('#download-trace').boundingBox())!;
+    expect(download.y >= 0 && download.y + download.height <= DESKTOP.height, `download button at y ${download.y}, out of the ${DESKTOP.height} px window: the focus would scroll`).toBe(true);
     // Enter on the panel's download button: a click, but not on the button the pointer rests on.
     await page.focus('#download-trace');
     await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
