@@ -17,12 +17,17 @@ import {
 
 export function f32_xent_softmax_loss__scalar(z: usize, y: usize, batch: i32, n: i32): f64 {
   // z, y are (batch, n)
-  return crossEntropy(0, z, 0, y, batch, n, false);
+  return crossEntropy(0, z, 0, y, batch, n, false, <f32>1 / <f32>batch);
 }
 
 export function f32_xent_softmax_bwd__scalar(dz: usize, z: usize, a: usize, y: usize, batch: i32, n: i32): f64 {
   // dz, z, a, y are (batch, n); a = softmax(z); dz += (a·Σy − y)/batch, Σy the row's target sum
-  return crossEntropy(dz, z, a, y, batch, n, true);
+  return crossEntropy(dz, z, a, y, batch, n, true, <f32>1 / <f32>batch);
+}
+
+export function f32_xent_softmax_bwd_rows__scalar(dz: usize, z: usize, a: usize, y: usize, rows: i32, n: i32, batch: i32): void {
+  // dz, z, a, y are (rows, n), rows of a batch of `batch`: f32_xent_softmax_bwd's gradient on those rows
+  crossEntropy(dz, z, a, y, rows, n, true, <f32>1 / <f32>batch);
 }
 
 // Per row, with m = max z and δ_j = m − z_j ≥ 0:
@@ -39,9 +44,8 @@ export function f32_xent_softmax_bwd__scalar(dz: usize, z: usize, a: usize, y: u
 // with this same gradient), so the row's Σy is taken, not assumed: a − y would be the gradient of
 // another loss, and a row of zeros (loss 0) would still pull. A one-hot row has Σy = 1 exactly and
 // a·1 = a, so its gradient is bit for bit a − y.
-@inline function crossEntropy(dz: usize, z: usize, a: usize, y: usize, batch: i32, n: i32, delta: bool): f64 {
+@inline function crossEntropy(dz: usize, z: usize, a: usize, y: usize, batch: i32, n: i32, delta: bool, invBatch: f32): f64 {
   if (batch <= 0 || n <= 0) return 0;
-  const invBatch = <f32>1 / <f32>batch;
   const rowBytes = <usize>n << 2;
   let total: f64 = 0;
   for (let r = 0; r < batch; r++) {

@@ -13,21 +13,27 @@ import {
 
 export function f32_xent_softmax_loss__simd(z: usize, y: usize, batch: i32, n: i32): f64 {
   // z, y are (batch, n)
-  return crossEntropy(0, z, 0, y, batch, n, false);
+  return crossEntropy(0, z, 0, y, batch, n, false, <f32>1 / <f32>batch);
 }
 
 export function f32_xent_softmax_bwd__simd(dz: usize, z: usize, a: usize, y: usize, batch: i32, n: i32): f64 {
   // dz, z, a, y are (batch, n); a = softmax(z); dz += (a·Σy − y)/batch, Σy the row's target sum
-  return crossEntropy(dz, z, a, y, batch, n, true);
+  return crossEntropy(dz, z, a, y, batch, n, true, <f32>1 / <f32>batch);
+}
+
+export function f32_xent_softmax_bwd_rows__simd(dz: usize, z: usize, a: usize, y: usize, rows: i32, n: i32, batch: i32): void {
+  // dz, z, a, y are (rows, n), rows of a batch of `batch`: f32_xent_softmax_bwd's gradient on those
+  // rows bit for bit (each row's its own), so threads can each take their rows; no loss value
+  crossEntropy(dz, z, a, y, rows, n, true, <f32>1 / <f32>batch);
 }
 
 // Per row, with m = max z and δ = m − z ≥ 0: loss = L·Σy + Σ y·δ, L = log1p(Σ_{δ>0} e^-δ + ties − 1),
 // each e^-δ corrected for the rounding of δ.
 // The row sums are f32x4 partial sums of non-negative terms, folded in f64 at the end of the row
 // (Σy is summed in f64 throughout).
-@inline function crossEntropy(dz: usize, z: usize, a: usize, y: usize, batch: i32, n: i32, delta: bool): f64 {
+// The gradient's 1/batch is given: f32_xent_softmax_bwd_rows' rows are part of a larger batch.
+@inline function crossEntropy(dz: usize, z: usize, a: usize, y: usize, batch: i32, n: i32, delta: bool, invBatch: f32): f64 {
   if (batch <= 0 || n <= 0) return 0;
-  const invBatch = <f32>1 / <f32>batch;
   const invBatch4 = f32x4.splat(invBatch);
   const rowBytes = <usize>n << 2;
   let total: f64 = 0;

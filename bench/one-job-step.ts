@@ -9,8 +9,10 @@
  * others on the main thread) and plain SGD's update (the split axpy). So every thread count gives
  * the same bits; the bench checks them first against the one-thread backend (each step's loss and
  * every parameter after 20 steps, at the batch timed and at 200 and 132) and stops if they differ.
- * A prototype of the step, not the engine's: the main thread calls the core directly (no Kernels
- * method per call), as a backend running a whole half step for the engine in one call would.
+ * A prototype of the step: the main thread calls the core directly (no Kernels method per call), as a
+ * backend running a whole half step for the engine in one call would. Since session 40 that backend
+ * step is the engine's (threaded-kernels.ts' DENSE_STEP), timed through train() by
+ * bench/ab-trees-train-threads.ts; this prototype stays, as README's bench paragraph cites it.
  * Timed as bench/ab-trees-threads.ts times trees: blocks of 3 one-thread steps (main's tree), then
  * each two-thread variant's 8 steps after one untimed, a 3 ms pause before each, the variants'
  * order rotated and reversed block by block; only clean two-thread steps count (no job run by the

@@ -22,6 +22,7 @@ import type { LsuvTarget } from '../layers/lsuv.js';
 import { asOutOfMemory, checkBatchFits, checkFits, parameterCountOf, rowBufferElements } from './memory-budget.js';
 import { PassCount } from '../layers/passes.js';
 import { sizesList } from '../layer-runs.js';
+import { denseStepOf, DENSE_STEP, type DenseStepRunner, type DenseStepTensors } from '../dense-step.js';
 
 /** The parameters a network starts from instead of initialising them. */
 export interface InitialParameters {
@@ -97,6 +98,17 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   readonly onDispose = new Set<() => void>();
   /** See passes. */
   readonly #passes = new PassCount();
+  /** The backend's dense training step (src/dense-step.ts), where it has one. */
+  #stepRunner: DenseStepRunner<T> | undefined;
+  /** What the backend's step reads and writes, made at the first step; the buffers are set before each (a step allocates nothing). */
+  #stepTensors: DenseStepTensors<T> | undefined;
+  /**
+   * The rows of a training forward not run yet (0: none): with a backend that runs a dense step in one
+   * call (#stepRunner), forward(batch, 'train') waits for backprop to hand both to it; whatever reads
+   * what the forward writes or reads first (a layer's output, the input, the parameters: settleForward)
+   * runs it as feedforward does, so every reader sees what an immediate forward would have left.
+   */
+  #deferredRows = 0;
 
   constructor(kernels: Kernels<T>, config: NetworkConfig, parameters?: InitialParameters) {
     checkModelLimits(config.sizes, 'sizes'); // whichever way the network is built
@@ -132,6 +144,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     } catch (error) {
       throw asOutOfMemory(error, `a network of sizes ${sizesList(this.sizes)}`);
     }
+    this.#stepRunner = denseStepOf<T>(kernels);
     this.params = [];
     for (let l = 0; l < this.depth; l++) {
       const [nIn, nOut] = [this.sizes[l], this.sizes[l + 1]];
@@ -150,16 +163,19 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   }
 
   get zs(): readonly T[] {
+    this.settleForward();
     return this.buffers.zs;
   }
 
   /** The layers' outputs, activations[0] the loaded batch's input rows (a gather loadBatch left to the forward is done first). */
   get activations(): readonly T[] {
+    this.settleForward();
     this.gatherInput();
     return this.buffers.activations;
   }
 
   get deltas(): readonly T[] {
+    this.settleForward();
     return this.buffers.deltas;
   }
 
@@ -168,23 +184,27 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
    * copied in first (takeBackRows), so what a caller writes here never reaches a data set's rows.
    */
   get targets(): T {
+    this.settleForward();
     this.takeBackRows();
     return this.buffers.targets!;
   }
 
   /** The loaded batch's input rows, in the network's own buffer (activations[0]); as targets, rows left where they lie are copied in first. */
   get input(): T {
+    this.settleForward();
     this.takeBackRows();
     this.gatherInput();
     return this.buffers.activations[0];
   }
 
   get output(): T {
+    this.settleForward();
     return this.buffers.activations[this.depth];
   }
 
   /** Weight layer l's output: activations[l + 1]. */
   layerOutput(l: number): T {
+    this.settleForward();
     return this.buffers.activations[l + 1];
   }
 
@@ -245,6 +265,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   ensureCapacity(rows: number): void {
     this.assertAlive();
     if (rows <= this.capacity) return;
+    this.settleForward();
     // All of the new buffers, not what they add to the old: freed below other tensors, the old ones
     // leave holes the larger new ones may not fit, and a check of the difference said yes to buffers
     // that then failed halfway, the old ones already freed.
@@ -296,6 +317,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
    */
   rowsInPlace(x: ResidentRows<T>, y: ResidentRows<T>, lender?: RowsLender): void {
     this.assertAlive();
+    this.settleForward();
     this.endRowsInPlace();
     // Rows loaded into the network's own buffers (loadInPlace) are read there already.
     if (x.tensor === this.buffers.activations[0]) return;
@@ -304,6 +326,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
 
   /** Ends rowsInPlace: the layers read the network's own buffers again (what those hold is the batch buffers' business: unspecified). */
   endRowsInPlace(): void {
+    this.settleForward();
     this.readOwnRows();
     this.#inPlace?.endLoan?.();
     this.#inPlace = undefined;
@@ -311,6 +334,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
 
   /** The lender is about to free the rows (a Dataset disposed during the call): they are copied in, and no later batch is read in place. */
   private readonly handBackRows = (): void => {
+    this.settleForward();
     this.takeBackRows();
     this.#inPlace = undefined;
   };
@@ -323,6 +347,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
    * helpers run it right after); the row numbers are copied now.
    */
   loadBatch(x: ResidentRows<T>, y: ResidentRows<T>, order: Uint32Array, start: number, count: number): void {
+    this.settleForward();
     this.#passes.next();
     this.#loadedRows = count;
     this.#gatherFrom = undefined;
@@ -381,10 +406,27 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     this.readOwnRows();
   }
 
-  /** A chain of dense layers has no mode: forward is feedforward (the mode says only whether its rows are a batch to step on: loadedRows). */
+  /**
+   * A chain of dense layers has no mode: forward is feedforward (the mode says only whether its rows
+   * are a batch to step on: loadedRows). A training forward on a backend with a dense step waits for
+   * backprop (#deferredRows).
+   */
   forward(batch: number, mode: Mode): void {
     this.#loadedRows = loadedAfterForward(this.#loadedRows, batch, mode);
-    this.feedforward(batch);
+    if (mode !== 'train' || this.#stepRunner === undefined || batch === 0) return this.feedforward(batch);
+    this.assertAlive();
+    this.#passes.next();
+    // A deferred forward of other rows runs first: it leaves outputs in rows this one does not write.
+    if (this.#deferredRows !== batch) this.settleForward();
+    this.#deferredRows = batch;
+  }
+
+  /** Runs a deferred training forward now (#deferredRows), if there is one. */
+  private settleForward(): void {
+    const batch = this.#deferredRows;
+    if (batch === 0) return;
+    this.#deferredRows = 0;
+    this.runForward(batch);
   }
 
   lossOfLastForward(batch: number): number {
@@ -424,6 +466,13 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   feedforward(batch: number): void {
     this.assertAlive();
     this.#passes.next();
+    // A deferred training forward of as many rows would leave what this one leaves; one of other rows runs first (see forward).
+    if (this.#deferredRows === batch) this.#deferredRows = 0;
+    else this.settleForward();
+    this.runForward(batch);
+  }
+
+  private runForward(batch: number): void {
     const k = this.kernels;
     const { zs, activations } = this.buffers;
     const from = this.#gatherFrom;
@@ -448,6 +497,11 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   backprop(batch: number): number {
     this.assertAlive();
     this.#passes.next();
+    if (this.#deferredRows === batch) {
+      const cost = this.stepAtOnce(batch);
+      if (cost !== undefined) return cost;
+    }
+    this.settleForward();
     const k = this.kernels;
     const L = this.depth;
     for (let l = 0; l < L; l++) {
@@ -474,9 +528,53 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     return cost;
   }
 
-  /** The trainable tensors: weight then bias of each layer, first layer first. */
+  /**
+   * The deferred training forward of `batch` rows and its backprop in one call of the backend's
+   * dense step (src/dense-step.ts): the same bits as runForward then backprop's kernels. Returns the
+   * mean loss, or undefined where the backend does not take the step (nothing run: the forward is still deferred).
+   */
+  private stepAtOnce(batch: number): number | undefined {
+    const b = this.buffers;
+    // The backend gathers the rows loadBatch left only where they are this batch's (as runForward does).
+    if (this.#gatherFrom !== undefined && this.#gatherCount !== batch) this.gatherInput();
+    const s = (this.#stepTensors ??= {
+      sizes: this.sizes,
+      activationFunctions: this.activationFunctions,
+      loss: this.loss,
+      weights: this.weights,
+      biases: this.biases,
+      zs: b.zs,
+      activations: b.activations,
+      deltas: b.deltas,
+      nablaW: this.nablaW,
+      nablaB: this.nablaB,
+      backflow: this.backflow!,
+      targets: b.targets!,
+      gatherFrom: undefined,
+      gatherRows: this.#gatherRows,
+    });
+    s.zs = b.zs;
+    s.activations = b.activations;
+    s.deltas = b.deltas;
+    s.backflow = this.backflow!;
+    s.targets = b.targets!;
+    s.gatherFrom = this.#gatherFrom;
+    s.gatherRows = this.#gatherRows;
+    // Not deferred once the backend has it (a step that throws has written some of what the forward writes).
+    this.#deferredRows = 0;
+    const cost = this.#stepRunner![DENSE_STEP](s, batch);
+    if (cost === undefined) {
+      this.#deferredRows = batch;
+      return undefined;
+    }
+    this.#gatherFrom = undefined;
+    return cost;
+  }
+
+  /** The trainable tensors: weight then bias of each layer, first layer first (a deferred training forward runs first: what it reads may be written next). */
   parameters(): readonly Parameter<T>[] {
     this.assertAlive();
+    this.settleForward();
     return this.params;
   }
 
@@ -502,7 +600,11 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
    */
   dispose(): void {
     if (this.#disposed) return;
+    this.#deferredRows = 0; // nothing reads it now
     this.endRowsInPlace();
+    // The backend, let go as the kernels are (below).
+    this.#stepRunner = undefined;
+    this.#stepTensors = undefined;
     this.freeActivations();
     const k = this.kernels;
     for (const t of [...this.weights, ...this.biases, ...this.nablaW, ...this.nablaB]) k.free(t);

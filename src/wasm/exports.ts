@@ -89,6 +89,8 @@ export interface VariantKernels {
   f32_xent_softmax_loss(z: Ptr, y: Ptr, batch: number, n: number): number;
   // … and dz += (softmax(z)·Σy − y)/batch, Σy the row's target sum, where a = softmax(z) is given
   f32_xent_softmax_bwd(dz: Ptr, z: Ptr, a: Ptr, y: Ptr, batch: number, n: number): number;
+  // f32_xent_softmax_bwd's gradient on `rows` rows of a batch of `batch`, no loss value: a thread's rows
+  f32_xent_softmax_bwd_rows(dz: Ptr, z: Ptr, a: Ptr, y: Ptr, rows: number, n: number, batch: number): void;
   f32_bce_sigmoid_loss(z: Ptr, y: Ptr, batch: number, n: number): number;
   // … and dz += (σ(z) − y)/batch, where a = σ(z) is given
   f32_bce_sigmoid_bwd(dz: Ptr, z: Ptr, a: Ptr, y: Ptr, batch: number, n: number): number;

@@ -320,4 +320,27 @@ describe.each(wasmBackends)('$name against exact float64 formulas', ({ kernels: 
       for (const t of [at, yt, whole]) k.free(t);
     }
   });
+
+  it('f32_xent_softmax_bwd_rows gives f32_xent_softmax_bwd\'s gradient bit for bit on the rows of any cut of the batch (soft, one-hot and unnormalised rows), into a non-zero dz, and nothing past them', () => {
+    const rng = new Rng(18);
+    for (const [batch, n] of [...SHAPES, [7, 10], [132, 10], [256, 10]] as [number, number][]) {
+      const c = randomCase(rng, 'cross-entropy', batch, n);
+      const dz0 = Float32Array.from({ length: batch * n }, () => rng.normal());
+      const [zt, at, yt] = [c.z, c.a, c.y].map((v) => wasmTensorOf(k, v));
+      const whole = wasmTensorOf(k, dz0);
+      k.module.f32_xent_softmax_bwd(whole.ptr, zt.ptr, at.ptr, yt.ptr, batch, n);
+      const expected = Array.from(k.view(whole));
+      for (const cut of new Set([0, 1, Math.ceil(batch / 2), batch - 1, batch].filter((r) => r >= 0 && r <= batch))) {
+        const parts = wasmTensorOf(k, [...dz0, CANARY]);
+        k.module.f32_xent_softmax_bwd_rows(parts.ptr, zt.ptr, at.ptr, yt.ptr, cut, n, batch);
+        const from = cut * n * 4;
+        k.module.f32_xent_softmax_bwd_rows(parts.ptr + from, zt.ptr + from, at.ptr + from, yt.ptr + from, batch - cut, n, batch);
+        const got = k.view(parts);
+        expect(got[batch * n], `canary ${batch}×${n} cut ${cut}`).toBe(CANARY);
+        expect(Array.from(got.subarray(0, batch * n)), `cross-entropy rows ${batch}×${n} cut at ${cut}`).toEqual(expected);
+        k.free(parts);
+      }
+      for (const t of [zt, at, yt, whole]) k.free(t);
+    }
+  });
 });

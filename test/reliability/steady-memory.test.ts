@@ -105,8 +105,8 @@ describe('steady memory over 10,000 training steps', () => {
   it('the same loop on two threads at batch 128 allocates no more, with every product split, ∂W by batch rows', () => {
     const m = two();
     expectQuietLoop(m);
-    // 3 forward products, 3 ∂W split by batch rows and the two later layers' ∂input split by the same rows in one job with
-    // their ∂W (denseBackwardWeightsAndInput) per step, none paired: the pool really ran, the partial sums added every step.
+    // Each step one job per thread (the backend's dense step, src/dense-step.ts): its 3 forward products, 3 ∂W and the two
+    // later layers' ∂input split by batch rows, none paired: the pool really ran, the partial sums added every step.
     expect(m.splitProducts).toBe(10_000 * 8);
     expect(m.pairedProducts).toBe(0);
   });

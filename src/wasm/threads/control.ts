@@ -28,10 +28,11 @@ export const CONTROL = {
 
 /**
  * Calls one job may hold: a worker runs them in sequence, so adjacent kernels cost one hand-off. The
- * split step's jobs hold at most two; bench/one-job-step.ts posts a half step of [784,100,100,10],
- * every kernel call of its rows' forward and backward (21), as one job.
+ * split step's jobs hold at most two; a dense training step on two threads (threaded-kernels.ts'
+ * DENSE_STEP) posts every kernel call of the worker's rows' forward and backward as one job, seven
+ * per layer (21 for [784,100,100,10]), so chains of up to nine layers take it.
  */
-export const MAX_CALLS = 24;
+export const MAX_CALLS = 64;
 
 /** Numeric arguments per call of a job: the most any export the workers call takes (Adam's update, 12). */
 export const ARGS_PER_CALL = 12;

@@ -148,17 +148,39 @@
  * 1.75× against 1.57×, the second split 1.004 / 1.000. The backward alone as one job per half after
  * the split forward (what backprop() could post by itself) read 0.992 / 0.981 there: the forward in
  * the job holds most of the gain. Two more runs (18:52, 19:02): 0.955 / 0.954 and 0.954 / 0.872, this
- * tree's own split step (MAX_CALLS 24) 1.009 / 1.010 and 1.000 / 0.998 of main's. A prototype beside
- * the engine, not in it; what building it needs:
- * - the engine fuses the forward with backprop: train() runs readers between them (afterFirstForward's
- *   firstLayerFinite, the trace's beforeBackprop), so a training forward deferred until backprop (any
- *   read of its outputs running it as the split forward does now), or one Kernels call for both;
- * - every loss by rows (cross-entropy and binary cross-entropy take 1/batch from the rows they are
- *   given, as f32_mse_bwd did), softmax's forward on the worker, the gathering first forward of
- *   train(dataset) and its targets in the job;
- * - jobs of 7 calls per layer (MAX_CALLS bounds the depth), and the parity tests of 1 and 2 threads
- *   on every loss and activation, odd batches and the last partial batch; then train() measured
- *   against main (not done: train()'s ratio with it is not known).
+ * tree's own split step (MAX_CALLS 24) 1.009 / 1.010 and 1.000 / 0.998 of main's. That prototype
+ * (bench/one-job-step.ts, the main thread calling the core directly) is the engine's step since
+ * session 40 (perf40): train()'s training forward on these kernels waits for backprop
+ * (src/network/engine.ts: whatever reads what it writes first, firstLayerFinite's input check or a
+ * reader of the activations, runs it as the split forward), and both go to [DENSE_STEP]
+ * (src/dense-step.ts, the calls in half-step.ts): every elementwise activation, softmax, MSE, binary
+ * cross-entropy and cross-entropy (f32_xent_softmax_bwd_rows), train(dataset)'s gathering first
+ * forward in the job, each thread its own part of the backflow (a shared one raced in the prototype),
+ * from weightsFoldRow's 128 rows; the parity tests in test/network/dense-step-threads.test.ts. train()
+ * of one epoch over 9,000 digits at batch 256 on [784,100,100,10] sigmoid/MSE against main's tree
+ * (bench/ab-trees-train-threads.ts: every call alternated one by one, 9 rounds of 13 calls each; AMD
+ * EPYC Zen 5, 2 vCPUs, 2026-12-05, main at e4f94ff9; median calls, ms, one thread over two per round,
+ * two threads over main's two):
+ *
+ *   run                       call            main: one / two           this tree: one / two      two ÷ main's
+ *   21:28, load 3.3 → 2.0     train(dataset)   97.30 / 55.13  1.779×     98.37 / 53.55  1.805×    0.981
+ *                             train(x, y)     101.43 / 57.06  1.714×    100.15 / 56.41  1.770×    0.980
+ *   21:38, load 2.3 → 1.8     train(dataset)   75.64 / 46.55  1.761×     75.38 / 43.10  1.834×    0.979
+ *                             train(x, y)      77.74 / 47.15  1.731×     77.54 / 44.43  1.813×    0.979
+ *   21:42, load 6.1 → 3.3     train(dataset)   75.02 / 45.80  1.635×     74.82 / 43.64  1.724×    0.943
+ *                             train(x, y)      77.90 / 47.81  1.627×     77.18 / 44.90  1.676×    0.944
+ *
+ * The main thread ran the worker's half itself (a worker not yet claiming it when the main thread's
+ * half was done: ThreadPool.wait) in at most 143 of the 21:42 run's 8,820 steps (1.6 %), each then at
+ * one thread's pace (about 1.7× a two-thread step): at most ~1.2 % of the steps' time, not worth more;
+ * the other jobs it ran itself were uploads' checks (f32_all_finite), P₁ adds' and updates' halves
+ * (f32_axpy) and the guard's maxAbs, as in the split step. Left on the main thread over every row
+ * after the join: the loss value and the biases' sums (one thread's order), which read the worker's
+ * rows of the output and of δ; and a one-batch train(x, y) call's only step, whose forward its input
+ * check runs first (Engine.firstLayerFinite: the check could read zs[0] after the step instead, as
+ * backprop changes nothing the network holds): not tried. bench/one-job-step.ts stays as the prototype
+ * README's bench paragraph cites; bench/step.bench.ts' inner step (feedforward, then backprop) still
+ * times the split step.
  * train()'s own ceiling (issue #16 item 6, step 3): bench/threads.bench.ts' train() rows time the
  * inner step on one thread and its exchanged pair in their rounds and print the call's exchanged-step
  * ceiling, one ÷ (one − steps·(step − exchanged)) (trainCeilingRounds: each full step at the pair's
@@ -220,6 +242,9 @@ import { MAX_PAGES } from '../allocator.js';
 import { ACTIVATION_EXPORT_NAMES, exportName, type CommonExports } from '../exports.js';
 import type { Activation, OutputActivation, WriteFault } from '../../kernels.js';
 import { createWasmKernels, WasmBackend, type WasmKernels, type WasmTensor } from '../wasm-kernels.js';
+import { DENSE_STEP, type DenseStepRunner, type DenseStepTensors } from '../../dense-step.js';
+import { MAX_CALLS } from './control.js';
+import { addHalfStep, halfStepCalls, type CallSink, type HalfStepExports, type HalfStepPointers } from './half-step.js';
 import { ThreadPool, threadsUnavailable, type LocalExport } from './pool.js';
 
 /** Options of createThreadedWasmKernels. */
@@ -275,6 +300,12 @@ export interface ThreadedWasmKernels extends WasmKernels {
   readonly splitPasses: number;
   /** Layers whose ∂W a worker computed while the main thread computed their ∂input (denseBackwardWeightsAndInput) so far. */
   readonly pairedProducts: number;
+  /**
+   * Training steps of a dense network run as one job per thread so far: each thread its rows' whole
+   * forward and backward, the loss value and the biases' gradients after (their products are
+   * counted in splitProducts too, as the split step counts them).
+   */
+  readonly halfStepJobs: number;
   /** Stops the workers (idempotent); the kernels keep working on the main thread alone. */
   close(): Promise<void>;
 }
@@ -306,8 +337,10 @@ const NAMED_EXPORTS = [
   'f32_all_finite__simd',
   'f32_max_abs_bits__simd',
   'f32_zero',
-  // Not posted by these kernels: bench/one-job-step.ts' worker runs its rows' loss gradient with it.
+  // A dense step's half (half-step.ts): the loss's gradient on a thread's rows, and softmax's forward.
   'f32_mse_bwd_rows__simd',
+  'f32_xent_softmax_bwd_rows__simd',
+  'f32_softmax_fwd__simd',
 ] as const;
 const activationExport = (f: Activation, pass: 'fwd' | 'bwd') => exportName(`f32_${ACTIVATION_EXPORT_NAMES[f]}_${pass}`, 'simd');
 const WORKER_EXPORTS: readonly string[] = [...NAMED_EXPORTS, ...ELEMENTWISE.flatMap((f) => [activationExport(f, 'fwd'), activationExport(f, 'bwd')])];
@@ -329,6 +362,18 @@ const MAX_ABS_BITS = indexOf('f32_max_abs_bits__simd');
 const ZERO = indexOf('f32_zero');
 /** Index in WORKER_EXPORTS of each elementwise activation's forward kernel; its backward is the next (keyed by any output activation so that softmax and a name the kernels lack look up undefined). */
 const ACTIVATION_FWD: ReadonlyMap<OutputActivation, number> = new Map(ELEMENTWISE.map((f) => [f, WORKER_EXPORTS.indexOf(activationExport(f, 'fwd'))]));
+/** The exports of a dense step's half (half-step.ts), by their index in WORKER_EXPORTS. */
+const HALF_STEP_EXPORTS: HalfStepExports = {
+  forward: FWD,
+  forwardGather: FWD_GATHER,
+  backwardInput: BWD_INPUT,
+  weightRows: BWD_WEIGHT_ROWS,
+  zero: ZERO,
+  mseRows: indexOf('f32_mse_bwd_rows__simd'),
+  crossEntropyRows: indexOf('f32_xent_softmax_bwd_rows__simd'),
+  softmaxForward: indexOf('f32_softmax_fwd__simd'),
+  activationForward: (f) => ACTIVATION_FWD.get(f),
+};
 /**
  * An elementwise activation's forward pass is split across the threads from this many values on (a
  * 100-unit layer at batch 256 is 25,600): below it, the hand-off costs more than the pass. At 25,600
@@ -448,7 +493,7 @@ export async function createThreadedWasmKernels(options: ThreadedOptions = {}): 
   const minRows = checkWhole(options.minRowsPerThread ?? DEFAULT_MIN_ROWS, 'minRowsPerThread', 1);
   const reason = threads === 1 ? 'one thread was asked for' : threadsUnavailable();
   if (reason) {
-    return Object.assign(await createWasmKernels({ variant: 'simd' }), { threads: 1, threadsFallback: reason, splitProducts: 0, splitCopies: 0, splitPasses: 0, pairedProducts: 0, close: async () => {} });
+    return Object.assign(await createWasmKernels({ variant: 'simd' }), { threads: 1, threadsFallback: reason, splitProducts: 0, splitCopies: 0, splitPasses: 0, pairedProducts: 0, halfStepJobs: 0, close: async () => {} });
   }
 
   const module = await compileSharedCore();
@@ -459,13 +504,59 @@ export async function createThreadedWasmKernels(options: ThreadedOptions = {}): 
   return new ThreadedWasmBackend(exports, pool, minFlops, minRows);
 }
 
-class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
+/** Arguments a half step's call takes at most (the gathering forward's ten). */
+const HALF_STEP_ARGS = 10;
+
+/** The main thread's half of a dense step: its calls kept, then run on the main thread's own instance. */
+class LocalCalls implements CallSink {
+  count = 0;
+  private readonly fns = new Int32Array(MAX_CALLS);
+  private readonly args = new Float64Array(MAX_CALLS * HALF_STEP_ARGS);
+
+  call(fn: number, a0: number, a1: number, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0, a9 = 0): void {
+    const c = this.count++;
+    const args = this.args;
+    const at = c * HALF_STEP_ARGS;
+    this.fns[c] = fn;
+    args[at] = a0;
+    args[at + 1] = a1;
+    args[at + 2] = a2;
+    args[at + 3] = a3;
+    args[at + 4] = a4;
+    args[at + 5] = a5;
+    args[at + 6] = a6;
+    args[at + 7] = a7;
+    args[at + 8] = a8;
+    args[at + 9] = a9;
+  }
+
+  run(local: readonly LocalExport[]): void {
+    const args = this.args;
+    for (let c = 0; c < this.count; c++) {
+      const at = c * HALF_STEP_ARGS;
+      local[this.fns[c]](args[at], args[at + 1], args[at + 2], args[at + 3], args[at + 4], args[at + 5], args[at + 6], args[at + 7], args[at + 8], args[at + 9], 0, 0);
+    }
+  }
+}
+
+/** The worker's half of a dense step: its calls set in worker 0's next job. */
+class PostedCalls implements CallSink {
+  count = 0;
+  pool: ThreadPool | null = null;
+
+  call(fn: number, a0: number, a1: number, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0, a9 = 0): void {
+    this.pool!.setCall(0, this.count++, fn, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+  }
+}
+
+class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels, DenseStepRunner<WasmTensor> {
   override readonly name = 'wasm-simd-threads';
   readonly threadsFallback = null;
   splitProducts = 0;
   splitCopies = 0;
   splitPasses = 0;
   pairedProducts = 0;
+  halfStepJobs = 0;
   private pool: ThreadPool | null;
   /** Whether writeFinite's checks go to worker 0 (checkLater): in an upload of more than one check. */
   private checksAside = false;
@@ -480,6 +571,13 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   /** A worker's part of a split maxAbs, its float32 bits as the job returned them, read back as the float (allocated once). */
   private readonly partBits = new Int32Array(1);
   private readonly partFloat = new Float32Array(this.partBits.buffer);
+  /** The main thread's instance of each export in WORKER_EXPORTS, for its half of a dense step. */
+  private readonly localExports: readonly LocalExport[];
+  private readonly mainHalf = new LocalCalls();
+  private readonly workerHalf = new PostedCalls();
+  /** Per layer of a dense step, the worker's part of ∂W (P₁), added after the join. */
+  private readonly stepPartials: WasmTensor[] = [];
+  private readonly halfPointers: HalfStepPointers & { partials: number[] } = { gatherNumbers: 0, scratch: 0, backflow: 0, partials: [] };
 
   /**
    * The SIMD microkernel's tile, as the core sets it (dense_tile_rows/cols): split products' batch
@@ -504,6 +602,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
     this.minRows = Math.max(minRowsPerThread, this.tileRows);
     for (let t = 0; t <= pool.size; t++) this.scratches.push(this.allocOwn(0));
     this.partial = this.allocOwn(0);
+    this.localExports = WORKER_EXPORTS.map((name) => exports[name] as LocalExport);
   }
 
   get threads(): number {
@@ -841,7 +940,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
       this.pool!.post(0, 1);
       this.module.f32_dense_bwd_weights_rows(dw.ptr, dz.ptr, a.ptr, this.scratches[0].ptr, h, nIn, nOut, 1);
       this.pool!.wait(0);
-      this.addPartial(dw, nOut * nIn);
+      this.addPartial(dw, this.partial, nOut * nIn);
       return;
     }
     if (!this.claimSplit(batch, nIn, nOut, true)) return super.denseBackwardWeights(dw, dz, a, batch, nIn, nOut);
@@ -885,11 +984,98 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
    * last K block adds it), split as the optimisers' updates are (MIN_SPLIT_UPDATE, rowStart's
    * halves of the values), so the half of ∂W each thread adds is the half it then updates with.
    */
-  private addPartial(dw: WasmTensor, n: number): void {
-    if (n < MIN_SPLIT_UPDATE) return this.module.f32_axpy(dw.ptr, this.partial.ptr, n, 1);
-    this.postParts(AXPY, n, dw, this.partial, null, null, 1);
-    this.module.f32_axpy(dw.ptr, this.partial.ptr, this.rowStart(1, n), 1);
+  private addPartial(dw: WasmTensor, partial: WasmTensor, n: number): void {
+    if (n < MIN_SPLIT_UPDATE) return this.module.f32_axpy(dw.ptr, partial.ptr, n, 1);
+    this.postParts(AXPY, n, dw, partial, null, null, 1);
+    this.module.f32_axpy(dw.ptr, partial.ptr, this.rowStart(1, n), 1);
     this.waitForWorkers();
+  }
+
+  /**
+   * A dense chain's training step as one job per thread (the engine's deferred training forward
+   * and its backprop: src/dense-step.ts): the worker runs its rows' whole forward and backward
+   * (half-step.ts) while the main thread runs its own, one join, then on the main thread the loss
+   * value and every ∂b over all rows, and the worker's ∂W parts added (split as addPartial splits
+   * them). Where the split step hands off every product and pass (9 hand-offs a step of
+   * [784,100,100,10]), this posts one; each thread's rows stay in its core's cache from the forward
+   * to their ∂W. Taken on two threads where the fold's row is the threads' cut (weightsFoldRow: from
+   * batch 128), for chains of elementwise activations whose output and loss run by rows (MSE through
+   * an elementwise output, binary cross-entropy, cross-entropy, over a softmax or an elementwise
+   * output), of at most MAX_CALLS / 7 layers, with a product the split step would split (minFlops,
+   * minRows); elsewhere undefined, and the engine runs its split step. A worker that has not claimed
+   * its half when the main thread's is done has it run on the main thread (ThreadPool.wait): the
+   * step is then one thread's, not stalled.
+   */
+  [DENSE_STEP](s: DenseStepTensors<WasmTensor>, batch: number): number | undefined {
+    const h = this.halfStepRow(s, batch);
+    if (h === 0) return undefined;
+    const pool = this.pool!;
+    const sizes = s.sizes;
+    const L = sizes.length - 1;
+    // Every allocation (grown only when a larger network or batch comes) before any pointer is read.
+    let widest = sizes[L];
+    const partials = this.stepPartials;
+    for (let l = 0; l < L; l++) {
+      widest = Math.max(widest, sizes[l]);
+      this.growScratches(batch, sizes[l], sizes[l + 1]);
+      const n = sizes[l] * sizes[l + 1];
+      if (l === partials.length) partials.push(this.allocOwn(n));
+      else if (partials[l].length < n) partials[l] = this.regrow(partials[l], n);
+    }
+    const p = this.halfPointers;
+    p.gatherNumbers = s.gatherFrom === undefined ? 0 : this.rowNumbersOf(s.gatherRows, 0, batch);
+    for (let l = 0; l < L; l++) p.partials[l] = partials[l].ptr;
+    p.scratch = this.scratches[1].ptr;
+    // The worker's part of the backflow from row h at the widest width: past every row the main thread writes at any width.
+    p.backflow = s.backflow.ptr + h * widest * F32;
+    const worker = this.workerHalf;
+    worker.pool = pool;
+    worker.count = 0;
+    addHalfStep(worker, HALF_STEP_EXPORTS, s, h, batch - h, batch, false, p);
+    pool.post(0, worker.count);
+    p.scratch = this.scratches[0].ptr;
+    p.backflow = s.backflow.ptr;
+    const main = this.mainHalf;
+    main.count = 0;
+    try {
+      addHalfStep(main, HALF_STEP_EXPORTS, s, 0, h, batch, true, p);
+      main.run(this.localExports);
+    } catch (error) {
+      // The worker still writes the step's tensors: it is waited for before the main thread's error goes on (a worker's own failure is said by the next job's wait).
+      try {
+        pool.wait(0);
+      } catch {
+        // The main thread's error came first.
+      }
+      throw error;
+    }
+    pool.wait(0);
+    const cost = super.loss(s.loss, s.activationFunctions[L - 1], s.zs[L - 1], s.activations[L], s.targets, batch, sizes[L]);
+    for (let l = 0; l < L; l++) {
+      super.zero(s.nablaB[l]);
+      super.denseBackwardBias(s.nablaB[l], s.deltas[l], batch, sizes[l + 1]);
+      this.addPartial(s.nablaW[l], partials[l], sizes[l] * sizes[l + 1]);
+    }
+    // Each layer's forward and ∂W split by rows, and its ∂input but the first layer's: as the split step counts them.
+    this.splitProducts += 3 * L - 1;
+    this.halfStepJobs++;
+    return cost;
+  }
+
+  /** The row where a dense step of `s` at `batch` is cut between the two threads ([DENSE_STEP]), or 0 where it is not taken. */
+  private halfStepRow(s: DenseStepTensors<WasmTensor>, batch: number): number {
+    if (!this.pool || this.threads !== 2 || batch < this.threads * this.minRows) return 0;
+    const sizes = s.sizes;
+    const L = sizes.length - 1;
+    if (L < 1 || halfStepCalls(L) > MAX_CALLS) return 0;
+    const h = this.exports.dense_weights_fold_row(batch);
+    if (h === 0 || h !== this.rowStart(1, batch)) return 0;
+    for (let l = 0; l < L - 1; l++) if (ACTIVATION_FWD.get(s.activationFunctions[l]) === undefined) return 0;
+    // MSE's gradient goes through the output's elementwise derivative; the other losses' kernels take softmax's or any elementwise output as one thread's do.
+    const output = s.activationFunctions[L - 1];
+    if (ACTIVATION_FWD.get(output) === undefined && (s.loss === 'mse' || output !== 'softmax')) return 0;
+    for (let l = 0; l < L; l++) if (this.splitSized(batch, sizes[l], sizes[l + 1])) return h;
+    return 0;
   }
 
   /**
@@ -912,7 +1098,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
       this.module.f32_dense_bwd_weights_rows(dw.ptr, dz.ptr, a.ptr, this.scratches[0].ptr, h, nIn, nOut, 1);
       this.module.f32_dense_bwd_input(da.ptr, dz.ptr, w.ptr, this.scratches[0].ptr, h, nIn, nOut);
       pool.wait(0);
-      this.addPartial(dw, nOut * nIn);
+      this.addPartial(dw, this.partial, nOut * nIn);
       return;
     }
     if (!this.pairs(batch, nIn, nOut)) return super.denseBackwardWeightsAndInput(dw, da, dz, a, w, batch, nIn, nOut);
