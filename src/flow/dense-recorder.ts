@@ -12,7 +12,7 @@ import { batchAccuracy, COUNT_BINS, LayerStatistics, noteTargets } from './layer
 import { PERCENTILE_BINS, updateRatio } from './metrics.js';
 import type { FlowRecorder, TraceOptions } from './recorder.js';
 import { powerIteration } from './spectral.js';
-import { spectralBound, spectralBoundScratch, type SpectralBoundScratch } from './spectral-bound.js';
+import { spectralBound, spectralBoundFloats, spectralBoundScratch, type SingularVectors, type SpectralBoundScratch } from './spectral-bound.js';
 import { Trace, type GradientHistogram, type TraceRun } from './trace.js';
 
 /**
@@ -47,6 +47,8 @@ export class DenseRecorder implements FlowRecorder {
    * next estimate exactly as if it had never been made.
    */
   private readonly powerStarts: Tensor[];
+  /** Per weight layer, its two power-iteration vectors, where its bound's Lanczos starts. */
+  private readonly singularVectors: SingularVectors[];
   /** Memory of the proved ‖W‖₂ bounds, for the weight layers after the first (the ones a chainBound multiplies). */
   private readonly boundScratch: SpectralBoundScratch | undefined;
   /** Per weight layer, this record's proved bound on ‖W‖₂ (set at a refresh, for layers 1…L−1). */
@@ -75,7 +77,7 @@ export class DenseRecorder implements FlowRecorder {
     const widest = Math.max(...sizes);
     // The Gram matrices of the bounds: W's shorter side squared, for weight layers 1…L−1.
     const boundSide = Math.max(0, ...sizes.slice(1, -1).map((n, l) => Math.min(n, sizes[l + 2])));
-    net.checkFits(2 * net.parameterCount + 3 * sizes.reduce((a, b) => a + b, 0) + widest + PERCENTILE_BINS + boundSide * (boundSide + 1), 'the gradient-flow trace');
+    net.checkFits(2 * net.parameterCount + 3 * sizes.reduce((a, b) => a + b, 0) + widest + PERCENTILE_BINS + (boundSide > 0 ? spectralBoundFloats(boundSide) : 0), 'the gradient-flow trace');
     const alloc = (n: number) => {
       const t = this.k.alloc(n);
       this.held.push(t);
@@ -86,6 +88,7 @@ export class DenseRecorder implements FlowRecorder {
       this.rightVectors = sizes.slice(0, -1).map(alloc);
       this.leftVectors = sizes.slice(1).map(alloc);
       this.powerStarts = sizes.slice(0, -1).map(alloc);
+      this.singularVectors = this.rightVectors.map((right, l) => ({ right, left: this.leftVectors[l] }));
       this.boundScratch = boundSide > 0 ? spectralBoundScratch(alloc, boundSide) : undefined;
       this.layerStatistics = new LayerStatistics(this.k, alloc(widest), alloc(COUNT_BINS));
     } catch (error) {
@@ -136,7 +139,7 @@ export class DenseRecorder implements FlowRecorder {
         const iterations = this.warm ? WARM_ITERATIONS : COLD_ITERATIONS;
         const sigma = powerIteration(k, w, this.rightVectors[l], this.leftVectors[l], net.sizes[l], n, iterations);
         trace.set('spectralNorm', r, l, sigma);
-        if (l > 0) this.spectralBounds[l] = spectralBound(k, w, net.sizes[l], n, sigma, this.boundScratch!);
+        if (l > 0) this.spectralBounds[l] = spectralBound(k, w, net.sizes[l], n, sigma, this.singularVectors[l], this.boundScratch!);
       }
       this.layerStatistics.activations(trace, r, l, f, net.zs[l], net.activations[l + 1], batch, n, refresh);
     }

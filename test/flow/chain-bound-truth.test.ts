@@ -17,7 +17,7 @@ import { asWritten, quotedOn } from '../util/page-numbers.js';
 
 /**
  * `kernels` behind a proxy that keeps, for each power iteration of the recorder (its matVec calls on one weight
- * tensor, which a weightStats pass opens), the weights it ran on, and how many rounds it ran.
+ * tensor, the first after a weightStats pass), the weights it ran on, and how many rounds it ran.
  */
 function watching(kernels: Kernels): { kernels: Kernels; runs: { weights: Tensor; values: Float64Array; rounds: number }[]; reset: () => void } {
   const runs: { weights: Tensor; values: Float64Array; rounds: number }[] = [];
@@ -30,9 +30,10 @@ function watching(kernels: Kernels): { kernels: Kernels; runs: { weights: Tensor
       if (key === 'matVec') {
         return (...args: unknown[]) => {
           const [w, nIn, nOut] = [args[1] as Tensor, args[3] as number, args[4] as number];
-          if (!open || runs.at(-1)!.weights !== w) runs.push({ weights: w, values: Float64Array.from(target.view(w).subarray(0, nIn * nOut)), rounds: 0 });
+          if (!open) runs.push({ weights: w, values: Float64Array.from(target.view(w).subarray(0, nIn * nOut)), rounds: 0 });
           open = true;
-          runs.at(-1)!.rounds++;
+          // The bound's Lanczos multiplies the Gram matrix after the power iteration: not a round on W.
+          if (runs.at(-1)!.weights === w) runs.at(-1)!.rounds++;
           return value.apply(target, args);
         };
       }

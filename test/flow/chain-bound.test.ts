@@ -26,9 +26,11 @@ describe('chainBound', () => {
         const bound = trace.at('chainBound', r, l);
         if (Number.isNaN(estimated)) expect(bound).toBeNaN();
         else {
-          // Float64 weights, 7 × 6 at most: the estimate is within 1e-6 of ‖W‖₂, so the first try passes.
+          // Float64 weights, 7 × 6 at most: Lanczos reads ‖W‖₂ to float64's rounding (its steps span all of G, 6 × 6 at
+          // most), so the first try passes and the bound is BOUND_MARGIN above ‖W‖₂; spectralNorm reads up to a few 1e-6
+          // below ‖W‖₂ (2.3e-6 here: its 1e-6 rule stops short), the bound that much more above it.
           expect(bound / estimated - 1).toBeGreaterThanOrEqual(BOUND_MARGIN);
-          expect(bound / estimated - 1).toBeLessThan(BOUND_MARGIN * 1.01);
+          expect(bound / estimated - 1).toBeLessThan(BOUND_MARGIN * 1.01 + 1e-5);
           expect(trace.at('chainFactor', r, l)).toBeLessThanOrEqual(bound);
           compared++;
         }
