@@ -11,11 +11,14 @@ import { invalidOption, shown } from '../errors.js';
 import { ACTIVATIONS, type Activation } from '../kernels.js';
 import { RESIDUAL_GATES, type ResidualGate } from '../layers/spec.js';
 
-/** The options a remedy may set: createNetwork's (activation, init, biasInit, layers) and train()'s (the others). */
-export type RemedyOption = 'activation' | 'init' | 'biasInit' | 'layers' | 'learningRate' | 'optimizer' | 'momentum' | 'clipNorm' | 'batchSize' | 'lsuv' | 'epochs';
+/**
+ * The options a remedy may set: createNetwork's (activation, init, biasInit, layers), train()'s (learningRate, optimizer, momentum,
+ * clipNorm, batchSize, lsuv, epochs), and 'inputs', the rows themselves (standardised: its value says how, in words).
+ */
+export type RemedyOption = 'activation' | 'init' | 'biasInit' | 'layers' | 'learningRate' | 'optimizer' | 'momentum' | 'clipNorm' | 'batchSize' | 'lsuv' | 'epochs' | 'inputs';
 
-/** Which function of the API takes each option: how a printer without a flag for it names it. */
-export const REMEDY_OPTION_OWNER: Record<RemedyOption, 'createNetwork' | 'train'> = {
+/** Which function of the API takes each option: how a printer without a flag for it names it; 'data' for the rows you give train(), evaluate() and predict(). */
+export const REMEDY_OPTION_OWNER: Record<RemedyOption, 'createNetwork' | 'train' | 'data'> = {
   activation: 'createNetwork',
   init: 'createNetwork',
   biasInit: 'createNetwork',
@@ -27,6 +30,7 @@ export const REMEDY_OPTION_OWNER: Record<RemedyOption, 'createNetwork' | 'train'
   batchSize: 'train',
   lsuv: 'train',
   epochs: 'train',
+  inputs: 'data',
 };
 
 /**
@@ -200,9 +204,12 @@ function apiSetting(s: RemedySetting, settings: readonly RemedySetting[]): strin
 function apiText(settings: readonly RemedySetting[], note?: string): string {
   const text = settings.map((s) => apiSetting(s, settings)).join(', ');
   if (note === undefined) return text;
-  const owners = [...new Set(settings.map((s) => REMEDY_OPTION_OWNER[s.option]))].map((owner) => (owner === 'train' ? 'train()' : owner));
+  const owners = [...new Set(settings.map((s) => REMEDY_OPTION_OWNER[s.option]))];
+  // The rows are no function's option: said as what they are.
+  if (owners.includes('data')) return `${text} (the rows you give train(), evaluate() and predict(): ${note})`;
+  const named = owners.map((owner) => (owner === 'train' ? 'train()' : owner));
   const one = new Set(settings.map((s) => s.option)).size === 1;
-  return `${text} (${owners.join(' and ')} ${one ? 'option' : 'options'}: ${note})`;
+  return `${text} (${named.join(' and ')} ${one ? 'option' : 'options'}: ${note})`;
 }
 
 /**

@@ -14,6 +14,7 @@ import { LOSSES, OUTPUT_ACTIVATIONS } from '../kernels.js';
 import { LAYER_TYPES, RESIDUAL_GATES } from '../layers/spec.js';
 import { counted } from '../counted.js';
 import type { TraceJSON, TraceRun } from './trace.js';
+import { type InputScale, LARGE_INPUTS } from './input-scale.js';
 
 type Bad = (what: string) => GradscopeError;
 
@@ -30,7 +31,7 @@ const RUN_NUMBERS: Readonly<Record<'learningRate' | 'batchSize' | 'weightDecay' 
 const TRACE_RUN_FIELDS = keysOf<TraceRun>({
   optimizer: true, learningRate: true, batchSize: true, layerRates: true, init: true, biasInit: true, lsuv: true,
   weightDecay: true, clipNorm: true, momentum: true, nesterov: true, decayBiases: true, validation: true, targets: true,
-  inputs: true,
+  inputs: true, inputScale: true,
 });
 
 /** TraceRun's fields that are present with one value only (absent otherwise). */
@@ -100,4 +101,16 @@ function checkRun(run: TraceRun, sizes: readonly number[], bad: Bad): void {
   if (run.validation !== undefined) asTraceField(() => checkChoice(run.validation, ['training rows', 'other rows'], 'run.validation'), bad);
   if (run.targets !== undefined) asTraceField(() => checkChoice(run.targets, ['one-hot'], 'run.targets'), bad);
   if (run.inputs !== undefined) asTraceField(() => checkChoice(run.inputs, ['alike'], 'run.inputs'), bad);
+  if (run.inputScale !== undefined) checkInputScale(run.inputScale, bad);
+}
+
+/** TraceRun.inputScale as train() records it: an object of two finite numbers ≥ 0, mean and spread, whose root mean square is at least LARGE_INPUTS. */
+function checkInputScale(scale: unknown, bad: Bad): void {
+  const expected = `an object { mean, spread } of two finite numbers ≥ 0 whose √(mean² + spread²) is at least ${LARGE_INPUTS}`;
+  if (typeof scale !== 'object' || scale === null || Array.isArray(scale)) throw bad(`run.inputScale must be ${expected}, got ${shown(scale)}`);
+  const unknown = unknownKey(scale, keysOf<InputScale>({ mean: true, spread: true }), 'field');
+  if (unknown !== undefined) throw bad(`run.inputScale: ${unknown}; it holds mean and spread`);
+  const { mean, spread } = scale as Partial<InputScale>;
+  for (const [key, value] of Object.entries({ mean, spread })) asTraceField(() => checkNumber(value, `run.inputScale.${key}`, { min: 0 }, NaN), bad);
+  if (!(Math.hypot(mean!, spread!) >= LARGE_INPUTS)) throw bad(`run.inputScale must be ${expected} (train() records none below), got mean ${shown(mean)} and spread ${shown(spread)}`);
 }

@@ -100,6 +100,19 @@ export interface TraceRun {
    * run. Absent otherwise (and in a trace written before gradscope recorded it, or one recorded outside train()).
    */
   inputs?: 'alike';
+  /**
+   * Where the input features train() was given are far from standardised (mean 0, spread 1): their root mean square √(mean² +
+   * spread²) at least 3, `mean` the root mean square over the features of each one's mean over the rows and
+   * `spread` of each one's standard deviation (flow/input-scale.ts). diagnose() reads it beside the first hidden layer's
+   * saturation at the first record, which inputs that large cause, and offers standardising them. Absent otherwise (and in a
+   * trace written before gradscope recorded it, or one recorded outside train()).
+   */
+  inputScale?: {
+    /** √(mean over the features of μⱼ²), μⱼ a feature's mean over the rows (in the inputs' unit; ≥ 0). */
+    mean: number;
+    /** √(mean over the features of σⱼ²), σⱼ a feature's standard deviation over the rows (in the inputs' unit; ≥ 0). */
+    spread: number;
+  };
 }
 
 /** One epoch of a traced train() call, as the training loop measured it (its EpochInfo), recorded whatever the trace's interval. */

@@ -19,6 +19,7 @@ import { TraceRecorder } from '../flow/recorder.js';
 import type { Trace } from '../flow/trace.js';
 import { describeRun } from './trace-run.js';
 import { rowsAlike } from '../flow/alike-rows.js';
+import { largeInputs } from '../flow/input-scale.js';
 import { trainingCheckRows } from './training-check-rows.js';
 import { VALIDATION_LABELS } from './validation-rows.js';
 import { counted, grouped } from '../counted.js';
@@ -130,7 +131,9 @@ export function runTraining(
       if (validation && !validation.trainingRows) trainingCheck = trainingCheckRows(x.rows, validation.rows.inputs.rows);
       // One pass over the resident inputs, traced calls only: rows alike are the cause of whatever the trace then shows (TraceRun.inputs).
       const inputsAlike = rowsAlike(net.kernels.view(x.tensor), x.rows, x.cols);
-      tracer = new TraceRecorder(net, settings.trace, describeRun(net, optimizer, { clipNorm, batchSize, learningRate: reportedRate(learningRate, ownSteps), validation, inputsAlike }));
+      // And one more: inputs far from standardised saturate a first tanh or sigmoid layer on every row alike (TraceRun.inputScale).
+      const inputScale = largeInputs(net.kernels.view(x.tensor), x.rows, x.cols);
+      tracer = new TraceRecorder(net, settings.trace, describeRun(net, optimizer, { clipNorm, batchSize, learningRate: reportedRate(learningRate, ownSteps), validation, inputsAlike, inputScale }));
       held.keepTrace(tracer.trace);
     }
 

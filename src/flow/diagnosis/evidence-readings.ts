@@ -5,6 +5,8 @@
 import type { Trace } from '../trace.js';
 import { biasesCancelledByBatchNorm } from '../cancelled-biases.js';
 import { GRADIENT_FADED, SATURATED_LAYER } from './diagnosis-thresholds.js';
+import { isSaturating } from '../metrics.js';
+import { weightRowOf } from './init-remedies.js';
 import type { Evidence } from './diagnosis-types.js';
 
 /** The saturated fraction of each of evidence.saturatedLayers at the first record. */
@@ -31,3 +33,19 @@ export const faded = (e: Evidence) => e.lastHiddenChange > 0 && e.lastHiddenChan
 
 /** The residual blocks of gate 'none' (their indexes in trace.blocks.residuals): each skip passes ∂C/∂y back unchanged beside its branch's share. */
 export const plainResiduals = (trace: Trace) => (trace.blocks?.residuals ?? []).flatMap((b, i) => (b.gate === 'none' ? [i] : []));
+
+/**
+ * Where the run's inputs were far from standardised (TraceRun.inputScale) and more than SATURATED_LAYER of the tanh, sigmoid or
+ * softsign units whose z the first dense layer makes from the inputs were saturated at the first record: that row and its share
+ * (the first such row: the first dense row's own units, or the activation row just after it); undefined elsewhere. A norm row
+ * between them takes the inputs' offset out, so units after one are not read.
+ */
+export function inputsSaturating(trace: Trace): { row: number; share: number } | undefined {
+  if (trace.run.inputScale === undefined || trace.length === 0) return undefined;
+  for (const row of [0, 1]) {
+    if (row >= trace.layers - 1 || weightRowOf(trace, row) !== 0 || !isSaturating(trace.activations[row])) continue;
+    const share = trace.at('saturatedFraction', 0, row);
+    if (share > SATURATED_LAYER) return { row, share };
+  }
+  return undefined;
+}

@@ -69,6 +69,20 @@ export function alikeInputsSentence(): string {
   );
 }
 
+/**
+ * Where inputs far from standardised saturated the first hidden layer's units from the first record (inputsSaturating): the
+ * inputs' size (TraceRun.inputScale) and what it did to that layer's z.
+ */
+export function largeInputsSentence(trace: Trace, saturating: { row: number; share: number }): string {
+  const { mean, spread } = trace.run.inputScale!;
+  return (
+    `The input features are far from standardised: their mean is ${numberText(mean)} and their spread ${numberText(spread)} (each feature's mean and standard deviation over the rows, ` +
+    `as root mean squares over the ${counted(trace.sizes[0], 'feature')}), where standardised features have mean 0 and spread 1. ` +
+    `The first dense layer's z = W·x + b is W times inputs that large: at the first record ${percent(saturating.share)} of the activations in ${rowList(trace, [saturating.row])} ` +
+    `were within ${SATURATION_MARGIN} of their limits, where σ'(z) ≈ 0, before any step had moved the weights${mean > spread ? ", and an offset the same on every row saturates a unit alike on every row, whatever the row" : ''}.`
+  );
+}
+
 export function saturatedSentence(e: Evidence, trace: Trace): string {
   const shares = sharesByRow(trace, e.saturatedLayers, e.saturatedLayers.map((l) => e.layers[l].saturatedFraction), 'the activations');
   const atStart = saturationAtStart(trace, e);
