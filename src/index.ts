@@ -80,7 +80,8 @@ export {
   checkpointOf, checkpointToJSON, checkpointFromJSON, encodeCheckpoint, decodeCheckpoint, networkFromCheckpoint, restoreOptimizer,
   CHECKPOINT_LIMITS, CHECKPOINT_BINARY_VERSION, CHECKPOINT_BINARY_BLOCK_VERSION,
 } from './io/checkpoint.js';
-export type { Checkpoint, CheckpointFile, CheckpointTraining } from './io/checkpoint.js';
+export type { Checkpoint, CheckpointFile, CheckpointTraining, ReadCheckpointOptions, CheckpointFromJSONOptions } from './io/checkpoint.js';
+export { OptimizerStateRefused, type InMemoryCheckpointReader } from './io/optimizer-state-refused.js';
 export type { TrainedOn } from './trained-on.js';
 export { NON_FINITE_POLICIES } from './training/numeric-faults.js';
 export type { NonFinitePolicy } from './training/numeric-faults.js';

@@ -6,7 +6,7 @@
 export * from './index.js';
 export { loadMnist, MNIST_PIXELS, MNIST_CLASSES, MNIST_TRAIN_DIGITS, type MnistOptions, type MnistTake } from './data/mnist.js';
 export type { Digits, MnistSplit } from './data/mnist.js';
-export { saveModel, loadModel, loadCheckpoint, readCheckpoint, OptimizerStateRefused } from './io/files.js';
+export { saveModel, loadModel, loadCheckpoint, readCheckpoint } from './io/files.js';
 export { writeFileAtomic } from './io/file-access.js';
 export type { CheckpointEncoding, LoadModelOptions, SaveOptions } from './io/files.js';
 export { readModelFile, readTfjsLayersFile, writeModelFile, interopFormatOf, INTEROP_FORMATS, INPUT_FORMATS } from './io/model-formats.js';

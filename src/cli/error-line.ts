@@ -9,7 +9,7 @@ import { DivergedError } from '../training/advice.js';
 import { adviceTerms, type Command } from './command.js';
 import { UnstatedImportOptions } from '../io/import-options.js';
 import { convertedPath, unstatedImportMessage } from './unstated-import-words.js';
-import { OptimizerStateRefused } from '../io/files.js';
+import { OptimizerStateRefused } from '../io/optimizer-state-refused.js';
 import { gradscopeLine } from './invocation.js';
 import { shellLine } from '../shell-word.js';
 import { unsafeEscaped } from '../unsafe-characters.js';
@@ -45,7 +45,8 @@ export function oneLine(text: string): string {
 export function errorMessage(error: GradscopeError, command: Command | undefined, invoked: string | undefined): string {
   // The API's words name loadModel's option; a command's name the convert command that writes the network alone.
   // The refusal may quote a long name and is cut as any message; the command it gives is printed whole, to run as printed.
-  if (error instanceof OptimizerStateRefused) return `${oneLine(error.refusal)}${unsafeEscaped(unbroken(`; ${networkAloneWords(error.path, invoked)}`))}`;
+  // A checkpoint given as bytes or JSON (no path: no command reads one) keeps the API's words.
+  if (error instanceof OptimizerStateRefused && error.path !== undefined) return `${oneLine(error.refusal)}${unsafeEscaped(unbroken(`; ${networkAloneWords(error.path, invoked)}`))}`;
   if (error instanceof UnstatedImportOptions && command) {
     // What the file lacks may quote it at any length; what to run, printed whole, runs as printed.
     const { lacks, run } = unstatedImportMessage(error, command, invoked);

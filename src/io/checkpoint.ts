@@ -25,7 +25,7 @@
  * Every size is checked against the file's length before anything is allocated.
  */
 import { BACKEND_OPTIONS, type BackendOptions } from '../backend.js';
-import { checkBytesArgument, checkKnownKeys, checkObjectArgument } from '../checks.js';
+import { checkBoolean, checkBytesArgument, checkKnownKeys, checkObjectArgument, checkSeed } from '../checks.js';
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import { Rng, rngStateProblem } from '../init/rng.js';
 import type { Loss, OutputActivation } from '../kernels.js';
@@ -44,6 +44,7 @@ import { checkOptimizer, checkOptimizerFor, checkStateKind, type Optimizer, type
 import { OPTIMIZERS, optimizerNames } from '../optim/index.js';
 import { savedRulesProblem, savedScalarsProblem, savedSettingProblem } from '../optim/recorded-settings.js';
 import { crc32 } from './crc32.js';
+import { OptimizerStateRefused, type InMemoryCheckpointReader } from './optimizer-state-refused.js';
 import { chainFanIns, recordedInitialisation, type DenseFanIn } from '../init/initialisation.js';
 import { namedDenseFanIns } from '../layers/spec.js';
 import { badModel, blockModelOf, checkArchitecture, modelOf, networkFromModel, readActivation, readLoss } from './model-data.js';
@@ -322,9 +323,58 @@ export function checkpointFileOf(checkpoint: Checkpoint, numbers: FileNumbers): 
  */
 export type OptimizerReading = 'read' | 'skip';
 
-/** A checkpoint from JSON (object or text); a plain model file (no "training") starts at step 0 with a fresh RNG. */
-export function checkpointFromJSON(json: unknown, seed = 1): Checkpoint {
-  return readCheckpointJSON(json, seed, 'read');
+/** Options of decodeCheckpoint (and of checkpointFromJSON, beside its seed). */
+export interface ReadCheckpointOptions {
+  /**
+   * Leave the optimiser state unread: the checkpoint returned holds the network, its step and RNG state, without
+   * `optimizer`, so a damaged optimiser state no longer refuses it, as loadModel's skipOptimizer loads a file's network.
+   * Default false: the whole checkpoint is read, and one whose optimiser state is damaged is refused (BAD_MODEL_FILE; an
+   * OptimizerStateRefused where the rest reads whole without it).
+   */
+  skipOptimizer?: boolean;
+}
+
+/** Options of checkpointFromJSON. */
+export interface CheckpointFromJSONOptions extends ReadCheckpointOptions {
+  /** The seed of the RNG state a plain model file (no "training" section, so no RNG state) starts from. Default 1. */
+  seed?: number;
+}
+
+/**
+ * A checkpoint from JSON (object or text); a plain model file (no "training") starts at step 0 with the RNG seeded by
+ * `options.seed`. A damaged optimiser state refuses it, as an OptimizerStateRefused where the rest reads whole.
+ */
+export function checkpointFromJSON(json: unknown, options: CheckpointFromJSONOptions = {}): Checkpoint {
+  checkKnownKeys(options, ['seed', 'skipOptimizer'], 'checkpointFromJSON');
+  const { seed = 1, skipOptimizer = false } = options;
+  checkSeed(seed, 'checkpointFromJSON: seed');
+  return readApart((optimizer) => readCheckpointJSON(json, seed, optimizer), skipOptimizer, 'checkpointFromJSON');
+}
+
+/**
+ * The rule every checkpoint reader keeps (readSavedFile's for a file, this for bytes or JSON): the checkpoint `read`,
+ * reading its optimiser state unless `skipOptimizer` (checked here, as `reader`'s option); where that is refused as
+ * BAD_MODEL_FILE and reading it again without the state reads whole, the refusal was the state's alone, thrown as an
+ * OptimizerStateRefused naming `reader`'s skipOptimizer.
+ */
+function readApart(read: (optimizer: OptimizerReading) => Checkpoint, skipOptimizer: unknown, reader: InMemoryCheckpointReader): Checkpoint {
+  if (checkBoolean(skipOptimizer, `${reader}: skipOptimizer`)) return read('skip');
+  try {
+    return read('read');
+  } catch (error) {
+    if (!(error instanceof GradscopeError) || error.code !== 'BAD_MODEL_FILE') throw error;
+    throw readsWhole(() => read('skip')) ? new OptimizerStateRefused(undefined, error.message, reader) : error;
+  }
+}
+
+/** Whether `read` returns, refusing nothing. */
+function readsWhole(read: () => unknown): boolean {
+  try {
+    read();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** checkpointFromJSON, reading the optimiser state as `optimizer` says (without it where 'skip'). */
@@ -437,9 +487,13 @@ export function checkpointBytes(checkpoint: Checkpoint): Uint8Array {
   return bytes;
 }
 
-/** Reads a binary checkpoint, checking its magic, version, sizes (before allocating) and CRC-32; BAD_MODEL_FILE otherwise. */
-export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
-  return readCheckpointBytes(bytes, 'read', 'decodeCheckpoint');
+/**
+ * Reads a binary checkpoint, checking its magic, version, sizes (before allocating) and CRC-32; BAD_MODEL_FILE otherwise,
+ * an OptimizerStateRefused where its optimiser state alone is damaged (`options.skipOptimizer` reads the rest).
+ */
+export function decodeCheckpoint(bytes: Uint8Array, options: ReadCheckpointOptions = {}): Checkpoint {
+  checkKnownKeys(options, ['skipOptimizer'], 'decodeCheckpoint');
+  return readApart((optimizer) => readCheckpointBytes(bytes, optimizer, 'decodeCheckpoint'), options.skipOptimizer ?? false, 'decodeCheckpoint');
 }
 
 /**

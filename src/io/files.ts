@@ -31,6 +31,7 @@ import { checkNameAgrees, contentFormatOf, formatNamedBy, interopFormatOf, isNam
 import { bytesBeyond } from '../byte-text.js';
 import { andList } from '../list-text.js';
 import { shellWord } from '../shell-word.js';
+import { OptimizerStateRefused } from './optimizer-state-refused.js';
 import { grouped } from '../counted.js';
 import { readTrainedOn, type TrainedOn } from '../trained-on.js';
 
@@ -196,27 +197,6 @@ async function readSavedBytes(path: string, bytes: Uint8Array, seed: number, opt
   refuseJsonString(json);
   const checkpoint = readCheckpointJSON(json, seed, optimizer);
   return { checkpoint, isCheckpoint: (json as Record<string, unknown>).training !== undefined };
-}
-
-/**
- * The BAD_MODEL_FILE that loadModel, loadCheckpoint and readCheckpoint throw for a checkpoint file whose optimiser state
- * is refused while the rest of it, the network's weights, step and RNG state, reads whole: as Keras'
- * load_model(compile=False) and PyTorch's separate state_dicts load a model without its optimiser, its message names
- * loadModel's skipOptimizer, which loads the network alone. Exported so that a caller tells "the network is intact, its
- * optimiser state damaged" from a file damaged elsewhere (also BAD_MODEL_FILE, where skipOptimizer does not help) by
- * class, `error instanceof OptimizerStateRefused`, without reading the message; gradscope throws it, a caller need not
- * construct one. The command line says it in its own words (cli/error-line.ts: convert writes the network alone).
- */
-export class OptimizerStateRefused extends GradscopeError {
-  /** `path`: the file as the caller named it; `refusal`: the reader's refusal of its optimiser state, naming the file and the field. */
-  constructor(
-    /** The file, as the caller named it (loadModel's, loadCheckpoint's or readCheckpoint's path). */
-    readonly path: string,
-    /** The reader's refusal of the optimiser state, naming the file and the field. */
-    readonly refusal: string,
-  ) {
-    super('BAD_MODEL_FILE', `${refusal}; the network's weights, step and RNG state read whole: loadModel(${JSON.stringify(path)}, { skipOptimizer: true }) loads them without the optimiser state`);
-  }
 }
 
 /** A model format loadModel does not read (it reads gradscope's own), and what does: one wording for each. */

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { GradscopeError } from '../../src/errors.js';
 import { checkpointFileOf, checkpointFromJSON, checkpointOf, restoreOptimizer } from '../../src/io/checkpoint.js';
+import { OptimizerStateRefused } from '../../src/io/optimizer-state-refused.js';
 import { copiedNumbers } from '../../src/network/file-numbers.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
@@ -63,7 +64,19 @@ describe("docs/api.md's restore and checkpoint messages are what the code prints
   });
 
   it('a checkpoint file recording a setting or a state no optimiser of its kind takes, refused where it is read', async () => {
-    const read = async (spec: { name: string } & Record<string, unknown>, scalars: Record<string, number>) => refusal(checkpointFromJSON.bind(null, await fileWith(spec, scalars)));
+    // The state's refusal (OptimizerStateRefused.refusal), which the message follows with how to read the network alone.
+    const read = async (spec: { name: string } & Record<string, unknown>, scalars: Record<string, number>) => {
+      let error: unknown;
+      try {
+        checkpointFromJSON(await fileWith(spec, scalars));
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(OptimizerStateRefused);
+      const { code, refusal: words, message } = error as OptimizerStateRefused;
+      expect(message).toBe(`${words}; the network's weights, step and RNG state read whole: checkpointFromJSON(json, { skipOptimizer: true }) reads them without the optimiser state`);
+      return `${code}: ${words}`;
+    };
     expect(await read({ name: 'adam' }, { beta1: 1.5 })).toBe(`BAD_MODEL_FILE: ${codeQuoteOn('docs/api.md', 'training.optimizer.scalars.beta1')}`);
     expect(await read({ name: 'adam' }, { step: -3 })).toMatch(quotePattern(codeQuoteOn('docs/api.md', 'training.optimizer.scalars.step')));
     expect(await read({ name: 'lbfgs', memory: 2 }, { pairs: 3 })).toBe(`BAD_MODEL_FILE: ${codeQuoteOn('docs/api.md', 'training.optimizer.scalars.pairs')}`);

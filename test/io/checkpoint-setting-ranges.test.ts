@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
+import { OptimizerStateRefused } from '../../src/io/optimizer-state-refused.js';
 import { checkpointBytes, checkpointFileOf, checkpointFromJSON, checkpointOf, checkpointToJSON, decodeCheckpoint, encodeCheckpoint, networkFromCheckpoint, restoreOptimizer, type Checkpoint } from '../../src/io/checkpoint.js';
 import { readCheckpoint } from '../../src/io/files.js';
 import { copiedNumbers } from '../../src/network/file-numbers.js';
@@ -47,12 +48,23 @@ function jsonText(checkpoint: Checkpoint, scalars: Record<string, number>): stri
 }
 
 /**
+ * `read` (decodeCheckpoint or checkpointFromJSON) refusing a damaged optimiser state, the network reading whole: an
+ * OptimizerStateRefused naming the reader's skipOptimizer, whose refusal of the state is `^section.optimizer.said`.
+ */
+async function expectStateRefused(read: () => unknown, section: 'training' | 'header', said: string): Promise<void> {
+  const reader = section === 'header' ? 'decodeCheckpoint\\(bytes' : 'checkpointFromJSON\\(json';
+  const error = await expectError(read, 'BAD_MODEL_FILE', new RegExp(`; the network's weights, step and RNG state read whole: ${reader}, \\{ skipOptimizer: true \\}\\) reads them without the optimiser state$`));
+  expect(error).toBeInstanceOf(OptimizerStateRefused);
+  expect((error as OptimizerStateRefused).refusal).toMatch(new RegExp(`^${section}\\.optimizer\\.${said}`));
+}
+
+/**
  * `bad` (`good` with scalars[key] = value) refused by both readers with BAD_MODEL_FILE, and by both writers with
  * INVALID_OPTION writing nothing (nothing is made that its reader refuses), each naming the field as `said` ends.
  */
 async function expectRefusedByReadersAndWriters(good: Checkpoint, bad: Checkpoint, key: string, value: number, said: string): Promise<void> {
-  await expectError(() => checkpointFromJSON(jsonText(good, { [key]: value })), 'BAD_MODEL_FILE', new RegExp(`^training\\.optimizer\\.${said}`));
-  await expectError(() => decodeCheckpoint(checkpointBytes(bad)), 'BAD_MODEL_FILE', new RegExp(`^header\\.optimizer\\.${said}`));
+  await expectStateRefused(() => checkpointFromJSON(jsonText(good, { [key]: value })), 'training', said);
+  await expectStateRefused(() => decodeCheckpoint(checkpointBytes(bad)), 'header', said);
   for (const [who, write] of [['encodeCheckpoint', encodeCheckpoint], ['checkpointToJSON', checkpointToJSON]] as const) {
     let written: unknown;
     await expectError(() => (written = write(bad)), 'INVALID_OPTION', new RegExp(`^${who}: checkpoint\\.optimizer\\.${said}`));
@@ -97,7 +109,7 @@ describe('a checkpoint recording a setting outside its range is refused when rea
     expect(checkpointFromJSON(jsonText(lm, {})).optimizer!.scalars.mu).toBe(Number.MIN_VALUE);
     // A μ ≤ 0 no state holds: refused where the file is read, said as state.
     const negative = await saved({ name: 'levenberg-marquardt' }, { mu: -1 });
-    await expectError(() => decodeCheckpoint(checkpointBytes(negative)), 'BAD_MODEL_FILE', /^header\.optimizer\.scalars\.mu: expected a finite number > 0, got -1: no levenberg-marquardt state holds it \(it is damaged\)$/);
+    await expectStateRefused(() => decodeCheckpoint(checkpointBytes(negative)), 'header', 'scalars\\.mu: expected a finite number > 0, got -1: no levenberg-marquardt state holds it \\(it is damaged\\)$');
   });
   it("leaves a plugin's scalars to their readers", async () => {
     // No scalar of a built-in: a plugin's beta1, a key named like Object's members (adam's step count 12 is within its range).
@@ -192,8 +204,8 @@ describe("a K-FAC checkpoint's step count", () => {
     const said = 'scalars\\.steps: missing: every kfac state records it \\(it is damaged\\)$';
     const file = JSON.parse(jsonText(good, {}));
     delete file.training.optimizer.scalars.steps;
-    await expectError(() => checkpointFromJSON(file), 'BAD_MODEL_FILE', new RegExp(`^training\\.optimizer\\.${said}`));
-    await expectError(() => decodeCheckpoint(checkpointBytes(bad)), 'BAD_MODEL_FILE', new RegExp(`^header\\.optimizer\\.${said}`));
+    await expectStateRefused(() => checkpointFromJSON(file), 'training', said);
+    await expectStateRefused(() => decodeCheckpoint(checkpointBytes(bad)), 'header', said);
     await expectError(() => encodeCheckpoint(bad), 'INVALID_OPTION', new RegExp(`^encodeCheckpoint: checkpoint\\.optimizer\\.${said}`));
     const net = await networkFromCheckpoint(good);
     const optimizer = createOptimizer(net, { name: 'kfac' });
@@ -226,8 +238,8 @@ describe('a checkpoint whose settings break a rule across them is refused when r
     const good = await saved({ name }, {});
     const bad = { ...good, optimizer: { ...good.optimizer!, scalars: { ...good.optimizer!.scalars, ...scalars } } };
     const said = `scalars: ${words}, so no ${name} can resume this state \\(it is damaged\\)$`;
-    await expectError(() => checkpointFromJSON(jsonText(good, scalars)), 'BAD_MODEL_FILE', new RegExp(`^training\\.optimizer\\.${said}`));
-    await expectError(() => decodeCheckpoint(checkpointBytes(bad)), 'BAD_MODEL_FILE', new RegExp(`^header\\.optimizer\\.${said}`));
+    await expectStateRefused(() => checkpointFromJSON(jsonText(good, scalars)), 'training', said);
+    await expectStateRefused(() => decodeCheckpoint(checkpointBytes(bad)), 'header', said);
     for (const [who, write] of [['encodeCheckpoint', encodeCheckpoint], ['checkpointToJSON', checkpointToJSON]] as const) {
       let written: unknown;
       await expectError(() => (written = write(bad)), 'INVALID_OPTION', new RegExp(`^${who}: checkpoint\\.optimizer\\.${said}`));

@@ -13,12 +13,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { checkpointBytes, checkpointFileOf, checkpointOf, type Checkpoint } from '../../src/io/checkpoint.js';
-import { loadCheckpoint, loadModel, OptimizerStateRefused, readCheckpoint } from '../../src/io/files.js';
+import { loadCheckpoint, loadModel, readCheckpoint } from '../../src/io/files.js';
+import { OptimizerStateRefused } from '../../src/io/optimizer-state-refused.js';
 import { errorMessage } from '../../src/cli/error-line.js';
 import { readModelFile } from '../../src/io/model-formats.js';
 import { copiedNumbers } from '../../src/network/file-numbers.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { shellWord } from '../../src/shell-word.js';
+import { Rng } from '../../src/init/rng.js';
 import * as node from '../../src/node.js';
 import { runCliInProcess } from '../util/cli.js';
 import { expectError } from '../util/expect-error.js';
@@ -95,6 +97,50 @@ describe("a checkpoint whose optimiser state is damaged, its network intact", ()
     const elsewhere = await refusal(written(alsoRng, `class-rng.${encoding}`));
     expect(elsewhere).toBeInstanceOf(node.GradscopeError);
     expect(elsewhere).not.toBeInstanceOf(node.OptimizerStateRefused);
+  });
+
+  it.each(['decodeCheckpoint', 'checkpointFromJSON'] as const)("%s, given the bytes or JSON in memory (a page's fetch), keeps the same rule", async (reader) => {
+    const { good, damaged, alsoRng } = await checkpoints();
+    const binary = reader === 'decodeCheckpoint';
+    const encoded = (checkpoint: Checkpoint) => (binary ? checkpointBytes(checkpoint) : JSON.stringify(checkpointFileOf(checkpoint, copiedNumbers)));
+    const read = (data: Uint8Array | string, options?: { skipOptimizer?: unknown }) => (binary ? node.decodeCheckpoint(data as Uint8Array, options as never) : node.checkpointFromJSON(data, options as never));
+    const data = encoded(damaged);
+    const held = binary ? (data as Uint8Array).slice() : data;
+    const refused = await expectError(
+      () => read(data),
+      'BAD_MODEL_FILE',
+      new RegExp(`^${binary ? 'header' : 'training'}\\.optimizer\\.${REFUSED}; the network's weights, step and RNG state read whole: ${reader}\\(${binary ? 'bytes' : 'json'}, \\{ skipOptimizer: true \\}\\) reads them without the optimiser state$`),
+    );
+    expect(refused).toBeInstanceOf(node.OptimizerStateRefused);
+    expect((refused as node.OptimizerStateRefused).path).toBeUndefined();
+    expect((refused as node.OptimizerStateRefused).refusal).toMatch(new RegExp(`^${binary ? 'header' : 'training'}\\.optimizer\\.${REFUSED}$`));
+    expect(data).toEqual(held);
+    // The way it names: the network, its step and RNG state, as saved, without the optimiser state.
+    const alone = read(data, { skipOptimizer: true });
+    const { optimizer: _, ...wanted } = read(encoded(good));
+    expect(alone).toEqual(wanted);
+    expect(alone.optimizer).toBeUndefined();
+    const net = await node.networkFromCheckpoint(alone, { backend: 'ref' });
+    expect([net.step, net.rng.getState()]).toEqual([good.step, good.rng]);
+    net.dispose();
+    // Damaged elsewhere too: a plain BAD_MODEL_FILE, which skipOptimizer does not read either.
+    const elsewhere = await expectError(() => read(encoded(alsoRng)), 'BAD_MODEL_FILE', /rng/);
+    expect(elsewhere).not.toBeInstanceOf(node.OptimizerStateRefused);
+    await expectError(() => read(encoded(alsoRng), { skipOptimizer: true }), 'BAD_MODEL_FILE', /rng/);
+    // skipOptimizer is true or false; false reads the whole checkpoint.
+    await expectError(() => read(encoded(good), { skipOptimizer: 'yes' }), 'INVALID_OPTION', new RegExp(`^${reader}: skipOptimizer: expected true or false, got "yes"$`));
+    await expectError(() => read(encoded(good), { skipOptimiser: true } as never), 'INVALID_OPTION', /skipOptimizer/);
+    expect(read(encoded(good), { skipOptimizer: false }).optimizer).toEqual(good.optimizer);
+  });
+
+  it("checkpointFromJSON's seed, for a plain model file, is an option beside skipOptimizer", async () => {
+    const net = await createNetwork({ sizes: [3, 2], backend: 'ref', seed: 7 });
+    const model = net.toJSON();
+    net.dispose();
+    expect(node.checkpointFromJSON(model, { seed: 5 }).rng).toEqual(new Rng(5).getState());
+    expect(node.checkpointFromJSON(model).rng).toEqual(new Rng(1).getState());
+    await expectError(() => node.checkpointFromJSON(model, 5 as never), 'INVALID_OPTION', /^checkpointFromJSON: expected an options object/);
+    await expectError(() => node.checkpointFromJSON(model, { seed: -1 }), 'INVALID_OPTION', /^checkpointFromJSON: seed: expected an integer from 0/);
   });
 
   it('takes skipOptimizer as true or false only, and false reads the whole file', async () => {

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
 import { crc32 } from '../../src/io/crc32.js';
+import { grouped } from '../../src/counted.js';
+import { GradscopeError } from '../../src/errors.js';
 import { decodeCheckpoint, encodeCheckpoint, networkFromCheckpoint, restoreOptimizer, checkpointOf } from '../../src/io/checkpoint.js';
 import { loadCheckpoint, loadModel, readCheckpoint, saveModel } from '../../src/io/files.js';
 import { readModelFile, UNRECOGNISED_MODEL } from '../../src/io/model-formats.js';
@@ -122,7 +124,19 @@ describe('hostile model files → BAD_MODEL_FILE', async () => {
   const header = { loss: 'cross-entropy', sizes: [3, 4, 2], activations: ['tanh', 'softmax'], step: 1, rng: [1, 2, 3, 4], optimizer: null };
 
   it('every truncation and every single-byte corruption', () => {
-    for (let n = 0; n < good.length; n++) expect(() => decodeCheckpoint(good.subarray(0, n)), `truncated to ${n}`).toThrow(/truncated|checksum|magic/);
+    // Each cut said exactly: shorter than the fixed header and checksum, shorter than its header says, else a checksum over what is left.
+    const needs = ((16 + new DataView(good.buffer, good.byteOffset).getUint32(12, true) + 3) & ~3) + 4;
+    const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
+    for (let n = 0; n < good.length; n++) {
+      const cut = good.subarray(0, n);
+      const said =
+        n < 20
+          ? `truncated: ${n} bytes is shorter than any model`
+          : n < needs
+            ? `truncated: the header alone needs ${grouped(needs)} bytes, the file has ${grouped(n)}`
+            : `checksum mismatch (stored ${hex(new DataView(cut.buffer, cut.byteOffset).getUint32(n - 4, true))}, computed ${hex(crc32(cut, 0, n - 4))}): the file is corrupted or truncated`;
+      expect(() => decodeCheckpoint(cut), `truncated to ${n}`).toThrow(new GradscopeError('BAD_MODEL_FILE', `decodeCheckpoint: ${said}`));
+    }
     for (let i = 0; i < good.length; i++) {
       const bad = good.slice();
       bad[i] ^= 1 << (i % 8);
