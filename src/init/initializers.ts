@@ -7,7 +7,7 @@ import { didYouMeanValue } from '../suggest.js';
 import { RUNAWAY_PARAMETER } from '../model-limits.js';
 import type { Rng } from './rng.js';
 import { grouped } from '../counted.js';
-import { boundText } from '../number-text.js';
+import { boundText, givenFloat32Text } from '../number-text.js';
 
 /** The named weight initialisers (see WeightInitName). */
 export const WEIGHT_INITS = [
@@ -244,7 +244,8 @@ export function checkBiasInit(init: unknown): BiasInit {
     const { name, value, std } = init as { name?: unknown; value?: unknown; std?: unknown };
     if (name === 'constant' && typeof value === 'number' && Number.isFinite(value)) {
       if (Math.abs(Math.fround(value)) <= RUNAWAY_PARAMETER) return { name, value };
-      throw invalidOption(`biasInit: value ${value} is beyond ${PARAMETER_BOUND}`);
+      // Echoed as the float32 the biases would hold (String(1e20) wrote its 21 digits).
+      throw invalidOption(`biasInit: value ${givenFloat32Text(value)} is beyond ${PARAMETER_BOUND}`);
     }
     if (name === 'normal' && isStd(std, true)) return { name, std };
     if (name === 'normal' && typeof std === 'number' && std > MAX_INIT_STD) {

@@ -107,7 +107,11 @@ export function compileCore(binary: Binary): Promise<WebAssembly.Module> {
   return module;
 }
 
-async function compileFrom(url: URL): Promise<WebAssembly.Module> {
+/** What the loader fetches where it is not told otherwise: the core (any binary, the shared one too). */
+const CORE = 'the gradscope core';
+
+/** `what` (CORE, or a probe: probeWords) compiled from `url`; WASM_UNAVAILABLE saying what, from where and why where it cannot be. */
+async function compileFrom(url: URL, what = CORE): Promise<WebAssembly.Module> {
   try {
     if (url.protocol === 'file:') {
       // A specifier in a variable, marked ignore, so bundlers building for browsers neither follow
@@ -119,7 +123,7 @@ async function compileFrom(url: URL): Promise<WebAssembly.Module> {
     const response = await fetch(url);
     // A 404 page or a dev server's index.html fallback would otherwise reach the compiler, whose
     // "expected magic word 00 61 73 6d" names neither the status nor what was sent.
-    if (!response.ok) throw new GradscopeError('WASM_UNAVAILABLE', `could not load the gradscope core: HTTP ${response.status} for ${url.href}${WHERE_FROM}`);
+    if (!response.ok) throw new GradscopeError('WASM_UNAVAILABLE', `could not load ${what}: HTTP ${response.status} for ${urlWords(url)}${WHERE_FROM}`);
     if (typeof WebAssembly.compileStreaming === 'function') {
       try {
         return await WebAssembly.compileStreaming(response.clone());
@@ -132,17 +136,42 @@ async function compileFrom(url: URL): Promise<WebAssembly.Module> {
       const start = new TextDecoder().decode(bytes.subarray(0, 16)).replace(/\s+/g, ' ').trim();
       throw new GradscopeError(
         'WASM_UNAVAILABLE',
-        `could not load the gradscope core: ${url.href} is not a WebAssembly module (the server sent ${response.headers.get('content-type') ?? 'no content type'}, ${grouped(bytes.length)} bytes starting ${shown(start)})${WHERE_FROM}`,
+        `could not load ${what}: ${urlWords(url)} is not a WebAssembly module (the server sent ${response.headers.get('content-type') ?? 'no content type'}, ${grouped(bytes.length)} bytes starting ${shown(start)})${WHERE_FROM}`,
       );
     }
     return await WebAssembly.compile(bytes);
   } catch (cause) {
     if (cause instanceof GradscopeError) throw cause;
-    throw new GradscopeError(
-      'WASM_UNAVAILABLE',
-      `could not load the gradscope core from ${url.href} (did \`npm run build\` run? is setWasmLocation right?): ${String(cause)}`,
-    );
+    throw loadFailure(what, url, cause);
   }
+}
+
+/**
+ * The WASM_UNAVAILABLE of `what` that could not be read or fetched from `url`, with the likely cause: for a file (Node),
+ * a build not run or a wrong setWasmLocation; for a data: URL (a bundler inlined a small file: Vite inlines the probes,
+ * under its 4 KiB build.assetsInlineLimit), a Content-Security-Policy that leaves data: out of connect-src, which
+ * blocks its fetch (docs/browser.md); else a wrong setWasmLocation or a server that does not serve the files.
+ */
+export function loadFailure(what: string, url: URL, cause: unknown): GradscopeError {
+  const likely =
+    url.protocol === 'file:'
+      ? '; did `npm run build` run? is setWasmLocation right?'
+      : url.protocol === 'data:'
+        ? "; likely a Content-Security-Policy that leaves data: out of connect-src (or default-src), which blocks the fetch of a data: URL: allow connect-src 'self' data:, or have the bundler emit the .wasm files as files (Vite: build: { assetsInlineLimit: 0 })"
+        : WHERE_FROM;
+  return new GradscopeError('WASM_UNAVAILABLE', `could not load ${what} from ${urlWords(url)}: ${String(cause)}${likely}`);
+}
+
+/** `url` as a message says it: a data: URL (a whole file, base64) by its length alone, after its media type; any other whole. */
+function urlWords(url: URL): string {
+  if (url.protocol !== 'data:') return url.href;
+  const type = url.href.slice('data:'.length, url.href.indexOf(','));
+  return `a data: URL (${type === '' ? 'no media type' : type}, ${grouped(url.href.length)} characters)`;
+}
+
+/** A probe as a message names it: what it is for, and the file it was built as (a data: URL names none). */
+function probeWords(binary: 'simd' | 'simd-relaxed'): string {
+  return `the ${binary} timing probe of binary: 'fastest' (${binary === 'simd' ? 'gradscope.probe.wasm' : 'gradscope.probe-relaxed.wasm'})`;
 }
 
 /** The four bytes every WebAssembly module starts with: "\0asm". */
@@ -194,7 +223,7 @@ export async function instantiateProbe(binary: 'simd' | 'simd-relaxed'): Promise
   // In Node the probe is read, compiled and instantiated synchronously (0.05–0.14 ms at load 17),
   // where each asynchronous step waited 1–14 ms for a thread of a loaded host (AMD EPYC Zen 3,
   // 2026-12-01); browsers allow synchronous compiles of modules this small (under 4 KiB).
-  const module = url.protocol === 'file:' ? new WebAssembly.Module(await readFileNow(url)) : await compileFrom(url);
+  const module = url.protocol === 'file:' ? new WebAssembly.Module(await readFileNow(url, probeWords(binary))) : await compileFrom(url, probeWords(binary));
   return new WebAssembly.Instance(module, {}).exports as unknown as ProbeExports;
 }
 
@@ -205,14 +234,14 @@ export async function instantiateProbe(binary: 'simd' | 'simd-relaxed'): Promise
  * 19:08, load 8.3). Older Nodes import it as compileFrom imports node:fs/promises. `process` is
  * read through globalThis, so that no bundler adds a polyfill of it for browsers (where this never runs).
  */
-async function readFileNow(url: URL): Promise<Uint8Array<ArrayBuffer>> {
+async function readFileNow(url: URL, what: string): Promise<Uint8Array<ArrayBuffer>> {
   const fsModule = 'node:fs';
   const { readFileSync } = (globalThis.process?.getBuiltinModule?.(fsModule) ??
     (await import(/* @vite-ignore */ /* webpackIgnore: true */ fsModule))) as typeof import('node:fs');
   try {
     return new Uint8Array(readFileSync(url));
   } catch (cause) {
-    throw new GradscopeError('WASM_UNAVAILABLE', `could not load the gradscope core from ${url.href} (did \`npm run build\` run? is setWasmLocation right?): ${String(cause)}`);
+    throw loadFailure(what, url, cause);
   }
 }
 

@@ -56,6 +56,9 @@ describe('whatever saves, loads', () => {
   it('initialisations whose values could pass RUNAWAY_PARAMETER are refused at creation; the largest allowed save and load', async () => {
     const beyond = /beyond ±1\.80e\+16, the largest parameter training keeps and model files hold/;
     await expectError(() => createNetwork({ sizes: [2, 3], biasInit: { name: 'constant', value: 1e39 }, backend: kernels }), 'INVALID_OPTION', /biasInit: value 1e\+39 is beyond ±1\.80e\+16/);
+    // Echoed as givenFloat32Text writes a number the core holds as float32: 1e20, not its 21 digits.
+    await expectError(() => createNetwork({ sizes: [2, 3], biasInit: { name: 'constant', value: 1e20 }, backend: kernels }), 'INVALID_OPTION', /^biasInit: value 1e\+20 is beyond ±1\.80e\+16/);
+    await expectError(() => createNetwork({ sizes: [2, 3], biasInit: { name: 'constant', value: -123456789e11 }, backend: kernels }), 'INVALID_OPTION', /^biasInit: value -1\.2345679e\+19 is beyond ±1\.80e\+16/);
     await expectError(() => createNetwork({ sizes: [2, 3], biasInit: { name: 'constant', value: -3.4e38 }, backend: kernels }), 'INVALID_OPTION', beyond);
     await expectError(() => createNetwork({ sizes: [2, 3], biasInit: { name: 'constant', value: 2 * RUNAWAY_PARAMETER }, backend: kernels }), 'INVALID_OPTION', beyond);
     await expectError(() => createNetwork({ sizes: [2, 3], biasInit: { name: 'normal', std: 1e16 }, backend: kernels }), 'INVALID_OPTION', /biasInit: \{ name: 'normal' \} needs a std ≤ 2\.09e\+15 \(its draws, up to 8\.58·std, must stay within ±1\.80e\+16/);

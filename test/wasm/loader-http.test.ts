@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GradscopeError } from '../../src/errors.js';
-import { setWasmLocation } from '../../src/wasm/loader.js';
+import { instantiateProbe, loadFailure, setWasmLocation } from '../../src/wasm/loader.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
 
 const PAGE = '<!DOCTYPE html>\n<html><body>Not here</body></html>';
@@ -47,6 +47,36 @@ describe('the core over HTTP', () => {
       `could not load the gradscope core: ${origin}/fallback/gradscope.scalar.wasm is not a WebAssembly module ` +
         `(the server sent text/html, ${PAGE.length} bytes starting "<!DOCTYPE html>")` +
         '; is setWasmLocation right, and are the .wasm files served from there?',
+    );
+  });
+
+  it("binary 'fastest''s timing probe is named as the probe, not as the core", async () => {
+    setWasmLocation(`${origin}/missing/`);
+    const caught = await instantiateProbe('simd-relaxed').then(() => undefined, (error: unknown) => error);
+    expect(caught).toBeInstanceOf(GradscopeError);
+    expect((caught as GradscopeError).message).toBe(
+      `could not load the simd-relaxed timing probe of binary: 'fastest' (gradscope.probe-relaxed.wasm): HTTP 404 for ${origin}/missing/gradscope.probe-relaxed.wasm; is setWasmLocation right, and are the .wasm files served from there?`,
+    );
+  });
+
+  it('a fetch that fails (nothing listens there) names the URL and the location, not the build', async () => {
+    setWasmLocation('http://127.0.0.1:1/gradscope/');
+    const error = await createWasmKernels({ binary: 'scalar' }).then(() => undefined, (caught: unknown) => caught as GradscopeError);
+    expect(error).toBeInstanceOf(GradscopeError);
+    expect(error!.message).toMatch(/^could not load the gradscope core from http:\/\/127\.0\.0\.1:1\/gradscope\/gradscope\.scalar\.wasm: TypeError: fetch failed; is setWasmLocation right, and are the \.wasm files served from there\?$/);
+  });
+
+  it("a data: URL a bundler inlined is named by its length, and a failed fetch of it by a Content-Security-Policy's connect-src", () => {
+    // What Chromium says of a fetch a page's CSP blocks (/tmp/mendR39/csp: Vite 8.3.8 inlined the probes, Chromium 150).
+    const inlined = new URL(`data:application/wasm;base64,${'A'.repeat(740)}`);
+    expect(loadFailure("the simd timing probe of binary: 'fastest' (gradscope.probe.wasm)", inlined, new TypeError('Failed to fetch')).message).toBe(
+      "could not load the simd timing probe of binary: 'fastest' (gradscope.probe.wasm) from a data: URL (application/wasm;base64, 769 characters): TypeError: Failed to fetch; " +
+        "likely a Content-Security-Policy that leaves data: out of connect-src (or default-src), which blocks the fetch of a data: URL: allow connect-src 'self' data:, or have the bundler emit the .wasm files as files (Vite: build: { assetsInlineLimit: 0 })",
+    );
+    // A file (Node): the build, or the location.
+    const file = new URL('file:///nowhere/gradscope.simd.wasm');
+    expect(loadFailure('the gradscope core', file, new Error('ENOENT: no such file or directory')).message).toBe(
+      'could not load the gradscope core from file:///nowhere/gradscope.simd.wasm: Error: ENOENT: no such file or directory; did `npm run build` run? is setWasmLocation right?',
     );
   });
 
