@@ -73,8 +73,8 @@ export function notRowProblem(label: string, r: number, row: unknown, cols?: num
 
 /** How targets given as plain numbers are given as rows of `cols` values (notRowProblem). */
 function targetRowHint(cols: number | undefined): string {
-  if (cols === 1) return '; give each target as a row of one value: [[1.5], [2.3]], not [1.5, 2.3]';
-  if (cols === undefined || cols < 2) return '; give each target as a row: [[1.5], [2.3]] for a network of one output, a one-hot row per class label for several outputs (class 1 of 3: [0, 1, 0])';
+  if (cols === 1) return '; give each target as a row of one value: [[0], [1]], not [0, 1]';
+  if (cols === undefined || cols < 2) return '; give each target as a row: [[0], [1]] for a network of one output, a one-hot row per class label for several outputs (class 1 of 3: [0, 1, 0])';
   const oneHot = cols <= 4 ? Array.from({ length: cols }, (_, k) => (k === 1 ? 1 : 0)).join(', ') : '0, 1, 0, …, 0';
   return `; class labels? give each target as a one-hot row of ${cols} values (class 1 of ${cols}: [${oneHot}])`;
 }

@@ -404,7 +404,7 @@ describe('values and names in messages', () => {
 
   it('targets given as plain numbers to a network of one output (mse, binary cross-entropy) are refused with rows of one value', async () => {
     const x = [[0, 1], [1, 0]];
-    const wanted = (r: number, value: number) => new RegExp(`^targets: row ${r} is ${value}, not an array of numbers; give each target as a row of one value: \\[\\[1\\.5\\], \\[2\\.3\\]\\], not \\[1\\.5, 2\\.3\\]$`);
+    const wanted = (r: number, value: number) => new RegExp(`^targets: row ${r} is ${value}, not an array of numbers; give each target as a row of one value: \\[\\[0\\], \\[1\\]\\], not \\[0, 1\\]$`);
     for (const options of [{ loss: 'mse' }, { output: 'sigmoid', loss: 'binary-cross-entropy' }] as const) {
       const net = await createNetwork({ sizes: [2, 1], ...options, seed: 1, backend: 'ref' });
       const before = stateHash(net);
@@ -418,7 +418,7 @@ describe('values and names in messages', () => {
   it('targets given as plain numbers where no network or row says their width: both hints, rows of one value and one-hot rows', async () => {
     const x = [[0, 1], [1, 0], [1, 1]];
     const both = (r: number, value: number) =>
-      new RegExp(`^targets: row ${r} is ${value}, not an array of numbers; give each target as a row: \\[\\[1\\.5\\], \\[2\\.3\\]\\] for a network of one output, a one-hot row per class label for several outputs \\(class 1 of 3: \\[0, 1, 0\\]\\)$`);
+      new RegExp(`^targets: row ${r} is ${value}, not an array of numbers; give each target as a row: \\[\\[0\\], \\[1\\]\\] for a network of one output, a one-hot row per class label for several outputs \\(class 1 of 3: \\[0, 1, 0\\]\\)$`);
     await expectError(() => createDataset(x, [2, 0, 1] as never, { backend: 'ref' }), 'SHAPE_MISMATCH', both(0, 2));
     await expectError(() => toMatrix([2, 0, 1] as never, undefined, 'targets'), 'SHAPE_MISMATCH', both(0, 2));
     // A later row is held to the first row's width, as the network's.
