@@ -40,7 +40,7 @@ export function architectureRemedies(verdict: Verdict, trace: Trace, e: Evidence
       if (!types.has('batch-norm')) add(normalised('batch-norm'), why);
     } else if (!normalises) {
       add(normalised('batch-norm'), `${why}; layer norm: per example, any batch size (Ba et al. 2016).`, normalised('layer-norm'));
-    } else if (verdict === 'vanishing' && hidden.includes('sigmoid') && types.has('layer-norm') && !types.has('batch-norm') && (trace.run.batchSize ?? 0) > BATCH_NORM_BLOCKING_ROWS) {
+    } else if (verdict === 'vanishing' && hidden.every((a) => a === 'sigmoid') && types.has('layer-norm') && !types.has('batch-norm') && (trace.run.batchSize ?? 0) > BATCH_NORM_BLOCKING_ROWS) {
       add([layers("{ type: 'batch-norm' } in place of each { type: 'layer-norm' }", { norm: 'batch-norm' })], LAYER_NORM_SIGMOID_WHY);
     }
   }
@@ -77,11 +77,11 @@ export function architectureRemedies(verdict: Verdict, trace: Trace, e: Evidence
  * seeds 1–3 (2026-12-05 21:07 UTC, AMD EPYC Zen 5, commit e4f94ff9; test/flow/layer-norm-sigmoid.test.ts): at chance (27–29 % of
  * the rows right) with layer norms, 90–93 % in batches of 32 with batch norms, read healthy (87–96 % in batches of 4 to 16).
  * Offered only over batches of more than BATCH_NORM_BLOCKING_ROWS rows (over 2, batch norm maps each feature to ±1 and passes
- * no gradient back).
+ * no gradient back). Offered where every hidden nonlinearity is sigmoid, as measured.
  */
 const LAYER_NORM_SIGMOID_WHY =
-  "batch norm normalises each feature over the batch, where layer norm normalises each example over its features: with sigmoid units, 5 × (dense 16 → layer norm → sigmoid) stayed at chance (27–29 % of its rows right after 8 epochs of SGD, seeds 1–3) and read vanishing, the same network with batch norms in their place reached 90–93 % in batches of 32 and read healthy (87–96 % in batches of 4 to 16). " +
-  `It needs batches of more than ${BATCH_NORM_BLOCKING_ROWS} rows (over ${BATCH_NORM_BLOCKING_ROWS} it maps each feature to ±1 and passes no gradient back), and it runs in two modes: in training each batch's own mean and variance, in evaluation (evaluate(), predict()) the running ones, which lag weights that large steps move; those accuracies are evaluation mode's.`;
+  "batch norm normalises each feature over the batch, where layer norm normalises each example over its features: with sigmoid units, 5 × (dense 16 → layer norm → sigmoid) stayed at chance (27–29 % of its rows right after 8 epochs of SGD, seeds 1–3; AMD EPYC Zen 5, 2026-12-05) and read vanishing, the same network with batch norms in their place reached 90–93 % in batches of 32 and read healthy (87–96 % in batches of 4 to 16). " +
+  `It needs batches of more than ${BATCH_NORM_BLOCKING_ROWS} rows (over a batch of ${BATCH_NORM_BLOCKING_ROWS} rows it maps each feature to ±1 and passes no gradient back), and it runs in two modes: in training each batch's own mean and variance, in evaluation (evaluate(), predict()) the running ones, which lag weights that large steps move; those accuracies are evaluation mode's.`;
 
 /** The hidden activations' standard deviation at the last hidden layer over the first's, median over the full batches' records (Trace.fullBatchRecords; NaN without two hidden layers). */
 function activationDrift(trace: Trace, e: Evidence): number {
