@@ -4,14 +4,16 @@
  * activation, every output its losses take by rows and every loss, at batches 256, 200, 132 and 129
  * and a partial last batch, on train(dataset) and train(x, y) (a call of one batch in order runs its
  * first forward apart, for its input check: Engine.firstLayerFinite), traced or not; steps the backend does not take (batches under the fold's
- * 128 rows) run the split step, and a worker's failure inside the job reaches the caller typed,
- * the weights unchanged.
+ * 128 rows) and chains deeper than the bound on a job's calls (halfStepCalls, MAX_CALLS) run the split
+ * step, a half the worker has not claimed runs on the main thread with the same bits, and a worker's
+ * failure inside the job reaches the caller typed, the weights unchanged.
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../../src/kernels.js';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
-import { ARGS_AT } from '../../src/wasm/threads/control.js';
+import { ARGS_AT, CONTROL, MAX_CALLS } from '../../src/wasm/threads/control.js';
+import { halfStepCalls } from '../../src/wasm/threads/half-step.js';
 import { ThreadPool } from '../../src/wasm/threads/pool.js';
 import { createThreadedWasmKernels } from '../../src/wasm/threads/threaded-kernels.js';
 import { createWasmKernels, type WasmTensor } from '../../src/wasm/wasm-kernels.js';
@@ -60,6 +62,24 @@ async function trained(c: Case, backend: typeof one | typeof two, batchSize: num
   set?.dispose();
   const run = {
     losses: results.flatMap((result) => result.epochs.map((e) => e.loss)),
+    parameters: net.parameters().map((p) => Array.from(backend.view(p.value as WasmTensor))),
+    halfStepJobs: backend === two ? two.halfStepJobs - before : 0,
+  };
+  net.dispose();
+  return run;
+}
+
+/** A [12, 10 ×(depth − 1), 4] tanh network trained two epochs of 256 rows at batch 256 on `backend`, with a sigmoid output for MSE, softmax for cross-entropy. */
+async function deepTrained(depth: number, loss: 'mse' | 'cross-entropy', backend: typeof one | typeof two): Promise<Run> {
+  const sizes = [12, ...Array<number>(depth - 1).fill(10), 4];
+  const rng = new Rng(2);
+  const x = Array.from({ length: 256 }, () => Array.from({ length: 12 }, () => rng.normal()));
+  const y = x.map((_, r) => [0, 1, 2, 3].map((c) => (loss === 'mse' ? rng.uniform() : r % 4 === c ? 1 : 0)));
+  const net = await createNetwork({ sizes, activation: 'tanh', output: loss === 'mse' ? 'sigmoid' : 'softmax', loss, seed: 3, backend });
+  const before = backend === two ? two.halfStepJobs : 0;
+  const result = net.train(x, y, { epochs: 2, batchSize: 256, learningRate: 0.05 });
+  const run = {
+    losses: result.epochs.map((e) => e.loss),
     parameters: net.parameters().map((p) => Array.from(backend.view(p.value as WasmTensor))),
     halfStepJobs: backend === two ? two.halfStepJobs - before : 0,
   };
@@ -130,6 +150,49 @@ describe('a dense training step on two threads as one job per thread', () => {
     } finally {
       await three.close();
     }
+  });
+
+  it('at the deepest chain the bound admits (MAX_CALLS, by the main thread\'s calls) and at one weight layer, one thread\'s bits as one job per thread; one layer deeper, the split step\'s, same bits', async () => {
+    let deepest = 1;
+    while (halfStepCalls(deepest + 1) <= MAX_CALLS) deepest++;
+    expect(deepest, 'the depth docs/benchmarks.md names ("at most eight weight layers")').toBe(8);
+    for (const loss of ['mse', 'cross-entropy'] as const) {
+      for (const [depth, jobs] of [[deepest, 2], [deepest + 1, 0], [1, 2]] as const) {
+        const label = `${depth} weight layers, ${loss}`;
+        const expected = await deepTrained(depth, loss, one);
+        const splitBefore = two.splitProducts;
+        const got = await deepTrained(depth, loss, two);
+        expect(got.halfStepJobs, `${label}: steps run as one job per thread`).toBe(jobs);
+        if (jobs === 0) expect(two.splitProducts, `${label}: the split step ran`).toBeGreaterThan(splitBefore);
+        expect(got.losses, `${label}: epoch losses`).toEqual(expected.losses);
+        expect(got.parameters, `${label}: parameters`).toEqual(expected.parameters);
+      }
+    }
+  });
+
+  it('a worker that has not claimed its half when the main thread\'s is done: the main thread runs it, one thread\'s bits', async () => {
+    const c: Case = { hidden: 'tanh', output: 'sigmoid', loss: 'mse' };
+    const expected = await trained(c, one, 256, 'dataset', false);
+    let unseen = 0;
+    // A half step's job (more calls than any split's) is set but the worker is never told: it stays unclaimed until ThreadPool.wait runs it here.
+    const post = ThreadPool.prototype.post;
+    const posted = vi.spyOn(ThreadPool.prototype, 'post').mockImplementation(function (this: ThreadPool, w: number, calls: number) {
+      if (calls <= 2) return post.call(this, w, calls);
+      const lane = (this as unknown as { lanes: { ctrl: Int32Array; job: number }[] }).lanes[w];
+      Atomics.store(lane.ctrl, CONTROL.calls, calls);
+      lane.job = (lane.job + 1) | 0;
+      unseen++;
+    });
+    let got: Run;
+    try {
+      got = await trained(c, two, 256, 'dataset', false);
+    } finally {
+      posted.mockRestore();
+    }
+    expect(unseen, 'half steps the worker never saw').toBe(stepsTaken(256, 'dataset', false));
+    expect(got.halfStepJobs).toBe(unseen);
+    expect(got.losses).toEqual(expected.losses);
+    expect(got.parameters).toEqual(expected.parameters);
   });
 
   it('a worker that fails inside its half of the step: train() throws WASM_UNAVAILABLE, the weights unchanged', async () => {

@@ -42,9 +42,13 @@ export interface HalfStepExports {
   activationForward(f: OutputActivation): number | undefined;
 }
 
-/** Calls one thread's half of a step of `layers` weight layers makes (DENSE_STEP's MAX_CALLS bound): seven per layer at most. */
+/**
+ * Calls the main thread's half of a step of `layers` weight layers makes at most, the more of the two
+ * halves (DENSE_STEP admits a chain by it, against MAX_CALLS): eight per layer, the worker's seven and
+ * the ∂W zeroing only the main thread does.
+ */
 export function halfStepCalls(layers: number): number {
-  return 7 * layers;
+  return 8 * layers;
 }
 
 /** Pointers a half step reads besides the step's tensors (bytes in the shared memory). */

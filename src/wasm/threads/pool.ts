@@ -307,7 +307,7 @@ export class ThreadPool {
   /** Sets call `c` (< MAX_CALLS) of worker `w`'s next job: export `fn` (an index into `names`) with up to ARGS_PER_CALL arguments. */
   setCall(w: number, c: number, fn: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0, a9 = 0, a10 = 0, a11 = 0): void {
     // A call past the block would write over the arguments of the ones before it.
-    if (c >= MAX_CALLS) throw new Error(`threads: call ${c} of a job, past the ${MAX_CALLS} a control block holds`);
+    if (c >= MAX_CALLS) throw new GradscopeError('WASM_UNAVAILABLE', `threads: call ${c} of a job, past the ${MAX_CALLS} a control block holds`);
     const { ctrl, args } = this.lanes[w];
     ctrl[CONTROL.fn + c] = fn;
     const at = ARGS_AT + ARGS_PER_CALL * c;

@@ -236,7 +236,7 @@
  * src/backend.ts.)
  */
 import { checkKnownKeys, checkNonNegative, checkWhole, keysOf } from '../../checks.js';
-import { invalidOption, shown } from '../../errors.js';
+import { GradscopeError, invalidOption, shown } from '../../errors.js';
 import { compileSharedCore } from '../loader.js';
 import { MAX_PAGES } from '../allocator.js';
 import { ACTIVATION_EXPORT_NAMES, exportName, type CommonExports } from '../exports.js';
@@ -507,13 +507,18 @@ export async function createThreadedWasmKernels(options: ThreadedOptions = {}): 
 /** Arguments a half step's call takes at most (the gathering forward's ten). */
 const HALF_STEP_ARGS = 10;
 
-/** The main thread's half of a dense step: its calls kept, then run on the main thread's own instance. */
+/**
+ * The main thread's half of a dense step: its calls kept, then run on the main thread's own instance.
+ * It holds MAX_CALLS, the bound halfStepRow admits a chain by (halfStepCalls: the main thread's count).
+ */
 class LocalCalls implements CallSink {
   count = 0;
   private readonly fns = new Int32Array(MAX_CALLS);
   private readonly args = new Float64Array(MAX_CALLS * HALF_STEP_ARGS);
 
   call(fn: number, a0: number, a1: number, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0, a9 = 0): void {
+    // A typed array drops a write past its end: a call past the bound would be lost, not run, so it is refused before anything runs.
+    if (this.count >= MAX_CALLS) throw new GradscopeError('WASM_UNAVAILABLE', `threads: call ${this.count} of the main thread's half step, past the ${MAX_CALLS} it holds`);
     const c = this.count++;
     const args = this.args;
     const at = c * HALF_STEP_ARGS;
@@ -575,7 +580,11 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels, De
   private readonly localExports: readonly LocalExport[];
   private readonly mainHalf = new LocalCalls();
   private readonly workerHalf = new PostedCalls();
-  /** Per layer of a dense step, the worker's part of ∂W (P₁), added after the join. */
+  /**
+   * Per layer of a dense step, the worker's part of ∂W (P₁), added after the join. Kept by the
+   * backend for the next step (grown, never freed): as many floats as the deepest, widest network
+   * stepped has weights, after that network is disposed, and not counted by Engine.checkFits.
+   */
   private readonly stepPartials: WasmTensor[] = [];
   private readonly halfPointers: HalfStepPointers & { partials: number[] } = { gatherNumbers: 0, scratch: 0, backflow: 0, partials: [] };
 
@@ -1001,10 +1010,11 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels, De
    * to their ∂W. Taken on two threads where the fold's row is the threads' cut (weightsFoldRow: from
    * batch 128), for chains of elementwise activations whose output and loss run by rows (MSE through
    * an elementwise output, binary cross-entropy, cross-entropy, over a softmax or an elementwise
-   * output), of at most MAX_CALLS / 7 layers, with a product the split step would split (minFlops,
+   * output), of at most MAX_CALLS / 8 layers (halfStepCalls), with a product the split step would split (minFlops,
    * minRows); elsewhere undefined, and the engine runs its split step. A worker that has not claimed
    * its half when the main thread's is done has it run on the main thread (ThreadPool.wait): the
-   * step is then one thread's, not stalled.
+   * step is then one thread's, not stalled. The worker's ∂W parts take a buffer per layer the size of
+   * its weights, kept by the backend (stepPartials).
    */
   [DENSE_STEP](s: DenseStepTensors<WasmTensor>, batch: number): number | undefined {
     const h = this.halfStepRow(s, batch);

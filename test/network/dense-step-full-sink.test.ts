@@ -1,0 +1,44 @@
+/**
+ * The main thread's half of a dense step on two threads (threaded-kernels.ts' LocalCalls) holds
+ * MAX_CALLS calls. halfStepRow admits a chain by the main thread's count (halfStepCalls), so no chain
+ * it takes fills it; were the bound to count fewer (as it once counted the worker's seven per layer,
+ * not the main thread's eight), the call past the end must be refused typed before the main thread
+ * runs any, not dropped by the typed array and then called as a raw TypeError. Here halfStepCalls is
+ * made to count the worker's calls, which admits a chain one layer past the true bound.
+ */
+import { afterAll, expect, it, vi } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { Rng } from '../../src/init/rng.js';
+import { MAX_CALLS } from '../../src/wasm/threads/control.js';
+import { createThreadedWasmKernels } from '../../src/wasm/threads/threaded-kernels.js';
+import type { WasmTensor } from '../../src/wasm/wasm-kernels.js';
+import { expectError } from '../util/expect-error.js';
+
+vi.mock('../../src/wasm/threads/half-step.js', async (original) => ({
+  ...(await original<typeof import('../../src/wasm/threads/half-step.js')>()),
+  halfStepCalls: (layers: number) => 7 * layers,
+}));
+
+const two = await createThreadedWasmKernels({ threads: 2, minFlops: 0 });
+afterAll(() => two.close());
+
+it('a chain whose main-thread half overflows its calls: train() throws WASM_UNAVAILABLE naming the bound, the weights unchanged, and the pool still steps', async () => {
+  // Nine weight layers: the worker's 63 calls fit MAX_CALLS (64), the main thread's 72 do not.
+  const depth = Math.floor(MAX_CALLS / 7);
+  const sizes = [12, ...Array<number>(depth - 1).fill(10), 4];
+  const rng = new Rng(2);
+  const x = Array.from({ length: 256 }, () => Array.from({ length: 12 }, () => rng.normal()));
+  const y = x.map(() => [0, 1, 2, 3].map(() => rng.uniform()));
+  const net = await createNetwork({ sizes, activation: 'tanh', output: 'sigmoid', loss: 'mse', seed: 3, backend: two });
+  const before = net.parameters().map((p) => Array.from(two.view(p.value as WasmTensor)));
+  const jobsBefore = two.halfStepJobs;
+  await expectError(() => net.train(x, y, { epochs: 1, batchSize: 256 }), 'WASM_UNAVAILABLE', new RegExp(`^threads: call ${MAX_CALLS} of the main thread's half step, past the ${MAX_CALLS} it holds$`));
+  expect(two.halfStepJobs).toBe(jobsBefore);
+  expect(net.parameters().map((p) => Array.from(two.view(p.value as WasmTensor)))).toEqual(before);
+  net.dispose();
+  // A chain within the bound after it: the pool was waited for, and steps as one job per thread.
+  const shallow = await createNetwork({ sizes: [12, 10, 4], activation: 'tanh', output: 'sigmoid', loss: 'mse', seed: 3, backend: two });
+  shallow.train(x, y, { epochs: 1, batchSize: 256 });
+  expect(two.halfStepJobs).toBe(jobsBefore + 1);
+  shallow.dispose();
+});
