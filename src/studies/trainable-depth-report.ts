@@ -103,7 +103,7 @@ export function unmeasuredDeltaNote(result: TrainableDepthResult): string {
 /** What a first hidden layer's gradient of exactly 0 says, by its cause (see ZeroCause): a student read "0" as no gap. */
 const ZERO_MEANS: Record<ZeroCause | 'unknown', string> = {
   underflow:
-    "the first hidden layer's gradient was exactly 0 though no factor of the chain rule was: float32 rounded their product to 0 (below its range, or through a saturated unit whose σ' rounded to 0), so the gap is too wide to measure, not closed",
+    "the first hidden layer's gradient was exactly 0 though no unit was inactive: float32 rounded the chain rule's product to 0 (below its range, or through a saturated unit whose σ' rounded to 0), so the gap is too wide to measure, not closed",
   inactive: "the first hidden layer got no gradient at all: on every row some relu layer had every unit inactive (z ≤ 0, where σ' is exactly 0)",
   unknown: "the first hidden layer's gradient was exactly 0, and the run did not record why",
 };

@@ -71,7 +71,7 @@ describe('trainable-depth report sections', () => {
     expect(rowCells(zeroed.rows[0])[4]).toMatch(/^0 \(underflow\) → /);
     const note = zeroRatioNote(zeroed);
     expect(note).toBe(
-      `first ÷ last "0 (underflow)" (${first.remedy}): the first hidden layer's gradient was exactly 0 though no factor of the chain rule was: float32 rounded their product to 0 (below its range, or through a saturated unit whose σ' rounded to 0), so the gap is too wide to measure, not closed. ` +
+      `first ÷ last "0 (underflow)" (${first.remedy}): the first hidden layer's gradient was exactly 0 though no unit was inactive: float32 rounded the chain rule's product to 0 (below its range, or through a saturated unit whose σ' rounded to 0), so the gap is too wide to measure, not closed. ` +
         `first ÷ last "0 (inactive relu units)" (${second.remedy}): the first hidden layer got no gradient at all: on every row some relu layer had every unit inactive (z ≤ 0, where σ' is exactly 0).`,
     );
     expect(trainableDepthReportSection(zeroed).text).toContain(note);
