@@ -3,7 +3,8 @@
  * branch adds its own share, so the first hidden layer's δ is the sum of the paths through every block. diagnose()
  * says so, with the branches' share beside the skips' that the trace recorded (skipGradRms, branchGradRms). No clipNorm is
  * offered for it: clipping scales every layer's gradient alike, and applied it ended with a higher loss in each of 12 runs (relu
- * and tanh set-ups, seeds 1–3, 4 and 20 epochs; 2026-12-05, src/flow/diagnosis/verdict-remedies.ts): seed 1's relu run is here.
+ * and tanh set-ups, seeds 1–3, 4 and 20 epochs; 2026-12-05, src/flow/diagnosis/verdict-remedies.ts; scripts/remedy-ranges.ts residual):
+ * seed 1 of each is run here against the ranges docs/gradient-flow.md states.
  */
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
@@ -12,27 +13,17 @@ import type { LayerSpec } from '../../src/layers/spec.js';
 import { median } from '../../src/median.js';
 import { numberText } from '../../src/number-text.js';
 import { expectSummaryExplained } from '../util/summary-explained.js';
+import { quotedOn } from '../util/page-numbers.js';
+import { applied, outcome, quadrantRows, residualExploding } from '../../scripts/remedy-setups.js';
 
-const [INPUTS, CLASSES, ROWS, WIDTH, BLOCKS] = [8, 4, 256, 16, 4];
-
-/** ROWS rows spread over [−1, 1)⁸, classed by the signs of their first two inputs (one-hot, 4 classes). */
-function rows(): { x: number[][]; y: number[][] } {
-  let s = 7;
-  const next = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
-  const x = Array.from({ length: ROWS }, () => Array.from({ length: INPUTS }, () => 2 * next() - 1));
-  const y = x.map((row) => {
-    const c = (row[0] > 0 ? 1 : 0) + (row[1] > 0 ? 2 : 0);
-    return Array.from({ length: CLASSES }, (_, k) => (k === c ? 1 : 0));
-  });
-  return { x, y };
-}
+const [INPUTS, CLASSES, WIDTH, BLOCKS] = [8, 4, 16, 4];
 
 describe('an exploding gap through residual blocks', () => {
   it("names the blocks' sum of paths and the branches' share beside the skips'", async () => {
     const branch: LayerSpec = { type: 'residual', layers: [{ type: 'dense', units: WIDTH, activation: 'relu' }] };
     const layers: LayerSpec[] = [{ type: 'dense', units: WIDTH, activation: 'relu' }, ...Array.from({ length: BLOCKS }, () => branch), { type: 'dense', units: CLASSES, activation: 'softmax' }];
     const net = await createNetwork({ inputs: INPUTS, loss: 'cross-entropy', init: 'he-normal', seed: 1, layers });
-    const { x, y } = rows();
+    const { x, y } = quadrantRows();
     net.train(x, y, { epochs: 4, batchSize: 32, learningRate: 0.1, trace: { every: 2 } });
     const trace = net.trace!;
     net.dispose();
@@ -58,4 +49,31 @@ describe('an exploding gap through residual blocks', () => {
     };
     expect(await loss(1)).toBeGreaterThan(1.2 * (await loss()));
   });
+
+  it('seed 1 of the measured runs falls inside the ranges the page states', async () => {
+    const page = 'docs/gradient-flow.md';
+    const [reluGap, reluAccuracy, tanhGap] = [
+      quotedOn(page, /relu with He's weights \(read exploding, mild: (\S+)–(\S+)× at the first step;/),
+      quotedOn(page, /; (\d+)–(\d+) % of the rows right after 20 epochs\) and tanh/),
+      quotedOn(page, /tanh with N\(0, 1\.5²\) weights \(read exploding, severe: (\S+)–(\S+)×\)/),
+    ];
+    const [reluClipped, relu, tanhClipped, tanh] = quotedOn(page, /`clipNorm: 1` ended with a higher loss over the rows in all 12 runs \(relu (\S+–\S+) against (\S+–\S+) after 4 epochs, tanh (\S+–\S+) against (\S+–\S+)\)/).map((range) => range.split('–'));
+    const clipAt1 = { option: 'clipNorm' as const, value: '1', setting: 1 };
+    for (const [f, gap, clipped, unclipped] of [['relu', reluGap, reluClipped, relu], ['tanh', tanhGap, tanhClipped, tanh]] as const) {
+      const run = residualExploding(f, 4);
+      const [plain, clip] = [await outcome(run, 1), await outcome(applied(run, [clipAt1]), 1)];
+      expect(plain.diagnosis.evidence.gap.readAt, f).toBe('first record');
+      expectWithin(gap, plain.diagnosis.evidence.gap.ratio, `${f}: the gap at the first step`);
+      expectWithin(unclipped, plain.loss, `${f}: the loss after 4 epochs`);
+      expectWithin(clipped, clip.loss, `${f}: the loss after 4 epochs, clipped at 1`);
+    }
+    expectWithin(reluAccuracy, 100 * (await outcome(residualExploding('relu', 20), 1)).accuracy, 'relu: % of the rows right after 20 epochs');
+  });
 });
+
+/** `value` rounded to the digits `low` is written to lies inside [low, high]. */
+function expectWithin([low, high]: readonly string[], value: number, label: string): void {
+  const shown = Number(value.toFixed(low.split('.')[1]?.length ?? 0));
+  expect(shown, `${label}: ${value} against ${low}–${high}`).toBeGreaterThanOrEqual(Number(low));
+  expect(shown, `${label}: ${value} against ${low}–${high}`).toBeLessThanOrEqual(Number(high));
+}

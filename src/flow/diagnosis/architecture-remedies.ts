@@ -74,7 +74,8 @@ export function architectureRemedies(verdict: Verdict, trace: Trace, e: Evidence
 /**
  * Why batch norm in place of layer norm, beside sigmoid units whose gap vanishes across layer norms: measured on 5 × (dense 16 →
  * layer norm → sigmoid), Glorot's weights, SGD 0.1, 8 epochs over 256 rows whose class is the quadrant of their first two inputs,
- * seeds 1–3 (2026-12-05 21:07 UTC, AMD EPYC Zen 5, commit e4f94ff9; test/flow/layer-norm-sigmoid.test.ts): at chance (27–29 % of
+ * seeds 1–3 (2026-12-05 21:07 UTC, AMD EPYC Zen 5, commit e4f94ff9; `npx tsx scripts/remedy-ranges.ts layer-norm-sigmoid` prints them;
+ * test/flow/layer-norm-sigmoid.test.ts runs seed 1 against the ranges printed here): at chance (27–29 % of
  * the rows right) with layer norms, 90–93 % in batches of 32 with batch norms, read healthy (87–96 % in batches of 4 to 16).
  * Offered only over batches of more than BATCH_NORM_BLOCKING_ROWS rows (over 2, batch norm maps each feature to ±1 and passes
  * no gradient back). Offered where every hidden nonlinearity is sigmoid, as measured.
