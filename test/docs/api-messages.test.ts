@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDataset } from '../../src/api/dataset.js';
-import { createNetwork, type Network } from '../../src/api/network.js';
 import { jacobianSpectrum } from '../../src/curvature/jacobian.js';
 import { GradscopeError } from '../../src/errors.js';
 import { checkpointBytes, checkpointOf } from '../../src/io/checkpoint.js';
 import { loadCheckpoint, loadModel, saveModel } from '../../src/io/files.js';
 import { createOptimizer } from '../../src/optim/index.js';
+import { networksDisposedAfterAll } from '../util/disposed-networks.js';
 import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-api-messages-'));
@@ -30,13 +30,7 @@ async function refusal(call: () => unknown): Promise<string> {
   throw new Error('no error was thrown');
 }
 
-const networks: Network[] = [];
-async function made(options: Parameters<typeof createNetwork>[0]): Promise<Network> {
-  const net = await createNetwork(options);
-  networks.push(net);
-  return net;
-}
-afterAll(() => networks.forEach((net) => net.dispose()));
+const made = networksDisposedAfterAll();
 
 const x = [[0.1, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1]];
 const y = [[1, 0], [0, 1]];

@@ -16,6 +16,7 @@ import { OptimizerStateRefused } from '../../src/io/optimizer-state-refused.js';
 import { readModelFile, writeModelFile } from '../../src/io/model-formats.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
+import { networksDisposedAfterAll } from '../util/disposed-networks.js';
 import { tableStarting } from '../util/markdown-tables.js';
 import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
 import { spreadLogits } from '../util/spread-logits.js';
@@ -41,13 +42,7 @@ async function thrown(call: () => unknown): Promise<GradscopeError> {
 }
 
 /** The networks the calls make, each disposed when the file's tests end. */
-const networks: Network[] = [];
-async function made(options: Parameters<typeof createNetwork>[0]): Promise<Network> {
-  const net = await createNetwork(options);
-  networks.push(net);
-  return net;
-}
-afterAll(() => networks.forEach((net) => net.dispose()));
+const made = networksDisposedAfterAll();
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-reliability-messages-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
