@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadMnist } from '../src/data/mnist.js';
 import { runBlock, typescriptBlocks, withLocalGradscope, type CodeBlock, type RunResult } from './util/markdown-examples.js';
+import { flat } from './util/printed-text.js';
 
 const README = fileURLToPath(new URL('../README.md', import.meta.url));
 const BLOCK_TIMEOUT_MS = 120_000;
@@ -142,11 +143,10 @@ describe('README.md examples', () => {
     const paragraph = /\n\nIt prints ([\s\S]*?)\n\n/.exec(after)?.[1];
     expect(paragraph, 'the paragraph after the ten-line example').toBeDefined();
     const quoted = [...paragraph!.matchAll(/\*"([\s\S]*?)"\*|`(\[[^`]*\]|accuracy: [\d.]+)`/g)].flatMap((m) => (m[1] ?? m[2]).split('…'));
-    const flat = (text: string) => text.replace(/\s+/g, ' ').trim();
     expect(quoted.length).toBeGreaterThanOrEqual(6);
     const result = await resultOf(block);
     expectExitedZero(result, block, 'README.md');
-    for (const piece of quoted) expect(flat(result.stdout), `README quotes: ${flat(piece)}`).toContain(flat(piece));
+    for (const piece of quoted) expect(flat(result.stdout), `README quotes: ${flat(piece).trim()}`).toContain(flat(piece).trim());
   }, BLOCK_TIMEOUT_MS + 10_000);
 
   it.each(promises)('line $line keeps its promise: $comment', async ({ block, comment }) => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { counted, countedList } from '../../src/counted.js';
 import { runCliInProcess } from '../util/cli.js';
+import { flat } from '../util/printed-text.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-counts-'));
 /** Any count of 1 followed by a plural noun, e.g. "1 epochs". */
@@ -44,7 +45,7 @@ describe('counts in words', () => {
     const { code, stdout, stderr } = await runCliInProcess(['study', 'activations', '--width', '1', '--epochs', '1', '--train', '1', '--test', '1', '--html', html]);
     expect(code, stderr).toBe(0);
     // (The line wraps at READING_WIDTH, in a file too: read across its lines.)
-    expect(stdout.replace(/\s+/g, ' ')).toContain('1 epoch, batch 10, η 0.05, 1 digit, test error on 1, seed 1.');
+    expect(flat(stdout)).toContain('1 epoch, batch 10, η 0.05, 1 digit, test error on 1, seed 1.');
     const report = readFileSync(html, 'utf8');
     expect(report).toContain('1 epoch of SGD');
     expect(report).toContain('on 1 digit;');

@@ -22,6 +22,7 @@ import { Rng } from '../../src/init/rng.js';
 import { MODEL_EPOCHS_BOUND } from '../../src/studies/study-bounds.js';
 import { RELU_REMEDY_RATES } from '../../src/flow/relu-remedy-rates.js';
 import { runCliInProcess } from '../util/cli.js';
+import { flat } from '../util/printed-text.js';
 
 const relu: Pick<Remedy, 'settings' | 'alternative'> = {
   settings: [
@@ -155,10 +156,10 @@ describe("diagnose()'s remedies in a printer's terms", () => {
     // (Each is prose, wrapped at READING_WIDTH under its marker: the second starts its own line.)
     expect(tried).toContain(`  • ${normed('batch-norm').slice(0, 20)}`);
     expect(tried).toContain(`\n    or: ${normed('layer-norm').slice(0, 20)}`);
-    expect(tried.replace(/\s+/g, ' ')).toContain(` • ${normed('batch-norm')} or: ${normed('layer-norm')} `);
+    expect(flat(tried)).toContain(` • ${normed('batch-norm')} or: ${normed('layer-norm')} `);
     // At --learning-rate 0.5 the rates that equalise these steps pass LAYER_STEP_SIZE_BOUND: none are offered, and LARS's reason says why.
     expect(tried).not.toContain('layerRates');
-    expect(tried.replace(/\s+/g, ' ')).toMatch(/No per-layer rates are offered: equalising the layers' steps would give hidden layer 1 a step size of \S+ \(the learning rate × its rate\) at learning rate 0\.5, past 30,/);
+    expect(flat(tried)).toMatch(/No per-layer rates are offered: equalising the layers' steps would give hidden layer 1 a step size of \S+ \(the learning rate × its rate\) at learning rate 0\.5, past 30,/);
     // A switch of the optimiser runs it at its own rate, not the run's 0.5 (optimizerSwitch).
     expect(tried).toContain(`  • gradscope study --model ${m} --data ${d} --epochs 4 --batch-size 10 --learning-rate 1 --optimizer lars\n`);
     expect(tried).toContain(`  • gradscope study --model ${m} --data ${d} --epochs 4 --batch-size 10 --learning-rate 0.001 --optimizer adam\n`);

@@ -5,13 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/cli.js';
 import { runCliInProcess } from '../util/cli.js';
+import { flat } from '../util/printed-text.js';
 
 /** The commands' examples, each a command line printed whole. */
 const EXAMPLES = new Set(COMMANDS.map((c) => `  gradscope ${c.example}`));
 /** Lines of `text` past `width`, but the examples. */
 const tooWide = (text: string, width: number) => text.split('\n').filter((line) => line.length > width && !EXAMPLES.has(line));
 /** The usage `text` prints, its lines joined: from 'Usage: ' to the blank line after it. */
-const usageOf = (text: string) => /^Usage: ([\s\S]*?)\n\n/m.exec(text)![1].replace(/\s+/g, ' ');
+const usageOf = (text: string) => flat(/^Usage: ([\s\S]*?)\n\n/m.exec(text)![1]);
 
 describe('--help at a width', () => {
   it.each([80, 100])('gradscope --help and every command\'s at %i columns: no line past it, every flag still listed', async (width) => {

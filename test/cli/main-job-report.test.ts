@@ -105,7 +105,7 @@ describe('the main job', () => {
 
 /** docs/studies.md's quoted diagnosis (after 'e.g. for the deepest sigmoid network of study (a)'), cut at its '…': the parts not found in `out` in order. */
 function quotedPartsMissing(doc: string, out: string): string[] {
-  const words = (text: string) => text.replace(/\s+/g, ' ').trim();
+  const words = (text: string) => flat(text).trim();
   const quote = /deepest sigmoid network of study \(a\): \*"([^"]+)"\*/.exec(doc);
   if (!quote) return ['(no quote found in docs/studies.md)'];
   const printed = words(out);

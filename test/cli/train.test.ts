@@ -95,7 +95,7 @@ describe('gradscope train', () => {
   });
 
   it("docs/cli.md quotes the epoch lines' legend as train prints it on the default 1,000 test digits", () => {
-    const docs = readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    const docs = flat(readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8'));
     expect(docs).toContain(epochLegend('test', 1000));
   });
 

@@ -233,7 +233,7 @@ describe('worseWarning', () => {
 
   // docs/cli.md says what the 5 % is and why the run's own noise is not weighed: its numbers are these constants.
   it("docs/cli.md's account of the 5 % quotes the constants it rests on", () => {
-    const doc = readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    const doc = flat(readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8'));
     expect(doc).toContain(`A loss up less than ${Math.round(STILL_FALLING * 100)} % is no rise by the diagnosis's rule`);
     expect(doc).toContain(`under the ${percentText(STILL_FALLING)} that counts as a rise, too little to blame on the learning rate`);
     expect(doc).toContain(`only in runs of ${RUN_FIFTHS * NOISE_WINDOW_MIN} epochs or more, and the commands train ${COMMAND_EPOCHS} by default`);

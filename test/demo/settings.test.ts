@@ -19,6 +19,7 @@ import {
   settingsQuery,
   type Settings,
 } from '../../demo/src/settings.js';
+import { flat } from '../util/printed-text.js';
 
 describe('visualizer settings in the URL', () => {
   it('round-trips non-default settings and writes nothing for the defaults', () => {
@@ -171,7 +172,7 @@ describe('the settings form', () => {
 // A newcomer's `?dataset=mnist` (session 36) was ignored, said on the page; docs/browser.md said only that "the URL
 // holds the settings", so the keys were found by trial. Its list is each field's label and key, in FIELDS' order.
 describe("docs/browser.md's list of the link's keys", () => {
-  const page = readFileSync(new URL('../../docs/browser.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+  const page = flat(readFileSync(new URL('../../docs/browser.md', import.meta.url), 'utf8'));
 
   it('names every control with its key, and the data sets', () => {
     const after = { dataset: ` (${DATASETS.map((d) => `\`${d}\``).join(', ')})`, seed: " (the link's only: no control sets it)" } as Partial<Record<keyof Settings, string>>;

@@ -6,13 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runDepthStudy } from '../../src/studies/depth.js';
+import { flat } from '../util/printed-text.js';
 
 const read = (file: string) => ({ file, text: readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8') });
 const PAGES = [read('docs/studies.md'), read('docs/gradient-flow.md')];
 
 /** The network a page's sentence names and the two ranges it quotes, as printed ("[784,30,30,30,30,10]", "0.18–0.21", "0.37–0.48"). */
 function quotedRanges(page: { file: string; text: string }): { network: string; factor: string; bound: string } {
-  const text = page.text.replace(/\s+/g, ' ');
+  const text = flat(page.text);
   const said = /(\[[\d,]+\]) (?:at its first step \(seed 1\), the measured chain-rule factor ‖δˡ‖\/‖δˡ⁺¹‖ is |\(seed 1\) is )(\d\.\d\d–\d\.\d\d)(?: per layer)?, (?:under its|against a) bound ‖W[ˡ⁺¹]*‖₂·max σ'(?:\(zˡ\))? of (\d\.\d\d–\d\.\d\d)/.exec(text);
   if (!said) throw new Error(`${page.file}: no sentence quoting the chain-rule factor and its bound`);
   return { network: said[1], factor: said[2], bound: said[3] };

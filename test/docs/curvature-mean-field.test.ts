@@ -17,9 +17,10 @@ import { loadMnist } from '../../src/data/mnist.js';
 import { DEPTH_NETWORK_OPTIONS } from '../../src/studies/depth.js';
 import { PLATEAU_DEFAULTS, PLATEAU_SIZES, SADDLE_STEPS } from '../../src/studies/plateau.js';
 import { DEPTH_ROWS, NIELSEN_TRAINING, STUDY_SEED } from '../../src/studies/study-defaults.js';
+import { flat } from '../util/printed-text.js';
 
 const page = readFileSync(new URL('../../docs/curvature.md', import.meta.url), 'utf8');
-const prose = page.replace(/\s+/g, ' ');
+const prose = flat(page);
 
 /** The numbers of the one place `pattern` matches in the page's prose. */
 function quoted(pattern: RegExp): string[] {

@@ -17,6 +17,7 @@ import { createNetwork } from '../../src/api/network.js';
 import { DEPTH_FIRST_SEED, DEPTH_NETWORK_OPTIONS, DEPTH_SEEDS, NIELSEN_RATIOS, nielsenTraining, runDepthStudy, type DepthStudyResult } from '../../src/studies/depth.js';
 import { median } from '../../src/median.js';
 import { tableStarting } from '../util/markdown-tables.js';
+import { flat } from '../util/printed-text.js';
 
 const read = (file: string) => ({ file, text: readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8') });
 const GRADIENT_FLOW = read('docs/gradient-flow.md');
@@ -47,8 +48,8 @@ describe("README's over-depth-or-over-time paragraph", () => {
   // It quotes the deepest network's diagnosis, which `npm start` prints: each quote is in it, word for word.
   it("quotes the [784,30,30,30,30,10] diagnosis as the study gives it", () => {
     const training = result.networks.at(-1)!.training!;
-    const summary = training.diagnosis.summary.replace(/\s+/g, ' ');
-    const paragraph = README.text.slice(README.text.indexOf('Over depth or over training time?')).split('\n\n')[0].replace(/\s+/g, ' ');
+    const summary = flat(training.diagnosis.summary);
+    const paragraph = flat(README.text.slice(README.text.indexOf('Over depth or over training time?')).split('\n\n')[0]);
     const quotes = [...paragraph.matchAll(/\*"([^"]+)"\*/g)].map((m) => m[1]);
     expect(quotes).toHaveLength(2);
     for (const quote of quotes) expect(summary).toContain(quote);
@@ -92,7 +93,7 @@ describe("the docs' study (a) training tables", () => {
 
 // docs/studies.md's paragraph after its table quotes the deepest network's trace (truth37, 2026-12-05: backed by nothing before).
 describe("docs/studies.md's account of the deepest network's 500 epochs", () => {
-  const prose = STUDIES.text.replace(/\s+/g, ' ');
+  const prose = flat(STUDIES.text);
   const quoted = (pattern: RegExp) => {
     const places = [...prose.matchAll(new RegExp(pattern.source, 'g'))];
     expect(places.length, pattern.source).toBe(1);
@@ -139,8 +140,8 @@ describe("docs/studies.md's account of the deepest network's 500 epochs", () => 
 describe("docs/gradient-flow.md's Why: the gap of Nielsen's four hidden layers at initialisation", () => {
   // "measured at initialisation over seeds 1–20: median 1/121 for ‖∂C/∂b‖, 1/119 per example; seed 1 alone 1/193 and 1/163"
   it('gives the median over the seeds and seed 1\'s, for ‖∂C/∂b‖ and per example, as measured', async () => {
-    const flat = GRADIENT_FLOW.text.replace(/\s*\n\s*/g, ' ');
-    const match = /\(measured at initialisation over seeds 1–(\d+): median 1\/(\d+) for ‖∂C\/∂b‖, 1\/(\d+) per example; seed 1 alone 1\/(\d+) and 1\/(\d+);/.exec(flat);
+    const joined = GRADIENT_FLOW.text.replace(/\s*\n\s*/g, ' ');
+    const match = /\(measured at initialisation over seeds 1–(\d+): median 1\/(\d+) for ‖∂C\/∂b‖, 1\/(\d+) per example; seed 1 alone 1\/(\d+) and 1\/(\d+);/.exec(joined);
     expect(match, 'docs/gradient-flow.md: the Why section\'s measured gap').not.toBeNull();
     const [seeds, medianBatch, medianPerExample, seedOneBatch, seedOnePerExample] = match!.slice(1).map(Number);
     const deepest = result.networks.at(-1)!;

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fencedBlocks, runBlock, typescriptBlocks, type CodeBlock } from '../util/markdown-examples.js';
+import { flat } from '../util/printed-text.js';
 
 const root = new URL('../../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
@@ -194,8 +195,6 @@ describe('every setup and every printed line picks one block of its doc', () => 
   });
 });
 
-const flat = (text: string) => text.replace(/\s+/g, ' ').trim();
-
 // Every ```ts block of docs/*.md runs (README.md's in test/readme-examples.test.ts), as written but for SETUPS.
 describe.each(RUN)('%s examples run', (doc) => {
   const blocks = typescriptBlocks(read(doc));
@@ -205,7 +204,7 @@ describe.each(RUN)('%s examples run', (doc) => {
     const prefix = setups.map((s) => s.prefix ?? '').join('');
     const result = await runBlock(shortened(doc, block), 120_000, { files, prefix, name: doc.replace(/\W/g, '-') });
     expect(result.code, `${doc} line ${block.line}:\n${result.stderr.trim().split('\n').slice(-15).join('\n')}`).toBe(0);
-    for (const { prints } of PRINTED.filter((p) => p.doc === doc && block.code.includes(p.block))) expect(flat(result.stdout), `${doc} line ${block.line} prints`).toContain(flat(prints));
+    for (const { prints } of PRINTED.filter((p) => p.doc === doc && block.code.includes(p.block))) expect(flat(result.stdout), `${doc} line ${block.line} prints`).toContain(flat(prints).trim());
     for (const { prints, next } of PRINTED_NEXT.filter((p) => p.doc === doc && block.code.includes(p.block))) {
       const lines = result.stdout.split('\n');
       const first = lines.findIndex((line) => line.startsWith(prints));

@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../util/cli.js';
 import { fencedBlocks } from '../util/markdown-examples.js';
+import { flat } from '../util/printed-text.js';
 
 const README_TEXT = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-const README = README_TEXT.replace(/\s+/g, ' ');
+const README = flat(README_TEXT);
 const INVOKED = 'npx gradscope';
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-readme-cli-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -30,7 +31,6 @@ function exampleLines(): { command: string; comment: string }[] {
 
 /** The words of a README command after `npx gradscope`, with model.json in this test's folder. */
 const words = (command: string) => command.slice(`${INVOKED} `.length).split(/\s+/).map((word) => (word === 'model.json' ? join(folder, word) : word));
-const oneLine = (text: string) => text.replace(/\s+/g, ' ');
 
 /** The study's words README quotes, each as it prints them. */
 const QUOTES = [
@@ -54,12 +54,12 @@ describe("README's train → study --model example", () => {
     expect(trained.stdout).toMatch(new RegExp(`^epoch 2/2 .* test accuracy ${accuracy!.replace('.', '\\.')}$`, 'm'));
     // README's second line is the command train printed at its end.
     const model = join(folder, 'model.json');
-    expect(oneLine(trained.stdout)).toContain(`(${INVOKED} study --model ${model} trains it on`);
+    expect(flat(trained.stdout)).toContain(`(${INVOKED} study --model ${model} trains it on`);
     expect(study.command).toBe(`${INVOKED} study --model model.json`);
 
     const studied = await runCliInProcess(words(study.command), undefined, INVOKED);
     expect(studied.code, studied.stderr).toBe(0);
-    const said = oneLine(studied.stdout);
+    const said = flat(studied.stdout);
     for (const quote of QUOTES) {
       expect(README, quote).toContain(quote);
       expect(said, quote).toContain(quote);
@@ -84,7 +84,7 @@ describe("README's train → study --model example", () => {
     expect(README).toContain(`and Adam's at ${adamAccuracy}, its diagnosis`);
     for (const quote of ['Vanishing gradients (severe at the first step, closed during training)', 'Still learning']) {
       expect(README, quote).toContain(`*"${quote}"*`);
-      expect(oneLine(adamRun.stdout), quote).toContain(quote);
+      expect(flat(adamRun.stdout), quote).toContain(quote);
     }
   }, 240_000);
 });

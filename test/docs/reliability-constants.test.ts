@@ -8,8 +8,9 @@ import { FLOAT32_MAX, MAX_UNITS } from '../../src/checks.js';
 import { MAX_INIT_STD } from '../../src/init/initializers.js';
 import { MODEL_LIMITS, RUNAWAY_PARAMETER } from '../../src/model-limits.js';
 import { DEFAULT_MAX_HALVINGS, LARGEST_GRADIENT, RUNAWAY_LOSS_FACTOR } from '../../src/training/numeric-faults.js';
+import { flat } from '../util/printed-text.js';
 
-const prose = readFileSync(new URL('../../docs/reliability.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+const prose = flat(readFileSync(new URL('../../docs/reliability.md', import.meta.url), 'utf8'));
 
 /** The captures of the one place `pattern` matches in the page. */
 function quoted(pattern: RegExp): string[] {

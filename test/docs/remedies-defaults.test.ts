@@ -13,6 +13,7 @@ import { RMSPROP_DEFAULTS } from '../../src/optim/rmsprop.js';
 import { SGD_MOMENTUM } from '../../src/optim/sgd.js';
 import { ADAM_DEFAULTS, LARS_DEFAULTS, SGD_LEARNING_RATE } from '../../src/optimizer-defaults.js';
 import { REMEDIES_SIZES } from '../../src/studies/remedies.js';
+import { flat } from '../util/printed-text.js';
 
 const page = readFileSync(new URL('../../docs/remedies.md', import.meta.url), 'utf8');
 
@@ -72,7 +73,7 @@ describe("docs/remedies.md's optimiser defaults", () => {
 
 describe("docs/remedies.md's remedies study", () => {
   it("gives the study network's parameter count, which Levenberg–Marquardt's limit refuses", () => {
-    const prose = page.replace(/\s+/g, ' ');
+    const prose = flat(page);
     const [count] = /the study's network trains cross-entropy with ([\d,]+), so the study leaves it out/.exec(prose)!.slice(1);
     expect(count).toBe(parameterCountOf(REMEDIES_SIZES).toLocaleString('en-US'));
     expect(parameterCountOf(REMEDIES_SIZES)).toBeGreaterThan(LM_MAX_PARAMETERS);

@@ -11,12 +11,11 @@ import { createNetwork } from '../../src/api/network.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { API_REMEDY_TERMS } from '../../src/flow/remedy.js';
 import { renderReport } from '../../src/flow/report-html.js';
+import { flat } from '../util/printed-text.js';
 
 /** A file's text with its line breaks read as spaces; a source file's comment stars ('\n * ') too. */
 const page = (path: string) =>
-  readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8')
-    .replace(path.endsWith('.ts') ? /\n\s*\* ?/g : /\n/g, ' ')
-    .replace(/\s+/g, ' ');
+  flat(readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8').replace(path.endsWith('.ts') ? /\n\s*\* ?/g : /\n/g, ' '));
 
 describe("the remedies' order", () => {
   it('the diagnosis page and README say what it is, and that it is no ranking', () => {

@@ -11,8 +11,9 @@ import { LM_MAX_PARAMETERS } from '../../src/optim/levenberg-marquardt.js';
 import { HESSIAN_FREE_DEFAULTS, LM_GROW, LM_SHRINK } from '../../src/optim/hessian-free.js';
 import { KFAC_DEFAULTS, KFAC_LAMBDA_MAX, KFAC_LAMBDA_MIN, KFAC_MAX_FACTOR_SIDE, KFAC_NORM_CONSTRAINT } from '../../src/optim/kfac.js';
 import { KFAC_RESCALED_LEARNING_RATE } from '../../src/optimizer-defaults.js';
+import { flat } from '../util/printed-text.js';
 
-const prose = readFileSync(new URL('../../docs/second-order.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+const prose = flat(readFileSync(new URL('../../docs/second-order.md', import.meta.url), 'utf8'));
 
 /** The captures of the one place `pattern` matches in the page. */
 function quoted(pattern: RegExp): string[] {

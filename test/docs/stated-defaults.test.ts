@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { flat } from '../util/printed-text.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const program = ts.createProgram([`${root}src/index.ts`, `${root}src/node.ts`], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, noEmit: true });
@@ -21,7 +22,7 @@ function optionalFields(): { field: string; doc: string }[] {
       if (!/(Options|Spec|Init)$/.test(exported.name)) continue;
       const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
       for (const property of checker.getDeclaredTypeOfSymbol(symbol).getProperties()) {
-        if (property.flags & ts.SymbolFlags.Optional) fields.set(`${exported.name}.${property.name}`, ts.displayPartsToString(property.getDocumentationComment(checker)).replace(/\s+/g, ' '));
+        if (property.flags & ts.SymbolFlags.Optional) fields.set(`${exported.name}.${property.name}`, flat(ts.displayPartsToString(property.getDocumentationComment(checker))));
       }
     }
   }

@@ -10,8 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../util/cli.js';
 import { flat } from '../util/printed-text.js';
 
-const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
-const CLI_DOC = readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+const README = flat(readFileSync(new URL('../../README.md', import.meta.url), 'utf8'));
+const CLI_DOC = flat(readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8'));
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-handoff-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 

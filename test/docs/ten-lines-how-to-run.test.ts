@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { typescriptBlocks } from '../util/markdown-examples.js';
+import { flat } from '../util/printed-text.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /**
@@ -61,7 +62,7 @@ describe("README's ten lines run as it says to run them", () => {
   }, RUN_MS + 10_000);
 
   it('a .ts file only where package.json says "type": "module": in a CommonJS project tsx refuses its await', () => {
-    expect(SECTION.replace(/\s+/g, ' ')).toContain('a `.ts` file only where the nearest package.json says `"type": "module"`');
+    expect(flat(SECTION)).toContain('a `.ts` file only where the nearest package.json says `"type": "module"`');
     expectRan(run(project('module'), 'ten-lines.ts', 'npx tsx'), '.ts by npx tsx, "type": "module"');
     const refused = run(project('commonjs'), 'ten-lines.ts', 'npx tsx');
     expect(refused.status).not.toBe(0);
@@ -69,7 +70,7 @@ describe("README's ten lines run as it says to run them", () => {
   }, 2 * RUN_MS + 10_000);
 
   it('in the checkout, a file imports gradscope by its own name, no install (dist/ built)', () => {
-    expect(SECTION.replace(/\s+/g, ' ')).toContain('a file anywhere in the checkout (outside `node_modules/`) imports gradscope by its own name');
+    expect(flat(SECTION)).toContain('a file anywhere in the checkout (outside `node_modules/`) imports gradscope by its own name');
     // test-artifacts/ is in the checkout and ignored by git.
     const folder = join(ROOT, 'test-artifacts', `ten-lines-${process.pid}`);
     mkdirSync(folder, { recursive: true });

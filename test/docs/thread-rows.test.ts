@@ -5,13 +5,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MIN_ROWS } from '../../src/wasm/threads/threaded-kernels.js';
+import { flat } from '../util/printed-text.js';
 
 const root = new URL('../../', import.meta.url);
 const PAGES = ['README.md', ...readdirSync(fileURLToPath(new URL('docs/', root))).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
 
 /** Each "at least N batch rows" of `text` (line breaks read as spaces), with the page and the number. */
 function leastRows(page: string, text: string): { page: string; rows: number }[] {
-  return [...text.replace(/\s+/g, ' ').matchAll(/at least (\d+) batch rows/g)].map((m) => ({ page, rows: Number(m[1]) }));
+  return [...flat(text).matchAll(/at least (\d+) batch rows/g)].map((m) => ({ page, rows: Number(m[1]) }));
 }
 
 describe("the batch rows each thread needs for a split, as the pages say it", () => {

@@ -8,9 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { parseStudyJson } from '../../scripts/trainable-depth-tables.js';
 import { QUICK_STUDY } from '../../src/studies/trainable-depth.js';
 import { GRADIENT_NOISE, SECOND_ORDER_BATCH, SGD_RECIPE, SIGMOID_SGD, TRAINABLE_DEPTH_REMEDIES } from '../../src/studies/trainable-depth-remedies.js';
+import { flat } from '../util/printed-text.js';
 
 const root = new URL('../../', import.meta.url);
-const doc = readFileSync(new URL('docs/trainable-depth.md', root), 'utf8').replace(/\s+/g, ' ');
+const doc = flat(readFileSync(new URL('docs/trainable-depth.md', root), 'utf8'));
 const run = parseStudyJson(readFileSync(new URL('docs/data/trainable-depth.json', root), 'utf8'));
 const sweep = run.budgetSweep!;
 const BATCH = SGD_RECIPE.batchSize!;
@@ -158,7 +159,7 @@ describe("docs/trainable-depth.md's prose against the committed run", () => {
 
 // docs/studies.md's study (c) section quotes the same run in its own sentences (truth37, 2026-12-05).
 describe("docs/studies.md's study (c) prose against the committed run", () => {
-  const studies = readFileSync(new URL('docs/studies.md', root), 'utf8').replace(/\s+/g, ' ');
+  const studies = flat(readFileSync(new URL('docs/studies.md', root), 'utf8'));
   const inStudies = (pattern: RegExp) => {
     const places = [...studies.matchAll(new RegExp(pattern.source, 'g'))];
     expect(places.length, `docs/studies.md: ${pattern.source}`).toBe(1);

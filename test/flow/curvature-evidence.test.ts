@@ -6,6 +6,7 @@ import { diagnose } from '../../src/flow/diagnose.js';
 import { readFileSync } from 'node:fs';
 import { CURVATURE_PAGE } from '../../src/flow/diagnosis/progress-sentences.js';
 import { curvatureCommand } from '../../src/cli/commands/curvature.js';
+import { flat } from '../util/printed-text.js';
 
 describe('diagnose with curvature evidence', async () => {
   const net = await createNetwork({ sizes: [4, 6, 6, 2], loss: 'cross-entropy', backend: 'ref', seed: 3 });
@@ -34,7 +35,7 @@ describe('diagnose with curvature evidence', async () => {
 
   // It said "Nielsen's plateau … is the last", which read as the page's last section; it names what the page found.
   it("says what the page found on Nielsen's plateau", () => {
-    const page = readFileSync(new URL('../../docs/curvature.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    const page = flat(readFileSync(new URL('../../docs/curvature.md', import.meta.url), 'utf8'));
     // The objective's plateau is nearly flat; the cross-entropy alone is a gentle slope (test/studies/plateau-data-loss).
     expect(page).toContain('a nearly flat, slightly indefinite region of the objective, rather than a clean saddle point or a local minimum');
     expect(page).toContain('strong negative curvature on a gentle slope of the cross-entropy, not a local minimum, and not a saddle');

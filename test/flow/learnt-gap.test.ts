@@ -22,10 +22,11 @@ import { lossText } from '../../src/loss-text.js';
 import { RELU_REMEDY_RATES, reluRemedyRate } from '../../src/flow/relu-remedy-rates.js';
 import { pageDiagnosis, remedySetting } from '../../demo/src/remedies.js';
 import { quoteOn, quotePattern } from '../util/page-quotes.js';
+import { flat } from '../util/printed-text.js';
 
 const rowsOf = (m: { data: Float32Array; rows: number; cols: number }) => Array.from({ length: m.rows }, (_, r) => Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols)));
 /** docs/gradient-flow.md, its lines joined: the page's numbers are read from it, so the page cannot drift from these runs. */
-const doc = readFileSync(new URL('../../docs/gradient-flow.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+const doc = flat(readFileSync(new URL('../../docs/gradient-flow.md', import.meta.url), 'utf8'));
 /** The numbers the one match of `pattern` in the doc captures ('95.0', '0.985', …: as the page prints them). */
 function quoted(pattern: RegExp): string[] {
   const found = doc.match(new RegExp(pattern.source, 'g')) ?? [];

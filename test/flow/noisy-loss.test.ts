@@ -16,6 +16,7 @@ import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
 import { STILL_FALLING } from '../../src/flow/training-progress.js';
 import { lossText } from '../../src/loss-text.js';
 import { quoteOn, quotePattern } from '../util/page-quotes.js';
+import { flat } from '../util/printed-text.js';
 
 /** A fixture: a traced run's records and epochs (as TraceJSON holds them), without its layer metrics. */
 type Fixture = Pick<TraceJSON, 'sizes' | 'activations' | 'loss' | 'every' | 'run' | 'steps' | 'losses' | 'accuracy' | 'epochs'>;
@@ -88,7 +89,7 @@ describe('a loss that varies from epoch to epoch, on the spirals relu/he traces'
   });
 
   it("docs/gradient-flow.md's noise of the two readings is what the rule reads of these traces", () => {
-    const doc = readFileSync(new URL('../../docs/gradient-flow.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    const doc = flat(readFileSync(new URL('../../docs/gradient-flow.md', import.meta.url), 'utf8'));
     const said = /window's mean may lie (\d+)–(\d+) % \(batch means\) and (\d+)–(\d+) % \(the subset\)/.exec(doc);
     expect(said, 'the docs state the noise of both readings').not.toBeNull();
     const range = (reading: 'training subset' | 'batch means') => {

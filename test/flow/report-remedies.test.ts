@@ -10,6 +10,7 @@ import { diagnose, type Diagnosis } from '../../src/flow/diagnose.js';
 import { API_REMEDY_TERMS, remedyLines, remedyText, type Remedy, type RemedyTerms } from '../../src/flow/remedy.js';
 import { codeHtml, renderReport } from '../../src/flow/report-html.js';
 import { Rng } from '../../src/init/rng.js';
+import { flat } from '../util/printed-text.js';
 
 const rng = new Rng(5);
 const x = Array.from({ length: 20 }, () => Array.from({ length: 4 }, () => rng.uniform()));
@@ -54,7 +55,7 @@ describe("the report's remedies", () => {
     expect(html).toContain(`which ${codeHtml('train')} has no flag for):</p>`);
     expect(block.items).toEqual(["init: 'he-normal': it keeps the <signal> up.", "activation: 'relu': relu does not saturate.\nor: learningRate: 0.03"]);
     // The terminal says the same heading (wrapped to its width) and the same remedies.
-    const printed = diagnosisText(diagnosis, unmade).replace(/\s+/g, ' ');
+    const printed = flat(diagnosisText(diagnosis, unmade));
     expect(printed).toContain(`What to try, as the library's options (${UNMADE}):`);
     expect(printed).toContain("• init: 'he-normal'");
   });

@@ -13,6 +13,7 @@ import { API_REMEDY_TERMS } from '../../src/flow/remedy.js';
 import { codeHtml, renderReport } from '../../src/flow/report-html.js';
 import { NOISE_WINDOW_MIN, RUN_FIFTHS } from '../../src/flow/training-progress.js';
 import { Trace, type TraceJSON } from '../../src/flow/trace.js';
+import { flat } from '../util/printed-text.js';
 
 const fixture = (): TraceJSON => JSON.parse(readFileSync(new URL('./fixtures/study-model-new-low.json', import.meta.url), 'utf8'));
 
@@ -38,10 +39,10 @@ describe("an unclear run is offered the epochs that would tell", () => {
     expect([d.verdict, d.evidence.training!.state]).toEqual(['healthy', 'unclear']);
     expect(d.summary).toMatch(/more epochs would tell\.$/);
     expect(d.remedies).toEqual([{ option: `epochs: ${TELLING}`, settings: [{ option: 'epochs', value: `${TELLING}`, flagValue: `${TELLING}`, setting: TELLING }], why: WHY }]);
-    expect(diagnosisText(d, API_REMEDY_TERMS).replace(/\s+/g, ' ')).toContain(`epochs: ${TELLING}`);
+    expect(flat(diagnosisText(d, API_REMEDY_TERMS))).toContain(`epochs: ${TELLING}`);
     const html = await renderReport({ runs: [{ label: 'unclear', trace, diagnosis: d }] });
     expect(html).toContain(codeHtml(`epochs: ${TELLING}`));
-    expect(html.replace(/\s+/g, ' ')).toContain('which read it (15 epochs more than this run');
+    expect(flat(html)).toContain('which read it (15 epochs more than this run');
   });
 
   it("the new user's run (a held-out loss that rose beside it): neither overfitting nor an unstable end read, and the same 25 epochs, no epoch to stop at", () => {

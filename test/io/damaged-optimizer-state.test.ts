@@ -24,6 +24,7 @@ import { Rng } from '../../src/init/rng.js';
 import * as node from '../../src/node.js';
 import { runCliInProcess } from '../util/cli.js';
 import { expectError } from '../util/expect-error.js';
+import { flat } from '../util/printed-text.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-damaged-optimizer-'));
 const x = [[0.1, -0.4, 0.9], [0.7, 0.2, -0.3], [-0.5, 0.3, 0.1], [0.2, 0.8, -0.6]];
@@ -165,7 +166,7 @@ describe("a checkpoint whose optimiser state is damaged, its network intact", ()
     expect(converted.code, converted.stderr).toBe(0);
     // convert says what IN alone keeps: the refusal, not the API's advice (this convert is the way).
     // Prose is wrapped at the reading width: read with its line breaks folded.
-    expect(converted.stdout.replace(/\s+/g, ' ')).toContain(`alone keeps a training section readCheckpoint refuses (${shellWord(path)}: header.optimizer.${REFUSED.replace(/\\/g, '')})`);
+    expect(flat(converted.stdout)).toContain(`alone keeps a training section readCheckpoint refuses (${shellWord(path)}: header.optimizer.${REFUSED.replace(/\\/g, '')})`);
     const study = await runCliInProcess(['study', '--model', out, '--data', data, '--epochs', '1']);
     expect(study.code, study.stderr).toBe(0);
   });

@@ -10,6 +10,7 @@ import { createNetwork } from '../../src/api/network.js';
 import { remediesReading, remediesRows } from '../../src/cli/commands/study-remedies.js';
 import { loadStudyDigits } from '../../src/studies/study-digits.js';
 import { runCliInProcess } from '../util/cli.js';
+import { flat } from '../util/printed-text.js';
 
 describe('study remedies', () => {
   it('measures movement, loss, accuracy and time per step', async () => {
@@ -29,7 +30,7 @@ describe('study remedies', () => {
   it("says of its CPU budget that load shrinks the work less than on the wall clock, not that it does not", async () => {
     const run = await runCliInProcess(['study', 'remedies', '--seconds', '0.05', '--train', '40', '--test', '10', '--optimizers', 'sgd']);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout.replace(/\s+/g, ' ')).toContain('0.05 s of training per optimiser (CPU time of this process: load shrinks the work less than on the wall clock, but still shrinks it).');
+    expect(flat(run.stdout)).toContain('0.05 s of training per optimiser (CPU time of this process: load shrinks the work less than on the wall clock, but still shrinks it).');
   });
 
   // It printed its table and settings and no reading of them: which optimisers left chance was the README's paragraph
@@ -47,7 +48,7 @@ describe('study remedies', () => {
   it('prints that reading under its table', async () => {
     const printed = await runCliInProcess(['study', 'remedies', '--seconds', '0.05', '--train', '40', '--test', '10', '--optimizers', 'sgd']);
     expect(printed.code, printed.stderr).toBe(0);
-    const said = printed.stdout.replace(/\s+/g, ' ');
+    const said = flat(printed.stdout);
     expect(said).toMatch(/ sgd +[\d,]+ .* last\/first: how many times further .* At chance, test accuracy no better than a guess among 10 classes \(10 % right\), within 5 points either way: .* Settings: sgd: /);
   });
 

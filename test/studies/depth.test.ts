@@ -12,6 +12,7 @@ import { depthReportSection } from '../../src/studies/depth-report.js';
 import { depthSetting, depthTables, depthTrainingTable } from '../../src/cli/commands/study-depth.js';
 import { READING_WIDTH } from '../../src/cli/prose.js';
 import { VERDICT_FIGURE_HEADING } from '../../src/flow/diagnose.js';
+import { flat } from '../util/printed-text.js';
 
 describe('depth study', () => {
   it('gives, from its datasets, exactly what the same calls give on rows', async () => {
@@ -84,14 +85,14 @@ describe('depth study', () => {
       const terminal = depthTables(result, undefined);
       expect(terminal).toContain(`on the first 1,000 MNIST training digits.`);
       // The training table's verdicts give figures of RMS ‖δₓ‖ beside its ‖∂C/∂b‖ columns: its heading says which (it was 'verdict').
-      expect(terminal.replace(/\s+/g, ' ')).toContain("verdict (a gap's figure: first ÷ last RMS ‖δₓ‖)");
+      expect(flat(terminal)).toContain("verdict (a gap's figure: first ÷ last RMS ‖δₓ‖)");
       // Written to a file (no terminal width) the training table ran 250 characters wide, each row's verdict sentence beside its
       // numbers: it fits READING_WIDTH, its verdicts under it, one per network, every cell still printed.
       const lines = terminal.split('\n');
       const training = lines.slice(lines.findIndex((line) => line.startsWith('Full-batch gradient descent')) + 1, lines.findIndex((line) => line.includes('per hidden layer at the start of an epoch')));
       for (const line of training) expect(line.length, line).toBeLessThanOrEqual(READING_WIDTH);
       const { header, rows } = depthTrainingTable(result);
-      const said = training.join('\n').replace(/\s+/g, ' ');
+      const said = flat(training.join('\n'));
       for (const row of rows) {
         expect(said).toContain(`${row[0]}: ${row[header.indexOf(VERDICT_FIGURE_HEADING)]}`);
         for (const cell of row.filter((_, c) => header[c] !== VERDICT_FIGURE_HEADING)) expect(training.some((line) => line.includes(cell)), cell).toBe(true);

@@ -11,6 +11,7 @@ import { plateauSummary } from '../../src/cli/commands/study-plateau.js';
 import { plateauReportSection, plateauRunSentence } from '../../src/studies/plateau-report.js';
 import { READING_WIDTH, wrap } from '../../src/cli/prose.js';
 import { runCliInProcess } from '../util/cli.js';
+import { flat } from '../util/printed-text.js';
 
 const SMALL = { epochs: 3, points: 2, rows: 30, maxSteps: 20, k: 1 } as const;
 
@@ -64,7 +65,7 @@ describe("study plateau's curvatureOf", () => {
     const { code, stdout } = await runCliInProcess(['study', 'plateau', '--epochs', '0', '--points', '1', '--k', '1', '--curvature-of', 'loss']);
     expect(code).toBe(0);
     // (Its prose wraps at READING_WIDTH, in a file too: read across its lines.)
-    const said = stdout.replace(/\s+/g, ' ');
+    const said = flat(stdout);
     expect(said).toMatch(/Curvature of the cross-entropy C alone \(the L2 term left out\);/);
     expect(said).toMatch(/ ‖∇f‖ = ‖∇C‖: every column measures f = C/);
     // Its opening is one paragraph wrapped at its words (three print calls broke its first sentence after 'digits,'), and
