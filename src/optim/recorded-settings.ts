@@ -137,21 +137,24 @@ function settingRulesOf(name: string): SettingRule[] {
   return [...pairsOf(rangesOf(name)), ...Object.values(rulesOf(name))];
 }
 
-// The tables by optimiser name, own keys only: a file names the optimiser, and 'constructor' is no built-in's.
+/** Optimiser `name`'s entry in `table` (a table by optimiser name), `none` for a name no built-in has: own keys only, as a file names the optimiser, and 'constructor' is no built-in's. */
+function entryOf<Entry>(table: Readonly<Record<string, Entry>>, name: string, none: Entry): Entry {
+  return Object.hasOwn(table, name) ? table[name] : none;
+}
 
 /** Optimiser `name`'s setting ranges (SETTING_RANGES), none for a name no built-in has. */
 function rangesOf(name: string): Readonly<Record<string, SettingRange>> {
-  return Object.hasOwn(SETTING_RANGES, name) ? (SETTING_RANGES as Record<string, Record<string, SettingRange>>)[name] : {};
+  return entryOf<Readonly<Record<string, SettingRange>>>(SETTING_RANGES, name, {});
 }
 
 /** Optimiser `name`'s rules across settings (SETTING_RULES), none for a name no built-in has. */
 function rulesOf(name: string): Readonly<Record<string, SettingRule>> {
-  return Object.hasOwn(SETTING_RULES, name) ? (SETTING_RULES as Record<string, Record<string, SettingRule>>)[name] : {};
+  return entryOf<Readonly<Record<string, SettingRule>>>(SETTING_RULES, name, {});
 }
 
 /** The ranges optimiser `name`'s state keeps its scalars in (STATE_RANGES), none for a name no built-in has. */
 function statesOf(name: string): Readonly<Record<string, StateRange>> {
-  return Object.hasOwn(STATE_RANGES, name) ? (STATE_RANGES as Record<string, Record<string, StateRange>>)[name] : {};
+  return entryOf<Readonly<Record<string, StateRange>>>(STATE_RANGES, name, {});
 }
 
 /** A broken `rule` as restore() and the readers say it: each of its settings as `member` names it with its value, then what was expected. */
@@ -220,8 +223,7 @@ export function savedSettingProblem(name: string, key: string, value: number): s
     return problem === undefined ? undefined : `${wordsAfter(key, problem)}: no ${name} state holds it (it is damaged)`;
   }
   const ranges = rangesOf(name);
-  const booleans = Object.hasOwn(BOOLEAN_SETTINGS, name) ? BOOLEAN_SETTINGS[name] : [];
-  const problem = booleans.includes(key) ? booleanRecordProblem(value, key, key) : Object.hasOwn(ranges, key) ? rangeProblem(value, key, ownBounds(ranges[key])) : undefined;
+  const problem = entryOf(BOOLEAN_SETTINGS, name, []).includes(key) ? booleanRecordProblem(value, key, key) : Object.hasOwn(ranges, key) ? rangeProblem(value, key, ownBounds(ranges[key])) : undefined;
   return problem === undefined ? undefined : `${wordsAfter(key, problem)}${damagedWords(name, [key])}`;
 }
 

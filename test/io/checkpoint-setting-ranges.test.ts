@@ -117,6 +117,11 @@ describe('a checkpoint recording a setting outside its range is refused when rea
     const plugin = { ...adam, optimizer: { ...adam.optimizer!, name: 'my-adam', scalars: { beta1: 1.5 } } };
     expect(decodeCheckpoint(checkpointBytes(plugin)).optimizer!.scalars.beta1).toBe(1.5);
     expect(checkpointFromJSON(jsonText(adam, { step: 12, constructor: 3 })).optimizer!.scalars.constructor).toBe(3);
+    // A plugin named like Object's members is no built-in: none of the four tables by optimiser name has an entry for it.
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      const named = { ...adam, optimizer: { ...adam.optimizer!, name, scalars: { step: -1, beta1: 1.5, nesterov: 2, length: 0 } } };
+      expect(decodeCheckpoint(checkpointBytes(named)).optimizer!.scalars).toEqual({ step: -1, beta1: 1.5, nesterov: 2, length: 0 });
+    }
   });
 });
 
