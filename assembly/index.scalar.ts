@@ -9,6 +9,7 @@ export * from './peak.scalar';
 export * from './optim.scalar';
 export * from './curvature.scalar';
 export * from './cholesky.scalar';
+export * from './shifted-cholesky.scalar';
 export * from './sampling.scalar';
 export * from './stats.scalar';
 export * from './normalization.scalar';

@@ -20,6 +20,8 @@ export * from './curvature.simd';
 export * from './curvature.scalar';
 export * from './cholesky.simd';
 export * from './cholesky.scalar';
+export * from './shifted-cholesky.simd';
+export * from './shifted-cholesky.scalar';
 export * from './sampling.simd';
 export * from './sampling.scalar';
 export * from './stats.simd';

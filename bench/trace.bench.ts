@@ -14,6 +14,7 @@ import { Rng } from '../src/init/rng.js';
 import { createNetwork, type Network } from '../src/api/network.js';
 import { Sgd } from '../src/optim/sgd.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
+import { createRefKernels } from '../src/ref/ref-kernels.js';
 import { alternating, interleaved, median, type AlternatingTask, type RoundTask } from './median.js';
 import { roundRatios, spreadOf, spreadText } from './spread.js';
 import { denseModelOf, MODEL } from '../src/model.js';
@@ -197,6 +198,52 @@ export async function runPowerRoundBench(): Promise<TraceBenchRow[]> {
   });
 }
 
+/** Sides of the proof's factorisation rows (runBoundTestBench): the Gram of the bench network's hidden layers, and of study (b)'s 256-wide ones. */
+export const BOUND_TEST_SIDES = [100, 256];
+
+/**
+ * The test behind the trace's proved bound on ‖W‖₂ (src/flow/spectral-bound.ts), a float64 Cholesky
+ * factorisation of t·I − G for the Gram matrix G of a random square W, at a t it passes: by the
+ * ref backend's shiftedCholeskyPasses (the JavaScript the bound ran before the kernel) and by the
+ * wasm-simd one; per side, the second row's ratio is its time over the first's, per round.
+ */
+export async function runBoundTestBench(): Promise<TraceBenchRow[]> {
+  const wasm = await createWasmKernels({ variant: 'simd' });
+  const ref = createRefKernels({ precision: 'f64' });
+  const rows: TraceBenchRow[] = [];
+  for (const side of BOUND_TEST_SIDES) {
+    const rng = new Rng(side);
+    const w = Float32Array.from({ length: side * side }, () => rng.normal() / Math.sqrt(side));
+    // G = W·Wᵀ in float64, rounded to f32 as the wasm core's Gram is, so both backends test the same matrix.
+    const g = new Float32Array(side * side);
+    let trace = 0;
+    for (let i = 0; i < side; i++) {
+      for (let j = 0; j < side; j++) {
+        let sum = 0;
+        for (let c = 0; c < side; c++) sum += w[i * side + c] * w[j * side + c];
+        g[i * side + j] = sum;
+      }
+      trace += g[i * side + i];
+    }
+    const t = trace; // ≥ λmax(G): every pivot passes, so every call factorises all of it
+    const gRef = ref.alloc(side * side);
+    ref.write(gRef, g);
+    const gWasm = wasm.alloc(side * side);
+    wasm.write(gWasm, g);
+    const tasks: RoundTask[] = [
+      { name: `bound test n=${side}: ref (float64 JavaScript)`, run: () => ref.shiftedCholeskyPasses(gRef, t, side), ms: 20, calls: 4 },
+      { name: `bound test n=${side}: wasm-simd`, run: () => wasm.shiftedCholeskyPasses(gWasm, t, side), ms: 20, calls: 4 },
+    ];
+    const times = await interleaved(tasks, POWER_ROUNDS);
+    const base = times.get(tasks[0].name)!;
+    rows.push(...tasks.map(({ name }) => {
+      const ratios = roundRatios(times.get(name)!, base);
+      return { name, medianMs: median(times.get(name)!), ratio: median(ratios), ratios };
+    }));
+  }
+  return rows;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`trace cost on [${TRACE_BENCH_SIZES.join(',')}] batch ${TRACE_BENCH_BATCH}, wasm-simd (ratio: over the untraced step; goal ≤ 1.10)`);
   const dense = await runTraceBench();
@@ -211,6 +258,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`(${TRACE_ROUNDS} rounds, ${STEPS_PER_CALL} steps per call; the traced step's ratios: ${spread(dense)})`);
   console.log(`power iteration, one round's products (ratio: over the matrix-vector kernels; ${POWER_ROUNDS} rounds)`);
   for (const row of await runPowerRoundBench()) {
+    console.log(`${row.name.padEnd(68)} ${(row.medianMs * 1000).toFixed(1).padStart(8)} µs  ${row.ratio!.toFixed(3).padStart(6)}×`);
+  }
+  console.log(`the proof's factorisation of t·I − G (ratio: over the ref backend's; ${POWER_ROUNDS} rounds)`);
+  for (const row of await runBoundTestBench()) {
     console.log(`${row.name.padEnd(68)} ${(row.medianMs * 1000).toFixed(1).padStart(8)} µs  ${row.ratio!.toFixed(3).padStart(6)}×`);
   }
 }

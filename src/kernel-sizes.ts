@@ -175,6 +175,7 @@ export const KERNEL_SIZES: Record<KernelMethod, KernelEntry> = {
   },
   cholesky: { signature: 'l[n·n] a[n·n] n' },
   trilInverse: { signature: 'm[n·n] l[n·n] n' },
+  shiftedCholeskyPasses: { signature: 'g[n·n] ~t n' },
   sampleTargets: {
     signature: '~loss y[batch·n] a[batch·n] u[] batch n',
     also: ([loss, , , u, batch, n]) => {

@@ -312,6 +312,15 @@ export interface Kernels<T extends Tensor = Tensor> {
   /** m[n][n] = l⁻¹ for a lower-triangular l with a non-zero diagonal (m is lower-triangular). */
   trilInverse(m: T, l: T, n: number): void;
   /**
+   * Whether t·I − g passes a float64 Cholesky factorisation (every pivot > 0), for g[n][n]
+   * symmetric (only its lower triangle is read, promoted to float64): the test of the trace's
+   * proved bound on ‖W‖₂ (src/flow/spectral-bound.ts). Rows are made two at a time, each inner
+   * product summed over its even and its odd terms apart, then added: every backend makes the same
+   * float64 operations in the same order, so gives the same answer on the same g. The factor goes to
+   * memory of the backend's own (n² float64s); g is not written.
+   */
+  shiftedCholeskyPasses(g: T, t: number, n: number): boolean;
+  /**
    * y[batch][n] = targets drawn from the model's predictive distribution for `loss`, given the
    * outputs a and noise u drawn by the caller (so every backend makes the same draw). Overwrites y.
    * - cross-entropy (softmax): y[r] = one-hot of the first class j with u[r] < Σ_{k≤j} a[r][k]

@@ -3,8 +3,8 @@
  * below and no stop rule makes it a bound (it stops short where the top singular values lie close:
  * docs/gradient-flow.md), so the bound is certified from W's entries instead: with G the Gram matrix
  * of W's shorter side (W·Wᵀ or Wᵀ·W, whose largest eigenvalue is ‖W‖₂²), a Cholesky factorisation of
- * t·I − G that succeeds proves λmax(G) ≤ t, up to the rounding of G and of the factorisation, which
- * the bound adds on. Each t tried costs a factorisation (side³/6 multiply-adds), so the tries start
+ * t·I − G that succeeds (the backend's shiftedCholeskyPasses, in float64) proves λmax(G) ≤ t, up to
+ * the rounding of G and of the factorisation, which the bound adds on. Each t tried costs a factorisation (side³/6 multiply-adds), so the tries start
  * from Lanczos' estimate of λmax(G) (./gram-lanczos.ts), which the first passes but where Lanczos
  * fell short.
  */
@@ -38,22 +38,22 @@ export interface SpectralBoundScratch {
   gram: Tensor;
   /** A zero bias of `side`, for the Gram product by denseForward. */
   zeros: Tensor;
-  /** The Gram matrix's lower triangle in float64 (side², row by row), what the factorisation reads. */
-  gram64: Float64Array;
-  /** t·I − G, factorised in place, side². */
-  shifted: Float64Array;
   /** Lanczos' memory, for the estimate the tries start from. */
   lanczos: LanczosScratch;
 }
 
-/** Backend floats spectralBoundScratch allocates for Grams of up to `side`²: the Gram, a zero bias and Lanczos' two vectors. */
+/**
+ * Backend floats a bound needs for Grams of up to `side`²: what spectralBoundScratch allocates (the
+ * Gram, a zero bias and Lanczos' two vectors) and the float64 factor shiftedCholeskyPasses makes in
+ * the backend's own memory (two floats an entry).
+ */
 export function spectralBoundFloats(side: number): number {
-  return side * side + 3 * side;
+  return 3 * side * side + 3 * side;
 }
 
 /** Scratch for Grams of up to `side`² (its tensors from `alloc`, zero-filled: spectralBoundFloats(side) floats). */
 export function spectralBoundScratch(alloc: (length: number) => Tensor, side: number): SpectralBoundScratch {
-  return { gram: alloc(side * side), zeros: alloc(side), gram64: new Float64Array(side * side), shifted: new Float64Array(side * side), lanczos: lanczosScratch(alloc, side) };
+  return { gram: alloc(side * side), zeros: alloc(side), lanczos: lanczosScratch(alloc, side) };
 }
 
 /** The power iteration's vectors of W, on its two sides: Lanczos starts from the one on the Gram's side. */
@@ -80,14 +80,9 @@ export function spectralBound(k: Kernels, w: Tensor, nIn: number, nOut: number, 
     k.zero(s.gram, side * side);
     k.denseBackwardWeights(s.gram, w, w, nOut, nIn, nIn); // Wᵀ·W
   }
-  // Only the lower triangle: all the factorisation reads. Copied, so that it reads one kind of array on every backend.
-  const g = s.gram64;
   const view = k.view(s.gram);
   let trace = 0;
-  for (let i = 0; i < side; i++) {
-    for (let j = i * side; j <= i * side + i; j++) g[j] = view[j];
-    trace += g[i * side + i];
-  }
+  for (let i = 0; i < side; i++) trace += view[i * side + i];
   // Each entry of the computed G̃ is a float sum of products, within γ·(|W|·|W|ᵀ) of G's in any order
   // of the sums (Higham, Accuracy and Stability of Numerical Algorithms, 2002, (3.5)), plus what its
   // products lose to underflow; so ‖G̃ − G‖₂ ≤ γ·‖ |W| ‖_F² + underflow = γ·tr G + underflow, and tr G
@@ -113,85 +108,16 @@ export function spectralBound(k: Kernels, w: Tensor, nIn: number, nOut: number, 
     for (let attempt = 0; from > 0 && attempt < BOUND_TRIES && Number.isNaN(passed); attempt++, margin *= BOUND_GROWTH) {
       const t = (from * (1 + margin)) ** 2;
       if (t * slack + gramError >= traceBound) break;
-      if (positiveDefinite(s.shifted, g, t, side)) passed = t;
+      if (k.shiftedCholeskyPasses(s.gram, t, side)) passed = t;
       else failed = t;
     }
   }
   // A failed try puts ‖W‖₂² near or above its t: the bound closes in on it from the try that passed.
   for (let halving = 0; halving < BOUND_HALVINGS && passed > failed; halving++) {
     const t = (failed + passed) / 2;
-    if (positiveDefinite(s.shifted, g, t, side)) passed = t;
+    if (k.shiftedCholeskyPasses(s.gram, t, side)) passed = t;
     else failed = t;
   }
   return Math.sqrt(Number.isNaN(passed) ? traceBound : passed * slack + gramError) * ROUND_UP;
 }
 
-/**
- * Whether t·I − g (`[n][n]`, symmetric, its lower triangle read) passed a float64 Cholesky
- * factorisation in `m` (overwritten, its lower triangle): every pivot > 0. Rows i, i + 1 are made
- * together, each pair against rows j, j + 1 at once, so that every value loaded serves two
- * products: 1.6× the speed of one row against one (2.25 against 1.4 G multiply-adds a second at
- * n = 256, AMD EPYC Zen 5, 2026-12-05). Theorem 10.3's bound holds for any order of the sums.
- */
-function positiveDefinite(m: Float64Array, g: Float64Array, t: number, n: number): boolean {
-  let i = 0;
-  for (; i + 2 <= n; i += 2) {
-    const a = i * n;
-    const b = a + n;
-    // i is even, so is every j: the pairs of columns before i, each a 2 × 2 block of inner products over c < j.
-    for (let j = 0; j < i; j += 2) {
-      const p = j * n;
-      const q = p + n;
-      let aj0 = -g[a + j], aj1 = 0, aq0 = -g[a + j + 1], aq1 = 0;
-      let bj0 = -g[b + j], bj1 = 0, bq0 = -g[b + j + 1], bq1 = 0;
-      for (let c = 0; c < j; c += 2) {
-        const x0 = m[a + c], x1 = m[a + c + 1], y0 = m[b + c], y1 = m[b + c + 1];
-        const u0 = m[p + c], u1 = m[p + c + 1], v0 = m[q + c], v1 = m[q + c + 1];
-        aj0 -= x0 * u0;
-        aj1 -= x1 * u1;
-        aq0 -= x0 * v0;
-        aq1 -= x1 * v1;
-        bj0 -= y0 * u0;
-        bj1 -= y1 * u1;
-        bq0 -= y0 * v0;
-        bq1 -= y1 * v1;
-      }
-      const aj = (aj0 + aj1) / m[p + j];
-      const bj = (bj0 + bj1) / m[p + j];
-      m[a + j] = aj;
-      m[b + j] = bj;
-      // Column j + 1's sums run to c = j, whose term needs column j's entries just made.
-      m[a + j + 1] = (aq0 + aq1 - aj * m[q + j]) / m[q + j + 1];
-      m[b + j + 1] = (bq0 + bq1 - bj * m[q + j]) / m[q + j + 1];
-    }
-    let ii0 = t - g[a + i], ii1 = 0, ji0 = -g[b + i], ji1 = 0, jj0 = t - g[b + i + 1], jj1 = 0;
-    for (let c = 0; c < i; c += 2) {
-      const x0 = m[a + c], x1 = m[a + c + 1], y0 = m[b + c], y1 = m[b + c + 1];
-      ii0 -= x0 * x0;
-      ii1 -= x1 * x1;
-      ji0 -= y0 * x0;
-      ji1 -= y1 * x1;
-      jj0 -= y0 * y0;
-      jj1 -= y1 * y1;
-    }
-    const pivot = ii0 + ii1;
-    if (!(pivot > 0)) return false;
-    m[a + i] = Math.sqrt(pivot);
-    const below = (ji0 + ji1) / m[a + i];
-    m[b + i] = below;
-    const next = jj0 + jj1 - below * below;
-    if (!(next > 0)) return false;
-    m[b + i + 1] = Math.sqrt(next);
-  }
-  // An odd n's last row, one entry at a time.
-  if (i < n) {
-    const row = i * n;
-    for (let j = 0; j <= i; j++) {
-      let sum = (i === j ? t : 0) - g[row + j];
-      for (let c = 0; c < j; c++) sum -= m[row + c] * m[j * n + c];
-      if (i === j) return sum > 0;
-      m[row + j] = sum / m[j * n + j];
-    }
-  }
-  return true;
-}

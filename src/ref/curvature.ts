@@ -1,10 +1,12 @@
 /**
- * The reference twins of the curvature kernels (assembly/curvature.*.ts, assembly/cholesky.*.ts):
+ * The reference twins of the curvature kernels (assembly/curvature.*.ts, assembly/cholesky.*.ts,
+ * assembly/shifted-cholesky.*.ts):
  * one plain float64 loop per formula.
  */
 import { PIECEWISE_LINEAR, type Activation, type FloatArray } from '../kernels.js';
 import { activationSecond } from './activations.js';
 import { choleskyFactor } from './cholesky.js';
+import { shiftedCholeskyPasses } from './shifted-cholesky.js';
 
 export const curvatureKernels = {
   mul(z: FloatArray, x: FloatArray, y: FloatArray, n: number): void {
@@ -40,6 +42,8 @@ export const curvatureKernels = {
   },
 
   cholesky: choleskyFactor,
+
+  shiftedCholeskyPasses,
 
   trilInverse(m: FloatArray, l: FloatArray, n: number): void {
     // Forward substitution, L·M = I column by column.

@@ -144,6 +144,8 @@ export interface VariantKernels {
   f32_cholesky(l: Ptr, a: Ptr, n: number): number;
   // m = l⁻¹ (lower-triangular)
   f32_tril_inverse(m: Ptr, l: Ptr, n: number): void;
+  // 1 where t·I − g passes a float64 Cholesky factorisation into m (n·n f64 scratch), else 0 (assembly/shifted-cholesky.*.ts)
+  f32_shifted_cholesky(m: Ptr, g: Ptr, t: number, n: number): number;
   // y = targets drawn from the predictive distribution of outputs a, from noise u; kind = index in LOSSES
   // (assembly/sampling.*.ts)
   f32_sample_targets(y: Ptr, a: Ptr, u: Ptr, kind: number, batch: number, n: number): void;

@@ -69,6 +69,8 @@ export interface WasmKernels extends Kernels<WasmTensor> {
 }
 
 const F32 = 4;
+/** Bytes of a float64. */
+const F64 = 8;
 
 /**
  * Floats writeFinite copies between two finiteness checks: 64 KiB, so the check reads what the
@@ -584,6 +586,10 @@ export class WasmBackend implements WasmKernels {
   }
   trilInverse(m: WasmTensor, l: WasmTensor, n: number): void {
     this.module.f32_tril_inverse(m.ptr, l.ptr, n);
+  }
+  shiftedCholeskyPasses(g: WasmTensor, t: number, n: number): boolean {
+    // The float64 factor lives in the scratch, 8 bytes an entry.
+    return this.module.f32_shifted_cholesky(this.scratchOf(n * n * F64), g.ptr, t, n) === 1;
   }
   sampleTargets(loss: Loss, y: WasmTensor, a: WasmTensor, u: WasmTensor, batch: number, n: number): void {
     this.module.f32_sample_targets(y.ptr, a.ptr, u.ptr, LOSSES.indexOf(loss), batch, n);
