@@ -1,10 +1,12 @@
 /**
- * The main thread's half of a dense step on two threads (threaded-kernels.ts' LocalCalls) holds
- * MAX_CALLS calls. halfStepRow admits a chain by the main thread's count (halfStepCalls), so no chain
- * it takes fills it; were the bound to count fewer (as it once counted the worker's seven per layer,
- * not the main thread's eight), the call past the end must be refused typed before the main thread
- * runs any, not dropped by the typed array and then called as a raw TypeError. Here halfStepCalls is
- * made to count the worker's calls, which admits a chain one layer past the true bound.
+ * Each half of a dense step on two threads holds MAX_CALLS calls: the worker's job in its control
+ * block (ThreadPool.setCall), the main thread's list in threaded-kernels.ts' LocalCalls. halfStepRow
+ * admits a chain by their count (halfStepCalls, seven per layer each), so no chain it takes fills
+ * them; were the bound to count fewer (as it once counted seven per layer where the main thread made
+ * eight), the call past the end must be refused typed before either thread runs any, not written over
+ * the calls before it or dropped by a typed array and then called as a raw TypeError. Here
+ * halfStepCalls is made to count six per layer, which admits a chain one layer past the true bound:
+ * the worker's job, set first, is refused at its 65th call.
  */
 import { afterAll, expect, it, vi } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
@@ -16,15 +18,15 @@ import { expectError } from '../util/expect-error.js';
 
 vi.mock('../../src/wasm/threads/half-step.js', async (original) => ({
   ...(await original<typeof import('../../src/wasm/threads/half-step.js')>()),
-  halfStepCalls: (layers: number) => 7 * layers,
+  halfStepCalls: (layers: number) => 6 * layers,
 }));
 
 const two = await createThreadedWasmKernels({ threads: 2, minFlops: 0 });
 afterAll(() => two.close());
 
-it('a chain whose main-thread half overflows its calls: train() throws WASM_UNAVAILABLE naming the bound, the weights unchanged, and the pool still steps', async () => {
-  // Nine weight layers: the worker's 63 calls fit MAX_CALLS (64), the main thread's 72 do not.
-  const depth = Math.floor(MAX_CALLS / 7);
+it('a chain whose halves overflow their calls: train() throws WASM_UNAVAILABLE naming the bound, the weights unchanged, and the pool still steps', async () => {
+  // Ten weight layers: 70 calls a half, past MAX_CALLS (64).
+  const depth = Math.floor(MAX_CALLS / 6);
   const sizes = [12, ...Array<number>(depth - 1).fill(10), 4];
   const rng = new Rng(2);
   const x = Array.from({ length: 256 }, () => Array.from({ length: 12 }, () => rng.normal()));
@@ -32,7 +34,7 @@ it('a chain whose main-thread half overflows its calls: train() throws WASM_UNAV
   const net = await createNetwork({ sizes, activation: 'tanh', output: 'sigmoid', loss: 'mse', seed: 3, backend: two });
   const before = net.parameters().map((p) => Array.from(two.view(p.value as WasmTensor)));
   const jobsBefore = two.halfStepJobs;
-  await expectError(() => net.train(x, y, { epochs: 1, batchSize: 256 }), 'WASM_UNAVAILABLE', new RegExp(`^threads: call ${MAX_CALLS} of the main thread's half step, past the ${MAX_CALLS} it holds$`));
+  await expectError(() => net.train(x, y, { epochs: 1, batchSize: 256 }), 'WASM_UNAVAILABLE', new RegExp(`^threads: call ${MAX_CALLS} of a job, past the ${MAX_CALLS} a control block holds$`));
   expect(two.halfStepJobs).toBe(jobsBefore);
   expect(net.parameters().map((p) => Array.from(two.view(p.value as WasmTensor)))).toEqual(before);
   net.dispose();

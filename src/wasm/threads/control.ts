@@ -30,8 +30,8 @@ export const CONTROL = {
  * Calls one job may hold: a worker runs them in sequence, so adjacent kernels cost one hand-off. The
  * split step's jobs hold at most two; a dense training step on two threads (threaded-kernels.ts'
  * DENSE_STEP) posts every kernel call of the worker's rows' forward and backward as one job, seven
- * per layer (21 for [784,100,100,10]), and keeps the main thread's, eight per layer (half-step.ts'
- * halfStepCalls), so chains of up to eight layers take it.
+ * per layer (21 for [784,100,100,10]), and keeps the main thread's, as many (half-step.ts'
+ * halfStepCalls), so chains of up to nine layers take it.
  */
 export const MAX_CALLS = 64;
 

@@ -9,8 +9,11 @@
  *   then the output activation's backward pass, binary cross-entropy over a sigmoid's (a − y)/batch
  *   (the same kernel: MSE's ∂C/∂a is that expression, in the same float32 operations), cross-entropy
  *   over a softmax's f32_xent_softmax_bwd_rows;
- * - ∂W as weightsFoldRow's two parts: the main thread's rows P₀ added to ∂W (zeroed first, as
- *   backprop zeroes it), the worker's P₁ from zero into a buffer of its own, added after the join;
+ * - ∂W as weightsFoldRow's two parts, each summed from zero: the main thread's rows P₀ written over
+ *   ∂W, the worker's P₁ into a buffer of its own, added after the join. Backprop zeroes ∂W and adds
+ *   P₀ to it, which gives P₀'s bits: the product's sums start at +0 and only add, so no sum is −0, and
+ *   0 + x is x for every other x (so the main thread does not zero ∂W: 89,400 floats a step of
+ *   [784,100,100,10], half of the first layer's last written by the worker, which added its P₁ there);
  * - ∂input and the hidden activations' backward passes by rows, into each thread's own part of the
  *   backflow scratch (the main thread's from its start, the worker's from row h at the widest layer's
  *   width), so that neither writes what the other reads at another layer's width.
@@ -43,12 +46,13 @@ export interface HalfStepExports {
 }
 
 /**
- * Calls the main thread's half of a step of `layers` weight layers makes at most, the more of the two
- * halves (DENSE_STEP admits a chain by it, against MAX_CALLS): eight per layer, the worker's seven and
- * the ∂W zeroing only the main thread does.
+ * Calls each thread's half of a step of `layers` weight layers makes at most (DENSE_STEP admits a
+ * chain by it, against MAX_CALLS): seven per layer, the forward product and activation, δ's zeroing,
+ * ∂W's part, and (at every layer but the first, the loss's three calls at the output instead) the
+ * backflow's zeroing, ∂input and the activation's backward pass.
  */
 export function halfStepCalls(layers: number): number {
-  return 8 * layers;
+  return 7 * layers;
 }
 
 /** Pointers a half step reads besides the step's tensors (bytes in the shared memory). */
@@ -70,7 +74,7 @@ function rowAt(t: WasmTensor, r0: number, width: number): number {
 
 /**
  * Adds to `sink` the calls of rows [r0, r0 + rows) of a step of `batch` rows: the main thread's
- * (`main`: ∂W zeroed and accumulated) or the worker's (∂W's part into its partials). Allocates nothing.
+ * (`main`: its ∂W part written over ∂W) or the worker's (into its partials). Allocates nothing.
  */
 export function addHalfStep(sink: CallSink, ex: HalfStepExports, s: DenseStepTensors<WasmTensor>, r0: number, rows: number, batch: number, main: boolean, p: HalfStepPointers): void {
   const sizes = s.sizes;
@@ -87,7 +91,6 @@ export function addHalfStep(sink: CallSink, ex: HalfStepExports, s: DenseStepTen
     if (f === undefined) sink.call(ex.softmaxForward, rowAt(s.activations[l + 1], r0, nOut), z, rows, nOut);
     else sink.call(f, rowAt(s.activations[l + 1], r0, nOut), z, rows * nOut);
   }
-  if (main) for (let l = 0; l < L; l++) sink.call(ex.zero, s.nablaW[l].ptr, sizes[l] * sizes[l + 1]);
   for (let l = 0; l < L; l++) sink.call(ex.zero, rowAt(s.deltas[l], r0, sizes[l + 1]), rows * sizes[l + 1]);
   const n = sizes[L];
   const dz = rowAt(s.deltas[L - 1], r0, n), z = rowAt(s.zs[L - 1], r0, n), a = rowAt(s.activations[L], r0, n), y = rowAt(s.targets, r0, n);
@@ -101,7 +104,7 @@ export function addHalfStep(sink: CallSink, ex: HalfStepExports, s: DenseStepTen
   for (let l = L - 1; l >= 0; l--) {
     const nIn = sizes[l], nOut = sizes[l + 1];
     const delta = rowAt(s.deltas[l], r0, nOut);
-    sink.call(ex.weightRows, main ? s.nablaW[l].ptr : p.partials[l], delta, rowAt(s.activations[l], r0, nIn), p.scratch, rows, nIn, nOut, main ? 1 : 0);
+    sink.call(ex.weightRows, main ? s.nablaW[l].ptr : p.partials[l], delta, rowAt(s.activations[l], r0, nIn), p.scratch, rows, nIn, nOut, 0);
     if (l === 0) continue;
     sink.call(ex.zero, p.backflow, rows * nIn);
     sink.call(ex.backwardInput, p.backflow, delta, s.weights[l].ptr, p.scratch, rows, nIn, nOut);

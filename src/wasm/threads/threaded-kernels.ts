@@ -181,6 +181,20 @@
  * backprop changes nothing the network holds): not tried. bench/one-job-step.ts stays as the prototype
  * README's bench paragraph cites; bench/step.bench.ts' inner step (feedforward, then backprop) still
  * times the split step.
+ * Where a two-thread train() step still runs on one thread (session 41, perf41; train(dataset) of
+ * [784,100,100,10] at batch 256, the pool probed, clean steps, median µs; AMD EPYC Zen 5, 2 vCPUs,
+ * 2026-12-06 00:01–00:03, load 4.4–4.9, main at 1f47ac74): the main thread's half ran ~25 longer than
+ * the worker's (it alone zeroed the ∂W it then added P₀ to: 89,610 floats, the first layer's worker
+ * half last written by the worker); after the join 31–39 (the loss 3.2, the biases' sums 3 × 0.3–4.0,
+ * the first ∂W's P₁ add split 16.8–17.5, the second's 3.1–4.6 on the main thread alone); between one
+ * step's join and the next step's post 56–60 (the update's split axpy of the first weights 24.8, the
+ * second's 6.1–7.6 alone, the targets' gather 16.4 alone, the guard's maxAbs 7.7 split and ~3 for the
+ * rest). Taken: the main thread writes its part P₀ over ∂W (one thread's bits: half-step.ts says why)
+ * and posts the worker's halves of the P₁ adds before its loss and biases (postPartialAdds). Against
+ * main's tree (bench/ab-trees-train-threads.ts, 9 rounds of 13 calls, two threads over main's two, median
+ * round): 0.993× train(dataset), 0.995× train(x, y) (00:13, load 4.4 → 2.4); 0.987× and 0.992× (00:17,
+ * load 5.7 → 2.8). Left: the update cannot fuse with the add (the guard, above); the targets' gather
+ * in the job needs the engine to defer it as it defers the input's.
  * train()'s own ceiling (issue #16 item 6, step 3): bench/threads.bench.ts' train() rows time the
  * inner step on one thread and its exchanged pair in their rounds and print the call's exchanged-step
  * ceiling, one ÷ (one − steps·(step − exchanged)) (trainCeilingRounds: each full step at the pair's
@@ -1005,12 +1019,12 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels, De
    * and its backprop: src/dense-step.ts): the worker runs its rows' whole forward and backward
    * (half-step.ts) while the main thread runs its own, one join, then on the main thread the loss
    * value and every ∂b over all rows, and the worker's ∂W parts added (split as addPartial splits
-   * them). Where the split step hands off every product and pass (9 hand-offs a step of
+   * them, the worker's halves posted before the main thread's serial work: postPartialAdds). Where the split step hands off every product and pass (9 hand-offs a step of
    * [784,100,100,10]), this posts one; each thread's rows stay in its core's cache from the forward
    * to their ∂W. Taken on two threads where the fold's row is the threads' cut (weightsFoldRow: from
    * batch 128), for chains of elementwise activations whose output and loss run by rows (MSE through
    * an elementwise output, binary cross-entropy, cross-entropy, over a softmax or an elementwise
-   * output), of at most MAX_CALLS / 8 layers (halfStepCalls), with a product the split step would split (minFlops,
+   * output), of at most MAX_CALLS / 7 layers (halfStepCalls), with a product the split step would split (minFlops,
    * minRows); elsewhere undefined, and the engine runs its split step. A worker that has not claimed
    * its half when the main thread's is done has it run on the main thread (ThreadPool.wait): the
    * step is then one thread's, not stalled. The worker's ∂W parts take a buffer per layer the size of
@@ -1051,25 +1065,61 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels, De
       addHalfStep(main, HALF_STEP_EXPORTS, s, 0, h, batch, true, p);
       main.run(this.localExports);
     } catch (error) {
-      // The worker still writes the step's tensors: it is waited for before the main thread's error goes on (a worker's own failure is said by the next job's wait).
-      try {
-        pool.wait(0);
-      } catch {
-        // The main thread's error came first.
-      }
-      throw error;
+      throw this.afterWorker(error);
     }
     pool.wait(0);
-    const cost = super.loss(s.loss, s.activationFunctions[L - 1], s.zs[L - 1], s.activations[L], s.targets, batch, sizes[L]);
-    for (let l = 0; l < L; l++) {
-      super.zero(s.nablaB[l]);
-      super.denseBackwardBias(s.nablaB[l], s.deltas[l], batch, sizes[l + 1]);
-      this.addPartial(s.nablaW[l], partials[l], sizes[l] * sizes[l + 1]);
+    // The worker's halves of the large layers' P₁ adds go first, as one job, so that they run beside
+    // the main thread's serial work (the loss, the biases' sums), not after it.
+    const adding = this.postPartialAdds(s.nablaW, partials, sizes);
+    let cost: number;
+    try {
+      cost = super.loss(s.loss, s.activationFunctions[L - 1], s.zs[L - 1], s.activations[L], s.targets, batch, sizes[L]);
+      for (let l = 0; l < L; l++) {
+        super.zero(s.nablaB[l]);
+        super.denseBackwardBias(s.nablaB[l], s.deltas[l], batch, sizes[l + 1]);
+        const n = sizes[l] * sizes[l + 1];
+        this.module.f32_axpy(s.nablaW[l].ptr, partials[l].ptr, n < MIN_SPLIT_UPDATE ? n : this.rowStart(1, n), 1);
+      }
+    } catch (error) {
+      throw adding ? this.afterWorker(error) : error;
     }
+    if (adding) pool.wait(0);
     // Each layer's forward and ∂W split by rows, and its ∂input but the first layer's: as the split step counts them.
     this.splitProducts += 3 * L - 1;
     this.halfStepJobs++;
     return cost;
+  }
+
+  /**
+   * Posts to worker 0, as one job, its half of every P₁ add of a dense step that addPartial would
+   * split (from MIN_SPLIT_UPDATE values: the values from rowStart(1, n) on, the half it updates next);
+   * the main thread adds the rest. Returns whether it posted any. Each value is dw + P₁ wherever it is added.
+   */
+  private postPartialAdds(nablaW: readonly WasmTensor[], partials: readonly WasmTensor[], sizes: readonly number[]): boolean {
+    const pool = this.pool!;
+    let calls = 0;
+    for (let l = 0; l + 1 < sizes.length; l++) {
+      const n = sizes[l] * sizes[l + 1];
+      if (n < MIN_SPLIT_UPDATE) continue;
+      const at = this.rowStart(1, n);
+      pool.setCall(0, calls++, AXPY, nablaW[l].ptr + at * F32, partials[l].ptr + at * F32, n - at, 1);
+    }
+    if (calls > 0) pool.post(0, calls);
+    return calls > 0;
+  }
+
+  /**
+   * `error`, thrown on the main thread while worker 0 runs a job that writes the step's tensors, once
+   * that job is done: the worker's own failure is said by the next job's wait, the main thread's error
+   * having come first.
+   */
+  private afterWorker(error: unknown): unknown {
+    try {
+      this.pool!.wait(0);
+    } catch {
+      // The main thread's error came first.
+    }
+    return error;
   }
 
   /** The row where a dense step of `s` at `batch` is cut between the two threads ([DENSE_STEP]), or 0 where it is not taken. */
