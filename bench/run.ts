@@ -400,19 +400,22 @@ ${markdownTable(scalingRows)}
 \`createThreadedWasmKernels({ threads: 2 })\`: the core on a shared WebAssembly.Memory, the dense
 products split between the main thread and one worker (forward and ∂input by batch rows, ∂W by its
 columns), and so are the gathering of a batch's rows, the elementwise activations, and large optimiser
-updates (plain SGD's too) and zeroings. train() runs one epoch over ${API_ROWS.toLocaleString('en')} digits per call, on a dataset uploaded once and on the
+updates (plain SGD's too) and zeroings; from batch 128 a dense network's training step runs as one job per
+thread instead (each thread its rows' whole forward and backward: src/dense-step.ts). The step rows time the step
+as train() runs it (forward(batch, 'train'), backprop, the update: "train()'s step"); at batch ${THREADS_CEILING_BATCH} the split step
+(feedforward, then backprop, each product handed off apart) has a row beside it, not a goal. train() runs one epoch over ${API_ROWS.toLocaleString('en')} digits per call, on a dataset uploaded once and on the
 rows (uploaded by each call, on the main thread). Each row runs in ${THREAD_ROUNDS} interleaved rounds of one
 thread, two threads and the host control's one and two threads (bench/host-control.ts: the f32x4 peak
 loop, ~1 ms, on the main thread alone or split with a worker, each on its own memory); ratio =
 one-thread time over two-thread time, median of the rounds; the host control row's ratio is the
 control's (2 on an idle 2-vCPU host, 1 when another process holds the second vCPU), its time the
 split call's. Load average during this suite: ${threads.load.map((l) => l.toFixed(1)).join(' → ')} on ${threads.cores} cores.${threads.fallback ? ` Fallback: ${threads.fallback}.` : ''}
-The step [784,100,100,10] at batch ${THREADS_CEILING_BATCH} has a fifth task in its rounds, its nothing-shared ceiling (bench/nothing-shared.ts:
+train()'s step [784,100,100,10] at batch ${THREADS_CEILING_BATCH} has a fifth task in its rounds, its nothing-shared ceiling (bench/nothing-shared.ts:
 two one-thread networks, each its own memory, one in a worker, stepping half the batch each at the same time;
-its ratio is the one-thread step's time over theirs): the same products and bytes per thread in them as the split
-step, but no line moves between the cores; each half zeroes and updates all 89,610 parameters where the split
-step does that once between its threads, ~1 % of a half's step (bench/nothing-shared.ts), so the ceiling reads up
-to ~1 % low. No split step reaches that ceiling: every two-thread step moves at least the gradient's half and the
+its ratio is the one-thread step's time over theirs): the same products and bytes per thread in them as the two-thread
+step, but no line moves between the cores; each half zeroes the gradient of all 89,610 parameters and updates them, where
+the two-thread step updates them once between its threads, ~1 % of a half's step (bench/nothing-shared.ts), so the ceiling reads up
+to ~1 % low. No two-thread step reaches that ceiling: every two-thread step moves at least the gradient's half and the
 updated weights' half between the cores. A sixth task, the exchanged ceiling (bench/exchanged-half.ts), runs the same
 halves plus that least exchange (each core reads the other's half of ∂W, reduces and updates its own half, then
 reads the other's half of the weights; two barriers a step), through two local copies a step the split does not make;
@@ -425,7 +428,7 @@ A ceiling's time and ratio are its clean pairs' (the worker had started its half
 its own), medians over the rounds that had one; its row says how many of its pairs were clean, in all rounds.
 gradscope's two-thread time is the median of every step, steps whose worker started late included: the two sides
 are not filtered alike. For the train() rows a pair is a whole epoch and nearly always clean: the filter bounds nothing there.
-The control shares no data; a split step moves cache lines between the cores every step, so its
+The control shares no data; a two-thread step moves cache lines between the cores every step, so its
 speed-up also depends on what a move costs on this host at the time, which can change within an
 hour: a cache line's round trip between two threads (bench/line-round-trip.ts) read
 ${lineRoundTripsText(threads.lineRoundTrip)}.

@@ -42,8 +42,14 @@ export interface StepPhases {
   update(): void;
 }
 
-/** A network with one batch loaded (`data`, the same rows as a caller's), and a function that runs one training step on it (its `phases` one after the other). */
-export async function stepOn(kernels: Kernels, sizes = STEP_SIZES, batch = STEP_BATCH): Promise<{ net: Network; step: () => void; phases: StepPhases; data: { x: Matrix; y: Matrix } }> {
+/**
+ * A network with one batch loaded (`data`, the same rows as a caller's) and two ways to run one
+ * training step on it: `step`, its `phases` one after the other (feedforward, then backprop: on two
+ * threads the split step, each product and pass handed off apart), and `trainStep`, as train() runs
+ * it (forward(batch, 'train'), then backprop: on a backend with a dense step, src/dense-step.ts, one
+ * call, on two threads one job per thread), each then the update. On one thread both run the same kernels.
+ */
+export async function stepOn(kernels: Kernels, sizes = STEP_SIZES, batch = STEP_BATCH): Promise<{ net: Network; step: () => void; trainStep: () => void; phases: StepPhases; data: { x: Matrix; y: Matrix } }> {
   const net = await createNetwork({ sizes, activation: 'sigmoid', output: 'sigmoid', loss: 'mse', seed: 1, backend: kernels });
   const rng = new Rng(2);
   const x = Array.from({ length: batch }, () => Array.from({ length: sizes[0] }, () => rng.uniform()));
@@ -64,6 +70,11 @@ export async function stepOn(kernels: Kernels, sizes = STEP_SIZES, batch = STEP_
     phases,
     step: () => {
       phases.forward();
+      phases.backward();
+      phases.update();
+    },
+    trainStep: () => {
+      denseModelOf(net, 'test').forward(batch, 'train');
       phases.backward();
       phases.update();
     },

@@ -1,7 +1,9 @@
 /**
- * Two cores: a wasm-simd training step (sigmoid, MSE, SGD) on one thread and on two
+ * Two cores: a wasm-simd training step (sigmoid, MSE, SGD) as train() runs it (forward(batch, 'train'),
+ * backprop, update: on two threads one job per thread from batch 128) on one thread and on two
  * (createThreadedWasmKernels) at batches 64 to 1024 on [784,100,100,10] and on a wider
- * [784,512,512,10]; one 512³ forward product; and the public train() of one epoch over the digits
+ * [784,512,512,10], and at batch 256 the split step (feedforward, then backprop) beside it, not a goal row;
+ * one 512³ forward product; and the public train() of one epoch over the digits
  * at batch 256 on a network created with `threads: 2` against one with one thread, on a dataset
  * uploaded once and on rows uploaded by each call (train(x, y), what most users call). The goal
  * (issue #16) is ≥ 1.7× one thread at batch ≥ 256, for each of those rows and for both train() rows.
@@ -111,10 +113,16 @@ export interface ThreadsResult {
 
 /** The batch of the step measured beside its nothing-shared ceiling (issue #16 item 6: [784,100,100,10]). */
 export const THREADS_CEILING_BATCH = 256;
-/** The step rows; `ceiling`: measured beside its nothing-shared ceiling. */
+/**
+ * The step rows: the step as train() runs it (bench/step.bench.ts' trainStep: forward(batch, 'train'),
+ * backprop, update; on two threads one job per thread where the backend takes it, from batch 128);
+ * `ceiling`: measured beside its nothing-shared ceiling; `split`: a row of the split step too
+ * (feedforward, backprop, update: every product and pass handed off apart), the step these rows timed
+ * before session 41, not a goal row.
+ */
 const STEPS = [
   { sizes: [784, 100, 100, 10], batch: 64 },
-  { sizes: [784, 100, 100, 10], batch: THREADS_CEILING_BATCH, ceiling: true },
+  { sizes: [784, 100, 100, 10], batch: THREADS_CEILING_BATCH, ceiling: true, split: true },
   { sizes: [784, 100, 100, 10], batch: 1024 },
   { sizes: [784, 512, 512, 10], batch: 256 },
 ];
@@ -220,18 +228,22 @@ export async function runThreadsBench(only = ''): Promise<ThreadsResult> {
   const rows: ThreadsRow[] = [];
   try {
     for (const c of STEPS) {
-      if (!stepName(c).includes(only)) continue;
+      const split = c.split === true && splitStepName(c).includes(only);
+      if (!stepName(c).includes(only) && !split) continue;
       const a = await stepOn(one, c.sizes, c.batch);
       const b = await stepOn(two, c.sizes, c.batch);
-      const half = { kind: 'step', sizes: c.sizes, batch: c.batch / 2 } as const;
-      const ceiling = c.ceiling ? await startPair(half, half) : undefined;
-      const exchanged = c.ceiling ? await startExchangedPair(c.sizes, c.batch) : undefined;
-      try {
-        rows.push(await row(stepName(c), c.batch >= 256, a.step, b.step, control, kernelSide, ceiling, exchanged));
-      } finally {
-        await ceiling?.close();
-        await exchanged?.close();
+      if (stepName(c).includes(only)) {
+        const half = { kind: 'step', sizes: c.sizes, batch: c.batch / 2 } as const;
+        const ceiling = c.ceiling ? await startPair(half, half) : undefined;
+        const exchanged = c.ceiling ? await startExchangedPair(c.sizes, c.batch) : undefined;
+        try {
+          rows.push(await row(stepName(c), c.batch >= 256, a.trainStep, b.trainStep, control, kernelSide, ceiling, exchanged));
+        } finally {
+          await ceiling?.close();
+          await exchanged?.close();
+        }
       }
+      if (split) rows.push(await row(splitStepName(c), false, a.step, b.step, control, kernelSide));
       a.net.dispose();
       b.net.dispose();
     }
@@ -251,7 +263,9 @@ export async function runThreadsBench(only = ''): Promise<ThreadsResult> {
   return { rows, load: [load0, os.loadavg()[0]], cores: os.cpus().length, lineRoundTrip: [tripBefore, tripAfter], fallback: two.threadsFallback };
 }
 
-const stepName = (c: (typeof STEPS)[number]) => `step [${c.sizes.join(',')}] batch ${c.batch}`;
+/** A step row's name, which says which step it times (the verdict line's label is `two threads: ` and the name). */
+const stepName = (c: (typeof STEPS)[number]) => `train()'s step [${c.sizes.join(',')}] batch ${c.batch}`;
+const splitStepName = (c: (typeof STEPS)[number]) => `split step [${c.sizes.join(',')}] batch ${c.batch} (feedforward, then backprop)`;
 const PRODUCT_ROW = 'dense forward 512×512→512';
 
 /** The line round trips before and after the rows, as the report and the console print them. */

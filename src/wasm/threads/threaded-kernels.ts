@@ -179,8 +179,11 @@
  * rows of the output and of δ; and a one-batch train(x, y) call's only step, whose forward its input
  * check runs first (Engine.firstLayerFinite: the check could read zs[0] after the step instead, as
  * backprop changes nothing the network holds): not tried. bench/one-job-step.ts stays as the prototype
- * README's bench paragraph cites; bench/step.bench.ts' inner step (feedforward, then backprop) still
- * times the split step.
+ * README's bench paragraph cites. bench/step.bench.ts' stepOn times both: `trainStep` as train() runs
+ * it (forward(batch, 'train'), then backprop: this step), which bench/threads.bench.ts' step rows time
+ * since session 41 (train()'s step [784,100,100,10] batch 256 at 1.78× one thread, the exchanged pair
+ * at 1.83×; AMD EPYC Zen 5, 2026-12-06 00:53, load 1.8 → 2.0, main at d93d06cf), and `step`
+ * (feedforward, then backprop: the split step, 1.70× in the same run, its own row there).
  * Where a two-thread train() step still runs on one thread (session 41, perf41; train(dataset) of
  * [784,100,100,10] at batch 256, the pool probed, clean steps, median µs; AMD EPYC Zen 5, 2 vCPUs,
  * 2026-12-06 00:01–00:03, load 4.4–4.9, main at 1f47ac74): the main thread's half ran ~25 longer than
