@@ -13,6 +13,7 @@ import { GradscopeError } from '../../src/errors.js';
 import { checkpointBytes, checkpointOf } from '../../src/io/checkpoint.js';
 import { loadCheckpoint, loadModel, saveModel } from '../../src/io/files.js';
 import { createOptimizer } from '../../src/optim/index.js';
+import { LM_MAX_PARAMETERS } from '../../src/optim/levenberg-marquardt.js';
 import { networksDisposedAfterAll } from '../util/disposed-networks.js';
 import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
 
@@ -41,6 +42,16 @@ describe("docs/api.md's quoted refusals are what the code prints", () => {
     const net = await made({ inputs: 4, layers: [{ type: 'dense', units: 3 }, { type: 'batch-norm' }, { type: 'activation', activation: 'tanh' }, { type: 'dense', units: 2 }], loss: 'mse', seed: 1 });
     expect(await refusal(() => jacobianSpectrum(net, x))).toMatch(quotePattern(codeQuoteOn('docs/api.md', 'jacobianSpectrum supports')));
     expect(await refusal(() => net.train(x, y, { optimizer: 'kfac' }))).toMatch(quotePattern(codeQuoteOn('docs/api.md', "optimizer: 'kfac' trains")));
+  });
+
+  it("K-FAC's refusal offers levenberg-marquardt only where it trains: not to a cross-entropy network, nor past its parameter count", async () => {
+    const offered = quotePattern(codeQuoteOn('docs/api.md', '… use one that trains any layer'));
+    const layers = (units: number, activation: 'softmax' | 'linear') => [{ type: 'dense', units }, { type: 'batch-norm' }, { type: 'activation', activation: 'tanh' }, { type: 'dense', units: 2, activation }] as const;
+    const crossEntropy = await made({ inputs: 4, layers: layers(3, 'softmax'), loss: 'cross-entropy', seed: 1 });
+    expect(await refusal(() => crossEntropy.train(x, y, { optimizer: 'kfac' }))).toMatch(offered);
+    const large = await made({ inputs: 4, layers: layers(2000, 'linear'), loss: 'mse', seed: 1 });
+    expect(large.parameterCount).toBeGreaterThan(LM_MAX_PARAMETERS);
+    expect(await refusal(() => large.train(x, y, { optimizer: 'kfac' }))).toMatch(offered);
   });
 
   it("a dataset in another backend's memory, and targets given beside a dataset", async () => {

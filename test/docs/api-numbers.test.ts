@@ -1,5 +1,5 @@
 // docs/api.md states numbers that follow from constants: the Lanczos basis' caps (4 GiB of float64
-// vectors), batch norm's fewest rows, LSUV's defaults, gradient noise's γ, predict()'s limits, k's default. Each is read
+// vectors), batch norm's fewest rows, Levenberg–Marquardt's most parameters, LSUV's defaults, gradient noise's γ, predict()'s limits, k's default. Each is read
 // from the page and derived again here, so a change to a constant cannot leave the page behind
 // (truth38's audit of the page: these were stated with no test reading them).
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { PREDICT_LIMITS } from '../../src/api/predictions.js';
 import { LSUV_DEFAULTS } from '../../src/layers/lsuv.js';
 import { BATCH_NORM_MIN_ROWS } from '../../src/layers/spec.js';
 import { GRADIENT_NOISE_GAMMA } from '../../src/optim/annealed-gradient-noise.js';
+import { LM_MAX_PARAMETERS } from '../../src/optim/levenberg-marquardt.js';
 import { DEFAULT_BATCH_SIZE } from '../../src/training/batch-rows.js';
 import { quotedOn } from '../util/page-numbers.js';
 
@@ -50,6 +51,11 @@ describe('docs/api.md states the numbers its constants give', () => {
     expect(rows % batch).toBe(1);
     const [more, sameBatch] = said(/or a short last one \((\d+) rows in batches of (\d+)\)/).map(Number);
     expect([sameBatch, more % sameBatch]).toEqual([DEFAULT_BATCH_SIZE, BATCH_NORM_MIN_ROWS]);
+  });
+
+  it("the most parameters Levenberg–Marquardt takes, where K-FAC's refusal offers it", () => {
+    const [most] = said(/'levenberg-marquardt' takes the quadratic cost \(`loss: 'mse'`\) and at most ([\d,]+) parameters/);
+    expect(most).toBe(count(LM_MAX_PARAMETERS));
   });
 
   it("LSUV's tolerance and rescalings, twice", () => {
