@@ -18,6 +18,7 @@ import type { NetworkOptions } from '../network/config.js';
 import type { OptimizerSpec } from '../optim/index.js';
 import type { TrainOptions } from '../training/train-options.js';
 import { LARS_DEFAULTS } from '../optimizer-defaults.js';
+import { grouped } from '../counted.js';
 
 /** What a remedy trains with: the optimiser, its learning rate, the batch size and any other train() option. */
 export interface RemedyTraining {
@@ -35,7 +36,7 @@ export interface RemedyTraining {
 export interface TrainableDepthRemedy {
   /** The issue's key, e.g. 'relu-he'. */
   key: string;
-  /** Network, initialisation and training in words (the report's and README's settings column). */
+  /** Network, initialisation and training in words (the terminal's "Remedies:" list and the report's Remedies table: remediesTable). */
   settings: string;
   /** createNetwork's options for `depth` hidden layers of `width` units (seed and backend are added by the study). */
   network(depth: number, width: number): NetworkOptions;
@@ -187,14 +188,14 @@ export const TRAINABLE_DEPTH_REMEDIES: readonly TrainableDepthRemedy[] = [
   },
   {
     key: 'hessian-free',
-    settings: `plain sigmoid network, Hessian-free (defaults), batch ${SECOND_ORDER_BATCH}`,
+    settings: `plain sigmoid network, Hessian-free (defaults), batch ${grouped(SECOND_ORDER_BATCH)}`,
     network: plainSigmoid,
     training: { optimizer: 'hessian-free', batchSize: SECOND_ORDER_BATCH },
     maxDepth: { depth: 10, why: 'a Hessian-free step runs up to 250 CG iterations of Gauss-Newton products on 1,000 rows' },
   },
   {
     key: 'kfac',
-    settings: `plain sigmoid network, K-FAC (defaults), batch ${SECOND_ORDER_BATCH}`,
+    settings: `plain sigmoid network, K-FAC (defaults), batch ${grouped(SECOND_ORDER_BATCH)}`,
     network: plainSigmoid,
     training: { optimizer: 'kfac', batchSize: SECOND_ORDER_BATCH },
     maxDepth: { depth: 20, why: 'a K-FAC step inverts two Kronecker factors per layer and rescales by an exact quadratic model' },

@@ -246,6 +246,15 @@ function overDepth(result: TrainableDepthResult, id: string, title: string, yLab
   };
 }
 
+/**
+ * What each remedy of the run is: its network, initialisation, optimiser, learning rate and batch, and the depth it is not
+ * run above with why (result.remedies). The terminal prints it as its "Remedies:" list and the report shows it as a table:
+ * the report named relu-he, rezero and the rest without saying what any was (newuser40).
+ */
+export function remediesTable(result: TrainableDepthResult): { caption: string; header: string[]; rows: string[][] } {
+  return { caption: 'Remedies', header: ['remedy', 'settings'], rows: result.remedies.map((r) => [r.key, `${r.settings}${r.limit ? `; ${r.limit}` : ''}`]) };
+}
+
 /** The id and heading of the study's report section. */
 const TRAINABLE_DEPTH_SECTION = { id: 'trainable-depth', heading: 'Trainable depth: how deep each remedy trains' } as const;
 
@@ -300,6 +309,7 @@ export function trainableDepthReportSection(result: TrainableDepthResult, studyC
       },
     ],
     tables: [
+      remediesTable(result),
       accuracyMatrix(result),
       deepestTable(result),
       {

@@ -8,8 +8,7 @@
 // training at seed 1 (4 networks × 500 full-batch epochs of 1,000 digits: ~8 s of CPU time).
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { depthTrainingTable } from '../../src/cli/commands/study-depth.js';
-import { depthInitialisationTable } from '../../src/studies/depth-report.js';
+import { depthInitialisationTable, depthTrainingTable } from '../../src/studies/depth-report.js';
 import { grouped } from '../../src/counted.js';
 import { VERDICT_FIGURE_HEADING } from '../../src/flow/diagnose.js';
 import { loadMnist } from '../../src/data/mnist.js';

@@ -62,15 +62,16 @@ describe('the contents bar', () => {
       result = await runTrainableDepthStudy({ depths: [1, 3], width: 6, epochs: 1, trainRows: 96, testRows: 32, remedies: ['plain-sigmoid', 'relu-he', 'adam'] });
     });
 
-    it('is listed by its charts, its bar chart and its three tables', async () => {
+    it('is listed by its charts, its bar chart and its four tables', async () => {
       const page = await renderReport({ sections: [trainableDepthReportSection(result)] });
       expect(entriesUnder(page, 'trainable-depth')).toEqual([
         ['trainable-depth-accuracy', 'Held-out accuracy by depth'],
         ['trainable-depth-ratio', 'First ÷ last hidden ‖∂C/∂b‖ at initialisation by depth (log scale)'],
         ['trainable-depth-deepest', 'Deepest network reaching 90 % held-out accuracy, per remedy (hidden layers, log scale)'],
-        ['trainable-depth-table', 'Held-out accuracy by hidden layers'],
-        ['trainable-depth-table-2', 'Deepest depth reaching 90 % per remedy, and the next depth run'],
-        ['trainable-depth-table-3', 'Each run'],
+        ['trainable-depth-table', 'Remedies'],
+        ['trainable-depth-table-2', 'Held-out accuracy by hidden layers'],
+        ['trainable-depth-table-3', 'Deepest depth reaching 90 % per remedy, and the next depth run'],
+        ['trainable-depth-table-4', 'Each run'],
       ]);
     });
   });

@@ -8,8 +8,8 @@ import { createNetwork } from '../../src/api/network.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { DEPTH_NETWORK_OPTIONS, DEPTH_NETWORKS, DEPTH_ROWS, epochOfStep, firstRows, NIELSEN_TRAINING, runDepthStudy, trainingNorms } from '../../src/studies/depth.js';
 import { expectClose } from '../util/close.js';
-import { depthReportSection } from '../../src/studies/depth-report.js';
-import { depthSetting, depthTables, depthTrainingTable } from '../../src/cli/commands/study-depth.js';
+import { depthEpochTable, depthReportSection, depthSetting, depthTrainingParts, depthTrainingTable, nielsenEndLeftOut } from '../../src/studies/depth-report.js';
+import { depthTables } from '../../src/cli/commands/study-depth.js';
 import { READING_WIDTH } from '../../src/cli/prose.js';
 import { VERDICT_FIGURE_HEADING } from '../../src/flow/diagnose.js';
 import { flat } from '../util/printed-text.js';
@@ -75,6 +75,42 @@ describe('depth study', () => {
     expect(depthReportSection(other).runs![0].label).toContain('L2 λ = 2 on the weights (weight decay λ/n = 2/1,000 = 0.002), 1 epoch;');
     const none = await runDepthStudy({ seeds: 1, epochs: 1, lambda: 0 });
     expect(depthSetting(none)).toContain("η = 0.1, no L2 (NOT Nielsen's λ = 5), 1 epoch");
+  });
+
+  // README answers "over depth or over time?" with the terminal's per-epoch table and its first ÷ last beside Nielsen's at
+  // epochs 0 and 499; the report had neither, only the chart of the same norms (newuser40).
+  it('shows in the report the training tables the terminal prints: first ÷ last beside Nielsen\'s, and the deepest network over epochs', async () => {
+    const result = await runDepthStudy({ seeds: 1, epochs: 3 });
+    const section = depthReportSection(result);
+    const terminal = depthTables(result, undefined);
+    const training = depthTrainingTable(result);
+    const overEpochs = depthEpochTable(result)!;
+    const { numbers, verdicts, note } = depthTrainingParts(result);
+    expect(section.tables!.slice(1)).toEqual([numbers, verdicts, overEpochs]);
+    // The whole training table, its verdicts in a table of their own (in one they made a card per network at 1280 px).
+    const verdict = training.header.indexOf(VERDICT_FIGURE_HEADING);
+    expect(numbers.caption).toBe(depthSetting(result));
+    expect(numbers.header).toEqual(training.header.filter((_, c) => c !== verdict));
+    expect(numbers.rows).toEqual(training.rows.map((row) => row.filter((_, c) => c !== verdict)));
+    expect(verdicts.caption).toBe(`Each network's ${VERDICT_FIGURE_HEADING}:`);
+    expect(verdicts.rows).toEqual(training.rows.map((row) => [row[0], row[verdict]]));
+    expect(numbers.header.slice(1, 4)).toEqual(['first ÷ last, epoch 0', 'epoch 2', "Nielsen's, epoch 0"]);
+    expect(overEpochs.caption).toBe('[784,30,30,30,30,10], ‖∂C/∂b‖ per hidden layer at the start of an epoch:');
+    expect(overEpochs.header).toEqual(['epoch', 'layer 1', 'layer 2', 'layer 3', 'layer 4', 'first ÷ last', 'cross-entropy']);
+    expect(overEpochs.rows.map((row) => row[0])).toEqual(['0', '1', '2']);
+    const trace = result.networks.at(-1)!.training!.trace;
+    expect(overEpochs.rows.map((row) => row.at(-2))).toEqual([0, 1, 2].map((r) => (trace.at('biasGradNorm', r, 0) / trace.at('biasGradNorm', r, 3)).toPrecision(2)));
+    // The terminal prints the same table under the same caption.
+    expect(terminal).toContain(`\n${overEpochs.caption}\n`);
+    for (const row of overEpochs.rows) expect(terminal).toMatch(new RegExp(`^ *${row.map((cell) => cell.replace(/[.+[\]]/g, '\\$&')).join(' +')} *$`, 'm'));
+    // Three epochs are not Nielsen's 500: his ratios at 499 are left out, and both say why.
+    expect(training.likeForLike).toBe(false);
+    expect(note).toBe(nielsenEndLeftOut(2));
+    expect(section.notes).toEqual([note]);
+    expect(terminal.replace(/\s+/g, ' ')).toContain(nielsenEndLeftOut(2));
+    // No training (--epochs 0): no training tables, no note.
+    const untrained = depthReportSection(await runDepthStudy({ seeds: 1, epochs: 0 }));
+    expect([untrained.tables!.length, untrained.notes]).toEqual([1, undefined]);
   });
 
   it("prints each ‖∂C/∂b‖ cell alike in the terminal and the report: ± one digit of spread over seeds, none for one seed", async () => {

@@ -5,7 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runTrainableDepthStudy, type TrainableDepthResult } from '../../src/studies/trainable-depth.js';
 import { trainableDepthText } from '../../src/cli/commands/study-trainable-depth.js';
 import { LOCAL_COMMAND } from '../../src/cli/invocation.js';
-import { accuracyMatrix, budgetNote, deepestTable, infiniteRatioNote, ratio, rowCells, trainableDepthReportSection, unmeasuredDeltaNote, zeroRatioNote } from '../../src/studies/trainable-depth-report.js';
+import { renderReport } from '../../src/flow/report-html.js';
+import { escapeHtml } from '../../src/flow/svg.js';
+import { accuracyMatrix, budgetNote, deepestTable, infiniteRatioNote, ratio, remediesTable, rowCells, trainableDepthReportSection, unmeasuredDeltaNote, zeroRatioNote } from '../../src/studies/trainable-depth-report.js';
 
 let result: TrainableDepthResult;
 beforeAll(async () => {
@@ -88,6 +90,28 @@ describe('trainable-depth report sections', () => {
     // Without the plain sigmoid network run, no chart claims it.
     const alone = trainableDepthReportSection({ ...result, rows: result.rows.filter((r) => r.remedy !== 'plain-sigmoid') });
     expect(alone.charts!.every((chart) => !chart.title.includes('plain sigmoid network (the'))).toBe(true);
+  });
+
+  // The report named relu-he, rezero and the rest without saying what any was; the terminal's "Remedies:" list did (newuser40).
+  it('says what each remedy is, in the report as in the terminal, from the one list of the run', async () => {
+    const skipped = await runTrainableDepthStudy({ depths: [1, 11], width: 6, epochs: 1, trainRows: 64, testRows: 32, remedies: ['relu-he', 'hessian-free'] });
+    for (const run of [result, skipped]) {
+      const table = trainableDepthReportSection(run).tables!.find((t) => t.caption === 'Remedies')!;
+      expect(table.header).toEqual(['remedy', 'settings']);
+      expect(table.rows.map(([key]) => key)).toEqual(run.remedies.map((r) => r.key));
+      for (const [[key, settings], remedy] of table.rows.map((row, i) => [row, run.remedies[i]] as const)) {
+        expect(settings.startsWith(remedy.settings), key).toBe(true);
+        // The terminal's list is the table's rows, line for line.
+        expect(trainableDepthText(run, undefined, undefined)).toContain(`\nRemedies:\n`);
+        expect(trainableDepthText(run, undefined, undefined)).toContain(`\n  ${key}: ${settings}`);
+      }
+      const page = await renderReport({ sections: [trainableDepthReportSection(run)] });
+      expect(page).toContain(escapeHtml(table.rows[0][1]));
+    }
+    expect(remediesTable(result).rows.find(([key]) => key === 'relu-he')![1]).toMatch(/^relu, He normal init, /);
+    // A remedy the study does not run deeper says why there, in both: the table's cells said 'not run above 10 hidden layers' alone.
+    const hessianFree = remediesTable(skipped).rows.find(([key]) => key === 'hessian-free')![1];
+    expect(hessianFree).toMatch(/; not run above 10 hidden layers: .+/);
   });
 
   it("heads each column of the section's tables with its own header (the deepest table's two ratio columns shared one)", () => {

@@ -29,7 +29,7 @@ import { epochsText, type PaperExperiment } from '../../studies/paper-experiment
 import { PAPER_BATCH_NORM_RUNS, runPaperExperiments } from '../../studies/paper-experiments.js';
 import { shortBatchProblem } from '../../studies/batch-norm-rows.js';
 import { paperNotes, paperReportSections } from '../../studies/paper-experiments-report.js';
-import { accuracyMatrix, budgetNote, deepestTable, ROWS_HEADER, rowCells, trainableDepthReportSection, infiniteRatioNote, unmeasuredDeltaNote, WALL_SECONDS_NOTE, zeroRatioNote } from '../../studies/trainable-depth-report.js';
+import { accuracyMatrix, budgetNote, deepestTable, remediesTable, ROWS_HEADER, rowCells, trainableDepthReportSection, infiniteRatioNote, unmeasuredDeltaNote, WALL_SECONDS_NOTE, zeroRatioNote } from '../../studies/trainable-depth-report.js';
 import { BACKEND_FLAG, booleanFlag, checkDigitFlags, choiceFlag, checkOptionsAsUsage, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, listFlag, numberFlag, outputFileFlag, type ParsedArgs, SEED_FLAG, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, wholeListFlag, WIDTH } from '../command.js';
 import { print, printErr, type Terminal } from '../terminal.js';
 import { ProgressBar } from '../progress.js';
@@ -112,6 +112,7 @@ export function trainableDepthText(result: TrainableDepthResult, width: number |
   const note = budgetNote(result, trainableDepthLine(invoked));
   const deepest = deepestTable(result);
   const matrix = accuracyMatrix(result);
+  const remedies = remediesTable(result);
   return [
     `Networks of ${countedList(result.depths, 'hidden layer')} of ${counted(result.width, 'unit')}, 784 inputs, 10 softmax outputs + cross-entropy; ` +
       `${epochsText(result.epochs)} over ${counted(result.trainRows, 'digit')} (seed ${result.seed}), held-out accuracy on the next ${grouped(result.testRows)}.`,
@@ -131,8 +132,8 @@ export function trainableDepthText(result: TrainableDepthResult, width: number |
     ...(note ? [note, ''] : []),
     goalText(result.goal),
     '',
-    'Remedies:',
-    ...result.remedies.map((r) => `  ${r.key}: ${r.settings}${r.limit ? `; ${r.limit}` : ''}`),
+    `${remedies.caption}:`,
+    ...remedies.rows.map(([key, settings]) => `  ${key}: ${settings}`),
   ].join('\n');
 }
 
