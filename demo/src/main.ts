@@ -16,6 +16,7 @@ import { MAX_DRAWN_UNITS, type DiagramSnapshot } from './diagram-data.js';
 import { epochText, fmt, progressStatus, stepText } from './format.js';
 import { BOUNDARY_GRID, type FromWorker, type Snapshot, type ToWorker } from './protocol.js';
 import { History } from './history.js';
+import { downloadName, type DownloadKind } from './downloads.js';
 import { updateRemedyList } from './remedy-list.js';
 import { PressHold } from './press-hold.js';
 import {
@@ -147,9 +148,9 @@ stepButton.addEventListener('click', () => {
 });
 speed.addEventListener('change', () => post({ type: 'speed', stepsPerSecond: speed.value === 'max' ? null : Number(speed.value) }));
 $('reset').addEventListener('click', () => configure());
-$('download-trace').addEventListener('click', () => post({ type: 'trace' }));
-/** The object URL of the last downloaded trace, released when the next one is made. */
-let traceUrl: string | undefined;
+for (const kind of ['trace', 'model', 'data'] as const) $(`download-${kind}`).addEventListener('click', () => post({ type: 'download', kind }));
+/** The object URL of the last download of each kind, released when the next one of that kind is made. */
+const downloadUrls = new Map<DownloadKind, string>();
 window.addEventListener('resize', scheduleDraw);
 
 function post(message: ToWorker): void {
@@ -191,7 +192,7 @@ function receive(message: FromWorker): void {
     setStatus(`Stopped: ${message.reason}`, true);
     return;
   }
-  if (message.type !== 'trace' && message.type !== 'stopped') accepted = message.snapshot.settings;
+  if (message.type !== 'download' && message.type !== 'stopped') accepted = message.snapshot.settings;
   if (message.type === 'ready') {
     history.clear();
     snapshot = message.snapshot;
@@ -215,8 +216,8 @@ function receive(message: FromWorker): void {
     if (message.steps.length > 0) history.addSnapshot(snapshot);
     explain(snapshot);
     setStatus(progressStatus(running, snapshot));
-  } else if (message.type === 'trace') {
-    saveTrace(message.json);
+  } else if (message.type === 'download') {
+    saveDownload(message.kind, message.json);
     return;
   } else {
     if (message.unshown && snapshot) {
@@ -523,14 +524,15 @@ function startRun(): void {
   showRunning();
 }
 
-/** Offers the trace JSON from the worker as a file, named after the settings. */
-function saveTrace(json: string): void {
-  if (traceUrl) URL.revokeObjectURL(traceUrl);
-  traceUrl = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
+/** Offers a file's JSON from the worker as a download, named after the settings (downloadName). */
+function saveDownload(kind: DownloadKind, json: string): void {
+  const old = downloadUrls.get(kind);
+  if (old) URL.revokeObjectURL(old);
+  const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
+  downloadUrls.set(kind, url);
   const link = document.createElement('a');
-  link.href = traceUrl;
-  const blocks = [settings.norm, settings.residual === 'none' ? 'none' : `${settings.residual}-residual`].filter((b) => b !== 'none');
-  link.download = `gradscope-trace-${[hiddenSizes(settings).join('-'), settings.activation, settings.init, ...blocks, settings.optimizer].join('-')}.json`;
+  link.href = url;
+  link.download = downloadName(kind, settings);
   link.click();
 }
 

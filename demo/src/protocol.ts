@@ -3,6 +3,7 @@ import type { Diagnosis } from '../../src/index.js';
 import type { DiagramSnapshot } from './diagram-data.js';
 import type { LayerStats } from './layer-stats.js';
 import type { Settings } from './settings.js';
+import type { DownloadKind } from './downloads.js';
 
 export type ToWorker =
   /**
@@ -18,8 +19,11 @@ export type ToWorker =
   | { type: 'step' }
   /** Steps per second while running; null: as fast as the core goes. */
   | { type: 'speed'; stepsPerSecond: number | null }
-  /** Send the trace the panel's diagnosis was made from, as JSON (for download). */
-  | { type: 'trace' };
+  /**
+   * Send a file to download, as JSON: 'trace' the trace the panel's diagnosis was made from, 'model' the network as it
+   * stands (net.toJSON()), 'data' its training rows (dataFileJson).
+   */
+  | { type: 'download'; kind: DownloadKind };
 
 /** One training step, as the heatmap and the loss chart need it. */
 export interface StepRecord {
@@ -97,8 +101,8 @@ export type FromWorker =
   | { type: 'taken'; settings: Settings; reason: string }
   /** A 'configure' or 'update' the library refused (reason: its GradscopeError): the network, run and settings held are as before. */
   | { type: 'refused'; reason: string }
-  /** Trace.toJSON() of the diagnosed trace, as text. */
-  | { type: 'trace'; json: string };
+  /** The file a 'download' asked for, as JSON text. */
+  | { type: 'download'; kind: DownloadKind; json: string };
 
 /** Test digits shown with their predictions in MNIST mode. */
 export const DIGITS_SHOWN = 24;

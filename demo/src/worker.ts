@@ -15,6 +15,7 @@ import { SteppedPass, type EpochEnd } from './stepped-pass.js';
 import type { Settings } from './settings.js';
 import { optimizerFor, sgdWithRates } from './run-optimizer.js';
 import { pageDiagnosis } from './remedies.js';
+import { dataFileJson, type DownloadKind } from './downloads.js';
 import { errorText, failedUnshownReason, stopReason, unshownReason } from './stop-reason.js';
 
 /** Training time between two posts: charts refresh ~10×/s without messages flooding the page. */
@@ -86,8 +87,15 @@ scope.onmessage = (event) => {
     running = false;
     if (session) trainAndPost(session, () => stepOnce(session!));
   } else if (message.type === 'speed') stepsPerSecond = message.stepsPerSecond;
-  else if (message.type === 'trace' && session) scope.postMessage({ type: 'trace', json: JSON.stringify(session.run.trace) });
+  else if (message.type === 'download' && session) scope.postMessage({ type: 'download', kind: message.kind, json: downloadJson(session, message.kind) });
 };
+
+/** The file of `kind` for session `s`, as JSON (see DownloadKind). */
+function downloadJson(s: Session, kind: DownloadKind): string {
+  if (kind === 'trace') return JSON.stringify(s.run.trace);
+  if (kind === 'model') return JSON.stringify(s.net.toJSON());
+  return dataFileJson(s.data.x, s.data.y);
+}
 
 /**
  * New step settings for the same network: the run continues (a new optimiser starts with fresh state).

@@ -1,7 +1,9 @@
 // The visualizer in headless Chromium: built with Vite (no Node built-in may reach the bundle),
 // served on 127.0.0.1, driven like a user. Screenshots go to test-artifacts/ (the README's are made
 // by scripts/readme-images.ts, not here).
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, ElementHandle, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemo } from '../../demo/build.js';
@@ -20,6 +22,9 @@ import { heatmap } from '../../src/flow/svg.js';
 import { HEATMAP_OFF_SCALE } from '../../src/flow/chart-colors.js';
 import { Trace } from '../../src/flow/trace.js';
 import { filesReachingNode } from './bundle.js';
+import { readModelFile } from '../../src/io/model-formats.js';
+import { networkFromModel } from '../../src/io/model-data.js';
+import { runCliInProcess } from '../util/cli.js';
 import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM, pageTexts } from './chromium.js';
 import { serveStatic, type StaticServer } from './static-server.js';
 import { sidewaysOverflow } from './sideways.js';
@@ -125,6 +130,40 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
+
+  // The diagnosis sends the student to `gradscope curvature --model FILE`, which the page gave no file for: only the trace
+  // downloaded, and nothing said what reads it (newuser40). Each download now says what reads its file, and the CLI does.
+  it('downloads the model and the rows it trains on as files the CLI reads, each saying what reads it', async () => {
+    const { page, errors } = await open('?depth=2&width=4');
+    await stepTimes(page, 3);
+    const notes = await page.locator('#downloads li').allInnerTexts();
+    expect(notes).toHaveLength(3);
+    expect(notes[0]).toMatch(/^Download the trace \(JSON\) .*Trace\.fromJSON\(json\) gives it back to diagnose\(\) and renderReport\(\)/);
+    expect(notes[1]).toMatch(/^Download the model \(JSON\) .*net\.toJSON\(\): gradscope curvature --model FILE and gradscope study --model FILE read it/);
+    expect(notes[2]).toMatch(/^Download the data \(JSON\) .*--data FILE/);
+    const folder = await mkdtemp(join(tmpdir(), 'gradscope-visualizer-downloads-'));
+    const save = async (kind: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(`#download-${kind}`)]);
+      const path = join(folder, download.suggestedFilename());
+      await download.saveAs(path);
+      return { name: download.suggestedFilename(), path };
+    };
+    const [model, data] = [await save('model'), await save('data')];
+    // Named as the trace's download is.
+    expect(model.name).toBe('gradscope-model-4-4-sigmoid-standard-sgd.json');
+    expect(data.name).toMatch(/^gradscope-data-spirals-noise-[\d.]+-train-\d+\.json$/);
+    // The CLI's reader takes the model (curvature's and study --model's: readModelFile, then networkFromModel): the page's network.
+    const net = await networkFromModel(await readModelFile(model.path));
+    expect([...net.sizes]).toEqual([2, 4, 4, 2]);
+    net.dispose();
+    // And the command the diagnosis names runs on the two files.
+    const run = await runCliInProcess(['curvature', '--model', model.path, '--data', data.path, '--k', '1', '--no-layers']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/Hessian/);
+    await rm(folder, { recursive: true, force: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
 
   it('keeps each number of the chain table on one line at a narrow phone’s width, its widest (per-layer rates) included', async () => {
     const { page, errors } = await open('?depth=6&opt=layer-rates');

@@ -1,0 +1,26 @@
+/**
+ * The page's downloads, each a JSON file read back by what its note on the page names: the run's trace
+ * (Trace.fromJSON), the network (net.toJSON(): the CLI's --model) and its training rows (the CLI's --data).
+ */
+import type { Matrix } from '../../src/index.js';
+import { hiddenSizes, type Settings } from './settings.js';
+
+/** What the page offers as a file: the run's gradient-flow trace, the network as it stands, the rows it trains on. */
+export type DownloadKind = 'trace' | 'model' | 'data';
+
+/**
+ * A download's file name, after the settings that made it: the network's for the trace and the model
+ * ('gradscope-model-16-16-16-16-16-16-relu-he-normal-sgd.json'), the data set's for the data
+ * ('gradscope-data-spirals-noise-0.05-train-70.json'; the digits have no noise).
+ */
+export function downloadName(kind: DownloadKind, s: Settings): string {
+  if (kind === 'data') return `gradscope-data-${[s.dataset, ...(s.dataset === 'mnist' ? [] : [`noise-${s.noise}`]), `train-${s.trainPercent}`].join('-')}.json`;
+  const blocks = [s.norm, s.residual === 'none' ? 'none' : `${s.residual}-residual`].filter((b) => b !== 'none');
+  return `gradscope-${kind}-${[hiddenSizes(s).join('-'), s.activation, s.init, ...blocks, s.optimizer].join('-')}.json`;
+}
+
+/** Rows of inputs `x` and targets `y` as the CLI's data file reads them (`{ "inputs": [[…]], "targets": [[…]] }`, its --data). */
+export function dataFileJson(x: Matrix, y: Matrix): string {
+  const rows = (m: Matrix) => Array.from({ length: m.rows }, (_, r) => Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols)));
+  return JSON.stringify({ inputs: rows(x), targets: rows(y) });
+}
