@@ -2,7 +2,7 @@
 import { counted, grouped } from '../counted.js';
 import { sizesList } from '../layer-runs.js';
 import { checkStudyResult } from './study-result.js';
-import type { ReportSection } from '../flow/report-html.js';
+import type { ReportSection, ReportTable } from '../flow/report-html.js';
 import { DEPTH_FIRST_SEED, DEPTH_TRAINING_SEED, epochOfStep, firstToLast, NIELSEN_RATIOS, NIELSEN_TRAINING, nielsenWeightDecay, spread, trainingNorms, type DepthNetworkResult, type DepthStudyResult } from './depth.js';
 import { VERDICT_FIGURE_HEADING, verdictCell } from '../flow/diagnose.js';
 import { lossChangeText, lossText } from '../loss-text.js';
@@ -86,8 +86,8 @@ export function depthSetting(result: DepthStudyResult): string {
  * Study (a)'s training table: its header and a row per trained network (first ÷ last ‖∂C/∂b‖ at the first and the last
  * epoch, Nielsen's, the cross-entropy, the test accuracy, the verdict with its figure, seconds), the last epoch trained and
  * whether Nielsen's ratios at his last epoch compare with it. The epochs are the headings' (every network trains as
- * long); a cell names its own only where a network's differs. The terminal prints it with the verdicts under it
- * (depthTables), the report whole; test/docs checks docs/gradient-flow.md's copy against it.
+ * long); a cell names its own only where a network's differs. The terminal and the report show it as depthTrainingParts
+ * splits it, the verdicts under the numbers; test/docs checks docs/gradient-flow.md's copy against it.
  */
 export function depthTrainingTable(result: DepthStudyResult): { header: string[]; rows: string[][]; lastEpoch: number; likeForLike: boolean } {
   const trained = result.networks.filter((n) => n.training);
@@ -122,8 +122,8 @@ export function depthTrainingTable(result: DepthStudyResult): { header: string[]
  * wide, and the report's a card per network at 1280 px), and nielsenEndLeftOut where Nielsen's epoch 499 is left out.
  */
 export function depthTrainingParts(result: DepthStudyResult): {
-  numbers: { caption: string; header: string[]; rows: string[][] };
-  verdicts: { caption: string; header: string[]; rows: string[][] };
+  numbers: Required<ReportTable>;
+  verdicts: Required<ReportTable>;
   note?: string;
 } {
   const { header, rows, lastEpoch, likeForLike } = depthTrainingTable(result);
@@ -149,7 +149,7 @@ const EPOCHS_SHOWN = [0, 1, 10, 50, 100, 250];
  * the two apart. The terminal prints it and the report shows it (it had the chart alone, newuser40); undefined when no
  * network trained (--epochs 0).
  */
-export function depthEpochTable(result: DepthStudyResult): { caption: string; header: string[]; rows: string[][] } | undefined {
+export function depthEpochTable(result: DepthStudyResult): Required<ReportTable> | undefined {
   const deepest = result.networks.filter((n) => n.training).at(-1);
   if (deepest === undefined) return undefined;
   const trace = deepest.training!.trace;
@@ -182,7 +182,7 @@ export function depthReportSection(result: DepthStudyResult): ReportSection {
       },
     ],
     tables: [depthInitialisationTable(result), ...trainingTables(result)],
-    ...(trainingNotes(result).length > 0 && { notes: trainingNotes(result) }),
+    ...trainingNotes(result),
     runs: result.networks.flatMap((n) =>
       n.training
         ? [
@@ -210,15 +210,15 @@ function stepsAsEpochs(trace: Trace): string {
  * The training tables the terminal prints, for the report (none when no network trained): first ÷ last at the first and
  * the last epoch beside Nielsen's, each network's verdict, and the deepest network over its epochs.
  */
-function trainingTables(result: DepthStudyResult): { caption: string; header: string[]; rows: string[][] }[] {
+function trainingTables(result: DepthStudyResult): ReportTable[] {
   const overEpochs = depthEpochTable(result);
   if (overEpochs === undefined) return [];
   const { numbers, verdicts } = depthTrainingParts(result);
   return [numbers, verdicts, overEpochs];
 }
 
-/** The training table's note (nielsenEndLeftOut) where Nielsen's ratios at epoch 499 are left out. */
-function trainingNotes(result: DepthStudyResult): string[] {
+/** The section's notes: the training table's (nielsenEndLeftOut) where Nielsen's ratios at epoch 499 are left out, else none. */
+function trainingNotes(result: DepthStudyResult): Pick<ReportSection, 'notes'> {
   const note = result.networks.some((n) => n.training) ? depthTrainingParts(result).note : undefined;
-  return note === undefined ? [] : [note];
+  return note === undefined ? {} : { notes: [note] };
 }

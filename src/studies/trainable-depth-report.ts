@@ -1,7 +1,7 @@
 /** The trainable-depth study as a section of the HTML report: plain data for src/flow/report-html.ts. */
 import { counted, countedList, grouped } from '../counted.js';
 import { checkStudyResult } from './study-result.js';
-import type { ReportChart, ReportSection } from '../flow/report-html.js';
+import type { ReportChart, ReportSection, ReportTable } from '../flow/report-html.js';
 import { epochsText } from './paper-experiment.js';
 import { ACCURACY_GOAL, GOAL_SETUP, type TrainableDepthResult, type TrainableDepthRow } from './trainable-depth.js';
 import { SGD_RECIPE, SIGMOID_SGD, TRAINABLE_DEPTH_REMEDIES } from './trainable-depth-remedies.js';
@@ -251,7 +251,7 @@ function overDepth(result: TrainableDepthResult, id: string, title: string, yLab
  * run above with why (result.remedies). The terminal prints it as its "Remedies:" list and the report shows it as a table:
  * the report named relu-he, rezero and the rest without saying what any was (newuser40).
  */
-export function remediesTable(result: TrainableDepthResult): { caption: string; header: string[]; rows: string[][] } {
+export function remediesTable(result: TrainableDepthResult): Required<ReportTable> {
   return { caption: 'Remedies', header: ['remedy', 'settings'], rows: result.remedies.map((r) => [r.key, `${r.settings}${r.limit ? `; ${r.limit}` : ''}`]) };
 }
 
