@@ -149,6 +149,8 @@ stepButton.addEventListener('click', () => {
 speed.addEventListener('change', () => post({ type: 'speed', stepsPerSecond: speed.value === 'max' ? null : Number(speed.value) }));
 $('reset').addEventListener('click', () => configure());
 for (const kind of ['trace', 'model', 'data'] as const) $(`download-${kind}`).addEventListener('click', () => post({ type: 'download', kind }));
+// What reads each download's file, its commands and calls set as the diagnosis's code is (proseNodes: never broken after a hyphen).
+document.querySelectorAll('#downloads .prose').forEach((note) => note.replaceChildren(...proseNodes(note.textContent!)));
 /** The object URL of the last download of each kind, released when the next one of that kind is made. */
 const downloadUrls = new Map<DownloadKind, string>();
 window.addEventListener('resize', scheduleDraw);
