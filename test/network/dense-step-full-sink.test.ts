@@ -6,7 +6,8 @@
  * eight), the call past the end must be refused typed before either thread runs any, not written over
  * the calls before it or dropped by a typed array and then called as a raw TypeError. Here
  * halfStepCalls is made to count six per layer, which admits a chain one layer past the true bound:
- * the worker's job, set first, is refused at its 65th call.
+ * the worker's job, set first, is refused at its 65th call (control.ts' writeCall, the one store and
+ * refusal of both halves' calls: test/wasm/threads-write-call.test.ts).
  */
 import { afterAll, expect, it, vi } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
@@ -34,7 +35,7 @@ it('a chain whose halves overflow their calls: train() throws WASM_UNAVAILABLE n
   const net = await createNetwork({ sizes, activation: 'tanh', output: 'sigmoid', loss: 'mse', seed: 3, backend: two });
   const before = net.parameters().map((p) => Array.from(two.view(p.value as WasmTensor)));
   const jobsBefore = two.halfStepJobs;
-  await expectError(() => net.train(x, y, { epochs: 1, batchSize: 256 }), 'WASM_UNAVAILABLE', new RegExp(`^threads: call ${MAX_CALLS} of a job, past the ${MAX_CALLS} a control block holds$`));
+  await expectError(() => net.train(x, y, { epochs: 1, batchSize: 256 }), 'WASM_UNAVAILABLE', new RegExp(`^threads: call ${MAX_CALLS} of a job, past the ${MAX_CALLS} a job holds$`));
   expect(two.halfStepJobs).toBe(jobsBefore);
   expect(net.parameters().map((p) => Array.from(two.view(p.value as WasmTensor)))).toEqual(before);
   net.dispose();

@@ -1,3 +1,5 @@
+import { GradscopeError } from '../../errors.js';
+
 /**
  * The control block of a pool worker: one SharedArrayBuffer per worker, read as Int32 slots and,
  * from `ARGS_AT` on, as Float64 call arguments. The one layout the pool (pool.ts) and the worker's
@@ -57,4 +59,33 @@ export const CONTROL_BYTES = (STAMPS_AT + 2) * 8;
  */
 export function callSource(fn: string, args: string, at: string): string {
   return `${fn}(${Array.from({ length: ARGS_PER_CALL }, (_, i) => `${args}[${at} + ${i}]`).join(', ')})`;
+}
+
+/**
+ * Writes call `c` of a list of MAX_CALLS calls: its export index `fn` at fns[fnAt + c], its
+ * ARGS_PER_CALL arguments from args[argsAt + ARGS_PER_CALL·c]. The one store of a worker's job
+ * (ThreadPool.setCall, into its control block) and of the main thread's half of a dense step
+ * (threaded-kernels.ts' LocalCalls). A call past the list is refused (WASM_UNAVAILABLE) before
+ * anything is written: a typed array drops a write past its end (the call would be lost, not run),
+ * and in a control block it would land on the calls before it.
+ */
+export function writeCall(
+  fns: Int32Array, fnAt: number, args: Float64Array, argsAt: number, c: number, fn: number,
+  a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number, a8: number, a9: number, a10: number, a11: number,
+): void {
+  if (c >= MAX_CALLS) throw new GradscopeError('WASM_UNAVAILABLE', `threads: call ${c} of a job, past the ${MAX_CALLS} a job holds`);
+  fns[fnAt + c] = fn;
+  const at = argsAt + ARGS_PER_CALL * c;
+  args[at] = a0;
+  args[at + 1] = a1;
+  args[at + 2] = a2;
+  args[at + 3] = a3;
+  args[at + 4] = a4;
+  args[at + 5] = a5;
+  args[at + 6] = a6;
+  args[at + 7] = a7;
+  args[at + 8] = a8;
+  args[at + 9] = a9;
+  args[at + 10] = a10;
+  args[at + 11] = a11;
 }

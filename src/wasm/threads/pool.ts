@@ -13,7 +13,7 @@
  * Only the main thread allocates and grows the memory, and only while no job runs.
  */
 import { GradscopeError } from '../../errors.js';
-import { ARGS_AT, ARGS_PER_CALL, CONTROL, CONTROL_BYTES, MAX_CALLS, STAMPS_AT } from './control.js';
+import { ARGS_AT, ARGS_PER_CALL, CONTROL, CONTROL_BYTES, STAMPS_AT, writeCall } from './control.js';
 import { BROWSER_WORKER_SOURCE, nodeWorkerSource } from './worker-source.js';
 
 /** A job that has not finished after this long means a dead worker: fail rather than hang. */
@@ -304,25 +304,10 @@ export class ThreadPool {
     return this.lanes.length;
   }
 
-  /** Sets call `c` (< MAX_CALLS) of worker `w`'s next job: export `fn` (an index into `names`) with up to ARGS_PER_CALL arguments. */
+  /** Sets call `c` (< MAX_CALLS, else WASM_UNAVAILABLE: writeCall) of worker `w`'s next job: export `fn` (an index into `names`) with up to ARGS_PER_CALL arguments. */
   setCall(w: number, c: number, fn: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0, a9 = 0, a10 = 0, a11 = 0): void {
-    // A call past the block would write over the arguments of the ones before it.
-    if (c >= MAX_CALLS) throw new GradscopeError('WASM_UNAVAILABLE', `threads: call ${c} of a job, past the ${MAX_CALLS} a control block holds`);
     const { ctrl, args } = this.lanes[w];
-    ctrl[CONTROL.fn + c] = fn;
-    const at = ARGS_AT + ARGS_PER_CALL * c;
-    args[at] = a0;
-    args[at + 1] = a1;
-    args[at + 2] = a2;
-    args[at + 3] = a3;
-    args[at + 4] = a4;
-    args[at + 5] = a5;
-    args[at + 6] = a6;
-    args[at + 7] = a7;
-    args[at + 8] = a8;
-    args[at + 9] = a9;
-    args[at + 10] = a10;
-    args[at + 11] = a11;
+    writeCall(ctrl, CONTROL.fn, args, ARGS_AT, c, fn, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11);
   }
 
   /**

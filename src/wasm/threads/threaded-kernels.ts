@@ -253,14 +253,14 @@
  * src/backend.ts.)
  */
 import { checkKnownKeys, checkNonNegative, checkWhole, keysOf } from '../../checks.js';
-import { GradscopeError, invalidOption, shown } from '../../errors.js';
+import { invalidOption, shown } from '../../errors.js';
 import { compileSharedCore } from '../loader.js';
 import { MAX_PAGES } from '../allocator.js';
 import { ACTIVATION_EXPORT_NAMES, exportName, type CommonExports } from '../exports.js';
 import type { Activation, OutputActivation, WriteFault } from '../../kernels.js';
 import { createWasmKernels, WasmBackend, type WasmKernels, type WasmTensor } from '../wasm-kernels.js';
 import { DENSE_STEP, type DenseStepRunner, type DenseStepTensors } from '../../dense-step.js';
-import { MAX_CALLS } from './control.js';
+import { ARGS_PER_CALL, MAX_CALLS, writeCall } from './control.js';
 import { addHalfStep, halfStepCalls, type CallSink, type HalfStepExports, type HalfStepPointers } from './half-step.js';
 import { ThreadPool, threadsUnavailable, type LocalExport } from './pool.js';
 
@@ -521,42 +521,25 @@ export async function createThreadedWasmKernels(options: ThreadedOptions = {}): 
   return new ThreadedWasmBackend(exports, pool, minFlops, minRows);
 }
 
-/** Arguments a half step's call takes at most (the gathering forward's ten). */
-const HALF_STEP_ARGS = 10;
-
 /**
- * The main thread's half of a dense step: its calls kept, then run on the main thread's own instance.
- * It holds MAX_CALLS, the bound halfStepRow admits a chain by (halfStepCalls: the main thread's count).
+ * The main thread's half of a dense step: its calls kept (writeCall: MAX_CALLS of them, the bound
+ * halfStepRow admits a chain by, halfStepCalls), then run on the main thread's own instance.
  */
 class LocalCalls implements CallSink {
   count = 0;
   private readonly fns = new Int32Array(MAX_CALLS);
-  private readonly args = new Float64Array(MAX_CALLS * HALF_STEP_ARGS);
+  private readonly args = new Float64Array(MAX_CALLS * ARGS_PER_CALL);
 
   call(fn: number, a0: number, a1: number, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0, a9 = 0): void {
-    // A typed array drops a write past its end: a call past the bound would be lost, not run, so it is refused before anything runs.
-    if (this.count >= MAX_CALLS) throw new GradscopeError('WASM_UNAVAILABLE', `threads: call ${this.count} of the main thread's half step, past the ${MAX_CALLS} it holds`);
-    const c = this.count++;
-    const args = this.args;
-    const at = c * HALF_STEP_ARGS;
-    this.fns[c] = fn;
-    args[at] = a0;
-    args[at + 1] = a1;
-    args[at + 2] = a2;
-    args[at + 3] = a3;
-    args[at + 4] = a4;
-    args[at + 5] = a5;
-    args[at + 6] = a6;
-    args[at + 7] = a7;
-    args[at + 8] = a8;
-    args[at + 9] = a9;
+    writeCall(this.fns, 0, this.args, 0, this.count, fn, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, 0, 0);
+    this.count++;
   }
 
   run(local: readonly LocalExport[]): void {
     const args = this.args;
     for (let c = 0; c < this.count; c++) {
-      const at = c * HALF_STEP_ARGS;
-      local[this.fns[c]](args[at], args[at + 1], args[at + 2], args[at + 3], args[at + 4], args[at + 5], args[at + 6], args[at + 7], args[at + 8], args[at + 9], 0, 0);
+      const at = c * ARGS_PER_CALL;
+      local[this.fns[c]](args[at], args[at + 1], args[at + 2], args[at + 3], args[at + 4], args[at + 5], args[at + 6], args[at + 7], args[at + 8], args[at + 9], args[at + 10], args[at + 11]);
     }
   }
 }
