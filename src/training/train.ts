@@ -131,7 +131,7 @@ export function runTraining(
       if (validation && !validation.trainingRows) trainingCheck = trainingCheckRows(x.rows, validation.rows.inputs.rows);
       // One pass over the resident inputs, traced calls only: rows alike are the cause of whatever the trace then shows (TraceRun.inputs).
       const inputsAlike = rowsAlike(net.kernels.view(x.tensor), x.rows, x.cols);
-      // And one more: inputs far from standardised saturate a first tanh or sigmoid layer on every row alike (TraceRun.inputScale).
+      // And one more, unless every value is small (SMALL_INPUTS): inputs far from standardised saturate a first tanh or sigmoid layer on every row alike (TraceRun.inputScale).
       const inputScale = largeInputs(net.kernels.view(x.tensor), x.rows, x.cols);
       tracer = new TraceRecorder(net, settings.trace, describeRun(net, optimizer, { clipNorm, batchSize, learningRate: reportedRate(learningRate, ownSteps), validation, inputsAlike, inputScale }));
       held.keepTrace(tracer.trace);

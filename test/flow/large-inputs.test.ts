@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { diagnose } from '../../src/flow/diagnose.js';
-import { LARGE_INPUTS, largeInputs } from '../../src/flow/input-scale.js';
+import { LARGE_INPUTS, largeInputs, SMALL_INPUTS } from '../../src/flow/input-scale.js';
 import { remedyText } from '../../src/flow/remedy.js';
 import { Trace } from '../../src/flow/trace.js';
 import { numberText } from '../../src/number-text.js';
@@ -52,6 +52,26 @@ describe('inputs far from standardised', () => {
     expect(largeInputs([LARGE_INPUTS * 0.99, LARGE_INPUTS * 0.99], 2, 1)).toBeUndefined();
     expect(largeInputs([1000, NaN], 2, 1)).toBeUndefined();
     expect(largeInputs([1000], 1, 1)).toBeUndefined();
+  });
+
+  it('inputs all below SMALL_INPUTS are not large, said without the pass; one value at it or not finite takes the pass', () => {
+    expect(SMALL_INPUTS).toBe(LARGE_INPUTS / 2);
+    // The largest float64 below the bound (1.5, whose spacing below is 2⁻⁵²), on either side of 0: √(mean² + spread²) ≤ it.
+    const below = SMALL_INPUTS - 2 ** -52;
+    expect(below).toBeLessThan(SMALL_INPUTS);
+    expect(largeInputs([below, below, below, below], 2, 2)).toBeUndefined();
+    expect(largeInputs([-below, below, -below, below], 2, 2)).toBeUndefined();
+    expect(largeInputs(Float32Array.from({ length: 9 * 784 }, (_, i) => (i % 3) / 2), 9, 784)).toBeUndefined();
+    // At the bound the scan stops and the pass decides: still not large, as the pass says.
+    expect(largeInputs([0, SMALL_INPUTS, 0, 0], 2, 2)).toBeUndefined();
+    // A value the scan cannot pass (NaN, ±Infinity) among small ones: the pass's answer, undefined.
+    expect(largeInputs([0.5, NaN, 0.5, 0.5], 2, 2)).toBeUndefined();
+    expect(largeInputs([0.5, Infinity, 0.5, 0.5], 2, 2)).toBeUndefined();
+    expect(largeInputs([0.5, -Infinity, 0.5, 0.5], 2, 2)).toBeUndefined();
+    // One large value past the scan's first ones: the pass's answer (feature 3 has mean 10 and spread 10 over its rows 0 and 20).
+    const scale = largeInputs([0.5, 0.5, 0, 0.5, 0.5, 20], 2, 3)!;
+    expect(scale.mean).toBeCloseTo(Math.sqrt((0.25 + 0.25 + 100) / 3), 12);
+    expect(scale.spread).toBeCloseTo(Math.sqrt(100 / 3), 12);
   });
 
   it('rows 1000 + N(0, 1) saturate a first tanh layer from the first record: said, and standardising offered first', async () => {
