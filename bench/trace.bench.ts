@@ -204,8 +204,9 @@ export const BOUND_TEST_SIDES = [100, 256];
 /**
  * The test behind the trace's proved bound on ‖W‖₂ (src/flow/spectral-bound.ts), a float64 Cholesky
  * factorisation of t·I − G for the Gram matrix G of a random square W, at a t it passes: by the
- * ref backend's shiftedCholeskyPasses (the JavaScript the bound ran before the kernel) and by the
- * wasm-simd one; per side, the second row's ratio is its time over the first's, per round.
+ * ref backend's shiftedCholeskyPasses (its float64 twin, which allocates its factor at every call:
+ * not the JavaScript the bound ran before the kernel, which reused its memory) and by the wasm-simd
+ * one; per side, the second row's ratio is its time over the first's, per round.
  */
 export async function runBoundTestBench(): Promise<TraceBenchRow[]> {
   const wasm = await createWasmKernels({ variant: 'simd' });
@@ -231,7 +232,7 @@ export async function runBoundTestBench(): Promise<TraceBenchRow[]> {
     const gWasm = wasm.alloc(side * side);
     wasm.write(gWasm, g);
     const tasks: RoundTask[] = [
-      { name: `bound test n=${side}: ref (float64 JavaScript)`, run: () => ref.shiftedCholeskyPasses(gRef, t, side), ms: 20, calls: 4 },
+      { name: `bound test n=${side}: ref twin (allocates its factor)`, run: () => ref.shiftedCholeskyPasses(gRef, t, side), ms: 20, calls: 4 },
       { name: `bound test n=${side}: wasm-simd`, run: () => wasm.shiftedCholeskyPasses(gWasm, t, side), ms: 20, calls: 4 },
     ];
     const times = await interleaved(tasks, POWER_ROUNDS);

@@ -14,7 +14,11 @@ import type { FloatArray } from '../kernels.js';
  * Theorem 10.3 of Higham (2002) bounds the backward error for any order of the sums.
  */
 export function shiftedCholeskyPasses(g: FloatArray, t: number, n: number): boolean {
-  const m = new Float64Array(n * n);
+  return shiftedCholesky(new Float64Array(n * n), g, t, n);
+}
+
+/** shiftedCholeskyPasses with its factor written to `m` (`[n][n]`, its lower triangle; the rest untouched), as the wasm twins write their scratch. */
+export function shiftedCholesky(m: Float64Array, g: FloatArray, t: number, n: number): boolean {
   let i = 0;
   for (; i + 2 <= n; i += 2) {
     const a = i * n;

@@ -1,13 +1,15 @@
 /**
  * shiftedCholeskyPasses, the test of the trace's proved bound on ‖W‖₂: on every backend the same
  * answer as the float64 oracle at every t, down to the pair of adjacent floats where the oracle's
- * answer turns (one term of one inner product off by 1e-7 of itself moves that pair); the answer of a
- * diagonal g on either side of its largest entry; false for an indefinite or NaN g; g not written;
- * and for wasm an unaligned g.
+ * answer turns (one term of one inner product off by 1e-7 of itself moves that pair); the wasm twins'
+ * float64 factor the same to the bit as the ref twin's (a term summed in the other lane, another
+ * order, changes its low bits); the answer of a diagonal g on either side of its largest entry; false
+ * for an indefinite or NaN g; g not written; and for wasm an unaligned g.
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
 import type { WasmKernels, WasmTensor } from '../../src/wasm/wasm-kernels.js';
+import { shiftedCholesky } from '../../src/ref/shifted-cholesky.js';
 import { backendsUnderTestChecked, kernelBackends, tensorOf } from '../util/backends.js';
 import { guarded, readGuarded } from '../util/canaries.js';
 
@@ -84,6 +86,28 @@ describe.each(backends)('shiftedCholeskyPasses on $name', ({ kernels: k }) => {
 });
 
 const wasm = backends.filter((b) => 'exports' in b.kernels) as unknown as { name: string; kernels: WasmKernels }[];
+describe.each(wasm)('shiftedCholeskyPasses on $name: its factor', ({ kernels: k }) => {
+  it("is the ref twin's to the bit, entry by entry of the lower triangle", () => {
+    const rng = new Rng(43);
+    for (const n of [2, 3, 4, 5, 8, 17, 64, 65, 100]) {
+      const values = gramOf(rng, n);
+      const { passes } = turningPoint(values, n);
+      const want = new Float64Array(n * n);
+      expect(shiftedCholesky(want, Float64Array.from(values), passes, n)).toBe(true);
+      const g = tensorOf(k, values) as WasmTensor;
+      const m = k.alloc(2 * n * n) as WasmTensor;
+      expect(k.module.f32_shifted_cholesky(m.ptr, g.ptr, passes, n), `n=${n}`).toBe(1);
+      const memory = new DataView(k.exports.memory.buffer);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j <= i; j++) {
+          const got = memory.getFloat64(m.ptr + 8 * (i * n + j), true);
+          if (!Object.is(got, want[i * n + j])) expect(got, `n=${n} entry [${i}][${j}]`).toBe(want[i * n + j]);
+        }
+      }
+    }
+  });
+});
+
 describe.each(wasm)('shiftedCholeskyPasses on $name at an unaligned g', ({ kernels: k }) => {
   it('gives the aligned answers', () => {
     const rng = new Rng(42);
