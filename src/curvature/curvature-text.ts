@@ -27,7 +27,7 @@ export function gaussNewtonLowerEnd(): { smallest: string; negativeMass: string;
       "and so is each layer's block of it: no eigenvalue is below 0, so there is no negative mass, and the smallest eigenvalues are not measured: " +
       "they are 0 wherever G's rank, at most rows × outputs, is below the parameters it covers, and say nothing of saddles. " +
       "The Hessian's smallest, which can be negative, tell whether the loss curves down along some direction (one below 0) or along none (none below 0); " +
-      "either is a saddle or a minimum only where the gradient is also near 0, and elsewhere a slope (`gradscope study plateau` measures both; docs/curvature.md).",
+      "either is a saddle or a minimum only where the gradient is also near 0, and elsewhere a slope: the lines below weigh the curvature against the gradient by the plateau study's rule (docs/curvature.md).",
   };
 }
 

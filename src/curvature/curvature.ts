@@ -2,8 +2,9 @@
  * measureCurvature: the curvature of a network's mean loss over a data set at its current weights:
  * the extreme eigenvalues and the trace of the Hessian and of the Gauss-Newton matrix, for the
  * whole network and for each layer's diagonal block. A negative smallest Hessian eigenvalue means
- * a direction in which the loss curves down: at a plateau, a saddle rather than a minimum
- * (Dauphin et al. 2014).
+ * a direction in which the loss curves down; whether the point is a saddle (Dauphin et al. 2014), a
+ * minimum or a slope depends on the gradient too, which the report weighs against the curvature by
+ * the plateau study's rule (critical-point.ts): the loss along ±v, the smallest eigenvalue's vector.
  */
 import { rowCount, type Rows } from '../data/matrix.js';
 import { checkTrainingBatch, MODEL } from '../model.js';
@@ -16,6 +17,8 @@ import { Dataset } from '../training/dataset.js';
 import { checkEigenCount, checkMaxSteps, lanczos, LANCZOS_MAX_STEPS, SPECTRUM_END_COUNT, type LanczosRemainder, type LanczosResult, type LanczosStep, type UnconvergedEigenvalue } from './lanczos.js';
 import { CurvatureWork, curvatureStages, lanczosSteps, plannedProducts, type CurvatureProgress, type CurvatureStage, type PlannedRun } from './curvature-work.js';
 import { CurvatureOperators, type LinearOperator } from './operators.js';
+import { curvatureVerdict, orientDownhill, pointReading, SADDLE_STEPS, saddleProbes, type CurvatureVerdict, type DownhillProbe, type PointReading, type SaddleProbe } from './critical-point.js';
+import { euclideanNorm } from '../norm.js';
 import { networkLayerLabels } from '../layer-names.js';
 import { tensorsChecksum } from '../tensor-checksum.js';
 import { checkTraceOptions, MATRIX_TRACE_DEFAULTS, traceOf, type CurvatureTraceOptions, type TraceEstimate, type TraceResult } from './matrix-trace.js';
@@ -147,6 +150,21 @@ export interface CurvatureReport {
   gaussNewton: GaussNewtonSummary;
   /** Per layer: its diagonal block of H and G (empty when `layers` is false). */
   layers: LayerCurvature[];
+  /**
+   * ‖∇C‖, the mean loss's gradient over the same rows at the same weights: what the point's reading
+   * (`verdict`, `reading`) weighs the curvature against.
+   */
+  gradientNorm: number;
+  /** vᵀ∇C for v, the whole Hessian's eigenvector of its smallest eigenvalue, turned so that it is ≤ 0 (downhill). */
+  slopeAlongV: number;
+  /** The loss along ±v at each of SADDLE_STEPS, shortest first (on the rows measured, in the mode the products take them). */
+  probes: SaddleProbe[];
+  /** The loss a step SADDLE_STEPS[0] down the gradient, which tells a minimum from a slope where no negative curvature is confirmed. */
+  downhill: DownhillProbe;
+  /** curvatureVerdict of the smallest Hessian eigenvalue, ‖∇C‖ and the probes: the plateau study's rule. */
+  verdict: CurvatureVerdict;
+  /** What the point is, in a word: 'saddle', 'slope' or 'minimum' (pointReading). */
+  reading: PointReading;
 }
 
 /** measureCurvature's name for each traceOf option it passes on. */
@@ -245,7 +263,9 @@ export function measureCurvature(net: Network, x: Rows | Dataset, y?: Rows | Cur
       if (measuring === 'trace') traces.set(matrix, progress((op) => traceOf(op, ops.size, ops.blocks, traceOptions), ops[matrix]));
       else {
         const n = sizeOf(layer);
-        const run = (op: LinearOperator, onStep?: (step: LanczosStep) => void) => lanczos(op, n, { k: Math.min(k, n), maxSteps: options.maxSteps, seed: options.seed, ends: ends[matrix], onStep });
+        // The whole Hessian's run keeps its smallest eigenvalue's vector: the direction the point's probes step along.
+        const vectors = matrix === 'hessian' && layer === undefined;
+        const run = (op: LinearOperator, onStep?: (step: LanczosStep) => void) => lanczos(op, n, { k: Math.min(k, n), maxSteps: options.maxSteps, seed: options.seed, ends: ends[matrix], vectors, onStep });
         eigen.set(key(matrix, layer), progress(run, operatorOf(matrix, layer)));
       }
     }
@@ -283,14 +303,16 @@ export function measureCurvature(net: Network, x: Rows | Dataset, y?: Rows | Cur
           gaussNewton: gaussNewtonOf(eigen.get(key('gaussNewton', l))!, gaussNewtonTrace.blocks[l]),
         }))
       : [];
+    const hessian = hessianOf(eigen.get(key('hessian'))!, hessianTrace);
     return {
       loss: ops.loss,
       parameters: ops.size,
       rows: ops.rows,
       traceExact: gaussNewtonTrace.exact,
-      hessian: hessianOf(eigen.get(key('hessian'))!, hessianTrace),
+      hessian,
       gaussNewton: gaussNewtonOf(eigen.get(key('gaussNewton'))!, gaussNewtonTrace),
       layers: layerReports,
+      ...readPoint(ops, eigen.get(key('hessian'))!.smallestVector!, hessian.smallest[0]),
     };
   } catch (error) {
     // A product on weights onProgress changed to overflow (the point taken again after a pass the
@@ -300,6 +322,23 @@ export function measureCurvature(net: Network, x: Rows | Dataset, y?: Rows | Cur
   } finally {
     ops.dispose();
   }
+}
+
+/**
+ * The point read by critical-point.ts's rule, the plateau study's: ‖∇C‖, the loss along ±v (the whole
+ * Hessian's eigenvector of λ_min, turned downhill) and a step down the gradient, the verdict and the reading.
+ * 2·SADDLE_STEPS.length + 1 passes over the rows, after the last product (onProgress has said 100 %):
+ * a few products' work beside the hundreds the eigenvalues take.
+ */
+function readPoint(ops: CurvatureOperators, v: Float64Array, lambdaMin: number): Pick<CurvatureReport, 'gradientNorm' | 'slopeAlongV' | 'probes' | 'downhill' | 'verdict' | 'reading'> {
+  const gradientNorm = euclideanNorm(ops.gradient);
+  const slopeAlongV = orientDownhill(v, ops.gradient);
+  const probes = saddleProbes((t) => ops.lossAlong(v, t) - ops.loss);
+  const step = SADDLE_STEPS[0];
+  const down = ops.gradient.map((g) => -g / gradientNorm);
+  const downhill = { step, change: gradientNorm === 0 ? 0 : ops.lossAlong(down, step) - ops.loss };
+  const verdict = curvatureVerdict(lambdaMin, gradientNorm, probes);
+  return { gradientNorm, slopeAlongV, probes, downhill, verdict, reading: pointReading(verdict, downhill) };
 }
 
 /**

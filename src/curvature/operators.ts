@@ -20,6 +20,7 @@ import { checkNetwork, targetsBesideDataset, type Network } from '../api/network
 import { MODEL, type GaussNewtonOperator, type HessianOperator, type Model, type Parameter, type Trainable } from '../model.js';
 import { allocVector, freeVector, type ParamVector } from '../optim/param-vector.js';
 import { backpropRows } from '../network/rows.js';
+import { lossWithinFloat32 } from '../model-limits.js';
 import { Dataset } from '../training/dataset.js';
 import { HessianProduct } from './hessian-product.js';
 
@@ -147,10 +148,44 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
     };
   }
 
-  private apply(out: Float64Array, v: Float64Array, product: () => void): void {
+  /**
+   * The mean loss over the rows at θ + t·v (θ the point, v flat in the operators' order), by the pass
+   * that took the point (backpropRows: 'batch' mode, so a batch norm network's loss is the one whose
+   * Hessian the products take, not evaluate's on running statistics); θ is written back after, to
+   * the bit. Infinity where the rows overflow float32 there (no loss can be taken). The next product
+   * takes the point again (the pass count moved). For the steps of critical-point.ts along an eigenvector.
+   */
+  lossAlong(v: Float64Array, t: number): number {
+    this.checkUsable();
+    const k = this.model.kernels;
+    const params = this.model.parameters();
+    const point = params.map((p) => k.view(p.value).slice(0, p.length));
+    try {
+      let offset = 0;
+      params.forEach((p, i) => {
+        const start = offset;
+        k.write(p.value, point[i].map((w, j) => w + t * v[start + j]));
+        offset += p.length;
+      });
+      const { inputs, targets } = this.data.resident();
+      const loss = backpropRows(this.model, inputs, targets);
+      return lossWithinFloat32(loss) ? loss : Infinity;
+    } catch (error) {
+      if (error instanceof GradscopeError && error.code === 'NON_FINITE_INPUT') return Infinity;
+      throw error;
+    } finally {
+      params.forEach((p, i) => k.write(p.value, point[i]));
+    }
+  }
+
+  private checkUsable(): void {
     if (this.disposed || this.model.isDisposed) throw new GradscopeError('DISPOSED', 'curvature: the network or its curvature operators were disposed');
     // At every product, not only where the point is taken again from the rows: whether one is refused does not hang on a pass before it.
     if (this.data.isDisposed) throw new GradscopeError('DISPOSED', 'curvature: the Dataset the curvature operators were made on was disposed; dispose it after the operators');
+  }
+
+  private apply(out: Float64Array, v: Float64Array, product: () => void): void {
+    this.checkUsable();
     if (this.model.passes !== this.pointPasses) this.retakePoint();
     const k = this.model.kernels;
     let offset = 0;

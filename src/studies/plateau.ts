@@ -12,6 +12,7 @@
  */
 import { createNetwork, type Network } from '../api/network.js';
 import { lanczos } from '../curvature/lanczos.js';
+import { curvatureVerdict, orientDownhill, saddleProbes, type CurvatureVerdict, type SaddleProbe } from '../curvature/critical-point.js';
 import { meanFieldPrediction, type MeanFieldLayer } from '../curvature/mean-field.js';
 import { CurvatureOperators } from '../curvature/operators.js';
 import { loadMnist, MNIST_TRAIN_DIGITS } from '../data/mnist.js';
@@ -42,9 +43,6 @@ export const PLATEAU_DEFAULTS = {
 } as const;
 /** The most eigenvalues at each end: the network's parameter count, the Hessian's size (checkEigenCount). */
 export const PLATEAU_K_BOUND: Bound = { max: parameterCountOf(PLATEAU_SIZES), why: "the network's parameter count: the Hessian has no more eigenvalues" };
-/** Step lengths ‖θ' − θ‖ tried along the most negative eigenvector. */
-export const SADDLE_STEPS = [0.1, 0.3, 1, 3] as const;
-
 /** Options of runPlateauStudy; every one has a default. */
 export interface PlateauOptions {
   /** Epochs (= full-batch steps) of Nielsen's training. Default 500 (his); at most 10,000. */
@@ -81,18 +79,6 @@ export const CURVATURE_OF = ['objective', 'loss'] as const;
 /** One of CURVATURE_OF. */
 export type CurvatureOf = (typeof CURVATURE_OF)[number];
 
-/** One step t along ±v, the most negative eigenvector, and what f did on each side (f: what the point measures, PlateauResult.curvatureOf). */
-export interface SaddleProbe {
-  /** ‖θ' − θ‖ along ±v. */
-  step: number;
-  /** f(θ + t·v) − f(θ). */
-  plus: number;
-  /** f(θ − t·v) − f(θ). */
-  minus: number;
-  /** (plus + minus)/t²: the curvature along v from function values, to set beside λ_min. */
-  curvature: number;
-}
-
 /** Everything measured at one point of the training (f: what the point measures, PlateauResult.curvatureOf). */
 export interface PlateauPoint {
   /** The epochs trained before the point. */
@@ -128,33 +114,6 @@ export interface PlateauPoint {
   probes: SaddleProbe[];
   /** What the measurements say about the point: curvatureVerdict's rule. */
   verdict: CurvatureVerdict;
-}
-
-/**
- * What a point's curvature measurements say, from most to least negative curvature:
- * - 'saddle': confirmed negative curvature (below), a step t along ±v lowers the objective on both
- *   sides, and at that t the point is as good as critical: the curvature's drop over t (the mean of
- *   the two sides' drops, in which the slope's odd term cancels) is at least ‖∇f‖·t, what the whole
- *   gradient gives to first order over the same length. A saddle (Dauphin et al. 2014) is a critical
- *   point; where the gradient outweighs the curvature the point is on a slope, not at a saddle.
- * - 'strong negative curvature': confirmed, and some step lowers the objective on both sides, but at
- *   every such step the gradient outweighs the curvature's drop: not a critical point.
- * - 'negative curvature': confirmed, but no step tried lowers the objective on both sides (the
- *   gradient's slope along v outweighs the curvature at the steps tried).
- * - 'minimum-like': no confirmed negative curvature.
- * Negative curvature counts as confirmed when λ_min < 0 and the objective's own second difference
- * along v at the shortest step is negative too (function values, independent of the products' rounding).
- */
-export type CurvatureVerdict = 'saddle' | 'strong negative curvature' | 'negative curvature' | 'minimum-like';
-
-/** The verdict of a point (CurvatureVerdict) from λ_min, ‖∇f‖ and the probes along ±v (shortest step first). */
-export function curvatureVerdict(lambdaMin: number, gradientNorm: number, probes: readonly SaddleProbe[]): CurvatureVerdict {
-  const confirmed = lambdaMin < 0 && probes.length > 0 && probes[0].curvature < 0;
-  if (!confirmed) return 'minimum-like';
-  const bothSides = probes.filter((p) => p.plus < 0 && p.minus < 0);
-  if (bothSides.length === 0) return 'negative curvature';
-  const critical = bothSides.some((p) => -(p.plus + p.minus) / 2 >= gradientNorm * p.step);
-  return critical ? 'saddle' : 'strong negative curvature';
 }
 
 /** What runPlateauStudy measured. */
@@ -302,18 +261,12 @@ export function measurePoint(net: Network, dataset: Dataset, settings: PointSett
     // G's largest value alone: its smallest, near 0, converge last and are not read
     const gaussNewton = lanczos(ops.gaussNewton, ops.size, { k: 1, maxSteps: settings.maxSteps, tolerance: 1e-6, seed: settings.seed, ends: 'largest' });
     const v = eigen.smallestVector!;
-    let slope = 0;
-    for (let i = 0; i < v.length; i++) slope += v[i] * gradient[i];
-    if (slope > 0) v.forEach((x, i) => (v[i] = -x));
+    const slopeAlongV = orientDownhill(v, gradient);
     // GSNR from the backprop CurvatureOperators ran (the deltas are still those of all rows)
     const meter = new GradientNoiseMeter(model.kernels, denseChainNoiseLayers(model));
     const gradientSNR = meter.measure(ops.rows).map((layer) => layer.gradientSNR);
     meter.free();
-    const probes = SADDLE_STEPS.map((step) => {
-      const plus = objectiveAt(net, dataset, weights, v, step, decay, onWeights) - objective;
-      const minus = objectiveAt(net, dataset, weights, v, -step, decay, onWeights) - objective;
-      return { step, plus, minus, curvature: (plus + minus) / (step * step) };
-    });
+    const probes = saddleProbes((t) => objectiveAt(net, dataset, weights, v, t, decay, onWeights) - objective);
     restore(net, weights);
     const gradientNorm = euclideanNorm(gradient);
     return {
@@ -329,7 +282,7 @@ export function measurePoint(net: Network, dataset: Dataset, settings: PointSett
       negativeMassExact: eigen.negativeMassExact,
       gaussNewtonLargest: gaussNewton.largest[0],
       gradientSNR,
-      slopeAlongV: -Math.abs(slope),
+      slopeAlongV,
       probes,
       verdict: curvatureVerdict(eigen.smallest[0], gradientNorm, probes),
     };

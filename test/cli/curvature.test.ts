@@ -7,6 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { measureCurvature } from '../../src/curvature/curvature.js';
 import { curvatureTable } from '../../src/cli/commands/curvature.js';
+import type { CurvatureReport } from '../../src/curvature/curvature.js';
+import { pointReadingText, pointRule } from '../../src/curvature/point-text.js';
+import { SADDLE_STEPS } from '../../src/curvature/critical-point.js';
 import { gaussNewtonLowerEnd } from '../../src/curvature/curvature-text.js';
 import { PROGRESS_LINES } from '../../src/cli/progress.js';
 import { LANCZOS_MAX_STEPS } from '../../src/curvature/lanczos.js';
@@ -206,10 +209,45 @@ describe('gradscope curvature', async () => {
     const row = text.split('\n').find((line) => line.startsWith('output (10) H'))!;
     expect(row).toMatch(/ 0 0 1\.50e-3 /);
     expect(row).not.toContain('0.00e+0');
-    expect(text).toContain("0: an eigenvalue within the products' measured rounding of 0 (|λ| ≤ output (10) H 2.60e-6): at this precision it cannot be told from 0, nor its sign");
+    // The bound first, then its row by name: "|λ| ≤ output (10) H 2.60e-6" read the row's name as a factor (newuser40, F10).
+    expect(text).toContain("0: an eigenvalue within the products' measured rounding of 0 (|λ| ≤ 2.60e-6 in the row output (10) H): at this precision it cannot be told from 0, nor its sign");
     // no 0 listed, no note
     output.hessian.smallest = [1e-3, 2e-3, 3e-3];
     expect(curvatureTable(report)).not.toContain('0: an eigenvalue within');
+  });
+
+  // newuser40 (F9): every diagnosis sends the student here for "minimum or saddle?", and the table printed no gradient and no rule for "near 0".
+  it("prints the gradient's norm, the plateau study's rule, the loss along ±v and a one-line reading of the point", async () => {
+    const report = measureCurvature(await Network.fromJSON(model, { backend: 'ref' }), data.inputs, data.targets);
+    const { code, stdout } = await runCliInProcess(['curvature', '--model', modelPath, '--data', dataPath, '--backend', 'ref']);
+    expect(code).toBe(0);
+    const text = flat(stdout);
+    expect(text).toContain(` Gradient: ‖∇C‖ = ${report.gradientNorm.toExponential(2)} over the same 3 rows, at the same weights. `);
+    // the study's command as gradscope was run (in process: 'gradscope')
+    expect(text).toContain(` ${flat(pointRule('gradscope study plateau'))} `);
+    expect(pointRule('npx gradscope study plateau')).toContain('Saddle, minimum or slope (the rule of `npx gradscope study plateau`; ');
+    expect(pointRule('gradscope study plateau')).toContain(`t: a step length along ±v, ${SADDLE_STEPS.join(', ')}`);
+    expect(text).toContain(`Along ±v, C(θ+t·v) − C(θ) / C(θ−t·v) − C(θ): ${report.probes.map((p) => `t=${p.step}: ${p.plus.toExponential(2)} / ${p.minus.toExponential(2)}`).join('; ')}.`);
+    expect(text).toContain(flat(pointReadingText(report)));
+    // This model at seed 5: the loss curves down along v, and the gradient outweighs it at every step that lowers both sides
+    expect(report.verdict).toBe('strong negative curvature');
+    expect(pointReadingText(report)).toMatch(/^Reading: a slope, not a minimum and not a saddle: the loss curves down along v \(λ_min = -7\.70e-1, confirmed by its values\) .* at t=1 the mean drop along ±v, 2\.27e-1, is below ‖∇C‖·t = 5\.59e-1\.$/);
+  });
+
+  it('reads each verdict in its own words, with the numbers the rule turned on (synthetic points)', async () => {
+    const base = measureCurvature(net, data.inputs, data.targets, { k: 1 });
+    const probes = [0.1, 0.3, 1, 3].map((step) => ({ step, plus: -0.01 * step * step, minus: -0.02 * step * step, curvature: -0.03 }));
+    const read = (changes: Partial<CurvatureReport>) => pointReadingText({ ...base, ...changes } as CurvatureReport);
+    const saddle = read({ verdict: 'saddle', reading: 'saddle', probes, gradientNorm: 0.001, hessian: { ...base.hessian, smallest: [-0.05] } });
+    expect(saddle).toBe('Reading: a saddle: the loss curves down along v (λ_min = -5.00e-2, confirmed by its values), and at t=3 the mean drop along ±v, 1.35e-1, is at least ‖∇C‖·t = 3.00e-3: as good as a critical point.');
+    const strong = read({ verdict: 'strong negative curvature', reading: 'slope', probes, gradientNorm: 1, hessian: { ...base.hessian, smallest: [-0.05] } });
+    expect(strong).toContain('at t=3 the mean drop along ±v, 1.35e-1, is below ‖∇C‖·t = 3.00e+0.');
+    const weak = read({ verdict: 'negative curvature', reading: 'slope', hessian: { ...base.hessian, smallest: [-1e-4] } });
+    expect(weak).toBe('Reading: a slope, not a minimum and not a saddle: the loss curves down along v (λ_min = -1.00e-4, confirmed by its values), but weakly: no step tried along ±v lowers it on both sides (the gradient along v outweighs the curvature).');
+    const minimum = read({ verdict: 'minimum-like', reading: 'minimum', downhill: { step: 0.1, change: 2e-5 }, hessian: { ...base.hessian, smallest: [3e-3] } });
+    expect(minimum).toBe('Reading: a minimum, to within the steps tried: no negative curvature is confirmed (λ_min = 3.00e-3), and a step of 0.1 down the gradient changes the loss by 2.00e-5, not lower: over that length the curvature outweighs the gradient.');
+    const slope = read({ verdict: 'minimum-like', reading: 'slope', downhill: { step: 0.1, change: -4e-3 }, probes: [{ step: 0.1, plus: 1e-6, minus: 2e-6, curvature: 3e-4 }], hessian: { ...base.hessian, smallest: [-1e-5] } });
+    expect(slope).toBe("Reading: a slope, not a saddle and not at a minimum: no negative curvature is confirmed (λ_min = -1.00e-5 < 0, but the loss's own second difference along v at t=0.1 is 3.00e-4, not below 0), but a step of 0.1 down the gradient changes the loss by -4.00e-3.");
   });
 
   it('names every eigenvalue that did not converge: its row, which end, its place, value and residual', async () => {
@@ -344,6 +382,8 @@ describe('gradscope study plateau', () => {
     expect(stdout).toMatch(/^0 .* strong negative curvature$/m);
     expect(flat(stdout)).toMatch(/ Of 1 point, 0 are saddles \(.* 1 has strong negative curvature off a critical point .* 0 have confirmed negative curvature .*, 0 show no negative curvature\. /);
     expect(stdout).not.toMatch(/1 points|1 (are|have|show) /);
+    // and what the point adds up to, in one line (plateauConclusion): no training, so the point at initialisation
+    expect(flat(stdout)).toMatch(/ So, at epoch 0: no minimum \(the objective curves down along v, confirmed by its values\) and no saddle \(.*\): a slope with strong negative curvature, not a critical point\. /);
     // 26,650 parameters: the negative mass is the one-probe estimate, marked as such
     expect(stdout).toMatch(/≈\d+\.\d % of the spectral mass negative/);
     const page = readFileSync(html, 'utf8');

@@ -82,6 +82,28 @@ describe('gradscope gradients', async () => {
     expect(runs[1].stdout.split('\n\n').slice(1)).toEqual(runs[0].stdout.split('\n\n').slice(1));
   });
 
+  // newuser40 (F11): the ratio column had no word on what it is, where `study --model` reads the same gap in words.
+  it('says under the table what its ratio column is: each layer over the last hidden one, the gap the diagnosis reads', async () => {
+    const deep = await createNetwork({ sizes: [3, 4, 5, 2], activation: 'tanh', loss: 'cross-entropy', seed: 5 });
+    const deepPath = file('deep.json', deep.toJSON());
+    const expected = deep.gradients(data.inputs, data.targets);
+    deep.dispose();
+    const { code, stdout } = await runCliInProcess(['gradients', '--model', deepPath, '--data', dataPath]);
+    expect(code).toBe(0);
+    const row = (name: string) => stdout.split('\n').find((line) => line.startsWith(name))!.trim().split(/\s{2,}/);
+    expect(row('hidden 1 (tanh)')[4]).toBe(`${(expected.layers[0].biasNorm / expected.layers[1].biasNorm).toPrecision(3)}×`);
+    expect(row('hidden 2 (tanh)')[4]).toBe('1.00×');
+    expect(flat(stdout)).toContain(
+      " ‖∂C/∂b‖ ÷ last hidden: each layer's ‖∂C/∂b‖ divided by hidden 2's, the last hidden layer's (plain SGD moves a bias by η·∂C/∂b, so it is how far a step moves the layer's biases beside that layer's); " +
+        "the first hidden layer's is the gap over depth that `gradscope study --model`'s diagnosis reads, there over a training run's records, here at the model's weights.",
+    );
+    // No hidden layer, no ratio: no key.
+    const flatNet = await createNetwork({ sizes: [3, 2], seed: 5 });
+    const flatPath = file('no-hidden.json', flatNet.toJSON());
+    flatNet.dispose();
+    expect((await runCliInProcess(['gradients', '--model', flatPath, '--data', dataPath])).stdout).not.toContain('÷ last hidden:');
+  });
+
   it('refuses a model whose weights are beyond RUNAWAY_PARAMETER, naming the file, the layer and the value (its gradients read 0)', async () => {
     const json = net.toJSON() as { layers: { weights: number[][] }[] };
     json.layers[1].weights = json.layers[1].weights.map((row) => row.map(() => 3e38));

@@ -51,7 +51,6 @@ const LIBRARY_NAMES: [file: string, words: string][] = [
   ['flow/diagnosis/progress-sentences.ts', '`gradscope study plateau\\` measured'],
   ['flow/diagnosis/progress-sentences.ts', '`gradscope curvature --model FILE` measures'],
   ['flow/diagnosis/vanishing-optimizer-remedies.ts', 'in `gradscope study remedies` they did not leave the plateau'],
-  ['curvature/curvature-text.ts', '(`gradscope study plateau` measures both'],
   ['io/files.ts', '(gradscope convert, from the checkpoint)'],
   ['io/files.ts', '(gradscope convert IN OUT.json makes a gradscope model of it)'],
 ];

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { runCliInProcess } from '../util/cli.js';
 import { codeQuoteOn, quoteOn } from '../util/page-quotes.js';
+import { flat } from '../util/printed-text.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-cli-messages-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -33,6 +34,20 @@ describe("docs/cli.md's quoted lines are what the command line prints", () => {
 
   it('an output flag checked before the work starts', async () => {
     expect(await printed(['study', 'depth', '--html', join(folder, 'out/r.html')])).toEqual([1, codeQuoteOn('docs/cli.md', 'gradscope: IO_ERROR: --html out/r.html')]);
+  });
+
+  it("`gradscope curvature`'s reading of a model's point, and a 0's bound before its row", async () => {
+    const net = await createNetwork({ sizes: [3, 4, 2], activation: 'tanh', loss: 'cross-entropy', seed: 5 });
+    writeFileSync(join(folder, 'tanh.json'), JSON.stringify(net.toJSON()));
+    net.dispose();
+    writeFileSync(join(folder, 'rows.json'), JSON.stringify({ inputs: [[0.1, -0.2, 0.3], [1, 0.5, -1], [0, 2, 1]], targets: [[1, 0], [0, 1], [0, 1]] }));
+    const args = ['curvature', '--model', join(folder, 'tanh.json'), '--data', join(folder, 'rows.json')];
+    const run = await runCliInProcess(args);
+    expect(run.code).toBe(0);
+    expect(flat(run.stdout)).toContain(quoteOn('docs/cli.md', 'Reading: a slope'));
+    const ref = await runCliInProcess([...args, '--backend', 'ref']);
+    expect(flat(ref.stdout)).toContain(codeQuoteOn('docs/cli.md', '|λ| ≤ 3.99e-11 in the row'));
+    expect(flat(ref.stdout)).not.toContain(codeQuoteOn('docs/cli.md', '|λ| ≤ output (10) H'));
   });
 
   it('a mistyped command is told the one it is close to', async () => {

@@ -15,7 +15,8 @@ import { MATRIX_TRACE_DEFAULTS } from '../../src/curvature/matrix-trace.js';
 import { meanFieldPrediction } from '../../src/curvature/mean-field.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { DEPTH_NETWORK_OPTIONS } from '../../src/studies/depth.js';
-import { PLATEAU_DEFAULTS, PLATEAU_SIZES, SADDLE_STEPS } from '../../src/studies/plateau.js';
+import { PLATEAU_DEFAULTS, PLATEAU_SIZES } from '../../src/studies/plateau.js';
+import { SADDLE_STEPS } from '../../src/curvature/critical-point.js';
 import { DEPTH_ROWS, NIELSEN_TRAINING, STUDY_SEED } from '../../src/studies/study-defaults.js';
 import { flat } from '../util/printed-text.js';
 

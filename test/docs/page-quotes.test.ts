@@ -228,6 +228,8 @@ const PASSAGES: Passage[] = [
       '--train 100 --test 50': 'flags',
       'train --epochs 0 --out FILE': 'a command line',
       'gradscope curvature --model FILE': 'a command line',
+      'gradscope gradients --model FILE': 'a command line',
+      "createNetwork({ sizes: [3, 4, 2], activation: 'tanh', loss: 'cross-entropy', seed: 5 })": 'a call',
       'gradscope study remedies --help': 'a command line',
       'gradscope study --model M': 'a command line',
       'gradscope convert FOLDER OUT --from safetensors': 'a command line',

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runPlateauStudy } from '../../src/studies/plateau.js';
 import { plateauTableColumns } from '../../src/studies/plateau-table.js';
+import { plateauConclusion } from '../../src/studies/plateau-conclusion.js';
 import { tableStarting } from '../util/markdown-tables.js';
 import { quotedOn } from '../util/page-numbers.js';
 
@@ -45,6 +46,11 @@ describe("docs/curvature.md's plateau table", () => {
     expect([from, to]).toEqual([first.objective.toFixed(4), last.objective.toFixed(4)]);
     expect(fall).toBe((first.objective - last.objective).toFixed(3));
     expect(said(/the cross-entropy does not fall: ([\d.]+) → ([\d.]+)\./)).toEqual([first.loss.toFixed(6), last.loss.toFixed(6)]);
+  });
+
+  it('and so is the line the study prints under its summary, drawn from these points', { timeout: 900_000 }, async () => {
+    const [quoted] = said(/\*"(So, at epochs [^"]+)"\*/);
+    expect(plateauConclusion(await study())).toBe(quoted);
   });
 
   it("and so are the bullets' steps: t = 3's drops at initialisation, the gradient against the plateau's, no step lowering both sides there", { timeout: 900_000 }, async () => {

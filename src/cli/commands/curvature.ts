@@ -3,6 +3,8 @@ import { checkHasParameters, measureCurvature, type CurvatureProgress, type Curv
 import { checkEigenCount, LANCZOS_MAX_STEPS, ROUNDING_PRODUCTS, SPECTRUM_END_COUNT, type UnconvergedEigenvalue } from '../../curvature/lanczos.js';
 import { MATRIX_TRACE_DEFAULTS } from '../../curvature/matrix-trace.js';
 import { gaussNewtonLowerEnd, negativeMassText, sameBlocksNote } from '../../curvature/curvature-text.js';
+import { pointText } from '../../curvature/point-text.js';
+import { gradscopeLine } from '../invocation.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
 import { BACKEND_FLAG, booleanFlag, checkAsUsage, choiceFlag, command, COUNT, JSON_FLAG, jsonLine, MODEL_FLAG, numberFlag, stringFlag, withFile } from '../command.js';
@@ -19,7 +21,7 @@ import { shellWord } from '../../shell-word.js';
 
 export const curvatureCommand = command({
   words: ['curvature'],
-  summary: 'extreme eigenvalues and traces of the Hessian and the Gauss-Newton matrix of a model on the digits (as train) or your data, whole and per layer',
+  summary: 'extreme eigenvalues and traces of the Hessian and the Gauss-Newton matrix of a model on the digits (as train) or your data, whole and per layer, and whether its point is a saddle, a minimum or a slope',
   flags: [
     MODEL_FLAG,
     ...MEASURED_ROWS_FLAGS,
@@ -58,7 +60,7 @@ export const curvatureCommand = command({
       bar?.done();
       // Its notes are prose: through print, they wrap at READING_WIDTH as every command's do.
       if (json) terminal.out(jsonLine(report));
-      else print(terminal, curvatureTable(report, terminal.columns, net));
+      else print(terminal, curvatureTable(report, terminal.columns, net, terminal.invokedAs));
     } finally {
       net.dispose();
     }
@@ -108,10 +110,13 @@ function unconvergedText(rows: [string, HessianSummary | GaussNewtonSummary][]):
 
 const values = (list: number[]) => list.map(eigenvalueText).join(' ');
 
-/** The note on the rows that list a 0: each row's bound, and what a 0 claims (HessianSummary.zeroWithin). */
+/**
+ * The note on the rows that list a 0: each row's bound, and what a 0 claims (HessianSummary.zeroWithin). The bound
+ * comes before its row's name, which 'in the row' sets apart: "|λ| ≤ output (310) H 2.43e-7" read the name as a factor (newuser40, F10).
+ */
 function zeroText(rows: [string, HessianSummary | GaussNewtonSummary][]): string {
-  const bounds = rows.map(([label, s]) => `${label} ${sci(s.zeroWithin)}`);
-  return `0: an eigenvalue within the products' measured rounding of 0 (|λ| ≤ ${bounds.join(', ')}): at this precision it cannot be told from 0, nor its sign`;
+  const bounds = rows.map(([label, s]) => `|λ| ≤ ${sci(s.zeroWithin)} in the row ${label}`);
+  return `0: an eigenvalue within the products' measured rounding of 0 (${bounds.join('; ')}): at this precision it cannot be told from 0, nor its sign`;
 }
 const traceText = (trace: number, error: number, exact: boolean) => (exact ? sci(trace) : `${sci(trace)} ± ${sci(error)}`);
 
@@ -120,8 +125,10 @@ const traceText = (trace: number, error: number, exact: boolean) => (exact ? sci
  * as the trace tables name it (LayerCurvature.label: 'hidden 1', "layers[3].layers[0] ('4.branch.0',
  * dense)"); a report without layers (--no-layers) says under the table that they were skipped. Given the network
  * measured (its layer specs and loss), it says when the H and G rows agree because its blocks of H are G's (sameBlocksNote).
+ * Last, the point read by the plateau study's rule: the gradient's norm, the rule, the loss along ±v and the reading (pointText),
+ * the study's command as the user runs gradscope (`invoked`: Terminal.invokedAs).
  */
-export function curvatureTable(report: CurvatureReport, width?: number, network?: { layers: readonly CheckedSpec[]; loss: Loss }): string {
+export function curvatureTable(report: CurvatureReport, width?: number, network?: { layers: readonly CheckedSpec[]; loss: Loss }, invoked?: string): string {
   const exact = report.traceExact;
   const hessianRow = (label: string, h: HessianSummary) => [label, values(h.largest), values(h.smallest), traceText(h.trace, h.traceStdError, exact), negativeMassText(h.negativeMass, h.negativeMassExact)];
   const lowerEnd = gaussNewtonLowerEnd();
@@ -152,5 +159,6 @@ export function curvatureTable(report: CurvatureReport, width?: number, network?
     ...(exact ? [] : [probed]),
     ...(unconverged.length ? [unconvergedText(unconverged)] : []),
     ...(estimated ? ['≈ negative mass estimated from one random start vector (stochastic Lanczos quadrature) where a matrix has more rows than Lanczos\' step limit; exact elsewhere'] : []),
+    pointText(report, gradscopeLine(invoked, 'study plateau')),
   ].join('\n');
 }

@@ -13,6 +13,7 @@ import { sci } from '../../sci-text.js';
 import { print } from '../terminal.js';
 import { layerSpecsText } from '../../layers/spec-text.js';
 import { shellWord } from '../../shell-word.js';
+import { gradscopeLine } from '../invocation.js';
 import { sizesList } from '../../layer-runs.js';
 
 /** Per layer: its shape and activation, ‖∂C/∂W‖, ‖∂C/∂b‖ and ‖∂C/∂b‖ as a multiple of the last hidden layer's; fit to `width` (the terminal's: formatTable). */
@@ -30,6 +31,21 @@ export function gradientTable(gradients: Gradients, activations: readonly string
       ratios[l],
     ]),
     width,
+  );
+}
+
+/**
+ * The line under gradientTable that says what its ratio column is, naming `study --model` as the user runs gradscope
+ * (`invoked`: Terminal.invokedAs); undefined for a network without a hidden layer, whose table has no ratio. The table
+ * gave the column unexplained, where `study --model`'s diagnosis reads the same gap in words (newuser40, F11).
+ */
+export function gradientRatioKey(gradients: Gradients, invoked: string | undefined): string | undefined {
+  const layers = gradients.layers.length;
+  if (layers < 2) return undefined;
+  const lastHidden = denseLayerName(layers - 2, layers);
+  return (
+    `‖∂C/∂b‖ ÷ last hidden: each layer's ‖∂C/∂b‖ divided by ${lastHidden}'s, the last hidden layer's (plain SGD moves a bias by η·∂C/∂b, so it is how far a step moves the layer's biases beside that layer's); ` +
+    `the first hidden layer's is the gap over depth that \`${gradscopeLine(invoked, 'study --model')}\`'s diagnosis reads, there over a training run's records, here at the model's weights.`
   );
 }
 
@@ -68,6 +84,8 @@ export const gradientsCommand = command({
       if (!json) {
         print(terminal, `${sizesList(net.sizes)}, loss ${model.loss}: mean loss ${lossText(gradients.loss)} on ${rows.source}.`, '');
         print(terminal, gradientTable(gradients, net.activationFunctions, terminal.columns));
+        const key = gradientRatioKey(gradients, terminal.invokedAs);
+        if (key) print(terminal, key);
         return;
       }
       const layers = gradients.layers.map((layer) => ({

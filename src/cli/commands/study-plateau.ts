@@ -7,6 +7,7 @@ import { CURVATURE_OF, PLATEAU_DEFAULTS, PLATEAU_K_BOUND, PLATEAU_SIZES, runPlat
 import { nielsenLambdaBound, NIELSEN_TRAINING } from '../../studies/depth.js';
 import { plateauReportSection, plateauRunSentence } from '../../studies/plateau-report.js';
 import { plateauTableColumns, plateauTableKey } from '../../studies/plateau-table.js';
+import { plateauConclusion } from '../../studies/plateau-conclusion.js';
 import { writeReport } from '../../io/report-file.js';
 import { booleanFlag, choiceFlag, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, SEED_FLAG } from '../command.js';
 import { plateauRunTerms } from '../study-remedy-terms.js';
@@ -43,7 +44,7 @@ export function lastStretchHeading(result: Pick<PlateauResult, 'points'>): strin
     : `The last stretch of training, ${stretch}: the diagnosis below reads only ${last - from === 1 ? 'it' : 'them'} (${counted(last - from, 'epoch')}, one traced run after the last point but one), counting from 1, so what it says changed over training time changed within ${last - from === 1 ? 'it' : 'them'}:`;
 }
 
-/** What the table says, in words: counted from the points, nothing assumed. */
+/** What the table says, in words: counted from the points, nothing assumed, then what they add up to (plateauConclusion). */
 export function plateauSummary(result: PlateauResult): string {
   const count = (verdict: PlateauPoint['verdict']) => result.points.filter((p) => p.verdict === verdict).length;
   // The verb agrees with the count before it: "1 is a saddle", "0 are saddles".
@@ -56,6 +57,7 @@ export function plateauSummary(result: PlateauResult): string {
     `${agreeing(strong, 'has', 'have')} strong negative curvature off a critical point (a step along ±v lowers the ${f} on both sides, but by less than ‖∇f‖·t: the gradient outweighs it, so not a saddle),`,
     `${agreeing(negative, 'has', 'have')} confirmed negative curvature that no step tried exploits on both sides (the gradient along v outweighs it), ${agreeing(minimumLike, 'shows', 'show')} no negative curvature.`,
     last ? `At epoch ${grouped(last.epoch)}: λ_min = ${sci(last.smallest[0])}, λ_max = ${sci(last.largest[0])}, ${negativeMassText(last.negativeMass, last.negativeMassExact)} of the spectral mass negative; test accuracy ${percentText(result.testAccuracy)}.` : '',
+    plateauConclusion(result),
   ].join('\n');
 }
 

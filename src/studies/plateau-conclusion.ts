@@ -1,0 +1,78 @@
+/**
+ * The plateau study's answer in one line, read from its points: is where training went a minimum, a
+ * saddle or a slope, and is descent there fitting the data or shrinking the weights? Its summary
+ * counted the points by verdict and left the reading to docs/curvature.md (newuser40, F7); this line
+ * draws it from the same columns, so a run whose points differ says something else.
+ */
+import { grouped } from '../counted.js';
+import { sci } from '../sci-text.js';
+import { percentText } from '../percent-text.js';
+import type { CurvatureVerdict } from '../curvature/critical-point.js';
+import type { PlateauPoint, PlateauResult } from './plateau.js';
+
+/** 'epoch 500' or 'epochs 125–500': the points read, first to last. */
+function epochsText(points: readonly PlateauPoint[]): string {
+  const first = points[0].epoch;
+  const last = points[points.length - 1].epoch;
+  return points.length === 1 ? `epoch ${grouped(first)}` : `epochs ${grouped(first)}–${grouped(last)}`;
+}
+
+/** 'epoch 125' or 'epochs 125, 250 and 500': some of the points, each named (they need not be consecutive). */
+function epochList(points: readonly PlateauPoint[]): string {
+  const epochs = points.map((p) => grouped(p.epoch));
+  return epochs.length === 1 ? `epoch ${epochs[0]}` : `epochs ${epochs.slice(0, -1).join(', ')} and ${epochs[epochs.length - 1]}`;
+}
+
+/** 'a' or 'from a to b': the least and the most of the values as `text` prints them (exponent form by default; one where they print alike). */
+function rangeText(values: readonly number[], text: (value: number) => string = sci): string {
+  const [low, high] = [text(Math.min(...values)), text(Math.max(...values))];
+  return low === high ? low : `from ${low} to ${high}`;
+}
+
+/** What one verdict, shared by every point read, says of them (f: 'objective' or 'loss', what the points measure). */
+function verdictReading(verdict: CurvatureVerdict, points: readonly PlateauPoint[], f: string): string {
+  const ratio = `|λ_min|/λ_max ${rangeText(points.map((p) => Math.abs(p.smallest[0] / p.largest[0])))}`;
+  switch (verdict) {
+    case 'negative curvature':
+      return `no minimum (the ${f} curves down along v, confirmed by its values) and no saddle (no step tried along ±v lowers it on both sides: the gradient along v outweighs the curvature, ${ratio}): a slightly indefinite slope, not a critical point`;
+    case 'strong negative curvature':
+      return `no minimum (the ${f} curves down along v, confirmed by its values) and no saddle (a step along ±v lowers it on both sides, but by less than ‖∇f‖·t: the gradient outweighs the curvature, ${ratio}): a slope with strong negative curvature, not a critical point`;
+    case 'saddle':
+      return `saddles (the ${f} curves down along v, and some step along ±v lowers it on both sides by at least ‖∇f‖·t: as good as critical, ${ratio}), no minimum`;
+    case 'minimum-like':
+      return `no saddle: no negative curvature is confirmed (λ_min ${rangeText(points.map((p) => p.smallest[0]))}), so minimum-like, which is a minimum only where the gradient is near 0 (‖∇f‖ ${rangeText(points.map((p) => p.gradientNorm))}), and the study takes no step down it`;
+  }
+}
+
+/**
+ * The points' share of the step that is the data loss's: where ‖∇C‖ < ‖∇f‖/2 at every point, the
+ * L2 term's (λ/n)·w = ∇f − ∇C is longer than ∇C (‖∇f‖ ≤ ‖∇C‖ + ‖(λ/n)·w‖), so descent there shrinks the
+ * weights more than it fits the data; said only then, and only where the points measure the objective.
+ */
+function weightShrinkText(points: readonly PlateauPoint[], result: Pick<PlateauResult, 'curvatureOf' | 'lambda'>): string | undefined {
+  if (result.curvatureOf !== 'objective' || result.lambda === 0) return undefined;
+  const shares = points.map((p) => p.lossGradientNorm / p.gradientNorm);
+  if (!shares.every((share) => share < 0.5)) return undefined;
+  const last = points[points.length - 1];
+  const moved = points.length > 1 ? `, and the cross-entropy changed by ${sci(last.loss - points[0].loss)} from epoch ${grouped(points[0].epoch)} to ${grouped(last.epoch)}` : '';
+  return `‖∇C‖ is ${rangeText(shares, percentText)} of ‖∇f‖ there: most of each step is the L2 term's −η(λ/n)·w, so descent shrinks the weights more than it fits the data${moved}`;
+}
+
+/**
+ * The study's conclusion, in one line: the points after training began (all of them when none did),
+ * read together: by their verdict where they share one, else said to differ; and whether descent there
+ * mostly shrinks the weights (weightShrinkText).
+ */
+export function plateauConclusion(result: Pick<PlateauResult, 'points' | 'curvatureOf' | 'lambda'>): string {
+  const trained = result.points.filter((p) => p.epoch > 0);
+  const points = trained.length > 0 ? trained : result.points;
+  if (points.length === 0) return '';
+  const f = result.curvatureOf === 'loss' ? 'loss' : 'objective';
+  const verdicts = [...new Set(points.map((p) => p.verdict))];
+  const reading =
+    verdicts.length === 1
+      ? verdictReading(verdicts[0], points, f)
+      : `the points differ (${verdicts.map((v) => `${v} at ${epochList(points.filter((p) => p.verdict === v))}`).join('; ')}), so no one reading covers them`;
+  const shrink = weightShrinkText(points, result);
+  return `So, at ${epochsText(points)}: ${reading}${shrink ? `. ${shrink}` : ''}.`;
+}
