@@ -156,6 +156,16 @@ const PASSAGES: Passage[] = [
     },
   },
   {
+    page: 'docs/reliability.md',
+    quotes: 'quotes',
+    from: '## Lifecycle',
+    to: '## Tests',
+    notMessages: {
+      'WebAssembly memory is limited to 4 GiB (3772 MiB in use)': "what the page quoted of the 2026-12-01 run (history: the up-front check refuses that network first)",
+      'the engine could not allocate (offset is out of bounds)': 'what a network above 2.3 GB met before pointers were unsigned (history)',
+    },
+  },
+  {
     page: 'docs/api.md',
     quotes: 'code',
     from: '## By task',

@@ -18,7 +18,7 @@ import { createOptimizer } from '../../src/optim/index.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { networksDisposedAfterAll } from '../util/disposed-networks.js';
 import { tableStarting } from '../util/markdown-tables.js';
-import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
+import { codeQuoteOn, quoteOn, quotePattern } from '../util/page-quotes.js';
 import { spreadLogits } from '../util/spread-logits.js';
 
 const PAGE = 'docs/reliability.md';
@@ -117,6 +117,16 @@ describe("docs/reliability.md's quoted messages are what the code prints", () =>
         expect(error.message, `${PAGE}: ${cell}`).toMatch(patternOf(quotes[i]));
       }
     }
+  });
+
+  it("Lifecycle's: the network that no longer fits below 4 GiB, refused before it allocates (scripts/wasm-memory-top.ts measured it)", async () => {
+    // The SIMD backend with the room that run had left (455.7 MiB), so that the refusal needs no gigabytes.
+    const kernels = await createWasmKernels({ variant: 'simd' });
+    const left = Object.create(kernels, { bytesAvailable: { value: () => Math.round(455.7 * 2 ** 20) } }) as typeof kernels;
+    const before = kernels.bytesInUse;
+    const refused = await thrown(() => createNetwork({ sizes: [12000, 12000, 2], backend: left }));
+    expect([refused.code, refused.message]).toEqual(['OUT_OF_MEMORY', quoteOn('docs/reliability.md', 'a network of sizes [12000,12000,2]')]);
+    expect(kernels.bytesInUse).toBe(before);
   });
 
   it("the prose's: a misspelt option, options that are no object, a wrong argument", async () => {
