@@ -88,10 +88,9 @@ export function residualExploding(f: 'relu' | 'tanh', epochs: number, learningRa
  * for 50 epochs in batches of 32, traced every 16 steps: inputs far from standardised (docs/gradient-flow.md, "Inputs far from standardised").
  */
 export function offsetInputs(f: 'tanh' | 'sigmoid' | 'relu', offset: number): RemedyRun {
-  const hidden: LayerSpec = { type: 'dense', units: 16, activation: f };
   return {
     ...offsetRows(offset),
-    net: { inputs: 4, loss: 'cross-entropy', init: f === 'relu' ? 'he-normal' : 'glorot-uniform', layers: [hidden, hidden, softmax(2)] },
+    net: { sizes: [4, 16, 16, 2], activation: f, output: 'softmax', loss: 'cross-entropy', init: f === 'relu' ? 'he-normal' : 'glorot-uniform' },
     train: { epochs: 50, batchSize: 32, optimizer: { name: 'adam', learningRate: f === 'relu' ? 0.005 : 0.01 }, trace: { every: 16 } },
   };
 }
@@ -108,10 +107,13 @@ export function applied(run: RemedyRun, settings: readonly RemedySetting[]): Rem
   let { x, net } = run;
   const train: Record<string, unknown> = { ...run.train };
   for (const s of settings) {
+    if (s.option === 'inputs') {
+      x = standardised(x);
+      continue;
+    }
     const value = settingValue(s);
     if (s.option === 'layers') net = applyLayersChange(net, value as RemedyLayersChange);
     else if (s.option === 'activation' || s.option === 'init' || s.option === 'biasInit') net = { ...net, [s.option]: value };
-    else if (s.option === 'inputs') x = standardised(x);
     else if (s.option === 'optimizer') train.optimizer = typeof value === 'string' ? { name: value } : value;
     else train[s.option] = value;
   }

@@ -173,7 +173,7 @@ describe('diagnose', () => {
   });
 
   it('says nothing about how the gap moved during training from one record', async () => {
-    expect(diagnose(handTrace([gap(0.01), gap(0.01)])).summary).toMatch(/The per-example gap stayed about the same during training: the first hidden layer's δ was 1\/100 of the last hidden layer's at the first step \(vanishing\) and 1\/100 of it at the last record \(vanishing\)\./);
+    expect(diagnose(handTrace([gap(0.01), gap(0.01)])).summary).toMatch(/The per-example gap stayed the same during training: the first hidden layer's δ was 1\/100 of the last hidden layer's at the first step \(vanishing\) and 1\/100 of it at the last record \(vanishing\)\./);
     expect(diagnose(handTrace([gap(0.01)])).summary).not.toMatch(/during training/);
     // One traced batch of a deep sigmoid network: one record, a vanishing gap, no trend.
     const net = await createNetwork({ inputs: 16, layers: [...Array(9).fill({ units: 24 }), { units: 4 }], activation: 'sigmoid', output: 'softmax', loss: 'cross-entropy', seed: 4, backend: 'ref' });
@@ -213,7 +213,9 @@ describe('diagnose', () => {
       return d.remedies.find((r) => r.option.startsWith('activation:'))!;
     };
     expect(relu({ optimizer: 'sgd', init: 'glorot-uniform' }).option).toBe("activation: 'relu', init: 'he-normal' (or activation: 'tanh')");
-    expect(relu({ optimizer: 'sgd', init: { name: 'normal', std: 0.1 } }).why).toMatch(/the run's 'normal' does not\.$/);
+    expect(relu({ optimizer: 'sgd', init: { name: 'normal', std: 0.1 } }).why).toMatch(/the run's 'normal' \(N\(0, 0\.1²\)\) does not\.$/);
+    // The run's init is named with how it draws, as He's is (study (a)'s Nielsen networks: N(0, 1/n_in), 'lecun-normal').
+    expect(relu({ optimizer: 'sgd', init: 'lecun-normal' }).why).toMatch(/\('he-normal', variance 2\/n_in\) .*; the run's 'lecun-normal' \(N\(0, 1\/n_in\)\) does not\.$/);
     // A network loaded from a checkpoint does not know its init: He's is named, without the run's.
     expect(relu({ optimizer: 'sgd' }).option).toBe("activation: 'relu', init: 'he-normal' (or activation: 'tanh')");
     expect(relu({ optimizer: 'sgd' }).why).toMatch(/\(He et al\. 2015\)\.$/);
@@ -283,7 +285,7 @@ describe('diagnose', () => {
     // relu comes with the He init it needs, the run's 'standard' keeping neither z's variance nor the units alive.
     // and plain SGD's 0.05 is above the rate its relu networks held at over train's 10 epochs (RELU_REMEDY_RATES).
     expect(options[0]).toBe(`activation: 'relu', init: 'he-normal', learningRate: ${RELU_REMEDY_RATES.command.rates.sgd} (or activation: 'tanh')`);
-    expect(d.remedies[0].why).toMatch(/He's initialisation \('he-normal', variance 2\/n_in\) keeps z's variance the same from layer to layer \(He et al\. 2015\); the run's 'standard' does not\. The run's learning rate, 0\.05, is above /);
+    expect(d.remedies[0].why).toMatch(/He's initialisation \('he-normal', variance 2\/n_in\) keeps z's variance the same from layer to layer \(He et al\. 2015\); the run's 'standard' \(U\[±1\/√n_in\]\) does not\. The run's learning rate, 0\.05, is above /);
     expect(options.filter((o) => o.startsWith('init:'))).toEqual([]);
     // Rates that equalise the steps would give hidden layer 1 a step size past LAYER_STEP_SIZE_BOUND (where fixed rates saturated
     // sigmoid layers): none are offered, and LARS, offered first, says why with the rate and step size it would take.

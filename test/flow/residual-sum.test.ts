@@ -2,13 +2,15 @@
  * An exploding gap read through residual blocks (gate 'none'): each block's skip passes ∂C/∂y back unchanged and its
  * branch adds its own share, so the first hidden layer's δ is the sum of the paths through every block. diagnose()
  * says so, with the branches' share beside the skips' that the trace recorded (skipGradRms, branchGradRms). No clipNorm is
- * offered for it: clipping scales every layer's gradient alike, and applied it ended with a higher loss in each of 12 runs (relu
+ * offered for it under plain SGD up to RESIDUAL_CLIP_MEASURED_RATE: clipping scales every layer's gradient alike, and applied it
+ * ended with a higher loss in each of 12 runs at 0.1 (relu
  * and tanh set-ups, seeds 1–3, 4 and 20 epochs; 2026-12-05, src/flow/diagnosis/verdict-remedies.ts; scripts/remedy-ranges.ts residual):
  * seed 1 of each is run here against the ranges docs/gradient-flow.md states.
  */
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
-import { diagnose } from '../../src/flow/diagnose.js';
+import { diagnose, type Diagnosis } from '../../src/flow/diagnose.js';
+import { RESIDUAL_CLIP_MEASURED_RATE } from '../../src/flow/diagnosis/diagnosis-thresholds.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
 import { median } from '../../src/median.js';
 import { numberText } from '../../src/number-text.js';
@@ -48,6 +50,29 @@ describe('an exploding gap through residual blocks', () => {
       return loss;
     };
     expect(await loss(1)).toBeGreaterThan(1.2 * (await loss()));
+  });
+
+  it('offers clipNorm at larger rates, where clipped the same blocks ended lower, and with an optimiser not measured', async () => {
+    const clipAt1 = { option: 'clipNorm' as const, value: '1', setting: 1 };
+    const offersClip = (d: Diagnosis) => d.remedies.some((r) => r.settings.some((s) => s.option === 'clipNorm'));
+    const page = 'docs/gradient-flow.md';
+    expect(quotedOn(page, /plain SGD \(no momentum\) from a learning rate up to (\S+) \(`RESIDUAL_CLIP_MEASURED_RATE`/)).toEqual([String(RESIDUAL_CLIP_MEASURED_RATE)]);
+    const [reluClipped, tanhClipped, tanh] = quotedOn(page, /at 3 every relu run ran away \(DIVERGED\) and trained clipped \((\S+–\S+)\), and the tanh ones ended lower clipped \((\S+–\S+) against (\S+–\S+);/).map((range) => range.split('–'));
+    // SGD 3, above RESIDUAL_CLIP_MEASURED_RATE: tanh reads exploding, clipping is offered, and applied it ends lower.
+    const steep = residualExploding('tanh', 4, 3);
+    const [plain, clipped] = [await outcome(steep, 1), await outcome(applied(steep, [clipAt1]), 1)];
+    expect(plain.diagnosis.verdict).toBe('exploding');
+    expect(offersClip(plain.diagnosis)).toBe(true);
+    expectWithin(tanh, plain.loss, 'tanh at SGD 3');
+    expectWithin(tanhClipped, clipped.loss, 'tanh at SGD 3, clipped at 1');
+    // relu at SGD 3 runs away (DIVERGED); clipped, it trains.
+    const reluSteep = residualExploding('relu', 4, 3);
+    await expect(outcome(reluSteep, 1)).rejects.toMatchObject({ code: 'DIVERGED' });
+    expectWithin(reluClipped, (await outcome(applied(reluSteep, [clipAt1]), 1)).loss, 'relu at SGD 3, clipped at 1');
+    // At the bound itself it is withheld; with momentum (not measured) it is offered.
+    expect(offersClip((await outcome(residualExploding('tanh', 4, RESIDUAL_CLIP_MEASURED_RATE), 1)).diagnosis)).toBe(false);
+    const withMomentum = residualExploding('tanh', 4);
+    expect(offersClip((await outcome({ ...withMomentum, train: { ...withMomentum.train, momentum: 0.9 } }, 1)).diagnosis)).toBe(true);
   });
 
   it('seed 1 of the measured runs falls inside the ranges the page states', async () => {

@@ -271,12 +271,17 @@ export function trendSentence(e: Evidence, ends: ChainEnds): string {
   // The last is the last full batch's record where a short last batch came after it: said beside its side.
   const marked = (...notes: string[]) => (notes.some(Boolean) ? ` (${notes.filter(Boolean).join('; ')})` : '');
   const stated = `the ${ends.first}'s δ was ${timesOf(first)} the ${ends.last}'s at the first step${marked(sideOf(first))} and ${again(last)} at ${lastRecordName(e)}${marked(sideOf(last), shortBatchNote(e))}`;
+  // Within TREND_DECADES of its start a gap is said to stay about the same, but how far it moved is said too, against that bound.
+  const [factor, crossed] = [10 ** Math.abs(e.trendDecades), fromLog * toLog < 0];
+  const way = `${Math.abs(toLog) < Math.abs(fromLog) ? 'narrowed' : 'widened'} ${numberText(factor)}×`;
   const moved =
-    Math.abs(e.trendDecades) < TREND_DECADES
-      ? 'stayed about the same'
-      : fromLog * toLog < 0
-        ? 'crossed over'
-        : `${Math.abs(toLog) < Math.abs(fromLog) ? 'narrowed' : 'widened'} ${numberText(10 ** Math.abs(e.trendDecades))}×`;
+    factor === 1
+      ? 'stayed the same'
+      : Math.abs(e.trendDecades) < TREND_DECADES
+        ? `stayed within ${numberText(10 ** TREND_DECADES)}× of its start${crossed ? '' : ` (it ${way})`}`
+        : crossed
+          ? 'crossed over'
+          : way;
   const trend = `The per-example gap ${moved} during training: ${stated}`;
   if (!faded(e)) return `${trend}.`;
   // Each example's δ may have fallen less than the batch gradient, or not at all: said as the change it is.

@@ -164,12 +164,29 @@ function measuredOn(row: ReluRateRow, optimizer: string): string {
   return `${setup.depths.join(', ')} hidden layers of ${setup.width}, ${seeds}, ${setup.epochs} epochs of ${optimizer} in batches of ${setup.batchSize} on ${grouped(setup.trainRows)} digits`;
 }
 
+/** How each named initialiser draws a layer's weights, said beside its name as He's variance is (WeightInitName's TSDoc). */
+const INIT_DRAWS: Readonly<Record<WeightInitName, string>> = {
+  standard: 'U[±1/√n_in]',
+  'glorot-uniform': 'variance 2/(n_in + n_out)',
+  'glorot-normal': 'variance 2/(n_in + n_out)',
+  'he-normal': 'variance 2/n_in',
+  'lecun-normal': 'N(0, 1/n_in)',
+  orthogonal: 'a random semi-orthogonal matrix',
+};
+
+/** How the run's init drew its weights in words ('N(0, 1/n_in)', 'N(0, 0.1²)'), or undefined where no words fit (sparse, LSUV, unknown). */
+function initDraws(init: Trace['run']['init']): string | undefined {
+  if (typeof init === 'string') return (INIT_DRAWS as Record<string, string>)[init];
+  return init?.name === 'normal' ? `N(0, ${givenFloat32Text(init.std)}²)` : undefined;
+}
+
 /** The reason's clauses for the init and the rate activationChange adds (see initFor, rateFor), '' where it adds neither. */
 export function initClause(trace: Trace, choices: readonly string[], row: ReluRateRow): string {
   const init = initFor(trace, choices[0]);
   const own = initName(trace.run.init);
+  const ownDraws = initDraws(trace.run.init);
   const initWhy = init
-    ? ` With ${choices[0]}, He's initialisation ('${init}', variance 2/n_in) keeps z's variance the same from layer to layer (He et al. 2015)${own ? `; the run's '${own}' does not` : ''}.`
+    ? ` With ${choices[0]}, He's initialisation ('${init}', variance 2/n_in) keeps z's variance the same from layer to layer (He et al. 2015)${own ? `; the run's '${own}'${ownDraws ? ` (${ownDraws})` : ''} does not` : ''}.`
     : '';
   const rate = rateFor(trace, choices[0], row);
   // Where a step below 0 leaves a unit: relu passes no gradient, leaky-relu only its leak.

@@ -9,7 +9,7 @@ import { runAtEnd, type Trace } from '../trace.js';
 import { type Remedy, type RemedyOption, type RemedySetting, remedyLayerRates, remedyText } from '../remedy.js';
 import { GRADIENT_SCALED_STEPS, OWN_GRADIENTS } from '../../optimizer-defaults.js';
 import { architectureRemedies } from './architecture-remedies.js';
-import { BATCH_NORM_ROWS, DEAD_LAYER, DEAD_UNITS, EXPLODING_RATIO } from './diagnosis-thresholds.js';
+import { BATCH_NORM_ROWS, DEAD_LAYER, DEAD_UNITS, EXPLODING_RATIO, RESIDUAL_CLIP_MEASURED_RATE } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
 import { gapRecords, rowList, sharesByRow } from './diagnosis-words.js';
 import { afterFlatNorm, flatOnChain, inputsSaturating, plainResiduals, saturatedLater, saturationAtStart } from './evidence-readings.js';
@@ -57,6 +57,15 @@ const STANDARDISE_WHY =
 function standardiseRemedy(): Remedy {
   const settings: RemedySetting[] = [{ option: 'inputs', value: 'each feature standardised, (x − mean) / std, both over the training rows' }];
   return { option: remedyText({ settings }), settings, why: STANDARDISE_WHY };
+}
+
+/**
+ * Whether the run stepped as the runs in which clipNorm 1 was measured to end higher through plain residual blocks did: plain SGD
+ * (no momentum) from a learning rate up to RESIDUAL_CLIP_MEASURED_RATE, no Infinity or NaN recorded.
+ */
+function clippingMeasuredWorse(trace: Trace, e: Evidence): boolean {
+  const { optimizer, learningRate, momentum } = trace.run;
+  return optimizer === 'sgd' && momentum === undefined && learningRate !== undefined && learningRate <= RESIDUAL_CLIP_MEASURED_RATE && !e.nonFinite;
 }
 
 /** The options that change how a run steps, not the network: a converged run is offered none of them alone. */
@@ -138,14 +147,12 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
     }
     // A run that already clips at 1 or tighter is not told to clip; one that clips looser is told to clip tighter.
     // None to a run whose optimiser evaluates its own gradients (OWN_GRADIENTS): train() refuses clipNorm beside it.
-    // None through plain residual blocks (gate 'none'), whose gap is the sum of their paths (residualSumSentence): clipping scales every
-    // layer's gradient alike and leaves the gap as it was. Measured 2026-12-05 21:05–21:06 UTC (AMD EPYC Zen 5, load about 13, at e4f94ff9)
-    // on a dense layer and 4 such blocks of one dense layer each, width 16, 256 rows, SGD 0.1 in batches of 32, seeds 1–3: relu with
-    // He's weights ('exploding (mild)', 5.97–6.61× at the first step) and tanh with N(0, 1.5²) weights ('exploding (severe)', 17–27×).
-    // With clipNorm 1 the loss over the rows ended higher in all 12 runs (each seed of each, after 4 epochs and after 20): relu
-    // 0.66–1.02 against 0.49–0.72 and 0.082–0.27 against 0.046–0.16, tanh 5.97–9.36 against 1.27–1.66 and 1.41–2.55 against 0.072–0.35.
+    // None through plain residual blocks (gate 'none') at plain SGD rates up to RESIDUAL_CLIP_MEASURED_RATE with finite values, where
+    // it was measured to end with a higher loss in every run (its TSDoc): their gap is the sum of their paths (residualSumSentence),
+    // and clipping scales every layer's gradient alike and leaves the gap as it was. At larger rates, with another optimiser, or
+    // where Infinity or NaN was recorded, it is offered as elsewhere: at SGD 3 clipping let runs train that ran away without it.
     const clipped = run.clipNorm;
-    const clips = !OWN_GRADIENTS.includes(run.optimizer ?? '') && plainResiduals(trace).length === 0;
+    const clips = !OWN_GRADIENTS.includes(run.optimizer ?? '') && !(plainResiduals(trace).length > 0 && clippingMeasuredWorse(trace, e));
     if (clips && clipped === undefined) add([CLIP_AT_1], 'caps the norm of the whole gradient before each step, so an exploding gradient cannot produce a huge step.');
     else if (clips && clipped !== undefined && clipped > 1) add([CLIP_AT_1], `a tighter cap than the run's clipping at norm ${numberText(clipped)} on the norm of the whole gradient before each step, so an exploding gradient produces smaller steps.`);
     if (!e.compensated && !GRADIENT_SCALED_STEPS.includes(run.optimizer ?? '')) optimizerRemedy('lars', `${LARS_WHY}, whatever the gradient's size.`);
