@@ -193,7 +193,7 @@ goals.push(traceGoal(trace));
 for (const r of threads.rows.filter((row) => row.goal)) {
   const judged = judgeBesideControl(r.speedUps, r.controls, THREADS_TARGET, r.ceiling);
   goals.push({
-    goal: `two threads: ${r.name}${r.name.startsWith('train(') ? ` over ${API_ROWS.toLocaleString('en')} rows (issue #16)` : ''}`,
+    goal: `two threads: ${r.name}${/^train\((dataset|x, y)\)/.test(r.name) ? ` over ${API_ROWS.toLocaleString('en')} rows (issue #16)` : ''}`,
     target: `≥ ${times2(THREADS_TARGET.value)} one thread`,
     measured: `${threadsText(judged, THREADS_TARGET, times2)}${threads.fallback ? ` (fallback: ${threads.fallback})` : ''}`,
     verdict: judged.verdict,
