@@ -67,27 +67,61 @@ export function orientDownhill(v: Float64Array, gradient: Float64Array): number 
   return -Math.abs(slope);
 }
 
-/** The shortest step of SADDLE_STEPS taken down the gradient, −t·∇f/‖∇f‖, and what f did there. */
+/**
+ * Halvings of SADDLE_STEPS[0] tried down the gradient: steps 0.1·2⁻ᵏ for k = 0 … DOWNHILL_HALVINGS. On an
+ * ill-conditioned loss a step of 0.1 overshoots the steep directions and raises f while a shorter one
+ * still lowers it (review41 finding 6), so a minimum needs every length down to 0.1·2⁻¹⁰ ≈ 9.8e-5 not to lower f.
+ */
+export const DOWNHILL_HALVINGS = 10;
+
+/** The steps tried down the gradient, −t·∇f/‖∇f‖, longest first: SADDLE_STEPS[0]·2⁻ᵏ, k = 0 … DOWNHILL_HALVINGS. */
+export const DOWNHILL_STEPS: readonly number[] = Array.from({ length: DOWNHILL_HALVINGS + 1 }, (_, k) => SADDLE_STEPS[0] / 2 ** k);
+
+/** A step taken down the gradient, −t·∇f/‖∇f‖, and what f did there. */
 export interface DownhillProbe {
-  /** ‖θ' − θ‖: SADDLE_STEPS[0]. */
+  /** ‖θ' − θ‖: the longest of 0.1·2⁻ᵏ (k = 0 … 10) that lowers f, or the shortest, 0.1·2⁻¹⁰, where none does. */
   step: number;
   /** f(θ − t·∇f/‖∇f‖) − f(θ); 0 where ∇f = 0 (no step is taken). */
   change: number;
 }
 
 /**
+ * f down the gradient at each of DOWNHILL_STEPS, longest first, stopping at the first that lowers f
+ * (a backtracking search): `change(t)` is f(θ − t·∇f/‖∇f‖) − f(θ). None lowers f: the shortest's change.
+ */
+export function downhillProbe(change: (t: number) => number): DownhillProbe {
+  let probe: DownhillProbe = { step: DOWNHILL_STEPS[0], change: 0 };
+  for (const step of DOWNHILL_STEPS) {
+    probe = { step, change: change(step) };
+    if (probe.change < 0) break;
+  }
+  return probe;
+}
+
+/** The lowest f found along ±v (a side of one probe), or undefined where no step tried along ±v lowers f. */
+export function lowestAlongV(probes: readonly SaddleProbe[]): { step: number; side: 1 | -1; change: number } | undefined {
+  let lowest: { step: number; side: 1 | -1; change: number } | undefined;
+  for (const p of probes) {
+    for (const [side, change] of [[1, p.plus], [-1, p.minus]] as const) {
+      if (change < 0 && (lowest === undefined || change < lowest.change)) lowest = { step: p.step, side, change };
+    }
+  }
+  return lowest;
+}
+
+/**
  * What a point is, in a word, from what the numbers support:
  * - 'saddle': curvatureVerdict's 'saddle' (the curvature along ±v outweighs the whole gradient over a step tried);
  * - 'slope': negative curvature confirmed, but not a saddle (the gradient outweighs it); or none
- *   confirmed, and the shortest step down the gradient lowers f (the gradient is not near 0 at that length);
- * - 'minimum': no negative curvature confirmed, and the shortest step down the gradient does not lower f:
- *   over that length the curvature outweighs the gradient, as the saddle rule asks of a saddle.
+ *   confirmed, and some step tried lowers f: along ±v, or down the gradient;
+ * - 'minimum': no negative curvature confirmed, and no step tried lowers f: neither side of ±v at any of
+ *   SADDLE_STEPS, nor any step 0.1·2⁻ᵏ (k = 0 … 10) down the gradient.
  */
 export type PointReading = 'saddle' | 'slope' | 'minimum';
 
-/** The reading of a point (PointReading) from its verdict and its downhill probe. */
-export function pointReading(verdict: CurvatureVerdict, downhill: DownhillProbe): PointReading {
+/** The reading of a point (PointReading) from its verdict, its probes along ±v and its downhill probe. */
+export function pointReading(verdict: CurvatureVerdict, probes: readonly SaddleProbe[], downhill: DownhillProbe): PointReading {
   if (verdict === 'saddle') return 'saddle';
   if (verdict !== 'minimum-like') return 'slope';
-  return downhill.change < 0 ? 'slope' : 'minimum';
+  return lowestAlongV(probes) !== undefined || downhill.change < 0 ? 'slope' : 'minimum';
 }

@@ -17,7 +17,7 @@ import { Dataset } from '../training/dataset.js';
 import { checkEigenCount, checkMaxSteps, lanczos, LANCZOS_MAX_STEPS, SPECTRUM_END_COUNT, type LanczosRemainder, type LanczosResult, type LanczosStep, type UnconvergedEigenvalue } from './lanczos.js';
 import { CurvatureWork, curvatureStages, lanczosSteps, plannedProducts, type CurvatureProgress, type CurvatureStage, type PlannedRun } from './curvature-work.js';
 import { CurvatureOperators, type LinearOperator } from './operators.js';
-import { curvatureVerdict, orientDownhill, pointReading, SADDLE_STEPS, saddleProbes, type CurvatureVerdict, type DownhillProbe, type PointReading, type SaddleProbe } from './critical-point.js';
+import { curvatureVerdict, DOWNHILL_STEPS, downhillProbe, orientDownhill, pointReading, saddleProbes, type CurvatureVerdict, type DownhillProbe, type PointReading, type SaddleProbe } from './critical-point.js';
 import { euclideanNorm } from '../norm.js';
 import { networkLayerLabels } from '../layer-names.js';
 import { tensorsChecksum } from '../tensor-checksum.js';
@@ -159,7 +159,7 @@ export interface CurvatureReport {
   slopeAlongV: number;
   /** The loss along ±v at each of SADDLE_STEPS, shortest first (on the rows measured, in the mode the products take them). */
   probes: SaddleProbe[];
-  /** The loss a step SADDLE_STEPS[0] down the gradient, which tells a minimum from a slope where no negative curvature is confirmed. */
+  /** The loss down the gradient (the longest step of 0.1·2⁻ᵏ, k = 0 … 10, that lowers it, or the shortest), which with `probes` tells a minimum from a slope where no negative curvature is confirmed. */
   downhill: DownhillProbe;
   /** curvatureVerdict of the smallest Hessian eigenvalue, ‖∇C‖ and the probes: the plateau study's rule. */
   verdict: CurvatureVerdict;
@@ -326,19 +326,18 @@ export function measureCurvature(net: Network, x: Rows | Dataset, y?: Rows | Cur
 
 /**
  * The point read by critical-point.ts's rule, the plateau study's: ‖∇C‖, the loss along ±v (the whole
- * Hessian's eigenvector of λ_min, turned downhill) and a step down the gradient, the verdict and the reading.
- * 2·SADDLE_STEPS.length + 1 passes over the rows, after the last product (onProgress has said 100 %):
- * a few products' work beside the hundreds the eigenvalues take.
+ * Hessian's eigenvector of λ_min, turned downhill) and steps down the gradient, the verdict and the reading.
+ * 2·SADDLE_STEPS.length + 1 to 2·SADDLE_STEPS.length + DOWNHILL_STEPS.length passes over the rows, after the
+ * last product (onProgress has said 100 %): a few products' work beside the hundreds the eigenvalues take.
  */
 function readPoint(ops: CurvatureOperators, v: Float64Array, lambdaMin: number): Pick<CurvatureReport, 'gradientNorm' | 'slopeAlongV' | 'probes' | 'downhill' | 'verdict' | 'reading'> {
   const gradientNorm = euclideanNorm(ops.gradient);
   const slopeAlongV = orientDownhill(v, ops.gradient);
   const probes = saddleProbes((t) => ops.lossAlong(v, t) - ops.loss);
-  const step = SADDLE_STEPS[0];
   const down = ops.gradient.map((g) => -g / gradientNorm);
-  const downhill = { step, change: gradientNorm === 0 ? 0 : ops.lossAlong(down, step) - ops.loss };
+  const downhill = gradientNorm === 0 ? { step: DOWNHILL_STEPS[0], change: 0 } : downhillProbe((t) => ops.lossAlong(down, t) - ops.loss);
   const verdict = curvatureVerdict(lambdaMin, gradientNorm, probes);
-  return { gradientNorm, slopeAlongV, probes, downhill, verdict, reading: pointReading(verdict, downhill) };
+  return { gradientNorm, slopeAlongV, probes, downhill, verdict, reading: pointReading(verdict, probes, downhill) };
 }
 
 /**

@@ -6,11 +6,14 @@
  */
 import { counted, grouped } from '../counted.js';
 import { sci } from '../sci-text.js';
-import { SADDLE_STEPS, type SaddleProbe } from './critical-point.js';
+import { DOWNHILL_STEPS, lowestAlongV, SADDLE_STEPS, type SaddleProbe } from './critical-point.js';
 import type { CurvatureReport } from './curvature.js';
 
 /** The steps as a list: '0.1, 0.3, 1, 3'. */
 const stepList = SADDLE_STEPS.map((t) => grouped(t)).join(', ');
+
+/** The shortest step tried down the gradient: '9.77e-5'. */
+const shortestDown = sci(DOWNHILL_STEPS[DOWNHILL_STEPS.length - 1]);
 
 /** A probe as the plateau table gives its best: 't=0.3: -3.78e-5 / 2.32e-5' (C(θ+t·v) − C(θ) / C(θ−t·v) − C(θ)). */
 const probeText = (p: SaddleProbe) => `t=${grouped(p.step)}: ${sci(p.plus)} / ${sci(p.minus)}`;
@@ -27,7 +30,7 @@ export function pointRule(studyPlateau: string): string {
   return (
     `Saddle, minimum or slope (the rule of \`${studyPlateau}\`; v: the Hessian's eigenvector of its smallest eigenvalue, turned downhill; t: a step length along ±v, ${stepList}): ` +
     `a saddle where the loss curves down along v (λ_min < 0, and the loss's own second difference along v at t=${shortest} below 0 too) and some step t lowers it on both sides by a mean drop ≥ ‖∇C‖·t, what the whole gradient gives over that length; ` +
-    `a minimum where no such curvature is confirmed and a step of ${shortest} down the gradient does not lower the loss; else a slope.`
+    `a minimum where no such curvature is confirmed and no step tried lowers the loss: neither side of any t along ±v, nor a step down the gradient of ${shortest} halved down to ${shortestDown}; else a slope.`
   );
 }
 
@@ -53,9 +56,12 @@ export function pointReadingText(report: CurvatureReport): string {
         report.hessian.smallest[0] < 0
           ? `λ_min = ${lambdaMin} < 0, but the loss's own second difference along v at t=${grouped(probes[0].step)} is ${sci(probes[0].curvature)}, not below 0`
           : `λ_min = ${lambdaMin}`;
-      return report.reading === 'minimum'
-        ? `Reading: a minimum, to within the steps tried: no negative curvature is confirmed (${unconfirmed}), and ${down}, not lower: over that length the curvature outweighs the gradient.`
-        : `Reading: a slope, not a saddle and not at a minimum: no negative curvature is confirmed (${unconfirmed}), but ${down}.`;
+      if (report.reading === 'minimum') {
+        return `Reading: a minimum, to within the steps tried: no negative curvature is confirmed (${unconfirmed}), no step tried along ±v lowers the loss, and no step down the gradient from ${grouped(SADDLE_STEPS[0])} to ${shortestDown} does (at ${sci(downhill.step)} it changes by ${sci(downhill.change)}): over those lengths the curvature outweighs the gradient.`;
+      }
+      const lowest = lowestAlongV(probes);
+      const where = lowest !== undefined ? `a step of ${grouped(lowest.step)} along ${lowest.side > 0 ? '+' : '−'}v changes the loss by ${sci(lowest.change)}` : down;
+      return `Reading: a slope, not a saddle and not at a minimum: no negative curvature is confirmed (${unconfirmed}), but ${where}.`;
     }
   }
 }

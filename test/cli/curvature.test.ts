@@ -244,8 +244,10 @@ describe('gradscope curvature', async () => {
     expect(strong).toContain('at t=3 the mean drop along ±v, 1.35e-1, is below ‖∇C‖·t = 3.00e+0.');
     const weak = read({ verdict: 'negative curvature', reading: 'slope', hessian: { ...base.hessian, smallest: [-1e-4] } });
     expect(weak).toBe('Reading: a slope, not a minimum and not a saddle: the loss curves down along v (λ_min = -1.00e-4, confirmed by its values), but weakly: no step tried along ±v lowers it on both sides (the gradient along v outweighs the curvature).');
-    const minimum = read({ verdict: 'minimum-like', reading: 'minimum', downhill: { step: 0.1, change: 2e-5 }, hessian: { ...base.hessian, smallest: [3e-3] } });
-    expect(minimum).toBe('Reading: a minimum, to within the steps tried: no negative curvature is confirmed (λ_min = 3.00e-3), and a step of 0.1 down the gradient changes the loss by 2.00e-5, not lower: over that length the curvature outweighs the gradient.');
+    const minimum = read({ verdict: 'minimum-like', reading: 'minimum', downhill: { step: 0.1 / 1024, change: 2e-9 }, hessian: { ...base.hessian, smallest: [3e-3] } });
+    expect(minimum).toBe('Reading: a minimum, to within the steps tried: no negative curvature is confirmed (λ_min = 3.00e-3), no step tried along ±v lowers the loss, and no step down the gradient from 0.1 to 9.77e-5 does (at 9.77e-5 it changes by 2.00e-9): over those lengths the curvature outweighs the gradient.');
+    const alongV = read({ verdict: 'minimum-like', reading: 'slope', downhill: { step: 0.05, change: -1e-3 }, probes: [{ step: 0.1, plus: -1e-2, minus: 2e-2, curvature: 1 }, { step: 3, plus: -0.386, minus: 0.448, curvature: 0.007 }], hessian: { ...base.hessian, smallest: [7e-3] } });
+    expect(alongV).toBe('Reading: a slope, not a saddle and not at a minimum: no negative curvature is confirmed (λ_min = 7.00e-3), but a step of 3 along +v changes the loss by -3.86e-1.');
     const slope = read({ verdict: 'minimum-like', reading: 'slope', downhill: { step: 0.1, change: -4e-3 }, probes: [{ step: 0.1, plus: 1e-6, minus: 2e-6, curvature: 3e-4 }], hessian: { ...base.hessian, smallest: [-1e-5] } });
     expect(slope).toBe("Reading: a slope, not a saddle and not at a minimum: no negative curvature is confirmed (λ_min = -1.00e-5 < 0, but the loss's own second difference along v at t=0.1 is 3.00e-4, not below 0), but a step of 0.1 down the gradient changes the loss by -4.00e-3.");
   });

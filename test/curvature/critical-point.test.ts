@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { measureCurvature } from '../../src/curvature/curvature.js';
-import { curvatureVerdict, orientDownhill, pointReading, SADDLE_STEPS, saddleProbes } from '../../src/curvature/critical-point.js';
+import { curvatureVerdict, DOWNHILL_STEPS, downhillProbe, orientDownhill, pointReading, SADDLE_STEPS, saddleProbes, type SaddleProbe } from '../../src/curvature/critical-point.js';
 import { euclideanNorm } from '../../src/norm.js';
 
 /** The network's tensors, copied: to compare before and after. */
@@ -26,13 +26,31 @@ describe('the rule (synthetic probes)', () => {
     expect(Array.from(v)).toEqual([-1, -2]);
   });
 
-  it('reads a saddle, a slope or a minimum: a minimum only where no negative curvature is confirmed and the step down the gradient does not lower f', () => {
-    expect(pointReading('saddle', { step: 0.1, change: -1 })).toBe('saddle');
-    expect(pointReading('strong negative curvature', { step: 0.1, change: 1 })).toBe('slope');
-    expect(pointReading('negative curvature', { step: 0.1, change: 1 })).toBe('slope');
-    expect(pointReading('minimum-like', { step: 0.1, change: -1e-9 })).toBe('slope');
-    expect(pointReading('minimum-like', { step: 0.1, change: 0 })).toBe('minimum');
-    expect(pointReading('minimum-like', { step: 0.1, change: 2e-3 })).toBe('minimum');
+  it('reads a saddle, a slope or a minimum: a minimum only where no negative curvature is confirmed and no step tried lowers f', () => {
+    const rising: SaddleProbe[] = [{ step: 0.1, plus: 1e-3, minus: 2e-3, curvature: 0.3 }, { step: 3, plus: 1, minus: 2, curvature: 0.3 }];
+    expect(pointReading('saddle', rising, { step: 0.1, change: -1 })).toBe('saddle');
+    expect(pointReading('strong negative curvature', rising, { step: 0.1, change: 1 })).toBe('slope');
+    expect(pointReading('negative curvature', rising, { step: 0.1, change: 1 })).toBe('slope');
+    expect(pointReading('minimum-like', rising, { step: 0.1, change: -1e-9 })).toBe('slope');
+    expect(pointReading('minimum-like', rising, { step: 0.1, change: 0 })).toBe('minimum');
+    expect(pointReading('minimum-like', rising, { step: 0.1, change: 2e-3 })).toBe('minimum');
+    // one side of one step along ±v lower: a slope, whatever the step down the gradient did
+    expect(pointReading('minimum-like', [rising[0], { ...rising[1], plus: -0.386 }], { step: 0.1, change: 2e-3 })).toBe('slope');
+    expect(pointReading('minimum-like', [rising[0], { ...rising[1], minus: -1e-9 }], { step: 0.1, change: 2e-3 })).toBe('slope');
+  });
+
+  it('steps down the gradient from 0.1, halving, and stops at the first step that lowers f', () => {
+    expect(DOWNHILL_STEPS[0]).toBe(SADDLE_STEPS[0]);
+    expect(DOWNHILL_STEPS.length).toBeGreaterThan(5);
+    const seen: number[] = [];
+    // f(t) = −t + 20·t²: 0.1 raises it (0.1), 0.05 does not lower it (0), 0.025 lowers it
+    const f = (t: number) => -t + 20 * t * t;
+    expect(downhillProbe((t) => (seen.push(t), f(t)))).toEqual({ step: 0.025, change: f(0.025) });
+    expect(seen).toEqual([0.1, 0.05, 0.025]);
+    seen.length = 0;
+    const none = downhillProbe((t) => (seen.push(t), t * t));
+    expect(seen).toEqual([...DOWNHILL_STEPS]);
+    expect(none).toEqual({ step: DOWNHILL_STEPS[DOWNHILL_STEPS.length - 1], change: DOWNHILL_STEPS[DOWNHILL_STEPS.length - 1] ** 2 });
   });
 });
 
@@ -69,6 +87,27 @@ describe("measureCurvature's point", () => {
     net.dispose();
   });
 
+  it('an ill-conditioned valley (review41 finding 6) is a slope, though a step of 0.1 down the gradient raises the loss', async () => {
+    // y = 0 over inputs of spread 30 and 0.3: the minimum is w = 0; at w = (0.01, 20) the steep direction
+    // (x₁) is overshot by a step of 0.1 while the loss still falls a long way along the shallow one (x₂).
+    let seed = 3;
+    const next = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32 - 0.5;
+    const inputs = Array.from({ length: 64 }, () => [30 * next(), 0.3 * next()]);
+    const targets = inputs.map(() => [0]);
+    const net = await createNetwork({ sizes: [2, 1], activation: 'linear', output: 'linear', loss: 'mse', seed: 1, backend: 'ref' });
+    net.loadState([{ name: '0.weight', values: [0.01, 20] }, { name: '0.bias', values: [0] }]);
+    const report = measureCurvature(net, inputs, targets, { k: 1 });
+    expect(report.verdict).toBe('minimum-like');
+    expect(report.gradientNorm).toBeGreaterThan(0.5);
+    // the step of 0.1 down the gradient, the only one the rule took before, does not lower the loss; a shorter one does
+    expect(report.downhill.step).toBeLessThan(DOWNHILL_STEPS[0]);
+    expect(report.downhill.change).toBeLessThan(0);
+    // and the probes along ±v lower it a long way at t = 3
+    expect(Math.min(...report.probes.map((p) => Math.min(p.plus, p.minus)))).toBeLessThan(-0.1);
+    expect(report.reading).toBe('slope');
+    net.dispose();
+  });
+
   it('a tanh unit at zero weights, targets correlated with the inputs, is a saddle: gradient 0, the loss curving down along w1 = w2', async () => {
     const net = await createNetwork({ sizes: [1, 1, 1], activation: 'tanh', output: 'linear', loss: 'mse', seed: 1, backend: 'ref' });
     net.loadState(net.state().map((t) => ({ name: t.name, values: new Array(t.values.length).fill(0) })));
@@ -101,7 +140,7 @@ describe("measureCurvature's point", () => {
     expect(Math.abs(report.probes[0].curvature - report.hessian.smallest[0])).toBeLessThan(0.05 * Math.abs(report.hessian.largest[0]));
     expect(report.slopeAlongV).toBeLessThanOrEqual(0);
     expect(report.verdict).toBe(curvatureVerdict(report.hessian.smallest[0], report.gradientNorm, report.probes));
-    expect(report.reading).toBe(pointReading(report.verdict, report.downhill));
+    expect(report.reading).toBe(pointReading(report.verdict, report.probes, report.downhill));
     net.dispose();
   });
 });
