@@ -13,15 +13,13 @@ import { remedyText } from '../../src/flow/remedy.js';
 import { Trace } from '../../src/flow/trace.js';
 import { numberText } from '../../src/number-text.js';
 import { quoteOn, quotePattern } from '../util/page-quotes.js';
+import { offsetRows } from '../../scripts/remedy-setups.js';
 
 const [ROWS, FEATURES, OFFSET] = [512, 4, 1000];
 
-let s = 11;
-const next = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
-const gauss = () => Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());
-const centred = Array.from({ length: ROWS }, () => Array.from({ length: FEATURES }, gauss));
-const y = centred.map((row) => (row[0] + row[1] > 0 ? [1, 0] : [0, 1]));
-const offset = centred.map((row) => row.map((v) => OFFSET + v));
+// The rows scripts/remedy-ranges.ts measures the page's offset ranges on (one source: remedy-setups' offsetRows).
+const { x: centred, y } = offsetRows(0);
+const offset = offsetRows(OFFSET).x;
 
 /** [4, 16, 16, 2] of `activation` (Glorot's weights; He's for relu), seed 1, `epochs` of Adam 0.01 in batches of 32 over `x`, traced every 16 steps. */
 async function run(x: number[][], activation: 'tanh' | 'relu', epochs: number) {
