@@ -144,8 +144,13 @@ describe('prose at a width', () => {
     const start = lines.findIndex((line) => line.startsWith('Diagnosis: '));
     const summary = lines.slice(start + 1, lines.findIndex((line, i) => i > start && !line.startsWith('  ') || /^ {2}What to try/.test(line)));
     expect(summary.length).toBeGreaterThan(2);
-    // Wrapped at 100 and then again at 60, a line of 100 became one of about 60 and one of about 40.
-    for (const line of summary.slice(0, -1)) expect(line.length, line).toBeGreaterThan(width - 20);
+    // Wrapped at 100 and then again at 60, a line of 100 became one of about 60 and one of about 40, which the next
+    // line's first word would have filled. Wrapped once, each line but the last is as full as its words allow: the next
+    // line's first word (proseWords' unit: a command in backticks is one, kept whole) does not fit after it.
+    for (const [i, line] of summary.slice(0, -1).entries()) {
+      const next = proseWords(summary[i + 1].trim())[0];
+      expect(displayWidth(line) + 1 + displayWidth(next), `${line} | ${next}`).toBeGreaterThan(width);
+    }
     for (const line of summary) expect(line.length, line).toBeLessThanOrEqual(width);
   });
 });
