@@ -34,6 +34,7 @@ const WRITTEN_OUT = new Map<string, string>([
   [": orthonormal, rescaled on the first batch before epoch 0 is measured, as train's lsuv; default: ", 'epoch 0 is the measure before any training, as every run numbers it'],
   ['Glorot & Bengio scaled down: mean activation, 98th percentile, saturation or dead units, gradient histograms and test error per activation × init', "the trace's activationP98, whose name holds it"],
   ["beyond it the weight decay factor 1 − ηλ/n (η = ", 'a formula'],
+  ['N(0, ', "a normal distribution's notation, N(0, σ²): its mean 0 is the notation's, not a value the code holds (init-remedies' initDraws)"],
   [" digits) is below 0: each step would flip the weights' sign", 'a formula'],
   ["measure the whole network only, not each layer's diagonal blocks of H and G: at most 2·T + 2·(min(n, ", "plannedProducts' formula (test/docs/curvature-cost checks the counts it gives)"],
   ['Cost: at most 2·T + 2·(min(n, ', "plannedProducts' formula"],
