@@ -9,7 +9,8 @@ import { hiddenSizes, type Settings } from './settings.js';
 export type DownloadKind = 'trace' | 'model' | 'data';
 
 /**
- * A download's file name, after the settings that made it: the network's for the trace and the model
+ * A download's file name, after the settings of the run whose file it is (the worker's, never the form's, which a user
+ * may have changed since: the file would be named for a run that never happened): the network's for the trace and the model
  * ('gradscope-model-16-16-16-16-16-16-relu-he-normal-sgd.json'), the data set's for the data
  * ('gradscope-data-spirals-noise-0.05-train-70.json'; the digits have no noise).
  */

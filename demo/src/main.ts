@@ -16,7 +16,7 @@ import { MAX_DRAWN_UNITS, type DiagramSnapshot } from './diagram-data.js';
 import { epochText, fmt, progressStatus, stepText } from './format.js';
 import { BOUNDARY_GRID, type FromWorker, type Snapshot, type ToWorker } from './protocol.js';
 import { History } from './history.js';
-import { downloadName, type DownloadKind } from './downloads.js';
+import type { DownloadKind } from './downloads.js';
 import { updateRemedyList } from './remedy-list.js';
 import { PressHold } from './press-hold.js';
 import {
@@ -219,7 +219,7 @@ function receive(message: FromWorker): void {
     explain(snapshot);
     setStatus(progressStatus(running, snapshot));
   } else if (message.type === 'download') {
-    saveDownload(message.kind, message.json);
+    saveDownload(message.kind, message.json, message.name);
     return;
   } else {
     if (message.unshown && snapshot) {
@@ -526,15 +526,15 @@ function startRun(): void {
   showRunning();
 }
 
-/** Offers a file's JSON from the worker as a download, named after the settings (downloadName). */
-function saveDownload(kind: DownloadKind, json: string): void {
+/** Offers a file's JSON from the worker as a download, under the name the worker gave it (after its run's settings: downloadName). */
+function saveDownload(kind: DownloadKind, json: string, name: string): void {
   const old = downloadUrls.get(kind);
   if (old) URL.revokeObjectURL(old);
   const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
   downloadUrls.set(kind, url);
   const link = document.createElement('a');
   link.href = url;
-  link.download = downloadName(kind, settings);
+  link.download = name;
   link.click();
 }
 

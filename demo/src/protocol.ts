@@ -101,8 +101,8 @@ export type FromWorker =
   | { type: 'taken'; settings: Settings; reason: string }
   /** A 'configure' or 'update' the library refused (reason: its GradscopeError): the network, run and settings held are as before. */
   | { type: 'refused'; reason: string }
-  /** The file a 'download' asked for, as JSON text. */
-  | { type: 'download'; kind: DownloadKind; json: string };
+  /** The file a 'download' asked for, as JSON text, and its name (downloadName of the settings of the session it is from). */
+  | { type: 'download'; kind: DownloadKind; json: string; name: string };
 
 /** Test digits shown with their predictions in MNIST mode. */
 export const DIGITS_SHOWN = 24;

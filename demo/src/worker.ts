@@ -15,7 +15,7 @@ import { SteppedPass, type EpochEnd } from './stepped-pass.js';
 import type { Settings } from './settings.js';
 import { optimizerFor, sgdWithRates } from './run-optimizer.js';
 import { pageDiagnosis } from './remedies.js';
-import { dataFileJson, type DownloadKind } from './downloads.js';
+import { dataFileJson, downloadName, type DownloadKind } from './downloads.js';
 import { errorText, failedUnshownReason, stopReason, unshownReason } from './stop-reason.js';
 
 /** Training time between two posts: charts refresh ~10×/s without messages flooding the page. */
@@ -87,7 +87,7 @@ scope.onmessage = (event) => {
     running = false;
     if (session) trainAndPost(session, () => stepOnce(session!));
   } else if (message.type === 'speed') stepsPerSecond = message.stepsPerSecond;
-  else if (message.type === 'download' && session) scope.postMessage({ type: 'download', kind: message.kind, json: downloadJson(session, message.kind) });
+  else if (message.type === 'download' && session) scope.postMessage({ type: 'download', json: downloadJson(session, message.kind), kind: message.kind, name: downloadName(message.kind, session.settings) });
 };
 
 /** The file of `kind` for session `s`, as JSON (see DownloadKind). */

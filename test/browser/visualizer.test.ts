@@ -165,6 +165,35 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.close();
   }, 90_000);
 
+  // The page named a download after the form's settings, while the file is the worker's run's: a change of the form the
+  // worker had not built yet (the digits still loading) gave the spirals' rows the digits' name (page41's notes).
+  it('names each download after the run whose file it is, not after a change of the form not yet built', async () => {
+    const { page, errors } = await open('?depth=2&width=4');
+    // The digits' file held until the downloads are made: the form says mnist, the worker still runs the spirals.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/data/mnist-subset.json', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.selectOption('#dataset', 'mnist');
+    await page.waitForSelector('body[data-state="loading"]');
+    const save = async (kind: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(`#download-${kind}`)]);
+      return { name: download.suggestedFilename(), json: JSON.parse(await readFile(await download.path(), 'utf8')) };
+    };
+    const [data, model] = [await save('data'), await save('model')];
+    expect(data.json.inputs[0]).toHaveLength(2);
+    expect(data.name).toMatch(/^gradscope-data-spirals-noise-[\d.]+-train-\d+\.json$/);
+    expect(model.json.layers[0].inputs).toBe(2);
+    expect(model.name).toBe('gradscope-model-4-4-sigmoid-standard-sgd.json');
+    release();
+    await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('784 → 4 → 4 → 10 network'));
+    expect((await save('data')).name).toMatch(/^gradscope-data-mnist-train-\d+\.json$/);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it('keeps each number of the chain table on one line at a narrow phone’s width, its widest (per-layer rates) included', async () => {
     const { page, errors } = await open('?depth=6&opt=layer-rates');
     await page.setViewportSize(NARROW_PHONE);
