@@ -1,8 +1,10 @@
 /**
  * The page's downloads, each a JSON file read back by what its note on the page names: the run's trace
- * (Trace.fromJSON), the network (net.toJSON(): the CLI's --model) and its training rows (the CLI's --data).
+ * (Trace.fromJSON), the network (net.toJSON(): the CLI's --model; its parameters, not its step or optimiser state) and
+ * its training rows (the CLI's --data).
  */
 import type { Matrix } from '../../src/index.js';
+import type { DatasetName } from './datasets.js';
 import { hiddenSizes, type Settings } from './settings.js';
 
 /** What the page offers as a file: the run's gradient-flow trace, the network as it stands, the rows it trains on. */
@@ -11,14 +13,25 @@ export type DownloadKind = 'trace' | 'model' | 'data';
 /**
  * A download's file name, after the settings of the run whose file it is (the worker's, never the form's, which a user
  * may have changed since: the file would be named for a run that never happened): the network's for the trace and the model
- * ('gradscope-model-16-16-16-16-16-16-relu-he-normal-sgd.json'), the data set's for the data
- * ('gradscope-data-spirals-noise-0.05-train-70.json'; the digits have no noise).
+ * ('gradscope-model-16-16-16-16-16-16-relu-he-normal-sgd-step-120.json'; the model's with the `step` the network stands at,
+ * which a model file does not hold), the data set's for the data ('gradscope-data-spirals-noise-0.05-train-70.json'; the
+ * digits have no noise).
  */
-export function downloadName(kind: DownloadKind, s: Settings): string {
+export function downloadName(kind: DownloadKind, s: Settings, step: number): string {
   if (kind === 'data') return `gradscope-data-${[s.dataset, ...(s.dataset === 'mnist' ? [] : [`noise-${s.noise}`]), `train-${s.trainPercent}`].join('-')}.json`;
   const blocks = [s.norm, s.residual === 'none' ? 'none' : `${s.residual}-residual`].filter((b) => b !== 'none');
-  return `gradscope-${kind}-${[hiddenSizes(s).join('-'), s.activation, s.init, ...blocks, s.optimizer].join('-')}.json`;
+  return `gradscope-${kind}-${[hiddenSizes(s).join('-'), s.activation, s.init, ...blocks, s.optimizer, ...(kind === 'model' ? [`step-${step}`] : [])].join('-')}.json`;
 }
+
+/**
+ * The call that gives a downloaded trace's diagnosis as the panel shows it, on data set `dataset`: diagnose() with the
+ * page's options (pageDiagnosis in remedies.ts: a switch to relu takes the rate measured on the page's data, RELU_REMEDY_RATES' row).
+ */
+export const traceDiagnosisCall = (dataset: DatasetName): string => `diagnose(Trace.fromJSON(json), { reluRates: pageRow('${dataset}') })`;
+
+/** What the page says beside the trace's download, for the run on data set `dataset` (backticked spans set as code: proseNodes). */
+export const traceNote = (dataset: DatasetName): string =>
+  `the run’s gradient-flow trace, \`trace.toJSON()\`: in your code \`${traceDiagnosisCall(dataset)}\` gives the panel’s verdict, summary and remedies (the option: the relu rates measured on this data), and \`renderReport()\` lays it out.`;
 
 /** Rows of inputs `x` and targets `y` as the CLI's data file reads them (`{ "inputs": [[…]], "targets": [[…]] }`, its --data). */
 export function dataFileJson(x: Matrix, y: Matrix): string {

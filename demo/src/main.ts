@@ -16,7 +16,7 @@ import { MAX_DRAWN_UNITS, type DiagramSnapshot } from './diagram-data.js';
 import { epochText, fmt, progressStatus, stepText } from './format.js';
 import { BOUNDARY_GRID, type FromWorker, type Snapshot, type ToWorker } from './protocol.js';
 import { History } from './history.js';
-import type { DownloadKind } from './downloads.js';
+import { traceNote, type DownloadKind } from './downloads.js';
 import { updateRemedyList } from './remedy-list.js';
 import { PressHold } from './press-hold.js';
 import {
@@ -204,6 +204,8 @@ function receive(message: FromWorker): void {
     history.addSnapshot(snapshot);
     explain(snapshot);
     describeDiagram(snapshot.diagram);
+    // The diagnosis's call for this run's data set: the relu rates it offers are that data set's.
+    $('trace-note').replaceChildren(...proseNodes(traceNote(snapshot.settings.dataset)));
     trainButton.disabled = stepButton.disabled = false;
     document.body.dataset.state = 'ready';
     if (runWhenReady) {

@@ -87,7 +87,7 @@ scope.onmessage = (event) => {
     running = false;
     if (session) trainAndPost(session, () => stepOnce(session!));
   } else if (message.type === 'speed') stepsPerSecond = message.stepsPerSecond;
-  else if (message.type === 'download' && session) scope.postMessage({ type: 'download', json: downloadJson(session, message.kind), kind: message.kind, name: downloadName(message.kind, session.settings) });
+  else if (message.type === 'download' && session) scope.postMessage({ type: 'download', json: downloadJson(session, message.kind), kind: message.kind, name: downloadName(message.kind, session.settings, session.net.step) });
 };
 
 /** The file of `kind` for session `s`, as JSON (see DownloadKind). */

@@ -549,7 +549,8 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   /**
    * The model in gradscope's JSON file format (docs/api.md, Files): version 1 for a network of dense
    * layers, version 2 (layer specs and every tensor by name, batch norm's running statistics
-   * included) for a block network. Refused (INVALID_OPTION) when its JSON text would pass
+   * included) for a block network: the network alone, not its step, RNG or optimiser state (a checkpoint holds
+   * those: checkpointToJSON), so Network.fromJSON gives it back at step 0. Refused (INVALID_OPTION) when its JSON text would pass
    * FILE_LIMITS.maxJsonBytes (256 MiB), the most a JSON model file holds: past
    * ~2²⁹ characters JSON.stringify fails with V8's RangeError; the binary formats take it.
    */

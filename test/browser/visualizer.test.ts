@@ -8,13 +8,15 @@ import type { Browser, ElementHandle, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemo } from '../../demo/build.js';
 import { MAX_DRAWN_UNITS } from '../../demo/src/diagram-data.js';
+import { traceDiagnosisCall } from '../../demo/src/downloads.js';
+import { pageRow } from '../../src/flow/relu-remedy-rates.js';
 import { BUCKETS } from '../../demo/src/history.js';
 import { MAX_EPOCHS } from '../../demo/src/run-trace.js';
 import { DIGITS_SHOWN } from '../../demo/src/protocol.js';
 import { fmt } from '../../demo/src/format.js';
 import { pageDiagnosis } from '../../demo/src/remedies.js';
 import { RELU_REMEDY_RATES } from '../../src/flow/relu-remedy-rates.js';
-import { createNetwork } from '../../src/api/network.js';
+import { createNetwork, Network } from '../../src/api/network.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { remedyLines, type RemedyLayersChange, type RemedyOptimizerSpec, type RemedySetting } from '../../src/flow/remedy.js';
 import { createOptimizer } from '../../src/optim/index.js';
@@ -138,8 +140,9 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await stepTimes(page, 3);
     const notes = await page.locator('#downloads li').allInnerTexts();
     expect(notes).toHaveLength(3);
-    expect(notes[0]).toMatch(/^Download the trace \(JSON\) .*Trace\.fromJSON\(json\) gives it back to diagnose\(\) and renderReport\(\)/);
-    expect(notes[1]).toMatch(/^Download the model \(JSON\) .*net\.toJSON\(\): gradscope curvature --model FILE and gradscope study --model FILE read it/);
+    expect(notes[0]).toMatch(/^Download the trace \(JSON\) .*in your code diagnose\(Trace\.fromJSON\(json\), \{ reluRates: pageRow\('spirals'\) \}\) gives the panel’s verdict, summary and remedies .*renderReport\(\) lays it out/);
+    // What the model's file holds and what it does not (the step it stands at: its name has it; the optimiser's state).
+    expect(notes[1]).toMatch(/^Download the model \(JSON\) .*net\.toJSON\(\): its layers and parameters, not the step it stands at \(the file’s name gives it\) nor the optimiser’s state\. gradscope curvature --model FILE and gradscope study --model FILE read it, as Network\.fromJSON\(json\) does \(at step 0\)\./);
     expect(notes[2]).toMatch(/^Download the data \(JSON\) .*--data FILE/);
     const folder = await mkdtemp(join(tmpdir(), 'gradscope-visualizer-downloads-'));
     const save = async (kind: string) => {
@@ -149,8 +152,13 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
       return { name: download.suggestedFilename(), path };
     };
     const [model, data] = [await save('model'), await save('data')];
-    // Named as the trace's download is.
-    expect(model.name).toBe('gradscope-model-4-4-sigmoid-standard-sgd.json');
+    // Named as the trace's download is, with the step the network stands at, which the file does not hold.
+    expect(model.name).toBe('gradscope-model-4-4-sigmoid-standard-sgd-step-3.json');
+    const json = JSON.parse(await readFile(model.path, 'utf8'));
+    expect(Object.keys(json).sort()).toEqual(['format', 'initialisation', 'layers', 'loss', 'version']);
+    const loaded = await Network.fromJSON(json);
+    expect(loaded.step).toBe(0);
+    loaded.dispose();
     expect(data.name).toMatch(/^gradscope-data-spirals-noise-[\d.]+-train-\d+\.json$/);
     // The CLI's reader takes the model (curvature's and study --model's: readModelFile, then networkFromModel): the page's network.
     const net = await networkFromModel(await readModelFile(model.path));
@@ -186,10 +194,12 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(data.json.inputs[0]).toHaveLength(2);
     expect(data.name).toMatch(/^gradscope-data-spirals-noise-[\d.]+-train-\d+\.json$/);
     expect(model.json.layers[0].inputs).toBe(2);
-    expect(model.name).toBe('gradscope-model-4-4-sigmoid-standard-sgd.json');
+    expect(model.name).toBe('gradscope-model-4-4-sigmoid-standard-sgd-step-0.json');
     release();
     await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('784 → 4 → 4 → 10 network'));
     expect((await save('data')).name).toMatch(/^gradscope-data-mnist-train-\d+\.json$/);
+    // The trace's note names the digits' relu rates now.
+    expect(await page.locator('#trace-note code').nth(1).textContent()).toBe(traceDiagnosisCall('mnist'));
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
@@ -293,6 +303,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
         summary: document.getElementById('diagnosis-summary')!.textContent,
         remedies: Array.from(document.querySelectorAll('#diagnosis-remedies li .remedy'), (li) => li.textContent),
         alternatives: Array.from(document.querySelectorAll('#diagnosis-remedies li'), (li) => li.querySelector('div.alternative code')?.textContent ?? null),
+        call: document.querySelectorAll('#trace-note code')[1].textContent,
       };
     });
     expect(trace.length).toBe(panel.records);
@@ -300,9 +311,13 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(trace.run.optimizer).toBe('sgd');
     expect(trace.steps[0]).toBe(1);
     expect(trace.steps[trace.length - 1]).toBeGreaterThanOrEqual(150);
-    // The page diagnoses with its own options (its row of relu rates).
-    const d = diagnose(trace, pageDiagnosis('spirals'));
+    // The page diagnoses with its own options (its row of relu rates): the call its note beside the download names, run as written.
+    expect(panel.call).toBe(traceDiagnosisCall('spirals'));
+    const d = diagnose(trace, { reluRates: pageRow('spirals') });
     expect(panel.verdict).toBe(d.verdict);
+    // Without them (docs/browser.md), the same verdict and summary.
+    const bare = diagnose(trace);
+    expect([bare.verdict, shownProse(bare.summary)]).toEqual([panel.verdict, panel.summary]);
     // The page sets backticked spans as code (proseParts), so its text is the diagnosis' without backticks.
     expect(panel.summary).toBe(shownProse(d.summary));
     // Each remedy's first choice with why it helps, and its alternative on a line of its own.

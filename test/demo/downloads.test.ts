@@ -1,8 +1,10 @@
 // The visualizer's downloads: the data file holds the rows it trains on as the CLI's --data reads them, and each file
 // is named after the settings that made it (test/browser/visualizer reads the files back through the CLI).
 import { describe, expect, it } from 'vitest';
-import { dataFileJson, downloadName } from '../../demo/src/downloads.js';
-import { planarDataset, splitDataset } from '../../demo/src/datasets.js';
+import { dataFileJson, downloadName, traceDiagnosisCall } from '../../demo/src/downloads.js';
+import { DATASETS, planarDataset, splitDataset } from '../../demo/src/datasets.js';
+import { pageDiagnosis } from '../../demo/src/remedies.js';
+import { pageRow } from '../../src/index.js';
 import { DEFAULTS } from '../../demo/src/settings.js';
 import { dataFromJSON } from '../../src/io/data-file.js';
 
@@ -16,12 +18,21 @@ describe('the visualizer’s downloads', () => {
     expect(file.inputs.every((row) => row.length === train.x.cols) && file.targets.every((row) => row.length === train.y.cols)).toBe(true);
   });
 
-  it('names each file after the settings that made it: the network for the trace and the model, the data set for the data', () => {
+  it('names each file after the settings that made it: the network for the trace and the model (with the step it stands at), the data set for the data', () => {
     const s = { ...DEFAULTS, depth: 2, width: 4, widths: '', activation: 'relu', init: 'he-normal', norm: 'batch-norm', residual: 'rezero', optimizer: 'adam' } as typeof DEFAULTS;
-    expect(downloadName('trace', s)).toBe('gradscope-trace-4-4-relu-he-normal-batch-norm-rezero-residual-adam.json');
-    expect(downloadName('model', s)).toBe('gradscope-model-4-4-relu-he-normal-batch-norm-rezero-residual-adam.json');
-    expect(downloadName('data', s)).toBe(`gradscope-data-${s.dataset}-noise-${s.noise}-train-${s.trainPercent}.json`);
+    expect(downloadName('trace', s, 120)).toBe('gradscope-trace-4-4-relu-he-normal-batch-norm-rezero-residual-adam.json');
+    // A model file holds no step count: its name does.
+    expect(downloadName('model', s, 120)).toBe('gradscope-model-4-4-relu-he-normal-batch-norm-rezero-residual-adam-step-120.json');
+    expect(downloadName('data', s, 120)).toBe(`gradscope-data-${s.dataset}-noise-${s.noise}-train-${s.trainPercent}.json`);
     // The digits have no noise to name.
-    expect(downloadName('data', { ...s, dataset: 'mnist' })).toBe(`gradscope-data-mnist-train-${s.trainPercent}.json`);
+    expect(downloadName('data', { ...s, dataset: 'mnist' }, 0)).toBe(`gradscope-data-mnist-train-${s.trainPercent}.json`);
+  });
+
+  // The note beside the trace's download names the call; the panel runs diagnose() with pageDiagnosis: the same options.
+  it("names the options the panel diagnoses with, for each data set", () => {
+    for (const dataset of DATASETS) {
+      expect(traceDiagnosisCall(dataset)).toContain(`{ reluRates: pageRow('${dataset}') }`);
+      expect(pageDiagnosis(dataset)).toEqual({ reluRates: pageRow(dataset) });
+    }
   });
 });

@@ -5,10 +5,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MNIST_SUBSET_ROWS, planarDataset, PROBE_ROWS, probeOf, splitDataset } from '../../demo/src/datasets.js';
 import { MAX_DRAWN_UNITS } from '../../demo/src/diagram-data.js';
+import { traceDiagnosisCall } from '../../demo/src/downloads.js';
 import { MAX_EPOCHS, MAX_RECORDS } from '../../demo/src/run-trace.js';
 import { DEFAULTS, LIMITS } from '../../demo/src/settings.js';
 import { MAX_THREADS } from '../../src/wasm/threads/threaded-kernels.js';
 import { quotedOn } from '../util/page-numbers.js';
+import { codeQuoteOn } from '../util/page-quotes.js';
 
 const PAGE = 'docs/browser.md';
 const said = (pattern: RegExp) => quotedOn(PAGE, pattern);
@@ -44,6 +46,12 @@ describe("docs/browser.md's numbers are the visualizer's and the library's", () 
     expect(said(/layers wider than (\d+) units show their first (\d+)/).map(Number)).toEqual([MAX_DRAWN_UNITS, MAX_DRAWN_UNITS]);
     expect(said(/thinned evenly to every 2nd, 4th, … step past ([\d,]+) records/)).toEqual([count(MAX_RECORDS)]);
     expect(said(/thinned the same way past ([\d,]+), the first and the last always kept, so a million epochs take no more room than ([\d,]+):/)).toEqual([count(MAX_EPOCHS), count(MAX_EPOCHS)]);
+  });
+
+  // It said `Trace.fromJSON` and `diagnose` give back the panel's diagnosis, while the page passes its own relu rates (page41's notes).
+  it("the call that gives a downloaded trace's diagnosis as the panel shows it: the page's note's", () => {
+    expect(codeQuoteOn('docs/browser.md', 'diagnose(Trace.fromJSON(json)')).toBe(traceDiagnosisCall('spirals'));
+    expect(said(/`diagnose\(Trace\.fromJSON\(json\), [^`]+` (gives back the panel's verdict, summary and remedies)/)).toEqual(["gives back the panel's verdict, summary and remedies"]);
   });
 
   it("the threads a network takes where the machine's count is not known, and createThreadedWasmKernels' most", () => {
