@@ -1,4 +1,4 @@
-/** The visualizer's static server: vite preview of the built page on 127.0.0.1, from a port up to the next free one. */
+/** The visualizer's static server: vite preview of the built page on 127.0.0.1 (or a host asked for), from a port up to the next free one. */
 import type { AddressInfo } from 'node:net';
 import { preview, type PreviewServer } from 'vite';
 import config from './vite.config.js';
@@ -13,13 +13,17 @@ export interface DemoServer {
   url: string;
 }
 
+/** The host `npm run demo` listens on unless its --host names another: this machine alone. */
+export const DEMO_HOST = '127.0.0.1';
+
 /**
- * Serves build/demo/ on 127.0.0.1 from `port`: a taken port is passed over for the next free one
+ * Serves build/demo/ on `host` from `port`: a taken port is passed over for the next free one
  * (strictPort false), so a second `npm run demo`, or anything else on the port, does not stop it.
  * The URL is read from the socket, not the configuration, which still holds the port asked for.
+ * `host` '0.0.0.0' listens on every network interface (a class's phones on the machine's network).
  */
-export async function startDemoServer(port = DEMO_PORT): Promise<DemoServer> {
-  const server = await preview({ ...config, configFile: false, preview: { host: '127.0.0.1', port, strictPort: false, open: false } });
+export async function startDemoServer(port = DEMO_PORT, host = DEMO_HOST): Promise<DemoServer> {
+  const server = await preview({ ...config, configFile: false, preview: { host, port, strictPort: false, open: false } });
   const { address, port: used } = server.httpServer.address() as AddressInfo;
   return { server, url: `http://${address}:${used}/` };
 }

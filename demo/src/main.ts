@@ -451,7 +451,7 @@ function heatmapData(s: Snapshot): HeatmapData {
 function applyRemedy(change: Partial<Settings>, layerRates?: number[]): void {
   // An untrained run has no map to keep (the live one says "Press Train or Step").
   before = snapshot && history.buckets.length > 0 ? heatmapData(snapshot) : null;
-  $('flow-before-caption').textContent = `before: ${describeRun(settings, snapshot?.ownSteps ?? false)}, ${stepText(snapshot?.step ?? 0)}, ${snapshot?.diagnosis.verdict ?? ''}`;
+  $('flow-before-caption').textContent = `before: ${describeRun(settings, snapshot?.ownSteps ?? false)}, ${unbroken(stepText(snapshot?.step ?? 0))}, ${snapshot?.diagnosis.verdict ?? ''}`;
   $('flow-before').hidden = before === null;
   settings = { ...settings, ...change };
   writeForm(settings);
@@ -473,7 +473,10 @@ function dropBefore(): void {
 
 /** A run in a caption: its network, optimiser and learning rate (none for an optimiser that sets its own steps). */
 const describeRun = (s: Settings, ownSteps: boolean) =>
-  `${hiddenSizes(s).join('-')} ${s.activation} + ${s.init}${describeBlocks(s)}, ${s.optimizer === LAYER_RATES ? 'sgd with per-layer rates' : s.optimizer}${ownSteps ? '' : `, η ${s.learningRate}`}`;
+  `${hiddenSizes(s).join('-')} ${s.activation} + ${s.init}${describeBlocks(s)}, ${s.optimizer === LAYER_RATES ? 'sgd with per-layer rates' : s.optimizer}${ownSteps ? '' : `, ${unbroken(`η ${s.learningRate}`)}`}`;
+
+/** A symbol or word and its number on one line (no-break spaces): at a phone's 390 px the 'before' caption ended a line with "η" and began the next with "0.5". */
+const unbroken = (text: string) => text.replaceAll(' ', '\u00a0');
 
 /** The block settings in words (', batch norm, ReZero blocks'); '' for a plain dense network. */
 function describeBlocks(s: Settings): string {

@@ -228,15 +228,26 @@ function unknownParameter(name: string): string {
   return `${name}: not a setting of this page (${hint})`;
 }
 
-/** The settings of a link: each unusable parameter takes its default, and says so; a name that is no setting is named, not dropped in silence. */
+/** A setting's key given more than once in a link: its values, and that the last is used. */
+function repeatedParameter(param: string, values: string[]): string {
+  return `${param} given ${values.length} times (${values.map((v) => `${param}=${v}`).join(', ')}): using the last`;
+}
+
+/**
+ * The settings of a link: each unusable parameter takes its default, and says so; a name that is no setting is named,
+ * not dropped in silence; a key given more than once takes its last value, and says so.
+ */
 export function parseSettings(search: string | URLSearchParams): ParsedSettings {
   const query = typeof search === 'string' ? new URLSearchParams(search) : search;
   const problems: string[] = [];
   const settings = { ...DEFAULTS };
   for (const key of KEYS) {
     const field = FIELDS[key];
-    const text = query.get(field.param);
-    if (text === null) continue;
+    const given = query.getAll(field.param);
+    if (given.length === 0) continue;
+    // A key given again, as a link built by appending to another has it: the last is the one meant, and the page says so.
+    const text = given[given.length - 1];
+    if (given.length > 1) problems.push(repeatedParameter(field.param, given));
     const value = field.parse(text);
     if (value === undefined) problems.push(`${field.param}=${text} (allowed: ${field.allowed()}): using ${shownValue(DEFAULTS[key])}`);
     else (settings as Record<keyof Settings, unknown>)[key] = value;

@@ -614,10 +614,12 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const [above, below] = await Promise.all(['#flow-before', '#flow-now'].map((id) => page.locator(id).boundingBox()));
     expect(below!.y).toBeGreaterThanOrEqual(above!.y + above!.height);
     expect(below!.width).toBe(above!.width);
+    // Each caption's η and step on one line with their numbers: at 390 px 'η' ended a line and '0.5' began the next.
+    expect(await splitNumbers(page, ['#flow-before-caption', '#flow-now-caption'], /(?:η|step)\s\d+(?:[.,]\d+)*/g)).toEqual([]);
     await page.setViewportSize(DESKTOP);
     // The 'after' caption says what runs now, in the 'before' caption's words (not the remedy's).
     const init = new URL(page.url()).searchParams.get('init') ?? 'standard';
-    expect(await page.locator('#flow-now-caption').innerText()).toBe(`after: 16-16-16-16-16-16 ${change.activation} + ${init}, sgd, η ${change.learningRate ?? 0.5}`);
+    expect(await page.locator('#flow-now-caption').innerText()).toBe(`after: 16-16-16-16-16-16 ${change.activation} + ${init}, sgd, η\u00a0${change.learningRate ?? 0.5}`);
     await page.locator('#card-heatmap').screenshot({ path: `${ARTIFACTS}/visualizer-before-after.png` });
     // Reset starts a run no remedy started: the comparison is over, no stale 'before' map or caption.
     await page.click('#reset');
@@ -710,7 +712,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const change = JSON.parse((await apply.getAttribute('data-change'))!) as { activation: string; init?: string };
     await apply.click();
     await pauseOnceRunning(page, 1);
-    expect(await page.locator('#flow-before-caption').innerText()).toBe('before: 16-16-16-16-16-16 sigmoid + standard, hessian-free, step 2, vanishing');
+    expect(await page.locator('#flow-before-caption').innerText()).toBe('before: 16-16-16-16-16-16 sigmoid + standard, hessian-free, step\u00a02, vanishing');
     expect(await page.locator('#flow-now-caption').innerText()).toBe(`after: 16-16-16-16-16-16 ${change.activation} + ${change.init ?? 'standard'}, hessian-free`);
     expect(errors).toEqual([]);
     await page.close();
@@ -733,7 +735,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(trace.steps[0]).toBe(1);
     expect(trace.at('deadFraction', 0, trace.layers - 2)).toBeLessThan(1);
     expect(await page.locator('#flow-before').isVisible()).toBe(true);
-    expect(await page.locator('#flow-before-caption').innerText()).toBe('before: 16-16-16-16-16-16 relu + he-normal, sgd, η 3, step 8, dead');
+    expect(await page.locator('#flow-before-caption').innerText()).toBe('before: 16-16-16-16-16-16 relu + he-normal, sgd, η\u00a03, step\u00a08, dead');
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
@@ -1363,6 +1365,23 @@ async function chainTableRows(page: Page): Promise<number> {
     return (node.role?.value === 'row' ? 1 : 0) + (node.childIds ?? []).reduce((sum, child) => sum + (byId.has(child) ? rows(child) : 0), 0);
   };
   return rows(table.nodeId);
+}
+
+/** The matches of `pattern` (a symbol or word and its number) in the text of the elements `selectors` shown on more than one line. */
+function splitNumbers(page: Page, selectors: string[], pattern: RegExp): Promise<string[]> {
+  return page.evaluate(
+    ({ selectors, source, flags }) =>
+      selectors.flatMap((selector) => {
+        const text = document.querySelector(selector)!.firstChild as Text;
+        return [...text.data.matchAll(new RegExp(source, flags))].filter((m) => {
+          const range = document.createRange();
+          range.setStart(text, m.index!);
+          range.setEnd(text, m.index! + m[0].length);
+          return new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top))).size > 1;
+        }).map((m) => `${selector}: ${m[0]}`);
+      }),
+    { selectors, source: pattern.source, flags: pattern.flags },
+  );
 }
 
 function brokenNumbers(page: Page): Promise<string[]> {

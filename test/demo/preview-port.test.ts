@@ -36,4 +36,14 @@ describe('the demo server', () => {
     opened.push(demo);
     expect(demo.url).toBe(`http://127.0.0.1:${free}/`);
   });
+
+  // It listened on 127.0.0.1 alone, so a class's phones could not reach it (newuser42 #2).
+  it('listens on every network interface when asked for host 0.0.0.0', async () => {
+    const free = await heldPort();
+    await new Promise((done) => (opened.pop() as Server).close(done));
+    const demo = await startDemoServer(free, '0.0.0.0');
+    opened.push(demo);
+    expect(demo.url).toBe(`http://0.0.0.0:${free}/`);
+    expect((await fetch(`http://127.0.0.1:${free}/`)).status).toBe(200);
+  });
 });

@@ -186,4 +186,17 @@ describe("docs/browser.md's list of the link's keys", () => {
     expect(problems).toEqual(["dataset: not a setting of this page (Data is 'data')"]);
     expect(settings).toEqual({ ...DEFAULTS, depth: 4 });
   });
+
+  // A key given twice was taken at its first value in silence (newuser42 #6: a teacher's link made by adding to another).
+  it('says what a key given twice does, as the page does', () => {
+    expect(page).toContain('(`?act=sigmoid&act=selu`), takes its last value, and the same line says so');
+    const { settings, problems } = parseSettings('?act=sigmoid&act=selu');
+    expect(problems).toEqual([codeQuoteOn('docs/browser.md', 'act given 2 times')]);
+    expect(settings).toEqual({ ...DEFAULTS, activation: 'selu' });
+    // The last value refused: said, and the default used, as for any other.
+    const bad = parseSettings('?depth=4&depth=99');
+    expect(bad.problems[0]).toBe('depth given 2 times (depth=4, depth=99): using the last');
+    expect(bad.problems[1]).toMatch(/^depth=99 \(allowed: .*\): using 6$/);
+    expect(bad.settings.depth).toBe(DEFAULTS.depth);
+  });
 });

@@ -276,6 +276,7 @@ const PASSAGES: Passage[] = [
       'npm run readme-images -- visualizer': 'a command line',
       'createThreadedWasmKernels({ threads: 2 })': 'a call',
       'npm run build && npx tsx bench/browser-threads.ts': 'a command line',
+      'python3 -m http.server 8742 --directory build/demo': 'a command line',
     },
   },
   {
