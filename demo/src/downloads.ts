@@ -12,7 +12,8 @@ export type DownloadKind = 'trace' | 'model' | 'data';
 
 /**
  * A download's file name, after the settings of the run whose file it is (the worker's, never the form's, which a user
- * may have changed since: the file would be named for a run that never happened): the network's for the trace and the model
+ * may have changed since: the file would be named for a run that never happened), as they are at its latest step: a run
+ * continued with another optimiser is named for the one it has now, as the trace's `run` says: the network's for the trace and the model
  * ('gradscope-model-16-16-16-16-16-16-relu-he-normal-sgd-step-120.json'; the model's with the `step` the network stands at,
  * which a model file does not hold), the data set's for the data ('gradscope-data-spirals-noise-0.05-train-70.json'; the
  * digits have no noise).
