@@ -41,20 +41,32 @@ export function wrapTokens(tokens: readonly string[], width: number, indent: str
 type CommandPlace = 'prose' | 'words' | 'positional' | 'flag' | 'value';
 
 /**
- * The word a command line's command words follow, after a bracket, a backquote or a quote: `gradscope`, or the bin file
+ * The marks prose opens a command line with, before its first word, one or several together: a bracket, a backquote or a
+ * quote ("(`gradscope study plateau`", "('gradscope train')"). Read as one run, so that no pair of them hides the command.
+ */
+const OPENING = String.raw`[(\[{\`'"]*`;
+
+/**
+ * The word a command line's command words follow, after its opening marks (OPENING): `gradscope`, or the bin file
  * node runs (`bin/gradscope.js`, invocation.ts), a shell word as invocation.ts prints it: plain, '…'-quoted (a space in
  * its path) or $'…'-quoted (a control character).
  */
-const OPENS_COMMAND = /^[(`']?(gradscope|[^\s'`]*[\\/]gradscope\.js|\$?'.*[\\/]gradscope\.js')$/;
+const OPENS_COMMAND = new RegExp(String.raw`^${OPENING}(gradscope|[^\s'\`]*[\\/]gradscope\.js|\$?'.*[\\/]gradscope\.js')$`);
 
-/** The word before a command line's opening word: npx or node (invocation.ts' prefixes), after a bracket, a backquote or a quote. */
-const PREFIX = /^[(`']?(npx|node)$/;
+/** The word before a command line's opening word: npx or node (invocation.ts' prefixes), after its opening marks (OPENING). */
+const PREFIX = new RegExp(`^${OPENING}(npx|node)$`);
 
-/** A command line quoted in a sentence ('gradscope train'?, 'npx gradscope study depth' does that job): its first word. */
-const QUOTED_COMMAND = /^'(npx|node|gradscope)\b/;
+/** A command line quoted in a sentence ('gradscope train'?, 'npx gradscope study depth' does that job, ('gradscope train')): its first word. */
+const QUOTED_COMMAND = new RegExp(`^${OPENING}'(npx|node|gradscope)\\b`);
 
 /** The end of a quoted command line's last word: its closing quote, and the sentence's marks after it. */
-const CLOSES_QUOTE = /'[?!.,;:)]*$/;
+const CLOSES_QUOTE = /'[?!.,;:)\]}`"]*$/;
+
+/**
+ * The end of a command line's last word: its closing marks (OPENING's but the quote, which a quoted shell word ends with
+ * too) and the sentence's ("plateau`", "train)."), not part of the word.
+ */
+const CLOSES_COMMAND = /[)\]}`"?!.,;:]+$/;
 
 /** Most command words after `gradscope`: `study trainable-depth`. */
 const COMMAND_WORDS = 2;
@@ -97,7 +109,8 @@ export function proseWords(text: string): string[] {
     // A quoted word is read whole in a command line, and after npx or node, where the bin file's path may be one.
     if (place !== 'prose' || PREFIX.test(words.at(-1) ?? '')) while (opensQuote(word) && i + 1 < split.length) word += ` ${split[++i]}`;
     const closing: RegExpExecArray | null = quoted && place !== 'prose' ? CLOSES_QUOTE.exec(word) : null;
-    const bare: string = closing ? word.slice(0, closing.index) : word;
+    const closed: RegExpExecArray | null = closing ?? CLOSES_COMMAND.exec(word);
+    const bare: string = closed ? word.slice(0, closed.index) : word;
     const flag: boolean = bare.startsWith('--');
     const next: CommandPlace =
       place === 'prose' ? 'prose'
@@ -113,7 +126,7 @@ export function proseWords(text: string): string[] {
     commandWords = next === 'words' ? [...commandWords, bare] : [];
     // Its positional words follow a command's words at once, as many as it takes, whatever their shape.
     positionalsLeft = next === 'words' ? (COMMAND_POSITIONALS[commandWords.join(' ')]?.length ?? 0) : next === 'positional' ? positionalsLeft - 1 : 0;
-    place = next !== 'prose' && (closing || /[)`.,;:]$/.test(word)) ? 'prose' : next === 'prose' && OPENS_COMMAND.test(word) ? 'words' : next;
+    place = next !== 'prose' && closed ? 'prose' : next === 'prose' && OPENS_COMMAND.test(word) ? 'words' : next;
     quoted = place !== 'prose' && (quoted || QUOTED_COMMAND.test(words.at(-1)!));
   }
   return words;

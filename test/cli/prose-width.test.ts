@@ -2,7 +2,7 @@
 // than the terminal wraps at its words, each line after the first under its text; a table's row and
 // a command line are printed whole; with no width (fitLine's undefined: --help written to a file) every
 // line is whole. A command's output written to a file fits READING_WIDTH (test/cli/printed-width).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,11 +12,33 @@ import { displayWidth } from '../../src/display-width.js';
 import { COMMAND_POSITIONALS } from '../../src/cli/command-positionals.js';
 import { COMMANDS, main } from '../../src/cli/cli.js';
 import { shellWord } from '../../src/shell-word.js';
-import { runCliInProcess } from '../util/cli.js';
+import { ROOT, runCliInProcess } from '../util/cli.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-prose-'));
 /** The words of `text`, whatever its line breaks. */
 const words = (text: string) => text.split(/\s+/).filter(Boolean);
+
+/** The mark that closes each opening mark. */
+const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}', '`': '`', "'": "'", '"': '"' };
+
+/**
+ * The runs of marks the source's printed texts open a command line with, in its string literals (a line that is not a
+ * comment): "(`gradscope study plateau`" in the diagnosis, "(gradscope study --model …" in study's Model line, and so on.
+ */
+function openingsInSource(): string[] {
+  const files = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+  const openings = new Set<string>();
+  for (const file of files)
+    for (const line of readFileSync(join(ROOT, 'src', file), 'utf8').split('\n'))
+      if (!/^\s*(\/\/|\*|\/\*)/.test(line))
+        for (const [, marks] of line.matchAll(/([(\[{`'"\\]+)(?:gradscope|npx|node) /g)) openings.add(marks.replaceAll('\\', ''));
+  return [...openings];
+}
+
+/** The lines of `lines` but the last that are not full: the next line's first word (proseWords' unit) would have fitted after them within `width`. */
+function notFull(lines: readonly string[], width: number): string[] {
+  return lines.slice(0, -1).filter((line, i) => displayWidth(line) + 1 + displayWidth(proseWords(lines[i + 1].trim())[0]) <= width);
+}
 
 describe('prose at a width', () => {
   it('wraps a line of prose at its words, under its indent and list marker; no width: whole', () => {
@@ -108,6 +130,23 @@ describe('prose at a width', () => {
     expect(lines.some((line) => line.includes("'gradscope train'?")), stderr).toBe(true);
   });
 
+  // "(`gradscope study plateau`" was broken at 60 columns after "(`gradscope": the rule read one mark before `gradscope`
+  // (a bracket, a backquote or a quote), not two, and a command word before its closing mark ("plateau`") as prose.
+  it('keeps a command line whole after every run of opening marks the printed texts use, to its closing marks', () => {
+    const openings = openingsInSource();
+    for (const used of ['(`', '(', '`', "'"]) expect(openings, used).toContain(used);
+    for (const open of new Set([...openings, '[', '"', '("', "('", '[`'])) {
+      const close = [...open].reverse().map((mark) => CLOSER[mark]).join('');
+      for (const command of ['gradscope study plateau', 'npx gradscope study depth', 'gradscope train --epochs 2', 'node bin/gradscope.js curvature --help']) {
+        const quoted = `${open}${command}${close}`;
+        const text = `its curvature can: ${quoted} measured Nielsen's plateau and more`;
+        expect(proseWords(text), text).toEqual(['its', 'curvature', 'can:', quoted, 'measured', "Nielsen's", 'plateau', 'and', 'more']);
+        expect(proseWords(`${quoted}, then`)).toEqual([`${quoted},`, 'then']);
+        for (let width = 10; width <= 60; width++) expect(fitLine(text, width).split('\n').some((line) => line.includes(quoted)), `${text} at ${width}`).toBe(true);
+      }
+    }
+  });
+
   it("knows a command's positional words from the CLI's table, not by their shape: a lower-case one is kept, prose after them is not", () => {
     // A bare lower-case positional was read as prose (the shape rule took only quoted words, capitals and paths), and a word after a
     // command that takes none as a positional if it looked like a path.
@@ -147,11 +186,16 @@ describe('prose at a width', () => {
     // Wrapped at 100 and then again at 60, a line of 100 became one of about 60 and one of about 40, which the next
     // line's first word would have filled. Wrapped once, each line but the last is as full as its words allow: the next
     // line's first word (proseWords' unit: a command in backticks is one, kept whole) does not fit after it.
-    for (const [i, line] of summary.slice(0, -1).entries()) {
-      const next = proseWords(summary[i + 1].trim())[0];
-      expect(displayWidth(line) + 1 + displayWidth(next), `${line} | ${next}`).toBeGreaterThan(width);
-    }
+    expect(notFull(summary, width)).toEqual([]);
     for (const line of summary) expect(line.length, line).toBeLessThanOrEqual(width);
+    // The rule tells a text wrapped twice: the file's 100-column lines, each wrapped again at 60.
+    const inFile = await runCliInProcess(['study', '--model', model, '--data', data, '--epochs', '2', '--batch-size', '2', '--backend', 'ref']);
+    const fileLines = inFile.stdout.split('\n');
+    const fileStart = fileLines.findIndex((line) => line.startsWith('Diagnosis: '));
+    const fileSummary = fileLines.slice(fileStart + 1, fileLines.findIndex((line, i) => i > fileStart && !line.startsWith('  ') || /^ {2}What to try/.test(line)));
+    expect(words(fileSummary.join(' '))).toEqual(words(summary.join(' ')));
+    const twice = fileSummary.flatMap((line) => fitLine(line, width).split('\n'));
+    expect(notFull(twice, width).length).toBeGreaterThan(0);
   });
 });
 
