@@ -12,11 +12,11 @@ export const SADDLE_STEPS = [0.1, 0.3, 1, 3] as const;
 export interface SaddleProbe {
   /** ‖θ' − θ‖ along ±v. */
   step: number;
-  /** f(θ + t·v) − f(θ). */
+  /** f(θ + t·v) − f(θ); Infinity where f there is beyond float32's range (measureCurvature: the network cannot take the loss, an overflow). */
   plus: number;
-  /** f(θ − t·v) − f(θ). */
+  /** f(θ − t·v) − f(θ); Infinity as `plus`. */
   minus: number;
-  /** (plus + minus)/t²: the curvature along v from function values, to set beside λ_min. */
+  /** (plus + minus)/t²: the curvature along v from function values, to set beside λ_min; Infinity where a side is. */
   curvature: number;
 }
 
@@ -81,7 +81,7 @@ export const DOWNHILL_STEPS: readonly number[] = Array.from({ length: DOWNHILL_H
 export interface DownhillProbe {
   /** ‖θ' − θ‖: the longest of 0.1·2⁻ᵏ (k = 0 … 10) that lowers f, or the shortest, 0.1·2⁻¹⁰, where none does. */
   step: number;
-  /** f(θ − t·∇f/‖∇f‖) − f(θ); 0 where ∇f = 0 (no step is taken). */
+  /** f(θ − t·∇f/‖∇f‖) − f(θ); 0 where ∇f = 0 (no step is taken); Infinity where f there is beyond float32's range (as SaddleProbe's sides). */
   change: number;
 }
 

@@ -18,6 +18,14 @@ const shortestDown = sci(DOWNHILL_STEPS[DOWNHILL_STEPS.length - 1]);
 /** A probe as the plateau table gives its best: 't=0.3: -3.78e-5 / 2.32e-5' (C(θ+t·v) − C(θ) / C(θ−t·v) − C(θ)). */
 const probeText = (p: SaddleProbe) => `t=${grouped(p.step)}: ${sci(p.plus)} / ${sci(p.minus)}`;
 
+/**
+ * What an Infinity among the probes is, said where one is printed: the loss beyond float32's range there (lossAlong), which
+ * the network cannot take, not a loss measured to be infinite. '' where every side is finite.
+ */
+function overflowNote(probes: readonly SaddleProbe[]): string {
+  return probes.some((p) => !Number.isFinite(p.plus) || !Number.isFinite(p.minus)) ? ' (Infinity: the loss there is beyond float32\'s range, so the network cannot take it)' : '';
+}
+
 /** The mean drop of a probe's two sides, (−plus − minus)/2: the curvature's part, the slope's odd term cancelled. */
 const meanDrop = (p: SaddleProbe) => -(p.plus + p.minus) / 2;
 
@@ -72,7 +80,7 @@ export function pointText(report: CurvatureReport, studyPlateau: string): string
     '',
     `Gradient: ‖∇C‖ = ${sci(report.gradientNorm)} over the same ${counted(report.rows, 'row')}, at the same weights.`,
     pointRule(studyPlateau),
-    `Along ±v, C(θ+t·v) − C(θ) / C(θ−t·v) − C(θ): ${report.probes.map(probeText).join('; ')}.`,
+    `Along ±v, C(θ+t·v) − C(θ) / C(θ−t·v) − C(θ): ${report.probes.map(probeText).join('; ')}${overflowNote(report.probes)}.`,
     pointReadingText(report),
   ].join('\n');
 }

@@ -17,6 +17,7 @@ import { MATRIX_TRACE_DEFAULTS } from '../../src/curvature/matrix-trace.js';
 import { CURVATURE_COST_RUN, CURVATURE_DIGITS_RUN } from '../../scripts/curvature-cost-runs.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
 import { flat } from '../util/printed-text.js';
+import { proseHtml } from '../../src/flow/report-html.js';
 
 import { measuredRowsCases } from './measured-rows-cases.js';
 import { loadMnist } from '../../src/data/mnist.js';
@@ -45,6 +46,30 @@ describe('gradscope curvature', async () => {
     expect(Object.keys(printed)).toEqual(expect.arrayContaining(['loss', 'parameters', 'hessian', 'gaussNewton', 'layers']));
     expect(printed.hessian.largest).toHaveLength(3);
     expect(printed.layers).toHaveLength(2);
+  });
+
+  // A probe's loss beyond float32 (lossAlong's Infinity: no loss can be taken there) is "Infinity" in --json, as every
+  // --json writes ±∞, not null, which reads as not measured; the terminal printed "Infinity / Infinity" unexplained.
+  it.each(['wasm', 'ref'] as const)('a step along ±v where the loss overflows float32: "Infinity" in --json, never null, and the terminal says why (--backend %s)', async (backend) => {
+    // A linear 1-1-1 net, every weight 1, on one row of 1e19 under MSE: ½(1e19)² = 5e37 fits float32; at t = 3 along ±v the
+    // loss is about 6e38, beyond it.
+    const linear = await createNetwork({ sizes: [1, 1, 1], activation: 'linear', output: 'linear', loss: 'mse', seed: 1, backend: 'ref' });
+    const state = linear.toJSON();
+    linear.dispose();
+    for (const layer of state.layers) Object.assign(layer, { weights: [[1]], biases: [0] });
+    const overflowModel = file('overflow-model.json', state);
+    const overflowRows = file('overflow-rows.json', { inputs: [[1e19]], targets: [[0]] });
+    const args = ['curvature', '--model', overflowModel, '--data', overflowRows, '--k', '1', '--no-layers', '--backend', backend];
+    const json = runCli([...args, '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const { probes, downhill } = JSON.parse(json.stdout);
+    expect(probes.map((p: Record<string, unknown>) => p.step)).toEqual([...SADDLE_STEPS]);
+    expect(probes.at(-1)).toEqual({ step: 3, plus: 'Infinity', minus: 'Infinity', curvature: 'Infinity' });
+    for (const probe of probes.slice(0, -1)) for (const side of [probe.plus, probe.minus, probe.curvature]) expect(Number.isFinite(side), JSON.stringify(probe)).toBe(true);
+    expect(Number.isFinite(downhill.change)).toBe(true);
+    const text = runCli(args);
+    expect(text.code, text.stderr).toBe(0);
+    expect(flat(text.stdout)).toContain("; t=3: Infinity / Infinity (Infinity: the loss there is beyond float32's range, so the network cannot take it). Reading: ");
   });
 
   it('prints a table without --json', () => {
@@ -390,6 +415,9 @@ describe('gradscope study plateau', () => {
     expect(stdout).toMatch(/≈\d+\.\d % of the spectral mass negative/);
     const page = readFileSync(html, 'utf8');
     for (const chart of ['plateau-mean-field', 'plateau-curvature', 'plateau-gsnr']) expect(page).toContain(chart);
+    // The report's section says the same conclusion (it said what was measured and left the reading out).
+    const conclusion = flat(/\nSo, at [^]*?(?=\n\n|$)/.exec(stdout)![0]).trim();
+    expect(page).toContain(` ${proseHtml(conclusion)}</p>`);
   });
 
   it('rejects --points 0 with one line, exit 2', async () => {
