@@ -23,6 +23,7 @@ import { MODEL_EPOCHS_BOUND } from '../../src/studies/study-bounds.js';
 import { RELU_REMEDY_RATES } from '../../src/flow/relu-remedy-rates.js';
 import { runCliInProcess } from '../util/cli.js';
 import { flat } from '../util/printed-text.js';
+import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
 
 const relu: Pick<Remedy, 'settings' | 'alternative'> = {
   settings: [
@@ -92,6 +93,7 @@ describe("diagnose()'s remedies in a printer's terms", () => {
     expect(remedyText(layerNorm, remedyTerms(run, undefined))).toBe("layers: { type: 'layer-norm' } in place of each { type: 'batch-norm' } (createNetwork option: no command-line flag takes its value)");
     const rates = { settings: [{ option: 'optimizer' as const, value: "{ name: 'sgd', layerRates: [4, 1] }", layerRates: [4, 1] }] };
     expect(remedyText(rates, remedyTerms(run, undefined))).toBe("optimizer: { name: 'sgd', layerRates: [4, 1] } (train() option: no command-line flag takes its value)");
+    expect(remedyText(rates, remedyTerms(run, undefined))).toMatch(new RegExp(`: ${quotePattern(codeQuoteOn('docs/gradient-flow.md', 'no command-line flag takes its value')).source}\\)$`));
     // A network train cannot make: its network's remedies by the API; its training's still by the rerun.
     const blocks: RunOnCommandLine = { rerun: run.rerun, train: { cannot: "gradscope train cannot make this network: its layers are layer specs ('dense', 'batch-norm', 'activation')" } };
     expect(remedyText(relu, remedyTerms(blocks, undefined))).toBe(
@@ -173,5 +175,11 @@ describe("diagnose()'s remedies in a printer's terms", () => {
     expect(page.indexOf(`<p class="alternative">or: ${codeHtml(alternative)}</p>`, first)).toBeGreaterThan(first);
     expect(page).toContain(codeHtml(`gradscope study --model ${m} --data ${d} --epochs 4 --batch-size 10 --learning-rate 1 --optimizer lars`));
     expect(page).not.toContain(codeHtml('optimizer:').replace('</code>', ''));
+    // docs/gradient-flow.md quotes this run with its files named as in their folder: the command run and the lines it prints.
+    const inFolder = (text: string) => text.replaceAll(m, 'model.json').replaceAll(d, 'data.json').replaceAll(out, `model-activation-relu-init-he-normal-learning-rate-${RELU_REMEDY_RATES.command.rates.sgd}.json`);
+    const studied = ['gradscope', 'study', '--model', 'model.json', '--data', 'data.json', '--epochs', '4', '--batch-size', '10', '--learning-rate', '0.5'].join(' ');
+    expect(codeQuoteOn('docs/gradient-flow.md', 'gradscope study --model model.json --data data.json --epochs 4 --batch-size 10 --learning-rate 0.5')).toBe(studied);
+    expect(flat(inFolder(tried))).toContain(` • ${codeQuoteOn('docs/gradient-flow.md', 'gradscope train --layers 6,8,8,8,8,2 --activation relu')} or: `);
+    expect(flat(inFolder(tried))).toContain(` • ${codeQuoteOn('docs/gradient-flow.md', 'gradscope study --model model.json --data data.json --epochs 4 --batch-size 10 --learning-rate 1 --optimizer lars')} `);
   }, 60_000);
 });

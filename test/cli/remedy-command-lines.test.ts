@@ -39,6 +39,7 @@ import { diagnosisText } from '../../src/cli/trace-table.js';
 import { codeHtml, renderReport } from '../../src/flow/report-html.js';
 import type { Diagnosis } from '../../src/flow/diagnose.js';
 import { runCliInProcess } from '../util/cli.js';
+import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
 
 type Rows = { x: number[][] | ReturnType<typeof firstRows>['x']; y: number[][] | ReturnType<typeof firstRows>['y'] };
 
@@ -281,6 +282,8 @@ describe('remedy lines rerun the run they diagnose with only the remedy\'s chang
     const twoRemedies = { verdict: 'vanishing', summary: 'Vanishing.', remedies: [{ ...init, why: 'Why.' }, { ...init, settings: [{ option: 'activation', value: "'relu'" }], why: 'Why.' }] } as unknown as Diagnosis;
     const printed = diagnosisText(twoRemedies, unmade);
     expect([printed.split('weight decay 0.005').length - 1, printed.includes("• init: 'he-normal'"), printed.includes("• activation: 'relu'")]).toEqual([1, true, true]);
+    // As docs/gradient-flow.md quotes it for a study's run with Nielsen's λ/n = 5/1,000.
+    expect(printed).toMatch(quotePattern(codeQuoteOn('docs/gradient-flow.md', "What to try, as the library's options")));
     // The report says it so too: the reason once, above the remedies, each its options alone.
     const page = await renderReport({ runs: [{ label: 'decayed', trace: decayed, diagnosis: { ...diagnose(decayed), remedies: twoRemedies.remedies }, id: 'd', remedyTerms: unmade }] });
     const shown = /<div class="diagnosis[^>]*>.*?<\/div>/s.exec(page)![0].replace(/&#39;/g, "'");

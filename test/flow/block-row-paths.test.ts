@@ -6,6 +6,11 @@ import { Trace, type TraceBlocks } from '../../src/flow/trace.js';
 import { specPaths } from '../../src/layer-names.js';
 import { moduleIndices } from '../../src/layers/block-layout.js';
 import { expectError } from '../util/expect-error.js';
+import { createNetwork } from '../../src/api/network.js';
+import { diagnose } from '../../src/flow/diagnose.js';
+import { chainEnds } from '../../src/flow/diagnosis/gap-measures.js';
+import { codeQuoteOn } from '../util/page-quotes.js';
+import type { LayerSpec } from '../../src/layers/spec.js';
 
 describe('specPaths', () => {
   it("6 × (dense, batch norm, sigmoid) and an output dense: the modules' names map to their layers[i]", () => {
@@ -62,6 +67,25 @@ describe('Trace.layerLabel', () => {
     // A dense network's rows read as before, in either form: 'hidden 1' … 'output'.
     const dense = new Trace({ sizes: [4, 3, 3, 2], activations: ['sigmoid', 'sigmoid', 'softmax'], loss: 'cross-entropy', every: 1 });
     for (const form of ['full', 'short'] as const) expect([0, 1, 2].map((l) => dense.layerLabel(l, form))).toEqual(['hidden 1', 'hidden 2', 'output']);
+  });
+
+  it("names the hidden chain's ends in the diagnosis so, as docs/gradient-flow.md quotes them: [dense sigmoid, 5 × residual [dense sigmoid], dense softmax]", async () => {
+    const sigmoid: LayerSpec = { type: 'dense', units: 3, activation: 'sigmoid' };
+    const residual: LayerSpec = { type: 'residual', layers: [sigmoid] };
+    const net = await createNetwork({
+      inputs: 4,
+      loss: 'cross-entropy',
+      layers: [sigmoid, ...Array<LayerSpec>(5).fill(residual), { type: 'dense', units: 2, activation: 'softmax' }],
+      seed: 1,
+      backend: 'ref',
+    });
+    const x = [[0.1, -0.2, 0.3, 0.4], [1, 0.5, -1, 0], [0, 0.2, 0.4, -0.3], [-1, 0, 1, 0.5]];
+    net.train(x, [[1, 0], [0, 1], [1, 0], [0, 1]], { epochs: 2, batchSize: 2, trace: { every: 1 } });
+    const trace = net.trace!;
+    net.dispose();
+    const ends = chainEnds(trace, diagnose(trace).evidence);
+    expect(`the ${ends.first}`).toBe(codeQuoteOn('docs/gradient-flow.md', 'the first hidden layer layers[0]'));
+    expect(`the ${ends.last}`).toBe(codeQuoteOn('docs/gradient-flow.md', 'the last hidden layer layers[5]'));
   });
 
   it("names a residual block as a row, its type 'residual': a ReZero block's name is its row's", () => {

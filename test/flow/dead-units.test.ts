@@ -10,6 +10,7 @@ import { Trace } from '../../src/flow/trace.js';
 import { Rng } from '../../src/init/rng.js';
 import { createNetwork } from '../../src/api/network.js';
 import { expectSummaryExplained } from '../util/summary-explained.js';
+import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
 
 /** A hand-built trace of three relu hidden layers, the gap even; `dead[r][l]`: layer l's dead fraction at record r. */
 function reluTrace(dead: number[][]): Trace {
@@ -35,6 +36,8 @@ describe('dead units below the dead verdict', () => {
     expect(one.summary).toMatch(/^Healthy gradient flow: .*Also dead units: 13 % of the units in hidden layer 3 have z ≤ 0 on every row of the batch \(median over 4 records\)/);
     expect(leaky(one)?.option).toBe("activation: 'leaky-relu'");
     expect(one.remedies.map((r) => r.option)).toContain("layers: { type: 'dense', units }, { type: 'batch-norm' }, { type: 'activation', activation: 'relu' } for each hidden layer");
+    const batchNorm = quotePattern(codeQuoteOn('docs/gradient-flow.md', "layers: { type: 'dense', units }, { type: 'batch-norm' }"));
+    expect(one.remedies.filter((r) => new RegExp(`^${batchNorm.source}$`).test(r.option))).toHaveLength(1);
     // Dead from the first record: no smaller learning rate (the steps did not kill them); the run's zero biases and He init not offered again.
     expect(one.remedies.map((r) => r.option.split(':')[0])).not.toContain('learningRate');
     expect(one.remedies.map((r) => r.option)).not.toContain("biasInit: 'zero'");

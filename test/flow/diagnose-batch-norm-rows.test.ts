@@ -10,7 +10,7 @@ import { diagnose } from '../../src/flow/diagnose.js';
 import { BATCH_NORM_BLOCKING_ROWS } from '../../src/layers/spec.js';
 import { Trace } from '../../src/flow/trace.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
-import { quoteOn, quotePattern } from '../util/page-quotes.js';
+import { codeQuoteOn, quoteOn, quotePattern } from '../util/page-quotes.js';
 
 const ROWS = 64;
 const x = Array.from({ length: ROWS }, (_, i) => [Math.sin(i), Math.cos(1.3 * i), (i % 7) / 7, (i % 5) / 5]);
@@ -42,7 +42,7 @@ describe('batch norm over batches of 2 rows', () => {
     expect(d.summary).toMatch(/The cause is the batch size: the run's batches hold 2 rows/);
     expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'The cause is the batch size')));
     expect(d.summary).toContain("so the batch-norm layers layers[1] ('2', batch-norm), layers[4] ('6', batch-norm), layers[7] ('10', batch-norm), layers[10] ('14', batch-norm), layers[13] ('18', batch-norm), layers[16] ('22', batch-norm), layers[19] ('26', batch-norm) pass (almost) no gradient back");
-    expect(d.remedies.map((r) => r.option)).toEqual(['batchSize: 16 or more', "layers: { type: 'layer-norm' } in place of each { type: 'batch-norm' }"]);
+    expect(d.remedies.map((r) => r.option)).toEqual([codeQuoteOn('docs/gradient-flow.md', 'batchSize: 16 or more'), "layers: { type: 'layer-norm' } in place of each { type: 'batch-norm' }"]);
     // On a command line the least batch that meets it, a number --batch-size reads.
     expect(d.remedies[0].settings).toEqual([{ option: 'batchSize', value: '16 or more', flagValue: '16' }]);
   });

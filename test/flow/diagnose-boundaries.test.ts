@@ -16,7 +16,7 @@ import { diagnosisText } from '../../src/cli/trace-table.js';
 import { createNetwork } from '../../src/api/network.js';
 import { createOptimizer, OPTIMIZERS } from '../../src/optim/index.js';
 import { GRADIENT_SCALED_STEPS, RAW_GRADIENT_STEPS, STEP_SIZE_OF_THEIR_OWN, TAKE_LAYER_RATES } from '../../src/optimizer-defaults.js';
-import { quoteOn, quotePattern } from '../util/page-quotes.js';
+import { codeQuoteOn, quoteOn, quotePattern } from '../util/page-quotes.js';
 
 /** One record of a [4, 3, 3, 3, 2] tanh network: per layer (first hidden first) its per-example ‖δ‖ and ‖∂C/∂b‖; its batch's loss and accuracy. */
 interface HandRecord {
@@ -513,7 +513,7 @@ describe('a plateau at chance, or after few epochs, beside a healthy gradient fl
 
   it('offers more epochs, a larger rate, and momentum (or Adam), each with its reason from the run, through settings a flag takes', () => {
     const d = diagnose(plateau(0.5, 3));
-    expect(options(d)).toEqual(['epochs: more than 3', 'learningRate: above 0.1', "momentum: 0.9 (or optimizer: 'adam', learningRate: 0.001)"]);
+    expect(options(d)).toEqual([codeQuoteOn('docs/gradient-flow.md', 'epochs: more than 3'), 'learningRate: above 0.1', "momentum: 0.9 (or optimizer: 'adam', learningRate: 0.001)"]);
     expect(d.remedies[0].why).toBe('the loss fell only 0.200 % over the last epoch after only 3 epochs (fewer than 5): slowly, but it had not stopped; training longer tells whether it leaves the plateau.');
     expect(d.remedies[1].why).toMatch(/^the gradient flow shows no fault, yet at learning rate 0\.1 the loss fell only 0\.200 % over the last epoch with the accuracy at chance: a larger rate takes longer steps/);
     expect(d.remedies.flatMap((r) => [...r.settings, ...(r.alternative ?? [])]).map((s) => s.flagValue)).toEqual(['6', '0.3', '0.9', 'adam', '0.001']);

@@ -5,6 +5,7 @@ import { createNetwork } from '../../src/api/network.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { diagnose, type Diagnosis } from '../../src/flow/diagnose.js';
 import { Trace } from '../../src/flow/trace.js';
+import { codeQuoteOn } from '../util/page-quotes.js';
 
 const offersLsuv = (d: Diagnosis) => d.remedies.some((r) => r.option.startsWith("init: 'lsuv'"));
 
@@ -33,6 +34,7 @@ describe('LSUV in the trace', async () => {
     const json = trace.toJSON();
     const unrecorded = Trace.fromJSON({ ...json, run: { ...json.run, lsuv: undefined } });
     expect(offersLsuv(diagnose(unrecorded))).toBe(true);
+    expect(diagnose(unrecorded).remedies.map((r) => r.option)).toContain(codeQuoteOn('docs/gradient-flow.md', "init: 'lsuv', lsuv: true"));
   });
 
   it("a later train() call still knows: the network, not the call, holds the record (train's lsuv option too)", async () => {

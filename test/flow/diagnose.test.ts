@@ -14,7 +14,7 @@ import type { NetworkOptions } from '../../src/network/config.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 import { expectError } from '../util/expect-error.js';
 import { expectSummaryExplained } from '../util/summary-explained.js';
-import { quoteOn, quotePattern } from '../util/page-quotes.js';
+import { codeQuoteOn, quoteOn, quotePattern } from '../util/page-quotes.js';
 import { RELU_REMEDY_RATES } from '../../src/flow/relu-remedy-rates.js';
 
 const rng = new Rng(31);
@@ -212,7 +212,7 @@ describe('diagnose', () => {
       expect(d.verdict).toBe('vanishing');
       return d.remedies.find((r) => r.option.startsWith('activation:'))!;
     };
-    expect(relu({ optimizer: 'sgd', init: 'glorot-uniform' }).option).toBe("activation: 'relu', init: 'he-normal' (or activation: 'tanh')");
+    expect(relu({ optimizer: 'sgd', init: 'glorot-uniform' }).option).toBe(codeQuoteOn('docs/gradient-flow.md', "activation: 'relu', init: 'he-normal' (or"));
     expect(relu({ optimizer: 'sgd', init: { name: 'normal', std: 0.1 } }).why).toMatch(/the run's 'normal' \(N\(0, 0\.1²\)\) does not\.$/);
     // The run's init is named with how it draws, as He's is (study (a)'s Nielsen networks: N(0, 1/n_in), 'lecun-normal').
     expect(relu({ optimizer: 'sgd', init: 'lecun-normal' }).why).toMatch(/\('he-normal', variance 2\/n_in\) .*; the run's 'lecun-normal' \(N\(0, 1\/n_in\)\) does not\.$/);

@@ -12,7 +12,7 @@ import { LARGE_INPUTS, largeInputs, SMALL_INPUTS } from '../../src/flow/input-sc
 import { remedyText } from '../../src/flow/remedy.js';
 import { Trace } from '../../src/flow/trace.js';
 import { numberText } from '../../src/number-text.js';
-import { quoteOn, quotePattern } from '../util/page-quotes.js';
+import { codeQuoteOn, quoteOn, quotePattern } from '../util/page-quotes.js';
 import { offsetRows } from '../../scripts/remedy-setups.js';
 
 const [ROWS, FEATURES, OFFSET] = [512, 4, 1000];
@@ -86,6 +86,7 @@ describe('inputs far from standardised', () => {
     expect(raw.d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'The input features are far from standardised')));
     const first = raw.d.remedies[0];
     expect(first.option).toBe(STANDARDISE);
+    expect(first.option).toBe(codeQuoteOn('docs/gradient-flow.md', 'inputs: each feature standardised'));
     expect(remedyText(first)).toBe(STANDARDISE);
     expect(first.why).toContain('every run stayed at chance (49–51 % of its rows right)');
     expect(first.why).toContain('the same rows standardised reached 99.6–100 %');

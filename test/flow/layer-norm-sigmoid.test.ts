@@ -19,6 +19,7 @@ import type { LayerSpec } from '../../src/layers/spec.js';
 import type { Remedy } from '../../src/flow/remedy.js';
 import { applied, layerNormSigmoid, outcome, quadrantRows, type RemedyRun } from '../../scripts/remedy-setups.js';
 import { quotedOn } from '../util/page-numbers.js';
+import { codeQuoteOn } from '../util/page-quotes.js';
 
 const [INPUTS, CLASSES, WIDTH, DEPTH] = [8, 4, 16, 5];
 
@@ -80,7 +81,7 @@ describe('layer norm + sigmoid: the vanishing verdict is true', () => {
 
   it("offers batch norm in place of each layer norm, which reads healthy and learns; not over batches of 2 rows", async () => {
     const ln = await run(normed('sigmoid'), { epochs: 8 });
-    const offer = ln.d.remedies.find((r) => r.option === "layers: { type: 'batch-norm' } in place of each { type: 'layer-norm' }");
+    const offer = ln.d.remedies.find((r) => r.option === codeQuoteOn('docs/gradient-flow.md', "layers: { type: 'batch-norm' } in place of each"));
     expect(offer?.settings[0].setting).toEqual({ norm: 'batch-norm' });
     expect(offer?.why).toContain('seeds 1–3; AMD EPYC Zen 5, 2026-12-05)');
     expect(offer?.why).toContain("in evaluation (evaluate(), predict()) the running ones");

@@ -6,6 +6,7 @@ import { diagnose, LAYER_STEP_SIZE_BOUND } from '../../src/flow/diagnose.js';
 import { remedyLayerRates } from '../../src/flow/remedy.js';
 import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
 import { Trace, type TraceRun } from '../../src/flow/trace.js';
+import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
 
 const HIDDEN = 10;
 
@@ -52,6 +53,7 @@ describe('the per-layer-rates remedy keeps within LAYER_STEP_SIZE_BOUND', () => 
     expect(ratesRemedy(trace)).toBeUndefined();
     expect(d.evidence.layerRates).toBeUndefined();
     expect(d.remedies.map((r) => r.option).join('\n')).not.toContain('layerRates');
+    expect(lars(trace).why).toMatch(quotePattern(codeQuoteOn('docs/gradient-flow.md', 'hidden layer 1 a step size of')));
     expect(lars(trace).why).toContain(
       "No per-layer rates are offered: equalising the layers' steps would give hidden layer 1 a step size of 3.58e+7 (the learning rate × its rate) at learning rate 0.1, past 30, " +
         'beyond which fixed rates saturated the sigmoid layers of networks of 5 and 10 hidden layers on the digits as the gradients they were set against grew back, ' +

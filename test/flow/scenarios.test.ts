@@ -16,6 +16,7 @@ import type { TrainOptions } from '../../src/training/train-options.js';
 import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, nielsenTraining } from '../../src/studies/depth.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 import { expectSummaryExplained } from '../util/summary-explained.js';
+import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
 
 interface Scenario {
   name: string;
@@ -349,6 +350,9 @@ describe('diagnose() names each labelled scenario right', () => {
     expectReluWithItsInit(d, trace, scenario.name);
     expectRatesFromLastRecords(d, trace, scenario.name);
     for (const pattern of scenario.added ?? []) expect(remedies.slice(before.count).some((r) => pattern.test(r.option)), `${pattern} added\n${summary}`).toBe(true);
+    // The residual remedy as docs/gradient-flow.md quotes it (its activation left out: '…').
+    const residual = quotePattern(codeQuoteOn('docs/gradient-flow.md', "layers: { type: 'residual', layers: [{ type: 'dense', units, activation:"));
+    if (scenario.added?.includes(RESIDUAL)) expect(remedies.some((r) => residual.test(r.option)), summary).toBe(true);
     // The healthy get nothing new but a plateau's remedies (more epochs, a larger rate, momentum or Adam), or more epochs where the loss
     // is still falling; the rest of issue 13's remedies name the createNetwork change, and dead units under another verdict get theirs.
     const alsoDead = d.verdict !== 'dead' && e.layersWithDeadUnits.length > 0;

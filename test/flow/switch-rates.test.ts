@@ -17,6 +17,7 @@ import { diagnosisText } from '../../src/cli/trace-table.js';
 import { TAKE_NO_LEARNING_RATE } from '../../src/optimizer-defaults.js';
 import { createNetwork } from '../../src/api/network.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
+import { codeQuoteOn } from '../util/page-quotes.js';
 
 /** A [4, 3, 3, 3, 2] sigmoid trace whose first hidden layer's δ, ‖∂C/∂b‖, ‖∂C/∂W‖ and steps are 1/20 of the others' in every record, its loss still falling: vanishing, the gap held. */
 function vanishingTrace(run: TraceRun): Trace {
@@ -68,6 +69,9 @@ describe("an optimiser switch offered as a remedy carries that optimiser's rate"
     expect(options).toEqual(
       expect.arrayContaining(["optimizer: 'lars', learningRate: 1", "optimizer: 'adam', learningRate: 0.001", "optimizer: 'kfac', learningRate: 1 (or optimizer: 'hessian-free', no learningRate: hessian-free sets its own steps)"]),
     );
+    // As docs/gradient-flow.md quotes them.
+    expect(options).toEqual(expect.arrayContaining([codeQuoteOn('docs/gradient-flow.md', "optimizer: 'lars', learningRate: 1"), codeQuoteOn('docs/gradient-flow.md', "optimizer: 'adam', learningRate: 0.001")]));
+    expect(options.filter((option) => option.startsWith(`${codeQuoteOn('docs/gradient-flow.md', "optimizer: 'kfac', learningRate: 1")} (`))).toHaveLength(1);
   });
 
   it("the left-out rate is printed in words wherever the remedy is (its option line, the API's lines, the terminal's diagnosis), its setting still LEFT_OUT", () => {
@@ -77,6 +81,7 @@ describe("an optimiser switch offered as a remedy carries that optimiser's rate"
     expect(remedy.alternative![1]).toStrictEqual({ option: 'learningRate', value: LEFT_OUT, setting: undefined });
     const words = "optimizer: 'hessian-free', no learningRate: hessian-free sets its own steps";
     expect(remedyLines(remedy)[1]).toBe(words);
+    expect(words).toContain(codeQuoteOn('docs/gradient-flow.md', 'no learningRate: hessian-free sets its own steps'));
     expect(remedy.option).toContain(words);
     const printed = [remedy.option, remedyText(remedy), diagnosisText(d, API_REMEDY_TERMS)];
     for (const text of printed) expect(text).not.toContain('undefined');
