@@ -1,0 +1,48 @@
+// README's paragraph under its remedies table says which optimisers stayed at chance and which brought the
+// last ÷ first ratio within 10× and left the plateau. It named Adam, AdamW, RMSProp, Hessian-free and LARS as
+// leaving it, not Adagrad, whose row (0.4×, loss 1.736, 18.7 %) leaves it too, and named momentum, Nesterov and
+// L-BFGS as staying at chance, not K-FAC or per-layer rates, whose rows (10.5 %) stay there too (newuser42, a
+// teacher reading the table beside the words). Each row is classed here by the rule the study prints under its
+// own table (atChance, the diagnosis's: test accuracy within AT_CHANCE_MARGIN of a guess among 10 classes),
+// and the paragraph's two lists must name exactly those rows.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { atChance } from '../../src/flow/training-progress.js';
+import { flat } from '../util/printed-text.js';
+import { tableStarting } from '../util/markdown-tables.js';
+
+const README = { file: 'README.md', text: readFileSync(new URL('../../README.md', import.meta.url), 'utf8') };
+const TABLE = '| optimiser | steps in 6 s | last ÷ first hidden layer moved |';
+/** The words the paragraph names each row by, from the row's first word. */
+const NAMES: Record<string, string> = {
+  sgd: 'Plain SGD', 'sgd +': 'momentum', nesterov: 'Nesterov', 'per-layer': 'per-layer rates', lars: 'LARS',
+  adagrad: 'Adagrad', rmsprop: 'RMSProp', adam: 'Adam', adamw: 'AdamW', lbfgs: 'L-BFGS', 'hessian-free': 'Hessian-free', kfac: 'K-FAC',
+};
+const CLASSES = 10;
+
+const number = (cell: string) => Number(cell.replace(/[*,×%]/g, '').trim());
+const rows = tableStarting(README, TABLE).rows.map(([label, , ratio, , accuracy]) => {
+  const key = /^sgd \+/.test(label) ? 'sgd +' : label.split(/[\s(]/)[0];
+  expect(NAMES[key], label).toBeDefined();
+  return { name: NAMES[key], ratio: number(ratio), accuracy: number(accuracy) / 100 };
+});
+const paragraph = flat(README.text.slice(README.text.indexOf("Plain SGD's first hidden layer moves")).split('\n\n')[0]);
+/** The names of a list in the paragraph ("A, B and C"), its parentheses left out. */
+const names = (list: string) => list.replace(/ \([^)]*\)/g, '').split(/, | and /).map((name) => name.trim());
+
+describe("README's paragraph under the remedies table", () => {
+  it('names as staying at chance exactly the rows at chance', () => {
+    const match = /^(Plain SGD)'s first hidden layer .*? stays at chance; so do ([^;]+?)\. /.exec(paragraph);
+    expect(match, paragraph).not.toBeNull();
+    const named = [match![1], ...names(match![2])];
+    const atChanceRows = rows.filter((row) => atChance({ accuracyEnd: row.accuracy, chance: 1 / CLASSES })).map((row) => row.name);
+    expect(named.sort()).toEqual(atChanceRows.sort());
+  });
+
+  it('names as leaving the plateau, the ratio within 10×, exactly the rows that did', () => {
+    const match = /\. ([^.]+?) bring the ratio\s+within 10× and leave the plateau/.exec(paragraph);
+    expect(match, paragraph).not.toBeNull();
+    const left = rows.filter((row) => row.ratio <= 10 && !atChance({ accuracyEnd: row.accuracy, chance: 1 / CLASSES }) && row.accuracy > 1 / CLASSES);
+    expect(names(match![1]).sort()).toEqual(left.map((row) => row.name).sort());
+  });
+});
