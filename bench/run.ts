@@ -423,8 +423,10 @@ reads the other's half of the weights; two barriers a step), through two local c
 it is printed beside, and the verdict does not read it (bench/verdict.ts says why). Each train() row has a nothing-shared ceiling too: two one-thread networks each
 training one epoch over half the digits at batch ${THREADS_API_BATCH / 2}, on its own dataset or its own rows uploaded by each call,
 and an exchanged-step ceiling: the one-thread call with each of its full steps at the exchanged pair's time instead of the
-one-thread inner step's (both timed in the same rounds) and the rest of the call, train()'s one-thread overhead, unchanged
-(bench/threads.bench.ts trainCeilingRounds; that rest is kept at one thread's time, so it reads a little low).
+one-thread inner step's (both timed in the same rounds; the step as train() runs it, on one thread the split step's kernel
+calls, its pair each core's whole half step as train()'s two-thread step runs one job per thread) and the rest of the call,
+train()'s one-thread overhead, unchanged (bench/threads.bench.ts trainCeilingRounds; that rest is kept at one thread's time,
+so it reads a little low).
 A ceiling's time and ratio are its clean pairs' (the worker had started its half when the main thread finished
 its own), medians over the rounds that had one; its row says how many of its pairs were clean, in all rounds.
 gradscope's two-thread time is the median of every step, steps whose worker started late included: the two sides

@@ -27,8 +27,11 @@
  * halves plus the least exchange any data-parallel step makes (each core reads the other's half of
  * ∂W and of the updated weights), which the nothing-shared ceiling leaves out; printed beside it.
  * The train() rows have two tasks more, the one-thread inner step of their network at their batch
- * and its exchanged pair, for their own exchanged-step ceiling (trainCeilingRounds): train()'s
- * one-thread call with its steps at the pair's time. Printed beside; the verdict does not read it.
+ * (as train() runs it: stepOn's trainStep; one thread has no dense step, so it makes the split step's
+ * kernel calls too) and its exchanged pair (each core its half's whole forward and backward, as
+ * train()'s step on two threads runs one job per thread, then the least exchange), for their own
+ * exchanged-step ceiling (trainCeilingRounds): train()'s one-thread call with its steps at the
+ * pair's time. Printed beside; the verdict does not read it.
  *
  *   npx tsx bench/threads.bench.ts [--only train]
  * (--only: the rows whose name contains it, e.g. the two train() rows of issue #16 item 6 alone, in
@@ -129,7 +132,11 @@ const STEPS = [
 
 /**
  * What a train() row's own ceiling is made of (trainCeilingRounds): the inner step of the call's
- * network and batch on one thread, its exchanged pair, and the full steps of one call.
+ * network and batch on one thread as train() runs it (stepOn's trainStep: forward(batch, 'train'),
+ * backprop, update; with no dense step on one thread, the same kernel calls as the split step's
+ * `step`), its exchanged pair (bench/exchanged-half.ts: each core its half's whole forward and
+ * backward, as the two-thread train() step's one job per thread, then the least exchange), and the
+ * full steps of one call.
  */
 interface TrainCeiling {
   step: () => void;
@@ -296,7 +303,7 @@ async function trainRows(control: HostControl, only: string): Promise<ThreadsRow
   const [oneData, twoData] = [one.dataset(train.x, train.y), two.dataset(train.x, train.y)];
   const inner = await stepOn(await createWasmKernels({ variant: 'simd' }), TRAIN_SIZES, THREADS_API_BATCH);
   const exchanged = await startExchangedPair(TRAIN_SIZES, THREADS_API_BATCH);
-  const trainCeiling: TrainCeiling = { step: inner.step, exchanged, steps: Math.floor(API_ROWS / THREADS_API_BATCH) };
+  const trainCeiling: TrainCeiling = { step: inner.trainStep, exchanged, steps: Math.floor(API_ROWS / THREADS_API_BATCH) };
   const halves = (data: 'dataset' | 'rows') => {
     const half = (h: 0 | 1) => ({ kind: 'train', data, sizes: TRAIN_SIZES, rows: API_ROWS, batch: THREADS_API_BATCH / 2, learningRate: TRAIN_RATE, half: h }) as const;
     return startPair(half(0), half(1));

@@ -2,8 +2,9 @@
  * How a train() call's steps spread, on one thread and on two: train(dataset) of one epoch over
  * API_ROWS digits at batch THREADS_API_BATCH ([784,100,100,10], sigmoid, MSE, plain SGD, as
  * bench/threads.bench.ts's goal row), each step timed from one first-layer forward
- * (Kernels.denseForwardGather) to the next, the calls of every tree and thread count alternated
- * one by one. Per task: the steps' tenth percentile, quartiles, median and mean, and the mean over
+ * (Kernels.denseForwardGather) or dense step the backend took whole (src/dense-step.ts, on two
+ * threads from batch 128: it makes no denseForwardGather call) to the next, the calls of every
+ * tree and thread count alternated one by one. Per task: the steps' tenth percentile, quartiles, median and mean, and the mean over
  * the tenth percentile. The tenth percentile is a step that nothing disturbed; the mean is what a
  * call pays. bench/train-calls.ts sums each kernel call's tenth percentile and so leaves the spread
  * out; this shows it: on an AMD EPYC Zen 4 (2 vCPUs, 2026-12-03 09:52, load 10) a two-thread step
@@ -15,6 +16,7 @@
  * each call uploading the rows, as bench/threads.bench.ts' train(x, y) row — the call median then
  * holds the upload, the steps do not)
  */
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import type { Kernels } from '../src/kernels.js';
@@ -45,25 +47,39 @@ export function stepSpread(steps: readonly number[]): StepSpread {
 }
 
 /**
- * Wraps `kernels`' first-layer forward of a shuffled batch (in place) so that each call after the
- * first since `newCall()` adds the time since the one before (µs) to the last list of `calls`: one
- * list per newCall(), the steps of one train() call; and the first adds the time since newCall() to
+ * Wraps `kernels`' first-layer forward of a shuffled batch, and its dense step (`denseStep`, the
+ * tree's DENSE_STEP key, where it has one), in place, so that each step after the first since
+ * `newCall()` adds the time since the one before (µs) to the last list of `calls`: one list per
+ * newCall(), the steps of one train() call; and the first adds the time since newCall() to
  * `leadIns`: what a call does before its first step (its checks and setup, and train(x, y)'s upload).
+ * A step starts at its dense step where the backend takes it whole, else at its first-layer forward
+ * (a dense step declined runs that forward right after: it is not counted twice).
  */
-export function timeSteps(kernels: object): { calls: number[][]; leadIns: number[]; newCall(): void } {
-  const k = kernels as { denseForwardGather: (...args: unknown[]) => unknown };
+export function timeSteps(kernels: object, denseStep?: symbol): { calls: number[][]; leadIns: number[]; newCall(): void } {
+  const k = kernels as { denseForwardGather: (...args: unknown[]) => unknown } & Record<symbol, (...args: unknown[]) => unknown>;
   const forward = k.denseForwardGather;
   const calls: number[][] = [];
   const leadIns: number[] = [];
   let last = -1;
   let callStart = -1;
-  k.denseForwardGather = function (this: unknown, ...args: unknown[]) {
-    const now = performance.now();
+  const stepAt = (now: number) => {
     if (last >= 0) calls[calls.length - 1].push((now - last) * 1000);
     else if (callStart >= 0) leadIns.push((now - callStart) * 1000);
     last = now;
+  };
+  k.denseForwardGather = function (this: unknown, ...args: unknown[]) {
+    stepAt(performance.now());
     return forward.apply(this, args);
   };
+  if (denseStep !== undefined && denseStep in k) {
+    const step = k[denseStep];
+    k[denseStep] = function (this: unknown, ...args: unknown[]) {
+      const now = performance.now();
+      const cost = step.apply(this, args);
+      if (cost !== undefined) stepAt(now);
+      return cost;
+    };
+  }
   return {
     calls,
     leadIns,
@@ -77,11 +93,12 @@ export function timeSteps(kernels: object): { calls: number[][]; leadIns: number
 
 /**
  * timeSteps on the kernels `net`'s steps run: its engine's, unchecked (`uncheckedKernels`, from the
- * network's own tree). net.kernels is the checked view handed to users, which the engine never calls:
- * wrapping it timed nothing, and every step column printed NaN.
+ * network's own tree), with the tree's DENSE_STEP key where it has one. net.kernels is the checked
+ * view handed to users, which the engine never calls: wrapping it timed nothing, and every step
+ * column printed NaN; and a two-thread step taken whole makes no denseForwardGather call.
  */
-export function timeNetworkSteps(uncheckedKernels: (kernels: Kernels) => Kernels, net: { kernels: Kernels }): ReturnType<typeof timeSteps> {
-  return timeSteps(uncheckedKernels(net.kernels));
+export function timeNetworkSteps(uncheckedKernels: (kernels: Kernels) => Kernels, net: { kernels: Kernels }, denseStep?: symbol): ReturnType<typeof timeSteps> {
+  return timeSteps(uncheckedKernels(net.kernels), denseStep);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -96,11 +113,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const tasks: { name: string; run: () => void; calls: number[][]; leadIns: number[] }[] = [];
   for (const { label, dir } of trees) {
     const m = await treeModules(dir);
+    // Trees before session 40 have no dense step.
+    const denseStep: symbol | undefined = existsSync(`${dir}/src/dense-step.ts`) ? (await import(`${dir}/src/dense-step.ts`)).DENSE_STEP : undefined;
     const { train } = await m.loadMnist({ train: API_ROWS, test: 0 });
     for (const threads of threadCounts) {
       const net = await m.createNetwork({ sizes: [784, 100, 100, 10], activation: 'sigmoid', output: 'sigmoid', loss: 'mse', seed: 1, threads });
       const resident = data === 'dataset' ? net.dataset(train.x, train.y) : undefined;
-      const timer = timeNetworkSteps(m.uncheckedKernels, net);
+      const timer = timeNetworkSteps(m.uncheckedKernels, net, denseStep);
       tasks.push({
         name: `${label}, ${threads} thread${threads === 1 ? '' : 's'}`,
         calls: timer.calls,

@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { uncheckedKernels } from '../../src/checked-kernels.js';
+import { DENSE_STEP } from '../../src/dense-step.js';
+import { createThreadedWasmKernels } from '../../src/wasm/threads/threaded-kernels.js';
 import { stepSpread, timeNetworkSteps, timeSteps } from '../../bench/train-steps.js';
 
 describe('train-steps', () => {
@@ -49,5 +51,25 @@ describe('train-steps', () => {
     expect(viewed.calls[0]).toHaveLength(0);
     data.dispose();
     net.dispose();
+  });
+  it('times a step from its dense step where the backend takes it whole (two threads, from batch 128), from its first-layer forward where it declines', async () => {
+    const two = await createThreadedWasmKernels({ threads: 2, minFlops: 0 });
+    try {
+      const net = await createNetwork({ sizes: [4, 3, 2], seed: 1, backend: two });
+      const rows = 300;
+      const data = net.dataset(Array.from({ length: rows }, (_, i) => [i % 3, 1, 0, i % 2]), Array.from({ length: rows }, (_, i) => [i % 2, 1 - (i % 2)]));
+      const timer = timeSteps(two, DENSE_STEP);
+      timer.newCall();
+      const jobsBefore = two.halfStepJobs;
+      net.train(data, { epochs: 2, batchSize: 128, learningRate: 0.1 });
+      // 2 epochs of batches of 128, 128 and 44 rows: the two of 128 taken whole, the 44 (under the fold's 128) declined and run by the engine.
+      expect(two.halfStepJobs - jobsBefore).toBe(4);
+      expect(timer.calls[0]).toHaveLength(5);
+      expect(timer.leadIns).toHaveLength(1);
+      data.dispose();
+      net.dispose();
+    } finally {
+      await two.close();
+    }
   });
 });
