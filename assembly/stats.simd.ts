@@ -170,22 +170,29 @@ export function f32_sum_squared_diff__simd(x: usize, y: usize, n: i32): f64 {
 
 export function f32_weight_stats__simd(out: usize, snapshot: usize, w: usize, g: usize, n: i32): void {
   // out is (5) f64: Σg², Σ|g|, max|g|, Σw², Σ(w − snapshot)²; then snapshot = w. snapshot, w, g
-  // are (n). One pass: on a traced step this is most of the trace's memory traffic.
+  // are (n). On a traced step this is most of the trace's memory traffic. Two loops, one over g and
+  // one over w and the snapshot, each array read once as before: in one loop the eight accumulators,
+  // the max and the loaded vectors outnumber x64's 16 vector registers, and V8 kept two accumulators
+  // on the stack, a store and a reload in their add chains every round. Each accumulator sums the
+  // same values in the same order as in one loop: the same bits.
+  gradientStats(out, g, n);
+  weightChangeStats(out, snapshot, w, n);
+}
+
+/** weightStats' Σg², Σ|g| and max|g| of g (n). */
+@inline function gradientStats(out: usize, g: usize, n: i32): void {
   const magnitude = i32x4.splat(0x7fffffff);
-  let gg = f64x2.splat(0), ga = f64x2.splat(0), ww = f64x2.splat(0), dd = f64x2.splat(0);
+  let gg = f64x2.splat(0), ga = f64x2.splat(0);
   let largest4 = i32x4.splat(0);
   let i = 0;
   while (i + 4 <= n) {
     const end = min(n & ~3, i + STAT_BLOCK);
     // Two sets of accumulators, eight floats a round: one set alone waits on the add latency.
-    let sgg = f32x4.splat(0), sga = f32x4.splat(0), sww = f32x4.splat(0), sdd = f32x4.splat(0);
-    let tgg = f32x4.splat(0), tga = f32x4.splat(0), tww = f32x4.splat(0), tdd = f32x4.splat(0);
+    let sgg = f32x4.splat(0), sga = f32x4.splat(0);
+    let tgg = f32x4.splat(0), tga = f32x4.splat(0);
     for (; i + 8 <= end; i += 8) {
       const o = <usize>i << 2;
       const g0 = v128.load(g + o), g1 = v128.load(g + o, 16);
-      const w0 = v128.load(w + o), w1 = v128.load(w + o, 16);
-      // Exact in f32 when w and the snapshot are within a factor 2 (Sterbenz): one step apart.
-      const d0 = f32x4.sub(w0, v128.load(snapshot + o)), d1 = f32x4.sub(w1, v128.load(snapshot + o, 16));
       sgg = f32x4.add(sgg, f32x4.mul(g0, g0));
       tgg = f32x4.add(tgg, f32x4.mul(g1, g1));
       // |g| once, as the bits with the sign cleared: summed as floats, compared as integers (which
@@ -195,6 +202,43 @@ export function f32_weight_stats__simd(out: usize, snapshot: usize, w: usize, g:
       sga = f32x4.add(sga, a0);
       tga = f32x4.add(tga, a1);
       largest4 = i32x4.max_s(largest4, i32x4.max_s(a0, a1));
+    }
+    for (; i < end; i += 4) {
+      const gi = v128.load(g + (<usize>i << 2));
+      sgg = f32x4.add(sgg, f32x4.mul(gi, gi));
+      const ai = v128.and(gi, magnitude);
+      sga = f32x4.add(sga, ai);
+      largest4 = i32x4.max_s(largest4, ai);
+    }
+    gg = addLanesF64(gg, f32x4.add(sgg, tgg));
+    ga = addLanesF64(ga, f32x4.add(sga, tga));
+  }
+  let largest = max(max(i32x4.extract_lane(largest4, 0), i32x4.extract_lane(largest4, 1)), max(i32x4.extract_lane(largest4, 2), i32x4.extract_lane(largest4, 3)));
+  let tgg: f64 = 0, tga: f64 = 0;
+  for (; i < n; i++) {
+    const gi = load<f32>(g + (<usize>i << 2));
+    tgg += <f64>gi * <f64>gi;
+    tga += <f64>abs(gi);
+    largest = max(largest, reinterpret<i32>(gi) & 0x7fffffff);
+  }
+  store<f64>(out + (WSTAT_GRAD_SQUARES << 3), sumLanes64(gg) + tgg);
+  store<f64>(out + (WSTAT_GRAD_ABS << 3), sumLanes64(ga) + tga);
+  store<f64>(out + (WSTAT_GRAD_MAX_ABS << 3), <f64>reinterpret<f32>(largest));
+}
+
+/** weightStats' Σw² and Σ(w − snapshot)² of w and the snapshot (n), then snapshot = w. */
+@inline function weightChangeStats(out: usize, snapshot: usize, w: usize, n: i32): void {
+  let ww = f64x2.splat(0), dd = f64x2.splat(0);
+  let i = 0;
+  while (i + 4 <= n) {
+    const end = min(n & ~3, i + STAT_BLOCK);
+    let sww = f32x4.splat(0), sdd = f32x4.splat(0);
+    let tww = f32x4.splat(0), tdd = f32x4.splat(0);
+    for (; i + 8 <= end; i += 8) {
+      const o = <usize>i << 2;
+      const w0 = v128.load(w + o), w1 = v128.load(w + o, 16);
+      // Exact in f32 when w and the snapshot are within a factor 2 (Sterbenz): one step apart.
+      const d0 = f32x4.sub(w0, v128.load(snapshot + o)), d1 = f32x4.sub(w1, v128.load(snapshot + o, 16));
       sww = f32x4.add(sww, f32x4.mul(w0, w0));
       tww = f32x4.add(tww, f32x4.mul(w1, w1));
       sdd = f32x4.add(sdd, f32x4.mul(d0, d0));
@@ -204,39 +248,24 @@ export function f32_weight_stats__simd(out: usize, snapshot: usize, w: usize, g:
     }
     for (; i < end; i += 4) {
       const o = <usize>i << 2;
-      const gi = v128.load(g + o);
       const wi = v128.load(w + o);
       const d = f32x4.sub(wi, v128.load(snapshot + o));
-      sgg = f32x4.add(sgg, f32x4.mul(gi, gi));
-      const ai = v128.and(gi, magnitude);
-      sga = f32x4.add(sga, ai);
-      largest4 = i32x4.max_s(largest4, ai);
       sww = f32x4.add(sww, f32x4.mul(wi, wi));
       sdd = f32x4.add(sdd, f32x4.mul(d, d));
       v128.store(snapshot + o, wi);
     }
-    gg = addLanesF64(gg, f32x4.add(sgg, tgg));
-    ga = addLanesF64(ga, f32x4.add(sga, tga));
     ww = addLanesF64(ww, f32x4.add(sww, tww));
     dd = addLanesF64(dd, f32x4.add(sdd, tdd));
   }
-  let largest = max(max(i32x4.extract_lane(largest4, 0), i32x4.extract_lane(largest4, 1)), max(i32x4.extract_lane(largest4, 2), i32x4.extract_lane(largest4, 3)));
-  let tgg: f64 = 0, tga: f64 = 0, tww: f64 = 0, tdd: f64 = 0;
+  let tww: f64 = 0, tdd: f64 = 0;
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    const gi = load<f32>(g + o);
     const wi = load<f32>(w + o);
     const d = <f64>wi - <f64>load<f32>(snapshot + o);
-    tgg += <f64>gi * <f64>gi;
-    tga += <f64>abs(gi);
-    largest = max(largest, reinterpret<i32>(gi) & 0x7fffffff);
     tww += <f64>wi * <f64>wi;
     tdd += d * d;
     store<f32>(snapshot + o, wi);
   }
-  store<f64>(out + (WSTAT_GRAD_SQUARES << 3), sumLanes64(gg) + tgg);
-  store<f64>(out + (WSTAT_GRAD_ABS << 3), sumLanes64(ga) + tga);
-  store<f64>(out + (WSTAT_GRAD_MAX_ABS << 3), <f64>reinterpret<f32>(largest));
   store<f64>(out + (WSTAT_WEIGHT_SQUARES << 3), sumLanes64(ww) + tww);
   store<f64>(out + (WSTAT_CHANGE_SQUARES << 3), sumLanes64(dd) + tdd);
 }

@@ -348,8 +348,8 @@ export interface Kernels<T extends Tensor = Tensor> {
   /** Σ (x[i] − y[i])² over [0, n), in f64: ‖ΔW‖² from a snapshot without a temporary. */
   sumSquaredDifference(x: T, y: T, n: number): number;
   /**
-   * One pass over a layer's weights w and gradient g (`[n]` each): out[0] to out[4] = Σg², Σ|g|,
-   * max|g|, Σw², Σ(w − snapshot)², in this order; then snapshot = w.
+   * One read of a layer's weights w, gradient g and snapshot (`[n]` each): out[0] to out[4] = Σg²,
+   * Σ|g|, max|g| (a NaN wins), Σw², Σ(w − snapshot)², in this order; then snapshot = w.
    */
   weightStats(out: Float64Array, snapshot: T, w: T, g: T, n: number): void;
 }

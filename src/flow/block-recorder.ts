@@ -102,7 +102,7 @@ export class BlockRecorder implements FlowRecorder {
       const tap = rows[l];
       const n = batch * tap.units;
       if (tap.weight) {
-        // One pass: the gradient's statistics, ‖W‖, the change since the snapshot, and a new snapshot.
+        // One read of W, ∂C/∂W and the snapshot: the gradient's statistics, ‖W‖, the change since the snapshot, and a new snapshot.
         const w = tap.weight;
         k.weightStats(this.weightStats, this.snapshots[l]!, w.value, w.grad, w.length);
         trace.set('weightGradNorm', r, l, Math.sqrt(this.weightStats[WEIGHT_STAT.gradSquares]));

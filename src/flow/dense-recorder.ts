@@ -125,7 +125,7 @@ export class DenseRecorder implements FlowRecorder {
       const gw = net.nablaW[l];
       const n = net.sizes[l + 1];
       const f = net.activationFunctions[l];
-      // One pass: the gradient's statistics, ‖W‖, the change since the snapshot, and a new snapshot.
+      // One read of W, ∂C/∂W and the snapshot: the gradient's statistics, ‖W‖, the change since the snapshot, and a new snapshot.
       k.weightStats(this.weights, this.snapshots[l], w, gw, w.length);
       trace.set('weightGradNorm', r, l, Math.sqrt(this.weights[WEIGHT_STAT.gradSquares]));
       trace.set('weightGradMeanAbs', r, l, this.weights[WEIGHT_STAT.gradAbs] / w.length);

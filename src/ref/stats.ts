@@ -77,7 +77,8 @@ export const statsKernels = {
     for (let i = 0; i < n; i++) {
       gradSquares += g[i] * g[i];
       gradAbs += Math.abs(g[i]);
-      if (!(Math.abs(g[i]) <= gradMaxAbs)) gradMaxAbs = Math.abs(g[i]); // a NaN wins, so it is never hidden
+      // A NaN wins, so it is never hidden: once held, no later value replaces it (NaN > x is false).
+      if (Math.abs(g[i]) > gradMaxAbs || Number.isNaN(g[i])) gradMaxAbs = Math.abs(g[i]);
       weightSquares += w[i] * w[i];
       changeSquares += (w[i] - snapshot[i]) ** 2;
       snapshot[i] = w[i];

@@ -1,15 +1,17 @@
 /**
- * The gradient-flow statistics kernels (activationStats, histogram, sumSquaredDifference) on every
- * backend against the float64 oracle: odd and aligned sizes, an unaligned offset (a tensor starting
- * one float into a block), each activation, outputs that must be overwritten, canaries after them.
+ * The gradient-flow statistics kernels (activationStats, histogram, sumSquaredDifference, weightStats)
+ * on every backend against the float64 oracle: odd and aligned sizes, an unaligned offset (a tensor
+ * starting one float into a block), each activation, outputs that must be overwritten, canaries after
+ * them; and weightStats' sums on the SIMD binaries to the bit, against the f32 lanes and blocks of
+ * their order (summing a float in another lane or block changes the low bits).
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
-import { ACTIVATION_STAT, ACTIVATION_STAT_COUNT, ACTIVATIONS, SELU_ALPHA, SELU_LAMBDA, type Activation, type Kernels } from '../../src/kernels.js';
+import { ACTIVATION_STAT, ACTIVATION_STAT_COUNT, ACTIVATIONS, WEIGHT_STAT, SELU_ALPHA, SELU_LAMBDA, type Activation, type Kernels } from '../../src/kernels.js';
 import { activation } from '../../src/ref/activations.js';
 import { backendsUnderTestChecked, CHECKED_SUFFIX, kernelBackends, tensorOf } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
-import { CANARY } from '../util/canaries.js';
+import { CANARY, guarded, readGuarded } from '../util/canaries.js';
 
 const oracle = (await kernelBackends()).find((b) => b.name === 'ref')!.kernels;
 const SHAPES: [batch: number, n: number][] = [[1, 1], [3, 5], [4, 8], [7, 33], [64, 100], [2, 1030]];
@@ -112,7 +114,77 @@ describe.each(await backendsUnderTestChecked())('gradient-flow statistics on $na
       expectClose([got], [want], { rel: 1e-5, abs: 1e-30 }, `${name} n ${n}`);
     }
   });
+
+  it('weightStats matches the oracle, takes the snapshot, lets a NaN gradient win the max, and writes nothing past its tensors', () => {
+    const rng = new Rng(15);
+    for (const n of WEIGHT_STAT_SIZES) {
+      const { snapshot, w, g } = weightLayer(rng, n);
+      const want = new Float64Array(5);
+      oracle.weightStats(want, Float64Array.from(snapshot), Float64Array.from(w), Float64Array.from(g), n);
+      const got = new Float64Array(5).fill(-5);
+      const s = guarded(k, snapshot);
+      k.weightStats(got, s, guarded(k, w), guarded(k, g), n);
+      const label = `${name} n ${n}`;
+      expectClose(got, want, { rel: 1e-5, abs: 1e-30 }, `${label}: stats`);
+      expect(got[WEIGHT_STAT.gradMaxAbs], `${label}: max |g|`).toBe(want[WEIGHT_STAT.gradMaxAbs]);
+      expect(Array.from(readGuarded(k, s, n, label)), `${label}: snapshot = w`).toEqual(Array.from(w));
+      if (name.startsWith('wasm-simd')) expect(Array.from(got), `${label}: the SIMD order's bits`).toEqual(Array.from(simdWeightStats(snapshot, w, g, n)));
+      if (n > 0) {
+        g[n >> 1] = NaN;
+        k.weightStats(got, guarded(k, snapshot), guarded(k, w), guarded(k, g), n);
+        expect(got[WEIGHT_STAT.gradMaxAbs], `${label}: NaN in g`).toBeNaN();
+      }
+    }
+  });
 });
+
+/** Sizes for weightStats: empty, the scalar tail alone, four floats, eight, both, a block (1024) and one more, several blocks with a tail. */
+const WEIGHT_STAT_SIZES = [0, 3, 4, 8, 13, 1024, 1030, 5003];
+
+/** A layer's snapshot, the weights one small step on, and a gradient with some exact zeros, all f32. */
+function weightLayer(rng: Rng, n: number): { snapshot: Float32Array; w: Float32Array; g: Float32Array } {
+  const snapshot = Float32Array.from({ length: n }, () => rng.normal() / 10);
+  const w = snapshot.map((v) => v + 1e-3 * rng.normal());
+  const g = Float32Array.from({ length: n }, () => (rng.below(8) === 0 ? 0 : rng.normal() * 10 ** rng.uniformIn(-4, 1)));
+  return { snapshot, w, g };
+}
+
+/** assembly/stats.simd.ts' STAT_BLOCK: the floats its f32 sums run over before they are promoted to f64. */
+const SIMD_STAT_BLOCK = 1024;
+
+/**
+ * weightStats as assembly/stats.simd.ts sums: per block of SIMD_STAT_BLOCK floats, f32 lanes, floats 8k..8k+3
+ * in one set of four and 8k+4..8k+7 in another (a last four in the first), the two sets added lane
+ * by lane, lanes 0 and 2 then 1 and 3 promoted into two f64 partial sums; the last n mod 4 floats in f64.
+ */
+function simdWeightStats(snapshot: Float32Array, w: Float32Array, g: Float32Array, n: number): Float64Array {
+  const f = Math.fround;
+  // Each sum's term at i: in f32 (the lanes), and in f64 (the tail).
+  const terms: [lane: (i: number) => number, tail: (i: number) => number][] = [
+    [(i) => f(g[i] * g[i]), (i) => g[i] * g[i]],
+    [(i) => Math.abs(g[i]), (i) => Math.abs(g[i])],
+    [(i) => f(w[i] * w[i]), (i) => w[i] * w[i]],
+    [(i) => f(f(w[i] - snapshot[i]) * f(w[i] - snapshot[i])), (i) => (w[i] - snapshot[i]) * (w[i] - snapshot[i])],
+  ];
+  const [gradSquares, gradAbs, weightSquares, changeSquares] = terms.map(([lane, tail]) => {
+    const partial = [0, 0];
+    let i = 0;
+    while (i + 4 <= n) {
+      const end = Math.min(n & ~3, i + SIMD_STAT_BLOCK);
+      const sets = [new Float32Array(4), new Float32Array(4)];
+      for (; i + 8 <= end; i += 8) for (const set of [0, 1]) for (let j = 0; j < 4; j++) sets[set][j] += lane(i + 4 * set + j);
+      for (; i < end; i += 4) for (let j = 0; j < 4; j++) sets[0][j] += lane(i + j);
+      const lanes = sets[0].map((v, j) => v + sets[1][j]);
+      partial[0] += lanes[0] + lanes[2];
+      partial[1] += lanes[1] + lanes[3];
+    }
+    let rest = 0;
+    for (; i < n; i++) rest += tail(i);
+    return partial[0] + partial[1] + rest;
+  });
+  const largest = g.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  return Float64Array.of(gradSquares, gradAbs, largest, weightSquares, changeSquares);
+}
 
 function statsOf(
   k: Kernels, out: Float64Array, alive: Float64Array, f: Activation, z: Float32Array, a: Float32Array, batch: number, n: number, threshold: number,
