@@ -172,9 +172,10 @@ export function f32_weight_stats__simd(out: usize, snapshot: usize, w: usize, g:
   // out is (5) f64: Σg², Σ|g|, max|g|, Σw², Σ(w − snapshot)²; then snapshot = w. snapshot, w, g
   // are (n). On a traced step this is most of the trace's memory traffic. Two loops, one over g and
   // one over w and the snapshot, each array read once as before: in one loop the eight accumulators,
-  // the max and the loaded vectors outnumber x64's 16 vector registers, and V8 kept two accumulators
-  // on the stack, a store and a reload in their add chains every round. Each accumulator sums the
-  // same values in the same order as in one loop: the same bits.
+  // the max and the loaded vectors outnumber the 16 SIMD registers V8 allocates on x64 (xmm0–xmm15),
+  // and it kept two accumulators on the stack, a store and a reload in their add chains every round
+  // (the two loops: 0.913× the time on 78,400 weights in cache, AMD EPYC Zen 5, 2026-12-06). Each
+  // accumulator sums the same values in the same order as in one loop: the same bits.
   gradientStats(out, g, n);
   weightChangeStats(out, snapshot, w, n);
 }
