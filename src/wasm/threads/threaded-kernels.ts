@@ -198,6 +198,18 @@
  * round): 0.993× train(dataset), 0.995× train(x, y) (00:13, load 4.4 → 2.4); 0.987× and 0.992× (00:17,
  * load 5.7 → 2.8). Left: the update cannot fuse with the add (the guard, above); the targets' gather
  * in the job needs the engine to defer it as it defers the input's.
+ * Tried in session 42 (perf42), not landed: the targets' gather in the job. The engine left the
+ * targets to the dense step as it leaves the input (Engine.loadBatch; whoever read the targets or
+ * the loss first gathered them), and each half copied its rows' targets (f32_copy_rows) into its job
+ * right before its loss's gradient, one thread's bits (test/network/dense-step-threads passed). Against
+ * main's tree (AMD EPYC Zen 5, 2 vCPUs, 2026-12-06, main at 33148d7d): bench/ab-trees-train-threads.ts
+ * (9 rounds of 13 calls, two threads over main's two, median round) 0.980× train(dataset) and 0.997×
+ * train(x, y) (03:33–03:34, load 4.6 → 2.3), 1.005× and 0.984× (03:38–03:40, load 8.1 → 3.4);
+ * bench/train-steps.ts (as of a4f42cea; 80 train(dataset) calls a tree alternated, both orders; step p10 / median µs)
+ * 1,157 / 1,442 against main's 1,154 / 1,381 (03:43–03:45, load 5.0 → 4.5) and 1,200 / 1,493 against
+ * 1,200 / 1,468 (03:46–03:49, load 2.1 → 2.2): no gain shown. The job still copies the targets,
+ * half on each thread, so a step saves at most the main thread's half of that copy of 256 × 10
+ * floats and one loop over the row numbers, not the whole 16.4 µs measured above.
  * train()'s own ceiling (issue #16 item 6, step 3): bench/threads.bench.ts' train() rows time the
  * inner step on one thread and its exchanged pair in their rounds and print the call's exchanged-step
  * ceiling, one ÷ (one − steps·(step − exchanged)) (trainCeilingRounds: each full step at the pair's
