@@ -1,20 +1,20 @@
 /**
  * Measures the ranges docs/gradient-flow.md and diagnose()'s printed reasons state for the remedies it offers on
- * three set-ups (scripts/remedy-setups.ts): each remedy diagnose() offered on seed 1's run (and its alternative)
+ * its set-ups (scripts/remedy-setups.ts): each remedy diagnose() offered on seed 1's run (and its alternative)
  * applied as a program applies it, by its settings' data, and run from seeds 1–3, beside the run as it is and the
  * page's extra variants. Prints per variant the accuracy and the loss over the rows (evaluation mode) as
  * lowest–highest over the seeds, the verdict of each seed, and against the run as it is, in how many seeds the loss
  * ended lower and by how much (its fall over the run's loss, lowest–highest).
  *
- *   nice -n 19 npx tsx scripts/remedy-ranges.ts [layer-norm-sigmoid] [residual] [offset-inputs]
+ *   nice -n 19 npx tsx scripts/remedy-ranges.ts [layer-norm-sigmoid] [residual] [offset-inputs] [offset-inputs-sgd]
  *
- * (all three without an argument; it exits non-zero where a remedy could not be applied). The tests run seed 1 of what the page
- * and the reasons quote for the first two (test/flow/layer-norm-sigmoid.test.ts, residual-sum.test.ts); no test reads the
- * offset-inputs ranges against this script yet.
+ * (all four without an argument; it exits non-zero where a remedy could not be applied). The tests run seed 1 of what the page
+ * and the reasons quote (test/flow/layer-norm-sigmoid.test.ts, residual-sum.test.ts, and for the two offset ones
+ * offset-remedies.test.ts against src/flow/diagnosis/offset-remedies.ts' OFFSET_MEASURED).
  */
 import { verdictCell } from '../src/flow/diagnose.js';
 import type { RemedySetting } from '../src/flow/remedy.js';
-import { applied, layerNormSigmoid, offsetInputs, outcome, residualExploding, type RemedyOutcome, type RemedyRun } from './remedy-setups.js';
+import { applied, layerNormSigmoid, OFFSET_RATES, offsetInputs, outcome, residualExploding, type RemedyOutcome, type RemedyRun } from './remedy-setups.js';
 
 const SEEDS = [1, 2, 3];
 
@@ -96,7 +96,12 @@ if (wanted('residual')) {
 }
 if (wanted('offset-inputs')) {
   for (const [f, offset] of [['tanh', 1000], ['sigmoid', 1000], ['relu', 1000], ['tanh', 100], ['tanh', 30], ['tanh', 10]] as const) {
-    await measure(`[4, 16, 16, 2] ${f} over rows about an offset of ${offset}, Adam, 50 epochs in batches of 32`, offsetInputs(f, offset));
+    await measure(`[4, 16, 16, 2] ${f} over rows about an offset of ${offset}, Adam ${OFFSET_RATES.adam[f]}, 50 epochs in batches of 32`, offsetInputs(f, offset));
+  }
+}
+if (wanted('offset-inputs-sgd')) {
+  for (const f of ['tanh', 'sigmoid', 'relu'] as const) {
+    await measure(`[4, 16, 16, 2] ${f} over rows about an offset of 1000, plain SGD ${OFFSET_RATES.sgd[f]}, 50 epochs in batches of 32`, offsetInputs(f, 1000, 'sgd'));
   }
 }
 console.log(`\n${((Date.now() - started) / 1000).toFixed(0)} s`);

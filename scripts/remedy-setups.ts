@@ -83,15 +83,19 @@ export function residualExploding(f: 'relu' | 'tanh', epochs: number, learningRa
   return { x, y, net: { inputs: 8, loss: 'cross-entropy', init, biasInit: 'zero', layers }, train: { epochs, batchSize: 32, learningRate, trace: { every: 2 }, validation } };
 }
 
+/** The learning rates of the offset set-ups (offsetInputs), by optimiser and activation: relu's smaller, as diag40 ran them. */
+export const OFFSET_RATES = { adam: { tanh: 0.01, sigmoid: 0.01, relu: 0.005 }, sgd: { tanh: 0.1, sigmoid: 0.1, relu: 0.002 } } as const;
+
 /**
- * [4, 16, 16, 2] of `f` units (He's weights for relu, Glorot's else) → softmax over offsetRows(offset), Adam 0.01 (relu: 0.005)
- * for 50 epochs in batches of 32, traced every 16 steps: inputs far from standardised (docs/gradient-flow.md, "Inputs far from standardised").
+ * [4, 16, 16, 2] of `f` units (He's weights for relu, Glorot's else) → softmax over offsetRows(offset), `optimizer` (plain SGD or
+ * Adam) at OFFSET_RATES for 50 epochs in batches of 32, traced every 16 steps: inputs far from standardised (docs/gradient-flow.md,
+ * "Inputs far from standardised").
  */
-export function offsetInputs(f: 'tanh' | 'sigmoid' | 'relu', offset: number): RemedyRun {
+export function offsetInputs(f: 'tanh' | 'sigmoid' | 'relu', offset: number, optimizer: 'adam' | 'sgd' = 'adam'): RemedyRun {
   return {
     ...offsetRows(offset),
     net: { sizes: [4, 16, 16, 2], activation: f, output: 'softmax', loss: 'cross-entropy', init: f === 'relu' ? 'he-normal' : 'glorot-uniform' },
-    train: { epochs: 50, batchSize: 32, optimizer: { name: 'adam', learningRate: f === 'relu' ? 0.005 : 0.01 }, trace: { every: 16 } },
+    train: { epochs: 50, batchSize: 32, optimizer: { name: optimizer, learningRate: OFFSET_RATES[optimizer][f] }, trace: { every: 16 } },
   };
 }
 

@@ -103,8 +103,8 @@ export interface TraceRun {
   /**
    * Where the input features train() was given are far from standardised (mean 0, spread 1): their root mean square √(mean² +
    * spread²) at least 3, `mean` the root mean square over the features of each one's mean over the rows and
-   * `spread` of each one's standard deviation (flow/input-scale.ts). diagnose() reads it beside the first hidden layer's
-   * saturation at the first record, which inputs that large cause, and offers standardising them. Absent otherwise (and in a
+   * `spread` of each one's standard deviation (flow/input-scale.ts). diagnose() says it, with the first hidden layer's saturation
+   * at the first record where inputs that large caused it, and offers standardising them first. Absent otherwise (and in a
    * trace written before gradscope recorded it, or one recorded outside train()).
    */
   inputScale?: {

@@ -70,14 +70,17 @@ export function alikeInputsSentence(): string {
 }
 
 /**
- * Where inputs far from standardised saturated the first hidden layer's units from the first record (inputsSaturating): the
- * inputs' size (TraceRun.inputScale) and what it did to that layer's z.
+ * Where the run's inputs were far from standardised (TraceRun.inputScale): their size, and where they saturated the first hidden
+ * layer's units from the first record (inputsSaturating), what they did to that layer's z.
  */
-export function largeInputsSentence(trace: Trace, saturating: { row: number; share: number }): string {
+export function largeInputsSentence(trace: Trace, saturating: { row: number; share: number } | undefined): string {
   const { mean, spread } = trace.run.inputScale!;
-  return (
+  const scale =
     `The input features are far from standardised: their mean is ${numberText(mean)} and their spread ${numberText(spread)} (each feature's mean and standard deviation over the rows, ` +
-    `as root mean squares over the ${counted(trace.sizes[0], 'feature')}), where standardised features have mean 0 and spread 1. ` +
+    `as root mean squares over the ${counted(trace.sizes[0], 'feature')}), where standardised features have mean 0 and spread 1. `;
+  if (!saturating) return `${scale}The first dense layer's z = W·x + b is W times inputs that large${mean > spread ? ', more of which is an offset the same on every row than varies from row to row' : ''}.`;
+  return (
+    scale +
     `The first dense layer's z = W·x + b is W times inputs that large: at the first record ${percent(saturating.share)} of the activations in ${rowList(trace, [saturating.row])} ` +
     `were within ${SATURATION_MARGIN} of their limits, where σ'(z) ≈ 0, before any step had moved the weights${mean > spread ? ", and an offset the same on every row saturates a unit alike on every row, whatever the row" : ''}.`
   );

@@ -64,9 +64,8 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
   }
   // Input rows alike: the cause of whatever the flow shows, said before the flat batch norms it makes and where the run stands.
   if (trace.run.inputs === 'alike') parts.push(alikeInputsSentence());
-  // Inputs far from standardised that saturated the first hidden layer from the start: its cause, said before where the run stands.
-  const saturating = inputsSaturating(trace);
-  if (saturating) parts.push(largeInputsSentence(trace, saturating));
+  // Inputs far from standardised (and the first hidden layer's saturation from the start where they caused it): said before where the run stands.
+  if (trace.run.inputScale) parts.push(largeInputsSentence(trace, inputsSaturating(trace)));
   // The batch norms whose input did not vary: the cause of dead units after them and of a gap across them, said before where the run stands.
   if (e.flatNorms) parts.push(flatSentence(e, trace, verdict === 'vanishing' || verdict === 'exploding'));
   if (e.training && !lossVerdict) parts.push(progressSentence(e.training, verdict, e, ends, trace));

@@ -6,19 +6,20 @@
 import { type Activation, LEAKY_RELU_SLOPE } from '../../kernels.js';
 import { isReluFamily } from '../metrics.js';
 import { runAtEnd, type Trace } from '../trace.js';
-import { type Remedy, type RemedyOption, type RemedySetting, remedyLayerRates, remedyText } from '../remedy.js';
+import { type Remedy, type RemedyOption, remedyLayerRates, remedyText } from '../remedy.js';
 import { GRADIENT_SCALED_STEPS, OWN_GRADIENTS } from '../../optimizer-defaults.js';
 import { architectureRemedies } from './architecture-remedies.js';
 import { BATCH_NORM_ROWS, DEAD_LAYER, DEAD_UNITS, EXPLODING_RATIO, RESIDUAL_CLIP_MEASURED_RATE } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
 import { gapRecords, rowList, sharesByRow } from './diagnosis-words.js';
-import { afterFlatNorm, flatOnChain, inputsSaturating, plainResiduals, saturatedLater, saturationAtStart } from './evidence-readings.js';
+import { afterFlatNorm, flatOnChain, plainResiduals, saturatedLater, saturationAtStart } from './evidence-readings.js';
 import { chainEnds, decisiveGap, positiveFinite } from './gap-measures.js';
 import { activationChange, explodingAcrossNorms, hiddenNonlinearities, initClause, weightRowOf, weightsAboveInit } from './init-remedies.js';
 import { stillFalling } from './progress-readings.js';
 import { moreEpochs, plateauRemedies, progressRemedies, unclearRemedy } from './progress-remedies.js';
 import { type AddRemedy, addSmallerRate, choice, CLIP_AT_1, initName, layers, optimizerSwitch } from './remedy-settings.js';
 import { LARS_WHY, vanishingOptimizerRemedies } from './vanishing-optimizer-remedies.js';
+import { qualifiedBesideLargeInputs, standardiseRemedy } from './offset-remedies.js';
 import { alsoGap, flowClear, gapClosed } from './verdict-rules.js';
 import { andList } from '../../list-text.js';
 import { givenFloat32Text, numberText } from '../../number-text.js';
@@ -28,35 +29,14 @@ import type { ReluRateRow } from '../relu-remedy-rates.js';
 export function remediesFor(verdict: Verdict, trace: Trace, e: Evidence, row: ReluRateRow): Remedy[] {
   // Through input rows alike no change to the network or the run tells them apart (alikeInputsSentence): the data is what to check.
   if (trace.run.inputs === 'alike') return [];
-  // Inputs far from standardised that saturated the first hidden layer from the start: standardising them first (STANDARDISE_WHY).
-  const remedies = [...(inputsSaturating(trace) ? [standardiseRemedy()] : []), ...verdictRemedies(verdict, trace, e, row)];
+  // Inputs far from standardised, whatever the units (a relu network over them was measured at chance too): standardising them first,
+  // and the other remedies say what they were measured to do over such rows (offset-remedies.ts).
+  const remedies = [...(trace.run.inputScale ? [standardiseRemedy()] : []), ...qualifiedBesideLargeInputs(verdictRemedies(verdict, trace, e, row), trace)];
   if (e.training?.state !== 'converged') return remedies;
   // A run that reached the loss's floor needs no change to how it steps (progressSentence says so); evidence.layerRates goes with its remedy.
   const kept = remedies.filter((r) => !r.settings.every((s) => STEP_OPTIONS.includes(s.option)));
   if (!kept.some((r) => r.settings.some((s) => remedyLayerRates(s)))) delete e.layerRates;
   return kept;
-}
-
-/**
- * Why standardising the inputs, measured 2026-12-05 20:59–21:07 UTC (AMD EPYC Zen 5, load about 13, at e4f94ff9): [4, 16, 16, 2]
- * tanh and sigmoid networks (Glorot's weights) over 512 rows of 4 features offset + N(0, 1), classed by the sign of the first two's
- * sum about their offset, 50 epochs in batches of 32, Adam 0.01 and SGD 0.1, seeds 1–3, accuracy over the rows. At offset 1000
- * (and 100, Adam) every run stayed at chance (49–51 %), its first hidden layer 97–100 % saturated at the first record; relu with He's
- * weights, softsign, batch norm and layer norm, the saturated units' other remedies, left it there (batch norm in evaluation mode:
- * its running statistics follow an offset the steps move). At offsets 10 and 30 (tanh, Adam) the rows reached 72–81 %, with batch
- * norm 64–98 %. The same rows standardised reached 99.6–100 % at every offset.
- */
-const STANDARDISE_WHY =
-  "the inputs' size, the same on every row where it is an offset, puts the first hidden layer's z = W·x + b far from 0 on every row; standardised, every feature has mean 0 and spread 1 over the training rows, and z starts near 0. " +
-  'On [4, 16, 16, 2] tanh and sigmoid networks over 512 rows of 4 features 1000 + N(0, 1) (Adam 0.01 and SGD 0.1, 50 epochs, seeds 1–3) every run stayed at chance (49–51 % of its rows right), ' +
-  'its first hidden layer 100 % saturated from the first record, and relu, softsign, batch norm and layer norm left it there; the same rows standardised reached 99.6–100 % ' +
-  '(at offsets 10 and 30, tanh: 72–81 % raw, 64–98 % with batch norm, 99.6–100 % standardised). ' +
-  'gradscope has no helper for it: take each feature\'s mean and standard deviation over the training rows, and give train(), evaluate() and predict() (x − mean) / std with those same two (a feature whose std is 0, only x − mean).';
-
-/** The remedy of inputs far from standardised: the rows themselves, in words (no option or flag takes it); a new object for each diagnosis. */
-function standardiseRemedy(): Remedy {
-  const settings: RemedySetting[] = [{ option: 'inputs', value: 'each feature standardised, (x − mean) / std, both over the training rows' }];
-  return { option: remedyText({ settings }), settings, why: STANDARDISE_WHY };
 }
 
 /**

@@ -1,0 +1,107 @@
+/**
+ * The remedies beside inputs far from standardised (TraceRun.inputScale): standardising them, offered first whatever the units,
+ * and what the other remedies were measured to do over such rows, said in their reasons. Part of diagnose() (diagnose.ts).
+ */
+import type { Activation } from '../../kernels.js';
+import type { Trace } from '../trace.js';
+import { type Remedy, type RemedySetting, remedyText } from '../remedy.js';
+import { hiddenNonlinearities } from './init-remedies.js';
+
+/**
+ * Accuracies over the rows (evaluation mode, seeds 1–3, as whole percents but for the standardised tanh and sigmoid runs) of
+ * scripts/remedy-setups.ts' offsetInputs: [4, 16, 16, 2] networks over 512 rows of 4 features offset + N(0, 1), classed by the sign
+ * of the first two's sum about their offset, 50 epochs in batches of 32; tanh and sigmoid with Glorot's weights at Adam 0.01 and
+ * plain SGD 0.1, relu with He's at Adam 0.005 and plain SGD 0.002. Printed by `npx tsx scripts/remedy-ranges.ts offset-inputs
+ * offset-inputs-sgd` on 2026-12-06 03:00–03:01 UTC (AMD EPYC Zen 5, 2 vCPUs, load 17–19) on main at 33148d7d with that script
+ * as the commit that brought this file has it; test/flow/offset-remedies.test.ts runs seed 1 of each against them.
+ */
+export const OFFSET_MEASURED = {
+  /** Offset 1000, every network and optimiser as it is, and with each remedy of the saturating units (relu, softsign, batch norm, layer norm). */
+  chance: '49–51 %',
+  /** Tanh and sigmoid, offsets 10 to 1000, Adam and SGD: the rows standardised. */
+  standardised: '99.6–100 %',
+  /** Relu, offset 1000, Adam and SGD: the rows standardised (Adam 100 %, SGD 85–89 %). */
+  reluStandardised: '85–100 %',
+  /** Relu, offset 1000, Adam: leaky-relu (under SGD it ran away in every seed). */
+  reluLeakyAdam: '51 %',
+  /** Relu, offset 1000: batch norm under Adam and under SGD. */
+  reluBatchNormAdam: '49–51 %',
+  reluBatchNormSgd: '51–88 %',
+  /** Relu, offset 1000, SGD at a third of 0.002 (the smaller rate offered). */
+  reluSmallerRate: '51 %',
+  /** Tanh, Adam, offset 100: as it is and with batch norm. */
+  offset100: '49–51 %',
+  offset100BatchNorm: '51–77 %',
+  /** Tanh, Adam, offsets 10 and 30: as they are and with batch norm. */
+  offsets10And30: '72–81 %',
+  offsets10And30BatchNorm: '64–98 %',
+} as const;
+
+const M = OFFSET_MEASURED;
+const ROWS = '512 rows of 4 features 1000 + N(0, 1), 50 epochs, seeds 1–3';
+
+/** Why standardising the inputs: what their size does to z, and what it was measured to do beside the other remedies (OFFSET_MEASURED). */
+const STANDARDISE_WHY =
+  "the inputs' size, the same on every row where it is an offset, puts the first hidden layer's z = W·x + b far from 0 on every row; standardised, every feature has mean 0 and spread 1 over the training rows, and z starts near 0. " +
+  `Over ${ROWS}, [4, 16, 16, 2] tanh and sigmoid networks (Adam 0.01 and plain SGD 0.1) stayed at chance (${M.chance} of their rows right), their first hidden layer 100 % saturated from the first record, and relu, softsign, batch norm and layer norm left them there; ` +
+  `a relu network (Adam 0.005 and plain SGD 0.002) stayed at chance too (${M.chance}), its units not saturated. Standardised, the same rows reached ${M.standardised} (tanh and sigmoid) and ${M.reluStandardised} (relu). ` +
+  `At offset 100 (tanh, Adam): ${M.offset100} raw, ${M.offset100BatchNorm} with batch norm; at offsets 10 and 30: ${M.offsets10And30} raw, ${M.offsets10And30BatchNorm} with batch norm; ${M.standardised} standardised at each. ` +
+  "gradscope has no helper for it: take each feature's mean and standard deviation over the training rows, and give train(), evaluate() and predict() (x − mean) / std with those same two (a feature whose std is 0, only x − mean).";
+
+/** The remedy of inputs far from standardised: the rows themselves, in words (no option or flag takes it); a new object for each diagnosis. */
+export function standardiseRemedy(): Remedy {
+  const settings: RemedySetting[] = [{ option: 'inputs', value: 'each feature standardised, (x − mean) / std, both over the training rows' }];
+  return { option: remedyText({ settings }), settings, why: STANDARDISE_WHY };
+}
+
+/** What a remedy's settings change that was measured over offset rows: the hidden units' activation, a norm layer, a smaller rate. */
+function changeOf(settings: readonly RemedySetting[]): string | undefined {
+  for (const s of settings) {
+    if (s.option === 'activation') return s.setting as string;
+    if (s.option === 'layers') {
+      const change = s.setting as { norm?: string; activation?: string; residualGate?: string };
+      if (change.residualGate === undefined) return change.norm ?? change.activation;
+    }
+    if (s.option === 'learningRate' && s.direction === 'smaller') return 'smaller rate';
+  }
+  return undefined;
+}
+
+const PREFIX = `Measured beside inputs far from standardised (${ROWS}): `;
+
+/** The measured words of `remedy`'s change (and its alternative's, which is measured where its first choice is) for networks of `family`'s units; undefined where it was not measured. */
+function measuredWords(family: 'saturating' | 'relu', remedy: Remedy): string | undefined {
+  const change = changeOf(remedy.settings);
+  if (family === 'saturating' && (change === 'relu' || change === 'softsign' || change === 'batch-norm' || change === 'layer-norm')) {
+    const norms = change === 'batch-norm' ? `; with batch norm, tanh under Adam reached ${M.offset100BatchNorm} at offset 100 and ${M.offsets10And30BatchNorm} at offsets 10 and 30 (${M.offsets10And30} without)` : '';
+    return (
+      `[4, 16, 16, 2] tanh and sigmoid networks with it${remedy.alternative ? ' or its alternative' : ''} stayed at chance (${M.chance} of their rows right, as without it; Adam 0.01 and plain SGD 0.1)${norms}, ` +
+      `where the same rows standardised reached ${M.standardised}.`
+    );
+  }
+  const relu = (what: string) => `a [4, 16, 16, 2] relu network (He's weights) ${what}, where the same rows standardised reached ${M.reluStandardised}.`;
+  if (family === 'relu' && change === 'leaky-relu') return relu(`with it stayed at chance under Adam 0.005 (${M.reluLeakyAdam} of its rows right; ${M.chance} without) and ran away in every seed under plain SGD 0.002`);
+  if (family === 'relu' && change === 'batch-norm') return relu(`with it reached ${M.reluBatchNormAdam} of its rows right under Adam 0.005 and ${M.reluBatchNormSgd} under plain SGD 0.002 (${M.chance} without)`);
+  if (family === 'relu' && change === 'smaller rate') return relu(`at a third of plain SGD's 0.002 stayed at chance (${M.reluSmallerRate} of its rows right)`);
+  return undefined;
+}
+
+/** The networks measured over offset rows whose units `hidden` are like: all tanh or sigmoid, or all relu; undefined for others. */
+function familyOf(hidden: readonly Activation[]): 'saturating' | 'relu' | undefined {
+  if (hidden.every((f) => f === 'tanh' || f === 'sigmoid')) return 'saturating';
+  return hidden.every((f) => f === 'relu') ? 'relu' : undefined;
+}
+
+/**
+ * Where the run's inputs were far from standardised (TraceRun.inputScale) and its hidden units are of a kind measured over offset
+ * rows (tanh and sigmoid, or relu), each remedy whose change was measured there says what it did, after its own reason: none of
+ * them lifted a network off chance at offset 1000 the way standardising did (OFFSET_MEASURED).
+ */
+export function qualifiedBesideLargeInputs(remedies: Remedy[], trace: Trace): Remedy[] {
+  const family = trace.run.inputScale ? familyOf(hiddenNonlinearities(trace)) : undefined;
+  if (!family) return remedies;
+  return remedies.map((r) => {
+    const words = measuredWords(family, r);
+    return words ? { ...r, why: `${r.why} ${PREFIX}${words}` } : r;
+  });
+}
