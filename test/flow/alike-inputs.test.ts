@@ -92,6 +92,12 @@ describe('input rows alike', () => {
     expect(d.summary).toMatch(/No remedy of the network or the run is offered: check the data/);
     // It was offered leaky-relu and batch norm (every feature of which would be flat over rows alike).
     expect(d.remedies).toEqual([]);
+    // Where the run stands: a plateau of 4 epochs, which more epochs or the curvature would tell no more of (it said they would).
+    expect(d.summary).toMatch(/A plateau: .* the plateau call rests on only 4 epochs \(fewer than 5: each window compared is one epoch\); /);
+    expect(d.summary).toContain(
+      'More epochs would not tell more, nor would the curvature: the network cannot tell rows alike apart (above), so they carry nothing to learn but how often each target occurs, however long it trains: the data is what to check.',
+    );
+    expect(d.summary).not.toMatch(/would tell|its curvature can/);
     expect(d.evidence.layerRates).toBeUndefined();
   });
 

@@ -72,7 +72,7 @@ export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evide
     );
   }
   if (p.state === 'learning') {
-    return `Still learning (${only}): the batches' loss is still falling, ${lossText(p.lossEnd)} (${windows}), ${againstBefore(p)} (${lossText(p.lossBefore)})${paceClause(p)}, with ${right}.${learningGapClause(verdict, e, ends)}`;
+    return `Still learning (${only}): the batches' loss is still falling, ${lossText(p.lossEnd)} (${windows}), ${againstBefore(p)} (${lossText(p.lossBefore)})${paceClause(p)}, with ${right}.${learningGapClause(verdict, e, ends, trace)}`;
   }
   if (p.state === 'rising') {
     const from = riseFrom(p);
@@ -87,11 +87,11 @@ export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evide
       // '3,276 %', and the medians' change as a rise (study (b)'s relu + glorot-uniform, 0.03383 → 0.4851 on 10-row batches).
       `Whether training still makes progress the batches cannot tell (${only}): their loss went ${lossChangeText(p.lossBefore, p.lossEnd)} (medians over the last two windows of ${counted(p.window, 'record')}), ` +
       `a change within the ${lossText(p.lossNoise.fall)} that their batch-to-batch spread can make (two standard errors), so no rise or fall is read; ` +
-      `more records (${trace.every > 1 ? 'a smaller trace interval, or more steps' : 'more steps: the trace records every step already'}) would tell.`
+      `${wouldTell(trace, `more records (${trace.every > 1 ? 'a smaller trace interval, or more steps' : 'more steps: the trace records every step already'})`)}.`
     );
   }
   const stuck = `A plateau (${only}): the batches' loss stopped falling short of convergence (${lossText(p.lossEnd)}, ${windows}; ${lossText(p.lossBefore)} over the ${grouped(p.window)} before; ${lossText(p.lossStart)} at the first record), with ${right}${shortRunClause(p, trace)}`;
-  return stuck + plateauCause(e, verdict, ends);
+  return stuck + plateauCause(e, verdict, ends, trace);
 }
 
 /**
@@ -100,8 +100,10 @@ export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evide
  * the optimiser's steps leave the first hidden layer no slower, that the gap is not what slows it);
  * and that the gradient alone cannot tell a minimum from a saddle or a gentle slope.
  */
-function plateauCause(e: Evidence, verdict: Verdict, ends: ChainEnds): string {
+function plateauCause(e: Evidence, verdict: Verdict, ends: ChainEnds, trace: Trace): string {
   const cause = faded(e) ? '; the gradient faded over training time (above), not only over depth' : `; ${notFadedClause(e, ends)}${slowByDepthClause(e, verdict, ends)}`;
+  // Over rows alike neither more epochs nor the curvature would tell what holds the loss: the rows do.
+  if (rowsAlike(trace)) return `${cause}. More epochs would not tell more, nor would the curvature: ${NOTHING_TO_LEARN}.`;
   const minimum = e.curvature ? '' : ` The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can: ${CURVATURE_OF_A_MODEL} (\`gradscope study plateau\` measured Nielsen's plateau: such a slope, neither a saddle nor a minimum; gradscope's docs, page ${CURVATURE_PAGE}).`;
   return `${cause}.${minimum}`;
 }
@@ -138,12 +140,23 @@ function chanceClause(p: TrainingProgress, trace: Trace): string {
   return `, at chance: no better than ${chanceWords(classes)}`;
 }
 
+/** The run's input rows were alike (TraceRun.inputs): every layer got the same input on every row (alikeInputsSentence, said before this). */
+const rowsAlike = (trace: Trace) => trace.run.inputs === 'alike';
+
+/** Why, over rows alike, neither more epochs, more records nor the curvature would tell more of where the run stands. */
+const NOTHING_TO_LEARN =
+  'the network cannot tell rows alike apart (above), so they carry nothing to learn but how often each target occurs, however long it trains: the data is what to check';
+
+/** "`more` would tell", or over rows alike that it would not, and why (NOTHING_TO_LEARN). */
+const wouldTell = (trace: Trace, more: string) => (rowsAlike(trace) ? `${more} would not tell more: ${NOTHING_TO_LEARN}` : `${more} would tell`);
+
 /** For a plateau of a short run (shortRunEpochs), that the call rests on few epochs; '' elsewhere. */
 function shortRunClause(p: TrainingProgress, trace: Trace): string {
   const epochs = shortRunEpochs(p, trace);
   if (epochs === undefined) return '';
   const windows = p.read === 'epochs' ? ': each window compared is one epoch' : '';
-  return `; the plateau call rests on only ${counted(epochs, 'epoch')} (fewer than ${SHORT_RUN_EPOCHS}${windows}), and more epochs would tell whether the loss has stopped`;
+  // Over rows alike more epochs would not tell: plateauCause says why.
+  return `; the plateau call rests on only ${counted(epochs, 'epoch')} (fewer than ${SHORT_RUN_EPOCHS}${windows})${rowsAlike(trace) ? '' : ', and more epochs would tell whether the loss has stopped'}`;
 }
 
 /** How an epoch's training loss was measured (TrainingProgress.epochLoss), as a sentence names it, and of which epochs a thinned trace's means are. */
@@ -199,12 +212,12 @@ function newLowClause(p: TrainingProgress): string {
  * falls they cannot tell, in runs too short to read the epochs' noise (fewer than NOISE_WINDOW_MIN
  * epochs a window) for that reason too.
  */
-function newLowSentence(p: TrainingProgress, measured: string, right: string): string {
+function newLowSentence(p: TrainingProgress, measured: string, right: string, trace: Trace): string {
   // Beside batch means the held-out loss's rise is said by heldOutUnreadClause: they are over weights that moved.
-  if (heldOutNewLow(p)) return heldOutNewLowSentence(p, measured, right);
+  if (heldOutNewLow(p)) return heldOutNewLowSentence(p, measured, right, trace);
   return (
     `Whether training still makes progress the epochs cannot tell: ${measured} went ${lossChangeText(p.lossBefore, p.lossEnd)} (means over the last two windows of ${counted(p.window, 'epoch')})${newLowClause(p)}${higherClause(p)}${right}${unreadNoiseClause(p, 'the loss varies')}, ` +
-    'so neither a rise nor a standstill is read; more epochs would tell.'
+    `so neither a rise nor a standstill is read; ${wouldTell(trace, 'more epochs')}.`
   );
 }
 
@@ -227,7 +240,7 @@ function unreadNoiseClause(p: TrainingProgress, what: string): string {
  * windows fell (0.118 → 0.0290), the last window's mean lies above the lowest before it (one epoch's,
  * 0.0142), and the last epoch is the lowest of all.
  */
-function heldOutNewLowSentence(p: TrainingProgress, measured: string, right: string): string {
+function heldOutNewLowSentence(p: TrainingProgress, measured: string, right: string, trace: Trace): string {
   const held = p.heldOut!;
   const from = riseFrom(p);
   const aboveLowest = p.lossEnd > from.loss;
@@ -242,7 +255,7 @@ function heldOutNewLowSentence(p: TrainingProgress, measured: string, right: str
     `${meanRose(p) ? `the training loss's last window's mean, above ${lowestBefore},` : pacedRise(p)} says it rose with the ${heldOutNames(p).loss}, its last epoch that it did not` +
     `${unreadNoiseClause(p, 'the losses vary')}, so neither overfitting nor an unstable end is read` +
     // Where no epoch lowered the held-out loss, either reading keeps the start's weights: more epochs would not change what to keep.
-    (heldOutLowestAtStart(p) ? `.${heldOutStartSentence(p)}` : '; more epochs would tell.')
+    (heldOutLowestAtStart(p) ? `.${heldOutStartSentence(p)}` : `; ${wouldTell(trace, 'more epochs')}.`)
   );
 }
 
@@ -325,7 +338,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
     );
   }
   const before = beforeWords(p);
-  if (p.state === 'unclear' && p.newLow && windowsRose(p)) return newLowSentence(p, measured, right);
+  if (p.state === 'unclear' && p.newLow && windowsRose(p)) return newLowSentence(p, measured, right, trace);
   if (p.state === 'unclear') {
     // Its lowest is named where it lies below both windows, with the noise of a rise above it: a rise within that is not read as one either.
     // The rule's lowest is the one before the last window: where an epoch of that window lies lower (windowLow), it is not the run's lowest, and the words say so.
@@ -336,11 +349,11 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
         : '';
     return (
       `Whether training still makes progress the epochs cannot tell: ${measured} went ${lossChangeText(p.lossBefore, p.lossEnd)} (means over the last two windows of ${counted(p.window, 'epoch')})${lowest}${right}, ` +
-      `and from epoch to epoch it varies enough to hide a change of ${shareOf(p.lossNoise.fall, p.lossBefore)} (a t-test at 95 % on its spread about its trend), so no rise or fall within that is read; more epochs (longer windows) would tell.`
+      `and from epoch to epoch it varies enough to hide a change of ${shareOf(p.lossNoise.fall, p.lossBefore)} (a t-test at 95 % on its spread about its trend), so no rise or fall within that is read; ${wouldTell(trace, 'more epochs (longer windows)')}.`
     );
   }
   if (p.state === 'learning') {
-    return `Still learning: ${measured} is still falling, ${end}, ${againstBefore(p)} (${lossText(p.lossBefore)})${paceClause(p)}${right}.${learningGapClause(verdict, e, ends)}`;
+    return `Still learning: ${measured} is still falling, ${end}, ${againstBefore(p)} (${lossText(p.lossBefore)})${paceClause(p)}${right}.${learningGapClause(verdict, e, ends, trace)}`;
   }
   // Converged asks for the accuracy of the last epochs too: where no traced batch measured it and the loss is near its floor, the trace cannot tell.
   const untold = Number.isNaN(p.accuracyEnd) && lossNearFloor(p);
@@ -350,7 +363,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
     : '';
   return (
     `A plateau: ${measured} ${stopped} (${end}; ${lossText(p.lossBefore)} over ${before}; ${lossText(p.lossStart)} at the first step (its batch))${right}${whetherConverged}${shortRunClause(p, trace)}` +
-    plateauCause(e, verdict, ends)
+    plateauCause(e, verdict, ends, trace)
   );
 }
 
@@ -450,9 +463,10 @@ export function closedGapSentence(verdict: Verdict, e: Evidence, ends: ChainEnds
  * beside a healthy flow; saturated units theirs too, as beside any verdict but their own); '' elsewhere (a gap that held keeps its remedies, and the
  * summary says nothing more of it here).
  */
-function learningGapClause(verdict: Verdict, e: Evidence, ends: ChainEnds): string {
+function learningGapClause(verdict: Verdict, e: Evidence, ends: ChainEnds, trace: Trace): string {
   if (!gapClosed(verdict, e)) return '';
   const units = e.layersWithDeadUnits.length ? 'dead' : 'saturated';
-  const epochs = flowClear(e) ? ', and more epochs are' : `; nor are more epochs, offered only where the flow shows nothing else, and it shows ${units} units (below)`;
+  // Over rows alike no remedy is offered at all (alikeInputsSentence says so), more epochs neither.
+  const epochs = rowsAlike(trace) ? '' : flowClear(e) ? ', and more epochs are' : `; nor are more epochs, offered only where the flow shows nothing else, and it shows ${units} units (below)`;
   return ` The gap closed during training: ${medianGapWords(e, ends)}, within ${EVEN_RANGE}, so the ${ends.first} learns too; what is left is a loss still falling, not the gap, so no remedy for the gap is offered${epochs}.`;
 }
