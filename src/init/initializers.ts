@@ -19,10 +19,23 @@ export const WEIGHT_INITS = [
   'orthogonal',
 ] as const;
 /**
- * A named weight initialiser: 'standard' U[±1/√n_in]; Glorot's uniform and normal (variance 2/(n_in+n_out));
- * He normal (2/n_in); LeCun normal (1/n_in); 'orthogonal' (a random semi-orthogonal matrix).
+ * A named weight initialiser: 'standard': U[±1/√n_in] (Glorot & Bengio's standard initialisation); 'glorot-uniform':
+ * variance 2/(n_in + n_out); 'glorot-normal': variance 2/(n_in + n_out); 'he-normal': variance 2/n_in; 'lecun-normal':
+ * N(0, 1/n_in); 'orthogonal': a random semi-orthogonal matrix.
  */
 export type WeightInitName = (typeof WEIGHT_INITS)[number];
+/**
+ * How each named initialiser draws a layer's weights, in words: the one source of WeightInitName's TSDoc (a test reads it
+ * there, and checks each variance against weightInitStd) and of what diagnose() says beside an initialiser's name.
+ */
+export const WEIGHT_INIT_DRAWS: Readonly<Record<WeightInitName, string>> = {
+  standard: 'U[±1/√n_in]',
+  'glorot-uniform': 'variance 2/(n_in + n_out)',
+  'glorot-normal': 'variance 2/(n_in + n_out)',
+  'he-normal': 'variance 2/n_in',
+  'lecun-normal': 'N(0, 1/n_in)',
+  orthogonal: 'a random semi-orthogonal matrix',
+};
 /**
  * Martens' (2010) sparse initialisation: each unit gets `connections` (default 15, or all of n_in
  * if fewer) nonzero incoming weights drawn from N(0, 1), the rest 0. The weights are large enough

@@ -4,7 +4,7 @@
  * diagnose() (diagnose.ts).
  */
 import { type Activation, LEAKY_RELU_SLOPE } from '../../kernels.js';
-import { type WeightInitName, weightInitStd } from '../../init/initializers.js';
+import { WEIGHT_INIT_DRAWS, type WeightInitName, weightInitStd } from '../../init/initializers.js';
 import { isReluFamily } from '../metrics.js';
 import type { Trace } from '../trace.js';
 import type { Remedy, RemedySetting } from '../remedy.js';
@@ -164,19 +164,9 @@ function measuredOn(row: ReluRateRow, optimizer: string): string {
   return `${setup.depths.join(', ')} hidden layers of ${setup.width}, ${seeds}, ${setup.epochs} epochs of ${optimizer} in batches of ${setup.batchSize} on ${grouped(setup.trainRows)} digits`;
 }
 
-/** How each named initialiser draws a layer's weights, said beside its name as He's variance is (WeightInitName's TSDoc). */
-const INIT_DRAWS: Readonly<Record<WeightInitName, string>> = {
-  standard: 'U[±1/√n_in]',
-  'glorot-uniform': 'variance 2/(n_in + n_out)',
-  'glorot-normal': 'variance 2/(n_in + n_out)',
-  'he-normal': 'variance 2/n_in',
-  'lecun-normal': 'N(0, 1/n_in)',
-  orthogonal: 'a random semi-orthogonal matrix',
-};
-
 /** How the run's init drew its weights in words ('N(0, 1/n_in)', 'N(0, 0.1²)'), or undefined where no words fit (sparse, LSUV, unknown). */
 function initDraws(init: Trace['run']['init']): string | undefined {
-  if (typeof init === 'string') return (INIT_DRAWS as Record<string, string>)[init];
+  if (typeof init === 'string') return (WEIGHT_INIT_DRAWS as Record<string, string>)[init];
   return init?.name === 'normal' ? `N(0, ${givenFloat32Text(init.std)}²)` : undefined;
 }
 
