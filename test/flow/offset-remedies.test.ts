@@ -11,6 +11,7 @@ import type { Remedy } from '../../src/flow/remedy.js';
 import { GradscopeError } from '../../src/errors.js';
 import { applied, offsetInputs, outcome, type RemedyRun } from '../../scripts/remedy-setups.js';
 import { OFFSET_MEASURED } from '../../src/flow/diagnosis/offset-remedies.js';
+import { codeQuoteOn } from '../util/page-quotes.js';
 
 const STANDARDISE = 'inputs: each feature standardised, (x − mean) / std, both over the training rows';
 
@@ -55,6 +56,13 @@ describe('remedies beside inputs far from standardised', () => {
     const standardised = await outcome(applied(offsetInputs('relu', 1000), d.remedies[0].settings), 1);
     expect(standardised.diagnosis.summary).not.toContain('far from standardised');
     expect(standardised.diagnosis.remedies.some((r) => r.option === STANDARDISE || r.why.includes(MEASURED))).toBe(false);
+    // Inputs a little large, over which the run learns (rows 3 + N(0, 1); review42 finding 2): none of the offset runs' words fit it.
+    const small = await outcome(offsetInputs('relu', 3), 1);
+    expect(small.diagnosis.evidence.training?.state).not.toBe('plateau');
+    const page = readFileSync(new URL('../../docs/gradient-flow.md', import.meta.url), 'utf8').replace(/\s*\n\s*/g, ' ');
+    expect(page).toContain(`A run that learns over inputs a little large (relu over rows 3 + N(0, 1): ${Math.round(100 * small.accuracy)} % right) is told none of it.`);
+    expect(small.diagnosis.remedies.some((r) => r.option === STANDARDISE || r.why.includes(MEASURED))).toBe(false);
+    expect(small.diagnosis.summary).not.toContain('far from standardised');
   });
 
   it('seed 1 of the relu runs falls inside the ranges the reasons state', async () => {
@@ -131,6 +139,7 @@ describe('remedies beside inputs far from standardised', () => {
   it('docs/gradient-flow.md states the same ranges, with the machine, date and commit of the run', () => {
     const page = readFileSync(new URL('../../docs/gradient-flow.md', import.meta.url), 'utf8').replace(/\s*\n\s*/g, ' ');
     const paragraph = page.slice(page.indexOf('**Inputs far from standardised.**'), page.indexOf('**Layer norm with sigmoid units still vanishes.**'));
+    expect(codeQuoteOn('docs/gradient-flow.md', 'npx tsx scripts/remedy-ranges.ts offset-inputs')).toBe('npx tsx scripts/remedy-ranges.ts offset-inputs offset-inputs-sgd');
     expect(paragraph).toMatch(/`npx tsx scripts\/remedy-ranges\.ts offset-inputs offset-inputs-sgd`, which printed these ranges on \d{4}-\d\d-\d\d [\d:–]+ UTC \(AMD EPYC Zen 5, 2 vCPUs\) on main at [0-9a-f]{8}/);
     const said = (pattern: RegExp) => ranges(paragraph, pattern).map((r) => `${r[0] === r[1] ? r[0] : r.join('–')} %`);
     const M = OFFSET_MEASURED;

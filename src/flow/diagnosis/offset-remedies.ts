@@ -6,6 +6,9 @@ import type { Activation } from '../../kernels.js';
 import type { Trace } from '../trace.js';
 import { type Remedy, type RemedySetting, remedyText } from '../remedy.js';
 import { hiddenNonlinearities } from './init-remedies.js';
+import { atChance } from '../training-progress.js';
+import type { Evidence } from './diagnosis-types.js';
+import { inputsSaturating } from './evidence-readings.js';
 
 /**
  * Accuracies over the rows (evaluation mode, seeds 1–3, as whole percents but for the standardised tanh and sigmoid runs) of
@@ -47,6 +50,14 @@ const STANDARDISE_WHY =
   `a relu network (Adam 0.005 and plain SGD 0.002) stayed at chance too (${M.chance}), its units not saturated. Standardised, the same rows reached ${M.standardised} (tanh and sigmoid) and ${M.reluStandardised} (relu). ` +
   `At offset 100 (tanh, Adam): ${M.offset100} raw, ${M.offset100BatchNorm} with batch norm; at offsets 10 and 30: ${M.offsets10And30} raw, ${M.offsets10And30BatchNorm} with batch norm; ${M.standardised} standardised at each. ` +
   "gradscope has no helper for it: take each feature's mean and standard deviation over the training rows, and give train(), evaluate() and predict() (x − mean) / std with those same two (a feature whose std is 0, only x − mean).";
+
+/**
+ * Whether the run's inputs were far from standardised (TraceRun.inputScale) and it stands where the measured offset runs stood:
+ * its first hidden layer saturated from the first record by them (inputsSaturating), or its accuracy ended at chance. Not a run
+ * that learns over inputs a little large (relu over rows 3 + N(0, 1): 96 % right), which none of OFFSET_MEASURED's words fit.
+ */
+export const inputsHold = (trace: Trace, e: Evidence) =>
+  trace.run.inputScale !== undefined && (inputsSaturating(trace) !== undefined || (e.training !== undefined && atChance(e.training)));
 
 /** The remedy of inputs far from standardised: the rows themselves, in words (no option or flag takes it); a new object for each diagnosis. */
 export function standardiseRemedy(): Remedy {
@@ -93,12 +104,12 @@ function familyOf(hidden: readonly Activation[]): 'saturating' | 'relu' | undefi
 }
 
 /**
- * Where the run's inputs were far from standardised (TraceRun.inputScale) and its hidden units are of a kind measured over offset
+ * Where the run's inputs held it as they held the measured runs (inputsHold) and its hidden units are of a kind measured over offset
  * rows (tanh and sigmoid, or relu), each remedy whose change was measured there says what it did, after its own reason: none of
  * them lifted a network off chance at offset 1000 the way standardising did (OFFSET_MEASURED).
  */
-export function qualifiedBesideLargeInputs(remedies: Remedy[], trace: Trace): Remedy[] {
-  const family = trace.run.inputScale ? familyOf(hiddenNonlinearities(trace)) : undefined;
+export function qualifiedBesideLargeInputs(remedies: Remedy[], trace: Trace, e: Evidence): Remedy[] {
+  const family = inputsHold(trace, e) ? familyOf(hiddenNonlinearities(trace)) : undefined;
   if (!family) return remedies;
   return remedies.map((r) => {
     const words = measuredWords(family, r);

@@ -7,6 +7,7 @@ import type { Evidence, Severity, Verdict } from './diagnosis-types.js';
 import { EVEN_RANGE } from './diagnosis-thresholds.js';
 import { alikeInputsSentence, batchNormBlockingSentence, deadSentence, flatSentence, largeInputsSentence, residualSumSentence, gapSentence, learntGapSentence, noGradientSentence, saturatedSentence, trendSentence } from './flow-sentences.js';
 import { inputsSaturating } from './evidence-readings.js';
+import { inputsHold } from './offset-remedies.js';
 import { chainEnds, decisiveGap, gapSeverity, gatedBranchLayers, positiveFinite, readAtFirst } from './gap-measures.js';
 import { closedGapSentence, progressSentence } from './progress-sentences.js';
 import { aboutEven, learnsWords } from './learning-speed.js';
@@ -64,8 +65,9 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
   }
   // Input rows alike: the cause of whatever the flow shows, said before the flat batch norms it makes and where the run stands.
   if (trace.run.inputs === 'alike') parts.push(alikeInputsSentence());
-  // Inputs far from standardised (and the first hidden layer's saturation from the start where they caused it): said before where the run stands.
-  if (trace.run.inputScale) parts.push(largeInputsSentence(trace, inputsSaturating(trace)));
+  // Inputs far from standardised that saturated the first hidden layer or left the run at chance (inputsHold), and the saturation where
+  // they caused it: said before where the run stands.
+  if (inputsHold(trace, e)) parts.push(largeInputsSentence(trace, inputsSaturating(trace)));
   // The batch norms whose input did not vary: the cause of dead units after them and of a gap across them, said before where the run stands.
   if (e.flatNorms) parts.push(flatSentence(e, trace, verdict === 'vanishing' || verdict === 'exploding'));
   if (e.training && !lossVerdict) parts.push(progressSentence(e.training, verdict, e, ends, trace));

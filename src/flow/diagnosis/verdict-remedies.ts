@@ -19,7 +19,7 @@ import { stillFalling } from './progress-readings.js';
 import { moreEpochs, plateauRemedies, progressRemedies, unclearRemedy } from './progress-remedies.js';
 import { type AddRemedy, addSmallerRate, choice, CLIP_AT_1, initName, layers, optimizerSwitch } from './remedy-settings.js';
 import { LARS_WHY, vanishingOptimizerRemedies } from './vanishing-optimizer-remedies.js';
-import { qualifiedBesideLargeInputs, standardiseRemedy } from './offset-remedies.js';
+import { inputsHold, qualifiedBesideLargeInputs, standardiseRemedy } from './offset-remedies.js';
 import { alsoGap, flowClear, gapClosed } from './verdict-rules.js';
 import { andList } from '../../list-text.js';
 import { givenFloat32Text, numberText } from '../../number-text.js';
@@ -29,9 +29,10 @@ import type { ReluRateRow } from '../relu-remedy-rates.js';
 export function remediesFor(verdict: Verdict, trace: Trace, e: Evidence, row: ReluRateRow): Remedy[] {
   // Through input rows alike no change to the network or the run tells them apart (alikeInputsSentence): the data is what to check.
   if (trace.run.inputs === 'alike') return [];
-  // Inputs far from standardised, whatever the units (a relu network over them was measured at chance too): standardising them first,
-  // and the other remedies say what they were measured to do over such rows (offset-remedies.ts).
-  const remedies = [...(trace.run.inputScale ? [standardiseRemedy()] : []), ...qualifiedBesideLargeInputs(verdictRemedies(verdict, trace, e, row), trace)];
+  // Inputs far from standardised that saturated the first hidden layer or left the run at chance, whatever the units (a relu network
+  // over them was measured at chance too): standardising them first, and the other remedies say what they were measured to do over
+  // such rows (offset-remedies.ts).
+  const remedies = [...(inputsHold(trace, e) ? [standardiseRemedy()] : []), ...qualifiedBesideLargeInputs(verdictRemedies(verdict, trace, e, row), trace, e)];
   if (e.training?.state !== 'converged') return remedies;
   // A run that reached the loss's floor needs no change to how it steps (progressSentence says so); evidence.layerRates goes with its remedy.
   const kept = remedies.filter((r) => !r.settings.every((s) => STEP_OPTIONS.includes(s.option)));
