@@ -98,7 +98,7 @@ const PASSAGES: Passage[] = [
       'diagnose(trace, { heldOutAtStart })': 'a call',
       'diagnose(trace, { validationSeen: true })': 'a call',
       'diagnose(trace, { curvature })': 'a call',
-      'npx tsx scripts/remedy-ranges.ts offset-inputs': 'a command line',
+      'npx tsx scripts/remedy-ranges.ts offset-inputs offset-inputs-sgd': 'a command line',
       'npx tsx scripts/remedy-ranges.ts layer-norm-sigmoid': 'a command line',
       'npx tsx scripts/remedy-ranges.ts residual': 'a command line',
     },
