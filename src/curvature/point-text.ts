@@ -19,12 +19,16 @@ const shortestDown = sci(DOWNHILL_STEPS[DOWNHILL_STEPS.length - 1]);
 const probeText = (p: SaddleProbe) => `t=${grouped(p.step)}: ${sci(p.plus)} / ${sci(p.minus)}`;
 
 /**
- * What an Infinity among the probes is, said where one is printed: the loss beyond float32's range there (lossAlong), which
- * the network cannot take, not a loss measured to be infinite. '' where every side is finite.
+ * What an Infinity among `changes` is, said where one is printed: the loss beyond float32's range there (lossAlong), which
+ * the network cannot take, not a loss measured to be infinite. '' where every one is finite. Said beside the ±v probes'
+ * line and beside the reading's step down the gradient (DownhillProbe.change is Infinity there the same way).
  */
-function overflowNote(probes: readonly SaddleProbe[]): string {
-  return probes.some((p) => !Number.isFinite(p.plus) || !Number.isFinite(p.minus)) ? ' (Infinity: the loss there is beyond float32\'s range, so the network cannot take it)' : '';
+function overflowNote(changes: readonly number[]): string {
+  return changes.some((change) => !Number.isFinite(change)) ? " (Infinity: the loss there is beyond float32's range, so the network cannot take it)" : '';
 }
+
+/** A probe's two sides, as overflowNote reads them. */
+const probeSides = (probes: readonly SaddleProbe[]) => probes.flatMap((p) => [p.plus, p.minus]);
 
 /** The mean drop of a probe's two sides, (−plus − minus)/2: the curvature's part, the slope's odd term cancelled. */
 const meanDrop = (p: SaddleProbe) => -(p.plus + p.minus) / 2;
@@ -51,7 +55,8 @@ export function pointReadingText(report: CurvatureReport): string {
   // The step whose mean drop comes nearest ‖∇C‖·t (the largest share of it): the one the rule turns on.
   const nearest = bothSides.reduce<SaddleProbe | undefined>((best, p) => (best === undefined || meanDrop(p) / p.step > meanDrop(best) / best.step ? p : best), undefined);
   const against = (p: SaddleProbe, relation: string) => `at t=${grouped(p.step)} the mean drop along ±v, ${sci(meanDrop(p))}, is ${relation} ‖∇C‖·t = ${sci(gradientNorm * p.step)}`;
-  const down = `a step of ${grouped(downhill.step)} down the gradient changes the loss by ${sci(downhill.change)}`;
+  const downChange = `${sci(downhill.change)}${overflowNote([downhill.change])}`;
+  const down = `a step of ${grouped(downhill.step)} down the gradient changes the loss by ${downChange}`;
   switch (verdict) {
     case 'saddle':
       return `Reading: a saddle: ${confirmed}, and ${against(nearest!, 'at least')}: as good as a critical point.`;
@@ -65,7 +70,7 @@ export function pointReadingText(report: CurvatureReport): string {
           ? `λ_min = ${lambdaMin} < 0, but the loss's own second difference along v at t=${grouped(probes[0].step)} is ${sci(probes[0].curvature)}, not below 0`
           : `λ_min = ${lambdaMin}`;
       if (report.reading === 'minimum') {
-        return `Reading: a minimum, to within the steps tried: no negative curvature is confirmed (${unconfirmed}), no step tried along ±v lowers the loss, and no step down the gradient from ${grouped(SADDLE_STEPS[0])} to ${shortestDown} does (at ${sci(downhill.step)} it changes by ${sci(downhill.change)}): over those lengths the curvature outweighs the gradient.`;
+        return `Reading: a minimum, to within the steps tried: no negative curvature is confirmed (${unconfirmed}), no step tried along ±v lowers the loss, and no step down the gradient from ${grouped(SADDLE_STEPS[0])} to ${shortestDown} does (at ${sci(downhill.step)} it changes by ${downChange}): over those lengths the curvature outweighs the gradient.`;
       }
       const lowest = lowestAlongV(probes);
       const where = lowest !== undefined ? `a step of ${grouped(lowest.step)} along ${lowest.side > 0 ? '+' : '−'}v changes the loss by ${sci(lowest.change)}` : down;
@@ -80,7 +85,7 @@ export function pointText(report: CurvatureReport, studyPlateau: string): string
     '',
     `Gradient: ‖∇C‖ = ${sci(report.gradientNorm)} over the same ${counted(report.rows, 'row')}, at the same weights.`,
     pointRule(studyPlateau),
-    `Along ±v, C(θ+t·v) − C(θ) / C(θ−t·v) − C(θ): ${report.probes.map(probeText).join('; ')}${overflowNote(report.probes)}.`,
+    `Along ±v, C(θ+t·v) − C(θ) / C(θ−t·v) − C(θ): ${report.probes.map(probeText).join('; ')}${overflowNote(probeSides(report.probes))}.`,
     pointReadingText(report),
   ].join('\n');
 }
