@@ -20,6 +20,7 @@ export type { LayerOptions, NetworkConfig, NetworkOptions } from './network/conf
 export type { BatchInfo, EpochInfo, TracedTrainResult, TrainOptions, TrainResult } from './training/train-options.js';
 export type { BudgetClock } from './budget-clock.js';
 export type { ValidationRows } from './training/validation-rows.js';
+export { trainingCheckRows, TRAINING_CHECK_MAX_ROWS } from './training/training-check-rows.js';
 export { modelFromJSON, readModelJSON, MODEL_FILE_TAG, MODEL_VERSION, MODEL_LIMITS } from './network/model-file.js';
 export { FILE_LIMITS } from './model-limits.js';
 export type { InitialParameters } from './network/engine.js';

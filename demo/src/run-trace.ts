@@ -30,7 +30,16 @@ export function probeRun(settings: Settings, layerRates: number[] | null, weight
   else run.init = settings.init;
   if (layerRates) run.layerRates = layerRates;
   if (weightDecay > 0) run.weightDecay = weightDecay;
+  // The page measures its test rows after every epoch (held-out.ts).
+  run.validation = 'other rows';
   return run;
+}
+
+/** `run` as a train() call describes it, with `validation` in place of the call's own (none without); as given where that is undefined. */
+function withValidation(run: TraceRun, validation: TraceRun['validation']): TraceRun {
+  if (validation === undefined) return run;
+  const { validation: _, ...rest } = run;
+  return { ...rest, validation };
 }
 
 export class RunTrace {
@@ -41,7 +50,15 @@ export class RunTrace {
   /** An epoch e (numbered from 0) is kept when e is a multiple of epochStride, or it is the run's last. */
   private epochStride = 1;
 
-  constructor(private readonly probe: Trace) {
+  /**
+   * `validation`: what the epochs' validation rows are, where the caller measures them after each epoch and adds them to the
+   * epochs it appends (the page's test rows: 'other rows'), though the train() calls it appends were given none; undefined:
+   * each call's own (TraceRun.validation).
+   */
+  constructor(
+    private readonly probe: Trace,
+    private readonly validation?: TraceRun['validation'],
+  ) {
     this.trace = probe;
   }
 
@@ -51,9 +68,10 @@ export class RunTrace {
    * all the training rows gives its trace's own epochs; a single step, the epoch its pass completed, if any.
    */
   append(from: Trace, ended: readonly EpochEnd[]): void {
-    if (this.trace === this.probe) this.trace = emptyLike(from, 1);
+    const run = withValidation(from.run, this.validation);
+    if (this.trace === this.probe) this.trace = emptyLike(from, 1, run);
     // A step setting changed (the learning rate, say): the run is now set up as this call was, which the diagnosis's remedies start from.
-    else if (JSON.stringify(from.run) !== JSON.stringify(this.trace.run)) this.trace = this.copied(this.stride, from.run);
+    else if (JSON.stringify(run) !== JSON.stringify(this.trace.run)) this.trace = this.copied(this.stride, run);
     const residuals = residualSeriesOf(from);
     for (let r = 0; r < from.length; r++) {
       if ((from.steps[r] - 1) % this.stride !== 0) continue;

@@ -11,6 +11,7 @@ import { mnistDataset, planarDataset, probeOf, splitDataset, type Dataset, type 
 import { statsFromTrace, type LayerStats } from './layer-stats.js';
 import { BOUNDARY_GRID, DIGITS_SHOWN, type FromWorker, type Snapshot, type StepRecord, type ToWorker, type TracedState } from './protocol.js';
 import { probeRun, RunTrace } from './run-trace.js';
+import { HeldOutRows } from './held-out.js';
 import { SteppedPass, type EpochEnd } from './stepped-pass.js';
 import type { Settings } from './settings.js';
 import { optimizerFor, sgdWithRates } from './run-optimizer.js';
@@ -33,6 +34,8 @@ interface Session {
   net: Network;
   data: Dataset;
   test: Dataset;
+  /** The test rows as the run's validation, and the training rows measured beside them, after every epoch. */
+  heldOut: HeldOutRows;
   /** Training rows seen so far (for the epoch counter). */
   rowsSeen: number;
   /** The single steps' pass over the training rows: where the next one's batch starts, and the epoch they complete. */
@@ -180,10 +183,10 @@ async function configure(settings: Settings, mnistUrl: string, layerRates?: numb
     const trace = recorder.trace;
     const ends = columnEnds(net.layers);
     const names = columnNames(net.layers, net.kind === 'blocks', (c) => trace.layerLabel(c));
-    const run = new RunTrace(trace);
+    const run = new RunTrace(trace, 'other rows');
     const grid = planeGrid(BOUNDARY_GRID);
     const columns = ends.map((end, c) => ({ name: names[c], end }));
-    const fresh: Session = { net, data, test, rowsSeen: 0, pass: new SteppedPass(data.x.rows), settings, optimizer, layerRates: made.layerRates, layerRatesFrom: made.layerRatesFrom, weightDecayLowered: made.weightDecayLowered, stats: statsFromTrace(run.trace, 0), shownStep: 0, run, collected: undefined, grid, probe, unitOutputs: undefined, columns };
+    const fresh: Session = { net, data, test, heldOut: new HeldOutRows(data, test), rowsSeen: 0, pass: new SteppedPass(data.x.rows), settings, optimizer, layerRates: made.layerRates, layerRatesFrom: made.layerRatesFrom, weightDecayLowered: made.weightDecayLowered, stats: statsFromTrace(run.trace, 0), shownStep: 0, run, collected: undefined, grid, probe, unitOutputs: undefined, columns };
     const snapshot = snapshotOf(fresh, gradients.loss, gradients);
     if (session) {
       session.optimizer.dispose();
@@ -269,7 +272,7 @@ let collecting: StepRecord[] | undefined;
 
 /**
  * One pass over the training rows (the core's own batching and shuffling): an epoch, which its
- * trace records. A step that fails (DIVERGED) ends the pass, but the steps before it were applied:
+ * trace records, with the test rows measured after it (held-out.ts). A step that fails (DIVERGED) ends the pass, but the steps before it were applied:
  * their rows are counted and their records kept, so the page shows the weights the network has (it
  * showed the run as before the pass); an epoch cut short is none. A single steps' pass in progress
  * is given up: the rows it stepped and these are not one pass.
@@ -284,7 +287,10 @@ function epoch(s: Session): void {
     s.rowsSeen += (s.net.step - from) * s.settings.batchSize;
     throw error;
   } finally {
-    collectSteps(s, collecting!, s.net.trace?.epochs ?? []);
+    // The epoch of this call, if it ended (a call refused before it began tracing left the last call's trace): the weights now are its end's.
+    const trace = s.net.trace;
+    const ended = trace === undefined || trace === s.collected ? [] : trace.epochs;
+    collectSteps(s, collecting!, ended.map(({ epoch: _, ...e }) => ({ ...e, ...s.heldOut.measure(s.net) })));
   }
 }
 
@@ -297,7 +303,7 @@ function stepOnce(s: Session): void {
   const { epochs } = s.net.train(batch(x), batch(y), { ...trainOptions(s), shuffle: false });
   s.rowsSeen += size;
   const ended = s.pass.stepped(size, epochs[0].loss, s.net.step);
-  collectSteps(s, collecting!, ended ? [ended] : []);
+  collectSteps(s, collecting!, ended ? [{ ...ended, ...s.heldOut.measure(s.net) }] : []);
 }
 
 /** One call's train() options: the page's learning rate, except for an optimiser that chooses its own steps (Hessian-free), which takes none. */

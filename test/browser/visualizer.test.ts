@@ -32,8 +32,10 @@ import { serveStatic, type StaticServer } from './static-server.js';
 import { sidewaysOverflow } from './sideways.js';
 import { codeWordsBroken } from './code-word-breaks.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
+import { PAGE_OVERFITTING_QUERY } from '../util/page-overfitting-run.js';
 import { proseParts } from '../../src/flow/report-html.js';
 import { unbrokenPercents } from '../../src/percent-text.js';
+import { lossText } from '../../src/loss-text.js';
 import { biasesCancelledByBatchNorm, cancelledBiasNote, chartedBiasRows } from '../../src/flow/cancelled-biases.js';
 
 /** A diagnosis text as the page shows it: backticked spans as code, so without their backticks; each percentage unbroken. */
@@ -459,6 +461,9 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     // Each epoch's loss is the mean of its 4 batches' losses, each before its update, as train() measures an epoch.
     const mean = (from: number) => Array.from(stepped.losses.slice(from, from + 4)).reduce((a, b) => a + b, 0) / 4;
     expect(stepped.epochs.map((e) => e.loss)).toEqual([mean(0), mean(4)]);
+    // Each with the test rows' loss after it, and as many training rows' at the same weights, as train()'s validation records them.
+    expect(stepped.run.validation).toBe('other rows');
+    expect(stepped.epochs.map((e) => [e.validation!.loss > 0, e.training?.rows])).toEqual([[true, 120], [true, 120]]);
     expect(summary).toBe(shownProse(diagnose(stepped).summary));
     await page.close();
 
@@ -537,6 +542,31 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
+
+  // The page gave its trace no held-out rows, so beside the rising test curve of its own loss chart it said the run was
+  // healthy (newuser42). Its test rows are the run's validation rows now, measured after every epoch (demo/src/held-out.ts).
+  it('diagnoses a run whose test loss rises while its training loss falls as overfitting, from the test rows its chart draws', async () => {
+    const { page, errors } = await open(PAGE_OVERFITTING_QUERY);
+    await page.click('#train');
+    await page.waitForFunction(() => Number(/epoch ([\d.,]+)/.exec(document.getElementById('epoch')!.textContent!)![1].replace(/,/g, '')) >= 200, null, { timeout: 60_000 });
+    await page.click('#train');
+    await settledStep(page);
+    const trace = await downloadTrace(page);
+    expect(trace.run.validation).toBe('other rows');
+    const heldOut = trace.epochs.map((e) => e.validation!.loss);
+    expect(trace.epochs.every((e) => e.training?.rows === 40)).toBe(true);
+    // The test loss rose: its last epoch's is well above its lowest.
+    expect(heldOut.at(-1)!).toBeGreaterThan(2 * Math.min(...heldOut));
+    // And it is the test loss the status line (and the chart) shows at the same weights: a run as fast as it goes pauses between whole passes.
+    const status = await page.locator('#status').innerText();
+    expect(/test: loss ([\d.e+-]+),/.exec(status)?.[1], status).toBe(lossText(heldOut.at(-1)!));
+    const panel = { verdict: await page.locator('#diagnosis').getAttribute('data-verdict'), summary: (await page.locator('#diagnosis-summary').textContent())! };
+    expect(panel.verdict).toBe('overfitting');
+    expect(panel.summary).not.toMatch(/^Healthy|converged/);
+    expect(panel.summary).toBe(shownProse(diagnose(trace, pageDiagnosis('circles')).summary));
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
 
   it('applies L2 weight decay: the same 20 steps end with smaller weights', async () => {
     const norms: number[] = [];

@@ -1,0 +1,86 @@
+// The visualizer's test rows as its run's validation (demo/src/held-out.ts): after each epoch it measures what train()'s
+// `validation` option records, so that its diagnosis reads a test loss that rises beside a training loss that does not as
+// overfitting. Without them the page read such a run healthy beside the rising test curve of its own chart (newuser42).
+import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { createOptimizer } from '../../src/optim/index.js';
+import { diagnose } from '../../src/flow/diagnose.js';
+import { trainingCheckRows } from '../../src/training/training-check-rows.js';
+import { HeldOutRows } from '../../demo/src/held-out.js';
+import { RunTrace } from '../../demo/src/run-trace.js';
+import { planarDataset, splitDataset } from '../../demo/src/datasets.js';
+import { networkOptions } from '../../demo/src/architecture.js';
+import { DEFAULTS, parseSettings, type Settings } from '../../demo/src/settings.js';
+import { pageDiagnosis } from '../../demo/src/remedies.js';
+import { PAGE_OVERFITTING_QUERY } from '../util/page-overfitting-run.js';
+
+function rowsOf(settings: Settings) {
+  const { train, test } = splitDataset(planarDataset(settings.dataset as 'circles', settings.seed, settings.noise), settings.trainPercent);
+  return { train, test };
+}
+
+describe("the visualizer's held-out rows", () => {
+  it("measures after an epoch what train()'s validation records: the test rows, and as many training rows at the same weights", async () => {
+    const settings: Settings = { ...DEFAULTS, dataset: 'circles', depth: 2, width: 8 };
+    const { train, test } = rowsOf(settings);
+    const [given, page] = await Promise.all([0, 1].map(() => createNetwork({ ...networkOptions(settings, 2, 2), backend: 'ref' })));
+    const options = { epochs: 1, batchSize: 32, learningRate: 0.5, trace: { every: 1 } };
+    const { trace } = given.train(train.x, train.y, { ...options, validation: { x: test.x, y: test.y } });
+    page.train(train.x, train.y, options);
+    const held = new HeldOutRows(train, test);
+    expect(trainingCheckRows(train.x.rows, test.x.rows)).toHaveLength(test.x.rows);
+    expect(held.measure(page)).toEqual({ validation: trace.epochs[0].validation, training: trace.epochs[0].training });
+    given.dispose();
+    page.dispose();
+  });
+
+  it('keeps the run described with its validation rows through single steps and whole passes, which were given none', async () => {
+    const settings: Settings = { ...DEFAULTS, dataset: 'circles', depth: 2, width: 8 };
+    const { train, test } = rowsOf(settings);
+    const net = await createNetwork({ ...networkOptions(settings, 2, 2), backend: 'ref' });
+    const held = new HeldOutRows(train, test);
+    net.train(train.x, train.y, { epochs: 1, batchSize: 32, learningRate: 0.5, trace: { every: 1 } });
+    const run = new RunTrace(net.trace!, 'other rows');
+    const one = { data: train.x.data.subarray(0, 64), rows: 32, cols: 2 };
+    const oneY = { data: train.y.data.subarray(0, 64), rows: 32, cols: 2 };
+    net.train(one, oneY, { epochs: 1, batchSize: 32, learningRate: 0.5, trace: { every: 1 } });
+    run.append(net.trace!, []);
+    const stepped = run.trace;
+    net.train(train.x, train.y, { epochs: 1, batchSize: 32, learningRate: 0.5, trace: { every: 1 } });
+    run.append(net.trace!, net.trace!.epochs.map(({ epoch: _, ...e }) => ({ ...e, ...held.measure(net) })));
+    // One run: the whole pass's call was set up as the single step's was, so the trace was not copied afresh.
+    expect(run.trace).toBe(stepped);
+    expect(run.trace.run.validation).toBe('other rows');
+    expect(run.trace.epochs[0].validation?.loss).toBeGreaterThan(0);
+    expect(run.trace.epochs[0].training?.rows).toBe(test.x.rows);
+    net.dispose();
+  });
+
+  it('reads the overfitting run of the browser suite as overfitting, which it read healthy without them', async () => {
+    const { settings } = parseSettings(PAGE_OVERFITTING_QUERY);
+    const { train, test } = rowsOf(settings);
+    const net = await createNetwork(networkOptions(settings, 2, 2));
+    const optimizer = createOptimizer(net, { name: settings.optimizer });
+    const held = new HeldOutRows(train, test);
+    const options = { epochs: 1, batchSize: settings.batchSize, learningRate: settings.learningRate, optimizer, trace: { every: 1 } };
+    net.train(train.x, train.y, options);
+    const [withRows, without] = [new RunTrace(net.trace!, 'other rows'), new RunTrace(net.trace!)];
+    const testLosses: number[] = [];
+    for (let e = 0; e < 200; e++) {
+      net.train(train.x, train.y, options);
+      const ended = net.trace!.epochs.map(({ epoch: _, ...rest }) => rest);
+      withRows.append(net.trace!, ended.map((end) => ({ ...end, ...held.measure(net) })));
+      without.append(net.trace!, ended);
+      testLosses.push(net.evaluate(test.x, test.y).loss);
+    }
+    // The test loss the page's chart draws rose: its last is well above its lowest.
+    expect(testLosses.at(-1)!).toBeGreaterThan(2 * Math.min(...testLosses));
+    const read = diagnose(withRows.trace, pageDiagnosis('circles'));
+    expect([read.verdict, read.evidence.training?.state]).toEqual(['overfitting', 'overfitting']);
+    expect(read.summary).toMatch(/^Overfitting: the held-out rows' loss rose while the training loss did not/);
+    const blind = diagnose(without.trace, pageDiagnosis('circles'));
+    expect(blind.verdict).toBe('healthy');
+    optimizer.dispose();
+    net.dispose();
+  });
+});
