@@ -169,6 +169,34 @@ export function jaxGoals(rows: readonly JaxRow[], version: string): Goal[] {
   });
 }
 
+/**
+ * What the jax-js suite's FLOP-limit rows (JaxRow.side set: jax-js' step against the f32x4 mul+add
+ * peak loop making the step's flops, which no step of the binary outruns) say of the step goal:
+ * per batch, the fraction of the peak loop's speed a call needs to be JAX_TARGETS.step times as
+ * fast as jax-js (the target over the limit's ratio), beside the fraction the faster of the batch's
+ * judged calls reached (the peak loop's median time over its). A need above 100 % puts the goal
+ * beyond the binary on the run's CPU. Empty where the run has no such row.
+ */
+export function jaxLimitText(rows: readonly JaxRow[]): string {
+  const limits = rows.filter((r) => r.side !== undefined && r.batch !== undefined);
+  if (limits.length === 0) return '';
+  const target = JAX_TARGETS.step.value;
+  const reached = (limit: JaxRow) => {
+    const judged = rows.filter((r) => r.goal && r.batch === limit.batch);
+    return judged.length === 0 ? undefined : limit.gradscopeMs / Math.min(...judged.map((r) => r.gradscopeMs));
+  };
+  const each = limits.map((r) => {
+    const got = reached(r);
+    return `at batch ${r.batch} ${ratioText(r.ratio)}, so ${percent(target / r.ratio)}${got === undefined ? '' : ` (reached: ${percent(got)})`}`;
+  });
+  const beyond = limits.filter((r) => r.ratio < target).map((r) => r.batch);
+  return (
+    `jax-js' step over the FLOP limit (the f32x4 mul+add peak loop making the step's flops, which no step of this binary outruns), ` +
+    `and the fraction of that loop's speed a call needs to be ${target}× as fast as jax-js, beside what the faster judged call reached: ${each.join('; ')}.` +
+    (beyond.length === 0 ? '' : ` At batch ${beyond.join(' and ')} the goal is beyond this binary on this CPU: only fewer instructions per flop (relaxed SIMD's fused multiply-add, behind a flag on Node 20) could meet it.`)
+  );
+}
+
 /** Issue 13: a step with batch norm after every hidden dense layer takes at most this many times the step without. */
 export const BATCH_NORM_STEP_TARGET: Target = { value: 1.3, atLeast: false };
 

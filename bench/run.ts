@@ -30,7 +30,7 @@ import { median } from './median.js';
 import { spreadOf, spreadText } from './spread.js';
 import { RELAXED_MARGIN } from '../src/wasm/calibrate.js';
 import { judgePicks, judgeBesideControl, picksText, processesIn, threadsText, type Verdict } from './verdict.js';
-import { batchNormStepGoal, denseGoal, elementwiseGoals, ingestGoal, jaxGoals, peerGoals, smallShapeGoals, stepPeakGoal, traceGoal, trainDatasetGoal, type Goal } from './goals.js';
+import { batchNormStepGoal, denseGoal, elementwiseGoals, ingestGoal, jaxGoals, jaxLimitText, peerGoals, smallShapeGoals, stepPeakGoal, traceGoal, trainDatasetGoal, type Goal } from './goals.js';
 import { cpuText, thisCpu } from './cpu.js';
 import { percentText } from '../src/percent-text.js';
 
@@ -132,7 +132,7 @@ const peerRows: ReportRow[] = peers.rows.map((r) => ({
 log('jax-js: matmul and a jitted SGD step');
 const jax = await runJaxBench();
 const jaxRows: ReportRow[] = jax.rows.flatMap((r) => [
-  { suite: 'jax-js', task: `${r.task}: gradscope`, medianMs: r.gradscopeMs },
+  { suite: 'jax-js', task: `${r.task}: ${r.side ?? 'gradscope'}`, medianMs: r.gradscopeMs },
   { suite: 'jax-js', task: `${r.task}: jax-js`, medianMs: r.jaxMs, ratio: r.ratio },
 ]);
 
@@ -331,15 +331,17 @@ jax-js ${jax.version} on its wasm device (single-threaded in Node) against grads
 binary, side by side: a jitted \`np.matmul\` against gradscope's dense product of the same shape, and
 a jitted \`valueAndGrad\` + SGD update of [${JAX_SIZES.join(',')}] sigmoid/MSE against the public
 \`net.train(…, { epochs: 1, batchSize })\` on the same batch (one step per call, both reading the
-loss back), in three comparisons that differ in what each side's timed call includes:
+loss back), in ${Object.keys(JAX_STEP_COMPARISONS).length} comparisons that differ in what each side's timed call includes:
 ${Object.values(JAX_STEP_COMPARISONS).map((c) => `'${c.label}': gradscope ${c.gradscope}; jax-js ${c.jax}${c.goal ? '' : ' (no goal)'}`).join(';\n')}.
-The last was the goal's row until 2026-12-02: gradscope copied and checked its batch in every
+'${JAX_STEP_COMPARISONS.unlike.label}' was the goal's row until 2026-12-02: gradscope copied and checked its batch in every
 call and jax-js in none. One step from the same weights gives the same updated weights in both (largest
 difference ${jax.stepMaxDiff.toExponential(1)}). Each pair runs in ${JAX_ROUNDS} short alternating rounds, so load
 hits both sides alike: ratio = the median of the per-round ratios jax-js' time over gradscope's
 (the times are each side's median).
 
 ${markdownTable(jaxRows)}
+
+${jaxLimitText(jax.rows)}
 
 ## Where the step's time goes
 

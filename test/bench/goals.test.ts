@@ -6,6 +6,7 @@ import {
   elementwiseGoals,
   ingestGoal,
   jaxGoals,
+  jaxLimitText,
   peerGoals,
   smallShapeGoals,
   stepPeakGoal,
@@ -211,6 +212,17 @@ describe('against jax-js (matmul ≥ 1.5×, step ≥ 2×)', () => {
   it('judges no row of unlike work (train(x, y) against resident arrays), whatever its ratio', () => {
     const rows = [row('SGD step batch 256, both batches resident', [2.1, 2.2, 2.0]), row('SGD step batch 256, unlike work', [1.7, 1.8, 1.9], false)];
     expect(jaxGoals(rows, '0.1.0').map((g) => [g.goal, g.verdict])).toEqual([['vs jax-js 0.1.0: SGD step batch 256, both batches resident', 'met']]);
+  });
+
+  it('judges no FLOP-limit row, and says what fraction of the limit each batch needs and reached', () => {
+    const limit = (batch: number, ratio: number): JaxRow => ({ ...row(`SGD step batch ${batch}, the FLOP limit`, [ratio], false), batch, side: 'f32x4 peak loop', gradscopeMs: 0.9, ratio });
+    const step = (batch: number, gradscopeMs: number, goal = true): JaxRow => ({ ...row(`SGD step batch ${batch}, ${goal ? 'like' : 'unlike'} work`, [1.8], goal), batch, gradscopeMs });
+    const rows = [step(64, 1.2), step(64, 1), step(64, 0.95, false), limit(64, 2.5), step(256, 1), limit(256, 1.96)];
+    expect(jaxGoals(rows, '0.1.0').map((g) => g.goal)).toEqual(['vs jax-js 0.1.0: SGD step batch 64, like work', 'vs jax-js 0.1.0: SGD step batch 64, like work', 'vs jax-js 0.1.0: SGD step batch 256, like work']);
+    const text = jaxLimitText(rows);
+    expect(text).toMatch(/: at batch 64 2\.50×, so 80 % \(reached: 90 %\); at batch 256 1\.96×, so 102 % \(reached: 90 %\)\. At batch 256 the goal is beyond this binary on this CPU/);
+    expect(jaxLimitText([limit(64, 2.5)])).toMatch(/: at batch 64 2\.50×, so 80 %\.$/);
+    expect(jaxLimitText(rows.filter((r) => r.side === undefined))).toBe('');
   });
 
   it('says when a middle half straddles the target', () => {
