@@ -24,8 +24,8 @@
  *     (stepFlops). No step of this binary outruns it: a dense product reaches ~97 % of its speed,
  *     the whole step ~90 % (the dense and scaling suites). The goal's 2 over its ratio is the fraction
  *     of the loop's speed a call needs to meet the goal (goals.ts jaxLimitText): on the Intel Xeon of
- *     2026-12-06 (family 6 model 207) the limit read 1.98× (load 1.5) and 2.04× (load 5–10) at
- *     batch 256, so the goal there needs 98–101 % of the loop, past what any product reaches on
+ *     2026-12-06 (family 6 model 207) the limit read 1.96–2.04× at batch 256 in three runs (load
+ *     1.5–10), so the goal there needs 98–102 % of the loop, past what any product reaches on
  *     that CPU, whose f32x4 mul and add share its floating-point ports (relaxed SIMD's fused
  *     multiply-add ran the tile in 0.85× the time: flag-only on Node 20, and jax-js uses it too
  *     where the engine has it). No goal: it bounds the goal rows.
