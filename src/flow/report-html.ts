@@ -20,7 +20,7 @@ import { packReportData } from './report-data.js';
 import { DATA_ELEMENT_ID, REPORT_SCRIPT } from './report-script.js';
 import { evenIndexes } from './even-indexes.js';
 import { barChart, CHART, CHART_FONT, DRAWING_WIDTH, drawingMaxWidth, drawingMinWidth, escapeHtml, heatmap, histograms, KEY_WIDTH, lineChart, NARROW_CHART_FONT, NARROW_SIDE_PADDING, type LineChartData } from './svg.js';
-import { TABLE_CARDS_CLASS } from './table-cards.js';
+import { TABLE_ACROSS_CLASS, TABLE_CARDS_CLASS } from './table-cards.js';
 import { MARK_STROKE } from './series-marks.js';
 import { epochLearningRate, Trace, type TraceJSON } from './trace.js';
 
@@ -90,6 +90,12 @@ export interface ReportTable {
   header: string[];
   /** Rows of cells, as many as the header. */
   rows: string[][];
+  /**
+   * Whether its rows are read across, cell by cell (a grid: ‖∂C/∂b‖ per hidden layer at chosen epochs): too wide for its
+   * column (a phone's) it scrolls sideways in its own box, its first column and its caption kept in view, where another
+   * table is shown a card per row (table-cards.ts), which cannot be read across. Default: false.
+   */
+  readAcross?: boolean;
 }
 
 /** A section of the report: a heading, a paragraph and its notes, then its charts, bar charts, tables and runs in that order. */
@@ -522,7 +528,7 @@ function sectionHtml(section: ReportSection, data: ReportData, terms: RemedyTerm
   data.sections.push({ ...rest, runs: runIds });
   // A table is given no id: the page makes one ('<section>-table', then '-2', …), which the contents bar links to.
   const tableIds = (section.tables ?? []).map(() => ids.made(`${section.id}-table`));
-  const figures = [...(section.charts ?? []).map(lineChart), ...(section.bars ?? []).map(barChart), ...(section.tables ?? []).map((t, i) => table(tableIds[i], t.header, t.rows, t.caption))];
+  const figures = [...(section.charts ?? []).map(lineChart), ...(section.bars ?? []).map(barChart), ...(section.tables ?? []).map((t, i) => table(tableIds[i], t))];
   const html = [
     `<section class="study" id="${escapeHtml(section.id)}"><h2>${textHtml(section.heading)}</h2>`,
     section.text ? `<p>${proseHtml(section.text)}</p>` : '',
@@ -555,11 +561,11 @@ function contentsEntries(section: ReportSection, runIds: string[], tableIds: str
 /** A run's label, or a figure's title, up to its first colon: "[784,30,10]: full-batch …" is listed as "[784,30,10]". */
 const shortLabel = (label: string) => label.split(':')[0];
 
-function table(id: string, header: string[], rows: string[][], caption?: string): string {
+function table(id: string, { header, rows, caption, readAcross }: ReportTable): string {
   const th = header.map((h) => `<th>${textHtml(h)}</th>`).join('');
   const body = rows.map((row) => `<tr>${row.map((c) => `<td>${textHtml(c)}</td>`).join('')}</tr>`).join('');
   const above = caption === undefined ? '' : `<caption>${textHtml(caption)}</caption>`;
-  return `<div class="table" id="${escapeHtml(id)}"><table>${above}<thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></div>`;
+  return `<div class="table${readAcross ? ` ${TABLE_ACROSS_CLASS}` : ''}" id="${escapeHtml(id)}"><table>${above}<thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
 function contents(items: string[]): string {
@@ -626,6 +632,7 @@ figcaption{grid-column:1/-1;font-weight:600;font-size:13px;position:sticky;left:
 .table,figure.chart{overflow-x:auto;background:linear-gradient(90deg,#fff 40%,#fff0) left/2em 100% no-repeat local,linear-gradient(270deg,#fff 40%,#fff0) right/2em 100% no-repeat local,linear-gradient(90deg,#0003,#0000) left/10px 100% no-repeat scroll,linear-gradient(270deg,#0003,#0000) right/10px 100% no-repeat scroll}
 .charts>.table{grid-column:1/-1}.row rect{shape-rendering:crispEdges}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px;text-align:right}td{white-space:nowrap}th{vertical-align:bottom}
 ${CODE_WORD_STYLE}.${ALTERNATIVE_CLASS}{margin:.15em 0 0}
+.${TABLE_ACROSS_CLASS} :is(th,td):first-child{position:sticky;left:0;background:#fff}.table.${TABLE_ACROSS_CLASS}{container-type:inline-size}.${TABLE_ACROSS_CLASS} caption{position:sticky;left:0;max-width:100cqw;text-align:left}
 .table.${TABLE_CARDS_CLASS}{overflow:visible;background:none}.${TABLE_CARDS_CLASS} :is(table,caption,thead,tbody,tr,th,td){display:block}.${TABLE_CARDS_CLASS} thead{height:0;overflow:hidden}.${TABLE_CARDS_CLASS} caption{text-align:left}
 .${TABLE_CARDS_CLASS} tr{border:1px solid #ddd;margin:.5em 0;padding:.2em .6em}.${TABLE_CARDS_CLASS} td{border:0;padding:1px 0;display:flex;justify-content:space-between;gap:1em;white-space:normal}.${TABLE_CARDS_CLASS} td>span>span{white-space:nowrap}.${TABLE_CARDS_CLASS} td::before{content:attr(data-label);content:attr(data-label) / "";text-align:left;color:#555}.${TABLE_CARDS_CLASS} td:first-child{font-weight:600}.${TABLE_CARDS_CLASS} td:empty{display:none}
 nav.contents a,.tools a{display:inline-flex;padding:3px 0}nav.contents a,.tools a,.tools button{min-width:${LEAST_TARGET}px;min-height:${LEAST_TARGET}px}

@@ -30,7 +30,7 @@
  */
 import { BASE85_DIGITS, base85Bytes, unescapedKeys } from './report-data.js';
 import { CHART_FONT, float32Text, keptInside, linePoints, NARROW_CHART_FONT, NARROW_TICK_GAP, niceTicks, placedTicks, thinnedTicks, TICK_CHAR_MAX, TICK_CHAR_WIDTH, TICK_GAP, tickLabels, tickTextWidth } from './svg.js';
-import { fitTables, labelTableCells, TABLE_CARDS_CLASS } from './table-cards.js';
+import { fitTables, labelTableCells, TABLE_ACROSS_CLASS, TABLE_CARDS_CLASS } from './table-cards.js';
 import { markedIndexes, markPath, markPathShape, MARKS_OVER_STEPS } from './series-marks.js';
 import { EPOCH_COLUMNS, traceCsv } from './trace-csv.js';
 import { blockPaths, parentPath, specPaths } from '../layer-names.js';
@@ -98,8 +98,10 @@ const labelTableCells = ${labelTableCells.toString()};
 const fitTables = ${fitTables.toString()};
 const tableBoxes = Array.from(document.querySelectorAll('div.table'));
 for (const box of tableBoxes) labelTableCells(box.querySelector('table'));
+// A table read across its rows scrolls in its box instead (ReportTable.readAcross).
+const cardBoxes = tableBoxes.filter((box) => !box.classList.contains(${JSON.stringify(TABLE_ACROSS_CLASS)}));
 const fitTablesNow = () => {
-  fitTables(tableBoxes, ${JSON.stringify(TABLE_CARDS_CLASS)});
+  fitTables(cardBoxes, ${JSON.stringify(TABLE_CARDS_CLASS)});
   document.body.dataset.tablesFittedAt = String(document.documentElement.clientWidth);
 };
 fitTablesNow();

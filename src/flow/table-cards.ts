@@ -11,6 +11,12 @@
  * outside itself but its arguments.
  */
 
+/**
+ * The class of the box of a table read across its rows (ReportTable.readAcross): never shown as cards; too wide, it scrolls
+ * sideways in its box, its first column and its caption kept in view (the report's STYLE).
+ */
+export const TABLE_ACROSS_CLASS = 'across';
+
 /** The class of a table's box (`div.table`) while its table is shown as cards (the report's STYLE lays them out). */
 export const TABLE_CARDS_CLASS = 'cards';
 

@@ -122,8 +122,8 @@ export function depthTrainingTable(result: DepthStudyResult): { header: string[]
  * wide, and the report's a card per network at 1280 px), and nielsenEndLeftOut where Nielsen's epoch 499 is left out.
  */
 export function depthTrainingParts(result: DepthStudyResult): {
-  numbers: Required<ReportTable>;
-  verdicts: Required<ReportTable>;
+  numbers: ReportTable & { caption: string };
+  verdicts: ReportTable & { caption: string };
   note?: string;
 } {
   const { header, rows, lastEpoch, likeForLike } = depthTrainingTable(result);
@@ -149,7 +149,7 @@ const EPOCHS_SHOWN = [0, 1, 10, 50, 100, 250];
  * the two apart. The terminal prints it and the report shows it (it had the chart alone, newuser40); undefined when no
  * network trained (--epochs 0).
  */
-export function depthEpochTable(result: DepthStudyResult): Required<ReportTable> | undefined {
+export function depthEpochTable(result: DepthStudyResult): (ReportTable & { caption: string }) | undefined {
   const deepest = result.networks.filter((n) => n.training).at(-1);
   if (deepest === undefined) return undefined;
   const trace = deepest.training!.trace;
@@ -159,6 +159,8 @@ export function depthEpochTable(result: DepthStudyResult): Required<ReportTable>
     caption: `${sizesList(deepest.sizes)}, ‖∂C/∂b‖ per hidden layer at the start of an epoch:`,
     header: ['epoch', ...Array.from({ length: deepest.sizes.length - 2 }, (_, l) => `layer ${l + 1}`), 'first ÷ last', 'cross-entropy'],
     rows: picks.map((r) => [grouped(epochs[r]), ...biasGradNorms[r].map(sci), ratioText(firstToLast(biasGradNorms[r])), lossText(trace.losses[r])]),
+    // Over time down a column, over depth along a row: on a phone it scrolls sideways rather than become a card per epoch.
+    readAcross: true,
   };
 }
 
@@ -181,7 +183,8 @@ export function depthReportSection(result: DepthStudyResult): ReportSection {
         series: result.networks.map((n) => ({ name: sizesList(n.sizes), xs: n.biasGradNorms.map((_, l) => l + 1), ys: n.biasGradNorms })),
       },
     ],
-    tables: [depthInitialisationTable(result), ...trainingTables(result)],
+    // Its rows are each network's ‖∂C/∂b‖ over depth, read across.
+    tables: [{ ...depthInitialisationTable(result), readAcross: true }, ...trainingTables(result)],
     ...trainingNotes(result),
     runs: result.networks.flatMap((n) =>
       n.training

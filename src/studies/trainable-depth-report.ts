@@ -251,7 +251,7 @@ function overDepth(result: TrainableDepthResult, id: string, title: string, yLab
  * run above with why (result.remedies). The terminal prints it as its "Remedies:" list and the report shows it as a table:
  * the report named relu-he, rezero and the rest without saying what any was (newuser40).
  */
-export function remediesTable(result: TrainableDepthResult): Required<ReportTable> {
+export function remediesTable(result: TrainableDepthResult): ReportTable & { caption: string } {
   return { caption: 'Remedies', header: ['remedy', 'settings'], rows: result.remedies.map((r) => [r.key, `${r.settings}${r.limit ? `; ${r.limit}` : ''}`]) };
 }
 

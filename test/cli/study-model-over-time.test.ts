@@ -49,6 +49,8 @@ describe('study --model: ‖∂C/∂b‖ per layer over training', async () => {
     expect(said.indexOf(OVER_TIME_CAPTION)).toBeLessThan(said.indexOf('Diagnosis: '));
     const page = readFileSync(html, 'utf8');
     expect(page).toContain(escapeHtml(OVER_TIME_CAPTION));
+    // Over depth down a column, over time along a row: read across, it scrolls in its box on a phone (ReportTable.readAcross).
+    expect(page).toMatch(new RegExp(`<div class="table across" id="[^"]+"><table><caption>${escapeHtml(OVER_TIME_CAPTION).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     for (const s of steps) expect(page).toContain(`step ${s}`);
   }, 120_000);
 

@@ -35,6 +35,14 @@ const MAIN_JOB_ROWS = [
 const ACTIVATIONS_HEADER = ['activation', 'init', 'test error', 'first ÷ last hidden RMS ‖δₓ‖ at start', 'first ÷ last hidden ‖∂C/∂b‖ at start', 'verdict'];
 const ACTIVATIONS_ROW = ['sigmoid', 'he-normal', '89.5\u00a0%', '0.0109', '0.0106', 'vanishing (severe: 0.0107, median over 20 records)'];
 
+/**
+ * Study (a)'s table over epochs as the main job writes it (depthEpochTable, its deepest network's values of a run of the
+ * default flags, rounded): each row read across, layer by layer, which a card per row cannot be (newuser42).
+ */
+const EPOCHS_CAPTION = '[784, 30, 30, 30, 30, 10], ‖∂C/∂b‖ per hidden layer at the start of an epoch:';
+const EPOCHS_HEADER = ['epoch', 'layer 1', 'layer 2', 'layer 3', 'layer 4', 'first ÷ last', 'cross-entropy'];
+const EPOCHS_ROWS = [0, 1, 10, 50, 100, 250, 499].map((e, i) => [String(e), `${1.3 + i}e-3`, `${3.4 + i}e-3`, `${(1.1 + i / 10).toFixed(1)}e-2`, `${(4.7 + i / 10).toFixed(1)}e-2`, '0.0268', (3.3 - i / 3).toFixed(3)]);
+
 /** Each table's box: its own width and its content's, and its right edge on the page. */
 const tableBoxes = (page: Page) =>
   page.$$eval('div.table', (boxes) => boxes.map((box) => ({ client: box.clientWidth, scroll: box.scrollWidth, right: box.getBoundingClientRect().right })));
@@ -49,7 +57,15 @@ describe.skipIf(!CHROMIUM_PATH)(`report tables in headless Chromium ${CHROMIUM_P
     const folder = await mkdtemp(join(tmpdir(), 'gradscope-report-tables-'));
     const file = join(folder, 'report.html');
     const percents = MAIN_JOB_ROWS.map((row) => row.map((cell) => cell.replace(' %', '\u00a0%')));
-    await writeFile(file, await renderReport({ sections: [{ id: 'trainable-depth', heading: 'Trainable depth', tables: [{ header: ROWS_HEADER, rows: percents }, { header: ACTIVATIONS_HEADER, rows: [ACTIVATIONS_ROW] }] }] }));
+    await writeFile(
+      file,
+      await renderReport({
+        sections: [
+          { id: 'trainable-depth', heading: 'Trainable depth', tables: [{ header: ROWS_HEADER, rows: percents }, { header: ACTIVATIONS_HEADER, rows: [ACTIVATIONS_ROW] }] },
+          { id: 'depth', heading: 'Depth', tables: [{ caption: EPOCHS_CAPTION, header: EPOCHS_HEADER, rows: EPOCHS_ROWS, readAcross: true }] },
+        ],
+      }),
+    );
     url = pathToFileURL(file).href;
     browser = await launchChromium();
   });
@@ -70,7 +86,7 @@ describe.skipIf(!CHROMIUM_PATH)(`report tables in headless Chromium ${CHROMIUM_P
   it('fits each table in its box at 1400 px: no column hidden past its edge', async () => {
     const page = await open(1400, 900);
     const boxes = await tableBoxes(page);
-    expect(boxes.length).toBe(2);
+    expect(boxes.length).toBe(3);
     for (const box of boxes) expect(box.scroll, 'the table is wider than its box').toBeLessThanOrEqual(box.client);
     expect(await pageOverflow(page)).toBeLessThanOrEqual(0);
     await page.close();
@@ -95,9 +111,9 @@ describe.skipIf(!CHROMIUM_PATH)(`report tables in headless Chromium ${CHROMIUM_P
     it(`shows a table too wide for a ${width} px phone a row per card, each cell after its header: nothing past the edge, no box to scroll sideways`, async () => {
       const page = await open(width, height);
       // Every element (each card's too) within the screen, and no box wider than it shows.
-      expect(await sidewaysOverflow(page, 'figure.chart')).toEqual([]);
-      for (const box of await tableBoxes(page)) expect(box.scroll, 'the table is wider than its box').toBeLessThanOrEqual(box.client);
-      const cards = await page.$$eval('div.table:first-child tbody tr', (rows) =>
+      expect(await sidewaysOverflow(page, 'figure.chart', 'div.table.across')).toEqual([]);
+      for (const box of (await tableBoxes(page)).slice(0, 2)) expect(box.scroll, 'the table is wider than its box').toBeLessThanOrEqual(box.client);
+      const cards = await page.$$eval('#trainable-depth div.table:first-child tbody tr', (rows) =>
         rows.map((row) =>
           Array.from(row.querySelectorAll('td'), (td) => ({ label: getComputedStyle(td, '::before').content.replace(/ \/ ""$/, ''), value: td.textContent, shown: td.getBoundingClientRect().height > 0 })),
         ),
@@ -114,7 +130,7 @@ describe.skipIf(!CHROMIUM_PATH)(`report tables in headless Chromium ${CHROMIUM_P
       // the cell's text as it was.
       const broken = await page.$$eval('div.table td > span > span', (words) => words.filter((w) => w.getClientRects().length !== 1).map((w) => w.textContent));
       expect(broken).toEqual([]);
-      expect(await page.$$eval('div.table:first-child tbody tr', (rows) => rows.map((row) => Array.from(row.querySelectorAll('td'), (td) => td.textContent)))).toEqual(MAIN_JOB_ROWS.map((row) => row.map((cell) => cell.replace(' %', '\u00a0%'))));
+      expect(await page.$$eval('#trainable-depth div.table:first-child tbody tr', (rows) => rows.map((row) => Array.from(row.querySelectorAll('td'), (td) => td.textContent)))).toEqual(MAIN_JOB_ROWS.map((row) => row.map((cell) => cell.replace(' %', '\u00a0%'))));
       // Still a table to a screen reader: the header's row and a row per card, with their column headers.
       expect(await tableRows(page)).toEqual({ rows: 1 + MAIN_JOB_ROWS.length, headers: ROWS_HEADER.length });
       // Each cell read as its value alone: the card's label (its column's header, which a screen reader says already) kept out.
@@ -126,8 +142,49 @@ describe.skipIf(!CHROMIUM_PATH)(`report tables in headless Chromium ${CHROMIUM_P
       // Back to a table where the window is wide enough again.
       await page.setViewportSize({ width: 1400, height: 900 });
       await fitted(page, 1400);
-      expect(await page.$$eval('div.table', (boxes, cards) => boxes.map((box) => box.classList.contains(cards)), TABLE_CARDS_CLASS)).toEqual([false, false]);
+      expect(await page.$$eval('div.table', (boxes, cards) => boxes.map((box) => box.classList.contains(cards)), TABLE_CARDS_CLASS)).toEqual([false, false, false]);
       await page.close();
+    });
+  }
+});
+
+describe.skipIf(!CHROMIUM_PATH)(`a report table read across its rows in headless Chromium ${CHROMIUM_PATH ? '' : NO_CHROMIUM}`, () => {
+  for (const [width, height] of [[390, 844], [320, 640]]) {
+    it(`scrolls study (a)'s epochs × layers table sideways in its own box at ${width} px, a table still, its first column and caption in view`, async () => {
+      const browser = await launchChromium();
+      const folder = await mkdtemp(join(tmpdir(), 'gradscope-report-across-'));
+      const file = join(folder, 'report.html');
+      await writeFile(file, await renderReport({ sections: [{ id: 'depth', heading: 'Depth', tables: [{ caption: EPOCHS_CAPTION, header: EPOCHS_HEADER, rows: EPOCHS_ROWS, readAcross: true }] }] }));
+      const page = await browser.newPage({ viewport: { width, height } });
+      await page.goto(pathToFileURL(file).href);
+      await page.waitForSelector('body[data-data="ready"]');
+      await page.evaluate(() => document.fonts.ready.then(() => undefined));
+      await page.waitForSelector(`body[data-tables-fitted-at="${width}"]`, { state: 'attached' });
+      const box = page.locator('div.table');
+      // Not cards: a table whose rows lie across, one row per epoch, its header above.
+      expect(await box.evaluate((b, cards) => b.classList.contains(cards), TABLE_CARDS_CLASS)).toBe(false);
+      expect(await box.locator('table').evaluate((t) => getComputedStyle(t).display)).toBe('table');
+      const tops = await box.locator('tbody tr').evaluateAll((rows) => rows.map((row) => new Set(Array.from(row.querySelectorAll('td'), (td) => Math.round(td.getBoundingClientRect().top))).size));
+      expect(tops).toEqual(EPOCHS_ROWS.map(() => 1));
+      // Wider than the phone's column, it scrolls in its box; nothing else sticks out.
+      const { client, scroll } = await box.evaluate((b) => ({ client: b.clientWidth, scroll: b.scrollWidth }));
+      expect(scroll).toBeGreaterThan(client);
+      expect(await box.evaluate((b) => getComputedStyle(b).overflowX)).toBe('auto');
+      expect(await sidewaysOverflow(page, 'div.table', 'div.table.across')).toEqual([]);
+      // Scrolled to its last column, the row's epoch and the caption still show at the box's left edge, within it.
+      await box.evaluate((b) => (b.scrollLeft = b.scrollWidth));
+      const edges = await box.evaluate((b) => {
+        const left = b.getBoundingClientRect().left;
+        const at = (e: Element) => ({ left: Math.round(e.getBoundingClientRect().left - left), right: Math.round(e.getBoundingClientRect().right - left) });
+        return { epoch: at(b.querySelector('tbody tr td')!), caption: at(b.querySelector('caption')!), last: at(b.querySelector('tbody tr td:last-child')!), width: b.clientWidth };
+      });
+      // (At the box's left edge within a pixel: the caption's box may start half a pixel before it.)
+      expect([Math.abs(edges.epoch.left), Math.abs(edges.caption.left)].map((d) => d <= 1)).toEqual([true, true]);
+      expect(edges.caption.right).toBeLessThanOrEqual(edges.width);
+      expect(edges.last.right).toBeLessThanOrEqual(edges.width);
+      await page.screenshot({ path: `test-artifacts/report-table-across-${width}.png`, fullPage: true });
+      await page.close();
+      await browser.close();
     });
   }
 });

@@ -87,6 +87,8 @@ describe('depth study', () => {
     const overEpochs = depthEpochTable(result)!;
     const { numbers, verdicts, note } = depthTrainingParts(result);
     expect(section.tables!.slice(1)).toEqual([numbers, verdicts, overEpochs]);
+    // The tables of ‖∂C/∂b‖ per layer are read across (over depth): on a phone they scroll in their box, not a card per row.
+    expect(section.tables!.map((t) => t.readAcross ?? false)).toEqual([true, false, false, true]);
     // The whole training table, its verdicts in a table of their own (in one they made a card per network at 1280 px).
     const verdict = training.header.indexOf(VERDICT_FIGURE_HEADING);
     expect(numbers.caption).toBe(depthSetting(result));

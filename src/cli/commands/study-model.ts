@@ -271,7 +271,7 @@ export const studyModelCommand = command({
                 { caption: tableHeading('At the first step', trace, 0), ...traceTableData(trace, 0) },
                 { caption: tableHeading(`At ${last.words}`, trace, last.record), ...traceTableData(trace, last.record) },
               ]),
-          ...(overTime ? [{ caption: OVER_TIME_CAPTION, ...overTime }] : []),
+          ...(overTime ? [{ caption: OVER_TIME_CAPTION, ...overTime, readAcross: true }] : []),
           ...(trace.residualBlocks > 0 ? [{ caption: tableHeading(`Residual blocks at ${last.words}`, trace, last.record), ...residualTableData(trace, last.record) }] : []),
         ],
       };
