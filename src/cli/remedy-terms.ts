@@ -1,15 +1,16 @@
 /**
  * How diagnose()'s remedies read on a command's line: each as a whole command that reruns the
  * printer's own run with the remedy's settings in place of the run's. A change of the network
- * (activation, init, bias init, LSUV) is a `gradscope train` line that makes the run's network with
+ * (activation, init, bias init, LSUV, norm layers, residual blocks) is a `gradscope train` line that makes the run's network with
  * that one change and trains it as the run was trained, saving it (--out) to a new file named after
  * the run's; a change of the training alone reruns the printer's own command where it can rerun the
  * run (`study --model M`, from the same weights), else it is a train line too. Where no command line
- * makes the run with the change (its layers are blocks, a setting train has no flag for, a layer
- * spec or a per-layer-rates object as the value), the remedy is said as the API's options with why.
- * Each flag is OPTION_FLAGS' name, found in the command's own flag table.
+ * makes the run with the change (its layers are blocks, a setting train has no flag for, a
+ * per-layer-rates object as the value), the remedy is said as the API's options with why.
+ * Each flag is OPTION_FLAGS' (or LAYERS_CHANGE_FLAGS') name, found in the command's own flag table.
  */
-import { LEFT_OUT, REMEDY_OPTION_OWNER, type RemedyCommandLine, type RemedySetting, type RemedyTerms } from '../flow/remedy.js';
+import { isLayersChange, LEFT_OUT, REMEDY_OPTION_OWNER, type RemedyCommandLine, type RemedyLayersChange, type RemedySetting, type RemedyTerms } from '../flow/remedy.js';
+import { checkLayersChange, LAYERS_CHANGE_FLAGS, layersChangeFlags } from './layers-change-flags.js';
 import { shorten } from '../errors.js';
 import { commandName, numberFlag, OPTION_FLAGS, parseArgs, UsageError, wholeListFlag, type Command } from './command.js';
 import { gradscopeLine } from './invocation.js';
@@ -40,14 +41,17 @@ export interface RunOnCommandLine {
 }
 
 /**
- * The flag each setting is said by and its value, or undefined for a setting no flag takes; a
- * setting that leaves its option out (LEFT_OUT) is its flag with no value, which the line drops.
+ * The flags each setting is said by and their values, or undefined for a setting no flag takes; a setting that leaves its
+ * option out (LEFT_OUT) is its flag with no value, which the line drops. A `layers` setting (a RemedyLayersChange) is a
+ * flag per field it sets (--norm, --residual-gate, --activation: LAYERS_CHANGE_FLAGS), which train makes as
+ * applyLayersChange does.
  */
-function settingFlag(s: RemedySetting): { name: string; value?: string } | undefined {
+function settingFlags(s: RemedySetting): { name: string; value?: string }[] | undefined {
+  if (s.option === 'layers') return isLayersChange(s.setting) ? Object.entries(s.setting).map(([field, value]) => ({ name: LAYERS_CHANGE_FLAGS[field as keyof RemedyLayersChange], value })) : undefined;
   if (!Object.hasOwn(OPTION_FLAGS, s.option)) return undefined;
   const name = OPTION_FLAGS[s.option as keyof typeof OPTION_FLAGS];
-  if (s.value === LEFT_OUT) return { name };
-  return s.flagValue === undefined ? undefined : { name, value: s.flagValue };
+  if (s.value === LEFT_OUT) return [{ name }];
+  return s.flagValue === undefined ? undefined : [{ name, value: s.flagValue }];
 }
 
 /** Whether `settings` change the network (createNetwork's options, or LSUV's rescaled weights): only a new network, made by train, has them. */
@@ -80,6 +84,9 @@ function refusal(command: Command, argv: string[], invoked: string | undefined):
     const args = parseArgs(command, argv, invoked);
     const training = new Set(TRAINING_FLAGS.map((f) => f.name));
     if (command.flags.some((f) => training.has(f.name))) readTrainingFlags(args);
+    // --norm and --residual-gate where the network cannot take them (no hidden layer, hidden layers of different units).
+    const change = command.flags.some((f) => f.name === LAYERS_CHANGE_FLAGS.norm) ? layersChangeFlags(args) : undefined;
+    if (change) checkLayersChange(args, wholeListFlag(args, 'layers', 1, '', true) ?? [], change);
     for (const [name, value] of args.flags) {
       const flag = command.flags.find((f) => f.name === name)!;
       if (training.has(name) || value === true || flag.rule === undefined) continue;
@@ -146,10 +153,10 @@ export function remedyTerms(run: RunOnCommandLine, invoked: string | undefined):
   return {
     form: 'command',
     commandLine(settings) {
-      const flagged = settings.map(settingFlag);
+      const flagged = settings.map(settingFlags);
       if (flagged.some((f) => f === undefined)) return { cannot: `no command-line flag takes ${settings.length === 1 ? 'its value' : `the value of ${settings.filter((_, i) => !flagged[i]).map((s) => s.option).join(', ')}`}` };
       // init 'lsuv' and train()'s lsuv are both --init lsuv: said once.
-      const changes = [...new Map(flagged.map((f) => [`${f!.name} ${f!.value}`, f!])).values()];
+      const changes = [...new Map(flagged.flatMap((f) => f!).map((f) => [`${f.name} ${f.value}`, f])).values()];
       const trainingOnly = !changesNetwork(settings);
       const viaRerun = run.rerun && trainingOnly ? changedLine(run.rerun, changes, trainingOnly, invoked) : undefined;
       if (viaRerun && 'line' in viaRerun) return viaRerun;

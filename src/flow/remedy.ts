@@ -114,6 +114,9 @@ export const REMEDY_NORMS = ['batch-norm', 'layer-norm'] as const;
 /** One of REMEDY_NORMS. */
 export type RemedyNorm = (typeof REMEDY_NORMS)[number];
 
+/** The values each field of a RemedyLayersChange takes (isLayersChange's rule; `gradscope train`'s --norm, --residual-gate and --activation take the same). */
+export const LAYERS_CHANGE_VALUES: Readonly<Record<keyof RemedyLayersChange, readonly string[]>> = { norm: REMEDY_NORMS, residualGate: RESIDUAL_GATES, activation: ACTIVATIONS };
+
 /**
  * A remedy's setting as data (RemedySetting.setting). For every option but `layers`, a value createNetwork or train() takes
  * for it: a name, a number, true, an optimiser's spec, or undefined (left out); a `layers` setting is a RemedyLayersChange
@@ -286,9 +289,8 @@ export function remedyLayerRates(s: RemedySetting): number[] | undefined {
 /** A change to the hidden layers as RemedyLayersChange describes it: known fields only, each one of its values, at least one. */
 export function isLayersChange(value: unknown): value is RemedyLayersChange {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const allowed: Record<keyof RemedyLayersChange, readonly unknown[]> = { norm: REMEDY_NORMS, residualGate: RESIDUAL_GATES, activation: ACTIVATIONS };
   const entries = Object.entries(value);
-  return entries.length > 0 && entries.every(([key, v]) => Object.hasOwn(allowed, key) && allowed[key as keyof RemedyLayersChange].includes(v));
+  return entries.length > 0 && entries.every(([key, v]) => Object.hasOwn(LAYERS_CHANGE_VALUES, key) && (LAYERS_CHANGE_VALUES[key as keyof RemedyLayersChange] as readonly unknown[]).includes(v));
 }
 
 /** remedyText's arguments as their types say, or INVALID_OPTION naming the one that is not. */

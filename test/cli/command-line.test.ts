@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/cli.js';
 import { OPTION_FLAGS, parseArgs } from '../../src/cli/command.js';
+import { LAYERS_CHANGE_FLAGS } from '../../src/cli/layers-change-flags.js';
 import { createNetwork } from '../../src/api/network.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
 import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
@@ -108,6 +109,7 @@ describe('the command line', () => {
     const sources = readdirSync(folder).map((name) => readFileSync(new URL(name, folder), 'utf8'));
     const trainingFlags = readFileSync(new URL('../../src/cli/training-flags.ts', import.meta.url), 'utf8');
     const rowsFlags = readFileSync(new URL('../../src/cli/training-rows.ts', import.meta.url), 'utf8');
+    const layersFlags = readFileSync(new URL('../../src/cli/layers-change-flags.ts', import.meta.url), 'utf8');
     // measuredRows reads the two flags of MEASURED_ROWS_FLAGS (and refuses --train beside --data), not trainingRows' --test.
     const measuredRowsReader = rowsFlags.slice(rowsFlags.indexOf('export async function measuredRows'), rowsFlags.indexOf('/** The digit flags given beside --data'));
     for (const command of COMMANDS) {
@@ -116,10 +118,12 @@ describe('the command line', () => {
       // train()'s flags are read where they are declared, for every command that takes them.
       // So are the rows flags (--data, --train, --test; curvature's --data and --train).
       const rowsReader = own.includes('...TRAINING_ROWS_FLAGS') ? rowsFlags : own.includes('...MEASURED_ROWS_FLAGS') ? measuredRowsReader : '';
-      const source = (own.includes('...TRAINING_FLAGS') ? own + trainingFlags : own) + rowsReader;
-      // A flag read by its literal name, or by its OPTION_FLAGS name (the table's).
-      const readers = /(?:stringFlag|optionalNumberFlag|numberFlag|booleanFlag|outputFileFlag|listFlag|wholeListFlag|widthFlag|choiceFlag(?:<[^>]+>)?)\(args, (?:'([a-z-]+)'|OPTION_FLAGS\.(\w+))/g;
-      const read = [...source.matchAll(readers)].map((m) => m[1] ?? OPTION_FLAGS[m[2] as keyof typeof OPTION_FLAGS]);
+      // So are --norm and --residual-gate (LAYERS_CHANGE_FLAG_TABLE), by their LAYERS_CHANGE_FLAGS names.
+      const layersReader = own.includes('...LAYERS_CHANGE_FLAG_TABLE') ? layersFlags : '';
+      const source = (own.includes('...TRAINING_FLAGS') ? own + trainingFlags : own) + rowsReader + layersReader;
+      // A flag read by its literal name, or by its OPTION_FLAGS (or LAYERS_CHANGE_FLAGS) name (the table's).
+      const readers = /(?:stringFlag|optionalNumberFlag|numberFlag|booleanFlag|outputFileFlag|listFlag|wholeListFlag|widthFlag|choiceFlag(?:<[^>]+>)?)\(args, (?:'([a-z-]+)'|OPTION_FLAGS\.(\w+)|LAYERS_CHANGE_FLAGS\.(\w+))/g;
+      const read = [...source.matchAll(readers)].map((m) => m[1] ?? (m[2] ? OPTION_FLAGS[m[2] as keyof typeof OPTION_FLAGS] : LAYERS_CHANGE_FLAGS[m[3] as keyof typeof LAYERS_CHANGE_FLAGS]));
       expect(new Set(read), command.usage).toEqual(new Set(command.flags.map((f) => f.name)));
     }
     expect(help).toContain(`  gradscope ${COMMANDS.find((c) => c.words[0] === 'convert')!.usage}`);

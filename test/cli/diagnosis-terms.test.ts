@@ -153,12 +153,11 @@ describe("diagnose()'s remedies in a printer's terms", () => {
     const out = shellWord(join(folder, `model-activation-relu-init-he-normal-learning-rate-${RELU_REMEDY_RATES.command.rates.sgd}.json`));
     // (The alternative's command line is too long to follow 'or:' within READING_WIDTH: it has a line of its own under it.)
     expect(tried).toContain(`  • gradscope train ${network} --out ${out}\n    or:\n    gradscope train --layers 6,8,8,8,8,2 --activation tanh`);
-    // A layers remedy's second choice is a line of its own, as the first choice's is (no flag takes layer specs: both said as createNetwork's option).
-    const normed = (norm: string) => `layers: { type: 'dense', units }, { type: '${norm}' }, { type: 'activation', activation: 'sigmoid' } for each hidden layer (createNetwork option: no command-line flag takes its value)`;
-    // (Each is prose, wrapped at READING_WIDTH under its marker: the second starts its own line.)
-    expect(tried).toContain(`  • ${normed('batch-norm').slice(0, 20)}`);
-    expect(tried).toContain(`\n    or: ${normed('layer-norm').slice(0, 20)}`);
-    expect(flat(tried)).toContain(` • ${normed('batch-norm')} or: ${normed('layer-norm')} `);
+    // A layers remedy is a train line too (--norm, --residual-gate: train makes the change as applyLayersChange does), its second choice a line of its own.
+    const sigmoidNet = `--layers 6,8,8,8,8,2 --activation sigmoid --output softmax --loss cross-entropy --init standard --bias-init zero`;
+    const changed = (flag: string, value: string) => `gradscope train ${sigmoidNet} --${flag} ${value} --data ${d} --epochs 4 --batch-size 10 --learning-rate 0.5 --out ${shellWord(join(folder, `model-${flag}-${value}.json`))}`;
+    expect(tried).toContain(`  • ${changed('norm', 'batch-norm')}\n    or:\n    ${changed('norm', 'layer-norm')}\n`);
+    expect(tried).toContain(`  • ${changed('residual-gate', 'none')}\n    or:\n    ${changed('residual-gate', 'rezero')}\n`);
     // At --learning-rate 0.5 the rates that equalise these steps pass LAYER_STEP_SIZE_BOUND: none are offered, and LARS's reason says why.
     expect(tried).not.toContain('layerRates');
     expect(flat(tried)).toMatch(/No per-layer rates are offered: equalising the layers' steps would give hidden layer 1 a step size of \S+ \(the learning rate × its rate\) at learning rate 0\.5, past 30,/);
@@ -166,7 +165,7 @@ describe("diagnose()'s remedies in a printer's terms", () => {
     expect(tried).toContain(`  • gradscope study --model ${m} --data ${d} --epochs 4 --batch-size 10 --learning-rate 1 --optimizer lars\n`);
     expect(tried).toContain(`  • gradscope study --model ${m} --data ${d} --epochs 4 --batch-size 10 --learning-rate 0.001 --optimizer adam\n`);
     // No option a command line takes is named by its API key; the report is never rewritten by a rerun.
-    expect(tried).not.toMatch(/learningRate:|optimizer: '|clipNorm:|batchSize:|--html/);
+    expect(tried).not.toMatch(/learningRate:|optimizer: '|clipNorm:|batchSize:|layers:|--html/);
     const page = readFileSync(html, 'utf8');
     // The alternative is a second choice on a line of its own, after the first choice's why (report-html's remedyHtml).
     const alternative = /\n {4}or:\n {4}(gradscope train --layers 6,8,8,8,8,2 --activation tanh[^\n]*)\n/.exec(tried)![1];

@@ -27,10 +27,11 @@ import { optimizerChoices } from '../../src/studies/optimizer-choices.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { Trace } from '../../src/flow/trace.js';
-import { LEFT_OUT, REMEDY_OPTION_OWNER, remedyLayerRates, remedyLines, type Remedy, type RemedySetting } from '../../src/flow/remedy.js';
+import { isLayersChange, LEFT_OUT, REMEDY_OPTION_OWNER, remedyLayerRates, remedyLines, type Remedy, type RemedySetting } from '../../src/flow/remedy.js';
 import { Rng } from '../../src/init/rng.js';
 import { saveModel, readCheckpoint } from '../../src/io/files.js';
-import type { LayerSpec } from '../../src/layers/spec.js';
+import { checkLayerSpecs, type LayerSpec } from '../../src/layers/spec.js';
+import { applyLayersChange } from '../../src/api/layers-change.js';
 import type { NetworkOptions } from '../../src/network/config.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
 import { DEPTH_TRAINING_SEED, firstRows, nielsenTraining, type DepthStudyResult } from '../../src/studies/depth.js';
@@ -81,8 +82,12 @@ interface StudiedRun {
 
 const inputs16 = (layers: NetworkOptions['layers']) => ({ inputs: 16, loss: 'cross-entropy', layers }) as NetworkOptions;
 
-/** The settings a line applies, by flag: a remedy's setting that the flag reads back to. */
-const flagOf: Partial<Record<RemedySetting['option'], string>> = { activation: 'activation', init: 'init', biasInit: 'bias-init', lsuv: 'init', learningRate: 'learning-rate', optimizer: 'optimizer', momentum: 'momentum', clipNorm: 'clip-norm', batchSize: 'batch-size', epochs: 'epochs' };
+/** The settings a line applies, by flag: a remedy's setting that the flag reads back to (a layers change's fields: --norm, --residual-gate, --activation). */
+const flagOf: Partial<Record<RemedySetting['option'] | 'norm' | 'residualGate', string>> = { activation: 'activation', init: 'init', biasInit: 'bias-init', lsuv: 'init', learningRate: 'learning-rate', optimizer: 'optimizer', momentum: 'momentum', clipNorm: 'clip-norm', batchSize: 'batch-size', epochs: 'epochs', norm: 'norm', residualGate: 'residual-gate' };
+
+/** A setting as the flags it reads as: a layers change (RemedyLayersChange) as one per field it sets, with that value; any other as it is. */
+const asFlagSettings = (s: RemedySetting): { option: keyof typeof flagOf; value: string; flagValue?: string }[] =>
+  s.option === 'layers' && isLayersChange(s.setting) ? Object.entries(s.setting).map(([field, value]) => ({ option: field as keyof typeof flagOf, value, flagValue: value })) : [s];
 
 describe('remedy lines rerun the run they diagnose with only the remedy\'s change', () => {
   const remedies: Remedy[] = [];
@@ -171,9 +176,10 @@ describe('remedy lines rerun the run they diagnose with only the remedy\'s chang
           const settings = lists[i];
           const label = `${run.name}: ${text}`;
           // A setting that leaves its option out (a switch to Hessian-free: no rate) drops its flag.
-          const leftOut = new Set(settings.filter((s) => s.value === LEFT_OUT).map((s) => s.option));
-          const set = new Map(settings.filter((s) => !leftOut.has(s.option)).map((s) => [s.option, s.flagValue]));
-          const flagged = settings.every((s) => (s.flagValue !== undefined || leftOut.has(s.option)) && flagOf[s.option] !== undefined);
+          const leftOut = new Set<string>(settings.filter((s) => s.value === LEFT_OUT).map((s) => s.option));
+          const flagSettings = settings.flatMap(asFlagSettings);
+          const set = new Map<string, string | undefined>(flagSettings.filter((s) => !leftOut.has(s.option)).map((s) => [s.option, s.flagValue]));
+          const flagged = flagSettings.every((s) => (s.flagValue !== undefined || leftOut.has(s.option)) && flagOf[s.option] !== undefined);
           const network = settings.some((s) => REMEDY_OPTION_OWNER[s.option] === 'createNetwork' || s.option === 'lsuv');
           const sayable = flagged && (!network || (run.trainable && (run.unsaid === undefined || set.has(run.unsaid))));
           if (!sayable) {
@@ -223,6 +229,7 @@ describe('remedy lines rerun the run they diagnose with only the remedy\'s chang
           expect([parsed.flags.get('output'), parsed.flags.get('loss')], label).toEqual([trace.activations.at(-1), trace.loss]);
           expect(weightInitFlag(parsed), label).toEqual(set.get('init') ?? set.get('lsuv') ?? trace.run.init);
           expect(biasInitFlag(parsed), label).toEqual(set.has('biasInit') ? set.get('biasInit') : trace.run.biasInit);
+          expect([parsed.flags.get('norm'), parsed.flags.get('residual-gate')], label).toEqual([set.get('norm'), set.get('residualGate')]);
           expectTraining(parsed);
           // A new file, named after the model's.
           const out = parsed.flags.get('out') as string;
@@ -243,12 +250,21 @@ describe('remedy lines rerun the run they diagnose with only the remedy\'s chang
       const { code, stderr } = await runCliInProcess(['train', ...line, '--backend', 'ref']);
       expect(stderr, label).toBe('');
       expect(code, label).toBe(0);
-      const saved = (await readCheckpoint(out)).model as { sizes?: number[]; activations?: string[]; loss?: string; initialisation?: { init?: unknown; biasInit?: unknown; lsuv?: true } };
+      const saved = (await readCheckpoint(out)).model as { sizes?: number[]; activations?: string[]; inputs?: number; layers?: unknown; loss?: string; initialisation?: { init?: unknown; biasInit?: unknown; lsuv?: true } };
       // --init lsuv: orthonormal weights LSUV rescaled.
       expect(saved.initialisation, label).toEqual(init === 'lsuv' ? { init: 'orthogonal', biasInit, lsuv: true } : { init, biasInit });
-      expect(saved.sizes, label).toEqual(run.trace.sizes);
       const activation = settings.find((s) => s.option === 'activation')?.flagValue;
-      expect(saved.activations, label).toEqual(activation ? run.trace.activations.map((a, i) => (i < run.trace.activations.length - 1 ? activation : a)) : run.trace.activations);
+      const activations = activation ? run.trace.activations.map((a, i) => (i < run.trace.activations.length - 1 ? activation : a)) : run.trace.activations;
+      const change = settings.find((s) => s.option === 'layers')?.setting;
+      if (isLayersChange(change)) {
+        // --norm, --residual-gate: the run's network with the change applyLayersChange makes, in layer specs.
+        const dense: NetworkOptions = { sizes: run.trace.sizes, activation: activations[0] as never, output: activations.at(-1) as never, loss: run.trace.loss };
+        const expected = applyLayersChange(dense, change) as { inputs: number; layers: LayerSpec[] };
+        expect([saved.inputs, saved.layers], label).toEqual([expected.inputs, checkLayerSpecs(expected.layers, expected.inputs)]);
+      } else {
+        expect(saved.sizes, label).toEqual(run.trace.sizes);
+        expect(saved.activations, label).toEqual(activations);
+      }
       expect(saved.loss, label).toBe(run.trace.loss);
     }
   }, 900_000);

@@ -11,11 +11,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { OPTION_FLAGS, parseArgs } from '../../src/cli/command.js';
+import { choiceFlag, OPTION_FLAGS, parseArgs } from '../../src/cli/command.js';
+import { LAYERS_CHANGE_FLAGS, layersChangeFlags } from '../../src/cli/layers-change-flags.js';
+import { ACTIVATIONS } from '../../src/kernels.js';
 import { trainCommand } from '../../src/cli/commands/train.js';
 import { readTrainingFlags } from '../../src/cli/training-flags.js';
 import { remedyTerms, type RunOnCommandLine } from '../../src/cli/remedy-terms.js';
-import { REMEDY_OPTION_OWNER, type RemedyOption, type RemedySetting } from '../../src/flow/remedy.js';
+import { LAYERS_CHANGE_VALUES, REMEDY_OPTION_OWNER, type RemedyLayersChange, type RemedyOption, type RemedySetting } from '../../src/flow/remedy.js';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 const FLOW = join(SRC, 'flow');
@@ -67,12 +69,35 @@ describe("every remedy diagnose() can print parses as the CLI's command line", (
     for (const [option, value] of [['init', 'standard'], ['momentum', '0.9'], ['batchSize', '16'], ['optimizer', 'lars']]) expect(settings.some((s) => s.option === option && s.flagValue === value), `${option} ${value}`).toBe(true);
   });
 
-  it("each option a remedy may set that has a flag names one of train's flags", () => {
-    for (const option of Object.keys(REMEDY_OPTION_OWNER)) {
-      if (!Object.hasOwn(OPTION_FLAGS, option)) continue;
-      const name = OPTION_FLAGS[option as keyof typeof OPTION_FLAGS];
-      expect(trainCommand.flags.some((f) => f.name === name), `${option} → --${name}`).toBe(true);
+  // newuser42 #4: "What to try" offered batch norm and residual blocks, and train had no flag for them. Every option a remedy
+  // may set is a flag of train's (a layers change: a flag per field), but the rows themselves ('inputs', standardised), which
+  // are the data the flags name, not a setting of the network or its training.
+  it("each option a remedy may set names one of train's flags, each field of a layers change too; only the rows themselves none", () => {
+    const has = (name: string) => trainCommand.flags.some((f) => f.name === name);
+    for (const option of Object.keys(REMEDY_OPTION_OWNER) as RemedyOption[]) {
+      if (REMEDY_OPTION_OWNER[option] === 'data') continue;
+      if (option === 'layers') {
+        for (const field of Object.keys(LAYERS_CHANGE_VALUES) as (keyof RemedyLayersChange)[]) expect(has(LAYERS_CHANGE_FLAGS[field]), `layers.${field} → --${LAYERS_CHANGE_FLAGS[field]}`).toBe(true);
+        continue;
+      }
+      expect(Object.hasOwn(OPTION_FLAGS, option), `${option}: no flag`).toBe(true);
+      expect(has(OPTION_FLAGS[option as keyof typeof OPTION_FLAGS]), `${option} → --${OPTION_FLAGS[option as keyof typeof OPTION_FLAGS]}`).toBe(true);
     }
+    expect(Object.keys(REMEDY_OPTION_OWNER).filter((option) => REMEDY_OPTION_OWNER[option as RemedyOption] === 'data')).toEqual(['inputs']);
+  });
+
+  // Each value of each field of a layers change (RemedyLayersChange: what the norm, residual and SELU remedies set) as train's
+  // line, parsed and read back by train's own readers to the same change.
+  it.each(Object.entries(LAYERS_CHANGE_VALUES).flatMap(([field, values]) => values.map((value): [string, string] => [field, value])))("layers { %s: '%s' }: train's line with it, read back to the change", (field, value) => {
+    const built = remedyTerms(run, undefined);
+    if (built.form !== 'command' || built.commandLine === undefined) throw new Error('a train run has a command line');
+    const change = { [field]: value } as RemedyLayersChange;
+    const line = built.commandLine([{ option: 'layers', value: `${field}: '${value}' for each hidden layer`, setting: change }]);
+    expect(line, JSON.stringify(line)).toHaveProperty('line');
+    const words = (line as { line: string }).line.split(' ');
+    const args = parseArgs(trainCommand, words.slice(2));
+    if (field === 'activation') expect(choiceFlag(args, OPTION_FLAGS.activation, ACTIVATIONS)).toBe(value);
+    else expect(layersChangeFlags(args)).toEqual(change);
   });
 
   it.each(settings.map((s): [string, RemedySetting] => [`${s.option} ${s.flagValue}`, s]))("%s: train's line with it, parsed by train's parser", (_, setting) => {

@@ -4,7 +4,8 @@
  * A network made from flags (createNetwork's options), trained on the digits or on a data file,
  * its loss and accuracy printed each epoch and the model saved as saveModel does: the file
  * `study --model`, `gradients`, `curvature` and `convert` read. The command the remedies of the
- * other commands name for what they cannot change themselves (an activation, an initialisation).
+ * other commands name for what they cannot change themselves (an activation, an initialisation, norm
+ * layers and residual blocks: --norm, --residual-gate).
  */
 import { createNetwork, type Network } from '../../api/network.js';
 import { leadingRows } from '../../data/matrix.js';
@@ -54,6 +55,9 @@ import { freshOptimizerText } from '../fresh-optimizer.js';
 import { BIAS_INIT_FORMS, biasInitFlag, initFormsText, LSUV, WEIGHT_INIT_FORMS, weightInitFlag } from '../init-flags.js';
 import { lossText } from '../../loss-text.js';
 import { readingRoom, wrapTokens } from '../prose.js';
+import { LAYERS_CHANGE_FLAG_TABLE, layersChangeFlags, withLayersChange } from '../layers-change-flags.js';
+import type { NetworkOptions } from '../../network/config.js';
+import { layerSpecsText } from '../../layers/spec-text.js';
 
 /** The network `gradscope train` makes without --layers: hidden layers and their units. */
 export const TRAIN_SHAPE = { depth: 2, width: 64 } as const;
@@ -177,6 +181,7 @@ export const trainCommand = command({
     { name: 'loss', value: 'L', about: `the loss, one of ${LOSSES.join(', ')} (default: cross-entropy; mse when --output is not softmax)` },
     { name: OPTION_FLAGS.init, value: 'I', about: `the weights' initialisation: ${initFormsText(WEIGHT_INIT_FORMS)} (normal:STD: N(0, STD²); sparse: Martens' N nonzero weights per unit; ${LSUV}: orthonormal, rescaled on the first batch before epoch 0 is measured, as train's lsuv; default: ${NETWORK_DEFAULTS.init}, U[±1/√n_in])` },
     { name: OPTION_FLAGS.biasInit, value: 'B', about: `the biases' initialisation: ${initFormsText(BIAS_INIT_FORMS)} (default: ${NETWORK_DEFAULTS.biasInit})` },
+    ...LAYERS_CHANGE_FLAG_TABLE,
     ...TRAINING_ROWS_FLAGS,
     ...TRAINING_FLAGS.map((f) => (f.name === 'epochs' ? { ...f, about: `${f.about}; 0: none, the network measured and saved (--out) as made` } : f)),
     SEED_FLAG,
@@ -191,6 +196,7 @@ export const trainCommand = command({
     const loss = choiceFlag<Loss>(args, 'loss', LOSSES);
     const init = weightInitFlag(args);
     const biasInit = biasInitFlag(args);
+    const layersChange = layersChangeFlags(args);
     const settings = readTrainingFlags(args);
     const seed = numberFlag(args, 'seed');
     const backend = choiceFlag<'wasm' | 'ref'>(args, 'backend');
@@ -200,12 +206,22 @@ export const trainCommand = command({
     // The shape's flags are read once the rows' inputs and targets are known.
     const rows = await trainingRows(args);
     const sizes = sizesFlag(args, rows.inputs, rows.targets);
-    const options = { sizes, activation, output, loss, init, biasInit, seed, backend, threads };
-    const net: Network = await createNetwork(Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined))).catch((error: unknown) =>
+    const given = Object.fromEntries(Object.entries({ sizes, activation, output, loss, init, biasInit, seed, backend, threads }).filter(([, value]) => value !== undefined)) as NetworkOptions;
+    const refused = (error: unknown) =>
       checkOptionsAsUsage(args, NETWORK_FLAGS, () => {
         throw softmaxOfOneInFlags(error, rows);
-      }),
-    );
+      });
+    // --norm and --residual-gate are a remedy's layers change, made as applyLayersChange makes it (after createNetwork's own checks of the dense network).
+    let options = given;
+    if (layersChange) {
+      try {
+        options = withLayersChange(args, given, sizes, layersChange);
+      } catch (error) {
+        if (error instanceof UsageError) throw error;
+        refused(error);
+      }
+    }
+    const net: Network = await createNetwork(options).catch(refused);
     let optimizer: Optimizer | undefined;
     try {
       const file = rows.file;
@@ -220,8 +236,10 @@ export const trainCommand = command({
       // Measured before anything is printed: evaluate checks the rows against the network (a target its loss cannot take), so a bad file is one line.
       const evaluate = () => withFile(file, async () => net.evaluate(rows.check.x, rows.check.y));
       const initial = await evaluate();
-      const given = `${init === undefined ? '' : `, init ${stringFlag(args, 'init')}`}${biasInit === undefined ? '' : `, bias init ${stringFlag(args, 'bias-init')}`}`;
-      const shape = `${sizesText(net.sizes)} ${activationsText(net.activationFunctions)}, loss ${net.loss}${given}`;
+      const givenInit = `${init === undefined ? '' : `, init ${stringFlag(args, 'init')}`}${biasInit === undefined ? '' : `, bias init ${stringFlag(args, 'bias-init')}`}`;
+      // A network --norm or --residual-gate made is layer specs, said as study --model and gradients say them.
+      const layout = net.kind === 'dense' ? `${sizesText(net.sizes)} ${activationsText(net.activationFunctions)}` : layerSpecsText(net.inputSize, net.layers);
+      const shape = `${layout}, loss ${net.loss}${givenInit}`;
       if (settings.epochs === 0) {
         // train() takes at least one epoch: with none asked for, the network is measured and saved as made, without an optimiser state (it took no step).
         print(terminal, `${shape}; 0 epochs: not trained, measured on ${rows.checked === 'test' ? `the ${counted(rows.check.count, 'test digit')}` : `its ${counted(rows.check.count, 'row')}`} as made.`);
@@ -254,7 +272,7 @@ export const trainCommand = command({
       // Without --out there is no model to study: the warning says what to add, then the command that studies it.
       const studied = `${out ? '' : 'add --out model.json to this command, then '}${gradscopeLine(terminal.invokedAs, `study --model ${shellWord(out ?? 'model.json')}`)}${rowsFlagsText(args)}`;
       // One-hot targets (the digits', a --data file's where every row is) are classes under any loss, as in a trace of the run (TraceRun.targets).
-      const classes = classesOf({ loss: net.loss, sizes: net.sizes, run: { targets: rows.oneHot ? 'one-hot' : undefined } });
+      const classes = classesOf({ loss: net.loss, sizes: [net.inputSize, net.outputSize], run: { targets: rows.oneHot ? 'one-hot' : undefined } });
       const worse = final && worseWarning({ checked: rows.checked, initial, final, trained, optimizer: settings.choice.name, saved: out && '--out', classes, diagnosis: `${studied}, which traces its gradients as it trains on, says what holds it` });
       if (worse) print(terminal, worse);
       if (out) await saveTrained(net, out, { optimizer, choiceName: settings.choice.name, trainedOn: rows.trainedOn }, args, rows.digits, terminal);
