@@ -4,7 +4,7 @@
  * copies. Every command prints at READING_WIDTH in a file or a pipe too (main() runs it on atReadingWidth); with no
  * width at all (--help written to a file) every line is printed whole.
  */
-import { COMMAND_POSITIONALS } from './command-positionals.js';
+import { COMMAND_NAMES, COMMAND_POSITIONALS } from './command-positionals.js';
 import { displayWidth } from '../display-width.js';
 
 /**
@@ -69,7 +69,10 @@ const CLOSES_QUOTE = /'[?!.,;:)\]}`"]*$/;
 const CLOSES_COMMAND = /[)\]}`"?!.,;:]+$/;
 
 /** Most command words after `gradscope`: `study trainable-depth`. */
-const COMMAND_WORDS = 2;
+const COMMAND_WORDS = Math.max(...COMMAND_NAMES.map((name) => name.split(' ').length));
+
+/** Whether `words` after `gradscope` are a command's words, or the first of them (`study` of `study plateau`). */
+const continuesCommand = (words: readonly string[]) => COMMAND_NAMES.some((name) => name === words.join(' ') || name.startsWith(`${words.join(' ')} `));
 
 /**
  * `word` opens a quoted shell word that it does not close (shellWord's 'my model.json' or $'my\nmodel.json' split at its
@@ -117,7 +120,8 @@ export function proseWords(text: string): string[] {
       : flag ? 'flag'
       : place === 'flag' ? 'value'
       : positionalsLeft > 0 ? 'positional'
-      : place === 'words' && commandWords.length < COMMAND_WORDS && /^[a-z][a-z-]*$/.test(bare) ? 'words'
+      // A command's words (not "gradscope is a"), or within a quoted command line any such word: the line is kept whole to its quote.
+      : place === 'words' && commandWords.length < COMMAND_WORDS && /^[a-z][a-z-]*$/.test(bare) && (quoted || continuesCommand([...commandWords, bare])) ? 'words'
       : 'prose';
     // `npx gradscope …`, `node bin/gradscope.js …` (invocation.ts' prefixes): npx or node opens the command line it stays on.
     if (next === 'prose' && OPENS_COMMAND.test(word) && PREFIX.test(words.at(-1) ?? '')) words[words.length - 1] += ` ${word}`;

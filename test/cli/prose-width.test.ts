@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { fitLine, proseWords, READING_WIDTH, wrap, wrapTokens } from '../../src/cli/prose.js';
 import { displayWidth } from '../../src/display-width.js';
-import { COMMAND_POSITIONALS } from '../../src/cli/command-positionals.js';
+import { COMMAND_NAMES, COMMAND_POSITIONALS } from '../../src/cli/command-positionals.js';
 import { COMMANDS, main } from '../../src/cli/cli.js';
 import { shellWord } from '../../src/shell-word.js';
 import { ROOT, runCliInProcess } from '../util/cli.js';
@@ -112,6 +112,16 @@ describe('prose at a width', () => {
     expect(proseWords(convert)).toContain('(gradscope convert IN OUT.json');
     expect(proseWords(convert)).toContain('makes');
     expect(proseWords(`then gradscope convert ${shellWord('old model.json')} out/model.safetensors --from json; done`)).toContain("gradscope convert 'old model.json' out/model.safetensors --from json;");
+  });
+
+  // cli42: "gradscope is a …" read as a command line ('gradscope is a' kept as one word): a word after gradscope is a command
+  // word only where it continues a command's words (COMMAND_NAMES, checked against the commands' specs here).
+  it("reads a word after gradscope as a command word only where it is one: 'gradscope is a' stays prose", () => {
+    expect([...COMMAND_NAMES].sort()).toEqual(COMMANDS.filter((c) => c.words.length > 0).map((c) => c.words.join(' ')).sort());
+    expect(proseWords('gradscope is a TypeScript package')).toEqual(['gradscope', 'is', 'a', 'TypeScript', 'package']);
+    expect(proseWords('run gradscope study plateau now')).toEqual(['run', 'gradscope study plateau', 'now']);
+    expect(proseWords('then gradscope study is what runs')).toEqual(['then', 'gradscope study', 'is', 'what', 'runs']);
+    expect(proseWords('npx gradscope train --epochs 3 here')).toEqual(['npx gradscope train --epochs 3', 'here']);
   });
 
   // A command line quoted in a sentence was cut on a 60-column terminal after its first word ("did you mean 'gradscope" /
