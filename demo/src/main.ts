@@ -2,7 +2,7 @@
  * The visualizer page: the controls and the URL hold the settings, a module worker trains, and
  * every message from it redraws the charts on the next animation frame.
  */
-import { proseNodes } from './prose.js';
+import { codeNode, proseNodes } from './prose.js';
 import { SATURATION_MARGIN, ACTIVATIONS, grouped, optimizerNames, unbrokenPercents } from '../../src/index.js';
 import { drawLayerBars } from './charts/bars.js';
 import { drawBoundary } from './charts/boundary.js';
@@ -18,6 +18,7 @@ import { BOUNDARY_GRID, type FromWorker, type Snapshot, type ToWorker } from './
 import { History } from './history.js';
 import { traceNote, type DownloadKind } from './downloads.js';
 import { updateRemedyList } from './remedy-list.js';
+import { WithdrawnRemedies, type Withdrawn } from './withdrawn-remedies.js';
 import { PressHold } from './press-hold.js';
 import {
   CONTINUING,
@@ -82,6 +83,8 @@ let settings: Settings = parsed.settings;
 writeForm(settings);
 
 const history = new History();
+/** The remedies the panel offered earlier in this run and no longer does. */
+const withdrawn = new WithdrawnRemedies();
 let snapshot: Snapshot | undefined;
 /**
  * The flow map of the run before a remedy was applied, redrawn at the size of its own (half-width)
@@ -197,6 +200,7 @@ function receive(message: FromWorker): void {
   if (message.type !== 'download' && message.type !== 'stopped') accepted = message.snapshot.settings;
   if (message.type === 'ready') {
     history.clear();
+    withdrawn.clear();
     snapshot = message.snapshot;
     points = message.points;
     digits = message.digits;
@@ -318,6 +322,7 @@ function explainDiagnosis(s: Snapshot): void {
   $('diagnosis-try').hidden = d.remedies.length === 0;
   // The data's widths as the worker built the network: its diagram's first and last columns.
   updateRemedyList($('diagnosis-remedies'), d.remedies, settings, { inputs: s.diagram.sizes[0], classes: s.diagram.sizes[s.diagram.sizes.length - 1] }, applyRemedy);
+  showWithdrawn(withdrawn.update(d.remedies, d.verdict, s.step, s.settings));
   $('layer-rates-note').hidden = s.layerRates === null;
   $('layer-rates-from').textContent = s.layerRatesFrom;
   $('layer-rates-decay').textContent = s.weightDecayLowered;
@@ -363,6 +368,19 @@ function explainDiagnosis(s: Snapshot): void {
         row.append(cell);
       }
       return row;
+    }),
+  );
+}
+
+/** The remedies no longer offered, a line each: its first choice, then until when it was offered and why not now. */
+function showWithdrawn(gone: Withdrawn[]): void {
+  const box = $('diagnosis-withdrawn');
+  box.hidden = gone.length === 0;
+  box.querySelector('ul')!.replaceChildren(
+    ...gone.map(({ option, line }) => {
+      const item = document.createElement('li');
+      item.append(codeNode(option), ': ', ...proseNodes(line));
+      return item;
     }),
   );
 }

@@ -803,6 +803,34 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.close();
   }, 60_000);
 
+  // SELU and LSUV are offered beside activations whose spread drifts with depth, and left the list in silence once the run's
+  // medians recovered (newuser42): a 6-layer tanh network's from step 0 to ~612, at max speed (test/demo/withdrawn-remedies).
+  it('says which remedies it offered earlier in the run and offers no longer, until when and why', async () => {
+    const { page, errors } = await open('?act=tanh&depth=6');
+    expect(await page.locator('#diagnosis-remedies li', { hasText: "activation: 'selu'" }).count()).toBe(1);
+    expect(await page.locator('#diagnosis-withdrawn').isHidden()).toBe(true);
+    await page.click('#train');
+    const gone = page.locator('#diagnosis-withdrawn li', { hasText: "activation: 'selu'" });
+    await gone.waitFor({ timeout: 60_000 });
+    await page.click('#train');
+    await settledStep(page);
+    expect(await page.locator('#diagnosis-withdrawn').isVisible()).toBe(true);
+    expect(await gone.innerText()).toMatch(
+      /^activation: 'selu', init: 'lecun-normal': offered until step [\d,]+ on activations' spread, last ÷ first hidden layer: [\d.]+; not at step [\d,]+, where the verdict is still vanishing but the run's readings \(medians over its records\) no longer call for it\.$/,
+    );
+    expect(await page.locator('#diagnosis-withdrawn li', { hasText: "init: 'lsuv'" }).count()).toBe(1);
+    // Not in the list, as the trace's diagnosis says.
+    expect(await page.locator('#diagnosis-remedies li', { hasText: "activation: 'selu'" }).count()).toBe(0);
+    const d = diagnose(await downloadTrace(page), pageDiagnosis('spirals'));
+    expect(d.remedies.some((r) => r.settings.some((setting) => setting.setting === 'selu' || setting.setting === 'lsuv'))).toBe(false);
+    // A new network starts a new run: nothing offered before it.
+    await page.click('#reset');
+    await ready(page);
+    expect(await page.locator('#diagnosis-withdrawn').isHidden()).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
   // Reported: the leaky-relu rerun at η 3 threw an uncaught 'inputs: row 0 overflows float32 in output' in the page (that remedy is no longer offered there; the run is).
   it('stops a run whose weights overflow the rows the page draws, saying so, with no uncaught error', async () => {
     const { page, errors } = await open('?act=leaky-relu&init=he-normal&lr=3');

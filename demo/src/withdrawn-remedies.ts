@@ -1,0 +1,85 @@
+/**
+ * The remedies the panel offered earlier in the run and offers no longer, each with one line saying when and why. The
+ * diagnosis reads the whole run again at every update and offers a remedy only on the evidence it reads then (SELU and
+ * LSUV beside activations whose spread drifts with depth, say, until the run's medians recover): a remedy left the list
+ * without a word (newuser42). Kept from one update to the next of one run; a new network starts none.
+ */
+import { remedyLines, type Remedy, type Verdict } from '../../src/index.js';
+import { CONTINUING, FIELDS, type Settings } from './settings.js';
+import { stepText } from './format.js';
+
+/** What the panel showed of a remedy the last time it offered it. */
+interface Offer {
+  /** Its first choice in the API's terms (remedyLines), as the list showed it. */
+  option: string;
+  why: string;
+  /** The page's step it was last offered at. */
+  step: number;
+  verdict: Verdict;
+  /** The run's step settings then (CONTINUING: the ones a run keeps through a change). */
+  settings: Settings;
+}
+
+/** A remedy no longer offered: its first choice in the API's terms, and the line that says when and why. */
+export interface Withdrawn {
+  option: string;
+  line: string;
+}
+
+/**
+ * A remedy's identity from one update to the next: the options it sets and the values that are names ('relu' and 'selu'
+ * are two remedies), not numbers (a per-layer-rates remedy's rates move with every step).
+ */
+export function remedyIdentity(remedy: Pick<Remedy, 'settings'>): string {
+  return remedy.settings.map((s) => (typeof s.setting === 'string' && !/\d/.test(s.setting) ? `${s.option}=${s.setting}` : s.option)).join('+');
+}
+
+/**
+ * What a remedy was offered on, where its why says it as a measurement before its reason ("activations' spread, last ÷
+ * first hidden layer: 0.449; SELU with …"): that reading; else ''.
+ */
+function measuredOn(why: string): string {
+  const [first] = why.split('; ');
+  return first !== why && /\d/.test(first) ? first : '';
+}
+
+export class WithdrawnRemedies {
+  private readonly offers = new Map<string, Offer>();
+  private readonly gone = new Map<string, Withdrawn>();
+
+  /** A new run: nothing offered before it. */
+  clear(): void {
+    this.offers.clear();
+    this.gone.clear();
+  }
+
+  /**
+   * The panel now offers `remedies` at `step`, with verdict `verdict`, the run's settings `settings`: returns every remedy
+   * offered earlier in the run and not now, in the order they left, each with why (a remedy offered again leaves this list).
+   */
+  update(remedies: readonly Remedy[], verdict: Verdict, step: number, settings: Settings): Withdrawn[] {
+    const now = new Map(remedies.map((r) => [remedyIdentity(r), r]));
+    for (const [key, offer] of this.offers) {
+      if (!now.has(key) && !this.gone.has(key)) this.gone.set(key, { option: offer.option, line: withdrawnLine(offer, verdict, step, settings) });
+    }
+    for (const [key, remedy] of now) {
+      this.gone.delete(key);
+      this.offers.set(key, { option: remedyLines(remedy)[0], why: remedy.why, step, verdict, settings });
+    }
+    return [...this.gone.values()];
+  }
+}
+
+/** The line of a remedy last offered as `offer` and not at `step`: until when, and what changed since (the verdict, a step setting, or the readings). */
+export function withdrawnLine(offer: Offer, verdict: Verdict, step: number, settings: Settings): string {
+  const until = `offered until ${stepText(offer.step)}`;
+  const not = `not at ${stepText(step)}`;
+  if (verdict !== offer.verdict) return `${until} for the ${offer.verdict} verdict; ${not}, where the verdict is ${verdict}.`;
+  const changed = CONTINUING.filter((key) => settings[key] !== offer.settings[key]);
+  if (changed.length > 0) {
+    const went = changed.map((key) => `${FIELDS[key].label} went from ${offer.settings[key]} to ${settings[key]}`).join(' and ');
+    return `${until}; ${not}, after the run's ${went} (the diagnosis reads the run as it is now set up).`;
+  }
+  const on = measuredOn(offer.why);
+  return `${until}${on ? ` on ${on}` : ''}; ${not}, where the verdict is still ${verdict} but the run's readings (medians over its records) no longer call for it.`;
+}
