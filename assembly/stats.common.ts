@@ -25,6 +25,10 @@ import { expf32, expf32x4, pick } from './exp';
 @inline export const STAT_SATURATED: i32 = 6;
 @inline export const STAT_ALIVE_UNITS: i32 = 7;
 
+// Units whose sums run in f32x4 before they are promoted to f64, in the SIMD statistics kernels
+// (stats.simd.ts, and the traced updates of update.simd.ts), so their rounding does not grow with a layer's size.
+@inline export const STAT_BLOCK: i32 = 1024;
+
 // Slots of the f64 results of f32_weight_stats; twin of WEIGHT_STAT in src/kernels.ts.
 @inline export const WSTAT_GRAD_SQUARES: i32 = 0;
 @inline export const WSTAT_GRAD_ABS: i32 = 1;

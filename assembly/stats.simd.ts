@@ -4,13 +4,12 @@
 
 import { addLanesF64, sumLanes64 } from './exp';
 import {
-  primef32, primef32x4, binOf, SIGMOID, TANH, RELU, LEAKY_RELU, SOFTSIGN, LINEAR, SELU,
+  primef32, primef32x4, binOf, STAT_BLOCK, SIGMOID, TANH, RELU, LEAKY_RELU, SOFTSIGN, LINEAR, SELU,
   WSTAT_GRAD_SQUARES, WSTAT_GRAD_ABS, WSTAT_GRAD_MAX_ABS, WSTAT_WEIGHT_SQUARES, WSTAT_CHANGE_SQUARES,
   STAT_SUM, STAT_SUM_SQUARES, STAT_MIN, STAT_MAX, STAT_SUM_PRIME, STAT_MAX_PRIME, STAT_SATURATED, STAT_ALIVE_UNITS,
 } from './stats.common';
 import { f32_sum_squared_diff__scalar } from './stats.scalar';
 
-@inline const STAT_BLOCK: i32 = 1024;
 
 export function f32_activation_stats__simd(
   out: usize, alive: usize, z: usize, a: usize, batch: i32, n: i32, kind: i32, threshold: f32,

@@ -1,5 +1,7 @@
 // Optimiser updates in scalar f32: the twins of update.simd.ts (no v128 in this file).
 
+import { WSTAT_GRAD_SQUARES, WSTAT_GRAD_ABS, WSTAT_GRAD_MAX_ABS, WSTAT_WEIGHT_SQUARES, WSTAT_CHANGE_SQUARES } from './stats.common';
+
 export function f32_sgd_update__scalar(
   w: usize, v: usize, g: usize, n: i32, learningRate: f32, momentum: f32, weightDecay: f32,
 ): void {
@@ -12,4 +14,32 @@ export function f32_sgd_update__scalar(
     store<f32>(v + o, vi);
     store<f32>(w + o, wi - learningRate * vi);
   }
+}
+
+export function f32_sgd_step_stats__scalar(out: usize, w: usize, g: usize, n: i32, learningRate: f64): void {
+  // out is (5) f64: f32_weight_stats' slots, Σg², Σ|g|, max|g| and Σw² of w before the step, and
+  // Σ(w after − w before)²; w, g are (n). w −= learningRate·g as f32_axpy__scalar(w, g, n,
+  // −learningRate) computes it (the same bits): plain SGD's update on a traced step, which measures
+  // what the trace reads of W and ∂C/∂W in the pass that already reads them.
+  const a = <f32>-learningRate;
+  let gg: f64 = 0, ga: f64 = 0, ww: f64 = 0, dd: f64 = 0;
+  let largest: i32 = 0;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const gi = load<f32>(g + o);
+    const wi = load<f32>(w + o);
+    const next = wi + a * gi;
+    store<f32>(w + o, next);
+    const d = <f64>next - <f64>wi;
+    gg += <f64>gi * <f64>gi;
+    ga += <f64>abs(gi);
+    largest = max(largest, reinterpret<i32>(gi) & 0x7fffffff);
+    ww += <f64>wi * <f64>wi;
+    dd += d * d;
+  }
+  store<f64>(out + (WSTAT_GRAD_SQUARES << 3), gg);
+  store<f64>(out + (WSTAT_GRAD_ABS << 3), ga);
+  store<f64>(out + (WSTAT_GRAD_MAX_ABS << 3), <f64>reinterpret<f32>(largest));
+  store<f64>(out + (WSTAT_WEIGHT_SQUARES << 3), ww);
+  store<f64>(out + (WSTAT_CHANGE_SQUARES << 3), dd);
 }

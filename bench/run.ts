@@ -25,7 +25,7 @@ import { JUDGED_ROUNDS } from './relaxed/binaries.js';
 import { CPU_CLOCK_MIN_FLOPS, DEPTH_BATCH, DEPTH_WIDTH, runScalingBench, SCALING_ROUNDS } from './scaling.bench.js';
 import { runStepBench, STEP_BATCH, STEP_SIZES, stepFlops } from './step.bench.js';
 import { ceilingRatios, lineRoundTripsText, runThreadsBench, THREAD_ROUNDS, THREADS_API_BATCH, THREADS_CEILING_BATCH, THREADS_TARGET, type ThreadsRow } from './threads.bench.js';
-import { runBlockTraceBench, runBoundTestBench, runPowerRoundBench, runTraceBench, STEPS_PER_CALL, TRACE_CALLS, TRACE_ROUNDS } from './trace.bench.js';
+import { runBlockTraceBench, runBoundTestBench, runPowerRoundBench, runTraceBench, runTracedUpdateBench, STEPS_PER_CALL, TRACE_CALLS, TRACE_ROUNDS } from './trace.bench.js';
 import { median } from './median.js';
 import { spreadOf, spreadText } from './spread.js';
 import { RELAXED_MARGIN } from '../src/wasm/calibrate.js';
@@ -116,7 +116,7 @@ const growthAfterCore = (javaScriptUs(1, JS_AFTER_CORE_GROUP) - javaScriptUs(1))
 const profileRows: ReportRow[] = profile.map((r) => ({ suite: 'profile', task: `batch ${r.batch}: ${r.group}`, medianMs: r.medianMs, ratio: r.share }));
 
 log('gradient-flow trace cost');
-const trace = [...(await runTraceBench()), ...(await runBlockTraceBench()), ...(await runPowerRoundBench()), ...(await runBoundTestBench())];
+const trace = [...(await runTraceBench()), ...(await runBlockTraceBench()), ...(await runPowerRoundBench()), ...(await runTracedUpdateBench()), ...(await runBoundTestBench())];
 const traceRows: ReportRow[] = trace.map((r) => ({ suite: 'trace', task: r.name, medianMs: r.medianMs, ratio: r.ratio }));
 
 log('peers: tfjs-wasm, tfjs-cpu, brain.js');

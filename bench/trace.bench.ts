@@ -20,6 +20,7 @@ import { roundRatios, spreadOf, spreadText } from './spread.js';
 import { denseModelOf, MODEL } from '../src/model.js';
 import { REFRESH_STEPS } from '../src/flow/metrics.js';
 import type { LayerSpec } from '../src/layers/spec.js';
+import { WEIGHT_STAT_COUNT } from '../src/kernels.js';
 
 export const TRACE_BENCH_SIZES = [784, 100, 100, 10];
 export const TRACE_BENCH_BATCH = 64;
@@ -60,12 +61,15 @@ async function stepper(seed: number): Promise<{ net: Network; steps: (recorder?:
   net.kernels.write(denseModelOf(net, 'test').activations[0], Float32Array.from({ length: TRACE_BENCH_BATCH * nIn }, () => rng.uniform()));
   net.kernels.write(denseModelOf(net, 'test').targets!, Float32Array.from({ length: TRACE_BENCH_BATCH * nOut }, (_, i) => (i % nOut === (i / nOut) % nOut ? 1 : 0)));
   const sgd = new Sgd(net);
-  // The same sequence as train(): backprop, the recorder, the update, the recorder again.
+  // The same sequence as train(): backprop, the request that the update measure the weights, the recorder, the update, the recorder again.
   const step = (recorder?: TraceRecorder) => {
     denseModelOf(net, 'test').feedforward(TRACE_BENCH_BATCH);
     const loss = denseModelOf(net, 'test').backprop(TRACE_BENCH_BATCH);
     const traced = recorder?.wants(net.step + 1) === true;
-    if (traced) recorder!.afterBackprop(TRACE_BENCH_BATCH, loss);
+    if (traced) {
+      sgd.measureUpdate(recorder!.updateStatistics);
+      recorder!.afterBackprop(TRACE_BENCH_BATCH, loss);
+    }
     sgd.step(denseModelOf(net, 'test'), LEARNING_RATE, TRACE_BENCH_BATCH);
     net.step++;
     if (traced) recorder!.afterStep();
@@ -138,13 +142,16 @@ export async function runBlockTraceBench(): Promise<TraceBenchRow[]> {
     const sgd = new Sgd(net);
     const recorder = c.trace ? new TraceRecorder(net, { ...c.trace, histogramSteps: [] }) : undefined;
     opened.push({ net, recorder });
-    // As train() does it: forward, the probes set for this step, backprop, the recorder, the update.
+    // As train() does it: forward, the probes set for this step, backprop, the request to the update, the recorder, the update.
     const run = () => {
       model.forward(TRACE_BENCH_BATCH, 'train');
       recorder?.beforeBackprop(model.step + 1);
       const loss = model.backprop(TRACE_BENCH_BATCH);
       const traced = recorder?.wants(model.step + 1) === true;
-      if (traced) recorder!.afterBackprop(TRACE_BENCH_BATCH, loss);
+      if (traced) {
+        sgd.measureUpdate(recorder!.updateStatistics);
+        recorder!.afterBackprop(TRACE_BENCH_BATCH, loss);
+      }
       sgd.step(model, LEARNING_RATE, TRACE_BENCH_BATCH);
       model.step++;
       if (traced) recorder!.afterStep();
@@ -245,6 +252,38 @@ export async function runBoundTestBench(): Promise<TraceBenchRow[]> {
   return rows;
 }
 
+/**
+ * The weights' part of a traced step of plain SGD on TRACE_BENCH_SIZES' weight layers: the update
+ * (axpy) beside the trace's separate pass (weightStats, as with an optimiser whose update cannot
+ * measure them), and the one pass that does both (sgdStepStats, what train() runs with plain SGD);
+ * the second row's ratio is its time over the first's, per round. Both update the weights by a
+ * learning rate small enough that they hardly move over the rounds.
+ */
+export async function runTracedUpdateBench(): Promise<TraceBenchRow[]> {
+  const k = await createWasmKernels({ variant: 'simd' });
+  const rng = new Rng(1);
+  const stats = new Float64Array(WEIGHT_STAT_COUNT);
+  const layers = TRACE_BENCH_SIZES.slice(1).map((nOut, l) => {
+    const n = nOut * TRACE_BENCH_SIZES[l];
+    const [w, g, snapshot] = [k.alloc(n), k.alloc(n), k.alloc(n)];
+    k.write(w, Float32Array.from({ length: n }, () => rng.normal() / Math.sqrt(TRACE_BENCH_SIZES[l])));
+    k.write(g, Float32Array.from({ length: n }, () => 1e-3 * rng.normal()));
+    return { n, w, g, snapshot };
+  });
+  const rate = 1e-6;
+  const weights = layers.reduce((n, l) => n + l.n, 0).toLocaleString('en-US');
+  const tasks: RoundTask[] = [
+    { name: `traced SGD update of ${weights} weights: axpy, weightStats`, run: () => layers.forEach((l) => (k.weightStats(stats, l.snapshot, l.w, l.g, l.n), k.axpy(l.w, l.g, l.n, -rate))), ms: 20, calls: 16 },
+    { name: `traced SGD update of ${weights} weights: sgdStepStats`, run: () => layers.forEach((l) => k.sgdStepStats(stats, l.w, l.g, l.n, rate)), ms: 20, calls: 16 },
+  ];
+  const times = await interleaved(tasks, POWER_ROUNDS);
+  const base = times.get(tasks[0].name)!;
+  return tasks.map(({ name }) => {
+    const ratios = roundRatios(times.get(name)!, base);
+    return { name, medianMs: median(times.get(name)!), ratio: median(ratios), ratios };
+  });
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`trace cost on [${TRACE_BENCH_SIZES.join(',')}] batch ${TRACE_BENCH_BATCH}, wasm-simd (ratio: over the untraced step; goal ≤ 1.10)`);
   const dense = await runTraceBench();
@@ -259,6 +298,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`(${TRACE_ROUNDS} rounds, ${STEPS_PER_CALL} steps per call; the traced step's ratios: ${spread(dense)})`);
   console.log(`power iteration, one round's products (ratio: over the matrix-vector kernels; ${POWER_ROUNDS} rounds)`);
   for (const row of await runPowerRoundBench()) {
+    console.log(`${row.name.padEnd(68)} ${(row.medianMs * 1000).toFixed(1).padStart(8)} µs  ${row.ratio!.toFixed(3).padStart(6)}×`);
+  }
+  console.log(`the weights' part of a traced SGD step (ratio: over the update and the trace's pass apart; ${POWER_ROUNDS} rounds)`);
+  for (const row of await runTracedUpdateBench()) {
     console.log(`${row.name.padEnd(68)} ${(row.medianMs * 1000).toFixed(1).padStart(8)} µs  ${row.ratio!.toFixed(3).padStart(6)}×`);
   }
   console.log(`the proof's factorisation of t·I − G (ratio: over the ref backend's; ${POWER_ROUNDS} rounds)`);

@@ -11,7 +11,7 @@ export type { LayerOutput, LayerOutputs, LayerOutputsOptions } from './api/layer
 export { PREDICT_LIMITS } from './api/predictions.js';
 export type { FlatPredictions, PredictOptions } from './api/predictions.js';
 export { MODEL, MODES, denseModelOf } from './model.js';
-export type { Model, ModelOwner, Overflow, Parameter, Trainable, Mode, GaussNewtonOperator, HessianOperator, RowsLender } from './model.js';
+export type { Model, ModelOwner, Overflow, Parameter, Trainable, Mode, GaussNewtonOperator, HessianOperator, RowsLender, UpdateStatistics } from './model.js';
 export { LAYER_TYPES, RESIDUAL_GATES, NORM_EPSILON, BATCH_NORM_MOMENTUM, BATCH_NORM_MIN_ROWS, BATCH_NORM_BLOCKING_ROWS } from './layers/spec.js';
 export { moduleIndices } from './layers/block-layout.js';
 export type { LsuvOptions, LsuvLayerReport } from './layers/lsuv.js';

@@ -14,7 +14,7 @@
  * - `batch`: a size, a whole number ≥ 0; `n?`: one that may be left out;
  * - `~f`: anything else (an activation, a rate, the rows), which the kernel or `also` checks.
  */
-import { ACTIVATION_STAT_COUNT, WEIGHT_STAT, type Kernels } from './kernels.js';
+import { ACTIVATION_STAT_COUNT, WEIGHT_STAT_COUNT, type Kernels } from './kernels.js';
 import { lengthOf } from './array-reads.js';
 
 /** The kernels of the contract: its methods (name and precision are properties). */
@@ -189,5 +189,6 @@ export const KERNEL_SIZES: Record<KernelMethod, KernelEntry> = {
   activationStats: { signature: `out:f64[${ACTIVATION_STAT_COUNT}] alive[n] ~f z[batch·n] a[batch·n] batch n ~threshold` },
   histogram: { signature: 'counts[bins] x[n] n ~lo ~hi bins' },
   sumSquaredDifference: { signature: 'x[n] y[n] n' },
-  weightStats: { signature: `out:f64[${Object.keys(WEIGHT_STAT).length}] snapshot[n] w[n] g[n] n` },
+  weightStats: { signature: `out:f64[${WEIGHT_STAT_COUNT}] snapshot[n] w[n] g[n] n` },
+  sgdStepStats: { signature: `out:f64[${WEIGHT_STAT_COUNT}] w[n] g[n] n ~learningRate` },
 };

@@ -352,6 +352,13 @@ export interface Kernels<T extends Tensor = Tensor> {
    * Σ|g|, max|g| (a NaN wins), Σw², Σ(w − snapshot)², in this order; then snapshot = w.
    */
   weightStats(out: Float64Array, snapshot: T, w: T, g: T, n: number): void;
+  /**
+   * Plain SGD's update w −= learningRate·g (`[n]` each; the values of axpy(w, g, n, −learningRate),
+   * to the bit) that also measures what weightStats would of w and g in the same read: out[0] to
+   * out[4] = Σg², Σ|g|, max|g| (a NaN wins), Σw² of w before the update, and Σ(w after − w before)²,
+   * in weightStats' order. The update of a traced step (UpdateStatistics in src/model.ts).
+   */
+  sgdStepStats(out: Float64Array, w: T, g: T, n: number, learningRate: number): void;
 }
 
 /** Slots of weightStats' output (twin of WSTAT_* in assembly/stats.common.ts). */
@@ -362,6 +369,8 @@ export const WEIGHT_STAT = {
   weightSquares: 3,
   changeSquares: 4,
 } as const;
+/** Numbers weightStats (and sgdStepStats) write. */
+export const WEIGHT_STAT_COUNT = Object.keys(WEIGHT_STAT).length;
 
 /** Slots of activationStats' output (twin of STAT_* in assembly/stats.common.ts). */
 export const ACTIVATION_STAT = {

@@ -61,6 +61,24 @@ export interface Parameter<T extends Tensor = Tensor> {
   readonly weightMatrix: boolean;
 }
 
+/**
+ * A request that an optimiser's next update also measure what the gradient-flow trace reads of some
+ * weight tensors, in the pass that already reads every weight and gradient (the trace would otherwise
+ * read them again): for each, Kernels.weightStats' five numbers in its order, Σg², Σ|g|, max|g|
+ * and Σw² before the update, and the update's own Σ(ΔW)² where weightStats gives the change since its
+ * snapshot. The trace makes one per recorder (TraceRecorder.updateStatistics); the training loop hands
+ * it to the optimiser (Optimizer.measureUpdate) on each step the trace records; an optimiser whose
+ * update cannot measure them leaves it, and the trace measures them apart, as weightStats does.
+ */
+export interface UpdateStatistics<T extends Tensor = Tensor> {
+  /** The weight tensors to measure (the values of some of parameters()), each once. */
+  readonly tensors: readonly T[];
+  /** One array of those five numbers per entry of tensors, in its order, written by the update. */
+  readonly out: readonly Float64Array[];
+  /** Set by the optimiser that takes the request for its next update (measureUpdate); the trace reads it, then clears it. */
+  taken: boolean;
+}
+
 /** The key under which a network (or an engine itself) gives its Trainable to optimisers and the trace. */
 export const MODEL: unique symbol = Symbol('gradscope.model');
 

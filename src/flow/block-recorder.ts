@@ -9,29 +9,26 @@
  * already holds; the buffers live in the backend's memory, allocated once when it opens.
  */
 import type { FlowTaps, LayerTap } from '../flow-taps.js';
-import { WEIGHT_STAT, type Kernels, type Tensor } from '../kernels.js';
-import type { Trainable } from '../model.js';
+import type { Kernels, Tensor } from '../kernels.js';
+import type { Trainable, UpdateStatistics } from '../model.js';
 import { parentPath } from '../layer-names.js';
 import { GradientNoiseMeter } from './gradient-noise.js';
 import { batchAccuracy, COUNT_BINS, LayerStatistics, noteTargets } from './layer-statistics.js';
-import { FLAT_SPREAD, updateRatio } from './metrics.js';
+import { FLAT_SPREAD } from './metrics.js';
 import type { FlowRecorder, TraceOptions } from './recorder.js';
 import { Trace, type GradientHistogram, type TraceRun } from './trace.js';
-
-/** Slots of weightStats' output. */
-const WEIGHT_STAT_SLOTS = Math.max(...Object.values(WEIGHT_STAT)) + 1;
+import { WeightRows } from './weight-rows.js';
 
 export class BlockRecorder implements FlowRecorder {
   readonly trace: Trace;
   private readonly k: Kernels;
   private readonly held: Tensor[] = [];
   private readonly rows: readonly LayerTap[];
-  /** Each row's weight before the update (for ‖ΔW‖), null for a row without one. */
-  private readonly snapshots: (Tensor | null)[];
+  /** The weight statistics of the rows with a weight, and the snapshots of W they may take. */
+  private readonly weightRows: WeightRows;
   /** For each dense row, the next dense row of its chain (nextDenseInChain), else -1: chainFactor's pairs. */
   private readonly nextDense: number[];
   private readonly layerStatistics: LayerStatistics;
-  private readonly weightStats = new Float64Array(WEIGHT_STAT_SLOTS);
   private changePending = false;
   private recordedStep = -1;
   private record = -1;
@@ -48,15 +45,15 @@ export class BlockRecorder implements FlowRecorder {
     this.k = net.kernels;
     this.rows = taps.layers;
     const widest = Math.max(net.inputSize, ...this.rows.map((t) => t.units));
-    const weights = this.rows.reduce((n, t) => n + (t.weight?.length ?? 0), 0);
-    net.checkFits(weights + widest + COUNT_BINS, 'the gradient-flow trace');
+    const weights = this.rows.map((t) => t.weight ?? null);
+    net.checkFits(WeightRows.floats(weights) + widest + COUNT_BINS, 'the gradient-flow trace');
     const alloc = (n: number) => {
       const t = this.k.alloc(n);
       this.held.push(t);
       return t;
     };
     try {
-      this.snapshots = this.rows.map((t) => (t.weight ? alloc(t.weight.length) : null));
+      this.weightRows = new WeightRows(this.k, weights, alloc);
       this.layerStatistics = new LayerStatistics(this.k, alloc(widest), alloc(COUNT_BINS));
     } catch (error) {
       this.close();
@@ -85,6 +82,10 @@ export class BlockRecorder implements FlowRecorder {
     return (step - this.firstStep) % this.options.every === 0;
   }
 
+  get updateStatistics(): UpdateStatistics {
+    return this.weightRows.request;
+  }
+
   beforeBackprop(step: number): void {
     const on = this.wants(step);
     for (const block of this.taps.residuals) block.probe(on);
@@ -98,19 +99,10 @@ export class BlockRecorder implements FlowRecorder {
     const r = (this.record = trace.beginRecord(step, loss, batchAccuracy(k, net.output, net.targets, net.outputSize, batch), batch));
     noteTargets(trace, r, k, net.targets, net.outputSize, batch);
     const refresh = r % this.options.refreshEvery === 0;
+    this.weightRows.beforeUpdate(trace, r, this.changePending);
     for (let l = 0; l < rows.length; l++) {
       const tap = rows[l];
       const n = batch * tap.units;
-      if (tap.weight) {
-        // One read of W, ∂C/∂W and the snapshot: the gradient's statistics, ‖W‖, the change since the snapshot, and a new snapshot.
-        const w = tap.weight;
-        k.weightStats(this.weightStats, this.snapshots[l]!, w.value, w.grad, w.length);
-        trace.set('weightGradNorm', r, l, Math.sqrt(this.weightStats[WEIGHT_STAT.gradSquares]));
-        trace.set('weightGradMeanAbs', r, l, this.weightStats[WEIGHT_STAT.gradAbs] / w.length);
-        trace.set('weightGradMaxAbs', r, l, this.weightStats[WEIGHT_STAT.gradMaxAbs]);
-        trace.set('weightNorm', r, l, Math.sqrt(this.weightStats[WEIGHT_STAT.weightSquares]));
-        if (this.changePending) trace.set('updateRatio', r - 1, l, updateRatio(Math.sqrt(this.weightStats[WEIGHT_STAT.changeSquares]), trace.at('weightNorm', r - 1, l)));
-      }
       if (tap.bias) trace.set('biasGradNorm', r, l, Math.sqrt(k.sumSquares(tap.bias.grad, tap.bias.length)));
       const delta = tap.delta();
       // δ holds ∂(mean C)/∂· = δₓ/batch row by row, so Σ_x ‖δₓ‖² = batch² · Σ δ².
@@ -144,23 +136,19 @@ export class BlockRecorder implements FlowRecorder {
   }
 
   afterStep(): void {
+    if (this.weightRows.afterUpdate(this.trace, this.record)) return;
     this.changePending = true;
     if (this.options.every > 1) this.settleChange();
   }
 
   rewound(): void {
+    this.weightRows.dropped();
     if (this.trace.rewindRecords(this.net.step, this.record)) [this.record, this.changePending] = [this.trace.length - 1, false];
   }
 
   private settleChange(): void {
     if (!this.changePending) return;
-    const { k, trace, rows } = this;
-    const r = this.record;
-    rows.forEach((tap, l) => {
-      if (!tap.weight) return;
-      const delta = Math.sqrt(k.sumSquaredDifference(this.snapshots[l]!, tap.weight.value, tap.weight.length));
-      trace.set('updateRatio', r, l, updateRatio(delta, trace.at('weightNorm', r, l)));
-    });
+    this.weightRows.settleChange(this.trace, this.record);
     this.changePending = false;
   }
 

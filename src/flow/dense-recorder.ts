@@ -1,19 +1,21 @@
 /**
  * Records a dense network's Trace (TraceRecorder picks this recorder for a dense Model): per weight
  * layer, from nablaW, nablaB, deltas, zs and activations. Every statistic comes from backend kernels
- * in passes over data the step already made; the buffers it needs live in the backend's memory,
- * allocated once when it opens.
+ * in passes over data the step already made (the weights' from the update's own pass where the
+ * optimiser can: weight-rows.ts); the buffers it needs live in the backend's memory, allocated once
+ * when it opens.
  */
 import { Rng } from '../init/rng.js';
-import { WEIGHT_STAT, ACTIVATION_STAT_COUNT, type Kernels, type Tensor } from '../kernels.js';
-import type { Model } from '../model.js';
+import type { Kernels, Tensor } from '../kernels.js';
+import type { Model, UpdateStatistics } from '../model.js';
 import { denseChainNoiseLayers, GradientNoiseMeter } from './gradient-noise.js';
 import { batchAccuracy, COUNT_BINS, LayerStatistics, noteTargets } from './layer-statistics.js';
-import { PERCENTILE_BINS, updateRatio } from './metrics.js';
+import { PERCENTILE_BINS } from './metrics.js';
 import type { FlowRecorder, TraceOptions } from './recorder.js';
 import { powerIteration } from './spectral.js';
 import { spectralBound, spectralBoundFloats, spectralBoundScratch, type SingularVectors, type SpectralBoundScratch } from './spectral-bound.js';
 import { Trace, type GradientHistogram, type TraceRun } from './trace.js';
+import { WeightRows, type WeightTensors } from './weight-rows.js';
 
 /**
  * Most power iterations at the first estimate (from a random vector) and at each later one
@@ -36,8 +38,8 @@ export class DenseRecorder implements FlowRecorder {
   private readonly options: Required<TraceOptions>;
   private readonly k: Kernels;
   private readonly held: Tensor[] = [];
-  /** Weights before the update, for ‖ΔW‖. */
-  private readonly snapshots: Tensor[];
+  /** The weight statistics of every layer, and the snapshots of W they may take. */
+  private readonly weightRows: WeightRows;
   /** Power-iteration vectors, kept between records (warm starts). */
   private readonly rightVectors: Tensor[];
   private readonly leftVectors: Tensor[];
@@ -56,7 +58,6 @@ export class DenseRecorder implements FlowRecorder {
   private warmBefore = false;
   private powerRecord = -1;
   private readonly layerStatistics: LayerStatistics;
-  private readonly weights = new Float64Array(ACTIVATION_STAT_COUNT);
   /** The last record's update is not measured yet (it is, by the next record or by close). */
   private changePending = false;
   private recordedStep = -1;
@@ -77,6 +78,7 @@ export class DenseRecorder implements FlowRecorder {
     const widest = Math.max(...sizes);
     // The Gram matrices of the bounds: W's shorter side squared, for weight layers 1…L−1.
     const boundSide = Math.max(0, ...sizes.slice(1, -1).map((n, l) => Math.min(n, sizes[l + 2])));
+    const weightTensors: WeightTensors[] = net.weights.map((value, l) => ({ value, grad: net.nablaW[l], length: value.length }));
     net.checkFits(2 * net.parameterCount + 3 * sizes.reduce((a, b) => a + b, 0) + widest + PERCENTILE_BINS + (boundSide > 0 ? spectralBoundFloats(boundSide) : 0), 'the gradient-flow trace');
     const alloc = (n: number) => {
       const t = this.k.alloc(n);
@@ -84,7 +86,7 @@ export class DenseRecorder implements FlowRecorder {
       return t;
     };
     try {
-      this.snapshots = net.weights.map((w) => alloc(w.length));
+      this.weightRows = new WeightRows(this.k, weightTensors, alloc);
       this.rightVectors = sizes.slice(0, -1).map(alloc);
       this.leftVectors = sizes.slice(1).map(alloc);
       this.powerStarts = sizes.slice(0, -1).map(alloc);
@@ -107,6 +109,10 @@ export class DenseRecorder implements FlowRecorder {
     return (step - this.firstStep) % this.options.every === 0;
   }
 
+  get updateStatistics(): UpdateStatistics {
+    return this.weightRows.request;
+  }
+
   beforeBackprop(): void {}
 
   afterBackprop(batch: number, loss: number): void {
@@ -120,18 +126,11 @@ export class DenseRecorder implements FlowRecorder {
     noteTargets(trace, r, k, net.targets, net.outputSize, batch);
     const refresh = r % this.options.refreshEvery === 0;
     if (refresh) this.savePowerStarts(r);
+    this.weightRows.beforeUpdate(trace, r, this.changePending);
     for (let l = 0; l < L; l++) {
       const w = net.weights[l];
-      const gw = net.nablaW[l];
       const n = net.sizes[l + 1];
       const f = net.activationFunctions[l];
-      // One read of W, ∂C/∂W and the snapshot: the gradient's statistics, ‖W‖, the change since the snapshot, and a new snapshot.
-      k.weightStats(this.weights, this.snapshots[l], w, gw, w.length);
-      trace.set('weightGradNorm', r, l, Math.sqrt(this.weights[WEIGHT_STAT.gradSquares]));
-      trace.set('weightGradMeanAbs', r, l, this.weights[WEIGHT_STAT.gradAbs] / w.length);
-      trace.set('weightGradMaxAbs', r, l, this.weights[WEIGHT_STAT.gradMaxAbs]);
-      trace.set('weightNorm', r, l, Math.sqrt(this.weights[WEIGHT_STAT.weightSquares]));
-      if (this.changePending) trace.set('updateRatio', r - 1, l, updateRatio(Math.sqrt(this.weights[WEIGHT_STAT.changeSquares]), trace.at('weightNorm', r - 1, l)));
       trace.set('biasGradNorm', r, l, Math.sqrt(k.sumSquares(net.nablaB[l], n)));
       // deltas hold ∂(mean C)/∂z = δₓ/batch row by row, so Σ_x ‖δₓ‖² = batch² · Σ deltas².
       trace.set('deltaRms', r, l, Math.sqrt(batch * k.sumSquares(net.deltas[l], batch * n)));
@@ -158,11 +157,12 @@ export class DenseRecorder implements FlowRecorder {
   }
 
   /**
-   * Tracing every step, the next record's weightStats pass measures the change (W has not moved
-   * since), so this costs nothing then; otherwise, or after the last step, one pass over the
-   * snapshot and W.
+   * The update measured the weight statistics and its change (WeightRows), or: tracing every step,
+   * the next record's weightStats pass measures the change (W has not moved since), so this costs
+   * nothing then; otherwise, or after the last step, one pass over the snapshot and W.
    */
   afterStep(): void {
+    if (this.weightRows.afterUpdate(this.trace, this.record)) return;
     this.changePending = true;
     if (this.options.every > 1) this.settleChange();
   }
@@ -174,6 +174,7 @@ export class DenseRecorder implements FlowRecorder {
    * moves the estimate by at most its convergence, POWER_CONVERGED).
    */
   rewound(): void {
+    this.weightRows.dropped();
     if (this.trace.rewindRecords(this.net.step, this.record)) [this.record, this.changePending] = [this.trace.length - 1, false];
     if (this.powerRecord >= this.trace.length) this.restorePowerStarts();
   }
@@ -192,13 +193,7 @@ export class DenseRecorder implements FlowRecorder {
 
   private settleChange(): void {
     if (!this.changePending) return;
-    const { net, k, trace } = this;
-    const r = this.record;
-    for (let l = 0; l < net.depth; l++) {
-      const w = net.weights[l];
-      const delta = Math.sqrt(k.sumSquaredDifference(this.snapshots[l], w, w.length));
-      trace.set('updateRatio', r, l, updateRatio(delta, trace.at('weightNorm', r, l)));
-    }
+    this.weightRows.settleChange(this.trace, this.record);
     this.changePending = false;
   }
 

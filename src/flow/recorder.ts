@@ -6,7 +6,7 @@
 import { checkKnownKeys, checkWhole, keysOf } from '../checks.js';
 import { COUNT_BOUND, countWords, isCount } from '../run-counts.js';
 import { invalidOption, shown } from '../errors.js';
-import { trainableOf, type Model, type ModelOwner } from '../model.js';
+import { trainableOf, type Model, type ModelOwner, type UpdateStatistics } from '../model.js';
 import { BlockRecorder } from './block-recorder.js';
 import { DenseRecorder } from './dense-recorder.js';
 import { REFRESH_STEPS } from './metrics.js';
@@ -73,6 +73,7 @@ export function checkTraceable(owner: ModelOwner, options: unknown): Required<Tr
 export interface FlowRecorder {
   readonly trace: Trace;
   wants(step: number): boolean;
+  readonly updateStatistics: UpdateStatistics;
   beforeBackprop(step: number): void;
   afterBackprop(batch: number, loss: number): void;
   afterStep(): void;
@@ -111,6 +112,16 @@ export class TraceRecorder {
   }
 
   /**
+   * What the optimiser's update may measure for this trace (Optimizer.measureUpdate): train() hands
+   * it over before each traced step's afterBackprop, and an update that takes it measures the
+   * weights' statistics in its own pass, where afterBackprop would read the weights again (plain SGD's
+   * does; the others' are measured apart, the same numbers). The same object for the recorder's life.
+   */
+  get updateStatistics(): UpdateStatistics {
+    return this.recorder.updateStatistics;
+  }
+
+  /**
    * Before the backprop of network step `step`: a block network's residual blocks measure the
    * skip's and the branch's share of their gradient on the steps that are traced, and only then.
    * (Without this call, as when tracing gradients() by hand, they measure every backward.)
@@ -119,12 +130,15 @@ export class TraceRecorder {
     this.recorder.beforeBackprop(step);
   }
 
-  /** After backprop of `batch` rows, before the update: everything but the update ratio. */
+  /**
+   * After backprop of `batch` rows, before the update: everything but the update ratio (and but the
+   * weights' statistics, when the update took updateStatistics: afterStep records them).
+   */
   afterBackprop(batch: number, loss: number): void {
     this.recorder.afterBackprop(batch, loss);
   }
 
-  /** After the update: ‖ΔW‖/‖W‖ of each layer (see TraceRecorder's class comment). */
+  /** After the update: ‖ΔW‖/‖W‖ of each layer (see TraceRecorder's class comment), and the weights' statistics the update measured. */
   afterStep(): void {
     this.recorder.afterStep();
   }

@@ -7,7 +7,7 @@
  */
 import { invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
-import { trainableOf, type ModelOwner, type Parameter, type Trainable } from '../model.js';
+import { trainableOf, type ModelOwner, type Parameter, type Trainable, type UpdateStatistics } from '../model.js';
 import { assertNotDisposed, checkStateKind, checkStepNetwork, checkStepRate, measuredBounds, restoredTensors, TracksDisposal, STEP_BOUNDS, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkLayerRates } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate, type Hyperparameters } from './recorded-settings.js';
@@ -350,8 +350,34 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
   protected abstract hyperparameters(): Hyperparameters;
   /** The constructor's default for each of hyperparameters()' settings but the weight decay (the base's): what restore's advice may leave out. */
   protected abstract hyperparameterDefaults(): Hyperparameters;
-  /** Applies the update to one parameter with its buffers at this learning rate (layer rate included) and weight decay. */
-  protected abstract update(p: Parameter, buffers: Tensor[], learningRate: number, weightDecay: number): void;
+  /**
+   * Applies the update to one parameter with its buffers at this learning rate (layer rate included)
+   * and weight decay; given `stats`, it also writes the parameter's weight statistics there
+   * (UpdateStatistics), which it is given only while measuresUpdate() says it can.
+   */
+  protected abstract update(p: Parameter, buffers: Tensor[], learningRate: number, weightDecay: number, stats?: Float64Array): void;
+  /** Whether update() can measure a parameter's weight statistics in its pass (see measureUpdate); default false. */
+  protected measuresUpdate(): boolean {
+    return false;
+  }
+
+  /** The statistics the next step's update measures (measureUpdate), taken and cleared as step() starts. */
+  private statsRequest: UpdateStatistics | undefined;
+  /** Per parameter, its entry in the request of statsSlotsFor (-1: not asked), worked out once per request. */
+  private statsSlots = new Int32Array(0);
+  private statsSlotsFor: UpdateStatistics | undefined;
+
+  /** See Optimizer.measureUpdate: taken while measuresUpdate() says the update can. */
+  measureUpdate(stats: UpdateStatistics): boolean {
+    if (!this.measuresUpdate()) return false;
+    if (this.statsSlotsFor !== stats) {
+      this.statsSlots = Int32Array.from(this.params, (p) => stats.tensors.indexOf(p.value));
+      this.statsSlotsFor = stats;
+    }
+    this.statsRequest = stats;
+    stats.taken = true;
+    return true;
+  }
   /**
    * Runs before a step changes anything, its buffers allocated (LARS measures its trust ratios here;
    * Adagrad refuses a step that would take a sum of squares beyond float32): a refusal here leaves
@@ -364,6 +390,9 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
   step(net: Trainable, learningRate: number, _batch: number): void {
     const proved = this.proofPending;
     this.proofPending = false;
+    // For this step only, whether or not it is refused.
+    const stats = this.statsRequest;
+    this.statsRequest = undefined;
     checkStepNetwork(this, net, this.net);
     // Before anything changes: a layer whose step would be 0 or subnormal in float32 would not learn, in
     // silence. Checked when the rate changes, so a steady loop makes no call with a double (boxed unless inlined).
@@ -385,7 +414,8 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     this.t++;
     for (let i = 0; i < this.params.length; i++) {
       const p = this.params[i];
-      this.update(p, buffers[i], learningRate * this.layerRates[p.group], this.decays[i]);
+      const slot = stats === undefined ? -1 : this.statsSlots[i];
+      this.update(p, buffers[i], learningRate * this.layerRates[p.group], this.decays[i], slot < 0 ? undefined : stats!.out[slot]);
     }
   }
 

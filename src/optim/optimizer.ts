@@ -3,7 +3,7 @@ import { describeValue, GradscopeError, invalidOption, shown, typedWord } from '
 import { isTypedNumberArray } from '../data/matrix.js';
 import { SaidInTerms, type OptionTerms } from '../option-refusal.js';
 import type { Loss, NumberArray } from '../kernels.js';
-import { MODEL, type Parameter, type Trainable } from '../model.js';
+import { MODEL, type Parameter, type Trainable, type UpdateStatistics } from '../model.js';
 import { refuseMembersAfterDispose } from '../refuse-after-dispose.js';
 import { counted, grouped } from '../counted.js';
 
@@ -139,6 +139,14 @@ export interface Optimizer {
    * because a double passed to a call V8 does not inline is boxed on the heap, and this runs every step.
    */
   keepsWithin?(bounds: Float64Array): boolean;
+  /**
+   * Takes `stats` for the next step() only: its update also writes the statistics of stats.tensors
+   * (UpdateStatistics, src/model.ts) into stats.out, in the pass that reads the weights and
+   * gradients anyway, and it sets stats.taken; returns whether it took it. train() asks before each
+   * step the gradient-flow trace records; the trace measures apart what no update measured. Absent or
+   * false: the update cannot (of the built-in optimisers, plain SGD's can: momentum 0, no weight decay).
+   */
+  measureUpdate?(stats: UpdateStatistics): boolean;
   /** Its state as plain data (for checkpoints). */
   state(): OptimizerState;
   /** Continues from a state() taken earlier; refuses a mismatched one before changing anything. */

@@ -85,10 +85,15 @@ export class Sgd extends FirstOrderOptimizer {
     return provesStep(q, fitsFloat32(direction), weightMax + learningRate * direction);
   }
 
-  protected update(p: Parameter, buffers: Tensor[], learningRate: number, weightDecay: number): void {
+  /** Plain SGD's update measures what the trace reads (sgdStepStats); with a velocity it does not yet. */
+  protected measuresUpdate(): boolean {
+    return this.buffersPerParameter() === 0;
+  }
+
+  protected update(p: Parameter, buffers: Tensor[], learningRate: number, weightDecay: number, stats?: Float64Array): void {
     const k = this.net.kernels;
     // Plain SGD: w −= lr·g, what sgdUpdate gives with momentum and weight decay 0 (to the sign of a zero).
-    if (buffers.length === 0) return k.axpy(p.value, p.grad, p.length, -learningRate);
+    if (buffers.length === 0) return stats ? k.sgdStepStats(stats, p.value, p.grad, p.length, learningRate) : k.axpy(p.value, p.grad, p.length, -learningRate);
     const velocity = buffers[0];
     if (this.nesterov) k.nesterovUpdate(p.value, velocity, p.grad, p.length, learningRate, this.momentum, weightDecay);
     else k.sgdUpdate(p.value, velocity, p.grad, p.length, learningRate, this.momentum, weightDecay);

@@ -3,7 +3,7 @@
  * float64 loop per formula, except where the contract fixes f32 arithmetic (histogram bins).
  */
 import { GradscopeError } from '../errors.js';
-import { ACTIVATION_STAT, WEIGHT_STAT, type Activation, type FloatArray } from '../kernels.js';
+import { ACTIVATION_STAT, WEIGHT_STAT, WEIGHT_STAT_COUNT, type Activation, type FloatArray } from '../kernels.js';
 import { activationPrime } from './activations.js';
 
 const f32 = Math.fround;
@@ -69,24 +69,34 @@ export const statsKernels = {
   },
 
   weightStats(out: Float64Array, snapshot: FloatArray, w: FloatArray, g: FloatArray, n: number): void {
-    let gradSquares = 0;
-    let gradAbs = 0;
-    let gradMaxAbs = 0;
-    let weightSquares = 0;
-    let changeSquares = 0;
+    out.fill(0, 0, WEIGHT_STAT_COUNT);
     for (let i = 0; i < n; i++) {
-      gradSquares += g[i] * g[i];
-      gradAbs += Math.abs(g[i]);
-      // A NaN wins, so it is never hidden: once held, no later value replaces it (NaN > x is false).
-      if (Math.abs(g[i]) > gradMaxAbs || Number.isNaN(g[i])) gradMaxAbs = Math.abs(g[i]);
-      weightSquares += w[i] * w[i];
-      changeSquares += (w[i] - snapshot[i]) ** 2;
+      addWeightSums(out, g[i], w[i], w[i] - snapshot[i]);
       snapshot[i] = w[i];
     }
-    out[WEIGHT_STAT.gradSquares] = gradSquares;
-    out[WEIGHT_STAT.gradAbs] = gradAbs;
-    out[WEIGHT_STAT.gradMaxAbs] = gradMaxAbs;
-    out[WEIGHT_STAT.weightSquares] = weightSquares;
-    out[WEIGHT_STAT.changeSquares] = changeSquares;
+  },
+
+  sgdStepStats(out: Float64Array, w: FloatArray, g: FloatArray, n: number, learningRate: number): void {
+    out.fill(0, 0, WEIGHT_STAT_COUNT);
+    const alpha = -learningRate;
+    for (let i = 0; i < n; i++) {
+      const before = w[i];
+      w[i] += alpha * g[i]; // axpy's expression: the same values
+      addWeightSums(out, g[i], before, w[i] - before);
+    }
   },
 };
+
+/**
+ * Adds one weight's terms to weightStats' sums in `out` (zeroed first): the one definition of them
+ * that weightStats and the traced update sgdStepStats share. `change` is the weight's change since
+ * the last measure (weightStats: since the snapshot; sgdStepStats: the update's).
+ */
+function addWeightSums(out: Float64Array, g: number, w: number, change: number): void {
+  out[WEIGHT_STAT.gradSquares] += g * g;
+  out[WEIGHT_STAT.gradAbs] += Math.abs(g);
+  // A NaN wins, so it is never hidden: once held, no later value replaces it (NaN > x is false).
+  if (Math.abs(g) > out[WEIGHT_STAT.gradMaxAbs] || Number.isNaN(g)) out[WEIGHT_STAT.gradMaxAbs] = Math.abs(g);
+  out[WEIGHT_STAT.weightSquares] += w * w;
+  out[WEIGHT_STAT.changeSquares] += change * change;
+}

@@ -207,7 +207,11 @@ export function runTraining(
         if (typeof outcome === 'number') {
           const loss = outcome;
           const traced = tracer?.wants(net.step + 1) === true;
-          if (traced) tracer!.afterBackprop(size, loss);
+          if (traced) {
+            // The update may measure the weights' statistics in its own pass (plain SGD's), where the trace would read them again.
+            optimizer.measureUpdate?.(tracer!.updateStatistics);
+            tracer!.afterBackprop(size, loss);
+          }
           // With 'throw', the state a DIVERGED goes back to (StepGuard.backToLastGood): the guard copies
           // it before every step it cannot prove, and here before the first step of each epoch, unless
           // no step of this call follows it (a call of one batch copies nothing).

@@ -626,6 +626,11 @@ export class WasmBackend implements WasmKernels {
     const results = this.statsView!;
     for (let i = 0; i < out.length; i++) out[i] = results[i]; // no subarray made per layer and step
   }
+  sgdStepStats(out: Float64Array, w: WasmTensor, g: WasmTensor, n: number, learningRate: number): void {
+    this.module.f32_sgd_step_stats(this.statsResults(), w.ptr, g.ptr, n, learningRate);
+    const results = this.statsView!;
+    for (let i = 0; i < out.length; i++) out[i] = results[i];
+  }
 }
 
 /** SHAPE_MISMATCH unless `count` values from `offset` fit in t: a write past it would land in another tensor. */

@@ -17,7 +17,8 @@ import { asWritten, quotedOn } from '../util/page-numbers.js';
 
 /**
  * `kernels` behind a proxy that keeps, for each power iteration of the recorder (its matVec calls on one weight
- * tensor, the first after a weightStats pass), the weights it ran on, and how many rounds it ran.
+ * tensor, the first after the last layer's activationStats pass, which ends the recorder's work on a
+ * layer), the weights it ran on, and how many rounds it ran.
  */
 function watching(kernels: Kernels): { kernels: Kernels; runs: { weights: Tensor; values: Float64Array; rounds: number }[]; reset: () => void } {
   const runs: { weights: Tensor; values: Float64Array; rounds: number }[] = [];
@@ -26,7 +27,7 @@ function watching(kernels: Kernels): { kernels: Kernels; runs: { weights: Tensor
     get(target, key) {
       const value = Reflect.get(target, key) as unknown;
       if (typeof value !== 'function') return value;
-      if (key === 'weightStats') return (...args: unknown[]) => ((open = false), value.apply(target, args));
+      if (key === 'activationStats') return (...args: unknown[]) => ((open = false), value.apply(target, args));
       if (key === 'matVec') {
         return (...args: unknown[]) => {
           const [w, nIn, nOut] = [args[1] as Tensor, args[3] as number, args[4] as number];

@@ -1,5 +1,6 @@
 /**
- * The gradient-flow statistics kernels (activationStats, histogram, sumSquaredDifference, weightStats)
+ * The gradient-flow statistics kernels (activationStats, histogram, sumSquaredDifference, weightStats,
+ * and sgdStepStats, plain SGD's update that measures weightStats' numbers on the way)
  * on every backend against the float64 oracle: odd and aligned sizes, an unaligned offset (a tensor
  * starting one float into a block), each activation, outputs that must be overwritten, canaries after
  * them; and weightStats' sums on the SIMD binaries to the bit, against the f32 lanes and blocks of
@@ -132,6 +133,38 @@ describe.each(await backendsUnderTestChecked())('gradient-flow statistics on $na
       if (n > 0) {
         g[n >> 1] = NaN;
         k.weightStats(got, guarded(k, snapshot), guarded(k, w), guarded(k, g), n);
+        expect(got[WEIGHT_STAT.gradMaxAbs], `${label}: NaN in g`).toBeNaN();
+      }
+    }
+  });
+
+  it("sgdStepStats updates w to axpy's bits and measures weightStats' numbers of w before and the change, lets a NaN gradient win the max, and writes nothing past its tensors", () => {
+    const rng = new Rng(16);
+    const learningRate = 0.05;
+    for (const n of WEIGHT_STAT_SIZES) {
+      const { w, g } = weightLayer(rng, n);
+      const label = `${name} n ${n}`;
+      const byAxpy = guarded(k, w);
+      k.axpy(byAxpy, guarded(k, g), n, -learningRate);
+      const after = Float64Array.from(readGuarded(k, byAxpy, n, `${label}: axpy`));
+      const got = new Float64Array(5).fill(-5);
+      const stepped = guarded(k, w);
+      k.sgdStepStats(got, stepped, guarded(k, g), n, learningRate);
+      expect(Array.from(readGuarded(k, stepped, n, label)), `${label}: w, as axpy leaves it`).toEqual(Array.from(after));
+      // What weightStats reads before the step (Σg², Σ|g|, max|g|, Σw²) and its change after it, in float64 from the same floats.
+      const want = new Float64Array(5);
+      for (let i = 0; i < n; i++) {
+        want[WEIGHT_STAT.gradSquares] += g[i] * g[i];
+        want[WEIGHT_STAT.gradAbs] += Math.abs(g[i]);
+        want[WEIGHT_STAT.gradMaxAbs] = Math.max(want[WEIGHT_STAT.gradMaxAbs], Math.abs(g[i]));
+        want[WEIGHT_STAT.weightSquares] += w[i] * w[i];
+        want[WEIGHT_STAT.changeSquares] += (after[i] - w[i]) ** 2;
+      }
+      expectClose(got, want, { rel: 1e-5, abs: 1e-30 }, `${label}: stats`);
+      expect(got[WEIGHT_STAT.gradMaxAbs], `${label}: max |g|`).toBe(want[WEIGHT_STAT.gradMaxAbs]);
+      if (n > 0) {
+        g[n >> 1] = NaN;
+        k.sgdStepStats(got, guarded(k, w), guarded(k, g), n, learningRate);
         expect(got[WEIGHT_STAT.gradMaxAbs], `${label}: NaN in g`).toBeNaN();
       }
     }
