@@ -27,11 +27,13 @@ export interface Withdrawn {
 }
 
 /**
- * A remedy's identity from one update to the next: the options it sets and the values that are names ('relu' and 'selu'
- * are two remedies), not numbers (a per-layer-rates remedy's rates move with every step).
+ * A remedy's identity from one update to the next: the options it sets, which way where it moves one ('smaller', 'larger'),
+ * and what it sets them to but the numbers ('relu' and 'selu' are two remedies, batch norm and residual blocks two
+ * `layers` changes; a per-layer-rates remedy whose rates move with every step is one).
  */
 export function remedyIdentity(remedy: Pick<Remedy, 'settings'>): string {
-  return remedy.settings.map((s) => (typeof s.setting === 'string' && !/\d/.test(s.setting) ? `${s.option}=${s.setting}` : s.option)).join('+');
+  const named = (value: unknown) => JSON.stringify(value, (_, v: unknown) => (typeof v === 'number' ? undefined : v)) ?? '';
+  return remedy.settings.map((s) => `${s.option}${s.direction ? ` ${s.direction}` : ''}=${named(s.setting)}`).join('+');
 }
 
 /**
@@ -58,7 +60,16 @@ export class WithdrawnRemedies {
    * offered earlier in the run and not now, in the order they left, each with why (a remedy offered again leaves this list).
    */
   update(remedies: readonly Remedy[], verdict: Verdict, step: number, settings: Settings): Withdrawn[] {
-    const now = new Map(remedies.map((r) => [remedyIdentity(r), r]));
+    // Numbered where two share an identity, so that neither hides the other.
+    const seen = new Map<string, number>();
+    const now = new Map(
+      remedies.map((r) => {
+        const identity = remedyIdentity(r);
+        const nth = seen.get(identity) ?? 0;
+        seen.set(identity, nth + 1);
+        return [`${identity}#${nth}`, r];
+      }),
+    );
     for (const [key, offer] of this.offers) {
       if (!now.has(key) && !this.gone.has(key)) this.gone.set(key, { option: offer.option, line: withdrawnLine(offer, verdict, step, settings) });
     }

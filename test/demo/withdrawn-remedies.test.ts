@@ -24,6 +24,12 @@ describe("the visualizer's remedies no longer offered", () => {
     // relu and selu set the same options: two remedies, not one.
     expect(remedyIdentity(relu)).not.toBe(remedyIdentity(selu));
     expect(remedyIdentity(rates([3, 1]))).toBe(remedyIdentity(rates([5, 1])));
+    // Batch norm and residual blocks are two changes of the layers; a smaller and a larger rate two of the rate.
+    const layers = (setting: object): Remedy => ({ option: 'layers: …', settings: [{ option: 'layers', value: '…', setting }], why: '' });
+    expect(remedyIdentity(layers({ norm: 'batch-norm' }))).not.toBe(remedyIdentity(layers({ residualGate: 'none' })));
+    const rate = (direction: 'smaller' | 'larger', setting: number): Remedy => ({ option: 'learningRate: …', settings: [{ option: 'learningRate', value: '…', direction, setting }], why: '' });
+    expect(remedyIdentity(rate('smaller', 1))).not.toBe(remedyIdentity(rate('larger', 1)));
+    expect(remedyIdentity(rate('smaller', 1))).toBe(remedyIdentity(rate('smaller', 0.3)));
   });
 
   it('says of one that left under the same verdict what it was offered on, until when, and that the readings no longer call for it', () => {
