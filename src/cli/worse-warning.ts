@@ -7,8 +7,8 @@
 import { freshOptimizerText } from './fresh-optimizer.js';
 import type { Evaluation } from '../network/rows.js';
 import type { TrainResult } from '../training/train-options.js';
-import { atChance, STILL_FALLING } from '../flow/training-progress.js';
-import { chanceWords } from '../flow/chance-words.js';
+import { STILL_FALLING } from '../flow/training-progress.js';
+import { accuracyAtChance, chanceWords, type ChanceLevel } from '../flow/chance.js';
 import { percentText } from '../percent-text.js';
 import { givenFloat32Text } from '../number-text.js';
 import { counted } from '../counted.js';
@@ -31,8 +31,8 @@ export interface FinishedRun {
   optimizer: string;
   /** The flag that saves the trained network ('--out', '--save') when it was given: it still saves, as asked. */
   saved?: string;
-  /** The classes the network tells apart (classesOf); absent for a regression, whose accuracy has no chance level. */
-  classes?: number;
+  /** Chance on the checked rows (flow/chance.ts chanceOf: the classes the network tells apart, classesOf, and the checked rows of each); absent for a regression, whose accuracy has no chance level. */
+  chance?: ChanceLevel;
   /** Where to read what holds a network that learnt nothing ("the run's diagnosis says what holds it"). */
   diagnosis: string;
   /**
@@ -110,15 +110,14 @@ export function overfittingOf(d: Pick<Diagnosis, 'evidence' | 'remedies'>): Fini
  * A rate the run's diagnosis offers (FinishedRun.rateOffered) is named as its offer, and no rate the
  * other way is ever named; under what counts as a rise it is the offer alone, never the cause.
  */
-export function worseWarning({ checked, initial, final, trained, optimizer, saved, classes, diagnosis, overfitting, seen, restarted, rateOffered: offer }: FinishedRun): string | undefined {
+export function worseWarning({ checked, initial, final, trained, optimizer, saved, chance, diagnosis, overfitting, seen, restarted, rateOffered: offer }: FinishedRun): string | undefined {
   if (final.loss <= initial.loss) return undefined;
   // As train's and study's lines print them, to as many more digits as tell them apart: a rise of 0.0001 % printed '0.2500 → 0.2500' beside 'worse'.
   const [before, after] = lossTexts([initial.loss, final.loss]);
   const numbers = `${checked} loss ${before} → ${after}, ${checked} accuracy ${percentText(initial.accuracy)} → ${percentText(final.accuracy)}`;
   const why = trained.halvings > 0 ? '; halving kept the steps finite, not the network better than its start' : '';
   const kept = saved ? `; ${saved} saves it as asked` : '';
-  const chance = classes === undefined ? undefined : 1 / classes;
-  const atChanceThroughout = chance !== undefined && atChance({ accuracyEnd: initial.accuracy, chance }) && atChance({ accuracyEnd: final.accuracy, chance });
+  const atChanceThroughout = chance !== undefined && accuracyAtChance(initial.accuracy, chance) && accuracyAtChance(final.accuracy, chance);
   const rise = final.loss / initial.loss - 1;
   // The one rule of every case: a rise under what counts as one (NaN, a loss that is no number, is no small rise).
   const small = rise < STILL_FALLING;
@@ -128,7 +127,7 @@ export function worseWarning({ checked, initial, final, trained, optimizer, save
   // Rows the model trained on come first, as every case: a plateau read from them would be a cause named on figures that are not held out.
   if (!seen && !overfitting && atChanceThroughout && small) {
     return (
-      `Warning: the trained network learnt nothing on the ${checkedRowsName(checked)} (${numbers})${why}${kept}; at chance before and after, no better than ${chanceWords(classes!)}; ` +
+      `Warning: the trained network learnt nothing on the ${checkedRowsName(checked)} (${numbers})${why}${kept}; at chance before and after, no better than ${chanceWords(chance!)}; ` +
       `its loss up ${riseText} (${under}), too little to blame on the steps' size: a plateau looks like this, and a lower rate does not leave one; ${diagnosis}.`
     );
   }

@@ -31,7 +31,7 @@ const RUN_NUMBERS: Readonly<Record<'learningRate' | 'batchSize' | 'weightDecay' 
 const TRACE_RUN_FIELDS = keysOf<TraceRun>({
   optimizer: true, learningRate: true, batchSize: true, layerRates: true, init: true, biasInit: true, lsuv: true,
   weightDecay: true, clipNorm: true, momentum: true, nesterov: true, decayBiases: true, validation: true, targets: true,
-  inputs: true, inputScale: true,
+  inputs: true, inputScale: true, classRows: true,
 });
 
 /** TraceRun's fields that are present with one value only (absent otherwise). */
@@ -102,6 +102,16 @@ function checkRun(run: TraceRun, sizes: readonly number[], bad: Bad): void {
   if (run.targets !== undefined) asTraceField(() => checkChoice(run.targets, ['one-hot'], 'run.targets'), bad);
   if (run.inputs !== undefined) asTraceField(() => checkChoice(run.inputs, ['alike'], 'run.inputs'), bad);
   if (run.inputScale !== undefined) checkInputScale(run.inputScale, bad);
+  if (run.classRows !== undefined) checkClassRows(run.classRows, sizes[layers], bad);
+}
+
+/** TraceRun.classRows as train() records it: one whole count ≥ 0 a class (the outputs, or 2 over one output), not all 0. */
+function checkClassRows(classRows: unknown, outputs: number, bad: Bad): void {
+  const classes = Math.max(outputs, 2);
+  const expected = `${counted(classes, 'whole count')} ≥ 0 (the training rows of each class), not all 0`;
+  if (!Array.isArray(classRows) || classRows.length !== classes || !classRows.every((c) => Number.isSafeInteger(c) && c >= 0) || !classRows.some((c) => c > 0)) {
+    throw bad(`run.classRows must hold ${expected}, got ${shown(classRows)}`);
+  }
 }
 
 /** TraceRun.inputScale as train() records it: an object of two finite numbers ≥ 0, mean and spread, whose root mean square is at least LARGE_INPUTS. */

@@ -94,6 +94,13 @@ export interface TraceRun {
    */
   targets?: 'one-hot';
   /**
+   * The rows train() was given, counted per target class (flow/chance.ts classRowsOf: the class the accuracy reads from a target row),
+   * one count a class (2 over one output), where every target row is a class row (one-hot over 2 outputs or more, 0 or 1 over one):
+   * chance, what a guess that ignores the input gets right, is the most frequent class's share of them (TrainingProgress.chance).
+   * Absent otherwise (soft or real-valued targets, and a trace written before gradscope recorded it, or one recorded outside train()).
+   */
+  classRows?: number[];
+  /**
    * 'alike' when the rows train() was given were alike: every input feature the same on every row to within float32's rounding (its
    * standard deviation over them at most 2⁻²¹, 4 units in the last place, of its largest |value|: flow/alike-rows.ts), so that every
    * layer got the same input on every row; diagnose() then names the data as the cause and offers no remedy of the network or the

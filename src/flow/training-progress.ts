@@ -13,6 +13,7 @@
 import { median } from '../median.js';
 import { MORE_EPOCHS } from './remedy.js';
 import type { Trace, TraceEpoch } from './trace.js';
+import { accuracyAtChance, chanceOf, type ChanceLevel } from './chance.js';
 
 /**
  * converged: fits its training batches; plateau: the loss stopped moving short of that (it changed
@@ -256,10 +257,15 @@ export interface TrainingProgress {
   noise: number;
   /**
    * Only where the network classifies (cross-entropy over 2 outputs or more, one-hot targets over 2
-   * or more under any loss, binary cross-entropy over one: classesOf): 1/classes, the fraction a guess gets right. atChance compares accuracyEnd
-   * with it. Absent for a regression loss (mse), which has no classes.
+   * or more under any loss, binary cross-entropy over one: classesOf): the share of the training rows
+   * in their most frequent class (TraceRun.classRows), what always guessing that class gets right, the
+   * best a guess that ignores the input does (flow/chance.ts); 1/classes where the trace records no
+   * class rows (soft targets, or a trace saved before gradscope recorded them). atChance compares
+   * accuracyEnd with it and chanceLeast. Absent for a regression loss (mse), which has no classes.
    */
   chance?: number;
+  /** Present with chance: the least frequent class's share of the training rows (1/classes where chance is), what always guessing that class gets right. */
+  chanceLeast?: number;
 }
 
 /**
@@ -316,13 +322,8 @@ export const PACE_POINTS = 3;
  * last of 10 epochs, test/flow/epoch-loss.test.ts).
  */
 export const NOISE_WINDOW_MIN = 5;
-/**
- * An accuracy within this of chance (1/classes) either way is at chance: the network classifies
- * about as well as a guess. Five points is about two binomial standard errors of an accuracy of
- * 10 % over 144 rows (2·√(0.1·0.9/144) = 0.05), and a fifth of the way from chance to a right
- * half of the rows on 10 classes.
- */
-export const AT_CHANCE_MARGIN = 0.05;
+/** An accuracy within this of chance is at chance (flow/chance.ts, its one source). */
+export { AT_CHANCE_MARGIN } from './chance.js';
 /**
  * Each of the two windows compared (the last and the one before) is a fifth of the run: its records
  * (at least PROGRESS_WINDOW_MIN), or its epochs (at least one); the first step's batch noise is read
@@ -351,9 +352,14 @@ export function classesOf(trace: Pick<Trace, 'loss' | 'sizes' | 'run'>): number 
   return undefined;
 }
 
-/** Whether `p`'s accuracy at the end is at chance: within AT_CHANCE_MARGIN of p.chance, the bounds counted in (false without classes or without an accuracy). */
-export const atChance = (p: Pick<TrainingProgress, 'accuracyEnd' | 'chance'>) =>
-  p.chance !== undefined && p.accuracyEnd >= p.chance - AT_CHANCE_MARGIN && p.accuracyEnd <= p.chance + AT_CHANCE_MARGIN;
+/** The chance level of `p` (chance, chanceLeast) among `classes` classes, as flow/chance.ts reads it. */
+export const chanceLevelOf = (p: Pick<TrainingProgress, 'chance' | 'chanceLeast'>, classes: number): ChanceLevel => ({ classes, best: p.chance!, worst: p.chanceLeast ?? p.chance! });
+
+/**
+ * Whether `p`'s accuracy at the end is at chance: from AT_CHANCE_MARGIN below chanceLeast to AT_CHANCE_MARGIN above chance (at most
+ * halfway from it to 1), the bounds counted in (accuracyAtChance); false without classes or without an accuracy.
+ */
+export const atChance = (p: Pick<TrainingProgress, 'accuracyEnd' | 'chance' | 'chanceLeast'>) => p.chance !== undefined && accuracyAtChance(p.accuracyEnd, { best: p.chance, worst: p.chanceLeast ?? p.chance });
 
 /**
  * The fewest records the first batch's noise is read from (startNoiseOf): a median of 5 differences.
@@ -429,7 +435,9 @@ export function trainingProgress(trace: Trace): TrainingProgress | undefined {
   const unread = epochsUnread(trace);
   const progress = unread === undefined ? epochProgress(trace) : batchProgress(trace, unread);
   const classes = classesOf(trace);
-  return progress && classes !== undefined ? { ...progress, chance: 1 / classes } : progress;
+  if (!progress || classes === undefined) return progress;
+  const { best, worst } = chanceOf(classes, trace.run.classRows);
+  return { ...progress, chance: best, chanceLeast: worst };
 }
 
 /** Which training loss the trace's epochs give (TrainingProgress.epochLoss): on every training row where they were the validation rows, on the training subset where every epoch recorded one (TraceEpoch.training), else the batch mean. */

@@ -9,6 +9,7 @@
  * moved over training (Σ‖ΔW‖ over steps, and their ratio), the training loss, the test accuracy and
  * the time per step. It reports what it measures, whatever that shows.
  */
+import { classRowsOfRows } from '../flow/chance.js';
 import { checkAtMost, checkCallback, checkChoice, checkDistinctList, checkKnownKeys, checkPositive, keysOf } from '../checks.js';
 import type { BackendChoice } from '../backend.js';
 import { GradscopeError, invalidOption } from '../errors.js';
@@ -101,6 +102,8 @@ export interface RemediesResult {
   trainRows: number;
   /** Test digits. */
   testRows: number;
+  /** The test digits of each class, 0 to 9 (classRowsOf): chance, what a guess that ignores the input gets right, is the most frequent one's share (flow/chance.ts). */
+  testClassRows: number[];
   /** One run per contender, in the study's order. */
   runs: RemediesRun[];
 }
@@ -283,5 +286,5 @@ export async function runRemediesStudy(options: RemediesOptions = {}): Promise<R
     train.dispose();
     test?.dispose();
   }
-  return { sizes, seconds, clock: clockWords(REMEDIES_CLOCK), trainRows: digits.train.x.rows, testRows: digits.test.x.rows, runs };
+  return { sizes, seconds, clock: clockWords(REMEDIES_CLOCK), trainRows: digits.train.x.rows, testRows: digits.test.x.rows, testClassRows: classRowsOfRows(digits.test.y)!, runs };
 }

@@ -1,6 +1,6 @@
 /**
  * The trace's description of a run (optimiser, learning rate, batch size, per-layer rates, weight
- * decay, momentum, clipping, initialisation, what the validation rows were, whether the input rows were alike or far from standardised), built here in the training loop, which sees the engine and the optimiser; the
+ * decay, momentum, clipping, initialisation, what the validation rows were, whether the input rows were alike or far from standardised, the rows of each class), built here in the training loop, which sees the engine and the optimiser; the
  * trace (src/flow) sees neither. diagnose() reads it to attribute what it measures and to suggest
  * nothing the run already uses.
  */
@@ -14,9 +14,9 @@ import { layerRatesOf } from './optimizer-settings.js';
 export function describeRun(
   net: { readonly initialisation?: Initialisers; readonly lsuvApplied?: boolean },
   optimizer: Optimizer,
-  settings: { clipNorm: number | undefined; batchSize: number; learningRate: number | undefined; validation?: { trainingRows: boolean }; inputsAlike?: boolean; inputScale?: InputScale },
+  settings: { clipNorm: number | undefined; batchSize: number; learningRate: number | undefined; validation?: { trainingRows: boolean }; inputsAlike?: boolean; inputScale?: InputScale; classRows?: number[] },
 ): TraceRun {
-  const { clipNorm, batchSize, learningRate, validation, inputsAlike, inputScale } = settings;
+  const { clipNorm, batchSize, learningRate, validation, inputsAlike, inputScale, classRows } = settings;
   const run: TraceRun = { optimizer: optimizer.name, ...(learningRate !== undefined && { learningRate }), batchSize };
   const rates = layerRatesOf(optimizer);
   if (rates) run.layerRates = rates;
@@ -32,6 +32,7 @@ export function describeRun(
   if (validation) run.validation = validation.trainingRows ? 'training rows' : 'other rows';
   if (inputsAlike) run.inputs = 'alike';
   if (inputScale) run.inputScale = inputScale;
+  if (classRows) run.classRows = classRows;
   if (net.initialisation) {
     run.init = net.initialisation.init;
     run.biasInit = net.initialisation.biasInit;

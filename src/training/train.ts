@@ -20,6 +20,7 @@ import type { Trace } from '../flow/trace.js';
 import { describeRun } from './trace-run.js';
 import { rowsAlike } from '../flow/alike-rows.js';
 import { largeInputs } from '../flow/input-scale.js';
+import { classRowsOf } from '../flow/chance.js';
 import { trainingCheckRows } from './training-check-rows.js';
 import { VALIDATION_LABELS } from './validation-rows.js';
 import { counted, grouped } from '../counted.js';
@@ -133,7 +134,9 @@ export function runTraining(
       const inputsAlike = rowsAlike(net.kernels.view(x.tensor), x.rows, x.cols);
       // And one more, unless every value is small (SMALL_INPUTS): inputs far from standardised saturate a first tanh or sigmoid layer on every row alike (TraceRun.inputScale).
       const inputScale = largeInputs(net.kernels.view(x.tensor), x.rows, x.cols);
-      tracer = new TraceRecorder(net, settings.trace, describeRun(net, optimizer, { clipNorm, batchSize, learningRate: reportedRate(learningRate, ownSteps), validation, inputsAlike, inputScale }));
+      // And the rows of each class where the targets are class rows: chance is the most frequent class's share of them (TraceRun.classRows).
+      const classRows = classRowsOf(net.kernels.view(y.tensor), y.rows, y.cols);
+      tracer = new TraceRecorder(net, settings.trace, describeRun(net, optimizer, { clipNorm, batchSize, learningRate: reportedRate(learningRate, ownSteps), validation, inputsAlike, inputScale, classRows }));
       held.keepTrace(tracer.trace);
     }
 

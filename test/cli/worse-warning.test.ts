@@ -5,6 +5,7 @@
  * none to lower), what halving did and what the save flag does are said; a network at chance before
  * and after whose loss barely rose is said to have learnt nothing, with no lower rate offered.
  */
+import { chanceOf } from '../../src/flow/chance.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,7 +53,7 @@ describe('worseWarning', () => {
   // The new user's run (2026-12-03): the relu remedy a deep sigmoid net's diagnosis offered, run as printed (train, SGD 0.1, 10 epochs),
   // spiked at its last epoch; the warning called the network 'worse than the initial weights' beside its accuracy 10.3 % → 41.6 %.
   it('says the loss alone is worse where the accuracy rose, and the network worse where it did not', () => {
-    const spiked = { initial: { loss: 2.351, accuracy: 0.103 }, final: { loss: 6.245, accuracy: 0.416 }, classes: 10, trained: { halvings: 0, learningRate: 0.1 }, saved: '--out' };
+    const spiked = { initial: { loss: 2.351, accuracy: 0.103 }, final: { loss: 6.245, accuracy: 0.416 }, chance: chanceOf(10), trained: { halvings: 0, learningRate: 0.1 }, saved: '--out' };
     expect(run(0, 0, spiked)).toBe(
       "Warning: the trained network's loss on the test digits is worse than the initial weights', though its accuracy rose (test loss 2.351 → 6.245, test accuracy 10.3 % → 41.6 %); " +
         '--out saves it as asked; the likely cause is a learning rate too large: try a --learning-rate below 0.1.',
@@ -99,7 +100,7 @@ describe('worseWarning', () => {
 
   it('prints the two losses to as many digits as tell them apart, and a rise one decimal rounds to 0.0 % as less than 0.1 %', () => {
     // 4 digits read '0.2500 → 0.2500' and 'up only 0.0 %' beside 'worse'.
-    const warning = worseWarning({ checked: 'training', initial: { loss: 0.25, accuracy: 0.5 }, final: { loss: 0.250004, accuracy: 0.5 }, classes: 2, trained: { halvings: 0, learningRate: 0.1 }, optimizer: 'sgd', diagnosis: 'x' });
+    const warning = worseWarning({ checked: 'training', initial: { loss: 0.25, accuracy: 0.5 }, final: { loss: 0.250004, accuracy: 0.5 }, chance: chanceOf(2), trained: { halvings: 0, learningRate: 0.1 }, optimizer: 'sgd', diagnosis: 'x' });
     expect(warning).toContain('(training loss 0.250000 → 0.250004, training accuracy 50.0 % → 50.0 %)');
     expect(warning).toContain('its loss up by less than 0.1 % (under the 5.0 % that counts as a rise)');
     expect(run(2.285, 2.2851)).toContain('(test loss 2.2850 → 2.2851,');
@@ -109,7 +110,7 @@ describe('worseWarning', () => {
   // A run whose diagnosis reads OVERFITTING (the test digits' loss rose above its lowest while the training rows' at the same weights held) and
   // offers an epoch to stop at: the warning above it offered a lower rate. Its numbers: study --model of a relu/he [784,64,64,10] model, on at SGD 0.1.
   it('names overfitting, not the learning rate, where the run\'s diagnosis read it, and the epochs its remedy stops after', () => {
-    const overfit = { initial: { loss: 0.1668, accuracy: 0.957 }, final: { loss: 0.1937, accuracy: 0.957 }, classes: 10, trained: { halvings: 0, learningRate: 0.1 } };
+    const overfit = { initial: { loss: 0.1668, accuracy: 0.957 }, final: { loss: 0.1937, accuracy: 0.957 }, chance: chanceOf(10), trained: { halvings: 0, learningRate: 0.1 } };
     expect(run(0, 0, { ...overfit, overfitting: { stopAfter: 1 } })).toBe(
       'Warning: the trained network is worse than the initial weights on the test digits (test loss 0.1668 → 0.1937, test accuracy 95.7 % → 95.7 %); ' +
         "the likely cause is overfitting, not the learning rate: the training rows' loss did not rise while the test digits' did; the run's diagnosis offers stopping after 1 epoch (early stopping).",
@@ -120,7 +121,7 @@ describe('worseWarning', () => {
   // The warning keyed on where the run stands (TrainingProgress.state) promised 'the run's diagnosis says after how many epochs to stop' above
   // a diagnosis whose verdict is the gradient flow's (vanishing), whose remedies are the flow's and offer no epoch to stop at.
   it("promises early stopping only where the diagnosis offers it: beside a vanishing verdict it points to the diagnosis", () => {
-    const overfit = { initial: { loss: 0.1668, accuracy: 0.957 }, final: { loss: 0.1937, accuracy: 0.957 }, classes: 10, trained: { halvings: 0, learningRate: 0.1 } };
+    const overfit = { initial: { loss: 0.1668, accuracy: 0.957 }, final: { loss: 0.1937, accuracy: 0.957 }, chance: chanceOf(10), trained: { halvings: 0, learningRate: 0.1 } };
     const healthy = diagnose(overfittingTrace(1));
     expect([healthy.verdict, overfittingOf(healthy)]).toEqual(['overfitting', { stopAfter: 1 }]);
     const vanishing = diagnose(overfittingTrace(0.01));
@@ -137,7 +138,17 @@ describe('worseWarning', () => {
   });
 
   // A deep sigmoid net on a plateau (train --depth 5 --width 30, studied on for 3 epochs at 0.1, 2026-12-02): at chance throughout, its loss up 0.26 %.
-  const plateau = { initial: { loss: 2.305, accuracy: 0.105 }, final: { loss: 2.311, accuracy: 0.105 }, classes: 10 };
+  const plateau = { initial: { loss: 2.305, accuracy: 0.105 }, final: { loss: 2.311, accuracy: 0.105 }, chance: chanceOf(10) };
+
+  // newuser43: a deep sigmoid net on rows 78.7 / 10.2 / 11.1 % of three classes learnt its output bias alone and answered the first
+  // class for every row, 78.7 % right; chance was 1/3 ± 5 points, and no warning said it learnt nothing. Chance is the checked rows'.
+  it("reads chance from the checked rows' classes: always the most frequent class is at chance, and said as such", () => {
+    const imbalanced = { initial: { loss: 0.68, accuracy: 0.787 }, final: { loss: 0.69, accuracy: 0.787 }, trained: { halvings: 0, learningRate: 0.1 }, optimizer: 'sgd', diagnosis: 'x' };
+    expect(worseWarning({ checked: 'training', ...imbalanced, chance: chanceOf(3, [1180, 153, 167]) })).toContain(
+      'learnt nothing on the training rows (training loss 0.6800 → 0.6900, training accuracy 78.7 % → 78.7 %); at chance before and after, no better than a guess that ignores the input (one class for every row: 10 % to 79 % of the rows right, 79 % always the most frequent), within 5 points either way;',
+    );
+    expect(worseWarning({ checked: 'training', ...imbalanced, chance: chanceOf(3) })).not.toContain('learnt nothing');
+  });
 
   it('says a network at chance before and after whose loss barely rose learnt nothing, and offers no lower rate', () => {
     expect(worseWarning({ checked: 'test', ...plateau, trained: { halvings: 0, learningRate: 0.1 }, optimizer: 'sgd', diagnosis: "the run's diagnosis says what holds it" })).toBe(
@@ -163,13 +174,13 @@ describe('worseWarning', () => {
     expect(said({ final: { loss: 2.305 * 1.049, accuracy: 0.105 } })).toMatch(/^Warning: the trained network learnt nothing/);
     expect(said({ initial: { loss: 2.305, accuracy: 0.156 } })).toMatch(small);
     expect(said({ final: { loss: 2.311, accuracy: 0.044 } })).toMatch(small);
-    expect(said({ classes: undefined })).toMatch(small);
+    expect(said({ chance: undefined })).toMatch(small);
     expect(said({ final: { loss: NaN, accuracy: 0.105 } })).toMatch(rate);
   });
 
   // newuser27: kfac at batches of 1, its test loss up 1.4 % with its accuracy off chance, was told 'a learning rate too large: try below 1'.
   it('does not blame the rate for a rise under what counts as one', () => {
-    const kfac = { initial: { loss: 2.325, accuracy: 0.09 }, final: { loss: 2.325 * 1.014, accuracy: 0.215 }, classes: 10, trained: { halvings: 0, learningRate: 1 }, optimizer: 'kfac' };
+    const kfac = { initial: { loss: 2.325, accuracy: 0.09 }, final: { loss: 2.325 * 1.014, accuracy: 0.215 }, chance: chanceOf(10), trained: { halvings: 0, learningRate: 1 }, optimizer: 'kfac' };
     expect(run(0, 0, kfac)).toBe(
       "Warning: the trained network's loss on the test digits is up only 1.4 % (test loss 2.325 → 2.358, test accuracy 9.0 % → 21.5 %); " +
         "under the 5.0 % that counts as a rise, too little to blame on the learning rate; the run's diagnosis says what holds it.",
@@ -180,7 +191,7 @@ describe('worseWarning', () => {
   // 0.5659 → 0.7164, the warning 'does not show that the learning rate is too large' above a LOSS-RISING diagnosis offering --learning-rate 0.00333.
   it('says the rate the run\'s diagnosis offers, never one the other way', () => {
     const restarted = { file: 'adam.json', name: 'adam', steps: 320, stepsOf: 'state' as const };
-    const adam = { initial: { loss: 0.5659, accuracy: 0.87 }, final: { loss: 0.7164, accuracy: 0.845 }, classes: 10, trained: { halvings: 0, learningRate: 0.01 }, optimizer: 'adam' };
+    const adam = { initial: { loss: 0.5659, accuracy: 0.87 }, final: { loss: 0.7164, accuracy: 0.845 }, chance: chanceOf(10), trained: { halvings: 0, learningRate: 0.01 }, optimizer: 'adam' };
     const smaller = { direction: 'smaller' as const, flagValue: '0.00333' };
     expect(run(0, 0, { ...adam, restarted, rateOffered: smaller })).toMatch(
       /; this run started a fresh adam on weights adam\.json had trained, without the adam state saved with them after its 320 steps, so its rise from those weights does not show that the learning rate is too large; the run's diagnosis, which reads this run's own steps, offers a smaller one: --learning-rate 0\.00333\.$/,
@@ -203,7 +214,7 @@ describe('worseWarning', () => {
   // run still opened 'worse' for a rise of 2 %. Every case at 4 % (under STILL_FALLING, 5 %) and at 6 %, off chance (accuracy 80 % → 79 %).
   describe('one rule for every case: a rise under 5 % is never "worse", and names no cause', () => {
     const at = (rise: number, more: Partial<FinishedRun>) =>
-      run(0, 0, { initial: { loss: 0.5, accuracy: 0.8 }, final: { loss: 0.5 * (1 + rise), accuracy: 0.79 }, classes: 10, trained: { halvings: 0, learningRate: 0.1 }, ...more });
+      run(0, 0, { initial: { loss: 0.5, accuracy: 0.8 }, final: { loss: 0.5 * (1 + rise), accuracy: 0.79 }, chance: chanceOf(10), trained: { halvings: 0, learningRate: 0.1 }, ...more });
     const restarted = { file: 'model.json', name: 'adam', steps: 320, stepsOf: 'state' as const };
     const cases: [string, Partial<FinishedRun>, RegExp, RegExp][] = [
       ['the rate', {}, /; under the 5\.0 % that counts as a rise, too little to blame on the learning rate; the run's diagnosis says what holds it\.$/, /; the likely cause is a learning rate too large: try a --learning-rate below 0\.1\.$/],
@@ -279,7 +290,7 @@ describe('worseWarning', () => {
     expect(studied.code, studied.stderr).toBe(0);
     // The warning, read across its lines (prose wraps at READING_WIDTH, in a file too): it ends before the first table's caption.
     const warning = /(?:^| )(Warning: .*?) Loss and accuracy /.exec(flat(studied.stdout))?.[1];
-    expect(warning).toMatch(/^Warning: the trained network learnt nothing on the test digits \(test loss 2\.305 → 2\.311, test accuracy 10\.5 % → 9\.9 %\); at chance before and after, no better than a guess among 10 classes \(10 % right\), within 5 points either way; .*; the run's diagnosis says what holds it\.$/);
+    expect(warning).toMatch(/^Warning: the trained network learnt nothing on the test digits \(test loss 2\.305 → 2\.311, test accuracy 10\.5 % → 9\.9 %\); at chance before and after, no better than a guess that ignores the input \(one class for every row: 9 % to 11 % of the rows right, 11 % always the most frequent\), within 5 points either way; .*; the run's diagnosis says what holds it\.$/);
     expect(studied.stdout).toContain('Diagnosis: VANISHING');
   }, 120_000);
 

@@ -3,11 +3,13 @@
 // leaving it, not Adagrad, whose row (0.4×, loss 1.736, 18.7 %) leaves it too, and named momentum, Nesterov and
 // L-BFGS as staying at chance, not K-FAC or per-layer rates, whose rows (10.5 %) stay there too (newuser42, a
 // teacher reading the table beside the words). Each row is classed here by the rule the study prints under its
-// own table (atChance, the diagnosis's: test accuracy within AT_CHANCE_MARGIN of a guess among 10 classes),
+// own table (accuracyAtChance, the diagnosis's: test accuracy within AT_CHANCE_MARGIN of what a guess that ignores the input gets
+// right on the study's test digits, flow/chance.ts),
 // and the paragraph's two lists must name exactly those rows.
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { atChance } from '../../src/flow/training-progress.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { accuracyAtChance, chanceOf, classRowsOfRows, type ChanceLevel } from '../../src/flow/chance.js';
+import { loadStudyDigits } from '../../src/studies/study-digits.js';
 import { flat } from '../util/printed-text.js';
 import { tableStarting } from '../util/markdown-tables.js';
 
@@ -19,6 +21,11 @@ const NAMES: Record<string, string> = {
   adagrad: 'Adagrad', rmsprop: 'RMSProp', adam: 'Adam', adamw: 'AdamW', lbfgs: 'L-BFGS', 'hessian-free': 'Hessian-free', kfac: 'K-FAC',
 };
 const CLASSES = 10;
+/** Chance on the study's test digits (its defaults'), as its line under the table reads it. */
+let chance: ChanceLevel;
+beforeAll(async () => {
+  chance = chanceOf(CLASSES, classRowsOfRows((await loadStudyDigits()).test.y));
+});
 
 const number = (cell: string) => Number(cell.replace(/[*,×%]/g, '').trim());
 const rows = tableStarting(README, TABLE).rows.map(([label, , ratio, , accuracy]) => {
@@ -35,14 +42,14 @@ describe("README's paragraph under the remedies table", () => {
     const match = /^(Plain SGD)'s first hidden layer .*? stays at chance; so do ([^;]+?)\. /.exec(paragraph);
     expect(match, paragraph).not.toBeNull();
     const named = [match![1], ...names(match![2])];
-    const atChanceRows = rows.filter((row) => atChance({ accuracyEnd: row.accuracy, chance: 1 / CLASSES })).map((row) => row.name);
+    const atChanceRows = rows.filter((row) => accuracyAtChance(row.accuracy, chance)).map((row) => row.name);
     expect(named.sort()).toEqual(atChanceRows.sort());
   });
 
   it('names as leaving the plateau, the ratio within 10×, exactly the rows that did', () => {
     const match = /\. ([^.]+?) bring the ratio\s+within 10× and leave the plateau/.exec(paragraph);
     expect(match, paragraph).not.toBeNull();
-    const left = rows.filter((row) => row.ratio <= 10 && !atChance({ accuracyEnd: row.accuracy, chance: 1 / CLASSES }) && row.accuracy > 1 / CLASSES);
+    const left = rows.filter((row) => row.ratio <= 10 && !accuracyAtChance(row.accuracy, chance) && row.accuracy > chance.best);
     expect(names(match![1]).sort()).toEqual(left.map((row) => row.name).sort());
   });
 });

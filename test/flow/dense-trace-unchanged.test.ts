@@ -81,8 +81,10 @@ describe('dense traces are unchanged by the block trace', () => {
       net.dispose();
       // The run's learning rate and batch size came later (diagnose names them), and so did the epochs' losses: hashed without them, checked here.
       // So did whether the targets were one-hot (classesOf reads it): one-hot rows here, halved for mse.
-      const { learningRate, batchSize, targets, ...run } = trace.run;
+      // And the training rows of each class (TraceRun.classRows, which chance is read from): counted where every target is one-hot.
+      const { learningRate, batchSize, targets, classRows, ...run } = trace.run;
       expect([learningRate, batchSize, targets]).toEqual([train.learningRate ?? (train.optimizer === 'adam' ? 0.001 : 0.1), train.batchSize, options.loss === 'mse' ? undefined : 'one-hot']);
+      expect(classRows?.reduce((a, b) => a + b)).toBe(options.loss === 'mse' ? undefined : 30);
       const { epochs, batchRows, ...json } = trace.toJSON();
       expect(epochs!.map((e) => e.epoch)).toEqual(Array.from({ length: train.epochs ?? 1 }, (_, i) => i));
       // Each record's batch rows came later too (diagnose reads the last full batch's record): 30 rows in batches of batchSize, the last the rows left.

@@ -12,6 +12,9 @@ import { loadStudyDigits } from '../../src/studies/study-digits.js';
 import { runCliInProcess } from '../util/cli.js';
 import { flat } from '../util/printed-text.js';
 
+/** Test digits of each class, alike: chance 1/10, as before chance was read from the rows. */
+const EVEN_DIGITS = Array<number>(10).fill(100);
+
 describe('study remedies', () => {
   it('measures movement, loss, accuracy and time per step', async () => {
     const result = await runRemediesStudy({ seconds: 0.2, trainRows: 300, testRows: 100, optimizers: ['adam'] });
@@ -24,6 +27,9 @@ describe('study remedies', () => {
     // Its budget is CPU time, which load shrinks less than the wall clock but still shrinks: a wall-clock one gave AdamW
     // 1,479 steps at load 8–15, the CPU one 16,851 at load 12, against 32,730 quiet.
     expect(result.clock).toBe('CPU time of this process');
+    // The test digits of each class, which chance is read from (remediesReading).
+    expect(result.testClassRows).toHaveLength(10);
+    expect(result.testClassRows.reduce((a, b) => a + b)).toBe(100);
   });
 
   // It said 'other jobs do not shrink it', which its own figures contradict (AdamW 16,851 steps at load 12, 32,730 quiet).
@@ -38,18 +44,24 @@ describe('study remedies', () => {
   it('says under its table what last/first means, and which optimisers ended at chance, above it and below it, by the diagnosis\'s rule', () => {
     const run = (label: string, testAccuracy: number): RemediesRun => ({ label, settings: '', testAccuracy });
     const runs = [run('sgd', 0.105), run('adam', 0.853), run('lars', 0.151), run('kfac', 0.049), run('rmsprop', 0.15), { label: 'lm', settings: '', skipped: 'needs mse' }];
-    const [key, chance] = remediesReading(runs);
+    const [key, chance] = remediesReading(runs, EVEN_DIGITS);
     expect(key).toMatch(/^last\/first: how many times further the last hidden layer moved than the first; where it is large, the first hidden layer barely moved/);
     // Within 5 points of 10 %, the bounds counted in (atChance): 0.15 is at chance, 0.151 and 0.049 are not; a skipped run is in neither.
     expect(chance).toBe('At chance, test accuracy no better than a guess among 10 classes (10 % right), within 5 points either way: sgd, rmsprop; above it: adam, lars; below it: kfac.');
-    expect(remediesReading([run('adam', 0.9)])[1]).toMatch(/: none; above it: adam\.$/);
+    expect(remediesReading([run('adam', 0.9)], EVEN_DIGITS)[1]).toMatch(/: none; above it: adam\.$/);
+    // Chance is read from the test digits' classes (flow/chance.ts): 1,000 digits, the most frequent class 12.6 %, the least 8.5 %,
+    // put 0.151 (within 5 points of the best guess) at chance and 0.049 (above 3.5 %) at chance too.
+    const digits = [85, 126, 116, 107, 110, 87, 87, 99, 89, 94];
+    expect(remediesReading(runs, digits)[1]).toBe(
+      'At chance, test accuracy no better than a guess that ignores the input (one class for every row: 9 % to 13 % of the rows right, 13 % always the most frequent), within 5 points either way: sgd, lars, kfac, rmsprop; above it: adam.',
+    );
   });
 
   it('prints that reading under its table', async () => {
     const printed = await runCliInProcess(['study', 'remedies', '--seconds', '0.05', '--train', '40', '--test', '10', '--optimizers', 'sgd']);
     expect(printed.code, printed.stderr).toBe(0);
     const said = flat(printed.stdout);
-    expect(said).toMatch(/ sgd +[\d,]+ .* last\/first: how many times further .* At chance, test accuracy no better than a guess among 10 classes \(10 % right\), within 5 points either way: .* Settings: sgd: /);
+    expect(said).toMatch(/ sgd +[\d,]+ .* last\/first: how many times further .* At chance, test accuracy no better than a guess that ignores the input \(one class for every row: \d+ % to \d+ % of the rows right, \d+ % always the most frequent\), within 5 points either way: .* Settings: sgd: /);
   });
 
   it('says the per-layer rates its layer-rates run trained with, as numbers and in its settings (it said only the rule)', async () => {

@@ -6,6 +6,7 @@
 import { freshOptimizerText } from '../fresh-optimizer.js';
 import { diagnose } from '../../flow/diagnose.js';
 import { classesOf } from '../../flow/training-progress.js';
+import { chanceOnRows } from '../../flow/chance.js';
 import { writeReport } from '../../io/report-file.js';
 import { writeFileAtomic } from '../../io/file-access.js';
 import { networkFromModel } from '../../io/model-data.js';
@@ -234,7 +235,7 @@ export const studyModelCommand = command({
       // Test digits that trained the model (seenRows) are not held out: the diagnosis calls them the validation rows.
       const diagnosis = diagnose(trace, { ...(Number.isFinite(curve[0].loss) && { heldOutAtStart: curve[0].loss }), ...(seenRows.seen !== undefined && { validationSeen: true }) });
       const overfitting = overfittingOf(diagnosis);
-      const worse = trained && worseWarning({ checked: rows.checked, initial: curve[0], final: curve[curve.length - 1], trained, optimizer: settings.choice.name, saved: save && '--save', classes: classesOf(net.trace!), diagnosis: "the run's diagnosis says what holds it", overfitting, seen: seenRows.seen, restarted: savedState ? { file: shellWord(modelPath), ...savedState } : undefined, rateOffered: rateOffered(diagnosis) });
+      const worse = trained && worseWarning({ checked: rows.checked, initial: curve[0], final: curve[curve.length - 1], trained, optimizer: settings.choice.name, saved: save && '--save', chance: chanceOnRows(classesOf(net.trace!), rows.check.y), diagnosis: "the run's diagnosis says what holds it", overfitting, seen: seenRows.seen, restarted: savedState ? { file: shellWord(modelPath), ...savedState } : undefined, rateOffered: rateOffered(diagnosis) });
       const warnings = [...(seenRows.warning ? [seenRows.warning] : []), ...(worse ? [worse] : [])];
       // A diverged run's weights are not the trained model asked for: nothing is saved. The rows that trained it are the file's (--epochs 0) and
       // this run's where one range says both (trainedOnBoth), else none: a record that left rows out would clear test rows it saw.

@@ -14,8 +14,7 @@ import { percentText } from '../../percent-text.js';
 import { grouped } from '../../counted.js';
 import { sizesList } from '../../layer-runs.js';
 import { lossChangeText } from '../../loss-text.js';
-import { atChance } from '../../flow/training-progress.js';
-import { chanceWords } from '../../flow/chance-words.js';
+import { accuracyAtChance, chanceOf, chanceWords } from '../../flow/chance.js';
 
 /** --optimizers' help: the contenders the study runs (the default), and each one it cannot, with why (the optimiser's own rule). */
 function optimizersAbout(): string {
@@ -47,22 +46,21 @@ export function remediesRows(runs: readonly RemediesRun[]): string[][] {
 }
 
 /**
- * What the table says, under it: what last/first is, and which optimisers left chance (the diagnosis's rule, atChance,
+ * What the table says, under it: what last/first is, and which optimisers left chance (the diagnosis's rule, accuracyAtChance,
  * among the network's classes) and which did not. The table alone left that reading to the README's paragraph under
  * its copy, and a run at another load or budget differs from that copy.
  */
-export function remediesReading(runs: readonly RemediesRun[]): string[] {
-  const classes = REMEDIES_SIZES[REMEDIES_SIZES.length - 1];
-  const chance = 1 / classes;
+export function remediesReading(runs: readonly RemediesRun[], testClassRows: readonly number[]): string[] {
+  const chance = chanceOf(REMEDIES_SIZES[REMEDIES_SIZES.length - 1], testClassRows);
   const ran = runs.filter((run) => run.skipped === undefined);
   const labels = (keep: (run: RemediesRun) => boolean) => ran.filter(keep).map((run) => run.label);
-  const at = labels((run) => atChance({ accuracyEnd: run.testAccuracy!, chance }));
-  const above = labels((run) => !at.includes(run.label) && run.testAccuracy! > chance);
-  const below = labels((run) => !at.includes(run.label) && run.testAccuracy! < chance);
+  const at = labels((run) => accuracyAtChance(run.testAccuracy!, chance));
+  const above = labels((run) => !at.includes(run.label) && run.testAccuracy! > chance.best);
+  const below = labels((run) => !at.includes(run.label) && run.testAccuracy! < chance.worst);
   const list = (names: string[]) => (names.length ? names.join(', ') : 'none');
   return [
     'last/first: how many times further the last hidden layer moved than the first; where it is large, the first hidden layer barely moved beside the last (under plain SGD a step is the learning rate × the gradient: a layer whose gradient is small moves little), and near 1× the two moved alike.',
-    `At chance, test accuracy no better than ${chanceWords(classes)}: ${list(at)}; above it: ${list(above)}${below.length ? `; below it: ${list(below)}` : ''}.`,
+    `At chance, test accuracy no better than ${chanceWords(chance)}: ${list(at)}; above it: ${list(above)}${below.length ? `; below it: ${list(below)}` : ''}.`,
   ];
 }
 
@@ -107,7 +105,7 @@ export const studyRemediesCommand = command({
     }
     const header = ['optimizer', 'steps', 'time/step', 'first moved', 'last moved', 'last/first', 'train loss', 'test accuracy'];
     print(terminal, formatTable(header, remediesRows(result.runs), terminal.columns));
-    for (const line of remediesReading(result.runs)) print(terminal, line);
+    for (const line of remediesReading(result.runs, result.testClassRows)) print(terminal, line);
     print(terminal, '\nSettings:');
     for (const run of result.runs) print(terminal, `  ${run.label}: ${run.settings}${run.skipped ? `; not run: ${run.skipped}` : ''}`);
   },

@@ -48,6 +48,7 @@ import { print, type Terminal } from '../terminal.js';
 import { gradscopeLine } from '../invocation.js';
 import { worseWarning } from '../worse-warning.js';
 import { classesOf } from '../../flow/training-progress.js';
+import { chanceOnRows } from '../../flow/chance.js';
 import { rowsFlagsText, TRAINING_ROWS_FLAGS, trainingRows, type TrainingRows } from '../training-rows.js';
 import { activationsText, sizesText } from '../../layer-runs.js';
 import { shellWord } from '../../shell-word.js';
@@ -273,7 +274,7 @@ export const trainCommand = command({
       const studied = `${out ? '' : 'add --out model.json to this command, then '}${gradscopeLine(terminal.invokedAs, `study --model ${shellWord(out ?? 'model.json')}`)}${rowsFlagsText(args)}`;
       // One-hot targets (the digits', a --data file's where every row is) are classes under any loss, as in a trace of the run (TraceRun.targets).
       const classes = classesOf({ loss: net.loss, sizes: [net.inputSize, net.outputSize], run: { targets: rows.oneHot ? 'one-hot' : undefined } });
-      const worse = final && worseWarning({ checked: rows.checked, initial, final, trained, optimizer: settings.choice.name, saved: out && '--out', classes, diagnosis: `${studied}, which traces its gradients as it trains on, says what holds it` });
+      const worse = final && worseWarning({ checked: rows.checked, initial, final, trained, optimizer: settings.choice.name, saved: out && '--out', chance: chanceOnRows(classes, rows.check.y), diagnosis: `${studied}, which traces its gradients as it trains on, says what holds it` });
       if (worse) print(terminal, worse);
       if (out) await saveTrained(net, out, { optimizer, choiceName: settings.choice.name, trainedOn: rows.trainedOn }, args, rows.digits, terminal);
     } finally {

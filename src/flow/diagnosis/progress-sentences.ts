@@ -5,9 +5,9 @@
  */
 import type { Trace } from '../trace.js';
 import { counted, grouped } from '../../counted.js';
-import { atChance, classesOf, CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, type EpochsUnread, lossNearFloor, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress, type TrainingState, unstableEnd, windowsRose, meanRose, NOISE_WINDOW_MIN, RUN_FIFTHS } from '../training-progress.js';
+import { atChance, chanceLevelOf, classesOf, CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, type EpochsUnread, lossNearFloor, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress, type TrainingState, unstableEnd, windowsRose, meanRose, NOISE_WINDOW_MIN, RUN_FIFTHS } from '../training-progress.js';
 import type { EpochLoss } from '../training-progress.js';
-import { chanceWords } from '../chance-words.js';
+import { chanceWords } from '../chance.js';
 import { EVEN_RANGE, GRADIENT_FADED } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
 import { lastRecordName, medianOverRecords, percent, rowList, shortBatchNote, timesOf } from './diagnosis-words.js';
@@ -131,13 +131,13 @@ const UNREAD_EPOCHS: Record<EpochsUnread, string> = {
 };
 
 /**
- * Where the accuracy is at chance (atChance), a clause that says so after it; '' elsewhere (and for a
- * regression, which has no classes). The classes are classesOf's, which p.chance is 1 over.
+ * Where the accuracy is at chance (atChance), a clause that says so after it, and what it compares with (chanceWords: the
+ * training rows' classes, p.chance and p.chanceLeast); '' elsewhere (and for a regression, which has no classes).
  */
 function chanceClause(p: TrainingProgress, trace: Trace): string {
   const classes = classesOf(trace);
   if (!atChance(p) || classes === undefined) return '';
-  return `, at chance: no better than ${chanceWords(classes)}`;
+  return `, at chance: no better than ${chanceWords(chanceLevelOf(p, classes))}`;
 }
 
 /** The run's input rows were alike (TraceRun.inputs): every layer got the same input on every row (alikeInputsSentence, said before this). */
