@@ -823,6 +823,12 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(await page.locator('#diagnosis-remedies li', { hasText: "activation: 'selu'" }).count()).toBe(0);
     const d = diagnose(await downloadTrace(page), pageDiagnosis('spirals'));
     expect(d.remedies.some((r) => r.settings.some((setting) => setting.setting === 'selu' || setting.setting === 'lsuv'))).toBe(false);
+    // Its lines fit the narrowest phones' 320 px: nothing past the edge.
+    await page.setViewportSize(NARROW_PHONE);
+    await page.waitForFunction((width) => document.documentElement.clientWidth === width, NARROW_PHONE.width);
+    expect(await sidewaysOverflow(page, 'main > section, .table-scroll')).toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS}/visualizer-no-longer-offered-320.png`, fullPage: true });
+    await page.setViewportSize(DESKTOP);
     // A new network starts a new run: nothing offered before it.
     await page.click('#reset');
     await ready(page);
