@@ -1,7 +1,7 @@
 /**
  * The rows a command that trains a network the user names takes (`gradscope train`, `gradscope
- * study --model`): a --data file, or without one the bundled digits, --train of them to train on and
- * the --test after them to measure on. One reader, so a model `train` made on the digits is
+ * study --model`): a --data file, measured on its own rows or on a --test-data file's held-out rows,
+ * or without one the bundled digits, --train of them to train on and the --test after them to measure on. One reader, so a model `train` made on the digits is
  * studied on the same digits with the same flags. A command that measures a model on its training
  * rows without training it (`gradscope gradients`, `gradscope curvature`) takes the same --data and
  * --train (measuredRows). Every one reads --data through checkedDataRows: its values first.
@@ -13,6 +13,7 @@ import { GradscopeError } from '../errors.js';
 import { isOneHotRow } from '../data/one-hot.js';
 import { STUDY_DIGITS } from '../studies/study-defaults.js';
 import { DATA_FILE_SHAPE, type DataFile } from '../io/data-file.js';
+import { sameFile } from '../io/file-access.js';
 import { shellWord } from '../shell-word.js';
 import { DIGITS_DATA, type TrainedOn } from '../trained-on.js';
 import { checkDigitFlags, numberFlag, readDataFile, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, withFile, type Flag, type ParsedArgs } from './command.js';
@@ -28,6 +29,7 @@ export const TRAINING_ROWS_FLAGS: Flag[] = [
   { name: 'data', value: 'D.json', about: `train on this data file (${DATA_FILE_SHAPE}; loss and accuracy measured on it) instead of the digits` },
   TRAIN_FLAG(STUDY_DIGITS.trainRows),
   { ...TEST_FLAG(STUDY_DIGITS.testRows), about: 'held-out digits, the ones after the training digits: the loss and accuracy are measured on them' },
+  { name: 'test-data', value: 'T.json', about: "held-out rows for --data (a file of its format and columns): the loss and accuracy are measured on them, not on --data's rows" },
 ];
 
 /** The rows a run trains on and the rows its loss and accuracy are measured on each epoch. */
@@ -40,10 +42,16 @@ export interface TrainingRows {
   oneHot: boolean;
   /** The training rows in words: `9000 digits (the mnist package)`, `150 rows of data.json`. */
   source: string;
-  /** What the checked rows are: 'test' or 'training'. */
+  /** What the checked rows are: 'test' (the --test digits, or --test-data's rows) or 'training' (--data's own rows). */
   checked: string;
+  /** The checked rows' name in a sentence: 'test digits', 'test rows' (--test-data's) or 'training rows'. */
+  checkedName: string;
+  /** The checked rows with their count: 'the 1,000 test digits', 'the 300 rows of test.json', 'all 1,500 rows'. */
+  checkedWords: string;
   /** The file the rows came from, as errors name it: the --data path's shellWord, or BUNDLED_DIGITS. */
   file: string;
+  /** The file the checked rows came from, as errors name it: --test-data's shellWord, else `file`. */
+  checkFile: string;
   /** Whether they are the bundled digits (no --data), which `file` alone cannot say: --data reads a file of any name, `digits` too. */
   digits: boolean;
   /** Where the rows are, for refusals of a batch: 'in data.json', 'of digits'. */
@@ -131,16 +139,23 @@ export function checkRowsFitModel(modelPath: string, model: { inputSize: number;
 /** The first `rows` digits, in words. */
 const digitsSource = (rows: number) => `${counted(rows, 'digit')} (the mnist package)`;
 
-/** The rows to train on: --data's (checked on themselves) or the digits' --train, checked on --test. */
+/** The rows to train on: --data's, checked on themselves or on --test-data's (heldOutRows); or the digits' --train, checked on --test. */
 export async function trainingRows(args: ParsedArgs): Promise<TrainingRows> {
   const dataPath = stringFlag(args, 'data');
+  const testPath = stringFlag(args, 'test-data');
   if (dataPath !== undefined) {
     refuseDigitFlags(args, ['train', 'test']);
     const { data, x, y } = await checkedDataRows(dataPath);
     const rows = { x, y, count: x.rows };
+    const held = testPath === undefined ? undefined : await heldOutRows(testPath, dataPath, rows);
     const oneHot = data.targets.every((row) => isOneHotRow(row));
-    return { train: rows, check: rows, inputs: x.cols, targets: y.cols, oneHot, source: `${counted(rows.count, 'row')} of ${shellWord(dataPath)}`, checked: 'training', file: shellWord(dataPath), digits: false, where: `in ${shellWord(dataPath)}`, trainedOn: { data: dataPath, rows: rows.count } };
+    const file = shellWord(dataPath);
+    const common = { train: rows, inputs: x.cols, targets: y.cols, oneHot, source: `${counted(rows.count, 'row')} of ${file}`, file, digits: false, where: `in ${file}`, trainedOn: { data: dataPath, rows: rows.count } };
+    return held
+      ? { ...common, check: held, checked: 'test', checkedName: 'test rows', checkedWords: `the ${counted(held.count, 'row')} of ${shellWord(testPath!)}`, checkFile: shellWord(testPath!) }
+      : { ...common, check: rows, checked: 'training', checkedName: 'training rows', checkedWords: `all ${counted(rows.count, 'row')}`, checkFile: file };
   }
+  if (testPath !== undefined) throw new UsageError(`--test-data ${shellWord(testPath)} holds held-out rows for a --data file: give the training rows with --data FILE, or leave it out to test on the --test digits`);
   const trainRows = numberFlag(args, 'train');
   const testRows = numberFlag(args, 'test');
   checkDigitFlags(trainRows, testRows);
@@ -153,14 +168,32 @@ export async function trainingRows(args: ParsedArgs): Promise<TrainingRows> {
     oneHot: true,
     source: digitsSource(trainRows),
     checked: 'test',
+    checkedName: 'test digits',
+    checkedWords: `the ${counted(testRows, 'test digit')}`,
     file: BUNDLED_DIGITS,
+    checkFile: BUNDLED_DIGITS,
     digits: true,
     where: 'of digits',
     trainedOn: { data: DIGITS_DATA, rows: trainRows },
   };
 }
 
+/**
+ * --test-data's rows, every value checked as --data's are (checkedDataRows), with --data's columns: SHAPE_MISMATCH naming
+ * both files where they differ, and a UsageError where it names --data's file (its loss would be the training rows' again,
+ * read as held-out).
+ */
+async function heldOutRows(testPath: string, dataPath: string, train: { x: Matrix; y: Matrix }): Promise<{ x: Matrix; y: Matrix; count: number }> {
+  if (await sameFile(testPath, dataPath)) throw new UsageError(`--test-data ${shellWord(testPath)} names the --data file: held-out rows are rows the network does not train on; give another file, or leave --test-data out to measure on the training rows`);
+  const { x, y } = await checkedDataRows(testPath);
+  if (x.cols !== train.x.cols || y.cols !== train.y.cols) {
+    const columns = (m: { x: Matrix; y: Matrix }) => `${counted(m.x.cols, 'input')} and ${counted(m.y.cols, 'target')}`;
+    throw new GradscopeError('SHAPE_MISMATCH', `--test-data ${shellWord(testPath)}: its rows have ${columns({ x, y })}, but --data ${shellWord(dataPath)}'s have ${columns(train)}: held-out rows take the training rows' columns`);
+  }
+  return { x, y, count: x.rows };
+}
+
 /** The rows flags as given (` --data D.json`, ` --train 200 --test 50`, or none for the default digits), each value one shell word: another command takes the same rows with them. */
 export function rowsFlagsText(args: ParsedArgs): string {
-  return ['data', 'train', 'test'].filter((flag) => args.flags.has(flag)).map((flag) => ` --${flag} ${shellWord(stringFlag(args, flag)!)}`).join('');
+  return ['data', 'test-data', 'train', 'test'].filter((flag) => args.flags.has(flag)).map((flag) => ` --${flag} ${shellWord(stringFlag(args, flag)!)}`).join('');
 }

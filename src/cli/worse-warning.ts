@@ -21,6 +21,8 @@ import { earlyStopOffered } from '../flow/diagnosis/progress-remedies.js';
 export interface FinishedRun {
   /** What the checked rows are ('test' or 'training', TrainingRows.checked). */
   checked: string;
+  /** Their name in a sentence (TrainingRows.checkedName: 'test rows' for --test-data's); default: 'test digits' for 'test', else '<checked> rows'. */
+  checkedName?: string;
   /** evaluate() on the checked rows before training. */
   initial: Evaluation;
   /** The same after the last epoch. */
@@ -110,7 +112,7 @@ export function overfittingOf(d: Pick<Diagnosis, 'evidence' | 'remedies'>): Fini
  * A rate the run's diagnosis offers (FinishedRun.rateOffered) is named as its offer, and no rate the
  * other way is ever named; under what counts as a rise it is the offer alone, never the cause.
  */
-export function worseWarning({ checked, initial, final, trained, optimizer, saved, chance, diagnosis, overfitting, seen, restarted, rateOffered: offer }: FinishedRun): string | undefined {
+export function worseWarning({ checked, checkedName = checkedRowsName(checked), initial, final, trained, optimizer, saved, chance, diagnosis, overfitting, seen, restarted, rateOffered: offer }: FinishedRun): string | undefined {
   if (final.loss <= initial.loss) return undefined;
   // As train's and study's lines print them, to as many more digits as tell them apart: a rise of 0.0001 % printed '0.2500 → 0.2500' beside 'worse'.
   const [before, after] = lossTexts([initial.loss, final.loss]);
@@ -127,17 +129,19 @@ export function worseWarning({ checked, initial, final, trained, optimizer, save
   // Rows the model trained on come first, as every case: a plateau read from them would be a cause named on figures that are not held out.
   if (!seen && !overfitting && atChanceThroughout && small) {
     return (
-      `Warning: the trained network learnt nothing on the ${checkedRowsName(checked)} (${numbers})${why}${kept}; at chance before and after, no better than ${chanceWords(chance!)}; ` +
+      `Warning: the trained network learnt nothing on the ${checkedName} (${numbers})${why}${kept}; at chance before and after, no better than ${chanceWords(chance!)}; ` +
       `its loss up ${riseText} (${under}), too little to blame on the steps' size: a plateau looks like this, and a lower rate does not leave one; ${diagnosis}.`
     );
   }
-  const opening = small ? `the trained network's loss on the ${checkedRowsName(checked)} is up ${riseText}` : worseWords(checked, initial, final);
-  const cause = (small ? smallRiseCause : riseCause)({ checked, optimizer, diagnosis, overfitting, seen, restarted, offer, learningRate: trained.learningRate, under });
+  const opening = small ? `the trained network's loss on the ${checkedName} is up ${riseText}` : worseWords(checkedName, initial, final);
+  const cause = (small ? smallRiseCause : riseCause)({ checkedName, optimizer, diagnosis, overfitting, seen, restarted, offer, learningRate: trained.learningRate, under });
   return `Warning: ${opening} (${numbers})${why}${kept}; ${cause}.`;
 }
 
 /** What the warning's causes read: the run's case (FinishedRun), the diagnosis's offer, the rate the run ended at, and the rule's words ('under the 5.0 % …'). */
-interface CauseCase extends Pick<FinishedRun, 'checked' | 'optimizer' | 'diagnosis' | 'overfitting' | 'seen' | 'restarted'> {
+interface CauseCase extends Pick<FinishedRun, 'optimizer' | 'diagnosis' | 'overfitting' | 'seen' | 'restarted'> {
+  /** The checked rows' name (FinishedRun.checkedName). */
+  checkedName: string;
   offer: RateOffer | undefined;
   learningRate: number | undefined;
   under: string;
@@ -154,8 +158,8 @@ const offerWords = ({ offer }: CauseCase) => offer && `the run's diagnosis, whic
 const checkedRowsName = (checked: string): string => (checked === 'test' ? 'test digits' : `${checked} rows`);
 
 /** Rows the model trained on (FinishedRun.seen): the run's figures are not held-out ones, and it names no cause. */
-const seenWords = ({ checked, seen }: CauseCase) =>
-  `the ${checkedRowsName(checked)} ${seen} trained the model too, so these are not held-out figures and the run names no cause: measure it on rows it has not seen`;
+const seenWords = ({ checkedName, seen }: CauseCase) =>
+  `the ${checkedName} ${seen} trained the model too, so these are not held-out figures and the run names no cause: measure it on rows it has not seen`;
 
 /** A saved optimiser state the run did not resume (FinishedRun.restarted). */
 const restartWords = ({ optimizer, restarted }: CauseCase) =>
@@ -164,7 +168,7 @@ const restartWords = ({ optimizer, restarted }: CauseCase) =>
 
 /** Overfitting the diagnosis reads beside a restart: its training rows' loss is first measured after the first epoch, where a fresh optimiser's rise falls too. */
 const alsoOverfittingWords = (c: CauseCase) =>
-  `the run's diagnosis reads overfitting too (the ${checkedRowsName(c.checked)}' loss rose while the training rows' did not, those measured from the first epoch's end), which the restart may explain as well: ${stopWords(c)}`;
+  `the run's diagnosis reads overfitting too (the ${c.checkedName}' loss rose while the training rows' did not, those measured from the first epoch's end), which the restart may explain as well: ${stopWords(c)}`;
 
 /** The diagnosis's early-stopping offer, where it makes one (beside a vanishing verdict, say, the remedies are the gradient flow's), else the pointer to it. */
 const stopWords = ({ overfitting, diagnosis }: CauseCase) =>
@@ -180,7 +184,7 @@ function smallRiseCause(c: CauseCase): string {
   const beside = c.restarted
     ? `${restartWords(c)}; ${c.overfitting ? alsoOverfittingWords(c) : (offerWords(c) ?? c.diagnosis)}`
     : c.overfitting
-      ? `the run's diagnosis reads overfitting from the ${checkedRowsName(c.checked)}' lowest loss: the training rows' loss did not rise while the ${checkedRowsName(c.checked)}' did; ${stopWords(c)}`
+      ? `the run's diagnosis reads overfitting from the ${c.checkedName}' lowest loss: the training rows' loss did not rise while the ${c.checkedName}' did; ${stopWords(c)}`
       : (offerWords(c) ?? c.diagnosis);
   return `${c.under}, too little to blame on ${steps}; ${beside}`;
 }
@@ -195,7 +199,7 @@ function riseCause(c: CauseCase): string {
     const beside = [c.overfitting && alsoOverfittingWords(c), offered].filter((words) => words).map((words) => `; ${words}`);
     return `${restartWords(c)}, so its rise from those weights does not show that the learning rate is too large${beside.join('')}`;
   }
-  if (c.overfitting) return `the likely cause is overfitting, not the learning rate: the training rows' loss did not rise while the ${checkedRowsName(c.checked)}' did; ${stopWords(c)}`;
+  if (c.overfitting) return `the likely cause is overfitting, not the learning rate: the training rows' loss did not rise while the ${c.checkedName}' did; ${stopWords(c)}`;
   if (c.learningRate === undefined) return `'${c.optimizer}' chooses its own steps (there is no --learning-rate to lower): try another --optimizer`;
   if (offered === undefined) return `the likely cause is a learning rate too large: try a --learning-rate below ${givenFloat32Text(c.learningRate)}`;
   return c.offer!.direction === 'larger'
@@ -208,9 +212,9 @@ function riseCause(c: CauseCase): string {
  * sigmoid network's diagnosis offered, run as printed, ended at test loss 2.351 → 6.245 and test accuracy 10.3 % → 41.6 %, and
  * the warning called the network worse (newuser25).
  */
-function worseWords(checked: string, initial: Evaluation, final: Evaluation): string {
+function worseWords(checkedName: string, initial: Evaluation, final: Evaluation): string {
   const accuracyRose = final.accuracy > initial.accuracy && percentText(final.accuracy) !== percentText(initial.accuracy);
   return accuracyRose
-    ? `the trained network's loss on the ${checkedRowsName(checked)} is worse than the initial weights', though its accuracy rose`
-    : `the trained network is worse than the initial weights on the ${checkedRowsName(checked)}`;
+    ? `the trained network's loss on the ${checkedName} is worse than the initial weights', though its accuracy rose`
+    : `the trained network is worse than the initial weights on the ${checkedName}`;
 }

@@ -96,7 +96,7 @@ describe('gradscope train', () => {
 
   it("docs/cli.md quotes the epoch lines' legend as train prints it on the default 1,000 test digits", () => {
     const docs = flat(readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8'));
-    expect(docs).toContain(epochLegend('test', 1000));
+    expect(docs).toContain(epochLegend('test', 'the 1,000 test digits'));
   });
 
   // One parser for --init and --bias-init: NAME:NUMBER as createNetwork takes it, so "tanh with a large init" can be made here.

@@ -185,7 +185,7 @@ export const studyModelCommand = command({
     const csv = await outputFileFlag(args, 'csv');
     const html = await outputFileFlag(args, 'html');
     const save = await outputFileFlag(args, 'save', checkCheckpointNameOf('study --model', terminal.invokedAs));
-    await checkDistinctFiles(args, ['csv', 'html', 'save'], ['model', 'data'], [['save', 'model']]);
+    await checkDistinctFiles(args, ['csv', 'html', 'save'], ['model', 'data', 'test-data'], [['save', 'model']]);
     const rows = await trainingRows(args);
     const model = await readModelFile(modelPath);
     // study --model trains with the optimiser its flags name, from a fresh state: a saved one is said, not resumed.
@@ -199,7 +199,7 @@ export const studyModelCommand = command({
       checkRowsFitModel(modelPath, net, rows);
       const built = await trainingOptimizer(args, net, settings, rows.train, rows.where);
       optimizer = built.optimizer;
-      const initial = await withFile(rows.file, async () => net.evaluate(rows.check.x, rows.check.y));
+      const initial = await withFile(rows.checkFile, async () => net.evaluate(rows.check.x, rows.check.y));
       const atInit = epochs === 0 ? await withFile(rows.file, async () => traceAtInitialWeights(net, optimizer!, settings, rows.train)) : undefined;
       const bar = atInit ? undefined : new ProgressBar(terminal, 'training', epochs);
       const reported: EpochInfo[] = [];
@@ -235,7 +235,7 @@ export const studyModelCommand = command({
       // Test digits that trained the model (seenRows) are not held out: the diagnosis calls them the validation rows.
       const diagnosis = diagnose(trace, { ...(Number.isFinite(curve[0].loss) && { heldOutAtStart: curve[0].loss }), ...(seenRows.seen !== undefined && { validationSeen: true }) });
       const overfitting = overfittingOf(diagnosis);
-      const worse = trained && worseWarning({ checked: rows.checked, initial: curve[0], final: curve[curve.length - 1], trained, optimizer: settings.choice.name, saved: save && '--save', chance: chanceOnRows(classesOf(net.trace!), rows.check.y), diagnosis: "the run's diagnosis says what holds it", overfitting, seen: seenRows.seen, restarted: savedState ? { file: shellWord(modelPath), ...savedState } : undefined, rateOffered: rateOffered(diagnosis) });
+      const worse = trained && worseWarning({ checked: rows.checked, checkedName: rows.checkedName, initial: curve[0], final: curve[curve.length - 1], trained, optimizer: settings.choice.name, saved: save && '--save', chance: chanceOnRows(classesOf(net.trace!), rows.check.y), diagnosis: "the run's diagnosis says what holds it", overfitting, seen: seenRows.seen, restarted: savedState ? { file: shellWord(modelPath), ...savedState } : undefined, rateOffered: rateOffered(diagnosis) });
       const warnings = [...(seenRows.warning ? [seenRows.warning] : []), ...(worse ? [worse] : [])];
       // A diverged run's weights are not the trained model asked for: nothing is saved. The rows that trained it are the file's (--epochs 0) and
       // this run's where one range says both (trainedOnBoth), else none: a record that left rows out would clear test rows it saw.
@@ -246,13 +246,13 @@ export const studyModelCommand = command({
       // --epochs 0 takes no step: 'trains with a fresh sgd' would say a training that does not happen.
       const instead = epochs === 0 ? 'this run takes no step (--epochs 0)' : `this run trains with ${freshOptimizerText(settings.choice.name)}${args.flags.has('optimizer') ? '' : ' (--optimizer)'}`;
       const saidState = savedState && `${shellWord(modelPath)} holds ${savedState.name}'s optimiser state (${savedState.stepsOf === 'network' ? "saved after the network's " : ''}${counted(savedState.steps, 'step')}), which study --model does not resume: ${instead}.`;
-      const measured = rows.checked === 'test' ? `the ${counted(rows.check.count, 'test digit')}` : `all ${counted(rows.check.count, 'row')}`;
+      const measured = rows.checkedWords;
       // Per layer at a few steps, between the first and the last tables: fading over depth or over training time.
       const overTime = overTimeTableData(trace);
       const account: RunAccount = {
         run: atInit
-          ? `${shape} on ${counted(rows.train.count, rows.checked === 'test' ? 'digit' : 'row')}, 0 epochs: 1 traced step at the model's weights as they are, the gradients of its first ${counted(atInit.batch, rows.checked === 'test' ? 'digit' : 'row')} (one batch, in their order), no update made.`
-          : `${shape} on ${counted(rows.train.count, rows.checked === 'test' ? 'digit' : 'row')}, ${counted(epochs, 'epoch')}${diverged ? `: DIVERGED, stopped at ${stopPointText(diverged.stoppedAt)}` : ''}, ${counted(trace.length, 'traced step')}${diverged ? ' before it' : ''}.`,
+          ? `${shape} on ${counted(rows.train.count, rows.digits ? 'digit' : 'row')}, 0 epochs: 1 traced step at the model's weights as they are, the gradients of its first ${counted(atInit.batch, rows.digits ? 'digit' : 'row')} (one batch, in their order), no update made.`
+          : `${shape} on ${counted(rows.train.count, rows.digits ? 'digit' : 'row')}, ${counted(epochs, 'epoch')}${diverged ? `: DIVERGED, stopped at ${stopPointText(diverged.stoppedAt)}` : ''}, ${counted(trace.length, 'traced step')}${diverged ? ' before it' : ''}.`,
         notices: [
           trainingSettingsText(settings, built, seed, rows.train.count),
           ...(atInit ? [NOT_MEASURED_AT_INIT] : []),

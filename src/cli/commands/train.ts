@@ -102,12 +102,11 @@ function softmaxOfOneInFlags(error: unknown, rows: TrainingRows): unknown {
 }
 
 /**
- * What the epoch lines' numbers are, said once above them (newuser29 asked what 'batch loss' was): `checked` and `rows` as
- * the rows measured (TrainingRows.checked, their count).
+ * What the epoch lines' numbers are, said once above them (newuser29 asked what 'batch loss' was): `checked` and `measured` as
+ * the rows measured (TrainingRows.checked, checkedWords: 'the 1,000 test digits').
  */
-export function epochLegend(checked: string, rows: number): string {
-  const measured = checked === 'test' ? `on the ${counted(rows, 'test digit')}` : `on all ${counted(rows, 'row')}`;
-  return `Each epoch: batch loss, the mean of its batches' losses, each taken before its step (over weights that moved as it was taken); ${checked} loss and accuracy, ${measured} after it.`;
+export function epochLegend(checked: string, measured: string): string {
+  return `Each epoch: batch loss, the mean of its batches' losses, each taken before its step (over weights that moved as it was taken); ${checked} loss and accuracy, on ${measured} after it.`;
 }
 
 /**
@@ -203,7 +202,7 @@ export const trainCommand = command({
     const backend = choiceFlag<'wasm' | 'ref'>(args, 'backend');
     const threads = threadsFlag(args, backend);
     const out = await outputFileFlag(args, 'out', checkCheckpointNameOf('train', terminal.invokedAs));
-    await checkDistinctFiles(args, ['out'], ['data']);
+    await checkDistinctFiles(args, ['out'], ['data', 'test-data']);
     // The shape's flags are read once the rows' inputs and targets are known.
     const rows = await trainingRows(args);
     const sizes = sizesFlag(args, rows.inputs, rows.targets);
@@ -235,7 +234,7 @@ export const trainCommand = command({
       const built = await trainingOptimizer(args, net, settings, rows.train, rows.where, init === LSUV ? rescale : undefined);
       optimizer = built.optimizer;
       // Measured before anything is printed: evaluate checks the rows against the network (a target its loss cannot take), so a bad file is one line.
-      const evaluate = () => withFile(file, async () => net.evaluate(rows.check.x, rows.check.y));
+      const evaluate = () => withFile(rows.checkFile, async () => net.evaluate(rows.check.x, rows.check.y));
       const initial = await evaluate();
       const givenInit = `${init === undefined ? '' : `, init ${stringFlag(args, 'init')}`}${biasInit === undefined ? '' : `, bias init ${stringFlag(args, 'bias-init')}`}`;
       // A network --norm or --residual-gate made is layer specs, said as study --model and gradients say them.
@@ -243,7 +242,7 @@ export const trainCommand = command({
       const shape = `${layout}, loss ${net.loss}${givenInit}`;
       if (settings.epochs === 0) {
         // train() takes at least one epoch: with none asked for, the network is measured and saved as made, without an optimiser state (it took no step).
-        print(terminal, `${shape}; 0 epochs: not trained, measured on ${rows.checked === 'test' ? `the ${counted(rows.check.count, 'test digit')}` : `its ${counted(rows.check.count, 'row')}`} as made.`);
+        print(terminal, `${shape}; 0 epochs: not trained, measured on ${rows.checked === 'test' ? rows.checkedWords : `its ${counted(rows.check.count, 'row')}`} as made.`);
         if (lsuv) print(terminal, lsuvLine(lsuv, firstBatch));
         print(terminal, epochLine('0/0', rows.checked, initial, readingRoom(terminal.columns)));
         if (out) await saveTrained(net, out, undefined, args, rows.digits, terminal);
@@ -252,7 +251,7 @@ export const trainCommand = command({
       print(terminal, `${shape}; training on ${rows.source}, ${counted(settings.epochs, 'epoch')}.`);
       print(terminal, trainingSettingsText(settings, built, seed, rows.train.count));
       if (lsuv) print(terminal, lsuvLine(lsuv, firstBatch));
-      print(terminal, epochLegend(rows.checked, rows.check.count));
+      print(terminal, epochLegend(rows.checked, rows.checkedWords));
       print(terminal, epochLine(`0/${grouped(settings.epochs)}`, rows.checked, initial, readingRoom(terminal.columns)));
       const trained = net.train(rows.train.x, rows.train.y, {
         epochs: settings.epochs,
@@ -274,7 +273,7 @@ export const trainCommand = command({
       const studied = `${out ? '' : 'add --out model.json to this command, then '}${gradscopeLine(terminal.invokedAs, `study --model ${shellWord(out ?? 'model.json')}`)}${rowsFlagsText(args)}`;
       // One-hot targets (the digits', a --data file's where every row is) are classes under any loss, as in a trace of the run (TraceRun.targets).
       const classes = classesOf({ loss: net.loss, sizes: [net.inputSize, net.outputSize], run: { targets: rows.oneHot ? 'one-hot' : undefined } });
-      const worse = final && worseWarning({ checked: rows.checked, initial, final, trained, optimizer: settings.choice.name, saved: out && '--out', chance: chanceOnRows(classes, rows.check.y), diagnosis: `${studied}, which traces its gradients as it trains on, says what holds it` });
+      const worse = final && worseWarning({ checked: rows.checked, checkedName: rows.checkedName, initial, final, trained, optimizer: settings.choice.name, saved: out && '--out', chance: chanceOnRows(classes, rows.check.y), diagnosis: `${studied}, which traces its gradients as it trains on, says what holds it` });
       if (worse) print(terminal, worse);
       if (out) await saveTrained(net, out, { optimizer, choiceName: settings.choice.name, trainedOn: rows.trainedOn }, args, rows.digits, terminal);
     } finally {
