@@ -29,6 +29,8 @@ import { NIELSEN_EPOCHS_BOUND, PLATEAU_POINTS_BOUND } from './study-bounds.js';
 import { STUDY_SEED } from './study-defaults.js';
 import type { Dataset } from '../training/dataset.js';
 import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, nielsenLambdaBound, nielsenTraining, NIELSEN_TRAINING } from './depth.js';
+import { GradscopeError } from '../errors.js';
+import { lossWithinFloat32 } from '../model-limits.js';
 
 /** Nielsen's network: 784 inputs, 4 sigmoid hidden layers of 30, 10 sigmoid outputs. */
 export const PLATEAU_SIZES = [784, 30, 30, 30, 30, 10];
@@ -266,8 +268,12 @@ export function measurePoint(net: Network, dataset: Dataset, settings: PointSett
     const meter = new GradientNoiseMeter(model.kernels, denseChainNoiseLayers(model));
     const gradientSNR = meter.measure(ops.rows).map((layer) => layer.gradientSNR);
     meter.free();
-    const probes = saddleProbes((t) => objectiveAt(net, dataset, weights, v, t, decay, onWeights) - objective);
-    restore(net, weights);
+    let probes: SaddleProbe[];
+    try {
+      probes = saddleProbes((t) => objectiveAt(net, dataset, weights, v, t, decay, onWeights) - objective);
+    } finally {
+      restore(net, weights);
+    }
     const gradientNorm = euclideanNorm(gradient);
     return {
       epoch: settings.epoch,
@@ -312,10 +318,23 @@ function restore(net: Network, base: Float64Array): void {
   setWeights(net, base, undefined, 0);
 }
 
-/** f at θ + t·v: the loss plus the L2 term at `decay` (0: the loss alone). */
+/**
+ * f at θ + t·v: the loss plus the L2 term at `decay` (0: the loss alone). Infinity where the rows' loss there is beyond
+ * float32's range (evaluate refuses it, NON_FINITE_INPUT), as CurvatureOperators.lossAlong gives for `gradscope
+ * curvature`'s probes: no loss can be taken there, and a probe says so rather than the study stopping with the weights
+ * moved (it threw past float32, measurePoint's weights left at θ + t·v). The caller writes θ back.
+ */
 function objectiveAt(net: Network, data: Dataset, base: Float64Array, v: Float64Array, t: number, decay: number, onWeights: Float64Array): number {
   setWeights(net, base, v, t);
+  let loss: number;
+  try {
+    loss = net.evaluate(data).loss;
+  } catch (error) {
+    if (error instanceof GradscopeError && error.code === 'NON_FINITE_INPUT') return Infinity;
+    throw error;
+  }
+  if (!lossWithinFloat32(loss)) return Infinity;
   let l2 = 0;
   for (let i = 0; i < base.length; i++) l2 += onWeights[i] * (base[i] + t * v[i]) ** 2;
-  return net.evaluate(data).loss + 0.5 * decay * l2;
+  return loss + 0.5 * decay * l2;
 }

@@ -3,7 +3,8 @@
 // Lanczos and its Ritz vector agree with the function); the verdict follows its stated rule; the
 // weights come back unchanged; and the study runs end to end on Nielsen's architecture.
 import { describe, expect, it } from 'vitest';
-import { createNetwork } from '../../src/api/network.js';
+import { createNetwork, Network } from '../../src/api/network.js';
+import { CurvatureOperators } from '../../src/curvature/operators.js';
 import { toMatrix } from '../../src/data/matrix.js';
 import { Rng } from '../../src/init/rng.js';
 import { measurePoint, PLATEAU_SIZES, runPlateauStudy, type PlateauPoint } from '../../src/studies/plateau.js';
@@ -117,6 +118,31 @@ describe('plateau study', () => {
     expect(progress).toEqual([[1, 2], [2, 2]]);
     const none = await runPlateauStudy({ epochs: 0, points: 3, rows: 30, maxSteps: 20, k: 1 });
     expect(none.points.map((p) => p.epoch)).toEqual([0]);
+  });
+
+  // cli42: past float32 the probes' objective threw (evaluate's NON_FINITE_INPUT) and left the weights at θ + t·v, where
+  // `gradscope curvature`'s probes (CurvatureOperators.lossAlong) give Infinity: now the same, the weights written back.
+  it.each(['ref', 'wasm'] as const)('measurePoint: a step along ±v whose loss is beyond float32 is Infinity, as curvature\'s probes; weights unchanged (%s)', async (backend) => {
+    // A linear 1-1-1 net, every weight 1, on one row of 1e19 under MSE: ½(1e19)² = 5e37 fits float32; at t = 3 along ±v it does not.
+    const made = await createNetwork({ sizes: [1, 1, 1], activation: 'linear', output: 'linear', loss: 'mse', seed: 1, backend });
+    const state = made.toJSON();
+    made.dispose();
+    for (const layer of state.layers) Object.assign(layer, { weights: [[1]], biases: [0] });
+    const net = await Network.fromJSON(state, { backend });
+    const before = JSON.stringify(net.toJSON());
+    const dataset = net.dataset([[1e19]], [[0]]);
+    const point = measurePoint(net, dataset, { epoch: 0, lambda: 0, k: 1, maxSteps: 20, seed: 1 });
+    expect(JSON.stringify(net.toJSON())).toBe(before);
+    const ops = new CurvatureOperators(net, dataset);
+    const sides = point.probes.map((p) => [p.step, Number.isFinite(p.plus), Number.isFinite(p.minus)]);
+    // The same sides overflow as lossAlong's along the same v (the probes' shortest steps finite, t = 3 not).
+    expect(sides.at(-1)).toEqual([3, false, false]);
+    expect(point.probes.at(-1)).toMatchObject({ plus: Infinity, minus: Infinity });
+    for (const p of point.probes.slice(0, -1)) expect([p.plus, p.minus].every(Number.isFinite), JSON.stringify(p)).toBe(true);
+    expect(ops.lossAlong(Float64Array.from([1, 0, 0, 0]), 3)).toBe(Infinity);
+    ops.dispose();
+    dataset.dispose();
+    net.dispose();
   });
 
   it('measurePoint refuses a block network before measuring anything (INVALID_OPTION; weights unchanged)', async () => {
