@@ -4,7 +4,8 @@
  * counted the points by verdict and left the reading to docs/curvature.md (newuser40, F7); this line
  * draws it from the same columns, so a run whose points differ says something else.
  */
-import { grouped } from '../counted.js';
+import { counted, grouped } from '../counted.js';
+import { negativeMassText } from '../curvature/curvature-text.js';
 import { sci } from '../sci-text.js';
 import { percentText } from '../percent-text.js';
 import type { CurvatureVerdict } from '../curvature/critical-point.js';
@@ -75,4 +76,25 @@ export function plateauConclusion(result: Pick<PlateauResult, 'points' | 'curvat
       : `the points differ (${verdicts.map((v) => `${v} at ${epochList(points.filter((p) => p.verdict === v))}`).join('; ')}), so no one reading covers them`;
   const shrink = weightShrinkText(points, result);
   return `So, at ${epochsText(points)}: ${reading}${shrink ? `. ${shrink}` : ''}.`;
+}
+
+/**
+ * What the table says, in words: counted from the points, nothing assumed, the last point's spectrum and the test accuracy,
+ * then what they add up to (plateauConclusion); a line each. The terminal prints it under the table, the HTML report's
+ * section after its opening (it lacked the counts: cli42).
+ */
+export function plateauSummary(result: PlateauResult): string {
+  const count = (verdict: PlateauPoint['verdict']) => result.points.filter((p) => p.verdict === verdict).length;
+  // The verb agrees with the count before it: "1 is a saddle", "0 are saddles".
+  const [saddles, strong, negative, minimumLike] = [count('saddle'), count('strong negative curvature'), count('negative curvature'), count('minimum-like')];
+  const agreeing = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const last = result.points[result.points.length - 1];
+  const f = result.curvatureOf === 'loss' ? 'loss' : 'objective';
+  return [
+    `Of ${counted(result.points.length, 'point')}, ${agreeing(saddles, 'is a saddle', 'are saddles')} (negative curvature along v, confirmed by ${f} values, a step t along ±v lowers the ${f} on both sides, and by at least ‖∇f‖·t: the point is as good as critical),`,
+    `${agreeing(strong, 'has', 'have')} strong negative curvature off a critical point (a step along ±v lowers the ${f} on both sides, but by less than ‖∇f‖·t: the gradient outweighs it, so not a saddle),`,
+    `${agreeing(negative, 'has', 'have')} confirmed negative curvature that no step tried exploits on both sides (the gradient along v outweighs it), ${agreeing(minimumLike, 'shows', 'show')} no negative curvature.`,
+    last ? `At epoch ${grouped(last.epoch)}: λ_min = ${sci(last.smallest[0])}, λ_max = ${sci(last.largest[0])}, ${negativeMassText(last.negativeMass, last.negativeMassExact)} of the spectral mass negative; test accuracy ${percentText(result.testAccuracy)}.` : '',
+    plateauConclusion(result),
+  ].join('\n');
 }

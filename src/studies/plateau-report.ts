@@ -5,7 +5,7 @@ import type { ReportSection } from '../flow/report-html.js';
 import { denseLayerName } from '../layer-names.js';
 import type { PlateauResult } from './plateau.js';
 import { plateauTableColumns, plateauTableKey } from './plateau-table.js';
-import { plateauConclusion } from './plateau-conclusion.js';
+import { plateauSummary } from './plateau-conclusion.js';
 
 /**
  * What the study ran, in one sentence (the terminal's opening and the report section's): Nielsen's network, his init and
@@ -19,14 +19,14 @@ export function plateauReportSection(result: PlateauResult): ReportSection {
   const epochs = result.points.map((p) => p.epoch);
   const layers = result.points[0]?.gradientSNR.length ?? 0;
   const hidden = result.meanField.map((l) => l.layer + 1);
-  // What the points add up to, the terminal summary's last line: the report said what was measured and left the reading out.
-  const conclusion = plateauConclusion(result);
+  // What the points count and add up to, the terminal's summary under its table: the report said what was measured and left the reading out, then the counts.
+  const summary = plateauSummary(result).split('\n').filter(Boolean).join(' ');
   return {
     id: 'plateau',
     heading: 'Saddle or minimum: the plateau',
     text:
       `${plateauRunSentence(result)} The Hessian of ${result.curvatureOf === 'loss' ? 'the cross-entropy alone (the L2 term left out)' : 'the regularised objective'} by Lanczos, ` +
-      `each layer's gradient signal-to-noise ratio, and at initialisation the mean-field prediction of the gradient decay (Schoenholz et al. 2017).${conclusion && ` ${conclusion}`}`,
+      `each layer's gradient signal-to-noise ratio, and at initialisation the mean-field prediction of the gradient decay (Schoenholz et al. 2017). ${summary}`,
     notes: plateauTableKey(result).split('\n'),
     charts: [
       {

@@ -5,7 +5,8 @@
  * the table said '10000' beside it.
  */
 import { describe, expect, it } from 'vitest';
-import { lastStretchHeading, plateauSummary, plateauTable } from '../../src/cli/commands/study-plateau.js';
+import { lastStretchHeading, plateauTable } from '../../src/cli/commands/study-plateau.js';
+import { plateauSummary } from '../../src/studies/plateau-conclusion.js';
 import type { PlateauPoint, PlateauResult } from '../../src/studies/plateau.js';
 import { plateauReportSection } from '../../src/studies/plateau-report.js';
 import { bareCounts } from '../util/bare-counts.js';

@@ -7,7 +7,7 @@ import { loadMnist } from '../../src/data/mnist.js';
 import { DEPTH_NETWORK_OPTIONS, firstRows, nielsenTraining } from '../../src/studies/depth.js';
 import { measurePoint, PLATEAU_SIZES, runPlateauStudy } from '../../src/studies/plateau.js';
 import { plateauTableKey } from '../../src/studies/plateau-table.js';
-import { plateauSummary } from '../../src/cli/commands/study-plateau.js';
+import { plateauSummary } from '../../src/studies/plateau-conclusion.js';
 import { plateauReportSection, plateauRunSentence } from '../../src/studies/plateau-report.js';
 import { READING_WIDTH, wrap } from '../../src/cli/prose.js';
 import { runCliInProcess } from '../util/cli.js';

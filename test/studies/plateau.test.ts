@@ -10,6 +10,7 @@ import { Rng } from '../../src/init/rng.js';
 import { measurePoint, PLATEAU_SIZES, runPlateauStudy, type PlateauPoint } from '../../src/studies/plateau.js';
 import { curvatureVerdict, type SaddleProbe } from '../../src/curvature/critical-point.js';
 import { plateauReportSection } from '../../src/studies/plateau-report.js';
+import { plateauSummary } from '../../src/studies/plateau-conclusion.js';
 import { plateauTable } from '../../src/cli/commands/study-plateau.js';
 import { formatTable } from '../../src/cli/table.js';
 
@@ -109,6 +110,10 @@ describe('plateau study', () => {
     expect(column('‖∇f‖')).toEqual(result.points.map((p) => Number(p.gradientNorm.toExponential(2))));
     expect(column('‖∇C‖')).toEqual(result.points.map((p) => Number(p.lossGradientNorm.toExponential(2))));
     expect(plateauReportSection(result).notes?.[0]).toMatch(/^‖∇f‖: the gradient of the objective/);
+    // The terminal's summary under its table, the points counted by verdict first (the report had only its conclusion: cli42), in the report's text.
+    const summary = plateauSummary(result);
+    expect(summary).toMatch(/^Of 2 points, \d+ (is a saddle|are saddles)/);
+    expect(plateauReportSection(result).text).toContain(summary.split('\n').filter(Boolean).join(' '));
   });
 
   it('measures each epoch once: 4 points over 1 epoch are 2, 0 epochs one, and the progress counts those (it measured epoch 0 five times and counted five saddles)', async () => {

@@ -3,22 +3,19 @@
  * Saddle or minimum: the curvature of Nielsen's 4-hidden-layer sigmoid net along his training.
  */
 import { counted, grouped } from '../../counted.js';
-import { CURVATURE_OF, PLATEAU_DEFAULTS, PLATEAU_K_BOUND, PLATEAU_SIZES, runPlateauStudy, type CurvatureOf, type PlateauPoint, type PlateauResult } from '../../studies/plateau.js';
+import { CURVATURE_OF, PLATEAU_DEFAULTS, PLATEAU_K_BOUND, PLATEAU_SIZES, runPlateauStudy, type CurvatureOf, type PlateauResult } from '../../studies/plateau.js';
 import { nielsenLambdaBound, NIELSEN_TRAINING } from '../../studies/depth.js';
 import { plateauReportSection, plateauRunSentence } from '../../studies/plateau-report.js';
 import { plateauTableColumns, plateauTableKey } from '../../studies/plateau-table.js';
-import { plateauConclusion } from '../../studies/plateau-conclusion.js';
+import { plateauSummary } from '../../studies/plateau-conclusion.js';
 import { writeReport } from '../../io/report-file.js';
 import { booleanFlag, choiceFlag, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, SEED_FLAG } from '../command.js';
 import { plateauRunTerms } from '../study-remedy-terms.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { formatTable } from '../table.js';
-import { sci } from '../../sci-text.js';
-import { negativeMassText } from '../../curvature/curvature-text.js';
 import { diagnosisText } from '../trace-table.js';
 import { NIELSEN_EPOCHS_BOUND, PLATEAU_POINTS_BOUND } from '../../studies/study-bounds.js';
-import { percentText } from '../../percent-text.js';
 import { shellWord } from '../../shell-word.js';
 
 /** The plateau table (plateauTableColumns, the HTML report's too), fit to `width` (the terminal's: formatTable). */
@@ -42,23 +39,6 @@ export function lastStretchHeading(result: Pick<PlateauResult, 'points'>): strin
   return from === 0
     ? `The training, ${stretch} (all of it, one traced run):`
     : `The last stretch of training, ${stretch}: the diagnosis below reads only ${last - from === 1 ? 'it' : 'them'} (${counted(last - from, 'epoch')}, one traced run after the last point but one), counting from 1, so what it says changed over training time changed within ${last - from === 1 ? 'it' : 'them'}:`;
-}
-
-/** What the table says, in words: counted from the points, nothing assumed, then what they add up to (plateauConclusion). */
-export function plateauSummary(result: PlateauResult): string {
-  const count = (verdict: PlateauPoint['verdict']) => result.points.filter((p) => p.verdict === verdict).length;
-  // The verb agrees with the count before it: "1 is a saddle", "0 are saddles".
-  const [saddles, strong, negative, minimumLike] = [count('saddle'), count('strong negative curvature'), count('negative curvature'), count('minimum-like')];
-  const agreeing = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-  const last = result.points[result.points.length - 1];
-  const f = result.curvatureOf === 'loss' ? 'loss' : 'objective';
-  return [
-    `Of ${counted(result.points.length, 'point')}, ${agreeing(saddles, 'is a saddle', 'are saddles')} (negative curvature along v, confirmed by ${f} values, a step t along ±v lowers the ${f} on both sides, and by at least ‖∇f‖·t: the point is as good as critical),`,
-    `${agreeing(strong, 'has', 'have')} strong negative curvature off a critical point (a step along ±v lowers the ${f} on both sides, but by less than ‖∇f‖·t: the gradient outweighs it, so not a saddle),`,
-    `${agreeing(negative, 'has', 'have')} confirmed negative curvature that no step tried exploits on both sides (the gradient along v outweighs it), ${agreeing(minimumLike, 'shows', 'show')} no negative curvature.`,
-    last ? `At epoch ${grouped(last.epoch)}: λ_min = ${sci(last.smallest[0])}, λ_max = ${sci(last.largest[0])}, ${negativeMassText(last.negativeMass, last.negativeMassExact)} of the spectral mass negative; test accuracy ${percentText(result.testAccuracy)}.` : '',
-    plateauConclusion(result),
-  ].join('\n');
 }
 
 export const studyPlateauCommand = command({
