@@ -235,7 +235,10 @@ export interface TrainingProgress {
    * every training row (epochLoss 'all rows at the end') or the training subset (epochLoss 'training
    * subset at the end') at the epoch's end, else of the rows of the records taken in those epochs'
    * batches (NaN where none was). Of the batches' rows: each batch's accuracy weighted by its rows
-   * (rowsRight); the median batch accuracy in a trace saved without its batches' rows (accuracyEndMedian).
+   * (rowsRight); the median batch accuracy in a trace saved without its batches' rows (accuracyEndMedian). NaN for a network
+   * with no classes (classesOf: a regression, soft or multi-label targets under mse), whose recorded 'accuracy' (prediction and
+   * target on the same side of ½, or their largest values at one index) classifies nothing: converged then asks of the loss
+   * alone, and the summary states no accuracy (newuser43: a regression's targets in [−8.3, 7.9] read '56 % right').
    */
   accuracyEnd: number;
   /**
@@ -276,7 +279,7 @@ export interface TrainingProgress {
 export const unstableEnd = (p: Pick<TrainingProgress, 'state' | 'heldOutRose' | 'epochLoss'>) =>
   p.state === 'rising' && p.heldOutRose === true && p.epochLoss === 'training subset at the end';
 
-/** Converged: at most one row in a hundred of the last batches wrong (accuracyEnd)… */
+/** Converged: at most one row in a hundred of the last batches wrong (accuracyEnd; asked only of a network with classes, classesOf)… */
 export const CONVERGED_ACCURACY = 0.99;
 /**
  * …and the loss at most this fraction of its start: near its floor of 0, so the output errors, and
@@ -433,11 +436,16 @@ export const risenAboveStart = (p: Pick<TrainingProgress, 'lossStart' | 'lossEnd
  */
 export function trainingProgress(trace: Trace): TrainingProgress | undefined {
   const unread = epochsUnread(trace);
-  const progress = unread === undefined ? epochProgress(trace) : batchProgress(trace, unread);
   const classes = classesOf(trace);
-  if (!progress || classes === undefined) return progress;
+  const progress = unread === undefined ? epochProgress(trace, classes !== undefined) : batchProgress(trace, unread, classes !== undefined);
+  if (!progress || classes === undefined) return progress && withoutAccuracy(progress);
   const { best, worst } = chanceOf(classes, trace.run.classRows);
   return { ...progress, chance: best, chanceLeast: worst };
+}
+
+/** A network with no classes' progress: its accuracy NaN (TrainingProgress.accuracyEnd), which no rule or sentence then reads. */
+function withoutAccuracy({ accuracyEndMedian, ...progress }: TrainingProgress): TrainingProgress {
+  return { ...progress, accuracyEnd: NaN };
 }
 
 /** Which training loss the trace's epochs give (TrainingProgress.epochLoss): on every training row where they were the validation rows, on the training subset where every epoch recorded one (TraceEpoch.training), else the batch mean. */
@@ -625,7 +633,7 @@ function rowsRight(trace: Trace, records: readonly number[]): Pick<TrainingProgr
 }
 
 /** Where the run stands by its epochs, which epochsUnread() found readable; undefined without a record, or where the first record's loss is not a finite number. */
-function epochProgress(trace: Trace): TrainingProgress | undefined {
+function epochProgress(trace: Trace, classifies: boolean): TrainingProgress | undefined {
   const epochs = trace.epochs;
   const n = epochs.length;
   const epochLoss = epochLossOf(trace);
@@ -676,7 +684,7 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
       ? 'unclear'
       : sameWeights && !roseAboveLowest
         ? 'overfitting'
-        : accuracyEnd >= CONVERGED_ACCURACY && lossNearFloor({ lossStart, lossEnd })
+        : (!classifies || accuracyEnd >= CONVERGED_ACCURACY) && lossNearFloor({ lossStart, lossEnd })
         ? 'converged'
         : rising
           ? 'rising'
@@ -724,7 +732,7 @@ function heldInTrainMode(trace: Trace, windows: EpochWindows, lossStart: number,
 }
 
 /** Where the run stands by its records' batch losses (`unread`: why not by its epochs); undefined with fewer than two windows of records or a loss or accuracy that is not a number (a trace saved without them). */
-function batchProgress(trace: Trace, unread: EpochsUnread): TrainingProgress | undefined {
+function batchProgress(trace: Trace, unread: EpochsUnread, classifies: boolean): TrainingProgress | undefined {
   const records = trace.length;
   const window = Math.max(PROGRESS_WINDOW_MIN, Math.floor(records / RUN_FIFTHS));
   if (records < 2 * window) return undefined;
@@ -745,7 +753,7 @@ function batchProgress(trace: Trace, unread: EpochsUnread): TrainingProgress | u
   // A change is read where the noise could not make it (rising, learning), a standstill where a change of STILL_FALLING would have shown through the noise (plateau).
   // No pace is read from batches: a line through one epoch's noisy batch losses did not hold (test/flow/training-progress.test.ts).
   const state: TrainingState =
-    accuracyEnd >= CONVERGED_ACCURACY && lossNearFloor({ lossStart, lossEnd })
+    (!classifies || accuracyEnd >= CONVERGED_ACCURACY) && lossNearFloor({ lossStart, lossEnd })
       ? 'converged'
       : risen
         ? 'rising'

@@ -60,24 +60,25 @@ function notFadedClause(e: Evidence, ends: ChainEnds): string {
 export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, ends: ChainEnds, trace: Trace): string {
   if (p.read === 'epochs') return epochProgressSentence(p, verdict, e, ends, trace) + startNoiseSentence(p, trace) + heldOutUnreadClause(p);
   const windows = `median over the last ${counted(p.window, 'record')}`;
-  const right = `${batchesRight(p, 'their rows', 'their batches')}${chanceClause(p, trace)}`;
+  // A network with no classes has no accuracy to state (accuracyEnd NaN: a regression's 'right' is the same side of ½).
+  const right = Number.isNaN(p.accuracyEnd) ? '' : `, with ${batchesRight(p, 'their rows', 'their batches')}${chanceClause(p, trace)}`;
   // Said so: a trace of one epoch (or one saved before epochs were recorded) has only its batches to read, as has one with an epoch's loss unknown.
   const only = `read from the batches: ${UNREAD_EPOCHS[p.epochsUnread!]}`;
   if (p.state === 'converged') {
     return (
-      `Training has converged on its batches (${only}): their loss fell from ${lossText(p.lossStart)} at the first record to ${lossText(p.lossEnd)} (${windows}), with ${right}, ` +
+      `Training has converged on its batches (${only}): their loss fell from ${lossText(p.lossStart)} at the first record to ${lossText(p.lossEnd)} (${windows})${right}, ` +
       'so the gradients are small because the errors are, near the loss\'s floor of 0: not a plateau. ' +
       'No remedy that changes only how the run steps (optimiser, learning rate, per-layer rates, clipping) is offered: the steps reached the floor.' +
       convergedGapClause(verdict, e, ends)
     );
   }
   if (p.state === 'learning') {
-    return `Still learning (${only}): the batches' loss is still falling, ${lossText(p.lossEnd)} (${windows}), ${againstBefore(p)} (${lossText(p.lossBefore)})${paceClause(p)}, with ${right}.${learningGapClause(verdict, e, ends, trace)}`;
+    return `Still learning (${only}): the batches' loss is still falling, ${lossText(p.lossEnd)} (${windows}), ${againstBefore(p)} (${lossText(p.lossBefore)})${paceClause(p)}${right}.${learningGapClause(verdict, e, ends, trace)}`;
   }
   if (p.state === 'rising') {
     const from = riseFrom(p);
     return (
-      `The batches' loss rose (${only}): ${lossText(p.lossEnd)} (${windows}), ${amountAbove(p.lossEnd, from.loss)} ${from.words}${paceClause(p)}, with ${right}. ` +
+      `The batches' loss rose (${only}): ${lossText(p.lossEnd)} (${windows}), ${amountAbove(p.lossEnd, from.loss)} ${from.words}${paceClause(p)}${right}. ` +
       `${overshootSentence(trace)}${verdict === 'loss-rising' ? '.' : ', whatever the gradient flow above.'}`
     );
   }
@@ -90,7 +91,7 @@ export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evide
       `${wouldTell(trace, `more records (${trace.every > 1 ? 'a smaller trace interval, or more steps' : 'more steps: the trace records every step already'})`)}.`
     );
   }
-  const stuck = `A plateau (${only}): the batches' loss stopped falling short of convergence (${lossText(p.lossEnd)}, ${windows}; ${lossText(p.lossBefore)} over the ${grouped(p.window)} before; ${lossText(p.lossStart)} at the first record), with ${right}${shortRunClause(p, trace)}`;
+  const stuck = `A plateau (${only}): the batches' loss stopped falling short of convergence (${lossText(p.lossEnd)}, ${windows}; ${lossText(p.lossBefore)} over the ${grouped(p.window)} before; ${lossText(p.lossStart)} at the first record)${right}${shortRunClause(p, trace)}`;
   return stuck + plateauCause(e, verdict, ends, trace);
 }
 
