@@ -28,6 +28,12 @@ export interface RunCommand {
    * otherwise there is no line, and the remedy reads as the API's options with the reason.
    */
   unsaid: ReadonlyMap<string, string>;
+  /**
+   * Flags of the run the line leaves at the command's default because the run records no value, each with what the line
+   * then assumes (`the run records no initialisation of its biases: this line starts them as train does …`): a remedy that
+   * sets the flag replaces the assumption; otherwise the line stands with the words as its note. Absent: none.
+   */
+  assumed?: ReadonlyMap<string, string>;
   /** The flag the line saves the trained model with ('out', 'save') and the file whose name the new one's derives from; absent: it saves none. */
   output?: { flag: string; from: string };
 }
@@ -117,7 +123,7 @@ function changedLine(run: RunCommand, settingFlags: readonly { name: string; val
   const unsaid = [...run.unsaid].filter(([name]) => !names.has(name)).map(([, why]) => why);
   if (unsaid.length) return { cannot: `${command} cannot make this run: ${unsaid.join('; ')}` };
   const flags = new Map(run.flags);
-  const notes: string[] = [];
+  const notes = [...(run.assumed ?? [])].filter(([name]) => !names.has(name)).map(([, words]) => words);
   const optimizer = changes.find((c) => c.name === OPTION_FLAGS.optimizer);
   if (optimizer) {
     for (const name of OPTIMIZER_SETTING_FLAGS) flags.delete(name);

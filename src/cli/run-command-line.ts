@@ -13,16 +13,23 @@ import { trainCommand } from './commands/train.js';
 import { BIAS_INIT_FORMS, initFlagValue, LSUV, WEIGHT_INIT_FORMS } from './init-flags.js';
 import type { RunCommand, RunOnCommandLine } from './remedy-terms.js';
 import { givenFloat32Text } from '../number-text.js';
+import { NETWORK_DEFAULTS } from '../network/config.js';
 import { shown, typedWord } from '../errors.js';
 
-/** train's flags that make `trace`'s network (--layers, --activation, --output, --loss, --init, --bias-init), those it cannot spell with why, or why none can. */
-function networkFlags(trace: Trace): { flags: Map<string, string>; unsaid: Map<string, string> } | { cannot: string } {
+/**
+ * train's flags that make `trace`'s network (--layers, --activation, --output, --loss, --init, --bias-init), those it cannot spell
+ * with why, and those it leaves at train's default where the run records no value (a model file from another library records no
+ * initialisation: newuser43 #3 got no line at all, though the same train line typed by hand ran), with what the line assumes; or
+ * why none can.
+ */
+function networkFlags(trace: Trace): { flags: Map<string, string>; unsaid: Map<string, string>; assumed: Map<string, string> } | { cannot: string } {
   if (trace.blocks) {
     const types = [...new Set(trace.blocks.layers.map((l) => l.type))].map(typedWord).join(', ');
     return { cannot: `its layers are layer specs (${types}), which --layers cannot spell` };
   }
   const flags = new Map<string, string>([['layers', trace.sizes.join(',')]]);
   const unsaid = new Map<string, string>();
+  const assumed = new Map<string, string>();
   const hidden = [...new Set(trace.activations.slice(0, -1))];
   if (hidden.length === 1 && (ACTIVATIONS as readonly string[]).includes(hidden[0])) flags.set(OPTION_FLAGS.activation, hidden[0]);
   else if (hidden.length === 1) unsaid.set(OPTION_FLAGS.activation, `--activation has no ${typedWord(hidden[0])}`);
@@ -32,12 +39,13 @@ function networkFlags(trace: Trace): { flags: Map<string, string>; unsaid: Map<s
   const { init, biasInit, lsuv } = trace.run;
   const initValue = lsuv ? (init === LSUV_BUILD.init ? LSUV : undefined) : initFlagValue(init, WEIGHT_INIT_FORMS);
   if (initValue !== undefined) flags.set(OPTION_FLAGS.init, initValue);
-  else if (init === undefined) unsaid.set(OPTION_FLAGS.init, 'it does not record its weights\' initialisation');
+  else if (init === undefined) assumed.set(OPTION_FLAGS.init, `the run records no initialisation of its weights: this line draws them as train does without --init (${NETWORK_DEFAULTS.init}, U[±1/√n_in])`);
   else unsaid.set(OPTION_FLAGS.init, lsuv ? `LSUV rescaled ${shown(init)} weights, and --init lsuv starts from ${LSUV_BUILD.init} ones` : `its initialisation ${shown(init)} is no --init form`);
   const biasValue = initFlagValue(biasInit, BIAS_INIT_FORMS);
   if (biasValue !== undefined) flags.set(OPTION_FLAGS.biasInit, biasValue);
-  else unsaid.set(OPTION_FLAGS.biasInit, biasInit === undefined ? 'it does not record its biases\' initialisation' : `its bias initialisation ${shown(biasInit)} is no --bias-init form`);
-  return { flags, unsaid };
+  else if (biasInit === undefined) assumed.set(OPTION_FLAGS.biasInit, `the run records no initialisation of its biases: this line starts them as train does without --bias-init (${NETWORK_DEFAULTS.biasInit})`);
+  else unsaid.set(OPTION_FLAGS.biasInit, `its bias initialisation ${shown(biasInit)} is no --bias-init form`);
+  return { flags, unsaid, assumed };
 }
 
 /** The flags of `args` that `gradscope train` has too (the training, rows, seed and backend flags study --model shares with it: one table, one meaning). */
@@ -64,7 +72,7 @@ export function studyModelRun(command: RunCommand['command'], args: ParsedArgs, 
   };
   const network = networkFlags(trace);
   if ('cannot' in network) return { rerun, train: { cannot: `${commandName(trainCommand, invoked)} cannot make this network: ${network.cannot}` } };
-  return { rerun, train: { command: trainCommand, flags: new Map([...network.flags, ...sharedFlags(args)]), unsaid: network.unsaid, output: { flag: 'out', from: modelPath } } };
+  return { rerun, train: { command: trainCommand, flags: new Map([...network.flags, ...sharedFlags(args)]), unsaid: network.unsaid, assumed: network.assumed, output: { flag: 'out', from: modelPath } } };
 }
 
 /** What a study's printer knows of a run that its trace does not record: how long it trained, its seed, the digits it trained on, and a name for the file its line saves to. */
@@ -109,5 +117,5 @@ export function studyRun(trace: Trace, known: StudyRunSettings, invoked: string 
   for (const [flag, value] of training) if (value !== undefined) flags.set(flag, String(value));
   for (const [flag, value] of Object.entries(known.rows)) flags.set(flag, value);
   if (known.shuffle === false) flags.set(OPTION_FLAGS.shuffle, true);
-  return { train: { command: trainCommand, flags, unsaid, output: { flag: 'out', from: known.name } } };
+  return { train: { command: trainCommand, flags, unsaid, assumed: network.assumed, output: { flag: 'out', from: known.name } } };
 }
