@@ -7,8 +7,8 @@
  * the CPU family this run measured, and `roundsGoal`, the line of any goal on a value per round.
  * These goals' targets are written here once; their suites' comments point here.
  */
-import { spreadOf } from './spread.js';
-import { ingestText, judgeBesideControl, judgeIngest, metOnlyWhereCleanText, roundsText, roundsVerdict, type Target, type Verdict } from './verdict.js';
+import { spreadOf, spreadText } from './spread.js';
+import { ingestText, judgeBesideControl, judgeIngest, meets, metOnlyWhereCleanText, roundsText, roundsVerdict, straddles, type Target, type Verdict } from './verdict.js';
 import { ms, percent, times } from './report.js';
 import { cpuShortText, cpuVendor, type Cpu } from './cpu.js';
 import { percentText } from '../src/percent-text.js';
@@ -17,6 +17,8 @@ import type { PeerRow } from './peers.bench.js';
 import type { ApiRow } from './api.bench.js';
 import type { ScalingRow } from './scaling.bench.js';
 import type { JaxRow } from './jax.bench.js';
+import type { RelaxedResult } from './relaxed.bench.js';
+import { RELAXED_MARGIN } from '../src/wasm/calibrate.js';
 import type { TraceBenchRow } from './trace.bench.js';
 import { DENSE_ROUNDS, denseTaskName, type DenseRow } from './dense.bench.js';
 
@@ -171,29 +173,44 @@ export function jaxGoals(rows: readonly JaxRow[], version: string): Goal[] {
 
 /**
  * What the jax-js suite's FLOP-limit rows (JaxRow.side set: jax-js' step against the f32x4 mul+add
- * peak loop making the step's flops, which no step of the binary outruns) say of the step goal:
- * per batch, the fraction of the peak loop's speed a call needs to be JAX_TARGETS.step times as
- * fast as jax-js (the target over the limit's ratio), beside the fraction the faster of the batch's
- * judged calls reached (the peak loop's median time over its). A need above 100 % puts the goal
- * beyond the binary on the run's CPU. Empty where the run has no such row.
+ * peak loop making the step's flops, whose speed no step of the binary reaches in the median; single
+ * rounds may read above it) say of the step goal, per batch: the limit's rounds (median, middle half,
+ * range), the fraction of the loop's speed a call needs to be JAX_TARGETS.step times as fast as
+ * jax-js (the target over the limit's median), and the fraction the faster of the batch's judged
+ * calls reached: its median ratio over the limit's, both medians of per-round ratios against the
+ * same jax-js step, so no timing of one pair's rounds is divided by another's and the fraction
+ * reached meets the need exactly when that call's goal row is met. Where the limit's middle half
+ * lies below the target the goal is beyond the binary on the run's CPU; where it spans the target,
+ * straddling: the run cannot tell. Either way it then says what the run's relaxed suite found of
+ * fused multiply-add on this CPU and Node (`relaxed`: its tile's time over mul+add's, and whether
+ * this Node runs it without a flag). Empty where the run has no such row.
  */
-export function jaxLimitText(rows: readonly JaxRow[]): string {
+export function jaxLimitText(rows: readonly JaxRow[], relaxed: Pick<RelaxedResult, 'ratio' | 'validatesWithoutFlag'>): string {
   const limits = rows.filter((r) => r.side !== undefined && r.batch !== undefined);
   if (limits.length === 0) return '';
-  const target = JAX_TARGETS.step.value;
-  const reached = (limit: JaxRow) => {
-    const judged = rows.filter((r) => r.goal && r.batch === limit.batch);
-    return judged.length === 0 ? undefined : limit.gradscopeMs / Math.min(...judged.map((r) => r.gradscopeMs));
-  };
-  const each = limits.map((r) => {
-    const got = reached(r);
-    return `at batch ${r.batch} ${ratioText(r.ratio)}, so ${percent(target / r.ratio)}${got === undefined ? '' : ` (reached: ${percent(got)})`}`;
+  const target = JAX_TARGETS.step;
+  const medianOf = (r: JaxRow) => spreadOf(roundsOf(r.ratios, r.task)).median;
+  const each = limits.map((limit) => {
+    const spread = spreadOf(roundsOf(limit.ratios, limit.task));
+    const judged = rows.filter((r) => r.goal && r.batch === limit.batch).map(medianOf);
+    const reached = judged.length === 0 ? '' : ` (reached: ${percent(Math.max(...judged) / spread.median)})`;
+    const where = straddles(spread, target) ? 'straddling' : meets(spread.q3, target) ? 'within' : 'beyond';
+    return { batch: limit.batch, where, text: `at batch ${limit.batch} ${spreadText(spread, ratioText)}, so ${percent(target.value / spread.median)}${reached}` };
   });
-  const beyond = limits.filter((r) => r.ratio < target).map((r) => r.batch);
+  const batches = (where: string) => each.filter((e) => e.where === where).map((e) => e.batch).join(' and ');
+  const beyond = batches('beyond');
+  const straddling = batches('straddling');
+  const fma =
+    relaxed.ratio <= RELAXED_MARGIN
+      ? ` Fewer instructions per flop would raise the limit on this CPU: relaxed SIMD's fused multiply-add ran the 4×8 tile in ${times(relaxed.ratio)} the mul+add time in this run (this Node runs it ${relaxed.validatesWithoutFlag ? 'without a flag' : 'only with --experimental-wasm-relaxed-simd'}), and jax-js uses it too where the engine has it.`
+      : ` Relaxed SIMD's fused multiply-add would not raise the limit on this CPU: its 4×8 tile took ${times(relaxed.ratio)} the mul+add time in this run.`;
   return (
-    `jax-js' step over the FLOP limit (the f32x4 mul+add peak loop making the step's flops, which no step of this binary outruns), ` +
-    `and the fraction of that loop's speed a call needs to be ${target}× as fast as jax-js, beside what the faster judged call reached: ${each.join('; ')}.` +
-    (beyond.length === 0 ? '' : ` At batch ${beyond.join(' and ')} the goal is beyond this binary on this CPU: only fewer instructions per flop (relaxed SIMD's fused multiply-add, behind a flag on Node 20) could meet it.`)
+    `jax-js' step over the FLOP limit (the f32x4 mul+add peak loop making the step's flops, whose speed no step of this binary reaches in the median; single rounds may read above it), ` +
+    `the fraction of that loop's speed a call needs to be ${target.value}× as fast as jax-js (${target.value} over the limit's median), ` +
+    `and what the faster judged call reached (its median ratio over the limit's, both against the same jax-js step): ${each.map((e) => e.text).join('; ')}.` +
+    (beyond === '' ? '' : ` At batch ${beyond} the limit's middle half lies below ${ratioText(target.value)}: the goal is beyond this binary on this CPU.`) +
+    (straddling === '' ? '' : ` At batch ${straddling}, straddling: the limit's middle half spans ${ratioText(target.value)}, so the run cannot tell whether a call at the loop's speed would meet the goal.`) +
+    (beyond === '' && straddling === '' ? '' : fma)
   );
 }
 

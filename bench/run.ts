@@ -341,7 +341,7 @@ hits both sides alike: ratio = the median of the per-round ratios jax-js' time o
 
 ${markdownTable(jaxRows)}
 
-${jaxLimitText(jax.rows)}
+${jaxLimitText(jax.rows, relaxed)}
 
 ## Where the step's time goes
 

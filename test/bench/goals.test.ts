@@ -214,15 +214,61 @@ describe('against jax-js (matmul ≥ 1.5×, step ≥ 2×)', () => {
     expect(jaxGoals(rows, '0.1.0').map((g) => [g.goal, g.verdict])).toEqual([['vs jax-js 0.1.0: SGD step batch 256, both batches resident', 'met']]);
   });
 
-  it('judges no FLOP-limit row, and says what fraction of the limit each batch needs and reached', () => {
-    const limit = (batch: number, ratio: number): JaxRow => ({ ...row(`SGD step batch ${batch}, the FLOP limit`, [ratio], false), batch, side: 'f32x4 peak loop', gradscopeMs: 0.9, ratio });
-    const step = (batch: number, gradscopeMs: number, goal = true): JaxRow => ({ ...row(`SGD step batch ${batch}, ${goal ? 'like' : 'unlike'} work`, [1.8], goal), batch, gradscopeMs });
-    const rows = [step(64, 1.2), step(64, 1), step(64, 0.95, false), limit(64, 2.5), step(256, 1), limit(256, 1.96)];
-    expect(jaxGoals(rows, '0.1.0').map((g) => g.goal)).toEqual(['vs jax-js 0.1.0: SGD step batch 64, like work', 'vs jax-js 0.1.0: SGD step batch 64, like work', 'vs jax-js 0.1.0: SGD step batch 256, like work']);
-    const text = jaxLimitText(rows);
-    expect(text).toMatch(/: at batch 64 2\.50×, so 80 % \(reached: 90 %\); at batch 256 1\.96×, so 102 % \(reached: 90 %\)\. At batch 256 the goal is beyond this binary on this CPU/);
-    expect(jaxLimitText([limit(64, 2.5)])).toMatch(/: at batch 64 2\.50×, so 80 %\.$/);
-    expect(jaxLimitText(rows.filter((r) => r.side === undefined))).toBe('');
+  describe('the FLOP limit (jaxLimitText)', () => {
+    const limit = (batch: number, ratios: number[]): JaxRow => ({ ...row(`SGD step batch ${batch}, the FLOP limit`, ratios, false), batch, side: 'f32x4 peak loop', gradscopeMs: 0.9 });
+    const step = (batch: number, ratios: number[], goal = true): JaxRow => ({ ...row(`SGD step batch ${batch}, ${goal ? 'like' : 'unlike'} work`, ratios, goal), batch, gradscopeMs: 1.5 });
+    const fasterFma = { ratio: 0.85, validatesWithoutFlag: false };
+    // Batch 64 within reach, 256 beyond (the limit's middle half below 2×), 1024 straddling (it spans 2×).
+    const rows = [
+      step(64, [2.2, 2.25, 2.3]),
+      step(64, [2, 2.1, 2.05]),
+      step(64, [3, 3, 3], false),
+      limit(64, [2.4, 2.45, 2.5, 2.5, 2.6]),
+      step(256, [1.76, 1.8, 1.7]),
+      limit(256, [1.9, 1.95, 1.96, 1.97, 2]),
+      limit(1024, [1.9, 1.98, 2, 2.05, 2.1]),
+    ];
+
+    it('judges no FLOP-limit row', () => {
+      expect(jaxGoals(rows, '0.1.0').map((g) => g.goal)).toEqual([
+        'vs jax-js 0.1.0: SGD step batch 64, like work',
+        'vs jax-js 0.1.0: SGD step batch 64, like work',
+        'vs jax-js 0.1.0: SGD step batch 256, like work',
+      ]);
+    });
+
+    it("prints each limit's rounds, the fraction of the loop a call needs, and what the faster judged call reached, per-round ratios over per-round ratios", () => {
+      const text = jaxLimitText(rows, fasterFma);
+      // reached = the faster judged row's median ratio over the limit's (2.25 / 2.5, 1.76 / 1.96), not the loop's time over the call's (0.9 / 1.5 ms).
+      expect(text).toContain(
+        ': at batch 64 2.50× (5 rounds: middle half 2.45–2.50×, all 2.40–2.60×), so 80 % (reached: 90 %); ' +
+          'at batch 256 1.96× (5 rounds: middle half 1.95–1.97×, all 1.90–2.00×), so 102 % (reached: 90 %); ' +
+          'at batch 1024 2.00× (5 rounds: middle half 1.98–2.05×, all 1.90–2.10×), so 100 %.',
+      );
+      expect(text).toContain('whose speed no step of this binary reaches in the median; single rounds may read above it');
+      expect(jaxLimitText([limit(64, [2.5, 2.5])], fasterFma)).toMatch(/: at batch 64 2\.50× \(2 rounds: middle half 2\.50×, all 2\.50×\), so 80 %\.$/);
+      expect(jaxLimitText(rows.filter((r) => r.side === undefined), fasterFma)).toBe('');
+    });
+
+    it("says 'beyond' only where the limit's middle half lies below 2×, 'straddling' where it spans 2×", () => {
+      const text = jaxLimitText(rows, fasterFma);
+      expect(text).toContain(" At batch 256 the limit's middle half lies below 2.00×: the goal is beyond this binary on this CPU.");
+      expect(text).toContain(' At batch 1024, straddling: the limit\'s middle half spans 2.00×, so the run cannot tell');
+      expect(text).not.toMatch(/At batch [\d ]*64/);
+      // One round under 2× among rounds above it is no verdict.
+      expect(jaxLimitText([limit(256, [1.96, 2.1, 2.15, 2.2, 2.05])], fasterFma)).not.toMatch(/beyond|straddling|relaxed/);
+    });
+
+    it("takes what it says of fused multiply-add from the run's relaxed row: this CPU, this Node", () => {
+      const beyond = [limit(256, [1.9, 1.95, 1.96])];
+      expect(jaxLimitText(beyond, fasterFma)).toMatch(
+        / Fewer instructions per flop would raise the limit on this CPU: relaxed SIMD's fused multiply-add ran the 4×8 tile in 0\.85× the mul\+add time in this run \(this Node runs it only with --experimental-wasm-relaxed-simd\), and jax-js uses it too where the engine has it\.$/,
+      );
+      expect(jaxLimitText(beyond, { ratio: 0.8, validatesWithoutFlag: true })).toContain('(this Node runs it without a flag)');
+      const slowerFma = jaxLimitText(beyond, { ratio: 1.02, validatesWithoutFlag: false });
+      expect(slowerFma).toMatch(/ Relaxed SIMD's fused multiply-add would not raise the limit on this CPU: its 4×8 tile took 1\.02× the mul\+add time in this run\.$/);
+      expect(slowerFma).not.toMatch(/Fewer instructions|flag/);
+    });
   });
 
   it('says when a middle half straddles the target', () => {
