@@ -121,6 +121,13 @@ export function splitDataset(data: Dataset, trainPercent: number): { train: Data
   return { train: part(0, cut), test: part(cut, data.x.rows) };
 }
 
+/** The rows of each class of `data` (TraceRun.classRows: what a guess that ignores the input gets right is read from them). */
+export function classRows(data: Dataset): number[] {
+  const counts = new Array<number>(data.classes).fill(0);
+  for (const label of data.labels) counts[label]++;
+  return counts;
+}
+
 /** The probe batch: the first PROBE_ROWS rows of `data` (all of them where it holds fewer), as views of its rows. */
 export function probeOf(data: Dataset): { x: Matrix; y: Matrix } {
   const rows = Math.min(PROBE_ROWS, data.x.rows);

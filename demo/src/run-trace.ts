@@ -35,11 +35,20 @@ export function probeRun(settings: Settings, layerRates: number[] | null, weight
   return run;
 }
 
-/** `run` as a train() call describes it, with `validation` in place of the call's own (none without); as given where that is undefined. */
-function withValidation(run: TraceRun, validation: TraceRun['validation']): TraceRun {
-  if (validation === undefined) return run;
-  const { validation: _, ...rest } = run;
-  return { ...rest, validation };
+/**
+ * What the run's rows are, whatever the rows of one train() call of it (a single step's batch) were: the validation rows the
+ * caller measures after each epoch and adds to the epochs it appends (the page's test rows: 'other rows'), though no call
+ * was given any; the training rows of each class (TraceRun.classRows), where a one-batch call records its batch's, from
+ * which the diagnosis would read chance. Each absent: the calls' own.
+ */
+export type RunRows = Pick<TraceRun, 'validation' | 'classRows'>;
+
+/** `run` as a train() call describes it, with each field `rows` gives in place of the call's own. */
+function withRows(run: TraceRun, rows: RunRows): TraceRun {
+  const given = Object.entries(rows).filter(([, value]) => value !== undefined);
+  if (given.length === 0) return run;
+  const kept = Object.entries(run).filter(([key]) => !(key in rows));
+  return Object.fromEntries([...kept, ...given]) as TraceRun;
 }
 
 export class RunTrace {
@@ -50,14 +59,10 @@ export class RunTrace {
   /** An epoch e (numbered from 0) is kept when e is a multiple of epochStride, or it is the run's last. */
   private epochStride = 1;
 
-  /**
-   * `validation`: what the epochs' validation rows are, where the caller measures them after each epoch and adds them to the
-   * epochs it appends (the page's test rows: 'other rows'), though the train() calls it appends were given none; undefined:
-   * each call's own (TraceRun.validation).
-   */
+  /** `rows`: what the run's rows are (RunRows), in place of what each call appended says of its own; default: the calls' own. */
   constructor(
     private readonly probe: Trace,
-    private readonly validation?: TraceRun['validation'],
+    private readonly rows: RunRows = {},
   ) {
     this.trace = probe;
   }
@@ -68,7 +73,7 @@ export class RunTrace {
    * all the training rows gives its trace's own epochs; a single step, the epoch its pass completed, if any.
    */
   append(from: Trace, ended: readonly EpochEnd[]): void {
-    const run = withValidation(from.run, this.validation);
+    const run = withRows(from.run, this.rows);
     if (this.trace === this.probe) this.trace = emptyLike(from, 1, run);
     // A step setting changed (the learning rate, say): the run is now set up as this call was, which the diagnosis's remedies start from.
     else if (JSON.stringify(run) !== JSON.stringify(this.trace.run)) this.trace = this.copied(this.stride, run);

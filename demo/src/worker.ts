@@ -7,7 +7,7 @@ import { GradscopeError, diagnose, TraceRecorder, createNetwork } from '../../sr
 import type { Gradients, LayerOutputs, Matrix, TraceOptions, Trace, Network, Optimizer } from '../../src/index.js';
 import { columnEnds, columnNames, networkOptions } from './architecture.js';
 import { denseWeightsOf, diagramOf, UNIT_MAP_GRID, type DiagramSnapshot } from './diagram-data.js';
-import { mnistDataset, planarDataset, probeOf, splitDataset, type Dataset, type MnistSubsetFile } from './datasets.js';
+import { classRows, mnistDataset, planarDataset, probeOf, splitDataset, type Dataset, type MnistSubsetFile } from './datasets.js';
 import { statsFromTrace, type LayerStats } from './layer-stats.js';
 import { BOUNDARY_GRID, DIGITS_SHOWN, type FromWorker, type Snapshot, type StepRecord, type ToWorker, type TracedState } from './protocol.js';
 import { probeRun, RunTrace } from './run-trace.js';
@@ -183,7 +183,8 @@ async function configure(settings: Settings, mnistUrl: string, layerRates?: numb
     const trace = recorder.trace;
     const ends = columnEnds(net.layers);
     const names = columnNames(net.layers, net.kind === 'blocks', (c) => trace.layerLabel(c));
-    const run = new RunTrace(trace, 'other rows');
+    // Its test rows measured after each epoch; chance read from all its training rows, not from a single step's batch.
+    const run = new RunTrace(trace, { validation: 'other rows', classRows: classRows(data) });
     const grid = planeGrid(BOUNDARY_GRID);
     const columns = ends.map((end, c) => ({ name: names[c], end }));
     const fresh: Session = { net, data, test, heldOut: new HeldOutRows(data, test), rowsSeen: 0, pass: new SteppedPass(data.x.rows), settings, optimizer, layerRates: made.layerRates, layerRatesFrom: made.layerRatesFrom, weightDecayLowered: made.weightDecayLowered, stats: statsFromTrace(run.trace, 0), shownStep: 0, run, collected: undefined, grid, probe, unitOutputs: undefined, columns };

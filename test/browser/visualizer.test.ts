@@ -463,6 +463,8 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(stepped.epochs.map((e) => e.loss)).toEqual([mean(0), mean(4)]);
     // Each with the test rows' loss after it, and as many training rows' at the same weights, as train()'s validation records them.
     expect(stepped.run.validation).toBe('other rows');
+    // Chance read from the 280 training points' classes (140 each), not from the last single step's batch of 70.
+    expect(stepped.run.classRows).toEqual([140, 140]);
     expect(stepped.epochs.map((e) => [e.validation!.loss > 0, e.training?.rows])).toEqual([[true, 120], [true, 120]]);
     expect(summary).toBe(shownProse(diagnose(stepped).summary));
     await page.close();

@@ -8,7 +8,7 @@ import { diagnose } from '../../src/flow/diagnose.js';
 import { trainingCheckRows } from '../../src/training/training-check-rows.js';
 import { HeldOutRows } from '../../demo/src/held-out.js';
 import { RunTrace } from '../../demo/src/run-trace.js';
-import { planarDataset, splitDataset } from '../../demo/src/datasets.js';
+import { classRows, planarDataset, splitDataset } from '../../demo/src/datasets.js';
 import { networkOptions } from '../../demo/src/architecture.js';
 import { DEFAULTS, parseSettings, type Settings } from '../../demo/src/settings.js';
 import { pageDiagnosis } from '../../demo/src/remedies.js';
@@ -34,13 +34,13 @@ describe("the visualizer's held-out rows", () => {
     page.dispose();
   });
 
-  it('keeps the run described with its validation rows through single steps and whole passes, which were given none', async () => {
+  it('keeps the run described with its validation rows and its training rows\' classes through single steps and whole passes', async () => {
     const settings: Settings = { ...DEFAULTS, dataset: 'circles', depth: 2, width: 8 };
     const { train, test } = rowsOf(settings);
     const net = await createNetwork({ ...networkOptions(settings, 2, 2), backend: 'ref' });
     const held = new HeldOutRows(train, test);
     net.train(train.x, train.y, { epochs: 1, batchSize: 32, learningRate: 0.5, trace: { every: 1 } });
-    const run = new RunTrace(net.trace!, 'other rows');
+    const run = new RunTrace(net.trace!, { validation: 'other rows', classRows: classRows(train) });
     const one = { data: train.x.data.subarray(0, 64), rows: 32, cols: 2 };
     const oneY = { data: train.y.data.subarray(0, 64), rows: 32, cols: 2 };
     net.train(one, oneY, { epochs: 1, batchSize: 32, learningRate: 0.5, trace: { every: 1 } });
@@ -51,6 +51,9 @@ describe("the visualizer's held-out rows", () => {
     // One run: the whole pass's call was set up as the single step's was, so the trace was not copied afresh.
     expect(run.trace).toBe(stepped);
     expect(run.trace.run.validation).toBe('other rows');
+    // Chance is read from every training row's class, not the single step's batch's.
+    expect(run.trace.run.classRows).toEqual(classRows(train));
+    expect(run.trace.run.classRows!.reduce((a, b) => a + b)).toBe(train.x.rows);
     expect(run.trace.epochs[0].validation?.loss).toBeGreaterThan(0);
     expect(run.trace.epochs[0].training?.rows).toBe(test.x.rows);
     net.dispose();
@@ -64,7 +67,7 @@ describe("the visualizer's held-out rows", () => {
     const held = new HeldOutRows(train, test);
     const options = { epochs: 1, batchSize: settings.batchSize, learningRate: settings.learningRate, optimizer, trace: { every: 1 } };
     net.train(train.x, train.y, options);
-    const [withRows, without] = [new RunTrace(net.trace!, 'other rows'), new RunTrace(net.trace!)];
+    const [withRows, without] = [new RunTrace(net.trace!, { validation: 'other rows' }), new RunTrace(net.trace!)];
     const testLosses: number[] = [];
     for (let e = 0; e < 200; e++) {
       net.train(train.x, train.y, options);

@@ -57,8 +57,8 @@ describe('visualizer run trace', () => {
     expect(trace.epochs.map((e) => e.step)).toEqual(keptEpochs.map((e) => 2 * (e + 1)));
     expect(trace.epochs.filter((e) => e.epoch >= 1000)).toEqual(last.epochs.filter((e) => e.epoch % 2 === 0 || e.epoch === 99).map((e) => ({ ...e, epoch: 1000 + e.epoch })));
     expect(diagnose(trace).evidence.training?.read).toBe('epochs');
-    // The run description travels with the records (here: SGD at 0.5 in batches of 4, the default init and biases, one-hot targets).
-    expect(trace.run).toEqual({ optimizer: 'sgd', learningRate: 0.5, batchSize: 4, init: 'standard', biasInit: 'zero', targets: 'one-hot' });
+    // The run description travels with the records (here: SGD at 0.5 in batches of 4, the default init and biases, one-hot targets, 4 rows of each class).
+    expect(trace.run).toEqual({ optimizer: 'sgd', learningRate: 0.5, batchSize: 4, init: 'standard', biasInit: 'zero', targets: 'one-hot', classRows: [4, 4] });
     net.dispose();
   });
 
@@ -180,7 +180,8 @@ describe('visualizer run trace', () => {
     const measured = whole.trace!.epochs;
     // … and by one-batch train() calls, as the page's single steps are.
     const stepped = await make();
-    const run = new RunTrace(probeOf(stepped, x, y));
+    // The run's classes are its 10 rows' (the page gives them): each one-batch call records its own batch's.
+    const run = new RunTrace(probeOf(stepped, x, y), { classRows: whole.trace!.run.classRows });
     const pass = new SteppedPass(x.rows);
     const sizes: number[] = [];
     for (let call = 0; call < 9; call++) {
