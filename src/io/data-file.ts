@@ -1,6 +1,7 @@
 /** The data file format: { "inputs": [[...]], "targets": [[...]] }. */
 import { MODEL_FILE_TAG } from '../network/model-file.js';
 import { GradscopeError } from '../errors.js';
+import { notRowProblem, ROW_LABELS } from '../data/matrix.js';
 
 /** What a data file holds, as the rows flags' help and a refusal of a file that is not JSON say it. */
 export const DATA_FILE_SHAPE = '{ "inputs": [[…]], "targets": [[…]] }';
@@ -21,13 +22,24 @@ export function dataFromJSON(json: unknown, where = 'data'): DataFile {
   if (inputs === undefined && targets === undefined && (file.format === MODEL_FILE_TAG || 'layers' in file || 'modelTopology' in file)) {
     throw new GradscopeError('BAD_DATA_FILE', `${where}: this is a model file, not data ({ "inputs": [[…]], "targets": [[…]] })`);
   }
+  // Other keys than ours (`{ "x": …, "y": … }`): named, so the user sees which to rename.
+  if (inputs === undefined && targets === undefined && Object.keys(file).length > 0) {
+    throw new GradscopeError('BAD_DATA_FILE', `${where}: expected "inputs" and "targets", found ${Object.keys(file).slice(0, 5).map((key) => JSON.stringify(key)).join(', ')}${Object.keys(file).length > 5 ? ', …' : ''}: rename them (${DATA_FILE_SHAPE})`);
+  }
   for (const [name, rows] of [['inputs', inputs], ['targets', targets]] as const) {
     if (!Array.isArray(rows) || rows.length === 0) throw new GradscopeError('BAD_DATA_FILE', `${where}: "${name}" must be a non-empty array of rows`);
     rows.forEach((row, r) => {
-      if (!Array.isArray(row)) throw new GradscopeError('BAD_DATA_FILE', `${where}: ${name}[${r}] is not an array`);
+      // The API's words for the same rows (notRowProblem), class labels given as numbers told the one-hot row they take.
+      if (!Array.isArray(row)) throw new GradscopeError('BAD_DATA_FILE', `${where}: ${notRowProblem(ROW_LABELS[name], r, row, name === 'targets' ? labelClasses(rows) : undefined)}`);
       // Rows of no values made train build a network of 0 units ('sizes[0]: expected a whole number of units …', an option no flag gives).
       if (row.length === 0) throw new GradscopeError('BAD_DATA_FILE', `${where}: ${name}[${r}] is empty; each row holds at least one number`);
     });
   }
   return { inputs: inputs as number[][], targets: targets as number[][] };
+}
+
+/** The classes targets given as class labels (whole numbers from 0) imply, the largest label + 1 (at least 2), for the one-hot hint; undefined for other targets. */
+function labelClasses(rows: unknown[]): number | undefined {
+  if (!rows.every((row) => Number.isInteger(row) && (row as number) >= 0)) return undefined;
+  return (rows as number[]).reduce((classes, label) => Math.max(classes, label + 1), 2);
 }
