@@ -183,7 +183,8 @@ export function jaxGoals(rows: readonly JaxRow[], version: string): Goal[] {
  * lies below the target the goal is beyond the binary on the run's CPU; where it spans the target,
  * straddling: the run cannot tell. Either way it then says what the run's relaxed suite found of
  * fused multiply-add on this CPU and Node (`relaxed`: its tile's time over mul+add's, and whether
- * this Node runs it without a flag). Empty where the run has no such row.
+ * this Node runs it without a flag): faster only at or under RELAXED_MARGIN, the calibration's margin.
+ * Empty where the run has no such row.
  */
 export function jaxLimitText(rows: readonly JaxRow[], relaxed: Pick<RelaxedResult, 'ratio' | 'validatesWithoutFlag'>): string {
   const limits = rows.filter((r) => r.side !== undefined && r.batch !== undefined);
@@ -203,7 +204,7 @@ export function jaxLimitText(rows: readonly JaxRow[], relaxed: Pick<RelaxedResul
   const fma =
     relaxed.ratio <= RELAXED_MARGIN
       ? ` Fewer instructions per flop would raise the limit on this CPU: relaxed SIMD's fused multiply-add ran the 4×8 tile in ${times(relaxed.ratio)} the mul+add time in this run (this Node runs it ${relaxed.validatesWithoutFlag ? 'without a flag' : 'only with --experimental-wasm-relaxed-simd'}), and jax-js uses it too where the engine has it.`
-      : ` Relaxed SIMD's fused multiply-add would not raise the limit on this CPU: its 4×8 tile took ${times(relaxed.ratio)} the mul+add time in this run.`;
+      : ` Relaxed SIMD's fused multiply-add would not raise the limit on this CPU beyond the noise: its 4×8 tile took ${times(relaxed.ratio)} the mul+add time in this run, above the ${times(RELAXED_MARGIN)} under which \`binary: 'fastest'\` picks it.`;
   return (
     `jax-js' step over the FLOP limit (the f32x4 mul+add peak loop making the step's flops, whose speed no step of this binary reaches in the median; single rounds may read above it), ` +
     `the fraction of that loop's speed a call needs to be ${target.value}× as fast as jax-js (${target.value} over the limit's median), ` +
