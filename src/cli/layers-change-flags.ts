@@ -29,8 +29,8 @@ export const LAYERS_CHANGE_FLAG_TABLE: Flag[] = [
     name: LAYERS_CHANGE_FLAGS.residualGate,
     value: LAYERS_CHANGE_VALUES.residualGate.join('|'),
     about:
-      'each hidden layer after the first as a residual block around it, x + f(x) (none) or x + α·f(x) with α learned from zero (rezero, ReZero); ' +
-      'the hidden layers need the same units (default: no blocks)',
+      'each hidden layer after the first wrapped in a residual block, its gate: none, a plain block x + f(x) (no gate, not no block); rezero, ' +
+      "x + α·f(x) with α learned from zero (ReZero); the hidden layers need the same units (default: without the flag, no blocks)",
   },
 ];
 

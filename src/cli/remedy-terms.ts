@@ -12,7 +12,7 @@
 import { isLayersChange, LEFT_OUT, REMEDY_OPTION_OWNER, type RemedyCommandLine, type RemedyLayersChange, type RemedySetting, type RemedyTerms } from '../flow/remedy.js';
 import { checkLayersChange, LAYERS_CHANGE_FLAGS, layersChangeFlags } from './layers-change-flags.js';
 import { shorten } from '../errors.js';
-import { commandName, numberFlag, OPTION_FLAGS, parseArgs, UsageError, wholeListFlag, type Command } from './command.js';
+import { commandName, numberFlag, OPTION_FLAGS, parseArgs, UsageError, wholeListFlag, type Command, type ParsedArgs } from './command.js';
 import { gradscopeLine } from './invocation.js';
 import { flagsRefusedBeside, OPTIMIZER_SETTING_FLAGS, readTrainingFlags, TRAINING_FLAGS } from './training-flags.js';
 import { shellLine } from '../shell-word.js';
@@ -84,6 +84,12 @@ function commandWords(command: Command, flags: ReadonlyMap<string, string | true
   });
 }
 
+/** The layer sizes a train line gives: --layers, or --depth hidden layers of --width units between inputs and outputs it does not know (0: the rows' own). */
+function trainSizes(args: ParsedArgs): number[] {
+  const layers = wholeListFlag(args, 'layers', 1, '', true);
+  return layers ?? [0, ...Array<number>(numberFlag(args, 'depth')).fill(numberFlag(args, 'width')), 0];
+}
+
 /** Why `command` would refuse `argv` (its parser, train()'s flags by their reader, each other numeric or list flag by its rule), or undefined when it takes it; `invoked`: Terminal.invokedAs. */
 function refusal(command: Command, argv: string[], invoked: string | undefined): string | undefined {
   try {
@@ -92,7 +98,7 @@ function refusal(command: Command, argv: string[], invoked: string | undefined):
     if (command.flags.some((f) => training.has(f.name))) readTrainingFlags(args);
     // --norm and --residual-gate where the network cannot take them (no hidden layer, hidden layers of different units).
     const change = command.flags.some((f) => f.name === LAYERS_CHANGE_FLAGS.norm) ? layersChangeFlags(args) : undefined;
-    if (change) checkLayersChange(args, wholeListFlag(args, 'layers', 1, '', true) ?? [], change);
+    if (change) checkLayersChange(args, trainSizes(args), change);
     for (const [name, value] of args.flags) {
       const flag = command.flags.find((f) => f.name === name)!;
       if (training.has(name) || value === true || flag.rule === undefined) continue;

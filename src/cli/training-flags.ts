@@ -238,6 +238,10 @@ export async function trainingOptimizer(
   const { choice, batchSize, dropLast, momentum, normConstraint, damping } = settings;
   // An optimiser that cannot train this model's layers (K-FAC on a block model).
   checkAsUsage(`--optimizer ${choice.name}`, () => checkOptimizerSupports(net, choice.optimizer));
+  // layer-rates measures its rates per dense layer (equalisingLayerRates): refused beside norm layers or residual blocks (train's --norm, --residual-gate).
+  if (choice.denseOnly && net.kind === 'blocks') {
+    throw new UsageError(`--optimizer ${choice.name} measures one rate per layer of a network of dense layers, and this one is made of layer specs (norm layers or residual blocks: --norm, --residual-gate); choose another --optimizer`);
+  }
   // Batches this network cannot train on (batch norm over one row).
   checkAsUsage(`--batch-size ${batchSize}`, () =>
     checkBatchRows(net[MODEL], rows.count, batchSize, dropLast, { sizes: `with ${counted(rows.count, 'row')} ${where}`, batchSize: '--batch-size', dropLast: '--drop-last' }),

@@ -20,13 +20,15 @@ export interface OptimizerChoice {
   optimizer: string;
   /** The spec for `net`: `probe` rows are what layer-rates measures the gradients on. */
   spec(net: Measured, probe: { x: Rows; y: Rows }): OptimizerSpec;
+  /** True where the choice measures a network of dense layers only, whatever its optimiser trains (layer-rates: equalisingLayerRates); absent: any its optimiser trains. */
+  denseOnly?: true;
 }
 
 /** SGD's named settings, listed right after 'sgd'. */
 const SGD_SETTINGS: OptimizerChoice[] = [
   { name: 'sgd-momentum', optimizer: 'sgd', spec: () => ({ name: 'sgd', momentum: CHOICE_MOMENTUM }) },
   { name: 'nesterov', optimizer: 'sgd', spec: () => ({ name: 'sgd', momentum: CHOICE_MOMENTUM, nesterov: true }) },
-  { name: 'layer-rates', optimizer: 'sgd', spec: (net, probe) => ({ name: 'sgd', momentum: CHOICE_MOMENTUM, layerRates: equalisingLayerRates(net, probe) }) },
+  { name: 'layer-rates', optimizer: 'sgd', spec: (net, probe) => ({ name: 'sgd', momentum: CHOICE_MOMENTUM, layerRates: equalisingLayerRates(net, probe) }), denseOnly: true },
 ];
 
 /** Every choice, in the registry's order with SGD's settings after 'sgd' (registered optimisers included, at the time of the call). */
@@ -37,7 +39,7 @@ export function optimizerChoices(): OptimizerChoice[] {
 /** The choices whose optimiser trains networks of dense layers only (the registry's supports: 'dense'), in order. */
 export function denseOnlyChoiceNames(): string[] {
   const denseOnly = new Set(OPTIMIZERS.filter((d) => d.supports === 'dense').map((d) => d.name));
-  return optimizerChoices().filter((c) => denseOnly.has(c.optimizer)).map((c) => c.name);
+  return optimizerChoices().filter((c) => c.denseOnly || denseOnly.has(c.optimizer)).map((c) => c.name);
 }
 
 /** The choices' names, in order. */

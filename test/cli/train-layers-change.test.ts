@@ -63,6 +63,7 @@ describe('gradscope train --norm, --residual-gate', () => {
     [['--layers', '4,6,5,2', '--residual-gate', 'none'], /^gradscope: --residual-gate none: a residual block adds its input to its output, so every hidden layer needs the same units, and --layers 4,6,5,2 has hidden layers of 6, 5$/],
     [['--norm', 'batch-norm', '--batch-size', '1'], /^gradscope: --batch-size 1: .* batch norm in training needs at least 2 per batch/],
     [['--residual-gate', 'none', '--optimizer', 'kfac'], /^gradscope: --optimizer kfac trains networks of dense layers only/],
+    [['--norm', 'batch-norm', '--optimizer', 'layer-rates'], /^gradscope: --optimizer layer-rates measures one rate per layer of a network of dense layers, and this one is made of layer specs/],
     [['--norm', 'group-norm'], /^gradscope: --norm must be one of batch-norm, layer-norm, got 'group-norm'/],
     [['--residual-gate', 'plain'], /^gradscope: --residual-gate must be one of none, rezero, got 'plain'/],
   ])('refuses %j in one line, exit 2, before any work or file', async (flags, message) => {

@@ -114,6 +114,10 @@ describe('study remedies', () => {
     expect(rates[3]).toBe(1);
     for (let l = 0; l < 3; l++) expect(rates[l] * norms[l]).toBeCloseTo(norms[2], 10);
     net.dispose();
+    // A network of layer specs: refused, naming its kind (it returned [] rates, which sgd refused as 'got 0 rates': review43).
+    const blocks = await createNetwork({ inputs: 6, layers: [{ type: 'dense', units: 5 }, { type: 'batch-norm' }, { type: 'activation', activation: 'sigmoid' }, { type: 'dense', units: 3, activation: 'softmax' }], loss: 'cross-entropy', backend: 'ref', seed: 4 });
+    expect(() => equalisingLayerRates(blocks, probe)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/^equalisingLayerRates: measures a network of dense layers .*this one is made of layer specs \(net\.kind 'blocks'\)$/) }));
+    blocks.dispose();
   });
 });
 
