@@ -6,7 +6,7 @@
  *   within one file system), are fsynced, and the temporary file is renamed over the target; a
  *   new folder is filled under a temporary name and renamed into place. A process killed mid-write
  *   leaves the previous file whole, and the next write to the same path removes what the killed
- *   one left behind.
+ *   one left behind; one interrupted (SIGINT, SIGTERM: Ctrl-C) removes it itself (onInterrupt).
  * - Reads take what was opened: the bytes come from the open file, read to its end, so a file
  *   replaced by a concurrent atomic save is read whole, old or new. The end is where a read finds
  *   nothing more, not the size the file reports: files under /proc report 0 bytes and hold text,
@@ -15,7 +15,7 @@
  *   be) is an IO_ERROR naming the file (its shell word: src/shell-word.ts) and the system's reason, never an uncaught exception.
  */
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
+import { constants, rmSync } from 'node:fs';
 import { lstat, mkdir, open, readdir, readlink, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { describeValue, GradscopeError, invalidOption, ioError, type ErrorCode } from '../errors.js';
@@ -27,6 +27,41 @@ import { setTimeout as sleep } from 'node:timers/promises';
 /** Temporary names: `.<target>.<pid>.<random>.tmp`, so the next writer knows whose they are. */
 function temporaryName(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** The temporaries being written, each with the path it becomes: removed if the process is interrupted mid-write. */
+const pending = new Map<string, string>();
+
+/** The signals a user interrupts a run with (Ctrl-C, kill): SIGKILL cannot be caught, and removeStaleTemporaries clears after it. */
+const INTERRUPTS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * An interrupt during a write: its temporaries removed at once (a Ctrl-C during a 157 MB save left a hidden 157 MB file until the next write
+ * to that name: newuser43 #8). Where the application listens for the signal too, it decides what follows; alone, the write is said
+ * interrupted in one line and the signal raised again, so the process ends as it would have (a shell's 130 for SIGINT).
+ */
+function onInterrupt(signal: NodeJS.Signals): void {
+  const targets = [...new Set(pending.values())];
+  for (const temporary of pending.keys()) rmSync(temporary, { recursive: true, force: true });
+  pending.clear();
+  unwatchInterrupts();
+  if (process.listenerCount(signal) > 0) return;
+  process.stderr.write(`gradscope: interrupted (${signal}) while writing ${targets.map(shellWord).join(' and ')}: nothing written there, any previous file unchanged\n`);
+  process.kill(process.pid, signal);
+}
+
+function unwatchInterrupts(): void {
+  for (const signal of INTERRUPTS) process.off(signal, onInterrupt);
+}
+
+/** Marks `temporary` (becoming `path`) as being written, for onInterrupt; the function returned marks it done. Listens only while a write is pending. */
+function writing(temporary: string, path: string): () => void {
+  if (pending.size === 0) for (const signal of INTERRUPTS) process.on(signal, onInterrupt);
+  pending.set(temporary, path);
+  return () => {
+    pending.delete(temporary);
+    if (pending.size === 0) unwatchInterrupts();
+  };
 }
 
 function isAlive(pid: number): boolean {
@@ -133,12 +168,15 @@ export async function writeFileAtomic(destination: string, bytes: Uint8Array | s
   const path = await replaceable(destination);
   await removeStaleTemporaries(path);
   const temporary = temporaryName(path);
+  const done = writing(temporary, destination);
   try {
     await writeSynced(temporary, bytes);
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true }).catch(() => {});
     throw await writeError(destination, error);
+  } finally {
+    done();
   }
   await syncFolder(dirname(path));
 }
@@ -155,6 +193,7 @@ export async function writeFolderAtomic(path: string, files: [name: string, cont
   await checkFolder(path);
   await removeStaleTemporaries(path);
   const temporary = temporaryName(path);
+  const done = writing(temporary, path);
   try {
     await mkdir(temporary);
     for (const [name, content] of files) await writeSynced(join(temporary, name), content);
@@ -163,6 +202,8 @@ export async function writeFolderAtomic(path: string, files: [name: string, cont
   } catch (error) {
     await rm(temporary, { recursive: true, force: true }).catch(() => {});
     throw await writeError(path, error);
+  } finally {
+    done();
   }
   await syncFolder(dirname(path));
 }
