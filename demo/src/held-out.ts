@@ -7,7 +7,7 @@
  * test rows, and the loss on a fixed subset of the training rows at the same weights, the rows
  * train() takes (trainingCheckRows), so that a rise of the one is read beside the other.
  */
-import { GradscopeError, trainingCheckRows, type Matrix, type Network, type TraceEpoch } from '../../src/index.js';
+import { GradscopeError, trainingCheckRows, type Evaluation, type Matrix, type Network, type TraceEpoch } from '../../src/index.js';
 
 /** Rows and their one-hot targets. */
 interface Rows {
@@ -18,6 +18,8 @@ interface Rows {
 export class HeldOutRows {
   /** The training rows measured beside the test rows (trainingCheckRows: as many, evenly spaced), copied once for the session. */
   private readonly subset: Rows;
+  /** The test rows' evaluation at the latest step it was made at: an epoch's end and the snapshot after it read one number. */
+  private tested: { step: number; evaluation: Evaluation } | undefined;
 
   constructor(
     train: Rows,
@@ -39,12 +41,21 @@ export class HeldOutRows {
    */
   measure(net: Network): Pick<TraceEpoch, 'validation' | 'training'> {
     try {
-      const validation = net.evaluate(this.test.x, this.test.y);
+      const validation = this.testAt(net);
       const training = net.evaluate(this.subset.x, this.subset.y);
       return { validation: { loss: validation.loss, accuracy: validation.accuracy }, training: { loss: training.loss, accuracy: training.accuracy, rows: this.subset.x.rows } };
     } catch (error) {
       if (error instanceof GradscopeError && error.code === 'NON_FINITE_INPUT') return {};
       throw error;
     }
+  }
+
+  /**
+   * The test rows' loss and accuracy at `net`'s weights now (net.evaluate), evaluated once a step: the page's snapshot after an
+   * epoch's end reads the number its measure() recorded (the network's weights change only with its step within a session).
+   */
+  testAt(net: Network): Evaluation {
+    if (this.tested?.step !== net.step) this.tested = { step: net.step, evaluation: net.evaluate(this.test.x, this.test.y) };
+    return this.tested.evaluation;
   }
 }

@@ -281,18 +281,18 @@ let collecting: StepRecord[] | undefined;
 function epoch(s: Session): void {
   const from = s.net.step;
   s.pass.restart();
+  let trace: Trace;
   try {
-    s.net.train(s.data.x, s.data.y, trainOptions(s));
-    s.rowsSeen += s.data.x.rows;
+    ({ trace } = s.net.train(s.data.x, s.data.y, trainOptions(s)));
   } catch (error) {
+    // No epoch ended (the call is one epoch): the steps it applied go to the run, and its error on.
     s.rowsSeen += (s.net.step - from) * s.settings.batchSize;
+    collectSteps(s, collecting!, []);
     throw error;
-  } finally {
-    // The epoch of this call, if it ended (a call refused before it began tracing left the last call's trace): the weights now are its end's.
-    const trace = s.net.trace;
-    const ended = trace === undefined || trace === s.collected ? [] : trace.epochs;
-    collectSteps(s, collecting!, ended.map(({ epoch: _, ...e }) => ({ ...e, ...s.heldOut.measure(s.net) })));
   }
+  s.rowsSeen += s.data.x.rows;
+  // Its one epoch ended: the weights now are its end's.
+  collectSteps(s, collecting!, trace.epochs.map(({ epoch: _, ...e }) => ({ ...e, ...s.heldOut.measure(s.net) })));
 }
 
 /** One batch step, on the next training rows of the single steps' pass (SteppedPass); the epoch it completes, if it does, goes to the run. */
@@ -347,7 +347,7 @@ function tracedState(s: Session, loss: number): TracedState {
 /** The state now; `gradients`: the probe's, if the caller has them already. */
 function snapshotOf(s: Session, loss: number, gradients?: Gradients): Snapshot {
   const { accuracy } = s.net.evaluate(s.data.x, s.data.y);
-  const test = s.net.evaluate(s.test.x, s.test.y);
+  const test = s.heldOut.testAt(s.net);
   return {
     ...tracedState(s, loss),
     trainRows: s.data.x.rows,

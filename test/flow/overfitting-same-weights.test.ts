@@ -46,6 +46,18 @@ describe('the training rows evaluated beside held-out rows', () => {
     expect(capped[capped.length - 1]).toBeGreaterThan(59_000);
   });
 
+  // Exported (the visualizer measures its single steps' epochs on the same rows): a count it cannot index is refused, where
+  // 1e10 wrapped in the Uint32 indexes and −5 or NaN gave no rows (review43).
+  it.each([
+    ['a count past 2³² rows', 1e10, 3, 'trainingRows is 10000000000'],
+    ['a negative count', -5, 10, 'trainingRows is -5'],
+    ['NaN', 10, NaN, 'validationRows is NaN'],
+    ['no rows', 10, 0, 'validationRows is 0'],
+    ['a fraction', 10.5, 3, 'trainingRows is 10.5'],
+  ])('refuses %s, saying which count and what it takes', async (_, training, validation, said) => {
+    await expectError(() => trainingCheckRows(training, validation), 'INVALID_OPTION', new RegExp(`^trainingCheckRows: ${said.replace('.', '\\.')}; expected a count of rows, a whole number from 1 to 4294967296$`));
+  });
+
   it('a saved epoch\'s training subset goes through toJSON and fromJSON; a malformed one is refused with where it is', () => {
     const trace = new Trace({ sizes: [2, 3, 1], activations: ['relu', 'sigmoid'], loss: 'cross-entropy', every: 1 });
     trace.beginRecord(1, 0.5, 0.5);
