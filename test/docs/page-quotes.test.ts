@@ -203,6 +203,7 @@ const PASSAGES: Passage[] = [
       'net.train(x, y, { trace: { every: 10 } })': 'a call',
       '{ ...options, [s.option]: s.setting }': 'code',
       "{ norm: 'layer-norm' }": 'an option',
+      '{ norm?, residualGate?, activation? }': "a type (RemedyLayersChange's fields)",
       'saveModel(net, path, { optimizer })': 'a call',
       'createNetwork({ …, threads: 2 })': 'a call',
       'createDataset(x, y, { threads: 2 })': 'a call',
