@@ -24,6 +24,15 @@ const LITERALS = ['true', 'false', 'null'];
 /** What the scan expects next. */
 type Expecting = 'value' | 'value or ]' | 'key' | 'key or }' | 'colon' | 'after value';
 
+/**
+ * Why a NaN or an Infinity at `where` is refused, and where it comes from: Python's json.dump writes float('nan') and
+ * float('inf') so, though JSON has no such values (newuser43 #10 got only "got 'N'"). Empty for anything else.
+ */
+function notJsonNumberHint(text: string, where: number): string {
+  const word = /^-?(NaN|Infinity)/.exec(text.slice(where, where + 9))?.[0];
+  return word === undefined ? '' : ` (${word}: JSON has no ${word.replace('-', '')}, though Python's json.dump writes it for a float('${word.includes('NaN') ? 'nan' : 'inf'}'): give a number, or leave the row out)`;
+}
+
 /** The problem of `text` as JSON, or undefined when it is JSON. */
 export function jsonSyntaxProblem(text: string): JsonSyntaxProblem | undefined {
   const open: string[] = [];
@@ -33,7 +42,7 @@ export function jsonSyntaxProblem(text: string): JsonSyntaxProblem | undefined {
     const before = text.slice(0, where);
     const line = before.split('\n').length;
     const got = where >= text.length ? 'the end of the text' : describeChar(String.fromCodePoint(text.codePointAt(where)!));
-    return { line, column: where - before.lastIndexOf('\n'), problem: `expected ${wanted}, got ${got}` };
+    return { line, column: where - before.lastIndexOf('\n'), problem: `expected ${wanted}, got ${got}${notJsonNumberHint(text, where)}` };
   };
   for (;;) {
     while (WHITESPACE.has(text[at])) at++;

@@ -33,6 +33,9 @@ describe('jsonSyntaxProblem', () => {
     ['[\ud800]', 1, 2, "expected a value or ']', got U+D800"],
     // A character outside the BMP is shown whole, not as half of its surrogate pair.
     ['[😀]', 1, 2, "expected a value or ']', got '😀'"],
+    // What Python's json.dump writes for float('nan') and float('-inf'), which JSON has no value for (newuser43 #10).
+    ['[[0.5, NaN]]', 1, 8, "expected a value (an object, array, string, number, true, false or null), got 'N' (NaN: JSON has no NaN, though Python's json.dump writes it for a float('nan'): give a number, or leave the row out)"],
+    ['[-Infinity]', 1, 3, "expected a digit, got 'I' (Infinity: JSON has no Infinity, though Python's json.dump writes it for a float('inf'): give a number, or leave the row out)"],
   ])('%j: line %i, column %i', (text, line, column, problem) => {
     expect(() => JSON.parse(text)).toThrow();
     expect(jsonSyntaxProblem(text)).toEqual({ line, column, problem });
