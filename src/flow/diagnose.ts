@@ -26,7 +26,8 @@ import { remediesFor } from './diagnosis/verdict-remedies.js';
 import { speedMeasureOf } from './diagnosis/learning-speed.js';
 import { skippedBatches } from './diagnosis/skipped-batches.js';
 import { lossFigure } from './diagnosis/progress-readings.js';
-import { flowUnread, gapClosed, grewWhileLearning, verdictOf } from './diagnosis/verdict-rules.js';
+import { flowUnread, gapClosed, grewWhileLearning, skipCarried, verdictOf } from './diagnosis/verdict-rules.js';
+import { skipGrowthBound } from './diagnosis/evidence-readings.js';
 import { numberText } from '../number-text.js';
 
 // diagnose()'s public names, defined in the files of their jobs: importers keep importing them from here.
@@ -281,6 +282,8 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
   const skipped = skippedBatches(trace);
   if (skipped) evidence.skippedBatches = skipped;
   evidence.grewWhileLearning = grewWhileLearning(gap, evidence);
+  const carried = evidence.grewWhileLearning || chain.length < 2 ? undefined : skipCarried(gap, evidence, skipGrowthBound(trace, chain[chain.length - 1]));
+  if (carried !== undefined) evidence.skipCarried = carried;
   const verdict = verdictOf(gap, evidence);
   const severity: Severity | undefined = verdict === 'vanishing' || verdict === 'exploding' ? (nonFinite ? 'severe' : gapSeverity(gap)) : undefined;
   // A gap that closed during training has nothing left to compensate (or to leave uncompensated): the summary says it closed, and no step evening is read beside it.

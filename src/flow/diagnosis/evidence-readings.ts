@@ -3,6 +3,7 @@
  * chain's ends, a gradient that faded over training time. Part of diagnose() (diagnose.ts).
  */
 import type { Trace } from '../trace.js';
+import { median } from '../../median.js';
 import { biasesCancelledByBatchNorm } from '../cancelled-biases.js';
 import { GRADIENT_FADED, SATURATED_LAYER } from './diagnosis-thresholds.js';
 import { isSaturating } from '../metrics.js';
@@ -33,6 +34,24 @@ export const faded = (e: Evidence) => e.lastHiddenChange > 0 && e.lastHiddenChan
 
 /** The residual blocks of gate 'none' (their indexes in trace.blocks.residuals): each skip passes ∂C/∂y back unchanged beside its branch's share. */
 export const plainResiduals = (trace: Trace) => (trace.blocks?.residuals ?? []).flatMap((b, i) => (b.gate === 'none' ? [i] : []));
+
+/**
+ * Where the chain's last hidden layer (`last`, a trace row) sits inside a residual block of gate 'none''s branch: how much the skips let
+ * the trunk's gradient grow from the chain's last block back to its first, at most. Each such block passes ∂C/∂y back unchanged and
+ * its branch adds its share, so ‖∂C/∂x‖ ≤ ‖∂C/∂y‖·(1 + share) per example: the product over the plain blocks of 1 + the branch's share
+ * of ∂C/∂x beside the skip's (per-example RMS, the median over the block's full batches' records). undefined where the last layer is
+ * not in such a branch or no share was read. A first-to-last gap well above it compares a trunk layer's δ with a branch layer's, which
+ * the branch's own weights scale, not a growth along the chain (newuser43 finding 11: 6.90× against a bound of 1.33×).
+ */
+export function skipGrowthBound(trace: Trace, last: number): number | undefined {
+  const plain = plainResiduals(trace);
+  const residuals = trace.blocks?.residuals ?? [];
+  const name = trace.blocks?.layers[last]?.name;
+  if (name === undefined || !plain.some((b) => name.startsWith(`${residuals[b].name}.branch.`))) return undefined;
+  const records = trace.fullBatchRecords();
+  const shares = plain.map((b) => median(records.map((r) => trace.residualSeries('branchGradRms', b)[r] / trace.residualSeries('skipGradRms', b)[r]).filter((v) => v >= 0 && Number.isFinite(v))));
+  return shares.every(Number.isFinite) ? shares.reduce((bound, share) => bound * (1 + share), 1) : undefined;
+}
 
 /**
  * Where the run's inputs were far from standardised (TraceRun.inputScale) and more than SATURATED_LAYER of the tanh, sigmoid or

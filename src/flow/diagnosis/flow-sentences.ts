@@ -9,7 +9,7 @@ import type { Trace } from '../trace.js';
 import type { TrainingProgress } from '../training-progress.js';
 import { BATCH_NORM_BLOCKING_ROWS, NORM_EPSILON } from '../../layers/spec.js';
 import { counted } from '../../counted.js';
-import { CANCELLATION, SEVERE_RATIO, TRAINED_LOSS_FRACTION, TREND_DECADES } from './diagnosis-thresholds.js';
+import { CANCELLATION, EXPLODING_RATIO, SEVERE_RATIO, TRAINED_LOSS_FRACTION, TREND_DECADES } from './diagnosis-thresholds.js';
 import type { Evidence, FirstToLast } from './diagnosis-types.js';
 import { gapRecords, lastRecordName, medianOverRecords, percent, rowList, sharesByRow, shortBatchNote, timesOf } from './diagnosis-words.js';
 import { afterFlatNorm, cancelledEnds, faded, flatOnChain, plainResiduals, saturatedLater, saturationAtStart } from './evidence-readings.js';
@@ -229,6 +229,15 @@ export function residualSumSentence(trace: Trace, ends: ChainEnds): string {
   );
 }
 
+/** Why a gap from a trunk layer to a branch layer that the skips carry (evidence.skipCarried) is no exploding gradient: the bound they put on the trunk's growth. */
+export function skipCarriedSentence(gap: number, e: Evidence, ends: ChainEnds): string {
+  return (
+    `The ${ends.last} sits inside a residual branch, whose own weights scale its δ, while the ${ends.first} is on the trunk: the skips let the trunk's gradient grow at most ` +
+    `${numberText(e.skipCarried!)}× across the blocks (the product over them of 1 + each branch's median share), short of the ${EXPLODING_RATIO}× this diagnosis calls exploding, ` +
+    `so the ${numberText(gap)}× compares a trunk layer with a branch layer, not a gradient growing along the chain: no fault to fix.`
+  );
+}
+
 /** Where the first step's batch loss has a noise (TrainingProgress.startNoise), that the loss fell to the fraction trainedWell asks of the start less it; '' elsewhere. */
 const startNoiseClause = (p: TrainingProgress) =>
   p.startNoise > 0 ? `, at most ${percent(TRAINED_LOSS_FRACTION)} of that start less its noise (one batch's loss varies by ${lossText(p.startNoise)}: two standard deviations)` : '';
@@ -270,7 +279,7 @@ export function trendSentence(e: Evidence, ends: ChainEnds): string {
   const again = (ratio: number) => (ratio < 0.5 ? `${timesOf(ratio)} it` : timesOf(ratio));
   // Across norm rows δ alone is not the verdict's measure (agreedGap): its ends are not marked by the thresholds there.
   // Nor where the gap grew while the network learnt (evidence.grewWhileLearning): no fault, so no verdict's name.
-  const sideOf = (ratio: number) => (!e.normalisedBy && !e.grewWhileLearning && gapSide(ratio)) || '';
+  const sideOf = (ratio: number) => (!e.normalisedBy && !e.grewWhileLearning && e.skipCarried === undefined && gapSide(ratio)) || '';
   // The last is the last full batch's record where a short last batch came after it: said beside its side.
   const marked = (...notes: string[]) => (notes.some(Boolean) ? ` (${notes.filter(Boolean).join('; ')})` : '');
   const stated = `the ${ends.first}'s δ was ${timesOf(first)} the ${ends.last}'s at the first step${marked(sideOf(first))} and ${again(last)} at ${lastRecordName(e)}${marked(sideOf(last), shortBatchNote(e))}`;

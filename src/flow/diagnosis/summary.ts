@@ -5,7 +5,7 @@
 import type { Trace } from '../trace.js';
 import type { Evidence, Severity, Verdict } from './diagnosis-types.js';
 import { EVEN_RANGE } from './diagnosis-thresholds.js';
-import { alikeInputsSentence, batchNormBlockingSentence, deadSentence, flatSentence, largeInputsSentence, residualSumSentence, gapSentence, learntGapSentence, noGradientSentence, saturatedSentence, trendSentence } from './flow-sentences.js';
+import { alikeInputsSentence, batchNormBlockingSentence, deadSentence, flatSentence, largeInputsSentence, residualSumSentence, gapSentence, learntGapSentence, skipCarriedSentence, noGradientSentence, saturatedSentence, trendSentence } from './flow-sentences.js';
 import { inputsSaturating } from './evidence-readings.js';
 import { inputsHold } from './offset-remedies.js';
 import { chainEnds, decisiveGap, gapSeverity, gatedBranchLayers, positiveFinite, readAtFirst } from './gap-measures.js';
@@ -45,12 +45,13 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
     parts.push(`${flowFine}with ${e.hiddenLayers} hidden layer${e.hiddenLayers === 1 ? '' : 's'}${offChain} there is no chain of hidden layers for the gradient to vanish or explode along.`);
   } else if (verdict !== 'dead' && (positiveFinite(gap) || e.normalisedBy)) {
     parts.push(flowFine + gapSentence(gap, e, ends, trace));
-    const sum = verdict === 'exploding' && !e.normalisedBy ? residualSumSentence(trace, ends) : '';
+    const sum = (verdict === 'exploding' || e.skipCarried !== undefined) && !e.normalisedBy ? residualSumSentence(trace, ends) : '';
     if (sum) parts.push(sum);
     if (verdict === 'vanishing' && e.batchNormBlocking) parts.push(batchNormBlockingSentence(e.batchNormBlocking, trace));
     const trend = trendSentence(e, ends);
     if (trend) parts.push(trend);
     if (e.grewWhileLearning) parts.push(learntGapSentence(gap, e));
+    if (e.skipCarried !== undefined) parts.push(skipCarriedSentence(gap, e, ends));
   } else if (verdict !== 'dead' && (gap === 0 || gap === Infinity)) {
     parts.push(flowFine + noGradientSentence(gap, e, ends));
   } else if (verdict !== 'dead' && gapUnread) {

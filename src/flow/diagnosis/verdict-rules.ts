@@ -19,7 +19,7 @@ export function verdictOf(gap: number, e: Evidence): Verdict {
     ? 'exploding'
     : e.deadLayers.length
       ? 'dead'
-      : gap >= EXPLODING_RATIO && !e.grewWhileLearning
+      : gap >= EXPLODING_RATIO && !e.grewWhileLearning && e.skipCarried === undefined
         ? 'exploding'
         : e.saturatedLayers.length
           ? 'saturated'
@@ -53,7 +53,7 @@ export const flowClear = (e: Evidence) => !flowUnread(e) && e.layersWithDeadUnit
  */
 export function alsoGap(verdict: Verdict, e: Evidence): 'vanishing' | 'exploding' | undefined {
   const gap = decisiveGap(e);
-  return verdict === 'dead' && positiveFinite(gap) && !e.grewWhileLearning ? gapSide(gap) : undefined;
+  return verdict === 'dead' && positiveFinite(gap) && !e.grewWhileLearning && e.skipCarried === undefined ? gapSide(gap) : undefined;
 }
 
 /**
@@ -99,3 +99,8 @@ export function grewWhileLearning(gap: number, e: Evidence): boolean {
  */
 export const gapClosed = (verdict: Verdict, e: Evidence) =>
   (verdict === 'vanishing' || verdict === 'exploding') && !e.nonFinite && even(gapMeasure(e).median) && (!e.normalisedBy || e.training?.state === 'converged' || e.training?.state === 'learning');
+
+/** Evidence.skipCarried: the skips' bound on the trunk's growth (skipGrowthBound of the chain's last row), where the gap is a mild exploding one, no Inf or NaN, and the bound is below EXPLODING_RATIO. */
+export function skipCarried(gap: number, e: Evidence, bound: number | undefined): number | undefined {
+  return !e.nonFinite && gap >= EXPLODING_RATIO && gap < 1 / SEVERE_RATIO && bound !== undefined && bound < EXPLODING_RATIO ? bound : undefined;
+}
