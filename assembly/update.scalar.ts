@@ -43,3 +43,33 @@ export function f32_sgd_step_stats__scalar(out: usize, w: usize, g: usize, n: i3
   store<f64>(out + (WSTAT_WEIGHT_SQUARES << 3), ww);
   store<f64>(out + (WSTAT_CHANGE_SQUARES << 3), dd);
 }
+
+export function f32_sgd_update_stats__scalar(
+  out: usize, w: usize, v: usize, g: usize, n: i32, learningRate: f32, momentum: f32, weightDecay: f32,
+): void {
+  // out is (5) f64 as f32_sgd_step_stats__scalar's; w, v, g are (n). The update of
+  // f32_sgd_update__scalar (the same bits), measuring on the way: SGD with momentum or weight decay
+  // on a traced step.
+  let gg: f64 = 0, ga: f64 = 0, ww: f64 = 0, dd: f64 = 0;
+  let largest: i32 = 0;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const gi = load<f32>(g + o);
+    const wi = load<f32>(w + o);
+    const vi = momentum * load<f32>(v + o) + gi + weightDecay * wi;
+    store<f32>(v + o, vi);
+    const next = wi - learningRate * vi;
+    store<f32>(w + o, next);
+    const d = <f64>next - <f64>wi;
+    gg += <f64>gi * <f64>gi;
+    ga += <f64>abs(gi);
+    largest = max(largest, reinterpret<i32>(gi) & 0x7fffffff);
+    ww += <f64>wi * <f64>wi;
+    dd += d * d;
+  }
+  store<f64>(out + (WSTAT_GRAD_SQUARES << 3), gg);
+  store<f64>(out + (WSTAT_GRAD_ABS << 3), ga);
+  store<f64>(out + (WSTAT_GRAD_MAX_ABS << 3), <f64>reinterpret<f32>(largest));
+  store<f64>(out + (WSTAT_WEIGHT_SQUARES << 3), ww);
+  store<f64>(out + (WSTAT_CHANGE_SQUARES << 3), dd);
+}

@@ -253,11 +253,11 @@ export async function runBoundTestBench(): Promise<TraceBenchRow[]> {
 }
 
 /**
- * The weights' part of a traced step of plain SGD on TRACE_BENCH_SIZES' weight layers: the update
- * (axpy) beside the trace's separate pass (weightStats, as with an optimiser whose update cannot
- * measure them), and the one pass that does both (sgdStepStats, what train() runs with plain SGD);
- * the second row's ratio is its time over the first's, per round. Both update the weights by a
- * learning rate small enough that they hardly move over the rounds.
+ * The weights' part of a traced step of SGD on TRACE_BENCH_SIZES' weight layers: the update (plain
+ * SGD's axpy; with momentum, sgdUpdate) beside the trace's separate pass (weightStats, as with an
+ * optimiser whose update cannot measure them), and the one pass that does both (sgdStepStats,
+ * sgdUpdateStats: what train() runs); each one-pass row's ratio is its time over the row before it,
+ * per round. All update the weights by a learning rate small enough that they hardly move over the rounds.
  */
 export async function runTracedUpdateBench(): Promise<TraceBenchRow[]> {
   const k = await createWasmKernels({ variant: 'simd' });
@@ -265,21 +265,22 @@ export async function runTracedUpdateBench(): Promise<TraceBenchRow[]> {
   const stats = new Float64Array(WEIGHT_STAT_COUNT);
   const layers = TRACE_BENCH_SIZES.slice(1).map((nOut, l) => {
     const n = nOut * TRACE_BENCH_SIZES[l];
-    const [w, g, snapshot] = [k.alloc(n), k.alloc(n), k.alloc(n)];
+    const [w, g, snapshot, velocity] = [k.alloc(n), k.alloc(n), k.alloc(n), k.alloc(n)];
     k.write(w, Float32Array.from({ length: n }, () => rng.normal() / Math.sqrt(TRACE_BENCH_SIZES[l])));
     k.write(g, Float32Array.from({ length: n }, () => 1e-3 * rng.normal()));
-    return { n, w, g, snapshot };
+    return { n, w, g, snapshot, velocity };
   });
   const rate = 1e-6;
   const weights = layers.reduce((n, l) => n + l.n, 0).toLocaleString('en-US');
   const tasks: RoundTask[] = [
     { name: `traced SGD update of ${weights} weights: axpy, weightStats`, run: () => layers.forEach((l) => (k.weightStats(stats, l.snapshot, l.w, l.g, l.n), k.axpy(l.w, l.g, l.n, -rate))), ms: 20, calls: 16 },
     { name: `traced SGD update of ${weights} weights: sgdStepStats`, run: () => layers.forEach((l) => k.sgdStepStats(stats, l.w, l.g, l.n, rate)), ms: 20, calls: 16 },
+    { name: `traced momentum-SGD update of ${weights} weights: sgdUpdate, weightStats`, run: () => layers.forEach((l) => (k.weightStats(stats, l.snapshot, l.w, l.g, l.n), k.sgdUpdate(l.w, l.velocity, l.g, l.n, rate, 0.9, 0))), ms: 20, calls: 16 },
+    { name: `traced momentum-SGD update of ${weights} weights: sgdUpdateStats`, run: () => layers.forEach((l) => k.sgdUpdateStats(stats, l.w, l.velocity, l.g, l.n, rate, 0.9, 0)), ms: 20, calls: 16 },
   ];
   const times = await interleaved(tasks, POWER_ROUNDS);
-  const base = times.get(tasks[0].name)!;
-  return tasks.map(({ name }) => {
-    const ratios = roundRatios(times.get(name)!, base);
+  return tasks.map(({ name }, i) => {
+    const ratios = roundRatios(times.get(name)!, times.get(tasks[i - (i % 2)].name)!);
     return { name, medianMs: median(times.get(name)!), ratio: median(ratios), ratios };
   });
 }

@@ -191,4 +191,5 @@ export const KERNEL_SIZES: Record<KernelMethod, KernelEntry> = {
   sumSquaredDifference: { signature: 'x[n] y[n] n' },
   weightStats: { signature: `out:f64[${WEIGHT_STAT_COUNT}] snapshot[n] w[n] g[n] n` },
   sgdStepStats: { signature: `out:f64[${WEIGHT_STAT_COUNT}] w[n] g[n] n ~learningRate` },
+  sgdUpdateStats: { signature: `out:f64[${WEIGHT_STAT_COUNT}] w[n] v[n] g[n] n ~learningRate ~momentum ~weightDecay` },
 };

@@ -359,6 +359,11 @@ export interface Kernels<T extends Tensor = Tensor> {
    * in weightStats' order. The update of a traced step (UpdateStatistics in src/model.ts).
    */
   sgdStepStats(out: Float64Array, w: T, g: T, n: number, learningRate: number): void;
+  /**
+   * sgdUpdate (the same values, to the bit) that also measures sgdStepStats' numbers of w and g,
+   * Σ(w after − w before)² being the update's own: SGD with momentum or weight decay on a traced step.
+   */
+  sgdUpdateStats(out: Float64Array, w: T, v: T, g: T, n: number, learningRate: number, momentum: number, weightDecay: number): void;
 }
 
 /** Slots of weightStats' output (twin of WSTAT_* in assembly/stats.common.ts). */

@@ -114,8 +114,8 @@ export class TraceRecorder {
   /**
    * What the optimiser's update may measure for this trace (Optimizer.measureUpdate): train() hands
    * it over before each traced step's afterBackprop, and an update that takes it measures the
-   * weights' statistics in its own pass, where afterBackprop would read the weights again (plain SGD's
-   * does; the others' are measured apart, the same numbers). The same object for the recorder's life.
+   * weights' statistics in its own pass, where afterBackprop would read the weights again (SGD's does,
+   * Nesterov's not yet; the others' are measured apart, the same numbers). The same object for the recorder's life.
    */
   get updateStatistics(): UpdateStatistics {
     return this.recorder.updateStatistics;

@@ -2,10 +2,10 @@
  * What both recorders record of the weight rows of a trace, the one way: weightGradNorm,
  * weightGradMeanAbs, weightGradMaxAbs, weightNorm and updateRatio, from Kernels.weightStats' numbers.
  * On a step train() traces, the optimiser's update measures them in the pass that reads every weight
- * and gradient anyway, where it can (Optimizer.measureUpdate: plain SGD), and they are recorded after
+ * and gradient anyway, where it can (Optimizer.measureUpdate: SGD's, not Nesterov's), and they are recorded after
  * the update; otherwise weightStats reads W, ∂C/∂W and a snapshot of W before the update, and the
- * change is measured against the snapshot. Both give the same numbers (the same sums; f32 rounding
- * apart on the SIMD core, which adds them in another order: test/flow/update-statistics.test.ts).
+ * change is measured against the snapshot. Both give the same numbers, to the bit (the same terms
+ * added in the same order: test/flow/update-statistics.test.ts).
  */
 import { WEIGHT_STAT, WEIGHT_STAT_COUNT, type Kernels, type Tensor } from '../kernels.js';
 import type { UpdateStatistics } from '../model.js';

@@ -144,7 +144,7 @@ export interface Optimizer {
    * (UpdateStatistics, src/model.ts) into stats.out, in the pass that reads the weights and
    * gradients anyway, and it sets stats.taken; returns whether it took it. train() asks before each
    * step the gradient-flow trace records; the trace measures apart what no update measured. Absent or
-   * false: the update cannot (of the built-in optimisers, plain SGD's can: momentum 0, no weight decay).
+   * false: the update cannot (of the built-in optimisers, SGD's can, without Nesterov momentum).
    */
   measureUpdate?(stats: UpdateStatistics): boolean;
   /** Its state as plain data (for checkpoints). */

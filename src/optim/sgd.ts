@@ -85,9 +85,9 @@ export class Sgd extends FirstOrderOptimizer {
     return provesStep(q, fitsFloat32(direction), weightMax + learningRate * direction);
   }
 
-  /** Plain SGD's update measures what the trace reads (sgdStepStats); with a velocity it does not yet. */
+  /** The update measures what the trace reads (sgdStepStats, sgdUpdateStats), but Nesterov's, which has no such kernel yet. */
   protected measuresUpdate(): boolean {
-    return this.buffersPerParameter() === 0;
+    return !this.nesterov;
   }
 
   protected update(p: Parameter, buffers: Tensor[], learningRate: number, weightDecay: number, stats?: Float64Array): void {
@@ -96,6 +96,7 @@ export class Sgd extends FirstOrderOptimizer {
     if (buffers.length === 0) return stats ? k.sgdStepStats(stats, p.value, p.grad, p.length, learningRate) : k.axpy(p.value, p.grad, p.length, -learningRate);
     const velocity = buffers[0];
     if (this.nesterov) k.nesterovUpdate(p.value, velocity, p.grad, p.length, learningRate, this.momentum, weightDecay);
+    else if (stats) k.sgdUpdateStats(stats, p.value, velocity, p.grad, p.length, learningRate, this.momentum, weightDecay);
     else k.sgdUpdate(p.value, velocity, p.grad, p.length, learningRate, this.momentum, weightDecay);
   }
 }

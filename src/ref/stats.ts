@@ -85,11 +85,22 @@ export const statsKernels = {
       addWeightSums(out, g[i], before, w[i] - before);
     }
   },
+
+  sgdUpdateStats(out: Float64Array, w: FloatArray, v: FloatArray, g: FloatArray, n: number, learningRate: number, momentum: number, weightDecay: number): void {
+    out.fill(0, 0, WEIGHT_STAT_COUNT);
+    for (let i = 0; i < n; i++) {
+      const before = w[i];
+      // sgdUpdate's expressions (ref-kernels.ts): the same values.
+      v[i] = momentum * v[i] + g[i] + weightDecay * w[i];
+      w[i] -= learningRate * v[i];
+      addWeightSums(out, g[i], before, w[i] - before);
+    }
+  },
 };
 
 /**
  * Adds one weight's terms to weightStats' sums in `out` (zeroed first): the one definition of them
- * that weightStats and the traced update sgdStepStats share. `change` is the weight's change since
+ * that weightStats and the traced updates sgdStepStats and sgdUpdateStats share. `change` is the weight's change since
  * the last measure (weightStats: since the snapshot; sgdStepStats: the update's).
  */
 function addWeightSums(out: Float64Array, g: number, w: number, change: number): void {

@@ -211,7 +211,7 @@ export function runTraining(
           const loss = outcome;
           const traced = tracer?.wants(net.step + 1) === true;
           if (traced) {
-            // The update may measure the weights' statistics in its own pass (plain SGD's), where the trace would read them again.
+            // The update may measure the weights' statistics in its own pass (SGD's), where the trace would read them again.
             optimizer.measureUpdate?.(tracer!.updateStatistics);
             tracer!.afterBackprop(size, loss);
           }

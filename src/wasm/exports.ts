@@ -162,6 +162,8 @@ export interface VariantKernels {
   f32_weight_stats(out: Ptr, snapshot: Ptr, w: Ptr, g: Ptr, n: number): void;
   // w −= learningRate·g (f32_axpy's bits) and out (5 f64) = Σg², Σ|g|, max|g|, Σw² before, Σ(w after − w before)² (assembly/update.*.ts)
   f32_sgd_step_stats(out: Ptr, w: Ptr, g: Ptr, n: number, learningRate: number): void;
+  // f32_sgd_update (its bits) and out as f32_sgd_step_stats'
+  f32_sgd_update_stats(out: Ptr, w: Ptr, v: Ptr, g: Ptr, n: number, learningRate: number, momentum: number, weightDecay: number): void;
 
   // The in-run arithmetic peak: `iterations` rounds of independent mul+add chains (f32x4 in the
   // simd variant, f32 in the scalar one); writes its accumulators to out (16 floats) so nothing is

@@ -631,6 +631,11 @@ export class WasmBackend implements WasmKernels {
     const results = this.statsView!;
     for (let i = 0; i < out.length; i++) out[i] = results[i];
   }
+  sgdUpdateStats(out: Float64Array, w: WasmTensor, v: WasmTensor, g: WasmTensor, n: number, learningRate: number, momentum: number, weightDecay: number): void {
+    this.module.f32_sgd_update_stats(this.statsResults(), w.ptr, v.ptr, g.ptr, n, learningRate, momentum, weightDecay);
+    const results = this.statsView!;
+    for (let i = 0; i < out.length; i++) out[i] = results[i];
+  }
 }
 
 /** SHAPE_MISMATCH unless `count` values from `offset` fit in t: a write past it would land in another tensor. */

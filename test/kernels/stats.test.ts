@@ -138,6 +138,31 @@ describe.each(await backendsUnderTestChecked())('gradient-flow statistics on $na
     }
   });
 
+  it("sgdUpdateStats updates w and v to sgdUpdate's bits and measures sgdStepStats' numbers", () => {
+    const rng = new Rng(17);
+    const [learningRate, momentum, weightDecay] = [0.05, 0.9, 1e-3];
+    for (const n of WEIGHT_STAT_SIZES) {
+      const { w, g } = weightLayer(rng, n);
+      const v = Float32Array.from({ length: n }, () => 0.01 * rng.normal());
+      const label = `${name} n ${n}`;
+      const [wantW, wantV] = [guarded(k, w), guarded(k, v)];
+      k.sgdUpdate(wantW, wantV, guarded(k, g), n, learningRate, momentum, weightDecay);
+      const after = Float64Array.from(readGuarded(k, wantW, n, `${label}: sgdUpdate`));
+      const got = new Float64Array(5).fill(-5);
+      const [gotW, gotV] = [guarded(k, w), guarded(k, v)];
+      k.sgdUpdateStats(got, gotW, gotV, guarded(k, g), n, learningRate, momentum, weightDecay);
+      expect(Array.from(readGuarded(k, gotW, n, label)), `${label}: w, as sgdUpdate leaves it`).toEqual(Array.from(after));
+      expect(Array.from(readGuarded(k, gotV, n, label)), `${label}: v, as sgdUpdate leaves it`).toEqual(Array.from(readGuarded(k, wantV, n, label)));
+      expectClose(got, stepSums(w, g, after), { rel: 1e-5, abs: 1e-30 }, `${label}: stats`);
+      expect(got[WEIGHT_STAT.gradMaxAbs], `${label}: max |g|`).toBe(stepSums(w, g, after)[WEIGHT_STAT.gradMaxAbs]);
+      if (n > 0) {
+        g[n >> 1] = NaN;
+        k.sgdUpdateStats(got, guarded(k, w), guarded(k, v), guarded(k, g), n, learningRate, momentum, weightDecay);
+        expect(got[WEIGHT_STAT.gradMaxAbs], `${label}: NaN in g`).toBeNaN();
+      }
+    }
+  });
+
   it("sgdStepStats updates w to axpy's bits and measures weightStats' numbers of w before and the change, lets a NaN gradient win the max, and writes nothing past its tensors", () => {
     const rng = new Rng(16);
     const learningRate = 0.05;
@@ -151,15 +176,7 @@ describe.each(await backendsUnderTestChecked())('gradient-flow statistics on $na
       const stepped = guarded(k, w);
       k.sgdStepStats(got, stepped, guarded(k, g), n, learningRate);
       expect(Array.from(readGuarded(k, stepped, n, label)), `${label}: w, as axpy leaves it`).toEqual(Array.from(after));
-      // What weightStats reads before the step (Σg², Σ|g|, max|g|, Σw²) and its change after it, in float64 from the same floats.
-      const want = new Float64Array(5);
-      for (let i = 0; i < n; i++) {
-        want[WEIGHT_STAT.gradSquares] += g[i] * g[i];
-        want[WEIGHT_STAT.gradAbs] += Math.abs(g[i]);
-        want[WEIGHT_STAT.gradMaxAbs] = Math.max(want[WEIGHT_STAT.gradMaxAbs], Math.abs(g[i]));
-        want[WEIGHT_STAT.weightSquares] += w[i] * w[i];
-        want[WEIGHT_STAT.changeSquares] += (after[i] - w[i]) ** 2;
-      }
+      const want = stepSums(w, g, after);
       expectClose(got, want, { rel: 1e-5, abs: 1e-30 }, `${label}: stats`);
       expect(got[WEIGHT_STAT.gradMaxAbs], `${label}: max |g|`).toBe(want[WEIGHT_STAT.gradMaxAbs]);
       if (n > 0) {
@@ -170,6 +187,19 @@ describe.each(await backendsUnderTestChecked())('gradient-flow statistics on $na
     }
   });
 });
+
+/** What weightStats reads before a step (Σg², Σ|g|, max|g|, Σw² of w) and the step's change to `after`, in float64 from the same floats. */
+function stepSums(w: Float32Array, g: Float32Array, after: Float64Array): Float64Array {
+  const want = new Float64Array(5);
+  for (let i = 0; i < w.length; i++) {
+    want[WEIGHT_STAT.gradSquares] += g[i] * g[i];
+    want[WEIGHT_STAT.gradAbs] += Math.abs(g[i]);
+    want[WEIGHT_STAT.gradMaxAbs] = Math.max(want[WEIGHT_STAT.gradMaxAbs], Math.abs(g[i]));
+    want[WEIGHT_STAT.weightSquares] += w[i] * w[i];
+    want[WEIGHT_STAT.changeSquares] += (after[i] - w[i]) ** 2;
+  }
+  return want;
+}
 
 /** Sizes for weightStats: empty, the scalar tail alone, four floats, eight, both, a block (1024) and one more, several blocks with a tail. */
 const WEIGHT_STAT_SIZES = [0, 3, 4, 8, 13, 1024, 1030, 5003];
