@@ -204,7 +204,11 @@ function denseModelFromFile(file: Record<string, unknown>, version: unknown): Mo
     const rows = fields[l].weights;
     const nIn = sizes[l];
     const nOut = sizes[l + 1];
-    if (!Array.isArray(rows) || rows.length !== nOut) throw bad(where, `expected ${counted(nOut, 'row')} (one per unit)`);
+    if (!Array.isArray(rows) || rows.length !== nOut) {
+      // Keras' layout, [inputs][units], is the transpose of this one (newuser43 #10 got the count alone).
+      const transposed = Array.isArray(rows) && nIn !== nOut && rows.length === nIn && Array.isArray(rows[0]) && rows[0].length === nOut;
+      throw bad(where, `expected ${counted(nOut, 'row')} (one per unit)${transposed ? `, got ${counted(nIn, 'row')} of ${nOut}: transposed? weights are [units][inputs], PyTorch's nn.Linear layout, not Keras' [inputs][units]` : ''}`);
+    }
     // Every row's length before the allocation: a file of empty rows must not buy nIn·nOut floats. Each row read once (valuesReadOnce says why).
     const given: unknown[][] = [];
     for (let j = 0; j < nOut; j++) {
