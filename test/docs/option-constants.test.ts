@@ -126,6 +126,8 @@ const STATED_RESULTS: [string, string, string][] = [
   ['Diagnosis', 'deadLayers', `more than half (${DEAD_LAYER}) of the units are dead`],
   ['Diagnosis', 'layersWithDeadUnits', `at least ${100 * DEAD_UNITS} % (${DEAD_UNITS}) of the units are dead`],
   ['Diagnosis', 'grewWhileLearning', `from ${EXPLODING_RATIO}× the last's up to ${1 / SEVERE_RATIO}×`],
+  ['Diagnosis', 'skipCarried', `(${EXPLODING_RATIO}× up to ${1 / SEVERE_RATIO}×)`],
+  ['Diagnosis', 'skipCarried', `growth below ${EXPLODING_RATIO}×, the exploding line`],
   ['diagnose', '', `the median over the last\n * ${LAYER_RATE_RECORDS} full batches' records`],
   ['diagnose', '', `learning rate × the largest stays within ${LAYER_STEP_SIZE_BOUND}, past which`],
   ['Diagnosis', 'layerRates', `the learning rate × the largest would pass ${LAYER_STEP_SIZE_BOUND} (see diagnose)`],

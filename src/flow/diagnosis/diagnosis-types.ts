@@ -252,10 +252,10 @@ export interface Diagnosis {
     grewWhileLearning: boolean;
     /**
      * Only where the decisive gap is a mild exploding one (4× up to 16×) read from a first hidden layer to a last one inside the
-     * branch of a residual block of gate 'none', and the skips bound the trunk's gradient growth below EXPLODING_RATIO: that bound
+     * branch of a residual block of gate 'none', and the skips bound the trunk's gradient growth below 4×, the exploding line: that bound
      * (the product over those blocks of 1 + the branch's share of ∂C/∂x beside the skip's, skipGrowthBound). The gap then compares
      * a trunk layer's δ with a branch layer's, which the branch's own weights scale: no growth along the chain, so no exploding
-     * verdict (newuser43: the residual remedy applied as offered read "Exploding gradients (mild)", 6.90× against a bound of 1.33×).
+     * verdict (newuser43: the residual remedy applied as offered read "Exploding gradients (mild)", 6.90× against a bound of 1.39×).
      */
     skipCarried?: number;
     /**

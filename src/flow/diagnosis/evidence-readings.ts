@@ -41,7 +41,7 @@ export const plainResiduals = (trace: Trace) => (trace.blocks?.residuals ?? []).
  * its branch adds its share, so ‖∂C/∂x‖ ≤ ‖∂C/∂y‖·(1 + share) per example: the product over the plain blocks of 1 + the branch's share
  * of ∂C/∂x beside the skip's (per-example RMS, the median over the block's full batches' records). undefined where the last layer is
  * not in such a branch or no share was read. A first-to-last gap well above it compares a trunk layer's δ with a branch layer's, which
- * the branch's own weights scale, not a growth along the chain (newuser43 finding 11: 6.90× against a bound of 1.33×).
+ * the branch's own weights scale, not a growth along the chain (newuser43 finding 11: 6.90× against a bound of 1.39×).
  */
 export function skipGrowthBound(trace: Trace, last: number): number | undefined {
   const plain = plainResiduals(trace);
