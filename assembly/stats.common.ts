@@ -36,6 +36,15 @@ import { expf32, expf32x4, pick } from './exp';
 @inline export const WSTAT_WEIGHT_SQUARES: i32 = 3;
 @inline export const WSTAT_CHANGE_SQUARES: i32 = 4;
 
+/** Writes the five weight statistics into their slots of `out` (f64), largest as the bits of max|g| (f32_max_abs' order). */
+@inline export function storeWeightStats(out: usize, gg: f64, ga: f64, largest: i32, ww: f64, dd: f64): void {
+  store<f64>(out + (WSTAT_GRAD_SQUARES << 3), gg);
+  store<f64>(out + (WSTAT_GRAD_ABS << 3), ga);
+  store<f64>(out + (WSTAT_GRAD_MAX_ABS << 3), <f64>reinterpret<f32>(largest));
+  store<f64>(out + (WSTAT_WEIGHT_SQUARES << 3), ww);
+  store<f64>(out + (WSTAT_CHANGE_SQUARES << 3), dd);
+}
+
 /** σ'(z) given z and a = σ(z), as the backward kernels compute it. */
 @inline export function primef32(kind: i32, z: f32, a: f32): f32 {
   if (kind == SIGMOID) return a * (1 - a);

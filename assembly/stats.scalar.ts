@@ -4,7 +4,7 @@
 
 import {
   primef32, binOf,
-  WSTAT_GRAD_SQUARES, WSTAT_GRAD_ABS, WSTAT_GRAD_MAX_ABS, WSTAT_WEIGHT_SQUARES, WSTAT_CHANGE_SQUARES,
+  storeWeightStats,
   STAT_SUM, STAT_SUM_SQUARES, STAT_MIN, STAT_MAX, STAT_SUM_PRIME, STAT_MAX_PRIME, STAT_SATURATED, STAT_ALIVE_UNITS,
 } from './stats.common';
 
@@ -89,9 +89,5 @@ export function f32_weight_stats__scalar(out: usize, snapshot: usize, w: usize, 
     dd += d * d;
     store<f32>(snapshot + o, wi);
   }
-  store<f64>(out + (WSTAT_GRAD_SQUARES << 3), gg);
-  store<f64>(out + (WSTAT_GRAD_ABS << 3), ga);
-  store<f64>(out + (WSTAT_GRAD_MAX_ABS << 3), <f64>reinterpret<f32>(largest));
-  store<f64>(out + (WSTAT_WEIGHT_SQUARES << 3), ww);
-  store<f64>(out + (WSTAT_CHANGE_SQUARES << 3), dd);
+  storeWeightStats(out, gg, ga, largest, ww, dd);
 }

@@ -1,6 +1,6 @@
 // Optimiser updates in scalar f32: the twins of update.simd.ts (no v128 in this file).
 
-import { WSTAT_GRAD_SQUARES, WSTAT_GRAD_ABS, WSTAT_GRAD_MAX_ABS, WSTAT_WEIGHT_SQUARES, WSTAT_CHANGE_SQUARES } from './stats.common';
+import { storeWeightStats } from './stats.common';
 
 export function f32_sgd_update__scalar(
   w: usize, v: usize, g: usize, n: i32, learningRate: f32, momentum: f32, weightDecay: f32,
@@ -37,11 +37,7 @@ export function f32_sgd_step_stats__scalar(out: usize, w: usize, g: usize, n: i3
     ww += <f64>wi * <f64>wi;
     dd += d * d;
   }
-  store<f64>(out + (WSTAT_GRAD_SQUARES << 3), gg);
-  store<f64>(out + (WSTAT_GRAD_ABS << 3), ga);
-  store<f64>(out + (WSTAT_GRAD_MAX_ABS << 3), <f64>reinterpret<f32>(largest));
-  store<f64>(out + (WSTAT_WEIGHT_SQUARES << 3), ww);
-  store<f64>(out + (WSTAT_CHANGE_SQUARES << 3), dd);
+  storeWeightStats(out, gg, ga, largest, ww, dd);
 }
 
 export function f32_sgd_update_stats__scalar(
@@ -67,9 +63,5 @@ export function f32_sgd_update_stats__scalar(
     ww += <f64>wi * <f64>wi;
     dd += d * d;
   }
-  store<f64>(out + (WSTAT_GRAD_SQUARES << 3), gg);
-  store<f64>(out + (WSTAT_GRAD_ABS << 3), ga);
-  store<f64>(out + (WSTAT_GRAD_MAX_ABS << 3), <f64>reinterpret<f32>(largest));
-  store<f64>(out + (WSTAT_WEIGHT_SQUARES << 3), ww);
-  store<f64>(out + (WSTAT_CHANGE_SQUARES << 3), dd);
+  storeWeightStats(out, gg, ga, largest, ww, dd);
 }
