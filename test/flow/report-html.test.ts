@@ -319,13 +319,19 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
       }
       await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
     };
+    // scrollIntoViewIfNeeded's own scroll fires its scrollend a frame later: in the CI of 5ead90f2 (2026-12-06 08:55) it
+    // came after the listener below was set, which took it for the drag's and read the page unmoved (16944 px both).
+    // So two frames pass before the page's position is read, and only a scrollend after the drag's touchstart counts.
+    await phone.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
     let box = (await plot.boundingBox())!;
     const scrolled = await phone.evaluate(() => window.scrollY);
     // The vertical drag flings the page on after the touch ends, by as much as the moves' timing makes it: under load
     // (14, 2026-12-05) 190 px on, the chart's middle above the window's top, where the sideways drag landed on nothing.
     // So the drag waits for the page to stop (scrollend, fired once the fling ends), and the chart is brought back into view.
     await phone.evaluate(() => {
-      (window as unknown as { scrollEnded: Promise<number> }).scrollEnded = new Promise((done) => document.addEventListener('scrollend', () => done(window.scrollY), { once: true }));
+      (window as unknown as { scrollEnded: Promise<number> }).scrollEnded = new Promise((done) =>
+        document.addEventListener('touchstart', () => document.addEventListener('scrollend', () => done(window.scrollY), { once: true }), { once: true, capture: true }),
+      );
     });
     await drag({ x: box.x + box.width / 2, y: box.y + 0.8 * box.height }, { x: box.x + box.width / 2, y: box.y + 0.1 * box.height });
     expect(await phone.evaluate(() => (window as unknown as { scrollEnded: Promise<number> }).scrollEnded)).toBeGreaterThan(scrolled);
