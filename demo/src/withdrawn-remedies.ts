@@ -13,6 +13,8 @@ interface Offer {
   /** Its first choice in the API's terms (remedyLines), as the list showed it. */
   option: string;
   why: string;
+  /** What called for it: the run's losses, or (absent) its gradient flow's readings (Remedy.readFrom). */
+  readFrom: Remedy['readFrom'];
   /** The page's step it was last offered at. */
   step: number;
   verdict: Verdict;
@@ -75,13 +77,16 @@ export class WithdrawnRemedies {
     }
     for (const [key, remedy] of now) {
       this.gone.delete(key);
-      this.offers.set(key, { option: remedyLines(remedy)[0], why: remedy.why, step, verdict, settings });
+      this.offers.set(key, { option: remedyLines(remedy)[0], why: remedy.why, readFrom: remedy.readFrom, step, verdict, settings });
     }
     return [...this.gone.values()];
   }
 }
 
-/** The line of a remedy last offered as `offer` and not at `step`: until when, and what changed since (the verdict, a step setting, or the readings). */
+/**
+ * The line of a remedy last offered as `offer` and not at `step`: until when, and what changed since (the verdict, a step setting,
+ * or the readings: the gradient flow's, or for a remedy of where the run stands its losses, Remedy.readFrom).
+ */
 export function withdrawnLine(offer: Offer, verdict: Verdict, step: number, settings: Settings): string {
   const until = `offered until ${stepText(offer.step)}`;
   const not = `not at ${stepText(step)}`;
@@ -92,5 +97,6 @@ export function withdrawnLine(offer: Offer, verdict: Verdict, step: number, sett
     return `${until}; ${not}, after the run's ${went} (the diagnosis reads the run as it is now set up).`;
   }
   const on = measuredOn(offer.why);
-  return `${until}${on ? ` on ${on}` : ''}; ${not}, where the verdict is still ${verdict} but the run's readings (medians over its records) no longer call for it.`;
+  const readings = offer.readFrom === 'losses' ? "the run's losses (where it stands)" : "the run's readings (medians over its records)";
+  return `${until}${on ? ` on ${on}` : ''}; ${not}, where the verdict is still ${verdict} but ${readings} no longer call for it.`;
 }

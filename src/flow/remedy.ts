@@ -151,6 +151,12 @@ export interface Remedy {
   alternative?: RemedySetting[];
   /** Why it helps, from the evidence (in words: it names no option, so it reads the same in every printer's terms). */
   why: string;
+  /**
+   * 'losses': a remedy of where the run stands (early stopping, more epochs, a plateau's or a rising loss's remedies), which the
+   * run's losses call for: its epochs' (or, where those cannot tell, its records' batch losses; Evidence.training). Default
+   * (absent): a remedy of the gradient flow, which its readings over the trace's records call for.
+   */
+  readFrom?: 'losses';
 }
 
 /**

@@ -47,6 +47,21 @@ describe("the visualizer's remedies no longer offered", () => {
     expect(w.update([relu, selu], 'vanishing', 639, DEFAULTS)).toEqual([]);
   });
 
+  it("says of a remedy of where the run stands that the run's losses no longer call for it, not medians over its records (review43 #13)", () => {
+    const more: Remedy = {
+      option: 'epochs: more than 3',
+      settings: [{ option: 'epochs', value: 'more than 3', flagValue: '6', direction: 'larger' }],
+      why: 'the loss is still falling: training longer lowers it further.',
+      readFrom: 'losses',
+    };
+    const w = new WithdrawnRemedies();
+    w.update([more, selu], 'healthy', 90, DEFAULTS);
+    expect(w.update([], 'healthy', 99, DEFAULTS).map((g) => g.line)).toEqual([
+      "offered until step 90; not at step 99, where the verdict is still healthy but the run's losses (where it stands) no longer call for it.",
+      "offered until step 90 on activations' spread, last ÷ first hidden layer: 0.449; not at step 99, where the verdict is still healthy but the run's readings (medians over its records) no longer call for it.",
+    ]);
+  });
+
   it('says where the verdict changed, or a step setting did, and forgets the run for a new one', () => {
     const w = new WithdrawnRemedies();
     w.update([relu, selu], 'vanishing', 0, DEFAULTS);

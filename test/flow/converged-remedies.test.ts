@@ -80,3 +80,21 @@ describe('remedies for a converged run', () => {
     expect(stepping(learning)).toEqual(expect.arrayContaining(['clipNorm: 1', "optimizer: 'lars', learningRate: 1"]));
   });
 });
+
+describe('what a remedy is read from (Remedy.readFrom)', () => {
+  it("where the run stands: its losses'; a gap's: the gradient flow's (absent)", () => {
+    const readFrom = (d: ReturnType<typeof diagnose>) => d.remedies.map((r) => [r.option, r.readFrom]);
+    // More epochs for a loss still falling, beside a gap that closed and beside a healthy flow.
+    expect(readFrom(diagnose(gapTrace((r) => (r === 0 ? 0.05 : 1), LEARNING)))).toEqual([['epochs: more', 'losses']]);
+    const healthy = diagnose(gapTrace(() => 1, LEARNING));
+    expect(healthy.verdict).toBe('healthy');
+    expect(readFrom(healthy)).toEqual([['epochs: more', 'losses']]);
+    // A smaller rate for a rising loss is the losses'; the gap's remedies, the optimisers' among them, are the flow's.
+    const rising = diagnose(gapTrace(() => 1, { loss: (r) => 1 + 0.2 * r, accuracy: () => 0.5 }));
+    expect(rising.verdict).toBe('loss-rising');
+    expect(readFrom(rising)).toEqual([[expect.stringMatching(/^learningRate: below 0\.1/), 'losses']]);
+    const held = diagnose(gapTrace(() => 0.05, LEARNING));
+    expect(held.remedies.length).toBeGreaterThan(3);
+    expect(held.remedies.filter((r) => 'readFrom' in r)).toEqual([]);
+  });
+});

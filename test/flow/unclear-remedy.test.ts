@@ -38,7 +38,7 @@ describe("an unclear run is offered the epochs that would tell", () => {
     const d = diagnose(trace);
     expect([d.verdict, d.evidence.training!.state]).toEqual(['healthy', 'unclear']);
     expect(d.summary).toMatch(/more epochs would tell\.$/);
-    expect(d.remedies).toEqual([{ option: `epochs: ${TELLING}`, settings: [{ option: 'epochs', value: `${TELLING}`, flagValue: `${TELLING}`, setting: TELLING }], why: WHY }]);
+    expect(d.remedies).toEqual([{ option: `epochs: ${TELLING}`, settings: [{ option: 'epochs', value: `${TELLING}`, flagValue: `${TELLING}`, setting: TELLING }], why: WHY, readFrom: 'losses' }]);
     expect(flat(diagnosisText(d, API_REMEDY_TERMS))).toContain(`epochs: ${TELLING}`);
     const html = await renderReport({ runs: [{ label: 'unclear', trace, diagnosis: d }] });
     expect(html).toContain(codeHtml(`epochs: ${TELLING}`));

@@ -59,10 +59,15 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
   const uses = (f: Activation) => hiddenActivations.includes(f);
   const remedies: Remedy[] = [];
   // A remedy offered once: the dead units' remedies come after another verdict's, which may name the same change.
-  const add: AddRemedy = (settings, why, alternative) => {
-    const option = remedyText({ settings, alternative });
-    if (!remedies.some((r) => r.option === option)) remedies.push({ option, settings, ...(alternative && { alternative }), why });
-  };
+  const adder =
+    (readFrom?: Remedy['readFrom']): AddRemedy =>
+    (settings, why, alternative) => {
+      const option = remedyText({ settings, alternative });
+      if (!remedies.some((r) => r.option === option)) remedies.push({ option, settings, ...(alternative && { alternative }), why, ...(readFrom && { readFrom }) });
+    };
+  const add = adder();
+  // The remedies of where the run stands, which its losses call for (Remedy.readFrom).
+  const addOnLosses = adder('losses');
   const usesInit = (name: string) => initName(run.init) === name;
   // He for relu, Saxe's orthogonal for linear nets, LeCun's for SELU (Klambauer et al.), Glorot's otherwise.
   const normalisedInit = hiddenActivations.every((f) => isReluFamily(f))
@@ -190,10 +195,10 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
     // What is left of a closed gap is where the run stands, remedied as beside a healthy flow: a loss still falling needs time, a plateau
     // or a rising loss their own remedies, a converged run nothing.
     const state = e.training?.state;
-    if (state === 'learning' && clear) add([moreEpochs(trace, e.training!)], `the gap closed and the loss is still falling${stillFalling(e.training!)}: training longer lowers it further.`);
-    if (state === 'plateau' && clear) plateauRemedies(trace, run, e, add, 'the gap in the gradient flow closed during training');
-    if (state === 'unclear' && clear) unclearRemedy(trace, e.training!, add);
-    if (state === 'rising' || state === 'overfitting') progressRemedies(run, e, add);
+    if (state === 'learning' && clear) addOnLosses([moreEpochs(trace, e.training!)], `the gap closed and the loss is still falling${stillFalling(e.training!)}: training longer lowers it further.`);
+    if (state === 'plateau' && clear) plateauRemedies(trace, run, e, addOnLosses, 'the gap in the gradient flow closed during training');
+    if (state === 'unclear' && clear) unclearRemedy(trace, e.training!, addOnLosses);
+    if (state === 'rising' || state === 'overfitting') progressRemedies(run, e, addOnLosses);
     alsoDeadUnits();
     alsoSaturatedUnits();
     return remedies;
@@ -257,13 +262,13 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
     if (also === 'vanishing') vanishingRemedies();
     if (also === 'exploding') explodingGapRemedies();
   } else if (verdict === 'saturated') saturatedUnitRemedies();
-  if (verdict === 'healthy' && e.training?.state === 'plateau' && clear) plateauRemedies(trace, run, e, add, 'the gradient flow shows no fault');
+  if (verdict === 'healthy' && e.training?.state === 'plateau' && clear) plateauRemedies(trace, run, e, addOnLosses, 'the gradient flow shows no fault');
   // A loss still falling beside such a flow needs time, not another optimiser or rate.
-  if (verdict === 'healthy' && e.training?.state === 'learning' && clear) add([moreEpochs(trace, e.training)], `the loss is still falling${stillFalling(e.training)}: training longer lowers it further.`);
+  if (verdict === 'healthy' && e.training?.state === 'learning' && clear) addOnLosses([moreEpochs(trace, e.training)], `the loss is still falling${stillFalling(e.training)}: training longer lowers it further.`);
   // An unclear state's summary says more epochs would tell: how many is offered, beside such a flow too.
-  if (verdict === 'healthy' && e.training?.state === 'unclear' && clear) unclearRemedy(trace, e.training, add);
+  if (verdict === 'healthy' && e.training?.state === 'unclear' && clear) unclearRemedy(trace, e.training, addOnLosses);
   // Under a verdict of the gradient flow the summary says the loss rose, and its own remedies come first (a lower rate was measured not to help some: explodingAcrossNorms).
-  if (verdict === 'loss-rising' || verdict === 'overfitting') progressRemedies(run, e, add);
+  if (verdict === 'loss-rising' || verdict === 'overfitting') progressRemedies(run, e, addOnLosses);
   // Across norm layers none of them was measured to bring an exploding gap nearer 1 (see explodingAcrossNorms).
   // Nor across flat batch norms, whose gap is their γ/√(σ² + ε) on rows alike (flatSentence).
   const gapOfFlatNorms = (v: Verdict) => (v === 'vanishing' || v === 'exploding') && flatOnChain(e);
