@@ -21,14 +21,15 @@ const probeText = (p: SaddleProbe) => `t=${grouped(p.step)}: ${sci(p.plus)} / ${
 /**
  * What an Infinity among `changes` is, said where one is printed: the loss beyond float32's range there (lossAlong), which
  * the network cannot take, not a loss measured to be infinite. '' where every one is finite. Said beside the ±v probes'
- * line and beside the reading's step down the gradient (DownhillProbe.change is Infinity there the same way).
+ * line and beside the reading's step down the gradient (DownhillProbe.change is Infinity there the same way), and under
+ * the plateau study's table, whose probes are Infinity the same way (plateauTableKey).
  */
-function overflowNote(changes: readonly number[]): string {
+export function overflowNote(changes: readonly number[]): string {
   return changes.some((change) => !Number.isFinite(change)) ? " (Infinity: the loss there is beyond float32's range, so the network cannot take it)" : '';
 }
 
-/** A probe's two sides, as overflowNote reads them. */
-const probeSides = (probes: readonly SaddleProbe[]) => probes.flatMap((p) => [p.plus, p.minus]);
+/** Probes' two sides, as overflowNote reads them. */
+export const probeSides = (probes: readonly SaddleProbe[]) => probes.flatMap((p) => [p.plus, p.minus]);
 
 /** The mean drop of a probe's two sides, (−plus − minus)/2: the curvature's part, the slope's odd term cancelled. */
 const meanDrop = (p: SaddleProbe) => -(p.plus + p.minus) / 2;

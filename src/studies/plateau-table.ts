@@ -4,14 +4,19 @@
  * columns and lacked ‖∇f‖ and ‖∇C‖ beside each other, the pair that says the step is mostly the L2 term's.
  */
 import { counted, grouped } from '../counted.js';
+import type { SaddleProbe } from '../curvature/critical-point.js';
 import { negativeMassText } from '../curvature/curvature-text.js';
+import { overflowNote, probeSides } from '../curvature/point-text.js';
 import { lossText } from '../loss-text.js';
 import { sci } from '../sci-text.js';
 import type { PlateauPoint, PlateauResult } from './plateau.js';
 
-/** The step along ±v that lowered the objective most on its better side, as text. */
-function bestProbe(point: PlateauPoint): string {
-  const best = point.probes.reduce((a, b) => (Math.min(b.plus, b.minus) < Math.min(a.plus, a.minus) ? b : a));
+/** The step along ±v that lowered the objective most on its better side: the table's probe. */
+const bestProbe = (point: PlateauPoint): SaddleProbe => point.probes.reduce((a, b) => (Math.min(b.plus, b.minus) < Math.min(a.plus, a.minus) ? b : a));
+
+/** bestProbe as text. */
+function bestProbeText(point: PlateauPoint): string {
+  const best = bestProbe(point);
   return `t=${grouped(best.step)}: ${sci(best.plus)} / ${sci(best.minus)}`;
 }
 
@@ -29,7 +34,7 @@ export function plateauTableColumns(result: PlateauResult): { header: string[]; 
     sci(p.smallest[0] / p.largest[0]),
     negativeMassText(p.negativeMass, p.negativeMassExact),
     ...p.gradientSNR.map((s) => s.toPrecision(2)),
-    bestProbe(p),
+    bestProbeText(p),
     p.verdict + (p.converged ? '' : ' (not converged)'),
   ]);
   return { header, rows };
@@ -40,18 +45,21 @@ export function plateauTableColumns(result: PlateauResult): { header: string[]; 
  * and the data loss's: on Nielsen's plateau ‖∇f‖ is mostly the L2 term's, and read alone it looked
  * like a slope of the loss that descent was crossing), 'neg. mass' and 'GSNR 1' … 'GSNR n' (the
  * network's weight layers, the output last), printed with no word on what they measure or which
- * column is which layer; docs/curvature.md had them.
+ * column is which layer; docs/curvature.md had them. Where a probe printed is Infinity, what that is (overflowNote, as
+ * `gradscope curvature` says it of its own probes).
  */
 export function plateauTableKey(result: PlateauResult): string {
   const layers = result.points[0]?.gradientSNR.length ?? 0;
   const estimated = result.points.some((p) => !p.negativeMassExact);
   const hidden = layers - 1; // PLATEAU_SIZES: 4 hidden layers, then the output
+  const overflowed = overflowNote(probeSides(result.points.map(bestProbe)));
   return [
     result.curvatureOf === 'loss'
       ? `‖∇f‖ = ‖∇C‖: every column measures f = C, the data loss alone (loss: C, the cross-entropy), at the weights that training on the objective C + (λ/2n)‖w‖² (λ = ${result.lambda}, n = ${grouped(result.rows)}) reached: its Hessian and its steps along ±v without the L2 term's λ/n on every weight direction.`
       : `‖∇f‖: the gradient of the objective f = C + (λ/2n)‖w‖² (λ = ${result.lambda}, n = ${grouped(result.rows)}), the L2 term's (λ/n)·w included; ‖∇C‖: the data loss's alone (loss: C, the cross-entropy). Where ‖∇C‖ is a small part of ‖∇f‖, the step is mostly the L2 term's, −η(λ/n)·w: descent shrinks the weights, and C need not fall.`,
     `neg. mass: Σ_{λ<0}|λ| / Σ|λ|, the share of the Hessian's spectrum, each eigenvalue weighted by |λ|, that lies below 0${estimated ? " (≈: estimated from one random start vector, stochastic Lanczos quadrature, where the Hessian has more rows than Lanczos' step limit)" : ''}.`,
     `GSNR 1–${hidden}: hidden layers 1 to ${hidden}, GSNR ${layers}: the output layer: each layer's gradient signal-to-noise ratio over the ${counted(result.rows, 'digit')}, ‖E g‖² / E‖g − E g‖² (Liu et al. 2020): below 1, the examples' gradients mostly point different ways and their mean is what is left of their disagreement.`,
+    ...(overflowed ? [`f(θ±t·v) − f(θ): the step t along ±v that lowered f most on its better side${overflowed}.`] : []),
   ].join('\n');
 }
 

@@ -10,6 +10,7 @@ import { Rng } from '../../src/init/rng.js';
 import { measurePoint, PLATEAU_SIZES, runPlateauStudy, type PlateauPoint } from '../../src/studies/plateau.js';
 import { curvatureVerdict, type SaddleProbe } from '../../src/curvature/critical-point.js';
 import { plateauReportSection } from '../../src/studies/plateau-report.js';
+import { plateauTableKey } from '../../src/studies/plateau-table.js';
 import { plateauSummary } from '../../src/studies/plateau-conclusion.js';
 import { plateauTable } from '../../src/cli/commands/study-plateau.js';
 import { formatTable } from '../../src/cli/table.js';
@@ -114,6 +115,22 @@ describe('plateau study', () => {
     const summary = plateauSummary(result);
     expect(summary).toMatch(/^Of 2 points, \d+ (is a saddle|are saddles)/);
     expect(plateauReportSection(result).text).toContain(summary.split('\n').filter(Boolean).join(' '));
+  });
+
+  // review43 #15: the table printed a probe beyond float32 as 'Infinity' with no word of what it is, where `gradscope curvature` says it
+  // in the same words (test/curvature/point-text's NOTE; overflowNote, one source).
+  it("says under the table what a probe's Infinity is, as curvature's point text does, only where one is printed", async () => {
+    const result = await runPlateauStudy({ epochs: 0, points: 1, rows: 30, maxSteps: 20, k: 1 });
+    const note = "(Infinity: the loss there is beyond float32's range, so the network cannot take it)";
+    expect(result.points[0].probes.flatMap((p) => [p.plus, p.minus]).every(Number.isFinite)).toBe(true);
+    expect(plateauReportSection(result).notes!.join('\n')).not.toContain('Infinity');
+    // The best probe's better side lowered f by more than any probe measured; its other side overflowed.
+    const overflowed = { ...result, points: result.points.map((p) => ({ ...p, probes: [...p.probes, { step: 10, plus: -1e3, minus: Infinity, curvature: Infinity }] })) };
+    const section = plateauReportSection(overflowed);
+    expect(section.tables![0].rows[0].at(-2)).toBe('t=10: -1.00e+3 / Infinity');
+    expect(section.notes!.at(-1)).toBe(`f(θ±t·v) − f(θ): the step t along ±v that lowered f most on its better side ${note}.`);
+    // The terminal prints the same key under its table.
+    expect(plateauTableKey(overflowed).split('\n')).toEqual(section.notes);
   });
 
   it('measures each epoch once: 4 points over 1 epoch are 2, 0 epochs one, and the progress counts those (it measured epoch 0 five times and counted five saddles)', async () => {
