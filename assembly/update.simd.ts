@@ -28,7 +28,7 @@ export function f32_sgd_step_stats__simd(out: usize, w: usize, g: usize, n: i32,
   // −learningRate) computes it (the same bits). The statistics' ten vector operations per four
   // weights bound f32_weight_stats, and memory the axpy after it: in one pass the axpy's loads and
   // stores hide under the arithmetic, and no snapshot is read or written (0.75× the time of the
-  // two on [784,100,100,10]'s 89,400 weights, Intel Xeon, 2026-12-06 06:17).
+  // two on [784,100,100,10]'s 89,400 weights, Intel Xeon, 2026-12-06 06:16).
   const a = f32x4.splat(<f32>-learningRate);
   const magnitude = i32x4.splat(0x7fffffff);
   let gg = f64x2.splat(0), ga = f64x2.splat(0), ww = f64x2.splat(0), dd = f64x2.splat(0);
