@@ -203,20 +203,20 @@ export function f32_dense_bwd_input__scalar(
 }
 
 export function f32_dense_bwd_weights__scalar(
-  dw: usize, dz: usize, a: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32,
+  dw: usize, dz: usize, a: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32, accumulate: i32,
 ): void {
   // dw is (nOut, nIn), dz is (batch, nOut), a is (batch, nIn)
-  // dw += dzᵀ·a, summed as the SIMD twin sums it: (dw + P₀) + P₁ over the batch's two parts from
-  // weightsFoldRow's batch on, each part in its own K blocks.
-  f32_dense_bwd_weights_cols__scalar(dw, dz, a, scratch, batch, nIn, nOut, nIn);
+  // dw += dzᵀ·a (accumulate) or dw = dzᵀ·a, summed as the SIMD twin sums it: (dw + P₀) + P₁ over
+  // the batch's two parts from weightsFoldRow's batch on, each part in its own K blocks.
+  f32_dense_bwd_weights_cols__scalar(dw, dz, a, scratch, batch, nIn, nOut, nIn, accumulate);
 }
 
-// dw[:, j0 .. j0 + cols) += dzᵀ·a[:, j0 .. j0 + cols), the twin of f32_dense_bwd_weights_cols__simd
+// dw[:, j0 .. j0 + cols) (+)= dzᵀ·a[:, j0 .. j0 + cols), the twin of f32_dense_bwd_weights_cols__simd
 // (dwCols = dw + j0, aCols = a + j0 in floats, rows nIn floats apart), with its fold.
 export function f32_dense_bwd_weights_cols__scalar(
-  dwCols: usize, dz: usize, aCols: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32, cols: i32,
+  dwCols: usize, dz: usize, aCols: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32, cols: i32, accumulate: i32,
 ): void {
-  weightsFolded(gemm, dwCols, dz, aCols, scratch, batch, nIn, nOut, cols);
+  weightsFolded(gemm, dwCols, dz, aCols, scratch, batch, nIn, nOut, cols, accumulate != 0);
 }
 
 // One part of ∂W's fold over `rows` rows, added to dw (accumulate) or written over it: the twin of

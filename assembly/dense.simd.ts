@@ -559,23 +559,25 @@ export function dense_tile_cols__simd(): i32 {
   return NR;
 }
 
+// dw += dzᵀ·a, or with accumulate 0 dw = dzᵀ·a (weightsFolded: the bits of zeroing dw first, without
+// the pass that zeroes it).
 export function f32_dense_bwd_weights__simd(
-  dw: usize, dz: usize, a: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32,
+  dw: usize, dz: usize, a: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32, accumulate: i32,
 ): void {
-  f32_dense_bwd_weights_cols__simd(dw, dz, a, scratch, batch, nIn, nOut, nIn);
+  f32_dense_bwd_weights_cols__simd(dw, dz, a, scratch, batch, nIn, nOut, nIn, accumulate);
 }
 
-// A block of ∂W's columns: dw[:, j0 : j0 + cols] += dzᵀ·a[:, j0 : j0 + cols], given dwCols = dw + j0
+// A block of ∂W's columns: dw[:, j0 : j0 + cols] (+)= dzᵀ·a[:, j0 : j0 + cols], given dwCols = dw + j0
 // and aCols = a + j0 (floats), rows nIn floats apart. Each element is the same sum over the batch in
 // the same order as in the whole product (gemm's blocking never changes an element's sum), so
 // threads that split ∂W by columns write exactly the one-thread bits, with no partial sums to add.
 // From weightsFoldRow's batch on, the sum is (dw + P₀) + P₁ over the batch's two parts, which
 // two threads reproduce by rows too (f32_dense_bwd_weights_rows__simd, then dw += P₁).
 export function f32_dense_bwd_weights_cols__simd(
-  dwCols: usize, dz: usize, aCols: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32, cols: i32,
+  dwCols: usize, dz: usize, aCols: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32, cols: i32, accumulate: i32,
 ): void {
   // dw is (nOut, nIn), dz is (batch, nOut), a is (batch, nIn)
-  weightsFolded(gemm, dwCols, dz, aCols, scratch, batch, nIn, nOut, cols);
+  weightsFolded(gemm, dwCols, dz, aCols, scratch, batch, nIn, nOut, cols, accumulate != 0);
 }
 
 // One part of ∂W's fold (weightsFoldRow): dw (+)= dzᵀ·a over `rows` rows of dz and a in gemm's K

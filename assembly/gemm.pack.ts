@@ -395,11 +395,13 @@ export function weightsOverRows(gemm: Gemm, dw: usize, dz: usize, a: usize, scra
  * dw[:, j0 : j0 + cols] += dzᵀ·a[:, j0 : j0 + cols] over the whole batch on a binary's `gemm`
  * (dwCols = dw + j0, aCols = a + j0 in floats): one sum, or from weightsFoldRow's batch on the
  * fold (dw + P₀) + P₁, each part in its own K blocks. Both binaries' ∂W kernels run it, so the
- * scalar and the SIMD ∂W fold at the same row.
+ * scalar and the SIMD ∂W fold at the same row. Not `accumulate`: the first part is written over
+ * dw instead of added to it, the bits of zeroing dw first (each sum starts at +0 and only adds, so
+ * no sum is −0, and 0 + x is x for every other x) without the pass that zeroes it.
  */
-export function weightsFolded(gemm: Gemm, dwCols: usize, dz: usize, aCols: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32, cols: i32): void {
+export function weightsFolded(gemm: Gemm, dwCols: usize, dz: usize, aCols: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32, cols: i32, accumulate: bool): void {
   const h = weightsFoldRow(batch);
-  weightsOverRows(gemm, dwCols, dz, aCols, scratch, h == 0 ? batch : h, nIn, nOut, cols, true);
+  weightsOverRows(gemm, dwCols, dz, aCols, scratch, h == 0 ? batch : h, nIn, nOut, cols, accumulate);
   if (h == 0) return;
   weightsOverRows(gemm, dwCols, dz + (<usize>(h * nOut) << 2), aCols + (<usize>(h * nIn) << 2), scratch, batch - h, nIn, nOut, cols, true);
 }

@@ -43,7 +43,7 @@ for (const shape of shapes) {
   phases.push([`${shape} peak`, () => core.f32_peak_madd__simd(out, trips)]);
   phases.push([`${shape} fwd`, () => core.f32_dense_fwd__simd(z, a, w, b, scratch, batch, nIn, nOut)]);
   phases.push([`${shape} bwd_input`, () => core.f32_dense_bwd_input__simd(da, dz, w, scratch, batch, nIn, nOut)]);
-  phases.push([`${shape} bwd_weights`, () => core.f32_dense_bwd_weights__simd(dw, dz, a, scratch, batch, nIn, nOut)]);
+  phases.push([`${shape} bwd_weights`, () => core.f32_dense_bwd_weights__simd(dw, dz, a, scratch, batch, nIn, nOut, 1)]);
 }
 for (const [, run] of phases) for (let i = 0; i < 3; i++) run();
 for (const [, run] of phases) {

@@ -6,7 +6,9 @@
  * - Arguments: outputs first, then inputs, then sizes.
  * - Dense weights are stored `[out][in]` row-major (PyTorch's nn.Linear layout); activations are
  *   `[batch][units]` row-major.
- * - Backward kernels accumulate (`+=`); zeroing is an explicit `zero` call.
+ * - Backward kernels accumulate (`+=`); zeroing is an explicit `zero` call. The one exception is
+ *   asked for: ∂W's products (denseBackwardWeights, denseBackwardWeightsAndInput) write dw when
+ *   called with accumulate false, the bits of zeroing it first, without that pass over ∂W.
  * - Tensors are opaque handles owned by the backend. `view` returns a live view that is valid only
  *   until the next `alloc` (WASM memory may grow and detach it): take a fresh view, never keep one.
  */
@@ -149,14 +151,19 @@ export interface Kernels<T extends Tensor = Tensor> {
   denseForwardGather(z: T, a: T, x: T, rows: ArrayLike<number>, start: number, w: T, b: T, batch: number, nIn: number, nOut: number): void;
   /** da[batch][nIn] += dz[batch][nOut] · w[nOut][nIn]. */
   denseBackwardInput(da: T, dz: T, w: T, batch: number, nIn: number, nOut: number): void;
-  /** dw[nOut][nIn] += dz[batch][nOut]ᵀ · a[batch][nIn]. */
-  denseBackwardWeights(dw: T, dz: T, a: T, batch: number, nIn: number, nOut: number): void;
   /**
-   * denseBackwardWeights(dw, dz, a, …) and denseBackwardInput(da, dz, w, …) in one call, bit for bit
-   * as those two: a layer's two backward products, neither reading what the other writes, so a
-   * backend on several threads may run them at once. dw and da must not overlap each other, dz, a or w.
+   * dw[nOut][nIn] += dz[batch][nOut]ᵀ · a[batch][nIn]; with accumulate false (default true) dw is
+   * written instead, with the bits of zero(dw) then the call: a step's first pass over ∂W, which
+   * then needs no pass of its own to zero it.
    */
-  denseBackwardWeightsAndInput(dw: T, da: T, dz: T, a: T, w: T, batch: number, nIn: number, nOut: number): void;
+  denseBackwardWeights(dw: T, dz: T, a: T, batch: number, nIn: number, nOut: number, accumulate?: boolean): void;
+  /**
+   * denseBackwardWeights(dw, dz, a, …, accumulate) and denseBackwardInput(da, dz, w, …) in one call,
+   * bit for bit as those two (accumulate is dw's: da is always added to): a layer's two backward
+   * products, neither reading what the other writes, so a backend on several threads may run them
+   * at once. dw and da must not overlap each other, dz, a or w.
+   */
+  denseBackwardWeightsAndInput(dw: T, da: T, dz: T, a: T, w: T, batch: number, nIn: number, nOut: number, accumulate?: boolean): void;
   /** db[nOut] += Σ_batch dz[batch][nOut]. */
   denseBackwardBias(db: T, dz: T, batch: number, nOut: number): void;
   /**

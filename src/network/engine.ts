@@ -504,8 +504,8 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     this.settleForward();
     const k = this.kernels;
     const L = this.depth;
+    // ∂W is written by its product (accumulate false), not zeroed first: one pass over every weight fewer.
     for (let l = 0; l < L; l++) {
-      k.zero(this.nablaW[l]);
       k.zero(this.nablaB[l]);
       k.zero(this.deltas[l], batch * this.sizes[l + 1]);
     }
@@ -519,10 +519,10 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
         // δ^{l−1} = (W^lᵀ δ^l) ⊙ σ'(z^{l−1}): the chain-rule factor whose product vanishes with depth.
         k.zero(this.backflow!, batch * nIn);
         // ∂W and the backflow in one call: on two threads they run at once.
-        k.denseBackwardWeightsAndInput(this.nablaW[l], this.backflow!, this.deltas[l], this.activations[l], this.weights[l], batch, nIn, nOut);
+        k.denseBackwardWeightsAndInput(this.nablaW[l], this.backflow!, this.deltas[l], this.activations[l], this.weights[l], batch, nIn, nOut, false);
         k.activationBackward(this.activationFunctions[l - 1] as Activation, this.deltas[l - 1], this.backflow!, this.zs[l - 1], this.activations[l], batch, nIn);
       } else {
-        k.denseBackwardWeights(this.nablaW[l], this.deltas[l], this.activations[l], batch, nIn, nOut);
+        k.denseBackwardWeights(this.nablaW[l], this.deltas[l], this.activations[l], batch, nIn, nOut, false);
       }
     }
     return cost;

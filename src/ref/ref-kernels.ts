@@ -79,17 +79,17 @@ export function createRefKernels(options: RefOptions = {}): Kernels<RefTensor> {
         }
       }
     },
-    denseBackwardWeights(dw, dz, a, batch, nIn, nOut) {
+    denseBackwardWeights(dw, dz, a, batch, nIn, nOut, accumulate = true) {
       for (let j = 0; j < nOut; j++) {
         for (let k = 0; k < nIn; k++) {
           let sum = 0;
           for (let x = 0; x < batch; x++) sum += dz[x * nOut + j] * a[x * nIn + k];
-          dw[j * nIn + k] += sum;
+          dw[j * nIn + k] = accumulate ? dw[j * nIn + k] + sum : sum;
         }
       }
     },
-    denseBackwardWeightsAndInput(dw, da, dz, a, w, batch, nIn, nOut) {
-      kernels.denseBackwardWeights(dw, dz, a, batch, nIn, nOut);
+    denseBackwardWeightsAndInput(dw, da, dz, a, w, batch, nIn, nOut, accumulate = true) {
+      kernels.denseBackwardWeights(dw, dz, a, batch, nIn, nOut, accumulate);
       kernels.denseBackwardInput(da, dz, w, batch, nIn, nOut);
     },
     denseBackwardBias(db, dz, batch, nOut) {

@@ -29,11 +29,11 @@ export interface VariantKernels {
   f32_dense_fwd_gather(z: Ptr, a: Ptr, x: Ptr, rows: Ptr, w: Ptr, b: Ptr, scratch: Ptr, batch: number, nIn: number, nOut: number): void;
   // da[batch][nIn] += dz[batch][nOut]·w[nOut][nIn]
   f32_dense_bwd_input(da: Ptr, dz: Ptr, w: Ptr, scratch: Ptr, batch: number, nIn: number, nOut: number): void;
-  // dw[nOut][nIn] += dz[batch][nOut]ᵀ·a[batch][nIn]
-  f32_dense_bwd_weights(dw: Ptr, dz: Ptr, a: Ptr, scratch: Ptr, batch: number, nIn: number, nOut: number): void;
-  // dw[nOut][j0..j0+cols) += dz[batch][nOut]ᵀ·a[batch][j0..j0+cols)  (dwCols = dw + j0, aCols = a + j0 floats; rows nIn apart):
+  // dw[nOut][nIn] (+)= dz[batch][nOut]ᵀ·a[batch][nIn], added when accumulate ≠ 0, else written over dw (the bits of zeroing it first)
+  f32_dense_bwd_weights(dw: Ptr, dz: Ptr, a: Ptr, scratch: Ptr, batch: number, nIn: number, nOut: number, accumulate: number): void;
+  // dw[nOut][j0..j0+cols) (+)= dz[batch][nOut]ᵀ·a[batch][j0..j0+cols)  (dwCols = dw + j0, aCols = a + j0 floats; rows nIn apart):
   // the same bits as those columns of f32_dense_bwd_weights (the threads' split by columns)
-  f32_dense_bwd_weights_cols(dwCols: Ptr, dz: Ptr, aCols: Ptr, scratch: Ptr, batch: number, nIn: number, nOut: number, cols: number): void;
+  f32_dense_bwd_weights_cols(dwCols: Ptr, dz: Ptr, aCols: Ptr, scratch: Ptr, batch: number, nIn: number, nOut: number, cols: number, accumulate: number): void;
   // dw[nOut][nIn] (+)= dz[rows][nOut]ᵀ·a[rows][nIn], added when accumulate ≠ 0, else written over dw: one part of
   // f32_dense_bwd_weights' fold (assembly/gemm.pack.ts' weightsFoldRow; the threads' split by rows)
   f32_dense_bwd_weights_rows(dw: Ptr, dz: Ptr, a: Ptr, scratch: Ptr, rows: number, nIn: number, nOut: number, accumulate: number): void;

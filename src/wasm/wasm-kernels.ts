@@ -395,12 +395,12 @@ export class WasmBackend implements WasmKernels {
     const scratch = this.scratchOf(this.exports.dense_scratch_bytes(batch, nIn, nOut));
     this.module.f32_dense_bwd_input(da.ptr, dz.ptr, w.ptr, scratch, batch, nIn, nOut);
   }
-  denseBackwardWeights(dw: WasmTensor, dz: WasmTensor, a: WasmTensor, batch: number, nIn: number, nOut: number): void {
+  denseBackwardWeights(dw: WasmTensor, dz: WasmTensor, a: WasmTensor, batch: number, nIn: number, nOut: number, accumulate = true): void {
     const scratch = this.scratchOf(this.exports.dense_scratch_bytes(batch, nIn, nOut));
-    this.module.f32_dense_bwd_weights(dw.ptr, dz.ptr, a.ptr, scratch, batch, nIn, nOut);
+    this.module.f32_dense_bwd_weights(dw.ptr, dz.ptr, a.ptr, scratch, batch, nIn, nOut, accumulate ? 1 : 0);
   }
-  denseBackwardWeightsAndInput(dw: WasmTensor, da: WasmTensor, dz: WasmTensor, a: WasmTensor, w: WasmTensor, batch: number, nIn: number, nOut: number): void {
-    this.denseBackwardWeights(dw, dz, a, batch, nIn, nOut);
+  denseBackwardWeightsAndInput(dw: WasmTensor, da: WasmTensor, dz: WasmTensor, a: WasmTensor, w: WasmTensor, batch: number, nIn: number, nOut: number, accumulate = true): void {
+    this.denseBackwardWeights(dw, dz, a, batch, nIn, nOut, accumulate);
     this.denseBackwardInput(da, dz, w, batch, nIn, nOut);
   }
   denseBackwardBias(db: WasmTensor, dz: WasmTensor, batch: number, nOut: number): void {

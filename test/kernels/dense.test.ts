@@ -1,7 +1,8 @@
 /**
  * The dense-layer products (forward, ∂input, ∂weights, ∂bias) and the raw f32_gemm driver on every
  * backend against the float64 oracle, over a sweep of shapes from 1×1×1 to 64×784×100 that hits
- * every edge of the 4×8 (SIMD) and 4×2 (scalar) tiles, the K blocking (K > 384), ∂W's two parts and the column chunks of each product.
+ * every edge of the 4×8 (SIMD) and 4×2 (scalar) tiles, the K blocking (K > 384), ∂W's two parts and the column chunks of each product;
+ * ∂W also written (accumulate false) instead of added.
  *
  * The wasm variants run the same f32 operations in the same order (one mul and one add per term,
  * k ascending within equal K blocks; ∂W from 128 rows as two such sums over the batch's halves, added
@@ -163,6 +164,26 @@ describe.each(backends)('$name', ({ kernels: k }) => {
     }
   });
 
+  it('with accumulate false, denseBackwardWeights and denseBackwardWeightsAndInput write dw over anything: the bits of zero(dw) then the call', () => {
+    for (const { shape, layer: l } of cases.filter((_, i) => i % 3 === 0)) {
+      const { batch, nIn, nOut } = l;
+      const label = `${k.name} ${shapeName(shape)}`;
+      const nan = new Float32Array(nOut * nIn).fill(NaN);
+      const [a, w, dz, zeroed, written, zeroedBoth, writtenBoth, da, daBoth] = [l.a, l.w, l.dz, l.dw0, nan, l.dw0, nan, l.da0, l.da0].map((v) => tensorOf(k, v));
+      k.zero(zeroed);
+      k.denseBackwardWeights(zeroed, dz, a, batch, nIn, nOut);
+      k.denseBackwardWeights(written, dz, a, batch, nIn, nOut, false);
+      expectSameBits(Float32Array.from(k.view(written)), Float32Array.from(k.view(zeroed)), `${label} dw written`);
+      k.zero(zeroedBoth);
+      k.denseBackwardWeightsAndInput(zeroedBoth, da, dz, a, w, batch, nIn, nOut);
+      k.denseBackwardWeightsAndInput(writtenBoth, daBoth, dz, a, w, batch, nIn, nOut, false);
+      expectSameBits(Float32Array.from(k.view(writtenBoth)), Float32Array.from(k.view(zeroed)), `${label} dw written with da`);
+      // da is added to either way.
+      expectSameBits(Float32Array.from(k.view(daBoth)), Float32Array.from(k.view(da)), `${label} da added`);
+      [a, w, dz, zeroed, written, zeroedBoth, writtenBoth, da, daBoth].forEach((t) => k.free(t));
+    }
+  });
+
   it('denseForwardGather gives copyRows then denseForward, bit for bit: z and the gathered rows, nothing written past them', () => {
     for (const { shape, layer: l } of cases) {
       const { batch, nIn, nOut } = l;
@@ -235,7 +256,7 @@ function rawProducts(k: WasmKernels, l: Layer, label: string): { z: Float32Array
   const scratch = placeScratch(k, k.exports.dense_scratch_bytes(batch, nIn, nOut));
   m.f32_dense_fwd(p.z.ptr, p.a.ptr, p.w.ptr, p.b.ptr, scratch.ptr, batch, nIn, nOut);
   m.f32_dense_bwd_input(p.da.ptr, p.dz.ptr, p.w.ptr, scratch.ptr, batch, nIn, nOut);
-  m.f32_dense_bwd_weights(p.dw.ptr, p.dz.ptr, p.a.ptr, scratch.ptr, batch, nIn, nOut);
+  m.f32_dense_bwd_weights(p.dw.ptr, p.dz.ptr, p.a.ptr, scratch.ptr, batch, nIn, nOut, 1);
   m.f32_dense_bwd_bias(p.db.ptr, p.dz.ptr, batch, nOut);
   scratch.check(label);
   // The inputs are read, never written.
@@ -355,8 +376,14 @@ describe('the wasm variants through raw pointers', () => {
         };
         const added = run(l.dw0, (dw) => m.f32_dense_bwd_weights_rows(dw, dz.ptr + r0 * nOut * 4, a.ptr + r0 * nIn * 4, scratch.ptr, batch - r0, nIn, nOut, 1), 'rows +=');
         const overNaN = run(new Float32Array(nOut * nIn).fill(NaN), (dw) => m.f32_dense_bwd_weights_rows(dw, dz.ptr + r0 * nOut * 4, a.ptr + r0 * nIn * 4, scratch.ptr, batch - r0, nIn, nOut, 0), 'rows =');
-        const byColumns = run(l.dw0, (dw) => m.f32_dense_bwd_weights_cols(dw + j0 * 4, dz.ptr, a.ptr + j0 * 4, scratch.ptr, batch, nIn, nOut, cols), 'cols');
-        const full = run(l.dw0, (dw) => m.f32_dense_bwd_weights(dw, dz.ptr, a.ptr, scratch.ptr, batch, nIn, nOut), 'whole');
+        const byColumns = run(l.dw0, (dw) => m.f32_dense_bwd_weights_cols(dw + j0 * 4, dz.ptr, a.ptr + j0 * 4, scratch.ptr, batch, nIn, nOut, cols, 1), 'cols');
+        const full = run(l.dw0, (dw) => m.f32_dense_bwd_weights(dw, dz.ptr, a.ptr, scratch.ptr, batch, nIn, nOut, 1), 'whole');
+        // Written (accumulate 0), over NaN: the whole product's bits from zeros, and those columns of it.
+        const fromZeros = run(new Float32Array(nOut * nIn), (dw) => m.f32_dense_bwd_weights(dw, dz.ptr, a.ptr, scratch.ptr, batch, nIn, nOut, 1), 'whole from zeros');
+        expectSameBits(run(new Float32Array(nOut * nIn).fill(NaN), (dw) => m.f32_dense_bwd_weights(dw, dz.ptr, a.ptr, scratch.ptr, batch, nIn, nOut, 0), 'whole ='), fromZeros, `${label}: whole written`);
+        const columnsWritten = run(new Float32Array(nOut * nIn).fill(NaN), (dw) => m.f32_dense_bwd_weights_cols(dw + j0 * 4, dz.ptr, a.ptr + j0 * 4, scratch.ptr, batch, nIn, nOut, cols, 0), 'cols =');
+        expectSameBits(Float32Array.from(columnsWritten, (v, i) => (i % nIn >= j0 ? v : 0)), Float32Array.from(fromZeros, (v, i) => (i % nIn >= j0 ? v : 0)), `${label}: columns [${j0}, ${nIn}) written`);
+        expect(columnsWritten.every((v, i) => i % nIn >= j0 || Number.isNaN(v)), `${label}: columns before ${j0} untouched`).toBe(true);
         expectClose(Float64Array.from(added), refWeights(r0, batch, l.dw0), tolerance(whole, batch - r0), `${label}: rows [${r0}, ${batch}) added`);
         expectClose(Float64Array.from(overNaN), refWeights(r0, batch, new Float32Array(nOut * nIn)), tolerance(whole, batch - r0), `${label}: rows [${r0}, ${batch}) written`);
         // By columns: those columns of the whole product, bit for bit; the others untouched.
@@ -387,11 +414,14 @@ describe('the wasm variants through raw pointers', () => {
       m.f32_dense_fwd(z.ptr, 0, 0, bias.ptr, scratch.ptr, 2, 0, 3);
       expect(Array.from(readUnaligned(k, z.t, `${k.name} nIn=0 z`))).toEqual([...b, ...b]);
       const dw = placeUnaligned(k, [1, 2, 3]);
-      m.f32_dense_bwd_weights(dw.ptr, 0, 0, scratch.ptr, 0, 1, 3);
+      m.f32_dense_bwd_weights(dw.ptr, 0, 0, scratch.ptr, 0, 1, 3, 1);
       m.f32_gemm(dw.ptr, 0, 0, scratch.ptr, 0, 3, 5, 0);
       m.f32_gemm(dw.ptr, 0, 0, scratch.ptr, 3, 0, 5, 0);
       m.f32_dense_bwd_bias(dw.ptr, 0, 0, 3);
       expect(Array.from(readUnaligned(k, dw.t, `${k.name} empty dw`))).toEqual([1, 2, 3]);
+      // Written, an empty sum over the batch is 0.
+      m.f32_dense_bwd_weights(dw.ptr, 0, 0, scratch.ptr, 0, 1, 3, 0);
+      expect(Array.from(readUnaligned(k, dw.t, `${k.name} empty dw written`))).toEqual([0, 0, 0]);
       scratch.check(`${k.name} empty`);
       for (const x of [z.t, bias.t, dw.t, scratch.t]) k.free(x);
     }

@@ -111,6 +111,33 @@ describe('wasm-simd-threads', () => {
     });
   }
 
+  it.each(SHAPES)('∂W written (accumulate false) at %i×%i→%i over NaN, alone and beside ∂input: the one-thread bits of zeroing it first', (batch, nIn, nOut) => {
+    const rng = new Rng(batch * 31 + nIn * 7 + nOut);
+    const a = normals(rng, batch * nIn), w = normals(rng, nOut * nIn), dz = normals(rng, batch * nOut), da0 = normals(rng, batch * nIn);
+    const label = `${batch}×${nIn}→${nOut}`;
+    const [sa, sdz] = [a, dz].map((v) => tensorOf(one, v));
+    const sdw = one.alloc(nOut * nIn);
+    one.denseBackwardWeights(sdw, sdz, sa, batch, nIn, nOut);
+    const expected = Array.from(one.view(sdw));
+    const nan = new Float32Array(nOut * nIn).fill(NaN);
+    const [ta, tw, tdz] = [a, w, dz].map((v) => tensorOf(two, v));
+    const tdw = guarded(two, nan), tdwBoth = guarded(two, nan), tda = guarded(two, da0);
+    const splitBefore = two.splitProducts;
+    two.denseBackwardWeights(tdw, tdz, ta, batch, nIn, nOut, false);
+    // Split by columns (a tile's width each at least), or from batch 128 by rows, as in the test above.
+    expect(two.splitProducts - splitBefore, `${label}: ∂W split`).toBe(nIn >= 16 ? 1 : 0);
+    const [pairedBefore, splitBothBefore] = [two.pairedProducts, two.splitProducts];
+    two.denseBackwardWeightsAndInput(tdwBoth, tda, tdz, ta, tw, batch, nIn, nOut, false);
+    expect(two.pairedProducts - pairedBefore + two.splitProducts - splitBothBefore, `${label}: the pair on two threads`).toBeGreaterThan(0);
+    for (const [name, t] of [['alone', tdw], ['beside ∂input', tdwBoth]] as const) {
+      const got = contents(two, t, nOut * nIn);
+      expect(got.canary, `${label} ${name} canary`).toBe(CANARY);
+      expect(Array.from(got.values), `${label} dw written ${name}`).toEqual(expected);
+    }
+    for (const t of [sa, sdz, sdw]) one.free(t);
+    for (const t of [ta, tw, tdz, tdw, tdwBoth, tda]) two.free(t);
+  });
+
   it('runs a job the sleeping worker has not claimed on the main thread, bit for bit as the worker would', async () => {
     const pool = (two as unknown as { pool: { jobsRunHere: number; isAwake(w: number): boolean } }).pool;
     // Whether the main thread gets there before the worker wakes is timing. On a tiny product the

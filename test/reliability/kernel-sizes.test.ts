@@ -51,7 +51,7 @@ const exported: [string, Kernels][] = [['wasm', wasm], ['ref', ref], ['threads',
 function plausible(name: string, count: number): unknown {
   const values: Record<string, unknown> = {
     f: 'tanh', loss: 'mse', output: 'sigmoid', rows: Array.from({ length: count }, () => 0), build: () => undefined,
-    src: [], parts: [], decoupled: false, step: 1, length: 1, lo: 0, hi: 1,
+    src: [], parts: [], decoupled: false, accumulate: true, step: 1, length: 1, lo: 0, hi: 1,
   };
   return name in values ? values[name] : 0.5;
 }

@@ -10,10 +10,10 @@
  *   (the same kernel: MSE's ∂C/∂a is that expression, in the same float32 operations), cross-entropy
  *   over a softmax's f32_xent_softmax_bwd_rows;
  * - ∂W as weightsFoldRow's two parts, each summed from zero: the main thread's rows P₀ written over
- *   ∂W, the worker's P₁ into a buffer of its own, added after the join. Backprop zeroes ∂W and adds
- *   P₀ to it, which gives P₀'s bits: the product's sums start at +0 and only add, so no sum is −0, and
- *   0 + x is x for every other x (so the main thread does not zero ∂W: 89,400 floats a step of
- *   [784,100,100,10], half of the first layer's last written by the worker, which added its P₁ there);
+ *   ∂W, the worker's P₁ into a buffer of its own, added after the join. Backprop writes ∂W too
+ *   (accumulate false: P₀ written, then P₁ added), the bits of zeroing it first: the product's sums
+ *   start at +0 and only add, so no sum is −0, and 0 + x is x for every other x (so neither zeroes
+ *   ∂W: 89,400 floats a step of [784,100,100,10]);
  * - ∂input and the hidden activations' backward passes by rows, into each thread's own part of the
  *   backflow scratch (the main thread's from its start, the worker's from row h at the widest layer's
  *   width), so that neither writes what the other reads at another layer's width.

@@ -954,25 +954,26 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels, De
     for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
   }
 
-  override denseBackwardWeights(dw: WasmTensor, dz: WasmTensor, a: WasmTensor, batch: number, nIn: number, nOut: number): void {
+  override denseBackwardWeights(dw: WasmTensor, dz: WasmTensor, a: WasmTensor, batch: number, nIn: number, nOut: number, accumulate = true): void {
     const h = this.foldRows(batch, nIn, nOut, this.splitSized(batch, nIn, nOut));
+    const add = accumulate ? 1 : 0;
     if (h > 0) {
       this.postWeightRows(0, dz, a, batch, nIn, nOut, h);
       this.pool!.post(0, 1);
-      this.module.f32_dense_bwd_weights_rows(dw.ptr, dz.ptr, a.ptr, this.scratches[0].ptr, h, nIn, nOut, 1);
+      this.module.f32_dense_bwd_weights_rows(dw.ptr, dz.ptr, a.ptr, this.scratches[0].ptr, h, nIn, nOut, add);
       this.pool!.wait(0);
       this.addPartial(dw, this.partial, nOut * nIn);
       return;
     }
-    if (!this.claimSplit(batch, nIn, nOut, true)) return super.denseBackwardWeights(dw, dz, a, batch, nIn, nOut);
+    if (!this.claimSplit(batch, nIn, nOut, true)) return super.denseBackwardWeights(dw, dz, a, batch, nIn, nOut, accumulate);
     const pool = this.pool!;
     for (let t = 1; t < this.threads; t++) {
       const at = this.columnStart(t, nIn) * F32;
       const cols = this.columnStart(t + 1, nIn) - this.columnStart(t, nIn);
-      pool.setCall(t - 1, 0, BWD_WEIGHT_COLUMNS, dw.ptr + at, dz.ptr, a.ptr + at, this.scratches[t].ptr, batch, nIn, nOut, cols);
+      pool.setCall(t - 1, 0, BWD_WEIGHT_COLUMNS, dw.ptr + at, dz.ptr, a.ptr + at, this.scratches[t].ptr, batch, nIn, nOut, cols, add);
       pool.post(t - 1, 1);
     }
-    this.module.f32_dense_bwd_weights_cols(dw.ptr, dz.ptr, a.ptr, this.scratches[0].ptr, batch, nIn, nOut, this.columnStart(1, nIn));
+    this.module.f32_dense_bwd_weights_cols(dw.ptr, dz.ptr, a.ptr, this.scratches[0].ptr, batch, nIn, nOut, this.columnStart(1, nIn), add);
     for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
   }
 
@@ -1145,23 +1146,24 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels, De
    * thread, with no split's hand-offs inside a product and no thread packing what the other packs.
    * On more threads, products large enough to split are split one after the other across all of them.
    */
-  override denseBackwardWeightsAndInput(dw: WasmTensor, da: WasmTensor, dz: WasmTensor, a: WasmTensor, w: WasmTensor, batch: number, nIn: number, nOut: number): void {
+  override denseBackwardWeightsAndInput(dw: WasmTensor, da: WasmTensor, dz: WasmTensor, a: WasmTensor, w: WasmTensor, batch: number, nIn: number, nOut: number, accumulate = true): void {
     const h = this.foldRows(batch, nIn, nOut, this.splitSized(batch, nIn, nOut) || this.pairSized(batch, nIn, nOut));
+    const add = accumulate ? 1 : 0;
     if (h > 0) {
       const pool = this.pool!;
       this.splitProducts++; // ∂input, split by the same rows (foldRows counted ∂W)
       this.postWeightRows(0, dz, a, batch, nIn, nOut, h);
       pool.setCall(0, 1, BWD_INPUT, da.ptr + h * nIn * F32, dz.ptr + h * nOut * F32, w.ptr, this.scratches[1].ptr, batch - h, nIn, nOut);
       pool.post(0, 2);
-      this.module.f32_dense_bwd_weights_rows(dw.ptr, dz.ptr, a.ptr, this.scratches[0].ptr, h, nIn, nOut, 1);
+      this.module.f32_dense_bwd_weights_rows(dw.ptr, dz.ptr, a.ptr, this.scratches[0].ptr, h, nIn, nOut, add);
       this.module.f32_dense_bwd_input(da.ptr, dz.ptr, w.ptr, this.scratches[0].ptr, h, nIn, nOut);
       pool.wait(0);
       this.addPartial(dw, this.partial, nOut * nIn);
       return;
     }
-    if (!this.pairs(batch, nIn, nOut)) return super.denseBackwardWeightsAndInput(dw, da, dz, a, w, batch, nIn, nOut);
+    if (!this.pairs(batch, nIn, nOut)) return super.denseBackwardWeightsAndInput(dw, da, dz, a, w, batch, nIn, nOut, accumulate);
     const pool = this.pool!;
-    pool.setCall(0, 0, BWD_WEIGHT_COLUMNS, dw.ptr, dz.ptr, a.ptr, this.scratches[1].ptr, batch, nIn, nOut, nIn);
+    pool.setCall(0, 0, BWD_WEIGHT_COLUMNS, dw.ptr, dz.ptr, a.ptr, this.scratches[1].ptr, batch, nIn, nOut, nIn, add);
     pool.post(0, 1);
     this.module.f32_dense_bwd_input(da.ptr, dz.ptr, w.ptr, this.scratches[0].ptr, batch, nIn, nOut);
     pool.wait(0);
