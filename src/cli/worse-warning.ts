@@ -5,7 +5,7 @@
  * both commands.
  */
 import { freshOptimizerText } from './fresh-optimizer.js';
-import type { Evaluation } from '../network/rows.js';
+import type { SaidEvaluation } from './accuracy-said.js';
 import type { TrainResult } from '../training/train-options.js';
 import { STILL_FALLING } from '../flow/training-progress.js';
 import { accuracyAtChance, chanceWords, type ChanceLevel } from '../flow/chance.js';
@@ -17,16 +17,16 @@ import type { Diagnosis } from '../flow/diagnose.js';
 import type { RemedyDirection } from '../flow/remedy.js';
 import { earlyStopOffered } from '../flow/diagnosis/progress-remedies.js';
 
-/** What the warning reads: the checked rows' loss and accuracy before and after, and what the run did. */
+/** What the warning reads: the checked rows' loss and accuracy (none where the network has no classes: accuracy-said.ts) before and after, and what the run did. */
 export interface FinishedRun {
   /** What the checked rows are ('test' or 'training', TrainingRows.checked). */
   checked: string;
   /** Their name in a sentence (TrainingRows.checkedName: 'test rows' for --test-data's); default: 'test digits' for 'test', else '<checked> rows'. */
   checkedName?: string;
-  /** evaluate() on the checked rows before training. */
-  initial: Evaluation;
+  /** evaluate() on the checked rows before training, its accuracy absent where the network has no classes (said()). */
+  initial: SaidEvaluation;
   /** The same after the last epoch. */
-  final: Evaluation;
+  final: SaidEvaluation;
   /** train()'s result: its halvings and the learning rate it ended at (none: the optimiser chooses its own steps). */
   trained: Pick<TrainResult, 'halvings' | 'learningRate'>;
   /** The optimiser's name, as --optimizer gives it. */
@@ -116,10 +116,11 @@ export function worseWarning({ checked, checkedName = checkedRowsName(checked), 
   if (final.loss <= initial.loss) return undefined;
   // As train's and study's lines print them, to as many more digits as tell them apart: a rise of 0.0001 % printed '0.2500 → 0.2500' beside 'worse'.
   const [before, after] = lossTexts([initial.loss, final.loss]);
-  const numbers = `${checked} loss ${before} → ${after}, ${checked} accuracy ${percentText(initial.accuracy)} → ${percentText(final.accuracy)}`;
+  const accuracies = initial.accuracy === undefined || final.accuracy === undefined ? '' : `, ${checked} accuracy ${percentText(initial.accuracy)} → ${percentText(final.accuracy)}`;
+  const numbers = `${checked} loss ${before} → ${after}${accuracies}`;
   const why = trained.halvings > 0 ? '; halving kept the steps finite, not the network better than its start' : '';
   const kept = saved ? `; ${saved} saves it as asked` : '';
-  const atChanceThroughout = chance !== undefined && accuracyAtChance(initial.accuracy, chance) && accuracyAtChance(final.accuracy, chance);
+  const atChanceThroughout = chance !== undefined && initial.accuracy !== undefined && final.accuracy !== undefined && accuracyAtChance(initial.accuracy, chance) && accuracyAtChance(final.accuracy, chance);
   const rise = final.loss / initial.loss - 1;
   // The one rule of every case: a rise under what counts as one (NaN, a loss that is no number, is no small rise).
   const small = rise < STILL_FALLING;
@@ -212,8 +213,8 @@ function riseCause(c: CauseCase): string {
  * sigmoid network's diagnosis offered, run as printed, ended at test loss 2.351 → 6.245 and test accuracy 10.3 % → 41.6 %, and
  * the warning called the network worse (newuser25).
  */
-function worseWords(checkedName: string, initial: Evaluation, final: Evaluation): string {
-  const accuracyRose = final.accuracy > initial.accuracy && percentText(final.accuracy) !== percentText(initial.accuracy);
+function worseWords(checkedName: string, initial: SaidEvaluation, final: SaidEvaluation): string {
+  const accuracyRose = initial.accuracy !== undefined && final.accuracy !== undefined && final.accuracy > initial.accuracy && percentText(final.accuracy) !== percentText(initial.accuracy);
   return accuracyRose
     ? `the trained network's loss on the ${checkedName} is worse than the initial weights', though its accuracy rose`
     : `the trained network is worse than the initial weights on the ${checkedName}`;

@@ -23,6 +23,7 @@ import { barChart, CHART, CHART_FONT, DRAWING_WIDTH, drawingMaxWidth, drawingMin
 import { TABLE_ACROSS_CLASS, TABLE_CARDS_CLASS } from './table-cards.js';
 import { MARK_STROKE } from './series-marks.js';
 import { epochLearningRate, Trace, type TraceJSON } from './trace.js';
+import { classesOf } from './training-progress.js';
 
 /** A traced run shown in the report: its charts and its diagnosis. */
 export interface ReportRun {
@@ -214,10 +215,13 @@ function saturation(chartId: ChartIds, trace: Trace): string {
   });
 }
 
+/** The batch's loss at each traced step, and its accuracy where the network has classes (classesOf: a regression's means nothing). */
 function lossAndAccuracy(chartId: ChartIds, trace: Trace): string[] {
   return [
     lineChart({ id: chartId('loss'), title: 'Loss of the batch at each traced step', xLabel: 'step', yLabel: 'loss', time: true, series: [{ name: 'loss', xs: trace.steps, ys: trace.losses }] }),
-    lineChart({ id: chartId('accuracy'), title: 'Accuracy of the batch at each traced step', xLabel: 'step', yLabel: 'accuracy', time: true, yRange: [0, 1], series: [{ name: 'accuracy', xs: trace.steps, ys: trace.accuracy }] }),
+    ...(classesOf(trace) === undefined
+      ? []
+      : [lineChart({ id: chartId('accuracy'), title: 'Accuracy of the batch at each traced step', xLabel: 'step', yLabel: 'accuracy', time: true, yRange: [0, 1], series: [{ name: 'accuracy', xs: trace.steps, ys: trace.accuracy }] })]),
   ];
 }
 

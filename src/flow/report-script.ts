@@ -22,7 +22,7 @@
  * series-marks.ts', so a zoomed line's marks are picked as the drawn ones are, among its points as linePoints
  * (svg.ts') reads them back;
  * float32Text is, so a value unpacks to the decimal the report writes for it; traceCsv and its
- * EPOCH_COLUMNS are trace-csv.ts's, and blockPaths (with specPaths and parentPath, which it uses)
+ * EPOCH_COLUMNS are trace-csv.ts's, classesOf (whether its accuracy cells are written) training-progress.ts's, and blockPaths (with specPaths and parentPath, which it uses)
  * is layer-names.ts's, so the CSV downloaded is Trace.toCSV()'s, its rows' paths alike; base85Bytes is
  * report-data.ts's, so the page reads its data block with the reader test/flow/report-data tests, and
  * unescapedKeys is, so the data's own keys that start with '$' come back as the packer found them;
@@ -33,6 +33,7 @@ import { CHART_FONT, float32Text, keptInside, linePoints, NARROW_CHART_FONT, NAR
 import { fitTables, labelTableCells, TABLE_ACROSS_CLASS, TABLE_CARDS_CLASS } from './table-cards.js';
 import { markedIndexes, markPath, markPathShape, MARKS_OVER_STEPS } from './series-marks.js';
 import { EPOCH_COLUMNS, traceCsv } from './trace-csv.js';
+import { classesOf } from './training-progress.js';
 import { blockPaths, parentPath, specPaths } from '../layer-names.js';
 
 /** The element id of the page's data block (report-html.ts writes it, this script reads it); no run's section may take it. */
@@ -60,6 +61,7 @@ let data = null;
 const float32Text = ${float32Text.toString()};
 const EPOCH_COLUMNS = ${JSON.stringify(EPOCH_COLUMNS)};
 const traceCsv = ${traceCsv.toString()};
+const classesOf = ${classesOf.toString()};
 const parentPath = ${parentPath.toString()};
 const specPaths = ${specPaths.toString()};
 const blockPaths = ${blockPaths.toString()};
@@ -118,7 +120,7 @@ document.addEventListener('click', (event) => {
   if (!data) return event.preventDefault();
   const which = link.dataset.download;
   const value = which === 'all' ? data : data.runs[which].trace;
-  const text = link.dataset.format === 'csv' ? traceCsv(value, value.blocks && blockPaths(value.blocks).layers) : JSON.stringify(value, null, 1);
+  const text = link.dataset.format === 'csv' ? traceCsv(value, value.blocks && blockPaths(value.blocks).layers, classesOf(value) !== undefined) : JSON.stringify(value, null, 1);
   if (link.href.startsWith('blob:')) URL.revokeObjectURL(link.href);
   link.href = URL.createObjectURL(new Blob([text], { type: link.dataset.format === 'csv' ? 'text/csv' : 'application/json' }));
 });

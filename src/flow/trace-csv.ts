@@ -19,7 +19,10 @@
  *   the batches onNonFinite 'skip' left out of it and those it applied.
  * Epochs count from 1, as train() and the command line count them (EpochInfo.epoch; the JSON's
  * epochs[].epoch counts from 0). A step after the last recorded epoch (a run stopped within one)
- * has an empty epoch cell. NaN, and null in the page's data, is an empty cell.
+ * has an empty epoch cell. NaN, and null in the page's data, is an empty cell. Where the network has
+ * no classes (`classes` false: training-progress.ts classesOf, a regression's real-valued targets) every
+ * accuracy cell is empty: its recorded accuracy, whether output and target lie on the same side of ½,
+ * means nothing there (newuser43 #12).
  */
 import type { TraceJSON } from './trace.js';
 
@@ -41,7 +44,7 @@ export const EPOCH_COLUMNS = ['epochLoss', 'validationLoss', 'validationAccuracy
  * its caller works out: this function refers to nothing outside its file. Its source is the page's,
  * so it never spells NaN (the report is checked to show none): `v !== v` holds for NaN alone.
  */
-export function traceCsv(trace: TraceJSON, paths: readonly string[] | undefined): string {
+export function traceCsv(trace: TraceJSON, paths: readonly string[] | undefined, classes: boolean): string {
   const cell = (v: number | string | null | undefined) => (v === null || v === undefined || v !== v ? '' : String(v));
   const metrics = Object.keys(trace.metrics) as (keyof TraceJSON['metrics'])[];
   const rows = trace.blocks ? trace.blocks.layers : undefined;
@@ -59,9 +62,9 @@ export function traceCsv(trace: TraceJSON, paths: readonly string[] | undefined)
       const own: Record<(typeof EPOCH_COLUMNS)[number], number | null | undefined> = {
         epochLoss: e.loss,
         validationLoss: e.validation?.loss,
-        validationAccuracy: e.validation?.accuracy,
+        validationAccuracy: classes ? e.validation?.accuracy : undefined,
         trainingSubsetLoss: e.training?.loss,
-        trainingSubsetAccuracy: e.training?.accuracy,
+        trainingSubsetAccuracy: classes ? e.training?.accuracy : undefined,
         trainingSubsetRows: e.training?.rows,
         learningRate: rate,
         // Recorded only where some were left out (older traces read as none, as Trace does).
@@ -76,7 +79,7 @@ export function traceCsv(trace: TraceJSON, paths: readonly string[] | undefined)
     const epoch = next < epochs.length ? epochs[next].epoch + 1 : '';
     for (let l = 0; l < layers; l++) {
       const info = rows ? [paths![l], rows[l].name, rows[l].type] : [];
-      lines.push([step, epoch, l, cell(trace.losses[r]), cell(trace.accuracy[r]), cell(trace.batchRows?.[r]), ...metrics.map((name) => cell(trace.metrics[name]![r][l])), ...info, ...EPOCH_COLUMNS.map(() => '')].join(','));
+      lines.push([step, epoch, l, cell(trace.losses[r]), cell(classes ? trace.accuracy[r] : undefined), cell(trace.batchRows?.[r]), ...metrics.map((name) => cell(trace.metrics[name]![r][l])), ...info, ...EPOCH_COLUMNS.map(() => '')].join(','));
     }
   });
   epochRowsUpTo(Infinity);

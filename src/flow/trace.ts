@@ -24,6 +24,7 @@ import {
   type ResidualMetric,
 } from './metrics.js';
 import { traceCsv } from './trace-csv.js';
+import { classesOf } from './training-progress.js';
 import { parsedJsonText } from '../json-syntax.js';
 import { checkTraceHeader } from './trace-header.js';
 import { counted, grouped } from '../counted.js';
@@ -686,10 +687,11 @@ export class Trace {
    * and type, its residual metrics are in toJSON), and a line per epoch of `epochs` after its steps'
    * (its last step, the epoch, an empty layer, then the epoch's columns: its mean batch loss, validation
    * and training-subset loss and accuracy, the subset's rows, the learning rate in force); epochs
-   * count from 1; NaN, and a value the epoch did not record, is an empty cell.
+   * count from 1; NaN, and a value the epoch did not record, is an empty cell, as is every accuracy
+   * of a network without classes (classesOf: a regression, whose accuracy means nothing).
    */
   toCSV(): string {
-    return traceCsv(this.toJSON(), this.paths?.layers);
+    return traceCsv(this.toJSON(), this.paths?.layers, classesOf(this) !== undefined);
   }
 
   /**

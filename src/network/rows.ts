@@ -17,7 +17,11 @@ const INFERENCE_CHUNK = 256;
 export interface Evaluation {
   /** Mean loss over the rows. */
   loss: number;
-  /** Fraction of rows whose largest output is the target's (one output: both on the same side of ½). */
+  /**
+   * Fraction of rows whose largest output is at the target's largest value's index (one output: both on the same side of ½,
+   * at ½ or above read as class 1). A measure only where the targets are classes; over real-valued targets (a regression)
+   * it counts rows on the same side of ½, which says nothing of the fit: read the loss there.
+   */
   accuracy: number;
 }
 

@@ -178,6 +178,14 @@ describe('worseWarning', () => {
     expect(said({ final: { loss: NaN, accuracy: 0.105 } })).toMatch(rate);
   });
 
+  // newuser43 #12: a regression has no classes, and its evaluations no accuracy (accuracy-said.ts): none is said, and its rise is the network's.
+  it('says the losses alone where the network has no classes, and calls the network worse', () => {
+    const warning = worseWarning({ checked: 'training', initial: { loss: 5.07 }, final: { loss: 6.2 }, trained: { halvings: 0, learningRate: 0.1 }, optimizer: 'sgd', diagnosis: 'x' });
+    expect(warning).toBe(
+      'Warning: the trained network is worse than the initial weights on the training rows (training loss 5.070 → 6.200); the likely cause is a learning rate too large: try a --learning-rate below 0.1.',
+    );
+  });
+
   // newuser27: kfac at batches of 1, its test loss up 1.4 % with its accuracy off chance, was told 'a learning rate too large: try below 1'.
   it('does not blame the rate for a rise under what counts as one', () => {
     const kfac = { initial: { loss: 2.325, accuracy: 0.09 }, final: { loss: 2.325 * 1.014, accuracy: 0.215 }, chance: chanceOf(10), trained: { halvings: 0, learningRate: 1 }, optimizer: 'kfac' };

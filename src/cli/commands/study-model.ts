@@ -56,6 +56,7 @@ import { errorLine, errorMessage, SaidError } from '../error-line.js';
 import { trainedOnBoth } from '../../trained-on.js';
 import { seenTestRows } from '../seen-test-rows.js';
 import { shellWord } from '../../shell-word.js';
+import { NO_ACCURACY_NOTE, said } from '../accuracy-said.js';
 
 /** The heading of study --model's one run in its HTML report, under the section headed by the model and the data. */
 export const STUDY_MODEL_RUN_LABEL = 'Diagnosis and charts';
@@ -73,9 +74,10 @@ export const NOT_MEASURED_AT_INIT = 'Not measured with --epochs 0: the learning 
  * (the test digits), train() also measured a fixed subset of the training rows after each epoch at the
  * same weights (EpochInfo.training, the trace's TraceEpoch.training): two columns give its loss and
  * accuracy, '—' at the start, before any epoch. Where --on-non-finite skip left batches out of any
- * epoch, a column says how many of each epoch's (its loss is then over the applied ones alone).
+ * epoch, a column says how many of each epoch's (its loss is then over the applied ones alone). Without `classes` (a regression:
+ * accuracy-said.ts) no accuracy column.
  */
-function learningCurveTableData(curve: Evaluation[], epochs: readonly Pick<EpochInfo, 'batches' | 'skipped' | 'training'>[] = []): ReportTable {
+function learningCurveTableData(curve: Evaluation[], epochs: readonly Pick<EpochInfo, 'batches' | 'skipped' | 'training'>[] = [], classes = true): ReportTable {
   const last = curve.length - 1;
   const rows = Math.min(last, 10);
   const picks = Array.from({ length: rows + 1 }, (_, i) => (rows === 0 ? 0 : Math.round((i * last) / rows)));
@@ -86,13 +88,15 @@ function learningCurveTableData(curve: Evaluation[], epochs: readonly Pick<Epoch
     return run === undefined ? '—' : `${grouped(run.skipped)} of ${grouped(run.batches + run.skipped)}`;
   };
   const subset = epochs.find((e) => e.training)?.training;
+  const accuracy = (evaluation: Evaluation) => (classes ? [percentText(evaluation.accuracy)] : []);
   const onSubset = (e: number) => {
     const measured = epochs[e - 1]?.training;
-    return measured === undefined ? ['—', '—'] : [lossText(measured.loss), percentText(measured.accuracy)];
+    return measured === undefined ? ['—', ...(classes ? ['—'] : [])] : [lossText(measured.loss), ...accuracy(measured)];
   };
+  const subsetHeader = subset && [`loss (${grouped(subset.rows)} training rows)`, ...(classes ? [`accuracy (${grouped(subset.rows)} training rows)`] : [])];
   return {
-    header: ['epoch', 'loss', 'accuracy', ...(subset ? [`loss (${grouped(subset.rows)} training rows)`, `accuracy (${grouped(subset.rows)} training rows)`] : []), ...(skips ? ['batches skipped'] : [])],
-    rows: picks.map((e) => [String(e), lossText(curve[e].loss), percentText(curve[e].accuracy), ...(subset ? onSubset(e) : []), ...(skips ? [skipped(e)] : [])]),
+    header: ['epoch', 'loss', ...(classes ? ['accuracy'] : []), ...(subsetHeader || []), ...(skips ? ['batches skipped'] : [])],
+    rows: picks.map((e) => [String(e), lossText(curve[e].loss), ...accuracy(curve[e]), ...(subset ? onSubset(e) : []), ...(skips ? [skipped(e)] : [])]),
   };
 }
 
@@ -235,7 +239,9 @@ export const studyModelCommand = command({
       // Test digits that trained the model (seenRows) are not held out: the diagnosis calls them the validation rows.
       const diagnosis = diagnose(trace, { ...(Number.isFinite(curve[0].loss) && { heldOutAtStart: curve[0].loss }), ...(seenRows.seen !== undefined && { validationSeen: true }) });
       const overfitting = overfittingOf(diagnosis);
-      const worse = trained && worseWarning({ checked: rows.checked, checkedName: rows.checkedName, initial: curve[0], final: curve[curve.length - 1], trained, optimizer: settings.choice.name, saved: save && '--save', chance: chanceOnRows(classesOf(net.trace!), rows.check.y), diagnosis: "the run's diagnosis says what holds it", overfitting, seen: seenRows.seen, restarted: savedState ? { file: shellWord(modelPath), ...savedState } : undefined, rateOffered: rateOffered(diagnosis) });
+      // The classes the diagnosis reads (classesOf): without them no accuracy is said (accuracy-said.ts).
+      const classes = classesOf(trace);
+      const worse = trained && worseWarning({ checked: rows.checked, checkedName: rows.checkedName, initial: said(curve[0], classes), final: said(curve[curve.length - 1], classes), trained, optimizer: settings.choice.name, saved: save && '--save', chance: chanceOnRows(classes, rows.check.y), diagnosis: "the run's diagnosis says what holds it", overfitting, seen: seenRows.seen, restarted: savedState ? { file: shellWord(modelPath), ...savedState } : undefined, rateOffered: rateOffered(diagnosis) });
       const warnings = [...(seenRows.warning ? [seenRows.warning] : []), ...(worse ? [worse] : [])];
       // A diverged run's weights are not the trained model asked for: nothing is saved. The rows that trained it are the file's (--epochs 0) and
       // this run's where one range says both (trainedOnBoth), else none: a record that left rows out would clear test rows it saw.
@@ -256,6 +262,7 @@ export const studyModelCommand = command({
         notices: [
           trainingSettingsText(settings, built, seed, rows.train.count),
           ...(atInit ? [NOT_MEASURED_AT_INIT] : []),
+          ...(classes === undefined ? [NO_ACCURACY_NOTE] : []),
           ...(saidState ? [saidState] : []),
           ...(seenRows.notice ? [seenRows.notice] : []),
           ...(trained ? nonFiniteLines(trained) : []),
@@ -263,7 +270,7 @@ export const studyModelCommand = command({
         ],
         warnings,
         tables: [
-          { caption: atInit ? `Loss and accuracy on ${measured} at the model's weights:` : `Loss and accuracy on ${measured}, from start to end:`, ...learningCurveTableData(curve, epochsRun) },
+          { caption: `${classes === undefined ? 'Loss' : 'Loss and accuracy'} on ${measured}${atInit ? " at the model's weights:" : ', from start to end:'}`, ...learningCurveTableData(curve, epochsRun, classes !== undefined) },
           // One traced step is both the first and the last: one table (two printed the same cells twice).
           // The last is the last full batch's: an epoch's short last batch after it holds a gradient of its few rows alone (lastTableRecord).
           ...(last.record === 0

@@ -16,7 +16,6 @@ import { checkCheckpointNameOf } from '../checkpoint-name-words.js';
 import type { TrainedOn } from '../../trained-on.js';
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../../kernels.js';
 import { checkModelLimits } from '../../model-limits.js';
-import type { Evaluation } from '../../network/rows.js';
 import { NETWORK_DEFAULTS, SOFTMAX_OF_ONE } from '../../network/config.js';
 import { GradscopeError } from '../../errors.js';
 import { MNIST_CLASSES, MNIST_PIXELS } from '../../data/mnist.js';
@@ -47,7 +46,6 @@ import { readTrainingFlags, THREADS_FLAG, threadsFlag, TRAINING_FLAGS, nonFinite
 import { print, type Terminal } from '../terminal.js';
 import { gradscopeLine } from '../invocation.js';
 import { worseWarning } from '../worse-warning.js';
-import { classesOf } from '../../flow/training-progress.js';
 import { chanceOnRows } from '../../flow/chance.js';
 import { rowsFlagsText, TRAINING_ROWS_FLAGS, trainingRows, type TrainingRows } from '../training-rows.js';
 import { activationsText, sizesText } from '../../layer-runs.js';
@@ -58,6 +56,7 @@ import { lossText } from '../../loss-text.js';
 import { readingRoom, wrapTokens } from '../prose.js';
 import { LAYERS_CHANGE_FLAG_TABLE, layersChangeFlags, withLayersChange } from '../layers-change-flags.js';
 import type { NetworkOptions } from '../../network/config.js';
+import { classesOfRun, NO_ACCURACY_NOTE, said, type SaidEvaluation } from '../accuracy-said.js';
 import { layerSpecsText } from '../../layers/spec-text.js';
 
 /** The network `gradscope train` makes without --layers: hidden layers and their units. */
@@ -103,21 +102,25 @@ function softmaxOfOneInFlags(error: unknown, rows: TrainingRows): unknown {
 
 /**
  * What the epoch lines' numbers are, said once above them (newuser29 asked what 'batch loss' was): `checked` and `measured` as
- * the rows measured (TrainingRows.checked, checkedWords: 'the 1,000 test digits').
+ * the rows measured (TrainingRows.checked, checkedWords: 'the 1,000 test digits'); the accuracy only where the network has
+ * `classes` (accuracy-said.ts), and where it has none, why not (NO_ACCURACY_NOTE).
  */
-export function epochLegend(checked: string, measured: string): string {
-  return `Each epoch: batch loss, the mean of its batches' losses, each taken before its step (over weights that moved as it was taken); ${checked} loss and accuracy, on ${measured} after it.`;
+export function epochLegend(checked: string, measured: string, classes = true): string {
+  const legend = `Each epoch: batch loss, the mean of its batches' losses, each taken before its step (over weights that moved as it was taken); ${checked} loss${classes ? ' and accuracy' : ''}, on ${measured} after it.`;
+  return classes ? legend : `${legend} ${NO_ACCURACY_NOTE}`;
 }
 
 /**
  * One epoch's line (epochLegend says what it holds): the mean of its batch losses (each before its step) and the loss and
- * accuracy on the checked rows after it; where --on-non-finite skip left batches out, how many (the mean is over the applied
- * ones only). Its fields two spaces apart, on one line where they fit `width` (the terminal's columns), else on more, each
- * after the first indented under it (with skips counted in thousands and the training rows checked, a line ran to 117).
+ * accuracy on the checked rows after it (no accuracy where `evaluation` has none: a network without classes, said()); where
+ * --on-non-finite skip left batches out, how many (the mean is over the applied ones only). Its fields two spaces apart, on
+ * one line where they fit `width` (the terminal's columns), else on more, each after the first indented under it (with skips
+ * counted in thousands and the training rows checked, a line ran to 117).
  */
-export function epochLine(epoch: string, checked: string, evaluation: Evaluation, width: number, trained?: Pick<EpochInfo, 'loss' | 'batches' | 'skipped'>): string {
+export function epochLine(epoch: string, checked: string, evaluation: SaidEvaluation, width: number, trained?: Pick<EpochInfo, 'loss' | 'batches' | 'skipped'>): string {
   const skipped = trained?.skipped ? ` (${counted(trained.batches, 'batch', 'batches')} applied, ${grouped(trained.skipped)} skipped)` : '';
-  const fields = [`epoch ${epoch}`, ...(trained === undefined ? [] : [`batch loss ${lossText(trained.loss)}${skipped}`]), `${checked} loss ${lossText(evaluation.loss)}`, `${checked} accuracy ${percentText(evaluation.accuracy)}`];
+  const accuracy = evaluation.accuracy === undefined ? [] : [`${checked} accuracy ${percentText(evaluation.accuracy)}`];
+  const fields = [`epoch ${epoch}`, ...(trained === undefined ? [] : [`batch loss ${lossText(trained.loss)}${skipped}`]), `${checked} loss ${lossText(evaluation.loss)}`, ...accuracy];
   return wrapTokens(fields, width, '  ', '', FIELD_GAP);
 }
 
@@ -236,6 +239,9 @@ export const trainCommand = command({
       // Measured before anything is printed: evaluate checks the rows against the network (a target its loss cannot take), so a bad file is one line.
       const evaluate = () => withFile(rows.checkFile, async () => net.evaluate(rows.check.x, rows.check.y));
       const initial = await evaluate();
+      // One-hot targets (the digits', a --data file's where every row is) are classes under any loss, as in a trace of the run (TraceRun.targets);
+      // without classes no accuracy is said (accuracy-said.ts).
+      const classes = classesOfRun(net.loss, net.outputSize, rows.oneHot);
       const givenInit = `${init === undefined ? '' : `, init ${stringFlag(args, 'init')}`}${biasInit === undefined ? '' : `, bias init ${stringFlag(args, 'bias-init')}`}`;
       // A network --norm or --residual-gate made is layer specs, said as study --model and gradients say them.
       const layout = net.kind === 'dense' ? `${sizesText(net.sizes)} ${activationsText(net.activationFunctions)}` : layerSpecsText(net.inputSize, net.layers);
@@ -244,15 +250,16 @@ export const trainCommand = command({
         // train() takes at least one epoch: with none asked for, the network is measured and saved as made, without an optimiser state (it took no step).
         print(terminal, `${shape}; 0 epochs: not trained, measured on ${rows.checked === 'test' ? rows.checkedWords : `its ${counted(rows.check.count, 'row')}`} as made.`);
         if (lsuv) print(terminal, lsuvLine(lsuv, firstBatch));
-        print(terminal, epochLine('0/0', rows.checked, initial, readingRoom(terminal.columns)));
+        if (classes === undefined) print(terminal, NO_ACCURACY_NOTE);
+        print(terminal, epochLine('0/0', rows.checked, said(initial, classes), readingRoom(terminal.columns)));
         if (out) await saveTrained(net, out, undefined, args, rows.digits, terminal);
         return;
       }
       print(terminal, `${shape}; training on ${rows.source}, ${counted(settings.epochs, 'epoch')}.`);
       print(terminal, trainingSettingsText(settings, built, seed, rows.train.count));
       if (lsuv) print(terminal, lsuvLine(lsuv, firstBatch));
-      print(terminal, epochLegend(rows.checked, rows.checkedWords));
-      print(terminal, epochLine(`0/${grouped(settings.epochs)}`, rows.checked, initial, readingRoom(terminal.columns)));
+      print(terminal, epochLegend(rows.checked, rows.checkedWords, classes !== undefined));
+      print(terminal, epochLine(`0/${grouped(settings.epochs)}`, rows.checked, said(initial, classes), readingRoom(terminal.columns)));
       const trained = net.train(rows.train.x, rows.train.y, {
         epochs: settings.epochs,
         batchSize: settings.batchSize,
@@ -263,7 +270,7 @@ export const trainCommand = command({
         clipNorm: settings.clipNorm,
         onNonFinite: settings.onNonFinite,
         validation: { x: rows.check.x, y: rows.check.y },
-        onEpoch: (info) => print(terminal, epochLine(`${grouped(info.epoch)}/${grouped(settings.epochs)}`, rows.checked, info.validation!, readingRoom(terminal.columns), info)),
+        onEpoch: (info) => print(terminal, epochLine(`${grouped(info.epoch)}/${grouped(settings.epochs)}`, rows.checked, said(info.validation!, classes), readingRoom(terminal.columns), info)),
       });
       for (const line of nonFiniteLines(trained)) print(terminal, line);
       // A run can end finite and worse than it began ('halve' keeps steps finite, not the network better): said plainly.
@@ -271,9 +278,7 @@ export const trainCommand = command({
       const final = trained.epochs.at(-1)?.validation;
       // Without --out there is no model to study: the warning says what to add, then the command that studies it.
       const studied = `${out ? '' : 'add --out model.json to this command, then '}${gradscopeLine(terminal.invokedAs, `study --model ${shellWord(out ?? 'model.json')}`)}${rowsFlagsText(args)}`;
-      // One-hot targets (the digits', a --data file's where every row is) are classes under any loss, as in a trace of the run (TraceRun.targets).
-      const classes = classesOf({ loss: net.loss, sizes: [net.inputSize, net.outputSize], run: { targets: rows.oneHot ? 'one-hot' : undefined } });
-      const worse = final && worseWarning({ checked: rows.checked, checkedName: rows.checkedName, initial, final, trained, optimizer: settings.choice.name, saved: out && '--out', chance: chanceOnRows(classes, rows.check.y), diagnosis: `${studied}, which traces its gradients as it trains on, says what holds it` });
+      const worse = final && worseWarning({ checked: rows.checked, checkedName: rows.checkedName, initial: said(initial, classes), final: said(final, classes), trained, optimizer: settings.choice.name, saved: out && '--out', chance: chanceOnRows(classes, rows.check.y), diagnosis: `${studied}, which traces its gradients as it trains on, says what holds it` });
       if (worse) print(terminal, worse);
       if (out) await saveTrained(net, out, { optimizer, choiceName: settings.choice.name, trainedOn: rows.trainedOn }, args, rows.digits, terminal);
     } finally {
