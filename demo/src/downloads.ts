@@ -26,13 +26,16 @@ export function downloadName(kind: DownloadKind, s: Settings, step: number): str
 
 /**
  * The call that gives a downloaded trace's diagnosis as the panel shows it, on data set `dataset`: diagnose() with the
- * page's options (pageDiagnosis in remedies.ts: a switch to relu takes the rate measured on the page's data, RELU_REMEDY_RATES' row).
+ * page's options (pageDiagnosis in remedies.ts: a switch to relu takes the rate measured on the page's data, RELU_REMEDY_RATES' row;
+ * and `heldOutAtStart`, the run's test loss before its first step, where measured: the trace does not hold it), its number as
+ * JavaScript writes it, so that the call pasted reads the same double.
  */
-export const traceDiagnosisCall = (dataset: DatasetName): string => `diagnose(Trace.fromJSON(json), { reluRates: pageRow('${dataset}') })`;
+export const traceDiagnosisCall = (dataset: DatasetName, heldOutAtStart?: number): string =>
+  `diagnose(Trace.fromJSON(json), { reluRates: pageRow('${dataset}')${heldOutAtStart === undefined ? '' : `, heldOutAtStart: ${heldOutAtStart}`} })`;
 
 /** What the page says beside the trace's download, for the run on data set `dataset` (backticked spans set as code: proseNodes). */
-export const traceNote = (dataset: DatasetName): string =>
-  `the run’s gradient-flow trace, \`trace.toJSON()\`: in your code \`${traceDiagnosisCall(dataset)}\` gives the panel’s verdict, summary and remedies (the option: the relu rates measured on this data), and \`renderReport()\` lays it out.`;
+export const traceNote = (dataset: DatasetName, heldOutAtStart?: number): string =>
+  `the run’s gradient-flow trace, \`trace.toJSON()\`: in your code \`${traceDiagnosisCall(dataset, heldOutAtStart)}\` gives the panel’s verdict, summary and remedies (the options: the relu rates measured on this data${heldOutAtStart === undefined ? '' : ', and the test rows’ loss before the first step, which the trace does not hold'}), and \`renderReport()\` lays it out.`;
 
 /** Rows of inputs `x` and targets `y` as the CLI's data file reads them (`{ "inputs": [[…]], "targets": [[…]] }`, its --data). */
 export function dataFileJson(x: Matrix, y: Matrix): string {

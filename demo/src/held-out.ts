@@ -5,7 +5,10 @@
  * each epoch, whole passes (train() calls) and the single steps' passes (SteppedPass) alike, the page
  * measures what train()'s `validation` records (TraceEpoch.validation and .training): the loss on the
  * test rows, and the loss on a fixed subset of the training rows at the same weights, the rows
- * train() takes (trainingCheckRows), so that a rise of the one is read beside the other.
+ * train() takes (trainingCheckRows), so that a rise of the one is read beside the other. Before the first step it measures
+ * the test rows' loss once more, at the weights the run starts from (lossAtStart), which the trace does not hold and diagnose()
+ * takes as heldOutAtStart, as `gradscope study --model` passes its test loss there: where no epoch lowered the test loss, the
+ * page's diagnosis then says so and offers no epoch to stop at, where it named the epochs' lowest.
  */
 import { GradscopeError, trainingCheckRows, type Evaluation, type Matrix, type Network, type TraceEpoch } from '../../src/index.js';
 
@@ -46,6 +49,19 @@ export class HeldOutRows {
       return { validation: { loss: validation.loss, accuracy: validation.accuracy }, training: { loss: training.loss, accuracy: training.accuracy, rows: this.subset.x.rows } };
     } catch (error) {
       if (error instanceof GradscopeError && error.code === 'NON_FINITE_INPUT') return {};
+      throw error;
+    }
+  }
+
+  /**
+   * The test rows' loss at the weights the run starts from (`net` before its first step), as diagnose() takes it
+   * (DiagnoseOptions.heldOutAtStart); undefined where the weights overflow on them (NON_FINITE_INPUT), as measure() gives none.
+   */
+  lossAtStart(net: Network): number | undefined {
+    try {
+      return this.testAt(net).loss;
+    } catch (error) {
+      if (error instanceof GradscopeError && error.code === 'NON_FINITE_INPUT') return undefined;
       throw error;
     }
   }

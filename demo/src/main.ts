@@ -208,8 +208,8 @@ function receive(message: FromWorker): void {
     history.addSnapshot(snapshot);
     explain(snapshot);
     describeDiagram(snapshot.diagram);
-    // The diagnosis's call for this run's data set: the relu rates it offers are that data set's.
-    $('trace-note').replaceChildren(...proseNodes(traceNote(snapshot.settings.dataset)));
+    // The diagnosis's call for this run's data set (the relu rates it offers are that data set's) and its test loss at the start.
+    $('trace-note').replaceChildren(...proseNodes(traceNote(snapshot.settings.dataset, snapshot.heldOutAtStart)));
     trainButton.disabled = stepButton.disabled = false;
     document.body.dataset.state = 'ready';
     if (runWhenReady) {

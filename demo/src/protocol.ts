@@ -55,6 +55,8 @@ export interface Snapshot extends TracedState {
   /** Loss and accuracy on the held-out test rows. */
   testLoss: number;
   testAccuracy: number;
+  /** The test rows' loss before the run's first step, which the page's diagnosis takes (pageDiagnosis); undefined where it overflowed. */
+  heldOutAtStart: number | undefined;
   /** The per-layer learning-rate multipliers of the 'per-layer rates' choice; null for the other optimisers. */
   layerRates: number[] | null;
   /** Where layerRates came from, as the page says it ('at initialisation', 'at step 40', or a remedy's); '' without them. */

@@ -17,9 +17,10 @@ export { LARGER_LEARNING_RATE, SMALLER_LEARNING_RATE };
 
 /**
  * diagnose()'s options on the page for data set `dataset`: a switch to relu or leaky-relu takes the
- * rate measured on the page's own set-up on that data set (its row of RELU_REMEDY_RATES, pageRow), not the command's.
+ * rate measured on the page's own set-up on that data set (its row of RELU_REMEDY_RATES, pageRow), not the command's;
+ * `heldOutAtStart`, the test rows' loss before the run's first step (HeldOutRows.lossAtStart), where it was measured.
  */
-export const pageDiagnosis = (dataset: DatasetName): DiagnoseOptions => ({ reluRates: pageRow(dataset) });
+export const pageDiagnosis = (dataset: DatasetName, heldOutAtStart?: number): DiagnoseOptions => ({ reluRates: pageRow(dataset), ...(heldOutAtStart !== undefined && { heldOutAtStart }) });
 
 /** One choice of a remedy the page reads: its settings, or its alternative as `settings`. */
 type Remedied = Pick<Remedy, 'settings'>;

@@ -36,6 +36,8 @@ interface Session {
   test: Dataset;
   /** The test rows as the run's validation, and the training rows measured beside them, after every epoch. */
   heldOut: HeldOutRows;
+  /** The test rows' loss before the run's first step (HeldOutRows.lossAtStart), which its diagnosis takes. */
+  heldOutAtStart: number | undefined;
   /** Training rows seen so far (for the epoch counter). */
   rowsSeen: number;
   /** The single steps' pass over the training rows: where the next one's batch starts, and the epoch they complete. */
@@ -187,7 +189,8 @@ async function configure(settings: Settings, mnistUrl: string, layerRates?: numb
     const run = new RunTrace(trace, { validation: 'other rows', classRows: classRows(data) });
     const grid = planeGrid(BOUNDARY_GRID);
     const columns = ends.map((end, c) => ({ name: names[c], end }));
-    const fresh: Session = { net, data, test, heldOut: new HeldOutRows(data, test), rowsSeen: 0, pass: new SteppedPass(data.x.rows), settings, optimizer, layerRates: made.layerRates, layerRatesFrom: made.layerRatesFrom, weightDecayLowered: made.weightDecayLowered, stats: statsFromTrace(run.trace, 0), shownStep: 0, run, collected: undefined, grid, probe, unitOutputs: undefined, columns };
+    const heldOut = new HeldOutRows(data, test);
+    const fresh: Session = { net, data, test, heldOut, heldOutAtStart: heldOut.lossAtStart(net), rowsSeen: 0, pass: new SteppedPass(data.x.rows), settings, optimizer, layerRates: made.layerRates, layerRatesFrom: made.layerRatesFrom, weightDecayLowered: made.weightDecayLowered, stats: statsFromTrace(run.trace, 0), shownStep: 0, run, collected: undefined, grid, probe, unitOutputs: undefined, columns };
     const snapshot = snapshotOf(fresh, gradients.loss, gradients);
     if (session) {
       session.optimizer.dispose();
@@ -341,7 +344,7 @@ function postProgress(s: Session, steps: StepRecord[]): void {
 
 /** What the run's trace says now, `loss` its latest step's: no call on the network's outputs. */
 function tracedState(s: Session, loss: number): TracedState {
-  return { step: s.net.step, epoch: s.rowsSeen / s.data.x.rows, loss, stats: s.stats, diagnosis: diagnose(s.run.trace, pageDiagnosis(s.settings.dataset)) };
+  return { step: s.net.step, epoch: s.rowsSeen / s.data.x.rows, loss, stats: s.stats, diagnosis: diagnose(s.run.trace, pageDiagnosis(s.settings.dataset, s.heldOutAtStart)) };
 }
 
 /** The state now; `gradients`: the probe's, if the caller has them already. */
@@ -354,6 +357,7 @@ function snapshotOf(s: Session, loss: number, gradients?: Gradients): Snapshot {
     accuracy,
     testLoss: test.loss,
     testAccuracy: test.accuracy,
+    heldOutAtStart: s.heldOutAtStart,
     layerRates: s.layerRates,
     layerRatesFrom: s.layerRatesFrom,
     weightDecayLowered: s.weightDecayLowered,

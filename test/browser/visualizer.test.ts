@@ -15,6 +15,8 @@ import { MAX_EPOCHS } from '../../demo/src/run-trace.js';
 import { DIGITS_SHOWN } from '../../demo/src/protocol.js';
 import { fmt } from '../../demo/src/format.js';
 import { pageDiagnosis } from '../../demo/src/remedies.js';
+import { parseSettings } from '../../demo/src/settings.js';
+import { planarDataset, splitDataset } from '../../demo/src/datasets.js';
 import { RELU_REMEDY_RATES } from '../../src/flow/relu-remedy-rates.js';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { diagnose } from '../../src/flow/diagnose.js';
@@ -200,8 +202,8 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     release();
     await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('784 → 4 → 4 → 10 network'));
     expect((await save('data')).name).toMatch(/^gradscope-data-mnist-train-\d+\.json$/);
-    // The trace's note names the digits' relu rates now.
-    expect(await page.locator('#trace-note code').nth(1).textContent()).toBe(traceDiagnosisCall('mnist'));
+    // The trace's note names the digits' relu rates now, and the digits' run's test loss at its start.
+    await heldOutAtStart(page, 'mnist');
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
@@ -314,11 +316,12 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(trace.steps[0]).toBe(1);
     expect(trace.steps[trace.length - 1]).toBeGreaterThanOrEqual(150);
     // The page diagnoses with its own options (its row of relu rates): the call its note beside the download names, run as written.
-    expect(panel.call).toBe(traceDiagnosisCall('spirals'));
-    const d = diagnose(trace, { reluRates: pageRow('spirals') });
+    const start = await heldOutAtStart(page, 'spirals');
+    expect(panel.call).toBe(traceDiagnosisCall('spirals', start));
+    const d = diagnose(trace, { reluRates: pageRow('spirals'), heldOutAtStart: start });
     expect(panel.verdict).toBe(d.verdict);
-    // Without them (docs/browser.md), the same verdict and summary.
-    const bare = diagnose(trace);
+    // Without the relu rates (docs/browser.md), the same verdict and summary.
+    const bare = diagnose(trace, { heldOutAtStart: start });
     expect([bare.verdict, shownProse(bare.summary)]).toEqual([panel.verdict, panel.summary]);
     // The page sets backticked spans as code (proseParts), so its text is the diagnosis' without backticks.
     expect(panel.summary).toBe(shownProse(d.summary));
@@ -549,6 +552,14 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
   // healthy (newuser42). Its test rows are the run's validation rows now, measured after every epoch (demo/src/held-out.ts).
   it('diagnoses a run whose test loss rises while its training loss falls as overfitting, from the test rows its chart draws', async () => {
     const { page, errors } = await open(PAGE_OVERFITTING_QUERY);
+    // The start the page's diagnosis takes is the test rows' loss at the network's step-0 weights (its download).
+    const start = await heldOutAtStart(page, 'circles');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-model')]);
+    const atStart = await Network.fromJSON(JSON.parse(await readFile(await download.path(), 'utf8')));
+    const { settings } = parseSettings(PAGE_OVERFITTING_QUERY);
+    const { test } = splitDataset(planarDataset('circles', settings.seed, settings.noise), settings.trainPercent);
+    expect(start).toBeCloseTo(atStart.evaluate(test.x, test.y).loss, 6);
+    atStart.dispose();
     await page.click('#train');
     await page.waitForFunction(() => Number(/epoch ([\d.,]+)/.exec(document.getElementById('epoch')!.textContent!)![1].replace(/,/g, '')) >= 200, null, { timeout: 60_000 });
     await page.click('#train');
@@ -565,7 +576,10 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const panel = { verdict: await page.locator('#diagnosis').getAttribute('data-verdict'), summary: (await page.locator('#diagnosis-summary').textContent())! };
     expect(panel.verdict).toBe('overfitting');
     expect(panel.summary).not.toMatch(/^Healthy|converged/);
-    expect(panel.summary).toBe(shownProse(diagnose(trace, pageDiagnosis('circles')).summary));
+    expect(panel.summary).toBe(shownProse(diagnose(trace, pageDiagnosis('circles', start)).summary));
+    // As in Node (test/demo/held-out): no epoch lowered the test loss below its start, so no epoch to stop at, and the panel says so.
+    expect(start).toBeLessThan(Math.min(...heldOut));
+    expect(panel.summary).toContain("The held-out rows' loss was lower still before the first epoch");
     expect(errors).toEqual([]);
     await page.close();
   }, 90_000);
@@ -823,7 +837,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(await page.locator('#diagnosis-withdrawn li', { hasText: "init: 'lsuv'" }).count()).toBe(1);
     // Not in the list, as the trace's diagnosis says.
     expect(await page.locator('#diagnosis-remedies li', { hasText: "activation: 'selu'" }).count()).toBe(0);
-    const d = diagnose(await downloadTrace(page), pageDiagnosis('spirals'));
+    const d = diagnose(await downloadTrace(page), await pageOptions(page, 'spirals'));
     expect(d.remedies.some((r) => r.settings.some((setting) => setting.setting === 'selu' || setting.setting === 'lsuv'))).toBe(false);
     // Its lines fit the narrowest phones' 320 px: nothing past the edge.
     await page.setViewportSize(NARROW_PHONE);
@@ -859,7 +873,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const trace = await downloadTrace(page);
     const step = await stepOf(page);
     expect(step).toBe(trace.steps.at(-1));
-    expect(Number(await page.locator('#diagnosis').getAttribute('data-records'))).toBe(diagnose(trace, pageDiagnosis('spirals')).evidence.records);
+    expect(Number(await page.locator('#diagnosis').getAttribute('data-records'))).toBe(diagnose(trace, await pageOptions(page, 'spirals')).evidence.records);
     expect(await page.locator('#status').innerText()).toContain(`after step ${step} the page cannot show the network`);
     // Its advice, followed: a smaller rate is held though the network cannot be shown with it (it was refused, the
     // form went back to 3, and Reset ran at 3), and Reset starts the new weights at it.
@@ -1088,7 +1102,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const opened = async () => {
       const { page, errors } = await open(query);
       await stepTimes(page, steps);
-      return { page, errors, remedies: diagnose(await downloadTrace(page), pageDiagnosis('spirals')).remedies };
+      return { page, errors, remedies: diagnose(await downloadTrace(page), await pageOptions(page, 'spirals')).remedies };
     };
     const first = await opened();
     const items = first.page.locator('#diagnosis-remedies li');
@@ -1484,6 +1498,21 @@ async function trainFor(page: Page, steps: number): Promise<void> {
 }
 
 /** The trace behind the panel, through its download button, read back as the library reads a trace file. */
+/**
+ * The run's test loss before its first step, as the note beside the trace's download names it in the page's diagnose() call
+ * (traceDiagnosisCall); the call must be that function's with it.
+ */
+async function heldOutAtStart(page: Page, dataset: Parameters<typeof pageDiagnosis>[0]): Promise<number> {
+  const call = (await page.locator('#trace-note code').nth(1).textContent())!;
+  const start = Number(/, heldOutAtStart: ([\d.e+-]+) \}\)$/.exec(call)?.[1]);
+  expect(call).toBe(traceDiagnosisCall(dataset, start));
+  expect(start).toBeGreaterThan(0);
+  return start;
+}
+
+/** diagnose()'s options as the page passes them (pageDiagnosis, with the run's heldOutAtStart). */
+const pageOptions = async (page: Page, dataset: Parameters<typeof pageDiagnosis>[0]) => pageDiagnosis(dataset, await heldOutAtStart(page, dataset));
+
 async function downloadTrace(page: Page): Promise<Trace> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-trace')]);
   return Trace.fromJSON(JSON.parse(await readFile(await download.path(), 'utf8')));

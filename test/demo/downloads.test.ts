@@ -1,7 +1,7 @@
 // The visualizer's downloads: the data file holds the rows it trains on as the CLI's --data reads them, and each file
 // is named after the settings that made it (test/browser/visualizer reads the files back through the CLI).
 import { describe, expect, it } from 'vitest';
-import { dataFileJson, downloadName, traceDiagnosisCall } from '../../demo/src/downloads.js';
+import { dataFileJson, downloadName, traceDiagnosisCall, traceNote } from '../../demo/src/downloads.js';
 import { DATASETS, planarDataset, splitDataset } from '../../demo/src/datasets.js';
 import { pageDiagnosis } from '../../demo/src/remedies.js';
 import { pageRow } from '../../src/index.js';
@@ -34,5 +34,13 @@ describe('the visualizer’s downloads', () => {
       expect(traceDiagnosisCall(dataset)).toContain(`{ reluRates: pageRow('${dataset}') }`);
       expect(pageDiagnosis(dataset)).toEqual({ reluRates: pageRow(dataset) });
     }
+    // With the run's test loss before its first step (HeldOutRows.lossAtStart), written so that the call pasted reads the same double.
+    const start = 0.6931471824645996;
+    expect(pageDiagnosis('circles', start)).toEqual({ reluRates: pageRow('circles'), heldOutAtStart: start });
+    const call = traceDiagnosisCall('circles', start);
+    expect(call).toBe("diagnose(Trace.fromJSON(json), { reluRates: pageRow('circles'), heldOutAtStart: 0.6931471824645996 })");
+    expect(Number(/heldOutAtStart: ([\d.e+-]+)/.exec(call)![1])).toBe(start);
+    expect(traceNote('circles', start)).toContain('and the test rows’ loss before the first step, which the trace does not hold');
+    expect(traceNote('circles')).not.toContain('before the first step');
   });
 });

@@ -13,6 +13,7 @@ import { networkOptions } from '../../demo/src/architecture.js';
 import { DEFAULTS, parseSettings, type Settings } from '../../demo/src/settings.js';
 import { pageDiagnosis } from '../../demo/src/remedies.js';
 import { PAGE_OVERFITTING_QUERY } from '../util/page-overfitting-run.js';
+import { lossText } from '../../src/loss-text.js';
 
 function rowsOf(settings: Settings) {
   const { train, test } = splitDataset(planarDataset(settings.dataset as 'circles', settings.seed, settings.noise), settings.trainPercent);
@@ -59,12 +60,15 @@ describe("the visualizer's held-out rows", () => {
     net.dispose();
   });
 
-  it('reads the overfitting run of the browser suite as overfitting, which it read healthy without them', async () => {
+  it('reads the overfitting run of the browser suite as overfitting, which it read healthy without them, and keeps its start where no epoch lowered its test loss', async () => {
     const { settings } = parseSettings(PAGE_OVERFITTING_QUERY);
     const { train, test } = rowsOf(settings);
     const net = await createNetwork(networkOptions(settings, 2, 2));
     const optimizer = createOptimizer(net, { name: settings.optimizer });
     const held = new HeldOutRows(train, test);
+    // The test loss before the first step, as the page's worker measures it for diagnose() (heldOutAtStart).
+    const start = held.lossAtStart(net)!;
+    expect(start).toBe(net.evaluate(test.x, test.y).loss);
     const options = { epochs: 1, batchSize: settings.batchSize, learningRate: settings.learningRate, optimizer, trace: { every: 1 } };
     net.train(train.x, train.y, options);
     const [withRows, without] = [new RunTrace(net.trace!, { validation: 'other rows' }), new RunTrace(net.trace!)];
@@ -83,6 +87,15 @@ describe("the visualizer's held-out rows", () => {
     expect(read.summary).toMatch(/^Overfitting: the held-out rows' loss rose while the training loss did not/);
     const blind = diagnose(without.trace, pageDiagnosis('circles'));
     expect(blind.verdict).toBe('healthy');
+    // Its test loss was lowest before the first step (page43's note: the page gave diagnose() no heldOutAtStart): without it the
+    // diagnosis offered to stop after the epochs' lowest, weights worse on the test rows than the ones the run started from.
+    const earlyStop = (d: ReturnType<typeof diagnose>) => d.remedies.filter((r) => r.settings.some((s) => s.option === 'epochs')).map((r) => r.option);
+    expect(start).toBeLessThan(Math.min(...withRows.trace.epochs.map((e) => e.validation!.loss)));
+    expect(earlyStop(read)).toEqual([expect.stringMatching(/^epochs: \d+$/)]);
+    const page = diagnose(withRows.trace, pageDiagnosis('circles', start));
+    expect(page.verdict).toBe('overfitting');
+    expect(earlyStop(page)).toEqual([]);
+    expect(page.summary).toContain(`The held-out rows' loss was lower still before the first epoch (${lossText(start)}, at the weights the run started from)`);
     optimizer.dispose();
     net.dispose();
   });

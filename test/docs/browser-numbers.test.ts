@@ -50,7 +50,8 @@ describe("docs/browser.md's numbers are the visualizer's and the library's", () 
 
   // It said `Trace.fromJSON` and `diagnose` give back the panel's diagnosis, while the page passes its own relu rates (page41's notes).
   it("the call that gives a downloaded trace's diagnosis as the panel shows it: the page's note's", () => {
-    expect(codeQuoteOn('docs/browser.md', 'diagnose(Trace.fromJSON(json)')).toBe(traceDiagnosisCall('spirals'));
+    // The note writes the run's own heldOutAtStart where the page names it.
+    expect(codeQuoteOn('docs/browser.md', 'diagnose(Trace.fromJSON(json)')).toBe(traceDiagnosisCall('spirals', 0.5).replace('heldOutAtStart: 0.5', 'heldOutAtStart'));
     expect(said(/`diagnose\(Trace\.fromJSON\(json\), [^`]+` (gives back the panel's verdict, summary and remedies)/)).toEqual(["gives back the panel's verdict, summary and remedies"]);
   });
 
