@@ -17,7 +17,8 @@
  * - dw += dzᵀ·a on two threads from batch 128: by batch rows, the forward's, at the cut where one
  *   thread sums it in two parts (assembly/gemm.pack.ts' weightsFoldRow and weightsFolded, one
  *   piece for both binaries: dw = (dw + P₀) + P₁, P₀ over rows [0, h), P₁ over [h, batch)). The
- *   main thread adds P₀ to dw as one thread does (f32_dense_bwd_weights_rows); the worker sums P₁
+ *   main thread adds P₀ to dw (or writes it over dw: accumulate false) as one thread does
+ *   (f32_dense_bwd_weights_rows); the worker sums P₁
  *   from zero into a buffer of its own (one K block, so the same sums); then P₁ is added to dw
  *   (axpy with α = 1: dw + P₁, as one thread's last K block adds it), split as the optimisers'
  *   update then is (MIN_SPLIT_UPDATE), so each half of dw is added where it is updated next. A
@@ -442,8 +443,8 @@ const MIN_SPLIT_COPY = 1 << 14;
  * An optimiser's update (plain SGD's axpy, SGD with momentum, Nesterov, Adagrad, RMSProp, Adam) and
  * the zeroing of a tensor are split across the threads from this many values on (a 784→100 layer's
  * weights are 78,400), when the workers are awake: the update sits between a step's last split
- * product and the next step's first, the zeroing of the ∂W at backprop's start between the forward's
- * and the backward's, where the workers would otherwise wait. At batches too small to split the
+ * product and the next step's first, where the workers would otherwise wait (so did the zeroing of
+ * the ∂W at backprop's start, which backprop has written instead since 2026-12-06: accumulate false). At batches too small to split the
  * products the workers sleep, and waking one would cost more than the half it takes over.
  * A split forward leaves every weight in both cores' caches, so a write to it on one thread first
  * takes each line from the other core (bench/shared-writes.ts, which times both after the set-ups of
@@ -794,9 +795,22 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels, De
   }
 
   /**
-   * y += α·x (plain SGD's update, w −= lr·g) and the zeroing of a large tensor (a step's ∂W before
-   * backprop), split as the updates are (splitsUpdate, MIN_SPLIT_UPDATE): each value is y + α·x in
-   * float32 whatever its lane, or 0, so the parts give the bits one thread gives.
+   * y += α·x (plain SGD's update, w −= lr·g) and the zeroing of a large tensor, split as the updates
+   * are (splitsUpdate, MIN_SPLIT_UPDATE): each value is y + α·x in float32 whatever its lane, or 0, so
+   * the parts give the bits one thread gives.
+   *
+   * A traced step's SGD update, sgdStepStats (plain) or sgdUpdateStats (momentum, weight decay), which
+   * measures the trace's weight statistics in the same pass, is not split: it runs on the main thread
+   * alone (WasmBackend's). Its sums go into f64 block by block (STAT_BLOCK values) in one order, so a
+   * split that keeps the records' bits would hand the worker's per-block partial sums back to be added
+   * in that order: a kernel pair with its twins, for what measured too little. On the Intel Xeon
+   * (2026-12-06 09:35–09:39, load 1.9 and 7.5; [784,100,100,10], one batch loaded, a record every
+   * step, 15 alternating rounds; a scratch script, not kept) sgdStepStats of the first layer's 78,400
+   * weights took 22.2 µs on the main thread, where axpy took 8.1 alone and 8.3 split; the traced
+   * two-thread step ran 1.089× the untraced one at batch 256 (1,471 µs against 1,348) and 1.178× at
+   * batch 64 (476 against 399), weightStats then the split axpy (the update before the fused
+   * kernels) 1.114× and 1.208×. A perfect split would save half of the 22 µs: 0.8 % of the traced
+   * step at batch 256, 2.3 % at 64, and the split axpy beside it saved nothing.
    */
   override axpy(y: WasmTensor, x: WasmTensor, n: number, alpha: number): void {
     if (!this.splitsUpdate(n)) return super.axpy(y, x, n, alpha);
