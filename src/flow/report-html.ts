@@ -449,16 +449,19 @@ export function proseParts(text: string): ProsePart[] {
 }
 
 /**
- * A remedy as two choices where it has an alternative, as the visualizer shows it: its settings and why,
- * then the alternative's on a line of its own ('or: …'). Joined on one line ('A or B: why') they read
- * as one setting when the first choice ends as the second begins (an option's value, an option's key).
+ * A remedy: its settings and why ('A: why'); where it has an alternative, as the terminal prints it (diagnosisText), its
+ * settings, the alternative's right under them on a line of its own ('or: …'), then why. Joined on one line ('A or B: why')
+ * they read as one setting when the first choice ends as the second begins (an option's value, an option's key); the
+ * alternative after a why of several lines stood far from the choice it is the alternative to (newuser43 #10).
  */
 function remedyHtml([first, alternative]: string[], why: string): string {
-  return `${codeHtml(first)}: ${proseHtml(why)}${alternative === undefined ? '' : `<p class="${ALTERNATIVE_CLASS}">or: ${codeHtml(alternative)}</p>`}`;
+  if (alternative === undefined) return `${codeHtml(first)}: ${proseHtml(why)}`;
+  return `${codeHtml(first)}<p class="${ALTERNATIVE_CLASS}">or: ${codeHtml(alternative)}</p><p class="${WHY_CLASS}">${proseHtml(why)}</p>`;
 }
 
-/** The class of a remedy's alternative's line (remedyHtml), as the visualizer names its own. */
+/** The class of a remedy's alternative's line (remedyHtml), as the visualizer names its own; and of its why's, after it. */
 const ALTERNATIVE_CLASS = 'alternative';
+const WHY_CLASS = 'why';
 
 /** The verdict, the summary and the remedies, their settings in `terms` (the command line's flags in a report it writes). */
 function diagnosisHtml(d: Diagnosis, terms: RemedyTerms): string {
@@ -640,7 +643,7 @@ ${CODE_WORD_STYLE}.${ALTERNATIVE_CLASS}{margin:.15em 0 0}
 .table.${TABLE_CARDS_CLASS}{overflow:visible;background:none}.${TABLE_CARDS_CLASS} :is(table,caption,thead,tbody,tr,th,td){display:block}.${TABLE_CARDS_CLASS} thead{height:0;overflow:hidden}.${TABLE_CARDS_CLASS} caption{text-align:left}
 .${TABLE_CARDS_CLASS} tr{border:1px solid #ddd;margin:.5em 0;padding:.2em .6em}.${TABLE_CARDS_CLASS} td{border:0;padding:1px 0;display:flex;justify-content:space-between;gap:1em;white-space:normal}.${TABLE_CARDS_CLASS} td>span>span{white-space:nowrap}.${TABLE_CARDS_CLASS} td::before{content:attr(data-label);content:attr(data-label) / "";text-align:left;color:#555}.${TABLE_CARDS_CLASS} td:first-child{font-weight:600}.${TABLE_CARDS_CLASS} td:empty{display:none}
 nav.contents a,.tools a{display:inline-flex;padding:3px 0}nav.contents a,.tools a,.tools button{min-width:${LEAST_TARGET}px;min-height:${LEAST_TARGET}px}
-.diagnosis{border-left:4px solid #999;padding:.2em 1em;background:#f8f8f8}.diagnosis.vanishing{border-color:#1f77b4}
+.diagnosis{border-left:4px solid #999;padding:.2em 1em;background:#f8f8f8}.diagnosis li>p{margin:.15em 0}.diagnosis.vanishing{border-color:#1f77b4}
 .diagnosis.exploding{border-color:#d62728}.diagnosis.healthy{border-color:#2ca02c}.diagnosis.dead,.diagnosis.saturated,.diagnosis.loss-rising,.diagnosis.overfitting{border-color:#e0a000}section.run{border-top:1px solid #eee;margin-top:1.5em}.tools{font-size:13px;color:#555}`;
 
 /** The id of a section's `i`th run, its own or one from its position. */

@@ -40,7 +40,7 @@ function remedyBlocks(html: string): { heading: string; items: string[] }[] {
     const text = (s: string) => s.replace(/<[^>]+>/g, '').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
     return {
       heading: text(/<p>(What to try[^]*?)<\/p><ul>/.exec(block)?.[1] ?? ''),
-      items: [...block.matchAll(/<li>(.*?)<\/li>/g)].map((m) => text(m[1].replace('<p class="alternative">', '\n'))),
+      items: [...block.matchAll(/<li>(.*?)<\/li>/g)].map((m) => text(m[1].replace('<p class="alternative">', '\n').replace('<p class="why">', '\n'))),
     };
   });
 }
@@ -53,7 +53,7 @@ describe("the report's remedies", () => {
     // The reason once in the page's text, its backticked flag as code; no remedy repeats it.
     expect(html.split('weight decay 0.005').length - 1).toBe(1);
     expect(html).toContain(`which ${codeHtml('train')} has no flag for):</p>`);
-    expect(block.items).toEqual(["init: 'he-normal': it keeps the <signal> up.", "activation: 'relu': relu does not saturate.\nor: learningRate: 0.03"]);
+    expect(block.items).toEqual(["init: 'he-normal': it keeps the <signal> up.", "activation: 'relu'\nor: learningRate: 0.03\nrelu does not saturate."]);
     // The terminal says the same heading (wrapped to its width) and the same remedies.
     const printed = flat(diagnosisText(diagnosis, unmade));
     expect(printed).toContain(`What to try, as the library's options (${UNMADE}):`);
@@ -64,12 +64,20 @@ describe("the report's remedies", () => {
     const html = await renderReport({ runs: [{ label: 'api', trace, diagnosis }, { label: 'command', trace, diagnosis, remedyTerms: command }] });
     const [api, own] = remedyBlocks(html);
     expect(api.heading).toBe('What to try:');
-    // Two choices, two lines: the first with why, then 'or: ' and the alternative (joined, 'A or B: why' read as one setting).
-    expect(api.items).toEqual(remedies.map((r) => remedyLines(r, API_REMEDY_TERMS).map((line, i) => (i === 0 ? `${line}: ${r.why}` : `\nor: ${line}`)).join('')));
+    // One choice with why on its line; two, as the terminal prints them: the first, 'or: ' and the alternative right under it,
+    // then why (joined, 'A or B: why' read as one setting; the alternative after why stood far from the choice, newuser43 #10).
+    const item = (r: Remedy) => {
+      const [first, alternative] = remedyLines(r, API_REMEDY_TERMS);
+      return alternative === undefined ? `${first}: ${r.why}` : `${first}\nor: ${alternative}\n${r.why}`;
+    };
+    expect(api.items).toEqual(remedies.map(item));
+    const printed = diagnosisText(diagnosis, API_REMEDY_TERMS).split('\n').map((line) => line.trim());
+    const at = printed.indexOf("• activation: 'relu'");
+    expect(printed.slice(at, at + 3)).toEqual(["• activation: 'relu'", 'or: learningRate: 0.03', 'relu does not saturate.']);
     expect(own.heading).toBe('What to try:');
     expect(own.items).toEqual([
       'gradscope train --init he-normal: it keeps the <signal> up.',
-      "activation: 'relu' (createNetwork option: its layers are blocks): relu does not saturate.\nor: gradscope train --learningRate 0.03",
+      "activation: 'relu' (createNetwork option: its layers are blocks)\nor: gradscope train --learningRate 0.03\nrelu does not saturate.",
     ]);
     expect(html).not.toContain("the library's options");
   });
