@@ -315,6 +315,8 @@ function explainDiagnosis(s: Snapshot): void {
   panel.toggleAttribute('data-undecided', d.undecided === true);
   panel.dataset.ratio = String(d.evidence.firstToLast.median);
   panel.dataset.records = String(d.evidence.records);
+  // The answer first (newuser42 #8): the verdict, its key figure and the first remedy, then the summary in full.
+  $('diagnosis-headline').replaceChildren(...proseNodes(d.headline));
   $('diagnosis-summary').replaceChildren(...proseNodes(d.summary));
   // The bars are the batch gradient; the verdict reads each example's δ (evidence.deltaFirstToLast), and across
   // norm layers the gap δ and ‖∂C/∂W‖/‖W‖ agree on (evidence.normalisedGap).

@@ -7,7 +7,7 @@ import type { ReportTable } from '../flow/report-html.js';
 import type { Trace } from '../flow/trace.js';
 import { formatTable, ratioColumn } from './table.js';
 import { sci } from '../sci-text.js';
-import { readingRoom, wrap } from './prose.js';
+import { proseWords, readingRoom, wrap, wrapTokens } from './prose.js';
 import { percentText } from '../percent-text.js';
 import { grouped } from '../counted.js';
 import { evenIndexes } from '../flow/even-indexes.js';
@@ -112,6 +112,11 @@ export function residualTableData(trace: Trace, record = lastTableRecord(trace).
     return [trace.residualLabel(b), block.gate, num(skip), num(branch), num(branch / skip), num(trace.residualSeries('alpha', b)[record])];
   });
   return { header: ['residual block', 'gate', 'RMS ‖∂C/∂x‖ via skip', 'via branch', 'branch ÷ skip', 'α'], rows };
+}
+
+/** A diagnosis's headline (Diagnosis.headline) as printed before the tables, `whose` diagnosis it is ('The diagnosis', 'The deepest network's diagnosis'), wrapped as diagnosisText wraps. */
+export function headlineText(d: Diagnosis, whose: string, width?: number): string {
+  return wrapTokens(proseWords(`${whose}, in short (in full after the tables): ${d.headline}`), readingRoom(width), '  ', '');
 }
 
 /** The verdict, the summary and the remedies, their settings in `terms` (the printing command's: remedyTerms), wrapped to READING_WIDTH or the terminal's `width` where narrower. */

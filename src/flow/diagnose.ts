@@ -21,6 +21,7 @@ import { DEAD_LAYER, DEAD_UNITS, FLAT_FEATURES, SATURATED_LAYER } from './diagno
 import type { Diagnosis, Evidence, FirstToLast, LayerEvidence, Severity } from './diagnosis/diagnosis-types.js';
 import { agreedGap, decisiveReading, even, gapSeverity, hiddenChain, normRows, positiveFinite } from './diagnosis/gap-measures.js';
 import { summarise } from './diagnosis/summary.js';
+import { headline } from './diagnosis/headline.js';
 import { gapRecords, medianOverRecords, percent } from './diagnosis/diagnosis-words.js';
 import { remediesFor } from './diagnosis/verdict-remedies.js';
 import { speedMeasureOf } from './diagnosis/learning-speed.js';
@@ -291,7 +292,8 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
   evidence.evenedByDecay = evened && decayToGradient > 1;
   evidence.compensated = evened && !evidence.evenedByDecay;
   if (options.curvature) evidence.curvature = options.curvature;
-  const diagnosis: Diagnosis = { verdict, summary: summarise(verdict, severity, evidence, trace), evidence, remedies: remediesFor(verdict, trace, evidence, row) };
+  const remedies = remediesFor(verdict, trace, evidence, row);
+  const diagnosis: Diagnosis = { verdict, headline: headline(verdict, severity, evidence, remedies, trace), summary: summarise(verdict, severity, evidence, trace), evidence, remedies };
   if (options.curvature) diagnosis.summary += ` ${curvatureSentence(options.curvature)}`;
   if (severity) diagnosis.severity = severity;
   if (verdict === 'healthy' && flowUnread(evidence)) diagnosis.undecided = true;

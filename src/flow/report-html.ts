@@ -470,6 +470,12 @@ function diagnosisHtml(d: Diagnosis, terms: RemedyTerms): string {
   return `<div class="diagnosis ${d.undecided ? 'undecided' : d.verdict}" data-verdict="${d.verdict}"><p><strong>${verdictHeading(d)}</strong>. ${proseHtml(d.summary)}</p>${remedies ? `<p>What to try${terms.unmadeRun === undefined ? '' : `, as the library's options (${proseHtml(terms.unmadeRun)})`}:</p><ul>${remedies}</ul>` : ''}</div>`;
 }
 
+/** A run's Diagnosis.headline, as the terminal prints it before the tables (named by the run's label where the section has several); none in a diagnosis made before it had one. */
+function headlineHtml(run: ReportRun, named: boolean): string {
+  if (typeof run.diagnosis.headline !== 'string') return '';
+  return `<p class="headline"><strong>${named ? `${textHtml(run.label)}: the diagnosis` : 'The diagnosis'}, in short</strong> (in full after the tables): ${proseHtml(run.diagnosis.headline)}</p>`;
+}
+
 /** The 'summary' charts of a run: its gradients per layer, saturation, loss, accuracy, learning curve and histograms, after its diagnosis (as HTML). */
 function summarySection(id: string, chartId: ChartIds, label: string, trace: Trace, diagnosis: string): string {
   return runSection(id, label, diagnosis, trace, [normOverTime(chartId, trace), saturation(chartId, trace), ...lossAndAccuracy(chartId, trace), ...epochCharts(chartId, trace), ...gradientHistograms(chartId, trace)]);
@@ -540,6 +546,8 @@ function sectionHtml(section: ReportSection, data: ReportData, terms: RemedyTerm
     `<section class="study" id="${escapeHtml(section.id)}"><h2>${textHtml(section.heading)}</h2>`,
     section.text ? `<p>${proseHtml(section.text)}</p>` : '',
     section.notes?.length ? `<ul class="notes">${section.notes.map((n) => `<li>${proseHtml(n)}</li>`).join('')}</ul>` : '',
+    // The answer first (newuser42 #8): each run's diagnosis in short above the section's tables and charts, in full with its run after them.
+    ...(figures.length > 0 ? (section.runs ?? []).map((run) => headlineHtml(run, (section.runs ?? []).length > 1)) : []),
     figures.length > 0 ? `<div class="charts">${figures.join('\n')}</div>` : '',
     ...(section.runs ?? []).map((run, i) => runHtml(run, runIds[i], data, terms, ids)),
     '</section>',

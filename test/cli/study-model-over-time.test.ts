@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OVER_TIME_CAPTION, OVER_TIME_STEPS, overTimeTableData } from '../../src/cli/trace-table.js';
 import { Trace, type TraceJSON } from '../../src/flow/trace.js';
+import type { Diagnosis } from '../../src/flow/diagnose.js';
 import { sci } from '../../src/sci-text.js';
 import { escapeHtml } from '../../src/flow/svg.js';
 import { runCliInProcess } from '../util/cli.js';
@@ -47,7 +48,13 @@ describe('study --model: ‖∂C/∂b‖ per layer over training', async () => {
     const said = flat(printed.stdout);
     expect(said.indexOf("At the last full batch's traced step")).toBeLessThan(said.indexOf(OVER_TIME_CAPTION));
     expect(said.indexOf(OVER_TIME_CAPTION)).toBeLessThan(said.indexOf('Diagnosis: '));
+    // The answer first (newuser42 #8): the diagnosis in short after the run's line, above every table; in full after them.
+    const { diagnosis } = JSON.parse(json.stdout) as { diagnosis: Diagnosis };
+    const headline = said.indexOf(`The diagnosis, in short (in full after the tables): ${diagnosis.headline}`);
+    expect([headline > 0, headline < said.indexOf('Loss and accuracy on')], said.slice(0, 800)).toEqual([true, true]);
     const page = readFileSync(html, 'utf8');
+    expect(page.indexOf('<p class="headline">'), 'the report says it above its tables').toBeGreaterThan(0);
+    expect(page.indexOf('<p class="headline">')).toBeLessThan(page.indexOf('<table>'));
     expect(page).toContain(escapeHtml(OVER_TIME_CAPTION));
     // Over depth down a column, over time along a row: read across, it scrolls in its box on a phone (ReportTable.readAcross).
     expect(page).toMatch(new RegExp(`<div class="table across" id="[^"]+"><table><caption>${escapeHtml(OVER_TIME_CAPTION).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));

@@ -630,11 +630,11 @@ describe('gradscope study --model --data', async () => {
     const page = readFileSync(html, 'utf8');
     expect(page).toContain(`<p class="warning">${proseHtml(said)}</p>`);
     expect((reportPageData(page) as { runs: Record<string, { warnings?: string[] }> }).runs['run-0'].warnings).toEqual([said]);
-    // Printed as one line with what the run did, before the tables; --save saves it, as asked, and the warning says so.
+    // Printed as one line with what the run did, before the diagnosis in short and the tables; --save saves it, as asked, and the warning says so.
     const saved = join(folder, 'worse-saved.json');
     const printed = await runCliInProcess([...flags, '--learning-rate', '10', '--save', saved]);
     expect(printed.code, printed.stderr).toBe(0);
-    expect(flat(printed.stdout)).toContain(` ${said.replace('); the likely', '); --save saves it as asked; the likely')} Loss and accuracy on all 30 rows`);
+    expect(flat(printed.stdout)).toContain(` ${said.replace('); the likely', '); --save saves it as asked; the likely')} The diagnosis, in short (in full after the tables): `);
     expect(existsSync(saved)).toBe(true);
     // At the default rate the same run ends better: no warning anywhere.
     const better = await runCliInProcess([...flags, '--json', '--html', html]);

@@ -83,7 +83,7 @@ const PASSAGES: Passage[] = [
     from: '## The diagnosis',
     to: '## Study (a)',
     notMessages: {
-      '{ verdict, severity, summary, evidence, remedies }': 'a type',
+      '{ verdict, severity, headline, summary, evidence, remedies }': 'a type',
       "{ ratio, readAt: 'first record' | 'median' }": 'a type',
       '{ trace: { every: k } }': 'an option',
       "diagnose(trace, { reluRates: 'page-spirals' })": 'a call',

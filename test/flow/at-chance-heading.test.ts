@@ -16,6 +16,8 @@ import { renderReport } from '../../src/flow/report-html.js';
 import { diagnosisText } from '../../src/cli/trace-table.js';
 import { API_REMEDY_TERMS } from '../../src/flow/remedy.js';
 import type { Trace } from '../../src/flow/trace.js';
+import { percent } from '../../src/flow/diagnosis/diagnosis-words.js';
+import { expectHeadlineFromSummary } from '../util/summary-explained.js';
 
 let rows: ReturnType<typeof firstRows>;
 beforeAll(async () => {
@@ -45,6 +47,9 @@ describe('a healthy gradient flow beside a model at chance', () => {
     expect(d.summary).toContain('at chance: no better than a guess that ignores the input (one class for every row: 5 % to 13 % of the rows right, 13 % always the most frequent)');
     expect(verdictHeading(d)).toBe('HEALTHY GRADIENT FLOW, MODEL AT CHANCE');
     expect(verdictLabel(d)).toBe('healthy flow, at chance');
+    // The headline says it too, with the share right the summary states (expectHeadlineFromSummary holds its figures to the summary's).
+    expect(d.headline).toContain(`; a plateau, at chance (${percent(d.evidence.training!.accuracyEnd)} of the training rows right).`);
+    expectHeadlineFromSummary(d, 'at chance');
     expect(diagnosisText(d, API_REMEDY_TERMS).split('\n')[0]).toBe('Diagnosis: HEALTHY GRADIENT FLOW, MODEL AT CHANCE');
     const html = await renderReport({ runs: [{ id: 'r', label: 'at chance', trace, diagnosis: d }] });
     expect(html).toContain('<strong>HEALTHY GRADIENT FLOW, MODEL AT CHANCE</strong>');
@@ -54,5 +59,7 @@ describe('a healthy gradient flow beside a model at chance', () => {
     const d = diagnose(await traced('relu'));
     expect(d.verdict).toBe('healthy');
     expect([verdictHeading(d), verdictLabel(d)]).toEqual(['HEALTHY', 'healthy']);
+    expect(d.headline).not.toContain('at chance');
+    expect(d.headline).toContain(` (${percent(d.evidence.training!.accuracyEnd)} of the training rows right).`);
   }, 60_000);
 });

@@ -220,8 +220,9 @@ const BEFORE_BLOCKS: Record<string, { core: string; remedies: string; count: num
   "sigmoid, 5 hidden layers, lars: vanishing, compensated": { core: '78d90af95ada381c', remedies: '4561dd8bb6f3860d', count: 1 },
   "sigmoid, 5 hidden layers, SGD with per-layer rates: vanishing, compensated": { core: '587241b42d03256a', remedies: '4561dd8bb6f3860d', count: 1 },
 };
+// The headline came after too (expectSummaryExplained holds it to the summary and the first remedy).
 // stepFirstToLast and speedMeasure came after (the speed of learning read from the steps taken where the optimiser sets them: test/flow/learning-speed.test.ts checks them); decayToGradient and evenedByDecay came after (they name L2 decay's share where compensated had credited the optimiser), layerRates (the offered rates as computed: expectRatesFromLastRecords checks them), training (where the run stands: test/flow/training-progress.test.ts checks it) and layersWithDeadUnits (expectDeadUnitsRemedied checks it).
-const comparableCore = ({ remedies: _remedies, summary: _summary, ...core }: Diagnosis) => ({
+const comparableCore = ({ remedies: _remedies, summary: _summary, headline: _headline, ...core }: Diagnosis) => ({
   ...core,
   evidence: { ...core.evidence, meanChainFactor: undefined, decayToGradient: undefined, evenedByDecay: undefined, layerRates: undefined, training: undefined, layersWithDeadUnits: undefined, grewWhileLearning: undefined, stepFirstToLast: undefined, speedMeasure: undefined, gap: undefined },
 });

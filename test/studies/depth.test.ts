@@ -105,6 +105,10 @@ describe('depth study', () => {
     // The terminal prints the same table under the same caption.
     expect(terminal).toContain(`\n${overEpochs.caption}\n`);
     for (const row of overEpochs.rows) expect(terminal).toMatch(new RegExp(`^ *${row.map((cell) => cell.replace(/[.+[\]]/g, '\\$&')).join(' +')} *$`, 'm'));
+    // The answer first (newuser42 #8): the deepest network's diagnosis in short above every table, in full after them.
+    const headline = `[784,30,30,30,30,10]'s diagnosis, in short (in full after the tables): ${result.networks.at(-1)!.training!.diagnosis.headline}`;
+    expect(flat(terminal).startsWith(headline), terminal.slice(0, 600)).toBe(true);
+    expect(flat(terminal).indexOf('Diagnosis: ')).toBeGreaterThan(flat(terminal).indexOf(overEpochs.caption));
     // Three epochs are not Nielsen's 500: his ratios at 499 are left out, and both say why.
     expect(training.likeForLike).toBe(false);
     expect(note).toBe(nielsenEndLeftOut(2));

@@ -14,6 +14,36 @@ export function expectSummaryExplained(d: Diagnosis, context: string): void {
   expect(d.summary.trimEnd(), context).not.toMatch(/:$/);
   expectFactorMatchesGap(d, context);
   expectFindingsNamed(d, context);
+  expectHeadlineFromSummary(d, context);
+}
+
+/** A printed number: '2.06e+4', '0.137', '1,500', '62' (of '62 %'), '1/180' read as its two numbers. */
+const NUMBERS = /\d[\d,]*(?:\.\d+)?(?:e[-+]\d+)?/g;
+/** The sigmoid's ceiling the headline says beside a vanishing gap along sigmoid layers (a constant, not a reading of the run). */
+const SIGMOID_CEILING = "; the sigmoid's σ' is at most 1/4";
+
+/**
+ * The headline (Diagnosis.headline) opens with the summary's heading, its figures are the summary's (every number before 'Try'
+ * appears in the summary, read from the same evidence, not written apart), and its 'Try' names the first remedy's settings,
+ * each number of them in that remedy's option, and how many remedies there are.
+ */
+export function expectHeadlineFromSummary(d: Diagnosis, context: string): void {
+  const h = d.headline;
+  const heading = d.summary.slice(0, d.summary.indexOf(': '));
+  expect([': ', '; ', '. '].some((after) => h.startsWith(heading + after)), `${context}: the headline opens with the summary's heading\n${h}\n${d.summary}`).toBe(true);
+  const at = h.indexOf(' Try ');
+  const [claim, tried] = at < 0 ? [h, ''] : [h.slice(0, at), h.slice(at)];
+  const e = d.evidence;
+  const sigmoidChain = (e.chain ?? e.layers.slice(0, e.hiddenLayers).map((l) => l.layer)).every((l) => e.layers[l].activation === 'sigmoid');
+  expect(claim.includes(SIGMOID_CEILING), `${context}: σ' said beside a vanishing gap along sigmoid layers alone\n${h}`).toBe(d.verdict === 'vanishing' && sigmoidChain && e.meanChainFactor > 0);
+  for (const n of claim.replace(SIGMOID_CEILING, '').replace(heading, '').match(NUMBERS) ?? []) expect(d.summary, `${context}: the headline's ${n} is the summary's\n${h}`).toContain(n);
+  if (d.remedies.length === 0) return expect(tried, `${context}: no remedy, no 'Try'`).toBe('');
+  const first = d.remedies[0].option;
+  const counted = tried.match(/\((?:the first of (\d+) remedies|the one remedy)\)\.$/);
+  expect(counted, `${context}: the remedies counted\n${h}`).not.toBeNull();
+  expect(counted![1] === undefined ? 1 : Number(counted![1]), `${context}: the remedies counted`).toBe(d.remedies.length);
+  for (const n of tried.slice(0, tried.lastIndexOf(' (')).match(NUMBERS) ?? []) expect(first, `${context}: the headline's ${n} is the first remedy's\n${h}`).toContain(n);
+  for (const s of d.remedies[0].settings) expect(tried, `${context}: the first remedy's ${s.option}`).toContain(`${s.option}: `);
 }
 
 const NUMBER = String.raw`(\d[\d.]*(?:e[-+]\d+)?)`;

@@ -25,14 +25,19 @@ import { parameterCountOf } from '../../network/memory-budget.js';
 import { counted, grouped } from '../../counted.js';
 import { formatTable } from '../table.js';
 import { proseWords, readingRoom, wrap, wrapTokens } from '../prose.js';
-import { diagnosisText, traceTable } from '../trace-table.js';
+import { diagnosisText, headlineText, traceTable } from '../trace-table.js';
 import { DEPTH_SEEDS_BOUND, NIELSEN_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 import { shellWord } from '../../shell-word.js';
+import { sizesList } from '../../layer-runs.js';
 
 
 /** The study's tables and the deepest network's diagnosis, its remedies' lines starting as the user runs gradscope (`invoked`, Terminal.invokedAs), its tables fit to `width` (the terminal's: formatTable). */
 export function depthTables(result: DepthStudyResult, invoked: string | undefined, width?: number): string {
   const out: string[] = [];
+  const trained = result.networks.filter((n) => n.training);
+  // The answer first (newuser42 #8): the deepest network's diagnosis in short, above every table; in full after them.
+  const deepest = trained.at(-1);
+  if (deepest) out.push(headlineText(deepest.training!.diagnosis, `${sizesList(deepest.sizes)}'s diagnosis`, width), '');
   out.push(
     `‖∂C/∂b‖ per hidden layer at initialisation, first to last (${depthCellsSeedsText(result)}), on the first ${grouped(result.rows)} MNIST training digits.`,
     depthRatioLegend(result),
@@ -40,14 +45,12 @@ export function depthTables(result: DepthStudyResult, invoked: string | undefine
   );
   const initialisation = depthInitialisationTable(result);
   out.push(formatTable(initialisation.header, initialisation.rows, width));
-  const trained = result.networks.filter((n) => n.training);
-  if (trained.length) {
+  if (deepest) {
     const { numbers, verdicts, note } = depthTrainingParts(result);
     const room = readingRoom(width);
     out.push('', numbers.caption, '', formatTable(numbers.header, numbers.rows, room));
     if (note !== undefined) out.push(wrap(note, room, ''));
     out.push('', verdicts.caption, ...verdicts.rows.map(([network, verdict]) => wrapTokens(proseWords(`${network}: ${verdict}`), room, '    ', '  ')));
-    const deepest = trained[trained.length - 1];
     const trace = deepest.training!.trace;
     const overEpochs = depthEpochTable(result)!;
     out.push('', overEpochs.caption, '', formatTable(overEpochs.header, overEpochs.rows, width));

@@ -46,7 +46,7 @@ import { sizesText } from '../../layer-runs.js';
 import { layerSpecsText } from '../../layers/spec-text.js';
 import { overfittingOf, rateOffered, worseWarning } from '../worse-warning.js';
 import { checkRowsFitModel, TRAINING_ROWS_FLAGS, trainingRows } from '../training-rows.js';
-import { diagnosisText, lastTableRecord, OVER_TIME_CAPTION, overTimeTableData, residualTableData, tableHeading, traceTableData } from '../trace-table.js';
+import { diagnosisText, headlineText, lastTableRecord, OVER_TIME_CAPTION, overTimeTableData, residualTableData, tableHeading, traceTableData } from '../trace-table.js';
 import type { ReportTable } from '../../flow/report-html.js';
 import { percentText } from '../../percent-text.js';
 import { DivergedError, stopPointText } from '../../training/advice.js';
@@ -307,6 +307,8 @@ export const studyModelCommand = command({
       }
       print(terminal, account.run);
       for (const line of [...account.notices, ...account.warnings]) print(terminal, line);
+      // The answer first (newuser42 #8): after what ran, above every table; in full after them.
+      print(terminal, '', headlineText(diagnosis, 'The diagnosis', terminal.columns));
       for (const { caption, header, rows: cells } of account.tables) print(terminal, '', caption!, formatTable(header, cells, terminal.columns));
       print(terminal, '', diagnosisText(diagnosis, terms, terminal.columns));
       if (csv) print(terminal, '', `Trace (CSV): ${csv}`);

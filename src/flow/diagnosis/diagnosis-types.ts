@@ -78,6 +78,21 @@ export interface Diagnosis {
   verdict: Verdict;
   /** For vanishing and exploding: mild between 1/16 and 1/4 (or 4 and 16×), severe at 1/16 (two sigmoid layers' worth of σ′ ≤ 1/4), or 16×, or beyond (or on Inf/NaN), of evidence.gap.ratio. */
   severity?: Severity;
+  /**
+   * One or two sentences to print before the tables and the summary: the summary's heading ('Vanishing gradients (severe)'),
+   * the verdict's key figure as the summary states it, and the first remedy's settings. The key figure of a gap's verdict
+   * (vanishing, exploding, healthy) is how much slower or faster the first hidden layer learns than the last by the run's
+   * speed measure (Evidence.speedMeasure), with the factor per layer where one was measured ('Vanishing gradients (severe):
+   * the first hidden layer learns 82.2× slower than the last (median over 500 records, a factor of 0.177 per layer).'); of
+   * dead or saturated units, the largest share of a hidden layer's; of a rising loss or overfitting, the losses read. A verdict
+   * on the flow adds where the run stands and the share of its training rows right ('; still learning (93 % of the training
+   * rows right)', '; a plateau, at chance (10 % of the training rows right)'), so that a mild gap beside a network that learns
+   * well does not read as a fault alone. Then 'Try' and the first
+   * remedy's settings, by the API's option keys (a `layers` change as its data, `layers: { norm: 'batch-norm' }`), and how
+   * many remedies there are: ' Try activation: 'relu', init: 'he-normal', learningRate: 0.002 (the first of 7 remedies).'
+   * Nothing where there is no remedy. It holds no figure the summary or that remedy does not.
+   */
+  headline: string;
   /** One paragraph: what was measured and what it means. */
   summary: string;
   /** The measurements the verdict rests on. */

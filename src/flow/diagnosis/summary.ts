@@ -12,7 +12,8 @@ import { chainEnds, decisiveGap, gapSeverity, gatedBranchLayers, positiveFinite,
 import { closedGapSentence, progressSentence } from './progress-sentences.js';
 import { aboutEven, learnsWords } from './learning-speed.js';
 import { skippedSentence } from './skipped-batches.js';
-import { alsoGap, flowUnread, gapClosed } from './verdict-rules.js';
+import { alsoGap, flowUnread } from './verdict-rules.js';
+import { verdictHead } from './headline.js';
 import { numberText } from '../../number-text.js';
 
 export function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence, trace: Trace): string {
@@ -21,17 +22,6 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
   const ends = chainEnds(trace, e);
   const gap = decisiveGap(e);
   const gapUnread = flowUnread(e);
-  // A gap that closed during training decided the verdict at the first record only: the heading says so.
-  const degree = gapClosed(verdict, e) ? `${severity} at the first step, closed during training` : severity;
-  const head: Record<Verdict, string> = {
-    vanishing: `Vanishing gradients (${degree}): `,
-    exploding: `Exploding gradients (${degree}): `,
-    dead: 'Dead units: ',
-    saturated: 'Saturated units: ',
-    'loss-rising': 'Loss rising: ',
-    overfitting: 'Overfitting: ',
-    healthy: gapUnread ? 'No fault found in the gradient flow: ' : 'Healthy gradient flow: ',
-  };
   const parts: string[] = [];
   // These two verdicts are the loss's, not the gradient flow's: its sentence comes first, the flow's evidence after it.
   const lossVerdict = verdict === 'loss-rising' || verdict === 'overfitting';
@@ -101,5 +91,5 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
   if (verdict !== 'dead' && e.layersWithDeadUnits.length) parts.push(`also dead units: ${deadSentence(e, trace, e.layersWithDeadUnits)}`);
   if (verdict !== 'saturated' && e.saturatedLayers.length) parts.push(`also saturated units: ${saturatedSentence(e, trace)}`);
   if (e.nonFinite) parts.push('Some gradients or weights became Infinity or NaN.');
-  return head[verdict] + parts.map((p, i) => (i === 0 ? p : p[0].toUpperCase() + p.slice(1))).join(' ');
+  return `${verdictHead(verdict, severity, e)}: ` + parts.map((p, i) => (i === 0 ? p : p[0].toUpperCase() + p.slice(1))).join(' ');
 }

@@ -1,0 +1,122 @@
+/**
+ * A diagnosis's headline (Diagnosis.headline): the verdict with its one key figure and the first
+ * remedy, short enough to print before the tables (newuser42 #8, newuser43 #6: the answer sat under
+ * ~60 lines of them). Every figure in it is one the summary or the first remedy states, in the same
+ * words' functions: it adds no claim. Part of diagnose() (diagnose.ts).
+ */
+import type { Trace } from '../trace.js';
+import type { TrainingProgress, TrainingState } from '../training-progress.js';
+import { atChance } from '../training-progress.js';
+import { isLayersChange, type Remedy, type RemedySetting } from '../remedy.js';
+import type { Evidence, Severity, Verdict } from './diagnosis-types.js';
+import { gapRecords, medianOverRecords, percent, rowList, timesOf } from './diagnosis-words.js';
+import { VANISHING_RATIO } from './diagnosis-thresholds.js';
+import { chainEnds, decisiveGap, positiveFinite } from './gap-measures.js';
+import { aboutEven, learnsWords, speedAt } from './learning-speed.js';
+import { lossFigure } from './progress-readings.js';
+import { flowUnread, gapClosed } from './verdict-rules.js';
+import { numberText } from '../../number-text.js';
+
+/**
+ * The verdict as the summary heads it ('Vanishing gradients (severe)', 'Healthy gradient flow'), without its colon: summarise and
+ * the headline share it. A gap that closed during training decided the verdict at the first record only: its severity says so.
+ */
+export function verdictHead(verdict: Verdict, severity: Severity | undefined, e: Evidence): string {
+  const degree = gapClosed(verdict, e) ? `${severity} at the first step, closed during training` : severity;
+  const head: Record<Verdict, string> = {
+    vanishing: `Vanishing gradients (${degree})`,
+    exploding: `Exploding gradients (${degree})`,
+    dead: 'Dead units',
+    saturated: 'Saturated units',
+    'loss-rising': 'Loss rising',
+    overfitting: 'Overfitting',
+    healthy: flowUnread(e) ? 'No fault found in the gradient flow' : 'Healthy gradient flow',
+  };
+  return head[verdict];
+}
+
+/** Where the run stands, as the summary's sentence on it begins ('A plateau', 'Still learning'), said after the flow's figure. */
+const STATE_WORDS: Record<TrainingState, string> = {
+  converged: 'training has converged',
+  plateau: 'a plateau',
+  learning: 'still learning',
+  rising: 'the loss rose',
+  overfitting: 'overfitting',
+  unclear: 'whether training still makes progress is unclear',
+};
+
+/**
+ * Where the run stands and the share of its training rows right at the end, as the summary states them, after a verdict on the
+ * flow: a mild gap beside a network that learns well read as 'the fix broke something else' when the flow's verdict came alone
+ * (newuser44 #8); a healthy flow beside a model at chance as 'the model is fine' (verdictHeading). '' for a verdict that is the
+ * loss's, or without the epochs or records to tell.
+ */
+function stateClause(verdict: Verdict, p: TrainingProgress | undefined): string {
+  if (!p || verdict === 'loss-rising' || verdict === 'overfitting') return '';
+  const right = Number.isNaN(p.accuracyEnd) ? '' : `${atChance(p) ? ', at chance' : ''} (${percent(p.accuracyEnd)} of the training rows right)`;
+  return `; ${STATE_WORDS[p.state]}${right}`;
+}
+
+/**
+ * The gap's key figure: how much slower (or faster) the first hidden layer learns than the last by the run's speed measure
+ * (speedAt, as the summary's speed sentence), with the factor per layer where one was measured; the per-example gap where the
+ * speed gives no ratio; no gradient at one end where the gap is 0 or Infinity; across norm layers whose two measures point
+ * opposite ways, that (gapSentence). Undefined where no gap was read. Beside a vanishing
+ * gap along sigmoid layers, the ceiling of their σ'.
+ */
+function gapFigure(verdict: Verdict, e: Evidence, trace: Trace): string | undefined {
+  const ends = chainEnds(trace, e);
+  const gap = decisiveGap(e);
+  if (gap === 0 || gap === Infinity) return `no gradient reached the ${gap === 0 ? ends.first : ends.last}`;
+  if (e.normalisedBy && Number.isNaN(gap)) return `across the norm layers δ and the relative gradient point opposite ways, so no gap is read`;
+  if (!positiveFinite(gap)) return undefined;
+  const speed = speedAt(e);
+  const when = gapRecords(e);
+  // The sigmoid's ceiling on σ' (VANISHING_RATIO) beside a vanishing gap, where every hidden layer of the chain is a sigmoid one, as the activation remedy's reason says it.
+  const chain = e.chain ?? trace.activations.slice(0, e.hiddenLayers).map((_, l) => l);
+  const capped = verdict === 'vanishing' && chain.every((l) => trace.activations[l] === 'sigmoid') ? `; the sigmoid's σ' is at most 1/${1 / VANISHING_RATIO}` : '';
+  const factor = positiveFinite(e.meanChainFactor) ? `, a factor of ${numberText(e.meanChainFactor)} per layer${capped}` : '';
+  if (e.normalisedBy) return `a gap of ${numberText(gap)}× between the ${ends.first} and the ${ends.last} across the norm layers (${when}${factor})`;
+  if (positiveFinite(speed)) return `the ${ends.first} learns ${learnsWords(speed)} the last (${when}${factor})`;
+  return `one example's gradient δ at the ${ends.first} is ${timesOf(gap)} the ${ends.last}'s (${when}${factor})`;
+}
+
+/** Beside a gap the optimiser evens out in the steps (Evidence.compensated), that it does, as the summary says it; '' elsewhere. */
+const compensation = (e: Evidence) => (e.compensated ? `; the optimiser compensates${aboutEven(e.updateFirstToLast) ? '' : ' in part'}` : '');
+
+/** The key figure of a verdict on units: the largest share of a hidden layer's units dead or saturated, and which layer, as the summary's shares give it. */
+function unitsFigure(verdict: 'dead' | 'saturated', e: Evidence, trace: Trace): string {
+  const rows = verdict === 'dead' ? e.deadLayers : e.saturatedLayers;
+  const shares = rows.map((l) => e.layers[l][verdict === 'dead' ? 'deadFraction' : 'saturatedFraction']);
+  const most = shares.indexOf(Math.max(...shares));
+  const what = verdict === 'dead' ? 'units have z ≤ 0 on every row of the batch, passing no gradient back' : "activations sit where σ'(z) ≈ 0";
+  return `${percent(shares[most])} of ${rowList(trace, [rows[most]])}'s ${what} (${medianOverRecords(e)})`;
+}
+
+/** One setting as the headline names it: `option: value`, a `layers` change by its data (RemedySetting.setting: `{ norm: 'batch-norm' }`), not its layer specs. */
+function settingWords(s: RemedySetting): string {
+  if (s.option !== 'layers' || !isLayersChange(s.setting)) return `${s.option}: ${s.value}`;
+  return `layers: { ${Object.entries(s.setting).map(([key, value]) => `${key}: '${value}'`).join(', ')} }`;
+}
+
+/** The first remedy by its settings, and how many there are: 'Try activation: 'relu', init: 'he-normal' (the first of 7 remedies).'. */
+function tryClause(remedies: readonly Remedy[]): string {
+  if (remedies.length === 0) return '';
+  const of = remedies.length === 1 ? 'the one remedy' : `the first of ${remedies.length} remedies`;
+  return ` Try ${remedies[0].settings.map(settingWords).join(', ')} (${of}).`;
+}
+
+/** The headline of a diagnosis with these parts (see Diagnosis.headline). */
+export function headline(verdict: Verdict, severity: Severity | undefined, e: Evidence, remedies: readonly Remedy[], trace: Trace): string {
+  if (e.records === 0) return 'The trace is empty.';
+  const head = verdictHead(verdict, severity, e);
+  const p = e.training;
+  let figure: string | undefined;
+  if (e.nonFinite && severity) figure = 'some gradients or weights became Infinity or NaN';
+  else if (verdict === 'dead' || verdict === 'saturated') figure = unitsFigure(verdict, e, trace);
+  else if ((verdict === 'loss-rising' || verdict === 'overfitting') && p) figure = lossFigure(p, verdict === 'loss-rising' ? 'rising' : 'overfitting');
+  else if (verdict === 'healthy' && flowUnread(e)) figure = 'no gap between the ends of the chain could be read';
+  else if (e.hiddenLayers < 2) figure = `${e.hiddenLayers} hidden layer${e.hiddenLayers === 1 ? '' : 's'}, no chain to vanish or explode along`;
+  else figure = gapFigure(verdict, e, trace);
+  return `${head}${figure === undefined ? '' : `: ${figure}`}${compensation(e)}${stateClause(verdict, p)}.${tryClause(remedies)}`;
+}

@@ -1,0 +1,120 @@
+/**
+ * Diagnosis.headline (newuser42 #8, newuser43 #6): the verdict with its one key figure and the first remedy, to print before
+ * the tables. Each verdict's headline is read from the same evidence as its summary: every figure it holds is the summary's
+ * (expectHeadlineFromSummary), and the key figure is the one the summary's functions make of the evidence (computed here from
+ * the evidence, not written out). A healthy flow beside a model at chance: test/flow/at-chance-heading.
+ */
+import { describe, expect, it } from 'vitest';
+import { diagnose, type Diagnosis, type Verdict } from '../../src/flow/diagnose.js';
+import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js';
+import { Trace, type TraceEpoch, type TraceRun } from '../../src/flow/trace.js';
+import type { Activation } from '../../src/kernels.js';
+import { learnsWords, speedAt } from '../../src/flow/diagnosis/learning-speed.js';
+import { gapRecords, percent } from '../../src/flow/diagnosis/diagnosis-words.js';
+import { lossFigure } from '../../src/flow/diagnosis/progress-readings.js';
+import { numberText } from '../../src/number-text.js';
+import { expectHeadlineFromSummary } from '../util/summary-explained.js';
+import { overfittingTrace } from '../util/overfitting-trace.js';
+
+const RUN: TraceRun = { optimizer: 'sgd', learningRate: 0.1, init: 'glorot-uniform' };
+
+interface Hand {
+  /** Per-example ‖δ‖ of the three hidden layers, first first (the last's is 1). */
+  delta?: number[];
+  /** Per record: a hidden layer's saturated (tanh, sigmoid) or dead (relu) share. */
+  failed?: number[];
+  loss?: number;
+  accuracy?: number;
+  /** A weight norm of the first layer (Infinity: a non-finite run). */
+  weightNorm?: number;
+}
+
+/** A [4, 3, 3, 3, 2] network of `hidden` units with `records` alike records and `epochs`; everything not given is neutral. */
+function handTrace(hidden: Activation, hand: Hand, records = 8, epochs: TraceEpoch[] = [], run: TraceRun = RUN): Trace {
+  const trace = new Trace({ sizes: [4, 3, 3, 3, 2], activations: [hidden, hidden, hidden, 'softmax'], loss: 'cross-entropy', every: 1, run });
+  const failure: LayerMetric = hidden === 'relu' ? 'deadFraction' : 'saturatedFraction';
+  for (let i = 0; i < records; i++) {
+    const r = trace.beginRecord(i + 1, hand.loss ?? 2 - i / 10, hand.accuracy ?? 0.5);
+    const neutral: Partial<Record<LayerMetric, number>> = { weightGradNorm: 1, weightNorm: 1, biasGradNorm: 1, updateRatio: 1e-3, [failure]: 0, ...(hidden === 'relu' && { inactiveFraction: 0 }) };
+    for (let l = 0; l < 4; l++) {
+      for (const name of LAYER_METRIC_NAMES) trace.set(name, r, l, neutral[name] ?? NaN);
+      const delta = l < 3 ? (hand.delta?.[l] ?? 1) : 1;
+      trace.set('deltaRms', r, l, delta);
+      trace.set('biasGradNorm', r, l, delta);
+      // The chain factor ‖δˡ‖/‖δˡ⁺¹‖ of each link between hidden layers, whose product is the gap.
+      if (l < 2) trace.set('chainFactor', r, l, delta / (hand.delta?.[l + 1] ?? 1));
+      if (l < 3) trace.set(failure, r, l, hand.failed?.[l] ?? 0);
+    }
+    if (hand.weightNorm !== undefined && i === records - 1) trace.set('weightNorm', r, 0, hand.weightNorm);
+  }
+  for (const e of epochs) trace.addEpoch(e);
+  return trace;
+}
+
+const epochsOf = (losses: number[]): TraceEpoch[] => losses.map((loss, epoch) => ({ epoch, step: epoch + 1, loss }));
+
+const CASES: { name: string; verdict: Verdict; make: () => Trace; figure?: (d: Diagnosis) => string }[] = [
+  {
+    name: 'vanishing along sigmoid layers: how much slower the first learns, the factor per layer and the ceiling of σ\'',
+    verdict: 'vanishing',
+    make: () => handTrace('sigmoid', { delta: [1e-3, 3e-2, 1] }),
+    figure: (d) => `the first hidden layer learns ${learnsWords(speedAt(d.evidence))} the last (${gapRecords(d.evidence)}, a factor of ${numberText(d.evidence.meanChainFactor)} per layer; the sigmoid's σ' is at most 1/4)`,
+  },
+  {
+    name: 'vanishing along tanh layers: no σ\' ceiling of the sigmoid said',
+    verdict: 'vanishing',
+    make: () => handTrace('tanh', { delta: [0.05, 0.2, 1] }),
+    figure: (d) => `the first hidden layer learns ${learnsWords(speedAt(d.evidence))} the last (${gapRecords(d.evidence)}, a factor of ${numberText(d.evidence.meanChainFactor)} per layer); still learning`,
+  },
+  {
+    name: 'exploding: how much faster the first learns',
+    verdict: 'exploding',
+    make: () => handTrace('tanh', { delta: [100, 10, 1] }),
+    figure: (d) => `learns ${learnsWords(speedAt(d.evidence))} the last`,
+  },
+  { name: 'Infinity or NaN values', verdict: 'exploding', make: () => handTrace('tanh', { weightNorm: Infinity }), figure: () => 'some gradients or weights became Infinity or NaN' },
+  {
+    name: 'dead units: the largest share of a hidden layer',
+    verdict: 'dead',
+    make: () => handTrace('relu', { failed: [0.75, 0.6, 0] }),
+    figure: (d) => `${percent(d.evidence.layers[0].deadFraction)} of hidden layer 1's units have z ≤ 0 on every row of the batch`,
+  },
+  {
+    name: 'saturated units: the largest share of a hidden layer',
+    verdict: 'saturated',
+    make: () => handTrace('tanh', { failed: [0.6, 0.9, 0.1] }),
+    figure: (d) => `${percent(d.evidence.layers[1].saturatedFraction)} of hidden layer 2's activations sit where σ'(z) ≈ 0`,
+  },
+  {
+    name: 'a rising training loss: the losses read',
+    verdict: 'loss-rising',
+    make: () => handTrace('tanh', {}, 8, epochsOf([1, 0.5, 0.4, 0.45, 0.6, 0.8, 0.9, 1.1])),
+    figure: (d) => lossFigure(d.evidence.training!, 'rising'),
+  },
+  { name: 'overfitting: the held-out losses read', verdict: 'overfitting', make: overfittingTrace, figure: (d) => lossFigure(d.evidence.training!, 'overfitting') },
+  { name: 'no gap read (0 ÷ 0 in every record)', verdict: 'healthy', make: () => handTrace('tanh', { delta: [0, 1, 0] }), figure: () => 'No fault found in the gradient flow: no gap between the ends of the chain could be read' },
+];
+
+describe('Diagnosis.headline', () => {
+  it.each(CASES)('$name', ({ verdict, make, figure }) => {
+    const d = diagnose(make());
+    expect(d.verdict, d.summary).toBe(verdict);
+    expectHeadlineFromSummary(d, d.headline);
+    if (figure) expect(d.headline, d.summary).toContain(figure(d));
+  });
+
+  it('is of the trace it reads: another gap, another figure', () => {
+    const [mild, severe] = [handTrace('sigmoid', { delta: [0.1, 0.3, 1] }), handTrace('sigmoid', { delta: [1e-4, 1e-2, 1] })].map((t) => diagnose(t));
+    expect([mild.severity, severe.severity]).toEqual(['mild', 'severe']);
+    expect(mild.headline).toMatch(/^Vanishing gradients \(mild\): the first hidden layer learns 10\.0× slower/);
+    expect(severe.headline).toMatch(/^Vanishing gradients \(severe\): the first hidden layer learns 1\.00e\+4× slower/);
+  });
+
+  it("names the first remedy by its settings and counts them all, and says nothing of a remedy where there is none", () => {
+    const d = diagnose(handTrace('sigmoid', { delta: [1e-3, 3e-2, 1] }));
+    expect(d.remedies.length).toBeGreaterThan(1);
+    expect(d.headline).toContain(` Try ${d.remedies[0].settings.map((s) => `${s.option}: ${s.value}`).join(', ')} (the first of ${d.remedies.length} remedies).`);
+    const empty = diagnose(new Trace({ sizes: [2, 2, 2], activations: ['tanh', 'softmax'], loss: 'cross-entropy', every: 1, run: RUN }));
+    expect([empty.headline, empty.remedies]).toEqual(['The trace is empty.', []]);
+  });
+});
