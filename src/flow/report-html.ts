@@ -97,6 +97,11 @@ export interface ReportTable {
    * table is shown a card per row (table-cards.ts), which cannot be read across. Default: false.
    */
   readAcross?: boolean;
+  /**
+   * With readAcross, how many leading columns name a row (a remedy and its depth), all kept in view as the table scrolls
+   * sideways, as the first one alone is by default. Default: 1.
+   */
+  keyColumns?: number;
 }
 
 /** A section of the report: a heading, a paragraph and its notes, then its charts, bar charts, tables and runs in that order. */
@@ -576,11 +581,12 @@ function contentsEntries(section: ReportSection, runIds: string[], tableIds: str
 /** A run's label, or a figure's title, up to its first colon: "[784,30,10]: full-batch …" is listed as "[784,30,10]". */
 const shortLabel = (label: string) => label.split(':')[0];
 
-function table(id: string, { header, rows, caption, readAcross }: ReportTable): string {
+function table(id: string, { header, rows, caption, readAcross, keyColumns }: ReportTable): string {
   const th = header.map((h) => `<th>${textHtml(h)}</th>`).join('');
   const body = rows.map((row) => `<tr>${row.map((c) => `<td>${textHtml(c)}</td>`).join('')}</tr>`).join('');
   const above = caption === undefined ? '' : `<caption>${textHtml(caption)}</caption>`;
-  return `<div class="table${readAcross ? ` ${TABLE_ACROSS_CLASS}` : ''}" id="${escapeHtml(id)}"><table>${above}<thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></div>`;
+  const keys = readAcross && keyColumns !== undefined && keyColumns > 1 ? ` data-key-columns="${keyColumns}"` : '';
+  return `<div class="table${readAcross ? ` ${TABLE_ACROSS_CLASS}` : ''}" id="${escapeHtml(id)}"${keys}><table>${above}<thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
 function contents(items: string[]): string {

@@ -45,7 +45,7 @@ function checkSection(section: ReportSection, where: string): void {
   if (section.notes !== undefined) need(isStrings(section.notes), where, 'notes', section.notes, 'an array of strings, a bullet point each');
   checkList(section.charts, `${where}.charts`, 'ReportChart { id, title, xLabel, yLabel, series, … }');
   checkList(section.bars, `${where}.bars`, 'ReportBars { id, title, xLabel, ticks, bars }');
-  checkList(section.tables, `${where}.tables`, 'ReportTable { caption?, header, rows, readAcross? }');
+  checkList(section.tables, `${where}.tables`, 'ReportTable { caption?, header, rows, readAcross?, keyColumns? }');
   checkList(section.runs, `${where}.runs`, 'ReportRun { label, trace, diagnosis, … }');
   (section.charts ?? []).forEach((chart, c) => checkChart(chart, `${where}.charts[${c}]`));
   (section.bars ?? []).forEach((bars, b) => checkBars(bars, `${where}.bars[${b}]`));
@@ -88,12 +88,14 @@ function checkBars(bars: ReportBars, where: string): void {
 }
 
 function checkTable(table: ReportTable, where: string): void {
-  checkObjectArgument(table, where, 'a ReportTable { caption?, header, rows, readAcross? }');
+  checkObjectArgument(table, where, 'a ReportTable { caption?, header, rows, readAcross?, keyColumns? }');
   if (table.caption !== undefined) need(typeof table.caption === 'string', where, 'caption', table.caption, 'plain text, a string');
   need(isStrings(table.header), where, 'header', table.header, 'the column headings, an array of strings');
   need(Array.isArray(table.rows), where, 'rows', table.rows, 'an array of rows, each an array of strings');
   table.rows.forEach((row, r) => need(isStrings(row) && row.length === table.header.length, where, `rows[${r}]`, row, `a row of ${table.header.length} strings, as many as the header`));
   if (table.readAcross !== undefined) need(typeof table.readAcross === 'boolean', where, 'readAcross', table.readAcross, 'true or false');
+  const keys = table.keyColumns;
+  if (keys !== undefined) need(Number.isInteger(keys) && keys >= 1 && keys <= table.header.length, where, 'keyColumns', keys, `a whole number of columns from 1 to ${table.header.length}, the header's`);
 }
 
 /** Undefined or an array: a lone object given for a list was drawn as no list at all. */

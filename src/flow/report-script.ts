@@ -26,11 +26,11 @@
  * is layer-names.ts's, so the CSV downloaded is Trace.toCSV()'s, its rows' paths alike; base85Bytes is
  * report-data.ts's, so the page reads its data block with the reader test/flow/report-data tests, and
  * unescapedKeys is, so the data's own keys that start with '$' come back as the packer found them;
- * labelTableCells and fitTables are table-cards.ts's.
+ * labelTableCells, fitTables and stickKeyColumns are table-cards.ts's.
  */
 import { BASE85_DIGITS, base85Bytes, unescapedKeys } from './report-data.js';
 import { CHART_FONT, float32Text, keptInside, linePoints, NARROW_CHART_FONT, NARROW_TICK_GAP, niceTicks, placedTicks, thinnedTicks, TICK_CHAR_MAX, TICK_CHAR_WIDTH, TICK_GAP, tickLabels, tickTextWidth } from './svg.js';
-import { fitTables, labelTableCells, TABLE_ACROSS_CLASS, TABLE_CARDS_CLASS } from './table-cards.js';
+import { fitTables, labelTableCells, stickKeyColumns, TABLE_ACROSS_CLASS, TABLE_CARDS_CLASS } from './table-cards.js';
 import { markedIndexes, markPath, markPathShape, MARKS_OVER_STEPS } from './series-marks.js';
 import { EPOCH_COLUMNS, traceCsv } from './trace-csv.js';
 import { classesOf } from './training-progress.js';
@@ -98,12 +98,15 @@ const unescapedKeys = ${unescapedKeys.toString()};
 
 const labelTableCells = ${labelTableCells.toString()};
 const fitTables = ${fitTables.toString()};
+const stickKeyColumns = ${stickKeyColumns.toString()};
 const tableBoxes = Array.from(document.querySelectorAll('div.table'));
 for (const box of tableBoxes) labelTableCells(box.querySelector('table'));
 // A table read across its rows scrolls in its box instead (ReportTable.readAcross).
 const cardBoxes = tableBoxes.filter((box) => !box.classList.contains(${JSON.stringify(TABLE_ACROSS_CLASS)}));
+const keyedBoxes = tableBoxes.filter((box) => box.dataset.keyColumns !== undefined);
 const fitTablesNow = () => {
   fitTables(cardBoxes, ${JSON.stringify(TABLE_CARDS_CLASS)});
+  for (const box of keyedBoxes) stickKeyColumns(box);
   document.body.dataset.tablesFittedAt = String(document.documentElement.clientWidth);
 };
 fitTablesNow();

@@ -60,3 +60,19 @@ export function fitTables(boxes: HTMLElement[], cardsClass: string): void {
   const wide = boxes.filter((box) => box.scrollWidth > box.clientWidth);
   for (const box of wide) box.classList.add(cardsClass);
 }
+
+/**
+ * Keeps in view, as a table read across (ReportTable.readAcross) scrolls in `box`, the columns after its first that name a
+ * row with it (ReportTable.keyColumns, the box's data-key-columns): each sticks where the ones before it end, which only the
+ * laid-out widths say (the report's STYLE sticks the first at 0). Run again whenever the widths may change.
+ */
+export function stickKeyColumns(box: HTMLElement): void {
+  const keys = Number(box.dataset.keyColumns ?? 1);
+  for (const row of Array.from(box.querySelector('table')?.rows ?? [])) {
+    let left = 0;
+    for (const cell of Array.from(row.cells).slice(0, keys)) {
+      if (left > 0) Object.assign(cell.style, { position: 'sticky', left: `${left}px`, background: '#fff' });
+      left += cell.getBoundingClientRect().width;
+    }
+  }
+}

@@ -130,6 +130,7 @@ export function budgetSweepReportSection(result: BudgetSweepResult): ReportSecti
         series: result.curves.map((c) => ({ name: `${c.remedy}, ${counted(c.depth, 'layer')}${c.learningRate === result.remedies.find((r) => r.key === c.remedy)?.learningRate ? '' : `, lr ${rate(c.learningRate)}`}`, xs: c.steps, ys: c.testAccuracy })),
       },
     ],
-    tables: [budgetMatrix(result), boundaryTable(result), learningRateTable(result), { header: BUDGET_ROWS_HEADER, rows: result.rows.map(budgetRowCells) }],
+    // Read across, budget by budget, its rows named by a remedy and a depth (the ratios' cell a series across budgets too).
+    tables: [{ ...budgetMatrix(result), readAcross: true, keyColumns: 2 }, boundaryTable(result), learningRateTable(result), { header: BUDGET_ROWS_HEADER, rows: result.rows.map(budgetRowCells) }],
   };
 }

@@ -42,13 +42,14 @@ describe("renderReport's input", () => {
     ["a number for a section's text", { sections: [{ ...section, text: 5 }] }, /^renderReport: sections\[0\]: text is 5; expected plain text, a string$/],
     ['a string for the notes', { sections: [{ ...section, notes: 'abc' }] }, /^renderReport: sections\[0\]: notes is "abc"; expected an array of strings, a bullet point each$/],
     ['an object for the charts', { sections: [{ ...section, charts: {} }] }, /^renderReport: sections\[0\]\.charts: expected an array of ReportChart \{ id, title, xLabel, yLabel, series, … \}, got /],
-    ['a string for the tables', { sections: [{ ...section, tables: 'x' }] }, /^renderReport: sections\[0\]\.tables: expected an array of ReportTable \{ caption\?, header, rows, readAcross\? \}, got "x"$/],
+    ['a string for the tables', { sections: [{ ...section, tables: 'x' }] }, /^renderReport: sections\[0\]\.tables: expected an array of ReportTable \{ caption\?, header, rows, readAcross\?, keyColumns\? \}, got "x"$/],
     ['a series without its xs', { sections: [{ ...section, charts: [{ ...chart, series: [{ name: 'a', ys: [1] }] }] }] }, /^renderReport: sections\[0\]\.charts\[0\]\.series\[0\]: xs is undefined; expected the x of each point, an array \(or typed array\) of numbers$/],
     ['a series with fewer ys than xs', { sections: [{ ...section, charts: [{ ...chart, series: [{ name: 'a', xs: [1, 2], ys: [1] }] }] }] }, /^renderReport: sections\[0\]\.charts\[0\]\.series\[0\]: ys is \[1\]; expected the y of each point, an array \(or typed array\) of 2 numbers as xs$/],
     ["a chart's layer beyond its count", { sections: [{ ...section, charts: [{ ...chart, layers: { index: [2], count: 2 } }] }] }, /^renderReport: sections\[0\]\.charts\[0\]: layers\.index is \[2\]; expected each series' layer, 1 whole numbers from 0 to 1$/],
     ["a string for a bar's value", { sections: [{ ...section, bars: [{ id: 'b', title: 'B', xLabel: 'depth', ticks: [1, 10], bars: [{ label: 'a', value: '3' }] }] }] }, /^renderReport: sections\[0\]\.bars\[0\]\.bars\[0\]: value is "3"; expected the bar's length, a number, or null for no bar$/],
     ['a table row shorter than its header', { sections: [{ ...section, tables: [{ header: ['a', 'b'], rows: [['1']] }] }] }, /^renderReport: sections\[0\]\.tables\[0\]: rows\[0\] is \["1"\]; expected a row of 2 strings, as many as the header$/],
     ["a string for a table's readAcross", { sections: [{ ...section, tables: [{ header: ['a'], rows: [['1']], readAcross: 'yes' }] }] }, /^renderReport: sections\[0\]\.tables\[0\]: readAcross is "yes"; expected true or false$/],
+    ["a table's keyColumns past its header", { sections: [{ ...section, tables: [{ header: ['a'], rows: [['1']], readAcross: true, keyColumns: 2 }] }] }, /^renderReport: sections\[0\]\.tables\[0\]: keyColumns is 2; expected a whole number of columns from 1 to 1, the header's$/],
     ["a string for a run's remedyTerms", { runs: [{ ...run, remedyTerms: 'cli' }] }, /^renderReport: runs\[0\] "xor": expected remedyTerms \{ form: 'api' \| 'command', commandLine\?, unmadeRun\? \}, got "cli"$/],
     ["a mistyped form of the report's remedyTerms", { remedyTerms: { form: 'flags' } }, /^renderReport: remedyTerms\.form is 'api' or 'command', got "flags"$/],
   ])('refuses %s', async (_, input, said) => {
@@ -62,7 +63,7 @@ describe("renderReport's input", () => {
 
   it("draws a section's every part given as its types say", async () => {
     const bars = { id: 'b', title: 'B', xLabel: 'depth', ticks: [1, 10], bars: [{ label: 'a', value: 3 }, { label: 'b', value: null }] };
-    const table = { caption: 'T', header: ['a', 'b'], rows: [['1', '2']], readAcross: true };
+    const table = { caption: 'T', header: ['a', 'b'], rows: [['1', '2']], readAcross: true, keyColumns: 2 };
     const full = { ...section, text: 'x', notes: ['n'], charts: [{ ...chart, logY: true, xNames: ['one', 'two'], layers: { index: [0], count: 1 }, series: [{ name: 'loss', xs: Float32Array.of(1, 2), ys: [0.5, 0.25] }] }], bars: [bars], tables: [table] };
     const html = await renderReport({ title: 'T', sections: [full], runs: [{ ...run, remedyTerms: { form: 'api' } }], remedyTerms: { form: 'api' } });
     expect(html).toContain('<h2>S</h2>');

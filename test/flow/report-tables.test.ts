@@ -43,6 +43,16 @@ const EPOCHS_CAPTION = '[784, 30, 30, 30, 30, 10], ‖∂C/∂b‖ per hidden la
 const EPOCHS_HEADER = ['epoch', 'layer 1', 'layer 2', 'layer 3', 'layer 4', 'first ÷ last', 'cross-entropy'];
 const EPOCHS_ROWS = [0, 1, 10, 50, 100, 250, 499].map((e, i) => [String(e), `${1.3 + i}e-3`, `${3.4 + i}e-3`, `${(1.1 + i / 10).toFixed(1)}e-2`, `${(4.7 + i / 10).toFixed(1)}e-2`, '0.0268', (3.3 - i / 3).toFixed(3)]);
 
+/**
+ * The trainable-depth budget sweep's accuracy matrix (budgetMatrix) as docs/trainable-depth.md quotes the study's run of
+ * 2026-12-01, two of its rows: read across budget by budget, each row named by its first two cells, a remedy and a depth.
+ */
+const BUDGET_HEADER = ['remedy', 'depth', 'accuracy 1× (2,820 steps)', 'accuracy 4× (11,280 steps)', 'accuracy 16× (45,120 steps)', 'accuracy 64× (180,480 steps)', 'first step ≥ 90 %', 'first ÷ last ‖∂C/∂b‖, init → 1× → 4× → 16× → 64×'];
+const BUDGET_ROWS = [
+  ['plain-sigmoid', '5', '10.5\u00a0%', '10.8\u00a0%', '9.9\u00a0%', '94.5\u00a0%', '80,088', '0.00047 → 0.00026 → 0.00056 → 0.0068 → 0.49'],
+  ['plain-sigmoid', '10', '9.9\u00a0%', '8.8\u00a0%', '10.8\u00a0%', '10.5\u00a0%', 'never', '3.0e-8 → 4.1e-8 → 1.5e-7 → 1.1e-7 → 2.6e-7'],
+];
+
 /** Each table's box: its own width and its content's, and its right edge on the page. */
 const tableBoxes = (page: Page) =>
   page.$$eval('div.table', (boxes) => boxes.map((box) => ({ client: box.clientWidth, scroll: box.scrollWidth, right: box.getBoundingClientRect().right })));
@@ -183,6 +193,47 @@ describe.skipIf(!CHROMIUM_PATH)(`a report table read across its rows in headless
       expect(edges.caption.right).toBeLessThanOrEqual(edges.width);
       expect(edges.last.right).toBeLessThanOrEqual(edges.width);
       await page.screenshot({ path: `test-artifacts/report-table-across-${width}.png`, fullPage: true });
+      await page.close();
+      await browser.close();
+    });
+  }
+});
+
+describe.skipIf(!CHROMIUM_PATH)(`a report table whose rows two columns name, read across in headless Chromium ${CHROMIUM_PATH ? '' : NO_CHROMIUM}`, () => {
+  for (const [width, height] of [[390, 844], [320, 640]]) {
+    it(`keeps the budget matrix's remedy and depth in view as it scrolls to its last column at ${width} px (ReportTable.keyColumns)`, async () => {
+      const browser = await launchChromium();
+      const folder = await mkdtemp(join(tmpdir(), 'gradscope-report-keys-'));
+      const file = join(folder, 'report.html');
+      await writeFile(file, await renderReport({ sections: [{ id: 'budget', heading: 'Budget', tables: [{ header: BUDGET_HEADER, rows: BUDGET_ROWS, readAcross: true, keyColumns: 2 }] }] }));
+      const page = await browser.newPage({ viewport: { width, height } });
+      await page.goto(pathToFileURL(file).href);
+      await page.waitForSelector('body[data-data="ready"]');
+      await page.evaluate(() => document.fonts.ready.then(() => undefined));
+      await page.waitForSelector(`body[data-tables-fitted-at="${width}"]`, { state: 'attached' });
+      const box = page.locator('div.table');
+      expect(await box.evaluate((b, cards) => b.classList.contains(cards), TABLE_CARDS_CLASS)).toBe(false);
+      expect(await box.evaluate((b) => b.scrollWidth > b.clientWidth)).toBe(true);
+      expect(await sidewaysOverflow(page, 'div.table', 'div.table.across')).toEqual([]);
+      await box.evaluate((b) => (b.scrollLeft = b.scrollWidth));
+      const rows = await box.evaluate((b) => {
+        const left = b.getBoundingClientRect().left;
+        return Array.from(b.querySelectorAll('tr'), (tr) =>
+          Array.from(tr.querySelectorAll('th, td'), (cell) => {
+            const r = cell.getBoundingClientRect();
+            return { text: cell.textContent, left: Math.round(r.left - left), right: Math.round(r.right - left) };
+          }),
+        ).map((cells) => ({ key: cells.slice(0, 2), last: cells.at(-1)!, third: cells[2] }));
+      });
+      for (const { key, last, third } of rows) {
+        // The remedy at the box's left edge, the depth right after it, both over the scrolled cells; the last column in view.
+        expect(Math.abs(key[0].left)).toBeLessThanOrEqual(1);
+        expect(Math.abs(key[1].left - key[0].right)).toBeLessThanOrEqual(1);
+        expect(third.left).toBeLessThan(key[1].right);
+        expect(last.right).toBeLessThanOrEqual(await box.evaluate((b) => b.clientWidth));
+      }
+      expect(rows.slice(1).map((r) => r.key.map((c) => c.text))).toEqual(BUDGET_ROWS.map((row) => row.slice(0, 2)));
+      await page.screenshot({ path: `test-artifacts/report-table-keys-${width}.png`, fullPage: true });
       await page.close();
       await browser.close();
     });
