@@ -81,6 +81,8 @@ for (const [key, { min, max }] of Object.entries(LIMITS)) {
 const parsed = parseSettings(location.search);
 let settings: Settings = parsed.settings;
 writeForm(settings);
+// The address says the settings used: a value the link's notice says was ignored stayed in it, and a copied address shared it again (newuser44 #7).
+if (parsed.problems.length > 0) window.history.replaceState(null, '', `${location.pathname}${settingsQuery(settings)}${location.hash}`);
 
 const history = new History();
 /** The remedies the panel offered earlier in this run and no longer does. */
@@ -601,11 +603,24 @@ function formValues(): Partial<Record<keyof Settings, FormValue>> {
   return values;
 }
 
-/** Marks the control whose value was refused (aria-invalid, outlined) until the next change; null clears the mark. */
+/**
+ * Marks the control whose value was refused (outlined, and described by the notice that says why) until the next change; null
+ * clears the mark. Not aria-invalid: the control holds the kept value again, a valid one, which a screen reader announced as
+ * invalid (newuser44 #7).
+ */
 function markRefused(target: EventTarget | null): void {
-  form.querySelectorAll('[aria-invalid]').forEach((control) => control.removeAttribute('aria-invalid'));
-  if (target instanceof HTMLElement) target.setAttribute('aria-invalid', 'true');
+  form.querySelectorAll(`.${REFUSED_CLASS}`).forEach((control) => {
+    control.classList.remove(REFUSED_CLASS);
+    control.removeAttribute('aria-describedby');
+  });
+  if (target instanceof HTMLElement) {
+    target.classList.add(REFUSED_CLASS);
+    target.setAttribute('aria-describedby', noticeLine.id);
+  }
 }
+
+/** The class of a control whose value was refused (markRefused; style.css outlines it). */
+const REFUSED_CLASS = 'refused';
 
 /** What a link whose network the library refused falls back to: its step settings (CONTINUING) at their defaults, then every setting; null when `s` is that already. */
 function linkFallback(s: Settings): Settings | null {

@@ -144,7 +144,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await stepTimes(page, 3);
     const notes = await page.locator('#downloads li').allInnerTexts();
     expect(notes).toHaveLength(3);
-    expect(notes[0]).toMatch(/^Download the trace \(JSON\) .*in your code diagnose\(Trace\.fromJSON\(json\), \{ reluRates: pageRow\('spirals'\) \}\) gives the panel’s verdict, summary and remedies .*renderReport\(\) lays it out/);
+    expect(notes[0]).toMatch(/^Download the trace \(JSON\) .*in your code diagnose\(Trace\.fromJSON\(json\), \{ reluRates: pageRow\('spirals'\), heldOutAtStart: [\d.]+ \}\) gives the panel’s verdict, summary and remedies .*renderReport\(\) lays it out/);
     // What the model's file holds and what it does not (the step it stands at: its name has it; the optimiser's state).
     expect(notes[1]).toMatch(/^Download the model \(JSON\) .*net\.toJSON\(\): its layers and parameters, not the step it stands at \(the file’s name gives it\) nor the optimiser’s state\. gradscope curvature --model FILE and gradscope study --model FILE read it, as Network\.fromJSON\(json\) does \(at step 0\)\./);
     expect(notes[2]).toMatch(/^Download the data \(JSON\) .*--data FILE/);
@@ -946,10 +946,13 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
 
   // The notice went to the status line, which the first training step overwrote.
   it('keeps the notice of the link\'s ignored values visible while training, until the settings change', async () => {
-    const { page, errors } = await open('?depth=2&act=swish&lr=-1');
+    const { page, errors } = await open('?depth=2&act=swish&lr=-1&colour=red#chain');
     const notice = page.locator('#notice');
     expect(await notice.isVisible()).toBe(true);
     expect(await notice.innerText()).toMatch(/^Ignored in the link: act=swish.*; lr=-1/);
+    // The address says the settings used, so that a copied link does not share the ignored values again (newuser44 #7).
+    expect(new URL(page.url()).search).toBe('?depth=2');
+    expect(new URL(page.url()).hash).toBe('#chain');
     expect(await page.locator('#status').innerText()).toContain('Press Train');
     await trainFor(page, 5);
     expect(await page.locator('#status').innerText()).toMatch(/step [\d,]+, loss/);
@@ -1154,7 +1157,10 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.waitForFunction(() => !document.getElementById('notice')!.hidden);
     expect(await notice.innerText()).toBe('Width: “300” refused (allowed: a whole number from 2 to 128); kept 20.');
     expect(await page.locator('#width').inputValue()).toBe('20');
-    expect(await page.locator('#width').getAttribute('aria-invalid')).toBe('true');
+    // Outlined and described by the notice, not aria-invalid: it holds the kept value, a valid one (newuser44 #7).
+    expect(await page.locator('#width').getAttribute('aria-invalid')).toBeNull();
+    expect(await page.locator('#width').evaluate((w) => [w.classList.contains('refused'), getComputedStyle(w).outlineStyle])).toEqual([true, 'solid']);
+    expect(await page.locator('#width').getAttribute('aria-describedby')).toBe('notice');
     // The same network and run: no rebuild, no step lost, the link as it was.
     expect(await stepOf(page)).toBe(3);
     expect(page.url()).toBe(url);
@@ -1234,6 +1240,10 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const factors = await page.$$eval('#chain tbody tr', (rows) => rows.map((row) => ({ text: row.children[1].textContent!, small: row.children[1].classList.contains('small') })));
     expect(factors.filter((f) => f.text !== '–').map((f) => f.small)).toEqual(factors.filter((f) => f.text !== '–').map((f) => Number(f.text) < 1));
     expect(factors.some((f) => f.text === '1')).toBe(true);
+    // The red is keyed in the caption, in the same colour (newuser44 #9: every sigmoid factor red, with no word of why).
+    const key = await page.$eval('#chain-key', (k) => ({ caption: k.closest('caption')!.textContent, colour: getComputedStyle(k).color }));
+    expect(key.caption).toContain('in red, a factor below 1: passing back through that layer shrinks the gradient');
+    expect(await page.$$eval('#chain td.small', (cells) => [...new Set(cells.map((c) => getComputedStyle(c).color))])).toEqual([key.colour]);
     await stepTimes(page, 8);
     const trace = await downloadTrace(page);
     const last = trace.length - 1;
