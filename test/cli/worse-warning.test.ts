@@ -296,8 +296,8 @@ describe('worseWarning', () => {
     expect(trained.stdout).not.toContain('Warning');
     const studied = await runCliInProcess(['study', '--model', model, '--epochs', '1']);
     expect(studied.code, studied.stderr).toBe(0);
-    // The warning, read across its lines (prose wraps at READING_WIDTH, in a file too): it ends before the first table's caption.
-    const warning = /(?:^| )(Warning: .*?) Loss and accuracy /.exec(flat(studied.stdout))?.[1];
+    // The warning, read across its lines (prose wraps at READING_WIDTH, in a file too): it ends before the diagnosis in short, above the tables.
+    const warning = /(?:^| )(Warning: .*?) The diagnosis, in short /.exec(flat(studied.stdout))?.[1];
     expect(warning).toMatch(/^Warning: the trained network learnt nothing on the test digits \(test loss 2\.305 → 2\.311, test accuracy 10\.5 % → 9\.9 %\); at chance before and after, no better than a guess that ignores the input \(one class for every row: 9 % to 11 % of the rows right, 11 % always the most frequent\), within 5 points either way; .*; the run's diagnosis says what holds it\.$/);
     expect(studied.stdout).toContain('Diagnosis: VANISHING');
   }, 120_000);
