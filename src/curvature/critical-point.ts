@@ -24,11 +24,16 @@ export interface SaddleProbe {
  * What a point's curvature measurements say, from most to least negative curvature:
  * - 'saddle': confirmed negative curvature (below), a step t along ±v lowers f on both
  *   sides, and at that t the point is as good as critical: the curvature's drop over t (the mean of
- *   the two sides' drops, in which the slope's odd term cancels) is at least ‖∇f‖·t, what the whole
- *   gradient gives to first order over the same length. A saddle (Dauphin et al. 2014) is a critical
- *   point; where the gradient outweighs the curvature the point is on a slope, not at a saddle.
+ *   the two sides' drops, in which the slope's odd term cancels) is at least the most a step of at most
+ *   t down the gradient lowers f (gradientDrop). That is a trust region's comparison of its eigenpoint
+ *   with its Cauchy point, the best point down the gradient within the radius t (Conn, Gould & Toint,
+ *   Trust-Region Methods, 2000, §6.6), taken on f's own values. A saddle (Dauphin et al. 2014) is a
+ *   critical point; where the gradient lowers f more over the same length the point is on a slope.
+ *   The rule compared ‖∇f‖·t, what the gradient gives if f is linear over t; but where the gradient
+ *   lies in a stiff direction (an SGD run's leftover in the output layer's bias: newuser44 #1) it
+ *   is spent within a step far shorter than t and gives a drop of only about ‖∇f‖²/(2·gᵀHg/‖g‖²).
  * - 'strong negative curvature': confirmed, and some step lowers f on both sides, but at
- *   every such step the gradient outweighs the curvature's drop: not a critical point.
+ *   every such step the gradient lowers f more: not a critical point.
  * - 'negative curvature': confirmed, but no step tried lowers f on both sides (the
  *   gradient's slope along v outweighs the curvature at the steps tried).
  * - 'minimum-like': no confirmed negative curvature.
@@ -37,13 +42,16 @@ export interface SaddleProbe {
  */
 export type CurvatureVerdict = 'saddle' | 'strong negative curvature' | 'negative curvature' | 'minimum-like';
 
-/** The verdict of a point (CurvatureVerdict) from λ_min, ‖∇f‖ and the probes along ±v (shortest step first). */
-export function curvatureVerdict(lambdaMin: number, gradientNorm: number, probes: readonly SaddleProbe[]): CurvatureVerdict {
+/** The mean drop of a probe's two sides, −(plus + minus)/2: the curvature's part, the slope's odd term cancelled. */
+export const meanDrop = (p: SaddleProbe): number => -(p.plus + p.minus) / 2;
+
+/** The verdict of a point (CurvatureVerdict) from λ_min, the steps down the gradient (descentProbes) and the probes along ±v (shortest step first). */
+export function curvatureVerdict(lambdaMin: number, descent: readonly DownhillProbe[], probes: readonly SaddleProbe[]): CurvatureVerdict {
   const confirmed = lambdaMin < 0 && probes.length > 0 && probes[0].curvature < 0;
   if (!confirmed) return 'minimum-like';
   const bothSides = probes.filter((p) => p.plus < 0 && p.minus < 0);
   if (bothSides.length === 0) return 'negative curvature';
-  const critical = bothSides.some((p) => -(p.plus + p.minus) / 2 >= gradientNorm * p.step);
+  const critical = bothSides.some((p) => meanDrop(p) >= gradientDrop(descent, p.step));
   return critical ? 'saddle' : 'strong negative curvature';
 }
 
@@ -79,23 +87,60 @@ export const DOWNHILL_STEPS: readonly number[] = Array.from({ length: DOWNHILL_H
 
 /** A step taken down the gradient, −t·∇f/‖∇f‖, and what f did there. */
 export interface DownhillProbe {
-  /** ‖θ' − θ‖: the longest of 0.1·2⁻ᵏ (k = 0 … 10) that lowers f, or the shortest, 0.1·2⁻¹⁰, where none does. */
+  /** ‖θ' − θ‖ (a report's `downhill`: the longest of 0.1·2⁻ᵏ, k = 0 … 10, that lowers f, or the shortest, 0.1·2⁻¹⁰, where none does). */
   step: number;
   /** f(θ − t·∇f/‖∇f‖) − f(θ); 0 where ∇f = 0 (no step is taken); Infinity where f there is beyond float32's range (as SaddleProbe's sides). */
   change: number;
 }
 
 /**
- * f down the gradient at each of DOWNHILL_STEPS, longest first, stopping at the first that lowers f
- * (a backtracking search): `change(t)` is f(θ − t·∇f/‖∇f‖) − f(θ). None lowers f: the shortest's change.
+ * The lengths tried down the gradient, −t·∇f/‖∇f‖, longest first: the longer SADDLE_STEPS (3, 1, 0.3), so that
+ * the gradient is weighed over every length the curvature is, then 0.1 halved ten times, down to 9.8e-5.
  */
-export function downhillProbe(change: (t: number) => number): DownhillProbe {
-  let probe: DownhillProbe = { step: DOWNHILL_STEPS[0], change: 0 };
-  for (const step of DOWNHILL_STEPS) {
-    probe = { step, change: change(step) };
-    if (probe.change < 0) break;
-  }
-  return probe;
+export const DESCENT_STEPS: readonly number[] = [...SADDLE_STEPS.slice(1).reverse(), ...DOWNHILL_STEPS];
+
+/**
+ * f down the gradient at every length of DESCENT_STEPS, longest first: `change(t)` is f(θ − t·∇f/‖∇f‖) − f(θ).
+ * Where the lowest lies between two lengths tried, one more step, at the vertex of the parabola through those
+ * three (a line search's refinement), is taken too and listed last: on a grid of ratio 2 to 3 the best
+ * length can miss the best drop by a quarter, and the rule weighs that drop against the curvature's.
+ */
+export function descentProbes(change: (t: number) => number): DownhillProbe[] {
+  const probes = DESCENT_STEPS.map((step) => ({ step, change: change(step) }));
+  const lowest = probes.reduce((best, p, i) => (p.change < probes[best].change ? i : best), 0);
+  if (lowest === 0 || lowest === probes.length - 1 || !(probes[lowest].change < 0)) return probes;
+  const [a, b, c] = [probes[lowest + 1], probes[lowest], probes[lowest - 1]];
+  // The vertex of the parabola through (a, b, c), a.step < b.step < c.step, b lowest: between a and c.
+  const p = (b.step - a.step) * (b.change - c.change);
+  const q = (b.step - c.step) * (b.change - a.change);
+  const vertex = b.step - ((b.step - a.step) * p - (b.step - c.step) * q) / (2 * (p - q));
+  // (one that rounds to the lowest's own length would take that step again)
+  if (Number.isFinite(vertex) && vertex > a.step && vertex < c.step && Math.abs(vertex - b.step) > 1e-9 * b.step) probes.push({ step: vertex, change: change(vertex) });
+  return probes;
+}
+
+/**
+ * The most f fell over a step of at most `t` down the gradient among `descent` (0 where none lowered it): the
+ * decrease at a trust region's Cauchy point of radius t, measured (curvatureVerdict).
+ */
+export function gradientDrop(descent: readonly DownhillProbe[], t: number): number {
+  return descent.reduce((most, p) => (p.step <= t && -p.change > most ? -p.change : most), 0);
+}
+
+/** The step of `descent` that lowered f most (undefined where none did). */
+export function bestDescent(descent: readonly DownhillProbe[]): DownhillProbe | undefined {
+  return descent.reduce<DownhillProbe | undefined>((best, p) => (p.change < 0 && (best === undefined || p.change < best.change) ? p : best), undefined);
+}
+
+/**
+ * The downhill probe of a minimum's test, from `descent`: the longest of DOWNHILL_STEPS that lowers f, or
+ * the shortest where none does (a backtracking search from 0.1); `{ step: 0.1, change: 0 }` where ∇f = 0
+ * (`descent` empty: no step is taken).
+ */
+export function downhillOf(descent: readonly DownhillProbe[]): DownhillProbe {
+  const halvings = descent.filter((p) => DOWNHILL_STEPS.includes(p.step));
+  if (halvings.length === 0) return { step: DOWNHILL_STEPS[0], change: 0 };
+  return halvings.find((p) => p.change < 0) ?? halvings[halvings.length - 1];
 }
 
 /** The lowest f found along ±v (a side of one probe), or undefined where no step tried along ±v lowers f. */
@@ -111,8 +156,8 @@ export function lowestAlongV(probes: readonly SaddleProbe[]): { step: number; si
 
 /**
  * What a point is, in a word, from what the numbers support:
- * - 'saddle': curvatureVerdict's 'saddle' (the curvature along ±v outweighs the whole gradient over a step tried);
- * - 'slope': negative curvature confirmed, but not a saddle (the gradient outweighs it); or none
+ * - 'saddle': curvatureVerdict's 'saddle' (the curvature along ±v lowers f at least as much as the gradient does within a step tried);
+ * - 'slope': negative curvature confirmed, but not a saddle (the gradient lowers f more); or none
  *   confirmed, and some step tried lowers f: along ±v, or down the gradient;
  * - 'minimum': no negative curvature confirmed, and no step tried lowers f: neither side of ±v at any of
  *   SADDLE_STEPS, nor any step 0.1·2⁻ᵏ (k = 0 … 10) down the gradient.

@@ -17,7 +17,7 @@ import { Dataset } from '../training/dataset.js';
 import { checkEigenCount, checkMaxSteps, lanczos, LANCZOS_MAX_STEPS, SPECTRUM_END_COUNT, type LanczosRemainder, type LanczosResult, type LanczosStep, type UnconvergedEigenvalue } from './lanczos.js';
 import { CurvatureWork, curvatureStages, lanczosSteps, plannedProducts, type CurvatureProgress, type CurvatureStage, type PlannedRun } from './curvature-work.js';
 import { CurvatureOperators, type LinearOperator } from './operators.js';
-import { curvatureVerdict, DOWNHILL_STEPS, downhillProbe, orientDownhill, pointReading, saddleProbes, type CurvatureVerdict, type DownhillProbe, type PointReading, type SaddleProbe } from './critical-point.js';
+import { curvatureVerdict, descentProbes, downhillOf, orientDownhill, pointReading, saddleProbes, type CurvatureVerdict, type DownhillProbe, type PointReading, type SaddleProbe } from './critical-point.js';
 import { euclideanNorm } from '../norm.js';
 import { networkLayerLabels } from '../layer-names.js';
 import { tensorsChecksum } from '../tensor-checksum.js';
@@ -159,9 +159,22 @@ export interface CurvatureReport {
   slopeAlongV: number;
   /** The loss along ±v at each of SADDLE_STEPS, shortest first (on the rows measured, in the mode the products take them). */
   probes: SaddleProbe[];
-  /** The loss down the gradient (the longest step of 0.1·2⁻ᵏ, k = 0 … 10, that lowers it, or the shortest), which with `probes` tells a minimum from a slope where no negative curvature is confirmed. */
+  /**
+   * The loss down the gradient, C(θ − s·∇C/‖∇C‖) − C(θ), at every length s of DESCENT_STEPS (3, 1, 0.3, then 0.1
+   * halved down to 9.77e-5), longest first, and last, where the lowest lies between two of them, at the vertex of
+   * the parabola through those three; empty where ∇C = 0. The most a step of at most t lowers the loss
+   * (gradientDrop) is what the verdict weighs the curvature's drop along ±v against.
+   */
+  descent: DownhillProbe[];
+  /**
+   * ∇Cᵀ·H·∇C/‖∇C‖², the Hessian's curvature along the gradient (between λ_min and λ_max; 0 where ∇C = 0). Near
+   * λ_max, the gradient lies in the stiffest directions: descending it lowers the loss by about
+   * ‖∇C‖²/(2·gradientCurvature) at most, over a step of about ‖∇C‖/gradientCurvature.
+   */
+  gradientCurvature: number;
+  /** The loss down the gradient (the longest step of 0.1·2⁻ᵏ, k = 0 … 10, that lowers it, or the shortest: downhillOf `descent`), which with `probes` tells a minimum from a slope where no negative curvature is confirmed. */
   downhill: DownhillProbe;
-  /** curvatureVerdict of the smallest Hessian eigenvalue, ‖∇C‖ and the probes: the plateau study's rule. */
+  /** curvatureVerdict of the smallest Hessian eigenvalue, the steps down the gradient and the probes: the plateau study's rule. */
   verdict: CurvatureVerdict;
   /** What the point is, in a word: 'saddle', 'slope' or 'minimum' (pointReading). */
   reading: PointReading;
@@ -326,18 +339,27 @@ export function measureCurvature(net: Network, x: Rows | Dataset, y?: Rows | Cur
 
 /**
  * The point read by critical-point.ts's rule, the plateau study's: ‖∇C‖, the loss along ±v (the whole
- * Hessian's eigenvector of λ_min, turned downhill) and steps down the gradient, the verdict and the reading.
- * 2·SADDLE_STEPS.length + 1 to 2·SADDLE_STEPS.length + DOWNHILL_STEPS.length passes over the rows, after the
- * last product (onProgress has said 100 %): a few products' work beside the hundreds the eigenvalues take.
+ * Hessian's eigenvector of λ_min, turned downhill) and down the gradient, the verdict and the reading, and the
+ * Hessian's curvature along the gradient. 2·SADDLE_STEPS.length + DESCENT_STEPS.length + 1 passes over the
+ * rows and one product, after the last product onProgress counted (it has said 100 %): a few products' work
+ * beside the hundreds the eigenvalues take.
  */
-function readPoint(ops: CurvatureOperators, v: Float64Array, lambdaMin: number): Pick<CurvatureReport, 'gradientNorm' | 'slopeAlongV' | 'probes' | 'downhill' | 'verdict' | 'reading'> {
+function readPoint(ops: CurvatureOperators, v: Float64Array, lambdaMin: number): Pick<CurvatureReport, 'gradientNorm' | 'slopeAlongV' | 'probes' | 'descent' | 'gradientCurvature' | 'downhill' | 'verdict' | 'reading'> {
   const gradientNorm = euclideanNorm(ops.gradient);
   const slopeAlongV = orientDownhill(v, ops.gradient);
   const probes = saddleProbes((t) => ops.lossAlong(v, t) - ops.loss);
   const down = ops.gradient.map((g) => -g / gradientNorm);
-  const downhill = gradientNorm === 0 ? { step: DOWNHILL_STEPS[0], change: 0 } : downhillProbe((t) => ops.lossAlong(down, t) - ops.loss);
-  const verdict = curvatureVerdict(lambdaMin, gradientNorm, probes);
-  return { gradientNorm, slopeAlongV, probes, downhill, verdict, reading: pointReading(verdict, probes, downhill) };
+  const descent = gradientNorm === 0 ? [] : descentProbes((t) => ops.lossAlong(down, t) - ops.loss);
+  const downhill = downhillOf(descent);
+  const verdict = curvatureVerdict(lambdaMin, descent, probes);
+  return { gradientNorm, slopeAlongV, probes, descent, gradientCurvature: gradientNorm === 0 ? 0 : rayleighQuotient(ops.hessian, down), downhill, verdict, reading: pointReading(verdict, probes, downhill) };
+}
+
+/** uᵀ·A·u of a unit vector u: A's curvature along u. */
+function rayleighQuotient(operator: LinearOperator, u: Float64Array): number {
+  const product = new Float64Array(u.length);
+  operator(product, u);
+  return product.reduce((sum, x, i) => sum + x * u[i], 0);
 }
 
 /**

@@ -6,11 +6,15 @@
  */
 import { counted, grouped } from '../counted.js';
 import { sci } from '../sci-text.js';
-import { DOWNHILL_STEPS, lowestAlongV, SADDLE_STEPS, type SaddleProbe } from './critical-point.js';
+import { bestDescent, DESCENT_STEPS, DOWNHILL_STEPS, gradientDrop, lowestAlongV, meanDrop, SADDLE_STEPS, type SaddleProbe } from './critical-point.js';
+import { percentText } from '../percent-text.js';
 import type { CurvatureReport } from './curvature.js';
 
 /** The steps as a list: '0.1, 0.3, 1, 3'. */
 const stepList = SADDLE_STEPS.map((t) => grouped(t)).join(', ');
+
+/** The lengths tried down the gradient, as a range: '3 to 9.77e-5'. */
+const descentList = `${grouped(DESCENT_STEPS[0])} to ${sci(DESCENT_STEPS[DESCENT_STEPS.length - 1])}`;
 
 /** The shortest step tried down the gradient: '9.77e-5'. */
 const shortestDown = sci(DOWNHILL_STEPS[DOWNHILL_STEPS.length - 1]);
@@ -31,9 +35,6 @@ export function overflowNote(changes: readonly number[]): string {
 /** Probes' two sides, as overflowNote reads them. */
 export const probeSides = (probes: readonly SaddleProbe[]) => probes.flatMap((p) => [p.plus, p.minus]);
 
-/** The mean drop of a probe's two sides, (−plus − minus)/2: the curvature's part, the slope's odd term cancelled. */
-const meanDrop = (p: SaddleProbe) => -(p.plus + p.minus) / 2;
-
 /**
  * The rule, said once: what makes a saddle, a minimum and a slope (curvatureVerdict, pointReading), naming the
  * command of the study that uses it too as `studyPlateau` (the CLI's: `npx gradscope study plateau` under npx).
@@ -42,27 +43,61 @@ export function pointRule(studyPlateau: string): string {
   const shortest = grouped(SADDLE_STEPS[0]);
   return (
     `Saddle, minimum or slope (the rule of \`${studyPlateau}\`; v: the Hessian's eigenvector of its smallest eigenvalue, turned downhill; t: a step length along ±v, ${stepList}): ` +
-    `a saddle where the loss curves down along v (λ_min < 0, and the loss's own second difference along v at t=${shortest} below 0 too) and some step t lowers it on both sides by a mean drop ≥ ‖∇C‖·t, what the whole gradient gives over that length; ` +
+    `a saddle where the loss curves down along v (λ_min < 0, and the loss's own second difference along v at t=${shortest} below 0 too) and some step t lowers it on both sides by a mean drop at least the gradient's best drop within t, the most a step of at most t down the gradient lowers it (steps of ${descentList}: a gradient in stiff directions is spent within a short step and counts for what it lowers the loss, not ‖∇C‖·t); ` +
     `a minimum where no such curvature is confirmed and no step tried lowers the loss: neither side of any t along ±v, nor a step down the gradient of ${shortest} halved down to ${shortestDown}; else a slope.`
   );
 }
 
+/**
+ * What the gradient offers, in one line: the most a step down it lowered the loss and at what length, and the
+ * Hessian's curvature along it beside λ_max, which says whether it lies in stiff directions, where descending it
+ * is worth only about ‖∇C‖²/(2·gᵀHg/‖g‖²) over a step of ‖∇C‖/(gᵀHg/‖g‖²): an SGD run's leftover in its output
+ * layer, which full-batch steps remove (newuser44 #1), not the slope of a loss that keeps falling.
+ */
+export function descentText(report: CurvatureReport): string {
+  if (report.gradientNorm === 0) return 'Down the gradient: none (‖∇C‖ = 0), no step taken.';
+  const best = bestDescent(report.descent);
+  const found =
+    best === undefined
+      ? `no step from ${descentList} lowers the loss`
+      : `the most a step lowered the loss is ${sci(-best.change)}, at s=${sci(best.step)}${best.step < DESCENT_STEPS[0] ? ' (longer steps lowered it less: the descent ends there)' : ''}`;
+  const c = report.gradientCurvature;
+  const lambdaMax = report.hessian.largest[0];
+  const curvature = `the Hessian's curvature along it, gᵀHg/‖g‖² = ${sci(c)}${lambdaMax > 0 ? `, is ${percentText(c / lambdaMax)} of λ_max = ${sci(lambdaMax)}` : ''}`;
+  const quadratic = c > 0 ? `: a quadratic with that curvature is lowered by at most ‖∇C‖²/(2·gᵀHg/‖g‖²) = ${sci(report.gradientNorm ** 2 / (2 * c))}, over a step of ${sci(report.gradientNorm / c)}` : '';
+  return `Down the gradient, C(θ − s·∇C/‖∇C‖) − C(θ) for s from ${descentList}: ${found}; ${curvature}${quadratic}.`;
+}
+
+/**
+ * Where the gradient's descent ends within the lengths tried (a longer step lowered the loss less): the slope is a fit
+ * left unfinished, worth what its best step gave, after which the question is open again; said so that a reader
+ * tells an SGD run's leftover in its stiffest directions (newuser44 #1) from a slope that goes on. '' otherwise.
+ */
+function unfinished(report: CurvatureReport): string {
+  const best = bestDescent(report.descent);
+  if (best === undefined || best.step >= DESCENT_STEPS[0]) return '';
+  const stiff = report.hessian.largest[0] > 0 ? ` (its curvature ${percentText(report.gradientCurvature / report.hessian.largest[0])} of λ_max)` : '';
+  return `. But the gradient's descent ends at s=${sci(best.step)}, after ${sci(-best.change)}: a fit left unfinished${stiff}, not a slope that goes on; descend it (full-batch steps) and measure again to see what lies past it`;
+}
+
 /** The reading of the report's point in one line, with the numbers it rests on. */
 export function pointReadingText(report: CurvatureReport): string {
-  const { verdict, probes, gradientNorm, downhill } = report;
+  const { verdict, probes, descent, downhill } = report;
   const lambdaMin = sci(report.hessian.smallest[0]);
   const confirmed = `the loss curves down along v (λ_min = ${lambdaMin}, confirmed by its values)`;
   const bothSides = probes.filter((p) => p.plus < 0 && p.minus < 0);
-  // The step whose mean drop comes nearest ‖∇C‖·t (the largest share of it): the one the rule turns on.
-  const nearest = bothSides.reduce<SaddleProbe | undefined>((best, p) => (best === undefined || meanDrop(p) / p.step > meanDrop(best) / best.step ? p : best), undefined);
-  const against = (p: SaddleProbe, relation: string) => `at t=${grouped(p.step)} the mean drop along ±v, ${sci(meanDrop(p))}, is ${relation} ‖∇C‖·t = ${sci(gradientNorm * p.step)}`;
+  // The step whose mean drop comes nearest the gradient's drop within it (the largest share of it): the one the rule turns on.
+  const share = (p: SaddleProbe) => meanDrop(p) / gradientDrop(descent, p.step);
+  const nearest = bothSides.reduce<SaddleProbe | undefined>((best, p) => (best === undefined || share(p) > share(best) ? p : best), undefined);
+  const against = (p: SaddleProbe, relation: string) =>
+    `at t=${grouped(p.step)} the mean drop along ±v, ${sci(meanDrop(p))}, is ${relation} the gradient's best drop within ${grouped(p.step)}, ${sci(gradientDrop(descent, p.step))}`;
   const downChange = `${sci(downhill.change)}${overflowNote([downhill.change])}`;
   const down = `a step of ${grouped(downhill.step)} down the gradient changes the loss by ${downChange}`;
   switch (verdict) {
     case 'saddle':
       return `Reading: a saddle: ${confirmed}, and ${against(nearest!, 'at least')}: as good as a critical point.`;
     case 'strong negative curvature':
-      return `Reading: a slope, not a minimum and not a saddle: ${confirmed} and a step along ±v lowers it on both sides, but the gradient outweighs it: ${against(nearest!, 'below')}.`;
+      return `Reading: a slope, not a minimum and not a saddle: ${confirmed} and a step along ±v lowers it on both sides, but the gradient lowers it more: ${against(nearest!, 'below')}${unfinished(report)}.`;
     case 'negative curvature':
       return `Reading: a slope, not a minimum and not a saddle: ${confirmed}, but weakly: no step tried along ±v lowers it on both sides (the gradient along v outweighs the curvature).`;
     case 'minimum-like': {
@@ -80,13 +115,14 @@ export function pointReadingText(report: CurvatureReport): string {
   }
 }
 
-/** The lines under the table: the gradient, the rule (naming the plateau study's command as `studyPlateau`: pointRule), the loss along ±v, and the reading. */
+/** The lines under the table: the gradient, the rule (naming the plateau study's command as `studyPlateau`: pointRule), the loss along ±v and down the gradient, and the reading. */
 export function pointText(report: CurvatureReport, studyPlateau: string): string {
   return [
     '',
     `Gradient: ‖∇C‖ = ${sci(report.gradientNorm)} over the same ${counted(report.rows, 'row')}, at the same weights.`,
     pointRule(studyPlateau),
     `Along ±v, C(θ+t·v) − C(θ) / C(θ−t·v) − C(θ): ${report.probes.map(probeText).join('; ')}${overflowNote(probeSides(report.probes))}.`,
+    descentText(report),
     pointReadingText(report),
   ].join('\n');
 }

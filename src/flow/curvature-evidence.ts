@@ -25,8 +25,9 @@ export interface CurvatureEvidence {
   exploitable: boolean;
   /**
    * The point is as good as critical beside that curvature: over such a step t the curvature lowered
-   * f by at least ‖∇f‖·t, what the gradient gives over the same length. Only then is it a
-   * saddle, which is a critical point; otherwise it is a slope with strong negative curvature.
+   * f by at least as much as a step of at most t down the gradient did (src/curvature/critical-point.ts:
+   * a gradient spent within a short step, in stiff directions, counts for only what it lowers f).
+   * Only then is it a saddle, which is a critical point; otherwise it is a slope with strong negative curvature.
    */
   critical: boolean;
 }

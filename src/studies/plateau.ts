@@ -7,12 +7,12 @@
  * objective he minimises, C + (λ/2n)·‖w‖² (the data loss's Hessian plus λ/n on the weights):
  * its extreme eigenvalues (Lanczos), the share of negative curvature, each layer's gradient
  * signal-to-noise ratio, and whether a step along the most negative eigenvector v lowers the
- * objective on both sides (f(θ ± t·v) < f(θ): the curvature, not the gradient, does it: a
- * saddle, Dauphin et al. 2014) or not.
+ * objective on both sides, and by as much as a step of the same length down the gradient lowers
+ * it at most (the curvature, not the gradient, does it: a saddle, Dauphin et al. 2014) or not.
  */
 import { createNetwork, type Network } from '../api/network.js';
 import { lanczos } from '../curvature/lanczos.js';
-import { curvatureVerdict, orientDownhill, saddleProbes, type CurvatureVerdict, type SaddleProbe } from '../curvature/critical-point.js';
+import { curvatureVerdict, descentProbes, orientDownhill, saddleProbes, type CurvatureVerdict, type DownhillProbe, type SaddleProbe } from '../curvature/critical-point.js';
 import { meanFieldPrediction, type MeanFieldLayer } from '../curvature/mean-field.js';
 import { CurvatureOperators } from '../curvature/operators.js';
 import { loadMnist, MNIST_TRAIN_DIGITS } from '../data/mnist.js';
@@ -114,6 +114,8 @@ export interface PlateauPoint {
   slopeAlongV: number;
   /** f along ±v at each of SADDLE_STEPS, shortest first. */
   probes: SaddleProbe[];
+  /** f down its gradient, f(θ − s·∇f/‖∇f‖) − f(θ), at every length of DESCENT_STEPS and the best one's refinement, as CurvatureReport.descent; empty where ∇f = 0. */
+  descent: DownhillProbe[];
   /** What the measurements say about the point: curvatureVerdict's rule. */
   verdict: CurvatureVerdict;
 }
@@ -268,13 +270,16 @@ export function measurePoint(net: Network, dataset: Dataset, settings: PointSett
     const meter = new GradientNoiseMeter(model.kernels, denseChainNoiseLayers(model));
     const gradientSNR = meter.measure(ops.rows).map((layer) => layer.gradientSNR);
     meter.free();
+    const gradientNorm = euclideanNorm(gradient);
+    const down = gradient.map((g) => -g / gradientNorm);
     let probes: SaddleProbe[];
+    let descent: DownhillProbe[];
     try {
       probes = saddleProbes((t) => objectiveAt(net, dataset, weights, v, t, decay, onWeights) - objective);
+      descent = gradientNorm === 0 ? [] : descentProbes((t) => objectiveAt(net, dataset, weights, down, t, decay, onWeights) - objective);
     } finally {
       restore(net, weights);
     }
-    const gradientNorm = euclideanNorm(gradient);
     return {
       epoch: settings.epoch,
       loss: ops.loss,
@@ -290,7 +295,8 @@ export function measurePoint(net: Network, dataset: Dataset, settings: PointSett
       gradientSNR,
       slopeAlongV,
       probes,
-      verdict: curvatureVerdict(eigen.smallest[0], gradientNorm, probes),
+      descent,
+      verdict: curvatureVerdict(eigen.smallest[0], descent, probes),
     };
   } finally {
     ops.dispose();

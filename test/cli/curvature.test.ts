@@ -8,7 +8,7 @@ import { createNetwork, Network } from '../../src/api/network.js';
 import { measureCurvature } from '../../src/curvature/curvature.js';
 import { curvatureTable } from '../../src/cli/commands/curvature.js';
 import type { CurvatureReport } from '../../src/curvature/curvature.js';
-import { pointReadingText, pointRule } from '../../src/curvature/point-text.js';
+import { descentText, pointReadingText, pointRule } from '../../src/curvature/point-text.js';
 import { SADDLE_STEPS } from '../../src/curvature/critical-point.js';
 import { gaussNewtonLowerEnd } from '../../src/curvature/curvature-text.js';
 import { PROGRESS_LINES } from '../../src/cli/progress.js';
@@ -69,7 +69,7 @@ describe('gradscope curvature', async () => {
     expect(Number.isFinite(downhill.change)).toBe(true);
     const text = runCli(args);
     expect(text.code, text.stderr).toBe(0);
-    expect(flat(text.stdout)).toContain("; t=3: Infinity / Infinity (Infinity: the loss there is beyond float32's range, so the network cannot take it). Reading: ");
+    expect(flat(text.stdout)).toContain("; t=3: Infinity / Infinity (Infinity: the loss there is beyond float32's range, so the network cannot take it). Down the gradient, ");
   });
 
   it('prints a table without --json', () => {
@@ -254,19 +254,24 @@ describe('gradscope curvature', async () => {
     expect(pointRule('gradscope study plateau')).toContain(`t: a step length along ±v, ${SADDLE_STEPS.join(', ')}`);
     expect(text).toContain(`Along ±v, C(θ+t·v) − C(θ) / C(θ−t·v) − C(θ): ${report.probes.map((p) => `t=${p.step}: ${p.plus.toExponential(2)} / ${p.minus.toExponential(2)}`).join('; ')}.`);
     expect(text).toContain(flat(pointReadingText(report)));
-    // This model at seed 5: the loss curves down along v, and the gradient outweighs it at every step that lowers both sides
-    expect(report.verdict).toBe('strong negative curvature');
-    expect(pointReadingText(report)).toMatch(/^Reading: a slope, not a minimum and not a saddle: the loss curves down along v \(λ_min = -7\.70e-1, confirmed by its values\) .* at t=1 the mean drop along ±v, 2\.27e-1, is below ‖∇C‖·t = 5\.59e-1\.$/);
+    expect(text).toContain(flat(descentText(report)));
+    // This model at seed 5: the loss curves down along v, and at t = 3 it falls more along ±v than the gradient's descent,
+    // which ends near s = 1, lowers it (by ‖∇C‖·t, what the gradient gives if the loss were linear, it read a slope)
+    expect(report.verdict).toBe('saddle');
+    expect(report.probes.some((p) => -(p.plus + p.minus) / 2 >= report.gradientNorm * p.step)).toBe(false);
+    expect(pointReadingText(report)).toMatch(/^Reading: a saddle: the loss curves down along v \(λ_min = -7\.70e-1, confirmed by its values\), and at t=3 the mean drop along ±v, 2\.95e-1, is at least the gradient's best drop within 3, 2\.39e-1: as good as a critical point\.$/);
   });
 
   it('reads each verdict in its own words, with the numbers the rule turned on (synthetic points)', async () => {
     const base = measureCurvature(net, data.inputs, data.targets, { k: 1 });
     const probes = [0.1, 0.3, 1, 3].map((step) => ({ step, plus: -0.01 * step * step, minus: -0.02 * step * step, curvature: -0.03 }));
     const read = (changes: Partial<CurvatureReport>) => pointReadingText({ ...base, ...changes } as CurvatureReport);
-    const saddle = read({ verdict: 'saddle', reading: 'saddle', probes, gradientNorm: 0.001, hessian: { ...base.hessian, smallest: [-0.05] } });
-    expect(saddle).toBe('Reading: a saddle: the loss curves down along v (λ_min = -5.00e-2, confirmed by its values), and at t=3 the mean drop along ±v, 1.35e-1, is at least ‖∇C‖·t = 3.00e-3: as good as a critical point.');
-    const strong = read({ verdict: 'strong negative curvature', reading: 'slope', probes, gradientNorm: 1, hessian: { ...base.hessian, smallest: [-0.05] } });
-    expect(strong).toContain('at t=3 the mean drop along ±v, 1.35e-1, is below ‖∇C‖·t = 3.00e+0.');
+    // a gradient along which the loss is linear: a step s down it lowers the loss by ‖∇C‖·s
+    const linear = (gradientNorm: number) => [3, 1, 0.3, 0.1].map((step) => ({ step, change: -gradientNorm * step }));
+    const saddle = read({ verdict: 'saddle', reading: 'saddle', probes, gradientNorm: 0.001, descent: linear(0.001), hessian: { ...base.hessian, smallest: [-0.05] } });
+    expect(saddle).toBe("Reading: a saddle: the loss curves down along v (λ_min = -5.00e-2, confirmed by its values), and at t=3 the mean drop along ±v, 1.35e-1, is at least the gradient's best drop within 3, 3.00e-3: as good as a critical point.");
+    const strong = read({ verdict: 'strong negative curvature', reading: 'slope', probes, gradientNorm: 1, descent: linear(1), hessian: { ...base.hessian, smallest: [-0.05] } });
+    expect(strong).toContain("at t=3 the mean drop along ±v, 1.35e-1, is below the gradient's best drop within 3, 3.00e+0.");
     const weak = read({ verdict: 'negative curvature', reading: 'slope', hessian: { ...base.hessian, smallest: [-1e-4] } });
     expect(weak).toBe('Reading: a slope, not a minimum and not a saddle: the loss curves down along v (λ_min = -1.00e-4, confirmed by its values), but weakly: no step tried along ±v lowers it on both sides (the gradient along v outweighs the curvature).');
     const minimum = read({ verdict: 'minimum-like', reading: 'minimum', downhill: { step: 0.1 / 1024, change: 2e-9 }, hessian: { ...base.hessian, smallest: [3e-3] } });

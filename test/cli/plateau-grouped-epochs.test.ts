@@ -26,6 +26,7 @@ const point = (epoch: number): PlateauPoint => ({
   gradientSNR: [0.5, 0.5, 0.5, 0.5, 2],
   slopeAlongV: -0.001,
   probes: [{ step: 0.5, plus: -1e-4, minus: -1e-4, curvature: -1e-3 }],
+  descent: [],
   verdict: 'strong negative curvature',
 });
 

@@ -7,7 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { measureCurvature } from '../../src/curvature/curvature.js';
-import { curvatureVerdict, DOWNHILL_STEPS, downhillProbe, orientDownhill, pointReading, SADDLE_STEPS, saddleProbes, type SaddleProbe } from '../../src/curvature/critical-point.js';
+import { bestDescent, curvatureVerdict, DESCENT_STEPS, descentProbes, DOWNHILL_STEPS, downhillOf, gradientDrop, orientDownhill, pointReading, SADDLE_STEPS, saddleProbes, type SaddleProbe } from '../../src/curvature/critical-point.js';
+import { descentText, pointReadingText } from '../../src/curvature/point-text.js';
+import { percentText } from '../../src/percent-text.js';
 import { euclideanNorm } from '../../src/norm.js';
 
 /** The network's tensors, copied: to compare before and after. */
@@ -39,18 +41,34 @@ describe('the rule (synthetic probes)', () => {
     expect(pointReading('minimum-like', [rising[0], { ...rising[1], minus: -1e-9 }], { step: 0.1, change: 2e-3 })).toBe('slope');
   });
 
-  it('steps down the gradient from 0.1, halving, and stops at the first step that lowers f', () => {
+  it('steps down the gradient at 3, 1, 0.3, then from 0.1 halving, and refines the lowest between two', () => {
+    expect(DESCENT_STEPS).toEqual([3, 1, 0.3, ...DOWNHILL_STEPS]);
     expect(DOWNHILL_STEPS[0]).toBe(SADDLE_STEPS[0]);
     expect(DOWNHILL_STEPS.length).toBeGreaterThan(5);
     const seen: number[] = [];
-    // f(t) = −t + 20·t²: 0.1 raises it (0.1), 0.05 does not lower it (0), 0.025 lowers it
+    // f(t) = −t + 20·t²: lowest at t = 0.025 (−0.0125), which the grid holds, so the parabola's vertex is the grid's
     const f = (t: number) => -t + 20 * t * t;
-    expect(downhillProbe((t) => (seen.push(t), f(t)))).toEqual({ step: 0.025, change: f(0.025) });
-    expect(seen).toEqual([0.1, 0.05, 0.025]);
-    seen.length = 0;
-    const none = downhillProbe((t) => (seen.push(t), t * t));
-    expect(seen).toEqual([...DOWNHILL_STEPS]);
-    expect(none).toEqual({ step: DOWNHILL_STEPS[DOWNHILL_STEPS.length - 1], change: DOWNHILL_STEPS[DOWNHILL_STEPS.length - 1] ** 2 });
+    const probes = descentProbes((t) => (seen.push(t), f(t)));
+    expect(seen).toEqual([...DESCENT_STEPS]);
+    expect(probes).toEqual(DESCENT_STEPS.map((step) => ({ step, change: f(step) })));
+    // the backtracking probe of the minimum's test: the longest halving of 0.1 that lowers f (0.1 raises it, 0.05 leaves it at 0)
+    expect(downhillOf(probes)).toEqual({ step: 0.025, change: f(0.025) });
+    // lowest at 0.03, between 0.025 and 0.05: one more step at the vertex, listed last, a quadratic's own minimum
+    const g = (t: number) => -t + (1 / 0.06) * t * t;
+    const refined = descentProbes(g);
+    expect(refined).toHaveLength(DESCENT_STEPS.length + 1);
+    expect(refined[refined.length - 1].step).toBeCloseTo(0.03, 12);
+    expect(bestDescent(refined)).toBe(refined[refined.length - 1]);
+    expect(gradientDrop(refined, 0.1)).toBeCloseTo(0.015, 12);
+    // within a trust region shorter than the vertex, only the steps up to it count
+    expect(gradientDrop(refined, 0.025)).toBe(-g(0.025));
+    // none lowers f: the shortest, and no drop
+    const none = descentProbes((t) => t * t);
+    expect(none).toHaveLength(DESCENT_STEPS.length);
+    expect(downhillOf(none)).toEqual({ step: DOWNHILL_STEPS[DOWNHILL_STEPS.length - 1], change: DOWNHILL_STEPS[DOWNHILL_STEPS.length - 1] ** 2 });
+    expect(gradientDrop(none, 3)).toBe(0);
+    expect(bestDescent(none)).toBeUndefined();
+    expect(downhillOf([])).toEqual({ step: 0.1, change: 0 });
   });
 });
 
@@ -119,8 +137,83 @@ describe("measureCurvature's point", () => {
     expect(report.probes[0].curvature).toBeCloseTo(report.hessian.smallest[0], 2);
     expect(report.verdict).toBe('saddle');
     expect(report.reading).toBe('saddle');
-    expect(report.verdict).toBe(curvatureVerdict(report.hessian.smallest[0], report.gradientNorm, report.probes));
+    expect(report.verdict).toBe(curvatureVerdict(report.hessian.smallest[0], report.descent, report.probes));
     net.dispose();
+  });
+
+  describe('a saddle whose output bias is unfinished (newuser44 #1: an SGD run ends with its leftover in the stiffest direction)', () => {
+    // The tanh unit at zero weights, inputs = targets: a saddle (above). With the output bias off the targets' mean
+    // the gradient is that bias's alone, the loss's stiffest direction, and its descent ends a short step away; the
+    // loss along ±v does not see the bias (the targets' mean is 0), so the saddle is still there past it.
+    const inputs = [[-1], [-0.5], [0.5], [1]];
+    const at = async (bias: number) => {
+      const net = await createNetwork({ sizes: [1, 1, 1], activation: 'tanh', output: 'linear', loss: 'mse', seed: 1, backend: 'ref' });
+      net.loadState(net.state().map((t) => ({ name: t.name, values: t.name === '2.bias' ? [bias] : new Array(t.values.length).fill(0) })));
+      return net;
+    };
+    /** Whether the rule of ‖∇C‖·t (what the gradient gives if the loss is linear over t) finds a saddle. */
+    const linearRule = (r: ReturnType<typeof measureCurvature>) => r.probes.some((p) => p.plus < 0 && p.minus < 0 && -(p.plus + p.minus) / 2 >= r.gradientNorm * p.step);
+
+    it('reads saddle, and says the gradient lies in the stiffest direction and what descending it gains', async () => {
+      const net = await at(0.5);
+      const report = measureCurvature(net, inputs, inputs, { k: 1 });
+      expect(report.gradientNorm).toBeGreaterThan(0.4);
+      // the gradient's curvature is λ_max's: it lies in the stiffest direction
+      expect(report.gradientCurvature / report.hessian.largest[0]).toBeCloseTo(1, 6);
+      // the old rule called it a slope: no mean drop along ±v reaches ‖∇C‖·t
+      expect(linearRule(report)).toBe(false);
+      // the gradient's descent ends before the longest step: a longer one raises the loss
+      const best = bestDescent(report.descent)!;
+      expect(best.step).toBeLessThan(3);
+      expect(report.descent.find((p) => p.step === 3)!.change).toBeGreaterThan(best.change);
+      // its drop is the quadratic's ‖∇C‖²/(2·gᵀHg/‖g‖²), the bias's loss being one
+      expect(-best.change).toBeCloseTo(report.gradientNorm ** 2 / (2 * report.gradientCurvature), 6);
+      expect(report.verdict).toBe('saddle');
+      expect(report.reading).toBe('saddle');
+      const said = descentText(report);
+      expect(said).toMatch(/is 100(\.0)? % of λ_max/);
+      expect(said).toContain('(longer steps lowered it less: the descent ends there)');
+      expect(pointReadingText(report)).toMatch(/^Reading: a saddle: .* is at least the gradient's best drop within [\d.]+, /);
+      net.dispose();
+    });
+
+    it('settled by full-batch steps, the same point reads saddle with its gradient near 0', async () => {
+      const net = await at(0.5);
+      net.train(inputs, inputs, { epochs: 60, batchSize: inputs.length, learningRate: 0.5, optimizer: 'sgd', shuffle: false });
+      const report = measureCurvature(net, inputs, inputs, { k: 1 });
+      expect(report.gradientNorm).toBeLessThan(1e-6);
+      expect(report.reading).toBe('saddle');
+      net.dispose();
+    });
+
+    it('a real slope still reads slope: targets 3 above the inputs, so the bias has 3 to go and the gradient lowers the loss more than ±v does', async () => {
+      const targets = inputs.map(([x]) => [x + 3]);
+      const net = await at(0);
+      const report = measureCurvature(net, inputs, targets, { k: 1 });
+      expect(report.hessian.smallest[0]).toBeLessThan(0);
+      expect(report.probes.some((p) => p.plus < 0 && p.minus < 0)).toBe(true);
+      // over every length where ±v lowers the loss on both sides, the gradient lowers it more
+      for (const p of report.probes.filter((q) => q.plus < 0 && q.minus < 0)) expect(gradientDrop(report.descent, p.step)).toBeGreaterThan(-(p.plus + p.minus) / 2);
+      expect(report.verdict).toBe('strong negative curvature');
+      expect(report.reading).toBe('slope');
+      expect(pointReadingText(report)).toContain('but the gradient lowers it more: at t=');
+      // its descent goes on over every length tried: nothing said of a fit left unfinished
+      expect(bestDescent(report.descent)!.step).toBe(3);
+      expect(pointReadingText(report)).not.toContain("the gradient's descent ends");
+      net.dispose();
+    });
+
+    it('a bias further off reads slope, and says the descent ends a short step away: a fit left unfinished, not a slope that goes on', async () => {
+      const net = await at(1);
+      const report = measureCurvature(net, inputs, inputs, { k: 1 });
+      expect(report.verdict).toBe('strong negative curvature');
+      const best = bestDescent(report.descent)!;
+      expect(best.step).toBeLessThan(3);
+      const share = percentText(report.gradientCurvature / report.hessian.largest[0]);
+      const said = `But the gradient's descent ends at s=${best.step.toExponential(2)}, after ${(-best.change).toExponential(2)}: a fit left unfinished (its curvature ${share} of λ_max), not a slope that goes on; descend it (full-batch steps) and measure again to see what lies past it.`;
+      expect(pointReadingText(report).endsWith(` ${said}`)).toBe(true);
+      net.dispose();
+    });
   });
 
   it.each(['ref', 'wasm'] as const)('on a batch-norm network (%s) steps along v in the loss the products take, and leaves the weights as they were', async (backend) => {
@@ -139,8 +232,9 @@ describe("measureCurvature's point", () => {
     // The loss's own second difference along v meets the Hessian's λ_min: v is its eigenvector, and the loss is the products'
     expect(Math.abs(report.probes[0].curvature - report.hessian.smallest[0])).toBeLessThan(0.05 * Math.abs(report.hessian.largest[0]));
     expect(report.slopeAlongV).toBeLessThanOrEqual(0);
-    expect(report.verdict).toBe(curvatureVerdict(report.hessian.smallest[0], report.gradientNorm, report.probes));
+    expect(report.verdict).toBe(curvatureVerdict(report.hessian.smallest[0], report.descent, report.probes));
     expect(report.reading).toBe(pointReading(report.verdict, report.probes, report.downhill));
+    expect(report.downhill).toEqual(downhillOf(report.descent));
     net.dispose();
   });
 });

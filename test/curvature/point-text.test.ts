@@ -18,14 +18,14 @@ describe('pointText: the overflow note', async () => {
   const lines = (report: CurvatureReport) => pointText(report, 'gradscope study plateau').split('\n');
 
   it('follows the step down the gradient when its change is Infinity, the probes finite', () => {
-    const [, , , probesLine, reading] = lines(at(Infinity));
+    const [, , , probesLine, , reading] = lines(at(Infinity));
     expect(probesLine).not.toContain(NOTE);
     expect(reading).toContain(`it changes by Infinity ${NOTE})`);
   });
 
   it('follows the probes when a side is Infinity, and not a finite step down the gradient', () => {
     const probes = rising.map((p, i) => (i === rising.length - 1 ? { ...p, plus: Infinity } : p));
-    const [, , , probesLine, reading] = lines(at(2e-3, probes));
+    const [, , , probesLine, , reading] = lines(at(2e-3, probes));
     expect(probesLine).toContain('Infinity / ');
     expect(probesLine.endsWith(` ${NOTE}.`)).toBe(true);
     expect(reading).not.toContain(NOTE);

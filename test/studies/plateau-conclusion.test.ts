@@ -23,6 +23,7 @@ const point = (epoch: number, loss: number, gradientNorm: number, lossGradientNo
   gradientSNR: [],
   slopeAlongV: 0,
   probes: [],
+  descent: [],
   verdict,
 });
 
