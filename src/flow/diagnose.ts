@@ -28,12 +28,12 @@ import { speedMeasureOf } from './diagnosis/learning-speed.js';
 import { skippedBatches } from './diagnosis/skipped-batches.js';
 import { lossFigure } from './diagnosis/progress-readings.js';
 import { flowUnread, gapClosed, grewWhileLearning, skipCarried, verdictOf } from './diagnosis/verdict-rules.js';
-import { skipGrowthBound } from './diagnosis/evidence-readings.js';
+import { changeOverTime, changeWindowOf, skipGrowthBound } from './diagnosis/evidence-readings.js';
 import { numberText } from '../number-text.js';
 
 // diagnose()'s public names, defined in the files of their jobs: importers keep importing them from here.
 export type { Verdict, Severity, LayerEvidence, FirstToLast, Diagnosis, SkippedBatches, SpeedMeasure } from './diagnosis/diagnosis-types.js';
-export { VANISHING_RATIO, EXPLODING_RATIO, SEVERE_RATIO, SATURATED_LAYER, DEAD_LAYER, DEAD_UNITS, GRADIENT_FADED, CANCELLATION, LAYER_RATE_RECORDS, LAYER_RATE_WORTH, LAYER_STEP_SIZE_BOUND, TRAINED_LOSS_FRACTION, DRIFT } from './diagnosis/diagnosis-thresholds.js';
+export { VANISHING_RATIO, EXPLODING_RATIO, SEVERE_RATIO, SATURATED_LAYER, DEAD_LAYER, DEAD_UNITS, GRADIENT_FADED, FADE_WINDOW_RECORDS, CANCELLATION, LAYER_RATE_RECORDS, LAYER_RATE_WORTH, LAYER_STEP_SIZE_BOUND, TRAINED_LOSS_FRACTION, DRIFT } from './diagnosis/diagnosis-thresholds.js';
 export { hiddenChain } from './diagnosis/gap-measures.js';
 // The optimiser groups the remedies read, defined beside the optimisers' other shared settings: importers keep taking them from here.
 export { OWN_GRADIENTS, OWN_STEP_LENGTH } from '../optimizer-defaults.js';
@@ -191,7 +191,9 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
   const lastFull = full.at(-1);
   const overFull = (values: readonly number[]) => median(full.map((r) => values[r]));
   const firstLastMedian = (values: number[]): FirstToLast => ({ first: values[0] ?? NaN, last: lastFull === undefined ? NaN : values[lastFull], median: overFull(values) });
-  const change = (metric: LayerMetric) => (lastFull === undefined ? NaN : trace.at(metric, lastFull, lastHidden) / trace.at(metric, 0, lastHidden));
+  // Over training time: medians over windows of records at each end, not one batch's record (FADE_WINDOW_RECORDS).
+  const changeWindow = changeWindowOf(trace, full);
+  const change = (metric: LayerMetric) => changeOverTime(trace, metric, lastHidden, full, changeWindow);
 
   const bounded = trace.lastRefreshed() !== undefined;
   const layers: LayerEvidence[] = Array.from({ length: L }, (_, l) => {
@@ -256,6 +258,7 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
     meanChainFactor: NaN,
     lastHiddenChange: biasCancelled(lastHidden) ? NaN : change('biasGradNorm'),
     lastHiddenDeltaChange: change('deltaRms'),
+    changeWindow,
     updateFirstToLast,
     gradientFirstToLast,
     compensated: false,

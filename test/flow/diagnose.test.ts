@@ -251,16 +251,20 @@ describe('diagnose', () => {
     const unrecorded = JSON.parse(JSON.stringify(trace));
     delete unrecorded.run.biasInit;
     expect(biasWhy(Trace.fromJSON(unrecorded))).toMatch(/^if the network's biases started negative \(this trace does not record how they were drawn/);
-    // Hand-built plateau (a constant loss) whose last hidden layer's ‖∂C/∂b‖ was 0 at the first record: 0/0, then x/0.
-    const plateau = (lastBias: number) => {
-      const t = handTrace([{ delta: [1, 1, 0], bias: [1, 1, 0] }, ...Array.from({ length: 9 }, () => ({ delta: [1, 1, lastBias], bias: [1, 1, lastBias] }))]);
+    // Hand-built plateau (a constant loss) whose last hidden layer's ‖∂C/∂b‖ was 0 at the start (its first 2 of 10 records, the
+    // window of 10 records' medians over training time): 0/0, then x/0; with 4 records, one record at each end, at the first record.
+    const plateau = (lastBias: number, records = 10) => {
+      const start = records >= 10 ? 2 : 1;
+      const t = handTrace(Array.from({ length: records }, (_, r) => (r < start ? { delta: [1, 1, 0], bias: [1, 1, 0] } : { delta: [1, 1, lastBias], bias: [1, 1, lastBias] })));
       const summary = diagnose(t).summary;
       expect(summary).toMatch(/A plateau/);
       expect(summary).not.toMatch(/NaN|Infinity/);
       return summary;
     };
-    expect(plateau(0)).toContain("the gradients could not fade over training time: the last hidden layer's ‖∂C/∂b‖ was 0 at the first record");
-    expect(plateau(0.5)).toContain("the last hidden layer's ‖∂C/∂b‖ was 0 at the first record (its units passed no gradient back: dead, or cut off by the layers above), and is not now");
+    expect(plateau(0)).toContain("the gradients could not fade over training time: the last hidden layer's ‖∂C/∂b‖ was 0 at the start (its median over the first 2 records; its units passed no gradient back");
+    expect(plateau(0.5)).toContain("the last hidden layer's ‖∂C/∂b‖ was 0 at the start (its median over the first 2 records; its units passed no gradient back: dead, or cut off by the layers above), and is not now");
+    expect(plateau(0, 4)).toContain("the gradients could not fade over training time: the last hidden layer's ‖∂C/∂b‖ was 0 at the first record (its units passed no gradient back");
+    expect(plateau(0.5, 4)).toContain("the last hidden layer's ‖∂C/∂b‖ was 0 at the first record (its units passed no gradient back: dead, or cut off by the layers above), and is not now");
   });
 
   it('finds vanishing gradients in a 10-layer sigmoid network, every layer slower than the next within its bound', async () => {

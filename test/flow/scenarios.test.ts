@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist } from '../../src/data/mnist.js';
-import { DEAD_UNITS, diagnose, LAYER_RATE_RECORDS, type Diagnosis, type Severity, type Verdict } from '../../src/flow/diagnose.js';
+import { DEAD_UNITS, diagnose, FADE_WINDOW_RECORDS, LAYER_RATE_RECORDS, type Diagnosis, type Severity, type Verdict } from '../../src/flow/diagnose.js';
 import type { Trace } from '../../src/flow/trace.js';
 import { API_REMEDY_TERMS, remedyText } from '../../src/flow/remedy.js';
 import type { NetworkOptions } from '../../src/network/config.js';
@@ -17,6 +17,7 @@ import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, nielsenTraining } from '.
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 import { expectSummaryExplained } from '../util/summary-explained.js';
 import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
+import { median } from '../../src/median.js';
 
 interface Scenario {
   name: string;
@@ -189,7 +190,10 @@ const OPTIMIZER_REMEDY = /optimizer:/;
  * every diagnosis and trace compared equal, 2026-12-05), and "relu with biases −8", whose bounds are all 0 (no unit active), kept its hash.
  * They were recorded again when that bound's tries came to start from Lanczos' estimate (src/flow/gram-lanczos.ts): only
  * evidence.layers[].chainBound moved (−1.85e-3 to +6.8e-5 relative: lower where the power iteration's estimate had read low,
- * every other field of every diagnosis and trace compared equal to c669286d's, 2026-12-05), "relu with biases −8" kept its hash. The options are hashed without the He init that a switch to relu came to carry (withoutReluInit), and without layerRates' numbers (withoutRates; the hashes of the six
+ * every other field of every diagnosis and trace compared equal to c669286d's, 2026-12-05), "relu with biases −8" kept its hash.
+ * They were recorded again when the change over training time came to be read over windows of records (lastHiddenChange,
+ * lastHiddenDeltaChange, changeWindow, now left out of the hash: expectChangeOverWindows checks them): with those fields set to the
+ * old reading (the last full batch's record over the first) every scenario's hash was the one before (2026-12-06). The options are hashed without the He init that a switch to relu came to carry (withoutReluInit), and without layerRates' numbers (withoutRates; the hashes of the six
  * scenarios offered layer rates were recorded so when the rates came to be read at the last record
  * instead of the larger of the first record's and the median gap, all else the same; they are now
  * read over the last records: expectRatesFromLastRecords). The core hashes of the two Adam scenarios were recorded again when
@@ -201,30 +205,31 @@ const OPTIMIZER_REMEDY = /optimizer:/;
  * then); expectSummaryExplained checks them instead.
  */
 const BEFORE_BLOCKS: Record<string, { core: string; remedies: string; count: number }> = {
-  "Nielsen's [784,30,10]: one hidden layer, no chain to vanish along": { core: 'dc4da54b5881617d', remedies: '4f53cda18c2baa0c', count: 0 },
-  "Nielsen's [784,30,30,10]: about 5× between the hidden layers": { core: 'e219dcbfb0110dc0', remedies: 'd7cc8f7a4c8d90f2', count: 5 },
-  "Nielsen's [784,30,30,30,10]": { core: 'd234450c4afbfaff', remedies: 'd7cc8f7a4c8d90f2', count: 5 },
-  "Nielsen's [784,30,30,30,30,10]": { core: '26f837188fb50803', remedies: 'd7cc8f7a4c8d90f2', count: 5 },
-  "relu + he-normal + adam: healthy, its inactive units neither saturated nor dead": { core: '8a3f11575198a751', remedies: '4f53cda18c2baa0c', count: 0 },
-  "tanh + glorot-uniform: healthy": { core: '71d932e2563354ff', remedies: '4f53cda18c2baa0c', count: 0 },
-  "linear + orthogonal: every factor 1, healthy": { core: '012f369e0d4343ad', remedies: '4f53cda18c2baa0c', count: 0 },
-  "tanh with σ_w = 3 (chaotic phase): exploding": { core: 'a7813eb40eed651d', remedies: '4f27ad30740a88b6', count: 3 },
-  "relu with N(0, 0.45²) weights: exploding": { core: '20f2220fc785860a', remedies: 'd1bc9b6d4ebd0426', count: 3 },
-  "tanh with small weights N(0, 0.25/n): vanishing, the init first": { core: '94bb122fcb8d4ad9', remedies: '714854e9715bbaf9', count: 4 },
-  "relu + glorot-uniform, 8 hidden layers: the variance halves per layer (He et al.), vanishing": { core: '8741fa1b9ae3e2a7', remedies: '2e84772e7832e436', count: 4 },
-  "relu with biases −8: dead from the start": { core: '8fe5f4c002aa2e9e', remedies: 'dcf71e3b4d2bf939', count: 2 },
-  "relu + he-normal killed by a learning rate of 2: dead during training": { core: 'dcb6e50232ee1e2d', remedies: 'f27bcc4aef9c56e0', count: 2 },
-  "sigmoid with N(0, 1) weights: saturated": { core: '7aff610e379fb8bb', remedies: 'c85c35df8699963b', count: 2 },
-  "sigmoid, 5 hidden layers, plain SGD: vanishing, every optimiser remedy offered": { core: 'd141ae0180b62e74', remedies: 'd7cc8f7a4c8d90f2', count: 5 },
-  "sigmoid, 5 hidden layers, adam: vanishing, compensated": { core: 'a1d50e57dbc14cbb', remedies: '4561dd8bb6f3860d', count: 1 },
-  "sigmoid, 5 hidden layers, lars: vanishing, compensated": { core: '78d90af95ada381c', remedies: '4561dd8bb6f3860d', count: 1 },
-  "sigmoid, 5 hidden layers, SGD with per-layer rates: vanishing, compensated": { core: '587241b42d03256a', remedies: '4561dd8bb6f3860d', count: 1 },
+  "Nielsen's [784,30,10]: one hidden layer, no chain to vanish along": { core: '0836345f52d3a03e', remedies: '4f53cda18c2baa0c', count: 0 },
+  "Nielsen's [784,30,30,10]: about 5× between the hidden layers": { core: '239b184d5ec03e4e', remedies: 'd7cc8f7a4c8d90f2', count: 5 },
+  "Nielsen's [784,30,30,30,10]": { core: 'e7dab80e407d6681', remedies: 'd7cc8f7a4c8d90f2', count: 5 },
+  "Nielsen's [784,30,30,30,30,10]": { core: '1c13763d5e3fcb04', remedies: 'd7cc8f7a4c8d90f2', count: 5 },
+  "relu + he-normal + adam: healthy, its inactive units neither saturated nor dead": { core: '13d9cfeb2308248a', remedies: '4f53cda18c2baa0c', count: 0 },
+  "tanh + glorot-uniform: healthy": { core: '269f44bc2cfe15e5', remedies: '4f53cda18c2baa0c', count: 0 },
+  "linear + orthogonal: every factor 1, healthy": { core: 'c7387f72eac809c9', remedies: '4f53cda18c2baa0c', count: 0 },
+  "tanh with σ_w = 3 (chaotic phase): exploding": { core: 'ad71b7a34826c67a', remedies: '4f27ad30740a88b6', count: 3 },
+  "relu with N(0, 0.45²) weights: exploding": { core: 'c45bc0d4c2687cd0', remedies: 'd1bc9b6d4ebd0426', count: 3 },
+  "tanh with small weights N(0, 0.25/n): vanishing, the init first": { core: '2b479ec9df65f1e1', remedies: '714854e9715bbaf9', count: 4 },
+  "relu + glorot-uniform, 8 hidden layers: the variance halves per layer (He et al.), vanishing": { core: '092c1fb490d1d620', remedies: '2e84772e7832e436', count: 4 },
+  "relu with biases −8: dead from the start": { core: '81d642e8b08d4cf6', remedies: 'dcf71e3b4d2bf939', count: 2 },
+  "relu + he-normal killed by a learning rate of 2: dead during training": { core: '1f11d6d237649ecd', remedies: 'f27bcc4aef9c56e0', count: 2 },
+  "sigmoid with N(0, 1) weights: saturated": { core: '03ace56155649d18', remedies: 'c85c35df8699963b', count: 2 },
+  "sigmoid, 5 hidden layers, plain SGD: vanishing, every optimiser remedy offered": { core: 'b2539ba40c66629e', remedies: 'd7cc8f7a4c8d90f2', count: 5 },
+  "sigmoid, 5 hidden layers, adam: vanishing, compensated": { core: 'ca2680997cea8818', remedies: '4561dd8bb6f3860d', count: 1 },
+  "sigmoid, 5 hidden layers, lars: vanishing, compensated": { core: '6f52aff51cf7c189', remedies: '4561dd8bb6f3860d', count: 1 },
+  "sigmoid, 5 hidden layers, SGD with per-layer rates: vanishing, compensated": { core: '650d878105a0ca66', remedies: '4561dd8bb6f3860d', count: 1 },
 };
 // The headline came after too (expectSummaryExplained holds it to the summary and the first remedy).
+// lastHiddenChange, lastHiddenDeltaChange and changeWindow: read over windows of records since session 44 (expectChangeOverWindows checks them).
 // stepFirstToLast and speedMeasure came after (the speed of learning read from the steps taken where the optimiser sets them: test/flow/learning-speed.test.ts checks them); decayToGradient and evenedByDecay came after (they name L2 decay's share where compensated had credited the optimiser), layerRates (the offered rates as computed: expectRatesFromLastRecords checks them), training (where the run stands: test/flow/training-progress.test.ts checks it) and layersWithDeadUnits (expectDeadUnitsRemedied checks it).
 const comparableCore = ({ remedies: _remedies, summary: _summary, headline: _headline, ...core }: Diagnosis) => ({
   ...core,
-  evidence: { ...core.evidence, meanChainFactor: undefined, decayToGradient: undefined, evenedByDecay: undefined, layerRates: undefined, training: undefined, layersWithDeadUnits: undefined, grewWhileLearning: undefined, stepFirstToLast: undefined, speedMeasure: undefined, gap: undefined },
+  evidence: { ...core.evidence, lastHiddenChange: undefined, lastHiddenDeltaChange: undefined, changeWindow: undefined, meanChainFactor: undefined, decayToGradient: undefined, evenedByDecay: undefined, layerRates: undefined, training: undefined, layersWithDeadUnits: undefined, grewWhileLearning: undefined, stepFirstToLast: undefined, speedMeasure: undefined, gap: undefined },
 });
 /**
  * A remedy's option with its layerRates' numbers left out, and the run's SGD settings it came to keep
@@ -283,6 +288,21 @@ function expectRatesFromLastRecords(d: Diagnosis, trace: Trace, label: string): 
   expect(remedy.option, label).toBe(`optimizer: { name: 'sgd', ${settings}layerRates: [${expected.map((r) => Number(r.toPrecision(3))).join(', ')}] }`);
   const [first, last] = [window[0], window[window.length - 1]];
   expect(remedy.why, label).toContain(first === last ? `at the last record (step ${trace.steps[last]})` : `(the median over steps ${trace.steps[first]}–${trace.steps[last]}`);
+}
+/**
+ * The last hidden layer's change over training time (lastHiddenChange, lastHiddenDeltaChange) is the median over the last
+ * changeWindow full batches' records over the median over the first changeWindow: FADE_WINDOW_RECORDS of them, or a fifth where that
+ * is fewer, and one (the last full batch's over the first record) in a full-batch run.
+ */
+function expectChangeOverWindows(d: Diagnosis, trace: Trace, label: string): void {
+  const full = trace.fullBatchRecords();
+  const window = trace.epochs.length > 0 && trace.epochs.every((e) => e.batches === 1) ? 1 : Math.min(FADE_WINDOW_RECORDS, Math.max(1, Math.floor(full.length / 5)));
+  expect(d.evidence.changeWindow, label).toBe(window);
+  const lastHidden = trace.layers - 2;
+  const over = (metric: 'biasGradNorm' | 'deltaRms', records: number[]) => median(records.map((r) => trace.at(metric, r, lastHidden)));
+  const first = window === 1 ? [0] : full.slice(0, window);
+  expect(d.evidence.lastHiddenChange, label).toBe(over('biasGradNorm', full.slice(-window)) / over('biasGradNorm', first));
+  expect(d.evidence.lastHiddenDeltaChange, label).toBe(over('deltaRms', full.slice(-window)) / over('deltaRms', first));
 }
 /**
  * Every hidden relu-family layer with at least DEAD_UNITS of its units dead (median over records) is
@@ -350,6 +370,7 @@ describe('diagnose() names each labelled scenario right', () => {
     expect(hash16(remedies.slice(0, before.count).map((r) => asHashed(r.option))), 'the remedies before issue 13 come first, unchanged').toBe(before.remedies);
     expectReluWithItsInit(d, trace, scenario.name);
     expectRatesFromLastRecords(d, trace, scenario.name);
+    expectChangeOverWindows(d, trace, scenario.name);
     for (const pattern of scenario.added ?? []) expect(remedies.slice(before.count).some((r) => pattern.test(r.option)), `${pattern} added\n${summary}`).toBe(true);
     // The residual remedy as docs/gradient-flow.md quotes it (its activation left out: '…').
     const residual = quotePattern(codeQuoteOn('docs/gradient-flow.md', "layers: { type: 'residual', layers: [{ type: 'dense', units, activation:"));

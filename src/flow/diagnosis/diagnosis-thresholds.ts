@@ -39,6 +39,17 @@ export const FLAT_FEATURES = DEAD_UNITS;
 /** The last hidden layer's ‖∂C/∂b‖ falling below this fraction of its start: the gradient faded over training time (not only over depth). */
 export const GRADIENT_FADED = 0.01;
 
+/**
+ * A mini-batch run's change over training time (evidence.lastHiddenChange) is read as the median over its last this many full
+ * batches' records against the median over its first as many (a fifth of them where that is fewer, at least one): one record of a
+ * mini-batch run is one batch's gradient, and on a plateau, where the mean gradient is small, that is mostly the batch's sampling
+ * noise. Read from one record at each end, three runs of the visualizer's defaults (6 × 16 sigmoid, SGD 0.1, batches of 32, the
+ * spirals; newuser44, 2026-12-06) said the last hidden layer's ‖∂C/∂b‖ fell 64.6×, 250× and 1.30e+3×, either side of GRADIENT_FADED,
+ * with neighbouring records 50× apart; the medians over 20 records of the two saved ones, 23.5× and 11.1×. A full-batch run has no
+ * batch noise: its first and last records are read.
+ */
+export const FADE_WINDOW_RECORDS = 20;
+
 /** Per-example ‖δ‖ falling at least this many times less than ‖∂C/∂b‖: the batch gradient fell by cancellation between examples. */
 export const CANCELLATION = 10;
 

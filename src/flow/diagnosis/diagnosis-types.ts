@@ -208,10 +208,20 @@ export interface Diagnosis {
       /** The step of the last full batch's record, read in its place. */
       readStep: number;
     };
-    /** ‖∂C/∂b‖ of the last hidden layer at the last record (the last full batch's) over the first: below 0.01 (1 % of its start) where the gradient faded over training time (NaN where a batch norm cancels its bias, as firstToLast). */
+    /**
+     * ‖∂C/∂b‖ of the last hidden layer at the end of the run over its start: the median over the last changeWindow full batches'
+     * records over the median over the first changeWindow (with a window of 1, the last full batch's record over the first record),
+     * below 0.01 (1 % of its start) where the gradient faded over training time (NaN where a batch norm cancels its bias, as firstToLast).
+     */
     lastHiddenChange: number;
     /** The same for its per-example RMS ‖δ‖: when it fell far less, the batch gradient fell by cancellation. */
     lastHiddenDeltaChange: number;
+    /**
+     * How many full batches' records at each end lastHiddenChange and lastHiddenDeltaChange are medians over: 20,
+     * or a fifth of the full batches' records where that is fewer, at least 1, so that one batch's sampling noise does not decide
+     * whether the gradient faded over training time; 1 for a full-batch run (every epoch one batch), which has no batch noise.
+     */
+    changeWindow: number;
     /** The curvature where the run ended, when the caller measured it (diagnose's options). */
     curvature?: CurvatureEvidence;
     /**

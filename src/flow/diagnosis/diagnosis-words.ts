@@ -44,6 +44,14 @@ export function sharesByRow(trace: Trace, rows: number[], shares: number[], what
 export const medianOverRecords = (e: Evidence) =>
   e.fullBatchRecords === undefined ? `median over ${counted(e.records, 'record')}` : `median over ${counted(e.fullBatchRecords, "full batch's record", "full batches' records")}`;
 
+/**
+ * The records a change over training time was read over (evidence.changeWindow), as sentences say them: 'medians over the first
+ * and the last 20 records' ('full batches' records' where short ones were recorded); '' for a window of 1 (the first record and
+ * the last, which the sentences name where they need to).
+ */
+export const changeRecords = (e: Evidence) =>
+  e.changeWindow > 1 ? `medians over the first and the last ${e.changeWindow} ${e.fullBatchRecords === undefined ? 'records' : "full batches' records"}` : '';
+
 /** The record(s) the decisive gap was read at, as sentences say them: 'at the first step' or 'median over 40 records'. */
 export const gapRecords = (e: Evidence) => (readAtFirst(e) ? 'at the first step' : medianOverRecords(e));
 

@@ -5,8 +5,9 @@
 import type { Trace } from '../trace.js';
 import { median } from '../../median.js';
 import { biasesCancelledByBatchNorm } from '../cancelled-biases.js';
-import { GRADIENT_FADED, SATURATED_LAYER } from './diagnosis-thresholds.js';
-import { isSaturating } from '../metrics.js';
+import { FADE_WINDOW_RECORDS, GRADIENT_FADED, SATURATED_LAYER } from './diagnosis-thresholds.js';
+import { isSaturating, type LayerMetric } from '../metrics.js';
+import { RUN_FIFTHS } from '../training-progress.js';
 import { weightRowOf } from './init-remedies.js';
 import type { Evidence } from './diagnosis-types.js';
 
@@ -29,8 +30,29 @@ export const afterFlatNorm = (trace: Trace, e: Evidence, rows: number[]) => rows
 /** Flat batch norms (evidence.flatNorms) between the chain's ends (evidence.normalisedBy): the gap read across them carries their γ/√(σ² + ε). */
 export const flatOnChain = (e: Evidence) => (e.flatNorms ?? []).some((l) => (e.normalisedBy ?? []).includes(l));
 
-/** The gradient faded over training time: the last hidden layer's ‖∂C/∂b‖ fell below GRADIENT_FADED of its start. */
+/** The gradient faded over training time: the last hidden layer's ‖∂C/∂b‖ fell below GRADIENT_FADED of its start (over evidence.changeWindow records at each end). */
 export const faded = (e: Evidence) => e.lastHiddenChange > 0 && e.lastHiddenChange < GRADIENT_FADED;
+
+/** Every epoch the trace recorded trained on one batch (TraceEpoch.batches 1): a full-batch run, whose records hold no batch noise. */
+const oneBatchPerEpoch = (trace: Trace) => trace.epochs.length > 0 && trace.epochs.every((e) => e.batches === 1);
+
+/**
+ * How many full batches' records (`full`, Trace.fullBatchRecords) at each end of the run a change over training time is read over
+ * (evidence.changeWindow): FADE_WINDOW_RECORDS, or a fifth of them where that is fewer, at least 1; 1 for a full-batch run, whose
+ * first and last records hold no batch noise.
+ */
+export const changeWindowOf = (trace: Trace, full: readonly number[]) =>
+  oneBatchPerEpoch(trace) ? 1 : Math.min(FADE_WINDOW_RECORDS, Math.max(1, Math.floor(full.length / RUN_FIFTHS)));
+
+/**
+ * A layer's `metric` over training time: its median over the last `window` of the full batches' records `full` over its median over
+ * the first `window` (with a window of 1, the last full batch's record over the first record); NaN without a full batch's record.
+ */
+export function changeOverTime(trace: Trace, metric: LayerMetric, layer: number, full: readonly number[], window: number): number {
+  if (full.length === 0) return NaN;
+  const at = (records: readonly number[]) => median(records.map((r) => trace.at(metric, r, layer)));
+  return at(full.slice(-window)) / at(window === 1 ? [0] : full.slice(0, window));
+}
 
 /** The residual blocks of gate 'none' (their indexes in trace.blocks.residuals): each skip passes ∂C/∂y back unchanged beside its branch's share. */
 export const plainResiduals = (trace: Trace) => (trace.blocks?.residuals ?? []).flatMap((b, i) => (b.gate === 'none' ? [i] : []));

@@ -11,7 +11,7 @@ import { BATCH_NORM_BLOCKING_ROWS, NORM_EPSILON } from '../../layers/spec.js';
 import { counted } from '../../counted.js';
 import { CANCELLATION, EXPLODING_RATIO, SEVERE_RATIO, TRAINED_LOSS_FRACTION, TREND_DECADES } from './diagnosis-thresholds.js';
 import type { Evidence, FirstToLast } from './diagnosis-types.js';
-import { gapRecords, lastRecordName, medianOverRecords, percent, rowList, sharesByRow, shortBatchNote, timesOf } from './diagnosis-words.js';
+import { changeRecords, gapRecords, lastRecordName, medianOverRecords, percent, rowList, sharesByRow, shortBatchNote, timesOf } from './diagnosis-words.js';
 import { afterFlatNorm, cancelledEnds, faded, flatOnChain, plainResiduals, saturatedLater, saturationAtStart } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, gapSeverity, gapSide, positiveFinite, readAtFirst } from './gap-measures.js';
 import { learnsWords, speedAt, speedWords } from './learning-speed.js';
@@ -300,5 +300,7 @@ export function trendSentence(e: Evidence, ends: ChainEnds): string {
   const deltaChange = e.lastHiddenDeltaChange;
   const deltaMoved = deltaChange < 1 ? `fell only ${numberText(1 / deltaChange)}×` : `did not fall (it ended at ${numberText(deltaChange)}× its start)`;
   const cancellation = deltaChange > CANCELLATION * e.lastHiddenChange ? `, while each example's δ there ${deltaMoved}: the examples' gradients cancel in the batch` : '';
-  return `${trend}; the ${ends.last}'s ‖∂C/∂b‖ fell ${numberText(1 / e.lastHiddenChange)}×${cancellation}.`;
+  // Read over windows of records at each end where the run's batches are noisy (evidence.changeWindow): said which.
+  const windows = changeRecords(e);
+  return `${trend}; the ${ends.last}'s ‖∂C/∂b‖ fell ${numberText(1 / e.lastHiddenChange)}×${windows ? ` (${windows})` : ''}${cancellation}.`;
 }

@@ -10,7 +10,7 @@ import type { EpochLoss } from '../training-progress.js';
 import { chanceWords } from '../chance.js';
 import { EVEN_RANGE, GRADIENT_FADED } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
-import { lastRecordName, medianOverRecords, percent, rowList, shortBatchNote, timesOf } from './diagnosis-words.js';
+import { changeRecords, lastRecordName, medianOverRecords, percent, rowList, shortBatchNote, timesOf } from './diagnosis-words.js';
 import { faded } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
 import { firstIsSlower, speedAt } from './learning-speed.js';
@@ -23,14 +23,17 @@ import { NORM_EPSILON } from '../../layers/spec.js';
 /**
  * Why the gradient did not fade over training time, in words that hold for the ratio measured: a
  * ratio of the last hidden layer's ‖∂C/∂b‖ (or, where a batch norm cancels that bias, its per-example
- * ‖δ‖) at the last record over the first; a gradient that was 0 at the first record supports no
- * ratio (0/0, x/0), so the sentence says what it was instead.
+ * ‖δ‖) at the end over the start, medians over evidence.changeWindow records at each end (said so), or
+ * the last record over the first; a gradient that was 0 at the start supports no ratio (0/0, x/0), so
+ * the sentence says what it was instead.
  */
 function notFadedClause(e: Evidence, ends: ChainEnds): string {
   const cancelled = Number.isNaN(e.lastHiddenChange) && Number.isFinite(e.lastHiddenDeltaChange);
   const [change, measure] = cancelled ? [e.lastHiddenDeltaChange, "per-example ‖δ‖ (a batch norm cancels its bias)"] : [e.lastHiddenChange, '‖∂C/∂b‖'];
-  // Read at the last full batch (evidence.shortLastBatch): said where a short last batch came after it.
-  const at = e.shortLastBatch ? ` at ${lastRecordName(e)} (${shortBatchNote(e)})` : '';
+  // Medians over windows of full batches' records (evidence.changeWindow): said which. One record at each end: read at the last full
+  // batch (evidence.shortLastBatch), said where a short last batch came after it.
+  const windows = changeRecords(e);
+  const at = windows ? ` (${windows})` : e.shortLastBatch ? ` at ${lastRecordName(e)} (${shortBatchNote(e)})` : '';
   if (positiveFinite(change)) {
     // A fall short of GRADIENT_FADED is still a fall: the sentence says how large, against the fall that counts as fading.
     // Fading is a fall past 1/GRADIENT_FADED: one of exactly that much (or one that prints as that much) is not less than it, and
@@ -44,8 +47,9 @@ function notFadedClause(e: Evidence, ends: ChainEnds): string {
       ? `the ${ends.last}'s ${measure} fell ${fall}× over training time${at}, ${against}`
       : `the gradients did not fade over training time: the ${ends.last}'s ${measure} ended at ${numberText(change)}× its start${at}`;
   }
-  // 0/0 (NaN) or x/0 (Inf): the layer had no gradient at the first record; 0 at the end of a nonzero start is a layer that lost it.
-  const zeroAtStart = `the ${ends.last}'s ${measure} was 0 at the first record (its units passed no gradient back: dead, or cut off by the layers above)`;
+  // 0/0 (NaN) or x/0 (Inf): the layer had no gradient at the start; 0 at the end of a nonzero start is a layer that lost it.
+  const start = windows ? `at the start (its median over the first ${counted(e.changeWindow, 'record')}; ` : 'at the first record (';
+  const zeroAtStart = `the ${ends.last}'s ${measure} was 0 ${start}its units passed no gradient back: dead, or cut off by the layers above)`;
   if (Number.isNaN(change)) return `the gradients could not fade over training time: ${zeroAtStart} and still is`;
   if (change === Infinity) return `the gradients did not fade over training time: ${zeroAtStart}, and is not now`;
   return `the ${ends.last}'s ${measure} fell to 0 over training time${at}: the layer stopped passing any gradient back`;
