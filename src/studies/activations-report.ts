@@ -7,6 +7,7 @@ import type { ReportRun, ReportSection } from '../flow/report-html.js';
 import type { ActivationRun, ActivationStudyResult } from './activations.js';
 import { epochsText } from './paper-experiment.js';
 import { percentText } from '../percent-text.js';
+import { glorotSaturationReading } from './activations-saturation.js';
 
 /** A ratio of two gradients that are both 0. */
 export const NO_GRADIENT = '— (no gradient)';
@@ -28,6 +29,7 @@ export function startRatioText(run: ActivationRun, which: 'deltaFirstToLast' | '
 export function activationsReportSection(result: ActivationStudyResult): ReportSection {
   checkStudyResult(result, 'runs', 'activationsReportSection', 'the result of runActivationStudy');
   const runs: ReportRun[] = [];
+  const reading = glorotSaturationReading(result);
   result.runs.forEach((r, i) => {
     if (r.trace && r.diagnosis) runs.push({ id: `act-${i}`, label: r.label, trace: r.trace, diagnosis: r.diagnosis, detail: 'summary' });
   });
@@ -36,7 +38,7 @@ export function activationsReportSection(result: ActivationStudyResult): ReportS
     heading: 'Activations × initialisations',
     text:
       `${sizesList(result.sizes)}, softmax + cross-entropy, ${epochsText(result.epochs)} of SGD (batch ${result.batchSize}, ` +
-      `η = ${result.learningRate}) on ${counted(result.trainRows, 'digit')}; test error on ${grouped(result.testRows)}.`,
+      `η = ${result.learningRate}) on ${counted(result.trainRows, 'digit')}; test error on ${grouped(result.testRows)}.${reading ? ` ${reading}` : ''}`,
     tables: [
       {
         header: ['activation', 'init', 'test error', 'first ÷ last hidden RMS ‖δₓ‖ at start', 'first ÷ last hidden ‖∂C/∂b‖ at start', VERDICT_CELL_HEADING],

@@ -19,6 +19,7 @@ import { ACTIVATION_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 import { ACTIVATIONS_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { percentText } from '../../percent-text.js';
 import { GLOROT_BENGIO_DIFFERENCES } from '../../studies/activations-paper.js';
+import { AT_ZERO_PRIME_WORDS, glorotSaturationReading, TOP_LAYER_AT_ZERO } from '../../studies/activations-saturation.js';
 import { shellWord } from '../../shell-word.js';
 
 /** The line above the study's table, in the main job's study (b) as in `gradscope study activations`: the network, its training and the rows. */
@@ -55,10 +56,12 @@ export function activationTable(result: ActivationStudyResult, width?: number): 
 
 /**
  * The study's printed part, in `gradscope study activations` as in the main job's study (b): the setup line, the table fit to `width`,
- * and what its columns are. One text for both: npm start's study (b) left out the gradients' legend (newuser30).
+ * what its columns are, and the sigmoid runs read against Glorot & Bengio's Figure 2 (glorotSaturationReading, absent without a
+ * sigmoid run). One text for both: npm start's study (b) left out the gradients' legend (newuser30).
  */
 export function activationStudyText(result: ActivationStudyResult, seed: number, width?: number): string {
-  return [activationSetupLine(result, seed), activationTable(result, width), '', unitFailureNote(), GRADIENT_COLUMNS_LEGEND].join('\n');
+  const reading = glorotSaturationReading(result);
+  return [activationSetupLine(result, seed), activationTable(result, width), '', unitFailureNote(), GRADIENT_COLUMNS_LEGEND, ...(reading ? ['', reading] : [])].join('\n');
 }
 
 /** What the table's two ratio columns are. */
@@ -74,7 +77,9 @@ export function unitFailureNote(): string {
   const percent = (x: number) => `${Number((100 * x).toPrecision(x < 0.01 ? 1 : 2))} %`;
   const below = SATURATING.map((f) => `${f} ${Number(PRIME_AT_MARGIN[f](SATURATION_MARGIN).toPrecision(2))}, ${percent(PRIME_AT_MARGIN[f](SATURATION_MARGIN) / PRIME_MAX[f])} of its maximum`);
   return [
-    `saturated % (sigmoid, tanh, softsign): the share of the batch's (row, unit) pairs whose activation is within ${SATURATION_MARGIN} of a limit (sigmoid 0 or 1, tanh and softsign ±1), where σ' is below ${below.join('; ')}.`,
+    `saturated % (sigmoid, tanh, softsign): the share of the batch's (row, unit) pairs whose activation is within ${SATURATION_MARGIN} of a limit (sigmoid 0 or 1, tanh and softsign ±1), where σ' is below ${below.join('; ')}. ` +
+      `A unit short of the band is not counted, however close: a sigmoid layer whose units all sit at ${TOP_LAYER_AT_ZERO.toFixed(3)} (σ' ${AT_ZERO_PRIME_WORDS}) reads 0 %; ` +
+      "the top hidden layer's mean activation (Glorot & Bengio's measure, read below) shows that saturation.",
     "dead % (relu): the share of units whose z ≤ 0 on every row of the batch, so their output and σ' are 0 for all of it and no gradient passes them.",
     "Per hidden layer, first/…/last, at the first → the last full batch's traced step.",
   ].join('\n');
