@@ -4,8 +4,7 @@
  * ones it accepts (one with a `value` takes one, one without is a switch), their rules and defaults
  * are what the readers below apply, and its usage line and `--help` text are printed from it.
  */
-import { FLOAT32_MAX_WORDS, FLOAT32_MIN_NORMAL_WORDS, float32Problem, largestFloat32Below, MAX_SEED, MAX_UNITS } from '../checks.js';
-import { float32Text } from '../number-text.js';
+import { float32Problem, MAX_SEED, MAX_UNITS } from '../checks.js';
 import { digitSplitProblem, MNIST_SOURCE } from '../data/mnist.js';
 import { GradscopeError, shorten, typedWord } from '../errors.js';
 import { DATA_FILE_SHAPE, dataFromJSON, type DataFile } from '../io/data-file.js';
@@ -29,16 +28,17 @@ export interface NumberRule {
   exclusive?: boolean;
   /** The greatest value taken (inclusive). */
   max?: number;
-  /** Every value must be below it (an exclusive greatest: a momentum's 1, since a momentum of 1 never forgets); --help gives the largest float32 below it in place of float32's greatest. */
+  /** Every value must be below it (an exclusive greatest: a momentum's 1, since a momentum of 1 never forgets); --help says so. */
   below?: number;
   /** Why `max` is what it is (what more would cost): shown by --help and in the refusal. A study's Bound (`{ ...COUNT, ...SECONDS_BOUND }`) gives both. */
   why?: string;
   /**
-   * A positive value that is 0, subnormal or Infinity as float32 is refused, by the library's rule (float32Problem): 'held', the core
-   * holds it as float32 (a learning rate, a momentum); 'checked', the core holds it as float64 and checks it so because it reaches
-   * float32 (a clip norm: the scale it gives enters the float32 kernels).
+   * A positive value that is 0, subnormal or Infinity as float32 is refused, by the library's rule (float32Problem): the core holds
+   * it as float32 (a learning rate, a momentum), or holds it as float64 where it reaches float32 (a clip norm: the scale it gives
+   * enters the float32 kernels). The refusal names the least or greatest usable value; --help does not: float32's bounds beside
+   * every learning rate were noise to a user choosing 0.01 (newuser43 #10).
    */
-  float32?: 'held' | 'checked';
+  float32?: true;
 }
 
 /** One flag of a command: its grammar, its rule and default, and its line of help. */
@@ -99,17 +99,6 @@ export function usageLines(command: Command, width: number, lead: string, invoke
   return wrapTokens([`${lead}${name}`, ...flags], width, ' '.repeat(lead.length + name.length + 1), '');
 }
 
-/**
- * What --help says of a flag the core holds or checks as float32 (NumberRule.float32): how it is held, the least positive value
- * numberFlag takes, by float32Problem's rule, and the greatest: float32's, or under an exclusive
- * `below` the largest float32 below it (largestFloat32Below), as the option's range takes it.
- */
-export function float32Help(rule: NumberRule): string {
-  const greatest = rule.below === undefined ? `at most ${FLOAT32_MAX_WORDS}` : `below ${rule.below} (at most ${float32Text(largestFloat32Below(rule.below))})`;
-  const held = rule.float32 === 'checked' ? 'held as float64, checked as float32' : 'held as float32';
-  return `${held}: a value > 0 must be at least ${FLOAT32_MIN_NORMAL_WORDS} and ${greatest}`;
-}
-
 /** The least room --help leaves a flag's text beside its name on a narrow terminal (below it the text runs past the width rather than one word a line). */
 const HELP_TEXT_LEAST = 30;
 
@@ -122,7 +111,7 @@ export function flagLines(command: Command, width = Infinity): string[] {
     ...(command.positionals ?? []).map((p) => [p.name, p.about]),
     ...command.flags.map((f) => [
       `--${f.name}${f.value === undefined ? '' : ` ${f.value}`}`,
-      `${f.about}${f.rule?.why === undefined ? '' : ` (at most ${f.rule.max}: ${f.rule.why})`}${f.rule?.float32 ? ` (${float32Help(f.rule)})` : ''}${f.required ? ' (required)' : f.default === undefined ? '' : ` (default: ${f.default})`}`,
+      `${f.about}${f.rule?.why === undefined ? '' : ` (at most ${f.rule.max}: ${f.rule.why})`}${f.rule?.below === undefined ? '' : ` (below ${f.rule.below})`}${f.required ? ' (required)' : f.default === undefined ? '' : ` (default: ${f.default})`}`,
     ]),
   ];
   const names = Math.max(...rows.map(([left]) => left.length));
@@ -497,6 +486,24 @@ export async function readDataFile(path: string): Promise<DataFile> {
     throw new GradscopeError('BAD_DATA_FILE', `${shellWord(path)}: ${(error as Error).message}; --data takes a JSON file, ${DATA_FILE_SHAPE} (one list of numbers per row in each), and reads no CSV`);
   }
   return dataFromJSON(json, shellWord(path));
+}
+
+/**
+ * `work` on the file `path` that the flag `--name` gave, its IO_ERROR (the file cannot be read at all: no such file, a folder,
+ * no permission, whose message opens with the path's shellWord) said with the flag first, as outputFileFlag's refusals are:
+ * `--data nope.json: cannot read (ENOENT…)`. A command reads a model and one or two data files, and 'nope.json: cannot read'
+ * named no flag to fix (newuser43 #10). A file read and refused for what it holds is named by its path and the place in it.
+ */
+export async function readingFlag<T>(name: string, path: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const named = shellWord(path);
+    if (error instanceof GradscopeError && error.code === 'IO_ERROR' && error.message.startsWith(named) && /^[: ]/.test(error.message.slice(named.length))) {
+      throw new GradscopeError(error.code, `--${name} ${error.message}`);
+    }
+    throw error;
+  }
 }
 
 /** Prefixes a GradscopeError's message with the file it came from, `named` as messages name it (a path's shellWord, or training-rows' BUNDLED_DIGITS). */

@@ -66,12 +66,21 @@ const changesNetwork = (settings: readonly RemedySetting[]) => settings.some((s)
 /** `text` as part of a file name: each run of characters other than letters, digits and '.' becomes one '-', none at either end. */
 export const fileSlug = (text: string) => text.replace(/[^A-Za-z0-9.]+/g, '-').replace(/^-|-$/g, '');
 
-/** A file name beside `from` for the run with `changes`: `relu10.json` → `relu10-init-he-normal.json` (a .safetensors model's becomes .json: saveModel writes gradscope's own formats). */
+/**
+ * The flags whose word values name themselves in a file name (relu, he-normal, adam, batch-norm): the flag's name beside them
+ * made the relu remedy's `--out model-activation-relu-init-he-normal-learning-rate-0.002.json`, 52 characters (newuser43 #10).
+ */
+const SELF_NAMED_FLAGS: readonly string[] = [OPTION_FLAGS.activation, OPTION_FLAGS.init, OPTION_FLAGS.optimizer, LAYERS_CHANGE_FLAGS.norm];
+
+/** A change in a file name: a word value of a SELF_NAMED_FLAGS flag alone; any other value (a number, `normal:0.05`, `none`) after its flag's name. */
+const changeSlug = ({ name, value }: { name: string; value: string }) => (SELF_NAMED_FLAGS.includes(name) && /^[a-z]+(-[a-z]+)*$/.test(value) ? value : `${name}-${value}`);
+
+/** A file name beside `from` for the run with `changes`: `relu10.json` → `relu10-he-normal.json` (a .safetensors model's becomes .json: saveModel writes gradscope's own formats). */
 export function derivedFileName(from: string, changes: readonly { name: string; value: string }[]): string {
   const slash = from.lastIndexOf('/') + 1;
   const dot = from.lastIndexOf('.');
   const [stem, ext] = dot > slash ? [from.slice(0, dot), from.slice(dot)] : [from, ''];
-  const slug = fileSlug(changes.map(({ name, value }) => `${name}-${value}`).join('-'));
+  const slug = fileSlug(changes.map(changeSlug).join('-'));
   return `${stem}-${slug}${ext.toLowerCase() === '.safetensors' ? '.json' : ext}`;
 }
 

@@ -40,14 +40,14 @@ export const TRAINING_FLAGS: Flag[] = [
   { name: OPTION_FLAGS.batchSize, value: 'N', default: DEFAULT_BATCH_SIZE, rule: COUNT, about: 'rows per step' },
   { name: OPTION_FLAGS.shuffle, about: "keep the rows in their order in every epoch (train's shuffle: false; default: reshuffled every epoch by --seed)" },
   { name: OPTION_FLAGS.dropLast, about: `leave out each epoch's last batch when it holds fewer than --batch-size rows (train's dropLast; with batch norm a last batch under ${BATCH_NORM_MIN_ROWS} rows is refused without it)` },
-  { name: OPTION_FLAGS.learningRate, value: 'η', rule: { ...POSITIVE, float32: 'held' }, about: `the step size (default: the optimiser's own: ${defaultRatesText()})` },
+  { name: OPTION_FLAGS.learningRate, value: 'η', rule: { ...POSITIVE, float32: true }, about: `the step size (default: the optimiser's own: ${defaultRatesText()})` },
   {
     name: OPTION_FLAGS.optimizer,
     value: 'NAME',
     default: 'sgd',
     about: `the optimiser, one of ${optimizerChoiceNames().join(', ')} (as study remedies --optimizers names them; ${denseOnlyChoiceNames().join(', ')}: models of dense layers only)`,
   },
-  { name: OPTION_FLAGS.momentum, value: 'μ', rule: { min: 0, below: SETTING_RANGES.sgd.momentum.max, float32: 'held' }, about: `the momentum of sgd, its named settings and lars, in place of the optimiser's own (sgd ${SGD_MOMENTUM}, sgd-momentum, nesterov and layer-rates ${CHOICE_MOMENTUM})` },
+  { name: OPTION_FLAGS.momentum, value: 'μ', rule: { min: 0, below: SETTING_RANGES.sgd.momentum.max, float32: true }, about: `the momentum of sgd, its named settings and lars, in place of the optimiser's own (sgd ${SGD_MOMENTUM}, sgd-momentum, nesterov and layer-rates ${CHOICE_MOMENTUM})` },
   {
     name: OPTION_FLAGS.normConstraint,
     value: 'c',
@@ -60,7 +60,7 @@ export const TRAINING_FLAGS: Flag[] = [
     rule: POSITIVE,
     about: `the starting damping λ of kfac and hessian-free, in place of their own (kfac ${KFAC_DEFAULTS.damping}, hessian-free ${HESSIAN_FREE_DEFAULTS.damping}), which each then adapts as it trains; a larger one is what K-FAC's DIVERGED of a factor it cannot factorise asks for`,
   },
-  { name: OPTION_FLAGS.clipNorm, value: 'N', rule: { ...POSITIVE, float32: 'checked' }, about: "clip the gradient to this global norm before each step (train's clipNorm; not with lbfgs, levenberg-marquardt, hessian-free, which evaluate their own gradients; default: no clipping)" },
+  { name: OPTION_FLAGS.clipNorm, value: 'N', rule: { ...POSITIVE, float32: true }, about: "clip the gradient to this global norm before each step (train's clipNorm; not with lbfgs, levenberg-marquardt, hessian-free, which evaluate their own gradients; default: no clipping)" },
   {
     name: OPTION_FLAGS.onNonFinite,
     value: NON_FINITE_POLICIES.join('|'),

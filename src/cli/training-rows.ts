@@ -16,7 +16,7 @@ import { DATA_FILE_SHAPE, type DataFile } from '../io/data-file.js';
 import { sameFile } from '../io/file-access.js';
 import { shellWord } from '../shell-word.js';
 import { DIGITS_DATA, type TrainedOn } from '../trained-on.js';
-import { checkDigitFlags, numberFlag, readDataFile, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, withFile, type Flag, type ParsedArgs } from './command.js';
+import { checkDigitFlags, numberFlag, readDataFile, readingFlag, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, withFile, type Flag, type ParsedArgs } from './command.js';
 
 /**
  * How messages name the bundled digits as the rows' file: no path a user would give (a file named
@@ -91,10 +91,11 @@ export interface MeasuredRows {
  * or model is read against its columns: the one reader of --data for every command. A string or a short
  * row was found only at the upload, after --output's refusal had told the user to change a flag first
  * (newuser27), or (gradients, curvature) after the model was refused for the file's columns. The checked
- * float32 matrices are what the command then takes (no second conversion).
+ * float32 matrices are what the command then takes (no second conversion). A file that cannot be read is said with its flag
+ * (readingFlag): `flag`, --data's or --test-data's.
  */
-async function checkedDataRows(dataPath: string): Promise<{ data: DataFile; x: Matrix; y: Matrix }> {
-  const data = await readDataFile(dataPath);
+async function checkedDataRows(dataPath: string, flag: 'data' | 'test-data' = 'data'): Promise<{ data: DataFile; x: Matrix; y: Matrix }> {
+  const data = await readingFlag(flag, dataPath, () => readDataFile(dataPath));
   return withFile(shellWord(dataPath), async () => {
     const x = toMatrix(data.inputs, undefined, 'inputs');
     const y = toMatrix(data.targets, undefined, 'targets');
@@ -185,7 +186,7 @@ export async function trainingRows(args: ParsedArgs): Promise<TrainingRows> {
  */
 async function heldOutRows(testPath: string, dataPath: string, train: { x: Matrix; y: Matrix }): Promise<{ x: Matrix; y: Matrix; count: number }> {
   if (await sameFile(testPath, dataPath)) throw new UsageError(`--test-data ${shellWord(testPath)} names the --data file: held-out rows are rows the network does not train on; give another file, or leave --test-data out to measure on the training rows`);
-  const { x, y } = await checkedDataRows(testPath);
+  const { x, y } = await checkedDataRows(testPath, 'test-data');
   if (x.cols !== train.x.cols || y.cols !== train.y.cols) {
     const columns = (m: { x: Matrix; y: Matrix }) => `${counted(m.x.cols, 'input')} and ${counted(m.y.cols, 'target')}`;
     throw new GradscopeError('SHAPE_MISMATCH', `--test-data ${shellWord(testPath)}: its rows have ${columns({ x, y })}, but --data ${shellWord(dataPath)}'s have ${columns(train)}: held-out rows take the training rows' columns`);

@@ -166,7 +166,7 @@ export interface Remedy {
  */
 export type RemedyCommandLine =
   | {
-      /** The whole command line, as a user types it: `gradscope train --layers 784,30,10 … --init he-normal --out relu10-init-he-normal.json`. */
+      /** The whole command line, as a user types it: `gradscope train --layers 784,30,10 … --init he-normal --out relu10-he-normal.json`. */
       line: string;
       /**
        * What the line leaves out of the run's settings, and why (`--on-non-finite halve left out: hessian-free

@@ -65,8 +65,8 @@ describe("diagnose()'s remedies in a printer's terms", () => {
     expect(remedyText(relu, API_REMEDY_TERMS)).toBe("activation: 'relu', init: 'he-normal', learningRate: 0.1 (or activation: 'tanh')");
     const [first, alternative] = remedyLines(relu, remedyTerms(run, undefined));
     // A new network: train's line, the remedy's flags in place of the run's, a new file after the model's name.
-    expect(first).toBe(`gradscope train ${NETWORK.replace('sigmoid', 'relu').replace('standard', 'he-normal')} --epochs 4 --learning-rate 0.1 --momentum 0.5 --out 'my model-activation-relu-init-he-normal-learning-rate-0.1.json'`);
-    expect(alternative).toBe(`gradscope train ${NETWORK.replace('sigmoid', 'tanh')} --epochs 4 --learning-rate 0.5 --momentum 0.5 --out 'my model-activation-tanh.json'`);
+    expect(first).toBe(`gradscope train ${NETWORK.replace('sigmoid', 'relu').replace('standard', 'he-normal')} --epochs 4 --learning-rate 0.1 --momentum 0.5 --out 'my model-relu-he-normal-learning-rate-0.1.json'`);
+    expect(alternative).toBe(`gradscope train ${NETWORK.replace('sigmoid', 'tanh')} --epochs 4 --learning-rate 0.5 --momentum 0.5 --out 'my model-tanh.json'`);
     expect(remedyText(relu, remedyTerms(run, undefined))).toBe(`${first} — or: ${alternative}`);
     expect(parsed(first, trainCommand).get('activation')).toBe('relu');
   });
@@ -82,7 +82,7 @@ describe("diagnose()'s remedies in a printer's terms", () => {
     expect(more.startsWith('gradscope train --layers 6,8,8,2')).toBe(true);
     expect(parsed(more, trainCommand).get('epochs')).toBe(longer);
     // Without a rerun (a study's run), train's line.
-    expect(remedyText(adam, remedyTerms({ train: run.train }, undefined))).toBe(`gradscope train ${NETWORK} --epochs 4 --optimizer adam --out 'my model-optimizer-adam.json'`);
+    expect(remedyText(adam, remedyTerms({ train: run.train }, undefined))).toBe(`gradscope train ${NETWORK} --epochs 4 --optimizer adam --out 'my model-adam.json'`);
     // init 'lsuv' and train's lsuv are both --init lsuv, said once.
     const lsuv = { settings: [{ option: 'init' as const, value: "'lsuv'", flagValue: 'lsuv' }, { option: 'lsuv' as const, value: 'true', flagValue: 'lsuv' }] };
     expect(parsed(remedyText(lsuv, remedyTerms(run, undefined)), trainCommand).get('init')).toBe('lsuv');
@@ -115,8 +115,9 @@ describe("diagnose()'s remedies in a printer's terms", () => {
     expect(shellWord("it's.json")).toBe("'it'\\''s.json'");
     expect(shellWords(`x ${shellWord("it's a $HOME.json")}`)).toEqual(['x', "it's a $HOME.json"]);
     expect(derivedFileName('runs/relu10.json', [{ name: 'init', value: 'normal:0.05' }])).toBe('runs/relu10-init-normal-0.05.json');
-    expect(derivedFileName('model.safetensors', [{ name: 'init', value: 'he-normal' }])).toBe('model-init-he-normal.json');
-    expect(derivedFileName('a.b/model', [{ name: 'activation', value: 'relu' }])).toBe('a.b/model-activation-relu');
+    expect(derivedFileName('m.json', [{ name: 'residual-gate', value: 'none' }, { name: 'norm', value: 'batch-norm' }])).toBe('m-residual-gate-none-batch-norm.json');
+    expect(derivedFileName('model.safetensors', [{ name: 'init', value: 'he-normal' }])).toBe('model-he-normal.json');
+    expect(derivedFileName('a.b/model', [{ name: 'activation', value: 'relu' }])).toBe('a.b/model-relu');
     expect(derivedFileName('m.json', [{ name: 'layer-rates', value: '[1,2]' }])).toBe('m-layer-rates-1-2.json');
   });
 
@@ -150,12 +151,12 @@ describe("diagnose()'s remedies in a printer's terms", () => {
     const tried = stdout.slice(stdout.indexOf('What to try:'));
     const [m, d] = [shellWord(model), shellWord(data)];
     const network = `--layers 6,8,8,8,8,2 --activation relu --output softmax --loss cross-entropy --init he-normal --bias-init zero --data ${d} --epochs 4 --batch-size 10 --learning-rate ${RELU_REMEDY_RATES.command.rates.sgd}`;
-    const out = shellWord(join(folder, `model-activation-relu-init-he-normal-learning-rate-${RELU_REMEDY_RATES.command.rates.sgd}.json`));
+    const out = shellWord(join(folder, `model-relu-he-normal-learning-rate-${RELU_REMEDY_RATES.command.rates.sgd}.json`));
     // (The alternative's command line is too long to follow 'or:' within READING_WIDTH: it has a line of its own under it.)
     expect(tried).toContain(`  • gradscope train ${network} --out ${out}\n    or:\n    gradscope train --layers 6,8,8,8,8,2 --activation tanh`);
     // A layers remedy is a train line too (--norm, --residual-gate: train makes the change as applyLayersChange does), its second choice a line of its own.
     const sigmoidNet = `--layers 6,8,8,8,8,2 --activation sigmoid --output softmax --loss cross-entropy --init standard --bias-init zero`;
-    const changed = (flag: string, value: string) => `gradscope train ${sigmoidNet} --${flag} ${value} --data ${d} --epochs 4 --batch-size 10 --learning-rate 0.5 --out ${shellWord(join(folder, `model-${flag}-${value}.json`))}`;
+    const changed = (flag: string, value: string) => `gradscope train ${sigmoidNet} --${flag} ${value} --data ${d} --epochs 4 --batch-size 10 --learning-rate 0.5 --out ${shellWord(join(folder, `model-${flag === 'norm' ? '' : `${flag}-`}${value}.json`))}`;
     expect(tried).toContain(`  • ${changed('norm', 'batch-norm')}\n    or:\n    ${changed('norm', 'layer-norm')}\n`);
     expect(tried).toContain(`  • ${changed('residual-gate', 'none')}\n    or:\n    ${changed('residual-gate', 'rezero')}\n`);
     // At --learning-rate 0.5 the rates that equalise these steps pass LAYER_STEP_SIZE_BOUND: none are offered, and LARS's reason says why.
@@ -175,7 +176,7 @@ describe("diagnose()'s remedies in a printer's terms", () => {
     expect(page).toContain(codeHtml(`gradscope study --model ${m} --data ${d} --epochs 4 --batch-size 10 --learning-rate 1 --optimizer lars`));
     expect(page).not.toContain(codeHtml('optimizer:').replace('</code>', ''));
     // docs/gradient-flow.md quotes this run with its files named as in their folder: the command run and the lines it prints.
-    const inFolder = (text: string) => text.replaceAll(m, 'model.json').replaceAll(d, 'data.json').replaceAll(out, `model-activation-relu-init-he-normal-learning-rate-${RELU_REMEDY_RATES.command.rates.sgd}.json`);
+    const inFolder = (text: string) => text.replaceAll(m, 'model.json').replaceAll(d, 'data.json').replaceAll(out, `model-relu-he-normal-learning-rate-${RELU_REMEDY_RATES.command.rates.sgd}.json`);
     const studied = ['gradscope', 'study', '--model', 'model.json', '--data', 'data.json', '--epochs', '4', '--batch-size', '10', '--learning-rate', '0.5'].join(' ');
     expect(codeQuoteOn('docs/gradient-flow.md', 'gradscope study --model model.json --data data.json --epochs 4 --batch-size 10 --learning-rate 0.5')).toBe(studied);
     expect(flat(inFolder(tried))).toContain(` • ${codeQuoteOn('docs/gradient-flow.md', 'gradscope train --layers 6,8,8,8,8,2 --activation relu')} or: `);

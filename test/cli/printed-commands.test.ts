@@ -139,7 +139,7 @@ describe('printed commands under npx read npx gradscope', () => {
       train: { command: trainCommand, flags: new Map([['layers', '6,8,2']]), unsaid: new Map(), output: { flag: 'out', from: 'm.json' } },
     };
     const line = remedyTerms(run, LOCAL_COMMAND);
-    expect(line.commandLine?.([{ option: 'activation', value: "'relu'", flagValue: 'relu' }])).toEqual({ line: 'npx gradscope train --layers 6,8,2 --activation relu --out m-activation-relu.json' });
+    expect(line.commandLine?.([{ option: 'activation', value: "'relu'", flagValue: 'relu' }])).toEqual({ line: 'npx gradscope train --layers 6,8,2 --activation relu --out m-relu.json' });
     const rerun = remedyTerms({ rerun: { command: studyModelCommand, flags: new Map([['model', 'm.json']]), unsaid: new Map() }, train: run.train }, LOCAL_COMMAND);
     expect(rerun.commandLine?.([{ option: 'learningRate', value: '0.1', flagValue: '0.1' }])).toEqual({ line: 'npx gradscope study --model m.json --learning-rate 0.1' });
     const refused = remedyTerms({ rerun: undefined, train: { ...run.train, unsaid: new Map([['init', 'it does not record it']]) } as RunOnCommandLine['train'] }, LOCAL_COMMAND);

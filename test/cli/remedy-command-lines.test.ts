@@ -283,7 +283,7 @@ describe('remedy lines rerun the run they diagnose with only the remedy\'s chang
     const read = readTrainingFlags(parsed);
     expect([read.choice.name, read.learningRate, read.momentum, read.batchSize, read.epochs]).toEqual(['sgd', 0.05, 0.5, 8, 2]);
     expect(weightInitFlag(parsed)).toBe('he-normal');
-    expect(Object.fromEntries(['layers', 'activation', 'seed', 'train', 'test', 'out'].map((f) => [f, parsed.flags.get(f)]))).toEqual({ layers: '16,12,12,4', activation: 'sigmoid', seed: '3', train: '500', test: '100', out: 'activations-sigmoid-init-he-normal.json' });
+    expect(Object.fromEntries(['layers', 'activation', 'seed', 'train', 'test', 'out'].map((f) => [f, parsed.flags.get(f)]))).toEqual({ layers: '16,12,12,4', activation: 'sigmoid', seed: '3', train: '500', test: '100', out: 'activations-sigmoid-he-normal.json' });
     // The depth study's (Nielsen's training, unshuffled): its line trains unshuffled too, so that it reruns the run exactly (here with λ = 0, which train can make).
     const depth = { epochs: 2, rows: 64, lambda: 0 } as DepthStudyResult;
     const [depthLine] = remedyLines(init, depthRunTerms(depth, plain, undefined));

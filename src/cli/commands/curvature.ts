@@ -7,7 +7,7 @@ import { pointText } from '../../curvature/point-text.js';
 import { gradscopeLine } from '../invocation.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
-import { BACKEND_FLAG, booleanFlag, checkAsUsage, choiceFlag, command, COUNT, JSON_FLAG, jsonLine, MODEL_FLAG, numberFlag, stringFlag, withFile } from '../command.js';
+import { BACKEND_FLAG, booleanFlag, checkAsUsage, choiceFlag, command, COUNT, JSON_FLAG, jsonLine, MODEL_FLAG, numberFlag, readingFlag, stringFlag, withFile } from '../command.js';
 import { checkRowsFitModel, MEASURED_ROWS_FLAGS, measuredRows } from '../training-rows.js';
 import { counted, grouped } from '../../counted.js';
 import { ProgressBar } from '../progress.js';
@@ -38,7 +38,7 @@ export const curvatureCommand = command({
     const k = numberFlag(args, 'k');
     // measureCurvature's `layers`: each layer's diagonal blocks too, unless --no-layers.
     const layers = !booleanFlag(args, 'no-layers');
-    const model = await readModelFile(modelPath);
+    const model = await readingFlag('model', modelPath, () => readModelFile(modelPath));
     const rows = await measuredRows(args);
     const net = await withFile(shellWord(modelPath), () => networkFromModel(model, { backend }));
     try {

@@ -5,7 +5,7 @@ import { shapeText } from '../../shape-text.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
 import type { Gradients } from '../../api/network.js';
-import { BACKEND_FLAG, booleanFlag, choiceFlag, command, JSON_FLAG, jsonLine, MODEL_FLAG, stringFlag, withFile } from '../command.js';
+import { BACKEND_FLAG, booleanFlag, choiceFlag, command, JSON_FLAG, jsonLine, MODEL_FLAG, readingFlag, stringFlag, withFile } from '../command.js';
 import { checkRowsFitModel, MEASURED_ROWS_FLAGS, measuredRows } from '../training-rows.js';
 import { lossText } from '../../loss-text.js';
 import { formatTable, ratioColumn } from '../table.js';
@@ -66,7 +66,7 @@ export const gradientsCommand = command({
   async run(args, terminal) {
     const modelPath = stringFlag(args, 'model', true);
     const backend = choiceFlag<'wasm' | 'ref'>(args, 'backend')!;
-    const model = await readModelFile(modelPath);
+    const model = await readingFlag('model', modelPath, () => readModelFile(modelPath));
     const rows = await measuredRows(args);
     const net = await withFile(shellWord(modelPath), () => networkFromModel(model, { backend }));
     try {

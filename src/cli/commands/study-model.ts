@@ -29,6 +29,7 @@ import {
   MODEL_FLAG,
   numberFlag,
   outputFileFlag,
+  readingFlag,
   SEED_FLAG,
   stringFlag,
   withFile,
@@ -191,9 +192,9 @@ export const studyModelCommand = command({
     const save = await outputFileFlag(args, 'save', checkCheckpointNameOf('study --model', terminal.invokedAs));
     await checkDistinctFiles(args, ['csv', 'html', 'save'], ['model', 'data', 'test-data'], [['save', 'model']]);
     const rows = await trainingRows(args);
-    const model = await readModelFile(modelPath);
+    const model = await readingFlag('model', modelPath, () => readModelFile(modelPath));
     // study --model trains with the optimiser its flags name, from a fresh state: a saved one is said, not resumed.
-    const savedState = await savedOptimizerState(modelPath);
+    const savedState = await readingFlag('model', modelPath, () => savedOptimizerState(modelPath));
     // Every format records the rows that trained the model where it was saved with them (readModelFile reads them back).
     const trainedOn = model.trainedOn;
     const seenRows = seenTestRows(modelPath, trainedOn, rows);
