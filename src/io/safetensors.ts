@@ -16,7 +16,7 @@
  * (`{ "format": "pt" }`) is ignored; gradscope's own wins over the caller's options.
  */
 import { checkKnownKeys, keysOf } from '../checks.js';
-import { shown } from '../errors.js';
+import { GradscopeError, shown } from '../errors.js';
 import { shapeText } from '../shape-text.js';
 import { checkActivationOptions, checkAgrees, MistakenImportOption, optionsToPass, refuseHiddenActivation, UnreadImportOption, UnstatedImportOptions, type ImportOptionName } from './import-options.js';
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
@@ -265,8 +265,35 @@ function branchesKeepWidth(tensors: readonly TensorEntry[]): boolean {
   return [...widths.values()].every(({ ins, outs }) => sorted(ins) === sorted(outs));
 }
 
-/** Groups `<layer>.weight` and `<layer>.bias` by layer name; anything else is not a dense layer. */
+/** A BatchNorm1d's running statistics, the tensors that tell its module from an nn.Linear (both have `.weight` and `.bias`). */
+const BATCH_NORM_BUFFER = /^(.+)\.(running_mean|running_var|num_batches_tracked)$/;
+
+/**
+ * BAD_MODEL_FILE for a state_dict holding BatchNorm1d modules (BATCH_NORM_BUFFER), which a dense chain's reader cannot take, naming
+ * their tensors and the ways on: the module expression (blockModelFromSafetensors's pytorch, convert's --pytorch), which reads batch
+ * norm where the tensors are named as an nn.Sequential names them (else re-saved or renamed so), or a network made with batch norm
+ * here. A PyTorch class model (`fc1, bn1, fc2`) was refused as 'bn1.running_mean: not a dense layer tensor' with no next step (newuser43 #15).
+ */
+function batchNormRefusal(entries: readonly TensorEntry[]): GradscopeError | undefined {
+  const modules = [...new Set(entries.map((entry) => BATCH_NORM_BUFFER.exec(entry.name)?.[1]).filter((name) => name !== undefined))];
+  if (modules.length === 0) return undefined;
+  const tensors = entries.filter((entry) => modules.some((module) => entry.name.startsWith(`${module}.`))).map((entry) => entry.name);
+  const byModule = `gradscope reads batch norm by the expression of the PyTorch module that saved it, blockModelFromSafetensors's ${optionsToPass(['pytorch'])}, such as nn.Sequential(nn.Linear(…), nn.BatchNorm1d(…), nn.ReLU(), …)`;
+  const named = someModuleNames(modules)
+    ? byModule
+    : `${byModule}, whose tensors are named by the modules' indexes in the nn.Sequential (1.running_mean), not by a class's attributes (${modules[0]}): save the network as an nn.Sequential, or rename its keys so`;
+  const first = entries.find((entry) => BATCH_NORM_BUFFER.test(entry.name))!.name;
+  return badModel(
+    first,
+    `${modules.length === 1 ? "a BatchNorm1d module's" : "BatchNorm1d modules'"} tensors (${listNames(tensors)}), which a chain of dense layers does not hold (its reader takes nn.Linear's <layer>.weight and <layer>.bias only); ` +
+      `${named}; or make such a network in gradscope: train --norm batch-norm, or createNetwork(applyLayersChange(options, { norm: 'batch-norm' }))`,
+  );
+}
+
+/** Groups `<layer>.weight` and `<layer>.bias` by layer name; anything else is not a dense layer (a BatchNorm1d's tensors said as such: batchNormRefusal). */
 function groupLayers(entries: TensorEntry[]): LayerEntries[] {
+  const batchNorm = batchNormRefusal(entries);
+  if (batchNorm) throw batchNorm;
   const byName = new Map<string, Partial<LayerEntries>>();
   for (const entry of entries) {
     const match = /^(.+)\.(weight|bias)$/.exec(entry.name);

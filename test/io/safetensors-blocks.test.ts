@@ -231,8 +231,20 @@ describe('safetensors of block networks: reading back', () => {
       { name: '1.num_batches_tracked', dtype: 'I64' as const, shape: [], values: [7] },
     ];
     const bytes = encodeSafetensors({ format: 'pt' }, tensors);
-    await expectError(() => fromSafetensors(bytes, { activation: 'relu', output: 'linear', loss: 'mse' }), 'BAD_MODEL_FILE', /^1\.running_mean: not a dense layer tensor/);
+    // The dense reader names the module's tensors and the expression that reads them (newuser43 #15), which does.
+    const refusal = await expectError(() => fromSafetensors(bytes, { activation: 'relu', output: 'linear', loss: 'mse' }), 'BAD_MODEL_FILE', /^1\.running_mean: /);
+    expect(refusal.message).toBe(
+      "1.running_mean: a BatchNorm1d module's tensors (1.weight, 1.bias, 1.running_mean, 1.running_var, 1.num_batches_tracked), which a chain of dense layers does not hold (its reader takes nn.Linear's <layer>.weight and <layer>.bias only); gradscope reads batch norm by the expression of the PyTorch module that saved it, blockModelFromSafetensors's { pytorch } (--pytorch), such as nn.Sequential(nn.Linear(…), nn.BatchNorm1d(…), nn.ReLU(), …); or make such a network in gradscope: train --norm batch-norm, or createNetwork(applyLayersChange(options, { norm: 'batch-norm' }))",
+    );
+    expect(blockModelFromSafetensors(bytes, { pytorch: 'nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3), nn.ReLU())', loss: 'mse' }).layers.map((layer) => layer.type)).toEqual(['dense', 'batch-norm', 'activation']);
     await expectError(() => blockModelFromSafetensors(bytes), 'BAD_MODEL_FILE', /^__metadata__: not gradscope's for a block network/);
+    // A PyTorch class model's (fc1, bn1): no expression names a class's attributes, so the refusal says to save it as an nn.Sequential.
+    const byClass = encodeSafetensors({ format: 'pt' }, tensors.map((t) => ({ ...t, name: t.name.replace(/^0\./, 'fc1.').replace(/^1\./, 'bn1.') })));
+    await expectError(
+      () => fromSafetensors(byClass, { activation: 'relu', output: 'linear', loss: 'mse' }),
+      'BAD_MODEL_FILE',
+      /^bn1\.running_mean: a BatchNorm1d module's tensors \(bn1\.weight, .*, whose tensors are named by the modules' indexes in the nn\.Sequential \(1\.running_mean\), not by a class's attributes \(bn1\): save the network as an nn\.Sequential, or rename its keys so; or make such a network in gradscope: train --norm batch-norm/,
+    );
   });
 
   it('refuses to write inconsistent data (INVALID_OPTION naming the tensor), before writing anything', async () => {

@@ -99,7 +99,7 @@ describe('safetensors import', () => {
     badFile(withHeader((h) => (h['2.bias'].dtype = 'I32')), /2\.bias\.dtype: "I32" is not supported/);
     badFile(withHeader((h) => (h['0.bias'].shape = [4])), /0\.bias: shape \[4\] of F64 needs 32 bytes but data_offsets span 24/);
     badFile(withHeader((h) => (h['2.weight'].shape = [3, 1])), /2\.weight: shape \[3, 1\] takes 1 inputs but the previous layer has 3 outputs/);
-    badFile(withHeader((h) => (h['1.running_mean'] = { dtype: 'F32', shape: [0], data_offsets: [88, 88] })), /1\.running_mean: not a dense layer tensor/);
+    badFile(withHeader((h) => (h['1.running_mean'] = { dtype: 'F32', shape: [0], data_offsets: [88, 88] })), /1\.running_mean: a BatchNorm1d module's tensors \(1\.running_mean\), which a chain of dense layers does not hold/);
     badFile(withHeader((h) => (h.__metadata__.activations = 'tanh')), /__metadata__\.activations: lists 1 activations for 2 layers/);
     badFile(withHeader((h) => (h.__metadata__.activations = 'tanh,swish')), /__metadata__\.activations\[1\]/);
     badFile(withHeader((h) => (h.__metadata__.loss = 'cross-entropy')), /needs a 'softmax' output/);
