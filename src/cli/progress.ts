@@ -20,10 +20,11 @@ const REDRAW_INTERVAL = 50;
 /** Options of a ProgressBar; every field is optional. */
 export interface ProgressOptions {
   /**
-   * Say roughly how long is left (default false): the time the work since the first report took,
-   * scaled to the work left. Timed from the first report, not from the bar's making, so that what
-   * came before the work (loading the digits, setting up) is not taken for part of it. Only for a
-   * total counted in units of like cost (epochs of one network, runs of one shape, multiply-adds).
+   * Say roughly how long is left (default false): the work left at the rates the work since the
+   * first report went at (timeLeftWords). Timed from the first report, not from the bar's making, so
+   * that what came before the work (loading the digits, setting up) is not taken for part of it. Only
+   * for a total counted in units of about like cost (epochs of one network, runs of one shape,
+   * multiply-adds); where they went at different rates, the range says so.
    */
   timeLeft?: boolean;
   /** The clock, in milliseconds, that times the time left and a terminal's redraws (default performance.now). */
@@ -32,10 +33,42 @@ export interface ProgressOptions {
 
 /** 'about 25 s left', 'about 3 min left': rounded as far as an estimate from the work so far deserves. */
 export function timeLeftText(ms: number): string {
+  return `${durationWords(ms)} left`;
+}
+
+/** 'a few seconds', 'about 25 s', 'about 3 min': timeLeftText's rounding. */
+function durationWords(ms: number): string {
   const seconds = ms / 1000;
-  if (seconds < 10) return 'a few seconds left';
-  if (seconds < 90) return `about ${Math.round(seconds / 5) * 5} s left`;
-  return `about ${Math.round(seconds / 60)} min left`;
+  if (seconds < 10) return 'a few seconds';
+  if (seconds < 90) return `about ${Math.round(seconds / 5) * 5} s`;
+  return `about ${Math.round(seconds / 60)} min`;
+}
+
+/** The fastest and the slowest a stretch of work between two reports went, in ms per unit of work. */
+export interface WorkRates {
+  fastest: number;
+  slowest: number;
+}
+
+/**
+ * `rates` with a stretch of `work` units that took `ms`, or as they were where it did no work (a row the study skips).
+ * Undefined rates (none yet) start at the stretch's.
+ */
+export function withStretch(rates: WorkRates | undefined, ms: number, work: number): WorkRates | undefined {
+  if (!(work > 0)) return rates;
+  const rate = ms / work;
+  return rates === undefined ? { fastest: rate, slowest: rate } : { fastest: Math.min(rates.fastest, rate), slowest: Math.max(rates.slowest, rate) };
+}
+
+/**
+ * The time `left` units of work take at the rates of the work so far: where the fastest and the slowest stretch round alike,
+ * timeLeftText of the mean rate (`spent` ms over `done` units); else the range, 'about 40 s to 3 min left', the work left at the
+ * fastest and at the slowest. Study (c)'s 50-layer sigmoid networks ran 4–5× slower per weight than the rest on an Intel Xeon
+ * (subnormal gradients), and the time left said from the mean rate after them, 'about 3 min left', was 38 s (newuser43 #14).
+ */
+export function timeLeftWords(rates: WorkRates, spent: number, done: number, left: number): string {
+  const [low, high] = [rates.fastest * left, rates.slowest * left].map(durationWords);
+  return low === high ? timeLeftText((spent * left) / done) : `${low} to ${high.replace(/^about /, '')} left`;
 }
 
 export class ProgressBar {
@@ -45,6 +78,9 @@ export class ProgressBar {
   private readonly clock: () => number;
   /** The first report: when, and how much was done by then. */
   private first?: { at: number; done: number };
+  /** The last report that moved the work (when, how much was done) and the rates of the stretches between such reports since the first. */
+  private last?: { at: number; done: number };
+  private rates?: WorkRates;
 
   constructor(
     private readonly terminal: Terminal,
@@ -62,7 +98,13 @@ export class ProgressBar {
    */
   update(done: number, note = '', total = this.total): void {
     this.total = total;
-    this.first ??= { at: this.clock(), done };
+    const at = this.clock();
+    this.first ??= { at, done };
+    // A report of no more work (a row the study skips) starts no stretch: its time goes to the next work done.
+    if (this.last === undefined || done !== this.last.done) {
+      if (this.last) this.rates = withStretch(this.rates, at - this.last.at, done - this.last.done);
+      this.last = { at, done };
+    }
     const percent = String(Math.round((100 * done) / this.total)).padStart(3);
     if (!this.terminal.live) {
       const tenth = Math.floor((PROGRESS_LINES * done) / this.total);
@@ -71,9 +113,8 @@ export class ProgressBar {
       this.terminal.err(`${this.label}: ${percent.trim()} %${[note, this.left(done)].filter(Boolean).map((part) => `, ${part}`).join('')}\n`);
       return;
     }
-    const now = this.clock();
-    if (done < this.total && now - this.lastDrawn < REDRAW_INTERVAL) return;
-    this.lastDrawn = now;
+    if (done < this.total && at - this.lastDrawn < REDRAW_INTERVAL) return;
+    this.lastDrawn = at;
     const said = [note, this.left(done)].filter(Boolean).join(', ');
     // On a narrow terminal the bar gives up its width first (down to BAR_LEAST), then what is said after the percentage.
     const room = this.terminal.errColumns === undefined ? Infinity : this.terminal.errColumns - 1;
@@ -89,10 +130,10 @@ export class ProgressBar {
     if (this.terminal.live) this.terminal.err('\r\x1b[K');
   }
 
-  /** The time left as the work since the first report measures it, or '' (not asked for, nothing to time yet, or all done). */
+  /** The time left as the work since the first report measures it (timeLeftWords), or '' (not asked for, nothing to time yet, or all done). */
   private left(done: number): string {
     const first = this.first!;
-    if (!this.options.timeLeft || done <= first.done || done >= this.total) return '';
-    return timeLeftText(((this.clock() - first.at) * (this.total - done)) / (done - first.done));
+    if (!this.options.timeLeft || this.rates === undefined || done <= first.done || done >= this.total) return '';
+    return timeLeftWords(this.rates, this.last!.at - first.at, done - first.done, this.total - done);
   }
 }

@@ -72,6 +72,37 @@ describe('ProgressBar', () => {
     expect(drawn.map((text) => text.match(/% (\w)/)?.[1])).toEqual(['a', 'c', 'd']);
   });
 
+  // newuser43 #14: study (c)'s 50-layer sigmoid networks ran 4–5× slower per weight than the rest on an Intel Xeon (subnormal
+  // gradients), and the mean rate after them said 'about 3 min left' where 38 s were. The bar says the range instead.
+  it('says the time left as a range where the work so far went at different rates: the work left at the fastest and the slowest', () => {
+    const terminal = logTerminal();
+    let now = 0;
+    const bar = new ProgressBar(terminal, 'job', 10, { timeLeft: true, clock: () => now });
+    bar.update(1); // the first report: timed from here, no time left yet
+    now = 2_000;
+    bar.update(2); // 2 s a unit: 8 units left, 16 s either way
+    now = 12_000;
+    bar.update(3); // 10 s a unit: 7 left, 14 s at the fastest, 70 s at the slowest
+    now = 13_000;
+    bar.update(3, 'skipped'); // no work: no stretch of its own, its second goes to the next
+    now = 16_000;
+    bar.update(5); // 4 s for 2 units since update(3): 2 s a unit again; 5 left, 10 s to 50 s
+    expect(terminal.lines).toEqual(['job: 10 %', 'job: 20 %, about 15 s left', 'job: 30 %, about 15 s to 70 s left', 'job: 50 %, about 10 s to 50 s left']);
+    expect(terminal.lines[2]).toContain(quoteOn('docs/cli.md', 'about 15 s to 70 s left'));
+  });
+
+  it('says one time where the fastest and the slowest rates round alike: the mean rate over the work left', () => {
+    const terminal = logTerminal();
+    let now = 0;
+    const bar = new ProgressBar(terminal, 'job', 10, { timeLeft: true, clock: () => now });
+    bar.update(1);
+    now = 20_000;
+    bar.update(2); // 20 s a unit
+    now = 41_000;
+    bar.update(3); // 21 s a unit: 7 left, 140 s or 147 s, both 'about 2 min'; the mean, 20.5 s × 7 = 143.5 s
+    expect(terminal.lines.at(-1)).toBe('job: 30 %, about 2 min left');
+  });
+
   it('rounds the time left as an estimate deserves', () => {
     expect([3_000, 12_000, 62_400, 89_000, 95_000, 600_000].map(timeLeftText)).toEqual([
       'a few seconds left',

@@ -288,6 +288,7 @@ const PASSAGES: Passage[] = [
       'the digits': 'a term the messages use',
       Infinity: 'a value',
       '-Infinity': 'a value',
+      'about 3 min left': 'what study (c) said on an Intel Xeon before the range (history, newuser43 #14)',
     },
   },
   {
