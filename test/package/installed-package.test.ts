@@ -12,7 +12,7 @@ import { NO_TIMING_WARNINGS } from '../../demo/vite.config.js';
 import { filesReachingNode } from '../browser/bundle.js';
 import { CHROMIUM_PATH, collectErrors, launchChromium } from '../browser/chromium.js';
 import { serveStatic } from '../browser/static-server.js';
-import { quoteOn } from '../util/page-quotes.js';
+import { codeQuoteOn, quoteOn } from '../util/page-quotes.js';
 
 const ROOT = resolve('.');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -153,6 +153,20 @@ describe('the packed package, installed into an empty project', () => {
   it('runs `npx gradscope --version`', () => {
     expect(run('npx', ['--no-install', 'gradscope', '--version'], app).trim()).toBe(VERSION);
   });
+
+  // newuser43 #13: outside a project `npx gradscope` asks the npm registry, where the name is not this package. README gives the way to
+  // the command anywhere, a global install of the tarball (here under a prefix of the test's own, not the machine's global folder).
+  it("installs the command with README's `npm install -g` of the tarball: `gradscope` runs in a folder that is no npm project and prints its commands so", () => {
+    expect(codeQuoteOn('README.md', 'npm install -g')).toBe('npm install -g /path/to/gradscope-<version>.tgz');
+    const prefix = join(work, 'global');
+    const global = spawnSync('npm', ['install', '-g', '--prefix', prefix, tarball, '--no-audit', '--no-fund', '--prefer-offline'], { cwd: work, encoding: 'utf8' });
+    expect(global.status, global.stderr).toBe(0);
+    const data = join(work, 'data-folder');
+    mkdirSync(data);
+    const gradscope = join(prefix, 'bin', 'gradscope');
+    expect(run(gradscope, ['--version'], data).trim()).toBe(VERSION);
+    expect(run(gradscope, ['train', '--help'], data)).toMatch(/^Usage: gradscope train /m);
+  }, 120_000);
 
   it.skipIf(!CHROMIUM_PATH)('bundles with Vite (no Node built-in reached) into a page that trains XOR in Chromium', async () => {
     const page = join(app, 'page');
