@@ -19,6 +19,7 @@ import { SETTING_RANGES } from '../optim/setting-ranges.js';
 import { BATCH_NORM_MIN_ROWS } from '../layers/spec.js';
 import { measuredRatesText } from '../equalising-rates.js';
 import { givenFloat32Text } from '../number-text.js';
+import { andList } from '../list-text.js';
 import { denseOnlyChoiceNames, optimizerChoiceNames, optimizerChoices, type OptimizerChoice } from '../studies/optimizer-choices.js';
 import { batchRowsUsed, checkBatchRows, DEFAULT_BATCH_SIZE } from '../training/batch-rows.js';
 import { DEFAULT_MAX_HALVINGS, NON_FINITE_POLICIES, type NonFinitePolicy } from '../training/numeric-faults.js';
@@ -236,12 +237,16 @@ export async function trainingOptimizer(
   prepare?: () => Promise<void>,
 ): Promise<BuiltOptimizer> {
   const { choice, batchSize, dropLast, momentum, normConstraint, damping } = settings;
-  // An optimiser that cannot train this model's layers (K-FAC on a block model).
-  checkAsUsage(`--optimizer ${choice.name}`, () => checkOptimizerSupports(net, choice.optimizer));
-  // layer-rates measures its rates per dense layer (equalisingLayerRates): refused beside norm layers or residual blocks (train's --norm, --residual-gate).
-  if (choice.denseOnly && net.kind === 'blocks') {
-    throw new UsageError(`--optimizer ${choice.name} measures one rate per layer of a network of dense layers, and this one is made of layer specs (norm layers or residual blocks: --norm, --residual-gate); choose another --optimizer`);
+  // An optimiser that cannot train this model's layers: K-FAC (its curvature is a dense layer's), and layer-rates, which measures its
+  // rates per dense layer (equalisingLayerRates), beside norm layers or residual blocks (train's --norm, --residual-gate). Said in the
+  // flags' terms: the library's refusal named createNetwork({ sizes }) and its optimisers quoted as API values (cli43).
+  if (net.kind === 'blocks' && denseOnlyChoiceNames().includes(choice.name)) {
+    const why = choice.denseOnly ? 'measures one rate per layer of a network of dense layers' : 'trains networks of dense layers only';
+    throw new UsageError(
+      `--optimizer ${choice.name} ${why}, and this one is made of layer specs (norm layers or residual blocks: --norm, --residual-gate); choose another --optimizer (all but ${andList(denseOnlyChoiceNames())} train any layer)`,
+    );
   }
+  checkAsUsage(`--optimizer ${choice.name}`, () => checkOptimizerSupports(net, choice.optimizer));
   // Batches this network cannot train on (batch norm over one row).
   checkAsUsage(`--batch-size ${batchSize}`, () =>
     checkBatchRows(net[MODEL], rows.count, batchSize, dropLast, { sizes: `with ${counted(rows.count, 'row')} ${where}`, batchSize: '--batch-size', dropLast: '--drop-last' }),

@@ -338,7 +338,11 @@ describe('gradscope study --model --data', async () => {
     // An optimiser that trains dense layers only is the first fault named: exit 2, before any work.
     const denseOnly = await runCliInProcess([...args, '--optimizer', 'kfac']);
     expect(denseOnly.code).toBe(2);
-    expect(denseOnly.stderr).toMatch(/^gradscope: --optimizer kfac trains networks of dense layers only \(createNetwork\(\{ sizes \}\)\), and in this one layers\[1\] is batch-norm; use one that trains any layer: 'lbfgs', .*'adamw'\n$/);
+    // In the flags' terms, not the API's (createNetwork({ sizes }), 'lbfgs' quoted as a value).
+    expect(denseOnly.stderr).toBe(
+      'gradscope: --optimizer kfac trains networks of dense layers only, and this one is made of layer specs (norm layers or residual blocks: --norm, --residual-gate); choose another --optimizer (all but layer-rates and kfac train any layer)\n',
+    );
+    expect(denseOnly.stderr).toContain(quoteOn('docs/second-order.md', '--optimizer kfac trains').replace(' …', ''));
     expect(denseOnly.stdout).toBe('');
     const refused = await runCliInProcess(args);
     // The command line's fault, refused before any work as the README promises: exit 2, naming the flags.
