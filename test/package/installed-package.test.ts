@@ -13,6 +13,7 @@ import { filesReachingNode } from '../browser/bundle.js';
 import { CHROMIUM_PATH, collectErrors, launchChromium } from '../browser/chromium.js';
 import { serveStatic } from '../browser/static-server.js';
 import { codeQuoteOn, quoteOn } from '../util/page-quotes.js';
+import { userShellEnv } from '../util/cli.js';
 
 const ROOT = resolve('.');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -164,8 +165,10 @@ describe('the packed package, installed into an empty project', () => {
     const data = join(work, 'data-folder');
     mkdirSync(data);
     const gradscope = join(prefix, 'bin', 'gradscope');
-    expect(run(gradscope, ['--version'], data).trim()).toBe(VERSION);
-    expect(run(gradscope, ['train', '--help'], data)).toMatch(/^Usage: gradscope train /m);
+    // As a user's shell runs it: without the variables npm sets for this test's runner, which make it print `npx gradscope …`.
+    const shell = (args: string[]) => execFileSync(gradscope, args, { cwd: data, encoding: 'utf8', env: userShellEnv() });
+    expect(shell(['--version']).trim()).toBe(VERSION);
+    expect(shell(['train', '--help'])).toMatch(/^Usage: gradscope train /m);
   }, 120_000);
 
   it.skipIf(!CHROMIUM_PATH)('bundles with Vite (no Node built-in reached) into a page that trains XOR in Chromium', async () => {
