@@ -2,7 +2,7 @@
  * What the visualizer shows per layer, read from a gradient-flow trace (src/flow), so the page and
  * the library define every quantity the same way.
  */
-import { cancelledBiasNote, chartedBiasRows, unitFailureMetric } from '../../src/index.js';
+import { cancelledBiasNote, chartedBiasRows, grouped, unitFailureMetric } from '../../src/index.js';
 import type { Trace } from '../../src/index.js';
 
 export interface LayerStats {
@@ -71,4 +71,18 @@ export function statsFromTrace(trace: Trace, record: number): LayerStats {
       alpha: trace.residualSeries('alpha', b)[record],
     })),
   };
+}
+
+/**
+ * What the chain-rule table says of its ‖∂C/∂W‖ and ‖∂C/∂b‖ columns, read from one record (statsFromTrace: the latest full
+ * batch's): where that batch is not every training row, that its gradient is one batch's, on a plateau mostly its sampling noise,
+ * and that the diagnosis reads the change over training time from medians over `window` records at each end
+ * (Diagnosis.evidence.changeWindow): three runs of the page's defaults read one batch's ‖∂C/∂b‖ 890× and ~30× below the step-0
+ * table's (newuser44). '' at step 0, whose one record is of the probe rows the caption names.
+ */
+export function gradientColumnsNote(step: number, batchRows: number, trainRows: number, window: number): string {
+  if (step === 0) return '';
+  if (batchRows >= trainRows) return `; ‖∂C/∂W‖ and ‖∂C/∂b‖ of the latest batch, all ${grouped(trainRows)} training rows`;
+  const medians = window > 1 ? ` (the diagnosis reads the change over training time from medians over the first and the last ${window} traced batches)` : '';
+  return `; ‖∂C/∂W‖ and ‖∂C/∂b‖ of the latest full batch alone, ${grouped(batchRows)} of the ${grouped(trainRows)} training rows: on a plateau mostly that batch's sampling noise, so compare them across steps loosely${medians}`;
 }

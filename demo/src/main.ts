@@ -20,6 +20,7 @@ import { traceNote, type DownloadKind } from './downloads.js';
 import { updateRemedyList } from './remedy-list.js';
 import { WithdrawnRemedies, type Withdrawn } from './withdrawn-remedies.js';
 import { PressHold } from './press-hold.js';
+import { gradientColumnsNote } from './layer-stats.js';
 import {
   CONTINUING,
   DEFAULTS,
@@ -336,6 +337,7 @@ function explainDiagnosis(s: Snapshot): void {
   // Before any update the one record is the probe's, which the trace counts as step 1 (gradients before update 1) while the page shows step 0.
   $('chain-step').textContent =
     s.step === 0 ? `at initialisation, on the first ${grouped(s.diagram.gradientRows)} training rows (the trace's step 1: before the first update)` : blocks ? `the latest, traced ${stepText(s.stats.chainStep)}` : `the latest with ‖W‖₂, traced ${stepText(s.stats.chainStep)}`;
+  $('chain-batch').textContent = gradientColumnsNote(s.step, s.settings.batchSize, s.trainRows, d.evidence.changeWindow);
   $('chain-blocks').hidden = !blocks;
   $('cancelled-bias-note').textContent = s.stats.cancelledBiasNote;
   $('cancelled-bias-note').hidden = s.stats.cancelledBiasNote === '';

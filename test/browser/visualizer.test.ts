@@ -119,6 +119,8 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.setViewportSize(DESKTOP);
     // At step 0 the chain table's one record is the probe at initialisation (the trace counts it as step 1).
     expect(await page.locator('#chain-step').innerText()).toMatch(/^at initialisation, on the first \d+ training rows \(the trace's step 1: before the first update\)$/);
+    // Its gradient columns are of those rows too: nothing said of a batch (gradientColumnsNote).
+    expect(await page.locator('#chain-batch').textContent()).toBe('');
     await page.setViewportSize(PHONE);
     // At a phone's width nothing may stick out sideways.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -259,6 +261,8 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(await page.locator('#diagnosis').innerText()).not.toBe(panelBefore);
     const status = await page.locator('#status').innerText();
     expect(status).toMatch(/step [\d,]+, loss [\d.e+-]+, accuracy/);
+    // Once trained, the chain table's ‖∂C/∂W‖ and ‖∂C/∂b‖ are said to be one batch's (newuser44 #2).
+    expect(await page.locator('#chain-batch').textContent()).toMatch(/^; ‖∂C\/∂W‖ and ‖∂C\/∂b‖ of the latest full batch alone, 32 of the [\d,]+ training rows: on a plateau mostly that batch's sampling noise/);
     await page.screenshot({ path: `${ARTIFACTS}/visualizer-trained-1280.png` });
     expect(errors).toEqual([]);
     await page.close();

@@ -2,7 +2,7 @@
 // one for the other; the chain factor beside the bound of its own record.
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
-import { statsFromTrace } from '../../demo/src/layer-stats.js';
+import { gradientColumnsNote, statsFromTrace } from '../../demo/src/layer-stats.js';
 import { cancelledBiasNote } from '../../src/flow/cancelled-biases.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 
@@ -62,5 +62,18 @@ describe('visualizer layer statistics', () => {
     expect(stats.residuals[0].alpha).not.toBe(0); // α has moved from 0 by step 7
     expect(statsFromTrace(trace, 6).residuals[0].skip).toBeGreaterThan(0);
     net.dispose();
+  });
+});
+
+describe("the chain-rule table's note on its gradient columns", () => {
+  it('says a batch of fewer than the training rows is one batch, with the windows the diagnosis reads; nothing at step 0', () => {
+    expect(gradientColumnsNote(0, 32, 280, 1)).toBe('');
+    const note = gradientColumnsNote(97_299, 32, 280, 20);
+    expect(note).toContain('of the latest full batch alone, 32 of the 280 training rows: on a plateau mostly that batch\'s sampling noise');
+    expect(note).toContain('medians over the first and the last 20 traced batches');
+    // Too few records for windows: the diagnosis reads one at each end too, and no medians are named.
+    expect(gradientColumnsNote(40, 32, 280, 1)).not.toContain('medians');
+    // A batch of every training row holds no batch noise.
+    expect(gradientColumnsNote(40, 512, 280, 20)).toBe('; ‖∂C/∂W‖ and ‖∂C/∂b‖ of the latest batch, all 280 training rows');
   });
 });

@@ -197,7 +197,7 @@ export interface Diagnosis {
     /**
      * Where the trace's last record is of an epoch's short last batch (fewer rows than a full one):
      * its step and rows, and the step of the last full batch's record, read as "the last record" in
-     * its place (firstToLast.last, lastHiddenChange, the per-layer rates' window). Absent otherwise,
+     * its place (firstToLast.last, lastHiddenChange where changeWindow is 1, the per-layer rates' window). Absent otherwise,
      * and for a trace saved without its batches' rows (TraceJSON.batchRows: each record read as full).
      */
     shortLastBatch?: {
