@@ -18,9 +18,10 @@ describe('diagnose with curvature evidence', async () => {
   // On a plateau, a diagnosis without curvature says the gradient alone cannot tell a minimum from a saddle or a gentle slope; with it, the curvature says which.
   // The docs page by its title, not a repository path that read as plain text in the HTML report: the title docs/curvature.md's heading gives.
   const undecided = " The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can: " +
-    "`gradscope curvature --model FILE` measures a saved network's Hessian (FILE: JSON.stringify(net.toJSON()), or train's --out) on your rows (--data) or the digits: " +
-    'a smallest eigenvalue below 0 where the gradient is near 0 marks a saddle, none below 0 there a minimum ' +
-    "(`gradscope study plateau` measured Nielsen's plateau: such a slope, neither a saddle nor a minimum; gradscope's docs, page 'Curvature and gradient noise').";
+    "`gradscope curvature --model FILE` measures a saved network's Hessian (FILE: JSON.stringify(net.toJSON()), train's --out, or the visualizer's model download; " +
+    'a study saves no network, and `gradscope study plateau` measures its own) on your rows (--data) or the digits: ' +
+    'a smallest eigenvalue below 0 marks a saddle where the gradient lowers the loss no more than that curvature does over the same length, none below 0 a minimum where no step lowers it ' +
+    "(`gradscope study plateau` measured Nielsen's plateau: such a slope of its objective, neither a saddle nor a minimum, and a saddle of its cross-entropy alone; gradscope's docs, page 'Curvature and gradient noise').";
   // It named only the study, which measured Nielsen's network: the user's own model is measured by the curvature command, as spelt here.
   it('names the command that measures a saved model, by its own words and flags', () => {
     expect(plain.summary).toContain(undecided);
@@ -39,7 +40,7 @@ describe('diagnose with curvature evidence', async () => {
     // The objective's plateau is nearly flat; the cross-entropy alone is a saddle, its own gradient spent within a short step (test/studies/plateau-data-loss).
     expect(page).toContain('a nearly flat, slightly indefinite region of the objective, rather than a clean saddle point or a local minimum');
     expect(page).toContain('a saddle of the cross-entropy, not a local minimum');
-    expect(undecided).toContain("measured Nielsen's plateau: such a slope, neither a saddle nor a minimum");
+    expect(undecided).toContain("measured Nielsen's plateau: such a slope of its objective, neither a saddle nor a minimum, and a saddle of its cross-entropy alone");
   });
 
   it.each([

@@ -109,7 +109,7 @@ function plateauCause(e: Evidence, verdict: Verdict, ends: ChainEnds, trace: Tra
   const cause = faded(e) ? '; the gradient faded over training time (above), not only over depth' : `; ${notFadedClause(e, ends)}${slowByDepthClause(e, verdict, ends)}`;
   // Over rows alike neither more epochs nor the curvature would tell what holds the loss: the rows do.
   if (rowsAlike(trace)) return `${cause}. More epochs would not tell more, nor would the curvature: ${NOTHING_TO_LEARN}.`;
-  const minimum = e.curvature ? '' : ` The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can: ${CURVATURE_OF_A_MODEL} (\`gradscope study plateau\` measured Nielsen's plateau: such a slope, neither a saddle nor a minimum; gradscope's docs, page ${CURVATURE_PAGE}).`;
+  const minimum = e.curvature ? '' : ` The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can: ${CURVATURE_OF_A_MODEL} (\`gradscope study plateau\` measured Nielsen's plateau: such a slope of its objective, neither a saddle nor a minimum, and a saddle of its cross-entropy alone; gradscope's docs, page ${CURVATURE_PAGE}).`;
   return `${cause}.${minimum}`;
 }
 
@@ -283,12 +283,14 @@ const lowestKind = (low: EpochLoss) => (low.from === undefined ? "the lowest epo
 export const CURVATURE_PAGE = "'Curvature and gradient noise'";
 
 /**
- * How a user measures the curvature of their own model where the run ended (cli/commands/curvature.ts): the command, and what its
- * Hessian rows tell where the gradient is near 0 (curvature-text.ts' note under them).
+ * How a user measures the curvature of their own model where the run ended (cli/commands/curvature.ts): the command, where
+ * its FILE comes from (a study's report offers no network to save, so the study that measures its own: newuser44 #3), and
+ * the rule it reads the point by (src/curvature/critical-point.ts: the curvature against the gradient's best drop).
  */
 const CURVATURE_OF_A_MODEL =
-  "`gradscope curvature --model FILE` measures a saved network's Hessian (FILE: JSON.stringify(net.toJSON()), or train's --out) on your rows (--data) or the digits: " +
-  'a smallest eigenvalue below 0 where the gradient is near 0 marks a saddle, none below 0 there a minimum';
+  "`gradscope curvature --model FILE` measures a saved network's Hessian (FILE: JSON.stringify(net.toJSON()), train's --out, or the visualizer's model download; " +
+  'a study saves no network, and `gradscope study plateau` measures its own) on your rows (--data) or the digits: ' +
+  'a smallest eigenvalue below 0 marks a saddle where the gradient lowers the loss no more than that curvature does over the same length, none below 0 a minimum where no step lowers it';
 
 /** Why a rising training loss points to the steps: said after the rise. */
 function overshootSentence(trace: Trace): string {
