@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderReport } from '../../src/flow/report-html.js';
+import { renderReport, type ReportSection } from '../../src/flow/report-html.js';
 import { ROWS_HEADER } from '../../src/studies/trainable-depth-report.js';
 import { CHROMIUM_PATH, launchChromium, NO_CHROMIUM } from '../browser/chromium.js';
 import { sidewaysOverflow } from '../browser/sideways.js';
@@ -162,14 +162,7 @@ describe.skipIf(!CHROMIUM_PATH)(`a report table read across its rows in headless
   for (const [width, height] of [[390, 844], [320, 640]]) {
     it(`scrolls study (a)'s epochs × layers table sideways in its own box at ${width} px, a table still, its first column and caption in view`, async () => {
       const browser = await launchChromium();
-      const folder = await mkdtemp(join(tmpdir(), 'gradscope-report-across-'));
-      const file = join(folder, 'report.html');
-      await writeFile(file, await renderReport({ sections: [{ id: 'depth', heading: 'Depth', tables: [{ caption: EPOCHS_CAPTION, header: EPOCHS_HEADER, rows: EPOCHS_ROWS, readAcross: true }] }] }));
-      const page = await browser.newPage({ viewport: { width, height } });
-      await page.goto(pathToFileURL(file).href);
-      await page.waitForSelector('body[data-data="ready"]');
-      await page.evaluate(() => document.fonts.ready.then(() => undefined));
-      await page.waitForSelector(`body[data-tables-fitted-at="${width}"]`, { state: 'attached' });
+      const page = await openFittedReport(browser, { id: 'depth', heading: 'Depth', tables: [{ caption: EPOCHS_CAPTION, header: EPOCHS_HEADER, rows: EPOCHS_ROWS, readAcross: true }] }, width, height);
       const box = page.locator('div.table');
       // Not cards: a table whose rows lie across, one row per epoch, its header above.
       expect(await box.evaluate((b, cards) => b.classList.contains(cards), TABLE_CARDS_CLASS)).toBe(false);
@@ -203,14 +196,7 @@ describe.skipIf(!CHROMIUM_PATH)(`a report table whose rows two columns name, rea
   for (const [width, height] of [[390, 844], [320, 640]]) {
     it(`keeps the budget matrix's remedy and depth in view as it scrolls to its last column at ${width} px (ReportTable.keyColumns)`, async () => {
       const browser = await launchChromium();
-      const folder = await mkdtemp(join(tmpdir(), 'gradscope-report-keys-'));
-      const file = join(folder, 'report.html');
-      await writeFile(file, await renderReport({ sections: [{ id: 'budget', heading: 'Budget', tables: [{ header: BUDGET_HEADER, rows: BUDGET_ROWS, readAcross: true, keyColumns: 2 }] }] }));
-      const page = await browser.newPage({ viewport: { width, height } });
-      await page.goto(pathToFileURL(file).href);
-      await page.waitForSelector('body[data-data="ready"]');
-      await page.evaluate(() => document.fonts.ready.then(() => undefined));
-      await page.waitForSelector(`body[data-tables-fitted-at="${width}"]`, { state: 'attached' });
+      const page = await openFittedReport(browser, { id: 'budget', heading: 'Budget', tables: [{ header: BUDGET_HEADER, rows: BUDGET_ROWS, readAcross: true, keyColumns: 2 }] }, width, height);
       const box = page.locator('div.table');
       expect(await box.evaluate((b, cards) => b.classList.contains(cards), TABLE_CARDS_CLASS)).toBe(false);
       expect(await box.evaluate((b) => b.scrollWidth > b.clientWidth)).toBe(true);
@@ -241,6 +227,18 @@ describe.skipIf(!CHROMIUM_PATH)(`a report table whose rows two columns name, rea
 });
 
 /** How many times a table box's class is set while `resize` changes the window (counted once the page has had the resize). */
+/** A report of one section, written to a temporary file and opened at width × height once its tables are fitted. */
+async function openFittedReport(browser: Browser, section: ReportSection, width: number, height: number): Promise<Page> {
+  const file = join(await mkdtemp(join(tmpdir(), 'gradscope-report-across-')), 'report.html');
+  await writeFile(file, await renderReport({ sections: [section] }));
+  const page = await browser.newPage({ viewport: { width, height } });
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForSelector('body[data-data="ready"]');
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  await page.waitForSelector(`body[data-tables-fitted-at="${width}"]`, { state: 'attached' });
+  return page;
+}
+
 async function classChangesOver(page: Page, resize: () => Promise<void>): Promise<number> {
   await page.evaluate(() => {
     const changes = { count: 0 };
