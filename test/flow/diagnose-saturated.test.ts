@@ -5,6 +5,7 @@
  * suggested init at the first record get the init; units saturated from the start by their biases
  * (weights below Glorot's scale) get the bias remedy and not the init.
  */
+import { numberText } from '../../src/number-text.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { loadMnist } from '../../src/data/mnist.js';
@@ -44,9 +45,13 @@ describe('the saturated verdict names what saturated the units', () => {
     expect(d.remedies[0].option).toBe('learningRate: below 0.01');
     // Any rate below 0.01; on a command line, where a flag needs one number, a third of it.
     expect(d.remedies[0].settings).toEqual([{ option: 'learningRate', value: 'below 0.01', flagValue: '0.00333', direction: 'smaller' }]);
-    const step = (100 * d.evidence.layers[0].updateRatio).toPrecision(2);
+    // The first traced step's size, taken before the units saturated (the median is of steps taken once σ' ≈ 0), and the push
+    // out to σ' ≈ 0 said beside the weights' norm that grew from the first record to the last (newuser43 #4).
+    const step = (100 * trace.at('updateRatio', 0, 0)).toPrecision(2);
+    const grown = numberText(trace.at('weightNorm', trace.length - 1, 0) / trace.at('weightNorm', 0, 0));
+    expect(Number(grown)).toBeGreaterThan(1);
     expect(d.remedies[0].why).toBe(
-      `the units saturated during training (at the first record 0 % of them in hidden layer 1 were): the optimiser's steps (adam, learning rate 0.01) moved the weights (hidden layer 1's by ${step} % of their size per step: ‖ΔW‖/‖W‖, median) and pushed |z| out to where σ'(z) ≈ 0; smaller steps keep z nearer 0.`,
+      `the units saturated during training (at the first record 0 % of them in hidden layer 1 were): the optimiser's first traced step (adam, learning rate 0.01) moved the weights (hidden layer 1's by ${step} % of their size: ‖ΔW‖/‖W‖), and by the last record their norms ‖W‖ had grown (hidden layer 1's ${grown}×), pushing |z| out to where σ'(z) ≈ 0; smaller steps keep z nearer 0.`,
     );
     expect(d.remedies.map((r) => r.option)).not.toContain("init: 'glorot-uniform'");
     // The default init is below Glorot's scale in every layer; the advice is not to start smaller.

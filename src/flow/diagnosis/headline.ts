@@ -93,8 +93,13 @@ function unitsFigure(verdict: 'dead' | 'saturated', e: Evidence, trace: Trace): 
   return `${percent(shares[most])} of ${rowList(trace, [rows[most]])}'s ${what} (${medianOverRecords(e)})`;
 }
 
-/** One setting as the headline names it: `option: value`, a `layers` change by its data (RemedySetting.setting: `{ norm: 'batch-norm' }`), not its layer specs. */
+/**
+ * One setting as the headline names it: `option: value`; where the value is words beyond the run's ('below 31250'), the value
+ * that meets them (flagValue, 'learningRate: 1.69'); a `layers` change by its data (RemedySetting.setting: `{ norm: 'batch-norm' }`),
+ * not its layer specs.
+ */
 function settingWords(s: RemedySetting): string {
+  if (s.direction !== undefined && s.flagValue !== undefined) return `${s.option}: ${s.flagValue}`;
   if (s.option !== 'layers' || !isLayersChange(s.setting)) return `${s.option}: ${s.value}`;
   return `layers: { ${Object.entries(s.setting).map(([key, value]) => `${key}: '${value}'`).join(', ')} }`;
 }

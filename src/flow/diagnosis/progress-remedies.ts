@@ -11,7 +11,7 @@ import { givenFloat32Text } from '../../number-text.js';
 import { ADAM_DEFAULTS, CHOICE_MOMENTUM, OWN_STEP_LENGTH, STEP_SIZE_OF_THEIR_OWN } from '../../optimizer-defaults.js';
 import type { Diagnosis, Evidence } from './diagnosis-types.js';
 import { amountAbove, heldOutLowest, heldOutNames, heldOutLowestAtStart, heldOutNewLow, lowestWhen, noiseUnread, plateauFall, riseFrom, runEpochs, shortRunEpochs } from './progress-readings.js';
-import { type AddRemedy, addSmallerRate, inForceWords, numberSetting, optimizerSwitch } from './remedy-settings.js';
+import { type AddRemedy, addSmallerRate, inForceWords, numberSetting, optimizerSwitch, type RateRun } from './remedy-settings.js';
 
 /**
  * The remedies of the verdicts of where the run stands by its epochs: a training loss that rose
@@ -20,7 +20,7 @@ import { type AddRemedy, addSmallerRate, inForceWords, numberSetting, optimizerS
  * after which it was lowest (early stopping, from this run's own measure). `run` is the run at its
  * end (runAtEnd): remedies derived from the learning rate start from the one in force then (after any halving).
  */
-export function progressRemedies(run: RunAtEnd, e: Evidence, add: AddRemedy): void {
+export function progressRemedies(run: RateRun, e: Evidence, add: AddRemedy): void {
   const p = e.training;
   // Beside flat batch norms the modes part by their running variance, which falls toward 0 whatever the rate (train-mode-held.test.ts).
   const flatModes = p?.trainModeHeld !== undefined && e.flatNorms !== undefined;

@@ -3,7 +3,7 @@
  * plateau and its cause, rising (an unstable end where the held-out loss rose with it) or
  * overfitting, with the losses that say so. Part of diagnose() (diagnose.ts).
  */
-import type { Trace } from '../trace.js';
+import { runAtEnd, type Trace } from '../trace.js';
 import { counted, grouped } from '../../counted.js';
 import { atChance, chanceLevelOf, classesOf, CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, type EpochsUnread, lossNearFloor, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress, type TrainingState, unstableEnd, windowsRose, meanRose, NOISE_WINDOW_MIN, RUN_FIFTHS } from '../training-progress.js';
 import type { EpochLoss } from '../training-progress.js';
@@ -292,9 +292,15 @@ const CURVATURE_OF_A_MODEL =
   'a study saves no network, and `gradscope study plateau` measures its own) on your rows (--data) or the digits: ' +
   'a smallest eigenvalue below 0 marks a saddle where the gradient lowers the loss no more than that curvature does over the same length, none below 0 a minimum where no step lowers it';
 
-/** Why a rising training loss points to the steps: said after the rise. */
+/**
+ * Why a rising training loss points to the steps: said after the rise. The rate is the one in force at the end (runAtEnd), and
+ * the one asked for beside it where onNonFinite 'halve' lowered it: a run asked for at 1e6 and stepped at 31250 was said to
+ * step at 1e+6 (newuser43 #4).
+ */
 function overshootSentence(trace: Trace): string {
-  const steps = trace.run.learningRate === undefined ? 'the steps' : `the steps (learning rate ${givenFloat32Text(trace.run.learningRate)})`;
+  const run = runAtEnd(trace);
+  const asked = run.startingLearningRate === undefined ? '' : `, halved from the ${givenFloat32Text(run.startingLearningRate)} asked for`;
+  const steps = run.learningRate === undefined ? 'the steps' : `the steps (learning rate ${givenFloat32Text(run.learningRate)}${asked})`;
   return `A training loss that rises points to ${steps} overshooting: moving the weights past the lower loss they aimed at`;
 }
 

@@ -4,7 +4,7 @@
  * (diagnose.ts).
  */
 import type { Activation } from '../../kernels.js';
-import type { RunAtEnd, TraceRun } from '../trace.js';
+import { epochLearningRate, type RunAtEnd, type Trace, type TraceRun } from '../trace.js';
 import { LEFT_OUT, type RemedyLayersChange, type RemedyOption, type RemedySetting, SMALLER_LEARNING_RATE } from '../remedy.js';
 import { givenFloat32Text } from '../../number-text.js';
 import { ADAM_DEFAULTS, KFAC_RESCALED_LEARNING_RATE, LARS_DEFAULTS, OWN_STEP_LENGTH, TAKE_NO_LEARNING_RATE } from '../../optimizer-defaults.js';
@@ -58,6 +58,38 @@ export function optimizerSwitch(run: RunAtEnd, name: string): RemedySetting[] {
 }
 
 export const CLIP_AT_1: RemedySetting = numberSetting('clipNorm', 1);
+
+/** The first traced step of a run (FirstStep): the rate it was taken at and its largest ‖ΔW‖/‖W‖, which layer's. */
+export interface FirstStep {
+  /** The learning rate in force in the first traced record's epoch (epochLearningRate): the step's. */
+  rate: number;
+  /** The largest ‖ΔW‖/‖W‖ of that step over the layers (finite and > 0). */
+  ratio: number;
+  /** The layer that moved so, as sentences name it ('the output layer', 'hidden layer 1'). */
+  layer: string;
+}
+
+/** A run at its end (RunAtEnd) with its first traced step where the trace holds one (firstStepOf): the step the saturation remedy's reason reads. */
+export interface RateRun extends RunAtEnd {
+  firstStep?: FirstStep;
+}
+
+/**
+ * The first traced record's step: each layer's ‖ΔW‖/‖W‖ at the weights the run started from, taken at the rate in force in that
+ * record's epoch (after any halving onNonFinite 'halve' made in it). Undefined without a record, a rate, or a finite step > 0.
+ */
+export function firstStepOf(trace: Trace): FirstStep | undefined {
+  if (trace.length === 0) return undefined;
+  const rate = epochLearningRate(trace, trace.epochs.find((e) => e.step >= trace.steps[0]));
+  if (rate === undefined) return undefined;
+  let largest: FirstStep | undefined;
+  for (let l = 0; l < trace.layers; l++) {
+    const ratio = trace.at('updateRatio', 0, l);
+    const layer = trace.blocks ? trace.layerLabel(l) : l === trace.layers - 1 ? 'the output layer' : `hidden layer ${l + 1}`;
+    if (ratio > 0 && Number.isFinite(ratio) && ratio > (largest?.ratio ?? 0)) largest = { rate, ratio, layer };
+  }
+  return largest;
+}
 
 /** Adds the smaller-rate remedy with `why`, except to a run whose optimiser chooses its own step lengths (OWN_STEP_LENGTH). */
 export function addSmallerRate(run: RunAtEnd, why: string, add: AddRemedy): void {

@@ -11,13 +11,13 @@ import { GRADIENT_SCALED_STEPS, OWN_GRADIENTS } from '../../optimizer-defaults.j
 import { architectureRemedies } from './architecture-remedies.js';
 import { BATCH_NORM_ROWS, DEAD_LAYER, DEAD_UNITS, EXPLODING_RATIO, RESIDUAL_CLIP_MEASURED_RATE } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
-import { gapRecords, rowList, sharesByRow } from './diagnosis-words.js';
+import { gapRecords, lastRecordName, rowList, sharesByRow } from './diagnosis-words.js';
 import { afterFlatNorm, flatOnChain, plainResiduals, saturatedLater, saturationAtStart } from './evidence-readings.js';
 import { chainEnds, decisiveGap, positiveFinite } from './gap-measures.js';
 import { activationChange, explodingAcrossNorms, hiddenNonlinearities, initClause, weightRowOf, weightsAboveInit } from './init-remedies.js';
 import { stillFalling } from './progress-readings.js';
 import { moreEpochs, plateauRemedies, progressRemedies, unclearRemedy } from './progress-remedies.js';
-import { type AddRemedy, addSmallerRate, choice, CLIP_AT_1, initName, layers, optimizerSwitch } from './remedy-settings.js';
+import { type AddRemedy, addSmallerRate, choice, CLIP_AT_1, firstStepOf, initName, layers, optimizerSwitch, type RateRun } from './remedy-settings.js';
 import { LARS_WHY, vanishingOptimizerRemedies } from './vanishing-optimizer-remedies.js';
 import { inputsHold, qualifiedBesideLargeInputs, standardiseRemedy } from './offset-remedies.js';
 import { alsoGap, flowClear, gapClosed } from './verdict-rules.js';
@@ -54,7 +54,9 @@ const STEP_OPTIONS: readonly RemedyOption[] = ['learningRate', 'optimizer', 'cli
 
 function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluRateRow): Remedy[] {
   // Remedies derived from the learning rate start from the one in force at the end (after any halving).
-  const run = runAtEnd(trace);
+  // A smaller rate is sized from the run's first traced step (firstStepOf) where a third of it would still overshoot.
+  const first = firstStepOf(trace);
+  const run: RateRun = { ...runAtEnd(trace), ...(first && { firstStep: first }) };
   const hiddenActivations = hiddenNonlinearities(trace);
   const uses = (f: Activation) => hiddenActivations.includes(f);
   const remedies: Remedy[] = [];
@@ -148,15 +150,22 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
     // Units that were not saturated at the first record were pushed there by the steps, not by the starting weights.
     const first = saturationAtStart(trace, e);
     if (saturatedLater(first)) {
+      // The steps that moved the units there are the early ones, taken before σ' ≈ 0 left hardly any gradient: the first traced
+      // step's ‖ΔW‖/‖W‖, not the median over the records (0.0 % per step, said beside 'pushed |z| out': newuser43 #4). That the steps
+      // pushed |z| out is said only where the readings show it: each of those layers' ‖W‖ larger at the last full batch's record than
+      // at the first.
       const weightRows = e.saturatedLayers.map((l) => weightRowOf(trace, l)).filter((w) => w !== undefined);
-      const steps = andList(weightRows.map((w) => `${rowList(trace, [w])}'s by ${(100 * e.layers[w].updateRatio).toPrecision(2)} %`));
-      const size = weightRows.length ? ` moved the weights (${steps} of their size per step: ‖ΔW‖/‖W‖, median) and` : '';
-      const by = run.optimizer ? ` (${run.optimizer}${run.learningRate === undefined ? '' : `, learning rate ${givenFloat32Text(run.learningRate)}`})` : '';
-      addSmallerRate(
-        run,
-        `the units saturated during training (at the first record ${sharesByRow(trace, e.saturatedLayers, first, 'them')} were): the optimiser's steps${by}${size} pushed |z| out to where σ'(z) ≈ 0; smaller steps keep z nearer 0.`,
-        add,
-      );
+      const lastFull = trace.fullBatchRecords().at(-1) ?? 0;
+      const growth = weightRows.map((w) => trace.at('weightNorm', lastFull, w) / trace.at('weightNorm', 0, w));
+      const steps = andList(weightRows.map((w) => `${rowList(trace, [w])}'s by ${(100 * trace.at('updateRatio', 0, w)).toPrecision(2)} %`));
+      const rate = run.firstStep?.rate ?? run.learningRate;
+      const by = run.optimizer ? ` (${run.optimizer}${rate === undefined ? '' : `, learning rate ${givenFloat32Text(rate)}`})` : '';
+      const moved = weightRows.length ? ` moved the weights (${steps} of their size: ‖ΔW‖/‖W‖)` : ' moved the weights';
+      const pushed =
+        weightRows.length && growth.every((g) => g > 1)
+          ? `, and by ${lastRecordName(e)} their norms ‖W‖ had grown (${andList(weightRows.map((w, i) => `${rowList(trace, [w])}'s ${numberText(growth[i])}×`))}), pushing |z| out to where σ'(z) ≈ 0; smaller steps keep z nearer 0.`
+          : ': smaller steps move z less far toward where σ\'(z) ≈ 0.';
+      addSmallerRate(run, `the units saturated during training (at the first record ${sharesByRow(trace, e.saturatedLayers, first, 'them')} were): the optimiser's first traced step${by}${moved}${pushed}`, add);
     }
     const larger = weightsAboveInit(trace, e, normalisedInit);
     if (larger) {
