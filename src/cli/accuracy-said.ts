@@ -19,10 +19,12 @@ export interface SaidEvaluation {
 
 /**
  * Said once where no accuracy is printed, so that its absence reads as a rule and not as a fault. The
- * ways in are classesOf's, in a command line's words.
+ * ways in are classesOf's, in a command line's words. Its last sentence is for a binary classifier
+ * trained under mse (train's default loss beside --output sigmoid), whose 0/1 targets classesOf does
+ * not read as classes without the loss saying so (review44 #1).
  */
 export const NO_ACCURACY_NOTE =
-  'No accuracy: the targets are not classes (one-hot rows, a cross-entropy loss, or binary cross-entropy over one output), so no row is right or wrong; the loss is the measure.';
+  'No accuracy: the targets are not read as classes (one-hot rows, a cross-entropy loss, or binary cross-entropy over one output), so no row is right or wrong; the loss is the measure. Targets of 0 or 1 over one output are classes under --loss binary-cross-entropy.';
 
 /** The classes a network of `outputs` outputs under `loss` tells apart, trained on targets that are one-hot rows or not (classesOf: train's rule, without a trace); undefined without classes. */
 export const classesOfRun = (loss: Loss, outputs: number, oneHot: boolean): number | undefined => classesOf({ loss, sizes: [outputs], run: { targets: oneHot ? 'one-hot' : undefined } });

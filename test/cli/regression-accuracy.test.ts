@@ -67,6 +67,19 @@ describe('a regression says no accuracy', () => {
     expect(page).toContain(NO_ACCURACY_NOTE);
   });
 
+  // review44 #1: 0/1 targets over a sigmoid output under mse (train's default loss there) are a binary classifier that
+  // classesOf reads as no classes: the note says so as a reading, not as a fact about the targets, and names the flag
+  // that reads them as classes.
+  it('0/1 targets under mse: the note names --loss binary-cross-entropy, which brings the accuracy back', async () => {
+    const run = await runCliInProcess(['train', '--data', binary, '--layers', '5,8,1', '--output', 'sigmoid', '--epochs', '1']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(flat(run.stdout)).toContain(NO_ACCURACY_NOTE);
+    expect(NO_ACCURACY_NOTE).toContain('Targets of 0 or 1 over one output are classes under --loss binary-cross-entropy.');
+    const bce = await runCliInProcess(['train', '--data', binary, '--layers', '5,8,1', '--output', 'sigmoid', '--loss', 'binary-cross-entropy', '--epochs', '1']);
+    expect(bce.code, bce.stderr).toBe(0);
+    expect(bce.stdout).toMatch(/training accuracy [\d.]+ %$/m);
+  });
+
   it('one output under binary cross-entropy has classes: its accuracy is said, in the lines, table and CSV', async () => {
     const model = at('binary-model.json');
     const run = await runCliInProcess(['train', '--data', binary, '--layers', '5,8,1', '--output', 'sigmoid', '--loss', 'binary-cross-entropy', '--epochs', '1', '--out', model]);
