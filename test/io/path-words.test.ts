@@ -97,6 +97,8 @@ describe('a path in a command-line error', () => {
     const path = forged('model.json');
     const run = await runCliInProcess(['gradients', '--model', path]);
     expect(run.code).not.toBe(0);
-    expectLeadingWord(run.stderr.replace(/^gradscope: IO_ERROR: /, '').trimEnd(), path, ': cannot read');
+    // The refusal names its flag first (9e7a4e65), then the path as a word.
+    expect(run.stderr).toMatch(/^gradscope: IO_ERROR: --model /);
+    expectLeadingWord(run.stderr.replace(/^gradscope: IO_ERROR: --model /, '').trimEnd(), path, ': cannot read');
   });
 });
