@@ -319,7 +319,7 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
       }
       await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
     };
-    // scrollIntoViewIfNeeded's own scroll fires its scrollend a frame later: in the CI of 5ead90f2 (2026-12-06 08:55) it
+    // scrollIntoViewIfNeeded's own scroll fires its scrollend a frame later: in the CI of 5ead90f2 (2026-12-06 08:36–08:55) it
     // came after the listener below was set, which took it for the drag's and read the page unmoved (16944 px both).
     // So two frames pass before the page's position is read, and only a scrollend after the drag's touchstart counts.
     await phone.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));

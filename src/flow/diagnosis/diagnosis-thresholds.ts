@@ -45,7 +45,7 @@ export const GRADIENT_FADED = 0.01;
  * mini-batch run is one batch's gradient, and on a plateau, where the mean gradient is small, that is mostly the batch's sampling
  * noise. Read from one record at each end, three runs of the visualizer's defaults (6 × 16 sigmoid, SGD 0.1, batches of 32, the
  * spirals; newuser44, 2026-12-06) said the last hidden layer's ‖∂C/∂b‖ fell 64.6×, 250× and 1.30e+3×, either side of GRADIENT_FADED,
- * with neighbouring records 50× apart; the medians over 20 records of the two saved ones, 23.5× and 11.1×. A full-batch run has no
+ * with neighbouring records 50× apart; the medians over 20 records of the two saved ones, 18.4× and 11.6×. A full-batch run has no
  * batch noise: its first and last records are read.
  */
 export const FADE_WINDOW_RECORDS = 20;

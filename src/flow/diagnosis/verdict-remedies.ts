@@ -54,7 +54,8 @@ const STEP_OPTIONS: readonly RemedyOption[] = ['learningRate', 'optimizer', 'cli
 
 function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluRateRow): Remedy[] {
   // Remedies derived from the learning rate start from the one in force at the end (after any halving).
-  // A smaller rate is sized from the run's first traced step (firstStepOf) where a third of it would still overshoot.
+  // The run's first traced step (firstStepOf) gives the saturation remedy's reason its step size; the smaller rate
+  // offered is still a third of the rate in force (smallerRate), not sized from it (diag44's patch, not landed).
   const first = firstStepOf(trace);
   const run: RateRun = { ...runAtEnd(trace), ...(first && { firstStep: first }) };
   const hiddenActivations = hiddenNonlinearities(trace);

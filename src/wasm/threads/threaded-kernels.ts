@@ -808,7 +808,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels, De
    * step, 15 alternating rounds; a scratch script, not kept) sgdStepStats of the first layer's 78,400
    * weights took 22.2 µs on the main thread, where axpy took 8.1 alone and 8.3 split; the traced
    * two-thread step ran 1.089× the untraced one at batch 256 (1,471 µs against 1,348) and 1.178× at
-   * batch 64 (476 against 399), weightStats then the split axpy (the update before the fused
+   * batch 64 (medians of the per-round ratios; the two calls' own medians, 476 µs against 399, differ in ratio), weightStats then the split axpy (the update before the fused
    * kernels) 1.114× and 1.208×. A perfect split would save half of the 22 µs: 0.8 % of the traced
    * step at batch 256, 2.3 % at 64, and the split axpy beside it saved nothing.
    */
