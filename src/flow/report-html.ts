@@ -99,7 +99,7 @@ export interface ReportTable {
   readAcross?: boolean;
   /**
    * With readAcross, how many leading columns name a row (a remedy and its depth), all kept in view as the table scrolls
-   * sideways, as the first one alone is by default. Default: 1.
+   * sideways, as the first one alone is by default. Default: 1. Refused without `readAcross: true`.
    */
   keyColumns?: number;
 }
