@@ -141,8 +141,9 @@ describe('plateau study', () => {
     const section = plateauReportSection(overflowed);
     expect(section.tables![0].rows[0].at(-2)).toBe('t=10: -1.00e+3 / Infinity');
     expect(section.notes!.at(-1)).toBe(`f(θ±t·v) − f(θ): the step t along ±v that lowered f most on its better side ${note}.`);
-    // The terminal prints the same key under its table.
-    expect(plateauTableKey(overflowed).split('\n')).toEqual(section.notes);
+    // The terminal prints plateauTableKey under its table (study-plateau.ts): its last line is the note's too (review44 #5:
+    // this compared the notes with the function they are built from).
+    expect(plateauTableKey(overflowed).split('\n').at(-1)).toContain(note);
   });
 
   it('measures each epoch once: 4 points over 1 epoch are 2, 0 epochs one, and the progress counts those (it measured epoch 0 five times and counted five saddles)', async () => {
