@@ -308,6 +308,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
       return {
         verdict: element.dataset.verdict,
         records: Number(element.dataset.records),
+        headline: document.getElementById('diagnosis-headline')!.textContent,
         summary: document.getElementById('diagnosis-summary')!.textContent,
         remedies: Array.from(document.querySelectorAll('#diagnosis-remedies li .remedy'), (li) => li.textContent),
         alternatives: Array.from(document.querySelectorAll('#diagnosis-remedies li'), (li) => li.querySelector('div.alternative code')?.textContent ?? null),
@@ -329,6 +330,8 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect([bare.verdict, shownProse(bare.summary)]).toEqual([panel.verdict, panel.summary]);
     // The page sets backticked spans as code (proseParts), so its text is the diagnosis' without backticks.
     expect(panel.summary).toBe(shownProse(d.summary));
+    // The headline above it is diagnose()'s (a8060338; review44 #8: nothing read it), set the same way.
+    expect(panel.headline).toBe(shownProse(d.headline));
     // Each remedy's first choice with why it helps, and its alternative on a line of its own.
     expect(panel.remedies).toEqual(d.remedies.map((r) => `${remedyLines(r)[0]}: ${shownProse(r.why)}`));
     expect(panel.alternatives).toEqual(d.remedies.map((r) => remedyLines(r)[1] ?? null));
