@@ -95,9 +95,11 @@ function checkTable(table: ReportTable, where: string): void {
   table.rows.forEach((row, r) => need(isStrings(row) && row.length === table.header.length, where, `rows[${r}]`, row, `a row of ${table.header.length} strings, as many as the header`));
   if (table.readAcross !== undefined) need(typeof table.readAcross === 'boolean', where, 'readAcross', table.readAcross, 'true or false');
   const keys = table.keyColumns;
-  if (keys !== undefined) need(Number.isInteger(keys) && keys >= 1 && keys <= table.header.length, where, 'keyColumns', keys, `a whole number of columns from 1 to ${table.header.length}, the header's`);
-  // Only a table read across keeps columns in view; without readAcross it becomes cards on a phone and keyColumns did nothing (review44 #13).
-  if (keys !== undefined) need(table.readAcross === true, where, 'keyColumns', keys, 'given with readAcross: true, the only tables that keep columns in view as they scroll');
+  if (keys !== undefined) {
+    need(Number.isInteger(keys) && keys >= 1 && keys <= table.header.length, where, 'keyColumns', keys, `a whole number of columns from 1 to ${table.header.length}, the header's`);
+    // Only a table read across keeps columns in view; without readAcross it becomes cards on a phone and keyColumns did nothing (review44 #13).
+    need(table.readAcross === true, where, 'keyColumns', keys, 'given with readAcross: true, the only tables that keep columns in view as they scroll');
+  }
 }
 
 /** Undefined or an array: a lone object given for a list was drawn as no list at all. */
