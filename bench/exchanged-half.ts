@@ -21,9 +21,8 @@
  * ceiling reads a little low, as the nothing-shared one does; unlike that one, it keeps the lines
  * that must cross between the cores.
  */
-import { compileSharedCore } from '../src/wasm/loader.js';
+import { instantiateSharedCore } from '../src/wasm/loader.js';
 import { MAX_PAGES } from '../src/wasm/allocator.js';
-import type { CommonExports } from '../src/wasm/exports.js';
 import { WasmBackend, type WasmTensor } from '../src/wasm/wasm-kernels.js';
 import { denseModelOf } from '../src/model.js';
 import { stepOn, STEP_LEARNING_RATE } from './step.bench.js';
@@ -89,8 +88,7 @@ export async function makeExchangeHalf(work: ExchangeWork, beforeExchange: () =>
   const other = (1 - side) as 0 | 1;
   const own = work.state.memories[side];
   const peer = work.solo ? own : work.state.memories[other];
-  const instance = await WebAssembly.instantiate(await compileSharedCore(), { env: { memory: own } });
-  const kernels = new WasmBackend(instance.exports as unknown as CommonExports & Record<string, unknown>, 'simd', 'simd');
+  const kernels = new WasmBackend((await instantiateSharedCore(own)).exports, 'simd', 'simd');
   observer?.kernels(kernels);
   const mark = observer ? observer.mark : () => {};
   const { net } = await stepOn(kernels, work.sizes, batch);

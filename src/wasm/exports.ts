@@ -198,3 +198,117 @@ export interface CommonExports {
 export function exportName(kernel: string, variant: Variant): string {
   return `${kernel}__${variant}`;
 }
+
+/**
+ * The SIMD-only exports (no scalar twin) the threaded backend calls: a worker's part of maxAbs
+ * comes back as a job's int32 result, and split products are cut at the microkernel's tile.
+ */
+export interface SimdOnlyExports {
+  // the float32 bits of max |x| (f32_max_abs's value), as an int32
+  f32_max_abs_bits(x: Ptr, n: number): number;
+  // rows and columns of the dense microkernel's tile
+  dense_tile_rows(): number;
+  dense_tile_cols(): number;
+}
+
+/** The number of parameters each function of T takes, by name. */
+export type Arities<T> = { readonly [K in keyof T]: T[K] extends (...args: infer P) => unknown ? P['length'] : never };
+
+/*
+ * Each export's parameter count, checked by tsc against the signatures above (a name missing or
+ * added, or a count that differs, fails the compile): what loader.ts checks a built core against.
+ * WebAssembly drops the arguments a function does not declare, so a core built before a kernel
+ * gained one (f32_dense_bwd_weights' accumulate, 5566f9ef) would run without a word and wrong.
+ */
+const VARIANT_ARITIES = {
+  f32_dense_fwd: 8,
+  f32_dense_fwd_gather: 10,
+  f32_dense_bwd_input: 7,
+  f32_dense_bwd_weights: 8,
+  f32_dense_bwd_weights_cols: 9,
+  f32_dense_bwd_weights_rows: 8,
+  f32_dense_bwd_bias: 4,
+  f32_matvec: 5,
+  f32_matvec_t: 5,
+  f32_gemm: 8,
+  f32_softmax_fwd: 4,
+  f32_batchnorm_fwd: 12,
+  f32_batchnorm_normalize: 8,
+  f32_batchnorm_infer: 9,
+  f32_batchnorm_bwd: 10,
+  f32_batchnorm_affine_bwd: 8,
+  f32_layernorm_fwd: 9,
+  f32_layernorm_normalize: 8,
+  f32_layernorm_bwd: 10,
+  f32_layernorm_affine_bwd: 8,
+  f32_layernorm_input_bwd: 8,
+  f32_residual_fwd: 4,
+  f32_residual_bwd: 4,
+  f32_rezero_fwd: 5,
+  f32_rezero_bwd: 7,
+  f32_rezero_gate_bwd: 6,
+  f32_xent_softmax_loss: 4,
+  f32_xent_softmax_bwd: 6,
+  f32_xent_softmax_bwd_rows: 7,
+  f32_bce_sigmoid_loss: 4,
+  f32_bce_sigmoid_bwd: 6,
+  f32_mse_loss: 4,
+  f32_mse_bwd: 5,
+  f32_mse_bwd_rows: 6,
+  f32_sum_squares: 2,
+  f32_sum_abs: 2,
+  f32_max_abs: 2,
+  f32_all_finite: 2,
+  f32_row_sum_squares: 4,
+  f32_sgd_update: 7,
+  f32_nesterov_update: 7,
+  f32_adagrad_update: 7,
+  f32_rmsprop_update: 8,
+  f32_adam_update: 12,
+  f32_axpy: 4,
+  f32_scale: 3,
+  f32_dot: 3,
+  f32_mul: 4,
+  f32_softmax_jvp: 5,
+  f32_activation_curvature: 7,
+  f32_martens_preconditioner: 5,
+  f32_copy2d: 6,
+  f32_cholesky: 3,
+  f32_tril_inverse: 3,
+  f32_shifted_cholesky: 4,
+  f32_sample_targets: 6,
+  f32_activation_stats: 8,
+  f32_histogram: 6,
+  f32_sum_squared_diff: 3,
+  f32_weight_stats: 5,
+  f32_sgd_step_stats: 5,
+  f32_sgd_update_stats: 8,
+  f32_peak_madd: 2,
+} as const satisfies Arities<VariantKernels>;
+const ACTIVATION_ARITIES = { fwd: 3, bwd: 5 } as const satisfies Arities<ActivationKernels>;
+const SIMD_ONLY_ARITIES = { f32_max_abs_bits: 2, dense_tile_rows: 0, dense_tile_cols: 0 } as const satisfies Arities<SimdOnlyExports>;
+const COMMON_ARITIES = {
+  heap_base: 0,
+  dense_scratch_bytes: 3,
+  gemm_scratch_bytes: 3,
+  dense_weights_fold_row: 1,
+  f32_zero: 2,
+  f32_copy_rows: 5,
+} as const satisfies Arities<Omit<CommonExports, 'memory'>>;
+
+/**
+ * Every function a core holding `variants`' kernels must export for these sources, by export name,
+ * with the number of parameters it must take (an exported function's `length`): the common exports,
+ * each variant's kernels and activations, and with 'simd' the SIMD-only exports.
+ */
+export function coreContract(variants: readonly Variant[]): ReadonlyMap<string, number> {
+  const contract = new Map<string, number>(Object.entries(COMMON_ARITIES));
+  for (const variant of variants) {
+    for (const [kernel, arity] of Object.entries(VARIANT_ARITIES)) contract.set(exportName(kernel, variant), arity);
+    for (const name of Object.values(ACTIVATION_EXPORT_NAMES)) {
+      for (const [pass, arity] of Object.entries(ACTIVATION_ARITIES)) contract.set(exportName(`f32_${name}_${pass}`, variant), arity);
+    }
+    if (variant === 'simd') for (const [name, arity] of Object.entries(SIMD_ONLY_ARITIES)) contract.set(exportName(name, variant), arity);
+  }
+  return contract;
+}

@@ -6,7 +6,7 @@
  */
 import { instantiate } from '@assemblyscript/loader';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
-import type { CommonExports } from './exports.js';
+import { coreContract, type Arities, type CommonExports, type Variant } from './exports.js';
 import { grouped } from '../counted.js';
 
 /**
@@ -209,7 +209,48 @@ export function compileSharedCore(): Promise<WebAssembly.Module> {
  */
 export async function instantiateCore(binary: Binary): Promise<CommonExports & Record<string, unknown>> {
   const { instance } = await instantiate<Record<string, unknown>>(await checkedCompile(binary), {});
+  checkContract(instance.exports, coreContract(BINARY_VARIANTS[binary]), CORE, wasmUrl(binary));
   return instance.exports as unknown as CommonExports & Record<string, unknown>;
+}
+
+/** The kernel variants each binary holds: a SIMD binary both, the scalar one (built without SIMD) its own. */
+const BINARY_VARIANTS: Readonly<Record<Binary, readonly Variant[]>> = { simd: ['simd', 'scalar'], 'simd-relaxed': ['simd', 'scalar'], scalar: ['scalar'] };
+
+/**
+ * An instance of the shared core (built like 'simd', on an imported shared memory) on `memory`,
+ * and its module, which each worker of a thread pool instantiates on the same memory: the
+ * instance checked against the sources' contract as instantiateCore's is, so the workers' is too.
+ */
+export async function instantiateSharedCore(memory: WebAssembly.Memory): Promise<{ module: WebAssembly.Module; exports: CommonExports & Record<string, unknown> }> {
+  const module = await compileSharedCore();
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  checkContract(instance.exports, coreContract(BINARY_VARIANTS.simd), CORE, sharedCoreUrl());
+  return { module, exports: instance.exports as unknown as CommonExports & Record<string, unknown> };
+}
+
+/** Mismatches a refusal names before it counts the rest. */
+const MISMATCHES_NAMED = 3;
+
+/**
+ * Refuses (WASM_UNAVAILABLE) `what`, instantiated from `url`, where it was built from other sources
+ * than these: where it lacks an export of `contract` or an export takes another number of
+ * parameters. WebAssembly drops the arguments a function does not declare, so a build/ left from
+ * before a kernel gained one would otherwise run without a word and compute something else
+ * (review44 #2: ∂W accumulated over every step).
+ */
+function checkContract(exports: WebAssembly.Exports, contract: ReadonlyMap<string, number>, what: string, url: URL): void {
+  const mismatches: string[] = [];
+  for (const [name, expected] of contract) {
+    const found = exports[name];
+    if (typeof found !== 'function') mismatches.push(`it exports no function ${name} (expected one of ${expected} parameters)`);
+    else if (found.length !== expected) mismatches.push(`its ${name} takes ${found.length} parameters, expected ${expected}`);
+  }
+  if (mismatches.length === 0) return;
+  const rest = mismatches.length - MISMATCHES_NAMED;
+  throw new GradscopeError(
+    'WASM_UNAVAILABLE',
+    `could not load ${what}: ${urlWords(url)} was built from other sources than this gradscope's: ${mismatches.slice(0, MISMATCHES_NAMED).join('; ')}${rest > 0 ? `; and ${rest} more` : ''}; rebuild with \`npm run build\` (node scripts/build.mjs)${location ? ', and serve the .wasm files it writes from the folder setWasmLocation names' : ''}`,
+  );
 }
 
 /**
@@ -224,7 +265,9 @@ export async function instantiateProbe(binary: 'simd' | 'simd-relaxed'): Promise
   // where each asynchronous step waited 1–14 ms for a thread of a loaded host (AMD EPYC Zen 3,
   // 2026-12-01); browsers allow synchronous compiles of modules this small (under 4 KiB).
   const module = url.protocol === 'file:' ? new WebAssembly.Module(await readFileNow(url, probeWords(binary))) : await compileFrom(url, probeWords(binary));
-  return new WebAssembly.Instance(module, {}).exports as unknown as ProbeExports;
+  const { exports } = new WebAssembly.Instance(module, {});
+  checkContract(exports, PROBE_CONTRACT, probeWords(binary), url);
+  return exports as unknown as ProbeExports;
 }
 
 /**
@@ -256,6 +299,9 @@ export interface ProbeExports {
    */
   f32_microkernel_rounds(c: number, ap: number, bp: number, kc: number, reps: number): number;
 }
+
+/** What instantiateProbe checks a probe binary against (checkContract). */
+const PROBE_CONTRACT: ReadonlyMap<string, number> = new Map(Object.entries({ heap_base: 0, f32_microkernel_rounds: 5 } as const satisfies Arities<Omit<ProbeExports, 'memory'>>));
 
 function probeUrl(binary: 'simd' | 'simd-relaxed'): URL {
   if (location) return new URL(binary === 'simd' ? 'gradscope.probe.wasm' : 'gradscope.probe-relaxed.wasm', location);

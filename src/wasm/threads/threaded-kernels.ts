@@ -267,7 +267,7 @@
  */
 import { checkKnownKeys, checkNonNegative, checkWhole, keysOf } from '../../checks.js';
 import { invalidOption, shown } from '../../errors.js';
-import { compileSharedCore } from '../loader.js';
+import { instantiateSharedCore } from '../loader.js';
 import { MAX_PAGES } from '../allocator.js';
 import { ACTIVATION_EXPORT_NAMES, exportName, type CommonExports } from '../exports.js';
 import type { Activation, OutputActivation, WriteFault } from '../../kernels.js';
@@ -373,7 +373,8 @@ const NAMED_EXPORTS = [
   'f32_softmax_fwd__simd',
 ] as const;
 const activationExport = (f: Activation, pass: 'fwd' | 'bwd') => exportName(`f32_${ACTIVATION_EXPORT_NAMES[f]}_${pass}`, 'simd');
-const WORKER_EXPORTS: readonly string[] = [...NAMED_EXPORTS, ...ELEMENTWISE.flatMap((f) => [activationExport(f, 'fwd'), activationExport(f, 'bwd')])];
+/** Exported for the tests, which check each against the core's contract and ARGS_PER_CALL. */
+export const WORKER_EXPORTS: readonly string[] = [...NAMED_EXPORTS, ...ELEMENTWISE.flatMap((f) => [activationExport(f, 'fwd'), activationExport(f, 'bwd')])];
 const indexOf = (name: (typeof NAMED_EXPORTS)[number]) => WORKER_EXPORTS.indexOf(name);
 const FWD = indexOf('f32_dense_fwd__simd');
 const FWD_GATHER = indexOf('f32_dense_fwd_gather__simd');
@@ -526,10 +527,8 @@ export async function createThreadedWasmKernels(options: ThreadedOptions = {}): 
     return Object.assign(await createWasmKernels({ variant: 'simd' }), { threads: 1, threadsFallback: reason, splitProducts: 0, splitCopies: 0, splitPasses: 0, pairedProducts: 0, halfStepJobs: 0, close: async () => {} });
   }
 
-  const module = await compileSharedCore();
   const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
-  const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  const exports = instance.exports as unknown as CommonExports & Record<string, unknown>;
+  const { module, exports } = await instantiateSharedCore(memory);
   const pool = await ThreadPool.start(threads - 1, module, memory, WORKER_EXPORTS, WORKER_EXPORTS.map((name) => exports[name] as LocalExport));
   return new ThreadedWasmBackend(exports, pool, minFlops, minRows);
 }
