@@ -1,10 +1,11 @@
 /**
  * The gradient-flow statistics kernels (activationStats, histogram, sumSquaredDifference, weightStats,
- * and sgdStepStats, plain SGD's update that measures weightStats' numbers on the way)
+ * and sgdStepStats, plain SGD's update that measures weightStats' numbers on the way, and sgdUpdateStats)
  * on every backend against the float64 oracle: odd and aligned sizes, an unaligned offset (a tensor
  * starting one float into a block), each activation, outputs that must be overwritten, canaries after
- * them; and weightStats' sums on the SIMD binaries to the bit, against the f32 lanes and blocks of
- * their order (summing a float in another lane or block changes the low bits).
+ * them; and the sums of weightStats, sgdStepStats and sgdUpdateStats on the SIMD binaries to the
+ * bit, against the f32 lanes and blocks of their order (summing a float in another lane or block
+ * changes the low bits).
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
@@ -155,6 +156,7 @@ describe.each(await backendsUnderTestChecked())('gradient-flow statistics on $na
       expect(Array.from(readGuarded(k, gotV, n, label)), `${label}: v, as sgdUpdate leaves it`).toEqual(Array.from(readGuarded(k, wantV, n, label)));
       expectClose(got, stepSums(w, g, after), { rel: 1e-5, abs: 1e-30 }, `${label}: stats`);
       expect(got[WEIGHT_STAT.gradMaxAbs], `${label}: max |g|`).toBe(stepSums(w, g, after)[WEIGHT_STAT.gradMaxAbs]);
+      if (name.startsWith('wasm-simd')) expect(Array.from(got), `${label}: the SIMD order's bits`).toEqual(Array.from(simdStepStats(w, after, g, n)));
       if (n > 0) {
         g[n >> 1] = NaN;
         k.sgdUpdateStats(got, guarded(k, w), guarded(k, v), guarded(k, g), n, learningRate, momentum, weightDecay);
@@ -179,6 +181,7 @@ describe.each(await backendsUnderTestChecked())('gradient-flow statistics on $na
       const want = stepSums(w, g, after);
       expectClose(got, want, { rel: 1e-5, abs: 1e-30 }, `${label}: stats`);
       expect(got[WEIGHT_STAT.gradMaxAbs], `${label}: max |g|`).toBe(want[WEIGHT_STAT.gradMaxAbs]);
+      if (name.startsWith('wasm-simd')) expect(Array.from(got), `${label}: the SIMD order's bits`).toEqual(Array.from(simdStepStats(w, after, g, n)));
       if (n > 0) {
         g[n >> 1] = NaN;
         k.sgdStepStats(got, guarded(k, w), guarded(k, g), n, learningRate);
@@ -247,6 +250,16 @@ function simdWeightStats(snapshot: Float32Array, w: Float32Array, g: Float32Arra
   });
   const largest = g.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   return Float64Array.of(gradSquares, gradAbs, largest, weightSquares, changeSquares);
+}
+
+/**
+ * sgdStepStats' and sgdUpdateStats' sums as assembly/update.simd.ts adds them, in weightStats' order
+ * (simdWeightStats): of g, of w before the step, and of its change to `after`.
+ */
+function simdStepStats(w: Float32Array, after: ArrayLike<number>, g: Float32Array, n: number): Float64Array {
+  const sums = simdWeightStats(w, Float32Array.from(after), g, n);
+  sums[WEIGHT_STAT.weightSquares] = simdWeightStats(w, w, g, n)[WEIGHT_STAT.weightSquares];
+  return sums;
 }
 
 function statsOf(
