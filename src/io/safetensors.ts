@@ -12,7 +12,8 @@
  * Reading takes any state dict of dense layers, `<layer>.weight` [out, in] and `<layer>.bias`,
  * ordered by the caller's `layers` option, else by the numbers in the layer names when the names
  * differ only in them (`fc1, fc2`, `layers.0, layers.2`, `0.0, 1.0`), else by the one order in
- * which the shapes chain; an ambiguous file is refused, saying why. Metadata another tool wrote
+ * which the shapes chain (keeping names alike but for their numbers in their numbers' order,
+ * `hidden.0 … hidden.10, out`, where one such order chains); an ambiguous file is refused, saying why. Metadata another tool wrote
  * (`{ "format": "pt" }`) is ignored; gradscope's own wins over the caller's options.
  */
 import { checkKnownKeys, keysOf } from '../checks.js';
@@ -315,8 +316,10 @@ const MAX_ORDER_SEARCH = 100_000;
 /**
  * The dense layers in order: as `names` lists them; else by the numbers in their names when the
  * names are the same apart from their numbers (fc1, fc2; layers.0, layers.2; 0.0, 1.0); else the
- * one order in which every layer takes the previous one's outputs. Refuses a file with none (which
- * nothing reads), and one with several such orders (offering those found) or too many to try.
+ * one order in which every layer takes the previous one's outputs and the layers named alike keep
+ * their numbers' order (hidden.0 … hidden.10, out); else the one order in which the shapes chain.
+ * Refuses a file with none (which nothing reads), and one with several such orders (offering those
+ * found, those that keep the numbers first) or too many to try.
  */
 function orderLayers(layers: LayerEntries[], options: SafetensorsImportOptions, metadata: Record<string, string>, notes: string[]): LayerEntries[] {
   const names = options.layers;
@@ -331,17 +334,17 @@ function orderLayers(layers: LayerEntries[], options: SafetensorsImportOptions, 
     if (new Set(names).size !== names.length) throw new MistakenImportOption('layers', 'layers option', 'lists a layer twice');
     return names.map((n) => byName.get(n)!);
   }
-  const template = (name: string) => name.replace(/\d+/g, '#');
-  if (layers.every((l) => template(l.name) === template(layers[0].name))) {
-    const numbers = (name: string) => (name.match(/\d+/g) ?? []).map(Number);
-    return [...layers].sort((a, b) => {
-      const x = numbers(a.name);
-      const y = numbers(b.name);
-      const i = x.findIndex((n, k) => n !== y[k]);
-      return i < 0 ? 0 : x[i] - y[i];
-    });
+  if (layers.every((l) => nameTemplate(l.name) === nameTemplate(layers[0].name))) return [...layers].sort((a, b) => byNumbers(a.name, b.name));
+  // Names in groups that differ only in their numbers (hidden.0 … hidden.10 beside out): each group's numbers order it, as
+  // PyTorch's nn.Sequential and nn.ModuleList number their modules, and the shapes place the groups. It was refused as ambiguous,
+  // offering orders taken in the file's string order (hidden.0 → hidden.10 → hidden.2 …) that read another network (newuser45 #1).
+  const numbered = numberedGroups(layers) ? chainOrders(layers, true) : [];
+  if (numbered !== 'too many' && numbered.length === 1) {
+    notes.push(`ordered the dense layers by the numbers in their names and by their shapes: ${numbered[0].map((l) => l.name).join(' → ')}`);
+    return numbered[0];
   }
-  const orders = chainOrders(layers);
+  const keepsNumbers = numbered !== 'too many' && numbered.length > 1;
+  const orders = keepsNumbers ? numbered : chainOrders(layers, false);
   const unstated = unstatedArchitecture(gradscopeMetadata(metadata), layers.length, options);
   // No order chains, and a PyTorch module gradscope reads chains its nn.Linear layers in the module's order (a Residual keeps its width):
   // nothing the caller could give reads them, so nothing is offered (review-b, session 31: it printed a --layers order that fails).
@@ -362,19 +365,47 @@ function orderLayers(layers: LayerEntries[], options: SafetensorsImportOptions, 
     const show = (order: LayerEntries[]) => order.map((l) => l.name).join(' → ');
     // Both orders found are the file's to offer, neither its to choose. chainOrders stops at two: two layers have no other, more may.
     const more = layers.length > 2 ? '; there may be more' : '';
-    throw unordered(`the dense layers (${listing}) chain in more than one order (${show(orders[0])}; ${show(orders[1])}${more}): ambiguous`, {
+    // Where the names' numbers order some of the layers, an order offered either keeps them, or is said not to (no such order chains).
+    const numbers = !numberedGroups(layers) ? '' : keepsNumbers ? ', each keeping the numbers in the names in order' : ', none keeping the numbers in the names in order';
+    throw unordered(`the dense layers (${listing}) chain in more than one order (${show(orders[0])}; ${show(orders[1])}${more}${numbers}): ambiguous`, {
       layers: orders.map((order) => order.map((l) => l.name).join(',')),
     });
   }
-  notes.push(`ordered the dense layers by their shapes: ${orders[0].map((l) => l.name).join(' → ')}`);
+  const numbers = numberedGroups(layers) ? ' (no order that keeps the numbers in their names in order chains)' : '';
+  notes.push(`ordered the dense layers by their shapes${numbers}: ${orders[0].map((l) => l.name).join(' → ')}`);
   return orders[0];
 }
 
-/** Up to two orders in which each layer takes as many inputs as the previous one has outputs. */
-function chainOrders(layers: LayerEntries[]): LayerEntries[][] | 'too many' {
+/** A layer name with each run of digits as '#': names alike but for their numbers (fc1, fc2; hidden.0, hidden.10) share it. */
+function nameTemplate(name: string): string {
+  return name.replace(/\d+/g, '#');
+}
+
+/** Compares two names of one template by their numbers, as numbers (layer2 before layer10). */
+function byNumbers(a: string, b: string): number {
+  const numbers = (name: string) => (name.match(/\d+/g) ?? []).map(Number);
+  const x = numbers(a);
+  const y = numbers(b);
+  const i = x.findIndex((n, k) => n !== y[k]);
+  return i < 0 ? 0 : x[i] - y[i];
+}
+
+/** Whether two layers share a numbered template (hidden.0, hidden.2), whose numbers then order them. */
+function numberedGroups(layers: readonly LayerEntries[]): boolean {
+  const templates = layers.map((l) => nameTemplate(l.name)).filter((t) => t.includes('#'));
+  return new Set(templates).size < templates.length;
+}
+
+/**
+ * Up to two orders in which each layer takes as many inputs as the previous one has outputs; with `keepNumbers`, only those
+ * that keep the layers of each template (nameTemplate) in the order of their numbers (hidden.2 after hidden.0, before hidden.10).
+ */
+function chainOrders(layers: LayerEntries[], keepNumbers = false): LayerEntries[][] | 'too many' {
   const found: LayerEntries[][] = [];
   const path: LayerEntries[] = [];
   const used = new Set<LayerEntries>();
+  // The layers each must follow: those of its template with smaller numbers.
+  const after = new Map(layers.map((layer) => [layer, keepNumbers ? layers.filter((other) => nameTemplate(other.name) === nameTemplate(layer.name) && byNumbers(other.name, layer.name) < 0) : []]));
   let steps = 0;
   const extend = (): boolean => {
     if (++steps > MAX_ORDER_SEARCH) return false;
@@ -385,6 +416,7 @@ function chainOrders(layers: LayerEntries[]): LayerEntries[][] | 'too many' {
     const previous = path[path.length - 1];
     for (const layer of layers) {
       if (used.has(layer) || (previous && layer.weight.shape[1] !== previous.weight.shape[0])) continue;
+      if (!after.get(layer)!.every((before) => used.has(before))) continue;
       path.push(layer);
       used.add(layer);
       const goOn = extend();

@@ -286,6 +286,31 @@ describe('real-world safetensors', () => {
     expect(apart.message).not.toMatch(/pass/);
   });
 
+  it("a module's numbered attribute beside a head (hidden.0 … hidden.10, out): each group in its numbers' order, the shapes placing the groups, noted", () => {
+    // save_file writes the keys sorted as text: hidden.0, hidden.10, hidden.2, … It was refused as ambiguous, offering
+    // hidden.0 → hidden.10 → hidden.2 → …, which read another network without a word (newuser45 #1).
+    const indices = [0, 2, 4, 6, 8, 10];
+    const layers = indices.map((i, k) => [`hidden.${i}`, k === 0 ? 8 : 32] as const);
+    const sorted = [...layers, ['out', 32] as const].sort(([a], [b]) => (a < b ? -1 : 1));
+    const file = safetensors({ format: 'pt' }, sorted.flatMap(([name, inputs]) => dense(name, name === 'out' ? 3 : 32, inputs)));
+    const read = fromSafetensors(file, options);
+    expect(read.sizes).toEqual([8, 32, 32, 32, 32, 32, 32, 3]);
+    const named = [...indices.map((i) => `hidden.${i}`), 'out'];
+    expect(read.imported!.notes).toContain(`ordered the dense layers by the numbers in their names and by their shapes: ${named.join(' → ')}`);
+    // The weights are the layers' as named: as the layers option reads them.
+    expect(read.weights).toEqual(fromSafetensors(file, { ...options, layers: named }).weights);
+
+    // Orders that keep the numbers still several (extra [4, 4] fits anywhere): refused, those offered keep the numbers and say so.
+    const several = safetensors(undefined, [...dense('block.10', 4, 4), ...dense('block.2', 4, 4), ...dense('extra', 4, 4)]);
+    expect(refusal(() => fromSafetensors(several, options)).message).toMatch(
+      /chain in more than one order \(block\.2 → block\.10 → extra; block\.2 → extra → block\.10; there may be more, each keeping the numbers in the names in order\): ambiguous; /,
+    );
+    // No order that keeps them chains: the one order the shapes give, with a note that says it breaks the numbers' order.
+    const against = fromSafetensors(safetensors(undefined, [...dense('a.0', 3, 5), ...dense('a.1', 5, 4), ...dense('head', 2, 3)]), options);
+    expect(against.sizes).toEqual([4, 5, 3, 2]);
+    expect(against.imported!.notes).toEqual(['ordered the dense layers by their shapes (no order that keeps the numbers in their names in order chains): a.1 → a.0 → head']);
+  });
+
   it('a byte count too large for a double prints as the integer it is', () => {
     const bytes = safetensors(undefined, dense('fc1', 2, 2));
     const text = new TextDecoder().decode(bytes.subarray(8, 8 + Number(new DataView(bytes.buffer).getBigUint64(0, true))));
