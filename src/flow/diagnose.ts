@@ -28,12 +28,12 @@ import { speedMeasureOf } from './diagnosis/learning-speed.js';
 import { skippedBatches } from './diagnosis/skipped-batches.js';
 import { lossFigure } from './diagnosis/progress-readings.js';
 import { flowUnread, gapClosed, grewWhileLearning, skipCarried, verdictOf } from './diagnosis/verdict-rules.js';
-import { changeOverTime, changeWindowOf, skipGrowthBound } from './diagnosis/evidence-readings.js';
+import { changeOverTime, changeWindowOf, endNoiseOf, skipGrowthBound } from './diagnosis/evidence-readings.js';
 import { numberText } from '../number-text.js';
 
 // diagnose()'s public names, defined in the files of their jobs: importers keep importing them from here.
-export type { Verdict, Severity, LayerEvidence, FirstToLast, Diagnosis, SkippedBatches, SpeedMeasure } from './diagnosis/diagnosis-types.js';
-export { VANISHING_RATIO, EXPLODING_RATIO, SEVERE_RATIO, SATURATED_LAYER, DEAD_LAYER, DEAD_UNITS, GRADIENT_FADED, FADE_WINDOW_RECORDS, CANCELLATION, LAYER_RATE_RECORDS, LAYER_RATE_WORTH, LAYER_STEP_SIZE_BOUND, TRAINED_LOSS_FRACTION, DRIFT } from './diagnosis/diagnosis-thresholds.js';
+export type { Verdict, Severity, LayerEvidence, FirstToLast, Diagnosis, SkippedBatches, SpeedMeasure, BatchNoise } from './diagnosis/diagnosis-types.js';
+export { VANISHING_RATIO, EXPLODING_RATIO, SEVERE_RATIO, SATURATED_LAYER, DEAD_LAYER, DEAD_UNITS, GRADIENT_FADED, FADE_WINDOW_RECORDS, BATCH_NOISE_SHARE, CANCELLATION, LAYER_RATE_RECORDS, LAYER_RATE_WORTH, LAYER_STEP_SIZE_BOUND, TRAINED_LOSS_FRACTION, DRIFT } from './diagnosis/diagnosis-thresholds.js';
 export { hiddenChain } from './diagnosis/gap-measures.js';
 // The optimiser groups the remedies read, defined beside the optimisers' other shared settings: importers keep taking them from here.
 export { OWN_GRADIENTS, OWN_STEP_LENGTH } from '../optimizer-defaults.js';
@@ -283,6 +283,8 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
   if (training?.heldOut && start !== undefined) training.heldOut.start = start;
   if (training?.heldOut && seen) training.heldOut.seen = true;
   if (training) evidence.training = training;
+  const endNoise = biasCancelled(lastHidden) || hidden === 0 ? undefined : endNoiseOf(trace, lastHidden, full, changeWindow);
+  if (endNoise) evidence.endNoise = endNoise;
   const skipped = skippedBatches(trace);
   if (skipped) evidence.skippedBatches = skipped;
   evidence.grewWhileLearning = grewWhileLearning(gap, evidence);

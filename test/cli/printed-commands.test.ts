@@ -51,6 +51,7 @@ const LIBRARY_NAMES: [file: string, words: string][] = [
   ['flow/diagnosis/progress-sentences.ts', '`gradscope study plateau\\` measured'],
   ['flow/diagnosis/progress-sentences.ts', '`gradscope curvature --model FILE` measures'],
   ['flow/diagnosis/progress-sentences.ts', 'a study saves no network, and `gradscope study plateau` measures its own'],
+  ['flow/diagnosis/progress-sentences.ts', 'or `gradscope gradients --model FILE` of two saved models'],
   ['flow/diagnosis/vanishing-optimizer-remedies.ts', 'in `gradscope study remedies` they did not leave the plateau'],
   ['io/files.ts', '(gradscope convert, from the checkpoint)'],
   ['io/files.ts', '(gradscope convert IN OUT.json makes a gradscope model of it)'],

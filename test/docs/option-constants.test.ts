@@ -12,7 +12,7 @@ import { grouped } from '../../src/counted.js';
 import { NETWORK_ANSWERED_AFTER_DISPOSE } from '../../src/api/network.js';
 import { MAIN_JOB_HEADINGS } from '../../src/cli/commands/main-job.js';
 import { CLOSED_BELOW } from '../../src/curvature/lanczos.js';
-import { DEAD_LAYER, DEAD_UNITS, EXPLODING_RATIO, FADE_WINDOW_RECORDS, GRADIENT_FADED, LAYER_RATE_RECORDS, LAYER_STEP_SIZE_BOUND, SATURATED_LAYER, SEVERE_RATIO } from '../../src/flow/diagnosis/diagnosis-thresholds.js';
+import { BATCH_NOISE_SHARE, DEAD_LAYER, DEAD_UNITS, EXPLODING_RATIO, FADE_WINDOW_RECORDS, GRADIENT_FADED, LAYER_RATE_RECORDS, LAYER_STEP_SIZE_BOUND, SATURATED_LAYER, SEVERE_RATIO } from '../../src/flow/diagnosis/diagnosis-thresholds.js';
 import { PRIME_MAX } from '../../src/flow/metrics.js';
 import { LOSS_DIGITS, POSITIONAL_BELOW } from '../../src/loss-text.js';
 import { MORE_EPOCHS } from '../../src/flow/remedy.js';
@@ -123,6 +123,7 @@ const STATED_RESULTS: [string, string, string][] = [
   ['Diagnosis', 'severity', `severe at 1/${1 / SEVERE_RATIO} (two sigmoid layers' worth of σ′ ≤ ${fraction(PRIME_MAX.sigmoid)}), or ${1 / SEVERE_RATIO}×`],
   ['Diagnosis', 'lastHiddenChange', `below ${GRADIENT_FADED} (${100 * GRADIENT_FADED} % of its start)`],
   ['Diagnosis', 'changeWindow', `are medians over: ${FADE_WINDOW_RECORDS},`],
+  ['Diagnosis', 'endNoise', `more than half (${BATCH_NOISE_SHARE})`],
   ['Diagnosis', 'saturatedLayers', `more than half (${SATURATED_LAYER}) are saturated`],
   ['Diagnosis', 'deadLayers', `more than half (${DEAD_LAYER}) of the units are dead`],
   ['Diagnosis', 'layersWithDeadUnits', `at least ${100 * DEAD_UNITS} % (${DEAD_UNITS}) of the units are dead`],

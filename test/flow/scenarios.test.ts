@@ -226,10 +226,11 @@ const BEFORE_BLOCKS: Record<string, { core: string; remedies: string; count: num
 };
 // The headline came after too (expectSummaryExplained holds it to the summary and the first remedy).
 // lastHiddenChange, lastHiddenDeltaChange and changeWindow: read over windows of records since session 44 (expectChangeOverWindows checks them).
+// endNoise came after (session 45: the last hidden layer's batch gradient against its batch's sampling noise; expectEndNoise checks it).
 // stepFirstToLast and speedMeasure came after (the speed of learning read from the steps taken where the optimiser sets them: test/flow/learning-speed.test.ts checks them); decayToGradient and evenedByDecay came after (they name L2 decay's share where compensated had credited the optimiser), layerRates (the offered rates as computed: expectRatesFromLastRecords checks them), training (where the run stands: test/flow/training-progress.test.ts checks it) and layersWithDeadUnits (expectDeadUnitsRemedied checks it).
 const comparableCore = ({ remedies: _remedies, summary: _summary, headline: _headline, ...core }: Diagnosis) => ({
   ...core,
-  evidence: { ...core.evidence, lastHiddenChange: undefined, lastHiddenDeltaChange: undefined, changeWindow: undefined, meanChainFactor: undefined, decayToGradient: undefined, evenedByDecay: undefined, layerRates: undefined, training: undefined, layersWithDeadUnits: undefined, grewWhileLearning: undefined, stepFirstToLast: undefined, speedMeasure: undefined, gap: undefined },
+  evidence: { ...core.evidence, lastHiddenChange: undefined, lastHiddenDeltaChange: undefined, changeWindow: undefined, endNoise: undefined, meanChainFactor: undefined, decayToGradient: undefined, evenedByDecay: undefined, layerRates: undefined, training: undefined, layersWithDeadUnits: undefined, grewWhileLearning: undefined, stepFirstToLast: undefined, speedMeasure: undefined, gap: undefined },
 });
 /**
  * A remedy's option with its layerRates' numbers left out, and the run's SGD settings it came to keep
@@ -305,6 +306,24 @@ function expectChangeOverWindows(d: Diagnosis, trace: Trace, label: string): voi
   expect(d.evidence.lastHiddenDeltaChange, label).toBe(over('deltaRms', full.slice(-window)) / over('deltaRms', first));
 }
 /**
+ * The last hidden layer's batch gradient against its batch's sampling noise (endNoise): over the last changeWindow full batches'
+ * records, R = √(Σ rows·‖∂C/∂b‖² ÷ Σ RMS ‖δ‖²) and the rows of a batch; none for a full-batch run, batches of one row, or no R.
+ */
+function expectEndNoise(d: Diagnosis, trace: Trace, label: string): void {
+  const fullBatch = trace.epochs.length > 0 && trace.epochs.every((e) => e.batches === 1);
+  const records = trace.fullBatchRecords().slice(-d.evidence.changeWindow);
+  const rows = trace.batchRows[records[records.length - 1]];
+  if (fullBatch || rows < 2) {
+    expect(d.evidence.endNoise, label).toBeUndefined();
+    return;
+  }
+  const lastHidden = trace.layers - 2;
+  const sum = (f: (r: number) => number) => records.reduce((total, r) => total + f(r), 0);
+  const ratio = Math.sqrt(sum((r) => trace.batchRows[r] * trace.at('biasGradNorm', r, lastHidden) ** 2) / sum((r) => trace.at('deltaRms', r, lastHidden) ** 2));
+  // Dead units pass no gradient back (0/0): nothing to read.
+  expect(d.evidence.endNoise, label).toEqual(Number.isFinite(ratio) ? { ratio, rows } : undefined);
+}
+/**
  * Every hidden relu-family layer with at least DEAD_UNITS of its units dead (median over records) is
  * named in the summary, and the run is offered leaky relu (unless it uses it), whatever the verdict.
  */
@@ -371,6 +390,7 @@ describe('diagnose() names each labelled scenario right', () => {
     expectReluWithItsInit(d, trace, scenario.name);
     expectRatesFromLastRecords(d, trace, scenario.name);
     expectChangeOverWindows(d, trace, scenario.name);
+    expectEndNoise(d, trace, scenario.name);
     for (const pattern of scenario.added ?? []) expect(remedies.slice(before.count).some((r) => pattern.test(r.option)), `${pattern} added\n${summary}`).toBe(true);
     // The residual remedy as docs/gradient-flow.md quotes it (its activation left out: '…').
     const residual = quotePattern(codeQuoteOn('docs/gradient-flow.md', "layers: { type: 'residual', layers: [{ type: 'dense', units, activation:"));

@@ -222,6 +222,13 @@ export interface Diagnosis {
      * whether the gradient faded over training time; 1 for a full-batch run (every epoch one batch), which has no batch noise.
      */
     changeWindow: number;
+    /**
+     * A mini-batch run's last hidden layer at the end: its batch ‖∂C/∂b‖ against the sampling noise of a batch of its rows, over the
+     * last changeWindow full batches' records. Where more than half (0.5) of its square is estimated to be noise, the summary of a
+     * plateau says the batch gradient cannot tell how far the gradient of the mean loss fell, nor so whether it faded over training time. Absent for a full-batch run, batches of one row, a bias a batch norm cancels
+     * (lastHiddenChange NaN), or where it could not be read.
+     */
+    endNoise?: BatchNoise;
     /** The curvature where the run ended, when the caller measured it (diagnose's options). */
     curvature?: CurvatureEvidence;
     /**
@@ -324,4 +331,15 @@ export interface SkippedBatches {
   of: number;
   /** Only for a thinned trace: the epochs its first and last kept ones span, of which `of` were kept (the counts above are of those kept alone). */
   ofRun?: number;
+}
+
+/**
+ * A batch gradient against its batch's sampling noise (Evidence.endNoise). Over m rows whose gradients δₓ point every way,
+ * ‖∂C/∂b‖ = ‖mean δₓ‖ is about RMS ‖δₓ‖/√m; where they all agree, RMS ‖δₓ‖.
+ */
+export interface BatchNoise {
+  /** ‖∂C/∂b‖ ÷ (per-example RMS ‖δ‖ ÷ √rows), the root mean square over the records read: 1 for gradients with no common direction, √rows for gradients all alike. */
+  ratio: number;
+  /** Rows in a batch (m), the last record read's. */
+  rows: number;
 }

@@ -5,11 +5,11 @@
 import type { Trace } from '../trace.js';
 import { median } from '../../median.js';
 import { biasesCancelledByBatchNorm } from '../cancelled-biases.js';
-import { FADE_WINDOW_RECORDS, GRADIENT_FADED, SATURATED_LAYER } from './diagnosis-thresholds.js';
+import { BATCH_NOISE_SHARE, FADE_WINDOW_RECORDS, GRADIENT_FADED, SATURATED_LAYER } from './diagnosis-thresholds.js';
 import { isSaturating, type LayerMetric } from '../metrics.js';
 import { RUN_FIFTHS } from '../training-progress.js';
 import { weightRowOf } from './init-remedies.js';
-import type { Evidence } from './diagnosis-types.js';
+import type { BatchNoise, Evidence } from './diagnosis-types.js';
 
 /** The saturated fraction of each of evidence.saturatedLayers at the first record. */
 export const saturationAtStart = (trace: Trace, e: Evidence) => e.saturatedLayers.map((l) => trace.at('saturatedFraction', 0, l));
@@ -53,6 +53,35 @@ export function changeOverTime(trace: Trace, metric: LayerMetric, layer: number,
   const at = (records: readonly number[]) => median(records.map((r) => trace.at(metric, r, layer)));
   return at(full.slice(-window)) / at(window === 1 ? [0] : full.slice(0, window));
 }
+
+/**
+ * A layer's batch gradient against its batch's sampling noise over the last `window` of the full batches' records `full`
+ * (evidence.endNoise): R = ‖∂C/∂b‖ ÷ (per-example RMS ‖δ‖ ÷ √rows) as a root mean square over them, √(Σ rows·‖∂C/∂b‖² ÷ Σ RMS ‖δ‖²),
+ * which a batch of gradients with no common direction puts at 1 in expectation whatever the number of units (the median of
+ * each record's R sits below 1 where the examples' errors are one number, as a softmax over two classes makes them).
+ * undefined for a full-batch run (`window` from changeWindowOf: the batch is every row, nothing is sampled), where the
+ * records' rows are unknown or one, and where no such ratio is finite.
+ */
+export function endNoiseOf(trace: Trace, layer: number, full: readonly number[], window: number): BatchNoise | undefined {
+  if (oneBatchPerEpoch(trace) || full.length === 0) return undefined;
+  const records = full.slice(-window);
+  const rowsOf = (r: number) => (Number.isNaN(trace.batchRows[r]) ? (trace.run.batchSize ?? NaN) : trace.batchRows[r]);
+  let batch = 0;
+  let examples = 0;
+  for (const r of records) {
+    batch += rowsOf(r) * trace.at('biasGradNorm', r, layer) ** 2;
+    examples += trace.at('deltaRms', r, layer) ** 2;
+  }
+  const rows = rowsOf(records[records.length - 1]);
+  const ratio = Math.sqrt(batch / examples);
+  return rows >= 2 && Number.isFinite(ratio) ? { ratio, rows } : undefined;
+}
+
+/** The share of a batch gradient's square that is sampling noise, as BATCH_NOISE_SHARE's comment derives it from R and the rows. */
+export const noiseShare = ({ ratio, rows }: BatchNoise) => (rows - ratio ** 2) / ((rows - 1) * ratio ** 2);
+
+/** The last hidden layer's batch gradient was mostly sampling noise at the end (evidence.endNoise past BATCH_NOISE_SHARE). */
+export const mostlyNoise = (e: Evidence) => e.endNoise !== undefined && noiseShare(e.endNoise) > BATCH_NOISE_SHARE;
 
 /** The residual blocks of gate 'none' (their indexes in trace.blocks.residuals): each skip passes ∂C/∂y back unchanged beside its branch's share. */
 export const plainResiduals = (trace: Trace) => (trace.blocks?.residuals ?? []).flatMap((b, i) => (b.gate === 'none' ? [i] : []));

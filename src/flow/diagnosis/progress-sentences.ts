@@ -11,7 +11,7 @@ import { chanceWords } from '../chance.js';
 import { EVEN_RANGE, GRADIENT_FADED } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
 import { changeRecords, lastRecordName, medianOverRecords, percent, rowList, shortBatchNote, timesOf } from './diagnosis-words.js';
-import { faded } from './evidence-readings.js';
+import { faded, mostlyNoise } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
 import { firstIsSlower, speedAt } from './learning-speed.js';
 import { againstBefore, amountAbove, beforeWords, atLastEpochs, heldOutLowest, heldOutLowestAtStart, heldOutNames, heldOutNewLow, heldOutStartSentence, lowestWords, noiseUnread, paceWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
@@ -106,11 +106,31 @@ export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evide
  * and that the gradient alone cannot tell a minimum from a saddle or a gentle slope.
  */
 function plateauCause(e: Evidence, verdict: Verdict, ends: ChainEnds, trace: Trace): string {
-  const cause = faded(e) ? '; the gradient faded over training time (above), not only over depth' : `; ${notFadedClause(e, ends)}${slowByDepthClause(e, verdict, ends)}`;
+  const cause = faded(e) ? '; the gradient faded over training time (above), not only over depth' : `; ${notFadedClause(e, ends)}${slowByDepthClause(e, verdict, ends)}${noiseSentence(e, ends)}`;
   // Over rows alike neither more epochs nor the curvature would tell what holds the loss: the rows do.
   if (rowsAlike(trace)) return `${cause}. More epochs would not tell more, nor would the curvature: ${NOTHING_TO_LEARN}.`;
   const minimum = e.curvature ? '' : ` The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can: ${CURVATURE_OF_A_MODEL} (\`gradscope study plateau\` measured Nielsen's plateau: such a slope of its objective, neither a saddle nor a minimum, and a saddle of its cross-entropy alone; gradscope's docs, page ${CURVATURE_PAGE}).`;
   return `${cause}.${minimum}`;
+}
+
+/**
+ * Where the last hidden layer's batch gradient was mostly sampling noise at the end (mostlyNoise: evidence.endNoise), why the
+ * fall read from it (notFadedClause) does not answer "over training time?": it follows each example's δ, and the gradient of
+ * the mean loss, which is what the question is of, can fall far below the noise unseen; and what does answer it. '' elsewhere,
+ * and where the change read is not a batch gradient's (a bias a batch norm cancels).
+ */
+function noiseSentence(e: Evidence, ends: ChainEnds): string {
+  if (!mostlyNoise(e) || !positiveFinite(e.lastHiddenChange)) return '';
+  const { ratio, rows } = e.endNoise!;
+  const delta = e.lastHiddenDeltaChange;
+  const deltaMoved = !positiveFinite(delta) ? '' : delta < 1 ? `, which fell ${numberText(1 / delta)}×` : `, which ended at ${numberText(delta)}× its start`;
+  return (
+    `. But that is a batch of ${counted(rows, 'row')}, and at the end its gradient is mostly sampling noise: the ${ends.last}'s ‖∂C/∂b‖ was ` +
+    `${numberText(ratio)}× its per-example ‖δ‖/√${rows} (root mean square over the last ${e.fullBatchRecords === undefined ? counted(e.changeWindow, 'record') : counted(e.changeWindow, "full batch's record", "full batches' records")}; ${rows} examples' gradients with no common ` +
+    `direction give 1×, all alike √${rows} = ${numberText(Math.sqrt(rows))}×). So it follows each example's δ${deltaMoved}, and the gradient of the mean ` +
+    'loss can have fallen far below it unseen: that gradient over fixed rows, at the start and at the end, tells whether it faded ' +
+    '(`net.gradients(x, y)` at two steps, or `gradscope gradients --model FILE` of two saved models)'
+  );
 }
 
 /**

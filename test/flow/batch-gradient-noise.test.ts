@@ -1,0 +1,93 @@
+/**
+ * "Over depth or over training time?" where the batch gradient is sampling noise (newuser44 #2 and #4, fade44's open point). On
+ * the visualizer's defaults (6 × 16 sigmoid, SGD 0.1, batches of 32, the spirals) the last hidden layer's batch ‖∂C/∂b‖ is, after
+ * the first steps, about its per-example ‖δ‖/√32: the size of 32 gradients with no common direction. Its medians then fall as each
+ * example's δ does, while the gradient of the mean loss falls far further. Read from a real run of those settings in Node: the
+ * evidence (endNoise), the sentence that says so, and the gap between the two falls that the sentence is about.
+ */
+import { describe, expect, it } from 'vitest';
+import { BATCH_NOISE_SHARE, diagnose } from '../../src/flow/diagnose.js';
+import { mostlyNoise, noiseShare } from '../../src/flow/diagnosis/evidence-readings.js';
+import { createNetwork } from '../../src/api/network.js';
+import type { Trace } from '../../src/flow/trace.js';
+import { numberText } from '../../src/number-text.js';
+import { planarDataset, probeOf, splitDataset } from '../../demo/src/datasets.js';
+import { networkOptions } from '../../demo/src/architecture.js';
+import { DEFAULTS } from '../../demo/src/settings.js';
+
+/** Epochs of the page's 280 training rows: 18,000 steps of 32 rows, past the first fall onto the plateau. */
+const EPOCHS = 2000;
+
+/** R of the rows `records` of `layer`, by BATCH_NOISE_SHARE's definition: √(Σ rows·‖∂C/∂b‖² ÷ Σ RMS ‖δ‖²). */
+function ratioOf(trace: Trace, layer: number, records: number[]): number {
+  let batch = 0;
+  let examples = 0;
+  for (const r of records) {
+    batch += trace.batchRows[r] * trace.at('biasGradNorm', r, layer) ** 2;
+    examples += trace.at('deltaRms', r, layer) ** 2;
+  }
+  return Math.sqrt(batch / examples);
+}
+
+/** The page's default network trained on its spirals (seed 1) for EPOCHS, traced every 50 steps, with the mean loss's ‖∂C/∂b‖ per layer on the page's 256 probe rows before and after. */
+async function pageRun() {
+  const all = planarDataset('spirals', DEFAULTS.seed, DEFAULTS.noise);
+  const { train } = splitDataset(all, DEFAULTS.trainPercent);
+  const net = await createNetwork(networkOptions(DEFAULTS, train.x.cols, train.classes));
+  const probe = probeOf(train);
+  const meanGradient = () => net.gradients(probe.x, probe.y).layers.map((l) => l.biasNorm);
+  const before = meanGradient();
+  const { trace } = net.train(train.x, train.y, { epochs: EPOCHS, batchSize: DEFAULTS.batchSize, learningRate: DEFAULTS.learningRate, trace: { every: 50 } });
+  const after = meanGradient();
+  net.dispose();
+  return { trace, before, after };
+}
+
+describe('the batch gradient as sampling noise', () => {
+  it("on the visualizer's defaults reads the last hidden layer's batch gradient as mostly noise, and says so with its ratio", async () => {
+    const { trace, before, after } = await pageRun();
+    const d = diagnose(trace);
+    const lastHidden = trace.layers - 2;
+    const window = d.evidence.changeWindow;
+    const ratio = ratioOf(trace, lastHidden, trace.fullBatchRecords().slice(-window));
+    expect(d.evidence.endNoise).toEqual({ ratio, rows: DEFAULTS.batchSize });
+    // 32 gradients with no common direction give R = 1 in expectation; all alike, √32 = 5.66.
+    expect(ratio).toBeGreaterThan(0.5);
+    expect(ratio).toBeLessThan(Math.sqrt((2 * DEFAULTS.batchSize) / (DEFAULTS.batchSize + 1)));
+    expect(noiseShare(d.evidence.endNoise!)).toBeGreaterThan(BATCH_NOISE_SHARE);
+    expect(mostlyNoise(d.evidence)).toBe(true);
+    // What the sentence warns of, measured: the batch medians fell as each example's δ did, and the mean loss's gradient on fixed rows fell 5× more or further.
+    const batchFall = 1 / d.evidence.lastHiddenChange;
+    const meanFall = before[lastHidden] / after[lastHidden];
+    expect(meanFall).toBeGreaterThan(5 * batchFall);
+    expect(batchFall / (1 / d.evidence.lastHiddenDeltaChange)).toBeGreaterThan(1 / 3);
+    expect(batchFall / (1 / d.evidence.lastHiddenDeltaChange)).toBeLessThan(3);
+    expect(d.evidence.training?.state).toBe('plateau');
+    expect(d.summary).toContain(
+      `But that is a batch of 32 rows, and at the end its gradient is mostly sampling noise: the last hidden layer's ‖∂C/∂b‖ was ${numberText(ratio)}× its per-example ‖δ‖/√32 ` +
+        `(root mean square over the last ${window} full batches' records; 32 examples' gradients with no common direction give 1×, all alike √32 = 5.66×). ` +
+        `So it follows each example's δ, which fell ${numberText(1 / d.evidence.lastHiddenDeltaChange)}×, and the gradient of the mean loss can have fallen far below it unseen`,
+    );
+    expect(d.summary).toContain('(`net.gradients(x, y)` at two steps, or `gradscope gradients --model FILE` of two saved models).');
+  }, 60_000);
+
+  it('reads a batch whose examples agree as no noise, and a full-batch run not at all', async () => {
+    // Every row of one class: each example pushes the output the same way, so the batch gradient is each example's (R near √rows).
+    const x = Array.from({ length: 64 }, (_, i) => [Math.cos(i), Math.sin(i)]);
+    const y = x.map(() => [1, 0]);
+    const net = await createNetwork({ sizes: [2, 8, 8, 2], activation: 'sigmoid', output: 'softmax', loss: 'cross-entropy', seed: 1 });
+    const { trace } = net.train(x, y, { epochs: 3, batchSize: 16, learningRate: 0.1, trace: { every: 1 } });
+    const d = diagnose(trace);
+    expect(d.evidence.endNoise!.ratio).toBeGreaterThan(0.9 * Math.sqrt(16));
+    expect(noiseShare(d.evidence.endNoise!)).toBeLessThan(BATCH_NOISE_SHARE);
+    expect(mostlyNoise(d.evidence)).toBe(false);
+    expect(d.summary).not.toContain('mostly sampling noise');
+    // One batch of every row: nothing is sampled.
+    const { trace: full } = net.train(x, y, { epochs: 20, batchSize: 64, learningRate: 0.1, trace: { every: 1 } });
+    expect(diagnose(full).evidence.endNoise).toBeUndefined();
+    // Batches of one row: the batch gradient is the example's, with no spread to read.
+    const { trace: single } = net.train(x.slice(0, 8), y.slice(0, 8), { epochs: 2, batchSize: 1, learningRate: 0.1, trace: { every: 1 } });
+    expect(diagnose(single).evidence.endNoise).toBeUndefined();
+    net.dispose();
+  });
+});
