@@ -120,6 +120,29 @@ export class MistakenImportOption extends GradscopeError {
   }
 }
 
+/**
+ * INVALID_OPTION for an output option that does not go with the loss (checkLossPairing's rule): a 'linear' output with loss
+ * 'cross-entropy'. The output is the caller's, and so is the loss where `lossGiven` (else the file's `__metadata__.loss`): it was
+ * BAD_MODEL_FILE naming the file's `__metadata__`, which had none (newuser45 #2). `why` is the rule's words; `logits`, where the
+ * loss is one a PyTorch loss takes logits for, says which output reads such a module (logitsReading).
+ */
+export class ClashingImportOptions extends GradscopeError {
+  constructor(
+    /** The output option given. */
+    readonly output: string,
+    /** The loss, the option's or the file's. */
+    readonly loss: string,
+    /** Whether the loss is the caller's option (else `__metadata__.loss`). */
+    readonly lossGiven: boolean,
+    /** Why they do not go together. */
+    readonly why: string,
+    /** How a PyTorch module's logits trained with this loss are read, where the loss is such a one. */
+    readonly logits: string | undefined,
+  ) {
+    super('INVALID_OPTION', `output option '${output}' with ${lossGiven ? 'loss option' : '__metadata__.loss'} '${loss}': ${why}${logits ? `; ${logits}` : ''}`);
+  }
+}
+
 /** The Fail of checks that read an option's value: MistakenImportOption of `option`. */
 export function mistakenOption(option: 'layers' | 'pytorch'): Fail {
   return (where, problem) => new MistakenImportOption(option, where, problem);

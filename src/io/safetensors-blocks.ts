@@ -252,6 +252,23 @@ function pytorchArchitecture(metadata: Record<string, string>, options: BlockSaf
 /** PyTorch's losses that take logits and apply the output activation themselves, by gradscope's loss. */
 const LOGITS_LOSS: Partial<Record<Loss, string>> = { 'cross-entropy': 'nn.CrossEntropyLoss', 'binary-cross-entropy': 'nn.BCEWithLogitsLoss' };
 
+/** What a PyTorch loss that takes logits applies itself, by gradscope's loss (LOGITS_LOSS's). */
+function appliedByLoss(loss: Loss): string {
+  return LOSS_OUTPUT[loss] === 'softmax' ? 'log-softmax' : 'the sigmoid';
+}
+
+/**
+ * How a PyTorch module that ends in logits (its last nn.Linear, no activation after it) trained with the PyTorch loss that
+ * takes logits for `loss` (LOGITS_LOSS) is read, or undefined for another loss: with the output gradscope fuses with that loss.
+ * The sentence a refused `output: 'linear'` beside such a loss gives (ClashingImportOptions), as outputForLogits's note says it.
+ */
+export function logitsReading(loss: Loss): string | undefined {
+  const torchLoss = LOGITS_LOSS[loss];
+  if (torchLoss === undefined) return undefined;
+  const output = LOSS_OUTPUT[loss]!;
+  return `a PyTorch module ending in logits (its last nn.Linear, no activation after it) trained with ${torchLoss} is read with output '${output}' (--output ${output}) and loss '${loss}': ${torchLoss} applies ${appliedByLoss(loss)} itself (the same loss and gradients)`;
+}
+
 /**
  * A module ending in logits (a dense layer with no activation after it) trained with a loss that
  * applies its own softmax or sigmoid (nn.CrossEntropyLoss: log-softmax; nn.BCEWithLogitsLoss:
@@ -266,7 +283,7 @@ function outputForLogits(layers: LayerSpec[], loss: string, notes: string[]): La
   if (torchLoss === undefined || last?.type !== 'dense' || (last.activation ?? 'linear') !== 'linear') return layers;
   const output = LOSS_OUTPUT[loss as Loss]!;
   notes.push(
-    `the module ends in logits (its last nn.Linear has no activation) and the loss is ${loss}: read with a ${output} output layer, as ${torchLoss} applies ${output === 'softmax' ? 'log-softmax' : 'the sigmoid'} itself (the same loss and gradients); predict gives probabilities where the module gives logits`,
+    `the module ends in logits (its last nn.Linear has no activation) and the loss is ${loss}: read with a ${output} output layer, as ${torchLoss} applies ${appliedByLoss(loss as Loss)} itself (the same loss and gradients); predict gives probabilities where the module gives logits`,
   );
   return [...layers.slice(0, -1), { ...last, activation: output }];
 }

@@ -19,7 +19,7 @@
 import { checkKnownKeys, keysOf } from '../checks.js';
 import { GradscopeError, shown } from '../errors.js';
 import { shapeText } from '../shape-text.js';
-import { checkActivationOptions, checkAgrees, MistakenImportOption, optionsToPass, refuseHiddenActivation, UnreadImportOption, UnstatedImportOptions, type ImportOptionName } from './import-options.js';
+import { checkActivationOptions, checkAgrees, ClashingImportOptions, MistakenImportOption, optionsToPass, refuseHiddenActivation, UnreadImportOption, UnstatedImportOptions, type ImportOptionName } from './import-options.js';
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
 import { MODEL_FILE_TAG, MODEL_VERSION, type ModelData } from '../network/model-file.js';
 import type { Network } from '../api/network.js';
@@ -35,12 +35,14 @@ import {
   gradscopeMetadata,
   isBlockFile,
   listNames,
+  logitsReading,
   pytorchRefusal,
   recordedModule,
   tensorsToWrite,
   type BlockSafetensorsOptions,
 } from './safetensors-blocks.js';
 import { isBlockModel } from '../network/block-model-check.js';
+import { checkLossPairing } from '../network/config.js';
 import { decodeFloats, encodeSafetensors, f64Note, parseSafetensors, type TensorEntry } from './safetensors-format.js';
 import { chainFanIns, initialisationText, recordedInitialisationText, type Initialisation } from '../init/initialisation.js';
 import { counted } from '../counted.js';
@@ -121,6 +123,7 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
 
   const { lossFrom, ...architecture } = readArchitecture(metadata, layers, sizes, options, notes);
   const model: ModelData = { ...architecture, sizes, weights: [], biases: [], imported: { lossFrom, notes } };
+  if (gradscopeMetadata(metadata).activations === undefined) checkOutputOption(model, lossFrom);
   checkArchitecture(model, 'safetensors __metadata__', (l) => `safetensors __metadata__: ${fileLayer(l, '', layers[l].weight.name)}`);
   layers.forEach((layer, l) => {
     model.weights.push(decodeFloats(file, layer.weight, true));
@@ -177,6 +180,20 @@ function recordedDenseChain(bytes: Uint8Array | ArrayBuffer, metadata: Record<st
     // blockModelFromSafetensors keeps its notes only when it has some; a dense chain's always says where its loss came from.
     imported: read.imported ?? { lossFrom: metadata.loss !== undefined ? '__metadata__.loss' : 'the loss option', notes: [] },
   };
+}
+
+/**
+ * Refuses (ClashingImportOptions) an output option that does not go with the loss, the loss option's or the file's: the
+ * caller's flags, not the file, are at fault (checkArchitecture would call it the file's __metadata__).
+ */
+function checkOutputOption(model: Pick<ModelData, 'loss' | 'activations'>, lossFrom: string): void {
+  const output = model.activations[model.activations.length - 1];
+  try {
+    checkLossPairing(model.loss, [output]); // the output alone: a hidden layer's activation is the activation option's (checkArchitecture)
+  } catch (error) {
+    if (!(error instanceof GradscopeError)) throw error;
+    throw new ClashingImportOptions(output, model.loss, lossFrom === 'the loss option', error.message, output === 'linear' ? logitsReading(model.loss) : undefined);
+  }
 }
 
 /**

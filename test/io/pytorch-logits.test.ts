@@ -126,6 +126,30 @@ describe('gradscope convert of a plain state_dict', () => {
     }
   });
 
+  it("--output linear beside --loss cross-entropy (a module's logits and its nn.CrossEntropyLoss) is the flags' mistake, named, with the output that reads it; the file's recorded loss is named as the file's", async () => {
+    // It was 'BAD_MODEL_FILE: …: safetensors __metadata__: loss …', of a file with no such metadata (newuser45 #2).
+    const out = join(dir, 'linear.json');
+    const run = await runCliInProcess(['convert', plain, out, '--activation', 'relu', '--output', 'linear', '--loss', 'cross-entropy']);
+    expect(run.code).toBe(2);
+    expect(flat(run.stderr)).toContain(
+      "--output linear with --loss cross-entropy: loss 'cross-entropy' needs a 'softmax' output layer, got 'linear'; a PyTorch module ending in logits (its last nn.Linear, no activation after it) trained with nn.CrossEntropyLoss is read with output 'softmax' (--output softmax) and loss 'cross-entropy': nn.CrossEntropyLoss applies log-softmax itself (the same loss and gradients)",
+    );
+    expect(existsSync(out)).toBe(false);
+    // The sentence's way reads it: softmax beside the same loss.
+    const read = await runCliInProcess(['convert', plain, out, '--activation', 'relu', '--output', 'softmax', '--loss', 'cross-entropy']);
+    expect(read.code, read.stderr).toBe(0);
+    // The library says the same in its option names; binary-cross-entropy names nn.BCEWithLogitsLoss and the sigmoid; mse has no logits sentence.
+    const bytes = stateDict('', 1).bytes;
+    await expectError(() => fromSafetensors(bytes, { activation: 'relu', output: 'linear', loss: 'binary-cross-entropy' }), 'INVALID_OPTION', /^output option 'linear' with loss option 'binary-cross-entropy': loss 'binary-cross-entropy' needs a 'sigmoid' output layer, got 'linear'; .*trained with nn\.BCEWithLogitsLoss is read with output 'sigmoid' \(--output sigmoid\) .*applies the sigmoid itself/);
+    await expectError(() => fromSafetensors(stateDict().bytes, { activation: 'relu', output: 'softmax', loss: 'mse' }), 'INVALID_OPTION', /^output option 'softmax' with loss option 'mse': a softmax output goes with loss 'cross-entropy', not 'mse'$/);
+    // A loss the file records, beside an --output that does not go with it: the file's loss named as its own.
+    const recorded = join(dir, 'recorded-loss.safetensors');
+    writeFileSync(recorded, encodeSafetensors({ loss: 'cross-entropy' }, SHAPES.map(([name, shape]) => ({ name, dtype: 'F32' as const, shape, values: new Float32Array(shape.reduce((n, d) => n * d, 1)) }))));
+    const mixed = await runCliInProcess(['convert', recorded, join(dir, 'mixed.json'), '--activation', 'relu', '--output', 'sigmoid']);
+    expect(mixed.code).toBe(2);
+    expect(flat(mixed.stderr)).toContain(`--output sigmoid with ${recorded}'s __metadata__.loss cross-entropy: loss 'cross-entropy' needs a 'softmax' output layer, got 'sigmoid'`);
+  });
+
   it('offers the --pytorch route only where a module expression could name the layers: Sequential indices (under a prefix all share), each with a bias', async () => {
     const route = /or read it by the expression of the PyTorch module that saved it/;
     const { values } = stateDict();

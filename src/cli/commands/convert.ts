@@ -2,7 +2,7 @@
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../../kernels.js';
 import { INTEROP_FORMATS, outputFormatOf, READABLE_INPUT_FORMATS, readModelFile, writeModelFile, type InputFormat, type InteropFormat } from '../../io/model-formats.js';
 import { choiceFlag, command, listFlag, stringFlag, UsageError } from '../command.js';
-import { ContradictedImportOption, MistakenImportOption, UnreadImportOption } from '../../io/import-options.js';
+import { ClashingImportOptions, ContradictedImportOption, MistakenImportOption, UnreadImportOption } from '../../io/import-options.js';
 import { print } from '../terminal.js';
 import { COMMAND_POSITIONALS } from '../command-positionals.js';
 import { leftBehindNote } from '../training-left-behind.js';
@@ -44,6 +44,11 @@ export const convertCommand = command({
       if (error instanceof ContradictedImportOption) {
         const agreeing = error.single ? `, or give --${error.option} ${error.recorded}` : '';
         throw new UsageError(`--${error.option} ${error.given} contradicts ${shellWord(input)}: its ${error.field} is ${error.recorded} (leave --${error.option} out${agreeing})`);
+      }
+      // --output beside a loss it does not go with: the flags named (it was called a fault of the file's __metadata__).
+      if (error instanceof ClashingImportOptions) {
+        const loss = error.lossGiven ? `--loss ${error.loss}` : `${shellWord(input)}'s __metadata__.loss ${error.loss}`;
+        throw new UsageError(`--output ${error.output} with ${loss}: ${error.why}${error.logits ? `; ${error.logits}` : ''}`);
       }
       // A flag whose value is wrong (a layer the file lacks, an expression that does not parse or fit): a usage error like any other.
       if (error instanceof MistakenImportOption) {
