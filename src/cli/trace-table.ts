@@ -1,6 +1,7 @@
 /** Terminal views of a gradient-flow trace (study --model's report shows its tables alike): a per-layer table at one record, the residual blocks' table, and a diagnosis block. */
 import { biasesCancelledByBatchNorm } from '../flow/cancelled-biases.js';
 import { hiddenChain, verdictHeading, type Diagnosis } from '../flow/diagnose.js';
+import { headlineInTerms } from '../flow/diagnosis/headline.js';
 import { choiceLine, remedyChoices, type RemedyChoice, type RemedyTerms } from '../flow/remedy.js';
 import { displayWidth } from '../display-width.js';
 import type { ReportTable } from '../flow/report-html.js';
@@ -114,9 +115,16 @@ export function residualTableData(trace: Trace, record = lastTableRecord(trace).
   return { header: ['residual block', 'gate', 'RMS ‖∂C/∂x‖ via skip', 'via branch', 'branch ÷ skip', 'α'], rows };
 }
 
-/** A diagnosis's headline (Diagnosis.headline) as printed before the tables, `whose` diagnosis it is ('The diagnosis', 'The deepest network's diagnosis'), wrapped as diagnosisText wraps. */
-export function headlineText(d: Diagnosis, whose: string, width?: number): string {
-  return wrapTokens(proseWords(`${whose}, in short (in full after the tables): ${d.headline}`), readingRoom(width), '  ', '');
+/**
+ * A diagnosis's headline (Diagnosis.headline) as printed before the tables, `whose` diagnosis it is ('The diagnosis', 'The
+ * deepest network's diagnosis'), wrapped as diagnosisText wraps, its 'Try' in `terms` (headlineInTerms): a command line on
+ * a line of its own, as diagnosisText's list prints it, so that the screen says the remedy one way.
+ */
+export function headlineText(d: Diagnosis, terms: RemedyTerms, whose: string, width?: number): string {
+  const room = readingRoom(width);
+  const { said, tried } = headlineInTerms(d, terms);
+  const text = wrapTokens(proseWords(`${whose}, in short (in full after the tables): ${said}${tried ? ` Try ${tried.of}:` : ''}`), room, '  ', '');
+  return tried ? [text, ...choiceLines(tried.choice, '  ', room)].join('\n') : text;
 }
 
 /** The verdict, the summary and the remedies, their settings in `terms` (the printing command's: remedyTerms), wrapped to READING_WIDTH or the terminal's `width` where narrower. */

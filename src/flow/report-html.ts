@@ -7,7 +7,8 @@
  */
 import { cancelledBiasNote, chartedBiasRows } from './cancelled-biases.js';
 import { verdictHeading, type Diagnosis } from './diagnose.js';
-import { API_REMEDY_TERMS, remedyLines, type RemedyTerms } from './remedy.js';
+import { API_REMEDY_TERMS, choiceLine, remedyLines, type RemedyTerms } from './remedy.js';
+import { headlineInTerms } from './diagnosis/headline.js';
 import { CODE_WORD_CLASS, CODE_WORD_STYLE, codeWords, type CodeWord } from './code-words.js';
 import { checkObjectArgument } from '../checks.js';
 import { counted, grouped } from '../counted.js';
@@ -475,10 +476,16 @@ function diagnosisHtml(d: Diagnosis, terms: RemedyTerms): string {
   return `<div class="diagnosis ${d.undecided ? 'undecided' : d.verdict}" data-verdict="${d.verdict}"><p><strong>${verdictHeading(d)}</strong>. ${proseHtml(d.summary)}</p>${remedies ? `<p>What to try${terms.unmadeRun === undefined ? '' : `, as the library's options (${proseHtml(terms.unmadeRun)})`}:</p><ul>${remedies}</ul>` : ''}</div>`;
 }
 
-/** A run's Diagnosis.headline, as the terminal prints it before the tables (named by the run's label where the section has several); none in a diagnosis made before it had one. */
-function headlineHtml(run: ReportRun, named: boolean): string {
+/**
+ * A run's Diagnosis.headline, as the terminal prints it before the tables (named by the run's label where the section has
+ * several), its 'Try' in `terms` as the run's list of remedies says it (headlineInTerms: a command line, as code); none in a
+ * diagnosis made before it had one.
+ */
+function headlineHtml(run: ReportRun, named: boolean, terms: RemedyTerms): string {
   if (typeof run.diagnosis.headline !== 'string') return '';
-  return `<p class="headline"><strong>${named ? `${textHtml(run.label)}: the diagnosis` : 'The diagnosis'}, in short</strong> (in full after the tables): ${proseHtml(run.diagnosis.headline)}</p>`;
+  const { said, tried } = headlineInTerms(run.diagnosis, terms);
+  const tryHtml = tried ? ` Try ${tried.of}: ${codeHtml(choiceLine(tried.choice))}` : '';
+  return `<p class="headline"><strong>${named ? `${textHtml(run.label)}: the diagnosis` : 'The diagnosis'}, in short</strong> (in full after the tables): ${proseHtml(said)}${tryHtml}</p>`;
 }
 
 /** The 'summary' charts of a run: its gradients per layer, saturation, loss, accuracy, learning curve and histograms, after its diagnosis (as HTML). */
@@ -552,7 +559,7 @@ function sectionHtml(section: ReportSection, data: ReportData, terms: RemedyTerm
     section.text ? `<p>${proseHtml(section.text)}</p>` : '',
     section.notes?.length ? `<ul class="notes">${section.notes.map((n) => `<li>${proseHtml(n)}</li>`).join('')}</ul>` : '',
     // The answer first (newuser42 #8): each run's diagnosis in short above the section's tables and charts, in full with its run after them.
-    ...(figures.length > 0 ? (section.runs ?? []).map((run) => headlineHtml(run, (section.runs ?? []).length > 1)) : []),
+    ...(figures.length > 0 ? (section.runs ?? []).map((run) => headlineHtml(run, (section.runs ?? []).length > 1, run.remedyTerms ?? terms)) : []),
     figures.length > 0 ? `<div class="charts">${figures.join('\n')}</div>` : '',
     ...(section.runs ?? []).map((run, i) => runHtml(run, runIds[i], data, terms, ids)),
     '</section>',

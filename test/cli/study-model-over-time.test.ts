@@ -17,6 +17,7 @@ import { escapeHtml } from '../../src/flow/svg.js';
 import { runCliInProcess } from '../util/cli.js';
 import { flat, printedTable } from '../util/printed-text.js';
 import { writeStudyModelFiles } from '../util/study-model-files.js';
+import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
 
 describe('study --model: ‖∂C/∂b‖ per layer over training', async () => {
   const folder = mkdtempSync(join(tmpdir(), 'gradscope-over-time-'));
@@ -49,12 +50,26 @@ describe('study --model: ‖∂C/∂b‖ per layer over training', async () => {
     expect(said.indexOf("At the last full batch's traced step")).toBeLessThan(said.indexOf(OVER_TIME_CAPTION));
     expect(said.indexOf(OVER_TIME_CAPTION)).toBeLessThan(said.indexOf('Diagnosis: '));
     // The answer first (newuser42 #8): the diagnosis in short after the run's line, above every table; in full after them.
+    // Its 'Try' names the first remedy as the list after the tables does, a command line (review44 #9: the API's option keys
+    // above a list of command lines said one remedy two ways); --json's diagnosis keeps the API's.
     const { diagnosis } = JSON.parse(json.stdout) as { diagnosis: Diagnosis };
-    const headline = said.indexOf(`The diagnosis, in short (in full after the tables): ${diagnosis.headline}`);
+    expect(diagnosis.remedies.length).toBeGreaterThan(1);
+    const apiTry = diagnosis.headline.indexOf(' Try ');
+    expect(diagnosis.headline.slice(apiTry), 'the API says its option keys').toMatch(new RegExp(`^ Try ${diagnosis.remedies[0].settings[0].option}: `));
+    const headline = said.indexOf(`The diagnosis, in short (in full after the tables): ${diagnosis.headline.slice(0, apiTry)} Try the first of ${diagnosis.remedies.length} remedies:`);
     expect([headline > 0, headline < said.indexOf('Loss and accuracy on')], said.slice(0, 800)).toEqual([true, true]);
+    expect(said, 'as docs/gradient-flow.md quotes it').toMatch(quotePattern(codeQuoteOn('docs/gradient-flow.md', 'Try the first of'), { anyNumbers: true }));
+    const lines = printed.stdout.split('\n');
+    const firstListed = lines[lines.indexOf('  What to try:') + 1];
+    expect(firstListed, 'the list names it as a command line').toMatch(/^ {2}• \S*gradscope\S* (train|study) /);
+    expect(lines[lines.findIndex((line) => line.endsWith(`Try the first of ${diagnosis.remedies.length} remedies:`)) + 1]).toBe(firstListed.replace('  • ', '  '));
     const page = readFileSync(html, 'utf8');
     expect(page.indexOf('<p class="headline">'), 'the report says it above its tables').toBeGreaterThan(0);
     expect(page.indexOf('<p class="headline">')).toBeLessThan(page.indexOf('<table>'));
+    // The report's likewise: its headline's code is its list's first.
+    const code = (from: number) => page.slice(page.indexOf('<code>', from), page.indexOf('</code>', from) + '</code>'.length);
+    expect(code(page.indexOf('<p class="headline">'))).toBe(code(page.indexOf('<li>', page.indexOf('<div class="diagnosis'))));
+    expect(code(page.indexOf('<p class="headline">'))).toMatch(/^<code>(node|npx|gradscope)[ <]/);
     expect(page).toContain(escapeHtml(OVER_TIME_CAPTION));
     // Over depth down a column, over time along a row: read across, it scrolls in its box on a phone (ReportTable.readAcross).
     expect(page).toMatch(new RegExp(`<div class="table across" id="[^"]+"><table><caption>${escapeHtml(OVER_TIME_CAPTION).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));

@@ -13,6 +13,8 @@ import { learnsWords, speedAt } from '../../src/flow/diagnosis/learning-speed.js
 import { gapRecords, percent } from '../../src/flow/diagnosis/diagnosis-words.js';
 import { lossFigure } from '../../src/flow/diagnosis/progress-readings.js';
 import { numberText } from '../../src/number-text.js';
+import { headlineInTerms } from '../../src/flow/diagnosis/headline.js';
+import { API_REMEDY_TERMS, remedyChoices, remedyLines, type RemedyTerms } from '../../src/flow/remedy.js';
 import { expectHeadlineFromSummary } from '../util/summary-explained.js';
 import { overfittingTrace } from '../util/overfitting-trace.js';
 
@@ -116,5 +118,40 @@ describe('Diagnosis.headline', () => {
     expect(d.headline).toContain(` Try ${d.remedies[0].settings.map((s) => `${s.option}: ${s.value}`).join(', ')} (the first of ${d.remedies.length} remedies).`);
     const empty = diagnose(new Trace({ sizes: [2, 2, 2], activations: ['tanh', 'softmax'], loss: 'cross-entropy', every: 1, run: RUN }));
     expect([empty.headline, empty.remedies]).toEqual(['The trace is empty.', []]);
+  });
+
+  it("says a value in words as the remedy's option says it, not the flag's value that meets them (review44 #9: one remedy, one way)", () => {
+    const d = diagnose(handTrace('tanh', {}, 8, epochsOf([1, 0.5, 0.4, 0.45, 0.6, 0.8, 0.9, 1.1])));
+    const [rate] = d.remedies[0].settings;
+    expect([d.verdict, rate.option, rate.direction, rate.value]).toEqual(['loss-rising', 'learningRate', 'smaller', 'below 0.1']);
+    expect(d.headline).toMatch(/ Try learningRate: below 0\.1 \(the (one remedy|first of \d+ remedies)\)\.$/);
+    expect(d.headline).not.toContain(rate.flagValue);
+  });
+});
+
+describe("headlineInTerms: the headline's 'Try' in a printer's terms", () => {
+  const d = diagnose(handTrace('sigmoid', { delta: [1e-3, 3e-2, 1] }));
+  const said = d.headline.slice(0, d.headline.indexOf(' Try '));
+  /** Command terms that name each list of settings by its options ('rerun --activation relu --init he-normal'), or cannot for `refused`. */
+  const commandTerms = (refused?: string): RemedyTerms => ({
+    form: 'command',
+    commandLine: (settings) => (settings.some((s) => s.option === refused) ? { cannot: 'no flag' } : { line: `rerun ${settings.map((s) => `--${s.option} ${s.flagValue ?? s.value}`).join(' ')}`, note: 'seed left out' }),
+  });
+
+  it('names the first remedy as the printer\'s list does: its first choice of remedyChoices in those terms, and the count', () => {
+    const terms = commandTerms();
+    expect(headlineInTerms(d, terms)).toEqual({ said, tried: { choice: remedyChoices(d.remedies[0], terms)[0], of: `the first of ${d.remedies.length} remedies` } });
+    expect(headlineInTerms(d, terms).tried!.choice).toEqual({ text: `rerun ${d.remedies[0].settings.map((s) => `--${s.option} ${s.flagValue}`).join(' ')}`, note: 'seed left out' });
+    // Where no command line makes it, the API's options with the reason, as the list says them too.
+    const cannot = headlineInTerms(d, commandTerms(d.remedies[0].settings[0].option)).tried!.choice.text;
+    expect(cannot).toBe(remedyLines(d.remedies[0], commandTerms(d.remedies[0].settings[0].option))[0]);
+    expect(cannot).toMatch(/^activation: 'relu', .* options: no flag\)$/);
+  });
+
+  it("is the headline as it is in the API's terms, without a remedy, and where the headline does not end with its remedies' 'Try'", () => {
+    expect(headlineInTerms(d, API_REMEDY_TERMS)).toEqual({ said: d.headline });
+    expect(headlineInTerms(d, { form: 'api', unmadeRun: 'no command line made it' })).toEqual({ said: d.headline });
+    expect(headlineInTerms({ ...d, remedies: [] }, commandTerms())).toEqual({ said: d.headline });
+    expect(headlineInTerms({ ...d, remedies: d.remedies.slice(1) }, commandTerms())).toEqual({ said: d.headline });
   });
 });

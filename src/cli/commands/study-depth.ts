@@ -37,7 +37,9 @@ export function depthTables(result: DepthStudyResult, invoked: string | undefine
   const trained = result.networks.filter((n) => n.training);
   // The answer first (newuser42 #8): the deepest network's diagnosis in short, above every table; in full after them.
   const deepest = trained.at(-1);
-  if (deepest) out.push(headlineText(deepest.training!.diagnosis, `${sizesList(deepest.sizes)}'s diagnosis`, width), '');
+  // Its remedies as command lines, in the headline's 'Try' as in the list after the tables.
+  const terms = deepest && depthRunTerms(result, deepest.training!.trace, invoked);
+  if (deepest) out.push(headlineText(deepest.training!.diagnosis, terms!, `${sizesList(deepest.sizes)}'s diagnosis`, width), '');
   out.push(
     `‖∂C/∂b‖ per hidden layer at initialisation, first to last (${depthCellsSeedsText(result)}), on the first ${grouped(result.rows)} MNIST training digits.`,
     depthRatioLegend(result),
@@ -54,7 +56,7 @@ export function depthTables(result: DepthStudyResult, invoked: string | undefine
     const trace = deepest.training!.trace;
     const overEpochs = depthEpochTable(result)!;
     out.push('', overEpochs.caption, '', formatTable(overEpochs.header, overEpochs.rows, width));
-    out.push('', `At the first step (the start of epoch ${grouped(epochOfStep(trace.steps[0]))}):`, '', traceTable(trace, 0, width), '', diagnosisText(deepest.training!.diagnosis, depthRunTerms(result, trace, invoked), width));
+    out.push('', `At the first step (the start of epoch ${grouped(epochOfStep(trace.steps[0]))}):`, '', traceTable(trace, 0, width), '', diagnosisText(deepest.training!.diagnosis, terms!, width));
   }
   return out.join('\n');
 }

@@ -309,7 +309,7 @@ export const studyModelCommand = command({
       print(terminal, account.run);
       for (const line of [...account.notices, ...account.warnings]) print(terminal, line);
       // The answer first (newuser42 #8): after what ran, above every table; in full after them.
-      print(terminal, '', headlineText(diagnosis, 'The diagnosis', terminal.columns));
+      print(terminal, '', headlineText(diagnosis, terms, 'The diagnosis', terminal.columns));
       for (const { caption, header, rows: cells } of account.tables) print(terminal, '', caption!, formatTable(header, cells, terminal.columns));
       print(terminal, '', diagnosisText(diagnosis, terms, terminal.columns));
       if (csv) print(terminal, '', `Trace (CSV): ${csv}`);

@@ -88,9 +88,10 @@ export interface Diagnosis {
    * on the flow adds where the run stands and the share of its training rows right ('; still learning (93 % of the training
    * rows right)', '; a plateau, at chance (10 % of the training rows right)'), so that a mild gap beside a network that learns
    * well does not read as a fault alone. Then 'Try' and the first
-   * remedy's settings, by the API's option keys (a `layers` change as its data, `layers: { norm: 'batch-norm' }`), and how
-   * many remedies there are: ' Try activation: 'relu', init: 'he-normal', learningRate: 0.002 (the first of 7 remedies).'
-   * Nothing where there is no remedy. It holds no figure the summary or that remedy does not.
+   * remedy's first choice by the API's option keys, in the words of its `option` (remedyText's, before any ' (or …)': a value
+   * in words as words, `learningRate: below 0.1`), and how many remedies there are: ' Try activation: 'relu', init:
+   * 'he-normal', learningRate: 0.002 (the first of 7 remedies).' Nothing where there is no remedy. It holds no figure the
+   * summary or that remedy does not. The command line and its reports say the remedy as a command line, as their lists do.
    */
   headline: string;
   /** One paragraph: what was measured and what it means. */

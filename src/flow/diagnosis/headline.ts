@@ -7,8 +7,8 @@
 import type { Trace } from '../trace.js';
 import type { TrainingProgress, TrainingState } from '../training-progress.js';
 import { atChance } from '../training-progress.js';
-import { isLayersChange, type Remedy, type RemedySetting } from '../remedy.js';
-import type { Evidence, Severity, Verdict } from './diagnosis-types.js';
+import { API_REMEDY_TERMS, remedyChoices, type Remedy, type RemedyChoice, type RemedyTerms } from '../remedy.js';
+import type { Diagnosis, Evidence, Severity, Verdict } from './diagnosis-types.js';
 import { gapRecords, medianOverRecords, percent, rowList, timesOf } from './diagnosis-words.js';
 import { VANISHING_RATIO } from './diagnosis-thresholds.js';
 import { chainEnds, decisiveGap, positiveFinite } from './gap-measures.js';
@@ -93,22 +93,50 @@ function unitsFigure(verdict: 'dead' | 'saturated', e: Evidence, trace: Trace): 
   return `${percent(shares[most])} of ${rowList(trace, [rows[most]])}'s ${what} (${medianOverRecords(e)})`;
 }
 
+/** How many remedies a headline's 'Try' chooses from: 'the first of 7 remedies', 'the one remedy'. */
+const remediesCounted = (remedies: readonly Remedy[]) => (remedies.length === 1 ? 'the one remedy' : `the first of ${remedies.length} remedies`);
+
 /**
- * One setting as the headline names it: `option: value`; where the value is words beyond the run's ('below 31250'), the value
- * that meets them (flagValue, 'learningRate: 1.69'); a `layers` change by its data (RemedySetting.setting: `{ norm: 'batch-norm' }`),
- * not its layer specs.
+ * The first remedy's first choice in `terms`, as the printer's list of remedies says it (remedyChoices: every printer's one
+ * source of a remedy's words), and how many remedies there are.
  */
-function settingWords(s: RemedySetting): string {
-  if (s.direction !== undefined && s.flagValue !== undefined) return `${s.option}: ${s.flagValue}`;
-  if (s.option !== 'layers' || !isLayersChange(s.setting)) return `${s.option}: ${s.value}`;
-  return `layers: { ${Object.entries(s.setting).map(([key, value]) => `${key}: '${value}'`).join(', ')} }`;
+function firstChoice(remedies: readonly Remedy[], terms: RemedyTerms): HeadlineTry {
+  return { choice: remedyChoices(remedies[0], terms)[0], of: remediesCounted(remedies) };
 }
 
-/** The first remedy by its settings, and how many there are: 'Try activation: 'relu', init: 'he-normal' (the first of 7 remedies).'. */
+/** The 'Try' clause of Diagnosis.headline, in the API's terms: ' Try activation: 'relu', init: 'he-normal' (the first of 7 remedies).'; '' without a remedy. */
 function tryClause(remedies: readonly Remedy[]): string {
   if (remedies.length === 0) return '';
-  const of = remedies.length === 1 ? 'the one remedy' : `the first of ${remedies.length} remedies`;
-  return ` Try ${remedies[0].settings.map(settingWords).join(', ')} (${of}).`;
+  const { choice, of } = firstChoice(remedies, API_REMEDY_TERMS);
+  return ` Try ${choice.text} (${of}).`;
+}
+
+/** The first remedy of a headline in a printer's terms (HeadlineInTerms.tried). */
+export interface HeadlineTry {
+  /** The first remedy's first choice, as the printer's list says it: its command line (and note), or its options. */
+  choice: RemedyChoice;
+  /** How many remedies there are: 'the first of 7 remedies', 'the one remedy'. */
+  of: string;
+}
+
+/** A headline as a printer whose remedies are command lines says it: what it says before 'Try', and what to try. */
+export interface HeadlineInTerms {
+  /** The headline before 'Try': the whole Diagnosis.headline where `tried` is absent. */
+  said: string;
+  /** The first remedy in the printer's terms; absent where the headline is said as it is. */
+  tried?: HeadlineTry;
+}
+
+/**
+ * Diagnosis.headline in a printer's `terms` (review44 #9): in the 'command' form its 'Try' names the first remedy as the
+ * printer's list does, a command line (`gradscope study --model` printed `Try activation: 'relu' …` above a list of
+ * `gradscope train --activation relu …` lines); in the API's form, or where the headline does not end with its remedies'
+ * 'Try' (one not made by diagnose() of these remedies), the headline is said as it is.
+ */
+export function headlineInTerms(d: Pick<Diagnosis, 'headline' | 'remedies'>, terms: RemedyTerms): HeadlineInTerms {
+  const apiTry = tryClause(d.remedies);
+  if (terms.form === 'api' || apiTry === '' || !d.headline.endsWith(apiTry)) return { said: d.headline };
+  return { said: d.headline.slice(0, -apiTry.length), tried: firstChoice(d.remedies, terms) };
 }
 
 /** The headline of a diagnosis with these parts (see Diagnosis.headline). */
