@@ -10,7 +10,7 @@
  */
 import { loadavg } from 'node:os';
 import { rowWork } from '../src/cli/commands/study-trainable-depth.js';
-import { timeLeftText, timeLeftWords, withStretch, type WorkRates } from '../src/cli/progress.js';
+import { keptRates, timeLeftText, timeLeftWords, type Stretch } from '../src/cli/progress.js';
 import { checkStudySetup, QUICK_STUDY, runTrainableDepthStudy } from '../src/studies/trainable-depth.js';
 
 const flag = (name: string) => {
@@ -41,17 +41,16 @@ const seconds = networks.reduce((sum, n) => sum + n.seconds, 0);
 const work = networks.reduce((sum, n) => sum + n.work, 0);
 console.log(`study (c), ${networks.length} networks of width ${setup.width}, ${setup.epochs} epochs: ${seconds.toFixed(1)} s CPU; ${started} → ${new Date().toISOString()}, load ${load.toFixed(2)} → ${loadavg()[0].toFixed(2)}`);
 console.log('network                      CPU s   CPU share   work share   bar says                   was left');
-// The bar times from its first report (the first row's end), as ProgressBar does, each row after it a stretch of its own rate (timeLeftWords).
+// The bar times from its first report (the first row's end), as ProgressBar does, each row after it a stretch of its own rate (keptRates).
 let secondsDone = 0;
 let workDone = 0;
-let rates: WorkRates | undefined;
+const stretches: Stretch[] = [];
 for (const [i, n] of networks.entries()) {
   secondsDone += n.seconds;
   workDone += n.work;
-  if (i > 0) rates = withStretch(rates, 1000 * n.seconds, n.work);
-  const timed = secondsDone - networks[0].seconds;
-  const timedWork = workDone - networks[0].work;
-  const says = i === 0 || i === networks.length - 1 || timedWork <= 0 || rates === undefined ? '' : timeLeftWords(rates, 1000 * timed, timedWork, work - workDone);
+  if (i > 0) stretches.push({ work: n.work, ms: 1000 * n.seconds });
+  const rates = keptRates(stretches);
+  const says = i === networks.length - 1 || rates === undefined ? '' : timeLeftWords(rates, work - workDone);
   const left = i === networks.length - 1 ? '' : timeLeftText(1000 * (seconds - secondsDone));
   const name = `${n.remedy} at ${n.depth}`.padEnd(26);
   console.log(`${name} ${n.seconds.toFixed(2).padStart(7)}   ${((100 * n.seconds) / seconds).toFixed(1).padStart(6)} %   ${((100 * n.work) / work).toFixed(1).padStart(7)} %   ${says.padEnd(26)} ${left}`);

@@ -24,7 +24,8 @@ export interface ProgressOptions {
    * first report went at (timeLeftWords). Timed from the first report, not from the bar's making, so
    * that what came before the work (loading the digits, setting up) is not taken for part of it. Only
    * for a total counted in units of about like cost (epochs of one network, runs of one shape,
-   * multiply-adds); where they went at different rates, the range says so.
+   * multiply-adds); where they went at different rates, the range says so, leaving out a stretch
+   * unlike the rest that holds less than a tenth of the work (keptRates).
    */
   timeLeft?: boolean;
   /** The clock, in milliseconds, that times the time left and a terminal's redraws (default performance.now). */
@@ -44,31 +45,55 @@ function durationWords(ms: number): string {
   return `about ${Math.round(seconds / 60)} min`;
 }
 
-/** The fastest and the slowest a stretch of work between two reports went, in ms per unit of work. */
+/** A stretch of work between two reports that moved it: `work` units that took `ms`. */
+export interface Stretch {
+  work: number;
+  ms: number;
+}
+
+/**
+ * The most of the work so far that the stretches left out at either end of the rates hold, together: one stretch
+ * slower or faster than the rest (the first's JIT warm-up, a GC pause, a burst of load on a shared host) holds less
+ * and is left out, where kept it would fix that end of the range for the rest of the run (review44 #16); a kind of
+ * work that recurs, as study (c)'s 50-layer networks do (about a tenth of its work each), holds more and is kept.
+ */
+export const OUTLIER_SHARE = 0.1;
+
+/** The rates, in ms per unit of work, that the time left is said from (keptRates). */
 export interface WorkRates {
+  /** The fastest and the slowest stretch kept. */
   fastest: number;
   slowest: number;
+  /** The kept stretches' time over their work. */
+  mean: number;
 }
 
 /**
- * `rates` with a stretch of `work` units that took `ms`, or as they were where it did no work (a row the study skips).
- * Undefined rates (none yet) start at the stretch's.
+ * The rates of the stretches so far, those at either end (the fastest, the slowest) that together hold less than
+ * OUTLIER_SHARE of their work left out; undefined before any stretch did work.
  */
-export function withStretch(rates: WorkRates | undefined, ms: number, work: number): WorkRates | undefined {
-  if (!(work > 0)) return rates;
-  const rate = ms / work;
-  return rates === undefined ? { fastest: rate, slowest: rate } : { fastest: Math.min(rates.fastest, rate), slowest: Math.max(rates.slowest, rate) };
+export function keptRates(stretches: readonly Stretch[]): WorkRates | undefined {
+  const byRate = stretches.filter((s) => s.work > 0).sort((a, b) => a.ms / a.work - b.ms / b.work);
+  if (byRate.length === 0) return undefined;
+  const cut = OUTLIER_SHARE * byRate.reduce((sum, s) => sum + s.work, 0);
+  let first = 0;
+  for (let out = byRate[0].work; out < cut; out += byRate[++first].work);
+  let last = byRate.length - 1;
+  for (let out = byRate[last].work; out < cut; out += byRate[--last].work);
+  const kept = byRate.slice(first, last + 1);
+  const rate = (s: Stretch) => s.ms / s.work;
+  return { fastest: rate(kept[0]), slowest: rate(kept[kept.length - 1]), mean: kept.reduce((sum, s) => sum + s.ms, 0) / kept.reduce((sum, s) => sum + s.work, 0) };
 }
 
 /**
- * The time `left` units of work take at the rates of the work so far: where the fastest and the slowest stretch round alike,
- * timeLeftText of the mean rate (`spent` ms over `done` units); else the range, 'about 40 s to 3 min left', the work left at the
- * fastest and at the slowest. Study (c)'s 50-layer sigmoid networks ran 4–5× slower per weight than the rest on an Intel Xeon
- * (subnormal gradients), and the time left said from the mean rate after them, 'about 3 min left', was 38 s (newuser43 #14).
+ * The time `left` units of work take at `rates`: where the fastest and the slowest kept stretch round alike, timeLeftText
+ * of the mean; else the range, 'about 40 s to 3 min left', the work left at the fastest and at the slowest. Study (c)'s
+ * 50-layer sigmoid networks ran 4–5× slower per weight than the rest on an Intel Xeon (subnormal gradients), and the time
+ * left said from the mean rate after them, 'about 3 min left', was 38 s (newuser43 #14).
  */
-export function timeLeftWords(rates: WorkRates, spent: number, done: number, left: number): string {
+export function timeLeftWords(rates: WorkRates, left: number): string {
   const [low, high] = [rates.fastest * left, rates.slowest * left].map(durationWords);
-  return low === high ? timeLeftText((spent * left) / done) : `${low} to ${high.replace(/^about /, '')} left`;
+  return low === high ? timeLeftText(rates.mean * left) : `${low} to ${high.replace(/^about /, '')} left`;
 }
 
 export class ProgressBar {
@@ -76,11 +101,13 @@ export class ProgressBar {
   private lastDrawn = -Infinity;
   private linesPrinted = 0;
   private readonly clock: () => number;
-  /** The first report: when, and how much was done by then. */
-  private first?: { at: number; done: number };
-  /** The last report that moved the work (when, how much was done) and the rates of the stretches between such reports since the first. */
+  /** The last report that moved the work: when, and how much was done by then. */
   private last?: { at: number; done: number };
-  private rates?: WorkRates;
+  /**
+   * The stretches between reports that moved the work, since the first, kept whole: the bars that say the time left
+   * report a few hundred times at most (a study's epochs, runs or networks).
+   */
+  private readonly stretches: Stretch[] = [];
 
   constructor(
     private readonly terminal: Terminal,
@@ -99,10 +126,9 @@ export class ProgressBar {
   update(done: number, note = '', total = this.total): void {
     this.total = total;
     const at = this.clock();
-    this.first ??= { at, done };
     // A report of no more work (a row the study skips) starts no stretch: its time goes to the next work done.
     if (this.last === undefined || done !== this.last.done) {
-      if (this.last) this.rates = withStretch(this.rates, at - this.last.at, done - this.last.done);
+      if (this.last && this.options.timeLeft) this.stretches.push({ work: done - this.last.done, ms: at - this.last.at });
       this.last = { at, done };
     }
     const percent = String(Math.round((100 * done) / this.total)).padStart(3);
@@ -132,8 +158,8 @@ export class ProgressBar {
 
   /** The time left as the work since the first report measures it (timeLeftWords), or '' (not asked for, nothing to time yet, or all done). */
   private left(done: number): string {
-    const first = this.first!;
-    if (!this.options.timeLeft || this.rates === undefined || done <= first.done || done >= this.total) return '';
-    return timeLeftWords(this.rates, this.last!.at - first.at, done - first.done, this.total - done);
+    if (!this.options.timeLeft || done >= this.total) return '';
+    const rates = keptRates(this.stretches);
+    return rates === undefined ? '' : timeLeftWords(rates, this.total - done);
   }
 }

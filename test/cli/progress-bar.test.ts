@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { quoteOn } from '../util/page-quotes.js';
 import { networkProgress } from '../../src/cli/commands/study-depth.js';
 import { rowProgress } from '../../src/cli/commands/study-trainable-depth.js';
-import { ProgressBar, timeLeftText } from '../../src/cli/progress.js';
+import { keptRates, OUTLIER_SHARE, ProgressBar, timeLeftText } from '../../src/cli/progress.js';
 import { processTerminal, type Terminal } from '../../src/cli/terminal.js';
 import { chooseRemedies } from '../../src/studies/trainable-depth.js';
 import type { TrainableDepthRow } from '../../src/studies/trainable-depth.js';
@@ -101,6 +101,58 @@ describe('ProgressBar', () => {
     now = 41_000;
     bar.update(3); // 21 s a unit: 7 left, 140 s or 147 s, both 'about 2 min'; the mean, 20.5 s × 7 = 143.5 s
     expect(terminal.lines.at(-1)).toBe('job: 30 %, about 2 min left');
+  });
+
+  // review44 #16: the range's ends were the fastest and slowest of every stretch since the first, never forgotten, so one
+  // slow stretch (a JIT warm-up, a GC pause, a burst of load) said a range for the rest of the run.
+  it('says one time where one stretch unlike the rest holds less than a tenth of the work: the rest\'s rate', () => {
+    const terminal = logTerminal();
+    let now = 0;
+    const bar = new ProgressBar(terminal, 'job', 40, { timeLeft: true, clock: () => now });
+    bar.update(1);
+    for (let done = 2; done <= 20; done++) {
+      now += done === 5 ? 6_000 : 1_000; // the fourth stretch: a 5 s pause in a 1 s unit
+      bar.update(done);
+    }
+    // 20 left at 1 s a unit: the pause's stretch holds 1 of 19 units (5 %). Kept, it said 'about 20 s to 2 min left',
+    // and its seconds in the mean 'about 25 s left'.
+    expect(terminal.lines.at(-1)).toBe('job: 50 %, about 20 s left');
+  });
+
+  it('says the range while a slow first stretch holds a tenth of the work or more, then one time', () => {
+    const terminal = logTerminal();
+    let now = 0;
+    const bar = new ProgressBar(terminal, 'job', 100, { timeLeft: true, clock: () => now });
+    bar.update(0);
+    now = 30_000;
+    bar.update(2); // 15 s a unit, warming up
+    for (let done = 4; done <= 60; done += 2) {
+      now += 2_000; // 1 s a unit from here
+      bar.update(done);
+    }
+    // At 20 % the first stretch holds 2 of 20 units (10 %): kept; at 30 %, 2 of 30: left out.
+    expect(terminal.lines).toEqual([
+      'job: 10 %, about 2 min to 23 min left',
+      'job: 20 %, about 80 s to 20 min left',
+      'job: 30 %, about 70 s left',
+      'job: 40 %, about 60 s left',
+      'job: 50 %, about 50 s left',
+      'job: 60 %, about 40 s left',
+    ]);
+  });
+
+  it('keeps the stretches at either end that hold a tenth of the work or more, and leaves out those that hold less', () => {
+    expect(OUTLIER_SHARE).toBe(0.1);
+    const like = Array.from({ length: 8 }, () => ({ work: 1, ms: 1_000 }));
+    // 1 unit of 9 (11 %) at either end: kept.
+    expect(keptRates([...like, { work: 1, ms: 9_000 }])).toEqual({ fastest: 1_000, slowest: 9_000, mean: 17_000 / 9 });
+    expect(keptRates([{ work: 1, ms: 100 }, ...like])).toEqual({ fastest: 100, slowest: 1_000, mean: 8_100 / 9 });
+    // 1 of 11 (9 %) at each end, the slow one first in time: both left out, the mean is the rest's.
+    const eleven = [{ work: 1, ms: 9_000 }, ...like, { work: 1, ms: 1_000 }, { work: 1, ms: 100 }];
+    expect(keptRates(eleven)).toEqual({ fastest: 1_000, slowest: 1_000, mean: 1_000 });
+    // Two stretches, each half the work: both kept. None that did work: no rates.
+    expect(keptRates([{ work: 3, ms: 3_000 }, { work: 3, ms: 30_000 }])).toEqual({ fastest: 1_000, slowest: 10_000, mean: 5_500 });
+    expect(keptRates([])).toBeUndefined();
   });
 
   it('rounds the time left as an estimate deserves', () => {
