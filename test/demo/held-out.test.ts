@@ -14,6 +14,7 @@ import { DEFAULTS, parseSettings, type Settings } from '../../demo/src/settings.
 import { pageDiagnosis } from '../../demo/src/remedies.js';
 import { PAGE_OVERFITTING_QUERY } from '../util/page-overfitting-run.js';
 import { lossText } from '../../src/loss-text.js';
+import { asWritten, quotedOn } from '../util/page-numbers.js';
 
 function rowsOf(settings: Settings) {
   const { train, test } = splitDataset(planarDataset(settings.dataset as 'circles', settings.seed, settings.noise), settings.trainPercent);
@@ -91,6 +92,9 @@ describe("the visualizer's held-out rows", () => {
     // diagnosis offered to stop after the epochs' lowest, weights worse on the test rows than the ones the run started from.
     const earlyStop = (d: ReturnType<typeof diagnose>) => d.remedies.filter((r) => r.settings.some((s) => s.option === 'epochs')).map((r) => r.option);
     expect(start).toBeLessThan(Math.min(...withRows.trace.epochs.map((e) => e.validation!.loss)));
+    // docs/browser.md quotes this run's start (review44 #7: it quoted it with no test reading it).
+    const [quoted] = quotedOn('docs/browser.md', /the overfitting run of `test\/demo\/held-out\.test\.ts`: ([\d.]+) at the start, every epoch's above it/);
+    expect(asWritten(quoted, start)).toBe(quoted);
     expect(earlyStop(read)).toEqual([expect.stringMatching(/^epochs: \d+$/)]);
     const page = diagnose(withRows.trace, pageDiagnosis('circles', start));
     expect(page.verdict).toBe('overfitting');
