@@ -52,8 +52,23 @@ function storeDots4x2(z: usize, ldz: usize, c00: v128, c01: v128, c10: v128, c11
 // instructions (after knownAligned) to 4.48 M (valgrind, V8 11.3; the flat peak loop of then: 4.24 M, the nested one of
 // peak.common.ts: 4.17 M).
 function dot4x2(z: usize, ldz: usize, ap: usize, w: usize, ldw: usize, bias: usize, k4: usize, tail: i32, count: i32): void {
+  dot4x2Tiles(false, z, ldz, ap, w, ldw, 0, bias, k4, tail, count);
+}
+
+// dot4x2 that also stores each pair's two w rows interleaved into wp ([⌈nIn/4⌉][2][4] per pair,
+// the tail vector zero-filled past nIn, pairs one after the other), as dot4x2FromPairs reads them.
+// The stores take no arithmetic slot; the same mul and add per term in the same order (the same bits).
+function dot4x2PackingPairs(z: usize, ldz: usize, ap: usize, w: usize, ldw: usize, wp: usize, bias: usize, k4: usize, tail: i32, count: i32): void {
+  dot4x2Tiles(true, z, ldz, ap, w, ldw, wp, bias, k4, tail, count);
+}
+
+// The loop of dot4x2 and of dot4x2PackingPairs, which stores w's pairs into wp on the way
+// (packPairs: a constant at both calls, so each keeps a loop of its own with no test of it).
+@inline
+function dot4x2Tiles(packPairs: bool, z: usize, ldz: usize, ap: usize, w: usize, ldw: usize, wp: usize, bias: usize, k4: usize, tail: i32, count: i32): void {
   ap = knownAligned(ap, PANEL_ALIGN);
   w = knownAligned(w, FLOAT_ALIGN);
+  if (packPairs) wp = knownAligned(wp, PANEL_ALIGN);
   const pairBytes = ldw << 1;
   const zEnd = z + (<usize>count << 3);
   while (z < zEnd) {
@@ -67,11 +82,13 @@ function dot4x2(z: usize, ldz: usize, ap: usize, w: usize, ldw: usize, bias: usi
     while (v < end) {
       const x0 = v128.load(x), x1 = v128.load(x, 16), x2 = v128.load(x, 32), x3 = v128.load(x, 48);
       let y = v128.load(v);
+      if (packPairs) v128.store(wp, y);
       c00 = madd(c00, x0, y);
       c10 = madd(c10, x1, y);
       c20 = madd(c20, x2, y);
       c30 = madd(c30, x3, y);
       y = v128.load(v1);
+      if (packPairs) v128.store(wp, y, 16);
       c01 = madd(c01, x0, y);
       c11 = madd(c11, x1, y);
       c21 = madd(c21, x2, y);
@@ -79,20 +96,24 @@ function dot4x2(z: usize, ldz: usize, ap: usize, w: usize, ldw: usize, bias: usi
       x += 64;
       v += 16;
       v1 += 16;
+      if (packPairs) wp += 32;
     }
     if (tail > 0) {
       // The panel is zero past k, and so is the tail vector: lanes past it add 0·0.
       const x0 = v128.load(x), x1 = v128.load(x, 16), x2 = v128.load(x, 32), x3 = v128.load(x, 48);
       let y = loadTail(v, tail);
+      if (packPairs) v128.store(wp, y);
       c00 = madd(c00, x0, y);
       c10 = madd(c10, x1, y);
       c20 = madd(c20, x2, y);
       c30 = madd(c30, x3, y);
       y = loadTail(v1, tail);
+      if (packPairs) v128.store(wp, y, 16);
       c01 = madd(c01, x0, y);
       c11 = madd(c11, x1, y);
       c21 = madd(c21, x2, y);
       c31 = madd(c31, x3, y);
+      if (packPairs) wp += 32;
     }
     storeDots4x2(z, ldz, c00, c01, c10, c11, c20, c21, c30, c31, bias);
     z += 8;
@@ -155,64 +176,6 @@ function dot4x2Packing(z: usize, ldz: usize, ap: usize, a0: usize, a1: usize, a2
     c31 = madd(c31, x3, y);
   }
   storeDots4x2(z, ldz, c00, c01, c10, c11, c20, c21, c30, c31, bias);
-}
-
-// dot4x2 that also stores each pair's two w rows interleaved into wp ([⌈nIn/4⌉][2][4] per pair,
-// the tail vector zero-filled past nIn, pairs one after the other), as dot4x2FromPairs reads them.
-// The stores take no arithmetic slot; the same mul and add per term in the same order (the same bits).
-function dot4x2PackingPairs(z: usize, ldz: usize, ap: usize, w: usize, ldw: usize, wp: usize, bias: usize, k4: usize, tail: i32, count: i32): void {
-  ap = knownAligned(ap, PANEL_ALIGN);
-  w = knownAligned(w, FLOAT_ALIGN);
-  wp = knownAligned(wp, PANEL_ALIGN);
-  const pairBytes = ldw << 1;
-  const zEnd = z + (<usize>count << 3);
-  while (z < zEnd) {
-    let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-    let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-    let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-    let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-    let x = ap, v = w, v1 = w + ldw;
-    const end = w + k4;
-    while (v < end) {
-      const x0 = v128.load(x), x1 = v128.load(x, 16), x2 = v128.load(x, 32), x3 = v128.load(x, 48);
-      let y = v128.load(v);
-      v128.store(wp, y);
-      c00 = madd(c00, x0, y);
-      c10 = madd(c10, x1, y);
-      c20 = madd(c20, x2, y);
-      c30 = madd(c30, x3, y);
-      y = v128.load(v1);
-      v128.store(wp, y, 16);
-      c01 = madd(c01, x0, y);
-      c11 = madd(c11, x1, y);
-      c21 = madd(c21, x2, y);
-      c31 = madd(c31, x3, y);
-      x += 64;
-      v += 16;
-      v1 += 16;
-      wp += 32;
-    }
-    if (tail > 0) {
-      const x0 = v128.load(x), x1 = v128.load(x, 16), x2 = v128.load(x, 32), x3 = v128.load(x, 48);
-      let y = loadTail(v, tail);
-      v128.store(wp, y);
-      c00 = madd(c00, x0, y);
-      c10 = madd(c10, x1, y);
-      c20 = madd(c20, x2, y);
-      c30 = madd(c30, x3, y);
-      y = loadTail(v1, tail);
-      v128.store(wp, y, 16);
-      c01 = madd(c01, x0, y);
-      c11 = madd(c11, x1, y);
-      c21 = madd(c21, x2, y);
-      c31 = madd(c31, x3, y);
-      wp += 32;
-    }
-    storeDots4x2(z, ldz, c00, c01, c10, c11, c20, c21, c30, c31, bias);
-    z += 8;
-    bias += 8;
-    w += pairBytes;
-  }
 }
 
 // dot4x2 reading w's pairs where dot4x2PackingPairs stored them (wp, pairBytes apart: ⌈nIn/4⌉
