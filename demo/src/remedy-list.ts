@@ -6,7 +6,10 @@
  * keyed by the options its remedy sets, and changed only where what it shows has changed; its button
  * stays the same element, and applies what it shows at the moment it is clicked. A remedy with an
  * alternative (layer norm beside batch norm, tanh beside relu) shows it on a line of its own with
- * its own button.
+ * its own button, right under the first choice, and why the remedy helps under both, as the report
+ * and the terminal order them: after a why of several lines the alternative stood far below the
+ * choice it is the alternative to, on a phone most (newuser43 #10, review44 #11). One choice reads
+ * 'A: why' on its line.
  */
 import { remedyLines, unbrokenPercents, type Remedy } from '../../src/index.js';
 import { codeNode, proseNodes } from './prose.js';
@@ -116,6 +119,15 @@ function alternativeLine(li: HTMLLIElement, wanted: boolean, apply: ApplyRemedy)
   return made;
 }
 
+/** The why of `li` on a line of its own after its alternative's (`why`), made the first time it is wanted and taken out when it is not (null: the why follows the one choice). */
+function whyLine(li: HTMLLIElement, why: string | null, before: string | null): void {
+  const line = li.querySelector<HTMLElement>(':scope > div.why');
+  if (why === null) return void line?.remove();
+  if (line && why === before) return;
+  const made = line ?? li.appendChild(Object.assign(document.createElement('div'), { className: 'why' }));
+  made.replaceChildren(...proseNodes(why));
+}
+
 /** Changes only what differs from what `li` shows now (nothing at all when nothing does). */
 function show(li: HTMLLIElement, shown: Shown, apply: ApplyRemedy): void {
   const signature = JSON.stringify(shown);
@@ -123,16 +135,20 @@ function show(li: HTMLLIElement, shown: Shown, apply: ApplyRemedy): void {
   const before = li.dataset.shown === undefined ? null : (JSON.parse(li.dataset.shown) as Shown);
   li.dataset.shown = signature;
   const [first, alternative] = shown.choices;
+  // With an alternative, why goes under it (whyLine); with one choice, after it on its line.
+  const apart = alternative !== undefined;
+  const wasApart = before !== null && before.choices.length > 1;
   const text = li.querySelector<HTMLElement>('span.remedy')!;
-  if (before?.choices[0].option !== first.option || before.why !== shown.why) {
-    text.replaceChildren(codeNode(first.option), ': ', ...proseNodes(shown.why));
+  if (before?.choices[0].option !== first.option || apart !== wasApart || (!apart && before.why !== shown.why)) {
+    text.replaceChildren(codeNode(first.option), ...(apart ? [] : [': ', ...proseNodes(shown.why)]));
   }
   showChoice(li, first, 0);
-  const line = alternativeLine(li, alternative !== undefined, apply);
+  const line = alternativeLine(li, apart, apply);
   if (line) {
     line.querySelector('code')!.replaceWith(codeNode(alternative.option));
     showChoice(line, alternative, 1);
   }
+  whyLine(li, apart ? shown.why : null, wasApart ? before.why : null);
 }
 
 /** A choice's button (its change and rates as data attributes) or, where it has none, the note saying why. */

@@ -455,19 +455,16 @@ export function proseParts(text: string): ProsePart[] {
 }
 
 /**
- * A remedy: its settings and why ('A: why'); where it has an alternative, as the terminal prints it (diagnosisText), its
- * settings, the alternative's right under them on a line of its own ('or: …'), then why. Joined on one line ('A or B: why')
- * they read as one setting when the first choice ends as the second begins (an option's value, an option's key); the
- * alternative after a why of several lines stood far from the choice it is the alternative to (newuser43 #10).
+ * A remedy: its settings and why ('A: why'); where it has an alternative, as the terminal prints it (diagnosisText) and the
+ * visualizer shows it (demo/src/remedy-list.ts), its settings, the alternative's right under them in a paragraph of its own
+ * ('or: …'), then why in another. Joined on one line ('A or B: why') they read as one setting when the first choice ends as
+ * the second begins (an option's value, an option's key); the alternative after a why of several lines stood far from the
+ * choice it is the alternative to (newuser43 #10).
  */
 function remedyHtml([first, alternative]: string[], why: string): string {
   if (alternative === undefined) return `${codeHtml(first)}: ${proseHtml(why)}`;
-  return `${codeHtml(first)}<p class="${ALTERNATIVE_CLASS}">or: ${codeHtml(alternative)}</p><p class="${WHY_CLASS}">${proseHtml(why)}</p>`;
+  return `${codeHtml(first)}<p>or: ${codeHtml(alternative)}</p><p>${proseHtml(why)}</p>`;
 }
-
-/** The class of a remedy's alternative's line (remedyHtml), as the visualizer names its own; and of its why's, after it. */
-const ALTERNATIVE_CLASS = 'alternative';
-const WHY_CLASS = 'why';
 
 /** The verdict, the summary and the remedies, their settings in `terms` (the command line's flags in a report it writes). */
 function diagnosisHtml(d: Diagnosis, terms: RemedyTerms): string {
@@ -659,7 +656,7 @@ figcaption{grid-column:1/-1;font-weight:600;font-size:13px;position:sticky;left:
 .plot .brush{fill:rgba(31,119,180,.15)}.plot .hit{fill:transparent}.histogram path{fill:#1f77b4}.histogram path.axes{fill:none;stroke:#999}
 .table,figure.chart{overflow-x:auto;background:linear-gradient(90deg,#fff 40%,#fff0) left/2em 100% no-repeat local,linear-gradient(270deg,#fff 40%,#fff0) right/2em 100% no-repeat local,linear-gradient(90deg,#0003,#0000) left/10px 100% no-repeat scroll,linear-gradient(270deg,#0003,#0000) right/10px 100% no-repeat scroll}
 .charts>.table{grid-column:1/-1}.row rect{shape-rendering:crispEdges}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px;text-align:right}td{white-space:nowrap}th{vertical-align:bottom}
-${CODE_WORD_STYLE}.${ALTERNATIVE_CLASS}{margin:.15em 0 0}
+${CODE_WORD_STYLE}
 .${TABLE_ACROSS_CLASS} :is(th,td):first-child{position:sticky;left:0;background:#fff}.table.${TABLE_ACROSS_CLASS}{container-type:inline-size}.${TABLE_ACROSS_CLASS} caption{position:sticky;left:0;max-width:100cqw;text-align:left}
 .table.${TABLE_CARDS_CLASS}{overflow:visible;background:none}.${TABLE_CARDS_CLASS} :is(table,caption,thead,tbody,tr,th,td){display:block}.${TABLE_CARDS_CLASS} thead{height:0;overflow:hidden}.${TABLE_CARDS_CLASS} caption{text-align:left}
 .${TABLE_CARDS_CLASS} tr{border:1px solid #ddd;margin:.5em 0;padding:.2em .6em}.${TABLE_CARDS_CLASS} td{border:0;padding:1px 0;display:flex;justify-content:space-between;gap:1em;white-space:normal}.${TABLE_CARDS_CLASS} td>span>span{white-space:nowrap}.${TABLE_CARDS_CLASS} td::before{content:attr(data-label);content:attr(data-label) / "";text-align:left;color:#555}.${TABLE_CARDS_CLASS} td:first-child{font-weight:600}.${TABLE_CARDS_CLASS} td:empty{display:none}

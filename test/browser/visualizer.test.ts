@@ -312,6 +312,9 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
         summary: document.getElementById('diagnosis-summary')!.textContent,
         remedies: Array.from(document.querySelectorAll('#diagnosis-remedies li .remedy'), (li) => li.textContent),
         alternatives: Array.from(document.querySelectorAll('#diagnosis-remedies li'), (li) => li.querySelector('div.alternative code')?.textContent ?? null),
+        whys: Array.from(document.querySelectorAll('#diagnosis-remedies li'), (li) => li.querySelector(':scope > div.why')?.textContent ?? null),
+        // Each item's lines in order: its first choice's, then any alternative's and why's.
+        lines: Array.from(document.querySelectorAll('#diagnosis-remedies li'), (li) => Array.from(li.children, (child) => child.className).filter((name) => ['remedy', 'alternative', 'why'].includes(name))),
         call: document.querySelectorAll('#trace-note code')[1].textContent,
       };
     });
@@ -332,9 +335,15 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(panel.summary).toBe(shownProse(d.summary));
     // The headline above it is diagnose()'s (a8060338; review44 #8: nothing read it), set the same way.
     expect(panel.headline).toBe(shownProse(d.headline));
-    // Each remedy's first choice with why it helps, and its alternative on a line of its own.
-    expect(panel.remedies).toEqual(d.remedies.map((r) => `${remedyLines(r)[0]}: ${shownProse(r.why)}`));
+    // Each remedy's first choice, and its alternative on a line of its own right under it, then why it helps, as the report
+    // and the terminal order them (review44 #11: why came between them, and the alternative far below its choice on a phone);
+    // one choice with why on its line.
+    expect(d.remedies.some((r) => r.alternative), 'a remedy with an alternative').toBe(true);
+    expect(d.remedies.some((r) => !r.alternative), 'a remedy without one').toBe(true);
+    expect(panel.remedies).toEqual(d.remedies.map((r) => (r.alternative ? remedyLines(r)[0] : `${remedyLines(r)[0]}: ${shownProse(r.why)}`)));
     expect(panel.alternatives).toEqual(d.remedies.map((r) => remedyLines(r)[1] ?? null));
+    expect(panel.whys).toEqual(d.remedies.map((r) => (r.alternative ? shownProse(r.why) : null)));
+    expect(panel.lines).toEqual(d.remedies.map((r) => (r.alternative ? ['remedy', 'alternative', 'why'] : ['remedy'])));
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);

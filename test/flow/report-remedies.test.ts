@@ -34,13 +34,13 @@ const command: RemedyTerms = {
   commandLine: (settings) => (settings[0].option === 'activation' ? { cannot: 'its layers are blocks' } : { line: `gradscope train --${settings[0].option} ${settings[0].flagValue}` }),
 };
 
-/** Each diagnosis block of the page: the line above its remedies and the remedies' text, tags dropped, an alternative's line after a newline. */
+/** Each diagnosis block of the page: the line above its remedies and the remedies' text, tags dropped, each paragraph (an alternative's line, why under it) after a newline. */
 function remedyBlocks(html: string): { heading: string; items: string[] }[] {
   return [...html.matchAll(/<div class="diagnosis[^"]*"[^>]*>.*?<\/div>/g)].map(([block]) => {
     const text = (s: string) => s.replace(/<[^>]+>/g, '').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
     return {
       heading: text(/<p>(What to try[^]*?)<\/p><ul>/.exec(block)?.[1] ?? ''),
-      items: [...block.matchAll(/<li>(.*?)<\/li>/g)].map((m) => text(m[1].replace('<p class="alternative">', '\n').replace('<p class="why">', '\n'))),
+      items: [...block.matchAll(/<li>(.*?)<\/li>/g)].map((m) => text(m[1].replace(/<p>/g, '\n'))),
     };
   });
 }
