@@ -20,6 +20,7 @@ import { traceNote, type DownloadKind } from './downloads.js';
 import { updateRemedyList } from './remedy-list.js';
 import { WithdrawnRemedies, type Withdrawn } from './withdrawn-remedies.js';
 import { PressHold } from './press-hold.js';
+import { CurvatureAction } from './curvature-action.js';
 import { gradientColumnsNote } from './layer-stats.js';
 import {
   CONTINUING,
@@ -108,6 +109,11 @@ let runWhenReady = false;
 let workerPaused = false;
 /** The diagnosis panel, kept still while a press is in it or a mouse or pen rests on one of its buttons (so a remedy's button stays where it was aimed at and pressed), and marked held meanwhile. */
 const diagnosisPanel = new PressHold<Snapshot>($('diagnosis'), explainDiagnosis);
+/** "Measure the curvature here", offered while paused where the diagnosis asks whether the plateau is a minimum. */
+const curvature = new CurvatureAction(
+  () => post({ type: 'curvature-rows' }),
+  (measured) => post({ type: 'curvature', ...measured }),
+);
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 worker.onmessage = (event: MessageEvent<FromWorker>) => receive(event.data);
@@ -163,6 +169,8 @@ window.addEventListener('resize', scheduleDraw);
 
 function post(message: ToWorker): void {
   if (message.type === 'run' || message.type === 'step' || message.type === 'configure') {
+    // The network moves on: a curvature measured or being measured is no longer of it.
+    curvature.moveOn();
     workerPaused = false;
     delete document.body.dataset.worker;
   }
@@ -192,6 +200,15 @@ function receive(message: FromWorker): void {
   }
   if (message.type === 'refused') {
     refuse(message.reason);
+    return;
+  }
+  if (message.type === 'curvature-rows') {
+    curvature.measure(message.rows);
+    return;
+  }
+  if (message.type === 'diagnosed') {
+    // The diagnosis with the curvature measured here: nothing else changed.
+    if (snapshot) explain((snapshot = { ...snapshot, ...message.state }));
     return;
   }
   if (message.type === 'taken') {
@@ -247,6 +264,7 @@ function receive(message: FromWorker): void {
 function showRunning(): void {
   trainButton.textContent = running ? 'Pause' : 'Train';
   if (document.body.dataset.state !== 'loading') document.body.dataset.state = running ? 'running' : 'ready';
+  if (snapshot) curvature.update(snapshot, !running && document.body.dataset.state === 'ready');
 }
 
 function showNotice(): void {
@@ -308,6 +326,7 @@ function unitFailureRows(s: Snapshot): number[] {
 function explain(s: Snapshot): void {
   showStepControl(s);
   diagnosisPanel.show(s);
+  curvature.update(s, !running && document.body.dataset.state === 'ready');
 }
 
 function explainDiagnosis(s: Snapshot): void {

@@ -80,7 +80,11 @@ export class PressHold<T> {
   }
 }
 
-/** The button `target` is in, if any. */
+/**
+ * The button `target` is in, if any, but one in a part marked data-no-hold: a button whose press asks for the change the
+ * panel then shows (the curvature's Measure, whose reading the diagnosis takes) must not hold it back.
+ */
 function buttonOf(target: EventTarget | null): HTMLButtonElement | null {
-  return target instanceof Element ? target.closest('button') : null;
+  const button = target instanceof Element ? target.closest('button') : null;
+  return button?.closest('[data-no-hold]') ? null : button;
 }

@@ -1,5 +1,6 @@
 /** Messages between the page and the training worker. */
-import type { Diagnosis } from '../../src/index.js';
+import type { CurvatureEvidence, Diagnosis } from '../../src/index.js';
+import type { CurvatureRows } from './curvature-measure.js';
 import type { DiagramSnapshot } from './diagram-data.js';
 import type { LayerStats } from './layer-stats.js';
 import type { Settings } from './settings.js';
@@ -23,7 +24,14 @@ export type ToWorker =
    * Send a file to download, as JSON: 'trace' the trace the panel's diagnosis was made from, 'model' the network as it
    * stands (net.toJSON()), 'data' its training rows (dataFileJson).
    */
-  | { type: 'download'; kind: DownloadKind };
+  | { type: 'download'; kind: DownloadKind }
+  /** Send the network as it stands and its probe rows, for the curvature worker to measure (curvature-action.ts). */
+  | { type: 'curvature-rows' }
+  /**
+   * The curvature measured on the network of session `session` at `step` (what 'curvature-rows' gave): diagnose() takes it
+   * while the network stands at that step, and 'diagnosed' answers with the diagnosis that does.
+   */
+  | { type: 'curvature'; session: number; step: number; evidence: CurvatureEvidence };
 
 /** One training step, as the heatmap and the loss chart need it. */
 export interface StepRecord {
@@ -44,6 +52,11 @@ export interface TracedState {
   stats: LayerStats;
   /** diagnose() of the run's trace (see run-trace.ts). */
   diagnosis: Diagnosis;
+  /**
+   * Whether the diagnosis asks "minimum, saddle or slope?" ('asked': a plateau, whose paragraph says the gradient
+   * alone cannot tell), or answers it with the curvature measured on the page at this step ('answered'); null otherwise.
+   */
+  curvature: 'asked' | 'answered' | null;
 }
 
 /** The state after the latest step (or at initialisation, step 0). */
@@ -104,7 +117,11 @@ export type FromWorker =
   /** A 'configure' or 'update' the library refused (reason: its GradscopeError): the network, run and settings held are as before. */
   | { type: 'refused'; reason: string }
   /** The file a 'download' asked for, as JSON text, and its name (downloadName of the settings of the session it is from). */
-  | { type: 'download'; kind: DownloadKind; json: string; name: string };
+  | { type: 'download'; kind: DownloadKind; json: string; name: string }
+  /** What a 'curvature-rows' asked for (or why the network cannot be sent: `refused`). */
+  | { type: 'curvature-rows'; rows: CurvatureRows }
+  /** The run's state with the diagnosis that took the curvature a 'curvature' message gave (no network output changed). */
+  | { type: 'diagnosed'; state: TracedState };
 
 /** Test digits shown with their predictions in MNIST mode. */
 export const DIGITS_SHOWN = 24;

@@ -4,7 +4,7 @@
  * WASM core and says what the library (and its CLI) would say about the same trace.
  */
 import { GradscopeError, diagnose, TraceRecorder, createNetwork } from '../../src/index.js';
-import type { Gradients, LayerOutputs, Matrix, TraceOptions, Trace, Network, Optimizer } from '../../src/index.js';
+import type { CurvatureEvidence, Gradients, LayerOutputs, Matrix, TraceOptions, Trace, Network, Optimizer } from '../../src/index.js';
 import { columnEnds, columnNames, networkOptions } from './architecture.js';
 import { denseWeightsOf, diagramOf, UNIT_MAP_GRID, type DiagramSnapshot } from './diagram-data.js';
 import { classRows, mnistDataset, planarDataset, probeOf, splitDataset, type Dataset, type MnistSubsetFile } from './datasets.js';
@@ -18,6 +18,7 @@ import { optimizerFor, sgdWithRates } from './run-optimizer.js';
 import { pageDiagnosis } from './remedies.js';
 import { dataFileJson, downloadName, type DownloadKind } from './downloads.js';
 import { errorText, failedUnshownReason, stopReason, unshownReason } from './stop-reason.js';
+import type { CurvatureRows } from './curvature-measure.js';
 
 /** Training time between two posts: charts refresh ~10×/s without messages flooding the page. */
 const SLICE_MS = 100;
@@ -65,6 +66,8 @@ interface Session {
   unitOutputs: LayerOutputs | undefined;
   /** The diagram's columns: each one's name and the index in net.layers of the layer whose outputs it shows. */
   columns: { name: string; end: number }[];
+  /** The curvature measured on the page (curvature-action.ts) and the step it was measured at: the diagnosis takes it while the network stands there. */
+  curvature: { step: number; evidence: CurvatureEvidence } | undefined;
 }
 
 let session: Session | undefined;
@@ -93,7 +96,25 @@ scope.onmessage = (event) => {
     if (session) trainAndPost(session, () => stepOnce(session!));
   } else if (message.type === 'speed') stepsPerSecond = message.stepsPerSecond;
   else if (message.type === 'download' && session) scope.postMessage({ type: 'download', json: downloadJson(session, message.kind), kind: message.kind, name: downloadName(message.kind, session.settings, session.net.step) });
+  else if (message.type === 'curvature-rows' && session) scope.postMessage({ type: 'curvature-rows', rows: curvatureRows(session) });
+  else if (message.type === 'curvature' && session && message.session === generation && message.step === session.net.step) {
+    session.curvature = { step: message.step, evidence: message.evidence };
+    scope.postMessage({ type: 'diagnosed', state: tracedState(session, session.run.trace.losses[session.run.trace.length - 1] ?? NaN) });
+  }
 };
+
+/** The network as it stands and its probe rows (copies: the curvature worker measures them while this one may train), or why the network cannot be sent. */
+function curvatureRows(s: Session): CurvatureRows {
+  let model: string;
+  try {
+    model = JSON.stringify(s.net.toJSON());
+  } catch (error) {
+    return { refused: errorText(error) };
+  }
+  const copy = (m: Matrix): Matrix => ({ data: m.data.slice(), rows: m.rows, cols: m.cols });
+  // measureCurvature measures the data loss alone: beside an L2 term that is not the objective the run trained on.
+  return { session: generation, step: s.net.step, model, x: copy(s.probe.x), y: copy(s.probe.y), measured: s.settings.l2 > 0 ? 'loss' : 'objective' };
+}
 
 /** The file of `kind` for session `s`, as JSON (see DownloadKind). */
 function downloadJson(s: Session, kind: DownloadKind): string {
@@ -190,7 +211,7 @@ async function configure(settings: Settings, mnistUrl: string, layerRates?: numb
     const grid = planeGrid(BOUNDARY_GRID);
     const columns = ends.map((end, c) => ({ name: names[c], end }));
     const heldOut = new HeldOutRows(data, test);
-    const fresh: Session = { net, data, test, heldOut, heldOutAtStart: heldOut.lossAtStart(net), rowsSeen: 0, pass: new SteppedPass(data.x.rows), settings, optimizer, layerRates: made.layerRates, layerRatesFrom: made.layerRatesFrom, weightDecayLowered: made.weightDecayLowered, stats: statsFromTrace(run.trace, 0), shownStep: 0, run, collected: undefined, grid, probe, unitOutputs: undefined, columns };
+    const fresh: Session = { net, data, test, heldOut, heldOutAtStart: heldOut.lossAtStart(net), rowsSeen: 0, pass: new SteppedPass(data.x.rows), settings, optimizer, layerRates: made.layerRates, layerRatesFrom: made.layerRatesFrom, weightDecayLowered: made.weightDecayLowered, stats: statsFromTrace(run.trace, 0), shownStep: 0, run, collected: undefined, grid, probe, unitOutputs: undefined, columns, curvature: undefined };
     const snapshot = snapshotOf(fresh, gradients.loss, gradients);
     if (session) {
       session.optimizer.dispose();
@@ -342,9 +363,16 @@ function postProgress(s: Session, steps: StepRecord[]): void {
   s.shownStep = snapshot.step;
 }
 
-/** What the run's trace says now, `loss` its latest step's: no call on the network's outputs. */
+/**
+ * What the run's trace says now, `loss` its latest step's: no call on the network's outputs. Its diagnosis takes the
+ * curvature measured on the page where the network stands at the step it was measured at.
+ */
 function tracedState(s: Session, loss: number): TracedState {
-  return { step: s.net.step, epoch: s.rowsSeen / s.data.x.rows, loss, stats: s.stats, diagnosis: diagnose(s.run.trace, pageDiagnosis(s.settings.dataset, s.heldOutAtStart)) };
+  const curvature = s.curvature?.step === s.net.step ? s.curvature.evidence : undefined;
+  const diagnosis = diagnose(s.run.trace, { ...pageDiagnosis(s.settings.dataset, s.heldOutAtStart), ...(curvature && { curvature }) });
+  // The question the plateau paragraph asks (progress-sentences.ts' plateauCause): not over rows alike, where the rows, not the curvature, tell.
+  const asked = diagnosis.evidence.training?.state === 'plateau' && s.run.trace.run.inputs !== 'alike';
+  return { step: s.net.step, epoch: s.rowsSeen / s.data.x.rows, loss, stats: s.stats, diagnosis, curvature: curvature ? 'answered' : asked ? 'asked' : null };
 }
 
 /** The state now; `gradients`: the probe's, if the caller has them already. */

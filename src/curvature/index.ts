@@ -13,3 +13,6 @@ export { meanFieldPrediction } from './mean-field.js';
 export type { MeanFieldLayer } from './mean-field.js';
 export { jacobianSpectrum } from './jacobian.js';
 export type { JacobianOptions, JacobianSpectrum, ExampleJacobian } from './jacobian.js';
+export { curvatureEvidenceOf } from './evidence.js';
+export type { CurvatureMeasured } from './evidence.js';
+export { pointReadingText, pointText } from './point-text.js';

@@ -15,6 +15,7 @@ import { lanczos } from '../curvature/lanczos.js';
 import { curvatureVerdict, descentProbes, orientDownhill, saddleProbes, type CurvatureVerdict, type DownhillProbe, type SaddleProbe } from '../curvature/critical-point.js';
 import { meanFieldPrediction, type MeanFieldLayer } from '../curvature/mean-field.js';
 import { CurvatureOperators } from '../curvature/operators.js';
+import { verdictEvidence } from '../curvature/evidence.js';
 import { loadMnist, MNIST_TRAIN_DIGITS } from '../data/mnist.js';
 import type { CurvatureEvidence } from '../flow/curvature-evidence.js';
 import { diagnose, type Diagnosis } from '../flow/diagnose.js';
@@ -148,17 +149,9 @@ export interface PlateauResult {
   seconds: number;
 }
 
-/** The last point's curvature as diagnose() takes it. */
+/** The last point's curvature as diagnose() takes it (verdictEvidence: one mapping with measureCurvature's reports). */
 export function curvatureEvidence(point: PlateauPoint, measured: CurvatureOf): CurvatureEvidence {
-  const { verdict } = point;
-  return {
-    measured,
-    lambdaMin: point.smallest[0],
-    lambdaMax: point.largest[0],
-    confirmed: verdict !== 'minimum-like',
-    exploitable: verdict === 'saddle' || verdict === 'strong negative curvature',
-    critical: verdict === 'saddle',
-  };
+  return verdictEvidence(point.verdict, point.smallest[0], point.largest[0], measured);
 }
 
 /** Runs the study (see the file comment; docs/curvature.md, "Saddle or minimum?"): `gradscope study plateau`. */

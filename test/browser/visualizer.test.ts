@@ -39,6 +39,15 @@ import { proseParts } from '../../src/flow/report-html.js';
 import { unbrokenPercents } from '../../src/percent-text.js';
 import { lossText } from '../../src/loss-text.js';
 import { biasesCancelledByBatchNorm, cancelledBiasNote, chartedBiasRows } from '../../src/flow/cancelled-biases.js';
+import { measureCurvature } from '../../src/curvature/curvature.js';
+import { curvatureEvidenceOf } from '../../src/curvature/evidence.js';
+import { pointReadingText, pointText } from '../../src/curvature/point-text.js';
+import { STUDY_PLATEAU_COMMAND } from '../../demo/src/curvature-measure.js';
+import { PROGRESS_AFTER_MS } from '../../demo/src/curvature-action.js';
+import { PROBE_ROWS } from '../../demo/src/datasets.js';
+import { grouped } from '../../src/counted.js';
+import { quoteOn, quotePattern } from '../util/page-quotes.js';
+import type { Matrix } from '../../src/data/matrix.js';
 
 /** A diagnosis text as the page shows it: backticked spans as code, so without their backticks; each percentage unbroken. */
 const shownProse = (text: string): string => unbrokenPercents(proseParts(text).map((part) => part.text).join(''));
@@ -178,6 +187,108 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(errors).toEqual([]);
     await page.close();
   }, 90_000);
+
+  // The plateau paragraph said the gradient alone cannot tell a minimum from a saddle or a slope and sent the user to the
+  // command line (download, install, gradscope curvature), though measureCurvature runs in the browser (newuser44 #3).
+  it('answers "minimum, saddle or slope?" where its diagnosis asks, in gradscope curvature’s words, and its diagnosis then takes the reading', async () => {
+    const { page, errors } = await open(CURVATURE_QUERY);
+    // Offered exactly where the diagnosis asks, and only while the run stands still.
+    for (let step = 1; step <= CURVATURE_STEPS; step++) {
+      await stepTimes(page, 1);
+      expect(await page.locator('#curvature').isVisible(), `step ${step}`).toBe((await summaryOf(page)).includes(ASKS));
+    }
+    // docs/browser.md names the paragraph that asks, and the one that answers.
+    expect(await summaryOf(page)).toMatch(quotePattern(quoteOn('docs/browser.md', 'The gradient alone cannot tell')));
+    await page.click('#train');
+    await page.waitForSelector('body[data-state="running"]');
+    expect(await page.locator('#curvature').isVisible()).toBe(false);
+    const step = await settledStepAfterPause(page);
+    expect(await page.locator('#curvature').isVisible()).toBe((await summaryOf(page)).includes(ASKS));
+    if (!(await page.locator('#curvature').isVisible())) await stepUntilAsked(page);
+    const at = await stepOf(page);
+    expect(at).toBeGreaterThanOrEqual(step);
+    await page.click('#curvature-measure');
+    await page.waitForSelector('#curvature[data-state="measured"]', { timeout: 60_000 });
+    // The diagnosis takes it (its 'diagnosed' message comes after the reading is shown).
+    await page.waitForFunction(() => !document.getElementById('diagnosis-summary')!.textContent!.includes('The gradient alone cannot tell'));
+    const shown = await page.evaluate(() => ({
+      reading: document.getElementById('curvature-reading')!.textContent!,
+      lines: Array.from(document.querySelectorAll('#curvature-lines p'), (p) => p.textContent),
+      measureShown: document.getElementById('curvature-measure')!.checkVisibility(),
+      taken: document.querySelector('#curvature-result .prose')!.textContent,
+      summary: document.getElementById('diagnosis-summary')!.textContent!,
+    }));
+    // The same words as gradscope curvature on the page's network and probe rows (its defaults: every layer, exact traces).
+    const { net, x, y } = await networkAndProbe(page);
+    const report = measureCurvature(net, x, y);
+    net.dispose();
+    const reading = pointReadingText(report);
+    expect(shown.reading).toMatch(new RegExp(`^Measured at step ${grouped(at)} on the first ${grouped(x.rows)} training rows \\(the edges’ rows\\) in \\d+\\.\\d s\\. `));
+    expect(shown.reading.endsWith(` ${shownProse(reading)}`), shown.reading).toBe(true);
+    expect(shown.lines).toEqual(pointText(report, STUDY_PLATEAU_COMMAND).split('\n').filter((line) => line !== '' && line !== reading).map(shownProse));
+    // And the panel's plateau paragraph answers with it: diagnose() given curvatureEvidenceOf that report.
+    const trace = await downloadTrace(page);
+    const d = diagnose(trace, { ...(await pageOptions(page, 'spirals')), curvature: curvatureEvidenceOf(report) });
+    expect(shown.summary).toBe(shownProse(d.summary));
+    expect(shown.summary).toMatch(quotePattern(quoteOn('docs/browser.md', 'Curvature where the run ended')));
+    expect(shown.summary).not.toContain(ASKS);
+    expect(shown.measureShown).toBe(false);
+    expect(shown.taken).toBe('The diagnosis above takes it: diagnose(trace, { …, curvature: curvatureEvidenceOf(report) }), report being this measureCurvature on the same network and rows.');
+    // One step on, the reading is of another network: asked again, not answered.
+    await stepTimes(page, 1);
+    expect(await page.locator('#curvature').getAttribute('data-state')).toBe('offered');
+    expect(await summaryOf(page)).toContain(ASKS);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('leaves the network as it was: after a measurement the run goes on bit for bit as one never measured (Adam’s state too)', async () => {
+    const query = `${CURVATURE_QUERY}&opt=adam`;
+    const measured = await open(query);
+    await stepUntilAsked(measured.page);
+    const at = await stepOf(measured.page);
+    await measured.page.click('#curvature-measure');
+    await measured.page.waitForSelector('#curvature[data-state="measured"]', { timeout: 60_000 });
+    await stepTimes(measured.page, 3);
+    const never = await open(query);
+    await stepTimes(never.page, at + 3);
+    const [a, b] = [await savedRun(measured.page), await savedRun(never.page)];
+    expect(a.step).toBe(at + 3);
+    expect(a.model).toBe(b.model);
+    expect(a.losses).toEqual(b.losses);
+    expect(measured.errors).toEqual([]);
+    expect(never.errors).toEqual([]);
+    await measured.page.close();
+    await never.page.close();
+  }, 120_000);
+
+  it('shows its progress and a Cancel once a measurement takes over a second; Cancel ends it at once', async () => {
+    // 12 × 128 sigmoid: some 180,000 parameters, seconds of products on the 256 rows.
+    const { page, errors } = await open(`${CURVATURE_QUERY}&width=128`);
+    await stepUntilAsked(page);
+    const workers = page.workers().length;
+    const started = Date.now();
+    await page.click('#curvature-measure');
+    expect(await page.locator('#curvature-measure').isDisabled()).toBe(true);
+    await page.waitForSelector('#curvature-progress', { state: 'visible' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(PROGRESS_AFTER_MS);
+    // Measured in a worker of its own, beside the training worker.
+    expect(page.workers()).toHaveLength(workers + 1);
+    await page.waitForFunction(() => (document.getElementById('curvature-bar') as HTMLProgressElement).value > 0, undefined, { timeout: 60_000 });
+    expect(await page.locator('#curvature').getAttribute('data-state')).toBe('measuring');
+    const closed = page.workers().at(-1)!.waitForEvent('close');
+    await page.click('#curvature-cancel');
+    await closed;
+    expect(await page.locator('#curvature').getAttribute('data-state')).toBe('cancelled');
+    expect(await page.locator('#curvature-note').innerText()).toBe('Cancelled: nothing was measured; the network is as it was.');
+    expect(await page.locator('#curvature-progress').isVisible()).toBe(false);
+    expect(await summaryOf(page)).toContain(ASKS);
+    // It can be asked again, and the run goes on.
+    expect(await page.locator('#curvature-measure').isEnabled()).toBe(true);
+    await stepTimes(page, 1);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 
   // The page named a download after the form's settings, while the file is the worker's run's: a change of the form the
   // worker had not built yet (the digits still loading) gave the spirals' rows the digits' name (page41's notes).
@@ -1638,4 +1749,46 @@ function expectHeld(trace: Trace, settings: readonly RemedySetting[], said: stri
       if (change.activation) expect(new Set(hiddenNonlinear(trace)), said).toEqual(new Set([change.activation]));
     } else if (s.option !== 'learningRate') expect.fail(`${said}: the page has no control for ${s.option}, yet showed a button`);
   }
+}
+
+/** A deep sigmoid network stepped at the least learning rate: its loss stands still, and within a few single steps the diagnosis reads a plateau (deterministic: single steps take the rows in order). */
+const CURVATURE_QUERY = '?depth=12&lr=0.00001';
+/** Single steps of CURVATURE_QUERY's run by which its diagnosis asks. */
+const CURVATURE_STEPS = 5;
+/** What the plateau paragraph says where it asks "minimum, saddle or slope?" (progress-sentences.ts' plateauCause). */
+const ASKS = 'The gradient alone cannot tell a local minimum from a saddle or from a slope';
+
+async function summaryOf(page: Page): Promise<string> {
+  return (await page.locator('#diagnosis-summary').textContent())!;
+}
+
+/** Single steps (at most CURVATURE_STEPS more) until the curvature is offered. */
+async function stepUntilAsked(page: Page): Promise<void> {
+  for (let i = 0; i < CURVATURE_STEPS && !(await page.locator('#curvature').isVisible()); i++) await stepTimes(page, 1);
+  expect(await page.locator('#curvature').isVisible()).toBe(true);
+}
+
+/** Pauses a running run; the step it stopped at once the worker has answered and the page has drawn it. */
+async function settledStepAfterPause(page: Page): Promise<number> {
+  await page.click('#train');
+  return settledStep(page);
+}
+
+/** The page's network (its model download) and its probe rows (the first PROBE_ROWS of its data download), as the CLI reads them. */
+async function networkAndProbe(page: Page): Promise<{ net: Network; x: Matrix; y: Matrix }> {
+  const text = async (kind: string) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(`#download-${kind}`)]);
+    return readFile(await download.path(), 'utf8');
+  };
+  const net = await Network.fromJSON(await text('model'));
+  const data = JSON.parse(await text('data')) as { inputs: number[][]; targets: number[][] };
+  const rows = Math.min(PROBE_ROWS, data.inputs.length);
+  const matrix = (m: number[][]): Matrix => ({ data: Float32Array.from(m.slice(0, rows).flat()), rows, cols: m[0].length });
+  return { net, x: matrix(data.inputs), y: matrix(data.targets) };
+}
+
+/** The run as saved: the step, the model file's text and the trace's losses. */
+async function savedRun(page: Page): Promise<{ step: number; model: string; losses: number[] }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-model')]);
+  return { step: await stepOf(page), model: await readFile(await download.path(), 'utf8'), losses: Array.from((await downloadTrace(page)).losses) };
 }

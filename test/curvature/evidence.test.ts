@@ -1,0 +1,52 @@
+// measureCurvature's report as diagnose() takes it (src/curvature/evidence.ts): one mapping of the rule's verdict for the
+// plateau study's points and for a report, which the visualizer's "Measure the curvature here" hands its diagnosis.
+import { afterAll, describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { measureCurvature, type CurvatureReport } from '../../src/curvature/curvature.js';
+import { curvatureEvidenceOf } from '../../src/curvature/evidence.js';
+import type { CurvatureVerdict } from '../../src/curvature/critical-point.js';
+import { curvatureSentence } from '../../src/flow/curvature-evidence.js';
+import { curvatureEvidence } from '../../src/studies/plateau.js';
+import { diagnose } from '../../src/flow/diagnose.js';
+
+/** A report's parts the mapping reads: the verdict and the whole Hessian's ends. */
+const reportOf = (verdict: CurvatureVerdict): Pick<CurvatureReport, 'verdict' | 'hessian'> => ({ verdict, hessian: { largest: [2.5, 1], smallest: [-0.25, 0.5], trace: 3, traceStdError: 0, negativeMass: 0.1, negativeMassExact: true, zeroWithin: 1e-9, converged: true, unconverged: [] } });
+
+describe('curvatureEvidenceOf', () => {
+  it("says of each verdict what the diagnosis's curvature sentence reads, with the whole Hessian's λ_min and λ_max", () => {
+    const said = (verdict: CurvatureVerdict) => curvatureSentence(curvatureEvidenceOf(reportOf(verdict)));
+    expect(said('saddle')).toBe('Curvature where the run ended: a saddle (λ_min = -2.50e-1 against λ_max = 2.50e+0), and a step along λ_min\'s eigenvector lowers the objective on both sides, so following negative curvature leaves it.');
+    expect(said('strong negative curvature')).toMatch(/^Curvature where the run ended: strong negative curvature .*not a saddle: the gradient would lower the objective more/);
+    expect(said('negative curvature')).toMatch(/^Curvature where the run ended: not a minimum, .* but weakly/);
+    expect(said('minimum-like')).toMatch(/^Curvature where the run ended: no direction curves down beyond rounding .*: a minimum of the measured objective/);
+  });
+
+  it("says 'the loss' where the run trained with an L2 term, which measureCurvature's loss leaves out", () => {
+    expect(curvatureEvidenceOf(reportOf('saddle'), 'loss')).toEqual({ measured: 'loss', lambdaMin: -0.25, lambdaMax: 2.5, confirmed: true, exploitable: true, critical: true });
+    expect(curvatureSentence(curvatureEvidenceOf(reportOf('saddle'), 'loss'))).toContain('lowers the loss on both sides');
+  });
+
+  it("is the plateau study's mapping of the same verdict and eigenvalues", () => {
+    for (const verdict of ['saddle', 'strong negative curvature', 'negative curvature', 'minimum-like'] as const) {
+      const point = { verdict, smallest: [-0.25], largest: [2.5] } as Parameters<typeof curvatureEvidence>[0];
+      expect(curvatureEvidence(point, 'loss')).toEqual(curvatureEvidenceOf(reportOf(verdict), 'loss'));
+    }
+  });
+
+  describe('of a measured report', async () => {
+    const net = await createNetwork({ sizes: [2, 4, 2], activation: 'tanh', loss: 'cross-entropy', seed: 5, backend: 'ref' });
+    afterAll(() => net.dispose());
+    const x = [[0.5, -1], [1, 0.25], [-0.5, 0.75], [0.1, 0.2]];
+    const y = [[1, 0], [0, 1], [1, 0], [0, 1]];
+    const { trace } = net.train(x, y, { epochs: 3, batchSize: 4, learningRate: 0.1, trace: { every: 1 } });
+    const report = measureCurvature(net, x, y, { k: 1, layers: false });
+
+    it('is taken by diagnose(), whose summary then says what the point is in place of asking', () => {
+      const evidence = curvatureEvidenceOf(report);
+      expect(evidence).toMatchObject({ measured: 'objective', lambdaMin: report.hessian.smallest[0], lambdaMax: report.hessian.largest[0], critical: report.verdict === 'saddle' });
+      const d = diagnose(trace!, { curvature: evidence });
+      expect(d.summary.endsWith(` ${curvatureSentence(evidence)}`)).toBe(true);
+      expect(d.evidence.curvature).toEqual(evidence);
+    });
+  });
+});
