@@ -5,14 +5,17 @@
  * say the same of the same verdict.
  */
 import type { CurvatureEvidence } from '../flow/curvature-evidence.js';
-import type { CurvatureVerdict } from './critical-point.js';
+import type { CurvatureVerdict, PointReading } from './critical-point.js';
 import type { CurvatureReport } from './curvature.js';
 
 /** What a CurvatureEvidence says was measured: the objective the run trained on, or the data loss alone. */
 export type CurvatureMeasured = NonNullable<CurvatureEvidence['measured']>;
 
-/** `verdict` (curvatureVerdict's) of a point whose Hessian's extreme eigenvalues are `lambdaMin` and `lambdaMax`, as diagnose() takes it. */
-export function verdictEvidence(verdict: CurvatureVerdict, lambdaMin: number, lambdaMax: number, measured: CurvatureMeasured): CurvatureEvidence {
+/**
+ * `verdict` (curvatureVerdict's) and `reading` (pointReading's) of a point whose Hessian's extreme eigenvalues are
+ * `lambdaMin` and `lambdaMax`, as diagnose() takes it.
+ */
+export function verdictEvidence(verdict: CurvatureVerdict, reading: PointReading, lambdaMin: number, lambdaMax: number, measured: CurvatureMeasured): CurvatureEvidence {
   return {
     measured,
     lambdaMin,
@@ -20,6 +23,7 @@ export function verdictEvidence(verdict: CurvatureVerdict, lambdaMin: number, la
     confirmed: verdict !== 'minimum-like',
     exploitable: verdict === 'saddle' || verdict === 'strong negative curvature',
     critical: verdict === 'saddle',
+    lowered: reading !== 'minimum',
   };
 }
 
@@ -30,6 +34,6 @@ export function verdictEvidence(verdict: CurvatureVerdict, lambdaMin: number, la
  * L2 term, whose objective that loss is, and 'loss' for one that trained with one (the diagnosis then says "the loss",
  * not "the objective").
  */
-export function curvatureEvidenceOf(report: Pick<CurvatureReport, 'verdict' | 'hessian'>, measured: CurvatureMeasured = 'objective'): CurvatureEvidence {
-  return verdictEvidence(report.verdict, report.hessian.smallest[0], report.hessian.largest[0], measured);
+export function curvatureEvidenceOf(report: Pick<CurvatureReport, 'verdict' | 'reading' | 'hessian'>, measured: CurvatureMeasured = 'objective'): CurvatureEvidence {
+  return verdictEvidence(report.verdict, report.reading, report.hessian.smallest[0], report.hessian.largest[0], measured);
 }

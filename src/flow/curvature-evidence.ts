@@ -1,7 +1,8 @@
 /**
  * What the curvature of the objective where a run ended adds to its diagnosis (src/curvature measures
  * it; the plateau study passes it to diagnose()): whether the end point is a saddle, a point off
- * critical with strong negative curvature, a point of weak negative curvature, or a minimum of the measured objective. Plain data, so flow/ needs nothing
+ * critical with strong negative curvature, a point of weak negative curvature, a slope without negative curvature, or a
+ * minimum of the measured objective. Plain data, so flow/ needs nothing
  * from the curvature folder above it.
  */
 import { sci } from '../sci-text.js';
@@ -30,6 +31,12 @@ export interface CurvatureEvidence {
    * Only then is it a saddle, which is a critical point; otherwise it is a slope with strong negative curvature.
    */
   critical: boolean;
+  /**
+   * Some step tried lowered f: along ±the eigenvector, or down the gradient (critical-point.ts' PointReading other than
+   * 'minimum'). Where no negative curvature is confirmed, the point is then a slope, not a minimum: said so, where the
+   * sentence called every such point a minimum beside a reading of 'slope' (the visualizer shows both). Default false.
+   */
+  lowered?: boolean;
 }
 
 /** What f a CurvatureEvidence may say it measured. */
@@ -41,13 +48,14 @@ const MEASURED: readonly NonNullable<CurvatureEvidence['measured']>[] = ['object
  * eigenvalue that is not a finite number (a NaN printed "λ_min = NaN") or a flag that is not a boolean.
  */
 export function checkCurvatureEvidence(evidence: unknown, where: string): CurvatureEvidence {
-  checkKnownKeys(evidence, ['measured', 'lambdaMin', 'lambdaMax', 'confirmed', 'exploitable', 'critical'], where);
+  checkKnownKeys(evidence, ['measured', 'lambdaMin', 'lambdaMax', 'confirmed', 'exploitable', 'critical', 'lowered'], where);
   const c = evidence as Record<string, unknown>;
   if (c.measured !== undefined) checkChoice(c.measured, MEASURED, `${where}.measured`);
   for (const key of ['lambdaMin', 'lambdaMax']) {
     if (typeof c[key] !== 'number' || !Number.isFinite(c[key])) throw invalidOption(`${where}.${key}: expected a finite number, got ${shown(c[key])}`);
   }
   for (const key of ['confirmed', 'exploitable', 'critical']) checkBoolean(c[key], `${where}.${key}`);
+  if (c.lowered !== undefined) checkBoolean(c.lowered, `${where}.lowered`);
   return evidence as CurvatureEvidence;
 }
 
@@ -70,5 +78,6 @@ export function curvatureSentence(c: CurvatureEvidence): string {
   if (c.confirmed) {
     return `Curvature where the run ended: not a minimum, ${loss ? 'the loss (without the L2 term it trained with)' : 'the objective (the loss with any L2 term)'} curves down along one direction (${values}, confirmed by its values along its eigenvector), but weakly: no step tried along it lowers ${f} on both sides, the gradient outweighs it.`;
   }
+  if (c.lowered) return `Curvature where the run ended: no direction curves down beyond rounding (${values}), but a step tried lowers ${f}: a slope, not a minimum and not a saddle.`;
   return `Curvature where the run ended: no direction curves down beyond rounding (${values}): a minimum of the measured ${loss ? 'loss' : 'objective'}, not a saddle.`;
 }

@@ -12,7 +12,7 @@
  */
 import { createNetwork, type Network } from '../api/network.js';
 import { lanczos } from '../curvature/lanczos.js';
-import { curvatureVerdict, descentProbes, orientDownhill, saddleProbes, type CurvatureVerdict, type DownhillProbe, type SaddleProbe } from '../curvature/critical-point.js';
+import { curvatureVerdict, descentProbes, downhillOf, orientDownhill, pointReading, saddleProbes, type CurvatureVerdict, type DownhillProbe, type SaddleProbe } from '../curvature/critical-point.js';
 import { meanFieldPrediction, type MeanFieldLayer } from '../curvature/mean-field.js';
 import { CurvatureOperators } from '../curvature/operators.js';
 import { verdictEvidence } from '../curvature/evidence.js';
@@ -151,7 +151,7 @@ export interface PlateauResult {
 
 /** The last point's curvature as diagnose() takes it (verdictEvidence: one mapping with measureCurvature's reports). */
 export function curvatureEvidence(point: PlateauPoint, measured: CurvatureOf): CurvatureEvidence {
-  return verdictEvidence(point.verdict, point.smallest[0], point.largest[0], measured);
+  return verdictEvidence(point.verdict, pointReading(point.verdict, point.probes, downhillOf(point.descent)), point.smallest[0], point.largest[0], measured);
 }
 
 /** Runs the study (see the file comment; docs/curvature.md, "Saddle or minimum?"): `gradscope study plateau`. */

@@ -4,13 +4,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { measureCurvature, type CurvatureReport } from '../../src/curvature/curvature.js';
 import { curvatureEvidenceOf } from '../../src/curvature/evidence.js';
-import type { CurvatureVerdict } from '../../src/curvature/critical-point.js';
+import type { CurvatureVerdict, PointReading } from '../../src/curvature/critical-point.js';
 import { curvatureSentence } from '../../src/flow/curvature-evidence.js';
 import { curvatureEvidence } from '../../src/studies/plateau.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 
-/** A report's parts the mapping reads: the verdict and the whole Hessian's ends. */
-const reportOf = (verdict: CurvatureVerdict): Pick<CurvatureReport, 'verdict' | 'hessian'> => ({ verdict, hessian: { largest: [2.5, 1], smallest: [-0.25, 0.5], trace: 3, traceStdError: 0, negativeMass: 0.1, negativeMassExact: true, zeroWithin: 1e-9, converged: true, unconverged: [] } });
+/** A report's parts the mapping reads: the verdict, the reading (pointReading's for the verdict unless given) and the whole Hessian's ends. */
+const reportOf = (verdict: CurvatureVerdict, reading: PointReading = verdict === 'saddle' ? 'saddle' : verdict === 'minimum-like' ? 'minimum' : 'slope'): Pick<CurvatureReport, 'verdict' | 'reading' | 'hessian'> => ({ verdict, reading, hessian: { largest: [2.5, 1], smallest: [-0.25, 0.5], trace: 3, traceStdError: 0, negativeMass: 0.1, negativeMassExact: true, zeroWithin: 1e-9, converged: true, unconverged: [] } });
 
 describe('curvatureEvidenceOf', () => {
   it("says of each verdict what the diagnosis's curvature sentence reads, with the whole Hessian's λ_min and λ_max", () => {
@@ -21,15 +21,25 @@ describe('curvatureEvidenceOf', () => {
     expect(said('minimum-like')).toMatch(/^Curvature where the run ended: no direction curves down beyond rounding .*: a minimum of the measured objective/);
   });
 
+  // The page shows the reading beside the diagnosis: a point with no confirmed negative curvature where a step tried lowers
+  // the loss reads 'a slope, not a saddle and not at a minimum', and the diagnosis called it a minimum.
+  it('says a slope, not a minimum, where no negative curvature is confirmed but a step tried lowers the loss', () => {
+    const evidence = curvatureEvidenceOf(reportOf('minimum-like', 'slope'));
+    expect(evidence.lowered).toBe(true);
+    expect(curvatureSentence(evidence)).toBe('Curvature where the run ended: no direction curves down beyond rounding (λ_min = -2.50e-1 against λ_max = 2.50e+0), but a step tried lowers the objective: a slope, not a minimum and not a saddle.');
+  });
+
   it("says 'the loss' where the run trained with an L2 term, which measureCurvature's loss leaves out", () => {
-    expect(curvatureEvidenceOf(reportOf('saddle'), 'loss')).toEqual({ measured: 'loss', lambdaMin: -0.25, lambdaMax: 2.5, confirmed: true, exploitable: true, critical: true });
+    expect(curvatureEvidenceOf(reportOf('saddle'), 'loss')).toEqual({ measured: 'loss', lambdaMin: -0.25, lambdaMax: 2.5, confirmed: true, exploitable: true, critical: true, lowered: true });
     expect(curvatureSentence(curvatureEvidenceOf(reportOf('saddle'), 'loss'))).toContain('lowers the loss on both sides');
   });
 
-  it("is the plateau study's mapping of the same verdict and eigenvalues", () => {
-    for (const verdict of ['saddle', 'strong negative curvature', 'negative curvature', 'minimum-like'] as const) {
-      const point = { verdict, smallest: [-0.25], largest: [2.5] } as Parameters<typeof curvatureEvidence>[0];
-      expect(curvatureEvidence(point, 'loss')).toEqual(curvatureEvidenceOf(reportOf(verdict), 'loss'));
+  it("is the plateau study's mapping of the same verdict, reading and eigenvalues", () => {
+    // Probes that rise on both sides, and a step down the gradient that lowers the loss or does not.
+    const probes = [0.1, 0.3, 1, 3].map((step) => ({ step, plus: 1e-3, minus: 2e-3, curvature: 0.3 }));
+    for (const [verdict, change, reading] of [['saddle', -1e-4, 'saddle'], ['strong negative curvature', -1e-4, 'slope'], ['negative curvature', -1e-4, 'slope'], ['minimum-like', -1e-4, 'slope'], ['minimum-like', 1e-4, 'minimum']] as const) {
+      const point = { verdict, smallest: [-0.25], largest: [2.5], probes, descent: [{ step: 0.1, change }] } as unknown as Parameters<typeof curvatureEvidence>[0];
+      expect(curvatureEvidence(point, 'loss')).toEqual(curvatureEvidenceOf(reportOf(verdict, reading), 'loss'));
     }
   });
 
@@ -43,7 +53,7 @@ describe('curvatureEvidenceOf', () => {
 
     it('is taken by diagnose(), whose summary then says what the point is in place of asking', () => {
       const evidence = curvatureEvidenceOf(report);
-      expect(evidence).toMatchObject({ measured: 'objective', lambdaMin: report.hessian.smallest[0], lambdaMax: report.hessian.largest[0], critical: report.verdict === 'saddle' });
+      expect(evidence).toMatchObject({ measured: 'objective', lambdaMin: report.hessian.smallest[0], lambdaMax: report.hessian.largest[0], critical: report.verdict === 'saddle', lowered: report.reading !== 'minimum' });
       const d = diagnose(trace!, { curvature: evidence });
       expect(d.summary.endsWith(` ${curvatureSentence(evidence)}`)).toBe(true);
       expect(d.evidence.curvature).toEqual(evidence);

@@ -48,6 +48,8 @@ describe('diagnose with curvature evidence', async () => {
     [{ lambdaMin: -1.15, lambdaMax: 2.84, confirmed: true, exploitable: true, critical: false }, /strong negative curvature \(λ_min = -1\.15e\+0 against λ_max = 2\.84e\+0.*not critical, so not a saddle/],
     [{ lambdaMin: -2e-4, lambdaMax: 1.35, confirmed: true, exploitable: false, critical: false }, /not a minimum.*λ_min = -2\.00e-4.*the gradient outweighs it/],
     [{ lambdaMin: 1e-6, lambdaMax: 1.35, confirmed: false, exploitable: false, critical: false }, /a minimum of the measured objective, not a saddle/],
+    [{ lambdaMin: 1e-6, lambdaMax: 1.35, confirmed: false, exploitable: false, critical: false, lowered: false }, /a minimum of the measured objective, not a saddle/],
+    [{ lambdaMin: 1e-6, lambdaMax: 1.35, confirmed: false, exploitable: false, critical: false, lowered: true }, /no direction curves down beyond rounding \(λ_min = 1\.00e-6 against λ_max = 1\.35e\+0\), but a step tried lowers the objective: a slope, not a minimum and not a saddle\.$/],
   ])('%o', (curvature, sentence) => {
     const d = diagnose(trace, { curvature });
     expect(d.verdict).toBe(plain.verdict);
@@ -71,6 +73,7 @@ describe('diagnose with curvature evidence', async () => {
     [{ lambdaMin: Number.NaN }, /^diagnose\(trace, options\): curvature\.lambdaMin: expected a finite number, got NaN$/],
     [{ lambdaMax: '1' }, /^diagnose\(trace, options\): curvature\.lambdaMax: expected a finite number, got "1"$/],
     [{ critical: 1 }, /^diagnose\(trace, options\): curvature\.critical: expected true or false, got 1$/],
+    [{ lowered: 'yes' }, /^diagnose\(trace, options\): curvature\.lowered: expected true or false, got "yes"$/],
     [{ lambdaMinimum: 1 }, /lambdaMinimum/],
   ])('refuses curvature %o with INVALID_OPTION', (change, message) => {
     const curvature = { lambdaMin: -2e-4, lambdaMax: 1.35, confirmed: true, exploitable: false, critical: false, ...change };

@@ -8,7 +8,7 @@ import { CurvatureOperators } from '../../src/curvature/operators.js';
 import { toMatrix } from '../../src/data/matrix.js';
 import { Rng } from '../../src/init/rng.js';
 import { measurePoint, PLATEAU_SIZES, runPlateauStudy, type PlateauPoint } from '../../src/studies/plateau.js';
-import { curvatureVerdict, gradientDrop, type DownhillProbe, type SaddleProbe } from '../../src/curvature/critical-point.js';
+import { curvatureVerdict, downhillOf, gradientDrop, pointReading, type DownhillProbe, type SaddleProbe } from '../../src/curvature/critical-point.js';
 import { plateauReportSection } from '../../src/studies/plateau-report.js';
 import { plateauTableKey } from '../../src/studies/plateau-table.js';
 import { plateauSummary } from '../../src/studies/plateau-conclusion.js';
@@ -111,6 +111,8 @@ describe('plateau study', () => {
       confirmed: last.verdict !== 'minimum-like',
       exploitable: last.verdict === 'saddle' || last.verdict === 'strong negative curvature',
       critical: last.verdict === 'saddle',
+      // Some step tried along ±v or down the gradient lowered f: not a minimum (pointReading).
+      lowered: pointReading(last.verdict, last.probes, downhillOf(last.descent)) !== 'minimum',
     });
     expect(result.diagnosis!.summary).toMatch(/Curvature where the run ended/);
   });
