@@ -18,8 +18,8 @@ describe('diagnose with curvature evidence', async () => {
   // On a plateau, a diagnosis without curvature says the gradient alone cannot tell a minimum from a saddle or a gentle slope; with it, the curvature says which.
   // The docs page by its title, not a repository path that read as plain text in the HTML report: the title docs/curvature.md's heading gives.
   const undecided = " The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can: " +
-    "`gradscope curvature --model FILE` measures a saved network's Hessian (FILE: JSON.stringify(net.toJSON()), train's --out, or the visualizer's model download; " +
-    'a study saves no network, and `gradscope study plateau` measures its own) on your rows (--data) or the digits: ' +
+    "`gradscope curvature --model FILE` measures a saved network's Hessian (FILE: JSON.stringify(net.toJSON()), train's --out, study --model's --save, or the visualizer's model download; " +
+    'the other studies save no network, and `gradscope study plateau` measures its own) on your rows (--data) or the digits: ' +
     'a smallest eigenvalue below 0 marks a saddle where the gradient lowers the loss no more than that curvature does over the same length, none below 0 a minimum where no step lowers it ' +
     "(`gradscope study plateau` measured Nielsen's plateau: such a slope of its objective, neither a saddle nor a minimum, and a saddle of its cross-entropy alone; gradscope's docs, page 'Curvature and gradient noise').";
   // It named only the study, which measured Nielsen's network: the user's own model is measured by the curvature command, as spelt here.
