@@ -35,9 +35,12 @@ export const REMEDY_OPTION_OWNER: Record<RemedyOption, 'createNetwork' | 'train'
 
 /**
  * The fraction of the run's learning rate that a remedy for a smaller one names where a number is
- * needed (RemedySetting.flagValue, the visualizer's button): a third. The remedy itself asks for any
- * rate below the run's (`value`: 'below 0.1'); this is the one the command line and the page both
- * apply, so that they agree.
+ * needed (RemedySetting.flagValue, the visualizer's button): a third, unless a third would still have
+ * moved a layer by more than its own size at the run's first traced step (a first-order optimiser's
+ * first step scales with the rate): then the rate at which that step would have moved no layer by more
+ * than a tenth of its weights (a run asked for at 1e6 took about 13 thirds to leave its runaway). The
+ * remedy itself asks for any rate below the run's (`value`: 'below 0.1'); flagValue is the one the
+ * command line and the page both apply, so that they agree.
  */
 export const SMALLER_LEARNING_RATE = 1 / 3;
 /** The multiple of the run's learning rate that a remedy for a larger one names where a number is needed: 3, the inverse of SMALLER_LEARNING_RATE (the remedy itself asks for any rate above the run's). */
@@ -61,7 +64,8 @@ export interface RemedySetting {
   /**
    * The value as one argument of a command-line flag, which the flag's reader takes (`relu`, `0.1`,
    * `16`): where `value` is words, a value that meets them (`16` for '16 or more', the run's rate ×
-   * SMALLER_LEARNING_RATE for 'below 0.3'). Absent: it has no flag form (an object, a layer spec, a
+   * SMALLER_LEARNING_RATE for 'below 0.3', or the rate sized from the run's first step that its
+   * TSDoc describes). Absent: it has no flag form (an object, a layer spec, a
    * rate below one the trace does not record), and the command line says the library's option instead.
    */
   flagValue?: string;

@@ -6,6 +6,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Diagnosis } from '../../src/flow/diagnose.js';
 import { describe, expect, it } from 'vitest';
 import { DEPTH_NETWORK_OPTIONS, DEPTH_NETWORKS, DEPTH_ROWS, firstRows, nielsenLambdaBound, NIELSEN_TRAINING, runDepthStudy } from '../../src/studies/depth.js';
 import { runPlateauStudy } from '../../src/studies/plateau.js';
@@ -627,9 +628,12 @@ describe('gradscope study --model --data', async () => {
     const flags = ['study', '--model', modelPath, '--data', dataPath, '--epochs', '2', '--batch-size', '10'];
     const json = await runCliInProcess([...flags, '--learning-rate', '10', '--json', '--html', html]);
     expect(json.code, json.stderr).toBe(0);
-    const { curve, warnings } = JSON.parse(json.stdout) as { curve: { loss: number; accuracy: number }[]; warnings: string[] };
+    const { curve, warnings, diagnosis } = JSON.parse(json.stdout) as { curve: { loss: number; accuracy: number }[]; warnings: string[]; diagnosis: Diagnosis };
     expect(curve[2].loss).toBeGreaterThan(curve[0].loss);
-    const said = `Warning: the trained network is worse than the initial weights on the training rows (training loss ${curve[0].loss.toPrecision(4)} → ${curve[2].loss.toPrecision(4)}, training accuracy ${percentText(curve[0].accuracy)} → ${percentText(curve[2].accuracy)}); the likely cause is a learning rate too large (10): the run's diagnosis, which reads this run's own steps, offers a smaller one: --learning-rate 3.33.`;
+    // The rate the diagnosis offers: a third of 10, or where a third would still overshoot at the first step, the rate sized from it (test/flow/runaway-rate-words).
+    const offered = diagnosis.remedies.flatMap((r) => r.settings).find((s) => s.option === 'learningRate' && s.direction === 'smaller')!.flagValue!;
+    expect(Number(offered)).toBeLessThan(10);
+    const said = `Warning: the trained network is worse than the initial weights on the training rows (training loss ${curve[0].loss.toPrecision(4)} → ${curve[2].loss.toPrecision(4)}, training accuracy ${percentText(curve[0].accuracy)} → ${percentText(curve[2].accuracy)}); the likely cause is a learning rate too large (10): the run's diagnosis, which reads this run's own steps, offers a smaller one: --learning-rate ${offered}.`;
     expect(warnings).toEqual([said]);
     const page = readFileSync(html, 'utf8');
     expect(page).toContain(`<p class="warning">${proseHtml(said)}</p>`);

@@ -18,7 +18,8 @@ import { type AddRemedy, addSmallerRate, inForceWords, numberSetting, optimizerS
  * gets a smaller learning rate (where the run takes one: an optimiser that chooses its own steps has
  * none to lower); a held-out loss that rose while the training loss did not, the number of epochs
  * after which it was lowest (early stopping, from this run's own measure). `run` is the run at its
- * end (runAtEnd): remedies derived from the learning rate start from the one in force then (after any halving).
+ * end (runAtEnd): remedies derived from the learning rate start from the one in force then (after any halving),
+ * and a smaller one is sized from its first traced step where a third would still overshoot (RateRun, addSmallerRate).
  */
 export function progressRemedies(run: RateRun, e: Evidence, add: AddRemedy): void {
   const p = e.training;

@@ -6,8 +6,8 @@
 import type { Activation } from '../../kernels.js';
 import { epochLearningRate, type RunAtEnd, type Trace, type TraceRun } from '../trace.js';
 import { LEFT_OUT, type RemedyLayersChange, type RemedyOption, type RemedySetting, SMALLER_LEARNING_RATE } from '../remedy.js';
-import { givenFloat32Text } from '../../number-text.js';
-import { ADAM_DEFAULTS, KFAC_RESCALED_LEARNING_RATE, LARS_DEFAULTS, OWN_STEP_LENGTH, TAKE_NO_LEARNING_RATE } from '../../optimizer-defaults.js';
+import { givenFloat32Text, numberText } from '../../number-text.js';
+import { ADAM_DEFAULTS, KFAC_RESCALED_LEARNING_RATE, LARS_DEFAULTS, OWN_STEP_LENGTH, TAKE_LAYER_RATES, TAKE_NO_LEARNING_RATE } from '../../optimizer-defaults.js';
 
 export const initName = (init: TraceRun['init']) => (init === undefined ? undefined : typeof init === 'string' ? init : init.name);
 
@@ -59,6 +59,17 @@ export function optimizerSwitch(run: RunAtEnd, name: string): RemedySetting[] {
 
 export const CLIP_AT_1: RemedySetting = numberSetting('clipNorm', 1);
 
+/**
+ * The largest ‖ΔW‖/‖W‖ of the run's first traced step (FirstStep) that a smaller rate is sized to where a third of the rate would
+ * still move a layer by more than its own size: a tenth. A step that moves a layer's weights by more than their size replaces them
+ * rather than adjusts them; runs that trained moved theirs by less at the first step (diag44, 2026-12-06: Nielsen's full-batch
+ * [784,30,…,10] at 0.1, 0.144 in the output layer; newuser43's [20, 6 × 64, 3] sigmoid model at 0.1, 0.0059).
+ * test/flow/runaway-rate-words runs a [4, 4 × 16, 3] sigmoid network asked for at 1e6 with onNonFinite 'halve': one run at the rate
+ * sized to a tenth ends below its starting loss, where a run at a third of the rate in force still runs away (newuser43 #4: a third
+ * each time, run after run).
+ */
+export const SIZED_FIRST_STEP = 0.1;
+
 /** The first traced step of a run (FirstStep): the rate it was taken at and its largest ‖ΔW‖/‖W‖, which layer's. */
 export interface FirstStep {
   /** The learning rate in force in the first traced record's epoch (epochLearningRate): the step's. */
@@ -69,7 +80,7 @@ export interface FirstStep {
   layer: string;
 }
 
-/** A run at its end (RunAtEnd) with its first traced step where the trace holds one (firstStepOf): the step the saturation remedy's reason reads. */
+/** A run at its end (RunAtEnd) with its first traced step where the trace holds one (firstStepOf): the step the saturation remedy's reason reads and a smaller rate is sized from (smallerRate). */
 export interface RateRun extends RunAtEnd {
   firstStep?: FirstStep;
 }
@@ -91,17 +102,38 @@ export function firstStepOf(trace: Trace): FirstStep | undefined {
   return largest;
 }
 
-/** Adds the smaller-rate remedy with `why`, except to a run whose optimiser chooses its own step lengths (OWN_STEP_LENGTH). */
-export function addSmallerRate(run: RunAtEnd, why: string, add: AddRemedy): void {
-  if (!OWN_STEP_LENGTH.includes(run.optimizer ?? '')) add([smallerRate(run)], `${why}${inForceWords(run)}`);
+/** Adds the smaller-rate remedy with `why`, except to a run whose optimiser chooses its own step lengths (OWN_STEP_LENGTH); where the rate offered is sized from the first step, `why` says so. */
+export function addSmallerRate(run: RateRun, why: string, add: AddRemedy): void {
+  if (OWN_STEP_LENGTH.includes(run.optimizer ?? '')) return;
+  const { setting, sized } = smallerRate(run);
+  add([setting], `${why}${inForceWords(run)}${sized}`);
 }
 
 /** Where onNonFinite 'halve' lowered the rate, a sentence saying that the remedy's rate derives from the one in force at the end, not the starting one. */
 export const inForceWords = (run: RunAtEnd) =>
   run.startingLearningRate === undefined ? '' : ` The rate is set from the one in force at the end, ${givenFloat32Text(run.learningRate!)} (halved from ${givenFloat32Text(run.startingLearningRate)}).`;
 
-/** A learning rate below the run's in force at its end, and a third of it for a flag (SMALLER_LEARNING_RATE); words only where the trace does not record the run's. */
-function smallerRate(run: RunAtEnd): RemedySetting {
-  if (run.learningRate === undefined) return { option: 'learningRate', value: 'a smaller value', direction: 'smaller' };
-  return { option: 'learningRate', value: `below ${givenFloat32Text(run.learningRate)}`, flagValue: `${+(run.learningRate * SMALLER_LEARNING_RATE).toPrecision(3)}`, direction: 'smaller' };
+/**
+ * A learning rate below the run's in force at its end (`value`: 'below 0.1'), and for a flag and the page's button (flagValue) a
+ * third of it (SMALLER_LEARNING_RATE), or, where a third would still have moved a layer by more than its own size at the run's
+ * first traced step, the rate at which that step would have moved no layer by more than SIZED_FIRST_STEP of its weights. Sized
+ * only for the first-order optimisers (TAKE_LAYER_RATES): from the same weights and batch their first step is the rate times a
+ * direction the rate does not change (momentum and Adam's moments start from that one gradient), so its ‖ΔW‖/‖W‖ scales with the
+ * rate; K-FAC's norm constraint caps its step, which then does not. `sized` says so where it set the value. Words only where the
+ * trace does not record the run's rate.
+ */
+function smallerRate(run: RateRun): { setting: RemedySetting; sized: string } {
+  if (run.learningRate === undefined) return { setting: { option: 'learningRate', value: 'a smaller value', direction: 'smaller' }, sized: '' };
+  const third = +(run.learningRate * SMALLER_LEARNING_RATE).toPrecision(3);
+  const setting = (flag: number): RemedySetting => ({ option: 'learningRate', value: `below ${givenFloat32Text(run.learningRate!)}`, flagValue: `${flag}`, direction: 'smaller' });
+  const step = run.firstStep;
+  if (step === undefined || !TAKE_LAYER_RATES.includes(run.optimizer ?? '')) return { setting: setting(third), sized: '' };
+  // The first step's largest ‖ΔW‖/‖W‖ had it been taken at a third of the rate in force: past 1 a third still replaces the weights.
+  const atThird = (step.ratio * third) / step.rate;
+  if (!(atThird > 1)) return { setting: setting(third), sized: '' };
+  const sized = +((step.rate * SIZED_FIRST_STEP) / step.ratio).toPrecision(3);
+  const why =
+    ` The first traced step, at learning rate ${givenFloat32Text(step.rate)}, moved ${step.layer}'s weights by ${numberText(step.ratio)}× their size (‖ΔW‖/‖W‖), ` +
+    `and a first step scales with the rate: at a third of the rate (${third}) it would still move them ${numberText(atThird)}×, at ${sized} by ${SIZED_FIRST_STEP}×, the rate offered.`;
+  return { setting: setting(sized), sized: why };
 }

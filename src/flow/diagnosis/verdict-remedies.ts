@@ -54,10 +54,10 @@ const STEP_OPTIONS: readonly RemedyOption[] = ['learningRate', 'optimizer', 'cli
 
 function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluRateRow): Remedy[] {
   // Remedies derived from the learning rate start from the one in force at the end (after any halving).
-  // The run's first traced step (firstStepOf) gives the saturation remedy's reason its step size; the smaller rate
-  // offered is still a third of the rate in force (smallerRate), not sized from it (diag44's patch, not landed).
-  const first = firstStepOf(trace);
-  const run: RateRun = { ...runAtEnd(trace), ...(first && { firstStep: first }) };
+  // The run's first traced step (firstStepOf) gives the saturation remedy's reason its step size, and sizes the smaller rate
+  // offered where a third of the rate in force would still have moved a layer by more than its size (smallerRate).
+  const firstStep = firstStepOf(trace);
+  const run: RateRun = { ...runAtEnd(trace), ...(firstStep && { firstStep }) };
   const hiddenActivations = hiddenNonlinearities(trace);
   const uses = (f: Activation) => hiddenActivations.includes(f);
   const remedies: Remedy[] = [];
@@ -149,8 +149,8 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
   /** The remedies for saturated units: the verdict's, or beside another verdict (alsoSaturatedUnits). */
   const saturatedUnitRemedies = () => {
     // Units that were not saturated at the first record were pushed there by the steps, not by the starting weights.
-    const first = saturationAtStart(trace, e);
-    if (saturatedLater(first)) {
+    const saturatedAtStart = saturationAtStart(trace, e);
+    if (saturatedLater(saturatedAtStart)) {
       // The steps that moved the units there are the early ones, taken before σ' ≈ 0 left hardly any gradient: the first traced
       // step's ‖ΔW‖/‖W‖, not the median over the records (0.0 % per step, said beside 'pushed |z| out': newuser43 #4). That the steps
       // pushed |z| out is said only where the readings show it: each of those layers' ‖W‖ larger at the last full batch's record than
@@ -166,7 +166,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
         weightRows.length && growth.every((g) => g > 1)
           ? `, and by ${lastRecordName(e)} their norms ‖W‖ had grown (${andList(weightRows.map((w, i) => `${rowList(trace, [w])}'s ${numberText(growth[i])}×`))}), pushing |z| out to where σ'(z) ≈ 0; smaller steps keep z nearer 0.`
           : ': smaller steps move z less far toward where σ\'(z) ≈ 0.';
-      addSmallerRate(run, `the units saturated during training (at the first record ${sharesByRow(trace, e.saturatedLayers, first, 'them')} were): the optimiser's first traced step${by}${moved}${pushed}`, add);
+      addSmallerRate(run, `the units saturated during training (at the first record ${sharesByRow(trace, e.saturatedLayers, saturatedAtStart, 'them')} were): the optimiser's first traced step${by}${moved}${pushed}`, add);
     }
     const larger = weightsAboveInit(trace, e, normalisedInit);
     if (larger) {
