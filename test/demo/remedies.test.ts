@@ -1,7 +1,8 @@
 // The diagnosis's remedies as the visualizer's buttons: each remedy's settings (diagnose()'s
 // structured form) map to the page's controls (its first choice; all its settings together), and
 // those the page has no control for, or cannot run with the other settings, map to no button and
-// say which. The last test reads the remedies of real diagnoses.
+// say which. A test near the end reads the remedies of real diagnoses; the last, the words the page sets above its buttons.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LARGER_LEARNING_RATE, noButtonReason, offeredLayerRates, pageDiagnosis, remedySetting, SMALLER_LEARNING_RATE } from '../../demo/src/remedies.js';
 import { RELU_REMEDY_RATES } from '../../src/flow/relu-remedy-rates.js';
@@ -161,5 +162,17 @@ describe('visualizer remedy buttons', () => {
     expect(change).toEqual({ activation: 'relu', init: 'he-normal', learningRate: RELU_REMEDY_RATES['page-spirals'].rates.sgd });
     expect(change!.learningRate).toBeLessThan(0.5);
     expect(relu.why).toContain(`is above ${RELU_REMEDY_RATES['page-spirals'].rates.sgd}, the largest rate of a grid at which relu networks with He's weights (2, 4, 6, 8 hidden layers of 16 and 32, 3 seeds each, 200 epochs of sgd in batches of 32 on the visualizer's spirals)`);
+  });
+});
+
+// newuser44 #6: the page offered its remedies with buttons and no word on how they were ordered; README says the command line's
+// are "not ranked by a benefit measured on your run". The page says so under its "Try" heading, above the buttons.
+describe("the page's remedy list", () => {
+  it('says under its heading, before the first button, that the remedies are not ranked by a benefit measured on the run', () => {
+    const html = readFileSync(new URL('../../demo/index.html', import.meta.url), 'utf8');
+    const list = html.slice(html.indexOf('<div id="diagnosis-try">'), html.indexOf('<ul id="diagnosis-remedies">'));
+    expect(list).toMatch(/<h3>Try<\/h3>\s*<p class="note" id="remedies-unranked">Not ranked by a benefit measured on this run: none of them is tried on it until you apply it\.<\/p>\s*$/);
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').replace(/\s*\n\s*/g, ' ');
+    expect(readme).toContain('not ranked by a benefit measured on your run (none is tried on it)');
   });
 });

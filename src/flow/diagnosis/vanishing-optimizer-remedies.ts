@@ -169,6 +169,24 @@ function larsRemedy(trace: Trace, e: Evidence, optimizerRemedy: (name: string, w
 }
 
 /**
+ * What the second-order remedy's two choices did on the visualizer's default run (6 × 16 sigmoid units, standard weights, the
+ * spirals, batch 32), each from the start as its button reruns it, on the page's default `seed`: K-FAC had more than `kfacAbove` of
+ * its training rows right after `steps` steps, Hessian-free at its defaults none above chance (test/flow/second-order-page runs it).
+ * Measured on seeds 1–3 over 1,800 steps (2026-12-06, Intel Xeon): K-FAC left the plateau (75 % of the training rows right) by
+ * step 198–360 and ended at 92–96 %; Hessian-free at its defaults stayed at chance throughout on seed 1, and on seeds 2 and 3 left
+ * it and fell back, seed 2 to chance by step 1,800 (newuser44 #6). No batch size (32, 64, 128, 280) nor starting damping (0.01, 0.1,
+ * 1) tried left the plateau and stayed off it on every seed, so the choice carries no settings of its own: the reason says the two
+ * are not ranked on the user's run, and what was measured on the page's default.
+ */
+export const SECOND_ORDER_ON_THE_PAGE = { seed: 1, steps: 900, kfacAbove: 0.9 } as const;
+
+/** The second-order remedy's words where it offers both choices: that they are not ranked on this run, and what the page's default run measured. */
+const SECOND_ORDER_UNRANKED =
+  ' The two are not ranked by a benefit measured on this run: from the start of the visualizer\'s default run (6 × 16 sigmoid units, the spirals, batch 32, ' +
+  `seed ${SECOND_ORDER_ON_THE_PAGE.seed}) K-FAC had more than ${100 * SECOND_ORDER_ON_THE_PAGE.kfacAbove} % of its training rows right after ${SECOND_ORDER_ON_THE_PAGE.steps} steps, ` +
+  'where Hessian-free at its defaults was still at chance.';
+
+/**
  * Optimisers that undo a vanishing gradient after the fact, best-evidenced first, leaving out the
  * run's own. `run` is the run at its end (runAtEnd, the remedies' one reading): the rates a switch
  * carries are set against the one in force then (optimizerSwitch).
@@ -191,7 +209,7 @@ export function vanishingOptimizerRemedies(
   if (secondOrder.length) {
     add(
       optimizerSwitch(run, secondOrder[0]),
-      'second-order methods use curvature to rescale the gradient of each direction, undoing the shrinking that the chain rule applied.',
+      `second-order methods use curvature to rescale the gradient of each direction, undoing the shrinking that the chain rule applied.${secondOrder[1] === undefined ? '' : SECOND_ORDER_UNRANKED}`,
       secondOrder[1] === undefined ? undefined : optimizerSwitch(run, secondOrder[1]),
     );
   }
