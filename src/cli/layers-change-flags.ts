@@ -7,10 +7,12 @@
  */
 import { applyLayersChange } from '../api/layers-change.js';
 import { counted } from '../counted.js';
+import { GradscopeError } from '../errors.js';
 import type { RemedyLayersChange, RemedyNorm } from '../flow/remedy.js';
-import { LAYERS_CHANGE_VALUES } from '../flow/remedy.js';
-import { BATCH_NORM_MIN_ROWS, LAYER_NORM_OF_ONE, type ResidualGate } from '../layers/spec.js';
-import type { NetworkOptions } from '../network/config.js';
+import { LAYERS_CHANGE_VALUES, REMEDY_NORMS } from '../flow/remedy.js';
+import { ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../kernels.js';
+import { BATCH_NORM_MIN_ROWS, LAYER_NORM_OF_ONE, RESIDUAL_GATES, type CheckedSpec, type ResidualGate } from '../layers/spec.js';
+import { resolveNetwork, type NetworkOptions } from '../network/config.js';
 import { choiceFlag, OPTION_FLAGS, UsageError, type Flag, type ParsedArgs } from './command.js';
 
 /** The flag of each field of a RemedyLayersChange on train's command line: a remedy's change is these flags with its values. */
@@ -76,4 +78,52 @@ export function checkLayersChange(args: ParsedArgs, sizes: readonly number[], ch
 export function withLayersChange(args: ParsedArgs, options: NetworkOptions, sizes: readonly number[], change: RemedyLayersChange): NetworkOptions {
   checkLayersChange(args, sizes, change);
   return applyLayersChange(options, change);
+}
+
+/** A block network as `gradscope train` makes it: the dense network of --layers, --activation and --output, and the --norm and --residual-gate made to it. */
+export interface TrainMadeLayers {
+  sizes: number[];
+  activation: Activation;
+  output: OutputActivation;
+  change: RemedyLayersChange;
+}
+
+/** The dense layers of `specs` in forward order, residual blocks' branches included. */
+const denseSpecs = (specs: readonly CheckedSpec[]): Extract<CheckedSpec, { type: 'dense' }>[] =>
+  specs.flatMap((spec) => (spec.type === 'dense' ? [spec] : spec.type === 'residual' ? denseSpecs(spec.layers) : []));
+
+/**
+ * The train flags that make a block network of these checked layer specs (Network.layers), where some do: its dense layers'
+ * units as --layers, and the --activation and the --norm and --residual-gate (at least one) whose change train makes with
+ * applyLayersChange gives exactly these specs, found by making each and comparing (one rule: train's own). Undefined for a
+ * network of specs of its own making (another norm's epsilon, an activation per layer, a block train does not make), which
+ * study --model's remedies then say by the library's options (cli44: a model train made with --norm read as one it cannot make).
+ */
+export function trainMadeLayers(inputs: number, layers: readonly CheckedSpec[], loss: Loss): TrainMadeLayers | undefined {
+  const dense = denseSpecs(layers);
+  if (dense.length < 2) return undefined;
+  const sizes = [inputs, ...dense.map((spec) => spec.units)];
+  const output = dense.at(-1)!.activation;
+  const made = JSON.stringify(layers);
+  for (const activation of ACTIVATIONS) {
+    for (const norm of [undefined, ...REMEDY_NORMS]) {
+      for (const residualGate of [undefined, ...RESIDUAL_GATES]) {
+        if (norm === undefined && residualGate === undefined) continue;
+        const change: RemedyLayersChange = { ...(norm && { norm }), ...(residualGate && { residualGate }) };
+        if (JSON.stringify(changedSpecs({ sizes, activation, output, loss }, change)) === made) return { sizes, activation, output, change };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The checked layer specs of `options` with `change` made (applyLayersChange), or undefined where the change cannot be made to them. */
+function changedSpecs(options: NetworkOptions, change: RemedyLayersChange): readonly CheckedSpec[] | undefined {
+  try {
+    const resolved = resolveNetwork(applyLayersChange(options, change));
+    return resolved.kind === 'blocks' ? resolved.config.layers : undefined;
+  } catch (error) {
+    if (error instanceof GradscopeError) return undefined;
+    throw error;
+  }
 }

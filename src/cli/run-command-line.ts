@@ -4,9 +4,12 @@
  * activations, loss, initialisation), with the training flags the printer knows it ran with; and,
  * for `study --model`, its own command line to rerun from the model file's weights.
  */
-import type { Trace } from '../flow/trace.js';
+import type { Trace, TraceBlocks } from '../flow/trace.js';
+import type { RemedyLayersChange } from '../flow/remedy.js';
 import { ACTIVATIONS } from '../kernels.js';
 import { LSUV_BUILD } from '../layers/lsuv.js';
+import type { CheckedSpec } from '../layers/spec.js';
+import { LAYERS_CHANGE_FLAGS, trainMadeLayers } from './layers-change-flags.js';
 import { optimizerChoiceNames } from '../studies/optimizer-choices.js';
 import { commandName, OPTION_FLAGS, type ParsedArgs } from './command.js';
 import { trainCommand } from './commands/train.js';
@@ -16,25 +19,39 @@ import { givenFloat32Text } from '../number-text.js';
 import { NETWORK_DEFAULTS } from '../network/config.js';
 import { shown, typedWord } from '../errors.js';
 
-/**
- * train's flags that make `trace`'s network (--layers, --activation, --output, --loss, --init, --bias-init), those it cannot spell
- * with why, and those it leaves at train's default where the run records no value (a model file from another library records no
- * initialisation: newuser43 #3 got no line at all, though the same train line typed by hand ran), with what the line assumes; or
- * why none can.
- */
-function networkFlags(trace: Trace): { flags: Map<string, string>; unsaid: Map<string, string>; assumed: Map<string, string> } | { cannot: string } {
-  if (trace.blocks) {
+/** A block network's shape as train's flags (--layers, --activation, --output, and --norm or --residual-gate) where train makes it (trainMadeLayers), or why none do. */
+function blockShapeFlags(trace: Trace & { blocks: TraceBlocks }, specs: readonly CheckedSpec[] | undefined): Map<string, string> | { cannot: string } {
+  const made = specs && trainMadeLayers(trace.sizes[0], specs, trace.loss);
+  if (!made) {
     const types = [...new Set(trace.blocks.layers.map((l) => l.type))].map(typedWord).join(', ');
-    return { cannot: `its layers are layer specs (${types}), which --layers cannot spell` };
+    return { cannot: `its layers are layer specs (${types}), which --layers ${specs ? `and --${LAYERS_CHANGE_FLAGS.norm} or --${LAYERS_CHANGE_FLAGS.residualGate} do not make` : 'cannot spell'}` };
   }
-  const flags = new Map<string, string>([['layers', trace.sizes.join(',')]]);
+  const change = Object.entries(made.change).map(([field, value]) => [LAYERS_CHANGE_FLAGS[field as keyof RemedyLayersChange], value] as const);
+  return new Map([['layers', made.sizes.join(',')], [OPTION_FLAGS.activation, made.activation], ['output', made.output], ...change]);
+}
+
+/**
+ * train's flags that make `trace`'s network (--layers, --activation, --output, --loss, --init, --bias-init; a block network's
+ * --norm or --residual-gate too, where `specs`, its layer specs, are ones train makes), those it cannot spell with why, and those
+ * it leaves at train's default where the run records no value (a model file from another library records no initialisation:
+ * newuser43 #3 got no line at all, though the same train line typed by hand ran), with what the line assumes; or why none can.
+ */
+function networkFlags(trace: Trace, specs?: readonly CheckedSpec[]): { flags: Map<string, string>; unsaid: Map<string, string>; assumed: Map<string, string> } | { cannot: string } {
+  const flags = new Map<string, string>();
   const unsaid = new Map<string, string>();
   const assumed = new Map<string, string>();
-  const hidden = [...new Set(trace.activations.slice(0, -1))];
-  if (hidden.length === 1 && (ACTIVATIONS as readonly string[]).includes(hidden[0])) flags.set(OPTION_FLAGS.activation, hidden[0]);
-  else if (hidden.length === 1) unsaid.set(OPTION_FLAGS.activation, `--activation has no ${typedWord(hidden[0])}`);
-  else if (hidden.length > 1) unsaid.set(OPTION_FLAGS.activation, `its hidden layers' activations differ (${trace.activations.slice(0, -1).map(typedWord).join(', ')}), and --activation sets one for all`);
-  flags.set('output', trace.activations.at(-1)!);
+  if (trace.blocks) {
+    const shape = blockShapeFlags(trace as Trace & { blocks: TraceBlocks }, specs);
+    if (!(shape instanceof Map)) return shape;
+    for (const [flag, value] of shape) flags.set(flag, value);
+  } else {
+    flags.set('layers', trace.sizes.join(','));
+    const hidden = [...new Set(trace.activations.slice(0, -1))];
+    if (hidden.length === 1 && (ACTIVATIONS as readonly string[]).includes(hidden[0])) flags.set(OPTION_FLAGS.activation, hidden[0]);
+    else if (hidden.length === 1) unsaid.set(OPTION_FLAGS.activation, `--activation has no ${typedWord(hidden[0])}`);
+    else if (hidden.length > 1) unsaid.set(OPTION_FLAGS.activation, `its hidden layers' activations differ (${trace.activations.slice(0, -1).map(typedWord).join(', ')}), and --activation sets one for all`);
+    flags.set('output', trace.activations.at(-1)!);
+  }
   flags.set('loss', trace.loss);
   const { init, biasInit, lsuv } = trace.run;
   const initValue = lsuv ? (init === LSUV_BUILD.init ? LSUV : undefined) : initFlagValue(init, WEIGHT_INIT_FORMS);
@@ -59,10 +76,11 @@ const STUDY_OUTPUT_FLAGS = ['json', 'csv', 'html', 'save'];
 /**
  * `gradscope study --model M …`'s run as the command line repeats it: its own line without its
  * output flags (a --save to a new file named after the run's), and the train line that makes the
- * model's network afresh (from what `trace` records of it) and trains it with the same flags,
- * saved beside the model file under a new name; `invoked`: Terminal.invokedAs, which names the train command.
+ * model's network afresh (from what `trace` records of it, and a block network's layer specs, `specs`:
+ * Network.layers) and trains it with the same flags, saved beside the model file under a new name;
+ * `invoked`: Terminal.invokedAs, which names the train command.
  */
-export function studyModelRun(command: RunCommand['command'], args: ParsedArgs, trace: Trace, modelPath: string, invoked: string | undefined): RunOnCommandLine {
+export function studyModelRun(command: RunCommand['command'], args: ParsedArgs, trace: Trace, modelPath: string, invoked: string | undefined, specs?: readonly CheckedSpec[]): RunOnCommandLine {
   const save = args.flags.get('save');
   const rerun: RunCommand = {
     command,
@@ -70,7 +88,7 @@ export function studyModelRun(command: RunCommand['command'], args: ParsedArgs, 
     unsaid: new Map(),
     output: typeof save === 'string' ? { flag: 'save', from: save } : undefined,
   };
-  const network = networkFlags(trace);
+  const network = networkFlags(trace, specs);
   if ('cannot' in network) return { rerun, train: { cannot: `${commandName(trainCommand, invoked)} cannot make this network: ${network.cannot}` } };
   return { rerun, train: { command: trainCommand, flags: new Map([...network.flags, ...sharedFlags(args)]), unsaid: network.unsaid, assumed: network.assumed, output: { flag: 'out', from: modelPath } } };
 }

@@ -285,7 +285,7 @@ export const studyModelCommand = command({
         ],
       };
       // Each remedy as the command line that reruns this run with its change (this model's network, these flags).
-      const terms = remedyTerms(studyModelRun(studyModelCommand, args, trace, modelPath, terminal.invokedAs), terminal.invokedAs);
+      const terms = remedyTerms(studyModelRun(studyModelCommand, args, trace, modelPath, terminal.invokedAs, net.kind === 'blocks' ? net.layers : undefined), terminal.invokedAs);
       const heading = `${shellWord(modelPath)} on ${rows.file}`;
       // The terminal said the DIVERGED on stderr before all this; the report says it above the run's diagnosis.
       const divergedNote = diverged ? [`DIVERGED: ${errorMessage(diverged, studyModelCommand, terminal.invokedAs)}`] : [];
