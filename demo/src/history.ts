@@ -3,8 +3,8 @@
  * width in steps. A bucket holds the minimum, the maximum and the last value, over its steps, of the
  * loss and of each layer's ‖∂C/∂b‖; when the buckets run out, neighbours merge pairwise and the width
  * doubles. So a long run is decimated evenly, and a spike inside a bucket still shows.
- * The snapshots (accuracy, test loss) come ~10× a second and are thinned to every other when there
- * are more than BUCKETS.
+ * The snapshots (accuracy, test loss, the mean loss's ‖∂C/∂b‖ on the probe rows) come ~10× a second and are thinned to every
+ * other when there are more than BUCKETS.
  */
 import type { StepRecord } from './protocol.js';
 
@@ -31,6 +31,8 @@ export interface SnapshotPoint {
   accuracy: number;
   testAccuracy: number;
   testLoss: number;
+  /** ‖∂C/∂b‖ of the mean loss over the page's fixed probe rows per trace row (Snapshot.meanGradB): the flow map's mean-loss view. */
+  meanGradB?: ArrayLike<number>;
 }
 
 const spread = (v: number): Spread => ({ min: v, max: v, last: v });

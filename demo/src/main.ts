@@ -10,6 +10,7 @@ import { drawDiagram } from './charts/diagram.js';
 import { drawDigits } from './charts/digits.js';
 import { COLORS } from './charts/canvas.js';
 import { drawHeatmap, drawHeatmapLegend, heatScale, type HeatmapData } from './charts/heatmap.js';
+import { flowMapCaption, flowMapData, type FlowMapView } from './charts/flow-map-data.js';
 import { drawLossChart } from './charts/line.js';
 import { DATASET_LABELS, DATASETS, MNIST_SUBSET_FILE } from './datasets.js';
 import { MAX_DRAWN_UNITS, type DiagramSnapshot } from './diagram-data.js';
@@ -95,7 +96,9 @@ let snapshot: Snapshot | undefined;
  * canvas like the live one: a copy of the live canvas's pixels, squeezed into half its width, ran
  * its labels together. Null while no 'before' map is shown.
  */
-let before: HeatmapData | null = null;
+let before: Record<FlowMapView, HeatmapData> | null = null;
+/** Which gradient the flow maps show: the batch's or the mean loss's on the probe rows (flow-map-data.ts). */
+const flowView = $<HTMLSelectElement>('flow-map-view');
 let points: { x: Float32Array; labels: Uint8Array } | null = null;
 /** MNIST mode: the test digits shown with their predictions. */
 let digits: { pixels: Float32Array; labels: Uint8Array } | null = null;
@@ -159,6 +162,7 @@ stepButton.addEventListener('click', () => {
   post({ type: 'step' });
 });
 speed.addEventListener('change', () => post({ type: 'speed', stepsPerSecond: speed.value === 'max' ? null : Number(speed.value) }));
+flowView.addEventListener('change', scheduleDraw);
 $('reset').addEventListener('click', () => configure());
 for (const kind of ['trace', 'model', 'data'] as const) $(`download-${kind}`).addEventListener('click', () => post({ type: 'download', kind }));
 // What reads each download's file, its commands and calls set as the diagnosis's code is (proseNodes: never broken after a hyphen).
@@ -300,9 +304,12 @@ function draw(): void {
   const titled = (rows: number[]) => rows.map((l) => stats.labels[l]);
   drawLayerBars(canvases.gradients, stats.chartedBiasRows.map((l) => stats.gradB[l]), named(stats.chartedBiasRows), { scale: 'log', color: COLORS.bar, titles: titled(stats.chartedBiasRows) });
   // One colour scale for the 'before' map and the live one, so a colour is the same ‖∂C/∂b‖ in both.
-  const live = heatmapData(snapshot);
-  const scale = heatScale(before ? [before, live] : [live]);
-  if (before) drawHeatmap($<HTMLCanvasElement>('chart-heatmap-before'), before, scale);
+  const view = flowView.value as FlowMapView;
+  $('flow-map-caption').textContent = flowMapCaption(view, snapshot.settings.batchSize, snapshot.trainRows, snapshot.diagram.gradientRows);
+  const live = flowMapData(history, stats, view);
+  const old = before?.[view];
+  const scale = heatScale(old ? [old, live] : [live]);
+  if (old) drawHeatmap($<HTMLCanvasElement>('chart-heatmap-before'), old, scale);
   drawHeatmap(canvases.heatmap, live, scale);
   drawHeatmapLegend($('heatmap-legend'), scale, live.rows.length > 0 || before !== null);
   const failing = unitFailureRows(snapshot);
@@ -478,13 +485,6 @@ function describeUnitFailure(kind: 'saturated' | 'dead' | null): void {
         : 'linear units neither saturate nor die';
 }
 
-/** The live flow map's data: ‖∂C/∂b‖ per layer over the run's steps (its own copy, which later steps leave alone). */
-function heatmapData(s: Snapshot): HeatmapData {
-  const [first, last] = history.range;
-  const rows = history.buckets.map((b) => b.gradB.map((g) => g.last));
-  return { first, last, rows, layers: s.stats.chartedBiasRows, labels: s.stats.shortLabels, titles: s.stats.labels };
-}
-
 /**
  * A remedy applied: the current flow map is kept (as data, redrawn) beside the live one (with what it was
  * and what the diagnosis said), the settings change, and a new network with them trains at once, from
@@ -493,7 +493,7 @@ function heatmapData(s: Snapshot): HeatmapData {
  */
 function applyRemedy(change: Partial<Settings>, layerRates?: number[]): void {
   // An untrained run has no map to keep (the live one says "Press Train or Step").
-  before = snapshot && history.buckets.length > 0 ? heatmapData(snapshot) : null;
+  before = snapshot && history.buckets.length > 0 ? { batch: flowMapData(history, snapshot.stats, 'batch'), mean: flowMapData(history, snapshot.stats, 'mean') } : null;
   $('flow-before-caption').textContent = `before: ${describeRun(settings, snapshot?.ownSteps ?? false)}, ${unbroken(stepText(snapshot?.step ?? 0))}, ${snapshot?.diagnosis.verdict ?? ''}`;
   $('flow-before').hidden = before === null;
   settings = { ...settings, ...change };

@@ -8,7 +8,7 @@ import type { CurvatureEvidence, Gradients, LayerOutputs, Matrix, TraceOptions, 
 import { columnEnds, columnNames, networkOptions } from './architecture.js';
 import { denseWeightsOf, diagramOf, UNIT_MAP_GRID, type DiagramSnapshot } from './diagram-data.js';
 import { classRows, mnistDataset, planarDataset, probeOf, splitDataset, type Dataset, type MnistSubsetFile } from './datasets.js';
-import { statsFromTrace, type LayerStats } from './layer-stats.js';
+import { meanBiasNorms, statsFromTrace, type LayerStats } from './layer-stats.js';
 import { BOUNDARY_GRID, DIGITS_SHOWN, type FromWorker, type Snapshot, type StepRecord, type ToWorker, type TracedState } from './protocol.js';
 import { probeRun, RunTrace } from './run-trace.js';
 import { HeldOutRows } from './held-out.js';
@@ -379,6 +379,7 @@ function tracedState(s: Session, loss: number): TracedState {
 function snapshotOf(s: Session, loss: number, gradients?: Gradients): Snapshot {
   const { accuracy } = s.net.evaluate(s.data.x, s.data.y);
   const test = s.heldOut.testAt(s.net);
+  const probed = gradients ?? s.net.gradients(s.probe.x, s.probe.y);
   return {
     ...tracedState(s, loss),
     trainRows: s.data.x.rows,
@@ -393,7 +394,8 @@ function snapshotOf(s: Session, loss: number, gradients?: Gradients): Snapshot {
     settings: s.settings,
     boundary: s.data.planar ? boundaryOf(s) : new Float32Array(0),
     predictions: s.data.planar ? new Uint8Array(0) : predictedClasses(s),
-    diagram: diagramNow(s, gradients ?? s.net.gradients(s.probe.x, s.probe.y)),
+    diagram: diagramNow(s, probed),
+    meanGradB: meanBiasNorms(s.run.trace, probed),
   };
 }
 
@@ -440,5 +442,5 @@ function predictedClasses(s: Session): Uint8Array {
 
 function transfers(snapshot: Snapshot): Transferable[] {
   const { units, gradients, weights } = snapshot.diagram;
-  return [snapshot.boundary, ...units, ...gradients, ...weights].map((a) => a.buffer as ArrayBuffer);
+  return [snapshot.boundary, snapshot.meanGradB, ...units, ...gradients, ...weights].map((a) => a.buffer as ArrayBuffer);
 }

@@ -11,6 +11,7 @@ import { MAX_DRAWN_UNITS } from '../../demo/src/diagram-data.js';
 import { traceDiagnosisCall } from '../../demo/src/downloads.js';
 import { pageRow } from '../../src/flow/relu-remedy-rates.js';
 import { BUCKETS } from '../../demo/src/history.js';
+import { flowMapCaption } from '../../demo/src/charts/flow-map-data.js';
 import { MAX_EPOCHS } from '../../demo/src/run-trace.js';
 import { DIGITS_SHOWN } from '../../demo/src/protocol.js';
 import { fmt } from '../../demo/src/format.js';
@@ -558,6 +559,49 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
+
+  // newuser44 #4: over training time the map showed the batch's noise, and the loss chart's steps were labelled at their ends only.
+  it("shows in its flow map the mean loss's ‖∂C/∂b‖ on the first 256 training rows, the one a saved network gives, and ticks its steps axes", async () => {
+    const { page, errors } = await open('');
+    await page.selectOption('#flow-map-view', 'mean');
+    expect(await page.locator('#flow-map-caption').textContent()).toBe(flowMapCaption('mean', 32, 280, 256));
+    // Before a step there is nothing over time to show, in either view.
+    expect(await page.locator('#chart-heatmap').getAttribute('data-last-values')).toBe('');
+    await trainFor(page, 3000);
+    const step = await settledStep(page);
+    const shown = (await page.locator('#chart-heatmap').getAttribute('data-last-values'))!.split(',').map(Number);
+    // The network the page stands at, and its rows: the CLI's readers, then the library's gradient of the mean loss over the first 256 rows.
+    const folder = await mkdtemp(join(tmpdir(), 'gradscope-visualizer-flow-map-'));
+    const save = async (kind: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(`#download-${kind}`)]);
+      const path = join(folder, download.suggestedFilename());
+      await download.saveAs(path);
+      return path;
+    };
+    const [model, data] = [await save('model'), await save('data')];
+    expect(model).toMatch(new RegExp(`-step-${step}\\.json$`));
+    const rows = JSON.parse(await readFile(data, 'utf8')) as { inputs: number[][]; targets: number[][] };
+    const net = await networkFromModel(await readModelFile(model));
+    const expected = net.gradients(rows.inputs.slice(0, 256), rows.targets.slice(0, 256)).layers.map((l) => l.biasNorm);
+    net.dispose();
+    await rm(folder, { recursive: true, force: true });
+    expect(shown).toHaveLength(expected.length);
+    // The same bits here (Intel Xeon, 2026-12-06); within 0.5 % where the page's binary sums in another order than Node's.
+    shown.forEach((v, l) => expect(v / expected[l], `row ${l}`).toBeCloseTo(1, 2));
+    await page.locator('#card-heatmap').screenshot({ path: `${ARTIFACTS}/visualizer-flow-map-mean.png` });
+    // The batch view draws the traced batches' ‖∂C/∂b‖ again, and says it is one batch's.
+    await page.selectOption('#flow-map-view', 'batch');
+    await page.waitForFunction((caption) => document.getElementById('flow-map-caption')!.textContent === caption, flowMapCaption('batch', 32, 280, 256));
+    expect(await page.locator('#chart-heatmap').getAttribute('data-last-values')).not.toBe(shown.join(','));
+    // Both steps axes are labelled at round steps between their ends.
+    for (const id of ['chart-loss', 'chart-heatmap']) {
+      const ticks = (await page.locator(`#${id}`).getAttribute('data-x-ticks'))!.split(',').map(Number);
+      expect(ticks.length, id).toBeGreaterThanOrEqual(2);
+      expect(ticks.every((t) => t > 0 && t < step && t % 500 === 0), `${id}: ${ticks}`).toBe(true);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 
   it('steps one batch at a time, counts epochs, and paces a run at the chosen speed', async () => {
     const { page, errors } = await open('?batch=28');

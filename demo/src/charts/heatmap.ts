@@ -7,14 +7,16 @@
  */
 import { HEATMAP_NO_VALUE, HEATMAP_OFF_SCALE, HEATMAP_ZERO, heatmapColor, heatmapScale, type HeatmapScale } from '../../../src/index.js';
 import { fmt } from '../format.js';
-import { beginPlot, labelMargin, layerBands, placeholder, rowLabel, titleRows, xLabel } from './canvas.js';
+import { beginPlot, labelMargin, layerBands, placeholder, rowLabel, stepAxis, titleRows } from './canvas.js';
 
 export interface HeatmapData {
   /** The first and the last step of the run. */
   first: number;
   last: number;
-  /** rows[i][l]: ‖∂C/∂b‖ of trace row l at the i-th of evenly spaced steps from first to last. */
+  /** rows[i][l]: ‖∂C/∂b‖ of trace row l at the i-th of evenly spaced steps from first to last, or at steps[i] where given. */
   rows: ArrayLike<number>[];
+  /** The step of each row, ascending, where the rows are not evenly spaced (the mean-loss view's, one per page update); absent: evenly spaced. */
+  steps?: ArrayLike<number>;
   /** The trace rows drawn (those with a ‖∂C/∂b‖), first layer first. */
   layers: readonly number[];
   /** Every trace row's name in short (Trace.layerLabel's 'short', LayerStats.shortLabels): a row gets one label's margin. */
@@ -60,22 +62,30 @@ export function drawHeatmap(canvas: HTMLCanvasElement, data: HeatmapData, scale:
   const bands = layerBands(data.layers.length, plot);
   titleRows(canvas, bands, data.layers.map((l) => data.titles[l]));
   if (data.rows.length === 0) {
+    canvas.dataset.lastValues = canvas.dataset.xTicks = '';
     placeholder(plot, 'Press Train or Step');
     return;
   }
   // One column per pixel at most: several steps in a column show the last of them.
-  const columns = Math.min(data.rows.length, Math.floor(plot.width));
+  const columns = Math.min(data.steps ? Infinity : data.rows.length, Math.floor(plot.width));
   const cw = plot.width / columns;
-  for (let c = 0; c < columns; c++) {
-    const row = data.rows[Math.floor(((c + 1) * data.rows.length) / columns) - 1];
+  let row = data.rows[0];
+  for (let c = 0, i = 0; c < columns; c++) {
+    if (data.steps) {
+      // Rows at their own steps: a column shows the last row at or before its last step.
+      const end = data.first + ((c + 1) / columns) * (data.last - data.first);
+      while (i + 1 < data.rows.length && data.steps[i + 1] <= end) i++;
+      row = data.rows[i];
+    } else row = data.rows[Math.floor(((c + 1) * data.rows.length) / columns) - 1];
     data.layers.forEach((l, r) => {
       ctx.fillStyle = cellColor(row[l], scale);
       ctx.fillRect(plot.x + c * cw, bands[r].top, Math.ceil(cw), Math.ceil(bands[r].height));
     });
   }
+  // The last column's values, first layer first, for whoever reads the page back.
+  canvas.dataset.lastValues = data.layers.map((l) => row[l]).join(',');
   bands.forEach((band, r) => band.labelled && rowLabel(plot, band, names[r]));
-  xLabel(plot, plot.x, String(data.first), 'left');
-  xLabel(plot, plot.x + plot.width, `${data.last} steps`, 'right');
+  stepAxis(canvas, plot, data.first, data.last);
 }
 
 /**

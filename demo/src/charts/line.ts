@@ -1,11 +1,11 @@
 /**
  * Loss (log axis, left) and accuracy (0–100 %, right) over the whole run: the training batches' loss
  * as a band from each bucket's minimum to its maximum with a line through its last value, the test
- * loss and both accuracies at each snapshot (dashed: test). The canvas's data-first and data-last
- * say which steps the x axis spans.
+ * loss and both accuracies at each snapshot (dashed: test), over a linear steps axis labelled at its ends and at round steps
+ * between (stepAxis). The canvas's data-first and data-last say which steps the x axis spans.
  */
 import type { History } from '../history.js';
-import { beginPlot, COLORS, decades, placeholder, powerLabel, xLabel, yTick } from './canvas.js';
+import { beginPlot, COLORS, decades, placeholder, powerLabel, stepAxis, yTick } from './canvas.js';
 
 export function drawLossChart(canvas: HTMLCanvasElement, history: History): void {
   const plot = beginPlot(canvas, { left: 44, right: 40, top: 10, bottom: 22 });
@@ -14,7 +14,7 @@ export function drawLossChart(canvas: HTMLCanvasElement, history: History): void
   const finite = buckets.flatMap((b) => [b.loss.min, b.loss.max]).filter((v) => v > 0 && Number.isFinite(v));
   if (finite.length === 0) {
     placeholder(plot, 'Press Train or Step');
-    canvas.dataset.first = canvas.dataset.last = '';
+    canvas.dataset.first = canvas.dataset.last = canvas.dataset.xTicks = '';
     return;
   }
   const [first, lastStep] = history.range;
@@ -30,8 +30,7 @@ export function drawLossChart(canvas: HTMLCanvasElement, history: History): void
   hi = Math.ceil(hi);
   const sy = (v: number) => plot.y + ((hi - Math.log10(Math.max(v, 10 ** lo))) / (hi - lo)) * plot.height;
   for (const e of decades(lo, hi)) yTick(plot, sy(10 ** e), powerLabel(e));
-  xLabel(plot, plot.x, String(first), 'left');
-  xLabel(plot, plot.x + plot.width, `${lastStep} steps`, 'right');
+  stepAxis(canvas, plot, first, lastStep);
 
   // The band: one vertical stroke per bucket, from its smallest to its largest batch loss.
   ctx.strokeStyle = COLORS.lossBand;
