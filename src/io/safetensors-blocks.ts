@@ -25,7 +25,7 @@ import { LOSS_OUTPUT, type Activation, type Loss, type OutputActivation } from '
 import { checkBlockArchitecture, checkBlockModel, checkTensorValues, isParameter, type BlockArchitecture } from '../network/block-model-check.js';
 import { architectureOfPytorch, modulePrefixesOf } from './pytorch-import.js';
 import { badModel } from './model-data.js';
-import { PYTORCH_RESIDUAL_CLASS, pytorchExpression, usesResidual } from './pytorch-module.js';
+import { PYTORCH_RESIDUAL_CLASS, pytorchExpression, TORCH_MODULE, usesResidual } from './pytorch-module.js';
 import { blockActivations, checkActivationOptions, checkAgrees, mistakenOption, UnreadImportOption, UnstatedImportOptions } from './import-options.js';
 import type { Fail } from '../model-limits.js';
 import { decodeCounts, decodeFloats, encodeSafetensors, f64Note, parseSafetensors, type TensorToWrite } from './safetensors-format.js';
@@ -267,6 +267,19 @@ export function logitsReading(loss: Loss): string | undefined {
   if (torchLoss === undefined) return undefined;
   const output = LOSS_OUTPUT[loss]!;
   return `a PyTorch module ending in logits (its last nn.Linear, no activation after it) trained with ${torchLoss} is read with output '${output}' (--output ${output}) and loss '${loss}': ${torchLoss} applies ${appliedByLoss(loss)} itself (the same loss and gradients)`;
+}
+
+/**
+ * The note of a safetensors export whose module expression (__metadata__["pytorch"]) ends in the output module gradscope fuses with
+ * `loss` where a PyTorch loss applies it itself from logits (nn.Softmax(dim=-1) before nn.CrossEntropyLoss, nn.Sigmoid() before
+ * nn.BCEWithLogitsLoss), or undefined for any other output and loss. A module built from that expression and trained on with that
+ * PyTorch loss applies the activation twice: it trains, with wrong gradients, without an error (newuser45 #3).
+ */
+export function logitsExportNote(loss: Loss, output: OutputActivation): string | undefined {
+  const torchLoss = LOGITS_LOSS[loss];
+  if (torchLoss === undefined || LOSS_OUTPUT[loss] !== output) return undefined;
+  const module = TORCH_MODULE[output];
+  return `__metadata__.pytorch ends in ${module}, gradscope's ${output} output, which its ${loss} loss takes: ${torchLoss} applies ${appliedByLoss(loss)} itself, so a module built from it and trained with ${torchLoss} applies it twice (wrong gradients, no error): build it without that last ${module} (it holds no tensors, so the state_dict loads either way)`;
 }
 
 /**

@@ -48,6 +48,7 @@ import { chainFanIns, initialisationText, recordedInitialisationText, type Initi
 import { counted } from '../counted.js';
 import { recordedTrainedOnText, trainedOnText, type TrainedOn } from '../trained-on.js';
 import { fileLayer } from '../layer-names.js';
+import { denseTensorName } from '../model.js';
 
 /**
  * Architecture to assume when a file has no gradscope metadata (e.g. a plain PyTorch state_dict).
@@ -77,7 +78,10 @@ export interface SafetensorsImportOptions {
  * `<2l>.bias` `[out]`; `__metadata__` holds format, version, loss, activations (comma-separated),
  * the PyTorch Sequential that matches and, where the model records them, its initialisation (the
  * JSON text of `{ init, biasInit, lsuv? }`) and the rows that trained it (trainedOn, the JSON text of
- * `{ data, rows }`). A block model: its state_dict, as `blockModelToSafetensors`.
+ * `{ data, rows }`). A block model: its state_dict, as `blockModelToSafetensors`. The Sequential ends
+ * in gradscope's output module: `nn.Softmax(dim=-1)` for a softmax output with cross-entropy, which a
+ * module trained with nn.CrossEntropyLoss (logits) leaves out (convert says so). The tensors are
+ * named by their Sequential indices whatever names an imported file gave them (its import notes it).
  */
 export function toSafetensors(source: Network | ModelData | BlockModelData): Uint8Array {
   const model = exportSource(source, 'toSafetensors');
@@ -129,8 +133,22 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
     model.weights.push(decodeFloats(file, layer.weight, true));
     model.biases.push(layer.bias ? decodeFloats(file, layer.bias, true) : new Float32Array(sizes[l + 1]));
   });
-  notes.push(...f64Note(entries));
+  notes.push(...f64Note(entries), ...renamedNote(layers.map((layer) => layer.name)));
   return model;
+}
+
+/**
+ * The note of an import whose dense layers are not named as toSafetensors writes them (nn.Sequential's 0, 2, 4, …): a model keeps no
+ * tensor names, so the file written back names them so, and the module that saved them (`hidden.0 … out`, or `0, 3, 6` with
+ * nn.Dropout between) refuses them in a strict load_state_dict (newuser45 #16): said where it can still be acted on, with the renaming.
+ */
+function renamedNote(names: readonly string[]): string[] {
+  const written = names.map((_, l) => denseTensorName(l, 'weight').replace(/\.weight$/, ''));
+  if (names.every((name, l) => name === written[l])) return [];
+  const renamed = names.map((name, l) => `${name} → ${written[l]}`).join(', ');
+  return [
+    `tensor names are not kept: written back to safetensors (toSafetensors, convert to .safetensors), the dense layers are named as an nn.Sequential's (${renamed}, each .weight and .bias), which a strict load_state_dict into the module that saved them refuses: rename the keys back`,
+  ];
 }
 
 /**

@@ -14,6 +14,7 @@ import { createOptimizer } from '../../src/optim/index.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
 import { flat } from '../util/printed-text.js';
 import { expectClose } from '../util/close.js';
+import { logitsExportNote } from '../../src/io/safetensors-blocks.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-convert-'));
 const at = (name: string) => join(folder, name);
@@ -163,7 +164,7 @@ describe('gradscope convert', async () => {
       expect([run.code, run.stderr]).toEqual([0, '']);
       // newuser29 found the note's old form ('not written: … holds the model …: the step (4) and RNG state a run resumes from and … stay in …') awkward.
       // The note is the indented lines under the model's line (wrapped at READING_WIDTH).
-      expect(flat(run.stdout.split('\n').filter((line) => line.startsWith('  ')).join('\n'))).toBe(` ${at('ckpt.json')} is a checkpoint: ${at(out)}, ${format}, holds only the model and the record of the rows that trained it; ${at('ckpt.json')} alone keeps ${held}`);
+      expect(flat(run.stdout.split('\n').filter((line) => line.startsWith('  ')).join('\n'))).toBe(` ${at('ckpt.json')} is a checkpoint: ${at(out)}, ${format}, holds only the model and the record of the rows that trained it; ${at('ckpt.json')} alone keeps ${held}${out.endsWith('.safetensors') ? ` ${logitsExportNote('cross-entropy', 'softmax')}` : ''}`);
     }
     // A hard link of IN is another name: the write renames a new file over that name, and IN keeps the checkpoint.
     linkSync(at('ckpt.json'), at('ckpt-hard-link.json'));

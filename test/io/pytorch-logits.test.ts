@@ -150,6 +150,22 @@ describe('gradscope convert of a plain state_dict', () => {
     expect(flat(mixed.stderr)).toContain(`--output sigmoid with ${recorded}'s __metadata__.loss cross-entropy: loss 'cross-entropy' needs a 'softmax' output layer, got 'sigmoid'`);
   });
 
+  it("written back to safetensors, a model read from logits says its module expression ends in nn.Softmax, which nn.CrossEntropyLoss applies itself", async () => {
+    // The expression gained nn.Softmax(dim=-1) with no word: built from it and trained on with nn.CrossEntropyLoss, softmax twice (newuser45 #3).
+    const json = join(dir, 'logits.json');
+    expect((await runCliInProcess(['convert', plain, json, '--loss', 'cross-entropy', '--pytorch', LOGITS])).code).toBe(0);
+    const back = await runCliInProcess(['convert', json, join(dir, 'logits.safetensors')]);
+    expect(back.code, back.stderr).toBe(0);
+    expect(flat(back.stdout)).toContain(
+      "__metadata__.pytorch ends in nn.Softmax(dim=-1), gradscope's softmax output, which its cross-entropy loss takes: nn.CrossEntropyLoss applies log-softmax itself, so a module built from it and trained with nn.CrossEntropyLoss applies it twice (wrong gradients, no error): build it without that last nn.Softmax(dim=-1) (it holds no tensors, so the state_dict loads either way)",
+    );
+    // Where the last module is what PyTorch's loss takes (mse beside a linear output), or the file is not safetensors: nothing to say.
+    const mse = join(dir, 'mse.json');
+    expect((await runCliInProcess(['convert', plain, mse, '--activation', 'relu', '--output', 'linear', '--loss', 'mse'])).code).toBe(0);
+    expect((await runCliInProcess(['convert', mse, join(dir, 'mse.safetensors')])).stdout).not.toContain('__metadata__.pytorch ends in');
+    expect((await runCliInProcess(['convert', json, join(dir, 'again.json')])).stdout).not.toContain('__metadata__.pytorch ends in');
+  });
+
   it('offers the --pytorch route only where a module expression could name the layers: Sequential indices (under a prefix all share), each with a bias', async () => {
     const route = /or read it by the expression of the PyTorch module that saved it/;
     const { values } = stateDict();

@@ -25,6 +25,7 @@ import { expectError } from '../util/expect-error.js';
 import { onnxMetadata, safetensorsHeader, withSafetensorsMetadata } from '../util/file-metadata.js';
 import { runCliInProcess } from '../util/cli.js';
 import { flat } from '../util/printed-text.js';
+import { logitsExportNote } from '../../src/io/safetensors-blocks.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-trained-on-'));
 const RECORD: TrainedOn = { data: 'mnist', rows: 600 };
@@ -76,7 +77,7 @@ describe('the rows that trained a model, in every foreign format', () => {
       const converted = await runCliInProcess(['convert', path, out]);
       expect(converted.code, converted.stderr).toBe(0);
       // The note: the indented lines under the model's (wrapped at READING_WIDTH), read across them.
-      expect(flat(converted.stdout.split('\n').filter((line) => line.startsWith('  ')).join('\n'))).toBe(` ${path} is a checkpoint: ${out}, a safetensors file, holds only the model and the record of the rows that trained it; ${path} alone keeps the step (0) and the RNG state, which a run resumes from`);
+      expect(flat(converted.stdout.split('\n').filter((line) => line.startsWith('  ')).join('\n'))).toBe(` ${path} is a checkpoint: ${out}, a safetensors file, holds only the model and the record of the rows that trained it; ${path} alone keeps the step (0) and the RNG state, which a run resumes from ${logitsExportNote('cross-entropy', 'softmax')}`);
       expect(JSON.parse(safetensorsHeader(readFileSync(out)).__metadata__.trainedOn)).toEqual(RECORD);
     }
     const onnx = join(folder, 'ck.onnx');

@@ -2,7 +2,8 @@
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../../kernels.js';
 import { INTEROP_FORMATS, outputFormatOf, READABLE_INPUT_FORMATS, readModelFile, writeModelFile, type InputFormat, type InteropFormat } from '../../io/model-formats.js';
 import { choiceFlag, command, listFlag, stringFlag, UsageError } from '../command.js';
-import { ClashingImportOptions, ContradictedImportOption, MistakenImportOption, UnreadImportOption } from '../../io/import-options.js';
+import { blockActivations, ClashingImportOptions, ContradictedImportOption, MistakenImportOption, UnreadImportOption } from '../../io/import-options.js';
+import { logitsExportNote } from '../../io/safetensors-blocks.js';
 import { print } from '../terminal.js';
 import { COMMAND_POSITIONALS } from '../command-positionals.js';
 import { leftBehindNote } from '../training-left-behind.js';
@@ -72,5 +73,9 @@ export const convertCommand = command({
       for (const note of model.imported.notes) print(terminal, `  ${note}`);
     }
     if (leftBehind) print(terminal, `  ${leftBehind}`);
+    // Its module expression ends in the softmax (sigmoid) a PyTorch logits loss applies itself: said, or it is applied twice.
+    const last = 'kind' in model ? blockActivations(model.layers).output : model.activations[model.activations.length - 1];
+    const logits = format === 'safetensors' ? logitsExportNote(model.loss, last as OutputActivation) : undefined;
+    if (logits) print(terminal, `  ${logits}`);
   },
 });
