@@ -21,19 +21,32 @@ export interface SaddleProbe {
 }
 
 /**
+ * How many times one drop must be the other for the reading to say that it outweighs the other: the curvature's best
+ * mean drop along ±v (curvatureDrop) against what the slope gives (slopeDrop), each over its own length. Within that
+ * factor either way both pay comparably, and the reading says both numbers rather than calling the point a saddle or a
+ * plain slope. A tolerance, as approximate stationarity's ε is (curvatureVerdict): a ratio of drops, so it holds at any
+ * scale of f. The ±v probes only under-read their best drop (four steps about 3× apart, not refined), so a saddle read
+ * at twice is one at least.
+ */
+export const OUTWEIGHS = 2;
+
+/**
  * What a point's curvature measurements say, from most to least negative curvature:
- * - 'saddle': confirmed negative curvature (below), a step t along ±v lowers f on both
- *   sides, and at that t the point is as good as critical: the curvature's drop over t (the mean of
- *   the two sides' drops, in which the slope's odd term cancels) is at least the most a step of at most
- *   t down the gradient lowers f (gradientDrop). That is a trust region's comparison of its eigenpoint
- *   with its Cauchy point, the best point down the gradient within the radius t (Conn, Gould & Toint,
- *   Trust-Region Methods, 2000, §6.6), taken on f's own values. A saddle (Dauphin et al. 2014) is a
- *   critical point; where the gradient lowers f more over the same length the point is on a slope.
- *   The rule compared ‖∇f‖·t, what the gradient gives if f is linear over t; but where the gradient
- *   lies in a stiff direction (an SGD run's leftover in the output layer's bias: newuser44 #1) it
- *   is spent within a step far shorter than t and gives a drop of only about ‖∇f‖²/(2·gᵀHg/‖g‖²).
- * - 'strong negative curvature': confirmed, and some step lowers f on both sides, but at
- *   every such step the gradient lowers f more: not a critical point.
+ * - 'saddle': confirmed negative curvature (below), a step t along ±v lowers f on both sides, and the slope is
+ *   spent and small beside it: the best mean drop along ±v (curvatureDrop: the mean of the two sides' drops, in which
+ *   the slope's odd term cancels) is at least OUTWEIGHS× what the slope gives (slopeDrop: the gradient's whole
+ *   descent, but no more than its first-order term ‖∇f‖·s over its best step s), and the slope is spent within the
+ *   lengths tried (slopeSpent). That is approximate second-order stationarity (Nesterov & Polyak 2006, cubic
+ *   regularisation; Jin et al. 2017: ‖∇f‖ ≤ ε beside λ_min < −√(ρε), where what the gradient gives over the
+ *   curvature's length |λ_min|/ρ, ε·|λ_min|/ρ, is at most what the curvature gives there, |λ_min|³/ρ²), taken on f's
+ *   own values rather than bounded by a Lipschitz constant ρ: a gradient in stiff directions (an SGD run's leftover in
+ *   the output layer's bias: newuser44 #1) is spent within a short step and gives only about ‖∇f‖²/(2·gᵀHg/‖g‖²),
+ *   not ‖∇f‖·t. A saddle (Dauphin et al. 2014) is a critical point, and the point is as good as one.
+ * - 'strong negative curvature': confirmed, and some step lowers f on both sides, but not a saddle: the slope gives
+ *   more than 1/OUTWEIGHS of that drop (negative curvature beside a slope, both paying comparably; or the gradient
+ *   outweighing it), or its descent runs on past the longest length tried. Not a critical point. (Until review44
+ *   #14 each t was weighed against the gradient's best drop within t, and a point read 'saddle' where a unit step
+ *   down its gradient lowered f by 0.24 and ±v at t = 3 by 0.30.)
  * - 'negative curvature': confirmed, but no step tried lowers f on both sides (the
  *   gradient's slope along v outweighs the curvature at the steps tried).
  * - 'minimum-like': no confirmed negative curvature.
@@ -45,14 +58,49 @@ export type CurvatureVerdict = 'saddle' | 'strong negative curvature' | 'negativ
 /** The mean drop of a probe's two sides, −(plus + minus)/2: the curvature's part, the slope's odd term cancelled. */
 export const meanDrop = (p: SaddleProbe): number => -(p.plus + p.minus) / 2;
 
-/** The verdict of a point (CurvatureVerdict) from λ_min, the steps down the gradient (descentProbes) and the probes along ±v (shortest step first). */
-export function curvatureVerdict(lambdaMin: number, descent: readonly DownhillProbe[], probes: readonly SaddleProbe[]): CurvatureVerdict {
+/** The probe along ±v whose two sides both lower f with the largest mean drop (undefined where no step lowers both sides). */
+export function bestAlongV(probes: readonly SaddleProbe[]): SaddleProbe | undefined {
+  return probes.reduce<SaddleProbe | undefined>((best, p) => (p.plus < 0 && p.minus < 0 && (best === undefined || meanDrop(p) > meanDrop(best)) ? p : best), undefined);
+}
+
+/** What the curvature gives: the best mean drop along ±v over the steps that lower f on both sides (0 where none does). */
+export function curvatureDrop(probes: readonly SaddleProbe[]): number {
+  const best = bestAlongV(probes);
+  return best === undefined ? 0 : meanDrop(best);
+}
+
+/**
+ * What the slope gives: the gradient's whole descent, the most a step down it lowered f (0 where none did, or ∇f = 0),
+ * but no more than the first-order term ‖∇f‖·s over that best step s. Where f curves down along the gradient too
+ * (gᵀHg < 0, as near a saddle the gradient leans into its negative curvature) a step down it gains beyond ‖∇f‖·s, and
+ * that gain is the curvature's, not the slope's; where f curves up along it (a stiff direction) the drop is less.
+ */
+export function slopeDrop(descent: readonly DownhillProbe[], gradientNorm: number): number {
+  const best = bestDescent(descent);
+  return best === undefined ? 0 : Math.min(-best.change, gradientNorm * best.step);
+}
+
+/**
+ * Whether the slope is spent within the lengths tried (DESCENT_STEPS): ∇f = 0, no step down the gradient lowered f,
+ * its best step is shorter than the longest (which lowered f less: the descent ends), or the longest lowered f by more
+ * than ‖∇f‖·s (what runs on is the curvature along the gradient, not its slope). Otherwise the descent may run on
+ * past the longest length, and what the slope gives in all is not known.
+ */
+export function slopeSpent(descent: readonly DownhillProbe[], gradientNorm: number): boolean {
+  const best = bestDescent(descent);
+  return best === undefined || best.step < DESCENT_STEPS[0] || -best.change > gradientNorm * best.step;
+}
+
+/**
+ * The verdict of a point (CurvatureVerdict) from λ_min, ‖∇f‖, the steps down the gradient (descentProbes) and the probes
+ * along ±v (shortest step first).
+ */
+export function curvatureVerdict(lambdaMin: number, gradientNorm: number, descent: readonly DownhillProbe[], probes: readonly SaddleProbe[]): CurvatureVerdict {
   const confirmed = lambdaMin < 0 && probes.length > 0 && probes[0].curvature < 0;
   if (!confirmed) return 'minimum-like';
-  const bothSides = probes.filter((p) => p.plus < 0 && p.minus < 0);
-  if (bothSides.length === 0) return 'negative curvature';
-  const critical = bothSides.some((p) => meanDrop(p) >= gradientDrop(descent, p.step));
-  return critical ? 'saddle' : 'strong negative curvature';
+  if (bestAlongV(probes) === undefined) return 'negative curvature';
+  const saddle = slopeSpent(descent, gradientNorm) && OUTWEIGHS * slopeDrop(descent, gradientNorm) <= curvatureDrop(probes);
+  return saddle ? 'saddle' : 'strong negative curvature';
 }
 
 /**
@@ -121,7 +169,7 @@ export function descentProbes(change: (t: number) => number): DownhillProbe[] {
 
 /**
  * The most f fell over a step of at most `t` down the gradient among `descent` (0 where none lowered it): the
- * decrease at a trust region's Cauchy point of radius t, measured (curvatureVerdict).
+ * decrease at a trust region's Cauchy point of radius t, measured.
  */
 export function gradientDrop(descent: readonly DownhillProbe[], t: number): number {
   return descent.reduce((most, p) => (p.step <= t && -p.change > most ? -p.change : most), 0);

@@ -351,7 +351,7 @@ function readPoint(ops: CurvatureOperators, v: Float64Array, lambdaMin: number):
   const down = ops.gradient.map((g) => -g / gradientNorm);
   const descent = gradientNorm === 0 ? [] : descentProbes((t) => ops.lossAlong(down, t) - ops.loss);
   const downhill = downhillOf(descent);
-  const verdict = curvatureVerdict(lambdaMin, descent, probes);
+  const verdict = curvatureVerdict(lambdaMin, gradientNorm, descent, probes);
   return { gradientNorm, slopeAlongV, probes, descent, gradientCurvature: gradientNorm === 0 ? 0 : rayleighQuotient(ops.hessian, down), downhill, verdict, reading: pointReading(verdict, probes, downhill) };
 }
 

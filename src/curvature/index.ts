@@ -1,7 +1,7 @@
 /** The curvature and gradient-noise instruments: what the public API exports from src/curvature. */
 export { measureCurvature } from './curvature.js';
 export type { CurvatureOptions, CurvatureProgress, CurvatureReport, HessianSummary, GaussNewtonSummary, LayerCurvature } from './curvature.js';
-export { DESCENT_STEPS, SADDLE_STEPS } from './critical-point.js';
+export { DESCENT_STEPS, OUTWEIGHS, SADDLE_STEPS } from './critical-point.js';
 export type { CurvatureVerdict, DownhillProbe, PointReading, SaddleProbe } from './critical-point.js';
 export { CurvatureOperators } from './operators.js';
 export type { LinearOperator, ParameterBlock } from './operators.js';

@@ -6,7 +6,7 @@
  */
 import { counted, grouped } from '../counted.js';
 import { sci } from '../sci-text.js';
-import { bestDescent, DESCENT_STEPS, DOWNHILL_STEPS, gradientDrop, lowestAlongV, meanDrop, SADDLE_STEPS, type SaddleProbe } from './critical-point.js';
+import { bestAlongV, bestDescent, DESCENT_STEPS, DOWNHILL_STEPS, lowestAlongV, meanDrop, OUTWEIGHS, SADDLE_STEPS, slopeDrop, type SaddleProbe } from './critical-point.js';
 import { percentText } from '../percent-text.js';
 import type { CurvatureReport } from './curvature.js';
 
@@ -43,7 +43,9 @@ export function pointRule(studyPlateau: string): string {
   const shortest = grouped(SADDLE_STEPS[0]);
   return (
     `Saddle, minimum or slope (the rule of \`${studyPlateau}\`; v: the Hessian's eigenvector of its smallest eigenvalue, turned downhill; t: a step length along ±v, ${stepList}): ` +
-    `a saddle where the loss curves down along v (λ_min < 0, and the loss's own second difference along v at t=${shortest} below 0 too) and some step t lowers it on both sides by a mean drop at least the gradient's best drop within t, the most a step of at most t down the gradient lowers it (steps of ${descentList}: a gradient in stiff directions is spent within a short step and counts for what it lowers the loss, not ‖∇C‖·t); ` +
+    `a saddle where the loss curves down along v (λ_min < 0, and the loss's own second difference along v at t=${shortest} below 0 too) and some step t lowers it on both sides by a mean drop at least ${OUTWEIGHS}× what the slope gives, the slope being spent: ` +
+    `what the slope gives is the gradient's whole descent, the most a step of ${descentList} down it lowers the loss (a gradient in stiff directions is spent within a short step and counts for what it lowers the loss, not ‖∇C‖·t), but no more than ‖∇C‖·s over that step s (beyond it, the loss curves down along the gradient too), ` +
+    `and it is spent where that descent ends within those lengths or falls faster than ‖∇C‖·s; where neither drop is ${OUTWEIGHS}× the other, negative curvature beside a slope; ` +
     `a minimum where no such curvature is confirmed and no step tried lowers the loss: neither side of any t along ±v, nor a step down the gradient of ${shortest} halved down to ${shortestDown}; else a slope.`
   );
 }
@@ -80,24 +82,49 @@ function unfinished(report: CurvatureReport): string {
   return `. But the gradient's descent ends at s=${sci(best.step)}, after ${sci(-best.change)}: a fit left unfinished${stiff}, not a slope that goes on; descend it (full-batch steps) and measure again to see what lies past it`;
 }
 
+/**
+ * What the slope gives (slopeDrop), in words, as the reading sets it beside the curvature's drop: the gradient's whole
+ * descent, its best step's drop and length, `ends` after it where that is shorter than the longest step tried
+ * ('(longer steps lowered it less)'; the slopes' readings leave that to unfinished()), or that the descent may run on
+ * past the longest; or, where that drop is more than ‖∇C‖·s, the first-order term, the rest being the curvature's.
+ */
+function slopeText(report: CurvatureReport, ends: string): string {
+  const best = bestDescent(report.descent)!;
+  const firstOrder = report.gradientNorm * best.step;
+  if (firstOrder < -best.change) {
+    return `‖∇C‖·s = ${sci(firstOrder)} over the gradient's best step s=${sci(best.step)} (a step there lowered it by ${sci(-best.change)}, the rest the loss curving down along the gradient too)`;
+  }
+  const where = best.step < DESCENT_STEPS[0] ? `at s=${sci(best.step)}${ends}` : `at s=${grouped(best.step)}, the longest step tried, past which it may run on`;
+  return `the gradient's whole descent, ${sci(-best.change)} ${where}`;
+}
+
 /** The reading of the report's point in one line, with the numbers it rests on. */
 export function pointReadingText(report: CurvatureReport): string {
   const { verdict, probes, descent, downhill } = report;
   const lambdaMin = sci(report.hessian.smallest[0]);
   const confirmed = `the loss curves down along v (λ_min = ${lambdaMin}, confirmed by its values)`;
-  const bothSides = probes.filter((p) => p.plus < 0 && p.minus < 0);
-  // The step whose mean drop comes nearest the gradient's drop within it (the largest share of it): the one the rule turns on.
-  const share = (p: SaddleProbe) => meanDrop(p) / gradientDrop(descent, p.step);
-  const nearest = bothSides.reduce<SaddleProbe | undefined>((best, p) => (best === undefined || share(p) > share(best) ? p : best), undefined);
-  const against = (p: SaddleProbe, relation: string) =>
-    `at t=${grouped(p.step)} the mean drop along ±v, ${sci(meanDrop(p))}, is ${relation} the gradient's best drop within ${grouped(p.step)}, ${sci(gradientDrop(descent, p.step))}`;
+  // The step along ±v the rule weighs: the largest mean drop of those lowering both sides (curvatureDrop).
+  const along = bestAlongV(probes);
+  const alongV = along && `${sci(meanDrop(along))} at t=${grouped(along.step)}`;
   const downChange = `${sci(downhill.change)}${overflowNote([downhill.change])}`;
   const down = `a step of ${grouped(downhill.step)} down the gradient changes the loss by ${downChange}`;
   switch (verdict) {
-    case 'saddle':
-      return `Reading: a saddle: ${confirmed}, and ${against(nearest!, 'at least')}: as good as a critical point.`;
-    case 'strong negative curvature':
-      return `Reading: a slope, not a minimum and not a saddle: ${confirmed} and a step along ±v lowers it on both sides, but the gradient lowers it more: ${against(nearest!, 'below')}${unfinished(report)}.`;
+    case 'saddle': {
+      if (report.gradientNorm === 0) return `Reading: a saddle: ${confirmed}, the mean drop along ±v is ${alongV}, and the gradient is 0: a critical point.`;
+      if (bestDescent(descent) === undefined) return `Reading: a saddle: ${confirmed}, the mean drop along ±v is ${alongV}, and no step down the gradient from ${descentList} lowers it: the gradient is spent, and the point as good as a critical point.`;
+      return `Reading: a saddle: ${confirmed}, and the mean drop along ±v, ${alongV}, is at least ${OUTWEIGHS}× what the slope gives, ${slopeText(report, ' (longer steps lowered it less)')}: the gradient is spent, and the point as good as a critical point.`;
+    }
+    case 'strong negative curvature': {
+      const slope = slopeText(report, '');
+      const ratio = meanDrop(along!) / slopeDrop(descent, report.gradientNorm);
+      if (ratio >= OUTWEIGHS) {
+        return `Reading: negative curvature beside a slope, neither a minimum nor a saddle: ${confirmed}, and the mean drop along ±v, ${alongV}, is at least ${OUTWEIGHS}× what the slope gives, ${slope}: not a critical point while the gradient's descent goes on.`;
+      }
+      if (ratio * OUTWEIGHS <= 1) {
+        return `Reading: a slope, not a minimum and not a saddle: ${confirmed} and a step along ±v lowers it on both sides, but the gradient outweighs it: what the slope gives, ${slope}, is at least ${OUTWEIGHS}× the mean drop along ±v, ${alongV}${unfinished(report)}.`;
+      }
+      return `Reading: negative curvature beside a slope, neither a minimum nor a saddle: ${confirmed}, and the mean drop along ±v, ${alongV}, is within ${OUTWEIGHS}× of what the slope gives, ${slope}: both pay comparably, so the point is not critical${unfinished(report)}.`;
+    }
     case 'negative curvature':
       return `Reading: a slope, not a minimum and not a saddle: ${confirmed}, but weakly: no step tried along ±v lowers it on both sides (the gradient along v outweighs the curvature).`;
     case 'minimum-like': {

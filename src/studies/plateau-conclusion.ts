@@ -8,7 +8,7 @@ import { counted, grouped } from '../counted.js';
 import { negativeMassText } from '../curvature/curvature-text.js';
 import { sci } from '../sci-text.js';
 import { percentText } from '../percent-text.js';
-import type { CurvatureVerdict } from '../curvature/critical-point.js';
+import { OUTWEIGHS, type CurvatureVerdict } from '../curvature/critical-point.js';
 import type { PlateauPoint, PlateauResult } from './plateau.js';
 
 /** 'epoch 500' or 'epochs 125–500': the points read, first to last. */
@@ -37,9 +37,9 @@ function verdictReading(verdict: CurvatureVerdict, points: readonly PlateauPoint
     case 'negative curvature':
       return `no minimum (the ${f} curves down along v, confirmed by its values) and no saddle (no step tried along ±v lowers it on both sides: the gradient along v outweighs the curvature, ${ratio}): a slightly indefinite slope, not a critical point`;
     case 'strong negative curvature':
-      return `no minimum (the ${f} curves down along v, confirmed by its values) and no saddle (a step t along ±v lowers it on both sides, but by less than a step of at most t down the gradient does: the gradient outweighs the curvature, ${ratio}): a slope with strong negative curvature, not a critical point`;
+      return `no minimum (the ${f} curves down along v, confirmed by its values) and no saddle (a step t along ±v lowers it on both sides, but by less than ${OUTWEIGHS}× what the slope gives (the gradient's whole descent, at most ‖∇f‖·s over its step), or that descent runs on past the longest step tried: the gradient is not spent, ${ratio}): a slope with strong negative curvature, not a critical point`;
     case 'saddle':
-      return `saddles (the ${f} curves down along v, and some step t along ±v lowers it on both sides by at least as much as a step of at most t down the gradient does: as good as critical, ${ratio}), no minimum`;
+      return `saddles (the ${f} curves down along v, and some step t along ±v lowers it on both sides by at least ${OUTWEIGHS}× what the slope gives (the gradient's whole descent, at most ‖∇f‖·s over its step), the gradient spent within the steps tried: as good as critical, ${ratio}), no minimum`;
     case 'minimum-like':
       return `no saddle: no negative curvature is confirmed (λ_min ${rangeText(points.map((p) => p.smallest[0]))}), so minimum-like, which is a minimum only where the gradient is near 0 (‖∇f‖ ${rangeText(points.map((p) => p.gradientNorm))}), and the study takes no step down it`;
   }
@@ -91,8 +91,8 @@ export function plateauSummary(result: PlateauResult): string {
   const last = result.points[result.points.length - 1];
   const f = result.curvatureOf === 'loss' ? 'loss' : 'objective';
   return [
-    `Of ${counted(result.points.length, 'point')}, ${agreeing(saddles, 'is a saddle', 'are saddles')} (negative curvature along v, confirmed by ${f} values, a step t along ±v lowers the ${f} on both sides, and by at least as much as a step of at most t down the gradient does: the point is as good as critical),`,
-    `${agreeing(strong, 'has', 'have')} strong negative curvature off a critical point (a step t along ±v lowers the ${f} on both sides, but by less than a step of at most t down the gradient does: the gradient outweighs it, so not a saddle),`,
+    `Of ${counted(result.points.length, 'point')}, ${agreeing(saddles, 'is a saddle', 'are saddles')} (negative curvature along v, confirmed by ${f} values, a step t along ±v lowers the ${f} on both sides by at least ${OUTWEIGHS}× what the slope gives, and the gradient is spent: the point is as good as critical),`,
+    `${agreeing(strong, 'has', 'have')} strong negative curvature off a critical point (a step t along ±v lowers the ${f} on both sides, but by less than ${OUTWEIGHS}× what the slope gives, or the gradient's descent runs on: negative curvature beside a slope, so not a saddle),`,
     `${agreeing(negative, 'has', 'have')} confirmed negative curvature that no step tried exploits on both sides (the gradient along v outweighs it), ${agreeing(minimumLike, 'shows', 'show')} no negative curvature.`,
     last ? `At epoch ${grouped(last.epoch)}: λ_min = ${sci(last.smallest[0])}, λ_max = ${sci(last.largest[0])}, ${negativeMassText(last.negativeMass, last.negativeMassExact)} of the spectral mass negative; test accuracy ${percentText(result.testAccuracy)}.` : '',
     plateauConclusion(result),

@@ -289,7 +289,7 @@ export function measurePoint(net: Network, dataset: Dataset, settings: PointSett
       slopeAlongV,
       probes,
       descent,
-      verdict: curvatureVerdict(eigen.smallest[0], descent, probes),
+      verdict: curvatureVerdict(eigen.smallest[0], gradientNorm, descent, probes),
     };
   } finally {
     ops.dispose();

@@ -7,10 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { measureCurvature } from '../../src/curvature/curvature.js';
-import { bestDescent, curvatureVerdict, DESCENT_STEPS, descentProbes, DOWNHILL_STEPS, downhillOf, gradientDrop, orientDownhill, pointReading, SADDLE_STEPS, saddleProbes, type SaddleProbe } from '../../src/curvature/critical-point.js';
+import { bestDescent, curvatureDrop, curvatureVerdict, DESCENT_STEPS, descentProbes, DOWNHILL_STEPS, downhillOf, gradientDrop, orientDownhill, OUTWEIGHS, pointReading, SADDLE_STEPS, saddleProbes, slopeDrop, slopeSpent, type SaddleProbe } from '../../src/curvature/critical-point.js';
 import { descentText, pointReadingText } from '../../src/curvature/point-text.js';
 import { percentText } from '../../src/percent-text.js';
 import { euclideanNorm } from '../../src/norm.js';
+import { asWritten, quotedOn } from '../util/page-numbers.js';
 
 /** The network's tensors, copied: to compare before and after. */
 const stateOf = (net: Network) => net.state().map((t) => ({ name: t.name, values: Array.from(t.values) }));
@@ -69,6 +70,61 @@ describe('the rule (synthetic probes)', () => {
     expect(gradientDrop(none, 3)).toBe(0);
     expect(bestDescent(none)).toBeUndefined();
     expect(downhillOf([])).toEqual({ step: 0.1, change: 0 });
+  });
+});
+
+describe('the rule: a saddle where the gradient is spent and its whole descent small beside what ±v offers (review44 #14)', () => {
+  /**
+   * The verdict of f(θ + x·ĝ + y·v) = q(x) + h(y) at θ = 0, its gradient along x (of norm −q'(0), from q's first
+   * difference at 1e-9), v along y: q down the gradient (x = −s), h along ±v, λ_min the curvature of h at 0.
+   */
+  const verdictOf = (q: (s: number) => number, h: (t: number) => number) => {
+    const probes = saddleProbes(h);
+    const descent = descentProbes(q);
+    const gradientNorm = -q(1e-9) / 1e-9;
+    return { verdict: curvatureVerdict(probes[0].curvature, gradientNorm, descent, probes), probes, descent, gradientNorm };
+  };
+  /** A gradient whose descent ends at s = `end` after lowering f by `drop`: q(s) = drop·((s/end − 1)² − 1). */
+  const endsAt = (end: number, drop: number) => (s: number) => drop * ((s / end - 1) ** 2 - 1);
+  /** A bounded loss along ±v: curving down as −t²/2 near 0, falling by at most `depth` (f ≥ its floor). */
+  const bounded = (depth: number) => (t: number) => -depth * (1 - Math.exp(-(t * t) / (2 * depth)));
+
+  it('reads a real saddle, f = x² − y² with a tiny slope along x: its gradient spent at s = 5e-4 after 2.5e-7', () => {
+    const { verdict, descent, probes, gradientNorm } = verdictOf((s) => s * s - 1e-3 * s, (t) => -t * t);
+    expect(slopeSpent(descent, gradientNorm)).toBe(true);
+    expect(slopeDrop(descent, gradientNorm)).toBeCloseTo(2.5e-7, 12);
+    expect(curvatureDrop(probes)).toBe(9);
+    expect(verdict).toBe('saddle');
+  });
+
+  it("is not a saddle where the gradient's descent runs to a third of t and lowers f comparably (docs/cli.md's tanh example: 0.239 at s = 1, ±v 0.295 at t = 3)", () => {
+    const point = verdictOf(endsAt(1, 0.239), bounded(0.3));
+    const drop = curvatureDrop(point.probes);
+    // the rule before review44 #14 called it a saddle: at t = 3 the mean drop along ±v beat the gradient's best within 3
+    expect(point.probes.find((p) => p.step === 3)!.plus).toBeLessThan(-0.239);
+    expect(drop).toBeGreaterThan(gradientDrop(point.descent, 3));
+    expect(slopeSpent(point.descent, point.gradientNorm)).toBe(true);
+    expect(drop / slopeDrop(point.descent, point.gradientNorm)).toBeLessThan(OUTWEIGHS);
+    expect(point.verdict).toBe('strong negative curvature');
+    expect(pointReading(point.verdict, point.probes, downhillOf(point.descent))).toBe('slope');
+  });
+
+  it('weighs drops, not lengths: the same point with its gradient worth a quarter reads saddle, at any scale of f', () => {
+    expect(verdictOf(endsAt(1, 0.239 / 4), bounded(0.3)).verdict).toBe('saddle');
+    for (const scale of [1e-6, 1, 1e6]) {
+      expect(verdictOf((s) => scale * endsAt(1, 0.239)(s), (t) => scale * bounded(0.3)(t)).verdict).toBe('strong negative curvature');
+      expect(verdictOf((s) => scale * endsAt(1, 0.239 / 4)(s), (t) => scale * bounded(0.3)(t)).verdict).toBe('saddle');
+    }
+    // a gradient spent within a hundredth of the curvature's length, but worth as much as it: not a saddle (newuser44 #1's SGD end)
+    expect(verdictOf(endsAt(0.0013, 0.3), bounded(0.3)).verdict).toBe('strong negative curvature');
+  });
+
+  it('is not a saddle where the gradient may run on past the longest step tried, however much ±v gives', () => {
+    // descent still falling at s = 3 (its end at 4): what it gives in all is not known
+    const point = verdictOf(endsAt(4, 0.1), bounded(3));
+    expect(slopeSpent(point.descent, point.gradientNorm)).toBe(false);
+    expect(curvatureDrop(point.probes)).toBeGreaterThan(OUTWEIGHS * slopeDrop(point.descent, point.gradientNorm));
+    expect(point.verdict).toBe('strong negative curvature');
   });
 });
 
@@ -137,7 +193,7 @@ describe("measureCurvature's point", () => {
     expect(report.probes[0].curvature).toBeCloseTo(report.hessian.smallest[0], 2);
     expect(report.verdict).toBe('saddle');
     expect(report.reading).toBe('saddle');
-    expect(report.verdict).toBe(curvatureVerdict(report.hessian.smallest[0], report.descent, report.probes));
+    expect(report.verdict).toBe(curvatureVerdict(report.hessian.smallest[0], report.gradientNorm, report.descent, report.probes));
     net.dispose();
   });
 
@@ -173,7 +229,12 @@ describe("measureCurvature's point", () => {
       const said = descentText(report);
       expect(said).toMatch(/is 100(\.0)? % of λ_max/);
       expect(said).toContain('(longer steps lowered it less: the descent ends there)');
-      expect(pointReadingText(report)).toMatch(/^Reading: a saddle: .* is at least the gradient's best drop within [\d.]+, /);
+      // its whole descent is small beside what ±v offers: at least OUTWEIGHS× (docs/curvature.md: "±v gives 2.06× what its descent does")
+      const ratio = curvatureDrop(report.probes) / slopeDrop(report.descent, report.gradientNorm);
+      expect(ratio).toBeGreaterThanOrEqual(OUTWEIGHS);
+      const [quoted] = quotedOn('docs/curvature.md', /±v gives ([\d.]+)× what its descent does/);
+      expect(quoted).toBe(asWritten(quoted, ratio));
+      expect(pointReadingText(report)).toMatch(new RegExp(`^Reading: a saddle: .* is at least ${OUTWEIGHS}× what the slope gives, the gradient's whole descent, [\\d.e+-]+ at s=[\\d.e+-]+ \\(longer steps lowered it less\\): the gradient is spent, and the point as good as a critical point\\.$`));
       net.dispose();
     });
 
@@ -196,7 +257,11 @@ describe("measureCurvature's point", () => {
       for (const p of report.probes.filter((q) => q.plus < 0 && q.minus < 0)) expect(gradientDrop(report.descent, p.step)).toBeGreaterThan(-(p.plus + p.minus) / 2);
       expect(report.verdict).toBe('strong negative curvature');
       expect(report.reading).toBe('slope');
-      expect(pointReadingText(report)).toContain('but the gradient lowers it more: at t=');
+      // but not by OUTWEIGHS×: both pay comparably, and the reading says both numbers
+      expect(slopeDrop(report.descent, report.gradientNorm)).toBeLessThan(OUTWEIGHS * curvatureDrop(report.probes));
+      const best = bestDescent(report.descent)!;
+      expect(pointReadingText(report)).toContain(`the mean drop along ±v, ${curvatureDrop(report.probes).toExponential(2)} at t=3, is within ${OUTWEIGHS}× of what the slope gives, the gradient's whole descent, ${(-best.change).toExponential(2)} at s=3, the longest step tried, past which it may run on: both pay comparably, so the point is not critical.`);
+      expect(pointReadingText(report)).not.toMatch(/Reading: a saddle|as good as a critical point/);
       // its descent goes on over every length tried: nothing said of a fit left unfinished
       expect(bestDescent(report.descent)!.step).toBe(3);
       expect(pointReadingText(report)).not.toContain("the gradient's descent ends");
@@ -232,7 +297,7 @@ describe("measureCurvature's point", () => {
     // The loss's own second difference along v meets the Hessian's λ_min: v is its eigenvector, and the loss is the products'
     expect(Math.abs(report.probes[0].curvature - report.hessian.smallest[0])).toBeLessThan(0.05 * Math.abs(report.hessian.largest[0]));
     expect(report.slopeAlongV).toBeLessThanOrEqual(0);
-    expect(report.verdict).toBe(curvatureVerdict(report.hessian.smallest[0], report.descent, report.probes));
+    expect(report.verdict).toBe(curvatureVerdict(report.hessian.smallest[0], report.gradientNorm, report.descent, report.probes));
     expect(report.reading).toBe(pointReading(report.verdict, report.probes, report.downhill));
     expect(report.downhill).toEqual(downhillOf(report.descent));
     net.dispose();

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { CURVATURE_PAGE } from '../../src/flow/diagnosis/progress-sentences.js';
 import { curvatureCommand } from '../../src/cli/commands/curvature.js';
 import { flat } from '../util/printed-text.js';
+import { OUTWEIGHS } from '../../src/curvature/critical-point.js';
 
 describe('diagnose with curvature evidence', async () => {
   const net = await createNetwork({ sizes: [4, 6, 6, 2], loss: 'cross-entropy', backend: 'ref', seed: 3 });
@@ -20,11 +21,13 @@ describe('diagnose with curvature evidence', async () => {
   const undecided = " The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can: " +
     "`gradscope curvature --model FILE` measures a saved network's Hessian (FILE: JSON.stringify(net.toJSON()), train's --out, study --model's --save, or the visualizer's model download; " +
     'the other studies save no network, and `gradscope study plateau` measures its own) on your rows (--data) or the digits: ' +
-    'a smallest eigenvalue below 0 marks a saddle where the gradient lowers the loss no more than that curvature does over the same length, none below 0 a minimum where no step lowers it ' +
+    'a smallest eigenvalue below 0 marks a saddle where the gradient is spent and lowers the loss at most half as much as that curvature does, none below 0 a minimum where no step lowers it ' +
     "(`gradscope study plateau` measured Nielsen's plateau: such a slope of its objective, neither a saddle nor a minimum, and a saddle of its cross-entropy alone; gradscope's docs, page 'Curvature and gradient noise').";
   // It named only the study, which measured Nielsen's network: the user's own model is measured by the curvature command, as spelt here.
   it('names the command that measures a saved model, by its own words and flags', () => {
     expect(plain.summary).toContain(undecided);
+    // "at most half as much": the rule's factor (flow/ says it in words, not importing the curvature folder above it)
+    expect(OUTWEIGHS).toBe(2);
     expect(curvatureCommand.words).toEqual(['curvature']);
     expect(curvatureCommand.flags.map((f) => f.name)).toEqual(expect.arrayContaining(['model', 'data']));
   });
@@ -45,7 +48,7 @@ describe('diagnose with curvature evidence', async () => {
 
   it.each([
     [{ lambdaMin: -3e-4, lambdaMax: 1.2, confirmed: true, exploitable: true, critical: true }, /a saddle \(λ_min = -3\.00e-4 against λ_max = 1\.20e\+0\)/],
-    [{ lambdaMin: -1.15, lambdaMax: 2.84, confirmed: true, exploitable: true, critical: false }, /strong negative curvature \(λ_min = -1\.15e\+0 against λ_max = 2\.84e\+0.*not critical, so not a saddle/],
+    [{ lambdaMin: -1.15, lambdaMax: 2.84, confirmed: true, exploitable: true, critical: false }, /strong negative curvature \(λ_min = -1\.15e\+0 against λ_max = 2\.84e\+0.*not critical, so not a saddle: the gradient's own descent lowers the objective by more than half what that step does, or runs on\./],
     [{ lambdaMin: -2e-4, lambdaMax: 1.35, confirmed: true, exploitable: false, critical: false }, /not a minimum.*λ_min = -2\.00e-4.*the gradient outweighs it/],
     [{ lambdaMin: 1e-6, lambdaMax: 1.35, confirmed: false, exploitable: false, critical: false }, /a minimum of the measured objective, not a saddle/],
     [{ lambdaMin: 1e-6, lambdaMax: 1.35, confirmed: false, exploitable: false, critical: false, lowered: false }, /a minimum of the measured objective, not a saddle/],

@@ -15,7 +15,7 @@ import { measurePoint, PLATEAU_SIZES, type PlateauResult } from '../../src/studi
 import { plateauTable } from '../../src/cli/commands/study-plateau.js';
 import { plateauTableKey } from '../../src/studies/plateau-table.js';
 import { asWritten, quotedOn } from '../util/page-numbers.js';
-import { gradientDrop } from '../../src/curvature/critical-point.js';
+import { gradientDrop, OUTWEIGHS, slopeDrop } from '../../src/curvature/critical-point.js';
 
 const said = (pattern: RegExp) => quotedOn('docs/curvature.md', pattern);
 const SUMMARY = /The cross-entropy alone curves down (\d+)–(\d+)× more \(λ_min (−[\d.]+e-\d+) to (−[\d.]+e-\d+)\)/;
@@ -75,7 +75,7 @@ describe("Nielsen's plateau: the L2 term moves it, and the cross-entropy alone i
 
       // "the cross-entropy's own gradient is spent within a short step, lowering it by at most 4.95e-5 at epoch 125 and
       // 4.65e-5 at 500 (longer steps down it raise it), while the mean drop along ±v at t = 0.3 is 1.75e-4 and 1.02e-4"
-      const [spent125, spent500, mean125, mean500] = said(/lowering it by at most\s+([\d.]+e-\d+) at epoch 125 and ([\d.]+e-\d+) at 500 \(longer steps down it raise it\), while the mean drop along\s+±v at t = 0\.3 is ([\d.]+e-\d+) and ([\d.]+e-\d+)/);
+      const [spent125, spent500, mean125, mean500] = said(/lowering it by at most\s+([\d.]+e-\d+) at epoch 125 and ([\d.]+e-\d+) at 500 \(longer steps down it raise it\), while the mean drop along\s+±v at t = 0\.3 is ([\d.]+e-\d+) and ([\d.]+e-\d+), more than twice that at each:/);
       for (const [point, spent, mean] of [[loss125, spent125, mean125], [loss500, spent500, mean500]] as const) {
         const t03 = point.probes.find((p) => p.step === 0.3)!;
         const drop = -(t03.plus + t03.minus) / 2;
@@ -83,6 +83,9 @@ describe("Nielsen's plateau: the L2 term moves it, and the cross-entropy alone i
         // spent: the best step down ∇C is short, and the longest raises the loss
         expect(point.descent.find((p) => p.step === 3)!.change).toBeGreaterThan(0);
         expect(drop).toBeGreaterThan(gradientDrop(point.descent, 0.3));
+        // "more than twice that at each": the rule's factor, against what the slope gives
+        expect(drop).toBeGreaterThanOrEqual(OUTWEIGHS * slopeDrop(point.descent, point.gradientNorm));
+        expect(OUTWEIGHS).toBe(2);
         // by ‖∇C‖·t (the rule until 2026-12-06) no step made it critical
         expect(point.probes.some((p) => p.plus < 0 && p.minus < 0 && -(p.plus + p.minus) / 2 >= point.gradientNorm * p.step)).toBe(false);
       }

@@ -8,7 +8,7 @@ import { CurvatureOperators } from '../../src/curvature/operators.js';
 import { toMatrix } from '../../src/data/matrix.js';
 import { Rng } from '../../src/init/rng.js';
 import { measurePoint, PLATEAU_SIZES, runPlateauStudy, type PlateauPoint } from '../../src/studies/plateau.js';
-import { curvatureVerdict, downhillOf, gradientDrop, pointReading, type DownhillProbe, type SaddleProbe } from '../../src/curvature/critical-point.js';
+import { curvatureVerdict, downhillOf, gradientDrop, OUTWEIGHS, pointReading, type DownhillProbe, type SaddleProbe } from '../../src/curvature/critical-point.js';
 import { plateauReportSection } from '../../src/studies/plateau-report.js';
 import { plateauTableKey } from '../../src/studies/plateau-table.js';
 import { plateauSummary } from '../../src/studies/plateau-conclusion.js';
@@ -18,7 +18,11 @@ import { formatTable } from '../../src/cli/table.js';
 function expectVerdictRule(p: PlateauPoint): void {
   const confirmed = p.smallest[0] < 0 && p.probes[0].curvature < 0;
   const bothSides = p.probes.filter((probe) => probe.plus < 0 && probe.minus < 0);
-  const critical = bothSides.some((probe) => -(probe.plus + probe.minus) / 2 >= Math.max(0, ...p.descent.filter((d) => d.step <= probe.step).map((d) => -d.change)));
+  // the slope: the gradient's best drop, at most ‖∇f‖·s over its step; spent where its descent ends or runs on faster than that
+  const best = p.descent.filter((d) => d.change < 0).sort((a, b) => a.change - b.change)[0];
+  const slope = best === undefined ? 0 : Math.min(-best.change, p.gradientNorm * best.step);
+  const spent = best === undefined || best.step < 3 || -best.change > p.gradientNorm * best.step;
+  const critical = spent && bothSides.some((probe) => -(probe.plus + probe.minus) / 2 >= OUTWEIGHS * slope);
   expect(p.verdict).toBe(!confirmed ? 'minimum-like' : bothSides.length === 0 ? 'negative curvature' : critical ? 'saddle' : 'strong negative curvature');
 }
 
@@ -32,30 +36,41 @@ describe('curvatureVerdict: a saddle is a critical point', () => {
   // Nielsen's net at initialisation (docs/curvature.md): λ_min = −1.15, ‖∇f‖ = 4.90, and t = 3 along ±v
   // lowers the objective by 2.64 and 2.55, far less than ‖∇f‖·t = 14.7 (it was called a saddle).
   const atInit = probesOf([[0.1, -0.0021, -0.0036], [0.3, -0.03, -0.05], [1, -0.3, -0.5], [3, -2.64, -2.55]]);
+  /** f down a gradient of norm 4.9 along a direction of curvature c: −4.9·s + (c/2)·s², lowest (−4.9²/2c) at s = 4.9/c. */
+  const curved = (c: number) => [3, 1, 0.3, 0.1, 0.05, 4.9 / c].map((step) => ({ step, change: -4.9 * step + (c / 2) * step * step }));
   it('strong negative curvature where the gradient outweighs it', () => {
-    expect(curvatureVerdict(-1.15, linear(4.9), atInit)).toBe('strong negative curvature');
+    expect(curvatureVerdict(-1.15, 4.9, linear(4.9), atInit)).toBe('strong negative curvature');
   });
-  it("a saddle where the curvature's drop over t is at least what a step of at most t down the gradient gives", () => {
-    expect(curvatureVerdict(-1.15, linear(0.8), atInit)).toBe('saddle'); // 2.595 ≥ 0.8 · 3
-    expect(curvatureVerdict(-1.15, [], atInit)).toBe('saddle');
-    expect(curvatureVerdict(-1.15, linear(0.9), atInit)).toBe('strong negative curvature'); // 2.595 < 2.7
-    // only steps of at most t count: a drop of 2.7 found at s = 3 weighs against t = 3, not against t = 1
-    expect(gradientDrop(linear(0.9), 1)).toBe(0.9);
+  it('a saddle where ∇f = 0, or no step down it lowers f', () => {
+    expect(curvatureVerdict(-1.15, 0, [], atInit)).toBe('saddle');
+    expect(curvatureVerdict(-1.15, 1e-9, linear(-1e-9), atInit)).toBe('saddle');
   });
-  it('a gradient spent within a short step (a stiff direction) counts for what it lowers f, not ‖∇f‖·t (newuser44 #1)', () => {
-    // ‖∇f‖ = 4.9 along a direction of curvature 10: f(θ − s·g/‖g‖) − f(θ) = −4.9·s + 5·s², lowest (−1.2) at s = 0.49;
-    // beyond s = 0.98 a step raises f. ‖∇f‖·t = 14.7 at t = 3, but the gradient lowers f by at most 1.2 < 2.595.
-    const stiff = [3, 1, 0.3, 0.1, 0.05].map((step) => ({ step, change: -4.9 * step + 5 * step * step }));
-    expect(curvatureVerdict(-1.15, stiff, atInit)).toBe('saddle');
-    expect(gradientDrop(stiff, 3)).toBeCloseTo(4.9 * 0.3 - 5 * 0.09, 12);
+  it(`a gradient spent within a short step (a stiff direction) counts for what it lowers f, not ‖∇f‖·t (newuser44 #1), and a saddle needs ±v to give ${OUTWEIGHS}× that`, () => {
+    // curvature 10: lowest −1.2 at s = 0.49, beyond s = 0.98 a step raises f. ‖∇f‖·t = 14.7 at t = 3, but the
+    // gradient lowers f by at most 1.2, and 2.595 ≥ 2 · 1.2
+    expect(curvatureVerdict(-1.15, 4.9, curved(10), atInit)).toBe('saddle');
+    // curvature 8: −1.5 at s = 0.61; 2.595 < 2 · 1.5, though ±v at t = 3 lowers f more than any step of at most 3
+    // down the gradient (the rule before review44 #14 read a saddle): both pay comparably
+    expect(gradientDrop(curved(8), 3)).toBeLessThan(2.595);
+    expect(curvatureVerdict(-1.15, 4.9, curved(8), atInit)).toBe('strong negative curvature');
+  });
+  it("not a saddle where the gradient's descent runs on past the longest step, however small it is beside ±v", () => {
+    expect(curvatureVerdict(-1.15, 0.1, linear(0.1), atInit)).toBe('strong negative curvature'); // 0.3 at s = 3, and on
+  });
+  it('a gradient that leans into the negative curvature counts for its first-order term ‖∇f‖·s: what runs on past it is the curvature', () => {
+    // f(θ − s·g/‖g‖) − f(θ) = −0.1·s − 0.2·s²: 2.1 at s = 3, of which 0.3 is the slope's; 2.595 ≥ 2 · 0.3
+    const leaning = [3, 1, 0.3, 0.1].map((step) => ({ step, change: -0.1 * step - 0.2 * step * step }));
+    expect(curvatureVerdict(-1.15, 0.1, leaning, atInit)).toBe('saddle');
+    // the same drops from a gradient of 0.7 along which f is linear: 2.1 is the slope's, and runs on
+    expect(curvatureVerdict(-1.15, 0.7, linear(0.7), atInit)).toBe('strong negative curvature');
   });
   it('negative curvature no step exploits on both sides, and none confirmed', () => {
     // the plateau at epoch 500: one side rises at every step
     const plateau = probesOf([[0.1, -1.2e-5, 1.0e-5], [0.3, -3.75e-5, 2.4e-5], [1, -1e-4, 1.2e-4], [3, 4e-4, 9e-4]]);
-    expect(curvatureVerdict(-1.85e-4, linear(0.0444), plateau)).toBe('negative curvature');
-    expect(curvatureVerdict(1e-3, linear(0.0444), plateau)).toBe('minimum-like');
+    expect(curvatureVerdict(-1.85e-4, 0.0444, linear(0.0444), plateau)).toBe('negative curvature');
+    expect(curvatureVerdict(1e-3, 0.0444, linear(0.0444), plateau)).toBe('minimum-like');
     // λ_min < 0 from Lanczos, but the function values curve up: not confirmed
-    expect(curvatureVerdict(-1e-6, [], probesOf([[0.1, 1e-6, 1e-6]]))).toBe('minimum-like');
+    expect(curvatureVerdict(-1e-6, 0, [], probesOf([[0.1, 1e-6, 1e-6]]))).toBe('minimum-like');
   });
 });
 

@@ -306,12 +306,12 @@ export const CURVATURE_PAGE = "'Curvature and gradient noise'";
  * How a user measures the curvature of their own model where the run ended (cli/commands/curvature.ts): the command, where
  * its FILE comes from (study --model saves its network with --save; the other studies' reports offer no network to save, so
  * the study that measures its own: newuser44 #3, where it said "a study saves no network" of study --model too), and
- * the rule it reads the point by (src/curvature/critical-point.ts: the curvature against the gradient's best drop).
+ * the rule it reads the point by (src/curvature/critical-point.ts: the curvature's drop against the gradient's whole descent, OUTWEIGHS).
  */
 const CURVATURE_OF_A_MODEL =
   "`gradscope curvature --model FILE` measures a saved network's Hessian (FILE: JSON.stringify(net.toJSON()), train's --out, study --model's --save, or the visualizer's model download; " +
   'the other studies save no network, and `gradscope study plateau` measures its own) on your rows (--data) or the digits: ' +
-  'a smallest eigenvalue below 0 marks a saddle where the gradient lowers the loss no more than that curvature does over the same length, none below 0 a minimum where no step lowers it';
+  'a smallest eigenvalue below 0 marks a saddle where the gradient is spent and lowers the loss at most half as much as that curvature does, none below 0 a minimum where no step lowers it';
 
 /**
  * Why a rising training loss points to the steps: said after the rise. The rate is the one in force at the end (runAtEnd), and
