@@ -41,7 +41,7 @@ describe('the GradscopeError subclasses the package exports', () => {
     const all = subclassesInSource();
     expect(all).toEqual(expect.arrayContaining(EXPORTED));
     // The internal ones: the CLI's re-sayable refusals and DIVERGEDs, told apart by code.
-    expect(all.filter((name) => !EXPORTED.includes(name))).toEqual(['ContradictedImportOption', 'DivergedError', 'MistakenImportOption', 'OptionRefusal', 'SaidInTerms', 'UnreadImportOption', 'UnstatedImportOptions']);
+    expect(all.filter((name) => !EXPORTED.includes(name))).toEqual(['ClashingImportOptions', 'ContradictedImportOption', 'DivergedError', 'MistakenImportOption', 'OptionRefusal', 'SaidInTerms', 'UnreadImportOption', 'UnstatedImportOptions']);
   });
 
   it("a user's optimiser that throws RateFreeRefusal from step() stops onNonFinite 'halve' at once: tried once, nothing halved, nothing held changed", async () => {
