@@ -7,13 +7,15 @@
  * line printed ("training accuracy 56.0 %", the share of its targets ≤ ½; newuser43 #12).
  */
 import { classesOf } from '../flow/training-progress.js';
+import type { Trace, TraceJSON } from '../flow/trace.js';
 import type { Loss } from '../kernels.js';
 import type { Evaluation } from '../network/rows.js';
 
-/** Loss and, where the network has classes, accuracy: what an epoch line, a loss table or a warning says of some rows. */
+/** Loss and, where the network has classes, accuracy: what an epoch line, a loss table, a warning or study --model's `--json` `curve` says of some rows. */
 export interface SaidEvaluation {
+  /** Mean loss over the rows. */
   loss: number;
-  /** Absent where the targets are not classes (classesOf). */
+  /** The share of rows right (Evaluation.accuracy); absent where the targets are not classes (classesOf). */
   accuracy?: number;
 }
 
@@ -31,3 +33,15 @@ export const classesOfRun = (loss: Loss, outputs: number, oneHot: boolean): numb
 
 /** `evaluation` as it is said: its accuracy left out where the network has no classes (`classes` undefined). */
 export const said = (evaluation: Evaluation, classes: number | undefined): SaidEvaluation => (classes === undefined ? { loss: evaluation.loss } : evaluation);
+
+/**
+ * `trace` as study --model's `--json` holds it (Trace.toJSON): where the network has no classes (`classes` undefined), every
+ * accuracy NaN, which JSON writes null ("not defined"): a record's batch accuracy, an epoch's validation and training-subset
+ * accuracy, as the CSV leaves those cells empty (Trace.toCSV). Trace.fromJSON reads them back as NaN.
+ */
+export function traceJSONSaid(trace: Trace, classes: number | undefined): TraceJSON {
+  const json = trace.toJSON();
+  if (classes !== undefined) return json;
+  const none = <T extends { accuracy: number }>(measured: T | undefined) => measured && { ...measured, accuracy: NaN };
+  return { ...json, accuracy: json.accuracy.map(() => NaN), epochs: json.epochs?.map((e) => ({ ...e, validation: none(e.validation), training: none(e.training) })) };
+}

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
 import { NO_ACCURACY_NOTE } from '../../src/cli/accuracy-said.js';
+import { Trace, type TraceJSON } from '../../src/flow/trace.js';
 import { runCliInProcess } from '../util/cli.js';
 import { flat, printedTable } from '../util/printed-text.js';
 import { codeQuoteOn } from '../util/page-quotes.js';
@@ -65,6 +66,16 @@ describe('a regression says no accuracy', () => {
     expect(page).not.toContain('Accuracy of the batch');
     expect(page).not.toMatch(/<th[^>]*>accuracy/);
     expect(page).toContain(NO_ACCURACY_NOTE);
+    // --json agrees: its curve has no accuracy, the trace's accuracies are null ("not defined"), the losses are there.
+    const json = await runCliInProcess(['study', '--model', model, '--data', regression, '--epochs', '2', '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const said = JSON.parse(json.stdout) as { curve: object[]; trace: TraceJSON };
+    expect(said.curve).toHaveLength(3);
+    for (const entry of said.curve) expect(Object.keys(entry)).toEqual(['loss']);
+    expect(said.trace.accuracy.length).toBeGreaterThan(0);
+    expect(new Set(said.trace.accuracy)).toEqual(new Set([null]));
+    for (const epoch of said.trace.epochs!) expect([epoch.validation?.accuracy, typeof epoch.validation?.loss]).toEqual([null, 'number']);
+    expect(Number.isNaN(Trace.fromJSON(said.trace).accuracy[0]), 'read back as NaN').toBe(true);
   });
 
   // review44 #1: 0/1 targets over a sigmoid output under mse (train's default loss there) are a binary classifier that
@@ -92,5 +103,9 @@ describe('a regression says no accuracy', () => {
     expect(printedTable(study.stdout, 'Loss and accuracy on all 48 rows, from start to end:').header).toEqual(['epoch', 'loss', 'accuracy']);
     const lines = readFileSync(csv, 'utf8').trimEnd().split('\n').map((line) => line.split(','));
     expect(lines.slice(1).filter((cells) => cells[lines[0].indexOf('accuracy')] !== '').length).toBeGreaterThan(0);
+    const json = await runCliInProcess(['study', '--model', model, '--data', binary, '--epochs', '1', '--json']);
+    const kept = JSON.parse(json.stdout) as { curve: { accuracy?: number }[]; trace: TraceJSON };
+    expect(kept.curve.every((entry) => typeof entry.accuracy === 'number')).toBe(true);
+    expect(kept.trace.accuracy.every((a) => typeof a === 'number')).toBe(true);
   });
 });

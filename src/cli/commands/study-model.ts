@@ -57,7 +57,7 @@ import { errorLine, errorMessage, SaidError } from '../error-line.js';
 import { trainedOnBoth } from '../../trained-on.js';
 import { seenTestRows } from '../seen-test-rows.js';
 import { shellWord } from '../../shell-word.js';
-import { NO_ACCURACY_NOTE, said } from '../accuracy-said.js';
+import { NO_ACCURACY_NOTE, said, traceJSONSaid } from '../accuracy-said.js';
 
 /** The heading of study --model's one run in its HTML report, under the section headed by the model and the data. */
 export const STUDY_MODEL_RUN_LABEL = 'Diagnosis and charts';
@@ -302,7 +302,8 @@ export const studyModelCommand = command({
         const stopped = diverged && { message: errorMessage(diverged, studyModelCommand, terminal.invokedAs), stoppedAt: diverged.stoppedAt };
         // The notice that the test rows' overlap with the training rows cannot be checked qualifies the curve as a warning does: with them.
         const jsonWarnings = [...(seenRows.notice ? [seenRows.notice] : []), ...warnings];
-        terminal.out(jsonLine({ ...(stopped && { diverged: stopped }), diagnosis, curve, warnings: jsonWarnings, optimizer: optimizerUsed, trace: trace.toJSON() }));
+        // Without classes no accuracy, as the terminal says none (b0abe169): the curve's left out, the trace's null.
+        terminal.out(jsonLine({ ...(stopped && { diverged: stopped }), diagnosis, curve: curve.map((e) => said(e, classes)), warnings: jsonWarnings, optimizer: optimizerUsed, trace: traceJSONSaid(trace, classes) }));
         if (diverged) throw new SaidError(diverged);
         return;
       }
