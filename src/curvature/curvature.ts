@@ -162,8 +162,8 @@ export interface CurvatureReport {
   /**
    * The loss down the gradient, C(θ − s·∇C/‖∇C‖) − C(θ), at every length s of DESCENT_STEPS (3, 1, 0.3, then 0.1
    * halved down to 9.77e-5), longest first, and last, where the lowest lies between two of them, at the vertex of
-   * the parabola through those three; empty where ∇C = 0. The most a step of at most t lowers the loss
-   * (gradientDrop) is what the verdict weighs the curvature's drop along ±v against.
+   * the parabola through those three; empty where ∇C = 0. What the slope gives (slopeDrop: the best of these drops,
+   * at most ‖∇C‖·s over its step) is what the verdict weighs the curvature's drop along ±v against.
    */
   descent: DownhillProbe[];
   /**
