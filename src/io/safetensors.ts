@@ -489,7 +489,11 @@ function readArchitecture(
   let activations: OutputActivation[];
   if (ours.activations !== undefined) {
     const names = ours.activations.split(',');
-    if (names.length !== depth) throw badModel('__metadata__.activations', `lists ${names.length} activations for ${depth} layers`);
+    if (names.length !== depth) {
+      // newuser45 #11: a module's two kinds of activation, hidden and output, written once each for a deeper network
+      const oneEach = [...Array<string>(depth - 1).fill(names[0].trim()), names[names.length - 1].trim()].join(',');
+      throw badModel('__metadata__.activations', `lists ${names.length} activations for ${depth} layers: one per dense layer, in order, the output's last (e.g. "${oneEach}")`);
+    }
     activations = names.map((name, l) => readActivation(name.trim(), `__metadata__.activations[${l}]`));
     checkActivationOptions(options, { hidden: [...new Set(activations.slice(0, -1))], output: activations[depth - 1] }, '__metadata__.activations');
   } else if (options.output !== undefined && (options.activation !== undefined || depth === 1)) {
