@@ -4,9 +4,11 @@
  * measureCurvature's reports, so that the study, a user's own code and the visualizer's "Measure the curvature here"
  * say the same of the same verdict.
  */
-import type { CurvatureEvidence } from '../flow/curvature-evidence.js';
+import { CURVATURE_MEASURED, type CurvatureEvidence } from '../flow/curvature-evidence.js';
 import type { CurvatureVerdict, PointReading } from './critical-point.js';
 import type { CurvatureReport } from './curvature.js';
+import { checkCurvatureReport } from './report-argument.js';
+import { checkChoice } from '../checks.js';
 
 /** What a CurvatureEvidence says was measured: the objective the run trained on, or the data loss alone. */
 export type CurvatureMeasured = NonNullable<CurvatureEvidence['measured']>;
@@ -35,5 +37,7 @@ export function verdictEvidence(verdict: CurvatureVerdict, reading: PointReading
  * not "the objective").
  */
 export function curvatureEvidenceOf(report: Pick<CurvatureReport, 'verdict' | 'reading' | 'hessian'>, measured: CurvatureMeasured = 'objective'): CurvatureEvidence {
+  checkCurvatureReport(report, 'curvatureEvidenceOf', 'evidence');
+  checkChoice(measured, CURVATURE_MEASURED, 'curvatureEvidenceOf: measured');
   return verdictEvidence(report.verdict, report.reading, report.hessian.smallest[0], report.hessian.largest[0], measured);
 }

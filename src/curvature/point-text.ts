@@ -9,6 +9,7 @@ import { sci } from '../sci-text.js';
 import { bestAlongV, bestDescent, DESCENT_STEPS, DOWNHILL_STEPS, lowestAlongV, meanDrop, OUTWEIGHS, SADDLE_STEPS, slopeDrop, type SaddleProbe } from './critical-point.js';
 import { percentText } from '../percent-text.js';
 import type { CurvatureReport } from './curvature.js';
+import { checkCurvatureReport } from './report-argument.js';
 
 /** The steps as a list: '0.1, 0.3, 1, 3'. */
 const stepList = SADDLE_STEPS.map((t) => grouped(t)).join(', ');
@@ -100,6 +101,7 @@ function slopeText(report: CurvatureReport, ends: string): string {
 
 /** The reading of the report's point in one line, with the numbers it rests on. */
 export function pointReadingText(report: CurvatureReport): string {
+  checkCurvatureReport(report, 'pointReadingText', 'point');
   const { verdict, probes, descent, downhill } = report;
   const lambdaMin = sci(report.hessian.smallest[0]);
   const confirmed = `the loss curves down along v (λ_min = ${lambdaMin}, confirmed by its values)`;
@@ -144,6 +146,7 @@ export function pointReadingText(report: CurvatureReport): string {
 
 /** The lines under the table: the gradient, the rule (naming the plateau study's command as `studyPlateau`: pointRule), the loss along ±v and down the gradient, and the reading. */
 export function pointText(report: CurvatureReport, studyPlateau: string): string {
+  checkCurvatureReport(report, 'pointText', 'point');
   return [
     '',
     `Gradient: ‖∇C‖ = ${sci(report.gradientNorm)} over the same ${counted(report.rows, 'row')}, at the same weights.`,

@@ -40,7 +40,7 @@ export interface CurvatureEvidence {
 }
 
 /** What f a CurvatureEvidence may say it measured. */
-const MEASURED: readonly NonNullable<CurvatureEvidence['measured']>[] = ['objective', 'loss'];
+export const CURVATURE_MEASURED: readonly NonNullable<CurvatureEvidence['measured']>[] = ['objective', 'loss'];
 
 /**
  * `evidence` checked as diagnose() takes it (`where` names it in errors): INVALID_OPTION for an unknown
@@ -50,7 +50,7 @@ const MEASURED: readonly NonNullable<CurvatureEvidence['measured']>[] = ['object
 export function checkCurvatureEvidence(evidence: unknown, where: string): CurvatureEvidence {
   checkKnownKeys(evidence, ['measured', 'lambdaMin', 'lambdaMax', 'confirmed', 'exploitable', 'critical', 'lowered'], where);
   const c = evidence as Record<string, unknown>;
-  if (c.measured !== undefined) checkChoice(c.measured, MEASURED, `${where}.measured`);
+  if (c.measured !== undefined) checkChoice(c.measured, CURVATURE_MEASURED, `${where}.measured`);
   for (const key of ['lambdaMin', 'lambdaMax']) {
     if (typeof c[key] !== 'number' || !Number.isFinite(c[key])) throw invalidOption(`${where}.${key}: expected a finite number, got ${shown(c[key])}`);
   }

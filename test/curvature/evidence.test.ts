@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { measureCurvature, type CurvatureReport } from '../../src/curvature/curvature.js';
 import { curvatureEvidenceOf } from '../../src/curvature/evidence.js';
+import { pointReadingText, pointText } from '../../src/curvature/point-text.js';
 import type { CurvatureVerdict, PointReading } from '../../src/curvature/critical-point.js';
 import { curvatureSentence } from '../../src/flow/curvature-evidence.js';
 import { curvatureEvidence } from '../../src/studies/plateau.js';
@@ -27,6 +28,25 @@ describe('curvatureEvidenceOf', () => {
     const evidence = curvatureEvidenceOf(reportOf('minimum-like', 'slope'));
     expect(evidence.lowered).toBe(true);
     expect(curvatureSentence(evidence)).toBe('Curvature where the run ended: no direction curves down beyond rounding (λ_min = -2.50e-1 against λ_max = 2.50e+0), but a step tried lowers the objective: a slope, not a minimum and not a saddle.');
+  });
+
+  // review: curvatureEvidenceOf, pointText and pointReadingText became public (7acfd57c) and threw raw TypeErrors on a wrong argument.
+  it("refuses what is not measureCurvature's report, naming the first field amiss, and an unknown 'measured'", () => {
+    const refused = (call: () => unknown) => {
+      try {
+        call();
+      } catch (error) {
+        return `${(error as { code?: string }).code}: ${(error as Error).message}`;
+      }
+      return 'ok';
+    };
+    expect(refused(() => curvatureEvidenceOf({} as never))).toBe("INVALID_OPTION: curvatureEvidenceOf: expected measureCurvature's report, whose verdict is missing");
+    expect(refused(() => curvatureEvidenceOf({ ...reportOf('saddle'), verdict: 'flat' as never }))).toBe('INVALID_OPTION: curvatureEvidenceOf: expected measureCurvature\'s report, whose verdict is "flat", not one measureCurvature gives');
+    expect(refused(() => curvatureEvidenceOf({ ...reportOf('saddle'), hessian: { ...reportOf('saddle').hessian, smallest: [] } }))).toMatch(/whose hessian is .*, not one measureCurvature gives$/);
+    expect(refused(() => curvatureEvidenceOf(reportOf('saddle'), 'data' as never))).toMatch(/^INVALID_OPTION: curvatureEvidenceOf: measured/);
+    expect(refused(() => pointText(reportOf('saddle') as CurvatureReport, 'gradscope study plateau'))).toBe("INVALID_OPTION: pointText: expected measureCurvature's report, whose gradientNorm is missing");
+    expect(refused(() => pointReadingText(null as never))).toMatch(/^INVALID_OPTION: pointReadingText: expected measureCurvature's report, got null/);
+    expect(refused(() => curvatureEvidenceOf(reportOf('saddle')))).toBe('ok');
   });
 
   it("says 'the loss' where the run trained with an L2 term, which measureCurvature's loss leaves out", () => {
