@@ -490,9 +490,11 @@ function readArchitecture(
   if (ours.activations !== undefined) {
     const names = ours.activations.split(',');
     if (names.length !== depth) {
-      // newuser45 #11: a module's two kinds of activation, hidden and output, written once each for a deeper network
-      const oneEach = [...Array<string>(depth - 1).fill(names[0].trim()), names[names.length - 1].trim()].join(',');
-      throw badModel('__metadata__.activations', `lists ${names.length} activations for ${depth} layers: one per dense layer, in order, the output's last (e.g. "${oneEach}")`);
+      // newuser45 #11: a list with the hidden and the output activation once each, for a deeper network; the file's
+      // words are quoted by shown (escaped, cut), and the example is not spelt out, whatever the depth
+      const [hidden, output] = [shown(names[0].trim()), shown(names[names.length - 1].trim())];
+      const example = depth === 1 ? output : `${hidden} for ${depth === 2 ? 'the hidden layer' : `each of the ${depth - 1} hidden layers`}, then ${output}`;
+      throw badModel('__metadata__.activations', `lists ${names.length} activations for ${depth} layers: one per dense layer, in order, the output's last (e.g. ${example})`);
     }
     activations = names.map((name, l) => readActivation(name.trim(), `__metadata__.activations[${l}]`));
     checkActivationOptions(options, { hidden: [...new Set(activations.slice(0, -1))], output: activations[depth - 1] }, '__metadata__.activations');

@@ -100,8 +100,9 @@ describe('safetensors import', () => {
     badFile(withHeader((h) => (h['0.bias'].shape = [4])), /0\.bias: shape \[4\] of F64 needs 32 bytes but data_offsets span 24/);
     badFile(withHeader((h) => (h['2.weight'].shape = [3, 1])), /2\.weight: shape \[3, 1\] takes 1 inputs but the previous layer has 3 outputs/);
     badFile(withHeader((h) => (h['1.running_mean'] = { dtype: 'F32', shape: [0], data_offsets: [88, 88] })), /1\.running_mean: a BatchNorm1d module's tensors \(1\.running_mean\), which a chain of dense layers does not hold/);
-    badFile(withHeader((h) => (h.__metadata__.activations = 'tanh')), /__metadata__\.activations: lists 1 activations for 2 layers: one per dense layer, in order, the output's last \(e\.g\. "tanh,tanh"\)/);
-    badFile(withHeader((h) => (h.__metadata__.activations = 'sigmoid,sigmoid,softmax')), /lists 3 activations for 2 layers: .*\(e\.g\. "sigmoid,softmax"\)/);
+    badFile(withHeader((h) => (h.__metadata__.activations = 'tanh')), /__metadata__\.activations: lists 1 activations for 2 layers: one per dense layer, in order, the output's last \(e\.g\. "tanh" for the hidden layer, then "tanh"\)/);
+    badFile(withHeader((h) => (h.__metadata__.activations = 'sigmoid,sigmoid,softmax')), /lists 3 activations for 2 layers: .*\(e\.g\. "sigmoid" for the hidden layer, then "softmax"\)/);
+    badFile(withHeader((h) => (h.__metadata__.activations = `${'x'.repeat(500)}\n,softmax,relu`)), /: lists 3 activations for 2 layers: one per dense layer, in order, the output's last \(e\.g\. "x{78}… for the hidden layer, then "relu"\)$/);
     badFile(withHeader((h) => (h.__metadata__.activations = 'tanh,swish')), /__metadata__\.activations\[1\]/);
     badFile(withHeader((h) => (h.__metadata__.loss = 'cross-entropy')), /needs a 'softmax' output/);
     badFile(handWritten(SAMPLE_HEADER, Uint8Array.from([...buffer, 0, 0, 0, 0])), /tensors cover 88 of the 92 data bytes/);
