@@ -33,7 +33,7 @@ const POINT_FIELDS: Record<string, (value: unknown) => boolean> = {
 
 /**
  * Refuses (INVALID_OPTION, naming `who` and the first field amiss) what is not measureCurvature's report, as far as
- * `reads` ('evidence': curvatureEvidenceOf's fields; 'point': the point's lines') goes.
+ * `reads` ('evidence': curvatureEvidenceOf's fields; 'point': the point's lines) goes.
  */
 export function checkCurvatureReport(value: unknown, who: string, reads: 'evidence' | 'point'): asserts value is CurvatureReport {
   const what = "measureCurvature's report";
