@@ -167,14 +167,6 @@ export function descentProbes(change: (t: number) => number): DownhillProbe[] {
   return probes;
 }
 
-/**
- * The most f fell over a step of at most `t` down the gradient among `descent` (0 where none lowered it): the
- * decrease at a trust region's Cauchy point of radius t, measured.
- */
-export function gradientDrop(descent: readonly DownhillProbe[], t: number): number {
-  return descent.reduce((most, p) => (p.step <= t && -p.change > most ? -p.change : most), 0);
-}
-
 /** The step of `descent` that lowered f most (undefined where none did). */
 export function bestDescent(descent: readonly DownhillProbe[]): DownhillProbe | undefined {
   return descent.reduce<DownhillProbe | undefined>((best, p) => (p.change < 0 && (best === undefined || p.change < best.change) ? p : best), undefined);

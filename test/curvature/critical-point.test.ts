@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { measureCurvature } from '../../src/curvature/curvature.js';
-import { bestDescent, curvatureDrop, curvatureVerdict, DESCENT_STEPS, descentProbes, DOWNHILL_STEPS, downhillOf, gradientDrop, orientDownhill, OUTWEIGHS, pointReading, SADDLE_STEPS, saddleProbes, slopeDrop, slopeSpent, type SaddleProbe } from '../../src/curvature/critical-point.js';
+import { bestDescent, curvatureDrop, curvatureVerdict, DESCENT_STEPS, descentProbes, DOWNHILL_STEPS, downhillOf, orientDownhill, OUTWEIGHS, pointReading, SADDLE_STEPS, saddleProbes, slopeDrop, slopeSpent, type SaddleProbe } from '../../src/curvature/critical-point.js';
+import { gradientDrop } from '../util/gradient-drop.js';
 import { descentText, pointReadingText } from '../../src/curvature/point-text.js';
 import { percentText } from '../../src/percent-text.js';
 import { euclideanNorm } from '../../src/norm.js';

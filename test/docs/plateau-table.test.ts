@@ -10,7 +10,7 @@ import { plateauTableColumns } from '../../src/studies/plateau-table.js';
 import { plateauConclusion } from '../../src/studies/plateau-conclusion.js';
 import { tableStarting } from '../util/markdown-tables.js';
 import { quotedOn } from '../util/page-numbers.js';
-import { gradientDrop } from '../../src/curvature/critical-point.js';
+import { gradientDrop } from '../util/gradient-drop.js';
 
 const DOC = { file: 'docs/curvature.md', text: readFileSync(new URL('../../docs/curvature.md', import.meta.url), 'utf8') };
 

@@ -15,7 +15,8 @@ import { measurePoint, PLATEAU_SIZES, type PlateauResult } from '../../src/studi
 import { plateauTable } from '../../src/cli/commands/study-plateau.js';
 import { plateauTableKey } from '../../src/studies/plateau-table.js';
 import { asWritten, quotedOn } from '../util/page-numbers.js';
-import { gradientDrop, OUTWEIGHS, slopeDrop } from '../../src/curvature/critical-point.js';
+import { OUTWEIGHS, slopeDrop } from '../../src/curvature/critical-point.js';
+import { gradientDrop } from '../util/gradient-drop.js';
 
 const said = (pattern: RegExp) => quotedOn('docs/curvature.md', pattern);
 const SUMMARY = /The cross-entropy alone curves down (\d+)–(\d+)× more \(λ_min (−[\d.]+e-\d+) to (−[\d.]+e-\d+)\)/;
