@@ -7,8 +7,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     include: ['test/**/*.test.ts'],
-    // One temporary folder per run, removed at its end (test/util/temp-root.ts).
-    globalSetup: ['test/util/temp-root.ts'],
+    // First, no run on a build/ older than its sources (test/util/current-build.ts); then one
+    // temporary folder per run, removed at its end (test/util/temp-root.ts).
+    globalSetup: ['test/util/current-build.ts', 'test/util/temp-root.ts'],
     // Node 20 validates relaxed SIMD only behind this flag: with it the suites over every backend
     // also run the relaxed binary (test/util/backends.ts).
     execArgv: ['--experimental-wasm-relaxed-simd'],

@@ -142,6 +142,25 @@ async function runCommand(root, command) {
   });
 }
 
+/** The steps that must run, each with its fingerprint and why, against the records `stamps`. */
+function pendingRuns(root, steps, stamps, force) {
+  const prints = fingerprints(root, steps);
+  return steps
+    .map((step, i) => ({ step, print: prints[i], why: force ? 'forced' : reasonToRun(root, step, prints[i], stamps[step.name]) }))
+    .filter((run) => run.why !== undefined);
+}
+
+/**
+ * The steps a build would run, each with why, building nothing: the check vitest's globalSetup makes
+ * (test/util/current-build.ts), so that a test run never loads a core built from other sources.
+ *
+ * @param {{ root: string, steps: Step[] }} options
+ * @returns {{ name: string, why: string }[]}
+ */
+export function staleSteps({ root, steps }) {
+  return pendingRuns(root, steps, readStamps(root), false).map(({ step, why }) => ({ name: step.name, why }));
+}
+
 /**
  * Runs the steps that need it, saying on stderr which, why, and how long each took; prints
  * nothing when none does. Returns the exit code: 0, or the first failing step's.
@@ -150,10 +169,7 @@ async function runCommand(root, command) {
  */
 export async function buildOnce({ root, steps, force = false, parallel = availableParallelism(), log = (line) => process.stderr.write(`${line}\n`) }) {
   const stamps = readStamps(root);
-  const prints = fingerprints(root, steps);
-  const pending = steps
-    .map((step, i) => ({ step, print: prints[i], why: force ? 'forced' : reasonToRun(root, step, prints[i], stamps[step.name]) }))
-    .filter((run) => run.why !== undefined);
+  const pending = pendingRuns(root, steps, stamps, force);
   if (pending.length === 0) return 0;
 
   for (const { step } of pending) delete stamps[step.name];

@@ -7,22 +7,28 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const toolBin = (name) => join(ROOT, 'node_modules', '.bin', name);
 
-/** Each step: what it reads, what it writes, how. `asc` targets and the files they write are asconfig.json's. */
+/**
+ * The WASM core's steps, one per `asc` target (the targets and the files they write are asconfig.json's): what
+ * decides a binary is assembly/, asconfig.json, asc's version and the command.
+ */
+export const CORE_STEPS = [
+  ['release', 'assembly/index.ts', ['build/gradscope.simd.wasm', 'build/gradscope.simd.wat']],
+  ['relaxed', 'assembly/index.ts', ['build/gradscope.simd-relaxed.wasm']],
+  ['scalar', 'assembly/index.scalar.ts', ['build/gradscope.scalar.wasm']],
+  ['threads', 'assembly/index.ts', ['build/gradscope.simd-shared.wasm']],
+  ['probe', 'assembly/probe.ts', ['build/gradscope.probe.wasm']],
+  ['probe-relaxed', 'assembly/probe.ts', ['build/gradscope.probe-relaxed.wasm']],
+].map(([target, entry, outputs]) => ({
+  name: `WASM core (${target})`,
+  inputs: ['assembly', 'asconfig.json'],
+  tool: 'assemblyscript',
+  outputs,
+  command: [toolBin('asc'), entry, '--target', target],
+}));
+
+/** Each step: what it reads, what it writes, how. */
 export const STEPS = [
-  ...[
-    ['release', 'assembly/index.ts', ['build/gradscope.simd.wasm', 'build/gradscope.simd.wat']],
-    ['relaxed', 'assembly/index.ts', ['build/gradscope.simd-relaxed.wasm']],
-    ['scalar', 'assembly/index.scalar.ts', ['build/gradscope.scalar.wasm']],
-    ['threads', 'assembly/index.ts', ['build/gradscope.simd-shared.wasm']],
-    ['probe', 'assembly/probe.ts', ['build/gradscope.probe.wasm']],
-    ['probe-relaxed', 'assembly/probe.ts', ['build/gradscope.probe-relaxed.wasm']],
-  ].map(([target, entry, outputs]) => ({
-    name: `WASM core (${target})`,
-    inputs: ['assembly', 'asconfig.json'],
-    tool: 'assemblyscript',
-    outputs,
-    command: [toolBin('asc'), entry, '--target', target],
-  })),
+  ...CORE_STEPS,
   {
     name: 'TypeScript (dist/)',
     inputs: ['src', 'tsconfig.json', 'tsconfig.build.json'],
