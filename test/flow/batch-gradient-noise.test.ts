@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { BATCH_NOISE_SHARE, diagnose } from '../../src/flow/diagnose.js';
 import { mostlyNoise, noiseShare } from '../../src/flow/diagnosis/evidence-readings.js';
 import { createNetwork } from '../../src/api/network.js';
-import type { Trace } from '../../src/flow/trace.js';
+import { Trace } from '../../src/flow/trace.js';
 import { numberText } from '../../src/number-text.js';
 import { planarDataset, probeOf, splitDataset } from '../../demo/src/datasets.js';
 import { networkOptions } from '../../demo/src/architecture.js';
@@ -43,9 +43,13 @@ async function pageRun() {
   return { trace, before, after };
 }
 
+/** pageRun's run, trained once for the cases that read it. */
+let trained: ReturnType<typeof pageRun> | undefined;
+const pageRunOnce = () => (trained ??= pageRun());
+
 describe('the batch gradient as sampling noise', () => {
   it("on the visualizer's defaults reads the last hidden layer's batch gradient as mostly noise, and says so with its ratio", async () => {
-    const { trace, before, after } = await pageRun();
+    const { trace, before, after } = await pageRunOnce();
     const d = diagnose(trace);
     const lastHidden = trace.layers - 2;
     const window = d.evidence.changeWindow;
@@ -69,6 +73,28 @@ describe('the batch gradient as sampling noise', () => {
         `So it follows each example's δ, which fell ${numberText(1 / d.evidence.lastHiddenDeltaChange)}×, and the gradient of the mean loss can have fallen far below it unseen`,
     );
     expect(d.summary).toContain('(`net.gradients(x, y)` at two steps, or `gradscope gradients --model FILE` of two saved models).');
+  }, 60_000);
+
+  it("where that noisy batch gradient did not fall, says the batch's did not, not that the gradients did not fade (review45 #13)", async () => {
+    const { trace: run } = await pageRunOnce();
+    const trace = Trace.fromJSON(JSON.parse(JSON.stringify(run)));
+    const lastHidden = trace.layers - 2;
+    const window = diagnose(trace).evidence.changeWindow;
+    // The last window's batch gradients and per-example δ alike 3× their fall: the medians end above their start, R as it was.
+    const k = 3 / diagnose(trace).evidence.lastHiddenChange;
+    for (const r of trace.fullBatchRecords().slice(-window)) {
+      for (const metric of ['biasGradNorm', 'deltaRms'] as const) trace.set(metric, r, lastHidden, k * trace.at(metric, r, lastHidden));
+    }
+    const d = diagnose(trace);
+    expect(d.evidence.lastHiddenChange).toBeCloseTo(3, 10);
+    expect(d.evidence.endNoise!.ratio).toBeCloseTo(diagnose(run).evidence.endNoise!.ratio, 10);
+    expect(mostlyNoise(d.evidence)).toBe(true);
+    expect(d.evidence.training?.state).toBe('plateau');
+    expect(d.summary).toContain(
+      `the last hidden layer's batch ‖∂C/∂b‖ did not fall over training time: it ended at ${numberText(d.evidence.lastHiddenChange)}× its start (medians over the first and the last ${window} full batches' records)`,
+    );
+    expect(d.summary).toContain('. But that is a batch of 32 rows, and at the end its gradient is mostly sampling noise');
+    expect(d.summary).not.toContain('did not fade');
   }, 60_000);
 
   it('reads a batch whose examples agree as no noise, and a full-batch run not at all', async () => {

@@ -25,7 +25,8 @@ import { NORM_EPSILON } from '../../layers/spec.js';
  * ratio of the last hidden layer's ‖∂C/∂b‖ (or, where a batch norm cancels that bias, its per-example
  * ‖δ‖) at the end over the start, medians over evidence.changeWindow records at each end (said so), or
  * the last record over the first; a gradient that was 0 at the start supports no ratio (0/0, x/0), so
- * the sentence says what it was instead.
+ * the sentence says what it was instead. Where that batch gradient did not fall and was mostly sampling noise at the end
+ * (mostlyNoise), it says the batch's did not fall, not that the gradients did not fade (review45 #13).
  */
 function notFadedClause(e: Evidence, ends: ChainEnds): string {
   const cancelled = Number.isNaN(e.lastHiddenChange) && Number.isFinite(e.lastHiddenDeltaChange);
@@ -43,8 +44,11 @@ function notFadedClause(e: Evidence, ends: ChainEnds): string {
       fall === fading
         ? `not past the ${fading}× beyond which this diagnosis calls it fading`
         : `${change < GRADIENT_FADED ? 'more' : 'less'} than the ${fading}× this diagnosis calls fading`;
-    return change < 1
-      ? `the ${ends.last}'s ${measure} fell ${fall}× over training time${at}, ${against}`
+    if (change < 1) return `the ${ends.last}'s ${measure} fell ${fall}× over training time${at}, ${against}`;
+    // A batch gradient that is mostly sampling noise at the end (noiseSentence says so next) answers for the batch, not for the
+    // gradient of the mean loss, which can have fallen far below it: "the gradients did not fade" would be the verdict it cannot give.
+    return mostlyNoise(e) && !cancelled
+      ? `the ${ends.last}'s batch ${measure} did not fall over training time: it ended at ${numberText(change)}× its start${at}`
       : `the gradients did not fade over training time: the ${ends.last}'s ${measure} ended at ${numberText(change)}× its start${at}`;
   }
   // 0/0 (NaN) or x/0 (Inf): the layer had no gradient at the start; 0 at the end of a nonzero start is a layer that lost it.
