@@ -7,6 +7,7 @@
  * and the remedies each live in a file of their own, and the public names are re-exported here.
  */
 import { checkCurvatureEvidence, type CurvatureEvidence, curvatureSentence } from './curvature-evidence.js';
+import { checkMeanLossGradient, type MeanLossGradient } from './mean-loss-gradient.js';
 import { checkChoice, checkKnownKeys } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { RELU_RATE_ROWS, type ReluRateRow } from './relu-remedy-rates.js';
@@ -129,6 +130,14 @@ export interface DiagnoseOptions {
   /** Whether the run ended at a saddle or a minimum (flow/curvature-evidence.ts), said after the summary. Default: none (no curvature said). */
   curvature?: CurvatureEvidence;
   /**
+   * ‖∂C/∂b‖ of the mean loss over the same fixed rows at the weights the run started from and at those it ended at, one entry
+   * per trace row (MeanLossGradient: `net.gradients(x, y)` before and after the run; the visualizer's on its first 256 training
+   * rows). Where given, whether the gradient faded over training time is read from the last hidden layer's (evidence.meanLossChange,
+   * faded below 0.01 of its start, as the batch's would be), not from the medians of its batch gradient, which on a plateau are mostly their batches' sampling
+   * noise (evidence.endNoise) and fall only as each example's δ does. Default: none (the batch medians are read).
+   */
+  meanLossGradient?: MeanLossGradient;
+  /**
    * The held-out rows' loss (train()'s validation rows, other than its training rows) at the
    * weights the run started from, before its first epoch (a finite loss ≥ 0; study --model
    * measures it on its test digits): the trace holds the held-out loss after each
@@ -157,7 +166,8 @@ export interface DiagnoseOptions {
 
 /**
  * The trace's diagnosis; `curvature`, when given, adds whether the run ended at a saddle or a minimum
- * (flow/curvature-evidence.ts), `heldOutAtStart` the held-out loss before the first epoch. The evidence is read over the full batches' records (medians; Trace.fullBatchRecords: an epoch's short last
+ * (flow/curvature-evidence.ts), `meanLossGradient` the mean loss's gradient over fixed rows at the run's ends (read over training
+ * time in place of the batch medians), `heldOutAtStart` the held-out loss before the first epoch. The evidence is read over the full batches' records (medians; Trace.fullBatchRecords: an epoch's short last
  * batch holds a gradient of its few rows alone) and at the first and the last full batch's; the per-layer rates a vanishing SGD run is offered, as the median over the last
  * 20 full batches' records of each record's equalisingRates (the rule of equalisingLayerRates), only while the
  * learning rate × the largest stays within 30, past which fixed rates saturated sigmoid layers; with
@@ -165,8 +175,9 @@ export interface DiagnoseOptions {
  */
 export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis {
   checkTrace(trace);
-  checkKnownKeys(options, ['curvature', 'heldOutAtStart', 'reluRates', 'validationSeen'], 'diagnose(trace, options)');
+  checkKnownKeys(options, ['curvature', 'meanLossGradient', 'heldOutAtStart', 'reluRates', 'validationSeen'], 'diagnose(trace, options)');
   if (options.curvature !== undefined) checkCurvatureEvidence(options.curvature, 'diagnose(trace, options): curvature');
+  const meanLoss = options.meanLossGradient === undefined ? undefined : checkMeanLossGradient(options.meanLossGradient, trace.layers, 'diagnose(trace, options): meanLossGradient');
   const row = checkChoice(options.reluRates ?? 'command', RELU_RATE_ROWS, 'diagnose(trace, options): reluRates');
   const start = options.heldOutAtStart;
   if (start !== undefined && !(typeof start === 'number' && Number.isFinite(start) && start >= 0)) {
@@ -285,6 +296,9 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
   if (training) evidence.training = training;
   const endNoise = biasCancelled(lastHidden) || hidden === 0 ? undefined : endNoiseOf(trace, lastHidden, full, changeWindow);
   if (endNoise) evidence.endNoise = endNoise;
+  // The mean loss's gradient over fixed rows, where given: read at the last hidden layer while it has one at both ends (a bias a batch norm cancels has none).
+  const [meanStart, meanEnd] = [meanLoss?.start[lastHidden] ?? NaN, meanLoss?.end[lastHidden] ?? NaN];
+  if (meanLoss && hidden > 0 && !biasCancelled(lastHidden) && positiveFinite(meanStart) && positiveFinite(meanEnd)) evidence.meanLossChange = { change: meanEnd / meanStart, rows: meanLoss.rows };
   const skipped = skippedBatches(trace);
   if (skipped) evidence.skippedBatches = skipped;
   evidence.grewWhileLearning = grewWhileLearning(gap, evidence);

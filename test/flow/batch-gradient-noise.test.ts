@@ -6,7 +6,7 @@
  * evidence (endNoise), the sentence that says so, and the gap between the two falls that the sentence is about.
  */
 import { describe, expect, it } from 'vitest';
-import { BATCH_NOISE_SHARE, diagnose } from '../../src/flow/diagnose.js';
+import { BATCH_NOISE_SHARE, diagnose, GRADIENT_FADED } from '../../src/flow/diagnose.js';
 import { mostlyNoise, noiseShare } from '../../src/flow/diagnosis/evidence-readings.js';
 import { createNetwork } from '../../src/api/network.js';
 import { Trace } from '../../src/flow/trace.js';
@@ -40,7 +40,7 @@ async function pageRun() {
   const { trace } = net.train(train.x, train.y, { epochs: EPOCHS, batchSize: DEFAULTS.batchSize, learningRate: DEFAULTS.learningRate, trace: { every: 50 } });
   const after = meanGradient();
   net.dispose();
-  return { trace, before, after };
+  return { trace, before, after, rows: probe.x.rows };
 }
 
 /** pageRun's run, trained once for the cases that read it. */
@@ -96,6 +96,51 @@ describe('the batch gradient as sampling noise', () => {
     expect(d.summary).toContain('. But that is a batch of 32 rows, and at the end its gradient is mostly sampling noise');
     expect(d.summary).not.toContain('did not fade');
   }, 60_000);
+
+  it("given the mean loss's gradient over the page's probe rows at the run's ends (meanLossGradient), reads over training time from it, and says the batch's beside it", async () => {
+    const { trace, before, after, rows } = await pageRunOnce();
+    const lastHidden = trace.layers - 2;
+    const batch = diagnose(trace);
+    const d = diagnose(trace, { meanLossGradient: { rows, start: before, end: after } });
+    const meanFall = before[lastHidden] / after[lastHidden];
+    expect(rows).toBe(256);
+    expect(d.evidence.meanLossChange).toEqual({ change: after[lastHidden] / before[lastHidden], rows });
+    // At 18,000 steps the mean loss's fell some 20×: short of fading, but ten times the batch medians' fall, which is what the clause now rests on.
+    expect(meanFall).toBeGreaterThan(5 / batch.evidence.lastHiddenChange);
+    expect(meanFall).toBeLessThan(1 / GRADIENT_FADED);
+    expect([d.verdict, d.evidence.lastHiddenChange, d.evidence.endNoise]).toEqual([batch.verdict, batch.evidence.lastHiddenChange, batch.evidence.endNoise]);
+    expect(d.summary).toContain(`the last hidden layer's ‖∂C/∂b‖ of the mean loss over 256 fixed rows fell ${numberText(meanFall)}× over training time, less than the 100× this diagnosis calls fading`);
+    expect(d.summary).toContain(
+      `. Its batch ‖∂C/∂b‖ (a batch of 32 rows, what the steps use) fell ${numberText(1 / batch.evidence.lastHiddenChange)}× (medians over the first and the last ${batch.evidence.changeWindow} full batches' records): ` +
+        `at the end mostly sampling noise, ${numberText(batch.evidence.endNoise!.ratio)}× its per-example ‖δ‖/√32`,
+    );
+    expect(d.summary).toContain("it follows each example's δ, not the gradient of the mean loss.");
+    // The question is answered: no pointer to measure it.
+    expect(d.summary).not.toContain('can have fallen far below it unseen');
+    expect(batch.summary).toContain('can have fallen far below it unseen');
+    // Past GRADIENT_FADED the gradient faded over training time: said with the mean loss's fall, and the batch's beside it.
+    const faded = diagnose(trace, { meanLossGradient: { rows, start: before, end: after.map((v) => v / 10) } });
+    expect(faded.evidence.meanLossChange!.change).toBeLessThan(GRADIENT_FADED);
+    expect(faded.summary).toContain(`the last hidden layer's ‖∂C/∂b‖ of the mean loss over 256 fixed rows fell ${numberText(10 * meanFall)}× (from the run's start to its end)`);
+    expect(faded.summary).toContain('the gradient faded over training time (above), not only over depth. Its batch ‖∂C/∂b‖ (a batch of 32 rows');
+    expect(batch.summary).not.toContain('faded over training time (above)');
+  }, 60_000);
+
+  it('refuses a meanLossGradient that is not one number per trace row at each end, before reading anything', async () => {
+    const { trace, before, after, rows } = await pageRunOnce();
+    const where = 'diagnose(trace, options): meanLossGradient';
+    const refused = (meanLossGradient: unknown) => () => diagnose(trace, { meanLossGradient } as never);
+    expect(refused({ rows, start: before.slice(1), end: after })).toThrow(`${where}.start: expected ‖∂C/∂b‖ of the mean loss for each of the trace's ${trace.layers} rows, got ${trace.layers - 1} entries`);
+    expect(refused({ rows, start: before, end: 3 })).toThrow(`${where}.end: expected ‖∂C/∂b‖ of the mean loss for each of the trace's ${trace.layers} rows, got 3`);
+    expect(refused({ rows, start: before, end: after.map((v, i) => (i === 2 ? -v : v)) })).toThrow(`${where}.end[2]: expected a finite number ≥ 0 (or NaN for a row without a bias), got -`);
+    expect(refused({ rows: 0, start: before, end: after })).toThrow(`${where}.rows: expected a whole number ≥ 1, got 0`);
+    expect(refused({ rows, start: before, end: after, step: 3 })).toThrow(/meanLossGradient/);
+    for (const bad of [{ rows, start: before, end: after.map(() => Infinity) }, null]) expect(refused(bad)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    // NaN stands for a row without a bias: taken, and where the last hidden layer's is NaN the batch medians are read.
+    const unread = diagnose(trace, { meanLossGradient: { rows, start: before.map(() => NaN), end: after } });
+    expect(unread.evidence.meanLossChange).toBeUndefined();
+    expect(unread.summary).toBe(diagnose(trace).summary);
+  });
 
   it('reads a batch whose examples agree as no noise, and a full-batch run not at all', async () => {
     // Every row of one class: each example pushes the output the same way, so the batch gradient is each example's (R near √rows).

@@ -230,6 +230,18 @@ export interface Diagnosis {
      * (lastHiddenChange NaN), or where it could not be read.
      */
     endNoise?: BatchNoise;
+    /**
+     * Where the caller gave the mean loss's gradient over fixed rows at the run's ends (diagnose's meanLossGradient): the last
+     * hidden layer's ‖∂C/∂b‖ of it at the end over the start (`change`, below 0.01 where the gradient faded over training time,
+     * read in place of lastHiddenChange), and how many rows (`rows`). Absent where not given, or where either end's was 0 or not
+     * a number (a bias a batch norm cancels).
+     */
+    meanLossChange?: {
+      /** The last hidden layer's ‖∂C/∂b‖ of the mean loss at the end over at the start. */
+      change: number;
+      /** How many fixed rows the mean loss was taken over (meanLossGradient.rows). */
+      rows: number;
+    };
     /** The curvature where the run ended, when the caller measured it (diagnose's options). */
     curvature?: CurvatureEvidence;
     /**

@@ -52,6 +52,14 @@ export const medianOverRecords = (e: Evidence) =>
 export const changeRecords = (e: Evidence) =>
   e.changeWindow > 1 ? `medians over the first and the last ${e.changeWindow} ${e.fullBatchRecords === undefined ? 'records' : "full batches' records"}` : '';
 
+/**
+ * What overTimeChange was read from, as the sentences name it after "the last hidden layer's": its '‖∂C/∂b‖', or, where the caller
+ * gave the mean loss's gradient over fixed rows (evidence.meanLossChange), '‖∂C/∂b‖ of the mean loss over 256 fixed rows'; and
+ * where: the windows (changeRecords) or 'from the run's start to its end'.
+ */
+export const overTimeMeasure = (e: Evidence) => (e.meanLossChange ? `‖∂C/∂b‖ of the mean loss over ${counted(e.meanLossChange.rows, 'fixed row')}` : '‖∂C/∂b‖');
+export const overTimeWhere = (e: Evidence) => (e.meanLossChange ? "from the run's start to its end" : changeRecords(e));
+
 /** The record(s) the decisive gap was read at, as sentences say them: 'at the first step' or 'median over 40 records'. */
 export const gapRecords = (e: Evidence) => (readAtFirst(e) ? 'at the first step' : medianOverRecords(e));
 

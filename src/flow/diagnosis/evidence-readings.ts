@@ -30,8 +30,14 @@ export const afterFlatNorm = (trace: Trace, e: Evidence, rows: number[]) => rows
 /** Flat batch norms (evidence.flatNorms) between the chain's ends (evidence.normalisedBy): the gap read across them carries their γ/√(σ² + ε). */
 export const flatOnChain = (e: Evidence) => (e.flatNorms ?? []).some((l) => (e.normalisedBy ?? []).includes(l));
 
-/** The gradient faded over training time: the last hidden layer's ‖∂C/∂b‖ fell below GRADIENT_FADED of its start (over evidence.changeWindow records at each end). */
-export const faded = (e: Evidence) => e.lastHiddenChange > 0 && e.lastHiddenChange < GRADIENT_FADED;
+/**
+ * The last hidden layer's ‖∂C/∂b‖ at the end over its start as the diagnosis reads it over training time: that of the mean loss over
+ * fixed rows where the caller gave it (evidence.meanLossChange), else the medians of its batch gradient (lastHiddenChange).
+ */
+export const overTimeChange = (e: Evidence) => e.meanLossChange?.change ?? e.lastHiddenChange;
+
+/** The gradient faded over training time: the last hidden layer's ‖∂C/∂b‖ fell below GRADIENT_FADED of its start (overTimeChange). */
+export const faded = (e: Evidence) => overTimeChange(e) > 0 && overTimeChange(e) < GRADIENT_FADED;
 
 /** Every epoch the trace recorded trained on one batch (TraceEpoch.batches 1): a full-batch run, whose records hold no batch noise. */
 const oneBatchPerEpoch = (trace: Trace) => trace.epochs.length > 0 && trace.epochs.every((e) => e.batches === 1);

@@ -11,8 +11,8 @@ import { BATCH_NORM_BLOCKING_ROWS, NORM_EPSILON } from '../../layers/spec.js';
 import { counted } from '../../counted.js';
 import { CANCELLATION, EXPLODING_RATIO, SEVERE_RATIO, TRAINED_LOSS_FRACTION, TREND_DECADES } from './diagnosis-thresholds.js';
 import type { Evidence, FirstToLast } from './diagnosis-types.js';
-import { changeRecords, gapRecords, lastRecordName, medianOverRecords, percent, rowList, sharesByRow, shortBatchNote, timesOf } from './diagnosis-words.js';
-import { afterFlatNorm, cancelledEnds, faded, flatOnChain, plainResiduals, saturatedLater, saturationAtStart } from './evidence-readings.js';
+import { gapRecords, lastRecordName, medianOverRecords, overTimeMeasure, overTimeWhere, percent, rowList, sharesByRow, shortBatchNote, timesOf } from './diagnosis-words.js';
+import { afterFlatNorm, cancelledEnds, faded, flatOnChain, overTimeChange, plainResiduals, saturatedLater, saturationAtStart } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, gapSeverity, gapSide, positiveFinite, readAtFirst } from './gap-measures.js';
 import { learnsWords, speedAt, speedWords } from './learning-speed.js';
 import { numberText } from '../../number-text.js';
@@ -299,8 +299,10 @@ export function trendSentence(e: Evidence, ends: ChainEnds): string {
   // Each example's δ may have fallen less than the batch gradient, or not at all: said as the change it is.
   const deltaChange = e.lastHiddenDeltaChange;
   const deltaMoved = deltaChange < 1 ? `fell only ${numberText(1 / deltaChange)}×` : `did not fall (it ended at ${numberText(deltaChange)}× its start)`;
-  const cancellation = deltaChange > CANCELLATION * e.lastHiddenChange ? `, while each example's δ there ${deltaMoved}: the examples' gradients cancel in the batch` : '';
-  // Read over windows of records at each end where the run's batches are noisy (evidence.changeWindow): said which.
-  const windows = changeRecords(e);
-  return `${trend}; the ${ends.last}'s ‖∂C/∂b‖ fell ${numberText(1 / e.lastHiddenChange)}×${windows ? ` (${windows})` : ''}${cancellation}.`;
+  // The fall read over training time: the mean loss's over fixed rows where the caller gave it, else the batch medians' (overTimeChange).
+  const change = overTimeChange(e);
+  const cancellation = deltaChange > CANCELLATION * change ? `, while each example's δ there ${deltaMoved}: the examples' gradients cancel in ${e.meanLossChange ? 'their mean' : 'the batch'}` : '';
+  // Read over windows of records at each end where the run's batches are noisy (evidence.changeWindow), or at the run's ends: said which.
+  const where = overTimeWhere(e);
+  return `${trend}; the ${ends.last}'s ${overTimeMeasure(e)} fell ${numberText(1 / change)}×${where ? ` (${where})` : ''}${cancellation}.`;
 }

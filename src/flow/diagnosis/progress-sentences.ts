@@ -10,8 +10,8 @@ import type { EpochLoss } from '../training-progress.js';
 import { chanceWords } from '../chance.js';
 import { EVEN_RANGE, GRADIENT_FADED } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
-import { changeRecords, lastRecordName, medianOverRecords, percent, rowList, shortBatchNote, timesOf } from './diagnosis-words.js';
-import { faded, mostlyNoise } from './evidence-readings.js';
+import { changeRecords, lastRecordName, medianOverRecords, overTimeMeasure, percent, rowList, shortBatchNote, timesOf } from './diagnosis-words.js';
+import { faded, mostlyNoise, overTimeChange } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
 import { firstIsSlower, speedAt } from './learning-speed.js';
 import { againstBefore, amountAbove, beforeWords, atLastEpochs, heldOutLowest, heldOutLowestAtStart, heldOutNames, heldOutNewLow, heldOutStartSentence, lowestWords, noiseUnread, paceWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
@@ -30,11 +30,13 @@ import { NORM_EPSILON } from '../../layers/spec.js';
  */
 function notFadedClause(e: Evidence, ends: ChainEnds): string {
   const cancelled = Number.isNaN(e.lastHiddenChange) && Number.isFinite(e.lastHiddenDeltaChange);
-  const [change, measure] = cancelled ? [e.lastHiddenDeltaChange, "per-example ‖δ‖ (a batch norm cancels its bias)"] : [e.lastHiddenChange, '‖∂C/∂b‖'];
+  // The mean loss's gradient over fixed rows where the caller gave it (evidence.meanLossChange, never beside a cancelled bias), read at the run's ends.
+  const mean = e.meanLossChange !== undefined;
+  const [change, measure] = cancelled ? [e.lastHiddenDeltaChange, "per-example ‖δ‖ (a batch norm cancels its bias)"] : [overTimeChange(e), overTimeMeasure(e)];
   // Medians over windows of full batches' records (evidence.changeWindow): said which. One record at each end: read at the last full
   // batch (evidence.shortLastBatch), said where a short last batch came after it.
   const windows = changeRecords(e);
-  const at = windows ? ` (${windows})` : e.shortLastBatch ? ` at ${lastRecordName(e)} (${shortBatchNote(e)})` : '';
+  const at = mean ? '' : windows ? ` (${windows})` : e.shortLastBatch ? ` at ${lastRecordName(e)} (${shortBatchNote(e)})` : '';
   if (positiveFinite(change)) {
     // A fall short of GRADIENT_FADED is still a fall: the sentence says how large, against the fall that counts as fading.
     // Fading is a fall past 1/GRADIENT_FADED: one of exactly that much (or one that prints as that much) is not less than it, and
@@ -47,7 +49,7 @@ function notFadedClause(e: Evidence, ends: ChainEnds): string {
     if (change < 1) return `the ${ends.last}'s ${measure} fell ${fall}× over training time${at}, ${against}`;
     // A batch gradient that is mostly sampling noise at the end (noiseSentence says so next) answers for the batch, not for the
     // gradient of the mean loss, which can have fallen far below it: "the gradients did not fade" would be the verdict it cannot give.
-    return mostlyNoise(e) && !cancelled
+    return mostlyNoise(e) && !cancelled && !mean
       ? `the ${ends.last}'s batch ${measure} did not fall over training time: it ended at ${numberText(change)}× its start${at}`
       : `the gradients did not fade over training time: the ${ends.last}'s ${measure} ended at ${numberText(change)}× its start${at}`;
   }
@@ -110,7 +112,10 @@ export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evide
  * and that the gradient alone cannot tell a minimum from a saddle or a gentle slope.
  */
 function plateauCause(e: Evidence, verdict: Verdict, ends: ChainEnds, trace: Trace): string {
-  const cause = faded(e) ? '; the gradient faded over training time (above), not only over depth' : `; ${notFadedClause(e, ends)}${slowByDepthClause(e, verdict, ends)}${noiseSentence(e, ends)}`;
+  // Where the mean loss's gradient answered (evidence.meanLossChange), a noisy batch gradient is said beside either answer; read from
+  // the batch medians alone, only beside one that did not fade, which it cannot tell.
+  const noise = e.meanLossChange || !faded(e) ? noiseSentence(e, ends) : '';
+  const cause = faded(e) ? `; the gradient faded over training time (above), not only over depth${noise}` : `; ${notFadedClause(e, ends)}${slowByDepthClause(e, verdict, ends)}${noise}`;
   // Over rows alike neither more epochs nor the curvature would tell what holds the loss: the rows do.
   if (rowsAlike(trace)) return `${cause}. More epochs would not tell more, nor would the curvature: ${NOTHING_TO_LEARN}.`;
   const minimum = e.curvature ? '' : ` The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can: ${CURVATURE_OF_A_MODEL} (\`gradscope study plateau\` measured Nielsen's plateau: such a slope of its objective, neither a saddle nor a minimum, and a saddle of its cross-entropy alone; gradscope's docs, page ${CURVATURE_PAGE}).`;
@@ -126,12 +131,20 @@ function plateauCause(e: Evidence, verdict: Verdict, ends: ChainEnds, trace: Tra
 function noiseSentence(e: Evidence, ends: ChainEnds): string {
   if (!mostlyNoise(e) || !positiveFinite(e.lastHiddenChange)) return '';
   const { ratio, rows } = e.endNoise!;
+  const measured =
+    `${numberText(ratio)}× its per-example ‖δ‖/√${rows} (root mean square over the last ${e.fullBatchRecords === undefined ? counted(e.changeWindow, 'record') : counted(e.changeWindow, "full batch's record", "full batches' records")}; ${rows} examples' gradients with no common ` +
+    `direction give 1×, all alike √${rows} = ${numberText(Math.sqrt(rows))}×)`;
+  if (e.meanLossChange) {
+    // The question answered by the mean loss's gradient: why the batch's, which the steps use (and the flow map's batch view shows), fell another way.
+    const windows = changeRecords(e);
+    const moved = e.lastHiddenChange < 1 ? `fell ${numberText(1 / e.lastHiddenChange)}×` : `ended at ${numberText(e.lastHiddenChange)}× its start`;
+    return `. Its batch ‖∂C/∂b‖ (a batch of ${counted(rows, 'row')}, what the steps use) ${moved}${windows ? ` (${windows})` : ''}: at the end mostly sampling noise, ${measured}, it follows each example's δ, not the gradient of the mean loss`;
+  }
   const delta = e.lastHiddenDeltaChange;
   const deltaMoved = !positiveFinite(delta) ? '' : delta < 1 ? `, which fell ${numberText(1 / delta)}×` : `, which ended at ${numberText(delta)}× its start`;
   return (
-    `. But that is a batch of ${counted(rows, 'row')}, and at the end its gradient is mostly sampling noise: the ${ends.last}'s ‖∂C/∂b‖ was ` +
-    `${numberText(ratio)}× its per-example ‖δ‖/√${rows} (root mean square over the last ${e.fullBatchRecords === undefined ? counted(e.changeWindow, 'record') : counted(e.changeWindow, "full batch's record", "full batches' records")}; ${rows} examples' gradients with no common ` +
-    `direction give 1×, all alike √${rows} = ${numberText(Math.sqrt(rows))}×). So it follows each example's δ${deltaMoved}, and the gradient of the mean ` +
+    `. But that is a batch of ${counted(rows, 'row')}, and at the end its gradient is mostly sampling noise: the ${ends.last}'s ‖∂C/∂b‖ was ${measured}. ` +
+    `So it follows each example's δ${deltaMoved}, and the gradient of the mean ` +
     'loss can have fallen far below it unseen: that gradient over fixed rows, at the start and at the end, tells whether it faded ' +
     '(`net.gradients(x, y)` at two steps, or `gradscope gradients --model FILE` of two saved models)'
   );
