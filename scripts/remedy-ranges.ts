@@ -6,15 +6,15 @@
  * lowest–highest over the seeds, the verdict of each seed, and against the run as it is, in how many seeds the loss
  * ended lower and by how much (its fall over the run's loss, lowest–highest).
  *
- *   nice -n 19 npx tsx scripts/remedy-ranges.ts [layer-norm-sigmoid] [residual] [offset-inputs] [offset-inputs-sgd]
+ *   nice -n 19 npx tsx scripts/remedy-ranges.ts [layer-norm-sigmoid] [residual] [offset-inputs] [offset-inputs-sgd] [wide-column]
  *
- * (all four without an argument; it exits non-zero where a remedy could not be applied). The tests run seed 1 of what the page
- * and the reasons quote (test/flow/layer-norm-sigmoid.test.ts, residual-sum.test.ts, and for the two offset ones
- * offset-remedies.test.ts against src/flow/diagnosis/offset-remedies.ts' OFFSET_MEASURED).
+ * (all five without an argument; it exits non-zero where a remedy could not be applied). The tests run seed 1 of what the page
+ * and the reasons quote (test/flow/layer-norm-sigmoid.test.ts, residual-sum.test.ts, and for the two offset ones and the wide
+ * column offset-remedies.test.ts against src/flow/diagnosis/offset-remedies.ts' OFFSET_MEASURED).
  */
 import { verdictCell } from '../src/flow/diagnose.js';
 import type { RemedySetting } from '../src/flow/remedy.js';
-import { applied, layerNormSigmoid, OFFSET_RATES, offsetInputs, outcome, residualExploding, type RemedyOutcome, type RemedyRun } from './remedy-setups.js';
+import { applied, layerNormSigmoid, OFFSET_RATES, offsetInputs, outcome, residualExploding, type RemedyOutcome, type RemedyRun, wideColumnSigmoid } from './remedy-setups.js';
 
 const SEEDS = [1, 2, 3];
 
@@ -103,5 +103,8 @@ if (wanted('offset-inputs-sgd')) {
   for (const f of ['tanh', 'sigmoid', 'relu'] as const) {
     await measure(`[4, 16, 16, 2] ${f} over rows about an offset of 1000, plain SGD ${OFFSET_RATES.sgd[f]}, 50 epochs in batches of 32`, offsetInputs(f, 1000, 'sgd'));
   }
+}
+if (wanted('wide-column')) {
+  await measure('[8, 6 × 32, 3] sigmoid over rows with one feature 20 + 5·N(0, 1), plain SGD 0.1, 10 epochs in batches of 32', wideColumnSigmoid());
 }
 console.log(`\n${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -99,6 +99,37 @@ export function offsetInputs(f: 'tanh' | 'sigmoid' | 'relu', offset: number, opt
   };
 }
 
+/**
+ * newuser45's tabular rows: 350 rows of 8 features N(0, 1) but the fourth, 20 + 5·N(0, 1) (an unscaled column: the features' mean
+ * 7.07 and spread 2.00 as root mean squares, far from standardised), classed (one-hot, 3 classes) by the largest of three scores of
+ * them plus noise N(0, 0.3²) (generator seed 13, Box–Muller), as their make.py classed theirs.
+ */
+export function wideColumnRows(): { x: number[][]; y: number[][] } {
+  const next = uniform(13);
+  const gauss = () => Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());
+  const x = Array.from({ length: 350 }, () => Array.from({ length: 8 }, (_, j) => (j === 3 ? 20 + 5 * gauss() : gauss())));
+  const y = x.map((r) => {
+    const scores = [r[0] + 0.5 * r[1] - 0.3 * (r[3] - 20), -r[0] + r[2] * r[4], 0.8 * r[5] - 0.2 * r[6] ** 2].map((v) => v + 0.3 * gauss());
+    const k = scores.indexOf(Math.max(...scores));
+    return [0, 1, 2].map((c) => (c === k ? 1 : 0));
+  });
+  return { x, y };
+}
+
+/**
+ * newuser45's network over wideColumnRows: [8, 6 × 32, 3] sigmoid → softmax, PyTorch's nn.Linear draw U[±1/√n_in] ('standard'),
+ * plain SGD 0.1 for 10 epochs in batches of 32, every step traced: a vanishing gap at chance beside inputs far from standardised
+ * that saturate no hidden layer, where standardising them leaves the run at chance (docs/gradient-flow.md, "Inputs far from
+ * standardised").
+ */
+export function wideColumnSigmoid(): RemedyRun {
+  return {
+    ...wideColumnRows(),
+    net: { sizes: [8, 32, 32, 32, 32, 32, 32, 3], activation: 'sigmoid', output: 'softmax', loss: 'cross-entropy', init: 'standard' },
+    train: { epochs: 10, batchSize: 32, learningRate: 0.1, trace: { every: 1 } },
+  };
+}
+
 /** A remedy setting's value as data: its `setting`, or the one value its flagValue names where the value is words. */
 function settingValue(s: RemedySetting): unknown {
   if ('setting' in s) return s.setting;

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Remedy } from '../../src/flow/remedy.js';
 import { GradscopeError } from '../../src/errors.js';
-import { applied, offsetInputs, outcome, type RemedyRun } from '../../scripts/remedy-setups.js';
+import { applied, offsetInputs, outcome, type RemedyRun, wideColumnSigmoid } from '../../scripts/remedy-setups.js';
+import { atChance } from '../../src/flow/training-progress.js';
 import { OFFSET_MEASURED } from '../../src/flow/diagnosis/offset-remedies.js';
 
 const STANDARDISE = 'inputs: each feature standardised, (x − mean) / std, both over the training rows';
@@ -138,6 +139,34 @@ describe('remedies beside inputs far from standardised', () => {
     }
   });
 
+  it("a vanishing run at chance whose inputs saturate no unit: the verdict's remedies first, standardising after them, which leaves it at chance (newuser45 #4)", async () => {
+    const run = wideColumnSigmoid();
+    const { diagnosis: d, accuracy } = await outcome(run, 1);
+    expect(d.verdict).toBe('vanishing');
+    expect(atChance(d.evidence.training!)).toBe(true);
+    expect(d.summary).toContain('The input features are far from standardised: their mean is 7.');
+    // No hidden layer mostly saturated (medians over the records; the offset runs' first hidden layer was 100 % from the first).
+    for (const layer of d.evidence.layers.slice(0, -1)) expect(layer.saturatedFraction).toBeLessThan(0.5);
+    const options = d.remedies.map((r) => r.option);
+    expect(options[0]).toMatch(/^activation: 'relu', init: 'he-normal'/);
+    // After every remedy of the verdict's finding: here the last (no dead or saturated units beside it).
+    expect(options.at(-1)).toBe(STANDARDISE);
+    expect(d.headline).toMatch(/ Try activation: 'relu', init: 'he-normal'.* \(the first of \d+ remedies\)\.$/);
+    const standardise = d.remedies.at(-1)!;
+    const [raw, standardised] = ranges(standardise.why, /stayed at chance, (\S+) % of their rows right as they were and (\S+) % standardised\./);
+    expect([`${raw.join('–')} %`, `${standardised.join('–')} %`]).toEqual([OFFSET_MEASURED.wideColumn, OFFSET_MEASURED.wideColumnStandardised]);
+    expectWithin(raw, accuracy, 'wide column, as it is');
+    const after = await outcome(applied(run, standardise.settings), 1);
+    expectWithin(standardised, after.accuracy, 'wide column, standardised');
+    expect(after.diagnosis.verdict).toBe('vanishing');
+    expect(atChance(after.diagnosis.evidence.training!)).toBe(true);
+    // The offset runs' saturated first hidden layer keeps standardising first (the case above), and so does a healthy flow's run.
+    const relu = await outcome(offsetInputs('relu', 1000), 1);
+    expect(relu.diagnosis.verdict).toBe('healthy');
+    expect(relu.diagnosis.remedies[0].option).toBe(STANDARDISE);
+    expect(relu.diagnosis.remedies[0].why).not.toContain('saturated no hidden layer');
+  });
+
   it('docs/gradient-flow.md states the same ranges, with the machine, date and commit of the run', () => {
     const page = readFileSync(new URL('../../docs/gradient-flow.md', import.meta.url), 'utf8').replace(/\s*\n\s*/g, ' ');
     const paragraph = page.slice(page.indexOf('**Inputs far from standardised.**'), page.indexOf('**Layer norm with sigmoid units still vanishes.**'));
@@ -157,5 +186,9 @@ describe('remedies beside inputs far from standardised', () => {
     expect(
       said(/The relu network ended at chance too \((\S+) %\), with leaky-relu (\S+) % under Adam \(under SGD it ran away in every seed\), with batch norm (\S+) % under Adam and (\S+) % under SGD, at the smaller rate offered under SGD \(\S+, sized from the first step\) (\S+) %, and at (\S+) % standardised/),
     ).toEqual([M.chance, M.reluLeakyAdam, M.reluBatchNormAdam, M.reluBatchNormSgd, M.reluSmallerRate, M.reluStandardised]);
+    expect(said(/read vanishing and stayed at chance, (\S+) % of its rows right, and (\S+) % with its rows standardised, still vanishing \(seeds 1–3; `npx tsx scripts\/remedy-ranges\.ts wide-column`/)).toEqual([
+      M.wideColumn,
+      M.wideColumnStandardised,
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The remedies beside inputs far from standardised (TraceRun.inputScale): standardising them, offered first whatever the units,
- * and what the other remedies were measured to do over such rows, said in their reasons. Part of diagnose() (diagnose.ts).
+ * The remedies beside inputs far from standardised (TraceRun.inputScale): standardising them, whatever the units (first where the
+ * inputs saturated the first hidden layer, else after the verdict's own remedies: verdict-remedies.ts' inputsAt), and what the other
+ * remedies were measured to do over such rows, said in their reasons. Part of diagnose() (diagnose.ts).
  */
 import type { Activation } from '../../kernels.js';
 import type { Trace } from '../trace.js';
@@ -45,6 +46,12 @@ export const OFFSET_MEASURED = {
   /** Tanh, Adam, offsets 10 and 30: as they are and with batch norm. */
   offsets10And30: '72–81 %',
   offsets10And30BatchNorm: '64–98 %',
+  /**
+   * scripts/remedy-setups.ts' wideColumnSigmoid (newuser45's [8, 6 × 32, 3] sigmoid network, plain SGD 0.1, 10 epochs, over 350 rows
+   * whose fourth feature is 20 + 5·N(0, 1)): vanishing at chance, its hidden units unsaturated; as it is and its rows standardised.
+   */
+  wideColumn: '39–41 %',
+  wideColumnStandardised: '39–41 %',
 } as const;
 
 const M = OFFSET_MEASURED;
@@ -66,10 +73,18 @@ const STANDARDISE_WHY =
 export const inputsHold = (trace: Trace, e: Evidence) =>
   trace.run.inputScale !== undefined && (inputsSaturating(trace) !== undefined || (e.training !== undefined && atChance(e.training)));
 
-/** The remedy of inputs far from standardised: the rows themselves, in words (no option or flag takes it); a new object for each diagnosis. */
-export function standardiseRemedy(): Remedy {
+/** Why standardising comes after the verdict's remedies where the inputs saturated no hidden layer (verdict-remedies.ts' inputsAt). */
+const AFTER_THE_VERDICTS =
+  "Here the inputs saturated no hidden layer, and the verdict's finding may be what holds the run: [8, 6 × 32, 3] sigmoid networks over 350 rows whose fourth feature is 20 + 5·N(0, 1) " +
+  `(plain SGD 0.1, 10 epochs, seeds 1–3) read vanishing and stayed at chance, ${M.wideColumn} of their rows right as they were and ${M.wideColumnStandardised} standardised.`;
+
+/**
+ * The remedy of inputs far from standardised: the rows themselves, in words (no option or flag takes it); a new object for each
+ * diagnosis. `first`: offered before the verdict's remedies; otherwise its reason says why it comes after them.
+ */
+export function standardiseRemedy(first: boolean): Remedy {
   const settings: RemedySetting[] = [{ option: 'inputs', value: 'each feature standardised, (x − mean) / std, both over the training rows' }];
-  return { option: remedyText({ settings }), settings, why: STANDARDISE_WHY };
+  return { option: remedyText({ settings }), settings, why: first ? STANDARDISE_WHY : `${STANDARDISE_WHY} ${AFTER_THE_VERDICTS}` };
 }
 
 /** What a remedy's settings change that was measured over offset rows: the hidden units' activation, a norm layer, a smaller rate. */

@@ -12,7 +12,7 @@ import { architectureRemedies } from './architecture-remedies.js';
 import { BATCH_NORM_ROWS, DEAD_LAYER, DEAD_UNITS, EXPLODING_RATIO, RESIDUAL_CLIP_MEASURED_RATE } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
 import { gapRecords, lastRecordName, rowList, sharesByRow } from './diagnosis-words.js';
-import { afterFlatNorm, flatOnChain, plainResiduals, saturatedLater, saturationAtStart } from './evidence-readings.js';
+import { afterFlatNorm, flatOnChain, inputsSaturating, plainResiduals, saturatedLater, saturationAtStart } from './evidence-readings.js';
 import { chainEnds, decisiveGap, positiveFinite } from './gap-measures.js';
 import { activationChange, explodingAcrossNorms, hiddenNonlinearities, initClause, weightRowOf, weightsAboveInit } from './init-remedies.js';
 import { stillFalling } from './progress-readings.js';
@@ -30,14 +30,31 @@ export function remediesFor(verdict: Verdict, trace: Trace, e: Evidence, row: Re
   // Through input rows alike no change to the network or the run tells them apart (alikeInputsSentence): the data is what to check.
   if (trace.run.inputs === 'alike') return [];
   // Inputs far from standardised that saturated the first hidden layer or left the run at chance, whatever the units (a relu network
-  // over them was measured at chance too): standardising them first, and the other remedies say what they were measured to do over
-  // such rows (offset-remedies.ts).
-  const remedies = [...(inputsHold(trace, e) ? [standardiseRemedy()] : []), ...qualifiedBesideLargeInputs(verdictRemedies(verdict, trace, e, row), trace, e)];
+  // over them was measured at chance too): standardising them is offered, and the other remedies say what they were measured to do
+  // over such rows (offset-remedies.ts). It comes where the summary says the inputs (inputsAt).
+  const { remedies: offered, ownFinding } = verdictRemedies(verdict, trace, e, row);
+  const qualified = qualifiedBesideLargeInputs(offered, trace, e);
+  const at = inputsAt(trace, ownFinding);
+  const remedies = inputsHold(trace, e) ? [...qualified.slice(0, at), standardiseRemedy(at === 0), ...qualified.slice(at)] : qualified;
   if (e.training?.state !== 'converged') return remedies;
   // A run that reached the loss's floor needs no change to how it steps (progressSentence says so); evidence.layerRates goes with its remedy.
   const kept = remedies.filter((r) => !r.settings.every((s) => STEP_OPTIONS.includes(s.option)));
   if (!kept.some((r) => r.settings.some((s) => remedyLayerRates(s)))) delete e.layerRates;
   return kept;
+}
+
+/**
+ * Where the remedy of inputs far from standardised goes among the others, `ownFinding` of which answer the verdict's own finding:
+ * first where the inputs saturated the first hidden layer from the first record (inputsSaturating), as they did every tanh and sigmoid
+ * network measured over offset rows (OFFSET_MEASURED), which no other remedy lifted off chance; else after the verdict's own remedies,
+ * as the summary says the inputs after the verdict's finding (README: remedies are listed by the finding they answer, the verdict's
+ * first). A run at chance whose units the inputs did not saturate may be held there by its verdict's finding: newuser45's
+ * [8, 6 × 32, 3] sigmoid network over rows of mean 7 stayed at chance with its rows standardised (test/flow/offset-remedies). Where the
+ * verdict offers none of its own (a healthy flow, a gap closed during training: the relu network measured over offset rows), it
+ * comes first all the same.
+ */
+function inputsAt(trace: Trace, ownFinding: number): number {
+  return inputsSaturating(trace) !== undefined ? 0 : ownFinding;
 }
 
 /**
@@ -52,7 +69,11 @@ function clippingMeasuredWorse(trace: Trace, e: Evidence): boolean {
 /** The options that change how a run steps, not the network: a converged run is offered none of them alone. */
 const STEP_OPTIONS: readonly RemedyOption[] = ['learningRate', 'optimizer', 'clipNorm'];
 
-function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluRateRow): Remedy[] {
+/**
+ * The remedies of the flow's findings and of where the run stands, in the summary's order; `ownFinding`: how many of the first
+ * answer the verdict's own finding (and a gap beside dead units: the summary's 'also vanishing'), said before the inputs' size.
+ */
+function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluRateRow): { remedies: Remedy[]; ownFinding: number } {
   // Remedies derived from the learning rate start from the one in force at the end (after any halving).
   // The run's first traced step (firstStepOf) gives the saturation remedy's reason its step size, and sizes the smaller rate
   // offered where a third of the rate in force would still have moved a layer by more than its size (smallerRate).
@@ -211,7 +232,8 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
     if (state === 'rising' || state === 'overfitting') progressRemedies(run, e, addOnLosses);
     alsoDeadUnits();
     alsoSaturatedUnits();
-    return remedies;
+    // A gap that closed leaves the verdict no finding of its own to remedy: what is offered answers where the run stands.
+    return { remedies, ownFinding: 0 };
   }
   if (verdict === 'vanishing' && e.batchNormBlocking) {
     // The gradient stops at the batch norms whatever the activation, init or optimiser: only more rows or a per-example norm lets it through.
@@ -223,7 +245,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
       [layers("{ type: 'layer-norm' } in place of each { type: 'batch-norm' }", { norm: 'layer-norm' })],
       'layer norm normalises each example over its features, not each feature over the batch, so any batch size passes its gradient on (Ba et al. 2016).',
     );
-    return remedies;
+    return { remedies, ownFinding: remedies.length };
   }
   /** A vanishing gap's remedies: the verdict's, or beside dead units (alsoGap). */
   const vanishingRemedies = () => {
@@ -284,7 +306,9 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
   const gapOfFlatNorms = (v: Verdict) => (v === 'vanishing' || v === 'exploding') && flatOnChain(e);
   if (!(verdict === 'exploding' && e.normalisedBy) && !gapOfFlatNorms(verdict)) architectureRemedies(verdict, trace, e, hiddenActivations, add);
   if (also && !(also === 'exploding' && e.normalisedBy)) architectureRemedies(also, trace, e, hiddenActivations, add);
+  // A healthy flow's remedies answer where the run stands, which the summary says after the inputs.
+  const ownFinding = verdict === 'healthy' ? 0 : remedies.length;
   alsoDeadUnits();
   alsoSaturatedUnits();
-  return remedies;
+  return { remedies, ownFinding };
 }
