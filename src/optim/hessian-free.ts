@@ -17,6 +17,8 @@
  * - Levenberg-Marquardt damping from ρ = (f(θ+p) − f(θ))/q₀(p), where q₀ is the *undamped* model
  *   gᵀp + ½·pᵀGp (his nnet_train_2.m turns the damping off for this denominator): ρ < ¼ → λ·3/2,
  *   ρ > ¾ → λ·2/3, from λ₀ = 45 (his initlambda; λ is added to the curvature of the mean loss);
+ *   where the predicted change is below the loss's rounding (damping.ts' predictionReadable), ρ is
+ *   not read and λ shrinks by 2/3 (not in his code: see the rule below);
  * - the preconditioner M = (diag(mean_x g_x²) + λ)^¾, g_x the per-sample gradients (the empirical
  *   Fisher's diagonal, from squared deltas and squared activations: one GEMM per layer).
  * A step that would raise the batch loss is not taken (λ still grows). The step's scale is the
@@ -33,7 +35,7 @@ import { invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import { trainableOf, type GaussNewtonOperator, type Model, type ModelOwner, type Trainable } from '../model.js';
 import { curvatureRows, GaussNewtonProduct } from './gauss-newton.js';
-import { LM_HIGH, LM_LOW } from './damping.js';
+import { LM_HIGH, LM_LOW, predictionReadable } from './damping.js';
 import { assertNotDisposed, checkStateKind, checkStepBatch, checkStepNetwork, restoredTensors, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars } from './recorded-settings.js';
@@ -112,8 +114,10 @@ export interface HessianFreeReport {
   lossBefore: number;
   /** Loss over the batch after the step (equal to lossBefore when it was not accepted). */
   lossAfter: number;
-  /** Reduction ratio: actual decrease / the decrease predicted by the undamped quadratic model. */
+  /** Reduction ratio: actual decrease / the decrease predicted by the undamped quadratic model (not read where that prediction is below the loss's rounding: λ then shrinks). */
   rho: number;
+  /** The change of the loss the undamped quadratic model predicted for the step taken, q₀(p) (negative). */
+  predicted: number;
   /** Damping used by this step. */
   lambda: number;
   /** Damping the next step will use. */
@@ -259,7 +263,11 @@ export class HessianFree extends TracksDisposal implements Optimizer {
     const accepted = lossAfter < lossBefore;
     copyVector(k, valuesOf(net), b.theta);
     if (accepted) axpyVectors(k, valuesOf(net), step, 1);
-    if (!(rho >= LM_LOW)) this.lambda = Math.min(lambda * LM_GROW, LAMBDA_MAX);
+    // A prediction below the loss's rounding is not tested by the loss (ρ would be rounding over it):
+    // the model is not contradicted, and λ shrinks as after a good prediction, until the steps grow
+    // to a change the loss can read. Growing λ on that noise froze float32 runs on a plateau.
+    if (!predictionReadable(predicted, lossBefore, k.precision)) this.lambda = Math.max(lambda * LM_SHRINK, LAMBDA_MIN);
+    else if (!(rho >= LM_LOW)) this.lambda = Math.min(lambda * LM_GROW, LAMBDA_MAX);
     else if (rho > LM_HIGH) this.lambda = Math.max(lambda * LM_SHRINK, LAMBDA_MIN);
     this.lastReport = {
       iterations: this.snapshotIteration[stored - 1],
@@ -267,6 +275,7 @@ export class HessianFree extends TracksDisposal implements Optimizer {
       lossBefore,
       lossAfter: accepted ? lossAfter : lossBefore,
       rho,
+      predicted,
       lambda,
       nextLambda: this.lambda,
       accepted,

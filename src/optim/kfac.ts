@@ -82,7 +82,7 @@ import type { Kernels, Tensor } from '../kernels.js';
 import { denseLayerName } from '../layer-names.js';
 import { denseModelOf, type Model, type ModelOwner } from '../model.js';
 import { curvatureRows, GaussNewtonProduct } from './gauss-newton.js';
-import { LM_HIGH, LM_LOW } from './damping.js';
+import { LM_HIGH, LM_LOW, UNIT_ROUNDOFF } from './damping.js';
 import { covariance, dampedInverse, FACTOR_SHIFT_RETRIES, kroneckerNorm, sandwich, shifted, trace, type SquareScratch } from './kronecker.js';
 import { assertNotDisposed, checkStateKind, checkStepBatch, checkStepNetwork, checkStepRate, OptimizerStateFault, restoredTensors, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys } from './options.js';
@@ -713,7 +713,7 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     const largest = k.maxAbs(m, n * n);
     const reached = shift * 10 ** FACTOR_SHIFT_RETRIES;
     // The rounding of the largest entry: a shift below it is lost in the factor's own rounding.
-    const rounding = largest * (k.precision === 'f32' ? 2 ** -23 : 2 ** -52);
+    const rounding = largest * UNIT_ROUNDOFF[k.precision];
     const meanA = trace(k, layer.a, layer.nIn + 1, sq) / (layer.nIn + 1);
     const meanG = trace(k, layer.g, layer.nOut, sq) / layer.nOut;
     const raised = `its shift, ${numberText(shift)} raised ×1e${FACTOR_SHIFT_RETRIES} to ${numberText(reached)}`;
