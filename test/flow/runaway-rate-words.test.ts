@@ -13,7 +13,7 @@ import { diagnose, type Diagnosis } from '../../src/flow/diagnose.js';
 import { readFileSync } from 'node:fs';
 import { learningRateInForce, Trace } from '../../src/flow/trace.js';
 import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
-import { SIZED_FIRST_STEP } from '../../src/flow/diagnosis/remedy-settings.js';
+import { firstStepOf, SIZED_FIRST_STEP } from '../../src/flow/diagnosis/remedy-settings.js';
 import { type RemedySetting, SMALLER_LEARNING_RATE } from '../../src/flow/remedy.js';
 import { givenFloat32Text, numberText } from '../../src/number-text.js';
 import { blobs } from '../util/blobs.js';
@@ -100,6 +100,31 @@ describe('after a far too large learning rate', () => {
       `where a run at a third of the rate in force (${third}) still runs away`;
     expect(page.includes(said), said).toBe(true);
   }, 60_000);
+
+  // review45 #9 asked whether the first step's rate could be the epoch's after a halving made later in it (the ratio measured at
+  // the full rate, the rate printed and sized from the halved one, 2^k apart). It cannot: 'halve' takes the epoch back to its start
+  // and the trace drops the records of the steps it took back (TraceRecorder.rewound), so the first record is the re-run's.
+  it("reads the first step at the rate it was taken: a halving in the first epoch takes its steps back, and the trace keeps the re-run's", async () => {
+    const x = Array.from({ length: 40 }, (_, i) => [Math.sin(i), Math.cos(1.3 * i), (i % 7) / 7, 1]);
+    const y = x.map((row) => (row[0] > 0 ? [1, 0] : [0, 1]));
+    const firstStep = async (learningRate: number) => {
+      const net = await createNetwork({ sizes: [4, 16, 16, 2], activation: 'relu', output: 'linear', loss: 'mse', init: 'he-normal', seed: 1 });
+      const steps: number[] = [];
+      const result = net.train(x, y, { epochs: 1, batchSize: 4, learningRate, shuffle: false, onNonFinite: 'halve', trace: { every: 1 }, onBatch: () => steps.push(net.step) });
+      const trace = net.trace!;
+      net.dispose();
+      return { halvings: result.halvings, steps, first: firstStepOf(trace)!, firstRecord: trace.steps[0], epochRate: trace.epochs[0].learningRate };
+    };
+    const halved = await firstStep(1.5);
+    // Three steps at 1.5, a fault at the fourth batch, the epoch again from its start at 0.75.
+    expect(halved.steps).toEqual([1, 2, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect([halved.halvings, halved.epochRate, halved.firstRecord, halved.first.rate]).toEqual([1, 0.75, 1, 0.75]);
+    // The first record's step is the one a run asked for 0.75 takes from the same weights.
+    const asked = await firstStep(0.75);
+    expect(asked.halvings).toBe(0);
+    expect(halved.first.ratio).toBe(asked.first.ratio);
+    expect(halved.first.ratio / (await firstStep(1.1)).first.ratio).toBeCloseTo(0.75 / 1.1, 6);
+  });
 
   it('sizes the rate only where a third would still move a layer by more than its size, and only for a first-order optimiser', () => {
     // Asked for at 0.1, in force 0.05 (a third: 0.0167); the first step at 0.05.

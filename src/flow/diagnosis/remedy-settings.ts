@@ -72,7 +72,10 @@ export const SIZED_FIRST_STEP = 0.1;
 
 /** The first traced step of a run (FirstStep): the rate it was taken at and its largest ‖ΔW‖/‖W‖, which layer's. */
 export interface FirstStep {
-  /** The learning rate in force in the first traced record's epoch (epochLearningRate): the step's. */
+  /**
+   * The learning rate in force in the first traced record's epoch (epochLearningRate): the step's, after a halving too, since
+   * onNonFinite 'halve' runs the epoch again from its start and the trace keeps only the steps of that last run (TraceRecorder.rewound).
+   */
   rate: number;
   /** The largest ‖ΔW‖/‖W‖ of that step over the layers (finite and > 0). */
   ratio: number;
@@ -86,8 +89,10 @@ export interface RateRun extends RunAtEnd {
 }
 
 /**
- * The first traced record's step: each layer's ‖ΔW‖/‖W‖ at the weights the run started from, taken at the rate in force in that
- * record's epoch (after any halving onNonFinite 'halve' made in it). Undefined without a record, a rate, or a finite step > 0.
+ * The first traced record's step: each layer's ‖ΔW‖/‖W‖ at the weights the trace began at (the run's start, for a trace begun with
+ * it), taken at the rate in force in that record's epoch: where onNonFinite 'halve' halved in it, the epoch was run again from its
+ * start at the halved rate, and the records of the steps taken back were dropped (test/flow/runaway-rate-words). Undefined without
+ * a record, a rate, or a finite step > 0.
  */
 export function firstStepOf(trace: Trace): FirstStep | undefined {
   if (trace.length === 0) return undefined;
