@@ -95,7 +95,7 @@ export function offsetInputs(f: 'tanh' | 'sigmoid' | 'relu', offset: number, opt
   return {
     ...offsetRows(offset),
     net: { sizes: [4, 16, 16, 2], activation: f, output: 'softmax', loss: 'cross-entropy', init: f === 'relu' ? 'he-normal' : 'glorot-uniform' },
-    train: { epochs: 50, batchSize: 32, optimizer: { name: optimizer, learningRate: OFFSET_RATES[optimizer][f] }, trace: { every: 16 } },
+    train: { epochs: 50, batchSize: 32, optimizer, learningRate: OFFSET_RATES[optimizer][f], trace: { every: 16 } },
   };
 }
 
@@ -137,7 +137,7 @@ function settingValue(s: RemedySetting): unknown {
   return Number.isNaN(Number(s.flagValue)) ? s.flagValue : Number(s.flagValue);
 }
 
-/** `run` with `settings` (a remedy's, or its alternative) applied; a learning rate beside an optimiser's spec goes into the spec. */
+/** `run` with `settings` (a remedy's, or its alternative) applied. Every set-up gives its learning rate once, as train()'s learningRate, beside its optimiser (a name, or a remedy's spec, which holds none): a remedy's rate replaces it there. */
 export function applied(run: RemedyRun, settings: readonly RemedySetting[]): RemedyRun {
   let { x, net } = run;
   const train: Record<string, unknown> = { ...run.train };
@@ -151,10 +151,6 @@ export function applied(run: RemedyRun, settings: readonly RemedySetting[]): Rem
     else if (s.option === 'activation' || s.option === 'init' || s.option === 'biasInit') net = { ...net, [s.option]: value };
     else if (s.option === 'optimizer') train.optimizer = typeof value === 'string' ? { name: value } : value;
     else train[s.option] = value;
-  }
-  if (typeof train.optimizer === 'object' && train.learningRate !== undefined) {
-    train.optimizer = { ...(train.optimizer as object), learningRate: train.learningRate };
-    delete train.learningRate;
   }
   return { ...run, x, net, train: train as TrainOptions };
 }
