@@ -11,6 +11,7 @@ import { mostlyNoise, noiseShare } from '../../src/flow/diagnosis/evidence-readi
 import { createNetwork } from '../../src/api/network.js';
 import { Trace } from '../../src/flow/trace.js';
 import { numberText } from '../../src/number-text.js';
+import { codeQuoteOn } from '../util/page-quotes.js';
 import { planarDataset, probeOf, splitDataset } from '../../demo/src/datasets.js';
 import { networkOptions } from '../../demo/src/architecture.js';
 import { DEFAULTS } from '../../demo/src/settings.js';
@@ -102,6 +103,8 @@ describe('the batch gradient as sampling noise', () => {
     const lastHidden = trace.layers - 2;
     const batch = diagnose(trace);
     const d = diagnose(trace, { meanLossGradient: { rows, start: before, end: after } });
+    // As docs/gradient-flow.md writes the call.
+    expect(codeQuoteOn('docs/gradient-flow.md', 'diagnose(trace, { meanLossGradient')).toBe('diagnose(trace, { meanLossGradient: { rows, start, end } })');
     const meanFall = before[lastHidden] / after[lastHidden];
     expect(rows).toBe(256);
     expect(d.evidence.meanLossChange).toEqual({ change: after[lastHidden] / before[lastHidden], rows });
