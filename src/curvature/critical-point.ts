@@ -4,6 +4,7 @@
  * study's points (src/studies/plateau.ts) and measureCurvature's report (the `gradscope curvature`
  * command), so both decide by the same steps and the same inequality.
  */
+import { OUTWEIGHS } from '../saddle-rule.js';
 
 /** Step lengths ‖θ' − θ‖ tried along ±v, the most negative eigenvector (and down the gradient). */
 export const SADDLE_STEPS = [0.1, 0.3, 1, 3] as const;
@@ -20,15 +21,8 @@ export interface SaddleProbe {
   curvature: number;
 }
 
-/**
- * How many times one drop must be the other for the reading to say that it outweighs the other: the curvature's best
- * mean drop along ±v (curvatureDrop) against what the slope gives (slopeDrop), each over its own length. Within that
- * factor either way both pay comparably, and the reading says both numbers rather than calling the point a saddle or a
- * plain slope. A tolerance, as approximate stationarity's ε is (curvatureVerdict): a ratio of drops, so it holds at any
- * scale of f. The ±v probes only under-read their best drop (four steps about 3× apart, not refined), so a saddle read
- * at twice is one at least.
- */
-export const OUTWEIGHS = 2;
+/** The rule's factor (src/saddle-rule.ts, where flow/'s diagnosis reads it too). */
+export { OUTWEIGHS };
 
 /**
  * What a point's curvature measurements say, from most to least negative curvature:

@@ -8,6 +8,7 @@
 import { sci } from '../sci-text.js';
 import { checkBoolean, checkChoice, checkKnownKeys } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
+import { OUTWEIGHS } from '../saddle-rule.js';
 
 /** The curvature where a run ended, as diagnose() takes it (DiagnoseOptions.curvature): the plateau study gives its last point's. */
 export interface CurvatureEvidence {
@@ -26,9 +27,10 @@ export interface CurvatureEvidence {
   exploitable: boolean;
   /**
    * The point is as good as critical beside that curvature: the gradient is spent, and such a step lowered f by at
-   * least twice what the slope gives, the gradient's whole descent (src/curvature/critical-point.ts, OUTWEIGHS: a
-   * gradient spent within a short step, in stiff directions, counts for only what it lowers f). Only then is it a
-   * saddle, which is a critical point; otherwise it is a slope with strong negative curvature beside it.
+   * least OUTWEIGHS× (2×) what the slope gives, the gradient's whole descent but no more than ‖∇f‖·s over its best step
+   * s (src/saddle-rule.ts; src/curvature/critical-point.ts decides it: a gradient spent within a short step, in stiff
+   * directions, counts for only what it lowers f). Only then is it a saddle, which is a critical point; otherwise it
+   * is a slope with strong negative curvature beside it.
    */
   critical: boolean;
   /**
@@ -73,7 +75,7 @@ export function curvatureSentence(c: CurvatureEvidence): string {
     return `Curvature where the run ended: a saddle (${values}), and a step along λ_min's eigenvector lowers ${f} on both sides, so following negative curvature leaves it.`;
   }
   if (c.confirmed && c.exploitable) {
-    return `Curvature where the run ended: strong negative curvature (${values}), a step along λ_min's eigenvector lowers ${f} on both sides, but the point is not critical, so not a saddle: the gradient's own descent lowers ${f} by more than half what that step does, or runs on.`;
+    return `Curvature where the run ended: strong negative curvature (${values}), a step along λ_min's eigenvector lowers ${f} on both sides, but the point is not critical, so not a saddle: that step lowers ${f} by less than ${OUTWEIGHS}× what the gradient's own descent does, or that descent runs on.`;
   }
   if (c.confirmed) {
     return `Curvature where the run ended: not a minimum, ${loss ? 'the loss (without the L2 term it trained with)' : 'the objective (the loss with any L2 term)'} curves down along one direction (${values}, confirmed by its values along its eigenvector), but weakly: no step tried along it lowers ${f} on both sides, the gradient outweighs it.`;

@@ -10,6 +10,7 @@ import { measureCurvature } from '../../src/curvature/curvature.js';
 import { bestDescent, curvatureDrop, curvatureVerdict, DESCENT_STEPS, descentProbes, DOWNHILL_STEPS, downhillOf, orientDownhill, OUTWEIGHS, pointReading, SADDLE_STEPS, saddleProbes, slopeDrop, slopeSpent, type SaddleProbe } from '../../src/curvature/critical-point.js';
 import { gradientDrop } from '../util/gradient-drop.js';
 import { descentText, pointReadingText } from '../../src/curvature/point-text.js';
+import { saddleTestText } from '../../src/saddle-rule.js';
 import { percentText } from '../../src/percent-text.js';
 import { euclideanNorm } from '../../src/norm.js';
 import { asWritten, quotedOn } from '../util/page-numbers.js';
@@ -118,6 +119,19 @@ describe('the rule: a saddle where the gradient is spent and its whole descent s
     }
     // a gradient spent within a hundredth of the curvature's length, but worth as much as it: not a saddle (newuser44 #1's SGD end)
     expect(verdictOf(endsAt(0.0013, 0.3), bounded(0.3)).verdict).toBe('strong negative curvature');
+  });
+
+  it("reads a saddle where the gradient leans into the curvature, though its whole descent outweighs ±v's: the slope counts for ‖∇f‖·s, and the rule's words say so (review45 #2)", () => {
+    // down the gradient f falls by 0.01·s + 0.05·s², curving down along it too: 0.48 at s = 3, past ±v's 0.3
+    const point = verdictOf((s) => -0.01 * s - 0.05 * s * s, bounded(0.3));
+    expect(-bestDescent(point.descent)!.change).toBeGreaterThan(curvatureDrop(point.probes));
+    expect(slopeDrop(point.descent, point.gradientNorm)).toBeCloseTo(point.gradientNorm * 3, 12);
+    expect(slopeSpent(point.descent, point.gradientNorm)).toBe(true);
+    expect(point.verdict).toBe('saddle');
+    // so the words weigh ±v against what the slope gives, capped, not against the gradient's descent: "the gradient … lowers
+    // the loss at most half as much as that curvature does" (flow/'s diagnosis until review45) was false here
+    const words = saddleTestText('f', '‖∇f‖');
+    expect(words).toContain(`at least ${OUTWEIGHS}× what the slope gives (the gradient's whole descent, but no more than ‖∇f‖·s over its best step s)`);
   });
 
   it('is not a saddle where the gradient may run on past the longest step tried, however much ±v gives', () => {

@@ -8,6 +8,8 @@ import { CURVATURE_PAGE } from '../../src/flow/diagnosis/progress-sentences.js';
 import { curvatureCommand } from '../../src/cli/commands/curvature.js';
 import { flat } from '../util/printed-text.js';
 import { OUTWEIGHS } from '../../src/curvature/critical-point.js';
+import { saddleTestText } from '../../src/saddle-rule.js';
+import { pageProse } from '../util/page-numbers.js';
 
 describe('diagnose with curvature evidence', async () => {
   const net = await createNetwork({ sizes: [4, 6, 6, 2], loss: 'cross-entropy', backend: 'ref', seed: 3 });
@@ -21,15 +23,22 @@ describe('diagnose with curvature evidence', async () => {
   const undecided = " The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can: " +
     "`gradscope curvature --model FILE` measures a saved network's Hessian (FILE: JSON.stringify(net.toJSON()), train's --out, study --model's --save, or the visualizer's model download; " +
     'the other studies save no network, and `gradscope study plateau` measures its own) on your rows (--data) or the digits: ' +
-    'a smallest eigenvalue below 0 marks a saddle where the gradient is spent and lowers the loss at most half as much as that curvature does, none below 0 a minimum where no step lowers it ' +
+    'a smallest eigenvalue below 0 marks a saddle where some step t along ±v, its eigenvector, lowers the loss on both sides by at least 2× what the slope gives ' +
+    "(the gradient's whole descent, but no more than ‖∇C‖·s over its best step s), the slope being spent within the lengths tried; none below 0 a minimum where no step lowers it " +
     "(`gradscope study plateau` measured Nielsen's plateau: such a slope of its objective, neither a saddle nor a minimum, and a saddle of its cross-entropy alone; gradscope's docs, page 'Curvature and gradient noise').";
   // It named only the study, which measured Nielsen's network: the user's own model is measured by the curvature command, as spelt here.
   it('names the command that measures a saved model, by its own words and flags', () => {
     expect(plain.summary).toContain(undecided);
-    // "at most half as much": the rule's factor (flow/ says it in words, not importing the curvature folder above it)
-    expect(OUTWEIGHS).toBe(2);
+    // the rule's words and factor, one source with the study's (src/saddle-rule.ts): it said "the gradient … lowers the loss at
+    // most half as much as that curvature does", false where the gradient leans into the curvature (review45 #2)
+    expect(undecided).toContain(saddleTestText('the loss', '‖∇C‖', '±v, its eigenvector,'));
+    expect(undecided).toContain(`at least ${OUTWEIGHS}×`);
     expect(curvatureCommand.words).toEqual(['curvature']);
     expect(curvatureCommand.flags.map((f) => f.name)).toEqual(expect.arrayContaining(['model', 'data']));
+  });
+
+  it("says the rule in README as the diagnosis does, from the one source (src/saddle-rule.ts)", () => {
+    expect(pageProse('README.md')).toContain(saddleTestText('the loss', '‖∇C‖', '±v, the eigenvector of the smallest eigenvalue,'));
   });
 
   it("names the curvature page by the title its heading gives", () => {
@@ -48,7 +57,7 @@ describe('diagnose with curvature evidence', async () => {
 
   it.each([
     [{ lambdaMin: -3e-4, lambdaMax: 1.2, confirmed: true, exploitable: true, critical: true }, /a saddle \(λ_min = -3\.00e-4 against λ_max = 1\.20e\+0\)/],
-    [{ lambdaMin: -1.15, lambdaMax: 2.84, confirmed: true, exploitable: true, critical: false }, /strong negative curvature \(λ_min = -1\.15e\+0 against λ_max = 2\.84e\+0.*not critical, so not a saddle: the gradient's own descent lowers the objective by more than half what that step does, or runs on\./],
+    [{ lambdaMin: -1.15, lambdaMax: 2.84, confirmed: true, exploitable: true, critical: false }, /strong negative curvature \(λ_min = -1\.15e\+0 against λ_max = 2\.84e\+0.*not critical, so not a saddle: that step lowers the objective by less than 2× what the gradient's own descent does, or that descent runs on\./],
     [{ lambdaMin: -2e-4, lambdaMax: 1.35, confirmed: true, exploitable: false, critical: false }, /not a minimum.*λ_min = -2\.00e-4.*the gradient outweighs it/],
     [{ lambdaMin: 1e-6, lambdaMax: 1.35, confirmed: false, exploitable: false, critical: false }, /a minimum of the measured objective, not a saddle/],
     [{ lambdaMin: 1e-6, lambdaMax: 1.35, confirmed: false, exploitable: false, critical: false, lowered: false }, /a minimum of the measured objective, not a saddle/],

@@ -19,6 +19,7 @@ import { flowClear, gapClosed } from './verdict-rules.js';
 import { givenFloat32Text, numberText } from '../../number-text.js';
 import { lossChangeText, lossText } from '../../loss-text.js';
 import { NORM_EPSILON } from '../../layers/spec.js';
+import { saddleTestText } from '../../saddle-rule.js';
 
 /**
  * Why the gradient did not fade over training time, in words that hold for the ratio measured: a
@@ -323,12 +324,12 @@ export const CURVATURE_PAGE = "'Curvature and gradient noise'";
  * How a user measures the curvature of their own model where the run ended (cli/commands/curvature.ts): the command, where
  * its FILE comes from (study --model saves its network with --save; the other studies' reports offer no network to save, so
  * the study that measures its own: newuser44 #3, where it said "a study saves no network" of study --model too), and
- * the rule it reads the point by (src/curvature/critical-point.ts: the curvature's drop against the gradient's whole descent, OUTWEIGHS).
+ * the rule it reads the point by (src/curvature/critical-point.ts, in the words of src/saddle-rule.ts: the curvature's drop against what the slope gives).
  */
 const CURVATURE_OF_A_MODEL =
   "`gradscope curvature --model FILE` measures a saved network's Hessian (FILE: JSON.stringify(net.toJSON()), train's --out, study --model's --save, or the visualizer's model download; " +
   'the other studies save no network, and `gradscope study plateau` measures its own) on your rows (--data) or the digits: ' +
-  'a smallest eigenvalue below 0 marks a saddle where the gradient is spent and lowers the loss at most half as much as that curvature does, none below 0 a minimum where no step lowers it';
+  `a smallest eigenvalue below 0 marks a saddle where ${saddleTestText('the loss', '‖∇C‖', '±v, its eigenvector,')}; none below 0 a minimum where no step lowers it`;
 
 /**
  * Why a rising training loss points to the steps: said after the rise. The rate is the one in force at the end (runAtEnd), and
