@@ -86,6 +86,32 @@ export function slopeSpent(descent: readonly DownhillProbe[], gradientNorm: numb
 }
 
 /**
+ * ±v's drop over the slope's, curvatureDrop/slopeDrop: the ratio the verdict weighs against OUTWEIGHS (Infinity where the
+ * slope gives nothing and ±v something; NaN where neither gives anything).
+ */
+export function dropRatio(gradientNorm: number, descent: readonly DownhillProbe[], probes: readonly SaddleProbe[]): number {
+  return curvatureDrop(probes) / slopeDrop(descent, gradientNorm);
+}
+
+/**
+ * Where a point of 'strong negative curvature' stands (a step along ±v lowers f on both sides, but the point is not a
+ * saddle), by dropRatio, one word per band, which `gradscope curvature`'s reading and the plateau study's conclusion
+ * both say (point-text.ts' STRONG_BAND_WORDS; the study filed the gradient's outweighing under "beside a slope", and
+ * called every such point's gradient "not spent": review45 #3):
+ * - 'runs on': ±v gives at least OUTWEIGHS× what the slope does, but the slope is not spent: its descent may run on past
+ *   the longest length tried;
+ * - 'comparable': neither gives OUTWEIGHS× what the other does, the slope spent or not: both pay comparably;
+ * - 'gradient outweighs': the slope gives at least OUTWEIGHS× what ±v does.
+ */
+export type StrongBand = 'runs on' | 'comparable' | 'gradient outweighs';
+
+/** The band (StrongBand) of a point of 'strong negative curvature', from its ‖∇f‖, descent and probes along ±v. */
+export function strongBand(gradientNorm: number, descent: readonly DownhillProbe[], probes: readonly SaddleProbe[]): StrongBand {
+  const ratio = dropRatio(gradientNorm, descent, probes);
+  return ratio >= OUTWEIGHS ? 'runs on' : ratio * OUTWEIGHS <= 1 ? 'gradient outweighs' : 'comparable';
+}
+
+/**
  * The verdict of a point (CurvatureVerdict) from λ_min, ‖∇f‖, the steps down the gradient (descentProbes) and the probes
  * along ±v (shortest step first).
  */

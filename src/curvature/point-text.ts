@@ -6,7 +6,7 @@
  */
 import { counted, grouped } from '../counted.js';
 import { sci } from '../sci-text.js';
-import { bestAlongV, bestDescent, DESCENT_STEPS, DOWNHILL_STEPS, lowestAlongV, meanDrop, OUTWEIGHS, SADDLE_STEPS, slopeDrop, type SaddleProbe } from './critical-point.js';
+import { bestAlongV, bestDescent, DESCENT_STEPS, DOWNHILL_STEPS, lowestAlongV, meanDrop, OUTWEIGHS, SADDLE_STEPS, strongBand, type SaddleProbe, type StrongBand } from './critical-point.js';
 import { percentText } from '../percent-text.js';
 import type { CurvatureReport } from './curvature.js';
 import { checkCurvatureReport } from './report-argument.js';
@@ -99,6 +99,16 @@ function slopeText(report: CurvatureReport, ends: string): string {
   return `the gradient's whole descent, ${sci(-best.change)} ${where}`;
 }
 
+/**
+ * Each band of 'strong negative curvature' (StrongBand) in words: what the point is (`name`) and why (`why`), the same in
+ * `gradscope curvature`'s reading and the plateau study's conclusion (src/studies/plateau-conclusion.ts).
+ */
+export const STRONG_BAND_WORDS: Readonly<Record<StrongBand, { name: string; why: string }>> = {
+  'runs on': { name: 'negative curvature beside a slope', why: "not a critical point while the gradient's descent goes on" },
+  comparable: { name: 'negative curvature beside a slope', why: 'both pay comparably' },
+  'gradient outweighs': { name: 'a slope', why: 'the gradient outweighs it' },
+};
+
 /** The reading of the report's point in one line, with the numbers it rests on. */
 export function pointReadingText(report: CurvatureReport): string {
   checkCurvatureReport(report, 'pointReadingText', 'point');
@@ -118,14 +128,15 @@ export function pointReadingText(report: CurvatureReport): string {
     }
     case 'strong negative curvature': {
       const slope = slopeText(report, '');
-      const ratio = meanDrop(along!) / slopeDrop(descent, report.gradientNorm);
-      if (ratio >= OUTWEIGHS) {
-        return `Reading: negative curvature beside a slope, neither a minimum nor a saddle: ${confirmed}, and the mean drop along ±v, ${alongV}, is at least ${OUTWEIGHS}× what the slope gives, ${slope}: not a critical point while the gradient's descent goes on.`;
+      const band = strongBand(report.gradientNorm, descent, probes);
+      const { name, why } = STRONG_BAND_WORDS[band];
+      if (band === 'runs on') {
+        return `Reading: ${name}, neither a minimum nor a saddle: ${confirmed}, and the mean drop along ±v, ${alongV}, is at least ${OUTWEIGHS}× what the slope gives, ${slope}: ${why}.`;
       }
-      if (ratio * OUTWEIGHS <= 1) {
-        return `Reading: a slope, not a minimum and not a saddle: ${confirmed} and a step along ±v lowers it on both sides, but the gradient outweighs it: what the slope gives, ${slope}, is at least ${OUTWEIGHS}× the mean drop along ±v, ${alongV}${unfinished(report)}.`;
+      if (band === 'gradient outweighs') {
+        return `Reading: ${name}, not a minimum and not a saddle: ${confirmed} and a step along ±v lowers it on both sides, but ${why}: what the slope gives, ${slope}, is at least ${OUTWEIGHS}× the mean drop along ±v, ${alongV}${unfinished(report)}.`;
       }
-      return `Reading: negative curvature beside a slope, neither a minimum nor a saddle: ${confirmed}, and the mean drop along ±v, ${alongV}, is within ${OUTWEIGHS}× of what the slope gives, ${slope}: both pay comparably, so the point is not critical${unfinished(report)}.`;
+      return `Reading: ${name}, neither a minimum nor a saddle: ${confirmed}, and the mean drop along ±v, ${alongV}, is within ${OUTWEIGHS}× of what the slope gives, ${slope}: ${why}, so the point is not critical${unfinished(report)}.`;
     }
     case 'negative curvature':
       return `Reading: a slope, not a minimum and not a saddle: ${confirmed}, but weakly: no step tried along ±v lowers it on both sides (the gradient along v outweighs the curvature).`;

@@ -8,7 +8,9 @@ import { counted, grouped } from '../counted.js';
 import { negativeMassText } from '../curvature/curvature-text.js';
 import { sci } from '../sci-text.js';
 import { percentText } from '../percent-text.js';
-import { OUTWEIGHS, type CurvatureVerdict } from '../curvature/critical-point.js';
+import { dropRatio, OUTWEIGHS, strongBand, type CurvatureVerdict, type StrongBand } from '../curvature/critical-point.js';
+import { STRONG_BAND_WORDS } from '../curvature/point-text.js';
+import { saddleTestText } from '../saddle-rule.js';
 import type { PlateauPoint, PlateauResult } from './plateau.js';
 
 /** 'epoch 500' or 'epochs 125–500': the points read, first to last. */
@@ -30,16 +32,48 @@ function rangeText(values: readonly number[], text: (value: number) => string = 
   return low === high ? low : `from ${low} to ${high}`;
 }
 
+/** The drops' ratio the verdict rests on, ±v's over the slope's (dropRatio), of the points: '±v's mean drop from 2.19× to 3.54× what the slope gives'. */
+function dropRatioText(points: readonly PlateauPoint[]): string {
+  const times = (r: number) => (Number.isFinite(r) ? `${r.toPrecision(3)}×` : '∞×');
+  return `±v's mean drop ${rangeText(points.map((p) => dropRatio(p.gradientNorm, p.descent, p.probes)), times)} what the slope gives`;
+}
+
+/** What the slope gives, in words (slopeDrop): the gradient's whole descent, capped at its first-order term. */
+const SLOPE_GIVES = "what the slope gives (the gradient's whole descent, but no more than ‖∇f‖·s over its best step s)";
+
+/**
+ * Why points of 'strong negative curvature' that share a band (StrongBand) are not saddles, in that band's words
+ * (STRONG_BAND_WORDS, as `gradscope curvature` reads a point): `ratios` the drops' ratio and |λ_min|/λ_max.
+ */
+function strongReading(band: StrongBand, ratios: string): string {
+  const { name, why } = STRONG_BAND_WORDS[band];
+  // (the band 'runs on' is not critical for that reason alone: its `why`, said by the tail)
+  const clause =
+    band === 'runs on'
+      ? ` by at least ${OUTWEIGHS}× ${SLOPE_GIVES}, but that descent runs on past the longest step tried: the gradient is not spent`
+      : band === 'gradient outweighs'
+        ? `, but ${why}: ${SLOPE_GIVES} is at least ${OUTWEIGHS}× its mean drop`
+        : ` by less than ${OUTWEIGHS}× ${SLOPE_GIVES} and more than 1/${OUTWEIGHS} of it: ${why}, the gradient spent or not`;
+  return `no saddle (a step t along ±v lowers it on both sides${clause}; ${ratios}): ${name}, not a critical point`;
+}
+
 /** What one verdict, shared by every point read, says of them (f: 'objective' or 'loss', what the points measure). */
 function verdictReading(verdict: CurvatureVerdict, points: readonly PlateauPoint[], f: string): string {
   const ratio = `|λ_min|/λ_max ${rangeText(points.map((p) => Math.abs(p.smallest[0] / p.largest[0])))}`;
   switch (verdict) {
     case 'negative curvature':
       return `no minimum (the ${f} curves down along v, confirmed by its values) and no saddle (no step tried along ±v lowers it on both sides: the gradient along v outweighs the curvature, ${ratio}): a slightly indefinite slope, not a critical point`;
-    case 'strong negative curvature':
-      return `no minimum (the ${f} curves down along v, confirmed by its values) and no saddle (a step t along ±v lowers it on both sides, but by less than ${OUTWEIGHS}× what the slope gives (the gradient's whole descent, at most ‖∇f‖·s over its step), or that descent runs on past the longest step tried: the gradient is not spent, ${ratio}): a slope with strong negative curvature, not a critical point`;
+    case 'strong negative curvature': {
+      const bands = [...new Set(points.map((p) => strongBand(p.gradientNorm, p.descent, p.probes)))];
+      const ratios = `${dropRatioText(points)}, ${ratio}`;
+      const reading =
+        bands.length === 1
+          ? strongReading(bands[0], ratios)
+          : `no saddle (a step t along ±v lowers it on both sides, but the points differ: ${bands.map((band) => `${STRONG_BAND_WORDS[band].name}, ${STRONG_BAND_WORDS[band].why}, at ${epochList(points.filter((p) => strongBand(p.gradientNorm, p.descent, p.probes) === band))}`).join('; ')}; ${ratios}): strong negative curvature off a critical point`;
+      return `no minimum (the ${f} curves down along v, confirmed by its values) and ${reading}`;
+    }
     case 'saddle':
-      return `saddles (the ${f} curves down along v, and some step t along ±v lowers it on both sides by at least ${OUTWEIGHS}× what the slope gives (the gradient's whole descent, at most ‖∇f‖·s over its step), the gradient spent within the steps tried: as good as critical, ${ratio}), no minimum`;
+      return `saddles (the ${f} curves down along v, and ${saddleTestText('it', '‖∇f‖')}: as good as critical, ${dropRatioText(points)}, ${ratio}), no minimum`;
     case 'minimum-like':
       return `no saddle: no negative curvature is confirmed (λ_min ${rangeText(points.map((p) => p.smallest[0]))}), so minimum-like, which is a minimum only where the gradient is near 0 (‖∇f‖ ${rangeText(points.map((p) => p.gradientNorm))}), and the study takes no step down it`;
   }
@@ -78,6 +112,16 @@ export function plateauConclusion(result: Pick<PlateauResult, 'points' | 'curvat
   return `So, at ${epochsText(points)}: ${reading}${shrink ? `. ${shrink}` : ''}.`;
 }
 
+/** The bands of 'strong negative curvature' (StrongBand), each in its words, for the summary's count of such points. */
+function strongBandsText(): string {
+  const words = STRONG_BAND_WORDS;
+  return (
+    `${words['gradient outweighs'].name} where what the slope gives is at least ${OUTWEIGHS}× ±v's mean drop (${words['gradient outweighs'].why}), ` +
+    `${words.comparable.name} where neither is ${OUTWEIGHS}× the other (${words.comparable.why}), ` +
+    `${words['runs on'].name} where ±v's is ${OUTWEIGHS}× what the slope gives but the gradient's descent runs on (${words['runs on'].why})`
+  );
+}
+
 /**
  * What the table says, in words: counted from the points, nothing assumed, the last point's spectrum and the test accuracy,
  * then what they add up to (plateauConclusion); a line each. The terminal prints it under the table, the HTML report's
@@ -91,8 +135,8 @@ export function plateauSummary(result: PlateauResult): string {
   const last = result.points[result.points.length - 1];
   const f = result.curvatureOf === 'loss' ? 'loss' : 'objective';
   return [
-    `Of ${counted(result.points.length, 'point')}, ${agreeing(saddles, 'is a saddle', 'are saddles')} (negative curvature along v, confirmed by ${f} values, a step t along ±v lowers the ${f} on both sides by at least ${OUTWEIGHS}× what the slope gives, and the gradient is spent: the point is as good as critical),`,
-    `${agreeing(strong, 'has', 'have')} strong negative curvature off a critical point (a step t along ±v lowers the ${f} on both sides, but by less than ${OUTWEIGHS}× what the slope gives, or the gradient's descent runs on: negative curvature beside a slope, so not a saddle),`,
+    `Of ${counted(result.points.length, 'point')}, ${agreeing(saddles, 'is a saddle', 'are saddles')} (negative curvature along v, confirmed by ${f} values, and ${saddleTestText(`the ${f}`, '‖∇f‖')}: the point is as good as critical),`,
+    `${agreeing(strong, 'has', 'have')} strong negative curvature off a critical point (a step t along ±v lowers the ${f} on both sides, but not a saddle: ${strongBandsText()}),`,
     `${agreeing(negative, 'has', 'have')} confirmed negative curvature that no step tried exploits on both sides (the gradient along v outweighs it), ${agreeing(minimumLike, 'shows', 'show')} no negative curvature.`,
     last ? `At epoch ${grouped(last.epoch)}: λ_min = ${sci(last.smallest[0])}, λ_max = ${sci(last.largest[0])}, ${negativeMassText(last.negativeMass, last.negativeMassExact)} of the spectral mass negative; test accuracy ${percentText(result.testAccuracy)}.` : '',
     plateauConclusion(result),
