@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { measureCurvature } from '../../src/curvature/curvature.js';
-import { bestDescent, curvatureDrop, curvatureVerdict, DESCENT_STEPS, descentProbes, DOWNHILL_STEPS, downhillOf, orientDownhill, OUTWEIGHS, pointReading, SADDLE_STEPS, saddleProbes, slopeDrop, slopeSpent, type SaddleProbe } from '../../src/curvature/critical-point.js';
+import { bestDescent, curvatureDrop, curvatureVerdict, DESCENT_STEPS, descentProbes, DOWNHILL_STEPS, downhillOf, orientDownhill, OUTWEIGHS, pointReading, SADDLE_STEPS, saddleProbes, slopeDrop, slopeSpent, strongBand, type SaddleProbe } from '../../src/curvature/critical-point.js';
 import { gradientDrop } from '../util/gradient-drop.js';
 import { descentText, pointReadingText } from '../../src/curvature/point-text.js';
 import { saddleTestText } from '../../src/saddle-rule.js';
@@ -249,6 +249,16 @@ describe("measureCurvature's point", () => {
       expect(ratio).toBeGreaterThanOrEqual(OUTWEIGHS);
       const [quoted] = quotedOn('docs/curvature.md', /±v gives ([\d.]+)× what its descent does/);
       expect(quoted).toBe(asWritten(quoted, ratio));
+      // at the factor's edge (review45 #1): "at 0.52 off it gives 1.94× and reads 'slope', negative curvature beside a slope"
+      const [offset, edge] = quotedOn('docs/curvature.md', /at ([\d.]+) off it gives ([\d.]+)× and reads 'slope', negative\s+curvature beside a slope/);
+      const further = await at(Number(offset));
+      const beyond = measureCurvature(further, inputs, inputs, { k: 1 });
+      further.dispose();
+      expect(edge).toBe(asWritten(edge, curvatureDrop(beyond.probes) / slopeDrop(beyond.descent, beyond.gradientNorm)));
+      expect(beyond.verdict).toBe('strong negative curvature');
+      expect(beyond.reading).toBe('slope');
+      expect(strongBand(beyond.gradientNorm, beyond.descent, beyond.probes)).toBe('comparable');
+      expect(pointReadingText(beyond)).toMatch(/^Reading: negative curvature beside a slope, /);
       expect(pointReadingText(report)).toMatch(new RegExp(`^Reading: a saddle: .* is at least ${OUTWEIGHS}× what the slope gives, the gradient's whole descent, [\\d.e+-]+ at s=[\\d.e+-]+ \\(longer steps lowered it less\\): the gradient is spent, and the point as good as a critical point\\.$`));
       net.dispose();
     });

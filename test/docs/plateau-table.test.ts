@@ -11,6 +11,7 @@ import { plateauConclusion } from '../../src/studies/plateau-conclusion.js';
 import { tableStarting } from '../util/markdown-tables.js';
 import { quotedOn } from '../util/page-numbers.js';
 import { gradientDrop } from '../util/gradient-drop.js';
+import { bestDescent, dropRatio, OUTWEIGHS, strongBand } from '../../src/curvature/critical-point.js';
 
 const DOC = { file: 'docs/curvature.md', text: readFileSync(new URL('../../docs/curvature.md', import.meta.url), 'utf8') };
 
@@ -74,6 +75,12 @@ describe("docs/curvature.md's plateau table", () => {
     expect(gradientDropped).toBe(gradientDrop(start.descent, 3).toFixed(2));
     expect(gradientTimes).toBe((gradientDrop(start.descent, 3) / meanDrop).toFixed(2));
     expect(start.verdict).toBe('strong negative curvature');
+    // "±v's mean drop 0.513× what the slope gives, 2.6 % above the ½ at which the gradient would outweigh it": the ratio the band rests on, and its margin
+    const [ratio, margin] = said(/±v's mean drop ([\d.]+)× what the slope gives, ([\d.]+) % above the ½ at which the gradient would outweigh it/);
+    const measured = dropRatio(start.gradientNorm, start.descent, start.probes);
+    expect(ratio).toBe(measured.toPrecision(3));
+    expect(margin).toBe((100 * (measured * OUTWEIGHS - 1)).toFixed(1));
+    expect(strongBand(start.gradientNorm, start.descent, start.probes)).toBe('comparable');
     // "no step tried (0.1 to 3) lowers the objective on both sides (at t = 3 both sides rise)"
     const [low, high] = said(/no step tried \(([\d.]+) to ([\d.]+)\) lowers the objective on both sides \(at t = 3 both sides rise\)/);
     for (const point of plateau) {
@@ -97,6 +104,13 @@ describe("docs/curvature.md's plateau table", () => {
     expect(Number(step)).toBe(t3.step);
     expect([t3.plus, t3.minus].map((change) => (-change).toFixed(1))).toEqual([drop, drop]);
     expect(norm).toBe(start.gradientNorm.toFixed(2));
+    // "a step of 3 down the gradient lowers the objective nearly twice as much and runs on past it: negative curvature beside a slope, both paying comparably"
+    page(/a step of 3 down the gradient lowers the objective nearly twice as much and runs on past it: negative curvature beside a slope, both paying comparably\./);
+    const twice = gradientDrop(start.descent, 3) / (-(t3.plus + t3.minus) / 2);
+    expect(twice).toBeGreaterThan(1.8);
+    expect(twice).toBeLessThan(OUTWEIGHS);
+    expect(bestDescent(start.descent)!.step).toBe(3);
+    expect(strongBand(start.gradientNorm, start.descent, start.probes)).toBe('comparable');
     // "On the plateau (epochs 125–500, loss 3.2374) … (λ_min ≈ −2e-4 against λ_max = 1.35)"
     const [first, last, loss, plateauMin, plateauMax] = page(/On the plateau \(epochs (\d+)–(\d+), loss ([\d.]+)\) it is not a minimum either\. .* \(λ_min ≈ (−[\d.]+e-\d+) against λ_max = ([\d.]+)\)/);
     expect([Number(first), Number(last)]).toEqual([plateau[0].epoch, plateau.at(-1)!.epoch]);
