@@ -3,7 +3,7 @@
  * (Trace.fromJSON), the network (net.toJSON(): the CLI's --model; its parameters, not its step or optimiser state) and
  * its training rows (the CLI's --data).
  */
-import type { Matrix } from '../../src/index.js';
+import type { Matrix, MeanLossGradient } from '../../src/index.js';
 import type { DatasetName } from './datasets.js';
 import { hiddenSizes, type Settings } from './settings.js';
 
@@ -24,18 +24,31 @@ export function downloadName(kind: DownloadKind, s: Settings, step: number): str
   return `gradscope-${kind}-${[hiddenSizes(s).join('-'), s.activation, s.init, ...blocks, s.optimizer, ...(kind === 'model' ? [`step-${step}`] : [])].join('-')}.json`;
 }
 
+/** A list of numbers as JavaScript writes each (NaN as NaN), so that the call pasted reads the same doubles. */
+const numberList = (values: ArrayLike<number>) => `[${Array.from(values, String).join(', ')}]`;
+
 /**
  * The call that gives a downloaded trace's diagnosis as the panel shows it, on data set `dataset`: diagnose() with the
  * page's options (pageDiagnosis in remedies.ts: a switch to relu takes the rate measured on the page's data, RELU_REMEDY_RATES' row;
- * and `heldOutAtStart`, the run's test loss before its first step, where measured: the trace does not hold it), its number as
- * JavaScript writes it, so that the call pasted reads the same double.
+ * `heldOutAtStart`, the run's test loss before its first step, where measured; and `meanLossGradient`, the mean loss's ‖∂C/∂b‖
+ * over the first training rows at the run's start and now, after the first step: the trace holds neither), its numbers as
+ * JavaScript writes them, so that the call pasted reads the same doubles.
  */
-export const traceDiagnosisCall = (dataset: DatasetName, heldOutAtStart?: number): string =>
-  `diagnose(Trace.fromJSON(json), { reluRates: pageRow('${dataset}')${heldOutAtStart === undefined ? '' : `, heldOutAtStart: ${heldOutAtStart}`} })`;
+export const traceDiagnosisCall = (dataset: DatasetName, heldOutAtStart?: number, mean?: MeanLossGradient): string =>
+  `diagnose(Trace.fromJSON(json), { reluRates: pageRow('${dataset}')${heldOutAtStart === undefined ? '' : `, heldOutAtStart: ${heldOutAtStart}`}${
+    mean === undefined ? '' : `, meanLossGradient: { rows: ${mean.rows}, start: ${numberList(mean.start)}, end: ${numberList(mean.end)} }`
+  } })`;
 
 /** What the page says beside the trace's download, for the run on data set `dataset` (backticked spans set as code: proseNodes). */
-export const traceNote = (dataset: DatasetName, heldOutAtStart?: number): string =>
-  `the run’s gradient-flow trace, \`trace.toJSON()\`: in your code \`${traceDiagnosisCall(dataset, heldOutAtStart)}\` gives the panel’s verdict, summary and remedies (the options: the relu rates measured on this data${heldOutAtStart === undefined ? '' : ', and the test rows’ loss before the first step, which the trace does not hold'}), and \`renderReport()\` lays it out.`;
+export const traceNote = (dataset: DatasetName, heldOutAtStart?: number, mean?: MeanLossGradient): string => {
+  const options = [
+    'the relu rates measured on this data',
+    ...(heldOutAtStart === undefined ? [] : ['the test rows’ loss before the first step']),
+    ...(mean === undefined ? [] : [`each layer’s ‖∂C/∂b‖ of the mean loss over the first ${mean.rows} training rows at step 0 and now`]),
+  ];
+  const unheld = options.length > 1 ? ', which the trace does not hold' : '';
+  return `the run’s gradient-flow trace, \`trace.toJSON()\`: in your code \`${traceDiagnosisCall(dataset, heldOutAtStart, mean)}\` gives the panel’s verdict, summary and remedies (the options: ${[options.slice(0, -1).join(', '), options.at(-1)].filter(Boolean).join(' and ')}${unheld}), and \`renderReport()\` lays it out.`;
+};
 
 /** Rows of inputs `x` and targets `y` as the CLI's data file reads them (`{ "inputs": [[…]], "targets": [[…]] }`, its --data). */
 export function dataFileJson(x: Matrix, y: Matrix): string {

@@ -232,8 +232,6 @@ function receive(message: FromWorker): void {
     history.addSnapshot(snapshot);
     explain(snapshot);
     describeDiagram(snapshot.diagram);
-    // The diagnosis's call for this run's data set (the relu rates it offers are that data set's) and its test loss at the start.
-    $('trace-note').replaceChildren(...proseNodes(traceNote(snapshot.settings.dataset, snapshot.heldOutAtStart)));
     trainButton.disabled = stepButton.disabled = false;
     document.body.dataset.state = 'ready';
     if (runWhenReady) {
@@ -347,6 +345,9 @@ function explainDiagnosis(s: Snapshot): void {
   // The answer first (newuser42 #8): the verdict, its key figure and the first remedy, then the summary in full.
   $('diagnosis-headline').replaceChildren(...proseNodes(d.headline));
   $('diagnosis-summary').replaceChildren(...proseNodes(d.summary));
+  // The call that gives this diagnosis from the downloaded trace: this run's data set (the relu rates it offers are that data set's),
+  // its test loss at the start and, after the first step, the mean loss's gradient at step 0 and now, which the trace does not hold.
+  $('trace-note').replaceChildren(...proseNodes(traceNote(s.settings.dataset, s.heldOutAtStart, s.meanLossGradient)));
   // The bars are the batch gradient; the verdict reads each example's δ (evidence.deltaFirstToLast), and across
   // norm layers the gap δ and ‖∂C/∂W‖/‖W‖ agree on (evidence.normalisedGap).
   $('gradients-compared').textContent = d.evidence.normalisedBy ? NORMALISED_GAP_CAPTION : gradientsCaption;

@@ -1,5 +1,5 @@
 /** Messages between the page and the training worker. */
-import type { CurvatureEvidence, Diagnosis } from '../../src/index.js';
+import type { CurvatureEvidence, Diagnosis, MeanLossGradient } from '../../src/index.js';
 import type { CurvatureRows } from './curvature-measure.js';
 import type { DiagramSnapshot } from './diagram-data.js';
 import type { LayerStats } from './layer-stats.js';
@@ -57,6 +57,8 @@ export interface TracedState {
    * alone cannot tell), or answers it with the curvature measured on the page at this step ('answered'); null otherwise.
    */
   curvature: 'asked' | 'answered' | null;
+  /** The mean loss's ‖∂C/∂b‖ over the probe rows at the run's start and now, which the diagnosis took (its over-time reading); undefined at step 0. */
+  meanLossGradient: MeanLossGradient | undefined;
 }
 
 /** The state after the latest step (or at initialisation, step 0). */

@@ -4,7 +4,7 @@
  * WASM core and says what the library (and its CLI) would say about the same trace.
  */
 import { GradscopeError, diagnose, TraceRecorder, createNetwork } from '../../src/index.js';
-import type { CurvatureEvidence, Gradients, LayerOutputs, Matrix, TraceOptions, Trace, Network, Optimizer } from '../../src/index.js';
+import type { CurvatureEvidence, Gradients, LayerOutputs, Matrix, MeanLossGradient, TraceOptions, Trace, Network, Optimizer } from '../../src/index.js';
 import { columnEnds, columnNames, networkOptions } from './architecture.js';
 import { denseWeightsOf, diagramOf, UNIT_MAP_GRID, type DiagramSnapshot } from './diagram-data.js';
 import { classRows, mnistDataset, planarDataset, probeOf, splitDataset, type Dataset, type MnistSubsetFile } from './datasets.js';
@@ -68,6 +68,10 @@ interface Session {
   columns: { name: string; end: number }[];
   /** The curvature measured on the page (curvature-action.ts) and the step it was measured at: the diagnosis takes it while the network stands there. */
   curvature: { step: number; evidence: CurvatureEvidence } | undefined;
+  /** ‖∂C/∂b‖ of the mean loss over the probe rows per trace row at the run's start (step 0's gradients): its diagnosis reads over training time from it. */
+  meanGradBAtStart: Float64Array;
+  /** The same at the latest snapshot, and its step: the diagnosis takes it while the network stands there. */
+  meanGradBNow: { step: number; values: Float64Array } | undefined;
 }
 
 let session: Session | undefined;
@@ -211,7 +215,7 @@ async function configure(settings: Settings, mnistUrl: string, layerRates?: numb
     const grid = planeGrid(BOUNDARY_GRID);
     const columns = ends.map((end, c) => ({ name: names[c], end }));
     const heldOut = new HeldOutRows(data, test);
-    const fresh: Session = { net, data, test, heldOut, heldOutAtStart: heldOut.lossAtStart(net), rowsSeen: 0, pass: new SteppedPass(data.x.rows), settings, optimizer, layerRates: made.layerRates, layerRatesFrom: made.layerRatesFrom, weightDecayLowered: made.weightDecayLowered, stats: statsFromTrace(run.trace, 0), shownStep: 0, run, collected: undefined, grid, probe, unitOutputs: undefined, columns, curvature: undefined };
+    const fresh: Session = { net, data, test, heldOut, heldOutAtStart: heldOut.lossAtStart(net), rowsSeen: 0, pass: new SteppedPass(data.x.rows), settings, optimizer, layerRates: made.layerRates, layerRatesFrom: made.layerRatesFrom, weightDecayLowered: made.weightDecayLowered, stats: statsFromTrace(run.trace, 0), shownStep: 0, run, collected: undefined, grid, probe, unitOutputs: undefined, columns, curvature: undefined, meanGradBAtStart: meanBiasNorms(trace, gradients), meanGradBNow: undefined };
     const snapshot = snapshotOf(fresh, gradients.loss, gradients);
     if (session) {
       session.optimizer.dispose();
@@ -369,10 +373,21 @@ function postProgress(s: Session, steps: StepRecord[]): void {
  */
 function tracedState(s: Session, loss: number): TracedState {
   const curvature = s.curvature?.step === s.net.step ? s.curvature.evidence : undefined;
-  const diagnosis = diagnose(s.run.trace, { ...pageDiagnosis(s.settings.dataset, s.heldOutAtStart), ...(curvature && { curvature }) });
+  const meanLossGradient = meanLossGradientOf(s);
+  const diagnosis = diagnose(s.run.trace, { ...pageDiagnosis(s.settings.dataset, s.heldOutAtStart), ...(meanLossGradient && { meanLossGradient }), ...(curvature && { curvature }) });
   // The question the plateau paragraph asks (progress-sentences.ts' plateauCause): not over rows alike, where the rows, not the curvature, tell.
   const asked = diagnosis.evidence.training?.state === 'plateau' && s.run.trace.run.inputs !== 'alike';
-  return { step: s.net.step, epoch: s.rowsSeen / s.data.x.rows, loss, stats: s.stats, diagnosis, curvature: curvature ? 'answered' : asked ? 'asked' : null };
+  return { step: s.net.step, epoch: s.rowsSeen / s.data.x.rows, loss, stats: s.stats, diagnosis, curvature: curvature ? 'answered' : asked ? 'asked' : null, meanLossGradient };
+}
+
+/**
+ * The mean loss's ‖∂C/∂b‖ over the probe rows at the run's start and where the network stands (the latest snapshot's, while it is at
+ * the network's step), as diagnose() takes it (MeanLossGradient); undefined before the first step, or where no snapshot was taken there.
+ */
+function meanLossGradientOf(s: Session): MeanLossGradient | undefined {
+  const now = s.meanGradBNow;
+  if (s.net.step === 0 || now?.step !== s.net.step) return undefined;
+  return { rows: s.probe.x.rows, start: Array.from(s.meanGradBAtStart), end: Array.from(now.values) };
 }
 
 /** The state now; `gradients`: the probe's, if the caller has them already. */
@@ -380,6 +395,9 @@ function snapshotOf(s: Session, loss: number, gradients?: Gradients): Snapshot {
   const { accuracy } = s.net.evaluate(s.data.x, s.data.y);
   const test = s.heldOut.testAt(s.net);
   const probed = gradients ?? s.net.gradients(s.probe.x, s.probe.y);
+  const meanGradB = meanBiasNorms(s.run.trace, probed);
+  // Kept (the snapshot's own goes to the page) for the diagnosis while the network stands at this step.
+  s.meanGradBNow = { step: s.net.step, values: meanGradB.slice() };
   return {
     ...tracedState(s, loss),
     trainRows: s.data.x.rows,
@@ -395,7 +413,7 @@ function snapshotOf(s: Session, loss: number, gradients?: Gradients): Snapshot {
     boundary: s.data.planar ? boundaryOf(s) : new Float32Array(0),
     predictions: s.data.planar ? new Uint8Array(0) : predictedClasses(s),
     diagram: diagramNow(s, probed),
-    meanGradB: meanBiasNorms(s.run.trace, probed),
+    meanGradB,
   };
 }
 

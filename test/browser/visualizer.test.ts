@@ -49,6 +49,7 @@ import { PROBE_ROWS } from '../../demo/src/datasets.js';
 import { grouped } from '../../src/counted.js';
 import { quoteOn, quotePattern } from '../util/page-quotes.js';
 import type { Matrix } from '../../src/data/matrix.js';
+import type { MeanLossGradient } from '../../src/flow/mean-loss-gradient.js';
 
 /** A diagnosis text as the page shows it: backticked spans as code, so without their backticks; each percentage unbroken. */
 const shownProse = (text: string): string => unbrokenPercents(proseParts(text).map((part) => part.text).join(''));
@@ -156,7 +157,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await stepTimes(page, 3);
     const notes = await page.locator('#downloads li').allInnerTexts();
     expect(notes).toHaveLength(3);
-    expect(notes[0]).toMatch(/^Download the trace \(JSON\) .*in your code diagnose\(Trace\.fromJSON\(json\), \{ reluRates: pageRow\('spirals'\), heldOutAtStart: [\d.]+ \}\) gives the panel’s verdict, summary and remedies .*renderReport\(\) lays it out/);
+    expect(notes[0]).toMatch(/^Download the trace \(JSON\) .*in your code diagnose\(Trace\.fromJSON\(json\), \{ reluRates: pageRow\('spirals'\), heldOutAtStart: [\d.]+, meanLossGradient: \{ rows: 256, start: \[[\d., e+-]+\], end: \[[\d., e+-]+\] \} \}\) gives the panel’s verdict, summary and remedies .*renderReport\(\) lays it out/);
     // What the model's file holds and what it does not (the step it stands at: its name has it; the optimiser's state).
     expect(notes[1]).toMatch(/^Download the model \(JSON\) .*net\.toJSON\(\): its layers and parameters, not the step it stands at \(the file’s name gives it\) nor the optimiser’s state\. gradscope curvature --model FILE and gradscope study --model FILE read it, as Network\.fromJSON\(json\) does \(at step 0\)\./);
     expect(notes[2]).toMatch(/^Download the data \(JSON\) .*--data FILE/);
@@ -439,12 +440,13 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(trace.steps[0]).toBe(1);
     expect(trace.steps[trace.length - 1]).toBeGreaterThanOrEqual(150);
     // The page diagnoses with its own options (its row of relu rates): the call its note beside the download names, run as written.
-    const start = await heldOutAtStart(page, 'spirals');
-    expect(panel.call).toBe(traceDiagnosisCall('spirals', start));
-    const d = diagnose(trace, { reluRates: pageRow('spirals'), heldOutAtStart: start });
+    const { start, meanLossGradient } = await pageCall(page, 'spirals');
+    expect(meanLossGradient?.rows).toBe(256);
+    expect(panel.call).toBe(traceDiagnosisCall('spirals', start, meanLossGradient));
+    const d = diagnose(trace, { reluRates: pageRow('spirals'), heldOutAtStart: start, meanLossGradient });
     expect(panel.verdict).toBe(d.verdict);
     // Without the relu rates (docs/browser.md), the same verdict and summary.
-    const bare = diagnose(trace, { heldOutAtStart: start });
+    const bare = diagnose(trace, { heldOutAtStart: start, meanLossGradient });
     expect([bare.verdict, shownProse(bare.summary)]).toEqual([panel.verdict, panel.summary]);
     // The page sets backticked spans as code (proseParts), so its text is the diagnosis' without backticks.
     expect(panel.summary).toBe(shownProse(d.summary));
@@ -591,6 +593,13 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(shown).toHaveLength(expected.length);
     // The same bits here (Intel Xeon, 2026-12-06); within 0.5 % where the page's binary sums in another order than Node's.
     shown.forEach((v, l) => expect(v / expected[l], `row ${l}`).toBeCloseTo(1, 2));
+    // The page's diagnosis reads over training time from the same gradient, at step 0 and here: the call beside the trace's download names it.
+    const { meanLossGradient } = await pageCall(page, 'spirals');
+    expect(meanLossGradient!.end).toEqual(shown);
+    const lastHidden = shown.length - 2;
+    const d = diagnose(await downloadTrace(page), await pageOptions(page, 'spirals'));
+    expect(d.evidence.meanLossChange).toEqual({ change: meanLossGradient!.end[lastHidden] / meanLossGradient!.start[lastHidden], rows: 256 });
+    expect(await page.locator('#diagnosis-summary').textContent()).toBe(shownProse(d.summary));
     await page.locator('#card-heatmap').screenshot({ path: `${ARTIFACTS}/visualizer-flow-map-mean.png` });
     // The batch view draws the traced batches' ‖∂C/∂b‖ again, and says it is one batch's.
     await page.selectOption('#flow-map-view', 'batch');
@@ -643,7 +652,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     // Chance read from the 280 training points' classes (140 each), not from the last single step's batch of 70.
     expect(stepped.run.classRows).toEqual([140, 140]);
     expect(stepped.epochs.map((e) => [e.validation!.loss > 0, e.training?.rows])).toEqual([[true, 120], [true, 120]]);
-    expect(summary).toBe(shownProse(diagnose(stepped).summary));
+    expect(summary).toBe(shownProse(diagnose(stepped, { meanLossGradient: (await pageCall(page, 'spirals')).meanLossGradient }).summary));
     await page.close();
 
     // As fast as it goes (whole passes, 9 steps of 32 rows each): the epochs of its train() calls, numbered over the run.
@@ -666,7 +675,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(stride === 1 || (trace.epochs[last].epoch > MAX_EPOCHS && (stride & (stride - 1)) === 0), `stride ${stride}`).toBe(true);
     const shown = (await fast.page.locator('#diagnosis-summary').textContent())!;
     expect(shown).not.toContain('read from the batches');
-    expect(shown).toBe(shownProse(diagnose(trace).summary));
+    expect(shown).toBe(shownProse(diagnose(trace, { meanLossGradient: (await pageCall(fast.page, 'spirals')).meanLossGradient }).summary));
     expect(errors).toEqual([]);
     await fast.page.close();
   }, 90_000);
@@ -750,7 +759,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const panel = { verdict: await page.locator('#diagnosis').getAttribute('data-verdict'), summary: (await page.locator('#diagnosis-summary').textContent())! };
     expect(panel.verdict).toBe('overfitting');
     expect(panel.summary).not.toMatch(/^Healthy|converged/);
-    expect(panel.summary).toBe(shownProse(diagnose(trace, pageDiagnosis('circles', start)).summary));
+    expect(panel.summary).toBe(shownProse(diagnose(trace, await pageOptions(page, 'circles')).summary));
     // As in Node (test/demo/held-out): no epoch lowered the test loss below its start, so no epoch to stop at, and the panel says so.
     expect(start).toBeLessThan(Math.min(...heldOut));
     expect(panel.summary).toContain("The held-out rows' loss was lower still before the first epoch");
@@ -1694,15 +1703,30 @@ async function trainFor(page: Page, steps: number): Promise<void> {
  * (traceDiagnosisCall); the call must be that function's with it.
  */
 async function heldOutAtStart(page: Page, dataset: Parameters<typeof pageDiagnosis>[0]): Promise<number> {
-  const call = (await page.locator('#trace-note code').nth(1).textContent())!;
-  const start = Number(/, heldOutAtStart: ([\d.e+-]+) \}\)$/.exec(call)?.[1]);
-  expect(call).toBe(traceDiagnosisCall(dataset, start));
-  expect(start).toBeGreaterThan(0);
-  return start;
+  return (await pageCall(page, dataset)).start;
 }
 
-/** diagnose()'s options as the page passes them (pageDiagnosis, with the run's heldOutAtStart). */
-const pageOptions = async (page: Page, dataset: Parameters<typeof pageDiagnosis>[0]) => pageDiagnosis(dataset, await heldOutAtStart(page, dataset));
+/**
+ * The options the note beside the trace's download names in the page's diagnose() call (traceDiagnosisCall): the run's test loss
+ * before its first step, and after the first step the mean loss's ‖∂C/∂b‖ on the probe rows at step 0 and now (meanLossGradient,
+ * each number as JavaScript writes it); the call must be that function's with them.
+ */
+async function pageCall(page: Page, dataset: Parameters<typeof pageDiagnosis>[0]): Promise<{ start: number; meanLossGradient?: MeanLossGradient }> {
+  const call = (await page.locator('#trace-note code').nth(1).textContent())!;
+  const start = Number(/, heldOutAtStart: ([\d.e+-]+)[ ,]/.exec(call)?.[1]);
+  const mean = /, meanLossGradient: \{ rows: (\d+), start: \[([^\]]*)\], end: \[([^\]]*)\] \} \}\)$/.exec(call);
+  const list = (text: string) => text.split(', ').map(Number);
+  const meanLossGradient = mean ? { rows: Number(mean[1]), start: list(mean[2]), end: list(mean[3]) } : undefined;
+  expect(call).toBe(traceDiagnosisCall(dataset, start, meanLossGradient));
+  expect(start).toBeGreaterThan(0);
+  return { start, ...(meanLossGradient && { meanLossGradient }) };
+}
+
+/** diagnose()'s options as the page passes them (pageDiagnosis, with the run's heldOutAtStart and, after its first step, meanLossGradient). */
+const pageOptions = async (page: Page, dataset: Parameters<typeof pageDiagnosis>[0]) => {
+  const { start, meanLossGradient } = await pageCall(page, dataset);
+  return { ...pageDiagnosis(dataset, start), ...(meanLossGradient && { meanLossGradient }) };
+};
 
 async function downloadTrace(page: Page): Promise<Trace> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-trace')]);

@@ -42,5 +42,16 @@ describe('the visualizer’s downloads', () => {
     expect(Number(/heldOutAtStart: ([\d.e+-]+)/.exec(call)![1])).toBe(start);
     expect(traceNote('circles', start)).toContain('and the test rows’ loss before the first step, which the trace does not hold');
     expect(traceNote('circles')).not.toContain('before the first step');
+    // After the first step, the mean loss's ‖∂C/∂b‖ on the probe rows at step 0 and now: each number as JavaScript writes it (NaN for a row without a bias).
+    const mean = { rows: 256, start: [0.1, 0.030000000000000002, NaN], end: [1e-7, 2.5e-5, NaN] };
+    const withMean = traceDiagnosisCall('circles', start, mean);
+    expect(withMean).toBe(
+      "diagnose(Trace.fromJSON(json), { reluRates: pageRow('circles'), heldOutAtStart: 0.6931471824645996, meanLossGradient: { rows: 256, start: [0.1, 0.030000000000000002, NaN], end: [1e-7, 0.000025, NaN] } })",
+    );
+    const parsed = /start: \[([^\]]*)\], end: \[([^\]]*)\]/.exec(withMean)!;
+    expect([parsed[1], parsed[2]].map((list) => list.split(', ').map(Number))).toEqual([mean.start, mean.end]);
+    expect(traceNote('circles', start, mean)).toContain(
+      '(the options: the relu rates measured on this data, the test rows’ loss before the first step and each layer’s ‖∂C/∂b‖ of the mean loss over the first 256 training rows at step 0 and now, which the trace does not hold)',
+    );
   });
 });

@@ -62,7 +62,7 @@ describe('the flow map', () => {
 
   it('says in its heading which gradient it shows, and where the batch is every training row that it is no sample', () => {
     expect(flowMapCaption('mean', 32, 280, 256)).toBe(
-      '‖∂C/∂b‖ of the mean loss over the first 256 training rows, measured at each page update (about 10 a second): the gradient itself, how far it fell over training time',
+      '‖∂C/∂b‖ of the mean loss over the first 256 training rows, not a batch\'s, measured at page updates (at most 1,024 kept, thinned evenly): how far the gradient over those rows fell over training time',
     );
     expect(flowMapCaption('batch', 32, 280, 256)).toBe(
       "‖∂C/∂b‖ of each layer at each step, of its batch of 32 rows: over depth the gap; over training time, once the loss is flat, mostly that batch's sampling noise",

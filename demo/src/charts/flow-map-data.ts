@@ -6,7 +6,7 @@
  * rows were "a flat, speckled band" in the batch view; the diagnosis says the same, evidence.endNoise).
  */
 import { grouped } from '../../../src/index.js';
-import type { History } from '../history.js';
+import { BUCKETS, type History } from '../history.js';
 import type { LayerStats } from '../layer-stats.js';
 import type { HeatmapData } from './heatmap.js';
 
@@ -31,7 +31,8 @@ export function flowMapData(history: History, stats: LayerStats, view: FlowMapVi
  */
 export function flowMapCaption(view: FlowMapView, batchRows: number, trainRows: number, probeRows: number): string {
   if (view === 'mean') {
-    return `‖∂C/∂b‖ of the mean loss over the first ${grouped(probeRows)} training rows, measured at each page update (about 10 a second): the gradient itself, how far it fell over training time`;
+    // Exactly what the columns are (review45 #10): the gradient over those rows, not over the training set, at page updates that a long run thins (History).
+    return `‖∂C/∂b‖ of the mean loss over the first ${grouped(probeRows)} training rows, not a batch's, measured at page updates (at most ${grouped(BUCKETS)} kept, thinned evenly): how far the gradient over those rows fell over training time`;
   }
   if (batchRows >= trainRows) return `‖∂C/∂b‖ of each layer at each step, of its batch: all ${grouped(trainRows)} training rows`;
   return `‖∂C/∂b‖ of each layer at each step, of its batch of ${grouped(batchRows)} rows: over depth the gap; over training time, once the loss is flat, mostly that batch's sampling noise`;
