@@ -84,6 +84,7 @@ export {
 export type { Checkpoint, CheckpointFile, CheckpointTraining, ReadCheckpointOptions, CheckpointFromJSONOptions } from './io/checkpoint.js';
 export { OptimizerStateRefused, type InMemoryCheckpointReader } from './io/optimizer-state-refused.js';
 export type { TrainedOn } from './trained-on.js';
+export type { PytorchModule } from './pytorch-record.js';
 export { NON_FINITE_POLICIES } from './training/numeric-faults.js';
 export type { NonFinitePolicy } from './training/numeric-faults.js';
 export { Trace } from './flow/trace.js';

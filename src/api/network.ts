@@ -46,6 +46,7 @@ import { checkOptimizerOption } from '../training/optimizer-settings.js';
 import type { TrainingRows, ValidationSet } from '../training/training-engine.js';
 import { counted, grouped } from '../counted.js';
 import type { TrainedOn } from '../trained-on.js';
+import type { PytorchModule } from '../pytorch-record.js';
 import { TrainedOnRecord } from './trained-on-record.js';
 
 export type { Evaluation };
@@ -102,6 +103,8 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   #training = false;
   /** The rows that trained the weights it holds, where the data they came from record them, while it holds those weights (see the trainedOn getter). */
   readonly #trainedOn: TrainedOnRecord<T>;
+  /** What its data keep of the PyTorch module that saved them (see the pytorchModule getter). */
+  readonly #pytorchModule: PytorchModule | undefined;
 
   /** A network of `config`'s architecture: NetworkConfig builds a dense chain, BlockConfig a block network. */
   constructor(kernels: Kernels<T>, config: NetworkConfig | BlockConfig, parameters?: InitialParameters | readonly BlockTensor[]) {
@@ -109,6 +112,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     this.#engine = 'sizes' in config ? new Engine(kernels, config, parameters as InitialParameters | undefined) : new BlockEngine(kernels, config, parameters as readonly BlockTensor[] | undefined);
     // Weights drawn here were trained on nothing yet; given ones on what their data record.
     this.#trainedOn = new TrainedOnRecord(this.#engine, parameters && config.trainedOn);
+    this.#pytorchModule = parameters && 'sizes' in config ? config.pytorchModule : undefined;
   }
 
   /** The engine behind its Trainable contract, for optimisers and the training loop (throws DISPOSED after dispose()). */
@@ -173,6 +177,20 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   get trainedOn(): TrainedOn | undefined {
     this.assertAlive();
     return this.#trainedOn.current();
+  }
+
+  /**
+   * What a dense chain loaded from a PyTorch state_dict keeps of the module that saved it (src/pytorch-record.ts): its dense
+   * layers' module names where they are not nn.Sequential's 0, 2, 4, … (`hidden.0`, …, `out`), and `logits: true` where the
+   * module ends in logits, read with the output its PyTorch loss applies itself. toSafetensors writes the tensors under those
+   * names and the module expression without that output module, so the module that saved them loads them strictly; every
+   * gradscope file of the network keeps it. Training keeps it (the module's names do not change); undefined for a network
+   * createNetwork made, a block network, and one whose data keep nothing. net.state() names the tensors as gradscope does
+   * (`0.weight`, `2.weight`, …) whatever this holds. A copy: changing it changes nothing.
+   */
+  get pytorchModule(): PytorchModule | undefined {
+    this.assertAlive();
+    return this.#pytorchModule && structuredClone(this.#pytorchModule);
   }
 
   /** 'dense' for a chain of dense layers (everything works), 'blocks' for a network of layer specs with any other layer (see net.layers). */
@@ -573,6 +591,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
         biases: engine.biases.map((b) => k.view(b)),
         initialisation: this.initialisation,
         trainedOn,
+        pytorchModule: this.#pytorchModule,
       };
       fileOf = (numbers) => modelToJSON(model, numbers);
     }
@@ -736,7 +755,7 @@ export async function networkOfData(model: ModelData | BlockModelData, options: 
   const recorded = { ...(model.initialisation && { recorded: model.initialisation }), ...(model.trainedOn && { trainedOn: model.trainedOn }) };
   const common = { loss: model.loss, init: 'standard', biasInit: 'zero', seed, ...recorded } as const;
   if (!('kind' in model)) {
-    const config: NetworkConfig = { ...common, sizes: model.sizes, activations: model.activations };
+    const config: NetworkConfig = { ...common, sizes: model.sizes, activations: model.activations, ...(model.pytorchModule && { pytorchModule: model.pytorchModule }) };
     return networkOn(options, (kernels) => new Network(kernels, config, { weights: model.weights, biases: model.biases }));
   }
   if (model.layers.every((spec) => spec.type === 'dense')) {

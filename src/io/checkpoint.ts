@@ -12,7 +12,8 @@
  *                { name, scalars, lengths }, initialisation? } (initialisation as the JSON model
  *                file's, src/init/initialisation.ts; absent when not recorded), trainedOn?
  *                ({ data, rows }: the rows that trained it, src/trained-on.ts, checkpointRecord: the
- *                checkpoint's, else its model's; absent when neither records them)
+ *                checkpoint's, else its model's; absent when neither records them), pytorchModule?
+ *                (what a model imported from PyTorch keeps of its module, src/pytorch-record.ts)
  *   …   0–3 zero bytes, so the payload starts at a multiple of 4
  *   …   f32 payload: per layer its weights ([units][inputs] row-major) then its biases; then each
  *                optimiser tensor, in order
@@ -29,7 +30,7 @@ import { checkBoolean, checkBytesArgument, checkKnownKeys, checkObjectArgument, 
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import { Rng, rngStateProblem } from '../init/rng.js';
 import type { Loss, OutputActivation } from '../kernels.js';
-import { checkedModelData, modelToJSON, readModelJSON, type ModelData, type ModelFile } from '../network/model-file.js';
+import { checkedModelData, modelToJSON, readModelJSON, recordedPytorchModule, type ModelData, type ModelFile } from '../network/model-file.js';
 import { blockModelToJSON, type BlockModelFile } from '../network/block-model-file.js';
 import { copiedNumbers, type FileNumbers } from '../network/file-numbers.js';
 import { checkBlockArchitecture, checkBlockModel, isParameter } from '../network/block-model-check.js';
@@ -467,6 +468,7 @@ export function checkpointBytes(checkpoint: Checkpoint): Uint8Array {
       optimizer: optimizer ? { name: optimizer.name, scalars: optimizer.scalars, lengths: optimizer.tensors.map((t) => t.length) } : null,
       initialisation: model.initialisation,
       trainedOn: checkpointRecord(checkpoint),
+      ...(!blocks && model.pytorchModule && { pytorchModule: model.pytorchModule }),
     }),
   );
   const modelTensors = blocks ? model.tensors.map((t) => t.values) : model.weights.flatMap((w, l) => [w, model.biases[l]]);
@@ -579,6 +581,7 @@ function readDenseArchitecture(header: Record<string, unknown>, loss: Loss): { l
   const sizes = header.sizes as number[];
   const activations: OutputActivation[] = (header.activations as unknown[]).map((a, l) => readActivation(a, `header.activations[${l}]`));
   checkArchitecture({ loss, sizes, activations }, 'header'); // limits on sizes before any allocation
+  const pytorchModule = recordedPytorchModule(header, { loss, activations }, 'header.pytorchModule', badModel);
   return {
     lengths: sizes.slice(1).flatMap((units, l) => [units * sizes[l], units]),
     fanIns: chainFanIns(sizes),
@@ -589,7 +592,7 @@ function readDenseArchitecture(header: Record<string, unknown>, loss: Loss): { l
         weights.push(read(sizes[l] * sizes[l + 1], elementPath(`${fileLayer(l)}.weights`, [sizes[l + 1], sizes[l]]), true));
         biases.push(read(sizes[l + 1], elementPath(`${fileLayer(l)}.biases`, [sizes[l + 1]]), true));
       }
-      return { loss, sizes, activations, weights, biases };
+      return { loss, sizes, activations, weights, biases, ...pytorchModule };
     },
   };
 }

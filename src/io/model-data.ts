@@ -74,7 +74,7 @@ export function checkArchitecture(model: Pick<ModelData, 'loss' | 'sizes' | 'act
   asModelError(where, () => checkLossPairing(model.loss, model.activations));
 }
 
-/** A copy of a network's architecture, parameters (float32, weights `[units][inputs]`), initialisation and training rows (where it knows them); a block network is refused (INVALID_OPTION: use blockModelOf). */
+/** A copy of a network's architecture, parameters (float32, weights `[units][inputs]`), initialisation, training rows and PyTorch module record (net.pytorchModule; each where it knows it); a block network is refused (INVALID_OPTION: use blockModelOf). */
 export function modelOf(net: Network): ModelData {
   checkNetwork(net, 'modelOf');
   net.assertSaveable('save or export');
@@ -88,6 +88,7 @@ export function modelOf(net: Network): ModelData {
     weights: net.weights.map((w) => Float32Array.from(k.view(w))),
     biases: net.biases.map((b) => Float32Array.from(k.view(b))),
     ...recorded(net),
+    ...(net.pytorchModule && { pytorchModule: net.pytorchModule }),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * A parser for the Python expressions that describe PyTorch modules in safetensors metadata
  * (`nn.Sequential(nn.Linear(784, 100), nn.BatchNorm1d(100), nn.ReLU(inplace=True), …)`): nested
- * calls of dotted names over `nn`, `torch` and `Residual`, with positional then keyword arguments
+ * calls of dotted names over `nn`, `torch`, `Residual` and `OrderedDict`, with positional then keyword arguments
  * that are calls, numbers, strings ('…' or "…") or True/False. Nothing is evaluated. Syntax only:
  * what the calls mean is the caller's (pytorch-import.ts; the tests' oracle).
  */
@@ -21,8 +21,8 @@ export interface PythonCall {
 /** An argument: a call, a number, a string or a boolean. */
 export type PythonValue = PythonCall | number | string | boolean;
 
-/** Names an expression may start from: what `eval` is given (nn, torch, and issue 13's Residual). */
-const ROOTS = ['nn', 'torch', 'Residual'];
+/** Names an expression may start from: what `eval` is given (nn, torch, issue 13's Residual, and OrderedDict, which names an nn.Sequential's modules). */
+const ROOTS = ['nn', 'torch', 'Residual', 'OrderedDict', 'collections'];
 /** Deepest nesting of calls taken (a hostile text must not exhaust the stack). */
 const MAX_DEPTH = 200;
 

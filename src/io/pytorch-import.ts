@@ -4,11 +4,14 @@
  * nn.Linear(100, 10), nn.Softmax(dim=-1))`), with the state_dict name that module gives each
  * tensor: so a state_dict PyTorch saved itself reads into gradscope whatever its module indices.
  *
- * Modules may be written `nn.X` or `torch.nn.X`. nn.Linear becomes a dense layer, taking the activation module right after it as its activation
+ * Modules may be written `nn.X` or `torch.nn.X`; an nn.Sequential's modules in order, or named by
+ * `nn.Sequential(OrderedDict(hidden=nn.Sequential(…), out=nn.Linear(…)))`, whose names then name the tensors. nn.Linear becomes a dense layer, taking the activation module right after it as its activation
  * (else 'linear'); nn.BatchNorm1d, nn.LayerNorm, the activation modules and issue 13's Residual
  * become their specs. Only what gradscope computes the same way is taken: PyTorch's defaults
  * (eps 1e-5, momentum 0.1, affine, running statistics tracked, Linear with a bias), nn.LeakyReLU's
  * slope 0.01, nn.Softmax over the last dimension; anything else is refused, naming the module.
+ * nn.Dropout and nn.AlphaDropout, the identity at inference (model.eval()), are skipped with a note,
+ * as the tfjs reader skips Keras' Dropout: the gradients read are those of the network without them.
  */
 import { describeValue } from '../errors.js';
 import { LEAKY_RELU_SLOPE, type OutputActivation } from '../kernels.js';
@@ -23,7 +26,15 @@ export interface PytorchArchitecture {
   inputs: number;
   layers: LayerSpec[];
   names: string[];
+  /** What was read by a rule the expression does not spell out (a module skipped as the identity at inference). */
+  notes: string[];
 }
+
+/** How an expression spells collections.OrderedDict, whose keyword arguments name an nn.Sequential's modules. */
+const ORDERED_DICT = ['OrderedDict', 'collections.OrderedDict'];
+
+/** PyTorch's modules that are the identity at inference (model.eval()) and hold no tensors: skipped, with a note, as the tfjs reader skips Keras' Dropout. */
+const INFERENCE_IDENTITY = ['nn.Dropout', 'nn.AlphaDropout'];
 
 /** Activation by PyTorch module class (`nn.ReLU` → 'relu'), from the one table the writer uses. */
 const ACTIVATION_OF_CLASS: Record<string, OutputActivation> = Object.fromEntries(
@@ -38,7 +49,7 @@ export function architectureOfPytorch(expression: string, where: string, fail: F
   const walk = new Walk(where, fail);
   const layers = walk.sequential(nnNames(parsePythonCall(expression, where, fail)), '');
   if (walk.width === undefined) throw fail(where, 'no module says how many features the network takes (nn.Linear, nn.BatchNorm1d or nn.LayerNorm)');
-  return { inputs: walk.inputs!, layers, names: walk.names };
+  return { inputs: walk.inputs!, layers, names: walk.names, notes: walk.skippedNotes() };
 }
 
 /** A module's path within its nn.Sequential as Walk.sequential names it: its index, and in a Residual's branch `i.branch.j`. */
@@ -82,6 +93,8 @@ class Walk {
   width: number | undefined;
   inputs: number | undefined;
   readonly names: string[] = [];
+  /** The modules skipped as the identity at inference, by module and p (`nn.Dropout(p=0.1)`): their paths. */
+  private readonly skips = new Map<string, string[]>();
 
   constructor(
     private readonly where: string,
@@ -135,10 +148,15 @@ class Walk {
     const path = prefix.replace(/\.$/, '');
     if (call.head !== 'nn.Sequential' || Object.keys(call.kwargs).length > 0) this.fail(path, `expected nn.Sequential(modules…), got ${call.head}`);
     const layers: LayerSpec[] = [];
-    const modules = call.args;
+    // nn.Sequential(OrderedDict(name=module, …)) names its modules (a module class's attributes, as toSafetensors writes them); else their indices do.
+    const only = call.args[0];
+    const named = call.args.length === 1 && typeof only === 'object' && ORDERED_DICT.includes(only.head);
+    if (named && only.args.length > 0) this.fail(path, `${only.head}(…) with positional arguments: give each module by name, ${only.head}(fc1=nn.Linear(…), …)`);
+    const keys = named ? Object.keys(only.kwargs) : call.args.map((_, i) => String(i));
+    const modules = named ? Object.values(only.kwargs) : call.args;
     for (let i = 0; i < modules.length; i++) {
       const module = modules[i];
-      const here = `${prefix}${i}`;
+      const here = `${prefix}${keys[i]}`;
       if (typeof module !== 'object') this.fail(here, `expected a module, got ${describeValue(module)}`);
       const name = (tensor: string) => this.names.push(`${here}.${tensor}`);
       switch (module.head) {
@@ -151,12 +169,19 @@ class Walk {
           this.width = units;
           name('weight');
           name('bias');
-          const next = modules[i + 1];
-          const activation = typeof next === 'object' ? this.activation(next, `${prefix}${i + 1}`) : undefined;
-          if (activation !== undefined) i++;
+          // The activation module after it, past any module that is the identity at inference (ReLU(Dropout(z)) is Dropout(ReLU(z)) there).
+          let after = i + 1;
+          while (this.skipped(modules[after], `${prefix}${keys[after]}`)) after++;
+          const next = modules[after];
+          const activation = typeof next === 'object' ? this.activation(next, `${prefix}${keys[after]}`) : undefined;
+          i = activation !== undefined ? after : after - 1;
           layers.push({ type: 'dense', units, activation: activation ?? 'linear' });
           break;
         }
+        case 'nn.Sequential':
+          // A Sequential inside one runs its modules in turn, as if they stood in its place: its modules named under its own.
+          layers.push(...this.sequential(module, `${here}.`));
+          break;
         case 'nn.BatchNorm1d':
           this.takes(this.size(module.args[0] ?? module.kwargs.num_features, here, 'num_features'), here);
           this.defaults(module, here, 1, ['num_features', 'eps', 'momentum'], { affine: true, track_running_stats: true });
@@ -184,15 +209,37 @@ class Walk {
           break;
         }
         default: {
+          if (this.skipped(module, here)) break;
           const activation = this.activation(module, here);
           if (activation === undefined) {
-            this.fail(here, `${module.head} is not a module gradscope has (nn.Linear, nn.BatchNorm1d, nn.LayerNorm, Residual, ${Object.keys(ACTIVATION_OF_CLASS).join(', ')})`);
+            this.fail(here, `${module.head} is not a module gradscope has (nn.Linear, nn.BatchNorm1d, nn.LayerNorm, Residual, ${Object.keys(ACTIVATION_OF_CLASS).join(', ')}; ${INFERENCE_IDENTITY.join(' and ')} skipped)`);
           }
           layers.push({ type: 'activation', activation });
         }
       }
     }
     return layers;
+  }
+
+  /**
+   * Whether `module` (at `path`) is the identity at inference (INFERENCE_IDENTITY: nn.Dropout(p), nn.AlphaDropout(p)), noted as
+   * skipped; its p checked as PyTorch checks it (from 0 to 1), any other argument refused.
+   */
+  private skipped(module: PythonValue | undefined, path: string): boolean {
+    if (typeof module !== 'object' || !INFERENCE_IDENTITY.includes(module.head)) return false;
+    this.defaults(module, path, 2, ['p', 'inplace'], {});
+    const p = module.args[0] ?? module.kwargs.p ?? 0.5;
+    if (typeof p !== 'number' || p < 0 || p > 1) this.fail(path, `${module.head}(p=${python(p)}): expected a probability from 0 to 1`);
+    const inplace = module.args[1] ?? module.kwargs.inplace ?? false;
+    if (typeof inplace !== 'boolean') this.fail(path, `${module.head}(inplace=${python(inplace)}): expected True or False`);
+    const kind = `${module.head}(p=${p})`;
+    this.skips.set(kind, [...(this.skips.get(kind) ?? []), path]);
+    return true;
+  }
+
+  /** One note per kind of module skipped (skipped), naming each one's path. */
+  skippedNotes(): string[] {
+    return [...this.skips].map(([module, paths]) => `skipped ${module} ${paths.length === 1 ? 'module' : 'modules'} ${paths.join(', ')}: the identity at inference (model.eval()), so gradients are those of the network without ${paths.length === 1 ? 'it' : 'them'}`);
   }
 
   /** The activation an activation module computes (undefined for other modules); refuses one gradscope computes otherwise. */

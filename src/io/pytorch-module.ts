@@ -14,6 +14,7 @@
 import type { OutputActivation } from '../kernels.js';
 import type { CheckedSpec } from '../layers/spec.js';
 import { widthAfter } from '../layers/spec.js';
+import type { PytorchModule } from '../pytorch-record.js';
 
 /** PyTorch's module for each activation (what the writer emits; the reader of module expressions maps the classes back). */
 export const TORCH_MODULE: Record<OutputActivation, string> = {
@@ -77,4 +78,81 @@ export function usesResidual(specs: readonly CheckedSpec[]): boolean {
 /** `, keyword=value` for a norm's setting given in its spec, nothing for one left at its default (PyTorch's too). */
 function pythonKeyword(keyword: string, value: number | undefined): string {
   return value === undefined ? '' : `, ${keyword}=${value}`;
+}
+
+/** Python's keywords, which no keyword argument may be named (`OrderedDict(in=…)` does not parse). */
+const PYTHON_KEYWORDS = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
+);
+
+/** A module of the tree the layers' names make: a dense layer's nn.Linear, or a container of modules by name. */
+type NamedModule = { linear: number } | { children: Map<string, NamedModule> };
+
+/**
+ * The Python expression of the module that holds a dense chain's tensors under `module`'s names (src/pytorch-record.ts; absent:
+ * nn.Sequential's 0, 2, 4, …, pytorchExpression's), or why no expression over nn.Sequential does. A container of numbered modules
+ * is an nn.Sequential of them in order, each dense layer's activation module right after its nn.Linear and nn.Identity() in every
+ * other place (where the saving module held a module with no tensors, such as nn.Dropout); one of named modules is an
+ * `nn.Sequential(OrderedDict(name=…, …))` (collections.OrderedDict), each dense layer's activation module after it under
+ * `<name>_<module>` (`out_softmax`). A logits record leaves out the output module. Refused (the why) where the layers are
+ * not in the order the containers run them, a container holds both numbered and named modules, a name is a Python keyword, or
+ * no place is left for an activation module (`layers.0`, `layers.1` with a sigmoid between them).
+ */
+export function pytorchDenseExpression(sizes: readonly number[], activations: readonly OutputActivation[], module?: PytorchModule): { expression: string } | { why: string } {
+  const depth = activations.length;
+  const names = module?.layerNames ?? activations.map((_, l) => String(2 * l));
+  const root: NamedModule = { children: new Map() };
+  names.forEach((name, l) => {
+    const path = name.split('.');
+    let at = root as { children: Map<string, NamedModule> };
+    for (const part of path.slice(0, -1)) {
+      const next = at.children.get(part) ?? { children: new Map() };
+      at.children.set(part, next);
+      at = next as { children: Map<string, NamedModule> };
+    }
+    at.children.set(path[path.length - 1], { linear: l });
+  });
+  const numbered = (key: string) => /^\d+$/.test(key);
+  const order: number[] = [];
+  const write = (container: Map<string, NamedModule>, where: string): string | { why: string } => {
+    const keys = [...container.keys()];
+    const indices = keys.every(numbered);
+    if (!indices && keys.some(numbered)) return { why: `the module ${where || '(root)'} holds both numbered and named modules (${keys.join(', ')}), which no nn.Sequential does` };
+    const keyword = keys.find((key) => PYTHON_KEYWORDS.has(key));
+    if (keyword !== undefined) return { why: `the module name ${keyword} is a Python keyword, which OrderedDict(…) cannot take by name` };
+    const entries = indices ? [...container].sort(([a], [b]) => Number(a) - Number(b)) : [...container];
+    const modules: { key: string; text: string }[] = [];
+    for (const [key, child] of entries) {
+      const path = where === '' ? key : `${where}.${key}`;
+      if ('children' in child) {
+        const text = write(child.children, path);
+        if (typeof text !== 'string') return text;
+        modules.push({ key, text: `nn.Sequential(${text})` });
+        continue;
+      }
+      const l = child.linear;
+      order.push(l);
+      modules.push({ key, text: `nn.Linear(${sizes[l]}, ${sizes[l + 1]})` });
+      // No output module after logits; no nn.Identity() among named modules, where no index needs filling.
+      const activation = (l === depth - 1 && module?.logits) || (!indices && activations[l] === 'linear') ? undefined : TORCH_MODULE[activations[l]];
+      if (activation === undefined) continue;
+      const after = indices ? String(Number(key) + 1) : `${key}_${activation.slice(3, activation.indexOf('(')).toLowerCase()}`;
+      if (container.has(after) || modules.some((m) => m.key === after)) {
+        if (activations[l] === 'linear') continue; // nn.Identity() computes nothing: no place needed
+        return { why: `no place is left for ${path}'s ${activation} between ${path} and ${indices ? `${where === '' ? '' : `${where}.`}${after}` : after}` };
+      }
+      modules.push({ key: after, text: activation });
+    }
+    if (!indices) return `OrderedDict(${modules.map((m) => `${m.key}=${m.text}`).join(', ')})`;
+    const slots: string[] = [];
+    for (const m of modules) {
+      while (slots.length < Number(m.key)) slots.push(TORCH_MODULE.linear); // a module of no tensors the saving module held there
+      slots.push(m.text);
+    }
+    return slots.join(', ');
+  };
+  const text = write(root.children, '');
+  if (typeof text !== 'string') return text;
+  if (order.some((l, i) => l !== i)) return { why: `the dense layers' names (${names.join(', ')}) put them in another order in their modules (${order.map((l) => names[l]).join(', ')})` };
+  return { expression: `nn.Sequential(${text})` };
 }

@@ -32,6 +32,7 @@ import { decodeCounts, decodeFloats, encodeSafetensors, f64Note, parseSafetensor
 import { initialisationText, recordedInitialisationText } from '../init/initialisation.js';
 import { parsedJsonText } from '../json-syntax.js';
 import { recordedTrainedOnText, trainedOnText } from '../trained-on.js';
+import { LOGITS_LOSS } from '../pytorch-record.js';
 
 /** The `__metadata__.version` of a block network's file (a dense chain's is 1). */
 export const BLOCK_FILE_VERSION = 2;
@@ -138,6 +139,22 @@ export const BLOCK_FILE_RECORDS = "a block network gradscope wrote records its l
  * (pytorch-import.ts). BAD_MODEL_FILE names the metadata field, module or tensor at fault.
  */
 export function blockModelFromSafetensors(bytes: Uint8Array | ArrayBuffer, options: BlockSafetensorsOptions = {}): BlockModelData {
+  return readBlockSafetensors(bytes, options).model;
+}
+
+/** What readBlockSafetensors read: the block model, and for a state_dict read by a module expression, what it keeps of that module. */
+export interface ReadBlockSafetensors {
+  model: BlockModelData;
+  /** Each tensor's name in the file, in the model's tensors' order (the module prefix included). */
+  fileNames: string[];
+  /** Whether the module ends in logits, read with the output its loss fuses (outputForLogits). */
+  logits: boolean;
+  /** For a state_dict read by a module expression: where its loss came from and the notes, even where there are none (model.imported is there only with notes). */
+  imported?: ImportNotes;
+}
+
+/** blockModelFromSafetensors, with the file's name of each tensor and whether the module ended in logits (a dense chain keeps them: readSafetensors). */
+export function readBlockSafetensors(bytes: Uint8Array | ArrayBuffer, options: BlockSafetensorsOptions = {}): ReadBlockSafetensors {
   checkKnownKeys(options, keysOf<BlockSafetensorsOptions>({ pytorch: true, loss: true, activation: true, output: true }), 'blockModelFromSafetensors');
   const file = parseSafetensors(bytes);
   const { metadata } = file;
@@ -147,7 +164,7 @@ export function blockModelFromSafetensors(bytes: Uint8Array | ArrayBuffer, optio
   const refusal = pytorchRefusal(metadata);
   if (options.pytorch !== undefined && refusal !== undefined) throw new UnreadImportOption('pytorch', refusal);
   // names: the file's name for each tensor, gradscope's own or the module expression's (whose indices may differ).
-  const { architecture, names, imported } = isBlockFile(metadata) ? gradscopeArchitecture(metadata) : pytorchArchitecture(metadata, options);
+  const { architecture, names, imported, logits } = isBlockFile(metadata) ? gradscopeArchitecture(metadata) : pytorchArchitecture(metadata, options);
   // The tensors the layers need are named by the expression: when the caller gave it, one the file lacks is the caller's mistake.
   const fail = options.pytorch !== undefined ? mistakenOption('pytorch') : badModel;
   const { loss, inputs, layers, layout } = architecture;
@@ -181,7 +198,7 @@ export function blockModelFromSafetensors(bytes: Uint8Array | ArrayBuffer, optio
         }
       : {};
   const model: BlockModelData = { kind: 'blocks', loss, inputs, layers, tensors, ...recorded };
-  return imported && imported.notes.length > 0 ? { ...model, imported } : model;
+  return { model: imported && imported.notes.length > 0 ? { ...model, imported } : model, fileNames: names.map((name) => prefix + name), logits: logits === true, ...(imported && { imported }) };
 }
 
 /**
@@ -211,6 +228,8 @@ interface ReadArchitecture {
   names: string[];
   /** For a foreign file: where the loss came from and what was read by a rule of gradscope's. */
   imported?: ImportNotes;
+  /** For a foreign file: whether its module ends in logits, read with the output its loss fuses (outputForLogits). */
+  logits?: boolean;
 }
 
 /** The architecture in gradscope's own metadata; the tensors carry gradscope's names. */
@@ -236,21 +255,18 @@ function pytorchArchitecture(metadata: Record<string, string>, options: BlockSaf
   for (const option of ['activation', 'output'] as const) {
     if (options[option] !== undefined) throw new UnreadImportOption(option, `the module expression (${where}) gives every layer's activation`);
   }
-  const { inputs, layers, names } = architectureOfPytorch(expression, where, fail);
+  const { inputs, layers, names, notes } = architectureOfPytorch(expression, where, fail);
   // The loss by the dense reader's rule: gradscope's metadata is the model's record (an option must agree), another tool's says nothing.
   const recorded = gradscopeMetadata(metadata).loss;
   if (recorded !== undefined) checkAgrees('loss', options.loss, '__metadata__.loss', recorded);
   const loss = recorded ?? options.loss;
   if (loss === undefined) throw new UnstatedImportOptions('__metadata__', 'has no "loss"', ['loss'], 'to say what the model was trained on');
-  const imported: ImportNotes = { lossFrom: recorded !== undefined ? '__metadata__.loss' : 'the loss option', notes: [] };
+  const imported: ImportNotes = { lossFrom: recorded !== undefined ? '__metadata__.loss' : 'the loss option', notes: [...notes] };
   const read = outputForLogits(layers, loss, imported.notes);
   // The layers and inputs are the expression's (its giver's mistakes); the loss is the option's or the metadata's, as before.
   const specFail: Fail = (at, message) => (at.endsWith('.loss') ? badModel : fail)(at, message);
-  return { architecture: checkBlockArchitecture({ loss, inputs, layers: read }, options.loss !== undefined ? 'options' : '__metadata__', specFail), names, imported };
+  return { architecture: checkBlockArchitecture({ loss, inputs, layers: read }, options.loss !== undefined ? 'options' : '__metadata__', specFail), names, imported, logits: read !== layers };
 }
-
-/** PyTorch's losses that take logits and apply the output activation themselves, by gradscope's loss. */
-const LOGITS_LOSS: Partial<Record<Loss, string>> = { 'cross-entropy': 'nn.CrossEntropyLoss', 'binary-cross-entropy': 'nn.BCEWithLogitsLoss' };
 
 /** What a PyTorch loss that takes logits applies itself, by gradscope's loss (LOGITS_LOSS's). */
 function appliedByLoss(loss: Loss): string {

@@ -5,7 +5,9 @@
  * (BlockModelData) are safetensors-blocks.ts', which `toSafetensors` hands them to.
  *
  * Linear layers sit at Sequential indices 0, 2, 4, … with one activation module between each pair
- * (nn.Identity for 'linear'), so `nn.Sequential(...).load_state_dict(load_file(path))` works. The
+ * (nn.Identity for 'linear'), so `nn.Sequential(...).load_state_dict(load_file(path))` works; a model
+ * imported under other names (ModelData.pytorchModule: `hidden.0 … out`, `0, 3, 6`) is written under
+ * them, with the module expression they make (pytorchDenseExpression). The
  * architecture gradscope needs (activations, loss) lives in `__metadata__`. Bytes in, bytes out:
  * this module works in browsers too.
  *
@@ -26,20 +28,22 @@ import type { Network } from '../api/network.js';
 import { badModel, exportSource, checkArchitecture, checkSizes, denseAsBlockModel, readActivation, readLoss } from './model-data.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import type { DenseSpec, LayerSpec } from '../layers/spec.js';
-import { pytorchExpression } from './pytorch-module.js';
+import { pytorchDenseExpression } from './pytorch-module.js';
 import { architectureOfPytorch, isResidualTensor, someModuleNames } from './pytorch-import.js';
 import {
   BLOCK_FILE_RECORDS,
-  blockModelFromSafetensors,
   checkedBlockModelToSafetensors,
   gradscopeMetadata,
   isBlockFile,
   listNames,
+  logitsExportNote,
   logitsReading,
   pytorchRefusal,
+  readBlockSafetensors,
   recordedModule,
   tensorsToWrite,
   type BlockSafetensorsOptions,
+  type ReadBlockSafetensors,
 } from './safetensors-blocks.js';
 import { isBlockModel } from '../network/block-model-check.js';
 import { checkLossPairing } from '../network/config.js';
@@ -49,6 +53,8 @@ import { counted } from '../counted.js';
 import { recordedTrainedOnText, trainedOnText, type TrainedOn } from '../trained-on.js';
 import { fileLayer } from '../layer-names.js';
 import { denseTensorName } from '../model.js';
+import { checkLayerNames, layerTensorName, pytorchModuleText, readPytorchModule, recordedPytorchModuleText, type PytorchModule } from '../pytorch-record.js';
+import { parsedJsonText } from '../json-syntax.js';
 
 /**
  * Architecture to assume when a file has no gradscope metadata (e.g. a plain PyTorch state_dict).
@@ -81,22 +87,44 @@ export interface SafetensorsImportOptions {
  * `{ data, rows }`). A block model: its state_dict, as `blockModelToSafetensors`. The Sequential ends
  * in gradscope's output module: `nn.Softmax(dim=-1)` for a softmax output with cross-entropy, which a
  * module trained with nn.CrossEntropyLoss (logits) leaves out (convert says so). The tensors are
- * named by their Sequential indices whatever names an imported file gave them (its import notes it).
+ * named by their Sequential indices, or by the names of the module an imported model was read from
+ * (`pytorchModule.layerNames`: `hidden.0.weight`, …, `out.bias`; recorded in `__metadata__.pytorchModule`,
+ * the JSON text of the record), and the Sequential is then the module they make (OrderedDict for named
+ * modules; no `pytorch` key where no nn.Sequential makes them: safetensorsExportNotes says why). A
+ * model that keeps that its module ends in logits (`pytorchModule.logits`) is written without the output module.
  */
 export function toSafetensors(source: Network | ModelData | BlockModelData): Uint8Array {
   const model = exportSource(source, 'toSafetensors');
   if (isBlockModel(model)) return checkedBlockModelToSafetensors(model);
-  const blocks = denseAsBlockModel(model);
+  const { pytorchModule } = model;
+  const module = pytorchDenseExpression(model.sizes, model.activations, pytorchModule);
   const metadata = {
     format: MODEL_FILE_TAG,
     version: String(MODEL_VERSION),
     loss: model.loss,
     activations: model.activations.join(','),
-    pytorch: pytorchExpression(blocks.layers, blocks.inputs),
+    ...('expression' in module && { pytorch: module.expression }),
+    ...(pytorchModule && { pytorchModule: pytorchModuleText(pytorchModule) }),
     ...(model.initialisation && { initialisation: initialisationText(model.initialisation) }),
     ...(model.trainedOn && { trainedOn: trainedOnText(model.trainedOn) }),
   };
-  return encodeSafetensors(metadata, tensorsToWrite(blocks.tensors));
+  // Each tensor under the name of the module that saved it, where the model keeps one (net.pytorchModule).
+  const tensors = denseAsBlockModel(model).tensors.map((t, i) => ({ ...t, name: layerTensorName(pytorchModule, i >> 1, i % 2 === 0 ? 'weight' : 'bias') }));
+  return encodeSafetensors(metadata, tensorsToWrite(tensors));
+}
+
+/**
+ * What `gradscope convert` says of a dense chain written to safetensors (toSafetensors) that the file does not: why it has no
+ * `__metadata__.pytorch` (pytorchDenseExpression's why), and that the expression ends in the output module a PyTorch logits loss
+ * applies itself (logitsExportNote), unless the model keeps that its module ends in logits (then the expression leaves it out).
+ */
+export function safetensorsExportNotes(model: ModelData): string[] {
+  const module = pytorchDenseExpression(model.sizes, model.activations, model.pytorchModule);
+  if ('why' in module) {
+    return [`__metadata__ has no "pytorch" module expression: ${module.why}; the tensors keep the names of the module that saved them (${model.pytorchModule!.layerNames!.join(', ')}), which loads them`];
+  }
+  const logits = model.pytorchModule?.logits ? undefined : logitsExportNote(model.loss, model.activations[model.activations.length - 1]);
+  return logits === undefined ? [] : [logits];
 }
 
 /** Reads and checks safetensors bytes (see the module comment); `options` fill in missing metadata. */
@@ -106,12 +134,14 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   const { metadata, entries } = file;
   if (isBlockFile(metadata)) throw badModel('safetensors', 'holds a block network (__metadata__ with "layers"): read it with blockModelFromSafetensors');
   const module = recordedModule(metadata);
-  if (module !== undefined) return recordedDenseChain(bytes, metadata, module, options);
+  if (module !== undefined) return recordedDenseChain(bytes, module, options);
   refuseResidual(entries, metadata, options);
   const notes: string[] = [];
   const grouped = groupLayers(entries);
   if (grouped.length === 0) throw badModel('safetensors', 'holds no tensors: expected dense layers ("0.weight", "0.bias", …)');
-  const layers = orderLayers(grouped, options, metadata, notes);
+  const recordedText = gradscopeMetadata(metadata).pytorchModule;
+  const recordedNames = recordedLayerNames(recordedText, grouped, options);
+  const layers = recordedNames ?? orderLayers(grouped, options, metadata, notes);
   const sizes = [layers[0].weight.shape[1], ...layers.map((layer) => layer.weight.shape[0])];
   layers.forEach((layer, l) => {
     const [out, inputs] = layer.weight.shape;
@@ -129,32 +159,59 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   const model: ModelData = { ...architecture, sizes, weights: [], biases: [], imported: { lossFrom, notes } };
   if (gradscopeMetadata(metadata).activations === undefined) checkOutputOption(model, lossFrom);
   checkArchitecture(model, 'safetensors __metadata__', (l) => `safetensors __metadata__: ${fileLayer(l, '', layers[l].weight.name)}`);
+  // gradscope's record of the module, checked whole, else the file's own names where they are not nn.Sequential's.
+  const kept = recordedText !== undefined ? recordedPytorchModuleText(recordedText, model, '__metadata__.pytorchModule', badModel) : keptLayerNames(layers.map((layer) => layer.name), notes);
   layers.forEach((layer, l) => {
     model.weights.push(decodeFloats(file, layer.weight, true));
     model.biases.push(layer.bias ? decodeFloats(file, layer.bias, true) : new Float32Array(sizes[l + 1]));
   });
-  notes.push(...f64Note(entries), ...renamedNote(layers.map((layer) => layer.name)));
-  return model;
+  notes.push(...f64Note(entries));
+  return { ...model, ...kept };
 }
 
 /**
- * The note of an import whose dense layers are not named as toSafetensors writes them (nn.Sequential's 0, 2, 4, …): a model keeps no
- * tensor names, so the file written back names them so, and the module that saved them (`hidden.0 … out`, or `0, 3, 6` with
- * nn.Dropout between) refuses them in a strict load_state_dict (newuser45 #16): said where it can still be acted on, with the renaming.
+ * The dense layers in the order `__metadata__.pytorchModule`'s layerNames (gradscope's record, `text`) gives, or undefined where the
+ * file has no such record. Checked (checkLayerNames) against the file's layers, each named once; a layers option beside it is refused,
+ * as the record orders the layers (a file gradscope wrote from `hidden.0 … out` or `fc1, fc2` reads back in its order, whatever the shapes).
  */
-function renamedNote(names: readonly string[]): string[] {
-  const written = names.map((_, l) => denseTensorName(l, 'weight').replace(/\.weight$/, ''));
-  if (names.every((name, l) => name === written[l])) return [];
-  const renamed = names.map((name, l) => `${name} → ${written[l]}`).join(', ');
-  return [
-    `tensor names are not kept: written back to safetensors (toSafetensors, convert to .safetensors), the dense layers are named as an nn.Sequential's (${renamed}, each .weight and .bias), which a strict load_state_dict into the module that saved them refuses: rename the keys back`,
-  ];
+function recordedLayerNames(text: string | undefined, layers: readonly LayerEntries[], options: SafetensorsImportOptions): LayerEntries[] | undefined {
+  if (text === undefined) return undefined;
+  const where = '__metadata__.pytorchModule';
+  const record: unknown = parsedJsonText(text, where, badModel);
+  const names = typeof record === 'object' && record !== null ? (record as { layerNames?: unknown }).layerNames : undefined;
+  if (names === undefined) return undefined; // the record's other faults are its reader's (recordedPytorchModuleText)
+  if (options.layers !== undefined) throw new UnreadImportOption('layers', `${where}.layerNames records the dense layers' order`);
+  const byName = new Map(layers.map((layer) => [layer.name, layer]));
+  return checkLayerNames(names, layers.length, `${where}.layerNames`, badModel).map((name, l) => {
+    const layer = byName.get(name);
+    if (layer === undefined) throw badModel(`${where}.layerNames[${l}]`, `${shown(name)} is no dense layer of the file (it has ${listNames(layers.map((other) => other.name))})`);
+    return layer;
+  });
+}
+
+/**
+ * `{ pytorchModule: { layerNames } }` of an import whose dense layers are not named as nn.Sequential's 0, 2, 4, …, so the file written
+ * back names them as the module that saved them does (`hidden.0 … out`, or `0, 3, 6` with nn.Dropout between) and its strict
+ * load_state_dict takes it (newuser45 #16); `{}` for nn.Sequential's own names. Names no PyTorch module has (checkLayerNames: a file
+ * may name its tensors anything) are not kept, and the note says how they are written back.
+ */
+function keptLayerNames(names: readonly string[], notes: string[]): { pytorchModule?: PytorchModule } {
+  if (names.every((name, l) => `${name}.weight` === denseTensorName(l, 'weight'))) return {};
+  try {
+    return { pytorchModule: { layerNames: checkLayerNames(names, names.length, 'layers', badModel) } };
+  } catch (error) {
+    if (!(error instanceof GradscopeError)) throw error;
+    const renamed = names.map((name, l) => `${shown(name)} → ${denseTensorName(l, 'weight').replace(/\.weight$/, '')}`).join(', ');
+    notes.push(`tensor names are not kept (${error.message.replace(/^layers\[\d+\]: /, '')}): written back to safetensors, the dense layers are named as an nn.Sequential's (${renamed}, each .weight and .bias)`);
+    return {};
+  }
 }
 
 /**
  * Reads either kind of safetensors file: a block network gradscope wrote, a state_dict whose metadata
  * records its module's expression (recordedModule), or any file read by a PyTorch module expression
- * (`options.pytorch`), as blockModelFromSafetensors; else a dense chain (fromSafetensors, `options`
+ * (`options.pytorch`), as blockModelFromSafetensors, but for a module of nn.Linear layers and their activations alone,
+ * returned as the dense chain it is, keeping its module's names and logits (ModelData.pytorchModule); else a dense chain (fromSafetensors, `options`
  * filling in what it lacks). `layers`, which orders a dense chain's tensors, is refused for the block
  * reader, whose layers name them (UnreadImportOption).
  */
@@ -167,7 +224,37 @@ export function readSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   if (layers !== undefined) {
     throw new UnreadImportOption('layers', gradscopeBlocks ? BLOCK_FILE_RECORDS : recorded ? RECORDED_MODULE_NAMES : "the pytorch option's module expression names the tensors and gives their order");
   }
-  return blockModelFromSafetensors(bytes, { pytorch, loss, activation, output });
+  const read = readBlockSafetensors(bytes, { pytorch, loss, activation, output });
+  return denseChainOf(read) ?? read.model;
+}
+
+/**
+ * A model a module expression read (readBlockSafetensors) as the dense chain it is, where its layers are nn.Linear layers with their
+ * activations alone, keeping what the module says of itself (net.pytorchModule): its nn.Linear layers' names where they are not
+ * nn.Sequential's 0, 2, 4, … (`0, 3, 6` with an nn.Dropout after each activation; `net.0, net.2` under a module prefix), and that it
+ * ends in logits; undefined for any other module (a block network).
+ */
+function denseChainOf({ model: read, fileNames, logits, imported }: ReadBlockSafetensors): ModelData | undefined {
+  const dense = denseLayers(read.layers);
+  if (dense === undefined) return undefined;
+  const sizes = [read.inputs, ...dense.map((layer) => layer.units)];
+  const activations = dense.map((layer) => layer.activation ?? 'linear');
+  const names = dense.map((_, l) => fileNames[2 * l].replace(/\.weight$/, ''));
+  const renamed = names.some((name, l) => `${name}.weight` !== denseTensorName(l, 'weight'));
+  const pytorchModule: PytorchModule = { ...(renamed && { layerNames: names }), ...(logits && { logits: true as const }) };
+  // The layout of dense layers alone: each layer's weight, then its bias.
+  return {
+    loss: read.loss,
+    sizes,
+    activations,
+    weights: dense.map((_, l) => read.tensors[2 * l].values),
+    biases: dense.map((_, l) => read.tensors[2 * l + 1].values),
+    ...(read.initialisation && { initialisation: read.initialisation }),
+    ...(read.trainedOn && { trainedOn: read.trainedOn }),
+    ...((renamed || logits) && { pytorchModule: readPytorchModule(pytorchModule, { loss: read.loss, activations }, 'pytorchModule', badModel) }),
+    // A dense chain read from a state_dict always says where its loss came from.
+    ...(imported && { imported: read.imported ?? imported }),
+  };
 }
 
 /**
@@ -176,28 +263,14 @@ export function readSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
  * module of nn.Linear layers, each with its activation after it, is the dense chain returned; any other (a LayerNorm, a Residual)
  * is a block network, refused as a block file gradscope wrote is. `layers` is refused: the expression orders the tensors.
  */
-function recordedDenseChain(bytes: Uint8Array | ArrayBuffer, metadata: Record<string, string>, module: string, options: SafetensorsImportOptions): ModelData {
+function recordedDenseChain(bytes: Uint8Array | ArrayBuffer, module: string, options: SafetensorsImportOptions): ModelData {
   // What the file holds first, whatever the options: no option makes a block network a dense chain.
   if (denseLayers(architectureOfPytorch(module, '__metadata__.pytorch').layers) === undefined) {
     throw badModel('safetensors', `holds a block network (__metadata__.pytorch records its module, ${module}): read it with blockModelFromSafetensors`);
   }
   if (options.layers !== undefined) throw new UnreadImportOption('layers', RECORDED_MODULE_NAMES);
   const { activation, output, loss } = options;
-  const read = blockModelFromSafetensors(bytes, { activation, output, loss });
-  const dense = denseLayers(read.layers)!;
-  const sizes = [read.inputs, ...dense.map((layer) => layer.units)];
-  // The layout of dense layers alone: each layer's weight, then its bias.
-  return {
-    loss: read.loss,
-    sizes,
-    activations: dense.map((layer) => layer.activation ?? 'linear'),
-    weights: dense.map((_, l) => read.tensors[2 * l].values),
-    biases: dense.map((_, l) => read.tensors[2 * l + 1].values),
-    ...(read.initialisation && { initialisation: read.initialisation }),
-    ...(read.trainedOn && { trainedOn: read.trainedOn }),
-    // blockModelFromSafetensors keeps its notes only when it has some; a dense chain's always says where its loss came from.
-    imported: read.imported ?? { lossFrom: metadata.loss !== undefined ? '__metadata__.loss' : 'the loss option', notes: [] },
-  };
+  return denseChainOf(readBlockSafetensors(bytes, { activation, output, loss }))!;
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   type OutputActivation,
 } from '../kernels.js';
 import { fileLayer } from '../layer-names.js';
+import type { PytorchModule } from '../pytorch-record.js';
 import type { TrainedOn } from '../trained-on.js';
 
 /** createNetwork's defaults that --help names too: the hidden `{ units }` layers' activation, the weights' and the biases' initialisation. */
@@ -93,6 +94,8 @@ export interface NetworkConfig {
   recorded?: Initialisation;
   /** With given parameters: the rows that trained them, as the data they came from record (Network.trainedOn; absent: none recorded). */
   trainedOn?: TrainedOn;
+  /** With given parameters: what their data keep of the PyTorch module that saved them (Network.pytorchModule; absent: nothing kept). */
+  pytorchModule?: PytorchModule;
 }
 
 /**

@@ -3,10 +3,12 @@
  * { "format": "gradscope.model", "version": 1, "loss": "...",
  *   "layers": [ { "inputs": n, "units": m, "activation": "...", "weights": [[m rows of n]], "biases": [m] } ],
  *   "initialisation": { "init": "...", "biasInit": "...", "lsuv": true },
- *   "trainedOn": { "data": "mnist", "rows": 600 } }
+ *   "trainedOn": { "data": "mnist", "rows": 600 },
+ *   "pytorchModule": { "layerNames": ["hidden.0", "out"], "logits": true } }
  * The output activation is the last layer's. `initialisation` (optional, src/init/initialisation.ts)
  * says how the weights were first drawn, `trainedOn` (optional, src/trained-on.ts) which rows trained
- * them. Reading checks every field and names the first bad one.
+ * them, `pytorchModule` (optional, src/pytorch-record.ts) what a model imported from PyTorch keeps of
+ * the module that saved it. Reading checks every field and names the first bad one.
  */
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import type { FloatArray, Loss, OutputActivation } from '../kernels.js';
@@ -23,6 +25,7 @@ import { notJsonMessage } from '../json-syntax.js';
 import { fewestNumberBytes, LONGEST_NUMBER } from './json-number-bounds.js';
 import { counted, grouped } from '../counted.js';
 import { fileLayer } from '../layer-names.js';
+import { readPytorchModule, type PytorchModule } from '../pytorch-record.js';
 
 export { MODEL_LIMITS } from '../model-limits.js';
 
@@ -59,6 +62,8 @@ export interface ModelFile {
   initialisation?: Initialisation;
   /** The rows that trained the model (src/trained-on.ts). Absent: not recorded (a file written before 2026-12-04, or from data without it: a Network's toJSON where net.trainedOn is undefined). */
   trainedOn?: TrainedOn;
+  /** What a model imported from a PyTorch state_dict keeps of the module that saved it (src/pytorch-record.ts): its dense layers' module names, whether it ends in logits. Absent: nothing kept (nn.Sequential's names, the output module written). */
+  pytorchModule?: PytorchModule;
 }
 
 /** A model's contents in memory: flat float32 weights `[units][inputs]` per layer. */
@@ -77,6 +82,12 @@ export interface ModelData {
   initialisation?: Initialisation;
   /** The rows that trained the model, where its file records them (src/trained-on.ts): every writer writes it (gradscope's JSON model file at its top level). Absent: not recorded. */
   trainedOn?: TrainedOn;
+  /**
+   * What a model read from a PyTorch state_dict keeps of the module that saved it (src/pytorch-record.ts): its dense layers'
+   * module names where they are not nn.Sequential's 0, 2, 4, …, and whether it ends in logits, so that toSafetensors writes
+   * what that module loads. Every writer of a dense chain keeps it. Absent: nn.Sequential's names, the output module written.
+   */
+  pytorchModule?: PytorchModule;
   /** Set by the readers of foreign files (safetensors, tfjs): what they chose that the file did not spell out. */
   imported?: ImportNotes;
 }
@@ -93,6 +104,7 @@ export function modelToJSON(
     biases: FloatArray[];
     initialisation?: Initialisation;
     trainedOn?: TrainedOn;
+    pytorchModule?: PytorchModule;
   },
   numbers: FileNumbers = copiedNumbers,
 ): ModelFile {
@@ -102,6 +114,7 @@ export function modelToJSON(
     loss: model.loss,
     ...(model.initialisation && { initialisation: structuredClone(model.initialisation) }),
     ...(model.trainedOn && { trainedOn: trainedOnCopy(model.trainedOn) }),
+    ...(model.pytorchModule && { pytorchModule: structuredClone(model.pytorchModule) }),
     layers: model.activations.map((activation, l) => {
       const inputs = model.sizes[l];
       const units = model.sizes[l + 1];
@@ -166,7 +179,7 @@ export function modelFromJSON(json: unknown): ModelData {
 function denseModelFromFile(file: Record<string, unknown>, version: unknown): ModelData {
   if (version === BLOCK_MODEL_VERSION) throw bad('version', `2 is a network built from layer specs: read it with readModelJSON or Network.fromJSON`);
   if (version !== MODEL_VERSION) throw bad('version', `this gradscope reads versions ${MODEL_VERSION} and ${BLOCK_MODEL_VERSION}, got ${describeValue(version)}`);
-  checkFileFields(file, [...keysOf<ModelFile>({ format: true, version: true, loss: true, layers: true, initialisation: true, trainedOn: true }), CHECKPOINT_FIELD], 'model', bad);
+  checkFileFields(file, [...keysOf<ModelFile>({ format: true, version: true, loss: true, layers: true, initialisation: true, trainedOn: true, pytorchModule: true }), CHECKPOINT_FIELD], 'model', bad);
   if (file.loss === undefined) throw bad('loss', MISSING_LOSS);
   const loss = rethrowAsBad('loss', () => checkLoss(file.loss));
   const layers: unknown = file.layers;
@@ -225,7 +238,13 @@ function denseModelFromFile(file: Record<string, unknown>, version: unknown): Mo
     copyValues(b, 0, values, nOut, `${fileLayer(l)}.biases`);
     biases.push(b);
   }
-  return { loss, sizes, activations, weights, biases, ...recordedInitialisation(file, 'initialisation', bad, chainFanIns(sizes)), ...recordedTrainedOn(file, 'trainedOn', bad) };
+  return { loss, sizes, activations, weights, biases, ...recordedInitialisation(file, 'initialisation', bad, chainFanIns(sizes)), ...recordedTrainedOn(file, 'trainedOn', bad), ...recordedPytorchModule(file, { loss, activations }, 'pytorchModule', bad) };
+}
+
+/** `{ pytorchModule }` read from `holder.pytorchModule` (`where` names it) for a chain of `model`'s activations and loss, or `{}` where it records none. */
+export function recordedPytorchModule(holder: { pytorchModule?: unknown }, model: { loss: Loss; activations: readonly OutputActivation[] }, where: string, fail: Fail): { pytorchModule?: PytorchModule } {
+  const record = holder.pytorchModule === undefined ? undefined : readPytorchModule(holder.pytorchModule, model, where, fail);
+  return record ? { pytorchModule: record } : {};
 }
 
 /** target[offset…] = the `length` values (a row of weights or the biases: parameters), each read once and checked with the rules every format shares. */
@@ -257,7 +276,11 @@ export function checkedModelData(model: ModelData, where = 'model', fail: Fail =
   checkOutputUnits(activations[depth - 1], sizes[depth], `${where}.activations[${depth - 1}]`, fail);
   const loss = rethrowThrough(fail, `${where}.loss`, () => checkLoss(model.loss));
   rethrowThrough(fail, `${where}.loss`, () => checkLossPairing(loss, activations));
-  const recorded = { ...recordedInitialisation(model, `${where}.initialisation`, fail, chainFanIns(sizes)), ...recordedTrainedOn(model, `${where}.trainedOn`, fail) };
+  const recorded = {
+    ...recordedInitialisation(model, `${where}.initialisation`, fail, chainFanIns(sizes)),
+    ...recordedTrainedOn(model, `${where}.trainedOn`, fail),
+    ...recordedPytorchModule(model, { loss, activations }, `${where}.pytorchModule`, fail),
+  };
   if (!Array.isArray(weights) || weights.length !== depth) throw fail(`${where}.weights`, `expected ${depth} tensors, one per layer`);
   if (!Array.isArray(biases) || biases.length !== depth) throw fail(`${where}.biases`, `expected ${depth} tensors, one per layer`);
   const tensor = (values: ArrayLike<number> | undefined, length: number, at: string): Float32Array => {

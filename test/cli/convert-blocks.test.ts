@@ -143,7 +143,7 @@ describe('mistakes in --pytorch and --layers are usage errors (exit 2, naming th
   // They exited 1 as BAD_MODEL_FILE: the file was fine, the flag was not.
   const module = 'nn.Sequential(nn.Linear(4, 6), nn.ReLU(), nn.BatchNorm1d(6), Residual(nn.Sequential(nn.Linear(6, 6), nn.ReLU())), nn.Linear(6, 3), nn.Softmax(dim=-1))';
   it.each([
-    ['a module gradscope does not compute', module.replace('nn.ReLU(), nn.BatchNorm1d', 'nn.Dropout(0.5), nn.BatchNorm1d'), /^gradscope: --pytorch module 1: nn\.Dropout is not a module gradscope has/],
+    ['a module gradscope does not compute', module.replace('nn.ReLU(), nn.BatchNorm1d', 'nn.GELU(), nn.BatchNorm1d'), /^gradscope: --pytorch module 1: nn\.GELU is not a module gradscope has/],
     ['an expression that does not parse', 'nn.Sequential(nn.Linear(4, 6) nn.ReLU())', /^gradscope: --pytorch: expected , or \) at character 30/],
     ['a number float32 cannot hold, in the flag\'s words', module.replace('nn.BatchNorm1d(6)', 'nn.BatchNorm1d(6, eps=1e400)'), /^gradscope: --pytorch: 1e400 is Infinity in float32, which holds magnitudes up to 3\.4028235e\+38 \(float32's largest finite number\) at character \d+/],
     ['a tensor the file does not hold', module.replace('nn.Linear(4, 6), ', 'nn.Linear(4, 6), nn.Identity(), '), /^gradscope: --pytorch does not fit .*torch-mistakes\.safetensors: 3\.weight: missing: the layers need it/],

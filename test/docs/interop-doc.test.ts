@@ -90,6 +90,10 @@ describe('docs/interop.md on block networks', () => {
       expect(tree[1][0]).toEqual(['Linear', [784, 100], {}]);
       expect(JSON.stringify(tree)).toContain('["Residual",[["Sequential"');
       expect(JSON.stringify(tree)).toContain('{"gate":"rezero"}');
+      // A module's names (an imported state_dict's, kept: pytorchDenseExpression) by OrderedDict, which build() makes too.
+      const named = run('nn.Sequential(OrderedDict(hidden=nn.Sequential(nn.Linear(8, 32), nn.Sigmoid()), out=nn.Linear(32, 3)))');
+      expect(named.stderr).toBe('');
+      expect(JSON.parse(named.stdout)).toEqual(['Sequential', [{ hidden: ['Sequential', [['Linear', [8, 32], {}], ['Sigmoid', [], {}]], {}], out: ['Linear', [32, 3], {}] }], {}]);
       for (const hostile of ['__import__("os").system("echo pwned")', 'nn.Sequential(torch.load("x.pt"))', 'nn.Module.__subclasses__()', 'nn.Linear(*[1, 2])', 'nn.Linear(**{"in_features": 1})', 'nn.Linear(open("x").read(), 2)', '(lambda: 1)()']) {
         const refused = run(hostile);
         expect(refused.stdout, hostile).toMatch(/^refused: /);

@@ -99,7 +99,10 @@ describe('reading a PyTorch state_dict of a block network by its module expressi
     await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, momentum=1.5)'), 'INVALID_OPTION', /momentum: expected a number from 0 to 1/);
     await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, eps=0)'), 'INVALID_OPTION', /epsilon: expected a number from 2⁻¹²⁶/);
     await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, 0.001)'), 'INVALID_OPTION', /^pytorch option module 1: nn\.BatchNorm1d with 2 positional arguments/);
-    await expectError(swap('nn.ReLU(inplace=True)', 'nn.Dropout(0.5)'), 'INVALID_OPTION', /^pytorch option module 2: nn\.Dropout is not a module gradscope has/);
+    await expectError(swap('nn.ReLU(inplace=True)', 'nn.GELU()'), 'INVALID_OPTION', /^pytorch option module 2: nn\.GELU is not a module gradscope has \(.*; nn\.Dropout and nn\.AlphaDropout skipped\)$/);
+    await expectError(swap('nn.ReLU(inplace=True)', 'nn.Dropout(1.5)'), 'INVALID_OPTION', /^pytorch option module 2: nn\.Dropout\(p=1\.5\): expected a probability from 0 to 1$/);
+    await expectError(swap('nn.ReLU(inplace=True)', 'nn.Dropout(0.5, True, 3)'), 'INVALID_OPTION', /^pytorch option module 2: nn\.Dropout with 3 positional arguments/);
+    await expectError(swap('nn.ReLU(inplace=True)', 'nn.AlphaDropout(p=0.5, seed=1)'), 'INVALID_OPTION', /^pytorch option module 2: nn\.AlphaDropout\(seed=…\) is not taken$/);
     await expectError(swap('nn.Tanh()', 'nn.LeakyReLU(0.2)'), 'INVALID_OPTION', /^pytorch option module 3\.branch\.1: nn\.LeakyReLU\(0\.2\): gradscope's leaky-relu has slope 0\.01/);
     await expectError(swap('nn.Linear(3, 4)', 'nn.Linear(3, 4, bias=False)'), 'INVALID_OPTION', /^pytorch option module 0: nn\.Linear\(bias=False\): gradscope computes it with bias=True/);
     await expectError(swap('nn.Linear(4, 2)', 'nn.Linear(5, 2)'), 'INVALID_OPTION', /^pytorch option module 4: takes 5 features but gets 4/);

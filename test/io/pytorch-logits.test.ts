@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { networkFromBlockModel } from '../../src/io/model-data.js';
 import { blockModelFromSafetensors } from '../../src/io/safetensors-blocks.js';
 import { fromSafetensors } from '../../src/io/safetensors.js';
-import { encodeSafetensors, type TensorToWrite } from '../../src/io/safetensors-format.js';
+import { encodeSafetensors, parseSafetensors, type TensorToWrite } from '../../src/io/safetensors-format.js';
 import { modelFromJSON, type ModelData } from '../../src/network/model-file.js';
 import { runCliInProcess } from '../util/cli.js';
 import { expectError } from '../util/expect-error.js';
@@ -104,7 +104,9 @@ describe('gradscope convert of a plain state_dict', () => {
     expect(run.code).toBe(0);
     // Each note on lines of its own under the model's, indented (wrapped at READING_WIDTH): read across the lines.
     expect(run.stdout.split('\n').filter((line) => line.startsWith('  ')).length).toBeGreaterThanOrEqual(3);
-    expect(flat(run.stdout)).toMatch(/→ .*out\.json \(gradscope\): 4 inputs → dense 8 relu → dense 3 softmax, loss cross-entropy loss cross-entropy from the loss option the module ends in logits .* dropped the module prefix "net\."/);
+    // A module of nn.Linear layers and their activations is the dense chain it is, keeping the module's names and its logits.
+    expect(flat(run.stdout)).toMatch(/→ .*out\.json \(gradscope\): \[4,8,3\] relu, softmax, loss cross-entropy loss cross-entropy from the loss option the module ends in logits .* dropped the module prefix "net\."/);
+    expect(modelFromJSON(readFileSync(join(dir, 'out.json'), 'utf8')).pytorchModule).toEqual({ layerNames: ['net.0', 'net.2'], logits: true });
   });
 
   it('without metadata, the error names the flags still missing', async () => {
@@ -150,11 +152,22 @@ describe('gradscope convert of a plain state_dict', () => {
     expect(flat(mixed.stderr)).toContain(`--output sigmoid with ${recorded}'s __metadata__.loss cross-entropy: loss 'cross-entropy' needs a 'softmax' output layer, got 'sigmoid'`);
   });
 
-  it("written back to safetensors, a model read from logits says its module expression ends in nn.Softmax, which nn.CrossEntropyLoss applies itself", async () => {
-    // The expression gained nn.Softmax(dim=-1) with no word: built from it and trained on with nn.CrossEntropyLoss, softmax twice (newuser45 #3).
+  it("written back to safetensors, a model read from logits by its module expression stays logits; one read by --output softmax says its expression ends in nn.Softmax, which nn.CrossEntropyLoss applies itself", async () => {
+    // The module expression said it ended in logits: the expression written back ends in its last nn.Linear, as the module did, and nothing needs saying.
     const json = join(dir, 'logits.json');
     expect((await runCliInProcess(['convert', plain, json, '--loss', 'cross-entropy', '--pytorch', LOGITS])).code).toBe(0);
-    const back = await runCliInProcess(['convert', json, join(dir, 'logits.safetensors')]);
+    const logitsBack = await runCliInProcess(['convert', json, join(dir, 'logits.safetensors')]);
+    expect(logitsBack.code, logitsBack.stderr).toBe(0);
+    expect(logitsBack.stdout).not.toContain('__metadata__.pytorch ends in');
+    const written = parseSafetensors(readFileSync(join(dir, 'logits.safetensors')));
+    expect(written.metadata.pytorch).toBe(LOGITS);
+    expect(JSON.parse(written.metadata.pytorchModule)).toEqual({ logits: true });
+    expect(written.metadata.activations).toBe('relu,softmax'); // gradscope reads it back with its softmax output, as it was read
+    // --output softmax says nothing of the module's last module: the expression gained nn.Softmax(dim=-1), which is said, or a module
+    // built from it and trained on with nn.CrossEntropyLoss applies softmax twice (newuser45 #3).
+    const softmax = join(dir, 'softmax.json');
+    expect((await runCliInProcess(['convert', plain, softmax, '--activation', 'relu', '--output', 'softmax', '--loss', 'cross-entropy'])).code).toBe(0);
+    const back = await runCliInProcess(['convert', softmax, join(dir, 'softmax.safetensors')]);
     expect(back.code, back.stderr).toBe(0);
     expect(flat(back.stdout)).toContain(
       "__metadata__.pytorch ends in nn.Softmax(dim=-1), gradscope's softmax output, which its cross-entropy loss takes: nn.CrossEntropyLoss applies log-softmax itself, so a module built from it and trained with nn.CrossEntropyLoss applies it twice (wrong gradients, no error): build it without that last nn.Softmax(dim=-1) (it holds no tensors, so the state_dict loads either way)",

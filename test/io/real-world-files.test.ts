@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GradscopeError } from '../../src/errors.js';
 import { readModelFile } from '../../src/io/model-formats.js';
-import { fromSafetensors, toSafetensors } from '../../src/io/safetensors.js';
+import { fromSafetensors } from '../../src/io/safetensors.js';
 import { fromTfjsLayers } from '../../src/io/tfjs-layers.js';
 import { runCli } from '../util/cli.js';
 
@@ -238,7 +238,8 @@ describe('real-world safetensors', () => {
   it('transformers / ComfyUI metadata ({ format: "pt" }) and { version: "1.0" } never block the options', () => {
     const pt = fromSafetensors(safetensors({ format: 'pt', 'modelspec.architecture': 'mlp' }, [...dense('fc1', 8, 4), ...dense('fc2', 3, 8)]), options);
     expect(pt).toMatchObject({ sizes: [4, 8, 3], activations: ['relu', 'softmax'], loss: 'cross-entropy' });
-    expect(pt.imported).toEqual({ lossFrom: 'the loss option', notes: ['ignored __metadata__ of format "pt" (not gradscope\'s)', expect.stringMatching(/^tensor names are not kept: .*\(fc1 → 0, fc2 → 2, each/)] });
+    expect(pt.imported).toEqual({ lossFrom: 'the loss option', notes: ['ignored __metadata__ of format "pt" (not gradscope\'s)'] });
+    expect(pt.pytorchModule).toEqual({ layerNames: ['fc1', 'fc2'] }); // kept for the way back out (test/io/pytorch-names.test.ts)
     const versioned = fromSafetensors(safetensors({ version: '1.0' }, [...dense('l1', 8, 4), ...dense('l2', 3, 8)]), options);
     expect(versioned.sizes).toEqual([4, 8, 3]);
     // gradscope's own metadata is the model's: options that contradict it are refused, naming both values; options that agree are taken.
@@ -268,8 +269,8 @@ describe('real-world safetensors', () => {
     expect(chained.sizes).toEqual([4, 8, 6, 3]);
     expect(chained.imported!.notes).toEqual([
       'ordered the dense layers by their shapes: encoder → hidden → head',
-      "tensor names are not kept: written back to safetensors (toSafetensors, convert to .safetensors), the dense layers are named as an nn.Sequential's (encoder → 0, hidden → 2, head → 4, each .weight and .bias), which a strict load_state_dict into the module that saved them refuses: rename the keys back",
     ]);
+    expect(chained.pytorchModule).toEqual({ layerNames: ['encoder', 'hidden', 'head'] });
 
     const square = safetensors(undefined, [...dense('encoder', 4, 4), ...dense('decoder', 4, 4)]);
     expect(refusal(() => fromSafetensors(square, options)).message).toMatch(
@@ -312,43 +313,6 @@ describe('real-world safetensors', () => {
     const against = fromSafetensors(safetensors(undefined, [...dense('a.0', 3, 5), ...dense('a.1', 5, 4), ...dense('head', 2, 3)]), options);
     expect(against.sizes).toEqual([4, 5, 3, 2]);
     expect(against.imported!.notes[0]).toBe('ordered the dense layers by their shapes (no order that keeps the numbers in their names in order chains): a.1 → a.0 → head');
-  });
-
-  it("names other than nn.Sequential's 0, 2, 4 (a module's attributes, Dropout-shifted indices): the import says the file written back renames them, and how; the export is that renaming, byte by byte", () => {
-    // Written back, hidden.0 … out were 0, 2, … 12 without a word, which the module that saved them refuses strictly (newuser45 #16).
-    const shifted = safetensors({ format: 'pt' }, [...dense('0', 5, 4), ...dense('3', 6, 5), ...dense('6', 3, 6)]);
-    const read = fromSafetensors(shifted, options);
-    expect(read.imported!.notes).toContain(
-      "tensor names are not kept: written back to safetensors (toSafetensors, convert to .safetensors), the dense layers are named as an nn.Sequential's (0 → 0, 3 → 2, 6 → 4, each .weight and .bias), which a strict load_state_dict into the module that saved them refuses: rename the keys back",
-    );
-    // nn.Sequential's own names: nothing to say.
-    const sequential = fromSafetensors(safetensors(undefined, [...dense('0', 5, 4), ...dense('2', 3, 5)]), options);
-    expect(sequential.imported!.notes.filter((note) => note.includes('names are not kept'))).toEqual([]);
-    // The file written back: the header's keys, dtypes, shapes and offsets by the safetensors spec, each tensor the one the note maps.
-    const bytes = toSafetensors(read);
-    const length = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
-    expect(length % 8).toBe(0);
-    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length)));
-    const names = ['0.weight', '0.bias', '2.weight', '2.bias', '4.weight', '4.bias'];
-    expect(Object.keys(header)).toEqual(['__metadata__', ...names]);
-    const shapes = [[5, 4], [5], [6, 5], [6], [3, 6], [3]];
-    let end = 0;
-    const sorted = names.map((name) => ({ name, ...header[name] })).sort((a, b) => a.data_offsets[0] - b.data_offsets[0]);
-    for (const entry of sorted) {
-      expect(entry.data_offsets[0]).toBe(end);
-      end = entry.data_offsets[1];
-    }
-    expect(8 + length + end).toBe(bytes.length);
-    const source = new DataView(shifted.buffer, shifted.byteOffset);
-    const sourceLength = Number(source.getBigUint64(0, true));
-    const sourceHeader = JSON.parse(new TextDecoder().decode(shifted.subarray(8, 8 + sourceLength)));
-    names.forEach((name, t) => {
-      expect(header[name].dtype).toBe('F32');
-      expect(header[name].shape).toEqual(shapes[t]);
-      const from = sourceHeader[name.replace(/^\d+/, (index) => String((Number(index) / 2) * 3))];
-      const value = (view: DataView, start: number, offsets: number[]) => Array.from({ length: (offsets[1] - offsets[0]) / 4 }, (_, i) => view.getFloat32(start + offsets[0] + 4 * i, true));
-      expect(value(new DataView(bytes.buffer, bytes.byteOffset), 8 + length, header[name].data_offsets), name).toEqual(value(source, 8 + sourceLength, from.data_offsets));
-    });
   });
 
   it('a byte count too large for a double prints as the integer it is', () => {

@@ -4,6 +4,7 @@ import { INTEROP_FORMATS, outputFormatOf, READABLE_INPUT_FORMATS, readModelFile,
 import { choiceFlag, command, listFlag, stringFlag, UsageError } from '../command.js';
 import { blockActivations, ClashingImportOptions, ContradictedImportOption, MistakenImportOption, UnreadImportOption } from '../../io/import-options.js';
 import { logitsExportNote } from '../../io/safetensors-blocks.js';
+import { safetensorsExportNotes } from '../../io/safetensors.js';
 import { print } from '../terminal.js';
 import { COMMAND_POSITIONALS } from '../command-positionals.js';
 import { leftBehindNote } from '../training-left-behind.js';
@@ -73,9 +74,11 @@ export const convertCommand = command({
       for (const note of model.imported.notes) print(terminal, `  ${note}`);
     }
     if (leftBehind) print(terminal, `  ${leftBehind}`);
-    // Its module expression ends in the softmax (sigmoid) a PyTorch logits loss applies itself: said, or it is applied twice.
-    const last = 'kind' in model ? blockActivations(model.layers).output : model.activations[model.activations.length - 1];
-    const logits = format === 'safetensors' ? logitsExportNote(model.loss, last as OutputActivation) : undefined;
-    if (logits) print(terminal, `  ${logits}`);
+    // Its module expression ends in the softmax (sigmoid) a PyTorch logits loss applies itself: said, or it is applied twice
+    // (a dense chain that keeps its module's logits is written without it); a dense chain's module no expression builds, said why.
+    if (format === 'safetensors') {
+      const notes = 'kind' in model ? [logitsExportNote(model.loss, blockActivations(model.layers).output as OutputActivation)].filter((note) => note !== undefined) : safetensorsExportNotes(model);
+      for (const note of notes) print(terminal, `  ${note}`);
+    }
   },
 });

@@ -1,0 +1,110 @@
+/**
+ * What a dense chain read from a PyTorch state_dict keeps of the module that saved it, so that the way
+ * back out (toSafetensors, convert to .safetensors) loads into that module with a strict
+ * load_state_dict: its dense layers' module names where they are not nn.Sequential's 0, 2, 4, …
+ * (`hidden.0 … hidden.10, out`; `0, 3, 6` with an nn.Dropout after each activation), and whether it
+ * ends in logits (read with the softmax or sigmoid output its PyTorch loss applies itself). Every
+ * holder of a dense chain keeps it: ModelData and the Network (`pytorchModule`), gradscope's JSON model
+ * file and JSON checkpoint (top-level `pytorchModule`), the binary checkpoint's header
+ * (`pytorchModule`) and the safetensors gradscope writes (`__metadata__.pytorchModule`, its JSON text).
+ * A file's record is data: checked whole (names, lengths, duplicates, the logits' output) before
+ * anything is built from it, and refused naming the field, never skipped.
+ */
+import { describeValue, shown } from './errors.js';
+import { LOSS_OUTPUT, type Loss, type OutputActivation } from './kernels.js';
+import { checkFileFields, type Fail } from './model-limits.js';
+import { parsedJsonText } from './json-syntax.js';
+
+/** What a dense chain read from a PyTorch state_dict keeps of the module that saved it (see the module comment). */
+export interface PytorchModule {
+  /**
+   * Each dense layer's module name, input first: its tensors are `<name>.weight` and `<name>.bias`
+   * ('hidden.0', …, 'hidden.10', 'out'). Absent: nn.Sequential's '0', '2', '4', … (denseTensorName).
+   */
+  layerNames?: string[];
+  /**
+   * true where the module ends in logits (its last nn.Linear, no activation module after it) and was
+   * read with the output its loss fuses (softmax with cross-entropy: nn.CrossEntropyLoss; sigmoid with
+   * binary cross-entropy: nn.BCEWithLogitsLoss): the module expression written back ends without that
+   * output module. Absent: the module computes the output activation itself.
+   */
+  logits?: true;
+}
+
+/** PyTorch's losses that take logits and apply the output activation themselves, by gradscope's loss. */
+export const LOGITS_LOSS: Partial<Record<Loss, string>> = { 'cross-entropy': 'nn.CrossEntropyLoss', 'binary-cross-entropy': 'nn.BCEWithLogitsLoss' };
+
+/** Longest module name taken, in characters (PyTorch's deepest real paths are tens). */
+export const MAX_LAYER_NAME = 256;
+
+/** A module path as PyTorch names one: Python identifiers (a module's attributes) and indices (an nn.Sequential's or nn.ModuleList's), joined by dots. */
+const MODULE_PATH = /^(?:[A-Za-z_][A-Za-z0-9_]*|0|[1-9][0-9]*)(?:\.(?:[A-Za-z_][A-Za-z0-9_]*|0|[1-9][0-9]*))*$/;
+
+/** The name of dense layer `l`'s `tensor` under `module`'s names, nn.Sequential's `2l` where it records none. */
+export function layerTensorName(module: PytorchModule | undefined, l: number, tensor: 'weight' | 'bias'): string {
+  return `${module?.layerNames?.[l] ?? 2 * l}.${tensor}`;
+}
+
+/**
+ * `value` as the record of a dense chain of `model`'s activations and loss, copied, or `fail` at
+ * `where` (and its field) saying what is wrong; undefined for an empty record.
+ */
+export function readPytorchModule(value: unknown, model: { loss: Loss; activations: readonly OutputActivation[] }, where: string, fail: Fail): PytorchModule | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail(where, `expected an object { layerNames, logits }, got ${describeValue(value)}`);
+  checkFileFields(value, ['layerNames', 'logits'], where, fail);
+  const { layerNames, logits } = value as Record<string, unknown>;
+  const names = layerNames === undefined ? undefined : checkLayerNames(layerNames, model.activations.length, `${where}.layerNames`, fail);
+  if (logits !== undefined && logits !== true) throw fail(`${where}.logits`, `expected true or no field, got ${describeValue(logits)}`);
+  if (logits === true) checkLogits(model, `${where}.logits`, fail);
+  if (names === undefined && logits === undefined) return undefined;
+  return { ...(names && { layerNames: names }), ...(logits && { logits }) };
+}
+
+/** `{ pytorchModule }` read from the JSON text a string-valued metadata map holds (safetensors), or `{}` where there is none. */
+export function recordedPytorchModuleText(text: string | undefined, model: { loss: Loss; activations: readonly OutputActivation[] }, where: string, fail: Fail): { pytorchModule?: PytorchModule } {
+  if (text === undefined) return {};
+  const record = readPytorchModule(parsedJsonText(text, where, fail), model, where, fail);
+  return record ? { pytorchModule: record } : {};
+}
+
+/** The JSON text of a record, as a string-valued metadata map holds it. */
+export function pytorchModuleText(module: PytorchModule): string {
+  return JSON.stringify({ ...(module.layerNames && { layerNames: module.layerNames }), ...(module.logits && { logits: true }) });
+}
+
+/**
+ * `names` as one module name per dense layer (`depth` of them), copied: each a module path (MODULE_PATH) of at most
+ * MAX_LAYER_NAME characters, none twice, and none inside another (an nn.Linear holds no modules: `out` and `out.0`
+ * cannot both be one); `fail` at `where[i]` otherwise, the name quoted by shown (escaped, cut).
+ */
+export function checkLayerNames(names: unknown, depth: number, where: string, fail: Fail): string[] {
+  if (!Array.isArray(names)) throw fail(where, `expected an array of ${depth} module names, one per dense layer, got ${describeValue(names)}`);
+  if (names.length !== depth) throw fail(where, `lists ${names.length} names for ${depth} dense layers: one per layer, input first`);
+  const copy: string[] = [];
+  for (let i = 0; i < depth; i++) {
+    const name: unknown = names[i];
+    const at = `${where}[${i}]`;
+    if (typeof name !== 'string') throw fail(at, `expected a module name, got ${describeValue(name)}`);
+    if (name.length > MAX_LAYER_NAME) throw fail(at, `${shown(name)} is ${name.length} characters long: at most ${MAX_LAYER_NAME}`);
+    if (!MODULE_PATH.test(name)) {
+      throw fail(at, `${shown(name)} is not a PyTorch module name: Python identifiers and indices joined by dots ('hidden.0', 'out'), each tensor then <name>.weight and <name>.bias`);
+    }
+    const twice = copy.indexOf(name);
+    if (twice >= 0) throw fail(at, `${shown(name)} is ${where}[${twice}] too: each dense layer's module has a name of its own`);
+    const nested = copy.findIndex((other) => other.startsWith(`${name}.`) || name.startsWith(`${other}.`));
+    if (nested >= 0) {
+      const [inner, outer] = copy[nested].length > name.length ? [copy[nested], name] : [name, copy[nested]];
+      throw fail(at, `${shown(inner)} would be a module inside ${shown(outer)}, another dense layer's nn.Linear, which holds none`);
+    }
+    copy.push(name);
+  }
+  return copy;
+}
+
+/** Refuses a logits record where the output and loss are not a PyTorch logits loss's pair (softmax with cross-entropy, sigmoid with binary cross-entropy). */
+function checkLogits(model: { loss: Loss; activations: readonly OutputActivation[] }, where: string, fail: Fail): void {
+  const output = model.activations[model.activations.length - 1];
+  if (LOGITS_LOSS[model.loss] === undefined || LOSS_OUTPUT[model.loss] !== output) {
+    throw fail(where, `a module ending in logits is read with the output its PyTorch loss applies itself (softmax with cross-entropy, sigmoid with binary-cross-entropy), not ${output} with ${model.loss}`);
+  }
+}
