@@ -27,7 +27,7 @@ import {
   type OptimizerReading,
 } from './checkpoint.js';
 import { checkPath, parseJsonBytes, readFileBytes, writeFileAtomic } from './file-access.js';
-import { checkNameAgrees, contentFormatOf, formatNamedBy, interopFormatOf, isNamedBinary, isTfjsJson, onnxUnread, UNRECOGNISED_MODEL, type InteropFormat } from './model-formats.js';
+import { checkNameAgrees, contentFormatOf, formatNamedBy, interopFormatOf, isNamedBinary, isTfjsJson, onnxUnread, unrecognisedModel, type InteropFormat } from './model-formats.js';
 import { bytesBeyond } from '../byte-text.js';
 import { andList } from '../list-text.js';
 import { shellWord } from '../shell-word.js';
@@ -188,7 +188,7 @@ async function readSavedBytes(path: string, bytes: Uint8Array, seed: number, opt
   const named = await interopFormatOf(path);
   if (contentFormatOf(bytes) === undefined && isNamedBinary(path)) return { checkpoint: readCheckpointBytes(bytes, optimizer), isCheckpoint: true };
   const format = contentFormatOf(bytes) ?? (named === 'gradscope' ? 'json' : named === 'onnx' ? 'onnx' : undefined);
-  if (format === undefined) throw new GradscopeError('BAD_MODEL_FILE', UNRECOGNISED_MODEL);
+  if (format === undefined) throw new GradscopeError('BAD_MODEL_FILE', unrecognisedModel(path, bytes));
   if (format === 'onnx') throw onnxUnread(path);
   if (format === 'safetensors') throw notLoaded('a safetensors file', 'fromSafetensors');
   if (bytes.length > FILE_LIMITS.maxJsonBytes) throw new GradscopeError('BAD_MODEL_FILE', `a JSON model of ${bytesBeyond(bytes.length, FILE_LIMITS.maxJsonBytes)}`);

@@ -40,6 +40,7 @@ import { tfjsFolderFiles, writeTfjsFolder, type WrittenFiles } from './tfjs-fold
 import { grouped } from '../counted.js';
 import { bytesBeyond } from '../byte-text.js';
 import { shellWord } from '../shell-word.js';
+import { isTorchSave, torchSaveWords } from './torch-save.js';
 
 /** The formats `writeModelFile` writes and `readModelFile` reads (ONNX is written only); gradscope's own is JSON or binary. */
 export const INTEROP_FORMATS = ['gradscope', 'safetensors', 'onnx', 'tfjs'] as const;
@@ -148,6 +149,11 @@ export function onnxUnread(path: string): GradscopeError {
 /** What a reader says of bytes that are no model format it knows (loadModel and readModelFile alike). */
 export const UNRECOGNISED_MODEL = 'neither a gradscope model (JSON or binary), nor a tfjs model.json, nor safetensors';
 
+/** What a reader says of the bytes at `path` that are no model format it knows: a torch.save file named as one, with the way on (torchSaveWords). */
+export function unrecognisedModel(path: string, bytes: Uint8Array): string {
+  return isTorchSave(bytes) ? torchSaveWords(path) : UNRECOGNISED_MODEL;
+}
+
 const BLANK = new Set([0x20, 0x09, 0x0a, 0x0d]);
 const OPEN_BRACE = 0x7b;
 
@@ -230,7 +236,7 @@ async function openModelFile(path: string, format?: InputFormat): Promise<Opened
   }
   const bytes = await readFileBytes(path, { maxBytes: FILE_LIMITS.maxBinaryBytes });
   const told = format ?? contentFormatOf(bytes) ?? (await interopFormatOf(path));
-  if (told === undefined) throw badModel(shellWord(path), UNRECOGNISED_MODEL);
+  if (told === undefined) throw badModel(shellWord(path), unrecognisedModel(path, bytes));
   if (told === 'onnx') throw onnxUnread(path);
   // A .bin of no format's content is read as binary, whose reader says what is wrong with it (not 'not valid JSON').
   const binary = isBinaryCheckpoint(bytes) || (format === undefined && isNamedBinary(path));
