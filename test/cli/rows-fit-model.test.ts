@@ -48,5 +48,24 @@ describe('study --model: rows the model does not take', () => {
       process.chdir(cwd);
     }
   });
-});
 
+  it('one target column beside a softmax + cross-entropy model: says one-hot rows, one column per class, and class indices where the column holds them (newuser45 #10)', async () => {
+    const net = await createNetwork({ sizes: [2, 4, 3], activation: 'tanh', output: 'softmax', loss: 'cross-entropy', seed: 1 });
+    const model = join(folder, 'softmax.json');
+    writeFileSync(model, JSON.stringify(net.toJSON()));
+    net.dispose();
+    const refusal = async (targets: number[][], command: string[]) => {
+      const data = join(folder, 'indices.json');
+      writeFileSync(data, JSON.stringify({ inputs: targets.map((_, i) => [i, -i]), targets }));
+      const run = await runCliInProcess([...command, '--model', model, '--data', data, ...(command[0] === 'study' ? ['--epochs', '1'] : [])]);
+      expect([run.code, run.stdout]).toEqual([1, '']);
+      return run.stderr.trim().replace(`${model} takes 2 inputs and gives 3 outputs, but ${data}'s rows have 2 inputs and 1 target: give a --data file whose rows fit it`, '…');
+    };
+    const oneHot = 'gradscope: SHAPE_MISMATCH: …; a softmax output with cross-entropy takes one-hot targets, one column per class (3 here: class 2 is [0, 0, 1])';
+    for (const command of [['study'], ['gradients'], ['curvature']]) {
+      expect(await refusal([[0], [2], [1]], command), command[0]).toBe(`${oneHot}; its one column of whole numbers from 0 to 2 reads as class indices (nn.CrossEntropyLoss's targets): write each as its one-hot row`);
+    }
+    // Out of range, negative, not whole: the one-hot words alone, no claim that they are class indices.
+    for (const column of [[[0], [3]], [[0], [-1]], [[0], [1.5]]]) expect(await refusal(column, ['gradients']), JSON.stringify(column)).toBe(oneHot);
+  });
+});

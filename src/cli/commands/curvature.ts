@@ -42,7 +42,7 @@ export const curvatureCommand = command({
     const rows = await measuredRows(args);
     const net = await withFile(shellWord(modelPath), () => networkFromModel(model, { backend }));
     try {
-      checkRowsFitModel(modelPath, net, rows);
+      checkRowsFitModel(modelPath, net, rows, rows.y);
       checkHasParameters(net, shellWord(modelPath));
       // The model's own bound on --k (measureCurvature's rule): the flag, not the data file, is wrong.
       checkAsUsage(`--k ${k} for ${shellWord(modelPath)}`, () => checkEigenCount(k, net.parameterCount));

@@ -70,7 +70,7 @@ export const gradientsCommand = command({
     const rows = await measuredRows(args);
     const net = await withFile(shellWord(modelPath), () => networkFromModel(model, { backend }));
     try {
-      checkRowsFitModel(modelPath, net, rows);
+      checkRowsFitModel(modelPath, net, rows, rows.y);
       const gradients = await withFile(rows.file, async () => net.gradients(rows.x, rows.y));
       const json = booleanFlag(args, 'json');
       if (net.kind === 'blocks') {

@@ -201,7 +201,7 @@ export const studyModelCommand = command({
     const net = await withFile(shellWord(modelPath), () => networkFromModel(model, { seed, backend, threads }));
     let optimizer: Optimizer | undefined;
     try {
-      checkRowsFitModel(modelPath, net, rows);
+      checkRowsFitModel(modelPath, net, rows, rows.train.y);
       const built = await trainingOptimizer(args, net, settings, rows.train, rows.where);
       optimizer = built.optimizer;
       const initial = await withFile(rows.checkFile, async () => net.evaluate(rows.check.x, rows.check.y));
