@@ -45,8 +45,8 @@ describe("study plateau's curvatureOf", () => {
     // What it prints says what was measured: the key, the summary, the report and the diagnosis.
     expect(plateauTableKey(loss)).toMatch(/^‖∇f‖ = ‖∇C‖: every column measures f = C, the data loss alone/);
     expect(plateauTableKey(objective)).toMatch(/^‖∇f‖: the gradient of the objective f = C \+ \(λ\/2n\)‖w‖²/);
-    expect(plateauSummary(loss)).toMatch(/confirmed by loss values, a step t along ±v lowers the loss on both sides/);
-    expect(plateauSummary(objective)).toMatch(/confirmed by objective values, a step t along ±v lowers the objective on both sides/);
+    expect(plateauSummary(loss)).toMatch(/confirmed by loss values, and some step t along ±v lowers the loss on both sides/);
+    expect(plateauSummary(objective)).toMatch(/confirmed by objective values, and some step t along ±v lowers the objective on both sides/);
     expect(plateauReportSection(loss).text).toMatch(/The Hessian of the cross-entropy alone \(the L2 term left out\) by Lanczos/);
     // The report's section opens with the sentence the terminal prints (plateauRunSentence).
     expect(plateauReportSection(loss).text?.startsWith(`${plateauRunSentence(loss)} The Hessian of `)).toBe(true);
