@@ -4,15 +4,20 @@
  * columns and lacked ‖∇f‖ and ‖∇C‖ beside each other, the pair that says the step is mostly the L2 term's.
  */
 import { counted, grouped } from '../counted.js';
-import type { SaddleProbe } from '../curvature/critical-point.js';
+import { bestAlongV, type SaddleProbe } from '../curvature/critical-point.js';
 import { negativeMassText } from '../curvature/curvature-text.js';
 import { overflowNote, probeSides } from '../curvature/point-text.js';
 import { lossText } from '../loss-text.js';
 import { sci } from '../sci-text.js';
 import type { PlateauPoint, PlateauResult } from './plateau.js';
 
-/** The step along ±v that lowered the objective most on its better side: the table's probe. */
-const bestProbe = (point: PlateauPoint): SaddleProbe => point.probes.reduce((a, b) => (Math.min(b.plus, b.minus) < Math.min(a.plus, a.minus) ? b : a));
+/**
+ * The table's probe: the step along ±v the verdict weighs (bestAlongV: both sides lower f, by the largest mean drop), or,
+ * where no step lowers both sides, the one that lowered f most on its better side. It printed the latter always, so a
+ * 'saddle' row could show a step that raised f on one side beside the rule's "lowers it on both sides" (newuser46 #3).
+ */
+const bestProbe = (point: PlateauPoint): SaddleProbe =>
+  bestAlongV(point.probes) ?? point.probes.reduce((a, b) => (Math.min(b.plus, b.minus) < Math.min(a.plus, a.minus) ? b : a));
 
 /** bestProbe as text. */
 function bestProbeText(point: PlateauPoint): string {
@@ -59,7 +64,7 @@ export function plateauTableKey(result: PlateauResult): string {
       : `‖∇f‖: the gradient of the objective f = C + (λ/2n)‖w‖² (λ = ${result.lambda}, n = ${grouped(result.rows)}), the L2 term's (λ/n)·w included; ‖∇C‖: the data loss's alone (loss: C, the cross-entropy). Where ‖∇C‖ is a small part of ‖∇f‖, the step is mostly the L2 term's, −η(λ/n)·w: descent shrinks the weights, and C need not fall.`,
     `neg. mass: Σ_{λ<0}|λ| / Σ|λ|, the share of the Hessian's spectrum, each eigenvalue weighted by |λ|, that lies below 0${estimated ? " (≈: estimated from one random start vector, stochastic Lanczos quadrature, where the Hessian has more rows than Lanczos' step limit)" : ''}.`,
     `GSNR 1–${hidden}: hidden layers 1 to ${hidden}, GSNR ${layers}: the output layer: each layer's gradient signal-to-noise ratio over the ${counted(result.rows, 'digit')}, ‖E g‖² / E‖g − E g‖² (Liu et al. 2020): below 1, the examples' gradients mostly point different ways and their mean is what is left of their disagreement.`,
-    ...(overflowed ? [`f(θ±t·v) − f(θ): the step t along ±v that lowered f most on its better side${overflowed}.`] : []),
+    ...(overflowed ? [`f(θ±t·v) − f(θ): the step t along ±v the verdict weighs, lowering f on both sides by the largest mean drop, or where none lowers both, the one that lowered f most on its better side${overflowed}.`] : []),
   ].join('\n');
 }
 

@@ -11,7 +11,7 @@ import { measurePoint, PLATEAU_SIZES, runPlateauStudy, type PlateauPoint } from 
 import { curvatureVerdict, downhillOf, OUTWEIGHS, pointReading, type DownhillProbe, type SaddleProbe } from '../../src/curvature/critical-point.js';
 import { gradientDrop } from '../util/gradient-drop.js';
 import { plateauReportSection } from '../../src/studies/plateau-report.js';
-import { plateauTableKey } from '../../src/studies/plateau-table.js';
+import { plateauTableColumns, plateauTableKey } from '../../src/studies/plateau-table.js';
 import { plateauSummary } from '../../src/studies/plateau-conclusion.js';
 import { plateauTable } from '../../src/cli/commands/study-plateau.js';
 import { formatTable } from '../../src/cli/table.js';
@@ -155,10 +155,14 @@ describe('plateau study', () => {
     expect(result.points[0].probes.flatMap((p) => [p.plus, p.minus]).every(Number.isFinite)).toBe(true);
     expect(plateauReportSection(result).notes!.join('\n')).not.toContain('Infinity');
     // The best probe's better side lowered f by more than any probe measured; its other side overflowed.
-    const overflowed = { ...result, points: result.points.map((p) => ({ ...p, probes: [...p.probes, { step: 10, plus: -1e3, minus: Infinity, curvature: Infinity }] })) };
+    // (no step lowering both sides, so the table's probe is the one lowering f most on its better side)
+    const overflowed = { ...result, points: result.points.map((p) => ({ ...p, probes: [...p.probes.map((q) => ({ ...q, minus: Math.abs(q.minus) })), { step: 10, plus: -1e3, minus: Infinity, curvature: Infinity }] })) };
     const section = plateauReportSection(overflowed);
     expect(section.tables![0].rows[0].at(-2)).toBe('t=10: -1.00e+3 / Infinity');
-    expect(section.notes!.at(-1)).toBe(`f(θ±t·v) − f(θ): the step t along ±v that lowered f most on its better side ${note}.`);
+    expect(section.notes!.at(-1)).toBe(`f(θ±t·v) − f(θ): the step t along ±v the verdict weighs, lowering f on both sides by the largest mean drop, or where none lowers both, the one that lowered f most on its better side ${note}.`);
+    // where a step lowers both sides, the table prints it, the step the verdict weighs, not a lower single side beside a rise (newuser46 #3)
+    const both = { ...result, points: result.points.map((p) => ({ ...p, probes: [{ step: 0.3, plus: -2e-4, minus: -1e-4, curvature: -3e-3 }, { step: 3, plus: -5.66e-3, minus: 5.48e-3, curvature: -2e-5 }] })) };
+    expect(plateauTableColumns(both).rows[0].at(-2)).toBe('t=0.3: -2.00e-4 / -1.00e-4');
     // The terminal prints plateauTableKey under its table (study-plateau.ts): its last line is the note's too (review44 #5:
     // this compared the notes with the function they are built from).
     expect(plateauTableKey(overflowed).split('\n').at(-1)).toContain(note);
