@@ -105,6 +105,19 @@ if (wanted('offset-inputs-sgd')) {
   }
 }
 if (wanted('wide-column')) {
-  await measure('[8, 6 × 32, 3] sigmoid over rows with one feature 20 + 5·N(0, 1), plain SGD 0.1, 10 epochs in batches of 32', wideColumnSigmoid());
+  // The relu switch at the run's own rate beside the digits' 0.002, over the rows as they are and standardised (OWN_ROWS_MEASURED
+  // in src/flow/relu-remedy-rates.ts).
+  const reluHe: RemedySetting[] = [
+    { option: 'activation', value: "'relu'", setting: 'relu' },
+    { option: 'init', value: "'he-normal'", setting: 'he-normal' },
+  ];
+  const standardise: RemedySetting = { option: 'inputs', value: 'each feature standardised' };
+  const at002: RemedySetting = { option: 'learningRate', value: '0.002', setting: 0.002 };
+  const reluVariants: Variant[] = [
+    { label: "activation: 'relu', init: 'he-normal' at the run's rate, 0.1", settings: reluHe },
+    { label: "the rows standardised, activation: 'relu', init: 'he-normal' at the run's rate, 0.1", settings: [standardise, ...reluHe] },
+    { label: "the rows standardised, activation: 'relu', init: 'he-normal', learningRate: 0.002", settings: [standardise, ...reluHe, at002] },
+  ];
+  await measure('[8, 6 × 32, 3] sigmoid over rows with one feature 20 + 5·N(0, 1), plain SGD 0.1, 10 epochs in batches of 32', wideColumnSigmoid(), reluVariants);
 }
 console.log(`\n${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -10,7 +10,7 @@ import { checkCurvatureEvidence, type CurvatureEvidence, curvatureSentence } fro
 import { checkMeanLossGradient, type MeanLossGradient } from './mean-loss-gradient.js';
 import { checkChoice, checkKnownKeys } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
-import { RELU_RATE_ROWS, type ReluRateRow } from './relu-remedy-rates.js';
+import { RELU_RATE_CHOICES, type ReluRateChoice } from './relu-remedy-rates.js';
 import type { LayerMetric } from './metrics.js';
 import { Trace } from './trace.js';
 import { isSavedTrace, SAVED_TRACE_WORDS } from './saved-trace.js';
@@ -149,10 +149,13 @@ export interface DiagnoseOptions {
   /**
    * Which row of RELU_REMEDY_RATES a switch to relu (or, for dead units, to leaky-relu) takes its
    * learning rate from: the set-up the remedy is offered for ('command': `gradscope train`'s digits;
-   * 'page-spirals', 'page-circles', 'page-xor', 'page-mnist': the visualizer on each of its data sets).
+   * 'page-spirals', 'page-circles', 'page-xor', 'page-mnist': the visualizer on each of its data sets),
+   * or 'own-rows' (OWN_ROWS) for rows none of them is, your own: the run's rate is kept up to the
+   * largest bound any of them measured, or over inputs far from standardised lowered to the digits'
+   * ('gradscope study --model --data' passes it), the reason naming the other rate.
    * Default: 'command'.
    */
-  reluRates?: ReluRateRow;
+  reluRates?: ReluRateChoice;
   /**
    * Whether some of the trace's validation rows (train()'s `validation`, whose loss it records after
    * each epoch) trained the model before this run: `gradscope study --model` sets it where its test
@@ -178,7 +181,7 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
   checkKnownKeys(options, ['curvature', 'meanLossGradient', 'heldOutAtStart', 'reluRates', 'validationSeen'], 'diagnose(trace, options)');
   if (options.curvature !== undefined) checkCurvatureEvidence(options.curvature, 'diagnose(trace, options): curvature');
   const meanLoss = options.meanLossGradient === undefined ? undefined : checkMeanLossGradient(options.meanLossGradient, trace.layers, 'diagnose(trace, options): meanLossGradient');
-  const row = checkChoice(options.reluRates ?? 'command', RELU_RATE_ROWS, 'diagnose(trace, options): reluRates');
+  const row = checkChoice(options.reluRates ?? 'command', RELU_RATE_CHOICES, 'diagnose(trace, options): reluRates');
   const start = options.heldOutAtStart;
   if (start !== undefined && !(typeof start === 'number' && Number.isFinite(start) && start >= 0)) {
     throw invalidOption(`diagnose(trace, options): heldOutAtStart is ${shown(start)}; expected the held-out rows' loss before the first epoch, a finite number ≥ 0`);

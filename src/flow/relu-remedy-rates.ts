@@ -210,6 +210,43 @@ export const RELU_REMEDY_RATES: {
   'page-mnist': { setup: onPage('mnist'), rates: { sgd: 0.1, adam: 0.005 }, leakyRates: { sgd: 0.05, adam: 0.005 } },
 };
 
+/**
+ * diagnose()'s reluRates for rows none of RELU_REMEDY_RATES' set-ups measured, a caller's own (`gradscope study --model --data`):
+ * a rate measured on one set-up need not hold on another (the rows' SGD bounds run from the digits' 0.002 to the circles' 0.2), so
+ * over inputs near standardised the switch to relu keeps the run's own rate where it is no larger than the largest bound of any row
+ * for its optimiser (ownRowsBound), and lowers it to that bound above it; over inputs far from standardised (TraceRun.inputScale),
+ * whose size a relu layer passes on unsquashed, it takes the digits' bound, the smallest. Its reason gives the other rate beside it
+ * (OWN_ROWS_MEASURED).
+ */
+export const OWN_ROWS = 'own-rows';
+
+/**
+ * Accuracies over the rows (evaluation mode, seeds 1–3, whole percents) of newuser45's [8, 6 × 32, 3] network switched to relu with
+ * He's weights, trained as scripts/remedy-setups.ts' wideColumnSigmoid (plain SGD, 10 epochs in batches of 32, over 350 rows whose
+ * fourth feature is 20 + 5·N(0, 1)), at the digits' 0.002 and at the run's own 0.1: the rows as they are and standardised. Printed
+ * by `npx tsx scripts/remedy-ranges.ts wide-column` (its offered relu remedy and the variant at the run's rate) on 2026-12-06 (Intel
+ * Xeon, 2 vCPUs) on main at 9e73d548 with this commit's script; test/flow/relu-remedy runs seed 1 of each against them.
+ */
+export const OWN_ROWS_MEASURED = {
+  /** The rows as they are (features' mean 7.07): at 0.002; at 0.1, seed 1 ended with a dead layer (39 %), seeds 2 and 3 ran away (DIVERGED). */
+  raw: { digitsRate: '48–62 %', runRate: '39 %' },
+  /** The rows standardised. */
+  standardised: { digitsRate: '52–59 %', runRate: '83–93 %' },
+} as const;
+
+/** Where a switch to relu takes its rate from: a row of RELU_REMEDY_RATES, or OWN_ROWS (rows none of them measured). */
+export type ReluRateChoice = ReluRateRow | typeof OWN_ROWS;
+
+/** diagnose()'s reluRates values, for checking a caller's choice. */
+export const RELU_RATE_CHOICES: readonly ReluRateChoice[] = [...Object.keys(RELU_REMEDY_RATES), OWN_ROWS] as ReluRateChoice[];
+
+/** Per optimiser, the largest bound any row of RELU_REMEDY_RATES measured, and the rows that measured it: OWN_ROWS' ceiling. */
+export function ownRowsBound(optimizer: MeasuredOptimizer): { rate: number; rows: ReluRateRow[] } {
+  const rows = Object.keys(RELU_REMEDY_RATES) as ReluRateRow[];
+  const rate = Math.max(...rows.map((r) => RELU_REMEDY_RATES[r].rates[optimizer]));
+  return { rate, rows: rows.filter((r) => RELU_REMEDY_RATES[r].rates[optimizer] === rate) };
+}
+
 /** The row of the visualizer's data set `dataset`; another name is refused (INVALID_OPTION, naming the data sets). */
 export function pageRow(dataset: PageDataset): `page-${PageDataset}` & ReluRateRow {
   if (!PAGE_DATASETS.includes(dataset)) throw invalidOption(`pageRow(dataset): dataset is ${shown(dataset)}; expected one of ${PAGE_DATASETS.map((d) => shown(d)).join(', ')}`);
@@ -224,11 +261,12 @@ export const RELU_RATE_ROWS = Object.keys(RELU_REMEDY_RATES) as readonly ReluRat
 
 /**
  * The rate the relu remedy sets for a run of `optimizer` at `learningRate` on `row`'s set-up: the row's
- * where the run's is larger; undefined where the run's is no larger (it is kept), the run has no rate, or
+ * (for OWN_ROWS, ownRowsBound's) where the run's is larger; undefined where the run's is no larger (it is kept), the run has no rate, or
  * its optimiser's rate was not measured (SGD with momentum is not plain SGD and was not measured on
  * this set-up; over one epoch, 2026-12-01, every rate up to 0.05 at momentum 0.9 passed, no bound found).
  */
-export function reluRemedyRate(run: { optimizer?: string; learningRate?: number; momentum?: number }, row: ReluRateRow = 'command'): number | undefined {
+export function reluRemedyRate(run: { optimizer?: string; learningRate?: number; momentum?: number }, row: ReluRateChoice = 'command'): number | undefined {
+  if (row === OWN_ROWS) return boundedRate(run, { sgd: ownRowsBound('sgd').rate, adam: ownRowsBound('adam').rate });
   return boundedRate(run, RELU_REMEDY_RATES[row].rates);
 }
 
@@ -236,9 +274,10 @@ export function reluRemedyRate(run: { optimizer?: string; learningRate?: number;
  * The rate the dead units' switch to leaky-relu sets on `row`, as reluRemedyRate does from the row's
  * leakyRates; null where the row measured leaky-relu for the run's optimiser and no rate of the grid
  * held (the switch is not offered: at the run's own rate it may overflow); undefined where the run's
- * rate is kept, and on a row with no leakyRates.
+ * rate is kept, on a row with no leakyRates, and for OWN_ROWS (none measured it: the run's rate is kept, as on the digits).
  */
-export function leakyReluRemedyRate(run: { optimizer?: string; learningRate?: number; momentum?: number }, row: ReluRateRow = 'command'): number | null | undefined {
+export function leakyReluRemedyRate(run: { optimizer?: string; learningRate?: number; momentum?: number }, row: ReluRateChoice = 'command'): number | null | undefined {
+  if (row === OWN_ROWS) return undefined;
   const rates = RELU_REMEDY_RATES[row].leakyRates;
   if (rates === undefined) return undefined;
   const name = run.optimizer ?? 'sgd';

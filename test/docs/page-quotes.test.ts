@@ -87,6 +87,7 @@ const PASSAGES: Passage[] = [
       "{ ratio, readAt: 'first record' | 'median' }": 'a type',
       '{ trace: { every: k } }': 'an option',
       "diagnose(trace, { reluRates: 'page-spirals' })": 'a call',
+      'diagnose(trace, { reluRates: OWN_ROWS })': 'a call',
       'gradscope study plateau --epochs 30 --points 2 --k 2': 'a command line',
       "{ name: 'sgd', …, layerRates: [...] }": "the form of the per-layer rates remedy's optimiser",
       "{ type: 'layer-norm' }": 'a layer spec',

@@ -74,7 +74,7 @@ describe('RELU_REMEDY_RATES', () => {
   it("diagnose() refuses a row that was not measured, naming the rows", () => {
     const trace = new Trace({ sizes: [2, 3, 2], activations: ['sigmoid', 'softmax'], loss: 'cross-entropy', every: 1 });
     expect(() => diagnose(trace, { reluRates: 'page' as never })).toThrow(GradscopeError);
-    expect(() => diagnose(trace, { reluRates: 'page' as never })).toThrow('diagnose(trace, options): reluRates: expected one of command, page-spirals, page-circles, page-xor, page-mnist, got "page"');
+    expect(() => diagnose(trace, { reluRates: 'page' as never })).toThrow('diagnose(trace, options): reluRates: expected one of command, page-spirals, page-circles, page-xor, page-mnist, own-rows, got "page"');
     expect(() => diagnose(trace, { reluRates: 'page-spiral' as never })).toThrow('got "page-spiral"; did you mean "page-spirals"?');
   });
 });

@@ -11,7 +11,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist } from '../../src/data/mnist.js';
 import { createNetwork } from '../../src/api/network.js';
 import { diagnose, VANISHING_RATIO } from '../../src/flow/diagnose.js';
-import { RELU_RATE_SETUP, RELU_REMEDY_RATES, reluRemedyRate } from '../../src/flow/relu-remedy-rates.js';
+import { OWN_ROWS, OWN_ROWS_MEASURED, RELU_RATE_SETUP, RELU_REMEDY_RATES, reluRemedyRate } from '../../src/flow/relu-remedy-rates.js';
+import { applied, type RemedyRun, wideColumnSigmoid } from '../../scripts/remedy-setups.js';
 import type { Remedy } from '../../src/flow/remedy.js';
 import type { Activation } from '../../src/kernels.js';
 import type { WeightInitName } from '../../src/init/initializers.js';
@@ -78,4 +79,75 @@ describe("diagnose()'s relu remedy, applied as suggested", () => {
     expect(reluRemedyRate({ optimizer: 'rmsprop', learningRate: 0.5 })).toBeUndefined();
     expect(reluRemedyRate({ optimizer: 'kfac' })).toBeUndefined();
   });
+
+  it("on rows none of the set-ups measured ('own-rows'): keeps the run's rate up to the largest bound, the digits' beside it", () => {
+    const circles = RELU_REMEDY_RATES['page-circles'].rates.sgd;
+    expect(reluRemedyRate({ optimizer: 'sgd', learningRate: 0.1 }, OWN_ROWS)).toBeUndefined();
+    expect(reluRemedyRate({ optimizer: 'sgd', learningRate: 0.5 }, OWN_ROWS)).toBe(circles);
+    expect(Math.max(...Object.values(RELU_REMEDY_RATES).map((r) => r.rates.sgd))).toBe(circles);
+    expect(reluRemedyRate({ optimizer: 'adam', learningRate: 0.01 }, OWN_ROWS)).toBe(Math.max(...Object.values(RELU_REMEDY_RATES).map((r) => r.rates.adam)));
+  });
+});
+
+/** Whole percents' range "83–93 %" (or "39 %") as [low, high]. */
+const percents = (range: string) => {
+  const [low, high = low] = range.replace(' %', '').split('–').map(Number);
+  return [low, high];
+};
+
+describe("the relu remedy on a caller's own rows (newuser45 #5: the digits' 0.002 in the command, 'try the run's own rate' in its reason)", () => {
+  /** Seed 1 of `run` trained, diagnosed as `gradscope study --model --data` diagnoses it and as the digits' row would, and its relu switch applied. */
+  async function diagnosed(run: RemedyRun) {
+    const net = await createNetwork({ ...run.net, seed: 1 });
+    net.train(run.x, run.y, run.train);
+    const trace = net.trace!;
+    net.dispose();
+    const relu = (d: ReturnType<typeof diagnose>) => d.remedies.find((r) => valueOf(r, 'activation') === 'relu')!;
+    return { own: relu(diagnose(trace, { reluRates: OWN_ROWS })), digits: relu(diagnose(trace)) };
+  }
+  const accuracyAt = async (run: RemedyRun, remedy: Remedy, rate?: number) => {
+    const changed = applied(run, rate === undefined ? remedy.settings : [...remedy.settings, { option: 'learningRate', value: String(rate), setting: rate }]);
+    const net = await createNetwork({ ...changed.net, seed: 1 });
+    try {
+      net.train(changed.x, changed.y, changed.train);
+      return { accuracy: Math.round(100 * net.evaluate(changed.x, changed.y).accuracy!), verdict: diagnose(net.trace!).verdict };
+    } finally {
+      net.dispose();
+    }
+  };
+  const expectIn = (range: string, accuracy: number) => {
+    const [low, high] = percents(range);
+    expect(accuracy).toBeGreaterThanOrEqual(low);
+    expect(accuracy).toBeLessThanOrEqual(high);
+  };
+
+  it('standardised rows: the line keeps the run\'s 0.1 (seed 1 inside the measured range), the reason names the digits\' 0.002 and what it reached', async () => {
+    const run = applied(wideColumnSigmoid(), [{ option: 'inputs', value: 'standardised' }]);
+    const { own, digits } = await diagnosed(run);
+    expect(valueOf(digits, 'learningRate')).toBe(String(RELU_REMEDY_RATES.command.rates.sgd));
+    expect(own.settings.map((s) => s.option)).toEqual(['activation', 'init']);
+    expect(own.why).toContain("This line keeps the run's learning rate, 0.1: the largest rate at which relu networks with He's weights all ended with a lower loss");
+    expect(own.why).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', "This line keeps the run's")));
+    expect(own.why).toContain(`was 0.002 on the digits (2, 3, 5, 8 hidden layers of 30, 3 seeds each, 10 epochs of sgd in batches of 32 on 9,000 digits), and measured the same way on the visualizer's 4 data sets, the bound for sgd was 0.05 to 0.2: it depends on the rows, and these are none of them.`);
+    const S = OWN_ROWS_MEASURED.standardised;
+    expect(own.why).toContain(`standardised, reached ${S.runRate} of their rows right at 0.1 and ${S.digitsRate} at 0.002.`);
+    expect(own.why).not.toContain("try the run's own rate");
+    expectIn(S.runRate, (await accuracyAt(run, own)).accuracy);
+    expectIn(S.digitsRate, (await accuracyAt(run, own, 0.002)).accuracy);
+  }, 60_000);
+
+  it("rows far from standardised: the line takes the digits' 0.002, whose measured range seed 1 falls in; at the run's 0.1 seed 1 ends with a dead layer", async () => {
+    const run = wideColumnSigmoid();
+    const { own } = await diagnosed(run);
+    expect(valueOf(own, 'learningRate')).toBe('0.002');
+    const R = OWN_ROWS_MEASURED.raw;
+    expect(own.why).toContain(
+      `These rows are not the digits, but their inputs are far from standardised, whose size a relu layer passes on unsquashed: [8, 6 × 32, 3] relu networks with He's weights (plain SGD, 10 epochs, seeds 1–3) over 350 rows whose fourth feature is 20 + 5·N(0, 1) reached ${R.digitsRate} of their rows right at 0.002, and at 0.1 one ended with a dead layer (${R.runRate}) and two ran away;`,
+    );
+    expect(own.why).not.toContain("try the run's own rate");
+    expectIn(R.digitsRate, (await accuracyAt(run, own)).accuracy);
+    const atRunRate = await accuracyAt(run, own, 0.1);
+    expectIn(R.runRate, atRunRate.accuracy);
+    expect(atRunRate.verdict).toBe('dead');
+  }, 60_000);
 });

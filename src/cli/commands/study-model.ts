@@ -5,6 +5,7 @@
  */
 import { freshOptimizerText } from '../fresh-optimizer.js';
 import { diagnose } from '../../flow/diagnose.js';
+import { OWN_ROWS } from '../../flow/relu-remedy-rates.js';
 import { classesOf } from '../../flow/training-progress.js';
 import { chanceOnRows } from '../../flow/chance.js';
 import { writeReport } from '../../io/report-file.js';
@@ -238,7 +239,12 @@ export const studyModelCommand = command({
       const last = lastTableRecord(trace);
       // The held-out loss before the first epoch, which the trace does not hold: where it was the lowest, no epoch to stop at is offered.
       // Test digits that trained the model (seenRows) are not held out: the diagnosis calls them the validation rows.
-      const diagnosis = diagnose(trace, { ...(Number.isFinite(curve[0].loss) && { heldOutAtStart: curve[0].loss }), ...(seenRows.seen !== undefined && { validationSeen: true }) });
+      // Rows of --data are none of the set-ups the relu switch's rate was measured on (OWN_ROWS): the digits' 0.002 is not theirs.
+      const diagnosis = diagnose(trace, {
+        ...(Number.isFinite(curve[0].loss) && { heldOutAtStart: curve[0].loss }),
+        ...(seenRows.seen !== undefined && { validationSeen: true }),
+        ...(!rows.digits && { reluRates: OWN_ROWS }),
+      });
       const overfitting = overfittingOf(diagnosis);
       // The classes the diagnosis reads (classesOf): without them no accuracy is said (accuracy-said.ts).
       const classes = classesOf(trace);

@@ -8,7 +8,7 @@ import { WEIGHT_INIT_DRAWS, type WeightInitName, weightInitStd } from '../../ini
 import { isReluFamily } from '../metrics.js';
 import type { Trace } from '../trace.js';
 import type { Remedy, RemedySetting } from '../remedy.js';
-import { leakyReluRemedyRate, type MeasuredOptimizer, type PageDataset, RELU_LATE_DROP_MARGIN, RELU_RATE_ROWS, RELU_REMEDY_RATES, reluRemedyRate, type ReluRateRow } from '../relu-remedy-rates.js';
+import { leakyReluRemedyRate, type MeasuredOptimizer, OWN_ROWS, OWN_ROWS_MEASURED, ownRowsBound, type PageDataset, RELU_LATE_DROP_MARGIN, RELU_RATE_ROWS, RELU_REMEDY_RATES, reluRemedyRate, type ReluRateChoice, type ReluRateRow } from '../relu-remedy-rates.js';
 import type { Evidence } from './diagnosis-types.js';
 import { rowList } from './diagnosis-words.js';
 import { grouped } from '../../counted.js';
@@ -130,7 +130,7 @@ const RELU_INIT = 'he-normal';
  * (rateFor), so that applying the remedy applies them all; undefined where `row` measured the first
  * choice for the run's optimiser and no rate held (not offered: rateFor's null).
  */
-export function activationChange(trace: Trace, choices: readonly Activation[], row: ReluRateRow): Pick<Remedy, 'settings' | 'alternative'> | undefined {
+export function activationChange(trace: Trace, choices: readonly Activation[], row: ReluRateChoice): Pick<Remedy, 'settings' | 'alternative'> | undefined {
   const units = (f: Activation): RemedySetting => (trace.blocks ? hiddenActivation(f) : choice('activation', f));
   const init = initFor(trace, choices[0]);
   const rate = rateFor(trace, choices[0], row);
@@ -143,13 +143,20 @@ export function activationChange(trace: Trace, choices: readonly Activation[], r
 
 /**
  * The learning rate a switch to `activation` needs with it: a lower one for relu where the run's is
- * above `row`'s measured bound (reluRemedyRate), for leaky-relu above the row's leaky-relu bound
+ * above `row`'s measured bound (reluRemedyRate; rowOf's), for leaky-relu above the row's leaky-relu bound
  * (leakyReluRemedyRate; null where none held); undefined where the run's is kept.
  */
-function rateFor(trace: Trace, activation: string, row: ReluRateRow): number | null | undefined {
-  if (activation === 'relu') return reluRemedyRate(trace.run, row);
+function rateFor(trace: Trace, activation: string, row: ReluRateChoice): number | null | undefined {
+  if (activation === 'relu') return reluRemedyRate(trace.run, rowOf(trace, row));
   return activation === 'leaky-relu' ? leakyReluRemedyRate(trace.run, row) : undefined;
 }
+
+/**
+ * The rates a relu switch reads on `row`: OWN_ROWS over inputs far from standardised (TraceRun.inputScale) reads the digits', the
+ * smallest bound (a relu layer passes their size on: over newuser45's rows the run's own 0.1 ran away or left a layer dead,
+ * OWN_ROWS_MEASURED.raw); any other choice, its own.
+ */
+const rowOf = (trace: Trace, row: ReluRateChoice): ReluRateChoice => (row === OWN_ROWS && trace.run.inputScale !== undefined ? 'command' : row);
 
 /** The visualizer's data sets in a reason's words ("on the visualizer's XOR points"). */
 const PAGE_DATA_WORDS: Readonly<Record<PageDataset, string>> = { spirals: 'spirals', circles: 'circles', xor: 'XOR points', mnist: 'MNIST subset' };
@@ -177,19 +184,48 @@ function initDraws(init: Trace['run']['init']): string | undefined {
  * the digits' 0.002), and on a user's 20-feature rows the digits' 0.002 was the worst of four rates tried, 0.1 the best (newuser43,
  * finding 7). '' on a page row, which is its own data set's.
  */
-function otherRowsClause(trace: Trace, row: ReluRateRow): string {
+function otherRowsClause(trace: Trace, row: ReluRateChoice): string {
+  if (row === OWN_ROWS) return ` That bound is the digits': ${pageBounds(trace)}. ${OVER_LARGE_INPUTS}`;
   if (row !== 'command') return '';
+  return ` That bound is the digits': ${pageBounds(trace)}, so on rows other than the digits try the run's own rate, ${givenFloat32Text(trace.run.learningRate!)}, beside it.`;
+}
+
+/** How far the visualizer's data sets' bounds for the run's optimiser ranged (RELU_REMEDY_RATES' page rows, measured as the digits'). */
+function pageBounds(trace: Trace): string {
   const optimizer = (trace.run.optimizer ?? 'sgd') as MeasuredOptimizer;
   const bounds = RELU_RATE_ROWS.filter((r) => r !== 'command').map((r) => RELU_REMEDY_RATES[r].rates[optimizer]);
   const range = Math.min(...bounds) === Math.max(...bounds) ? `${Math.min(...bounds)}` : `${Math.min(...bounds)} to ${Math.max(...bounds)}`;
+  return `measured the same way on the visualizer's ${bounds.length} data sets, the bound for ${optimizer} was ${range}`;
+}
+
+const M = OWN_ROWS_MEASURED;
+/** Newuser45's rows at both rates (OWN_ROWS_MEASURED), the relu network's accuracy over them. */
+const OVER_NEWUSER45 = '[8, 6 × 32, 3] relu networks with He\'s weights (plain SGD, 10 epochs, seeds 1–3) over 350 rows whose fourth feature is 20 + 5·N(0, 1)';
+/** Why OWN_ROWS over inputs far from standardised takes the digits' bound (rowOf). */
+const OVER_LARGE_INPUTS =
+  "These rows are not the digits, but their inputs are far from standardised, whose size a relu layer passes on unsquashed: " +
+  `${OVER_NEWUSER45} reached ${M.raw.digitsRate} of their rows right at 0.002, and at 0.1 one ended with a dead layer (${M.raw.runRate}) and two ran away; ` +
+  `standardised, ${M.standardised.runRate} at 0.1 and ${M.standardised.digitsRate} at 0.002.`;
+
+/**
+ * OWN_ROWS' words where the switch keeps the run's rate though the digits' bound lies below it: which rate the line carries, the
+ * digits' beside it, and what each did over newuser45's standardised rows. '' elsewhere.
+ */
+function keptRateClause(trace: Trace, activation: string, row: ReluRateChoice): string {
+  if (activation !== 'relu' || rowOf(trace, row) !== OWN_ROWS || reluRemedyRate(trace.run, OWN_ROWS) !== undefined) return '';
+  const digits = reluRemedyRate(trace.run, 'command');
+  if (digits === undefined) return '';
+  const rate = givenFloat32Text(trace.run.learningRate!);
   return (
-    ` That bound is the digits': measured the same way on the visualizer's ${bounds.length} data sets, the bound for ${optimizer} was ${range}, so on rows other than the digits ` +
-    `try the run's own rate, ${givenFloat32Text(trace.run.learningRate!)}, beside it.`
+    ` This line keeps the run's learning rate, ${rate}: the largest rate at which relu networks with He's weights all ended with a lower loss, no layer dead and their last epoch's ` +
+    `test accuracy within ${100 * RELU_LATE_DROP_MARGIN} points of their best was ${digits} on the digits (${measuredOn('command', trace.run.optimizer ?? 'sgd')}), and ${pageBounds(trace)}: it depends on the rows, ` +
+    `and these are none of them. At the digits' ${digits}, the smallest bound, fewer units die but they learn slower: ${OVER_NEWUSER45}, standardised, reached ` +
+    `${M.standardised.runRate} of their rows right at 0.1 and ${M.standardised.digitsRate} at 0.002.`
   );
 }
 
 /** The reason's clauses for the init and the rate activationChange adds (see initFor, rateFor), '' where it adds neither. */
-export function initClause(trace: Trace, choices: readonly string[], row: ReluRateRow): string {
+export function initClause(trace: Trace, choices: readonly string[], row: ReluRateChoice): string {
   const init = initFor(trace, choices[0]);
   const own = initName(trace.run.init);
   const ownDraws = initDraws(trace.run.init);
@@ -200,12 +236,16 @@ export function initClause(trace: Trace, choices: readonly string[], row: ReluRa
   // Where a step below 0 leaves a unit: relu passes no gradient, leaky-relu only its leak.
   const stuck = choices[0] === 'relu' ? "one large step can put a relu unit's z below 0 on every input, and it gets no gradient after that" : `one large step can put a unit's z below 0 on every input, where it passes back only its leak (${LEAKY_RELU_SLOPE})`;
   // rateFor offers a rate only above the run's own, so the run records one wherever rateWhy is said.
+  // OWN_ROWS reads the digits' bound over large inputs (rowOf), else the largest bound of any row, which its rows measured.
+  const read = rowOf(trace, row);
+  const optimizer = trace.run.optimizer ?? 'sgd';
+  const measured = read === OWN_ROWS ? `${measuredOn(ownRowsBound(optimizer as MeasuredOptimizer).rows[0], optimizer)}: the largest bound of the data sets measured` : measuredOn(read, optimizer);
   const rateWhy =
     rate === undefined || rate === null
-      ? ''
+      ? keptRateClause(trace, choices[0], row)
       : ` The run's learning rate, ${givenFloat32Text(trace.run.learningRate!)}, is above ${rate}, the largest rate of a grid at which ${choices[0]} networks with He's weights ` +
-        `(${measuredOn(row, trace.run.optimizer ?? 'sgd')}) all ended with a lower loss, no layer dead and their last epoch's test accuracy ` +
+        `(${measured}) all ended with a lower loss, no layer dead and their last epoch's test accuracy ` +
         `within ${100 * RELU_LATE_DROP_MARGIN} points of their best; at larger rates some did not: ${stuck}, or throw a trained network back in a late epoch.` +
-        otherRowsClause(trace, row);
+        (read === OWN_ROWS ? '' : otherRowsClause(trace, row));
   return initWhy + rateWhy;
 }
