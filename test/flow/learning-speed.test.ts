@@ -100,7 +100,8 @@ describe('the speed of learning by the measure that sets the steps', () => {
     const d = diagnose(handTrace({ optimizer: 'adam', learningRate: 0.001 }, 1));
     expect([d.verdict, d.evidence.compensated]).toEqual(['vanishing', true]);
     expect(d.summary).toContain('say the first hidden layer learns at 1.00× the speed of the last (median over 10 records)');
-    expect(d.summary).toContain('The optimiser (adam) compensates: those steps lie within 1/4–4× of each other, about even, so every layer still takes steps of a similar size despite the gap in its gradient.');
+    expect(d.summary).toContain('The optimiser (adam) compensates: those steps lie within 1/2–2× of each other, about even, so every layer still takes steps of a similar size despite the gap in its gradient.');
+    expect(d.headline).toContain("; the optimiser compensates (its steps' median over 10 records)");
     expect(d.summary).not.toContain('what is slow is the first hidden layer');
     expect(d.summary).toContain(quoteOn('docs/gradient-flow.md', 'about even'));
   });
@@ -110,13 +111,26 @@ describe('the speed of learning by the measure that sets the steps', () => {
     expect([d.verdict, d.evidence.compensated, d.evidence.updateFirstToLast]).toEqual(['vanishing', true, 0.3]);
     expect(d.summary).toContain('say the first hidden layer learns 3.33× slower than the last (median over 10 records)');
     expect(d.summary).toContain(
-      "The optimiser (adam) compensates in part: those steps lie within 1/4–4× of each other, where steps that followed the gradient would be 0.0500× the last hidden layer's (‖∂C/∂W‖/‖W‖, median): " +
-        'the gap in its steps is narrower than in its gradient, but not even: the first hidden layer learns 3.33× slower than the last (above).',
+      "The optimiser (adam) compensates in part: its steps (above), where steps that followed the gradient would be 0.0500× the last hidden layer's (‖∂C/∂W‖/‖W‖, median): " +
+        'the gap in its steps is narrower than in its gradient, within the 1/4–4× past which this diagnosis reads a gap but beyond the 1/2–2× it calls about even: the first hidden layer learns 3.33× slower than the last (above).',
     );
-    expect(d.summary).not.toMatch(/about even|similar size/);
+    expect(d.summary).not.toMatch(/, about even|similar size|not even/);
+    expect(d.headline).toContain("; the optimiser compensates in part (its steps' median over 10 records)");
     expect(d.summary).toContain('what is slow is the first hidden layer, by the gap over depth above');
     expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'compensates in part')));
     expect(d.summary).toContain(quoteOn('docs/gradient-flow.md', '3.33× slower'));
+  });
+
+  it("steps 3.95× the last's where the gradient's were 1/20: 'over-compensates', the first layer the faster, one band per word (newuser45 #15: LARS read 'in part … within 1/4–4× … but not even')", () => {
+    const d = diagnose(handTrace({ optimizer: 'lars', learningRate: 1 }, 3.95));
+    expect([d.evidence.compensated, d.evidence.updateFirstToLast]).toEqual([true, 3.95]);
+    expect(d.summary).toContain(
+      "The optimiser (lars) over-compensates: its steps (above), where steps that followed the gradient would be 0.0500× the last hidden layer's (‖∂C/∂W‖/‖W‖, median): " +
+        'the gap in its steps is the other way round from the gradient\'s, within the 1/4–4× past which this diagnosis reads a gap but beyond the 1/2–2× it calls about even: the first hidden layer learns 3.95× faster than the last (above).',
+    );
+    expect(d.summary).not.toMatch(/in part|not even/);
+    expect(d.headline).toContain("; the optimiser over-compensates (its steps' median over 10 records)");
+    expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'over-compensates')));
   });
 
   it("a batch gradient within 2× of the last's is said as its ratio: 'would say 1.60× the speed of the last', not 'would say at …'", () => {
@@ -134,7 +148,7 @@ describe('the speed of learning by the measure that sets the steps', () => {
     ] as const) {
       const d = diagnose(handTrace({ optimizer: 'adam', learningRate: 0.001 }, step));
       expect(d.summary, String(step)).toContain(`say the first hidden layer learns ${words}`);
-      expect(d.summary.includes('about even'), String(step)).toBe(even);
+      expect(d.summary.includes(', about even'), String(step)).toBe(even);
       expect(d.summary.includes('compensates in part'), String(step)).toBe(!even);
       // docs/gradient-flow.md's example of the words (at 0.800×).
       if (even) expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'at 0.800× the speed of'), { anyNumbers: true }));

@@ -81,8 +81,16 @@ function gapFigure(verdict: Verdict, e: Evidence, trace: Trace): string | undefi
   return `one example's gradient δ at the ${ends.first} is ${timesOf(gap)} the ${ends.last}'s (${when}${factor})`;
 }
 
-/** Beside a gap the optimiser evens out in the steps (Evidence.compensated), that it does, as the summary says it; '' elsewhere. */
-const compensation = (e: Evidence) => (e.compensated ? `; the optimiser compensates${aboutEven(e.updateFirstToLast) ? '' : ' in part'}` : '');
+/**
+ * Beside a gap the optimiser evens out in the steps (Evidence.compensated), that it does, as the summary says it, and when: its steps'
+ * median over the records, which the gap's figure before it need not be (newuser45 #12); '' elsewhere.
+ */
+function compensation(e: Evidence): string {
+  if (!e.compensated) return '';
+  const step = e.updateFirstToLast;
+  const verb = aboutEven(step) ? 'compensates' : step > 1 !== e.gradientFirstToLast > 1 ? 'over-compensates' : 'compensates in part';
+  return `; the optimiser ${verb} (its steps' ${medianOverRecords(e)})`;
+}
 
 /** The key figure of a verdict on units: the largest share of a hidden layer's units dead or saturated, and which layer, as the summary's shares give it. */
 function unitsFigure(verdict: 'dead' | 'saturated', e: Evidence, trace: Trace): string {

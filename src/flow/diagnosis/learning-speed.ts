@@ -36,6 +36,9 @@ export const speedAt = (e: Evidence): number => (readAtFirst(e) ? speedRatios(e)
  */
 export const SPEED_EVEN = 2;
 
+/** SPEED_EVEN's band in words, '1/2–2×': what 'about even' means where a sentence names it. */
+export const SPEED_EVEN_RANGE = `1/${SPEED_EVEN}–${SPEED_EVEN}×`;
+
 /** Whether a speed ratio is about even (within SPEED_EVEN either way, the bounds counted in). */
 export const aboutEven = (speed: number) => speed >= 1 / SPEED_EVEN && speed <= SPEED_EVEN;
 

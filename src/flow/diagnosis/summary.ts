@@ -10,7 +10,7 @@ import { inputsSaturating } from './evidence-readings.js';
 import { inputsHold } from './offset-remedies.js';
 import { chainEnds, decisiveGap, gapSeverity, gatedBranchLayers, positiveFinite, readAtFirst } from './gap-measures.js';
 import { closedGapSentence, progressSentence } from './progress-sentences.js';
-import { aboutEven, learnsWords } from './learning-speed.js';
+import { aboutEven, learnsWords, SPEED_EVEN_RANGE } from './learning-speed.js';
 import { skippedSentence } from './skipped-batches.js';
 import { alsoGap, flowUnread } from './verdict-rules.js';
 import { verdictHead } from './headline.js';
@@ -69,16 +69,22 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
   if (e.compensated) {
     // Where the speed sentence read the steps over the records, it gave this median already: said once.
     const stepsSaid = e.speedMeasure === 'step' && !readAtFirst(e);
-    const steps = stepsSaid
-      ? `those steps lie within ${EVEN_RANGE} of each other`
-      : `the ${ends.first}'s steps relative to its weights (‖ΔW‖/‖W‖) are ${numberText(e.updateFirstToLast)}× the ${ends.last}'s (median), within ${EVEN_RANGE}`;
+    const step = e.updateFirstToLast;
     const optimiser = `The optimiser${run.optimizer ? ` (${run.optimizer}${run.layerRates ? ' with per-layer rates' : ''})` : ''}`;
-    parts.push(
-      aboutEven(e.updateFirstToLast)
-        ? `${optimiser} compensates: ${steps}, about even, so every layer still takes steps of a similar size despite the gap in its gradient.`
-        : `${optimiser} compensates in part: ${steps}, where steps that followed the gradient would be ${numberText(e.gradientFirstToLast)}× the ${ends.last}'s (‖∂C/∂W‖/‖W‖, median): ` +
-            `the gap in its steps is narrower than in its gradient, but not even: the ${ends.first} learns ${learnsWords(e.updateFirstToLast)} the last${stepsSaid ? ' (above)' : ''}.`,
-    );
+    // One band per word: 'about even' is SPEED_EVEN's (the speed words'), the gap's EVEN_RANGE is what the steps were brought within.
+    if (aboutEven(step)) {
+      const steps = stepsSaid ? `those steps lie within ${SPEED_EVEN_RANGE} of each other` : `the ${ends.first}'s steps relative to its weights (‖ΔW‖/‖W‖) are ${numberText(step)}× the ${ends.last}'s (median), within ${SPEED_EVEN_RANGE}`;
+      parts.push(`${optimiser} compensates: ${steps}, about even, so every layer still takes steps of a similar size despite the gap in its gradient.`);
+    } else {
+      // Steps the other way round from the gradient's gap (the first hidden layer the faster where its gradient was the smaller) over-compensate it.
+      const over = step > 1 !== e.gradientFirstToLast > 1;
+      const steps = stepsSaid ? 'its steps (above)' : `the ${ends.first}'s steps relative to its weights (‖ΔW‖/‖W‖) are ${numberText(step)}× the ${ends.last}'s (median)`;
+      const gap = over ? `the gap in its steps is the other way round from the gradient's` : 'the gap in its steps is narrower than in its gradient';
+      parts.push(
+        `${optimiser} ${over ? 'over-compensates' : 'compensates in part'}: ${steps}, where steps that followed the gradient would be ${numberText(e.gradientFirstToLast)}× the ${ends.last}'s (‖∂C/∂W‖/‖W‖, median): ` +
+          `${gap}, within the ${EVEN_RANGE} past which this diagnosis reads a gap but beyond the ${SPEED_EVEN_RANGE} it calls about even: the ${ends.first} learns ${learnsWords(step)} the last${stepsSaid ? ' (above)' : ''}.`,
+      );
+    }
   }
   if (e.evenedByDecay) {
     parts.push(
