@@ -215,8 +215,8 @@ export const RELU_REMEDY_RATES: {
  * a rate measured on one set-up need not hold on another (the rows' SGD bounds run from the digits' 0.002 to the circles' 0.2), so
  * over inputs near standardised the switch to relu keeps the run's own rate where it is no larger than the largest bound of any row
  * for its optimiser (ownRowsBound), and lowers it to that bound above it; over inputs far from standardised (TraceRun.inputScale),
- * whose size a relu layer passes on unsquashed, it takes the digits' bound, the smallest. Its reason gives the other rate beside it
- * (OWN_ROWS_MEASURED).
+ * whose size a relu layer passes on unsquashed, it takes the digits' bound, the smallest. Its reason gives the other rate beside it,
+ * with what each reached over newuser45's rows.
  */
 export const OWN_ROWS = 'own-rows';
 
