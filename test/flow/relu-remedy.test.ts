@@ -136,6 +136,17 @@ describe("the relu remedy on a caller's own rows (newuser45 #5: the digits' 0.00
     expectIn(S.digitsRate, (await accuracyAt(run, own, 0.002)).accuracy);
   }, 60_000);
 
+  it("standardised rows, an optimiser no row measured (RMSprop): the relu line keeps the run's rate and its reason reads no row's set-up (study --model threw from inside, 2f458af1)", async () => {
+    const run = applied(wideColumnSigmoid(), [{ option: 'inputs', value: 'standardised' }]);
+    const net = await createNetwork({ ...run.net, seed: 1 });
+    net.train(run.x, run.y, { ...run.train, optimizer: 'rmsprop', learningRate: 0.01 });
+    const trace = net.trace!;
+    net.dispose();
+    const relu = diagnose(trace, { reluRates: OWN_ROWS }).remedies.find((r) => valueOf(r, 'activation') === 'relu');
+    expect(relu).toBeDefined();
+    expect(relu!.settings.map((s) => s.option)).not.toContain('learningRate');
+  }, 60_000);
+
   it("rows far from standardised: the line takes the digits' 0.002, whose measured range seed 1 falls in; at the run's 0.1 seed 1 ends with a dead layer", async () => {
     const run = wideColumnSigmoid();
     const { own } = await diagnosed(run);

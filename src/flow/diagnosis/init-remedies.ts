@@ -235,16 +235,17 @@ export function initClause(trace: Trace, choices: readonly string[], row: ReluRa
   const rate = rateFor(trace, choices[0], row);
   // Where a step below 0 leaves a unit: relu passes no gradient, leaky-relu only its leak.
   const stuck = choices[0] === 'relu' ? "one large step can put a relu unit's z below 0 on every input, and it gets no gradient after that" : `one large step can put a unit's z below 0 on every input, where it passes back only its leak (${LEAKY_RELU_SLOPE})`;
-  // rateFor offers a rate only above the run's own, so the run records one wherever rateWhy is said.
-  // OWN_ROWS reads the digits' bound over large inputs (rowOf), else the largest bound of any row, which its rows measured.
+  // rateFor offers a rate only above the run's own, so the run records one wherever rateWhy is said, and only for an optimiser
+  // the rows measured (sgd, adam): `measured` is read there alone. OWN_ROWS reads the digits' bound over large inputs (rowOf),
+  // else the largest bound of any row, which its rows measured.
   const read = rowOf(trace, row);
   const optimizer = trace.run.optimizer ?? 'sgd';
-  const measured = read === OWN_ROWS ? `${measuredOn(ownRowsBound(optimizer as MeasuredOptimizer).rows[0], optimizer)}: the largest bound of the data sets measured` : measuredOn(read, optimizer);
+  const measured = () => (read === OWN_ROWS ? `${measuredOn(ownRowsBound(optimizer as MeasuredOptimizer).rows[0], optimizer)}: the largest bound of the data sets measured` : measuredOn(read, optimizer));
   const rateWhy =
     rate === undefined || rate === null
       ? keptRateClause(trace, choices[0], row)
       : ` The run's learning rate, ${givenFloat32Text(trace.run.learningRate!)}, is above ${rate}, the largest rate of a grid at which ${choices[0]} networks with He's weights ` +
-        `(${measured}) all ended with a lower loss, no layer dead and their last epoch's test accuracy ` +
+        `(${measured()}) all ended with a lower loss, no layer dead and their last epoch's test accuracy ` +
         `within ${100 * RELU_LATE_DROP_MARGIN} points of their best; at larger rates some did not: ${stuck}, or throw a trained network back in a late epoch.` +
         (read === OWN_ROWS ? '' : otherRowsClause(trace, row));
   return initWhy + rateWhy;
