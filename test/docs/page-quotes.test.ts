@@ -99,7 +99,6 @@ const PASSAGES: Passage[] = [
       'diagnose(trace, { heldOutAtStart })': 'a call',
       'diagnose(trace, { validationSeen: true })': 'a call',
       'diagnose(trace, { curvature })': 'a call',
-      'diagnose(trace, { meanLossGradient: { rows, start, end } })': 'a call',
       'npx tsx scripts/remedy-ranges.ts offset-inputs offset-inputs-sgd': 'a command line',
       'npx tsx scripts/remedy-ranges.ts wide-column': 'a command line',
       'npx tsx scripts/remedy-ranges.ts layer-norm-sigmoid': 'a command line',
