@@ -13,7 +13,6 @@
 import { describeValue, shown } from './errors.js';
 import { LOSS_OUTPUT, type Loss, type OutputActivation } from './kernels.js';
 import { checkFileFields, type Fail } from './model-limits.js';
-import { parsedJsonText } from './json-syntax.js';
 
 /** What a dense chain read from a PyTorch state_dict keeps of the module that saved it (see the module comment). */
 export interface PytorchModule {
@@ -58,13 +57,6 @@ export function readPytorchModule(value: unknown, model: { loss: Loss; activatio
   if (logits === true) checkLogits(model, `${where}.logits`, fail);
   if (names === undefined && logits === undefined) return undefined;
   return { ...(names && { layerNames: names }), ...(logits && { logits }) };
-}
-
-/** `{ pytorchModule }` read from the JSON text a string-valued metadata map holds (safetensors), or `{}` where there is none. */
-export function recordedPytorchModuleText(text: string | undefined, model: { loss: Loss; activations: readonly OutputActivation[] }, where: string, fail: Fail): { pytorchModule?: PytorchModule } {
-  if (text === undefined) return {};
-  const record = readPytorchModule(parsedJsonText(text, where, fail), model, where, fail);
-  return record ? { pytorchModule: record } : {};
 }
 
 /** The JSON text of a record, as a string-valued metadata map holds it. */

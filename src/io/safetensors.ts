@@ -53,7 +53,7 @@ import { counted } from '../counted.js';
 import { recordedTrainedOnText, trainedOnText, type TrainedOn } from '../trained-on.js';
 import { fileLayer } from '../layer-names.js';
 import { denseTensorName } from '../model.js';
-import { checkLayerNames, layerTensorName, pytorchModuleText, readPytorchModule, recordedPytorchModuleText, type PytorchModule } from '../pytorch-record.js';
+import { checkLayerNames, layerTensorName, pytorchModuleText, readPytorchModule, type PytorchModule } from '../pytorch-record.js';
 import { parsedJsonText } from '../json-syntax.js';
 
 /**
@@ -139,8 +139,10 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   const notes: string[] = [];
   const grouped = groupLayers(entries);
   if (grouped.length === 0) throw badModel('safetensors', 'holds no tensors: expected dense layers ("0.weight", "0.bias", …)');
+  // gradscope's record of the module (JSON text), parsed once: its layerNames order the layers, and it is checked whole once the model is read.
   const recordedText = gradscopeMetadata(metadata).pytorchModule;
-  const recordedNames = recordedLayerNames(recordedText, grouped, options);
+  const record: unknown = recordedText === undefined ? undefined : parsedJsonText(recordedText, PYTORCH_MODULE_KEY, badModel);
+  const recordedNames = recordedLayerNames(record, grouped, options);
   const layers = recordedNames ?? orderLayers(grouped, options, metadata, notes);
   const sizes = [layers[0].weight.shape[1], ...layers.map((layer) => layer.weight.shape[0])];
   layers.forEach((layer, l) => {
@@ -160,7 +162,7 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   if (gradscopeMetadata(metadata).activations === undefined) checkOutputOption(model, lossFrom);
   checkArchitecture(model, 'safetensors __metadata__', (l) => `safetensors __metadata__: ${fileLayer(l, '', layers[l].weight.name)}`);
   // gradscope's record of the module, checked whole, else the file's own names where they are not nn.Sequential's.
-  const kept = recordedText !== undefined ? recordedPytorchModuleText(recordedText, model, '__metadata__.pytorchModule', badModel) : keptLayerNames(layers.map((layer) => layer.name), notes);
+  const kept = record !== undefined ? keptRecord(readPytorchModule(record, model, PYTORCH_MODULE_KEY, badModel)) : keptLayerNames(layers.map((layer) => layer.name), notes);
   layers.forEach((layer, l) => {
     model.weights.push(decodeFloats(file, layer.weight, true));
     model.biases.push(layer.bias ? decodeFloats(file, layer.bias, true) : new Float32Array(sizes[l + 1]));
@@ -169,17 +171,21 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   return { ...model, ...kept };
 }
 
+/** Where a safetensors file gradscope wrote keeps its module record (pytorchModuleText's JSON text). */
+const PYTORCH_MODULE_KEY = '__metadata__.pytorchModule';
+
+/** `{ pytorchModule }` of a checked record, or `{}` where it keeps nothing. */
+const keptRecord = (module: PytorchModule | undefined): { pytorchModule?: PytorchModule } => (module ? { pytorchModule: module } : {});
+
 /**
- * The dense layers in the order `__metadata__.pytorchModule`'s layerNames (gradscope's record, `text`) gives, or undefined where the
+ * The dense layers in the order `__metadata__.pytorchModule`'s layerNames (gradscope's record, `record`, parsed) gives, or undefined where the
  * file has no such record. Checked (checkLayerNames) against the file's layers, each named once; a layers option beside it is refused,
  * as the record orders the layers (a file gradscope wrote from `hidden.0 … out` or `fc1, fc2` reads back in its order, whatever the shapes).
  */
-function recordedLayerNames(text: string | undefined, layers: readonly LayerEntries[], options: SafetensorsImportOptions): LayerEntries[] | undefined {
-  if (text === undefined) return undefined;
-  const where = '__metadata__.pytorchModule';
-  const record: unknown = parsedJsonText(text, where, badModel);
+function recordedLayerNames(record: unknown, layers: readonly LayerEntries[], options: SafetensorsImportOptions): LayerEntries[] | undefined {
+  const where = PYTORCH_MODULE_KEY;
   const names = typeof record === 'object' && record !== null ? (record as { layerNames?: unknown }).layerNames : undefined;
-  if (names === undefined) return undefined; // the record's other faults are its reader's (recordedPytorchModuleText)
+  if (names === undefined) return undefined; // the record's other faults are its reader's (readPytorchModule)
   if (options.layers !== undefined) throw new UnreadImportOption('layers', `${where}.layerNames records the dense layers' order`);
   const byName = new Map(layers.map((layer) => [layer.name, layer]));
   return checkLayerNames(names, layers.length, `${where}.layerNames`, badModel).map((name, l) => {
