@@ -569,7 +569,8 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
   it("shows in its flow map the mean loss's ‖∂C/∂b‖ on the first 256 training rows, the one a saved network gives, and ticks its steps axes", async () => {
     const { page, errors } = await open('');
     await page.selectOption('#flow-map-view', 'mean');
-    expect(await page.locator('#flow-map-caption').textContent()).toBe(flowMapCaption('mean', 32, 280, 256));
+    // The caption is drawn on the next animation frame after the change, not within selectOption.
+    await page.waitForFunction((caption) => document.getElementById('flow-map-caption')!.textContent === caption, flowMapCaption('mean', 32, 280, 256));
     // Before a step there is nothing over time to show, in either view.
     expect(await page.locator('#chart-heatmap').getAttribute('data-last-values')).toBe('');
     await trainFor(page, 3000);
