@@ -47,6 +47,15 @@ export function leadingRows(input: Rows, count: number): Rows {
   return { data: ArrayBuffer.isView(data) ? (data as Float32Array).subarray(0, end) : Array.prototype.slice.call(data, 0, end), rows, cols };
 }
 
+/** The rows of `input` at `indexes`, in that order (unchecked, as given: the caller's function checks them); a copy. */
+export function rowsAt(input: Rows, indexes: ArrayLike<number>): Rows {
+  if (Array.isArray(input)) return Array.from(indexes, (r) => input[r]);
+  const { data, cols } = input;
+  const picked = new Float64Array(indexes.length * cols);
+  for (let i = 0; i < indexes.length; i++) for (let c = 0; c < cols; c++) picked[i * cols + c] = data[indexes[i] * cols + c];
+  return { data: picked, rows: indexes.length, cols };
+}
+
 /**
  * Rows already checked and copied into a backend's memory: `rows` × `cols` floats, row-major, what
  * Trainable.loadBatch copies a batch from (a Dataset holds its rows so; rows loaded in place are the

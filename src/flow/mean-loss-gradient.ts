@@ -7,6 +7,8 @@
  */
 import { checkKnownKeys, checkWhole } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
+import type { Trace } from './trace.js';
+import { euclideanNorm } from '../norm.js';
 
 /** ‖∂C/∂b‖ of the mean loss over the same fixed rows at the weights a run started from and at those it ended at, per trace row. */
 export interface MeanLossGradient {
@@ -45,4 +47,25 @@ export function checkMeanLossGradient(value: unknown, layers: number, where: str
     }
   }
   return value as MeanLossGradient;
+}
+
+/** What biasNormsPerRow reads of Network.gradients()'s result: a dense network's layers, a block network's tensors by name. */
+export interface BiasGradients {
+  /** Per weight layer of a dense network, first layer first (empty for a block network). */
+  layers: readonly { biasNorm: number }[];
+  /** Every gradient by its PyTorch state_dict name. */
+  parameters: Readonly<Record<string, ArrayLike<number>>>;
+}
+
+/**
+ * ‖∂C/∂b‖ of the mean loss per row of `trace`, as MeanLossGradient's start and end take it, from `net.gradients(x, y)`'s result: a
+ * dense network's layers in order; a block network's row by its module's name (`${name}.bias`), NaN for a row without a bias.
+ */
+export function biasNormsPerRow(trace: Trace, gradients: BiasGradients): number[] {
+  const blocks = trace.blocks;
+  if (!blocks) return Array.from({ length: trace.layers }, (_, l) => gradients.layers[l]?.biasNorm ?? NaN);
+  return blocks.layers.map(({ name }) => {
+    const bias = gradients.parameters[`${name}.bias`];
+    return bias ? euclideanNorm(bias) : NaN;
+  });
 }

@@ -112,7 +112,7 @@ describe('the batch gradient as sampling noise', () => {
     expect(meanFall).toBeGreaterThan(5 / batch.evidence.lastHiddenChange);
     expect(meanFall).toBeLessThan(1 / GRADIENT_FADED);
     expect([d.verdict, d.evidence.lastHiddenChange, d.evidence.endNoise]).toEqual([batch.verdict, batch.evidence.lastHiddenChange, batch.evidence.endNoise]);
-    expect(d.summary).toContain(`the last hidden layer's ‖∂C/∂b‖ of the mean loss over 256 fixed rows fell ${numberText(meanFall)}× over training time, less than the 100× this diagnosis calls fading`);
+    expect(d.summary).toContain(`the last hidden layer's ‖∂C/∂b‖ of the mean loss over 256 fixed rows fell ${numberText(meanFall)}× over training time (from the run's start to its end), less than the 100× this diagnosis calls fading`);
     expect(d.summary).toContain(
       `. Its batch ‖∂C/∂b‖ (a batch of 32 rows, what the steps use) fell ${numberText(1 / batch.evidence.lastHiddenChange)}× (medians over the first and the last ${batch.evidence.changeWindow} full batches' records): ` +
         `at the end mostly sampling noise, ${numberText(batch.evidence.endNoise!.ratio)}× its per-example ‖δ‖/√32`,

@@ -57,6 +57,7 @@ import type { Trace } from '../../flow/trace.js';
 import { errorLine, errorMessage, SaidError } from '../error-line.js';
 import { trainedOnBoth } from '../../trained-on.js';
 import { seenTestRows } from '../seen-test-rows.js';
+import { fixedTrainingRows, gradientsAt, meanLossGradientOf } from '../mean-loss-ends.js';
 import { shellWord } from '../../shell-word.js';
 import { NO_ACCURACY_NOTE, said, traceJSONSaid } from '../accuracy-said.js';
 
@@ -207,6 +208,9 @@ export const studyModelCommand = command({
       optimizer = built.optimizer;
       const initial = await withFile(rows.checkFile, async () => net.evaluate(rows.check.x, rows.check.y));
       const atInit = epochs === 0 ? await withFile(rows.file, async () => traceAtInitialWeights(net, optimizer!, settings, rows.train)) : undefined;
+      // Over training time from the mean loss over fixed training rows at the run's two ends (mean-loss-ends.ts), not from batches alone.
+      const fixed = atInit ? undefined : fixedTrainingRows(rows.train, rows.check.count);
+      const gradientsAtStart = fixed && (await withFile(rows.file, async () => gradientsAt(net, fixed)));
       const bar = atInit ? undefined : new ProgressBar(terminal, 'training', epochs);
       const reported: EpochInfo[] = [];
       const train = () => net.train(rows.train.x, rows.train.y, {
@@ -240,7 +244,10 @@ export const studyModelCommand = command({
       // The held-out loss before the first epoch, which the trace does not hold: where it was the lowest, no epoch to stop at is offered.
       // Test digits that trained the model (seenRows) are not held out: the diagnosis calls them the validation rows.
       // Rows of --data are none of the set-ups the relu switch's rate was measured on (OWN_ROWS): the digits' 0.002 is not theirs.
+      // A diverged run's weights are not where it ended: no end is measured.
+      const meanLossGradient = fixed && trained ? meanLossGradientOf(trace, fixed, gradientsAtStart, await withFile(rows.file, async () => gradientsAt(net, fixed))) : undefined;
       const diagnosis = diagnose(trace, {
+        ...(meanLossGradient && { meanLossGradient }),
         ...(Number.isFinite(curve[0].loss) && { heldOutAtStart: curve[0].loss }),
         ...(seenRows.seen !== undefined && { validationSeen: true }),
         ...(!rows.digits && { reluRates: OWN_ROWS }),

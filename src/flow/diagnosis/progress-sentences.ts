@@ -10,7 +10,7 @@ import type { EpochLoss } from '../training-progress.js';
 import { chanceWords } from '../chance.js';
 import { EVEN_RANGE, GRADIENT_FADED } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
-import { changeRecords, lastRecordName, medianOverRecords, overTimeMeasure, percent, rowList, shortBatchNote, timesOf } from './diagnosis-words.js';
+import { changeRecords, lastRecordName, medianOverRecords, overTimeMeasure, overTimeWhere, percent, rowList, shortBatchNote, timesOf } from './diagnosis-words.js';
 import { faded, mostlyNoise, overTimeChange } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
 import { firstIsSlower, speedAt } from './learning-speed.js';
@@ -37,7 +37,7 @@ function notFadedClause(e: Evidence, ends: ChainEnds): string {
   // Medians over windows of full batches' records (evidence.changeWindow): said which. One record at each end: read at the last full
   // batch (evidence.shortLastBatch), said where a short last batch came after it.
   const windows = changeRecords(e);
-  const at = mean ? '' : windows ? ` (${windows})` : e.shortLastBatch ? ` at ${lastRecordName(e)} (${shortBatchNote(e)})` : '';
+  const at = mean ? ` (${overTimeWhere(e)})` : windows ? ` (${windows})` : e.shortLastBatch ? ` at ${lastRecordName(e)} (${shortBatchNote(e)})` : '';
   if (positiveFinite(change)) {
     // A fall short of GRADIENT_FADED is still a fall: the sentence says how large, against the fall that counts as fading.
     // Fading is a fall past 1/GRADIENT_FADED: one of exactly that much (or one that prints as that much) is not less than it, and
