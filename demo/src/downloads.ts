@@ -4,6 +4,7 @@
  * its training rows (the CLI's --data).
  */
 import type { Matrix, MeanLossGradient } from '../../src/index.js';
+import { andList } from '../../src/list-text.js';
 import type { DatasetName } from './datasets.js';
 import { hiddenSizes, type Settings } from './settings.js';
 
@@ -47,7 +48,7 @@ export const traceNote = (dataset: DatasetName, heldOutAtStart?: number, mean?: 
     ...(mean === undefined ? [] : [`each layer’s ‖∂C/∂b‖ of the mean loss over the first ${mean.rows} training rows at step 0 and now`]),
   ];
   const unheld = options.length > 1 ? ', which the trace does not hold' : '';
-  return `the run’s gradient-flow trace, \`trace.toJSON()\`: in your code \`${traceDiagnosisCall(dataset, heldOutAtStart, mean)}\` gives the panel’s verdict, summary and remedies (the options: ${[options.slice(0, -1).join(', '), options.at(-1)].filter(Boolean).join(' and ')}${unheld}), and \`renderReport()\` lays it out.`;
+  return `the run’s gradient-flow trace, \`trace.toJSON()\`: in your code \`${traceDiagnosisCall(dataset, heldOutAtStart, mean)}\` gives the panel’s verdict, summary and remedies (the options: ${andList(options)}${unheld}), and \`renderReport()\` lays it out.`;
 };
 
 /** Rows of inputs `x` and targets `y` as the CLI's data file reads them (`{ "inputs": [[…]], "targets": [[…]] }`, its --data). */
