@@ -1,7 +1,8 @@
-// vitest's first globalSetup (test/util/current-build.ts) refuses a build/ that is not what its sources build
-// (review45 #7): the loader catches a kernel whose parameters changed, not one that computes something else at the
-// same arity. Run on a copy of the checkout's core sources, build records and binaries (node_modules linked), never
-// on the tree itself: the copy as built passes, and each way of going stale is made in it on purpose.
+// vitest's first globalSetup (test/util/current-build.ts) refuses a build/ or a dist/ that is not what its sources
+// build (review45 #7): the loader catches a kernel whose parameters changed, not one that computes something else at
+// the same arity, and the tests of the built command run dist/ whatever src/ says. Run on a copy of the checkout's
+// sources, build records and binaries (node_modules and dist/ linked), never on the tree itself: the copy as built
+// passes, and each way of going stale is made in it on purpose.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,8 +10,8 @@ import { dirname, join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REBUILD, staleBuildRefusal } from '../util/current-build.js';
 
-/** What the copy holds of the checkout: what decides the core, the build's scripts and records, vitest's setup. */
-const COPIED = ['assembly', 'asconfig.json', 'scripts/build-once.mjs', 'scripts/build-plan.mjs', 'build/fingerprints.json', 'package.json', 'vitest.config.ts', 'test/util/current-build.ts', 'test/util/temp-root.ts'];
+/** What the copy holds of the checkout: what decides the core and dist/, the build's scripts and records, vitest's setup. */
+const COPIED = ['assembly', 'asconfig.json', 'src', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build-once.mjs', 'scripts/build-plan.mjs', 'build/fingerprints.json', 'package.json', 'vitest.config.ts', 'test/util/current-build.ts', 'test/util/temp-root.ts'];
 
 /** A kernel's body changed in place, to the same size and the same parameters: the stale build the loader cannot see. */
 const KERNEL = 'assembly/activation.scalar.ts';
@@ -30,6 +31,7 @@ beforeEach(() => {
     cpSync(resolve(file), join(copy, file), { recursive: true });
   }
   symlinkSync(resolve('node_modules'), join(copy, 'node_modules'), 'junction');
+  symlinkSync(resolve('dist'), join(copy, 'dist'), 'junction');
 });
 
 afterEach(() => rmSync(copy, { recursive: true, force: true }));
@@ -60,6 +62,16 @@ describe("a test run's build/", () => {
     expect(run).toMatchObject({ code: 1, ran: false });
   });
 
+  it("is refused in one line when src/ changed since dist/ was built: the built command's tests would run the old code", async () => {
+    const file = join(copy, 'src/list-text.ts');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}// edited\n`);
+    const refusal = `gradscope: the tests will not run on this dist/ (TypeScript (dist/): sources changed); ${REBUILD}`;
+    expect(await staleBuildRefusal(copy)).toBe(refusal);
+    const run = vitestInCopy();
+    expect(run.stderr.trim().split('\n').filter((line) => line.includes('gradscope'))).toEqual([refusal]);
+    expect(run).toMatchObject({ code: 1, ran: false });
+  });
+
   it('is refused when the settings asc builds with changed, a binary is missing or cut short, or no finished build is recorded', async () => {
     const settings = readFileSync(join(copy, 'asconfig.json'), 'utf8');
     writeFileSync(join(copy, 'asconfig.json'), settings.replace('"optimizeLevel": 3', '"optimizeLevel": 2'));
@@ -73,6 +85,6 @@ describe("a test run's build/", () => {
     expect(await staleBuildRefusal(copy)).toContain('(WASM core (scalar): build/gradscope.scalar.wasm is not as built)');
 
     rmSync(join(copy, 'build/fingerprints.json'));
-    expect(await staleBuildRefusal(copy)).toContain('(WASM core (release): no finished build recorded; and 5 more steps)');
+    expect(await staleBuildRefusal(copy)).toContain('(WASM core (release): no finished build recorded; and 6 more steps)');
   });
 });
