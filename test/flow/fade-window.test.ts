@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { diagnose, FADE_WINDOW_RECORDS, GRADIENT_FADED } from '../../src/flow/diagnose.js';
+import { cancellingBelow, examplesCancel, mostlyNoise, noiseShare } from '../../src/flow/diagnosis/evidence-readings.js';
 import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
 import { Trace, type TraceEpoch } from '../../src/flow/trace.js';
 import { Rng } from '../../src/init/rng.js';
@@ -70,6 +71,36 @@ describe('the fall over training time, read over windows of records', () => {
         `the last hidden layer's ‖∂C/∂b‖ fell ${numberText(1 / d.evidence.lastHiddenChange)}× over training time (medians over the first and the last ${FADE_WINDOW_RECORDS} records), less than the ${numberText(1 / GRADIENT_FADED)}× this diagnosis calls fading`,
       );
     }
+  });
+
+  it("a batch far below its sampling noise (R 0.0107 here: every example's δ 1, the batch's ‖∂C/∂b‖ 1e-3) reads as examples that cancel, not as noise that follows each example's δ", () => {
+    const d = diagnose(noisyTrace(1, 1e-3));
+    const noise = d.evidence.endNoise!;
+    expect(noise.ratio).toBeCloseTo(0.0107, 4);
+    // Read as it was, the noise's share of ‖∂C/∂b‖² was 9,000: capped at 1, and below the floor the examples cancel.
+    expect(noiseShare(noise)).toBe(1);
+    expect(noise.ratio).toBeLessThan(cancellingBelow(FADE_WINDOW_RECORDS));
+    expect([examplesCancel(d.evidence), mostlyNoise(d.evidence)]).toEqual([true, false]);
+    expect(d.summary).toContain(
+      `at the end it lies below its sampling noise: the last hidden layer's ‖∂C/∂b‖ was 0.0107× its per-example ‖δ‖/√32 (root mean square over the last 20 records; 32 examples' gradients with no common direction give 1×, and below ${numberText(cancellingBelow(20))}× over 20 records but once in a thousand). ` +
+        "So the examples' gradients cancel within each batch, while each example's δ ended at 1.00× its start; whether the gradient of the mean loss faded",
+    );
+    expect(d.summary).not.toContain("follows each example's δ");
+    // Given the mean loss's gradient, the batch's fall is said beside it the same way.
+    const given = diagnose(noisyTrace(1, 1e-3), { meanLossGradient: { rows: 256, start: [1, 1, 1, 1], end: [1, 1, 0.5, 1] } });
+    expect(given.summary).toContain("what the steps use) fell");
+    expect(given.summary).toContain("at the end below its sampling noise, 0.0107× its per-example ‖δ‖/√32");
+    expect(given.summary).toContain(": the examples' gradients cancel within each batch, while each example's δ ended at 1.00× its start");
+  });
+
+  it("the floor is the 0.1 % point of R over a window of gradients with no common direction: Wilson–Hilferty's against χ²'s exact points, none over one or two records", () => {
+    // χ²ₖ's 0.1 % points (k = 5, 10, 20): 0.2102, 1.479, 5.921; within 5 % from 10 records, and below the exact point (a floor that errs towards noise) at 5.
+    for (const [k, point] of [[10, 1.479], [20, 5.921]]) expect(Math.abs(cancellingBelow(k) / Math.sqrt(point / k) - 1)).toBeLessThan(0.05);
+    expect(cancellingBelow(5)).toBeLessThan(Math.sqrt(0.2102 / 5));
+    expect(cancellingBelow(20)).toBeCloseTo(0.54, 2);
+    expect([cancellingBelow(1), cancellingBelow(2)]).toEqual([0, 0]);
+    // The runs measured (R 0.68 to 1.24 over 20 records) lie above it: read as noise, as before.
+    expect(0.68).toBeGreaterThan(cancellingBelow(20));
   });
 
   it('a 1,000× fall under the same noise faded over training time for every seed, and the summary says by how much, over which records', () => {

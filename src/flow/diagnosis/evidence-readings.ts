@@ -5,7 +5,7 @@
 import type { Trace } from '../trace.js';
 import { median } from '../../median.js';
 import { biasesCancelledByBatchNorm } from '../cancelled-biases.js';
-import { BATCH_NOISE_SHARE, FADE_WINDOW_RECORDS, GRADIENT_FADED, SATURATED_LAYER } from './diagnosis-thresholds.js';
+import { BATCH_NOISE_SHARE, EXAMPLES_CANCEL_Z, FADE_WINDOW_RECORDS, GRADIENT_FADED, SATURATED_LAYER } from './diagnosis-thresholds.js';
 import { isSaturating, type LayerMetric } from '../metrics.js';
 import { RUN_FIFTHS } from '../training-progress.js';
 import { weightRowOf } from './init-remedies.js';
@@ -83,11 +83,27 @@ export function endNoiseOf(trace: Trace, layer: number, full: readonly number[],
   return rows >= 2 && Number.isFinite(ratio) ? { ratio, rows } : undefined;
 }
 
-/** The share of a batch gradient's square that is sampling noise, as BATCH_NOISE_SHARE's comment derives it from R and the rows. */
-export const noiseShare = ({ ratio, rows }: BatchNoise) => (rows - ratio ** 2) / ((rows - 1) * ratio ** 2);
+/**
+ * The share of a batch gradient's square that is sampling noise, as BATCH_NOISE_SHARE's comment derives it from R and the rows, at
+ * most 1: below R = 1 the estimate passes 1 (a batch smaller than its noise), which no share can be (examplesCancel reads it).
+ */
+export const noiseShare = ({ ratio, rows }: BatchNoise) => Math.min(1, (rows - ratio ** 2) / ((rows - 1) * ratio ** 2));
 
-/** The last hidden layer's batch gradient was mostly sampling noise at the end (evidence.endNoise past BATCH_NOISE_SHARE). */
-export const mostlyNoise = (e: Evidence) => e.endNoise !== undefined && noiseShare(e.endNoise) > BATCH_NOISE_SHARE;
+/**
+ * The least R that gradients with no common direction give over a window of `records` records but once in a thousand
+ * (EXAMPLES_CANCEL_Z): √(χ²ₖ's 0.1 % point ÷ k) at k = records, by Wilson–Hilferty; 0 where that approximation falls below 0 (a
+ * window of one or two records, over which any R can be noise).
+ */
+export function cancellingBelow(records: number): number {
+  const spread = 2 / (9 * records);
+  return Math.max(0, 1 - spread - EXAMPLES_CANCEL_Z * Math.sqrt(spread)) ** 1.5;
+}
+
+/** The last hidden layer's batch gradient lay below its sampling noise at the end, by more than chance gives (cancellingBelow): its examples cancel. */
+export const examplesCancel = (e: Evidence) => e.endNoise !== undefined && e.endNoise.ratio < cancellingBelow(e.changeWindow);
+
+/** The last hidden layer's batch gradient was mostly sampling noise at the end (evidence.endNoise past BATCH_NOISE_SHARE), and not below it (examplesCancel). */
+export const mostlyNoise = (e: Evidence) => e.endNoise !== undefined && !examplesCancel(e) && noiseShare(e.endNoise) > BATCH_NOISE_SHARE;
 
 /** The residual blocks of gate 'none' (their indexes in trace.blocks.residuals): each skip passes ∂C/∂y back unchanged beside its branch's share. */
 export const plainResiduals = (trace: Trace) => (trace.blocks?.residuals ?? []).flatMap((b, i) => (b.gate === 'none' ? [i] : []));

@@ -11,7 +11,7 @@ import { chanceWords } from '../chance.js';
 import { EVEN_RANGE, GRADIENT_FADED } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
 import { changeRecords, lastRecordName, medianOverRecords, overTimeMeasure, overTimeWhere, percent, rowList, shortBatchNote, timesOf } from './diagnosis-words.js';
-import { faded, mostlyNoise, overTimeChange } from './evidence-readings.js';
+import { cancellingBelow, examplesCancel, faded, mostlyNoise, overTimeChange } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
 import { firstIsSlower, speedAt } from './learning-speed.js';
 import { againstBefore, amountAbove, beforeWords, atLastEpochs, heldOutLowest, heldOutLowestAtStart, heldOutNames, heldOutNewLow, heldOutStartSentence, lowestWords, noiseUnread, paceWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
@@ -130,22 +130,35 @@ function plateauCause(e: Evidence, verdict: Verdict, ends: ChainEnds, trace: Tra
  * and where the change read is not a batch gradient's (a bias a batch norm cancels).
  */
 function noiseSentence(e: Evidence, ends: ChainEnds): string {
-  if (!mostlyNoise(e) || !positiveFinite(e.lastHiddenChange)) return '';
+  const cancel = examplesCancel(e);
+  if (!(mostlyNoise(e) || cancel) || !positiveFinite(e.lastHiddenChange)) return '';
   const { ratio, rows } = e.endNoise!;
-  const measured =
-    `${numberText(ratio)}× its per-example ‖δ‖/√${rows} (root mean square over the last ${e.fullBatchRecords === undefined ? counted(e.changeWindow, 'record') : counted(e.changeWindow, "full batch's record", "full batches' records")}; ${rows} examples' gradients with no common ` +
-    `direction give 1×, all alike √${rows} = ${numberText(Math.sqrt(rows))}×)`;
+  const over = e.fullBatchRecords === undefined ? counted(e.changeWindow, 'record') : counted(e.changeWindow, "full batch's record", "full batches' records");
+  // Below the least R that noise gives but once in a thousand windows (cancellingBelow), what is read is the examples cancelling, not noise.
+  const beyond = cancel ? `, and below ${numberText(cancellingBelow(e.changeWindow))}× over ${over} but once in a thousand` : `, all alike √${rows} = ${numberText(Math.sqrt(rows))}×`;
+  const measured = `${numberText(ratio)}× its per-example ‖δ‖/√${rows} (root mean square over the last ${over}; ${rows} examples' gradients with no common direction give 1×${beyond})`;
+  const delta = e.lastHiddenDeltaChange;
+  const deltaMoved = !positiveFinite(delta) ? '' : delta < 1 ? `fell ${numberText(1 / delta)}×` : `ended at ${numberText(delta)}× its start`;
   if (e.meanLossChange) {
     // The question answered by the mean loss's gradient: why the batch's, which the steps use (and the flow map's batch view shows), fell another way.
     const windows = changeRecords(e);
     const moved = e.lastHiddenChange < 1 ? `fell ${numberText(1 / e.lastHiddenChange)}×` : `ended at ${numberText(e.lastHiddenChange)}× its start`;
-    return `. Its batch ‖∂C/∂b‖ (a batch of ${counted(rows, 'row')}, what the steps use) ${moved}${windows ? ` (${windows})` : ''}: at the end mostly sampling noise, ${measured}, it follows each example's δ, not the gradient of the mean loss`;
+    const reading = cancel
+      ? `at the end below its sampling noise, ${measured}: the examples' gradients cancel within each batch${deltaMoved ? `, while each example's δ ${deltaMoved}` : ''}`
+      : `at the end mostly sampling noise, ${measured}, it follows each example's δ, not the gradient of the mean loss`;
+    return `. Its batch ‖∂C/∂b‖ (a batch of ${counted(rows, 'row')}, what the steps use) ${moved}${windows ? ` (${windows})` : ''}: ${reading}`;
   }
-  const delta = e.lastHiddenDeltaChange;
-  const deltaMoved = !positiveFinite(delta) ? '' : delta < 1 ? `, which fell ${numberText(1 / delta)}×` : `, which ended at ${numberText(delta)}× its start`;
+  if (cancel) {
+    return (
+      `. But that is a batch of ${counted(rows, 'row')}, and at the end it lies below its sampling noise: the ${ends.last}'s ‖∂C/∂b‖ was ${measured}. ` +
+      `So the examples' gradients cancel within each batch${deltaMoved ? `, while each example's δ ${deltaMoved}` : ''}; ` +
+      'whether the gradient of the mean loss faded, that gradient over fixed rows, at the start and at the end, tells ' +
+      '(`net.gradients(x, y)` at two steps, or `gradscope gradients --model FILE` of two saved models)'
+    );
+  }
   return (
     `. But that is a batch of ${counted(rows, 'row')}, and at the end its gradient is mostly sampling noise: the ${ends.last}'s ‖∂C/∂b‖ was ${measured}. ` +
-    `So it follows each example's δ${deltaMoved}, and the gradient of the mean ` +
+    `So it follows each example's δ${deltaMoved ? `, which ${deltaMoved}` : ''}, and the gradient of the mean ` +
     'loss can have fallen far below it unseen: that gradient over fixed rows, at the start and at the end, tells whether it faded ' +
     '(`net.gradients(x, y)` at two steps, or `gradscope gradients --model FILE` of two saved models)'
   );
