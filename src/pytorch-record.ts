@@ -1,5 +1,6 @@
 /**
- * What a dense chain read from a PyTorch state_dict keeps of the module that saved it, so that the way
+ * What a dense chain read from a PyTorch state_dict keeps of the module that saved it (a block network likewise keeps its
+ * tensors' names: tensorNames, readBlockPytorchModule), so that the way
  * back out (toSafetensors, convert to .safetensors) loads into that module with a strict
  * load_state_dict: its dense layers' module names where they are not nn.Sequential's 0, 2, 4, …
  * (`hidden.0 … hidden.10, out`; `0, 3, 6` with an nn.Dropout after each activation), and whether it
@@ -28,6 +29,12 @@ export interface PytorchModule {
    * output module. Absent: the module computes the output activation itself.
    */
   logits?: true;
+  /**
+   * A block network's (normalisation, residual) tensors' names in the module that saved them, one per tensor in
+   * state_dict order (net.state()'s): `fc1.weight`, `bn1.running_mean`, `net.3.branch.0.bias`. Absent: gradscope's own names
+   * (nn.Sequential's indices, a dense layer taking two). A dense chain records layerNames instead.
+   */
+  tensorNames?: string[];
 }
 
 /** PyTorch's losses that take logits and apply the output activation themselves, by gradscope's loss. */
@@ -61,7 +68,59 @@ export function readPytorchModule(value: unknown, model: { loss: Loss; activatio
 
 /** The JSON text of a record, as a string-valued metadata map holds it. */
 export function pytorchModuleText(module: PytorchModule): string {
-  return JSON.stringify({ ...(module.layerNames && { layerNames: module.layerNames }), ...(module.logits && { logits: true }) });
+  return JSON.stringify({ ...(module.layerNames && { layerNames: module.layerNames }), ...(module.tensorNames && { tensorNames: module.tensorNames }), ...(module.logits && { logits: true }) });
+}
+
+/**
+ * `value` as the record of a block network of `model`'s loss and output whose tensors gradscope names `slots` (its state_dict
+ * layout), copied, or `fail` at `where` (and its field); undefined for an empty record. Each name a module path (checkLayerNames'
+ * rule) ending in its slot's own tensor name (`.weight`, `.running_mean`, `.alpha`), none twice, the tensors of one module under one
+ * module path and those of two modules under two: what PyTorch's state_dict of one module tree gives.
+ */
+export function readBlockPytorchModule(value: unknown, model: { loss: Loss; activations: readonly OutputActivation[] }, slots: readonly { name: string }[], where: string, fail: Fail): PytorchModule | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail(where, `expected an object { tensorNames, logits }, got ${describeValue(value)}`);
+  checkFileFields(value, ['tensorNames', 'logits'], where, fail);
+  const { tensorNames, logits } = value as Record<string, unknown>;
+  const names = tensorNames === undefined ? undefined : checkTensorNames(tensorNames, slots, `${where}.tensorNames`, fail);
+  if (logits !== undefined && logits !== true) throw fail(`${where}.logits`, `expected true or no field, got ${describeValue(logits)}`);
+  if (logits === true) checkLogits(model, `${where}.logits`, fail);
+  if (names === undefined && logits === undefined) return undefined;
+  return { ...(names && { tensorNames: names }), ...(logits && { logits }) };
+}
+
+/** A tensor's module path and its own name: `bn1` and `running_mean` of `bn1.running_mean`. */
+export function moduleOfTensor(name: string): { module: string; tensor: string } {
+  const dot = name.lastIndexOf('.');
+  return { module: name.slice(0, dot), tensor: name.slice(dot + 1) };
+}
+
+/** `names` checked as one name per slot (readBlockPytorchModule's rules), copied; `fail` at `where[i]` otherwise. */
+function checkTensorNames(names: unknown, slots: readonly { name: string }[], where: string, fail: Fail): string[] {
+  if (!Array.isArray(names)) throw fail(where, `expected an array of ${slots.length} tensor names, one per tensor in state_dict order, got ${describeValue(names)}`);
+  if (names.length !== slots.length) throw fail(where, `lists ${names.length} names for ${slots.length} tensors: one per tensor, in state_dict order`);
+  const copy: string[] = [];
+  // Each of gradscope's modules (0, 2, 3.branch.0) as the file's module path, and back: one module, one path.
+  const fileModule = new Map<string, string>();
+  const ownModule = new Map<string, string>();
+  for (let i = 0; i < slots.length; i++) {
+    const name: unknown = names[i];
+    const at = `${where}[${i}]`;
+    if (typeof name !== 'string') throw fail(at, `expected a tensor name, got ${describeValue(name)}`);
+    if (name.length > MAX_LAYER_NAME) throw fail(at, `${shown(name)} is ${name.length} characters long: at most ${MAX_LAYER_NAME}`);
+    const own = moduleOfTensor(slots[i].name);
+    const file = moduleOfTensor(name);
+    if (!MODULE_PATH.test(name) || file.module === '') throw fail(at, `${shown(name)} is not a PyTorch tensor name: a module path (Python identifiers and indices joined by dots) then .${own.tensor}`);
+    if (file.tensor !== own.tensor) throw fail(at, `${shown(name)} names the tensor ${own.tensor} of gradscope's ${slots[i].name}: expected <module>.${own.tensor}`);
+    const twice = copy.indexOf(name);
+    if (twice >= 0) throw fail(at, `${shown(name)} is ${where}[${twice}] too: each tensor has a name of its own`);
+    const path = fileModule.get(own.module) ?? file.module;
+    const other = ownModule.get(file.module) ?? own.module;
+    if (path !== file.module || other !== own.module) throw fail(at, `${shown(name)} puts the tensors of one module under two module paths, or of two modules under one (${own.module} is ${shown(path)})`);
+    fileModule.set(own.module, file.module);
+    ownModule.set(file.module, own.module);
+    copy.push(name);
+  }
+  return copy;
 }
 
 /**

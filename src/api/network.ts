@@ -112,7 +112,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     this.#engine = 'sizes' in config ? new Engine(kernels, config, parameters as InitialParameters | undefined) : new BlockEngine(kernels, config, parameters as readonly BlockTensor[] | undefined);
     // Weights drawn here were trained on nothing yet; given ones on what their data record.
     this.#trainedOn = new TrainedOnRecord(this.#engine, parameters && config.trainedOn);
-    this.#pytorchModule = parameters && 'sizes' in config ? config.pytorchModule : undefined;
+    this.#pytorchModule = parameters && config.pytorchModule;
   }
 
   /** The engine behind its Trainable contract, for optimisers and the training loop (throws DISPOSED after dispose()). */
@@ -180,12 +180,13 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   }
 
   /**
-   * What a dense chain loaded from a PyTorch state_dict keeps of the module that saved it (src/pytorch-record.ts): its dense
-   * layers' module names where they are not nn.Sequential's 0, 2, 4, … (`hidden.0`, …, `out`), and `logits: true` where the
+   * What a network loaded from a PyTorch state_dict keeps of the module that saved it (src/pytorch-record.ts): a dense chain's
+   * dense layers' module names where they are not nn.Sequential's 0, 2, 4, … (`hidden.0`, …, `out`), a block network's tensors'
+   * names where they are not gradscope's (`fc1.weight`, `bn1.running_mean`), and `logits: true` where the
    * module ends in logits, read with the output its PyTorch loss applies itself. toSafetensors writes the tensors under those
    * names and the module expression without that output module, so the module that saved them loads them strictly; every
    * gradscope file of the network keeps it. Training keeps it (the module's names do not change); undefined for a network
-   * createNetwork made, a block network, and one whose data keep nothing. net.state() names the tensors as gradscope does
+   * createNetwork made and one whose data keep nothing. net.state() names the tensors as gradscope does
    * (`0.weight`, `2.weight`, …) whatever this holds. A copy: changing it changes nothing.
    */
   get pytorchModule(): PytorchModule | undefined {
@@ -579,7 +580,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     const trainedOn = this.#trainedOn.current();
     let fileOf: (numbers: FileNumbers) => ModelFile | BlockModelFile;
     if (engine instanceof BlockEngine) {
-      const model: BlockModelData = { kind: 'blocks', loss: engine.loss, inputs: engine.inputSize, layers: [...engine.specs], tensors: engine.state(), initialisation: this.initialisation, trainedOn };
+      const model: BlockModelData = { kind: 'blocks', loss: engine.loss, inputs: engine.inputSize, layers: [...engine.specs], tensors: engine.state(), initialisation: this.initialisation, trainedOn, pytorchModule: this.#pytorchModule };
       checkBlockModel(model);
       fileOf = (numbers) => blockModelToJSON(model, numbers);
     } else {
@@ -760,11 +761,14 @@ export async function networkOfData(model: ModelData | BlockModelData, options: 
   }
   if (model.layers.every((spec) => spec.type === 'dense')) {
     const dense = model.layers as Extract<CheckedSpec, { type: 'dense' }>[];
-    const config: NetworkConfig = { ...common, sizes: [model.inputs, ...dense.map((spec) => spec.units)], activations: dense.map((spec) => spec.activation) };
+    // A block record's tensors' names as the dense chain's layers' (each layer's weight's module): the same names written back.
+    const { tensorNames, logits } = model.pytorchModule ?? {};
+    const pytorchModule = { ...(tensorNames && { layerNames: tensorNames.filter((_, i) => i % 2 === 0).map((name) => name.slice(0, name.lastIndexOf('.'))) }), ...(logits && { logits }) };
+    const config: NetworkConfig = { ...common, sizes: [model.inputs, ...dense.map((spec) => spec.units)], activations: dense.map((spec) => spec.activation), ...((tensorNames || logits) && { pytorchModule }) };
     const values = model.tensors.map((t) => t.values);
     return networkOn(options, (kernels) => new Network(kernels, config, { weights: values.filter((_, i) => i % 2 === 0), biases: values.filter((_, i) => i % 2 === 1) }));
   }
-  const config: BlockConfig = { ...common, inputs: model.inputs, layers: model.layers };
+  const config: BlockConfig = { ...common, inputs: model.inputs, layers: model.layers, ...(model.pytorchModule && { pytorchModule: model.pytorchModule }) };
   return networkOn(options, (kernels) => new Network(kernels, config, model.tensors));
 }
 

@@ -33,7 +33,7 @@ import type { Loss, OutputActivation } from '../kernels.js';
 import { checkedModelData, modelToJSON, readModelJSON, recordedPytorchModule, type ModelData, type ModelFile } from '../network/model-file.js';
 import { blockModelToJSON, type BlockModelFile } from '../network/block-model-file.js';
 import { copiedNumbers, type FileNumbers } from '../network/file-numbers.js';
-import { checkBlockArchitecture, checkBlockModel, isParameter } from '../network/block-model-check.js';
+import { checkBlockArchitecture, checkBlockModel, isParameter, recordedBlockPytorchModule } from '../network/block-model-check.js';
 import { elementsOf } from '../layers/block-layout.js';
 import { parameterCountOf } from '../network/memory-budget.js';
 import type { BlockModelData } from '../layers/block-model.js';
@@ -468,7 +468,7 @@ export function checkpointBytes(checkpoint: Checkpoint): Uint8Array {
       optimizer: optimizer ? { name: optimizer.name, scalars: optimizer.scalars, lengths: optimizer.tensors.map((t) => t.length) } : null,
       initialisation: model.initialisation,
       trainedOn: checkpointRecord(checkpoint),
-      ...(!blocks && model.pytorchModule && { pytorchModule: model.pytorchModule }),
+      ...(model.pytorchModule && { pytorchModule: model.pytorchModule }),
     }),
   );
   const modelTensors = blocks ? model.tensors.map((t) => t.values) : model.weights.flatMap((w, l) => [w, model.biases[l]]);
@@ -599,12 +599,15 @@ function readDenseArchitecture(header: Record<string, unknown>, loss: Loss): { l
 
 /** The tensors' lengths a version 2 header describes (its layers' blockTensorLayout), and how to read them into BlockModelData (checked whole). */
 function readBlockArchitecture(header: Record<string, unknown>, loss: Loss): { lengths: number[]; fanIns: DenseFanIn[]; read: (read: ReadTensor) => BlockModelData } {
-  const { inputs, layers, layout } = checkBlockArchitecture({ loss, inputs: header.inputs, layers: header.layers }, 'header', badModel); // limits before the payload
+  const architecture = checkBlockArchitecture({ loss, inputs: header.inputs, layers: header.layers }, 'header', badModel); // limits before the payload
+  const { inputs, layers, layout } = architecture;
+  const pytorchModule = recordedBlockPytorchModule(header, architecture, 'header.pytorchModule', badModel);
   return {
     lengths: layout.map((slot) => elementsOf(slot.shape)),
     fanIns: namedDenseFanIns(layers, inputs, 'header.layers'),
     read(read) {
-      const model: BlockModelData = { kind: 'blocks', loss, inputs, layers, tensors: layout.map((slot) => ({ ...slot, values: read(elementsOf(slot.shape), elementPath(`tensors[${JSON.stringify(slot.name)}]`, slot.shape), isParameter(slot.name, slot.dtype)) })) };
+      const tensors = layout.map((slot) => ({ ...slot, values: read(elementsOf(slot.shape), elementPath(`tensors[${JSON.stringify(slot.name)}]`, slot.shape), isParameter(slot.name, slot.dtype)) }));
+      const model: BlockModelData = { kind: 'blocks', loss, inputs, layers, tensors, ...pytorchModule };
       checkBlockModel(model, 'model', badModel);
       return model;
     },

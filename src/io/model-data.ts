@@ -101,7 +101,7 @@ export function modelOf(net: Network): ModelData {
 export function blockModelOf(net: Network): BlockModelData {
   checkNetwork(net, 'blockModelOf');
   net.assertSaveable('save or export');
-  return { kind: 'blocks', loss: net.loss, inputs: net.inputSize, layers: structuredClone([...net.layers]), tensors: net.state(), ...recorded(net) };
+  return { kind: 'blocks', loss: net.loss, inputs: net.inputSize, layers: structuredClone([...net.layers]), tensors: net.state(), ...recorded(net), ...(net.pytorchModule && { pytorchModule: net.pytorchModule }) };
 }
 
 /**

@@ -8,7 +8,9 @@
  *   JSON), pytorch (the expression of src/io/pytorch-module.ts), when a residual block is in
  *   it, pytorch_residual (the Residual class to exec first), and where the model records it,
  *   initialisation (the JSON text of `{ init, biasInit, lsuv? }`, src/init/initialisation.ts), and
- *   where it records them, trainedOn (the JSON text of `{ data, rows }`, src/trained-on.ts).
+ *   where it records them, trainedOn (the JSON text of `{ data, rows }`, src/trained-on.ts), and for a network read from a
+ *   PyTorch module, pytorchModule (the JSON text of `{ tensorNames, logits }`, src/pytorch-record.ts): the tensors are then
+ *   written under those names, and pytorch is the module they make (pytorchBlockExpression; left out where none does).
  *
  * Reading takes the specs from gradscope's `layers` and `inputs`, or, for a state_dict PyTorch saved
  * itself, from the expression of its module (pytorch-import.ts), whose module indices name the
@@ -16,23 +18,23 @@
  * none left over.
  */
 import { checkKnownKeys, keysOf } from '../checks.js';
-import { shown } from '../errors.js';
+import { GradscopeError, shown } from '../errors.js';
 import { shapeText } from '../shape-text.js';
 import { MODEL_FILE_TAG, MODEL_VERSION } from '../network/model-file.js';
 import type { BlockModelData, BlockTensor, ImportNotes } from '../layers/block-model.js';
 import { namedDenseFanIns, type LayerSpec } from '../layers/spec.js';
 import { LOSS_OUTPUT, type Activation, type Loss, type OutputActivation } from '../kernels.js';
-import { checkBlockArchitecture, checkBlockModel, checkTensorValues, isParameter, type BlockArchitecture } from '../network/block-model-check.js';
+import { checkBlockArchitecture, checkBlockModel, checkTensorValues, isParameter, recordedBlockPytorchModule, type BlockArchitecture } from '../network/block-model-check.js';
 import { architectureOfPytorch, modulePrefixesOf } from './pytorch-import.js';
 import { badModel } from './model-data.js';
-import { PYTORCH_RESIDUAL_CLASS, pytorchExpression, TORCH_MODULE, usesResidual } from './pytorch-module.js';
+import { PYTORCH_RESIDUAL_CLASS, pytorchBlockExpression, TORCH_MODULE, usesResidual } from './pytorch-module.js';
 import { blockActivations, checkActivationOptions, checkAgrees, mistakenOption, UnreadImportOption, UnstatedImportOptions } from './import-options.js';
 import type { Fail } from '../model-limits.js';
 import { decodeCounts, decodeFloats, encodeSafetensors, f64Note, parseSafetensors, type TensorToWrite } from './safetensors-format.js';
 import { initialisationText, recordedInitialisationText } from '../init/initialisation.js';
 import { parsedJsonText } from '../json-syntax.js';
 import { recordedTrainedOnText, trainedOnText } from '../trained-on.js';
-import { LOGITS_LOSS } from '../pytorch-record.js';
+import { LOGITS_LOSS, pytorchModuleText, type PytorchModule } from '../pytorch-record.js';
 
 /** The `__metadata__.version` of a block network's file (a dense chain's is 1). */
 export const BLOCK_FILE_VERSION = 2;
@@ -77,19 +79,36 @@ export function blockModelToSafetensors(given: BlockModelData): Uint8Array {
 
 /** blockModelToSafetensors of the copy checkBlockModel returned (toSafetensors' exportSource): written, not checked again. */
 export function checkedBlockModelToSafetensors(model: BlockModelData): Uint8Array {
-  const { loss, inputs, layers } = model;
+  const { loss, inputs, layers, pytorchModule } = model;
+  const module = pytorchBlockExpression(layers, inputs, pytorchModule);
   const metadata: Record<string, string> = {
     format: MODEL_FILE_TAG,
     version: String(BLOCK_FILE_VERSION),
     loss,
     inputs: String(inputs),
     layers: JSON.stringify(layers),
-    pytorch: pytorchExpression(layers, inputs),
+    ...('expression' in module && { pytorch: module.expression }),
   };
-  if (usesResidual(layers)) metadata.pytorch_residual = PYTORCH_RESIDUAL_CLASS;
+  if (usesResidual(layers) && 'expression' in module) metadata.pytorch_residual = PYTORCH_RESIDUAL_CLASS;
+  if (pytorchModule) metadata.pytorchModule = pytorchModuleText(pytorchModule);
   if (model.initialisation) metadata.initialisation = initialisationText(model.initialisation);
   if (model.trainedOn) metadata.trainedOn = trainedOnText(model.trainedOn);
-  return encodeSafetensors(metadata, tensorsToWrite(model.tensors));
+  // Each tensor under its name in the module that saved it, where the model keeps one (net.pytorchModule).
+  const names = pytorchModule?.tensorNames;
+  return encodeSafetensors(metadata, tensorsToWrite(names ? model.tensors.map((t, i) => ({ ...t, name: names[i] })) : model.tensors));
+}
+
+/**
+ * What `gradscope convert` says of a block network written to safetensors that the file does not: why it has no
+ * `__metadata__.pytorch` (pytorchBlockExpression's why), and that the expression ends in the output module a PyTorch logits loss
+ * applies itself (logitsExportNote), unless the model keeps that its module ends in logits.
+ */
+export function blockExportNotes(model: BlockModelData): string[] {
+  const module = pytorchBlockExpression(model.layers, model.inputs, model.pytorchModule);
+  if ('why' in module) return [`__metadata__ has no "pytorch" module expression: ${module.why}; the tensors keep the names of the module that saved them (${listNames(model.pytorchModule!.tensorNames!)}), which loads them`];
+  const last = model.layers[model.layers.length - 1];
+  const logits = model.pytorchModule?.logits || last.type !== 'dense' ? undefined : logitsExportNote(model.loss, last.activation);
+  return logits === undefined ? [] : [logits];
 }
 
 /** Block tensors as the container writes them: floats as F32, counts as I64. */
@@ -164,7 +183,7 @@ export function readBlockSafetensors(bytes: Uint8Array | ArrayBuffer, options: B
   const refusal = pytorchRefusal(metadata);
   if (options.pytorch !== undefined && refusal !== undefined) throw new UnreadImportOption('pytorch', refusal);
   // names: the file's name for each tensor, gradscope's own or the module expression's (whose indices may differ).
-  const { architecture, names, imported, logits } = isBlockFile(metadata) ? gradscopeArchitecture(metadata) : pytorchArchitecture(metadata, options);
+  const { architecture, names, imported, logits, pytorchModule: recordedModule } = isBlockFile(metadata) ? gradscopeArchitecture(metadata) : pytorchArchitecture(metadata, options);
   // The tensors the layers need are named by the expression: when the caller gave it, one the file lacks is the caller's mistake.
   const fail = options.pytorch !== undefined ? mistakenOption('pytorch') : badModel;
   const { loss, inputs, layers, layout } = architecture;
@@ -174,7 +193,7 @@ export function readBlockSafetensors(bytes: Uint8Array | ArrayBuffer, options: B
     checkActivationOptions(options, blockActivations(layers), '__metadata__.layers');
   }
   const prefix = imported ? modulePrefix(file.entries.map((e) => e.name), names) : '';
-  if (prefix !== '') imported!.notes.push(`dropped the module prefix ${JSON.stringify(prefix)} that every tensor's name starts with (${prefix}${names[0]} read as ${names[0]})`);
+  if (prefix !== '') imported!.notes.push(`read every tensor under the module prefix ${JSON.stringify(prefix)} (${prefix}${names[0]} as the expression's ${names[0]}), which the names written back keep`);
   const entries = new Map(file.entries.map((e) => [e.name.slice(prefix.length), e]));
   const tensors: BlockTensor[] = layout.map((slot, i) => {
     const name = names[i];
@@ -197,8 +216,28 @@ export function readBlockSafetensors(bytes: Uint8Array | ArrayBuffer, options: B
           ...recordedTrainedOnText(metadata.trainedOn, '__metadata__.trainedOn', badModel),
         }
       : {};
-  const model: BlockModelData = { kind: 'blocks', loss, inputs, layers, tensors, ...recorded };
-  return { model: imported && imported.notes.length > 0 ? { ...model, imported } : model, fileNames: names.map((name) => prefix + name), logits: logits === true, ...(imported && { imported }) };
+  const fileNames = names.map((name) => prefix + name);
+  // What the module that saved the tensors names them, where not as gradscope does, and that it ends in logits: written back so (net.pytorchModule).
+  const renamed = fileNames.some((name, i) => name !== layout[i].name);
+  const kept = recordedModule ?? keptModule(renamed ? fileNames : undefined, logits === true, architecture, imported?.notes);
+  const model: BlockModelData = { kind: 'blocks', loss, inputs, layers, tensors, ...recorded, ...(kept && { pytorchModule: kept }) };
+  return { model: imported && imported.notes.length > 0 ? { ...model, imported } : model, fileNames, logits: logits === true, ...(imported && { imported }) };
+}
+
+/**
+ * The record of what a state_dict read by a module expression keeps of its module (net.pytorchModule): the file's tensor names where
+ * they are not gradscope's, and that it ends in logits; checked as every record is (recordedBlockPytorchModule). Names no PyTorch
+ * module has (a prefix such as `my-net.`: a file may name its tensors anything) are not kept, and the note says how they are written back.
+ */
+function keptModule(names: string[] | undefined, logits: boolean, architecture: BlockArchitecture, notes: string[] | undefined): PytorchModule | undefined {
+  const record = { ...(names && { tensorNames: names }), ...(logits && { logits: true as const }) };
+  try {
+    return recordedBlockPytorchModule({ pytorchModule: record }, architecture, 'pytorchModule', badModel).pytorchModule;
+  } catch (error) {
+    if (!(error instanceof GradscopeError) || names === undefined) throw error;
+    notes?.push(`tensor names are not kept (${error.message.replace(/^pytorchModule\.tensorNames\[\d+\]: /, '')}): written back to safetensors, the tensors are named as gradscope's nn.Sequential names them (${architecture.layout[0].name}, …)`);
+    return logits ? { logits: true } : undefined;
+  }
 }
 
 /**
@@ -230,15 +269,19 @@ interface ReadArchitecture {
   imported?: ImportNotes;
   /** For a foreign file: whether its module ends in logits, read with the output its loss fuses (outputForLogits). */
   logits?: boolean;
+  /** For a file gradscope wrote: the record of the module it was read from (`__metadata__.pytorchModule`). */
+  pytorchModule?: PytorchModule;
 }
 
-/** The architecture in gradscope's own metadata; the tensors carry gradscope's names. */
+/** The architecture in gradscope's own metadata; the tensors carry gradscope's names, or those of the module its record keeps (`__metadata__.pytorchModule`). */
 function gradscopeArchitecture(metadata: Record<string, string>): ReadArchitecture {
   for (const key of ['loss', 'inputs', 'layers']) if (metadata[key] === undefined) throw badModel(`__metadata__.${key}`, 'missing');
   const specs = parsedJsonText(metadata.layers, '__metadata__.layers', badModel);
   const written = /^\d+$/.test(metadata.inputs) ? Number(metadata.inputs) : metadata.inputs;
   const architecture = checkBlockArchitecture({ loss: metadata.loss, inputs: written, layers: specs }, '__metadata__', badModel);
-  return { architecture, names: architecture.layout.map((slot) => slot.name) };
+  const text = metadata.pytorchModule;
+  const { pytorchModule } = text === undefined ? {} : recordedBlockPytorchModule({ pytorchModule: parsedJsonText(text, '__metadata__.pytorchModule', badModel) }, architecture, '__metadata__.pytorchModule', badModel);
+  return { architecture, names: pytorchModule?.tensorNames ?? architecture.layout.map((slot) => slot.name), ...(pytorchModule && { pytorchModule }) };
 }
 
 /** The module expression to read a foreign file by, and where it came from. */

@@ -7,6 +7,7 @@ import type { Loss } from '../kernels.js';
 import type { CheckedSpec } from './spec.js';
 import type { Initialisation } from '../init/initialisation.js';
 import type { TrainedOn } from '../trained-on.js';
+import type { PytorchModule } from '../pytorch-record.js';
 
 /** One named tensor of a block network: a trained parameter or a state buffer (batch norm's running statistics). */
 export interface BlockTensor {
@@ -44,6 +45,11 @@ export interface BlockModelData {
   initialisation?: Initialisation;
   /** The rows that trained the model, where its file records them (as ModelData.trainedOn). Absent: not recorded. */
   trainedOn?: TrainedOn;
+  /**
+   * What the network keeps of the PyTorch module it was read from (src/pytorch-record.ts): its tensors' names there
+   * (tensorNames) and whether it ends in logits, so the way back out (toSafetensors) writes what that module loads. Absent: none.
+   */
+  pytorchModule?: PytorchModule;
   /**
    * Set by blockModelFromSafetensors when it read a PyTorch module by a rule the file does not
    * spell out (a softmax or sigmoid output for a module ending in logits, a module prefix dropped

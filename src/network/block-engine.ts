@@ -5,6 +5,7 @@
  * L-BFGS, clipping and the training loop run on it; tools written for chains of dense layers refuse
  * it through denseModelOf. Its tensors are allocated once per batch capacity: a step allocates nothing.
  */
+import type { PytorchModule } from '../pytorch-record.js';
 import type { ResidentRows } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
 import { type BiasInit, type WeightInit } from '../init/initializers.js';
@@ -52,6 +53,8 @@ export interface BlockConfig {
   recorded?: Initialisation;
   /** With given tensors: the rows that trained them, as the data they came from record (Network.trainedOn; absent: none recorded). */
   trainedOn?: TrainedOn;
+  /** With given tensors: what their data keep of the PyTorch module that saved them (Network.pytorchModule; absent: nothing kept). */
+  pytorchModule?: PytorchModule;
 }
 
 export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {

@@ -17,6 +17,7 @@ import { float32Copy, isFloat32Array } from '../array-reads.js';
 import { checkLoss, checkLossPairing, checkOutputUnits } from './config.js';
 import { recordedInitialisation } from '../init/initialisation.js';
 import { recordedTrainedOn } from '../trained-on.js';
+import { readBlockPytorchModule, type PytorchModule } from '../pytorch-record.js';
 import { grouped } from '../counted.js';
 import { fileLayer } from '../layer-names.js';
 
@@ -111,8 +112,19 @@ export function checkBlockModel(model: BlockModelData, where = 'model', fail: Fa
   const recorded = {
     ...recordedInitialisation(model, `${where}.initialisation`, fail, namedDenseFanIns(layers, inputs, `${where}.layers`)),
     ...recordedTrainedOn(model, `${where}.trainedOn`, fail),
+    ...recordedBlockPytorchModule(model, architecture, `${where}.pytorchModule`, fail),
   };
   return { ...architecture, model: { kind: 'blocks', loss, inputs, layers, tensors, ...recorded } };
+}
+
+/** `{ pytorchModule }` read from `holder.pytorchModule` (`where` names it) for a block network of `architecture`, or `{}` where it records none. */
+export function recordedBlockPytorchModule(holder: { pytorchModule?: unknown }, architecture: BlockArchitecture, where: string, fail: Fail): { pytorchModule?: PytorchModule } {
+  if (holder.pytorchModule === undefined) return {};
+  // Logits are a last nn.Linear's: a network ending in another layer has no logits output to keep.
+  const last = architecture.layers[architecture.layers.length - 1];
+  const activations = [last.type === 'dense' ? last.activation : 'linear'] as const;
+  const record = readBlockPytorchModule(holder.pytorchModule, { loss: architecture.loss, activations }, architecture.layout, where, fail);
+  return record ? { pytorchModule: record } : {};
 }
 
 function describeSlot(slot: TensorSlot): string {

@@ -4,7 +4,8 @@
  *   "layers": [ the checked layer specs, defaults filled in ],
  *   "tensors": { "<PyTorch state_dict name>": { "shape": [...], "values": [row-major numbers] }, … },
  *   "initialisation": { "init": "...", "biasInit": "...", "lsuv": true },   (optional, as in version 1)
- *   "trainedOn": { "data": "mnist", "rows": 600 } }                       (optional, as in version 1)
+ *   "trainedOn": { "data": "mnist", "rows": 600 },                        (optional, as in version 1)
+ *   "pytorchModule": { "tensorNames": ["fc1.weight", …], "logits": true } } (optional: src/pytorch-record.ts)
  * The tensors are every parameter and state buffer (batch norm's running_mean, running_var and
  * num_batches_tracked) in PyTorch's state_dict order; the file must hold exactly the tensors its
  * layers have (src/layers/block-layout.ts), each of its shape, checked as every block model is
@@ -20,7 +21,8 @@ import { namedDenseFanIns, type CheckedSpec } from '../layers/spec.js';
 import { CHECKPOINT_FIELD, checkFileFields, checkFloat32Values } from '../model-limits.js';
 import { valuesReadOnce } from '../array-reads.js';
 import { keysOf } from '../checks.js';
-import { checkBlockArchitecture, checkTensorValues } from './block-model-check.js';
+import { checkBlockArchitecture, checkTensorValues, recordedBlockPytorchModule } from './block-model-check.js';
+import type { PytorchModule } from '../pytorch-record.js';
 import { MISSING_LOSS } from './config.js';
 import { recordedInitialisation, type Initialisation } from '../init/initialisation.js';
 import { recordedTrainedOn, trainedOnCopy, type TrainedOn } from '../trained-on.js';
@@ -56,6 +58,8 @@ export interface BlockModelFile {
   initialisation?: Initialisation;
   /** The rows that trained the model (src/trained-on.ts). Absent: not recorded (a file written before 2026-12-04, or from data without it). */
   trainedOn?: TrainedOn;
+  /** What a network read from a PyTorch module keeps of it (src/pytorch-record.ts: its tensors' names there, logits). Absent: none. */
+  pytorchModule?: PytorchModule;
 }
 
 /**
@@ -66,15 +70,21 @@ export interface BlockModelFile {
 export function blockModelToJSON(model: BlockModelData, numbers: FileNumbers = copiedNumbers): BlockModelFile {
   const tensors: Record<string, BlockModelFileTensor> = {};
   for (const t of model.tensors) tensors[t.name] = { shape: [...t.shape], values: numbers(t.values) };
-  const recorded = { ...(model.initialisation && { initialisation: structuredClone(model.initialisation) }), ...(model.trainedOn && { trainedOn: trainedOnCopy(model.trainedOn) }) };
+  const recorded = {
+    ...(model.initialisation && { initialisation: structuredClone(model.initialisation) }),
+    ...(model.trainedOn && { trainedOn: trainedOnCopy(model.trainedOn) }),
+    ...(model.pytorchModule && { pytorchModule: structuredClone(model.pytorchModule) }),
+  };
   return { format: 'gradscope.model', version: BLOCK_MODEL_VERSION, inputs: model.inputs, loss: model.loss, layers: model.layers, tensors, ...recorded };
 }
 
 /** Reads the fields of a version 2 file (format and version already checked); BAD_MODEL_FILE naming the first bad field. */
 export function blockModelFromJSON(file: Record<string, unknown>): BlockModelData {
-  checkFileFields(file, [...keysOf<BlockModelFile>({ format: true, version: true, inputs: true, loss: true, layers: true, tensors: true, initialisation: true, trainedOn: true }), CHECKPOINT_FIELD], 'model', bad);
+  checkFileFields(file, [...keysOf<BlockModelFile>({ format: true, version: true, inputs: true, loss: true, layers: true, tensors: true, initialisation: true, trainedOn: true, pytorchModule: true }), CHECKPOINT_FIELD], 'model', bad);
   if (file.loss === undefined) throw bad('model.loss', MISSING_LOSS);
-  const { loss, inputs, layers, layout } = checkBlockArchitecture({ loss: file.loss, inputs: file.inputs, layers: file.layers }, 'model', bad); // limits before any tensor is read
+  const architecture = checkBlockArchitecture({ loss: file.loss, inputs: file.inputs, layers: file.layers }, 'model', bad); // limits before any tensor is read
+  const { loss, inputs, layers, layout } = architecture;
+  const pytorchModule = recordedBlockPytorchModule(file, architecture, 'model.pytorchModule', bad); // before any tensor is read
   const given = file.tensors;
   if (typeof given !== 'object' || given === null || Array.isArray(given)) throw bad('model.tensors', 'expected an object of tensors by name');
   const record = given as Record<string, unknown>;
@@ -99,7 +109,7 @@ export function blockModelFromJSON(file: Record<string, unknown>): BlockModelDat
     checkTensorValues(tensor.values, slot, bad, (i) => `${where}.values[${i}]`); // the file's values are flat, row-major
     return tensor;
   });
-  const recorded = { ...recordedInitialisation(file, 'model.initialisation', bad, namedDenseFanIns(layers, inputs, 'model.layers')), ...recordedTrainedOn(file, 'model.trainedOn', bad) };
+  const recorded = { ...recordedInitialisation(file, 'model.initialisation', bad, namedDenseFanIns(layers, inputs, 'model.layers')), ...recordedTrainedOn(file, 'model.trainedOn', bad), ...pytorchModule };
   return { kind: 'blocks', loss, inputs, layers, tensors, ...recorded };
 }
 

@@ -77,11 +77,13 @@ describe('a PyTorch module ending in logits', () => {
 });
 
 describe('a state_dict saved under a module prefix', () => {
-  it('drops the prefix every tensor shares when the names are all under it, noted; otherwise the missing tensor is named with what the file has', async () => {
+  it('reads under the prefix every tensor shares when the names are all under it, noted as kept on the way back out; otherwise the missing tensor is named with what the file has', async () => {
     const plain = blockModelFromSafetensors(stateDict().bytes, { pytorch: LOGITS, loss: 'cross-entropy' });
     const prefixed = blockModelFromSafetensors(stateDict('net.').bytes, { pytorch: LOGITS, loss: 'cross-entropy' });
     expect(prefixed.tensors).toEqual(plain.tensors);
-    expect(prefixed.imported!.notes).toContain('dropped the module prefix "net." that every tensor\'s name starts with (net.0.weight read as 0.weight)');
+    expect(prefixed.imported!.notes).toContain('read every tensor under the module prefix "net." (net.0.weight as the expression\'s 0.weight), which the names written back keep');
+    // Nothing was dropped where no prefix was read: no note says so (session 46's left-alone 5).
+    expect((plain.imported?.notes ?? []).filter((note) => note.includes('prefix'))).toEqual([]);
     expect(blockModelFromSafetensors(stateDict('model.net.').bytes, { pytorch: LOGITS, loss: 'cross-entropy' }).tensors).toEqual(plain.tensors);
     // Two prefixes: no rule says which one, so nothing is dropped and the error lists the names: the tensors the
     // pytorch option names are not in the file, the caller's mistake (INVALID_OPTION, as 8f0b0e3 made it).
@@ -105,7 +107,7 @@ describe('gradscope convert of a plain state_dict', () => {
     // Each note on lines of its own under the model's, indented (wrapped at READING_WIDTH): read across the lines.
     expect(run.stdout.split('\n').filter((line) => line.startsWith('  ')).length).toBeGreaterThanOrEqual(3);
     // A module of nn.Linear layers and their activations is the dense chain it is, keeping the module's names and its logits.
-    expect(flat(run.stdout)).toMatch(/→ .*out\.json \(gradscope\): \[4,8,3\] relu, softmax, loss cross-entropy loss cross-entropy from the loss option the module ends in logits .* dropped the module prefix "net\."/);
+    expect(flat(run.stdout)).toMatch(/→ .*out\.json \(gradscope\): \[4,8,3\] relu, softmax, loss cross-entropy loss cross-entropy from the loss option the module ends in logits .* read every tensor under the module prefix "net\." .*which the names written back keep/);
     expect(modelFromJSON(readFileSync(join(dir, 'out.json'), 'utf8')).pytorchModule).toEqual({ layerNames: ['net.0', 'net.2'], logits: true });
   });
 

@@ -2,8 +2,8 @@
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../../kernels.js';
 import { INTEROP_FORMATS, outputFormatOf, READABLE_INPUT_FORMATS, readModelFile, writeModelFile, type InputFormat, type InteropFormat } from '../../io/model-formats.js';
 import { choiceFlag, command, listFlag, stringFlag, UsageError } from '../command.js';
-import { blockActivations, ClashingImportOptions, ContradictedImportOption, MistakenImportOption, UnreadImportOption } from '../../io/import-options.js';
-import { logitsExportNote } from '../../io/safetensors-blocks.js';
+import { ClashingImportOptions, ContradictedImportOption, MistakenImportOption, UnreadImportOption } from '../../io/import-options.js';
+import { blockExportNotes } from '../../io/safetensors-blocks.js';
 import { safetensorsExportNotes } from '../../io/safetensors.js';
 import { print } from '../terminal.js';
 import { COMMAND_POSITIONALS } from '../command-positionals.js';
@@ -77,7 +77,7 @@ export const convertCommand = command({
     // Its module expression ends in the softmax (sigmoid) a PyTorch logits loss applies itself: said, or it is applied twice
     // (a dense chain that keeps its module's logits is written without it); a dense chain's module no expression builds, said why.
     if (format === 'safetensors') {
-      const notes = 'kind' in model ? [logitsExportNote(model.loss, blockActivations(model.layers).output as OutputActivation)].filter((note) => note !== undefined) : safetensorsExportNotes(model);
+      const notes = 'kind' in model ? blockExportNotes(model) : safetensorsExportNotes(model);
       for (const note of notes) print(terminal, `  ${note}`);
     }
   },
