@@ -143,7 +143,7 @@ const SETUPS: Setup[] = [
 const PRINTED: { doc: string; block: string; prints: string }[] = [
   { doc: 'docs/api.md', block: "loadCheckpoint('xor.ckpt')", prints: 'true' },
   { doc: 'docs/reliability.md', block: "loadCheckpoint('run.gsc')", prints: '5 5' },
-  { doc: 'docs/gradient-flow.md', block: 'const d = diagnose(trace);', prints: 'Vanishing gradients (severe): the first hidden layer learns 387× slower than the last (median over 141 records, a factor of 0.140 per layer;' },
+  { doc: 'docs/gradient-flow.md', block: 'const d = diagnose(trace);', prints: "Vanishing gradients (severe): one example's gradient δ at the first hidden layer is 1/361 of the last hidden layer's (median over 141 records, a factor of 0.140 per layer; the sigmoid's σ' is at most 1/4); by the batch gradient ‖∂C/∂b‖, which the update uses, the first hidden layer learns 387× slower than the last (median over 141 records);" },
   { doc: 'docs/gradient-flow.md', block: 'const d = diagnose(trace);', prints: "vanishing Vanishing gradients (severe): one example's gradient δ at the first hidden layer is 1/361 of the last hidden layer's" },
   { doc: 'docs/gradient-flow.md', block: 'const d = diagnose(trace);', prints: "activation: 'relu', init: 'he-normal', learningRate: 0.002 (or activation: 'tanh') — σ' of the sigmoid is at most 1/4," },
   { doc: 'docs/interop.md', block: "readFile('model.safetensors')", prints: "blocks [ '0.weight', '0.bias', '2.weight', '2.bias', '4.weight', '4.bias' ]" },

@@ -10,13 +10,17 @@ import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js'
 import { Trace, type TraceEpoch, type TraceRun } from '../../src/flow/trace.js';
 import type { Activation } from '../../src/kernels.js';
 import { learnsWords, speedAt } from '../../src/flow/diagnosis/learning-speed.js';
-import { gapRecords, percent } from '../../src/flow/diagnosis/diagnosis-words.js';
+import { gapRecords, medianOverRecords, percent, timesOf } from '../../src/flow/diagnosis/diagnosis-words.js';
 import { lossFigure } from '../../src/flow/diagnosis/progress-readings.js';
 import { numberText } from '../../src/number-text.js';
 import { headlineInTerms } from '../../src/flow/diagnosis/headline.js';
 import { API_REMEDY_TERMS, remedyChoices, remedyLines, type RemedyTerms } from '../../src/flow/remedy.js';
 import { expectHeadlineFromSummary } from '../util/summary-explained.js';
 import { overfittingTrace } from '../util/overfitting-trace.js';
+import { quoteOn, quotePattern } from '../util/page-quotes.js';
+
+/** A clause docs/gradient-flow.md quotes (read there with quoteOn), its figures any numbers. */
+const quoted = (quote: string) => quotePattern(quote, { anyNumbers: true });
 
 const RUN: TraceRun = { optimizer: 'sgd', learningRate: 0.1, init: 'glorot-uniform' };
 
@@ -29,6 +33,10 @@ interface Hand {
   accuracy?: number;
   /** A weight norm of the first layer (Infinity: a non-finite run). */
   weightNorm?: number;
+  /** Per record, the three hidden layers' δ where it differs from `delta` (undefined: `delta`'s). */
+  deltaAt?: (record: number) => number[] | undefined;
+  /** The first hidden layer's steps ‖ΔW‖/‖W‖ as a multiple of the others' (1 where not given). */
+  firstStep?: number;
 }
 
 /** A [4, 3, 3, 3, 2] network of `hidden` units with `records` alike records and `epochs`; everything not given is neutral. */
@@ -38,13 +46,15 @@ function handTrace(hidden: Activation, hand: Hand, records = 8, epochs: TraceEpo
   for (let i = 0; i < records; i++) {
     const r = trace.beginRecord(i + 1, hand.loss ?? 2 - i / 10, hand.accuracy ?? 0.5);
     const neutral: Partial<Record<LayerMetric, number>> = { weightGradNorm: 1, weightNorm: 1, biasGradNorm: 1, updateRatio: 1e-3, [failure]: 0, ...(hidden === 'relu' && { inactiveFraction: 0 }) };
+    const deltas = hand.deltaAt?.(i) ?? hand.delta;
     for (let l = 0; l < 4; l++) {
       for (const name of LAYER_METRIC_NAMES) trace.set(name, r, l, neutral[name] ?? NaN);
-      const delta = l < 3 ? (hand.delta?.[l] ?? 1) : 1;
+      const delta = l < 3 ? (deltas?.[l] ?? 1) : 1;
       trace.set('deltaRms', r, l, delta);
       trace.set('biasGradNorm', r, l, delta);
+      if (l === 0 && hand.firstStep !== undefined) trace.set('updateRatio', r, l, 1e-3 * hand.firstStep);
       // The chain factor ‖δˡ‖/‖δˡ⁺¹‖ of each link between hidden layers, whose product is the gap.
-      if (l < 2) trace.set('chainFactor', r, l, delta / (hand.delta?.[l + 1] ?? 1));
+      if (l < 2) trace.set('chainFactor', r, l, delta / (deltas?.[l + 1] ?? 1));
       if (l < 3) trace.set(failure, r, l, hand.failed?.[l] ?? 0);
     }
     if (hand.weightNorm !== undefined && i === records - 1) trace.set('weightNorm', r, 0, hand.weightNorm);
@@ -60,19 +70,23 @@ const CASES: { name: string; verdict: Verdict; make: () => Trace; figure?: (d: D
     name: 'vanishing along sigmoid layers: how much slower the first learns, the factor per layer and the ceiling of σ\'',
     verdict: 'vanishing',
     make: () => handTrace('sigmoid', { delta: [1e-3, 3e-2, 1] }),
-    figure: (d) => `the first hidden layer learns ${learnsWords(speedAt(d.evidence))} the last (${gapRecords(d.evidence)}, a factor of ${numberText(d.evidence.meanChainFactor)} per layer; the sigmoid's σ' is at most 1/4)`,
+    figure: (d) =>
+      `one example's gradient δ at the first hidden layer is ${timesOf(d.evidence.gap.ratio)} the last hidden layer's (${gapRecords(d.evidence)}, a factor of ${numberText(d.evidence.meanChainFactor)} per layer; the sigmoid's σ' is at most 1/4); ` +
+      `by the batch gradient ‖∂C/∂b‖, which the update uses, the first hidden layer learns ${learnsWords(speedAt(d.evidence))} the last (${gapRecords(d.evidence)})`,
   },
   {
     name: 'vanishing along tanh layers: no σ\' ceiling of the sigmoid said',
     verdict: 'vanishing',
     make: () => handTrace('tanh', { delta: [0.05, 0.2, 1] }),
-    figure: (d) => `the first hidden layer learns ${learnsWords(speedAt(d.evidence))} the last (${gapRecords(d.evidence)}, a factor of ${numberText(d.evidence.meanChainFactor)} per layer); still learning`,
+    figure: (d) =>
+      `one example's gradient δ at the first hidden layer is ${timesOf(d.evidence.gap.ratio)} the last hidden layer's (${gapRecords(d.evidence)}, a factor of ${numberText(d.evidence.meanChainFactor)} per layer); ` +
+      `by the batch gradient ‖∂C/∂b‖, which the update uses, the first hidden layer learns ${learnsWords(speedAt(d.evidence))} the last (${gapRecords(d.evidence)}); still learning`,
   },
   {
     name: 'exploding: how much faster the first learns',
     verdict: 'exploding',
     make: () => handTrace('tanh', { delta: [100, 10, 1] }),
-    figure: (d) => `learns ${learnsWords(speedAt(d.evidence))} the last`,
+    figure: (d) => `is ${timesOf(d.evidence.gap.ratio)} the last hidden layer's (${gapRecords(d.evidence)}, a factor of ${numberText(d.evidence.meanChainFactor)} per layer); by the batch gradient ‖∂C/∂b‖, which the update uses, the first hidden layer learns ${learnsWords(speedAt(d.evidence))} the last`,
   },
   { name: 'Infinity or NaN values', verdict: 'exploding', make: () => handTrace('tanh', { weightNorm: Infinity }), figure: () => 'some gradients or weights became Infinity or NaN' },
   {
@@ -108,8 +122,8 @@ describe('Diagnosis.headline', () => {
   it('is of the trace it reads: another gap, another figure', () => {
     const [mild, severe] = [handTrace('sigmoid', { delta: [0.1, 0.3, 1] }), handTrace('sigmoid', { delta: [1e-4, 1e-2, 1] })].map((t) => diagnose(t));
     expect([mild.severity, severe.severity]).toEqual(['mild', 'severe']);
-    expect(mild.headline).toMatch(/^Vanishing gradients \(mild\): the first hidden layer learns 10\.0× slower/);
-    expect(severe.headline).toMatch(/^Vanishing gradients \(severe\): the first hidden layer learns 1\.00e\+4× slower/);
+    expect(mild.headline).toMatch(/^Vanishing gradients \(mild\): one example's gradient δ at the first hidden layer is 1\/10\.0 of the last hidden layer's \(at the first step, .*; by the batch gradient ‖∂C\/∂b‖, which the update uses, the first hidden layer learns 10\.0× slower/);
+    expect(severe.headline).toMatch(/^Vanishing gradients \(severe\): one example's gradient δ at the first hidden layer is 1\/1\.00e\+4 of the last hidden layer's \(at the first step, .*; by the batch gradient ‖∂C\/∂b‖, which the update uses, the first hidden layer learns 1\.00e\+4× slower/);
   });
 
   it("names the first remedy by its settings and counts them all, and says nothing of a remedy where there is none", () => {
@@ -126,6 +140,66 @@ describe('Diagnosis.headline', () => {
     expect([d.verdict, rate.option, rate.direction, rate.value]).toEqual(['loss-rising', 'learningRate', 'smaller', 'below 0.1']);
     expect(d.headline).toMatch(/ Try learningRate: below 0\.1 \(the (one remedy|first of \d+ remedies)\)\.$/);
     expect(d.headline).not.toContain(rate.flagValue);
+  });
+});
+
+/** The measures a headline's clause can name: each clause (between '; ') names at most one, and a factor per layer only beside δ's. */
+const MEASURES = ['δ', '‖∂C/∂b‖', '‖ΔW‖/‖W‖'];
+const clausesOf = (headline: string) => headline.slice(0, headline.indexOf(' Try ')).split('; ');
+
+describe('one measure to a clause, the verdict\'s beside it (newuser46 #4, newuser45 #12, #14)', () => {
+  const ADAM: TraceRun = { optimizer: 'adam', learningRate: 0.001 };
+  // A gap of 1/100 at the first record, even after it (closed during training), in an Adam run whose first layer steps 3× as far as the last.
+  const closed = () => diagnose(handTrace('sigmoid', { delta: [0.5, 0.7, 1], deltaAt: (i) => (i === 0 ? [0.01, 0.1, 1] : undefined), firstStep: 3 }, 8, [], ADAM));
+
+  it("says the per-example gap the verdict was read from first, then where the run ended, then the speed by its named measure, each with its records", () => {
+    const d = closed();
+    expect([d.verdict, d.severity, d.evidence.speedMeasure], d.summary).toEqual(['vanishing', 'severe', 'step']);
+    expect(d.headline, d.summary).toContain(
+      `Vanishing gradients (severe at the first step, closed during training): one example's gradient δ at the first hidden layer is 1/100 of the last hidden layer's (at the first step, a factor of 0.100 per layer; the sigmoid's σ' is at most 1/4); ` +
+        `over the run it was ${timesOf(d.evidence.deltaFirstToLast.median)} the last hidden layer's (${medianOverRecords(d.evidence)}), within 1/4–4×; ` +
+        `by the steps taken, ‖ΔW‖/‖W‖, which its optimiser sizes layer by layer, the first hidden layer learns 3.00× faster than the last (at the first step); `,
+    );
+    expect(d.headline).toMatch(quoted(quoteOn('docs/gradient-flow.md', 'over the run it was')));
+    expectHeadlineFromSummary(d, d.headline);
+  });
+
+  it('names one measure in each clause, and the factor per layer in δ\'s', () => {
+    const traces = [closed(), ...CASES.map((c) => diagnose(c.make())), diagnose(handTrace('sigmoid', { delta: [1e-3, 3e-2, 1] }, 8, [], ADAM))];
+    for (const d of traces) {
+      for (const clause of clausesOf(d.headline)) {
+        expect(MEASURES.filter((m) => clause.includes(m)).length, `${clause}\n${d.headline}`).toBeLessThanOrEqual(1);
+        if (clause.includes('a factor of')) expect(clause, d.headline).toContain('δ');
+      }
+    }
+  });
+
+  it('says where a gap read at the first step had crossed over by the last record (newuser45 #14)', () => {
+    // 1/100 over the first six records (the median), 2× over the last two: vanishing, and by the end the first layer's δ is the larger.
+    const d = diagnose(handTrace('tanh', { delta: [0.01, 0.1, 1], deltaAt: (i) => (i >= 6 ? [2, 1.4, 1] : undefined) }));
+    expect([d.verdict, d.severity], d.summary).toEqual(['vanishing', 'severe']);
+    expect(d.headline).toContain("one example's gradient δ at the first hidden layer is 1/100 of the last hidden layer's (at the first step, a factor of 0.100 per layer); by the last record it had crossed over to 2.00× the last hidden layer's; by the batch gradient");
+    expect(d.summary).toContain('crossed over during training');
+    expect(d.headline).toMatch(quoted(quoteOn('docs/gradient-flow.md', 'by the last record it had crossed over')));
+    expectHeadlineFromSummary(d, d.headline);
+    // A gap that held says nothing of where it went.
+    expect(diagnose(handTrace('tanh', { delta: [0.01, 0.1, 1] })).headline).not.toMatch(/crossed over|narrowed|over the run/);
+  });
+
+  it("says an exploding verdict turned on the loss where its gap opened from an even start, and a healthy one why its gap is no fault (newuser46 #4)", () => {
+    // δ even at the first record, 7× from then on; the loss falls to 10 % of its start, or falls then rises.
+    const opened = (losses: number[]) => handTrace('tanh', { delta: [7, 2.6, 1], deltaAt: (i) => (i === 0 ? [1, 1, 1] : undefined), accuracy: 0.95 }, 8, epochsOf(losses));
+    const healthy = diagnose(opened([1, 0.5, 0.3, 0.2, 0.15, 0.12, 0.11, 0.1]));
+    const rose = diagnose(opened([1, 0.5, 0.3, 0.2, 0.3, 0.5, 0.7, 0.9]));
+    expect([healthy.verdict, rose.verdict, rose.severity], `${healthy.summary}\n${rose.summary}`).toEqual(['healthy', 'exploding', 'mild']);
+    expect(healthy.headline).toContain("one example's gradient δ at the first hidden layer is 7.00× the last hidden layer's (median over 8 records, a factor of 2.65 per layer), a gap that opened as the network learnt (1.00× at the first step); by the batch gradient");
+    expect(rose.headline).toContain(
+      "one example's gradient δ at the first hidden layer is 7.00× the last hidden layer's (median over 8 records, a factor of 2.65 per layer), opened from 1.00× at the first step: no fault in a run that trains well, but the training loss rose; by the batch gradient",
+    );
+    expect(rose.summary).toContain('The gap opened as the network learnt (1.00× at the first step), which this diagnosis reads as no fault in a run that trains well, but the training loss rose: the verdict turned on the loss, not on the gap\'s size.');
+    expect(healthy.summary).not.toContain('turned on the loss');
+    expect([healthy.headline, rose.headline]).toEqual([expect.stringMatching(quoted(quoteOn('docs/gradient-flow.md', 'a gap that opened as the network learnt'))), expect.stringMatching(quoted(quoteOn('docs/gradient-flow.md', 'but the training loss rose')))]);
+    for (const d of [healthy, rose]) expectHeadlineFromSummary(d, d.headline);
   });
 });
 

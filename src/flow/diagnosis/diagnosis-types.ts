@@ -81,9 +81,14 @@ export interface Diagnosis {
   /**
    * One or two sentences to print before the tables and the summary: the summary's heading ('Vanishing gradients (severe)'),
    * the verdict's key figure as the summary states it, and the first remedy's settings. The key figure of a gap's verdict
-   * (vanishing, exploding, healthy) is how much slower or faster the first hidden layer learns than the last by the run's
-   * speed measure (Evidence.speedMeasure), with the factor per layer where one was measured ('Vanishing gradients (severe):
-   * the first hidden layer learns 82.2× slower than the last (median over 500 records, a factor of 0.177 per layer).'); of
+   * (vanishing, exploding, healthy) says one measure to a clause, each with its records: first the gap the verdict was read
+   * from, one example's δ at the first hidden layer against the last's, with the factor per layer where one was measured;
+   * where the run did not end there, where it went (a gap closed over the run, or crossed over by the last record); beside a
+   * gap past 4× that opened from an even start, whether that is no fault or what in the loss made it one; then how much
+   * slower or faster the first hidden layer learns than the last by the run's speed measure (Evidence.speedMeasure), named
+   * ('Vanishing gradients (severe): one example's gradient δ at the first hidden layer is 1/180 of the last hidden layer's
+   * (median over 500 records, a factor of 0.177 per layer; …); by the batch gradient ‖∂C/∂b‖, which the update uses, the
+   * first hidden layer learns 82.2× slower than the last (median over 500 records)'); of
    * dead or saturated units, the largest share of a hidden layer's; of a rising loss or overfitting, the losses read. A verdict
    * on the flow adds where the run stands and the share of its training rows right ('; still learning (93 % of the training
    * rows right)', '; a plateau, at chance (10 % of the training rows right)'), so that a mild gap beside a network that learns

@@ -15,6 +15,7 @@ import { gapRecords, lastRecordName, medianOverRecords, overTimeMeasure, overTim
 import { afterFlatNorm, cancelledEnds, faded, flatOnChain, overTimeChange, plainResiduals, saturatedLater, saturationAtStart } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, gapSeverity, gapSide, positiveFinite, readAtFirst } from './gap-measures.js';
 import { learnsWords, speedAt, speedWords } from './learning-speed.js';
+import type { NotLearnt } from './verdict-rules.js';
 import { numberText } from '../../number-text.js';
 import { lossChangeText, lossText } from '../../loss-text.js';
 import { median } from '../../median.js';
@@ -249,6 +250,29 @@ export function learntGapSentence(gap: number, e: Evidence): string {
     `Early layers get larger gradients (${numberText(gap)}×, ${gapRecords(e)}), and training is healthy: the gap opened as the network learnt ` +
     `(${numberText(gapMeasure(e).first)}× at the first step), its training loss ended at ${percent(p.lossEnd / p.lossStart)} of the first step's batch's (${lossChangeText(p.lossStart, p.lossEnd)})${startNoiseClause(p)}, ` +
     `and the gap is short of the ${1 / SEVERE_RATIO}× this diagnosis calls severe: no fault to fix.`
+  );
+}
+
+/** What in the run's loss made a gap that opened from an even start a fault (NotLearnt), as a clause: 'the training loss rose'. */
+export function notLearntWords(why: NotLearnt, p: TrainingProgress): string {
+  const words: Record<NotLearnt, string> = {
+    'loss rose': 'the training loss rose',
+    overfitting: 'the network overfits its training rows',
+    'held-out loss rose': `the ${p.heldOut?.seen ? 'validation' : 'held-out'} loss rose`,
+    'loss fell too little': `the training loss did not fall to ${percent(TRAINED_LOSS_FRACTION)} of its first step's`,
+    'at chance': 'the model ended at chance',
+  };
+  return words[why];
+}
+
+/**
+ * Beside an exploding verdict read on the loss (explodingOnLoss): that the gap opened from an even start, which alone is no fault, and
+ * that the loss made it one, so that no reader takes a threshold between this gap and a larger one read healthy (newuser46 #4).
+ */
+export function onLossSentence(why: NotLearnt, e: Evidence): string {
+  return (
+    `The gap opened as the network learnt (${numberText(gapMeasure(e).first)}× at the first step), which this diagnosis reads as no fault in a run that trains well, ` +
+    `but ${notLearntWords(why, e.training!)}: the verdict turned on the loss, not on the gap's size.`
   );
 }
 

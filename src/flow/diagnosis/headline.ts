@@ -9,12 +9,13 @@ import type { TrainingProgress, TrainingState } from '../training-progress.js';
 import { atChance } from '../training-progress.js';
 import { API_REMEDY_TERMS, remedyChoices, type Remedy, type RemedyChoice, type RemedyTerms } from '../remedy.js';
 import type { Diagnosis, Evidence, Severity, Verdict } from './diagnosis-types.js';
-import { gapRecords, medianOverRecords, percent, rowList, timesOf } from './diagnosis-words.js';
-import { VANISHING_RATIO } from './diagnosis-thresholds.js';
-import { chainEnds, decisiveGap, positiveFinite } from './gap-measures.js';
+import { gapRecords, lastRecordName, medianOverRecords, percent, rowList, timesOf } from './diagnosis-words.js';
+import { EVEN_RANGE, VANISHING_RATIO } from './diagnosis-thresholds.js';
+import { type ChainEnds, chainEnds, decisiveGap, gapMeasure, gapSide, positiveFinite } from './gap-measures.js';
 import { aboutEven, learnsWords, speedAt } from './learning-speed.js';
 import { lossFigure } from './progress-readings.js';
-import { flowUnread, gapClosed } from './verdict-rules.js';
+import { explodingOnLoss, flowUnread, gapClosed } from './verdict-rules.js';
+import { notLearntWords } from './flow-sentences.js';
 import { numberText } from '../../number-text.js';
 
 /**
@@ -58,11 +59,14 @@ function stateClause(verdict: Verdict, p: TrainingProgress | undefined): string 
 }
 
 /**
- * The gap's key figure: how much slower (or faster) the first hidden layer learns than the last by the run's speed measure
- * (speedAt, as the summary's speed sentence), with the factor per layer where one was measured; the per-example gap where the
- * speed gives no ratio; no gradient at one end where the gap is 0 or Infinity; across norm layers whose two measures point
- * opposite ways, that (gapSentence). Undefined where no gap was read. Beside a vanishing
- * gap along sigmoid layers, the ceiling of their σ'.
+ * The gap's figures, one measure to a clause, each saying what it is and when (newuser46 #4, newuser45 #12: "learns 3.80× faster
+ * … a factor of 0.138 per layer" put Adam's step ratio beside the per-example δ's factor, under a verdict read from neither):
+ * first the verdict's own, the per-example gap δ the thresholds are applied to (across norm layers the gap δ and the relative
+ * gradient both show), at the record(s) it was read at, with its factor per layer and, beside a vanishing gap along sigmoid layers,
+ * the ceiling of their σ'; then, where that reading is not where the run ended, where it went (closedOrCrossed); where an exploding
+ * verdict turned on the loss, that (explodingOnLoss); then how much slower or faster the first hidden layer learns by the run's
+ * speed measure (speedClause). No gradient at one end where the gap is 0 or Infinity; across norm layers whose two measures point
+ * opposite ways, that (gapSentence). Undefined where no gap was read.
  */
 function gapFigure(verdict: Verdict, e: Evidence, trace: Trace): string | undefined {
   const ends = chainEnds(trace, e);
@@ -70,15 +74,43 @@ function gapFigure(verdict: Verdict, e: Evidence, trace: Trace): string | undefi
   if (gap === 0 || gap === Infinity) return `no gradient reached the ${gap === 0 ? ends.first : ends.last}`;
   if (e.normalisedBy && Number.isNaN(gap)) return `across the norm layers δ and the relative gradient point opposite ways, so no gap is read`;
   if (!positiveFinite(gap)) return undefined;
-  const speed = speedAt(e);
   const when = gapRecords(e);
   // The sigmoid's ceiling on σ' (VANISHING_RATIO) beside a vanishing gap, where every hidden layer of the chain is a sigmoid one, as the activation remedy's reason says it.
   const chain = e.chain ?? trace.activations.slice(0, e.hiddenLayers).map((_, l) => l);
   const capped = verdict === 'vanishing' && chain.every((l) => trace.activations[l] === 'sigmoid') ? `; the sigmoid's σ' is at most 1/${1 / VANISHING_RATIO}` : '';
   const factor = positiveFinite(e.meanChainFactor) ? `, a factor of ${numberText(e.meanChainFactor)} per layer${capped}` : '';
-  if (e.normalisedBy) return `a gap of ${numberText(gap)}× between the ${ends.first} and the ${ends.last} across the norm layers (${when}${factor})`;
-  if (positiveFinite(speed)) return `the ${ends.first} learns ${learnsWords(speed)} the last (${when}${factor})`;
-  return `one example's gradient δ at the ${ends.first} is ${timesOf(gap)} the ${ends.last}'s (${when}${factor})`;
+  const onLoss = explodingOnLoss(verdict, gap, e);
+  const loss = onLoss ? `, opened from ${numberText(gapMeasure(e).first)}× at the first step: no fault in a run that trains well, but ${notLearntWords(onLoss, e.training!)}` : '';
+  const grew = e.grewWhileLearning ? `, a gap that opened as the network learnt (${numberText(gapMeasure(e).first)}× at the first step)` : '';
+  if (e.normalisedBy) return `a gap of ${numberText(gap)}× between the ${ends.first} and the ${ends.last} across the norm layers (${when}${factor})${closedOrCrossed(verdict, e, ends)}`;
+  return `one example's gradient δ at the ${ends.first} is ${timesOf(gap)} the ${ends.last}'s (${when}${factor})${grew}${loss}${closedOrCrossed(verdict, e, ends)}${speedClause(e, ends)}`;
+}
+
+/**
+ * Where a vanishing or exploding gap read at the first step is not where the run ended, where it went, as the summary says it:
+ * closed (gapClosed: its median over the records within 1/4–4×, which the heading's 'closed during training' is read from), or at the
+ * last record outside the verdict's band, narrowed into 1/4–4× or crossed over (newuser45 #14: 'severe' for a tanh run whose gap
+ * was 1.51× by its end, said only in the full text). '' elsewhere.
+ */
+function closedOrCrossed(verdict: Verdict, e: Evidence, ends: ChainEnds): string {
+  if (verdict !== 'vanishing' && verdict !== 'exploding') return '';
+  const { first, last, median } = gapMeasure(e);
+  // Across norm rows the summary says the closed gap as the relative gradient's (closedGapSentence): so is it here.
+  if (gapClosed(verdict, e)) return `; over the run ${e.normalisedBy ? "the relative gradient ‖∂C/∂W‖/‖W‖" : 'it'} was ${timesOf(median)} the ${ends.last}'s (${medianOverRecords(e)}), within ${EVEN_RANGE}`;
+  if (e.normalisedBy || e.records < 2 || !positiveFinite(last) || gapSide(last) === verdict) return '';
+  return `; by ${lastRecordName(e)} it ${Math.log(first) * Math.log(last) < 0 ? 'had crossed over' : 'had narrowed'} to ${timesOf(last)} the ${ends.last}'s`;
+}
+
+/**
+ * How much slower or faster the first hidden layer learns than the last by the run's speed measure (speedAt, as the summary's speed
+ * sentence says it), named, at the gap's record(s): the batch gradient ‖∂C/∂b‖, or the steps taken, ‖ΔW‖/‖W‖, of an optimiser that
+ * sets each layer's step itself. '' where that measure gives no ratio.
+ */
+function speedClause(e: Evidence, ends: ChainEnds): string {
+  const speed = speedAt(e);
+  if (!positiveFinite(speed)) return '';
+  const measure = e.speedMeasure === 'step' ? "by the steps taken, ‖ΔW‖/‖W‖, which its optimiser sizes layer by layer" : 'by the batch gradient ‖∂C/∂b‖, which the update uses';
+  return `; ${measure}, the ${ends.first} learns ${learnsWords(speed)} the last (${gapRecords(e)})`;
 }
 
 /**

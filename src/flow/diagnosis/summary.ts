@@ -5,14 +5,14 @@
 import type { Trace } from '../trace.js';
 import type { Evidence, Severity, Verdict } from './diagnosis-types.js';
 import { EVEN_RANGE } from './diagnosis-thresholds.js';
-import { alikeInputsSentence, batchNormBlockingSentence, deadSentence, flatSentence, largeInputsSentence, residualSumSentence, gapSentence, learntGapSentence, skipCarriedSentence, noGradientSentence, saturatedSentence, trendSentence } from './flow-sentences.js';
+import { alikeInputsSentence, batchNormBlockingSentence, deadSentence, flatSentence, largeInputsSentence, residualSumSentence, gapSentence, learntGapSentence, skipCarriedSentence, noGradientSentence, onLossSentence, saturatedSentence, trendSentence } from './flow-sentences.js';
 import { inputsSaturating } from './evidence-readings.js';
 import { inputsHold } from './offset-remedies.js';
 import { chainEnds, decisiveGap, gapSeverity, gatedBranchLayers, positiveFinite, readAtFirst } from './gap-measures.js';
 import { closedGapSentence, progressSentence } from './progress-sentences.js';
 import { aboutEven, learnsWords, SPEED_EVEN_RANGE } from './learning-speed.js';
 import { skippedSentence } from './skipped-batches.js';
-import { alsoGap, flowUnread } from './verdict-rules.js';
+import { alsoGap, explodingOnLoss, flowUnread } from './verdict-rules.js';
 import { verdictHead } from './headline.js';
 import { numberText } from '../../number-text.js';
 
@@ -41,6 +41,8 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
     const trend = trendSentence(e, ends);
     if (trend) parts.push(trend);
     if (e.grewWhileLearning) parts.push(learntGapSentence(gap, e));
+    const onLoss = explodingOnLoss(verdict, gap, e);
+    if (onLoss) parts.push(onLossSentence(onLoss, e));
     if (e.skipCarried !== undefined) parts.push(skipCarriedSentence(gap, e, ends));
   } else if (verdict !== 'dead' && (gap === 0 || gap === Infinity)) {
     parts.push(flowFine + noGradientSentence(gap, e, ends));

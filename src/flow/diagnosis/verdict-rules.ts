@@ -77,11 +77,32 @@ const trainedWell = (p: Pick<TrainingProgress, 'lossStart' | 'startNoise' | 'los
  * gap 5.85–7.13×, 97.9 % of its rows right): the same gap on the same learnt network, so 'unclear' no longer makes it a fault.
  */
 export function grewWhileLearning(gap: number, e: Evidence): boolean {
-  const p = e.training;
-  if (e.nonFinite || !(gap >= EXPLODING_RATIO && gap < 1 / SEVERE_RATIO) || !even(gapMeasure(e).first) || !p) return false;
-  const trains = p.state === 'learning' || p.state === 'converged' || p.state === 'plateau' || (p.state === 'unclear' && !p.heldOutRose);
-  return trains && trainedWell(p) && !atChance(p);
+  return openedFromEven(gap, e) && notLearnt(e.training!) === undefined;
 }
+
+/** A mild exploding gap (EXPLODING_RATIO up to 1/SEVERE_RATIO) whose first record lay within 1/4–4×, no Inf or NaN, in a run with its progress read: the gaps grewWhileLearning asks of the loss about. */
+const openedFromEven = (gap: number, e: Evidence) => !e.nonFinite && gap >= EXPLODING_RATIO && gap < 1 / SEVERE_RATIO && even(gapMeasure(e).first) && e.training !== undefined;
+
+/** What in a run's loss keeps a gap from having grown while the network learnt (grewWhileLearning), the first that holds. */
+export type NotLearnt = 'loss rose' | 'overfitting' | 'held-out loss rose' | 'loss fell too little' | 'at chance';
+
+/** Of a run's progress, what keeps a gap that opened from an even start from reading as grown while learning (NotLearnt); undefined where nothing does. */
+function notLearnt(p: TrainingProgress): NotLearnt | undefined {
+  if (p.state === 'rising') return 'loss rose';
+  if (p.state === 'overfitting') return 'overfitting';
+  if (p.state === 'unclear' && p.heldOutRose) return 'held-out loss rose';
+  if (!trainedWell(p)) return 'loss fell too little';
+  return atChance(p) ? 'at chance' : undefined;
+}
+
+/**
+ * Where an exploding verdict's gap opened from an even first record (a gap that would read as grown while the network learnt, no
+ * fault), what in the run's loss made it a fault (NotLearnt): the verdict turned on the loss, not on the gap's size, which the
+ * headline and the summary say (newuser46 #4: a page run read 'healthy' at a gap of 7.60× and 'exploding (mild)' at 7.34×, once its
+ * loss rose). Undefined for any other verdict or gap.
+ */
+export const explodingOnLoss = (verdict: Verdict, gap: number, e: Evidence): NotLearnt | undefined =>
+  verdict === 'exploding' && !e.grewWhileLearning && e.skipCarried === undefined && openedFromEven(gap, e) ? notLearnt(e.training!) : undefined;
 
 /**
  * A vanishing or exploding gap that closed during training (its median over the records within
