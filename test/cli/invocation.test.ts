@@ -55,21 +55,21 @@ describe('printed commands under each invocation', () => {
     const run = (script: string, env: NodeJS.ProcessEnv) => spawnSync(process.execPath, [script, ...words], { cwd: checkout, encoding: 'utf8', timeout: 120_000, env });
     const viaNpx = run(BIN, { ...userShellEnv(), npm_command: 'exec' });
     expect(viaNpx.stderr).toBe('');
-    expect(viaNpx.stdout).toContain(`(npx gradscope study --model ${out} `);
+    expect(viaNpx.stdout).toContain(`\n  npx gradscope study --model ${out} `);
     const direct = run(BIN, userShellEnv());
-    expect(direct.stdout).toContain(`(node bin/gradscope.js study --model ${out} `);
+    expect(direct.stdout).toContain(`\n  node bin/gradscope.js study --model ${out} `);
     expect(direct.stdout).not.toContain('npx');
     // A global install's link on PATH is named gradscope (npm links bin/gradscope.js so).
     const link = join(folder, 'gradscope');
     symlinkSync(BIN, link);
     const global = run(link, userShellEnv());
-    expect(global.stdout).toContain(`(gradscope study --model ${out} `);
+    expect(global.stdout).toContain(`\n  gradscope study --model ${out} `);
   }, 360_000);
 
   it('a terminal given invokedAs prints it in the command lines (in process)', async () => {
     const out = join(folder, 'n.json');
     const run = await runCliInProcess(['train', '--train', '100', '--test', '20', '--depth', '1', '--width', '4', '--epochs', '0', '--out', out], undefined, 'npx gradscope');
-    expect(run.stdout).toContain(`(npx gradscope study --model ${out} `);
+    expect(run.stdout).toContain(`\n  npx gradscope study --model ${out} `);
   }, 120_000);
 
   // The bin file's path as invokedAs prints it: one shell word, quoted where it holds a space or a control character.

@@ -43,7 +43,8 @@ describe('study --model: rows the model does not take', () => {
       expect(trained.code, trained.stderr).toBe(0);
       // (Read across its lines: train's prose wraps at READING_WIDTH, in a file too.)
       expect(flat(trained.stdout)).toContain('2 rows of digits');
-      expect(flat(trained.stdout)).toContain('gradscope study --model m.json --data digits trains it on from these weights with the same settings and a fresh sgd, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same rows)');
+      expect(flat(trained.stdout)).toContain('To train it on from these weights with the same settings and a fresh sgd, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same rows:');
+      expect(trained.stdout.trimEnd().split('\n').at(-1)).toBe('  gradscope study --model m.json --data digits');
     } finally {
       process.chdir(cwd);
     }

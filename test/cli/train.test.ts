@@ -36,6 +36,16 @@ function trainOutput(stdout: string): { before: string; epochs: string[]; after:
   return { before: flat(lines.slice(0, first).join('\n')), epochs: lines.slice(first, last + 1), after: flat(lines.slice(last + 1).join('\n')) };
 }
 
+/**
+ * train's closing words after its epochs (flat) and the study --model command on the last line, a line of its own indented by two:
+ * pasted, a shell runs it as printed, with no '(' before it and no prose after it (newuser45 #13). The command without 'gradscope '.
+ */
+function closing(stdout: string): { said: string; command: string } {
+  const lines = stdout.trimEnd().split('\n');
+  expect(lines.at(-1), stdout).toMatch(/^  gradscope study --model /);
+  return { said: trainOutput(lines.slice(0, -1).join('\n')).after, command: lines.at(-1)!.slice('  gradscope '.length) };
+}
+
 /** One line on stderr, nothing on stdout, the expected code. */
 function expectOneLine(run: { code: number; stdout: string; stderr: string }, code: number, message: RegExp): void {
   expect(run.stderr.trimEnd().split('\n'), run.stderr).toHaveLength(1);
@@ -59,7 +69,11 @@ describe('gradscope train', () => {
     );
     expect(epochs[0]).toMatch(/^epoch 0\/3  training loss \d\.\d+  training accuracy [\d.]+ %$/);
     expect(epochs.slice(1).map((line) => line.replace(/\d+(\.\d+)?/g, '#'))).toEqual(Array(3).fill('epoch #/#  batch loss #  training loss #  training accuracy # %'));
-    expect(after).toBe(`Model: ${out} (gradscope study --model ${out} --data ${dataPath} --batch-size 8 --learning-rate 0.01 --optimizer adam trains it on from these weights with the same settings and a fresh adam, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same rows)`);
+    expect(after).toBe(
+      `Model: ${out} To train it on from these weights with the same settings and a fresh adam, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same rows: ` +
+        `gradscope study --model ${out} --data ${dataPath} --batch-size 8 --learning-rate 0.01 --optimizer adam`,
+    );
+    expect(closing(run.stdout).command).toBe(`study --model ${out} --data ${dataPath} --batch-size 8 --learning-rate 0.01 --optimizer adam`);
 
     // The file is the existing model format: loadModel reads it and its loss is the one printed last.
     const net = await loadModel(out);
@@ -123,9 +137,9 @@ describe('gradscope train', () => {
     const out = at(`hinted-${flags[0].slice(2)}.json`);
     const run = await runCliInProcess(['train', ...flags, '--epochs', '1', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    const hint = /^Model: .* \(gradscope (study --model .*) trains it on from these weights with the same settings and a fresh sgd, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same (?:rows|digits)\)$/.exec(trainOutput(run.stdout).after);
-    expect(hint, run.stdout).not.toBeNull();
-    const study = await runCliInProcess([...hint![1].split(' '), '--epochs', '1']);
+    const { said, command: hint } = closing(run.stdout);
+    expect(said).toMatch(/^Model: .* To train it on from these weights with the same settings and a fresh sgd, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same (?:rows|digits):$/);
+    const study = await runCliInProcess([...hint.split(' '), '--epochs', '1']);
     expect(study.code, study.stderr).toBe(0);
     expect(flat(study.stdout).slice(0, header.length + 1)).toBe(`${header} `);
     expect(study.stdout).toContain(`\n${curve}\n`);
@@ -135,7 +149,8 @@ describe('gradscope train', () => {
     const out = at('adam.json');
     const run = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--epochs', '1', '--optimizer', 'adam', '--learning-rate', '0.01', '--no-shuffle', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    const hint = /^Model: .* \(gradscope (study --model .*) trains it on from these weights with the same settings and a fresh adam, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same rows\)$/.exec(trainOutput(run.stdout).after)![1];
+    const { said, command: hint } = closing(run.stdout);
+    expect(said).toMatch(/^Model: .* To train it on from these weights with the same settings and a fresh adam, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same rows:$/);
     expect(hint).toBe(`study --model ${out} --data ${dataPath} --no-shuffle --learning-rate 0.01 --optimizer adam`);
     const study = await runCliInProcess([...hint.split(' '), '--epochs', '1']);
     expect(study.code, study.stderr).toBe(0);
@@ -147,9 +162,9 @@ describe('gradscope train', () => {
     const out = at('momentum.json');
     const run = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--epochs', '1', '--optimizer', 'sgd-momentum', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    const hint = /^Model: .* \(gradscope (study --model .*) trains it on from these weights with the same settings and a fresh sgd-momentum, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same rows\)$/.exec(trainOutput(run.stdout).after);
-    expect(hint, run.stdout).not.toBeNull();
-    const study = await runCliInProcess([...hint![1].split(' '), '--epochs', '1']);
+    const { said, command: hint } = closing(run.stdout);
+    expect(said).toMatch(/^Model: .* To train it on from these weights with the same settings and a fresh sgd-momentum, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same rows:$/);
+    const study = await runCliInProcess([...hint.split(' '), '--epochs', '1']);
     expect(study.code, study.stderr).toBe(0);
     expect(flat(study.stdout)).toContain('which study --model does not resume: this run trains with a fresh sgd-momentum.');
   });
@@ -160,7 +175,8 @@ describe('gradscope train', () => {
     const out = at('my model.json');
     const run = await runCliInProcess(['train', '--data', odd, '--layers', '4,8,3', '--epochs', '1', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    const hint = /^Model: .* \(gradscope (study --model .*) trains it on from these weights with the same settings and a fresh sgd, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same rows\)$/.exec(trainOutput(run.stdout).after)![1];
+    const { said, command: hint } = closing(run.stdout);
+    expect(said).toMatch(/^Model: .* To train it on from these weights with the same settings and a fresh sgd, not resuming the optimiser state saved with them, tracing and diagnosing it, on the same rows:$/);
     expect(hint).toBe(`study --model '${out}' --data '${odd.replace("'", "'\\''")}'`);
     // The words a POSIX shell makes of it are the paths themselves.
     const words = execFileSync('sh', ['-c', `printf '%s\\n' ${hint}`], { encoding: 'utf8' }).trimEnd().split('\n');
@@ -230,7 +246,8 @@ describe('gradscope train', () => {
     expect(before).toBe('[4,8,3] tanh, softmax, loss cross-entropy; 0 epochs: not trained, measured on its 40 rows as made.');
     expect(epochs).toHaveLength(1);
     expect(epochs[0]).toMatch(/^epoch 0\/0  training loss \d\.\d+  training accuracy [\d.]+ %$/);
-    expect(after).toBe(`Model: ${out} (gradscope study --model ${out} --data ${dataPath} --optimizer adam trains it on from these weights with the same settings, tracing and diagnosing it, on the same rows)`);
+    expect(after).toBe(`Model: ${out} To train it on from these weights with the same settings, tracing and diagnosing it, on the same rows: gradscope study --model ${out} --data ${dataPath} --optimizer adam`);
+    expect(closing(run.stdout).command).toBe(`study --model ${out} --data ${dataPath} --optimizer adam`);
     const made = await createNetwork({ sizes: [4, 8, 3], activation: 'tanh', seed: 3 });
     const saved = await loadModel(out);
     expect(saved.toJSON()).toEqual(made.toJSON());

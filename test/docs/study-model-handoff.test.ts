@@ -33,8 +33,8 @@ describe("README's train → study --model hand-off", () => {
     const model = join(folder, 'model.json');
     const train = await runCliInProcess(['train', '--data', data, '--layers', '3,8,2', '--optimizer', 'adam', '--learning-rate', '0.01', '--batch-size', '8', '--epochs', '2', '--out', model]);
     expect(train.code, train.stderr).toBe(0);
-    // (Read across its lines: train's prose wraps at READING_WIDTH, in a file too.)
-    const printed = /\(gradscope (study --model .*?) trains it on/.exec(flat(train.stdout))?.[1];
+    // The command is train's last line, whole, to paste.
+    const printed = /^  gradscope (study --model .*)$/.exec(train.stdout.trimEnd().split('\n').at(-1)!)?.[1];
     expect(printed, train.stdout).toBe(`study --model ${model} --data ${data} --batch-size 8 --learning-rate 0.01 --optimizer adam`);
     const study = await runCliInProcess(printed!.split(' '));
     expect(study.code, study.stderr).toBe(0);

@@ -166,9 +166,12 @@ async function saveTrained(
 ): Promise<void> {
   await saveModel(net, out, trained ? { optimizer: trained.optimizer, trainedOn: trained.trainedOn } : {});
   const fresh = trained === undefined ? '' : ` and ${freshOptimizerText(trained.choiceName)}, not resuming the optimiser state saved with them`;
+  // The command on a line of its own, as a remedy's: a shell line runs as pasted, with no '(' before it or prose after it (newuser45 #13).
   print(
     terminal,
-    `Model: ${shellWord(out)} (${gradscopeLine(terminal.invokedAs, `study --model ${shellWord(out)}`)}${rowsFlagsText(args)}${trainedWithText(args)} trains it on from these weights with the same settings${fresh}, tracing and diagnosing it, on the same ${digits ? 'digits' : 'rows'})`,
+    `Model: ${shellWord(out)}`,
+    `To train it on from these weights with the same settings${fresh}, tracing and diagnosing it, on the same ${digits ? 'digits' : 'rows'}:`,
+    `  ${gradscopeLine(terminal.invokedAs, `study --model ${shellWord(out)}`)}${rowsFlagsText(args)}${trainedWithText(args)}`,
   );
 }
 
