@@ -1,5 +1,5 @@
 /**
- * What the curvature of the objective where a run ended adds to its diagnosis (src/curvature measures
+ * What the curvature of the objective where a run stopped (ended, or paused on the visualizer) adds to its diagnosis (src/curvature measures
  * it; the plateau study passes it to diagnose()): whether the end point is a saddle, a point off
  * critical with strong negative curvature, a point of weak negative curvature, a slope without negative curvature, or a
  * minimum of the measured objective. Plain data, so flow/ needs nothing
@@ -10,7 +10,7 @@ import { checkBoolean, checkChoice, checkKnownKeys } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { OUTWEIGHS } from '../saddle-rule.js';
 
-/** The curvature where a run ended, as diagnose() takes it (DiagnoseOptions.curvature): the plateau study gives its last point's. */
+/** The curvature where a run stopped, as diagnose() takes it (DiagnoseOptions.curvature): the plateau study gives its last point's. */
 export interface CurvatureEvidence {
   /**
    * What was measured: 'objective', the loss with any L2 term the run trained with (the default), or
@@ -62,6 +62,13 @@ export function checkCurvatureEvidence(evidence: unknown, where: string): Curvat
 }
 
 /**
+ * How the sentences name the point: where the run stopped, which is where it ended for the plateau study and `gradscope curvature`,
+ * and where it is paused on the visualizer, which resumes on Train (newuser46 #9: the page said 'where the run ended' of a
+ * paused run); the page says the step beside the reading.
+ */
+const OPENING = 'Curvature where the run stopped';
+
+/**
  * One or two sentences for the diagnosis' summary. They name f as `measured` says: "the objective"
  * (the loss with any L2 term, the plateau study's C + (λ/2n)‖w‖²; they said "the loss", and on
  * Nielsen's plateau the cross-entropy alone is lowered on both sides along its own eigenvector where
@@ -72,14 +79,14 @@ export function curvatureSentence(c: CurvatureEvidence): string {
   const loss = c.measured === 'loss';
   const f = loss ? 'the loss' : 'the objective';
   if (c.confirmed && c.exploitable && c.critical) {
-    return `Curvature where the run ended: a saddle (${values}), and a step along λ_min's eigenvector lowers ${f} on both sides, so following negative curvature leaves it.`;
+    return `${OPENING}: a saddle (${values}), and a step along λ_min's eigenvector lowers ${f} on both sides, so following negative curvature leaves it.`;
   }
   if (c.confirmed && c.exploitable) {
-    return `Curvature where the run ended: strong negative curvature (${values}), a step along λ_min's eigenvector lowers ${f} on both sides, but the point is not critical, so not a saddle: that step lowers ${f} by less than ${OUTWEIGHS}× what the gradient's own descent does, or that descent runs on.`;
+    return `${OPENING}: strong negative curvature (${values}), a step along λ_min's eigenvector lowers ${f} on both sides, but the point is not critical, so not a saddle: that step lowers ${f} by less than ${OUTWEIGHS}× what the gradient's own descent does, or that descent runs on.`;
   }
   if (c.confirmed) {
-    return `Curvature where the run ended: not a minimum, ${loss ? 'the loss (without the L2 term it trained with)' : 'the objective (the loss with any L2 term)'} curves down along one direction (${values}, confirmed by its values along its eigenvector), but weakly: no step tried along it lowers ${f} on both sides, the gradient outweighs it.`;
+    return `${OPENING}: not a minimum, ${loss ? 'the loss (without the L2 term it trained with)' : 'the objective (the loss with any L2 term)'} curves down along one direction (${values}, confirmed by its values along its eigenvector), but weakly: no step tried along it lowers ${f} on both sides, the gradient outweighs it.`;
   }
-  if (c.lowered) return `Curvature where the run ended: no direction curves down beyond rounding (${values}), but a step tried lowers ${f}: a slope, not a minimum and not a saddle.`;
-  return `Curvature where the run ended: no direction curves down beyond rounding (${values}): a minimum of the measured ${loss ? 'loss' : 'objective'}, not a saddle.`;
+  if (c.lowered) return `${OPENING}: no direction curves down beyond rounding (${values}), but a step tried lowers ${f}: a slope, not a minimum and not a saddle.`;
+  return `${OPENING}: no direction curves down beyond rounding (${values}): a minimum of the measured ${loss ? 'loss' : 'objective'}, not a saddle.`;
 }

@@ -232,7 +232,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const trace = await downloadTrace(page);
     const d = diagnose(trace, { ...(await pageOptions(page, 'spirals')), curvature: curvatureEvidenceOf(report) });
     expect(shown.summary).toBe(shownProse(d.summary));
-    expect(shown.summary).toMatch(quotePattern(quoteOn('docs/browser.md', 'Curvature where the run ended')));
+    expect(shown.summary).toMatch(quotePattern(quoteOn('docs/browser.md', 'Curvature where the run stopped')));
     expect(shown.summary).not.toContain(ASKS);
     expect(shown.measureShown).toBe(false);
     expect(shown.taken).toBe('The diagnosis above takes it: diagnose(trace, { …, curvature: curvatureEvidenceOf(report) }), report being this measureCurvature on the same network and rows.');

@@ -16,10 +16,10 @@ const reportOf = (verdict: CurvatureVerdict, reading: PointReading = verdict ===
 describe('curvatureEvidenceOf', () => {
   it("says of each verdict what the diagnosis's curvature sentence reads, with the whole Hessian's λ_min and λ_max", () => {
     const said = (verdict: CurvatureVerdict) => curvatureSentence(curvatureEvidenceOf(reportOf(verdict)));
-    expect(said('saddle')).toBe('Curvature where the run ended: a saddle (λ_min = -2.50e-1 against λ_max = 2.50e+0), and a step along λ_min\'s eigenvector lowers the objective on both sides, so following negative curvature leaves it.');
-    expect(said('strong negative curvature')).toMatch(/^Curvature where the run ended: strong negative curvature .*not a saddle: that step lowers the objective by less than 2× what the gradient's own descent does, or that descent runs on\./);
-    expect(said('negative curvature')).toMatch(/^Curvature where the run ended: not a minimum, .* but weakly/);
-    expect(said('minimum-like')).toMatch(/^Curvature where the run ended: no direction curves down beyond rounding .*: a minimum of the measured objective/);
+    expect(said('saddle')).toBe('Curvature where the run stopped: a saddle (λ_min = -2.50e-1 against λ_max = 2.50e+0), and a step along λ_min\'s eigenvector lowers the objective on both sides, so following negative curvature leaves it.');
+    expect(said('strong negative curvature')).toMatch(/^Curvature where the run stopped: strong negative curvature .*not a saddle: that step lowers the objective by less than 2× what the gradient's own descent does, or that descent runs on\./);
+    expect(said('negative curvature')).toMatch(/^Curvature where the run stopped: not a minimum, .* but weakly/);
+    expect(said('minimum-like')).toMatch(/^Curvature where the run stopped: no direction curves down beyond rounding .*: a minimum of the measured objective/);
   });
 
   // The page shows the reading beside the diagnosis: a point with no confirmed negative curvature where a step tried lowers
@@ -27,7 +27,7 @@ describe('curvatureEvidenceOf', () => {
   it('says a slope, not a minimum, where no negative curvature is confirmed but a step tried lowers the loss', () => {
     const evidence = curvatureEvidenceOf(reportOf('minimum-like', 'slope'));
     expect(evidence.lowered).toBe(true);
-    expect(curvatureSentence(evidence)).toBe('Curvature where the run ended: no direction curves down beyond rounding (λ_min = -2.50e-1 against λ_max = 2.50e+0), but a step tried lowers the objective: a slope, not a minimum and not a saddle.');
+    expect(curvatureSentence(evidence)).toBe('Curvature where the run stopped: no direction curves down beyond rounding (λ_min = -2.50e-1 against λ_max = 2.50e+0), but a step tried lowers the objective: a slope, not a minimum and not a saddle.');
   });
 
   // review: curvatureEvidenceOf, pointText and pointReadingText became public (7acfd57c) and threw raw TypeErrors on a wrong argument.

@@ -31,6 +31,6 @@ describe("the report's curvature pointer", async () => {
     const answered = diagnose(trace!, { curvature: { lambdaMin: -3e-4, lambdaMax: 1.2, confirmed: true, exploitable: true, critical: true, lowered: true } });
     const html = await section(answered);
     expect(html).not.toContain(codeHtml('gradscope curvature --model FILE'));
-    expect(html).toContain('Curvature where the run ended: a saddle (λ_min = -3.00e-4 against λ_max = 1.20e+0)');
+    expect(html).toContain('Curvature where the run stopped: a saddle (λ_min = -3.00e-4 against λ_max = 1.20e+0)');
   });
 });

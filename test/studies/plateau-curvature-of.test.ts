@@ -51,7 +51,7 @@ describe("study plateau's curvatureOf", () => {
     // The report's section opens with the sentence the terminal prints (plateauRunSentence).
     expect(plateauReportSection(loss).text?.startsWith(`${plateauRunSentence(loss)} The Hessian of `)).toBe(true);
     expect(loss.diagnosis!.summary).not.toMatch(/the objective/);
-    expect(objective.diagnosis!.summary).toMatch(/Curvature where the run ended: .*the objective/);
+    expect(objective.diagnosis!.summary).toMatch(/Curvature where the run stopped: .*the objective/);
   });
 
   it('refuses another value before any work (INVALID_OPTION; the CLI: usage error, exit 2)', async () => {

@@ -130,7 +130,7 @@ describe('plateau study', () => {
       // Some step tried along ±v or down the gradient lowered f: not a minimum (pointReading).
       lowered: pointReading(last.verdict, last.probes, downhillOf(last.descent)) !== 'minimum',
     });
-    expect(result.diagnosis!.summary).toMatch(/Curvature where the run ended/);
+    expect(result.diagnosis!.summary).toMatch(/Curvature where the run stopped/);
   });
 
   it("the HTML report's table is the terminal's: the same columns (‖∇f‖ beside ‖∇C‖) and rows, the points' own values", async () => {
