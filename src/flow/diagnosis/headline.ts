@@ -11,7 +11,7 @@ import { API_REMEDY_TERMS, remedyChoices, type Remedy, type RemedyChoice, type R
 import type { Diagnosis, Evidence, Severity, Verdict } from './diagnosis-types.js';
 import { gapRecords, lastRecordName, medianOverRecords, percent, rowList, timesOf } from './diagnosis-words.js';
 import { EVEN_RANGE, VANISHING_RATIO } from './diagnosis-thresholds.js';
-import { type ChainEnds, chainEnds, decisiveGap, gapMeasure, gapSide, positiveFinite } from './gap-measures.js';
+import { type ChainEnds, chainEnds, decisiveGap, gapMeasure, gapSide, gatedBranchLayers, positiveFinite } from './gap-measures.js';
 import { aboutEven, learnsWords, speedAt } from './learning-speed.js';
 import { lossFigure } from './progress-readings.js';
 import { explodingOnLoss, flowUnread, gapClosed } from './verdict-rules.js';
@@ -133,6 +133,17 @@ function unitsFigure(verdict: 'dead' | 'saturated', e: Evidence, trace: Trace): 
   return `${percent(shares[most])} of ${rowList(trace, [rows[most]])}'s ${what} (${medianOverRecords(e)})`;
 }
 
+/**
+ * The figure of a run without a chain of two hidden layers: how many there are, and where dense layers sit in ReZero branches, off
+ * the chain, how many, as the summary says it (edges47 #2: 100 ReZero blocks, 200 dense layers in their branches, read '1 hidden
+ * layer' in the headline alone).
+ */
+function noChainFigure(e: Evidence, trace: Trace): string {
+  const gated = gatedBranchLayers(trace, e.hiddenLayers);
+  const offChain = gated > 0 ? ` on the chain (the ${gated} dense layer${gated === 1 ? '' : 's'} in ReZero branches ${gated === 1 ? 'is' : 'are'} off it)` : '';
+  return `${e.hiddenLayers} hidden layer${e.hiddenLayers === 1 ? '' : 's'}${offChain}, no chain to vanish or explode along`;
+}
+
 /** How many remedies a headline's 'Try' chooses from: 'the first of 7 remedies', 'the one remedy'. */
 const remediesCounted = (remedies: readonly Remedy[]) => (remedies.length === 1 ? 'the one remedy' : `the first of ${remedies.length} remedies`);
 
@@ -189,7 +200,7 @@ export function headline(verdict: Verdict, severity: Severity | undefined, e: Ev
   else if (verdict === 'dead' || verdict === 'saturated') figure = unitsFigure(verdict, e, trace);
   else if ((verdict === 'loss-rising' || verdict === 'overfitting') && p) figure = lossFigure(p, verdict === 'loss-rising' ? 'rising' : 'overfitting');
   else if (verdict === 'healthy' && flowUnread(e)) figure = 'no gap between the ends of the chain could be read';
-  else if (e.hiddenLayers < 2) figure = `${e.hiddenLayers} hidden layer${e.hiddenLayers === 1 ? '' : 's'}, no chain to vanish or explode along`;
+  else if (e.hiddenLayers < 2) figure = noChainFigure(e, trace);
   else figure = gapFigure(verdict, e, trace);
   return `${head}${figure === undefined ? '' : `: ${figure}`}${compensation(e)}${stateClause(verdict, p)}.${tryClause(remedies)}`;
 }
