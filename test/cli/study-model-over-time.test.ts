@@ -62,7 +62,8 @@ describe('study --model: ‖∂C/∂b‖ per layer over training', async () => {
     const lines = printed.stdout.split('\n');
     const firstListed = lines[lines.indexOf('  What to try:') + 1];
     expect(firstListed, 'the list names it as a command line').toMatch(/^ {2}• \S*gradscope\S* (train|study) /);
-    expect(lines[lines.findIndex((line) => line.endsWith(`Try the first of ${diagnosis.remedies.length} remedies:`)) + 1]).toBe(firstListed.replace('  • ', '  '));
+    // (The headline wraps at its words, 'Try the first of N remedies:' across lines too: its command is the line after the one ending it.)
+    expect(lines[lines.findIndex((line) => line.endsWith(' remedies:')) + 1]).toBe(firstListed.replace('  • ', '  '));
     const page = readFileSync(html, 'utf8');
     expect(page.indexOf('<p class="headline">'), 'the report says it above its tables').toBeGreaterThan(0);
     expect(page.indexOf('<p class="headline">')).toBeLessThan(page.indexOf('<table>'));
