@@ -751,7 +751,9 @@ const CHART_HOLDER = "a chart's element id";
 
 /**
  * The report as one HTML page. Refuses (INVALID_OPTION, nothing drawn) an input that is not an
- * object; sections or runs (or a section's runs) not an array; a section or run not an object; a
+ * object, or is a Trace (give { runs: [{ label, trace, diagnosis }] }); a field of the input, a section,
+ * run, chart, series, bar chart, bar or table that the page does not read (a typo, with "did you
+ * mean"); sections or runs (or a section's runs) not an array; a section or run not an object; a
  * run whose label is not a string, whose trace is a saved trace's JSON or not a Trace, whose
  * diagnosis is not diagnose()'s, whose warnings are not strings or whose detail is not 'full' or
  * 'summary' (report-input-check.ts); and an id that is empty, held already (by a section, run,

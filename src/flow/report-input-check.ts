@@ -7,18 +7,38 @@
  * error naming an internal helper, or drew a page from what is not a trace. The ids are checked as
  * the page holds them (report-html.ts' inputIds).
  */
-import { checkChoice, checkObjectArgument } from '../checks.js';
+import { checkChoice, checkObjectArgument, keysOf, unknownKey } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { checkRemedyTerms } from './remedy.js';
 import type { ReportBars, ReportChart, ReportInput, ReportRun, ReportSection, ReportTable } from './report-html.js';
+import type { LineChartData, Series } from './svg.js';
 import { isSavedTrace, SAVED_TRACE_WORDS } from './saved-trace.js';
 import { Trace } from './trace.js';
 
 /** ReportRun.detail's choices. */
 const RUN_DETAILS = ['full', 'summary'] as const;
 
+/**
+ * The fields each part of a report takes: one the page does not read is refused, naming it and the
+ * nearest known one, as every other entry's options are (a mistyped `warning` or `titel` was dropped
+ * from the page without a word).
+ */
+const INPUT_KEYS = keysOf<ReportInput>({ title: true, sections: true, runs: true, remedyTerms: true });
+const RUN_KEYS = keysOf<ReportRun>({ label: true, trace: true, diagnosis: true, warnings: true, id: true, detail: true, remedyTerms: true });
+const SECTION_KEYS = keysOf<ReportSection>({ id: true, heading: true, text: true, notes: true, charts: true, bars: true, tables: true, runs: true });
+const CHART_KEYS = keysOf<LineChartData>({ id: true, title: true, xLabel: true, yLabel: true, logY: true, logX: true, xNames: true, xTitles: true, wholeX: true, series: true, layers: true });
+const SERIES_KEYS = keysOf<Series>({ name: true, xs: true, ys: true });
+const BARS_KEYS = keysOf<ReportBars>({ id: true, title: true, xLabel: true, ticks: true, bars: true });
+const BAR_KEYS = keysOf<ReportBars['bars'][number]>({ label: true, value: true });
+const TABLE_KEYS = keysOf<ReportTable>({ caption: true, header: true, rows: true, readAcross: true, keyColumns: true });
+
+/** The words for a Trace given where the report's input goes: the slip after `diagnose(trace)`. */
+const TRACE_FOR_INPUT = 'got a Trace; give the report its runs: renderReport({ runs: [{ label, trace, diagnosis: diagnose(trace) }] })';
+
 /** INVALID_OPTION for the first part of `input` renderReport cannot draw (its ids are checked as the page holds them). */
 export function checkReportInput(input: ReportInput): void {
+  if (input instanceof Trace) throw invalidOption(`renderReport: ${TRACE_FOR_INPUT}`);
+  knownFields(input, INPUT_KEYS, 'renderReport');
   if (input.title !== undefined) need(typeof input.title === 'string', 'renderReport', 'title', input.title, "the page's title, a string");
   if (input.remedyTerms !== undefined) checkRemedyTerms(input.remedyTerms, 'renderReport', 'remedyTerms');
   checkList(input.sections, 'renderReport: sections', 'ReportSection { id, heading, … }');
@@ -27,9 +47,18 @@ export function checkReportInput(input: ReportInput): void {
   (input.runs ?? []).forEach((run, r) => checkRun(run, `renderReport: runs[${r}]`));
 }
 
-/** INVALID_OPTION `where: field is value; expected …` unless `ok`. */
+/** INVALID_OPTION `where: field is value; expected …` (`field is missing` for undefined) unless `ok`. */
 function need(ok: boolean, where: string, field: string, value: unknown, expected: string): void {
-  if (!ok) throw invalidOption(`${where}: ${field} is ${shown(value)}; expected ${expected}`);
+  if (!ok) throw invalidOption(`${where}: ${field} ${given(value)}; expected ${expected}`);
+}
+
+/** 'is missing' for a field not given, else 'is <the value>'. */
+const given = (value: unknown): string => (value === undefined ? 'is missing' : `is ${shown(value)}`);
+
+/** INVALID_OPTION `where: unknown field '…'; did you mean '…'? (known: …)` for a key of `value` not in `known`. */
+function knownFields(value: object, known: readonly string[], where: string): void {
+  const problem = unknownKey(value, known, 'field');
+  if (problem !== undefined) throw invalidOption(`${where}: ${problem}`);
 }
 
 const isStrings = (value: unknown): boolean => Array.isArray(value) && value.every((v) => typeof v === 'string');
@@ -40,6 +69,7 @@ const isNumberList = (value: unknown): value is ArrayLike<number> =>
 
 function checkSection(section: ReportSection, where: string): void {
   checkObjectArgument(section, where, 'a ReportSection { id, heading, … }');
+  knownFields(section, SECTION_KEYS, where);
   need(typeof section.heading === 'string', where, 'heading', section.heading, "the section's heading, a string");
   if (section.text !== undefined) need(typeof section.text === 'string', where, 'text', section.text, 'plain text, a string');
   if (section.notes !== undefined) need(isStrings(section.notes), where, 'notes', section.notes, 'an array of strings, a bullet point each');
@@ -56,12 +86,14 @@ function checkSection(section: ReportSection, where: string): void {
 /** A line chart's fields as svg.ts' lineChart reads them (LineChartData); its id as the page holds it. */
 function checkChart(chart: ReportChart, where: string): void {
   checkObjectArgument(chart, where, 'a ReportChart { id, title, xLabel, yLabel, series, … }');
+  knownFields(chart, CHART_KEYS, where);
   for (const field of ['title', 'xLabel', 'yLabel'] as const) need(typeof chart[field] === 'string', where, field, chart[field], 'a string');
   for (const field of ['logY', 'logX', 'wholeX'] as const) if (chart[field] !== undefined) need(typeof chart[field] === 'boolean', where, field, chart[field], 'true or false');
   for (const field of ['xNames', 'xTitles'] as const) if (chart[field] !== undefined) need(isStrings(chart[field]), where, field, chart[field], 'an array of strings');
   need(Array.isArray(chart.series), where, 'series', chart.series, 'an array of { name, xs, ys }');
   chart.series.forEach((series, k) => {
     checkObjectArgument(series, `${where}.series[${k}]`, 'a series { name, xs, ys }');
+    knownFields(series, SERIES_KEYS, `${where}.series[${k}]`);
     need(typeof series.name === 'string', `${where}.series[${k}]`, 'name', series.name, "the line's name, a string");
     need(isNumberList(series.xs), `${where}.series[${k}]`, 'xs', series.xs, 'the x of each point, an array (or typed array) of numbers');
     need(isNumberList(series.ys) && series.ys.length === series.xs.length, `${where}.series[${k}]`, 'ys', series.ys, `the y of each point, an array (or typed array) of ${series.xs.length} numbers as xs`);
@@ -77,11 +109,13 @@ function checkChart(chart: ReportChart, where: string): void {
 /** A bar chart's fields as svg.ts' barChart reads them; its id as the page holds it. */
 function checkBars(bars: ReportBars, where: string): void {
   checkObjectArgument(bars, where, 'a ReportBars { id, title, xLabel, ticks, bars }');
+  knownFields(bars, BARS_KEYS, where);
   for (const field of ['title', 'xLabel'] as const) need(typeof bars[field] === 'string', where, field, bars[field], 'a string');
   need(isNumbers(bars.ticks), where, 'ticks', bars.ticks, 'the values the axis is ticked at, an array of numbers');
   need(Array.isArray(bars.bars), where, 'bars', bars.bars, 'an array of { label, value }');
   bars.bars.forEach((bar, b) => {
     checkObjectArgument(bar, `${where}.bars[${b}]`, 'a bar { label, value }');
+    knownFields(bar, BAR_KEYS, `${where}.bars[${b}]`);
     need(typeof bar.label === 'string', `${where}.bars[${b}]`, 'label', bar.label, "the row's label, a string");
     need(typeof bar.value === 'number' || bar.value === null, `${where}.bars[${b}]`, 'value', bar.value, "the bar's length, a number, or null for no bar");
   });
@@ -89,6 +123,7 @@ function checkBars(bars: ReportBars, where: string): void {
 
 function checkTable(table: ReportTable, where: string): void {
   checkObjectArgument(table, where, 'a ReportTable { caption?, header, rows, readAcross?, keyColumns? }');
+  knownFields(table, TABLE_KEYS, where);
   if (table.caption !== undefined) need(typeof table.caption === 'string', where, 'caption', table.caption, 'plain text, a string');
   need(isStrings(table.header), where, 'header', table.header, 'the column headings, an array of strings');
   need(Array.isArray(table.rows), where, 'rows', table.rows, 'an array of rows, each an array of strings');
@@ -109,14 +144,16 @@ function checkList(value: unknown, where: string, entry: string): void {
 
 function checkRun(run: ReportRun, place: string): void {
   checkObjectArgument(run, place, 'a ReportRun { label, trace, diagnosis, … }');
+  if (run instanceof Trace) throw invalidOption(`${place}: ${TRACE_FOR_INPUT}`);
   const where = typeof run.label === 'string' ? `${place} ${shown(run.label)}` : place;
-  if (typeof run.label !== 'string') throw invalidOption(`${where}: label is ${shown(run.label)}; expected the run's heading, a string`);
+  knownFields(run, RUN_KEYS, where);
+  need(typeof run.label === 'string', where, 'label', run.label, "the run's heading, a string");
   // A Trace first, as diagnose() tells it.
   if (!(run.trace instanceof Trace)) {
     if (isSavedTrace(run.trace)) throw invalidOption(`${where}: trace: ${SAVED_TRACE_WORDS}`);
-    throw invalidOption(`${where}: trace is ${shown(run.trace)}; expected a Trace: net.trace after a traced run, net.train(x, y, { trace: { every: 10 } })`);
+    throw invalidOption(`${where}: trace ${given(run.trace)}; expected a Trace: net.trace after a traced run, net.train(x, y, { trace: { every: 10 } })`);
   }
-  if (!isDiagnosis(run.diagnosis)) throw invalidOption(`${where}: diagnosis is ${shown(run.diagnosis)}; expected diagnose(trace) of the run's trace`);
+  need(isDiagnosis(run.diagnosis), where, 'diagnosis', run.diagnosis, "diagnose(trace) of the run's trace");
   const warnings: unknown = run.warnings;
   if (warnings !== undefined && !isStrings(warnings)) {
     throw invalidOption(`${where}: warnings must be an array of strings, got ${shown(warnings)}`);

@@ -25,25 +25,25 @@ const without = (key: keyof ReportRun): ReportRun => Object.fromEntries(Object.e
 
 describe("renderReport's input", () => {
   it.each<[string, unknown, RegExp]>([
-    ['no diagnosis', { runs: [without('diagnosis')] }, /^renderReport: runs\[0\] "xor": diagnosis is undefined; expected diagnose\(trace\) of the run's trace$/],
+    ['no diagnosis', { runs: [without('diagnosis')] }, /^renderReport: runs\[0\] "xor": diagnosis is missing; expected diagnose\(trace\) of the run's trace$/],
     ['a Promise for the diagnosis', { runs: [{ ...run, diagnosis: Promise.resolve(run.diagnosis) }] }, /^renderReport: runs\[0\] "xor": diagnosis is .*; expected diagnose\(trace\) of the run's trace$/],
-    ['no label', { runs: [without('label')] }, /^renderReport: runs\[0\]: label is undefined; expected the run's heading, a string$/],
-    ['no trace', { runs: [without('trace')] }, /^renderReport: runs\[0\] "xor": trace is undefined; expected a Trace: net.trace after a traced run/],
+    ['no label', { runs: [without('label')] }, /^renderReport: runs\[0\]: label is missing; expected the run's heading, a string$/],
+    ['no trace', { runs: [without('trace')] }, /^renderReport: runs\[0\] "xor": trace is missing; expected a Trace: net.trace after a traced run/],
     ['a saved trace', { runs: [{ ...run, trace: run.trace.toJSON() }] }, /^renderReport: runs\[0\] "xor": trace: got a saved trace \(plain JSON, as trace.toJSON\(\) writes it\); read it back with Trace.fromJSON\(json\) first$/],
     // Only its own members make one: an object that inherits a saved trace's (made on one) is no saved trace, and no Trace.
     ['an object made on a saved trace', { runs: [{ ...run, trace: Object.create(run.trace.toJSON()) }] }, /^renderReport: runs\[0\] "xor": trace is .*; expected a Trace: net.trace after a traced run/],
     ['a mistyped detail', { runs: [{ ...run, detail: 'sumary' }] }, /^renderReport: runs\[0\] "xor": detail: expected one of full, summary, got "sumary"; did you mean "summary"\?$/],
-    ['a run in a section without its trace', { sections: [{ id: 's', heading: 'S', runs: [run, without('trace')] }] }, /^renderReport: sections\[0\]\.runs\[1\] "xor": trace is undefined/],
+    ['a run in a section without its trace', { sections: [{ id: 's', heading: 'S', runs: [run, without('trace')] }] }, /^renderReport: sections\[0\]\.runs\[1\] "xor": trace is missing/],
     ['one run, not a list', { runs: run }, /^renderReport: runs: expected an array of ReportRun \{ label, trace, diagnosis, … \}, got /],
     ['a string for the sections', { sections: 'study' }, /^renderReport: sections: expected an array of ReportSection \{ id, heading, … \}, got "study"$/],
     ['a number for a section', { sections: [5] }, /^renderReport: sections\[0\]: expected a ReportSection \{ id, heading, … \}, got 5$/],
     ['a number for the title', { title: 5 }, /^renderReport: title is 5; expected the page's title, a string$/],
-    ['a section without its heading', { sections: [{ id: 's' }] }, /^renderReport: sections\[0\]: heading is undefined; expected the section's heading, a string$/],
+    ['a section without its heading', { sections: [{ id: 's' }] }, /^renderReport: sections\[0\]: heading is missing; expected the section's heading, a string$/],
     ["a number for a section's text", { sections: [{ ...section, text: 5 }] }, /^renderReport: sections\[0\]: text is 5; expected plain text, a string$/],
     ['a string for the notes', { sections: [{ ...section, notes: 'abc' }] }, /^renderReport: sections\[0\]: notes is "abc"; expected an array of strings, a bullet point each$/],
     ['an object for the charts', { sections: [{ ...section, charts: {} }] }, /^renderReport: sections\[0\]\.charts: expected an array of ReportChart \{ id, title, xLabel, yLabel, series, … \}, got /],
     ['a string for the tables', { sections: [{ ...section, tables: 'x' }] }, /^renderReport: sections\[0\]\.tables: expected an array of ReportTable \{ caption\?, header, rows, readAcross\?, keyColumns\? \}, got "x"$/],
-    ['a series without its xs', { sections: [{ ...section, charts: [{ ...chart, series: [{ name: 'a', ys: [1] }] }] }] }, /^renderReport: sections\[0\]\.charts\[0\]\.series\[0\]: xs is undefined; expected the x of each point, an array \(or typed array\) of numbers$/],
+    ['a series without its xs', { sections: [{ ...section, charts: [{ ...chart, series: [{ name: 'a', ys: [1] }] }] }] }, /^renderReport: sections\[0\]\.charts\[0\]\.series\[0\]: xs is missing; expected the x of each point, an array \(or typed array\) of numbers$/],
     ['a series with fewer ys than xs', { sections: [{ ...section, charts: [{ ...chart, series: [{ name: 'a', xs: [1, 2], ys: [1] }] }] }] }, /^renderReport: sections\[0\]\.charts\[0\]\.series\[0\]: ys is \[1\]; expected the y of each point, an array \(or typed array\) of 2 numbers as xs$/],
     ["a chart's layer beyond its count", { sections: [{ ...section, charts: [{ ...chart, layers: { index: [2], count: 2 } }] }] }, /^renderReport: sections\[0\]\.charts\[0\]: layers\.index is \[2\]; expected each series' layer, 1 whole numbers from 0 to 1$/],
     ["a string for a bar's value", { sections: [{ ...section, bars: [{ id: 'b', title: 'B', xLabel: 'depth', ticks: [1, 10], bars: [{ label: 'a', value: '3' }] }] }] }, /^renderReport: sections\[0\]\.bars\[0\]\.bars\[0\]: value is "3"; expected the bar's length, a number, or null for no bar$/],
@@ -52,6 +52,18 @@ describe("renderReport's input", () => {
     ["a table's keyColumns without readAcross", { sections: [{ ...section, tables: [{ header: ['a', 'b'], rows: [['1', '2']], keyColumns: 2 }] }] }, /^renderReport: sections\[0\]\.tables\[0\]: keyColumns is 2; expected given with readAcross: true, the only tables that keep columns in view as they scroll$/],
     ["a table's keyColumns past its header", { sections: [{ ...section, tables: [{ header: ['a'], rows: [['1']], readAcross: true, keyColumns: 2 }] }] }, /^renderReport: sections\[0\]\.tables\[0\]: keyColumns is 2; expected a whole number of columns from 1 to 1, the header's$/],
     ["a string for a run's remedyTerms", { runs: [{ ...run, remedyTerms: 'cli' }] }, /^renderReport: runs\[0\] "xor": expected remedyTerms \{ form: 'api' \| 'command', commandLine\?, unmadeRun\? \}, got "cli"$/],
+    // A key the page does not read is refused as every other entry's options are: a typo was dropped from the page without a word (edges47 #1).
+    ['a mistyped title', { titel: 'x' }, /^renderReport: unknown field 'titel'; did you mean 'title'\? \(known: title, sections, runs, remedyTerms\)$/],
+    ["a mistyped run's warnings", { runs: [{ ...run, warning: ['x'] }] }, /^renderReport: runs\[0\] "xor": unknown field 'warning'; did you mean 'warnings'\? \(known: /],
+    ["a mistyped run's label, named before the label it lacks", { runs: [{ ...without('label'), lable: 'x' }] }, /^renderReport: runs\[0\]: unknown field 'lable'; did you mean 'label'\?/],
+    ["a mistyped section's notes", { sections: [{ ...section, note: ['x'] }] }, /^renderReport: sections\[0\]: unknown field 'note'; did you mean 'notes'\?/],
+    ["a mistyped chart's logY", { sections: [{ ...section, charts: [{ ...chart, logy: true }] }] }, /^renderReport: sections\[0\]\.charts\[0\]: unknown field 'logy'; did you mean 'logY'\?/],
+    ["a series' field the chart does not read", { sections: [{ ...section, charts: [{ ...chart, series: [{ ...chart.series[0], color: 'red' }] }] }] }, /^renderReport: sections\[0\]\.charts\[0\]\.series\[0\]: unknown field 'color' \(known: name, xs, ys\)$/],
+    ["a mistyped table's rows", { sections: [{ ...section, tables: [{ header: ['a'], rows: [['1']], row: [] }] }] }, /^renderReport: sections\[0\]\.tables\[0\]: unknown field 'row'; did you mean 'rows'\?/],
+    ["a mistyped bar's value", { sections: [{ ...section, bars: [{ id: 'b', title: 'B', xLabel: 'depth', ticks: [1, 10], bars: [{ label: 'a', value: 3, vale: 3 }] }] }] }, /^renderReport: sections\[0\]\.bars\[0\]\.bars\[0\]: unknown field 'vale'; did you mean 'value'\?/],
+    // The slip after diagnose(trace): a Trace for the whole input, or for a run, drew a page with no run in it.
+    ['a Trace for the input', run.trace, /^renderReport: got a Trace; give the report its runs: renderReport\(\{ runs: \[\{ label, trace, diagnosis: diagnose\(trace\) \}\] \}\)$/],
+    ['a Trace for a run', { runs: [run.trace] }, /^renderReport: runs\[0\]: got a Trace; give the report its runs: /],
     ["a mistyped form of the report's remedyTerms", { remedyTerms: { form: 'flags' } }, /^renderReport: remedyTerms\.form is 'api' or 'command', got "flags"$/],
   ])('refuses %s', async (_, input, said) => {
     await expectError(() => renderReport(input as ReportInput), 'INVALID_OPTION', said);
