@@ -27,7 +27,7 @@ import { copiedNumbers, uncopiedNumbers, type FileNumbers } from '../network/fil
 import { blockModelToJSON, type BlockModelFile } from '../network/block-model-file.js';
 import { checkBlockModel, checkStateValues } from '../network/block-model-check.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
-import { checkFloat32Values, checkStepCount, FILE_LIMITS, lossWithinFloat32, type Fail } from '../model-limits.js';
+import { checkFloat32Values, checkStepCount, checkStoredTensor, FILE_LIMITS, lossWithinFloat32, optionFault, type Fail } from '../model-limits.js';
 import { lengthOf, valuesReadOnce } from '../array-reads.js';
 import { checkLsuvOptions, type LsuvLayerReport, type LsuvOptions } from '../layers/lsuv.js';
 import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
@@ -569,7 +569,9 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
    * The model in gradscope's JSON file format (docs/api.md, Files): version 1 for a network of dense
    * layers, version 2 (layer specs and every tensor by name, batch norm's running statistics
    * included) for a block network: the network alone, not its step, RNG or optimiser state (a checkpoint holds
-   * those: checkpointToJSON), so Network.fromJSON gives it back at step 0. Refused (INVALID_OPTION) when its JSON text would pass
+   * those: checkpointToJSON), so Network.fromJSON gives it back at step 0. Refused (INVALID_OPTION), as every saver refuses it, when a
+   * parameter is not finite or beyond the largest training allows (`net.weights[0][3]: NaN is not a finite number`: JSON would write
+   * a NaN as null, which no reader takes back), and when its JSON text would pass
    * FILE_LIMITS.maxJsonBytes (256 MiB), the most a JSON model file holds: past
    * ~2²⁹ characters JSON.stringify fails with V8's RangeError; the binary formats take it.
    */
@@ -584,12 +586,17 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
       checkBlockModel(model);
       fileOf = (numbers) => blockModelToJSON(model, numbers);
     } else {
+      const weights = engine.weights.map((w) => k.view(w));
+      const biases = engine.biases.map((b) => k.view(b));
+      // As every saver refuses them, in the same words (checkedModelData's): JSON writes a NaN or an infinity as null, which no reader takes back.
+      weights.forEach((w, l) => checkStoredTensor(w, (i) => `net.weights[${l}][${i}]`, true, optionFault));
+      biases.forEach((b, l) => checkStoredTensor(b, (i) => `net.biases[${l}][${i}]`, true, optionFault));
       const model = {
         loss: this.loss,
         sizes: engine.sizes,
         activations: engine.activationFunctions,
-        weights: engine.weights.map((w) => k.view(w)),
-        biases: engine.biases.map((b) => k.view(b)),
+        weights,
+        biases,
         initialisation: this.initialisation,
         trainedOn,
         pytorchModule: this.#pytorchModule,

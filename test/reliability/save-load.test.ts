@@ -93,6 +93,12 @@ describe('whatever saves, loads', () => {
     await expectError(() => toSafetensors(net), 'INVALID_OPTION', /net\.biases\[0\]\[1\]: Infinity/);
     await expectError(() => writeModelFile(modelOf(net), join(folder, 'inf-model.json')), 'INVALID_OPTION', /model\.biases\[0\]\[1\]: Infinity/);
     expect(existsSync(join(folder, 'inf-model.json'))).toBe(false);
+    // toJSON too, in the same words: it wrote the Infinity as null, silently, and Network.fromJSON then blamed the tensor's length (edges47 #4).
+    expect(() => net.toJSON()).toThrow(/^net\.biases\[0\]\[1\]: Infinity is not a finite number$/);
+    net.kernels.write(net.biases[0], [0, 0, 0]);
+    net.kernels.view(net.weights[1])[2] = NaN;
+    expect(() => net.toJSON()).toThrow(/^net\.weights\[1\]\[2\]: NaN is not a finite number$/);
+    await expectError(() => saveModel(net, join(folder, 'nan.json')), 'INVALID_OPTION', /^net\.weights\[1\]\[2\]: NaN is not a finite number$/);
     net.dispose();
   });
 
