@@ -2,9 +2,13 @@
 import { MODEL_FILE_TAG } from '../network/model-file.js';
 import { GradscopeError } from '../errors.js';
 import { notRowProblem, ROW_LABELS } from '../data/matrix.js';
+import { checkFileFields } from '../model-limits.js';
 
 /** What a data file holds, as the rows flags' help and a refusal of a file that is not JSON say it. */
 export const DATA_FILE_SHAPE = '{ "inputs": [[…]], "targets": [[…]] }';
+
+/** The fields a data file holds: any other is refused, not dropped (checkFileFields). */
+const DATA_FILE_KEYS = ['inputs', 'targets'];
 
 export interface DataFile {
   inputs: number[][];
@@ -26,6 +30,8 @@ export function dataFromJSON(json: unknown, where = 'data'): DataFile {
   if (inputs === undefined && targets === undefined && Object.keys(file).length > 0) {
     throw new GradscopeError('BAD_DATA_FILE', `${where}: expected "inputs" and "targets", found ${Object.keys(file).slice(0, 5).map((key) => JSON.stringify(key)).join(', ')}${Object.keys(file).length > 5 ? ', …' : ''}: rename them (${DATA_FILE_SHAPE})`);
   }
+  // As a model file's: a "validation" or "test" block beside the rows was dropped without a word (edges47 #6).
+  checkFileFields(file, DATA_FILE_KEYS, where, (at, message) => new GradscopeError('BAD_DATA_FILE', `${at}: ${message}`));
   for (const [name, rows] of [['inputs', inputs], ['targets', targets]] as const) {
     if (!Array.isArray(rows) || rows.length === 0) throw new GradscopeError('BAD_DATA_FILE', `${where}: "${name}" must be a non-empty array of rows`);
     rows.forEach((row, r) => {

@@ -32,4 +32,10 @@ describe('dataFromJSON refusals', () => {
   it('other keys than inputs and targets: the keys it found', async () => {
     await expectError(() => dataFromJSON({ x: [[1]], y: [[1]] }, 'xy.json'), 'BAD_DATA_FILE', exactly('xy.json: expected "inputs" and "targets", found "x", "y": rename them ({ "inputs": [[…]], "targets": [[…]] })'));
   });
+
+  // As a model file's unknown field: a "validation" block beside the rows trained without it, silently (edges47 #6).
+  it('a key beside inputs and targets: refused, named, not dropped', async () => {
+    await expectError(() => dataFromJSON({ inputs: [[1]], targets: [[1]], validation: {} }, 'd.json'), 'BAD_DATA_FILE', exactly("d.json: unknown field 'validation' (known: inputs, targets); gradscope reads no such setting and will not drop it silently"));
+    await expectError(() => dataFromJSON({ inputs: [[1]], targets: [[1]], target: [[1]] }, 'd.json'), 'BAD_DATA_FILE', exactly("d.json: unknown field 'target'; did you mean 'targets'? (known: inputs, targets); gradscope reads no such setting and will not drop it silently"));
+  });
 });
