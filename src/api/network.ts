@@ -858,8 +858,8 @@ export function optionsBesideDataset(given: unknown, after: unknown, label: stri
   return given;
 }
 
-/** The refusal of a call (train, evaluate, gradients) whose rows `label` were not given. */
-function missingRows(label: string): GradscopeError {
+/** The refusal of a call (train, evaluate, gradients, measureCurvature) whose rows `label` were not given. */
+export function missingRows(label: string): GradscopeError {
   return new GradscopeError('SHAPE_MISMATCH', `${label}: missing (pass x and y, or a Dataset)`);
 }
 

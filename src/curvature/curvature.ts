@@ -6,13 +6,13 @@
  * minimum or a slope depends on the gradient too, which the report weighs against the curvature by
  * the plateau study's rule (critical-point.ts): the loss along ±v, the smallest eigenvalue's vector.
  */
-import { rowCount, type Rows } from '../data/matrix.js';
+import { ROW_LABELS, rowCount, type Rows } from '../data/matrix.js';
 import { checkTrainingBatch, MODEL } from '../model.js';
 import { checkAtMost, checkCallback, checkKnownKeys, keysOf, type Bound } from '../checks.js';
 import { grouped } from '../counted.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
-import { checkNetwork, optionsBesideDataset, type Network } from '../api/network.js';
+import { checkNetwork, missingRows, optionsBesideDataset, type Network } from '../api/network.js';
 import { Dataset } from '../training/dataset.js';
 import { checkEigenCount, checkMaxSteps, lanczos, LANCZOS_MAX_STEPS, SPECTRUM_END_COUNT, type LanczosRemainder, type LanczosResult, type LanczosStep, type UnconvergedEigenvalue } from './lanczos.js';
 import { CurvatureWork, curvatureStages, lanczosSteps, plannedProducts, type CurvatureProgress, type CurvatureStage, type PlannedRun } from './curvature-work.js';
@@ -217,6 +217,9 @@ export function measureCurvature(net: Network, x: Rows | Dataset, y?: Rows | Cur
   // Beside a Dataset the third argument is the options, by train(data, options)'s rule.
   const options = ((x instanceof Dataset ? optionsBesideDataset(y, given) : given) ?? {}) as CurvatureOptions;
   const rowsGiven = x instanceof Dataset ? undefined : (y as Rows);
+  // In train's words: "got undefined" read as a bad value, not as the argument left out.
+  if (x === undefined) throw missingRows(ROW_LABELS.inputs);
+  if (!(x instanceof Dataset) && y === undefined) throw missingRows(ROW_LABELS.targets);
   checkKnownKeys(options, keysOf<CurvatureOptions>({ k: true, probes: true, exactTraceLimit: true, maxSteps: true, seed: true, layers: true, onProgress: true }), 'measureCurvature');
   checkHasParameters(net, 'measureCurvature: the network');
   const k = checkEigenCount(options.k ?? SPECTRUM_END_COUNT, net.parameterCount, 'measureCurvature: k');

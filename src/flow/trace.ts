@@ -705,7 +705,7 @@ export class Trace {
     // The Trace itself is a likely mistake: say what to do instead.
     if (json instanceof Trace) throw bad('got a Trace, not its JSON; use it as it is (Trace.fromJSON reads what trace.toJSON() gives)');
     if (typeof t !== 'object' || t === null) throw bad(`expected the object trace.toJSON() gives, got ${shown(json)}`);
-    if (t.format !== 'gradscope.trace') throw bad(`expected format "gradscope.trace" (the object trace.toJSON() gives), got format ${shown(t.format)}`);
+    if (t.format !== 'gradscope.trace') throw bad(`expected format "gradscope.trace" (the object trace.toJSON() gives), ${t.format === undefined ? 'got an object with no format' : `got format ${shown(t.format)}`}`);
     const version: unknown = t.version;
     if (version !== 2 && version !== 3) throw bad(`version ${shown(version)} is not readable (this gradscope reads versions 2 and 3); record the trace again`);
     if (!Array.isArray(t.sizes) || !Array.isArray(t.activations) || !Array.isArray(t.steps) || typeof t.metrics !== 'object' || t.metrics === null) {

@@ -17,6 +17,15 @@ describe.each(['ref', 'wasm'] as const)('curvature on %s: bad input', (backend) 
     net.dispose();
   });
 
+  // In train's words, where it said "targets: expected an array of rows …, got undefined" (edges47 #7).
+  it('rows left out: SHAPE_MISMATCH saying which, as train does', async () => {
+    const net = await make(backend);
+    expect(() => measureCurvature(net, x, undefined as never)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH', message: 'targets: missing (pass x and y, or a Dataset)' }));
+    expect(() => measureCurvature(net, undefined as never, y)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH', message: 'inputs: missing (pass x and y, or a Dataset)' }));
+    expect(() => net.train(x, undefined as never)).toThrow(expect.objectContaining({ message: 'targets: missing (pass x and y, or a Dataset)' }));
+    net.dispose();
+  });
+
   it('k larger than the parameter count, or not a whole number: INVALID_OPTION', async () => {
     const net = await make(backend);
     expect(net.parameterCount).toBe(13);

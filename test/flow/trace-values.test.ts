@@ -143,6 +143,8 @@ describe('Trace.fromJSON refuses impossible values', () => {
     await expectError(() => Trace.fromJSON(trace), 'INVALID_OPTION', /^trace JSON: got a Trace, not its JSON; use it as it is/);
     await expectError(() => Trace.fromJSON(5), 'INVALID_OPTION', /^trace JSON: expected the object trace\.toJSON\(\) gives, got 5$/);
     await expectError(() => Trace.fromJSON({ format: 'gradscope.model' }), 'INVALID_OPTION', /^trace JSON: expected format "gradscope\.trace" \(the object trace\.toJSON\(\) gives\), got format "gradscope\.model"$/);
+    // An object without one is said so, not "got format undefined" (edges47 #7).
+    await expectError(() => Trace.fromJSON('{"records":[{"a":1}]}'), 'INVALID_OPTION', /^trace JSON: expected format "gradscope\.trace" \(the object trace\.toJSON\(\) gives\), got an object with no format$/);
   });
 
   it('gives every metric a range', () => {
