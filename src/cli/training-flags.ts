@@ -12,7 +12,7 @@ import { GradscopeError, invalidOption } from '../errors.js';
 import { OptionRefusal, type OptionTerms } from '../option-refusal.js';
 import { KFAC_DEFAULTS, KFAC_NORM_CONSTRAINT } from '../optim/kfac.js';
 import { HESSIAN_FREE_DEFAULTS } from '../optim/hessian-free.js';
-import { CHOICE_MOMENTUM } from '../optimizer-defaults.js';
+import { CHOICE_MOMENTUM, OWN_GRADIENTS } from '../optimizer-defaults.js';
 import { COMMAND_EPOCHS } from '../command-epochs.js';
 import { SGD_MOMENTUM } from '../optim/sgd.js';
 import { SETTING_RANGES } from '../optim/setting-ranges.js';
@@ -61,7 +61,7 @@ export const TRAINING_FLAGS: Flag[] = [
     rule: POSITIVE,
     about: `the starting damping λ of kfac and hessian-free, in place of their own (kfac ${KFAC_DEFAULTS.damping}, hessian-free ${HESSIAN_FREE_DEFAULTS.damping}), which each then adapts as it trains; a larger one is what K-FAC's DIVERGED of a factor it cannot factorise asks for`,
   },
-  { name: OPTION_FLAGS.clipNorm, value: 'N', rule: { ...POSITIVE, float32: true }, about: "clip the gradient to this global norm before each step (train's clipNorm; not with lbfgs, levenberg-marquardt, hessian-free, which evaluate their own gradients; default: no clipping)" },
+  { name: OPTION_FLAGS.clipNorm, value: 'N', rule: { ...POSITIVE, float32: true }, about: `clip the gradient to this global norm before each step (train's clipNorm; not with ${OWN_GRADIENTS.join(', ')}, which evaluate their own gradients; default: no clipping)` },
   {
     name: OPTION_FLAGS.onNonFinite,
     value: NON_FINITE_POLICIES.join('|'),
