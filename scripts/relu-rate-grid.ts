@@ -21,7 +21,7 @@ export interface LabelledRows {
  * Trains `net` (fresh, relu-family units with he-normal weights) on `train` with `options`, reading the test accuracy on
  * `test` after each epoch, and disposes of it: the run as reluRunHeld judges it.
  */
-export function reluRun(network: string, net: Network, train: LabelledRows, test: LabelledRows, options: Pick<TrainOptions, 'epochs' | 'batchSize' | 'learningRate' | 'optimizer'>): Outcome {
+export function reluRun(network: string, net: Network, train: LabelledRows, test: LabelledRows, options: Pick<TrainOptions, 'epochs' | 'batchSize' | 'learningRate' | 'optimizer' | 'shuffle'>): Outcome {
   try {
     const lossBefore = net.evaluate(train.x, train.y).loss;
     const accuracies: number[] = [];

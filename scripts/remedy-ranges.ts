@@ -106,7 +106,7 @@ if (wanted('offset-inputs-sgd')) {
 }
 if (wanted('wide-column')) {
   // The relu switch at the run's own rate beside the digits' 0.002, over the rows as they are and standardised (OWN_ROWS_MEASURED
-  // in src/flow/relu-remedy-rates.ts).
+  // in src/flow/relu-remedy-rates.ts), and the SELU switch over them standardised.
   const reluHe: RemedySetting[] = [
     { option: 'activation', value: "'relu'", setting: 'relu' },
     { option: 'init', value: "'he-normal'", setting: 'he-normal' },
@@ -117,6 +117,11 @@ if (wanted('wide-column')) {
     { label: "activation: 'relu', init: 'he-normal' at the run's rate, 0.1", settings: reluHe },
     { label: "the rows standardised, activation: 'relu', init: 'he-normal' at the run's rate, 0.1", settings: [standardise, ...reluHe] },
     { label: "the rows standardised, activation: 'relu', init: 'he-normal', learningRate: 0.002", settings: [standardise, ...reluHe, at002] },
+    // The SELU switch (offered without a rate: the run's own) over the rows standardised, beside the offered line over them as they are (OFFSET_MEASURED.wideColumnSelu).
+    {
+      label: "the rows standardised, activation: 'selu', init: 'lecun-normal' at the run's rate, 0.1",
+      settings: [standardise, { option: 'activation', value: "'selu'", setting: 'selu' }, { option: 'init', value: "'lecun-normal'", setting: 'lecun-normal' }],
+    },
   ];
   await measure('[8, 6 × 32, 3] sigmoid over rows with one feature 20 + 5·N(0, 1), plain SGD 0.1, 10 epochs in batches of 32', wideColumnSigmoid(), reluVariants);
 }

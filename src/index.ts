@@ -111,7 +111,7 @@ export type { Remedy, RemedyCommandLine, RemedyDirection, RemedyLayersChange, Re
 export { applyLayersChange } from './api/layers-change.js';
 export { CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, STILL_FALLING } from './flow/training-progress.js';
 export type { ComparedLosses, EpochLoss, EpochsUnread, LossNoise, LossPace, TrainingProgress, TrainingState } from './flow/training-progress.js';
-export { RELU_REMEDY_RATES, RELU_RATE_SETUP, RELU_RATE_PAGE_SETUP, RELU_LATE_DROP_MARGIN, PAGE_DATASETS, pageRow, OWN_ROWS } from './flow/relu-remedy-rates.js';
+export { RELU_REMEDY_RATES, RELU_RATE_SETUP, RELU_RATE_FULL_BATCH_SETUP, RELU_RATE_PAGE_SETUP, RELU_LATE_DROP_MARGIN, PAGE_DATASETS, pageRow, OWN_ROWS } from './flow/relu-remedy-rates.js';
 export type { MeasuredOptimizer, PageDataset, PageRateSetup, ReluRateChoice, ReluRateRow, ReluRates } from './flow/relu-remedy-rates.js';
 export { proseParts, renderReport } from './flow/report-html.js';
 export { CODE_WORD_CLASS, CODE_WORD_STYLE, codeWords, type CodeWord } from './flow/code-words.js';

@@ -148,7 +148,8 @@ export interface DiagnoseOptions {
   heldOutAtStart?: number;
   /**
    * Which row of RELU_REMEDY_RATES a switch to relu (or, for dead units, to leaky-relu) takes its
-   * learning rate from: the set-up the remedy is offered for ('command': `gradscope train`'s digits;
+   * learning rate from: the set-up the remedy is offered for ('command': `gradscope train`'s digits,
+   * or for a run whose every epoch was one batch the 'full-batch' row, the digits as study (a) trains them;
    * 'page-spirals', 'page-circles', 'page-xor', 'page-mnist': the visualizer on each of its data sets),
    * or 'own-rows' (OWN_ROWS) for rows none of them is, your own: the run's rate is kept up to the
    * largest bound any of them measured, or over inputs far from standardised lowered to the digits'

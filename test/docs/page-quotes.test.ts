@@ -101,6 +101,7 @@ const PASSAGES: Passage[] = [
       'diagnose(trace, { curvature })': 'a call',
       'npx tsx scripts/remedy-ranges.ts offset-inputs offset-inputs-sgd': 'a command line',
       'npx tsx scripts/remedy-ranges.ts wide-column': 'a command line',
+      'npx tsx scripts/relu-remedy-rates.ts --full-batch': 'a command line',
       'npx tsx scripts/remedy-ranges.ts layer-norm-sigmoid': 'a command line',
       'npx tsx scripts/remedy-ranges.ts residual': 'a command line',
     },

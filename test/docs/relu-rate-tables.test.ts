@@ -6,7 +6,7 @@
 // not re-run here.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PAGE_DATASETS, RELU_LATE_DROP_MARGIN, RELU_RATE_PAGE_SETUP, RELU_RATE_SETUP, RELU_REMEDY_RATES, pageRow } from '../../src/flow/relu-remedy-rates.js';
+import { PAGE_DATASETS, RELU_LATE_DROP_MARGIN, RELU_RATE_FULL_BATCH_SETUP, RELU_RATE_PAGE_SETUP, RELU_RATE_SETUP, RELU_REMEDY_RATES, pageRow } from '../../src/flow/relu-remedy-rates.js';
 import { tableStarting } from '../util/markdown-tables.js';
 import { quotedOn } from '../util/page-numbers.js';
 
@@ -33,6 +33,16 @@ describe("docs/gradient-flow.md's relu remedy rates are RELU_REMEDY_RATES'", () 
       expect(rows[optimiser], optimiser).toEqual({ grid: [...RELU_RATE_SETUP.grids[optimiser]], bound: RELU_REMEDY_RATES.command.rates[optimiser] });
     }
     expect(Object.keys(rows)).toEqual(['sgd', 'adam']);
+  });
+
+  it("the full-batch row's set-up and bounds", () => {
+    const [depths, width, seeds, epochs, rows, lambda] = said(/\(`RELU_RATE_FULL_BATCH_SETUP`: ([\d, and]+) hidden layers of (\d+), seeds (\d+–\d+), (\d+) epochs of one batch of ([\d,]+) digits, his sigmoid outputs, cross-entropy, biases N\(0, 1\) and L2 λ = (\d+);/);
+    const S = RELU_RATE_FULL_BATCH_SETUP;
+    expect([list(depths), Number(width), Number(epochs), rows, Number(lambda)]).toEqual([[...S.depths], S.width, S.epochs, count(S.trainRows), S.lambda]);
+    expect(seeds).toBe(`${S.seeds[0]}–${S.seeds.at(-1)}`);
+    expect(S.batchSize).toBe(S.trainRows);
+    const [sgd, adam] = said(/plain SGD ([\d.]+) \([\d.–]+ % at the end; .*?\) and Adam\s+([\d.]+) \(/).map(Number);
+    expect({ sgd, adam }).toEqual(RELU_REMEDY_RATES['full-batch'].rates);
   });
 
   it("the page's set-up and table: each data set's bound and the rates that held", () => {

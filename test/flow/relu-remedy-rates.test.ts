@@ -4,7 +4,8 @@
  * spike that throws a trained network back fails a rate however well its best epoch did.
  */
 import { describe, expect, it } from 'vitest';
-import { leakyReluRemedyRate, PAGE_DATASETS, pageRow, RELU_LATE_DROP_MARGIN, RELU_RATE_PAGE_SETUP, RELU_RATE_SETUP, RELU_REMEDY_RATES, reluRemedyRate, reluRunHeld, type ReluRun } from '../../src/flow/relu-remedy-rates.js';
+import { leakyReluRemedyRate, ownRowsBound, PAGE_DATASETS, pageRow, RELU_LATE_DROP_MARGIN, RELU_RATE_FULL_BATCH_SETUP, RELU_RATE_PAGE_SETUP, RELU_RATE_SETUP, RELU_REMEDY_RATES, reluRemedyRate, reluRunHeld, type ReluRun, rowRegime, runRegimeRow, sameBudget } from '../../src/flow/relu-remedy-rates.js';
+import { DEPTH_NETWORK_OPTIONS, DEPTH_NETWORKS, DEPTH_ROWS, NIELSEN_TRAINING } from '../../src/studies/depth.js';
 import { TRAINING_FLAGS } from '../../src/cli/training-flags.js';
 import { TRAINING_ROWS_FLAGS } from '../../src/cli/training-rows.js';
 import { DEFAULT_BATCH_SIZE } from '../../src/training/batch-rows.js';
@@ -26,6 +27,41 @@ describe('RELU_RATE_SETUP', () => {
 
   it("writes out train()'s default batch size, which flow/ cannot import", () => {
     expect(RELU_RATE_SETUP.batchSize).toBe(DEFAULT_BATCH_SIZE);
+  });
+});
+
+describe('RELU_RATE_FULL_BATCH_SETUP', () => {
+  it("trains as study (a) trains (Nielsen's): his epochs, rows in one batch, λ, widths and network ends (which the script takes from the study)", () => {
+    expect(RELU_RATE_FULL_BATCH_SETUP.epochs).toBe(NIELSEN_TRAINING.epochs);
+    expect(RELU_RATE_FULL_BATCH_SETUP.trainRows).toBe(DEPTH_ROWS);
+    expect(RELU_RATE_FULL_BATCH_SETUP.batchSize).toBe(DEPTH_ROWS);
+    expect(RELU_RATE_FULL_BATCH_SETUP.lambda).toBe(NIELSEN_TRAINING.lambda);
+    expect(new Set(DEPTH_NETWORKS.flatMap((sizes) => sizes.slice(1, -1)))).toEqual(new Set([RELU_RATE_FULL_BATCH_SETUP.width]));
+    expect(DEPTH_NETWORK_OPTIONS).toMatchObject({ output: 'sigmoid', loss: 'binary-cross-entropy', biasInit: { name: 'normal', std: 1 } });
+    expect(rowRegime('full-batch')).toEqual({ fullBatch: true, steps: 500 });
+    expect(rowRegime('command')).toEqual({ fullBatch: false, steps: 2820 });
+  });
+});
+
+describe('runRegimeRow (newuser46 #1: the digits\' batch-32 0.002 offered to a full-batch run)', () => {
+  it('takes the full-batch row for a run whose every step saw all its rows, the command\'s for mini-batches', () => {
+    expect(runRegimeRow({ fullBatch: true, steps: 500 })).toBe('full-batch');
+    expect(runRegimeRow({ fullBatch: false, steps: 2820 })).toBe('command');
+    expect(runRegimeRow({ fullBatch: false, steps: 282 })).toBe('command');
+    // A budget outside 2× of the row's is said (sameBudget false), the row kept; so is another batching, where a caller names the row.
+    expect([500, 250, 1000, 249, 1001].map((steps) => sameBudget({ fullBatch: true, steps }, 'full-batch'))).toEqual([true, true, true, false, false]);
+    expect([2820, 1410, 5640, 282].map((steps) => sameBudget({ fullBatch: false, steps }, 'command'))).toEqual([true, true, true, false]);
+    expect(sameBudget({ fullBatch: false, steps: 500 }, 'full-batch')).toBe(false);
+  });
+
+  it('lowers a full-batch run above the full-batch bounds to them (SGD 0.05, Adam 0.002: larger than and below the batch-32 ones)', () => {
+    expect(reluRemedyRate({ optimizer: 'sgd', learningRate: 0.1 }, 'full-batch')).toBe(0.05);
+    expect(reluRemedyRate({ optimizer: 'adam', learningRate: 0.005 }, 'full-batch')).toBe(0.002);
+    expect(reluRemedyRate({ optimizer: 'adam', learningRate: 0.005 }, 'command')).toBeUndefined();
+  });
+
+  it("leaves the full-batch bound out of own-rows' ceiling, which is of mini-batches", () => {
+    expect(ownRowsBound('sgd').rows).not.toContain('full-batch');
   });
 });
 
@@ -74,7 +110,7 @@ describe('RELU_REMEDY_RATES', () => {
   it("diagnose() refuses a row that was not measured, naming the rows", () => {
     const trace = new Trace({ sizes: [2, 3, 2], activations: ['sigmoid', 'softmax'], loss: 'cross-entropy', every: 1 });
     expect(() => diagnose(trace, { reluRates: 'page' as never })).toThrow(GradscopeError);
-    expect(() => diagnose(trace, { reluRates: 'page' as never })).toThrow('diagnose(trace, options): reluRates: expected one of command, page-spirals, page-circles, page-xor, page-mnist, own-rows, got "page"');
+    expect(() => diagnose(trace, { reluRates: 'page' as never })).toThrow('diagnose(trace, options): reluRates: expected one of command, full-batch, page-spirals, page-circles, page-xor, page-mnist, own-rows, got "page"');
     expect(() => diagnose(trace, { reluRates: 'page-spiral' as never })).toThrow('got "page-spiral"; did you mean "page-spirals"?');
   });
 });

@@ -8,7 +8,7 @@ import { WEIGHT_INIT_DRAWS, type WeightInitName, weightInitStd } from '../../ini
 import { isReluFamily } from '../metrics.js';
 import type { Trace } from '../trace.js';
 import type { Remedy, RemedySetting } from '../remedy.js';
-import { leakyReluRemedyRate, type MeasuredOptimizer, OWN_ROWS, OWN_ROWS_MEASURED, ownRowsBound, type PageDataset, RELU_LATE_DROP_MARGIN, RELU_RATE_ROWS, RELU_REMEDY_RATES, reluRemedyRate, type ReluRateChoice, type ReluRateRow } from '../relu-remedy-rates.js';
+import { leakyReluRemedyRate, type MeasuredOptimizer, OWN_ROWS, OWN_ROWS_MEASURED, ownRowsBound, PAGE_DATASETS, type PageDataset, pageRow, type RateRegime, RELU_LATE_DROP_MARGIN, RELU_REMEDY_RATES, reluRemedyRate, type ReluRateChoice, type ReluRateRow, rowRegime, runRegimeRow, sameBudget } from '../relu-remedy-rates.js';
 import type { Evidence } from './diagnosis-types.js';
 import { rowList } from './diagnosis-words.js';
 import { grouped } from '../../counted.js';
@@ -154,9 +154,26 @@ function rateFor(trace: Trace, activation: string, row: ReluRateChoice): number 
 /**
  * The rates a relu switch reads on `row`: OWN_ROWS over inputs far from standardised (TraceRun.inputScale) reads the digits', the
  * smallest bound (a relu layer passes their size on: over newuser45's rows the run's own 0.1 ran away or left a layer dead,
- * OWN_ROWS_MEASURED.raw); any other choice, its own.
+ * OWN_ROWS_MEASURED.raw); 'command', the digits row of the run's regime (runRegimeRow: the full-batch row for a run whose every step
+ * saw all its rows); any other choice, its own.
  */
-const rowOf = (trace: Trace, row: ReluRateChoice): ReluRateChoice => (row === OWN_ROWS && trace.run.inputScale !== undefined ? 'command' : row);
+function rowOf(trace: Trace, row: ReluRateChoice): ReluRateChoice {
+  if (row === OWN_ROWS) return trace.run.inputScale !== undefined ? 'command' : row;
+  const regime = row === 'command' ? traceRegime(trace) : undefined;
+  return regime ? runRegimeRow(regime) : row;
+}
+
+/**
+ * How the traced run stepped (RateRegime), from its epochs' batches (applied and skipped); undefined where the trace does not record
+ * them (a trace saved before it did, or recorded outside train()).
+ */
+function traceRegime(trace: Trace): RateRegime | undefined {
+  const epochs = trace.epochs;
+  if (epochs.length === 0 || epochs.some((e) => e.batches === undefined)) return undefined;
+  const batches = epochs.map((e) => e.batches! + (e.skipped ?? 0));
+  return { fullBatch: batches.every((b) => b === 1), steps: epochs.reduce((sum, e) => sum + e.batches!, 0) };
+}
+
 
 /** The visualizer's data sets in a reason's words ("on the visualizer's XOR points"). */
 const PAGE_DATA_WORDS: Readonly<Record<PageDataset, string>> = { spirals: 'spirals', circles: 'circles', xor: 'XOR points', mnist: 'MNIST subset' };
@@ -167,6 +184,12 @@ function measuredOn(row: ReluRateRow, optimizer: string): string {
   const seeds = `${setup.seeds.length} seeds each`;
   if ('dataset' in setup) {
     return `${setup.depths.join(', ')} hidden layers of ${setup.widths.join(' and ')}, ${seeds}, ${setup.epochs} epochs of ${optimizer} in batches of ${setup.batchSize} on the visualizer's ${PAGE_DATA_WORDS[setup.dataset]}`;
+  }
+  if ('lambda' in setup) {
+    return (
+      `${setup.depths.join(', ')} hidden layers of ${setup.width}, ${seeds}, ${setup.epochs} epochs of ${optimizer} in one batch of all ${grouped(setup.trainRows)} digits as study (a) trains them: ` +
+      `sigmoid outputs with cross-entropy, biases N(0, 1), L2 λ = ${setup.lambda} on the weights`
+    );
   }
   return `${setup.depths.join(', ')} hidden layers of ${setup.width}, ${seeds}, ${setup.epochs} epochs of ${optimizer} in batches of ${setup.batchSize} on ${grouped(setup.trainRows)} digits`;
 }
@@ -182,18 +205,41 @@ function initDraws(init: Trace['run']['init']): string | undefined {
  * bounds for the run's optimiser ranged (RELU_REMEDY_RATES' page rows, measured the same way), and the run's own rate to try beside
  * it on other rows. No rule carries a bound from one data set to another (the page's rows are 0.05–0.2 for plain SGD, none of them
  * the digits' 0.002), and on a user's 20-feature rows the digits' 0.002 was the worst of four rates tried, 0.1 the best (newuser43,
- * finding 7). '' on a page row, which is its own data set's.
+ * finding 7). Beside the full-batch row (the digits too) the same without the page's bounds, measured in batches of 32. Over inputs
+ * far from standardised, in place of the run's own rate, what the relu switch did over such rows (OVER_LARGE_INPUTS: at the run's
+ * 0.1 it left a layer dead or ran away, advice46). Where the run's steps lie far from the row's, both budgets. '' on a page row,
+ * which is its own data set's.
  */
 function otherRowsClause(trace: Trace, row: ReluRateChoice): string {
   if (row === OWN_ROWS) return ` That bound is the digits': ${pageBounds(trace)}. ${OVER_LARGE_INPUTS}`;
-  if (row !== 'command') return '';
-  return ` That bound is the digits': ${pageBounds(trace)}, so on rows other than the digits try the run's own rate, ${givenFloat32Text(trace.run.learningRate!)}, beside it.`;
+  const read = rowOf(trace, row);
+  if (read !== 'command' && read !== 'full-batch') return '';
+  // The page's rows were measured in batches of 32, as the command's: beside the full-batch bound they are another regime.
+  const digits = read === 'command' ? ` That bound is the digits': ${pageBounds(trace)}` : " That bound is the digits'";
+  // Over inputs far from standardised the run's own rate is not offered: over newuser45's such rows it ran away or left a layer dead.
+  if (trace.run.inputScale !== undefined) return `${digits}. ${OVER_LARGE_INPUTS}`;
+  const own = `try the run's own rate, ${givenFloat32Text(trace.run.learningRate!)}, beside it.`;
+  // A run whose steps lie far from the row's (or, its row named, that stepped otherwise): the budgets said, the row kept (REGIME_STEPS_FACTOR says why).
+  // A trace that does not record its epochs' batches is read as of the row's budget, as before the regimes were told apart.
+  const regime = traceRegime(trace);
+  const budget =
+    regime === undefined || sameBudget(regime, read)
+      ? ''
+      : ` It held over ${regimeWords(rowRegime(read), RELU_REMEDY_RATES[read].setup.batchSize)}; this run took ${regimeWords(regime, trace.run.batchSize)}, a budget not measured.`;
+  return `${digits}, so on rows other than the digits ${own}${budget}`;
+}
+
+/** A regime in words: '2,820 steps in batches of 32', '500 steps of one batch each'. */
+function regimeWords(regime: RateRegime, batchSize?: number): string {
+  const steps = `${grouped(regime.steps)} step${regime.steps === 1 ? '' : 's'}`;
+  if (regime.fullBatch) return `${steps} of one batch each`;
+  return batchSize === undefined ? steps : `${steps} in batches of ${grouped(batchSize)}`;
 }
 
 /** How far the visualizer's data sets' bounds for the run's optimiser ranged (RELU_REMEDY_RATES' page rows, measured as the digits'). */
 function pageBounds(trace: Trace): string {
   const optimizer = (trace.run.optimizer ?? 'sgd') as MeasuredOptimizer;
-  const bounds = RELU_RATE_ROWS.filter((r) => r !== 'command').map((r) => RELU_REMEDY_RATES[r].rates[optimizer]);
+  const bounds = PAGE_DATASETS.map((d) => RELU_REMEDY_RATES[pageRow(d)].rates[optimizer]);
   const range = Math.min(...bounds) === Math.max(...bounds) ? `${Math.min(...bounds)}` : `${Math.min(...bounds)} to ${Math.max(...bounds)}`;
   return `measured the same way on the visualizer's ${bounds.length} data sets, the bound for ${optimizer} was ${range}`;
 }
