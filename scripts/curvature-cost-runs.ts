@@ -48,11 +48,11 @@ export const CURVATURE_COST_RUN: CurvatureCostRun = {
   seed: 1,
   rows: 100,
   k: 3,
-  date: '2026-12-02 10:30–10:31 UTC',
-  machine: 'Intel Xeon, /proc/cpuinfo family 6 model 167, 2 cores shared with other jobs, load 5.9–6.5, under nice -n 19',
-  commit: 'f111e22',
-  layers: { cpuSeconds: 7.7, wallSeconds: 32, products: 2752 },
-  noLayers: { cpuSeconds: 4.6, wallSeconds: 9, products: 361 },
+  date: '2026-12-06 17:45–17:47 UTC',
+  machine: 'Intel Xeon, /proc/cpuinfo family 6 model 207, 2 cores shared with other jobs, load 3.6–6.4, under nice -n 19; medians of 3, each beside a run of main just before',
+  commit: '6f4759cb plus the negative mass\' start vectors',
+  layers: { cpuSeconds: 11.4, wallSeconds: 12, products: 3552 },
+  noLayers: { cpuSeconds: 5.9, wallSeconds: 6, products: 441 },
 };
 
 /**

@@ -7,9 +7,24 @@ import { PIECEWISE_LINEAR, type Activation, type Loss } from '../kernels.js';
 import { percentText } from '../percent-text.js';
 import type { CheckedSpec } from '../layers/spec.js';
 
-/** A negative mass as printed: a percentage, "≈" before a one-probe estimate (HessianSummary.negativeMassExact false). */
-export function negativeMassText(share: number, exact: boolean): string {
-  return `${exact ? '' : '≈'}${percentText(share)}`;
+/**
+ * A negative mass as printed: a percentage, "≈" before an estimate (HessianSummary.negativeMassExact
+ * false). Given its start vectors' estimates (HessianSummary.negativeMassProbes, two or more), it
+ * prints their lowest and highest after it, with as many digits as their spread tells: whole
+ * percentages where they lie a point or more apart, one decimal closer, the lowest rounded down and
+ * the highest up, "≈36 % (35–37 %)"; a one-probe estimate printed to 3 figures read as a measurement
+ * 26 points off (newuser45 #7).
+ */
+export function negativeMassText(share: number, exact: boolean, probes: readonly number[] = []): string {
+  if (exact || probes.length < 2) return `${exact ? '' : '≈'}${percentText(share)}`;
+  const low = 100 * Math.min(...probes);
+  const high = 100 * Math.max(...probes);
+  const decimals = high - low >= 1 ? 0 : 1;
+  const unit = 10 ** decimals;
+  // Outward, and never past 0 or 100 %; the rounding's own float error kept off (35.000000001 is 35).
+  const down = (x: number) => Math.max(0, Math.floor(x * unit + 1e-9) / unit);
+  const up = (x: number) => Math.min(100, Math.ceil(x * unit - 1e-9) / unit);
+  return `≈${(100 * share).toFixed(decimals)} % (${down(low).toFixed(decimals)}–${up(high).toFixed(decimals)} %)`;
 }
 
 /**

@@ -10,6 +10,7 @@
  */
 import { LANCZOS_MAX_STEPS, ROUNDING_PRODUCTS, type LanczosStep } from './lanczos.js';
 import { MATRIX_TRACE_DEFAULTS } from './matrix-trace.js';
+import { MASS_PROBE_STEPS, MASS_PROBES } from './negative-mass.js';
 import type { LinearOperator } from './operators.js';
 
 /** How far measureCurvature is: operator products done of the `total` planned, the share of the time done, and what it measures now. */
@@ -61,14 +62,26 @@ export interface CurvaturePlanOptions {
  * hold `blocks` parameters each (CurvatureProgress' first `total`): per matrix, H and G, its trace
  * (n products when exact, else `probes`, per layer with the layers) and Lanczos runs of at most
  * min(n, maxSteps) steps, and one product more each (ROUNDING_PRODUCTS), on the whole network and,
- * with the layers, on each block.
+ * with the layers, on each block; and each H run on more than maxSteps parameters, MASS_PROBES
+ * start vectors of MASS_PROBE_STEPS products for its negative mass (`mass`, in `total`).
  */
-export function plannedProducts(parameters: number, blocks: readonly number[], options: CurvaturePlanOptions = {}): { trace: number; lanczos: number[]; total: number } {
+export function plannedProducts(parameters: number, blocks: readonly number[], options: CurvaturePlanOptions = {}): { trace: number; lanczos: number[]; mass: number; total: number } {
   const layers = options.layers ?? true;
   const exact = parameters <= (options.exactTraceLimit ?? MATRIX_TRACE_DEFAULTS.exactLimit);
   const trace = exact ? parameters : (options.probes ?? MATRIX_TRACE_DEFAULTS.probes) * (layers ? blocks.length : 1);
-  const lanczos = [parameters, ...(layers ? blocks : [])].map((n) => lanczosProducts(n, options.maxSteps));
-  return { trace, lanczos, total: 2 * (trace + lanczos.reduce((sum, steps) => sum + steps, 0)) };
+  const sizes = [parameters, ...(layers ? blocks : [])];
+  const lanczos = sizes.map((n) => lanczosProducts(n, options.maxSteps));
+  const mass = sizes.reduce((sum, n) => sum + massProducts(n, options.maxSteps), 0);
+  return { trace, lanczos, mass, total: 2 * (trace + lanczos.reduce((sum, steps) => sum + steps, 0)) + mass };
+}
+
+/**
+ * The most products a Hessian run on an n-dimensional operator takes for its negative mass beyond its
+ * steps: MASS_PROBES start vectors of at most MASS_PROBE_STEPS steps where it does not find every
+ * eigenvalue (n above maxSteps), else none: the mass is exact.
+ */
+export function massProducts(n: number, maxSteps = LANCZOS_MAX_STEPS): number {
+  return n > lanczosSteps(n, maxSteps) ? MASS_PROBES * Math.min(MASS_PROBE_STEPS, n) : 0;
 }
 
 /** The most steps a Lanczos run on an n-dimensional operator takes: min(n, maxSteps). */
@@ -111,7 +124,7 @@ export function curvatureStages(blocks: number, layers: boolean): Omit<Curvature
 export const PROGRESS_TOLERANCE = 1 / 3;
 
 /** A run of the plan: a trace of `products` products, or a Lanczos run on an n-dimensional operator of at most `limit` steps. */
-export type PlannedRun = { what: CurvatureStage; n: number } & ({ measuring: 'trace'; products: number } | { measuring: 'eigenvalues'; limit: number });
+export type PlannedRun = { what: CurvatureStage; n: number } & ({ measuring: 'trace'; products: number } | { measuring: 'eigenvalues'; limit: number; mass?: number });
 
 /** A planned run as it goes: its products and steps taken, and whether it has ended. */
 interface RunState {
@@ -242,7 +255,7 @@ export class CurvatureWork {
       const steps = state.ended ? state.steps : Math.min(planned.limit, Math.max(like ?? planned.limit, state.steps + 1));
       seen.push({ what: planned.what, steps, cutOff: state.ended && steps === planned.limit });
       if (state.ended) continue;
-      const products = Math.max(0, steps + ROUNDING_PRODUCTS - state.products);
+      const products = Math.max(0, steps + ROUNDING_PRODUCTS + (planned.mass ?? 0) - state.products);
       expected += products * perProduct + ((planned.n * (steps * (steps + 1) - state.steps * (state.steps + 1))) / 2) * perEntry;
     }
     const done = this.productTime + this.stepTime;
@@ -255,7 +268,7 @@ export class CurvatureWork {
   }
 }
 
-/** The most products a run of the plan takes: a trace's, or a Lanczos run's at its step limit (lanczosProducts). */
+/** The most products a run of the plan takes: a trace's, or a Lanczos run's at its step limit (lanczosProducts) and its negative mass' (`mass`). */
 function mostProducts(run: PlannedRun): number {
-  return run.measuring === 'trace' ? run.products : lanczosProducts(run.n, run.limit);
+  return run.measuring === 'trace' ? run.products : lanczosProducts(run.n, run.limit) + (run.mass ?? 0);
 }

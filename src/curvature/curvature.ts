@@ -15,8 +15,9 @@ import type { Kernels, Tensor } from '../kernels.js';
 import { checkNetwork, missingRows, optionsBesideDataset, type Network } from '../api/network.js';
 import { Dataset } from '../training/dataset.js';
 import { checkEigenCount, checkMaxSteps, lanczos, LANCZOS_MAX_STEPS, SPECTRUM_END_COUNT, type LanczosRemainder, type LanczosResult, type LanczosStep, type UnconvergedEigenvalue } from './lanczos.js';
-import { CurvatureWork, curvatureStages, lanczosSteps, plannedProducts, type CurvatureProgress, type CurvatureStage, type PlannedRun } from './curvature-work.js';
+import { CurvatureWork, curvatureStages, lanczosSteps, massProducts, plannedProducts, type CurvatureProgress, type CurvatureStage, type PlannedRun } from './curvature-work.js';
 import { CurvatureOperators, type LinearOperator } from './operators.js';
+import { MASS_PROBES } from './negative-mass.js';
 import { curvatureVerdict, descentProbes, downhillOf, orientDownhill, pointReading, saddleProbes, type CurvatureVerdict, type DownhillProbe, type PointReading, type SaddleProbe } from './critical-point.js';
 import { euclideanNorm } from '../norm.js';
 import { networkLayerLabels } from '../layer-names.js';
@@ -70,8 +71,16 @@ export interface HessianSummary {
   traceStdError: number;
   /** Share of the |λ|-weighted spectral mass below zero (see LanczosResult.negativeMass). */
   negativeMass: number;
-  /** Whether negativeMass is exact (every eigenvalue found: n ≤ maxSteps) or a one-probe estimate. */
+  /**
+   * Whether negativeMass is exact (every eigenvalue found: n ≤ maxSteps, or a `remainder`) or estimated
+   * from MASS_PROBES random start vectors, the converged eigenvalues counted exactly (negative-mass.ts).
+   */
   negativeMassExact: boolean;
+  /**
+   * Where negativeMass is estimated, each start vector's estimate (MASS_PROBES of them; negativeMass,
+   * pooled, lies between the lowest and highest): their spread is the estimate's. Empty where it is exact.
+   */
+  negativeMassProbes: number[];
   /**
    * A value listed as 0 lies within this of 0, which the products cannot tell from 0, either sign
    * (LanczosResult.zeroWithin: the larger of 1e-10 and their measured rounding, times the block's
@@ -272,6 +281,8 @@ export function measureCurvature(net: Network, x: Rows | Dataset, y?: Rows | Cur
     // G reports its largest values only, so Lanczos converges those alone: its smallest, in a cluster
     // near 0, converge last (on a deep sigmoid network's hidden blocks, not within 300 steps).
     const ends = { hessian: 'both', gaussNewton: 'largest' } as const;
+    // H's negative mass from several start vectors where it is estimated; G has none to estimate (PSD).
+    const massProbes = { hessian: MASS_PROBES, gaussNewton: 0 } as const;
     const eigen = new Map<string, LanczosResult>();
     const traces = new Map<string, TraceResult>();
     const key = (matrix: string, layer?: number) => `${matrix} ${layer ?? 'whole'}`;
@@ -281,7 +292,7 @@ export function measureCurvature(net: Network, x: Rows | Dataset, y?: Rows | Cur
         const n = sizeOf(layer);
         // The whole Hessian's run keeps its smallest eigenvalue's vector: the direction the point's probes step along.
         const vectors = matrix === 'hessian' && layer === undefined;
-        const run = (op: LinearOperator, onStep?: (step: LanczosStep) => void) => lanczos(op, n, { k: Math.min(k, n), maxSteps: options.maxSteps, seed: options.seed, ends: ends[matrix], vectors, onStep });
+        const run = (op: LinearOperator, onStep?: (step: LanczosStep) => void) => lanczos(op, n, { k: Math.min(k, n), maxSteps: options.maxSteps, seed: options.seed, ends: ends[matrix], vectors, massProbes: massProbes[matrix], onStep });
         eigen.set(key(matrix, layer), progress(run, operatorOf(matrix, layer)));
       }
     }
@@ -295,6 +306,7 @@ export function measureCurvature(net: Network, x: Rows | Dataset, y?: Rows | Cur
       traceStdError: trace.standardError,
       negativeMass: eigen.negativeMass,
       negativeMassExact: eigen.negativeMassExact,
+      negativeMassProbes: eigen.negativeMassProbes,
       zeroWithin: eigen.zeroWithin,
       converged: eigen.converged,
       unconverged: eigen.unconverged,
@@ -398,7 +410,7 @@ function progressOf(ops: CurvatureOperators, stages: readonly CurvatureStage[], 
   const traceProducts = plannedProducts(ops.size, ops.blocks.map((b) => b.length), { ...options, layers }).trace;
   const planned = stages.map((what): PlannedRun => {
     const n = sizeOf(what.layer);
-    return what.measuring === 'trace' ? { what, n, measuring: 'trace', products: traceProducts } : { what, n, measuring: 'eigenvalues', limit: lanczosSteps(n, options.maxSteps) };
+    return what.measuring === 'trace' ? { what, n, measuring: 'trace', products: traceProducts } : { what, n, measuring: 'eigenvalues', limit: lanczosSteps(n, options.maxSteps), mass: what.matrix === 'hessian' ? massProducts(n, options.maxSteps) : 0 };
   });
   const work = new CurvatureWork(planned, onProgress);
   return (run, operator) => work.stage(run, operator);

@@ -6,6 +6,7 @@ export type { CurvatureVerdict, DownhillProbe, PointReading, SaddleProbe } from 
 export { CurvatureOperators } from './operators.js';
 export type { LinearOperator, ParameterBlock } from './operators.js';
 export { LANCZOS_BASIS_BYTES, lanczos, SPECTRUM_END_COUNT } from './lanczos.js';
+export { MASS_PROBE_STEPS, MASS_PROBES } from './negative-mass.js';
 export type { LanczosEnds, LanczosOptions, LanczosRemainder, LanczosResult, LanczosStep, UnconvergedEigenvalue } from './lanczos.js';
 export { traceOf } from './matrix-trace.js';
 export type { CurvatureTraceOptions, TraceEstimate, TraceResult } from './matrix-trace.js';

@@ -41,6 +41,8 @@ import { Rng } from '../init/rng.js';
 import type { LinearOperator } from './operators.js';
 import { tridiagonalEigen } from './tridiagonal-eigen.js';
 import { grouped } from '../counted.js';
+import { axpy, dot, orthogonalise, REORTHOGONALISE_AGAIN } from './float64-vectors.js';
+import { deflatedNegativeMass } from './negative-mass.js';
 
 /** Options of lanczos; every one has a default. */
 export interface LanczosOptions {
@@ -67,6 +69,15 @@ export interface LanczosOptions {
    * took every step to maxSteps for values nobody read. Default 'both'.
    */
   ends?: LanczosEnds;
+  /**
+   * Random start vectors the negative mass is estimated from where the run does not find every
+   * eigenvalue: each a run of at most MASS_PROBE_STEPS steps (one product each) in the complement of
+   * the converged Ritz vectors, whose eigenvalues count exactly (deflated stochastic Lanczos
+   * quadrature, negative-mass.ts; LanczosResult.negativeMassProbes gives each vector's estimate).
+   * 0: none, the run's own Gauss quadrature alone (one probe, not deflated, its error not estimated).
+   * A whole number, else INVALID_OPTION. Default 0; measureCurvature's Hessian runs take MASS_PROBES = 4.
+   */
+  massProbes?: number;
   /**
    * Called at the end of every step, after its operator product and its reorthogonalisation, with
    * what the step did (measureCurvature weighs its progress by it). Default: none.
@@ -132,11 +143,19 @@ export interface LanczosResult {
    * `negativeMassExact`); otherwise estimated from the run's Gauss quadrature, Σ_{θ<0} τ·|θ| /
    * Σ τ·|θ| (Ritz values θ with weights τ = the squared first components of T's eigenvectors):
    * stochastic Lanczos quadrature with one probe (Ghorbani et al. 2019), whose error is that of one
-   * random start vector's weights and is not estimated. 0 for a positive semi-definite operator.
+   * random start vector's weights and is not estimated. With `massProbes` it is instead the deflated
+   * estimate of negative-mass.ts: the converged Ritz values exactly, the rest pooled over that many
+   * start vectors. 0 for a positive semi-definite operator.
    */
   negativeMass: number;
-  /** Whether `negativeMass` is exact (every eigenvalue found) or the one-probe estimate. */
+  /** Whether `negativeMass` is exact (every eigenvalue found) or an estimate. */
   negativeMassExact: boolean;
+  /**
+   * Each start vector's estimate of the negative mass, with `massProbes` where it is estimated (their
+   * spread is the estimate's; `negativeMass`, pooled, lies between the lowest and the highest); empty
+   * when it is exact or from the run's own quadrature.
+   */
+  negativeMassProbes: number[];
   /**
    * When the run stopped because the orthogonal complement of its Krylov spaces is one eigenspace
    * (see the file comment): that eigenvalue and its multiplicity (LanczosRemainder). `largest`,
@@ -206,8 +225,6 @@ export const ROUNDING_PRODUCTS = 1;
 /** The known multiple of q₀ whose product measures the rounding: not a power of 2, which float32 would scale exactly. */
 const ROUNDING_PROBE_SCALE = 3;
 
-/** A reorthogonalisation pass that leaves less than this share of w's norm is repeated (DGKS; 1/√2 as ARPACK's 0.717). */
-const REORTHOGONALISE_AGAIN = Math.SQRT1_2;
 
 /** Steps between convergence checks once the basis exceeds 2k. */
 const CHECK_EVERY = 5;
@@ -262,7 +279,7 @@ export function checkMaxSteps(maxSteps: unknown, where: string, n?: number): voi
 /** The k largest and k smallest eigenvalues of the symmetric `operator` on R^n (see the file comment). */
 export function lanczos(operator: LinearOperator, n: number, options: LanczosOptions = {}): LanczosResult {
   if (typeof operator !== 'function') throw invalidOption(`lanczos: expected an operator (out, v) => void, got ${shown(operator)}`);
-  checkKnownKeys(options, keysOf<LanczosOptions>({ k: true, maxSteps: true, tolerance: true, seed: true, vectors: true, ends: true, onStep: true }), 'lanczos');
+  checkKnownKeys(options, keysOf<LanczosOptions>({ k: true, maxSteps: true, tolerance: true, seed: true, vectors: true, ends: true, massProbes: true, onStep: true }), 'lanczos');
   const onStep = options.onStep;
   checkCallback(onStep, 'lanczos: onStep');
   const maxSteps = options.maxSteps ?? LANCZOS_MAX_STEPS;
@@ -272,6 +289,7 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
   checkWhole(n, "lanczos: n (the operator's dimension)", 1);
   const k = checkEigenCount(options.k ?? SPECTRUM_END_COUNT, n, 'lanczos: k', "the operator's dimension");
   checkMaxSteps(maxSteps, 'lanczos: maxSteps', n);
+  const massProbes = checkWhole(options.massProbes ?? 0, 'lanczos: massProbes', 0);
   // Infinity took the first Ritz values for converged ones; NaN or a string made every bound NaN.
   if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0) throw invalidOption(`lanczos: tolerance: expected a finite number ≥ 0, got ${shown(tolerance)}`);
   const limit = Math.min(n, maxSteps);
@@ -367,6 +385,7 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
   const result = ritz(alpha, beta, k, Math.max(tolerance, rounding), ends);
   const told = tellableFromZero(zeroWithin);
   const values = result.values.map(told);
+  const estimate = fullSpace || massProbes === 0 ? undefined : deflatedNegativeMass(operator, n, convergedPairs(alpha, beta, basis, Math.max(tolerance, rounding), told), massProbes, rng, told);
   const out: LanczosResult = {
     largest: result.largest.map(told),
     smallest: result.smallest.map(told),
@@ -377,8 +396,9 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
     unconverged: fullSpace ? [] : result.unconverged.map((e) => ({ ...e, value: told(e.value) })),
     // After n steps the Ritz values are the eigenvalues, each once: weigh them equally. (The
     // quadrature weights would count only the start vector's Krylov space, not a restart's.)
-    negativeMass: fullSpace ? negativeShare(values, () => 1) : negativeShare(values, (j) => result.firstEntries[j] ** 2),
+    negativeMass: fullSpace ? negativeShare(values, () => 1) : (estimate?.negativeMass ?? negativeShare(values, (j) => result.firstEntries[j] ** 2)),
     negativeMassExact: fullSpace,
+    negativeMassProbes: estimate?.probes ?? [],
   };
   if (options.vectors) out.smallestVector = ritzVector(alpha, beta, basis);
   return out;
@@ -415,11 +435,34 @@ function withRemainder(alpha: number[], beta: number[], basis: Float64Array[], k
     unconverged: [],
     negativeMass: negativeShare([...values, value], (j) => (j === values.length ? multiplicity : 1)),
     negativeMassExact: true,
+    negativeMassProbes: [],
     remainder,
   };
   // The smallest eigenvalue's vector: the remainder's last vector when it is the remainder's.
   if (vectors) out.smallestVector = below === 0 ? Float64Array.from(basis[alpha.length - 1]) : ritzVector(alpha.slice(0, found), beta.slice(0, found), basis);
   return out;
+}
+
+/**
+ * The run's Ritz pairs whose residual |β·s_last| is within `tolerance`·max|θ| (the bound a reported
+ * value must meet), values as `told` reports them and unit Ritz vectors from the basis: what the
+ * negative mass counts exactly. A closed Krylov space's pairs have residual 0: they are eigenpairs.
+ */
+function convergedPairs(alpha: number[], beta: number[], basis: Float64Array[], tolerance: number, told: (value: number) => number): { values: number[]; vectors: Float64Array[] } {
+  const m = alpha.length;
+  const { values, vectors } = tridiagonalEigen(alpha, beta.slice(0, m - 1));
+  const last = beta[m - 1] ?? 0;
+  const bound = tolerance * Math.max(Math.abs(values[0]), Math.abs(values[m - 1]));
+  const pairs = { values: [] as number[], vectors: [] as Float64Array[] };
+  values.forEach((value, j) => {
+    if (!(Math.abs(last * vectors[j][m - 1]) <= bound)) return;
+    const y = new Float64Array(basis[0].length);
+    // vectors[j][i] is row i of T's eigenvector j
+    for (let i = 0; i < m; i++) axpy(y, basis[i], vectors[j][i]);
+    pairs.values.push(told(value));
+    pairs.vectors.push(y);
+  });
+  return pairs;
 }
 
 /** A reported value as the products can tell it: 0 within `zeroWithin` of 0 (LanczosResult.zeroWithin), else itself. */
@@ -488,28 +531,6 @@ function unitRandom(rng: Rng, n: number, basis: Float64Array[]): Float64Array {
   const norm = Math.sqrt(dot(v, v));
   for (let i = 0; i < n; i++) v[i] /= norm;
   return v;
-}
-
-/**
- * One classical Gram-Schmidt pass, v −= Σ_i (q_iᵀv)·q_i over the basis: every coefficient from the
- * same v (one read of the basis), then the update (a second); `coefficients` is scratch of at least
- * the basis' length. Returns the coefficient of the last basis vector.
- */
-function orthogonalise(v: Float64Array, basis: Float64Array[], coefficients: Float64Array): number {
-  const count = basis.length;
-  for (let j = 0; j < count; j++) coefficients[j] = dot(v, basis[j]);
-  for (let j = 0; j < count; j++) axpy(v, basis[j], -coefficients[j]);
-  return count > 0 ? coefficients[count - 1] : 0;
-}
-
-function dot(x: Float64Array, y: Float64Array): number {
-  let sum = 0;
-  for (let i = 0; i < x.length; i++) sum += x[i] * y[i];
-  return sum;
-}
-
-function axpy(y: Float64Array, x: Float64Array, alpha: number): void {
-  for (let i = 0; i < y.length; i++) y[i] += alpha * x[i];
 }
 
 /** Σ_{θ<0} weight·|θ| / Σ weight·|θ| over the Ritz values (0 when they are all 0). */

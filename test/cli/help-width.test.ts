@@ -56,7 +56,7 @@ describe('--help at a width', () => {
     expect(cost.length).toBeGreaterThan(3);
     for (const line of cost.slice(0, -1)) expect(line.length, line).toBeGreaterThan(60);
     const whole = await runCliInProcess(['curvature', '--help']);
-    expect(whole.stdout).toMatch(/^Cost: at most 2·T \+ 2·\(min\(n, \d+\) .*operator products \(H·v or G·v; n parameters, n_l layer l's; T per trace n up to [\d,]+ parameters, else \d+ probes per layer\),$/m);
+    expect(whole.stdout).toMatch(/^Cost: at most 2·T \+ 2·\(min\(n, \d+\) .*operator products \(H·v or G·v; n parameters, n_l layer l's; T per trace n up to [\d,]+ parameters, else \d+ probes per layer; M: \d+·\d+ for each of n and n_l above \d+, the start vectors of the Hessian's negative mass there\),$/m);
   });
 });
 

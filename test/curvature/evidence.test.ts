@@ -11,7 +11,7 @@ import { curvatureEvidence } from '../../src/studies/plateau.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 
 /** A report's parts the mapping reads: the verdict, the reading (pointReading's for the verdict unless given) and the whole Hessian's ends. */
-const reportOf = (verdict: CurvatureVerdict, reading: PointReading = verdict === 'saddle' ? 'saddle' : verdict === 'minimum-like' ? 'minimum' : 'slope'): Pick<CurvatureReport, 'verdict' | 'reading' | 'hessian'> => ({ verdict, reading, hessian: { largest: [2.5, 1], smallest: [-0.25, 0.5], trace: 3, traceStdError: 0, negativeMass: 0.1, negativeMassExact: true, zeroWithin: 1e-9, converged: true, unconverged: [] } });
+const reportOf = (verdict: CurvatureVerdict, reading: PointReading = verdict === 'saddle' ? 'saddle' : verdict === 'minimum-like' ? 'minimum' : 'slope'): Pick<CurvatureReport, 'verdict' | 'reading' | 'hessian'> => ({ verdict, reading, hessian: { largest: [2.5, 1], smallest: [-0.25, 0.5], trace: 3, traceStdError: 0, negativeMass: 0.1, negativeMassExact: true, negativeMassProbes: [], zeroWithin: 1e-9, converged: true, unconverged: [] } });
 
 describe('curvatureEvidenceOf', () => {
   it("says of each verdict what the diagnosis's curvature sentence reads, with the whole Hessian's λ_min and λ_max", () => {

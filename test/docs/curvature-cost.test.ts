@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CURVATURE_COST_RUN, CURVATURE_DIGITS_RUN, curvatureCostRows, measuredTimeText } from '../../scripts/curvature-cost-runs.js';
 import { plannedProducts } from '../../src/curvature/curvature-work.js';
+import { MASS_PROBE_STEPS, MASS_PROBES } from '../../src/curvature/negative-mass.js';
 import { sizesText } from '../../src/layer-runs.js';
 import { createNetwork } from '../../src/api/network.js';
 import { measureCurvature, type CurvatureReport } from '../../src/curvature/curvature.js';
@@ -29,7 +30,11 @@ describe("docs/curvature.md's measured curvature run", () => {
 
   it("gives the digits default's measured run as --help does (CURVATURE_DIGITS_RUN)", () => {
     const digits = CURVATURE_DIGITS_RUN;
-    expect(flat).toContain(`On the digits default, timed as the whole command (under /usr/bin/time, nice -n 19): the model \`gradscope train --epochs 0\` makes ([784, 64, 64, 10] sigmoid, 55,050 parameters, as initialised), 9,000 rows, every flag at its default: at most 3,008 products. Measured ${digits.date} (${digits.machine}), commit ${digits.commit}: ${measuredTimeText(digits)}`);
+    // [784, 64, 64, 10]: its blocks, and the whole network's parameters
+    const plan = plannedProducts(55_050, [50_240, 4_160, 650]);
+    expect(flat).toContain(
+      `On the digits default, timed as the whole command (under /usr/bin/time, nice -n 19): the model \`gradscope train --epochs 0\` makes ([784, 64, 64, 10] sigmoid, 55,050 parameters, as initialised), 9,000 rows, every flag at its default: at most ${count(plan.total)} products, ${count(plan.mass)} of them the negative mass' start vectors (${MASS_PROBES} of ${MASS_PROBE_STEPS} steps in each of the four Hessian runs), which the run below predates: it took at most ${count(plan.total - plan.mass)}. Measured ${digits.date} (${digits.machine}), commit ${digits.commit}: ${measuredTimeText(digits)}`,
+    );
   });
 
   it("gives both runs' products and times as --help does", () => {

@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { measureCurvature } from '../../src/curvature/curvature.js';
 import { traceOf, type TraceEstimate } from '../../src/curvature/matrix-trace.js';
+import { LANCZOS_MAX_STEPS } from '../../src/curvature/lanczos.js';
+import { MASS_PROBE_STEPS, MASS_PROBES } from '../../src/curvature/negative-mass.js';
 import { CurvatureOperators } from '../../src/curvature/operators.js';
 import { Rng } from '../../src/init/rng.js';
 import { tableStarting } from '../util/markdown-tables.js';
@@ -79,6 +81,11 @@ describe("docs/curvature.md's traces per layer, measured again", () => {
       const [hessianLanczos, gaussNewtonLanczos, gaussNewtonTrace, all, allJointly] = said(/with `--k 2`, measureCurvature's Lanczos runs take ([\d,]+) H·v and ([\d,]+) G·v products and G's trace ([\d,]+), so the whole measurement takes ([\d,]+) products instead of ([\d,]+) \(/);
       expect([hessianLanczos, gaussNewtonLanczos, gaussNewtonTrace]).toEqual([products['hessian eigenvalues'], products['gaussNewton eigenvalues'], products['gaussNewton trace']].map(count));
       expect([all, allJointly]).toEqual([count(done), count(done - products['hessian trace'] + jointProducts)]);
+      // Of H's, the negative mass' start vectors: every Hessian run here, the whole network's and each layer's, is on more than maxSteps parameters.
+      const [massProducts, perRun, runs] = said(/\(the H·v count holds ([\d,]+) for the negative mass' start vectors, (\d+·\d+) in each of the (\w+) Hessian runs/);
+      expect(report.layers.every((layer) => layer.parameters > LANCZOS_MAX_STEPS)).toBe(true);
+      expect([massProducts, perRun, runs]).toEqual([count((report.layers.length + 1) * MASS_PROBES * MASS_PROBE_STEPS), `${MASS_PROBES}·${MASS_PROBE_STEPS}`, 'six']);
+      expect(report.layers).toHaveLength(5);
 
       // G on the same rows, hidden 1 … 3: joint, then per layer.
       const [jointG, aloneG] = said(/For G on the same rows, joint probes give hidden 1 … 3 traces of (.+?); probes per layer give (.+?)\. \(/);

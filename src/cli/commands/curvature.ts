@@ -2,6 +2,7 @@
 import { checkHasParameters, measureCurvature, type CurvatureProgress, type CurvatureReport, type GaussNewtonSummary, type HessianSummary } from '../../curvature/curvature.js';
 import { checkEigenCount, LANCZOS_MAX_STEPS, ROUNDING_PRODUCTS, SPECTRUM_END_COUNT, type UnconvergedEigenvalue } from '../../curvature/lanczos.js';
 import { MATRIX_TRACE_DEFAULTS } from '../../curvature/matrix-trace.js';
+import { MASS_PROBE_STEPS, MASS_PROBES } from '../../curvature/negative-mass.js';
 import { gaussNewtonLowerEnd, negativeMassText, sameBlocksNote } from '../../curvature/curvature-text.js';
 import { pointText } from '../../curvature/point-text.js';
 import { gradscopeLine } from '../invocation.js';
@@ -70,7 +71,7 @@ export const curvatureCommand = command({
 /** What --help says --no-layers leaves out, and what it saves, by measureCurvature's plan (progressOf) with its defaults. */
 function noLayersAbout(): string {
   const { probes } = MATRIX_TRACE_DEFAULTS;
-  return `measure the whole network only, not each layer's diagonal blocks of H and G: at most 2·T + 2·(min(n, ${LANCZOS_MAX_STEPS}) + ${ROUNDING_PRODUCTS}) products, T then n or ${probes} probes in all (see Cost)`;
+  return `measure the whole network only, not each layer's diagonal blocks of H and G: at most 2·T + 2·(min(n, ${LANCZOS_MAX_STEPS}) + ${ROUNDING_PRODUCTS}) + M products, T then n or ${probes} probes in all and M the whole network's negative mass (see Cost)`;
 }
 
 /**
@@ -82,7 +83,7 @@ function costNote(): string {
   const steps = LANCZOS_MAX_STEPS;
   const { exactLimit, probes } = MATRIX_TRACE_DEFAULTS;
   return [
-    `Cost: at most 2·T + 2·(min(n, ${steps}) + ${ROUNDING_PRODUCTS} + Σ_l (min(n_l, ${steps}) + ${ROUNDING_PRODUCTS})) operator products (H·v or G·v; n parameters, n_l layer l's; T per trace n up to ${grouped(exactLimit)} parameters, else ${probes} probes per layer),`,
+    `Cost: at most 2·T + 2·(min(n, ${steps}) + ${ROUNDING_PRODUCTS} + Σ_l (min(n_l, ${steps}) + ${ROUNDING_PRODUCTS})) + M operator products (H·v or G·v; n parameters, n_l layer l's; T per trace n up to ${grouped(exactLimit)} parameters, else ${probes} probes per layer; M: ${MASS_PROBES}·${MASS_PROBE_STEPS} for each of n and n_l above ${steps}, the start vectors of the Hessian's negative mass there),`,
     `each about one to one and a half training steps' work on every row (--data's, or the --train digits: ${grouped(STUDY_DIGITS.trainRows)} by default): fewer rows and --no-layers cost less.`,
     'The run prints its count on stderr as it starts, then its progress; measured runs and their times: docs/curvature.md, Cost.',
   ].join('\n');
@@ -118,6 +119,14 @@ function zeroText(rows: [string, HessianSummary | GaussNewtonSummary][]): string
   const bounds = rows.map(([label, s]) => `|λ| ≤ ${sci(s.zeroWithin)} in the row ${label}`);
   return `0: an eigenvalue within the products' measured rounding of 0 (${bounds.join('; ')}): at this precision it cannot be told from 0, nor its sign`;
 }
+/** The note under a table whose negative mass is estimated somewhere: how, and what its brackets are (negativeMassText). */
+function estimatedMassNote(): string {
+  return (
+    `≈ negative mass: estimated where a matrix has more rows than Lanczos' step limit (exact elsewhere): the eigenvalues Lanczos converged counted exactly, the rest by stochastic Lanczos quadrature ` +
+    `from ${MASS_PROBES} random start vectors of ${MASS_PROBE_STEPS} steps each in their complement; the figure pools the ${MASS_PROBES}, the brackets give the lowest and highest of them, rounded outward to the digits their spread tells (docs/curvature.md: how often they hold the exact share)`
+  );
+}
+
 const traceText = (trace: number, error: number, exact: boolean) => (exact ? sci(trace) : `${sci(trace)} ± ${sci(error)}`);
 
 /**
@@ -130,7 +139,7 @@ const traceText = (trace: number, error: number, exact: boolean) => (exact ? sci
  */
 export function curvatureTable(report: CurvatureReport, width?: number, network?: { layers: readonly CheckedSpec[]; loss: Loss }, invoked?: string): string {
   const exact = report.traceExact;
-  const hessianRow = (label: string, h: HessianSummary) => [label, values(h.largest), values(h.smallest), traceText(h.trace, h.traceStdError, exact), negativeMassText(h.negativeMass, h.negativeMassExact)];
+  const hessianRow = (label: string, h: HessianSummary) => [label, values(h.largest), values(h.smallest), traceText(h.trace, h.traceStdError, exact), negativeMassText(h.negativeMass, h.negativeMassExact, h.negativeMassProbes)];
   const lowerEnd = gaussNewtonLowerEnd();
   const gaussNewtonRow = (label: string, g: GaussNewtonSummary) => [label, values(g.largest), lowerEnd.smallest, traceText(g.trace, g.traceStdError, exact), lowerEnd.negativeMass];
   const rows: string[][] = [hessianRow('Hessian', report.hessian), gaussNewtonRow('Gauss-Newton', report.gaussNewton)];
@@ -158,7 +167,7 @@ export function curvatureTable(report: CurvatureReport, width?: number, network?
     ...(skipped ? [`per layer: skipped (--no-layers): each layer's diagonal blocks of H and G were not measured; without the flag they are, at the cost --help gives`] : []),
     ...(exact ? [] : [probed]),
     ...(unconverged.length ? [unconvergedText(unconverged)] : []),
-    ...(estimated ? ['≈ negative mass estimated from one random start vector (stochastic Lanczos quadrature) where a matrix has more rows than Lanczos\' step limit; exact elsewhere'] : []),
+    ...(estimated ? [estimatedMassNote()] : []),
     pointText(report, gradscopeLine(invoked, 'study plateau')),
   ].join('\n');
 }
