@@ -24,7 +24,10 @@
  *   minimiser of M over that plane: one more F product.
  * - §6.5 (`adaptDamping`, default on): every T₁ = `adaptEvery` steps, ρ = (h(θ+δ) − h(θ)) /
  *   (M(δ) − M(0)) on the batch; ρ > ¾ → λ ← ω·λ, ρ < ¼ → λ ← λ/ω, ω = (19/20)^T₁. λ is what lets
- *   the first layers' tiny curvature be seen: it falls while the model predicts well.
+ *   the first layers' tiny curvature be seen: it falls while the model predicts well. Where the
+ *   predicted change is below the loss's rounding (damping.ts' predictionReadable), ρ is not read
+ *   and λ ← ω·λ, as Hessian-free does (not in M&G: the loss cannot show such a change, and reading
+ *   ρ = 0 there grew λ at every adaptation towards its bound at an optimum, float64 too).
  * - The norm constraint of Ba, Grosse & Martens 2017 ("Distributed second-order optimization using
  *   Kronecker-factored approximations", §5; `normConstraint` c, default 1e-2): δ ← ν·δ with
  *   ν = min(1, √(c / δᵀF̂δ)), F̂ = ⊕_l (G_l + (γ/π)I) ⊗ (A_l + πγI) the damped Kronecker-factored
@@ -82,7 +85,7 @@ import type { Kernels, Tensor } from '../kernels.js';
 import { denseLayerName } from '../layer-names.js';
 import { denseModelOf, type Model, type ModelOwner } from '../model.js';
 import { curvatureRows, GaussNewtonProduct } from './gauss-newton.js';
-import { LM_HIGH, LM_LOW, UNIT_ROUNDOFF } from './damping.js';
+import { LM_HIGH, LM_LOW, predictionReadable, UNIT_ROUNDOFF } from './damping.js';
 import { covariance, dampedInverse, FACTOR_SHIFT_RETRIES, kroneckerNorm, sandwich, shifted, trace, type SquareScratch } from './kronecker.js';
 import { assertNotDisposed, checkStateKind, checkStepBatch, checkStepNetwork, checkStepRate, OptimizerStateFault, restoredTensors, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys } from './options.js';
@@ -612,8 +615,11 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
       actual = net.lossOfLastForward(batch) - lossBefore + eta * (thetaStep + 0.5 * stepStep);
       rho = actual / predicted;
       const omega = Math.pow(19 / 20, adaptEvery);
-      // NaN ρ (a non-finite loss, or no step) counts as a poor prediction: more damping.
-      if (rho > LM_HIGH) this.lambda = Math.max(lambda * omega, KFAC_LAMBDA_MIN);
+      // A step whose predicted change the loss cannot show (below its rounding) does not test the model: λ falls as after a good
+      // prediction, until the steps grow to a change the loss reads. NaN ρ (a non-finite loss, or no step) counts as a poor
+      // prediction: more damping.
+      const unreadable = predicted !== 0 && Number.isFinite(actual) && !predictionReadable(predicted, lossBefore, k.precision);
+      if (unreadable || rho > LM_HIGH) this.lambda = Math.max(lambda * omega, KFAC_LAMBDA_MIN);
       else if (!(rho >= LM_LOW)) this.lambda = Math.min(lambda / omega, KFAC_LAMBDA_MAX);
     }
     const report = (this.lastReport ??= {} as KfacReport);

@@ -6,13 +6,14 @@ import { Rng } from '../../src/init/rng.js';
 import type { Kernels, Loss, OutputActivation } from '../../src/kernels.js';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { findOptimizer } from '../../src/optim/index.js';
-import { Kfac, KFAC_DEFAULTS, type KfacOptions } from '../../src/optim/kfac.js';
+import { Kfac, KFAC_DEFAULTS, KFAC_LAMBDA_MIN, type KfacOptions } from '../../src/optim/kfac.js';
+import { predictionReadable } from '../../src/optim/damping.js';
 import { kernelBackends } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
 import { expectError } from '../util/expect-error.js';
 import { randomTarget } from '../util/random-network.js';
 import { explicitFactors, forward, type Layers } from './kfac-oracle.js';
-import { leastSquaresProblem, normalEquations, separableClasses, solve, teacherClasses, XOR, type Problem } from './problems.js';
+import { leastSquaresProblem, normalEquations, overlappingClasses, separableClasses, solve, teacherClasses, XOR, type Problem } from './problems.js';
 import { denseModelOf } from '../../src/model.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
 
@@ -616,8 +617,9 @@ describe('the rescaled K-FAC step against the explicit quadratic model (ref, flo
     const adaptEvery = 3;
     const weightDecay = 1e-3;
     const omega = Math.pow(19 / 20, adaptEvery);
-    // lr 1.6 × the model's step: large enough that the model is sometimes wrong (ρ < ¼; once here), so both branches run.
-    // No norm constraint: the model's own step times 1.6 is what makes ρ fall below ¼.
+    // lr 2.2 × the model's step: large enough that the model is often wrong (ρ < ¼), so both branches run on predictions the
+    // loss can read (at 1.6× the two increases were ρ = 0 at predictions below its rounding, which the rule no longer reads).
+    // No norm constraint: the model's own step times 2.2 is what makes ρ fall below ¼.
     const kfac = new Kfac(net, { damping: 1e-2, adaptEvery, weightDecay, inverseEvery: 1, normConstraint: 0 });
     const h = () => net.evaluate(XOR.x, XOR.y).loss + 0.5 * weightDecay * flatParameters(layersOf(net)).reduce((s, v) => s + v * v, 0);
     let grew = 0;
@@ -625,7 +627,7 @@ describe('the rescaled K-FAC step against the explicit quadratic model (ref, flo
     for (let step = 0; step < 60; step++) {
       const lambda = kfac.lambda;
       const before = h();
-      oneStep(net, kfac, XOR.x, XOR.y, 1.6);
+      oneStep(net, kfac, XOR.x, XOR.y, 2.2);
       const r = kfac.lastReport!;
       expect(r.lambda).toBe(lambda);
       if ((step + 1) % adaptEvery !== 0) {
@@ -639,10 +641,12 @@ describe('the rescaled K-FAC step against the explicit quadratic model (ref, flo
       expect(Math.abs(r.actual - actual)).toBeLessThan(1e-12 + 1e-9 * Math.abs(actual));
       const rho = r.actual / r.predicted;
       expect(r.rho).toBe(rho);
-      const want = rho > 0.75 ? lambda * omega : rho < 0.25 ? lambda / omega : lambda;
+      // A prediction below the loss's rounding is not read (XOR's last steps): λ falls as after a good one.
+      const read = predictionReadable(r.predicted, r.lossBefore, 'f64');
+      const want = !read || rho > 0.75 ? lambda * omega : rho < 0.25 ? lambda / omega : lambda;
       expect(kfac.lambda).toBeCloseTo(want, 15);
-      if (rho > 0.75) shrank++;
-      if (rho < 0.25) grew++;
+      if (read && rho > 0.75) shrank++;
+      if (read && rho < 0.25) grew++;
     }
     console.log(`K-FAC λ rule on XOR: ${shrank} decreases, ${grew} increases in 20 adjustments; λ ${kfac.lambda.toExponential(2)}`);
     expect(shrank).toBeGreaterThan(0);
@@ -675,5 +679,33 @@ describe('the norm constraint at small batches (ref, float64)', () => {
     expect(on.worst).toBeLessThan(3 * on.initial);
     expect(on.loss).toBeLessThan(on.initial / 2);
     expect(on.accuracy).toBeGreaterThan(0.75);
+  });
+});
+
+// The rule Hessian-free's damping follows (docs/second-order.md): at an optimum the model's predicted change falls below the
+// loss's rounding and the loss measured after the step is the one before (ρ = 0), which grew λ by 1/ω at every adaptation,
+// towards its bound of 1e6 (2.9·10⁵ after 400 steps here in float32, 1.7·10⁵ in float64), where a run going on from there would
+// meet a model damped to a standstill.
+describe('K-FAC below the loss’s rounding', () => {
+  it.each(['f32', 'f64'] as const)('does not read ρ where the predicted change is below the loss’s rounding (%s): λ falls as after a good prediction', async (precision) => {
+    const p = overlappingClasses(8);
+    const net = await createNetwork({ sizes: [2, 1], output: 'sigmoid', loss: 'binary-cross-entropy', backend: createRefKernels({ precision }), seed: 3 });
+    const kfac = new Kfac(net);
+    const omega = (19 / 20) ** KFAC_DEFAULTS.adaptEvery;
+    const unread: { lambda: number; nextLambda: number }[] = [];
+    net.train(p.x, p.y, {
+      optimizer: kfac,
+      epochs: 400,
+      batchSize: p.x.length,
+      shuffle: false,
+      onBatch: () => {
+        const r = kfac.lastReport!;
+        if (!Number.isNaN(r.rho) && !predictionReadable(r.predicted, r.lossBefore, precision)) unread.push({ lambda: r.lambda, nextLambda: r.nextLambda });
+      },
+    });
+    expect(unread.length, 'adaptations at the optimum, predicting less than the loss’s rounding').toBeGreaterThan(40);
+    for (const r of unread) expect(r.nextLambda / Math.max(r.lambda * omega, KFAC_LAMBDA_MIN)).toBeCloseTo(1, 12);
+    expect(kfac.lambda).toBeLessThan(KFAC_DEFAULTS.damping);
+    net.dispose();
   });
 });
