@@ -14,6 +14,8 @@
  *   (q_i − q_{i−k})/q_i < k·ε with k = max(10, ⌈0.1·i⌉), ε = 5·10⁻⁴;
  * - CG backtracking: iterates stored at i = ⌈1.3^j⌉; walking back from the last, the one with the
  *   lowest loss on the batch is taken;
+ * - his backtracking line search on the iterate taken: the rate (from 1) × 0.8 until the Armijo
+ *   condition f(θ + rate·p) ≤ f(θ) + 10⁻²·rate·gᵀp holds, at most 60 times, else no step;
  * - Levenberg-Marquardt damping from ρ = (f(θ+p) − f(θ))/q₀(p), where q₀ is the *undamped* model
  *   gᵀp + ½·pᵀGp (his nnet_train_2.m turns the damping off for this denominator): ρ < ¼ → λ·3/2,
  *   ρ > ¾ → λ·2/3, from λ₀ = 45 (his initlambda; λ is added to the curvature of the mean loss);
@@ -21,8 +23,9 @@
  *   not read and λ shrinks by 2/3 (not in his code: see the rule below);
  * - the preconditioner M = (diag(mean_x g_x²) + λ)^¾, g_x the per-sample gradients (the empirical
  *   Fisher's diagonal, from squared deltas and squared activations: one GEMM per layer).
- * A step that would raise the batch loss is not taken (λ still grows). The step's scale is the
- * model's: the learning rate passed to step() is not used.
+ * ρ is read at the iterate taken, before the line search, as his code reads it. Without the line
+ * search (lineSearch false), a step that would raise the batch loss is not taken (λ still grows).
+ * The step's scale is the model's: the learning rate passed to step() is not used.
  *
  * On a block network (batch and layer norm, residual blocks, activation layers) the products run
  * through the layers' R-operator (net.gaussNewton(), src/layers/gauss-newton.ts) over a forward of
@@ -73,6 +76,8 @@ export interface HessianFreeOptions {
   preconditioner?: boolean;
   /** Backtrack over stored CG iterates (default true). */
   backtracking?: boolean;
+  /** Martens' Armijo line search on the step taken (default true); off, a step that raises the batch loss is not taken. */
+  lineSearch?: boolean;
 }
 
 /** HessianFreeOptions' defaults (Martens 2010's values where he gives one). */
@@ -91,6 +96,8 @@ export const HESSIAN_FREE_DEFAULTS = {
   preconditioner: true,
   /** Backtracking over stored CG iterates on. */
   backtracking: true,
+  /** Martens' Armijo line search on. */
+  lineSearch: true,
 } as const;
 
 /** Martens' stopping rule: relative progress per iteration below this, over a window of k. */
@@ -98,6 +105,14 @@ const PROGRESS_EPSILON = 5e-4;
 const MIN_WINDOW = 10;
 /** Iterates are stored for backtracking at i = ⌈BACKTRACK_GROWTH^j⌉. */
 const BACKTRACK_GROWTH = 1.3;
+/**
+ * Martens' line search (nnet_train_2.m): the rate shrinks by LINE_SEARCH_SHRINK until the loss falls
+ * by at least ARMIJO_C × the first-order prediction rate·gᵀp; the LINE_SEARCH_REDUCTIONS-th reduction
+ * rejects the step.
+ */
+const ARMIJO_C = 1e-2;
+const LINE_SEARCH_SHRINK = 0.8;
+const LINE_SEARCH_REDUCTIONS = 60;
 /** How the Levenberg-Marquardt rule (damping.ts) grows and shrinks λ (Martens' 3/2 and 2/3; docs/second-order.md states them). */
 export const LM_GROW = 3 / 2;
 export const LM_SHRINK = 2 / 3;
@@ -114,7 +129,9 @@ export interface HessianFreeReport {
   lossBefore: number;
   /** Loss over the batch after the step (equal to lossBefore when it was not accepted). */
   lossAfter: number;
-  /** Reduction ratio: actual decrease / the decrease predicted by the undamped quadratic model (not read where that prediction is below the loss's rounding: λ then shrinks). */
+  /** The rate the line search multiplied the chosen iterate by: 1 where it passed at once, 0.8ʲ after j reductions, 0 where no step was taken. */
+  rate: number;
+  /** Reduction ratio at the chosen iterate (before the line search): actual decrease / the decrease predicted by the undamped quadratic model (not read where that prediction is below the loss's rounding: λ then shrinks). */
   rho: number;
   /** The change of the loss the undamped quadratic model predicted for the step taken, q₀(p) (negative). */
   predicted: number;
@@ -122,7 +139,7 @@ export interface HessianFreeReport {
   lambda: number;
   /** Damping the next step will use. */
   nextLambda: number;
-  /** false when even the best iterate raised the loss, so θ was left unchanged. */
+  /** false when the line search rejected the step (or, without it, the best iterate raised the loss), so θ was left unchanged. */
   accepted: boolean;
   /** Rows of the batch used for curvature products. */
   curvatureRows: number;
@@ -206,6 +223,7 @@ export class HessianFree extends TracksDisposal implements Optimizer {
       curvatureFraction: checkSetting('hessian-free', 'curvatureFraction', options.curvatureFraction, d.curvatureFraction),
       preconditioner: checkBoolean(options.preconditioner, 'hessian-free: preconditioner', d.preconditioner),
       backtracking: checkBoolean(options.backtracking, 'hessian-free: backtracking', d.backtracking),
+      lineSearch: checkBoolean(options.lineSearch, 'hessian-free: lineSearch', d.lineSearch),
     };
     this.lambda = this.options.damping;
     this.schedule = backtrackSchedule(maxIterations);
@@ -260,7 +278,9 @@ export class HessianFree extends TracksDisposal implements Optimizer {
     const step = b.snapshots[chosen];
     const predicted = this.snapshotQ[chosen] - 0.5 * lambda * dotVectors(k, step, step);
     const rho = (lossAfter - lossBefore) / predicted;
-    const accepted = lossAfter < lossBefore;
+    let rate = 1;
+    if (this.options.lineSearch) ({ rate, lossAfter } = this.lineSearch(net, b, step, g, batch, lossBefore, lossAfter));
+    const accepted = rate > 0 && lossAfter < lossBefore;
     copyVector(k, valuesOf(net), b.theta);
     if (accepted) axpyVectors(k, valuesOf(net), step, 1);
     // A prediction below the loss's rounding is not tested by the loss (ρ would be rounding over it):
@@ -274,6 +294,7 @@ export class HessianFree extends TracksDisposal implements Optimizer {
       chosenIteration: this.snapshotIteration[chosen],
       lossBefore,
       lossAfter: accepted ? lossAfter : lossBefore,
+      rate: accepted ? rate : 0,
       rho,
       predicted,
       lambda,
@@ -349,6 +370,24 @@ export class HessianFree extends TracksDisposal implements Optimizer {
     this.snapshotQ[slot] = q;
     this.snapshotIteration[slot] = iteration;
     return slot + 1;
+  }
+
+  /**
+   * Martens' backtracking line search along `step` (scaled in place to rate·step): the rate and the
+   * batch loss there, rate 0 where 60 reductions by 0.8 did not meet the Armijo condition.
+   * `lossAfter` is the loss at the whole step.
+   */
+  private lineSearch(net: Trainable, b: Buffers<Tensor>, step: ParamVector, g: ParamVector, batch: number, lossBefore: number, lossAfter: number): { rate: number; lossAfter: number } {
+    const k = net.kernels;
+    const slope = dotVectors(k, step, g);
+    let rate = 1;
+    for (let reductions = 0; !(lossAfter <= lossBefore + ARMIJO_C * rate * slope); ) {
+      if (++reductions === LINE_SEARCH_REDUCTIONS) return { rate: 0, lossAfter: lossBefore };
+      rate *= LINE_SEARCH_SHRINK;
+      scaleVector(k, step, LINE_SEARCH_SHRINK);
+      lossAfter = this.lossAt(net, b, step, batch);
+    }
+    return { rate, lossAfter };
   }
 
   /** Mean loss over the batch at θ₀ + step (θ₀ in b.theta); leaves θ there. */

@@ -84,7 +84,7 @@ export const BOOLEAN_SETTINGS: Readonly<Record<string, readonly string[]>> = {
   rmsprop: FIRST_ORDER_BOOLEANS,
   adagrad: FIRST_ORDER_BOOLEANS,
   lars: FIRST_ORDER_BOOLEANS,
-  'hessian-free': ['preconditioner', 'backtracking'],
+  'hessian-free': ['preconditioner', 'backtracking', 'lineSearch'],
   kfac: ['rescale', 'quadraticMomentum', 'adaptDamping', 'relativeDamping'],
 };
 

@@ -140,6 +140,36 @@ describe('Hessian-free mechanics', () => {
     net.dispose();
   });
 
+  // Martens' nnet_train_2.m: the rate × 0.8 until f(θ + rate·p) ≤ f(θ) + 10⁻²·rate·gᵀp. With λ near 0 the first Gauss-Newton
+  // steps on XOR overshoot: the whole step raises the loss, so without the search every one is refused while λ grows ×3/2 a step.
+  it("shortens a step whose whole length raises the loss (Martens' line search), where without it the step is not taken", async () => {
+    const run = async (lineSearch: boolean) => {
+      const net = await createNetwork({ sizes: [2, 3, 1], activation: 'sigmoid', output: 'sigmoid', loss: 'binary-cross-entropy', backend: 'ref', seed: 1 });
+      const hf = new HessianFree(net, { damping: 1e-6, backtracking: false, lineSearch });
+      const reports: HessianFreeReport[] = [];
+      net.train(XOR.x, XOR.y, { optimizer: hf, epochs: 6, batchSize: 4, shuffle: false, onBatch: () => reports.push({ ...hf.lastReport! }) });
+      const loss = net.evaluate(XOR.x, XOR.y).loss;
+      net.dispose();
+      return { reports, loss };
+    };
+    const searched = await run(true);
+    const whole = await run(false);
+    // The first step: the same CG iterate in both runs, refused whole and taken at a rate 0.8ʲ < 1.
+    expect(whole.reports[0].accepted).toBe(false);
+    expect(whole.reports[0].rate).toBe(0);
+    const first = searched.reports[0];
+    expect(first.accepted).toBe(true);
+    expect(first.rate).toBeLessThan(1);
+    const reductions = Math.log(first.rate) / Math.log(0.8);
+    expect(Math.abs(reductions - Math.round(reductions))).toBeLessThan(1e-9);
+    expect(first.lossAfter).toBeLessThan(first.lossBefore);
+    expect(first.rho).toBe(whole.reports[0].rho);
+    // Six steps: off the plateau with the search; at ln 2 without it, every step refused.
+    expect(whole.reports.every((r) => !r.accepted)).toBe(true);
+    expect(whole.loss).toBeCloseTo(Math.LN2, 2);
+    expect(searched.loss).toBeLessThan(0.1);
+  });
+
   it('refuses bad options with INVALID_OPTION before touching the network', async () => {
     const net = await createNetwork({ sizes: [2, 1], output: 'sigmoid', backend: 'ref' });
     for (const options of [{ damping: 0 }, { maxIterations: 0.5 }, { decay: 2 }, { curvatureFraction: 0 }, { preconditoner: true }]) {

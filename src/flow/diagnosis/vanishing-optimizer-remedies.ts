@@ -173,11 +173,11 @@ function larsRemedy(trace: Trace, e: Evidence, optimizerRemedy: (name: string, w
  * spirals, batch 32), each from the start as its button reruns it, on the page's default `seed`: K-FAC had more than `kfacAbove` of
  * its training rows right after `steps` steps, Hessian-free at its defaults none above chance (test/flow/second-order-page runs it).
  * Measured on seeds 1–3 over 1,800 steps (2026-12-06, Intel Xeon): K-FAC left the plateau (75 % of the training rows right) by
- * step 198–360 and ended at 92–96 %; Hessian-free at its defaults stayed at chance throughout on seed 1, and on seeds 2 and 3 left
- * it and fell back, seed 2 to chance by step 1,800 (newuser44 #6). With the whole training set as its batch (280 rows, as Martens
- * takes his gradient), since its damping no longer reads float32 rounding as a failed prediction, Hessian-free left the plateau on
- * every seed and stayed off it: 70 %, 96 %, 96 % after 1,800 steps (scripts/hessian-free-spirals.ts; docs/second-order.md); on seed 1
- * more than `fullBatchAbove` of the rows right after `fullBatchSteps` steps, which the reason says. The page's buttons keep its
+ * step 198–360 and ended at 92–96 %; Hessian-free at its defaults (with Martens' line search) was at chance from step 360 on every
+ * seed (seed 3 reached 65 % at step 180; newuser44 #6). With the whole training set as its batch (280 rows, as Martens takes his
+ * gradient), since its damping no longer reads float32 rounding as a failed prediction, Hessian-free left the plateau on every seed
+ * and stayed off it: 98 %, 93 %, 70 % after 1,800 steps (scripts/hessian-free-spirals.ts; docs/second-order.md); on seed 1 more than
+ * `fullBatchAbove` of the rows right after `fullBatchSteps` steps, which the reason says. The page's buttons keep its
  * batch, so the choice carries no settings of its own: the reason says the two are not ranked on the user's run, and what was
  * measured on the page's default.
  */
