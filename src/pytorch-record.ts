@@ -66,6 +66,16 @@ export function readPytorchModule(value: unknown, model: { loss: Loss; activatio
   return { ...(names && { layerNames: names }), ...(logits && { logits }) };
 }
 
+/**
+ * What `gradscope convert` says where it writes a model that keeps its PyTorch module (`module`) to a format that has no place for it
+ * (ONNX, tfjs: their own layer and tensor names, no record of logits): that the file does not keep it, and which files do.
+ */
+export function moduleNotKeptNote(format: string, module: PytorchModule): string {
+  const names = module.layerNames ?? module.tensorNames;
+  const kept = [names && `its names (${names.length > 3 ? `${names.slice(0, 3).join(', ')}, …` : names.join(', ')})`, module.logits && 'that it ends in logits'].filter((part) => part).join(' and ');
+  return `the PyTorch module's record (pytorchModule: ${kept}) is not kept in a ${format} file, which names its tensors its own way: convert to .safetensors or gradscope's .json to keep it`;
+}
+
 /** The JSON text of a record, as a string-valued metadata map holds it. */
 export function pytorchModuleText(module: PytorchModule): string {
   return JSON.stringify({ ...(module.layerNames && { layerNames: module.layerNames }), ...(module.tensorNames && { tensorNames: module.tensorNames }), ...(module.logits && { logits: true }) });

@@ -4,6 +4,7 @@ import { INTEROP_FORMATS, outputFormatOf, READABLE_INPUT_FORMATS, readModelFile,
 import { choiceFlag, command, listFlag, stringFlag, UsageError } from '../command.js';
 import { ClashingImportOptions, ContradictedImportOption, MistakenImportOption, UnreadImportOption } from '../../io/import-options.js';
 import { blockExportNotes } from '../../io/safetensors-blocks.js';
+import { moduleNotKeptNote } from '../../pytorch-record.js';
 import { safetensorsExportNotes } from '../../io/safetensors.js';
 import { print } from '../terminal.js';
 import { COMMAND_POSITIONALS } from '../command-positionals.js';
@@ -80,5 +81,7 @@ export const convertCommand = command({
       const notes = 'kind' in model ? blockExportNotes(model) : safetensorsExportNotes(model);
       for (const note of notes) print(terminal, `  ${note}`);
     }
+    // ONNX and tfjs have no place for the PyTorch module's names and logits: said, not dropped unsaid (session 46 left-alone 5).
+    if ((format === 'onnx' || format === 'tfjs') && model.pytorchModule) print(terminal, `  ${moduleNotKeptNote(format, model.pytorchModule)}`);
   },
 });
