@@ -109,7 +109,7 @@ export interface TrainOptions {
    * momentum and weightDecay.
    */
   optimizer?: Optimizer | OptimizerSpec;
-  /** Clip the gradient to this global norm before each step (every optimiser but lbfgs and levenberg-marquardt, which evaluate their own gradients: OWN_GRADIENTS; default: no clipping). */
+  /** Clip the gradient to this global norm before each step (every optimiser but lbfgs and levenberg-marquardt, which evaluate their own gradients; default: no clipping). */
   clipNorm?: number;
   /** Stop after the first batch that ends this many seconds (of `clock`) after training started (default: no limit). */
   maxSeconds?: number;
