@@ -51,9 +51,11 @@ describe("the second-order remedy on the visualizer's default run", () => {
     const { steps, kfacAbove, fullBatchSteps, fullBatchAbove } = SECOND_ORDER_ON_THE_PAGE;
     expect(remedy.why).toContain(
       "The two are not ranked by a benefit measured on this run: from the start of the visualizer's default run (6 × 16 sigmoid units, the spirals, batch 32, seed 1) " +
-        `K-FAC had more than ${100 * kfacAbove} % of its training rows right after ${steps} steps, where Hessian-free at its defaults was still at chance; ` +
-        `with all ${x.length} training rows as its batch, as Martens takes his gradient, Hessian-free had more than ${100 * fullBatchAbove} % of them right after ${fullBatchSteps} steps.`,
+        `K-FAC had more than ${Math.round(100 * kfacAbove)} % of its training rows right after ${steps} steps, where Hessian-free at its defaults was still at chance; ` +
+        `with all ${x.length} training rows as its batch, as Martens takes his gradient, Hessian-free had more than ${Math.round(100 * fullBatchAbove)} % of them right after ${fullBatchSteps} steps.`,
     );
+    // Every percent in the reason is as short as it is said (100 × 0.55 prints 55.00000000000001 in JavaScript).
+    expect(remedy.why).not.toMatch(/\d\.\d{4,} %/);
     expect([DEFAULTS.depth, DEFAULTS.width, DEFAULTS.activation, DEFAULTS.dataset, DEFAULTS.batchSize]).toEqual([6, 16, 'sigmoid', 'spirals', 32]);
     // Each choice as its button applies it, from the start.
     const kfac = remedySetting(remedy, DEFAULTS, SHAPE)!;
