@@ -26,3 +26,23 @@ export function orthogonalise(v: Float64Array, basis: readonly Float64Array[], c
   for (let j = 0; j < count; j++) axpy(v, basis[j], -coefficients[j]);
   return count > 0 ? coefficients[count - 1] : 0;
 }
+
+/**
+ * w after `pass` (one Gram-Schmidt pass, returning what it removed along the run's current vector), and
+ * after a second pass only where the first left less than REORTHOGONALISE_AGAIN of `norm`, w's norm before
+ * (the DGKS test, as ARPACK's dsaitr): the pass then removed more than rounding error, and what it left may
+ * not be orthogonal. Returns the passes' correction to α, w's norm after them and how many passes ran.
+ */
+export function reorthogonalised(w: Float64Array, norm: number, pass: () => number): { correction: number; norm: number; passes: number } {
+  let correction = 0;
+  let passes = 0;
+  while (passes < 2) {
+    correction += pass();
+    passes++;
+    const after = Math.sqrt(dot(w, w));
+    const enough = after >= REORTHOGONALISE_AGAIN * norm;
+    norm = after;
+    if (enough) break;
+  }
+  return { correction, norm, passes };
+}

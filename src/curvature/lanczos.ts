@@ -41,7 +41,7 @@ import { Rng } from '../init/rng.js';
 import type { LinearOperator } from './operators.js';
 import { tridiagonalEigen } from './tridiagonal-eigen.js';
 import { grouped } from '../counted.js';
-import { axpy, dot, orthogonalise, REORTHOGONALISE_AGAIN } from './float64-vectors.js';
+import { axpy, dot, orthogonalise, reorthogonalised } from './float64-vectors.js';
 import { deflatedNegativeMass } from './negative-mass.js';
 
 /** Options of lanczos; every one has a default. */
@@ -329,24 +329,14 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
     const previous = j > 0 && beta[j - 1] !== 0 ? basis[j - 1] : undefined;
     for (let i = 0; i < n; i++) w[i] -= a * q[i];
     if (previous) axpy(w, previous, -beta[j - 1]);
-    let norm = Math.sqrt(dot(w, w));
+    const norm = Math.sqrt(dot(w, w));
     // Finite products whose squares pass float64's range (entries near 1e154 and up) make the norm infinite: not the operator's NaN.
     if (!Number.isFinite(norm)) {
       throw new GradscopeError('NON_FINITE_INPUT', `lanczos: the operator's product at step ${j + 1} is finite, but its squared norm overflows float64, so no eigenvalue can be measured; scale the operator down`);
     }
-    let correction = 0;
-    let passes = 0;
-    while (passes < 2) {
-      correction += orthogonalise(w, basis, projections);
-      passes++;
-      const after = Math.sqrt(dot(w, w));
-      const enough = after >= REORTHOGONALISE_AGAIN * norm;
-      norm = after;
-      if (enough) break;
-    }
+    const { correction, norm: b, passes } = reorthogonalised(w, norm, () => orthogonalise(w, basis, projections));
     // what the passes removed along q_j belongs to α (ARPACK adds it to the diagonal the same way)
     alpha.push(a + correction);
-    const b = norm;
     scale = Math.max(scale, Math.abs(alpha[j]), b);
     const last = j + 1 === limit;
     // The Krylov space is invariant: its Ritz values are eigenvalues; the rest of the spectrum lies in its complement.

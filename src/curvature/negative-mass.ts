@@ -23,7 +23,7 @@
  */
 import { GradscopeError } from '../errors.js';
 import type { Rng } from '../init/rng.js';
-import { axpy, dot, orthogonalise, REORTHOGONALISE_AGAIN } from './float64-vectors.js';
+import { axpy, dot, orthogonalise, reorthogonalised } from './float64-vectors.js';
 import type { LinearOperator } from './operators.js';
 import { tridiagonalEigen } from './tridiagonal-eigen.js';
 
@@ -108,18 +108,11 @@ function bulkQuadrature(operator: LinearOperator, n: number, deflated: readonly 
     // a second only where the first removed more than rounding error (the DGKS test, as the run's own
     // steps): two at every step took 2.3 s of CPU beside the products' 0.14 s on CURVATURE_COST_RUN's
     // whole network (56 deflated vectors of 33,790 entries; 4 × 20 steps), this 1.3 s.
-    let correction = 0;
-    let norm = Math.sqrt(dot(w, w));
-    for (let pass = 0; pass < 2; pass++) {
+    const { correction, norm: b } = reorthogonalised(w, Math.sqrt(dot(w, w)), () => {
       orthogonalise(w, deflated, scratch);
-      correction += orthogonalise(w, basis, scratch);
-      const after = Math.sqrt(dot(w, w));
-      const enough = after >= REORTHOGONALISE_AGAIN * norm;
-      norm = after;
-      if (enough) break;
-    }
+      return orthogonalise(w, basis, scratch);
+    });
     alpha.push(a + correction);
-    const b = norm;
     scale = Math.max(scale, Math.abs(alpha[j]), b);
     if (j + 1 === Math.min(MASS_PROBE_STEPS, n) || b <= 1e-10 * scale) break;
     beta.push(b);

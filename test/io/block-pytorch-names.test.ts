@@ -8,6 +8,7 @@
  * are those names. The record is data: refused, typed and named, before anything is built.
  */
 import { describe, expect, it } from 'vitest';
+import { readSpec } from '../util/safetensors-spec.js';
 import { checkpointFromJSON, checkpointOf, checkpointToJSON, decodeCheckpoint, encodeCheckpoint, networkFromCheckpoint } from '../../src/io/checkpoint.js';
 import { blockModelOf, networkFromModel } from '../../src/io/model-data.js';
 import { architectureOfPytorch } from '../../src/io/pytorch-import.js';
@@ -32,18 +33,6 @@ function stateDict(tensors: readonly [string, number[]][], metadata: Record<stri
   return encodeSafetensors(metadata, written);
 }
 
-/** The header (8-byte LE length, JSON, space-padded to 8) and each tensor's dtype, shape and bytes by name, read by the safetensors spec. */
-function readSpec(bytes: Uint8Array): { metadata: Record<string, string>; names: string[]; tensors: Map<string, { dtype: string; shape: number[]; bytes: number[] }> } {
-  const length = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
-  expect(length % 8).toBe(0);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length))) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }> & { __metadata__: Record<string, string> };
-  const { __metadata__: metadata, ...entries } = header;
-  const tensors = new Map(Object.entries(entries).map(([name, t]) => [name, { dtype: t.dtype, shape: t.shape, bytes: [...bytes.subarray(8 + length + t.data_offsets[0], 8 + length + t.data_offsets[1])] }]));
-  const spans = Object.values(entries).map((t) => t.data_offsets).sort((a, b) => a[0] - b[0]);
-  spans.forEach((span, i) => expect(span[0]).toBe(i === 0 ? 0 : spans[i - 1][1]));
-  expect(8 + length + spans[spans.length - 1][1]).toBe(bytes.length);
-  return { metadata, names: Object.keys(entries), tensors };
-}
 
 /** The same names, dtypes, shapes and bytes in `written` as in `source`; the module expression written builds a module whose state_dict is those names, in the header's order. */
 function expectSameTensors(written: Uint8Array, source: Uint8Array): Record<string, string> {

@@ -7,6 +7,7 @@
  * The names are data from a file: refused, typed and named, before anything is built.
  */
 import { describe, expect, it } from 'vitest';
+import { readSpec } from '../util/safetensors-spec.js';
 import { GradscopeError } from '../../src/errors.js';
 import { checkpointFromJSON, checkpointOf, checkpointToJSON, decodeCheckpoint, encodeCheckpoint, networkFromCheckpoint } from '../../src/io/checkpoint.js';
 import { modelOf, networkFromModel } from '../../src/io/model-data.js';
@@ -28,19 +29,6 @@ function stateDict(names: readonly string[], sizes: readonly number[], metadata:
   return encodeSafetensors(metadata, tensors);
 }
 
-/** The file's header (no __metadata__) and each tensor's bytes by name, read by the spec: 8-byte LE length, JSON header, data after it. */
-function readSpec(bytes: Uint8Array): { metadata: Record<string, string>; tensors: Map<string, { dtype: string; shape: number[]; bytes: number[] }> } {
-  const length = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
-  expect(length % 8).toBe(0);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length))) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }> & { __metadata__: Record<string, string> };
-  const { __metadata__: metadata, ...entries } = header;
-  const tensors = new Map(Object.entries(entries).map(([name, t]) => [name, { dtype: t.dtype, shape: t.shape, bytes: [...bytes.subarray(8 + length + t.data_offsets[0], 8 + length + t.data_offsets[1])] }]));
-  // Contiguous from 0 to the end, no holes.
-  const spans = Object.values(entries).map((t) => t.data_offsets).sort((a, b) => a[0] - b[0]);
-  spans.forEach((span, i) => expect(span[0]).toBe(i === 0 ? 0 : spans[i - 1][1]));
-  expect(8 + length + spans[spans.length - 1][1]).toBe(bytes.length);
-  return { metadata, tensors };
-}
 
 /** The same header names, dtypes, shapes and bytes in `written` as in `source`; and the module expression's state_dict names are the file's, in the file's order. */
 function expectSameTensors(written: Uint8Array, source: Uint8Array): Record<string, string> {

@@ -1,0 +1,25 @@
+/** A safetensors file read by its published spec, not by gradscope's reader: the tests' check on what gradscope writes. */
+import { expect } from 'vitest';
+
+/** One tensor's dtype, shape and raw bytes as the file holds them. */
+export interface SpecTensor {
+  dtype: string;
+  shape: number[];
+  bytes: number[];
+}
+
+/**
+ * The header (8-byte LE length, a multiple of 8, then JSON) and each tensor's dtype, shape and bytes by name, in the
+ * header's order; fails the test unless the tensors' bytes are contiguous from 0 to the file's end, with no holes.
+ */
+export function readSpec(bytes: Uint8Array): { metadata: Record<string, string>; names: string[]; tensors: Map<string, SpecTensor> } {
+  const length = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+  expect(length % 8).toBe(0);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length))) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }> & { __metadata__: Record<string, string> };
+  const { __metadata__: metadata, ...entries } = header;
+  const tensors = new Map(Object.entries(entries).map(([name, t]) => [name, { dtype: t.dtype, shape: t.shape, bytes: [...bytes.subarray(8 + length + t.data_offsets[0], 8 + length + t.data_offsets[1])] }]));
+  const spans = Object.values(entries).map((t) => t.data_offsets).sort((a, b) => a[0] - b[0]);
+  spans.forEach((span, i) => expect(span[0]).toBe(i === 0 ? 0 : spans[i - 1][1]));
+  expect(8 + length + spans[spans.length - 1][1]).toBe(bytes.length);
+  return { metadata, names: Object.keys(entries), tensors };
+}
