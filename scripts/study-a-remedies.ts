@@ -1,6 +1,6 @@
 /**
  * What each remedy diagnose() offers for study (a)'s deepest network does on that network trained as the study trains it
- * (docs/studies.md, "What the remedies do on study (a)'s deepest network"): [784,30,30,30,30,10] with Nielsen's network ends
+ * (docs/studies.md, the paragraph "What each remedy offered for the deepest network does …" and its table): [784,30,30,30,30,10] with Nielsen's network ends
  * (DEPTH_NETWORK_OPTIONS), the first 1,000 digits in one batch, η 0.1, L2 λ = 5, 500 epochs, seed 1; then each remedy the
  * diagnosis offers (and its alternative) applied by its settings' data as a program applies them (scripts/remedy-setups.ts'
  * `applied`: a switch of the optimiser by name runs that optimiser's defaults, without the run's L2), trained the same way.

@@ -1,7 +1,7 @@
 /** The float64 vector operations a Lanczos run and its quadrature probes share (lanczos.ts, negative-mass.ts). */
 
 /** A reorthogonalisation pass that leaves less than this share of w's norm is repeated (DGKS; 1/√2 as ARPACK's 0.717). */
-export const REORTHOGONALISE_AGAIN = Math.SQRT1_2;
+const REORTHOGONALISE_AGAIN = Math.SQRT1_2;
 
 /** xᵀy. */
 export function dot(x: Float64Array, y: Float64Array): number {

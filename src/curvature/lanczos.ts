@@ -225,7 +225,6 @@ export const ROUNDING_PRODUCTS = 1;
 /** The known multiple of q₀ whose product measures the rounding: not a power of 2, which float32 would scale exactly. */
 const ROUNDING_PROBE_SCALE = 3;
 
-
 /** Steps between convergence checks once the basis exceeds 2k. */
 const CHECK_EVERY = 5;
 
@@ -319,12 +318,10 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
       throw new GradscopeError('NON_FINITE_INPUT', `lanczos: the operator's product at step ${j + 1} holds a NaN or an infinity, so no eigenvalue can be measured; give an operator whose products are finite`);
     }
     if (j === 0) rounding = roundingOf(operator, q, w);
-    // The three-term recurrence first (w −= α·q_j + β·q_{j−1}), then one classical Gram-Schmidt
-    // pass against the whole basis, and a second only when that pass shrank w below
-    // REORTHOGONALISE_AGAIN of its norm (the DGKS test, as ARPACK's dsaitr): the pass then removed
-    // more than rounding error, and what it left may not be orthogonal. Each pass reads the basis
-    // twice (8·n·j bytes each time), the cost that grows with the step: two passes at every step
-    // took several times an operator product on a large network.
+    // The three-term recurrence first (w −= α·q_j + β·q_{j−1}), then reorthogonalised's classical
+    // Gram-Schmidt pass against the whole basis, a second only where the first removed more than rounding
+    // error. Each pass reads the basis twice (8·n·j bytes each time), the cost that grows with the step:
+    // two passes at every step took several times an operator product on a large network.
     const a = dot(w, q);
     const previous = j > 0 && beta[j - 1] !== 0 ? basis[j - 1] : undefined;
     for (let i = 0; i < n; i++) w[i] -= a * q[i];

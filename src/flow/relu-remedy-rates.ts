@@ -53,7 +53,7 @@ export const RELU_RATE_SETUP = {
  * Written out (flow/ sits below studies/); test/flow/relu-remedy-rates ties them to the studies' constants.
  */
 export const RELU_RATE_FULL_BATCH_SETUP = {
-  /** Hidden layers of the networks (study (a)'s 2–4 among them), as RELU_RATE_SETUP's. */
+  /** Hidden layers of the networks, as RELU_RATE_SETUP's: study (a)'s 2 and 3 among them; its deepest, 4, lies between 3 and 5. */
   depths: RELU_RATE_SETUP.depths,
   /** Units per hidden layer (study (a)'s). */
   width: 30,

@@ -133,7 +133,7 @@ export interface HessianFreeReport {
   rate: number;
   /** Reduction ratio at the chosen iterate (before the line search): actual decrease / the decrease predicted by the undamped quadratic model (not read where that prediction is below the loss's rounding: λ then shrinks). */
   rho: number;
-  /** The change of the loss the undamped quadratic model predicted for the step taken, q₀(p) (negative). */
+  /** The change of the loss the undamped quadratic model predicted for the chosen iterate p, q₀(p) (negative), before the line search scales p by `rate`. */
   predicted: number;
   /** Damping used by this step. */
   lambda: number;

@@ -99,8 +99,6 @@ describe('the fall over training time, read over windows of records', () => {
     expect(cancellingBelow(5)).toBeLessThan(Math.sqrt(0.2102 / 5));
     expect(cancellingBelow(20)).toBeCloseTo(0.54, 2);
     expect([cancellingBelow(1), cancellingBelow(2)]).toEqual([0, 0]);
-    // The runs measured (R 0.68 to 1.24 over 20 records) lie above it: read as noise, as before.
-    expect(0.68).toBeGreaterThan(cancellingBelow(20));
   });
 
   it('a 1,000× fall under the same noise faded over training time for every seed, and the summary says by how much, over which records', () => {

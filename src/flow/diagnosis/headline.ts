@@ -97,7 +97,7 @@ function closedOrCrossed(verdict: Verdict, e: Evidence, ends: ChainEnds): string
   const { first, last, median } = gapMeasure(e);
   // Across norm rows the summary says the closed gap as the relative gradient's (closedGapSentence): so is it here.
   if (gapClosed(verdict, e)) return `; over the run ${e.normalisedBy ? "the relative gradient ‖∂C/∂W‖/‖W‖" : 'it'} was ${timesOf(median)} the ${ends.last}'s (${medianOverRecords(e)}), within ${EVEN_RANGE}`;
-  if (e.normalisedBy || e.records < 2 || !positiveFinite(last) || gapSide(last) === verdict) return '';
+  if (e.normalisedBy || e.records < 2 || !positiveFinite(first) || !positiveFinite(last) || gapSide(last) === verdict) return '';
   return `; by ${lastRecordName(e)} it ${Math.log(first) * Math.log(last) < 0 ? 'had crossed over' : 'had narrowed'} to ${timesOf(last)} the ${ends.last}'s`;
 }
 

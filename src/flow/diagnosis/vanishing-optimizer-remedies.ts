@@ -8,7 +8,7 @@ import { median } from '../../median.js';
 import type { RemedyOptimizerSpec, RemedySetting } from '../remedy.js';
 import { GRADIENT_SCALED_STEPS, LARS_DEFAULTS, RAW_GRADIENT_STEPS, SGD_LEARNING_RATE, largestWithin, sgdDecayBound } from '../../optimizer-defaults.js';
 import { LAYER_RATE_RECORDS, LAYER_RATE_WORTH, LAYER_STEP_SIZE_BOUND, VANISHING_RATIO } from './diagnosis-thresholds.js';
-import { timesOf } from './diagnosis-words.js';
+import { percent, timesOf } from './diagnosis-words.js';
 import { counted, grouped } from '../../counted.js';
 import { chainEnds } from './gap-measures.js';
 import type { Evidence } from './diagnosis-types.js';
@@ -183,15 +183,12 @@ function larsRemedy(trace: Trace, e: Evidence, optimizerRemedy: (name: string, w
  */
 export const SECOND_ORDER_ON_THE_PAGE = { seed: 1, steps: 900, kfacAbove: 0.9, fullBatchSteps: 180, fullBatchAbove: 0.55 } as const;
 
-/** A fraction said in whole percents: 100 × 0.55 is 55.00000000000001 in binary, which the reason once printed. */
-const wholePercent = (fraction: number): string => `${Math.round(100 * fraction)} %`;
-
 /** The second-order remedy's words where it offers both choices: that they are not ranked on this run, and what the page's default run measured. */
 const SECOND_ORDER_UNRANKED =
   ' The two are not ranked by a benefit measured on this run: from the start of the visualizer\'s default run (6 × 16 sigmoid units, the spirals, batch 32, ' +
-  `seed ${SECOND_ORDER_ON_THE_PAGE.seed}) K-FAC had more than ${wholePercent(SECOND_ORDER_ON_THE_PAGE.kfacAbove)} of its training rows right after ${SECOND_ORDER_ON_THE_PAGE.steps} steps, ` +
+  `seed ${SECOND_ORDER_ON_THE_PAGE.seed}) K-FAC had more than ${percent(SECOND_ORDER_ON_THE_PAGE.kfacAbove)} of its training rows right after ${SECOND_ORDER_ON_THE_PAGE.steps} steps, ` +
   'where Hessian-free at its defaults was still at chance; with all 280 training rows as its batch, as Martens takes his gradient, ' +
-  `Hessian-free had more than ${wholePercent(SECOND_ORDER_ON_THE_PAGE.fullBatchAbove)} of them right after ${SECOND_ORDER_ON_THE_PAGE.fullBatchSteps} steps.`;
+  `Hessian-free had more than ${percent(SECOND_ORDER_ON_THE_PAGE.fullBatchAbove)} of them right after ${SECOND_ORDER_ON_THE_PAGE.fullBatchSteps} steps.`;
 
 /**
  * Optimisers that undo a vanishing gradient after the fact, best-evidenced first, leaving out the
