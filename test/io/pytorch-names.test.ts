@@ -7,11 +7,10 @@
  * The names are data from a file: refused, typed and named, before anything is built.
  */
 import { describe, expect, it } from 'vitest';
-import { readSpec } from '../util/safetensors-spec.js';
+import { expectSameTensors, readSpec } from '../util/safetensors-spec.js';
 import { GradscopeError } from '../../src/errors.js';
 import { checkpointFromJSON, checkpointOf, checkpointToJSON, decodeCheckpoint, encodeCheckpoint, networkFromCheckpoint } from '../../src/io/checkpoint.js';
 import { modelOf, networkFromModel } from '../../src/io/model-data.js';
-import { architectureOfPytorch } from '../../src/io/pytorch-import.js';
 import { pytorchDenseExpression } from '../../src/io/pytorch-module.js';
 import { fromSafetensors, readSafetensors, safetensorsExportNotes, toSafetensors } from '../../src/io/safetensors.js';
 import { encodeSafetensors, type TensorToWrite } from '../../src/io/safetensors-format.js';
@@ -27,18 +26,6 @@ function stateDict(names: readonly string[], sizes: readonly number[], metadata:
   ]);
   tensors.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return encodeSafetensors(metadata, tensors);
-}
-
-
-/** The same header names, dtypes, shapes and bytes in `written` as in `source`; and the module expression's state_dict names are the file's, in the file's order. */
-function expectSameTensors(written: Uint8Array, source: Uint8Array): Record<string, string> {
-  const out = readSpec(written);
-  const given = readSpec(source);
-  expect([...out.tensors.keys()].sort()).toEqual([...given.tensors.keys()].sort());
-  for (const [name, tensor] of given.tensors) expect(out.tensors.get(name), name).toEqual(tensor);
-  // PyTorch's strict load_state_dict of the module the expression builds: exactly these names (Walk names tensors as the modules define them).
-  if (out.metadata.pytorch !== undefined) expect(architectureOfPytorch(out.metadata.pytorch, 'pytorch').names).toEqual([...out.tensors.keys()]);
-  return out.metadata;
 }
 
 const SIGMOID = { activation: 'sigmoid', output: 'softmax', loss: 'cross-entropy' } as const;

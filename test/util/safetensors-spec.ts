@@ -1,5 +1,6 @@
 /** A safetensors file read by its published spec, not by gradscope's reader: the tests' check on what gradscope writes. */
 import { expect } from 'vitest';
+import { architectureOfPytorch } from '../../src/io/pytorch-import.js';
 
 /** One tensor's dtype, shape and raw bytes as the file holds them. */
 export interface SpecTensor {
@@ -22,4 +23,19 @@ export function readSpec(bytes: Uint8Array): { metadata: Record<string, string>;
   spans.forEach((span, i) => expect(span[0]).toBe(i === 0 ? 0 : spans[i - 1][1]));
   expect(8 + length + spans[spans.length - 1][1]).toBe(bytes.length);
   return { metadata, names: Object.keys(entries), tensors };
+}
+
+/**
+ * The same header names, dtypes, shapes and bytes in `written` as in `source`; where `written` holds a module expression
+ * (__metadata__.pytorch), the module it builds has exactly the file's tensor names, in the file's order, as PyTorch's strict
+ * load_state_dict asks. With `expression: true` the test fails where `written` holds none. Returns `written`'s metadata.
+ */
+export function expectSameTensors(written: Uint8Array, source: Uint8Array, { expression = false } = {}): Record<string, string> {
+  const out = readSpec(written);
+  const given = readSpec(source);
+  expect([...out.tensors.keys()].sort()).toEqual([...given.tensors.keys()].sort());
+  for (const [name, tensor] of given.tensors) expect(out.tensors.get(name), name).toEqual(tensor);
+  if (expression) expect(out.metadata.pytorch).toBeDefined();
+  if (out.metadata.pytorch !== undefined) expect(architectureOfPytorch(out.metadata.pytorch, 'pytorch').names).toEqual(out.names);
+  return out.metadata;
 }
