@@ -100,7 +100,8 @@ export { biasesCancelledByBatchNorm, cancelledBiasNote, chartedBiasRows } from '
 export { percentText, unbrokenPercents } from './percent-text.js';
 export { lossText } from './loss-text.js';
 export { counted, grouped } from './counted.js';
-export { heatmapScale, type HeatmapScale, type Series } from './flow/svg.js';
+export { heatmapScale, type HeatmapScale } from './flow/heatmap-scale.js';
+export type { Series } from './flow/svg.js';
 export { HEATMAP_NO_VALUE, HEATMAP_OFF_SCALE, HEATMAP_ZERO, heatmapColor, type OffScaleColor } from './flow/chart-colors.js';
 export type { Diagnosis, DiagnoseOptions, Verdict, Severity, LayerEvidence, FirstToLast } from './flow/diagnose.js';
 export type { BatchNoise, SkippedBatches, SpeedMeasure } from './flow/diagnosis/diagnosis-types.js';
@@ -113,7 +114,8 @@ export { CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, STILL_FALLING } from './fl
 export type { ComparedLosses, EpochLoss, EpochsUnread, LossNoise, LossPace, TrainingProgress, TrainingState } from './flow/training-progress.js';
 export { RELU_REMEDY_RATES, RELU_RATE_SETUP, RELU_RATE_FULL_BATCH_SETUP, RELU_RATE_PAGE_SETUP, RELU_LATE_DROP_MARGIN, PAGE_DATASETS, pageRow, OWN_ROWS } from './flow/relu-remedy-rates.js';
 export type { MeasuredOptimizer, PageDataset, PageRateSetup, ReluRateChoice, ReluRateRow, ReluRates } from './flow/relu-remedy-rates.js';
-export { proseParts, renderReport } from './flow/report-html.js';
+export { proseParts, type ProsePart } from './flow/prose-parts.js';
+export { renderReport } from './flow/report-html.js';
 export { CODE_WORD_CLASS, CODE_WORD_STYLE, codeWords, type CodeWord } from './flow/code-words.js';
-export type { ProsePart, ReportBars, ReportChart, ReportData, ReportInput, ReportRun, ReportSection, ReportTable } from './flow/report-html.js';
+export type { ReportBars, ReportChart, ReportData, ReportInput, ReportRun, ReportSection, ReportTable } from './flow/report-html.js';
 export * from './curvature/index.js';

@@ -16,6 +16,7 @@ import { invalidOption, shown } from '../errors.js';
 import { unbrokenPercents } from '../percent-text.js';
 import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES, SATURATION_MARGIN, unitFailureMetric } from './metrics.js';
 import { PageIds } from './page-ids.js';
+import { proseParts } from './prose-parts.js';
 import { checkReportInput } from './report-input-check.js';
 import { packReportData } from './report-data.js';
 import { DATA_ELEMENT_ID, REPORT_SCRIPT } from './report-script.js';
@@ -435,24 +436,6 @@ export function codeHtml(text: string): string {
 
 /** Plain text as HTML: escaped, each percentage kept on one line (unbrokenPercents). */
 const textHtml = (text: string) => escapeHtml(unbrokenPercents(text));
-
-/** One run of prose (proseParts). */
-export interface ProsePart {
-  /** The run's text, without backticks. */
-  text: string;
-  /** Whether it was a `backticked` span: an option or a command, shown as code. */
-  code: boolean;
-}
-
-/**
- * Prose's runs in order, each plain or code: a `backticked` span is code, its backticks dropped.
- * The one rule behind the report's proseHtml and the visualizer's diagnosis text.
- */
-export function proseParts(text: string): ProsePart[] {
-  if (typeof text !== 'string') throw invalidOption(`proseParts: expected a string, got ${shown(text)}`);
-  // split with a capture group: the captured (code) runs sit at the odd indexes.
-  return text.split(/`([^`]+)`/).map((run, i) => ({ text: run, code: i % 2 === 1 })).filter((part) => part.text !== '');
-}
 
 /**
  * A remedy: its settings and why ('A: why'); where it has an alternative, as the terminal prints it (diagnosisText) and the

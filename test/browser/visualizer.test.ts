@@ -36,7 +36,7 @@ import { sidewaysOverflow } from './sideways.js';
 import { codeWordsBroken } from './code-word-breaks.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 import { PAGE_OVERFITTING_QUERY } from '../util/page-overfitting-run.js';
-import { proseParts } from '../../src/flow/report-html.js';
+import { proseParts } from '../../src/flow/prose-parts.js';
 import { unbrokenPercents } from '../../src/percent-text.js';
 import { lossText } from '../../src/loss-text.js';
 import { biasesCancelledByBatchNorm, cancelledBiasNote, chartedBiasRows } from '../../src/flow/cancelled-biases.js';

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { cellColor, heatScale, type HeatmapData } from '../../demo/src/charts/heatmap.js';
 import { HEATMAP_NO_VALUE, HEATMAP_ZERO, heatmapColor } from '../../src/flow/chart-colors.js';
-import { heatmapScale } from '../../src/flow/svg.js';
+import { heatmapScale } from '../../src/flow/heatmap-scale.js';
 
 const map = (rows: number[][]): HeatmapData => ({ first: 1, last: rows.length, rows, layers: [0, 1], labels: ['hidden 1', 'output'], titles: ['hidden 1', 'output'] });
 

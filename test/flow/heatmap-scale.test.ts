@@ -4,7 +4,8 @@
 // its step of 1 gave two inside the range), its ends not at all.
 import { describe, expect, it } from 'vitest';
 import { heatmapColor } from '../../src/flow/chart-colors.js';
-import { heatmap, heatmapScale, type HeatmapScale } from '../../src/flow/svg.js';
+import { heatmapScale, type HeatmapScale } from '../../src/flow/heatmap-scale.js';
+import { heatmap } from '../../src/flow/svg.js';
 import { Rng } from '../../src/init/rng.js';
 import { expectError } from '../util/expect-error.js';
 import { keyOf } from '../util/chart-key.js';

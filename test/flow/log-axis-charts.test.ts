@@ -3,7 +3,8 @@
 // the log axis, and "none" where a row has no value; the heatmap's step ticks are round and end by the last step.
 import { describe, expect, it } from 'vitest';
 import { HEATMAP_NO_VALUE, HEATMAP_OFF_SCALE, HEATMAP_ZERO } from '../../src/flow/chart-colors.js';
-import { barChart, heatmap, heatmapScale, lineChart, linePoints } from '../../src/flow/svg.js';
+import { heatmapScale } from '../../src/flow/heatmap-scale.js';
+import { barChart, heatmap, lineChart, linePoints } from '../../src/flow/svg.js';
 import { offScaleOf } from '../util/chart-key.js';
 
 describe('charts on a log axis', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { codeHtml, proseHtml, proseParts } from '../../src/flow/report-html.js';
+import { proseParts } from '../../src/flow/prose-parts.js';
+import { codeHtml, proseHtml } from '../../src/flow/report-html.js';
 
 describe('prose: backticked spans as code, in the report and on the page', () => {
   it('sets each backticked span as code and drops the backticks, as the report does', () => {
