@@ -84,14 +84,15 @@ export function either(options: string[]): string {
 }
 
 /**
- * What to try when a step faults: a lower learning rate, clipping, halving; skipping for outlier
- * batches. `learningRate` undefined: the optimiser chooses its own steps (no rate to lower, no 'halve').
+ * What to try when a step faults: `first` (what the caller knows more of, as a layer's own rate),
+ * a lower learning rate, clipping, halving; skipping for outlier batches. `learningRate` undefined:
+ * the optimiser chooses its own steps (no rate to lower, no 'halve').
  */
-export function learningRateAdvice(learningRate: number | undefined, terms: AdviceTerms): string {
+export function learningRateAdvice(learningRate: number | undefined, terms: AdviceTerms, first: string[] = []): string {
   const tries =
     learningRate === undefined
-      ? []
-      : [terms.learningRate && `a ${terms.learningRate} below ${givenFloat32Text(learningRate)}`, terms.clipNorm, terms.onNonFinite?.('halve')].filter((t): t is string => Boolean(t));
+      ? first
+      : [...first, terms.learningRate && `a ${terms.learningRate} below ${givenFloat32Text(learningRate)}`, terms.clipNorm, terms.onNonFinite?.('halve')].filter((t): t is string => Boolean(t));
   const skip = terms.onNonFinite?.('skip');
   return [tries.length ? `try ${either(tries)}` : '', skip ? `${skip} if a few batches are outliers` : ''].filter(Boolean).join('; ');
 }

@@ -229,11 +229,11 @@ export function stateOutOfRange(net: Trainable, states: readonly Tensor[]): stri
 }
 
 /** The first parameter tensor beyond RUNAWAY_PARAMETER or not finite: its label (parameterLabel) and max |value|; null if none. Rare path. */
-export function firstParameterOutOfRange(net: Trainable): { label: string; largest: number } | null {
+export function firstParameterOutOfRange(net: Trainable): { label: string; largest: number; group: number } | null {
   const k = net.kernels;
   for (const p of net.parameters()) {
     const largest = k.maxAbs(p.value, p.length);
-    if (!(largest <= RUNAWAY_PARAMETER)) return { label: labelOf(net, p), largest };
+    if (!(largest <= RUNAWAY_PARAMETER)) return { label: labelOf(net, p), largest, group: p.group };
   }
   return null;
 }
@@ -241,8 +241,11 @@ export function firstParameterOutOfRange(net: Trainable): { label: string; large
 /** The first parameter tensor beyond RUNAWAY_PARAMETER or not finite, as `label: <verb> <value>, beyond …` (or `<verb> NaN`, `Infinity`); null if none. Rare path. */
 export function parameterOutOfRange(net: Trainable, verb: string): string | null {
   const found = firstParameterOutOfRange(net);
-  if (found === null) return null;
-  const { label, largest } = found;
+  return found && outOfRangeText(found, verb);
+}
+
+/** A parameter tensor firstParameterOutOfRange found, as parameterOutOfRange says it. */
+export function outOfRangeText({ label, largest }: { label: string; largest: number }, verb: string): string {
   const [largestText, limitText] = apart([largest, RUNAWAY_PARAMETER], { bound: 1 });
   const value = Number.isFinite(largest) ? `${largestText}, beyond ${limitText} where float32 products overflow` : largestText;
   return `${label}: ${verb} ${value}`;

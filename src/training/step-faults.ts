@@ -13,6 +13,7 @@ import { lossFault, lossSaid } from '../network/loss-fault.js';
 import type { SaidInTerms } from '../option-refusal.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { decayShare, decayShareAdvice } from './decay-share.js';
+import { layerRatesOf } from './optimizer-settings.js';
 import { boundText, givenFloat32Text, numberText } from '../number-text.js';
 import { lossText } from '../loss-text.js';
 
@@ -48,11 +49,33 @@ export function rateAdvice(learningRate: number | undefined): Advice {
 /**
  * What to change when the steps ran away at `learningRate` (undefined: the optimiser chooses its own
  * steps): where SGD's weight decay is part of it (decayShare, read now at the state that faulted),
- * each part and the decay or rate that brings it within the bound; else learningRateAdvice.
+ * each part and the decay or rate that brings it within the bound; where the step that ran away was
+ * in weight layer `group` (StepGuard.refusedGroup; -1 when not known) and a per-layer rate above 1
+ * made it, that rate first (lowering the learning rate alone is a poor fix for one layer's rate of
+ * 1e30); else learningRateAdvice.
  */
-export function runawayAdvice(net: TrainingEngine, optimizer: Optimizer, learningRate: number | undefined): Advice {
+export function runawayAdvice(net: TrainingEngine, optimizer: Optimizer, learningRate: number | undefined, group = -1): Advice {
   const share = learningRate === undefined ? null : decayShare(net, optimizer, learningRate);
-  return share ? decayShareAdvice(share) : rateAdvice(learningRate);
+  if (share) return decayShareAdvice(share);
+  const layerRate = group < 0 || learningRate === undefined ? undefined : layerRatesOf(optimizer)?.[group];
+  return layerRate !== undefined && layerRate > 1 ? layerRateAdvice(learningRate!, group, layerRate) : rateAdvice(learningRate);
+}
+
+/**
+ * A step of weight layer `group` run away at `learningRate` × its per-layer rate `layerRate` (> 1):
+ * that rate named, and a lower one offered before the learning rate where the printer can set it
+ * (the API's layerRates; the command line's layer-rates choice measures its rates, so it offers
+ * only the learning rate).
+ */
+export function layerRateAdvice(learningRate: number, group: number, layerRate: number): Advice {
+  return (terms) => {
+    const key = terms.optimizerOption?.('layerRates');
+    const rate = key ? `${key}[${group}]` : 'its per-layer rate';
+    // The API's rates are the caller's, said as given; the command line's are measured (layer-rates), said as its header rounds them.
+    const step = `that layer's step size is ${terms.learningRate ?? 'the learning rate'} ${givenFloat32Text(learningRate)} × ${rate} ${key ? givenFloat32Text(layerRate) : numberText(layerRate)}`;
+    const tries = learningRateAdvice(learningRate, terms, key ? [`a ${key}[${group}] below ${givenFloat32Text(layerRate)}`] : []);
+    return tries ? `${step}: ${tries}` : step;
+  };
 }
 
 /** No advice: the reason says what to try (an optimiser's own DIVERGED, StepGuard.optimizerGaveUp). */
@@ -122,7 +145,7 @@ export function refusedStepAdvice(net: TrainingEngine, guard: StepGuard, optimiz
     if (targets) return () => `${norm}: ${targets}`;
     return (terms) => `${norm}: the inputs or the weights${applied ? '' : ' train() was given'} are too large for float32; ${orRate(smallerStart(terms), learningRate, terms)}`;
   }
-  return runawayAdvice(net, optimizer, learningRate);
+  return runawayAdvice(net, optimizer, learningRate, guard.refusedGroup);
 }
 
 /**

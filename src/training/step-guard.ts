@@ -35,7 +35,7 @@ import { lossWithinFloat32, RUNAWAY_PARAMETER } from '../model-limits.js';
 import { EpochUndo } from './epoch-undo.js';
 import { TensorCopies } from './tensor-copies.js';
 import type { Tensor } from '../kernels.js';
-import { gradientOutOfRange, LARGEST_GRADIENT, parameterOutOfRange, runawayLoss, stateOutOfRange } from './numeric-faults.js';
+import { firstParameterOutOfRange, gradientOutOfRange, LARGEST_GRADIENT, outOfRangeText, parameterOutOfRange, runawayLoss, stateOutOfRange } from './numeric-faults.js';
 import { boundText } from '../number-text.js';
 
 /**
@@ -114,6 +114,12 @@ export class StepGuard {
   optimizerRateFree = false;
   /** When the optimiser gave up with a DIVERGED that names its options (K-FAC's damping): that DIVERGED, to say in the printer's terms; else null. */
   optimizerSaid: SaidInTerms | null = null;
+  /**
+   * The weight layer (Parameter.group) of the parameter the last step() refused would have taken out
+   * of range, so that the advice can name that layer's rate where per-layer rates made the step; -1
+   * after any other outcome.
+   */
+  refusedGroup = -1;
   /** Why judgeBatch's last 'runaway' verdict was given (a loss far above the first); null after any other. */
   runaway: string | null = null;
 
@@ -239,6 +245,7 @@ export class StepGuard {
     this.optimizerStateFault = null;
     this.optimizerRateFree = false;
     this.optimizerSaid = null;
+    this.refusedGroup = -1;
     bounds[STEP_BOUNDS.learningRate] = learningRate;
     let proved = this.proves();
     // A proof that failed on a carried bound may hold on the parameters as they are.
@@ -282,7 +289,9 @@ export class StepGuard {
     }
     this.measureParameters();
     if (bounds[STEP_BOUNDS.weightMax] <= RUNAWAY_PARAMETER) return null;
-    const fault = parameterOutOfRange(net, 'the step would take a parameter to') ?? 'the step would take a parameter out of range';
+    const found = firstParameterOutOfRange(net);
+    const fault = found ? outOfRangeText(found, 'the step would take a parameter to') : 'the step would take a parameter out of range';
+    this.refusedGroup = found ? found.group : -1;
     if (proved) {
       // Only an optimiser whose keepsWithin is wrong (one passed in by the caller) gets here.
       throw new GradscopeError('DIVERGED', `${fault}; '${optimizer.name}' said its step stays within ${boundText(RUNAWAY_PARAMETER)} (keepsWithin), so no copy was kept and the step is applied`);

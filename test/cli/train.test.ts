@@ -313,6 +313,12 @@ describe('gradscope train', () => {
     expect(settings(one.stdout)).toBe("sgd, learning rate 0.1 (sgd's default), batches of 1 (--batch-size 32 capped at the 1 row), seed 1.");
   });
 
+  it("a DIVERGED where layer-rates' measured rate made the step names that rate, and offers the flag that lowers it (edges47 #3)", async () => {
+    const run = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,8,8,3', '--activation', 'sigmoid', '--optimizer', 'layer-rates', '--learning-rate', '1e25', '--epochs', '1']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/the step was not applied \(that layer's step size is --learning-rate 1e\+25 × its per-layer rate \d[\d.]*(e\+\d+)?: try a --learning-rate below 1e\+25, --clip-norm, or --on-non-finite halve;/);
+  });
+
   it("--on-non-finite skip: each epoch line says how many batches it left out, and so does a DIVERGED ending, counting epochs as the lines do", async () => {
     // The new user's run (2026-12-01): a relu net at --learning-rate 1e4 runs away in its first epoch, leaves out 15 of its 16 batches, and every batch of the second.
     const args = ['train', '--depth', '3', '--width', '16', '--activation', 'relu', '--epochs', '2', '--train', '500', '--test', '100', '--learning-rate', '1e4', '--on-non-finite', 'skip'];

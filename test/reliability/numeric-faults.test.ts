@@ -292,6 +292,23 @@ describe.each(await kernelBackends())('numeric faults on $name', ({ kernels }) =
       net.dispose();
     });
 
+    it("a per-layer rate that ran a layer's step away is named with what to lower (edges47 #3: it blamed the learning rate alone); a rate below 1 where the learning rate did is not", async () => {
+      const net = await sigmoidNet('binary-cross-entropy');
+      const before = stateHash(net);
+      for (const [rates, layer] of [[[1, 1e30], 1], [[1e30, 1], 0]] as const) {
+        const error = await expectError(() => net.train(xor.x, xor.y, { optimizer: { name: 'sgd', layerRates: [...rates] } }), 'DIVERGED', /the step would take a parameter to/);
+        expect(error.message).toContain(
+          `the step was not applied (that layer's step size is learningRate 0.1 × layerRates[${layer}] 1e+30: try a layerRates[${layer}] below 1e+30, a learningRate below 0.1, clipNorm, or onNonFinite 'halve';`,
+        );
+        expect(error.message).toContain(layer === 1 ? 'output (2.weight)' : 'hidden 1 (0.weight)');
+        if (layer === 1) expect(error.message).toMatch(quotePattern(codeQuoteOn('docs/reliability.md', "that layer's step size is")));
+      }
+      const byRate = await expectError(() => net.train(xor.x, xor.y, { optimizer: { name: 'sgd', learningRate: 1e30, layerRates: [1, 0.5] } }), 'DIVERGED', /the step was not applied \(try a learningRate below 1e\+30, clipNorm/);
+      expect(byRate.message).not.toContain('layerRates');
+      expect(stateHash(net)).toBe(before);
+      net.dispose();
+    });
+
     it('a loss that cannot grow (mse on a sigmoid output): DIVERGED once a weight is too large for float32 products', async () => {
       const net = await sigmoidNet('mse');
       const before = stateHash(net);
