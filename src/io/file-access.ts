@@ -93,9 +93,7 @@ async function removeStaleTemporaries(path: string): Promise<void> {
 
 /** Why a write into `path` failed, in the user's terms. */
 async function writeError(path: string, error: unknown): Promise<GradscopeError> {
-  // ENOENT alone reads as if the file were missing: a missing folder is named as such (checkFolder throws).
-  if ((error as NodeJS.ErrnoException).code === 'ENOENT') await checkFolder(path);
-  const failure = ioError(path, 'write', error);
+  const failure = await creationError(path, error);
   return new GradscopeError('IO_ERROR', `${failure.message}; any previous file is unchanged`);
 }
 
@@ -226,10 +224,22 @@ export async function checkWritable(path: string): Promise<void> {
   try {
     await writeSynced(probe, '');
   } catch (error) {
-    throw ioError(path, 'write', error);
+    throw await creationError(path, error);
   } finally {
     await rm(probe, { force: true }).catch(() => {});
   }
+}
+
+/**
+ * Why a new file could not be made in `path`'s folder: ENOENT alone reads as if the file were
+ * missing, so a missing folder is named as such (checkFolder throws), and a folder that is there
+ * but makes no new file (Linux's /proc, /sys) is named as what refused, as the folder rule names a
+ * missing one; any other failure in the system's words (ioError).
+ */
+async function creationError(path: string, error: unknown): Promise<GradscopeError> {
+  if ((error as NodeJS.ErrnoException | undefined)?.code !== 'ENOENT') return ioError(path, 'write', error);
+  await checkFolder(path);
+  return new GradscopeError('IO_ERROR', `${shellWord(path)}: cannot write (the folder ${shellWord(dirname(path))} is there but makes no new file in it: ENOENT, no such file or directory)`);
 }
 
 /**

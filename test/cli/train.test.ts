@@ -313,6 +313,20 @@ describe('gradscope train', () => {
     expect(settings(one.stdout)).toBe("sgd, learning rate 0.1 (sgd's default), batches of 1 (--batch-size 32 capped at the 1 row), seed 1.");
   });
 
+  it.each([
+    // --width 100000 at the default depth was refused as '--depth 2' (edges47 #12).
+    [['--width', '100000'], /^gradscope: --width 100000: the network: 10,000,\d{3},\d{3} parameters exceeds the limit of 268,435,456/],
+    [['--depth', '2', '--width', '100000'], /^gradscope: --width 100000: the network: /],
+    [['--depth', '2000'], /^gradscope: --depth 2000: the network: 2,001 layers exceeds the limit of 1,024/],
+    [['--depth', '100', '--width', '20000'], /^gradscope: --width 20000: /],
+    // Neither alone is past the limit: both are named.
+    [['--depth', '1000', '--width', '1000'], /^gradscope: --depth 1000 --width 1000: the network: 1,000,\d{3},\d{3} parameters exceeds the limit/],
+  ])('a network past the model limits is refused under the flag that put it there: %j', async (shape, refusal) => {
+    const run = await runCliInProcess(['train', '--data', dataPath, ...shape, '--epochs', '1']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(refusal);
+  });
+
   it("a DIVERGED where layer-rates' measured rate made the step names that rate, and offers the flag that lowers it (edges47 #3)", async () => {
     const run = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,8,8,3', '--activation', 'sigmoid', '--optimizer', 'layer-rates', '--learning-rate', '1e25', '--epochs', '1']);
     expect(run.code).toBe(1);

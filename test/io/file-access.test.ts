@@ -73,7 +73,9 @@ describe('checkWritable, before any work', () => {
     await expectError(() => checkWritable(at('check')), 'IO_ERROR', /check: cannot write \(it is a folder\)/);
     execFileSync('mkfifo', [at('check/pipe')]);
     await expectError(() => checkWritable(at('check/pipe')), 'IO_ERROR', /pipe: cannot write \(not a regular file/);
-    await expectError(() => checkWritable('/proc/r.html'), 'IO_ERROR', /\/proc\/r\.html: cannot write \(ENOENT/);
+    await expectError(() => checkWritable('/proc/r.html'), 'IO_ERROR', /\/proc\/r\.html: cannot write \(the folder \/proc is there but makes no new file in it: ENOENT, no such file or directory\)$/);
+    // The write itself says the same (it said the system's bare 'ENOENT', which reads as a missing file).
+    await expectError(() => writeFileAtomic('/proc/r.html', 'x'), 'IO_ERROR', /\/proc\/r\.html: cannot write \(the folder \/proc is there but makes no new file in it: ENOENT, no such file or directory\); any previous file is unchanged$/);
     await checkWritable(at('check/r.html'));
     expect(readdirSync(at('check'))).toEqual(['pipe']);
   });

@@ -26,6 +26,7 @@ import { percentText } from '../../percent-text.js';
 import {
   BACKEND_FLAG,
   checkDistinctFiles,
+  checkAsUsage,
   checkFlag,
   checkOptionsAsUsage,
   choiceFlag,
@@ -84,8 +85,33 @@ function sizesFlag(args: ParsedArgs, inputs: number, targets: number): number[] 
   }
   const depth = numberFlag(args, 'depth');
   const width = numberFlag(args, 'width');
-  const sizes = [inputs, ...Array<number>(depth).fill(width), targets];
-  return checkFlag(args.flags.has('depth') ? 'depth' : 'width', args.flags.has('depth') ? depth : width, () => (checkModelLimits(sizes, 'the network'), sizes));
+  const shaped = (d: number, w: number) => [inputs, ...Array<number>(d).fill(w), targets];
+  const sizes = shaped(depth, width);
+  if (fits(sizes)) return sizes;
+  return checkAsUsage(shapeFlagsAtFault(depth, width, (d, w) => fits(shaped(d, w))), () => (checkModelLimits(sizes, 'the network'), sizes));
+}
+
+/** Whether a network of `sizes` is within the model files' limits (checkModelLimits). */
+function fits(sizes: number[]): boolean {
+  try {
+    checkModelLimits(sizes, '');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The flags a network of `depth` hidden layers of `width` units past the model limits is refused under: the one that is
+ * past them with the other at its default (a --width of 100000 at --depth 2 was refused as '--depth 2'), or both where
+ * neither alone is.
+ */
+function shapeFlagsAtFault(depth: number, width: number, fitsShape: (depth: number, width: number) => boolean): string {
+  const depthAlone = !fitsShape(depth, TRAIN_SHAPE.width);
+  const widthAlone = !fitsShape(TRAIN_SHAPE.depth, width);
+  if (depthAlone && !widthAlone) return `--depth ${depth}`;
+  if (widthAlone && !depthAlone) return `--width ${width}`;
+  return `--depth ${depth} --width ${width}`;
 }
 
 /**
