@@ -106,7 +106,8 @@ export { HEATMAP_NO_VALUE, HEATMAP_OFF_SCALE, HEATMAP_ZERO, heatmapColor, type O
 export type { Diagnosis, DiagnoseOptions, Verdict, Severity, LayerEvidence, FirstToLast } from './flow/diagnose.js';
 export type { BatchNoise, SkippedBatches, SpeedMeasure } from './flow/diagnosis/diagnosis-types.js';
 export type { CurvatureEvidence } from './flow/curvature-evidence.js';
-export type { MeanLossGradient } from './flow/mean-loss-gradient.js';
+export { biasNormsPerRow } from './flow/mean-loss-gradient.js';
+export type { BiasGradients, BiasLayerGradient, MeanLossGradient } from './flow/mean-loss-gradient.js';
 export { API_REMEDY_TERMS, isLayersChange, LARGER_LEARNING_RATE, LEFT_OUT, REMEDY_NORMS, REMEDY_OPTION_OWNER, remedyLayerRates, remedyLines, remedyText, SMALLER_LEARNING_RATE } from './flow/remedy.js';
 export type { Remedy, RemedyCommandLine, RemedyDirection, RemedyLayersChange, RemedyNorm, RemedyOption, RemedySetting, RemedyOptimizerSpec, RemedyTerms, RemedyValue } from './flow/remedy.js';
 export { applyLayersChange } from './api/layers-change.js';

@@ -3,7 +3,7 @@
  * the library define every quantity the same way.
  */
 import { cancelledBiasNote, chartedBiasRows, grouped, unitFailureMetric } from '../../src/index.js';
-import type { Gradients, Trace } from '../../src/index.js';
+import type { Trace } from '../../src/index.js';
 
 export interface LayerStats {
   /** Each row's name, as the diagnosis, the CLI's tables and the HTML report write it (Trace.layerLabel: 'hidden 1', 'output'; a block network's "layers[2].layers[0] ('3.branch.0', dense)"): the chain table's. */
@@ -85,19 +85,4 @@ export function gradientColumnsNote(step: number, batchRows: number, trainRows: 
   if (batchRows >= trainRows) return `; ‖∂C/∂W‖ and ‖∂C/∂b‖ of the latest batch, all ${grouped(trainRows)} training rows`;
   const medians = window > 1 ? ` (the diagnosis reads the change over training time from medians over the first and the last ${window} traced batches)` : '';
   return `; ‖∂C/∂W‖ and ‖∂C/∂b‖ of the latest full batch alone, ${grouped(batchRows)} of the ${grouped(trainRows)} training rows: on a plateau mostly that batch's sampling noise, so compare them across steps loosely${medians}`;
-}
-
-/**
- * ‖∂C/∂b‖ of the mean loss per trace row, from `gradients` (Network.gradients over fixed rows: the page's probe rows), in the
- * rows of `trace` (the run's), so the flow map can draw it where it draws the batch's: a dense network's weight layers in
- * order; a block network's rows by their module names (a dense layer's bias, a norm's β: `${name}.bias`), NaN for a row
- * without one (an activation).
- */
-export function meanBiasNorms(trace: Trace, gradients: Gradients): Float64Array {
-  const blocks = trace.blocks;
-  if (!blocks) return Float64Array.from({ length: trace.layers }, (_, l) => gradients.layers[l]?.biasNorm ?? NaN);
-  return Float64Array.from(blocks.layers, ({ name }) => {
-    const bias = gradients.parameters[`${name}.bias`];
-    return bias ? Math.hypot(...bias) : NaN;
-  });
 }

@@ -88,7 +88,7 @@ export interface Snapshot extends TracedState {
   predictions: Uint8Array;
   /** The network diagram: each drawn unit's output and each drawn edge's |∂C/∂w| over the probe rows. */
   diagram: DiagramSnapshot;
-  /** ‖∂C/∂b‖ of the mean loss over the probe rows (diagram.gradientRows of them) per trace row, from the diagram's gradients (meanBiasNorms): the flow map's mean-loss view. */
+  /** ‖∂C/∂b‖ of the mean loss over the probe rows (diagram.gradientRows of them) per trace row, from the diagram's gradients (biasNormsPerRow): the flow map's mean-loss view. */
   meanGradB: Float64Array;
 }
 

@@ -3,12 +3,12 @@
  * charts need after each slice, with diagnose() of the run's trace, so the page never waits on the
  * WASM core and says what the library (and its CLI) would say about the same trace.
  */
-import { GradscopeError, diagnose, TraceRecorder, createNetwork } from '../../src/index.js';
+import { GradscopeError, biasNormsPerRow, diagnose, TraceRecorder, createNetwork } from '../../src/index.js';
 import type { CurvatureEvidence, Gradients, LayerOutputs, Matrix, MeanLossGradient, TraceOptions, Trace, Network, Optimizer } from '../../src/index.js';
 import { columnEnds, columnNames, networkOptions } from './architecture.js';
 import { denseWeightsOf, diagramOf, UNIT_MAP_GRID, type DiagramSnapshot } from './diagram-data.js';
 import { classRows, mnistDataset, planarDataset, probeOf, splitDataset, type Dataset, type MnistSubsetFile } from './datasets.js';
-import { meanBiasNorms, statsFromTrace, type LayerStats } from './layer-stats.js';
+import { statsFromTrace, type LayerStats } from './layer-stats.js';
 import { BOUNDARY_GRID, DIGITS_SHOWN, type FromWorker, type Snapshot, type StepRecord, type ToWorker, type TracedState } from './protocol.js';
 import { probeRun, RunTrace } from './run-trace.js';
 import { HeldOutRows } from './held-out.js';
@@ -215,7 +215,7 @@ async function configure(settings: Settings, mnistUrl: string, layerRates?: numb
     const grid = planeGrid(BOUNDARY_GRID);
     const columns = ends.map((end, c) => ({ name: names[c], end }));
     const heldOut = new HeldOutRows(data, test);
-    const fresh: Session = { net, data, test, heldOut, heldOutAtStart: heldOut.lossAtStart(net), rowsSeen: 0, pass: new SteppedPass(data.x.rows), settings, optimizer, layerRates: made.layerRates, layerRatesFrom: made.layerRatesFrom, weightDecayLowered: made.weightDecayLowered, stats: statsFromTrace(run.trace, 0), shownStep: 0, run, collected: undefined, grid, probe, unitOutputs: undefined, columns, curvature: undefined, meanGradBAtStart: meanBiasNorms(trace, gradients), meanGradBNow: undefined };
+    const fresh: Session = { net, data, test, heldOut, heldOutAtStart: heldOut.lossAtStart(net), rowsSeen: 0, pass: new SteppedPass(data.x.rows), settings, optimizer, layerRates: made.layerRates, layerRatesFrom: made.layerRatesFrom, weightDecayLowered: made.weightDecayLowered, stats: statsFromTrace(run.trace, 0), shownStep: 0, run, collected: undefined, grid, probe, unitOutputs: undefined, columns, curvature: undefined, meanGradBAtStart: Float64Array.from(biasNormsPerRow(trace, gradients)), meanGradBNow: undefined };
     const snapshot = snapshotOf(fresh, gradients.loss, gradients);
     if (session) {
       session.optimizer.dispose();
@@ -395,7 +395,7 @@ function snapshotOf(s: Session, loss: number, gradients?: Gradients): Snapshot {
   const { accuracy } = s.net.evaluate(s.data.x, s.data.y);
   const test = s.heldOut.testAt(s.net);
   const probed = gradients ?? s.net.gradients(s.probe.x, s.probe.y);
-  const meanGradB = meanBiasNorms(s.run.trace, probed);
+  const meanGradB = Float64Array.from(biasNormsPerRow(s.run.trace, probed));
   // Kept (the snapshot's own goes to the page) for the diagnosis while the network stands at this step.
   s.meanGradBNow = { step: s.net.step, values: meanGradB.slice() };
   return {

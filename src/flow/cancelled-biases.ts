@@ -6,21 +6,16 @@
  * their ‖∂C/∂b‖ charts (which show the norm's shift β) and the diagnosis reads no speed of learning
  * from it, and all three say so.
  */
-import { invalidOption, shown } from '../errors.js';
 import { parentPath } from '../layer-names.js';
-import { Trace } from './trace.js';
-
-/** These are public: anything but a Trace is refused (INVALID_OPTION naming the function) before it is read. */
-function checkTrace(trace: unknown, where: string): asserts trace is Trace {
-  if (!(trace instanceof Trace)) throw invalidOption(`${where}(trace): expected a Trace (a traced run's net.trace, or Trace.fromJSON of a saved one), got ${shown(trace)}`);
-}
+import type { Trace } from './trace.js';
+import { checkTraceArgument } from './trace-argument.js';
 
 /**
  * The rows of a block network's trace whose bias a batch norm cancels: dense rows with a linear
  * activation whose next row, in the same layer stack, is a batch norm (none in a dense network's trace).
  */
 export function biasesCancelledByBatchNorm(trace: Trace): number[] {
-  checkTrace(trace, 'biasesCancelledByBatchNorm');
+  checkTraceArgument(trace, 'biasesCancelledByBatchNorm');
   const rows = trace.blocks?.layers ?? [];
   return rows.flatMap((row, l) => {
     const next = rows[l + 1];
@@ -35,7 +30,7 @@ export function biasesCancelledByBatchNorm(trace: Trace): number[] {
  * biasesCancelledByBatchNorm, whose value is 0 up to rounding (cancelledBiasNote says so).
  */
 export function chartedBiasRows(trace: Trace): number[] {
-  checkTrace(trace, 'chartedBiasRows');
+  checkTraceArgument(trace, 'chartedBiasRows');
   const cancelled = biasesCancelledByBatchNorm(trace);
   return trace.rowsRecording('biasGradNorm').filter((l) => !cancelled.includes(l));
 }
@@ -45,7 +40,7 @@ export function chartedBiasRows(trace: Trace): number[] {
  * measured in them beside the batch norms' β (over every record); '' where there are none.
  */
 export function cancelledBiasNote(trace: Trace): string {
-  checkTrace(trace, 'cancelledBiasNote');
+  checkTraceArgument(trace, 'cancelledBiasNote');
   const rows = biasesCancelledByBatchNorm(trace);
   if (rows.length === 0) return '';
   const values = (l: number[]) => l.flatMap((row) => Array.from(trace.series('biasGradNorm', row)).filter(Number.isFinite));

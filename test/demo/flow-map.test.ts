@@ -3,11 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { TraceRecorder } from '../../src/flow/recorder.js';
-import { meanBiasNorms, statsFromTrace } from '../../demo/src/layer-stats.js';
+import { statsFromTrace } from '../../demo/src/layer-stats.js';
 import { History } from '../../demo/src/history.js';
 import { flowMapCaption, flowMapData } from '../../demo/src/charts/flow-map-data.js';
 import { stepLabel, stepTicks } from '../../demo/src/charts/canvas.js';
-import type { NetworkOptions } from '../../src/index.js';
+import { biasNormsPerRow, type NetworkOptions } from '../../src/index.js';
 
 const x = Array.from({ length: 24 }, (_, i) => [Math.sin(i), Math.cos(3 * i)]);
 const y = x.map(([a, b]) => (a * b > 0 ? [1, 0] : [0, 1]));
@@ -30,7 +30,7 @@ describe('the flow map', () => {
     ['a block network', { inputs: 2, layers: [{ type: 'dense', units: 5 }, { type: 'layer-norm' }, { type: 'activation', activation: 'tanh' }, { type: 'residual', gate: 'rezero', layers: [{ type: 'dense', units: 5, activation: 'tanh' }] }, { type: 'dense', units: 2, activation: 'softmax' }] }],
   ] as [string, NetworkOptions][])("%s: the mean loss's ‖∂C/∂b‖ per trace row is the one a trace of that gradient records", async (_, options) => {
     const { gradients, trace } = await probed(options);
-    const mean = meanBiasNorms(trace, gradients);
+    const mean = biasNormsPerRow(trace, gradients);
     expect(mean).toHaveLength(trace.layers);
     const recorded = trace.row('biasGradNorm', 0);
     for (let l = 0; l < trace.layers; l++) {
@@ -45,7 +45,7 @@ describe('the flow map', () => {
     const { gradients, trace } = await probed({ sizes: [2, 5, 4, 2], activation: 'sigmoid', output: 'softmax' });
     const stats = statsFromTrace(trace, 0);
     const history = new History();
-    const meanAt = (k: number) => meanBiasNorms(trace, gradients).map((v) => v / k);
+    const meanAt = (k: number) => Float64Array.from(biasNormsPerRow(trace, gradients), (v) => v / k);
     history.addSnapshot({ step: 0, accuracy: 0.5, testAccuracy: 0.5, testLoss: 1, meanGradB: meanAt(1) });
     expect(flowMapData(history, stats, 'mean').rows).toEqual([]);
     expect(flowMapData(history, stats, 'batch').rows).toEqual([]);

@@ -204,6 +204,7 @@ const PASSAGES: Passage[] = [
       'createNetwork({ inputs, layers })': 'a call',
       '{ data, rows, cols }': 'a type',
       'net.train(x, y, { trace: { every: 10 } })': 'a call',
+      'diagnose(trace, { meanLossGradient: { rows, start, end } })': 'a call',
       '{ ...options, [s.option]: s.setting }': 'code',
       "{ norm: 'layer-norm' }": 'an option',
       '{ norm?, residualGate?, activation? }': "a type (RemedyLayersChange's fields)",

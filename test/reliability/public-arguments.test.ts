@@ -71,6 +71,7 @@ describe('every export refuses a wrong argument with a GradscopeError', () => {
       [() => api.createOptimizer(null as never, 'adam'), /^adam: expected a network \(from createNetwork\), got null$/],
       [() => api.measureCurvature(null as never, [[1, 2]], [[1, 0]]), /^measureCurvature: expected a network/],
       [() => api.checkpointOf(null as never), /^checkpointOf: expected a network/],
+      [() => api.biasNormsPerRow(null as never, { layers: [], parameters: {} }), /^biasNormsPerRow\(trace\): expected a Trace .*got null$/],
       [() => new api.Adam(5 as never), /^adam: expected a network \(from createNetwork\), got 5$/],
       [() => api.loadModel(undefined as never), /^loadModel: path: expected a file path, got undefined$/],
       [() => api.loadCheckpoint(5 as never), /^loadCheckpoint: path: expected a file path, got 5$/],
