@@ -9,7 +9,7 @@ import { gradscopeLine } from './invocation.js';
 import { shellLine } from '../shell-word.js';
 
 /** The JSON checkpoint's name beside `path` (m.safetensors, out/ → m.json, out.json): the file `gradscope convert` reads. */
-function checkpointBeside(path: string): string {
+export function checkpointBeside(path: string): string {
   const base = path.replace(/[\\/]+$/, '');
   return `${base.slice(0, base.length - extname(base).length)}.json`;
 }

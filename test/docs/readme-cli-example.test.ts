@@ -66,6 +66,10 @@ describe("README's train → study --model example", () => {
       expect(README, quote).toContain(quote);
       expect(said, quote).toContain(quote);
     }
+    // Its closing lines: the curvature command for where it ended, after the --save that keeps that network (test/cli/curvature-next).
+    expect(README).toContain('add `--save model-trained.json` to its command, then run `npx gradscope curvature --model model-trained.json` (on the 9,000 digits it trained on)');
+    expect(said).toContain(`add --save ${join(folder, 'model-trained.json')} to this command`);
+    expect(studied.stdout.trimEnd().split('\n').at(-1)).toBe(`  ${INVOKED} curvature --model ${join(folder, 'model-trained.json')}`);
     // The two remedies README names, as the study prints their commands.
     expect(README).toContain('`npx gradscope train --layers 784,30,30,30,30,10 --activation relu … --init he-normal … --learning-rate 0.002 --out …`');
     expect(said).toMatch(/npx gradscope train --layers 784,30,30,30,30,10 --activation relu \S.* --init he-normal \S.* --learning-rate 0\.002 --out \S+/);

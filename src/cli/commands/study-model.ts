@@ -36,6 +36,7 @@ import {
   withFile,
 } from '../command.js';
 import { remedyTerms } from '../remedy-terms.js';
+import { curvatureNextLines } from '../curvature-next.js';
 import { studyModelRun } from '../run-command-line.js';
 import { readTrainingFlags, THREADS_FLAG, threadsFlag, TRAINING_FLAGS, nonFiniteLines, trainingOptimizer, trainingSettingsText } from '../training-flags.js';
 import { ProgressBar } from '../progress.js';
@@ -330,6 +331,9 @@ export const studyModelCommand = command({
       if (report) print(terminal, `Report: ${shellWord(report)}`);
       if (diverged) throw new SaidError(diverged);
       if (save) print(terminal, `Model: ${shellWord(save)}`);
+      // Asked "minimum, saddle or slope?", the line that measures it, last: what to run next.
+      const next = curvatureNextLines(diagnosis, trace, args, modelPath, save, terminal.invokedAs);
+      if (next.length) print(terminal, '', ...next);
     } finally {
       optimizer?.dispose();
       net.dispose();

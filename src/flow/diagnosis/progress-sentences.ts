@@ -119,9 +119,16 @@ function plateauCause(e: Evidence, verdict: Verdict, ends: ChainEnds, trace: Tra
   const cause = faded(e) ? `; the gradient faded over training time (above), not only over depth${noise}` : `; ${notFadedClause(e, ends)}${slowByDepthClause(e, verdict, ends)}${noise}`;
   // Over rows alike neither more epochs nor the curvature would tell what holds the loss: the rows do.
   if (rowsAlike(trace)) return `${cause}. More epochs would not tell more, nor would the curvature: ${NOTHING_TO_LEARN}.`;
-  const minimum = e.curvature ? '' : ` The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can: ${CURVATURE_OF_A_MODEL} (\`gradscope study plateau\` measured Nielsen's plateau: such a slope of its objective, neither a saddle nor a minimum, and a saddle of its cross-entropy alone; gradscope's docs, page ${CURVATURE_PAGE}).`;
+  const minimum = !curvatureAsked(e, trace) ? '' : ` The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can: ${CURVATURE_OF_A_MODEL} (\`gradscope study plateau\` measured Nielsen's plateau: such a slope of its objective, neither a saddle nor a minimum, and a saddle of its cross-entropy alone; gradscope's docs, page ${CURVATURE_PAGE}).`;
   return `${cause}.${minimum}`;
 }
+
+/**
+ * Whether the summary asks "minimum, saddle or slope?" and names the command that measures the curvature (plateauCause): on a
+ * plateau whose curvature the caller did not give, over rows not all alike. A printer that knows how its user runs gradscope
+ * and where the trained network is (study --model's closing lines, src/cli/curvature-next.ts) prints that command's line.
+ */
+export const curvatureAsked = (e: Evidence, trace: Trace): boolean => e.training?.state === 'plateau' && e.curvature === undefined && !rowsAlike(trace);
 
 /**
  * Where the last hidden layer's batch gradient was mostly sampling noise at the end (mostlyNoise: evidence.endNoise), why the
