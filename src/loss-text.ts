@@ -24,13 +24,15 @@ export const POSITIONAL_BELOW = 1e3;
  * A loss (or an amount in the loss's units: a spread, a difference) as gradscope prints it: `digits`
  * significant digits (default 4, one more than gradscope's other numbers, so that an epoch's small change shows), positional from 1e-6 up to 10³ (2.350, 0.9108, 0.007370), as
  * toPrecision writes it, exponent form beyond (4.959e+3, 1.235e+4, 1.000e-7); 0 (and −0) is '0', as numberText prints it (a loss of exactly 0 is no
- * measurement to 4 digits), and the values that are no number 'Infinity', '-Infinity', 'NaN'.
+ * measurement to 4 digits), a loss beyond float64 'Infinity' (or '-Infinity'), and NaN '—', as percentText
+ * prints no value ('NaN' is no loss).
  */
 export function lossText(loss: number, digits = LOSS_DIGITS): string {
   if (typeof loss !== 'number') throw invalidOption(`lossText(loss): expected a number, got ${shown(loss)}`);
   // toPrecision's own range; outside it a RangeError that names neither the call nor the value.
   if (!Number.isInteger(digits) || digits < 1 || digits > 100) throw invalidOption(`lossText(loss, digits): digits is a whole number from 1 to 100, got ${shown(digits)}`);
   if (loss === 0) return '0';
+  if (Number.isNaN(loss)) return '—';
   // From 10³ in exponent form, as numberText prints: 4959 read as a count of something (a table's trainLoss of 4959.1).
   const text = loss.toPrecision(digits);
   return Math.abs(Number(text)) >= POSITIONAL_BELOW ? Number(text).toExponential(digits - 1) : text;

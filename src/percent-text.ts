@@ -4,10 +4,16 @@
  */
 import { invalidOption, shown } from './errors.js';
 
-/** `fraction` (0.123) as a percentage with one decimal, "12.3 %"; "—" for null (no value). */
+/**
+ * `fraction` (0.123) as a percentage with one decimal, "12.3 %"; "—" for null, NaN or ±Infinity (no
+ * value to print: "NaN %" is no percentage); a fraction that rounds to zero prints "0.0 %" whatever
+ * its sign (-0.0001 printed "-0.0 %").
+ */
 export function percentText(fraction: number | null): string {
   if (fraction !== null && typeof fraction !== 'number') throw invalidOption(`percentText(fraction): expected a number or null, got ${shown(fraction)}`);
-  return fraction === null ? '—' : `${(100 * fraction).toFixed(1)} %`;
+  if (fraction === null || !Number.isFinite(fraction)) return '—';
+  const text = (100 * fraction).toFixed(1);
+  return `${text === '-0.0' ? '0.0' : text} %`;
 }
 
 /** U+00A0 NO-BREAK SPACE: a space a browser never breaks a line at. */

@@ -17,7 +17,8 @@ describe('lossText', () => {
     [0, '0'],
     [-0, '0'],
     [Infinity, 'Infinity'],
-    [NaN, 'NaN'],
+    // No loss: '—', as percentText prints no value (it printed 'NaN', edges47 #17).
+    [NaN, '—'],
   ])('%s → %s', (loss, text) => {
     expect(lossText(loss)).toBe(text);
   });

@@ -14,6 +14,12 @@ describe('percentText', () => {
     expect(percentText(null)).toBe('—');
   });
 
+  it('prints no value as "—" too, and no negative zero (it printed "NaN %" and "-0.0 %", edges47 #17)', () => {
+    expect([NaN, Infinity, -Infinity].map(percentText)).toEqual(['—', '—', '—']);
+    expect([-0.0001, -0, -0.00049].map(percentText)).toEqual(['0.0 %', '0.0 %', '0.0 %']);
+    expect(percentText(-0.0005)).toBe('-0.1 %');
+  });
+
   it('refuses what is not a number (it is public), naming what it got', async () => {
     await expectError(() => percentText('0.5' as never), 'INVALID_OPTION', /^percentText\(fraction\): expected a number or null, got "0\.5"$/);
   });

@@ -13,7 +13,6 @@ import { percentText } from '../percent-text.js';
 import { grouped } from '../counted.js';
 import { evenIndexes } from '../flow/even-indexes.js';
 
-const percent = (v: number) => percentText(Number.isNaN(v) ? null : v);
 const num = (v: number) => (Number.isNaN(v) ? '—' : sci(v));
 
 /**
@@ -61,8 +60,8 @@ export function traceTableData(trace: Trace, record = lastTableRecord(trace).rec
     num(at('chainFactor', l, chainRecord)),
     ...(withBound ? [num(at('chainBound', l, chainRecord))] : []),
     num(at('updateRatio', l)),
-    percent(at('saturatedFraction', l)),
-    percent(at('deadFraction', l)),
+    percentText(at('saturatedFraction', l)),
+    percentText(at('deadFraction', l)),
   ]);
   // Of an earlier step than the table's: why is said once, in the first of the two headers.
   const earlier = chainRecord === record ? undefined : trace.steps[chainRecord];

@@ -115,7 +115,9 @@ export function overfittingOf(d: Pick<Diagnosis, 'evidence' | 'remedies'>): Fini
 export function worseWarning({ checked, checkedName = checkedRowsName(checked), initial, final, trained, optimizer, saved, chance, diagnosis, overfitting, seen, restarted, rateOffered: offer }: FinishedRun): string | undefined {
   if (final.loss <= initial.loss) return undefined;
   // As train's and study's lines print them, to as many more digits as tell them apart: a rise of 0.0001 % printed '0.2500 → 0.2500' beside 'worse'.
-  const [before, after] = lossTexts([initial.loss, final.loss]);
+  const [before, finite] = lossTexts([initial.loss, final.loss]);
+  // lossText prints no loss as '—': here the warning is about it, so it is said.
+  const after = Number.isNaN(final.loss) ? 'not a number' : finite;
   const accuracies = initial.accuracy === undefined || final.accuracy === undefined ? '' : `, ${checked} accuracy ${percentText(initial.accuracy)} → ${percentText(final.accuracy)}`;
   const numbers = `${checked} loss ${before} → ${after}${accuracies}`;
   const why = trained.halvings > 0 ? '; halving kept the steps finite, not the network better than its start' : '';

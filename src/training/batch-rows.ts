@@ -1,5 +1,6 @@
 /** How a call's rows fall into batches: the default batch size, the batches a network cannot train on, and when a call loads its rows in place. */
 import { counted } from '../counted.js';
+import { checkBoolean, checkWhole } from '../checks.js';
 import { checkTrainingBatch } from '../model.js';
 import type { TrainingEngine } from './training-engine.js';
 import type { TrainOptions } from './train-options.js';
@@ -36,8 +37,18 @@ export interface BatchWording {
  * `requestedBatch` (capped at the rows): every batch's, or else the short last batch's unless
  * `dropLast` leaves it out; 0 when every batch trained holds at least `minRows`. Where train(), the
  * CLI and the studies find a batch batch norm cannot normalise (minRows BATCH_NORM_MIN_ROWS).
+ * Refuses (INVALID_OPTION) a count that is not a whole number ≥ 1, or a `dropLast` not true or false.
  */
 export function batchBelow(minRows: number, rows: number, requestedBatch: number, dropLast: boolean): number {
+  checkWhole(minRows, 'batchBelow(minRows, …)', 1);
+  checkWhole(rows, 'batchBelow(…, rows, …)', 1);
+  checkWhole(requestedBatch, 'batchBelow(…, requestedBatch, …)', 1);
+  checkBoolean(dropLast, 'batchBelow(…, dropLast)');
+  return shortBatch(minRows, rows, requestedBatch, dropLast);
+}
+
+/** batchBelow without its checks: train() runs it on every call, on numbers its own options' checks have read. */
+function shortBatch(minRows: number, rows: number, requestedBatch: number, dropLast: boolean): number {
   const batchSize = batchRowsUsed(requestedBatch, rows);
   if (batchSize < minRows) return batchSize;
   const shortRows = rows % batchSize;
@@ -58,7 +69,7 @@ export function checkBatchRows(
   dropLast: boolean,
   wording?: BatchWording,
 ): void {
-  const short = batchBelow(net.minTrainingRows, rows, requestedBatch, dropLast);
+  const short = shortBatch(net.minTrainingRows, rows, requestedBatch, dropLast);
   // The refusals' words are made only for a refusal: train() runs this every call, after kernels
   // that pushed the code making them (counted's regular expressions) out of the caches.
   if (short === 0) return;

@@ -89,7 +89,7 @@ describe('worseWarning', () => {
   });
 
   it('warns of a final loss that is not a number', () => {
-    expect(run(2.285, NaN)).toMatch(/^Warning: .*\(test loss 2\.285 → NaN,/);
+    expect(run(2.285, NaN)).toMatch(/^Warning: .*\(test loss 2\.285 → not a number,/);
   });
 
   it('says what halving did (the rate it ended at) and that the save flag saved it as asked', () => {

@@ -76,8 +76,15 @@ describe('every export refuses a wrong argument with a GradscopeError', () => {
       [() => api.loadModel(undefined as never), /^loadModel: path: expected a file path, got undefined$/],
       [() => api.loadCheckpoint(5 as never), /^loadCheckpoint: path: expected a file path, got 5$/],
       [() => api.setWasmLocation(5 as never), /^setWasmLocation: expected a folder URL \(a string or a URL\), got 5$/],
+      // batchBelow(-1) returned 0, three arguments missing (edges47 #18): every argument is checked.
+      [() => api.batchBelow(-1 as never, 10, 4, false), /^batchBelow\(minRows, …\): expected a whole number ≥ 1, got -1$/],
+      [() => api.batchBelow(2, undefined as never, 4, false), /^batchBelow\(…, rows, …\): expected a whole number ≥ 1, got undefined$/],
+      [() => api.batchBelow(2, 10, 2.5, false), /^batchBelow\(…, requestedBatch, …\): expected a whole number ≥ 1, got 2\.5$/],
+      [() => api.batchBelow(2, 10, 4, undefined as never), /^batchBelow\(…, dropLast\): expected true or false, got undefined$/],
       [() => api.setWasmLocation('http://['), /^setWasmLocation: "http:\/\/\[" is not a URL, absolute or relative to file:\/\/.*; expected a folder URL such as '\/assets\/gradscope\/'$/],
     ];
+    // What it answers where the arguments are right: the short last batch (10 rows in 4s leave 2), none with dropLast.
+    expect([api.batchBelow(3, 10, 4, false), api.batchBelow(3, 10, 4, true), api.batchBelow(2, 10, 4, false), api.batchBelow(5, 10, 4, false)]).toEqual([2, 0, 0, 4]);
     for (const [call, message] of expectations) {
       let caught: unknown;
       try {
