@@ -1,5 +1,5 @@
 import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js';
-import { Trace, type TraceRun } from '../../src/flow/trace.js';
+import { Trace, type TraceEpoch, type TraceRun } from '../../src/flow/trace.js';
 
 /** The metrics every layer of gapTrace's network holds at every record, unless set: an even, healthy flow. */
 const EVEN: Partial<Record<LayerMetric, number>> = { weightGradNorm: 1, weightNorm: 1, biasGradNorm: 1, updateRatio: 1e-3, saturatedFraction: 0 };
@@ -8,9 +8,9 @@ const EVEN: Partial<Record<LayerMetric, number>> = { weightGradNorm: 1, weightNo
  * A [4, 3, 3, 3, 2] sigmoid network's trace of `run`: per record, the first hidden layer's per-example
  * ‖δ‖ over the last hidden layer's (1) is `ratios[record]`, the middle one's its square root;
  * everything else even, but the first and last hidden layers' steps taken, ‖ΔW‖/‖W‖, where `steps`
- * gives them.
+ * gives them; `epochs` its epochs, if any (where the run stands is read from two or more).
  */
-export function gapTrace(ratios: number[], run: TraceRun, steps?: { first: number; last: number }): Trace {
+export function gapTrace(ratios: number[], run: TraceRun, steps?: { first: number; last: number }, epochs: readonly TraceEpoch[] = []): Trace {
   const trace = new Trace({ sizes: [4, 3, 3, 3, 2], activations: ['sigmoid', 'sigmoid', 'sigmoid', 'softmax'], loss: 'cross-entropy', every: 1, run });
   ratios.forEach((ratio, i) => {
     const r = trace.beginRecord(i + 1, 2, 0.5);
@@ -23,5 +23,6 @@ export function gapTrace(ratios: number[], run: TraceRun, steps?: { first: numbe
       trace.set('updateRatio', r, 2, steps.last);
     }
   });
+  for (const epoch of epochs) trace.addEpoch(epoch);
   return trace;
 }

@@ -98,7 +98,17 @@ function closedOrCrossed(verdict: Verdict, e: Evidence, ends: ChainEnds): string
   // Across norm rows the summary says the closed gap as the relative gradient's (closedGapSentence): so is it here.
   if (gapClosed(verdict, e)) return `; over the run ${e.normalisedBy ? "the relative gradient ‖∂C/∂W‖/‖W‖" : 'it'} was ${timesOf(median)} the ${ends.last}'s (${medianOverRecords(e)}), within ${EVEN_RANGE}`;
   if (e.normalisedBy || e.records < 2 || !positiveFinite(first) || !positiveFinite(last) || gapSide(last) === verdict) return '';
-  return `; by ${lastRecordName(e)} it ${Math.log(first) * Math.log(last) < 0 ? 'had crossed over' : 'had narrowed'} to ${timesOf(last)} the ${ends.last}'s`;
+  return `; ${gapAtEndWords(e, ends, 'it')}`;
+}
+
+/**
+ * Where a gap (`subject`: 'it', 'the gap') read before the last record had gone by it, narrowed or crossed over, as the headline says
+ * it: 'by the last record it had crossed over to 2.00× the last hidden layer's'. The remedies of where the run stands say it too where
+ * it ended within 1/4–4× (gapEvenAtEnd).
+ */
+export function gapAtEndWords(e: Evidence, ends: ChainEnds, subject: string): string {
+  const { first, last } = gapMeasure(e);
+  return `by ${lastRecordName(e)} ${subject} ${Math.log(first) * Math.log(last) < 0 ? 'had crossed over' : 'had narrowed'} to ${timesOf(last)} the ${ends.last}'s`;
 }
 
 /**

@@ -9,7 +9,7 @@ import { runAtEnd, type Trace } from '../trace.js';
 import { type Remedy, type RemedyOption, remedyLayerRates, remedyText } from '../remedy.js';
 import { GRADIENT_SCALED_STEPS, OWN_GRADIENTS } from '../../optimizer-defaults.js';
 import { architectureRemedies } from './architecture-remedies.js';
-import { BATCH_NORM_ROWS, DEAD_LAYER, DEAD_UNITS, EXPLODING_RATIO, RESIDUAL_CLIP_MEASURED_RATE } from './diagnosis-thresholds.js';
+import { BATCH_NORM_ROWS, DEAD_LAYER, DEAD_UNITS, EVEN_RANGE, EXPLODING_RATIO, RESIDUAL_CLIP_MEASURED_RATE } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
 import { gapRecords, lastRecordName, rowList, sharesByRow } from './diagnosis-words.js';
 import { afterFlatNorm, flatOnChain, inputsSaturating, plainResiduals, saturatedLater, saturationAtStart } from './evidence-readings.js';
@@ -20,7 +20,8 @@ import { moreEpochs, plateauRemedies, progressRemedies, unclearRemedy } from './
 import { type AddRemedy, addSmallerRate, choice, CLIP_AT_1, firstStepOf, initName, layers, optimizerSwitch, type RateRun } from './remedy-settings.js';
 import { LARS_WHY, vanishingOptimizerRemedies } from './vanishing-optimizer-remedies.js';
 import { inputsHold, qualifiedBesideLargeInputs, standardiseRemedy } from './offset-remedies.js';
-import { alsoGap, flowClear, gapClosed } from './verdict-rules.js';
+import { alsoGap, flowClear, gapClosed, gapEvenAtEnd } from './verdict-rules.js';
+import { gapAtEndWords } from './headline.js';
 import { andList } from '../../list-text.js';
 import { givenFloat32Text, numberText } from '../../number-text.js';
 import type { ReluRateChoice } from '../relu-remedy-rates.js';
@@ -222,14 +223,20 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
   };
   // A plateau or a loss still falling beside a gradient flow with no finding in it: the remedies of a run that stopped short, or more time.
   const clear = flowClear(e);
-  if (gapClosed(verdict, e)) {
-    // What is left of a closed gap is where the run stands, remedied as beside a healthy flow: a loss still falling needs time, a plateau
-    // or a rising loss their own remedies, a converged run nothing.
+  /**
+   * Where the run stands, remedied as beside a healthy flow, where the gap is not what the run's end shows: a loss still falling needs
+   * time, a plateau or a rising loss their own remedies, a converged run nothing. `gone`: where the gap went ('the gap closed'), as
+   * the reasons begin.
+   */
+  const standingRemedies = (gone: string) => {
     const state = e.training?.state;
-    if (state === 'learning' && clear) addOnLosses([moreEpochs(trace, e.training!)], `the gap closed and the loss is still falling${stillFalling(e.training!)}: training longer lowers it further.`);
-    if (state === 'plateau' && clear) plateauRemedies(trace, run, e, addOnLosses, 'the gap in the gradient flow closed during training');
+    if (state === 'learning' && clear) addOnLosses([moreEpochs(trace, e.training!)], `${gone} and the loss is still falling${stillFalling(e.training!)}: training longer lowers it further.`);
+    if (state === 'plateau' && clear) plateauRemedies(trace, run, e, addOnLosses, gone);
     if (state === 'unclear' && clear) unclearRemedy(trace, e.training!, addOnLosses);
     if (state === 'rising' || state === 'overfitting') progressRemedies(run, e, addOnLosses);
+  };
+  if (gapClosed(verdict, e)) {
+    standingRemedies('the gap in the gradient flow closed during training');
     alsoDeadUnits();
     alsoSaturatedUnits();
     // A gap that closed leaves the verdict no finding of its own to remedy: what is offered answers where the run stands.
@@ -308,6 +315,8 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
   if (also && !(also === 'exploding' && e.normalisedBy)) architectureRemedies(also, trace, e, hiddenActivations, add);
   // A healthy flow's remedies answer where the run stands, which the summary says after the inputs.
   const ownFinding = verdict === 'healthy' ? 0 : remedies.length;
+  // A gap that held but lay within 1/4–4× by the last record (gapEvenAtEnd): the run's end asks what a closed gap's does too, after the gap's own.
+  if (gapEvenAtEnd(verdict, e)) standingRemedies(`${gapAtEndWords(e, chainEnds(trace, e), 'the gap in the gradient flow')} (within ${EVEN_RANGE})`);
   alsoDeadUnits();
   alsoSaturatedUnits();
   return { remedies, ownFinding };

@@ -121,6 +121,21 @@ export const explodingOnLoss = (verdict: Verdict, gap: number, e: Evidence): Not
 export const gapClosed = (verdict: Verdict, e: Evidence) =>
   (verdict === 'vanishing' || verdict === 'exploding') && !e.nonFinite && even(gapMeasure(e).median) && (!e.normalisedBy || e.training?.state === 'converged' || e.training?.state === 'learning');
 
+/**
+ * A vanishing or exploding gap that held over the run (not gapClosed: its median, or its first record, beyond EVEN_RANGE) but lay
+ * within EVEN_RANGE at the last record: it had narrowed or crossed over into it by the end, as the headline says ('by the last
+ * record it had crossed over to 1.51× the last hidden layer's'). The end shows no gap, so the run is also offered what where it stands
+ * asks beside a closed gap (more epochs for a loss still falling, a plateau's remedies …), after the gap's own, which answer the
+ * records before and stay first: newuser45's tanh run (#14: [8, 6 × 32, 3], 1/32.1 at the first step, 1/13.1 over the records, 1.51×
+ * by the end, still learning) reached 83/80/83 % of its 100 held-out rows (seeds 1–3) made afresh with the first of them, glorot-uniform,
+ * in its 10 epochs, and 79/79/80 % trained 20 epochs from its own weights (2026-12-06, docs/gradient-flow.md). Not across norm rows,
+ * whose gap is not δ's alone (agreedGap), nor beside Inf or NaN.
+ */
+export function gapEvenAtEnd(verdict: Verdict, e: Evidence): boolean {
+  const { first, last } = gapMeasure(e);
+  return (verdict === 'vanishing' || verdict === 'exploding') && !e.nonFinite && !e.normalisedBy && !gapClosed(verdict, e) && e.records >= 2 && positiveFinite(first) && even(last);
+}
+
 /** Evidence.skipCarried: the skips' bound on the trunk's growth (skipGrowthBound of the chain's last row), where the gap is a mild exploding one, no Inf or NaN, and the bound is below EXPLODING_RATIO. */
 export function skipCarried(gap: number, e: Evidence, bound: number | undefined): number | undefined {
   return !e.nonFinite && gap >= EXPLODING_RATIO && gap < 1 / SEVERE_RATIO && bound !== undefined && bound < EXPLODING_RATIO ? bound : undefined;
