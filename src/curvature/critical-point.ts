@@ -38,7 +38,7 @@ export { OUTWEIGHS };
  *   not ‖∇f‖·t. A saddle (Dauphin et al. 2014) is a critical point, and the point is as good as one.
  * - 'strong negative curvature': confirmed, and some step lowers f on both sides, but not a saddle: the slope gives
  *   more than 1/OUTWEIGHS of that drop (negative curvature beside a slope, both paying comparably; or the gradient
- *   outweighing it), or its descent runs on past the longest length tried. Not a critical point. (Until review44
+ *   outweighing it), or its descent is at its most at the longest length tried, past which it may run on. Not a critical point. (Until review44
  *   #14 each t was weighed against the gradient's best drop within t, and a point read 'saddle' where a unit step
  *   down its gradient lowered f by 0.24 and ±v at t = 3 by 0.30.)
  * - 'negative curvature': confirmed, but no step tried lowers f on both sides (the

@@ -8,7 +8,7 @@ import { counted, grouped } from '../counted.js';
 import { negativeMassText } from '../curvature/curvature-text.js';
 import { sci } from '../sci-text.js';
 import { percentText } from '../percent-text.js';
-import { dropRatio, OUTWEIGHS, strongBand, type CurvatureVerdict, type StrongBand } from '../curvature/critical-point.js';
+import { DESCENT_STEPS, dropRatio, OUTWEIGHS, strongBand, type CurvatureVerdict, type StrongBand } from '../curvature/critical-point.js';
 import { STRONG_BAND_WORDS } from '../curvature/point-text.js';
 import { saddleTestText } from '../saddle-rule.js';
 import type { PlateauPoint, PlateauResult } from './plateau.js';
@@ -50,7 +50,7 @@ function strongReading(band: StrongBand, ratios: string): string {
   // (the band 'runs on' is not critical for that reason alone: its `why`, said by the tail)
   const clause =
     band === 'runs on'
-      ? ` by at least ${OUTWEIGHS}× ${SLOPE_GIVES}, but that descent runs on past the longest step tried: the gradient is not spent`
+      ? ` by at least ${OUTWEIGHS}× ${SLOPE_GIVES}, but that descent is at its most at the longest step tried, s=${grouped(DESCENT_STEPS[0])}, past which it may run on: the gradient is not seen spent`
       : band === 'gradient outweighs'
         ? `, but ${why}: ${SLOPE_GIVES} is at least ${OUTWEIGHS}× its mean drop`
         : ` by less than ${OUTWEIGHS}× ${SLOPE_GIVES} and more than 1/${OUTWEIGHS} of it: ${why}, the gradient spent or not`;

@@ -95,7 +95,7 @@ describe('plateauConclusion', () => {
       { points: at(0.295, 0.239, 1), band: 'comparable', says: ["both pay comparably, the gradient spent or not; ±v's mean drop 1.23× what the slope gives"], not: ['the gradient is not spent', 'outweighs'] },
       { points: at(0.1, 0.25, 1), band: 'gradient outweighs', says: ["but the gradient outweighs it: what the slope gives (the gradient's whole descent, but no more than ‖∇f‖·s over its best step s) is at least 2× its mean drop; ±v's mean drop 0.400× what the slope gives"], not: ['beside a slope', 'not spent'] },
       // ±v 5× the slope, whose descent may run on past s = 3
-      { points: at(0.5, 0.1, 3), band: 'runs on', says: ['but that descent runs on past the longest step tried: the gradient is not spent', "±v's mean drop 5.00×"], not: ['comparably', 'outweighs'] },
+      { points: at(0.5, 0.1, 3), band: 'runs on', says: ['but that descent is at its most at the longest step tried, s=3, past which it may run on: the gradient is not seen spent', "±v's mean drop 5.00×"], not: ['comparably', 'outweighs'] },
     ] as const;
     for (const { points, band, says, not } of bands) {
       const p = points[0];
