@@ -13,6 +13,7 @@
  */
 import { describeValue, shown } from './errors.js';
 import { LOSS_OUTPUT, type Loss, type OutputActivation } from './kernels.js';
+import { andList } from './list-text.js';
 import { checkFileFields, type Fail } from './model-limits.js';
 
 /** What a dense chain read from a PyTorch state_dict keeps of the module that saved it (see the module comment). */
@@ -35,6 +36,12 @@ export interface PytorchModule {
    * (nn.Sequential's indices, a dense layer taking two). A dense chain records layerNames instead.
    */
   tensorNames?: string[];
+  /**
+   * The dense layers (0-based, input first) its module builds without a bias, `nn.Linear(…, bias=False)`, whose state_dict holds
+   * `<name>.weight` alone: gradscope holds their biases at zero (read as zeros, kept at zero by every training step) and writes them
+   * back without a `.bias` tensor, so the module's strict load_state_dict takes the file. Absent: every layer has its bias.
+   */
+  biasFree?: number[];
 }
 
 /** PyTorch's losses that take logits and apply the output activation themselves, by gradscope's loss. */
@@ -57,13 +64,37 @@ export function layerTensorName(module: PytorchModule | undefined, l: number, te
  */
 export function readPytorchModule(value: unknown, model: { loss: Loss; activations: readonly OutputActivation[] }, where: string, fail: Fail): PytorchModule | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail(where, `expected an object { layerNames, logits }, got ${describeValue(value)}`);
-  checkFileFields(value, ['layerNames', 'logits'], where, fail);
-  const { layerNames, logits } = value as Record<string, unknown>;
+  checkFileFields(value, ['layerNames', 'logits', 'biasFree'], where, fail);
+  const { layerNames, logits, biasFree } = value as Record<string, unknown>;
   const names = layerNames === undefined ? undefined : checkLayerNames(layerNames, model.activations.length, `${where}.layerNames`, fail);
   if (logits !== undefined && logits !== true) throw fail(`${where}.logits`, `expected true or no field, got ${describeValue(logits)}`);
   if (logits === true) checkLogits(model, `${where}.logits`, fail);
-  if (names === undefined && logits === undefined) return undefined;
-  return { ...(names && { layerNames: names }), ...(logits && { logits }) };
+  const free = biasFree === undefined ? undefined : checkBiasFree(biasFree, model.activations.length, `${where}.biasFree`, fail);
+  if (names === undefined && logits === undefined && free === undefined) return undefined;
+  return { ...(names && { layerNames: names }), ...(logits && { logits }), ...(free && { biasFree: free }) };
+}
+
+/** `value` as a dense chain's bias-free layers (PytorchModule.biasFree): distinct layer indices below `depth`, increasing, at least one; copied, or `fail` at `where`. */
+function checkBiasFree(value: unknown, depth: number, where: string, fail: Fail): number[] {
+  if (!Array.isArray(value) || value.length === 0) throw fail(where, `expected the indices of the dense layers built without a bias (nn.Linear(bias=False)), at least one, got ${describeValue(value)}`);
+  return value.map((l: unknown, i) => {
+    const previous: unknown = i === 0 ? -1 : value[i - 1];
+    if (typeof l !== 'number' || !Number.isInteger(l) || l < 0 || l >= depth) throw fail(`${where}[${i}]`, `expected a dense layer's index from 0 to ${depth - 1}, got ${describeValue(l)}`);
+    if (typeof previous === 'number' && l <= previous) throw fail(`${where}[${i}]`, `${l} follows ${previous}: each layer once, in increasing order`);
+    return l;
+  });
+}
+
+/**
+ * The first bias-free layer (`module.biasFree`) whose bias is not all zero, as `layers[l]` and its first value off zero, or undefined:
+ * such a bias cannot be written back without its tensor (a loadState or a write through net.kernels put it there, as training never does).
+ */
+export function movedBiasFreeBias(module: PytorchModule | undefined, biases: readonly ArrayLike<number>[]): { layer: number; unit: number; value: number } | undefined {
+  for (const l of module?.biasFree ?? []) {
+    const unit = Array.prototype.findIndex.call(biases[l], (b: number) => b !== 0);
+    if (unit >= 0) return { layer: l, unit, value: biases[l][unit] };
+  }
+  return undefined;
 }
 
 /**
@@ -72,13 +103,19 @@ export function readPytorchModule(value: unknown, model: { loss: Loss; activatio
  */
 export function moduleNotKeptNote(format: string, module: PytorchModule): string {
   const names = module.layerNames ?? module.tensorNames;
-  const kept = [names && `its names (${names.length > 3 ? `${names.slice(0, 3).join(', ')}, …` : names.join(', ')})`, module.logits && 'that it ends in logits'].filter((part) => part).join(' and ');
+  const free = module.biasFree && `that ${module.biasFree.length === 1 ? `layers[${module.biasFree[0]}] has` : `layers ${module.biasFree.join(', ')} have`} no bias`;
+  const kept = andList([names && `its names (${names.length > 3 ? `${names.slice(0, 3).join(', ')}, …` : names.join(', ')})`, module.logits && 'that it ends in logits', free].filter((part) => typeof part === 'string'));
   return `the PyTorch module's record (pytorchModule: ${kept}) is not kept in a ${format} file, which names its tensors its own way: convert to .safetensors or gradscope's .json to keep it`;
 }
 
 /** The JSON text of a record, as a string-valued metadata map holds it. */
 export function pytorchModuleText(module: PytorchModule): string {
-  return JSON.stringify({ ...(module.layerNames && { layerNames: module.layerNames }), ...(module.tensorNames && { tensorNames: module.tensorNames }), ...(module.logits && { logits: true }) });
+  return JSON.stringify({
+    ...(module.layerNames && { layerNames: module.layerNames }),
+    ...(module.tensorNames && { tensorNames: module.tensorNames }),
+    ...(module.logits && { logits: true }),
+    ...(module.biasFree && { biasFree: module.biasFree }),
+  });
 }
 
 /**

@@ -8,10 +8,11 @@
  * `nn.Sequential(OrderedDict(hidden=nn.Sequential(…), out=nn.Linear(…)))`, whose names then name the tensors. nn.Linear becomes a dense layer, taking the activation module right after it as its activation
  * (else 'linear'); nn.BatchNorm1d, nn.LayerNorm, the activation modules and issue 13's Residual
  * become their specs. Only what gradscope computes the same way is taken: PyTorch's defaults
- * (eps 1e-5, momentum 0.1, affine, running statistics tracked, Linear with a bias), nn.LeakyReLU's
+ * (eps 1e-5, momentum 0.1, affine, running statistics tracked), nn.LeakyReLU's
  * slope 0.01, nn.Softmax over the last dimension; anything else is refused, naming the module.
  * nn.Dropout and nn.AlphaDropout, the identity at inference (model.eval()), are skipped with a note,
- * as the tfjs reader skips Keras' Dropout: the gradients read are those of the network without them.
+ * as the tfjs reader skips Keras' Dropout: the gradients read are those of the network without them. nn.Linear(bias=False)
+ * is parsed (its state_dict names, weight alone) and refused by the readers (BIAS_FREE_BY_EXPRESSION).
  */
 import { describeValue } from '../errors.js';
 import { LEAKY_RELU_SLOPE, type OutputActivation } from '../kernels.js';
@@ -28,7 +29,17 @@ export interface PytorchArchitecture {
   names: string[];
   /** What was read by a rule the expression does not spell out (a module skipped as the identity at inference). */
   notes: string[];
+  /**
+   * The paths of the nn.Linear modules built with bias=False (names holds their weight alone). The block readers refuse them
+   * (BIAS_FREE_BY_EXPRESSION): a chain of such layers reads by the dense reader, which keeps them bias-free (PytorchModule.biasFree).
+   */
+  biasFree: string[];
 }
+
+/** Why a module expression with nn.Linear(bias=False) is refused where it is read (at the module's path), and what reads such a state_dict. */
+export const BIAS_FREE_BY_EXPRESSION =
+  'nn.Linear(bias=False): a module expression reads layers with a bias; a chain of nn.Linear layers saved without biases reads ' +
+  'without the expression (fromSafetensors with activation, output and loss; --activation, --output, --loss), which keeps them bias-free';
 
 /** How an expression spells collections.OrderedDict, whose keyword arguments name an nn.Sequential's modules. */
 const ORDERED_DICT = ['OrderedDict', 'collections.OrderedDict'];
@@ -49,7 +60,7 @@ export function architectureOfPytorch(expression: string, where: string, fail: F
   const walk = new Walk(where, fail);
   const layers = walk.sequential(nnNames(parsePythonCall(expression, where, fail)), '');
   if (walk.width === undefined) throw fail(where, 'no module says how many features the network takes (nn.Linear, nn.BatchNorm1d or nn.LayerNorm)');
-  return { inputs: walk.inputs!, layers, names: walk.names, notes: walk.skippedNotes() };
+  return { inputs: walk.inputs!, layers, names: walk.names, notes: walk.skippedNotes(), biasFree: walk.biasFree };
 }
 
 /** A module's path within its nn.Sequential as Walk.sequential names it: its index, and in a Residual's branch `i.branch.j`. */
@@ -93,6 +104,8 @@ class Walk {
   width: number | undefined;
   inputs: number | undefined;
   readonly names: string[] = [];
+  /** The nn.Linear modules built with bias=False, by path: named without a .bias tensor. */
+  readonly biasFree: string[] = [];
   /** The modules skipped as the identity at inference, by module and p (`nn.Dropout(p=0.1)`): their paths. */
   private readonly skips = new Map<string, string[]>();
 
@@ -163,12 +176,16 @@ class Walk {
         case 'nn.Linear': {
           const inputs = this.size(module.args[0] ?? module.kwargs.in_features, here, 'in_features');
           const units = this.size(module.args[1] ?? module.kwargs.out_features, here, 'out_features');
-          this.defaults(module, here, 3, ['in_features', 'out_features'], { bias: true });
-          if ((module.args[2] ?? true) !== true) this.fail(here, "nn.Linear(bias=False): gradscope's dense layers have a bias");
+          const { bias: biasKeyword, ...kwargs } = module.kwargs;
+          this.defaults({ ...module, kwargs }, here, 3, ['in_features', 'out_features'], {});
+          const bias = module.args[2] ?? biasKeyword ?? true;
+          if (typeof bias !== 'boolean') this.fail(here, `nn.Linear(bias=${python(bias)}): expected True or False`);
           this.takes(inputs, here);
           this.width = units;
           name('weight');
-          name('bias');
+          // nn.Linear(bias=False) holds its weight alone: named so (the state_dict a strict load_state_dict asks for); the readers refuse it (biasFree).
+          if (bias) name('bias');
+          else this.biasFree.push(here);
           // The activation module after it, past any module that is the identity at inference (ReLU(Dropout(z)) is Dropout(ReLU(z)) there).
           let after = i + 1;
           while (this.skipped(modules[after], `${prefix}${keys[after]}`)) after++;

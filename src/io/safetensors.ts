@@ -19,7 +19,7 @@
  * (`{ "format": "pt" }`) is ignored; gradscope's own wins over the caller's options.
  */
 import { checkKnownKeys, keysOf } from '../checks.js';
-import { GradscopeError, shown } from '../errors.js';
+import { GradscopeError, invalidOption, shown } from '../errors.js';
 import { shapeText } from '../shape-text.js';
 import { checkActivationOptions, checkAgrees, ClashingImportOptions, MistakenImportOption, optionsToPass, refuseHiddenActivation, UnreadImportOption, UnstatedImportOptions, type ImportOptionName } from './import-options.js';
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
@@ -52,8 +52,9 @@ import { chainFanIns, initialisationText, recordedInitialisationText, type Initi
 import { counted } from '../counted.js';
 import { recordedTrainedOnText, trainedOnText, type TrainedOn } from '../trained-on.js';
 import { fileLayer } from '../layer-names.js';
+import { andList } from '../list-text.js';
 import { denseTensorName } from '../model.js';
-import { checkLayerNames, layerTensorName, pytorchModuleText, readPytorchModule, type PytorchModule } from '../pytorch-record.js';
+import { checkLayerNames, layerTensorName, movedBiasFreeBias, pytorchModuleText, readPytorchModule, type PytorchModule } from '../pytorch-record.js';
 import { parsedJsonText } from '../json-syntax.js';
 
 /**
@@ -91,12 +92,20 @@ export interface SafetensorsImportOptions {
  * (`pytorchModule.layerNames`: `hidden.0.weight`, …, `out.bias`; recorded in `__metadata__.pytorchModule`,
  * the JSON text of the record), and the Sequential is then the module they make (OrderedDict for named
  * modules; no `pytorch` key where no nn.Sequential makes them: safetensorsExportNotes says why). A
- * model that keeps that its module ends in logits (`pytorchModule.logits`) is written without the output module.
+ * model that keeps that its module ends in logits (`pytorchModule.logits`) is written without the output module; a bias-free
+ * layer (`pytorchModule.biasFree`) without its `.bias` tensor, as `nn.Linear(in, out, bias=False)` (its bias not zero: INVALID_OPTION).
  */
 export function toSafetensors(source: Network | ModelData | BlockModelData): Uint8Array {
   const model = exportSource(source, 'toSafetensors');
   if (isBlockModel(model)) return checkedBlockModelToSafetensors(model);
   const { pytorchModule } = model;
+  const moved = movedBiasFreeBias(pytorchModule, model.biases);
+  if (moved !== undefined) {
+    throw invalidOption(
+      `toSafetensors: layers[${moved.layer}] has no bias in its PyTorch module (pytorchModule.biasFree, nn.Linear(bias=False)), but its bias[${moved.unit}] is ${moved.value}, not 0: ` +
+        'written without a .bias tensor that value would be lost, and training never moves it (loadState or a write through net.kernels did); put the zeros back, or drop biasFree from pytorchModule to write the bias',
+    );
+  }
   const module = pytorchDenseExpression(model.sizes, model.activations, pytorchModule);
   const metadata = {
     format: MODEL_FILE_TAG,
@@ -109,7 +118,10 @@ export function toSafetensors(source: Network | ModelData | BlockModelData): Uin
     ...(model.trainedOn && { trainedOn: trainedOnText(model.trainedOn) }),
   };
   // Each tensor under the name of the module that saved it, where the model keeps one (net.pytorchModule).
-  const tensors = denseAsBlockModel(model).tensors.map((t, i) => ({ ...t, name: layerTensorName(pytorchModule, i >> 1, i % 2 === 0 ? 'weight' : 'bias') }));
+  // A bias-free layer's (pytorchModule.biasFree) has none: nn.Linear(bias=False)'s state_dict holds its weight alone.
+  const tensors = denseAsBlockModel(model)
+    .tensors.map((t, i) => ({ ...t, name: layerTensorName(pytorchModule, i >> 1, i % 2 === 0 ? 'weight' : 'bias') }))
+    .filter((_, i) => i % 2 === 0 || !pytorchModule?.biasFree?.includes(i >> 1));
   return encodeSafetensors(metadata, tensorsToWrite(tensors));
 }
 
@@ -161,8 +173,19 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   const model: ModelData = { ...architecture, sizes, weights: [], biases: [], imported: { lossFrom, notes } };
   if (gradscopeMetadata(metadata).activations === undefined) checkOutputOption(model, lossFrom);
   checkArchitecture(model, 'safetensors __metadata__', (l) => `safetensors __metadata__: ${fileLayer(l, '', layers[l].weight.name)}`);
-  // gradscope's record of the module, checked whole, else the file's own names where they are not nn.Sequential's.
+  // gradscope's record of the module, checked whole, else the file's own names where they are not nn.Sequential's; with the layers
+  // saved without a bias either way (nn.Linear(bias=False)), which the record must name as the file holds them.
+  const biasFree = layers.flatMap((layer, l) => (layer.bias ? [] : [l]));
   const kept = record !== undefined ? keptRecord(readPytorchModule(record, model, PYTORCH_MODULE_KEY, badModel)) : keptLayerNames(layers.map((layer) => layer.name), notes);
+  const recordedFree = kept.pytorchModule?.biasFree ?? [];
+  if (record !== undefined && recordedFree.join() !== biasFree.join()) {
+    throw badModel(`${PYTORCH_MODULE_KEY}.biasFree`, `records the layers without a bias as [${recordedFree.join(', ')}], but the file holds no .bias tensor for [${biasFree.join(', ')}]`);
+  }
+  if (record === undefined && biasFree.length > 0) {
+    kept.pytorchModule = { ...kept.pytorchModule, biasFree };
+    const named = andList(biasFree.map((l) => fileLayer(l, '', layers[l].weight.name)));
+    notes.push(`${named} ${biasFree.length === 1 ? 'has' : 'have'} no bias (nn.Linear(bias=False)): read with zero biases, held at zero while training, and written back to safetensors without a .bias tensor`);
+  }
   layers.forEach((layer, l) => {
     model.weights.push(decodeFloats(file, layer.weight, true));
     model.biases.push(layer.bias ? decodeFloats(file, layer.bias, true) : new Float32Array(sizes[l + 1]));

@@ -58,6 +58,11 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
 
   readonly weights: T[];
   readonly biases: T[];
+  /**
+   * The layers built without a bias in the PyTorch module their parameters came from (PytorchModule.biasFree): their biases
+   * stay at zero, put back by holdBiasFreeAtZero after every step training applies. Empty for any other network.
+   */
+  readonly biasFree: readonly number[];
   readonly nablaW: T[];
   readonly nablaB: T[];
   /** Per-layer activation buffers for `capacity` rows: zs[l], activations[l] (activations[0] is the input), deltas[l] = ∂C/∂zs[l]. */
@@ -124,6 +129,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     this.lsuvApplied = origin.lsuvApplied;
     this.weights = [];
     this.biases = [];
+    this.biasFree = (parameters && config.pytorchModule?.biasFree) ?? [];
     this.nablaW = [];
     this.nablaB = [];
     // Weights, biases and their gradients: refused whole before the first alloc if they cannot fit.
@@ -224,6 +230,15 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   }
 
   /** Number of weight layers. */
+  /**
+   * Puts the bias of every bias-free layer (biasFree) back to zero: the training loop's rule after each step it applies, so the
+   * network trains as its bias-free module does for an optimiser that moves each value by its own gradient alone (the weights'
+   * steps never read the bias's gradient); runTraining refuses the others.
+   */
+  holdBiasFreeAtZero(): void {
+    for (const l of this.biasFree) this.k.zero(this.biases[l], this.sizes[l + 1]);
+  }
+
   get depth(): number {
     return this.sizes.length - 1;
   }

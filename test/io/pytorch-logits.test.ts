@@ -198,7 +198,7 @@ describe('gradscope convert of a plain state_dict', () => {
       ['model.net.0, model.net.2', named((name) => `model.net.${name}`), true],
       ['fc0, fc2 (a module class\'s attributes)', named((name) => `fc${name}`), false],
       ['a.0, b.2 (no prefix they share)', named((name) => `${name.startsWith('0') ? 'a' : 'b'}.${name}`), false],
-      ['0, 2 without biases (nn.Linear(bias=False) is refused)', named((name) => name, (name) => name.endsWith('.weight')), false],
+      ['0, 2 without biases (a module expression refuses nn.Linear(bias=False); the dense reader takes them)', named((name) => name, (name) => name.endsWith('.weight')), false],
     ];
     for (const [names, bytes, offered] of cases) {
       const file = join(dir, 'named.safetensors');

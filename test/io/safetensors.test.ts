@@ -128,7 +128,8 @@ describe('safetensors import', () => {
       return handWritten(header, buffer);
     };
     const f16 = fromSafetensors(half('F16', 0x7bff));
-    expect([Array.from(f16.weights[0]), f16.imported!.notes]).toEqual([[0, 65504], []]); // no F64, no note
+    // No F64 note: the one note is that of the missing bias.
+    expect([Array.from(f16.weights[0]), f16.imported!.notes]).toEqual([[0, 65504], ['layers[0] (0.weight) has no bias (nn.Linear(bias=False)): read with zero biases, held at zero while training, and written back to safetensors without a .bias tensor']]);
     expect(Array.from(fromSafetensors(half('BF16', 0x3fc0)).weights[0])).toEqual([0, 1.5]);
     badFile(half('BF16', 0x7f7f), /^0\.weight\[0, 1\]: 3\.3\d+e\+38 is beyond ±1\.80e\+16/);
     badFile(half('F16', 0x7c00), /^0\.weight\[0, 1\]: Infinity is not a finite number/);
