@@ -70,6 +70,7 @@ export type { BlockSafetensorsOptions } from './io/safetensors-blocks.js';
 export { PYTORCH_RESIDUAL_CLASS } from './io/pytorch-module.js';
 export type { BlockModelData, BlockTensor } from './layers/block-model.js';
 export { toOnnx, ONNX_OPSET } from './io/onnx.js';
+export { exportNotes, type ExportFormat } from './io/export-notes.js';
 export { toTfjsLayers, fromTfjsLayers, TFJS_WEIGHTS_FILE } from './io/tfjs-layers.js';
 export { blockModelFromTfjsLayers, blockModelToTfjsLayers } from './io/tfjs-blocks.js';
 export type { TfjsLayersModel, TfjsModelJson, TfjsWeightSpec, TfjsImportOptions } from './io/tfjs-layers.js';

@@ -60,7 +60,10 @@ const ACTIVATION_OPS: Record<OutputActivation, { op: string; attributes?: Record
   linear: null,
 };
 
-/** The model as ONNX bytes (a serialized ModelProto); see the module comment for the graph. */
+/**
+ * The model as ONNX bytes (a serialized ModelProto); see the module comment for the graph. A model's PyTorch module record
+ * (`pytorchModule`: its tensors' names, logits, bias-free layers) is not written, ONNX having no place for it: `exportNotes(source, 'onnx')` says so.
+ */
 export function toOnnx(source: Network | ModelData | BlockModelData): Uint8Array {
   const given = exportSource(source, 'toOnnx');
   const dense = isBlockModel(given) ? null : given;

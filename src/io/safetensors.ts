@@ -94,6 +94,7 @@ export interface SafetensorsImportOptions {
  * modules; no `pytorch` key where no nn.Sequential makes them: safetensorsExportNotes says why). A
  * model that keeps that its module ends in logits (`pytorchModule.logits`) is written without the output module; a bias-free
  * layer (`pytorchModule.biasFree`) without its `.bias` tensor, as `nn.Linear(in, out, bias=False)` (its bias not zero: INVALID_OPTION).
+ * What the file does not say (no module expression, or one ending in an output module a logits loss applies): `exportNotes(source, 'safetensors')`.
  */
 export function toSafetensors(source: Network | ModelData | BlockModelData): Uint8Array {
   const model = exportSource(source, 'toSafetensors');

@@ -66,7 +66,11 @@ const KERAS_LOSSES: Record<string, Loss> = {
 /** Keras layers that are the identity at inference: skipped on import, with a note. */
 const INFERENCE_IDENTITY_LAYERS = ['Dropout', 'AlphaDropout', 'GaussianDropout', 'GaussianNoise'];
 
-/** The model as a tfjs layers model: model.json (as an object) and the weights.bin bytes; a block model as `blockModelToTfjsLayers`. */
+/**
+ * The model as a tfjs layers model: model.json (as an object) and the weights.bin bytes; a block model as `blockModelToTfjsLayers`.
+ * A model's PyTorch module record (`pytorchModule`: its tensors' names, logits, bias-free layers) is not written, tfjs naming
+ * its weights its own way: `exportNotes(source, 'tfjs')` says so.
+ */
 export function toTfjsLayers(source: Network | ModelData | BlockModelData): TfjsLayersModel {
   const model = exportSource(source, 'toTfjsLayers');
   if (isBlockModel(model)) return checkedBlockModelToTfjsLayers(model);

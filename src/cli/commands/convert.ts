@@ -3,9 +3,7 @@ import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, ty
 import { INTEROP_FORMATS, outputFormatOf, READABLE_INPUT_FORMATS, readModelFile, writeModelFile, type InputFormat, type InteropFormat } from '../../io/model-formats.js';
 import { choiceFlag, command, listFlag, stringFlag, UsageError } from '../command.js';
 import { ClashingImportOptions, ContradictedImportOption, MistakenImportOption, UnreadImportOption } from '../../io/import-options.js';
-import { blockExportNotes } from '../../io/safetensors-blocks.js';
-import { moduleNotKeptNote } from '../../pytorch-record.js';
-import { safetensorsExportNotes } from '../../io/safetensors.js';
+import { exportNotes } from '../../io/export-notes.js';
 import { print } from '../terminal.js';
 import { COMMAND_POSITIONALS } from '../command-positionals.js';
 import { leftBehindNote } from '../training-left-behind.js';
@@ -75,13 +73,8 @@ export const convertCommand = command({
       for (const note of model.imported.notes) print(terminal, `  ${note}`);
     }
     if (leftBehind) print(terminal, `  ${leftBehind}`);
-    // Its module expression ends in the softmax (sigmoid) a PyTorch logits loss applies itself: said, or it is applied twice
-    // (a dense chain that keeps its module's logits is written without it); a dense chain's module no expression builds, said why.
-    if (format === 'safetensors') {
-      const notes = 'kind' in model ? blockExportNotes(model) : safetensorsExportNotes(model);
-      for (const note of notes) print(terminal, `  ${note}`);
-    }
-    // ONNX and tfjs have no place for the PyTorch module's names and logits: said, not dropped unsaid (session 46 left-alone 5).
-    if ((format === 'onnx' || format === 'tfjs') && model.pytorchModule) print(terminal, `  ${moduleNotKeptNote(format, model.pytorchModule)}`);
+    // What OUT does not keep or say otherwise (exportNotes): a safetensors module expression that ends in the softmax (sigmoid) a
+    // PyTorch logits loss applies itself, or is missing; ONNX and tfjs have no place for the PyTorch module's record (session 46 left-alone 5).
+    if (format !== 'gradscope') for (const note of exportNotes(model, format)) print(terminal, `  ${note}`);
   },
 });
