@@ -36,7 +36,7 @@ import type { TraceOptions } from '../flow/recorder.js';
 import { nonFiniteGradient } from '../training/numeric-faults.js';
 import { lossFault, lossSaid } from '../network/loss-fault.js';
 import { Dataset, loadInPlace, uploadDataset } from '../training/dataset.js';
-import { refuseTargetFault } from '../training/target-rules.js';
+import { oneColumnOf, oneHotWords, refuseTargetFault } from '../training/target-rules.js';
 import { runTraining, type TrainingListener } from '../training/train.js';
 import { type TracedTrainResult, type TrainOptions, type TrainResult } from '../training/train-options.js';
 import { keptSettingsFor, readTrainOptions, type KeptSettings } from '../training/kept-settings.js';
@@ -332,7 +332,21 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
 
   /** (x, y) checked and copied into this network's backend memory, named in errors by `labels`. */
   private uploadRows(x: Rows, y: Rows, labels: RowLabels): Dataset<T> {
-    return uploadDataset(this.#kernels, x, y, { inputSize: this.inputSize, targetSize: this.outputSize }, undefined, labels);
+    try {
+      return uploadDataset(this.#kernels, x, y, { inputSize: this.inputSize, targetSize: this.outputSize }, undefined, labels);
+    } catch (error) {
+      // One column of targets where a softmax output takes one-hot rows: what to pass (class indices written as one-hot rows).
+      const column = oneColumnOf(y);
+      if (error instanceof GradscopeError && error.code === 'SHAPE_MISMATCH' && error.message.startsWith(`${labels.targets}:`) && column !== undefined && this.takesOneHotRows()) {
+        throw new GradscopeError('SHAPE_MISMATCH', `${error.message}${oneHotWords(this.outputSize, column)}`);
+      }
+      throw error;
+    }
+  }
+
+  /** Whether its targets are one-hot rows of more than one class: a softmax output with cross-entropy (oneHotWords). */
+  private takesOneHotRows(): boolean {
+    return this.loss === 'cross-entropy' && this.outputSize > 1;
   }
 
   /** Runs `use` on (x, y) in backend memory: a dataset's own rows, or a copy made for this call. */
@@ -368,9 +382,11 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     if (theirs !== uncheckedKernels(this.#kernels)) throw wasLetGo(theirs) ? letGoDataset(label, theirs.name) : foreignDataset(label, theirs.name, this.#kernels.name);
     const rows = (data as Dataset<T>).resident();
     if (rows.inputs.cols !== this.inputSize || rows.targets.cols !== this.outputSize) {
+      const oneColumn = rows.inputs.cols === this.inputSize && rows.targets.cols === 1 && this.takesOneHotRows();
+      const words = oneColumn ? oneHotWords(this.outputSize, this.#kernels.view(rows.targets.tensor).subarray(0, rows.targets.rows)) : '';
       throw new GradscopeError(
         'SHAPE_MISMATCH',
-        `${label}: rows of ${counted(rows.inputs.cols, 'input')} and ${counted(rows.targets.cols, 'target')}, but the network takes ${grouped(this.inputSize)} and gives ${grouped(this.outputSize)}`,
+        `${label}: rows of ${counted(rows.inputs.cols, 'input')} and ${counted(rows.targets.cols, 'target')}, but the network takes ${grouped(this.inputSize)} and gives ${grouped(this.outputSize)}${words}`,
       );
     }
     return { inputs: rows.inputs, targets: rows.targets, lender: data };

@@ -12,6 +12,7 @@ import { counted } from '../counted.js';
 import type { Loss } from '../kernels.js';
 import { GradscopeError } from '../errors.js';
 import { isOneHotRow } from '../data/one-hot.js';
+import { oneColumnOf, oneHotWords } from '../training/target-rules.js';
 import { STUDY_DIGITS } from '../studies/study-defaults.js';
 import { DATA_FILE_SHAPE, type DataFile } from '../io/data-file.js';
 import { sameFile } from '../io/file-access.js';
@@ -135,23 +136,8 @@ export function checkRowsFitModel(modelPath: string, model: { inputSize: number;
   const { digits } = rows;
   const given = digits ? `the digits have ${MNIST_PIXELS} pixels and ${MNIST_CLASSES} classes` : `${rows.file}'s rows have ${counted(rows.inputs, 'input')} and ${counted(rows.targets, 'target')}`;
   const wayOut = digits ? 'give the rows it was made for with --data FILE' : 'give a --data file whose rows fit it';
-  const oneHot = !digits && model.inputSize === rows.inputs && rows.targets === 1 && model.loss === 'cross-entropy' ? oneHotWords(model.outputSize, y) : '';
+  const oneHot = !digits && model.inputSize === rows.inputs && rows.targets === 1 && model.loss === 'cross-entropy' ? oneHotWords(model.outputSize, oneColumnOf(y)) : '';
   throw new GradscopeError('SHAPE_MISMATCH', `${shellWord(modelPath)} takes ${counted(model.inputSize, 'input')} and gives ${counted(model.outputSize, 'output')}, but ${given}: ${wayOut}${oneHot}`);
-}
-
-/**
- * What a softmax + cross-entropy model of `classes` outputs takes where a data file gives one target column: one-hot rows, one
- * column per class; where that column holds whole numbers from 0 to classes − 1, it is said to look like class indices, as
- * PyTorch's nn.CrossEntropyLoss takes them (newuser45 #10: a bare SHAPE_MISMATCH said neither). A column of other numbers
- * (negative, fractional, a class too high) gets the one-hot words alone: no claim about what it holds.
- */
-function oneHotWords(classes: number, y: Rows | undefined): string {
-  const example = `class ${classes - 1} is [${[...Array<string>(classes - 1).fill('0'), '1'].join(', ')}]`;
-  const words = `; a softmax output with cross-entropy takes one-hot targets, one column per class (${classes} here: ${example})`;
-  const column = y !== undefined && !Array.isArray(y) ? (y as { data: ArrayLike<number> }).data : undefined;
-  if (column === undefined || column.length === 0) return words;
-  for (let i = 0; i < column.length; i++) if (!Number.isInteger(column[i]) || column[i] < 0 || column[i] >= classes) return words;
-  return `${words}; its one column of whole numbers from 0 to ${classes - 1} reads as class indices (nn.CrossEntropyLoss's targets): write each as its one-hot row`;
 }
 
 /** The first `rows` digits, in words. */

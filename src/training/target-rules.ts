@@ -82,3 +82,37 @@ export function refuseTargetFault(fault: TargetFault | null, loss: Loss, label =
       'binary-cross-entropy takes independent probabilities, mse any value',
   );
 }
+
+/**
+ * What a softmax + cross-entropy network of `classes` outputs takes where it was given one target column (its values, `column`,
+ * where read): one-hot rows, one column per class; where that column holds whole numbers from 0 to classes − 1, it is said to
+ * look like class indices, as PyTorch's nn.CrossEntropyLoss takes them (newuser45 #10: a bare SHAPE_MISMATCH said neither). A
+ * column of other numbers (negative, fractional, a class too high) gets the one-hot words alone: no claim about what it holds.
+ * Begins with '; ': the tail of a SHAPE_MISMATCH (the CLI's rows-fit-model, the API's targets of train, evaluate, gradients).
+ */
+export function oneHotWords(classes: number, column: ArrayLike<unknown> | undefined): string {
+  const example = `class ${classes - 1} is [${[...Array<string>(classes - 1).fill('0'), '1'].join(', ')}]`;
+  const words = `; a softmax output with cross-entropy takes one-hot targets, one column per class (${classes} here: ${example})`;
+  if (column === undefined || column.length === 0) return words;
+  for (let i = 0; i < column.length; i++) {
+    const v = column[i];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= classes) return words;
+  }
+  return `${words}; its one column of whole numbers from 0 to ${classes - 1} reads as class indices (nn.CrossEntropyLoss's targets): write each as its one-hot row`;
+}
+
+/**
+ * The values of targets `y` given as one column, without throwing on anything a caller passes: rows of one value each (`[[0], [2]]`,
+ * typed rows of length 1) or `{ data, rows, cols: 1 }` (a data file's); undefined for any other shape (a flat array of numbers is
+ * a single row).
+ */
+export function oneColumnOf(y: unknown): ArrayLike<unknown> | undefined {
+  if (Array.isArray(y)) {
+    if (y.length === 0 || !y.every((row) => (Array.isArray(row) || ArrayBuffer.isView(row)) && (row as ArrayLike<unknown>).length === 1)) return undefined;
+    return y.map((row) => (row as ArrayLike<unknown>)[0]);
+  }
+  if (typeof y !== 'object' || y === null || ArrayBuffer.isView(y)) return undefined;
+  const { data, cols } = y as { data?: unknown; cols?: unknown };
+  const values = Array.isArray(data) || (ArrayBuffer.isView(data) && !(data instanceof DataView)) ? (data as ArrayLike<unknown>) : undefined;
+  return values !== undefined && (cols === 1 || cols === undefined) ? values : undefined;
+}
