@@ -1,6 +1,7 @@
 // gradscope in a Vite app: import the package, train with a gradient-flow trace, diagnose, and
 // render the HTML report in the page. The bundler copies the .wasm files (found with
-// `new URL(…, import.meta.url)`) into its output; nothing else is configured.
+// `new URL(…, import.meta.url)`) into its output and puts the report's code in a chunk of its own,
+// which renderReport loads when called; nothing else is configured.
 import { createNetwork, diagnose, GradscopeError, renderReport } from 'gradscope';
 
 const result = document.getElementById('result')!;

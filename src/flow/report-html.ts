@@ -732,16 +732,7 @@ const SECTION_HOLDER = "a section's element id";
 const RUN_HOLDER = "a run's element id";
 const CHART_HOLDER = "a chart's element id";
 
-/**
- * The report as one HTML page. Refuses (INVALID_OPTION, nothing drawn) an input that is not an
- * object, or is a Trace (give { runs: [{ label, trace, diagnosis }] }); a field of the input, a section,
- * run, chart, series, bar chart, bar or table that the page does not read (a typo, with "did you
- * mean"); sections or runs (or a section's runs) not an array; a section or run not an object; a
- * run whose label is not a string, whose trace is a saved trace's JSON or not a Trace, whose
- * diagnosis is not diagnose()'s, whose warnings are not strings or whose detail is not 'full' or
- * 'summary' (report-input-check.ts); and an id that is empty, held already (by a section, run,
- * chart or the data block), or, for a run's, holds whitespace or "'<>& (a chart's, whitespace).
- */
+/** renderReport's work (render-report.ts, the public entry, loads this module when first called; its TSDoc says what is refused). */
 export async function renderReport(input: ReportInput): Promise<string> {
   checkObjectArgument(input, 'renderReport', 'a ReportInput { title?, sections?, runs? }');
   checkReportInput(input);
