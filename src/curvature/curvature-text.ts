@@ -6,17 +6,20 @@
 import { PIECEWISE_LINEAR, type Activation, type Loss } from '../kernels.js';
 import { percentText } from '../percent-text.js';
 import type { CheckedSpec } from '../layers/spec.js';
+import { MASS_PROBE_STEPS, MASS_PROBES } from './negative-mass.js';
 
 /**
  * A negative mass as printed: a percentage, "≈" before an estimate (HessianSummary.negativeMassExact
  * false). Given its start vectors' estimates (HessianSummary.negativeMassProbes, two or more), it
  * prints their lowest and highest after it, with as many digits as their spread tells: whole
  * percentages where they lie a point or more apart, one decimal closer, the lowest rounded down and
- * the highest up, "≈36 % (35–37 %)"; a one-probe estimate printed to 3 figures read as a measurement
- * 26 points off (newuser45 #7).
+ * the highest up, "≈36 % (35–37 %)". An estimate without them, the run's own one-probe quadrature,
+ * is printed in whole percent, "≈12 %": to 3 figures it read as a measurement where one start vector
+ * was 26 points off (newuser45 #7); every printed estimate of gradscope's has its start vectors.
  */
 export function negativeMassText(share: number, exact: boolean, probes: readonly number[] = []): string {
-  if (exact || probes.length < 2) return `${exact ? '' : '≈'}${percentText(share)}`;
+  if (exact) return percentText(share);
+  if (probes.length < 2) return `≈${(100 * share).toFixed(0)} %`;
   const low = 100 * Math.min(...probes);
   const high = 100 * Math.max(...probes);
   const decimals = high - low >= 1 ? 0 : 1;
@@ -25,6 +28,18 @@ export function negativeMassText(share: number, exact: boolean, probes: readonly
   const down = (x: number) => Math.max(0, Math.floor(x * unit + 1e-9) / unit);
   const up = (x: number) => Math.min(100, Math.ceil(x * unit - 1e-9) / unit);
   return `≈${(100 * share).toFixed(decimals)} % (${down(low).toFixed(decimals)}–${up(high).toFixed(decimals)} %)`;
+}
+
+/**
+ * How an estimated negative mass is made and what its brackets are (negativeMassText), for the note under a table
+ * that prints one: `gradscope curvature`'s and the plateau study's, whose Hessian runs both take MASS_PROBES.
+ */
+export function estimatedMassWords(): string {
+  return (
+    `the eigenvalues Lanczos converged counted exactly, the rest by stochastic Lanczos quadrature from ${MASS_PROBES} random start vectors ` +
+    `of ${MASS_PROBE_STEPS} steps each in their complement; the figure pools the ${MASS_PROBES}, the brackets give the lowest and highest of them, ` +
+    'rounded outward to the digits their spread tells (docs/curvature.md: how often they hold the exact share)'
+  );
 }
 
 /**

@@ -138,7 +138,7 @@ export function plateauSummary(result: PlateauResult): string {
     `Of ${counted(result.points.length, 'point')}, ${agreeing(saddles, 'is a saddle', 'are saddles')} (negative curvature along v, confirmed by ${f} values, and ${saddleTestText(`the ${f}`, '‖∇f‖')}: the point is as good as critical),`,
     `${agreeing(strong, 'has', 'have')} strong negative curvature off a critical point (a step t along ±v lowers the ${f} on both sides, but not a saddle: ${strongBandsText()}),`,
     `${agreeing(negative, 'has', 'have')} confirmed negative curvature that no step tried exploits on both sides (the gradient along v outweighs it), ${agreeing(minimumLike, 'shows', 'show')} no negative curvature.`,
-    last ? `At epoch ${grouped(last.epoch)}: λ_min = ${sci(last.smallest[0])}, λ_max = ${sci(last.largest[0])}, ${negativeMassText(last.negativeMass, last.negativeMassExact)} of the spectral mass negative; test accuracy ${percentText(result.testAccuracy)}.` : '',
+    last ? `At epoch ${grouped(last.epoch)}: λ_min = ${sci(last.smallest[0])}, λ_max = ${sci(last.largest[0])}, ${negativeMassText(last.negativeMass, last.negativeMassExact, last.negativeMassProbes)} of the spectral mass negative; test accuracy ${percentText(result.testAccuracy)}.` : '',
     plateauConclusion(result),
   ].join('\n');
 }

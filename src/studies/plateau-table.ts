@@ -5,7 +5,7 @@
  */
 import { counted, grouped } from '../counted.js';
 import { bestAlongV, type SaddleProbe } from '../curvature/critical-point.js';
-import { negativeMassText } from '../curvature/curvature-text.js';
+import { estimatedMassWords, negativeMassText } from '../curvature/curvature-text.js';
 import { overflowNote, probeSides } from '../curvature/point-text.js';
 import { lossText } from '../loss-text.js';
 import { sci } from '../sci-text.js';
@@ -37,7 +37,7 @@ export function plateauTableColumns(result: PlateauResult): { header: string[]; 
     sci(p.largest[0]),
     sci(p.smallest[0]),
     sci(p.smallest[0] / p.largest[0]),
-    negativeMassText(p.negativeMass, p.negativeMassExact),
+    negativeMassText(p.negativeMass, p.negativeMassExact, p.negativeMassProbes),
     ...p.gradientSNR.map((s) => s.toPrecision(2)),
     bestProbeText(p),
     p.verdict + (p.converged ? '' : ' (not converged)'),
@@ -62,7 +62,7 @@ export function plateauTableKey(result: PlateauResult): string {
     result.curvatureOf === 'loss'
       ? `‖∇f‖ = ‖∇C‖: every column measures f = C, the data loss alone (loss: C, the cross-entropy), at the weights that training on the objective C + (λ/2n)‖w‖² (λ = ${result.lambda}, n = ${grouped(result.rows)}) reached: its Hessian and its steps along ±v without the L2 term's λ/n on every weight direction.`
       : `‖∇f‖: the gradient of the objective f = C + (λ/2n)‖w‖² (λ = ${result.lambda}, n = ${grouped(result.rows)}), the L2 term's (λ/n)·w included; ‖∇C‖: the data loss's alone (loss: C, the cross-entropy). Where ‖∇C‖ is a small part of ‖∇f‖, the step is mostly the L2 term's, −η(λ/n)·w: descent shrinks the weights, and C need not fall.`,
-    `neg. mass: Σ_{λ<0}|λ| / Σ|λ|, the share of the Hessian's spectrum, each eigenvalue weighted by |λ|, that lies below 0${estimated ? " (≈: estimated from one random start vector, stochastic Lanczos quadrature, where the Hessian has more rows than Lanczos' step limit)" : ''}.`,
+    `neg. mass: Σ_{λ<0}|λ| / Σ|λ|, the share of the Hessian's spectrum, each eigenvalue weighted by |λ|, that lies below 0${estimated ? ` (≈: estimated where the Hessian has more rows than Lanczos' step limit: ${estimatedMassWords()})` : ''}.`,
     `GSNR 1–${hidden}: hidden layers 1 to ${hidden}, GSNR ${layers}: the output layer: each layer's gradient signal-to-noise ratio over the ${counted(result.rows, 'digit')}, ‖E g‖² / E‖g − E g‖² (Liu et al. 2020): below 1, the examples' gradients mostly point different ways and their mean is what is left of their disagreement.`,
     ...(overflowed ? [`f(θ±t·v) − f(θ): the step t along ±v the verdict weighs, lowering f on both sides by the largest mean drop, or where none lowers both, the one that lowered f most on its better side${overflowed}.`] : []),
   ].join('\n');

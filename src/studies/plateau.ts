@@ -12,6 +12,7 @@
  */
 import { createNetwork, type Network } from '../api/network.js';
 import { lanczos } from '../curvature/lanczos.js';
+import { MASS_PROBES } from '../curvature/negative-mass.js';
 import { curvatureVerdict, descentProbes, downhillOf, orientDownhill, pointReading, saddleProbes, type CurvatureVerdict, type DownhillProbe, type SaddleProbe } from '../curvature/critical-point.js';
 import { meanFieldPrediction, type MeanFieldLayer } from '../curvature/mean-field.js';
 import { CurvatureOperators } from '../curvature/operators.js';
@@ -103,10 +104,15 @@ export interface PlateauPoint {
   smallest: number[];
   /** Whether Lanczos met its tolerance. */
   converged: boolean;
-  /** Share of |λ|-weighted spectral mass below zero (see LanczosResult.negativeMass). */
+  /**
+   * Share of |λ|-weighted spectral mass below zero (see LanczosResult.negativeMass): where estimated, from MASS_PROBES start
+   * vectors, the converged eigenvalues counted exactly, as measureCurvature's (deflated stochastic Lanczos quadrature).
+   */
   negativeMass: number;
-  /** Whether negativeMass is exact (every eigenvalue found) or the one-probe estimate. */
+  /** Whether negativeMass is exact (every eigenvalue found) or the estimate. */
   negativeMassExact: boolean;
+  /** Each start vector's estimate of negativeMass where it is estimated (MASS_PROBES of them; negativeMass lies between the lowest and the highest); empty where exact. */
+  negativeMassProbes: number[];
   /** Largest eigenvalue of the Gauss-Newton matrix of the data loss. */
   gaussNewtonLargest: number;
   /** Gradient signal-to-noise ratio of each layer over the rows (flow/gradient-noise.ts). */
@@ -194,7 +200,7 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
         trace = net.trace;
         epoch = mark;
       }
-      measured.push(measurePoint(net, dataset, { epoch, lambda: measuredLambda, k, maxSteps, seed }));
+      measured.push(measurePoint(net, dataset, { epoch, lambda: measuredLambda, k, maxSteps, seed, massProbes: MASS_PROBES }));
       options.onProgress?.(measured.length, marks.length);
     }
     return {
@@ -223,6 +229,8 @@ interface PointSettings {
   k: number;
   maxSteps: number;
   seed: number;
+  /** LanczosOptions.massProbes of the Hessian's run: runPlateauStudy's MASS_PROBES, as measureCurvature's; 0: the run's own one-probe quadrature. */
+  massProbes: number;
 }
 
 /**
@@ -254,7 +262,7 @@ export function measurePoint(net: Network, dataset: Dataset, settings: PointSett
       ops.hessian(out, v);
       for (let i = 0; i < out.length; i++) out[i] += decay * onWeights[i] * v[i];
     };
-    const eigen = lanczos(hessian, ops.size, { k, maxSteps: settings.maxSteps, tolerance: 1e-6, seed: settings.seed, vectors: true });
+    const eigen = lanczos(hessian, ops.size, { k, maxSteps: settings.maxSteps, tolerance: 1e-6, seed: settings.seed, vectors: true, massProbes: settings.massProbes });
     // G's largest value alone: its smallest, near 0, converge last and are not read
     const gaussNewton = lanczos(ops.gaussNewton, ops.size, { k: 1, maxSteps: settings.maxSteps, tolerance: 1e-6, seed: settings.seed, ends: 'largest' });
     const v = eigen.smallestVector!;
@@ -284,6 +292,7 @@ export function measurePoint(net: Network, dataset: Dataset, settings: PointSett
       converged: eigen.converged,
       negativeMass: eigen.negativeMass,
       negativeMassExact: eigen.negativeMassExact,
+      negativeMassProbes: eigen.negativeMassProbes,
       gaussNewtonLargest: gaussNewton.largest[0],
       gradientSNR,
       slopeAlongV,

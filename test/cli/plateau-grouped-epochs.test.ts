@@ -22,6 +22,7 @@ const point = (epoch: number): PlateauPoint => ({
   converged: true,
   negativeMass: 0.01,
   negativeMassExact: false,
+  negativeMassProbes: [],
   gaussNewtonLargest: 1.5,
   gradientSNR: [0.5, 0.5, 0.5, 0.5, 2],
   slopeAlongV: -0.001,

@@ -137,8 +137,11 @@ describe('negativeMassText', () => {
     // never past 0 or 100 %, and a bound that is whole is kept (35.000000001 % is 35 %)
     expect(negativeMassText(0.006, false, [0, 0.012])).toBe('≈1 % (0–2 %)');
     expect(negativeMassText(0.35, false, [0.35000000001, 0.37])).toBe('≈35 % (35–37 %)');
-    // exact, or one estimate: the percentage alone
+    // exact: the percentage alone
     expect(negativeMassText(0.3604, true)).toBe('36.0 %');
-    expect(negativeMassText(0.3604, false)).toBe('≈36.0 %');
+    // one estimate with no start vectors' spread (the run's own quadrature): whole percent, not 3 figures one vector may miss by 26 points (review47 #2)
+    expect(negativeMassText(0.3604, false)).toBe('≈36 %');
+    expect(negativeMassText(0.1217, false, [0.1217])).toBe('≈12 %');
+    expect(negativeMassText(0.00002, false)).toBe('≈0 %');
   });
 });

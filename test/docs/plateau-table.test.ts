@@ -5,7 +5,13 @@
 // (second differences, the objective's fall, the cross-entropy's) are checked against the same run.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runPlateauStudy } from '../../src/studies/plateau.js';
+import { createNetwork } from '../../src/api/network.js';
+import { negativeMassText } from '../../src/curvature/curvature-text.js';
+import { MASS_PROBES } from '../../src/curvature/negative-mass.js';
+import { loadMnist } from '../../src/data/mnist.js';
+import { DEPTH_NETWORK_OPTIONS, NIELSEN_TRAINING } from '../../src/studies/depth.js';
+import { measurePoint, PLATEAU_DEFAULTS, PLATEAU_SIZES, runPlateauStudy } from '../../src/studies/plateau.js';
+import { DEPTH_ROWS, STUDY_SEED } from '../../src/studies/study-defaults.js';
 import { plateauTableColumns } from '../../src/studies/plateau-table.js';
 import { plateauConclusion } from '../../src/studies/plateau-conclusion.js';
 import { tableStarting } from '../util/markdown-tables.js';
@@ -94,6 +100,41 @@ describe("docs/curvature.md's plateau table", () => {
       expect(atStep(point, 3).plus, `epoch ${point.epoch}`).toBeGreaterThan(0);
       expect(atStep(point, 3).minus, `epoch ${point.epoch}`).toBeGreaterThan(0);
     }
+  });
+
+  it("and so is what the page says of its neg. mass: the four start vectors' estimates, and the one-probe figure it printed before (review47 #2)", { timeout: 900_000 }, async () => {
+    const { points } = await study();
+    const [start, plateau] = [points[0], points.slice(1)];
+    const percent = (share: number, decimals: number) => (100 * share).toFixed(decimals);
+    const spread = (values: number[], decimals: number) => [Math.min(...values), Math.max(...values)].map((v) => percent(v, decimals));
+    // "at initialisation 13.2 %, the four vectors 10.7–15.5 % (the one-probe quadrature's 12.2 % among them), on the plateau
+    // 0.0018–0.0020 %, the vectors 0.0010–0.0027 %"
+    const [pooled, low, high, oneProbe, plateauLow, plateauHigh, vectorsLow, vectorsHigh] = said(
+      /at initialisation ([\d.]+) %, the four vectors ([\d.]+)–([\d.]+) % \(the one-probe\s+quadrature's ([\d.]+) % among them\), on the plateau ([\d.]+)–([\d.]+) %, the vectors ([\d.]+)–([\d.]+) %/,
+    );
+    expect(points.every((point) => !point.negativeMassExact && point.negativeMassProbes.length === MASS_PROBES)).toBe(true);
+    expect(pooled).toBe(percent(start.negativeMass, 1));
+    expect([low, high]).toEqual(spread(start.negativeMassProbes, 1));
+    expect([plateauLow, plateauHigh]).toEqual(spread(plateau.map((point) => point.negativeMass), 4));
+    expect([vectorsLow, vectorsHigh]).toEqual(spread(plateau.flatMap((point) => point.negativeMassProbes), 4));
+    // The run's own quadrature at the study's first point, as the study measured it before: the same network and rows, no start vectors.
+    const digits = await loadMnist({ take: { train: DEPTH_ROWS } });
+    const net = await createNetwork({ sizes: PLATEAU_SIZES, seed: STUDY_SEED, ...DEPTH_NETWORK_OPTIONS });
+    try {
+      const before = measurePoint(net, net.dataset(digits.train.x, digits.train.y), { epoch: 0, lambda: NIELSEN_TRAINING.lambda, k: PLATEAU_DEFAULTS.k, maxSteps: 200, seed: STUDY_SEED, massProbes: 0 });
+      expect([before.negativeMassExact, before.negativeMassProbes]).toEqual([false, []]);
+      expect(oneProbe).toBe(percent(before.negativeMass, 1));
+      expect(before.smallest).toEqual(start.smallest); // the start vectors are drawn after the run: its eigenvalues are the same
+      expect(Number(oneProbe)).toBeGreaterThanOrEqual(Number(low));
+      expect(Number(oneProbe)).toBeLessThanOrEqual(Number(high));
+    } finally {
+      net.dispose();
+    }
+    // The bullets: "≈13 % of the spectral mass negative, 10–16 % over its four start vectors"; the plateau's "≈0.002 % of the spectral mass negative"
+    const [bulletPooled, bulletLow, bulletHigh] = said(/≈(\d+) % of the spectral mass negative, (\d+)–(\d+) % over its four start vectors/);
+    expect(`≈${bulletPooled} % (${bulletLow}–${bulletHigh} %)`).toBe(negativeMassText(start.negativeMass, false, start.negativeMassProbes));
+    const [plateauBullet] = said(/\|λ_min\|\/λ_max ≈ 1\.5e-4 with ≈([\d.]+) % of the spectral mass negative/);
+    for (const point of plateau) expect(percent(point.negativeMass, 3), `epoch ${point.epoch}`).toBe(plateauBullet);
   });
 
   it("and so is docs/studies.md's summary of it: the start's curvature, step and gradient; the plateau's epochs, loss, curvature, gradients and GSNR", { timeout: 900_000 }, async () => {

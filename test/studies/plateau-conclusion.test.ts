@@ -20,6 +20,7 @@ const point = (epoch: number, loss: number, gradientNorm: number, lossGradientNo
   converged: true,
   negativeMass: 0,
   negativeMassExact: false,
+  negativeMassProbes: [],
   gaussNewtonLargest: largest,
   gradientSNR: [],
   slopeAlongV: 0,

@@ -3,6 +3,7 @@
 // the measurement docs/curvature.md rests "the cross-entropy alone is no minimum" on, which no command ran.
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
+import { MASS_PROBES } from '../../src/curvature/negative-mass.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { DEPTH_NETWORK_OPTIONS, firstRows, nielsenTraining } from '../../src/studies/depth.js';
 import { measurePoint, PLATEAU_SIZES, runPlateauStudy } from '../../src/studies/plateau.js';
@@ -33,7 +34,7 @@ describe("study plateau's curvatureOf", () => {
     const net = await createNetwork({ sizes: PLATEAU_SIZES, seed: 1, ...DEPTH_NETWORK_OPTIONS });
     const dataset = net.dataset(data.x, data.y);
     try {
-      const settings = (epoch: number) => ({ epoch, lambda: 0, k: SMALL.k, maxSteps: SMALL.maxSteps, seed: 1 });
+      const settings = (epoch: number) => ({ epoch, lambda: 0, k: SMALL.k, maxSteps: SMALL.maxSteps, seed: 1, massProbes: MASS_PROBES });
       const first = measurePoint(net, dataset, settings(0));
       net.train(dataset, { epochs: 3, ...nielsenTraining(data.x.rows, 5), trace: { every: 1 } });
       const last = measurePoint(net, dataset, settings(3));

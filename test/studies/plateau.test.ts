@@ -83,7 +83,7 @@ describe('plateau study', () => {
     const y = toMatrix(Array.from({ length: 40 }, (_, r) => [0, 1, 2].map((j) => (j === r % 3 ? 1 : 0))), 3, 'targets');
     const before = JSON.stringify(net.toJSON());
     const dataset = net.dataset(x, y);
-    const point = measurePoint(net, dataset, { epoch: 0, lambda: 5, k: 2, maxSteps: 200, seed: 1 });
+    const point = measurePoint(net, dataset, { epoch: 0, lambda: 5, k: 2, maxSteps: 200, seed: 1, massProbes: 0 });
     expect(JSON.stringify(net.toJSON())).toBe(before);
     // The caller's rows, read in place and left to the caller.
     expect(dataset.isDisposed).toBe(false);
@@ -188,7 +188,7 @@ describe('plateau study', () => {
     const net = await Network.fromJSON(state, { backend });
     const before = JSON.stringify(net.toJSON());
     const dataset = net.dataset([[1e19]], [[0]]);
-    const point = measurePoint(net, dataset, { epoch: 0, lambda: 0, k: 1, maxSteps: 20, seed: 1 });
+    const point = measurePoint(net, dataset, { epoch: 0, lambda: 0, k: 1, maxSteps: 20, seed: 1, massProbes: 0 });
     expect(JSON.stringify(net.toJSON())).toBe(before);
     const ops = new CurvatureOperators(net, dataset);
     const sides = point.probes.map((p) => [p.step, Number.isFinite(p.plus), Number.isFinite(p.minus)]);
@@ -207,7 +207,7 @@ describe('plateau study', () => {
     const x = toMatrix([[0.1, 0.2, 0.3], [1, -1, 0], [0.5, 0.5, -2]], 3, 'inputs');
     const y = toMatrix([[0, 1], [1, 0], [0.5, 0.5]], 2, 'targets');
     const before = JSON.stringify(net.toJSON());
-    expect(() => measurePoint(net, net.dataset(x, y), { epoch: 0, lambda: 5, k: 1, maxSteps: 20, seed: 1 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/^study plateau supports dense layers only/) }));
+    expect(() => measurePoint(net, net.dataset(x, y), { epoch: 0, lambda: 5, k: 1, maxSteps: 20, seed: 1, massProbes: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/^study plateau supports dense layers only/) }));
     expect(JSON.stringify(net.toJSON())).toBe(before);
     net.dispose();
   });

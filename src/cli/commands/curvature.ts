@@ -3,7 +3,7 @@ import { checkHasParameters, measureCurvature, type CurvatureProgress, type Curv
 import { checkEigenCount, LANCZOS_MAX_STEPS, ROUNDING_PRODUCTS, SPECTRUM_END_COUNT, type UnconvergedEigenvalue } from '../../curvature/lanczos.js';
 import { MATRIX_TRACE_DEFAULTS } from '../../curvature/matrix-trace.js';
 import { MASS_PROBE_STEPS, MASS_PROBES } from '../../curvature/negative-mass.js';
-import { gaussNewtonLowerEnd, negativeMassText, sameBlocksNote } from '../../curvature/curvature-text.js';
+import { estimatedMassWords, gaussNewtonLowerEnd, negativeMassText, sameBlocksNote } from '../../curvature/curvature-text.js';
 import { pointText } from '../../curvature/point-text.js';
 import { gradscopeLine } from '../invocation.js';
 import { networkFromModel } from '../../io/model-data.js';
@@ -121,10 +121,7 @@ function zeroText(rows: [string, HessianSummary | GaussNewtonSummary][]): string
 }
 /** The note under a table whose negative mass is estimated somewhere: how, and what its brackets are (negativeMassText). */
 function estimatedMassNote(): string {
-  return (
-    `≈ negative mass: estimated where a matrix has more rows than Lanczos' step limit (exact elsewhere): the eigenvalues Lanczos converged counted exactly, the rest by stochastic Lanczos quadrature ` +
-    `from ${MASS_PROBES} random start vectors of ${MASS_PROBE_STEPS} steps each in their complement; the figure pools the ${MASS_PROBES}, the brackets give the lowest and highest of them, rounded outward to the digits their spread tells (docs/curvature.md: how often they hold the exact share)`
-  );
+  return `≈ negative mass: estimated where a matrix has more rows than Lanczos' step limit (exact elsewhere): ${estimatedMassWords()}`;
 }
 
 const traceText = (trace: number, error: number, exact: boolean) => (exact ? sci(trace) : `${sci(trace)} ± ${sci(error)}`);
