@@ -60,6 +60,8 @@ export function invalidOption(message: string): GradscopeError {
  */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return `the string ${jsonString(cutText(value, 20, '…'))}`;
+  // String(1n) is '1', which read 'column 0 is 1, not a number' as a contradiction.
+  if (typeof value === 'bigint') return `the BigInt ${value}n`;
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object' && value !== null) return instanceName(value);
   return String(value);

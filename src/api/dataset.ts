@@ -52,7 +52,7 @@ function givenColumns(rows: Rows, label: string): number {
     const length = lengthOf(first);
     if (typeof length === 'number') return length;
     if (rows.length === 0) throw new GradscopeError('SHAPE_MISMATCH', `${label}: no rows`);
-    throw new GradscopeError('SHAPE_MISMATCH', notRowProblem(label, 0, first));
+    throw new GradscopeError('SHAPE_MISMATCH', notRowProblem(label, 0, first, undefined, !(0 in rows)));
   }
   if (rows !== null && typeof rows === 'object' && Number.isInteger((rows as { cols?: unknown }).cols)) return rows.cols;
   throw new GradscopeError('SHAPE_MISMATCH', `${label}: expected an array of rows or { data, rows, cols }, got ${describeValue(rows)}`);

@@ -76,7 +76,9 @@ export interface ResidentRows<T extends Tensor = Tensor> {
  * take them; the loss here wants a row. `cols`, the values a row must have (a network's outputs; 0 or undefined where no
  * row says it), picks the hint: a row of one value, a one-hot row of `cols`, or both where it is not known.
  */
-export function notRowProblem(label: string, r: number, row: unknown, cols?: number): string {
+export function notRowProblem(label: string, r: number, row: unknown, cols?: number, hole = false): string {
+  // A sparse array's missing entry reads undefined: 'row 0 is undefined' named no cause the caller wrote.
+  if (hole) return `${label}: row ${r} is missing (a hole in the array), not an array of numbers`;
   return `${label}: row ${r} is ${describeValue(row)}, not an array of numbers${label === ROW_LABELS.targets && typeof row === 'number' ? targetRowHint(cols) : ''}`;
 }
 
@@ -103,12 +105,12 @@ export function toMatrix(input: Rows, cols: number = columnsOf(input), label = '
     const overflow = FLOAT32_OVERFLOW;
     for (let r = 0; r < rows; r++) {
       const row = input[r];
-      if (!isNumberArray(row)) throw new GradscopeError('SHAPE_MISMATCH', notRowProblem(label, r, row, cols));
+      if (!isNumberArray(row)) throw new GradscopeError('SHAPE_MISMATCH', notRowProblem(label, r, row, cols, !(r in input)));
       checkRowLength(row, r, cols, label);
       const at = r * cols;
       for (let c = 0; c < cols; c++) {
         const value = row[c];
-        if (typeof value !== 'number' || !(Math.abs(value) < overflow)) throw nonFiniteInput(label, r, c, value);
+        if (typeof value !== 'number' || !(Math.abs(value) < overflow)) throw nonFiniteInput(label, r, c, value, !(c in row));
         data[at + c] = value;
       }
     }
@@ -120,7 +122,7 @@ export function toMatrix(input: Rows, cols: number = columnsOf(input), label = '
     checkFlatShape(input, cols, label);
     const flat = new Float32Array(rows * cols);
     // Element by element, as for rows: Float32Array.from would turn '1' into 1, null into 0 and [2] into 2.
-    for (let i = 0; i < flat.length; i++) store(flat, i, data[i], label, cols);
+    for (let i = 0; i < flat.length; i++) store(flat, i, data, label, cols);
     return { data: flat, rows, cols };
   }
   throw new GradscopeError('SHAPE_MISMATCH', `${label}: expected an array of rows or { data, rows, cols }, got ${describeValue(input)}`);
@@ -133,12 +135,13 @@ function columnsOf(input: Rows): number {
 }
 
 /**
- * data[i] = value, refusing anything but a number that is finite in float32 (withinFloat32: what
+ * data[i] = source[i], refusing anything but a number that is finite in float32 (withinFloat32: what
  * float32 would store as ±Inf), for a flat block; toMatrix's rows inline the same comparison. No read
  * back of what was stored.
  */
-function store(data: Float32Array, i: number, value: unknown, label: string, cols: number): void {
-  if (typeof value !== 'number' || !withinFloat32(value)) throw nonFiniteInput(label, Math.floor(i / cols), i % cols, value);
+function store(data: Float32Array, i: number, source: ArrayLike<unknown>, label: string, cols: number): void {
+  const value = source[i];
+  if (typeof value !== 'number' || !withinFloat32(value)) throw nonFiniteInput(label, Math.floor(i / cols), i % cols, value, !(i in source));
   data[i] = value;
 }
 
@@ -193,8 +196,9 @@ export function checkFlatShape(input: { data: ArrayLike<unknown>; rows: number; 
   }
 }
 
-/** NON_FINITE_INPUT naming the value at (row, col) of `label` and why it cannot be stored. */
-export function nonFiniteInput(label: string, row: number, col: number, value: unknown): GradscopeError {
+/** NON_FINITE_INPUT naming the value at (row, col) of `label` and why it cannot be stored; `hole`: no value is there (a sparse array's). */
+export function nonFiniteInput(label: string, row: number, col: number, value: unknown, hole = false): GradscopeError {
+  if (hole) return new GradscopeError('NON_FINITE_INPUT', `${label}: row ${row}, column ${col} is missing (a hole in the array), not a number`);
   const why = typeof value !== 'number' ? 'not a number' : Number.isFinite(value) ? 'beyond the float32 range' : 'not a finite number';
   return new GradscopeError('NON_FINITE_INPUT', `${label}: row ${row}, column ${col} is ${describeValue(value)}, ${why}`);
 }

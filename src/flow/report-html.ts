@@ -734,6 +734,8 @@ const CHART_HOLDER = "a chart's element id";
 
 /** renderReport's work (render-report.ts, the public entry, loads this module when first called; its TSDoc says what is refused). */
 export async function renderReport(input: ReportInput): Promise<string> {
+  // Called with nothing, 'got undefined' named no cause: say what to give.
+  if (input === undefined) throw invalidOption('renderReport: expected a ReportInput { title?, sections?, runs? }, got none: give { runs: [{ label, trace, diagnosis }] }');
   checkObjectArgument(input, 'renderReport', 'a ReportInput { title?, sections?, runs? }');
   checkReportInput(input);
   const title = input.title ?? 'gradscope: gradient flow report';

@@ -157,6 +157,7 @@ export function topologyLayers(json: Record<string, unknown>): TopologyLayers {
     path += '.model_config';
   }
   if (!isObject(topology)) throw badModel('modelTopology', 'missing or not an object');
+  if (topology.class_name === undefined) throw badModel(`${path}.class_name`, 'missing; only Sequential models are supported (class_name "Sequential")');
   if (topology.class_name !== 'Sequential') throw badModel(`${path}.class_name`, `only Sequential models are supported, got ${describeValue(topology.class_name)}`);
   const config = topology.config;
   // Older Keras writes the layer list as the config itself.
@@ -210,9 +211,10 @@ const byteSum = (specs: readonly WeightSpec[]) => specs.reduce((n, spec) => n + 
 /**
  * Where weight bytes of the wrong length part from the manifest, as far as the count tells: where bytes were lost or added is
  * unknown (a shard cut short, another model's, bytes shifted), so it says which weight the end falls in *if* they were cut or
- * added at the end, and blames no weight as the fault. `whose` ("the group's "): whose bytes the offsets count.
+ * added at the end, and blames no weight as the fault. `whose` ("the group's "): whose bytes the offsets count; `givenSaid`:
+ * the message has just said the count, so the end is 'there'.
  */
-function byteCountMisfit(specs: readonly WeightSpec[], given: bigint, whose = ''): string {
+function byteCountMisfit(specs: readonly WeightSpec[], given: bigint, whose = '', givenSaid = false): string {
   const range = (start: bigint, end: bigint) => `(${whose}bytes ${grouped(start)} to ${grouped(end)})`;
   let end = 0n;
   for (const spec of specs) {
@@ -220,7 +222,7 @@ function byteCountMisfit(specs: readonly WeightSpec[], given: bigint, whose = ''
     end += spec.bytes;
     if (end <= given) continue;
     const where = start === given ? `where ${spec.name} ${range(start, end)} begins` : `inside ${spec.name} ${range(start, end)}`;
-    return `: ${whose || 'the '}bytes end at ${grouped(given)}, ${where}, if they were cut at the end`;
+    return `: ${whose || 'the '}bytes end ${givenSaid ? 'there' : `at ${grouped(given)}`}, ${where}, if they were cut at the end`;
   }
   if (specs.length === 0) return ': the manifest lists no weights';
   const last = specs[specs.length - 1];
@@ -244,9 +246,14 @@ export function checkShardGroups(json: Record<string, unknown>, shards: readonly
     const needed = byteSum(group);
     const given = files.reduce((n, file) => n + BigInt(file.bytes), 0n);
     if (needed === given) continue;
-    const held = files.map((file) => `${file.name} (${grouped(file.bytes)} bytes)`).join(', ');
-    const fromFiles = held ? `its shard files, ${held}, hold ${grouped(given)}` : 'it names no shard files';
-    throw badModel(`weightsManifest[${g}]`, `its weights take ${grouped(needed)} bytes but ${fromFiles}${byteCountMisfit(group, given, "the group's ")}`);
+    // One file's size is the group's: said once (it read 'weights.bin (20 bytes), hold 20: the group's bytes end at 20').
+    const fromFiles =
+      files.length === 0
+        ? 'it names no shard files'
+        : files.length === 1
+          ? `its shard file, ${files[0].name}, holds ${grouped(given)}`
+          : `its shard files, ${files.map((file) => `${file.name} (${grouped(file.bytes)} bytes)`).join(', ')}, hold ${grouped(given)}`;
+    throw badModel(`weightsManifest[${g}]`, `its weights take ${grouped(needed)} bytes but ${fromFiles}${byteCountMisfit(group, given, "the group's ", files.length > 0)}`);
   }
 }
 

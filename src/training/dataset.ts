@@ -190,7 +190,11 @@ function checkRows(input: Rows, cols: number, label: string): CheckedRows {
   let matrix: Float32Array | undefined;
   let shapeChecked = flat !== undefined;
   /** NON_FINITE_INPUT naming the caller's value at index `at` of the rows (a float64 beyond the float32 range is finite there). */
-  const refuse = (at: number) => nonFiniteInput(label, Math.floor(at / cols), at % cols, flat ? flat.data[at] : list![Math.floor(at / cols)][at % cols]);
+  const refuse = (at: number) => {
+    const [row, col] = [Math.floor(at / cols), at % cols];
+    const [held, index] = flat ? [flat.data, at] : [list![row], col];
+    return nonFiniteInput(label, row, col, held[index], !(index in held));
+  };
   return {
     rows,
     cols,

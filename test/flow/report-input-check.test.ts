@@ -38,6 +38,8 @@ describe("renderReport's input", () => {
     ['a string for the sections', { sections: 'study' }, /^renderReport: sections: expected an array of ReportSection \{ id, heading, … \}, got "study"$/],
     ['a number for a section', { sections: [5] }, /^renderReport: sections\[0\]: expected a ReportSection \{ id, heading, … \}, got 5$/],
     ['a number for the title', { title: 5 }, /^renderReport: title is 5; expected the page's title, a string$/],
+    // Called with nothing: what to give ('got undefined', edges47 #7).
+    ['nothing', undefined, /^renderReport: expected a ReportInput \{ title\?, sections\?, runs\? \}, got none: give \{ runs: \[\{ label, trace, diagnosis \}\] \}$/],
     ['a section without its heading', { sections: [{ id: 's' }] }, /^renderReport: sections\[0\]: heading is missing; expected the section's heading, a string$/],
     ["a number for a section's text", { sections: [{ ...section, text: 5 }] }, /^renderReport: sections\[0\]: text is 5; expected plain text, a string$/],
     ['a string for the notes', { sections: [{ ...section, notes: 'abc' }] }, /^renderReport: sections\[0\]: notes is "abc"; expected an array of strings, a bullet point each$/],

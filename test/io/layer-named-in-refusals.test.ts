@@ -85,6 +85,8 @@ describe('a layer named in a model file refusal', async () => {
     await refusedAt(reshaped((t) => converted(hidden(t))), `modelTopology.model_config.config.layers[0] (${String(names[0])})`, HIDDEN);
     await refusedAt(reshaped((t) => ({ ...t, config: oneUnitOutput(t).config.layers })), `modelTopology.config[1] (${String(names[1])})`, ONE_UNIT);
     await refusedAt(reshaped((t) => converted({ ...t, class_name: 'Functional' })), 'modelTopology.model_config.class_name', 'only Sequential models are supported');
+    // No class at all: missing, not 'got undefined' (edges47 #19).
+    await refusedAt(reshaped((t) => ({ config: t.config })), 'modelTopology.class_name', 'missing; only Sequential models are supported \\(class_name "Sequential"\\)$');
   });
 
   // A size out of range is named where the file holds it, in the forms above: 'layer sizes[1]' (checkSizes')

@@ -66,7 +66,7 @@ const CASES: { name: string; json: unknown; where: RegExp; files?: true }[] = [
   {
     name: 'a shard short of what its group declares',
     json: model({ weightsManifest: manifest({ paths: ['w.bin'], weights: [KERNEL, BIAS, { name: 'extra', shape: [1], dtype: 'float32' }] }) }),
-    where: /weightsManifest\[0\]: its weights take 16 bytes but its shard files, w\.bin \(12 bytes\), hold 12/,
+    where: /weightsManifest\[0\]: its weights take 16 bytes but its shard file, w\.bin, holds 12/,
     files: true,
   },
   // Faults in two places: model.json's topology is named first, as fromTfjsLayers names it, before any shard is read.

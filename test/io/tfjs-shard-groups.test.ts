@@ -41,13 +41,28 @@ describe('tfjs shard groups', async () => {
 
   it('names the group whose files misfit though the sum over groups is right', async () => {
     const dir = twoGroups(denseFile(), 2, 'shifted', [32, 52]); // group 1 four bytes short, group 2 four long
-    await expectError(() => readModelFile(dir), 'BAD_MODEL_FILE', /shifted\/model\.json: weightsManifest\[0\]: its weights take 36 bytes but its shard files, group1-shard1of1\.bin \(32 bytes\), hold 32: /);
+    await expectError(() => readModelFile(dir), 'BAD_MODEL_FILE', /shifted\/model\.json: weightsManifest\[0\]: its weights take 36 bytes but its shard file, group1-shard1of1\.bin, holds 32: /);
+  });
+
+  it("says one shard file's size once, and each of several files' with the sum (it read 'weights.bin (20 bytes), hold 20: … end at 20', edges47 #19)", async () => {
+    const { modelJson, weightData } = denseFile();
+    modelJson.weightsManifest[0].paths = ['a.bin', 'b.bin'];
+    const dir = join(folder, 'two-shards');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(modelJson));
+    writeFileSync(join(dir, 'a.bin'), weightData.subarray(0, 20));
+    writeFileSync(join(dir, 'b.bin'), weightData.subarray(20, 40));
+    await expectError(
+      () => readModelFile(dir),
+      'BAD_MODEL_FILE',
+      /two-shards\/model\.json: weightsManifest\[0\]: its weights take 52 bytes but its shard files, a\.bin \(20 bytes\), b\.bin \(20 bytes\), hold 40: the group's bytes end there, inside \S+ \(the group's bytes 36 to 48\), if they were cut at the end$/,
+    );
   });
 
   it('names the short group of a block network gradscope wrote too', async () => {
     const file = blockFile();
     const dir = twoGroups(file, 2, 'block-short', [36, file.weightData.length - 8]);
-    await expectError(() => readModelFile(dir), 'BAD_MODEL_FILE', /block-short\/model\.json: weightsManifest\[1\]: its weights take \d+ bytes but its shard files, group2-shard1of1\.bin \(\d+ bytes\), hold /);
+    await expectError(() => readModelFile(dir), 'BAD_MODEL_FILE', /block-short\/model\.json: weightsManifest\[1\]: its weights take \d+ bytes but its shard file, group2-shard1of1\.bin, holds /);
   });
 
   it("names model.json's own fault before the shards', as fromTfjsLayers does on the same bytes", async () => {

@@ -25,9 +25,17 @@ describe.each(await kernelBackends())('strict input on $name', ({ kernels }) => 
     ['data holds null', 'NON_FINITE_INPUT', /inputs: row 1, column 0 is null, not a number/, { data: [1, 2, 3, null, 5, 6], rows: 2, cols: 3 }],
     ['data holds a boolean', 'NON_FINITE_INPUT', /inputs: row 0, column 2 is true, not a number/, { data: [1, 2, true], rows: 1, cols: 3 }],
     ['data holds an array', 'NON_FINITE_INPUT', /inputs: row 0, column 0 is an array, not a number/, { data: [[1], 2, 3], rows: 1, cols: 3 }],
-    ['data has a hole', 'NON_FINITE_INPUT', /inputs: row 0, column 1 is undefined, not a number/, { data: [1, , 3], rows: 1, cols: 3 }],
+    // A hole is named as one ('is undefined' named nothing the caller wrote, edges47 #7).
+    ['data has a hole', 'NON_FINITE_INPUT', /inputs: row 0, column 1 is missing \(a hole in the array\), not a number/, { data: [1, , 3], rows: 1, cols: 3 }],
+    ['a row has a hole', 'NON_FINITE_INPUT', /inputs: row 1, column 2 is missing \(a hole in the array\), not a number/, [[1, 2, 3], [1, 2, ,]]],
+    // An explicit undefined is what it is.
+    ['a row holds undefined', 'NON_FINITE_INPUT', /inputs: row 0, column 1 is undefined, not a number/, [[1, undefined, 3]]],
+    // BigInt said as one: '1' read 'column 0 is 1, not a number' (edges47 #8).
+    ['a row holds a BigInt', 'NON_FINITE_INPUT', /inputs: row 0, column 0 is the BigInt 1n, not a number/, [[1n, 2, 3]]],
     ['a row is a string', 'SHAPE_MISMATCH', /inputs: row 1 is the string "123", not an array of numbers/, [[1, 2, 3], '123']],
-    ['a row is missing', 'SHAPE_MISMATCH', /inputs: row 0 is undefined, not an array of numbers/, [, [1, 2, 3]]],
+    ['a row is missing', 'SHAPE_MISMATCH', /inputs: row 0 is missing \(a hole in the array\), not an array of numbers/, [, [1, 2, 3]]],
+    ['a later row is missing', 'SHAPE_MISMATCH', /inputs: row 1 is missing \(a hole in the array\), not an array of numbers/, [[1, 2, 3], , [1, 2, 3]]],
+    ['a row is undefined', 'SHAPE_MISMATCH', /inputs: row 1 is undefined, not an array of numbers/, [[1, 2, 3], undefined]],
   ];
 
   it.each(cases)('%s: %s, and nothing changed', async (_name, code, where, x) => {
