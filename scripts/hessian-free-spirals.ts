@@ -2,7 +2,8 @@
  * Hessian-free on the visualizer's default network and data (6 × 16 sigmoid units, the spirals' 280 training rows,
  * the page's seeds), from the start, at the batches it is given: the share of the training rows right every tenth of
  * the run, the best share and its step, and λ at the end. docs/second-order.md ("Hessian-free on the visualizer's
- * default run") quotes what it printed; the page's own default (batch 32, seed 1) is test/flow/second-order-page's.
+ * default run") quotes what it printed; the page's buttons as they apply the remedy (Hessian-free with its batch, all 280
+ * rows) are scripts/second-order-page.ts', seed 1 of them test/flow/second-order-page's.
  *
  *   nice -n 19 npx tsx scripts/hessian-free-spirals.ts [steps=1800] [batches=32,280] [seeds=1,2,3] [options as JSON]
  */

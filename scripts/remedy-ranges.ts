@@ -13,7 +13,8 @@
  * column offset-remedies.test.ts against src/flow/diagnosis/offset-remedies.ts' OFFSET_MEASURED).
  */
 import { verdictCell } from '../src/flow/diagnose.js';
-import type { RemedySetting } from '../src/flow/remedy.js';
+import { LEFT_OUT, type RemedySetting } from '../src/flow/remedy.js';
+import { HESSIAN_FREE_BATCH } from '../src/optimizer-defaults.js';
 import { applied, layerNormSigmoid, OFFSET_RATES, offsetInputs, outcome, residualExploding, type RemedyOutcome, type RemedyRun, wideColumnSigmoid } from './remedy-setups.js';
 
 const SEEDS = [1, 2, 3];
@@ -81,11 +82,27 @@ const batchNormInPlace = (batchSize: number): Variant => ({
 // Not offered through residual blocks of gate 'none' at SGD rates up to RESIDUAL_CLIP_MEASURED_RATE (src/flow/diagnosis/verdict-remedies.ts).
 const clipAt1: Variant = { label: 'clipNorm: 1', settings: [{ option: 'clipNorm', value: '1', setting: 1 }] };
 
+/**
+ * Hessian-free beside its offered switch, which carries its batch (HESSIAN_FREE_BATCH: all 256 rows of the layer-norm set-up, so
+ * its 8 epochs are 8 steps): at the run's batch of 32 (64 steps), and with its batch over 64 epochs (the run's 64 steps).
+ */
+const hessianFree: RemedySetting[] = [
+  { option: 'optimizer', value: "'hessian-free'", setting: 'hessian-free' },
+  { option: 'learningRate', value: LEFT_OUT, setting: undefined },
+];
+const hessianFreeVariants: Variant[] = [
+  { label: "Hessian-free at the run's batch of 32", settings: hessianFree },
+  {
+    label: `Hessian-free with its batch (${HESSIAN_FREE_BATCH}) over 64 epochs, the run's 64 steps`,
+    settings: [...hessianFree, { option: 'batchSize', value: `${HESSIAN_FREE_BATCH}`, setting: HESSIAN_FREE_BATCH }, { option: 'epochs', value: '64', setting: 64 }],
+  },
+];
+
 const chosen = process.argv.slice(2);
 const wanted = (name: string) => chosen.length === 0 || chosen.includes(name);
 const started = Date.now();
 if (wanted('layer-norm-sigmoid')) {
-  await measure('5 × (dense 16 → layer norm → sigmoid), SGD 0.1, 8 epochs in batches of 32', layerNormSigmoid(), [4, 8, 16, 32, 64].map(batchNormInPlace));
+  await measure('5 × (dense 16 → layer norm → sigmoid), SGD 0.1, 8 epochs in batches of 32', layerNormSigmoid(), [...[4, 8, 16, 32, 64].map(batchNormInPlace), ...hessianFreeVariants]);
 }
 if (wanted('residual')) {
   for (const f of ['relu', 'tanh'] as const) {

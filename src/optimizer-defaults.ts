@@ -61,6 +61,14 @@ export const RAW_GRADIENT_STEPS: readonly string[] = TAKE_LAYER_RATES.filter((na
  */
 export const TAKE_NO_LEARNING_RATE: readonly string[] = ['levenberg-marquardt', 'hessian-free'];
 /**
+ * Rows per Hessian-free step where a remedy switches a run to it: 1,000, or every row where the run has fewer (train() caps a
+ * batch at the rows). Martens (2010; his nnet_train_2.m) takes the gradient, the CG backtracking and the line search over the whole
+ * training set and only the curvature on a part of it; on 60,000 digits gradscope's studies take batches of this many instead
+ * (study autoencoder's Hessian-free, the trainable-depth study's second-order remedies). On small batches a step fits its batch's rows and is judged on them alone: on the visualizer's spirals at batch 32 Hessian-free
+ * stayed at chance, on all 280 rows it left the plateau (docs/second-order.md).
+ */
+export const HESSIAN_FREE_BATCH = 1000;
+/**
  * The optimisers that choose the length of each step themselves: L-BFGS by its strong-Wolfe line
  * search (its learningRate is only the search's first trial step), and those of TAKE_NO_LEARNING_RATE.
  * A smaller learning rate is no remedy for their steps, and none is offered to their runs.

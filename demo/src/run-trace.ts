@@ -13,6 +13,7 @@ import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES, Trace } from '../../src/inde
 import type { TraceRun } from '../../src/index.js';
 import type { EpochEnd } from './stepped-pass.js';
 import { LAYER_RATES, type Settings } from './settings.js';
+import { trainingRows } from './datasets.js';
 
 /** Records kept before the run is thinned to every other kept step. */
 export const MAX_RECORDS = 1024;
@@ -25,7 +26,9 @@ export const MAX_EPOCHS = 1024;
  * initialiser or LSUV. `weightDecay`: the optimiser's (the page's L2 unless the per-layer rates lowered it).
  */
 export function probeRun(settings: Settings, layerRates: number[] | null, weightDecay = settings.l2): TraceRun {
-  const run: TraceRun = { optimizer: settings.optimizer === LAYER_RATES ? 'sgd' : settings.optimizer, learningRate: settings.learningRate, batchSize: settings.batchSize, biasInit: 'zero' };
+  // The batch as train() records it: at most the training rows (Hessian-free's remedy asks for 1,000 rows, all of them here).
+  const batchSize = Math.min(settings.batchSize, trainingRows(settings.dataset, settings.trainPercent));
+  const run: TraceRun = { optimizer: settings.optimizer === LAYER_RATES ? 'sgd' : settings.optimizer, learningRate: settings.learningRate, batchSize, biasInit: 'zero' };
   if (settings.init === 'lsuv') run.lsuv = true;
   else run.init = settings.init;
   if (layerRates) run.layerRates = layerRates;

@@ -6,7 +6,7 @@
  */
 import { ACTIVATIONS, BATCH_NORM_MIN_ROWS, OPTIMIZERS, WEIGHT_INITS, batchBelow, counted, grouped, optimizerNames } from '../../src/index.js';
 import type { Activation, WeightInitName } from '../../src/index.js';
-import { DATASETS, trainingRows, type DatasetName } from './datasets.js';
+import { DATASETS, MNIST_SUBSET_ROWS, trainingRows, type DatasetName } from './datasets.js';
 
 /** The initialisers offered: the named ones, and LSUV (Mishkin & Matas), which the page runs on the probe rows before step 0. */
 export const INITS = [...WEIGHT_INITS, 'lsuv'] as const;
@@ -117,7 +117,8 @@ export function denseOnlyReason(name: string, s: Settings): string | null {
 export const LIMITS = {
   depth: { min: 1, max: 12 },
   width: { min: 2, max: 128 },
-  batchSize: { min: 1, max: 512 },
+  // Up to every row of the largest data set: the diagnosis's switch to Hessian-free asks for batches of 1,000 rows (HESSIAN_FREE_BATCH), all the rows on every set here.
+  batchSize: { min: 1, max: MNIST_SUBSET_ROWS },
   learningRate: { min: 1e-5, max: 10 },
   trainPercent: { min: 10, max: 90 },
   noise: { min: 0, max: 0.5 },

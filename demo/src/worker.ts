@@ -314,7 +314,7 @@ function epoch(s: Session): void {
     ({ trace } = s.net.train(s.data.x, s.data.y, trainOptions(s)));
   } catch (error) {
     // No epoch ended (the call is one epoch): the steps it applied go to the run, and its error on.
-    s.rowsSeen += (s.net.step - from) * s.settings.batchSize;
+    s.rowsSeen += (s.net.step - from) * Math.min(s.settings.batchSize, s.data.x.rows);
     collectSteps(s, collecting!, []);
     throw error;
   }

@@ -814,6 +814,17 @@ function copyEpoch(e: TraceEpoch): TraceEpoch {
 export interface RunAtEnd extends TraceRun {
   /** The rate the run started with (TraceRun.learningRate), present only where onNonFinite 'halve' lowered it: learningRate is then the lowered one. */
   startingLearningRate?: number;
+  /** True where every epoch of the run was one batch (oneBatchEpochs): each step saw all its rows. Absent otherwise. */
+  wholeBatches?: true;
+}
+
+/**
+ * Whether every epoch of the traced run was one batch, its steps applied and skipped together (TraceEpoch.batches, skipped): each
+ * step saw all the rows. False where the trace records no epoch, or an epoch without its batches (a trace saved before it did).
+ */
+export function oneBatchEpochs(trace: Pick<Trace, 'epochs'>): boolean {
+  const epochs = trace.epochs;
+  return epochs.length > 0 && epochs.every((e) => e.batches !== undefined && e.batches + (e.skipped ?? 0) === 1);
 }
 
 /**
@@ -840,7 +851,8 @@ export function epochLearningRate(trace: Pick<Trace, 'run'>, epoch: Readonly<Tra
 export function runAtEnd(trace: Pick<Trace, 'run' | 'epochs'>): RunAtEnd {
   const rate = learningRateInForce(trace);
   const start = trace.run.learningRate;
-  return rate === start || rate === undefined ? { ...trace.run } : { ...trace.run, learningRate: rate, ...(start !== undefined && { startingLearningRate: start }) };
+  const whole = oneBatchEpochs(trace) && { wholeBatches: true as const };
+  return rate === start || rate === undefined ? { ...trace.run, ...whole } : { ...trace.run, learningRate: rate, ...(start !== undefined && { startingLearningRate: start }), ...whole };
 }
 
 /** Whether `v` is a saved value where the format holds a number of `range` (MetricRange): null (JSON's NaN, and its Infinity), or a number in its range. */

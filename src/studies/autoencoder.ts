@@ -22,7 +22,7 @@ import { createNetwork, type Network } from '../api/network.js';
 import type { Dataset } from '../training/dataset.js';
 import { HESSIAN_FREE_DEFAULTS, HessianFree, type HessianFreeOptions, type HessianFreeReport } from '../optim/hessian-free.js';
 import { findOptimizer } from '../optim/index.js';
-import { ADAM_DEFAULTS } from '../optimizer-defaults.js';
+import { ADAM_DEFAULTS, HESSIAN_FREE_BATCH } from '../optimizer-defaults.js';
 import { curvatureRows } from '../optim/gauss-newton.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { sizesList } from '../layer-runs.js';
@@ -149,7 +149,7 @@ const HF_STUDY: Required<Pick<HessianFreeOptions, 'maxIterations' | 'curvatureFr
   curvatureFraction: HESSIAN_FREE_DEFAULTS.curvatureFraction,
   damping: HESSIAN_FREE_DEFAULTS.damping,
 };
-const HF_BATCH = 1000;
+const HF_BATCH = HESSIAN_FREE_BATCH;
 const FIRST_ORDER_BATCH = 100;
 /** SGD with momentum as the study runs it (Adam runs at its defaults, ADAM_DEFAULTS). */
 const SGD_STUDY = { learningRate: 0.01, momentum: 0.9 } as const;

@@ -17,7 +17,7 @@ import type { Matrix } from '../data/matrix.js';
 import type { NetworkOptions } from '../network/config.js';
 import type { OptimizerSpec } from '../optim/index.js';
 import type { TrainOptions } from '../training/train-options.js';
-import { LARS_DEFAULTS } from '../optimizer-defaults.js';
+import { HESSIAN_FREE_BATCH, LARS_DEFAULTS } from '../optimizer-defaults.js';
 import { grouped } from '../counted.js';
 
 /** What a remedy trains with: the optimiser, its learning rate, the batch size and any other train() option. */
@@ -62,8 +62,8 @@ const SGD_WORDS = 'SGD, momentum 0.9, lr 0.001, batch 32';
 /** The plain sigmoid network's training: plain SGD with Nielsen's kind of rate (sigmoid's σ' ≤ 1/4 wants a large one). */
 export const SIGMOID_SGD: RemedyTraining = { optimizer: 'sgd', learningRate: 0.5, batchSize: 32 };
 
-/** Rows per step of the second-order remedies (as the remedies study's batch methods). */
-export const SECOND_ORDER_BATCH = 1000;
+/** Rows per step of the second-order remedies: Hessian-free's (HESSIAN_FREE_BATCH), K-FAC's too (as the remedies study's batch methods). */
+export const SECOND_ORDER_BATCH = HESSIAN_FREE_BATCH;
 
 /** Neelakantan et al.'s annealed gradient noise: η (the smallest of the paper's three values) and γ. */
 export const GRADIENT_NOISE = { eta: 0.01, gamma: 0.55 } as const;

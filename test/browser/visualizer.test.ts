@@ -17,7 +17,7 @@ import { DIGITS_SHOWN } from '../../demo/src/protocol.js';
 import { fmt } from '../../demo/src/format.js';
 import { pageDiagnosis } from '../../demo/src/remedies.js';
 import { parseSettings } from '../../demo/src/settings.js';
-import { planarDataset, splitDataset } from '../../demo/src/datasets.js';
+import { planarDataset, splitDataset, trainingRows } from '../../demo/src/datasets.js';
 import { RELU_REMEDY_RATES } from '../../src/flow/relu-remedy-rates.js';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { diagnose } from '../../src/flow/diagnose.js';
@@ -47,6 +47,7 @@ import { STUDY_PLATEAU_COMMAND } from '../../demo/src/curvature-measure.js';
 import { PROGRESS_AFTER_MS } from '../../demo/src/curvature-action.js';
 import { PROBE_ROWS } from '../../demo/src/datasets.js';
 import { grouped } from '../../src/counted.js';
+import { HESSIAN_FREE_BATCH } from '../../src/optimizer-defaults.js';
 import { quoteOn, quotePattern } from '../util/page-quotes.js';
 import type { Matrix } from '../../src/data/matrix.js';
 import type { MeanLossGradient } from '../../src/flow/mean-loss-gradient.js';
@@ -982,6 +983,33 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.close();
   }, 60_000);
 
+  // The second-order remedy's Hessian-free choice carries its batch (HESSIAN_FREE_BATCH): at the page's batch of 32 Hessian-free
+  // stayed at chance on the default run, with all 280 training rows as its batch it left the plateau (test/flow/second-order-page).
+  it("runs the second-order remedy's Hessian-free choice with its batch: every training row, shown in the Batch control, the link and the captions", async () => {
+    const { page, errors } = await open('');
+    await stepTimes(page, 8);
+    expect(await page.locator('#diagnosis').getAttribute('data-verdict')).toBe('vanishing');
+    const item = page.locator('#diagnosis-remedies li', { hasText: "optimizer: 'kfac'" });
+    expect(await item.locator('div.alternative code').innerText()).toBe(`optimizer: 'hessian-free', batchSize: ${HESSIAN_FREE_BATCH}, no learningRate: hessian-free sets its own steps`);
+    const apply = item.locator('button.apply-alternative');
+    expect(JSON.parse((await apply.getAttribute('data-change'))!)).toEqual({ optimizer: 'hessian-free', batchSize: HESSIAN_FREE_BATCH });
+    await page.selectOption('#speed', '10');
+    await apply.click();
+    await page.waitForFunction(() => document.getElementById('flow-now-caption')!.textContent!.startsWith('after: '), null, { timeout: 60_000 });
+    await pauseOnceRunning(page, 2);
+    await settledStep(page);
+    expect(await page.locator('#batchSize').inputValue()).toBe(`${HESSIAN_FREE_BATCH}`);
+    const link = new URL(page.url()).searchParams;
+    expect([link.get('opt'), link.get('batch')]).toEqual(['hessian-free', `${HESSIAN_FREE_BATCH}`]);
+    // Every step is one batch of all 280 training rows (train() caps the batch at the rows), which the captions say.
+    await page.waitForFunction(() => document.getElementById('flow-map-caption')!.textContent!.endsWith('of its batch: all 280 training rows'), null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.getElementById('chain-batch')!.textContent!.includes('of the latest batch, all 280 training rows'), null, { timeout: 30_000 });
+    const trace = await downloadTrace(page);
+    expect([trace.run.optimizer, trace.run.batchSize]).toEqual(['hessian-free', 280]);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
   // The dead relu units' remedies at η 3 on the spirals: the switch to leaky-relu is not offered to an SGD run there (no SGD rate
   // held for leaky-relu networks on the spirals: RELU_REMEDY_RATES['page-spirals'].leakyRates); at the run's η 3 its rerun overflowed.
   it("offers a dead relu run the switch to leaky-relu only where a rate was measured to hold for it on the page's data set", async () => {
@@ -1314,7 +1342,8 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
         await page.selectOption('#speed', '10');
         await page.locator('#diagnosis-remedies li').nth(item).locator(CHOICE_BUTTONS[choice]).click();
         await pauseOnceRunning(page, 1);
-        expectHeld(await downloadTrace(page), settings, said);
+        const { settings: pageSettings } = parseSettings(query);
+        expectHeld(await downloadTrace(page), settings, said, trainingRows(pageSettings.dataset, pageSettings.trainPercent));
       }
       expect(errors).toEqual([]);
       await page.close();
@@ -1806,8 +1835,8 @@ const CHOICE_BUTTONS = [':scope > button.apply', ':scope > div.alternative > but
 /** The rows of `trace` before its output row whose activation is not 'linear': the hidden units' nonlinearities (dense layers', activation layers'). */
 const hiddenNonlinear = (trace: Trace) => trace.activations.slice(0, -1).filter((f) => f !== 'linear');
 
-/** Expects the run of `trace` to hold each of `settings` (a remedy's choice), as its option says: `said` names the choice. */
-function expectHeld(trace: Trace, settings: readonly RemedySetting[], said: string): void {
+/** Expects the run of `trace` to hold each of `settings` (a remedy's choice), as its option says: `said` names the choice; `trainRows`, the rows it trained on (a batch is capped at them). */
+function expectHeld(trace: Trace, settings: readonly RemedySetting[], said: string, trainRows: number): void {
   const types = new Set(trace.blocks?.layers.map((l) => l.type));
   for (const s of settings) {
     const value = s.setting;
@@ -1815,7 +1844,7 @@ function expectHeld(trace: Trace, settings: readonly RemedySetting[], said: stri
     else if (s.option === 'init') expect(value === 'lsuv' ? trace.run.lsuv : trace.run.init, said).toEqual(value === 'lsuv' ? true : value);
     else if (s.option === 'lsuv') expect(trace.run.lsuv, said).toBe(true);
     else if (s.option === 'learningRate' && !('setting' in s && value === undefined)) expect(trace.run.learningRate, said).toBe(typeof value === 'number' ? value : Number(s.flagValue));
-    else if (s.option === 'batchSize') expect(trace.run.batchSize, said).toBeGreaterThanOrEqual(Number(s.flagValue ?? value));
+    else if (s.option === 'batchSize') expect(trace.run.batchSize, said).toBeGreaterThanOrEqual(Math.min(Number(s.flagValue ?? value), trainRows));
     else if (s.option === 'optimizer' && typeof value === 'object') expect(trace.run.layerRates, said).toEqual((value as RemedyOptimizerSpec).layerRates);
     else if (s.option === 'optimizer') expect(trace.run.optimizer, said).toBe(value);
     else if (s.option === 'layers') {

@@ -146,7 +146,7 @@ describe('the settings form', () => {
     expect(settings).toEqual(held);
     expect(refused).toEqual([
       'Learning rate: text that is not a number refused (allowed: a number from 0.00001 to 10); kept 0.3.',
-      'Batch: “” (empty) refused (allowed: a whole number from 1 to 512); kept 32.',
+      'Batch: “” (empty) refused (allowed: a whole number from 1 to 1000); kept 32.',
     ]);
   });
 

@@ -457,7 +457,7 @@ describe('dead units beside a vanishing or exploding gap', () => {
     const options = d.remedies.map((r) => r.option);
     // The dead units' first (zero biases, leaky relu, He's init), then the vanishing gap's: LARS, Adam, a second-order method, residual blocks.
     expect(options.slice(0, 3)).toEqual(["biasInit: 'zero'", "activation: 'leaky-relu', init: 'he-normal'", "init: 'he-normal'"]);
-    expect(options).toEqual(expect.arrayContaining(["optimizer: 'lars', learningRate: 1", "optimizer: 'adam', learningRate: 0.001", "optimizer: 'kfac', learningRate: 1 (or optimizer: 'hessian-free', no learningRate: hessian-free sets its own steps)"]));
+    expect(options).toEqual(expect.arrayContaining(["optimizer: 'lars', learningRate: 1", "optimizer: 'adam', learningRate: 0.001", "optimizer: 'kfac', learningRate: 1 (or optimizer: 'hessian-free', batchSize: 1000, no learningRate: hessian-free sets its own steps)"]));
     expect(options.some((o) => o.includes("type: 'residual'"))).toBe(true);
     expect(new Set(options).size).toBe(options.length);
     // Without the gap, none of them.

@@ -159,7 +159,7 @@ describe('diagnose', () => {
     const even = diagnose(handTrace([weightGap(0.9), weightGap(0.9)]));
     expect(even.verdict).toBe('vanishing');
     expect(layerRates({ optimizer: 'sgd' }, [weightGap(0.9), weightGap(0.9)])).toBeUndefined();
-    expect(even.remedies.map((r) => r.option)).toContain("optimizer: 'kfac', learningRate: 1 (or optimizer: 'hessian-free')");
+    expect(even.remedies.map((r) => r.option)).toContain("optimizer: 'kfac', learningRate: 1 (or optimizer: 'hessian-free', batchSize: 1000)");
     // 1/0.6 is 1.67: offered, to 3 significant digits.
     const rounded = layerRates({ optimizer: 'sgd' }, [weightGap(0.6)]);
     expect(rounded?.option).toBe("optimizer: { name: 'sgd', layerRates: [1.67, 1, 1, 1] }");

@@ -19,6 +19,7 @@ import type { LayerSpec } from '../../src/layers/spec.js';
 import type { Remedy } from '../../src/flow/remedy.js';
 import { applied, layerNormSigmoid, outcome, quadrantRows, type RemedyRun } from '../../scripts/remedy-setups.js';
 import { quotedOn } from '../util/page-numbers.js';
+import { HESSIAN_FREE_BATCH } from '../../src/optimizer-defaults.js';
 import { codeQuoteOn } from '../util/page-quotes.js';
 
 const [INPUTS, CLASSES, WIDTH, DEPTH] = [8, 4, 16, 5];
@@ -145,6 +146,12 @@ describe('layer norm + sigmoid: the vanishing verdict is true', () => {
       ['Adam at 0.001', applied(run, remedy(/^optimizer: 'adam', learningRate: 0\.001$/).settings)],
     ];
     for (const [i, [label, changed]] of runs.entries()) expectWithin(others.slice(2 * i, 2 * i + 2), await accuracyOf(changed), label);
+    // Hessian-free's switch carries its batch (all 256 rows: 8 epochs, 8 steps); beside it, at the run's batch and with its batch over as many steps.
+    const hessianFree = remedy(/^optimizer: 'hessian-free'/).settings;
+    expect(hessianFree).toContainEqual({ option: 'batchSize', value: `${HESSIAN_FREE_BATCH}`, flagValue: `${HESSIAN_FREE_BATCH}`, setting: HESSIAN_FREE_BATCH });
+    const [at32Steps, itsBatch] = quotedOn(page, /at the run's batch of 32 Hessian-free reached (\d+–\d+) % \(64 steps\), and with its batch over 64 epochs, as many steps, (\d+–\d+) %/).map((r) => r.split('–').map(Number));
+    expectWithin(at32Steps, await accuracyOf(applied(run, hessianFree.filter((s) => s.option !== 'batchSize'))), 'Hessian-free at batch 32');
+    expectWithin(itsBatch, await accuracyOf(applied(run, [...hessianFree, { option: 'epochs', value: '64', setting: 64 }])), 'Hessian-free with its batch over 64 epochs');
   });
 });
 

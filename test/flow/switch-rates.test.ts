@@ -10,11 +10,11 @@ import { describe, expect, it } from 'vitest';
 import { OPTIMIZERS } from '../../src/optim/index.js';
 import { optimizerSwitch, SWITCH_RATES } from '../../src/flow/diagnosis/remedy-settings.js';
 import { diagnose } from '../../src/flow/diagnose.js';
-import { Trace, type TraceRun } from '../../src/flow/trace.js';
+import { runAtEnd, Trace, type TraceRun } from '../../src/flow/trace.js';
 import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js';
 import { API_REMEDY_TERMS, LEFT_OUT, remedyLines, remedyText } from '../../src/flow/remedy.js';
 import { diagnosisText } from '../../src/cli/trace-table.js';
-import { TAKE_NO_LEARNING_RATE } from '../../src/optimizer-defaults.js';
+import { HESSIAN_FREE_BATCH, TAKE_NO_LEARNING_RATE } from '../../src/optimizer-defaults.js';
 import { createNetwork } from '../../src/api/network.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
 import { codeQuoteOn } from '../util/page-quotes.js';
@@ -43,12 +43,43 @@ describe("an optimiser switch offered as a remedy carries that optimiser's rate"
   });
 
   it("leaves the run's rate out of a switch to an optimiser that takes none (Hessian-free), where train() would refuse it", () => {
-    expect(optimizerSwitch({ optimizer: 'sgd', learningRate: 0.5 }, 'hessian-free')).toEqual([
+    expect(optimizerSwitch({ optimizer: 'sgd', learningRate: 0.5, batchSize: 1000 }, 'hessian-free')).toEqual([
       { option: 'optimizer', value: "'hessian-free'", flagValue: 'hessian-free', setting: 'hessian-free' },
       { option: 'learningRate', value: 'undefined', setting: undefined },
     ]);
     // A run that records no rate (Levenberg–Marquardt's takes none either) has none to leave out.
-    expect(optimizerSwitch({ optimizer: 'levenberg-marquardt' }, 'hessian-free')).toEqual([{ option: 'optimizer', value: "'hessian-free'", flagValue: 'hessian-free', setting: 'hessian-free' }]);
+    expect(optimizerSwitch({ optimizer: 'levenberg-marquardt', batchSize: 1000 }, 'hessian-free')).toEqual([{ option: 'optimizer', value: "'hessian-free'", flagValue: 'hessian-free', setting: 'hessian-free' }]);
+  });
+
+  it('carries Hessian-free\'s batch (HESSIAN_FREE_BATCH) into a switch to it, unless the run\'s batches held that many rows or each step saw all its rows', () => {
+    const batch = { option: 'batchSize', value: `${HESSIAN_FREE_BATCH}`, flagValue: `${HESSIAN_FREE_BATCH}`, setting: HESSIAN_FREE_BATCH };
+    expect(optimizerSwitch({ optimizer: 'sgd', learningRate: 0.5, batchSize: 32 }, 'hessian-free')).toEqual([
+      { option: 'optimizer', value: "'hessian-free'", flagValue: 'hessian-free', setting: 'hessian-free' },
+      batch,
+      { option: 'learningRate', value: 'undefined', setting: undefined },
+    ]);
+    // A trace that records no batch: the batch said.
+    expect(optimizerSwitch({ optimizer: 'levenberg-marquardt' }, 'hessian-free')).toContainEqual(batch);
+    expect(optimizerSwitch({ optimizer: 'sgd', batchSize: HESSIAN_FREE_BATCH - 1 }, 'hessian-free')).toContainEqual(batch);
+    expect(optimizerSwitch({ optimizer: 'sgd', batchSize: 2 * HESSIAN_FREE_BATCH }, 'hessian-free').map((s) => s.option)).toEqual(['optimizer']);
+    // 280 rows in one batch a step: Hessian-free's batch is those rows already.
+    expect(optimizerSwitch({ optimizer: 'sgd', batchSize: 280, wholeBatches: true }, 'hessian-free').map((s) => s.option)).toEqual(['optimizer']);
+    // Levenberg–Marquardt, the other optimiser that takes no rate, takes no batch of its own.
+    expect(optimizerSwitch({ optimizer: 'sgd', learningRate: 0.5, batchSize: 32 }, 'levenberg-marquardt').map((s) => s.option)).toEqual(['optimizer', 'learningRate']);
+  });
+
+  it('reads the run\'s whole batches from its epochs (runAtEnd): one batch each, or any epoch of more', async () => {
+    const net = await createNetwork({ sizes: [4, 3, 2], activation: 'sigmoid', seed: 1 });
+    try {
+      const x = [[0, 1, 0, 1], [1, 0, 1, 0], [1, 1, 0, 0], [0, 0, 1, 1]];
+      const y = [[1, 0], [0, 1], [1, 0], [0, 1]];
+      net.train(x, y, { epochs: 2, batchSize: 4, learningRate: 0.5, trace: { every: 1 } });
+      expect(runAtEnd(net.trace!).wholeBatches).toBe(true);
+      net.train(x, y, { epochs: 2, batchSize: 2, learningRate: 0.5, trace: { every: 1 } });
+      expect(runAtEnd(net.trace!).wholeBatches).toBeUndefined();
+    } finally {
+      net.dispose();
+    }
   });
 
   it("adds the rate unless the run started at it and kept it (a halved run's options still hold its start)", () => {
@@ -67,7 +98,7 @@ describe("an optimiser switch offered as a remedy carries that optimiser's rate"
     expect(sgd.verdict).toBe('vanishing');
     const options = sgd.remedies.map((r) => r.option);
     expect(options).toEqual(
-      expect.arrayContaining(["optimizer: 'lars', learningRate: 1", "optimizer: 'adam', learningRate: 0.001", "optimizer: 'kfac', learningRate: 1 (or optimizer: 'hessian-free', no learningRate: hessian-free sets its own steps)"]),
+      expect.arrayContaining(["optimizer: 'lars', learningRate: 1", "optimizer: 'adam', learningRate: 0.001", "optimizer: 'kfac', learningRate: 1 (or optimizer: 'hessian-free', batchSize: 1000, no learningRate: hessian-free sets its own steps)"]),
     );
     // As docs/gradient-flow.md quotes them.
     expect(options).toEqual(expect.arrayContaining([codeQuoteOn('docs/gradient-flow.md', "optimizer: 'lars', learningRate: 1"), codeQuoteOn('docs/gradient-flow.md', "optimizer: 'adam', learningRate: 0.001")]));
@@ -78,8 +109,8 @@ describe("an optimiser switch offered as a remedy carries that optimiser's rate"
     // 'learningRate: undefined' printed (npm start, the report, the visualizer, which shows Remedy.option) read as a bug.
     const d = diagnose(vanishingTrace({ optimizer: 'sgd', learningRate: 0.5, init: 'glorot-uniform' }));
     const remedy = d.remedies.find((r) => r.alternative?.[0].value === "'hessian-free'")!;
-    expect(remedy.alternative![1]).toStrictEqual({ option: 'learningRate', value: LEFT_OUT, setting: undefined });
-    const words = "optimizer: 'hessian-free', no learningRate: hessian-free sets its own steps";
+    expect(remedy.alternative![2]).toStrictEqual({ option: 'learningRate', value: LEFT_OUT, setting: undefined });
+    const words = "optimizer: 'hessian-free', batchSize: 1000, no learningRate: hessian-free sets its own steps";
     expect(remedyLines(remedy)[1]).toBe(words);
     expect(words).toContain(codeQuoteOn('docs/gradient-flow.md', 'no learningRate: hessian-free sets its own steps'));
     expect(remedy.option).toContain(words);

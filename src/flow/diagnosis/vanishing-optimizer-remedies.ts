@@ -6,7 +6,7 @@ import type { RunAtEnd, Trace, TraceRun } from '../trace.js';
 import { equalisingRates, RATES_ORDER } from '../../equalising-rates.js';
 import { median } from '../../median.js';
 import type { RemedyOptimizerSpec, RemedySetting } from '../remedy.js';
-import { GRADIENT_SCALED_STEPS, LARS_DEFAULTS, RAW_GRADIENT_STEPS, SGD_LEARNING_RATE, largestWithin, sgdDecayBound } from '../../optimizer-defaults.js';
+import { GRADIENT_SCALED_STEPS, HESSIAN_FREE_BATCH, LARS_DEFAULTS, RAW_GRADIENT_STEPS, SGD_LEARNING_RATE, largestWithin, sgdDecayBound } from '../../optimizer-defaults.js';
 import { LAYER_RATE_RECORDS, LAYER_RATE_WORTH, LAYER_STEP_SIZE_BOUND, VANISHING_RATIO } from './diagnosis-thresholds.js';
 import { percent, timesOf } from './diagnosis-words.js';
 import { counted, grouped } from '../../counted.js';
@@ -170,25 +170,27 @@ function larsRemedy(trace: Trace, e: Evidence, optimizerRemedy: (name: string, w
 
 /**
  * What the second-order remedy's two choices did on the visualizer's default run (6 × 16 sigmoid units, standard weights, the
- * spirals, batch 32), each from the start as its button reruns it, on the page's default `seed`: K-FAC had more than `kfacAbove` of
- * its training rows right after `steps` steps, Hessian-free at its defaults none above chance (test/flow/second-order-page runs it).
- * Measured on seeds 1–3 over 1,800 steps (2026-12-06, Intel Xeon): K-FAC left the plateau (75 % of the training rows right) by
- * step 198–360 and ended at 92–96 %; Hessian-free at its defaults (with Martens' line search) was at chance from step 360 on every
- * seed (seed 3 reached 65 % at step 180; newuser44 #6). With the whole training set as its batch (280 rows, as Martens takes his
- * gradient), since its damping no longer reads float32 rounding as a failed prediction, Hessian-free left the plateau on every seed
- * and stayed off it: 98 %, 93 %, 70 % after 1,800 steps (scripts/hessian-free-spirals.ts; docs/second-order.md); on seed 1 more than
- * `fullBatchAbove` of the rows right after `fullBatchSteps` steps, which the reason says. The page's buttons keep its
- * batch, so the choice carries no settings of its own: the reason says the two are not ranked on the user's run, and what was
- * measured on the page's default.
+ * spirals' 280 training rows), each from the start as its button reruns it, on the page's default `seed`: K-FAC at the page's
+ * batch of 32 had more than `kfacAbove` of its training rows right after `kfacSteps` steps; Hessian-free with its batch
+ * (HESSIAN_FREE_BATCH: all 280 rows) more than `hessianFreeAbove` after `hessianFreeSteps`, and at the page's batch of 32 it was at
+ * chance after `kfacSteps` (test/flow/second-order-page runs all three). Over seeds 1–3 and 1,800 steps, scripts/second-order-page.ts;
+ * docs/second-order.md ("The page's second-order buttons") gives the ranges, which that test reads back.
  */
-export const SECOND_ORDER_ON_THE_PAGE = { seed: 1, steps: 900, kfacAbove: 0.9, fullBatchSteps: 180, fullBatchAbove: 0.55 } as const;
+export const SECOND_ORDER_ON_THE_PAGE = { seed: 1, kfacSteps: 900, kfacAbove: 0.9, hessianFreeSteps: 180, hessianFreeAbove: 0.9 } as const;
+
+/**
+ * Why a switch to Hessian-free carries its batch (optimizerSwitch): said where it does. A step fits the rows it is given and is
+ * judged on them alone (its backtracking and line search run on them too).
+ */
+const HESSIAN_FREE_BATCH_WHY =
+  ` Hessian-free takes batches of ${grouped(HESSIAN_FREE_BATCH)} rows (all of them where fewer, an epoch then one step; Martens takes his gradient over the whole training set): ` +
+  "each step fits the rows it is given, and on the visualizer's default run, at the page's batch of 32, Hessian-free stayed at chance.";
 
 /** The second-order remedy's words where it offers both choices: that they are not ranked on this run, and what the page's default run measured. */
 const SECOND_ORDER_UNRANKED =
-  ' The two are not ranked by a benefit measured on this run: from the start of the visualizer\'s default run (6 × 16 sigmoid units, the spirals, batch 32, ' +
-  `seed ${SECOND_ORDER_ON_THE_PAGE.seed}) K-FAC had more than ${percent(SECOND_ORDER_ON_THE_PAGE.kfacAbove)} of its training rows right after ${SECOND_ORDER_ON_THE_PAGE.steps} steps, ` +
-  'where Hessian-free at its defaults was still at chance; with all 280 training rows as its batch, as Martens takes his gradient, ' +
-  `Hessian-free had more than ${percent(SECOND_ORDER_ON_THE_PAGE.fullBatchAbove)} of them right after ${SECOND_ORDER_ON_THE_PAGE.fullBatchSteps} steps.`;
+  ' The two are not ranked by a benefit measured on this run: from the start of the visualizer\'s default run (6 × 16 sigmoid units, the spirals, ' +
+  `seed ${SECOND_ORDER_ON_THE_PAGE.seed}) K-FAC at batch 32 had more than ${percent(SECOND_ORDER_ON_THE_PAGE.kfacAbove)} of its training rows right after ${grouped(SECOND_ORDER_ON_THE_PAGE.kfacSteps)} steps, ` +
+  `and Hessian-free on all 280 rows more than ${percent(SECOND_ORDER_ON_THE_PAGE.hessianFreeAbove)} after ${grouped(SECOND_ORDER_ON_THE_PAGE.hessianFreeSteps)} steps.`;
 
 /**
  * Optimisers that undo a vanishing gradient after the fact, best-evidenced first, leaving out the
@@ -211,10 +213,12 @@ export function vanishingOptimizerRemedies(
   // K-FAC takes dense networks only.
   const secondOrder = (trace.blocks ? ['hessian-free'] : ['kfac', 'hessian-free']).filter((name) => run.optimizer !== name);
   if (secondOrder.length) {
+    const [first, second] = secondOrder.map((name) => optimizerSwitch(run, name));
+    const batchWhy = [first, second].some((settings) => settings?.some((s) => s.option === 'batchSize')) ? HESSIAN_FREE_BATCH_WHY : '';
     add(
-      optimizerSwitch(run, secondOrder[0]),
-      `second-order methods use curvature to rescale the gradient of each direction, undoing the shrinking that the chain rule applied.${secondOrder[1] === undefined ? '' : SECOND_ORDER_UNRANKED}`,
-      secondOrder[1] === undefined ? undefined : optimizerSwitch(run, secondOrder[1]),
+      first,
+      `second-order methods use curvature to rescale the gradient of each direction, undoing the shrinking that the chain rule applied.${batchWhy}${second === undefined ? '' : SECOND_ORDER_UNRANKED}`,
+      second,
     );
   }
 }
