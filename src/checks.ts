@@ -202,8 +202,9 @@ export interface Range {
 
 function describe(range: Range): string {
   const parts: string[] = [];
-  if (range.min !== undefined) parts.push(`${range.above ? '>' : '≥'} ${range.min}`);
-  if (range.max !== undefined) parts.push(`${range.below ? '<' : '≤'} ${range.max}`);
+  // Grouped as every count and size gradscope prints ('≤ 1,000,000', as seeds' 4,294,967,295); 1e-8 stays as written.
+  if (range.min !== undefined) parts.push(`${range.above ? '>' : '≥'} ${grouped(range.min)}`);
+  if (range.max !== undefined) parts.push(`${range.below ? '<' : '≤'} ${grouped(range.max)}`);
   return `a finite ${range.integer ? 'whole number' : 'number'}${parts.length ? ' ' + parts.join(' and ') : ''}`;
 }
 

@@ -268,10 +268,10 @@ export function numberFlag(args: ParsedArgs, name: string, fallback?: number): n
   const value = Number(text);
   if (!Number.isFinite(value) || !(rule.integer ? isDecimalInteger(text) : isDecimalNumber(text))) throw new UsageError(`--${name} needs ${numberKind(rule)}, got ${typedWord(text)}`);
   if (rule.min !== undefined && (value < rule.min || (rule.exclusive && value === rule.min))) {
-    throw new UsageError(`--${name} must be ${rule.exclusive ? '>' : '≥'} ${rule.min}, got ${typedWord(text)}`);
+    throw new UsageError(`--${name} must be ${rule.exclusive ? '>' : '≥'} ${grouped(rule.min)}, got ${typedWord(text)}`);
   }
-  if (rule.below !== undefined && !(value < rule.below)) throw new UsageError(`--${name} must be < ${rule.below}, got ${typedWord(text)}`);
-  if (rule.max !== undefined && value > rule.max) throw new UsageError(`--${name} must be ≤ ${rule.max}${rule.why === undefined ? '' : ` (${rule.why})`}, got ${typedWord(text)}`);
+  if (rule.below !== undefined && !(value < rule.below)) throw new UsageError(`--${name} must be < ${grouped(rule.below)}, got ${typedWord(text)}`);
+  if (rule.max !== undefined && value > rule.max) throw new UsageError(`--${name} must be ≤ ${grouped(rule.max)}${rule.why === undefined ? '' : ` (${rule.why})`}, got ${typedWord(text)}`);
   // After the flag's own bounds, which name its rule (a seed's ≤ 4294967295): past 2⁵³ − 1 a double holds no longer every whole number: --epochs 99999999999999999999 was read, and printed, as 1e20.
   if (rule.integer && !Number.isSafeInteger(value)) throw new UsageError(`--${name} must be ≤ ${grouped(Number.MAX_SAFE_INTEGER)} (2⁵³ − 1, the largest whole number held exactly), got ${typedWord(text)}`);
   const float32 = rule.float32 ? float32Problem(value, `--${name}`) : undefined;

@@ -52,7 +52,7 @@ describe('--damping', () => {
   it.each([
     ['adam', '1', 'adam takes no --damping'],
     ['sgd-momentum', '1', 'sgd takes no --damping'],
-    ['kfac', '2e6', '--damping: expected a finite number > 0 and ≤ 1000000, got 2000000'],
+    ['kfac', '2e6', '--damping: expected a finite number > 0 and ≤ 1,000,000, got 2000000'],
   ])('--optimizer %s --damping %s: refused, naming the flag', async (optimizer, value, said) => {
     const { code, stdout, stderr } = await runCliInProcess([...STUDY, '--optimizer', optimizer, '--damping', value]);
     expect(stderr).toBe(`gradscope: --optimizer ${optimizer} --damping ${Number(value)}: ${said}\n`);

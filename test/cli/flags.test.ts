@@ -4,6 +4,7 @@ import { COMMANDS } from '../../src/cli/cli.js';
 import { chosenContenders } from '../../src/studies/remedies.js';
 import { numberFlag, parseArgs, wholeListFlag } from '../../src/cli/command.js';
 import type { Bound } from '../../src/checks.js';
+import { grouped } from '../../src/counted.js';
 import {
   ACTIVATION_EPOCHS_BOUND,
   AUTOENCODER_POINTS_BOUND,
@@ -30,7 +31,7 @@ describe('numeric flags', () => {
     [['study', 'trainable-depth', '--depths', '2,0x10'], /^gradscope: --depths needs whole numbers ≥ 1 separated by commas, got '2,0x10'$/],
     // Seeds are the RNG's 32 bits: -1 and 2^32 would repeat the streams of 2^32 - 1 and 0.
     [['--seed', '-1'], /^gradscope: --seed must be ≥ 0, got '-1'$/],
-    [['--seed', '4294967296'], /^gradscope: --seed must be ≤ 4294967295 \(the random number generator's seed is 32 bits\), got '4294967296'$/],
+    [['--seed', '4294967296'], /^gradscope: --seed must be ≤ 4,294,967,295 \(the random number generator's seed is 32 bits\), got '4294967296'$/],
     [['--seeds', '0'], /--seeds must be ≥ 1, got '0'/],
     // One message per kind of flag, whatever was typed: an integer flag given a word said 'needs a number', given a fraction 'a whole number'.
     [['study', 'depth', '--seeds', 'many'], /--seeds needs a whole number in decimal digits, got 'many'/],
@@ -47,9 +48,9 @@ describe('numeric flags', () => {
     [['train', '--epochs', '99999999999999999999'], /^gradscope: --epochs must be ≤ 9,007,199,254,740,991 \(2⁵³ − 1, the largest whole number held exactly\), got '99999999999999999999'$/],
     // The flag's own bounds come first, naming its rule: ≥ 0 for epochs, a seed's 32-bit limit.
     [['train', '--epochs', '-99999999999999999999'], /^gradscope: --epochs must be ≥ 0, got '-99999999999999999999'$/],
-    [['train', '--seed', '99999999999999999999'], /^gradscope: --seed must be ≤ 4294967295.*, got '99999999999999999999'$/],
+    [['train', '--seed', '99999999999999999999'], /^gradscope: --seed must be ≤ 4,294,967,295.*, got '99999999999999999999'$/],
     // A count of seeds has a bound (1e9 was taken and would never end); the main job shares --seeds with study depth.
-    [['--seeds', '1000000000'], /^gradscope: --seeds must be ≤ 1000 \(.*\), got '1000000000'$/],
+    [['--seeds', '1000000000'], /^gradscope: --seeds must be ≤ 1,000 \(.*\), got '1000000000'$/],
   ])('gradscope %j is refused', async (args, message) => {
     const { code, stdout, stderr } = await runCliInProcess(args);
     expect(code).toBe(2);
@@ -79,7 +80,7 @@ describe('bounded count flags', () => {
     // The model study needs its files named first (it reads none before checking its flags).
     const files = words.join(' ') === 'study' ? ['--model', 'm.json', '--data', 'd.json'] : [];
     const refused = await runCliInProcess([...words, ...files, `--${name}`, String(bound.max + 1)]);
-    expect(refused.stderr.trimEnd()).toBe(`gradscope: --${name} must be ≤ ${bound.max} (${bound.why}), got '${bound.max + 1}'`);
+    expect(refused.stderr.trimEnd()).toBe(`gradscope: --${name} must be ≤ ${grouped(bound.max)} (${bound.why}), got '${bound.max + 1}'`);
     expect(refused.stdout).toBe('');
     expect(refused.code).toBe(2);
     const command = COMMANDS.find((c) => c.words.join(' ') === words.join(' '))!;
@@ -136,9 +137,9 @@ describe('list and width flags', () => {
     [['study', 'remedies', '--seconds', '0.5', '--optimizers', 'levenberg-marquardt'], /^gradscope: --optimizers: 'levenberg-marquardt' cannot train the study's network \(cross-entropy, [\d,]+ parameters\): needs the quadratic cost \(loss 'mse'\)/],
     [['study', 'autoencoder', '--optimizers', 'hessianfree'], /^gradscope: --optimizers: unknown 'hessianfree'; did you mean 'hessian-free'\? \(one of hessian-free, adam, sgd-momentum\)$/],
     [['study', 'trainable-depth', '--remedies', 'foo'], /^gradscope: --remedies: unknown 'foo' \(one of /],
-    [['study', 'activations', '--width', '99999999'], /^gradscope: --width must be ≤ 1048576, got '99999999'$/],
+    [['study', 'activations', '--width', '99999999'], /^gradscope: --width must be ≤ 1,048,576, got '99999999'$/],
     [['study', 'activations', '--width', '9000'], /^gradscope: --width 9000: its largest network: 331,191,010 parameters exceeds the limit of 268,435,456/],
-    [['--width', '99999999'], /^gradscope: --width must be ≤ 1048576/],
+    [['--width', '99999999'], /^gradscope: --width must be ≤ 1,048,576/],
     // Every list flag refuses a repeat the same way (--optimizers dropped it silently, --remedies refused it).
     [['study', 'remedies', '--optimizers', 'adam,adam'], /^gradscope: --optimizers lists adam twice \(each runs once\), got 'adam,adam'$/],
     [['study', 'autoencoder', '--optimizers', 'adam,adam'], /^gradscope: --optimizers lists adam twice \(each runs once\)/],

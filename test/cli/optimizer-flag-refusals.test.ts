@@ -19,7 +19,7 @@ describe('the command line names the optimiser flags it refuses', () => {
     ['kfac', '--momentum', '0.5', "kfac takes no --momentum with its rescaled step, the one offered here: it chooses each step's momentum by its quadratic model (a fixed momentum applies to the unscaled step only)"],
     // --momentum 2 is refused by the flag's own rule (< 1, float32-flags.test.ts); one float32 rounds to 1 reaches sgd's range.
     ['sgd', '--momentum', '0.99999999', '--momentum: 0.99999999 is 1 in float32, which the wasm core computes in and every backend checks against, so not below 1; the largest usable value is 0.99999994'],
-    ['kfac', '--norm-constraint', '2e6', '--norm-constraint: expected a finite number ≥ 0 and ≤ 1000000, got 2000000'],
+    ['kfac', '--norm-constraint', '2e6', '--norm-constraint: expected a finite number ≥ 0 and ≤ 1,000,000, got 2000000'],
     ['nesterov', '--momentum', '0', 'Nesterov momentum needs --momentum > 0'],
   ])('--optimizer %s %s %s', async (optimizer, flag, value, said) => {
     const { code, stderr } = await runCliInProcess([...TRAIN, '--optimizer', optimizer, flag, value]);
@@ -35,7 +35,7 @@ describe('the API names the same options by their keys', () => {
     [{ name: 'sgd', normConstraint: 1 }, /^sgd: unknown option 'normConstraint'/],
     [{ name: 'kfac', momentum: 0.5 }, /^kfac: momentum applies to the unscaled step \(rescale: false\); with rescale use quadraticMomentum$/],
     [{ name: 'sgd', momentum: 2 }, /^sgd: momentum: expected a finite number ≥ 0 and < 1, got 2$/],
-    [{ name: 'kfac', normConstraint: 2e6 }, /^kfac: normConstraint: expected a finite number ≥ 0 and ≤ 1000000, got 2000000$/],
+    [{ name: 'kfac', normConstraint: 2e6 }, /^kfac: normConstraint: expected a finite number ≥ 0 and ≤ 1,000,000, got 2000000$/],
     [{ name: 'sgd', nesterov: true }, /^sgd: nesterov: Nesterov momentum needs momentum > 0$/],
   ])('%j', async (spec, said) => {
     const net = await createNetwork({ sizes: [2, 3, 1], output: 'sigmoid', backend: 'ref' });

@@ -176,7 +176,7 @@ describe('gradscope study trainable-depth', () => {
       [['--remedies', 'relu-he,relu-he'], /^gradscope: --remedies lists relu-he twice \(each runs once\)/m],
       [['--remedies', 'relu-he,'], /^gradscope: --remedies has an empty entry, got 'relu-he,'/m],
       // A width whose deepest network the model limits refuse (it failed after the runs before it).
-      [['--width', '99999999'], /^gradscope: --width must be ≤ 1048576, got '99999999'$/m],
+      [['--width', '99999999'], /^gradscope: --width must be ≤ 1,048,576, got '99999999'$/m],
       [['--width', '5000'], /^gradscope: --width: plain-sigmoid's network of \d+ hidden layers of 5,000 units is one createNetwork refuses \(.*[\d,]+ parameters exceeds the limit of 268,435,456/m],
       // A depth one remedy's network cannot have (batch norm's three layers per hidden layer): checked per remedy, not as a plain chain; one above DEPTH_BOUND by the flag, before any network's specs are built.
       [['--depths', '600', '--remedies', 'batch-norm-relu'], /^gradscope: --depths: batch-norm-relu's network of 600 hidden layers of \d+ units is one createNetwork refuses \(layers: 1,801 layers exceeds the limit of 1,024/m],

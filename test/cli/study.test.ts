@@ -142,7 +142,7 @@ describe('gradscope study depth --json', () => {
     for (const study of ['depth', 'plateau']) {
       const refused = await runCliInProcess(['study', study, '--lambda', '1e300']);
       expect([refused.code, refused.stdout], study).toEqual([2, '']);
-      expect(refused.stderr).toBe(`gradscope: --lambda must be ≤ 10000 (${bound.why}), got '1e300'\n`);
+      expect(refused.stderr).toBe(`gradscope: --lambda must be ≤ 10,000 (${bound.why}), got '1e300'\n`);
     }
     await expect(runDepthStudy({ lambda: 10_001 })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/^depth study: lambda/) });
     await expect(runPlateauStudy({ lambda: 301, rows: 30 })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/^plateau study: lambda/) });

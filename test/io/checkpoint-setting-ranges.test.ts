@@ -79,7 +79,7 @@ describe('a checkpoint recording a setting outside its range is refused when rea
     ['adam', 'beta1', 1e308, 'expected a finite number ≥ 0 and < 1'],
     ['adam', 'epsilon', 0, 'expected a finite number > 0'],
     ['sgd', 'momentum', 1, 'expected a finite number ≥ 0 and < 1'],
-    ['lbfgs', 'memory', 2.5, 'expected a finite whole number ≥ 1 and ≤ 1000'],
+    ['lbfgs', 'memory', 2.5, 'expected a finite whole number ≥ 1 and ≤ 1,000'],
     // A true-or-false setting is recorded as 1 or 0.
     ['sgd', 'nesterov', 2, 'expected 1 or 0 \\(nesterov true or false\\)'],
     ['adam', 'decayBiases', 0.5, 'expected 1 or 0 \\(decayBiases true or false\\)'],
@@ -135,12 +135,12 @@ describe("a checkpoint holding a state's counter or damping outside its range is
     ['kfac', 'steps', -1, STEP_COUNT],
     ['kfac', 'steps', 1.5, STEP_COUNT],
     ['kfac', 'steps', 2 ** 53, STEP_COUNT],
-    ['kfac', 'lambda', 0, 'expected a finite number ≥ 1e-12 and ≤ 1000000'],
+    ['kfac', 'lambda', 0, 'expected a finite number ≥ 1e-12 and ≤ 1,000,000'],
     // The restore bounds pairs by its memory (10) too.
     ['lbfgs', 'pairs', 0.5, 'expected a finite whole number ≥ 0', ' and ≤ 10'],
     ['lbfgs', 'pairs', -1, 'expected a finite whole number ≥ 0', ' and ≤ 10'],
-    ['hessian-free', 'lambda', 1e9, 'expected a finite number ≥ 1e-8 and ≤ 100000000'],
-    ['hessian-free', 'lambda', -1, 'expected a finite number ≥ 1e-8 and ≤ 100000000'],
+    ['hessian-free', 'lambda', 1e9, 'expected a finite number ≥ 1e-8 and ≤ 100,000,000'],
+    ['hessian-free', 'lambda', -1, 'expected a finite number ≥ 1e-8 and ≤ 100,000,000'],
   ] as [string, string, number, string, string?][])('%s %s %s', async (name, key, value, expected, restoreBound = '') => {
     const good = await saved({ name }, {});
     const bad = { ...good, optimizer: { ...good.optimizer!, scalars: { ...good.optimizer!.scalars, [key]: value } } };
@@ -169,7 +169,7 @@ describe("a checkpoint holding a state's counter or damping outside its range is
     // Above the memory the state records (2): no L-BFGS keeps more pairs than its memory.
     ['lbfgs', { name: 'lbfgs', memory: 2 }, 'pairs', 3, 'expected a finite whole number ≥ 0 and ≤ 2, got 3 \\(2 is its scalars\\.memory\\)'],
     // Above the muMax the state records (the default 1e10): its steps cap the current μ there.
-    ['levenberg-marquardt', { name: 'levenberg-marquardt' }, 'mu', 1e12, 'expected a finite number > 0 and ≤ 10000000000, got 1000000000000 \\(10000000000 is its scalars\\.muMax\\)'],
+    ['levenberg-marquardt', { name: 'levenberg-marquardt' }, 'mu', 1e12, 'expected a finite number > 0 and ≤ 10,000,000,000, got 1000000000000 \\(10000000000 is its scalars\\.muMax\\)'],
   ] as const)("refuses %s's state beyond the bound the setting it records sets, where the file is read, from the bound its restore holds", async (name, spec, key, value, words) => {
     const good = await saved(spec, {});
     const bad = { ...good, optimizer: { ...good.optimizer!, scalars: { ...good.optimizer!.scalars, [key]: value } } };
@@ -186,7 +186,7 @@ describe("a checkpoint holding a state's counter or damping outside its range is
 
   it.each([
     ['lbfgs', { name: 'lbfgs', memory: 2 }, 'pairs', 3, 'memory', /^lbfgs: restore: scalars\.pairs: expected a finite whole number ≥ 0 and ≤ 2, got 3$/],
-    ['levenberg-marquardt', { name: 'levenberg-marquardt' }, 'mu', 1e12, 'muMax', /^levenberg-marquardt: restore: scalars\.mu: expected a finite number > 0 and ≤ 10000000000, got 1000000000000$/],
+    ['levenberg-marquardt', { name: 'levenberg-marquardt' }, 'mu', 1e12, 'muMax', /^levenberg-marquardt: restore: scalars\.mu: expected a finite number > 0 and ≤ 10,000,000,000, got 1000000000000$/],
   ] as const)("leaves %s's bound to the restore where the state records no setting to read it from", async (_name, spec, key, value, setting, restored) => {
     // A state saved before its settings were recorded: its restore reads the bound from its own settings.
     const good = await saved(spec, { [key]: value });

@@ -66,7 +66,7 @@ describe('a restore refused for its settings names every one at once', () => {
     // c1 0.95 is within c1's range, but not below the state's c2 0.9: advised alone, the constructor refused it.
     const lbfgs = await trained({ name: 'lbfgs' });
     expect(await refusal({ name: 'lbfgs' }, { ...lbfgs, scalars: { ...lbfgs.scalars, c1: 0.95, memory: 0 } })).toBe(
-      'lbfgs: restore: scalars.memory: expected a finite whole number ≥ 1 and ≤ 1000, got 0; scalars.c1 0.95 and scalars.c2 0.9: expected c1 < c2: the memory and c1 options refuse them too, so no lbfgs can resume this state (it is damaged)',
+      'lbfgs: restore: scalars.memory: expected a finite whole number ≥ 1 and ≤ 1,000, got 0; scalars.c1 0.95 and scalars.c2 0.9: expected c1 < c2: the memory and c1 options refuse them too, so no lbfgs can resume this state (it is damaged)',
     );
     const hf = await trained({ name: 'hessian-free' });
     expect(await refusal({ name: 'hessian-free' }, { ...hf, scalars: { ...hf.scalars, minIterations: 30, maxIterations: 20 } })).toBe(
