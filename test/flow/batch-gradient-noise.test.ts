@@ -73,7 +73,8 @@ describe('the batch gradient as sampling noise', () => {
         `(root mean square over the last ${window} full batches' records; 32 examples' gradients with no common direction give 1×, all alike √32 = 5.66×). ` +
         `So it follows each example's δ, which fell ${numberText(1 / d.evidence.lastHiddenDeltaChange)}×, and the gradient of the mean loss can have fallen far below it unseen`,
     );
-    expect(d.summary).toContain('(`net.gradients(x, y)` at two steps, or `gradscope gradients --model FILE` of two saved models).');
+    // The API's route first (newuser48 #6: the only one in a browser), then the command's.
+    expect(d.summary).toContain("(`biasNormsPerRow(trace, net.gradients(x, y))` at the run's two ends, given to `diagnose(trace, { meanLossGradient: { rows, start, end } })`, which then reads it; or `gradscope gradients --model FILE` of two saved models).");
   }, 60_000);
 
   it("where that noisy batch gradient did not fall, says the batch's did not, not that the gradients did not fade (review45 #13)", async () => {

@@ -21,6 +21,7 @@ describe('diagnose with curvature evidence', async () => {
   // On a plateau, a diagnosis without curvature says the gradient alone cannot tell a minimum from a saddle or a gentle slope; with it, the curvature says which.
   // The docs page by its title, not a repository path that read as plain text in the HTML report: the title docs/curvature.md's heading gives.
   const undecided = " The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can: " +
+    '`measureCurvature(net, x, y)` measures it on your rows, and `diagnose(trace, { curvature: curvatureEvidenceOf(report) })` reads the point from it; ' +
     "`gradscope curvature --model FILE` measures a saved network's Hessian (FILE: JSON.stringify(net.toJSON()), train's --out, study --model's --save, or the visualizer's model download; " +
     'the other studies save no network, and `gradscope study plateau` measures its own) on your rows (--data) or the digits: ' +
     'a smallest eigenvalue below 0 marks a saddle where some step t along ±v, its eigenvector, lowers the loss on both sides by at least 2× what the slope gives ' +
@@ -35,6 +36,13 @@ describe('diagnose with curvature evidence', async () => {
     expect(undecided).toContain(`at least ${OUTWEIGHS}×`);
     expect(curvatureCommand.words).toEqual(['curvature']);
     expect(curvatureCommand.flags.map((f) => f.name)).toEqual(expect.arrayContaining(['model', 'data']));
+  });
+
+  // The API's route first (newuser48 #6: in a browser the only one): the functions and the option it names are the index's and diagnose()'s.
+  it('names the API that measures the curvature and gives it to diagnose(), by names the package exports', async () => {
+    const index = await import('../../src/index.js');
+    for (const name of ['measureCurvature', 'curvatureEvidenceOf', 'diagnose', 'biasNormsPerRow'] as const) expect(typeof index[name], name).toBe('function');
+    expect(plain.summary).toContain('`measureCurvature(net, x, y)` measures it on your rows, and `diagnose(trace, { curvature: curvatureEvidenceOf(report) })` reads the point from it;');
   });
 
   it("says the rule in README as the diagnosis does, from the one source (src/saddle-rule.ts)", () => {
@@ -95,6 +103,7 @@ describe('diagnose with curvature evidence', async () => {
   it('without curvature the diagnosis has none', () => {
     expect(plain.evidence.curvature).toBeUndefined();
     // Beside the page the summary names for it.
-    expect(plain.summary.replace(CURVATURE_PAGE, '')).not.toMatch(/Curvature/);
+    // (the API's names of the route to it, measureCurvature and curvatureEvidenceOf, aside)
+    expect(plain.summary.replace(CURVATURE_PAGE, '').replace(/measureCurvature|curvatureEvidenceOf/g, '')).not.toMatch(/Curvature/);
   });
 });

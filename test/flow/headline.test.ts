@@ -158,7 +158,7 @@ describe('one measure to a clause, the verdict\'s beside it (newuser46 #4, newus
     expect(d.headline, d.summary).toContain(
       `Vanishing gradients (severe at the first step, closed during training): one example's gradient δ at the first hidden layer is 1/100 of the last hidden layer's (at the first step, a factor of 0.100 per layer; the sigmoid's σ' is at most 1/4); ` +
         `over the run it was ${timesOf(d.evidence.deltaFirstToLast.median)} the last hidden layer's (${medianOverRecords(d.evidence)}), within 1/4–4×; ` +
-        `by the steps taken, ‖ΔW‖/‖W‖, which its optimiser sizes layer by layer, the first hidden layer learns 3.00× faster than the last (at the first step); `,
+        `by the steps taken, ‖ΔW‖/‖W‖, which its optimiser sizes weight by weight, the first hidden layer learns 3.00× faster than the last (at the first step); `,
     );
     expect(d.headline).toMatch(quoted(quoteOn('docs/gradient-flow.md', 'over the run it was')));
     expectHeadlineFromSummary(d, d.headline);

@@ -69,7 +69,7 @@ describe('the speed of learning by the measure that sets the steps', () => {
     expect(e.stepFirstToLast.median).toBe(e.updateFirstToLast);
     expect(1 / e.firstToLast.first).toBeCloseTo(55.0, 1);
     expect(d.summary).toContain(
-      "The steps taken, ‖ΔW‖/‖W‖ (adam sets the size of each layer's step itself, so the gradient's size does not say how far a layer moves), " +
+      "The steps taken, ‖ΔW‖/‖W‖ (adam: it sizes each weight's step itself, so the gradient's size does not say how far a layer moves), " +
         `say the first hidden layer learns ${e.stepFirstToLast.first.toPrecision(3)}× faster than the last (at the first step); ` +
         `its batch gradient ‖∂C/∂b‖ alone would say ${(1 / e.firstToLast.first).toPrecision(3)}× slower than the last.`,
     );

@@ -14,7 +14,7 @@ import type { Evidence, FirstToLast } from './diagnosis-types.js';
 import { gapRecords, lastRecordName, medianOverRecords, overTimeMeasure, overTimeWhere, percent, rowList, sharesByRow, shortBatchNote, timesOf } from './diagnosis-words.js';
 import { afterFlatNorm, cancelledEnds, faded, flatOnChain, overTimeChange, plainResiduals, saturatedLater, saturationAtStart } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, gapSeverity, gapSide, positiveFinite, readAtFirst } from './gap-measures.js';
-import { learnsWords, speedAt, speedWords } from './learning-speed.js';
+import { learnsWords, speedAt, speedWords, stepSizing } from './learning-speed.js';
 import type { NotLearnt } from './verdict-rules.js';
 import { numberText } from '../../number-text.js';
 import { lossChangeText, lossText } from '../../loss-text.js';
@@ -137,7 +137,11 @@ function unreadStepClause(ratio: number, ends: ChainEnds): string {
 function stepsOwnWords(trace: Trace): string {
   const run = trace.run;
   const name = `${run.optimizer ?? 'the optimiser'}${run.layerRates ? ' with per-layer rates' : ''}`;
-  return `${name} sets the size of each layer's step itself, so the gradient's size does not say how far a layer moves`;
+  const sizing = stepSizing(run);
+  // An optimiser gradscope does not know (a registered plugin) is not said to size anything (newuser48 #4).
+  if (!sizing) return `${name} is not one of gradscope's, so the steps are read as taken: the gradient's size need not say how far a layer moves`;
+  const sizes = run.layerRates ? "its per-layer rates size each layer's step" : sizing.verb === 'sizes weight by weight' ? "it sizes each weight's step itself" : sizing.verb === 'rescales by curvature' ? 'it rescales the steps by curvature' : "it sizes each layer's step itself";
+  return `${name}: ${sizes}, so the gradient's size does not say how far a layer moves`;
 }
 
 /**

@@ -12,7 +12,7 @@ import type { Diagnosis, Evidence, Severity, Verdict } from './diagnosis-types.j
 import { gapRecords, lastRecordName, medianOverRecords, percent, rowList, timesOf } from './diagnosis-words.js';
 import { EVEN_RANGE, VANISHING_RATIO } from './diagnosis-thresholds.js';
 import { type ChainEnds, chainEnds, decisiveGap, gapMeasure, gapSide, gatedBranchLayers, positiveFinite } from './gap-measures.js';
-import { aboutEven, learnsWords, speedAt } from './learning-speed.js';
+import { aboutEven, learnsWords, speedAt, stepSizing } from './learning-speed.js';
 import { lossFigure } from './progress-readings.js';
 import { explodingOnLoss, flowUnread, gapClosed } from './verdict-rules.js';
 import { notLearntWords } from './flow-sentences.js';
@@ -83,7 +83,7 @@ function gapFigure(verdict: Verdict, e: Evidence, trace: Trace): string | undefi
   const loss = onLoss ? `, opened from ${numberText(gapMeasure(e).first)}× at the first step: no fault in a run that trains well, but ${notLearntWords(onLoss, e.training!)}` : '';
   const grew = e.grewWhileLearning ? `, a gap that opened as the network learnt (${numberText(gapMeasure(e).first)}× at the first step)` : '';
   if (e.normalisedBy) return `a gap of ${numberText(gap)}× between the ${ends.first} and the ${ends.last} across the norm layers (${when}${factor})${closedOrCrossed(verdict, e, ends)}`;
-  return `one example's gradient δ at the ${ends.first} is ${timesOf(gap)} the ${ends.last}'s (${when}${factor})${grew}${loss}${closedOrCrossed(verdict, e, ends)}${speedClause(e, ends)}`;
+  return `one example's gradient δ at the ${ends.first} is ${timesOf(gap)} the ${ends.last}'s (${when}${factor})${grew}${loss}${closedOrCrossed(verdict, e, ends)}${speedClause(e, ends, trace)}`;
 }
 
 /**
@@ -116,10 +116,11 @@ export function gapAtEndWords(e: Evidence, ends: ChainEnds, subject: string): st
  * sentence says it), named, at the gap's record(s): the batch gradient ‖∂C/∂b‖, or the steps taken, ‖ΔW‖/‖W‖, of an optimiser that
  * sets each layer's step itself. '' where that measure gives no ratio.
  */
-function speedClause(e: Evidence, ends: ChainEnds): string {
+function speedClause(e: Evidence, ends: ChainEnds, trace: Trace): string {
   const speed = speedAt(e);
   if (!positiveFinite(speed)) return '';
-  const measure = e.speedMeasure === 'step' ? "by the steps taken, ‖ΔW‖/‖W‖, which its optimiser sizes layer by layer" : 'by the batch gradient ‖∂C/∂b‖, which the update uses';
+  const sizing = stepSizing(trace.run);
+  const measure = e.speedMeasure === 'step' ? `by the steps taken, ‖ΔW‖/‖W‖${sizing ? `, which ${sizing.by} ${sizing.verb}` : ''}` : 'by the batch gradient ‖∂C/∂b‖, which the update uses';
   return `; ${measure}, the ${ends.first} learns ${learnsWords(speed)} the last (${gapRecords(e)})`;
 }
 

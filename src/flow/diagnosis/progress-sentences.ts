@@ -131,6 +131,15 @@ function plateauCause(e: Evidence, verdict: Verdict, ends: ChainEnds, trace: Tra
 export const curvatureAsked = (e: Evidence, trace: Trace): boolean => e.training?.state === 'plateau' && e.curvature === undefined && !rowsAlike(trace);
 
 /**
+ * How a user gives diagnose() the mean loss's gradient that answers "did it fade over training time?": by the API, its option
+ * meanLossGradient from biasNormsPerRow of net.gradients at the run's two ends (the only route in a browser: newuser48 #6), or the
+ * command that prints each saved model's gradients.
+ */
+const MEAN_LOSS_ROUTES =
+  '(`biasNormsPerRow(trace, net.gradients(x, y))` at the run\'s two ends, given to `diagnose(trace, { meanLossGradient: { rows, start, end } })`, which then reads it; ' +
+  'or `gradscope gradients --model FILE` of two saved models)';
+
+/**
  * Where the last hidden layer's batch gradient was mostly sampling noise at the end (mostlyNoise: evidence.endNoise), why the
  * fall read from it (notFadedClause) does not answer "over training time?": it follows each example's δ, and the gradient of
  * the mean loss, which is what the question is of, can fall far below the noise unseen; and what does answer it. '' elsewhere,
@@ -160,14 +169,14 @@ function noiseSentence(e: Evidence, ends: ChainEnds): string {
       `. But that is a batch of ${counted(rows, 'row')}, and at the end it lies below its sampling noise: the ${ends.last}'s ‖∂C/∂b‖ was ${measured}. ` +
       `So the examples' gradients cancel within each batch${deltaMoved ? `, while each example's δ ${deltaMoved}` : ''}; ` +
       'whether the gradient of the mean loss faded, that gradient over fixed rows, at the start and at the end, tells ' +
-      '(`net.gradients(x, y)` at two steps, or `gradscope gradients --model FILE` of two saved models)'
+      MEAN_LOSS_ROUTES
     );
   }
   return (
     `. But that is a batch of ${counted(rows, 'row')}, and at the end its gradient is mostly sampling noise: the ${ends.last}'s ‖∂C/∂b‖ was ${measured}. ` +
     `So it follows each example's δ${deltaMoved ? `, which ${deltaMoved}` : ''}, and the gradient of the mean ` +
     'loss can have fallen far below it unseen: that gradient over fixed rows, at the start and at the end, tells whether it faded ' +
-    '(`net.gradients(x, y)` at two steps, or `gradscope gradients --model FILE` of two saved models)'
+    MEAN_LOSS_ROUTES
   );
 }
 
@@ -341,12 +350,14 @@ const lowestKind = (low: EpochLoss) => (low.from === undefined ? "the lowest epo
 export const CURVATURE_PAGE = "'Curvature and gradient noise'";
 
 /**
- * How a user measures the curvature of their own model where the run ended (cli/commands/curvature.ts): the command, where
+ * How a user measures the curvature of their own model where the run ended: by the API, measureCurvature and diagnose()'s
+ * curvature option (the only route in a browser: newuser48 #6), or by the command (cli/commands/curvature.ts), where
  * its FILE comes from (study --model saves its network with --save; the other studies' reports offer no network to save, so
  * the study that measures its own: newuser44 #3, where it said "a study saves no network" of study --model too), and
  * the rule it reads the point by (src/curvature/critical-point.ts, in the words of src/saddle-rule.ts: the curvature's drop against what the slope gives).
  */
 const CURVATURE_OF_A_MODEL =
+  '`measureCurvature(net, x, y)` measures it on your rows, and `diagnose(trace, { curvature: curvatureEvidenceOf(report) })` reads the point from it; ' +
   "`gradscope curvature --model FILE` measures a saved network's Hessian (FILE: JSON.stringify(net.toJSON()), train's --out, study --model's --save, or the visualizer's model download; " +
   'the other studies save no network, and `gradscope study plateau` measures its own) on your rows (--data) or the digits: ' +
   `a smallest eigenvalue below 0 marks a saddle where ${saddleTestText('the loss', '‖∇C‖', '±v, its eigenvector,')}; none below 0 a minimum where no step lowers it`;
