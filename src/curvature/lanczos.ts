@@ -42,7 +42,7 @@ import type { LinearOperator } from './operators.js';
 import { tridiagonalEigen } from './tridiagonal-eigen.js';
 import { grouped } from '../counted.js';
 import { axpy, dot, orthogonalise, reorthogonalised } from './float64-vectors.js';
-import { deflatedNegativeMass } from './negative-mass.js';
+import { deflatedNegativeMass, massProbesBound } from './negative-mass.js';
 
 /** Options of lanczos; every one has a default. */
 export interface LanczosOptions {
@@ -75,7 +75,9 @@ export interface LanczosOptions {
    * the converged Ritz vectors, whose eigenvalues count exactly (deflated stochastic Lanczos
    * quadrature, negative-mass.ts; LanczosResult.negativeMassProbes gives each vector's estimate).
    * 0: none, the run's own Gauss quadrature alone (one probe, not deflated, its error not estimated).
-   * A whole number, else INVALID_OPTION. Default 0; measureCurvature's Hessian runs take MASS_PROBES = 4.
+   * A whole number, at most n / MASS_PROBE_STEPS rounded up (past it the vectors cost more products than the n steps that
+   * find every eigenvalue), or MASS_PROBES where that is more (massProbesBound), else INVALID_OPTION. Default 0;
+   * measureCurvature's Hessian runs and the plateau study's take MASS_PROBES = 4.
    */
   massProbes?: number;
   /**
@@ -288,7 +290,7 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
   checkWhole(n, "lanczos: n (the operator's dimension)", 1);
   const k = checkEigenCount(options.k ?? SPECTRUM_END_COUNT, n, 'lanczos: k', "the operator's dimension");
   checkMaxSteps(maxSteps, 'lanczos: maxSteps', n);
-  const massProbes = checkWhole(options.massProbes ?? 0, 'lanczos: massProbes', 0);
+  const massProbes = checkWhole(options.massProbes ?? 0, 'lanczos: massProbes', 0, massProbesBound(n));
   // Infinity took the first Ritz values for converged ones; NaN or a string made every bound NaN.
   if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0) throw invalidOption(`lanczos: tolerance: expected a finite number ≥ 0, got ${shown(tolerance)}`);
   const limit = Math.min(n, maxSteps);

@@ -21,6 +21,8 @@
  * (converged part + its bulk part), negative over whole; the estimate reported pools the vectors,
  * Σ negative / Σ whole, which lies between the lowest and highest vector's.
  */
+import type { Bound } from '../checks.js';
+import { grouped } from '../counted.js';
 import { GradscopeError } from '../errors.js';
 import type { Rng } from '../init/rng.js';
 import { axpy, dot, orthogonalise, reorthogonalised } from './float64-vectors.js';
@@ -36,6 +38,20 @@ export const MASS_PROBES = 4;
  * is the vectors' spread, not the quadrature's degree).
  */
 export const MASS_PROBE_STEPS = 20;
+
+/**
+ * The most start vectors lanczos takes on an operator of dimension n (LanczosOptions.massProbes): n / MASS_PROBE_STEPS rounded
+ * up, or MASS_PROBES where that is more. Each takes up to MASS_PROBE_STEPS products, so past that count they cost more
+ * products than the n steps of a run that finds every eigenvalue (maxSteps ≥ n) and makes the mass exact; MASS_PROBES is
+ * taken on any operator, a small one's too. Without a bound any count ran to its end (massProbes 1e7: 2·10⁸ products).
+ */
+export function massProbesBound(n: number): Bound {
+  const most = Math.ceil(n / MASS_PROBE_STEPS);
+  const exact = `a run of ${grouped(n)} steps (maxSteps ≥ ${grouped(n)}) finds every eigenvalue, the mass exact`;
+  return most >= MASS_PROBES
+    ? { max: most, why: `${grouped(most)} vectors of ${MASS_PROBE_STEPS} steps each cost as many products as ${exact}` }
+    : { max: MASS_PROBES, why: `the default; on this operator of dimension ${grouped(n)} ${exact}` };
+}
 
 /** The negative mass estimated over several start vectors. */
 export interface MassEstimate {

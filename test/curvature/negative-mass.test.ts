@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { measureCurvature } from '../../src/curvature/curvature.js';
 import { negativeMassText } from '../../src/curvature/curvature-text.js';
 import { lanczos } from '../../src/curvature/lanczos.js';
-import { MASS_PROBES } from '../../src/curvature/negative-mass.js';
+import { MASS_PROBE_STEPS, MASS_PROBES, massProbesBound } from '../../src/curvature/negative-mass.js';
 import { CurvatureOperators } from '../../src/curvature/operators.js';
 import { createNetwork } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
@@ -122,9 +122,26 @@ describe('negative mass beyond the step limit (deflated SLQ over several start v
     expect(deflated / 10).toBeLessThanOrEqual(0.01);
   });
 
-  it('massProbes: a whole number, else INVALID_OPTION', () => {
-    const operator = (out: Float64Array, v: Float64Array) => out.set(v);
+  it('massProbes: a whole number, at most what costs the products of an exact run (or MASS_PROBES), else INVALID_OPTION before any product', () => {
+    let products = 0;
+    // A diagonal of spread values, some below 0: no eigenspace closes the run early.
+    const operator = (out: Float64Array, v: Float64Array) => {
+      products++;
+      for (let i = 0; i < v.length; i++) out[i] = (Math.sin(i) + 0.3) * v[i];
+    };
     for (const bad of [-1, 1.5, '4', Number.NaN]) expect(() => lanczos(operator, 10, { massProbes: bad as number })).toThrow(/lanczos: massProbes: expected a whole number ≥ 0/);
+    // n = 1,000: 50 vectors of MASS_PROBE_STEPS (20) products cost the 1,000 steps that make the mass exact (review47 #8: 1e7 ran 2·10⁸ products)
+    expect(massProbesBound(1000).max).toBe(1000 / MASS_PROBE_STEPS);
+    expect(() => lanczos(operator, 1000, { maxSteps: 30, massProbes: 1e7 })).toThrow(
+      /^lanczos: massProbes: at most 50 \(50 vectors of 20 steps each cost as many products as a run of 1,000 steps \(maxSteps ≥ 1,000\) finds every eigenvalue, the mass exact\), got 10000000$/,
+    );
+    expect(() => lanczos(operator, 1001, { maxSteps: 30, massProbes: 52 })).toThrow(/^lanczos: massProbes: at most 51 /);
+    expect(products).toBe(0);
+    expect(lanczos(operator, 1000, { maxSteps: 30, massProbes: 50 }).negativeMassProbes).toHaveLength(50);
+    // A small operator takes the default all the same.
+    expect(massProbesBound(10).max).toBe(MASS_PROBES);
+    expect(() => lanczos(operator, 10, { massProbes: MASS_PROBES + 1 })).toThrow(/^lanczos: massProbes: at most 4 \(the default; on this operator of dimension 10 a run of 10 steps \(maxSteps ≥ 10\) finds every eigenvalue, the mass exact\), got 5$/);
+    expect(lanczos(operator, 10, { massProbes: MASS_PROBES }).negativeMassExact).toBe(true);
   });
 });
 
