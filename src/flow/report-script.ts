@@ -16,25 +16,30 @@
  *   undoes it, its ticks and marks as drawn.
  *   Charts over layers take no drag: no chart's drawing is selectable (the report's CSS), so a drag
  *   across one selects no text.
- * tickLabels, niceTicks and placedTicks (with what it uses: thinnedTicks, keptInside, tickTextWidth and
- * their constants) are svg.ts's own, so the ticks it redraws read, thin and stay inside the drawing as
- * the drawn ones do, by one rule at every width; markPath, markedIndexes and markPathShape are
- * series-marks.ts', so a zoomed line's marks are picked as the drawn ones are, among its points as linePoints
- * (svg.ts') reads them back;
- * float32Text is, so a value unpacks to the decimal the report writes for it; traceCsv and its
- * EPOCH_COLUMNS are trace-csv.ts's, classesOf (whether its accuracy cells are written) training-progress.ts's, and blockPaths (with specPaths and parentPath, which it uses)
- * is layer-names.ts's, so the CSV downloaded is Trace.toCSV()'s, its rows' paths alike; base85Bytes is
+ * The script runs the library's own functions, written from their source (fn.toString()): tickLabels,
+ * niceTicks and placedTicks (tickRules, given thinnedTicks, keptInside and TICK_SIZES) are svg.ts's own,
+ * so the ticks it redraws read, thin and stay inside the drawing as the drawn ones do, by one rule at
+ * every width; markPath (markPathRule, given markedIndexes) and markPathShape are series-marks.ts', so a
+ * zoomed line's marks are picked as the drawn ones are, among its points as linePoints (svg.ts') reads
+ * them back; float32Text is, so a value unpacks to the decimal the report writes for it; traceCsv
+ * (given EPOCH_COLUMNS) is trace-csv.ts's, classesOf (whether its accuracy cells are written)
+ * training-progress.ts's, and blockPaths (blockPathRules, given parentPath) layer-names.ts's, so the
+ * CSV downloaded is Trace.toCSV()'s, its rows' paths alike; base85Bytes (given BASE85_DIGITS) is
  * report-data.ts's, so the page reads its data block with the reader test/flow/report-data tests, and
  * unescapedKeys is, so the data's own keys that start with '$' come back as the packer found them;
  * labelTableCells, fitTables and stickKeyColumns are table-cards.ts's.
+ * Each names nothing outside itself but its arguments and the browser's globals, and takes what it
+ * uses of its module (constants, other functions) as arguments: a page's bundler renames every
+ * module-level name, so a name reached from here would be undefined in the script
+ * (test/flow/report-script-minified bundles and minifies this module and checks the script it writes).
  */
 import { BASE85_DIGITS, base85Bytes, unescapedKeys } from './report-data.js';
-import { CHART_FONT, float32Text, keptInside, linePoints, NARROW_CHART_FONT, NARROW_TICK_GAP, niceTicks, placedTicks, thinnedTicks, TICK_CHAR_MAX, TICK_CHAR_WIDTH, TICK_GAP, tickLabels, tickTextWidth } from './svg.js';
+import { float32Text, keptInside, linePoints, niceTicks, thinnedTicks, TICK_SIZES, tickLabels, tickRules } from './svg.js';
 import { fitTables, labelTableCells, stickKeyColumns, TABLE_ACROSS_CLASS, TABLE_CARDS_CLASS } from './table-cards.js';
-import { markedIndexes, markPath, markPathShape, MARKS_OVER_STEPS } from './series-marks.js';
+import { markedIndexes, markPathRule, markPathShape, MARKS_OVER_STEPS } from './series-marks.js';
 import { EPOCH_COLUMNS, traceCsv } from './trace-csv.js';
 import { classesOf } from './training-progress.js';
-import { blockPaths, parentPath, specPaths } from '../layer-names.js';
+import { blockPathRules, parentPath } from '../layer-names.js';
 
 /** The element id of the page's data block (report-html.ts writes it, this script reads it); no run's section may take it. */
 export const DATA_ELEMENT_ID = 'report-data';
@@ -44,32 +49,22 @@ const tickLabels = ${tickLabels.toString()};
 const niceTicks = ${niceTicks.toString()};
 const thinnedTicks = ${thinnedTicks.toString()};
 const keptInside = ${keptInside.toString()};
-const TICK_GAP = ${TICK_GAP};
-const NARROW_TICK_GAP = ${NARROW_TICK_GAP};
-const CHART_FONT = ${CHART_FONT};
-const NARROW_CHART_FONT = ${NARROW_CHART_FONT};
-const TICK_CHAR_WIDTH = new Map(${JSON.stringify([...TICK_CHAR_WIDTH])});
-const TICK_CHAR_MAX = ${TICK_CHAR_MAX};
-const tickTextWidth = ${tickTextWidth.toString()};
-const placedTicks = ${placedTicks.toString()};
+const { placedTicks } = (${tickRules.toString()})(${JSON.stringify(TICK_SIZES)}, thinnedTicks, keptInside);
 const markedIndexes = ${markedIndexes.toString()};
-const markPath = ${markPath.toString()};
+const markPath = (${markPathRule.toString()})(markedIndexes);
 const markPathShape = ${markPathShape.toString()};
 const linePoints = ${linePoints.toString()};
 const MARKS_OVER_STEPS = ${MARKS_OVER_STEPS};
 let data = null;
 const float32Text = ${float32Text.toString()};
-const EPOCH_COLUMNS = ${JSON.stringify(EPOCH_COLUMNS)};
 const traceCsv = ${traceCsv.toString()};
 const classesOf = ${classesOf.toString()};
 const parentPath = ${parentPath.toString()};
-const specPaths = ${specPaths.toString()};
-const blockPaths = ${blockPaths.toString()};
-const BASE85_DIGITS = ${JSON.stringify(BASE85_DIGITS)};
+const { blockPaths } = (${blockPathRules.toString()})(parentPath);
 const base85Bytes = ${base85Bytes.toString()};
 const unescapedKeys = ${unescapedKeys.toString()};
 (async () => {
-  const packed = base85Bytes(document.getElementById(${JSON.stringify(DATA_ELEMENT_ID)}).textContent);
+  const packed = base85Bytes(document.getElementById(${JSON.stringify(DATA_ELEMENT_ID)}).textContent, ${JSON.stringify(BASE85_DIGITS)});
   const bytes = new Uint8Array(await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
   const length = new DataView(bytes.buffer).getUint32(0, true);
   const json = new TextDecoder().decode(bytes.subarray(4, 4 + length));
@@ -123,7 +118,7 @@ document.addEventListener('click', (event) => {
   if (!data) return event.preventDefault();
   const which = link.dataset.download;
   const value = which === 'all' ? data : data.runs[which].trace;
-  const text = link.dataset.format === 'csv' ? traceCsv(value, value.blocks && blockPaths(value.blocks).layers, classesOf(value) !== undefined) : JSON.stringify(value, null, 1);
+  const text = link.dataset.format === 'csv' ? traceCsv(value, value.blocks && blockPaths(value.blocks).layers, classesOf(value) !== undefined, ${JSON.stringify(EPOCH_COLUMNS)}) : JSON.stringify(value, null, 1);
   if (link.href.startsWith('blob:')) URL.revokeObjectURL(link.href);
   link.href = URL.createObjectURL(new Blob([text], { type: link.dataset.format === 'csv' ? 'text/csv' : 'application/json' }));
 });

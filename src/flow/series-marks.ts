@@ -73,16 +73,25 @@ export function markedIndexes(count: number, most: number, line: number, lines: 
 }
 
 /**
- * The path of a line's marks: `shape` at each of its `points` (the drawing's pixels, x ascending:
- * its drawn points and its values at an edge) that markedIndexes picks, at the nearest whole pixel
- * (as the line's own y: a tenth more took ~1.4 KB of the main report). The report's script redraws
- * a zoomed line's marks with it (and markedIndexes), so they are picked by the drawing's rule.
+ * markPath, picking a line's marked points with `pick` (markedIndexes). It names nothing outside
+ * itself but its argument: the report's script runs its source as written to mark a zoomed line, and
+ * a page's bundler renames every module-level name (test/flow/report-script-minified).
  */
-export function markPath(points: { x: number; y: number }[], shape: string, most: number, line: number, lines: number): string {
-  return markedIndexes(points.length, most, line, lines)
-    .map((i) => `M${Math.round(points[i].x)} ${points[i].y}${shape}`)
-    .join('');
+export function markPathRule(pick: typeof markedIndexes) {
+  /**
+   * The path of a line's marks: `shape` at each of its `points` (the drawing's pixels, x ascending:
+   * its drawn points and its values at an edge) that markedIndexes picks, at the nearest whole pixel
+   * (as the line's own y: a tenth more took ~1.4 KB of the main report). The report's script redraws
+   * a zoomed line's marks with it, so they are picked by the drawing's rule.
+   */
+  return function markPath(points: { x: number; y: number }[], shape: string, most: number, line: number, lines: number): string {
+    return pick(points.length, most, line, lines)
+      .map((i) => `M${Math.round(points[i].x)} ${points[i].y}${shape}`)
+      .join('');
+  };
 }
+
+export const markPath = markPathRule(markedIndexes);
 
 /** The shape a mark path draws (markPath's `shape`: after its first point, up to the next; a shape moves relatively, in lower case, so holds no 'M'), '' for an empty path. */
 export function markPathShape(d: string): string {

@@ -907,16 +907,7 @@ const TICK_CHAR_BOUNDS: [chars: string, width: number][] = [
   ['ijl. ', 3.2],
 ];
 /** The width bound of a character TICK_CHAR_BOUNDS does not list. */
-export const TICK_CHAR_MAX = 10;
-/** Each character's width bound, from TICK_CHAR_BOUNDS (tickTextWidth reads it; the report's script defines it by this name). */
-export const TICK_CHAR_WIDTH = new Map(TICK_CHAR_BOUNDS.flatMap(([chars, width]) => [...chars].map((c) => [c, width] as const)));
-
-/** An upper bound of `text`'s width as a tick label, in pixels: the sum of its characters' (TICK_CHAR_BOUNDS). */
-export function tickTextWidth(text: string): number {
-  let width = 0;
-  for (const c of text) width += TICK_CHAR_WIDTH.get(c) ?? TICK_CHAR_MAX;
-  return width;
-}
+const TICK_CHAR_MAX = 10;
 
 /**
  * Which of a row of tick labels to write so that no two overlap: every one when they fit, else
@@ -959,23 +950,60 @@ export function keptInside(x: number, width: number, edge: number): number {
  */
 export const NARROW_TICK_GAP = 2;
 
-/**
- * Where each of a row of x tick labels is written, and which of them are: centred at centres[i], or
- * kept inside the drawing's [0, edge] (keptInside) at the largest size they are shown at (a narrow
- * column's NARROW_CHART_FONT), and thinned by thinnedTicks from their widths (tickTextWidth) so that
- * they are TICK_GAP apart at CHART_FONT and NARROW_TICK_GAP at NARROW_CHART_FONT. The one rule of the
- * drawn ticks and of those the report's script redraws on a zoom (it defines what this uses by the
- * same names, tickTextWidth's tables included).
- */
-export function placedTicks(centres: number[], labels: string[], edge: number, keepLast: boolean): { xs: number[]; kept: number[] } {
-  const widths = labels.map((label) => tickTextWidth(label));
-  const narrow = (width: number) => (width * NARROW_CHART_FONT) / CHART_FONT;
-  // Kept inside at the largest size they are shown at (a narrow column's): 'output' ran 2.5 px past the drawing's edge at 320 px.
-  const xs = centres.map((x, i) => keptInside(x, narrow(widths[i]), edge));
-  // Apart by TICK_GAP at CHART_FONT and by NARROW_TICK_GAP at NARROW_CHART_FONT: each label's room, as thinnedTicks adds TICK_GAP to it.
-  const rooms = widths.map((w) => Math.max(w, narrow(w) - (TICK_GAP - NARROW_TICK_GAP)));
-  return { xs, kept: thinnedTicks(xs, rooms, TICK_GAP, keepLast) };
+/** What the tick rules (tickRules) measure by: the gaps, fonts and character widths above. */
+export interface TickSizes {
+  /** TICK_GAP. */
+  readonly gap: number;
+  /** NARROW_TICK_GAP. */
+  readonly narrowGap: number;
+  /** CHART_FONT. */
+  readonly font: number;
+  /** NARROW_CHART_FONT. */
+  readonly narrowFont: number;
+  /** TICK_CHAR_BOUNDS. */
+  readonly charBounds: readonly (readonly [chars: string, width: number])[];
+  /** TICK_CHAR_MAX. */
+  readonly charMax: number;
 }
+
+/** The sizes the drawn ticks and the report's script's are placed by. */
+export const TICK_SIZES: TickSizes = { gap: TICK_GAP, narrowGap: NARROW_TICK_GAP, font: CHART_FONT, narrowFont: NARROW_CHART_FONT, charBounds: TICK_CHAR_BOUNDS, charMax: TICK_CHAR_MAX };
+
+/**
+ * tickTextWidth and placedTicks, by `sizes`, thinning with `thin` (thinnedTicks) and keeping inside
+ * with `inside` (keptInside). It names nothing outside itself but its arguments: the report's script
+ * runs its source as written to redraw the ticks on a zoom (report-script.ts), and a page's bundler
+ * renames every module-level name, so a constant or function named from here would be undefined there
+ * (test/flow/report-script-minified).
+ */
+export function tickRules(sizes: TickSizes, thin: typeof thinnedTicks, inside: typeof keptInside) {
+  const charWidth = new Map(sizes.charBounds.flatMap(([chars, width]) => [...chars].map((c) => [c, width] as const)));
+  /** An upper bound of `text`'s width as a tick label, in pixels: the sum of its characters' (TICK_CHAR_BOUNDS). */
+  function tickTextWidth(text: string): number {
+    let width = 0;
+    for (const c of text) width += charWidth.get(c) ?? sizes.charMax;
+    return width;
+  }
+  /**
+   * Where each of a row of x tick labels is written, and which of them are: centred at centres[i], or
+   * kept inside the drawing's [0, edge] (keptInside) at the largest size they are shown at (a narrow
+   * column's NARROW_CHART_FONT), and thinned by thinnedTicks from their widths (tickTextWidth) so that
+   * they are TICK_GAP apart at CHART_FONT and NARROW_TICK_GAP at NARROW_CHART_FONT: the one rule of the
+   * drawn ticks and of those the report's script redraws on a zoom.
+   */
+  function placedTicks(centres: number[], labels: string[], edge: number, keepLast: boolean): { xs: number[]; kept: number[] } {
+    const widths = labels.map((label) => tickTextWidth(label));
+    const narrow = (width: number) => (width * sizes.narrowFont) / sizes.font;
+    // Kept inside at the largest size they are shown at (a narrow column's): 'output' ran 2.5 px past the drawing's edge at 320 px.
+    const xs = centres.map((x, i) => inside(x, narrow(widths[i]), edge));
+    // Apart by TICK_GAP at CHART_FONT and by NARROW_TICK_GAP at NARROW_CHART_FONT: each label's room, as thinnedTicks adds TICK_GAP to it.
+    const rooms = widths.map((w) => Math.max(w, narrow(w) - (sizes.gap - sizes.narrowGap)));
+    return { xs, kept: thin(xs, rooms, sizes.gap, keepLast) };
+  }
+  return { tickTextWidth, placedTicks };
+}
+
+export const { tickTextWidth, placedTicks } = tickRules(TICK_SIZES, thinnedTicks, keptInside);
 
 /** A row of x tick labels under the plot at height y, placed and thinned by placedTicks. */
 function xTickRow(ticks: { x: number; label: string; title?: string }[], y: number, keepLast: boolean): string {

@@ -64,6 +64,32 @@ async function pageResult(root: string, path: string): Promise<{ report: { backe
   }
 }
 
+/**
+ * The report the page at `path` links to (#report), opened in a page of its own as a user's click would: the errors on its
+ * console or uncaught, and the name of the file its first JSON download link gives once its data is unpacked. Its script is
+ * the library's own functions as the page's bundler minified them (newuser48 #1: every name they used outside themselves was
+ * undefined there, the downloads dead).
+ */
+async function linkedReport(root: string, path: string): Promise<{ errors: string[]; downloaded: string }> {
+  const server = await serveStatic({ '/': root });
+  const browser = await launchChromium();
+  try {
+    const tab = await browser.newPage();
+    await tab.goto(`${server.url}${path}`);
+    await tab.waitForFunction(() => !(document.getElementById('report') as HTMLAnchorElement).hidden, null, { timeout: 30_000 });
+    const html = await tab.evaluate(async () => (await fetch((document.getElementById('report') as HTMLAnchorElement).href)).text());
+    const report = await browser.newPage();
+    const errors = collectErrors(report);
+    await report.setContent(html);
+    await report.waitForFunction(() => document.body.dataset.data === 'ready', null, { timeout: 10_000 });
+    const [download] = await Promise.all([report.waitForEvent('download', { timeout: 10_000 }), report.locator('a[data-download][data-format="json"]').first().click()]);
+    return { errors, downloaded: download.suggestedFilename() };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
 /** pageResult's page trained XOR, with no error on its console nor uncaught. */
 async function expectPageTrainsXor(root: string, path: string): Promise<void> {
   const { report, errors } = await pageResult(root, path);
@@ -209,8 +235,12 @@ describe('the packed package, installed into an empty project', () => {
     }
     expect(await filesReachingNode(out)).toEqual([]);
 
-    // The page renders the report (its chunk loaded); without that chunk served, renderReport rejects with IO_ERROR.
+    // The page renders the report (its chunk loaded), whose script runs minified: its data unpacked, its download given, no error;
+    // without that chunk served, renderReport rejects with IO_ERROR.
     await expectPageTrainsXor(out, '/');
+    const linked = await linkedReport(out, '/');
+    expect(linked.errors).toEqual([]);
+    expect(linked.downloaded).toMatch(/\.json$/);
     rmSync(join(out, 'assets', later[0]));
     const { report } = await pageResult(out, '/');
     expect(report.error).toBe('IO_ERROR');
