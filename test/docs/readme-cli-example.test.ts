@@ -11,6 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../util/cli.js';
 import { fencedBlocks } from '../util/markdown-examples.js';
 import { flat } from '../util/printed-text.js';
+import { grouped } from '../../src/counted.js';
+import { TRAINING_CHECK_MAX_ROWS } from '../../src/training/training-check-rows.js';
 
 const README_TEXT = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const README = flat(README_TEXT);
@@ -66,6 +68,11 @@ describe("README's train → study --model example", () => {
       expect(README, quote).toContain(quote);
       expect(said, quote).toContain(quote);
     }
+    // The fixed rows of the over-time answer: trainingCheckRows' rule, and this run's count as the quote above prints it (review47 #12:
+    // README said "the 1,000 training rows", true of this run alone).
+    const [rule, here] = /on the training rows whose loss it reports \(as many as its held-out rows, at most ([\d,]+), evenly spaced: here ([\d,]+)\)/.exec(README)!.slice(1);
+    expect(rule).toBe(grouped(TRAINING_CHECK_MAX_ROWS));
+    expect(said).toContain(`of the mean loss over ${here} fixed rows fell`);
     // Its closing lines: the curvature command for where it ended, after the --save that keeps that network (test/cli/curvature-next).
     expect(README).toContain('add `--save model-trained.json` to its command, then run `npx gradscope curvature --model model-trained.json` (on the 9,000 digits it trained on)');
     expect(said).toContain(`add --save ${join(folder, 'model-trained.json')} to this command`);
