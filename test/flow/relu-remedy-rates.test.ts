@@ -41,6 +41,12 @@ describe('RELU_RATE_FULL_BATCH_SETUP', () => {
     expect(rowRegime('full-batch')).toEqual({ fullBatch: true, steps: 500 });
     expect(rowRegime('command')).toEqual({ fullBatch: false, steps: 2820 });
   });
+
+  it("spans study (a)'s networks: its deepest (4 hidden layers, the one whose remedies docs/studies.md's table runs) is measured, not read between 3 and 5", () => {
+    const hidden = DEPTH_NETWORKS.map((sizes) => sizes.length - 2);
+    expect(RELU_RATE_FULL_BATCH_SETUP.depths).toContain(Math.max(...hidden));
+    expect(Math.max(...RELU_RATE_FULL_BATCH_SETUP.depths)).toBeGreaterThanOrEqual(Math.max(...hidden));
+  });
 });
 
 describe('runRegimeRow (newuser46 #1: the digits\' batch-32 0.002 offered to a full-batch run)', () => {
