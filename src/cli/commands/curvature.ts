@@ -97,11 +97,9 @@ function progressNote(p: CurvatureProgress): string {
   return `${part}${MATRIX_NAMES[p.matrix]} ${p.measuring}`;
 }
 
-/** An eigenvalue as a cell lists it: '0' where measureCurvature reported it as 0 (within `zeroWithin`, which the note under the table gives), else sci. */
-const eigenvalueText = (value: number) => (value === 0 ? '0' : sci(value));
 
 /** Eigenvalue `e` as the table lists it: 'largest #2 = 1.23e-2 (residual 4.00e-9 > 1.10e-10)'. */
-const unconvergedValue = (e: UnconvergedEigenvalue) => `${e.end} #${e.index + 1} = ${eigenvalueText(e.value)} (residual ${sci(e.residual)} > ${sci(e.bound)})`;
+const unconvergedValue = (e: UnconvergedEigenvalue) => `${e.end} #${e.index + 1} = ${sci(e.value)} (residual ${sci(e.residual)} > ${sci(e.bound)})`;
 
 /** The note naming each eigenvalue, by its row, that did not reach Lanczos' tolerance. */
 function unconvergedText(rows: [string, HessianSummary | GaussNewtonSummary][]): string {
@@ -109,7 +107,8 @@ function unconvergedText(rows: [string, HessianSummary | GaussNewtonSummary][]):
   return `not converged within Lanczos' step limit (residual above tolerance·max|θ|, or above the products' measured rounding·max|θ| where that is larger; an eigenvalue lies within the residual of each value): ${named.join('; ')}`;
 }
 
-const values = (list: number[]) => list.map(eigenvalueText).join(' ');
+/** Eigenvalues as a cell lists them: an exact 0 (measureCurvature's, within zeroWithin, which the note under the table gives) '0', as sci prints it. */
+const values = (list: number[]) => list.map(sci).join(' ');
 
 /**
  * The note on the rows that list a 0: each row's bound, and what a 0 claims (HessianSummary.zeroWithin). The bound
