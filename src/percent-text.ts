@@ -12,8 +12,8 @@ import { invalidOption, shown } from './errors.js';
 export function percentText(fraction: number | null): string {
   if (fraction !== null && typeof fraction !== 'number') throw invalidOption(`percentText(fraction): expected a number or null, got ${shown(fraction)}`);
   if (fraction === null || !Number.isFinite(fraction)) return '—';
-  const text = (100 * fraction).toFixed(1);
-  return `${text === '-0.0' ? '0.0' : text} %`;
+  // A negative fraction that rounds to zero reads '-0.0': no sign to print.
+  return `${(100 * fraction).toFixed(1).replace(/^-(?=0\.0$)/, '')} %`;
 }
 
 /** U+00A0 NO-BREAK SPACE: a space a browser never breaks a line at. */
