@@ -1,6 +1,7 @@
 /**
  * A measure in a table's column (the CLI's tables, the studies' tables the terminal and the HTML report
- * both print): scientific notation at 3 significant digits, one width down a column whatever the magnitude.
+ * both print): scientific notation at 3 significant digits, one width down a column whatever the magnitude
+ * (an exact 0 aside, which prints '0').
  */
 
 /**

@@ -104,7 +104,7 @@ export function toSafetensors(source: Network | ModelData | BlockModelData): Uin
   if (moved !== undefined) {
     throw invalidOption(
       `toSafetensors: layers[${moved.layer}] has no bias in its PyTorch module (pytorchModule.biasFree, nn.Linear(bias=False)), but its bias[${moved.unit}] is ${moved.value}, not 0: ` +
-        'written without a .bias tensor that value would be lost, and training never moves it (loadState or a write through net.kernels did); put the zeros back, or drop biasFree from pytorchModule to write the bias',
+        'written without a .bias tensor that value would be lost, and train() never moves it (your own step through createOptimizer, loadState or a write through net.kernels did); put the zeros back, or drop biasFree from pytorchModule to write the bias',
     );
   }
   const module = pytorchDenseExpression(model.sizes, model.activations, pytorchModule);

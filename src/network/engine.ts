@@ -229,7 +229,6 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     checkFits(this.kernels, elements, 2, what);
   }
 
-  /** Number of weight layers. */
   /**
    * Puts the bias of every bias-free layer (biasFree) back to zero: the training loop's rule after each step it applies, so the
    * network trains as its bias-free module does for an optimiser that moves each value by its own gradient alone (the weights'
@@ -239,6 +238,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     for (const l of this.biasFree) this.k.zero(this.biases[l], this.sizes[l + 1]);
   }
 
+  /** Number of weight layers. */
   get depth(): number {
     return this.sizes.length - 1;
   }

@@ -25,7 +25,7 @@ import { notJsonMessage } from '../json-syntax.js';
 import { fewestNumberBytes, LONGEST_NUMBER } from './json-number-bounds.js';
 import { counted, grouped } from '../counted.js';
 import { fileLayer } from '../layer-names.js';
-import { readPytorchModule, type PytorchModule } from '../pytorch-record.js';
+import { movedBiasFreeBias, readPytorchModule, type PytorchModule } from '../pytorch-record.js';
 
 export { MODEL_LIMITS } from '../model-limits.js';
 
@@ -238,7 +238,11 @@ function denseModelFromFile(file: Record<string, unknown>, version: unknown): Mo
     copyValues(b, 0, values, nOut, `${fileLayer(l)}.biases`);
     biases.push(b);
   }
-  return { loss, sizes, activations, weights, biases, ...recordedInitialisation(file, 'initialisation', bad, chainFanIns(sizes)), ...recordedTrainedOn(file, 'trainedOn', bad), ...recordedPytorchModule(file, { loss, activations }, 'pytorchModule', bad) };
+  const record = recordedPytorchModule(file, { loss, activations }, 'pytorchModule', bad);
+  // A bias-free layer computes without its bias: one held off zero would be evaluated with it until train()'s first step zeroed it.
+  const moved = movedBiasFreeBias(record.pytorchModule, biases);
+  if (moved) throw bad(`${fileLayer(moved.layer)}.biases[${moved.unit}]`, `is ${moved.value}, but pytorchModule.biasFree names layer ${moved.layer} as built without a bias (nn.Linear(bias=False)): its biases are 0`);
+  return { loss, sizes, activations, weights, biases, ...recordedInitialisation(file, 'initialisation', bad, chainFanIns(sizes)), ...recordedTrainedOn(file, 'trainedOn', bad), ...record };
 }
 
 /** `{ pytorchModule }` read from `holder.pytorchModule` (`where` names it) for a chain of `model`'s activations and loss, or `{}` where it records none. */

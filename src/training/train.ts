@@ -25,6 +25,7 @@ import { trainingCheckRows } from './training-check-rows.js';
 import { VALIDATION_LABELS } from './validation-rows.js';
 import { counted, grouped } from '../counted.js';
 import { orList } from '../list-text.js';
+import { GRADIENT_SCALED_STEPS, RAW_GRADIENT_STEPS } from '../optimizer-defaults.js';
 import type { EpochInfo, TrainOptions, TrainResult } from './train-options.js';
 import type { TrainingEngine, TrainingRows, ValidationSet } from './training-engine.js';
 import { learningRateProblem, startingLearningRate, trainingOptimizer } from './optimizer-settings.js';
@@ -421,7 +422,7 @@ function atEpochEnd<R>(evaluate: () => R, epoch: number, step: number): R {
 }
 
 /** The optimisers whose step moves each value by its own gradient (and state) alone: putting a bias back to zero after each leaves the weights' steps those of the network without it. */
-export const BIAS_FREE_OPTIMIZERS: readonly string[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'];
+export const BIAS_FREE_OPTIMIZERS: readonly string[] = [...RAW_GRADIENT_STEPS, ...GRADIENT_SCALED_STEPS];
 
 /**
  * Why a network with layers built without a bias (`biasFree`: PytorchModule.biasFree) cannot be trained with `optimizer` and

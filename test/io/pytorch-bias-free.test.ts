@@ -119,4 +119,12 @@ describe('nn.Linear(bias=False) through gradscope and back', () => {
     const edited = new TextDecoder('latin1').decode(written).replace('\\"biasFree\\":[0]', '\\"biasFree\\":[1]');
     await expectError(() => fromSafetensors(Uint8Array.from(edited, (c) => c.charCodeAt(0))), 'BAD_MODEL_FILE', /__metadata__\.pytorchModule\.biasFree: records the layers without a bias as \[1\], but the file holds no \.bias tensor for \[0\]/);
   });
+
+  it("refuses a model file whose bias-free layer holds a bias off zero (it would be evaluated with it until train()'s first step zeroed it)", async () => {
+    const json = JSON.parse(JSON.stringify((await networkFromModel(fromSafetensors(FILE, OPTIONS))).toJSON())) as { layers: { biases: number[] }[] };
+    json.layers[0].biases[2] = 0.25;
+    await expectError(() => Network.fromJSON(json), 'BAD_MODEL_FILE', /layers\[0\]\.biases\[2\]: is 0\.25, but pytorchModule\.biasFree names layer 0 as built without a bias \(nn\.Linear\(bias=False\)\): its biases are 0/);
+    json.layers[0].biases[2] = 0;
+    expect((await Network.fromJSON(json)).pytorchModule?.biasFree).toEqual([0]);
+  });
 });

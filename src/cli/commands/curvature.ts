@@ -97,7 +97,6 @@ function progressNote(p: CurvatureProgress): string {
   return `${part}${MATRIX_NAMES[p.matrix]} ${p.measuring}`;
 }
 
-
 /** Eigenvalue `e` as the table lists it: 'largest #2 = 1.23e-2 (residual 4.00e-9 > 1.10e-10)'. */
 const unconvergedValue = (e: UnconvergedEigenvalue) => `${e.end} #${e.index + 1} = ${sci(e.value)} (residual ${sci(e.residual)} > ${sci(e.bound)})`;
 

@@ -140,7 +140,7 @@ function stepsOwnWords(trace: Trace): string {
   const sizing = stepSizing(run);
   // An optimiser gradscope does not know (a registered plugin) is not said to size anything (newuser48 #4).
   if (!sizing) return `${name} is not one of gradscope's, so the steps are read as taken: the gradient's size need not say how far a layer moves`;
-  const sizes = run.layerRates ? "its per-layer rates size each layer's step" : sizing.verb === 'sizes weight by weight' ? "it sizes each weight's step itself" : sizing.verb === 'rescales by curvature' ? 'it rescales the steps by curvature' : "it sizes each layer's step itself";
+  const sizes = run.layerRates ? "its per-layer rates size each layer's step" : sizing.per === 'weight' ? "it sizes each weight's step itself" : sizing.per === 'curvature' ? 'it rescales the steps by curvature' : "it sizes each layer's step itself";
   return `${name}: ${sizes}, so the gradient's size does not say how far a layer moves`;
 }
 

@@ -29,14 +29,15 @@ const CURVATURE_STEPS: readonly string[] = ['kfac', 'hessian-free', 'lbfgs', 'le
  * How a run whose speed is read from its steps (speedMeasure 'step') sizes them, in words true of its optimiser (newuser48 #4: "which
  * its optimiser sizes layer by layer" was said of Adam, which sizes each weight's step, of Hessian-free, and of a registered plain-SGD
  * plugin, which sizes nothing): `verb` after 'which its optimiser' or a name ('sizes weight by weight'), or undefined for an optimiser
- * gradscope does not know (a registered plugin), of which nothing is claimed. Per-layer rates size layer by layer whatever takes them.
+ * gradscope does not know (a registered plugin), of which nothing is claimed; `per`, what it sizes, for words that say it otherwise.
+ * Per-layer rates size layer by layer whatever takes them.
  */
-export function stepSizing(run: TraceRun): { by: string; verb: string } | undefined {
+export function stepSizing(run: TraceRun): { by: string; verb: string; per: 'weight' | 'layer' | 'curvature' } | undefined {
   const name = run.optimizer ?? 'sgd';
-  if (run.layerRates) return { by: 'its per-layer rates', verb: 'size layer by layer' };
-  if (GRADIENT_SCALED_STEPS.includes(name)) return { by: 'its optimiser', verb: 'sizes weight by weight' };
-  if (name === 'lars') return { by: 'its optimiser', verb: 'sizes layer by layer' };
-  if (CURVATURE_STEPS.includes(name)) return { by: 'its optimiser', verb: 'rescales by curvature' };
+  if (run.layerRates) return { by: 'its per-layer rates', verb: 'size layer by layer', per: 'layer' };
+  if (GRADIENT_SCALED_STEPS.includes(name)) return { by: 'its optimiser', verb: 'sizes weight by weight', per: 'weight' };
+  if (name === 'lars') return { by: 'its optimiser', verb: 'sizes layer by layer', per: 'layer' };
+  if (CURVATURE_STEPS.includes(name)) return { by: 'its optimiser', verb: 'rescales by curvature', per: 'curvature' };
   return undefined;
 }
 
