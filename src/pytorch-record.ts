@@ -99,13 +99,14 @@ export function movedBiasFreeBias(module: PytorchModule | undefined, biases: rea
 
 /**
  * What `gradscope convert` says where it writes a model that keeps its PyTorch module (`module`) to a format that has no place for it
- * (ONNX, tfjs: their own layer and tensor names, no record of logits): that the file does not keep it, and which files do.
+ * (ONNX, tfjs: their own layer and tensor names, no record of logits): that the file (`file`, a phrase with its article:
+ * formatPhrase's "an ONNX file") does not keep it, and which files do.
  */
-export function moduleNotKeptNote(format: string, module: PytorchModule): string {
+export function moduleNotKeptNote(file: string, module: PytorchModule): string {
   const names = module.layerNames ?? module.tensorNames;
   const free = module.biasFree && `that ${module.biasFree.length === 1 ? `layers[${module.biasFree[0]}] has` : `layers ${module.biasFree.join(', ')} have`} no bias`;
   const kept = andList([names && `its names (${names.length > 3 ? `${names.slice(0, 3).join(', ')}, …` : names.join(', ')})`, module.logits && 'that it ends in logits', free].filter((part) => typeof part === 'string'));
-  return `the PyTorch module's record (pytorchModule: ${kept}) is not kept in a ${format} file, which names its tensors its own way: convert to .safetensors or gradscope's .json to keep it`;
+  return `the PyTorch module's record (pytorchModule: ${kept}) is not kept in ${file}, which names its tensors its own way: convert to .safetensors or gradscope's .json to keep it`;
 }
 
 /** The JSON text of a record, as a string-valued metadata map holds it. */

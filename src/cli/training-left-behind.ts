@@ -12,7 +12,7 @@ import { andList } from '../list-text.js';
 import { removes, sameFile } from '../io/file-access.js';
 import { isCheckpointFile, readCheckpoint } from '../io/files.js';
 import { OptimizerStateRefused } from '../io/optimizer-state-refused.js';
-import { filesWrittenBy, type InteropFormat } from '../io/model-formats.js';
+import { filesWrittenBy, formatPhrase, type InteropFormat } from '../io/model-formats.js';
 import type { WrittenFiles } from '../io/tfjs-folder.js';
 import type { TrainedOn } from '../trained-on.js';
 import { shellWord } from '../shell-word.js';
@@ -39,7 +39,6 @@ async function trainingLeftBy(input: string): Promise<string | undefined> {
 }
 
 /** What convert writes in `format`, in words. */
-const formatText = (format: InteropFormat) => ({ gradscope: "gradscope's JSON model file", tfjs: 'a tfjs model', onnx: 'an ONNX file', safetensors: 'a safetensors file' })[format];
 
 /**
  * The file among `files` (every file writing OUT writes or removes: OUT itself, or a tfjs folder's model.json and
@@ -66,10 +65,10 @@ export async function leftBehindNote(input: string, output: string, format: Inte
   if (overwritten !== undefined) {
     const { file, removed } = overwritten;
     const which = file === output ? 'OUT is IN' : removed ? `OUT removes ${file}, the shard of the tfjs model it replaces, which is IN` : `OUT writes ${file}, which is IN`;
-    throw invalidOption(`${shellWord(output)}: ${which}, a checkpoint: writing ${formatText(format)} over it would lose what only the checkpoint holds (${held}); give OUT another name; nothing was written`);
+    throw invalidOption(`${shellWord(output)}: ${which}, a checkpoint: writing ${formatPhrase(format)} over it would lose what only the checkpoint holds (${held}); give OUT another name; nothing was written`);
   }
   // newuser29: 'not written: IN is a checkpoint, and … holds the model …: the step (20) and RNG state a run resumes from and
   // sgd's optimiser state stay in IN' read awkwardly; what OUT holds, then what only IN keeps.
   const kept = trainedOn !== undefined ? ' and the record of the rows that trained it' : '';
-  return `${shellWord(input)} is a checkpoint: ${shellWord(output)}, ${formatText(format)}, holds only the model${kept}; ${shellWord(input)} alone keeps ${held}`;
+  return `${shellWord(input)} is a checkpoint: ${shellWord(output)}, ${formatPhrase(format)}, holds only the model${kept}; ${shellWord(input)} alone keeps ${held}`;
 }

@@ -12,6 +12,7 @@ import type { BlockModelData } from '../layers/block-model.js';
 import { isBlockModel } from '../network/block-model-check.js';
 import { moduleNotKeptNote } from '../pytorch-record.js';
 import { exportSource } from './model-data.js';
+import { formatPhrase } from './model-formats.js';
 import { safetensorsExportNotes } from './safetensors.js';
 import { blockExportNotes } from './safetensors-blocks.js';
 
@@ -30,5 +31,5 @@ export function exportNotes(source: Network | ModelData | BlockModelData, format
   const model = exportSource(source, 'exportNotes');
   if (!EXPORT_FORMATS.includes(format)) throw invalidOption(`exportNotes: format: expected one of ${EXPORT_FORMATS.join(', ')}, got ${shown(format)}`);
   if (format === 'safetensors') return isBlockModel(model) ? blockExportNotes(model) : safetensorsExportNotes(model);
-  return model.pytorchModule ? [moduleNotKeptNote(format, model.pytorchModule)] : [];
+  return model.pytorchModule ? [moduleNotKeptNote(formatPhrase(format), model.pytorchModule)] : [];
 }

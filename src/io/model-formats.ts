@@ -46,6 +46,9 @@ import { isTorchSave, torchSaveWords } from './torch-save.js';
 export const INTEROP_FORMATS = ['gradscope', 'safetensors', 'onnx', 'tfjs'] as const;
 /** A model file format: gradscope's own (JSON or binary), safetensors, ONNX or a tfjs layers model. */
 export type InteropFormat = (typeof INTEROP_FORMATS)[number];
+/** A file of `format` in a sentence, with its article: "an ONNX file", "a tfjs model". */
+export const formatPhrase = (format: InteropFormat): string =>
+  ({ gradscope: "gradscope's JSON model file", tfjs: 'a tfjs model', onnx: 'an ONNX file', safetensors: 'a safetensors file' })[format];
 /** What `readModelFile` may be told a file holds: a format, or `'json'` (gradscope's or tfjs', told apart by content). */
 export const INPUT_FORMATS = ['json', ...INTEROP_FORMATS] as const;
 /** One of INPUT_FORMATS. */

@@ -25,9 +25,9 @@ describe('exportNotes', () => {
     const model = fromSafetensors(FILE, { activation: 'tanh', output: 'softmax', loss: 'cross-entropy' });
     expect(model.pytorchModule).toEqual({ layerNames: ['net.0', 'net.2'], biasFree: [0] });
     const net = await networkFromModel(model);
-    for (const format of ['onnx', 'tfjs'] as const) {
+    for (const [format, file] of [['onnx', 'an ONNX file'], ['tfjs', 'a tfjs model']] as const) {
       expect(exportNotes(net, format)).toEqual([
-        `the PyTorch module's record (pytorchModule: its names (net.0, net.2) and that layers[0] has no bias) is not kept in a ${format} file, which names its tensors its own way: convert to .safetensors or gradscope's .json to keep it`,
+        `the PyTorch module's record (pytorchModule: its names (net.0, net.2) and that layers[0] has no bias) is not kept in ${file}, which names its tensors its own way: convert to .safetensors or gradscope's .json to keep it`,
       ]);
       expect(exportNotes(model, format)).toEqual(exportNotes(net, format));
     }

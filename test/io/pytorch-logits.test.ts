@@ -110,10 +110,10 @@ describe('gradscope convert of a plain state_dict', () => {
     expect(flat(run.stdout)).toMatch(/→ .*out\.json \(gradscope\): \[4,8,3\] relu, softmax, loss cross-entropy loss cross-entropy from the loss option the module ends in logits .* read every tensor under the module prefix "net\." .*which the names written back keep/);
     expect(modelFromJSON(readFileSync(join(dir, 'out.json'), 'utf8')).pytorchModule).toEqual({ layerNames: ['net.0', 'net.2'], logits: true });
     // ONNX and tfjs have no place for the record: the export says so, where it said nothing.
-    for (const [format, out] of [['onnx', 'out.onnx'], ['tfjs', 'tfjs-out']]) {
+    for (const [format, out, file] of [['onnx', 'out.onnx', 'an ONNX file'], ['tfjs', 'tfjs-out', 'a tfjs model']]) {
       const exported = await runCliInProcess(['convert', join(dir, 'out.json'), join(dir, out), '--to', format]);
       expect(exported.code, exported.stderr).toBe(0);
-      expect(flat(exported.stdout)).toContain(`the PyTorch module's record (pytorchModule: its names (net.0, net.2) and that it ends in logits) is not kept in a ${format} file, which names its tensors its own way: convert to .safetensors or gradscope's .json to keep it`);
+      expect(flat(exported.stdout)).toContain(`the PyTorch module's record (pytorchModule: its names (net.0, net.2) and that it ends in logits) is not kept in ${file}, which names its tensors its own way: convert to .safetensors or gradscope's .json to keep it`);
     }
   });
 
