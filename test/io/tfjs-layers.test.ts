@@ -72,7 +72,7 @@ describe('tfjs-layers', () => {
         tf.layers.dense({ units: 6, inputShape: [5], activation: 'relu', biasInitializer: 'randomNormal' }),
         tf.layers.dense({ units: 4, biasInitializer: 'randomNormal' }),
         tf.layers.leakyReLU({ alpha: 0.01 }),
-        tf.layers.dense({ units: 3, useBias: false }),
+        tf.layers.dense({ units: 3, useBias: false, name: 'unbiased' }),
         tf.layers.activation({ activation: 'sigmoid' }),
       ],
     });
@@ -82,6 +82,11 @@ describe('tfjs-layers', () => {
     expect(data.sizes).toEqual([5, 6, 4, 3]);
     expect(data.activations).toEqual(['relu', 'leaky-relu', 'sigmoid']);
     expect(data.loss).toBe('binary-cross-entropy');
+    // The bias-free Dense is read as a zero bias, which a note says (training moves it; a file written back holds it).
+    expect(data.biases[2]).toEqual(new Float32Array(3));
+    expect(data.imported?.notes).toEqual([
+      `Dense layer 'unbiased' (layers[2]) has no bias (use_bias: false): read as a zero bias, which training moves and which files written from it hold as a bias`,
+    ]);
     const net = await networkFromModel(data, { backend: 'ref' });
     expectClose(net.predict(X).flatMap((r) => Array.from(r)), tfPredict(model, X), { abs: 1e-5, rel: 1e-5 }, 'gradscope vs tfjs');
     net.dispose();
