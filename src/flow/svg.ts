@@ -133,8 +133,13 @@ const LEGEND_LINE = 11;
  */
 const DOTTED_POINTS = 12;
 
+/**
+ * `text` as HTML text or a double-quoted attribute's value: & < > and " as entities. An apostrophe is
+ * written as is: the report quotes every attribute with ", where ' means itself (its 553 &#39; were
+ * 2.2 KB of npm start's report, 2026-12-06).
+ */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
 
 /**

@@ -13,6 +13,7 @@ import type { LayerSpec } from '../../src/layers/spec.js';
 import { readTraceCsv } from '../util/trace-csv.js';
 import { runCliInProcess } from '../util/cli.js';
 import { flat } from '../util/printed-text.js';
+import { escapeHtml } from '../../src/flow/svg.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-diverged-'));
 const at = (name: string) => join(folder, name);
@@ -66,8 +67,8 @@ describe('study --model on a run that diverges', () => {
 
     const page = readFileSync(html, 'utf8');
     expect(page).toContain(`DIVERGED, stopped at ${STOPPED}, 3 traced steps before it.`);
-    // The whole DIVERGED line, as the terminal said it (HTML-escaped).
-    const message = diverged[0].replace(/^err\|gradscope: DIVERGED: /, '').replace(/'/g, '&#39;');
+    // The whole DIVERGED line, as the terminal said it (HTML-escaped: an apostrophe as is).
+    const message = escapeHtml(diverged[0].replace(/^err\|gradscope: DIVERGED: /, ''));
     expect(page).toContain(`DIVERGED: ${message}`);
     expect(page).toContain(`--save ${save}: not saved, the run diverged.`);
   }, 120_000);

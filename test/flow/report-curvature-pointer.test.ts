@@ -24,7 +24,7 @@ describe("the report's curvature pointer", async () => {
     const html = await section();
     expect(html).toContain(proseHtml(asked.summary));
     expect(html).toContain(`the other studies save no network, and ${codeHtml('gradscope study plateau')} measures its own)`);
-    expect(html).toContain(`${codeHtml('gradscope curvature --model FILE')} measures a saved network&#39;s Hessian (FILE: JSON.stringify(net.toJSON()), train&#39;s --out, study --model&#39;s --save, or the visualizer&#39;s model download;`);
+    expect(html).toContain(`${codeHtml('gradscope curvature --model FILE')} measures a saved network's Hessian (FILE: JSON.stringify(net.toJSON()), train's --out, study --model's --save, or the visualizer's model download;`);
   });
 
   it('answers instead where the diagnosis is given the curvature', async () => {

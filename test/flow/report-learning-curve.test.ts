@@ -46,7 +46,7 @@ function chartOf(html: string, id: string): { title: string; series: { name: str
     name: m[1],
     points: linePoints(m[2]).map(({ x, y }) => [x, value(y)] as [number, number]),
   }));
-  return { title: figure[1].replace(/&#39;/g, "'"), series };
+  return { title: figure[1], series };
 }
 
 /** Within the chart's drawing precision: points are whole pixels over its 232-pixel plot. */

@@ -37,7 +37,7 @@ const command: RemedyTerms = {
 /** Each diagnosis block of the page: the line above its remedies and the remedies' text, tags dropped, each paragraph (an alternative's line, why under it) after a newline. */
 function remedyBlocks(html: string): { heading: string; items: string[] }[] {
   return [...html.matchAll(/<div class="diagnosis[^"]*"[^>]*>.*?<\/div>/g)].map(([block]) => {
-    const text = (s: string) => s.replace(/<[^>]+>/g, '').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+    const text = (s: string) => s.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
     return {
       heading: text(/<p>(What to try[^]*?)<\/p><ul>/.exec(block)?.[1] ?? ''),
       items: [...block.matchAll(/<li>(.*?)<\/li>/g)].map((m) => text(m[1].replace(/<p>/g, '\n'))),

@@ -21,7 +21,7 @@ describe("the report's residual block charts", () => {
     const trace = net.trace!;
     net.dispose();
     const page = await renderReport({ runs: [{ label: 'run', trace, diagnosis: diagnose(trace) }] });
-    const captions = [...page.matchAll(/<figure class="chart" id="[^"]*-residual-\d+"[^>]*><figcaption>([^<]*)</g)].map((m) => m[1].replaceAll('&#39;', "'"));
+    const captions = [...page.matchAll(/<figure class="chart" id="[^"]*-residual-\d+"[^>]*><figcaption>([^<]*)</g)].map((m) => m[1]);
     expect(captions).toEqual([`Block ${trace.residualLabel(0)} (ReZero): per-example RMS ‖∂C/∂x‖ through the skip and through the branch (log scale)`]);
     expect(captions[0]).toMatch(/^Block layers\[1\] \('2', residual\) \(ReZero\)/);
   });
