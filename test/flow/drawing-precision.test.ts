@@ -1,6 +1,6 @@
 // The charts' coordinates are written to what the drawing needs, from one precision (PIXEL_DECIMALS): the report's
 // bar chart wrote every x of a row from an unrounded label width ('x="96.20000000000002"', study (c)'s deepest depths),
-// and each histogram's transform its bin width to 6 figures ('matrix(2.68293 …)', 172 times in the main report).
+// and each histogram's transform its bin width to 6 figures ('matrix(2.68293 …)', 172 times in the main report; 'scale(2.683 0.8)' now).
 import { describe, expect, it } from 'vitest';
 import { barChart, histograms, PIXEL_DECIMALS, scaleText } from '../../src/flow/svg.js';
 
@@ -23,11 +23,11 @@ describe('the drawing precision', () => {
   it("writes a histogram's scale to the decimals its span needs, no more", () => {
     const counts = Uint32Array.from({ length: 41 }, (_, b) => (b * 7) % 13);
     const svg = histograms({ id: 'h', title: 't', layers: [{ label: 'hidden 1', lo: -1, hi: 1, counts }] });
-    const [, sx, , , sy] = /transform="matrix\(([^ ]+) ([^ ]+) ([^ ]+) ([^ ]+)/.exec(svg)!;
+    const [, sx, sy] = /<path class="bars" transform="scale\(([^ ]+) ([^ )]+)\)/.exec(svg)!;
     expect([sx, sy]).toEqual(['2.683', '0.8']);
     // Over the 41 bins the bars end within half of a written step of where the exact scale puts them.
     expect(Math.abs(Number(sx) * 41 - 110)).toBeLessThanOrEqual(0.5 * 10 ** -PIXEL_DECIMALS);
-    expect(overPrecise(svg.replace(/matrix\([^)]*\)/g, ''), PIXEL_DECIMALS)).toEqual([]);
+    expect(overPrecise(svg.replace(/scale\([^)]*\)/g, ''), PIXEL_DECIMALS)).toEqual([]);
   });
 
   it('scaleText keeps any scale within half a written step over its span, with the fewest decimals that do', () => {

@@ -1,6 +1,7 @@
 // The report's histogram chart keeps one scale whatever the number of layers: a 2-layer network's
 // labels are not drawn twice as large as a 6-layer one's (the drawing was as wide as its layers).
 import { describe, expect, it } from 'vitest';
+import { renderReport } from '../../src/flow/report-html.js';
 import { histograms } from '../../src/flow/svg.js';
 
 const layer = (l: number) => ({ label: `hidden ${l + 1}`, lo: -1, hi: 1, counts: [1, 3, 2] });
@@ -19,5 +20,32 @@ describe('histograms chart', () => {
     const svg = histograms({ id: 'h', title: 't', layers: [{ label: 'hidden 1', lo: -1, hi: 1, counts: [0, 0, 5, 5, 10, 3, 0] }] });
     // Heights in % of the tallest bar: 0, 0, 50, 50, 100, 30, 0.
     expect(/<path class="bars"[^>]* d="([^"]+)"\/>/.exec(svg)![1]).toBe('M0 0h2v-50h2v-50h1v70h1v30h1V0Z');
+  });
+
+  it("places each layer's cell by its group, writing its bars, axis and labels in the cell's coordinates", () => {
+    const svg = histograms({ id: 'h', title: 't', layers: Array.from({ length: 4 }, (_, l) => ({ ...layer(l), hi: l + 1, lo: -(l + 1) })) });
+    const cells = [...svg.matchAll(/<g class="histogram"([^>]*)>(.*?)<\/g>/g)];
+    // Three to a row, 130 wide, the axis 10 in from the cell's left; the second row 124 below the first.
+    expect(cells.map((m) => /transform="translate\(([^)]*)\)"/.exec(m[1])![1])).toEqual(['10 90', '140 90', '270 90', '10 214']);
+    for (const [, , body] of cells) {
+      expect(body).toMatch(/^<path class="bars" transform="scale\([^)]*\)" d="M0 0[^"]*"\/><path class="axes" d="M0 0h110"\/><text x="55" y="14">hidden \d<\/text><text x="55" y="27">± \d<\/text>$/);
+    }
+  });
+
+  it('writes data-lo only where a range is not ± its data-hi', () => {
+    const svg = histograms({ id: 'h', title: 't', layers: [layer(0), { ...layer(1), lo: -0.5, hi: 2 }] });
+    expect([...svg.matchAll(/<g class="histogram"( data-lo="[^"]*")? data-hi="([^"]*)"/g)].map((m) => [m[1] ?? '', m[2]])).toEqual([
+      ['', '1'],
+      [' data-lo="-0.5"', '2'],
+    ]);
+  });
+
+  it("has the report's CSS set its labels' font, colour and anchor as the other charts' tick labels", async () => {
+    const style = /<style>([\s\S]*?)<\/style>/.exec(await renderReport({ sections: [{ id: 's', heading: 'S' }] }))![1];
+    // The declarations of the rules whose selector list names `selector` itself (not inside :is()).
+    const rule = (selector: string) => [...style.matchAll(/([^{}]+)\{([^{}]*)\}/g)].filter((m) => m[1].replace(/\([^)]*\)/g, '()').split(',').includes(selector)).map((m) => m[2]);
+    expect(rule('.histogram text')).toEqual([...rule('.tick'), 'text-anchor:middle']);
+    expect(rule('.tick')).toEqual(['font-size:10px;fill:#444']);
+    expect(style).toMatch(/:is\([^)]*\.histogram text[^)]*\)\{font-size:/);
   });
 });

@@ -19,11 +19,15 @@ export function bareCounts(text: string): string[] {
   return found;
 }
 
-/** The text a reader of an HTML page reads: without its scripts (the data block too), styles and tags, and without the charts' axis ticks (which stay as the ticks write them). */
+/**
+ * The text a reader of an HTML page reads: without its scripts (the data block too), styles and tags, and without the charts' axis ticks
+ * (which stay as the ticks write them), a histogram's layer name (its cell's first label) among them.
+ */
 export function pageText(html: string): string {
   return html
     .replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ')
-    .replace(/<g class="(xticks|tick y)"[^>]*>[\s\S]*?<\/g>|<text [^>]*class="tick x"[^>]*>(?:<title>[^<]*<\/title>)?[^<]*<\/text>/g, ' ')
+    .replace(/<g class="(xticks|tick y)"[^>]*>[\s\S]*?<\/g>/g, ' ')
+    .replace(/(<g class="histogram"[^>]*>(?:<path [^>]*\/>)*)<text [^>]*>(?:<title>[^<]*<\/title>)?[^<]*<\/text>/g, '$1 ')
     .replace(/<[^>]+>/g, ' ')
     .replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[name]!);
 }
