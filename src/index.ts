@@ -3,7 +3,7 @@ export { createNetwork, Network } from './api/network.js';
 export { createDataset } from './api/dataset.js';
 export { Dataset } from './training/dataset.js';
 export { TARGET_SUM_TOLERANCE } from './training/target-rules.js';
-export { batchBelow } from './training/batch-rows.js';
+export { batchBelow, batchRowsUsed } from './training/batch-rows.js';
 export type { TargetFault } from './training/target-rules.js';
 export type { BackendChoice, BackendOptions } from './backend.js';
 export type { Evaluation, Gradients, LayerGradient, LoadOptions, LoadStateOptions } from './api/network.js';

@@ -9,7 +9,7 @@
  * number, so evenly spread epochs keep each window's share of the run (kept all, a million epochs
  * took 83 MB of a Node 20 heap, 2026-12-01).
  */
-import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES, Trace } from '../../src/index.js';
+import { batchRowsUsed, LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES, Trace } from '../../src/index.js';
 import type { TraceRun } from '../../src/index.js';
 import type { EpochEnd } from './stepped-pass.js';
 import { LAYER_RATES, type Settings } from './settings.js';
@@ -27,7 +27,7 @@ export const MAX_EPOCHS = 1024;
  */
 export function probeRun(settings: Settings, layerRates: number[] | null, weightDecay = settings.l2): TraceRun {
   // The batch as train() records it: at most the training rows (Hessian-free's remedy asks for 1,000 rows, all of them here).
-  const batchSize = Math.min(settings.batchSize, trainingRows(settings.dataset, settings.trainPercent));
+  const batchSize = batchRowsUsed(settings.batchSize, trainingRows(settings.dataset, settings.trainPercent));
   const run: TraceRun = { optimizer: settings.optimizer === LAYER_RATES ? 'sgd' : settings.optimizer, learningRate: settings.learningRate, batchSize, biasInit: 'zero' };
   if (settings.init === 'lsuv') run.lsuv = true;
   else run.init = settings.init;

@@ -3,7 +3,7 @@
  * charts need after each slice, with diagnose() of the run's trace, so the page never waits on the
  * WASM core and says what the library (and its CLI) would say about the same trace.
  */
-import { GradscopeError, biasNormsPerRow, diagnose, TraceRecorder, createNetwork } from '../../src/index.js';
+import { GradscopeError, batchRowsUsed, biasNormsPerRow, diagnose, TraceRecorder, createNetwork } from '../../src/index.js';
 import type { CurvatureEvidence, Gradients, LayerOutputs, Matrix, MeanLossGradient, TraceOptions, Trace, Network, Optimizer } from '../../src/index.js';
 import { columnEnds, columnNames, networkOptions } from './architecture.js';
 import { denseWeightsOf, diagramOf, UNIT_MAP_GRID, type DiagramSnapshot } from './diagram-data.js';
@@ -314,7 +314,7 @@ function epoch(s: Session): void {
     ({ trace } = s.net.train(s.data.x, s.data.y, trainOptions(s)));
   } catch (error) {
     // No epoch ended (the call is one epoch): the steps it applied go to the run, and its error on.
-    s.rowsSeen += (s.net.step - from) * Math.min(s.settings.batchSize, s.data.x.rows);
+    s.rowsSeen += (s.net.step - from) * batchRowsUsed(s.settings.batchSize, s.data.x.rows);
     collectSteps(s, collecting!, []);
     throw error;
   }

@@ -10,7 +10,7 @@ import { leadingRows, type Rows } from '../data/matrix.js';
 import { TraceRecorder } from '../flow/recorder.js';
 import type { Trace } from '../flow/trace.js';
 import type { Optimizer } from '../optim/index.js';
-import { batchRowsUsed } from '../training/batch-rows.js';
+import { cappedBatch } from '../training/batch-rows.js';
 import { startingLearningRate } from '../training/optimizer-settings.js';
 import { reportedRate } from '../training/step-faults.js';
 import { describeRun } from '../training/trace-run.js';
@@ -24,7 +24,7 @@ import type { TrainingSettings } from './training-flags.js';
  * The rows the batch holds, for the printer to say.
  */
 export function traceAtInitialWeights(net: Network, optimizer: Optimizer, settings: TrainingSettings, rows: { x: Rows; y: Rows; count: number }): { trace: Trace; batch: number } {
-  const batch = batchRowsUsed(settings.batchSize, rows.count);
+  const batch = cappedBatch(settings.batchSize, rows.count);
   const learningRate = reportedRate(startingLearningRate(optimizer, settings.learningRate), optimizer.choosesOwnSteps === true);
   const initialisation = net.initialisation;
   const run = describeRun({ initialisation, lsuvApplied: initialisation?.lsuv === true }, optimizer, { clipNorm: settings.clipNorm, batchSize: batch, learningRate });

@@ -21,7 +21,7 @@ import { measuredRatesText } from '../equalising-rates.js';
 import { givenFloat32Text } from '../number-text.js';
 import { andList } from '../list-text.js';
 import { denseOnlyChoiceNames, optimizerChoiceNames, optimizerChoices, type OptimizerChoice } from '../studies/optimizer-choices.js';
-import { batchRowsUsed, checkBatchRows, DEFAULT_BATCH_SIZE } from '../training/batch-rows.js';
+import { cappedBatch, checkBatchRows, DEFAULT_BATCH_SIZE } from '../training/batch-rows.js';
 import { DEFAULT_MAX_HALVINGS, NON_FINITE_POLICIES, type NonFinitePolicy } from '../training/numeric-faults.js';
 import type { TrainResult } from '../training/train-options.js';
 import { checkSettingsForOptimizer } from '../training/optimizer-settings.js';
@@ -289,7 +289,7 @@ export function trainingSettingsText(settings: TrainingSettings, { optimizer, sp
   const given =
     `${typeof built.momentum === 'number' ? `, momentum ${optionValueText('momentum', built.momentum)}` : ''}${layerRates}` +
     `${normConstraint === undefined ? '' : `, norm constraint ${optionValueText('normConstraint', normConstraint)}`}${damping === undefined ? '' : `, damping ${optionValueText('damping', damping)}`}`;
-  const used = batchRowsUsed(batchSize, rows);
+  const used = cappedBatch(batchSize, rows);
   const batches = used === batchSize ? `batches of ${batchSize}` : `batches of ${grouped(used)} (--batch-size ${batchSize} capped at the ${counted(rows, 'row')})`;
   return `${choice.name}${given}, ${rate}, ${batches}${clipped}, seed ${seed}.`;
 }

@@ -8,8 +8,19 @@ import type { TrainOptions } from './train-options.js';
 /** TrainOptions.batchSize's default. */
 export const DEFAULT_BATCH_SIZE = 32;
 
-/** The rows per batch train() uses: the batch size asked for, capped at the rows trained on (TrainOptions.batchSize). */
-export const batchRowsUsed = (requestedBatch: number, rows: number): number => Math.min(requestedBatch, rows);
+/**
+ * The rows per batch train() uses when `rows` rows train in batches of `requestedBatch`: the batch size asked for, capped at the
+ * rows (TrainOptions.batchSize), as the run's trace records it (TraceRun.batchSize): `batchRowsUsed(1000, 280)` is 280, one batch
+ * of every row. Refuses (INVALID_OPTION) a count that is not a whole number ≥ 1.
+ */
+export function batchRowsUsed(requestedBatch: number, rows: number): number {
+  checkWhole(requestedBatch, 'batchRowsUsed(requestedBatch, …)', 1);
+  checkWhole(rows, 'batchRowsUsed(…, rows)', 1);
+  return cappedBatch(requestedBatch, rows);
+}
+
+/** batchRowsUsed without its checks: train(), the CLI and the batch refusals run it on numbers their own checks have read. */
+export const cappedBatch = (requestedBatch: number, rows: number): number => Math.min(requestedBatch, rows);
 
 /**
  * Whether train() with these options loads its `rows` rows once, as one batch in their own order:
@@ -49,7 +60,7 @@ export function batchBelow(minRows: number, rows: number, requestedBatch: number
 
 /** batchBelow without its checks: train() runs it on every call, on numbers its own options' checks have read. */
 function shortBatch(minRows: number, rows: number, requestedBatch: number, dropLast: boolean): number {
-  const batchSize = batchRowsUsed(requestedBatch, rows);
+  const batchSize = cappedBatch(requestedBatch, rows);
   if (batchSize < minRows) return batchSize;
   const shortRows = rows % batchSize;
   return shortRows > 0 && shortRows < minRows && !dropLast ? shortRows : 0;
@@ -75,7 +86,7 @@ export function checkBatchRows(
   if (short === 0) return;
   wording ??= { sizes: `train: with ${counted(rows, 'row')} and batchSize ${requestedBatch}`, batchSize: 'batchSize', dropLast: 'dropLast: true' };
   const { sizes } = wording;
-  if (short === batchRowsUsed(requestedBatch, rows)) {
+  if (short === cappedBatch(requestedBatch, rows)) {
     checkTrainingBatch(net, short, `${sizes}, every batch`, rows < net.minTrainingRows ? `train on at least ${net.minTrainingRows} rows` : `choose a ${wording.batchSize} of at least ${net.minTrainingRows}`);
   }
   checkTrainingBatch(

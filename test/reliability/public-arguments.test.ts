@@ -81,10 +81,15 @@ describe('every export refuses a wrong argument with a GradscopeError', () => {
       [() => api.batchBelow(2, undefined as never, 4, false), /^batchBelow\(…, rows, …\): expected a whole number ≥ 1, got undefined$/],
       [() => api.batchBelow(2, 10, 2.5, false), /^batchBelow\(…, requestedBatch, …\): expected a whole number ≥ 1, got 2\.5$/],
       [() => api.batchBelow(2, 10, 4, undefined as never), /^batchBelow\(…, dropLast\): expected true or false, got undefined$/],
+      // The page wrote train()'s cap as Math.min(batchSize, rows) twice (review48b #10): the library's, checked as batchBelow is.
+      [() => api.batchRowsUsed(0, 10), /^batchRowsUsed\(requestedBatch, …\): expected a whole number ≥ 1, got 0$/],
+      [() => api.batchRowsUsed(32, undefined as never), /^batchRowsUsed\(…, rows\): expected a whole number ≥ 1, got undefined$/],
       [() => api.setWasmLocation('http://['), /^setWasmLocation: "http:\/\/\[" is not a URL, absolute or relative to file:\/\/.*; expected a folder URL such as '\/assets\/gradscope\/'$/],
     ];
     // What it answers where the arguments are right: the short last batch (10 rows in 4s leave 2), none with dropLast.
     expect([api.batchBelow(3, 10, 4, false), api.batchBelow(3, 10, 4, true), api.batchBelow(2, 10, 4, false), api.batchBelow(5, 10, 4, false)]).toEqual([2, 0, 0, 4]);
+    // The batch train() uses: the one asked for, capped at the rows.
+    expect([api.batchRowsUsed(32, 280), api.batchRowsUsed(1000, 280), api.batchRowsUsed(280, 280)]).toEqual([32, 280, 280]);
     for (const [call, message] of expectations) {
       let caught: unknown;
       try {

@@ -10,7 +10,7 @@
 import { createNetwork, type Network } from '../../api/network.js';
 import { leadingRows } from '../../data/matrix.js';
 import type { LsuvLayerReport } from '../../layers/lsuv.js';
-import { batchRowsUsed } from '../../training/batch-rows.js';
+import { cappedBatch } from '../../training/batch-rows.js';
 import { saveModel } from '../../io/files.js';
 import { checkCheckpointNameOf } from '../checkpoint-name-words.js';
 import type { TrainedOn } from '../../trained-on.js';
@@ -260,7 +260,7 @@ export const trainCommand = command({
       // LSUV here rather than train's lsuv option, on the same rows (the first batch, in the rows' order) by the same
       // code, so the weights it sets are measured as epoch 0 like any other init's, and the run is the same. It runs
       // after the flags' checks and before the optimiser is built: layer-rates measures its rates on the weights it trains.
-      const firstBatch = batchRowsUsed(settings.batchSize, rows.train.count);
+      const firstBatch = cappedBatch(settings.batchSize, rows.train.count);
       let lsuv: LsuvLayerReport[] | undefined;
       const rescale = async () => void (lsuv = await withFile(file, async () => net.initLsuv(leadingRows(rows.train.x, firstBatch))));
       const built = await trainingOptimizer(args, net, settings, rows.train, rows.where, init === LSUV ? rescale : undefined);
