@@ -69,6 +69,14 @@ export const TAKE_NO_LEARNING_RATE: readonly string[] = ['levenberg-marquardt', 
  */
 export const HESSIAN_FREE_BATCH = 1000;
 /**
+ * The rows per step optimiser `name` wants where a run's batches hold fewer: HESSIAN_FREE_BATCH (1,000) for Hessian-free, whose
+ * steps fit the rows they are given; undefined for every other, K-FAC among them (on the visualizer's default run it trained at
+ * the page's batch of 32: docs/second-order.md). The one source of what the diagnosis's switch to an optimiser carries
+ * (optimizerSwitch) and of the batch the visualizer's Batch takes where its Optimizer is set to Hessian-free by hand; train()
+ * caps it at the rows (batchRowsUsed).
+ */
+export const wantedBatchSize = (name: string): number | undefined => (name === 'hessian-free' ? HESSIAN_FREE_BATCH : undefined);
+/**
  * The optimisers that choose the length of each step themselves: L-BFGS by its strong-Wolfe line
  * search (its learningRate is only the search's first trial step), and those of TAKE_NO_LEARNING_RATE.
  * A smaller learning rate is no remedy for their steps, and none is offered to their runs.

@@ -3,7 +3,7 @@
  * every message from it redraws the charts on the next animation frame.
  */
 import { codeNode, proseNodes } from './prose.js';
-import { SATURATION_MARGIN, ACTIVATIONS, grouped, optimizerNames, unbrokenPercents } from '../../src/index.js';
+import { SATURATION_MARGIN, ACTIVATIONS, grouped, optimizerNames, unbrokenPercents, wantedBatchSize } from '../../src/index.js';
 import { drawLayerBars } from './charts/bars.js';
 import { drawBoundary } from './charts/boundary.js';
 import { drawDiagram } from './charts/diagram.js';
@@ -22,6 +22,7 @@ import { updateRemedyList } from './remedy-list.js';
 import { WithdrawnRemedies, type Withdrawn } from './withdrawn-remedies.js';
 import { PressHold } from './press-hold.js';
 import { CurvatureAction } from './curvature-action.js';
+import { optimizerBatch, type CarriedBatch } from './optimizer-batch.js';
 import { gradientColumnsNote } from './layer-stats.js';
 import {
   CONTINUING,
@@ -106,6 +107,8 @@ let digits: { pixels: Float32Array; labels: Uint8Array } | null = null;
 let accepted: Settings | undefined;
 let running = false;
 let drawPending = false;
+/** The batch the Optimizer control (or a remedy's switch) set for the optimiser it chose, and the user's before it; null where Batch is the user's own. */
+let carriedBatch: CarriedBatch | null = null;
 /** Set by a remedy's button: train as soon as the rebuilt network is ready. */
 let runWhenReady = false;
 /** The worker answered the last 'pause' and has not been asked to run or step since (body's data-worker="paused" once drawn). */
@@ -137,10 +140,14 @@ configure();
 form.addEventListener('change', (event) => {
   if (event.target === speed) return;
   const before = settings;
-  const { settings: next, refused } = readFormValues(formValues(), settings);
+  const { settings: read, refused } = readFormValues(formValues(), settings);
   notice = refused.join(' ');
   showNotice();
-  settings = next;
+  // An optimiser chosen by hand brings the batch it wants (Hessian-free's), and gives the user's back when it goes.
+  const withBatch = optimizerBatch(before, read, carriedBatch);
+  carriedBatch = withBatch.carried;
+  showOptimizerBatch(withBatch.note);
+  settings = withBatch.settings;
   // A refused value goes back to the one held, so the form shows what runs.
   writeForm(settings);
   markRefused(refused.length > 0 ? event.target : null);
@@ -272,6 +279,13 @@ function showRunning(): void {
 function showNotice(): void {
   noticeLine.textContent = unbrokenPercents(notice);
   noticeLine.hidden = notice === '';
+}
+
+/** What the Optimizer control did to Batch ('' hides the line): beside the controls, until the next change of the settings. */
+function showOptimizerBatch(text: string): void {
+  const line = $('optimizer-batch');
+  line.textContent = text;
+  line.hidden = text === '';
 }
 
 function setStatus(text: string, error = false): void {
@@ -497,6 +511,10 @@ function applyRemedy(change: Partial<Settings>, layerRates?: number[]): void {
   before = snapshot && history.buckets.length > 0 ? { batch: flowMapData(history, snapshot.stats, 'batch'), mean: flowMapData(history, snapshot.stats, 'mean') } : null;
   $('flow-before-caption').textContent = `before: ${describeRun(settings, snapshot?.ownSteps ?? false)}, ${unbroken(stepText(snapshot?.step ?? 0))}, ${snapshot?.diagnosis.verdict ?? ''}`;
   $('flow-before').hidden = before === null;
+  // A switch that carries its optimiser's batch (Hessian-free's) sets Batch as the Optimizer control does; any other remedy leaves Batch as it makes it.
+  const wanted = change.optimizer === undefined ? undefined : wantedBatchSize(change.optimizer);
+  carriedBatch = wanted !== undefined && change.batchSize === wanted ? { from: carriedBatch?.from ?? settings.batchSize, to: wanted, optimizer: change.optimizer! } : null;
+  showOptimizerBatch('');
   settings = { ...settings, ...change };
   writeForm(settings);
   markRefused(null);
@@ -542,6 +560,9 @@ function refuse(reason: string): void {
   // A refused remedy: no 'after' run to show beside the 'before' map.
   if (runWhenReady) dropBefore();
   runWhenReady = false;
+  // The settings go back to those held: a batch an optimiser set goes with them.
+  carriedBatch = null;
+  showOptimizerBatch('');
   // Before any network exists (a link's settings): its step settings at their defaults, then all of them.
   const fallback = accepted ?? linkFallback(settings);
   if (!fallback) {

@@ -47,7 +47,7 @@ import { STUDY_PLATEAU_COMMAND } from '../../demo/src/curvature-measure.js';
 import { PROGRESS_AFTER_MS } from '../../demo/src/curvature-action.js';
 import { PROBE_ROWS } from '../../demo/src/datasets.js';
 import { grouped } from '../../src/counted.js';
-import { HESSIAN_FREE_BATCH } from '../../src/optimizer-defaults.js';
+import { HESSIAN_FREE_BATCH, wantedBatchSize } from '../../src/optimizer-defaults.js';
 import { quoteOn, quotePattern } from '../util/page-quotes.js';
 import type { Matrix } from '../../src/data/matrix.js';
 import type { MeanLossGradient } from '../../src/flow/mean-loss-gradient.js';
@@ -1006,6 +1006,49 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.waitForFunction(() => document.getElementById('chain-batch')!.textContent!.includes('of the latest batch, all 280 training rows'), null, { timeout: 30_000 });
     const trace = await downloadTrace(page);
     expect([trace.run.optimizer, trace.run.batchSize]).toEqual(['hessian-free', 280]);
+    // The remedy set Batch as the Optimizer control does: another optimiser chosen gives the run's batch back.
+    await page.selectOption('#optimizer', 'sgd');
+    await page.waitForFunction(() => document.getElementById('optimizer-batch')!.textContent!.startsWith('Batch back'));
+    expect(await page.locator('#batchSize').inputValue()).toBe('32');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  // Chosen by hand, Hessian-free kept the user's batch of 32, where it stays at chance, and only the remedy's button carried its batch
+  // (page48): the Optimizer control now sets the batch its method wants (wantedBatchSize, the remedy's one source), says so beside
+  // itself, and gives the user's batch back when another optimiser is chosen while Batch still holds it.
+  it('gives Hessian-free chosen by hand the batch its remedy carries, says so beside the Optimizer, and the batch back for another', async () => {
+    const { page, errors } = await open('');
+    await stepTimes(page, 2);
+    const note = page.locator('#optimizer-batch');
+    expect(await note.isHidden()).toBe(true);
+    await page.selectOption('#optimizer', 'hessian-free');
+    await page.waitForFunction(() => !document.getElementById('optimizer-batch')!.hidden);
+    expect(await note.innerText()).toBe(
+      "Batch set to 1,000 for hessian-free (it was 32): its steps fit the rows they are given, so it takes 1,000 rows a step, as the diagnosis's switch to it does; train() caps a batch at the rows: here all 280 training rows. Batch can still be changed.",
+    );
+    expect(await page.locator('#batchSize').inputValue()).toBe(`${wantedBatchSize('hessian-free')}`);
+    expect(new URL(page.url()).searchParams.get('batch')).toBe(`${wantedBatchSize('hessian-free')}`);
+    // The run goes on, its steps each of every training row, as the captions and the trace say.
+    await stepTimes(page, 1);
+    await page.waitForFunction(() => document.getElementById('flow-map-caption')!.textContent!.endsWith('of its batch: all 280 training rows'));
+    const trace = await downloadTrace(page);
+    expect([trace.run.optimizer, trace.run.batchSize]).toEqual(['hessian-free', 280]);
+    // Another optimiser while Batch holds Hessian-free's: the user's 32 back, said in the same place.
+    await page.selectOption('#optimizer', 'kfac');
+    await page.waitForFunction(() => document.getElementById('optimizer-batch')!.textContent!.startsWith('Batch back'));
+    expect(await note.innerText()).toBe('Batch back to 32, as it was before hessian-free set it to 1,000.');
+    expect(await page.locator('#batchSize').inputValue()).toBe('32');
+    // Batch stays the user's: set by hand after Hessian-free's, it is kept when the optimiser changes again, and the note goes.
+    await page.selectOption('#optimizer', 'hessian-free');
+    await page.waitForFunction(() => (document.getElementById('batchSize') as HTMLInputElement).value === '1000');
+    await page.fill('#batchSize', '500');
+    await page.locator('#batchSize').dispatchEvent('change');
+    await page.waitForFunction(() => document.getElementById('optimizer-batch')!.hidden);
+    await page.selectOption('#optimizer', 'sgd');
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('opt') === null);
+    expect(await page.locator('#batchSize').inputValue()).toBe('500');
+    expect(await note.isHidden()).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   }, 90_000);

@@ -7,7 +7,7 @@ import type { Activation } from '../../kernels.js';
 import { epochLearningRate, type RunAtEnd, type Trace, type TraceRun } from '../trace.js';
 import { LEFT_OUT, type RemedyLayersChange, type RemedyOption, type RemedySetting, SMALLER_LEARNING_RATE } from '../remedy.js';
 import { givenFloat32Text, numberText } from '../../number-text.js';
-import { ADAM_DEFAULTS, HESSIAN_FREE_BATCH, KFAC_RESCALED_LEARNING_RATE, LARS_DEFAULTS, OWN_STEP_LENGTH, TAKE_LAYER_RATES, TAKE_NO_LEARNING_RATE } from '../../optimizer-defaults.js';
+import { ADAM_DEFAULTS, KFAC_RESCALED_LEARNING_RATE, LARS_DEFAULTS, OWN_STEP_LENGTH, TAKE_LAYER_RATES, TAKE_NO_LEARNING_RATE, wantedBatchSize } from '../../optimizer-defaults.js';
 
 export const initName = (init: TraceRun['init']) => (init === undefined ? undefined : typeof init === 'string' ? init : init.name);
 
@@ -49,26 +49,26 @@ export const NO_LEARNING_RATE: RemedySetting = { option: 'learningRate', value: 
  * train()'s options, and the visualizer's settings, keep the run's own beside a new optimiser: an Adam
  * run's 0.001 would be LARS's, an SGD run's 3 Adam's, and an SGD run's 0.1 would be refused beside
  * Hessian-free (the command line drops the old rate with the old optimiser and takes this one).
- * A switch to Hessian-free carries its batch too (hessianFreeBatch).
+ * A switch carries the batch its optimiser wants too (carriedBatch: Hessian-free's).
  */
 export function optimizerSwitch(run: RunAtEnd, name: string): RemedySetting[] {
-  if (TAKE_NO_LEARNING_RATE.includes(name)) {
-    const batch = name === 'hessian-free' ? hessianFreeBatch(run) : [];
-    return [choice('optimizer', name), ...batch, ...(run.learningRate === undefined ? [] : [NO_LEARNING_RATE])];
-  }
+  const batch = carriedBatch(run, name);
+  if (TAKE_NO_LEARNING_RATE.includes(name)) return [choice('optimizer', name), ...batch, ...(run.learningRate === undefined ? [] : [NO_LEARNING_RATE])];
   const rate = SWITCH_RATES[name];
   const kept = run.learningRate === rate && run.startingLearningRate === undefined;
-  return rate === undefined || kept ? [choice('optimizer', name)] : [choice('optimizer', name), numberSetting('learningRate', rate)];
+  return rate === undefined || kept ? [choice('optimizer', name), ...batch] : [choice('optimizer', name), ...batch, numberSetting('learningRate', rate)];
 }
 
 /**
- * The batch a switch to Hessian-free carries: batchSize HESSIAN_FREE_BATCH (every row where the run has fewer: train() caps a batch
- * at the rows), none where the run's batches held that many rows already or every step of the run saw all its rows (RunAtEnd.wholeBatches).
- * Martens takes the gradient over the whole training set; a step fitted to a small batch is judged on that batch alone.
+ * The batch a switch to optimiser `name` carries: batchSize wantedBatchSize(name), Hessian-free's HESSIAN_FREE_BATCH (every row where
+ * the run has fewer: train() caps a batch at the rows), none where it wants none, where the run's batches held that many rows already
+ * or where every step of the run saw all its rows (RunAtEnd.wholeBatches). Martens takes the gradient over the whole training set; a
+ * step fitted to a small batch is judged on that batch alone.
  */
-function hessianFreeBatch(run: RunAtEnd): RemedySetting[] {
-  if (run.wholeBatches || (run.batchSize !== undefined && run.batchSize >= HESSIAN_FREE_BATCH)) return [];
-  return [numberSetting('batchSize', HESSIAN_FREE_BATCH)];
+function carriedBatch(run: RunAtEnd, name: string): RemedySetting[] {
+  const wanted = wantedBatchSize(name);
+  if (wanted === undefined || run.wholeBatches || (run.batchSize !== undefined && run.batchSize >= wanted)) return [];
+  return [numberSetting('batchSize', wanted)];
 }
 
 export const CLIP_AT_1: RemedySetting = numberSetting('clipNorm', 1);
