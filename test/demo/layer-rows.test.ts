@@ -10,7 +10,7 @@ import { heatmap } from '../../src/flow/svg.js';
 function reportRowTops(rows: number): number[] {
   const svg = heatmap({ id: 'h', title: 't', yLabel: 'layer', rowLabels: Array.from({ length: rows }, (_, r) => `row ${r}`), steps: [1, 2, 3], values: Array.from({ length: rows }, () => [1, 2, 3]) });
   return Array.from({ length: rows }, (_, r) => {
-    const row = new RegExp(`<g class="row" data-row="${r}" transform="translate\\(0 ([^)]+)\\)"><rect `).exec(svg);
+    const row = new RegExp(`<g class="row" data-row="${r}" transform="translate\\(0 ([^)]+)\\) scale\\(1 [^)]+\\)"><path `).exec(svg);
     expect(row, `data-row ${r}`).not.toBeNull();
     return Number(row![1]);
   });

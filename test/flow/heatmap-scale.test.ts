@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { heatmapColor } from '../../src/flow/chart-colors.js';
 import { heatmapScale, type HeatmapScale } from '../../src/flow/heatmap-scale.js';
 import { heatmap } from '../../src/flow/svg.js';
+import { heatmapFills } from '../util/heatmap-cells.js';
 import { Rng } from '../../src/init/rng.js';
 import { expectError } from '../util/expect-error.js';
 import { keyOf } from '../util/chart-key.js';
@@ -88,7 +89,7 @@ describe("the report heatmap's legend", () => {
 
   it('colours each cell where the scale puts its value', () => {
     // Row by row (data-row), each row's cells in step order: the values' own order.
-    const fills = [...svg.matchAll(/<g class="row" data-row="\d+"[^>]*>(.*?)<\/g>/g)].flatMap((row) => [...row[1].matchAll(/<rect [^>]*fill="(#[0-9a-f]{6})"/g)].map((m) => m[1]));
+    const fills = heatmapFills(svg, [1, 2]).flat();
     expect(fills).toEqual(values.flat().map((v) => heatmapColor((v - -3) / 3)));
   });
 });

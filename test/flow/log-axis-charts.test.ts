@@ -2,9 +2,10 @@
 // with data-logx), ticks are the data's x values; a bar per row whose length grows with its value on
 // the log axis, and "none" where a row has no value; the heatmap's step ticks are round and end by the last step.
 import { describe, expect, it } from 'vitest';
-import { HEATMAP_NO_VALUE, HEATMAP_OFF_SCALE, HEATMAP_ZERO } from '../../src/flow/chart-colors.js';
+import { HEATMAP_NO_VALUE, HEATMAP_OFF_SCALE, HEATMAP_ZERO, heatmapColor } from '../../src/flow/chart-colors.js';
 import { heatmapScale } from '../../src/flow/heatmap-scale.js';
 import { barChart, heatmap, lineChart, linePoints } from '../../src/flow/svg.js';
+import { heatmapFills, heatmapRows } from '../util/heatmap-cells.js';
 import { offScaleOf } from '../util/chart-key.js';
 
 describe('charts on a log axis', () => {
@@ -39,12 +40,14 @@ describe('charts on a log axis', () => {
 
   it('heatmap: −∞ (the log of a 0) in the zero colour below the scale, NaN and +∞ grey, and the legend says so', () => {
     const svg = heatmap({ id: 'h', title: 't', yLabel: 'layer', rowLabels: ['a'], steps: [1, 2, 3, 4, 5], values: [[-3, -1.2, -Infinity, NaN, Infinity]] });
-    const fills = [...svg.matchAll(/<rect x="[^"]+" width="[^"]+" height="[^"]+" fill="([^"]+)"\/>/g)].map((m) => m[1]);
+    const fills = heatmapFills(svg, [1, 2, 3, 4, 5])[0];
     expect(fills.slice(2)).toEqual([HEATMAP_ZERO, HEATMAP_NO_VALUE, HEATMAP_NO_VALUE]);
     expect(fills.slice(0, 2).every((f) => f !== HEATMAP_ZERO && f !== HEATMAP_NO_VALUE)).toBe(true);
     // A cell is its colour alone: its value is the report's data (written on each cell too, the main report's 700 took 16.6 KB).
     expect(fills.length).toBe(5);
-    expect(svg).not.toMatch(/<rect x="[^"]+" width="[^"]+" height="[^"]+" fill="[^"]+" data-value=/);
+    // NaN and +∞ side by side, one grey: one box over both (steps 4 and 5, the last column as wide as the one before it).
+    expect(heatmapRows(svg)[0].paths.at(-1)).toEqual({ fill: HEATMAP_NO_VALUE, d: 'M4 0h2v1H4' });
+    expect(svg).not.toMatch(/<g class="row"[^>]*data-value=|<path fill="[^"]+" d="[^"]+" data-value=/);
     expect([...svg.matchAll(/class="legend" data-value="[^"]+">([^<]+)</g)].map((m) => m[1])).toEqual(['-3', '-2.5', '-2', '-1.5', '-1']);
     // Each entry's swatch and its words: a label too long for a line is wrapped, whole in its <title>.
     const offScale = offScaleOf(svg);
@@ -53,6 +56,18 @@ describe('charts on a log axis', () => {
     // A map of zeros only has no scale to show: the two entries off it remain.
     const zeros = heatmap({ id: 'z', title: 't', yLabel: 'layer', rowLabels: ['a'], steps: [1, 2], values: [[-Infinity, -Infinity]] });
     expect(offScaleOf(zeros).map(([, label]) => label)).toEqual(HEATMAP_OFF_SCALE.map((entry) => entry.label));
+  });
+
+  it("heatmap: a row's cells are boxes 1 high in a group scaled to the row's height, a path per colour, a run of cells of one colour one box", () => {
+    // Two rows over steps 1, 3, 5, 7, 9: the first row's colours a a b a a (the value 1 on both sides of a 2).
+    const svg = heatmap({ id: 'h', title: 't', yLabel: 'layer', rowLabels: ['a', 'b'], steps: [1, 3, 5, 7, 9], values: [[1, 1, 2, 1, 1], [3, 3, 3, 3, 3]] });
+    const [first, second] = heatmapRows(svg);
+    expect(first.paths.map((p) => p.d)).toEqual(['M1 0h4v1H1M7 0h4v1H7', 'M5 0h2v1H5']);
+    expect(second.paths.map((p) => p.d)).toEqual(['M1 0h10v1H1']);
+    // Each row's group at its top, scaled to the plot's 232 px over two rows: 116, the first row at the bottom.
+    expect([first, second].map((r) => r.attributes)).toEqual([' transform="translate(0 116) scale(1 116)"', ' transform="translate(0 0) scale(1 116)"']);
+    const [, lo, hi] = /<g class="scale" data-lo="([^"]+)" data-hi="([^"]+)"/.exec(svg)!.map(Number);
+    expect(heatmapFills(svg, [1, 3, 5, 7, 9])).toEqual([[1, 1, 2, 1, 1], [3, 3, 3, 3, 3]].map((row) => row.map((v) => heatmapColor((v - lo) / (hi - lo)))));
   });
 
   it('heatmap: round step ticks between the first traced step and the last, none past it', () => {

@@ -31,6 +31,7 @@ import { sidewaysOverflow } from '../browser/sideways.js';
 import { codeWordsBroken } from '../browser/code-word-breaks.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 import { EPOCH_CELLS, expectCsvMatchesJson } from '../util/trace-csv.js';
+import { cellRuns, columnColors } from '../util/heatmap-cells.js';
 
 const rng = new Rng(41);
 const x = Array.from({ length: 40 }, () => Array.from({ length: 10 }, () => rng.uniform()));
@@ -111,13 +112,15 @@ async function expectLines(page: Page, chart: string, series: { xs: ArrayLike<nu
 }
 
 /**
- * A heatmap's cells as drawn, row by row (data-row), each row's in step order (col), with the step each is drawn at (its
- * left edge, x), and the colour its scale (data-lo, data-hi) gives a value.
+ * A heatmap's cells as drawn, row by row (data-row), each row's columns in step order (col) at `steps` (each column's
+ * left edge), each the colour of its row's box over its step (test/util/heatmap-cells: the boxes must start at
+ * columns' steps and tile them), and the colour its scale (data-lo, data-hi) gives a value.
  */
-async function heatmapCells(page: Page, chart: string): Promise<{ cells: { row: number; col: number; step: number; fill: string }[]; colorOf: (v: number) => string }> {
-  const cells = await page.$$eval(`${chart} g.row`, (rows) =>
-    rows.flatMap((g) => Array.from(g.querySelectorAll('rect'), (r, col) => ({ row: Number(g.getAttribute('data-row')), col, step: Number(r.getAttribute('x')), fill: r.getAttribute('fill')! }))),
+async function heatmapCells(page: Page, chart: string, steps: number[]): Promise<{ cells: { row: number; col: number; step: number; fill: string }[]; colorOf: (v: number) => string }> {
+  const rows = await page.$$eval(`${chart} g.row`, (groups) =>
+    groups.map((g) => ({ row: Number(g.getAttribute('data-row')), paths: Array.from(g.querySelectorAll('path'), (p) => ({ fill: p.getAttribute('fill')!, d: p.getAttribute('d')! })) })),
   );
+  const cells = rows.flatMap(({ row, paths }) => columnColors(cellRuns(paths), steps).map((fill, col) => ({ row, col, step: steps[col], fill })));
   const [lo, hi] = await page.$eval(`${chart} g.scale`, (g) => [Number(g.getAttribute('data-lo')), Number(g.getAttribute('data-hi'))]);
   return { cells, colorOf: (v) => (Number.isFinite(v) ? heatmapColor((v - lo) / (hi - lo)) : v === -Infinity ? HEATMAP_ZERO : HEATMAP_NO_VALUE) };
 }
@@ -190,9 +193,9 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
     const picked = Array.from({ length: REPORT_RECORDS }, (_, i) => Math.round((i * (long.trace.length - 1)) / (REPORT_RECORDS - 1)));
     const drawnRuns = [...runs.map((r, i) => ({ id: `run-${i}`, trace: r.trace, records: Array.from({ length: r.trace.length }, (_, k) => k) })), { id: 'long-0', trace: long.trace, records: picked }];
     for (const { id, trace, records } of drawnRuns) {
-      const { cells, colorOf } = await heatmapCells(page, `#${id}-heatmap`);
-      expect(cells.length, id).toBe(records.length * trace.layers);
       const held = data.runs[id].trace;
+      const { cells, colorOf } = await heatmapCells(page, `#${id}-heatmap`, held.steps);
+      expect(cells.length, id).toBe(records.length * trace.layers);
       // The page's data holds the records drawn, in their order: a cell's step is its column's in the data.
       expect(held.steps, id).toEqual(records.map((r) => trace.steps[r]));
       for (const cell of cells) {
@@ -206,7 +209,7 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
       // The values vary, so a colour or a value read at another record or row would differ: the check can fail.
       expect(new Set(cells.map((c) => c.fill)).size, id).toBeGreaterThan(records.length);
       // The cells are drawn: a real box in the laid-out page.
-      const box = await page.locator(`#${id}-heatmap g.row rect`).first().boundingBox();
+      const box = await page.locator(`#${id}-heatmap g.row path`).first().boundingBox();
       expect(box!.width).toBeGreaterThan(0);
     }
   });
@@ -561,7 +564,7 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report of a block network's trace in headl
     expect(labels.map(([text]) => text)).not.toContain('layers[0] dense');
     expect(labels).toContainEqual(['layers[3][0] dense', "layers[3].layers[0] ('4.branch.0', dense)"]);
     expect(labels.map(([text]) => text)).not.toContain('layers[2] activation');
-    const { cells, colorOf } = await heatmapCells(page, '#blocks-heatmap');
+    const { cells, colorOf } = await heatmapCells(page, '#blocks-heatmap', drawn.map((r) => trace.steps[r]));
     expect(cells.length).toBe(rows.length * drawn.length);
     for (const cell of cells) expect(cell.fill).toBe(colorOf(Math.log10(trace.at('biasGradNorm', drawn[cell.col], rows[cell.row]))));
   });
