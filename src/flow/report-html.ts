@@ -80,8 +80,10 @@ export interface ReportBars {
   bars: {
     /** The row's label. */
     label: string;
-    /** The bar's length on the axis (null: no bar, "none" is written). */
+    /** The bar's length on the axis (null: no bar, `none` is written). */
     value: number | null;
+    /** What is written in place of a missing bar (value null), e.g. how near it came: "none (best 89.7 % at 50)". Default "none". */
+    none?: string;
   }[];
 }
 

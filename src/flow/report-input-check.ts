@@ -29,7 +29,7 @@ const SECTION_KEYS = keysOf<ReportSection>({ id: true, heading: true, text: true
 const CHART_KEYS = keysOf<LineChartData>({ id: true, title: true, xLabel: true, yLabel: true, logY: true, logX: true, xNames: true, xTitles: true, wholeX: true, series: true, layers: true });
 const SERIES_KEYS = keysOf<Series>({ name: true, xs: true, ys: true });
 const BARS_KEYS = keysOf<ReportBars>({ id: true, title: true, xLabel: true, ticks: true, bars: true });
-const BAR_KEYS = keysOf<ReportBars['bars'][number]>({ label: true, value: true });
+const BAR_KEYS = keysOf<ReportBars['bars'][number]>({ label: true, value: true, none: true });
 const TABLE_KEYS = keysOf<ReportTable>({ caption: true, header: true, rows: true, readAcross: true, keyColumns: true });
 
 /** The words for a Trace given where the report's input goes: the slip after `diagnose(trace)`. */
@@ -112,12 +112,13 @@ function checkBars(bars: ReportBars, where: string): void {
   knownFields(bars, BARS_KEYS, where);
   for (const field of ['title', 'xLabel'] as const) need(typeof bars[field] === 'string', where, field, bars[field], 'a string');
   need(isNumbers(bars.ticks), where, 'ticks', bars.ticks, 'the values the axis is ticked at, an array of numbers');
-  need(Array.isArray(bars.bars), where, 'bars', bars.bars, 'an array of { label, value }');
+  need(Array.isArray(bars.bars), where, 'bars', bars.bars, 'an array of { label, value, none? }');
   bars.bars.forEach((bar, b) => {
-    checkObjectArgument(bar, `${where}.bars[${b}]`, 'a bar { label, value }');
+    checkObjectArgument(bar, `${where}.bars[${b}]`, 'a bar { label, value, none? }');
     knownFields(bar, BAR_KEYS, `${where}.bars[${b}]`);
     need(typeof bar.label === 'string', `${where}.bars[${b}]`, 'label', bar.label, "the row's label, a string");
     need(typeof bar.value === 'number' || bar.value === null, `${where}.bars[${b}]`, 'value', bar.value, "the bar's length, a number, or null for no bar");
+    need(bar.none === undefined || typeof bar.none === 'string', `${where}.bars[${b}]`, 'none', bar.none, 'the text in place of a missing bar, a string');
   });
 }
 

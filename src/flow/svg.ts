@@ -684,8 +684,8 @@ export interface BarChartOptions {
   xLabel: string;
   /** The values the axis is ticked at (e.g. every depth run); the axis spans them. */
   ticks: number[];
-  /** One bar per row, top to bottom: its label and value (null: no bar, `none` is written instead). */
-  bars: { label: string; value: number | null }[];
+  /** One bar per row, top to bottom: its label and value (null: no bar; its `none` text, default "none", is written instead). */
+  bars: { label: string; value: number | null; none?: string }[];
 }
 
 /** Rows of a bar chart, in pixels. */
@@ -709,7 +709,7 @@ export function barChart(o: BarChartOptions): string {
   o.bars.forEach((bar, i) => {
     const y = CHART.top + i * BAR_ROW;
     parts.push(`<text x="${left - 6}" y="${y + 13}" class="tick y">${escapeHtml(bar.label)}</text>`);
-    if (bar.value === null || !(bar.value > 0)) parts.push(`<text x="${left + 4}" y="${y + 13}" class="legend">none</text>`);
+    if (bar.value === null || !(bar.value > 0)) parts.push(`<text x="${left + 4}" y="${y + 13}" class="legend">${escapeHtml(bar.none ?? 'none')}</text>`);
     else parts.push(`<rect class="bar" x="${left}" y="${y + 3}" width="${px(at(bar.value) - left)}" height="${BAR_ROW - 6}" fill="${SERIES_COLORS[0]}" data-value="${float32Text(bar.value)}"><title>${escapeHtml(`${bar.label}: ${bar.value}`)}</title></rect>`);
   });
   parts.push(xTickRow(o.ticks.map((t) => ({ x: at(t), label: fmt(t) })), CHART.top + height + 16, true));

@@ -305,7 +305,9 @@ export function trainableDepthReportSection(result: TrainableDepthResult, studyC
         title: `Deepest network reaching ${goal} held-out accuracy, per remedy (hidden layers, log scale)`,
         xLabel: 'hidden layers',
         ticks: result.depths,
-        bars: result.deepest.map((d) => ({ label: d.remedy, value: d.depth })),
+        // A missing bar says how near the remedy came (its table cell: "none (best 89.7 % at 50)"): read as bare "none", a
+        // short run's near misses looked like remedies training less deep than plain sigmoid's bar at 2 (newuser49 #1).
+        bars: result.deepest.map((d) => ({ label: d.remedy, value: d.depth, ...(d.depth === null && { none: deepestCell(result, d.remedy, null) }) })),
       },
     ],
     tables: [

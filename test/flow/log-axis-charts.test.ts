@@ -26,6 +26,9 @@ describe('charts on a log axis', () => {
     expect(byValue).toEqual([...byValue].sort((p, q) => p - q));
     expect(byValue[0]).toBeGreaterThan(0);
     expect(svg).toMatch(/>none</);
+    // A row may say what stands in for its bar (how near it came), escaped as text.
+    const said = barChart({ id: 'b', title: 't', xLabel: 'depth', ticks: [2, 100], bars: [{ label: 'a', value: null, none: 'none (best 89.7 % at 50) <' }] });
+    expect(said).toContain('class="legend">none (best 89.7 % at 50) &lt;</text>');
   });
 
   it('heatmap: a colour scale over more values than a call can spread (300 rows × 1,000 steps), from the finite ones only', () => {

@@ -62,6 +62,7 @@ describe("renderReport's input", () => {
     ["a mistyped chart's logY", { sections: [{ ...section, charts: [{ ...chart, logy: true }] }] }, /^renderReport: sections\[0\]\.charts\[0\]: unknown field 'logy'; did you mean 'logY'\?/],
     ["a series' field the chart does not read", { sections: [{ ...section, charts: [{ ...chart, series: [{ ...chart.series[0], color: 'red' }] }] }] }, /^renderReport: sections\[0\]\.charts\[0\]\.series\[0\]: unknown field 'color' \(known: name, xs, ys\)$/],
     ["a mistyped table's rows", { sections: [{ ...section, tables: [{ header: ['a'], rows: [['1']], row: [] }] }] }, /^renderReport: sections\[0\]\.tables\[0\]: unknown field 'row'; did you mean 'rows'\?/],
+    ["a number for a missing bar's text", { sections: [{ ...section, bars: [{ id: 'b', title: 'B', xLabel: 'depth', ticks: [1, 10], bars: [{ label: 'a', value: null, none: 89.7 }] }] }] }, /^renderReport: sections\[0\]\.bars\[0\]\.bars\[0\]: none is 89\.7; expected the text in place of a missing bar, a string$/],
     ["a mistyped bar's value", { sections: [{ ...section, bars: [{ id: 'b', title: 'B', xLabel: 'depth', ticks: [1, 10], bars: [{ label: 'a', value: 3, vale: 3 }] }] }] }, /^renderReport: sections\[0\]\.bars\[0\]\.bars\[0\]: unknown field 'vale'; did you mean 'value'\?/],
     // The slip after diagnose(trace): a Trace for the whole input, or for a run, drew a page with no run in it.
     ['a Trace for the input', run.trace, /^renderReport: got a Trace; give the report its runs: renderReport\(\{ runs: \[\{ label, trace, diagnosis: diagnose\(trace\) \}\] \}\)$/],
@@ -77,7 +78,7 @@ describe("renderReport's input", () => {
   });
 
   it("draws a section's every part given as its types say", async () => {
-    const bars = { id: 'b', title: 'B', xLabel: 'depth', ticks: [1, 10], bars: [{ label: 'a', value: 3 }, { label: 'b', value: null }] };
+    const bars = { id: 'b', title: 'B', xLabel: 'depth', ticks: [1, 10], bars: [{ label: 'a', value: 3 }, { label: 'b', value: null, none: 'none (best 80.0 % at 1)' }] };
     const table = { caption: 'T', header: ['a', 'b'], rows: [['1', '2']], readAcross: true, keyColumns: 2 };
     const full = { ...section, text: 'x', notes: ['n'], charts: [{ ...chart, logY: true, xNames: ['one', 'two'], layers: { index: [0], count: 1 }, series: [{ name: 'loss', xs: Float32Array.of(1, 2), ys: [0.5, 0.25] }] }], bars: [bars], tables: [table] };
     const html = await renderReport({ title: 'T', sections: [full], runs: [{ ...run, remedyTerms: { form: 'api' } }], remedyTerms: { form: 'api' } });

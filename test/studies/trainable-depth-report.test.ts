@@ -119,7 +119,7 @@ describe('trainable-depth report sections', () => {
     expect(deepestTable(result).header.slice(2)).toEqual(['first ÷ last ‖∂C/∂b‖ there, init → end', 'next depth run', 'accuracy at the next depth', 'first ÷ last ‖∂C/∂b‖ at the next depth, init → end']);
   });
 
-  it("a remedy that reached 90 % nowhere shows its best accuracy and where, and a shorter budget than the study's says what 'none' measures", () => {
+  it("a remedy that reached 90 % nowhere shows its best accuracy and where, and a shorter budget than the study's says what 'none' measures", async () => {
     // One epoch of 96 digits: three steps, far from 90 % anywhere.
     const accuracies = result.rows.filter((r) => r.remedy === 'relu-he').map((r) => r.testAccuracy!);
     const best = Math.max(...accuracies);
@@ -127,6 +127,14 @@ describe('trainable-depth report sections', () => {
     const expected = `none (best ${(100 * best).toFixed(1)} % at ${at})`;
     expect(accuracyMatrix(result).rows.find((row) => row[0] === 'relu-he')!.at(-1)).toBe(expected);
     expect(deepestTable(result).rows.find((row) => row[0] === 'relu-he')![1]).toBe(expected);
+    // … and so does the chart of the deepest depths, in place of its bar: a bare "none" beside plain sigmoid's bar read as
+    // the remedy training less deep (newuser49 #1); in the page, where the bar would be.
+    const section = trainableDepthReportSection(result);
+    const chart = section.bars!.find((b) => b.id === 'trainable-depth-deepest')!;
+    expect(chart.bars.find((b) => b.label === 'relu-he')).toEqual({ label: 'relu-he', value: null, none: expected });
+    const page = await renderReport({ sections: [section] });
+    const figure = /<figure class="chart" id="trainable-depth-deepest".*?<\/figure>/s.exec(page)![0];
+    expect(figure).toContain(`class="legend">${escapeHtml(expected)}</text>`);
     // No depth reached the goal, so there is no next depth: not the shallowest depth (1) and its numbers.
     expect(deepestTable(result).rows.find((row) => row[0] === 'relu-he')!.slice(2)).toEqual(['—', '—', '—', '—']);
     // Where a depth did, the next depth is the one after it.
