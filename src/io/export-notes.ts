@@ -12,7 +12,7 @@ import type { BlockModelData } from '../layers/block-model.js';
 import { isBlockModel } from '../network/block-model-check.js';
 import { moduleNotKeptNote } from '../pytorch-record.js';
 import { exportSource } from './model-data.js';
-import { formatPhrase } from './model-formats.js';
+import { formatPhrase } from './interop-formats.js';
 import { safetensorsExportNotes } from './safetensors.js';
 import { blockExportNotes } from './safetensors-blocks.js';
 

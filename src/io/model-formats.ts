@@ -41,14 +41,9 @@ import { grouped } from '../counted.js';
 import { bytesBeyond } from '../byte-text.js';
 import { shellWord } from '../shell-word.js';
 import { isTorchSave, torchSaveWords } from './torch-save.js';
+import { INTEROP_FORMATS, formatPhrase, type InteropFormat } from './interop-formats.js';
 
-/** The formats `writeModelFile` writes and `readModelFile` reads (ONNX is written only); gradscope's own is JSON or binary. */
-export const INTEROP_FORMATS = ['gradscope', 'safetensors', 'onnx', 'tfjs'] as const;
-/** A model file format: gradscope's own (JSON or binary), safetensors, ONNX or a tfjs layers model. */
-export type InteropFormat = (typeof INTEROP_FORMATS)[number];
-/** A file of `format` in a sentence, with its article: "an ONNX file", "a tfjs model". */
-export const formatPhrase = (format: InteropFormat): string =>
-  ({ gradscope: "gradscope's JSON model file", tfjs: 'a tfjs model', onnx: 'an ONNX file', safetensors: 'a safetensors file' })[format];
+export { INTEROP_FORMATS, formatPhrase, type InteropFormat };
 /** What `readModelFile` may be told a file holds: a format, or `'json'` (gradscope's or tfjs', told apart by content). */
 export const INPUT_FORMATS = ['json', ...INTEROP_FORMATS] as const;
 /** One of INPUT_FORMATS. */
