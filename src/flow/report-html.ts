@@ -21,7 +21,7 @@ import { checkReportInput } from './report-input-check.js';
 import { packReportData } from './report-data.js';
 import { DATA_ELEMENT_ID, REPORT_SCRIPT } from './report-script.js';
 import { evenIndexes } from './even-indexes.js';
-import { barChart, CHART, CHART_FONT, DRAWING_WIDTH, drawingMaxWidth, drawingMinWidth, escapeHtml, heatmap, histograms, KEY_WIDTH, lineChart, NARROW_CHART_FONT, NARROW_SIDE_PADDING, type LineChartData } from './svg.js';
+import { barChart, CHART, CHART_FONT, DRAWING_WIDTH, drawingMaxWidth, drawingMinWidth, escapeHtml, heatmap, histograms, KEY_WIDTH, lineChart, NARROW_CHART_FONT, NARROW_SIDE_PADDING, Y_TITLE_STYLE, type LineChartData } from './svg.js';
 import { TABLE_ACROSS_CLASS, TABLE_CARDS_CLASS } from './table-cards.js';
 import { MARK_STROKE } from './series-marks.js';
 import { epochLearningRate, Trace, type TraceJSON } from './trace.js';
@@ -635,7 +635,7 @@ figure.chart{margin:0;min-width:0;max-width:${drawingMaxWidth(CHART.width)}px;di
 figure.chart>svg{display:block;width:100%;min-width:${drawingMinWidth(DRAWING_WIDTH)}px;height:auto;user-select:none;-webkit-user-select:none}figure.chart>svg.key{min-width:${drawingMinWidth(KEY_WIDTH)}px}
 @container (width<${CHART_MIN_WIDTH}px){figure.chart>svg{grid-column:1/-1}figure.chart>svg.key{width:${+((100 * KEY_WIDTH) / DRAWING_WIDTH).toFixed(3)}%;min-width:0}}
 @container (width<${drawingMinWidth(DRAWING_WIDTH)}px){figure.chart>svg{min-width:${drawingMinWidth(DRAWING_WIDTH, NARROW_CHART_FONT)}px}figure.chart>svg:not(.key) :is(.tick,.legend,.xticks text,.histogram text,.axis){font-size:${NARROW_CHART_FONT}px}figure.chart>svg.key{width:${+((100 * KEY_WIDTH * NARROW_TEXT_SCALE) / DRAWING_WIDTH).toFixed(3)}%}}
-figcaption{grid-column:1/-1;font-weight:600;font-size:13px;position:sticky;left:0}.tick,.legend,.histogram text{font-size:${CHART_FONT}px;fill:#444}.axis{font-size:11px;fill:#222}.note{font-weight:400;color:#666}.warning{border-left:4px solid #d62728;padding:.2em 1em;background:#fdf3f3}
+figcaption{grid-column:1/-1;font-weight:600;font-size:13px;position:sticky;left:0}.tick,.legend,.histogram text{font-size:${CHART_FONT}px;fill:#444}.axis{font-size:11px;fill:#222}${Y_TITLE_STYLE}.note{font-weight:400;color:#666}.warning{border-left:4px solid #d62728;padding:.2em 1em;background:#fdf3f3}
 .grid{stroke:#eee;fill:none}.axes{stroke:#999;fill:none}.y{text-anchor:end}.axis,.xticks text,.histogram text{text-anchor:middle}.xticks text{font-size:${CHART_FONT}px;fill:#444}
 .plot{overflow:hidden}.plot[data-time]{cursor:crosshair}@container (width>=${drawingMinWidth(DRAWING_WIDTH, NARROW_CHART_FONT)}px){figure.chart>svg:has(>.plot[data-time]){touch-action:pan-y}}.plot:not([data-time]){overflow:visible}.series>path:not([class]){fill:none;stroke-width:1.5;stroke-linejoin:round;stroke-linecap:round;vector-effect:non-scaling-stroke}.plot .dots{stroke-width:5;stroke-linecap:round;fill:none;vector-effect:non-scaling-stroke}.mark{fill:none;stroke-width:${MARK_STROKE};pointer-events:none}.key path{fill:none}.off{fill:none;stroke-width:2.5;vector-effect:non-scaling-stroke}.reach{fill:none;stroke-width:1.5;stroke-dasharray:3 3;vector-effect:non-scaling-stroke}
 .plot .brush{fill:rgba(31,119,180,.15)}.plot .hit{fill:transparent}.histogram path{fill:#1f77b4}.histogram path.axes{fill:none;stroke:#999}

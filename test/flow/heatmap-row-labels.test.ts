@@ -56,7 +56,9 @@ async function heatmapBoxes(page: Page, id: string) {
     return {
       // A label's own text follows its <title>, where it has one.
       labels: Array.from(figure.querySelectorAll('.tick.y text'), (t) => ({ text: t.lastChild!.textContent!, title: t.querySelector('title')?.textContent, ...box(t) })),
-      title: box(figure.querySelector('text.axis[transform]')!),
+      title: box(figure.querySelector('text.y-title')!),
+      // The y-axis title turned to read upwards (the report's CSS, Y_TITLE_STYLE): taller than wide.
+      titleTurned: ((r: DOMRect) => r.height > r.width)(figure.querySelector('text.y-title')!.getBoundingClientRect()),
       plotLeft: Number(plot.getAttribute('x')),
       plotRight: Number(plot.getAttribute('x')) + Number(plot.getAttribute('width')),
       ticks: Array.from(figure.querySelectorAll('g.xticks text'), (t) => Number(t.getAttribute('x'))),
@@ -97,7 +99,8 @@ describe.skipIf(!CHROMIUM_PATH)(`report heatmap row labels in headless Chromium 
     for (const [width, height] of [[1280, 900], [390, 844]]) {
       await page.setViewportSize({ width, height });
       for (const [i, run] of runs.entries()) {
-        const { labels, title, plotLeft, plotRight, ticks } = await heatmapBoxes(page, `run-${i}-heatmap`);
+        const { labels, title, titleTurned, plotLeft, plotRight, ticks } = await heatmapBoxes(page, `run-${i}-heatmap`);
+        expect(titleTurned).toBe(true);
         const expected = chartedBiasRows(run.trace).map((l) => run.trace.layerLabel(l, 'short'));
         expect(labels.map((l) => l.text).sort()).toEqual([...expected].sort());
         // A short name carries the full one as its <title>; a dense network's names have one form, and no title.

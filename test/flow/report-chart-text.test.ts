@@ -68,7 +68,7 @@ function chartText(page: Page, most: number) {
         if (size < 8.995) small.push(`${figure.id}: "${text.textContent}" at ${size.toFixed(2)} px`);
         if (scale > most + 0.0005) large.push(`${figure.id}: "${text.textContent}" at ${size.toFixed(2)} px, ${scale.toFixed(3)}× its design size`);
       }
-      const title = figure.querySelector('text.axis[transform]')?.getBoundingClientRect();
+      const title = figure.querySelector('text.y-title')?.getBoundingClientRect();
       // The plot's left edge on screen, from its x in the drawing (a nested <svg>'s box is its drawn content's).
       const plot = figure.querySelector('svg.plot');
       const drawing = (figure.querySelector(':scope > svg') as SVGSVGElement).getScreenCTM()!;

@@ -17,7 +17,7 @@ async function saturationChart(hidden: LayerOptions[]): Promise<{ yLabel: string
   net.dispose();
   const page = await renderReport({ runs: [{ label: 'run', trace, diagnosis: diagnose(trace) }] });
   const figure = /<figure class="chart" id="run-0-saturation"[\s\S]*?<\/figure>/.exec(page)![0];
-  return { yLabel: /<text transform="[^"]*rotate\(-90\)" class="axis">([^<]*)<\/text>/.exec(figure)![1], names: legendOf(figure).map((entry) => entry.name) };
+  return { yLabel: /<text class="axis y-title">([^<]*)<\/text>/.exec(figure)![1], names: legendOf(figure).map((entry) => entry.name) };
 }
 
 describe("the report's saturation chart", () => {
