@@ -82,7 +82,10 @@ export function curvatureSentence(c: CurvatureEvidence): string {
     return `${OPENING}: a saddle (${values}), and a step along λ_min's eigenvector lowers ${f} on both sides, so following negative curvature leaves it.`;
   }
   if (c.confirmed && c.exploitable) {
-    return `${OPENING}: strong negative curvature (${values}), a step along λ_min's eigenvector lowers ${f} on both sides, but the point is not critical, so not a saddle: that step lowers ${f} by less than ${OUTWEIGHS}× what the gradient's own descent does, or that descent runs on.`;
+    // "Strong" is what a step along it does, not its size: beside λ_min = -1.91e-3 against 1.38 a student read a large
+    // curvature, and a saddle (newuser49 #5); the ratio says the size.
+    const size = c.lambdaMax > 0 ? `; strong in what a step along it does, not in size: |λ_min| is ${sci(-c.lambdaMin / c.lambdaMax)} of λ_max` : '';
+    return `${OPENING}: strong negative curvature (${values}${size}), a step along λ_min's eigenvector lowers ${f} on both sides, but the point is not critical, so not a saddle: that step lowers ${f} by less than ${OUTWEIGHS}× what the gradient's own descent does, or that descent runs on.`;
   }
   if (c.confirmed) {
     return `${OPENING}: not a minimum, ${loss ? 'the loss (without the L2 term it trained with)' : 'the objective (the loss with any L2 term)'} curves down along one direction (${values}, confirmed by its values along its eigenvector), but weakly: no step tried along it lowers ${f} on both sides, the gradient outweighs it.`;

@@ -17,7 +17,7 @@ describe('curvatureEvidenceOf', () => {
   it("says of each verdict what the diagnosis's curvature sentence reads, with the whole Hessian's λ_min and λ_max", () => {
     const said = (verdict: CurvatureVerdict) => curvatureSentence(curvatureEvidenceOf(reportOf(verdict)));
     expect(said('saddle')).toBe('Curvature where the run stopped: a saddle (λ_min = -2.50e-1 against λ_max = 2.50e+0), and a step along λ_min\'s eigenvector lowers the objective on both sides, so following negative curvature leaves it.');
-    expect(said('strong negative curvature')).toMatch(/^Curvature where the run stopped: strong negative curvature .*not a saddle: that step lowers the objective by less than 2× what the gradient's own descent does, or that descent runs on\./);
+    expect(said('strong negative curvature')).toMatch(/^Curvature where the run stopped: strong negative curvature \(λ_min = -2\.50e-1 against λ_max = 2\.50e\+0; strong in what a step along it does, not in size: \|λ_min\| is 1\.00e-1 of λ_max\), .*not a saddle: that step lowers the objective by less than 2× what the gradient's own descent does, or that descent runs on\./);
     expect(said('negative curvature')).toMatch(/^Curvature where the run stopped: not a minimum, .* but weakly/);
     expect(said('minimum-like')).toMatch(/^Curvature where the run stopped: no direction curves down beyond rounding .*: a minimum of the measured objective/);
   });

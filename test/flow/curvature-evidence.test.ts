@@ -66,6 +66,8 @@ describe('diagnose with curvature evidence', async () => {
   it.each([
     [{ lambdaMin: -3e-4, lambdaMax: 1.2, confirmed: true, exploitable: true, critical: true }, /a saddle \(λ_min = -3\.00e-4 against λ_max = 1\.20e\+0\)/],
     [{ lambdaMin: -1.15, lambdaMax: 2.84, confirmed: true, exploitable: true, critical: false }, /strong negative curvature \(λ_min = -1\.15e\+0 against λ_max = 2\.84e\+0.*not critical, so not a saddle: that step lowers the objective by less than 2× what the gradient's own descent does, or that descent runs on\./],
+    // The page's reading (newuser49 #5): "strong" beside a λ_min 1/700 of λ_max read as a large curvature; the size is said.
+    [{ lambdaMin: -1.91e-3, lambdaMax: 1.38, confirmed: true, exploitable: true, critical: false }, /strong negative curvature \(λ_min = -1\.91e-3 against λ_max = 1\.38e\+0; strong in what a step along it does, not in size: \|λ_min\| is 1\.38e-3 of λ_max\), a step along/],
     [{ lambdaMin: -2e-4, lambdaMax: 1.35, confirmed: true, exploitable: false, critical: false }, /not a minimum.*λ_min = -2\.00e-4.*the gradient outweighs it/],
     [{ lambdaMin: 1e-6, lambdaMax: 1.35, confirmed: false, exploitable: false, critical: false }, /a minimum of the measured objective, not a saddle/],
     [{ lambdaMin: 1e-6, lambdaMax: 1.35, confirmed: false, exploitable: false, critical: false, lowered: false }, /a minimum of the measured objective, not a saddle/],
