@@ -467,7 +467,8 @@ function headlineHtml(run: ReportRun, named: boolean, terms: RemedyTerms): strin
   if (typeof run.diagnosis.headline !== 'string') return '';
   const { said, tried } = headlineInTerms(run.diagnosis, terms);
   const tryHtml = tried ? ` Try ${tried.of}: ${codeHtml(choiceLine(tried.choice))}` : '';
-  return `<p class="headline"><strong>${named ? `${textHtml(run.label)}: the diagnosis` : 'The diagnosis'}, in short</strong> (in full after the tables): ${proseHtml(said)}${tryHtml}</p>`;
+  // A label that ends its last sentence ('… epochs 0–499.') is joined without its full stop (it read '0–499.: the diagnosis').
+  return `<p class="headline"><strong>${named ? `${textHtml(run.label.replace(/\.$/, ''))}: the diagnosis` : 'The diagnosis'}, in short</strong> (in full after the tables): ${proseHtml(said)}${tryHtml}</p>`;
 }
 
 /** The 'summary' charts of a run: its gradients per layer, saturation, loss, accuracy, learning curve and histograms, after its diagnosis (as HTML). */
