@@ -100,6 +100,10 @@ function pageSetting(setting: RemedySetting, current: Settings, shape: DataShape
     case 'lsuv':
       // The page's 'lsuv' init runs LSUV before training: the init setting beside it says so.
       return {};
+    case 'epochs':
+      // Beside a switch's other settings (Hessian-free's batch, and the epochs that keep the run's steps): the page trains until it
+      // is paused, so its run is as long as the user lets it be; alone (more epochs) there is nothing to change (settingOf).
+      return {};
     case 'layers':
       return isLayersChange(setting.setting) ? layersSetting(setting.setting, current, shape) : null;
     default:
@@ -130,6 +134,7 @@ function layersSetting(change: RemedyLayersChange, current: Settings, shape: Dat
 }
 
 function settingOf(remedy: Remedied, current: Settings, shape: DataShape): Partial<Settings> | Unapplied {
+  if (remedy.settings.every((s) => s.option === 'epochs')) return null;
   const change: Partial<Settings> = {};
   for (const setting of remedy.settings) {
     const part = pageSetting(setting, current, shape);

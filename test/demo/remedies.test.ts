@@ -46,6 +46,10 @@ describe('visualizer remedy buttons', () => {
     expect(remedySetting(inWords('another value'), { ...DEFAULTS, learningRate: 0.3 }, PLANAR)).toBeNull();
     // A switch to Hessian-free leaves the rate out: the page keeps its own (unused beside it), not a third of it.
     expect(remedySetting(remedy(['optimizer', "'hessian-free'", 'hessian-free'], ['learningRate', 'undefined']), { ...DEFAULTS, learningRate: 0.3 }, PLANAR)).toEqual({ optimizer: 'hessian-free' });
+    // Its batch, and the epochs that keep the run's steps: the page trains until paused, so the epochs change nothing here, and
+    // the button stays (an unknown option would have taken it away).
+    const carried = remedy(['optimizer', "'hessian-free'", 'hessian-free'], ['batchSize', '1000', '1000'], ['epochs', '180', '180'], ['learningRate', 'undefined']);
+    expect(remedySetting(carried, DEFAULTS, PLANAR)).toEqual({ optimizer: 'hessian-free', batchSize: 1000 });
   });
 
   it('applies each value from its data (RemedySetting.setting), not from its text; words by their flag value', () => {
@@ -137,6 +141,9 @@ describe('visualizer remedy buttons', () => {
     expect(remedySetting(remedy(['clipNorm', '1', '1']), DEFAULTS, PLANAR)).toBeNull();
     expect(remedySetting(remedy(['biasInit', "'zero'", 'zero']), DEFAULTS, PLANAR)).toBeNull();
     expect(remedySetting(remedy(['optimizer', "'levenberg-marquardt'", 'levenberg-marquardt']), DEFAULTS, PLANAR)).toBeNull();
+    // More epochs alone: the page's run is as long as the user lets it be; a button would rerun the same settings.
+    expect(remedySetting(remedy(['epochs', 'more than 8', '24']), DEFAULTS, PLANAR)).toBeNull();
+    expect(noButtonReason(remedy(['epochs', 'more than 8', '24']), DEFAULTS, PLANAR)).toBe('the page has no control for this; it is an option of the library');
   });
 
   it('says beside a remedy with no button why it has none', () => {

@@ -41,8 +41,8 @@ describe('lars offered to an Adam run whose vanishing gap held and that is not c
     expect(options(d).some((o) => o.startsWith("optimizer: 'lars'"))).toBe(false);
     // What the gap's cause and the curvature still point to stays.
     expect(options(d)).toContain("activation: 'relu', init: 'he-normal' (or activation: 'tanh')");
-    // K-FAC at its own rate, not Adam's 0.001 (optimizerSwitch).
-    expect(options(d)).toContain("optimizer: 'kfac', learningRate: 1 (or optimizer: 'hessian-free', batchSize: 1000, no learningRate: hessian-free sets its own steps)");
+    // K-FAC at its own rate, not Adam's 0.001 (optimizerSwitch); Hessian-free with its batch (all 700 rows) over the run's 110 steps (5 epochs of 22 batches).
+    expect(options(d)).toContain("optimizer: 'kfac', learningRate: 1 (or optimizer: 'hessian-free', batchSize: 1000, epochs: 110, no learningRate: hessian-free sets its own steps)");
   }, 120_000);
 
   it("is offered where Adam's steps still follow the gap (1/28.9 beside a δ gap of 2.8e-8, 10 hidden layers), saying what LARS changes and that LAMB is not here", async () => {

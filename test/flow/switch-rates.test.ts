@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { OPTIMIZERS } from '../../src/optim/index.js';
-import { optimizerSwitch, SWITCH_RATES } from '../../src/flow/diagnosis/remedy-settings.js';
+import { optimizerSwitch, runLengthOf, SWITCH_RATES } from '../../src/flow/diagnosis/remedy-settings.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { runAtEnd, Trace, type TraceRun } from '../../src/flow/trace.js';
 import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js';
@@ -66,6 +66,31 @@ describe("an optimiser switch offered as a remedy carries that optimiser's rate"
     expect(optimizerSwitch({ optimizer: 'sgd', batchSize: 280, wholeBatches: true }, 'hessian-free').map((s) => s.option)).toEqual(['optimizer']);
     // Levenberg–Marquardt, the other optimiser that takes no rate, takes no batch of its own.
     expect(optimizerSwitch({ optimizer: 'sgd', learningRate: 0.5, batchSize: 32 }, 'levenberg-marquardt').map((s) => s.option)).toEqual(['optimizer', 'learningRate']);
+  });
+
+  // page48's leftover: on layer-norm-sigmoid (8 epochs of 8 batches) the switch took 8 steps and stayed at 23–27 %; with the run's
+  // 64 steps, 95–99 % (test/flow/layer-norm-sigmoid holds those to docs/gradient-flow.md).
+  it("carries the epochs that keep the run's steps beside Hessian-free's batch where each epoch becomes one step, and only there", async () => {
+    const epochs = (settings: ReturnType<typeof optimizerSwitch>) => settings.find((s) => s.option === 'epochs')?.setting;
+    const run = { optimizer: 'sgd', learningRate: 0.1, batchSize: 32 };
+    // 8 epochs of 8 batches of 32: at most 256 rows, one step an epoch at Hessian-free's batch.
+    expect(epochs(optimizerSwitch({ ...run, length: { steps: 64, epochs: 8, mostBatches: 8 } }, 'hessian-free'))).toBe(64);
+    // More rows than its batch (32 batches of 32 may be 1,024 rows): an epoch would still be several steps; none carried.
+    expect(epochs(optimizerSwitch({ ...run, length: { steps: 256, epochs: 8, mostBatches: 32 } }, 'hessian-free'))).toBeUndefined();
+    // A trace whose epochs do not record their batches, or a switch that carries no batch: none.
+    expect(epochs(optimizerSwitch(run, 'hessian-free'))).toBeUndefined();
+    expect(epochs(optimizerSwitch({ ...run, length: { steps: 64, epochs: 8, mostBatches: 8 } }, 'kfac'))).toBeUndefined();
+    // From a trace: 2 epochs of 3 batches (80 rows in batches of 32) are 6 steps; its epochs record their batches (runLengthOf).
+    const net = await createNetwork({ sizes: [4, 3, 2], activation: 'sigmoid', seed: 1 });
+    try {
+      const x = Array.from({ length: 80 }, (_, i) => [i % 2, (i >> 1) % 2, (i >> 2) % 2, (i >> 3) % 2]);
+      const y = x.map((row) => (row[0] === row[1] ? [1, 0] : [0, 1]));
+      net.train(x, y, { epochs: 2, batchSize: 32, learningRate: 0.1, trace: { every: 1 } });
+      expect(runLengthOf(net.trace!)).toEqual({ steps: 6, epochs: 2, mostBatches: 3 });
+      expect(epochs(optimizerSwitch({ ...runAtEnd(net.trace!), length: runLengthOf(net.trace!) }, 'hessian-free'))).toBe(6);
+    } finally {
+      net.dispose();
+    }
   });
 
   it('reads the run\'s whole batches from its epochs (runAtEnd): one batch each, or any epoch of more', async () => {

@@ -7,6 +7,7 @@ import type { Activation } from '../../kernels.js';
 import { epochLearningRate, type RunAtEnd, type Trace, type TraceRun } from '../trace.js';
 import { LEFT_OUT, type RemedyLayersChange, type RemedyOption, type RemedySetting, SMALLER_LEARNING_RATE } from '../remedy.js';
 import { givenFloat32Text, numberText } from '../../number-text.js';
+import { counted } from '../../counted.js';
 import { ADAM_DEFAULTS, KFAC_RESCALED_LEARNING_RATE, LARS_DEFAULTS, OWN_STEP_LENGTH, TAKE_LAYER_RATES, TAKE_NO_LEARNING_RATE, wantedBatchSize } from '../../optimizer-defaults.js';
 
 export const initName = (init: TraceRun['init']) => (init === undefined ? undefined : typeof init === 'string' ? init : init.name);
@@ -43,15 +44,40 @@ export const SWITCH_RATES: Readonly<Record<string, number>> = { adam: ADAM_DEFAU
 export const NO_LEARNING_RATE: RemedySetting = { option: 'learningRate', value: LEFT_OUT, setting: undefined };
 
 /**
+ * How long the traced run was, as a switch that changes its steps per epoch reads it (carriedEpochs): the steps its epochs took,
+ * from the first's start to the last's end, how many epochs those were (by their numbers), and the most batches one of them held
+ * (applied and skipped). Undefined without epochs, or where an epoch does not record its batches (a trace saved before it did).
+ */
+export interface RunLength {
+  steps: number;
+  epochs: number;
+  mostBatches: number;
+}
+
+/** The run's length (RunLength) read from `trace`'s epochs, kept evenly or thinned (the step and epoch numbers count the whole run). */
+export function runLengthOf(trace: Pick<Trace, 'epochs'>): RunLength | undefined {
+  const epochs = trace.epochs;
+  if (epochs.length === 0 || epochs.some((e) => e.batches === undefined)) return undefined;
+  const [first, last] = [epochs[0], epochs[epochs.length - 1]];
+  return { steps: last.step - first.step + first.batches!, epochs: last.epoch - first.epoch + 1, mostBatches: Math.max(...epochs.map((e) => e.batches! + (e.skipped ?? 0))) };
+}
+
+/** A run at its end (RunAtEnd) as a switch of optimiser reads it: with its length where the trace records it (runLengthOf). */
+export interface SwitchRun extends RunAtEnd {
+  length?: RunLength;
+}
+
+/**
  * A switch to optimiser `name` as a remedy's settings: the optimiser, and the rate it runs at by
  * default (SWITCH_RATES) unless the run already started at that rate and kept it; to one that takes
  * no rate, NO_LEARNING_RATE unless the run records none. A rate goes with the switch because
  * train()'s options, and the visualizer's settings, keep the run's own beside a new optimiser: an Adam
  * run's 0.001 would be LARS's, an SGD run's 3 Adam's, and an SGD run's 0.1 would be refused beside
  * Hessian-free (the command line drops the old rate with the old optimiser and takes this one).
- * A switch carries the batch its optimiser wants too (carriedBatch: Hessian-free's).
+ * A switch carries the batch its optimiser wants too (carriedBatch: Hessian-free's), and with it the epochs that keep the run's
+ * steps (carriedEpochs).
  */
-export function optimizerSwitch(run: RunAtEnd, name: string): RemedySetting[] {
+export function optimizerSwitch(run: SwitchRun, name: string): RemedySetting[] {
   const batch = carriedBatch(run, name);
   if (TAKE_NO_LEARNING_RATE.includes(name)) return [choice('optimizer', name), ...batch, ...(run.learningRate === undefined ? [] : [NO_LEARNING_RATE])];
   const rate = SWITCH_RATES[name];
@@ -65,10 +91,35 @@ export function optimizerSwitch(run: RunAtEnd, name: string): RemedySetting[] {
  * or where every step of the run saw all its rows (RunAtEnd.wholeBatches). Martens takes the gradient over the whole training set; a
  * step fitted to a small batch is judged on that batch alone.
  */
-function carriedBatch(run: RunAtEnd, name: string): RemedySetting[] {
+function carriedBatch(run: SwitchRun, name: string): RemedySetting[] {
   const wanted = wantedBatchSize(name);
   if (wanted === undefined || run.wholeBatches || (run.batchSize !== undefined && run.batchSize >= wanted)) return [];
-  return [numberSetting('batchSize', wanted)];
+  return [numberSetting('batchSize', wanted), ...carriedEpochs(run, wanted)];
+}
+
+/**
+ * Beside a carried batch of `wanted` rows that holds every row of the run (its most batches in an epoch × its batch size at most
+ * `wanted`, so each epoch becomes one step), `epochs` set to the steps the run took, where those were more than its epochs: as
+ * many steps as the run's. Kept at the run's epochs, a switch to Hessian-free on 5 × (dense 16 → layer norm → sigmoid) over 256
+ * rows (8 epochs of 8 batches of 32) took 8 steps and stayed at 23–27 % of its rows right; over 64 epochs, 64 steps, it reached
+ * 95–99 % (seeds 1–3, docs/gradient-flow.md; test/flow/layer-norm-sigmoid). None where an epoch would still be several steps
+ * (more rows than `wanted`): there the steps a run of that length takes grow with the rows, each dearer than a first-order one.
+ */
+function carriedEpochs(run: SwitchRun, wanted: number): RemedySetting[] {
+  const length = run.length;
+  if (length === undefined || run.batchSize === undefined || length.mostBatches * run.batchSize > wanted || length.steps <= length.epochs) return [];
+  return [numberSetting('epochs', length.steps)];
+}
+
+/**
+ * Where `settings` (a switch's) carry epochs (carriedEpochs), why, in the run's numbers: as many steps as the run took, each epoch
+ * now one step. '' elsewhere.
+ */
+export function carriedEpochsWhy(settings: readonly RemedySetting[] | undefined, run: SwitchRun): string {
+  const epochs = settings?.find((s) => s.option === 'epochs')?.setting;
+  if (typeof epochs !== 'number' || run.length === undefined) return '';
+  const { epochs: ran, steps } = run.length;
+  return ` The switch sets epochs: ${epochs}, the run's ${counted(steps, 'step')} (at its ${counted(ran, 'epoch')} it would take ${counted(ran, 'step')}).`;
 }
 
 export const CLIP_AT_1: RemedySetting = numberSetting('clipNorm', 1);
@@ -98,7 +149,7 @@ export interface FirstStep {
 }
 
 /** A run at its end (RunAtEnd) with its first traced step where the trace holds one (firstStepOf): the step the saturation remedy's reason reads and a smaller rate is sized from (smallerRate). */
-export interface RateRun extends RunAtEnd {
+export interface RateRun extends SwitchRun {
   firstStep?: FirstStep;
 }
 

@@ -12,7 +12,7 @@ import { percent, timesOf } from './diagnosis-words.js';
 import { counted, grouped } from '../../counted.js';
 import { chainEnds } from './gap-measures.js';
 import type { Evidence } from './diagnosis-types.js';
-import { type AddRemedy, optimizerSwitch } from './remedy-settings.js';
+import { type AddRemedy, carriedEpochsWhy, optimizerSwitch } from './remedy-settings.js';
 import { boundText, givenFloat32Text, numberText } from '../../number-text.js';
 
 /**
@@ -214,7 +214,8 @@ export function vanishingOptimizerRemedies(
   const secondOrder = (trace.blocks ? ['hessian-free'] : ['kfac', 'hessian-free']).filter((name) => run.optimizer !== name);
   if (secondOrder.length) {
     const [first, second] = secondOrder.map((name) => optimizerSwitch(run, name));
-    const batchWhy = [first, second].some((settings) => settings?.some((s) => s.option === 'batchSize')) ? HESSIAN_FREE_BATCH_WHY : '';
+    const batched = [first, second].find((settings) => settings?.some((s) => s.option === 'batchSize'));
+    const batchWhy = batched ? HESSIAN_FREE_BATCH_WHY + carriedEpochsWhy(batched, run) : '';
     add(
       first,
       `second-order methods use curvature to rescale the gradient of each direction, undoing the shrinking that the chain rule applied.${batchWhy}${second === undefined ? '' : SECOND_ORDER_UNRANKED}`,

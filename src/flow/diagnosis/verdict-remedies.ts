@@ -17,7 +17,7 @@ import { chainEnds, decisiveGap, positiveFinite } from './gap-measures.js';
 import { activationChange, explodingAcrossNorms, hiddenNonlinearities, initClause, weightRowOf, weightsAboveInit } from './init-remedies.js';
 import { stillFalling } from './progress-readings.js';
 import { moreEpochs, plateauRemedies, progressRemedies, unclearRemedy } from './progress-remedies.js';
-import { type AddRemedy, addSmallerRate, choice, CLIP_AT_1, firstStepOf, initName, layers, optimizerSwitch, type RateRun } from './remedy-settings.js';
+import { type AddRemedy, addSmallerRate, choice, CLIP_AT_1, firstStepOf, initName, layers, optimizerSwitch, type RateRun, runLengthOf } from './remedy-settings.js';
 import { LARS_WHY, vanishingOptimizerRemedies } from './vanishing-optimizer-remedies.js';
 import { inputsHold, qualifiedBesideLargeInputs, standardiseRemedy } from './offset-remedies.js';
 import { alsoGap, flowClear, gapClosed, gapEvenAtEnd } from './verdict-rules.js';
@@ -79,7 +79,8 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
   // The run's first traced step (firstStepOf) gives the saturation remedy's reason its step size, and sizes the smaller rate
   // offered where a third of the rate in force would still have moved a layer by more than its size (smallerRate).
   const firstStep = firstStepOf(trace);
-  const run: RateRun = { ...runAtEnd(trace), ...(firstStep && { firstStep }) };
+  const length = runLengthOf(trace);
+  const run: RateRun = { ...runAtEnd(trace), ...(firstStep && { firstStep }), ...(length && { length }) };
   const hiddenActivations = hiddenNonlinearities(trace);
   const uses = (f: Activation) => hiddenActivations.includes(f);
   const remedies: Remedy[] = [];
