@@ -6,13 +6,15 @@
  * which every network held (scripts/relu-rate-grid.ts). A rate stops at its first network that fails
  * (deepest first: they fail first), so a failing rate's line names that network only.
  *
- *   nice -n 19 npx tsx scripts/relu-remedy-rates.ts [--full-batch] [--depths=D,...] [--activation=leaky-relu] [sgd|adam] [rate ...]
+ *   nice -n 19 npx tsx scripts/relu-remedy-rates.ts [--full-batch] [--depths=D,...] [--width=W] [--seeds=S,...] [--activation=leaky-relu] [sgd|adam] [rate ...]
  *
  * --full-batch measures the full-batch row in place of the command's (RELU_RATE_FULL_BATCH_SETUP): study (a)'s networks
  * with relu + he-normal, trained as the study trains them (Nielsen's: the first 1,000 digits in one batch, 500 epochs,
  * sigmoid outputs with cross-entropy, biases N(0, 1), L2 λ = 5 on the weights only).
  * Rates given on the command line replace the grid (a part of it, when the whole does not fit the time), as --depths replaces
- * the set-up's depths (a depth added to a row's set-up is run alone at the rates its other depths measured);
+ * the set-up's depths (a depth added to a row's set-up is run alone at the rates its other depths measured), --width its units per
+ * hidden layer and --seeds its seeds (a row's bound measured at other widths and seeds: the command's row beside the widths its
+ * remedy is printed for);
  * --activation=leaky-relu trains leaky-relu units in place of relu (the dead units' remedy, checked at the row's rates).
  */
 import { createNetwork, loadMnist } from '../src/node.js';
@@ -22,20 +24,29 @@ import { gridArgs, largestHeldRates, outcomeText, reluRun } from './relu-rate-gr
 
 const all = process.argv.slice(2);
 const fullBatch = all[0] === '--full-batch';
-const depthsArg = all.find((a) => a.startsWith('--depths='));
-const args = all.filter((a) => a !== depthsArg);
+const flag = (name: string) => all.find((a) => a.startsWith(`--${name}=`));
+const [depthsArg, widthArg, seedsArg] = [flag('depths'), flag('width'), flag('seeds')];
+const args = all.filter((a) => a !== depthsArg && a !== widthArg && a !== seedsArg);
 const SETUP = fullBatch ? RELU_RATE_FULL_BATCH_SETUP : RELU_RATE_SETUP;
-const { width, epochs, batchSize } = SETUP;
+const { epochs, batchSize } = SETUP;
+/** A flag's whole numbers ≥ 1 ('--depths=8,5' → [8, 5]), or `otherwise` where it is not given. */
+function wholeNumbers(arg: string | undefined, otherwise: readonly number[]): readonly number[] {
+  if (arg === undefined) return otherwise;
+  const numbers = arg.slice(arg.indexOf('=') + 1).split(',').map(Number);
+  if (numbers.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`${arg.slice(0, arg.indexOf('='))} takes whole numbers ≥ 1, got ${arg}`);
+  return numbers;
+}
+const [width] = wholeNumbers(widthArg, [SETUP.width]);
+const seeds = wholeNumbers(seedsArg, SETUP.seeds);
 const { train, test } = await loadMnist(fullBatch ? { take: { train: RELU_RATE_FULL_BATCH_SETUP.trainRows } } : { train: RELU_RATE_SETUP.trainRows, test: RELU_RATE_SETUP.testRows });
-const depths = depthsArg === undefined ? SETUP.depths : depthsArg.slice('--depths='.length).split(',').map(Number);
-if (depths.some((d) => !Number.isInteger(d) || d < 1)) throw new Error(`--depths takes whole numbers of hidden layers ≥ 1, got ${depthsArg}`);
-const networks = [...depths].sort((a, b) => b - a).flatMap((depth) => SETUP.seeds.map((seed) => ({ depth, seed })));
+const depths = wholeNumbers(depthsArg, SETUP.depths);
+const networks = [...depths].sort((a, b) => b - a).flatMap((depth) => seeds.map((seed) => ({ depth, seed })));
 const { activation, optimizers, givenRates } = gridArgs(SETUP.grids, fullBatch ? args.slice(1) : args);
 // Study (a)'s network ends and L2, the switch's units and init in place of its own (full batch); the command's softmax network otherwise.
 const ends = fullBatch ? { output: DEPTH_NETWORK_OPTIONS.output, loss: DEPTH_NETWORK_OPTIONS.loss, biasInit: DEPTH_NETWORK_OPTIONS.biasInit } : {};
 const decay = (name: 'sgd' | 'adam') => (fullBatch ? { name, weightDecay: nielsenWeightDecay(RELU_RATE_FULL_BATCH_SETUP.trainRows, RELU_RATE_FULL_BATCH_SETUP.lambda), decayBiases: false } : name);
 
-console.log(`${fullBatch ? 'full batch' : 'command'}, ${activation}: ${networks.length} networks, ${epochs} epochs of batch ${batchSize} each`);
+console.log(`${fullBatch ? 'full batch' : 'command'}, ${activation}: ${networks.length} networks of width ${width}, ${epochs} epochs of batch ${batchSize} each`);
 await largestHeldRates({ grids: SETUP.grids, networks }, optimizers, givenRates, async (optimizer, learningRate, { depth, seed }) => {
   const net = await createNetwork({ sizes: [784, ...Array<number>(depth).fill(width), 10], activation, init: 'he-normal', seed, ...ends });
   const started = process.cpuUsage();

@@ -12,7 +12,8 @@
  * (RELU_RATE_SETUP, scripts/relu-remedy-rates.ts) and each of the visualizer's data sets
  * (RELU_RATE_PAGE_SETUP, scripts/relu-remedy-rates-page.ts) are each measured, a row each of
  * RELU_REMEDY_RATES. The remedy lowers a larger rate of the run's optimiser to its row's and keeps a
- * smaller one; the dead units' switch to leaky-relu does the same from a row's leakyRates.
+ * smaller one, which the grid need not have held (on the full-batch row, Adam at 0.0005 left a layer
+ * dead where its bound 0.002 held every network); the dead units' switch to leaky-relu does the same from a row's leakyRates.
  */
 import { COMMAND_EPOCHS } from '../command-epochs.js';
 import { MNIST_TEST_DIGITS, MNIST_TRAIN_DIGITS } from '../data/mnist-counts.js';
@@ -244,9 +245,10 @@ export interface ReluRates<Setup> {
  * held, 77.6–89.0 %; 0.005 8×2 1 dead layer; 0.01 8×2 58.3 % after 81.3 %); plain SGD's is not: 0.2 and 0.1 8×1 ran away,
  * 0.05 8×3 ended at 61.5 % after 87.0 %, 0.02 8×2 at 59.0 % after 84.6 %; 0.01 held on every network (68.9–81.6 %; 0.5 and 1
  * not run above the two that ran away, nor Adam's 0.02 and 0.05 above the two that failed). So relu's rates do not stand for
- * leaky-relu's here (SGD 0.01, not 0.05), yet the row has no leakyRates: the switch to leaky-relu reads the row a caller names,
- * not the run's regime as the relu switch does (rateFor, src/flow/diagnosis/init-remedies.ts), so a full-batch run diagnosed
- * with the default row would not read them; until both change together, that switch keeps the run's rate, as on the command's row.
+ * leaky-relu's here (SGD 0.01, not 0.05): these are the row's leakyRates, which the switch to leaky-relu reads by the run's
+ * regime as the relu switch reads its rates (rateFor, src/flow/diagnosis/init-remedies.ts: a run whose every epoch was one batch
+ * reads this row under the default 'command'). The rates below them were not run for leaky-relu, and for relu a rate below the
+ * bound did not always hold (Adam 0.0005 above), so a run's own smaller rate, which the switch keeps, is not one the grid held.
  * Beside the batch-32 bounds, full batch lifts SGD's 25× (0.002 → 0.05), where a step's gradient carries no batch's noise,
  * and lowers Adam's (0.005 → 0.002), whose steps are the same size whatever the noise, over 500 steps in place of 2,820.
  * Study (a)'s deepest network with the switch (seed 1) reached 40.6 % of the test digits at the batch-32 row's 0.002 and 88.1 %
@@ -267,7 +269,7 @@ export const RELU_REMEDY_RATES: {
   readonly 'page-mnist': ReluRates<PageRateSetup>;
 } = {
   command: { setup: RELU_RATE_SETUP, rates: { sgd: 0.002, adam: 0.005 } },
-  'full-batch': { setup: RELU_RATE_FULL_BATCH_SETUP, rates: { sgd: 0.05, adam: 0.002 } },
+  'full-batch': { setup: RELU_RATE_FULL_BATCH_SETUP, rates: { sgd: 0.05, adam: 0.002 }, leakyRates: { sgd: 0.01, adam: 0.002 } },
   'page-spirals': { setup: onPage('spirals'), rates: { sgd: 0.1, adam: 0.005 }, leakyRates: { sgd: null, adam: 0.01 } },
   'page-circles': { setup: onPage('circles'), rates: { sgd: 0.2, adam: 0.005 }, leakyRates: { sgd: 0.1, adam: 0.01 } },
   'page-xor': { setup: onPage('xor'), rates: { sgd: 0.05, adam: 0.002 }, leakyRates: { sgd: 0.05, adam: 0.005 } },

@@ -58,13 +58,16 @@ describe("docs/gradient-flow.md's relu remedy rates are RELU_REMEDY_RATES'", () 
     expect(bounds).toEqual(PAGE_DATASETS.flatMap((dataset) => (['sgd', 'adam'] as const).map((optimiser) => ({ dataset, optimiser, bound: RELU_REMEDY_RATES[pageRow(dataset)].rates[optimiser] }))));
   });
 
-  it("the page's rows' leaky-relu rates (SGD / Adam), and the command's none", () => {
+  it("the page's rows' leaky-relu rates (SGD / Adam), the full-batch row's, and the command's none", () => {
     const [spirals, circles, xor, mnist] = said(/The page's rows hold them \(SGD \/ Adam\): spirals (\S+ \/ \S+) .*?, circles (\S+ \/ \S+), XOR points (\S+ \/ \S+) .*?, MNIST subset (\S+ \/ \S+) /);
     const leaky = (text: string) => text.split(' / ').map((rate) => (rate === 'none' ? null : Number(rate)));
     expect([spirals, circles, xor, mnist].map(leaky)).toEqual(PAGE_DATASETS.map((dataset) => {
       const rates = RELU_REMEDY_RATES[pageRow(dataset)].leakyRates!;
       return [rates.sgd, rates.adam];
     }));
+    const [fullBatch] = said(/The full-batch row holds them \(.*?\), SGD \/ Adam (\S+ \/ \S+):/);
+    const { sgd, adam } = RELU_REMEDY_RATES['full-batch'].leakyRates!;
+    expect(leaky(fullBatch)).toEqual([sgd, adam]);
     expect(said(/The command's row has (none): on the digits leaky-relu networks held/)).toEqual(['none']);
     expect(RELU_REMEDY_RATES.command.leakyRates).toBeUndefined();
   });

@@ -6,15 +6,16 @@
 import { describe, expect, it } from 'vitest';
 import { DEAD_LAYER, DEAD_UNITS, diagnose } from '../../src/flow/diagnose.js';
 import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js';
-import { Trace } from '../../src/flow/trace.js';
+import { Trace, type TraceRun } from '../../src/flow/trace.js';
+import { RELU_REMEDY_RATES } from '../../src/flow/relu-remedy-rates.js';
 import { Rng } from '../../src/init/rng.js';
 import { createNetwork } from '../../src/api/network.js';
 import { expectSummaryExplained } from '../util/summary-explained.js';
 import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
 
 /** A hand-built trace of three relu hidden layers, the gap even; `dead[r][l]`: layer l's dead fraction at record r. */
-function reluTrace(dead: number[][]): Trace {
-  const trace = new Trace({ sizes: [4, 8, 8, 8, 2], activations: ['relu', 'relu', 'relu', 'softmax'], loss: 'cross-entropy', every: 1, run: { optimizer: 'sgd', learningRate: 0.1, init: 'he-normal', biasInit: 'zero' } });
+function reluTrace(dead: number[][], run: TraceRun = { optimizer: 'sgd', learningRate: 0.1, init: 'he-normal', biasInit: 'zero' }): Trace {
+  const trace = new Trace({ sizes: [4, 8, 8, 8, 2], activations: ['relu', 'relu', 'relu', 'softmax'], loss: 'cross-entropy', every: 1, run });
   dead.forEach((fractions, i) => {
     const r = trace.beginRecord(i + 1, 1, 0.5);
     const neutral: Partial<Record<LayerMetric, number>> = { weightGradNorm: 1, weightNorm: 1, updateRatio: 1e-3, deltaRms: 1, biasGradNorm: 1, inactiveFraction: 0.5 };
@@ -94,5 +95,34 @@ describe('dead units below the dead verdict', () => {
     expect(d.summary).toMatch(/Also dead units: \d+ % of the units in hidden layer \d/);
     expect(leaky(d)?.option).toBe("activation: 'leaky-relu', init: 'he-normal'");
     expectSummaryExplained(d, 'relu width 8');
+  });
+});
+
+describe("the leaky-relu switch's rate, read by the run's regime as the relu switch's is (rate48's full-batch leaky-relu grid)", () => {
+  // Hidden layer 3 half dead from the first record, over 4 records of one step each; `batches` per epoch, 1: every step saw all the rows.
+  const deadRun = (run: TraceRun, batches: number) => {
+    const trace = reluTrace([0, 1, 2, 3].map(() => [0, 0, DEAD_LAYER]), { init: 'he-normal', biasInit: 'zero', ...run });
+    for (let epoch = 0; epoch < 4; epoch++) trace.addEpoch({ epoch, step: epoch + 1, loss: 0.5, batches });
+    return leaky(diagnose(trace));
+  };
+  const { sgd, adam } = RELU_REMEDY_RATES['full-batch'].leakyRates as { sgd: number; adam: number };
+
+  it("lowers a full-batch run's rate to the full-batch row's leaky-relu bound (SGD 0.01, not relu's 0.05; Adam 0.002), and says where it was measured", () => {
+    expect([sgd, adam]).toEqual([0.01, 0.002]);
+    expect(sgd).toBeLessThan(RELU_REMEDY_RATES['full-batch'].rates.sgd);
+    const plain = deadRun({ optimizer: 'sgd', learningRate: 0.1 }, 1);
+    expect(plain?.option).toBe(`activation: 'leaky-relu', learningRate: ${sgd}`);
+    expect(plain?.why).toContain(`The run's learning rate, 0.1, is above ${sgd}, the largest rate of a grid at which leaky-relu networks with He's weights (2, 3, 4, 5, 8 hidden layers of 30, 3 seeds each, 500 epochs of sgd in one batch of all 1,000 digits as study (a) trains them`);
+    expect(deadRun({ optimizer: 'adam', learningRate: 0.005 }, 1)?.option).toBe(`activation: 'leaky-relu', learningRate: ${adam}`);
+  });
+
+  it("keeps a full-batch run's rate at or below the bound, and a mini-batch run's (the command's row measured no leaky-relu grid)", () => {
+    expect(deadRun({ optimizer: 'sgd', learningRate: sgd }, 1)?.option).toBe("activation: 'leaky-relu'");
+    expect(deadRun({ optimizer: 'adam', learningRate: 0.001 }, 1)?.option).toBe("activation: 'leaky-relu'");
+    expect(RELU_REMEDY_RATES.command.leakyRates).toBeUndefined();
+    expect(deadRun({ optimizer: 'sgd', learningRate: 0.1 }, 2)?.option).toBe("activation: 'leaky-relu'");
+    // A row named by the caller is read as named: the full-batch row's rates for a mini-batch run, the page's for its own.
+    const trace = reluTrace([0, 1, 2, 3].map(() => [0, 0, DEAD_LAYER]));
+    expect(leaky(diagnose(trace, { reluRates: 'full-batch' }))?.option).toBe(`activation: 'leaky-relu', learningRate: ${sgd}`);
   });
 });

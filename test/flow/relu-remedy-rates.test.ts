@@ -105,6 +105,9 @@ describe('RELU_REMEDY_RATES', () => {
     expect(leakyReluRemedyRate({ optimizer: 'sgd', learningRate: 3, momentum: 0.9 }, 'page-spirals')).toBeUndefined();
     expect(leakyReluRemedyRate({ optimizer: 'rmsprop', learningRate: 3 }, 'page-spirals')).toBeUndefined();
     expect(leakyReluRemedyRate({ optimizer: 'sgd', learningRate: 3 }, 'command')).toBeUndefined();
+    // The full-batch row's: leaky-relu's SGD bound lies below relu's there (0.01 against 0.05), Adam's is relu's.
+    expect(leakyReluRemedyRate({ optimizer: 'sgd', learningRate: 0.05 }, 'full-batch')).toBe(0.01);
+    expect(leakyReluRemedyRate({ optimizer: 'adam', learningRate: 0.005 }, 'full-batch')).toBe(0.002);
   });
 
   it('pageRow refuses a name that is not one of the data sets, naming them', () => {

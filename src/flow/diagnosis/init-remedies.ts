@@ -142,17 +142,17 @@ export function activationChange(trace: Trace, choices: readonly Activation[], r
 }
 
 /**
- * The learning rate a switch to `activation` needs with it: a lower one for relu where the run's is
- * above `row`'s measured bound (reluRemedyRate; rowOf's), for leaky-relu above the row's leaky-relu bound
- * (leakyReluRemedyRate; null where none held); undefined where the run's is kept.
+ * The learning rate a switch to `activation` needs with it: a lower one where the run's is above the measured bound of the row
+ * rowOf reads for `row` (the run's regime under 'command': a full-batch run reads the full-batch row), relu's (reluRemedyRate) or
+ * leaky-relu's (leakyReluRemedyRate; null where none held); undefined where the run's is kept.
  */
 function rateFor(trace: Trace, activation: string, row: ReluRateChoice): number | null | undefined {
   if (activation === 'relu') return reluRemedyRate(trace.run, rowOf(trace, row));
-  return activation === 'leaky-relu' ? leakyReluRemedyRate(trace.run, row) : undefined;
+  return activation === 'leaky-relu' ? leakyReluRemedyRate(trace.run, rowOf(trace, row)) : undefined;
 }
 
 /**
- * The rates a relu switch reads on `row`: OWN_ROWS over inputs far from standardised (TraceRun.inputScale) reads the digits', the
+ * The rates a relu or leaky-relu switch reads on `row`: OWN_ROWS over inputs far from standardised (TraceRun.inputScale) reads the digits', the
  * smallest bound (a relu layer passes their size on: over newuser45's rows the run's own 0.1 ran away or left a layer dead,
  * OWN_ROWS_MEASURED.raw); 'command', the digits row of the run's regime (runRegimeRow: the full-batch row for a run whose every step
  * saw all its rows); any other choice, its own.
