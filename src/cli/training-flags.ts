@@ -12,7 +12,7 @@ import { GradscopeError, invalidOption } from '../errors.js';
 import { OptionRefusal, type OptionTerms } from '../option-refusal.js';
 import { KFAC_DEFAULTS, KFAC_NORM_CONSTRAINT } from '../optim/kfac.js';
 import { HESSIAN_FREE_DEFAULTS } from '../optim/hessian-free.js';
-import { CHOICE_MOMENTUM, OWN_GRADIENTS } from '../optimizer-defaults.js';
+import { CHOICE_MOMENTUM, HESSIAN_FREE_BATCH, OWN_GRADIENTS, wantedBatchSize } from '../optimizer-defaults.js';
 import { COMMAND_EPOCHS } from '../command-epochs.js';
 import { SGD_MOMENTUM } from '../optim/sgd.js';
 import { SETTING_RANGES } from '../optim/setting-ranges.js';
@@ -38,7 +38,13 @@ function defaultRatesText(): string {
 /** train()'s options as flags: epochs, batches, the optimiser and its settings, clipping, and what a non-finite step does. */
 export const TRAINING_FLAGS: Flag[] = [
   { name: OPTION_FLAGS.epochs, value: 'N', default: COMMAND_EPOCHS, rule: { integer: true, min: 0 }, about: 'epochs of training' },
-  { name: OPTION_FLAGS.batchSize, value: 'N', default: DEFAULT_BATCH_SIZE, rule: COUNT, about: 'rows per step' },
+  {
+    name: OPTION_FLAGS.batchSize,
+    value: 'N',
+    default: DEFAULT_BATCH_SIZE,
+    rule: COUNT,
+    about: `rows per step; without it --optimizer hessian-free takes ${grouped(HESSIAN_FREE_BATCH)} (its steps fit the rows they are given)`,
+  },
   { name: OPTION_FLAGS.shuffle, about: "keep the rows in their order in every epoch (train's shuffle: false; default: reshuffled every epoch by --seed)" },
   { name: OPTION_FLAGS.dropLast, about: `leave out each epoch's last batch when it holds fewer than --batch-size rows (train's dropLast; with batch norm a last batch under ${BATCH_NORM_MIN_ROWS} rows is refused without it)` },
   { name: OPTION_FLAGS.learningRate, value: 'η', rule: { ...POSITIVE, float32: true }, about: `the step size (default: the optimiser's own: ${defaultRatesText()})` },
@@ -167,7 +173,10 @@ export function threadsFlag(args: ParsedArgs, backend: 'wasm' | 'ref' | undefine
 /** What TRAINING_FLAGS give, read and checked by their rules (the ones absent: undefined, or their defaults). */
 export interface TrainingSettings {
   epochs: number;
+  /** --batch-size; without it the batch the optimiser wants (wantedBatchSize: Hessian-free's), else DEFAULT_BATCH_SIZE. */
   batchSize: number;
+  /** The optimiser whose batch batchSize is, where --batch-size was not given and it wants one; undefined otherwise. */
+  batchOf?: string;
   /** False with --no-shuffle (train's shuffle). */
   shuffle: boolean;
   dropLast: boolean;
@@ -192,13 +201,17 @@ function optionalNumberFlag(args: ParsedArgs, name: string): number | undefined 
  * the table is written from (test/cli/command-line.test.ts checks each reader against the table).
  */
 export function readTrainingFlags(args: ParsedArgs): TrainingSettings {
+  const choice = optimizerChoices().find((c) => c.name === choiceFlag(args, OPTION_FLAGS.optimizer, optimizerChoiceNames()))!;
+  // An optimiser that wants batches of its own (Hessian-free: at 32 rows a step it stayed at chance) takes them where none is given, as the diagnosis's switch to it and the visualizer's control do.
+  const wanted = stringFlag(args, OPTION_FLAGS.batchSize) === undefined ? wantedBatchSize(choice.optimizer) : undefined;
   return {
     epochs: numberFlag(args, OPTION_FLAGS.epochs),
-    batchSize: numberFlag(args, OPTION_FLAGS.batchSize),
+    batchSize: numberFlag(args, OPTION_FLAGS.batchSize, wanted),
+    ...(wanted !== undefined && { batchOf: choice.optimizer }),
     shuffle: !booleanFlag(args, OPTION_FLAGS.shuffle),
     dropLast: booleanFlag(args, OPTION_FLAGS.dropLast),
     learningRate: optionalNumberFlag(args, OPTION_FLAGS.learningRate),
-    choice: optimizerChoices().find((c) => c.name === choiceFlag(args, OPTION_FLAGS.optimizer, optimizerChoiceNames()))!,
+    choice,
     momentum: optionalNumberFlag(args, OPTION_FLAGS.momentum),
     normConstraint: optionalNumberFlag(args, OPTION_FLAGS.normConstraint),
     damping: optionalNumberFlag(args, OPTION_FLAGS.damping),
@@ -276,10 +289,11 @@ export async function trainingOptimizer(
  * The training's settings in one sentence, for `rows` training rows: `sgd, learning rate 0.1 (sgd's default), batches of 32, seed 1.`;
  * the settings the optimiser was built with (BuiltOptimizer.spec: a named setting's own momentum,
  * `layer-rates, momentum 0.9, per-layer rates [41.2, 7.5, 1] (…)`, and --momentum, --norm-constraint and --damping where given);
- * the batch is the one train() uses, --batch-size capped at the rows, and says so when capped.
+ * the batch is the one train() uses, --batch-size (or, without it, the optimiser's own: batchOf) capped at the rows, and says so when
+ * capped or the optimiser's.
  */
 export function trainingSettingsText(settings: TrainingSettings, { optimizer, spec }: BuiltOptimizer, seed: number, rows: number): string {
-  const { choice, learningRate, normConstraint, damping, clipNorm, batchSize } = settings;
+  const { choice, learningRate, normConstraint, damping, clipNorm, batchSize, batchOf } = settings;
   const ownRate = optimizer.defaultLearningRate;
   const rate = learningRate !== undefined ? `learning rate ${givenFloat32Text(learningRate)}` : ownRate === undefined ? 'its own steps' : `learning rate ${givenFloat32Text(ownRate)} (${choice.optimizer}'s default)`;
   // clipNorm is held as float64 (the gradient's norm is compared with it there; only the scale it gives enters float32): echoed as given.
@@ -290,7 +304,9 @@ export function trainingSettingsText(settings: TrainingSettings, { optimizer, sp
     `${typeof built.momentum === 'number' ? `, momentum ${optionValueText('momentum', built.momentum)}` : ''}${layerRates}` +
     `${normConstraint === undefined ? '' : `, norm constraint ${optionValueText('normConstraint', normConstraint)}`}${damping === undefined ? '' : `, damping ${optionValueText('damping', damping)}`}`;
   const used = cappedBatch(batchSize, rows);
-  const batches = used === batchSize ? `batches of ${batchSize}` : `batches of ${grouped(used)} (--batch-size ${batchSize} capped at the ${counted(rows, 'row')})`;
+  const [asked, own] = batchOf === undefined ? [`--batch-size ${batchSize}`, ''] : [`${batchOf}'s own ${grouped(batchSize)}`, '; no --batch-size given'];
+  const batches =
+    used < batchSize ? `batches of ${grouped(used)} (${asked} capped at the ${counted(rows, 'row')}${own})` : batchOf === undefined ? `batches of ${batchSize}` : `batches of ${grouped(used)} (${batchOf}'s own${own})`;
   return `${choice.name}${given}, ${rate}, ${batches}${clipped}, seed ${seed}.`;
 }
 

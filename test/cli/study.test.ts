@@ -427,7 +427,9 @@ describe('gradscope study --model --data', async () => {
     const printed = async (flags: string[]) => flat((await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', ...flags])).stdout);
     expect(await printed(['--optimizer', 'nesterov', '--momentum', '0.5', '--learning-rate', '0.2', '--batch-size', '10', '--seed', '3'])).toContain(' nesterov, momentum 0.5, learning rate 0.2, batches of 10, seed 3. ');
     expect(await printed([])).toContain(" sgd, learning rate 0.1 (sgd's default), batches of 30 (--batch-size 32 capped at the 30 rows), seed 1. ");
-    expect(await printed(['--optimizer', 'hessian-free'])).toContain(' hessian-free, its own steps, batches of 30 (--batch-size 32 capped at the 30 rows), seed 1. ');
+    // Without --batch-size Hessian-free takes its own batch (wantedBatchSize), capped at the rows as any; with it, the one given.
+    expect(await printed(['--optimizer', 'hessian-free'])).toContain(" hessian-free, its own steps, batches of 30 (hessian-free's own 1,000 capped at the 30 rows; no --batch-size given), seed 1. ");
+    expect(await printed(['--optimizer', 'hessian-free', '--batch-size', '32'])).toContain(' hessian-free, its own steps, batches of 30 (--batch-size 32 capped at the 30 rows), seed 1. ');
   });
 
   it('shuffles the batches by --seed', async () => {

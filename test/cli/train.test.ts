@@ -13,6 +13,8 @@ import { equalisingLayerRates } from '../../src/optim/layer-rates.js';
 import { LSUV_BUILD } from '../../src/layers/lsuv.js';
 import { epochLegend, TRAIN_SHAPE } from '../../src/cli/commands/train.js';
 import { runCliInProcess } from '../util/cli.js';
+import { grouped } from '../../src/counted.js';
+import { wantedBatchSize } from '../../src/optimizer-defaults.js';
 import { flat } from '../util/printed-text.js';
 import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
 
@@ -311,6 +313,20 @@ describe('gradscope train', () => {
     const one = await runCliInProcess(['train', '--data', single, '--layers', '4,8,3', '--epochs', '1']);
     expect(one.code, one.stderr).toBe(0);
     expect(settings(one.stdout)).toBe("sgd, learning rate 0.1 (sgd's default), batches of 1 (--batch-size 32 capped at the 1 row), seed 1.");
+  });
+
+  // newuser49 #6: `train --optimizer hessian-free` ran at batch 32 (its test loss rose 2.317 → 3.946): without --batch-size it takes
+  // the batch the diagnosis's switch to it carries (wantedBatchSize), here every one of the 40 rows, and says whose it is.
+  it("trains Hessian-free without --batch-size in its own batch, and in the one given with it", async () => {
+    const settings = (stdout: string) => trainOutput(stdout).before.split(' epoch. ')[1].split(' Each epoch: ')[0];
+    const own = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--epochs', '1', '--optimizer', 'hessian-free']);
+    expect(own.code, own.stderr).toBe(0);
+    expect(settings(own.stdout)).toBe(`hessian-free, its own steps, batches of 40 (hessian-free's own ${grouped(wantedBatchSize('hessian-free')!)} capped at the 40 rows; no --batch-size given), seed 1.`);
+    const given = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--epochs', '1', '--optimizer', 'hessian-free', '--batch-size', '8']);
+    expect(settings(given.stdout)).toBe('hessian-free, its own steps, batches of 8, seed 1.');
+    // Any other optimiser keeps train()'s default batch.
+    const kfac = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--epochs', '1', '--optimizer', 'kfac']);
+    expect(settings(kfac.stdout)).toBe("kfac, learning rate 1 (kfac's default), batches of 32, seed 1.");
   });
 
   it.each([
