@@ -4,7 +4,7 @@
  * and the studies: a width, a whole number, a number within a Range, an activation, a choice from
  * a list. Each throws INVALID_OPTION naming `where` and what it got.
  */
-import { describeValue, GradscopeError, invalidOption, quoted, shown, typedWord } from './errors.js';
+import { describeValue, typedWord, GradscopeError, invalidOption, quoted, shown, shownArgument } from './errors.js';
 import { grouped } from './counted.js';
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type OutputActivation } from './kernels.js';
 import { didYouMean, didYouMeanValue } from './suggest.js';
@@ -28,7 +28,7 @@ export function checkUnits(units: unknown, where: string): number {
  */
 export function checkWhole(value: unknown, name: string, min: number, bound?: Bound, counting?: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw invalidOption(`${name}: expected a whole number${counting ? ` of ${counting}` : ''} ≥ ${min}, got ${shown(value)}`);
+    throw invalidOption(`${name}: expected a whole number${counting ? ` of ${counting}` : ''} ≥ ${min}, got ${shownArgument(value)}`);
   }
   if (bound) checkAtMost(value, name, bound);
   return value;
@@ -70,7 +70,7 @@ export const MAX_SEED = 2 ** 32 - 1;
 /** `value` if it is a seed, an integer from 0 to MAX_SEED (2^32 − 1), named `name`: INVALID_OPTION otherwise. */
 export function checkSeed(value: unknown, name: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_SEED) {
-    throw invalidOption(`${name}: expected an integer from 0 to ${grouped(MAX_SEED)} (the random number generator's seed is 32 bits), got ${shown(value)}`);
+    throw invalidOption(`${name}: expected an integer from 0 to ${grouped(MAX_SEED)} (the random number generator's seed is 32 bits), got ${shownArgument(value)}`);
   }
   return value;
 }
@@ -174,13 +174,13 @@ export function checkFloat32(value: number, name: string, per = 1): number {
 
 /** `value` if it is a finite number > 0 (a learning rate, a time limit), named `name`: INVALID_OPTION otherwise. */
 export function checkPositive(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) throw invalidOption(`${name}: expected a finite number > 0, got ${shown(value)}`);
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) throw invalidOption(`${name}: expected a finite number > 0, got ${shownArgument(value)}`);
   return value;
 }
 
 /** `value` if it is a finite number ≥ 0 (a threshold, a noise scale), named `name`: INVALID_OPTION otherwise. */
 export function checkNonNegative(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) throw invalidOption(`${name}: expected a finite number ≥ 0, got ${shown(value)}`);
+  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) throw invalidOption(`${name}: expected a finite number ≥ 0, got ${shownArgument(value)}`);
   return value;
 }
 
@@ -233,7 +233,7 @@ export function rangeProblem(value: unknown, where: string, range: Range): strin
 
 /** `value` if it is true or false, named `name`: INVALID_OPTION otherwise (a truthy string or 1 is not taken for true). */
 export function checkBoolean(value: unknown, name: string): boolean {
-  if (typeof value !== 'boolean') throw invalidOption(`${name}: expected true or false, got ${shown(value)}`);
+  if (typeof value !== 'boolean') throw invalidOption(`${name}: expected true or false, got ${shownArgument(value)}`);
   return value;
 }
 
@@ -347,7 +347,7 @@ export function keysOf<T>(keys: Record<keyof T, true>): readonly string[] {
  * object, so a wrong argument is named instead of failing as a TypeError deep inside.
  */
 export function checkObjectArgument(value: unknown, who: string, what: string): asserts value is object {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidOption(`${who}: expected ${what}, got ${shown(value)}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidOption(`${who}: expected ${what}, got ${shownArgument(value)}`);
 }
 
 /**
@@ -387,5 +387,5 @@ export function unrunnableKind(f: unknown): 'async' | 'generator' | undefined {
 export function checkBytesArgument(value: unknown, who: string): asserts value is Uint8Array | ArrayBuffer {
   if (value instanceof Uint8Array || value instanceof ArrayBuffer) return;
   const hint = typeof value === 'string' ? ' (these take the bytes of a file, not a path: read the file first, or use readModelFile in gradscope/node)' : '';
-  throw invalidOption(`${who}: expected bytes (a Uint8Array or an ArrayBuffer), got ${shown(value)}${hint}`);
+  throw invalidOption(`${who}: expected bytes (a Uint8Array or an ArrayBuffer), got ${shownArgument(value)}${hint}`);
 }

@@ -136,6 +136,21 @@ export function shown(value: unknown): string {
   return characterCount(text) > SHOWN_CHARACTERS ? cutText(text, SHOWN_CHARACTERS - 1, '…') : text;
 }
 
+/**
+ * A function's argument as its refusal shows it ("X: expected …, got …"): 'none' where it is
+ * undefined, the argument left out (renderReport(), registerOptimizer()), where 'got undefined' named
+ * nothing the caller wrote (edges47 #7); anything else as `shown` shows it. A value inside one (a
+ * row, a field) stays `shown`'s: there an explicit undefined is a value.
+ */
+export function shownArgument(value: unknown): string {
+  return value === undefined ? 'none' : shown(value);
+}
+
+/** `describeValue` for a function's argument: 'none' where it is undefined (left out), as shownArgument. */
+export function describedArgument(value: unknown): string {
+  return value === undefined ? 'none' : describeValue(value);
+}
+
 /** Entries of an array or object that `shown` (and shapeText) writes before '…'. */
 export const SHOWN_ENTRIES = 8;
 

@@ -1,4 +1,4 @@
-import { invalidOption, shown } from './errors.js';
+import { invalidOption, shown, shownArgument } from './errors.js';
 import { apartIn } from './number-text.js';
 
 /**
@@ -28,7 +28,7 @@ export const POSITIONAL_BELOW = 1e3;
  * prints no value ('NaN' is no loss).
  */
 export function lossText(loss: number, digits = LOSS_DIGITS): string {
-  if (typeof loss !== 'number') throw invalidOption(`lossText(loss): expected a number, got ${shown(loss)}`);
+  if (typeof loss !== 'number') throw invalidOption(`lossText(loss): expected a number, got ${shownArgument(loss)}`);
   // toPrecision's own range; outside it a RangeError that names neither the call nor the value.
   if (!Number.isInteger(digits) || digits < 1 || digits > 100) throw invalidOption(`lossText(loss, digits): digits is a whole number from 1 to 100, got ${shown(digits)}`);
   if (loss === 0) return '0';

@@ -14,7 +14,7 @@ import { withinFloat32 } from './checks.js';
 import { counted } from './counted.js';
 import type { ResidentRows } from './data/matrix.js';
 import type { FlowTaps } from './flow-taps.js';
-import { GradscopeError, invalidOption, shown } from './errors.js';
+import { GradscopeError, invalidOption, shownArgument } from './errors.js';
 import type { Rng } from './init/rng.js';
 import type { Kernels, Loss, OutputActivation, Tensor } from './kernels.js';
 
@@ -352,12 +352,12 @@ export interface Model<T extends Tensor = Tensor> extends Trainable<T> {
 }
 
 /**
- * The dense Model of `owner`, for a tool written for chains of dense layers (`who`, e.g. 'kfac');
+ * The dense Model of `owner`, for a tool written for chains of dense layers (`who`, e.g. 'kfac'; default 'denseModelOf');
  * INVALID_OPTION naming the first other layer for a block network ("kfac supports dense layers
  * only; layers[1] is batch-norm"). Tools call it before changing anything: the one place a block
  * network is refused, so a tool that learns to handle blocks drops the call.
  */
-export function denseModelOf<T extends Tensor>(owner: ModelOwner<T>, who: string): Model<T> {
+export function denseModelOf<T extends Tensor>(owner: ModelOwner<T>, who = 'denseModelOf'): Model<T> {
   const model = trainableOf(owner, who);
   if (model.kind === 'dense') return model as Model<T>;
   throw invalidOption(`${who} supports dense layers only; ${model.firstNonDense ?? 'this network is built from layer specs'}`);
@@ -370,7 +370,7 @@ export function denseModelOf<T extends Tensor>(owner: ModelOwner<T>, who: string
  */
 export function trainableOf<T extends Tensor>(owner: ModelOwner<T> | null | undefined, who: string): Trainable<T> {
   const model: unknown = typeof owner === 'object' && owner !== null ? owner[MODEL] : undefined;
-  if (typeof model !== 'object' || model === null) throw invalidOption(`${who}: expected a network (from createNetwork), got ${shown(owner)}`);
+  if (typeof model !== 'object' || model === null) throw invalidOption(`${who}: expected a network (from createNetwork), got ${shownArgument(owner)}`);
   return model as Trainable<T>;
 }
 

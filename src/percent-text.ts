@@ -2,7 +2,7 @@
  * A fraction as gradscope prints a percentage, for everything it prints or writes (the CLI, the
  * studies, the reports), and percentages kept on one line where a browser lays the text out.
  */
-import { invalidOption, shown } from './errors.js';
+import { invalidOption, shownArgument } from './errors.js';
 
 /**
  * `fraction` (0.123) as a percentage with one decimal, "12.3 %"; "—" for null, NaN or ±Infinity (no
@@ -10,7 +10,7 @@ import { invalidOption, shown } from './errors.js';
  * its sign (-0.0001 printed "-0.0 %").
  */
 export function percentText(fraction: number | null): string {
-  if (fraction !== null && typeof fraction !== 'number') throw invalidOption(`percentText(fraction): expected a number or null, got ${shown(fraction)}`);
+  if (fraction !== null && typeof fraction !== 'number') throw invalidOption(`percentText(fraction): expected a number or null, got ${shownArgument(fraction)}`);
   if (fraction === null || !Number.isFinite(fraction)) return '—';
   // A negative fraction that rounds to zero reads '-0.0': no sign to print.
   return `${(100 * fraction).toFixed(1).replace(/^-(?=0\.0$)/, '')} %`;
@@ -25,6 +25,6 @@ const NO_BREAK_SPACE = '\u00a0';
  * line never ends in "84" with its "%" on the next. The terminal's wrapper keeps them together itself.
  */
 export function unbrokenPercents(text: string): string {
-  if (typeof text !== 'string') throw invalidOption(`unbrokenPercents(text): expected a string, got ${shown(text)}`);
+  if (typeof text !== 'string') throw invalidOption(`unbrokenPercents(text): expected a string, got ${shownArgument(text)}`);
   return text.replace(/(\d) %/g, `$1${NO_BREAK_SPACE}%`);
 }

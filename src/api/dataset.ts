@@ -6,7 +6,7 @@ import { acquireBackend, BACKEND_OPTIONS, type BackendOptions } from '../backend
 import { checkKnownKeys, MAX_UNITS } from '../checks.js';
 import { counted, grouped } from '../counted.js';
 import { notRowProblem, type Rows } from '../data/matrix.js';
-import { describeValue, GradscopeError } from '../errors.js';
+import { describedArgument, GradscopeError } from '../errors.js';
 import { lengthOf } from '../array-reads.js';
 import { uploadDataset, type Dataset } from '../training/dataset.js';
 
@@ -55,5 +55,5 @@ function givenColumns(rows: Rows, label: string): number {
     throw new GradscopeError('SHAPE_MISMATCH', notRowProblem(label, 0, first, undefined, !(0 in rows)));
   }
   if (rows !== null && typeof rows === 'object' && Number.isInteger((rows as { cols?: unknown }).cols)) return rows.cols;
-  throw new GradscopeError('SHAPE_MISMATCH', `${label}: expected an array of rows or { data, rows, cols }, got ${describeValue(rows)}`);
+  throw new GradscopeError('SHAPE_MISMATCH', `${label}: expected an array of rows or { data, rows, cols }, got ${describedArgument(rows)}`);
 }

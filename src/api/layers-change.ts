@@ -4,7 +4,7 @@
  * reading its words. The visualizer's buttons apply a layers remedy through it.
  */
 import { checkObjectArgument } from '../checks.js';
-import { invalidOption, shown } from '../errors.js';
+import { invalidOption, shown, shownArgument } from '../errors.js';
 import type { Activation } from '../kernels.js';
 import { isLayersChange, type RemedyLayersChange, type RemedyNorm } from '../flow/remedy.js';
 import type { CheckedSpec, LayerSpec, ResidualGate } from '../layers/spec.js';
@@ -43,7 +43,7 @@ interface HiddenLayer {
 export function applyLayersChange(options: NetworkOptions, change: RemedyLayersChange): NetworkOptions {
   checkObjectArgument(options, 'applyLayersChange', "createNetwork's options ({ sizes } or { inputs, layers })");
   if (!isLayersChange(change)) {
-    throw invalidOption(`applyLayersChange: change is a layers remedy's change ({ norm?, residualGate?, activation? }, at least one: a remedy setting's \`setting\` where its option is 'layers'), got ${shown(change)}`);
+    throw invalidOption(`applyLayersChange: change is a layers remedy's change ({ norm?, residualGate?, activation? }, at least one: a remedy setting's \`setting\` where its option is 'layers'), got ${shownArgument(change)}`);
   }
   const { inputs, specs, loss } = layerSpecs(options);
   // The output layer: the last top-level dense layer and what follows it (the last entry where none is dense).

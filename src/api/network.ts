@@ -10,7 +10,7 @@ import { euclideanNorm } from '../norm.js';
 import { BACKEND_OPTIONS, networkOn, wasLetGo, type BackendOptions } from '../backend.js';
 import { kernelsForUsers, uncheckedKernels } from '../checked-kernels.js';
 import { isRowsShaped, ROW_LABELS, rowCount, toMatrix, type RowLabels, type Rows } from '../data/matrix.js';
-import { GradscopeError, invalidOption, shown } from '../errors.js';
+import { GradscopeError, invalidOption, shown, shownArgument } from '../errors.js';
 import type { Rng } from '../init/rng.js';
 import { chainFanIns, givenParameters, readInitialisation, type DenseFanIn, type Initialisation } from '../init/initialisation.js';
 import type { FloatArray, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
@@ -83,7 +83,7 @@ export interface Gradients {
  * null or a plain object is refused by name, never with a TypeError from deep inside.
  */
 export function checkNetwork(value: unknown, who: string): asserts value is Network {
-  if (!(value instanceof Network)) throw invalidOption(`${who}: expected a network (from createNetwork or loadModel), got ${shown(value)}`);
+  if (!(value instanceof Network)) throw invalidOption(`${who}: expected a network (from createNetwork or loadModel), got ${shownArgument(value)}`);
 }
 
 /**
@@ -108,7 +108,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
 
   /** A network of `config`'s architecture: NetworkConfig builds a dense chain, BlockConfig a block network. */
   constructor(kernels: Kernels<T>, config: NetworkConfig | BlockConfig, parameters?: InitialParameters | readonly BlockTensor[]) {
-    if (typeof config !== 'object' || config === null || !Array.isArray((config as Partial<NetworkConfig>).sizes ?? (config as Partial<BlockConfig>).layers)) throw invalidOption(`new Network(kernels, config): expected a checked config, got ${shown(config)}; create networks with createNetwork(options)`);
+    if (typeof config !== 'object' || config === null || !Array.isArray((config as Partial<NetworkConfig>).sizes ?? (config as Partial<BlockConfig>).layers)) throw invalidOption(`new Network(kernels, config): expected a checked config, got ${shownArgument(config)}; create networks with createNetwork(options)`);
     this.#engine = 'sizes' in config ? new Engine(kernels, config, parameters as InitialParameters | undefined) : new BlockEngine(kernels, config, parameters as readonly BlockTensor[] | undefined);
     // Weights drawn here were trained on nothing yet; given ones on what their data record.
     this.#trainedOn = new TrainedOnRecord(this.#engine, parameters && config.trainedOn);
@@ -798,7 +798,7 @@ export async function networkOfData(model: ModelData | BlockModelData, options: 
 /** loadState's argument as state() gives it, an array of { name, values } with values array-like (INVALID_OPTION naming the entry at fault otherwise): each entry's name, values and length as read, once. */
 function stateArgument(tensors: unknown): { name: unknown; values: ArrayLike<unknown>; length: number }[] {
   const shape = '{ name, values } (as state() gives them)';
-  if (!Array.isArray(tensors)) throw invalidOption(`loadState: expected an array of ${shape}, got ${shown(tensors)}`);
+  if (!Array.isArray(tensors)) throw invalidOption(`loadState: expected an array of ${shape}, got ${shownArgument(tensors)}`);
   // Each tensor's name, values and length read once here; loadState uses these, never `tensors` again (valuesReadOnce says why).
   return Array.from(tensors as unknown[], (tensor, i) => {
     const { name, values } = typeof tensor === 'object' && tensor !== null ? (tensor as { name?: unknown; values?: unknown }) : { name: undefined, values: undefined };

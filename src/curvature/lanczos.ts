@@ -34,7 +34,7 @@
  * space of float32 products converges at once, at every multiplicity, each value shown once).
  */
 import { checkCallback, checkChoice, checkKnownKeys, checkSeed, checkWhole, keysOf } from '../checks.js';
-import { GradscopeError, invalidOption, shown } from '../errors.js';
+import { GradscopeError, invalidOption, shown, shownArgument } from '../errors.js';
 import { mebibytes } from '../byte-text.js';
 import { UNBOUNDED_BACKEND_BYTES } from '../network/memory-budget.js';
 import { Rng } from '../init/rng.js';
@@ -279,7 +279,7 @@ export function checkMaxSteps(maxSteps: unknown, where: string, n?: number): voi
 
 /** The k largest and k smallest eigenvalues of the symmetric `operator` on R^n (see the file comment). */
 export function lanczos(operator: LinearOperator, n: number, options: LanczosOptions = {}): LanczosResult {
-  if (typeof operator !== 'function') throw invalidOption(`lanczos: expected an operator (out, v) => void, got ${shown(operator)}`);
+  if (typeof operator !== 'function') throw invalidOption(`lanczos: expected an operator (out, v) => void, got ${shownArgument(operator)}`);
   checkKnownKeys(options, keysOf<LanczosOptions>({ k: true, maxSteps: true, tolerance: true, seed: true, vectors: true, ends: true, massProbes: true, onStep: true }), 'lanczos');
   const onStep = options.onStep;
   checkCallback(onStep, 'lanczos: onStep');

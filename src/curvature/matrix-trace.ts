@@ -15,7 +15,7 @@
  */
 import { mebibytes } from '../byte-text.js';
 import { checkKnownKeys, checkSeed, checkWhole } from '../checks.js';
-import { GradscopeError, invalidOption, shown } from '../errors.js';
+import { GradscopeError, invalidOption, shown, shownArgument } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import { UNBOUNDED_BACKEND_BYTES } from '../network/memory-budget.js';
 import type { LinearOperator, ParameterBlock } from './operators.js';
@@ -77,7 +77,7 @@ const TRACE_VECTORS = 3;
 
 /** tr A of the whole and of each block (see the file comment). */
 export function traceOf(operator: LinearOperator, n: number, blocks: readonly Pick<ParameterBlock, 'offset' | 'length'>[], options: CurvatureTraceOptions = {}): TraceResult {
-  if (typeof operator !== 'function') throw invalidOption(`traceOf: expected an operator (out, v) => void, got ${shown(operator)}`);
+  if (typeof operator !== 'function') throw invalidOption(`traceOf: expected an operator (out, v) => void, got ${shownArgument(operator)}`);
   // −1 threw a raw RangeError, 1.5 took 1.5 products and NaN gave a trace of 0 from no product at all;
   // 0 gave a trace of 0 where lanczos refuses it: both refuse a dimension below 1 in the same words.
   checkWhole(n, "traceOf: n (the operator's dimension)", 1, {

@@ -2,7 +2,7 @@
  * Rows of numbers in, one flat float32 block out: every public entry point passes its inputs and
  * targets through here, so shape and finiteness are checked before anything touches memory.
  */
-import { describeValue, GradscopeError } from '../errors.js';
+import { describedArgument, describeValue, GradscopeError } from '../errors.js';
 import type { NumberArray, Tensor } from '../kernels.js';
 import { counted, grouped } from '../counted.js';
 import { FLOAT32_OVERFLOW, unknownKey, withinFloat32 } from '../checks.js';
@@ -125,7 +125,7 @@ export function toMatrix(input: Rows, cols: number = columnsOf(input), label = '
     for (let i = 0; i < flat.length; i++) store(flat, i, data, label, cols);
     return { data: flat, rows, cols };
   }
-  throw new GradscopeError('SHAPE_MISMATCH', `${label}: expected an array of rows or { data, rows, cols }, got ${describeValue(input)}`);
+  throw new GradscopeError('SHAPE_MISMATCH', `${label}: expected an array of rows or { data, rows, cols }, got ${describedArgument(input)}`);
 }
 
 /** The columns `input` says it has, for toMatrix without `cols`: a flat block's own (checked there), else the first row's length (0 without rows). */

@@ -4,7 +4,7 @@
  * sequential scale of a network's layers, and a heatmap's colour scale with the two colours off it
  * and what they mean.
  */
-import { invalidOption, shown } from '../errors.js';
+import { invalidOption, shown, shownArgument } from '../errors.js';
 
 /** Colours of series that have no order (networks, remedies, 'skip' and 'branch'), the k-th series the k-th colour. */
 export const SERIES_COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f'] as const;
@@ -80,7 +80,7 @@ const HEATMAP_STOPS = [
  * NaN has no colour (HEATMAP_NO_VALUE is the caller's to draw) and is refused, as is a non-number.
  */
 export function heatmapColor(t: number): string {
-  if (typeof t !== 'number' || Number.isNaN(t)) throw invalidOption(`heatmapColor: expected a number t (clamped to [0, 1]), got ${shown(t)}`);
+  if (typeof t !== 'number' || Number.isNaN(t)) throw invalidOption(`heatmapColor: expected a number t (clamped to [0, 1]), got ${shownArgument(t)}`);
   return scaleColor(HEATMAP_STOPS, t);
 }
 

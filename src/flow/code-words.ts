@@ -6,7 +6,7 @@
  * (CODE_WORD_CLASS; the others need none, and the report stays small); a word wider than the line
  * still wraps inside its box (max-width), so nothing sticks out on a phone.
  */
-import { invalidOption, shown } from '../errors.js';
+import { invalidOption, shownArgument } from '../errors.js';
 
 /** One word of a command set as code, and whether it needs a box of its own (CODE_WORD_CLASS) to stay on one line. */
 export interface CodeWord {
@@ -21,7 +21,7 @@ const BREAKS_INSIDE_A_WORD = /[-/]./;
 
 /** The words of `code` in order (joined by single spaces they are `code` again), each boxed where a browser could break it. */
 export function codeWords(code: string): CodeWord[] {
-  if (typeof code !== 'string') throw invalidOption(`codeWords(code): expected a string, got ${shown(code)}`);
+  if (typeof code !== 'string') throw invalidOption(`codeWords(code): expected a string, got ${shownArgument(code)}`);
   return code.split(' ').map((text) => ({ text, boxed: BREAKS_INSIDE_A_WORD.test(text) }));
 }
 

@@ -1,5 +1,5 @@
 /** The colour scale of a heatmap: round ends and ticks, one rule for the report's heatmaps and the visualizer's flow maps. */
-import { invalidOption, shown } from '../errors.js';
+import { invalidOption, shownArgument } from '../errors.js';
 
 /** Ticks of a heatmap's colour scale, its two ends included (heatmapScale). */
 const SCALE_TICKS = { min: 4, max: 6 } as const;
@@ -28,7 +28,7 @@ export interface HeatmapScale {
  */
 export function heatmapScale(lo: number, hi: number): HeatmapScale {
   if (typeof lo !== 'number' || typeof hi !== 'number' || !Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) {
-    throw invalidOption(`heatmapScale(lo, hi): expected finite numbers with lo ≤ hi, got ${shown(lo)} and ${shown(hi)}`);
+    throw invalidOption(`heatmapScale(lo, hi): expected finite numbers with lo ≤ hi, got ${shownArgument(lo)} and ${shownArgument(hi)}`);
   }
   const [from, to] = hi > lo ? [lo, hi] : [lo - 0.5, hi + 0.5];
   // Within rounding: −3 / 0.1 is −29.999999999999996, whose floor is still −30.

@@ -17,7 +17,7 @@
  */
 import { COMMAND_EPOCHS } from '../command-epochs.js';
 import { MNIST_TEST_DIGITS, MNIST_TRAIN_DIGITS } from '../data/mnist-counts.js';
-import { invalidOption, shown } from '../errors.js';
+import { invalidOption, shown, shownArgument } from '../errors.js';
 
 /** The set-up the rates were measured on: hidden layers of `width` relu units with he-normal weights, softmax output. */
 export const RELU_RATE_SETUP = {
@@ -319,7 +319,7 @@ export function ownRowsBound(optimizer: MeasuredOptimizer): { rate: number; rows
 
 /** The row of the visualizer's data set `dataset`; another name is refused (INVALID_OPTION, naming the data sets). */
 export function pageRow(dataset: PageDataset): `page-${PageDataset}` & ReluRateRow {
-  if (!PAGE_DATASETS.includes(dataset)) throw invalidOption(`pageRow(dataset): dataset is ${shown(dataset)}; expected one of ${PAGE_DATASETS.map((d) => shown(d)).join(', ')}`);
+  if (!PAGE_DATASETS.includes(dataset)) throw invalidOption(`pageRow(dataset): expected one of ${PAGE_DATASETS.map((d) => shown(d)).join(', ')}, got ${shownArgument(dataset)}`);
   return `page-${dataset}`;
 }
 

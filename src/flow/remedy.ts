@@ -7,7 +7,7 @@
  * where no command line makes that run with that change.
  */
 import { checkObjectArgument } from '../checks.js';
-import { invalidOption, shown } from '../errors.js';
+import { invalidOption, shown, shownArgument } from '../errors.js';
 import { ACTIVATIONS, type Activation } from '../kernels.js';
 import { RESIDUAL_GATES, type ResidualGate } from '../layers/spec.js';
 
@@ -309,7 +309,7 @@ function checkRemedyArguments(remedy: unknown, terms: unknown): void {
   const { settings, alternative } = remedy as Partial<Remedy>;
   if (!isSettings(settings) || (alternative !== undefined && !isSettings(alternative))) {
     const options = Object.keys(REMEDY_OPTION_OWNER).join(', ');
-    throw invalidOption(`remedyText: a remedy's settings (and alternative) are lists of { option, value, flagValue?, direction?, setting? }, option one of ${options}; got ${shown(isSettings(settings) ? alternative : settings)}`);
+    throw invalidOption(`remedyText: a remedy's settings (and alternative) are lists of { option, value, flagValue?, direction?, setting? }, option one of ${options}; got ${shownArgument(isSettings(settings) ? alternative : settings)}`);
   }
   checkRemedyTerms(terms, 'remedyText', 'terms');
 }

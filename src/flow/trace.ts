@@ -3,7 +3,7 @@
  * Float64Array per metric, `[record][layer]` row-major. Written by the recorder during training
  * (recorder.ts), read by diagnose(), the reports and the user (`net.trace`).
  */
-import { GradscopeError, invalidOption, shown, typedWord } from '../errors.js';
+import { GradscopeError, invalidOption, shown, shownArgument, typedWord } from '../errors.js';
 import type { BiasInit, WeightInit } from '../init/initializers.js';
 import type { Loss, OutputActivation } from '../kernels.js';
 import type { TappedLayerType } from '../flow-taps.js';
@@ -316,7 +316,7 @@ export class Trace {
   /** `sizes`: units of the input and of each row; `blocks`: a block network's rows and residual blocks (omitted for a dense network). */
   constructor(info: { sizes: readonly number[]; activations: readonly OutputActivation[]; loss: Loss; every: number; run?: TraceRun; blocks?: TraceBlocks }) {
     if (!Array.isArray(info?.sizes) || !Array.isArray(info.activations)) {
-      throw invalidOption(`new Trace(info): expected { sizes, activations, loss, every }, got ${shown(info)}; a trace comes from a traced run (net.trace) or Trace.fromJSON`);
+      throw invalidOption(`new Trace(info): expected { sizes, activations, loss, every }, got ${shownArgument(info)}; a trace comes from a traced run (net.trace) or Trace.fromJSON`);
     }
     this.sizes = [...info.sizes];
     this.activations = [...info.activations];

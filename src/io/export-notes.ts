@@ -5,7 +5,7 @@
  * layers without a bias), which safetensors and gradscope's JSON keep; a safetensors file's module expression may be missing, or
  * end in an output module a PyTorch logits loss applies itself.
  */
-import { invalidOption, shown } from '../errors.js';
+import { invalidOption, shownArgument } from '../errors.js';
 import type { Network } from '../api/network.js';
 import type { ModelData } from '../network/model-file.js';
 import type { BlockModelData } from '../layers/block-model.js';
@@ -29,7 +29,7 @@ const EXPORT_FORMATS: readonly ExportFormat[] = ['safetensors', 'onnx', 'tfjs'];
  */
 export function exportNotes(source: Network | ModelData | BlockModelData, format: ExportFormat): string[] {
   const model = exportSource(source, 'exportNotes');
-  if (!EXPORT_FORMATS.includes(format)) throw invalidOption(`exportNotes: format: expected one of ${EXPORT_FORMATS.join(', ')}, got ${shown(format)}`);
+  if (!EXPORT_FORMATS.includes(format)) throw invalidOption(`exportNotes: format: expected one of ${EXPORT_FORMATS.join(', ')}, got ${shownArgument(format)}`);
   if (format === 'safetensors') return isBlockModel(model) ? blockExportNotes(model) : safetensorsExportNotes(model);
   return model.pytorchModule ? [moduleNotKeptNote(formatPhrase(format), model.pytorchModule)] : [];
 }

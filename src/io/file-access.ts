@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { constants, rmSync } from 'node:fs';
 import { lstat, mkdir, open, readdir, readlink, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { describeValue, GradscopeError, invalidOption, ioError, type ErrorCode } from '../errors.js';
+import { describedArgument, GradscopeError, invalidOption, ioError, type ErrorCode } from '../errors.js';
 import { notJsonMessage } from '../json-syntax.js';
 import { bytesBeyond, contentBeyond } from '../byte-text.js';
 import { shellWord } from '../shell-word.js';
@@ -156,13 +156,13 @@ async function linkEnd(path: string): Promise<string | undefined> {
 
 /** Refuses (INVALID_OPTION naming `who`) a path that is no non-empty string: the first check of every public function taking a file path. */
 export function checkPath(path: unknown, who: string): asserts path is string {
-  if (typeof path !== 'string' || path.length === 0) throw invalidOption(`${who}: path: expected a file path, got ${describeValue(path)}`);
+  if (typeof path !== 'string' || path.length === 0) throw invalidOption(`${who}: path: expected a file path, got ${describedArgument(path)}`);
 }
 
 /** Writes `bytes` (or UTF-8 text) to `path` atomically (see the module comment); IO_ERROR on failure. */
 export async function writeFileAtomic(destination: string, bytes: Uint8Array | string): Promise<void> {
   checkPath(destination, 'writeFileAtomic');
-  if (typeof bytes !== 'string' && !(bytes instanceof Uint8Array)) throw invalidOption(`writeFileAtomic: expected bytes (a Uint8Array) or text, got ${describeValue(bytes)}`);
+  if (typeof bytes !== 'string' && !(bytes instanceof Uint8Array)) throw invalidOption(`writeFileAtomic: expected bytes (a Uint8Array) or text, got ${describedArgument(bytes)}`);
   const path = await replaceable(destination);
   await removeStaleTemporaries(path);
   const temporary = temporaryName(path);

@@ -125,6 +125,7 @@ function refuseNetwork(model: unknown, who: string): void {
 
 /** A network holding `model`'s layers, parameters and state buffers on the chosen backend (default 'wasm'); BAD_MODEL_FILE naming the first bad field. */
 export async function networkFromBlockModel(model: BlockModelData, options: LoadOptions = {}): Promise<Network> {
+  checkObjectArgument(model, 'networkFromBlockModel', 'BlockModelData (from blockModelOf or a reader)');
   refuseNetwork(model, 'networkFromBlockModel');
   checkLoadOptions(options, 'networkFromBlockModel');
   return networkOfData(checkBlockModel(model, 'model', badModel).model, options);

@@ -17,7 +17,7 @@
  * tensors; either way every tensor the specs imply must be there with its shape and dtype, and
  * none left over.
  */
-import { checkKnownKeys, keysOf } from '../checks.js';
+import { checkKnownKeys, checkObjectArgument, keysOf } from '../checks.js';
 import { GradscopeError, shown } from '../errors.js';
 import { shapeText } from '../shape-text.js';
 import { MODEL_FILE_TAG, MODEL_VERSION } from '../network/model-file.js';
@@ -74,6 +74,7 @@ export function pytorchRefusal(metadata: Record<string, string>): string | undef
 
 /** A block model as safetensors bytes (see the module comment). Refuses inconsistent data with INVALID_OPTION naming the tensor. */
 export function blockModelToSafetensors(given: BlockModelData): Uint8Array {
+  checkObjectArgument(given, 'blockModelToSafetensors', 'BlockModelData (from blockModelOf or a reader)');
   return checkedBlockModelToSafetensors(checkBlockModel(given).model);
 }
 

@@ -14,6 +14,7 @@
  * so a block network read back has the very tensors that were written; the reader checks the
  * topology against those specs.
  */
+import { checkObjectArgument } from '../checks.js';
 import { LEAKY_RELU_SLOPE, type OutputActivation } from '../kernels.js';
 import { MODEL_FILE_TAG, parseModelJson } from '../network/model-file.js';
 import { describeValue, invalidOption } from '../errors.js';
@@ -114,6 +115,7 @@ function tfjsPlan(specs: readonly CheckedSpec[], inputs: number, where = 'layers
 
 /** A block model as a tfjs layers model (see the module comment); INVALID_OPTION for a residual block or inconsistent data. */
 export function blockModelToTfjsLayers(given: BlockModelData): TfjsLayersModel {
+  checkObjectArgument(given, 'blockModelToTfjsLayers', 'BlockModelData (from blockModelOf or a reader)');
   return checkedBlockModelToTfjsLayers(checkBlockModel(given).model);
 }
 

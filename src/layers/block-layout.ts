@@ -6,7 +6,7 @@
  * test/layers/block-layout.test.ts holds it to `stateDict` of built stacks.
  */
 import { checkObjectArgument } from '../checks.js';
-import { invalidOption, shown } from '../errors.js';
+import { invalidOption, shownArgument } from '../errors.js';
 import type { BlockTensor } from './block-model.js';
 import { widthAfter, type CheckedSpec } from './spec.js';
 
@@ -15,7 +15,7 @@ export type TensorSlot = Omit<BlockTensor, 'values'>;
 
 /** The PyTorch module index of each layer (or spec) in an nn.Sequential of them: a dense layer takes two (nn.Linear, then its activation's module). */
 export function moduleIndices(layers: readonly { type: string }[]): number[] {
-  if (!Array.isArray(layers)) throw invalidOption(`moduleIndices: expected an array of layer specs (net.layers), got ${shown(layers)}`);
+  if (!Array.isArray(layers)) throw invalidOption(`moduleIndices: expected an array of layer specs (net.layers), got ${shownArgument(layers)}`);
   layers.forEach((layer, i) => checkObjectArgument(layer, `moduleIndices: layers[${i}]`, 'a layer spec { type, … }'));
   let next = 0;
   return layers.map((layer) => {

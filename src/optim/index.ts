@@ -3,7 +3,7 @@
  * `{ optimizer: { name: 'adam', beta2: 0.99 } }` works, and the CLI and studies can list them.
  * Adding one: a file in src/optim/ with its class, and one entry in OPTIMIZERS below.
  */
-import { invalidOption, shown } from '../errors.js';
+import { invalidOption, shown, shownArgument } from '../errors.js';
 import { didYouMeanValue } from '../suggest.js';
 import { checkChoice, checkObjectArgument } from '../checks.js';
 import { MODEL, trainableOf, type ModelOwner } from '../model.js';
@@ -117,11 +117,21 @@ export const OPTIMIZERS: OptimizerDefinition[] = [
   },
 ];
 
-/** Adds an optimiser to the registry (a plugin's, or one defined outside this folder). */
+/**
+ * Adds an optimiser to the registry (a plugin's, or one defined outside this folder). INVALID_OPTION,
+ * the registry unchanged, for a definition without a name (a non-empty string), a `create` function or
+ * `supports`, with `options` that are not a list of option names, or under a name already registered.
+ */
 export function registerOptimizer(definition: OptimizerDefinition): void {
   checkObjectArgument(definition, 'registerOptimizer', 'an OptimizerDefinition { name, create, … }');
-  if (OPTIMIZERS.some((d) => d.name === definition.name)) throw invalidOption(`optimizer '${definition.name}' is already registered`);
-  checkChoice(definition.supports, LAYER_SUPPORTS, `registerOptimizer: ${definition.name}: supports (the networks it trains)`);
+  const { name, create, options } = definition as Partial<OptimizerDefinition>;
+  if (typeof name !== 'string' || name === '') throw invalidOption(`registerOptimizer: name: expected a non-empty string, got ${shownArgument(name)}`);
+  if (OPTIMIZERS.some((d) => d.name === name)) throw invalidOption(`optimizer '${name}' is already registered`);
+  if (typeof create !== 'function') throw invalidOption(`registerOptimizer: ${name}: create: expected a function (net, options) => Optimizer, got ${shownArgument(create)}`);
+  checkChoice(definition.supports, LAYER_SUPPORTS, `registerOptimizer: ${name}: supports (the networks it trains)`);
+  if (options !== undefined && !(Array.isArray(options) && options.every((key) => typeof key === 'string' && key !== 'name'))) {
+    throw invalidOption(`registerOptimizer: ${name}: options: expected a list of the option names create() takes (besides name), got ${shown(options)}`);
+  }
   OPTIMIZERS.push(definition);
 }
 
@@ -167,7 +177,7 @@ export function createOptimizer(net: ModelOwner, spec: OptimizerSpec): Optimizer
   }
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec) || typeof spec.name !== 'string') {
     throw invalidOption(
-      `optimizer: expected a name, { name, ...options } or an Optimizer; ${shown(spec)} has no name and is missing step()${MODEL in Object(spec) ? ' (a network: createOptimizer takes the network first, then the spec)' : ''}`,
+      `optimizer: expected a name, { name, ...options } or an Optimizer; ${spec === undefined ? 'got none' : `${shown(spec)} has no name and is missing step()`}${MODEL in Object(spec) ? ' (a network: createOptimizer takes the network first, then the spec)' : ''}`,
     );
   }
   const { name, ...options } = spec;

@@ -6,7 +6,7 @@
 import type { Rows } from '../data/matrix.js';
 import { checkObjectArgument } from '../checks.js';
 import { equalisingRates } from '../equalising-rates.js';
-import { invalidOption, shown } from '../errors.js';
+import { invalidOption, shownArgument } from '../errors.js';
 
 /**
  * Per-layer rates from the gradient on `probe`: equalisingRates (src/equalising-rates.ts, the rule
@@ -19,7 +19,7 @@ import { invalidOption, shown } from '../errors.js';
 export function equalisingLayerRates(
   net: { readonly depth: number; readonly kind?: 'dense' | 'blocks'; readonly awaitingLsuv?: boolean; gradients(x: Rows, y: Rows): { layers: { weightNorm: number }[] } },
   probe: { x: Rows; y: Rows }): number[] {
-  if (typeof net?.gradients !== 'function') throw invalidOption(`equalisingLayerRates: expected a network (from createNetwork), got ${shown(net)}`);
+  if (typeof net?.gradients !== 'function') throw invalidOption(`equalisingLayerRates: expected a network (from createNetwork), got ${shownArgument(net)}`);
   // A block network's gradients() has no per-layer rows to read: it returned [] rates, which sgd then refused ('got 0 rates').
   if (net.kind === 'blocks') throw invalidOption(`equalisingLayerRates: measures a network of dense layers (net.kind 'dense', createNetwork({ sizes })), and this one is made of layer specs (net.kind 'blocks')`);
   checkObjectArgument(probe, 'equalisingLayerRates', 'probe rows { x, y }');

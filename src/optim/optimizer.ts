@@ -1,5 +1,5 @@
 /** What the training loop asks of an optimiser; one file per optimiser implements it. */
-import { describeValue, GradscopeError, invalidOption, shown, typedWord } from '../errors.js';
+import { describeValue, typedWord, GradscopeError, invalidOption, shown, shownArgument } from '../errors.js';
 import { isTypedNumberArray } from '../data/matrix.js';
 import { SaidInTerms, type OptionTerms } from '../option-refusal.js';
 import type { Loss, NumberArray } from '../kernels.js';
@@ -185,7 +185,7 @@ export function checkOptimizer(optimizer: unknown, networkHint = NETWORK_GIVEN_A
   for (const method of ['step', 'state', 'restore', 'dispose'] as const) {
     if (typeof o !== 'object' || o === null || typeof o[method] !== 'function') {
       const hint = MODEL in Object(o) ? ` (${networkHint})` : '';
-      throw invalidOption(`optimizer: expected an Optimizer (with step, state, restore and dispose), got ${o === null || typeof o !== 'object' ? shown(o) : `one missing ${method}()`}${hint}`);
+      throw invalidOption(`optimizer: expected an Optimizer (with step, state, restore and dispose), got ${o === null || typeof o !== 'object' ? shownArgument(o) : `one missing ${method}()`}${hint}`);
     }
   }
   const checked = optimizer as Optimizer;

@@ -9,7 +9,7 @@
  */
 import { checkCallback, checkChoice, checkDistinctList, checkSeed, checkKnownKeys, checkPositive, checkWhole, keysOf } from '../checks.js';
 import { checkModelLimits } from '../model-limits.js';
-import { GradscopeError, invalidOption, shown } from '../errors.js';
+import { GradscopeError, invalidOption, shownArgument } from '../errors.js';
 import { WEIGHT_INITS, type WeightInitName } from '../init/initializers.js';
 import { ACTIVATIONS, type Activation } from '../kernels.js';
 import { createNetwork } from '../api/network.js';
@@ -83,7 +83,7 @@ export interface ActivationProfile {
 
 /** Glorot & Bengio's measure of a trace's hidden layers (see ActivationProfile). */
 export function activationProfile(trace: Trace): ActivationProfile {
-  if (!(trace instanceof Trace)) throw invalidOption(`activationProfile: expected a Trace (a traced run's net.trace), got ${shown(trace)}`);
+  if (!(trace instanceof Trace)) throw invalidOption(`activationProfile: expected a Trace (a traced run's net.trace), got ${shownArgument(trace)}`);
   const hidden = trace.layers - 1;
   const rows = (metric: 'activationMean' | 'activationP98' | 'saturatedFraction') =>
     Array.from({ length: trace.length }, (_, r) => Array.from(trace.row(metric, r).subarray(0, hidden)));

@@ -10,7 +10,7 @@
 import { checkBackendChoice, type BackendChoice } from '../backend.js';
 import { type Bound, checkCallback, checkChoice, checkDistinctList, checkSeed, checkKnownKeys, checkWhole, keysOf } from '../checks.js';
 import { counted, grouped } from '../counted.js';
-import { GradscopeError, invalidOption, shown } from '../errors.js';
+import { GradscopeError, invalidOption, shownArgument } from '../errors.js';
 import { resolveNetwork } from '../network/config.js';
 import { shortBatchProblem, type BatchNormRun } from './batch-norm-rows.js';
 import { hasBatchNorm } from './gradient-ratios.js';
@@ -260,7 +260,7 @@ function batchNormRuns(remedies: readonly TrainableDepthRemedy[]): BatchNormRun[
 
 /** The deepest depth of `remedy` whose held-out accuracy reached `goal` (null: none did). */
 export function deepestTrainable(rows: readonly TrainableDepthRow[], remedy: string, goal = ACCURACY_GOAL): number | null {
-  if (!Array.isArray(rows)) throw invalidOption(`deepestTrainable: expected the rows of a trainable-depth result, got ${shown(rows)}`);
+  if (!Array.isArray(rows)) throw invalidOption(`deepestTrainable: expected the rows of a trainable-depth result, got ${shownArgument(rows)}`);
   let deepest: number | null = null;
   for (const row of rows) {
     if (row.remedy === remedy && row.testAccuracy !== null && row.testAccuracy >= goal && (deepest === null || row.depth > deepest)) deepest = row.depth;

@@ -4,7 +4,7 @@
  * diagnose() tells overfitting (training loss held or fell while the held-out loss rose) from an
  * unstable end (both rose).
  */
-import { invalidOption, shown } from '../errors.js';
+import { invalidOption, shownArgument } from '../errors.js';
 
 /**
  * The most training rows evaluated: the pass a trace adds costs at most a validation pass of 1024 rows
@@ -25,7 +25,7 @@ const MOST_ROWS = 2 ** 32;
  */
 export function trainingCheckRows(trainingRows: number, validationRows: number): Uint32Array {
   for (const [name, rows] of [['trainingRows', trainingRows], ['validationRows', validationRows]] as const) {
-    if (!(Number.isInteger(rows) && rows >= 1 && rows <= MOST_ROWS)) throw invalidOption(`trainingCheckRows: ${name} is ${shown(rows)}; expected a count of rows, a whole number from 1 to ${MOST_ROWS}`);
+    if (!(Number.isInteger(rows) && rows >= 1 && rows <= MOST_ROWS)) throw invalidOption(`trainingCheckRows: ${name}: expected a count of rows, a whole number from 1 to ${MOST_ROWS}, got ${shownArgument(rows)}`);
   }
   const count = Math.min(trainingRows, validationRows, TRAINING_CHECK_MAX_ROWS);
   return Uint32Array.from({ length: count }, (_, i) => Math.floor((i * trainingRows) / count));

@@ -50,7 +50,7 @@ describe('biases cancelled by a batch norm', () => {
 
   it('are asked of a Trace only (public functions): anything else is refused, naming the function and what it got', async () => {
     for (const [name, f] of Object.entries({ biasesCancelledByBatchNorm, chartedBiasRows, cancelledBiasNote })) {
-      await expectError(() => f(undefined as never), 'INVALID_OPTION', new RegExp(`^${name}\\(trace\\): expected a Trace .*, got undefined$`));
+      await expectError(() => f(undefined as never), 'INVALID_OPTION', new RegExp(`^${name}\\(trace\\): expected a Trace .*, got none$`));
       await expectError(() => f({ metrics: {}, steps: [] } as never), 'INVALID_OPTION', new RegExp(`^${name}\\(trace\\): expected a Trace`));
     }
   });

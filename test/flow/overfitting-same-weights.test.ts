@@ -55,7 +55,8 @@ describe('the training rows evaluated beside held-out rows', () => {
     ['no rows', 10, 0, 'validationRows is 0'],
     ['a fraction', 10.5, 3, 'trainingRows is 10.5'],
   ])('refuses %s, saying which count and what it takes', async (_, training, validation, said) => {
-    await expectError(() => trainingCheckRows(training, validation), 'INVALID_OPTION', new RegExp(`^trainingCheckRows: ${said.replace('.', '\\.')}; expected a count of rows, a whole number from 1 to 4294967296$`));
+    const [count, value] = said.split(' is ');
+    await expectError(() => trainingCheckRows(training, validation), 'INVALID_OPTION', new RegExp(`^trainingCheckRows: ${count}: expected a count of rows, a whole number from 1 to 4294967296, got ${value.replace('.', '\\.')}$`));
   });
 
   it('a saved epoch\'s training subset goes through toJSON and fromJSON; a malformed one is refused with where it is', () => {

@@ -113,7 +113,7 @@ describe('RELU_REMEDY_RATES', () => {
   it('pageRow refuses a name that is not one of the data sets, naming them', () => {
     expect(pageRow('xor')).toBe('page-xor');
     expect(() => pageRow('moons' as never)).toThrow(GradscopeError);
-    expect(() => pageRow('moons' as never)).toThrow('pageRow(dataset): dataset is "moons"; expected one of "spirals", "circles", "xor", "mnist"');
+    expect(() => pageRow('moons' as never)).toThrow('pageRow(dataset): expected one of "spirals", "circles", "xor", "mnist", got "moons"');
   });
 
   it("diagnose() refuses a row that was not measured, naming the rows", () => {

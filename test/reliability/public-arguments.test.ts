@@ -60,6 +60,29 @@ describe('every export refuses a wrong argument with a GradscopeError', () => {
     net.dispose();
   }, 120_000);
 
+  // Given nothing, each says what it wanted and where, not 'got undefined' (which named nothing the caller wrote):
+  // 'got none', or what is missing. diagnose(net.trace) says 'trace is undefined': net.trace is, until a traced run, and the message says so.
+  it('given nothing, in the first place or after a network, says what it wanted and where, not "undefined"', async () => {
+    const net = await api.createNetwork({ sizes: [2, 3, 2], seed: 1 });
+    const unsaid: string[] = [];
+    for (const [name, f] of exported) {
+      for (const args of [[], [net]]) {
+        let message: string | undefined;
+        try {
+          const result = await invoke(f, args);
+          if (args.length === 0 && typeof (result as { dispose?: unknown } | null)?.dispose === 'function') (result as { dispose(): void }).dispose();
+        } catch (error) {
+          message = error instanceof GradscopeError ? error.message : `RAW ${(error as Error)?.message}`;
+        }
+        const where = message?.split(':')[0] ?? '';
+        if (message !== undefined && ((/\bundefined\b/.test(message) && name !== 'diagnose') || where.length === 0 || message.startsWith('RAW'))) unsaid.push(`${name}(${args.length ? 'net' : ''}) → ${message}`);
+      }
+    }
+    expect(unsaid).toEqual([]);
+    expect(net.isDisposed).toBe(false);
+    net.dispose();
+  }, 120_000);
+
   it('names the argument and what it got (the new user\'s calls)', async () => {
     const expectations: [() => unknown, RegExp][] = [
       [() => api.saveModel(null as never, 'q.gsc'), /^saveModel: expected a network \(from createNetwork or loadModel\), got null$/],
@@ -73,17 +96,22 @@ describe('every export refuses a wrong argument with a GradscopeError', () => {
       [() => api.checkpointOf(null as never), /^checkpointOf: expected a network/],
       [() => api.biasNormsPerRow(null as never, { layers: [], parameters: {} }), /^biasNormsPerRow\(trace\): expected a Trace .*got null$/],
       [() => new api.Adam(5 as never), /^adam: expected a network \(from createNetwork\), got 5$/],
-      [() => api.loadModel(undefined as never), /^loadModel: path: expected a file path, got undefined$/],
+      [() => api.loadModel(undefined as never), /^loadModel: path: expected a file path, got none$/],
       [() => api.loadCheckpoint(5 as never), /^loadCheckpoint: path: expected a file path, got 5$/],
       [() => api.setWasmLocation(5 as never), /^setWasmLocation: expected a folder URL \(a string or a URL\), got 5$/],
       // batchBelow(-1) returned 0, three arguments missing (edges47 #18): every argument is checked.
       [() => api.batchBelow(-1 as never, 10, 4, false), /^batchBelow\(minRows, …\): expected a whole number ≥ 1, got -1$/],
-      [() => api.batchBelow(2, undefined as never, 4, false), /^batchBelow\(…, rows, …\): expected a whole number ≥ 1, got undefined$/],
+      [() => api.batchBelow(2, undefined as never, 4, false), /^batchBelow\(…, rows, …\): expected a whole number ≥ 1, got none$/],
       [() => api.batchBelow(2, 10, 2.5, false), /^batchBelow\(…, requestedBatch, …\): expected a whole number ≥ 1, got 2\.5$/],
-      [() => api.batchBelow(2, 10, 4, undefined as never), /^batchBelow\(…, dropLast\): expected true or false, got undefined$/],
+      [() => api.batchBelow(2, 10, 4, undefined as never), /^batchBelow\(…, dropLast\): expected true or false, got none$/],
       // The page wrote train()'s cap as Math.min(batchSize, rows) twice (review48b #10): the library's, checked as batchBelow is.
       [() => api.batchRowsUsed(0, 10), /^batchRowsUsed\(requestedBatch, …\): expected a whole number ≥ 1, got 0$/],
-      [() => api.batchRowsUsed(32, undefined as never), /^batchRowsUsed\(…, rows\): expected a whole number ≥ 1, got undefined$/],
+      [() => api.batchRowsUsed(32, undefined as never), /^batchRowsUsed\(…, rows\): expected a whole number ≥ 1, got none$/],
+      [() => api.registerOptimizer(undefined as never), /^registerOptimizer: expected an OptimizerDefinition \{ name, create, … \}, got none$/],
+      [() => api.createOptimizer(api.MODEL as never, undefined as never), /^optimizer: expected a name, \{ name, \.\.\.options \} or an Optimizer; got none$/],
+      [() => api.denseModelOf(undefined as never), /^denseModelOf: expected a network \(from createNetwork\), got none$/],
+      [() => api.blockModelToSafetensors(undefined as never), /^blockModelToSafetensors: expected BlockModelData \(from blockModelOf or a reader\), got none$/],
+      [() => api.createDataset(undefined as never, undefined as never), /^inputs: expected an array of rows or \{ data, rows, cols \}, got none$/],
       [() => api.setWasmLocation('http://['), /^setWasmLocation: "http:\/\/\[" is not a URL, absolute or relative to file:\/\/.*; expected a folder URL such as '\/assets\/gradscope\/'$/],
     ];
     // What it answers where the arguments are right: the short last batch (10 rows in 4s leave 2), none with dropLast.

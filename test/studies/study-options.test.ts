@@ -55,7 +55,7 @@ describe('checkDistinctList', () => {
   it('checks entries before repeats: depths [NaN, NaN] names the bad entry, not a repeat', async () => {
     await expectError(() => runTrainableDepthStudy({ depths: [NaN] }), 'INVALID_OPTION', /^depths\[0\]: expected a whole number ≥ 1, got NaN$/);
     await expectError(() => runTrainableDepthStudy({ depths: [NaN, NaN] }), 'INVALID_OPTION', /^depths\[0\]: expected a whole number ≥ 1, got NaN$/);
-    await expectError(() => runBudgetSweep({ depths: [undefined, undefined] as never }), 'INVALID_OPTION', /^depths\[0\]: expected a whole number ≥ 1, got undefined$/);
+    await expectError(() => runBudgetSweep({ depths: [undefined, undefined] as never }), 'INVALID_OPTION', /^depths\[0\]: expected a whole number ≥ 1, got none$/);
   });
 });
 
