@@ -153,7 +153,10 @@ export interface RowsLender {
   beforeDispose(handBack: () => void): () => void;
 }
 
-/** What every network is to optimisers and the training loop (implemented by both engines; reach it as `net[MODEL]`). */
+/**
+ * What every network is to optimisers and the training loop (implemented by both engines; reach it as `net[MODEL]`).
+ * Its methods are bound to it (src/network/bound-methods.ts): one read off it (`const { parameters } = model`) runs on it.
+ */
 export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
   /** 'dense': a chain of dense layers, a full Model; 'blocks': built from layer specs with at least one other layer. */
   readonly kind: 'dense' | 'blocks';

@@ -27,6 +27,7 @@ import { lsuvTargetsOf, type LsuvTarget } from '../layers/lsuv.js';
 import { flowTapsOf } from '../layers/flow-taps.js';
 import type { FlowTaps } from '../flow-taps.js';
 import { denseGradientShares, loadedAfterForward, MODEL, overflowIn, type GaussNewtonOperator, type HessianOperator, type Mode, type Overflow, type Parameter, type Trainable } from '../model.js';
+import { bindMethods } from './bound-methods.js';
 import { disposedError, refuseEngineMembers } from './disposed.js';
 import { asOutOfMemory, checkBatchFits, checkFits } from './memory-budget.js';
 import { grouped } from '../counted.js';
@@ -138,6 +139,7 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
     this.groupCount = this.params.length === 0 ? 0 : this.params[this.params.length - 1].group + 1;
     this.batchNorms = batchNormsOf(this.stack, '');
     this.minTrainingRows = this.batchNorms.size > 0 ? BATCH_NORM_MIN_ROWS : 1;
+    bindMethods(this); // an optimiser of one's own may read parameters, forward, … off the model it is given
   }
 
   get [MODEL](): Trainable<T> {

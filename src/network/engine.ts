@@ -17,6 +17,7 @@ import { checkModelLimits } from '../model-limits.js';
 import { denseLayerName } from '../layer-names.js';
 import { denseGradientShares, denseTensorName, loadedAfterForward, MODEL, overflowIn, type Mode, type Model, type Overflow, type Parameter, type RowsLender } from '../model.js';
 import type { NetworkConfig } from './config.js';
+import { bindMethods } from './bound-methods.js';
 import { disposedError, refuseEngineMembers } from './disposed.js';
 import type { LsuvTarget } from '../layers/lsuv.js';
 import { asOutOfMemory, checkBatchFits, checkFits, parameterCountOf, rowBufferElements } from './memory-budget.js';
@@ -158,6 +159,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
       this.params.push({ ...common, name: denseTensorName(l, 'weight'), shape: [nOut, nIn], value: this.weights[l], grad: this.nablaW[l], length: nIn * nOut, weightMatrix: true });
       this.params.push({ ...common, name: denseTensorName(l, 'bias'), shape: [nOut], value: this.biases[l], grad: this.nablaB[l], length: nOut, weightMatrix: false });
     }
+    bindMethods(this); // an optimiser of one's own may read parameters, forward, … off the model it is given
   }
 
   get [MODEL](): Model<T> {

@@ -244,6 +244,7 @@ const PASSAGES: Passage[] = [
       'trainedOn: { data, rows }': 'an option',
       '"trainedOn": { "data": "mnist", "rows": 600 }': "a file's field",
       'gradscope convert m.bin m.json': 'a command line',
+      'const { parameters, forward } = net': 'code (test/optim/own-optimizer-methods runs it)',
     },
   },
   {
