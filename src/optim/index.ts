@@ -5,7 +5,7 @@
  */
 import { invalidOption, shown, shownArgument } from '../errors.js';
 import { didYouMeanValue } from '../suggest.js';
-import { checkChoice, checkObjectArgument } from '../checks.js';
+import { checkChoice, checkObjectArgument, unknownKey } from '../checks.js';
 import { MODEL, trainableOf, type ModelOwner } from '../model.js';
 import { Adagrad, ADAGRAD_DEFAULTS, ADAGRAD_KEYS } from './adagrad.js';
 import { Adam, ADAM_COUNTERPARTS, ADAM_KEYS, AdamW } from './adam.js';
@@ -51,7 +51,11 @@ export interface OptimizerDefinition {
   /**
    * The option keys its `create` takes besides `name`: the table its constructor checks them by, so a
    * message that offers an option (train()'s refusal of a top-level momentum beside it) offers only
-   * one it takes. Absent (a plugin that gives none): such a message names no option of it.
+   * one it takes. A registered plugin's options are checked against it before `create` runs: a key
+   * not listed is INVALID_OPTION ("did you mean"), as a built-in optimiser's constructor refuses one;
+   * `layerRates` is refused unless listed (a plugin that does not read them would train without them,
+   * in silence). Absent (a plugin that gives none): such a message names no option of it, and its
+   * options go to `create` unchecked (nothing says which it reads) but `layerRates`, refused.
    */
   options?: readonly string[];
   /**
@@ -117,6 +121,9 @@ export const OPTIMIZERS: OptimizerDefinition[] = [
   },
 ];
 
+/** The built-in definitions, whose constructors check their own options (with their counterparts and ranges). */
+const BUILT_IN = new Set<OptimizerDefinition>(OPTIMIZERS);
+
 /**
  * Adds an optimiser to the registry (a plugin's, or one defined outside this folder). INVALID_OPTION,
  * the registry unchanged, for a definition without a name (a non-empty string), a `create` function or
@@ -133,6 +140,24 @@ export function registerOptimizer(definition: OptimizerDefinition): void {
     throw invalidOption(`registerOptimizer: ${name}: options: expected a list of the option names create() takes (besides name), got ${shown(options)}`);
   }
   OPTIMIZERS.push(definition);
+}
+
+/**
+ * A registered plugin's options, before its create() runs (see OptimizerDefinition.options): keys it
+ * does not list, and layerRates where it does not list them, are INVALID_OPTION naming the optimiser.
+ * The built-in optimisers' constructors check their own.
+ */
+function checkPluginOptions(definition: OptimizerDefinition, options: Record<string, unknown>): void {
+  if (BUILT_IN.has(definition)) return;
+  const { name, options: known } = definition;
+  if ('layerRates' in options && !known?.includes('layerRates')) {
+    throw invalidOption(
+      `${name}: layerRates: ${known === undefined ? 'its definition lists no options' : 'not among its options'}; a plugin's layerRates are refused unless its definition's options list 'layerRates' (one that does not read them would train without them, in silence)`,
+    );
+  }
+  if (known === undefined) return;
+  const problem = unknownKey(options, known, 'option');
+  if (problem !== undefined) throw invalidOption(`${name}: ${known.length === 0 ? problem.replace(/ \(known: \)$/, ' (it takes none)') : problem}`);
 }
 
 /** The registered optimisers' names, in listing order. */
@@ -182,7 +207,9 @@ export function createOptimizer(net: ModelOwner, spec: OptimizerSpec): Optimizer
   }
   const { name, ...options } = spec;
   checkOptimizerSupports(net, name);
-  return findOptimizer(name).create(net, options);
+  const definition = findOptimizer(name);
+  checkPluginOptions(definition, options);
+  return definition.create(net, options);
 }
 
 /** True for an Optimizer instance (as opposed to a spec). */
