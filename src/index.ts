@@ -6,7 +6,7 @@ export { TARGET_SUM_TOLERANCE } from './training/target-rules.js';
 export { batchBelow, batchRowsUsed } from './training/batch-rows.js';
 export type { TargetFault } from './training/target-rules.js';
 export type { BackendChoice, BackendOptions } from './backend.js';
-export type { Evaluation, Gradients, LayerGradient, LoadOptions, LoadStateOptions } from './api/network.js';
+export type { Evaluation, Gradients, LayerGradient, LoadOptions, LoadStateOptions, NetworkKind } from './api/network.js';
 export type { LayerOutput, LayerOutputs, LayerOutputsOptions } from './api/layer-outputs.js';
 export { PREDICT_LIMITS } from './api/predictions.js';
 export type { FlatPredictions, PredictOptions } from './api/predictions.js';

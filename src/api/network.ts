@@ -86,13 +86,18 @@ export function checkNetwork(value: unknown, who: string): asserts value is Netw
   if (!(value instanceof Network)) throw invalidOption(`${who}: expected a network (from createNetwork or loadModel), got ${shownArgument(value)}`);
 }
 
+/** What a network is made of: 'dense', a chain of dense layers; 'blocks', layer specs with at least one other layer (Network.kind). */
+export type NetworkKind = 'dense' | 'blocks';
+
 /**
  * A feed-forward network on a backend's kernels: a chain of dense layers, or a network built from
  * layer specs (batch and layer norm, residual blocks, activation layers; a "block network").
  * Create it with createNetwork() (or Network.fromJSON, loadModel); free its memory with dispose().
  * After dispose() every member throws DISPOSED but isDisposed, dispose() (a second call does nothing) and trace.
+ * `K` is its kind as known where it was made: 'dense' from createNetwork({ sizes }) (its toJSON() is a
+ * ModelFile), either otherwise (narrow it with `net.kind`'s value at run time, or modelOf / blockModelOf).
  */
-export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
+export class Network<T extends Tensor = Tensor, K extends NetworkKind = NetworkKind> implements ModelOwner<T> {
   readonly #engine: Engine<T> | BlockEngine<T>;
   /**
    * Whether a train() call of this network is running: train() is synchronous, so a second one can
@@ -195,14 +200,16 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   }
 
   /** 'dense' for a chain of dense layers (everything works), 'blocks' for a network of layer specs with any other layer (see net.layers). */
-  get kind(): 'dense' | 'blocks' {
+  get kind(): K {
     this.assertAlive();
-    return this.#engine.kind;
+    return this.#engine.kind as K;
   }
 
   /**
-   * The layer specs, checked, defaults filled in: a block network's as given; a dense network's
-   * as the equivalent `{ type: 'dense', units, activation }` specs.
+   * The layer specs, checked (CheckedSpec): a block network's as given, a dense layer's activation
+   * and a residual's gate filled in, a norm's epsilon and momentum only where given (absent:
+   * NORM_EPSILON, BATCH_NORM_MOMENTUM); a dense network's as the equivalent
+   * `{ type: 'dense', units, activation }` specs.
    */
   get layers(): readonly CheckedSpec[] {
     this.assertAlive();
@@ -591,6 +598,11 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
    * FILE_LIMITS.maxJsonBytes (256 MiB), the most a JSON model file holds: past
    * ~2²⁹ characters JSON.stringify fails with V8's RangeError; the binary formats take it.
    */
+  toJSON(this: Network<T, 'dense'>): ModelFile;
+  /** A block network's file: version 2 (see the first signature). */
+  toJSON(this: Network<T, 'blocks'>): BlockModelFile;
+  /** A network of either kind's file (see the first signature): createNetwork({ sizes }) gives one typed 'dense', whose toJSON() is a ModelFile. */
+  toJSON(): ModelFile | BlockModelFile;
   toJSON(): ModelFile | BlockModelFile {
     this.assertSaveable('toJSON');
     const engine = this.#engine;
@@ -724,6 +736,9 @@ const CREATE_NETWORK_OPTIONS = [
  * backend's large products on n threads, on kernels shared by every network of the same n and
  * closed when the last of them is disposed (src/backend.ts).
  */
+export function createNetwork(options: NetworkOptions & { sizes: readonly number[] } & BackendOptions): Promise<Network<Tensor, 'dense'>>;
+/** A network of layer specs (`{ inputs, layers }`): 'blocks' where any layer is not dense, else 'dense' (see the first signature). */
+export function createNetwork(options: NetworkOptions & BackendOptions): Promise<Network>;
 export async function createNetwork(options: NetworkOptions & BackendOptions): Promise<Network> {
   if (typeof options === 'object' && options !== null) checkKnownKeys(options, CREATE_NETWORK_OPTIONS, 'createNetwork');
   const { config } = resolveNetwork(options);

@@ -37,7 +37,7 @@ export interface BlockModelData {
   loss: Loss;
   /** Features of the input. */
   inputs: number;
-  /** The layer specs, checked, defaults filled in. */
+  /** The layer specs, checked (CheckedSpec: a norm's epsilon and momentum only where given). */
   layers: CheckedSpec[];
   /** Every parameter and state buffer, in PyTorch's state_dict order. */
   tensors: BlockTensor[];

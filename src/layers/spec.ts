@@ -114,12 +114,17 @@ export interface CheckedResidualSpec {
   layers: CheckedSpec[];
 }
 
-/** A spec with its defaults filled in (what net.layers holds). */
+/**
+ * A spec as checked (what net.layers holds): a dense layer's activation and a residual block's gate
+ * filled in with their defaults; a norm's epsilon and momentum only where given (absent, the layer
+ * runs with NORM_EPSILON and BATCH_NORM_MOMENTUM), so net.layers, a model file and the PyTorch
+ * expression (nn.BatchNorm1d(n), eps= only where given) say what was asked (newuser48 #8).
+ */
 export type CheckedSpec = Required<DenseSpec> | BatchNormSpec | LayerNormSpec | ActivationSpec | CheckedResidualSpec;
 
 /**
  * Checks specs for a stack taking `inputs` features (`where` names the list in errors) and returns
- * them with defaults filled in. Softmax must be the last layer of the outermost stack, and a
+ * them checked (CheckedSpec: defaults filled in but a norm's epsilon and momentum, kept only where given). Softmax must be the last layer of the outermost stack, and a
  * residual branch must end at the width it starts from.
  */
 export function checkLayerSpecs(specs: unknown, inputs: number, where = 'layers'): CheckedSpec[] {

@@ -1,7 +1,7 @@
 /**
  * gradscope's JSON model format, version 2: a network built from layer specs (issue 13).
  * { "format": "gradscope.model", "version": 2, "inputs": n, "loss": "...",
- *   "layers": [ the checked layer specs, defaults filled in ],
+ *   "layers": [ the checked layer specs (CheckedSpec: a norm's epsilon and momentum only where given) ],
  *   "tensors": { "<PyTorch state_dict name>": { "shape": [...], "values": [row-major numbers] }, … },
  *   "initialisation": { "init": "...", "biasInit": "...", "lsuv": true },   (optional, as in version 1)
  *   "trainedOn": { "data": "mnist", "rows": 600 },                        (optional, as in version 1)
@@ -50,7 +50,7 @@ export interface BlockModelFile {
   inputs: number;
   /** The loss the model is trained on. */
   loss: Loss;
-  /** The layer specs, checked, defaults filled in. */
+  /** The layer specs, checked (CheckedSpec: a norm's epsilon and momentum only where given). */
   layers: CheckedSpec[];
   /** Every parameter and state buffer by its PyTorch state_dict name, in that order. */
   tensors: Record<string, BlockModelFileTensor>;
