@@ -246,13 +246,13 @@ const withoutReluInit = (option: string) => option.replace(/^activation: '([a-z-
 /**
  * A remedy's option as it was hashed before remedies became settings (src/flow/remedy.ts): the
  * relu remedy without the learning rate it came to carry (test/flow/relu-remedy.test.ts checks it), an
- * optimiser switch without the rate it came to carry or leave out and Hessian-free's without its batch (test/flow/switch-rates.test.ts), an
+ * optimiser switch without the rate it came to carry or leave out and Hessian-free's without its batch and epochs (test/flow/switch-rates.test.ts), an
  * alternative activation or optimiser without its repeated key ("(or activation: 'tanh')" was
  * "(or 'tanh')", "'kfac' (or optimizer: 'hessian-free')" was "'kfac' or 'hessian-free'"), and a
  * smaller learning rate in the words it had ("below 2" was "a smaller value").
  */
 const asHashed = (option: string) =>
-  withoutReluInit(withoutRates(option.replace(/'hessian-free', batchSize: \d+/, "'hessian-free'").replace(/, no learningRate: [a-z-]+ sets its own steps(\)?)$/, '$1').replace(/, learningRate: [0-9.e-]+( \(or |$)/, '$1')))
+  withoutReluInit(withoutRates(option.replace(/'hessian-free', batchSize: \d+(, epochs: \d+)?/, "'hessian-free'").replace(/, no learningRate: [a-z-]+ sets its own steps(\)?)$/, '$1').replace(/, learningRate: [0-9.e-]+( \(or |$)/, '$1')))
     .replace(/^(activation: '[a-z-]+') \(or activation: ('[a-z-]+')\)$/, '$1 (or $2)')
     .replace(/^optimizer: ('[a-z-]+') \(or optimizer: ('[a-z-]+')\)$/, 'optimizer: $1 or $2')
     .replace(/^learningRate: below [0-9.e-]+$/, 'learningRate: a smaller value');
