@@ -54,13 +54,16 @@ export function outcomeText(o: Outcome): string {
 export interface RateGrid<N> {
   grids: Readonly<Record<MeasuredOptimizer, readonly number[]>>;
   networks: readonly N[];
+  /** Run every network at every rate, past a rate's first failure, and say how many held: how often a rate fails, not only whether (--every). */
+  every?: boolean;
 }
 
 /**
  * For each of `optimizers` and each rate of its grid (or `givenRates`, in place of the grid, in any order),
  * trains `grid.networks` with `trainOne` until one fails reluRunHeld (diverged, or not held), printing
  * a line per rate, and then the largest rate at which every network held. A failing rate stops at its
- * first failing network, so its line names that network only. Returns that largest rate per optimiser.
+ * first failing network, so its line names that network only; with `grid.every`, every network is run
+ * and the line names each that failed and how many held. Returns that largest rate per optimiser.
  */
 export async function largestHeldRates<N>(
   grid: RateGrid<N>,
@@ -75,19 +78,20 @@ export async function largestHeldRates<N>(
     for (const rate of rates) {
       const started = Date.now();
       const outcomes: Outcome[] = [];
-      let failed: Outcome | undefined;
+      const failed: Outcome[] = [];
       for (const network of grid.networks) {
         const o = await trainOne(optimizer, rate, network);
         outcomes.push(o);
         if (o.diverged || !reluRunHeld(o)) {
-          failed = o;
-          break;
+          failed.push(o);
+          if (!grid.every) break;
         }
       }
       const seconds = ((Date.now() - started) / 1000).toFixed(0);
-      print(`${optimizer} ${rate}: ${failed ? `FAILS ${outcomeText(failed)}` : 'passes'}  [${outcomes.map(outcomeText).join('; ')}] ${seconds} s`);
+      const held = grid.every ? ` (${outcomes.length - failed.length} of ${outcomes.length} held)` : '';
+      print(`${optimizer} ${rate}: ${failed.length ? `FAILS ${failed.map(outcomeText).join('; ')}` : 'passes'}${held}  [${outcomes.map(outcomeText).join('; ')}] ${seconds} s`);
       // Rates given on the command line come in any order: the largest that passed, not the last.
-      if (!failed) largest[optimizer] = Math.max(rate, largest[optimizer] ?? 0);
+      if (!failed.length) largest[optimizer] = Math.max(rate, largest[optimizer] ?? 0);
     }
     print(`${optimizer}: largest rate at which every network held: ${largest[optimizer] ?? 'none'}`);
   }

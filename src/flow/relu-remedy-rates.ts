@@ -180,8 +180,14 @@ export interface ReluRates<Setup> {
  *   network of depths 5 and 8 (94.1–95.9 %; depths 2 and 3 not run).
  * - SGD with momentum 0.9, width 30: 0.0005 and 0.001 held every network (88.3–91.6 %, 90.6–93.1 %);
  *   0.005, 0.01 and 0.02 held the three deepest (8 layers, 91.8–93.9 %), the rest not run.
- * So SGD's 0.002 holds at widths 16–100, and Adam would serve an SGD run better, but the rule's own set
- * (RELU_RATE_SETUP, width 30) is unchanged, and so is what the remedy offers: offering Adam changes the
+ * - Widths 16, 30, 64, 128 and 256 again on 2026-12-06 (Intel Xeon, 2 vCPUs, nice 10), 6 hidden layers added and seeds 1–5 (fewer
+ *   networks at 128 and 256), every network at every SGD rate from 0.002 to 0.05 (scripts/relu-remedy-rates.ts --width --every):
+ *   docs/gradient-flow.md's width table, which test/docs/relu-rate-tables holds to this row. 0.002 is the one rate at which every
+ *   network held at every width; above it some network's last epoch fell more than 5 points below its best at each rate
+ *   (width 64: 1 of 25 at 0.005, 3 of 25 at 0.01), though most ended higher than at 0.002 (width 64's median 88.3 % → 92.3 % at 0.01).
+ * So SGD's 0.002 holds at widths 16–256, a careful bound (one rate for every width, not the rate that trains any one of them
+ * best), and Adam would serve an SGD run better, but the rule's own set (RELU_RATE_SETUP, width 30) is unchanged, and so is
+ * what the remedy offers: offering Adam changes the
  * run's optimiser besides its units, Adam's 0.005 does not hold at width 100 and 0.002 was not run on the
  * whole set there, and momentum's bound lies above 0.001 but was not run to its end on the whole set.
  *

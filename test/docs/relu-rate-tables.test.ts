@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PAGE_DATASETS, RELU_LATE_DROP_MARGIN, RELU_RATE_FULL_BATCH_SETUP, RELU_RATE_PAGE_SETUP, RELU_RATE_SETUP, RELU_REMEDY_RATES, pageRow } from '../../src/flow/relu-remedy-rates.js';
+import { ACTIVATIONS_DEFAULTS } from '../../src/studies/study-defaults.js';
 import { tableStarting } from '../util/markdown-tables.js';
 import { quotedOn } from '../util/page-numbers.js';
 
@@ -33,6 +34,23 @@ describe("docs/gradient-flow.md's relu remedy rates are RELU_REMEDY_RATES'", () 
       expect(rows[optimiser], optimiser).toEqual({ grid: [...RELU_RATE_SETUP.grids[optimiser]], bound: RELU_REMEDY_RATES.command.rates[optimiser] });
     }
     expect(Object.keys(rows)).toEqual(['sgd', 'adam']);
+  });
+
+  it("the command's SGD bound at the widths the remedy is printed for: the one rate of the width table every network held at every width", () => {
+    const table = tableStarting(DOC, '| width | hidden layers × seeds |');
+    const rates = table.header.slice(2).map(Number);
+    for (const rate of rates) expect(RELU_RATE_SETUP.grids.sgd).toContain(rate);
+    // A cell: 'H of N, …', H of the N networks run held; or 'not run'.
+    const heldAll = (cell: string) => {
+      const counts = /^(\d+) of (\d+),/.exec(cell);
+      return counts !== null && counts[1] === counts[2];
+    };
+    const everywhere = rates.filter((_, i) => table.rows.every((row) => heldAll(row[2 + i])));
+    expect(Math.max(...everywhere)).toBe(RELU_REMEDY_RATES.command.rates.sgd);
+    // Wider rows than the row's own: its width 30, and study (b)'s, whose relu remedy npm start prints.
+    const widths = table.rows.map((row) => Number(row[0]));
+    expect(widths).toContain(RELU_RATE_SETUP.width);
+    expect(widths).toContain(ACTIVATIONS_DEFAULTS.width);
   });
 
   it("the full-batch row's set-up and bounds", () => {

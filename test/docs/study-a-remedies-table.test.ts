@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { RELU_REMEDY_RATES } from '../../src/flow/relu-remedy-rates.js';
+import { SWITCH_RATES } from '../../src/flow/diagnosis/remedy-settings.js';
 import { applied } from '../../scripts/remedy-setups.js';
 import { remedyVariants, rowCells, studyARun, type RemedyVariant, type RowCells, type StudyARun } from '../../scripts/study-a-remedy-rows.js';
 import { tableStarting } from '../util/markdown-tables.js';
@@ -48,6 +49,12 @@ describe("docs/studies.md's table of the remedies offered for study (a)'s deepes
     const relu = await rowCells(applied(run.study, variants[0].settings), run.test);
     expect(rowOf(variants[0].label)!.slice(1)).toEqual(cells(relu));
   }, 300_000);
+
+  it("says which rates are measured bounds and which the optimisers' own: the relu line's the full-batch row's, Adam's, LARS's and K-FAC's SWITCH_RATES", () => {
+    expect(Number(quotedOn(PAGE, /The relu line's ([\d.]+) is the full-batch row's bound/)[0])).toBe(RELU_REMEDY_RATES['full-batch'].rates.sgd);
+    const [adam, lars, kfac] = quotedOn(PAGE, /Adam's ([\d.]+)\s+and LARS's ([\d.]+) are those optimisers' defaults, K-FAC's ([\d.]+) the rate its rescaled steps take/).map(Number);
+    expect({ adam, lars, kfac }).toEqual(SWITCH_RATES);
+  });
 
   it("says the rates the relu line carried before: the batch-32 row's", () => {
     expect(Number(quotedOn(PAGE, /at the batch-32 row's ([\d.]+), which it carried before/)[0])).toBe(RELU_REMEDY_RATES.command.rates.sgd);

@@ -1,6 +1,6 @@
 /**
  * The rate-grid driver both relu-rate scripts share (scripts/relu-rate-grid.ts): each rate stops at its
- * first network that fails reluRunHeld, the largest rate at which every network held is kept per
+ * first network that fails reluRunHeld (or, asked to, runs them all and counts), the largest rate at which every network held is kept per
  * optimiser, and the command line names the units, the optimiser and the rates.
  */
 import { describe, expect, it } from 'vitest';
@@ -31,6 +31,25 @@ describe('largestHeldRates', () => {
     expect(lines[0]).toMatch(/^sgd 0\.01: FAILS deep: loss 1\.000→0\.500, test 80\.0 % \(best 90\.0 %\)/);
     expect(lines[2]).toMatch(/^sgd 1: FAILS deep: .*, 1 dead/);
     expect(lines.at(-1)).toBe('sgd: largest rate at which every network held: 0.1');
+  });
+
+  it('with every, runs each network past a rate\'s first failure, names each that failed and counts those that held', async () => {
+    const trained: string[] = [];
+    const lines: string[] = [];
+    const largest = await largestHeldRates(
+      { grids: GRIDS, networks: ['deep', 'mid', 'shallow'], every: true },
+      ['sgd'],
+      [0.01, 0.1],
+      async (_, rate, network) => {
+        trained.push(`${rate} ${network}`);
+        return rate === 0.1 && network !== 'mid' ? dead(network) : held(network);
+      },
+      (line) => lines.push(line),
+    );
+    expect(largest).toEqual({ sgd: 0.01 });
+    expect(trained).toEqual(['0.01 deep', '0.01 mid', '0.01 shallow', '0.1 deep', '0.1 mid', '0.1 shallow']);
+    expect(lines[0]).toMatch(/^sgd 0\.01: passes \(3 of 3 held\)/);
+    expect(lines[1]).toMatch(/^sgd 0\.1: FAILS deep: .*, 1 dead; shallow: .*, 1 dead \(1 of 3 held\)/);
   });
 
   it('takes the given rates in place of the grid, and a diverged network fails its rate', async () => {
