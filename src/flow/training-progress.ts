@@ -25,7 +25,8 @@ import { accuracyAtChance, chanceOf, type ChanceLevel } from './chance.js';
  * end: see unstableEnd); overfitting: the training loss at the epochs' ends
  * did not rise above its lowest while the held-out rows' loss did, both at the same weights (epochs
  * only, with validation on other rows and the training rows' loss recorded beside it:
- * TraceEpoch.training); unclear: the batches' or epochs' losses vary more than the change to be read
+ * TraceEpoch.training), beyond the epochs' noise, or, in a run too short to read it, for
+ * OVERFIT_PATIENCE epochs in a row (a briefer rise is unclear: TrainingProgress.heldOutRiseEpochs); unclear: the batches' or epochs' losses vary more than the change to be read
  * (TrainingProgress.noise above STILL_FALLING) and showed none beyond it, or the last window's mean
  * rose (windowsRose) while its last epoch is a new low (TrainingProgress.newLow), and it fell less
  * than 'learning' asks from the window before: the windows say it rose, the last epoch that it did not;
@@ -226,9 +227,19 @@ export interface TrainingProgress {
    * its noise), its last epoch no new low of it (ComparedLosses.newLow). Read as
    * overfitting only beside a training loss at the same weights (epochLoss 'training subset at the
    * end') that did not rise; a trace saved before that was recorded compares the held-out loss with
-   * batch means over weights that moved, which cannot tell overfitting from an unstable end.
+   * batch means over weights that moved, which cannot tell overfitting from an unstable end; and, in a
+   * run too short to read the epochs' noise, only where it held that rise OVERFIT_PATIENCE epochs in a
+   * row (heldOutRiseEpochs).
    */
   heldOutRose?: boolean;
+  /**
+   * Only where the held-out loss rose (heldOutRose) beside a training loss at the same weights that did
+   * not, in a run whose windows are too short to read the epochs' noise (fewer than NOISE_WINDOW_MIN
+   * epochs each), and held that rise for fewer than OVERFIT_PATIENCE epochs in a row: how many it held
+   * (0 to OVERFIT_PATIENCE − 1; see heldOutRiseEpochsOf). The state is then 'unclear', not
+   * 'overfitting': one epoch's rise in a short run can be noise.
+   */
+  heldOutRiseEpochs?: number;
   /**
    * Fraction of rows classified right at the end: read 'batches', of the rows of the last window of
    * records' batches; read 'epochs', the mean over the last window of epochs of the accuracy on
@@ -325,6 +336,14 @@ export const PACE_POINTS = 3;
  * last of 10 epochs, test/flow/epoch-loss.test.ts).
  */
 export const NOISE_WINDOW_MIN = 5;
+/**
+ * In a run too short to read the epochs' noise (windows of fewer than NOISE_WINDOW_MIN epochs: fewer than 25 epochs), the epochs
+ * in a row, at its end, for which the held-out loss must lie at least STILL_FALLING above its lowest before them for overfitting to
+ * be read: early stopping's patience, 3 as in Keras' EarlyStopping example ("no improvement in the loss for three consecutive
+ * epochs") and PyTorch Lightning's default. One epoch's rise is not: a 5-epoch run of SGD 0.1 on the digits whose held-out loss
+ * rose 19 % in its last epoch had jumped 19 % and come back two epochs before (newuser48 #5).
+ */
+export const OVERFIT_PATIENCE = 3;
 /** An accuracy within this of chance is at chance (flow/chance.ts, its one source). */
 export { AT_CHANCE_MARGIN } from './chance.js';
 /**
@@ -673,9 +692,14 @@ function epochProgress(trace: Trace, classifies: boolean): TrainingProgress | un
   // held (overfitting) or rose with the held-out loss (an unstable end) they and that epoch disagree on.
   const cameBack = risen && newLow !== undefined;
   const sameWeights = heldOutRose && epochLoss === 'training subset at the end';
+  // Where the windows read no noise, a held-out rise is read as overfitting only once it held OVERFIT_PATIENCE epochs (early stopping's patience).
+  const noiseRead = Math.min(windows.last - windows.before, n - windows.last) >= NOISE_WINDOW_MIN;
+  const heldOutRiseEpochs = sameWeights && !noiseRead ? heldOutRiseEpochsOf(epochs.map(heldOutLoss)) : undefined;
+  const brief = heldOutRiseEpochs !== undefined && heldOutRiseEpochs < OVERFIT_PATIENCE;
   const trainModeHeld = rising && epochLoss !== 'batch mean' ? heldInTrainMode(trace, windows, lossStart, startNoise) : undefined;
   // Overfitting is read first: a run that fits its training rows (converged) while the held-out loss rises is the classic case.
-  // Only against the training loss at the same weights: batch means over moving weights hide an unstable end (both rose).
+  // Only against the training loss at the same weights: batch means over moving weights hide an unstable end (both rose);
+  // in a short run, only from a rise held OVERFIT_PATIENCE epochs: a briefer one is unclear (heldOutRiseEpochs says how brief).
   // As from the batches, a change is read where the noise could not make it, a standstill where a change of STILL_FALLING would have shown through it.
   // Windows that rose beside a last epoch at the run's lowest are no standstill either: they and that epoch disagree (unclear);
   // beside a held-out loss that rose they cannot tell overfitting from an unstable end, whatever the windows' means did after (unclear).
@@ -683,7 +707,9 @@ function epochProgress(trace: Trace, classifies: boolean): TrainingProgress | un
     sameWeights && cameBack
       ? 'unclear'
       : sameWeights && !roseAboveLowest
-        ? 'overfitting'
+        ? brief
+          ? 'unclear'
+          : 'overfitting'
         : (!classifies || accuracyEnd >= CONVERGED_ACCURACY) && lossNearFloor({ lossStart, lossEnd })
         ? 'converged'
         : rising
@@ -712,9 +738,25 @@ function epochProgress(trace: Trace, classifies: boolean): TrainingProgress | un
     ...(training.windowLow && { windowLow: training.windowLow }),
     ...(state === 'rising' && trainModeHeld && { trainModeHeld }),
     ...(heldOut && { heldOut, heldOutRose }),
+    ...(state === 'unclear' && brief && !cameBack && { heldOutRiseEpochs }),
     ...accuracy,
     noise,
   };
+}
+
+/**
+ * The epochs in a row, at the end of `heldOut` (one loss per kept epoch), each at least STILL_FALLING above the lowest of the epochs
+ * before them, counted up to OVERFIT_PATIENCE (TrainingProgress.heldOutRiseEpochs): 2 for 0.30, 0.28, 0.31, 0.33, 1 for 0.29, 0.34,
+ * 0.29, 0.34 (its last epoch alone lies so far above 0.29).
+ */
+function heldOutRiseEpochsOf(heldOut: readonly number[]): number {
+  let held = 0;
+  while (held < OVERFIT_PATIENCE && held + 1 < heldOut.length) {
+    const lowest = Math.min(...heldOut.slice(0, heldOut.length - held - 1));
+    if (!heldOut.slice(heldOut.length - held - 1).every((loss) => risenAbove(loss, lowest))) break;
+    held++;
+  }
+  return held;
 }
 
 /**

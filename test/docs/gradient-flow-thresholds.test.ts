@@ -8,7 +8,7 @@ import { DEAD_LAYER, DEAD_UNITS, EXPLODING_RATIO, FLAT_FEATURES, SATURATED_LAYER
 import { SPEED_EVEN } from '../../src/flow/diagnosis/learning-speed.js';
 import { FLAT_SPREAD, PRIME_MAX, SATURATION_MARGIN } from '../../src/flow/metrics.js';
 import { NORM_EPSILON } from '../../src/layers/spec.js';
-import { AT_CHANCE_MARGIN, STILL_FALLING } from '../../src/flow/training-progress.js';
+import { AT_CHANCE_MARGIN, OVERFIT_PATIENCE, STILL_FALLING } from '../../src/flow/training-progress.js';
 import { tableStarting } from '../util/markdown-tables.js';
 import { quotedOn } from '../util/page-numbers.js';
 
@@ -35,6 +35,7 @@ describe("docs/gradient-flow.md's thresholds are diagnose()'s", () => {
     expect(ratio(/per-example ‖δ‖ is ≤ (1\/\d+) of the last hidden layer's/.exec(when('vanishing'))![1])).toBe(VANISHING_RATIO);
     expect(Number(/at least (\d+) % above its lowest/.exec(when('loss-rising'))![1]) / 100).toBe(STILL_FALLING);
     expect(Number(/rose at least (\d+) % above its lowest/.exec(when('overfitting'))![1]) / 100).toBe(STILL_FALLING);
+    expect(Number(/in a run too short to read it, for (\d+) epochs in a row/.exec(when('overfitting'))![1])).toBe(OVERFIT_PATIENCE);
     expect(Number(/its accuracy within (\d+) points of a guess/.exec(when('healthy'))![1]) / 100).toBe(AT_CHANCE_MARGIN);
   });
 

@@ -164,12 +164,13 @@ describe('a loss of 0', () => {
     const heldOut = diagnose(
       handTrace(
         flat,
-        [0, 0.3].map((held, epoch) => ({ epoch, step: epoch + 2, loss: 1 - epoch / 100, validation: { loss: held, accuracy: 0.5 }, training: { loss: 1 - epoch / 100, accuracy: 0.5, rows: 4 } })),
+        // Held 3 epochs above its lowest: in a run too short to read the epochs' noise, overfitting asks early stopping's patience (OVERFIT_PATIENCE).
+        [0, 0.3, 0.3, 0.3].map((held, epoch) => ({ epoch, step: epoch + 2, loss: 1 - epoch / 100, validation: { loss: held, accuracy: 0.5 }, training: { loss: 1 - epoch / 100, accuracy: 0.5, rows: 4 } })),
         { ...RUN, validation: 'other rows' },
       ),
     );
     expect(heldOut.verdict).toBe('overfitting');
-    expect(heldOut.summary).toContain("rose while the training loss did not: 0.3000 at the last of 2 epochs, 0.3000 in the loss's units above its lowest, 0 after 1 epoch,");
+    expect(heldOut.summary).toContain("rose while the training loss did not: 0.3000 at the last of 4 epochs, 0.3000 in the loss's units above its lowest, 0 after 1 epoch,");
     for (const d of [rising, heldOut]) expect(`${d.summary} ${d.remedies.map((r) => r.why).join(' ')}`).not.toMatch(/NaN|Infinity|e\+0\b/);
   });
 });
@@ -263,8 +264,9 @@ describe('overfitting', () => {
     diagnose(
       handTrace(
         flatRun(1),
-        // The training rows' loss at the epochs' ends (TraceEpoch.training) is what overfitting is read against.
-        training.map((loss, epoch) => ({ epoch, step: epoch + 1, loss: 9, validation: { loss: [1, 0.8, 0.9, 1, 0.8, 0.8, 0.8, 0.8, 1, 1][epoch], accuracy: 0.5 }, training: { loss, accuracy: 0.5, rows: 4 } })),
+        // The training rows' loss at the epochs' ends (TraceEpoch.training) is what overfitting is read against; the held-out loss above it,
+        // and above its lowest for the last 3 epochs (early stopping's patience, OVERFIT_PATIENCE: these runs are too short to read the epochs' noise).
+        training.map((loss, epoch) => ({ epoch, step: epoch + 1, loss: 9, validation: { loss: [1.8, 2, 2.2, 2.4, 2.4, 2.4, 2.4, 2.4, 2.4, 2.4][epoch], accuracy: 0.5 }, training: { loss, accuracy: 0.5, rows: 4 } })),
         { ...RUN, validation: 'other rows' },
       ),
     );

@@ -55,7 +55,9 @@ const STATE_WORDS: Record<TrainingState, string> = {
 function stateClause(verdict: Verdict, p: TrainingProgress | undefined): string {
   if (!p || verdict === 'loss-rising' || verdict === 'overfitting') return '';
   const right = Number.isNaN(p.accuracyEnd) ? '' : `${atChance(p) ? ', at chance' : ''} (${percent(p.accuracyEnd)} of the training rows right)`;
-  return `; ${STATE_WORDS[p.state]}${right}`;
+  // A held-out rise too brief to read (TrainingProgress.heldOutRiseEpochs) leaves unclear whether the network overfits, not whether it learns.
+  const state = p.heldOutRiseEpochs !== undefined ? 'whether the network overfits is unclear' : STATE_WORDS[p.state];
+  return `; ${state}${right}`;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { runAtEnd, type Trace } from '../trace.js';
 import { counted, grouped } from '../../counted.js';
-import { atChance, chanceLevelOf, classesOf, CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, type EpochsUnread, lossNearFloor, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress, type TrainingState, unstableEnd, windowsRose, meanRose, NOISE_WINDOW_MIN, RUN_FIFTHS } from '../training-progress.js';
+import { atChance, chanceLevelOf, classesOf, CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, type EpochsUnread, lossNearFloor, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress, type TrainingState, unstableEnd, windowsRose, meanRose, NOISE_WINDOW_MIN, OVERFIT_PATIENCE, RUN_FIFTHS } from '../training-progress.js';
 import type { EpochLoss } from '../training-progress.js';
 import { chanceWords } from '../chance.js';
 import { EVEN_RANGE, GRADIENT_FADED } from './diagnosis-thresholds.js';
@@ -332,6 +332,28 @@ function heldOutNewLowSentence(p: TrainingProgress, measured: string, right: str
 }
 
 /**
+ * An unclear run whose held-out loss rose while the training loss at the same weights did not, in a run too short to read the
+ * epochs' noise, for fewer epochs in a row than overfitting asks (TrainingProgress.heldOutRiseEpochs, OVERFIT_PATIENCE): the losses,
+ * how briefly it rose and the rule; where the training rows' loss lies above the held-out rows' at the end, that the network does
+ * not fit them better (newuser48 #5: "fits its training rows better at the cost of the rows it has not seen" of a training loss of
+ * 0.3751 beside a held-out 0.3681, from one epoch's rise in a run of 5).
+ */
+function heldOutBriefSentence(p: TrainingProgress, measured: string, right: string, trace: Trace): string {
+  const held = p.heldOut!;
+  const names = heldOutNames(p);
+  const epochs = p.heldOutRiseEpochs!;
+  const brief = epochs === 0 ? 'not in its last epoch' : epochs === 1 ? 'in its last epoch only' : `in its last ${grouped(epochs)} epochs only`;
+  const above = p.lossEnd >= held.lossEnd && !held.seen ? `; that loss lies above the ${names.rows}', so the network does not fit its training rows better than the rows it has not seen` : '';
+  return (
+    `The epochs cannot tell whether the network overfits: the ${names.rows}' loss rose, ${atLastEpochs(held.lossEnd, p, p.epochs!)}, ${amountAbove(held.lossEnd, heldOutLowest(p).loss)} its lowest, ${lowestWords(heldOutLowest(p)).words}, ` +
+    `while ${measured} went ${lossText(p.lossBefore)} → ${lossText(p.lossEnd)}${p.window === 1 ? '' : ` (means over the last two windows of ${counted(p.window, 'epoch')})`}${right}${above}. ` +
+    `The ${names.loss} lay ${percent(STILL_FALLING)} or more above its lowest ${brief}, where a run too short to read how far the losses vary from epoch to epoch ` +
+    `(that takes ${NOISE_WINDOW_MIN} epochs a window: runs of ${RUN_FIFTHS * NOISE_WINDOW_MIN} epochs or more) reads overfitting only from a rise held ${OVERFIT_PATIENCE} epochs in a row ` +
+    `(early stopping's patience): too few epochs to tell overfitting from noise; ${wouldTell(trace, 'more epochs')}.`
+  );
+}
+
+/**
  * The rise heldOutNewLowSentence read where the last window's mean did not read it (meanRose: at or
  * below every epoch before it, or above the lowest by less than a rise): windowsRose, from the pace
  * alone (a steady line up through the last two windows' epochs), which is named with what it reads,
@@ -400,7 +422,8 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
       `the ${heldOutNames(p).rows}' loss rose while the training loss did not: ${rise(held.lossEnd, lowestWords(heldOutLowest(p)))}, ` +
       `while ${measured} went ${lossText(p.lossBefore)} → ${p.lossEnd === p.lossBefore ? 'the same' : lossText(p.lossEnd)}${p.window === 1 ? '' : ` (means over the last two windows of ${counted(p.window, 'epoch')})`}${newLowClause(p)}${right}.` +
       // Fitting the training rows better is said only where their loss fell: one that held says nothing of it.
-      (p.lossEnd < p.lossBefore && !held.seen ? ' The network fits its training rows better at the cost of the rows it has not seen.' : '') +
+      // … and lies below the held-out loss: one above it says the network fits the rows it has not seen better still (newuser48 #5).
+      (p.lossEnd < p.lossBefore && p.lossEnd < held.lossEnd && !held.seen ? ' The network fits its training rows better at the cost of the rows it has not seen.' : '') +
       heldOutStartSentence(p)
     );
   }
@@ -421,6 +444,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
     );
   }
   const before = beforeWords(p);
+  if (p.state === 'unclear' && p.heldOutRiseEpochs !== undefined) return heldOutBriefSentence(p, measured, right, trace);
   if (p.state === 'unclear' && p.newLow && windowsRose(p)) return newLowSentence(p, measured, right, trace);
   if (p.state === 'unclear') {
     // Its lowest is named where it lies below both windows, with the noise of a rise above it: a rise within that is not read as one either.
