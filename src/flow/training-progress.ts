@@ -26,7 +26,7 @@ import { accuracyAtChance, chanceOf, type ChanceLevel } from './chance.js';
  * did not rise above its lowest while the held-out rows' loss did, both at the same weights (epochs
  * only, with validation on other rows and the training rows' loss recorded beside it:
  * TraceEpoch.training), beyond the epochs' noise, or, in a run too short to read it, for
- * OVERFIT_PATIENCE epochs in a row (a briefer rise is unclear: TrainingProgress.heldOutRiseEpochs); unclear: the batches' or epochs' losses vary more than the change to be read
+ * 3 epochs in a row, early stopping's patience (a briefer rise is unclear: TrainingProgress.heldOutRiseEpochs); unclear: the batches' or epochs' losses vary more than the change to be read
  * (TrainingProgress.noise above STILL_FALLING) and showed none beyond it, or the last window's mean
  * rose (windowsRose) while its last epoch is a new low (TrainingProgress.newLow), and it fell less
  * than 'learning' asks from the window before: the windows say it rose, the last epoch that it did not;
@@ -228,16 +228,16 @@ export interface TrainingProgress {
    * overfitting only beside a training loss at the same weights (epochLoss 'training subset at the
    * end') that did not rise; a trace saved before that was recorded compares the held-out loss with
    * batch means over weights that moved, which cannot tell overfitting from an unstable end; and, in a
-   * run too short to read the epochs' noise, only where it held that rise OVERFIT_PATIENCE epochs in a
-   * row (heldOutRiseEpochs).
+   * run too short to read the epochs' noise, only where it held that rise 3 epochs in a row, early
+   * stopping's patience (heldOutRiseEpochs).
    */
   heldOutRose?: boolean;
   /**
    * Only where the held-out loss rose (heldOutRose) beside a training loss at the same weights that did
-   * not, in a run whose windows are too short to read the epochs' noise (fewer than NOISE_WINDOW_MIN
-   * epochs each), and held that rise for fewer than OVERFIT_PATIENCE epochs in a row: how many it held
-   * (0 to OVERFIT_PATIENCE − 1; see heldOutRiseEpochsOf). The state is then 'unclear', not
-   * 'overfitting': one epoch's rise in a short run can be noise.
+   * not, in a run whose windows are too short to read the epochs' noise (runs of fewer than 25 epochs),
+   * and lay at least 5 % above its lowest for fewer than 3 epochs in a row (early stopping's patience):
+   * for how many, at the run's end (0 to 2). The state is then 'unclear', not 'overfitting': one
+   * epoch's rise in a short run can be noise.
    */
   heldOutRiseEpochs?: number;
   /**

@@ -16,7 +16,7 @@ import { BATCH_NOISE_SHARE, DEAD_LAYER, DEAD_UNITS, EXPLODING_RATIO, FADE_WINDOW
 import { PRIME_MAX } from '../../src/flow/metrics.js';
 import { LOSS_DIGITS, POSITIONAL_BELOW } from '../../src/loss-text.js';
 import { MORE_EPOCHS } from '../../src/flow/remedy.js';
-import { NOISE_WINDOW_MIN, PACE_POINTS, PROGRESS_WINDOW_MIN, START_NOISE_RECORDS } from '../../src/flow/training-progress.js';
+import { NOISE_WINDOW_MIN, OVERFIT_PATIENCE, PACE_POINTS, PROGRESS_WINDOW_MIN, START_NOISE_RECORDS, STILL_FALLING } from '../../src/flow/training-progress.js';
 import { BLOCK_FILE_VERSION } from '../../src/io/safetensors-blocks.js';
 import { CURVATURE_FLOOR } from '../../src/optim/lbfgs.js';
 import { TRAINING_CHECK_MAX_ROWS } from '../../src/training/training-check-rows.js';
@@ -142,6 +142,10 @@ const STATED_RESULTS: [string, string, string][] = [
   ['TrainingProgress', 'lossNoise', `fewer than ${5 * NOISE_WINDOW_MIN} epochs, whose windows of a fifth hold fewer than ${NOISE_WINDOW_MIN}`],
   ['TrainingProgress', 'noise', `\n   * ${5 * NOISE_WINDOW_MIN} epochs): with`],
   ['ComparedLosses', 'noise', `than ${NOISE_WINDOW_MIN} (kept) epochs`],
+  ['TrainingProgress', 'heldOutRiseEpochs', `(runs of fewer than ${5 * NOISE_WINDOW_MIN} epochs)`],
+  ['TrainingProgress', 'heldOutRiseEpochs', `at least ${100 * STILL_FALLING} % above its lowest for fewer than ${OVERFIT_PATIENCE} epochs in a row (early stopping's patience):`],
+  ['TrainingProgress', 'heldOutRiseEpochs', `(0 to ${OVERFIT_PATIENCE - 1})`],
+  ['TrainingProgress', 'heldOutRose', `held that rise ${OVERFIT_PATIENCE} epochs in a row`],
   ['TraceEpoch', 'training', `at most\n   * ${grouped(TRAINING_CHECK_MAX_ROWS)}.`],
   ['EpochInfo', 'training', `at most ${grouped(TRAINING_CHECK_MAX_ROWS)},`],
   ['Lbfgs', 'restore', `sᵀy > ${CURVATURE_FLOOR}`],
