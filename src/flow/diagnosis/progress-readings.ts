@@ -129,6 +129,29 @@ export function plateauFall(p: TrainingProgress): string {
 }
 
 /**
+ * How far a plateau's loss moved between the two windows it was read from, against the fall still learning asks (STILL_FALLING),
+ * as the plateau sentence says it before its figures: 'fell only 1.04 %, under the 5 % still learning asks', or 'did not fall'.
+ * It said 'stopped falling' of a loss that fell 1.04 % (2.332 → 2.307) in the last of 5 epochs, read as one still falling 1 % an
+ * epoch (newuser48 #11: its epochs' losses 2.320, 2.313, 2.312, 2.332, 2.307 at the loss of a guess, ln 10 = 2.303).
+ */
+export function plateauMoved(p: TrainingProgress): string {
+  const fall = 1 - p.lossEnd / p.lossBefore;
+  return fall > 0 ? `fell only ${numberText(100 * fall)} %, under the ${percent(STILL_FALLING)} still learning asks` : 'did not fall';
+}
+
+/**
+ * The window before the last with its loss, as a plateau's figures say it before the last window's: '2.332 after the epoch
+ * before' (a loss measured at the epoch's end), '2.332 over the epoch before' (its batches' mean), 'mean 3.236 over the 100
+ * epochs before', '2.301 over the 20 records before' (their median: said so with the last window's).
+ */
+export function lossBeforeWords(p: TrainingProgress): string {
+  const before = beforeWords(p);
+  if (p.read === 'batches') return `${lossText(p.lossBefore)} over ${before}`;
+  if (p.window > 1) return `mean ${lossText(p.lossBefore)} over ${before}`;
+  return `${lossText(p.lossBefore)} ${p.epochLoss === 'batch mean' ? 'over' : 'after'} ${before}`;
+}
+
+/**
  * What a steady pace (LossPace) does to the loss over its horizon, as words: 'falls 13 % over 4
  * epochs more', 'rises 6 % over 4 epochs more'; a fall past half said as the share of the loss it
  * leaves, 'falls to 1/4.96 of its level over 5 epochs more' (a percentage of a fall near all of it

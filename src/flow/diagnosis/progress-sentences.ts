@@ -14,7 +14,7 @@ import { changeRecords, lastRecordName, medianOverRecords, overTimeMeasure, over
 import { cancellingBelow, examplesCancel, faded, mostlyNoise, overTimeChange } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
 import { firstIsSlower, speedAt } from './learning-speed.js';
-import { againstBefore, amountAbove, beforeWords, atLastEpochs, heldOutLowest, heldOutLowestAtStart, heldOutNames, heldOutNewLow, heldOutStartSentence, lowestWords, noiseUnread, paceWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
+import { againstBefore, amountAbove, atLastEpochs, lossBeforeWords, plateauMoved, heldOutLowest, heldOutLowestAtStart, heldOutNames, heldOutNewLow, heldOutStartSentence, lowestWords, noiseUnread, paceWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
 import { flowClear, gapClosed } from './verdict-rules.js';
 import { givenFloat32Text, numberText } from '../../number-text.js';
 import { lossChangeText, lossText } from '../../loss-text.js';
@@ -102,7 +102,7 @@ export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evide
       `${wouldTell(trace, `more records (${trace.every > 1 ? 'a smaller trace interval, or more steps' : 'more steps: the trace records every step already'})`)}.`
     );
   }
-  const stuck = `A plateau (${only}): the batches' loss stopped falling short of convergence (${lossText(p.lossEnd)}, ${windows}; ${lossText(p.lossBefore)} over the ${grouped(p.window)} before; ${lossText(p.lossStart)} at the first record)${right}${shortRunClause(p, trace)}`;
+  const stuck = `A plateau (${only}): the batches' loss ${plateauMoved(p)}, short of convergence (${lossBeforeWords(p)} → ${lossText(p.lossEnd)}, ${windows}; ${lossText(p.lossStart)} at the first record)${right}${shortRunClause(p, trace)}`;
   return stuck + plateauCause(e, verdict, ends, trace);
 }
 
@@ -443,7 +443,6 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
       convergedGapClause(verdict, e, ends)
     );
   }
-  const before = beforeWords(p);
   if (p.state === 'unclear' && p.heldOutRiseEpochs !== undefined) return heldOutBriefSentence(p, measured, right, trace);
   if (p.state === 'unclear' && p.newLow && windowsRose(p)) return newLowSentence(p, measured, right, trace);
   if (p.state === 'unclear') {
@@ -464,12 +463,13 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
   }
   // Converged asks for the accuracy of the last epochs too: where no traced batch measured it and the loss is near its floor, the trace cannot tell.
   const untold = Number.isNaN(p.accuracyEnd) && lossNearFloor(p);
-  const stopped = untold ? 'stopped falling' : 'stopped falling short of convergence';
+  // How far it fell, and the fall it would have taken to read still learning: 'stopped falling' said nothing of a fall of 1 % (newuser48 #11).
+  const stopped = untold ? plateauMoved(p) : `${plateauMoved(p)}, short of convergence`;
   const whetherConverged = untold
     ? `; whether it converged the trace cannot tell: its loss is at most ${percent(CONVERGED_LOSS_FRACTION)} of the first step's batch's, but no traced batch of the last ${p.window === 1 ? 'epoch' : counted(p.window, 'epoch')} measured the ${percent(CONVERGED_ACCURACY)} of rows classified right that converged also asks for (a smaller trace interval would)`
     : '';
   return (
-    `A plateau: ${measured} ${stopped} (${end}; ${lossText(p.lossBefore)} over ${before}; ${lossText(p.lossStart)} at the first step (its batch))${right}${whetherConverged}${shortRunClause(p, trace)}` +
+    `A plateau: ${measured} ${stopped} (${lossBeforeWords(p)} → ${end}; ${lossText(p.lossStart)} at the first step (its batch))${right}${whetherConverged}${shortRunClause(p, trace)}` +
     plateauCause(e, verdict, ends, trace)
   );
 }
