@@ -39,7 +39,7 @@ const QUOTES = [
   'Diagnosis: VANISHING',
   "Vanishing gradients (severe): one example's gradient δ at the first hidden layer is 1/384 of the last hidden layer's",
   'A plateau',
-  'short of convergence',
+  'without converging',
   'at chance',
   "the last hidden layer's ‖∂C/∂b‖ of the mean loss over 1,000 fixed rows fell 1.99× over training time (from the run's start to its end), less than the 100× this diagnosis calls fading",
   'Its batch ‖∂C/∂b‖ (a batch of 32 rows, what the steps use) fell 1.04×',

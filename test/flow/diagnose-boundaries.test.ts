@@ -230,25 +230,25 @@ describe('no gradient at either end of the chain', () => {
 });
 
 describe('converged, when no traced batch measured the last epochs\' accuracy', () => {
-  it("a loss at 1/500 of its start that stopped falling is not said to be 'short of convergence': the trace cannot tell", () => {
+  it("a loss at 1/500 of its start that stopped falling is not said to be 'without converging': the trace cannot tell", () => {
     // One record, at step 1; ten epochs of 10 steps, the last four at the same loss.
     const losses = [1, 0.5, 0.1, 0.05, 0.01, 0.005, 0.004, 0.004, 0.004, 0.004];
     const d = diagnose(handTrace([{ delta: [1, 1, 1], bias: [1, 1, 1], loss: 2 }], losses.map((loss, epoch) => ({ epoch, step: 10 * (epoch + 1), loss }))));
     const p = d.evidence.training!;
     expect([p.state, p.accuracyEnd, p.lossEnd / p.lossStart]).toEqual(['plateau', NaN, 0.002]);
-    expect(d.summary).not.toContain('short of convergence');
+    expect(d.summary).not.toContain('without converging');
     expect(d.summary).toContain(
       "A plateau: the training loss per epoch (the mean of its batches' losses, each before its update) did not fall (mean 0.004000 over the 2 epochs before → mean 0.004000 over the last 2 of 10 epochs; 2.000 at the first step (its batch)); whether it converged the trace cannot tell: its loss is at most 1 % of the first step's batch's, but no traced batch of the last 2 epochs measured the 99 % of rows classified right that converged also asks for (a smaller trace interval would);",
     );
-    // With a loss short of the floor, it is short of convergence whatever the accuracy.
+    // With a loss short of the floor, it has not converged whatever the accuracy.
     const high = diagnose(handTrace([{ delta: [1, 1, 1], bias: [1, 1, 1], loss: 2 }], [1, 0.5, 0.5, 0.5, 0.5].map((loss, epoch) => ({ epoch, step: 10 * (epoch + 1), loss }))));
-    expect(high.summary).toContain('did not fall, short of convergence (0.5000 over the epoch before → 0.5000 at the last of 5 epochs');
+    expect(high.summary).toContain('did not fall, without converging (0.5000 over the epoch before → 0.5000 at the last of 5 epochs');
     // A fall short of still learning's is said with both (newuser48 #11: 'stopped falling' of a loss that fell 1.04 % in its last epoch).
     const slow = diagnose(handTrace([{ delta: [1, 1, 1], bias: [1, 1, 1], loss: 2 }], [1, 0.5, 0.5, 0.5, 0.49].map((loss, epoch) => ({ epoch, step: 10 * (epoch + 1), loss }))));
     expect(slow.evidence.training!.state).toBe('plateau');
-    expect(slow.summary).toContain('fell only 2.00 %, under the 5 % still learning asks, short of convergence (0.5000 over the epoch before → 0.4900 at the last of 5 epochs;');
+    expect(slow.summary).toContain('fell only 2.00 %, under the 5 % still learning asks, without converging (0.5000 over the epoch before → 0.4900 at the last of 5 epochs;');
     expect(slow.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'fell only 1.04 %'), { anyNumbers: true }));
-    expect(high.summary).toContain(quoteOn('docs/gradient-flow.md', 'short of convergence'));
+    expect(high.summary).toContain(quoteOn('docs/gradient-flow.md', 'without converging'));
   });
 });
 

@@ -102,7 +102,7 @@ export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evide
       `${wouldTell(trace, `more records (${trace.every > 1 ? 'a smaller trace interval, or more steps' : 'more steps: the trace records every step already'})`)}.`
     );
   }
-  const stuck = `A plateau (${only}): the batches' loss ${plateauMoved(p)}, short of convergence (${lossBeforeWords(p)} → ${lossText(p.lossEnd)}, ${windows}; ${lossText(p.lossStart)} at the first record)${right}${shortRunClause(p, trace)}`;
+  const stuck = `A plateau (${only}): the batches' loss ${plateauMoved(p)}, without converging (${lossBeforeWords(p)} → ${lossText(p.lossEnd)}, ${windows}; ${lossText(p.lossStart)} at the first record)${right}${shortRunClause(p, trace)}`;
   return stuck + plateauCause(e, verdict, ends, trace);
 }
 
@@ -464,7 +464,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
   // Converged asks for the accuracy of the last epochs too: where no traced batch measured it and the loss is near its floor, the trace cannot tell.
   const untold = Number.isNaN(p.accuracyEnd) && lossNearFloor(p);
   // How far it fell, and the fall it would have taken to read still learning: 'stopped falling' said nothing of a fall of 1 % (newuser48 #11).
-  const stopped = untold ? plateauMoved(p) : `${plateauMoved(p)}, short of convergence`;
+  const stopped = untold ? plateauMoved(p) : `${plateauMoved(p)}, without converging`;
   const whetherConverged = untold
     ? `; whether it converged the trace cannot tell: its loss is at most ${percent(CONVERGED_LOSS_FRACTION)} of the first step's batch's, but no traced batch of the last ${p.window === 1 ? 'epoch' : counted(p.window, 'epoch')} measured the ${percent(CONVERGED_ACCURACY)} of rows classified right that converged also asks for (a smaller trace interval would)`
     : '';
