@@ -39,7 +39,7 @@ export function architectureRemedies(verdict: Verdict, trace: Trace, e: Evidence
     if (verdict === 'dead') {
       if (!types.has('batch-norm')) add(normalised('batch-norm'), why);
     } else if (!normalises) {
-      add(normalised('batch-norm'), `${why}; layer norm: per example, any batch size (Ba et al. 2016).`, normalised('layer-norm'));
+      add(normalised('batch-norm'), `${why}; layer norm: per example, any batch size (Ba et al. 2016)${f === 'sigmoid' ? LAYER_NORM_WITH_SIGMOID : ''}.`, normalised('layer-norm'));
     } else if (verdict === 'vanishing' && sigmoidsAfterLayerNorms(trace) && !types.has('batch-norm') && (trace.run.batchSize ?? 0) > BATCH_NORM_BLOCKING_ROWS) {
       add([layers("{ type: 'batch-norm' } in place of each { type: 'layer-norm' }", { norm: 'batch-norm' })], LAYER_NORM_SIGMOID_WHY);
     }
@@ -70,6 +70,16 @@ export function architectureRemedies(verdict: Verdict, trace: Trace, e: Evidence
     }
   }
 }
+
+/**
+ * What the layer-norm alternative did not mend beside sigmoid units, as measured (newuser48 #7: it left their [784, 6 × 64, 10]
+ * sigmoid net vanishing, 56.7 % after 5 epochs where batch norm reached 89.9 %): docs/studies.md's table of the remedies offered
+ * for study (a)'s deepest network, [784, 30 × 4, 10] sigmoid, each applied by its settings (`npx tsx scripts/study-a-remedies.ts`,
+ * 2026-12-06, Intel Xeon): layer norm after each dense layer at chance, 10.5 % of the test digits, read vanishing (severe); batch
+ * norm 82.0 %, healthy. The quadrant net of LAYER_NORM_SIGMOID_WHY stayed at chance too. test/flow/layer-norm-alternative reads
+ * both figures from that table.
+ */
+const LAYER_NORM_WITH_SIGMOID = ", but it left study (a)'s deepest sigmoid net vanishing, at chance (10.5 %; batch norm 82.0 %)";
 
 /**
  * Why batch norm in place of layer norm, beside sigmoid units whose gap vanishes across layer norms: measured on 5 × (dense 16 →
