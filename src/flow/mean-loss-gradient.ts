@@ -5,8 +5,8 @@
  * only as each example's δ does: evidence.endNoise). Plain numbers per trace row, so flow/ needs nothing
  * from the network above it; the visualizer measures them on its probe rows (Network.gradients).
  */
-import { checkKnownKeys, checkObjectArgument, checkWhole } from '../checks.js';
-import { invalidOption, shown } from '../errors.js';
+import { checkKnownKeys, checkWhole } from '../checks.js';
+import { invalidOption, shown, shownArgument } from '../errors.js';
 import { euclideanNorm } from '../norm.js';
 import type { Trace } from './trace.js';
 import { checkTraceArgument } from './trace-argument.js';
@@ -78,19 +78,20 @@ export interface BiasGradients {
 export function biasNormsPerRow(trace: Trace, gradients: BiasGradients): number[] {
   checkTraceArgument(trace, 'biasNormsPerRow');
   const where = 'biasNormsPerRow(gradients)';
-  checkObjectArgument(gradients, where, "net.gradients(x, y)'s result, { layers, parameters }");
-  const { layers, parameters } = gradients as Partial<BiasGradients>;
+  // One check of the argument and its two fields (anything but an object reads as one without them).
+  const { layers, parameters } = (typeof gradients === 'object' && gradients !== null ? gradients : {}) as Partial<BiasGradients>;
   if (!Array.isArray(layers) || typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) {
-    throw invalidOption(`${where}: expected net.gradients(x, y)'s result, { layers, parameters }, got ${shown(gradients)}`);
+    throw invalidOption(`${where}: expected net.gradients(x, y)'s result, { layers, parameters }, got ${shownArgument(gradients)}`);
   }
   const blocks = trace.blocks;
   if (!blocks) {
     const units = trace.sizes.slice(1);
-    const given = layers.map((layer: unknown) => (layer as Partial<BiasLayerGradient> | null)?.units);
+    // Array.from, not map: map keeps a sparse array's holes and some() skips them, so a hole passed the check and left one in the result.
+    const given = Array.from(layers, (layer: unknown) => (layer as Partial<BiasLayerGradient> | null | undefined)?.units);
     if (given.length !== units.length || given.some((u, l) => u !== units[l])) {
       throw invalidOption(`${where}: expected the gradients of the traced network, whose weight layers have ${shown(units)} units, got layers of ${shown(given)}`);
     }
-    return layers.map((layer, l) => checkedNorm((layer as { biasNorm: unknown }).biasNorm, `${where}.layers[${l}].biasNorm`));
+    return Array.from(layers, (layer, l) => checkedNorm((layer as { biasNorm: unknown }).biasNorm, `${where}.layers[${l}].biasNorm`));
   }
   return blocks.layers.map(({ name }, l) => {
     if (!trace.recordsMetric('biasGradNorm', l)) return NaN;

@@ -59,6 +59,11 @@ describe('biasNormsPerRow', () => {
     }
     await expectError(() => biasNormsPerRow(dense.trace, blocks.gradients), 'INVALID_OPTION', /^biasNormsPerRow\(gradients\): expected the gradients of the traced network, whose weight layers have \[5,4,2\] units, got layers of \[\]$/);
     await expectError(() => biasNormsPerRow(dense.trace, wider.gradients), 'INVALID_OPTION', /got layers of \[6,4,2\]$/);
+    // A sparse layers array (review48b #8): map kept the hole and some() skipped it, so it passed and the result held a hole.
+    const sparse = { ...dense.gradients, layers: [...dense.gradients.layers] };
+    delete (sparse.layers as unknown[])[1];
+    await expectError(() => biasNormsPerRow(dense.trace, sparse), 'INVALID_OPTION', /^biasNormsPerRow\(gradients\): expected the gradients of the traced network, whose weight layers have \[5,4,2\] units, got layers of \[5,undefined,2\]$/);
+    await expectError(() => biasNormsPerRow(dense.trace, undefined as never), 'INVALID_OPTION', /^biasNormsPerRow\(gradients\): expected net\.gradients\(x, y\)'s result, \{ layers, parameters \}, got none$/);
     const broken = { ...dense.gradients, layers: dense.gradients.layers.map((layer, l) => (l === 1 ? { ...layer, biasNorm: NaN } : layer)) };
     await expectError(() => biasNormsPerRow(dense.trace, broken), 'INVALID_OPTION', /^biasNormsPerRow\(gradients\)\.layers\[1\]\.biasNorm: expected a finite ‖∂C\/∂b‖ ≥ 0, got NaN$/);
     // The dense network's second layer is '2' (PyTorch's Linear, activation, Linear, …), 4 units: the batch norm's name here.
