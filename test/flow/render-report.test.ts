@@ -41,11 +41,15 @@ describe("renderReport, the package's export", () => {
     }
   });
 
-  it("says IO_ERROR, with the reason the import was refused, where the report's code cannot be loaded", async () => {
+  // The import's own message, and 'serve every file' only where it says the file was not there (review48b #13).
+  it.each([
+    ['was not served', new TypeError('Failed to fetch dynamically imported module: https://example.test/assets/report-html-B2x.js'), "renderReport: could not load the report's code (gradscope's flow/report-html.js, in a bundled page a chunk of its own; serve every file the build wrote): "],
+    ['came but failed as it ran', new ReferenceError('tickRules is not defined'), "renderReport: the report's code (gradscope's flow/report-html.js, in a bundled page a chunk of its own) was fetched but failed as it ran: "],
+  ])("says IO_ERROR, with the reason the import was refused, where the report's code %s", async (_, thrown, said) => {
     // A module graph of its own, in which report-html.ts cannot be loaded (and so its own GradscopeError class).
     vi.resetModules();
     vi.doMock('../../src/flow/report-html.js', () => {
-      throw new TypeError('Failed to fetch dynamically imported module: https://example.test/assets/report-html-B2x.js');
+      throw thrown;
     });
     try {
       const [fresh, errors] = [await import('../../src/flow/render-report.js'), await import('../../src/errors.js')];
@@ -55,7 +59,7 @@ describe("renderReport, the package's export", () => {
       // What the import was refused with, as this runner says it (vitest wraps the factory's error), is the reason given.
       const cause: unknown = await import('../../src/flow/report-html.js').then(() => 'loaded', (refused: unknown) => refused);
       expect(String(cause)).not.toBe('loaded');
-      expect((error as Error).message).toBe(`renderReport: could not load the report's code (gradscope's flow/report-html.js, in a bundled page a chunk of its own; serve every file the build wrote): ${String(cause)}`);
+      expect((error as Error).message).toBe(`${said}${String(cause)}`);
     } finally {
       vi.doUnmock('../../src/flow/report-html.js');
       vi.resetModules();
