@@ -34,14 +34,14 @@ describe('paceWords', () => {
   const pace = (logSlope: number, horizon: number) => ({ points: 3, horizon, logSlope, projected: Math.expm1(logSlope * horizon), steady: true }) as LossPace;
 
   it('says a fall whose factor float64 cannot hold as a bound, not 1/Infinity', () => {
-    expect(paceWords(pace(-1, 4))).toBe('falls to 1/54.6 of its level over 4 epochs more');
-    expect(paceWords(pace(-200, 4))).toBe('falls to less than 1/1e300 of its level over 4 epochs more');
+    expect(paceWords(pace(-1, 4))).toBe('fall to 1/54.6 of its level over 4 epochs more');
+    expect(paceWords(pace(-200, 4))).toBe('fall to less than 1/1e300 of its level over 4 epochs more');
     // e^−720 is a subnormal float64 above 0, whose inverse rounds to Infinity.
-    expect(paceWords(pace(-180, 4))).toBe('falls to less than 1/1e300 of its level over 4 epochs more');
+    expect(paceWords(pace(-180, 4))).toBe('fall to less than 1/1e300 of its level over 4 epochs more');
   });
 
   it('says a rise whose factor float64 cannot hold as a bound, not Infinity×', () => {
-    expect(paceWords(pace(1, 4))).toBe('rises to 54.6× its level over 4 epochs more');
-    expect(paceWords(pace(180, 4))).toBe('rises to more than 1e300× its level over 4 epochs more');
+    expect(paceWords(pace(1, 4))).toBe('rise to 54.6× its level over 4 epochs more');
+    expect(paceWords(pace(180, 4))).toBe('rise to more than 1e300× its level over 4 epochs more');
   });
 });

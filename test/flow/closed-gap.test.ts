@@ -52,8 +52,8 @@ describe('a vanishing gap that closed while the run still learns', () => {
     // The line through the losses' logarithms: what it leaves after 5 epochs more, as said.
     const left = Math.exp(pace.logSlope * 5);
     expect(left).toBeCloseTo(1 / 3.43, 3);
-    expect(d.remedies.map((r) => r.why).join(' ')).toContain(`at its pace it falls to 1/${(1 / left).toPrecision(3)} of its level over 5 epochs more`);
-    expect(d.remedies.map((r) => r.why).join(' ')).toContain(quoteOn('docs/gradient-flow.md', 'falls to 1/3.43'));
+    expect(d.remedies.map((r) => r.why).join(' ')).toContain(`if it kept this pace it would fall to 1/${(1 / left).toPrecision(3)} of its level over 5 epochs more`);
+    expect(d.remedies.map((r) => r.why).join(' ')).toContain(quoteOn('docs/gradient-flow.md', 'fall to 1/3.43'));
     expect(`${d.summary} ${d.remedies.map((r) => r.why).join(' ')}`).not.toMatch(/\b(1\d\d|[2-9]\d\d) % over/);
   }, 120_000);
 

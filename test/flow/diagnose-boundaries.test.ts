@@ -632,11 +632,11 @@ describe('rising, still falling or a plateau: what the loss does', () => {
     const p = steady.evidence.training!;
     expect([p.state, p.pace?.points, p.pace?.horizon, p.pace?.steady]).toEqual(['learning', 3, 4, true]);
     expect(steady.summary).toContain(
-      'Still learning: the training loss per epoch (the mean of its batches\' losses, each before its update) is still falling, 0.9100 at the last of 4 epochs, 3 % below the epoch before (0.9400); slowly, but steadily: at its pace over the last 3 epochs (a least-squares line through the losses\' logarithms, its slope clear of 0 at 95 %) it falls 12 % over 4 epochs more,',
+      'Still learning: the training loss per epoch (the mean of its batches\' losses, each before its update) is still falling, 0.9100 at the last of 4 epochs, 3 % below the epoch before (0.9400); slowly, but steadily: if it kept its pace over the last 3 epochs (a least-squares line through the losses\' logarithms, its slope clear of 0 at 95 %), it would fall 12 % over 4 epochs more,',
     );
     // Beside a clear flow its remedy is time, not another optimiser or rate.
     expect(steady.remedies.map((r) => r.option)).toEqual(['epochs: more than 4']);
-    expect(steady.remedies[0].why).toBe('the loss is still falling (3 % below the epoch before; at its pace it falls 12 % over 4 epochs more): training longer lowers it further.');
+    expect(steady.remedies[0].why).toBe('the loss is still falling (3 % below the epoch before; if it kept this pace it would fall 12 % over 4 epochs more): training longer lowers it further.');
     // A pace of exactly STILL_FALLING over as long again (a fall by g an epoch, g⁴ = 0.95) is still falling; one a little smaller is not.
     const geometric = (g: number) => run([1, 1, 1, 1], [0, 1, 2, 3].map((i) => g ** i));
     expect(geometric(0.95 ** (1 / 4) * (1 - 1e-9)).evidence.training?.state).toBe('learning');
@@ -644,7 +644,7 @@ describe('rising, still falling or a plateau: what the loss does', () => {
     // A loss halving every epoch falls toward 0, never past it: to 1/16 of its level over 4 epochs more (a line through the losses themselves, 0.5 0.25 0.125, fell 600 %).
     const halving = run([1, 1, 1, 1], [1, 0.5, 0.25, 0.125]);
     expect(halving.evidence.training?.pace?.projected).toBeGreaterThan(-1);
-    expect(halving.remedies[0].why).toBe('the loss is still falling (50 % below the epoch before; at its pace it falls to 1/16.0 of its level over 4 epochs more): training longer lowers it further.');
+    expect(halving.remedies[0].why).toBe('the loss is still falling (50 % below the epoch before; if it kept this pace it would fall to 1/16.0 of its level over 4 epochs more): training longer lowers it further.');
     // The same fall with noise about the line: no steady pace, a plateau.
     const noisy = run([1, 1, 1, 1], [1, 0.97, 0.99, 0.96]);
     expect([noisy.evidence.training?.state, noisy.evidence.training?.pace?.steady]).toEqual(['plateau', false]);
@@ -656,7 +656,7 @@ describe('rising, still falling or a plateau: what the loss does', () => {
     expect(slow.remedies.map((r) => r.option)).not.toContain('epochs: more than 10');
     const up = run([1, 1, 1, 1], [1, 1.015, 1.03, 1.045]);
     expect([up.verdict, up.evidence.training?.state]).toEqual(['loss-rising', 'rising']);
-    expect(up.summary).toContain("slowly, but steadily: at its pace over the last 3 epochs (a least-squares line through the losses' logarithms, its slope clear of 0 at 95 %) it rises 6 % over 4 epochs more, with a median of 90 % of each of the last epochs' traced batches' rows classified right (the trace does not record how many rows each batch held).");
+    expect(up.summary).toContain("slowly, but steadily: if it kept its pace over the last 3 epochs (a least-squares line through the losses' logarithms, its slope clear of 0 at 95 %), it would rise 6 % over 4 epochs more, with a median of 90 % of each of the last epochs' traced batches' rows classified right (the trace does not record how many rows each batch held).");
   });
 
   it("read from the batches, a loss that rose by more than STILL_FALLING and its noise is rising, not a plateau", () => {

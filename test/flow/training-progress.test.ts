@@ -154,7 +154,7 @@ describe('where a run stands: converged, plateau or still learning', () => {
     expect(1 - p.lossEnd / p.lossBefore).toBeLessThan(STILL_FALLING);
     expect([p.state, p.pace?.steady, p.pace?.horizon]).toEqual(['learning', true, 12]);
     expect(p.pace!.projected).toBeLessThanOrEqual(-STILL_FALLING);
-    expect(d.summary).toMatch(/slowly, but steadily: at its pace over the last 4 epochs \(a least-squares line through the losses' logarithms, its slope clear of 0 at 95 %\) it falls \d+ % over 12 epochs more/);
+    expect(d.summary).toMatch(/slowly, but steadily: if it kept its pace over the last 4 epochs \(a least-squares line through the losses' logarithms, its slope clear of 0 at 95 %\), it would fall \d+ % over 12 epochs more/);
     expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'slowly, but steadily')));
     // What the pace said: 12 more epochs lower the loss by STILL_FALLING or more (6.4 %).
     net.train(digits.nielsen.x, digits.nielsen.y, options);

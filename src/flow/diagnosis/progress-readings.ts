@@ -152,9 +152,9 @@ export function lossBeforeWords(p: TrainingProgress): string {
 }
 
 /**
- * What a steady pace (LossPace) does to the loss over its horizon, as words: 'falls 13 % over 4
- * epochs more', 'rises 6 % over 4 epochs more'; a fall past half said as the share of the loss it
- * leaves, 'falls to 1/4.96 of its level over 5 epochs more' (a percentage of a fall near all of it
+ * What a steady pace (LossPace) would do to the loss over its horizon were it kept, as words after 'would': 'fall 13 % over 4
+ * epochs more', 'rise 6 % over 4 epochs more' (an extrapolation, said as one: 'at its pace it falls …' read as a fact, newuser49
+ * #11); a fall past half said as the share of the loss it leaves, 'fall to 1/4.96 of its level over 5 epochs more' (a percentage of a fall near all of it
  * would round to 100 %, a loss of 0), a rise past double as a multiple; a factor (or, for a fall,
  * its inverse) past float64's range, beyond e^±709.78 (e^(logSlope·horizon) or 1/it rounded to
  * Infinity), as the bound it lies beyond (multipleText, shareText).
@@ -163,12 +163,12 @@ export function paceWords(pace: LossPace): string {
   const left = Math.exp(pace.logSlope * pace.horizon);
   const change =
     left >= 2
-      ? `rises to ${multipleText(left)}× its level`
+      ? `rise to ${multipleText(left)}× its level`
       : left > 1
-        ? `rises ${percent(left - 1)}`
+        ? `rise ${percent(left - 1)}`
         : left >= 0.5
-          ? `falls ${percent(1 - left)}`
-          : `falls to ${shareText(left)} of its level`;
+          ? `fall ${percent(1 - left)}`
+          : `fall to ${shareText(left)} of its level`;
   return `${change} over ${counted(pace.horizon, 'epoch')} more`;
 }
 
@@ -190,9 +190,9 @@ export function againstBefore(p: TrainingProgress): string {
   return Math.round(100 * (ratio - 1)) >= 1 ? `${percent(ratio - 1)} above ${before}` : `less than 1 % above ${before}`;
 }
 
-/** How a still-falling loss falls, as the more-epochs remedy's reason says it: ' (3 % below the epoch before; at its pace it falls 13 % over 4 epochs more)'. */
+/** How a still-falling loss falls, as the more-epochs remedy's reason says it: ' (3 % below the epoch before; if it kept this pace it would fall 13 % over 4 epochs more)'. */
 export function stillFalling(p: TrainingProgress): string {
-  const pace = p.pace?.steady && p.pace.projected <= -STILL_FALLING ? `; at its pace it ${paceWords(p.pace)}` : '';
+  const pace = p.pace?.steady && p.pace.projected <= -STILL_FALLING ? `; if it kept this pace it would ${paceWords(p.pace)}` : '';
   return ` (${againstBefore(p)}${pace})`;
 }
 

@@ -254,8 +254,8 @@ function paceClause(p: TrainingProgress): string {
   const moved = p.state === 'rising' ? p.lossEnd / riseFrom(p).loss - 1 : 1 - p.lossEnd / p.lossBefore;
   if (!pace?.steady || moved >= STILL_FALLING || Math.abs(pace.projected) < STILL_FALLING) return '';
   return (
-    `; slowly, but steadily: at its pace over the last ${counted(pace.points, 'epoch')} (${PACE_LINE}) ` +
-    `it ${paceWords(pace)}`
+    `; slowly, but steadily: if it kept its pace over the last ${counted(pace.points, 'epoch')} (${PACE_LINE}), ` +
+    `it would ${paceWords(pace)}`
   );
 }
 
@@ -360,7 +360,7 @@ function heldOutBriefSentence(p: TrainingProgress, measured: string, right: stri
  * since the mean beside it did not rise.
  */
 const pacedRise = (p: TrainingProgress) =>
-  `the training loss's pace over its last ${counted(p.pace!.points, 'epoch')} (${PACE_LINE}), at which it ${paceWords(p.pace!)},`;
+  `the training loss's pace over its last ${counted(p.pace!.points, 'epoch')} (${PACE_LINE}), at which it would ${paceWords(p.pace!)},`;
 
 /** Which lowest `low` is, as heldOutNewLowSentence names it beside its words (lowestWords): one epoch's loss or a window's mean. */
 const lowestKind = (low: EpochLoss) => (low.from === undefined ? "the lowest epoch's loss" : "the lowest window's mean");
