@@ -157,7 +157,7 @@ export async function trainingRows(args: ParsedArgs): Promise<TrainingRows> {
     const common = { train: rows, inputs: x.cols, targets: y.cols, oneHot, source: `${counted(rows.count, 'row')} of ${file}`, file, digits: false, where: `in ${file}`, trainedOn: { data: dataPath, rows: rows.count } };
     return held
       ? { ...common, check: held, checked: 'test', checkedName: 'test rows', checkedWords: `the ${counted(held.count, 'row')} of ${shellWord(testPath!)}`, checkFile: shellWord(testPath!) }
-      : { ...common, check: rows, checked: 'training', checkedName: 'training rows', checkedWords: `all ${counted(rows.count, 'row')}`, checkFile: file };
+      : { ...common, check: rows, checked: 'training', checkedName: 'training rows', checkedWords: rows.count === 1 ? 'the 1 row' : `all ${counted(rows.count, 'row')}`, checkFile: file }; // not 'all 1 row' (edges47 #14)
   }
   if (testPath !== undefined) throw new UsageError(`--test-data ${shellWord(testPath)} holds held-out rows for a --data file: give the training rows with --data FILE, or leave it out to test on the --test digits`);
   const trainRows = numberFlag(args, 'train');

@@ -57,6 +57,14 @@ function expectOneLine(run: { code: number; stdout: string; stderr: string }, co
 }
 
 describe('gradscope train', () => {
+  it("says 'the 1 row', not 'all 1 row', of a data file of one row (edges47 #14)", async () => {
+    const one = at('one-row.json');
+    writeFileSync(one, JSON.stringify({ inputs: [[0, 1, 0, 1]], targets: [[1, 0, 0]] }));
+    const run = await runCliInProcess(['train', '--data', one, '--layers', '4,3,3', '--epochs', '1']);
+    expect([run.stderr, run.code]).toEqual(['', 0]);
+    expect(trainOutput(run.stdout).before).toMatch(/; training loss and accuracy, on the 1 row after it\.$/);
+  });
+
   it('trains on a data file, prints each epoch, and saves a model that study --model, gradients and loadModel read', async () => {
     const out = at('toy.json');
     const run = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,16,16,3', '--activation', 'tanh', '--init', 'glorot-normal', '--bias-init', 'constant:0.1', '--optimizer', 'adam', '--learning-rate', '0.01', '--epochs', '3', '--batch-size', '8', '--seed', '5', '--out', out]);
