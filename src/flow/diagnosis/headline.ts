@@ -14,7 +14,7 @@ import { EVEN_RANGE, VANISHING_RATIO } from './diagnosis-thresholds.js';
 import { type ChainEnds, chainEnds, decisiveGap, gapMeasure, gapSide, gatedBranchLayers, positiveFinite } from './gap-measures.js';
 import { aboutEven, learnsWords, speedAt, stepSizing } from './learning-speed.js';
 import { lossFigure } from './progress-readings.js';
-import { explodingOnLoss, flowUnread, gapClosed } from './verdict-rules.js';
+import { explodingOnLoss, flowUnread, gapClosed, trainedThrough } from './verdict-rules.js';
 import { notLearntWords } from './flow-sentences.js';
 import { numberText } from '../../number-text.js';
 
@@ -215,5 +215,6 @@ export function headline(verdict: Verdict, severity: Severity | undefined, e: Ev
   else if (verdict === 'healthy' && flowUnread(e)) figure = 'no gap between the ends of the chain could be read';
   else if (e.hiddenLayers < 2) figure = noChainFigure(e, trace);
   else figure = gapFigure(verdict, e, trace);
-  return `${head}${figure === undefined ? '' : `: ${figure}`}${compensation(e)}${stateClause(verdict, p)}.${tryClause(remedies)}`;
+  const through = trainedThrough(verdict, e, trace.run) ? `; ${trace.run.optimizer} trained through it, its steps rescaled by curvature` : '';
+  return `${head}${figure === undefined ? '' : `: ${figure}`}${compensation(e)}${through}${stateClause(verdict, p)}.${tryClause(remedies)}`;
 }

@@ -12,9 +12,11 @@ import { chainEnds, decisiveGap, gapSeverity, gatedBranchLayers, positiveFinite,
 import { closedGapSentence, progressSentence } from './progress-sentences.js';
 import { aboutEven, learnsWords, SPEED_EVEN_RANGE } from './learning-speed.js';
 import { skippedSentence } from './skipped-batches.js';
-import { alsoGap, explodingOnLoss, flowUnread } from './verdict-rules.js';
+import { alsoGap, explodingOnLoss, flowUnread, trainedThrough } from './verdict-rules.js';
 import { verdictHead } from './headline.js';
 import { numberText } from '../../number-text.js';
+import { percent } from './diagnosis-words.js';
+import type { TrainingProgress } from '../training-progress.js';
 
 export function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence, trace: Trace): string {
   if (e.records === 0) return 'The trace is empty: train with { trace: { every: k } } to record one.';
@@ -66,6 +68,7 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
   if (e.training && !lossVerdict) parts.push(progressSentence(e.training, verdict, e, ends, trace));
   const closed = closedGapSentence(verdict, e, ends);
   if (closed) parts.push(closed);
+  if (trainedThrough(verdict, e, run)) parts.push(trainedThroughSentence(run.optimizer!, e.training!));
   // Beside where the run stands: the losses it was read from are over the applied batches alone.
   if (e.skippedBatches) parts.push(skippedSentence(e.skippedBatches));
   if (e.compensated) {
@@ -100,4 +103,17 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
   if (verdict !== 'saturated' && e.saturatedLayers.length) parts.push(`also saturated units: ${saturatedSentence(e, trace)}`);
   if (e.nonFinite) parts.push('Some gradients or weights became Infinity or NaN.');
   return `${verdictHead(verdict, severity, e)}: ` + parts.map((p, i) => (i === 0 ? p : p[0].toUpperCase() + p.slice(1))).join(' ');
+}
+
+/**
+ * Beside a vanishing gap a second-order optimiser trained through (trainedThrough): that both are true, the gradient's gap and the
+ * training, with how far it trained (the share of training rows right at the end, or where the network has no classes its loss
+ * against the first step's); and what the remedies then are.
+ */
+function trainedThroughSentence(optimizer: string, p: TrainingProgress): string {
+  const trained = Number.isNaN(p.accuracyEnd) ? `its loss down to ${numberText(p.lossEnd / p.lossStart)}× the first step's` : `to ${percent(p.accuracyEnd)} of the training rows right`;
+  return (
+    `${optimizer} trained through the gap, ${trained}: it rescales its steps by curvature, not by the gradient's size (second-order steps reach what a vanishing gradient leaves small: Martens 2010). ` +
+    `The gradient still vanishes: the gap's remedies mend it, and none switches away from ${optimizer}.`
+  );
 }

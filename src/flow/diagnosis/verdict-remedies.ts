@@ -20,7 +20,7 @@ import { moreEpochs, plateauRemedies, progressRemedies, unclearRemedy } from './
 import { type AddRemedy, addSmallerRate, choice, CLIP_AT_1, firstStepOf, initName, layers, optimizerSwitch, type RateRun, runLengthOf } from './remedy-settings.js';
 import { LARS_WHY, vanishingOptimizerRemedies } from './vanishing-optimizer-remedies.js';
 import { inputsHold, qualifiedBesideLargeInputs, standardiseRemedy } from './offset-remedies.js';
-import { alsoGap, flowClear, gapClosed, gapEvenAtEnd } from './verdict-rules.js';
+import { alsoGap, flowClear, gapClosed, gapEvenAtEnd, trainedThrough } from './verdict-rules.js';
 import { gapAtEndWords } from './headline.js';
 import { andList } from '../../list-text.js';
 import { givenFloat32Text, numberText } from '../../number-text.js';
@@ -255,6 +255,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
     );
     return { remedies, ownFinding: remedies.length };
   }
+  const through = trainedThrough(verdict, e, run);
   /** A vanishing gap's remedies: the verdict's, or beside dead units (alsoGap). */
   const vanishingRemedies = () => {
     // As explodingGapRemedies: a gap across flat batch norms is theirs.
@@ -283,7 +284,8 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
         `scales the initial weights so that each layer passes the back-propagated gradient on at about the same size (chain factor ≈ 1${factor((f) => `; measured: ${f}`)}).`,
       );
     }
-    if (!e.compensated) vanishingOptimizerRemedies(trace, run, e, optimizerRemedy, add);
+    // No switch away from a second-order optimiser the run trained through the gap with (trainedThrough).
+    if (!e.compensated && !through) vanishingOptimizerRemedies(trace, run, e, optimizerRemedy, add);
   };
   /** An exploding gap's remedies: the verdict's (with Inf or NaN values), or beside dead units (alsoGap). */
   const explodingGapRemedies = () => {
@@ -318,6 +320,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
   const ownFinding = verdict === 'healthy' ? 0 : remedies.length;
   // A gap that held but lay within 1/4–4× by the last record (gapEvenAtEnd): the run's end asks what a closed gap's does too, after the gap's own.
   if (gapEvenAtEnd(verdict, e)) standingRemedies(`${gapAtEndWords(e, chainEnds(trace, e), 'the gap in the gradient flow')} (within ${EVEN_RANGE})`);
+  else if (through) standingRemedies(`${run.optimizer} trained through the gap`);
   alsoDeadUnits();
   alsoSaturatedUnits();
   return { remedies, ownFinding };

@@ -7,6 +7,8 @@ import { atChance, type TrainingProgress } from '../training-progress.js';
 import { EXPLODING_RATIO, SEVERE_RATIO, TRAINED_LOSS_FRACTION, VANISHING_RATIO } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
 import { decisiveGap, even, gapMeasure, gapSide, positiveFinite } from './gap-measures.js';
+import { stepSizing } from './learning-speed.js';
+import type { TraceRun } from '../trace.js';
 
 /**
  * The verdict from the evidence and its decisive gap (decisiveGap): the first that holds of Inf or NaN
@@ -139,4 +141,19 @@ export function gapEvenAtEnd(verdict: Verdict, e: Evidence): boolean {
 /** Evidence.skipCarried: the skips' bound on the trunk's growth (skipGrowthBound of the chain's last row), where the gap is a mild exploding one, no Inf or NaN, and the bound is below EXPLODING_RATIO. */
 export function skipCarried(gap: number, e: Evidence, bound: number | undefined): number | undefined {
   return !e.nonFinite && gap >= EXPLODING_RATIO && gap < 1 / SEVERE_RATIO && bound !== undefined && bound < EXPLODING_RATIO ? bound : undefined;
+}
+
+/**
+ * A vanishing gap a second-order optimiser trained through: the verdict is the gradient's and stands (the gap as read), but the run's
+ * optimiser rescales its steps by curvature (stepSizing 'curvature': K-FAC, Hessian-free, L-BFGS, Levenberg–Marquardt), and the run
+ * trained well, nothing in its loss saying otherwise (notLearnt: trained to TRAINED_LOSS_FRACTION of its start, off chance, its loss
+ * not rising). That is what second-order methods are for (Martens 2010: Hessian-free trained deep autoencoders whose gradients
+ * vanish). Measured (2026-12-06, page48's leftover): on 5 × (dense 16 → layer norm → sigmoid) over 256 rows (scripts/remedy-setups'
+ * layerNormSigmoid), Hessian-free with its batch over 64 epochs reached 95–99 %, and seeds 2–3 read "Vanishing gradients (severe)"
+ * at the first step's gap (1/40, 1/17) with δ crossed over by the last record, and were offered Adam and LARS, which reached 23–30 %
+ * and 47–64 % on that network. Such a run is offered no switch of optimiser and what where it stands asks (more epochs while its loss
+ * falls) after the gap's own remedies, which would mend the gradient itself. Not where the gap closed during training (gapClosed).
+ */
+export function trainedThrough(verdict: Verdict, e: Evidence, run: TraceRun): boolean {
+  return verdict === 'vanishing' && !gapClosed(verdict, e) && e.training !== undefined && stepSizing(run)?.per === 'curvature' && notLearnt(e.training) === undefined;
 }
