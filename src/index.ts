@@ -75,7 +75,7 @@ export { toTfjsLayers, fromTfjsLayers, TFJS_WEIGHTS_FILE } from './io/tfjs-layer
 export { blockModelFromTfjsLayers, blockModelToTfjsLayers } from './io/tfjs-blocks.js';
 export type { TfjsLayersModel, TfjsModelJson, TfjsWeightSpec, TfjsImportOptions } from './io/tfjs-layers.js';
 export { HessianFree, HESSIAN_FREE_DEFAULTS } from './optim/hessian-free.js';
-export { wantedBatchSize } from './optimizer-defaults.js';
+export { HESSIAN_FREE_BATCH, wantedBatchSize } from './optimizer-defaults.js';
 // K-FAC by name (createOptimizer, train's optimizer spec), which checks the network is dense first: its options (each with its default), not its class.
 export type { KfacOptions } from './optim/kfac.js';
 export type { HessianFreeOptions, HessianFreeReport } from './optim/hessian-free.js';
