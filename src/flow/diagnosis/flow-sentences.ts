@@ -14,7 +14,7 @@ import type { Evidence, FirstToLast } from './diagnosis-types.js';
 import { gapRecords, lastRecordName, medianOverRecords, overTimeMeasure, overTimeWhere, percent, rowList, sharesByRow, shortBatchNote, timesOf } from './diagnosis-words.js';
 import { afterFlatNorm, cancelledEnds, faded, flatOnChain, overTimeChange, plainResiduals, saturatedLater, saturationAtStart } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, gapSeverity, gapSide, positiveFinite, readAtFirst } from './gap-measures.js';
-import { learnsWords, speedAt, speedWords, stepSizing } from './learning-speed.js';
+import { aboutEven, learnsWords, SPEED_EVEN_RANGE, speedAt, speedWords, stepSizing } from './learning-speed.js';
 import type { NotLearnt } from './verdict-rules.js';
 import { numberText } from '../../number-text.js';
 import { lossChangeText, lossText } from '../../loss-text.js';
@@ -157,13 +157,24 @@ function speedSentence(e: Evidence, ends: ChainEnds, trace: Trace): string {
   const across = e.normalisedBy !== undefined;
   if (e.speedMeasure === 'batch gradient') {
     if (!positiveFinite(speed)) return across ? `No ‖∂C/∂b‖ gap is read: ${unreadSpeedClause(trace, e, ends)}.` : `No batch-gradient gap is read: ${unreadSpeedClause(trace, e, ends)}.`;
-    return across ? `The ‖∂C/∂b‖ gap is ${numberText(speed)}×.` : `The batch gradient ‖∂C/∂b‖, which the update uses, says the ${ends.first} learns ${learnsWords(speed)} the last (${when}).`;
+    return across ? `The ‖∂C/∂b‖ gap is ${numberText(speed)}×.` : `The batch gradient ‖∂C/∂b‖, which the update uses, says the ${ends.first} learns ${learnsWords(speed)} the last (${when})${closedSpeedClause(e)}.`;
   }
   const own = stepsOwnWords(trace);
   if (!positiveFinite(speed)) return `No gap in the steps taken is read: ${unreadStepClause(speed, ends)} (${own}).`;
   // 'would say 1.38× the speed of the last', not 'would say at …'.
   const gradient = positiveFinite(batch) ? `; its batch gradient ‖∂C/∂b‖ alone would say ${speedWords(batch)} the last` : '';
   return `The steps taken, ‖ΔW‖/‖W‖ (${own}), say the ${ends.first} learns ${learnsWords(speed)} the last (${when})${gradient}.`;
+}
+
+/**
+ * Where the batch-gradient speed was read at the first step beyond about even (aboutEven) and the last record's lies within it: that
+ * it closed over training time, so that "learns 193× slower (at the first step)" is not read as where the run ended (newuser49 #15:
+ * study depth at λ = 0, the first ÷ last ‖∂C/∂b‖ 0.0052 at epoch 0, 0.82 at epoch 499); '' elsewhere.
+ */
+function closedSpeedClause(e: Evidence): string {
+  const { first, last } = e.firstToLast;
+  if (!readAtFirst(e) || !positiveFinite(first) || !positiveFinite(last) || aboutEven(first) || !aboutEven(last)) return '';
+  return `; by the last record it learns ${learnsWords(last)} the last, within the ${SPEED_EVEN_RANGE} this diagnosis calls about even: that gap closed over training time`;
 }
 
 /** A gap's band as the verdict reads it, 'vanishing (severe)' or 'exploding (mild)'; undefined within 1/4–4× or where it cannot be read (0, Inf, NaN). */

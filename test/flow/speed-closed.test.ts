@@ -1,0 +1,44 @@
+/**
+ * Where the batch gradient's first-to-last speed is read at the first step and closed by the last record, the summary says so
+ * (newuser49 #15: study depth at λ = 0 read "learns 193× slower than the last (at the first step)" while its table's batch
+ * first ÷ last went 0.0052 → 0.82 by epoch 499).
+ */
+import { describe, expect, it } from 'vitest';
+import { diagnose } from '../../src/flow/diagnose.js';
+import { SPEED_EVEN_RANGE } from '../../src/flow/diagnosis/learning-speed.js';
+import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
+import { Trace } from '../../src/flow/trace.js';
+import { quoteOn, quotePattern } from '../util/page-quotes.js';
+
+/** A [4, 3, 3, 3, 2] sigmoid network whose first hidden layer's δ and ‖∂C/∂b‖, over the last's, are `gaps` record by record. */
+function closing(gaps: number[]): Trace {
+  const trace = new Trace({ sizes: [4, 3, 3, 3, 2], activations: ['sigmoid', 'sigmoid', 'sigmoid', 'softmax'], loss: 'cross-entropy', every: 1, run: { optimizer: 'sgd', learningRate: 0.1, init: 'glorot-uniform' } });
+  gaps.forEach((gap, i) => {
+    const r = trace.beginRecord(i + 1, 2 - i / 10, 0.5);
+    const delta = [gap, Math.sqrt(gap), 1];
+    const neutral: Partial<Record<string, number>> = { weightGradNorm: 1, weightNorm: 1, updateRatio: 1e-3, saturatedFraction: 0 };
+    for (let l = 0; l < 4; l++) {
+      for (const name of LAYER_METRIC_NAMES) trace.set(name, r, l, neutral[name] ?? NaN);
+      trace.set('deltaRms', r, l, l < 3 ? delta[l] : 1);
+      trace.set('biasGradNorm', r, l, l < 3 ? delta[l] : 1);
+      if (l < 2) trace.set('chainFactor', r, l, delta[l] / delta[l + 1]);
+    }
+  });
+  return trace;
+}
+
+describe('a batch-gradient speed read at the first step that closed by the end', () => {
+  it('says by the last record it learns about as fast, and that the gap closed over training time', () => {
+    const d = diagnose(closing([1e-4, 1e-3, 1e-2, 0.1, 0.5, 0.8, 0.9, 0.9]));
+    expect(d.evidence.firstToLast.first).toBeCloseTo(1e-4);
+    expect(d.summary).toContain(
+      `the first hidden layer learns 1.00e+4× slower than the last (at the first step); by the last record it learns at 0.900× the speed of the last, within the ${SPEED_EVEN_RANGE} this diagnosis calls about even: that gap closed over training time.`,
+    );
+    expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'by the last record it learns at')));
+  });
+
+  it('says nothing of it where the gap held to the end', () => {
+    const d = diagnose(closing([1e-4, 1e-3, 1e-2, 0.1, 0.1, 0.1, 0.1, 0.1]));
+    expect(d.summary).not.toContain('that gap closed over training time');
+  });
+});
