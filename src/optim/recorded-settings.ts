@@ -12,6 +12,7 @@
 import { checkNumber, rangeProblem } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { andList } from '../list-text.js';
+import { grouped } from '../counted.js';
 import { BOOLEAN_SETTINGS, ownBounds, SETTING_RANGES, SETTING_RULES, type SettingRange, type SettingRule, type Settings } from './setting-ranges.js';
 import { missingWords, STATE_RANGES, stateScalarProblem, type StateRange } from './state-ranges.js';
 import type { OptimizerState } from './optimizer.js';
@@ -89,7 +90,7 @@ export function checkRecordedHyperparameters(state: OptimizerState, where: strin
   const outOfRange = new Set(refused);
   const settingRules = settingRulesOf(name);
   // A value the state does not record is this optimiser's (Levenberg–Marquardt's mu option, or one saved before it was recorded).
-  const member = (key: string) => (key in recordedFinite ? `scalars.${key} ${String(saved[key])}` : `${key} ${String(saved[key])} (this optimiser's)`);
+  const member = (key: string) => (key in recordedFinite ? `scalars.${key} ${settingText(saved[key])}` : `${key} ${settingText(saved[key])} (this optimiser's)`);
   for (const rule of [...settingRules, ...stateBoundRules(name, settingRules)]) {
     if (!rule.keys.some((key) => differing.includes(key)) || rule.keys.some((key) => outOfRange.has(key)) || rule.holds(saved)) continue;
     problems.push(brokenRuleWords(rule, member));
@@ -99,7 +100,8 @@ export function checkRecordedHyperparameters(state: OptimizerState, where: strin
   if (problems.length > 0) throw invalidOption(`${where}: ${problems.join('; ')}${damagedWords(name, [...refused])}`);
   if (differing.length === 0) return;
   // A boolean option is recorded as 1 or 0; the option that sets it takes true or false.
-  const optionText = (key: string) => (typeof own[key] === 'boolean' ? String(saved[key] === 1 || saved[key] === true) : String(saved[key]));
+  const optionValue = (key: string) => (typeof own[key] === 'boolean' ? saved[key] === 1 || saved[key] === true : saved[key]);
+  const optionText = (key: string) => settingText(optionValue(key));
   const { defaults } = context;
   // The constructor takes the default for a setting the options leave out: each saved otherwise is named, as differing or not, and none saved
   // at its default (a kfac state saved with rescale false was advised quadraticMomentum and adaptDamping false, which rescale false defaults to).
@@ -116,11 +118,12 @@ export function checkRecordedHyperparameters(state: OptimizerState, where: strin
   }
   const savedWith =
     differing.length === 1
-      ? `${differing[0]} ${optionText(differing[0])}, this optimiser has ${String(own[differing[0]])}`
-      : `${differing.map((key) => `${key} ${optionText(key)}`).join(', ')}; this optimiser has ${differing.map((key) => `${key} ${String(own[key])}`).join(', ')}`;
-  const options = Object.keys(advised).map((key) => `, ${key}: ${key in own ? optionText(key) : String(advised[key])}`).join('');
+      ? `${differing[0]} ${optionText(differing[0])}, this optimiser has ${settingText(own[differing[0]])}`
+      : `${differing.map((key) => `${key} ${optionText(key)}`).join(', ')}; this optimiser has ${differing.map((key) => `${key} ${settingText(own[key])}`).join(', ')}`;
+  // The options as code to type: numbers as JavaScript writes them, not grouped.
+  const options = Object.keys(advised).map((key) => `, ${key}: ${String(key in own ? optionValue(key) : advised[key])}`).join('');
   const why = [
-    ...(leftOut.length === 0 ? [] : [`${andList(leftOut)} ${leftOut.length === 1 ? 'is' : 'are'} named too: left out, ${leftOut.length === 1 ? 'it' : 'they'} would be ${leftOut.length === 1 ? 'the default' : 'the defaults'} ${andList(leftOut.map((key) => String(defaults[key])))}`]),
+    ...(leftOut.length === 0 ? [] : [`${andList(leftOut)} ${leftOut.length === 1 ? 'is' : 'are'} named too: left out, ${leftOut.length === 1 ? 'it' : 'they'} would be ${leftOut.length === 1 ? 'the default' : 'the defaults'} ${andList(leftOut.map((key) => settingText(defaults[key])))}`]),
     ...companions.map(({ rule, others }) => `${rule.rule} must hold, so ${andList(others)} ${others.length === 1 ? 'is' : 'are'} named too`),
   ];
   throw invalidOption(`${where}: the state was saved with ${savedWith}; create it with { name: '${name}'${options} } to resume that run${why.length === 0 ? '' : ` (${why.join('; ')})`}`);
@@ -271,4 +274,9 @@ export function savedRulesProblem(name: string, scalars: Readonly<Record<string,
 /** A problem's words after the name it starts with ('beta1: expected …'): the reader names the field itself. */
 function wordsAfter(key: string, problem: string): string {
   return problem.slice(`${key}: `.length);
+}
+
+/** A setting's value as the refusals' prose says it: a number grouped as every count is (10,000,000,000, not 10000000000; edges47 #10), anything else as String says it. */
+function settingText(value: unknown): string {
+  return typeof value === 'number' ? grouped(value) : String(value);
 }

@@ -137,7 +137,7 @@ describe('a state no optimiser could have saved is refused as damaged, nothing h
     const lm = await trained({ name: 'levenberg-marquardt', muMax: 1e12 });
     const above = { ...lm, scalars: { ...lm.scalars, mu: 1e11 } };
     const message = await refusal({ name: 'levenberg-marquardt' }, above);
-    expect(message).toBe("levenberg-marquardt: restore: the state was saved with muMax 1000000000000, this optimiser has 10000000000; create it with { name: 'levenberg-marquardt', muMax: 1000000000000 } to resume that run");
+    expect(message).toBe("levenberg-marquardt: restore: the state was saved with muMax 1,000,000,000,000, this optimiser has 10,000,000,000; create it with { name: 'levenberg-marquardt', muMax: 1000000000000 } to resume that run");
     await takesIt(message, above);
   });
 });

@@ -53,7 +53,7 @@ describe('a restore refused for its settings names every one at once', () => {
     const lm = await trained({ name: 'levenberg-marquardt', mu: 1e-6, muMax: 1e-4 });
     const lmMessage = await refusal({ name: 'levenberg-marquardt' }, lm);
     expect(lmMessage).toBe(
-      `levenberg-marquardt: restore: the state was saved with muMax 0.0001, this optimiser has 10000000000; create it with { name: 'levenberg-marquardt', muMax: 0.0001, mu: ${lm.scalars.mu} } to resume that run (mu ≤ muMax must hold, so mu is named too)`,
+      `levenberg-marquardt: restore: the state was saved with muMax 0.0001, this optimiser has 10,000,000,000; create it with { name: 'levenberg-marquardt', muMax: 0.0001, mu: ${lm.scalars.mu} } to resume that run (mu ≤ muMax must hold, so mu is named too)`,
     );
     await takesIt(lmMessage, lm);
   });

@@ -189,7 +189,7 @@ describe("Hessian-free's and Levenberg-Marquardt's restore, by the same rule (th
   it.each([
     [{ name: 'hessian-free', damping: 10 }, /^hessian-free: restore: the state was saved with damping 10, this optimiser has 45; create it with \{ name: 'hessian-free', damping: 10 \} to resume that run$/],
     [{ name: 'hessian-free', backtracking: false }, /^hessian-free: restore: the state was saved with backtracking false, this optimiser has true; create it with \{ name: 'hessian-free', backtracking: false \} to resume that run$/],
-    [{ name: 'levenberg-marquardt', muMax: 1e6 }, /^levenberg-marquardt: restore: the state was saved with muMax 1000000, this optimiser has 10000000000; create it with \{ name: 'levenberg-marquardt', muMax: 1000000 \} to resume that run$/],
+    [{ name: 'levenberg-marquardt', muMax: 1e6 }, /^levenberg-marquardt: restore: the state was saved with muMax 1,000,000, this optimiser has 10,000,000,000; create it with \{ name: 'levenberg-marquardt', muMax: 1000000 \} to resume that run$/],
   ])('%j into a default one: refused, nothing changed; created as said, it takes the state', async (spec, said) => {
     const state = await trained(spec);
     const net = await createNetwork(mse);
@@ -226,7 +226,7 @@ describe("Hessian-free's and Levenberg-Marquardt's restore, by the same rule (th
     const net = await createNetwork(mse);
     const optimizer = createOptimizer(net, 'levenberg-marquardt');
     const before = unchanged(optimizer);
-    const error = await expectError(() => restoreOptimizer(optimizer, edited), 'INVALID_OPTION', /^levenberg-marquardt: restore: the state was saved with muMax 0\.0005, this optimiser has 10000000000; create it with \{ name: 'levenberg-marquardt', muMax: 0\.0005, mu: [0-9.e-]+ \} to resume that run \(mu ≤ muMax must hold, so mu is named too\)$/);
+    const error = await expectError(() => restoreOptimizer(optimizer, edited), 'INVALID_OPTION', /^levenberg-marquardt: restore: the state was saved with muMax 0\.0005, this optimiser has 10,000,000,000; create it with \{ name: 'levenberg-marquardt', muMax: 0\.0005, mu: [0-9.e-]+ \} to resume that run \(mu ≤ muMax must hold, so mu is named too\)$/);
     expect(unchanged(optimizer)).toBe(before);
     expect(error.message).toContain(`mu: ${mu} }`);
     const fitting = createOptimizer(net, { name: 'levenberg-marquardt', muMax: 5e-4, mu });
@@ -234,7 +234,7 @@ describe("Hessian-free's and Levenberg-Marquardt's restore, by the same rule (th
     expect(fitting.state().scalars.mu).toBe(mu);
     // No mu recorded: the bound is this optimiser's μ (restore keeps it), not NaN ('≥ NaN … damaged').
     const { mu: _dropped, ...noMu } = state.scalars;
-    await expectError(() => restoreOptimizer(optimizer, { ...state, scalars: { ...noMu, muMax: 5 } }), 'INVALID_OPTION', /^levenberg-marquardt: restore: the state was saved with muMax 5, this optimiser has 10000000000; create it with \{ name: 'levenberg-marquardt', muMax: 5 \} to resume that run$/);
+    await expectError(() => restoreOptimizer(optimizer, { ...state, scalars: { ...noMu, muMax: 5 } }), 'INVALID_OPTION', /^levenberg-marquardt: restore: the state was saved with muMax 5, this optimiser has 10,000,000,000; create it with \{ name: 'levenberg-marquardt', muMax: 5 \} to resume that run$/);
     createOptimizer(net, { name: 'levenberg-marquardt', muMax: 5 });
     await expectError(() => restoreOptimizer(optimizer, { ...state, scalars: { ...noMu, muMax: 1e-4 } }), 'INVALID_OPTION', /^levenberg-marquardt: restore: mu 0\.001 \(this optimiser's\) and scalars\.muMax 0\.0001: expected mu ≤ muMax: the muMax option refuses it too, so no levenberg-marquardt can resume this state \(it is damaged\)$/);
     expect(unchanged(optimizer)).toBe(before);
