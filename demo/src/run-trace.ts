@@ -42,9 +42,10 @@ export function probeRun(settings: Settings, layerRates: number[] | null, weight
  * What the run's rows are, whatever the rows of one train() call of it (a single step's batch) were: the validation rows the
  * caller measures after each epoch and adds to the epochs it appends (the page's test rows: 'other rows'), though no call
  * was given any; the training rows of each class (TraceRun.classRows), where a one-batch call records its batch's, from
- * which the diagnosis would read chance. Each absent: the calls' own.
+ * which the diagnosis would read chance; and the training rows themselves (TraceRun.rows), where a one-batch call records its
+ * batch's as all it was given (so a single step's call and a whole pass's describe one run). Each absent: the calls' own.
  */
-export type RunRows = Pick<TraceRun, 'validation' | 'classRows'>;
+export type RunRows = Pick<TraceRun, 'validation' | 'classRows' | 'rows'>;
 
 /** `run` as a train() call describes it, with each field `rows` gives in place of the call's own. */
 function withRows(run: TraceRun, rows: RunRows): TraceRun {

@@ -211,7 +211,7 @@ async function configure(settings: Settings, mnistUrl: string, layerRates?: numb
     const ends = columnEnds(net.layers);
     const names = columnNames(net.layers, net.kind === 'blocks', (c) => trace.layerLabel(c));
     // Its test rows measured after each epoch; chance read from all its training rows, not from a single step's batch.
-    const run = new RunTrace(trace, { validation: 'other rows', classRows: classRows(data) });
+    const run = new RunTrace(trace, { validation: 'other rows', classRows: classRows(data), rows: data.x.rows });
     const grid = planeGrid(BOUNDARY_GRID);
     const columns = ends.map((end, c) => ({ name: names[c], end }));
     const heldOut = new HeldOutRows(data, test);

@@ -29,7 +29,7 @@ const RUN_NUMBERS: Readonly<Record<'learningRate' | 'batchSize' | 'weightDecay' 
 
 /** Every field of TraceRun, listed once (a field added to the type and not here fails to compile). */
 const TRACE_RUN_FIELDS = keysOf<TraceRun>({
-  optimizer: true, learningRate: true, batchSize: true, layerRates: true, init: true, biasInit: true, lsuv: true,
+  optimizer: true, learningRate: true, batchSize: true, rows: true, layerRates: true, init: true, biasInit: true, lsuv: true,
   weightDecay: true, clipNorm: true, momentum: true, nesterov: true, decayBiases: true, validation: true, targets: true,
   inputs: true, inputScale: true, classRows: true,
 });
@@ -88,6 +88,11 @@ function checkRun(run: TraceRun, sizes: readonly number[], bad: Bad): void {
   for (const [key, range] of Object.entries(RUN_NUMBERS)) asTraceField(() => checkNumber(run[key as keyof typeof RUN_NUMBERS], `run.${key}`, range, NaN), bad);
   // The rows of a batch a run used fit in a tensor in its widest layer (train() refuses a larger batch: OUT_OF_MEMORY).
   if (run.batchSize !== undefined) asTraceField(() => checkAtMost(run.batchSize!, 'run.batchSize', batchRowsBound(Math.max(...sizes))), bad);
+  if (run.rows !== undefined && !isCount(run.rows, 1)) throw bad(`run.rows, the training rows, must be ${countWords(1)}, got ${shown(run.rows)}`);
+  // train() caps a batch at the rows (batchRowsUsed): a batch above them is no run's, and would read as steps that saw every row.
+  if (run.rows !== undefined && run.batchSize !== undefined && run.batchSize > run.rows) {
+    throw bad(`run.batchSize is ${run.batchSize}, above run.rows (${run.rows}): train() caps a batch at the rows it is given`);
+  }
   for (const [key, value] of Object.entries(RUN_FLAGS)) {
     const saved = run[key as keyof typeof RUN_FLAGS];
     if (saved !== undefined && saved !== value) throw bad(`run.${key} is ${value} where present (absent otherwise), got ${shown(saved)}`);

@@ -56,8 +56,14 @@ export interface TraceRun {
   optimizer?: string;
   /** The learning rate the run started with (onNonFinite 'halve' may have lowered it later: TraceEpoch.learningRate, learningRateInForce); absent for an optimiser that chooses its own steps. */
   learningRate?: number;
-  /** Rows per batch: train()'s batchSize, at most the rows trained on (the last batch of an epoch may hold fewer, unless dropLast). */
+  /** Rows per batch: train()'s batchSize, at most the rows trained on (`rows`; the last batch of an epoch may hold fewer, unless dropLast). */
   batchSize?: number;
+  /**
+   * The training rows train() was given, which each epoch passes over (less an epoch's short last batch under dropLast): with
+   * batchSize it tells whether every step saw all of them (everyStepSawAllRows). Absent in a trace written before gradscope
+   * recorded it, and in one recorded outside train() (a trace of the initial weights, the visualizer's probe).
+   */
+  rows?: number;
   /** The optimiser's per-layer learning-rate multipliers, present only when some differs from 1. */
   layerRates?: number[];
   /** The weight initialiser the network was created with (or, loaded, the one its file records). */
@@ -207,6 +213,8 @@ export interface TraceJSON {
   /**
    * 3: histogram ranges per layer (version 2 had one range for every layer: read as each layer's).
    * 2: per-example deltaRms (was deltaNorm), saturation by value, inactive/dead for relu only, run.
+   * Fields added since within version 3 (batchRows, epochs, run.rows, run.classRows, …) are optional: a file written before one
+   * was lacks it, and reads as each field's doc says.
    */
   version: 3;
   /** Units per layer, input first. */
@@ -814,17 +822,23 @@ function copyEpoch(e: TraceEpoch): TraceEpoch {
 export interface RunAtEnd extends TraceRun {
   /** The rate the run started with (TraceRun.learningRate), present only where onNonFinite 'halve' lowered it: learningRate is then the lowered one. */
   startingLearningRate?: number;
-  /** True where every epoch of the run was one batch (oneBatchEpochs): each step saw all its rows. Absent otherwise. */
+  /** True where every step of the run saw all its rows (everyStepSawAllRows). Absent otherwise. */
   wholeBatches?: true;
 }
 
 /**
- * Whether every epoch of the traced run was one batch, its steps applied and skipped together (TraceEpoch.batches, skipped): each
- * step saw all the rows. False where the trace records no epoch, or an epoch without its batches (a trace saved before it did).
+ * Whether every step of the traced run saw all its training rows: its batch held them all (TraceRun.batchSize at least
+ * TraceRun.rows) and every epoch was one batch, its steps applied and skipped together (TraceEpoch.batches, skipped). One batch an
+ * epoch alone does not tell it: under dropLast a batch of 256 over 300 rows is one batch an epoch that never sees 44 of them, and
+ * maxSeconds can end a lone epoch after its first batch. A trace that does not record its rows (saved before gradscope recorded
+ * them) is read as before, one batch an epoch taken as all the rows. False where the trace records no epoch, or an epoch without
+ * its batches (a trace saved before it did).
  */
-export function oneBatchEpochs(trace: Pick<Trace, 'epochs'>): boolean {
+export function everyStepSawAllRows(trace: Pick<Trace, 'run' | 'epochs'>): boolean {
+  const { rows, batchSize } = trace.run;
   const epochs = trace.epochs;
-  return epochs.length > 0 && epochs.every((e) => e.batches !== undefined && e.batches + (e.skipped ?? 0) === 1);
+  const oneBatchEach = epochs.length > 0 && epochs.every((e) => e.batches !== undefined && e.batches + (e.skipped ?? 0) === 1);
+  return oneBatchEach && (rows === undefined || (batchSize !== undefined && batchSize >= rows));
 }
 
 /**
@@ -851,7 +865,7 @@ export function epochLearningRate(trace: Pick<Trace, 'run'>, epoch: Readonly<Tra
 export function runAtEnd(trace: Pick<Trace, 'run' | 'epochs'>): RunAtEnd {
   const rate = learningRateInForce(trace);
   const start = trace.run.learningRate;
-  const whole = oneBatchEpochs(trace) && { wholeBatches: true as const };
+  const whole = everyStepSawAllRows(trace) && { wholeBatches: true as const };
   return rate === start || rate === undefined ? { ...trace.run, ...whole } : { ...trace.run, learningRate: rate, ...(start !== undefined && { startingLearningRate: start }), ...whole };
 }
 

@@ -140,7 +140,7 @@ export function runTraining(
       const inputScale = largeInputs(net.kernels.view(x.tensor), x.rows, x.cols);
       // And the rows of each class where the targets are class rows: chance is the most frequent class's share of them (TraceRun.classRows).
       const classRows = classRowsOf(net.kernels.view(y.tensor), y.rows, y.cols);
-      tracer = new TraceRecorder(net, settings.trace, describeRun(net, optimizer, { clipNorm, batchSize, learningRate: reportedRate(learningRate, ownSteps), validation, inputsAlike, inputScale, classRows }));
+      tracer = new TraceRecorder(net, settings.trace, describeRun(net, optimizer, { clipNorm, batchSize, rows: x.rows, learningRate: reportedRate(learningRate, ownSteps), validation, inputsAlike, inputScale, classRows }));
       held.keepTrace(tracer.trace);
     }
 

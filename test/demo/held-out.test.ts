@@ -42,7 +42,7 @@ describe("the visualizer's held-out rows", () => {
     const net = await createNetwork({ ...networkOptions(settings, 2, 2), backend: 'ref' });
     const held = new HeldOutRows(train, test);
     net.train(train.x, train.y, { epochs: 1, batchSize: 32, learningRate: 0.5, trace: { every: 1 } });
-    const run = new RunTrace(net.trace!, { validation: 'other rows', classRows: classRows(train) });
+    const run = new RunTrace(net.trace!, { validation: 'other rows', classRows: classRows(train), rows: train.x.rows });
     const one = { data: train.x.data.subarray(0, 64), rows: 32, cols: 2 };
     const oneY = { data: train.y.data.subarray(0, 64), rows: 32, cols: 2 };
     net.train(one, oneY, { epochs: 1, batchSize: 32, learningRate: 0.5, trace: { every: 1 } });
@@ -56,6 +56,8 @@ describe("the visualizer's held-out rows", () => {
     // Chance is read from every training row's class, not the single step's batch's.
     expect(run.trace.run.classRows).toEqual(classRows(train));
     expect(run.trace.run.classRows!.reduce((a, b) => a + b)).toBe(train.x.rows);
+    // And the rows it trained on are every training row (TraceRun.rows), not the single step's 32.
+    expect(run.trace.run.rows).toBe(train.x.rows);
     expect(run.trace.epochs[0].validation?.loss).toBeGreaterThan(0);
     expect(run.trace.epochs[0].training?.rows).toBe(test.x.rows);
     net.dispose();

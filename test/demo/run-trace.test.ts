@@ -58,7 +58,7 @@ describe('visualizer run trace', () => {
     expect(trace.epochs.filter((e) => e.epoch >= 1000)).toEqual(last.epochs.filter((e) => e.epoch % 2 === 0 || e.epoch === 99).map((e) => ({ ...e, epoch: 1000 + e.epoch })));
     expect(diagnose(trace).evidence.training?.read).toBe('epochs');
     // The run description travels with the records (here: SGD at 0.5 in batches of 4, the default init and biases, one-hot targets, 4 rows of each class).
-    expect(trace.run).toEqual({ optimizer: 'sgd', learningRate: 0.5, batchSize: 4, init: 'standard', biasInit: 'zero', targets: 'one-hot', classRows: [4, 4] });
+    expect(trace.run).toEqual({ optimizer: 'sgd', learningRate: 0.5, batchSize: 4, rows: 8, init: 'standard', biasInit: 'zero', targets: 'one-hot', classRows: [4, 4] });
     net.dispose();
   });
 

@@ -4,7 +4,7 @@
  * activations, two optimisers) on three backends, first recorded with main at bcadc12, the commit before
  * the block trace (in aa451791; re-recorded since in 941904eb and d6fe9afe, below) (the run's learningRate, batchSize and targets, added later, are checked beside the hash;
  * the CSV's epoch column, epoch rows and epoch cells, added later too, are left out of it: csvWithoutEpochs; so are
- * the records' batchRows, in the JSON and the CSV's batchRows column, checked beside it).
+ * the records' batchRows, in the JSON and the CSV's batchRows column, and the run's rows, checked beside it).
  * A change to a dense trace must be deliberate: record the hashes again and say why. The three wasm ones
  * were recorded again in 941904eb, when forward products of at most 12 outputs became dot products of rows
  * (assembly/row-dots.simd.ts: another order of sums, so other f32 bits; ref's are unchanged).
@@ -90,8 +90,9 @@ describe('dense traces are unchanged by the block trace', () => {
       // The run's learning rate and batch size came later (diagnose names them), and so did the epochs' losses: hashed without them, checked here.
       // So did whether the targets were one-hot (classesOf reads it): one-hot rows here, halved for mse.
       // And the training rows of each class (TraceRun.classRows, which chance is read from): counted where every target is one-hot.
-      const { learningRate, batchSize, targets, classRows, ...run } = trace.run;
-      expect([learningRate, batchSize, targets]).toEqual([train.learningRate ?? (train.optimizer === 'adam' ? 0.001 : 0.1), train.batchSize, options.loss === 'mse' ? undefined : 'one-hot']);
+      // And the rows train() was given (TraceRun.rows, which tells whether every step saw them all).
+      const { learningRate, batchSize, targets, classRows, rows: given, ...run } = trace.run;
+      expect([learningRate, batchSize, targets, given]).toEqual([train.learningRate ?? (train.optimizer === 'adam' ? 0.001 : 0.1), train.batchSize, options.loss === 'mse' ? undefined : 'one-hot', 30]);
       expect(classRows?.reduce((a, b) => a + b)).toBe(options.loss === 'mse' ? undefined : 30);
       const { epochs, batchRows, ...json } = trace.toJSON();
       expect(epochs!.map((e) => e.epoch)).toEqual(Array.from({ length: train.epochs ?? 1 }, (_, i) => i));

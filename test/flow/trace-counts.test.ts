@@ -65,9 +65,11 @@ describe("a saved trace's counts", () => {
     file.steps[file.steps.length - 1] = Number.MAX_SAFE_INTEGER;
     file.every = Number.MAX_SAFE_INTEGER;
     file.run.batchSize = 357_913_941;
+    // A batch is at most the rows train() was given (run.rows), which are a count too.
+    file.run.rows = Number.MAX_SAFE_INTEGER;
     const back = Trace.fromJSON(file);
     expect(back.steps[back.length - 1]).toBe(Number.MAX_SAFE_INTEGER);
-    expect(back.run.batchSize).toBe(357_913_941);
+    expect([back.run.batchSize, back.run.rows]).toEqual([357_913_941, Number.MAX_SAFE_INTEGER]);
   });
 
   it("train()'s epochs and trace.every share the bound", async () => {

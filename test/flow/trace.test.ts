@@ -206,7 +206,7 @@ describe.each(await kernelBackends())('trace on $name', ({ name, kernels }) => {
     const back = Trace.fromJSON(JSON.parse(JSON.stringify(t.toJSON())));
     expect(back.toCSV()).toBe(t.toCSV());
     expect(back.histograms).toEqual(t.histograms);
-    expect(back.run).toEqual({ optimizer: 'sgd', learningRate: SGD_LEARNING_RATE, batchSize: 16, init: 'glorot-uniform', biasInit: { name: 'normal', std: 0.5 }, targets: 'one-hot', classRows: t.run.classRows });
+    expect(back.run).toEqual({ optimizer: 'sgd', learningRate: SGD_LEARNING_RATE, batchSize: 16, rows: ROWS, init: 'glorot-uniform', biasInit: { name: 'normal', std: 0.5 }, targets: 'one-hot', classRows: t.run.classRows });
     // The training rows of each class (chance is read from them): one count per output, every row counted.
     expect([t.run.classRows?.length, t.run.classRows?.reduce((a, b) => a + b)]).toEqual([t.sizes.at(-1), ROWS]);
     expect(() => Trace.fromJSON({ ...t.toJSON(), version: 1 })).toThrow(/version 1 is not readable/);

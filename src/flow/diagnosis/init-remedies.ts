@@ -6,7 +6,7 @@
 import { type Activation, LEAKY_RELU_SLOPE } from '../../kernels.js';
 import { WEIGHT_INIT_DRAWS, type WeightInitName, weightInitStd } from '../../init/initializers.js';
 import { isReluFamily } from '../metrics.js';
-import { oneBatchEpochs, type Trace } from '../trace.js';
+import { everyStepSawAllRows, type Trace } from '../trace.js';
 import type { Remedy, RemedySetting } from '../remedy.js';
 import { leakyReluRemedyRate, type MeasuredOptimizer, OWN_ROWS, OWN_ROWS_MEASURED, ownRowsBound, PAGE_DATASETS, type PageDataset, pageRow, type RateRegime, RELU_LATE_DROP_MARGIN, RELU_REMEDY_RATES, reluRemedyRate, type ReluRateChoice, type ReluRateRow, rowRegime, runRegimeRow, sameBudget } from '../relu-remedy-rates.js';
 import type { Evidence } from './diagnosis-types.js';
@@ -170,7 +170,7 @@ function rowOf(trace: Trace, row: ReluRateChoice): ReluRateChoice {
 function traceRegime(trace: Trace): RateRegime | undefined {
   const epochs = trace.epochs;
   if (epochs.length === 0 || epochs.some((e) => e.batches === undefined)) return undefined;
-  return { fullBatch: oneBatchEpochs(trace), steps: epochs.reduce((sum, e) => sum + e.batches!, 0) };
+  return { fullBatch: everyStepSawAllRows(trace), steps: epochs.reduce((sum, e) => sum + e.batches!, 0) };
 }
 
 
