@@ -82,6 +82,15 @@ export const wantedBatchSize = (name: string): number | undefined => (name === '
  * A smaller learning rate is no remedy for their steps, and none is offered to their runs.
  */
 export const OWN_STEP_LENGTH: readonly string[] = ['lbfgs', ...TAKE_NO_LEARNING_RATE];
+/**
+ * The second-order optimisers, which rescale the gradient by curvature (K-FAC by its Kronecker-factored Fisher, Hessian-free by
+ * Gauss–Newton products, L-BFGS by its quasi-Newton estimate, Levenberg–Marquardt by JᵀJ): K-FAC and those of OWN_STEP_LENGTH. The
+ * one list of them: the registry gives each built-in its kind from it (src/optim/index.ts: 'second-order' here, 'first-order'
+ * elsewhere), and the diagnosis says their steps are rescaled by curvature (learning-speed.ts stepSizing), which the optimisers and
+ * the diagnosis, two folders that never import each other, both read here. A registered plugin's kind is its own, and of its steps
+ * the diagnosis claims nothing.
+ */
+export const SECOND_ORDER_OPTIMIZERS: readonly string[] = ['kfac', ...OWN_STEP_LENGTH];
 /** The optimisers that evaluate their own gradients within a step (Optimizer.recomputesGradient), which train() refuses clipNorm beside: no clipping is offered to their runs. */
 export const OWN_GRADIENTS: readonly string[] = ['lbfgs', 'levenberg-marquardt'];
 

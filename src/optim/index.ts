@@ -9,7 +9,7 @@ import { checkChoice, checkObjectArgument, unknownKey } from '../checks.js';
 import { MODEL, trainableOf, type ModelOwner } from '../model.js';
 import { Adagrad, ADAGRAD_DEFAULTS, ADAGRAD_KEYS } from './adagrad.js';
 import { Adam, ADAM_COUNTERPARTS, ADAM_KEYS, AdamW } from './adam.js';
-import { ADAM_DEFAULTS, KFAC_RESCALED_LEARNING_RATE, LARS_DEFAULTS } from '../optimizer-defaults.js';
+import { ADAM_DEFAULTS, KFAC_RESCALED_LEARNING_RATE, LARS_DEFAULTS, SECOND_ORDER_OPTIMIZERS } from '../optimizer-defaults.js';
 import { firstOrderKeys } from './first-order.js';
 import { HessianFree, HESSIAN_FREE_DEFAULTS } from './hessian-free.js';
 import { Kfac, KFAC_DEFAULTS, KFAC_NORM_CONSTRAINT } from './kfac.js';
@@ -82,18 +82,23 @@ export type OptimizerSpec =
       name: string;
     } & Record<string, unknown>);
 
-/** Every registered optimiser, in listing order (registerOptimizer adds to it). */
+/** A built-in optimiser's definition with its kind, which SECOND_ORDER_OPTIMIZERS gives (the one list the diagnosis reads too). */
+const builtIn = (definition: Omit<OptimizerDefinition, 'kind'>): OptimizerDefinition => ({
+  ...definition,
+  kind: SECOND_ORDER_OPTIMIZERS.includes(definition.name) ? 'second-order' : 'first-order',
+});
+
+/** Every registered optimiser, in listing order (registerOptimizer adds to it); each built-in's kind from the one list of the second-order optimisers, which the diagnosis reads too (src/optimizer-defaults.ts). */
 export const OPTIMIZERS: OptimizerDefinition[] = [
-  { name: 'sgd', supports: 'any', kind: 'first-order', learningRate: SGD_LEARNING_RATE, summary: 'SGD with momentum or Nesterov momentum', options: firstOrderKeys(SGD_KEYS), create: (net, o) => new Sgd(net, o) },
-  { name: 'lars', supports: 'any', kind: 'first-order', learningRate: LARS_DEFAULTS.learningRate, summary: "SGD on each layer's gradient scaled by its trust ratio η‖W‖/(‖∇W‖ + λ‖W‖)", options: firstOrderKeys(LARS_KEYS), create: (net, o) => new Lars(net, o) },
-  { name: 'adagrad', supports: 'any', kind: 'first-order', learningRate: ADAGRAD_DEFAULTS.learningRate, summary: 'Adagrad: steps divided by √Σg²', options: firstOrderKeys(ADAGRAD_KEYS), create: (net, o) => new Adagrad(net, o) },
-  { name: 'rmsprop', supports: 'any', kind: 'first-order', learningRate: RMSPROP_DEFAULTS.learningRate, summary: 'RMSProp: steps divided by a running √mean g²', options: firstOrderKeys(RMSPROP_KEYS), create: (net, o) => new Rmsprop(net, o) },
-  { name: 'adam', supports: 'any', kind: 'first-order', learningRate: ADAM_DEFAULTS.learningRate, summary: 'Adam', options: firstOrderKeys(ADAM_KEYS), counterparts: ADAM_COUNTERPARTS, create: (net, o) => new Adam(net, o) },
-  { name: 'adamw', supports: 'any', kind: 'first-order', learningRate: ADAM_DEFAULTS.learningRate, summary: 'Adam with decoupled weight decay', options: firstOrderKeys(ADAM_KEYS), counterparts: ADAM_COUNTERPARTS, create: (net, o) => new AdamW(net, o) },
-  { name: 'lbfgs', supports: 'any', kind: 'second-order', learningRate: LBFGS_DEFAULTS.learningRate, summary: 'L-BFGS with a strong-Wolfe line search (full or large batch)', options: Object.keys(LBFGS_DEFAULTS), recomputesGradient: true, create: (net, o) => new Lbfgs(net, o) },
-  {
+  builtIn({ name: 'sgd', supports: 'any', learningRate: SGD_LEARNING_RATE, summary: 'SGD with momentum or Nesterov momentum', options: firstOrderKeys(SGD_KEYS), create: (net, o) => new Sgd(net, o) }),
+  builtIn({ name: 'lars', supports: 'any', learningRate: LARS_DEFAULTS.learningRate, summary: "SGD on each layer's gradient scaled by its trust ratio η‖W‖/(‖∇W‖ + λ‖W‖)", options: firstOrderKeys(LARS_KEYS), create: (net, o) => new Lars(net, o) }),
+  builtIn({ name: 'adagrad', supports: 'any', learningRate: ADAGRAD_DEFAULTS.learningRate, summary: 'Adagrad: steps divided by √Σg²', options: firstOrderKeys(ADAGRAD_KEYS), create: (net, o) => new Adagrad(net, o) }),
+  builtIn({ name: 'rmsprop', supports: 'any', learningRate: RMSPROP_DEFAULTS.learningRate, summary: 'RMSProp: steps divided by a running √mean g²', options: firstOrderKeys(RMSPROP_KEYS), create: (net, o) => new Rmsprop(net, o) }),
+  builtIn({ name: 'adam', supports: 'any', learningRate: ADAM_DEFAULTS.learningRate, summary: 'Adam', options: firstOrderKeys(ADAM_KEYS), counterparts: ADAM_COUNTERPARTS, create: (net, o) => new Adam(net, o) }),
+  builtIn({ name: 'adamw', supports: 'any', learningRate: ADAM_DEFAULTS.learningRate, summary: 'Adam with decoupled weight decay', options: firstOrderKeys(ADAM_KEYS), counterparts: ADAM_COUNTERPARTS, create: (net, o) => new AdamW(net, o) }),
+  builtIn({ name: 'lbfgs', supports: 'any', learningRate: LBFGS_DEFAULTS.learningRate, summary: 'L-BFGS with a strong-Wolfe line search (full or large batch)', options: Object.keys(LBFGS_DEFAULTS), recomputesGradient: true, create: (net, o) => new Lbfgs(net, o) }),
+  builtIn({
     name: 'levenberg-marquardt',
-    kind: 'second-order',
     supports: 'any',
     summary: "Levenberg-Marquardt as MATLAB's trainlm (small networks, mse)",
     refuses: levenbergMarquardtRefusal,
@@ -101,24 +106,22 @@ export const OPTIMIZERS: OptimizerDefinition[] = [
     counterparts: LM_COUNTERPARTS,
     recomputesGradient: true,
     create: (net, o) => new LevenbergMarquardt(net, o),
-  },
-  {
+  }),
+  builtIn({
     name: 'hessian-free',
-    kind: 'second-order',
     supports: 'any',
     summary: 'Hessian-free (Martens 2010): CG on Gauss-Newton products, LM damping, backtracking',
     options: Object.keys(HESSIAN_FREE_DEFAULTS),
     create: (net, o) => new HessianFree(net, o),
-  },
-  {
+  }),
+  builtIn({
     name: 'kfac',
-    kind: 'second-order',
     supports: 'dense',
     learningRate: KFAC_RESCALED_LEARNING_RATE,
     options: Object.keys(KFAC_DEFAULTS),
     summary: `K-FAC: Kronecker-factored natural gradient G⁻¹·∇W·A⁻¹ per dense layer, rescaled by the exact quadratic model, LM-adapted damping, steps bounded by δᵀF̂δ ≤ ${KFAC_NORM_CONSTRAINT} (normConstraint)`,
     create: (net, o) => new Kfac(net, o),
-  },
+  }),
 ];
 
 /** The built-in definitions, whose constructors check their own options (with their counterparts and ranges). */

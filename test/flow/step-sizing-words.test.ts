@@ -6,6 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/flow/diagnose.js';
 import type { TraceRun } from '../../src/flow/trace.js';
+import { stepSizing } from '../../src/flow/diagnosis/learning-speed.js';
+import { OPTIMIZERS, registerOptimizer } from '../../src/optim/index.js';
+import { SECOND_ORDER_OPTIMIZERS } from '../../src/optimizer-defaults.js';
 import { gapTrace } from '../util/gap-trace.js';
 
 /** A vanishing gap of 1/100 at every record, the first hidden layer stepping a tenth as far as the last. */
@@ -24,6 +27,20 @@ describe('how the steps are sized, in words true of the optimiser', () => {
     expect(d.evidence.speedMeasure).toBe('step');
     expect(d.headline).toContain(`by the steps taken, ‖ΔW‖/‖W‖, ${headline}, the first hidden layer learns 10.0× slower than the last`);
     expect(d.summary).toContain(`The steps taken, ‖ΔW‖/‖W‖ (${summary}, so the gradient's size does not say how far a layer moves)`);
+  });
+
+  it("'rescales by curvature' is said of exactly the registry's second-order optimisers (SECOND_ORDER_OPTIMIZERS, which gives each built-in its kind)", () => {
+    // Walked over the registry, so a new built-in second-order optimiser is counted: its kind and these words come from one list.
+    const secondOrder = OPTIMIZERS.filter((d) => d.kind === 'second-order').map((d) => d.name);
+    expect(secondOrder.sort()).toEqual([...SECOND_ORDER_OPTIMIZERS].sort());
+    for (const { name, kind } of OPTIMIZERS) expect(stepSizing({ optimizer: name })?.per === 'curvature', `${name} (${kind})`).toBe(kind === 'second-order');
+    // A plugin's kind is its own: of its steps nothing is claimed, whatever kind it gives.
+    registerOptimizer({ ...OPTIMIZERS.find((d) => d.name === 'hessian-free')!, name: 'curvature-plugin', kind: 'second-order' });
+    try {
+      expect(stepSizing({ optimizer: 'curvature-plugin' })).toBeUndefined();
+    } finally {
+      OPTIMIZERS.splice(OPTIMIZERS.findIndex((d) => d.name === 'curvature-plugin'), 1);
+    }
   });
 
   it("a registered optimiser gradscope does not know: its steps, and no claim of how it sizes them", () => {

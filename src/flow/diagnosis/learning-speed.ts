@@ -3,7 +3,7 @@
  * slower than the last"): by the measure that sets the run's steps. Part of diagnose() (diagnose.ts).
  */
 import type { TraceRun } from '../trace.js';
-import { GRADIENT_SCALED_STEPS, RAW_GRADIENT_STEPS } from '../../optimizer-defaults.js';
+import { GRADIENT_SCALED_STEPS, RAW_GRADIENT_STEPS, SECOND_ORDER_OPTIMIZERS } from '../../optimizer-defaults.js';
 import type { Evidence, FirstToLast, SpeedMeasure } from './diagnosis-types.js';
 import { readAtFirst } from './gap-measures.js';
 import { multipleText, numberText } from '../../number-text.js';
@@ -22,9 +22,6 @@ export function speedMeasureOf(run: TraceRun): SpeedMeasure {
   return RAW_GRADIENT_STEPS.includes(run.optimizer ?? 'sgd') && !run.layerRates ? 'batch gradient' : 'step';
 }
 
-/** The optimisers that rescale the gradient by curvature (Gauss–Newton, the Hessian, or its quasi-Newton estimate): their step sizes nothing layer by layer. */
-const CURVATURE_STEPS: readonly string[] = ['kfac', 'hessian-free', 'lbfgs', 'levenberg-marquardt'];
-
 /**
  * How a run whose speed is read from its steps (speedMeasure 'step') sizes them, in words true of its optimiser (newuser48 #4: "which
  * its optimiser sizes layer by layer" was said of Adam, which sizes each weight's step, of Hessian-free, and of a registered plain-SGD
@@ -37,7 +34,8 @@ export function stepSizing(run: TraceRun): { by: string; verb: string; per: 'wei
   if (run.layerRates) return { by: 'its per-layer rates', verb: 'size layer by layer', per: 'layer' };
   if (GRADIENT_SCALED_STEPS.includes(name)) return { by: 'its optimiser', verb: 'sizes weight by weight', per: 'weight' };
   if (name === 'lars') return { by: 'its optimiser', verb: 'sizes layer by layer', per: 'layer' };
-  if (CURVATURE_STEPS.includes(name)) return { by: 'its optimiser', verb: 'rescales by curvature', per: 'curvature' };
+  // The optimisers that rescale the gradient by curvature (the registry's second-order ones): their step sizes nothing layer by layer.
+  if (SECOND_ORDER_OPTIMIZERS.includes(name)) return { by: 'its optimiser', verb: 'rescales by curvature', per: 'curvature' };
   return undefined;
 }
 

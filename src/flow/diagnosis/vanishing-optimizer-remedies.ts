@@ -170,13 +170,14 @@ function larsRemedy(trace: Trace, e: Evidence, optimizerRemedy: (name: string, w
 
 /**
  * What the second-order remedy's two choices did on the visualizer's default run (6 × 16 sigmoid units, standard weights, the
- * spirals' 280 training rows), each from the start as its button reruns it, on the page's default `seed`: K-FAC at the page's
- * batch of 32 had more than `kfacAbove` of its training rows right after `kfacSteps` steps; Hessian-free with its batch
- * (HESSIAN_FREE_BATCH: all 280 rows) more than `hessianFreeAbove` after `hessianFreeSteps`, and at the page's batch of 32 it was at
- * chance after `kfacSteps` (test/flow/second-order-page runs all three). Over seeds 1–3 and 1,800 steps, scripts/second-order-page.ts;
+ * spirals' `trainingRows` training rows), each from the start as its button reruns it, on the page's default `seed`: K-FAC at the
+ * page's batch of `batchSize` had more than `kfacAbove` of its training rows right after `kfacSteps` steps; Hessian-free with its
+ * batch (HESSIAN_FREE_BATCH: all `trainingRows` rows) more than `hessianFreeAbove` after `hessianFreeSteps`, and at the page's batch
+ * it was at chance after `kfacSteps` (test/flow/second-order-page runs all three, and holds `seed`, `batchSize` and `trainingRows` to
+ * the page's defaults and its split of the spirals). Over seeds 1–3 and 1,800 steps, scripts/second-order-page.ts;
  * docs/second-order.md ("The page's second-order buttons") gives the ranges, which that test reads back.
  */
-export const SECOND_ORDER_ON_THE_PAGE = { seed: 1, kfacSteps: 900, kfacAbove: 0.9, hessianFreeSteps: 180, hessianFreeAbove: 0.9 } as const;
+export const SECOND_ORDER_ON_THE_PAGE = { seed: 1, batchSize: 32, trainingRows: 280, kfacSteps: 900, kfacAbove: 0.9, hessianFreeSteps: 180, hessianFreeAbove: 0.9 } as const;
 
 /**
  * Why a switch to Hessian-free carries its batch (optimizerSwitch): said where it does. A step fits the rows it is given and is
@@ -184,13 +185,13 @@ export const SECOND_ORDER_ON_THE_PAGE = { seed: 1, kfacSteps: 900, kfacAbove: 0.
  */
 const HESSIAN_FREE_BATCH_WHY =
   ` Hessian-free takes batches of ${grouped(HESSIAN_FREE_BATCH)} rows (all of them where fewer, an epoch then one step; Martens takes his gradient over the whole training set): ` +
-  "each step fits the rows it is given, and on the visualizer's default run, at the page's batch of 32, Hessian-free stayed at chance.";
+  `each step fits the rows it is given, and on the visualizer's default run, at the page's batch of ${SECOND_ORDER_ON_THE_PAGE.batchSize}, Hessian-free stayed at chance.`;
 
 /** The second-order remedy's words where it offers both choices: that they are not ranked on this run, and what the page's default run measured. */
 const SECOND_ORDER_UNRANKED =
   ' The two are not ranked by a benefit measured on this run: from the start of the visualizer\'s default run (6 × 16 sigmoid units, the spirals, ' +
-  `seed ${SECOND_ORDER_ON_THE_PAGE.seed}) K-FAC at batch 32 had more than ${percent(SECOND_ORDER_ON_THE_PAGE.kfacAbove)} of its training rows right after ${grouped(SECOND_ORDER_ON_THE_PAGE.kfacSteps)} steps, ` +
-  `and Hessian-free on all 280 rows more than ${percent(SECOND_ORDER_ON_THE_PAGE.hessianFreeAbove)} after ${grouped(SECOND_ORDER_ON_THE_PAGE.hessianFreeSteps)} steps.`;
+  `seed ${SECOND_ORDER_ON_THE_PAGE.seed}) K-FAC at batch ${SECOND_ORDER_ON_THE_PAGE.batchSize} had more than ${percent(SECOND_ORDER_ON_THE_PAGE.kfacAbove)} of its training rows right after ${grouped(SECOND_ORDER_ON_THE_PAGE.kfacSteps)} steps, ` +
+  `and Hessian-free on all ${grouped(SECOND_ORDER_ON_THE_PAGE.trainingRows)} rows more than ${percent(SECOND_ORDER_ON_THE_PAGE.hessianFreeAbove)} after ${grouped(SECOND_ORDER_ON_THE_PAGE.hessianFreeSteps)} steps.`;
 
 /**
  * Optimisers that undo a vanishing gradient after the fact, best-evidenced first, leaving out the
