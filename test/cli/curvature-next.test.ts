@@ -16,6 +16,8 @@ import { studyModelCommand } from '../../src/cli/commands/study-model.js';
 import { curvatureNextLines, trainedFileName } from '../../src/cli/curvature-next.js';
 import { LOCAL_COMMAND } from '../../src/cli/invocation.js';
 import { diagnose, type Diagnosis } from '../../src/flow/diagnose.js';
+import { Trace } from '../../src/flow/trace.js';
+import { STUDY_DIGITS } from '../../src/studies/study-defaults.js';
 import { ROOT, runCliInProcess, userShellEnv } from '../util/cli.js';
 import { codeQuoteOn } from '../util/page-quotes.js';
 import { flat } from '../util/printed-text.js';
@@ -39,8 +41,8 @@ describe("study --model's closing curvature line", async () => {
     expect(asked.code, asked.stderr).toBe(0);
     expect(flat(asked.stdout)).toContain(ASKED);
     const curvatureLine = `  ${NODE_BIN} curvature --model ${trained} --data ${dataPath}`;
-    // docs/cli.md's words, its --model model.json's file here in the test's folder.
-    const [opening, save] = [codeQuoteOn('docs/cli.md', 'To measure the curvature where'), codeQuoteOn('docs/cli.md', 'add --save model-trained.json')];
+    // docs/cli.md's words, its --model model.json's file here in the test's folder, its 9,000 digits the 30 rows of the data file.
+    const [opening, save] = [codeQuoteOn('docs/cli.md', 'To measure the curvature where').replace('all 9,000 rows', 'all 30 rows'), codeQuoteOn('docs/cli.md', 'add --save model-trained.json')];
     expect(flat(asked.stdout.split('\n\n').at(-1)!).trim()).toBe(`${opening.slice(0, -1)}, ${save.replace('model-trained.json', trained)} ${curvatureLine.trim()}`);
     expect(asked.stdout.endsWith(`\n${curvatureLine}\n`)).toBe(true);
     expect(existsSync(trained)).toBe(false);
@@ -73,8 +75,15 @@ describe("study --model's closing curvature line", async () => {
     const diagnosis = diagnose(trace!);
     expect(diagnosis.evidence.training?.state).toBe('plateau');
     const args = (...flags: string[]) => parseArgs(studyModelCommand, ['--model', 'm.json', ...flags]);
-    // The digits: the held-out --test is no row curvature measures on.
+    // The digits: the held-out --test is no row curvature measures on; without --train, its default written out.
     expect(curvatureNextLines(diagnosis, trace!, args('--train', '200', '--test', '50'), 'm.json', undefined, LOCAL_COMMAND).at(-1)).toBe('  npx gradscope curvature --model m-trained.json --train 200');
+    expect(curvatureNextLines(diagnosis, trace!, args(), 'm.json', undefined, undefined).at(-1)).toBe(`  gradscope curvature --model m-trained.json --train ${STUDY_DIGITS.trainRows}`);
+    // Every row the run trained on, counted (TraceRun.rows), and why not fewer; a trace that does not record them says every row.
+    expect(curvatureNextLines(diagnosis, trace!, args(), 'm.json', 'm2.json', undefined)[0]).toBe(
+      "To measure the curvature where this run ended (a minimum, a saddle or a slope: above), on all 8 rows it trained on (each of its products, counted as it starts, is a pass over them all: fewer rows would measure another loss, whose gradient is not zero where this one's is):",
+    );
+    const unrecorded = Trace.fromJSON({ ...trace!.toJSON(), run: { ...trace!.run, rows: undefined } });
+    expect(curvatureNextLines(diagnosis, unrecorded, args(), 'm.json', 'm2.json', undefined)[0]).toContain(', on every row it trained on (');
     expect(curvatureNextLines(diagnosis, trace!, args('--data', 'my rows.json', '--test-data', 't.json', '--save', 'out.bin'), 'm.json', 'out.bin', undefined).at(-1)).toBe("  gradscope curvature --model out.bin --data 'my rows.json'");
     // Given the curvature, the diagnosis answers instead: no line.
     const answered = diagnose(trace!, { curvature: { lambdaMin: -3e-4, lambdaMax: 1.2, confirmed: true, exploitable: true, critical: true, lowered: true } });

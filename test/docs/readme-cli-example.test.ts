@@ -74,9 +74,10 @@ describe("README's train → study --model example", () => {
     expect(rule).toBe(grouped(TRAINING_CHECK_MAX_ROWS));
     expect(said).toContain(`of the mean loss over ${here} fixed rows fell`);
     // Its closing lines: the curvature command for where it ended, after the --save that keeps that network (test/cli/curvature-next).
-    expect(README).toContain('add `--save model-trained.json` to its command, then run `npx gradscope curvature --model model-trained.json` (on the 9,000 digits it trained on)');
+    expect(README).toContain('add `--save model-trained.json` to its command, then run `npx gradscope curvature --model model-trained.json --train 9000` (on all 9,000 digits it trained on');
+    expect(said).toContain(`on all 9,000 rows it trained on (`);
     expect(said).toContain(`add --save ${join(folder, 'model-trained.json')} to this command`);
-    expect(studied.stdout.trimEnd().split('\n').at(-1)).toBe(`  ${INVOKED} curvature --model ${join(folder, 'model-trained.json')}`);
+    expect(studied.stdout.trimEnd().split('\n').at(-1)).toBe(`  ${INVOKED} curvature --model ${join(folder, 'model-trained.json')} --train 9000`);
     // The two remedies README names, as the study prints their commands.
     expect(README).toContain('`npx gradscope train --layers 784,30,30,30,30,10 --activation relu … --init he-normal … --learning-rate 0.002 --out …`');
     expect(said).toMatch(/npx gradscope train --layers 784,30,30,30,30,10 --activation relu \S.* --init he-normal \S.* --learning-rate 0\.002 --out \S+/);

@@ -3,7 +3,8 @@
  * it had crossed over to …"): the gap's remedies stay first, for the records it held over, and the run is also offered what where it
  * stands asks beside a closed gap (more epochs for a loss still falling, a plateau's remedies), whose reason says where the gap went.
  * words47 left it (newuser45 #14: a tanh run whose gap crossed over to 1.51× while its loss still fell was offered 8 remedies for the
- * gap and no more epochs). A gap that held to the end, or crossed past the other threshold, keeps its list as it was.
+ * gap and no more epochs). A gap that held to the end, or crossed past the other threshold, keeps its list as it was (decided in
+ * gapEvenAtEnd's comment: a crossed-past end is a gap of the other side, whose remedies pull against the verdict's).
  */
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/flow/diagnose.js';
@@ -54,6 +55,10 @@ describe('a gap even by the last record', () => {
         expect(d.verdict).toBe('vanishing');
         expect(d.remedies.filter((r) => r.readFrom === 'losses'), `${end}: ${d.remedies.map((r) => r.option).join(', ')}`).toEqual([]);
         expect(d.remedies[0].option).toMatch(/^activation: 'relu'/);
+        // Past the other threshold the end is a gap of the other side: no exploding remedy beside the vanishing start's (they pull
+        // against each other), and the headline says where the gap went.
+        expect(d.remedies.some((r) => r.settings.some((s) => s.option === 'clipNorm'))).toBe(false);
+        if (end > 1) expect(d.headline).toContain("by the last record it had crossed over to 10.0× the last hidden layer's");
       }
     }
   });

@@ -131,7 +131,12 @@ export const gapClosed = (verdict: Verdict, e: Evidence) =>
  * records before and stay first: newuser45's tanh run (#14: [8, 6 × 32, 3], 1/32.1 at the first step, 1/13.1 over the records, 1.51×
  * by the end, still learning) reached 83/80/83 % of its 100 held-out rows (seeds 1–3) made afresh with the first of them, glorot-uniform,
  * in its 10 epochs, and 79/79/80 % trained 20 epochs from its own weights (2026-12-06, docs/gradient-flow.md). Not across norm rows,
- * whose gap is not δ's alone (agreedGap), nor beside Inf or NaN.
+ * whose gap is not δ's alone (agreedGap), nor beside Inf or NaN. Nor where it crossed past the other threshold by the last record
+ * (vanishing at the start, beyond 4× by the end, or the reverse), which keeps the verdict's remedies alone, decided so (trace49): its
+ * end shows a gap too, of the other side, which diagnose() calls no fault only where it opened from within 1/4–4× as the network
+ * learnt (grewWhileLearning), so a closed gap's remedies do not answer it; and the other side's pull against the verdict's (an
+ * exploding end's smaller initial weights against a vanishing start's larger ones), measured on no such run. The headline says
+ * where the gap went (gapAtEndWords), so the run's end is not unsaid (test/flow/gap-even-at-end).
  */
 export function gapEvenAtEnd(verdict: Verdict, e: Evidence): boolean {
   const { first, last } = gapMeasure(e);
