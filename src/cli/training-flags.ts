@@ -43,7 +43,7 @@ export const TRAINING_FLAGS: Flag[] = [
     value: 'N',
     default: DEFAULT_BATCH_SIZE,
     rule: COUNT,
-    about: `rows per step; without it --optimizer hessian-free takes ${grouped(HESSIAN_FREE_BATCH)} (its steps fit the rows they are given)`,
+    about: `rows per step; without it --optimizer hessian-free takes its own, ${grouped(HESSIAN_FREE_BATCH)}: its steps fit the rows they are given`,
   },
   { name: OPTION_FLAGS.shuffle, about: "keep the rows in their order in every epoch (train's shuffle: false; default: reshuffled every epoch by --seed)" },
   { name: OPTION_FLAGS.dropLast, about: `leave out each epoch's last batch when it holds fewer than --batch-size rows (train's dropLast; with batch norm a last batch under ${BATCH_NORM_MIN_ROWS} rows is refused without it)` },
