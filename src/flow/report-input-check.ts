@@ -26,7 +26,8 @@ const RUN_DETAILS = ['full', 'summary'] as const;
 const INPUT_KEYS = keysOf<ReportInput>({ title: true, sections: true, runs: true, remedyTerms: true });
 const RUN_KEYS = keysOf<ReportRun>({ label: true, trace: true, diagnosis: true, warnings: true, id: true, detail: true, remedyTerms: true });
 const SECTION_KEYS = keysOf<ReportSection>({ id: true, heading: true, text: true, notes: true, charts: true, bars: true, tables: true, runs: true });
-const CHART_KEYS = keysOf<LineChartData>({ id: true, title: true, xLabel: true, yLabel: true, logY: true, logX: true, xNames: true, xTitles: true, wholeX: true, series: true, layers: true });
+const CHART_KEYS = keysOf<LineChartData>({ id: true, title: true, xLabel: true, yLabel: true, logY: true, logX: true, xNames: true, xTitles: true, wholeX: true, series: true, layers: true, guides: true });
+const GUIDE_KEYS = keysOf<NonNullable<LineChartData['guides']>[number]>({ y: true, label: true });
 const SERIES_KEYS = keysOf<Series>({ name: true, xs: true, ys: true });
 const BARS_KEYS = keysOf<ReportBars>({ id: true, title: true, xLabel: true, ticks: true, bars: true });
 const BAR_KEYS = keysOf<ReportBars['bars'][number]>({ label: true, value: true, none: true });
@@ -98,6 +99,17 @@ function checkChart(chart: ReportChart, where: string): void {
     need(isNumberList(series.xs), `${where}.series[${k}]`, 'xs', series.xs, 'the x of each point, an array (or typed array) of numbers');
     need(isNumberList(series.ys) && series.ys.length === series.xs.length, `${where}.series[${k}]`, 'ys', series.ys, `the y of each point, an array (or typed array) of ${series.xs.length} numbers as xs`);
   });
+  if (chart.guides !== undefined) {
+    need(Array.isArray(chart.guides), where, 'guides', chart.guides, 'an array of { y, label }');
+    chart.guides.forEach((guide, g) => {
+      checkObjectArgument(guide, `${where}.guides[${g}]`, 'a guide { y, label }');
+      knownFields(guide, GUIDE_KEYS, `${where}.guides[${g}]`);
+      // A guide widens the y axis to reach it: a non-finite y (or one ≤ 0 on a log axis) has no place on it.
+      const onAxis = typeof guide.y === 'number' && Number.isFinite(guide.y) && (chart.logY !== true || guide.y > 0);
+      need(onAxis, `${where}.guides[${g}]`, 'y', guide.y, chart.logY === true ? 'a finite number above 0 (the y axis is log)' : 'a finite number');
+      need(typeof guide.label === 'string', `${where}.guides[${g}]`, 'label', guide.label, "the guide's label, a string");
+    });
+  }
   if (chart.layers === undefined) return;
   checkObjectArgument(chart.layers, `${where}: layers`, '{ index, count }');
   const { index, count } = chart.layers;

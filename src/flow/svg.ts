@@ -310,6 +310,24 @@ export function niceTicks(lo: number, hi: number, count: number, minStep = 0): n
   return ticks;
 }
 
+/**
+ * A log10 axis spanning at most this many decades is ticked at 2 and 5 × each power of ten too: one
+ * decade labelled at its ends alone (0.1 and 1) left 0.178 and 0.48 unreadable (newuser49 #13). At 2
+ * decades its ticks are 35 px apart at least; at 3 the grid crowds the lines (23 px).
+ */
+export const LOG_SUBTICK_DECADES = 2;
+
+/**
+ * The ticks of a log10 axis over the whole decades y0..y1 (log10 units): each power of ten, and where
+ * it spans at most LOG_SUBTICK_DECADES, 2 and 5 × each between them (0.1, 0.2, 0.5, 1).
+ */
+export function logTicks(y0: number, y1: number): number[] {
+  const ticks: number[] = [];
+  const between = y1 - y0 <= LOG_SUBTICK_DECADES ? [1, 2, 5] : [1];
+  for (let k = y0; k <= y1; k++) for (const m of k < y1 ? between : [1]) ticks.push(Number((m * 10 ** k).toPrecision(12)));
+  return ticks;
+}
+
 /** A line chart as data (a report section's charts are these): one line per series. */
 export interface LineChartData {
   /** Element id, unique in the page. */
@@ -336,6 +354,18 @@ export interface LineChartData {
   wholeX?: boolean;
   /** The lines, each a name and its points. */
   series: Series[];
+  /**
+   * Horizontal reference lines, each drawn dashed across the plot at its `y` with its `label` above
+   * its right end (a bound the lines are read against: σ' ≤ 1/4 on the chain-rule chart); the y axis
+   * spans them as it spans the lines (a fixed yRange does not: a guide outside it is not drawn). On a
+   * log axis a guide's y is above 0. Default: none.
+   */
+  guides?: {
+    /** Where the line is, in the y axis' units (above 0 on a log axis). */
+    y: number;
+    /** What it marks, written above its right end ("σ' ≤ 1/4"). */
+    label: string;
+  }[];
   /**
    * The series are layers (or residual blocks) of one network: series k is its layer `index[k]` (0
    * the first, nearest the input) of `count`, drawn in layerColor(index[k], count), so the colours run in the layers'
@@ -380,17 +410,18 @@ export function lineChart(o: LineChartOptions): string {
   const [x0, x1] = extent(allX.map(tx), false);
   // At the values' own precision (float32Text), as its data-y0 and data-y1 write it: a loss axis wrote '3.0166224520355462'.
   // Rounded outward, so the range still holds every value; a given yRange of one value is widened after rounding, as extent widens the data's.
-  const [lo, hi] = o.yRange ?? extent(o.series.flatMap((s) => Array.from(s.ys)), log);
+  const [lo, hi] = o.yRange ?? extent([...o.series.flatMap((s) => Array.from(s.ys)), ...(o.guides ?? []).map((g) => g.y)], log);
   const y0 = float32Outward(lo, false);
   const top = float32Outward(hi, true);
   const y1 = top === y0 ? y0 + 1 : top;
   const py = (y: number) => PLOT_H - (((log ? Math.log10(y) : y) - y0) / (y1 - y0)) * PLOT_H;
   const outer: string[] = [];
   const grid: string[] = [];
-  const candidates = log ? Array.from({ length: y1 - y0 + 1 }, (_, i) => 10 ** (y0 + i)) : niceTicks(y0, y1, 5);
+  const candidates = log ? logTicks(y0, y1) : niceTicks(y0, y1, 5);
   // A log axis over many decades (1e-42 … 1 has 43) is labelled every second, third … decade, a line of the tick font apart at least.
   const ticks = thinnedTicks(candidates.map((t) => -py(t)), candidates.map(() => TICK_LINE), 0, false).map((i) => candidates[i]);
-  const labels = log ? ticks.map((t) => `1e${Math.round(Math.log10(t))}`) : tickLabels(ticks);
+  // Powers of ten alone as such ('1e-3'); ticks between them as numbers ('0.2'), their decades' too.
+  const labels = !log ? tickLabels(ticks) : y1 - y0 <= LOG_SUBTICK_DECADES ? ticks.map(fmt) : ticks.map((t) => `1e${Math.round(Math.log10(t))}`);
   // The plot starts right of the widest y label ('1,250,000' is wider than the 64 px margin leaves beside the y-axis title).
   const left = CHART.left + yLabelRoom(labels);
   const box: PlotBox = { left, width: CHART.width - CHART.right - left };
@@ -401,6 +432,8 @@ export function lineChart(o: LineChartOptions): string {
   });
   outer.push(yTickColumn(box.left - TICK_LABEL_GAP, yLabels));
   outer.push(`<path class="grid" d="${grid.join('')}"/>`);
+  // A guide off the axis (outside a given yRange) is not drawn: at the plot's edge it would say a value it does not have.
+  for (const g of o.guides ?? []) if (py(g.y) >= 0 && py(g.y) <= PLOT_H) outer.push(guideLine(box, CHART.top + py(g.y), g));
   const xs = [...new Set(allX)].sort((a, b) => a - b);
   if (o.xNames) outer.push(nameTicks(box, o.xNames, x0, x1, o.xTitles));
   else if (logX) outer.push(xTicks(box, xs.slice(0, 12), x0, x1, true, tx));
@@ -503,6 +536,14 @@ export function lineChart(o: LineChartOptions): string {
   const key = edges.size === 0 ? seriesKey : withOffAxisKey(seriesKey, [...edges].map((edge) => offAxisWords(edge, log, y0, negative)));
   const axes = ` data-y0="${y0}" data-y1="${y1}"${log ? ' data-log' : ''}${logX ? ' data-logx' : ''}`;
   return frame(o, box, outer.join(''), plot(box, x0, x1, inner.join(''), o.time ?? false, axes) + marks.join(''), 'line', key);
+}
+
+/**
+ * A guide (LineChartData.guides) at height `y` of the drawing across `box`: a dashed line, and its label above the
+ * line's right end (in the y ticks' font, right-aligned); the group's data-value is its y, for whoever reads it back.
+ */
+function guideLine(box: PlotBox, y: number, g: { y: number; label: string }): string {
+  return `<g class="guide" data-value="${float32Text(g.y)}"><path d="M${box.left} ${px(y)}h${box.width}"/><text class="tick y" x="${px(box.left + box.width - 2)}" y="${px(y - 3)}">${escapeHtml(g.label)}</text></g>`;
 }
 
 /** Numbers of a path, apart: a space between two, none before a minus sign ('10 18-3'). */

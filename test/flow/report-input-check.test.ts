@@ -48,6 +48,12 @@ describe("renderReport's input", () => {
     ['a series without its xs', { sections: [{ ...section, charts: [{ ...chart, series: [{ name: 'a', ys: [1] }] }] }] }, /^renderReport: sections\[0\]\.charts\[0\]\.series\[0\]: xs is missing; expected the x of each point, an array \(or typed array\) of numbers$/],
     ['a series with fewer ys than xs', { sections: [{ ...section, charts: [{ ...chart, series: [{ name: 'a', xs: [1, 2], ys: [1] }] }] }] }, /^renderReport: sections\[0\]\.charts\[0\]\.series\[0\]: ys is \[1\]; expected the y of each point, an array \(or typed array\) of 2 numbers as xs$/],
     ["a chart's layer beyond its count", { sections: [{ ...section, charts: [{ ...chart, layers: { index: [2], count: 2 } }] }] }, /^renderReport: sections\[0\]\.charts\[0\]: layers\.index is \[2\]; expected each series' layer, 1 whole numbers from 0 to 1$/],
+    // A guide (newuser49 #13) is checked as the chart's other fields: its place on the axis and its label.
+    ["a guide at 0 on a log axis", { sections: [{ ...section, charts: [{ ...chart, logY: true, guides: [{ y: 0, label: 'g' }] }] }] }, /^renderReport: sections\[0\]\.charts\[0\]\.guides\[0\]: y is 0; expected a finite number above 0 \(the y axis is log\)$/],
+    ["a guide at NaN", { sections: [{ ...section, charts: [{ ...chart, guides: [{ y: NaN, label: 'g' }] }] }] }, /^renderReport: sections\[0\]\.charts\[0\]\.guides\[0\]: y is NaN; expected a finite number$/],
+    ["a guide without its label", { sections: [{ ...section, charts: [{ ...chart, guides: [{ y: 0.25 }] }] }] }, /^renderReport: sections\[0\]\.charts\[0\]\.guides\[0\]: label is missing; expected the guide's label, a string$/],
+    ["a mistyped guide's label", { sections: [{ ...section, charts: [{ ...chart, guides: [{ y: 0.25, lable: 'g' }] }] }] }, /^renderReport: sections\[0\]\.charts\[0\]\.guides\[0\]: unknown field 'lable'; did you mean 'label'\?/],
+    ["one guide, not a list", { sections: [{ ...section, charts: [{ ...chart, guides: { y: 0.25, label: 'g' } }] }] }, /^renderReport: sections\[0\]\.charts\[0\]: guides is .*; expected an array of \{ y, label \}$/],
     ["a string for a bar's value", { sections: [{ ...section, bars: [{ id: 'b', title: 'B', xLabel: 'depth', ticks: [1, 10], bars: [{ label: 'a', value: '3' }] }] }] }, /^renderReport: sections\[0\]\.bars\[0\]\.bars\[0\]: value is "3"; expected the bar's length, a number, or null for no bar$/],
     ['a table row shorter than its header', { sections: [{ ...section, tables: [{ header: ['a', 'b'], rows: [['1']] }] }] }, /^renderReport: sections\[0\]\.tables\[0\]: rows\[0\] is \["1"\]; expected a row of 2 strings, as many as the header$/],
     ["a string for a table's readAcross", { sections: [{ ...section, tables: [{ header: ['a'], rows: [['1']], readAcross: 'yes' }] }] }, /^renderReport: sections\[0\]\.tables\[0\]: readAcross is "yes"; expected true or false$/],
@@ -80,9 +86,10 @@ describe("renderReport's input", () => {
   it("draws a section's every part given as its types say", async () => {
     const bars = { id: 'b', title: 'B', xLabel: 'depth', ticks: [1, 10], bars: [{ label: 'a', value: 3 }, { label: 'b', value: null, none: 'none (best 80.0 % at 1)' }] };
     const table = { caption: 'T', header: ['a', 'b'], rows: [['1', '2']], readAcross: true, keyColumns: 2 };
-    const full = { ...section, text: 'x', notes: ['n'], charts: [{ ...chart, logY: true, xNames: ['one', 'two'], layers: { index: [0], count: 1 }, series: [{ name: 'loss', xs: Float32Array.of(1, 2), ys: [0.5, 0.25] }] }], bars: [bars], tables: [table] };
+    const full = { ...section, text: 'x', notes: ['n'], charts: [{ ...chart, logY: true, xNames: ['one', 'two'], layers: { index: [0], count: 1 }, guides: [{ y: 0.3, label: 'guide' }], series: [{ name: 'loss', xs: Float32Array.of(1, 2), ys: [0.5, 0.25] }] }], bars: [bars], tables: [table] };
     const html = await renderReport({ title: 'T', sections: [full], runs: [{ ...run, remedyTerms: { form: 'api' } }], remedyTerms: { form: 'api' } });
     expect(html).toContain('<h2>S</h2>');
+    expect(html).toContain('<g class="guide" data-value="0.3">');
   });
 
   // A Trace is told first, as diagnose() tells it: one with a member named as a saved trace's (metrics, beside its steps) is still a Trace.
