@@ -19,6 +19,7 @@ import { dirname, isAbsolute, join, relative } from 'node:path';
  * @property {string} tool the package under node_modules whose version is part of the fingerprint
  * @property {string[]} outputs files or folders (relative to the root) the command writes, removed before it runs
  * @property {string[]} command the program and its arguments, run in the root
+ * @property {string[]} [after] the steps whose outputs the command reads (by name): it starts once none of them is still to run
  */
 
 /** Where each step's fingerprint and outputs are recorded, relative to the root. */
@@ -177,14 +178,26 @@ export async function buildOnce({ root, steps, force = false, parallel = availab
   const total = pending.length;
   let started = 0;
   let failed = 0;
+  const running = new Set();
+  // Workers waiting for a step they need to finish, woken when any does.
+  const waiting = [];
+  const unfinished = (name) => running.has(name) || pending.some((run) => run.step.name === name);
   const worker = async () => {
     while (pending.length > 0 && failed === 0) {
-      const { step, print, why } = pending.shift();
+      const next = pending.findIndex(({ step }) => !(step.after ?? []).some(unfinished));
+      if (next < 0) {
+        await new Promise((resolve) => waiting.push(resolve));
+        continue;
+      }
+      const [{ step, print, why }] = pending.splice(next, 1);
       const number = ++started;
+      running.add(step.name);
       log(`gradscope: building ${step.name}, ${number} of ${total} (${why})…`);
       for (const output of step.outputs) rmSync(join(root, output), { recursive: true, force: true });
       const began = performance.now();
       const { code, signal, error } = await runCommand(root, step.command);
+      running.delete(step.name);
+      for (const wake of waiting.splice(0)) wake();
       if (code !== 0) {
         log(`gradscope: building ${step.name} failed (${error ? error.message : signal ? `killed by ${signal}` : `exit code ${code}`})`);
         failed ||= code;

@@ -1,5 +1,5 @@
-// What `npm run build` builds: the WASM core's binaries and the compiled TypeScript, each step
-// with what it reads and writes (scripts/build-once.mjs decides which need running).
+// What `npm run build` builds: the WASM core's binaries, the HTML report's script and the compiled
+// TypeScript, each step with what it reads and writes (scripts/build-once.mjs decides which need running).
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,14 +26,29 @@ export const CORE_STEPS = [
   command: [toolBin('asc'), entry, '--target', target],
 }));
 
+/**
+ * The HTML report's inline script (scripts/report-script.mjs): its source, src/flow/report-page.ts, and the library
+ * functions it imports, bundled and minified (what esbuild leaves out depends on package.json's "sideEffects").
+ * src/flow/report-script.ts imports the module it writes, so tsc waits for it.
+ */
+export const REPORT_SCRIPT_STEP = {
+  name: "the report's script (build/report-script.js)",
+  inputs: ['src', 'scripts/report-script.mjs', 'package.json'],
+  tool: 'esbuild',
+  outputs: ['build/report-script.js', 'build/report-script.d.ts'],
+  command: ['node', 'scripts/report-script.mjs'],
+};
+
 /** Each step: what it reads, what it writes, how. */
 export const STEPS = [
   ...CORE_STEPS,
   {
+    after: [REPORT_SCRIPT_STEP.name],
     name: 'TypeScript (dist/)',
     inputs: ['src', 'tsconfig.json', 'tsconfig.build.json'],
     tool: 'typescript',
     outputs: ['dist'],
     command: [toolBin('tsc'), '-p', 'tsconfig.build.json'],
   },
+  REPORT_SCRIPT_STEP,
 ];

@@ -116,11 +116,7 @@ export function blockRowLabels(blocks: { readonly layers: readonly { readonly na
   ]);
 }
 
-/**
- * specPaths and blockPaths, finding a module's parent with `parentPath`. It names nothing outside
- * itself but its argument: the report's script runs its source as written for the CSV it downloads,
- * and a page's bundler renames every module-level name (test/flow/report-script-minified).
- */
+/** specPaths and blockPaths, finding a module's parent with `parentPath`. */
 export function blockPathRules(parentPath: (name: string) => string) {
   /**
    * Where each of a block network's modules sits in the `layers` a network was made from
@@ -150,7 +146,7 @@ export function blockPathRules(parentPath: (name: string) => string) {
    * The `layers` path (specPaths) of each row and each residual block of a block network's trace, in
    * their order, from their module names: what Trace.layerLabel and Trace.residualLabel lead a name
    * with, and the trace's CSV writes in its `path` column. The HTML
-   * report's script runs it as written (report-script.ts) for the CSV it downloads.
+   * report's script runs it (report-page.ts) for the CSV it downloads.
    */
   function blockPaths(blocks: { readonly layers: readonly { readonly name: string }[]; readonly residuals: readonly { readonly name: string }[] }): { layers: string[]; residuals: string[] } {
     const paths = specPaths([...blocks.layers.map((l) => l.name), ...blocks.residuals.map((b) => b.name)]);

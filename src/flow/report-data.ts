@@ -1,5 +1,5 @@
 /**
- * How the HTML report embeds its data (report-script.ts unpacks it): one gzipped block in base 85
+ * How the HTML report embeds its data (the page's script, report-page.ts, unpacks it): one gzipped block in base 85
  * (BASE85_DIGITS; 5 characters per 4 bytes where base64 takes 5⅓: 9.8 KB less in npm start's report,
  * 2026-12-02), every number at float32 precision, the precision the WASM core computes in. Two rewrites of the
  * JSON make it smaller without changing a value, and unpack to the JSON they replace:
@@ -75,6 +75,9 @@ function seriesShape(value: unknown[]): number[] | undefined {
   return rows ? [rows.length, rows[0].length] : [value.length];
 }
 
+/** The element id of the page's data block (report-html.ts writes it, the page's script reads it); no run's section may take it. */
+export const DATA_ELEMENT_ID = 'report-data';
+
 /**
  * The 85 digits the data block is written in, 0 first: the printable ASCII characters but for
  * `"&'<>\\` `` ` `` `$%`, so the block holds no '<' (it sits inside a <script>: no "</script" can close it)
@@ -100,10 +103,9 @@ export function base85(bytes: Uint8Array): string {
 
 /**
  * The bytes `text` stands for (base85's inverse): 5 digits to each 4 bytes, a last group of n bytes
- * in its n + 1 digits, read padded with the highest digit. The page's script runs this very function
- * (report-script.ts embeds its source), so that what is tested here is what the page reads with: it
- * names nothing outside itself but its arguments, the digits (BASE85_DIGITS) included, since a page's
- * bundler renames every module-level name (test/flow/report-script-minified).
+ * in its n + 1 digits, read padded with the highest digit, `digits` being BASE85_DIGITS. The page's
+ * script runs this very function (report-page.ts imports it), so that what is tested here is what the
+ * page reads with.
  */
 export function base85Bytes(text: string, digits: string): Uint8Array {
   const digit = new Map(Array.from(digits, (c, i) => [c, i] as [string, number]));
@@ -121,8 +123,8 @@ const escapedKey = (key: string) => (key.startsWith('$') ? `$${key}` : key);
 
 /**
  * `record` with its keys as the data held them: each key that starts with '$' loses the one the
- * packer put in front (escapedKey). The page's script runs this very function (report-script.ts embeds
- * its source) on every object that is neither a series nor a table.
+ * packer put in front (escapedKey). The page's script runs this very function (report-page.ts imports
+ * it) on every object that is neither a series nor a table.
  */
 export function unescapedKeys(record: Record<string, unknown>): Record<string, unknown> {
   if (!Object.keys(record).some((key) => key.startsWith('$'))) return record;

@@ -18,8 +18,8 @@ import { LAYER_METRIC_NAMES, PRIME_MAX, RESIDUAL_METRIC_NAMES, SATURATION_MARGIN
 import { PageIds } from './page-ids.js';
 import { proseParts } from './prose-parts.js';
 import { checkReportInput } from './report-input-check.js';
-import { packReportData } from './report-data.js';
-import { DATA_ELEMENT_ID, REPORT_SCRIPT } from './report-script.js';
+import { DATA_ELEMENT_ID, packReportData } from './report-data.js';
+import { REPORT_SCRIPT } from './report-script.js';
 import { evenIndexes } from './even-indexes.js';
 import { barChart, CHART, CHART_FONT, DRAWING_WIDTH, drawingMaxWidth, drawingMinWidth, escapeHtml, heatmap, histograms, KEY_WIDTH, lineChart, NARROW_CHART_FONT, NARROW_SIDE_PADDING, Y_TITLE_STYLE, type LineChartData } from './svg.js';
 import { TABLE_ACROSS_CLASS, TABLE_CARDS_CLASS } from './table-cards.js';

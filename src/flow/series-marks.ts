@@ -64,7 +64,7 @@ export const MARKS_OVER_STEPS = 3;
  * `most` of them, one in each of `most` equal stretches of the line, line `line` of `lines` at
  * (line + ½) ÷ lines of its stretch, so lines drawn on one another (layers whose saturation all lies on
  * 0) show their shapes side by side, not stacked at the same x. The report's script marks a zoomed
- * line with it too, so it uses nothing outside itself.
+ * line with it too.
  */
 export function markedIndexes(count: number, most: number, line: number, lines: number): number[] {
   if (count <= most) return Array.from({ length: count }, (_, i) => i);
@@ -72,11 +72,7 @@ export function markedIndexes(count: number, most: number, line: number, lines: 
   return Array.from({ length: most }, (_, i) => Math.round((i + (line + 0.5) / lines) * stretch));
 }
 
-/**
- * markPath, picking a line's marked points with `pick` (markedIndexes). It names nothing outside
- * itself but its argument: the report's script runs its source as written to mark a zoomed line, and
- * a page's bundler renames every module-level name (test/flow/report-script-minified).
- */
+/** markPath, picking a line's marked points with `pick` (markedIndexes). */
 export function markPathRule(pick: typeof markedIndexes) {
   /**
    * The path of a line's marks: `shape` at each of its `points` (the drawing's pixels, x ascending:

@@ -1055,10 +1055,8 @@ export const TICK_SIZES: TickSizes = { gap: TICK_GAP, narrowGap: NARROW_TICK_GAP
 
 /**
  * tickTextWidth and placedTicks, by `sizes`, thinning with `thin` (thinnedTicks) and keeping inside
- * with `inside` (keptInside). It names nothing outside itself but its arguments: the report's script
- * runs its source as written to redraw the ticks on a zoom (report-script.ts), and a page's bundler
- * renames every module-level name, so a constant or function named from here would be undefined there
- * (test/flow/report-script-minified).
+ * with `inside` (keptInside). The report's script (report-page.ts) redraws the ticks on a zoom with
+ * the same placedTicks.
  */
 export function tickRules(sizes: TickSizes, thin: typeof thinnedTicks, inside: typeof keptInside) {
   const charWidth = new Map(sizes.charBounds.flatMap(([chars, width]) => [...chars].map((c) => [c, width] as const)));

@@ -5,10 +5,7 @@
  * scrolled sideways in its box, a column at a time out of sight. The report's script shows each such
  * table as cards instead: each row a card, each of its cells on a line of its own after its column's
  * header. A table that fits stays a table (a desktop's, every table at 1400 px), and without the
- * script a table too wide scrolls in its box as before.
- *
- * The script runs these functions' own source (report-script.ts inlines them), so each uses nothing
- * outside itself but its arguments.
+ * script a table too wide scrolls in its box as before. The script (report-page.ts) imports these functions.
  */
 
 /**

@@ -1,7 +1,7 @@
 /**
  * A trace's CSV: Trace.toCSV() writes it, and the HTML report's CSV download is the same function
- * run in the page (report-script.ts inlines its source and passes EPOCH_COLUMNS, so it names nothing
- * outside itself and takes the trace as JSON data, where the page holds NaN as null).
+ * run in the page (report-page.ts imports it), so it takes the trace as JSON data, where the page
+ * holds NaN as null.
  *
  * One table with one header line, so any CSV reader loads it whole:
  *   step,epoch,layer,loss,accuracy,batchRows,<every metric>[,path,name,type],<EPOCH_COLUMNS>
@@ -41,10 +41,8 @@ export const EPOCH_COLUMNS = ['epochLoss', 'validationLoss', 'validationAccuracy
 /**
  * The CSV of a trace given as its JSON data (Trace.toJSON(), or the report's unpacked copy of it),
  * with a block network's rows' `layers` paths (blockPaths' layers; undefined for a dense network's), which
- * its caller works out, and its epochs' columns (EPOCH_COLUMNS): it names nothing outside itself but its
- * arguments, since its source is the page's and a page's bundler renames every module-level name
- * (test/flow/report-script-minified). Its source being the page's,
- * so it never spells NaN (the report is checked to show none): `v !== v` holds for NaN alone.
+ * its caller works out, and its epochs' columns (EPOCH_COLUMNS). An empty cell for NaN (`v !== v`
+ * holds for NaN alone), null (the page's NaN) and undefined.
  */
 export function traceCsv(trace: TraceJSON, paths: readonly string[] | undefined, classes: boolean, epochColumns: typeof EPOCH_COLUMNS): string {
   const cell = (v: number | string | null | undefined) => (v === null || v === undefined || v !== v ? '' : String(v));

@@ -23,8 +23,9 @@ const chart = lineChart({
     { name: 'whole', xs, ys: xs.map((x) => x / 10) },
   ],
 });
-// A run's section as the report writes it, around one chart over steps: the script zooms charts of a run.
-const html = `<!doctype html><body><section class="run" id="run"><p class="tools"><span class="range" hidden><output></output><button type="button">all steps</button></span></p><div class="charts">${chart}</div></section><script>${REPORT_SCRIPT}</script></body>`;
+// A run's section as the report writes it, around one chart over steps: the script zooms charts of a run. The report's
+// rules for the plot, so that its box is its viewport and its hit area, not an axis painted black over it, takes the drag.
+const html = `<!doctype html><style>.plot{overflow:hidden}.grid,.axes{fill:none}.plot .hit{fill:transparent}</style><body><section class="run" id="run"><p class="tools"><span class="range" hidden><output></output><button type="button">all steps</button></span></p><div class="charts">${chart}</div></section><script>${REPORT_SCRIPT}</script></body>`;
 
 describe.skipIf(!CHROMIUM_PATH)(`zoomed marks in headless Chromium ${CHROMIUM_PATH ? '' : NO_CHROMIUM}`, () => {
   let browser: Browser;
@@ -40,11 +41,14 @@ describe.skipIf(!CHROMIUM_PATH)(`zoomed marks in headless Chromium ${CHROMIUM_PA
     const drawn = await marks();
     expect(drawn).toHaveLength(2);
     expect(drawn[0]).toMatch(/^M96 /);
-    await page.evaluate(() => {
-      const plot = document.querySelector<SVGSVGElement>('svg.plot[data-time]')!;
-      // showSteps is the script's own (a top-level function of the page's script).
-      (window as unknown as { showSteps: (run: Element, range: number[]) => void }).showSteps(document.querySelector('section.run')!, [Number(plot.dataset.x0), Number(plot.dataset.x1)]);
-    });
+    // A drag from the plot's left edge to past its right one: the whole range of steps (the script holds a range to the plot's).
+    const box = (await page.locator('svg.plot[data-time] > rect.hit').boundingBox())!;
+    const y = box.y + box.height / 2;
+    expect(await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.closest('svg.plot') !== null, [box.x, y])).toBe(true);
+    await page.mouse.move(box.x, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width + 20, y);
+    await page.mouse.up();
     expect(await page.$eval('section.run .range', (r) => (r as HTMLElement).hidden)).toBe(false);
     expect(await marks()).toEqual(drawn);
     await page.close();

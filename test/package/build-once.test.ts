@@ -33,16 +33,19 @@ writeFileSync(out + '/sub/count.txt', String(all.length));
 writeFileSync(out + '.map', 'map');
 `;
 
-/** The project's build: step A reads src/ and flags.json, step B src/ only; both by the compiler above. EXTRA_OUTPUT names A's .map as an output. */
+/**
+ * The project's build, two steps at a time: step A reads src/ and flags.json, step B src/ only; both by the compiler above.
+ * EXTRA_OUTPUT names A's .map as an output; B_AFTER_A has B wait for A (its `after`).
+ */
 const DRIVER = `
 import { buildOnce } from ${JSON.stringify(BUILD_ONCE)};
 const root = process.env.PROJECT;
 const node = process.execPath;
 const steps = [
   { name: 'A', inputs: ['src', 'flags.json'], tool: 'fakec', outputs: ['outA', ...(process.env.EXTRA_OUTPUT ? ['outA.map'] : [])], command: [node, root + '/compile.mjs', 'outA', ...(process.env.EXTRA_FLAG ? [process.env.EXTRA_FLAG] : [])] },
-  { name: 'B', inputs: ['src'], tool: 'fakec', outputs: ['outB'], command: [node, root + '/compile.mjs', 'outB'] },
+  { name: 'B', inputs: ['src'], tool: 'fakec', outputs: ['outB'], command: [node, root + '/compile.mjs', 'outB'], ...(process.env.B_AFTER_A ? { after: ['A'] } : {}) },
 ];
-process.exitCode = await buildOnce({ root, steps, force: process.argv.includes('--force') });
+process.exitCode = await buildOnce({ root, steps, force: process.argv.includes('--force'), parallel: 2 });
 `;
 
 let project: string;
@@ -167,6 +170,12 @@ describe('a build run again', () => {
     const run = build({ force: true });
     expect(run.compiled).toEqual(['outA', 'outB']);
     expect(run.said).toContain('(forced)');
+  });
+
+  it("starts a step only once the steps it is after have finished (tsc reads the report's script's module); the others side by side", () => {
+    const order = (run: { said: string }) => [...run.said.matchAll(/(building|built) ([AB])\b/g)].map((m) => `${m[1]} ${m[2]}`);
+    expect(order(build({ force: true })).slice(0, 2).sort()).toEqual(['building A', 'building B']);
+    expect(order(build({ force: true, env: { B_AFTER_A: '1' } }))).toEqual(['building A', 'built A', 'building B', 'built B']);
   });
 });
 

@@ -10,8 +10,8 @@ import { dirname, join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REBUILD, staleBuildRefusal } from '../util/current-build.js';
 
-/** What the copy holds of the checkout: what decides the core and dist/, the build's scripts and records, vitest's setup. */
-const COPIED = ['assembly', 'asconfig.json', 'src', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build-once.mjs', 'scripts/build-plan.mjs', 'build/fingerprints.json', 'package.json', 'vitest.config.ts', 'test/util/current-build.ts', 'test/util/temp-root.ts'];
+/** What the copy holds of the checkout: what decides the core, the report's script and dist/, the build's scripts, records and script, vitest's setup. */
+const COPIED = ['assembly', 'asconfig.json', 'src', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build-once.mjs', 'scripts/build-plan.mjs', 'scripts/report-script.mjs', 'build/fingerprints.json', 'build/report-script.js', 'build/report-script.d.ts', 'package.json', 'vitest.config.ts', 'test/util/current-build.ts', 'test/util/temp-root.ts'];
 
 /** A kernel's body changed in place, to the same size and the same parameters: the stale build the loader cannot see. */
 const KERNEL = 'assembly/activation.scalar.ts';
@@ -65,7 +65,8 @@ describe("a test run's build/", () => {
   it("is refused in one line when src/ changed since dist/ was built: the built command's tests would run the old code", async () => {
     const file = join(copy, 'src/list-text.ts');
     writeFileSync(file, `${readFileSync(file, 'utf8')}// edited\n`);
-    const refusal = `gradscope: the tests will not run on this dist/ (TypeScript (dist/): sources changed); ${REBUILD}`;
+    // The report's script is built from src/ too.
+    const refusal = `gradscope: the tests will not run on this dist/ (TypeScript (dist/): sources changed; and 1 more step); ${REBUILD}`;
     expect(await staleBuildRefusal(copy)).toBe(refusal);
     const run = vitestInCopy();
     expect(run.stderr.trim().split('\n').filter((line) => line.includes('gradscope'))).toEqual([refusal]);
@@ -85,6 +86,19 @@ describe("a test run's build/", () => {
     expect(await staleBuildRefusal(copy)).toContain('(WASM core (scalar): build/gradscope.scalar.wasm is not as built)');
 
     rmSync(join(copy, 'build/fingerprints.json'));
-    expect(await staleBuildRefusal(copy)).toContain('(WASM core (release): no finished build recorded; and 6 more steps)');
+    expect(await staleBuildRefusal(copy)).toContain('(WASM core (release): no finished build recorded; and 7 more steps)');
+  });
+
+  it("is refused when the report's script is not what src/ builds: every report would inline another script than its sources'", async () => {
+    const script = readFileSync(join(copy, 'build/report-script.js'), 'utf8');
+    writeFileSync(join(copy, 'build/report-script.js'), script.replace('REPORT_SCRIPT_TEXT = "', 'REPORT_SCRIPT_TEXT = "0;'));
+    const refusal = `gradscope: the tests will not run on this build/ (the report's script (build/report-script.js): build/report-script.js is not as built); ${REBUILD}`;
+    expect(await staleBuildRefusal(copy)).toBe(refusal);
+    const run = vitestInCopy();
+    expect(run.stderr.trim().split('\n').filter((line) => line.includes('gradscope'))).toEqual([refusal]);
+    expect(run).toMatchObject({ code: 1, ran: false });
+    writeFileSync(join(copy, 'build/report-script.js'), script);
+    writeFileSync(join(copy, 'src/flow/report-page.ts'), `${readFileSync(join(copy, 'src/flow/report-page.ts'), 'utf8')}// edited\n`);
+    expect(await staleBuildRefusal(copy)).toContain("(TypeScript (dist/): sources changed; and 1 more step)");
   });
 });
