@@ -300,7 +300,7 @@ function gradientHistograms(chartId: ChartIds, trace: Trace): string[] {
   return trace.histograms.map((h) =>
     histograms({
       id: chartId(`hist-${h.step}`),
-      title: `Back-propagated gradients δ = ∂C/∂z ${HISTOGRAM_DELTA_WORDS} per layer at step ${grouped(h.step)}`,
+      title: `Back-propagated gradients δ = ∂C/∂z per layer at step ${grouped(h.step)}, ${HISTOGRAM_DELTA_WORDS}`,
       layers: h.counts.map((counts, l) => ({ label: shortLayerName(trace, l), title: layerName(trace, l), lo: h.lo[l], hi: h.hi[l], counts })),
     }),
   );
@@ -653,7 +653,7 @@ figure.chart>svg{display:block;width:100%;min-width:${drawingMinWidth(DRAWING_WI
 @container (width<${CHART_MIN_WIDTH}px){figure.chart>svg{grid-column:1/-1}figure.chart>svg.key{width:${+((100 * KEY_WIDTH) / DRAWING_WIDTH).toFixed(3)}%;min-width:0}}
 @container (width<${drawingMinWidth(DRAWING_WIDTH)}px){figure.chart>svg{min-width:${drawingMinWidth(DRAWING_WIDTH, NARROW_CHART_FONT)}px}figure.chart>svg:not(.key) :is(.tick,.legend,.xticks text,.histogram text,.axis){font-size:${NARROW_CHART_FONT}px}figure.chart>svg.key{width:${+((100 * KEY_WIDTH * NARROW_TEXT_SCALE) / DRAWING_WIDTH).toFixed(3)}%}}
 figcaption{grid-column:1/-1;font-weight:600;font-size:13px;position:sticky;left:0}.tick,.legend,.histogram text{font-size:${CHART_FONT}px;fill:#444}.axis{font-size:11px;fill:#222}${Y_TITLE_STYLE}.note{font-weight:400;color:#666}.warning{border-left:4px solid #d62728;padding:.2em 1em;background:#fdf3f3}
-.grid{stroke:#eee;fill:none}.guide path{stroke:#d62728;stroke-dasharray:4 3;fill:none}.axes{stroke:#999;fill:none}.y{text-anchor:end}.axis,.xticks text,.histogram text{text-anchor:middle}.xticks text{font-size:${CHART_FONT}px;fill:#444}
+.grid{stroke:#eee;fill:none}.guide path{stroke:#888;stroke-dasharray:4 3;fill:none}.axes{stroke:#999;fill:none}.y{text-anchor:end}.axis,.xticks text,.histogram text{text-anchor:middle}.xticks text{font-size:${CHART_FONT}px;fill:#444}
 .plot{overflow:hidden}.plot[data-time]{cursor:crosshair}@container (width>=${drawingMinWidth(DRAWING_WIDTH, NARROW_CHART_FONT)}px){figure.chart>svg:has(>.plot[data-time]){touch-action:pan-y}}.plot:not([data-time]){overflow:visible}.series>path:not([class]){fill:none;stroke-width:1.5;stroke-linejoin:round;stroke-linecap:round;vector-effect:non-scaling-stroke}.plot .dots{stroke-width:5;stroke-linecap:round;fill:none;vector-effect:non-scaling-stroke}.mark{fill:none;stroke-width:${MARK_STROKE};pointer-events:none}.key path{fill:none}.off{fill:none;stroke-width:2.5;vector-effect:non-scaling-stroke}.reach{fill:none;stroke-width:1.5;stroke-dasharray:3 3;vector-effect:non-scaling-stroke}
 .plot .brush{fill:rgba(31,119,180,.15)}.plot .hit{fill:transparent}.histogram path{fill:#1f77b4}.histogram path.axes{fill:none;stroke:#999}
 .table,figure.chart{overflow-x:auto;background:linear-gradient(90deg,#fff 40%,#fff0) left/2em 100% no-repeat local,linear-gradient(270deg,#fff 40%,#fff0) right/2em 100% no-repeat local,linear-gradient(90deg,#0003,#0000) left/10px 100% no-repeat scroll,linear-gradient(270deg,#0003,#0000) right/10px 100% no-repeat scroll}

@@ -4,6 +4,7 @@
 // loss's, each example's ÷ the rows, checked against the network's own outputs.
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
+import { SERIES_COLORS } from '../../src/flow/chart-colors.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { PRIME_MAX } from '../../src/flow/metrics.js';
 import { HISTOGRAM_DELTA_WORDS, renderReport } from '../../src/flow/report-html.js';
@@ -77,7 +78,9 @@ describe("the report's chain-rule chart and histograms", () => {
 
   it("titles the histograms with their δ, the batch's mean loss's: the output's largest |δ| is max |p − y| ÷ rows", async () => {
     const { html, trace, before } = await report('sigmoid');
-    expect(figure(html, 'hist-1')).toContain(`δ = ∂C/∂z ${HISTOGRAM_DELTA_WORDS} per layer at step 1`);
+    expect(figure(html, 'hist-1')).toContain(`δ = ∂C/∂z per layer at step 1, ${HISTOGRAM_DELTA_WORDS}`);
+    // Grey, no series' colour: in red, the bound's line's, it read as part of that line.
+    expect(SERIES_COLORS).not.toContain(/\.guide path\{stroke:(#[0-9a-f]+)/.exec(html)![1]);
     expect(HISTOGRAM_DELTA_WORDS).toBe("of the batch's mean loss, i.e. per-example δ ÷ rows");
     // Softmax with cross-entropy: each example's output δ is p − y, at the weights of step 1 (before its update).
     const perExample = Math.max(...before.flatMap((p, r) => Array.from(p, (v, j) => Math.abs(v - y[r][j]))));
