@@ -384,7 +384,8 @@ function chainChart(chartId: ChartIds, trace: Trace): string {
  */
 function chainGuides(trace: Trace): { y: number; label: string }[] {
   const sigmoid = hiddenLayers(trace).every((l) => trace.activations[l] === 'sigmoid');
-  return sigmoid ? [{ y: PRIME_MAX.sigmoid, label: `σ' ≤ 1/${1 / PRIME_MAX.sigmoid}` }] : [];
+  // The factors are σ'·‖W‖₂'s: 1/4 bounds them only where ‖W‖₂ ≤ 1, and glorot's or he's weights put them above it (review49b #4).
+  return sigmoid ? [{ y: PRIME_MAX.sigmoid, label: `σ' ≤ 1/${1 / PRIME_MAX.sigmoid}: the bound if ‖W‖₂ ≤ 1` }] : [];
 }
 
 /** Residual blocks drawn one chart each at most; a deeper network's are chosen evenly, the first and the last included. */

@@ -70,7 +70,7 @@ describe("the report's chain-rule chart and histograms", () => {
 
   it("guides a sigmoid network's factors with σ' ≤ 1/4, a tanh network's with none", async () => {
     const sigmoid = figure((await report('sigmoid')).html, 'chain')!;
-    expect(guidesOf(sigmoid)).toEqual([expect.objectContaining({ value: PRIME_MAX.sigmoid, label: "σ' ≤ 1/4" })]);
+    expect(guidesOf(sigmoid)).toEqual([expect.objectContaining({ value: PRIME_MAX.sigmoid, label: "σ' ≤ 1/4: the bound if ‖W‖₂ ≤ 1" })]);
     const tanh = figure((await report('tanh')).html, 'chain')!;
     expect(tanh).toContain('Chain-rule factor');
     expect(tanh).not.toContain('class="guide"');

@@ -77,6 +77,10 @@ describe("an optimiser switch offered as a remedy carries that optimiser's rate"
     expect(epochs(optimizerSwitch({ ...run, length: { steps: 64, epochs: 8, mostBatches: 8 } }, 'hessian-free'))).toBe(64);
     // More rows than its batch (32 batches of 32 may be 1,024 rows): an epoch would still be several steps; none carried.
     expect(epochs(optimizerSwitch({ ...run, length: { steps: 256, epochs: 8, mostBatches: 32 } }, 'hessian-free'))).toBeUndefined();
+    // 1,000 rows in batches of 32 are 32 batches, the last of 8 rows: 32 × 32 = 1,024 overstates them, and the rows the trace
+    // records (TraceRun.rows) fit the batch (review49b #1: the line took 2 steps where the run took 64).
+    expect(epochs(optimizerSwitch({ ...run, rows: 1000, length: { steps: 64, epochs: 2, mostBatches: 32 } }, 'hessian-free'))).toBe(64);
+    expect(epochs(optimizerSwitch({ ...run, rows: 1001, length: { steps: 64, epochs: 2, mostBatches: 32 } }, 'hessian-free'))).toBeUndefined();
     // A trace whose epochs do not record their batches, or a switch that carries no batch: none.
     expect(epochs(optimizerSwitch(run, 'hessian-free'))).toBeUndefined();
     expect(epochs(optimizerSwitch({ ...run, length: { steps: 64, epochs: 8, mostBatches: 8 } }, 'kfac'))).toBeUndefined();

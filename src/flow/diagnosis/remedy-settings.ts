@@ -98,8 +98,9 @@ function carriedBatch(run: SwitchRun, name: string): RemedySetting[] {
 }
 
 /**
- * Beside a carried batch of `wanted` rows that holds every row of the run (its most batches in an epoch × its batch size at most
- * `wanted`, so each epoch becomes one step), `epochs` set to the steps the run took, where those were more than its epochs: as
+ * Beside a carried batch of `wanted` rows that holds every row of the run (the rows it was given, TraceRun.rows, at most `wanted`;
+ * for a trace without them, its most batches in an epoch × its batch size, which a short last batch overstates), so each epoch
+ * becomes one step, `epochs` set to the steps the run took, where those were more than its epochs: as
  * many steps as the run's. Kept at the run's epochs, a switch to Hessian-free on 5 × (dense 16 → layer norm → sigmoid) over 256
  * rows (8 epochs of 8 batches of 32) took 8 steps and stayed at 23–27 % of its rows right; over 64 epochs, 64 steps, it reached
  * 95–99 % (seeds 1–3, docs/gradient-flow.md; test/flow/layer-norm-sigmoid). None where an epoch would still be several steps
@@ -107,7 +108,7 @@ function carriedBatch(run: SwitchRun, name: string): RemedySetting[] {
  */
 function carriedEpochs(run: SwitchRun, wanted: number): RemedySetting[] {
   const length = run.length;
-  if (length === undefined || run.batchSize === undefined || length.mostBatches * run.batchSize > wanted || length.steps <= length.epochs) return [];
+  if (length === undefined || run.batchSize === undefined || (run.rows ?? length.mostBatches * run.batchSize) > wanted || length.steps <= length.epochs) return [];
   return [numberSetting('epochs', length.steps)];
 }
 
