@@ -35,10 +35,13 @@ describe('a batch-gradient speed read at the first step that closed by the end',
       `the first hidden layer learns 1.00e+4× slower than the last (at the first step); by the last record it learns at 0.900× the speed of the last, within the ${SPEED_EVEN_RANGE} this diagnosis calls about even: that gap closed over training time.`,
     );
     expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'by the last record it learns at')));
+    // … and the headline, which quoted the first step's gap alone.
+    expect(d.headline).toContain('learns 1.00e+4× slower than the last (at the first step), about even by the last record');
   });
 
   it('says nothing of it where the gap held to the end', () => {
     const d = diagnose(closing([1e-4, 1e-3, 1e-2, 0.1, 0.1, 0.1, 0.1, 0.1]));
     expect(d.summary).not.toContain('that gap closed over training time');
+    expect(d.headline).not.toContain('about even by');
   });
 });

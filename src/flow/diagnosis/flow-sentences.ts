@@ -166,15 +166,20 @@ function speedSentence(e: Evidence, ends: ChainEnds, trace: Trace): string {
   return `The steps taken, ‖ΔW‖/‖W‖ (${own}), say the ${ends.first} learns ${learnsWords(speed)} the last (${when})${gradient}.`;
 }
 
+/** Whether the batch-gradient speed, read at the first step beyond about even (aboutEven), ended within it (closedSpeedClause). */
+export function speedClosedAtEnd(e: Evidence): boolean {
+  const { first, last } = e.firstToLast;
+  return readAtFirst(e) && positiveFinite(first) && positiveFinite(last) && !aboutEven(first) && aboutEven(last);
+}
+
 /**
  * Where the batch-gradient speed was read at the first step beyond about even (aboutEven) and the last record's lies within it: that
  * it closed over training time, so that "learns 193× slower (at the first step)" is not read as where the run ended (newuser49 #15:
  * study depth at λ = 0, the first ÷ last ‖∂C/∂b‖ 0.0052 at epoch 0, 0.82 at epoch 499); '' elsewhere.
  */
 function closedSpeedClause(e: Evidence): string {
-  const { first, last } = e.firstToLast;
-  if (!readAtFirst(e) || !positiveFinite(first) || !positiveFinite(last) || aboutEven(first) || !aboutEven(last)) return '';
-  return `; by the last record it learns ${learnsWords(last)} the last, within the ${SPEED_EVEN_RANGE} this diagnosis calls about even: that gap closed over training time`;
+  if (!speedClosedAtEnd(e)) return '';
+  return `; by the last record it learns ${learnsWords(e.firstToLast.last)} the last, within the ${SPEED_EVEN_RANGE} this diagnosis calls about even: that gap closed over training time`;
 }
 
 /** A gap's band as the verdict reads it, 'vanishing (severe)' or 'exploding (mild)'; undefined within 1/4–4× or where it cannot be read (0, Inf, NaN). */

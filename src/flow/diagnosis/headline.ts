@@ -15,7 +15,7 @@ import { type ChainEnds, chainEnds, decisiveGap, gapMeasure, gapSide, gatedBranc
 import { aboutEven, learnsWords, speedAt, stepSizing } from './learning-speed.js';
 import { lossFigure } from './progress-readings.js';
 import { explodingOnLoss, flowUnread, gapClosed, trainedThrough } from './verdict-rules.js';
-import { notLearntWords } from './flow-sentences.js';
+import { notLearntWords, speedClosedAtEnd } from './flow-sentences.js';
 import { numberText } from '../../number-text.js';
 
 /**
@@ -123,7 +123,10 @@ function speedClause(e: Evidence, ends: ChainEnds, trace: Trace): string {
   if (!positiveFinite(speed)) return '';
   const sizing = stepSizing(trace.run);
   const measure = e.speedMeasure === 'step' ? `by the steps taken, ‖ΔW‖/‖W‖${sizing ? `, which ${sizing.by} ${sizing.verb}` : ''}` : 'by the batch gradient ‖∂C/∂b‖, which the update uses';
-  return `; ${measure}, the ${ends.first} learns ${learnsWords(speed)} the last (${gapRecords(e)})`;
+  // A batch-gradient gap that closed by the end says so here too, as the summary does (review49b #3: the headline kept '1.00e+4×
+  // slower … (at the first step)' alone).
+  const closed = e.speedMeasure !== 'step' && speedClosedAtEnd(e) ? `, about even by ${lastRecordName(e)}` : '';
+  return `; ${measure}, the ${ends.first} learns ${learnsWords(speed)} the last (${gapRecords(e)})${closed}`;
 }
 
 /**
