@@ -4,6 +4,7 @@
  * (test/architecture/layering.test.ts), so each has one source.
  */
 import { givenFloat32Text, roundedDown } from './number-text.js';
+import { invalidOption, shownArgument } from './errors.js';
 
 /** Adam's and AdamW's defaults, PyTorch's (lr 1e-3, β₁ 0.9, β₂ 0.999, ε 1e-8): the optimisers' own (optim/adam.ts) and the rate the diagnosis's Adam remedy names. */
 export const ADAM_DEFAULTS = { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
@@ -73,9 +74,14 @@ export const HESSIAN_FREE_BATCH = 1000;
  * steps fit the rows they are given; undefined for every other, K-FAC among them (on the visualizer's default run it trained at
  * the page's batch of 32: docs/second-order.md). The one source of what the diagnosis's switch to an optimiser carries
  * (optimizerSwitch) and of the batch the visualizer's Batch takes where its Optimizer is set to Hessian-free by hand; train()
- * caps it at the rows (batchRowsUsed).
+ * caps it at the rows (batchRowsUsed). Any name may be asked (a registered plugin's wants none); one that is not a string is
+ * refused (INVALID_OPTION).
  */
-export const wantedBatchSize = (name: string): number | undefined => (name === 'hessian-free' ? HESSIAN_FREE_BATCH : undefined);
+export function wantedBatchSize(name: string): number | undefined {
+  // Public (the page calls it): 'undefined' or 5 answered "none wanted" in silence (review49b #6).
+  if (typeof name !== 'string') throw invalidOption(`wantedBatchSize(name): expected an optimiser's name, a string, got ${shownArgument(name)}`);
+  return name === 'hessian-free' ? HESSIAN_FREE_BATCH : undefined;
+}
 /**
  * The optimisers that choose the length of each step themselves: L-BFGS by its strong-Wolfe line
  * search (its learningRate is only the search's first trial step), and those of TAKE_NO_LEARNING_RATE.

@@ -19,8 +19,9 @@ describe("the Optimizer control's batch", () => {
       expect(wantedBatchSize(name)).toBeUndefined();
       expect(optimizerSwitch({ optimizer: 'sgd', batchSize: 32 }, name).some((s) => s.option === 'batchSize')).toBe(false);
     }
-    // Not a name: no batch wanted (no throw).
-    expect(wantedBatchSize(undefined as never)).toBeUndefined();
+    // Not a name: refused, as the library's public functions refuse what is not their argument (review49b #6); any name answers.
+    expect(() => wantedBatchSize(undefined as never)).toThrow(/^wantedBatchSize\(name\): expected an optimiser's name, a string, got none$/);
+    expect(wantedBatchSize('my-plugin')).toBeUndefined();
   });
 
   it('sets Batch to it where Hessian-free is chosen, says so, and gives the batch back where another optimiser is chosen', () => {

@@ -107,6 +107,9 @@ describe('every export refuses a wrong argument with a GradscopeError', () => {
       // The page wrote train()'s cap as Math.min(batchSize, rows) twice (review48b #10): the library's, checked as batchBelow is.
       [() => api.batchRowsUsed(0, 10), /^batchRowsUsed\(requestedBatch, …\): expected a whole number ≥ 1, got 0$/],
       [() => api.batchRowsUsed(32, undefined as never), /^batchRowsUsed\(…, rows\): expected a whole number ≥ 1, got none$/],
+      // wantedBatchSize(undefined) and (5) answered "none wanted" in silence (review49b #6).
+      [() => api.wantedBatchSize(undefined as never), /^wantedBatchSize\(name\): expected an optimiser's name, a string, got none$/],
+      [() => api.wantedBatchSize(5 as never), /^wantedBatchSize\(name\): expected an optimiser's name, a string, got 5$/],
       [() => api.registerOptimizer(undefined as never), /^registerOptimizer: expected an OptimizerDefinition \{ name, create, … \}, got none$/],
       [() => api.createOptimizer(api.MODEL as never, undefined as never), /^optimizer: expected a name, \{ name, \.\.\.options \} or an Optimizer; got none$/],
       [() => api.denseModelOf(undefined as never), /^denseModelOf: expected a network \(from createNetwork\), got none$/],
@@ -118,6 +121,8 @@ describe('every export refuses a wrong argument with a GradscopeError', () => {
     expect([api.batchBelow(3, 10, 4, false), api.batchBelow(3, 10, 4, true), api.batchBelow(2, 10, 4, false), api.batchBelow(5, 10, 4, false)]).toEqual([2, 0, 0, 4]);
     // The batch train() uses: the one asked for, capped at the rows.
     expect([api.batchRowsUsed(32, 280), api.batchRowsUsed(1000, 280), api.batchRowsUsed(280, 280)]).toEqual([32, 280, 280]);
+    // Any name may be asked: Hessian-free wants its batch, every other (a plugin's too) none.
+    expect([api.wantedBatchSize('hessian-free'), api.wantedBatchSize('kfac'), api.wantedBatchSize('my-plugin')]).toEqual([1000, undefined, undefined]);
     for (const [call, message] of expectations) {
       let caught: unknown;
       try {
