@@ -6,26 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/flow/diagnose.js';
-import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
-import { Trace } from '../../src/flow/trace.js';
+import type { Trace } from '../../src/flow/trace.js';
 import type { Activation } from '../../src/kernels.js';
+import { deltaTrace } from '../util/gap-trace.js';
 
 /** A [4, 3, 3, 3, 2] network of `hidden` units whose first hidden layer's δ is 1/1000 of the last's in every record: vanishing. */
-function vanishing(hidden: Activation): Trace {
-  const trace = new Trace({ sizes: [4, 3, 3, 3, 2], activations: [hidden, hidden, hidden, 'softmax'], loss: 'cross-entropy', every: 1, run: { optimizer: 'sgd', learningRate: 0.1, init: 'glorot-uniform' } });
-  const delta = [1e-3, 3e-2, 1];
-  for (let i = 0; i < 8; i++) {
-    const r = trace.beginRecord(i + 1, 2 - i / 10, 0.5);
-    const neutral: Partial<Record<string, number>> = { weightGradNorm: 1, weightNorm: 1, updateRatio: 1e-3, saturatedFraction: 0 };
-    for (let l = 0; l < 4; l++) {
-      for (const name of LAYER_METRIC_NAMES) trace.set(name, r, l, neutral[name] ?? NaN);
-      trace.set('deltaRms', r, l, l < 3 ? delta[l] : 1);
-      trace.set('biasGradNorm', r, l, l < 3 ? delta[l] : 1);
-      if (l < 2) trace.set('chainFactor', r, l, delta[l] / delta[l + 1]);
-    }
-  }
-  return trace;
-}
+const vanishing = (hidden: Activation): Trace => deltaTrace(hidden, Array.from({ length: 8 }, () => [1e-3, 3e-2, 1] as const));
 
 /** The batch-norm remedy (its alternative layer norm) of `trace`'s diagnosis. */
 const batchNormRemedy = (trace: Trace) => diagnose(trace).remedies.find((r) => r.settings.some((s) => s.option === 'layers' && /'batch-norm'/.test(s.value)))!;

@@ -6,26 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { SPEED_EVEN_RANGE } from '../../src/flow/diagnosis/learning-speed.js';
-import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
-import { Trace } from '../../src/flow/trace.js';
+import { deltaTrace } from '../util/gap-trace.js';
 import { quoteOn, quotePattern } from '../util/page-quotes.js';
 
 /** A [4, 3, 3, 3, 2] sigmoid network whose first hidden layer's δ and ‖∂C/∂b‖, over the last's, are `gaps` record by record. */
-function closing(gaps: number[]): Trace {
-  const trace = new Trace({ sizes: [4, 3, 3, 3, 2], activations: ['sigmoid', 'sigmoid', 'sigmoid', 'softmax'], loss: 'cross-entropy', every: 1, run: { optimizer: 'sgd', learningRate: 0.1, init: 'glorot-uniform' } });
-  gaps.forEach((gap, i) => {
-    const r = trace.beginRecord(i + 1, 2 - i / 10, 0.5);
-    const delta = [gap, Math.sqrt(gap), 1];
-    const neutral: Partial<Record<string, number>> = { weightGradNorm: 1, weightNorm: 1, updateRatio: 1e-3, saturatedFraction: 0 };
-    for (let l = 0; l < 4; l++) {
-      for (const name of LAYER_METRIC_NAMES) trace.set(name, r, l, neutral[name] ?? NaN);
-      trace.set('deltaRms', r, l, l < 3 ? delta[l] : 1);
-      trace.set('biasGradNorm', r, l, l < 3 ? delta[l] : 1);
-      if (l < 2) trace.set('chainFactor', r, l, delta[l] / delta[l + 1]);
-    }
-  });
-  return trace;
-}
+const closing = (gaps: number[]) => deltaTrace('sigmoid', gaps.map((gap) => [gap, Math.sqrt(gap), 1] as const));
 
 describe('a batch-gradient speed read at the first step that closed by the end', () => {
   it('says by the last record it learns about as fast, and that the gap closed over training time', () => {

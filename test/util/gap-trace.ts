@@ -1,5 +1,6 @@
 import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js';
 import { Trace, type TraceEpoch, type TraceRun } from '../../src/flow/trace.js';
+import type { Activation } from '../../src/kernels.js';
 
 /** The metrics every layer of gapTrace's network holds at every record, unless set: an even, healthy flow. */
 const EVEN: Partial<Record<LayerMetric, number>> = { weightGradNorm: 1, weightNorm: 1, biasGradNorm: 1, updateRatio: 1e-3, saturatedFraction: 0 };
@@ -24,5 +25,25 @@ export function gapTrace(ratios: number[], run: TraceRun, steps?: { first: numbe
     }
   });
   for (const epoch of epochs) trace.addEpoch(epoch);
+  return trace;
+}
+
+/**
+ * A [4, 3, 3, 3, 2] network of `hidden` units trained by SGD, a record per entry of `deltas`: its three hidden layers' per-example
+ * ‖δ‖ and ‖∂C/∂b‖ (the output layer's 1) and the chain factors between them; its loss falling 0.1 a record from 2; the weights'
+ * metrics even (as gapTrace's, but ‖∂C/∂b‖ follows δ, and no saturation).
+ */
+export function deltaTrace(hidden: Activation, deltas: readonly (readonly [number, number, number])[]): Trace {
+  const trace = new Trace({ sizes: [4, 3, 3, 3, 2], activations: [hidden, hidden, hidden, 'softmax'], loss: 'cross-entropy', every: 1, run: { optimizer: 'sgd', learningRate: 0.1, init: 'glorot-uniform' } });
+  const neutral: Partial<Record<LayerMetric, number>> = { weightGradNorm: 1, weightNorm: 1, updateRatio: 1e-3, saturatedFraction: 0 };
+  deltas.forEach((delta, i) => {
+    const r = trace.beginRecord(i + 1, 2 - i / 10, 0.5);
+    for (let l = 0; l < 4; l++) {
+      for (const name of LAYER_METRIC_NAMES) trace.set(name, r, l, neutral[name] ?? NaN);
+      trace.set('deltaRms', r, l, l < 3 ? delta[l] : 1);
+      trace.set('biasGradNorm', r, l, l < 3 ? delta[l] : 1);
+      if (l < 2) trace.set('chainFactor', r, l, delta[l] / delta[l + 1]);
+    }
+  });
   return trace;
 }
