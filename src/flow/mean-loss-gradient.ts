@@ -73,7 +73,7 @@ export interface BiasGradients {
  * Euclidean norm of its `${name}.bias` in `parameters`), NaN for a row without one (an activation or a residual row). The page's
  * flow map draws these in its mean-loss view and study --model gives them to diagnose(). INVALID_OPTION for anything but a
  * Trace, and for gradients that are not of the traced network: not `{ layers, parameters }`, a dense trace's layer count
- * or units not those of `layers`, a block trace's bias missing from `parameters`, of another length, or not finite.
+ * or units not those of `layers` (or a hole among them), a block trace's bias missing from `parameters`, of another length, or not finite.
  */
 export function biasNormsPerRow(trace: Trace, gradients: BiasGradients): number[] {
   checkTraceArgument(trace, 'biasNormsPerRow');
@@ -86,8 +86,10 @@ export function biasNormsPerRow(trace: Trace, gradients: BiasGradients): number[
   const blocks = trace.blocks;
   if (!blocks) {
     const units = trace.sizes.slice(1);
-    // Array.from, not map: map keeps a sparse array's holes and some() skips them, so a hole passed the check and left one in the result.
-    const given = Array.from(layers, (layer: unknown) => (layer as Partial<BiasLayerGradient> | null | undefined)?.units);
+    // A sparse array's hole is said as one, as the rows readers say it (it read as a layer without units: 'got layers of [5,undefined,2]').
+    const hole = layers.findIndex((_, l) => !(l in layers));
+    if (hole >= 0) throw invalidOption(`${where}.layers[${hole}]: missing (a hole in the array), not a layer's { units, biasNorm }`);
+    const given = layers.map((layer: unknown) => (layer as Partial<BiasLayerGradient> | null | undefined)?.units);
     if (given.length !== units.length || given.some((u, l) => u !== units[l])) {
       throw invalidOption(`${where}: expected the gradients of the traced network, whose weight layers have ${shown(units)} units, got layers of ${shown(given)}`);
     }

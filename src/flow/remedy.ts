@@ -7,7 +7,7 @@
  * where no command line makes that run with that change.
  */
 import { checkObjectArgument } from '../checks.js';
-import { invalidOption, shown, shownArgument } from '../errors.js';
+import { describeValue, invalidOption, shown } from '../errors.js';
 import { ACTIVATIONS, type Activation } from '../kernels.js';
 import { RESIDUAL_GATES, type ResidualGate } from '../layers/spec.js';
 
@@ -244,7 +244,12 @@ function settingsChoice(settings: readonly RemedySetting[], terms: RemedyTerms):
 
 /** The remedy in `terms`, one choice per list of settings: its settings, then its alternative (absent where it has none); remedyLines' parts. */
 export function remedyChoices(remedy: Pick<Remedy, 'settings' | 'alternative'>, terms: RemedyTerms = API_REMEDY_TERMS): RemedyChoice[] {
-  checkRemedyArguments(remedy, terms);
+  return checkedChoices(remedy, terms, 'remedyChoices');
+}
+
+/** remedyChoices, its refusals naming `who`: the public function the caller called. */
+function checkedChoices(remedy: Pick<Remedy, 'settings' | 'alternative'>, terms: RemedyTerms, who: string): RemedyChoice[] {
+  checkRemedyArguments(remedy, terms, who);
   return [remedy.settings, ...(remedy.alternative ? [remedy.alternative] : [])].map((settings) => settingsChoice(settings, terms));
 }
 
@@ -259,12 +264,12 @@ export function choiceLine({ text, note }: RemedyChoice): string {
  * reason no command line makes it (see RemedyCommandLine).
  */
 export function remedyLines(remedy: Pick<Remedy, 'settings' | 'alternative'>, terms: RemedyTerms = API_REMEDY_TERMS): string[] {
-  return remedyChoices(remedy, terms).map(choiceLine);
+  return checkedChoices(remedy, terms, 'remedyLines').map(choiceLine);
 }
 
 /** The remedy in `terms` as one line: its settings, and its alternative after ' (or …)' in the API's terms, after ' — or: ' in a command's (a command line ends where the next begins). */
 export function remedyText(remedy: Pick<Remedy, 'settings' | 'alternative'>, terms: RemedyTerms = API_REMEDY_TERMS): string {
-  const [first, alternative] = remedyLines(remedy, terms);
+  const [first, alternative] = checkedChoices(remedy, terms, 'remedyText').map(choiceLine);
   if (alternative === undefined) return first;
   return terms.form === 'api' ? `${first} (or ${alternative})` : `${first} — or: ${alternative}`;
 }
@@ -304,14 +309,17 @@ export function isLayersChange(value: unknown): value is RemedyLayersChange {
 }
 
 /** remedyText's arguments as their types say, or INVALID_OPTION naming the one that is not. */
-function checkRemedyArguments(remedy: unknown, terms: unknown): void {
-  checkObjectArgument(remedy, 'remedyText', 'a remedy of diagnose() ({ settings, alternative? })');
+function checkRemedyArguments(remedy: unknown, terms: unknown, who: string): void {
+  const what = 'a remedy of diagnose() ({ settings, alternative? })';
+  checkObjectArgument(remedy, who, what);
   const { settings, alternative } = remedy as Partial<Remedy>;
+  // An object without settings is not a remedy at all (a network, a diagnosis): said as what it is, not as 'settings … got none'.
+  if (settings === undefined) throw invalidOption(`${who}: expected ${what}, got ${describeValue(remedy)}, which has no settings`);
   if (!isSettings(settings) || (alternative !== undefined && !isSettings(alternative))) {
     const options = Object.keys(REMEDY_OPTION_OWNER).join(', ');
-    throw invalidOption(`remedyText: a remedy's settings (and alternative) are lists of { option, value, flagValue?, direction?, setting? }, option one of ${options}; got ${shownArgument(isSettings(settings) ? alternative : settings)}`);
+    throw invalidOption(`${who}: a remedy's settings (and alternative) are lists of { option, value, flagValue?, direction?, setting? }, option one of ${options}; got ${shown(isSettings(settings) ? alternative : settings)}`);
   }
-  checkRemedyTerms(terms, 'remedyText', 'terms');
+  checkRemedyTerms(terms, who, 'terms');
 }
 
 /** INVALID_OPTION (`who: name.form is …`) unless `terms`, the argument or option `name` of `who`, is a RemedyTerms. */

@@ -133,6 +133,17 @@ describe("diagnose()'s remedies in a printer's terms", () => {
     expect(refused({ settings: [{ option: 'colour', value: "'red'" }] })).toMatch(/^INVALID_OPTION: remedyText: a remedy's settings .* option one of activation, init, .*; got \[/);
     expect(refused(relu, { form: 'flags' })).toBe("INVALID_OPTION: remedyText: terms.form is 'api' or 'command', got \"flags\"");
     expect(refused(relu, { form: 'command' })).toBe("INVALID_OPTION: remedyText: terms in the 'command' form need commandLine (settings → { line } or { cannot }), got undefined");
+    // An object that is no remedy at all (a network, a diagnosis) is said as what it is, not as its settings' 'got none'.
+    expect(refused({ remedies: [relu] })).toBe('INVALID_OPTION: remedyText: expected a remedy of diagnose() ({ settings, alternative? }), got an object, which has no settings');
+  });
+
+  it('names the function called: remedyLines refuses as remedyLines (it said remedyText, which the caller never called)', async () => {
+    const net = await createNetwork({ sizes: [2, 3, 2], seed: 1 });
+    expect(() => remedyLines(net as never)).toThrow(/^remedyLines: expected a remedy of diagnose\(\) \(\{ settings, alternative\? \}\), got a Network, which has no settings$/);
+    expect(() => remedyLines(undefined as never)).toThrow(/^remedyLines: expected a remedy of diagnose\(\) .*, got none$/);
+    expect(() => remedyLines({ settings: [{ option: 'colour', value: "'red'" }] } as never)).toThrow(/^remedyLines: a remedy's settings /);
+    expect(() => remedyLines(relu, { form: 'flags' } as never)).toThrow(/^remedyLines: terms\.form is 'api' or 'command'/);
+    net.dispose();
   });
 
   it('study --model prints its remedies as command lines of its own run, in the terminal and in the report', async () => {

@@ -59,10 +59,14 @@ describe('biasNormsPerRow', () => {
     }
     await expectError(() => biasNormsPerRow(dense.trace, blocks.gradients), 'INVALID_OPTION', /^biasNormsPerRow\(gradients\): expected the gradients of the traced network, whose weight layers have \[5,4,2\] units, got layers of \[\]$/);
     await expectError(() => biasNormsPerRow(dense.trace, wider.gradients), 'INVALID_OPTION', /got layers of \[6,4,2\]$/);
-    // A sparse layers array (review48b #8): map kept the hole and some() skipped it, so it passed and the result held a hole.
+    // A sparse layers array (review48b #8): map kept the hole and some() skipped it, so it passed and the result held a hole;
+    // then it was refused as 'got layers of [5,undefined,2]', which named nothing the caller wrote. The hole is said as one.
     const sparse = { ...dense.gradients, layers: [...dense.gradients.layers] };
     delete (sparse.layers as unknown[])[1];
-    await expectError(() => biasNormsPerRow(dense.trace, sparse), 'INVALID_OPTION', /^biasNormsPerRow\(gradients\): expected the gradients of the traced network, whose weight layers have \[5,4,2\] units, got layers of \[5,undefined,2\]$/);
+    await expectError(() => biasNormsPerRow(dense.trace, sparse), 'INVALID_OPTION', /^biasNormsPerRow\(gradients\)\.layers\[1\]: missing \(a hole in the array\), not a layer's \{ units, biasNorm \}$/);
+    // An explicit undefined is a value the caller wrote, and a layer without units: the units check says it.
+    const holeless = { ...dense.gradients, layers: [dense.gradients.layers[0], undefined, dense.gradients.layers[2]] };
+    await expectError(() => biasNormsPerRow(dense.trace, holeless as never), 'INVALID_OPTION', /got layers of \[5,undefined,2\]$/);
     await expectError(() => biasNormsPerRow(dense.trace, undefined as never), 'INVALID_OPTION', /^biasNormsPerRow\(gradients\): expected net\.gradients\(x, y\)'s result, \{ layers, parameters \}, got none$/);
     const broken = { ...dense.gradients, layers: dense.gradients.layers.map((layer, l) => (l === 1 ? { ...layer, biasNorm: NaN } : layer)) };
     await expectError(() => biasNormsPerRow(dense.trace, broken), 'INVALID_OPTION', /^biasNormsPerRow\(gradients\)\.layers\[1\]\.biasNorm: expected a finite ‖∂C\/∂b‖ ≥ 0, got NaN$/);
