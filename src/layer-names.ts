@@ -116,43 +116,37 @@ export function blockRowLabels(blocks: { readonly layers: readonly { readonly na
   ]);
 }
 
-/** specPaths and blockPaths, finding a module's parent with `parentPath`. */
-export function blockPathRules(parentPath: (name: string) => string) {
-  /**
-   * Where each of a block network's modules sits in the `layers` a network was made from
-   * (createNetwork's, a model file's): 'layers[5]', 'layers[5].layers[0]', from the module names of
-   * the trace's rows and residual blocks (`names`, PyTorch's nesting: '6', '6.branch.0'). A dense spec
-   * takes two module indices (nn.Linear, then its activation's module), every other spec one, so a
-   * module's index among its stack's specs is its place among its siblings' module indices; every
-   * spec is a row or a residual block, so the names hold every sibling. Keyed by module name.
-   */
-  function specPaths(names: readonly string[]): Map<string, string> {
-    const siblings = new Map<string, number[]>();
-    for (const name of new Set(names)) {
-      const parent = parentPath(name);
-      siblings.set(parent, [...(siblings.get(parent) ?? []), Number(name.slice(parent.length))]);
-    }
-    for (const indices of siblings.values()) indices.sort((a, b) => a - b);
-    const path = (name: string): string => {
-      const parent = parentPath(name);
-      const own = `layers[${siblings.get(parent)!.indexOf(Number(name.slice(parent.length)))}]`;
-      // A nested stack is a residual block's branch: 'P.branch.' under the block named P.
-      return parent === '' ? own : `${path(parent.slice(0, -'.branch.'.length))}.${own}`;
-    };
-    return new Map([...new Set(names)].map((name) => [name, path(name)]));
+/**
+ * Where each of a block network's modules sits in the `layers` a network was made from
+ * (createNetwork's, a model file's): 'layers[5]', 'layers[5].layers[0]', from the module names of
+ * the trace's rows and residual blocks (`names`, PyTorch's nesting: '6', '6.branch.0'). A dense spec
+ * takes two module indices (nn.Linear, then its activation's module), every other spec one, so a
+ * module's index among its stack's specs is its place among its siblings' module indices; every
+ * spec is a row or a residual block, so the names hold every sibling. Keyed by module name.
+ */
+export function specPaths(names: readonly string[]): Map<string, string> {
+  const siblings = new Map<string, number[]>();
+  for (const name of new Set(names)) {
+    const parent = parentPath(name);
+    siblings.set(parent, [...(siblings.get(parent) ?? []), Number(name.slice(parent.length))]);
   }
-
-  /**
-   * The `layers` path (specPaths) of each row and each residual block of a block network's trace, in
-   * their order, from their module names: what Trace.layerLabel and Trace.residualLabel lead a name
-   * with, and the trace's CSV writes in its `path` column. The HTML
-   * report's script runs it (report-page.ts) for the CSV it downloads.
-   */
-  function blockPaths(blocks: { readonly layers: readonly { readonly name: string }[]; readonly residuals: readonly { readonly name: string }[] }): { layers: string[]; residuals: string[] } {
-    const paths = specPaths([...blocks.layers.map((l) => l.name), ...blocks.residuals.map((b) => b.name)]);
-    return { layers: blocks.layers.map((l) => paths.get(l.name)!), residuals: blocks.residuals.map((b) => paths.get(b.name)!) };
-  }
-  return { specPaths, blockPaths };
+  for (const indices of siblings.values()) indices.sort((a, b) => a - b);
+  const path = (name: string): string => {
+    const parent = parentPath(name);
+    const own = `layers[${siblings.get(parent)!.indexOf(Number(name.slice(parent.length)))}]`;
+    // A nested stack is a residual block's branch: 'P.branch.' under the block named P.
+    return parent === '' ? own : `${path(parent.slice(0, -'.branch.'.length))}.${own}`;
+  };
+  return new Map([...new Set(names)].map((name) => [name, path(name)]));
 }
 
-export const { specPaths, blockPaths } = blockPathRules(parentPath);
+/**
+ * The `layers` path (specPaths) of each row and each residual block of a block network's trace, in
+ * their order, from their module names: what Trace.layerLabel and Trace.residualLabel lead a name
+ * with, and the trace's CSV writes in its `path` column. The HTML report's script runs it
+ * (report-page.ts) for the CSV it downloads.
+ */
+export function blockPaths(blocks: { readonly layers: readonly { readonly name: string }[]; readonly residuals: readonly { readonly name: string }[] }): { layers: string[]; residuals: string[] } {
+  const paths = specPaths([...blocks.layers.map((l) => l.name), ...blocks.residuals.map((b) => b.name)]);
+  return { layers: blocks.layers.map((l) => paths.get(l.name)!), residuals: blocks.residuals.map((b) => paths.get(b.name)!) };
+}

@@ -103,12 +103,12 @@ export function base85(bytes: Uint8Array): string {
 
 /**
  * The bytes `text` stands for (base85's inverse): 5 digits to each 4 bytes, a last group of n bytes
- * in its n + 1 digits, read padded with the highest digit, `digits` being BASE85_DIGITS. The page's
+ * in its n + 1 digits, read padded with the highest digit (BASE85_DIGITS). The page's
  * script runs this very function (report-page.ts imports it), so that what is tested here is what the
  * page reads with.
  */
-export function base85Bytes(text: string, digits: string): Uint8Array {
-  const digit = new Map(Array.from(digits, (c, i) => [c, i] as [string, number]));
+export function base85Bytes(text: string): Uint8Array {
+  const digit = new Map(Array.from(BASE85_DIGITS, (c, i) => [c, i] as [string, number]));
   const bytes = new Uint8Array(Math.floor(text.length / 5) * 4 + Math.max(0, (text.length % 5) - 1));
   for (let at = 0, out = 0; at < text.length; at += 5, out += 4) {
     let value = 0;

@@ -33,17 +33,17 @@
  */
 import { blockPaths } from '../layer-names.js';
 import type { ReportData } from './report-html.js';
-import { BASE85_DIGITS, base85Bytes, DATA_ELEMENT_ID, unescapedKeys } from './report-data.js';
+import { base85Bytes, DATA_ELEMENT_ID, unescapedKeys } from './report-data.js';
 import { markPath, markPathShape, MARKS_OVER_STEPS } from './series-marks.js';
 import { float32Text, linePoints, niceTicks, placedTicks, tickLabels } from './svg.js';
 import { fitTables, labelTableCells, stickKeyColumns, TABLE_ACROSS_CLASS, TABLE_CARDS_CLASS } from './table-cards.js';
 import type { TraceJSON } from './trace.js';
-import { EPOCH_COLUMNS, traceCsv } from './trace-csv.js';
+import { traceCsv } from './trace-csv.js';
 import { classesOf } from './training-progress.js';
 
 let data: ReportData | null = null;
 (async () => {
-  const packed = base85Bytes(document.getElementById(DATA_ELEMENT_ID)!.textContent!, BASE85_DIGITS);
+  const packed = base85Bytes(document.getElementById(DATA_ELEMENT_ID)!.textContent!);
   const bytes = new Uint8Array(await new Response(new Blob([packed as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
   const length = new DataView(bytes.buffer).getUint32(0, true);
   const json = new TextDecoder().decode(bytes.subarray(4, 4 + length));
@@ -105,7 +105,7 @@ document.addEventListener('click', (event) => {
   if (which === 'all') text = JSON.stringify(data, null, 1);
   else {
     const trace: TraceJSON = data.runs[which].trace;
-    text = csv ? traceCsv(trace, trace.blocks && blockPaths(trace.blocks).layers, classesOf(trace) !== undefined, EPOCH_COLUMNS) : JSON.stringify(trace, null, 1);
+    text = csv ? traceCsv(trace, trace.blocks && blockPaths(trace.blocks).layers, classesOf(trace) !== undefined) : JSON.stringify(trace, null, 1);
   }
   if (link.href.startsWith('blob:')) URL.revokeObjectURL(link.href);
   link.href = URL.createObjectURL(new Blob([text], { type: csv ? 'text/csv' : 'application/json' }));

@@ -72,22 +72,17 @@ export function markedIndexes(count: number, most: number, line: number, lines: 
   return Array.from({ length: most }, (_, i) => Math.round((i + (line + 0.5) / lines) * stretch));
 }
 
-/** markPath, picking a line's marked points with `pick` (markedIndexes). */
-export function markPathRule(pick: typeof markedIndexes) {
-  /**
-   * The path of a line's marks: `shape` at each of its `points` (the drawing's pixels, x ascending:
-   * its drawn points and its values at an edge) that markedIndexes picks, at the nearest whole pixel
-   * (as the line's own y: a tenth more took ~1.4 KB of the main report). The report's script redraws
-   * a zoomed line's marks with it, so they are picked by the drawing's rule.
-   */
-  return function markPath(points: { x: number; y: number }[], shape: string, most: number, line: number, lines: number): string {
-    return pick(points.length, most, line, lines)
-      .map((i) => `M${Math.round(points[i].x)} ${points[i].y}${shape}`)
-      .join('');
-  };
+/**
+ * The path of a line's marks: `shape` at each of its `points` (the drawing's pixels, x ascending:
+ * its drawn points and its values at an edge) that markedIndexes picks, at the nearest whole pixel
+ * (as the line's own y: a tenth more took ~1.4 KB of the main report). The report's script redraws
+ * a zoomed line's marks with it, so they are picked by the drawing's rule.
+ */
+export function markPath(points: { x: number; y: number }[], shape: string, most: number, line: number, lines: number): string {
+  return markedIndexes(points.length, most, line, lines)
+    .map((i) => `M${Math.round(points[i].x)} ${points[i].y}${shape}`)
+    .join('');
 }
-
-export const markPath = markPathRule(markedIndexes);
 
 /** The shape a mark path draws (markPath's `shape`: after its first point, up to the next; a shape moves relatively, in lower case, so holds no 'M'), '' for an empty path. */
 export function markPathShape(d: string): string {

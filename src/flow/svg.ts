@@ -195,7 +195,7 @@ export const fmt = (v: number) => (v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.a
  * one exponent, the mantissas' decimals alike ('1.20e6 1.25e6', '2.5e-3'); 0 is '0'; a lone tick
  * to at most 3 significant digits. fmt's three significant digits wrote every tick of a zoom into
  * steps 12,000–12,500 as '1.2e+4'. The report's script labels the step ticks it redraws with it
- * too, so it uses nothing outside itself. The neighbours' gap's power of ten is read with a little
+ * too. The neighbours' gap's power of ten is read with a little
  * slack: 2.3062 − 2.3061 is 9.99999999998e-5 in floats, which read exactly asked one decimal more ('2.30610').
  */
 export function tickLabels(ticks: number[]): string[] {
@@ -292,7 +292,7 @@ export function legendLines(name: string): string[] {
 
 /**
  * The axis ticks of every linear chart axis (the report's script redraws zoomed step axes with it
- * too, so it uses nothing outside itself): the multiples within [lo, hi] of a round step, 1, 2, 2.5
+ * too): the multiples within [lo, hi] of a round step, 1, 2, 2.5
  * or 5 × 10^k, chosen so there are about `count` of them; never a step below `minStep` (1 on a step
  * axis: no tick between two steps).
  */
@@ -567,7 +567,7 @@ function linePath(points: [string, number][]): string {
 /**
  * A line's points from the d linePath wrote: x in the plot's units, y in pixels, a lone point once (its
  * 'l0 0' a dot, no second point). The report's script reads a zoomed line back with it, and the tests
- * read the drawn lines with it, so it uses nothing outside itself.
+ * read the drawn lines with it.
  */
 export function linePoints(d: string): { x: number; y: number }[] {
   const relative = d.includes('l');
@@ -999,7 +999,7 @@ const TICK_CHAR_MAX = 10;
  * `keepLast` (labels of the data's own positions: layers, epochs measured) the last is written too,
  * the one before it giving way when too near. Each label is centred at centres[i] (ascending) and
  * widths[i] wide, at least `gap` from the next. The report's script thins the ticks it redraws with
- * it too (from their measured widths), so it uses nothing outside itself.
+ * it too (placedTicks).
  */
 export function thinnedTicks(centres: number[], widths: number[], gap: number, keepLast: boolean): number[] {
   const n = centres.length;
@@ -1021,7 +1021,7 @@ export function thinnedTicks(centres: number[], widths: number[], gap: number, k
  * Where a label `width` wide centred at `x` is drawn so that it stays within the drawing's [0, edge]:
  * at x, or moved in just as far as it must (the last x tick of a plot sits at its right edge, a
  * layer's name there ran past the drawing). The report's script places the ticks it redraws with it
- * too, so it uses nothing outside itself.
+ * too (placedTicks).
  */
 export function keptInside(x: number, width: number, edge: number): number {
   return Math.max(width / 2, Math.min(x, edge - width / 2));
@@ -1034,58 +1034,32 @@ export function keptInside(x: number, width: number, edge: number): number {
  */
 export const NARROW_TICK_GAP = 2;
 
-/** What the tick rules (tickRules) measure by: the gaps, fonts and character widths above. */
-export interface TickSizes {
-  /** TICK_GAP. */
-  readonly gap: number;
-  /** NARROW_TICK_GAP. */
-  readonly narrowGap: number;
-  /** CHART_FONT. */
-  readonly font: number;
-  /** NARROW_CHART_FONT. */
-  readonly narrowFont: number;
-  /** TICK_CHAR_BOUNDS. */
-  readonly charBounds: readonly (readonly [chars: string, width: number])[];
-  /** TICK_CHAR_MAX. */
-  readonly charMax: number;
-}
+/** Each character's width bound, from TICK_CHAR_BOUNDS (tickTextWidth reads it). */
+const TICK_CHAR_WIDTH = new Map(TICK_CHAR_BOUNDS.flatMap(([chars, width]) => [...chars].map((c) => [c, width] as const)));
 
-/** The sizes the drawn ticks and the report's script's are placed by. */
-export const TICK_SIZES: TickSizes = { gap: TICK_GAP, narrowGap: NARROW_TICK_GAP, font: CHART_FONT, narrowFont: NARROW_CHART_FONT, charBounds: TICK_CHAR_BOUNDS, charMax: TICK_CHAR_MAX };
+/** An upper bound of `text`'s width as a tick label, in pixels: the sum of its characters' (TICK_CHAR_BOUNDS). */
+export function tickTextWidth(text: string): number {
+  let width = 0;
+  for (const c of text) width += TICK_CHAR_WIDTH.get(c) ?? TICK_CHAR_MAX;
+  return width;
+}
 
 /**
- * tickTextWidth and placedTicks, by `sizes`, thinning with `thin` (thinnedTicks) and keeping inside
- * with `inside` (keptInside). The report's script (report-page.ts) redraws the ticks on a zoom with
- * the same placedTicks.
+ * Where each of a row of x tick labels is written, and which of them are: centred at centres[i], or
+ * kept inside the drawing's [0, edge] (keptInside) at the largest size they are shown at (a narrow
+ * column's NARROW_CHART_FONT), and thinned by thinnedTicks from their widths (tickTextWidth) so that
+ * they are TICK_GAP apart at CHART_FONT and NARROW_TICK_GAP at NARROW_CHART_FONT: the one rule of the
+ * drawn ticks and of those the report's script (report-page.ts) redraws on a zoom.
  */
-export function tickRules(sizes: TickSizes, thin: typeof thinnedTicks, inside: typeof keptInside) {
-  const charWidth = new Map(sizes.charBounds.flatMap(([chars, width]) => [...chars].map((c) => [c, width] as const)));
-  /** An upper bound of `text`'s width as a tick label, in pixels: the sum of its characters' (TICK_CHAR_BOUNDS). */
-  function tickTextWidth(text: string): number {
-    let width = 0;
-    for (const c of text) width += charWidth.get(c) ?? sizes.charMax;
-    return width;
-  }
-  /**
-   * Where each of a row of x tick labels is written, and which of them are: centred at centres[i], or
-   * kept inside the drawing's [0, edge] (keptInside) at the largest size they are shown at (a narrow
-   * column's NARROW_CHART_FONT), and thinned by thinnedTicks from their widths (tickTextWidth) so that
-   * they are TICK_GAP apart at CHART_FONT and NARROW_TICK_GAP at NARROW_CHART_FONT: the one rule of the
-   * drawn ticks and of those the report's script redraws on a zoom.
-   */
-  function placedTicks(centres: number[], labels: string[], edge: number, keepLast: boolean): { xs: number[]; kept: number[] } {
-    const widths = labels.map((label) => tickTextWidth(label));
-    const narrow = (width: number) => (width * sizes.narrowFont) / sizes.font;
-    // Kept inside at the largest size they are shown at (a narrow column's): 'output' ran 2.5 px past the drawing's edge at 320 px.
-    const xs = centres.map((x, i) => inside(x, narrow(widths[i]), edge));
-    // Apart by TICK_GAP at CHART_FONT and by NARROW_TICK_GAP at NARROW_CHART_FONT: each label's room, as thinnedTicks adds TICK_GAP to it.
-    const rooms = widths.map((w) => Math.max(w, narrow(w) - (sizes.gap - sizes.narrowGap)));
-    return { xs, kept: thin(xs, rooms, sizes.gap, keepLast) };
-  }
-  return { tickTextWidth, placedTicks };
+export function placedTicks(centres: number[], labels: string[], edge: number, keepLast: boolean): { xs: number[]; kept: number[] } {
+  const widths = labels.map((label) => tickTextWidth(label));
+  const narrow = (width: number) => (width * NARROW_CHART_FONT) / CHART_FONT;
+  // Kept inside at the largest size they are shown at (a narrow column's): 'output' ran 2.5 px past the drawing's edge at 320 px.
+  const xs = centres.map((x, i) => keptInside(x, narrow(widths[i]), edge));
+  // Apart by TICK_GAP at CHART_FONT and by NARROW_TICK_GAP at NARROW_CHART_FONT: each label's room, as thinnedTicks adds TICK_GAP to it.
+  const rooms = widths.map((w) => Math.max(w, narrow(w) - (TICK_GAP - NARROW_TICK_GAP)));
+  return { xs, kept: thinnedTicks(xs, rooms, TICK_GAP, keepLast) };
 }
-
-export const { tickTextWidth, placedTicks } = tickRules(TICK_SIZES, thinnedTicks, keptInside);
 
 /** A row of x tick labels under the plot at height y, placed and thinned by placedTicks. */
 function xTickRow(ticks: { x: number; label: string; title?: string }[], y: number, keepLast: boolean): string {

@@ -41,10 +41,10 @@ export const EPOCH_COLUMNS = ['epochLoss', 'validationLoss', 'validationAccuracy
 /**
  * The CSV of a trace given as its JSON data (Trace.toJSON(), or the report's unpacked copy of it),
  * with a block network's rows' `layers` paths (blockPaths' layers; undefined for a dense network's), which
- * its caller works out, and its epochs' columns (EPOCH_COLUMNS). An empty cell for NaN (`v !== v`
+ * its caller works out. An empty cell for NaN (`v !== v`
  * holds for NaN alone), null (the page's NaN) and undefined.
  */
-export function traceCsv(trace: TraceJSON, paths: readonly string[] | undefined, classes: boolean, epochColumns: typeof EPOCH_COLUMNS): string {
+export function traceCsv(trace: TraceJSON, paths: readonly string[] | undefined, classes: boolean): string {
   const cell = (v: number | string | null | undefined) => (v === null || v === undefined || v !== v ? '' : String(v));
   const metrics = Object.keys(trace.metrics) as (keyof TraceJSON['metrics'])[];
   const rows = trace.blocks ? trace.blocks.layers : undefined;
@@ -52,7 +52,7 @@ export function traceCsv(trace: TraceJSON, paths: readonly string[] | undefined,
   const epochs = trace.epochs ?? [];
   // The cells an epoch row leaves empty between its epoch and its epochLoss: layer, loss, accuracy, batchRows, the metrics, path, name and type.
   const stepColumns = 4 + metrics.length + (rows ? 3 : 0);
-  const lines = [['step', 'epoch', 'layer', 'loss', 'accuracy', 'batchRows', ...metrics, ...(rows ? ['path', 'name', 'type'] : []), ...epochColumns].join(',')];
+  const lines = [['step', 'epoch', 'layer', 'loss', 'accuracy', 'batchRows', ...metrics, ...(rows ? ['path', 'name', 'type'] : []), ...EPOCH_COLUMNS].join(',')];
   let next = 0;
   const epochRowsUpTo = (step: number) => {
     for (; next < epochs.length && epochs[next].step < step; next++) {
@@ -71,7 +71,7 @@ export function traceCsv(trace: TraceJSON, paths: readonly string[] | undefined,
         skippedBatches: e.skipped ?? 0,
         appliedBatches: e.batches,
       };
-      lines.push([e.step, e.epoch + 1, ...Array<string>(stepColumns).fill(''), ...epochColumns.map((column) => cell(own[column]))].join(','));
+      lines.push([e.step, e.epoch + 1, ...Array<string>(stepColumns).fill(''), ...EPOCH_COLUMNS.map((column) => cell(own[column]))].join(','));
     }
   };
   trace.steps.forEach((step, r) => {
@@ -79,7 +79,7 @@ export function traceCsv(trace: TraceJSON, paths: readonly string[] | undefined,
     const epoch = next < epochs.length ? epochs[next].epoch + 1 : '';
     for (let l = 0; l < layers; l++) {
       const info = rows ? [paths![l], rows[l].name, rows[l].type] : [];
-      lines.push([step, epoch, l, cell(trace.losses[r]), cell(classes ? trace.accuracy[r] : undefined), cell(trace.batchRows?.[r]), ...metrics.map((name) => cell(trace.metrics[name]![r][l])), ...info, ...epochColumns.map(() => '')].join(','));
+      lines.push([step, epoch, l, cell(trace.losses[r]), cell(classes ? trace.accuracy[r] : undefined), cell(trace.batchRows?.[r]), ...metrics.map((name) => cell(trace.metrics[name]![r][l])), ...info, ...EPOCH_COLUMNS.map(() => '')].join(','));
     }
   });
   epochRowsUpTo(Infinity);

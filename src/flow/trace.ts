@@ -23,7 +23,7 @@ import {
   type MetricRange,
   type ResidualMetric,
 } from './metrics.js';
-import { EPOCH_COLUMNS, traceCsv } from './trace-csv.js';
+import { traceCsv } from './trace-csv.js';
 import { classesOf } from './training-progress.js';
 import { parsedJsonText } from '../json-syntax.js';
 import { checkTraceHeader } from './trace-header.js';
@@ -699,7 +699,7 @@ export class Trace {
    * of a network without classes (classesOf: a regression, whose accuracy means nothing).
    */
   toCSV(): string {
-    return traceCsv(this.toJSON(), this.paths?.layers, classesOf(this) !== undefined, EPOCH_COLUMNS);
+    return traceCsv(this.toJSON(), this.paths?.layers, classesOf(this) !== undefined);
   }
 
   /**

@@ -44,7 +44,7 @@ describe("renderReport, the package's export", () => {
   // The import's own message, and 'serve every file' only where it says the file was not there (review48b #13).
   it.each([
     ['was not served', new TypeError('Failed to fetch dynamically imported module: https://example.test/assets/report-html-B2x.js'), "renderReport: could not load the report's code (gradscope's flow/report-html.js, in a bundled page a chunk of its own; serve every file the build wrote): "],
-    ['came but failed as it ran', new ReferenceError('tickRules is not defined'), "renderReport: the report's code (gradscope's flow/report-html.js, in a bundled page a chunk of its own) was fetched but failed as it ran: "],
+    ['came but failed as it ran', new ReferenceError('ND is not defined'), "renderReport: the report's code (gradscope's flow/report-html.js, in a bundled page a chunk of its own) was fetched but failed as it ran: "],
   ])("says IO_ERROR, with the reason the import was refused, where the report's code %s", async (_, thrown, said) => {
     // A module graph of its own, in which report-html.ts cannot be loaded (and so its own GradscopeError class).
     vi.resetModules();
