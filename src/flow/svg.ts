@@ -928,6 +928,9 @@ export interface HistogramsOptions {
   layers: { label: string; title?: string; lo: number; hi: number; counts: ArrayLike<number> }[];
 }
 
+/** Whether a histogram's range is ± its upper end at float32 precision, as a trace's are (± the layer's largest |δ|). */
+const symmetric = ({ lo, hi }: { lo: number; hi: number }) => float32Text(lo) === float32Text(-hi);
+
 /**
  * One small histogram per layer, each over its own range (written under it), HISTOGRAMS_PER_ROW to a
  * row. The drawing is always a full row wide, so its text is the same size for 2 layers as for 6.
@@ -935,7 +938,8 @@ export interface HistogramsOptions {
  * chart; its bars, axis line and two labels (the layer's name, its range) are written in the cell's own
  * coordinates, the labels' font and anchor said once by the report's CSS (`.histogram text`): written
  * on each of npm start's 172 cells, the placing and the classes were 9 KB (2026-12-06). Its range is
- * data-hi, with data-lo only where it is not −data-hi (a trace's are: ± the layer's largest |δ|).
+ * data-hi, with data-lo only where it is not −data-hi (a trace's are: ± the layer's largest |δ|), and
+ * is written '± hi', or 'lo to hi' where it is not.
  */
 export function histograms(o: HistogramsOptions): string {
   const cellW = HISTOGRAM_CELL_WIDTH;
@@ -963,12 +967,14 @@ export function histograms(o: HistogramsOptions): string {
     // Stretched over the cell by a transform (a nested <svg> with its own viewBox drew the same at 2½ times the bytes):
     // a bin 1 wide to axisW / bins, 100 % to cellH − 10, up from the axis at the cell's origin.
     const bars = `<path class="bars" transform="scale(${scaleText(axisW / counts.length, counts.length)} ${scaleText((cellH - 10) / 100, 100)})" d="M0 0${outline}V0Z"/>`;
-    const [loText, hiText] = [float32Text(lo), float32Text(hi)];
-    const range = `${loText === float32Text(-hi) ? '' : ` data-lo="${loText}"`} data-hi="${hiText}"`;
-    return `<g class="histogram"${range} transform="translate(${x0} ${base})">${bars}<path class="axes" d="M0 0h${axisW}"/><text x="${axisW / 2}" y="14">${wholeNameTitle(label, title)}${escapeHtml(label)}</text><text x="${axisW / 2}" y="27">± ${fmt(hi)}</text></g>`;
+    const range = `${symmetric({ lo, hi }) ? '' : ` data-lo="${float32Text(lo)}"`} data-hi="${float32Text(hi)}"`;
+    // What is plotted: a saved trace may hold a range that is not ± one bound (Trace.fromJSON takes any lo ≤ hi).
+    const written = symmetric({ lo, hi }) ? `± ${fmt(hi)}` : `${fmt(lo)} to ${fmt(hi)}`;
+    return `<g class="histogram"${range} transform="translate(${x0} ${base})">${bars}<path class="axes" d="M0 0h${axisW}"/><text x="${axisW / 2}" y="14">${wholeNameTitle(label, title)}${escapeHtml(label)}</text><text x="${axisW / 2}" y="27">${written}</text></g>`;
   });
   const height = Math.ceil(o.layers.length / HISTOGRAMS_PER_ROW) * rowH;
-  return `<figure class="chart" id="${escapeHtml(o.id)}" data-kind="histograms"><figcaption>${escapeHtml(unbrokenPercents(o.title))} <span class="note">(each layer over ± its largest |δ|, written under it)</span></figcaption><svg viewBox="0 0 ${HISTOGRAMS_WIDTH} ${height}">${parts.join('')}</svg></figure>`;
+  const ranges = o.layers.every(symmetric) ? '± its largest |δ|' : 'its own range';
+  return `<figure class="chart" id="${escapeHtml(o.id)}" data-kind="histograms"><figcaption>${escapeHtml(unbrokenPercents(o.title))} <span class="note">(each layer over ${ranges}, written under it)</span></figcaption><svg viewBox="0 0 ${HISTOGRAMS_WIDTH} ${height}">${parts.join('')}</svg></figure>`;
 }
 
 /** The least room between two x tick labels, in pixels. */

@@ -1,8 +1,11 @@
 // The report's histogram chart keeps one scale whatever the number of layers: a 2-layer network's
 // labels are not drawn twice as large as a 6-layer one's (the drawing was as wide as its layers).
 import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { diagnose } from '../../src/flow/diagnose.js';
 import { renderReport } from '../../src/flow/report-html.js';
 import { histograms } from '../../src/flow/svg.js';
+import { Trace } from '../../src/flow/trace.js';
 
 const layer = (l: number) => ({ label: `hidden ${l + 1}`, lo: -1, hi: 1, counts: [1, 3, 2] });
 const viewBox = (svg: string) => /<svg viewBox="([^"]+)">/.exec(svg)![1].split(' ').map(Number);
@@ -38,6 +41,30 @@ describe('histograms chart', () => {
       ['', '1'],
       [' data-lo="-0.5"', '2'],
     ]);
+  });
+
+  it("writes each layer's range as plotted: '± hi' for a trace's own, 'lo to hi' for a saved trace's range that is not ± one bound", async () => {
+    const net = await createNetwork({ sizes: [2, 3, 3, 1], output: 'sigmoid', loss: 'binary-cross-entropy', seed: 1, backend: 'ref' });
+    net.train([[0, 1], [1, 0], [1, 1], [0, 0]], [[1], [1], [0], [0]], { epochs: 2, batchSize: 4, trace: { every: 1, histogramSteps: [1] } });
+    const saved = net.trace!.toJSON();
+    net.dispose();
+    const cells = async (trace: Trace) => {
+      const page = await renderReport({ runs: [{ id: 'run', label: 'run', trace, diagnosis: diagnose(trace) }] });
+      const chart = /<figure class="chart" id="[^"]*hist-1"[^>]*>(.*?)<\/figure>/.exec(page)![1];
+      return { note: /<span class="note">([^<]*)<\/span>/.exec(chart)![1], ranges: [...chart.matchAll(/<text x="[^"]*" y="27">([^<]*)<\/text>/g)].map((m) => m[1]) };
+    };
+    // A trace's own ranges: ± each layer's largest |δ|.
+    const own = await cells(Trace.fromJSON(saved));
+    expect(own.ranges).toHaveLength(3);
+    for (const range of own.ranges) expect(range).toMatch(/^± \S+$/);
+    expect(own.note).toBe('(each layer over ± its largest |δ|, written under it)');
+    // Its second layer's range made asymmetric, [-0.5, 2], the bars as counted: 'lo to hi', not '± 2' (it plotted −0.5 to 2 under '± 2').
+    const lopsided = structuredClone(saved);
+    lopsided.histograms[0].lo[1] = -0.5;
+    lopsided.histograms[0].hi[1] = 2;
+    const read = await cells(Trace.fromJSON(lopsided));
+    expect(read.ranges).toEqual([own.ranges[0], '-0.5 to 2', own.ranges[2]]);
+    expect(read.note).toBe('(each layer over its own range, written under it)');
   });
 
   it("has the report's CSS set its labels' font, colour and anchor as the other charts' tick labels", async () => {
