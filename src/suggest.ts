@@ -13,15 +13,38 @@ export function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-/** The first letters of a name's words, lower case ('learning-rate' and 'learningRate': 'lr'); '' for a one-word name. */
+/** A name's words, lower case: 'learning-rate' and 'learningRate' are ['learning', 'rate']. */
+const wordsOf = (name: string): string[] =>
+  name
+    .split(/-|(?=[A-Z])/)
+    .filter(Boolean)
+    .map((word) => word.toLowerCase());
+
+/** The first letters of a name's words ('learning-rate' and 'learningRate': 'lr'); '' for a one-word name. */
 function initials(name: string): string {
-  const words = name.split(/-|(?=[A-Z])/).filter(Boolean);
-  return words.length < 2 ? '' : words.map((word) => word[0].toLowerCase()).join('');
+  const words = wordsOf(name);
+  return words.length < 2 ? '' : words.map((word) => word[0]).join('');
+}
+
+/**
+ * The one candidate whose first word `word` is, where the rest of its name is a variant other candidates share: `he` for
+ * 'he-normal' beside 'glorot-normal' and 'lecun-normal' (a family named without its variant; too short for the cut-short rule).
+ * Where no other name shares the rest, the first word is no family's name but part of one name's ('lr-schedule': `--lr` is a
+ * learning rate, not a schedule), and where two names begin with it ('glorot-uniform', 'glorot-normal') it names neither.
+ */
+function familyMember(word: string, candidates: readonly string[]): string | undefined {
+  const named = candidates.map((candidate) => ({ candidate, words: wordsOf(candidate) }));
+  const begun = named.filter(({ words }) => words.length > 1 && words[0] === word);
+  if (begun.length !== 1) return undefined;
+  const variant = begun[0].words.slice(1).join('-');
+  const shared = named.some(({ candidate, words }) => candidate !== begun[0].candidate && words.length > 1 && words.slice(1).join('-') === variant);
+  return shared ? begun[0].candidate : undefined;
 }
 
 /**
  * The candidate nearest to `word` within a third of its length (at least 1, at most 3 edits), else the one candidate
- * that begins with it, else the one whose words' initials it is (`lr` for `learning-rate`), if any.
+ * that begins with it, else the one family member it names (`he` for `he-normal`: familyMember), else the one whose words'
+ * initials it is (`lr` for `learning-rate`), if any.
  */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   if (word.length > 64) return undefined; // no one mistypes 64 characters; the distance table would be large
@@ -40,6 +63,9 @@ export function closest(word: string, candidates: readonly string[]): string | u
   // A word cut short (`--batch` for `--batch-size`) is the one candidate it begins, when only one does.
   const extended = word.length < 3 ? [] : candidates.filter((candidate) => candidate.startsWith(word));
   if (extended.length === 1) return extended[0];
+  // A family's name without its variant (`--init he` for he-normal), two letters and up.
+  const member = word.length < 2 ? undefined : familyMember(lower, candidates);
+  if (member !== undefined) return member;
   // An abbreviation by initials (`--lr`, PyTorch scripts' name for the learning rate; `bs`), when only one name has them.
   const abbreviated = word.length < 2 ? [] : candidates.filter((candidate) => initials(candidate) === lower);
   return abbreviated.length === 1 ? abbreviated[0] : undefined;

@@ -27,6 +27,18 @@ describe('closest', () => {
     expect(closest('lr', ['lr-schedule'])).toBeUndefined();
   });
 
+  it("takes a family's name for the one member whose variant other names share (newuser49 #17: --init he named no init)", () => {
+    const inits = ['standard', 'glorot-uniform', 'glorot-normal', 'he-normal', 'lecun-normal', 'orthogonal'];
+    expect(closest('he', inits)).toBe('he-normal');
+    expect(closest('HE', inits)).toBe('he-normal');
+    // Two members of one family: neither.
+    expect(closest('glorot', inits)).toBeUndefined();
+    expect(closest('lr', ['lr-schedule', 'lr-warmup', 'warmup-steps'])).toBeUndefined();
+    // A first word whose rest no other name shares is part of one name, no family's: `lr` is no schedule.
+    expect(closest('lr', ['lr-schedule', 'epochs'])).toBeUndefined();
+    expect(closest('h', ['he-normal', 'lecun-normal'])).toBeUndefined();
+  });
+
   it('says nothing when no candidate is close', () => {
     expect(didYouMean('qqqqqq', ['epochs'])).toBe('');
     expect(didYouMean('epoch', ['epochs'], (c) => `'${c}'`)).toBe("; did you mean 'epochs'?");
@@ -57,6 +69,17 @@ describe('the API suggests what the CLI suggests', () => {
     const word = suggested(cli.stderr);
     expect(word, cli.stderr).toBeDefined();
     expect(suggested(refused!.message), refused!.message).toBe(word);
+  });
+
+  it("takes --init he for he-normal, and the option init: 'he' for 'he-normal'", async () => {
+    const cli = await runCliInProcess(['train', '--init', 'he']);
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toContain("got 'he'; did you mean 'he-normal'?");
+    const refused = await createNetwork({ sizes: [4, 3, 2], init: 'he' as never, backend: 'ref' }).then(
+      () => '',
+      (error: Error) => error.message,
+    );
+    expect(refused).toMatch(/got "he"; did you mean "he-normal"\?$/);
   });
 
   it('takes --lr for --learning-rate, and the option lr for learningRate', async () => {
