@@ -14,7 +14,7 @@ import { checkLayersChange, LAYERS_CHANGE_FLAGS, layersChangeFlags } from './lay
 import { shorten } from '../errors.js';
 import { commandName, numberFlag, OPTION_FLAGS, parseArgs, UsageError, wholeListFlag, type Command, type ParsedArgs } from './command.js';
 import { gradscopeLine } from './invocation.js';
-import { flagsRefusedBeside, OPTIMIZER_SETTING_FLAGS, readTrainingFlags, TRAINING_FLAGS } from './training-flags.js';
+import { flagsRefusedBeside, OPTIMIZER_SETTING_FLAGS, readTrainingFlags, TRAINING_FLAGS, type TrainingSettings } from './training-flags.js';
 import { shellLine } from '../shell-word.js';
 
 /** A command line that repeats a run: its command, its flags, and what it cannot spell of the run. */
@@ -122,10 +122,25 @@ function refusal(command: Command, argv: string[], invoked: string | undefined):
 }
 
 /**
+ * The training flags of `flags` as `command` reads them (readTrainingFlags), or undefined where it refuses them (the line's refusal
+ * says why). A switch of optimiser reads the batch each line trains at from it (review49b #2: a Hessian-free run, at its own 1,000
+ * rows a step without --batch-size, switched to Adam trained at 32, unsaid).
+ */
+function trainingOf(command: Command, flags: ReadonlyMap<string, string | true>, invoked: string | undefined): TrainingSettings | undefined {
+  try {
+    return readTrainingFlags(parseArgs(command, commandWords(command, flags), invoked));
+  } catch (error) {
+    if (error instanceof UsageError) return undefined;
+    throw error;
+  }
+}
+
+/**
  * `run`'s line with `settingFlags` in place of its flags (those without a value left out), or why there is none. Another --optimizer drops
- * the run's own settings of the old one, and those the new one would not apply (flagsRefusedBeside),
- * saying so; a change of the training alone (`trainingOnly`) drops --epochs 0, which trains nothing
- * (the run measured its initial weights), so that the line shows the change, saying so.
+ * the run's own settings of the old one, and those the new one would not apply (flagsRefusedBeside), and writes the run's batch where
+ * the old one took its own without --batch-size and the new one would take another (trainingOf), saying so; a change of the training
+ * alone (`trainingOnly`) drops --epochs 0, which trains nothing (the run measured its initial weights), so that the line shows the
+ * change, saying so.
  */
 function changedLine(run: RunCommand, settingFlags: readonly { name: string; value?: string }[], trainingOnly: boolean, invoked: string | undefined): RemedyCommandLine {
   const changes = settingFlags.filter((c): c is { name: string; value: string } => c.value !== undefined);
@@ -153,6 +168,13 @@ function changedLine(run: RunCommand, settingFlags: readonly { name: string; val
   }
   for (const name of leftOut) flags.delete(name);
   for (const { name, value } of changes) flags.set(name, value);
+  // A run whose optimiser took its own batch without --batch-size (Hessian-free's 1,000), switched to one that takes another there: the run's, written.
+  const ran = optimizer && !flags.has(OPTION_FLAGS.batchSize) ? trainingOf(run.command, run.flags, invoked) : undefined;
+  const taken = ran?.batchOf === undefined ? undefined : trainingOf(run.command, flags, invoked);
+  if (ran && taken && taken.batchSize !== ran.batchSize) {
+    flags.set(OPTION_FLAGS.batchSize, String(ran.batchSize));
+    notes.push(`--batch-size ${ran.batchSize} written: the run's batch, ${ran.choice.name}'s own where none is given; without it ${taken.choice.name} would take ${taken.batchSize}`);
+  }
   if (run.output) flags.set(run.output.flag, derivedFileName(run.output.from, changes));
   const argv = commandWords(run.command, flags);
   const refused = refusal(run.command, argv, invoked);
