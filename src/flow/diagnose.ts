@@ -22,7 +22,7 @@ import { DEAD_LAYER, DEAD_UNITS, FLAT_FEATURES, SATURATED_LAYER } from './diagno
 import type { Diagnosis, Evidence, FirstToLast, LayerEvidence, Severity } from './diagnosis/diagnosis-types.js';
 import { agreedGap, decisiveReading, even, gapSeverity, hiddenChain, normRows, positiveFinite } from './diagnosis/gap-measures.js';
 import { summarise } from './diagnosis/summary.js';
-import { headline } from './diagnosis/headline.js';
+import { CLOSED_GAP_WORDS, headline } from './diagnosis/headline.js';
 import { gapRecords, medianOverRecords, percent } from './diagnosis/diagnosis-words.js';
 import { remediesFor } from './diagnosis/verdict-remedies.js';
 import { speedMeasureOf } from './diagnosis/learning-speed.js';
@@ -50,10 +50,13 @@ const flowFineModelAtChance = (d: Pick<Diagnosis, 'verdict' | 'evidence'>) => d.
  * The verdict as a diagnosis's heading shows it: 'VANISHING', 'HEALTHY', or 'NO FAULT FOUND' where
  * nothing measured decided it (Diagnosis.undecided); beside a run that ended at chance, the flow's
  * verdict is named as the flow's and the model's state said after it: 'HEALTHY GRADIENT FLOW, MODEL
- * AT CHANCE', 'NO FAULT FOUND IN THE GRADIENT FLOW, MODEL AT CHANCE'.
+ * AT CHANCE', 'NO FAULT FOUND IN THE GRADIENT FLOW, MODEL AT CHANCE'. A vanishing or exploding gap that
+ * closed during training (gapClosed) is headed as the summary's head says it, 'VANISHING AT THE FIRST
+ * STEP, CLOSED DURING TRAINING': 'VANISHING' alone sat over a summary saying the gap had closed (newuser49 #4).
  */
 export function verdictHeading(d: Pick<Diagnosis, 'verdict' | 'undecided' | 'evidence'>): string {
   if (flowFineModelAtChance(d)) return `${d.undecided ? 'NO FAULT FOUND IN THE GRADIENT FLOW' : 'HEALTHY GRADIENT FLOW'}, MODEL AT CHANCE`;
+  if (gapClosed(d.verdict, d.evidence)) return `${d.verdict.toUpperCase()} ${CLOSED_GAP_WORDS.toUpperCase()}`;
   return d.undecided ? 'NO FAULT FOUND' : d.verdict.toUpperCase();
 }
 

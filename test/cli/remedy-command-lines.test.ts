@@ -295,7 +295,8 @@ describe('remedy lines rerun the run they diagnose with only the remedy\'s chang
     const unmade = remedyTerms(studyRun(decayed, known, undefined), undefined);
     const why = 'gradscope train cannot make this run: it trained with weight decay 0.005 on the weights only, which train has no flag for';
     expect([remedyLines(init, unmade), unmade.unmadeRun]).toEqual([["init: 'he-normal'"], why]);
-    const twoRemedies = { verdict: 'vanishing', summary: 'Vanishing.', remedies: [{ ...init, why: 'Why.' }, { ...init, settings: [{ option: 'activation', value: "'relu'" }], why: 'Why.' }] } as unknown as Diagnosis;
+    // A diagnosis of the run's own evidence (the heading reads it), its summary and remedies made here.
+    const twoRemedies = { ...diagnose(decayed), summary: 'Vanishing.', remedies: [{ ...init, why: 'Why.' }, { ...init, settings: [{ option: 'activation', value: "'relu'" }], why: 'Why.' }] } as Diagnosis;
     const printed = diagnosisText(twoRemedies, unmade);
     expect([printed.split('weight decay 0.005').length - 1, printed.includes("• init: 'he-normal'"), printed.includes("• activation: 'relu'")]).toEqual([1, true, true]);
     // As docs/gradient-flow.md quotes it for a study's run with Nielsen's λ/n = 5/1,000.

@@ -7,11 +7,15 @@
  * the last (its short last batch of 28 rows; 1.21× at the last full batch's since 2026-12-04), and offered lars and kfac (and relu) for a gap it no longer had.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { diagnose, SEVERE_RATIO, VANISHING_RATIO } from '../../src/flow/diagnose.js';
+import { diagnose, SEVERE_RATIO, VANISHING_RATIO, verdictHeading } from '../../src/flow/diagnose.js';
+import { diagnosisText } from '../../src/cli/trace-table.js';
+import { API_REMEDY_TERMS } from '../../src/flow/remedy.js';
+import { renderReport } from '../../src/flow/report-html.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { firstRows } from '../../src/studies/depth.js';
 import { tracedRun, type Rows } from '../util/traced-run.js';
 import { Trace } from '../../src/flow/trace.js';
+import { gapTrace } from '../util/gap-trace.js';
 import { quoteOn } from '../util/page-quotes.js';
 
 let digits: Rows;
@@ -40,7 +44,23 @@ describe('a vanishing gap that closed while the run still learns', () => {
     expect(d.summary).toContain(quoteOn('docs/gradient-flow.md', 'closed during training'));
     expect(d.summary).toMatch(/The gap closed during training: the first hidden layer's per-example δ is 1\/2\.\d\d of the last hidden layer's \(median over 105 full batches' records\), within 1\/4–4×, so the first hidden layer learns too; what is left is a loss still falling, not the gap, so no remedy for the gap is offered, and more epochs are\./);
     expect(d.remedies.map((r) => r.option)).toEqual(['epochs: more than 5']);
+    // The heading says it as the summary does, in the terminal and the HTML report: 'Diagnosis: VANISHING' sat over it (newuser49 #4).
+    const heading = 'VANISHING AT THE FIRST STEP, CLOSED DURING TRAINING';
+    expect(verdictHeading(d)).toBe(heading);
+    expect(diagnosisText(d, API_REMEDY_TERMS).split('\n')[0]).toBe(`Diagnosis: ${heading}`);
+    expect(await renderReport({ runs: [{ id: 'r', label: 'closed', trace, diagnosis: d }] })).toContain(`<strong>${heading}</strong>`);
   }, 120_000);
+
+  it('is headed as closed only where it closed: a gap of 1/100 at the first record that held keeps VANISHING, one that closed to 1/2 says so', () => {
+    const run = { optimizer: 'adam', learningRate: 0.01 };
+    const [held, closed] = [Array(10).fill(0.01), [0.01, ...Array(9).fill(0.5)]].map((ratios) => diagnose(gapTrace(ratios, run)));
+    expect([held.verdict, held.summary.startsWith('Vanishing gradients (severe): '), verdictHeading(held)]).toEqual(['vanishing', true, 'VANISHING']);
+    expect([closed.verdict, closed.summary.startsWith('Vanishing gradients (severe at the first step, closed during training): '), verdictHeading(closed)]).toEqual([
+      'vanishing',
+      true,
+      'VANISHING AT THE FIRST STEP, CLOSED DURING TRAINING',
+    ]);
+  });
 
   it('says the pace of a steep fall as the share of the loss it leaves, never a fall of more than all of it (seed 3)', async () => {
     // Seed 3 (2026-12-02): epoch losses 2.30 2.10 1.70 1.34 1.04; a line through the last three losses themselves fell '159 % over 5 epochs more'.

@@ -18,12 +18,15 @@ import { explodingOnLoss, flowUnread, gapClosed, trainedThrough } from './verdic
 import { notLearntWords, speedClosedAtEnd } from './flow-sentences.js';
 import { numberText } from '../../number-text.js';
 
+/** What a vanishing or exploding gap that closed during training (gapClosed) was: the verdict of the first records only. The summary's head and the verdict's heading (verdictHeading) say it so. */
+export const CLOSED_GAP_WORDS = 'at the first step, closed during training';
+
 /**
  * The verdict as the summary heads it ('Vanishing gradients (severe)', 'Healthy gradient flow'), without its colon: summarise and
  * the headline share it. A gap that closed during training decided the verdict at the first record only: its severity says so.
  */
 export function verdictHead(verdict: Verdict, severity: Severity | undefined, e: Evidence): string {
-  const degree = gapClosed(verdict, e) ? `${severity} at the first step, closed during training` : severity;
+  const degree = gapClosed(verdict, e) ? `${severity} ${CLOSED_GAP_WORDS}` : severity;
   const head: Record<Verdict, string> = {
     vanishing: `Vanishing gradients (${degree})`,
     exploding: `Exploding gradients (${degree})`,
