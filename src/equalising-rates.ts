@@ -4,6 +4,7 @@
  * remedies study's and the visualizer's rates, from a network's gradient on probe rows) and
  * diagnose() (src/flow/vanishing-optimizer-remedies.ts: the rates a vanishing SGD run is offered, from its trace).
  */
+import { printedRate } from './number-text.js';
 
 /**
  * Per-layer learning-rate multipliers from each weight layer's ‖∂C/∂W‖ (Frobenius; `norms`, first
@@ -35,5 +36,5 @@ export const RATES_ORDER = 'one per weight layer, hidden layer 1 first and the o
  * diagnose()'s per-layer-rates remedy writes them); `measuredOn` says on which rows and weights.
  */
 export function measuredRatesText(rates: readonly number[], measuredOn: string): string {
-  return `[${rates.map((rate) => Number(rate.toPrecision(3))).join(', ')}] (${RATES_ORDER}: the last hidden layer's ‖∂C/∂W‖ ÷ each hidden layer's, the output layer's 1; measured on ${measuredOn})`;
+  return `[${rates.map(printedRate).join(', ')}] (${RATES_ORDER}: the last hidden layer's ‖∂C/∂W‖ ÷ each hidden layer's, the output layer's 1; measured on ${measuredOn})`;
 }

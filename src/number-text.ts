@@ -44,6 +44,13 @@ export function numberText(value: number): string {
   return textAt(value, NUMBER_TEXT_DIGITS, false);
 }
 
+/**
+ * A measured per-layer rate (equalising-rates.ts) as every text that prints one writes it, and as the per-layer-rates remedy
+ * offers it (its layerRates are these numbers, so that the text and what a program applies are one run): NUMBER_TEXT_DIGITS
+ * significant digits, as the number reads back (2780, 41.2, 7.5): an option's value, in the form train() is given it.
+ */
+export const printedRate = (rate: number): number => Number(rate.toPrecision(NUMBER_TEXT_DIGITS));
+
 /** A round bound below float64's largest number (1.8e308), said in place of a ratio beyond it. */
 const FLOAT64_BOUND = '1e300';
 

@@ -1,4 +1,6 @@
 import { grouped, lossText, percentText } from '../../src/index.js';
+import { numberText, printedRate } from '../../src/number-text.js';
+import { sci } from '../../src/sci-text.js';
 import type { Snapshot } from './protocol.js';
 
 /**
@@ -36,10 +38,23 @@ export function progressStatus(running: boolean, s: Pick<Snapshot, 'step' | 'los
 }
 
 /**
- * A number of the page's (the chain-rule table, the diagram's scale, the heatmap's ticks; a loss prints through lossText): 3 significant digits (2 in exponent form), exponent form only
- * when very large or small (from 10⁴, below 10⁻²). A number from 1,000 to 9,999 is written whole
- * ('2780'): toPrecision(3) wrote it '2.78e+3', which made the chain table's per-layer rates column the
- * width that pushed it past its card at a phone's 390 px.
+ * The chain table's columns (and the residual blocks' beside it), each at one rule of 3 significant digits, as gradscope prints
+ * each kind of number elsewhere, where fmt's dropped zeros and 2-digit exponent form set '0.1' above '0.0717' and '3.9e-7' in one
+ * column: a gradient's norm as the CLI's and the HTML report's tables print it (sci: exponent form at any magnitude, so the
+ * column, which spans decades, reads at one width: '3.90e-7', '7.17e-2'); a chain factor or its bound as the diagnosis quotes it
+ * ("the measured factor here is 0.138": numberText, trailing zeros kept, '1.00'); a per-layer rate as the remedy's layerRates and
+ * the option hold it (printedRate: '2780', '7.5').
+ */
+export const CHAIN_CELL = {
+  norm: sci,
+  factor: numberText,
+  rate: (rate: number) => String(printedRate(rate)),
+} as const;
+
+/**
+ * A number of the page's charts (the diagram's scale, the heatmap's ticks; a loss prints through lossText, the chain table through CHAIN_CELL): 3 significant digits (2 in exponent form), exponent form only
+ * when very large or small (from 10⁴, below 10⁻²), no trailing zeros (a tick reads '0.1'). A number from 1,000 to 9,999 is written whole
+ * ('2780'), not '2.78e+3'.
  */
 export function fmt(x: number): string {
   if (!Number.isFinite(x)) return String(x);

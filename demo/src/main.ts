@@ -14,7 +14,7 @@ import { flowMapCaption, flowMapData, type FlowMapView } from './charts/flow-map
 import { drawLossChart } from './charts/line.js';
 import { DATASET_LABELS, DATASETS, MNIST_SUBSET_FILE } from './datasets.js';
 import { MAX_DRAWN_UNITS, type DiagramSnapshot } from './diagram-data.js';
-import { epochText, fmt, progressStatus, stepText } from './format.js';
+import { CHAIN_CELL, epochText, fmt, progressStatus, stepText } from './format.js';
 import { BOUNDARY_GRID, type FromWorker, type Snapshot, type ToWorker } from './protocol.js';
 import { History } from './history.js';
 import { traceNote, type DownloadKind } from './downloads.js';
@@ -385,7 +385,7 @@ function explainDiagnosis(s: Snapshot): void {
   explainResiduals(s);
   const body = document.querySelector('#chain tbody')!;
   // '–' where a row has no such quantity (an activation layer has no W, no b); a NaN that was measured shows as NaN.
-  const measured = (rows: number[], l: number, v: number) => (rows.includes(l) ? fmt(v) : '–');
+  const measured = (rows: number[], l: number, v: number) => (rows.includes(l) ? CHAIN_CELL.norm(v) : '–');
   body.replaceChildren(
     ...Array.from(s.stats.gradW, (_, l) => {
       const row = document.createElement('tr');
@@ -394,12 +394,12 @@ function explainDiagnosis(s: Snapshot): void {
       const chain = s.stats.chainFactor[l];
       const cells = [
         s.stats.labels[l],
-        Number.isFinite(chain) ? fmt(chain) : '–',
-        Number.isFinite(s.stats.chainBound[l]) ? fmt(s.stats.chainBound[l]) : '–',
+        Number.isFinite(chain) ? CHAIN_CELL.factor(chain) : '–',
+        Number.isFinite(s.stats.chainBound[l]) ? CHAIN_CELL.factor(s.stats.chainBound[l]) : '–',
         measured(s.stats.weightRows, l, s.stats.gradW[l]),
         measured(s.stats.biasRows, l, s.stats.gradB[l]),
         Number.isFinite(s.stats.unitFailure[l]) ? `${(s.stats.unitFailure[l] * 100).toFixed(0)} % ${s.stats.unitFailureKind[l]}` : '–',
-        s.layerRates ? fmt(s.layerRates[l]) : '',
+        s.layerRates ? CHAIN_CELL.rate(s.layerRates[l]) : '',
       ];
       const unitFailureColumn = cells.length - 2;
       for (const [i, text] of cells.entries()) {
@@ -407,7 +407,7 @@ function explainDiagnosis(s: Snapshot): void {
         cell.setAttribute('role', 'cell');
         if (i === 0) cell.replaceChildren(...pathBreaks(text));
         else cell.textContent = unbrokenPercents(text);
-        // Marked as shrinking the gradient when the number shown is below 1 (0.9996 is shown as 1, unmarked).
+        // Marked as shrinking the gradient when the number shown is below 1 (0.9996 is shown as 1.00, unmarked).
         if (i === 1 && Number(text) < 1) cell.className = 'small';
         // Words, not a number: on a phone its kind may go below its share (the style sheet).
         if (i === unitFailureColumn) cell.className = 'unit-failure';
@@ -455,7 +455,7 @@ function explainResiduals(s: Snapshot): void {
   document.querySelector('#residuals tbody')!.replaceChildren(
     ...blocks.map(({ label, skip, branch, alpha }) => {
       const row = document.createElement('tr');
-      for (const text of [label, fmt(skip), fmt(branch), Number.isNaN(alpha) ? '–' : fmt(alpha)]) {
+      for (const text of [label, CHAIN_CELL.norm(skip), CHAIN_CELL.norm(branch), Number.isNaN(alpha) ? '–' : CHAIN_CELL.factor(alpha)]) {
         const cell = document.createElement('td');
         cell.textContent = text;
         row.append(cell);

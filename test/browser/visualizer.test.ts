@@ -14,7 +14,7 @@ import { BUCKETS } from '../../demo/src/history.js';
 import { flowMapCaption } from '../../demo/src/charts/flow-map-data.js';
 import { MAX_EPOCHS } from '../../demo/src/run-trace.js';
 import { DIGITS_SHOWN } from '../../demo/src/protocol.js';
-import { fmt } from '../../demo/src/format.js';
+import { CHAIN_CELL } from '../../demo/src/format.js';
 import { pageDiagnosis } from '../../demo/src/remedies.js';
 import { parseSettings } from '../../demo/src/settings.js';
 import { planarDataset, splitDataset, trainingRows } from '../../demo/src/datasets.js';
@@ -332,6 +332,20 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.setViewportSize(NARROW_PHONE);
     expect(await brokenNumbers(page)).toEqual([]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  // newuser49 #14: fmt dropped trailing zeros and wrote 2 digits in exponent form, so one column read '0.1', '0.0717' and '3.9e-7'.
+  it('writes each column of the chain table at one rule of 3 significant digits: norms as the CLI prints them, factors as the diagnosis, rates as the remedy', async () => {
+    const { page, errors } = await open('?depth=6&opt=layer-rates');
+    await stepTimes(page, 3);
+    const columns = await page.$$eval('#chain tbody tr', (trs) => trs.map((tr) => Array.from(tr.children, (td) => td.textContent!)));
+    const column = (i: number) => columns.map((row) => row[i]).filter((text) => text !== '–');
+    for (const i of [1, 2]) for (const text of column(i)) expect(CHAIN_CELL.factor(Number(text)), `column ${i}: ${text}`).toBe(text);
+    for (const i of [3, 4]) for (const text of column(i)) expect(text, `column ${i}`).toMatch(/^(\d\.\d\de[+-]\d+|0)$/);
+    for (const text of column(6)) expect(CHAIN_CELL.rate(Number(text)), `rate ${text}`).toBe(text);
+    expect([1, 2, 3, 4, 6].map((i) => column(i).length > 0)).toEqual([true, true, true, true, true]);
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
@@ -1165,13 +1179,13 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     // other rates than the remedy's, as Reset's below).
     const trace = await downloadTrace(page);
     expect(trace.run.layerRates).toEqual(shown);
-    expect(await page.locator('#chain td.rate').allInnerTexts()).toEqual(shown.map(fmt));
+    expect(await page.locator('#chain td.rate').allInnerTexts()).toEqual(shown.map(String));
     expect(await page.locator('#layer-rates-from').innerText()).toBe('as the diagnosis’s remedy offered them (measured on the run before this one)');
     // Reset measures them on the new network, and says so.
     await page.click('#reset');
     await ready(page);
     expect(await page.locator('#layer-rates-from').innerText()).toBe('at initialisation');
-    expect(await page.locator('#chain td.rate').allInnerTexts()).not.toEqual(shown.map(fmt));
+    expect(await page.locator('#chain td.rate').allInnerTexts()).not.toEqual(shown.map(String));
     expect(errors).toEqual([]);
     await page.close();
   }, 90_000);
@@ -1492,10 +1506,10 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
   it('draws an exact 0 of ‖∂C/∂b‖ (dead relu units) in its own colour, not as "no value", and says what each colour means', async () => {
     // Deterministic: Step trains the rows in order; at lr 3 the 6th hidden layer is all dead by step 8.
     const { page, errors } = await open('?act=relu&init=he-normal&lr=3');
-    // The chain table marks a factor as shrinking when the number it shows is below 1 (its hidden 1 is 0.9996, shown as 1).
+    // The chain table marks a factor as shrinking when the number it shows is below 1 (its hidden 1 is 0.9996, shown as 1.00).
     const factors = await page.$$eval('#chain tbody tr', (rows) => rows.map((row) => ({ text: row.children[1].textContent!, small: row.children[1].classList.contains('small') })));
     expect(factors.filter((f) => f.text !== '–').map((f) => f.small)).toEqual(factors.filter((f) => f.text !== '–').map((f) => Number(f.text) < 1));
-    expect(factors.some((f) => f.text === '1')).toBe(true);
+    expect(factors.some((f) => f.text === '1.00')).toBe(true);
     // The red is keyed in the caption, in the same colour (newuser44 #9: every sigmoid factor red, with no word of why).
     const key = await page.$eval('#chain-key', (k) => ({ caption: k.closest('caption')!.textContent, colour: getComputedStyle(k).color }));
     expect(key.caption).toContain('in red, a factor below 1: passing back through that layer shrinks the gradient');

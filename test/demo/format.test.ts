@@ -1,7 +1,7 @@
 // The visualizer's number formats: the epoch counter says what an epoch is and keeps only the decimals that move;
 // the chain table's numbers have 3 significant digits, in exponent form only from 10⁴ and below 10⁻².
 import { describe, expect, it } from 'vitest';
-import { epochText, fmt, progressStatus, stepText } from '../../demo/src/format.js';
+import { CHAIN_CELL, epochText, fmt, progressStatus, stepText } from '../../demo/src/format.js';
 import { lossText, percentText } from '../../src/index.js';
 
 describe('epochText', () => {
@@ -25,6 +25,17 @@ describe('fmt', () => {
     expect([2780, -1234, 999.94, 48.9, 0.275, 0.1, 1, 0, 0.0717].map(fmt)).toEqual(['2780', '-1230', '1000', '48.9', '0.275', '0.1', '1', '0', '0.0717']);
     // Rounded first: what rounds to 10⁴ (or to 10⁻²) is written as that.
     expect([9999.6, 1.9e5, 0.00999, 0.009999, 3.9e-7, NaN].map(fmt)).toEqual(['1.0e+4', '1.9e+5', '1.0e-2', '0.01', '3.9e-7', 'NaN']);
+  });
+});
+
+describe('CHAIN_CELL', () => {
+  it("writes each chain-table column at one rule of 3 significant digits (fmt set '0.1' above '0.0717' and '3.9e-7' in one column)", () => {
+    // Norms as the CLI's and the report's tables print them: exponent form whatever the magnitude, one width down the column.
+    expect([0.0717, 0.1, 3.9e-7, 48.9, 0].map(CHAIN_CELL.norm)).toEqual(['7.17e-2', '1.00e-1', '3.90e-7', '4.89e+1', '0']);
+    // Factors and bounds as the diagnosis quotes them: trailing zeros kept, so 0.9996 reads 1.00 and 0.1 reads 0.100.
+    expect([0.138, 0.1, 0.9996, 0.25, 2.5e-3, NaN].map(CHAIN_CELL.factor)).toEqual(['0.138', '0.100', '1.00', '0.250', '2.50e-3', 'NaN']);
+    // Rates as the per-layer-rates remedy's layerRates print them (and the option holds them).
+    expect([2780.4, 35412, 7.5, 1, 41.23].map(CHAIN_CELL.rate)).toEqual(['2780', '35400', '7.5', '1', '41.2']);
   });
 });
 

@@ -13,7 +13,7 @@ import { counted, grouped } from '../../counted.js';
 import { chainEnds } from './gap-measures.js';
 import type { Evidence } from './diagnosis-types.js';
 import { type AddRemedy, carriedEpochsWhy, optimizerSwitch } from './remedy-settings.js';
-import { boundText, givenFloat32Text, numberText } from '../../number-text.js';
+import { boundText, givenFloat32Text, numberText, printedRate } from '../../number-text.js';
 
 /**
  * The per-layer rates at the end of a dense network's trace: per weight layer, the median over the last LAYER_RATE_RECORDS full
@@ -30,7 +30,7 @@ function recentRates(trace: Trace): { from: number; to: number; count: number; r
 /** The optimiser setting that keeps the run's optimiser as it was set (its momentum, Nesterov and weight decay) and adds `rates` (no flag takes it: an object), in its text and as data (its setting, whose layerRates are the numbers the text prints). */
 function withLayerRates(run: TraceRun, rates: readonly number[]): { setting: RemedySetting; decayNote: string } {
   // The rates as printed, so that the text and the numbers a program applies are the same run.
-  const printed = rates.map((rate) => Number(rate.toPrecision(3)));
+  const printed = rates.map(printedRate);
   const weightDecay = keptWeightDecay(run, Math.max(...printed));
   // One spec, in the order the text prints it: its text is made from the data (a number prints as train() reads it back).
   const spec: RemedyOptimizerSpec = {
