@@ -9,6 +9,7 @@ import { isSaturating } from '../metrics.js';
 import type { Trace } from '../trace.js';
 import { median } from '../../median.js';
 import { DRIFT } from './diagnosis-thresholds.js';
+import { trainedThrough } from './verdict-rules.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
 import { type AddRemedy, choice, hiddenActivation, layers } from './remedy-settings.js';
 import { multipleText, numberText } from '../../number-text.js';
@@ -41,7 +42,8 @@ export function architectureRemedies(verdict: Verdict, trace: Trace, e: Evidence
     } else if (!normalises) {
       add(normalised('batch-norm'), `${why}; layer norm: per example, any batch size (Ba et al. 2016)${f === 'sigmoid' ? LAYER_NORM_WITH_SIGMOID : ''}.`, normalised('layer-norm'));
     } else if (verdict === 'vanishing' && sigmoidsAfterLayerNorms(trace) && !types.has('batch-norm') && (trace.run.batchSize ?? 0) > BATCH_NORM_BLOCKING_ROWS) {
-      add([layers("{ type: 'batch-norm' } in place of each { type: 'layer-norm' }", { norm: 'batch-norm' })], LAYER_NORM_SIGMOID_WHY);
+      const through = trainedThrough(verdict, e, trace.run) ? trace.run.optimizer : undefined;
+      add([layers("{ type: 'batch-norm' } in place of each { type: 'layer-norm' }", { norm: 'batch-norm' })], layerNormSigmoidWhy(through));
     }
   }
   const branch = `layers: [{ type: 'dense', units, activation: '${f}' }]`;
@@ -76,10 +78,22 @@ export function architectureRemedies(verdict: Verdict, trace: Trace, e: Evidence
  * sigmoid net vanishing, 56.7 % after 5 epochs where batch norm reached 89.9 %): docs/studies.md's table of the remedies offered
  * for study (a)'s deepest network, [784, 30 × 4, 10] sigmoid, each applied by its settings (`npx tsx scripts/study-a-remedies.ts`,
  * 2026-12-06, Intel Xeon): layer norm after each dense layer at chance, 10.5 % of the test digits, read vanishing (severe); batch
- * norm 82.0 %, healthy. The quadrant net of LAYER_NORM_SIGMOID_WHY stayed at chance too. test/flow/layer-norm-alternative reads
+ * norm 82.0 %, healthy. The quadrant net of layerNormSigmoidWhy stayed at chance too. test/flow/layer-norm-alternative reads
  * both figures from that table.
  */
 const LAYER_NORM_WITH_SIGMOID = ", but it left study (a)'s deepest sigmoid net vanishing, at chance (10.5 %; batch norm 82.0 %)";
+
+/** What batch norm does that layer norm does not: the first words of each reason for batch norm in place of layer norm. */
+const NORMALISES = 'batch norm normalises each feature over the batch, where layer norm normalises each example over its features';
+
+/** The network, optimiser and date of the batch-norm-for-layer-norm measurement (layerNormSigmoidWhy). */
+const LAYER_NORM_SIGMOID_NET = '5 × (dense 16 → layer norm → sigmoid)';
+const LAYER_NORM_SIGMOID_RUNS = 'seeds 1–3; AMD EPYC Zen 5, 2026-12-05';
+
+/** What batch norm needs and how it runs: said wherever it is offered in place of layer norm. */
+const BATCH_NORM_CONDITIONS =
+  `It needs batches of more than ${BATCH_NORM_BLOCKING_ROWS} rows (over a batch of ${BATCH_NORM_BLOCKING_ROWS} rows it maps each feature to ±1 and passes no gradient back), and it runs in two modes: ` +
+  'in training each batch\'s own mean and variance, in evaluation (evaluate(), predict()) the running ones, which lag weights that large steps move';
 
 /**
  * Why batch norm in place of layer norm, beside sigmoid units whose gap vanishes across layer norms: measured on 5 × (dense 16 →
@@ -89,14 +103,26 @@ const LAYER_NORM_WITH_SIGMOID = ", but it left study (a)'s deepest sigmoid net v
  * the rows right) with layer norms, 90–93 % in batches of 32 with batch norms, read healthy (88–96 % in batches of 4 to 16).
  * Offered only over batches of more than BATCH_NORM_BLOCKING_ROWS rows (over 2, batch norm maps each feature to ±1 and passes
  * no gradient back). Offered where every hidden nonlinearity is a sigmoid right after a layer norm, as measured (sigmoidsAfterLayerNorms).
+ * Beside a run that trained through the gap (trainedThrough: `through`, its second-order optimiser) the measured accuracies are
+ * SGD's, not this run's: its reason says what batch norm mends there, the gap (page49: "stayed at chance" sat beside a
+ * Hessian-free run at 99 %).
  */
-const LAYER_NORM_SIGMOID_WHY =
-  "batch norm normalises each feature over the batch, where layer norm normalises each example over its features: with sigmoid units, 5 × (dense 16 → layer norm → sigmoid) stayed at chance (27–29 % of its rows right after 8 epochs of SGD, seeds 1–3; AMD EPYC Zen 5, 2026-12-05) and read vanishing, the same network with batch norms in their place reached 90–93 % in batches of 32 and read healthy (88–96 % in batches of 4 to 16). " +
-  `It needs batches of more than ${BATCH_NORM_BLOCKING_ROWS} rows (over a batch of ${BATCH_NORM_BLOCKING_ROWS} rows it maps each feature to ±1 and passes no gradient back), and it runs in two modes: in training each batch's own mean and variance, in evaluation (evaluate(), predict()) the running ones, which lag weights that large steps move; those accuracies are evaluation mode's.`;
+function layerNormSigmoidWhy(through: string | undefined): string {
+  if (through !== undefined) {
+    return (
+      `${NORMALISES}: on ${LAYER_NORM_SIGMOID_NET} under SGD (${LAYER_NORM_SIGMOID_RUNS}) the gradient read vanishing with the layer norms and healthy with batch norms in their place, ` +
+      `which mends the gap this run's ${through} trained through. ${BATCH_NORM_CONDITIONS}.`
+    );
+  }
+  return (
+    `${NORMALISES}: with sigmoid units, ${LAYER_NORM_SIGMOID_NET} stayed at chance (27–29 % of its rows right after 8 epochs of SGD, ${LAYER_NORM_SIGMOID_RUNS}) and read vanishing, ` +
+    `the same network with batch norms in their place reached 90–93 % in batches of 32 and read healthy (88–96 % in batches of 4 to 16). ${BATCH_NORM_CONDITIONS}; those accuracies are evaluation mode's.`
+  );
+}
 
 /**
  * Whether every hidden nonlinearity is a sigmoid activation row right after a layer norm, as in the network on which batch norm in
- * place of the layer norms was measured (LAYER_NORM_SIGMOID_WHY); not where any unit of another kind, or a sigmoid without a layer
+ * place of the layer norms was measured (layerNormSigmoidWhy); not where any unit of another kind, or a sigmoid without a layer
  * norm before it, is hidden.
  */
 function sigmoidsAfterLayerNorms(trace: Trace): boolean {
