@@ -17,6 +17,7 @@ import type { FloatArray, Kernels, Loss, OutputActivation, Tensor } from '../ker
 import { checkTrainingBatch, MODEL, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import { namedDenseFanIns, type CheckedSpec } from '../layers/spec.js';
 import { BlockEngine, type BlockConfig } from '../network/block-engine.js';
+import { bindMethods } from '../network/bound-methods.js';
 import { resolveNetwork, type NetworkConfig, type NetworkOptions } from '../network/config.js';
 import { Engine, type InitialParameters } from '../network/engine.js';
 import { backpropRows, evaluateRows, layerOutputRows, predictFlat, predictRows, type Evaluation } from '../network/rows.js';
@@ -94,6 +95,7 @@ export type NetworkKind = 'dense' | 'blocks';
  * layer specs (batch and layer norm, residual blocks, activation layers; a "block network").
  * Create it with createNetwork() (or Network.fromJSON, loadModel); free its memory with dispose().
  * After dispose() every member throws DISPOSED but isDisposed, dispose() (a second call does nothing) and trace.
+ * Its methods are bound to it (src/network/bound-methods.ts): one read off it (`const { train } = net`) runs on it.
  * `K` is its kind as known where it was made: 'dense' from createNetwork({ sizes }) (its toJSON() is a
  * ModelFile), either otherwise (narrow it with `net.kind`'s value at run time, or modelOf / blockModelOf).
  */
@@ -118,6 +120,7 @@ export class Network<T extends Tensor = Tensor, K extends NetworkKind = NetworkK
     // Weights drawn here were trained on nothing yet; given ones on what their data record.
     this.#trainedOn = new TrainedOnRecord(this.#engine, parameters && config.trainedOn);
     this.#pytorchModule = parameters && config.pytorchModule;
+    bindMethods(this); // `const { train, predict } = net` runs on the network, as its engine's methods do
   }
 
   /** The engine behind its Trainable contract, for optimisers and the training loop (throws DISPOSED after dispose()). */

@@ -247,6 +247,7 @@ const PASSAGES: Passage[] = [
       '"trainedOn": { "data": "mnist", "rows": 600 }': "a file's field",
       'gradscope convert m.bin m.json': 'a command line',
       'const { parameters, forward } = net': 'code (test/optim/own-optimizer-methods runs it)',
+      'const { train, evaluate } = net': 'code (test/api/loose-network-methods runs every public method so)',
       'Cannot perform %TypedArray%.prototype.values on a detached ArrayBuffer': "V8's words, not gradscope's (test/api/kernel-views reads them)",
     },
   },
