@@ -26,14 +26,14 @@
  * ones are, among its points as linePoints (svg.ts') reads them back; float32Text is, so a value
  * unpacks to the decimal the report writes for it; traceCsv is trace-csv.ts's, classesOf (whether
  * its accuracy cells are written) training-progress.ts's, and blockPaths layer-names.ts's, so the
- * CSV downloaded is Trace.toCSV()'s, its rows' paths alike; base85Bytes is report-data.ts's, so the
- * page reads its data block with the reader test/flow/report-data tests, and unescapedKeys is, so the
+ * CSV downloaded is Trace.toCSV()'s, its rows' paths alike; base85Bytes and planeFloat32s are report-data.ts's, so the
+ * page reads its data block with the readers test/flow/report-data tests, and unescapedKeys is, so the
  * data's own keys that start with '$' come back as the packer found them; labelTableCells, fitTables
  * and stickKeyColumns are table-cards.ts's.
  */
 import { blockPaths } from '../layer-names.js';
 import type { ReportData } from './report-html.js';
-import { base85Bytes, DATA_ELEMENT_ID, unescapedKeys } from './report-data.js';
+import { base85Bytes, DATA_ELEMENT_ID, planeFloat32s, unescapedKeys } from './report-data.js';
 import { markPath, markPathShape, MARKS_OVER_STEPS } from './series-marks.js';
 import { float32Text, linePoints, niceTicks, placedTicks, tickLabels } from './svg.js';
 import { fitTables, labelTableCells, stickKeyColumns, TABLE_ACROSS_CLASS, TABLE_CARDS_CLASS } from './table-cards.js';
@@ -47,15 +47,7 @@ let data: ReportData | null = null;
   const bytes = new Uint8Array(await new Response(new Blob([packed as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
   const length = new DataView(bytes.buffer).getUint32(0, true);
   const json = new TextDecoder().decode(bytes.subarray(4, 4 + length));
-  // The float32 values, from their four byte planes.
-  const planes = bytes.subarray(4 + length);
-  const count = planes.length / 4;
-  const single = new DataView(new ArrayBuffer(4));
-  const values = Array.from({ length: count }, (_, i) => {
-    for (let b = 0; b < 4; b++) single.setUint8(b, planes[b * count + i]);
-    const v = single.getFloat32(0, true);
-    return Number.isFinite(v) ? Number(float32Text(v)) : null;
-  });
+  const values = Array.from(planeFloat32s(bytes.subarray(4 + length)), (v) => (Number.isFinite(v) ? Number(float32Text(v)) : null));
   // A [rows, cols] series is stored column by column.
   const unpack = ({ $f32: offset, shape: [rows, cols] }: { $f32: number; shape: [number, number?] }) =>
     cols === undefined ? values.slice(offset, offset + rows) : Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => values[offset + c * rows + r]));

@@ -5,7 +5,7 @@
  * (a [rows, cols] one column by column), and records of the same keys written by column.
  */
 import { describe, expect, it } from 'vitest';
-import { base85, base85Bytes, packReportData } from '../../src/flow/report-data.js';
+import { base85, base85Bytes, float32Planes, packReportData, planeFloat32s } from '../../src/flow/report-data.js';
 import { float32Text } from '../../src/flow/svg.js';
 import { unpack, unpackParts } from '../util/report-data.js';
 
@@ -71,6 +71,27 @@ describe('the report data block', () => {
         expect(Array.from(base85Bytes(base85(bytes))), `${length} bytes`).toEqual(Array.from(bytes));
       }
     }
+  });
+
+  it("stores each float32 value as its bits' difference from the previous one's, which the page's own reader (planeFloat32s) reads back bit for bit", () => {
+    const float32Bits = (values: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(values).buffer));
+    // Every kind of float32: ±0, the least subnormals, the largest finite, ±Infinity, neighbours one bit apart; differences that wrap
+    // past 2³² both ways (−max then +max, +max then −0); then 4,000 values of random bits, NaN's aside (its payload is no number's).
+    const edges = [0, -0, 2 ** -149, -(2 ** -149), 2 ** -126, 3.4028234663852886e38, -3.4028234663852886e38, 3.4028234663852886e38, -0, Infinity, -Infinity, 1, 1 + 2 ** -23, 1, -1, Math.PI, 0];
+    const random = new Uint32Array(4000);
+    let state = 12345;
+    for (let i = 0; i < random.length; i++) random[i] = state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    const randomValues = Array.from(new Float32Array(random.buffer)).filter((v) => !Number.isNaN(v));
+    for (const values of [[], [Math.E], edges, randomValues, [...edges, ...randomValues, ...edges]]) {
+      const planes = float32Planes(values);
+      expect(planes).toHaveLength(4 * values.length);
+      expect(float32Bits(planeFloat32s(planes)), `${values.length} values`).toEqual(float32Bits(values));
+    }
+    // NaN (the data's null) comes back NaN, its neighbours unchanged.
+    expect(Array.from(planeFloat32s(float32Planes([0.5, NaN, -2])))).toEqual([0.5, NaN, -2]);
+    // A series' neighbours share sign and exponent: their differences' high bytes are 0 (zigzag makes a small step down 0 too, not 255).
+    const planes = float32Planes(Array.from({ length: 100 }, (_, i) => 0.25 + (i % 2 === 0 ? 1 : -1) * i * 1e-6));
+    expect(planes.subarray(300).every((byte, i) => byte === (i === 0 ? 0x7d : 0))).toBe(true);
   });
 
   it('stores a [rows, cols] series column by column: one column (a layer over time) is a run of neighbours', async () => {

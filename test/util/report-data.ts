@@ -1,7 +1,7 @@
 /**
  * The report's data block (report-data.ts) read back by its documented layout, independently of the
- * page's script: base 85 of gzip of a little-endian u32 JSON length, the JSON, then the float32 values as four
- * byte planes; a `{ $f32: offset, shape }` in the JSON stands for values[offset …]; any other
+ * page's script: base 85 of gzip of a little-endian u32 JSON length, the JSON, then the float32 values' bits, each less
+ * the previous value's (mod 2³²) and zigzagged, as four byte planes; a `{ $f32: offset, shape }` in the JSON stands for values[offset …]; any other
  * object's key that starts with '$' was written with one more '$' in front.
  */
 import { gunzipSync } from 'node:zlib';
@@ -32,7 +32,16 @@ export function unpackParts(packed: string): { json: string; values: number[] } 
   const json = bytes.subarray(4, 4 + length).toString('utf8');
   const planes = bytes.subarray(4 + length);
   const count = planes.length / 4;
-  const values = Array.from({ length: count }, (_, i) => Buffer.from([0, 1, 2, 3].map((b) => planes[b * count + i])).readFloatLE(0));
+  let bits = 0;
+  const values = Array.from({ length: count }, (_, i) => {
+    const zigzag = Buffer.from([0, 1, 2, 3].map((b) => planes[b * count + i])).readUInt32LE(0);
+    // Zigzag: 0, 1, 2, 3 … stand for the differences 0, −1, 1, −2 …
+    const difference = zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2;
+    bits = (((bits + difference) % 2 ** 32) + 2 ** 32) % 2 ** 32;
+    const four = Buffer.alloc(4);
+    four.writeUInt32LE(bits);
+    return four.readFloatLE(0);
+  });
   return { json, values };
 }
 
