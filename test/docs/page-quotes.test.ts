@@ -130,7 +130,6 @@ const PASSAGES: Passage[] = [
       dead: 'a term',
       'normalised initialisation': "Glorot & Bengio's term",
       'hidden 5hidden 6': 'what overlapping tick labels wrote before (history)',
-      '(under …)': "the form of the key's notes",
     },
   },
   {
