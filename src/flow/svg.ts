@@ -432,8 +432,6 @@ export function lineChart(o: LineChartOptions): string {
   });
   outer.push(yTickColumn(box.left - TICK_LABEL_GAP, yLabels));
   outer.push(`<path class="grid" d="${grid.join('')}"/>`);
-  // A guide off the axis (outside a given yRange) is not drawn: at the plot's edge it would say a value it does not have.
-  for (const g of o.guides ?? []) if (py(g.y) >= 0 && py(g.y) <= PLOT_H) outer.push(guideLine(box, CHART.top + py(g.y), g));
   const xs = [...new Set(allX)].sort((a, b) => a - b);
   if (o.xNames) outer.push(nameTicks(box, o.xNames, x0, x1, o.xTitles));
   else if (logX) outer.push(xTicks(box, xs.slice(0, 12), x0, x1, true, tx));
@@ -526,6 +524,9 @@ export function lineChart(o: LineChartOptions): string {
     const title = offs.length === 0 ? s.name : `${s.name}: ${offsText(offs, log, below)}`;
     return `<g class="series"${layer}><title>${escapeHtml(title)}</title>${polylines.join('')}${dashed}${dots}${bars}</g>`;
   });
+  // A guide off the axis (outside a given yRange) is not drawn: at the plot's edge it would say a value it does not have. Its label
+  // goes where no line's point is (guideLine).
+  for (const g of o.guides ?? []) if (py(g.y) >= 0 && py(g.y) <= PLOT_H) outer.push(guideLine(box, CHART.top + py(g.y), g, lines.flat()));
   // A line drawn under another, within COINCIDENT_PX of it everywhere, is named in the key with the line that hides it.
   // On a chart over steps the report's zoom stretches x only: the lines' vertical distance at each step, what hiddenUnder
   // measures, stays as drawn here, but a stub of the hidden line past the other's ends grows with the zoom, so there it has none.
@@ -539,11 +540,42 @@ export function lineChart(o: LineChartOptions): string {
 }
 
 /**
- * A guide (LineChartData.guides) at height `y` of the drawing across `box`: a dashed line, and its label above the
- * line's right end (in the y ticks' font, right-aligned); the group's data-value is its y, for whoever reads it back.
+ * A guide (LineChartData.guides) at height `y` of the drawing across `box`: a dashed line, and its label in the y ticks'
+ * font where guideLabelPlace puts it, clear of `points` (the lines' points, drawing pixels); the group's data-value is its
+ * y, for whoever reads it back.
  */
-function guideLine(box: PlotBox, y: number, g: { y: number; label: string }): string {
-  return `<g class="guide" data-value="${float32Text(g.y)}"><path d="M${box.left} ${px(y)}h${box.width}"/><text class="tick y" x="${px(box.left + box.width - 2)}" y="${px(y - 3)}">${escapeHtml(g.label)}</text></g>`;
+function guideLine(box: PlotBox, y: number, g: { y: number; label: string }, points: readonly PixelPoint[]): string {
+  const { x, baseline, end } = guideLabelPlace(box, y, tickTextWidth(g.label), points);
+  return `<g class="guide" data-value="${float32Text(g.y)}"><path d="M${box.left} ${px(y)}h${box.width}"/><text class="tick${end ? ' y' : ''}" x="${px(x)}" y="${px(baseline)}">${escapeHtml(g.label)}</text></g>`;
+}
+
+/** How far, in the drawing's pixels, a guide's label keeps from a line's point: a mark's reach (MARK_SHAPES draw 4 px about it) and its stroke. */
+const GUIDE_LABEL_CLEARANCE = 5;
+/** How far a guide's label stands off its line and off the plot's side, in the drawing's pixels. */
+const GUIDE_LABEL_GAP = 3;
+
+/**
+ * Where a guide's label of `width` pixels goes beside its line at height `y` across `box`: above the line's right end (right-
+ * aligned, `end`), else below it, else above, else below its left end, the first of these whose box keeps GUIDE_LABEL_CLEARANCE
+ * from every one of `points`; where none does, the one with the fewest points in it (chart49: above the right end alone, the
+ * label could sit on a series' point). `x` is the text's anchor, `baseline` its baseline.
+ */
+function guideLabelPlace(box: PlotBox, y: number, width: number, points: readonly PixelPoint[]): { x: number; baseline: number; end: boolean } {
+  const right = box.left + box.width - GUIDE_LABEL_GAP;
+  const left = box.left + GUIDE_LABEL_GAP;
+  const places = [
+    { x: right, baseline: y - GUIDE_LABEL_GAP, end: true },
+    { x: right, baseline: y + GUIDE_LABEL_GAP + CHART_FONT, end: true },
+    { x: left, baseline: y - GUIDE_LABEL_GAP, end: false },
+    { x: left, baseline: y + GUIDE_LABEL_GAP + CHART_FONT, end: false },
+  ];
+  const covered = ({ x, baseline, end }: (typeof places)[number]) => {
+    const [x0, x1] = end ? [x - width, x] : [x, x + width];
+    const reach = GUIDE_LABEL_CLEARANCE;
+    return points.filter((p) => p.x >= x0 - reach && p.x <= x1 + reach && p.y >= baseline - CHART_FONT - reach && p.y <= baseline + reach).length;
+  };
+  const counts = places.map(covered);
+  return places[counts.indexOf(Math.min(...counts))];
 }
 
 /** Numbers of a path, apart: a space between two, none before a minus sign ('10 18-3'). */

@@ -46,6 +46,23 @@ describe("a line chart's guides", () => {
     expect(lineChart({ id: 'c', title: 't', xLabel: 'layer', yLabel: 'factor', logY: true, series })).not.toContain('class="guide"');
   });
 
+  // chart49: the label sat above the line's right end whatever was there, and could cover a series' point.
+  it("put their label where no line's point is: above the right end, else below it, else at the left end", () => {
+    const chart = (...ends: number[]) =>
+      lineChart({ id: 'c', title: 't', xLabel: 'layer', yLabel: 'factor', logY: true, series: ends.map((end, k) => ({ name: `s${k}`, xs: [1, 2, 3], ys: [0.11, 0.6, end] })), guides: [{ y: 0.25, label: "σ' ≤ 1/4" }] });
+    const place = (svg: string) => {
+      const [, left, lineY, width, anchor, x, baseline] = /<g class="guide"[^>]*><path d="M([\d.]+) ([\d.]+)h([\d.]+)"\/><text class="([^"]*)" x="([\d.]+)" y="([\d.]+)">/.exec(svg)!;
+      return { side: Number(x) > Number(left) + Number(width) / 2 ? 'right' : 'left', above: Number(baseline) < Number(lineY), anchor };
+    };
+    // Nothing near the right end: above it, right-aligned, as before.
+    expect(place(chart(0.6))).toEqual({ side: 'right', above: true, anchor: 'tick y' });
+    // A point just above the line at the right end: below it; one just below: above it.
+    expect(place(chart(0.27))).toEqual({ side: 'right', above: false, anchor: 'tick y' });
+    expect(place(chart(0.23))).toEqual({ side: 'right', above: true, anchor: 'tick y' });
+    // Points on both sides of the line at the right end: at the left end, left-aligned.
+    expect(place(chart(0.27, 0.23))).toEqual({ side: 'left', above: true, anchor: 'tick' });
+  });
+
   it('widen the axis to reach them; one outside a fixed yRange is not drawn', () => {
     const low = lineChart({ id: 'c', title: 't', xLabel: 'layer', yLabel: 'factor', logY: true, series: [{ name: 'm', xs: [1, 2], ys: [0.011, 0.02] }], guides: [{ y: 0.25, label: 'g' }] });
     expect(yTicksOf(low).at(-1)).toBe('1');
