@@ -118,6 +118,7 @@ export type { ComparedLosses, EpochLoss, EpochsUnread, LossNoise, LossPace, Trai
 export { RELU_REMEDY_RATES, RELU_RATE_SETUP, RELU_RATE_FULL_BATCH_SETUP, RELU_RATE_PAGE_SETUP, RELU_LATE_DROP_MARGIN, PAGE_DATASETS, pageRow, OWN_ROWS } from './flow/relu-remedy-rates.js';
 export type { MeasuredOptimizer, PageDataset, PageRateSetup, ReluRateChoice, ReluRateRow, ReluRates } from './flow/relu-remedy-rates.js';
 export { proseParts, type ProsePart } from './flow/prose-parts.js';
+export { CURVATURE_ASKS, CURVATURE_HOW_TO, CURVATURE_QUESTION } from './flow/diagnosis/progress-sentences.js';
 export { renderReport } from './flow/render-report.js';
 export { CODE_WORD_CLASS, CODE_WORD_STYLE, codeWords, type CodeWord } from './flow/code-words.js';
 export type { ReportBars, ReportChart, ReportData, ReportInput, ReportRun, ReportSection, ReportTable } from './flow/report-html.js';

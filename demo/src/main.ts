@@ -22,6 +22,7 @@ import { updateRemedyList } from './remedy-list.js';
 import { WithdrawnRemedies, type Withdrawn } from './withdrawn-remedies.js';
 import { PressHold } from './press-hold.js';
 import { CurvatureAction } from './curvature-action.js';
+import { CURVATURE_HOW_TO_ON_PAGE, pageParagraphs, paragraphNodes } from './summary-paragraphs.js';
 import { optimizerBatch, type CarriedBatch } from './optimizer-batch.js';
 import { gradientColumnsNote } from './layer-stats.js';
 import {
@@ -115,6 +116,8 @@ let runWhenReady = false;
 let workerPaused = false;
 /** The diagnosis panel, kept still while a press is in it or a mouse or pen rests on one of its buttons (so a remedy's button stays where it was aimed at and pressed), and marked held meanwhile. */
 const diagnosisPanel = new PressHold<Snapshot>($('diagnosis'), explainDiagnosis);
+// How to measure the curvature, said once in its box (the summary points there), set as prose there (CurvatureAction) as the box's notes are.
+$('curvature-how-to').textContent = CURVATURE_HOW_TO_ON_PAGE;
 /** "Measure the curvature here", offered while paused where the diagnosis asks whether the plateau is a minimum. */
 const curvature = new CurvatureAction(
   () => post({ type: 'curvature-rows' }),
@@ -358,7 +361,7 @@ function explainDiagnosis(s: Snapshot): void {
   panel.dataset.records = String(d.evidence.records);
   // The answer first (newuser42 #8): the verdict, its key figure and the first remedy, then the summary in full.
   $('diagnosis-headline').replaceChildren(...proseNodes(d.headline));
-  $('diagnosis-summary').replaceChildren(...proseNodes(d.summary));
+  $('diagnosis-summary').replaceChildren(...paragraphNodes(pageParagraphs(d)));
   // The call that gives this diagnosis from the downloaded trace: this run's data set (the relu rates it offers are that data set's),
   // its test loss at the start and, after the first step, the mean loss's gradient at step 0 and now, which the trace does not hold.
   $('trace-note').replaceChildren(...proseNodes(traceNote(s.settings.dataset, s.heldOutAtStart, s.meanLossGradient)));

@@ -319,8 +319,10 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
   evidence.compensated = evened && !evidence.evenedByDecay;
   if (options.curvature) evidence.curvature = options.curvature;
   const remedies = remediesFor(verdict, trace, evidence, row);
-  const diagnosis: Diagnosis = { verdict, headline: headline(verdict, severity, evidence, remedies, trace), summary: summarise(verdict, severity, evidence, trace), evidence, remedies };
-  if (options.curvature) diagnosis.summary += ` ${curvatureSentence(options.curvature)}`;
+  const paragraphs = summarise(verdict, severity, evidence, trace);
+  // The curvature's answer, where given, in a paragraph of its own after the summary's.
+  if (options.curvature) paragraphs.push(curvatureSentence(options.curvature));
+  const diagnosis: Diagnosis = { verdict, headline: headline(verdict, severity, evidence, remedies, trace), summary: paragraphs.join(' '), paragraphs, evidence, remedies };
   if (severity) diagnosis.severity = severity;
   if (verdict === 'healthy' && flowUnread(evidence)) diagnosis.undecided = true;
   return diagnosis;

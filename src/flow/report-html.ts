@@ -9,6 +9,7 @@ import { cancelledBiasNote, chartedBiasRows } from './cancelled-biases.js';
 import { verdictHeading, type Diagnosis } from './diagnose.js';
 import { API_REMEDY_TERMS, choiceLine, remedyLines, type RemedyTerms } from './remedy.js';
 import { headlineInTerms } from './diagnosis/headline.js';
+import { CURVATURE_ASKS, CURVATURE_QUESTION } from './diagnosis/progress-sentences.js';
 import { CODE_WORD_CLASS, CODE_WORD_STYLE, codeWords, type CodeWord } from './code-words.js';
 import { checkObjectArgument } from '../checks.js';
 import { counted, grouped } from '../counted.js';
@@ -468,11 +469,36 @@ function remedyHtml([first, alternative]: string[], why: string): string {
   return `${codeHtml(first)}<p>or: ${codeHtml(alternative)}</p><p>${proseHtml(why)}</p>`;
 }
 
-/** The verdict, the summary and the remedies, their settings in `terms` (the command line's flags in a report it writes). */
-function diagnosisHtml(d: Diagnosis, terms: RemedyTerms): string {
+/**
+ * The verdict, the summary a paragraph to each of its paragraphs (Diagnosis.paragraphs; a diagnosis made before it had them, its
+ * summary in one) and the remedies, their settings in `terms` (the command line's flags in a report it writes). The paragraph that
+ * asks "minimum, saddle or slope?" (CURVATURE_QUESTION) links to the report's one section on how to measure the curvature
+ * (curvatureSection, `howTo` its id) in place of the how-to: said for every network that asked, it was some 180 words each (newuser49 #7).
+ */
+function diagnosisHtml(d: Diagnosis, terms: RemedyTerms, howTo: string | undefined): string {
   const remedies = d.remedies.map((r) => `<li>${remedyHtml(remedyLines(r, terms), r.why)}</li>`).join('');
+  const paragraph = (text: string) =>
+    text === CURVATURE_QUESTION && howTo !== undefined ? `${proseHtml(CURVATURE_ASKS)}: how to measure it is under <a href="#${howTo}">${CURVATURE_HEADING}</a>, at the end of this report.` : proseHtml(text);
+  const [first, ...rest] = (isStrings(d.paragraphs) ? d.paragraphs : [d.summary]).map(paragraph);
   // An undecided verdict (Diagnosis.undecided) gets the neutral border, not the healthy one's green.
-  return `<div class="diagnosis ${d.undecided ? 'undecided' : d.verdict}" data-verdict="${d.verdict}"><p><strong>${verdictHeading(d)}</strong>. ${proseHtml(d.summary)}</p>${remedies ? `<p>What to try${terms.unmadeRun === undefined ? '' : `, as the library's options (${proseHtml(terms.unmadeRun)})`}:</p><ul>${remedies}</ul>` : ''}</div>`;
+  return `<div class="diagnosis ${d.undecided ? 'undecided' : d.verdict}" data-verdict="${d.verdict}"><p><strong>${verdictHeading(d)}</strong>. ${first}</p>${rest.map((p) => `<p>${p}</p>`).join('')}${remedies ? `<p>What to try${terms.unmadeRun === undefined ? '' : `, as the library's options (${proseHtml(terms.unmadeRun)})`}:</p><ul>${remedies}</ul>` : ''}</div>`;
+}
+
+/** A list of strings, as diagnose()'s paragraphs are (a diagnosis saved before it had them has none). */
+const isStrings = (value: unknown): value is string[] => Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string');
+
+/** The heading of the report's section on how to measure the curvature where a run stopped (curvatureSection). */
+const CURVATURE_HEADING = 'Measuring the curvature where a run stopped';
+
+/** Whether a run's diagnosis asks "minimum, saddle or slope?" in a paragraph of its own (CURVATURE_QUESTION), which then links to curvatureSection. */
+const asksCurvature = (run: ReportRun) => isStrings(run.diagnosis.paragraphs) && run.diagnosis.paragraphs.includes(CURVATURE_QUESTION);
+
+/** The one section on how to measure the curvature where a run stopped, after the others, that each diagnosis asking it links to (diagnosisHtml). */
+function curvatureSection(id: string): { html: string; contents: string } {
+  return {
+    html: `<section class="study" id="${id}"><h2>${CURVATURE_HEADING}</h2><p>${proseHtml(CURVATURE_QUESTION)}</p></section>`,
+    contents: `<li><a href="#${id}">${CURVATURE_HEADING}</a></li>`,
+  };
 }
 
 /**
@@ -532,11 +558,11 @@ function thinned(trace: Trace): { trace: Trace; swapped: boolean } {
   return { trace: out, swapped };
 }
 
-function runHtml(run: ReportRun, id: string, data: ReportData, terms: RemedyTerms, ids: PageIds): string {
+function runHtml(run: ReportRun, id: string, data: ReportData, terms: RemedyTerms, ids: PageIds, howTo: string | undefined): string {
   const { trace, swapped } = thinned(run.trace);
   const warnings = run.warnings ?? [];
   data.runs[id] = { label: run.label, diagnosis: run.diagnosis, ...(warnings.length > 0 && { warnings: [...warnings] }), trace: trace.toJSON() };
-  const diagnosis = warnings.map((w) => `<p class="warning">${proseHtml(w)}</p>`).join('') + diagnosisHtml(run.diagnosis, run.remedyTerms ?? terms);
+  const diagnosis = warnings.map((w) => `<p class="warning">${proseHtml(w)}</p>`).join('') + diagnosisHtml(run.diagnosis, run.remedyTerms ?? terms, howTo);
   // Its charts' ids are the run's and the chart's ('<run>-loss'), made unique in the page (PageIds).
   const chartId: ChartIds = (chart) => ids.made(`${id}-${chart}`);
   const html = (run.detail === 'summary' ? summarySection : traceSection)(id, chartId, run.label, trace, diagnosis);
@@ -547,7 +573,7 @@ function runHtml(run: ReportRun, id: string, data: ReportData, terms: RemedyTerm
 }
 
 /** A section's HTML, its entry in the contents bar, and its data. */
-function sectionHtml(section: ReportSection, data: ReportData, terms: RemedyTerms, ids: PageIds): { html: string; contents: string } {
+function sectionHtml(section: ReportSection, data: ReportData, terms: RemedyTerms, ids: PageIds, howTo: string | undefined): { html: string; contents: string } {
   const runIds = (section.runs ?? []).map((run, i) => runId(section, run, i) as string); // checked: holdRunIds
   const { runs: _, ...rest } = section;
   data.sections.push({ ...rest, runs: runIds });
@@ -561,7 +587,7 @@ function sectionHtml(section: ReportSection, data: ReportData, terms: RemedyTerm
     // The answer first (newuser42 #8): each run's diagnosis in short above the section's tables and charts, in full with its run after them.
     ...(figures.length > 0 ? (section.runs ?? []).map((run) => headlineHtml(run, (section.runs ?? []).length > 1, run.remedyTerms ?? terms)) : []),
     figures.length > 0 ? `<div class="charts">${figures.join('\n')}</div>` : '',
-    ...(section.runs ?? []).map((run, i) => runHtml(run, runIds[i], data, terms, ids)),
+    ...(section.runs ?? []).map((run, i) => runHtml(run, runIds[i], data, terms, ids, howTo)),
     '</section>',
   ].join('\n');
   const children = contentsEntries(section, runIds, tableIds)
@@ -763,7 +789,10 @@ export async function renderReport(input: ReportInput): Promise<string> {
   const sections = [...(input.sections ?? [])];
   if (input.runs?.length) sections.push({ id: 'runs', heading: 'Runs', runs: input.runs.map((run, i) => ({ ...run, id: run.id ?? `run-${i}` })) });
   const ids = inputIds(sections);
-  const parts = sections.map((section) => sectionHtml(section, data, input.remedyTerms ?? API_REMEDY_TERMS, ids));
+  // How to measure the curvature, said once after the sections where a diagnosis asks for it (curvatureSection).
+  const howTo = sections.some((section) => section.runs?.some(asksCurvature)) ? ids.made('curvature-how-to') : undefined;
+  const parts = sections.map((section) => sectionHtml(section, data, input.remedyTerms ?? API_REMEDY_TERMS, ids, howTo));
+  if (howTo !== undefined) parts.push(curvatureSection(howTo));
   const body = parts.map((p) => p.html).join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${contents(parts.map((p) => p.contents))}<main><h1>${escapeHtml(title)}</h1><p>Generated ${new Date().toISOString()} by gradscope. ‖∂C/∂b‖ is the norm of the batch's mean δ (δ = ∂Cₓ/∂z, one example's gradient): a layer's speed of learning under plain SGD; where the optimiser rescales the steps (Adam, LARS, per-layer rates, second-order methods) the diagnosis reads the speed from the steps taken, ‖ΔW‖/‖W‖. The chain rule multiplies each example's δ by σ'(z)·W for each layer it passes back through. A traced step is measured before its update: step 1 at the initial weights.</p>${body}</main><script type="application/octet-stream" id="${DATA_ELEMENT_ID}" data-encoding="gzip+base85, json+float32">${await packReportData(data)}</script><script>${REPORT_SCRIPT}</script></body></html>\n`;
 }

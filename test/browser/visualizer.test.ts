@@ -20,7 +20,7 @@ import { parseSettings } from '../../demo/src/settings.js';
 import { planarDataset, splitDataset, trainingRows } from '../../demo/src/datasets.js';
 import { RELU_REMEDY_RATES } from '../../src/flow/relu-remedy-rates.js';
 import { createNetwork, Network } from '../../src/api/network.js';
-import { diagnose } from '../../src/flow/diagnose.js';
+import { diagnose, type Diagnosis } from '../../src/flow/diagnose.js';
 import { remedyLines, type RemedyLayersChange, type RemedyOptimizerSpec, type RemedySetting } from '../../src/flow/remedy.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { heatmap } from '../../src/flow/svg.js';
@@ -49,11 +49,14 @@ import { PROBE_ROWS } from '../../demo/src/datasets.js';
 import { grouped } from '../../src/counted.js';
 import { HESSIAN_FREE_BATCH, wantedBatchSize } from '../../src/optimizer-defaults.js';
 import { quoteOn, quotePattern } from '../util/page-quotes.js';
+import { CURVATURE_HOW_TO_ON_PAGE, CURVATURE_POINTER, pageParagraphs } from '../../demo/src/summary-paragraphs.js';
 import type { Matrix } from '../../src/data/matrix.js';
 import type { MeanLossGradient } from '../../src/flow/mean-loss-gradient.js';
 
 /** A diagnosis text as the page shows it: backticked spans as code, so without their backticks; each percentage unbroken. */
 const shownProse = (text: string): string => unbrokenPercents(proseParts(text).map((part) => part.text).join(''));
+/** The panel's summary as its text reads: its paragraphs (pageParagraphs: the curvature's how-to said once, in its box), a space between them. */
+const shownSummary = (d: Diagnosis): string => shownProse(pageParagraphs(d).join(' '));
 
 const ARTIFACTS = 'test-artifacts';
 const DESKTOP = { width: 1280, height: 800 };
@@ -202,6 +205,11 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     }
     // docs/browser.md names the paragraph that asks, and the one that answers.
     expect(await summaryOf(page)).toMatch(quotePattern(quoteOn('docs/browser.md', 'The gradient alone cannot tell')));
+    // The paragraph that asks points to the box, which says the how-to once (newuser49 #7: it was in every asking summary).
+    expect(await summaryOf(page)).toContain(shownProse(CURVATURE_POINTER));
+    expect(await summaryOf(page)).not.toContain('gradscope curvature --model FILE');
+    expect(await page.locator('#curvature-how-to').textContent()).toBe(shownProse(CURVATURE_HOW_TO_ON_PAGE));
+    expect(await page.locator('#diagnosis-summary > p').count()).toBeGreaterThan(1);
     await page.click('#train');
     await page.waitForSelector('body[data-state="running"]');
     expect(await page.locator('#curvature').isVisible()).toBe(false);
@@ -232,7 +240,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     // And the panel's plateau paragraph answers with it: diagnose() given curvatureEvidenceOf that report.
     const trace = await downloadTrace(page);
     const d = diagnose(trace, { ...(await pageOptions(page, 'spirals')), curvature: curvatureEvidenceOf(report) });
-    expect(shown.summary).toBe(shownProse(d.summary));
+    expect(shown.summary).toBe(shownSummary(d));
     expect(shown.summary).toMatch(quotePattern(quoteOn('docs/browser.md', 'Curvature where the run stopped')));
     expect(shown.summary).not.toContain(ASKS);
     expect(shown.measureShown).toBe(false);
@@ -462,9 +470,9 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(panel.verdict).toBe(d.verdict);
     // Without the relu rates (docs/browser.md), the same verdict and summary.
     const bare = diagnose(trace, { heldOutAtStart: start, meanLossGradient });
-    expect([bare.verdict, shownProse(bare.summary)]).toEqual([panel.verdict, panel.summary]);
+    expect([bare.verdict, shownSummary(bare)]).toEqual([panel.verdict, panel.summary]);
     // The page sets backticked spans as code (proseParts), so its text is the diagnosis' without backticks.
-    expect(panel.summary).toBe(shownProse(d.summary));
+    expect(panel.summary).toBe(shownSummary(d));
     // The headline above it is diagnose()'s (a8060338; review44 #8: nothing read it), set the same way.
     expect(panel.headline).toBe(shownProse(d.headline));
     // Each remedy's first choice, and its alternative on a line of its own right under it, then why it helps, as the report
@@ -615,7 +623,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const lastHidden = shown.length - 2;
     const d = diagnose(await downloadTrace(page), await pageOptions(page, 'spirals'));
     expect(d.evidence.meanLossChange).toEqual({ change: meanLossGradient!.end[lastHidden] / meanLossGradient!.start[lastHidden], rows: 256 });
-    expect(await page.locator('#diagnosis-summary').textContent()).toBe(shownProse(d.summary));
+    expect(await page.locator('#diagnosis-summary').textContent()).toBe(shownSummary(d));
     await page.locator('#card-heatmap').screenshot({ path: `${ARTIFACTS}/visualizer-flow-map-mean.png` });
     // The batch view draws the traced batches' ‖∂C/∂b‖ again, and says it is one batch's.
     await page.selectOption('#flow-map-view', 'batch');
@@ -668,7 +676,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     // Chance read from the 280 training points' classes (140 each), not from the last single step's batch of 70.
     expect(stepped.run.classRows).toEqual([140, 140]);
     expect(stepped.epochs.map((e) => [e.validation!.loss > 0, e.training?.rows])).toEqual([[true, 120], [true, 120]]);
-    expect(summary).toBe(shownProse(diagnose(stepped, { meanLossGradient: (await pageCall(page, 'spirals')).meanLossGradient }).summary));
+    expect(summary).toBe(shownSummary(diagnose(stepped, { meanLossGradient: (await pageCall(page, 'spirals')).meanLossGradient })));
     await page.close();
 
     // As fast as it goes (whole passes, 9 steps of 32 rows each): the epochs of its train() calls, numbered over the run.
@@ -691,7 +699,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(stride === 1 || (trace.epochs[last].epoch > MAX_EPOCHS && (stride & (stride - 1)) === 0), `stride ${stride}`).toBe(true);
     const shown = (await fast.page.locator('#diagnosis-summary').textContent())!;
     expect(shown).not.toContain('read from the batches');
-    expect(shown).toBe(shownProse(diagnose(trace, { meanLossGradient: (await pageCall(fast.page, 'spirals')).meanLossGradient }).summary));
+    expect(shown).toBe(shownSummary(diagnose(trace, { meanLossGradient: (await pageCall(fast.page, 'spirals')).meanLossGradient })));
     expect(errors).toEqual([]);
     await fast.page.close();
   }, 90_000);
@@ -775,7 +783,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const panel = { verdict: await page.locator('#diagnosis').getAttribute('data-verdict'), summary: (await page.locator('#diagnosis-summary').textContent())! };
     expect(panel.verdict).toBe('overfitting');
     expect(panel.summary).not.toMatch(/^Healthy|converged/);
-    expect(panel.summary).toBe(shownProse(diagnose(trace, await pageOptions(page, 'circles')).summary));
+    expect(panel.summary).toBe(shownSummary(diagnose(trace, await pageOptions(page, 'circles'))));
     // As in Node (test/demo/held-out): no epoch lowered the test loss below its start, so no epoch to stop at, and the panel says so.
     expect(start).toBeLessThan(Math.min(...heldOut));
     expect(panel.summary).toContain("The held-out rows' loss was lower still before the first epoch");
@@ -1281,7 +1289,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
       expect(trace.at('biasGradNorm', last, l), trace.layerLabel(l)).toBeLessThan(1e-3 * trace.at('biasGradNorm', last, l + 1));
     }
     const d = diagnose(trace);
-    expect(await page.locator('#diagnosis-summary').innerText()).toBe(shownProse(d.summary));
+    expect(await page.locator('#diagnosis-summary').textContent()).toBe(shownSummary(d));
     // The diagram: a column per hidden layer and the output, named by the entries of the network's layers they span.
     expect(await drawn(page)).toMatchObject({ nodes: 2 + 6 * 12 + 2 });
     expect(await page.locator('#diagram-note').innerText()).toContain('Columns are named by the entries of the network’s layers they span, as the diagnosis, the trace and the report name its rows (layers[0–2])');

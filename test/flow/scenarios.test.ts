@@ -228,7 +228,8 @@ const BEFORE_BLOCKS: Record<string, { core: string; remedies: string; count: num
 // lastHiddenChange, lastHiddenDeltaChange and changeWindow: read over windows of records since session 44 (expectChangeOverWindows checks them).
 // endNoise came after (session 45: the last hidden layer's batch gradient against its batch's sampling noise; expectEndNoise checks it).
 // stepFirstToLast and speedMeasure came after (the speed of learning read from the steps taken where the optimiser sets them: test/flow/learning-speed.test.ts checks them); decayToGradient and evenedByDecay came after (they name L2 decay's share where compensated had credited the optimiser), layerRates (the offered rates as computed: expectRatesFromLastRecords checks them), training (where the run stands: test/flow/training-progress.test.ts checks it) and layersWithDeadUnits (expectDeadUnitsRemedied checks it).
-const comparableCore = ({ remedies: _remedies, summary: _summary, headline: _headline, ...core }: Diagnosis) => ({
+// The summary's paragraphs (Diagnosis.paragraphs) are its summary, cut (expectSummaryExplained checks that): left out with it.
+const comparableCore = ({ remedies: _remedies, summary: _summary, paragraphs: _paragraphs, headline: _headline, ...core }: Diagnosis) => ({
   ...core,
   evidence: { ...core.evidence, lastHiddenChange: undefined, lastHiddenDeltaChange: undefined, changeWindow: undefined, endNoise: undefined, meanChainFactor: undefined, decayToGradient: undefined, evenedByDecay: undefined, layerRates: undefined, training: undefined, layersWithDeadUnits: undefined, grewWhileLearning: undefined, stepFirstToLast: undefined, speedMeasure: undefined, gap: undefined },
 });

@@ -5,8 +5,8 @@ import type { Diagnosis } from '../../src/flow/diagnose.js';
 /**
  * A diagnosis' summary says, after its verdict's heading ('Exploding gradients (severe): '), the
  * evidence behind it: never empty or ending at the colon; its numbers agree with each other
- * (expectFactorMatchesGap); and it names every finding the evidence holds, not only the verdict's
- * (expectFindingsNamed).
+ * (expectFactorMatchesGap); it names every finding the evidence holds, not only the verdict's
+ * (expectFindingsNamed); and its paragraphs are it (expectParagraphs).
  */
 export function expectSummaryExplained(d: Diagnosis, context: string): void {
   const [, explanation] = d.summary.match(/^[^:]*: ([\s\S]*)$/) ?? [];
@@ -15,6 +15,16 @@ export function expectSummaryExplained(d: Diagnosis, context: string): void {
   expectFactorMatchesGap(d, context);
   expectFindingsNamed(d, context);
   expectHeadlineFromSummary(d, context);
+  expectParagraphs(d, context);
+}
+
+/**
+ * The summary's paragraphs (Diagnosis.paragraphs, which the report and the visualizer show one by one) are the summary, cut
+ * between its sentences: joined by spaces they are it, none empty, each ending a sentence (newuser49 #7).
+ */
+export function expectParagraphs(d: Diagnosis, context: string): void {
+  expect(d.paragraphs.join(' '), `${context}: the paragraphs are the summary`).toBe(d.summary);
+  for (const p of d.paragraphs) expect(p, `${context}: a paragraph ends a sentence\n${JSON.stringify(d.paragraphs)}`).toMatch(/\S[.)]$/);
 }
 
 /** A printed number: '2.06e+4', '0.137', '1,500', '62' (of '62 %'), '1/180' read as its two numbers. */

@@ -99,8 +99,17 @@ export interface Diagnosis {
    * summary or that remedy does not. The command line and its reports say the remedy as a command line, as their lists do.
    */
   headline: string;
-  /** One paragraph: what was measured and what it means. */
+  /** One paragraph: what was measured and what it means (the terminal prints it so; `paragraphs` holds it in paragraphs). */
   summary: string;
+  /**
+   * The summary in paragraphs, in its order (joined by single spaces they are `summary`): what the gradient flow shows (beside a
+   * verdict on the loss, where the loss stands first), its causes where the evidence names one (rows alike, inputs far from
+   * standardised, flat batch norms), where the run stands, then on its own the question only the curvature answers where it asks
+   * one (a plateau whose curvature was not given: "The gradient alone cannot tell a local minimum from a saddle …", with how to
+   * measure it), what the optimiser made of a gap, what else holds (dead or saturated units beside another verdict), and the
+   * curvature's answer where diagnose() was given it. The HTML report and the visualizer show one paragraph each, the how-to once.
+   */
+  paragraphs: string[];
   /** The measurements the verdict rests on. */
   evidence: {
     /** Hidden layers in the network (in a block network's trace: hidden dense layers, the ones in `chain`). */

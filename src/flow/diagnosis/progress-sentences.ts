@@ -119,14 +119,15 @@ function plateauCause(e: Evidence, verdict: Verdict, ends: ChainEnds, trace: Tra
   const cause = faded(e) ? `; the gradient faded over training time (above), not only over depth${noise}` : `; ${notFadedClause(e, ends)}${slowByDepthClause(e, verdict, ends)}${noise}`;
   // Over rows alike neither more epochs nor the curvature would tell what holds the loss: the rows do.
   if (rowsAlike(trace)) return `${cause}. More epochs would not tell more, nor would the curvature: ${NOTHING_TO_LEARN}.`;
-  const minimum = !curvatureAsked(e, trace) ? '' : ` The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can: ${CURVATURE_OF_A_MODEL} (\`gradscope study plateau\` measured Nielsen's plateau: such a slope of its objective, neither a saddle nor a minimum, and a saddle of its cross-entropy alone; gradscope's docs, page ${CURVATURE_PAGE}).`;
-  return `${cause}.${minimum}`;
+  // Whether it is a minimum, a saddle or a slope: the summary asks that after where the run stands (CURVATURE_QUESTION).
+  return `${cause}.`;
 }
 
 /**
- * Whether the summary asks "minimum, saddle or slope?" and names the command that measures the curvature (plateauCause): on a
- * plateau whose curvature the caller did not give, over rows not all alike. A printer that knows how its user runs gradscope
- * and where the trained network is (study --model's closing lines, src/cli/curvature-next.ts) prints that command's line.
+ * Whether the summary asks "minimum, saddle or slope?" and names the command that measures the curvature (CURVATURE_QUESTION,
+ * after where the run stands): on a plateau whose curvature the caller did not give, over rows not all alike. A printer that knows
+ * how its user runs gradscope and where the trained network is (study --model's closing lines, src/cli/curvature-next.ts) prints
+ * that command's line.
  */
 export const curvatureAsked = (e: Evidence, trace: Trace): boolean => e.training?.state === 'plateau' && e.curvature === undefined && !rowsAlike(trace);
 
@@ -383,6 +384,21 @@ const CURVATURE_OF_A_MODEL =
   "`gradscope curvature --model FILE` measures a saved network's Hessian (FILE: JSON.stringify(net.toJSON()), train's --out, study --model's --save, or the visualizer's model download; " +
   'the other studies save no network, and `gradscope study plateau` measures its own) on your rows (--data) or the digits: ' +
   `a smallest eigenvalue below 0 marks a saddle where ${saddleTestText('the loss', '‖∇C‖', '±v, its eigenvector,')}; none below 0 a minimum where no step lowers it`;
+
+/** What a plateau's summary asks where its curvature was not given (curvatureAsked), before how to answer it (CURVATURE_HOW_TO). */
+export const CURVATURE_ASKS = 'The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can';
+
+/**
+ * How to measure the curvature where a run stopped and read the point from it, and what the plateau study found: the how-to after
+ * CURVATURE_ASKS. The summary says it each time it asks; the HTML report and the visualizer say it once, on their own, and their
+ * diagnoses point to it (newuser49 #7: some 180 words, repeated for every network of a report).
+ */
+export const CURVATURE_HOW_TO =
+  `${CURVATURE_OF_A_MODEL} (\`gradscope study plateau\` measured Nielsen's plateau: such a slope of its objective, neither a saddle nor a minimum, ` +
+  `and a saddle of its cross-entropy alone; gradscope's docs, page ${CURVATURE_PAGE})`;
+
+/** The summary's paragraph that asks "minimum, saddle or slope?" (where curvatureAsked), with how to answer it. */
+export const CURVATURE_QUESTION = `${CURVATURE_ASKS}: ${CURVATURE_HOW_TO}.`;
 
 /**
  * Why a rising training loss points to the steps: said after the rise. The rate is the one in force at the end (runAtEnd), and

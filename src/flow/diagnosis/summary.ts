@@ -1,6 +1,6 @@
 /**
- * A diagnosis's summary: its heading sentence and the gradient flow's (flow-sentences.ts), then
- * where the run stands (progress-sentences.ts). Part of diagnose() (diagnose.ts).
+ * A diagnosis's summary, in paragraphs (Diagnosis.paragraphs): its heading sentence and the gradient flow's (flow-sentences.ts),
+ * its causes, then where the run stands (progress-sentences.ts) and what else holds. Part of diagnose() (diagnose.ts).
  */
 import type { Trace } from '../trace.js';
 import type { Evidence, Severity, Verdict } from './diagnosis-types.js';
@@ -9,7 +9,7 @@ import { alikeInputsSentence, batchNormBlockingSentence, deadSentence, flatSente
 import { inputsSaturating } from './evidence-readings.js';
 import { inputsHold } from './offset-remedies.js';
 import { chainEnds, decisiveGap, gapSeverity, gatedBranchLayers, positiveFinite, readAtFirst } from './gap-measures.js';
-import { closedGapSentence, progressSentence } from './progress-sentences.js';
+import { closedGapSentence, curvatureAsked, CURVATURE_QUESTION, progressSentence } from './progress-sentences.js';
 import { aboutEven, learnsWords, SPEED_EVEN_RANGE } from './learning-speed.js';
 import { skippedSentence } from './skipped-batches.js';
 import { alsoGap, explodingOnLoss, flowUnread, trainedThrough } from './verdict-rules.js';
@@ -18,16 +18,36 @@ import { numberText } from '../../number-text.js';
 import { percent } from './diagnosis-words.js';
 import type { TrainingProgress } from '../training-progress.js';
 
-export function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence, trace: Trace): string {
-  if (e.records === 0) return 'The trace is empty: train with { trace: { every: k } } to record one.';
+/**
+ * The summary's paragraphs (Diagnosis.paragraphs; joined by spaces they are its summary), a reader's order: what the gradient flow
+ * shows (beside a verdict on the loss, the loss first), what caused it where the evidence names a cause, where the run stands, the
+ * question only its curvature answers (where it asks one), what the optimiser made of a gap, and what else holds. A lecturer read
+ * the one paragraph these made, 400–600 words, as a wall (newuser49 #7).
+ */
+export function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence, trace: Trace): string[] {
+  if (e.records === 0) return ['The trace is empty: train with { trace: { every: k } } to record one.'];
   const run = trace.run;
   const ends = chainEnds(trace, e);
   const gap = decisiveGap(e);
   const gapUnread = flowUnread(e);
-  const parts: string[] = [];
+  // Each paragraph's sentences; parts.push adds to the paragraph begun last (paragraph()).
+  const paragraphs: string[][] = [];
+  let parts: string[] = [];
+  const paragraph = () => {
+    if (parts.length > 0) paragraphs.push(parts);
+    parts = [];
+  };
+  // Where the run stands, then on its own the question its curvature answers (curvatureAsked: a plateau whose curvature was not given).
+  const standing = (p: TrainingProgress) => {
+    paragraph();
+    parts.push(progressSentence(p, verdict, e, ends, trace));
+    paragraph();
+    if (curvatureAsked(e, trace)) parts.push(CURVATURE_QUESTION);
+    paragraph();
+  };
   // These two verdicts are the loss's, not the gradient flow's: its sentence comes first, the flow's evidence after it.
   const lossVerdict = verdict === 'loss-rising' || verdict === 'overfitting';
-  if (lossVerdict && e.training) parts.push(progressSentence(e.training, verdict, e, ends, trace));
+  if (lossVerdict && e.training) standing(e.training);
   const flowFine = lossVerdict ? 'the gradient flow itself shows no fault: ' : '';
   if (verdict === 'dead') parts.push(deadSentence(e, trace, e.deadLayers));
   if (verdict === 'saturated') parts.push(saturatedSentence(e, trace));
@@ -58,6 +78,7 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
     const trend = trendSentence(e, ends);
     if (trend) parts.push(trend);
   }
+  paragraph();
   // Input rows alike: the cause of whatever the flow shows, said before the flat batch norms it makes and where the run stands.
   if (trace.run.inputs === 'alike') parts.push(alikeInputsSentence());
   // Inputs far from standardised that saturated the first hidden layer or left the run at chance (inputsHold), and the saturation where
@@ -65,7 +86,7 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
   if (inputsHold(trace, e)) parts.push(largeInputsSentence(trace, inputsSaturating(trace)));
   // The batch norms whose input did not vary: the cause of dead units after them and of a gap across them, said before where the run stands.
   if (e.flatNorms) parts.push(flatSentence(e, trace, verdict === 'vanishing' || verdict === 'exploding'));
-  if (e.training && !lossVerdict) parts.push(progressSentence(e.training, verdict, e, ends, trace));
+  if (e.training && !lossVerdict) standing(e.training);
   const closed = closedGapSentence(verdict, e, ends);
   if (closed) parts.push(closed);
   if (trainedThrough(verdict, e, run)) parts.push(trainedThroughSentence(run.optimizer!, e.training!));
@@ -98,11 +119,15 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
         `and in the ${ends.first} its pull λ·‖W‖ is ${numberText(e.decayToGradient)}× the gradient ‖∂C/∂W‖ (median), so that layer's steps are mostly the decay's and the gap in its gradient stays uncompensated.`,
     );
   }
+  paragraph();
   // The verdict is the first finding that holds (docs/gradient-flow.md, "The diagnosis"); the later ones the evidence also holds are named after it.
   if (verdict !== 'dead' && e.layersWithDeadUnits.length) parts.push(`also dead units: ${deadSentence(e, trace, e.layersWithDeadUnits)}`);
   if (verdict !== 'saturated' && e.saturatedLayers.length) parts.push(`also saturated units: ${saturatedSentence(e, trace)}`);
   if (e.nonFinite) parts.push('Some gradients or weights became Infinity or NaN.');
-  return `${verdictHead(verdict, severity, e)}: ` + parts.map((p, i) => (i === 0 ? p : p[0].toUpperCase() + p.slice(1))).join(' ');
+  paragraph();
+  // Every sentence but the heading's first begins with a capital (the flow's are written to follow the heading's colon).
+  const texts = paragraphs.map((sentences, k) => sentences.map((p, i) => (k === 0 && i === 0 ? p : p[0].toUpperCase() + p.slice(1))).join(' '));
+  return [`${verdictHead(verdict, severity, e)}: ${texts[0] ?? ''}`, ...texts.slice(1)];
 }
 
 /**
