@@ -207,7 +207,7 @@ export function jsonLine(value: unknown): string {
 
 /** Flags several commands share, each with its one meaning. */
 export const JSON_FLAG: Flag = { name: 'json', about: 'print the result as one JSON object on stdout instead of tables (±Infinity as "Infinity", "-Infinity")' };
-export const HTML_FLAG: Flag = { name: 'html', value: 'FILE', about: 'also write an HTML report with the charts to FILE (its folder must exist)' };
+export const HTML_FLAG: Flag = { name: 'html', value: 'FILE', about: 'also write an HTML report with the charts to FILE (its folder must exist), with --json too' };
 export const TRAIN_FLAG = (rows: number): Flag => ({ name: 'train', value: 'N', default: rows, rule: { integer: true, min: 1 }, about: `training digits (with --test, at most ${MNIST_SOURCE})` });
 export const TEST_FLAG = (rows: number): Flag => ({ name: 'test', value: 'N', default: rows, rule: { integer: true, min: 1 }, about: 'held-out digits, the ones after the training digits' });
 export const MODEL_FLAG: Flag = { name: 'model', value: 'M', required: true, about: 'the model file: gradscope .json or binary, .safetensors or a tfjs model.json' };

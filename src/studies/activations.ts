@@ -75,6 +75,8 @@ export interface ActivationProfile {
   steps: number[];
   /** Mean activation, `[record][hidden layer]`. */
   mean: number[][];
+  /** Standard deviation of the activations, `[record][hidden layer]` (Glorot & Bengio's Figure 2 bars, Figure 3 lines). */
+  std: number[][];
   /** 98th percentile of the activations, `[record][hidden layer]`. */
   p98: number[][];
   /** Saturated fraction, `[record][hidden layer]` (NaN for relu). */
@@ -85,9 +87,9 @@ export interface ActivationProfile {
 export function activationProfile(trace: Trace): ActivationProfile {
   if (!(trace instanceof Trace)) throw invalidOption(`activationProfile: expected a Trace (a traced run's net.trace), got ${shownArgument(trace)}`);
   const hidden = trace.layers - 1;
-  const rows = (metric: 'activationMean' | 'activationP98' | 'saturatedFraction') =>
+  const rows = (metric: 'activationMean' | 'activationStd' | 'activationP98' | 'saturatedFraction') =>
     Array.from({ length: trace.length }, (_, r) => Array.from(trace.row(metric, r).subarray(0, hidden)));
-  return { steps: Array.from(trace.steps), mean: rows('activationMean'), p98: rows('activationP98'), saturated: rows('saturatedFraction') };
+  return { steps: Array.from(trace.steps), mean: rows('activationMean'), std: rows('activationStd'), p98: rows('activationP98'), saturated: rows('saturatedFraction') };
 }
 
 /** One activation × initialisation run of the study. */

@@ -10,6 +10,7 @@ import { sci } from '../sci-text.js';
 import type { Trace } from '../flow/trace.js';
 import { percentText } from '../percent-text.js';
 import { givenFloat32Text } from '../number-text.js';
+import { WALL_SECONDS } from './trainable-depth-report.js';
 
 /** The header of study (a)'s ‖∂C/∂b‖ table: a column per hidden layer of its deepest network. */
 function biasGradNormHeader(result: DepthStudyResult): string[] {
@@ -84,7 +85,7 @@ export function depthSetting(result: DepthStudyResult): string {
 
 /**
  * Study (a)'s training table: its header and a row per trained network (first ÷ last ‖∂C/∂b‖ at the first and the last
- * epoch, Nielsen's, the cross-entropy, the test accuracy, the verdict with its figure, seconds), the last epoch trained and
+ * epoch, Nielsen's, the cross-entropy, the test accuracy, the verdict with its figure, wall-clock seconds headed as study (c)'s), the last epoch trained and
  * whether Nielsen's ratios at his last epoch compare with it. The epochs are the headings' (every network trains as
  * long); a cell names its own only where a network's differs. The terminal and the report show it as depthTrainingParts
  * splits it, the verdicts under the numbers; test/docs checks docs/gradient-flow.md's copy against it.
@@ -95,7 +96,7 @@ export function depthTrainingTable(result: DepthStudyResult): { header: string[]
   const lastEpoch = Math.max(...trained.map((n) => trainingNorms(n.training!.trace).epochs.at(-1)!));
   const likeForLike = lastEpoch === NIELSEN_TRAINING.epochs - 1;
   const firstEpoch = Math.min(...trained.map((n) => trainingNorms(n.training!.trace).epochs[0]));
-  const header = ['network', `first ÷ last, epoch ${grouped(firstEpoch)}`, `epoch ${grouped(lastEpoch)}`, likeForLike ? "Nielsen's, epoch 0 → 499" : "Nielsen's, epoch 0", 'cross-entropy start → end', 'test accuracy', VERDICT_FIGURE_HEADING, 'seconds'];
+  const header = ['network', `first ÷ last, epoch ${grouped(firstEpoch)}`, `epoch ${grouped(lastEpoch)}`, likeForLike ? "Nielsen's, epoch 0 → 499" : "Nielsen's, epoch 0", 'cross-entropy start → end', 'test accuracy', VERDICT_FIGURE_HEADING, WALL_SECONDS];
   // A ratio at the heading's epoch as it is; at another (a run that stopped early), with its own.
   const atEpoch = (value: number, epoch: number, headed: number) => `${ratioText(value)}${epoch === headed ? '' : ` (epoch ${grouped(epoch)})`}`;
   const rows = trained.map((n) => {

@@ -71,10 +71,24 @@ describe('gradscope study activations', () => {
     const args = ['study', 'activations', '--width', '4', '--epochs', '1', '--train', '40', '--test', '10', '--json'];
     const [one, two, twoAgain] = [await runCliInProcess(args), await runCliInProcess([...args, '--seed', '2']), await runCliInProcess([...args, '--seed', '2'])];
     for (const run of [one, two]) expect(run.code, run.stderr).toBe(0);
-    expect(two.stdout).toBe(twoAgain.stdout);
-    expect(two.stdout).not.toBe(one.stdout);
+    // The same seed, the same JSON but for the runs' wall-clock seconds (which the table prints too: newuser50 #2).
+    const results = (run: { stdout: string }) => JSON.stringify((JSON.parse(run.stdout) as { runs: { seconds?: number }[] }).runs.map(({ seconds: _, ...rest }) => rest));
+    expect(results(two) === results(twoAgain), 'seed 2 twice: the same runs').toBe(true);
+    expect(results(two) === results(one), 'seeds 1 and 2: the same runs').toBe(false);
     const direct = await runActivationStudy({ width: 4, epochs: 1, trainRows: 40, testRows: 10, seed: 2 });
-    expect((JSON.parse(two.stdout) as { runs: { testError: number }[] }).runs.map((r) => r.testError)).toEqual(direct.runs.map((r) => (r.diverged ? null : r.testError)));
+    type Run = { testError: number; seconds: number; profile: { std: number[][] }; histograms: unknown };
+    const runs = (JSON.parse(two.stdout) as { runs: Run[] }).runs;
+    expect(runs.map((r) => r.testError)).toEqual(direct.runs.map((r) => (r.diverged ? null : r.testError)));
+    // What Glorot & Bengio plot, which only the report's trace download held (newuser50 #2): the activations' standard deviation
+    // per hidden layer on every record, and the δ histograms at the first and the last traced step, as that download has them.
+    runs.forEach((r, i) => {
+      const trace = direct.runs[i].trace!;
+      expect(r.profile.std).toEqual(Array.from({ length: trace.length }, (_, rec) => Array.from(trace.row('activationStd', rec)).slice(0, -1)));
+      // (Through JSON, as printed: a range of -0 reads 0.)
+      expect(r.histograms).toEqual(JSON.parse(JSON.stringify(trace.toJSON().histograms)));
+      expect(r.seconds).toBeGreaterThan(0);
+    });
+    expect(runs[0].profile.std.flat().some((x) => x > 0)).toBe(true);
     const printed = await runCliInProcess(['study', 'activations', '--width', '4', '--epochs', '1', '--train', '40', '--test', '10', '--seed', '2']);
     expect(flat(printed.stdout)).toMatch(/, 40 digits, test error on 10, seed 2\. /);
   }, 120_000);

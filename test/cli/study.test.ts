@@ -33,6 +33,12 @@ import { NOT_MEASURED_AT_INIT, STUDY_MODEL_RUN_LABEL } from '../../src/cli/comma
 import { escapeHtml } from '../../src/flow/svg.js';
 import { givenFloat32Text } from '../../src/number-text.js';
 import { codeQuoteOn, quoteOn, quotePattern } from '../util/page-quotes.js';
+import { depthJSON } from '../../src/cli/commands/study-depth.js';
+import { jsonLine } from '../../src/cli/command.js';
+import { depthEpochTable, depthInitialisationTable, depthTrainingTable } from '../../src/studies/depth-report.js';
+import { VERDICT_FIGURE_HEADING, verdictCell } from '../../src/flow/diagnose.js';
+import { WALL_SECONDS } from '../../src/studies/trainable-depth-report.js';
+import { lossChangeText, lossText } from '../../src/loss-text.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-study-'));
 
@@ -66,12 +72,12 @@ describe('gradscope study depth --json', () => {
   it("prints the issue's shape: sizes, biasGradNorms (seed mean), seedRatios, training { epochs, biasGradNorms } — each matching float64", async () => {
     const { code, stdout, stderr } = runCli(['study', 'depth', '--json', '--seeds', '3', '--epochs', String(epochs), '--lambda', String(lambda)]);
     expect(code, stderr).toBe(0);
-    type Printed = { sizes: number[]; biasGradNorms: number[]; seedRatios: number[]; training: { epochs: number[]; biasGradNorms: number[][] } };
+    type Printed = { sizes: number[]; biasGradNorms: number[]; perSeed: number[][]; seedRatios: number[]; training: { epochs: number[]; biasGradNorms: number[][] } };
     const printed = JSON.parse(stdout) as { rows: number; seeds: number; epochs: number; learningRate: number; lambda: number; networks: Printed[] };
     expect(printed).toMatchObject({ rows: DEPTH_ROWS, seeds: 3, epochs, learningRate: NIELSEN_TRAINING.learningRate, lambda });
     expect(printed.networks.map((n) => n.sizes)).toEqual(DEPTH_NETWORKS);
     for (const n of printed.networks) {
-      expect(Object.keys(n)).toEqual(['sizes', 'biasGradNorms', 'seedRatios', 'training']);
+      expect(Object.keys(n)).toEqual(['sizes', 'biasGradNorms', 'biasGradNormsStd', 'perSeed', 'seedRatios', 'training']);
       const hidden = n.sizes.length - 2;
       expect(n.biasGradNorms).toHaveLength(hidden);
       expect(n.seedRatios).toHaveLength(3);
@@ -94,11 +100,43 @@ describe('gradscope study depth --json', () => {
         net.dispose();
       }
       perSeed.forEach((norms, s) => close(n.seedRatios[s], norms[0] / norms[norms.length - 1], `[${sizes}] seed ${s + 1} ratio`));
+      // Each seed's own norms, which the ± over seeds is of (newuser50 #2: --json left both out).
+      perSeed.forEach((norms, s) => norms.forEach((v, l) => close(n.perSeed[s][l], v, `[${sizes}] seed ${s + 1} layer ${l + 1}`)));
       n.biasGradNorms.forEach((v, l) => close(v, (perSeed[0][l] + perSeed[1][l] + perSeed[2][l]) / 3, `[${sizes}] mean layer ${l + 1}`));
       // Along Nielsen's training (seed 1), against his update written out by hand.
       const want = await nielsenByHand(sizes, 1, probe.x, probe.y);
       want.forEach((norms, e) => norms.forEach((v, l) => close(n.training.biasGradNorms[e][l], v, `[${sizes}] epoch ${e} layer ${l + 1}`)));
     }
+  });
+
+  // newuser50 #2: the JSON held the means, the ratios and the norms alone, not the ± over seeds, the cross-entropy, the test
+  // accuracy or the verdicts the tables print. Each cell printed, written from the JSON as the table writes it from the result.
+  it('holds every number its tables print: each cell again from the JSON', async () => {
+    const result = await runDepthStudy({ seeds: 2, epochs: 2 });
+    type Training = { epochs: number[]; biasGradNorms: number[][]; losses: number[]; initialLoss: number; finalLoss: number; testAccuracy: number; seconds: number; diagnosis: Diagnosis };
+    type Printed = { sizes: number[]; biasGradNorms: number[]; biasGradNormsStd: number[]; perSeed: number[][]; training: Training };
+    const printed = (JSON.parse(jsonLine(depthJSON(result))) as { networks: Printed[] }).networks;
+    const init = depthInitialisationTable(result);
+    printed.forEach((n, i) => {
+      const cells = n.biasGradNorms.map((m, l) => `${m.toExponential(2)} ± ${n.biasGradNormsStd[l].toExponential(0)}`);
+      expect(init.rows[i].slice(1, 1 + cells.length)).toEqual(cells);
+      // The ± is the sample standard deviation of the seeds' own norms, the JSON's perSeed (of two: their difference ÷ √2).
+      n.perSeed[0].forEach((_, l) => expect(n.biasGradNormsStd[l]).toBeCloseTo(Math.abs(n.perSeed[0][l] - n.perSeed[1][l]) / Math.SQRT2, 12));
+    });
+    const { header, rows } = depthTrainingTable(result);
+    const column = (name: string) => header.indexOf(name);
+    printed.forEach((n, i) => {
+      const t = n.training;
+      expect(rows[i][column('cross-entropy start → end')]).toBe(lossChangeText(t.initialLoss, t.finalLoss));
+      expect(rows[i][column('test accuracy')]).toBe(percentText(t.testAccuracy));
+      expect(rows[i][column(VERDICT_FIGURE_HEADING)]).toBe(verdictCell(t.diagnosis));
+      expect(rows[i][column(WALL_SECONDS)]).toBe(t.seconds.toFixed(1));
+      expect(t.losses).toHaveLength(t.epochs.length);
+    });
+    // The deepest network's epochs: the over-epochs table's cross-entropy column, from the JSON's losses.
+    const overEpochs = depthEpochTable(result)!;
+    const deepest = printed.at(-1)!.training;
+    expect(overEpochs.rows.map((row) => row.at(-1))).toEqual(overEpochs.rows.map((row) => lossText(deepest.losses[deepest.epochs.indexOf(Number(row[0]))])));
   });
 
   it('with one seed prints each measured value alone: no "± 0e+0" and no "[a – a]" range', async () => {

@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { depthInitialisationTable, depthTrainingTable } from '../../src/studies/depth-report.js';
 import { grouped } from '../../src/counted.js';
 import { VERDICT_FIGURE_HEADING } from '../../src/flow/diagnose.js';
+import { WALL_SECONDS } from '../../src/studies/trainable-depth-report.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { createNetwork } from '../../src/api/network.js';
 import { DEPTH_FIRST_SEED, DEPTH_NETWORK_OPTIONS, DEPTH_SEEDS, NIELSEN_RATIOS, nielsenTraining, runDepthStudy, type DepthStudyResult } from '../../src/studies/depth.js';
@@ -76,7 +77,7 @@ describe("the docs' study (a) training tables", () => {
       'cross-entropy start → end',
       'test accuracy',
       VERDICT_FIGURE_HEADING,
-      'seconds',
+      WALL_SECONDS,
     ]);
     const digits = grouped(result.rows);
     // docs/gradient-flow.md: a column per ratio, the verdict column headed as the command heads it.

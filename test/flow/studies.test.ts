@@ -29,6 +29,7 @@ describe('runActivationStudy', () => {
       const profile = run.profile!;
       expect(profile.steps).toEqual([1, 7, 13, 19, 25]);
       profile.mean.forEach((row, r) => expect(row).toEqual(Array.from(trace.row('activationMean', r)).slice(0, 5)));
+      profile.std.forEach((row, r) => expect(row).toEqual(Array.from(trace.row('activationStd', r)).slice(0, 5)));
       for (const [r, row] of profile.p98.entries()) {
         expect(row).toHaveLength(5);
         // On every record, not only every 10th step: the study refreshes it each time.

@@ -5,7 +5,7 @@
 import { ACTIVATIONS_HIDDEN_LAYERS, activationSizes, runActivationStudy, type ActivationProfile, type ActivationStudyResult } from '../../studies/activations.js';
 import { VERDICT_CELL_HEADING, verdictCell } from '../../flow/diagnose.js';
 import { PRIME_AT_MARGIN, PRIME_MAX, SATURATING, SATURATION_MARGIN, unitFailureMetric } from '../../flow/metrics.js';
-import { writeReport } from '../../io/report-file.js';
+import { htmlReport } from '../html-report.js';
 import { activationsReportSection, startRatioText } from '../../studies/activations-report.js';
 import { WALL_SECONDS } from '../../studies/trainable-depth-report.js';
 import { booleanFlag, checkDigitFlags, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, SEED_FLAG, TEST_FLAG, TRAIN_FLAG, WIDTH, widthFlag } from '../command.js';
@@ -136,6 +136,7 @@ export const studyActivationsCommand = command({
     const progress = activationProgress(terminal);
     const result = await runActivationStudy({ width, epochs, trainRows, testRows, seed, onRun: progress.onRun });
     progress.done();
+    const report = await htmlReport(html, () => ({ sections: [withRunTerms(activationsReportSection(result), (run) => activationRunTerms(result, seed, run.trace, run.label, terminal.invokedAs))] }));
     if (json) {
       const runs = result.runs.map((r) => ({
         activation: r.activation,
@@ -145,9 +146,12 @@ export const studyActivationsCommand = command({
         severity: r.diagnosis?.severity ?? null,
         deltaFirstToLastAtStart: r.diagnosis?.evidence.deltaFirstToLast.first ?? null,
         firstToLastAtStart: r.diagnosis?.evidence.firstToLast.first ?? null,
+        seconds: r.seconds,
         // [record][hidden layer]; saturated is null (NaN) for relu, deadFraction null for the others.
         profile: r.profile ?? null,
         deadFraction: r.trace ? Array.from({ length: r.trace.length }, (_, rec) => Array.from(r.trace!.row('deadFraction', rec)).slice(0, -1)) : null,
+        // Glorot & Bengio's Figures 6–7, as the report's trace download holds them: δ per layer (the output's too) at the first and the last traced step.
+        histograms: r.trace ? r.trace.toJSON().histograms : null,
       }));
       terminal.out(jsonLine({ sizes: result.sizes, epochs: result.epochs, runs }));
       return;
@@ -155,7 +159,7 @@ export const studyActivationsCommand = command({
     print(terminal, activationStudyText(result, seed, terminal.columns));
     print(terminal, `\nGlorot & Bengio's measure: per hidden layer the mean activation, its 98th percentile, and % within ${SATURATION_MARGIN} of the limits.\n`);
     print(terminal, profileTable(result, terminal.columns));
-    if (html) print(terminal, `\nReport: ${shellWord(await writeReport(html, { sections: [withRunTerms(activationsReportSection(result), (run) => activationRunTerms(result, seed, run.trace, run.label, terminal.invokedAs))] }))}`);
+    if (report) print(terminal, `\nReport: ${shellWord(report)}`);
   },
 });
 

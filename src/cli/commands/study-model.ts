@@ -8,7 +8,7 @@ import { diagnose } from '../../flow/diagnose.js';
 import { OWN_ROWS } from '../../flow/relu-remedy-rates.js';
 import { classesOf } from '../../flow/training-progress.js';
 import { chanceOnRows } from '../../flow/chance.js';
-import { writeReport } from '../../io/report-file.js';
+import { htmlReport } from '../html-report.js';
 import { writeFileAtomic } from '../../io/file-access.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
@@ -303,14 +303,12 @@ export const studyModelCommand = command({
       const heading = `${shellWord(modelPath)} on ${rows.file}`;
       // The terminal said the DIVERGED on stderr before all this; the report says it above the run's diagnosis.
       const divergedNote = diverged ? [`DIVERGED: ${errorMessage(diverged, studyModelCommand, terminal.invokedAs)}`] : [];
-      const report = html
-        ? await writeReport(html, {
-            title: `gradscope: ${shellWord(modelPath)}`,
-            // The run's own heading says what it holds: the section's heading again (newuser29) read as a second section of the same name.
-            sections: [{ id: 'run', heading, text: `${account.run} Data: ${rows.source}.`, notes: account.notices, tables: account.tables, runs: [{ label: STUDY_MODEL_RUN_LABEL, trace, diagnosis, warnings: [...divergedNote, ...warnings] }] }],
-            remedyTerms: terms,
-          })
-        : undefined;
+      const report = await htmlReport(html, () => ({
+        title: `gradscope: ${shellWord(modelPath)}`,
+        // The run's own heading says what it holds: the section's heading again (newuser29) read as a second section of the same name.
+        sections: [{ id: 'run', heading, text: `${account.run} Data: ${rows.source}.`, notes: account.notices, tables: account.tables, runs: [{ label: STUDY_MODEL_RUN_LABEL, trace, diagnosis, warnings: [...divergedNote, ...warnings] }] }],
+        remedyTerms: terms,
+      }));
       if (json) {
         const optimizerUsed = { name: settings.choice.name, savedState: savedState && { ...savedState, used: false } };
         const stopped = diverged && { message: errorMessage(diverged, studyModelCommand, terminal.invokedAs), stoppedAt: diverged.stoppedAt };

@@ -8,7 +8,7 @@ import { nielsenLambdaBound, NIELSEN_TRAINING } from '../../studies/depth.js';
 import { plateauReportSection, plateauRunSentence } from '../../studies/plateau-report.js';
 import { plateauTableColumns, plateauTableKey } from '../../studies/plateau-table.js';
 import { plateauSummary } from '../../studies/plateau-conclusion.js';
-import { writeReport } from '../../io/report-file.js';
+import { htmlReport } from '../html-report.js';
 import { booleanFlag, choiceFlag, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, SEED_FLAG } from '../command.js';
 import { plateauRunTerms } from '../study-remedy-terms.js';
 import { ProgressBar } from '../progress.js';
@@ -71,6 +71,7 @@ export const studyPlateauCommand = command({
       onProgress: (done, points) => (progress ??= new ProgressBar(terminal, 'plateau', points)).update(done),
     });
     progress?.done();
+    const report = await htmlReport(html, () => ({ sections: [plateauReportSection(result)] }));
     if (json) {
       // The last stretch's trace is what the diagnosis read, not a result of its own: --json holds the diagnosis.
       terminal.out(jsonLine({ ...result, trace: undefined }));
@@ -83,6 +84,6 @@ export const studyPlateauCommand = command({
     print(terminal, plateauTableKey(result));
     print(terminal, '\n' + plateauSummary(result));
     if (result.diagnosis && result.trace) print(terminal, `\n${lastStretchHeading(result)}\n${diagnosisText(result.diagnosis, plateauRunTerms(result, numberFlag(args, 'seed'), result.trace, terminal.invokedAs), terminal.columns)}`);
-    if (html) print(terminal, `\nReport: ${shellWord(await writeReport(html, { sections: [plateauReportSection(result)] }))}`);
+    if (report) print(terminal, `\nReport: ${shellWord(report)}`);
   },
 });

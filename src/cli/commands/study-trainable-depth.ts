@@ -6,7 +6,7 @@
  */
 import { counted, countedList, grouped } from '../../counted.js';
 import { typedWord } from '../../errors.js';
-import { writeReport } from '../../io/report-file.js';
+import { htmlReport } from '../html-report.js';
 import {
   ACCURACY_GOAL,
   checkStudySetup,
@@ -234,8 +234,7 @@ export const studyTrainableDepthCommand = command({
             (e) => printErr(terminal, `${PROGRESS_LABEL}: ${e.id} done`),
           )
         : [];
-    // With --json too: the JSON goes to stdout, the report to its file.
-    const report = html === undefined ? undefined : await writeReport(html, { sections: [trainableDepthReportSection(result, trainableDepthLine(terminal.invokedAs)), ...(sweep ? [budgetSweepReportSection(sweep)] : []), ...paperReportSections(experiments)] });
+    const report = await htmlReport(html, () => ({ sections: [trainableDepthReportSection(result, trainableDepthLine(terminal.invokedAs)), ...(sweep ? [budgetSweepReportSection(sweep)] : []), ...paperReportSections(experiments)] }));
     if (json) {
       terminal.out(jsonLine({ ...result, budgetSweep: sweep, papers: experiments }));
       return;
