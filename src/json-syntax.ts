@@ -6,6 +6,7 @@
  * cannot continue a JSON text, and what could have. It keeps its own stack (a file of 100,000 `[`
  * is data, not a reason to overflow the call stack).
  */
+import { GradscopeError, shorten } from './errors.js';
 import type { Fail } from './model-limits.js';
 
 /** The first place `text` stops being JSON: 1-based line and column (UTF-16 units), and what was expected there. */
@@ -185,4 +186,31 @@ export function parsedJsonText(text: string, where: string, fail: Fail): unknown
   } catch (error) {
     throw fail(where, notJsonMessage(text, (error as Error).message));
   }
+}
+
+/** A string (skipped whole: a number inside one is text), or a number as JSON writes it (its token, group 1). */
+const JSON_STRING_OR_NUMBER = /"(?:[^"\\]|\\.)*"|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g;
+
+/**
+ * Where a refusal of `message` names an Infinity the text `text` never wrote, what it wrote: JSON.parse reads a number
+ * beyond float64's range (`1e400`) as ±Infinity, and 'weights[0][0]: Infinity is not a finite number' quoted nothing in
+ * the file (edges47 #9). The text's first such number, with its line and column, after the message; the message itself
+ * where it names no Infinity or the text writes none. Scanned on a refusal's path only.
+ */
+function withOverflowWritten(message: string, text: string): string {
+  if (!/\bInfinity\b/.test(message)) return message;
+  for (const match of text.matchAll(JSON_STRING_OR_NUMBER)) {
+    if (match[1] === undefined || Number.isFinite(Number(match[1]))) continue;
+    const before = text.slice(0, match.index);
+    const where = `line ${before.split('\n').length}, column ${match.index - before.lastIndexOf('\n')}`;
+    return `${message} (the text writes ${shorten(match[1])} at ${where}: beyond float64's range, which JSON reads as Infinity)`;
+  }
+  return message;
+}
+
+/** `error` with what `text` wrote where its message names an Infinity JSON.parse made of it (withOverflowWritten); any other error as it is. */
+export function overflowSaid(error: unknown, text: string): unknown {
+  if (!(error instanceof GradscopeError)) return error;
+  const message = withOverflowWritten(error.message, text);
+  return message === error.message ? error : new GradscopeError(error.code, message);
 }

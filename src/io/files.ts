@@ -7,6 +7,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkBoolean, checkSeed, checkKnownKeys, keysOf } from '../checks.js';
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
+import { overflowSaid } from '../json-syntax.js';
 import { FILE_LIMITS, optionFault } from '../model-limits.js';
 import { checkedModelJsonText } from '../network/model-file.js';
 import { uncopiedNumbers } from '../network/file-numbers.js';
@@ -172,7 +173,8 @@ async function readSavedFile(path: string, seed = 1, optimizer: OptimizerReading
     return await readSavedBytes(path, bytes, seed, optimizer);
   } catch (error) {
     if (!(error instanceof GradscopeError)) throw error;
-    const named = error.message.startsWith(`${shellWord(path)}: `) ? error : new GradscopeError(error.code, `${shellWord(path)}: ${error.message}`);
+    const said = isBinaryCheckpoint(bytes) ? error : (overflowSaid(error, new TextDecoder().decode(bytes)) as GradscopeError);
+    const named = said.message.startsWith(`${shellWord(path)}: `) ? said : new GradscopeError(said.code, `${shellWord(path)}: ${said.message}`);
     // Read again without the optimiser state: where that reads, the refusal was the state's alone, and the network is intact.
     const intact = optimizer === 'read' && error.code === 'BAD_MODEL_FILE' && (await readSavedBytes(path, bytes, seed, 'skip').then(() => true, () => false));
     throw intact ? new OptimizerStateRefused(path, named.message) : named;

@@ -21,7 +21,7 @@ import { BLOCK_MODEL_VERSION, blockModelFromJSON } from './block-model-file.js';
 import { chainFanIns, recordedInitialisation, type Initialisation } from '../init/initialisation.js';
 import { recordedTrainedOn, trainedOnCopy, type TrainedOn } from '../trained-on.js';
 import { copiedNumbers, type FileNumbers } from './file-numbers.js';
-import { notJsonMessage } from '../json-syntax.js';
+import { notJsonMessage, overflowSaid } from '../json-syntax.js';
 import { fewestNumberBytes, LONGEST_NUMBER } from './json-number-bounds.js';
 import { counted, grouped } from '../counted.js';
 import { fileLayer } from '../layer-names.js';
@@ -162,10 +162,14 @@ function checkFormatTag(file: Record<string, unknown>): void {
 
 /** Reads and checks a model file of either version (parsed JSON or its text): ModelData from version 1, BlockModelData from version 2. */
 export function readModelJSON(json: unknown): ModelData | BlockModelData {
-  const file = parseModelJson(json, 'model');
-  checkFormatTag(file);
-  const version = file.version; // read once: a getter answering 1 and then 2 read as a dense model refused as 'a network built from layer specs'
-  return version === BLOCK_MODEL_VERSION ? blockModelFromJSON(file) : denseModelFromFile(file, version);
+  try {
+    const file = parseModelJson(json, 'model');
+    checkFormatTag(file);
+    const version = file.version; // read once: a getter answering 1 and then 2 read as a dense model refused as 'a network built from layer specs'
+    return version === BLOCK_MODEL_VERSION ? blockModelFromJSON(file) : denseModelFromFile(file, version);
+  } catch (error) {
+    throw typeof json === 'string' ? overflowSaid(error, json) : error;
+  }
 }
 
 /** Reads and checks a version 1 model file, a network of dense layers (parsed JSON or its text); a version 2 file is refused (read it with readModelJSON). */
