@@ -171,9 +171,13 @@ describe('layer norm + sigmoid: the vanishing verdict is true', () => {
     expect([d.verdict, d.severity]).toEqual(['vanishing', 'severe']);
     expect(d.headline).toMatch(/^Vanishing gradients \(severe\): a gap of 0\.0249× .*\(at the first step, .*\); hessian-free trained through it, its steps rescaled by curvature; still learning \(99 % of the training rows right\)\. Try /);
     expect(d.summary).toContain(
-      "Hessian-free trained through the gap, to 99 % of the training rows right: it rescales its steps by curvature, not by the gradient's size (second-order steps reach what a vanishing gradient leaves small: Martens 2010). " +
+      "Hessian-free trained through the gap, to 99 % of the training rows classified right: it rescales its steps by curvature, not by the gradient's size (second-order steps reach what a vanishing gradient leaves small: Martens 2010). " +
         "The gradient still vanishes: the gap's remedies mend it, and none switches away from hessian-free.",
     );
+    // The share said as the sentence on where the run stands says it, of the rows it was read from (review49b #7): here every
+    // training row, measured after each epoch (the run's validation), as accuracyEndWords says it (test/flow/accuracy-end-words).
+    expect(d.evidence.training!.epochLoss).toBe('all rows at the end');
+    expect(d.summary.split('99 % of the training rows classified right').length - 1).toBe(2);
     expect(d.remedies.filter((r) => r.settings.some((s) => s.option === 'optimizer'))).toEqual([]);
     expect(d.remedies.map((r) => r.option)).toContain("layers: activation: 'relu' in each hidden dense or activation layer, init: 'he-normal' (or layers: activation: 'tanh' in each hidden dense or activation layer)");
     // The batch-norm remedy's reason is about this run (page49: "stayed at chance" sat beside a Hessian-free run at 99 %): what

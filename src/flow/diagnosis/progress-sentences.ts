@@ -424,13 +424,23 @@ function batchesRight(p: TrainingProgress, rows: string, batches: string): strin
     : `${share} of ${rows} classified right`;
 }
 
+/**
+ * The share right at the end (TrainingProgress.accuracyEnd) as what it was read from, as the sentence on where the run stands says
+ * it: of every training row (epochLoss 'all rows at the end'), of the training subset (`subset`: how the sentence names it), or of
+ * the rows of the traced batches (batchesRight): the last epochs', or the last window's records' where the run is read from its
+ * batches. A sentence beside it names it so too (review49b #7: 'N % of the training rows right' was said of batches' rows).
+ */
+export function accuracyEndWords(p: TrainingProgress, subset = `a subset of ${counted(p.subsetRows ?? 0, 'training row')}`): string {
+  if (p.read === 'batches') return batchesRight(p, `the rows of the batches of the last ${counted(p.window, 'record')}`, `the batches of the last ${counted(p.window, 'record')}`);
+  if (p.epochLoss === 'batch mean') return batchesRight(p, "the last epochs' traced batches' rows", "the last epochs' traced batches");
+  return `${percent(p.accuracyEnd)} of ${p.epochLoss === 'all rows at the end' ? 'the training rows' : subset} classified right`;
+}
+
 /** progressSentence where the trace holds two epochs or more: the state read from the per-epoch losses, with them. */
 function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, ends: ChainEnds, trace: Trace): string {
   const measured = epochLossWords(p);
   const end = atLastEpochs(p.lossEnd, p, p.epochs!);
-  const right = Number.isNaN(p.accuracyEnd)
-    ? ''
-    : `, with ${p.epochLoss === 'batch mean' ? batchesRight(p, "the last epochs' traced batches' rows", "the last epochs' traced batches") : `${percent(p.accuracyEnd)} of ${p.epochLoss === 'all rows at the end' ? 'the training rows' : 'those training rows'} classified right`}${chanceClause(p, trace)}`;
+  const right = Number.isNaN(p.accuracyEnd) ? '' : `, with ${accuracyEndWords(p, 'those training rows')}${chanceClause(p, trace)}`;
   const rise = (now: number, low: { loss: number; words: string }) => `${atLastEpochs(now, p, p.epochs!)}, ${amountAbove(now, low.loss)} its lowest, ${low.words}`;
   if (p.state === 'overfitting') {
     const held = p.heldOut!;

@@ -9,13 +9,12 @@ import { alikeInputsSentence, batchNormBlockingSentence, deadSentence, flatSente
 import { inputsSaturating } from './evidence-readings.js';
 import { inputsHold } from './offset-remedies.js';
 import { chainEnds, decisiveGap, gapSeverity, gatedBranchLayers, positiveFinite, readAtFirst } from './gap-measures.js';
-import { closedGapSentence, curvatureAsked, CURVATURE_QUESTION, progressSentence } from './progress-sentences.js';
+import { accuracyEndWords, closedGapSentence, curvatureAsked, CURVATURE_QUESTION, progressSentence } from './progress-sentences.js';
 import { aboutEven, learnsWords, SPEED_EVEN_RANGE } from './learning-speed.js';
 import { skippedSentence } from './skipped-batches.js';
 import { alsoGap, explodingOnLoss, flowUnread, trainedThrough } from './verdict-rules.js';
 import { verdictHead } from './headline.js';
 import { numberText } from '../../number-text.js';
-import { percent } from './diagnosis-words.js';
 import type { TrainingProgress } from '../training-progress.js';
 
 /**
@@ -132,11 +131,11 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
 
 /**
  * Beside a vanishing gap a second-order optimiser trained through (trainedThrough): that both are true, the gradient's gap and the
- * training, with how far it trained (the share of training rows right at the end, or where the network has no classes its loss
- * against the first step's); and what the remedies then are.
+ * training, with how far it trained (the share right at the end, of the rows it was read from: accuracyEndWords; or where the
+ * network has no classes its loss against the first step's); and what the remedies then are.
  */
 function trainedThroughSentence(optimizer: string, p: TrainingProgress): string {
-  const trained = Number.isNaN(p.accuracyEnd) ? `its loss down to ${numberText(p.lossEnd / p.lossStart)}× the first step's` : `to ${percent(p.accuracyEnd)} of the training rows right`;
+  const trained = Number.isNaN(p.accuracyEnd) ? `its loss down to ${numberText(p.lossEnd / p.lossStart)}× the first step's` : `to ${accuracyEndWords(p)}`;
   return (
     `${optimizer} trained through the gap, ${trained}: it rescales its steps by curvature, not by the gradient's size (second-order steps reach what a vanishing gradient leaves small: Martens 2010). ` +
     `The gradient still vanishes: the gap's remedies mend it, and none switches away from ${optimizer}.`
