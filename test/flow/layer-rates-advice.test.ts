@@ -41,6 +41,11 @@ describe('per-layer rates: one rule for the study and the diagnosis', () => {
     expect([printed.at(-2), printed.at(-1)]).toEqual([1, 1]);
     expect(remedy.why).toContain('layerRates holds one per weight layer, hidden layer 1 first and the output layer last. ');
     expect(remedy.why).toContain("(the last hidden layer's is 1)");
+    // ‖∂C/∂W‖ sets the rates, not the ‖∂C/∂b‖ the learning speed is read by (newuser49 #9): the two ratios differ where the inputs do
+    // (16 uniform values into hidden layer 1, 12 sigmoid units into the rest), and the reason says which one the rates are.
+    expect(remedy.why).toContain("it is ‖∂C/∂W‖ that sets them, not ‖∂C/∂b‖, the batch gradient the learning speed is read by: one example's ‖∂C/∂W‖ is its ‖δ‖ times the norm of the layer's input");
+    expect(d.evidence.speedMeasure).toBe('batch gradient');
+    expect(Math.abs(Math.log(offered[0] * d.evidence.firstToLast.first))).toBeGreaterThan(Math.log(1.1));
     expect(remedy.why).toContain("the output layer's is 1, its step left as it is");
   });
 

@@ -127,6 +127,9 @@ function layerRatesRemedy(trace: Trace, { from, to, count, rates }: MeasuredRate
     [remedy.setting],
     `a larger step for the layers with the smaller weight gradients ‖∂C/∂W‖: layerRates holds ${RATES_ORDER}. Each hidden layer's rate is the last hidden layer's ‖∂C/∂W‖ over its own ${window} ` +
       "(the last hidden layer's is 1), so every hidden layer's weight step starts as large as the last hidden layer's, where training this network on would start; " +
+      // A run offered rates is read by ‖∂C/∂b‖ (speedMeasureOf): rates of 85.3 beside 'the first hidden layer learns 560× slower' read as a misprint (newuser49 #9).
+      "it is ‖∂C/∂W‖ that sets them, not ‖∂C/∂b‖, the batch gradient the learning speed is read by: one example's ‖∂C/∂W‖ is its ‖δ‖ times the norm of the layer's input, " +
+      "so where the layers' inputs differ in size (the first hidden layer's are the rows' values) the rates differ from the ‖∂C/∂b‖ ratios; " +
       `the output layer's is 1, its step left as it is${run.optimizer ? ` (the run's ${run.optimizer} settings kept)` : ''}. Fixed rates fit only the gradients of that moment: ` +
       'once those shift they can overshoot (in `gradscope study remedies` they did not leave the plateau), so prefer lars, which re-measures the ratio every step.' + remedy.decayNote,
   );
