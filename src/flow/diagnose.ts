@@ -28,7 +28,7 @@ import { remediesFor } from './diagnosis/verdict-remedies.js';
 import { speedMeasureOf } from './diagnosis/learning-speed.js';
 import { skippedBatches } from './diagnosis/skipped-batches.js';
 import { lossFigure } from './diagnosis/progress-readings.js';
-import { flowUnread, gapClosed, grewWhileLearning, skipCarried, verdictOf } from './diagnosis/verdict-rules.js';
+import { flowUndecided, gapClosed, grewWhileLearning, skipCarried, verdictOf } from './diagnosis/verdict-rules.js';
 import { changeOverTime, changeWindowOf, endNoiseOf, skipGrowthBound } from './diagnosis/evidence-readings.js';
 import { numberText } from '../number-text.js';
 
@@ -324,6 +324,6 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
   if (options.curvature) paragraphs.push(curvatureSentence(options.curvature));
   const diagnosis: Diagnosis = { verdict, headline: headline(verdict, severity, evidence, remedies, trace), summary: paragraphs.join(' '), paragraphs, evidence, remedies };
   if (severity) diagnosis.severity = severity;
-  if (verdict === 'healthy' && flowUnread(evidence)) diagnosis.undecided = true;
+  if (verdict === 'healthy' && flowUndecided(evidence)) diagnosis.undecided = true;
   return diagnosis;
 }

@@ -4,7 +4,7 @@
 // constants' values, and no test read the page's).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEAD_LAYER, DEAD_UNITS, EXPLODING_RATIO, FLAT_FEATURES, SATURATED_LAYER, SEVERE_RATIO, VANISHING_RATIO } from '../../src/flow/diagnosis/diagnosis-thresholds.js';
+import { DEAD_LAYER, DEAD_UNITS, EXPLODING_RATIO, FLAT_FEATURES, SATURATED_LAYER, SEVERE_RATIO, TRAINED_LOSS_FRACTION, VANISHING_RATIO } from '../../src/flow/diagnosis/diagnosis-thresholds.js';
 import { SPEED_EVEN } from '../../src/flow/diagnosis/learning-speed.js';
 import { FLAT_SPREAD, PRIME_MAX, SATURATION_MARGIN } from '../../src/flow/metrics.js';
 import { NORM_EPSILON } from '../../src/layers/spec.js';
@@ -37,6 +37,8 @@ describe("docs/gradient-flow.md's thresholds are diagnose()'s", () => {
     expect(Number(/rose at least (\d+) % above its lowest/.exec(when('overfitting'))![1]) / 100).toBe(STILL_FALLING);
     expect(Number(/in a run too short to read it, for (\d+) epochs in a row/.exec(when('overfitting'))![1])).toBe(OVERFIT_PATIENCE);
     expect(Number(/its accuracy within (\d+) points of a guess/.exec(when('healthy'))![1]) / 100).toBe(AT_CHANCE_MARGIN);
+    // A network without a chain is healthy only where its run learnt (flowUndecided, newuser49 #16).
+    expect(Number(/no chain and the run did not show it learnt \(it ended at chance, or neither converged nor still learning, its training loss did not fall to (\d+) % of its first step's\)/.exec(when('healthy'))![1]) / 100).toBe(TRAINED_LOSS_FRACTION);
   });
 
   it('the rule behind them: σ′ ≤ 1/4, severe at two layers\' worth, dead units named from 10 %, speeds even within 2×', () => {

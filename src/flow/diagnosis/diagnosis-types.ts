@@ -333,9 +333,10 @@ export interface Diagnosis {
    */
   remedies: Remedy[];
   /**
-   * Only on a healthy verdict that no measurement of the gradient flow decided: no gap between the
-   * chain's ends could be read (0 ÷ 0 or not a number in every record), so the summary heads "No
-   * fault found in the gradient flow" and says it cannot tell. Printers show it as undecided
+   * Only on a healthy verdict that no measurement of the gradient flow decided (flowUndecided): no gap
+   * between the chain's ends could be read (0 ÷ 0 or not a number in every record), or the network has
+   * no chain of two hidden layers and its run did not learn (or too little was traced to tell); the
+   * summary heads "No fault found in the gradient flow" and says why. Printers show it as undecided
    * (verdictHeading), not as healthy. Absent otherwise.
    */
   undecided?: true;

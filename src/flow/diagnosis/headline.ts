@@ -14,7 +14,7 @@ import { EVEN_RANGE, VANISHING_RATIO } from './diagnosis-thresholds.js';
 import { type ChainEnds, chainEnds, decisiveGap, gapMeasure, gapSide, gatedBranchLayers, positiveFinite } from './gap-measures.js';
 import { aboutEven, learnsWords, speedAt, stepSizing } from './learning-speed.js';
 import { lossFigure } from './progress-readings.js';
-import { explodingOnLoss, flowUnread, gapClosed, trainedThrough } from './verdict-rules.js';
+import { explodingOnLoss, flowUndecided, flowUnread, gapClosed, trainedThrough } from './verdict-rules.js';
 import { notLearntWords, speedClosedAtEnd } from './flow-sentences.js';
 import { numberText } from '../../number-text.js';
 
@@ -34,7 +34,7 @@ export function verdictHead(verdict: Verdict, severity: Severity | undefined, e:
     saturated: 'Saturated units',
     'loss-rising': 'Loss rising',
     overfitting: 'Overfitting',
-    healthy: flowUnread(e) ? 'No fault found in the gradient flow' : 'Healthy gradient flow',
+    healthy: flowUndecided(e) ? 'No fault found in the gradient flow' : 'Healthy gradient flow',
   };
   return head[verdict];
 }

@@ -5,14 +5,14 @@
 import type { Trace } from '../trace.js';
 import type { Evidence, Severity, Verdict } from './diagnosis-types.js';
 import { EVEN_RANGE } from './diagnosis-thresholds.js';
-import { alikeInputsSentence, batchNormBlockingSentence, deadSentence, flatSentence, largeInputsSentence, residualSumSentence, gapSentence, learntGapSentence, skipCarriedSentence, noGradientSentence, onLossSentence, saturatedSentence, trendSentence } from './flow-sentences.js';
+import { alikeInputsSentence, batchNormBlockingSentence, deadSentence, flatSentence, largeInputsSentence, residualSumSentence, gapSentence, learntGapSentence, skipCarriedSentence, noGradientSentence, notLearntWords, onLossSentence, saturatedSentence, trendSentence } from './flow-sentences.js';
 import { inputsSaturating } from './evidence-readings.js';
 import { inputsHold } from './offset-remedies.js';
 import { chainEnds, decisiveGap, gapSeverity, gatedBranchLayers, positiveFinite, readAtFirst } from './gap-measures.js';
 import { accuracyEndWords, closedGapSentence, curvatureAsked, CURVATURE_QUESTION, progressSentence } from './progress-sentences.js';
 import { aboutEven, learnsWords, SPEED_EVEN_RANGE } from './learning-speed.js';
 import { skippedSentence } from './skipped-batches.js';
-import { alsoGap, explodingOnLoss, flowUnread, trainedThrough } from './verdict-rules.js';
+import { alsoGap, chainlessNotLearnt, explodingOnLoss, flowUnread, trainedThrough } from './verdict-rules.js';
 import { verdictHead } from './headline.js';
 import { numberText } from '../../number-text.js';
 import type { TrainingProgress } from '../training-progress.js';
@@ -53,7 +53,10 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
   if (e.hiddenLayers < 2) {
     const gated = gatedBranchLayers(trace, e.hiddenLayers);
     const offChain = gated > 0 ? ` on the chain (the ${gated} dense layer${gated === 1 ? '' : 's'} in ReZero branches ${gated === 1 ? 'is' : 'are'} off it: a branch's gradient is α times its block's, and the skips carry the gradient past it)` : '';
-    parts.push(`${flowFine}with ${e.hiddenLayers} hidden layer${e.hiddenLayers === 1 ? '' : 's'}${offChain} there is no chain of hidden layers for the gradient to vanish or explode along.`);
+    // A healthy verdict read from that structure alone (chainlessNotLearnt) says what left it undecided.
+    const notLearnt = verdict === 'healthy' ? chainlessNotLearnt(e) : undefined;
+    const unshown = notLearnt && `, and nothing measured shows the gradient reaching the weights: ${notLearnt === 'unread' ? 'the trace holds too little to read whether the run learnt' : notLearntWords(notLearnt, e.training!)}`;
+    parts.push(`${flowFine}with ${e.hiddenLayers} hidden layer${e.hiddenLayers === 1 ? '' : 's'}${offChain} there is no chain of hidden layers for the gradient to vanish or explode along${unshown ?? ''}.`);
   } else if (verdict !== 'dead' && (positiveFinite(gap) || e.normalisedBy)) {
     parts.push(flowFine + gapSentence(gap, e, ends, trace));
     const sum = (verdict === 'exploding' || e.skipCarried !== undefined) && !e.normalisedBy ? residualSumSentence(trace, ends) : '';

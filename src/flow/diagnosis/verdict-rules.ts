@@ -41,6 +41,30 @@ export function flowUnread(e: Evidence): boolean {
 }
 
 /**
+ * A healthy verdict no measurement of the flow decided (Diagnosis.undecided): no gap read along the chain (flowUnread), or no
+ * chain of two hidden layers to read one along (one hidden layer, or the rest in ReZero branches, off it) beside a run that did
+ * not show it learnt (chainlessNotLearnt). There "healthy" came from the network's structure alone: ReZero on the visualizer's
+ * spirals, on a plateau at 60 % of its rows, read "Healthy gradient flow" (newuser49 #16).
+ */
+export function flowUndecided(e: Evidence): boolean {
+  return flowUnread(e) || chainlessNotLearnt(e) !== undefined;
+}
+
+/**
+ * Of a network without a chain of two hidden layers, what keeps a healthy verdict on it undecided (flowUndecided): its progress
+ * not read ('unread'), a model at chance, or a run neither converged nor still learning whose loss did not fall to
+ * TRAINED_LOSS_FRACTION of its start (a plateau, or unclear). A run that converged, still learns, or trained that far off chance
+ * shows the gradient reaching its weights; undefined then, and for a network with a chain.
+ */
+export function chainlessNotLearnt(e: Evidence): Extract<NotLearnt, 'loss fell too little' | 'at chance'> | 'unread' | undefined {
+  if (e.hiddenLayers >= 2) return undefined;
+  const p = e.training;
+  if (p === undefined) return 'unread';
+  if (atChance(p)) return 'at chance';
+  return p.state === 'converged' || p.state === 'learning' || trainedWell(p) ? undefined : 'loss fell too little';
+}
+
+/**
  * No finding in the gradient flow beside the verdict: the flow was read, and no hidden layer has
  * DEAD_UNITS of its units dead or SATURATED_LAYER saturated. Only such a run is offered what where it
  * stands asks alone (a plateau's remedies, more epochs for a loss still falling): dead or saturated
