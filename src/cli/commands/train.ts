@@ -47,6 +47,7 @@ import { readTrainingFlags, THREADS_FLAG, threadsFlag, TRAINING_FLAGS, nonFinite
 import { print, type Terminal } from '../terminal.js';
 import { gradscopeLine } from '../invocation.js';
 import { worseWarning } from '../worse-warning.js';
+import { lateDropNote } from '../late-drop-note.js';
 import { chanceOnRows } from '../../flow/chance.js';
 import { rowsFlagsText, TRAINING_ROWS_FLAGS, trainingRows, type TrainingRows } from '../training-rows.js';
 import { activationsText, sizesText } from '../../layer-runs.js';
@@ -309,6 +310,10 @@ export const trainCommand = command({
       const studied = `${out ? '' : 'add --out model.json to this command, then '}${gradscopeLine(terminal.invokedAs, `study --model ${shellWord(out ?? 'model.json')}`)}${rowsFlagsText(args)}`;
       const worse = final && worseWarning({ checked: rows.checked, checkedName: rows.checkedName, initial: said(initial, classes), final: said(final, classes), trained, optimizer: settings.choice.name, saved: out && '--out', chance: chanceOnRows(classes, rows.check.y), diagnosis: `${studied}, which traces its gradients as it trains on, says what holds it` });
       if (worse) print(terminal, worse);
+      // A last epoch that fell back from the best (newuser49 #10): the run ended there, and --out keeps it.
+      const accuracies = classes === undefined ? [] : trained.epochs.map((epoch) => epoch.validation!.accuracy);
+      const fell = lateDropNote({ accuracies, checked: rows.checked, checkedName: rows.checkedName, learningRate: trained.learningRate, saved: out && '--out' });
+      if (fell) print(terminal, fell);
       if (out) await saveTrained(net, out, { optimizer, choiceName: settings.choice.name, trainedOn: rows.trainedOn }, args, rows.digits, terminal);
     } finally {
       optimizer?.dispose();
