@@ -421,7 +421,7 @@ describe('gradscope train', () => {
     [['--layers', '4,0,3'], /^gradscope: --layers needs whole numbers ≥ 1 separated by commas, got '4,0,3'$/],
     [['--depth', '0'], /^gradscope: --depth must be ≥ 1, got '0'$/],
     [['--activation', 'rleu'], /^gradscope: --activation must be one of sigmoid, .*, got 'rleu'; did you mean 'relu'\?$/],
-    [['--init', 'he'], /^gradscope: --init must be standard, .*, lsuv, normal:STD or sparse\[:N\] \(STD, N decimal numbers\), got 'he'$/],
+    [['--init', 'he'], /^gradscope: --init must be standard, .*, lsuv, normal:STD or sparse\[:N\] \(STD, N decimal numbers\), got 'he'; did you mean 'he-normal'\?$/],
     [['--init', 'normal'], /^gradscope: --init must be standard, .*normal:STD .*got 'normal'$/],
     [['--init', 'normal:-1'], /^gradscope: --init normal:STD needs STD > 0 and ≤ 2\.09e\+15 \(.*\), got 'normal:-1'$/],
     [['--init', 'sparse:1.5'], /^gradscope: --init: .*connections, a whole number/],
