@@ -117,6 +117,7 @@ export { CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, STILL_FALLING } from './fl
 export type { ComparedLosses, EpochLoss, EpochsUnread, LossNoise, LossPace, TrainingProgress, TrainingState } from './flow/training-progress.js';
 export { RELU_REMEDY_RATES, RELU_RATE_SETUP, RELU_RATE_FULL_BATCH_SETUP, RELU_RATE_PAGE_SETUP, RELU_LATE_DROP_MARGIN, PAGE_DATASETS, pageRow, OWN_ROWS } from './flow/relu-remedy-rates.js';
 export type { MeasuredOptimizer, PageDataset, PageRateSetup, ReluRateChoice, ReluRateRow, ReluRates } from './flow/relu-remedy-rates.js';
+export type { SameSetupRelu } from './flow/same-setup-relu.js';
 export { proseParts, type ProsePart } from './flow/prose-parts.js';
 export { CURVATURE_ASKS, CURVATURE_HOW_TO, CURVATURE_QUESTION } from './flow/diagnosis/progress-sentences.js';
 export { renderReport } from './flow/render-report.js';

@@ -11,6 +11,7 @@ import { checkMeanLossGradient, type MeanLossGradient } from './mean-loss-gradie
 import { checkChoice, checkKnownKeys } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { RELU_RATE_CHOICES, type ReluRateChoice } from './relu-remedy-rates.js';
+import { readSameSetupRelu, type SameSetupRelu } from './same-setup-relu.js';
 import type { LayerMetric } from './metrics.js';
 import { Trace } from './trace.js';
 import { isSavedTrace, SAVED_TRACE_WORDS } from './saved-trace.js';
@@ -161,6 +162,16 @@ export interface DiagnoseOptions {
    */
   reluRates?: ReluRateChoice;
   /**
+   * A relu network with He's weights trained on this run's own set-up at its learning rate (its sizes, output and loss; its
+   * optimiser and settings, batch size, rows and epochs: refused where any differs), with its accuracy on rows it did not train
+   * on after each epoch. Where it held as the rows of RELU_REMEDY_RATES read each of their networks (reluRunHeld: its batch loss
+   * fell from its first traced step to its last epoch, no layer dead, its last epoch within RELU_LATE_DROP_MARGIN of its best),
+   * the switch to relu keeps the run's rate, which that network measured, where the row would lower it to its bound (a careful
+   * one, measured on other networks and budgets), and the reason says both; where it did not hold, the reason says how beside the
+   * row's bound. Study (b) (runActivationStudy) passes its relu + he-normal run to its other runs' diagnoses. Default: none.
+   */
+  sameSetupRelu?: SameSetupRelu;
+  /**
    * Whether some of the trace's validation rows (train()'s `validation`, whose loss it records after
    * each epoch) trained the model before this run: `gradscope study --model` sets it where its test
    * digits are among those the model file records as having trained it (cli/seen-test-rows.ts). The
@@ -182,10 +193,12 @@ export interface DiagnoseOptions {
  */
 export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis {
   checkTrace(trace);
-  checkKnownKeys(options, ['curvature', 'meanLossGradient', 'heldOutAtStart', 'reluRates', 'validationSeen'], 'diagnose(trace, options)');
+  checkKnownKeys(options, ['curvature', 'meanLossGradient', 'heldOutAtStart', 'reluRates', 'sameSetupRelu', 'validationSeen'], 'diagnose(trace, options)');
   if (options.curvature !== undefined) checkCurvatureEvidence(options.curvature, 'diagnose(trace, options): curvature');
   const meanLoss = options.meanLossGradient === undefined ? undefined : checkMeanLossGradient(options.meanLossGradient, trace.layers, 'diagnose(trace, options): meanLossGradient');
   const row = checkChoice(options.reluRates ?? 'command', RELU_RATE_CHOICES, 'diagnose(trace, options): reluRates');
+  const sameSetup =
+    options.sameSetupRelu === undefined ? undefined : readSameSetupRelu(trace, options.sameSetupRelu, (relu) => diagnose(relu).evidence.deadLayers.length, 'diagnose(trace, options): sameSetupRelu');
   const start = options.heldOutAtStart;
   if (start !== undefined && !(typeof start === 'number' && Number.isFinite(start) && start >= 0)) {
     throw invalidOption(`diagnose(trace, options): heldOutAtStart is ${shown(start)}; expected the held-out rows' loss before the first epoch, a finite number ≥ 0`);
@@ -318,7 +331,7 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
   evidence.evenedByDecay = evened && decayToGradient > 1;
   evidence.compensated = evened && !evidence.evenedByDecay;
   if (options.curvature) evidence.curvature = options.curvature;
-  const remedies = remediesFor(verdict, trace, evidence, row);
+  const remedies = remediesFor(verdict, trace, evidence, { row, sameSetup });
   const paragraphs = summarise(verdict, severity, evidence, trace);
   // The curvature's answer, where given, in a paragraph of its own after the summary's.
   if (options.curvature) paragraphs.push(curvatureSentence(options.curvature));

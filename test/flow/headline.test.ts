@@ -129,7 +129,15 @@ describe('Diagnosis.headline', () => {
   it("names the first remedy by its settings and counts them all, and says nothing of a remedy where there is none", () => {
     const d = diagnose(handTrace('sigmoid', { delta: [1e-3, 3e-2, 1] }));
     expect(d.remedies.length).toBeGreaterThan(1);
-    expect(d.headline).toContain(` Try ${d.remedies[0].settings.map((s) => `${s.option}: ${s.value}`).join(', ')} (the first of ${d.remedies.length} remedies).`);
+    // Its rate is the relu row's careful bound, and the headline says so, as the remedy's reason does (rate50, note49 item 5).
+    const rate = d.remedies[0].settings.find((s) => s.option === 'learningRate')!.value;
+    expect(d.remedies[0].why).toContain(`is above ${rate}, the largest rate of a grid at which relu networks`);
+    const careful = `${rate} is a careful bound, the largest rate at which every relu network measured held, not the rate that trains one best; `;
+    expect(d.headline).toContain(` Try ${d.remedies[0].settings.map((s) => `${s.option}: ${s.value}`).join(', ')} (${careful}the first of ${d.remedies.length} remedies).`);
+    expect(d.headline).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', '0.002 is a careful bound')));
+    // A remedy that carries no such rate says none.
+    const kept = diagnose(handTrace('sigmoid', { delta: [1e-3, 3e-2, 1] }, undefined, undefined, { ...RUN, learningRate: 0.001 }));
+    expect(kept.headline).toContain(` Try activation: 'relu', init: 'he-normal' (the first of ${kept.remedies.length} remedies).`);
     const empty = diagnose(new Trace({ sizes: [2, 2, 2], activations: ['tanh', 'softmax'], loss: 'cross-entropy', every: 1, run: RUN }));
     expect([empty.headline, empty.remedies]).toEqual(['The trace is empty.', []]);
   });

@@ -151,7 +151,7 @@ describe('remedies beside inputs far from standardised', () => {
     expect(options[0]).toMatch(/^activation: 'relu', init: 'he-normal'/);
     // After every remedy of the verdict's finding: here the last (no dead or saturated units beside it).
     expect(options.at(-1)).toBe(STANDARDISE);
-    expect(d.headline).toMatch(/ Try activation: 'relu', init: 'he-normal'.* \(the first of \d+ remedies\)\.$/);
+    expect(d.headline).toMatch(/ Try activation: 'relu', init: 'he-normal'.* \((\S+ is a careful bound, [^;]*; )?the first of \d+ remedies\)\.$/);
     const standardise = d.remedies.at(-1)!;
     const [raw, standardised] = ranges(standardise.why, /stayed at chance, (\S+) % of their rows right as they were and (\S+) % standardised\./);
     expect([`${raw.join('–')} %`, `${standardised.join('–')} %`]).toEqual([OFFSET_MEASURED.wideColumn, OFFSET_MEASURED.wideColumnStandardised]);

@@ -49,9 +49,11 @@ export function expectHeadlineFromSummary(d: Diagnosis, context: string): void {
   for (const n of claim.replace(SIGMOID_CEILING, '').replace(heading, '').match(NUMBERS) ?? []) expect(d.summary, `${context}: the headline's ${n} is the summary's\n${h}`).toContain(n);
   if (d.remedies.length === 0) return expect(tried, `${context}: no remedy, no 'Try'`).toBe('');
   const first = d.remedies[0].option;
-  const counted = tried.match(/\((?:the first of (\d+) remedies|the one remedy)\)\.$/);
+  // A rate a switch to relu carries is said to be the careful bound it is (the remedy's learningRate), before the count.
+  const counted = tried.match(/\((?:(\S+) is a careful bound, [^;]*; )?(?:the first of (\d+) remedies|the one remedy)\)\.$/);
   expect(counted, `${context}: the remedies counted\n${h}`).not.toBeNull();
-  expect(counted![1] === undefined ? 1 : Number(counted![1]), `${context}: the remedies counted`).toBe(d.remedies.length);
+  expect(counted![2] === undefined ? 1 : Number(counted![2]), `${context}: the remedies counted`).toBe(d.remedies.length);
+  if (counted![1] !== undefined) expect(d.remedies[0].settings.find((s) => s.option === 'learningRate')?.value, `${context}: the careful bound is the remedy's rate`).toBe(counted![1]);
   // The first choice in the words of the remedy's option (a value in words as words, 'below 0.3'), as the API's list of remedies says it (review44 #9).
   for (const n of tried.slice(0, tried.lastIndexOf(' (')).match(NUMBERS) ?? []) expect(first, `${context}: the headline's ${n} is the first remedy's\n${h}`).toContain(n);
   expect(first.startsWith(tried.slice(' Try '.length, tried.lastIndexOf(' ('))), `${context}: the headline's 'Try' is the first remedy's option, as its list says it\n${h}\n${first}`).toBe(true);

@@ -94,8 +94,10 @@ export interface Diagnosis {
    * rows right)', '; a plateau, at chance (10 % of the training rows right)'), so that a mild gap beside a network that learns
    * well does not read as a fault alone. Then 'Try' and the first
    * remedy's first choice by the API's option keys, in the words of its `option` (remedyText's, before any ' (or …)': a value
-   * in words as words, `learningRate: below 0.1`), and how many remedies there are: ' Try activation: 'relu', init:
-   * 'he-normal', learningRate: 0.002 (the first of 7 remedies).' Nothing where there is no remedy. It holds no figure the
+   * in words as words, `learningRate: below 0.1`), and how many remedies there are, a rate a switch to relu carries said to be
+   * the careful bound it is: ' Try activation: 'relu', init: 'he-normal', learningRate: 0.002 (0.002 is a careful bound, the
+   * largest rate at which every relu network measured held, not the rate that trains one best; the first of 7 remedies).'
+   * Nothing where there is no remedy. It holds no figure the
    * summary or that remedy does not. The command line and its reports say the remedy as a command line, as their lists do.
    */
   headline: string;

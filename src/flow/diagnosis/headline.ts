@@ -17,6 +17,7 @@ import { lossFigure } from './progress-readings.js';
 import { explodingOnLoss, flowUndecided, flowUnread, gapClosed, trainedThrough } from './verdict-rules.js';
 import { notLearntWords, speedClosedAtEnd } from './flow-sentences.js';
 import { numberText } from '../../number-text.js';
+import { switchBound } from './init-remedies.js';
 
 /** What a vanishing or exploding gap that closed during training (gapClosed) was: the verdict of the first records only. The summary's head and the verdict's heading (verdictHeading) say it so. */
 export const CLOSED_GAP_WORDS = 'at the first step, closed during training';
@@ -174,11 +175,18 @@ function firstChoice(remedies: readonly Remedy[], terms: RemedyTerms): HeadlineT
   return { choice: remedyChoices(remedies[0], terms)[0], of: remediesCounted(remedies) };
 }
 
-/** The 'Try' clause of Diagnosis.headline, in the API's terms: ' Try activation: 'relu', init: 'he-normal' (the first of 7 remedies).'; '' without a remedy. */
+/**
+ * The 'Try' clause of Diagnosis.headline, in the API's terms: ' Try activation: 'relu', init: 'he-normal' (the first of 7 remedies).';
+ * '' without a remedy. A rate the switch to relu carries is said to be the careful bound it is, as the remedy's reason says
+ * (switchBound): ' Try activation: 'relu', init: 'he-normal', learningRate: 0.002 (0.002 is a careful bound, the largest rate at
+ * which every relu network measured held, not the rate that trains one best; the first of 7 remedies).'
+ */
 function tryClause(remedies: readonly Remedy[]): string {
   if (remedies.length === 0) return '';
   const { choice, of } = firstChoice(remedies, API_REMEDY_TERMS);
-  return ` Try ${choice.text} (${of}).`;
+  const bound = switchBound(remedies[0]);
+  const careful = bound ? `${bound.rate} is a careful bound, the largest rate at which every ${bound.units} network measured held, not the rate that trains one best; ` : '';
+  return ` Try ${choice.text} (${careful}${of}).`;
 }
 
 /** The first remedy of a headline in a printer's terms (HeadlineInTerms.tried). */

@@ -14,6 +14,17 @@ import { rowList } from './diagnosis-words.js';
 import { grouped } from '../../counted.js';
 import { type AddRemedy, choice, hiddenActivation, initName, numberSetting } from './remedy-settings.js';
 import { givenFloat32Text, numberText } from '../../number-text.js';
+import { percentText } from '../../percent-text.js';
+import type { SameSetupReading } from '../same-setup-relu.js';
+
+/**
+ * Where a switch to relu takes its learning rate: a row of RELU_REMEDY_RATES (diagnose()'s reluRates), and a relu network of the
+ * run's own set-up read at its rate, where one was given (diagnose()'s sameSetupRelu).
+ */
+export interface ReluRateSource {
+  row: ReluRateChoice;
+  sameSetup?: SameSetupReading;
+}
 
 /** The init explodingAcrossNorms offers: every weight row of the same mean square length, 1/3, whatever n_in. */
 const EVEN_ROWS_INIT = 'standard';
@@ -130,10 +141,10 @@ const RELU_INIT = 'he-normal';
  * (rateFor), so that applying the remedy applies them all; undefined where `row` measured the first
  * choice for the run's optimiser and no rate held (not offered: rateFor's null).
  */
-export function activationChange(trace: Trace, choices: readonly Activation[], row: ReluRateChoice): Pick<Remedy, 'settings' | 'alternative'> | undefined {
+export function activationChange(trace: Trace, choices: readonly Activation[], source: ReluRateSource): Pick<Remedy, 'settings' | 'alternative'> | undefined {
   const units = (f: Activation): RemedySetting => (trace.blocks ? hiddenActivation(f) : choice('activation', f));
   const init = initFor(trace, choices[0]);
-  const rate = rateFor(trace, choices[0], row);
+  const rate = rateFor(trace, choices[0], source);
   if (rate === null) return undefined;
   return {
     settings: [units(choices[0]), ...(init ? [choice('init', init)] : []), ...(rate === undefined ? [] : [numberSetting('learningRate', rate)])],
@@ -142,11 +153,31 @@ export function activationChange(trace: Trace, choices: readonly Activation[], r
 }
 
 /**
- * The learning rate a switch to `activation` needs with it: a lower one where the run's is above the measured bound of the row
- * rowOf reads for `row` (the run's regime under 'command': a full-batch run reads the full-batch row), relu's (reluRemedyRate) or
- * leaky-relu's (leakyReluRemedyRate; null where none held); undefined where the run's is kept.
+ * The learning rate a remedy carries beside a switch of the hidden units to relu or leaky-relu, and those units: always the bound
+ * of a row of RELU_REMEDY_RATES (rateFor), a careful one, the largest rate of a grid at which every network measured held, not
+ * the rate that trains a given network best; undefined where the remedy carries no such rate.
  */
-function rateFor(trace: Trace, activation: string, row: ReluRateChoice): number | null | undefined {
+export function switchBound(remedy: Pick<Remedy, 'settings'>): { rate: string; units: string } | undefined {
+  const units = remedy.settings.map((s) => (s.option === 'activation' ? s.setting : s.option === 'layers' ? (s.setting as { activation?: unknown } | undefined)?.activation : undefined)).find((f) => f !== undefined);
+  const rate = remedy.settings.find((s) => s.option === 'learningRate');
+  return rate !== undefined && typeof units === 'string' && isReluFamily(units as Activation) ? { rate: rate.value, units } : undefined;
+}
+
+/**
+ * The learning rate a switch to `activation` needs with it: a lower one where the run's is above the measured bound of the row
+ * rowOf reads for `source.row` (boundFor), unless a relu network of the run's own set-up held at the run's rate (`source.sameSetup`:
+ * a measurement of this run's set-up, where the row's is of others); undefined where the run's is kept.
+ */
+function rateFor(trace: Trace, activation: string, source: ReluRateSource): number | null | undefined {
+  const bound = boundFor(trace, activation, source.row);
+  return activation === 'relu' && source.sameSetup?.held ? undefined : bound;
+}
+
+/**
+ * The bound of the row rowOf reads for `row` (the run's regime under 'command': a full-batch run reads the full-batch row) where the
+ * run's rate is above it, relu's (reluRemedyRate) or leaky-relu's (leakyReluRemedyRate; null where none held); undefined where the run's is kept.
+ */
+function boundFor(trace: Trace, activation: string, row: ReluRateChoice): number | null | undefined {
   if (activation === 'relu') return reluRemedyRate(trace.run, rowOf(trace, row));
   return activation === 'leaky-relu' ? leakyReluRemedyRate(trace.run, rowOf(trace, row)) : undefined;
 }
@@ -270,14 +301,15 @@ function keptRateClause(trace: Trace, activation: string, row: ReluRateChoice): 
 }
 
 /** The reason's clauses for the init and the rate activationChange adds (see initFor, rateFor), '' where it adds neither. */
-export function initClause(trace: Trace, choices: readonly string[], row: ReluRateChoice): string {
+export function initClause(trace: Trace, choices: readonly string[], source: ReluRateSource): string {
+  const { row, sameSetup } = source;
   const init = initFor(trace, choices[0]);
   const own = initName(trace.run.init);
   const ownDraws = initDraws(trace.run.init);
   const initWhy = init
     ? ` With ${choices[0]}, He's initialisation ('${init}', variance 2/n_in) keeps z's variance the same from layer to layer (He et al. 2015)${own ? `; the run's '${own}'${ownDraws ? ` (${ownDraws})` : ''} does not` : ''}.`
     : '';
-  const rate = rateFor(trace, choices[0], row);
+  const rate = rateFor(trace, choices[0], source);
   // Where a step below 0 leaves a unit: relu passes no gradient, leaky-relu only its leak.
   const stuck = choices[0] === 'relu' ? "one large step can put a relu unit's z below 0 on every input, and it gets no gradient after that" : `one large step can put a unit's z below 0 on every input, where it passes back only its leak (${LEAKY_RELU_SLOPE})`;
   // rateFor offers a rate only above the run's own, so the run records one wherever rateWhy is said, and only for an optimiser
@@ -286,12 +318,35 @@ export function initClause(trace: Trace, choices: readonly string[], row: ReluRa
   const read = rowOf(trace, row);
   const optimizer = trace.run.optimizer ?? 'sgd';
   const measured = () => (read === OWN_ROWS ? `${measuredOn(ownRowsBound(optimizer as MeasuredOptimizer).rows[0], optimizer)}: the largest bound of the data sets measured` : measuredOn(read, optimizer));
+  const heldWords = `all ended with a lower loss, no layer dead and their last epoch's test accuracy within ${100 * RELU_LATE_DROP_MARGIN} points of their best`;
+  const bound = boundFor(trace, choices[0], row);
+  // A relu network of the run's own set-up held at the run's rate: the line keeps it, and says the row's bound beside it.
+  if (rate === undefined && typeof bound === 'number' && sameSetup !== undefined) {
+    return (
+      `${initWhy} This line keeps the run's learning rate, ${givenFloat32Text(trace.run.learningRate!)}: at it a relu network with He's weights of this run's own set-up (its layers, rows, ` +
+      `batches and epochs) held, ${sameSetupWords(sameSetup)}. The largest rate of a grid at which relu networks with He's weights (${measured()}) ${heldWords} was ${bound}: ` +
+      `a careful bound, one rate for networks and budgets other than this run's, not the rate that trains a network best.`
+    );
+  }
+  const notHeld = sameSetup !== undefined && choices[0] === 'relu' && !sameSetup.held ? ` At the run's own rate a relu network with He's weights of this run's own set-up did not hold: ${sameSetupWords(sameSetup)}.` : '';
   const rateWhy =
     rate === undefined || rate === null
       ? keptRateClause(trace, choices[0], row)
       : ` The run's learning rate, ${givenFloat32Text(trace.run.learningRate!)}, is above ${rate}, the largest rate of a grid at which ${choices[0]} networks with He's weights ` +
-        `(${measured()}) all ended with a lower loss, no layer dead and their last epoch's test accuracy ` +
-        `within ${100 * RELU_LATE_DROP_MARGIN} points of their best; at larger rates some did not: ${stuck}, or throw a trained network back in a late epoch.` +
-        (read === OWN_ROWS ? '' : otherRowsClause(trace, row));
+        `(${measured()}) ${heldWords}; at larger rates some did not: ${stuck}, or throw a trained network back in a late epoch.` +
+        (read === OWN_ROWS ? '' : otherRowsClause(trace, row)) +
+        notHeld;
   return initWhy + rateWhy;
+}
+
+/**
+ * A relu network of the run's own set-up as reluRunHeld read it: its batch loss from its first traced step to its last epoch, its
+ * dead layers, its last epoch's accuracy on rows it did not train on and, over several epochs, its best.
+ */
+function sameSetupWords(r: SameSetupReading): string {
+  const last = r.accuracies[r.accuracies.length - 1];
+  const best = Math.max(...r.accuracies);
+  const dead = r.deadLayers === 0 ? 'no layer dead' : `${r.deadLayers} layer${r.deadLayers === 1 ? '' : 's'} dead`;
+  const after = r.accuracies.length > 1 ? ` (its best epoch ${percentText(best)})` : '';
+  return `its batch loss ${numberText(r.lossBefore)} at its first traced step and ${numberText(r.lossAfter)} over its last epoch, ${dead}, and ${percentText(last)} of the held-out rows right after its last epoch${after}`;
 }

@@ -14,7 +14,7 @@ import type { Evidence, Verdict } from './diagnosis-types.js';
 import { gapRecords, lastRecordName, rowList, sharesByRow } from './diagnosis-words.js';
 import { afterFlatNorm, flatOnChain, inputsSaturating, plainResiduals, saturatedLater, saturationAtStart } from './evidence-readings.js';
 import { chainEnds, decisiveGap, positiveFinite } from './gap-measures.js';
-import { activationChange, explodingAcrossNorms, hiddenNonlinearities, initClause, weightRowOf, weightsAboveInit } from './init-remedies.js';
+import { activationChange, explodingAcrossNorms, hiddenNonlinearities, initClause, type ReluRateSource, weightRowOf, weightsAboveInit } from './init-remedies.js';
 import { stillFalling } from './progress-readings.js';
 import { moreEpochs, plateauRemedies, progressRemedies, unclearRemedy } from './progress-remedies.js';
 import { type AddRemedy, addSmallerRate, choice, CLIP_AT_1, firstStepOf, initName, layers, optimizerSwitch, type RateRun, runLengthOf } from './remedy-settings.js';
@@ -24,10 +24,9 @@ import { alsoGap, flowClear, gapClosed, gapEvenAtEnd, trainedThrough } from './v
 import { gapAtEndWords } from './headline.js';
 import { andList } from '../../list-text.js';
 import { givenFloat32Text, numberText } from '../../number-text.js';
-import type { ReluRateChoice } from '../relu-remedy-rates.js';
 
-/** The remedies for `verdict`; a switch to relu carries `row`'s measured rate (RELU_REMEDY_RATES). */
-export function remediesFor(verdict: Verdict, trace: Trace, e: Evidence, row: ReluRateChoice): Remedy[] {
+/** The remedies for `verdict`; a switch to relu carries `row`'s measured rate (RELU_REMEDY_RATES), or keeps the run's where a relu network of its own set-up held at it (ReluRateSource). */
+export function remediesFor(verdict: Verdict, trace: Trace, e: Evidence, row: ReluRateSource): Remedy[] {
   // Through input rows alike no change to the network or the run tells them apart (alikeInputsSentence): the data is what to check.
   if (trace.run.inputs === 'alike') return [];
   // Inputs far from standardised that saturated the first hidden layer or left the run at chance, whatever the units (a relu network
@@ -74,7 +73,7 @@ const STEP_OPTIONS: readonly RemedyOption[] = ['learningRate', 'optimizer', 'cli
  * The remedies of the flow's findings and of where the run stands, in the summary's order; `ownFinding`: how many of the first
  * answer the verdict's own finding (and a gap beside dead units: the summary's 'also vanishing'), said before the inputs' size.
  */
-function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluRateChoice): { remedies: Remedy[]; ownFinding: number } {
+function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluRateSource): { remedies: Remedy[]; ownFinding: number } {
   // Remedies derived from the learning rate start from the one in force at the end (after any halving).
   // The run's first traced step (firstStepOf) gives the saturation remedy's reason its step size, and sizes the smaller rate
   // offered where a third of the rate in force would still have moved a layer by more than its size (smallerRate).
