@@ -57,6 +57,7 @@ await largestHeldRates({ grids: SETUP.grids, networks, every }, optimizers, give
   const outcome = reluRun(`${depth}×${seed}`, net, train, test, { epochs, batchSize, learningRate, optimizer: decay(optimizer), ...(fullBatch && { shuffle: false }) });
   // Each network as it ends (on stderr), so that a run stopped part-way (a timeout under load) still says what it measured.
   const { user, system } = process.cpuUsage(started);
-  console.error(`  ${optimizer} ${learningRate} ${outcomeText(outcome)} (${((user + system) / 1e6).toFixed(1)} s of CPU)`);
+  const curve = outcome.diverged ? '' : `, epochs ${outcome.accuracies.map((a) => (100 * a).toFixed(1)).join(' ')}`;
+  console.error(`  ${optimizer} ${learningRate} ${outcomeText(outcome)}${curve} (${((user + system) / 1e6).toFixed(1)} s of CPU)`);
   return outcome;
 });

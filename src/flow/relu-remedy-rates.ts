@@ -185,6 +185,12 @@ export interface ReluRates<Setup> {
  *   docs/gradient-flow.md's width table, which test/docs/relu-rate-tables holds to this row. 0.002 is the one rate at which every
  *   network held at every width; above it some network's last epoch fell more than 5 points below its best at each rate
  *   (width 64: 1 of 25 at 0.005, 3 of 25 at 0.01), though most ended higher than at 0.002 (width 64's median 88.3 % → 92.3 % at 0.01).
+ * - Adam at widths 64 and 256, and plain SGD at width 256 above 0.005, on 2026-12-07 (AMD EPYC Zen 5, family 26 model 2, 2 vCPUs,
+ *   nice 10, load about 20; the script's --every, each network's test accuracy after every epoch printed beside it): docs/gradient-flow.md's
+ *   Adam width table and the SGD table's width-256 cells, which test/docs/relu-rate-tables holds. Adam 0.005 held at width 64 (25 of 25)
+ *   and not at 256 (2 of 6: the 5- and 8-layer networks ended with 2 and 6 layers dead), 0.002 at every width (256: 6 of 6, 94.6–96.1 %);
+ *   SGD at width 256 held at 0.01, 0.02 and 0.05 (6 of 6 each). Adam's row stays 0.005: its reason names the width-30 networks, where
+ *   0.005 held, and a bound set at other widths needs words that name them.
  * So SGD's 0.002 holds at widths 16–256, a careful bound (one rate for every width, not the rate that trains any one of them
  * best), and Adam would serve an SGD run better, but the rule's own set (RELU_RATE_SETUP, width 30) is unchanged, and so is
  * what the remedy offers: offering Adam changes the

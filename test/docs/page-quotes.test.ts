@@ -104,6 +104,7 @@ const PASSAGES: Passage[] = [
       'npx tsx scripts/relu-remedy-rates.ts --full-batch': 'a command line',
       'npx tsx scripts/relu-remedy-rates.ts --width=64 --depths=8,6,5,3,2 --seeds=1,2,3,4,5 --every sgd 0.002 0.005 0.01 0.02 0.05': 'a command line',
       'npx tsx scripts/relu-remedy-rates.ts --width=256 --depths=5 --epochs=1 --batch=10 --every sgd 0.002 0.01 0.05': 'a command line',
+      'npx tsx scripts/relu-remedy-rates.ts --width=64 --depths=8,6,5,3,2 --seeds=1,2,3,4,5 --every adam 0.002 0.005': 'a command line',
       'diagnose(trace, { sameSetupRelu: { trace, accuracies } })': 'a call',
       'npx tsx scripts/remedy-ranges.ts layer-norm-sigmoid': 'a command line',
       'npx tsx scripts/remedy-ranges.ts residual': 'a command line',

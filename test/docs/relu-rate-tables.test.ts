@@ -53,6 +53,28 @@ describe("docs/gradient-flow.md's relu remedy rates are RELU_REMEDY_RATES'", () 
     expect(widths).toContain(ACTIVATIONS_DEFAULTS.width);
   });
 
+  it("the command's Adam bound at other widths: where it held, and the one rate every network held at every width (rate50)", () => {
+    const table = tableStarting(DOC, '| width (Adam) | hidden layers × seeds |');
+    const rates = table.header.slice(2).map(Number);
+    for (const rate of rates) expect(RELU_RATE_SETUP.grids.adam).toContain(rate);
+    const heldAll = (cell: string) => {
+      const counts = /^(\d+) of (\d+),/.exec(cell);
+      return counts !== null && counts[1] === counts[2];
+    };
+    const widths = table.rows.map((row) => Number(row[0]));
+    expect(widths).toContain(RELU_RATE_SETUP.width);
+    expect(widths).toContain(ACTIVATIONS_DEFAULTS.width);
+    const heldAt = (rate: number) => table.rows.filter((row) => heldAll(row[2 + rates.indexOf(rate)])).map((row) => Number(row[0]));
+    const everywhere = rates.filter((rate) => heldAt(rate).length === table.rows.length);
+    expect(Number(said(/([\d.]+) is the one Adam rate at which every network held at every width/)[0])).toBe(Math.max(...everywhere));
+    // The row's bound as the page says it keeps it, and the widths it held at.
+    const bound = RELU_REMEDY_RATES.command.rates.adam;
+    expect(Number(said(/the row keeps Adam's ([\d.]+) for now/)[0])).toBe(bound);
+    const [, heldWidths, notAt] = said(/So the row's Adam ([\d.]+) held at widths ([\d, and]+) and not at (\d+),/);
+    expect(list(heldWidths)).toEqual(heldAt(bound));
+    expect(widths.filter((w) => !heldAt(bound).includes(w))).toEqual([Number(notAt)]);
+  });
+
   it("the full-batch row's set-up and bounds", () => {
     const [depths, width, seeds, epochs, rows, lambda] = said(/\(`RELU_RATE_FULL_BATCH_SETUP`: ([\d, and]+) hidden layers of (\d+), seeds (\d+–\d+), (\d+) epochs of one batch of ([\d,]+) digits, his sigmoid outputs, cross-entropy, biases N\(0, 1\) and L2 λ = (\d+);/);
     const S = RELU_RATE_FULL_BATCH_SETUP;
