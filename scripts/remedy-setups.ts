@@ -9,6 +9,7 @@ import { applyLayersChange } from '../src/api/layers-change.js';
 import { diagnose, type Diagnosis } from '../src/flow/diagnose.js';
 import type { RemedyLayersChange, RemedySetting } from '../src/flow/remedy.js';
 import type { LayerSpec } from '../src/layers/spec.js';
+import type { BackendOptions } from '../src/backend.js';
 import type { NetworkOptions } from '../src/network/config.js';
 import type { TrainOptions } from '../src/training/train-options.js';
 
@@ -16,7 +17,8 @@ import type { TrainOptions } from '../src/training/train-options.js';
 export interface RemedyRun {
   x: number[][];
   y: number[][];
-  net: NetworkOptions;
+  /** The network; with a backend where a run asks for one (the wasm default else). */
+  net: NetworkOptions & BackendOptions;
   train: TrainOptions;
 }
 

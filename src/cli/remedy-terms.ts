@@ -173,7 +173,7 @@ function changedLine(run: RunCommand, settingFlags: readonly { name: string; val
   const taken = ran?.batchOf === undefined ? undefined : trainingOf(run.command, flags, invoked);
   if (ran && taken && taken.batchSize !== ran.batchSize) {
     flags.set(OPTION_FLAGS.batchSize, String(ran.batchSize));
-    notes.push(`--batch-size ${ran.batchSize} written: the run's batch, ${ran.choice.name}'s own where none is given; without it ${taken.choice.name} would take ${taken.batchSize}`);
+    notes.push(`--batch-size ${ran.batchSize} written: ${ran.choice.name}'s own where none is given, so the line trains as the run did (each capped at the rows where they are fewer); without it ${taken.choice.name} would take ${taken.batchSize}`);
   }
   if (run.output) flags.set(run.output.flag, derivedFileName(run.output.from, changes));
   const argv = commandWords(run.command, flags);

@@ -274,9 +274,10 @@ export function remedyText(remedy: Pick<Remedy, 'settings' | 'alternative'>, ter
   return terms.form === 'api' ? `${first} (or ${alternative})` : `${first} — or: ${alternative}`;
 }
 
-/** A list of settings as RemedySetting describes them. */
+/** A list of settings as RemedySetting describes them, at least one (a remedy that changes nothing printed '', review50 #8). */
 const isSettings = (list: unknown): list is RemedySetting[] =>
   Array.isArray(list) &&
+  list.length > 0 &&
   list.every(
     (s) =>
       typeof s === 'object' &&
@@ -317,7 +318,7 @@ function checkRemedyArguments(remedy: unknown, terms: unknown, who: string): voi
   if (settings === undefined) throw invalidOption(`${who}: expected ${what}, got ${describeValue(remedy)}, which has no settings`);
   if (!isSettings(settings) || (alternative !== undefined && !isSettings(alternative))) {
     const options = Object.keys(REMEDY_OPTION_OWNER).join(', ');
-    throw invalidOption(`${who}: a remedy's settings (and alternative) are lists of { option, value, flagValue?, direction?, setting? }, option one of ${options}; got ${shown(isSettings(settings) ? alternative : settings)}`);
+    throw invalidOption(`${who}: a remedy's settings (and alternative) are lists of one or more { option, value, flagValue?, direction?, setting? }, option one of ${options}; got ${shown(isSettings(settings) ? alternative : settings)}`);
   }
   checkRemedyTerms(terms, who, 'terms');
 }

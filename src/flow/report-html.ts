@@ -7,6 +7,7 @@
  */
 import { cancelledBiasNote, chartedBiasRows } from './cancelled-biases.js';
 import { verdictHeading, type Diagnosis } from './diagnose.js';
+import { shownParagraphs } from './diagnosis/diagnosis-types.js';
 import { API_REMEDY_TERMS, choiceLine, remedyLines, type RemedyTerms } from './remedy.js';
 import { headlineInTerms } from './diagnosis/headline.js';
 import { CURVATURE_ASKS, CURVATURE_QUESTION } from './diagnosis/progress-sentences.js';
@@ -470,8 +471,8 @@ function remedyHtml([first, alternative]: string[], why: string): string {
 }
 
 /**
- * The verdict, the summary a paragraph to each of its paragraphs (Diagnosis.paragraphs; a diagnosis made before it had them, its
- * summary in one) and the remedies, their settings in `terms` (the command line's flags in a report it writes). The paragraph that
+ * The verdict, the summary a paragraph to each of its paragraphs (shownParagraphs: a diagnosis made before it had them, or whose
+ * summary was edited, its summary in one) and the remedies, their settings in `terms` (the command line's flags in a report it writes). The paragraph that
  * asks "minimum, saddle or slope?" (CURVATURE_QUESTION) links to the report's one section on how to measure the curvature
  * (curvatureSection, `howTo` its id) in place of the how-to: said for every network that asked, it was some 180 words each (newuser49 #7).
  */
@@ -479,19 +480,17 @@ function diagnosisHtml(d: Diagnosis, terms: RemedyTerms, howTo: string | undefin
   const remedies = d.remedies.map((r) => `<li>${remedyHtml(remedyLines(r, terms), r.why)}</li>`).join('');
   const paragraph = (text: string) =>
     text === CURVATURE_QUESTION && howTo !== undefined ? `${proseHtml(CURVATURE_ASKS)}: how to measure it is under <a href="#${howTo}">${CURVATURE_HEADING}</a>, at the end of this report.` : proseHtml(text);
-  const [first, ...rest] = (isStrings(d.paragraphs) ? d.paragraphs : [d.summary]).map(paragraph);
+  const [first, ...rest] = shownParagraphs(d).map(paragraph);
   // An undecided verdict (Diagnosis.undecided) gets the neutral border, not the healthy one's green.
   return `<div class="diagnosis ${d.undecided ? 'undecided' : d.verdict}" data-verdict="${d.verdict}"><p><strong>${verdictHeading(d)}</strong>. ${first}</p>${rest.map((p) => `<p>${p}</p>`).join('')}${remedies ? `<p>What to try${terms.unmadeRun === undefined ? '' : `, as the library's options (${proseHtml(terms.unmadeRun)})`}:</p><ul>${remedies}</ul>` : ''}</div>`;
 }
 
-/** A list of strings, as diagnose()'s paragraphs are (a diagnosis saved before it had them has none). */
-const isStrings = (value: unknown): value is string[] => Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string');
 
 /** The heading of the report's section on how to measure the curvature where a run stopped (curvatureSection). */
 const CURVATURE_HEADING = 'Measuring the curvature where a run stopped';
 
 /** Whether a run's diagnosis asks "minimum, saddle or slope?" in a paragraph of its own (CURVATURE_QUESTION), which then links to curvatureSection. */
-const asksCurvature = (run: ReportRun) => isStrings(run.diagnosis.paragraphs) && run.diagnosis.paragraphs.includes(CURVATURE_QUESTION);
+const asksCurvature = (run: ReportRun) => shownParagraphs(run.diagnosis).includes(CURVATURE_QUESTION);
 
 /** The one section on how to measure the curvature where a run stopped, after the others, that each diagnosis asking it links to (diagnosisHtml). */
 function curvatureSection(id: string): { html: string; contents: string } {

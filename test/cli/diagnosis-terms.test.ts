@@ -143,6 +143,9 @@ describe("diagnose()'s remedies in a printer's terms", () => {
     expect(() => remedyLines(undefined as never)).toThrow(/^remedyLines: expected a remedy of diagnose\(\) .*, got none$/);
     expect(() => remedyLines({ settings: [{ option: 'colour', value: "'red'" }] } as never)).toThrow(/^remedyLines: a remedy's settings /);
     expect(() => remedyLines(relu, { form: 'flags' } as never)).toThrow(/^remedyLines: terms\.form is 'api' or 'command'/);
+    // A remedy that changes nothing (review50 #8: it printed [''] and '').
+    expect(() => remedyLines({ settings: [] })).toThrow(/^remedyLines: a remedy's settings \(and alternative\) are lists of one or more \{ option, .*; got \[\]$/);
+    expect(() => remedyText({ ...relu, alternative: [] })).toThrow(/^remedyText: a remedy's settings .*; got \[\]$/);
     net.dispose();
   });
 

@@ -64,8 +64,9 @@ describe('the main job', () => {
       // held below against README's figure.)
       const page = readFileSync(report, 'utf8');
       expect(page).toContain('<a href="#trainable-depth">Study (c): how deep each remedy trains</a>');
-      // Its three sections are headed by their letters (a study run alone is headed by its name: test/cli/report-headings).
-      expect([...page.matchAll(/<h2>([^<]*)<\/h2>/g)].map((m) => m[1])).toEqual(MAIN_JOB_HEADINGS.map(escapeHtml));
+      // Its three sections are headed by their letters (a study run alone is headed by its name: test/cli/report-headings), then,
+      // as some of its diagnoses ask the curvature question, the one section on how to measure it (newuser49 #7).
+      expect([...page.matchAll(/<h2>([^<]*)<\/h2>/g)].map((m) => m[1])).toEqual([...MAIN_JOB_HEADINGS.map(escapeHtml), 'Measuring the curvature where a run stopped']);
       expect(page).toMatch(/<th>remedy<\/th><th>2<\/th><th>10<\/th><th>50<\/th>/);
       for (const chart of ['trainable-depth-accuracy', 'trainable-depth-ratio', 'trainable-depth-deepest']) expect(page).toContain(`id="${chart}"`);
       // Study (b)'s note says what the kernel counts (it said "units with σ'(z) < 1 % of its maximum") and explains dead %.

@@ -232,8 +232,13 @@ describe('gradscope study --model --data', async () => {
     expect(written.epochs.map((row) => `${row.step}:${row.epoch}`)).toEqual(['3:1', '6:2', '9:3']);
     const page = readFileSync(html, 'utf8');
     expect(page).toMatch(/^<!doctype html>.*data-verdict="(vanishing|exploding|dead|saturated|healthy)"/s);
-    // One section headed by the model and the data; its run headed by what it holds, not by the same words again (newuser29).
-    expect([...page.matchAll(/<h([23])>([^<]*)<\/h\1>/g)].map(([, level, text]) => `h${level} ${text}`)).toEqual([`h2 ${escapeHtml(`${modelPath} on ${dataPath}`)}`, `h3 ${STUDY_MODEL_RUN_LABEL}`]);
+    // One section headed by the model and the data; its run headed by what it holds, not by the same words again (newuser29); this
+    // run's diagnosis asks the curvature question, so the report ends with its one section on how to measure it (newuser49 #7).
+    expect([...page.matchAll(/<h([23])>([^<]*)<\/h\1>/g)].map(([, level, text]) => `h${level} ${text}`)).toEqual([
+      `h2 ${escapeHtml(`${modelPath} on ${dataPath}`)}`,
+      `h3 ${STUDY_MODEL_RUN_LABEL}`,
+      'h2 Measuring the curvature where a run stopped',
+    ]);
   });
 
   it("--html carries how the run was trained and every table and notice the terminal prints, cell for cell (it had only the charts: no 'adam', no rate, no halving)", async () => {

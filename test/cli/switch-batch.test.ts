@@ -53,7 +53,7 @@ describe("a remedy's switch of optimiser keeps the run's batch", () => {
         expect(line, name).toMatchObject({ line: expect.stringContaining(`--batch-size ${HESSIAN_FREE_BATCH}`) });
         expect([readLine(line).choice.name, readLine(line).batchSize], name).toEqual([name, HESSIAN_FREE_BATCH]);
         expect((line as { note?: string }).note, name).toBe(
-          `--batch-size ${HESSIAN_FREE_BATCH} written: the run's batch, hessian-free's own where none is given; without it ${name} would take ${DEFAULT_BATCH_SIZE}`,
+          `--batch-size ${HESSIAN_FREE_BATCH} written: hessian-free's own where none is given, so the line trains as the run did (each capped at the rows where they are fewer); without it ${name} would take ${DEFAULT_BATCH_SIZE}`,
         );
       }
     }

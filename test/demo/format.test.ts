@@ -1,5 +1,6 @@
 // The visualizer's number formats: the epoch counter says what an epoch is and keeps only the decimals that move;
-// the chain table's numbers have 3 significant digits, in exponent form only from 10⁴ and below 10⁻².
+// fmt (the heatmap's ticks, the diagram's scale) writes 3 significant digits, in exponent form only from 10⁴ and below 10⁻²;
+// the chain table's columns each follow one rule (CHAIN_CELL: its norms always in exponent form).
 import { describe, expect, it } from 'vitest';
 import { CHAIN_CELL, epochText, fmt, progressStatus, stepText } from '../../demo/src/format.js';
 import { lossText, percentText } from '../../src/index.js';

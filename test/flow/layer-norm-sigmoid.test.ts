@@ -195,6 +195,19 @@ describe('layer norm + sigmoid: the vanishing verdict is true', () => {
     // At chance, as the SGD runs measured were, the reason gives their accuracies.
     expect(batchNormWhy(short.diagnosis)).toContain('stayed at chance (27–29 % of its rows right after 8 epochs of SGD');
   });
+
+  // review50 #1: a first-order run that learnt beside the held gap (Adam 0.01, 60 epochs: every row right) was told the SGD runs'
+  // "stayed at chance" too; the reason speaks of the run it sits by whatever its optimiser.
+  it('beside an Adam run that learnt, the batch-norm reason says the gap it mends, not SGD\'s accuracies', async () => {
+    const run = layerNormSigmoid();
+    // On the reference backend, as review50 ran it (the wasm run's float32 sums leave its gap read closed by the end, and it is offered only more epochs).
+    const adam = await outcome({ ...run, net: { ...run.net, backend: 'ref' }, train: { ...run.train, optimizer: { name: 'adam' }, learningRate: 0.01, epochs: 60 } }, 1);
+    expect(adam.accuracy).toBeGreaterThan(0.95);
+    expect(adam.diagnosis.verdict).toBe('vanishing');
+    const why = adam.diagnosis.remedies.find((r) => r.option === "layers: { type: 'batch-norm' } in place of each { type: 'layer-norm' }")!.why;
+    expect(why).toContain("which mends the gap this run's adam trained through.");
+    expect(why).not.toMatch(/chance|%/);
+  });
 });
 
 /** `accuracy` rounded to a whole percent, as a range of whole percents states it, lies inside [low, high]. */

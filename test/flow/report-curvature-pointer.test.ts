@@ -43,6 +43,11 @@ describe("the report's curvature pointer", async () => {
     const old = await report(saved as typeof asked);
     expect(old).toContain(`${proseHtml(asked.summary)}</p>`);
     expect(howTo(old)).toBeUndefined();
+    // One whose summary was edited after diagnose() (review50 #2): the summary the terminal prints, not the stale paragraphs.
+    const edited = await report({ ...asked, summary: 'Vanishing, said otherwise.' });
+    expect(edited).toContain('Vanishing, said otherwise.</p>');
+    expect(edited).not.toContain(proseHtml(asked.paragraphs[0]));
+    expect(howTo(edited)).toBeUndefined();
   });
 
   it('answers instead where the diagnosis is given the curvature', async () => {
