@@ -83,7 +83,7 @@ describe.each([
     const before = net.state();
     const bad = refusal(() => net.loadState(donor.state(), { initialisation: { init: 'he', biasInit: 'zero' } as unknown as Initialisation }));
     expect(bad.code).toBe('BAD_MODEL_FILE');
-    expect(bad.message).toMatch(/^initialisation\.init: expected one of standard, .*got "he"$/);
+    expect(bad.message).toMatch(/^initialisation\.init: expected one of standard, .*got "he"; did you mean "he-normal"\?$/);
     const missing = refusal(() => net.loadState(donor.state(), { initialisation: { init: 'standard' } as unknown as Initialisation }));
     expect([missing.code, missing.message]).toEqual(['BAD_MODEL_FILE', 'initialisation.biasInit: missing']);
     const stray = refusal(() => net.loadState(donor.state(), { init: 'standard' } as never));
