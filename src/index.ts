@@ -106,7 +106,6 @@ export { heatmapScale, type HeatmapScale } from './flow/heatmap-scale.js';
 export type { Series } from './flow/svg.js';
 export { HEATMAP_NO_VALUE, HEATMAP_OFF_SCALE, HEATMAP_ZERO, heatmapColor, type OffScaleColor } from './flow/chart-colors.js';
 export type { Diagnosis, DiagnoseOptions, Verdict, Severity, LayerEvidence, FirstToLast } from './flow/diagnose.js';
-export { shownParagraphs } from './flow/diagnosis/diagnosis-types.js';
 export type { BatchNoise, SkippedBatches, SpeedMeasure } from './flow/diagnosis/diagnosis-types.js';
 export type { CurvatureEvidence } from './flow/curvature-evidence.js';
 export { biasNormsPerRow } from './flow/mean-loss-gradient.js';
