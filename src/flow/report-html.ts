@@ -485,7 +485,6 @@ function diagnosisHtml(d: Diagnosis, terms: RemedyTerms, howTo: string | undefin
   return `<div class="diagnosis ${d.undecided ? 'undecided' : d.verdict}" data-verdict="${d.verdict}"><p><strong>${verdictHeading(d)}</strong>. ${first}</p>${rest.map((p) => `<p>${p}</p>`).join('')}${remedies ? `<p>What to try${terms.unmadeRun === undefined ? '' : `, as the library's options (${proseHtml(terms.unmadeRun)})`}:</p><ul>${remedies}</ul>` : ''}</div>`;
 }
 
-
 /** The heading of the report's section on how to measure the curvature where a run stopped (curvatureSection). */
 const CURVATURE_HEADING = 'Measuring the curvature where a run stopped';
 

@@ -172,6 +172,11 @@ export function skipCarried(gap: number, e: Evidence, bound: number | undefined)
   return !e.nonFinite && gap >= EXPLODING_RATIO && gap < 1 / SEVERE_RATIO && bound !== undefined && bound < EXPLODING_RATIO ? bound : undefined;
 }
 
+/** Whether the run's own progress says it learnt (notLearnt finds nothing against it), whatever its gradient read. */
+export function runLearnt(e: Evidence): boolean {
+  return e.training !== undefined && notLearnt(e.training) === undefined;
+}
+
 /**
  * A vanishing gap a second-order optimiser trained through: the verdict is the gradient's and stands (the gap as read), but the run's
  * optimiser rescales its steps by curvature (stepSizing 'curvature': K-FAC, Hessian-free, L-BFGS, Levenberg–Marquardt), and the run
@@ -183,11 +188,6 @@ export function skipCarried(gap: number, e: Evidence, bound: number | undefined)
  * and 47–64 % on that network. Such a run is offered no switch of optimiser and what where it stands asks (more epochs while its loss
  * falls) after the gap's own remedies, which would mend the gradient itself. Not where the gap closed during training (gapClosed).
  */
-/** Whether the run's own progress says it learnt (notLearnt finds nothing against it), whatever its gradient read. */
-export function runLearnt(e: Evidence): boolean {
-  return e.training !== undefined && notLearnt(e.training) === undefined;
-}
-
 export function trainedThrough(verdict: Verdict, e: Evidence, run: TraceRun): boolean {
   return verdict === 'vanishing' && !gapClosed(verdict, e) && e.training !== undefined && stepSizing(run)?.per === 'curvature' && runLearnt(e);
 }
