@@ -17,6 +17,12 @@ const said = (pattern: RegExp) => quotedOn(PAGE, pattern);
 const list = (text: string) => text.split(/, | and /).map(Number);
 const count = (n: number) => n.toLocaleString('en-US');
 
+/** Whether a width table's cell ('H of N, …', H of the N networks run held; or 'not run') says every network run held. */
+const heldAll = (cell: string) => {
+  const counts = /^(\d+) of (\d+),/.exec(cell);
+  return counts !== null && counts[1] === counts[2];
+};
+
 describe("docs/gradient-flow.md's relu remedy rates are RELU_REMEDY_RATES'", () => {
   it("the command's set-up and rule", () => {
     const [depths, width, seeds] = said(/every relu \+ he-normal network of ([\d, and]+) hidden layers of (\d+) \(seeds (\d+–\d+)\)/);
@@ -40,11 +46,6 @@ describe("docs/gradient-flow.md's relu remedy rates are RELU_REMEDY_RATES'", () 
     const table = tableStarting(DOC, '| width | hidden layers × seeds |');
     const rates = table.header.slice(2).map(Number);
     for (const rate of rates) expect(RELU_RATE_SETUP.grids.sgd).toContain(rate);
-    // A cell: 'H of N, …', H of the N networks run held; or 'not run'.
-    const heldAll = (cell: string) => {
-      const counts = /^(\d+) of (\d+),/.exec(cell);
-      return counts !== null && counts[1] === counts[2];
-    };
     const everywhere = rates.filter((_, i) => table.rows.every((row) => heldAll(row[2 + i])));
     expect(Math.max(...everywhere)).toBe(RELU_REMEDY_RATES.command.rates.sgd);
     // Wider rows than the row's own: its width 30, and study (b)'s, whose relu remedy npm start prints.
@@ -57,10 +58,6 @@ describe("docs/gradient-flow.md's relu remedy rates are RELU_REMEDY_RATES'", () 
     const table = tableStarting(DOC, '| width (Adam) | hidden layers × seeds |');
     const rates = table.header.slice(2).map(Number);
     for (const rate of rates) expect(RELU_RATE_SETUP.grids.adam).toContain(rate);
-    const heldAll = (cell: string) => {
-      const counts = /^(\d+) of (\d+),/.exec(cell);
-      return counts !== null && counts[1] === counts[2];
-    };
     const widths = table.rows.map((row) => Number(row[0]));
     expect(widths).toContain(RELU_RATE_SETUP.width);
     expect(widths).toContain(ACTIVATIONS_DEFAULTS.width);
