@@ -48,8 +48,8 @@ describe('gradscope commands in the docs\' shell blocks', () => {
     ]);
   });
 
-  it('finds the examples of README, docs/cli.md and docs/interop.md', () => {
-    expect(new Set(commands.map((c) => c.where.split(':')[0]))).toEqual(new Set(['README.md', 'docs/cli.md', 'docs/interop.md']));
+  it('finds the examples of README, docs/cli.md, docs/interop.md and docs/remedies.md', () => {
+    expect(new Set(commands.map((c) => c.where.split(':')[0]))).toEqual(new Set(['README.md', 'docs/cli.md', 'docs/interop.md', 'docs/remedies.md']));
   });
 
   it.each(commands.map((c) => [c.where, c] as const))('%s starts `npx gradscope` and parses', (_where, { line }) => {
