@@ -84,6 +84,14 @@ function seriesShape(value: unknown[]): number[] | undefined {
 export const DATA_ELEMENT_ID = 'report-data';
 
 /**
+ * What the data block's bytes are, in its data-encoding attribute (report-html.ts writes it; the page's script reads the
+ * block only where the attribute says this): base 85 of gzip of the JSON and the float32 values as their bits' zigzagged
+ * differences from the previous value's, in byte planes (float32Planes). A page written by an older layout (plain float32
+ * planes, "json+float32") is then refused by the script it carries rather than read as wrong numbers.
+ */
+export const DATA_ENCODING = 'gzip+base85, json+float32-delta-zigzag-planes';
+
+/**
  * The 85 digits the data block is written in, 0 first: the printable ASCII characters but for
  * `"&'<>\\` `` ` `` `$%`, so the block holds no '<' (it sits inside a <script>: no "</script" can close it)
  * and nothing HTML or JavaScript quotes. Each 4 bytes (big-endian) are 5 digits, most significant

@@ -20,7 +20,7 @@ import { LAYER_METRIC_NAMES, PRIME_MAX, RESIDUAL_METRIC_NAMES, SATURATION_MARGIN
 import { PageIds } from './page-ids.js';
 import { proseParts } from './prose-parts.js';
 import { checkReportInput } from './report-input-check.js';
-import { DATA_ELEMENT_ID, packReportData } from './report-data.js';
+import { DATA_ELEMENT_ID, DATA_ENCODING, packReportData } from './report-data.js';
 import { REPORT_SCRIPT } from './report-script.js';
 import { evenIndexes } from './even-indexes.js';
 import { barChart, CHART, CHART_FONT, DRAWING_WIDTH, drawingMaxWidth, drawingMinWidth, escapeHtml, heatmap, histograms, KEY_WIDTH, lineChart, NARROW_CHART_FONT, NARROW_SIDE_PADDING, Y_TITLE_STYLE, type LineChartData } from './svg.js';
@@ -792,5 +792,5 @@ export async function renderReport(input: ReportInput): Promise<string> {
   const parts = sections.map((section) => sectionHtml(section, data, input.remedyTerms ?? API_REMEDY_TERMS, ids, howTo));
   if (howTo !== undefined) parts.push(curvatureSection(howTo));
   const body = parts.map((p) => p.html).join('\n');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${contents(parts.map((p) => p.contents))}<main><h1>${escapeHtml(title)}</h1><p>Generated ${new Date().toISOString()} by gradscope. ‖∂C/∂b‖ is the norm of the batch's mean δ (δ = ∂Cₓ/∂z, one example's gradient): a layer's speed of learning under plain SGD; where the optimiser rescales the steps (Adam, LARS, per-layer rates, second-order methods) the diagnosis reads the speed from the steps taken, ‖ΔW‖/‖W‖. The chain rule multiplies each example's δ by σ'(z)·W for each layer it passes back through. A traced step is measured before its update: step 1 at the initial weights.</p>${body}</main><script type="application/octet-stream" id="${DATA_ELEMENT_ID}" data-encoding="gzip+base85, json+float32">${await packReportData(data)}</script><script>${REPORT_SCRIPT}</script></body></html>\n`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${contents(parts.map((p) => p.contents))}<main><h1>${escapeHtml(title)}</h1><p>Generated ${new Date().toISOString()} by gradscope. ‖∂C/∂b‖ is the norm of the batch's mean δ (δ = ∂Cₓ/∂z, one example's gradient): a layer's speed of learning under plain SGD; where the optimiser rescales the steps (Adam, LARS, per-layer rates, second-order methods) the diagnosis reads the speed from the steps taken, ‖ΔW‖/‖W‖. The chain rule multiplies each example's δ by σ'(z)·W for each layer it passes back through. A traced step is measured before its update: step 1 at the initial weights.</p>${body}</main><script type="application/octet-stream" id="${DATA_ELEMENT_ID}" data-encoding="${DATA_ENCODING}">${await packReportData(data)}</script><script>${REPORT_SCRIPT}</script></body></html>\n`;
 }

@@ -9,7 +9,8 @@
  *   table written by column back to its records; a link with
  *   data-download="<run id>" (or "all") and data-format="json" | "csv" gets a Blob URL of that data
  *   when clicked; the CSV is Trace.toCSV()'s, by the same function (trace-csv.ts: a line per step and
- *   layer, and per epoch; NaN as an empty cell). <body data-data="ready"> says the data is unpacked;
+ *   layer, and per epoch; NaN as an empty cell). <body data-data="ready"> says the data is unpacked, "unreadable" that the
+ *   block's data-encoding is not DATA_ENCODING (the downloads then do nothing);
  * - tables: one wider than its box is shown a row per card (table-cards.ts), decided again when the
  *   window's width changes and once the fonts are loaded; <body data-tables-fitted-at="W"> says it was
  *   last decided at a page W CSS px wide;
@@ -33,7 +34,7 @@
  */
 import { blockPaths } from '../layer-names.js';
 import type { ReportData } from './report-html.js';
-import { base85Bytes, DATA_ELEMENT_ID, planeFloat32s, unescapedKeys } from './report-data.js';
+import { base85Bytes, DATA_ELEMENT_ID, DATA_ENCODING, planeFloat32s, unescapedKeys } from './report-data.js';
 import { markPath, markPathShape, MARKS_OVER_STEPS } from './series-marks.js';
 import { float32Text, linePoints, niceTicks, placedTicks, tickLabels } from './svg.js';
 import { fitTables, labelTableCells, stickKeyColumns, TABLE_ACROSS_CLASS, TABLE_CARDS_CLASS } from './table-cards.js';
@@ -43,7 +44,13 @@ import { classesOf } from './training-progress.js';
 
 let data: ReportData | null = null;
 (async () => {
-  const packed = base85Bytes(document.getElementById(DATA_ELEMENT_ID)!.textContent!);
+  const block = document.getElementById(DATA_ELEMENT_ID)!;
+  // Bytes of another layout would unpack to wrong numbers: the downloads are left out instead.
+  if (block.dataset.encoding !== DATA_ENCODING) {
+    document.body.dataset.data = 'unreadable';
+    return console.error(`gradscope report: the data block is encoded "${block.dataset.encoding}"; this page's script reads "${DATA_ENCODING}" only, so its downloads are off`);
+  }
+  const packed = base85Bytes(block.textContent!);
   const bytes = new Uint8Array(await new Response(new Blob([packed as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
   const length = new DataView(bytes.buffer).getUint32(0, true);
   const json = new TextDecoder().decode(bytes.subarray(4, 4 + length));

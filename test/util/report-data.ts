@@ -70,9 +70,13 @@ export function unpack(packed: string): unknown {
   });
 }
 
-/** The data block of a rendered report page, unpacked (ReportData). */
+/** What a page's data block must say it is (its data-encoding attribute) for this reader to read it: the layout above. */
+export const DOCUMENTED_ENCODING = 'gzip+base85, json+float32-delta-zigzag-planes';
+
+/** The data block of a rendered report page, unpacked (ReportData); a block that says it is anything but the layout above is refused. */
 export function reportPageData(html: string): unknown {
-  const block = /<script type="application\/octet-stream" id="report-data"[^>]*>([^<]*)<\/script>/.exec(html);
+  const block = /<script type="application\/octet-stream" id="report-data" data-encoding="([^"]*)">([^<]*)<\/script>/.exec(html);
   if (!block) throw new Error('no report-data block in the page');
-  return unpack(block[1]);
+  if (block[1] !== DOCUMENTED_ENCODING) throw new Error(`the page's data block says it is "${block[1]}", not "${DOCUMENTED_ENCODING}"`);
+  return unpack(block[2]);
 }
