@@ -10,6 +10,8 @@ import { GradscopeError, shorten, typedWord } from '../errors.js';
 import { DATA_FILE_SHAPE, dataFromJSON, type DataFile } from '../io/data-file.js';
 import { checkWritable, parseJsonBytes, readFileBytes, sameFile } from '../io/file-access.js';
 import { checkModelLimits, FILE_LIMITS } from '../model-limits.js';
+import { nonFiniteInput } from '../data/matrix.js';
+import { overflowSaid } from '../json-syntax.js';
 import { didYouMean } from '../suggest.js';
 import { oneOf } from '../list-text.js';
 import { grouped } from '../counted.js';
@@ -485,7 +487,16 @@ export async function readDataFile(path: string): Promise<DataFile> {
     // Where the syntax is all it says, a user who gave a CSV (with a header) learns only that it is not JSON: say what --data takes.
     throw new GradscopeError('BAD_DATA_FILE', `${shellWord(path)}: ${(error as Error).message}; --data takes a JSON file, ${DATA_FILE_SHAPE} (one list of numbers per row in each), and reads no CSV`);
   }
-  return dataFromJSON(json, shellWord(path));
+  const data = dataFromJSON(json, shellWord(path));
+  // JSON.parse reads a number beyond float64's range (1e400) as ±Infinity, which the rows readers could only call
+  // 'Infinity', a word the file never holds (edges47 #9): refused here, where the text is in hand, with what it wrote.
+  for (const name of ['inputs', 'targets'] as const) {
+    for (const [r, row] of data[name].entries()) {
+      const c = row.findIndex((v) => v === Infinity || v === -Infinity);
+      if (c >= 0) throw overflowSaid(nonFiniteInput(`${shellWord(path)}: ${name}`, r, c, row[c]), new TextDecoder().decode(bytes));
+    }
+  }
+  return data;
 }
 
 /**

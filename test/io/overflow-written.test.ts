@@ -1,12 +1,13 @@
 // A number beyond float64's range in a JSON input (1e400) is read by JSON.parse as ±Infinity, and the refusal said
 // 'Infinity is not a finite number', a word the file never holds (edges47 #9): it now quotes what the text writes, and
 // where, scanned on the refusal's path only. A string that holds such digits is text, not a number, and is not quoted.
-// Model files and checkpoints (readModelJSON's text, loadModel's file); a --data file's rows are refused later (createDataset), not yet.
+// Model files and checkpoints (readModelJSON's text, loadModel's file), and a --data file (readDataFile, before any flag is read against its rows).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createNetwork, loadModel, readModelJSON } from '../../src/node.js';
+import { runCliInProcess } from '../util/cli.js';
 import { expectError } from '../util/expect-error.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-overflow-'));
@@ -37,4 +38,16 @@ describe('a number JSON reads as Infinity is quoted as the text writes it', () =
     const parsed: unknown = JSON.parse(await modelText('1e400'));
     await expectError(() => readModelJSON(parsed), 'BAD_MODEL_FILE', /Infinity is not a finite number$/);
   });
+
+  it('a --data file: the file, the row and column, and what the text wrote there', async () => {
+    const path = join(folder, 'data.json');
+    writeFileSync(path, '{"inputs": [[0, 1], [1, 1e400], [0.5, 0.2]],\n "targets": [[1, 0], [0, 1], [1, 0]]}\n');
+    const run = await runCliInProcess(['train', '--data', path, '--epochs', '1']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`gradscope: NON_FINITE_INPUT: ${path}: inputs: row 1, column 1 is Infinity, not a finite number (the text writes 1e400 at line 1, column 25: beyond float64's range, which JSON reads as Infinity)\n`);
+    writeFileSync(path, '{"inputs": [[0, 1], [1, 1]],\n "targets": [[1, 0], [0, -1E+999]]}\n');
+    const targets = await runCliInProcess(['train', '--data', path, '--epochs', '1']);
+    expect(targets.stderr).toBe(`gradscope: NON_FINITE_INPUT: ${path}: targets: row 1, column 1 is -Infinity, not a finite number (the text writes -1E+999 at line 2, column 26: beyond float64's range, which JSON reads as Infinity)\n`);
+  });
 });
+
