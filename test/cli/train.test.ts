@@ -65,6 +65,24 @@ describe('gradscope train', () => {
     expect(trainOutput(run.stdout).before).toMatch(/; training loss and accuracy, on the 1 row after it\.$/);
   });
 
+  it('says when no weight moved: a learning rate whose every update rounded to nothing in float32 (edges47 #16)', async () => {
+    const note = (steps: number) =>
+      `Note: no weight moved in the run's ${steps} steps: every update of a weight (learning rate 1e-20 × its gradient, as the optimiser scales it) was below the resolution of the float32 number it was added to ` +
+      "(a change under about 1.19e-7 of a weight's size is lost in its rounding), so each rounded to nothing, and the epochs above measured the network as it was made (the same loss after each). " +
+      'A --learning-rate at which the updates pass that share moves them.';
+    for (const optimizer of ['sgd', 'adam']) {
+      const run = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--optimizer', optimizer, '--learning-rate', '1e-20', '--epochs', '2', '--batch-size', '8']);
+      expect([run.stderr, run.code]).toEqual(['', 0]);
+      const { epochs, after } = trainOutput(run.stdout);
+      // Every epoch line the one before the first (but its batch loss): the run printed as if it trained.
+      expect(new Set(epochs.map((line) => line.replace(/^epoch \S+ {2}(batch loss \S+ {2})?/, ''))).size, optimizer).toBe(1);
+      expect(after, optimizer).toBe(note(10));
+    }
+    // A rate that moves them: no note.
+    const moved = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--learning-rate', '1e-6', '--epochs', '1', '--batch-size', '8']);
+    expect(moved.stdout).not.toContain('no weight moved');
+  });
+
   it('trains on a data file, prints each epoch, and saves a model that study --model, gradients and loadModel read', async () => {
     const out = at('toy.json');
     const run = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,16,16,3', '--activation', 'tanh', '--init', 'glorot-normal', '--bias-init', 'constant:0.1', '--optimizer', 'adam', '--learning-rate', '0.01', '--epochs', '3', '--batch-size', '8', '--seed', '5', '--out', out]);
