@@ -12,6 +12,7 @@ import { loadMnist } from '../../src/data/mnist.js';
 import { firstRows } from '../../src/studies/depth.js';
 import { tracedRun, type Rows } from '../util/traced-run.js';
 import { startNoiseSentence } from '../../src/flow/diagnosis/progress-readings.js';
+import { CURVATURE_QUESTION } from '../../src/flow/diagnosis/progress-sentences.js';
 import type { TrainingProgress } from '../../src/flow/training-progress.js';
 import type { Trace } from '../../src/flow/trace.js';
 import { quoteOn, quotePattern } from '../util/page-quotes.js';
@@ -43,6 +44,14 @@ describe("the first step's batch loss beside its noise", () => {
     expect(d.summary).not.toContain(' rose');
     expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'The training loss at the end (each epoch')));
     expect(d.summary).toMatch(/The training loss at the end \(each epoch's mean batch loss, 2\.310 at the last of 5 epochs\) lies 17 % above the first step's batch loss \(1\.976, one batch\), within that batch's noise \(one batch's loss varies by 0\.\d{4} about the loss's level: two standard deviations, from the differences between/);
+    // The order (review50 #2): where the run stands is one paragraph, the start's noise in it (it says whether the plateau rose
+    // from its start), and only then the question the curvature answers, on its own. Before 154594d1 the question was the tail
+    // of the plateau's sentence and the start's noise came after it, splitting where the run stands in two; the terminal's
+    // summary (the paragraphs joined) reads in the paragraphs' order.
+    const standing = d.paragraphs.findIndex((paragraph) => paragraph.startsWith('A plateau'));
+    expect(d.paragraphs[standing]).toMatch(/^A plateau: .*\. The training loss at the end \(each epoch's mean batch loss, .*, so no rise from the start is read\.$/);
+    expect(d.paragraphs[standing + 1]).toBe(CURVATURE_QUESTION);
+    expect(d.summary).toBe(d.paragraphs.join(' '));
   }, 120_000);
 
   // The new user's study --model (relu/he [784,64,64,10] trained 5 epochs with adam, studied on 2 epochs of 2,000 digits, 2026-12-03): beside the

@@ -36,7 +36,8 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
     if (parts.length > 0) paragraphs.push(parts);
     parts = [];
   };
-  // Where the run stands, then on its own the question its curvature answers (curvatureAsked: a plateau whose curvature was not given).
+  // Where the run stands (an epoch-read one's start noise and unread held-out rise in it: they qualify that reading), then on its own
+  // the question its curvature answers (curvatureAsked: a plateau whose curvature was not given; test/flow/start-noise pins the order).
   const standing = (p: TrainingProgress) => {
     paragraph();
     parts.push(progressSentence(p, verdict, e, ends, trace));
