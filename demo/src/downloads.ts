@@ -32,13 +32,13 @@ const numberList = (values: ArrayLike<number>) => `[${Array.from(values, String)
  * The call that gives a downloaded trace's diagnosis as the panel shows it, on data set `dataset`: diagnose() with the
  * page's options (pageDiagnosis in remedies.ts: a switch to relu takes the rate measured on the page's data, RELU_REMEDY_RATES' row;
  * `heldOutAtStart`, the run's test loss before its first step, where measured; and `meanLossGradient`, the mean loss's ‖∂C/∂b‖
- * over the first training rows at the run's start and now, after the first step: the trace holds neither), its numbers as
- * JavaScript writes them, so that the call pasted reads the same doubles.
+ * over the first training rows at the run's start and now, after the first step: the trace holds neither; `openEnded`, the page's
+ * run having no epochs set), its numbers as JavaScript writes them, so that the call pasted reads the same doubles.
  */
 export const traceDiagnosisCall = (dataset: DatasetName, heldOutAtStart?: number, mean?: MeanLossGradient): string =>
   `diagnose(Trace.fromJSON(json), { reluRates: pageRow('${dataset}')${heldOutAtStart === undefined ? '' : `, heldOutAtStart: ${heldOutAtStart}`}${
     mean === undefined ? '' : `, meanLossGradient: { rows: ${mean.rows}, start: ${numberList(mean.start)}, end: ${numberList(mean.end)} }`
-  } })`;
+  }, openEnded: true })`;
 
 /** What the page says beside the trace's download, for the run on data set `dataset` (backticked spans set as code: proseNodes). */
 export const traceNote = (dataset: DatasetName, heldOutAtStart?: number, mean?: MeanLossGradient): string => {
@@ -48,7 +48,7 @@ export const traceNote = (dataset: DatasetName, heldOutAtStart?: number, mean?: 
     ...(mean === undefined ? [] : [`each layer’s ‖∂C/∂b‖ of the mean loss over the first ${mean.rows} training rows at step 0 and now`]),
   ];
   const unheld = options.length > 1 ? ', which the trace does not hold' : '';
-  return `the run’s gradient-flow trace, \`trace.toJSON()\`: in your code \`${traceDiagnosisCall(dataset, heldOutAtStart, mean)}\` gives the panel’s verdict, summary and remedies (the options: ${andList(options)}${unheld}), and \`renderReport()\` lays it out.`;
+  return `the run’s gradient-flow trace, \`trace.toJSON()\`: in your code \`${traceDiagnosisCall(dataset, heldOutAtStart, mean)}\` gives the panel’s verdict, summary and remedies (the options: ${andList(options)}${unheld}; \`openEnded\`: the run has no epochs set), and \`renderReport()\` lays it out.`;
 };
 
 /** Rows of inputs `x` and targets `y` as the CLI's data file reads them (`{ "inputs": [[…]], "targets": [[…]] }`, its --data). */

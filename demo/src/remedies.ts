@@ -18,9 +18,15 @@ export { LARGER_LEARNING_RATE, SMALLER_LEARNING_RATE };
 /**
  * diagnose()'s options on the page for data set `dataset`: a switch to relu or leaky-relu takes the
  * rate measured on the page's own set-up on that data set (its row of RELU_REMEDY_RATES, pageRow), not the command's;
- * `heldOutAtStart`, the test rows' loss before the run's first step (HeldOutRows.lossAtStart), where it was measured.
+ * `heldOutAtStart`, the test rows' loss before the run's first step (HeldOutRows.lossAtStart), where it was measured;
+ * `openEnded`: the page trains until it is paused, with no epochs to set, so a switch to Hessian-free carries none (its
+ * `epochs: N`, the steps the run took, grew as the page ran).
  */
-export const pageDiagnosis = (dataset: DatasetName, heldOutAtStart?: number): DiagnoseOptions => ({ reluRates: pageRow(dataset), ...(heldOutAtStart !== undefined && { heldOutAtStart }) });
+export const pageDiagnosis = (dataset: DatasetName, heldOutAtStart?: number): DiagnoseOptions => ({
+  reluRates: pageRow(dataset),
+  ...(heldOutAtStart !== undefined && { heldOutAtStart }),
+  openEnded: true,
+});
 
 /** One choice of a remedy the page reads: its settings, or its alternative as `settings`. */
 type Remedied = Pick<Remedy, 'settings'>;
@@ -101,8 +107,9 @@ function pageSetting(setting: RemedySetting, current: Settings, shape: DataShape
       // The page's 'lsuv' init runs LSUV before training: the init setting beside it says so.
       return {};
     case 'epochs':
-      // Beside a switch's other settings (Hessian-free's batch, and the epochs that keep the run's steps): the page trains until it
-      // is paused, so its run is as long as the user lets it be; alone (more epochs) there is nothing to change (settingOf).
+      // Beside a switch's other settings (Hessian-free's batch, and the epochs that keep a set run's steps, where a diagnosis was made
+      // without openEnded: the page's own carry none): the page trains until it is paused, so its run is as long as the user lets it
+      // be; alone (more epochs) there is nothing to change (settingOf).
       return {};
     case 'layers':
       return isLayersChange(setting.setting) ? layersSetting(setting.setting, current, shape) : null;

@@ -180,6 +180,13 @@ export interface DiagnoseOptions {
    * Default: false (the validation rows are held out, as train()'s are meant to be).
    */
   validationSeen?: boolean;
+  /**
+   * Whether the run trains until it is stopped, with no number of epochs set (the visualizer's Step and Run): a switch of optimiser
+   * then carries no `epochs` beside its batch (carriedEpochs: Hessian-free's, set to the steps the run took, a number that grew with
+   * every epoch the page ran), and its reason speaks of none. Remedies that set epochs alone (more epochs, stop after the lowest) are
+   * kept: they say how long to run. Default: false (the run's epochs were set, as train()'s are).
+   */
+  openEnded?: boolean;
 }
 
 /**
@@ -193,7 +200,7 @@ export interface DiagnoseOptions {
  */
 export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis {
   checkTrace(trace);
-  checkKnownKeys(options, ['curvature', 'meanLossGradient', 'heldOutAtStart', 'reluRates', 'sameSetupRelu', 'validationSeen'], 'diagnose(trace, options)');
+  checkKnownKeys(options, ['curvature', 'meanLossGradient', 'heldOutAtStart', 'reluRates', 'sameSetupRelu', 'validationSeen', 'openEnded'], 'diagnose(trace, options)');
   if (options.curvature !== undefined) checkCurvatureEvidence(options.curvature, 'diagnose(trace, options): curvature');
   const meanLoss = options.meanLossGradient === undefined ? undefined : checkMeanLossGradient(options.meanLossGradient, trace.layers, 'diagnose(trace, options): meanLossGradient');
   const row = checkChoice(options.reluRates ?? 'command', RELU_RATE_CHOICES, 'diagnose(trace, options): reluRates');
@@ -205,6 +212,8 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
   }
   const seen = options.validationSeen;
   if (seen !== undefined && typeof seen !== 'boolean') throw invalidOption(`diagnose(trace, options): validationSeen is ${shown(seen)}; expected true or false`);
+  const openEnded = options.openEnded;
+  if (openEnded !== undefined && typeof openEnded !== 'boolean') throw invalidOption(`diagnose(trace, options): openEnded is ${shown(openEnded)}; expected true or false`);
   const L = trace.layers;
   const chain = hiddenChain(trace);
   const hidden = chain.length;
@@ -331,7 +340,7 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
   evidence.evenedByDecay = evened && decayToGradient > 1;
   evidence.compensated = evened && !evidence.evenedByDecay;
   if (options.curvature) evidence.curvature = options.curvature;
-  const remedies = remediesFor(verdict, trace, evidence, { row, sameSetup });
+  const remedies = remediesFor(verdict, trace, evidence, { row, sameSetup }, openEnded === true);
   const paragraphs = summarise(verdict, severity, evidence, trace);
   // The curvature's answer, where given, in a paragraph of its own after the summary's.
   if (options.curvature) paragraphs.push(curvatureSentence(options.curvature));

@@ -161,7 +161,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await stepTimes(page, 3);
     const notes = await page.locator('#downloads li').allInnerTexts();
     expect(notes).toHaveLength(3);
-    expect(notes[0]).toMatch(/^Download the trace \(JSON\) .*in your code diagnose\(Trace\.fromJSON\(json\), \{ reluRates: pageRow\('spirals'\), heldOutAtStart: [\d.]+, meanLossGradient: \{ rows: 256, start: \[[\d., e+-]+\], end: \[[\d., e+-]+\] \} \}\) gives the panel’s verdict, summary and remedies .*renderReport\(\) lays it out/);
+    expect(notes[0]).toMatch(/^Download the trace \(JSON\) .*in your code diagnose\(Trace\.fromJSON\(json\), \{ reluRates: pageRow\('spirals'\), heldOutAtStart: [\d.]+, meanLossGradient: \{ rows: 256, start: \[[\d., e+-]+\], end: \[[\d., e+-]+\] \}, openEnded: true \}\) gives the panel’s verdict, summary and remedies .*renderReport\(\) lays it out/);
     // What the model's file holds and what it does not (the step it stands at: its name has it; the optimiser's state).
     expect(notes[1]).toMatch(/^Download the model \(JSON\) .*net\.toJSON\(\): its layers and parameters, not the step it stands at \(the file’s name gives it\) nor the optimiser’s state\. gradscope curvature --model FILE and gradscope study --model FILE read it, as Network\.fromJSON\(json\) does \(at step 0\)\./);
     expect(notes[2]).toMatch(/^Download the data \(JSON\) .*--data FILE/);
@@ -466,7 +466,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const { start, meanLossGradient } = await pageCall(page, 'spirals');
     expect(meanLossGradient?.rows).toBe(256);
     expect(panel.call).toBe(traceDiagnosisCall('spirals', start, meanLossGradient));
-    const d = diagnose(trace, { reluRates: pageRow('spirals'), heldOutAtStart: start, meanLossGradient });
+    const d = diagnose(trace, { reluRates: pageRow('spirals'), heldOutAtStart: start, meanLossGradient, openEnded: true });
     expect(panel.verdict).toBe(d.verdict);
     // Without the relu rates (docs/browser.md), the same verdict and summary.
     const bare = diagnose(trace, { heldOutAtStart: start, meanLossGradient });
@@ -1007,12 +1007,17 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
 
   // The second-order remedy's Hessian-free choice carries its batch (HESSIAN_FREE_BATCH): at the page's batch of 32 Hessian-free
   // stayed at chance on the default run, with all 280 training rows as its batch it left the plateau (test/flow/second-order-page).
+  // It carries no epochs (DiagnoseOptions.openEnded): past the first epoch a set run's would carry the steps it took (epochs: 18
+  // here), a number that grew with every epoch the page ran, though the page trains until it is paused (page50).
   it("runs the second-order remedy's Hessian-free choice with its batch: every training row, shown in the Batch control, the link and the captions", async () => {
     const { page, errors } = await open('');
-    await stepTimes(page, 8);
+    await stepTimes(page, 20);
     expect(await page.locator('#diagnosis').getAttribute('data-verdict')).toBe('vanishing');
     const item = page.locator('#diagnosis-remedies li', { hasText: "optimizer: 'kfac'" });
     expect(await item.locator('div.alternative code').innerText()).toBe(`optimizer: 'hessian-free', batchSize: ${HESSIAN_FREE_BATCH}, no learningRate: hessian-free sets its own steps`);
+    expect(await item.innerText()).not.toContain('epochs');
+    const d = diagnose(await downloadTrace(page), { ...(await pageOptions(page, 'spirals')), openEnded: false });
+    expect(d.remedies.find((r) => r.settings.some((s) => s.setting === 'kfac'))!.alternative!.find((s) => s.option === 'epochs')?.setting).toBe(18);
     const apply = item.locator('button.apply-alternative');
     expect(JSON.parse((await apply.getAttribute('data-change'))!)).toEqual({ optimizer: 'hessian-free', batchSize: HESSIAN_FREE_BATCH });
     await page.selectOption('#speed', '10');
@@ -1809,7 +1814,7 @@ async function heldOutAtStart(page: Page, dataset: Parameters<typeof pageDiagnos
 async function pageCall(page: Page, dataset: Parameters<typeof pageDiagnosis>[0]): Promise<{ start: number; meanLossGradient?: MeanLossGradient }> {
   const call = (await page.locator('#trace-note code').nth(1).textContent())!;
   const start = Number(/, heldOutAtStart: ([\d.e+-]+)[ ,]/.exec(call)?.[1]);
-  const mean = /, meanLossGradient: \{ rows: (\d+), start: \[([^\]]*)\], end: \[([^\]]*)\] \} \}\)$/.exec(call);
+  const mean = /, meanLossGradient: \{ rows: (\d+), start: \[([^\]]*)\], end: \[([^\]]*)\] \}, openEnded: true \}\)$/.exec(call);
   const list = (text: string) => text.split(', ').map(Number);
   const meanLossGradient = mean ? { rows: Number(mean[1]), start: list(mean[2]), end: list(mean[3]) } : undefined;
   expect(call).toBe(traceDiagnosisCall(dataset, start, meanLossGradient));

@@ -31,14 +31,14 @@ describe('the visualizer’s downloads', () => {
   // The note beside the trace's download names the call; the panel runs diagnose() with pageDiagnosis: the same options.
   it("names the options the panel diagnoses with, for each data set", () => {
     for (const dataset of DATASETS) {
-      expect(traceDiagnosisCall(dataset)).toContain(`{ reluRates: pageRow('${dataset}') }`);
-      expect(pageDiagnosis(dataset)).toEqual({ reluRates: pageRow(dataset) });
+      expect(traceDiagnosisCall(dataset)).toContain(`{ reluRates: pageRow('${dataset}'), openEnded: true }`);
+      expect(pageDiagnosis(dataset)).toEqual({ reluRates: pageRow(dataset), openEnded: true });
     }
     // With the run's test loss before its first step (HeldOutRows.lossAtStart), written so that the call pasted reads the same double.
     const start = 0.6931471824645996;
-    expect(pageDiagnosis('circles', start)).toEqual({ reluRates: pageRow('circles'), heldOutAtStart: start });
+    expect(pageDiagnosis('circles', start)).toEqual({ reluRates: pageRow('circles'), heldOutAtStart: start, openEnded: true });
     const call = traceDiagnosisCall('circles', start);
-    expect(call).toBe("diagnose(Trace.fromJSON(json), { reluRates: pageRow('circles'), heldOutAtStart: 0.6931471824645996 })");
+    expect(call).toBe("diagnose(Trace.fromJSON(json), { reluRates: pageRow('circles'), heldOutAtStart: 0.6931471824645996, openEnded: true })");
     expect(Number(/heldOutAtStart: ([\d.e+-]+)/.exec(call)![1])).toBe(start);
     expect(traceNote('circles', start)).toContain('and the test rows’ loss before the first step, which the trace does not hold');
     expect(traceNote('circles')).not.toContain('before the first step');
@@ -46,12 +46,12 @@ describe('the visualizer’s downloads', () => {
     const mean = { rows: 256, start: [0.1, 0.030000000000000002, NaN], end: [1e-7, 2.5e-5, NaN] };
     const withMean = traceDiagnosisCall('circles', start, mean);
     expect(withMean).toBe(
-      "diagnose(Trace.fromJSON(json), { reluRates: pageRow('circles'), heldOutAtStart: 0.6931471824645996, meanLossGradient: { rows: 256, start: [0.1, 0.030000000000000002, NaN], end: [1e-7, 0.000025, NaN] } })",
+      "diagnose(Trace.fromJSON(json), { reluRates: pageRow('circles'), heldOutAtStart: 0.6931471824645996, meanLossGradient: { rows: 256, start: [0.1, 0.030000000000000002, NaN], end: [1e-7, 0.000025, NaN] }, openEnded: true })",
     );
     const parsed = /start: \[([^\]]*)\], end: \[([^\]]*)\]/.exec(withMean)!;
     expect([parsed[1], parsed[2]].map((list) => list.split(', ').map(Number))).toEqual([mean.start, mean.end]);
     expect(traceNote('circles', start, mean)).toContain(
-      '(the options: the relu rates measured on this data, the test rows’ loss before the first step and each layer’s ‖∂C/∂b‖ of the mean loss over the first 256 training rows at step 0 and now, which the trace does not hold)',
+      '(the options: the relu rates measured on this data, the test rows’ loss before the first step and each layer’s ‖∂C/∂b‖ of the mean loss over the first 256 training rows at step 0 and now, which the trace does not hold; `openEnded`: the run has no epochs set)',
     );
   });
 });

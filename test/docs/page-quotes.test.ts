@@ -98,6 +98,7 @@ const PASSAGES: Passage[] = [
       'study --model model.json --optimizer adam': 'a command line',
       'diagnose(trace, { heldOutAtStart })': 'a call',
       'diagnose(trace, { validationSeen: true })': 'a call',
+      'diagnose(trace, { openEnded: true })': 'a call',
       'diagnose(trace, { curvature })': 'a call',
       'npx tsx scripts/remedy-ranges.ts offset-inputs offset-inputs-sgd': 'a command line',
       'npx tsx scripts/remedy-ranges.ts wide-column': 'a command line',

@@ -25,14 +25,17 @@ import { gapAtEndWords } from './headline.js';
 import { andList } from '../../list-text.js';
 import { givenFloat32Text, numberText } from '../../number-text.js';
 
-/** The remedies for `verdict`; a switch to relu carries `row`'s measured rate (RELU_REMEDY_RATES), or keeps the run's where a relu network of its own set-up held at it (ReluRateSource). */
-export function remediesFor(verdict: Verdict, trace: Trace, e: Evidence, row: ReluRateSource): Remedy[] {
+/**
+ * The remedies for `verdict`; a switch to relu carries `row`'s measured rate (RELU_REMEDY_RATES), or keeps the run's where a relu
+ * network of its own set-up held at it (ReluRateSource); `openEnded` (DiagnoseOptions.openEnded): a switch carries no epochs.
+ */
+export function remediesFor(verdict: Verdict, trace: Trace, e: Evidence, row: ReluRateSource, openEnded = false): Remedy[] {
   // Through input rows alike no change to the network or the run tells them apart (alikeInputsSentence): the data is what to check.
   if (trace.run.inputs === 'alike') return [];
   // Inputs far from standardised that saturated the first hidden layer or left the run at chance, whatever the units (a relu network
   // over them was measured at chance too): standardising them is offered, and the other remedies say what they were measured to do
   // over such rows (offset-remedies.ts). It comes where the summary says the inputs (inputsAt).
-  const { remedies: offered, ownFinding } = verdictRemedies(verdict, trace, e, row);
+  const { remedies: offered, ownFinding } = verdictRemedies(verdict, trace, e, row, openEnded);
   const qualified = qualifiedBesideLargeInputs(offered, trace, e);
   const at = inputsAt(trace, ownFinding);
   const remedies = inputsHold(trace, e) ? [...qualified.slice(0, at), standardiseRemedy(at === 0), ...qualified.slice(at)] : qualified;
@@ -73,12 +76,13 @@ const STEP_OPTIONS: readonly RemedyOption[] = ['learningRate', 'optimizer', 'cli
  * The remedies of the flow's findings and of where the run stands, in the summary's order; `ownFinding`: how many of the first
  * answer the verdict's own finding (and a gap beside dead units: the summary's 'also vanishing'), said before the inputs' size.
  */
-function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluRateSource): { remedies: Remedy[]; ownFinding: number } {
+function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluRateSource, openEnded: boolean): { remedies: Remedy[]; ownFinding: number } {
   // Remedies derived from the learning rate start from the one in force at the end (after any halving).
   // The run's first traced step (firstStepOf) gives the saturation remedy's reason its step size, and sizes the smaller rate
   // offered where a third of the rate in force would still have moved a layer by more than its size (smallerRate).
   const firstStep = firstStepOf(trace);
-  const length = runLengthOf(trace);
+  // An open-ended run has no length to keep: its switches carry no epochs (carriedEpochs reads the length).
+  const length = openEnded ? undefined : runLengthOf(trace);
   const run: RateRun = { ...runAtEnd(trace), ...(firstStep && { firstStep }), ...(length && { length }) };
   const hiddenActivations = hiddenNonlinearities(trace);
   const uses = (f: Activation) => hiddenActivations.includes(f);
