@@ -241,6 +241,14 @@ export interface TrainingProgress {
    */
   heldOutRiseEpochs?: number;
   /**
+   * Only in state 'rising' beside a held-out loss that rose with the training loss at the same weights (epochLoss 'training subset
+   * at the end'), in a run whose windows are too short to read the epochs' noise (runs of fewer than 25 epochs), where the two lay
+   * at least 5 % above their lowest together for fewer than 3 epochs in a row (early stopping's patience): for how many, at the
+   * run's end (0 to 2). No unstable end is then read (unstableEnd): the training loss rose, as it is read without held-out rows,
+   * but one epoch's jump of each in a short run can be noise, and no epoch to stop at is offered.
+   */
+  unstableRiseEpochs?: number;
+  /**
    * Fraction of rows classified right at the end: read 'batches', of the rows of the last window of
    * records' batches; read 'epochs', the mean over the last window of epochs of the accuracy on
    * every training row (epochLoss 'all rows at the end') or the training subset (epochLoss 'training
@@ -284,11 +292,12 @@ export interface TrainingProgress {
 
 /**
  * An unstable end: the training loss rose (state 'rising') and the held-out loss with it (heldOutRose),
- * both measured at the same weights (epochLoss 'training subset at the end'). Beside batch means
+ * both measured at the same weights (epochLoss 'training subset at the end'), in a short run for at
+ * least 3 epochs in a row (unstableRiseEpochs absent). Beside batch means
  * over weights that moved the trace cannot tell it from overfitting, and does not call it either.
  */
-export const unstableEnd = (p: Pick<TrainingProgress, 'state' | 'heldOutRose' | 'epochLoss'>) =>
-  p.state === 'rising' && p.heldOutRose === true && p.epochLoss === 'training subset at the end';
+export const unstableEnd = (p: Pick<TrainingProgress, 'state' | 'heldOutRose' | 'epochLoss' | 'unstableRiseEpochs'>) =>
+  p.state === 'rising' && p.heldOutRose === true && p.epochLoss === 'training subset at the end' && p.unstableRiseEpochs === undefined;
 
 /** Converged: at most one row in a hundred of the last batches wrong (accuracyEnd; asked only of a network with classes, classesOf)… */
 export const CONVERGED_ACCURACY = 0.99;
@@ -696,6 +705,8 @@ function epochProgress(trace: Trace, classifies: boolean): TrainingProgress | un
   const noiseRead = Math.min(windows.last - windows.before, n - windows.last) >= NOISE_WINDOW_MIN;
   const heldOutRiseEpochs = sameWeights && !noiseRead ? heldOutRiseEpochsOf(epochs.map(heldOutLoss)) : undefined;
   const brief = heldOutRiseEpochs !== undefined && heldOutRiseEpochs < OVERFIT_PATIENCE;
+  // An unstable end (both rose at the same weights) asks the same patience of both losses: an epoch's jump of each in a short run can be noise.
+  const bothRiseEpochs = heldOutRiseEpochs === undefined ? undefined : Math.min(heldOutRiseEpochs, heldOutRiseEpochsOf(epochs.map(trainingLoss)));
   const trainModeHeld = rising && epochLoss !== 'batch mean' ? heldInTrainMode(trace, windows, lossStart, startNoise) : undefined;
   // Overfitting is read first: a run that fits its training rows (converged) while the held-out loss rises is the classic case.
   // Only against the training loss at the same weights: batch means over moving weights hide an unstable end (both rose);
@@ -739,6 +750,7 @@ function epochProgress(trace: Trace, classifies: boolean): TrainingProgress | un
     ...(state === 'rising' && trainModeHeld && { trainModeHeld }),
     ...(heldOut && { heldOut, heldOutRose }),
     ...(state === 'unclear' && brief && !cameBack && { heldOutRiseEpochs }),
+    ...(state === 'rising' && bothRiseEpochs !== undefined && bothRiseEpochs < OVERFIT_PATIENCE && { unstableRiseEpochs: bothRiseEpochs }),
     ...accuracy,
     noise,
   };
@@ -747,7 +759,7 @@ function epochProgress(trace: Trace, classifies: boolean): TrainingProgress | un
 /**
  * The epochs in a row, at the end of `heldOut` (one loss per kept epoch), each at least STILL_FALLING above the lowest of the epochs
  * before them, counted up to OVERFIT_PATIENCE (TrainingProgress.heldOutRiseEpochs): 2 for 0.30, 0.28, 0.31, 0.33, 1 for 0.29, 0.34,
- * 0.29, 0.34 (its last epoch alone lies so far above 0.29).
+ * 0.29, 0.34 (its last epoch alone lies so far above 0.29). The training subset's losses are counted by it too (unstableRiseEpochs).
  */
 function heldOutRiseEpochsOf(heldOut: readonly number[]): number {
   let held = 0;

@@ -294,30 +294,36 @@ describe('overfitting', () => {
 describe('an unstable end: the training and held-out losses both rose at the same weights', () => {
   const otherRows: TraceRun = { ...RUN, validation: 'other rows' };
   const HELD_OUT = [1, 0.8, 1.2];
-  /** Three epochs whose held-out loss rose 50 % above its lowest; the training subset's loss as given, or none recorded (a trace saved before it was). */
-  const bothRose = (training: number[], subset = true) =>
+  /** Five epochs whose held-out loss rose from its lowest after 2 for the last 3 in a row, 50 % above it at the end. */
+  const HELD_OUT_HELD = [1, 0.8, 0.9, 1, 1.2];
+  /**
+   * Epochs whose held-out loss is `heldOut` (three that rose 50 % above its lowest in the last alone by default), a record each;
+   * the training subset's loss as given, or none recorded (a trace saved before it was).
+   */
+  const bothRose = (training: number[], subset = true, heldOut = HELD_OUT) =>
     diagnose(
       handTrace(
-        flatRun(1),
+        training.map(() => ({ delta: [1, 1, 1], bias: [1, 1, 1] })),
         training.map((loss, epoch) => ({
           epoch,
           step: epoch + 1,
           loss,
-          validation: { loss: HELD_OUT[epoch], accuracy: 0.5 },
+          validation: { loss: heldOut[epoch], accuracy: 0.5 },
           ...(subset && { training: { loss, accuracy: 0.5, rows: 4 } }),
         })),
         otherRows,
       ),
     );
 
-  it('is said once, from the epoch after the training loss was lowest, with the held-out best epochs and a smaller rate', () => {
-    const d = bothRose([1, 0.5, 0.9]);
+  it('is said once, from the epoch after the training loss was lowest, with the held-out best epochs and a smaller rate, where both held their rise 3 epochs', () => {
+    const d = bothRose([1, 0.5, 0.6, 0.7, 0.9], true, HELD_OUT_HELD);
     const p = d.evidence.training!;
-    expect([d.verdict, p.state, p.epochLoss, p.heldOutRose]).toEqual(['loss-rising', 'rising', 'training subset at the end', true]);
+    expect([d.verdict, p.state, p.epochLoss, p.heldOutRose, p.unstableRiseEpochs]).toEqual(['loss-rising', 'rising', 'training subset at the end', true, undefined]);
     expect(d.summary).toContain(
-      "raining became unstable from epoch 3: training and held-out loss both rose, the held-out rows' loss 1.200 at the last of 3 epochs, 50 % above its lowest, 0.8000 after 2 epochs, " +
-        "and the loss on the same 4 training rows after each epoch (measured with the network's weights at that epoch's end, as the held-out rows' loss is) rose: 0.9000 at the last of 3 epochs, 80 % above its lowest, 0.5000 after 2 epochs, with 50 % of those training rows classified right,",
+      "raining became unstable from epoch 3: training and held-out loss both rose, the held-out rows' loss 1.200 at the last of 5 epochs, 50 % above its lowest, 0.8000 after 2 epochs, " +
+        "and the loss on the same 4 training rows after each epoch (measured with the network's weights at that epoch's end, as the held-out rows' loss is) rose: 0.9000 at the last of 5 epochs, 80 % above its lowest, 0.5000 after 2 epochs",
     );
+    expect(d.summary).toContain(quoteOn('docs/gradient-flow.md', 'training became unstable from epoch k').replace(' k:', ' 3:'));
     // One sentence each: no second held-out sentence, no second 'rose' of the training loss.
     expect(d.summary.match(/unstable/g)).toHaveLength(1);
     expect(d.summary).not.toContain("The held-out rows' loss rose,");
@@ -325,11 +331,34 @@ describe('an unstable end: the training and held-out losses both rose at the sam
     expect(d.remedies.map((r) => r.option)).toEqual(expect.arrayContaining(['learningRate: below 0.1', 'epochs: 2']));
   });
 
+  // tidy50: three epochs read 'training became unstable from epoch 3' and offered to stop after 2 from one epoch's jump of both
+  // losses, where a run too short to read the epochs' noise reads overfitting only from a rise held 3 epochs (early stopping's
+  // patience). The same patience now holds for an unstable end: the training loss rose (read as without held-out rows), the
+  // held-out rise is said beside it, and no epoch to stop at is offered.
+  it('in a short run, a rise of both held fewer than 3 epochs is no unstable end: the training loss rose, the held-out loss with it, and no epoch to stop at', () => {
+    const d = bothRose([1, 0.5, 0.9]);
+    const p = d.evidence.training!;
+    expect([d.verdict, p.state, p.epochLoss, p.heldOutRose, p.unstableRiseEpochs]).toEqual(['loss-rising', 'rising', 'training subset at the end', true, 1]);
+    expect(d.summary).not.toContain('became unstable');
+    expect(d.summary).toContain(
+      "the loss on the same 4 training rows after each epoch (measured with the network's weights at that epoch's end, as the held-out rows' loss is) rose: 0.9000 at the last of 3 epochs, 80 % above its lowest, 0.5000 after 2 epochs, with 50 % of those training rows classified right,",
+    );
+    expect(d.summary).toContain(
+      " The held-out rows' loss rose with it at the same weights, 1.200 at the last of 3 epochs, 50 % above its lowest, 0.8000 after 2 epochs, but the two lay 5 % or more above their lowest together in their last epoch only, " +
+        'where a run too short to read how far the losses vary from epoch to epoch (that takes 5 epochs a window: runs of 25 epochs or more) reads an unstable end only from a rise held 3 epochs in a row ' +
+        "(early stopping's patience): too few epochs to tell an unstable end from noise, so no epoch to stop at is offered; more epochs would tell.",
+    );
+    expect(d.remedies.map((r) => r.option)).toContain('learningRate: below 0.1');
+    expect(d.remedies.map((r) => r.option)).not.toContain('epochs: 2');
+    // The training loss alone held its rise 3 epochs, the held-out loss 1: the shorter counts.
+    expect(bothRose([1, 0.5, 0.6, 0.7, 0.9], true, [1, 0.8, 0.8, 0.8, 1.2]).evidence.training!.unstableRiseEpochs).toBe(1);
+  });
+
   it("where the training loss never fell below the first step's batch loss, it is unstable from the first epoch", () => {
-    const d = bothRose([2.2, 2.1, 2.3]);
+    const d = bothRose([2.2, 2.1, 2.25, 2.3, 2.35], true, HELD_OUT_HELD);
     expect(d.evidence.training!.lossStart).toBe(2);
     expect(d.summary).toContain('raining became unstable from epoch 1: training and held-out loss both rose');
-    expect(d.summary).toContain('rose: 2.300 at the last of 3 epochs, 15 % above its lowest, 2.000 at the first step (its batch), with 50 % of those training rows classified right');
+    expect(d.summary).toContain('rose: 2.350 at the last of 5 epochs, 18 % above its lowest, 2.000 at the first step (its batch)');
   });
 
   it('beside batch means over weights that moved (no training subset) no unstable end is claimed: where they rose, the held-out rise is said once beside it, as no overfitting, and what the trace cannot tell is from when', () => {

@@ -89,7 +89,7 @@ describe('overfitting against the training loss at the same weights', () => {
     expect(old.remedies.map((r) => r.option)).not.toContain('epochs: ' + (p.heldOut!.lowest.epoch + 1));
   }, 120_000);
 
-  it('a relu run whose steps overshoot (rate 0.5): training and held-out loss both rose at the same weights, so not overfitting but an unstable end, with a smaller rate', async () => {
+  it('a relu run whose steps overshoot (rate 0.5): training and held-out loss both rose at the same weights, so not overfitting, with a smaller rate', async () => {
     const trace = await traced({ sizes: [784, 30, 30, 10], activation: 'relu' }, digits.thousand, {
       epochs: 10,
       batchSize: 16,
@@ -102,7 +102,12 @@ describe('overfitting against the training loss at the same weights', () => {
     const p = d.evidence.training!;
     expect([p.state, p.epochLoss, p.heldOutRose]).toEqual(['rising', 'training subset at the end', true]);
     expect(d.verdict).not.toBe('overfitting');
-    expect(d.summary).toMatch(/training became unstable from epoch \d+: training and held-out loss both rose/i);
+    // Both rose in the last of its 10 epochs alone (training subset 0.2484 after 9 → 0.6000 mean over the last 2, 2026-12-07): in a
+    // run too short to read the epochs' noise that is too brief for an unstable end (early stopping's patience of 3 epochs), which
+    // it read before (tidy50); the rise of both is said, and no epoch to stop at offered.
+    expect(p.unstableRiseEpochs).toBeLessThan(3);
+    expect(d.summary).toMatch(/The held-out rows' loss rose with it at the same weights, .* too few epochs to tell an unstable end from noise/);
+    expect(d.remedies.filter((r) => r.why.includes('stopping there'))).toEqual([]);
     // The old comparison's inputs: the batch means fell while the held-out loss rose, which read as overfitting.
     const old = diagnose(withoutTrainingLoss(trace)).evidence.training!;
     expect([old.epochLoss, old.heldOutRose, old.state]).toEqual(['batch mean', true, 'learning']);

@@ -342,15 +342,35 @@ function heldOutNewLowSentence(p: TrainingProgress, measured: string, right: str
 function heldOutBriefSentence(p: TrainingProgress, measured: string, right: string, trace: Trace): string {
   const held = p.heldOut!;
   const names = heldOutNames(p);
-  const epochs = p.heldOutRiseEpochs!;
-  const brief = epochs === 0 ? 'not in its last epoch' : epochs === 1 ? 'in its last epoch only' : `in its last ${grouped(epochs)} epochs only`;
   const above = p.lossEnd >= held.lossEnd && !held.seen ? `; that loss lies above the ${names.rows}', so the network does not fit its training rows better than the rows it has not seen` : '';
   return (
     `The epochs cannot tell whether the network overfits: the ${names.rows}' loss rose, ${atLastEpochs(held.lossEnd, p, p.epochs!)}, ${amountAbove(held.lossEnd, heldOutLowest(p).loss)} its lowest, ${lowestWords(heldOutLowest(p)).words}, ` +
     `while ${measured} went ${lossText(p.lossBefore)} → ${lossText(p.lossEnd)}${p.window === 1 ? '' : ` (means over the last two windows of ${counted(p.window, 'epoch')})`}${right}${above}. ` +
-    `The ${names.loss} lay ${percent(STILL_FALLING)} or more above its lowest ${brief}, where a run too short to read how far the losses vary from epoch to epoch ` +
-    `(that takes ${NOISE_WINDOW_MIN} epochs a window: runs of ${RUN_FIFTHS * NOISE_WINDOW_MIN} epochs or more) reads overfitting only from a rise held ${OVERFIT_PATIENCE} epochs in a row ` +
-    `(early stopping's patience): too few epochs to tell overfitting from noise; ${wouldTell(trace, 'more epochs')}.`
+    `The ${names.loss} lay ${percent(STILL_FALLING)} or more above its lowest ${briefWords(p.heldOutRiseEpochs!, 'its')}, ${patienceWords('overfitting')}; ${wouldTell(trace, 'more epochs')}.`
+  );
+}
+
+/** How long a rise held at the end, counted up to OVERFIT_PATIENCE: 'in its last epoch only' (`whose`: 'its', or 'their' for two losses). */
+const briefWords = (epochs: number, whose: string) => (epochs === 0 ? `not in ${whose} last epoch` : epochs === 1 ? `in ${whose} last epoch only` : `in ${whose} last ${grouped(epochs)} epochs only`);
+
+/** The short run's patience rule, of `reading` ('overfitting', 'an unstable end'), after a rise briefer than it (briefWords). */
+const patienceWords = (reading: string) =>
+  'where a run too short to read how far the losses vary from epoch to epoch ' +
+  `(that takes ${NOISE_WINDOW_MIN} epochs a window: runs of ${RUN_FIFTHS * NOISE_WINDOW_MIN} epochs or more) reads ${reading} only from a rise held ${OVERFIT_PATIENCE} epochs in a row ` +
+  `(early stopping's patience): too few epochs to tell ${reading} from noise`;
+
+/**
+ * Beside a training loss that rose (state 'rising'), a held-out loss that rose with it at the same weights too briefly for an
+ * unstable end in a short run (TrainingProgress.unstableRiseEpochs): that it rose, and why no unstable end (nor an epoch to stop at)
+ * is read; '' elsewhere.
+ */
+function unstableBriefSentence(p: TrainingProgress, trace: Trace): string {
+  if (p.unstableRiseEpochs === undefined) return '';
+  const held = p.heldOut!;
+  return (
+    ` The ${heldOutNames(p).rows}' loss rose with it at the same weights, ${atLastEpochs(held.lossEnd, p, p.epochs!)}, ${amountAbove(held.lossEnd, heldOutLowest(p).loss)} its lowest, ${lowestWords(heldOutLowest(p)).words}, ` +
+    `but the two lay ${percent(STILL_FALLING)} or more above their lowest together ${briefWords(p.unstableRiseEpochs, 'their')}, ${patienceWords('an unstable end')}, ` +
+    `so no epoch to stop at is offered; ${wouldTell(trace, 'more epochs')}.`
   );
 }
 
@@ -459,7 +479,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
     const unstable = unstableEnd(p)
       ? `training became unstable from epoch ${grouped(unstableFrom(p))}: training and ${heldOutNames(p).loss} both rose, the ${heldOutNames(p).rows}' loss ${rise(p.heldOut!.lossEnd, lowestWords(heldOutLowest(p)))}, and `
       : '';
-    return `${unstable}${measured} rose: ${rise(p.lossEnd, riseFrom(p))}${paceClause(p)}${right}. ${overshootSentence(trace)}${verdict === 'loss-rising' ? '.' : ', whatever the gradient flow above.'}${unstableEnd(p) ? heldOutStartSentence(p) : ''}`;
+    return `${unstable}${measured} rose: ${rise(p.lossEnd, riseFrom(p))}${paceClause(p)}${right}. ${overshootSentence(trace)}${verdict === 'loss-rising' ? '.' : ', whatever the gradient flow above.'}${unstableEnd(p) ? heldOutStartSentence(p) : unstableBriefSentence(p, trace)}`;
   }
   if (p.state === 'converged') {
     return (
