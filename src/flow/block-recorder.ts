@@ -17,6 +17,7 @@ import { batchAccuracy, COUNT_BINS, LayerStatistics, noteTargets } from './layer
 import { FLAT_SPREAD } from './metrics.js';
 import type { FlowRecorder, TraceOptions } from './recorder.js';
 import { Trace, type GradientHistogram, type TraceRun } from './trace.js';
+import { tracedSteps } from './traced-steps.js';
 import { WeightRows } from './weight-rows.js';
 
 export class BlockRecorder implements FlowRecorder {
@@ -32,7 +33,8 @@ export class BlockRecorder implements FlowRecorder {
   private changePending = false;
   private recordedStep = -1;
   private record = -1;
-  private readonly firstStep: number;
+  /** Whether a step is recorded (TraceOptions.every from the call's first step, and extraSteps). */
+  private readonly traced: (step: number) => boolean;
   /** Per-example gradient noise of the dense rows (TraceOptions.gradientNoise; checkTraceable refuses it with batch norm). */
   private readonly noise: GradientNoiseMeter | undefined;
 
@@ -60,7 +62,7 @@ export class BlockRecorder implements FlowRecorder {
       throw error;
     }
     this.nextDense = this.rows.map((_, l) => nextDenseInChain(this.rows, l));
-    this.firstStep = net.step + 1;
+    this.traced = tracedSteps(options.every, options.extraSteps, net.step + 1);
     this.trace = new Trace({
       sizes: [net.inputSize, ...this.rows.map((t) => t.units)],
       activations: this.rows.map((t) => t.activation),
@@ -79,7 +81,7 @@ export class BlockRecorder implements FlowRecorder {
   }
 
   wants(step: number): boolean {
-    return (step - this.firstStep) % this.options.every === 0;
+    return this.traced(step);
   }
 
   get updateStatistics(): UpdateStatistics {

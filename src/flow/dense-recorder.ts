@@ -15,6 +15,7 @@ import type { FlowRecorder, TraceOptions } from './recorder.js';
 import { powerIteration } from './spectral.js';
 import { spectralBound, spectralBoundFloats, spectralBoundScratch, type SingularVectors, type SpectralBoundScratch } from './spectral-bound.js';
 import { Trace, type GradientHistogram, type TraceRun } from './trace.js';
+import { tracedSteps } from './traced-steps.js';
 import { WeightRows, type WeightTensors } from './weight-rows.js';
 
 /**
@@ -64,7 +65,8 @@ export class DenseRecorder implements FlowRecorder {
   /** Whether a power iteration has run (every layer's vector is then warm). */
   private warm = false;
   private record = -1;
-  private readonly firstStep: number;
+  /** Whether a step is recorded (TraceOptions.every from the call's first step, and extraSteps). */
+  private readonly traced: (step: number) => boolean;
 
   private readonly net: Model;
   private readonly noise: GradientNoiseMeter | undefined;
@@ -100,13 +102,13 @@ export class DenseRecorder implements FlowRecorder {
     const rng = new Rng(POWER_SEED);
     for (const v of this.rightVectors) this.k.write(v, Float64Array.from({ length: v.length }, () => rng.normal()));
     this.spectralBounds = new Float64Array(sizes.length - 1).fill(NaN);
-    this.firstStep = net.step + 1;
+    this.traced = tracedSteps(options.every, options.extraSteps, net.step + 1);
     this.trace = new Trace({ sizes, activations: net.activationFunctions, loss: net.loss, every: this.options.every, run });
     if (this.options.gradientNoise) this.noise = new GradientNoiseMeter(this.k, denseChainNoiseLayers(net));
   }
 
   wants(step: number): boolean {
-    return (step - this.firstStep) % this.options.every === 0;
+    return this.traced(step);
   }
 
   get updateStatistics(): UpdateStatistics {

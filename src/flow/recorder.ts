@@ -17,6 +17,14 @@ export interface TraceOptions {
   /** Record every k-th step, from the first step of the train() call (default 1: every step). */
   every?: number;
   /**
+   * Network steps (1 = the first) recorded besides every k-th, e.g. the call's last, which the
+   * grid of `every` misses unless k divides the steps between (a call of 900 steps traced every 45th
+   * records steps 1, 46, …, 856; `extraSteps: [900]` adds its last). A step the call does not
+   * take is not recorded. Every reader of a trace reads each record at its own step (Trace.steps),
+   * so records off the grid are drawn and read where they were taken. Default []: the grid alone.
+   */
+  extraSteps?: number[];
+  /**
    * The two costliest statistics, ‖W‖₂ (power iteration) and the 98th percentile (a histogram
    * pass), are computed every m-th record, the first included; in between, spectralNorm,
    * chainBound and activationP98 are NaN, so a bound is only ever shown beside the factor of its
@@ -25,7 +33,10 @@ export interface TraceOptions {
    * tracing every 10th step or rarer).
    */
   refreshEvery?: number;
-  /** Network steps (1 = the first) at which to keep histograms of the back-propagated gradients (default [1]). */
+  /**
+   * Network steps (1 = the first) at which to keep histograms of the back-propagated gradients
+   * (default [1]); taken at recorded steps only (every k-th, or one of extraSteps).
+   */
   histogramSteps?: number[];
   /**
    * Also record per-example gradient norms and the gradient signal-to-noise ratio per layer
@@ -37,15 +48,21 @@ export interface TraceOptions {
 
 export function checkTraceOptions(options: unknown): Required<TraceOptions> {
   if (typeof options !== 'object' || options === null) throw invalidOption('trace: expected an object such as { every: 10 }');
-  checkKnownKeys(options, keysOf<TraceOptions>({ every: true, refreshEvery: true, histogramSteps: true, gradientNoise: true }), 'trace');
-  const { every = 1, histogramSteps = [1], gradientNoise = false } = options as TraceOptions;
+  checkKnownKeys(options, keysOf<TraceOptions>({ every: true, extraSteps: true, refreshEvery: true, histogramSteps: true, gradientNoise: true }), 'trace');
+  const { every = 1, extraSteps = [], histogramSteps = [1], gradientNoise = false } = options as TraceOptions;
   const refreshEvery = (options as TraceOptions).refreshEvery ?? (Number.isInteger(every) && every >= 1 ? Math.max(1, Math.round(REFRESH_STEPS / every)) : 1);
   for (const [name, value] of [['trace.every', every], ['trace.refreshEvery', refreshEvery]] as const) checkWhole(value, name, 1, COUNT_BOUND);
-  if (!Array.isArray(histogramSteps) || histogramSteps.some((s) => !isCount(s, 1))) {
-    throw invalidOption(`trace.histogramSteps: expected an array of step numbers, each ${countWords(1)}, got ${shown(histogramSteps)}`);
-  }
+  checkStepList(extraSteps, 'trace.extraSteps');
+  checkStepList(histogramSteps, 'trace.histogramSteps');
   if (typeof gradientNoise !== 'boolean') throw invalidOption(`trace.gradientNoise: expected true or false, got ${shown(gradientNoise)}`);
-  return { every, refreshEvery, histogramSteps, gradientNoise };
+  return { every, extraSteps, refreshEvery, histogramSteps, gradientNoise };
+}
+
+/** A list of network steps (extraSteps, histogramSteps): an array of whole numbers ≥ 1, a hole in it refused as not one (Array.from reads it as undefined). */
+function checkStepList(steps: unknown, name: string): void {
+  if (!Array.isArray(steps) || Array.from(steps as unknown[]).some((s) => !isCount(s, 1))) {
+    throw invalidOption(`${name}: expected an array of step numbers, each ${countWords(1)}, got ${shown(steps)}`);
+  }
 }
 
 
@@ -106,7 +123,7 @@ export class TraceRecorder {
     return this.recorder.trace;
   }
 
-  /** Whether network step `step` is traced: every k-th step, from the first step of this train() call. */
+  /** Whether network step `step` is traced: every k-th step, from the first step of this train() call, and each of extraSteps. */
   wants(step: number): boolean {
     return this.recorder.wants(step);
   }

@@ -223,7 +223,7 @@ export interface TraceJSON {
   activations: OutputActivation[];
   /** The loss trained on. */
   loss: Loss;
-  /** A record was taken every this many steps. */
+  /** A record was taken every this many steps (and at the steps of TraceOptions.extraSteps: `steps` holds each record's). */
   every: number;
   /** How the run was set up, where known. */
   run: TraceRun;
@@ -301,7 +301,7 @@ export class Trace {
   readonly activations: readonly OutputActivation[];
   /** The loss trained on. */
   readonly loss: Loss;
-  /** A record is taken every this many steps. */
+  /** A record is taken every this many steps (and at the steps of TraceOptions.extraSteps: `steps` holds each record's). */
   readonly every: number;
   /** How the run was set up (optimiser, layer rates, initialisation), where known. */
   readonly run: TraceRun;

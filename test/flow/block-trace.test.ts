@@ -160,14 +160,19 @@ describe('the trace of a block network', () => {
   it('does not change training by a bit: the same tensors with and without a trace, on every kind of backend', async () => {
     for (const backend of ['wasm', 'ref', createRefKernels({ precision: 'f32' })] as const) {
       const tensors = [];
-      for (const trace of [undefined, { every: 1 }, { every: 3, histogramSteps: [1, 4] }]) {
+      // The last: 18 steps traced every 3rd (1, 4, …, 16) and at extraSteps 2 and 18 (the last), each measured in full.
+      for (const trace of [undefined, { every: 1 }, { every: 3, histogramSteps: [1, 4] }, { every: 3, extraSteps: [2, 18], histogramSteps: [2] }]) {
         const net = await createNetwork({ inputs: 4, layers: EVERY_BLOCK_KIND, seed: 2, backend });
         net.train(data.x, data.y, { epochs: 3, batchSize: 8, optimizer: 'adam', trace });
         tensors.push(everyTensor(net));
+        if (trace?.extraSteps) {
+          expect(Array.from(net.trace!.steps)).toEqual([1, 2, 4, 7, 10, 13, 16, 18]);
+          expect(net.trace!.histograms.map((h) => h.step)).toEqual([2]);
+          for (const v of net.trace!.residualSeries('skipGradRms', 1)) expect(v).toBeGreaterThan(0);
+        }
         net.dispose();
       }
-      expect(tensors[1]).toEqual(tensors[0]);
-      expect(tensors[2]).toEqual(tensors[0]);
+      for (const traced of tensors.slice(1)) expect(traced).toEqual(tensors[0]);
     }
   });
 

@@ -72,13 +72,16 @@ describe("a saved trace's counts", () => {
     expect([back.run.batchSize, back.run.rows]).toEqual([357_913_941, Number.MAX_SAFE_INTEGER]);
   });
 
-  it("train()'s epochs and trace.every share the bound", async () => {
+  it("train()'s epochs and trace.every, extraSteps and histogramSteps share the bound", async () => {
     const net = await createNetwork({ sizes: [2, 3, 2], backend: 'ref', seed: 1 });
     const before = net.step;
     // maxSeconds bounds the run should the bound ever go: 1e300 epochs were taken, and trained until stopped.
     await expectError(() => net.train(x, y, { epochs: 1e300, maxSeconds: 0.2 }), 'INVALID_OPTION', /^epochs: at most 9,007,199,254,740,991 \(2⁵³ − 1, .*\), got 1e\+300$/);
     await expectError(() => net.train(x, y, { trace: { every: 2 ** 53 } }), 'INVALID_OPTION', /^trace\.every: at most 9,007,199,254,740,991 .*got 9007199254740992$/);
     await expectError(() => net.train(x, y, { trace: { histogramSteps: [1e300] } }), 'INVALID_OPTION', /^trace\.histogramSteps: expected an array of step numbers, each a whole number from 1 to 9,007,199,254,740,991 .*got \[1e\+300\]$/);
+    await expectError(() => net.train(x, y, { trace: { extraSteps: [1e300] } }), 'INVALID_OPTION', /^trace\.extraSteps: expected an array of step numbers, each a whole number from 1 to 9,007,199,254,740,991 .*got \[1e\+300\]$/);
+    // A hole is no step number (Array.prototype.some would pass over it).
+    await expectError(() => net.train(x, y, { trace: { extraSteps: [1, , 3] as never } }), 'INVALID_OPTION', /^trace\.extraSteps: expected an array of step numbers/);
     expect(net.step).toBe(before);
     net.dispose();
   });

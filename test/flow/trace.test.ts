@@ -18,6 +18,7 @@ import { expectClose } from '../util/close.js';
 import { denseModelOf } from '../../src/model.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 import { EPOCH_CELLS } from '../util/trace-csv.js';
+import { codeQuoteOn } from '../util/page-quotes.js';
 
 const rng = new Rng(21);
 const ROWS = 48;
@@ -172,6 +173,28 @@ describe.each(await kernelBackends())('trace on $name', ({ name, kernels }) => {
     net.dispose();
   });
 
+  it("records extraSteps beside the grid, each at its own step, its update measured as the grid's", async () => {
+    const net = await createNetwork({ ...OPTIONS, backend: kernels });
+    // 3 epochs of 5 batches (each epoch's 5th of 8 rows: steps 5, 10, 15): every 4th step from the first is 1, 5, 9, 13, which misses the last, 15;
+    // extraSteps adds it and step 2 (right after a record: its update is measured at once, as off the grid of every 4);
+    // step 99 is never taken. A histogram step off the grid is taken where extraSteps records it.
+    net.train(x, y, { epochs: 3, batchSize: 10, learningRate: LEARNING_RATE, trace: { every: 4, extraSteps: [99, 15, 2], histogramSteps: [15, 3] } });
+    const t = net.trace!;
+    expect(Array.from(t.steps)).toEqual([1, 2, 5, 9, 13, 15]);
+    expect(Array.from(t.batchRows)).toEqual([10, 10, 8, 10, 10, 8]);
+    expect(t.histograms.map((h) => h.step)).toEqual([15]);
+    for (let r = 0; r < t.length; r++) {
+      for (let l = 0; l < t.layers; l++) {
+        const want = (LEARNING_RATE * t.at('weightGradNorm', r, l)) / t.at('weightNorm', r, l);
+        expect(t.at('updateRatio', r, l) / want, `${name} record ${r} (step ${t.steps[r]}) layer ${l}`).toBeCloseTo(1, 3);
+      }
+    }
+    expectTraceInvariants(t, `${name} extraSteps`);
+    // Read back from its JSON with its records where they were taken.
+    expect(Array.from(Trace.fromJSON(JSON.parse(JSON.stringify(t.toJSON()))).steps)).toEqual([1, 2, 5, 9, 13, 15]);
+    net.dispose();
+  });
+
   it('measures the update of every step, whether the next record or the end of training settles it', async () => {
     // Plain SGD: ‖ΔW‖ = η‖∇W‖ exactly, step by step; every 1 defers the measurement, every 2 does not.
     for (const every of [1, 2]) {
@@ -219,13 +242,25 @@ describe.each(await kernelBackends())('trace on $name', ({ name, kernels }) => {
 });
 
 describe('trace options', () => {
-  it.each([{ every: 0 }, { every: 1.5 }, { refreshEvery: -1 }, { histogramSteps: [0] }, null])('refuses %j before training changes anything', async (trace) => {
+  it.each([{ every: 0 }, { every: 1.5 }, { refreshEvery: -1 }, { histogramSteps: [0] }, { extraSteps: [0] }, { extraSteps: 900 }, { extraSteps: [2.5] }, null])('refuses %j before training changes anything', async (trace) => {
     const net: Network = await createNetwork({ ...OPTIONS, backend: 'ref' });
     const weights = Float64Array.from(net.kernels.view(net.weights[0]));
     expect(() => net.train(x, y, { trace: trace as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     expect(Float64Array.from(net.kernels.view(net.weights[0]))).toEqual(weights);
     expect(net.step).toBe(0);
     expect(net.trace).toBeUndefined();
+  });
+
+  it("records docs/api.md's example: a 900-step call traced every 45th misses its last, which extraSteps adds", async () => {
+    const example = codeQuoteOn('docs/api.md', '{ every: 45, extraSteps: [900] }');
+    expect(example).toBe('{ every: 45, extraSteps: [900] }');
+    const net = await createNetwork({ ...OPTIONS, backend: 'ref' });
+    // One full batch an epoch: 900 epochs are 900 steps.
+    net.train(x, y, { epochs: 900, batchSize: ROWS, learningRate: 0.01, trace: { every: 45, extraSteps: [900] } });
+    const grid = Array.from({ length: 20 }, (_, i) => 1 + 45 * i);
+    expect(grid.at(-1)).toBe(856);
+    expect(Array.from(net.trace!.steps)).toEqual([...grid, 900]);
+    net.dispose();
   });
 
   it('refreshes ‖W‖₂ about every 10 steps by default: every 10th record when tracing every step, every record from every 10th step', () => {
