@@ -4,6 +4,7 @@
  * curvature (CURVATURE_HOW_TO_ON_PAGE): the how-to in the summary was some 180 words of its 400â€“600 (newuser49 #7).
  */
 import { CURVATURE_ASKS, CURVATURE_HOW_TO, CURVATURE_QUESTION, type Diagnosis } from '../../src/index.js';
+import { shownParagraphs } from '../../src/flow/shown-paragraphs.js';
 import { proseNodes } from './prose.js';
 
 /** The question's paragraph on the page: the curvature box (index.html's #curvature, shown while the run is paused) answers it. */
@@ -12,8 +13,8 @@ export const CURVATURE_POINTER = `${CURVATURE_ASKS}: while the run is paused, â€
 /** The how-to, said once in the curvature box (#curvature-how-to) where the summary points to it. */
 export const CURVATURE_HOW_TO_ON_PAGE = `In your code or at the command line: ${CURVATURE_HOW_TO}.`;
 
-/** The summary's paragraphs as the panel shows them (a diagnosis made before it had paragraphs: its summary in one). */
-export const pageParagraphs = (d: Diagnosis): string[] => (d.paragraphs ?? [d.summary]).map((p) => (p === CURVATURE_QUESTION ? CURVATURE_POINTER : p));
+/** The summary's paragraphs as the panel shows them, by the report's rule (shownParagraphs: where they are not its summary, the summary in one). */
+export const pageParagraphs = (d: Diagnosis): string[] => shownParagraphs(d).map((p) => (p === CURVATURE_QUESTION ? CURVATURE_POINTER : p));
 
 /** The paragraphs as <p> elements, a space between them, so the box's text (textContent) reads as running prose, as the summary does. */
 export function paragraphNodes(paragraphs: string[]): Node[] {

@@ -7,7 +7,7 @@
  */
 import { cancelledBiasNote, chartedBiasRows } from './cancelled-biases.js';
 import { verdictHeading, type Diagnosis } from './diagnose.js';
-import { shownParagraphs } from './diagnosis/diagnosis-types.js';
+import { shownParagraphs } from './shown-paragraphs.js';
 import { API_REMEDY_TERMS, choiceLine, remedyLines, type RemedyTerms } from './remedy.js';
 import { headlineInTerms } from './diagnosis/headline.js';
 import { CURVATURE_ASKS, CURVATURE_QUESTION } from './diagnosis/progress-sentences.js';

@@ -12,10 +12,11 @@ const DEMO = 'demo/src';
 /**
  * Library modules the page may import beside the entry point: how gradscope's prose is written (src/list-text.ts' "a, b
  * and c"; how it writes a number, src/number-text.ts and src/sci-text.ts, which the page's chain table writes as the CLI's
- * table and the diagnosis do), which the page's sentences share with the library's own and which a user of the library has
- * no use for. Each imports nothing (below), so the page pulls in nothing else through it.
+ * table and the diagnosis do; which paragraphs a diagnosis is shown in, src/flow/shown-paragraphs.ts, the report's rule),
+ * which the page's sentences share with the library's own and which a user of the library has no use for. Each imports
+ * nothing (below), so the page pulls in nothing else through it.
  */
-const PROSE_MODULES = ['src/list-text.js', 'src/number-text.js', 'src/sci-text.js'];
+const PROSE_MODULES = ['src/list-text.js', 'src/number-text.js', 'src/sci-text.js', 'src/flow/shown-paragraphs.js'];
 
 describe('the visualizer', () => {
   it('imports the library only through its public entry point and PROSE_MODULES', async () => {

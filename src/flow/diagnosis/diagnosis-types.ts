@@ -373,14 +373,3 @@ export interface BatchNoise {
   /** Rows in a batch (m), the last record read's. */
   rows: number;
 }
-
-/**
- * The paragraphs the HTML report shows for `d`: its paragraphs where they are its summary (joined by single spaces), else the
- * summary in one, so that what the terminal prints (the summary) and what the report shows never differ: a diagnosis saved before it
- * had paragraphs, or whose summary was edited after diagnose() made it (review50 #2), shows its summary.
- */
-export function shownParagraphs(d: { summary: string; paragraphs?: unknown }): string[] {
-  const p = d.paragraphs;
-  const strings = Array.isArray(p) && p.length > 0 && p.every((v) => typeof v === 'string');
-  return strings && (p as string[]).join(' ') === d.summary ? (p as string[]) : [d.summary];
-}
