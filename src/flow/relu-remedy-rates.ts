@@ -25,6 +25,12 @@ export const RELU_RATE_SETUP = {
   depths: [2, 3, 5, 8],
   /** Units per hidden layer. */
   width: 30,
+  /**
+   * Per optimiser, the other widths its bound was measured at (docs/gradient-flow.md's width tables, fewer depths and seeds at
+   * some): the remedy is printed for networks of every width (study (b)'s are 256 wide), so the bound is the one rate of the grid
+   * at which every network held at every width, not width 30's alone (Adam's 0.005 held at 30 and 64, not at 256).
+   */
+  otherWidths: { sgd: [16, 64, 128, 256], adam: [64, 256] },
   /** Seeds of each network's weights and batch order. */
   seeds: [1, 2, 3],
   /** Epochs over the training digits: the relu remedy's printed `gradscope train` command trains the command's default --epochs. */
@@ -163,7 +169,8 @@ export interface ReluRates<Setup> {
  *   0.005 5×2 80.1 % after 87.7 %; 0.01 5×2 82.3 % after 90.1 %; 0.02 5×3 84.6 % after 91.5 %;
  *   0.05 3×1 89.2 % after 94.3 %; 0.1 8×1 84.0 % after 93.8 %; 0.2 8×1 81.3 % after 88.9 %;
  *   0.5 8×1 8 dead layers, 10.5 %; 1 diverged. Its bound was 0.1 over one epoch (2026-12-01).
- * - Adam 0.005, as over one epoch (0.0005–0.005: 91.0–95.4 % at the end). 0.01 8×1 86.6 % after 90.5 %,
+ * - Adam 0.002 since 2026-12-07 (rate51: the one rate of the grid every network held at every width, below). At width 30 alone
+ *   it was 0.005, as over one epoch (0.0005–0.005: 91.0–95.4 % at the end). 0.01 8×1 86.6 % after 90.5 %,
  *   1 dead layer; 0.02 8×1 74.2 % after 83.8 %, 5 dead; 0.05 8×1 19.5 % after 57.5 %, 8 dead.
  * Plain SGD's bound is slow (78–88 % after 10 epochs against Adam's 91–95 %), but it is the largest rate
  * of the grid whose end every network held; the remedy offers no rate it did not measure.
@@ -189,13 +196,12 @@ export interface ReluRates<Setup> {
  *   nice 10, load about 20; the script's --every, each network's test accuracy after every epoch printed beside it): docs/gradient-flow.md's
  *   Adam width table and the SGD table's width-256 cells, which test/docs/relu-rate-tables holds. Adam 0.005 held at width 64 (25 of 25)
  *   and not at 256 (2 of 6: the 5- and 8-layer networks ended with 2 and 6 layers dead), 0.002 at every width (256: 6 of 6, 94.6–96.1 %);
- *   SGD at width 256 held at 0.01, 0.02 and 0.05 (6 of 6 each). Adam's row stays 0.005: its reason names the width-30 networks, where
- *   0.005 held, and a bound set at other widths needs words that name them.
- * So SGD's 0.002 holds at widths 16–256, a careful bound (one rate for every width, not the rate that trains any one of them
- * best), and Adam would serve an SGD run better, but the rule's own set (RELU_RATE_SETUP, width 30) is unchanged, and so is
- * what the remedy offers: offering Adam changes the
- * run's optimiser besides its units, Adam's 0.005 does not hold at width 100 and 0.002 was not run on the
- * whole set there, and momentum's bound lies above 0.001 but was not run to its end on the whole set.
+ *   SGD at width 256 held at 0.01, 0.02 and 0.05 (6 of 6 each).
+ * So each optimiser's bound is the one rate of its grid at which every network held at every width measured (RELU_RATE_SETUP.otherWidths,
+ * which the reason names beside width 30): SGD's 0.002 at widths 16–256, Adam's 0.002 at 16, 30, 64, 100 (depths 5 and 8) and 256,
+ * where Adam's 0.005 left layers dead at 100 and 256. A careful bound: one rate for every width, not the rate that trains any one of
+ * them best. Adam would serve an SGD run better, but the remedy keeps the run's optimiser: offering Adam changes it besides its units,
+ * and momentum's bound lies above 0.001 but was not run to its end on the whole set.
  *
  * The page's rows, one per data set it offers (RELU_RATE_PAGE_SETUP: depths 2, 4, 6, 8 × widths 16, 32 ×
  * seeds 1–3, 200 epochs; scripts/relu-remedy-rates-page.ts, 2026-12-03, 2-core AMD EPYC Zen 5, family
@@ -230,7 +236,7 @@ export interface ReluRates<Setup> {
  *   0.002 did not: 6×32×3 91.7 % after 97.5 %; 0.01 1 dead).
  * - mnist: SGD 0.05 (83.0–89.0 % at the end; 0.1 8×16×1 80.0 % after 88.0 %; 0.2 diverged); Adam 0.005 (81.3–90.7 %; 0.01 8×16×2 79.7 %
  *   after 85.0 %; 0.02 47.7 % after 80.3 %); the rates below not run.
- * On the digits (the command's row) leaky-relu networks held at the row's own rates, SGD 0.002 (79.8–87.6 %)
+ * On the digits (the command's row) leaky-relu networks held at the row's rates of 2026-12-03, SGD 0.002 (79.8–87.6 %)
  * and Adam 0.005 (92.1–95.3 %), but the grid was not run for them: that row has no leakyRates.
  *
  * The full-batch row (RELU_RATE_FULL_BATCH_SETUP: study (a)'s networks with relu + he-normal, depths 2, 3, 4, 5, 8 × seeds 1–3,
@@ -262,7 +268,7 @@ export interface ReluRates<Setup> {
  * reads this row under the default 'command'). The rates below them were not run for leaky-relu, and for relu a rate below the
  * bound did not always hold (Adam 0.0005 above), so a run's own smaller rate, which the switch keeps, is not one the grid held.
  * Beside the batch-32 bounds, full batch lifts SGD's 25× (0.002 → 0.05), where a step's gradient carries no batch's noise,
- * and lowers Adam's (0.005 → 0.002), whose steps are the same size whatever the noise, over 500 steps in place of 2,820.
+ * and lowers Adam's width-30 one (0.005 → 0.002; the row's bound is 0.002 since rate51, every width's), whose steps are the same size whatever the noise, over 500 steps in place of 2,820.
  * Study (a)'s deepest network with the switch (seed 1) reached 40.6 % of the test digits at the batch-32 row's 0.002 and 88.1 %
  * at its own 0.1 (newuser46); at this row's 0.05, docs/studies.md's table (scripts/study-a-remedies.ts).
  */
@@ -280,7 +286,7 @@ export const RELU_REMEDY_RATES: {
   /** The visualizer on its MNIST subset. */
   readonly 'page-mnist': ReluRates<PageRateSetup>;
 } = {
-  command: { setup: RELU_RATE_SETUP, rates: { sgd: 0.002, adam: 0.005 } },
+  command: { setup: RELU_RATE_SETUP, rates: { sgd: 0.002, adam: 0.002 } },
   'full-batch': { setup: RELU_RATE_FULL_BATCH_SETUP, rates: { sgd: 0.05, adam: 0.002 }, leakyRates: { sgd: 0.01, adam: 0.002 } },
   'page-spirals': { setup: onPage('spirals'), rates: { sgd: 0.1, adam: 0.005 }, leakyRates: { sgd: null, adam: 0.01 } },
   'page-circles': { setup: onPage('circles'), rates: { sgd: 0.2, adam: 0.005 }, leakyRates: { sgd: 0.1, adam: 0.01 } },

@@ -48,9 +48,9 @@ describe("docs/gradient-flow.md's relu remedy rates are RELU_REMEDY_RATES'", () 
     for (const rate of rates) expect(RELU_RATE_SETUP.grids.sgd).toContain(rate);
     const everywhere = rates.filter((_, i) => table.rows.every((row) => heldAll(row[2 + i])));
     expect(Math.max(...everywhere)).toBe(RELU_REMEDY_RATES.command.rates.sgd);
-    // Wider rows than the row's own: its width 30, and study (b)'s, whose relu remedy npm start prints.
+    // Wider rows than the row's own: its width 30, and study (b)'s, whose relu remedy npm start prints; the reason names them (otherWidths).
     const widths = table.rows.map((row) => Number(row[0]));
-    expect(widths).toContain(RELU_RATE_SETUP.width);
+    expect(widths).toEqual([...RELU_RATE_SETUP.otherWidths.sgd, RELU_RATE_SETUP.width].sort((a, b) => a - b));
     expect(widths).toContain(ACTIVATIONS_DEFAULTS.width);
   });
 
@@ -59,17 +59,21 @@ describe("docs/gradient-flow.md's relu remedy rates are RELU_REMEDY_RATES'", () 
     const rates = table.header.slice(2).map(Number);
     for (const rate of rates) expect(RELU_RATE_SETUP.grids.adam).toContain(rate);
     const widths = table.rows.map((row) => Number(row[0]));
-    expect(widths).toContain(RELU_RATE_SETUP.width);
+    expect(widths).toEqual([...RELU_RATE_SETUP.otherWidths.adam, RELU_RATE_SETUP.width].sort((a, b) => a - b));
     expect(widths).toContain(ACTIVATIONS_DEFAULTS.width);
     const heldAt = (rate: number) => table.rows.filter((row) => heldAll(row[2 + rates.indexOf(rate)])).map((row) => Number(row[0]));
     const everywhere = rates.filter((rate) => heldAt(rate).length === table.rows.length);
-    expect(Number(said(/([\d.]+) is the one Adam rate at which every network held at every width/)[0])).toBe(Math.max(...everywhere));
-    // The row's bound as the page says it keeps it, and the widths it held at.
+    // The row's bound: the one rate every network held at every width (rate51; rate50 had kept width 30's larger one).
     const bound = RELU_REMEDY_RATES.command.rates.adam;
-    expect(Number(said(/the row keeps Adam's ([\d.]+) for now/)[0])).toBe(bound);
-    const [, heldWidths, notAt] = said(/So the row's Adam ([\d.]+) held at widths ([\d, and]+) and not at (\d+),/);
-    expect(list(heldWidths)).toEqual(heldAt(bound));
-    expect(widths.filter((w) => !heldAt(bound).includes(w))).toEqual([Number(notAt)]);
+    expect(Number(said(/([\d.]+) is the one Adam rate at which every network held at every width/)[0])).toBe(Math.max(...everywhere));
+    expect(Math.max(...everywhere)).toBe(bound);
+    expect(Number(said(/the row's Adam bound is ([\d.]+) \(since/)[0])).toBe(bound);
+    // Width 30's own bound, larger, and the widths it held at.
+    const [thirty, heldWidths, notAt] = said(/So Adam's ([\d.]+), the largest rate at which every width-30 network held, held at widths ([\d, and]+) and not at (\d+),/);
+    expect(Math.max(...rates.filter((rate) => heldAt(rate).includes(RELU_RATE_SETUP.width)))).toBe(Number(thirty));
+    expect(Number(thirty)).toBeGreaterThan(bound);
+    expect(list(heldWidths)).toEqual(heldAt(Number(thirty)));
+    expect(widths.filter((w) => !heldAt(Number(thirty)).includes(w))).toEqual([Number(notAt)]);
   });
 
   it("the full-batch row's set-up and bounds", () => {

@@ -60,10 +60,13 @@ describe('runRegimeRow (newuser46 #1: the digits\' batch-32 0.002 offered to a f
     expect(sameBudget({ fullBatch: false, steps: 500 }, 'full-batch')).toBe(false);
   });
 
-  it('lowers a full-batch run above the full-batch bounds to them (SGD 0.05, Adam 0.002: larger than and below the batch-32 ones)', () => {
+  it("lowers a full-batch run above the full-batch bounds to them (SGD 0.05, larger than the batch-32 one; Adam 0.002, below width 30's batch-32 0.005)", () => {
     expect(reluRemedyRate({ optimizer: 'sgd', learningRate: 0.1 }, 'full-batch')).toBe(0.05);
+    expect(reluRemedyRate({ optimizer: 'sgd', learningRate: 0.05 }, 'command')).toBe(0.002);
     expect(reluRemedyRate({ optimizer: 'adam', learningRate: 0.005 }, 'full-batch')).toBe(0.002);
-    expect(reluRemedyRate({ optimizer: 'adam', learningRate: 0.005 }, 'command')).toBeUndefined();
+    // The batch-32 row's Adam bound is 0.002 too since rate51 (every width's; width 30's alone was 0.005): a run at it keeps it.
+    expect(reluRemedyRate({ optimizer: 'adam', learningRate: 0.005 }, 'command')).toBe(0.002);
+    expect(reluRemedyRate({ optimizer: 'adam', learningRate: 0.002 }, 'command')).toBeUndefined();
   });
 
   it("leaves the full-batch bound out of own-rows' ceiling, which is of mini-batches", () => {

@@ -15,6 +15,7 @@ import { grouped } from '../../counted.js';
 import { type AddRemedy, choice, hiddenActivation, initName, numberSetting } from './remedy-settings.js';
 import { givenFloat32Text, numberText } from '../../number-text.js';
 import { percentText } from '../../percent-text.js';
+import { andList } from '../../list-text.js';
 import type { SameSetupReading } from '../same-setup-relu.js';
 
 /**
@@ -221,7 +222,10 @@ function measuredOn(row: ReluRateRow, optimizer: string): string {
       `sigmoid outputs with cross-entropy, biases N(0, 1), L2 λ = ${setup.lambda} on the weights`
     );
   }
-  return `${setup.depths.join(', ')} hidden layers of ${setup.width}, ${seeds}, ${setup.epochs} epochs of ${optimizer} in batches of ${setup.batchSize} on ${grouped(setup.trainRows)} digits`;
+  // The command's bound is the one rate every network held at every width measured (RELU_RATE_SETUP.otherWidths): width 30's alone can be larger.
+  const widths = setup.otherWidths[optimizer as MeasuredOptimizer] ?? [];
+  const alsoAt = widths.length ? `; at widths ${andList(widths.map(String))} too` : '';
+  return `${setup.depths.join(', ')} hidden layers of ${setup.width}, ${seeds}, ${setup.epochs} epochs of ${optimizer} in batches of ${setup.batchSize} on ${grouped(setup.trainRows)} digits${alsoAt}`;
 }
 
 /** How the run's init drew its weights in words ('N(0, 1/n_in)', 'N(0, 0.1²)'), or undefined where no words fit (sparse, LSUV, unknown). */
