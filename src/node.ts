@@ -31,3 +31,6 @@ export { TRAINABLE_DEPTH_REMEDIES } from './studies/trainable-depth-remedies.js'
 export type { TrainableDepthRemedy, RemedyTraining } from './studies/trainable-depth-remedies.js';
 export { trainableDepthReportSection } from './studies/trainable-depth-report.js';
 export type { ZeroCause } from './studies/gradient-ratios.js';
+export { runPaperExperiments } from './studies/paper-experiments.js';
+export type { PaperExperimentsOptions } from './studies/paper-experiments.js';
+export type { PaperExperiment, PaperOptions, PaperProgress } from './studies/paper-experiment.js';

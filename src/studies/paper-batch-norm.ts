@@ -13,7 +13,7 @@
 import { createNetwork, type Network } from '../api/network.js';
 import { MNIST_SOURCE, type MnistSplit } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
-import { checkPaperOptions, epochsText, epochsUntilFailure, scaled, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
+import { checkPaperOptions, epochsText, epochsUntilFailure, progressCounter, scaled, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
 import { quantile } from '../median.js';
 import { loadStudyDigits } from './study-digits.js';
 import { STUDY_SEED } from './study-defaults.js';
@@ -100,7 +100,7 @@ function networkOptions(batchNorm: boolean): NetworkOptions {
   return { inputs: 784, layers: layers as unknown as NetworkOptions['layers'], init, loss: 'cross-entropy' };
 }
 
-async function train(batchNorm: boolean, digits: MnistSplit, epochs: number, options: PaperOptions): Promise<Record> {
+async function train(batchNorm: boolean, digits: MnistSplit, epochs: number, options: PaperOptions, onEpoch: () => void): Promise<Record> {
   const net = await createNetwork({ ...networkOptions(batchNorm), seed: options.seed ?? STUDY_SEED, backend: options.backend });
   let prefix: Network;
   try {
@@ -125,6 +125,7 @@ async function train(batchNorm: boolean, digits: MnistSplit, epochs: number, opt
     const failed = epochsUntilFailure(epochs, () => {
       net.train(train, { optimizer: 'sgd', learningRate: BATCH_NORM_PAPER.learningRate, batchSize: BATCH_NORM_PAPER.batchSize });
       measure();
+      onEpoch();
     });
     return failed ? { ...record, failed } : record;
   } finally {
@@ -243,8 +244,9 @@ export async function runBatchNormPaper(options: PaperOptions = {}): Promise<Pap
   checkPaperOptions(options);
   const digits = await loadStudyDigits(options.trainRows, options.testRows);
   const epochs = scaled(BATCH_NORM_PAPER.epochs, options.budget);
-  const without = await train(false, digits, epochs, options);
-  const withBn = await train(true, digits, epochs, options);
+  const epochDone = progressCounter('paper-batch-norm', 2 * epochs, options.onProgress);
+  const without = await train(false, digits, epochs, options, () => epochDone('without batch norm'));
+  const withBn = await train(true, digits, epochs, options, () => epochDone('with batch norm'));
   const runs = [
     { name: 'without batch norm', record: without },
     { name: 'with batch norm', record: withBn },

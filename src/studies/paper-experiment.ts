@@ -4,7 +4,7 @@
  * helpers they train with. Each experiment lives in its own paper-*.ts file.
  */
 import { checkBackendChoice, type BackendChoice } from '../backend.js';
-import { checkPositive, checkSeed } from '../checks.js';
+import { checkCallback, checkPositive, checkSeed } from '../checks.js';
 import { counted, grouped } from '../counted.js';
 import type { Matrix } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
@@ -38,6 +38,30 @@ export interface PaperOptions {
   backend?: BackendChoice;
   /** Scales every experiment's epochs (default 1; tests use less), at least one epoch each. */
   budget?: number;
+  /** Called after every epoch of every network an experiment trains (default: none). */
+  onProgress?: (progress: PaperProgress) => void;
+}
+
+/** Where a paper experiment has got to, after an epoch of one of its networks. */
+export interface PaperProgress {
+  /** The experiment's id, as PaperExperiment's (e.g. 'paper-batch-norm'). */
+  id: string;
+  /** The network that finished the epoch, e.g. 'with batch norm'. */
+  network: string;
+  /** Epochs done, over all the experiment's networks. */
+  done: number;
+  /** Epochs the experiment trains, over all its networks. */
+  total: number;
+}
+
+/**
+ * Counts an experiment's epochs for PaperOptions.onProgress: `total` epochs over all its networks;
+ * `epochDone(network)` after each. A network that stops early (a numeric failure) leaves its epochs
+ * uncounted, so the last call may say fewer than `total`.
+ */
+export function progressCounter(id: string, total: number, onProgress: PaperOptions['onProgress']): (network: string) => void {
+  let done = 0;
+  return (network) => onProgress?.({ id, network, done: ++done, total });
 }
 
 /** "1 epoch", "10 epochs". */
@@ -55,6 +79,7 @@ export function checkPaperOptions(options: PaperOptions): void {
   if (options.seed !== undefined) checkSeed(options.seed, 'seed');
   checkBackendChoice(options.backend);
   if (options.budget !== undefined) checkPositive(options.budget, 'budget');
+  checkCallback(options.onProgress, 'onProgress');
 }
 
 /**

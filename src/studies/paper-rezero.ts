@@ -12,7 +12,7 @@ import { grouped } from '../counted.js';
 import { lossTexts } from '../loss-text.js';
 import type { NetworkOptions } from '../network/config.js';
 import { createOptimizer } from '../optim/index.js';
-import { checkPaperOptions, epochsText, epochsUntilFailure, scaled, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
+import { checkPaperOptions, epochsText, epochsUntilFailure, progressCounter, scaled, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
 import { loadStudyDigits } from './study-digits.js';
 import { STUDY_SEED } from './study-defaults.js';
 
@@ -48,6 +48,7 @@ export async function runRezeroPaper(options: PaperOptions = {}): Promise<PaperE
   const epochs = scaled(REZERO_PAPER.epochs, options.budget);
   const curves = {} as Record<Gate, number[]>;
   const failures: Partial<Record<Gate, string>> = {};
+  const epochDone = progressCounter('paper-rezero', GATES.length * epochs, options.onProgress);
   for (const gate of GATES) {
     const net = await createNetwork({ ...networkOptions(gate), seed: options.seed ?? STUDY_SEED, backend: options.backend });
     const data = net.dataset(digits.train.x, digits.train.y);
@@ -58,6 +59,7 @@ export async function runRezeroPaper(options: PaperOptions = {}): Promise<PaperE
       // The notebook prints the mean of the epoch's batch losses (each before its update); train() returns the same per epoch.
       const failed = epochsUntilFailure(epochs, () => {
         losses.push(net.train(data, { optimizer, learningRate: REZERO_PAPER.learningRate, batchSize: REZERO_PAPER.batchSize }).epochs[0].loss);
+        epochDone(LABEL[gate]);
       });
       curves[gate] = losses;
       if (failed) failures[gate] = failed;

@@ -11,7 +11,7 @@ import { createNetwork, type Network } from '../api/network.js';
 import { matrixRows, type Matrix } from '../data/matrix.js';
 import { MNIST_SOURCE, type MnistSplit } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
-import { checkPaperOptions, epochsText, epochsUntilFailure, scaled, standardise, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
+import { checkPaperOptions, epochsText, epochsUntilFailure, progressCounter, scaled, standardise, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
 import { loadStudyDigits } from './study-digits.js';
 import { STUDY_SEED } from './study-defaults.js';
 import { times, grouped } from '../counted.js';
@@ -77,7 +77,7 @@ export function trainingModeLoss(net: Network, x: Matrix, y: Matrix): number {
 }
 
 /** Training loss (trainingModeLoss) before training and after every epoch (until a numeric failure), or why the network cannot be built. */
-async function lossCurve(variant: 'selu' | 'batch-norm', depth: number, x: ReturnType<typeof standardise>, y: MnistSplit['train']['y'], epochs: number, options: PaperOptions): Promise<Curve> {
+async function lossCurve(variant: 'selu' | 'batch-norm', depth: number, x: ReturnType<typeof standardise>, y: MnistSplit['train']['y'], epochs: number, options: PaperOptions, onEpoch: () => void): Promise<Curve> {
   const net = await createNetwork({ ...seluNetworkOptions(variant, depth), seed: options.seed ?? STUDY_SEED, backend: options.backend });
   const data = net.dataset(x, y);
   try {
@@ -86,6 +86,7 @@ async function lossCurve(variant: 'selu' | 'batch-norm', depth: number, x: Retur
       // run.py's generate_minibatches keeps no smaller final batch: the rows left over sit out that epoch's steps.
       net.train(data, { optimizer: 'sgd', learningRate: SELU_PAPER.learningRate, batchSize: SELU_PAPER.batchSize, dropLast: true });
       losses.push(trainingModeLoss(net, x, y));
+      onEpoch();
     });
     return { losses, ...(failed ? { failed } : {}) };
   } finally {
@@ -126,10 +127,12 @@ export async function runSeluPaper(options: PaperOptions = {}): Promise<PaperExp
   const epochs = scaled(SELU_PAPER.epochs, options.budget);
   const findings: string[] = [];
   const series: { name: string; xs: number[]; ys: number[] }[] = [];
+  const epochDone = progressCounter('paper-selu', 2 * SELU_PAPER.depths.length * epochs, options.onProgress);
   for (const depth of SELU_PAPER.depths) {
     const curve = async (variant: 'selu' | 'batch-norm') => {
-      const c = await lossCurve(variant, depth, x, digits.train.y, epochs, options);
-      series.push({ name: `${LABEL[variant]}, ${depth} layers`, xs: c.losses.map((_, e) => e), ys: c.losses });
+      const name = `${LABEL[variant]}, ${depth} layers`;
+      const c = await lossCurve(variant, depth, x, digits.train.y, epochs, options, () => epochDone(name));
+      series.push({ name, xs: c.losses.map((_, e) => e), ys: c.losses });
       return c;
     };
     const selu = await curve('selu');

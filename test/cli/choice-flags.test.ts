@@ -51,7 +51,7 @@ describe('every choice flag says "did you mean" for a misspelt choice', () => {
     for (const name of Object.keys(NAMED_CHOICES)) expect(choiceFlags.some((c) => c.flag === name), name).toBe(true);
   });
 
-  // --papers 1|0: one character, too short to be misspelt by one edit and told from the other.
+  // A choice of one or two characters (--papers' 1 and 0) is too short to be misspelt by one edit and told from the others.
   it.each(choiceFlags.filter((c) => c.choices.some((choice) => choice.length >= 3)).map((c) => [[...c.words].join(' ') || '(main job)', c.flag, c] as const))(
     'gradscope %s --%s',
     async (_command, flag, { words, choices }) => {

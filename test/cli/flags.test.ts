@@ -124,7 +124,7 @@ describe('defaults that depend on another flag', () => {
   });
 
   it("--papers says its default is 0 with --quick (the table's default 1 was shown alone)", async () => {
-    expect((await runCliInProcess(['study', 'trainable-depth', '--help'])).stdout).toMatch(/^  --papers 1\|0 .*\(default: 1; 0 with --quick\)$/m);
+    expect((await runCliInProcess(['study', 'trainable-depth', '--help'])).stdout).toMatch(/^  --papers 1\|0\|only .*\(default: 1; 0 with --quick\)$/m);
   });
 });
 

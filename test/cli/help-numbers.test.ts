@@ -29,8 +29,7 @@ const NOT_VALUES: { pattern: RegExp; why: string }[] = [
 
 /** Fragments whose digits are written out, each with why; each must still be printed (a stale entry fails). */
 const WRITTEN_OUT = new Map<string, string>([
-  ["1 runs the papers' own small experiments, 0 leaves them out (default: 1; 0 with --quick)", "--papers' two words, which papersFlag reads as they are written"],
-  ['1|0', "--papers' two words"],
+  ["1 runs the papers' own small experiments after the study, 0 leaves them out, only runs them alone (default: 1; 0 with --quick)", "--papers' words, which papersFlag reads as they are written"],
   [": orthonormal, rescaled on the first batch before epoch 0 is measured, as train's lsuv; default: ", 'epoch 0 is the measure before any training, as every run numbers it'],
   ['Glorot & Bengio scaled down: mean activation, 98th percentile, saturation or dead units, gradient histograms and test error per activation × init', "the trace's activationP98, whose name holds it"],
   ["beyond it the weight decay factor 1 − ηλ/n (η = ", 'a formula'],

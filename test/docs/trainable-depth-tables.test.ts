@@ -86,7 +86,7 @@ describe('replaceTables', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/trainable-depth-tables.ts', STUDY_JSON, file], { cwd: root, encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('7 tables and 3 paper experiments rendered');
+    expect(run.stdout).toContain('7 tables and 4 paper experiments rendered');
     expect(readFileSync(file, 'utf8')).toBe(docs);
   });
 });

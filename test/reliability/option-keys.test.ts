@@ -52,6 +52,7 @@ describe('misspelt options are refused by name', async () => {
     ['runTrainableDepthStudy', () => api.runTrainableDepthStudy({ depth: [2] } as never), 'depth', 'depths'],
     // It took any key: a misspelt one ran the default (curvatureof: 'loss' measured the objective).
     ['runPlateauStudy', () => api.runPlateauStudy({ curvatureof: 'loss' } as never), 'curvatureof', 'curvatureOf'],
+    ['runPaperExperiments', () => api.runPaperExperiments({ budjet: 1 } as never), 'budjet', 'budget'],
     // The CLI's budget sweep (not exported): it took any key (a misspelt budgets ran the default 64×).
     ['runBudgetSweep', () => runBudgetSweep({ budget: [1] } as never), 'budget', 'budgets'],
   ];

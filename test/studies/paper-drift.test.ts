@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { runBatchNormPaper } from '../../src/studies/paper-batch-norm.js';
 import type { PaperExperiment } from '../../src/studies/paper-experiment.js';
+import { runHeInitPaper } from '../../src/studies/paper-he-init.js';
 import { runRezeroPaper } from '../../src/studies/paper-rezero.js';
 import { runSeluPaper } from '../../src/studies/paper-selu.js';
 import { parseStudyJson } from '../../scripts/trainable-depth-tables.js';
@@ -27,6 +28,7 @@ describe('the documented papers’ experiments are what the code computes', () =
     ['paper-batch-norm', runBatchNormPaper],
     ['paper-selu', runSeluPaper],
     ['paper-rezero', runRezeroPaper],
+    ['paper-he-init', runHeInitPaper],
   ] as const)('%s: one epoch gives the first points of every documented curve', async (id, run) => {
     const doc = documented.find((p) => p.id === id);
     expect(doc, `${id} in docs/data/trainable-depth.json`).toBeDefined();

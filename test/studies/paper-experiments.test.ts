@@ -23,6 +23,9 @@ import { Rng } from '../../src/init/rng.js';
 import { standardise } from '../../src/studies/paper-experiment.js';
 import { quantile } from '../../src/median.js';
 import { runRezeroPaper } from '../../src/studies/paper-rezero.js';
+import { HE_INIT_PAPER, heInitNetworkOptions, heInitVerdict, learningEpoch, LEARNING_ERROR, runHeInitPaper } from '../../src/studies/paper-he-init.js';
+import { runPaperExperiments } from '../../src/studies/paper-experiments.js';
+import type { PaperProgress } from '../../src/studies/paper-experiment.js';
 import { JITTER_SHARE, runSeluPaper, SELU_PAPER, SELU_SETUP_DIFFERENCES, seluNetworkOptions, trainingModeLoss, varianceVerdict } from '../../src/studies/paper-selu.js';
 import { papersText } from '../../src/cli/commands/study-trainable-depth.js';
 import { paperReportSections } from '../../src/studies/paper-experiments-report.js';
@@ -165,6 +168,7 @@ describe("the papers' experiments", () => {
     ['batch norm §4.1', runBatchNormPaper],
     ['SELU Figure 1', runSeluPaper],
     ['ReZero', runRezeroPaper],
+    ['He initialisation', runHeInitPaper],
   ] as const) {
     it(`${name}: set-up, differences, curves, and findings`, async () => {
       const e = await run(TINY);
@@ -189,6 +193,55 @@ describe("the papers' experiments", () => {
       await expectError(() => run({ ...TINY, ...digitsRefused, seed: 0.5 }), 'INVALID_OPTION', /^seed: expected an integer from 0 to 4,294,967,295 .*, got 0\.5$/);
       await expectError(() => run({ ...TINY, ...digitsRefused, backend: 'gpu' as 'wasm' }), 'INVALID_OPTION', /^backend: expected 'wasm', 'ref' or a Kernels object, got "gpu"$/);
       await expectError(() => run({ ...TINY, ...digitsRefused, budget: Number.NaN }), 'INVALID_OPTION', /^budget: expected a finite number > 0, got NaN$/);
+      await expectError(() => run({ ...TINY, ...digitsRefused, onProgress: 5 as never }), 'INVALID_OPTION', /^onProgress: expected a function, got 5$/);
     });
   }
+
+  it(`He et al.: "Xavier" is N(0, 1/n_in) and theirs N(0, 2/n_in), in relu networks of 22 and 30 weight layers of ${HE_INIT_PAPER.width}`, () => {
+    expect(HE_INIT_PAPER).toMatchObject({ weightLayers: [22, 30], xavierStallsAt: 30, batchSize: 128, learningRate: 0.01, momentum: 0.9, weightDecay: 5e-4 });
+    const xavier = heInitNetworkOptions('xavier', 30);
+    expect(xavier).toMatchObject({ activation: 'relu', init: 'lecun-normal', loss: 'cross-entropy' });
+    expect(xavier.sizes).toEqual([784, ...Array(29).fill(64), 10]); // 30 weight layers
+    expect(heInitNetworkOptions('he', 22)).toMatchObject({ init: 'he-normal', sizes: [784, ...Array(21).fill(64), 10] });
+  });
+
+  it(`He et al.: a network learns from the first epoch whose held-out error is below ${100 * LEARNING_ERROR} %; the verdicts follow their Figures 2 and 3`, () => {
+    expect(LEARNING_ERROR).toBe(0.8);
+    expect(learningEpoch([0.9, 0.895, 0.81, 0.79, 0.5])).toBe(3);
+    expect(learningEpoch([0.7, 0.895, 0.895])).toBeNull(); // the record before training does not count
+    const stalled = [0.886, 0.895, 0.895, 0.895];
+    const learns = [0.886, 0.626, 0.442, 0.221];
+    expect(heInitVerdict(30, stalled, learns)).toMatch(/^The paper's "Xavier completely stalls where ours converges" \(their Figure 3\) reproduces here \(our rule: learning is a held-out error below 80\.0 % after some epoch\)\.$/);
+    expect(heInitVerdict(30, learns, learns)).toMatch(/Figure 3\) does NOT reproduce here/);
+    expect(heInitVerdict(30, stalled, stalled)).toMatch(/Figure 3\) does NOT reproduce here/);
+    const late = [0.9, 0.895, 0.85, 0.7];
+    expect(heInitVerdict(22, late, learns)).toMatch(/^The paper's "ours starts reducing the error earlier" \(their Figure 2, where both converge\) reproduces here: both learn, He from epoch 1 and Xavier from epoch 3 \(our rule: /);
+    expect(heInitVerdict(22, learns, learns)).toMatch(/converge\) does NOT reproduce here: both learn, from the same epoch, 1 \(our rule/);
+    expect(heInitVerdict(22, learns, late)).toMatch(/does NOT reproduce here: both learn, Xavier first \(epoch 1 against 3\) /);
+    expect(heInitVerdict(22, stalled, learns)).toMatch(/converge\) does NOT reproduce here: Xavier did not learn /);
+    expect(heInitVerdict(22, stalled, stalled)).toMatch(/does NOT reproduce here: neither learnt \(our rule/);
+  });
+
+  it("runPaperExperiments: every experiment in order, each one's epochs counted to its total by onProgress, onExperiment after each", async () => {
+    const progress: PaperProgress[] = [];
+    const done: string[] = [];
+    const experiments = await runPaperExperiments({ ...TINY, onProgress: (p) => progress.push(p), onExperiment: (e) => done.push(e.id) });
+    const ids = ['paper-batch-norm', 'paper-selu', 'paper-rezero', 'paper-he-init'];
+    expect(experiments.map((e) => e.id)).toEqual(ids);
+    expect(done).toEqual(ids);
+    for (const [id, networks] of [['paper-batch-norm', 2], ['paper-selu', 6], ['paper-rezero', 2], ['paper-he-init', 4]] as const) {
+      const own = progress.filter((p) => p.id === id);
+      expect(own.map((p) => p.done), id).toEqual(Array.from({ length: networks }, (_, i) => i + 1)); // one epoch each at this budget
+      expect(new Set(own.map((p) => p.total)), id).toEqual(new Set([networks]));
+      expect(new Set(own.map((p) => p.network)).size, id).toBe(networks);
+    }
+  }, 120_000);
+
+  it('runPaperExperiments: an unknown key, a bad callback or option is INVALID_OPTION before any work', async () => {
+    const digitsRefused = { trainRows: 1e9 };
+    await expectError(() => runPaperExperiments({ ...digitsRefused, sed: 1 } as never), 'INVALID_OPTION', /^runPaperExperiments: unknown option 'sed'; did you mean 'seed'\?/);
+    await expectError(() => runPaperExperiments('x' as never), 'INVALID_OPTION', /^runPaperExperiments: expected an options object, got "x"$/);
+    await expectError(() => runPaperExperiments({ ...digitsRefused, onExperiment: async () => {} }), 'INVALID_OPTION', /^onExperiment: an async function/);
+    await expectError(() => runPaperExperiments({ ...digitsRefused, seed: -1 }), 'INVALID_OPTION', /^seed: expected an integer/);
+  });
 });

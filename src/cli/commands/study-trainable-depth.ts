@@ -1,5 +1,5 @@
 /**
- * gradscope study trainable-depth [--quick] [--depths 2,5,10,20,50,100] [--width 64] [--epochs 10] [--remedies a,b] [--budgets 1,4,16,64] [--budget-depths 5,10,20] [--papers 1] [--train 9000] [--test 1000] [--seed 1] [--json] [--html FILE]
+ * gradscope study trainable-depth [--quick] [--depths 2,5,10,20,50,100] [--width 64] [--epochs 10] [--remedies a,b] [--budgets 1,4,16,64] [--budget-depths 5,10,20] [--papers 1|0|only] [--train 9000] [--test 1000] [--seed 1] [--json] [--html FILE]
  * How deep each remedy trains a feed-forward network on the digits, for a fixed step budget; then
  * the budget sweep (does a longer budget move where plain sigmoid stops?) and the papers' own small
  * experiments (issue 14).
@@ -26,7 +26,7 @@ import { TRAINABLE_DEPTH_REMEDIES, type TrainableDepthRemedy } from '../../studi
 import { BUDGET_DEPTHS, BUDGET_MULTIPLES, BUDGET_REMEDIES, runBudgetSweep, type BudgetSweepResult } from '../../studies/trainable-depth-budget.js';
 import { boundaryTable, budgetMatrix, BUDGET_ROWS_HEADER, budgetRowCells, budgetSweepReportSection, budgetSweepSetup, learningRateTable } from '../../studies/trainable-depth-budget-report.js';
 import { epochsText, type PaperExperiment } from '../../studies/paper-experiment.js';
-import { PAPER_BATCH_NORM_RUNS, runPaperExperiments } from '../../studies/paper-experiments.js';
+import { PAPER_BATCH_NORM_RUNS, runPaperExperiments, type PaperExperimentsOptions } from '../../studies/paper-experiments.js';
 import { shortBatchProblem } from '../../studies/batch-norm-rows.js';
 import { paperNotes, paperReportSections } from '../../studies/paper-experiments-report.js';
 import { accuracyMatrix, budgetNote, deepestTable, remediesTable, ROWS_HEADER, rowCells, trainableDepthReportSection, infiniteRatioNote, unmeasuredDeltaNote, WALL_SECONDS_NOTE, zeroRatioNote } from '../../studies/trainable-depth-report.js';
@@ -40,6 +40,7 @@ import { STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { MNIST_CLASSES, MNIST_PIXELS } from '../../data/mnist.js';
 import { parameterCountOf } from '../../network/memory-budget.js';
 import { shellWord } from '../../shell-word.js';
+import { didYouMean } from '../../suggest.js';
 
 /** How the study's progress lines start, in npm start's study (c) and in this command alike. */
 const PROGRESS_LABEL = 'trainable depth';
@@ -73,12 +74,46 @@ export function rowWork(remedy: TrainableDepthRemedy | undefined, depth: number,
   return remedy === undefined || skipReason(remedy, depth) !== undefined ? 0 : parameterCountOf([MNIST_PIXELS, ...Array.from({ length: depth }, () => width), MNIST_CLASSES]);
 }
 
-/** --papers: 1 runs the papers' experiments at their own epochs (the default, but with --quick), 0 leaves them out. */
-function papersFlag(args: ParsedArgs, quick: boolean): boolean {
+/** What --papers asks for: the papers' experiments after the study, not at all, or alone. */
+type PapersChoice = 'with' | 'without' | 'only';
+
+/** --papers' words, as its help shows them. */
+const PAPERS_WORDS = ['1', '0', 'only'];
+
+/** --papers: 1 runs the papers' experiments after the study (the default, but with --quick), 0 leaves them out, only runs them alone. */
+function papersFlag(args: ParsedArgs, quick: boolean): PapersChoice {
   const text = stringFlag(args, 'papers');
-  if (text === undefined) return !quick;
-  if (text !== '0' && text !== '1') throw new UsageError(`--papers takes 1 (run the papers' experiments: the default without --quick) or 0 (leave them out), got ${typedWord(text)}`);
-  return text === '1';
+  if (text === undefined) return quick ? 'without' : 'with';
+  if (text === 'only') return 'only';
+  if (!PAPERS_WORDS.includes(text)) {
+    // Only 'only' is long enough for a one-edit slip to be told from the others ('-1' is no slip for '1').
+    throw new UsageError(
+      `--papers takes 1 (run the papers' experiments after the study: the default without --quick), 0 (leave them out) or only (run them alone), got ${typedWord(text)}${didYouMean(text, ['only'], (w) => `'${w}'`)}`,
+    );
+  }
+  return text === '1' ? 'with' : 'without';
+}
+
+/** The flags of the study's table and budget sweep, which --papers only does not run: refused beside it, where they would change nothing. */
+const TABLE_FLAGS = ['quick', 'depths', 'width', 'epochs', 'remedies', 'budgets', 'budget-depths'];
+
+/**
+ * Progress of the papers' experiments on stderr: a bar per experiment over its networks' epochs
+ * ('trainable depth: paper-selu: 40 %, SNN (SELU), 16 layers'), then a line as each is done. No
+ * time left: an experiment's networks differ in depth, so its epochs are not of like cost.
+ */
+function paperProgress(terminal: Terminal): Pick<PaperExperimentsOptions, 'onProgress' | 'onExperiment'> {
+  let bar: { id: string; bar: ProgressBar } | undefined;
+  return {
+    onProgress: (p) => {
+      if (bar?.id !== p.id) bar = { id: p.id, bar: new ProgressBar(terminal, `${PROGRESS_LABEL}: ${p.id}`, p.total) };
+      bar.bar.update(p.done, p.network);
+    },
+    onExperiment: (e) => {
+      if (bar?.id === e.id) bar.bar.done();
+      printErr(terminal, `${PROGRESS_LABEL}: ${e.id} done`);
+    },
+  };
 }
 
 /** --budgets as multiples of the step budget; [] for '0' (no sweep); the default unless --quick. */
@@ -161,6 +196,25 @@ export function papersText(experiments: readonly PaperExperiment[]): string {
   return experiments.map((e) => [e.title, e.setup, ...paperNotes(e).map((n) => `  ${n}`)].join('\n')).join('\n\n');
 }
 
+/** --papers only: the papers' experiments alone, on the study's digits, seed and backend; --json writes { papers }, --html their sections. */
+async function runPapersOnly(args: ParsedArgs, terminal: Terminal, json: boolean): Promise<void> {
+  const trainRows = numberFlag(args, 'train');
+  const testRows = numberFlag(args, 'test');
+  checkDigitFlags(trainRows, testRows);
+  const shortBatch = shortBatchProblem(trainRows, PAPER_BATCH_NORM_RUNS, '--train');
+  if (shortBatch) throw new UsageError(shortBatch);
+  const backend = choiceFlag<'wasm' | 'ref'>(args, 'backend');
+  const html = await outputFileFlag(args, 'html');
+  const experiments = await runPaperExperiments({ trainRows, testRows, seed: numberFlag(args, 'seed'), backend, ...paperProgress(terminal) });
+  const report = await htmlReport(html, () => ({ sections: paperReportSections(experiments) }));
+  if (json) {
+    terminal.out(jsonLine({ papers: experiments }));
+    return;
+  }
+  print(terminal, papersText(experiments));
+  if (report) print(terminal, `\nReport: ${shellWord(report)}`);
+}
+
 export const studyTrainableDepthCommand = command({
   words: ['study', 'trainable-depth'],
   summary: 'how deep each remedy trains a feed-forward net on the digits, for a fixed step budget',
@@ -175,7 +229,7 @@ export const studyTrainableDepthCommand = command({
     { name: 'remedies', value: 'A,B', about: `the remedies to run, comma-separated, of ${TRAINABLE_DEPTH_REMEDIES.map((r) => r.key).join(', ')} (default: all)` },
     { name: 'budgets', value: 'A,B', default: BUDGET_MULTIPLES.join(','), rule: BUDGET_MULTIPLE_BOUND, about: 'the budget sweep: multiples of the step budget (0: no sweep)' },
     { name: 'budget-depths', value: 'A,B', default: BUDGET_DEPTHS.join(','), rule: DEPTH_BOUND, about: "the budget sweep's hidden layers" },
-    { name: 'papers', value: '1|0', about: "1 runs the papers' own small experiments, 0 leaves them out (default: 1; 0 with --quick)" },
+    { name: 'papers', value: PAPERS_WORDS.join('|'), about: "1 runs the papers' own small experiments after the study, 0 leaves them out, only runs them alone (default: 1; 0 with --quick)" },
     TRAIN_FLAG(STUDY_DIGITS.trainRows),
     TEST_FLAG(STUDY_DIGITS.testRows),
     SEED_FLAG,
@@ -187,6 +241,12 @@ export const studyTrainableDepthCommand = command({
   async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const quick = booleanFlag(args, 'quick');
+    const papers = papersFlag(args, quick);
+    if (papers === 'only') {
+      const given = TABLE_FLAGS.find((flag) => args.flags.has(flag));
+      if (given) throw new UsageError(`--${given} sets the study's table or budget sweep, which --papers only does not run: leave it out`);
+      return runPapersOnly(args, terminal, json);
+    }
     const depths = wholeListFlag(args, 'depths', 1) ?? (quick ? QUICK_STUDY.depths : undefined);
     // The budget sweep's budgets as multiples of --epochs ([]: not run; --quick leaves it out), at its depths.
     const budgets = budgetsFlag(args, quick);
@@ -201,10 +261,9 @@ export const studyTrainableDepthCommand = command({
       seed: numberFlag(args, 'seed'),
     };
     const backend = choiceFlag<'wasm' | 'ref'>(args, 'backend');
-    const papers = papersFlag(args, quick);
     checkDigitFlags(options.trainRows, options.testRows);
     // Every run that trains with batch norm must get no one-row batch from --train (it would fail after the runs before it).
-    const shortBatch = shortBatchProblem(options.trainRows, [...remedyBatchNormRuns(options.remedies), ...(papers ? PAPER_BATCH_NORM_RUNS : [])], '--train');
+    const shortBatch = shortBatchProblem(options.trainRows, [...remedyBatchNormRuns(options.remedies), ...(papers === 'with' ? PAPER_BATCH_NORM_RUNS : [])], '--train');
     if (shortBatch) throw new UsageError(shortBatch);
     // The study's and the sweep's own checks (each remedy's deepest network within the model limits), before any work.
     const setup = checkOptionsAsUsage(args, setupFlags('depths'), () => checkStudySetup(options, { depths: TRAINABLE_DEPTHS }));
@@ -227,13 +286,7 @@ export const studyTrainableDepthCommand = command({
             onNetwork: (n) => printErr(terminal, `${PROGRESS_LABEL}: budget sweep, ${n.remedy} at ${counted(n.depth, 'hidden layer')} (lr ${n.learningRate ?? 'default'}) done`),
           })
         : null;
-    const experiments =
-      papers
-        ? await runPaperExperiments(
-            { trainRows: options.trainRows, testRows: options.testRows, seed: options.seed, backend },
-            (e) => printErr(terminal, `${PROGRESS_LABEL}: ${e.id} done`),
-          )
-        : [];
+    const experiments = papers === 'with' ? await runPaperExperiments({ trainRows: options.trainRows, testRows: options.testRows, seed: options.seed, backend, ...paperProgress(terminal) }) : [];
     const report = await htmlReport(html, () => ({ sections: [trainableDepthReportSection(result, trainableDepthLine(terminal.invokedAs)), ...(sweep ? [budgetSweepReportSection(sweep)] : []), ...paperReportSections(experiments)] }));
     if (json) {
       terminal.out(jsonLine({ ...result, budgetSweep: sweep, papers: experiments }));

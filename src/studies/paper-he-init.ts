@@ -1,0 +1,193 @@
+/**
+ * He et al. (2015), "Delving Deep into Rectifiers" (arXiv 1502.01852), §2.3 and Figures 2–3: their
+ * initialisation, weights N(0, 2/n_l), against "Xavier" as they state it, N(0, 1/n_l) (the linear
+ * case's n_l·Var[w_l] = 1, whose std is 1/√2^L of theirs after L layers), in rectifier networks. A
+ * 22-layer one converges from both, theirs reducing the error earlier (Fig. 2); a 30-layer one
+ * (27 conv and 3 fc) converges from theirs, while from Xavier it "completely stalls", its gradients
+ * diminishing (Fig. 3). Their training (§4.1): SGD with momentum 0.9, batches of 128, learning rate
+ * 0.01, weight decay 0.0005, biases from 0; what they plot is the top-1 error on 3,000 validation
+ * images over epochs.
+ *
+ * Here the two depths are fully connected relu networks with as many weight layers (21 and 29 hidden
+ * layers and the softmax output), trained so on the digits; the error is on the held-out digits
+ * after every epoch, and the gradients' fall is read from the first and last hidden layers' ‖∂C/∂b‖.
+ */
+import { createNetwork, type Network } from '../api/network.js';
+import { grouped } from '../counted.js';
+import { MNIST_CLASSES, MNIST_PIXELS, MNIST_SOURCE, type MnistSplit } from '../data/mnist.js';
+import { matrixRows } from '../data/matrix.js';
+import type { NetworkOptions } from '../network/config.js';
+import { createOptimizer } from '../optim/index.js';
+import { percentText } from '../percent-text.js';
+import { sci } from '../sci-text.js';
+import { checkPaperOptions, epochsText, epochsUntilFailure, scaled, type PaperExperiment, type PaperOptions, progressCounter } from './paper-experiment.js';
+import { loadStudyDigits } from './study-digits.js';
+import { STUDY_SEED } from './study-defaults.js';
+
+/** The set-up as run (see the module comment). */
+export const HE_INIT_PAPER = {
+  /** Weight layers of the two networks: their Figure 2's 22 and Figure 3's 30 (hidden layers and the output). */
+  weightLayers: [22, 30],
+  /** The depth at which the paper's Xavier stalls (Figure 3); at the other both converge (Figure 2). */
+  xavierStallsAt: 30,
+  /** Hidden units: the trainable-depth study's width (their added conv layers have 2·2·256 = 1,024 inputs a unit). */
+  width: 64,
+  batchSize: 128,
+  learningRate: 0.01,
+  momentum: 0.9,
+  weightDecay: 5e-4,
+  epochs: 10,
+} as const;
+
+const INITS = ['xavier', 'he'] as const;
+type Init = (typeof INITS)[number];
+
+/** Their "Xavier" (§2.3: a zero-mean Gaussian of std √(1/n_l)) is gradscope's lecun-normal; theirs is he-normal. */
+const INIT_NAME = { xavier: 'lecun-normal', he: 'he-normal' } as const;
+const LABEL: Record<Init, string> = { xavier: 'Xavier, N(0, 1/n_in)', he: 'He, N(0, 2/n_in)' };
+
+/**
+ * The held-out error below which a network counts as learning: chance on ten classes less ten
+ * points. Their Figure 3's stalled Xavier curve stays at its start while theirs falls; the figure
+ * gives no number, so this rule is ours.
+ */
+export const LEARNING_ERROR = 0.8;
+
+/** The relu network of `weightLayers` weight layers at HE_INIT_PAPER.width, initialised by `init`. */
+export function heInitNetworkOptions(init: Init, weightLayers: number): NetworkOptions {
+  const hidden = Array.from({ length: weightLayers - 1 }, () => HE_INIT_PAPER.width);
+  return { sizes: [MNIST_PIXELS, ...hidden, MNIST_CLASSES], activation: 'relu', init: INIT_NAME[init], loss: 'cross-entropy' };
+}
+
+/** The first and the last hidden layer's ‖∂C/∂b‖ on the first HE_INIT_PAPER.batchSize training digits (the study's measure of a layer's speed of learning). */
+interface HiddenGradients {
+  first: number;
+  last: number;
+}
+
+/** What one network's training recorded. */
+interface Run {
+  /** Held-out error before training and after every epoch (until a numeric failure). */
+  errors: number[];
+  /** The hidden layers' gradients before training and after it. */
+  atStart: HiddenGradients;
+  atEnd: HiddenGradients;
+  failed?: string;
+}
+
+function hiddenGradients(net: Network, digits: MnistSplit): HiddenGradients {
+  const rows = Math.min(HE_INIT_PAPER.batchSize, digits.train.x.rows);
+  const layers = net.gradients(matrixRows(digits.train.x, 0, rows), matrixRows(digits.train.y, 0, rows)).layers;
+  return { first: layers[0].biasNorm, last: layers[layers.length - 2].biasNorm };
+}
+
+async function train(init: Init, weightLayers: number, digits: MnistSplit, epochs: number, options: PaperOptions, onEpoch: () => void): Promise<Run> {
+  const net = await createNetwork({ ...heInitNetworkOptions(init, weightLayers), seed: options.seed ?? STUDY_SEED, backend: options.backend });
+  const train = net.dataset(digits.train.x, digits.train.y);
+  const test = net.dataset(digits.test.x, digits.test.y);
+  // One optimiser for every epoch's train() call, so its velocity carries over.
+  const { momentum, weightDecay, learningRate, batchSize } = HE_INIT_PAPER;
+  // Caffe's solver decays the biases as the weights (decay_mult 1 unless a net sets it), as PyTorch's weight_decay does.
+  const optimizer = createOptimizer(net, { name: 'sgd', momentum, weightDecay });
+  try {
+    const errors = [1 - net.evaluate(test).accuracy];
+    const atStart = hiddenGradients(net, digits);
+    const failed = epochsUntilFailure(epochs, () => {
+      net.train(train, { optimizer, learningRate, batchSize });
+      errors.push(1 - net.evaluate(test).accuracy);
+      onEpoch();
+    });
+    return { errors, atStart, atEnd: hiddenGradients(net, digits), ...(failed ? { failed } : {}) };
+  } finally {
+    optimizer.dispose();
+    train.dispose();
+    test.dispose();
+    net.dispose();
+  }
+}
+
+/** The first epoch after which a run's held-out error is below LEARNING_ERROR, or null. */
+export const learningEpoch = (errors: readonly number[]): number | null => {
+  const e = errors.findIndex((v, i) => i > 0 && v < LEARNING_ERROR);
+  return e < 0 ? null : e;
+};
+
+const lastError = (run: Run) => run.errors[run.errors.length - 1];
+const fromEpoch = (run: Run) => {
+  const e = learningEpoch(run.errors);
+  return e === null ? 'never' : `from epoch ${e}`;
+};
+
+/**
+ * The verdict on the paper's claim at `weightLayers` from the two runs' held-out errors: at
+ * HE_INIT_PAPER.xavierStallsAt (Figure 3) Xavier stalls (never below LEARNING_ERROR) where He learns;
+ * at any other depth (Figure 2's 22) both learn and He "starts reducing error earlier": from an earlier
+ * epoch. How far each got is the finding's, beside the verdict.
+ */
+export function heInitVerdict(weightLayers: number, xavier: readonly number[], he: readonly number[]): string {
+  const [x, h] = [learningEpoch(xavier), learningEpoch(he)];
+  const rule = `(our rule: learning is a held-out error below ${percentText(LEARNING_ERROR)} after some epoch)`;
+  if (weightLayers === HE_INIT_PAPER.xavierStallsAt) {
+    const claim = 'The paper\'s "Xavier completely stalls where ours converges" (their Figure 3)';
+    return `${claim} ${x === null && h !== null ? 'reproduces' : 'does NOT reproduce'} here ${rule}.`;
+  }
+  const claim = 'The paper\'s "ours starts reducing the error earlier" (their Figure 2, where both converge)';
+  if (x === null || h === null) return `${claim} does NOT reproduce here: ${x === null && h === null ? 'neither learnt' : `${x === null ? 'Xavier' : 'He'} did not learn`} ${rule}.`;
+  if (h < x) return `${claim} reproduces here: both learn, He from epoch ${h} and Xavier from epoch ${x} ${rule}.`;
+  return `${claim} does NOT reproduce here: both learn, ${h === x ? `from the same epoch, ${h}` : `Xavier first (epoch ${x} against ${h})`} ${rule}.`;
+}
+
+/** He et al.'s Figures 2–3 (see the module comment). */
+export async function runHeInitPaper(options: PaperOptions = {}): Promise<PaperExperiment> {
+  checkPaperOptions(options);
+  const digits = await loadStudyDigits(options.trainRows, options.testRows);
+  const epochs = scaled(HE_INIT_PAPER.epochs, options.budget);
+  const epochDone = progressCounter('paper-he-init', HE_INIT_PAPER.weightLayers.length * INITS.length * epochs, options.onProgress);
+  const series: { name: string; xs: number[]; ys: number[] }[] = [];
+  const findings: string[] = [];
+  for (const weightLayers of HE_INIT_PAPER.weightLayers) {
+    const runs = {} as Record<Init, Run>;
+    for (const init of INITS) {
+      const network = `${LABEL[init]}, ${weightLayers} layers`;
+      runs[init] = await train(init, weightLayers, digits, epochs, options, () => epochDone(network));
+      series.push({ name: network, xs: runs[init].errors.map((_, e) => e), ys: runs[init].errors });
+    }
+    const said = (init: Init) => {
+      const run = runs[init];
+      const end = run.failed ? `${run.failed}; ` : '';
+      return (
+        `${LABEL[init].split(',')[0]}: ${end}held-out error ${percentText(run.errors[0])} before training, ${percentText(lastError(run))} after ${epochsText(run.errors.length - 1)}, ` +
+        `below ${percentText(LEARNING_ERROR)} ${fromEpoch(run)}; the first and last hidden layers' ‖∂C/∂b‖ ${sci(run.atStart.first)} and ${sci(run.atStart.last)} at the start, ` +
+        `${sci(run.atEnd.first)} and ${sci(run.atEnd.last)} at the end`
+      );
+    };
+    findings.push(`${weightLayers} weight layers: ${said('xavier')}. ${said('he')}. ${heInitVerdict(weightLayers, runs.xavier.errors, runs.he.errors)}`);
+  }
+  return {
+    id: 'paper-he-init',
+    title: 'He et al. (2015), rectifier networks from Xavier and from He initialisation, their Figures 2 and 3',
+    setup:
+      `${HE_INIT_PAPER.weightLayers.join(' and ')} weight layers: ${HE_INIT_PAPER.weightLayers.map((l) => l - 1).join(' and ')} relu hidden layers of ${HE_INIT_PAPER.width}, then 10 softmax + cross-entropy; ` +
+      `weights N(0, 1/n_in) ("Xavier" as the paper states it) or N(0, 2/n_in) (theirs) in every layer, biases 0; ` +
+      `SGD with momentum ${HE_INIT_PAPER.momentum}, learning rate ${HE_INIT_PAPER.learningRate}, weight decay ${HE_INIT_PAPER.weightDecay}, batches of ${HE_INIT_PAPER.batchSize}, ` +
+      `${epochsText(epochs)} over ${grouped(digits.train.x.rows)} digits; held-out error on the next ${grouped(digits.test.x.rows)} before training and after every epoch.`,
+    differences: [
+      `fully connected layers of ${HE_INIT_PAPER.width} units, where theirs are convolutions (the 30-layer one adds sixteen conv layers of 256 2×2 filters to their 14-layer model) with 3 fc layers, dropout and pooling`,
+      `${grouped(digits.train.x.rows)} of ${MNIST_SOURCE} (pixels in [0, 1]), not ImageNet's 1.28 million images (224×224 crops, mean-subtracted, scale and flip augmented)`,
+      `${grouped(epochs * Math.ceil(digits.train.x.rows / HE_INIT_PAPER.batchSize))} steps (${epochsText(epochs)}), where their figures run for epochs of about 10,000 steps each`,
+      `the error is on ${grouped(digits.test.x.rows)} held-out digits, where theirs is the top-1 error of 3,000 random validation images (the centre crop)`,
+      "the learning rate stays at 0.01, where theirs falls to 0.001 and 0.0001 as the error plateaus",
+      "the diminishing gradients are read as the first and last hidden layers' ‖∂C/∂b‖ on the first batch's digits at the start and the end; the paper says only that it monitored them",
+    ],
+    charts: [
+      {
+        id: 'paper-he-init-error',
+        title: 'Held-out error over epochs: Xavier against He initialisation, 22 and 30 weight layers (their Figs. 2 and 3)',
+        xLabel: 'epoch',
+        yLabel: 'held-out error',
+        series,
+      },
+    ],
+    findings,
+  };
+}
