@@ -542,10 +542,11 @@ export function lineChart(o: LineChartOptions): string {
 /**
  * A guide (LineChartData.guides) at height `y` of the drawing across `box`: a dashed line, and its label in the y ticks'
  * font where guideLabelPlace puts it, clear of `points` (the lines' points, drawing pixels); the group's data-value is its
- * y, for whoever reads it back.
+ * y, for whoever reads it back. The label is placed by its box at the largest size it is shown at (NARROW_CHART_FONT, as
+ * placedTicks places the ticks), which holds its box at CHART_FONT too: both grow from the same anchor and baseline.
  */
 function guideLine(box: PlotBox, y: number, g: { y: number; label: string }, points: readonly PixelPoint[]): string {
-  const { x, baseline, end } = guideLabelPlace(box, y, tickTextWidth(g.label), points);
+  const { x, baseline, end } = guideLabelPlace(box, y, (tickTextWidth(g.label) * NARROW_CHART_FONT) / CHART_FONT, NARROW_CHART_FONT, points);
   return `<g class="guide" data-value="${float32Text(g.y)}"><path d="M${box.left} ${px(y)}h${box.width}"/><text class="tick${end ? ' y' : ''}" x="${px(x)}" y="${px(baseline)}">${escapeHtml(g.label)}</text></g>`;
 }
 
@@ -555,24 +556,25 @@ const GUIDE_LABEL_CLEARANCE = 5;
 const GUIDE_LABEL_GAP = 3;
 
 /**
- * Where a guide's label of `width` pixels goes beside its line at height `y` across `box`: above the line's right end (right-
- * aligned, `end`), else below it, else above, else below its left end, the first of these whose box keeps GUIDE_LABEL_CLEARANCE
- * from every one of `points`; where none does, the one with the fewest points in it (chart49: above the right end alone, the
- * label could sit on a series' point). `x` is the text's anchor, `baseline` its baseline.
+ * Where a guide's label of `width` × `font` pixels goes beside its line at height `y` across `box`: above the line's right end
+ * (right-aligned, `end`), else below it, else above, else below its left end, the first of these whose box keeps
+ * GUIDE_LABEL_CLEARANCE from every one of `points`; where none does, the one with the fewest points in it (chart49: above the
+ * right end alone, the label could sit on a series' point). `x` is the text's anchor, `baseline` its baseline. A box below the
+ * line hangs `font` below it: placed at CHART_FONT, a narrow column's larger label crossed its line (review50 #7).
  */
-function guideLabelPlace(box: PlotBox, y: number, width: number, points: readonly PixelPoint[]): { x: number; baseline: number; end: boolean } {
+function guideLabelPlace(box: PlotBox, y: number, width: number, font: number, points: readonly PixelPoint[]): { x: number; baseline: number; end: boolean } {
   const right = box.left + box.width - GUIDE_LABEL_GAP;
   const left = box.left + GUIDE_LABEL_GAP;
   const places = [
     { x: right, baseline: y - GUIDE_LABEL_GAP, end: true },
-    { x: right, baseline: y + GUIDE_LABEL_GAP + CHART_FONT, end: true },
+    { x: right, baseline: y + GUIDE_LABEL_GAP + font, end: true },
     { x: left, baseline: y - GUIDE_LABEL_GAP, end: false },
-    { x: left, baseline: y + GUIDE_LABEL_GAP + CHART_FONT, end: false },
+    { x: left, baseline: y + GUIDE_LABEL_GAP + font, end: false },
   ];
   const covered = ({ x, baseline, end }: (typeof places)[number]) => {
     const [x0, x1] = end ? [x - width, x] : [x, x + width];
     const reach = GUIDE_LABEL_CLEARANCE;
-    return points.filter((p) => p.x >= x0 - reach && p.x <= x1 + reach && p.y >= baseline - CHART_FONT - reach && p.y <= baseline + reach).length;
+    return points.filter((p) => p.x >= x0 - reach && p.x <= x1 + reach && p.y >= baseline - font - reach && p.y <= baseline + reach).length;
   };
   const counts = places.map(covered);
   return places[counts.indexOf(Math.min(...counts))];
