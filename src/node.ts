@@ -22,6 +22,7 @@ export { runRemediesStudy } from './studies/remedies.js';
 export type { RemediesOptions, RemediesResult, RemediesRun } from './studies/remedies.js';
 export { runAutoencoderStudy, AUTOENCODER_SIZES } from './studies/autoencoder.js';
 export type { AutoencoderStudyOptions, AutoencoderStudyResult, AutoencoderRun, AutoencoderStep, CurvePoint } from './studies/autoencoder.js';
+export type { StudyBudget } from './studies/study-budget.js';
 export { runPlateauStudy, CURVATURE_OF, PLATEAU_SIZES, PLATEAU_DEFAULTS } from './studies/plateau.js';
 export { STUDY_SEED } from './studies/study-defaults.js';
 export type { PlateauOptions, PlateauResult, PlateauPoint, CurvatureOf } from './studies/plateau.js';

@@ -1,20 +1,21 @@
 /**
  * Martens' headline (2010): a deep sigmoid autoencoder trained from a plain random initialisation,
  * no layer-wise pretraining, by Hessian-free, against first-order methods given the same
- * time. The reconstruction error (squared error per image, summed over pixels, as Martens reports
+ * time (or the same steps, which replay: study-budget.ts). The reconstruction error (squared error per image, summed over pixels, as Martens reports
  * it) is sampled over training time; the clock stops while the curve is measured. The clock is this
  * process's CPU time (budget-clock.ts; the wall clock where process is absent; the training runs on one
  * thread), which other jobs on a shared machine shrink less than the wall clock, but not alike for every
  * optimiser (the remedies study's figures, remedies.ts): compare them on a quiet machine.
  */
-import { checkAtMost, checkCallback, checkChoice, checkDistinctList, checkSeed, checkKnownKeys, checkPositive, checkUnits, checkWhole, keysOf, type Bound } from '../checks.js';
+import { checkCallback, checkChoice, checkDistinctList, checkSeed, checkKnownKeys, checkUnits, checkWhole, keysOf, type Bound } from '../checks.js';
 import { checkModelLimits } from '../model-limits.js';
 import type { BackendChoice } from '../backend.js';
 import { MNIST_PIXELS } from '../data/mnist.js';
 import { loadStudyDigits } from './study-digits.js';
 import { clockSeconds } from '../budget-clock.js';
 import { AUTOENCODER_DEFAULTS, STUDY_SEED, TRAIN_ERROR_ROWS } from './study-defaults.js';
-import { AUTOENCODER_POINTS_BOUND, SECONDS_BOUND } from './study-bounds.js';
+import { AUTOENCODER_POINTS_BOUND } from './study-bounds.js';
+import { checkStudyBudget, type StudyBudget } from './study-budget.js';
 import { matrixRows, type Matrix } from '../data/matrix.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { WeightInit } from '../init/initializers.js';
@@ -27,8 +28,9 @@ import { curvatureRows } from '../optim/gauss-newton.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { sizesList } from '../layer-runs.js';
 
-/** The budget's clock: this process's CPU time (the wall clock where process is absent). */
-const cpuNow = clockSeconds('cpu');
+/** The clock of the training seconds: this process's CPU time (the wall clock where process is absent). */
+export const AUTOENCODER_CLOCK = 'cpu';
+const cpuNow = clockSeconds(AUTOENCODER_CLOCK);
 
 /** Hinton & Salakhutdinov's MNIST autoencoder shape, scaled down to train in minutes on a CPU. */
 export const AUTOENCODER_SIZES = [784, 256, 128, 64, 16, 64, 128, 256, 784] as const;
@@ -49,8 +51,13 @@ export interface AutoencoderStudyOptions {
   sizes?: readonly number[];
   /** Default 'binary-cross-entropy' (Martens' objective for MNIST); sigmoid output either way. */
   loss?: AutoencoderLoss;
-  /** Training time per optimiser, in CPU seconds of this process (default 30, at most 3,600). */
+  /** Training time per optimiser, in CPU seconds of this process (default 30, at most 3,600); not with `steps`. */
   seconds?: number;
+  /**
+   * Optimiser steps per optimiser, instead of `seconds` (default: none, `seconds` is the budget; at most 1,000,000): the load
+   * moves how many steps a CPU second buys, not what a step does, so a run of the same seed and steps replays.
+   */
+  steps?: number;
   /** Training digits (default 3000). */
   trainRows?: number;
   /** Held-out digits for the test error (default 500). */
@@ -120,8 +127,8 @@ export interface AutoencoderStudyResult {
   sizes: number[];
   /** The loss trained on. */
   loss: AutoencoderLoss;
-  /** Training CPU seconds given to each optimiser. */
-  seconds: number;
+  /** The budget each optimiser trained for: `{ seconds }` of CPU time, or `{ steps }`. */
+  budget: StudyBudget;
   /** Training digits. */
   trainRows: number;
   /** Held-out digits. */
@@ -203,7 +210,7 @@ function checkStudyOptions(options: AutoencoderStudyOptions) {
   return {
     sizes,
     loss,
-    seconds: checkAtMost(checkPositive(options.seconds ?? AUTOENCODER_DEFAULTS.seconds, 'autoencoder seconds'), 'autoencoder seconds', SECONDS_BOUND),
+    budget: checkStudyBudget(options.seconds, options.steps, AUTOENCODER_DEFAULTS.seconds, 'autoencoder '),
     trainRows: count(options.trainRows, AUTOENCODER_DEFAULTS.trainRows, 'trainRows'),
     testRows: count(options.testRows, AUTOENCODER_DEFAULTS.testRows, 'testRows'),
     points: count(options.points, AUTOENCODER_DEFAULTS.points, 'points', AUTOENCODER_POINTS_BOUND),
@@ -231,12 +238,12 @@ function reportStep(onStep: NonNullable<AutoencoderStudyOptions['onStep']>, opti
 
 /**
  * Martens' (2010) deep-autoencoder comparison, scaled down: each optimiser trains the same sigmoid
- * autoencoder on MNIST for the same CPU time, with a learning curve of reconstruction errors.
+ * autoencoder on MNIST for the same CPU time (or the same steps), with a learning curve of reconstruction errors.
  */
 export async function runAutoencoderStudy(options: AutoencoderStudyOptions = {}): Promise<AutoencoderStudyResult> {
   checkKnownKeys(
     options,
-    keysOf<AutoencoderStudyOptions>({ sizes: true, loss: true, seconds: true, trainRows: true, testRows: true, points: true, optimizers: true, seed: true, backend: true, onPoint: true, onStep: true }),
+    keysOf<AutoencoderStudyOptions>({ sizes: true, loss: true, seconds: true, steps: true, trainRows: true, testRows: true, points: true, optimizers: true, seed: true, backend: true, onPoint: true, onStep: true }),
     'runAutoencoderStudy',
   );
   const o = checkStudyOptions(options);
@@ -269,8 +276,10 @@ export async function runAutoencoderStudy(options: AutoencoderStudyOptions = {})
     try {
       measure();
       for (let p = 1; p <= o.points; p++) {
-        const until = (o.seconds * p) / o.points;
-        while (seconds < until) {
+        // A point after at least its share of the seconds (a step is never cut short), or after its share of the steps, rounded.
+        const stepsUntil = o.budget.steps === undefined ? Infinity : Math.round((o.budget.steps * p) / o.points);
+        const secondsUntil = o.budget.seconds === undefined ? Infinity : (o.budget.seconds * p) / o.points;
+        while (steps < stepsUntil && seconds < secondsUntil) {
           if (start + batch > train.rows) start = 0;
           let window = windows.get(start);
           if (!window) {
@@ -294,5 +303,5 @@ export async function runAutoencoderStudy(options: AutoencoderStudyOptions = {})
     }
     runs.push({ optimizer: name, settings: contender.settings(batch), batchSize: batch, curve, secondsPerStep: seconds / Math.max(steps, 1) });
   }
-  return { sizes: o.sizes, loss: o.loss, seconds: o.seconds, trainRows: o.trainRows, testRows: o.testRows, runs };
+  return { sizes: o.sizes, loss: o.loss, budget: o.budget, trainRows: o.trainRows, testRows: o.testRows, runs };
 }

@@ -10,7 +10,7 @@
  * the time per step. It reports what it measures, whatever that shows.
  */
 import { classRowsOfRows } from '../flow/chance.js';
-import { checkAtMost, checkCallback, checkChoice, checkDistinctList, checkKnownKeys, checkPositive, keysOf } from '../checks.js';
+import { checkCallback, checkChoice, checkDistinctList, checkKnownKeys, keysOf } from '../checks.js';
 import type { BackendChoice } from '../backend.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
@@ -27,7 +27,7 @@ import { LBFGS_DEFAULTS } from '../optim/lbfgs.js';
 import { optimizerChoices, type OptimizerChoice } from './optimizer-choices.js';
 import { CHOICE_MOMENTUM, LARS_DEFAULTS } from '../optimizer-defaults.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import { SECONDS_BOUND } from './study-bounds.js';
+import { checkStudyBudget, type StudyBudget } from './study-budget.js';
 import { loadStudyDigits } from './study-digits.js';
 import { REMEDIES_DEFAULTS, STUDY_SEED } from './study-defaults.js';
 import { clockSeconds, clockWords } from '../budget-clock.js';
@@ -42,8 +42,13 @@ export const REMEDIES_LOSS = 'cross-entropy';
 
 /** Options of runRemediesStudy; every one has a default. */
 export interface RemediesOptions {
-  /** Training time per optimiser, in CPU seconds of this process, or the wall clock's where process is absent (default 6, at most 3,600). */
+  /** Training time per optimiser, in CPU seconds of this process, or the wall clock's where process is absent (default 6, at most 3,600); not with `steps`. */
   seconds?: number;
+  /**
+   * Optimiser steps per optimiser, instead of `seconds` (default: none, `seconds` is the budget; at most 1,000,000): the load
+   * moves how many steps a CPU second buys, not what a step does, so a run of the same seed and steps replays.
+   */
+  steps?: number;
   /** Training digits (default 9,000). */
   trainRows?: number;
   /** Test digits, the ones after the training digits (default 1,000). */
@@ -72,7 +77,7 @@ export interface RemediesRun {
   layerRates?: number[];
   /** Why it did not run (e.g. Levenberg-Marquardt's parameter limit); the measurements are then absent. */
   skipped?: string;
-  /** Steps taken within the time budget. */
+  /** Steps taken within the budget. */
   steps?: number;
   /** Seconds of training (the result's clock) over `steps`. */
   secondsPerStep?: number;
@@ -94,9 +99,9 @@ export interface RemediesRun {
 export interface RemediesResult {
   /** The network every contender trained, units per layer, input first: 784, eight hidden layers of 32, 10. */
   sizes: number[];
-  /** Seconds of training per contender, of `clock`. */
-  seconds: number;
-  /** What the seconds are (clockWords): 'CPU time of this process', or 'wall-clock time' where process is absent. */
+  /** The budget each contender trained for: `{ seconds }` of `clock`, or `{ steps }`. */
+  budget: StudyBudget;
+  /** What the seconds are, the budget's and secondsPerStep's (clockWords): 'CPU time of this process', or 'wall-clock time' where process is absent. */
   clock: string;
   /** Training digits. */
   trainRows: number;
@@ -212,10 +217,10 @@ function ratesUsed(settings: string, spec: OptimizerSpec, probeRows: number): Pi
   return { settings: `${settings}, layer rates ${measuredRatesText(rates, `the first ${counted(probeRows, 'training digit')} at the initial weights`)}`, layerRates: [...rates] };
 }
 
-/** The remedies study (see the module comment): every optimiser on the same deep sigmoid network for the same CPU time. */
+/** The remedies study (see the module comment): every optimiser on the same deep sigmoid network for the same CPU time (or the same steps). */
 export async function runRemediesStudy(options: RemediesOptions = {}): Promise<RemediesResult> {
-  checkKnownKeys(options, keysOf<RemediesOptions>({ seconds: true, trainRows: true, testRows: true, optimizers: true, seed: true, backend: true, onRun: true }), 'runRemediesStudy');
-  const seconds = checkAtMost(checkPositive(options.seconds ?? REMEDIES_DEFAULTS.seconds, 'seconds'), 'seconds', SECONDS_BOUND);
+  checkKnownKeys(options, keysOf<RemediesOptions>({ seconds: true, steps: true, trainRows: true, testRows: true, optimizers: true, seed: true, backend: true, onRun: true }), 'runRemediesStudy');
+  const budget = checkStudyBudget(options.seconds, options.steps, REMEDIES_DEFAULTS.seconds);
   const chosen = chosenContenders(options.optimizers);
   checkCallback(options.onRun, 'onRun');
   const digits = await loadStudyDigits(options.trainRows, options.testRows);
@@ -256,8 +261,7 @@ export async function runRemediesStudy(options: RemediesOptions = {}): Promise<R
             learningRate: contender.learningRate,
             batchSize: contender.batchSize,
             epochs: Number.MAX_SAFE_INTEGER,
-            maxSeconds: seconds,
-            clock: REMEDIES_CLOCK,
+            ...(budget.steps === undefined ? { maxSeconds: budget.seconds, clock: REMEDIES_CLOCK } : { maxSteps: budget.steps }),
             onBatch: () => {
               first.record();
               last.record();
@@ -286,5 +290,5 @@ export async function runRemediesStudy(options: RemediesOptions = {}): Promise<R
     train.dispose();
     test?.dispose();
   }
-  return { sizes, seconds, clock: clockWords(REMEDIES_CLOCK), trainRows: digits.train.x.rows, testRows: digits.test.x.rows, testClassRows: classRowsOfRows(digits.test.y)!, runs };
+  return { sizes, budget, clock: clockWords(REMEDIES_CLOCK), trainRows: digits.train.x.rows, testRows: digits.test.x.rows, testClassRows: classRowsOfRows(digits.test.y)!, runs };
 }

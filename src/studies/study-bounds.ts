@@ -23,6 +23,9 @@ export const WIDTH_BOUND: Bound = { max: MAX_UNITS, why: 'the most units of a la
 /** Training time per optimiser of the remedies and autoencoder studies, in seconds. */
 export const SECONDS_BOUND: Bound = { max: 3600, why: 'an hour per optimiser; the optimisers train one after another' };
 
+/** Optimiser steps per optimiser of the remedies and autoencoder studies, their budget in steps (study-budget.ts). */
+export const STEPS_BOUND: Bound = { max: 1_000_000, why: "days for the slowest optimiser (the autoencoder study's Hessian-free takes about a CPU second a step); the optimisers train one after another" };
+
 /** Epochs of Nielsen's full-batch training in the depth and plateau studies (his are 500). */
 export const NIELSEN_EPOCHS_BOUND: Bound = { max: 10_000, why: `${10_000 / NIELSEN_TRAINING.epochs}× Nielsen's ${NIELSEN_TRAINING.epochs}, for every network trained` };
 

@@ -114,6 +114,12 @@ export interface TrainOptions {
   /** Stop after the first batch that ends this many seconds (of `clock`) after training started (default: no limit). */
   maxSeconds?: number;
   /**
+   * Stop once this call has taken this many steps, a whole number ≥ 1 (default: no limit); beside maxSeconds, whichever
+   * comes first. Where a time budget buys as many steps as the machine's load allows, a step budget ends where it ends on
+   * any machine: a run of the same seed replays.
+   */
+  maxSteps?: number;
+  /**
    * The clock maxSeconds reads (default 'wall': performance.now, which other jobs on the machine slow); 'cpu':
    * this process's CPU time, user + system (process.cpuUsage), which their time does not count against (load
    * still slows each step, less than on the wall clock). It counts every thread, the pool workers' spin-waits
@@ -197,6 +203,7 @@ export const TRAIN_OPTIONS = keysOf<TrainOptions>({
   optimizer: true,
   clipNorm: true,
   maxSeconds: true,
+  maxSteps: true,
   clock: true,
   validation: true,
   onBatch: true,
@@ -220,7 +227,7 @@ export function checkTrainOptions(given: unknown): TrainOptions {
 
 /** What Network.train() returns. */
 export interface TrainResult {
-  /** One entry per epoch run (the last one cut short when maxSeconds ran out; an epoch run again by 'halve' once, its last run). */
+  /** One entry per epoch run (the last one cut short when maxSeconds or maxSteps ran out; an epoch run again by 'halve' once, its last run). */
   epochs: EpochInfo[];
   /** Batches left out with onNonFinite 'skip' (a non-finite or runaway loss or gradient, or a step out of range); nothing is put back for them. */
   skipped: number;

@@ -85,7 +85,7 @@ export function runTraining(
 ): TrainResult {
   const { inputs: x, targets: y } = data;
   const settings = kept?.rows === x.rows ? kept.settings : keepSettings(net, options, x.rows, readTrainingSettings(net, options, x.rows));
-  const { epochs, batchSize, epochRows, shuffle, clipNorm, maxSeconds, clock, policy, maxHalvings, lsuv, noise } = settings;
+  const { epochs, batchSize, epochRows, shuffle, clipNorm, maxSeconds, maxSteps, clock, policy, maxHalvings, lsuv, noise } = settings;
   const stepping = trainingOptimizer(net, options, { learningRate: settings.learningRate, onNonFinite: policy, clipNorm, gradientNoise: settings.noise, lsuv });
   const { optimizer } = stepping;
   const stepAtStart = net.step;
@@ -181,10 +181,11 @@ export function runTraining(
     const history: EpochInfo[] = [];
     const clockNow = clockSeconds(clock);
     const deadline = clockNow() + maxSeconds;
-    let outOfTime = false;
+    /** maxSeconds or maxSteps ran out. */
+    let outOfBudget = false;
     /** With 'halve': the epoch a fault sent training back to, run again from its start with its rows in the same order; -1 if none. */
     let retried = -1;
-    epochLoop: for (let epoch = 0; epoch < epochs && !outOfTime; epoch++) {
+    epochLoop: for (let epoch = 0; epoch < epochs && !outOfBudget; epoch++) {
       // EpochInfo.seconds: this run of the epoch only, as its loss (an attempt 'halve' took back is not counted).
       const started = performance.now();
       if (epoch === retried) {
@@ -253,8 +254,9 @@ export function runTraining(
           batches++;
           position++;
           start += size;
-          if (clockNow() >= deadline) {
-            outOfTime = true;
+          // Steps of this call: net.step counts only the steps applied, and 'halve' takes back those it goes back over.
+          if (net.step - stepAtStart >= maxSteps || clockNow() >= deadline) {
+            outOfBudget = true;
             break;
           }
           continue;

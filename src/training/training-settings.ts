@@ -37,6 +37,8 @@ export interface TrainingSettings {
   clipNorm: number | undefined;
   /** Seconds after which the call stops at the end of a batch (Infinity: no limit). */
   maxSeconds: number;
+  /** Steps after which the call stops (Infinity: no limit). */
+  maxSteps: number;
   /** The clock maxSeconds reads. */
   clock: BudgetClock;
   /** What a faulty step leads to (onNonFinite). */
@@ -73,6 +75,7 @@ export function readTrainingSettings(net: TrainingEngine, options: TrainOptions,
   checkSettingsBesideOptimizer(options);
   const clipNorm = checkClipNorm(options.clipNorm);
   const maxSeconds = options.maxSeconds === undefined ? Infinity : checkPositive(options.maxSeconds, 'maxSeconds');
+  const maxSteps = positiveInteger(options.maxSteps, 'maxSteps', Infinity, COUNT_BOUND);
   const clock = options.clock === undefined ? 'wall' : checkChoice(options.clock, BUDGET_CLOCKS, 'clock');
   // A clock is read only by maxSeconds: without it the setting would do nothing, and is refused as other settings that would not apply are.
   if (options.clock !== undefined && options.maxSeconds === undefined) {
@@ -88,7 +91,7 @@ export function readTrainingSettings(net: TrainingEngine, options: TrainOptions,
   }
   // Everything this call will allocate, checked before the first allocation.
   if (policy === 'halve') net.checkFits(2 * net.parameterCount, "onNonFinite 'halve' (two copies of the weights: the last epoch start judged good, and the next)");
-  return { epochs, batchSize, epochRows, learningRate, shuffle, clipNorm, maxSeconds, clock, policy, maxHalvings, trace: options.trace, lsuv, noise };
+  return { epochs, batchSize, epochRows, learningRate, shuffle, clipNorm, maxSeconds, maxSteps, clock, policy, maxHalvings, trace: options.trace, lsuv, noise };
 }
 
 /** onBatch's or onEpoch's value (`name`): undefined or a plain function, else INVALID_OPTION. */

@@ -110,6 +110,7 @@ describe('the command line', () => {
     const trainingFlags = readFileSync(new URL('../../src/cli/training-flags.ts', import.meta.url), 'utf8');
     const rowsFlags = readFileSync(new URL('../../src/cli/training-rows.ts', import.meta.url), 'utf8');
     const layersFlags = readFileSync(new URL('../../src/cli/layers-change-flags.ts', import.meta.url), 'utf8');
+    const budgetFlags = readFileSync(new URL('../../src/cli/budget-flags.ts', import.meta.url), 'utf8');
     // measuredRows reads the two flags of MEASURED_ROWS_FLAGS (and refuses --train beside --data), not trainingRows' --test.
     const measuredRowsReader = rowsFlags.slice(rowsFlags.indexOf('export async function measuredRows'), rowsFlags.indexOf('/** The digit flags given beside --data'));
     for (const command of COMMANDS) {
@@ -120,7 +121,9 @@ describe('the command line', () => {
       const rowsReader = own.includes('...TRAINING_ROWS_FLAGS') ? rowsFlags : own.includes('...MEASURED_ROWS_FLAGS') ? measuredRowsReader : '';
       // So are --norm and --residual-gate (LAYERS_CHANGE_FLAG_TABLE), by their LAYERS_CHANGE_FLAGS names.
       const layersReader = own.includes('...LAYERS_CHANGE_FLAG_TABLE') ? layersFlags : '';
-      const source = (own.includes('...TRAINING_FLAGS') ? own + trainingFlags : own) + rowsReader + layersReader;
+      // So are a study's --seconds and --steps (budgetFlag).
+      const budgetReader = own.includes('STEPS_FLAG') ? budgetFlags : '';
+      const source = (own.includes('...TRAINING_FLAGS') ? own + trainingFlags : own) + rowsReader + layersReader + budgetReader;
       // A flag read by its literal name, or by its OPTION_FLAGS (or LAYERS_CHANGE_FLAGS) name (the table's).
       const readers = /(?:stringFlag|optionalNumberFlag|numberFlag|booleanFlag|outputFileFlag|listFlag|wholeListFlag|widthFlag|choiceFlag(?:<[^>]+>)?)\(args, (?:'([a-z-]+)'|OPTION_FLAGS\.(\w+)|LAYERS_CHANGE_FLAGS\.(\w+))/g;
       const read = [...source.matchAll(readers)].map((m) => m[1] ?? (m[2] ? OPTION_FLAGS[m[2] as keyof typeof OPTION_FLAGS] : LAYERS_CHANGE_FLAGS[m[3] as keyof typeof LAYERS_CHANGE_FLAGS]));

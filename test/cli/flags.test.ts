@@ -14,6 +14,7 @@ import {
   NIELSEN_EPOCHS_BOUND,
   PLATEAU_POINTS_BOUND,
   SECONDS_BOUND,
+  STEPS_BOUND,
   TRAINABLE_EPOCHS_BOUND,
 } from '../../src/studies/study-bounds.js';
 import { PLATEAU_K_BOUND } from '../../src/studies/plateau.js';
@@ -87,6 +88,18 @@ describe('bounded count flags', () => {
     expect(numberFlag(parseArgs(command, [`--${name}`, String(bound.max)]), name)).toBe(bound.max);
     const help = (await runCliInProcess([...words, '--help'])).stdout;
     expect(help).toMatch(new RegExp(`^  --${name} \\S+ .*${literal(`(at most ${bound.max}: ${bound.why})`)} \\(default: [^)]+\\)$`, 'm'));
+  });
+});
+
+// --steps, the budget that replays, has the library's bound too; it has no default (absent, --seconds is the budget).
+describe('study remedies and study autoencoder --steps', () => {
+  it.each([['study', 'remedies'], ['study', 'autoencoder']])('gradscope %s %s --steps: above the bound exit 2 saying why; the bound itself taken; --help says it', async (...words) => {
+    const refused = await runCliInProcess([...words, '--steps', String(STEPS_BOUND.max + 1)]);
+    expect([refused.code, refused.stdout, refused.stderr.trimEnd()]).toEqual([2, '', `gradscope: --steps must be ≤ ${grouped(STEPS_BOUND.max)} (${STEPS_BOUND.why}), got '${STEPS_BOUND.max + 1}'`]);
+    const command = COMMANDS.find((c) => c.words.join(' ') === words.join(' '))!;
+    expect(numberFlag(parseArgs(command, ['--steps', String(STEPS_BOUND.max)]), 'steps')).toBe(STEPS_BOUND.max);
+    const help = (await runCliInProcess([...words, '--help'])).stdout.replace(/\n {4,}/g, ' ');
+    expect(help).toContain(`(at most ${STEPS_BOUND.max}: ${STEPS_BOUND.why})`);
   });
 });
 

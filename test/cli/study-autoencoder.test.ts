@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { curvatureRows } from '../../src/optim/gauss-newton.js';
 import { HESSIAN_FREE_DEFAULTS } from '../../src/optim/hessian-free.js';
-import { AUTOENCODER_STEPS_NOTE, autoencoderCurveHeader, autoencoderCurveRows, autoencoderRunRows } from '../../src/cli/commands/study-autoencoder.js';
+import { autoencoderCurveNote, autoencoderCurveHeader, autoencoderCurveRows, autoencoderRunRows } from '../../src/cli/commands/study-autoencoder.js';
 import { READING_WIDTH, wrap } from '../../src/cli/prose.js';
 import { formatTable } from '../../src/cli/table.js';
 import { lossText } from '../../src/loss-text.js';
@@ -14,7 +14,7 @@ describe('gradscope study autoencoder', () => {
   it("prints each curve's steps and errors: the steps grouped, each error as every loss prints (lossText), not to 2 decimals (0.00 for a small error, 1234.50 for a large one)", () => {
     const point = (seconds: number, steps: number, trainError: number, testError: number) => ({ seconds, steps, trainError, testError });
     const run = (curve: ReturnType<typeof point>[]) => ({ optimizer: 'adam', curve, secondsPerStep: 0.1, settings: '' }) as unknown as Parameters<typeof autoencoderCurveRows>[0]['runs'][number];
-    const rows = autoencoderCurveRows({ seconds: 2, runs: [run([point(0, 0, 1234.5, 1240.25), point(2, 3509, 0.004567, 52.4649)])] });
+    const rows = autoencoderCurveRows({ budget: { seconds: 2 }, runs: [run([point(0, 0, 1234.5, 1240.25), point(2, 3509, 0.004567, 52.4649)])] });
     expect(rows).toEqual([
       ['0.0', `0 · ${lossText(1234.5)} / ${lossText(1240.25)}`],
       ['2.0', `3,509 · ${lossText(0.004567)} / ${lossText(52.4649)}`],
@@ -32,7 +32,7 @@ describe('gradscope study autoencoder', () => {
       { optimizer: 'sgd-momentum', settings: '', batchSize: 100, secondsPerStep: 0.006, curve: curve(18816) },
     ];
     for (const width of [80, 120]) {
-      const table = formatTable(autoencoderCurveHeader(runs), autoencoderCurveRows({ seconds: 240, runs }), width);
+      const table = formatTable(autoencoderCurveHeader(runs, { seconds: 240 }), autoencoderCurveRows({ budget: { seconds: 240 }, runs }), width);
       const lines = table.split('\n');
       expect(Math.max(...lines.map((line) => line.length)), table).toBeLessThanOrEqual(width);
       // One table: a single rule under the headers, every column in it (formatTable splits a table too wide into several).
@@ -76,8 +76,9 @@ describe('gradscope study autoencoder', () => {
     const lead = rows.slice(0, rows.indexOf(''));
     expect(lead.length).toBeGreaterThan(2);
     for (const line of lead) expect(line.length, line).toBeLessThanOrEqual(READING_WIDTH);
-    expect(stdout.endsWith(`\n\n${wrap(AUTOENCODER_STEPS_NOTE, READING_WIDTH, '')}\n`), stdout).toBe(true);
-    expect(wrap(AUTOENCODER_STEPS_NOTE, READING_WIDTH, '').split('\n').length).toBeGreaterThan(1);
+    const note = autoencoderCurveNote({ seconds: 0.05 });
+    expect(stdout.endsWith(`\n\n${wrap(note, READING_WIDTH, '')}\n`), stdout).toBe(true);
+    expect(wrap(note, READING_WIDTH, '').split('\n').length).toBeGreaterThan(1);
     // The curves' table gives each optimiser's steps beside its errors, and the last row's steps are the runs' table's.
     // (Its headings wrap to fit READING_WIDTH: 'CPU' over 'seconds', each optimiser's 'steps · train / test' under its name.)
     const top = rows.findIndex((line) => line.startsWith('CPU '));
@@ -97,6 +98,39 @@ describe('gradscope study autoencoder', () => {
     expect(runs.map((r) => [r.optimizer, r.batchSize])).toEqual([['hessian-free', 150], ['adam', 100]]);
     expect(runs[0].settings).toMatch(/gradient batch 150,/);
   }, 120_000);
+
+  it('replays by --steps: two runs of the same seed and steps give the same errors at the same steps, and the JSON and the tables say the budget was steps', async () => {
+    const args = ['study', 'autoencoder', '--steps', '4', '--train', '150', '--test', '10', '--points', '2', '--optimizers', 'hessian-free,adam', '--seed', '3'];
+    const [first, second] = [await runCliInProcess([...args, '--json']), await runCliInProcess([...args, '--json'])];
+    expect([first.code, second.code], first.stderr + second.stderr).toEqual([0, 0]);
+    type Run = { optimizer: string; curve: { seconds: number; steps: number; trainError: number; testError: number }[]; secondsPerStep: number };
+    const [a, b] = [first, second].map((run) => JSON.parse(run.stdout) as { budget: unknown; runs: Run[] });
+    expect([a.budget, b.budget]).toEqual([{ steps: 4 }, { steps: 4 }]);
+    // The points after 0, 2 and 4 steps of each optimiser, whatever the seconds they took.
+    for (const run of a.runs) expect(run.curve.map((p) => p.steps)).toEqual([0, 2, 4]);
+    const numbers = (runs: Run[]) => runs.map((run) => run.curve.map((p) => [p.steps, p.trainError, p.testError]));
+    expect(numbers(b.runs)).toEqual(numbers(a.runs));
+    // Numbers that moved: the errors after 4 steps are not the start's.
+    for (const run of a.runs) expect(run.curve[2].trainError).not.toBe(run.curve[0].trainError);
+    // Another seed starts elsewhere: the same numbers above are the seed's, not the study's whatever the seed.
+    const other = await runCliInProcess([...args.slice(0, -1), '4', '--json']);
+    expect(numbers((JSON.parse(other.stdout) as { runs: Run[] }).runs)).not.toEqual(numbers(a.runs));
+    // The tables: the curves' rows are the steps, each optimiser's cell its CPU seconds beside its errors, and the note says so.
+    const printed = await runCliInProcess(args);
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.stdout.replace(/\s+/g, ' ')).toContain('no pretraining: 4 steps of training per optimiser (the same steps under any load: a run of the same seed replays). CPU seconds taken · squared');
+    const lines = printed.stdout.split('\n');
+    const rows = lines.filter((line) => /^\d.* · /.test(line)).map((line) => line.trim().split(/ {2,}/));
+    expect(rows.map((row) => row[0])).toEqual(['0', '2', '4']);
+    expect(rows[2].slice(1).map((cell) => cell.split(' · ')[1])).toEqual(a.runs.map((run) => `${lossText(run.curve[2].trainError)} / ${lossText(run.curve[2].testError)}`));
+    expect(printed.stdout.endsWith(`\n\n${wrap(autoencoderCurveNote({ steps: 4 }), READING_WIDTH, '')}\n`), printed.stdout).toBe(true);
+  }, 120_000);
+
+  it('refuses --seconds and --steps together (neither would say which budget ran), exit 2 before any work', () => {
+    const both = runCli(['study', 'autoencoder', '--seconds', '1', '--steps', '5']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe('gradscope: --seconds and --steps are both given: a study trains each optimiser for CPU seconds or for steps, not both; give one (--steps replays)\n');
+  });
 
   it('refuses a bad --loss and an unknown optimiser with one line, exit 2 (command-line errors)', () => {
     const bad = runCli(['study', 'autoencoder', '--loss', 'hinge']);

@@ -3,7 +3,7 @@
 // change to the table's form fails here until the doc is regenerated.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AUTOENCODER_RUN_HEADER, AUTOENCODER_STEPS_NOTE, autoencoderCurveHeader, autoencoderCurveRows, autoencoderRunRows, autoencoderSettingsLines } from '../../src/cli/commands/study-autoencoder.js';
+import { AUTOENCODER_RUN_HEADER, autoencoderCurveNote, autoencoderCurveHeader, autoencoderCurveRows, autoencoderRunRows, autoencoderSettingsLines } from '../../src/cli/commands/study-autoencoder.js';
 import { READING_WIDTH, wrap } from '../../src/cli/prose.js';
 import { formatTable } from '../../src/cli/table.js';
 import { AUTOENCODER_OPTIMIZERS, type AutoencoderRun } from '../../src/studies/autoencoder.js';
@@ -29,7 +29,7 @@ describe("docs/second-order.md's printed autoencoder study", () => {
   it('has its prose as the command prints it: every line within READING_WIDTH, the closing note wrapped from the one the command prints', () => {
     const prose = [...block.slice(0, block.indexOf('')), ...block.slice(block.lastIndexOf('') + 1)];
     for (const line of prose) expect(line.length, line).toBeLessThanOrEqual(READING_WIDTH);
-    expect(block.slice(block.lastIndexOf('') + 1).join('\n')).toBe(wrap(AUTOENCODER_STEPS_NOTE, READING_WIDTH, ''));
+    expect(block.slice(block.lastIndexOf('') + 1).join('\n')).toBe(wrap(autoencoderCurveNote({ seconds: 30 }), READING_WIDTH, ''));
   });
 
   it("has Hessian-free's points at the errors scripts/autoencoder-steps.ts printed at their steps (the page's step-by-step table)", () => {
@@ -59,7 +59,7 @@ describe("docs/second-order.md's printed autoencoder study", () => {
     });
     expect(names).toEqual(Object.keys(AUTOENCODER_OPTIMIZERS));
     const seconds = Number(rows[rows.length - 1][0]);
-    expect(formatTable(autoencoderCurveHeader(runs), autoencoderCurveRows({ seconds, runs })).split('\n')).toEqual(curveLines);
+    expect(formatTable(autoencoderCurveHeader(runs, { seconds }), autoencoderCurveRows({ budget: { seconds }, runs })).split('\n')).toEqual(curveLines);
     expect([...formatTable(AUTOENCODER_RUN_HEADER, autoencoderRunRows(runs)).split('\n'), ...autoencoderSettingsLines(runs)]).toEqual(tableLines('optimizer'));
   });
 });

@@ -27,7 +27,7 @@ import { STUDY_ACTIVATIONS, STUDY_INITS } from '../../src/studies/activations.js
 import { AUTOENCODER_OPTIMIZERS, TRAIN_ERROR_ROWS } from '../../src/studies/autoencoder.js';
 import { DEPTH_NETWORKS, DEPTH_SEEDS, DEPTH_TRAINING_SEED, NIELSEN_TRAINING } from '../../src/studies/depth.js';
 import { REMEDIES_SIZES } from '../../src/studies/remedies.js';
-import { ACTIVATION_EPOCHS_BOUND, AUTOENCODER_POINTS_BOUND, DEPTH_SEEDS_BOUND, NIELSEN_EPOCHS_BOUND, SECONDS_BOUND, TRAINABLE_EPOCHS_BOUND } from '../../src/studies/study-bounds.js';
+import { ACTIVATION_EPOCHS_BOUND, AUTOENCODER_POINTS_BOUND, DEPTH_SEEDS_BOUND, NIELSEN_EPOCHS_BOUND, SECONDS_BOUND, STEPS_BOUND, TRAINABLE_EPOCHS_BOUND } from '../../src/studies/study-bounds.js';
 import { ACTIVATIONS_DEFAULTS, AUTOENCODER_DEFAULTS, REMEDIES_DEFAULTS, STUDY_DIGITS, STUDY_SEED, TRAINABLE_EPOCHS } from '../../src/studies/study-defaults.js';
 import { EXAMPLE_ROWS, PROBE_ROWS } from '../../src/studies/trainable-depth-run.js';
 import { DEFAULT_MIN_ROWS } from '../../src/wasm/threads/threaded-kernels.js';
@@ -102,6 +102,7 @@ const STATED: [string, string, string][] = [
   ['ActivationStudyOptions', 'activations', `(default ${STUDY_ACTIVATIONS.join(', ')})`],
   ['ActivationStudyOptions', 'inits', `(default ${STUDY_INITS.map((init) => init.name).join(', ')})`],
   ['AutoencoderStudyOptions', 'seconds', `(default ${AUTOENCODER_DEFAULTS.seconds}, at most ${grouped(SECONDS_BOUND.max)})`],
+  ['AutoencoderStudyOptions', 'steps', `(default: none, \`seconds\` is the budget; at most ${grouped(STEPS_BOUND.max)})`],
   ['AutoencoderStudyOptions', 'points', `(default ${AUTOENCODER_DEFAULTS.points}, plus the start; at most ${grouped(AUTOENCODER_POINTS_BOUND.max)})`],
   ['AutoencoderStudyOptions', 'optimizers', `(default ${Object.keys(AUTOENCODER_OPTIMIZERS).join(', ')})`],
   ['CurvePoint', 'trainError', `on the first ${grouped(TRAIN_ERROR_ROWS)} training digits`],
@@ -110,6 +111,7 @@ const STATED: [string, string, string][] = [
   ['DepthStudyOptions', 'onProgress', `(0: one hidden layer, to ${DEPTH_NETWORKS.length - 1}: four)`],
   ['DepthNetworkResult', 'training', `with seed ${DEPTH_TRAINING_SEED} (absent`],
   ['RemediesOptions', 'seconds', `(default ${REMEDIES_DEFAULTS.seconds}, at most ${grouped(SECONDS_BOUND.max)})`],
+  ['RemediesOptions', 'steps', `(default: none, \`seconds\` is the budget; at most ${grouped(STEPS_BOUND.max)})`],
   ['RemediesOptions', 'trainRows', `(default ${grouped(STUDY_DIGITS.trainRows)})`],
   ['RemediesOptions', 'testRows', `(default ${grouped(STUDY_DIGITS.testRows)})`],
   ['RemediesOptions', 'seed', `(default ${STUDY_SEED})`],

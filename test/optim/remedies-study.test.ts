@@ -32,6 +32,28 @@ describe('study remedies', () => {
     expect(result.testClassRows.reduce((a, b) => a + b)).toBe(100);
   });
 
+  // Its CPU budget bought as many steps as the load allowed, so no run replayed (newuser50 #3): a budget of steps does.
+  it('replays by steps: two runs of the same seed and steps take those steps and end with the same numbers, and say the budget was steps', async () => {
+    const options = { steps: 25, trainRows: 300, testRows: 100, optimizers: ['sgd', 'adam'], seed: 2 };
+    const [a, b] = [await runRemediesStudy(options), await runRemediesStudy(options)];
+    expect([a.budget, b.budget]).toEqual([{ steps: 25 }, { steps: 25 }]);
+    const numbers = (runs: RemediesRun[]) => runs.map((r) => [r.steps, r.firstLayerMovement, r.lastLayerMovement, r.trainLoss, r.testAccuracy]);
+    expect(a.runs.map((r) => r.steps)).toEqual([25, 25]);
+    expect(numbers(b.runs)).toEqual(numbers(a.runs));
+    // 25 steps of batch 32 cross an epoch of 300 rows (10 batches): the steps stop within the third epoch, not at an epoch's end.
+    for (const run of a.runs) expect(run.trainLoss).not.toBe(run.initialLoss);
+    // Another seed ends elsewhere: the numbers are the seed's.
+    expect(numbers((await runRemediesStudy({ ...options, seed: 3 })).runs)).not.toEqual(numbers(a.runs));
+    // Both budgets at once are refused before any work, in the library as on the command line.
+    await expect(runRemediesStudy({ ...options, seconds: 1 })).rejects.toThrow(/^seconds, steps: both are given; a study trains each optimiser for CPU seconds or for steps, not both: give one$/);
+    const printed = await runCliInProcess(['study', 'remedies', '--steps', '3', '--train', '40', '--test', '10', '--optimizers', 'sgd']);
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(flat(printed.stdout)).toContain('3 steps of training per optimiser (the same steps under any load: a run of the same seed replays).');
+    expect(flat(printed.stdout)).toMatch(/ sgd +3 +[\d.]+ ms /);
+    const both = await runCliInProcess(['study', 'remedies', '--steps', '3', '--seconds', '1']);
+    expect([both.code, both.stderr]).toEqual([2, 'gradscope: --seconds and --steps are both given: a study trains each optimiser for CPU seconds or for steps, not both; give one (--steps replays)\n']);
+  });
+
   // It said 'other jobs do not shrink it', which its own figures contradict (AdamW 16,851 steps at load 12, 32,730 quiet).
   it("says of its CPU budget that load shrinks the work less than on the wall clock, not that it does not", async () => {
     const run = await runCliInProcess(['study', 'remedies', '--seconds', '0.05', '--train', '40', '--test', '10', '--optimizers', 'sgd']);

@@ -1,14 +1,14 @@
 /**
- * gradscope study remedies [--seconds 6] [--optimizers a,b] [--train 9000] [--test 1000] [--seed 1] [--json]
- * Every optimiser for the same CPU time on a deep sigmoid network where plain SGD stalls.
+ * gradscope study remedies [--seconds 6] [--steps N] [--optimizers a,b] [--train 9000] [--test 1000] [--seed 1] [--json]
+ * Every optimiser for the same CPU time (or steps) on a deep sigmoid network where plain SGD stalls.
  */
 import { clockWords } from '../../budget-clock.js';
 import { chosenContenders, REMEDIES_CLOCK, REMEDIES_SIZES, remediesContenders, runRemediesStudy, type RemediesRun } from '../../studies/remedies.js';
-import { BACKEND_FLAG, booleanFlag, checkDigitFlags, checkOptionsAsUsage, choiceFlag, command, JSON_FLAG, jsonLine, listFlag, numberFlag, POSITIVE, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
+import { BACKEND_FLAG, booleanFlag, checkDigitFlags, checkOptionsAsUsage, choiceFlag, command, JSON_FLAG, jsonLine, listFlag, numberFlag, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
 import { formatTable, ratioColumn } from '../table.js';
 import { sci } from '../../sci-text.js';
 import { print, printErr } from '../terminal.js';
-import { SECONDS_BOUND } from '../../studies/study-bounds.js';
+import { budgetFlag, budgetWords, SECONDS_FLAG, STEPS_FLAG } from '../budget-flags.js';
 import { REMEDIES_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { percentText } from '../../percent-text.js';
 import { grouped } from '../../counted.js';
@@ -66,9 +66,10 @@ export function remediesReading(runs: readonly RemediesRun[], testClassRows: rea
 
 export const studyRemediesCommand = command({
   words: ['study', 'remedies'],
-  summary: 'every optimiser for the same time on a deep sigmoid net: layer movement ratio, loss, accuracy',
+  summary: 'every optimiser for the same time or steps on a deep sigmoid net: layer movement ratio, loss, accuracy',
   flags: [
-    { name: 'seconds', value: 'S', default: REMEDIES_DEFAULTS.seconds, rule: { ...POSITIVE, ...SECONDS_BOUND }, about: 'CPU seconds of training per optimiser' },
+    SECONDS_FLAG(REMEDIES_DEFAULTS.seconds),
+    STEPS_FLAG,
     { name: 'optimizers', value: 'A,B', about: optimizersAbout() },
     TRAIN_FLAG(STUDY_DIGITS.trainRows),
     TEST_FLAG(STUDY_DIGITS.testRows),
@@ -79,9 +80,9 @@ export const studyRemediesCommand = command({
   example: 'study remedies --seconds 2 --optimizers sgd,adam',
   async run(args, terminal) {
     const json = booleanFlag(args, 'json');
-    const seconds = numberFlag(args, 'seconds');
+    const budget = budgetFlag(args);
     const options = {
-      seconds,
+      ...budget,
       trainRows: numberFlag(args, 'train'),
       testRows: numberFlag(args, 'test'),
       seed: numberFlag(args, 'seed'),
@@ -93,7 +94,7 @@ export const studyRemediesCommand = command({
     checkOptionsAsUsage(args, { optimizers: 'optimizers' }, () => chosenContenders(options.optimizers));
     if (!json) {
       print(terminal, `Deep sigmoid network ${sizesList(REMEDIES_SIZES)}, standard init, softmax + cross-entropy, MNIST digits;`);
-      print(terminal, `${seconds} s of training per optimiser (${clockWords(REMEDIES_CLOCK)}: load shrinks the work less than on the wall clock, but still shrinks it). Movement: Σ over steps of ‖ΔW‖ of the first and the last hidden layer.\n`);
+      print(terminal, `${budgetWords(budget, `${clockWords(REMEDIES_CLOCK)}: load shrinks the work less than on the wall clock, but still shrinks it`)}. Movement: Σ over steps of ‖ΔW‖ of the first and the last hidden layer.\n`);
     }
     const result = await runRemediesStudy({
       ...options,
