@@ -1,7 +1,7 @@
 /** Terminal views of a gradient-flow trace (study --model's report shows its tables alike): a per-layer table at one record, the residual blocks' table, and a diagnosis block. */
 import { biasesCancelledByBatchNorm } from '../flow/cancelled-biases.js';
 import { hiddenChain, verdictHeading, type Diagnosis } from '../flow/diagnose.js';
-import { headlineInTerms } from '../flow/diagnosis/headline.js';
+import { headlineInTerms, triedWords } from '../flow/diagnosis/headline.js';
 import { choiceLine, remedyChoices, type RemedyChoice, type RemedyTerms } from '../flow/remedy.js';
 import { displayWidth } from '../display-width.js';
 import type { ReportTable } from '../flow/report-html.js';
@@ -122,7 +122,7 @@ export function residualTableData(trace: Trace, record = lastTableRecord(trace).
 export function headlineText(d: Diagnosis, terms: RemedyTerms, whose: string, width?: number): string {
   const room = readingRoom(width);
   const { said, tried } = headlineInTerms(d, terms);
-  const text = wrapTokens(proseWords(`${whose}, in short (in full after the tables): ${said}${tried ? ` Try ${tried.of}:` : ''}`), room, '  ', '');
+  const text = wrapTokens(proseWords(`${whose}, in short (in full after the tables): ${said}${tried ? ` Try ${triedWords(tried)}:` : ''}`), room, '  ', '');
   return tried ? [text, ...choiceLines(tried.choice, '  ', room)].join('\n') : text;
 }
 

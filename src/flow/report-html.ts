@@ -9,7 +9,7 @@ import { cancelledBiasNote, chartedBiasRows } from './cancelled-biases.js';
 import { verdictHeading, type Diagnosis } from './diagnose.js';
 import { shownParagraphs } from './shown-paragraphs.js';
 import { API_REMEDY_TERMS, choiceLine, remedyLines, type RemedyTerms } from './remedy.js';
-import { headlineInTerms } from './diagnosis/headline.js';
+import { headlineInTerms, triedWords } from './diagnosis/headline.js';
 import { CURVATURE_ASKS, CURVATURE_QUESTION } from './diagnosis/progress-sentences.js';
 import { CODE_WORD_CLASS, CODE_WORD_STYLE, codeWords, type CodeWord } from './code-words.js';
 import { checkObjectArgument } from '../checks.js';
@@ -507,7 +507,7 @@ function curvatureSection(id: string): { html: string; contents: string } {
 function headlineHtml(run: ReportRun, named: boolean, terms: RemedyTerms): string {
   if (typeof run.diagnosis.headline !== 'string') return '';
   const { said, tried } = headlineInTerms(run.diagnosis, terms);
-  const tryHtml = tried ? ` Try ${tried.of}: ${codeHtml(choiceLine(tried.choice))}` : '';
+  const tryHtml = tried ? ` Try ${textHtml(triedWords(tried))}: ${codeHtml(choiceLine(tried.choice))}` : '';
   // A label that ends its last sentence ('… epochs 0–499.') is joined without its full stop (it read '0–499.: the diagnosis').
   return `<p class="headline"><strong>${named ? `${textHtml(run.label.replace(/\.$/, ''))}: the diagnosis` : 'The diagnosis'}, in short</strong> (in full after the tables): ${proseHtml(said)}${tryHtml}</p>`;
 }

@@ -13,7 +13,9 @@ import { learnsWords, speedAt } from '../../src/flow/diagnosis/learning-speed.js
 import { gapRecords, medianOverRecords, percent, timesOf } from '../../src/flow/diagnosis/diagnosis-words.js';
 import { lossFigure } from '../../src/flow/diagnosis/progress-readings.js';
 import { numberText } from '../../src/number-text.js';
-import { headlineInTerms } from '../../src/flow/diagnosis/headline.js';
+import { headlineInTerms, triedWords } from '../../src/flow/diagnosis/headline.js';
+import { headlineText } from '../../src/cli/trace-table.js';
+import { renderReport } from '../../src/flow/report-html.js';
 import { API_REMEDY_TERMS, remedyChoices, remedyLines, type RemedyTerms } from '../../src/flow/remedy.js';
 import { expectHeadlineFromSummary } from '../util/summary-explained.js';
 import { overfittingTrace } from '../util/overfitting-trace.js';
@@ -212,7 +214,8 @@ describe('one measure to a clause, the verdict\'s beside it (newuser46 #4, newus
 });
 
 describe("headlineInTerms: the headline's 'Try' in a printer's terms", () => {
-  const d = diagnose(handTrace('sigmoid', { delta: [1e-3, 3e-2, 1] }));
+  const trace = handTrace('sigmoid', { delta: [1e-3, 3e-2, 1] });
+  const d = diagnose(trace);
   const said = d.headline.slice(0, d.headline.indexOf(' Try '));
   /** Command terms that name each list of settings by its options ('rerun --activation relu --init he-normal'), or cannot for `refused`. */
   const commandTerms = (refused?: string): RemedyTerms => ({
@@ -222,12 +225,35 @@ describe("headlineInTerms: the headline's 'Try' in a printer's terms", () => {
 
   it('names the first remedy as the printer\'s list does: its first choice of remedyChoices in those terms, and the count', () => {
     const terms = commandTerms();
-    expect(headlineInTerms(d, terms)).toEqual({ said, tried: { choice: remedyChoices(d.remedies[0], terms)[0], of: `the first of ${d.remedies.length} remedies` } });
+    const careful = headlineInTerms(d, terms).tried!.careful;
+    expect(headlineInTerms(d, terms)).toEqual({ said, tried: { choice: remedyChoices(d.remedies[0], terms)[0], of: `the first of ${d.remedies.length} remedies`, careful } });
     expect(headlineInTerms(d, terms).tried!.choice).toEqual({ text: `rerun ${d.remedies[0].settings.map((s) => `--${s.option} ${s.flagValue}`).join(' ')}`, note: 'seed left out' });
     // Where no command line makes it, the API's options with the reason, as the list says them too.
     const cannot = headlineInTerms(d, commandTerms(d.remedies[0].settings[0].option)).tried!.choice.text;
     expect(cannot).toBe(remedyLines(d.remedies[0], commandTerms(d.remedies[0].settings[0].option))[0]);
     expect(cannot).toMatch(/^activation: 'relu', .* options: no flag\)$/);
+  });
+
+  it("says a rate the command line carries is a careful bound, as the API's headline does, in the terminal and the report (rate51, note50 left alone 4)", async () => {
+    const terms = commandTerms();
+    const rate = d.remedies[0].settings.find((s) => s.option === 'learningRate')!.value;
+    const careful = `${rate} is a careful bound, the largest rate at which every relu network measured held, not the rate that trains one best`;
+    expect(d.headline).toContain(`(${careful}; the first of ${d.remedies.length} remedies).`);
+    const { tried } = headlineInTerms(d, terms);
+    expect([tried!.careful, triedWords(tried!)]).toEqual([careful, `the first of ${d.remedies.length} remedies (${careful})`]);
+    // The terminal: the words (wrapped), then the command line that carries the rate on a line of its own.
+    const printed = headlineText(d, terms, 'The diagnosis').split('\n');
+    const command = printed.findIndex((line) => line.startsWith('  rerun '));
+    const words = printed.slice(0, command).join(' ').replace(/\s+/g, ' ');
+    expect(words).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'Try the first of 7 remedies (0.002'), { anyNumbers: true }));
+    expect(words.endsWith(`Try the first of ${d.remedies.length} remedies (${careful}):`)).toBe(true);
+    expect(printed[command]).toContain(`--learningRate ${rate}`);
+    // The report's headline, before the command as code.
+    const page = await renderReport({ sections: [{ id: 's', heading: 'S', tables: [{ header: ['a'], rows: [['1']] }], runs: [{ label: 'run', trace, diagnosis: d, remedyTerms: terms }] }] });
+    expect(page).toContain(`Try the first of ${d.remedies.length} remedies (${careful}): <code>rerun `);
+    // None where the command carries no switch's rate (a run below the bound keeps its own).
+    const kept = diagnose(handTrace('sigmoid', { delta: [1e-3, 3e-2, 1] }, undefined, undefined, { ...RUN, learningRate: 0.001 }));
+    expect(triedWords(headlineInTerms(kept, terms).tried!)).toBe(`the first of ${kept.remedies.length} remedies`);
   });
 
   it("is the headline as it is in the API's terms, without a remedy, and where the headline does not end with its remedies' 'Try'", () => {

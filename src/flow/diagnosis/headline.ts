@@ -168,25 +168,33 @@ function noChainFigure(e: Evidence, trace: Trace): string {
 const remediesCounted = (remedies: readonly Remedy[]) => (remedies.length === 1 ? 'the one remedy' : `the first of ${remedies.length} remedies`);
 
 /**
+ * A rate the first remedy's switch to relu or leaky-relu carries, said to be the careful bound it is, as the remedy's reason says
+ * (switchBound): '0.002 is a careful bound, the largest rate at which every relu network measured held, not the rate that trains
+ * one best'; '' where it carries none.
+ */
+function carefulBound(remedy: Remedy): string {
+  const bound = switchBound(remedy);
+  return bound ? `${bound.rate} is a careful bound, the largest rate at which every ${bound.units} network measured held, not the rate that trains one best` : '';
+}
+
+/**
  * The first remedy's first choice in `terms`, as the printer's list of remedies says it (remedyChoices: every printer's one
- * source of a remedy's words), and how many remedies there are.
+ * source of a remedy's words), how many remedies there are, and what a rate it carries is (carefulBound).
  */
 function firstChoice(remedies: readonly Remedy[], terms: RemedyTerms): HeadlineTry {
-  return { choice: remedyChoices(remedies[0], terms)[0], of: remediesCounted(remedies) };
+  return { choice: remedyChoices(remedies[0], terms)[0], of: remediesCounted(remedies), careful: carefulBound(remedies[0]) };
 }
 
 /**
  * The 'Try' clause of Diagnosis.headline, in the API's terms: ' Try activation: 'relu', init: 'he-normal' (the first of 7 remedies).';
- * '' without a remedy. A rate the switch to relu carries is said to be the careful bound it is, as the remedy's reason says
- * (switchBound): ' Try activation: 'relu', init: 'he-normal', learningRate: 0.002 (0.002 is a careful bound, the largest rate at
- * which every relu network measured held, not the rate that trains one best; the first of 7 remedies).'
+ * '' without a remedy. A rate the switch to relu carries is said to be the careful bound it is: ' Try activation: 'relu', init:
+ * 'he-normal', learningRate: 0.002 (0.002 is a careful bound, the largest rate at which every relu network measured held, not the
+ * rate that trains one best; the first of 7 remedies).'
  */
 function tryClause(remedies: readonly Remedy[]): string {
   if (remedies.length === 0) return '';
-  const { choice, of } = firstChoice(remedies, API_REMEDY_TERMS);
-  const bound = switchBound(remedies[0]);
-  const careful = bound ? `${bound.rate} is a careful bound, the largest rate at which every ${bound.units} network measured held, not the rate that trains one best; ` : '';
-  return ` Try ${choice.text} (${careful}${of}).`;
+  const { choice, of, careful } = firstChoice(remedies, API_REMEDY_TERMS);
+  return ` Try ${choice.text} (${careful ? `${careful}; ` : ''}${of}).`;
 }
 
 /** The first remedy of a headline in a printer's terms (HeadlineInTerms.tried). */
@@ -195,7 +203,16 @@ export interface HeadlineTry {
   choice: RemedyChoice;
   /** How many remedies there are: 'the first of 7 remedies', 'the one remedy'. */
   of: string;
+  /** What a rate the choice's switch to relu or leaky-relu carries is (carefulBound: '0.002 is a careful bound, …'); '' where it carries none. */
+  careful: string;
 }
+
+/**
+ * What a printer whose remedies are command lines says after 'Try', before the command: 'the first of 7 remedies', and where the
+ * command carries a switch's rate, what that rate is, as the API's headline says it: 'the first of 7 remedies (0.002 is a careful
+ * bound, the largest rate at which every relu network measured held, not the rate that trains one best)'.
+ */
+export const triedWords = (tried: HeadlineTry): string => (tried.careful ? `${tried.of} (${tried.careful})` : tried.of);
 
 /** A headline as a printer whose remedies are command lines says it: what it says before 'Try', and what to try. */
 export interface HeadlineInTerms {
