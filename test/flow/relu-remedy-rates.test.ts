@@ -147,3 +147,44 @@ describe('reluRunHeld', () => {
     expect(reluRunHeld({ ...held, lossAfter: Number.NaN })).toBe(false);
   });
 });
+
+/**
+ * The late dips (note50 left alone 4, rate50: a one- or two-epoch dip at the end fails each SGD rate 0.005–0.05 on one of the row's
+ * 12 networks): each network's test accuracy (%) after every epoch, printed by scripts/relu-remedy-rates.ts (2026-12-07, rate51,
+ * AMD EPYC Zen 5; the command's set-up, width 30, 13 epochs where trained on, whose first 10 are the 10-epoch run's to the digit),
+ * and newuser25's network ([784, 8 × 32, 10], SGD 0.1, seed 1: --width=32 --depths=8 --epochs=14). Every one of the five falls
+ * came back within one epoch, so no guard on recovery tells the dips from newuser25's: they differ in depth alone, and the same
+ * rates dip mid-run as deep as newuser25's end. The rule reads the last epoch, as before; these pin what it does with them.
+ */
+describe('reluRunHeld on the late dips (rate51)', () => {
+  const run = (curve: readonly number[], epochs: number): ReluRun => ({ lossBefore: 2.4, lossAfter: 0.3, deadLayers: 0, accuracies: curve.slice(0, epochs).map((a) => a / 100) });
+  const NEWUSER25 = [72.6, 88.3, 79.2, 87.8, 92.9, 92.3, 92.3, 85.4, 93.1, 41.6, 93.0, 82.6, 94.1, 83.1];
+  const END_DIPS = {
+    'SGD 0.005, 5×2': [40.0, 57.1, 75.4, 80.6, 83.5, 84.3, 82.4, 87.7, 85.4, 80.1, 88.3, 90.3, 89.9],
+    'SGD 0.01, 5×2': [47.8, 62.9, 80.8, 86.6, 88.2, 84.9, 78.8, 90.1, 85.0, 82.3, 89.4, 90.4, 92.1],
+    'SGD 0.02, 5×3': [74.7, 81.7, 80.3, 88.4, 86.2, 91.1, 90.7, 89.4, 91.5, 84.6, 93.2, 92.5, 88.9],
+    'SGD 0.05, 3×1': [83.8, 82.9, 92.3, 85.9, 93.6, 92.4, 94.3, 93.6, 88.7, 89.2, 94.2, 94.6, 94.7],
+  };
+  const epochs = RELU_RATE_SETUP.epochs;
+
+  it("fails newuser25's fall and each end dip at the command's epochs, and holds each one epoch on, where it came back", () => {
+    expect([reluRunHeld(run(NEWUSER25, epochs)), reluRunHeld(run(NEWUSER25, epochs + 1))]).toEqual([false, true]);
+    for (const [name, curve] of Object.entries(END_DIPS)) expect([reluRunHeld(run(curve, epochs)), reluRunHeld(run(curve, epochs + 1))], name).toEqual([false, true]);
+  });
+
+  it('fails a run of the same rates that stops in a mid-run dip as deep as newuser25\'s end, and holds every run of the bound, 0.002', () => {
+    // SGD 0.01, 8×2, 10 epochs: it held at its 10th, and the same command with --epochs 8 ends at 54.6 % after 90.6 %.
+    const dipped = [38.2, 70.5, 78.3, 68.1, 75.4, 90.6, 89.3, 54.6, 88.3, 90.7];
+    expect([reluRunHeld(run(dipped, 10)), reluRunHeld(run(dipped, 8))]).toEqual([true, false]);
+    // SGD 0.002, the 12 networks deepest first: no epoch fell more than 1.2 points below the best before it, so every stop holds.
+    const bound = [
+      [13.8, 16.8, 23.3, 33.1, 44.0, 52.7, 59.8, 64.6, 70.0, 78.2], [18.0, 29.9, 43.3, 50.5, 56.8, 60.9, 68.5, 68.1, 78.1, 79.9],
+      [14.4, 24.9, 39.5, 52.1, 67.2, 75.2, 79.4, 79.2, 81.9, 85.3], [27.6, 43.2, 60.2, 71.0, 79.3, 81.6, 84.0, 86.4, 85.2, 87.8],
+      [23.8, 36.5, 42.0, 53.8, 63.3, 69.1, 72.5, 78.3, 80.0, 79.6], [15.6, 23.8, 30.3, 38.9, 51.9, 63.0, 71.1, 75.3, 78.6, 82.2],
+      [22.8, 43.1, 52.1, 59.1, 65.1, 70.9, 75.7, 77.9, 80.7, 82.6], [28.9, 41.7, 51.2, 64.2, 72.8, 76.2, 79.7, 82.1, 83.8, 85.4],
+      [22.7, 26.5, 38.5, 54.9, 63.9, 71.6, 76.9, 80.8, 83.2, 84.6], [28.7, 43.1, 57.4, 68.8, 73.8, 77.4, 80.0, 82.9, 83.9, 85.2],
+      [32.5, 47.6, 56.2, 67.2, 74.3, 77.3, 80.6, 82.5, 83.8, 84.7], [33.2, 45.8, 58.2, 68.1, 73.6, 78.0, 80.8, 82.4, 83.2, 83.7],
+    ];
+    for (const curve of bound) for (let stop = 1; stop <= curve.length; stop++) expect(reluRunHeld(run(curve, stop)), `${curve.join(' ')} at ${stop}`).toBe(true);
+  });
+});
