@@ -44,7 +44,12 @@ type Init = (typeof INITS)[number];
 
 /** Their "Xavier" (§2.3: a zero-mean Gaussian of std √(1/n_l)) is gradscope's lecun-normal; theirs is he-normal. */
 const INIT_NAME = { xavier: 'lecun-normal', he: 'he-normal' } as const;
-const LABEL: Record<Init, string> = { xavier: 'Xavier, N(0, 1/n_in)', he: 'He, N(0, 2/n_in)' };
+/** Each initialisation's name in the findings, and with its distribution in the chart's series. */
+const NAME: Record<Init, string> = { xavier: 'Xavier', he: 'He' };
+const LABEL: Record<Init, string> = { xavier: `${NAME.xavier}, N(0, 1/n_in)`, he: `${NAME.he}, N(0, 2/n_in)` };
+
+/** Where the set-up is one the paper leaves unsaid: said with the differences. */
+export const BIAS_DECAY_UNSAID = "the weight decay reaches the biases too (the optimiser's default, as PyTorch's weight_decay): the paper does not say whether theirs does";
 
 /**
  * The held-out error below which a network counts as learning: chance on ten classes less ten
@@ -87,7 +92,7 @@ async function train(init: Init, weightLayers: number, digits: MnistSplit, epoch
   const test = net.dataset(digits.test.x, digits.test.y);
   // One optimiser for every epoch's train() call, so its velocity carries over.
   const { momentum, weightDecay, learningRate, batchSize } = HE_INIT_PAPER;
-  // Caffe's solver decays the biases as the weights (decay_mult 1 unless a net sets it), as PyTorch's weight_decay does.
+  // The decay reaches the biases too (the optimiser's default, as PyTorch's weight_decay): the paper does not say (BIAS_DECAY_UNSAID).
   const optimizer = createOptimizer(net, { name: 'sgd', momentum, weightDecay });
   try {
     const errors = [1 - net.evaluate(test).accuracy];
@@ -156,7 +161,7 @@ export async function runHeInitPaper(options: PaperOptions = {}): Promise<PaperE
       const run = runs[init];
       const end = run.failed ? `${run.failed}; ` : '';
       return (
-        `${LABEL[init].split(',')[0]}: ${end}held-out error ${percentText(run.errors[0])} before training, ${percentText(lastError(run))} after ${epochsText(run.errors.length - 1)}, ` +
+        `${NAME[init]}: ${end}held-out error ${percentText(run.errors[0])} before training, ${percentText(lastError(run))} after ${epochsText(run.errors.length - 1)}, ` +
         `below ${percentText(LEARNING_ERROR)} ${fromEpoch(run)}; the first and last hidden layers' ‖∂C/∂b‖ ${sci(run.atStart.first)} and ${sci(run.atStart.last)} at the start, ` +
         `${sci(run.atEnd.first)} and ${sci(run.atEnd.last)} at the end`
       );
@@ -178,6 +183,7 @@ export async function runHeInitPaper(options: PaperOptions = {}): Promise<PaperE
       `the error is on ${grouped(digits.test.x.rows)} held-out digits, where theirs is the top-1 error of 3,000 random validation images (the centre crop)`,
       "the learning rate stays at 0.01, where theirs falls to 0.001 and 0.0001 as the error plateaus",
       "the diminishing gradients are read as the first and last hidden layers' ‖∂C/∂b‖ on the first batch's digits at the start and the end; the paper says only that it monitored them",
+      BIAS_DECAY_UNSAID,
     ],
     charts: [
       {

@@ -23,7 +23,7 @@ import { Rng } from '../../src/init/rng.js';
 import { standardise } from '../../src/studies/paper-experiment.js';
 import { quantile } from '../../src/median.js';
 import { runRezeroPaper } from '../../src/studies/paper-rezero.js';
-import { HE_INIT_PAPER, heInitNetworkOptions, heInitVerdict, learningEpoch, LEARNING_ERROR, runHeInitPaper } from '../../src/studies/paper-he-init.js';
+import { BIAS_DECAY_UNSAID, HE_INIT_PAPER, heInitNetworkOptions, heInitVerdict, learningEpoch, LEARNING_ERROR, runHeInitPaper } from '../../src/studies/paper-he-init.js';
 import { runPaperExperiments } from '../../src/studies/paper-experiments.js';
 import type { PaperProgress } from '../../src/studies/paper-experiment.js';
 import { JITTER_SHARE, runSeluPaper, SELU_PAPER, SELU_SETUP_DIFFERENCES, seluNetworkOptions, trainingModeLoss, varianceVerdict } from '../../src/studies/paper-selu.js';
@@ -204,6 +204,13 @@ describe("the papers' experiments", () => {
     expect(xavier.sizes).toEqual([784, ...Array(29).fill(64), 10]); // 30 weight layers
     expect(heInitNetworkOptions('he', 22)).toMatchObject({ init: 'he-normal', sizes: [784, ...Array(21).fill(64), 10] });
   });
+
+  it("He et al.: the bias decay the paper leaves unsaid is among the printed notes and in the documented run's", async () => {
+    const e = await runHeInitPaper(TINY);
+    expect(papersText([e])).toContain(`  Differs from the paper: ${BIAS_DECAY_UNSAID}.`);
+    const documented = parseStudyJson(readFileSync(new URL('../../docs/data/trainable-depth.json', import.meta.url), 'utf8')).papers;
+    expect(documented.find((p) => p.title === e.title)?.differences).toContain(BIAS_DECAY_UNSAID);
+  }, 60_000);
 
   it(`He et al.: a network learns from the first epoch whose held-out error is below ${100 * LEARNING_ERROR} %; the verdicts follow their Figures 2 and 3`, () => {
     expect(LEARNING_ERROR).toBe(0.8);
