@@ -965,15 +965,20 @@ export interface HistogramsOptions {
 /** Whether a histogram's range is ± its upper end at float32 precision, as a trace's are (± the layer's largest |δ|). */
 const symmetric = ({ lo, hi }: { lo: number; hi: number }) => float32Text(lo) === float32Text(-hi);
 
+/** The least width, in the drawing's pixels, a layer's bars are drawn over on the histograms' shared axis: a range far below the widest still shows where it lies. */
+const HISTOGRAM_MIN_SPAN = 1;
+
 /**
- * One small histogram per layer, each over its own range (written under it), HISTOGRAMS_PER_ROW to a
- * row. The drawing is always a full row wide, so its text is the same size for 2 layers as for 6.
- * A layer's cell is a group placed by its transform (its axis' left end), its histogram the l-th of the
- * chart; its bars, axis line and two labels (the layer's name, its range) are written in the cell's own
- * coordinates, the labels' font and anchor said once by the report's CSS (`.histogram text`): written
- * on each of npm start's 172 cells, the placing and the classes were 9 KB (2026-12-06). Its range is
- * data-hi, with data-lo only where it is not −data-hi (a trace's are: ± the layer's largest |δ|), and
- * is written '± hi', or 'lo to hi' where it is not.
+ * One small histogram per layer, HISTOGRAMS_PER_ROW to a row, the layers on one axis: the reader compares the layers of a step side
+ * by side, and over their own ranges every layer's bars were as wide, a vanishing layer's like the widest (page50's question). The
+ * axis spans all the layers' ranges (± the largest |δ| of any, for a trace's); each layer's bars are counted over its own range and
+ * drawn over that range's part of the axis (at least HISTOGRAM_MIN_SPAN wide), so a layer whose δ are a hundredth of the widest's is
+ * a sliver in the middle, its bins kept; its own range is written under it. The drawing is always a full row wide, so its text is
+ * the same size for 2 layers as for 6. A layer's cell is a group placed by its transform (its axis' left end), its histogram the
+ * l-th of the chart; its bars, axis line and two labels (the layer's name, its range) are written in the cell's own coordinates, the
+ * labels' font and anchor said once by the report's CSS (`.histogram text`): written on each of npm start's 172 cells, the placing
+ * and the classes were 9 KB (2026-12-06). Its range is data-hi, with data-lo only where it is not −data-hi (a trace's are: ± the
+ * layer's largest |δ|), and is written '± hi', or 'lo to hi' where it is not.
  */
 export function histograms(o: HistogramsOptions): string {
   const cellW = HISTOGRAM_CELL_WIDTH;
@@ -981,6 +986,13 @@ export function histograms(o: HistogramsOptions): string {
   const rowH = cellH + 34;
   // The axis line under the bars, and the middle of it, where the labels are centred.
   const axisW = cellW - 20;
+  const [axisLo, axisHi] = [Math.min(...o.layers.map((l) => l.lo)), Math.max(...o.layers.map((l) => l.hi))];
+  // Where a layer's range lies on the shared axis, in the cell's pixels: [start, width]; every layer over the whole axis where all the ranges are one value.
+  const onAxis = (lo: number, hi: number): [number, number] => {
+    if (!(axisHi > axisLo)) return [0, axisW];
+    const [start, width] = [((lo - axisLo) / (axisHi - axisLo)) * axisW, ((hi - lo) / (axisHi - axisLo)) * axisW];
+    return width >= HISTOGRAM_MIN_SPAN ? [start, width] : [Math.min(axisW - HISTOGRAM_MIN_SPAN, Math.max(0, start + width / 2 - HISTOGRAM_MIN_SPAN / 2)), HISTOGRAM_MIN_SPAN];
+  };
   const parts = o.layers.map(({ label, title, lo, hi, counts }, l) => {
     const max = Math.max(1, ...Array.from(counts));
     const x0 = (l % HISTOGRAMS_PER_ROW) * cellW + 10;
@@ -998,17 +1010,20 @@ export function histograms(o: HistogramsOptions): string {
       last = h;
       b += n;
     }
-    // Stretched over the cell by a transform (a nested <svg> with its own viewBox drew the same at 2½ times the bytes):
-    // a bin 1 wide to axisW / bins, 100 % to cellH − 10, up from the axis at the cell's origin.
-    const bars = `<path class="bars" transform="scale(${scaleText(axisW / counts.length, counts.length)} ${scaleText((cellH - 10) / 100, 100)})" d="M0 0${outline}V0Z"/>`;
+    // Stretched by a transform (a nested <svg> with its own viewBox drew the same at 2½ times the bytes): a bin 1 wide to its
+    // range's width on the shared axis ÷ bins, 100 % to cellH − 10, up from the axis at the cell's origin, moved to where its range starts.
+    const [start, width] = onAxis(lo, hi);
+    const moved = start === 0 ? '' : `translate(${scaleText(start, 1)}) `;
+    const bars = `<path class="bars" transform="${moved}scale(${scaleText(width / counts.length, counts.length)} ${scaleText((cellH - 10) / 100, 100)})" d="M0 0${outline}V0Z"/>`;
     const range = `${symmetric({ lo, hi }) ? '' : ` data-lo="${float32Text(lo)}"`} data-hi="${float32Text(hi)}"`;
     // What is plotted: a saved trace may hold a range that is not ± one bound (Trace.fromJSON takes any lo ≤ hi).
     const written = symmetric({ lo, hi }) ? `± ${fmt(hi)}` : `${fmt(lo)} to ${fmt(hi)}`;
     return `<g class="histogram"${range} transform="translate(${x0} ${base})">${bars}<path class="axes" d="M0 0h${axisW}"/><text x="${axisW / 2}" y="14">${wholeNameTitle(label, title)}${escapeHtml(label)}</text><text x="${axisW / 2}" y="27">${written}</text></g>`;
   });
   const height = Math.ceil(o.layers.length / HISTOGRAMS_PER_ROW) * rowH;
-  const ranges = o.layers.every(symmetric) ? '± its largest |δ|' : 'its own range';
-  return `<figure class="chart" id="${escapeHtml(o.id)}" data-kind="histograms"><figcaption>${escapeHtml(unbrokenPercents(o.title))} <span class="note">(each layer over ${ranges}, written under it)</span></figcaption><svg viewBox="0 0 ${HISTOGRAMS_WIDTH} ${height}">${parts.join('')}</svg></figure>`;
+  const axis = symmetric({ lo: axisLo, hi: axisHi }) ? `± ${fmt(axisHi)}` : `${fmt(axisLo)} to ${fmt(axisHi)}`;
+  const note = axisHi > axisLo ? `the layers on one axis, ${axis}; each one's range written under it` : 'each layer over its own range, written under it';
+  return `<figure class="chart" id="${escapeHtml(o.id)}" data-kind="histograms"><figcaption>${escapeHtml(unbrokenPercents(o.title))} <span class="note">(${note})</span></figcaption><svg viewBox="0 0 ${HISTOGRAMS_WIDTH} ${height}">${parts.join('')}</svg></figure>`;
 }
 
 /** The least room between two x tick labels, in pixels. */

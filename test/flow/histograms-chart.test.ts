@@ -31,8 +31,30 @@ describe('histograms chart', () => {
     // Three to a row, 130 wide, the axis 10 in from the cell's left; the second row 124 below the first.
     expect(cells.map((m) => /transform="translate\(([^)]*)\)"/.exec(m[1])![1])).toEqual(['10 90', '140 90', '270 90', '10 214']);
     for (const [, , body] of cells) {
-      expect(body).toMatch(/^<path class="bars" transform="scale\([^)]*\)" d="M0 0[^"]*"\/><path class="axes" d="M0 0h110"\/><text x="55" y="14">hidden \d<\/text><text x="55" y="27">± \d<\/text>$/);
+      expect(body).toMatch(/^<path class="bars" transform="(translate\([^)]*\) )?scale\([^)]*\)" d="M0 0[^"]*"\/><path class="axes" d="M0 0h110"\/><text x="55" y="14">hidden \d<\/text><text x="55" y="27">± \d<\/text>$/);
     }
+  });
+
+  // page50's question: over their own ranges every layer's bars were as wide, a vanishing layer's like the widest's, though the
+  // reader compares the layers of a step side by side. One axis: each layer's bars, counted over its own range, over that range's part.
+  it("draws the layers on one axis: each one's bars over its range's part of it, its bins kept", () => {
+    const bars = (layers: { lo: number; hi: number }[]) =>
+      [...histograms({ id: 'h', title: 't', layers: layers.map((r, l) => ({ ...layer(l), ...r, counts: [1, 3, 2, 0] })) }).matchAll(/<path class="bars" transform="(?:translate\(([^)]*)\) )?scale\(([^ ]*) [^)]*\)"/g)].map(
+        (m) => ({ start: Number(m[1] ?? 0), width: 4 * Number(m[2]) }),
+      );
+    // ± 1, ± 0.5 and ± 0.01 on the axis of ± 1, 110 wide: the whole, the middle half, the middle hundredth (1.1 wide, at 54.45).
+    const [widest, half, hundredth] = bars([{ lo: -1, hi: 1 }, { lo: -0.5, hi: 0.5 }, { lo: -0.01, hi: 0.01 }]);
+    expect(widest).toEqual({ start: 0, width: 110 });
+    expect(half).toEqual({ start: 27.5, width: 55 });
+    expect(hundredth.start).toBeCloseTo(54.45, 1);
+    expect(hundredth.width).toBeCloseTo(1.1, 1);
+    // A range below HISTOGRAM_MIN_SPAN's share is drawn 1 wide about where it lies; where every range is one value, each over the whole axis.
+    const [, tiny] = bars([{ lo: -1, hi: 1 }, { lo: -1e-6, hi: 1e-6 }]);
+    expect(tiny).toEqual({ start: 54.5, width: 1 });
+    expect(bars([{ lo: 0, hi: 0 }, { lo: 0, hi: 0 }])).toEqual([{ start: 0, width: 110 }, { start: 0, width: 110 }]);
+    const note = (layers: { lo: number; hi: number }[]) => /<span class="note">([^<]*)<\/span>/.exec(histograms({ id: 'h', title: 't', layers: layers.map((r, l) => ({ ...layer(l), ...r })) }))![1];
+    expect(note([{ lo: -1, hi: 1 }, { lo: -0.01, hi: 0.01 }])).toBe("(the layers on one axis, ± 1; each one's range written under it)");
+    expect(note([{ lo: 0, hi: 0 }])).toBe('(each layer over its own range, written under it)');
   });
 
   it('writes data-lo only where a range is not ± its data-hi', () => {
@@ -57,14 +79,14 @@ describe('histograms chart', () => {
     const own = await cells(Trace.fromJSON(saved));
     expect(own.ranges).toHaveLength(3);
     for (const range of own.ranges) expect(range).toMatch(/^± \S+$/);
-    expect(own.note).toBe('(each layer over ± its largest |δ|, written under it)');
+    expect(own.note).toMatch(/^\(the layers on one axis, ± \S+; each one's range written under it\)$/);
     // Its second layer's range made asymmetric, [-0.5, 2], the bars as counted: 'lo to hi', not '± 2' (it plotted −0.5 to 2 under '± 2').
     const lopsided = structuredClone(saved);
     lopsided.histograms[0].lo[1] = -0.5;
     lopsided.histograms[0].hi[1] = 2;
     const read = await cells(Trace.fromJSON(lopsided));
     expect(read.ranges).toEqual([own.ranges[0], '-0.5 to 2', own.ranges[2]]);
-    expect(read.note).toBe('(each layer over its own range, written under it)');
+    expect(read.note).toMatch(/^\(the layers on one axis, -0\.5 to 2; each one's range written under it\)$/);
   });
 
   it("has the report's CSS set its labels' font, colour and anchor as the other charts' tick labels", async () => {

@@ -2,7 +2,7 @@
  * The HTML report rendered in headless Chromium: it opens offline (no request but the file itself,
  * no console error); its charts draw the trace's values, read back from the drawing: one heatmap
  * cell per (step, layer) with log10 ‖∂C/∂b‖, the per-layer norm lines, loss and accuracy on charts
- * of their own, each layer's histogram over its own range, every diagnosis; it uses a wide page (contents bar,
+ * of their own, each layer's histogram counted over its own range on the layers' one axis, every diagnosis; it uses a wide page (contents bar,
  * a grid of charts) and fits a phone; its data downloads as JSON and CSV; a step range can be selected
  * by dragging across a chart over steps, and a drag across any chart selects no text.
  */
@@ -236,31 +236,34 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
     }
   });
 
-  it("draws each layer's gradient histogram over its own range", async () => {
+  it("draws each layer's gradient histogram counted over its own range, the layers on one axis", async () => {
     for (const [i, { trace }] of runs.entries()) {
       expect(trace.histograms.map((h) => h.step)).toEqual([1, 13]);
       for (const h of trace.histograms) {
         const want = h.counts.map((c) => Array.from(c, (n) => Math.round((100 * n) / Math.max(1, ...c))));
         expect(await histogramBars(page, `#run-${i}-hist-${h.step}`)).toEqual(want);
         expect(single(await numbers(page, `#run-${i}-hist-${h.step} g.histogram`, 'data-hi'))).toEqual(single(h.hi));
-        // Each layer's bars stand on its axis line, as wide as it, and no taller than its cell (their transform places them).
+        // Each layer's bars stand on its axis line, over its range's part of the layers' one axis (± the largest of their ranges:
+        // a trace's are ± each layer's largest |δ|), at least a drawing pixel wide, and no taller than its cell (their transform places them).
         const placed = await page.$$eval(`#run-${i}-hist-${h.step} g.histogram`, (cells) =>
           cells.map((cell) => {
             const [bars, axis] = [cell.querySelector('path.bars')!.getBoundingClientRect(), cell.querySelector('path.axes')!.getBoundingClientRect()];
             const scale = axis.width / 110; // the axis line is 110 units of the drawing long (a cell of 130, 10 each side)
-            return { left: bars.left - axis.left, right: bars.right - axis.right, bottom: bars.bottom - axis.top, height: bars.height / scale };
+            return { left: (bars.left - axis.left) / scale, width: bars.width / scale, bottom: bars.bottom - axis.top, height: bars.height / scale };
           }),
         );
-        for (const p of placed) {
-          expect(Math.abs(p.left)).toBeLessThanOrEqual(0.5);
-          expect(Math.abs(p.right)).toBeLessThanOrEqual(0.5);
+        const widest = Math.max(...h.hi);
+        placed.forEach((p, l) => {
+          const width = Math.max(1, (110 * h.hi[l]) / widest);
+          expect(Math.abs(p.width - width), `layer ${l}`).toBeLessThanOrEqual(0.5);
+          expect(Math.abs(p.left - (110 - width) / 2), `layer ${l}`).toBeLessThanOrEqual(0.5);
           expect(Math.abs(p.bottom)).toBeLessThanOrEqual(0.5);
           expect(p.height).toBeLessThanOrEqual(80.5);
-        }
+        });
       }
     }
-    // In the deep sigmoid net the first hidden layer's δ are far smaller than the output's, yet its
-    // histogram spreads over several bins (with one range for all layers it was a single bar).
+    // In the deep sigmoid net the first hidden layer's δ are far smaller than the output's, yet its histogram spreads over several
+    // bins (counted over one range for all layers it was a single bar): drawn on the shared axis, they keep them.
     const [first] = runs[0].trace.histograms;
     expect(first.hi[0]).toBeLessThan(first.hi[first.hi.length - 1] / 10);
     expect((await histogramBars(page, '#run-0-hist-1'))[0].filter((h) => h > 0).length).toBeGreaterThan(3);
