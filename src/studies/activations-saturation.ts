@@ -95,17 +95,19 @@ export function glorotSaturationReading(result: ActivationStudyResult): string {
   });
   if (read.length === 0) return '';
   const updates = result.epochs * Math.ceil(result.trainRows / result.batchSize);
+  // The study records the run's last step (runActivationStudy's extraSteps): where every run's end is it, that is what the words say.
+  const end = read.every(({ s }) => s.last.step === updates) ? 'last step' : "last full batch's traced step";
   const theirs = read.find(({ run }) => run.init === 'standard');
   const verdict = !theirs
     ? 'Their figure is of the standard init, which this run left out.'
     : theirs.s.atZero
       ? `Reproduced: the standard init's top hidden layer reached 0 (a mean ≤ ${TOP_LAYER_AT_ZERO.toFixed(3)}) at step ${grouped(theirs.s.atZero.step)}.`
-      : `Not reproduced in ${grouped(updates)} updates: the standard init's top hidden layer did not reach 0 (a mean ≤ ${TOP_LAYER_AT_ZERO.toFixed(3)}) by its last record` +
+      : `Not reproduced in ${grouped(updates)} updates: the standard init's top hidden layer did not reach 0 (a mean ≤ ${TOP_LAYER_AT_ZERO.toFixed(3)}) by its ${end}` +
         (theirs.s.last.mean < theirs.s.first.mean ? ', though it fell towards it.' : '.');
   const hidden = result.sizes.length - 2;
   return (
     `Glorot & Bengio (2010, Figure 2: sigmoid, standard init, 4 hidden layers of 1,000 units on Shapeset-3×2): "the top hidden layer quickly saturates at 0", ` +
-    `its mean activation (their measure) falling to 0 while the layers below stay near or above 0.5. The top hidden layer's mean activation here, at the first → the last record: ` +
+    `its mean activation (their measure) falling to 0 while the layers below stay near or above 0.5. The top hidden layer's mean activation here, at the first step → the ${end}: ` +
     `${read.map(({ run, s }) => runReading(`${run.label}`, s)).join('; ')}. ${verdict} ` +
     `Here: ${hidden} hidden layers of ${grouped(result.sizes[1])} units, ${grouped(updates)} updates on ${grouped(result.trainRows)} MNIST digits. ` +
     `"At 0": a mean ≤ ${TOP_LAYER_AT_ZERO.toFixed(3)}, where the layer's mean σ' is at most ${AT_ZERO_PRIME_WORDS}.`

@@ -4,8 +4,8 @@
  * init (glorot-uniform) / he-normal, trained for the same budget on the MNIST digits of loadMnist.
  * Per run: Glorot & Bengio's own measure of each hidden layer over training (the mean activation,
  * its 98th percentile, and the fraction saturated by value, within 0.01 of the activation's limits),
- * dead units for relu, histograms of back-propagated gradients at the first and the last traced
- * step, test error after the budget, and the diagnosis.
+ * dead units for relu, histograms of back-propagated gradients at the first and the last step (the
+ * last full batch's, where the last batch is short), test error after the budget, and the diagnosis.
  */
 import { checkCallback, checkChoice, checkDistinctList, checkSeed, checkKnownKeys, checkPositive, checkWhole, keysOf } from '../checks.js';
 import { checkModelLimits } from '../model-limits.js';
@@ -50,7 +50,10 @@ export interface ActivationStudyOptions {
   learningRate?: number;
   /** Seed of every network, an integer (default 1). */
   seed?: number;
-  /** Trace records per run, at most one per step (default 20). */
+  /**
+   * Trace records per run, evenly spaced from the first step, at most one per step (default 20);
+   * the run's last step is recorded beside them (and the last full batch's, where the last batch is short).
+   */
   records?: number;
   /** Hidden activations to try, each once (default sigmoid, tanh, softsign, relu). */
   activations?: Activation[];
@@ -186,9 +189,12 @@ export async function runActivationStudy(options: ActivationStudyOptions = {}): 
   checkCallback(options.onRun, 'activations study: onRun');
   const digits = await loadStudyDigits(options.trainRows, options.testRows);
   const sizes = activationSizes(width);
-  const steps = epochs * Math.ceil(digits.train.x.rows / batchSize);
+  const batches = Math.ceil(digits.train.x.rows / batchSize);
+  const steps = epochs * batches;
   const every = Math.max(1, Math.floor(steps / records));
-  const lastTraced = 1 + every * Math.floor((steps - 1) / every);
+  // The run's end, which the grid of `every` misses unless it divides steps − 1: the last step, and the last full batch's where
+  // the epoch's last batch is short (what the study reads as the end: Trace.lastFullBatchRecord). A fresh network's steps count from 1.
+  const lastFull = digits.train.x.rows % batchSize === 0 || batches === 1 ? steps : steps - 1;
   const runs: ActivationRun[] = [];
   const total = activations.length * inits.length;
   // The relu + he-normal run's test accuracy after each epoch: how the relu rate grid reads a network's end (sameSetupRelu).
@@ -212,7 +218,7 @@ export async function runActivationStudy(options: ActivationStudyOptions = {}): 
             batchSize,
             learningRate,
             // The percentile on every record: Glorot & Bengio follow it over the whole of training.
-            trace: { every, refreshEvery: 1, histogramSteps: [1, lastTraced] },
+            trace: { every, extraSteps: [lastFull, steps], refreshEvery: 1, histogramSteps: [1, lastFull] },
             ...(sameSetupRelu && { onEpoch: () => void reluAccuracies.push(net.evaluate(test!).accuracy) }),
           });
           run.trainLoss = result.epochs[result.epochs.length - 1].loss;

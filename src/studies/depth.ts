@@ -92,7 +92,7 @@ export interface DepthStudyOptions {
    * At most nielsenLambdaBound().max = 10,000.
    */
   lambda?: number;
-  /** Trace every k-th epoch (default 1: every epoch, as he records). */
+  /** Trace every k-th epoch, and the last (default 1: every epoch, as he records). */
   every?: number;
   /** Called after each training epoch with the network's index (0: one hidden layer, to 3: four), the epochs it has trained and its epochs in all (default: none). */
   onProgress?: (network: number, epoch: number, epochs: number) => void;
@@ -179,7 +179,8 @@ export async function runDepthStudy(options: DepthStudyOptions = {}): Promise<De
         net.train(probe, {
           epochs,
           ...nielsenTraining(probe.rows, lambda),
-          trace: { every, histogramSteps: [1, 1 + every * Math.floor((epochs - 1) / every)] },
+          // One step per epoch (a full batch), counted from 1: the last epoch's is recorded whatever the grid of `every`.
+          trace: { every, extraSteps: [epochs], histogramSteps: [1, epochs] },
           onEpoch: ({ epoch }) => options.onProgress?.(index, epoch, epochs),
         });
         const seconds = (performance.now() - started) / 1000;

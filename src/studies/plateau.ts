@@ -195,7 +195,8 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
         net.train(dataset, {
           epochs: mark - epoch,
           ...nielsenTraining(data.x.rows, lambda),
-          trace: { every: Math.max(1, Math.floor((mark - epoch) / 50)) },
+          // One step per epoch (a full batch): the call's last step is recorded whatever the grid, the end the diagnosis reads.
+          trace: { every: Math.max(1, Math.floor((mark - epoch) / 50)), extraSteps: [net.step + mark - epoch] },
         });
         trace = net.trace;
         epoch = mark;

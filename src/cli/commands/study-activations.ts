@@ -81,7 +81,7 @@ export function unitFailureNote(): string {
       `A unit short of the band is not counted, however close: a sigmoid layer whose units all sit at ${TOP_LAYER_AT_ZERO.toFixed(3)} (σ' ${AT_ZERO_PRIME_WORDS}) reads 0 %; ` +
       "the top hidden layer's mean activation (Glorot & Bengio's measure, read below) shows that saturation.",
     "dead % (relu): the share of units whose z ≤ 0 on every row of the batch, so their output and σ' are 0 for all of it and no gradient passes them.",
-    "Per hidden layer, first/…/last, at the first → the last full batch's traced step.",
+    "Per hidden layer, first/…/last, at the first step → the last (the last full batch's, where the run's last batch is short).",
   ].join('\n');
 }
 
