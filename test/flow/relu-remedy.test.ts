@@ -50,7 +50,7 @@ describe("diagnose()'s relu remedy, applied as suggested", () => {
     const rate = Number(valueOf(relu, 'learningRate'));
     expect(rate).toBe(RELU_REMEDY_RATES.command.rates.sgd);
     expect(relu.why).toContain(`The run's learning rate, 0.5, is above ${RELU_REMEDY_RATES.command.rates.sgd}, the largest rate of a grid`);
-    expect(relu.why).toContain('10 epochs of sgd in batches of 32 on 9,000 digits; at widths 16, 64, 128 and 256 too) all ended with a lower loss, no layer dead and their last epoch\'s test accuracy within 5 points of their best');
+    expect(relu.why).toContain('10 epochs of sgd in batches of 32 on 9,000 digits; at widths 16, 64, 128 and 256 too, over other depths and seeds) all ended with a lower loss, no layer dead and their last epoch\'s test accuracy within 5 points of their best');
     // Measured on the digits alone: the page's data sets held plain SGD at 0.05 to 0.2 (newuser43: on 20-feature rows the digits' 0.002 was the
     // worst of four rates, the run's own the best), so the run's own rate is offered beside it.
     expect(relu.why).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', "That bound is the digits'")));
@@ -151,7 +151,7 @@ describe("the relu remedy on a caller's own rows (newuser45 #5: the digits' 0.00
     expect(own.settings.map((s) => s.option)).toEqual(['activation', 'init']);
     expect(own.why).toContain("This line keeps the run's learning rate, 0.1: the largest rate at which relu networks with He's weights all ended with a lower loss");
     expect(own.why).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', "This line keeps the run's")));
-    expect(own.why).toContain(`was 0.002 on the digits (2, 3, 5, 8 hidden layers of 30, 3 seeds each, 10 epochs of sgd in batches of 32 on 9,000 digits; at widths 16, 64, 128 and 256 too), and measured the same way on the visualizer's 4 data sets, the bound for sgd was 0.05 to 0.2: it depends on the rows, and these are none of them.`);
+    expect(own.why).toContain(`was 0.002 on the digits (2, 3, 5, 8 hidden layers of 30, 3 seeds each, 10 epochs of sgd in batches of 32 on 9,000 digits; at widths 16, 64, 128 and 256 too, over other depths and seeds), and measured the same way on the visualizer's 4 data sets, the bound for sgd was 0.05 to 0.2: it depends on the rows, and these are none of them.`);
     const S = OWN_ROWS_MEASURED.standardised;
     expect(own.why).toContain(`standardised, reached ${S.runRate} of their rows right at 0.1 and ${S.digitsRate} at 0.002.`);
     expect(own.why).not.toContain("try the run's own rate");

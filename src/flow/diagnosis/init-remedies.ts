@@ -224,7 +224,8 @@ function measuredOn(row: ReluRateRow, optimizer: string): string {
   }
   // The command's bound is the one rate every network held at every width measured (RELU_RATE_SETUP.otherWidths): width 30's alone can be larger.
   const widths = setup.otherWidths[optimizer as MeasuredOptimizer] ?? [];
-  const alsoAt = widths.length ? `; at widths ${andList(widths.map(String))} too` : '';
+  // Over other depths and seeds there (review51 #12: the clause read as the same networks at those widths).
+  const alsoAt = widths.length ? `; at widths ${andList(widths.map(String))} too, over other depths and seeds` : '';
   return `${setup.depths.join(', ')} hidden layers of ${setup.width}, ${seeds}, ${setup.epochs} epochs of ${optimizer} in batches of ${setup.batchSize} on ${grouped(setup.trainRows)} digits${alsoAt}`;
 }
 
