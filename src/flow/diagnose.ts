@@ -23,7 +23,7 @@ import { DEAD_LAYER, DEAD_UNITS, FLAT_FEATURES, SATURATED_LAYER } from './diagno
 import type { Diagnosis, Evidence, FirstToLast, LayerEvidence, Severity } from './diagnosis/diagnosis-types.js';
 import { agreedGap, decisiveReading, even, gapSeverity, hiddenChain, normRows, positiveFinite } from './diagnosis/gap-measures.js';
 import { summarise } from './diagnosis/summary.js';
-import { CLOSED_GAP_WORDS, headline } from './diagnosis/headline.js';
+import { CLOSED_GAP_WORDS, headline, verdictDegree } from './diagnosis/headline.js';
 import { gapRecords, medianOverRecords, percent } from './diagnosis/diagnosis-words.js';
 import { remediesFor } from './diagnosis/verdict-remedies.js';
 import { speedMeasureOf } from './diagnosis/learning-speed.js';
@@ -61,10 +61,14 @@ export function verdictHeading(d: Pick<Diagnosis, 'verdict' | 'undecided' | 'evi
   return d.undecided ? 'NO FAULT FOUND' : d.verdict.toUpperCase();
 }
 
-/** The verdict with its severity, as tables show it: 'vanishing (mild)', 'healthy'; a healthy flow beside a run that ended at chance 'healthy flow, at chance'. */
+/**
+ * The verdict with its severity, as tables show it: 'vanishing (mild)', 'healthy'; a healthy flow beside a run that ended at chance
+ * 'healthy flow, at chance'; a gap that closed during training as the headline says it, 'vanishing (severe at the first step,
+ * closed during training)' (verdictDegree: the tables said 'vanishing (severe)' of it).
+ */
 export function verdictLabel(d: Pick<Diagnosis, 'verdict' | 'severity' | 'evidence'>): string {
   if (flowFineModelAtChance(d)) return 'healthy flow, at chance';
-  return d.severity ? `${d.verdict} (${d.severity})` : d.verdict;
+  return d.severity ? `${d.verdict} (${verdictDegree(d.verdict, d.severity, d.evidence)})` : d.verdict;
 }
 
 /**
@@ -98,7 +102,9 @@ export function verdictCell(d: Pick<Diagnosis, 'verdict' | 'severity' | 'evidenc
   // A gap's verdict: the gap read beside it, unless across norm rows (normalisedGap), another measure than the row's RMS ‖δₓ‖.
   if (e.gap.readAt === shown && !e.normalisedBy) return verdictLabel(d);
   const figure = `${numberText(e.gap.ratio)}, ${gapRecords(e)}`;
-  if (d.severity) return `${d.verdict} (${d.severity}: ${figure})`;
+  // A gap read at the first step that closed during training says so after its figure, as the headline's head does (verdictDegree).
+  const closed = gapClosed(d.verdict, e) && e.gap.readAt === 'first record';
+  if (d.severity) return `${d.verdict} (${d.severity}: ${closed ? `${numberText(e.gap.ratio)} ${CLOSED_GAP_WORDS}` : figure})`;
   // Healthy: its gap, where there is one; a gap at or past EXPLODING_RATIO says why it is no fault. A single hidden layer has
   // no gap to read: the losses that found no rise and no overfitting, where the trace held enough to read them. A deeper
   // net without a gap figure (its flow unread, as across norm rows) was not read from the loss: its label alone.

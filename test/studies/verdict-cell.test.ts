@@ -45,6 +45,21 @@ describe('a study table\'s verdict cell', () => {
     expect(verdictCell(d)).toBe('vanishing (severe: 1.00e-3, at the first step)');
   });
 
+  // A gap that closed during training printed 'vanishing (severe)' in the tables, under a headline saying it had closed (note50 left alone 7).
+  it('a gap that closed during training: the cell says so as the headline does, beside the row\'s gap and beside none', () => {
+    const trace = gapTrace([0.01, ...Array(9).fill(0.5)], { optimizer: 'adam', learningRate: 0.01 });
+    const d = diagnose(trace);
+    expect([d.verdict, d.severity, d.evidence.gap.readAt]).toEqual(['vanishing', 'severe', 'first record']);
+    expect(d.headline).toMatch(/^Vanishing gradients \(severe at the first step, closed during training\): /);
+    expect(verdictCell(d, 'first record')).toBe('vanishing (severe at the first step, closed during training)');
+    expect(verdictCell(d)).toBe('vanishing (severe: 0.0100 at the first step, closed during training)');
+    expect(activationTable(study(trace))).toContain('vanishing (severe at the first step, closed during training)');
+    expect(activationsReportSection(study(trace)).tables![0].rows[0]).toContain('vanishing (severe at the first step, closed during training)');
+    // A gap that held keeps its severity alone.
+    const held = diagnose(gapTrace(Array(10).fill(0.01), { optimizer: 'adam', learningRate: 0.01 }));
+    expect([verdictCell(held, 'first record'), verdictCell(held)]).toEqual(['vanishing (severe)', 'vanishing (severe: 0.0100, at the first step)']);
+  });
+
   it('healthy gives the gap it was read from where the row does not show it (study (b) gave no figure for it, newuser26)', () => {
     const even = diagnose(gapTrace(Array(11).fill(1), SGD));
     expect(even.evidence.gap.readAt).toBe('first record');

@@ -23,11 +23,19 @@ import { switchBound } from './init-remedies.js';
 export const CLOSED_GAP_WORDS = 'at the first step, closed during training';
 
 /**
+ * A vanishing or exploding verdict's severity as the summary's head and the tables' cells say it: 'severe', or where the gap closed
+ * during training (gapClosed), 'severe at the first step, closed during training'.
+ */
+export function verdictDegree(verdict: Verdict, severity: Severity | undefined, e: Evidence): string | undefined {
+  return gapClosed(verdict, e) ? `${severity} ${CLOSED_GAP_WORDS}` : severity;
+}
+
+/**
  * The verdict as the summary heads it ('Vanishing gradients (severe)', 'Healthy gradient flow'), without its colon: summarise and
  * the headline share it. A gap that closed during training decided the verdict at the first record only: its severity says so.
  */
 export function verdictHead(verdict: Verdict, severity: Severity | undefined, e: Evidence): string {
-  const degree = gapClosed(verdict, e) ? `${severity} ${CLOSED_GAP_WORDS}` : severity;
+  const degree = verdictDegree(verdict, severity, e);
   const head: Record<Verdict, string> = {
     vanishing: `Vanishing gradients (${degree})`,
     exploding: `Exploding gradients (${degree})`,
