@@ -9,6 +9,7 @@ import { formatTable } from '../../src/cli/table.js';
 import { lossText } from '../../src/loss-text.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
 import { bareCounts } from '../util/bare-counts.js';
+import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
 
 describe('gradscope study autoencoder', () => {
   it("prints each curve's steps and errors: the steps grouped, each error as every loss prints (lossText), not to 2 decimals (0.00 for a small error, 1234.50 for a large one)", () => {
@@ -46,6 +47,9 @@ describe('gradscope study autoencoder', () => {
     expect(code, stderr).toBe(0);
     const result = JSON.parse(stdout);
     expect(result.runs.map((r: { optimizer: string }) => r.optimizer)).toEqual(['hessian-free', 'adam']);
+    // The budget that ran, as docs/cli.md quotes it (its numbers the run's own).
+    expect(result.budget).toEqual({ seconds: 0.5 });
+    expect(JSON.stringify({ budget: result.budget }, null, 1)).toMatch(quotePattern(codeQuoteOn('docs/cli.md', '"budget": { "seconds"'), { anyNumbers: true }));
     for (const run of result.runs) {
       expect(run.curve).toHaveLength(3);
       expect(run.curve[0].trainError).toBe(result.runs[0].curve[0].trainError);
@@ -106,6 +110,8 @@ describe('gradscope study autoencoder', () => {
     type Run = { optimizer: string; curve: { seconds: number; steps: number; trainError: number; testError: number }[]; secondsPerStep: number };
     const [a, b] = [first, second].map((run) => JSON.parse(run.stdout) as { budget: unknown; runs: Run[] });
     expect([a.budget, b.budget]).toEqual([{ steps: 4 }, { steps: 4 }]);
+    // As docs/cli.md quotes the key (its numbers the run's own).
+    expect(JSON.stringify({ budget: a.budget }, null, 1)).toMatch(quotePattern(codeQuoteOn('docs/cli.md', '"budget": { "steps"'), { anyNumbers: true }));
     // The points after 0, 2 and 4 steps of each optimiser, whatever the seconds they took.
     for (const run of a.runs) expect(run.curve.map((p) => p.steps)).toEqual([0, 2, 4]);
     const numbers = (runs: Run[]) => runs.map((run) => run.curve.map((p) => [p.steps, p.trainError, p.testError]));

@@ -305,6 +305,9 @@ const PASSAGES: Passage[] = [
       Infinity: 'a value',
       '-Infinity': 'a value',
       'about 3 min left': 'what study (c) said on an Intel Xeon before the range (history, newuser43 #14)',
+      budget: "a --json key (its code quote's test reads it)",
+      seconds: "a --json key (its code quote's test reads it)",
+      steps: "a --json key (its code quote's test reads it)",
     },
   },
   {
