@@ -92,9 +92,10 @@ function opensQuote(word: string): boolean {
 }
 
 /**
- * The words of prose `text`, each kept whole on a line: a number and its unit are one ('84 %'), and so
- * is a command line within it, from `gradscope` through its command words, its positional words (as
- * many as COMMAND_POSITIONALS gives the command, whatever their shape), its flags and their values, a
+ * The words of prose `text`, each kept whole on a line: a number and its unit are one ('84 %'), a number and
+ * the plain word before it are (numbersKept: 'by 3'), and so is a command line within it, from `gradscope`
+ * through its command words, its positional words (as many as COMMAND_POSITIONALS gives the command,
+ * whatever their shape), its flags and their values, a
  * quoted word with its spaces (a reader copies it; a break would cut it in two), ending at a word that
  * is none of them or that closes the sentence or the brackets.
  */
@@ -133,7 +134,29 @@ export function proseWords(text: string): string[] {
     place = next !== 'prose' && closed ? 'prose' : next === 'prose' && OPENS_COMMAND.test(word) ? 'words' : next;
     quoted = place !== 'prose' && (quoted || QUOTED_COMMAND.test(words.at(-1)!));
   }
-  return words;
+  return numbersKept(words);
+}
+
+/**
+ * A word that is a number, with its unit or sign where it carries one and the sentence's marks after it: '3', '1,000', '0.0099,',
+ * '2.40×', '4 %' (proseWords' one word), '1/16', '-1e+39)'.
+ */
+const NUMBER_WORD = /^[-−+]?\d[\d,./]*(?:[eE][+-]?\d+)?(?: %|×)?[,.;:!?)\]}]*$/;
+
+/**
+ * `words` with each number that follows a plain word kept with it ('by 3', 'reach 0'), so that no line begins with a lone number
+ * cut from the words it belongs to (edges47 #14: '… by' at a line's end and '3 epochs' at the next one's start read as a list's
+ * or a table's number). A number after a number ('4.23, 18.4,' in a list) or after a command line or a unit's word (one with a
+ * space) is left as it is: each word joins one neighbour at most, so no run of words grows past a line.
+ */
+function numbersKept(words: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (const word of words) {
+    const before = kept.at(-1);
+    if (before !== undefined && NUMBER_WORD.test(word) && !/\s/.test(before) && !NUMBER_WORD.test(before)) kept[kept.length - 1] = `${before} ${word}`;
+    else kept.push(word);
+  }
+  return kept;
 }
 
 /** `text` in lines of at most `width` terminal columns (where its words allow), each after `indent`, broken at spaces. */

@@ -56,6 +56,18 @@ describe('prose at a width', () => {
 
   // A terminal shows a CJK character in two columns, an accent written as a combining mark in none and an astral letter
   // (two UTF-16 units) in one: counted in UTF-16 units, a line of CJK words ran past the width and one of accents broke early.
+  it('never begins a line with a lone number cut from the word before it (edges47 #14: "… by" at one line\'s end, "3 epochs" at the next\'s start)', () => {
+    const text = 'the gap between the first and the last hidden layer closed by 3 epochs, and the loss fell 2.40× over 1,000 rows to 0';
+    for (let width = 12; width <= 80; width++) {
+      const lines = wrap(text, width, '').split('\n');
+      for (const line of lines.slice(1)) expect(line, `at ${width}`).not.toMatch(/^\d/);
+      expect(words(lines.join(' ')), `at ${width}`).toEqual(words(text));
+    }
+    expect(proseWords('closed by 3 epochs at 84 % of 1,000 rows (a mean ≤ 0.067)')).toEqual(['closed', 'by 3', 'epochs', 'at 84 %', 'of 1,000', 'rows', '(a', 'mean', '≤ 0.067)']);
+    // Each word joins one neighbour at most: a list of numbers still breaks between them, so no run of words outgrows a line.
+    expect(proseWords('layerRates: [4.23, 18.4, 4.14, 1]')).toEqual(['layerRates:', '[4.23, 18.4,', '4.14,', '1]']);
+  });
+
   it('fits a line in terminal columns (displayWidth), not UTF-16 units: a CJK word, a combining mark, an astral letter', () => {
     const cjk = '層層層層 層層層層 層層層層';
     expect(wrap(cjk, 20, '')).toBe('層層層層 層層層層\n層層層層');
