@@ -20,6 +20,7 @@ import type { NetworkOptions } from '../network/config.js';
 import { createOptimizer } from '../optim/index.js';
 import { percentText } from '../percent-text.js';
 import { sci } from '../sci-text.js';
+import { accuracyDifferenceError, ACCURACY_STANDARD_ERRORS, clearlyHigher } from './paper-batch-norm.js';
 import { checkPaperOptions, epochsText, epochsUntilFailure, scaled, type PaperExperiment, type PaperOptions, progressCounter } from './paper-experiment.js';
 import { loadStudyDigits } from './study-digits.js';
 import { STUDY_SEED } from './study-defaults.js';
@@ -124,22 +125,30 @@ const fromEpoch = (run: Run) => {
 };
 
 /**
- * The verdict on the paper's claim at `weightLayers` from the two runs' held-out errors: at
- * HE_INIT_PAPER.xavierStallsAt (Figure 3) Xavier stalls (never below LEARNING_ERROR) where He learns;
- * at any other depth (Figure 2's 22) both learn and He "starts reducing error earlier": from an earlier
- * epoch. How far each got is the finding's, beside the verdict.
+ * The verdict on the paper's claim at `weightLayers` from the two runs' held-out errors, each over
+ * `rows` held-out digits: at HE_INIT_PAPER.xavierStallsAt (Figure 3) Xavier stalls (never below
+ * LEARNING_ERROR) where He learns. At any other depth (Figure 2's 22) "both converge, ours starts
+ * reducing the error earlier": both learn, He from an earlier epoch, and their last errors are within
+ * ACCURACY_STANDARD_ERRORS standard errors of their difference (batch norm's rule, clearlyHigher);
+ * He earlier but Xavier's last error clearly higher reproduces only in part.
  */
-export function heInitVerdict(weightLayers: number, xavier: readonly number[], he: readonly number[]): string {
+export function heInitVerdict(weightLayers: number, xavier: readonly number[], he: readonly number[], rows: number): string {
   const [x, h] = [learningEpoch(xavier), learningEpoch(he)];
   const rule = `(our rule: learning is a held-out error below ${percentText(LEARNING_ERROR)} after some epoch)`;
   if (weightLayers === HE_INIT_PAPER.xavierStallsAt) {
     const claim = 'The paper\'s "Xavier completely stalls where ours converges" (their Figure 3)';
     return `${claim} ${x === null && h !== null ? 'reproduces' : 'does NOT reproduce'} here ${rule}.`;
   }
-  const claim = 'The paper\'s "ours starts reducing the error earlier" (their Figure 2, where both converge)';
+  const claim = 'The paper\'s "both converge, ours starts reducing the error earlier" (their Figure 2)';
   if (x === null || h === null) return `${claim} does NOT reproduce here: ${x === null && h === null ? 'neither learnt' : `${x === null ? 'Xavier' : 'He'} did not learn`} ${rule}.`;
-  if (h < x) return `${claim} reproduces here: both learn, He from epoch ${h} and Xavier from epoch ${x} ${rule}.`;
-  return `${claim} does NOT reproduce here: both learn, ${h === x ? `from the same epoch, ${h}` : `Xavier first (epoch ${x} against ${h})`} ${rule}.`;
+  if (h >= x) return `${claim} does NOT reproduce here: both learn, ${h === x ? `from the same epoch, ${h}` : `Xavier first (epoch ${x} against ${h})`} ${rule}.`;
+  const [xLast, hLast] = [xavier[xavier.length - 1], he[he.length - 1]];
+  const apart = clearlyHigher(xLast, hLast, rows) || clearlyHigher(hLast, xLast, rows);
+  const ends =
+    `their last errors ${percentText(xLast)} (Xavier) and ${percentText(hLast)} (He) ${apart ? 'differ by more than' : 'are within'} ${ACCURACY_STANDARD_ERRORS} standard errors ` +
+    `of their difference (${(100 * ACCURACY_STANDARD_ERRORS * accuracyDifferenceError(xLast, hLast, rows)).toFixed(1)} points, binomial, ${grouped(rows)} held-out digits)`;
+  const started = `both learn, He from epoch ${h} and Xavier from epoch ${x} ${rule}`;
+  return apart ? `${claim} reproduces only in part here: ${started}, but ${ends}, where their curves converge together.` : `${claim} reproduces here: ${started}, and ${ends}.`;
 }
 
 /** He et al.'s Figures 2–3 (see the module comment). */
@@ -166,7 +175,7 @@ export async function runHeInitPaper(options: PaperOptions = {}): Promise<PaperE
         `${sci(run.atEnd.first)} and ${sci(run.atEnd.last)} at the end`
       );
     };
-    findings.push(`${weightLayers} weight layers: ${said('xavier')}. ${said('he')}. ${heInitVerdict(weightLayers, runs.xavier.errors, runs.he.errors)}`);
+    findings.push(`${weightLayers} weight layers: ${said('xavier')}. ${said('he')}. ${heInitVerdict(weightLayers, runs.xavier.errors, runs.he.errors, digits.test.x.rows)}`);
   }
   return {
     id: 'paper-he-init',
