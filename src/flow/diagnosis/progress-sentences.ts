@@ -364,13 +364,13 @@ const patienceWords = (reading: string) =>
  * unstable end in a short run (TrainingProgress.unstableRiseEpochs): that it rose, and why no unstable end (nor an epoch to stop at)
  * is read; '' elsewhere.
  */
-function unstableBriefSentence(p: TrainingProgress, trace: Trace): string {
+function unstableBriefSentence(p: TrainingProgress): string {
   if (p.unstableRiseEpochs === undefined) return '';
   const held = p.heldOut!;
   return (
     ` The ${heldOutNames(p).rows}' loss rose with it at the same weights, ${atLastEpochs(held.lossEnd, p, p.epochs!)}, ${amountAbove(held.lossEnd, heldOutLowest(p).loss)} its lowest, ${lowestWords(heldOutLowest(p)).words}, ` +
     `but the two lay ${percent(STILL_FALLING)} or more above their lowest together ${briefWords(p.unstableRiseEpochs, 'their')}, ${patienceWords('an unstable end')}, ` +
-    `so no epoch to stop at is offered; ${wouldTell(trace, 'more epochs')}.`
+    'so no epoch to stop at is offered.'
   );
 }
 
@@ -479,7 +479,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
     const unstable = unstableEnd(p)
       ? `training became unstable from epoch ${grouped(unstableFrom(p))}: training and ${heldOutNames(p).loss} both rose, the ${heldOutNames(p).rows}' loss ${rise(p.heldOut!.lossEnd, lowestWords(heldOutLowest(p)))}, and `
       : '';
-    return `${unstable}${measured} rose: ${rise(p.lossEnd, riseFrom(p))}${paceClause(p)}${right}. ${overshootSentence(trace)}${verdict === 'loss-rising' ? '.' : ', whatever the gradient flow above.'}${unstableEnd(p) ? heldOutStartSentence(p) : unstableBriefSentence(p, trace)}`;
+    return `${unstable}${measured} rose: ${rise(p.lossEnd, riseFrom(p))}${paceClause(p)}${right}. ${overshootSentence(trace)}${verdict === 'loss-rising' ? '.' : ', whatever the gradient flow above.'}${unstableEnd(p) ? heldOutStartSentence(p) : unstableBriefSentence(p)}`;
   }
   if (p.state === 'converged') {
     return (
