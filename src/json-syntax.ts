@@ -203,7 +203,7 @@ function withOverflowWritten(message: string, text: string): string {
     if (match[1] === undefined || Number.isFinite(Number(match[1]))) continue;
     const before = text.slice(0, match.index);
     const where = `line ${before.split('\n').length}, column ${match.index - before.lastIndexOf('\n')}`;
-    return `${message} (the text writes ${shorten(match[1])} at ${where}: beyond float64's range, which JSON reads as Infinity)`;
+    return `${message} (the text writes ${shorten(match[1])} at ${where}: beyond float64's range, which JSON reads as ${Number(match[1]) < 0 ? '-Infinity' : 'Infinity'})`;
   }
   return message;
 }

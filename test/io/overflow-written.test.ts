@@ -47,7 +47,11 @@ describe('a number JSON reads as Infinity is quoted as the text writes it', () =
     expect(run.stderr).toBe(`gradscope: NON_FINITE_INPUT: ${path}: inputs: row 1, column 1 is Infinity, not a finite number (the text writes 1e400 at line 1, column 25: beyond float64's range, which JSON reads as Infinity)\n`);
     writeFileSync(path, '{"inputs": [[0, 1], [1, 1]],\n "targets": [[1, 0], [0, -1E+999]]}\n');
     const targets = await runCliInProcess(['train', '--data', path, '--epochs', '1']);
-    expect(targets.stderr).toBe(`gradscope: NON_FINITE_INPUT: ${path}: targets: row 1, column 1 is -Infinity, not a finite number (the text writes -1E+999 at line 2, column 26: beyond float64's range, which JSON reads as Infinity)\n`);
+    expect(targets.stderr).toBe(`gradscope: NON_FINITE_INPUT: ${path}: targets: row 1, column 1 is -Infinity, not a finite number (the text writes -1E+999 at line 2, column 26: beyond float64's range, which JSON reads as -Infinity)\n`);
+    // review51 #4: targets before inputs in the file, each with such a number: the refusal names the one it quotes (it named the input's cell beside the target's text).
+    writeFileSync(path, '{"targets": [[1, 0], [0, 1e999]],\n "inputs": [[0, 1], [1, 2e400]]}\n');
+    const reordered = await runCliInProcess(['train', '--data', path, '--epochs', '1']);
+    expect(reordered.stderr).toBe(`gradscope: NON_FINITE_INPUT: ${path}: targets: row 1, column 1 is Infinity, not a finite number (the text writes 1e999 at line 1, column 26: beyond float64's range, which JSON reads as Infinity)\n`);
   });
 });
 
