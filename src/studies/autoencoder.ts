@@ -62,7 +62,7 @@ export interface AutoencoderStudyOptions {
   trainRows?: number;
   /** Held-out digits for the test error (default 500). */
   testRows?: number;
-  /** Points on each curve (default 10, plus the start; at most 1,000). */
+  /** Points on each curve (default 10, plus the start; at most 1,000); under a budget of steps at most the steps, each point after a step of its own. */
   points?: number;
   /** Which optimisers, by name, each once (default hessian-free, adam, sgd-momentum). */
   optimizers?: readonly string[];
@@ -192,6 +192,16 @@ export function reconstructionError(net: Network, x: Matrix): number {
   return total / x.rows;
 }
 
+/**
+ * Refuses (INVALID_OPTION naming both options) more curve points than a budget of steps has steps: a point comes after a step
+ * of its own, and more of them came at the same step, a row repeating the one before it.
+ */
+export function checkPointsWithinSteps(points: number, budget: StudyBudget): void {
+  if (budget.steps !== undefined && points > budget.steps) {
+    throw invalidOption(`autoencoder points, autoencoder steps: ${points} points need at least as many steps, each point after a step of its own; got ${budget.steps} steps`);
+  }
+}
+
 /** The study's options checked before any work (INVALID_OPTION naming the option as 'autoencoder <option>'), with their defaults. */
 function checkStudyOptions(options: AutoencoderStudyOptions) {
   const given = options.sizes ?? AUTOENCODER_SIZES;
@@ -207,13 +217,16 @@ function checkStudyOptions(options: AutoencoderStudyOptions) {
   const optimizers = [...checkDistinctList(options.optimizers ?? Object.keys(AUTOENCODER_OPTIMIZERS), 'autoencoder optimizers', 'optimiser names')];
   // Own keys only: `in` took inherited ones ('toString'), which then failed as a TypeError after the digits loaded.
   optimizers.forEach((name, i) => checkChoice(name, Object.keys(AUTOENCODER_OPTIMIZERS), `autoencoder optimizers[${i}]`));
+  const budget = checkStudyBudget(options.seconds, options.steps, AUTOENCODER_DEFAULTS.seconds, 'autoencoder ');
+  const points = count(options.points, AUTOENCODER_DEFAULTS.points, 'points', AUTOENCODER_POINTS_BOUND);
+  checkPointsWithinSteps(points, budget);
   return {
     sizes,
     loss,
-    budget: checkStudyBudget(options.seconds, options.steps, AUTOENCODER_DEFAULTS.seconds, 'autoencoder '),
+    budget,
     trainRows: count(options.trainRows, AUTOENCODER_DEFAULTS.trainRows, 'trainRows'),
     testRows: count(options.testRows, AUTOENCODER_DEFAULTS.testRows, 'testRows'),
-    points: count(options.points, AUTOENCODER_DEFAULTS.points, 'points', AUTOENCODER_POINTS_BOUND),
+    points,
     optimizers,
     seed,
   };

@@ -10,6 +10,7 @@ import { lossText } from '../../src/loss-text.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
 import { bareCounts } from '../util/bare-counts.js';
 import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
+import { runAutoencoderStudy } from '../../src/studies/autoencoder.js';
 
 describe('gradscope study autoencoder', () => {
   it("prints each curve's steps and errors: the steps grouped, each error as every loss prints (lossText), not to 2 decimals (0.00 for a small error, 1234.50 for a large one)", () => {
@@ -137,6 +138,15 @@ describe('gradscope study autoencoder', () => {
     expect(both.code).toBe(2);
     expect(both.stderr).toBe('gradscope: --seconds and --steps are both given: a study trains each optimiser for CPU seconds or for steps, not both; give one (--steps replays)\n');
   });
+
+  // --steps 2 --points 10 printed 11 curve rows at 3 distinct steps, each repeating the one before (review51 #9).
+  it('refuses more --points than --steps, exit 2 before any work, as the library does', async () => {
+    const few = runCli(['study', 'autoencoder', '--steps', '2', '--points', '10']);
+    expect([few.code, few.stderr]).toEqual([2, 'gradscope: --points, --steps: 10 points need at least as many steps, each point after a step of its own; got 2 steps\n']);
+    await expect(runAutoencoderStudy({ steps: 2, points: 3 })).rejects.toThrow(/^autoencoder points, autoencoder steps: 3 points need at least as many steps/);
+    // As many as its steps: one row a step.
+    expect(runCli(['study', 'autoencoder', '--steps', '2', '--points', '2', '--train', '40', '--test', '10', '--optimizers', 'adam']).code).toBe(0);
+  }, 120_000);
 
   it('refuses a bad --loss and an unknown optimiser with one line, exit 2 (command-line errors)', () => {
     const bad = runCli(['study', 'autoencoder', '--loss', 'hinge']);

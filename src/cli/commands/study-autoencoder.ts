@@ -4,8 +4,8 @@
  * Martens' headline: a deep sigmoid autoencoder with no pretraining, Hessian-free against Adam and
  * SGD with momentum for the same training time (CPU time) or steps; reconstruction error against seconds or steps.
  */
-import { AUTOENCODER_OPTIMIZERS, AUTOENCODER_SIZES, runAutoencoderStudy, type AutoencoderLoss, type AutoencoderRun, type AutoencoderStudyResult, type CurvePoint, AUTOENCODER_CLOCK } from '../../studies/autoencoder.js';
-import { BACKEND_FLAG, booleanFlag, checkDigitFlags, choiceFlag, command, COUNT, JSON_FLAG, jsonLine, listFlag, numberFlag, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
+import { AUTOENCODER_OPTIMIZERS, AUTOENCODER_SIZES, runAutoencoderStudy, type AutoencoderLoss, type AutoencoderRun, type AutoencoderStudyResult, type CurvePoint, AUTOENCODER_CLOCK, checkPointsWithinSteps } from '../../studies/autoencoder.js';
+import { BACKEND_FLAG, booleanFlag, checkDigitFlags, checkOptionsAsUsage, choiceFlag, command, COUNT, JSON_FLAG, jsonLine, listFlag, numberFlag, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { formatTable } from '../table.js';
 import { print } from '../terminal.js';
@@ -102,6 +102,7 @@ export const studyAutoencoderCommand = command({
       optimizers,
     };
     checkDigitFlags(options.trainRows, options.testRows);
+    checkOptionsAsUsage(args, { 'autoencoder points': 'points', 'autoencoder steps': 'steps' }, () => checkPointsWithinSteps(options.points, budget));
     // Its prose wraps at READING_WIDTH (or a narrower terminal's width), in a file too, as the other studies' prose does.
     const room = readingRoom(terminal.columns);
     const prose = (text: string) => wrap(text, room, '');
@@ -110,12 +111,14 @@ export const studyAutoencoderCommand = command({
       print(terminal, prose(`${budget.steps === undefined ? 'Steps taken' : 'CPU seconds taken'} · squared reconstruction error per image (sum over the ${AUTOENCODER_SIZES[0]} pixels), on training digits / held-out digits:`), '');
     }
     let bar: ProgressBar | undefined;
+    let barOf: string | undefined;
     const result = await runAutoencoderStudy({
       ...options,
       onPoint: (name, p) => {
-        if (p.steps === 0) {
+        if (name !== barOf) {
           bar?.done();
           bar = new ProgressBar(terminal, name, budget.steps ?? budget.seconds);
+          barOf = name;
         }
         bar!.update(budget.steps === undefined ? Math.min(p.seconds, budget.seconds) : p.steps, `error ${lossText(p.trainError)}`);
       },
