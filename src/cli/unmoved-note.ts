@@ -24,17 +24,23 @@ export function weightsNow(net: Network): Float64Array[] {
  * loss after an epoch (TrainResult's validation) differs from `initialLoss`, theirs before the first. `before`: weightsNow
  * before train(); `trained`: what it returned.
  */
-export function unmovedNote(net: Network, before: readonly Float64Array[], trained: TrainResult, initialLoss: number): string | undefined {
+export function unmovedNote(net: Network, before: readonly Float64Array[], trained: TrainResult, initialLoss: number, clipNorm?: number): string | undefined {
   const steps = trained.epochs.reduce((sum, epoch) => sum + epoch.batches, 0);
   if (steps === 0 || !trained.epochs.every((epoch) => epoch.validation?.loss === initialLoss)) return undefined;
   const after = weightsNow(net);
   if (after.some((values, p) => values.some((v, i) => !Object.is(v, before[p][i])))) return undefined;
+  const unmoved = `Note: no weight moved in the run's ${counted(steps, 'step')}`;
+  const same = 'the epochs above measured the network as it was made (the same loss after each)';
+  // An optimiser with no rate (a line search that refused every step, say) is not said to have rounded anything away: no cause is given.
+  if (trained.learningRate === undefined) return `${unmoved}: ${same}.`;
   const precision = net.kernels.precision;
   const share = UNIT_ROUNDOFF[precision];
-  const update = trained.learningRate === undefined ? 'every update the optimiser chose' : `every update of a weight (learning rate ${givenFloat32Text(trained.learningRate)} × its gradient, as the optimiser scales it)`;
+  // A clip norm sets the gradient's size, so a tiny one rounds the steps away at any rate (review51 #3): it is named with the rate.
+  const gradient = clipNorm === undefined ? 'its gradient' : `its gradient clipped to a norm of ${givenFloat32Text(clipNorm)} by --clip-norm`;
   return (
-    `Note: no weight moved in the run's ${counted(steps, 'step')}: ${update} was below the resolution of the ${precision === 'f32' ? 'float32' : 'float64'} number it was added to ` +
-    `(a change under about ${sci(share)} of a weight's size is lost in its rounding), so each rounded to nothing, and the epochs above measured the network as it was made (the same loss after each). ` +
-    `A --learning-rate at which the updates pass that share moves them.`
+    `${unmoved}: every update of a weight (learning rate ${givenFloat32Text(trained.learningRate)} × ${gradient}, as the optimiser scales it) was below the resolution of the ${precision === 'f32' ? 'float32' : 'float64'} number it was added to ` +
+    // Half a step of the number's spacing is lost to round-to-nearest: between half and all of the machine epsilon of its size (review51 #11).
+    `(a change under about ${sci(share / 2)} to ${sci(share)} of a weight's size, half the spacing of the numbers there, is lost in its rounding), so each rounded to nothing, and ${same}. ` +
+    `A ${clipNorm === undefined ? '--learning-rate' : '--learning-rate or --clip-norm'} at which the updates pass that share moves them.`
   );
 }

@@ -66,10 +66,10 @@ describe('gradscope train', () => {
   });
 
   it('says when no weight moved: a learning rate whose every update rounded to nothing in float32 (edges47 #16)', async () => {
-    const note = (steps: number) =>
-      `Note: no weight moved in the run's ${steps} steps: every update of a weight (learning rate 1e-20 × its gradient, as the optimiser scales it) was below the resolution of the float32 number it was added to ` +
-      "(a change under about 1.19e-7 of a weight's size is lost in its rounding), so each rounded to nothing, and the epochs above measured the network as it was made (the same loss after each). " +
-      'A --learning-rate at which the updates pass that share moves them.';
+    const note = (steps: number, rate = '1e-20', gradient = 'its gradient', flags = '--learning-rate') =>
+      `Note: no weight moved in the run's ${steps} steps: every update of a weight (learning rate ${rate} × ${gradient}, as the optimiser scales it) was below the resolution of the float32 number it was added to ` +
+      "(a change under about 5.96e-8 to 1.19e-7 of a weight's size, half the spacing of the numbers there, is lost in its rounding), so each rounded to nothing, and the epochs above measured the network as it was made (the same loss after each). " +
+      `A ${flags} at which the updates pass that share moves them.`;
     for (const optimizer of ['sgd', 'adam']) {
       const run = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--optimizer', optimizer, '--learning-rate', '1e-20', '--epochs', '2', '--batch-size', '8']);
       expect([run.stderr, run.code]).toEqual(['', 0]);
@@ -78,6 +78,10 @@ describe('gradscope train', () => {
       expect(new Set(epochs.map((line) => line.replace(/^epoch \S+ {2}(batch loss \S+ {2})?/, ''))).size, optimizer).toBe(1);
       expect(after, optimizer).toBe(note(10));
     }
+    // An ordinary rate whose steps a clip norm of 1e-30 rounded away (review51 #3: the note blamed the rate alone): the clip norm is named.
+    const clipped = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--learning-rate', '0.1', '--clip-norm', '1e-30', '--epochs', '2', '--batch-size', '8']);
+    expect([clipped.stderr, clipped.code]).toEqual(['', 0]);
+    expect(trainOutput(clipped.stdout).after).toBe(note(10, '0.1', 'its gradient clipped to a norm of 1e-30 by --clip-norm', '--learning-rate or --clip-norm'));
     // A rate that moves them: no note.
     const moved = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--learning-rate', '1e-6', '--epochs', '1', '--batch-size', '8']);
     expect(moved.stdout).not.toContain('no weight moved');

@@ -306,7 +306,7 @@ export const trainCommand = command({
       });
       for (const line of nonFiniteLines(trained)) print(terminal, line);
       // A rate whose every update rounded to nothing (edges47 #16): the epochs above read the network as made.
-      const unmoved = unmovedNote(net, before, trained, initial.loss);
+      const unmoved = unmovedNote(net, before, trained, initial.loss, settings.clipNorm);
       if (unmoved) print(terminal, unmoved);
       // A run can end finite and worse than it began ('halve' keeps steps finite, not the network better): said plainly.
       // --out still saves it, as asked (the warning says so): the file is what the user named, and the numbers above are its own.
