@@ -9,6 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { diagnose } from '../../src/flow/diagnose.js';
+import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
+import { Trace, type TraceRun } from '../../src/flow/trace.js';
 import { percent } from '../../src/flow/diagnosis/diagnosis-words.js';
 import { amountAbove } from '../../src/flow/diagnosis/progress-readings.js';
 import type { Activation } from '../../src/kernels.js';
@@ -111,5 +113,44 @@ describe("a loss that rose in 'eval' mode alone", () => {
     expect(d.summary).toMatch(/A training loss that rises points to the steps \(learning rate 30\) overshooting/);
     expect(d.summary).not.toMatch(/ran in evaluation mode/);
     expect(offered(d)).toContain('learningRate: below 30');
+  });
+});
+
+describe('a rise of both losses in evaluation mode too brief for an unstable end (review51 #6)', () => {
+  /** Two dense → batch norm → tanh blocks, a record and an epoch each; the batch means, the training subset's and the held-out loss as given. */
+  function handTrace(batchMeans: number[], training: number[], heldOut: number[]): Trace {
+    const types = ['dense', 'batch-norm', 'activation', 'dense', 'batch-norm', 'activation', 'dense'] as const;
+    const run: TraceRun = { optimizer: 'sgd', learningRate: 0.1, init: 'glorot-uniform', validation: 'other rows' };
+    const trace = new Trace({
+      sizes: [4, 3, 3, 3, 3, 3, 3, 2],
+      activations: ['linear', 'linear', 'tanh', 'linear', 'linear', 'tanh', 'softmax'],
+      loss: 'cross-entropy',
+      every: 1,
+      run,
+      blocks: { layers: types.map((type, l) => ({ name: `${l}`, type })), residuals: [] },
+    });
+    training.forEach((_, i) => {
+      const r = trace.beginRecord(i + 1, 2, 0.5);
+      for (let l = 0; l < types.length; l++) {
+        for (const name of LAYER_METRIC_NAMES) trace.set(name, r, l, NaN);
+        trace.set('saturatedFraction', r, l, 0);
+        trace.set('deltaRms', r, l, 1);
+        if (trace.recordsMetric('biasGradNorm', l)) trace.set('biasGradNorm', r, l, types[l] === 'dense' && l < 6 ? 1e-9 : 1);
+        if (trace.recordsMetric('weightNorm', l)) for (const name of ['weightNorm', 'weightGradNorm'] as const) trace.set(name, r, l, 1);
+      }
+    });
+    training.forEach((loss, epoch) => trace.addEpoch({ epoch, step: epoch + 1, loss: batchMeans[epoch], validation: { loss: heldOut[epoch], accuracy: 0.5 }, training: { loss, accuracy: 0.5, rows: 4 } }));
+    return trace;
+  }
+
+  it('says why no epoch to stop at is offered where both rose in the last of 3 epochs, and offers it where they held 3', () => {
+    const brief = diagnose(handTrace([1, 0.5, 0.45], [1, 0.5, 0.9], [1, 0.8, 1.2]));
+    expect([brief.evidence.training!.state, !!brief.evidence.training!.trainModeHeld, brief.evidence.training!.unstableRiseEpochs]).toEqual(['rising', true, 1]);
+    expect(brief.summary).toContain(' In evaluation mode the two lay 5 % or more above their lowest together in their last epoch only, ');
+    expect(brief.summary).toContain('too few epochs to tell an unstable end from noise, so no epoch to stop at is offered.');
+    expect(brief.remedies.map((r) => r.option)).toEqual(['learningRate: below 0.1']);
+    const held = diagnose(handTrace([1, 0.5, 0.48, 0.46, 0.45], [1, 0.5, 0.6, 0.7, 0.9], [1, 0.8, 0.9, 1, 1.2]));
+    expect(held.summary).not.toContain('no epoch to stop at');
+    expect(held.remedies.map((r) => r.option)).toEqual(['learningRate: below 0.1', 'epochs: 2']);
   });
 });

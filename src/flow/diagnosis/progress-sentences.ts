@@ -367,12 +367,12 @@ const patienceWords = (reading: string) =>
 function unstableBriefSentence(p: TrainingProgress): string {
   if (p.unstableRiseEpochs === undefined) return '';
   const held = p.heldOut!;
-  return (
-    ` The ${heldOutNames(p).rows}' loss rose with it at the same weights, ${atLastEpochs(held.lossEnd, p, p.epochs!)}, ${amountAbove(held.lossEnd, heldOutLowest(p).loss)} its lowest, ${lowestWords(heldOutLowest(p)).words}, ` +
-    `but the two lay ${percent(STILL_FALLING)} or more above their lowest together ${briefWords(p.unstableRiseEpochs, 'their')}, ${patienceWords('an unstable end')}, ` +
-    'so no epoch to stop at is offered.'
-  );
+  return ` The ${heldOutNames(p).rows}' loss rose with it at the same weights, ${atLastEpochs(held.lossEnd, p, p.epochs!)}, ${amountAbove(held.lossEnd, heldOutLowest(p).loss)} its lowest, ${lowestWords(heldOutLowest(p)).words}, but ${unstablePatience(p)}`;
 }
+
+/** Why a rise of both too brief (TrainingProgress.unstableRiseEpochs) is no unstable end, and so offers no epoch to stop at. */
+const unstablePatience = (p: TrainingProgress) =>
+  `the two lay ${percent(STILL_FALLING)} or more above their lowest together ${briefWords(p.unstableRiseEpochs!, 'their')}, ${patienceWords('an unstable end')}, so no epoch to stop at is offered.`;
 
 /**
  * The rise heldOutNewLowSentence read where the last window's mean did not read it (meanRose: at or
@@ -544,7 +544,9 @@ function trainModeHeldSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
     `${measured} rose: ${rise(p.lossEnd, from)}${paceClause(p)}${right}${heldOut}. ` +
     `${p.heldOutRose ? 'Both losses' : 'That loss'} ran in evaluation mode, where each batch norm (${rowList(trace, norms)}) normalises by its running mean and variance; ` +
     `the same epochs' batch losses, which ran in training mode (each batch norm normalising by its batch's own), went ${lossChangeText(held.lossBefore, held.lossEnd)} ` +
-    `(means over the last two windows of ${counted(p.window, 'epoch')}) and did not rise: the rise is between the two modes. ${why}`
+    `(means over the last two windows of ${counted(p.window, 'epoch')}) and did not rise: the rise is between the two modes. ${why}` +
+    // Beside a held-out rise too brief for an unstable end, why its stop is not offered (review51 #6: it went without a word).
+    (p.unstableRiseEpochs === undefined ? '' : ` In evaluation mode ${unstablePatience(p)}`)
   );
 }
 
