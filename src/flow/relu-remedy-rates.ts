@@ -30,7 +30,12 @@ export const RELU_RATE_SETUP = {
    * some): the remedy is printed for networks of every width (study (b)'s are 256 wide), so the bound is the one rate of the grid
    * at which every network held at every width, not width 30's alone (Adam's 0.005 held at 30 and 64, not at 256).
    */
-  otherWidths: { sgd: [16, 64, 128, 256], adam: [64, 256] },
+  otherWidths: {
+    /** SGD's: docs/gradient-flow.md's SGD width table. */
+    sgd: [16, 64, 128, 256],
+    /** Adam's: docs/gradient-flow.md's Adam width table. */
+    adam: [64, 256],
+  },
   /** Seeds of each network's weights and batch order. */
   seeds: [1, 2, 3],
   /** Epochs over the training digits: the relu remedy's printed `gradscope train` command trains the command's default --epochs. */
