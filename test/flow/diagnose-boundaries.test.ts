@@ -356,6 +356,20 @@ describe('an unstable end: the training and held-out losses both rose at the sam
     expect(bothRose([1, 0.5, 0.6, 0.7, 0.9], true, [1, 0.8, 0.8, 0.8, 1.2]).evidence.training!.unstableRiseEpochs).toBe(1);
   });
 
+  // review51 #8: docs/gradient-flow.md says early stopping's epoch is read from a held-out epoch of the last window below the lowest
+  // before it (heldOut.windowLow); window-low's run no longer offers one (its rise is too brief), so a run of 50 epochs, whose windows
+  // of 10 read the epochs' noise and ask no patience, holds it: the held-out loss lowest after 41 epochs, in the last window, then rising.
+  it("a long run's held-out lowest in its last window is the epoch early stopping offers", () => {
+    const training = Array.from({ length: 50 }, (_, i) => 1 - 0.01 * i);
+    const heldOut = Array.from({ length: 50 }, (_, i) => (i <= 10 ? 1 - 0.02 * i : i < 40 ? 0.8 : i === 40 ? 0.79 : 1.2));
+    const d = bothRose(training, true, heldOut);
+    const p = d.evidence.training!;
+    expect([d.verdict, p.state, p.heldOut!.windowLow]).toEqual(['overfitting', 'overfitting', { epoch: 40, loss: 0.79 }]);
+    expect(p.heldOutRiseEpochs).toBeUndefined();
+    expect(d.remedies.map((r) => r.option)).toContain('epochs: 41');
+    expect(d.summary).toContain('above its lowest, 0.7900 after 41 epochs');
+  });
+
   it("where the training loss never fell below the first step's batch loss, it is unstable from the first epoch", () => {
     const d = bothRose([2.2, 2.1, 2.25, 2.3, 2.35], true, HELD_OUT_HELD);
     expect(d.evidence.training!.lossStart).toBe(2);
