@@ -86,8 +86,9 @@ export const DATA_ELEMENT_ID = 'report-data';
 /**
  * What the data block's bytes are, in its data-encoding attribute (report-html.ts writes it; the page's script reads the
  * block only where the attribute says this): base 85 of gzip of the JSON and the float32 values as their bits' zigzagged
- * differences from the previous value's, in byte planes (float32Planes). A page written by an older layout (plain float32
- * planes, "json+float32") is then refused by the script it carries rather than read as wrong numbers.
+ * differences from the previous value's, in byte planes (float32Planes). It tells a reader of the page what the bytes are;
+ * a block whose attribute says another layout (an older block spliced beside this script by hand) is left unread rather than
+ * read as wrong numbers. An older page carries its own script, which reads its own layout.
  */
 export const DATA_ENCODING = 'gzip+base85, json+float32-delta-zigzag-planes';
 
