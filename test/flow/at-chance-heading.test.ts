@@ -17,6 +17,7 @@ import { diagnosisText } from '../../src/cli/trace-table.js';
 import { API_REMEDY_TERMS } from '../../src/flow/remedy.js';
 import type { Trace } from '../../src/flow/trace.js';
 import { percent } from '../../src/flow/diagnosis/diagnosis-words.js';
+import { accuracyEndWords } from '../../src/flow/diagnosis/progress-sentences.js';
 import { expectHeadlineFromSummary } from '../util/summary-explained.js';
 
 let rows: ReturnType<typeof firstRows>;
@@ -47,8 +48,9 @@ describe('a healthy gradient flow beside a model at chance', () => {
     expect(d.summary).toContain('at chance: no better than a guess that ignores the input (one class for every row: 5 % to 13 % of the rows right, 13 % always the most frequent)');
     expect(verdictHeading(d)).toBe('HEALTHY GRADIENT FLOW, MODEL AT CHANCE');
     expect(verdictLabel(d)).toBe('healthy flow, at chance');
-    // The headline says it too, with the share right the summary states (expectHeadlineFromSummary holds its figures to the summary's).
-    expect(d.headline).toContain(`; a plateau, at chance (${percent(d.evidence.training!.accuracyEnd)} of the training rows right).`);
+    // The headline says it too, with the share right the summary states, in its words (expectHeadlineFromSummary holds its figures to the summary's).
+    expect(d.headline).toContain(`; a plateau, at chance, with ${accuracyEndWords(d.evidence.training!)}.`);
+    expect(d.summary).toContain(accuracyEndWords(d.evidence.training!));
     expectHeadlineFromSummary(d, 'at chance');
     expect(diagnosisText(d, API_REMEDY_TERMS).split('\n')[0]).toBe('Diagnosis: HEALTHY GRADIENT FLOW, MODEL AT CHANCE');
     const html = await renderReport({ runs: [{ id: 'r', label: 'at chance', trace, diagnosis: d }] });
@@ -60,6 +62,7 @@ describe('a healthy gradient flow beside a model at chance', () => {
     expect(d.verdict).toBe('healthy');
     expect([verdictHeading(d), verdictLabel(d)]).toEqual(['HEALTHY', 'healthy']);
     expect(d.headline).not.toContain('at chance');
-    expect(d.headline).toContain(` (${percent(d.evidence.training!.accuracyEnd)} of the training rows right).`);
+    expect(d.headline).toContain(`, with ${percent(d.evidence.training!.accuracyEnd)} of `);
+    expect(d.headline).toContain(`, with ${accuracyEndWords(d.evidence.training!)}.`);
   }, 60_000);
 });

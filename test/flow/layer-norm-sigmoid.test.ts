@@ -169,7 +169,7 @@ describe('layer norm + sigmoid: the vanishing verdict is true', () => {
     expect(trained.accuracy).toBeGreaterThan(0.95);
     const d = trained.diagnosis;
     expect([d.verdict, d.severity]).toEqual(['vanishing', 'severe']);
-    expect(d.headline).toMatch(/^Vanishing gradients \(severe\): a gap of 0\.0249× .*\(at the first step, .*\); hessian-free trained through it, its steps rescaled by curvature; still learning \(99 % of the training rows right\)\. Try /);
+    expect(d.headline).toMatch(/^Vanishing gradients \(severe\): a gap of 0\.0249× .*\(at the first step, .*\); hessian-free trained through it, its steps rescaled by curvature; still learning, with 99 % of the training rows classified right\. Try /);
     expect(d.summary).toContain(
       "Hessian-free trained through the gap, to 99 % of the training rows classified right: it rescales its steps by curvature, not by the gradient's size (second-order steps reach what a vanishing gradient leaves small: Martens 2010). " +
         "The gradient still vanishes: the gap's remedies mend it, and none switches away from hessian-free.",

@@ -90,8 +90,9 @@ export interface Diagnosis {
    * (median over 500 records, a factor of 0.177 per layer; …); by the batch gradient ‖∂C/∂b‖, which the update uses, the
    * first hidden layer learns 82.2× slower than the last (median over 500 records)'); of
    * dead or saturated units, the largest share of a hidden layer's; of a rising loss or overfitting, the losses read. A verdict
-   * on the flow adds where the run stands and the share of its training rows right ('; still learning (93 % of the training
-   * rows right)', '; a plateau, at chance (10 % of the training rows right)'), so that a mild gap beside a network that learns
+   * on the flow adds where the run stands and the share of the rows it read right, named as the summary names them ('; still
+   * learning, with 93 % of the training rows classified right', '; a plateau, at chance, with 10 % of a subset of 1,000 training
+   * rows classified right'), so that a mild gap beside a network that learns
    * well does not read as a fault alone. Then 'Try' and the first
    * remedy's first choice by the API's option keys, in the words of its `option` (remedyText's, before any ' (or …)': a value
    * in words as words, `learningRate: below 0.1`), and how many remedies there are, a rate a switch to relu carries said to be

@@ -16,6 +16,7 @@ import { aboutEven, learnsWords, speedAt, stepSizing } from './learning-speed.js
 import { lossFigure } from './progress-readings.js';
 import { explodingOnLoss, flowUndecided, flowUnread, gapClosed, trainedThrough } from './verdict-rules.js';
 import { notLearntWords, speedClosedAtEnd } from './flow-sentences.js';
+import { accuracyEndWords } from './progress-sentences.js';
 import { numberText } from '../../number-text.js';
 import { switchBound } from './init-remedies.js';
 
@@ -59,14 +60,15 @@ const STATE_WORDS: Record<TrainingState, string> = {
 };
 
 /**
- * Where the run stands and the share of its training rows right at the end, as the summary states them, after a verdict on the
+ * Where the run stands and the share of the rows it read right at the end, in the words the summary states them in, after a verdict on the
  * flow: a mild gap beside a network that learns well read as 'the fix broke something else' when the flow's verdict came alone
  * (newuser44 #8); a healthy flow beside a model at chance as 'the model is fine' (verdictHeading). '' for a verdict that is the
  * loss's, or without the epochs or records to tell.
  */
 function stateClause(verdict: Verdict, p: TrainingProgress | undefined): string {
   if (!p || verdict === 'loss-rising' || verdict === 'overfitting') return '';
-  const right = Number.isNaN(p.accuracyEnd) ? '' : `${atChance(p) ? ', at chance' : ''} (${percent(p.accuracyEnd)} of the training rows right)`;
+  // In the words the sentence on where the run stands uses (accuracyEndWords): a share of a subset or of batches' rows is not one of the training rows.
+  const right = Number.isNaN(p.accuracyEnd) ? '' : `${atChance(p) ? ', at chance' : ''}, with ${accuracyEndWords(p)}`;
   // A held-out rise too brief to read (TrainingProgress.heldOutRiseEpochs) leaves unclear whether the network overfits, not whether it learns.
   const state = p.heldOutRiseEpochs !== undefined ? 'whether the network overfits is unclear' : STATE_WORDS[p.state];
   return `; ${state}${right}`;
