@@ -62,7 +62,7 @@ export interface AutoencoderStudyOptions {
   trainRows?: number;
   /** Held-out digits for the test error (default 500). */
   testRows?: number;
-  /** Points on each curve (default 10, plus the start; at most 1,000); under a budget of steps at most the steps, each point after a step of its own. */
+  /** Points on each curve (default 10, or the steps where a budget of steps has fewer; plus the start; at most 1,000); under a budget of steps at most the steps, each point after a step of its own. */
   points?: number;
   /** Which optimisers, by name, each once (default hessian-free, adam, sgd-momentum). */
   optimizers?: readonly string[];
@@ -218,7 +218,8 @@ function checkStudyOptions(options: AutoencoderStudyOptions) {
   // Own keys only: `in` took inherited ones ('toString'), which then failed as a TypeError after the digits loaded.
   optimizers.forEach((name, i) => checkChoice(name, Object.keys(AUTOENCODER_OPTIMIZERS), `autoencoder optimizers[${i}]`));
   const budget = checkStudyBudget(options.seconds, options.steps, AUTOENCODER_DEFAULTS.seconds, 'autoencoder ');
-  const points = count(options.points, AUTOENCODER_DEFAULTS.points, 'points', AUTOENCODER_POINTS_BOUND);
+  // The default fits a short budget of steps (--steps 5 alone was refused over 10 points the user never gave); a given count is checked.
+  const points = count(options.points, Math.min(AUTOENCODER_DEFAULTS.points, budget.steps ?? Infinity), 'points', AUTOENCODER_POINTS_BOUND);
   checkPointsWithinSteps(points, budget);
   return {
     sizes,

@@ -146,6 +146,13 @@ describe('gradscope study autoencoder', () => {
     await expect(runAutoencoderStudy({ steps: 2, points: 3 })).rejects.toThrow(/^autoencoder points, autoencoder steps: 3 points need at least as many steps/);
     // As many as its steps: one row a step.
     expect(runCli(['study', 'autoencoder', '--steps', '2', '--points', '2', '--train', '40', '--test', '10', '--optimizers', 'adam']).code).toBe(0);
+    // Without --points, a short --steps gets as many points as it has steps, not a refusal over the default 10 the user never
+    // gave (review51's leftover): the start and one row a step.
+    const short = runCli(['study', 'autoencoder', '--steps', '3', '--train', '40', '--test', '10', '--optimizers', 'adam', '--json']);
+    expect(short.code).toBe(0);
+    const json = JSON.parse(short.stdout) as { runs: { curve: { steps: number }[] }[] };
+    expect(json.runs[0].curve.map((point) => point.steps)).toEqual([0, 1, 2, 3]);
+    expect((await runAutoencoderStudy({ steps: 3, trainRows: 40, testRows: 10, optimizers: ['adam'] })).runs[0].curve.map((point) => point.steps)).toEqual([0, 1, 2, 3]);
   }, 120_000);
 
   it('refuses a bad --loss and an unknown optimiser with one line, exit 2 (command-line errors)', () => {

@@ -76,7 +76,7 @@ export const studyAutoencoderCommand = command({
     { name: 'loss', value: Object.keys(LOSS_FLAG).join('|'), default: 'bce', about: 'the reconstruction loss: binary cross-entropy or mean squared error' },
     TRAIN_FLAG(AUTOENCODER_DEFAULTS.trainRows),
     TEST_FLAG(AUTOENCODER_DEFAULTS.testRows),
-    { name: 'points', value: 'N', default: AUTOENCODER_DEFAULTS.points, rule: { ...COUNT, ...AUTOENCODER_POINTS_BOUND }, about: 'points of each error curve after the start' },
+    { name: 'points', value: 'N', default: AUTOENCODER_DEFAULTS.points, rule: { ...COUNT, ...AUTOENCODER_POINTS_BOUND }, about: 'points of each error curve after the start (under --steps, at most the steps)' },
     { name: 'optimizers', value: 'A,B', about: `the optimisers to run, comma-separated, of ${Object.keys(AUTOENCODER_OPTIMIZERS).join(', ')} (default: all)` },
     // The study takes its rows in order (shuffle: false): the seed orders no batches.
     { ...SEED_FLAG, about: "the random seed (the initial weights: Martens' sparse init, the same for every optimiser)" },
@@ -96,13 +96,14 @@ export const studyAutoencoderCommand = command({
       loss,
       trainRows: numberFlag(args, 'train'),
       testRows: numberFlag(args, 'test'),
-      points: numberFlag(args, 'points'),
+      // Absent, the library's default, which fits a short --steps.
+      points: args.flags.has('points') ? numberFlag(args, 'points') : undefined,
       seed: numberFlag(args, 'seed'),
       backend: choiceFlag<'wasm' | 'ref'>(args, 'backend'),
       optimizers,
     };
     checkDigitFlags(options.trainRows, options.testRows);
-    checkOptionsAsUsage(args, { 'autoencoder points': 'points', 'autoencoder steps': 'steps' }, () => checkPointsWithinSteps(options.points, budget));
+    checkOptionsAsUsage(args, { 'autoencoder points': 'points', 'autoencoder steps': 'steps' }, () => options.points !== undefined && checkPointsWithinSteps(options.points, budget));
     // Its prose wraps at READING_WIDTH (or a narrower terminal's width), in a file too, as the other studies' prose does.
     const room = readingRoom(terminal.columns);
     const prose = (text: string) => wrap(text, room, '');
