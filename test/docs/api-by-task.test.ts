@@ -28,15 +28,15 @@ function exportsOf(entry: string): Map<string, ts.Symbol> {
 const BROWSER = exportsOf('src/index.ts');
 const NODE = exportsOf('src/node.ts');
 
-/** The property names of exported type or class `name` (a class's instance side, or with `statics` its constructor's). */
+/** The property names of exported type or class `name`, by either entry point (a class's instance side, or with `statics` its constructor's). */
 function propertiesOf(name: string, statics = false): string[] {
-  const symbol = BROWSER.get(name)!;
+  const symbol = (BROWSER.get(name) ?? NODE.get(name))!;
   const type = statics ? checker.getTypeOfSymbol(symbol) : checker.getDeclaredTypeOfSymbol(symbol);
   return type.getProperties().map((p) => p.name);
 }
 const NETWORK_MEMBERS = propertiesOf('Network');
 /** Fields the rows name bare: the remedies' (apply a remedy), train()'s options (`optimizer`) and the error's (`code`). */
-const FIELDS = new Set([...propertiesOf('Remedy'), ...propertiesOf('RemedySetting'), ...propertiesOf('TrainOptions'), ...propertiesOf('GradscopeError')]);
+const FIELDS = new Set([...propertiesOf('Remedy'), ...propertiesOf('RemedySetting'), ...propertiesOf('TrainOptions'), ...propertiesOf('GradscopeError'), ...propertiesOf('PaperExperimentsOptions')]);
 
 /** What a code span names, where it names one: `net.train(…)` → net.train; `createNetwork({ … })` → createNetwork; `OPTIMIZERS` → OPTIMIZERS. Literals and types spelt out (`number[][]`, `'relu'`) name nothing. */
 function nameIn(span: string): string | undefined {

@@ -103,7 +103,7 @@ const STATED: [string, string, string][] = [
   ['ActivationStudyOptions', 'inits', `(default ${STUDY_INITS.map((init) => init.name).join(', ')})`],
   ['AutoencoderStudyOptions', 'seconds', `(default ${AUTOENCODER_DEFAULTS.seconds}, at most ${grouped(SECONDS_BOUND.max)})`],
   ['AutoencoderStudyOptions', 'steps', `(default: none, \`seconds\` is the budget; at most ${grouped(STEPS_BOUND.max)})`],
-  ['AutoencoderStudyOptions', 'points', `(default ${AUTOENCODER_DEFAULTS.points}, plus the start; at most ${grouped(AUTOENCODER_POINTS_BOUND.max)})`],
+  ['AutoencoderStudyOptions', 'points', `(default ${AUTOENCODER_DEFAULTS.points}, or the steps where a budget of steps has fewer; plus the start; at most ${grouped(AUTOENCODER_POINTS_BOUND.max)})`],
   ['AutoencoderStudyOptions', 'optimizers', `(default ${Object.keys(AUTOENCODER_OPTIMIZERS).join(', ')})`],
   ['CurvePoint', 'trainError', `on the first ${grouped(TRAIN_ERROR_ROWS)} training digits`],
   ['DepthStudyOptions', 'seeds', `at most ${grouped(DEPTH_SEEDS_BOUND.max)} (default ${DEPTH_SEEDS})`],
