@@ -413,7 +413,8 @@ export const PROGRESS_WINDOW_MIN = 2;
  * boundary), 1.4826 × their median absolute value over √6, read where each window holds 3 records
  * or more. The line alone read study (b)'s tanh + glorot-uniform (npm start, 2026-12-02; batches of
  * 10) 'rising' 551 % from windows of 0.070, 0.132, 0.517, 0.065 and 0.190, 1.188, 0.584, 0.728,
- * whose bends hide a change of 843 % (test/flow/batch-noise.test.ts).
+ * whose bends hide a change of 843 %; since study (b) records its last step (21 records), 325 % against bends of 442 %, still
+ * unclear (test/flow/batch-noise.test.ts).
  */
 function noiseOf(losses: number[], window: number): number {
   const n = losses.length;

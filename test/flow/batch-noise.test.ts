@@ -18,10 +18,11 @@ describe('the noise of a loss read from its batches', () => {
     const [run] = runs;
     const p = run.diagnosis!.evidence.training!;
     expect([p.read, p.window]).toEqual(['batches', 4]);
-    // The windows' medians differ as npm start printed them (0.101 → 0.656), and the noise hides that.
-    expect(p.lossEnd / p.lossBefore - 1).toBeGreaterThan(5);
+    // The windows' medians differ (0.161 → 0.683 since study (b) records its last step, 0f7b30ad: 21 records; 0.101 → 0.656 of
+    // 20 before), and the noise hides that.
+    expect(p.lossEnd / p.lossBefore - 1).toBeGreaterThan(3);
     expect(p.noise).toBeGreaterThan(p.lossEnd / p.lossBefore - 1);
-    expect(p.noise).toBeCloseTo(8.43, 2); // the bends' reading, as training-progress.ts quotes it (843 %)
+    expect(p.noise).toBeCloseTo(4.42, 2); // the bends' reading, as training-progress.ts quotes it (442 %; 843 % of the 20 records)
     expect(p.state).toBe('unclear');
     expect(run.diagnosis!.verdict).not.toBe('loss-rising');
     expect(run.testError).toBeLessThan(0.1);
