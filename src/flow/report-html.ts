@@ -349,6 +349,7 @@ function traceSection(id: string, chartId: ChartIds, label: string, trace: Trace
       rowLabels: layers.map((l) => shortLayerName(trace, l)),
       rowTitles: layers.map((l) => layerName(trace, l)),
       steps,
+      end: lastColumnEnd(trace),
       values: layers.map((l) => Array.from(trace.series('biasGradNorm', l), (v) => Math.log10(v))),
     }),
     normOverTime(chartId, trace),
@@ -358,6 +359,18 @@ function traceSection(id: string, chartId: ChartIds, label: string, trace: Trace
     ...epochCharts(chartId, trace),
     ...gradientHistograms(chartId, trace),
   ]);
+}
+
+/**
+ * Where the heatmap's last column ends (HeatmapOptions.end): its record stands for the steps up to the next one's, which the
+ * every-k grid would have taken `every` steps on, or up to the run's last step where its epochs say the run ended sooner (a final
+ * record off the grid, study (b)'s step 900, stands for that step alone). A trace with no epochs (one taken outside train())
+ * gives `every`.
+ */
+function lastColumnEnd(trace: Trace): number {
+  const last = trace.steps[trace.length - 1];
+  const runEnd = trace.epochs.at(-1)?.step;
+  return runEnd !== undefined && runEnd >= last ? Math.min(last + trace.every, runEnd + 1) : last + trace.every;
 }
 
 /**

@@ -803,8 +803,14 @@ export interface HeatmapOptions {
   rowLabels: string[];
   /** Each row's whole name where its label is a short form of it (Trace.layerLabel's 'short'): the label's <title>. Default: a label cut short carries its own whole text. */
   rowTitles?: string[];
-  /** The training step of each column. */
+  /** The training step of each column: its left edge, the column spanning the steps up to the next one's. */
   steps: ArrayLike<number>;
+  /**
+   * Where the last column ends: the step after the last one it stands for (the run's last step + 1, where the run ended
+   * before the next record would have been taken). Drawn as wide as the one before it, a final record off the every-k grid
+   * (study (b)'s step 900 after 856) spanned 44 steps the run never took.
+   */
+  end: number;
   /**
    * values[row][col], coloured on heatmapScale of the finite values' range; −∞ (the log of a 0) in HEATMAP_ZERO's
    * colour, below the scale, and NaN or +∞ grey (HEATMAP_NO_VALUE): the legend names both.
@@ -824,9 +830,8 @@ export function heatmap(o: HeatmapOptions): string {
   // No scale where no value is finite: then every cell is one of the two colours off it.
   const scale = range && heatmapScale(...range);
   const color = (v: number) => (Number.isFinite(v) && scale ? heatmapColor((v - scale.lo) / (scale.hi - scale.lo)) : v === -Infinity ? HEATMAP_ZERO : HEATMAP_NO_VALUE);
-  // Column c spans [steps[c], steps[c + 1]); the last one as wide as the one before it.
-  const gap = cols > 1 ? o.steps[cols - 1] - o.steps[cols - 2] : 1;
-  const edge = (c: number) => (c < cols ? o.steps[c] : o.steps[cols - 1] + gap);
+  // Column c spans [steps[c], steps[c + 1]); the last one up to o.end.
+  const edge = (c: number) => (c < cols ? o.steps[c] : o.end);
   const x0 = cols > 0 ? o.steps[0] : 0;
   const x1 = cols > 0 ? edge(cols) : 1;
   const ch = PLOT_H / Math.max(rows, 1);

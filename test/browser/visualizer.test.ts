@@ -1572,7 +1572,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const trace = await downloadTrace(page);
     // The report's heatmap of this trace, as report-html draws it: its legend's numbers.
     const layers = trace.rowsRecording('biasGradNorm');
-    const svg = heatmap({ id: 'h', title: 't', yLabel: 'layer', rowLabels: layers.map(String), steps: trace.steps, values: layers.map((l) => Array.from(trace.series('biasGradNorm', l), Math.log10)) });
+    const svg = heatmap({ id: 'h', title: 't', yLabel: 'layer', rowLabels: layers.map(String), steps: trace.steps, end: trace.steps.at(-1)! + 1, values: layers.map((l) => Array.from(trace.series('biasGradNorm', l), Math.log10)) });
     const report = [...svg.matchAll(/class="legend" data-value="([^"]+)"/g)].map((m) => Number(m[1]));
     const legend = await page.evaluate(() => ({
       ticks: document.getElementById('heatmap-legend')!.dataset.ticks!.split(',').map(Number),

@@ -8,7 +8,7 @@ import { heatmap } from '../../src/flow/svg.js';
 
 /** The report's heatmap: each data-row's top (its group's translate: its cells share it, 0c8fff8), first layer first. */
 function reportRowTops(rows: number): number[] {
-  const svg = heatmap({ id: 'h', title: 't', yLabel: 'layer', rowLabels: Array.from({ length: rows }, (_, r) => `row ${r}`), steps: [1, 2, 3], values: Array.from({ length: rows }, () => [1, 2, 3]) });
+  const svg = heatmap({ id: 'h', title: 't', yLabel: 'layer', rowLabels: Array.from({ length: rows }, (_, r) => `row ${r}`), steps: [1, 2, 3], end: 4, values: Array.from({ length: rows }, () => [1, 2, 3]) });
   return Array.from({ length: rows }, (_, r) => {
     const row = new RegExp(`<g class="row" data-row="${r}" transform="translate\\(0 ([^)]+)\\) scale\\(1 [^)]+\\)"><path `).exec(svg);
     expect(row, `data-row ${r}`).not.toBeNull();

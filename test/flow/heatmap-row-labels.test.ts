@@ -135,7 +135,7 @@ describe.skipIf(!CHROMIUM_PATH)(`report heatmap row labels in headless Chromium 
 
   it('cuts a label longer than half the plot with "…", its whole name in a <title>', () => {
     const long = 'a'.repeat(60);
-    const svg = heatmap({ id: 'h', title: 't', yLabel: 'layer', rowLabels: ['output', long], steps: [1, 2], values: [[0, 1], [1, 0]] });
+    const svg = heatmap({ id: 'h', title: 't', yLabel: 'layer', rowLabels: ['output', long], steps: [1, 2], end: 3, values: [[0, 1], [1, 0]] });
     const written = yLabelsOf(svg).find((l) => l.title !== undefined);
     expect(written?.title).toBe(long);
     expect(written?.text).toMatch(/^a+…$/);

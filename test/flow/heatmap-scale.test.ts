@@ -75,7 +75,7 @@ describe('heatmapScale', () => {
 
 describe("the report heatmap's legend", () => {
   const values = [[-2.9020762, -1.4], [-0.25578168, -0.9]];
-  const svg = heatmap({ id: 'bn', title: 't', yLabel: 'layer', rowLabels: ['layers[1] batch-norm', 'layers[9] dense'], steps: [1, 2], values });
+  const svg = heatmap({ id: 'bn', title: 't', yLabel: 'layer', rowLabels: ['layers[1] batch-norm', 'layers[9] dense'], steps: [1, 2], end: 3, values });
 
   it('is a colour bar over the scale, labelled at every tick, its ends included', () => {
     const scale = /<g class="scale" data-lo="([^"]+)" data-hi="([^"]+)">/.exec(svg)!;

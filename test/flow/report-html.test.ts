@@ -509,11 +509,12 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
     const plot = page.locator('#run-0-heatmap svg.plot');
     await plot.scrollIntoViewIfNeeded();
     const box = (await plot.boundingBox())!;
-    // From 2 steps before the last traced step to the right edge, across the last column (3 steps wide: traced every 3), ticked every step.
+    // From half a step before the step 2 before the last traced step (the mouse's whole pixels fall either side of a step) to the
+    // right edge, across the last column (1 step wide: traced every 3, the run's last step, 16, is the last record), ticked every step.
     const [[x0, x1]] = await viewBoxX(page, '#run-0-heatmap svg.plot');
     const last = runs[0].trace.steps.at(-1)!;
-    expect(x1 - last).toBe(3);
-    await page.mouse.move(box.x + ((last - 2 - x0) / (x1 - x0)) * box.width, box.y + box.height / 2);
+    expect([last, x1 - last]).toEqual([16, 1]);
+    await page.mouse.move(box.x + ((last - 2.5 - x0) / (x1 - x0)) * box.width, box.y + box.height / 2);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width - 1, box.y + box.height / 2, { steps: 4 });
     await page.mouse.up();

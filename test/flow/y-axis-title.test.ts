@@ -7,7 +7,7 @@ import { CHART, heatmap, lineChart, Y_TITLE_CLASS, Y_TITLE_STYLE } from '../../s
 describe("a chart's y-axis title", () => {
   it('carries the class and no transform of its own, on a line chart and a heatmap', () => {
     const line = lineChart({ id: 'l', title: 't', xLabel: 'step', yLabel: 'loss', series: [{ name: 'loss', xs: [1, 2], ys: [1, 2] }] });
-    const map = heatmap({ id: 'h', title: 't', yLabel: 'layer', rowLabels: ['a'], steps: [1, 2], values: [[1, 2]] });
+    const map = heatmap({ id: 'h', title: 't', yLabel: 'layer', rowLabels: ['a'], steps: [1, 2], end: 3, values: [[1, 2]] });
     for (const [svg, label] of [[line, 'loss'], [map, 'layer']]) {
       expect(svg).toContain(`<text class="axis ${Y_TITLE_CLASS}">${label}</text>`);
       expect(svg).not.toMatch(/rotate\(/);
