@@ -15,6 +15,7 @@ import { ACTIVATIONS, type Activation } from '../kernels.js';
 import { createNetwork } from '../api/network.js';
 import { createDataset } from '../api/dataset.js';
 import type { Dataset } from '../training/dataset.js';
+import { callEndSteps } from '../training/call-end-steps.js';
 import { diagnose, type Diagnosis } from '../flow/diagnose.js';
 import { Trace } from '../flow/trace.js';
 import { ACTIVATION_EPOCHS_BOUND, WIDTH_BOUND } from './study-bounds.js';
@@ -189,12 +190,10 @@ export async function runActivationStudy(options: ActivationStudyOptions = {}): 
   checkCallback(options.onRun, 'activations study: onRun');
   const digits = await loadStudyDigits(options.trainRows, options.testRows);
   const sizes = activationSizes(width);
-  const batches = Math.ceil(digits.train.x.rows / batchSize);
-  const steps = epochs * batches;
-  const every = Math.max(1, Math.floor(steps / records));
   // The run's end, which the grid of `every` misses unless it divides steps − 1: the last step, and the last full batch's where
-  // the epoch's last batch is short (what the study reads as the end: Trace.lastFullBatchRecord). A fresh network's steps count from 1.
-  const lastFull = digits.train.x.rows % batchSize === 0 || batches === 1 ? steps : steps - 1;
+  // the epoch's last batch is short (what the study reads as the end: Trace.lastFullBatchRecord). A fresh network starts at step 0.
+  const { last: steps, lastFull } = callEndSteps(0, epochs, digits.train.x.rows, batchSize)!;
+  const every = Math.max(1, Math.floor(steps / records));
   const runs: ActivationRun[] = [];
   const total = activations.length * inits.length;
   // The relu + he-normal run's test accuracy after each epoch: how the relu rate grid reads a network's end (sameSetupRelu).

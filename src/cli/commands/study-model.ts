@@ -16,6 +16,7 @@ import type { Evaluation } from '../../network/rows.js';
 import { isCheckpointFile, readCheckpoint, saveModel } from '../../io/files.js';
 import { checkCheckpointNameOf } from '../checkpoint-name-words.js';
 import type { Optimizer } from '../../optim/index.js';
+import { callEndSteps } from '../../training/call-end-steps.js';
 import { MODEL_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 import {
   BACKEND_FLAG,
@@ -150,6 +151,14 @@ async function savedOptimizerState(path: string): Promise<SavedOptimizerState | 
 }
 
 /**
+ * Said where a run's last step is not its trace's (its end is traced beside the grid of --every as planned, callEndSteps):
+ * the batches --on-non-finite skip left out take no step, so the run ended before the steps planned.
+ */
+function endUntracedText(lastTraced: number, last: number): string {
+  return `Its last traced step is step ${grouped(lastTraced)}, not the run's last (step ${grouped(last)}): the batches --on-non-finite skip left out took no step, which moved the run's end off the steps traced.`;
+}
+
+/**
  * `train()`, and the DIVERGED it throws when the network's trace holds steps before it (Network.trace:
  * what explains it, which study --model still writes and diagnoses); any other error, or a DIVERGED
  * before any traced step, is thrown.
@@ -174,7 +183,7 @@ export const studyModelCommand = command({
     { ...SEED_FLAG, about: 'the random seed (the order of the batches)' },
     BACKEND_FLAG,
     THREADS_FLAG,
-    { name: 'every', value: 'N', default: 1, rule: COUNT, about: 'trace every N-th step' },
+    { name: 'every', value: 'N', default: 1, rule: COUNT, about: "trace every N-th step, and the run's last step and last full batch's" },
     { ...JSON_FLAG, about: 'print the diagnosis, the learning curve and the whole trace as one JSON object' },
     { name: 'csv', value: 'FILE', about: 'also write the trace as CSV to FILE: a row per traced step and layer, and one per epoch with its losses (Trace.toCSV)' },
     HTML_FLAG,
@@ -214,6 +223,8 @@ export const studyModelCommand = command({
       const gradientsAtStart = fixed && (await withFile(rows.file, async () => gradientsAt(net, fixed)));
       const bar = atInit ? undefined : new ProgressBar(terminal, 'training', epochs);
       const reported: EpochInfo[] = [];
+      // The run's end (its last step, and its last full batch's), which the grid of --every misses unless it lands there, is traced besides.
+      const ends = callEndSteps(net.step, epochs, rows.train.count, batchSize, dropLast);
       const train = () => net.train(rows.train.x, rows.train.y, {
         epochs,
         batchSize,
@@ -223,7 +234,7 @@ export const studyModelCommand = command({
         optimizer,
         clipNorm,
         onNonFinite,
-        trace: { every },
+        trace: { every, ...(ends && { extraSteps: [ends.lastFull, ends.last] }) },
         validation: { x: rows.check.x, y: rows.check.y },
         onEpoch: (info) => {
           // 'halve' reports an epoch again after going back to it: its new run replaces the old one and those after it.
@@ -281,6 +292,7 @@ export const studyModelCommand = command({
           ...(saidState ? [saidState] : []),
           ...(seenRows.notice ? [seenRows.notice] : []),
           ...(trained ? nonFiniteLines(trained) : []),
+          ...(trained && trace.steps[trace.length - 1] !== net.step ? [endUntracedText(trace.steps[trace.length - 1], net.step)] : []),
           ...(diverged && save ? [`--save ${shellWord(save)}: not saved, the run diverged.`] : []),
         ],
         warnings,
