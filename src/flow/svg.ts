@@ -972,13 +972,23 @@ const symmetric = ({ lo, hi }: { lo: number; hi: number }) => float32Text(lo) ==
 
 /** The least width, in the drawing's pixels, a layer's bars are drawn over on the histograms' shared axis: a range far below the widest still shows where it lies. */
 const HISTOGRAM_MIN_SPAN = 1;
+/**
+ * A layer whose range is under 1/HISTOGRAM_MAGNIFIED_BELOW of the shared axis is drawn magnified: on the axis a vanishing layer's
+ * bars were a 1-pixel sliver whose shape no one could read (a deep sigmoid's first layer, 10⁻⁹ of the output's). Its place on the
+ * axis is the foot of a shaded beam that widens to the whole axis at HISTOGRAM_BEAM pixels up, where its bars stand over its own
+ * range, the magnification written in the beam; a layer within a quarter of the widest keeps its bars on the axis, their shape read there.
+ */
+const HISTOGRAM_MAGNIFIED_BELOW = 4;
+/** How high above the axis a magnified layer's beam meets its bars, in the cell's pixels (the bars take the rest of its 80). */
+const HISTOGRAM_BEAM = 34;
 
 /**
  * One small histogram per layer, HISTOGRAMS_PER_ROW to a row, the layers on one axis: the reader compares the layers of a step side
  * by side, and over their own ranges every layer's bars were as wide, a vanishing layer's like the widest (page50's question). The
  * axis spans all the layers' ranges (± the largest |δ| of any, for a trace's); each layer's bars are counted over its own range and
  * drawn over that range's part of the axis (at least HISTOGRAM_MIN_SPAN wide), so a layer whose δ are a hundredth of the widest's is
- * a sliver in the middle, its bins kept; its own range is written under it. The drawing is always a full row wide, so its text is
+ * a sliver in the middle, its bins kept, and is drawn magnified above that place instead (HISTOGRAM_MAGNIFIED_BELOW); its own range is
+ * written under it. The drawing is always a full row wide, so its text is
  * the same size for 2 layers as for 6. A layer's cell is a group placed by its transform (its axis' left end), its histogram the
  * l-th of the chart; its bars, axis line and two labels (the layer's name, its range) are written in the cell's own coordinates, the
  * labels' font and anchor said once by the report's CSS (`.histogram text`): written on each of npm start's 172 cells, the placing
@@ -998,6 +1008,11 @@ export function histograms(o: HistogramsOptions): string {
     const [start, width] = [((lo - axisLo) / (axisHi - axisLo)) * axisW, ((hi - lo) / (axisHi - axisLo)) * axisW];
     return width >= HISTOGRAM_MIN_SPAN ? [start, width] : [Math.min(axisW - HISTOGRAM_MIN_SPAN, Math.max(0, start + width / 2 - HISTOGRAM_MIN_SPAN / 2)), HISTOGRAM_MIN_SPAN];
   };
+  // How many times the axis is as wide as a layer's range, where that layer is drawn magnified (a range of one value has no shape to magnify).
+  const magnification = (lo: number, hi: number): number | undefined => {
+    const factor = (axisHi - axisLo) / (hi - lo);
+    return factor > HISTOGRAM_MAGNIFIED_BELOW && Number.isFinite(factor) ? factor : undefined;
+  };
   const parts = o.layers.map(({ label, title, lo, hi, counts }, l) => {
     const max = Math.max(1, ...Array.from(counts));
     const x0 = (l % HISTOGRAMS_PER_ROW) * cellW + 10;
@@ -1016,18 +1031,26 @@ export function histograms(o: HistogramsOptions): string {
       b += n;
     }
     // Stretched by a transform (a nested <svg> with its own viewBox drew the same at 2½ times the bytes): a bin 1 wide to its
-    // range's width on the shared axis ÷ bins, 100 % to cellH − 10, up from the axis at the cell's origin, moved to where its range starts.
+    // range's width on the shared axis ÷ bins, 100 % to cellH − 10, up from the axis at the cell's origin, moved to where its range starts;
+    // a magnified layer's over the whole axis, from its beam's top up to the same height.
     const [start, width] = onAxis(lo, hi);
-    const moved = start === 0 ? '' : `translate(${scaleText(start, 1)}) `;
-    const bars = `<path class="bars" transform="${moved}scale(${scaleText(width / counts.length, counts.length)} ${scaleText((cellH - 10) / 100, 100)})" d="M0 0${outline}V0Z"/>`;
+    const factor = magnification(lo, hi);
+    const [x, y, w, h] = factor ? [0, -HISTOGRAM_BEAM, axisW, cellH - 10 - HISTOGRAM_BEAM] : [start, 0, width, cellH - 10];
+    const moved = x === 0 && y === 0 ? '' : `translate(${scaleText(x, 1)}${y === 0 ? '' : ` ${y}`}) `;
+    const bars = `<path class="bars" transform="${moved}scale(${scaleText(w / counts.length, counts.length)} ${scaleText(h / 100, 100)})" d="M0 0${outline}V0Z"/>`;
+    // The beam from the layer's place on the axis up to its magnified bars, its factor written in it (fmt: '6.4e+8').
+    const beam = factor
+      ? `<path class="beam" d="M${scaleText(start, 1)} 0h${scaleText(width, 1)}L${axisW}-${HISTOGRAM_BEAM}H0Z"/><text x="${axisW / 2}" y="${12 - HISTOGRAM_BEAM}">×${fmt(factor)}</text>`
+      : '';
     const range = `${symmetric({ lo, hi }) ? '' : ` data-lo="${float32Text(lo)}"`} data-hi="${float32Text(hi)}"`;
     // What is plotted: a saved trace may hold a range that is not ± one bound (Trace.fromJSON takes any lo ≤ hi).
     const written = symmetric({ lo, hi }) ? `± ${fmt(hi)}` : `${fmt(lo)} to ${fmt(hi)}`;
-    return `<g class="histogram"${range} transform="translate(${x0} ${base})">${bars}<path class="axes" d="M0 0h${axisW}"/><text x="${axisW / 2}" y="14">${wholeNameTitle(label, title)}${escapeHtml(label)}</text><text x="${axisW / 2}" y="27">${written}</text></g>`;
+    return `<g class="histogram"${range} transform="translate(${x0} ${base})">${beam}${bars}<path class="axes" d="M0 0h${axisW}"/><text x="${axisW / 2}" y="14">${wholeNameTitle(label, title)}${escapeHtml(label)}</text><text x="${axisW / 2}" y="27">${written}</text></g>`;
   });
   const height = Math.ceil(o.layers.length / HISTOGRAMS_PER_ROW) * rowH;
   const axis = symmetric({ lo: axisLo, hi: axisHi }) ? `± ${fmt(axisHi)}` : `${fmt(axisLo)} to ${fmt(axisHi)}`;
-  const note = axisHi > axisLo ? `the layers on one axis, ${axis}; each one's range written under it` : 'each layer over its own range, written under it';
+  const magnifiedWords = o.layers.some(({ lo, hi }) => magnification(lo, hi)) ? `; one under 1/${HISTOGRAM_MAGNIFIED_BELOW} of it magnified too, by the factor in its beam` : '';
+  const note = axisHi > axisLo ? `the layers on one axis, ${axis}; each one's range written under it${magnifiedWords}` : 'each layer over its own range, written under it';
   return `<figure class="chart" id="${escapeHtml(o.id)}" data-kind="histograms"><figcaption>${escapeHtml(unbrokenPercents(o.title))} <span class="note">(${note})</span></figcaption><svg viewBox="0 0 ${HISTOGRAMS_WIDTH} ${height}">${parts.join('')}</svg></figure>`;
 }
 

@@ -37,23 +37,39 @@ describe('histograms chart', () => {
 
   // page50's question: over their own ranges every layer's bars were as wide, a vanishing layer's like the widest's, though the
   // reader compares the layers of a step side by side. One axis: each layer's bars, counted over its own range, over that range's part.
-  it("draws the layers on one axis: each one's bars over its range's part of it, its bins kept", () => {
-    const bars = (layers: { lo: number; hi: number }[]) =>
-      [...histograms({ id: 'h', title: 't', layers: layers.map((r, l) => ({ ...layer(l), ...r, counts: [1, 3, 2, 0] })) }).matchAll(/<path class="bars" transform="(?:translate\(([^)]*)\) )?scale\(([^ ]*) [^)]*\)"/g)].map(
-        (m) => ({ start: Number(m[1] ?? 0), width: 4 * Number(m[2]) }),
-      );
-    // ± 1, ± 0.5 and ± 0.01 on the axis of ± 1, 110 wide: the whole, the middle half, the middle hundredth (1.1 wide, at 54.45).
-    const [widest, half, hundredth] = bars([{ lo: -1, hi: 1 }, { lo: -0.5, hi: 0.5 }, { lo: -0.01, hi: 0.01 }]);
-    expect(widest).toEqual({ start: 0, width: 110 });
-    expect(half).toEqual({ start: 27.5, width: 55 });
-    expect(hundredth.start).toBeCloseTo(54.45, 1);
-    expect(hundredth.width).toBeCloseTo(1.1, 1);
-    // A range below HISTOGRAM_MIN_SPAN's share is drawn 1 wide about where it lies; where every range is one value, each over the whole axis.
-    const [, tiny] = bars([{ lo: -1, hi: 1 }, { lo: -1e-6, hi: 1e-6 }]);
-    expect(tiny).toEqual({ start: 54.5, width: 1 });
-    expect(bars([{ lo: 0, hi: 0 }, { lo: 0, hi: 0 }])).toEqual([{ start: 0, width: 110 }, { start: 0, width: 110 }]);
+  // page52: a layer under a quarter of the axis was a sliver whose shape no one could read; it is drawn magnified above its place.
+  it("draws the layers on one axis: each one's bars over its range's part of it, its bins kept, a narrow one magnified above its place", () => {
+    const cells = (layers: { lo: number; hi: number }[]) =>
+      [...histograms({ id: 'h', title: 't', layers: layers.map((r, l) => ({ ...layer(l), ...r, counts: [1, 3, 2, 0] })) }).matchAll(/<g class="histogram"[^>]*>(.*?)<\/g>/g)].map(([, body]) => {
+        const [, x = '0', y = '', sx, sy] = /<path class="bars" transform="(?:translate\(([^ )]*) ?([^)]*)\) )?scale\(([^ ]*) ([^)]*)\)"/.exec(body)!;
+        // The beam: its foot on the axis (M<start> 0h<width>), widening to the whole axis (L110-34H0Z) where the bars stand.
+        const beam = /<path class="beam" d="M([^ ]+) 0h([^L]+)L110-34H0Z"\/><text x="55" y="-22">×([^<]+)<\/text>/.exec(body);
+        return {
+          bars: { start: Number(x), up: y ? -Number(y) : 0, width: 4 * Number(sx), height: 100 * Number(sy) },
+          ...(beam && { foot: { start: Number(beam[1]), width: Number(beam[2]) }, factor: beam[3] }),
+        };
+      });
+    // ± 1, ± 0.5 and ± 0.3 on the axis of ± 1, 110 wide: the whole, the middle half, the middle 0.3, the bars 80 high from the axis.
+    const [widest, half, third] = cells([{ lo: -1, hi: 1 }, { lo: -0.5, hi: 0.5 }, { lo: -0.3, hi: 0.3 }]);
+    expect(widest).toEqual({ bars: { start: 0, up: 0, width: 110, height: 80 } });
+    expect(half).toEqual({ bars: { start: 27.5, up: 0, width: 55, height: 80 } });
+    expect(third.bars).toEqual({ start: 38.5, up: 0, width: 33, height: 80 });
+    expect(third.factor).toBeUndefined();
+    // ± 0.01, a hundredth: its place the beam's foot (1.1 wide at 54.45), its bars over the whole axis above the beam, 34 up, 46 high, '×100'.
+    const [, hundredth] = cells([{ lo: -1, hi: 1 }, { lo: -0.01, hi: 0.01 }]);
+    expect(hundredth.foot!.start).toBeCloseTo(54.45, 1);
+    expect(hundredth.foot!.width).toBeCloseTo(1.1, 1);
+    expect(hundredth.bars).toEqual({ start: 0, up: 34, width: 110, height: 46 });
+    expect(hundredth.factor).toBe('100');
+    // A range below HISTOGRAM_MIN_SPAN's share: its foot 1 wide about where it lies, magnified 10⁶ times.
+    const [, tiny] = cells([{ lo: -1, hi: 1 }, { lo: -1e-6, hi: 1e-6 }]);
+    expect([tiny.foot, tiny.factor]).toEqual([{ start: 54.5, width: 1 }, '1.0e+6']);
+    // A range of one value has no shape to magnify: 1 wide on the axis. Where every range is one value, each over the whole axis.
+    expect(cells([{ lo: -1, hi: 1 }, { lo: 0, hi: 0 }])[1]).toEqual({ bars: { start: 54.5, up: 0, width: 1, height: 80 } });
+    expect(cells([{ lo: 0, hi: 0 }, { lo: 0, hi: 0 }]).map((c) => c.bars)).toEqual([0, 1].map(() => ({ start: 0, up: 0, width: 110, height: 80 })));
     const note = (layers: { lo: number; hi: number }[]) => /<span class="note">([^<]*)<\/span>/.exec(histograms({ id: 'h', title: 't', layers: layers.map((r, l) => ({ ...layer(l), ...r })) }))![1];
-    expect(note([{ lo: -1, hi: 1 }, { lo: -0.01, hi: 0.01 }])).toBe("(the layers on one axis, ± 1; each one's range written under it)");
+    expect(note([{ lo: -1, hi: 1 }, { lo: -0.3, hi: 0.3 }])).toBe("(the layers on one axis, ± 1; each one's range written under it)");
+    expect(note([{ lo: -1, hi: 1 }, { lo: -0.01, hi: 0.01 }])).toBe("(the layers on one axis, ± 1; each one's range written under it; one under 1/4 of it magnified too, by the factor in its beam)");
     expect(note([{ lo: 0, hi: 0 }])).toBe('(each layer over its own range, written under it)');
   });
 
@@ -79,14 +95,14 @@ describe('histograms chart', () => {
     const own = await cells(Trace.fromJSON(saved));
     expect(own.ranges).toHaveLength(3);
     for (const range of own.ranges) expect(range).toMatch(/^± \S+$/);
-    expect(own.note).toMatch(/^\(the layers on one axis, ± \S+; each one's range written under it\)$/);
+    expect(own.note).toMatch(/^\(the layers on one axis, ± \S+; each one's range written under it(; one under 1\/4 of it magnified too, by the factor in its beam)?\)$/);
     // Its second layer's range made asymmetric, [-0.5, 2], the bars as counted: 'lo to hi', not '± 2' (it plotted −0.5 to 2 under '± 2').
     const lopsided = structuredClone(saved);
     lopsided.histograms[0].lo[1] = -0.5;
     lopsided.histograms[0].hi[1] = 2;
     const read = await cells(Trace.fromJSON(lopsided));
     expect(read.ranges).toEqual([own.ranges[0], '-0.5 to 2', own.ranges[2]]);
-    expect(read.note).toMatch(/^\(the layers on one axis, -0\.5 to 2; each one's range written under it\)$/);
+    expect(read.note).toMatch(/^\(the layers on one axis, -0\.5 to 2; each one's range written under it(; one under 1\/4 of it magnified too, by the factor in its beam)?\)$/);
   });
 
   it("has the report's CSS set its labels' font, colour and anchor as the other charts' tick labels", async () => {

@@ -20,7 +20,7 @@ import type { LayerSpec } from '../../src/layers/spec.js';
 import type { DepthStudyResult } from '../../src/studies/depth.js';
 import { depthReportSection } from '../../src/studies/depth-report.js';
 import { markPathShape, MARKS_OVER_STEPS } from '../../src/flow/series-marks.js';
-import { linePoints } from '../../src/flow/svg.js';
+import { fmt, linePoints } from '../../src/flow/svg.js';
 import { Trace } from '../../src/flow/trace.js';
 import { HEATMAP_NO_VALUE, HEATMAP_ZERO, heatmapColor } from '../../src/flow/chart-colors.js';
 import { reportPageData } from '../util/report-data.js';
@@ -243,27 +243,41 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
         const want = h.counts.map((c) => Array.from(c, (n) => Math.round((100 * n) / Math.max(1, ...c))));
         expect(await histogramBars(page, `#run-${i}-hist-${h.step}`)).toEqual(want);
         expect(single(await numbers(page, `#run-${i}-hist-${h.step} g.histogram`, 'data-hi'))).toEqual(single(h.hi));
-        // Each layer's bars stand on its axis line, over its range's part of the layers' one axis (± the largest of their ranges:
-        // a trace's are ± each layer's largest |δ|), at least a drawing pixel wide, and no taller than its cell (their transform places them).
+        // Each layer's place is its range's part of the layers' one axis (± the largest of their ranges: a trace's are ± each layer's
+        // largest |δ|), at least a drawing pixel wide: its bars stand there on the axis line, no taller than its cell (their transform
+        // places them), or, for a range under a quarter of the axis, a beam's foot is there and the bars stand over the whole axis on
+        // the beam's top, 34 up, magnified by the factor written in the beam.
         const placed = await page.$$eval(`#run-${i}-hist-${h.step} g.histogram`, (cells) =>
           cells.map((cell) => {
             const [bars, axis] = [cell.querySelector('path.bars')!.getBoundingClientRect(), cell.querySelector('path.axes')!.getBoundingClientRect()];
             const scale = axis.width / 110; // the axis line is 110 units of the drawing long (a cell of 130, 10 each side)
-            return { left: (bars.left - axis.left) / scale, width: bars.width / scale, bottom: bars.bottom - axis.top, height: bars.height / scale };
+            const beam = cell.querySelector('path.beam');
+            return {
+              bars: { left: (bars.left - axis.left) / scale, width: bars.width / scale, bottom: (bars.bottom - axis.top) / scale, height: bars.height / scale },
+              foot: beam && /^M([^ ]+) 0h([^L]+)L/.exec(beam.getAttribute('d')!)!.slice(1).map(Number),
+              factor: beam && beam.nextElementSibling!.textContent,
+            };
           }),
         );
         const widest = Math.max(...h.hi);
         placed.forEach((p, l) => {
           const width = Math.max(1, (110 * h.hi[l]) / widest);
-          expect(Math.abs(p.width - width), `layer ${l}`).toBeLessThanOrEqual(0.5);
-          expect(Math.abs(p.left - (110 - width) / 2), `layer ${l}`).toBeLessThanOrEqual(0.5);
-          expect(Math.abs(p.bottom)).toBeLessThanOrEqual(0.5);
-          expect(p.height).toBeLessThanOrEqual(80.5);
+          const magnified = h.hi[l] > 0 && widest / h.hi[l] > 4;
+          expect(p.factor, `layer ${l}`).toBe(magnified ? `×${fmt(widest / h.hi[l])}` : null);
+          if (magnified) {
+            expect(Math.abs(p.foot![1] - width), `layer ${l}`).toBeLessThanOrEqual(0.5);
+            expect(Math.abs(p.foot![0] - (110 - width) / 2), `layer ${l}`).toBeLessThanOrEqual(0.5);
+          }
+          const bars = magnified ? { width: 110, left: 0, bottom: -34, height: 46 } : { width, left: (110 - width) / 2, bottom: 0, height: 80 };
+          expect(Math.abs(p.bars.width - bars.width), `layer ${l}`).toBeLessThanOrEqual(0.5);
+          expect(Math.abs(p.bars.left - bars.left), `layer ${l}`).toBeLessThanOrEqual(0.5);
+          expect(Math.abs(p.bars.bottom - bars.bottom)).toBeLessThanOrEqual(0.5);
+          expect(p.bars.height).toBeLessThanOrEqual(bars.height + 0.5);
         });
       }
     }
     // In the deep sigmoid net the first hidden layer's δ are far smaller than the output's, yet its histogram spreads over several
-    // bins (counted over one range for all layers it was a single bar): drawn on the shared axis, they keep them.
+    // bins (counted over one range for all layers it was a single bar): drawn on the shared axis and magnified, they keep them.
     const [first] = runs[0].trace.histograms;
     expect(first.hi[0]).toBeLessThan(first.hi[first.hi.length - 1] / 10);
     expect((await histogramBars(page, '#run-0-hist-1'))[0].filter((h) => h > 0).length).toBeGreaterThan(3);
