@@ -191,26 +191,114 @@ export function parsedJsonText(text: string, where: string, fail: Fail): unknown
 /** A string (skipped whole: a number inside one is text), or a number as JSON writes it (its token, group 1). */
 const JSON_STRING_OR_NUMBER = /"(?:[^"\\]|\\.)*"|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g;
 
+/** A place in a JSON value: the keys and indices from its root. */
+export type JsonPath = readonly (string | number)[];
+
+/** The index of the first character at or after `at` that is not JSON's white space. */
+function skipSpace(text: string, at: number): number {
+  while (WHITESPACE.has(text[at])) at++;
+  return at;
+}
+
+/** The index after the value that starts at `at` in `text`, JSON that JSON.parse has read (so every string closes). */
+function valueEnd(text: string, at: number): number {
+  const first = text[at];
+  if (first === '"') return stringEnd(text, at) as number;
+  if (first !== '{' && first !== '[') {
+    while (at < text.length && !WHITESPACE.has(text[at]) && text[at] !== ',' && text[at] !== ']' && text[at] !== '}') at++;
+    return at;
+  }
+  // Counted, not recursed: a file of 100,000 nested arrays is data, not a reason to overflow the call stack.
+  let depth = 0;
+  for (; at < text.length; at++) {
+    const char = text[at];
+    if (char === '"') at = (stringEnd(text, at) as number) - 1;
+    else if (char === '{' || char === '[') depth++;
+    else if ((char === '}' || char === ']') && --depth === 0) return at + 1;
+  }
+  return text.length;
+}
+
+/**
+ * Where the value at `path` is written in `text`, JSON that JSON.parse has read: its first index and the one after it, or
+ * undefined where the text holds nothing there. A key written twice in one object is read at its last copy, the one
+ * JSON.parse keeps (`{"inputs": [[1e400]], "inputs": [[1, 2e400]]}`: inputs[0][1] is the 2e400). Scanned on a refusal's
+ * path only.
+ */
+export function jsonValueSpan(text: string, path: JsonPath): { start: number; end: number } | undefined {
+  let at = skipSpace(text, 0);
+  for (const step of path) {
+    if (text[at] === '{') {
+      let found: number | undefined;
+      at = skipSpace(text, at + 1);
+      while (text[at] === '"') {
+        const keyEnd = stringEnd(text, at) as number;
+        const key = JSON.parse(text.slice(at, keyEnd)) as string;
+        at = skipSpace(text, skipSpace(text, keyEnd) + 1);
+        if (key === String(step)) found = at;
+        at = skipSpace(text, valueEnd(text, at));
+        if (text[at] === ',') at = skipSpace(text, at + 1);
+      }
+      if (found === undefined) return undefined;
+      at = found;
+    } else if (text[at] === '[') {
+      const index = typeof step === 'number' ? step : /^\d+$/.test(step) ? Number(step) : -1;
+      at = skipSpace(text, at + 1);
+      for (let i = 0; i < index && text[at] !== ']'; i++) {
+        at = skipSpace(text, valueEnd(text, at));
+        if (text[at] === ',') at = skipSpace(text, at + 1);
+      }
+      if (index < 0 || text[at] === ']' || at >= text.length) return undefined;
+    } else {
+      return undefined;
+    }
+  }
+  return { start: at, end: valueEnd(text, at) };
+}
+
+/**
+ * The place a reader's refusal opens with, as a path: `layers[0].weights[0][1]: …`, `training.step: …`,
+ * `model.tensors["0.weight"].values[3]: …` (`model`: the model readers' name for the file's root, where the file has no
+ * such key); undefined where the message opens with no such place.
+ */
+function placeOf(message: string, text: string): JsonPath | undefined {
+  const opening = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])*(?=: )/.exec(message)?.[0];
+  if (opening === undefined) return undefined;
+  const steps = [...opening.matchAll(/^([A-Za-z_$][\w$]*)|\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g)].map(
+    ([, first, key, index, quoted]) => (index !== undefined ? Number(index) : quoted !== undefined ? (JSON.parse(quoted) as string) : (first ?? key)),
+  );
+  return steps[0] === 'model' && jsonValueSpan(text, ['model']) === undefined ? steps.slice(1) : steps;
+}
+
 /**
  * Where a refusal of `message` names an Infinity the text `text` never wrote, what it wrote: JSON.parse reads a number
  * beyond float64's range (`1e400`) as ±Infinity, and 'weights[0][0]: Infinity is not a finite number' quoted nothing in
- * the file (edges47 #9). The text's first such number, with its line and column, after the message; the message itself
- * where it names no Infinity or the text writes none. Scanned on a refusal's path only.
+ * the file (edges47 #9). The first such number written at `path` (default: the place the message opens with, placeOf),
+ * with its line and column, after the message; the message itself where it names no Infinity, or nothing such is written
+ * there. Never another place's number: the text's first one was quoted beside a refusal of another (a key written twice,
+ * keys in another order than the reader's: review51).
  */
-function withOverflowWritten(message: string, text: string): string {
+function withOverflowWritten(message: string, text: string, path?: JsonPath): string {
   if (!/\bInfinity\b/.test(message)) return message;
-  for (const match of text.matchAll(JSON_STRING_OR_NUMBER)) {
+  const place = path ?? placeOf(message, text);
+  const span = place && jsonValueSpan(text, place);
+  if (span === undefined) return message;
+  for (const match of text.slice(span.start, span.end).matchAll(JSON_STRING_OR_NUMBER)) {
     if (match[1] === undefined || Number.isFinite(Number(match[1]))) continue;
-    const before = text.slice(0, match.index);
-    const where = `line ${before.split('\n').length}, column ${match.index - before.lastIndexOf('\n')}`;
+    const index = span.start + match.index;
+    const before = text.slice(0, index);
+    const where = `line ${before.split('\n').length}, column ${index - before.lastIndexOf('\n')}`;
     return `${message} (the text writes ${shorten(match[1])} at ${where}: beyond float64's range, which JSON reads as ${Number(match[1]) < 0 ? '-Infinity' : 'Infinity'})`;
   }
   return message;
 }
 
-/** `error` with what `text` wrote where its message names an Infinity JSON.parse made of it (withOverflowWritten); any other error as it is. */
-export function overflowSaid(error: unknown, text: string): unknown {
+/**
+ * `error` with what `text` wrote where its message names an Infinity JSON.parse made of it (withOverflowWritten), at `path`
+ * (default: the place the message opens with); any other error as it is.
+ */
+export function overflowSaid(error: unknown, text: string, path?: JsonPath): unknown {
   if (!(error instanceof GradscopeError)) return error;
-  const message = withOverflowWritten(error.message, text);
+  const message = withOverflowWritten(error.message, text, path);
   return message === error.message ? error : new GradscopeError(error.code, message);
 }

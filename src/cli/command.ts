@@ -490,11 +490,12 @@ export async function readDataFile(path: string): Promise<DataFile> {
   const data = dataFromJSON(json, shellWord(path));
   // JSON.parse reads a number beyond float64's range (1e400) as ±Infinity, which the rows readers could only call
   // 'Infinity', a word the file never holds (edges47 #9): refused here, where the text is in hand, with what it wrote.
-  // In the file's own order (JSON.parse keeps it): the first such value found is the one overflowSaid quotes, the text's first (review51 #4).
+  // In the file's own order (JSON.parse keeps it): the first such value in the text is the one refused (review51 #4), and
+  // quoted where JSON.parse read it (a key written twice: its last copy, not the one discarded).
   for (const name of Object.keys(json as object).filter((key): key is 'inputs' | 'targets' => key === 'inputs' || key === 'targets')) {
     for (const [r, row] of data[name].entries()) {
       const c = row.findIndex((v) => v === Infinity || v === -Infinity);
-      if (c >= 0) throw overflowSaid(nonFiniteInput(`${shellWord(path)}: ${name}`, r, c, row[c]), new TextDecoder().decode(bytes));
+      if (c >= 0) throw overflowSaid(nonFiniteInput(`${shellWord(path)}: ${name}`, r, c, row[c]), new TextDecoder().decode(bytes), [name, r, c]);
     }
   }
   return data;

@@ -28,6 +28,7 @@ import type { BlockModelData } from '../layers/block-model.js';
 import { isBinaryCheckpoint, modelOfGradscopeFile } from './checkpoint.js';
 import { checkPath, parseJsonBytes, readFileBytes, writeFileAtomic } from './file-access.js';
 import { FILE_LIMITS } from '../model-limits.js';
+import { overflowSaid } from '../json-syntax.js';
 import { badModel, exportSource } from './model-data.js';
 import type { Network } from '../api/network.js';
 import { UnreadImportOption, UnstatedImportOptions, type ImportOptionName } from './import-options.js';
@@ -269,7 +270,13 @@ export async function readModelFile(path: string, options: ReadModelOptions = {}
     if (file.format === 'safetensors') return readSafetensors(bytes, importOptions);
     if (json === undefined) return modelOfGradscopeFile(bytes);
     // The file itself is model.json, whatever its name (`--from tfjs` on model.txt): its shards sit beside it.
-    return file.format === 'tfjs' ? tfjsModelOf(path, json, importOptions) : modelOfGradscopeFile(json);
+    if (file.format === 'tfjs') return tfjsModelOf(path, json, importOptions);
+    try {
+      return modelOfGradscopeFile(json);
+    } catch (error) {
+      // An Infinity the refusal names, quoted as the text writes it, as loadModel quotes it (`convert` and `study --model` said only 'Infinity').
+      throw overflowSaid(error, new TextDecoder().decode(bytes));
+    }
   });
 }
 

@@ -1,12 +1,15 @@
 // A number beyond float64's range in a JSON input (1e400) is read by JSON.parse as ±Infinity, and the refusal said
 // 'Infinity is not a finite number', a word the file never holds (edges47 #9): it now quotes what the text writes, and
 // where, scanned on the refusal's path only. A string that holds such digits is text, not a number, and is not quoted.
-// Model files and checkpoints (readModelJSON's text, loadModel's file), and a --data file (readDataFile, before any flag is read against its rows).
+// Model files and checkpoints (readModelJSON's text, loadModel's file, readModelFile's: convert and study --model), and a
+// --data file (readDataFile, before any flag is read against its rows). The number quoted is the one at the place the refusal
+// names, as JSON.parse read it: not the text's first (a key written twice, keys in another order than the reader's: review51).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNetwork, loadModel, readModelJSON } from '../../src/node.js';
+import { jsonValueSpan } from '../../src/json-syntax.js';
 import { runCliInProcess } from '../util/cli.js';
 import { expectError } from '../util/expect-error.js';
 
@@ -55,3 +58,55 @@ describe('a number JSON reads as Infinity is quoted as the text writes it', () =
   });
 });
 
+describe('the number quoted is the one refused', () => {
+  it('jsonValueSpan: the value at a path, a key written twice read at its last copy as JSON.parse reads it', () => {
+    const text = '{"a": [1, {"b": "x]}\\"", "b": [2, [3, 4]]}], "a": [5, {"b": 6}], "in\\u0070uts": [7]}';
+    const at = (path: (string | number)[]) => {
+      const span = jsonValueSpan(text, path);
+      return span && text.slice(span.start, span.end);
+    };
+    expect(at(['a'])).toBe('[5, {"b": 6}]');
+    expect(at(['a', 1, 'b'])).toBe('6');
+    expect(at(['inputs', 0])).toBe('7');
+    expect([at(['a', 2]), at(['c']), at(['a', 0, 'b'])]).toEqual([undefined, undefined, undefined]);
+    // Counted, not recursed: past a value nested 100,000 deep.
+    const deep = `{"x": ${'['.repeat(100_000)}1e400${']'.repeat(100_000)}, "y": 2}`;
+    const y = jsonValueSpan(deep, ['y'])!;
+    expect([deep.slice(y.start, y.end), y.start]).toEqual(['2', deep.length - 2]);
+  });
+
+  it('a model file whose biases come before its weights, and one whose weights are written twice: the weight refused, quoted', async () => {
+    // The first layer's biases written before its weights, a bias 1e400 and a weight 2e400: the reader refuses the weight first.
+    const file = JSON.parse(await modelText('0')) as { layers: Record<string, unknown>[] };
+    const { weights, biases, ...rest } = file.layers[0];
+    file.layers[0] = { ...rest, biases: ['BIAS', ...(biases as number[]).slice(1)], weights: [['WEIGHT', ...(weights as number[][])[0].slice(1)], ...(weights as number[][]).slice(1)] };
+    const reordered = JSON.stringify(file, null, 1).replace('"BIAS"', '1e400').replace('"WEIGHT"', '2e400');
+    const line = reordered.split('\n').findIndex((l) => l.includes('2e400')) + 1;
+    expect(line).toBeGreaterThan(reordered.split('\n').findIndex((l) => l.includes('1e400')) + 1);
+    await expectError(() => readModelJSON(reordered), 'BAD_MODEL_FILE', new RegExp(`^layers\\[0\\]\\.weights\\[0\\]\\[0\\]: Infinity is not a finite number \\(the text writes 2e400 at line ${line}, column \\d+:`));
+    const text = await modelText('2e400');
+    // Weights written twice: JSON.parse keeps the second, whose first row is the refused one.
+    const twice = text.replace(/"weights": \[/, '"weights": [[1e400, 0], [0, 0]], "weights": [');
+    await expectError(() => readModelJSON(twice), 'BAD_MODEL_FILE', /^layers\[0\]\.weights\[0\]\[0\]: Infinity is not a finite number \(the text writes 2e400 at line/);
+    // convert and study --model read it with readModelFile, which quoted nothing.
+    const path = join(folder, 'twice.json');
+    writeFileSync(path, twice);
+    const run = await runCliInProcess(['convert', path, join(folder, 'twice.safetensors')]);
+    expect(run.stderr).toMatch(/BAD_MODEL_FILE: .*twice\.json: layers\[0\]\.weights\[0\]\[0\]: Infinity is not a finite number \(the text writes 2e400 at line \d+, column \d+:/);
+  });
+
+  it('a block model file: a tensor named in brackets, under the root the refusal calls model; a discarded copy of another tensor is not quoted', async () => {
+    const net = await createNetwork({ inputs: 2, layers: [{ type: 'dense', units: 3 }, { type: 'activation', activation: 'relu' }, { type: 'dense', units: 1 }], loss: 'mse', seed: 1 });
+    const text = JSON.stringify(net.toJSON());
+    net.dispose();
+    const bad = text.replace(/("3\.bias":\{"shape":\[1\],"values":\[)[^\]]+/, '$1-3e400').replace(/("0\.weight":\{"shape":\[3,2\],"values":\[)/, '"0.weight":{"values":[1e400]},$1');
+    await expectError(() => readModelJSON(bad), 'BAD_MODEL_FILE', /^model\.tensors\["3\.bias"\]\.values\[0\]: -Infinity is not a finite number \(the text writes -3e400 at line 1, column \d+: beyond float64's range, which JSON reads as -Infinity\)$/);
+  });
+
+  it('a --data file whose inputs are written twice: the row and column of the copy read, and its text (it quoted the copy discarded)', async () => {
+    const path = join(folder, 'inputs-twice.json');
+    writeFileSync(path, '{"inputs": [[1e400, 0]],\n "inputs": [[1, 2e400]],\n "targets": [[1, 0]]}\n');
+    const run = await runCliInProcess(['train', '--data', path, '--epochs', '1']);
+    expect(run.stderr).toBe(`gradscope: NON_FINITE_INPUT: ${path}: inputs: row 0, column 1 is Infinity, not a finite number (the text writes 2e400 at line 2, column 17: beyond float64's range, which JSON reads as Infinity)\n`);
+  });
+});
