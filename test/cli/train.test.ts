@@ -302,12 +302,19 @@ describe('gradscope train', () => {
     writeFileSync(one, JSON.stringify({ inputs, targets: targets.map(() => [1]) }));
     // In flags, not createNetwork's words: its 'give the output 2 units' is no flag here (--layers ends at the targets).
     const refusal = (file: string) =>
-      new RegExp(`^gradscope: --output: a softmax output of 1 unit is always 1 \\(loss 0, gradient 0: nothing trains\\), and the rows in ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} have 1 target: give --output sigmoid --loss binary-cross-entropy, or each row 2 one-hot targets$`);
+      new RegExp(`^gradscope: --output: a softmax output of 1 unit is always 1 \\(loss 0, gradient 0: nothing trains\\), and the rows in ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} have 1 target: give --output sigmoid --loss binary-cross-entropy for two classes \\(targets 0 or 1\\), --output linear for values \\(its loss mse: a regression\\), or each row 2 one-hot targets$`);
     expectOneLine(await runCliInProcess(['train', '--data', one, '--epochs', '1']), 2, refusal(one));
     expectOneLine(await runCliInProcess(['train', '--data', one, '--epochs', '1', '--loss', 'cross-entropy']), 2, refusal(one));
     const binary = await runCliInProcess(['train', '--data', one, '--epochs', '1', '--output', 'sigmoid', '--loss', 'binary-cross-entropy']);
     expect(binary.code, binary.stderr).toBe(0);
     expect(trainOutput(binary.stdout).before).toMatch(/^\[4,64,64,1\] sigmoid, sigmoid, sigmoid, loss binary-cross-entropy; /);
+    // A column of values (a regression), which binary cross-entropy refuses beyond [0, 1]: the refusal's linear way out trains it.
+    const values = at('one-value.json');
+    writeFileSync(values, JSON.stringify({ inputs, targets: targets.map((_, i) => [1 + i]) }));
+    expectOneLine(await runCliInProcess(['train', '--data', values, '--epochs', '1']), 2, refusal(values));
+    const linear = await runCliInProcess(['train', '--data', values, '--epochs', '1', '--output', 'linear']);
+    expect(linear.code, linear.stderr).toBe(0);
+    expect(trainOutput(linear.stdout).before).toMatch(/^\[4,64,64,1\] sigmoid, sigmoid, linear, loss mse; /);
   });
 
   // A file with one target column and a broken input was told to change --output first, and only then that its

@@ -119,12 +119,14 @@ function shapeFlagsAtFault(depth: number, width: number, fitsShape: (depth: numb
 /**
  * createNetwork's refusal of a softmax output of 1 unit in this command's words. Its way out in the API's ('output
  * 'sigmoid''; 'give the output 2 units') is no flag here, where --layers ends at the rows' targets: a data file of one
- * target column reaches it with the default output, and the way out is two flags, or two one-hot target columns.
+ * target column reaches it with the default output, and the way out is two flags, one (a linear output, whose loss is
+ * mse: a regression's column of values, which binary cross-entropy refuses beyond [0, 1]; newuser52), or two one-hot
+ * target columns.
  */
 function softmaxOfOneInFlags(error: unknown, rows: TrainingRows): unknown {
   if (!(error instanceof GradscopeError) || !error.message.includes(SOFTMAX_OF_ONE)) return error;
   return new UsageError(
-    `--output: ${SOFTMAX_OF_ONE}, and the rows ${rows.where} have ${counted(rows.targets, 'target')}: give --output sigmoid --loss binary-cross-entropy, or each row 2 one-hot targets`,
+    `--output: ${SOFTMAX_OF_ONE}, and the rows ${rows.where} have ${counted(rows.targets, 'target')}: give --output sigmoid --loss binary-cross-entropy for two classes (targets 0 or 1), --output linear for values (its loss mse: a regression), or each row 2 one-hot targets`,
   );
 }
 
