@@ -122,7 +122,7 @@ export async function outputFormatOf(path: string, format: InteropFormat | undef
   if (!(chosen === 'tfjs' && basename(path) === 'model.json')) checkNameAgrees(path, { given, chosen, named, rename: FORMAT_NAMES[chosen] });
   if (chosen === 'gradscope' && isNamedBinary(path)) {
     // A step-0 checkpoint with an RNG state the model never held would resume as if it had (loadCheckpoint refuses model files for that).
-    throw invalidOption(`${shellWord(path)}: .bin is gradscope's binary checkpoint, which saveModel writes with the step and RNG state a run resumes from, and a model read from a file does not hold; name it .json for gradscope's model file (or .safetensors); nothing was written`);
+    throw invalidOption(`${shellWord(path)}: .bin is gradscope's binary checkpoint, which saveModel and train --out write with the step and RNG state a run resumes from; a model file holds the model alone, without them (convert writes a checkpoint's model, not its training state): name it .json for gradscope's model file (or .safetensors); nothing was written`);
   }
   return chosen;
 }

@@ -25,7 +25,7 @@ describe('output format by name', async () => {
   await writeModelFile(model, at('model.json'));
 
   it('refuses gradscope format under a .bin name (gradscope\'s binary checkpoint: JSON was written into it), and writes JSON under a name of no format', async () => {
-    const binary = /\.bin: \.bin is gradscope's binary checkpoint, which saveModel writes with the step and RNG state a run resumes from, and a model read from a file does not hold; name it \.json for gradscope's model file \(or \.safetensors\); nothing was written$/;
+    const binary = /\.bin: \.bin is gradscope's binary checkpoint, which saveModel and train --out write with the step and RNG state a run resumes from; a model file holds the model alone, without them \(convert writes a checkpoint's model, not its training state\): name it \.json for gradscope's model file \(or \.safetensors\); nothing was written$/;
     await expectError(() => writeModelFile(model, at('m.bin')), 'INVALID_OPTION', binary);
     await expectError(() => writeModelFile(model, at('m.bin'), 'gradscope'), 'INVALID_OPTION', binary);
     expect(existsSync(at('m.bin'))).toBe(false);
