@@ -1,12 +1,18 @@
 /**
- * He et al. (2015), "Delving Deep into Rectifiers" (arXiv 1502.01852), §2.3 and Figures 2–3: their
- * initialisation, weights N(0, 2/n_l), against "Xavier" as they state it, N(0, 1/n_l) (the linear
- * case's n_l·Var[w_l] = 1, whose std is 1/√2^L of theirs after L layers), in rectifier networks. A
- * 22-layer one converges from both, theirs reducing the error earlier (Fig. 2); a 30-layer one
- * (27 conv and 3 fc) converges from theirs, while from Xavier it "completely stalls", its gradients
- * diminishing (Fig. 3). Their training (§4.1): SGD with momentum 0.9, batches of 128, learning rate
- * 0.01, weight decay 0.0005, biases from 0; what they plot is the top-1 error on 3,000 validation
- * images over epochs.
+ * He et al. (2015), "Delving Deep into Rectifiers" (arXiv 1502.01852), §2.2 and Figures 2–3: their
+ * initialisation, weights N(0, 2/n_l) (Eqn. 10, n_l a unit's inputs; Eqn. 14 is the same with its
+ * outputs, "sufficient to use either"), biases 0, against "Xavier" as §2.2's "Comparisons with Xavier"
+ * states it, N(0, 1/n_l) (the linear case's n_l·Var[w_l] = 1, whose std is 1/√2^L of theirs after L
+ * layers), in rectifier networks. Their Figure 2 (model B of their Table 3, 22 layers, 3 epochs
+ * plotted): both "lead to convergence, but ours starts reducing error earlier"; on their 14-layer
+ * model the two end at 33.90 % and 33.82 % top-1 error: "We have not observed clear superiority of one
+ * to the other on accuracy." Figure 3 (30 layers, 27 conv and 3 fc, about 9 epochs plotted): theirs
+ * converges, Xavier "completely stalls", its gradients "all diminishing"; "it does not converge even
+ * given more epochs".
+ * Their training (§3, "Implementation Details", Training): weight decay 0.0005, momentum 0.9, dropout
+ * 50 % in the first two fc layers, mini-batches of 128, learning rate 1e-2, then 1e-3 and 1e-4 as the
+ * error plateaus, about 80 epochs, the weights by Eqn. 14; what Figures 2–3 plot is the top-1 error
+ * of 3,000 random validation images (the centre crop) over epochs.
  *
  * Here the two depths are fully connected relu networks with as many weight layers (21 and 29 hidden
  * layers and the softmax output), trained so on the digits; the error is on the held-out digits
@@ -25,25 +31,30 @@ import { checkPaperOptions, epochsText, epochsUntilFailure, scaled, type PaperEx
 import { loadStudyDigits } from './study-digits.js';
 import { STUDY_SEED } from './study-defaults.js';
 
-/** The set-up as run (see the module comment). */
+/** The set-up as run (see the module comment): which numbers are the paper's and which are ours. */
 export const HE_INIT_PAPER = {
   /** Weight layers of the two networks: their Figure 2's 22 and Figure 3's 30 (hidden layers and the output). */
   weightLayers: [22, 30],
   /** The depth at which the paper's Xavier stalls (Figure 3); at the other both converge (Figure 2). */
   xavierStallsAt: 30,
-  /** Hidden units: the trainable-depth study's width (their added conv layers have 2·2·256 = 1,024 inputs a unit). */
+  /** Hidden units, ours: the trainable-depth study's width (their added conv layers have 2·2·256 = 1,024 inputs a unit). */
   width: 64,
+  /** Their §3: "The mini-batch size is fixed as 128." */
   batchSize: 128,
+  /** Their §3's first rate, 1e-2, kept throughout (theirs falls to 1e-3 and 1e-4 as the error plateaus). */
   learningRate: 0.01,
+  /** Their §3: momentum 0.9. */
   momentum: 0.9,
+  /** Their §3: weight decay 0.0005 (whether it reaches the biases is unsaid: BIAS_DECAY_UNSAID). */
   weightDecay: 5e-4,
+  /** Ours: epochs over the digits (their Figure 2 plots 3 epochs of ImageNet, about 30,000 steps; Figure 3 about 9). */
   epochs: 10,
 } as const;
 
 const INITS = ['xavier', 'he'] as const;
 type Init = (typeof INITS)[number];
 
-/** Their "Xavier" (§2.3: a zero-mean Gaussian of std √(1/n_l)) is gradscope's lecun-normal; theirs is he-normal. */
+/** Their "Xavier" (§2.2: "a zero-mean Gaussian distribution whose std is √(1/n_l)") is gradscope's lecun-normal; theirs (Eqn. 10) is he-normal. */
 const INIT_NAME = { xavier: 'lecun-normal', he: 'he-normal' } as const;
 /** Each initialisation's name in the findings, and with its distribution in the chart's series. */
 const NAME: Record<Init, string> = { xavier: 'Xavier', he: 'He' };
@@ -124,22 +135,26 @@ const fromEpoch = (run: Run) => {
   return e === null ? 'never' : `from epoch ${e}`;
 };
 
+/** What the paper found of the two initialisations' accuracy (§2.2, their 14-layer model after its full training). */
+const NO_CLEAR_SUPERIORITY = '"not observed clear superiority of one to the other on accuracy" (33.90 % against 33.82 % top-1 error, their 14-layer model)';
+
 /**
- * The verdict on the paper's claim at `weightLayers` from the two runs' held-out errors, each over
+ * The verdict on the paper's claims at `weightLayers` from the two runs' held-out errors, each over
  * `rows` held-out digits: at HE_INIT_PAPER.xavierStallsAt (Figure 3) Xavier stalls (never below
- * LEARNING_ERROR) where He learns. At any other depth (Figure 2's 22) "both converge, ours starts
- * reducing the error earlier": both learn, He from an earlier epoch, and their last errors are within
- * ACCURACY_STANDARD_ERRORS standard errors of their difference (batch norm's rule, clearlyHigher);
- * He earlier but Xavier's last error clearly higher reproduces only in part.
+ * LEARNING_ERROR) where He learns. At any other depth (Figure 2's 22) both "lead to convergence, but
+ * ours starts reducing error earlier": both learn, He from an earlier epoch, and, as the paper found of
+ * accuracy (NO_CLEAR_SUPERIORITY), their last errors are within ACCURACY_STANDARD_ERRORS standard
+ * errors of their difference (batch norm's rule, clearlyHigher); He earlier but the last errors
+ * clearly apart reproduces only in part.
  */
 export function heInitVerdict(weightLayers: number, xavier: readonly number[], he: readonly number[], rows: number): string {
   const [x, h] = [learningEpoch(xavier), learningEpoch(he)];
   const rule = `(our rule: learning is a held-out error below ${percentText(LEARNING_ERROR)} after some epoch)`;
   if (weightLayers === HE_INIT_PAPER.xavierStallsAt) {
-    const claim = 'The paper\'s "Xavier completely stalls where ours converges" (their Figure 3)';
+    const claim = 'The paper\'s Figure 3 (Xavier "completely stalls", theirs converges)';
     return `${claim} ${x === null && h !== null ? 'reproduces' : 'does NOT reproduce'} here ${rule}.`;
   }
-  const claim = 'The paper\'s "both converge, ours starts reducing the error earlier" (their Figure 2)';
+  const claim = 'The paper\'s Figure 2 (both "lead to convergence, but ours starts reducing error earlier")';
   if (x === null || h === null) return `${claim} does NOT reproduce here: ${x === null && h === null ? 'neither learnt' : `${x === null ? 'Xavier' : 'He'} did not learn`} ${rule}.`;
   if (h >= x) return `${claim} does NOT reproduce here: both learn, ${h === x ? `from the same epoch, ${h}` : `Xavier first (epoch ${x} against ${h})`} ${rule}.`;
   const [xLast, hLast] = [xavier[xavier.length - 1], he[he.length - 1]];
@@ -148,7 +163,9 @@ export function heInitVerdict(weightLayers: number, xavier: readonly number[], h
     `their last errors ${percentText(xLast)} (Xavier) and ${percentText(hLast)} (He) ${apart ? 'differ by more than' : 'are within'} ${ACCURACY_STANDARD_ERRORS} standard errors ` +
     `of their difference (${(100 * ACCURACY_STANDARD_ERRORS * accuracyDifferenceError(xLast, hLast, rows)).toFixed(1)} points, binomial, ${grouped(rows)} held-out digits)`;
   const started = `both learn, He from epoch ${h} and Xavier from epoch ${x} ${rule}`;
-  return apart ? `${claim} reproduces only in part here: ${started}, but ${ends}, where their curves converge together.` : `${claim} reproduces here: ${started}, and ${ends}.`;
+  return apart
+    ? `${claim} reproduces only in part here: ${started}, but ${ends}, where the paper had ${NO_CLEAR_SUPERIORITY}.`
+    : `${claim} reproduces here: ${started}, and ${ends}, as the paper had ${NO_CLEAR_SUPERIORITY}.`;
 }
 
 /** He et al.'s Figures 2–3 (see the module comment). */
@@ -182,15 +199,17 @@ export async function runHeInitPaper(options: PaperOptions = {}): Promise<PaperE
     title: 'He et al. (2015), rectifier networks from Xavier and from He initialisation, their Figures 2 and 3',
     setup:
       `${HE_INIT_PAPER.weightLayers.join(' and ')} weight layers: ${HE_INIT_PAPER.weightLayers.map((l) => l - 1).join(' and ')} relu hidden layers of ${HE_INIT_PAPER.width}, then 10 softmax + cross-entropy; ` +
-      `weights N(0, 1/n_in) ("Xavier" as the paper states it) or N(0, 2/n_in) (theirs) in every layer, biases 0; ` +
+      `weights N(0, 1/n_in) ("Xavier" as the paper states it) or N(0, 2/n_in) (theirs, their Eqn. 10) in every layer, biases 0; ` +
       `SGD with momentum ${HE_INIT_PAPER.momentum}, learning rate ${HE_INIT_PAPER.learningRate}, weight decay ${HE_INIT_PAPER.weightDecay}, batches of ${HE_INIT_PAPER.batchSize}, ` +
       `${epochsText(epochs)} over ${grouped(digits.train.x.rows)} digits; held-out error on the next ${grouped(digits.test.x.rows)} before training and after every epoch.`,
     differences: [
-      `fully connected layers of ${HE_INIT_PAPER.width} units, where theirs are convolutions (the 30-layer one adds sixteen conv layers of 256 2×2 filters to their 14-layer model) with 3 fc layers, dropout and pooling`,
-      `${grouped(digits.train.x.rows)} of ${MNIST_SOURCE} (pixels in [0, 1]), not ImageNet's 1.28 million images (224×224 crops, mean-subtracted, scale and flip augmented)`,
-      `${grouped(epochs * Math.ceil(digits.train.x.rows / HE_INIT_PAPER.batchSize))} steps (${epochsText(epochs)}), where their figures run for epochs of about 10,000 steps each`,
+      `fully connected layers of ${HE_INIT_PAPER.width} units, where theirs are convolutions with pooling and 3 fc layers, the first two with 50 % dropout (Figure 2's is their model B; Figure 3's adds sixteen conv layers of 256 2×2 filters to their 14-layer model)`,
+      `He's weights by their Eqn. 10, std √(2/n_in), where their training (§3) used Eqn. 14, √(2/n_out): the same in the hidden layers of ${HE_INIT_PAPER.width} to ${HE_INIT_PAPER.width}, ` +
+        `not in the first (${MNIST_PIXELS} inputs, ${HE_INIT_PAPER.width} outputs) and the output layer (${HE_INIT_PAPER.width} inputs, ${MNIST_CLASSES} outputs)`,
+      `${grouped(digits.train.x.rows)} of ${MNIST_SOURCE} (pixels in [0, 1]), not ImageNet's 1.2 million images (224×224 crops, the per-pixel mean subtracted, scale-jittered, flipped and colour-altered)`,
+      `${grouped(epochs * Math.ceil(digits.train.x.rows / HE_INIT_PAPER.batchSize))} steps (${epochsText(epochs)}), where an epoch of theirs is about 10,000 steps (Figure 2 plots 3 epochs, Figure 3 about 9)`,
       `the error is on ${grouped(digits.test.x.rows)} held-out digits, where theirs is the top-1 error of 3,000 random validation images (the centre crop)`,
-      "the learning rate stays at 0.01, where theirs falls to 0.001 and 0.0001 as the error plateaus",
+      "the learning rate stays at 0.01, where theirs falls to 0.001 and 0.0001 as the error plateaus, over about 80 epochs",
       "the diminishing gradients are read as the first and last hidden layers' ‖∂C/∂b‖ on the first batch's digits at the start and the end; the paper says only that it monitored them",
       BIAS_DECAY_UNSAID,
     ],
