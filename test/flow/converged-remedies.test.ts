@@ -45,7 +45,7 @@ describe('remedies for a converged run', () => {
     expect([d.verdict, d.severity, d.evidence.training?.state]).toEqual(['vanishing', 'severe', 'converged']);
     expect(d.remedies).toEqual([]);
     expect(d.summary).toContain('No remedy that changes only how the run steps (optimiser, learning rate, per-layer rates, clipping) is offered: the steps reached the floor.');
-    expect(d.summary).toContain("The gap closed during training: the first hidden layer's per-example δ is 1.00× the last hidden layer's (median over 10 records), within 1/4–4×, so the first hidden layer learnt too, and no remedy for the gap is offered either.");
+    expect(d.summary).toContain("The gap closed during training: the first hidden layer's per-example δ is 1.00× the last hidden layer's (median over 10 records), within 1/4–4×, and by the last record it learns at 1.00× the speed of the last, within the 1/2–2× this diagnosis calls about even, so the first hidden layer learnt too, and no remedy for the gap is offered either.");
     expectSummaryExplained(d, 'converged, gap closed');
     expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'The gap closed during training')));
     // The same gaps still learning: closed too, so no remedy for the gap (test/flow/closed-gap.test.ts: a real run), only time.

@@ -173,8 +173,13 @@ describe('diagnose', () => {
   });
 
   it('says nothing about how the gap moved during training from one record', async () => {
-    expect(diagnose(handTrace([gap(0.01), gap(0.01)])).summary).toMatch(/The per-example gap stayed the same during training: the first hidden layer's δ was 1\/100 of the last hidden layer's at the first step \(vanishing\) and 1\/100 of it at the last record \(vanishing\)\./);
+    expect(diagnose(handTrace([gap(0.01), gap(0.01)])).summary).toMatch(/The per-example gap stayed the same as its start \(vanishing\) during training: 1\/100 at the last record \(vanishing\)\./);
     expect(diagnose(handTrace([gap(0.01)])).summary).not.toMatch(/during training/);
+    // Read at the first step, the gap sentence gave the start: the trend gives its side and the end alone (lows51), as the docs quote it.
+    const narrowed = diagnose(handTrace([gap(1 / 163), gap(1 / 128)]));
+    expect(narrowed.evidence.gap.readAt).toBe('first record');
+    expect(narrowed.summary).toContain(quoteOn('docs/gradient-flow.md', 'The per-example gap stayed within 2.00× of its start (vanishing'));
+    expect(narrowed.summary.split('1/163')).toHaveLength(2);
     // One traced batch of a deep sigmoid network: one record, a vanishing gap, no trend.
     const net = await createNetwork({ inputs: 16, layers: [...Array(9).fill({ units: 24 }), { units: 4 }], activation: 'sigmoid', output: 'softmax', loss: 'cross-entropy', seed: 4, backend: 'ref' });
     net.train(x.slice(0, 16), y.slice(0, 16), { epochs: 1, batchSize: 16, learningRate: 0.05, trace: { every: 1 } });
@@ -323,8 +328,11 @@ describe('diagnose', () => {
     trace.set('deltaRms', 0, 1, 1 / 8);
     const d = diagnose(trace);
     expect(d.evidence.meanChainFactor).toBeCloseTo(1 / 8, 12);
-    expect(d.summary).toContain("is 1/64.0 of the last hidden layer's (RMS over the batch, at the first step;");
-    expect(d.summary).toContain('a factor of 0.125 per layer on its way back through 2 layers');
+    // The factor is the gap's root, so its record is the gap's, named once; the chain rule is named once, with the factor (lows51).
+    expect(d.summary).toContain(
+      "is 1/64.0 of the last hidden layer's (RMS over the batch, at the first step): a factor of 0.125 per layer on its way back through 2 layers " +
+        "(σ'(z)·W: the chain rule acts on each example's δ; the geometric mean of the measured factors, whose product is the gap).",
+    );
     expectSummaryExplained(d, 'hand-built');
   });
 

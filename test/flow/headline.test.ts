@@ -189,7 +189,7 @@ describe('one measure to a clause, the verdict\'s beside it (newuser46 #4, newus
     const d = diagnose(handTrace('tanh', { delta: [0.01, 0.1, 1], deltaAt: (i) => (i >= 6 ? [2, 1.4, 1] : undefined) }));
     expect([d.verdict, d.severity], d.summary).toEqual(['vanishing', 'severe']);
     expect(d.headline).toContain("one example's gradient δ at the first hidden layer is 1/100 of the last hidden layer's (at the first step, a factor of 0.100 per layer); by the last record it had crossed over to 2.00× the last hidden layer's; by the batch gradient");
-    expect(d.summary).toContain('crossed over during training');
+    expect(d.summary).toContain('The per-example gap crossed over from its start (vanishing) during training: 2.00× at the last record.');
     expect(d.headline).toMatch(quoted(quoteOn('docs/gradient-flow.md', 'by the last record it had crossed over')));
     expectHeadlineFromSummary(d, d.headline);
     // A gap that held says nothing of where it went.

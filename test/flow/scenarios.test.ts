@@ -178,6 +178,14 @@ const SCENARIOS: Scenario[] = [
 const OPTIMIZER_REMEDY = /optimizer:/;
 
 /**
+ * The most words a diagnosis's first paragraph (Diagnosis.paragraphs[0], the one the terminal, the report and the page lead with)
+ * holds over these scenarios. It held 119–162 while the gap sentence named its records three times and the chain rule twice, the
+ * trend repeated the gap read at the first step and a dead network's second finding shared its paragraph (lows51); 142 at most since.
+ */
+const FIRST_PARAGRAPH_WORDS = 145;
+const wordsIn = (text: string) => text.split(/\s+/).filter(Boolean).length;
+
+/**
  * Each scenario's diagnosis before issue 13's remedies (recorded at bcadc12): SHA-256 (first 16
  * hex digits) of its JSON without the remedies (comparableCore), of its remedies' options, and how
  * many. The core hashes were recorded again when forward products of at most 12 outputs or at least
@@ -419,6 +427,7 @@ describe('diagnose() names each labelled scenario right', () => {
     expectDeadUnitsRemedied(d, trace, scenario.name);
     if (scenario.severity) expect(d.severity, summary).toBe(scenario.severity);
     expectSummaryExplained(d, scenario.name);
+    expect(wordsIn(d.paragraphs[0]), `the first paragraph's words\n${d.paragraphs[0]}`).toBeLessThanOrEqual(FIRST_PARAGRAPH_WORDS);
     expect(d.summary.startsWith({ vanishing: 'Vanishing', exploding: 'Exploding', dead: 'Dead', saturated: 'Saturated', 'loss-rising': 'Loss rising', overfitting: 'Overfitting', healthy: 'Healthy' }[d.verdict])).toBe(true);
     if (scenario.compensated !== undefined) expect(e.compensated, summary).toBe(scenario.compensated);
     if (scenario.saturatedLayers) expect(e.saturatedLayers).toEqual(scenario.saturatedLayers);

@@ -63,8 +63,11 @@ export const overTimeWhere = (e: Evidence) => (e.meanLossChange ? "from the run'
 /** The record(s) the decisive gap was read at, as sentences say them: 'at the first step' or 'median over 40 records'. */
 export const gapRecords = (e: Evidence) => (readAtFirst(e) ? 'at the first step' : medianOverRecords(e));
 
-/** A first-to-last ratio as the sentences say it: '6.47×' for a gap of 6.47, '1/4.06e+6 of' for one below 1/2 (float64's bounds: shareText, multipleText). */
-export const timesOf = (ratio: number) => (ratio < 0.5 ? `${shareText(ratio)} of` : `${multipleText(ratio)}×`);
+/** A first-to-last ratio as a value: '6.47×' for a gap of 6.47, '1/4.06e+6' for one below 1/2 (float64's bounds: shareText, multipleText). */
+export const gapText = (ratio: number) => (ratio < 0.5 ? shareText(ratio) : `${multipleText(ratio)}×`);
+
+/** A first-to-last ratio as the sentences say it of what it compares: '6.47× the last's', '1/4.06e+6 of the last's' (gapText). */
+export const timesOf = (ratio: number) => (ratio < 0.5 ? `${gapText(ratio)} of` : gapText(ratio));
 
 /** The record read as the last, as sentences name it: 'the last record', or where the trace ended on an epoch's short last batch (evidence.shortLastBatch) "the last full batch's record", read in its place. */
 export const lastRecordName = (e: Evidence) => (e.shortLastBatch ? "the last full batch's record" : 'the last record');

@@ -11,9 +11,9 @@ import { BATCH_NORM_BLOCKING_ROWS, NORM_EPSILON } from '../../layers/spec.js';
 import { counted } from '../../counted.js';
 import { CANCELLATION, EXPLODING_RATIO, SEVERE_RATIO, TRAINED_LOSS_FRACTION, TREND_DECADES } from './diagnosis-thresholds.js';
 import type { Evidence, FirstToLast } from './diagnosis-types.js';
-import { gapRecords, lastRecordName, medianOverRecords, overTimeMeasure, overTimeWhere, percent, rowList, sharesByRow, shortBatchNote, timesOf } from './diagnosis-words.js';
+import { gapRecords, gapText, lastRecordName, medianOverRecords, overTimeMeasure, overTimeWhere, percent, rowList, sharesByRow, shortBatchNote, timesOf } from './diagnosis-words.js';
 import { afterFlatNorm, cancelledEnds, faded, flatOnChain, overTimeChange, plainResiduals, saturatedLater, saturationAtStart } from './evidence-readings.js';
-import { type ChainEnds, gapMeasure, gapSeverity, gapSide, positiveFinite, readAtFirst } from './gap-measures.js';
+import { type ChainEnds, decisiveGap, gapMeasure, gapSeverity, gapSide, positiveFinite, readAtFirst } from './gap-measures.js';
 import { aboutEven, learnsWords, SPEED_EVEN_RANGE, speedAt, speedWords, stepSizing } from './learning-speed.js';
 import type { NotLearnt } from './verdict-rules.js';
 import { numberText } from '../../number-text.js';
@@ -150,14 +150,18 @@ function stepsOwnWords(trace: Trace): string {
  * run whose steps follow it; for any other, the steps taken, ‖ΔW‖/‖W‖, with what ‖∂C/∂b‖ alone
  * would have said. Across norm rows (Evidence.normalisedBy) the ‖∂C/∂b‖ ratio is said as a gap.
  */
-function speedSentence(e: Evidence, ends: ChainEnds, trace: Trace): string {
+function speedSentence(e: Evidence, ends: ChainEnds, trace: Trace, closedLater: boolean): string {
   const when = gapRecords(e);
   const speed = speedAt(e);
   const batch = readAtFirst(e) ? e.firstToLast.first : e.firstToLast.median;
   const across = e.normalisedBy !== undefined;
   if (e.speedMeasure === 'batch gradient') {
     if (!positiveFinite(speed)) return across ? `No ‖∂C/∂b‖ gap is read: ${unreadSpeedClause(trace, e, ends)}.` : `No batch-gradient gap is read: ${unreadSpeedClause(trace, e, ends)}.`;
-    return across ? `The ‖∂C/∂b‖ gap is ${numberText(speed)}×.` : `The batch gradient ‖∂C/∂b‖, which the update uses, says the ${ends.first} learns ${learnsWords(speed)} the last (${when})${closedSpeedClause(e)}.`;
+    // Where the gap closed, the sentence saying so (closedGapSentence and its kin, where the run stands) gives the speed's end instead.
+    const closed = closedLater ? '' : closedSpeedWords(e);
+    return across
+      ? `The ‖∂C/∂b‖ gap is ${numberText(speed)}×.`
+      : `The batch gradient ‖∂C/∂b‖, which the update uses, says the ${ends.first} learns ${learnsWords(speed)} the last (${when})${closed && `; ${closed}: that gap closed over training time`}.`;
   }
   const own = stepsOwnWords(trace);
   if (!positiveFinite(speed)) return `No gap in the steps taken is read: ${unreadStepClause(speed, ends)} (${own}).`;
@@ -166,20 +170,22 @@ function speedSentence(e: Evidence, ends: ChainEnds, trace: Trace): string {
   return `The steps taken, ‖ΔW‖/‖W‖ (${own}), say the ${ends.first} learns ${learnsWords(speed)} the last (${when})${gradient}.`;
 }
 
-/** Whether the batch-gradient speed, read at the first step beyond about even (aboutEven), ended within it (closedSpeedClause). */
+/** Whether the batch-gradient speed, read at the first step beyond about even (aboutEven), ended within it (closedSpeedWords). */
 export function speedClosedAtEnd(e: Evidence): boolean {
   const { first, last } = e.firstToLast;
   return readAtFirst(e) && positiveFinite(first) && positiveFinite(last) && !aboutEven(first) && aboutEven(last);
 }
 
 /**
- * Where the batch-gradient speed was read at the first step beyond about even (aboutEven) and the last record's lies within it: that
- * it closed over training time, so that "learns 193× slower (at the first step)" is not read as where the run ended (newuser49 #15:
- * study depth at λ = 0, the first ÷ last ‖∂C/∂b‖ 0.0052 at epoch 0, 0.82 at epoch 499); '' elsewhere.
+ * Where the batch-gradient speed, the run's speed measure, was read at the first step beyond about even (aboutEven) and the last
+ * record's lies within it: where the speed ended, so that "learns 193× slower (at the first step)" is not read as where the run ended
+ * (newuser49 #15: study depth at λ = 0, the first ÷ last ‖∂C/∂b‖ 0.0052 at epoch 0, 0.82 at epoch 499); '' elsewhere (across norm
+ * rows the ‖∂C/∂b‖ ratio is said as a gap, not a speed). Said once: after the speed (speedSentence), or where the gap closed
+ * (gapClosed), in the sentence saying so.
  */
-function closedSpeedClause(e: Evidence): string {
-  if (!speedClosedAtEnd(e)) return '';
-  return `; by the last record it learns ${learnsWords(e.firstToLast.last)} the last, within the ${SPEED_EVEN_RANGE} this diagnosis calls about even: that gap closed over training time`;
+export function closedSpeedWords(e: Evidence): string {
+  if (e.speedMeasure !== 'batch gradient' || e.normalisedBy !== undefined || !speedClosedAtEnd(e)) return '';
+  return `by the last record it learns ${learnsWords(e.firstToLast.last)} the last, within the ${SPEED_EVEN_RANGE} this diagnosis calls about even`;
 }
 
 /** A gap's band as the verdict reads it, 'vanishing (severe)' or 'exploding (mild)'; undefined within 1/4–4× or where it cannot be read (0, Inf, NaN). */
@@ -208,8 +214,12 @@ function otherReadingSentence(gap: number, e: Evidence, ends: ChainEnds): string
   return ` ${where} ${said}, which alone would read ${alone}: the gap, and the severity of a verdict drawn from it, is read ${atFirst ? 'at the first step' : 'over the records'}, the further from 1 of the two.`;
 }
 
-/** The measured gap, per example (the verdict's measure) and in the speed of learning (speedSentence), and the chain factor behind it, all at the same record(s). */
-export function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): string {
+/**
+ * The measured gap, per example (the verdict's measure) and in the speed of learning (speedSentence), and the chain factor behind it, all
+ * at the same record(s), said once for the gap and its factor (the factor is the gap's root) and once for the speed, a measure of its own.
+ * closedLater: the gap closed (gapClosed), and the sentence saying so gives where the speed ended (closedSpeedWords).
+ */
+export function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace, closedLater = false): string {
   const atFirst = readAtFirst(e);
   const when = gapRecords(e);
   const relation = timesOf(gap);
@@ -222,15 +232,18 @@ export function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Tr
     return (
       `between the ${ends.first} and the ${ends.last}, ${rowList(trace, e.normalisedBy)} divide δ by the spread of their input, so neither measure alone says how the gradient flows: ` +
       `a layer's per-example δ follows its own weights' scale, its relative gradient ‖∂C/∂W‖/‖W‖ its fan-in and weights' scale. ` +
-      `The ${ends.first}'s δ is ${numberText(delta)}× the last's and its relative gradient ${numberText(relative)}× (${when}); ${read}.${otherReadingSentence(gap, e, ends)} ${speedSentence(e, ends, trace)}`
+      `The ${ends.first}'s δ is ${numberText(delta)}× the last's and its relative gradient ${numberText(relative)}× (${when}); ${read}.${otherReadingSentence(gap, e, ends)} ${speedSentence(e, ends, trace, closedLater)}`
     );
   }
   const links = e.hiddenLayers - 1;
+  // The chain rule acts on each example's δ: said once, with the factor per layer where one was measured. Its records are the gap's
+  // (meanChainFactor is the gap's root over the links), so they are not said again.
+  const perExample = "the chain rule acts on each example's δ";
   const chain = positiveFinite(e.meanChainFactor)
     ? `: a factor of ${numberText(e.meanChainFactor)} per layer on its way back through ${links} layer${links === 1 ? '' : 's'} ` +
-      `(σ'(z)·W, the chain rule; the geometric mean of the measured factors, whose product is the gap, ${when})`
+      `(σ'(z)·W: ${perExample}; the geometric mean of the measured factors, whose product is the gap)`
     : '';
-  return `one example's gradient δ at the ${ends.first} is ${relation} the ${ends.last}'s (RMS over the batch, ${when}; the chain rule acts on each example's δ)${chain}.${otherReadingSentence(gap, e, ends)} ${speedSentence(e, ends, trace)}`;
+  return `one example's gradient δ at the ${ends.first} is ${relation} the ${ends.last}'s (RMS over the batch, ${when}${chain ? '' : `; ${perExample}`})${chain}.${otherReadingSentence(gap, e, ends)} ${speedSentence(e, ends, trace, closedLater)}`;
 }
 
 /**
@@ -308,7 +321,8 @@ export function noGradientSentence(gap: number, e: Evidence, ends: ChainEnds): s
 }
 
 /**
- * How the per-example gap moved from the first record to the last, both stated: narrowed where the
+ * How the per-example gap moved from the first record to the last, both stated (the first where the gap sentence has not: a gap read
+ * at the first step repeated its number, lows51), as values of the gap: narrowed where the
  * last is nearer 1 than the first (in log terms, on the same side of 1), widened where it is
  * further, and where it crossed 1 from one side to the other, each end named by its side of the
  * thresholds (exploding at the start, vanishing at the end: the first layers' gradient went from
@@ -319,25 +333,31 @@ export function trendSentence(e: Evidence, ends: ChainEnds): string {
   if (e.records < 2 || !Number.isFinite(e.trendDecades)) return '';
   const { first, last } = e.deltaFirstToLast;
   const [fromLog, toLog] = [Math.log10(first), Math.log10(last)];
-  // The second ratio refers back to the last hidden layer's δ: '10.0×', '1/4.06e+6 of it'.
-  const again = (ratio: number) => (ratio < 0.5 ? `${timesOf(ratio)} it` : timesOf(ratio));
   // Across norm rows δ alone is not the verdict's measure (agreedGap): its ends are not marked by the thresholds there.
   // Nor where the gap grew while the network learnt (evidence.grewWhileLearning): no fault, so no verdict's name.
   const sideOf = (ratio: number) => (!e.normalisedBy && !e.grewWhileLearning && e.skipCarried === undefined && gapSide(ratio)) || '';
   // The last is the last full batch's record where a short last batch came after it: said beside its side.
   const marked = (...notes: string[]) => (notes.some(Boolean) ? ` (${notes.filter(Boolean).join('; ')})` : '');
-  const stated = `the ${ends.first}'s δ was ${timesOf(first)} the ${ends.last}'s at the first step${marked(sideOf(first))} and ${again(last)} at ${lastRecordName(e)}${marked(sideOf(last), shortBatchNote(e))}`;
+  // The gap's values alone: the gap sentence above named the layers whose δ it compares.
+  const atEnd = `${gapText(last)} at ${lastRecordName(e)}${marked(sideOf(last), shortBatchNote(e))}`;
+  // Where the gap was read at the first step the gap sentence stated δ's start there, as does the other reading's where it is that start
+  // (otherReadingSentence; across norm rows it is the gap both show, not δ's): the trend gives the end alone, and the start's side (its
+  // number is above) beside "its start".
+  const shared = readAtFirst(e) || (!e.normalisedBy && otherReadingSentence(decisiveGap(e), e, ends) !== '');
+  const stated = shared ? atEnd : `${gapText(first)} at the first step${marked(sideOf(first))} and ${atEnd}`;
+  const startSide = shared ? sideOf(first) : '';
   // Within TREND_DECADES of its start a gap is said to stay about the same, but how far it moved is said too, against that bound.
   const [factor, crossed] = [10 ** Math.abs(e.trendDecades), fromLog * toLog < 0];
   const way = `${Math.abs(toLog) < Math.abs(fromLog) ? 'narrowed' : 'widened'} ${numberText(factor)}×`;
+  const fromStart = startSide ? ` from its start${marked(startSide)}` : '';
   const moved =
     factor === 1
-      ? 'stayed the same'
+      ? `stayed the same${startSide ? ` as its start${marked(startSide)}` : ''}`
       : Math.abs(e.trendDecades) < TREND_DECADES
-        ? `stayed within ${numberText(10 ** TREND_DECADES)}× of its start${crossed ? '' : ` (it ${way})`}`
+        ? `stayed within ${numberText(10 ** TREND_DECADES)}× of its start${marked(startSide, crossed ? '' : `it ${way}`)}`
         : crossed
-          ? 'crossed over'
-          : way;
+          ? `crossed over${fromStart}`
+          : `${way}${fromStart}`;
   const trend = `The per-example gap ${moved} during training: ${stated}`;
   if (!faded(e)) return `${trend}.`;
   // Each example's δ may have fallen less than the batch gradient, or not at all: said as the change it is.

@@ -14,6 +14,7 @@ import { changeRecords, lastRecordName, medianOverRecords, overTimeMeasure, over
 import { cancellingBelow, examplesCancel, faded, mostlyNoise, overTimeChange } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
 import { firstIsSlower, speedAt } from './learning-speed.js';
+import { closedSpeedWords } from './flow-sentences.js';
 import { againstBefore, amountAbove, atLastEpochs, lossBeforeWords, plateauMoved, heldOutLowest, heldOutLowestAtStart, heldOutNames, heldOutNewLow, heldOutStartSentence, lowestWords, noiseUnread, paceWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
 import { flowClear, gapClosed } from './verdict-rules.js';
 import { givenFloat32Text, numberText } from '../../number-text.js';
@@ -582,11 +583,20 @@ function medianGapWords(e: Evidence, ends: ChainEnds): string {
   return `the ${ends.first}'s ${measure} is ${timesOf(gapMeasure(e).median)} the ${ends.last}'s (${medianOverRecords(e)})`;
 }
 
+/**
+ * A closed gap (gapClosed) as the closed-gap sentences say it: over the records, within EVEN_RANGE, and where the batch-gradient speed
+ * read at the first step ended about even (closedSpeedWords), that end, which the speed sentence above leaves to this one (said once).
+ */
+function closedGapWords(e: Evidence, ends: ChainEnds): string {
+  const speed = closedSpeedWords(e);
+  return `${medianGapWords(e, ends)}, within ${EVEN_RANGE}${speed && `, and ${speed}`}`;
+}
+
 /** For a converged run's vanishing or exploding gap: whether it closed during training (gapClosed), so that no remedy for it is offered, or held. */
 function convergedGapClause(verdict: Verdict, e: Evidence, ends: ChainEnds): string {
   if (verdict !== 'vanishing' && verdict !== 'exploding') return '';
   return gapClosed(verdict, e)
-    ? ` The gap closed during training: ${medianGapWords(e, ends)}, within ${EVEN_RANGE}, so the ${ends.first} learnt too, and no remedy for the gap is offered either.`
+    ? ` The gap closed during training: ${closedGapWords(e, ends)}, so the ${ends.first} learnt too, and no remedy for the gap is offered either.`
     : ` The gap held during training: ${medianGapWords(e, ends)}, so the changes to the network it points to are still offered.`;
 }
 
@@ -608,7 +618,7 @@ export function closedGapSentence(verdict: Verdict, e: Evidence, ends: ChainEnds
   const state = e.training?.state;
   if (!gapClosed(verdict, e) || state === 'converged' || state === 'learning') return '';
   const cause = state === undefined ? 'what is left is no gap' : NOT_THE_CAUSE[state]!(e.training!);
-  return `The gap closed during training: ${medianGapWords(e, ends)}, within ${EVEN_RANGE}, so the ${ends.first} learns too; ${cause}, so no remedy for the gap is offered.`;
+  return `The gap closed during training: ${closedGapWords(e, ends)}, so the ${ends.first} learns too; ${cause}, so no remedy for the gap is offered.`;
 }
 
 /**
@@ -623,5 +633,5 @@ function learningGapClause(verdict: Verdict, e: Evidence, ends: ChainEnds, trace
   const units = e.layersWithDeadUnits.length ? 'dead' : 'saturated';
   // Over rows alike no remedy is offered at all (alikeInputsSentence says so), more epochs neither.
   const epochs = rowsAlike(trace) ? '' : flowClear(e) ? ', and more epochs are' : `; nor are more epochs, offered only where the flow shows nothing else, and it shows ${units} units (below)`;
-  return ` The gap closed during training: ${medianGapWords(e, ends)}, within ${EVEN_RANGE}, so the ${ends.first} learns too; what is left is a loss still falling, not the gap, so no remedy for the gap is offered${epochs}.`;
+  return ` The gap closed during training: ${closedGapWords(e, ends)}, so the ${ends.first} learns too; what is left is a loss still falling, not the gap, so no remedy for the gap is offered${epochs}.`;
 }

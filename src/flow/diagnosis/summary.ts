@@ -12,7 +12,7 @@ import { chainEnds, decisiveGap, gapSeverity, gatedBranchLayers, positiveFinite,
 import { accuracyEndWords, closedGapSentence, curvatureAsked, CURVATURE_QUESTION, progressSentence } from './progress-sentences.js';
 import { aboutEven, learnsWords, SPEED_EVEN_RANGE } from './learning-speed.js';
 import { skippedSentence } from './skipped-batches.js';
-import { alsoGap, chainlessNotLearnt, explodingOnLoss, flowUnread, trainedThrough } from './verdict-rules.js';
+import { alsoGap, chainlessNotLearnt, explodingOnLoss, flowUnread, gapClosed, trainedThrough } from './verdict-rules.js';
 import { verdictHead } from './headline.js';
 import { numberText } from '../../number-text.js';
 import type { TrainingProgress } from '../training-progress.js';
@@ -59,7 +59,7 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
     const unshown = notLearnt && `, and nothing measured shows the gradient reaching the weights: ${notLearnt === 'unread' ? 'the trace holds too little to read whether the run learnt' : notLearntWords(notLearnt, e.training!)}`;
     parts.push(`${flowFine}with ${e.hiddenLayers} hidden layer${e.hiddenLayers === 1 ? '' : 's'}${offChain} there is no chain of hidden layers for the gradient to vanish or explode along${unshown ?? ''}.`);
   } else if (verdict !== 'dead' && (positiveFinite(gap) || e.normalisedBy)) {
-    parts.push(flowFine + gapSentence(gap, e, ends, trace));
+    parts.push(flowFine + gapSentence(gap, e, ends, trace, gapClosed(verdict, e)));
     const sum = (verdict === 'exploding' || e.skipCarried !== undefined) && !e.normalisedBy ? residualSumSentence(trace, ends) : '';
     if (sum) parts.push(sum);
     if (verdict === 'vanishing' && e.batchNormBlocking) parts.push(batchNormBlockingSentence(e.batchNormBlocking, trace));
@@ -77,6 +77,8 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
         'so whether the gradient vanishes or explodes along the chain this trace cannot tell.',
     );
   } else if (alsoGap(verdict, e)) {
+    // A second finding of the flow, beside dead units: a paragraph of its own, as the later findings have (the first paragraph holds the verdict's).
+    paragraph();
     parts.push(`also ${alsoGap(verdict, e)} gradients (${gapSeverity(gap)}): ${gapSentence(gap, e, ends, trace)}`);
     const trend = trendSentence(e, ends);
     if (trend) parts.push(trend);
