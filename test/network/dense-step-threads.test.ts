@@ -152,6 +152,27 @@ describe('a dense training step on two threads as one job per thread', () => {
     }
   });
 
+  it("takes no step where ∂W's fold has no cut (its second part longer than one K block of 384 rows: from batch 776), as train()'s step at batch 1024: the split step, one thread's bits", async () => {
+    const rng = new Rng(5);
+    const batch = 800;
+    const x = Array.from({ length: batch }, () => Array.from({ length: SIZES[0] }, () => rng.normal()));
+    const y = x.map(() => Array.from({ length: SIZES.at(-1)! }, () => rng.uniform()));
+    const parameters: number[][][] = [];
+    for (const backend of [one, two]) {
+      const net = await createNetwork({ sizes: SIZES, output: 'sigmoid', loss: 'mse', seed: 3, backend });
+      const jobs = two.halfStepJobs;
+      const split = two.splitProducts;
+      net.train(x, y, { epochs: 2, batchSize: batch, learningRate: 0.05 });
+      if (backend === two) {
+        expect(two.halfStepJobs, 'one job per thread').toBe(jobs);
+        expect(two.splitProducts, 'the split step ran').toBeGreaterThan(split);
+      }
+      parameters.push(net.parameters().map((p) => Array.from(backend.view(p.value as WasmTensor))));
+      net.dispose();
+    }
+    expect(parameters[1]).toEqual(parameters[0]);
+  });
+
   it('at the deepest chain the bound admits (MAX_CALLS, by the main thread\'s calls) and at one weight layer, one thread\'s bits as one job per thread; one layer deeper, the split step\'s, same bits', async () => {
     let deepest = 1;
     while (halfStepCalls(deepest + 1) <= MAX_CALLS) deepest++;
