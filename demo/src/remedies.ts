@@ -46,8 +46,17 @@ export function remedySetting(remedy: Remedied, current: Settings, shape: DataSh
   return isChange(change) && !conflictOf({ ...current, ...change }) ? change : null;
 }
 
+/**
+ * Beside a remedy of more epochs alone (asked as `epochs: more`: pageDiagnosis' openEnded), where a button would rerun the same
+ * settings: training on is what the page does until it is paused, so the note says how (page51 left the library's words for it).
+ */
+export const TRAIN_ON = 'the page trains on until it is paused; Train goes on from here';
+/** Beside early stopping (epochs alone: the held-out loss's lowest, a count that does not grow), a stop the page has no control for. */
+export const NO_EPOCH_STOP = 'the page trains until it is paused, with no stop at an epoch; it is an option of the library';
+
 /** Why a remedy's choice has no button (remedySetting gives null), as the page says beside it. */
 export function noButtonReason(remedy: Remedied, current: Settings, shape: DataShape): string {
+  if (remedy.settings.every((s) => s.option === 'epochs')) return remedy.settings.every((s) => s.direction === 'larger') ? TRAIN_ON : NO_EPOCH_STOP;
   const change = settingOf(remedy, current, shape);
   if (!isChange(change)) return change ? `not with these settings: ${change.why}` : 'the page has no control for this; it is an option of the library';
   const conflict = conflictOf({ ...current, ...change });

@@ -189,8 +189,10 @@ export interface DiagnoseOptions {
   /**
    * Whether the run trains until it is stopped, with no number of epochs set (the visualizer's Step and Run): a switch of optimiser
    * then carries no `epochs` beside its batch (carriedEpochs: Hessian-free's, set to the steps the run took, a number that grew with
-   * every epoch the page ran), and its reason speaks of none. Remedies that set epochs alone (more epochs, stop after the lowest) are
-   * kept: they say how long to run. Default: false (the run's epochs were set, as train()'s are).
+   * every epoch the page ran), and its reason speaks of none; more epochs are asked as `epochs: more`, not 'more than N' of the
+   * epochs it has run (nor, for a run its epochs cannot read, a count that grows with them): such a run trains on until it is
+   * stopped. Early stopping keeps its epoch (the held-out loss's lowest, which does not grow). Default: false (the run's epochs were
+   * set, as train()'s are).
    */
   openEnded?: boolean;
 }

@@ -15,7 +15,7 @@ import { flowMapCaption } from '../../demo/src/charts/flow-map-data.js';
 import { MAX_EPOCHS } from '../../demo/src/run-trace.js';
 import { DIGITS_SHOWN } from '../../demo/src/protocol.js';
 import { CHAIN_CELL } from '../../demo/src/format.js';
-import { pageDiagnosis } from '../../demo/src/remedies.js';
+import { pageDiagnosis, TRAIN_ON } from '../../demo/src/remedies.js';
 import { parseSettings } from '../../demo/src/settings.js';
 import { planarDataset, splitDataset, trainingRows } from '../../demo/src/datasets.js';
 import { RELU_REMEDY_RATES } from '../../src/flow/relu-remedy-rates.js';
@@ -1037,6 +1037,28 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.selectOption('#optimizer', 'sgd');
     await page.waitForFunction(() => document.getElementById('optimizer-batch')!.textContent!.startsWith('Batch back'));
     expect(await page.locator('#batchSize').inputValue()).toBe('32');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  // More epochs on the page read 'epochs: more than N' of the epochs it had run, N growing with every epoch, beside 'no control for
+  // this' (page51): the page trains on until it is paused, so it asks for more as 'epochs: more' and its note says Train goes on.
+  it("asks for more epochs as 'epochs: more', a count that does not grow, its note saying the page trains on until paused", async () => {
+    const { page, errors } = await open('?depth=2&act=tanh&init=glorot-uniform');
+    const item = page.locator('#diagnosis-remedies li', { hasText: 'epochs: more' });
+    const shown = async () => ({ option: await item.locator('code').first().innerText(), note: await item.locator('span.no-apply').innerText(), buttons: await item.locator('button:visible').count() });
+    // Two epochs of 9 batches (280 training rows in batches of 32), then a third: the same words each time.
+    await stepTimes(page, 18);
+    await item.waitFor();
+    const want = { option: 'epochs: more', note: `(no Apply button: ${TRAIN_ON})`, buttons: 0 };
+    expect(await shown()).toEqual(want);
+    await stepTimes(page, 9);
+    expect(await shown()).toEqual(want);
+    // The library's call the download note writes gives it so; a run of set epochs would read 'more than 3'.
+    const trace = await downloadTrace(page);
+    const options = await pageOptions(page, 'spirals');
+    const more = (d: Diagnosis) => d.remedies.find((r) => r.settings.every((x) => x.option === 'epochs'))?.option;
+    expect([more(diagnose(trace, options)), more(diagnose(trace, { ...options, openEnded: false }))]).toEqual(['epochs: more', 'epochs: more than 3']);
     expect(errors).toEqual([]);
     await page.close();
   }, 90_000);

@@ -1,8 +1,9 @@
 /**
  * A run with no epochs set (DiagnoseOptions.openEnded: the visualizer's, which trains until it is paused): the switch to
  * Hessian-free carries its batch and no epochs, where a run of set epochs is offered the epochs that keep its steps (carriedEpochs;
- * page50: the page showed `epochs: N` growing with every epoch it ran). Every other remedy, the verdict and the summary are the
- * same either way; the flag is checked as every option is.
+ * page50: the page showed `epochs: N` growing with every epoch it ran), and more epochs are asked as `epochs: more`, not 'more than
+ * N' of the epochs run so far (page52: as the page ran, N grew too). Every other remedy, the verdict and the summary are the same
+ * either way; the flag is checked as every option is.
  */
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
@@ -17,10 +18,10 @@ import { expectError } from '../util/expect-error.js';
 const { train } = splitDataset(planarDataset('spirals', DEFAULTS.seed, DEFAULTS.noise), DEFAULTS.trainPercent);
 const rows = (m: { data: Float32Array; rows: number; cols: number }) => Array.from({ length: m.rows }, (_, r) => Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols)));
 
-/** The page's default sigmoid network over 20 epochs of 9 batches (280 rows in batches of 32): 180 steps. */
-async function defaultTrace() {
-  const net = await createNetwork(networkOptions(DEFAULTS, 2, 2));
-  net.train(rows(train.x), rows(train.y), { epochs: 20, batchSize: DEFAULTS.batchSize, learningRate: DEFAULTS.learningRate, trace: { every: 10 } });
+/** The page's default sigmoid network (or `settings`) over 20 epochs (or `epochs`) of 9 batches (280 rows in batches of 32): 180 steps. */
+async function defaultTrace(settings = DEFAULTS, epochs = 20) {
+  const net = await createNetwork(networkOptions(settings, 2, 2));
+  net.train(rows(train.x), rows(train.y), { epochs, batchSize: settings.batchSize, learningRate: settings.learningRate, trace: { every: 10 } });
   const trace = net.trace!;
   net.dispose();
   return trace;
@@ -44,5 +45,17 @@ describe('diagnose(trace, { openEnded })', () => {
     expect([open.verdict, open.headline.replace(', epochs: 180', ''), open.summary]).toEqual([set.verdict, set.headline.replace(', epochs: 180', ''), set.summary]);
     expect(diagnose(trace, { openEnded: false }).remedies).toEqual(set.remedies);
     await expectError(() => diagnose(trace, { openEnded: 'yes' as unknown as boolean }), 'INVALID_OPTION', /^diagnose\(trace, options\): openEnded is "yes"; expected true or false$/);
+  }, 60_000);
+
+  it("asks an open-ended run for more epochs as 'more', not more than the epochs it has run, and changes nothing else", async () => {
+    // Two tanh layers with Glorot's weights, 3 epochs: a plateau read on fewer epochs than a short run's, so more epochs are offered.
+    const trace = await defaultTrace({ ...DEFAULTS, depth: 2, activation: 'tanh', init: 'glorot-uniform' }, 3);
+    const [set, open] = [diagnose(trace), diagnose(trace, { openEnded: true })];
+    const epochsOnly = (d: typeof set) => d.remedies.filter((r) => r.settings.every((s) => s.option === 'epochs'));
+    expect(epochsOnly(set).map((r) => r.settings)).toEqual([[{ option: 'epochs', value: 'more than 3', flagValue: '6', direction: 'larger' }]]);
+    expect(epochsOnly(open).map((r) => r.settings)).toEqual([[{ option: 'epochs', value: 'more', direction: 'larger' }]]);
+    expect(open.remedies.map((r) => r.why)).toEqual(set.remedies.map((r) => r.why));
+    expect(open.remedies.map((r) => r.option)).toEqual(set.remedies.map((r) => r.option.replace('epochs: more than 3', 'epochs: more')));
+    expect([open.verdict, open.summary]).toEqual([set.verdict, set.summary]);
   }, 60_000);
 });

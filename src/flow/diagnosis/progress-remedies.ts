@@ -70,10 +70,14 @@ export function earlyStopOffered(d: Pick<Diagnosis, 'evidence' | 'remedies'>): n
   return d.remedies.some((r) => r.settings.length === 1 && r.settings[0].option === stop.option && r.settings[0].value === stop.value) ? Number(stop.value) : undefined;
 }
 
-/** More epochs than the run's: MORE_EPOCHS times them as a flag (or 'more' where the trace records none). */
-export function moreEpochs(trace: Trace, p: TrainingProgress): RemedySetting {
+/**
+ * More epochs than the run's: MORE_EPOCHS times them as a flag; 'more' where the trace records none, or where the run is open-ended
+ * (DiagnoseOptions.openEnded): it has no count of epochs to exceed, it trains on until stopped, and 'more than N' of the epochs it had
+ * run grew with every epoch the page ran (page51's leftover).
+ */
+export function moreEpochs(trace: Trace, p: TrainingProgress, openEnded = false): RemedySetting {
   const epochs = runEpochs(p, trace);
-  return epochs >= 1 ? { option: 'epochs', value: `more than ${grouped(epochs)}`, flagValue: `${MORE_EPOCHS * epochs}`, direction: 'larger' } : { option: 'epochs', value: 'more', direction: 'larger' };
+  return epochs >= 1 && !openEnded ? { option: 'epochs', value: `more than ${grouped(epochs)}`, flagValue: `${MORE_EPOCHS * epochs}`, direction: 'larger' } : { option: 'epochs', value: 'more', direction: 'larger' };
 }
 
 /**
@@ -86,7 +90,7 @@ export function moreEpochs(trace: Trace, p: TrainingProgress): RemedySetting {
  * held-out loss rose beside a new low of the training loss (heldOutNewLow) and lay lowest before the
  * first epoch (heldOutLowestAtStart): overfitting and an unstable end alike keep the start's weights.
  */
-export function unclearRemedy(trace: Trace, p: TrainingProgress, add: AddRemedy): void {
+export function unclearRemedy(trace: Trace, p: TrainingProgress, add: AddRemedy, openEnded = false): void {
   if (p.state !== 'unclear' || p.read !== 'epochs') return;
   // Overfitting or an unstable end, whichever more epochs would read, keeps the weights the run started from where no epoch lowered the held-out loss.
   if (heldOutNewLow(p) && heldOutLowestAtStart(p)) return;
@@ -98,7 +102,8 @@ export function unclearRemedy(trace: Trace, p: TrainingProgress, add: AddRemedy)
   const why = short
     ? `windows of ${counted(p.window, 'epoch')} are too short to read how far the loss varies from epoch to epoch, so its epochs cannot tell where the run stands: a run of ${grouped(telling)} epochs compares ${windows}, which read it`
     : `its last two windows of ${counted(p.window, 'epoch')} cannot tell where the run stands: a run of ${grouped(telling)} epochs compares ${windows}, whose means average out more of the epochs' noise`;
-  add([numberSetting('epochs', telling)], `${why} (${counted(telling - epochs, 'epoch')} more than this run's ${grouped(epochs)}).`);
+  // An open-ended run is asked to train on ('more', as moreEpochs says it): the count that would tell is MORE_EPOCHS times the epochs it has run, and grows with them.
+  add([openEnded ? moreEpochs(trace, p, true) : numberSetting('epochs', telling)], `${why} (${counted(telling - epochs, 'epoch')} more than this run's ${grouped(epochs)}).`);
 }
 
 /**
@@ -111,7 +116,7 @@ export function unclearRemedy(trace: Trace, p: TrainingProgress, add: AddRemedy)
  * `run` is the run at its end (runAtEnd): remedies derived from the learning rate start from the one
  * in force then (after any halving).
  */
-export function plateauRemedies(trace: Trace, run: RunAtEnd, e: Evidence, add: AddRemedy, flow: string): void {
+export function plateauRemedies(trace: Trace, run: RunAtEnd, e: Evidence, add: AddRemedy, flow: string, openEnded = false): void {
   const p = e.training!;
   const optimizer = run.optimizer ?? 'sgd';
   const fell = p.lossEnd < p.lossBefore;
@@ -119,7 +124,7 @@ export function plateauRemedies(trace: Trace, run: RunAtEnd, e: Evidence, add: A
   const chance = atChance(p) ? ' with the accuracy at chance' : '';
   // A longer run's plateau stands on its pace too (TrainingProgress.pace): as long again would not move the loss STILL_FALLING.
   if (short !== undefined) {
-    add([moreEpochs(trace, p)], `the loss ${plateauFall(p)} after only ${counted(short, 'epoch')} (fewer than ${SHORT_RUN_EPOCHS})${fell ? ': slowly, but it had not stopped' : ''}; training longer tells whether it leaves the plateau.`);
+    add([moreEpochs(trace, p, openEnded)], `the loss ${plateauFall(p)} after only ${counted(short, 'epoch')} (fewer than ${SHORT_RUN_EPOCHS})${fell ? ': slowly, but it had not stopped' : ''}; training longer tells whether it leaves the plateau.`);
   }
   const ownSteps = OWN_STEP_LENGTH.includes(optimizer);
   if (run.learningRate !== undefined && !ownSteps) {

@@ -27,7 +27,8 @@ import { givenFloat32Text, numberText } from '../../number-text.js';
 
 /**
  * The remedies for `verdict`; a switch to relu carries `row`'s measured rate (RELU_REMEDY_RATES), or keeps the run's where a relu
- * network of its own set-up held at it (ReluRateSource); `openEnded` (DiagnoseOptions.openEnded): a switch carries no epochs.
+ * network of its own set-up held at it (ReluRateSource); `openEnded` (DiagnoseOptions.openEnded): a switch carries no epochs, and more
+ * epochs are asked as 'more'.
  */
 export function remediesFor(verdict: Verdict, trace: Trace, e: Evidence, row: ReluRateSource, openEnded = false): Remedy[] {
   // Through input rows alike no change to the network or the run tells them apart (alikeInputsSentence): the data is what to check.
@@ -234,9 +235,9 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
    */
   const standingRemedies = (gone: string) => {
     const state = e.training?.state;
-    if (state === 'learning' && clear) addOnLosses([moreEpochs(trace, e.training!)], `${gone} and the loss is still falling${stillFalling(e.training!)}: training longer lowers it further.`);
-    if (state === 'plateau' && clear) plateauRemedies(trace, run, e, addOnLosses, gone);
-    if (state === 'unclear' && clear) unclearRemedy(trace, e.training!, addOnLosses);
+    if (state === 'learning' && clear) addOnLosses([moreEpochs(trace, e.training!, openEnded)], `${gone} and the loss is still falling${stillFalling(e.training!)}: training longer lowers it further.`);
+    if (state === 'plateau' && clear) plateauRemedies(trace, run, e, addOnLosses, gone, openEnded);
+    if (state === 'unclear' && clear) unclearRemedy(trace, e.training!, addOnLosses, openEnded);
     if (state === 'rising' || state === 'overfitting') progressRemedies(run, e, addOnLosses);
   };
   if (gapClosed(verdict, e)) {
@@ -307,11 +308,11 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
     if (also === 'vanishing') vanishingRemedies();
     if (also === 'exploding') explodingGapRemedies();
   } else if (verdict === 'saturated') saturatedUnitRemedies();
-  if (verdict === 'healthy' && e.training?.state === 'plateau' && clear) plateauRemedies(trace, run, e, addOnLosses, 'the gradient flow shows no fault');
+  if (verdict === 'healthy' && e.training?.state === 'plateau' && clear) plateauRemedies(trace, run, e, addOnLosses, 'the gradient flow shows no fault', openEnded);
   // A loss still falling beside such a flow needs time, not another optimiser or rate.
-  if (verdict === 'healthy' && e.training?.state === 'learning' && clear) addOnLosses([moreEpochs(trace, e.training)], `the loss is still falling${stillFalling(e.training)}: training longer lowers it further.`);
+  if (verdict === 'healthy' && e.training?.state === 'learning' && clear) addOnLosses([moreEpochs(trace, e.training, openEnded)], `the loss is still falling${stillFalling(e.training)}: training longer lowers it further.`);
   // An unclear state's summary says more epochs would tell: how many is offered, beside such a flow too.
-  if (verdict === 'healthy' && e.training?.state === 'unclear' && clear) unclearRemedy(trace, e.training, addOnLosses);
+  if (verdict === 'healthy' && e.training?.state === 'unclear' && clear) unclearRemedy(trace, e.training, addOnLosses, openEnded);
   // Under a verdict of the gradient flow the summary says the loss rose, and its own remedies come first (a lower rate was measured not to help some: explodingAcrossNorms).
   if (verdict === 'loss-rising' || verdict === 'overfitting') progressRemedies(run, e, addOnLosses);
   // Across norm layers none of them was measured to bring an exploding gap nearer 1 (see explodingAcrossNorms).
