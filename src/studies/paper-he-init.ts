@@ -198,7 +198,7 @@ export async function runHeInitPaper(options: PaperOptions = {}): Promise<PaperE
     id: 'paper-he-init',
     title: 'He et al. (2015), rectifier networks from Xavier and from He initialisation, their Figures 2 and 3',
     setup:
-      `${HE_INIT_PAPER.weightLayers.join(' and ')} weight layers: ${HE_INIT_PAPER.weightLayers.map((l) => l - 1).join(' and ')} relu hidden layers of ${HE_INIT_PAPER.width}, then 10 softmax + cross-entropy; ` +
+      `${HE_INIT_PAPER.weightLayers.join(' and ')} weight layers: ${HE_INIT_PAPER.weightLayers.map((l) => l - 1).join(' and ')} relu hidden layers of ${HE_INIT_PAPER.width}, then ${MNIST_CLASSES} softmax + cross-entropy; ` +
       `weights N(0, 1/n_in) ("Xavier" as the paper states it) or N(0, 2/n_in) (theirs, their Eqn. 10) in every layer, biases 0; ` +
       `SGD with momentum ${HE_INIT_PAPER.momentum}, learning rate ${HE_INIT_PAPER.learningRate}, weight decay ${HE_INIT_PAPER.weightDecay}, batches of ${HE_INIT_PAPER.batchSize}, ` +
       `${epochsText(epochs)} over ${grouped(digits.train.x.rows)} digits; held-out error on the next ${grouped(digits.test.x.rows)} before training and after every epoch.`,
@@ -209,7 +209,7 @@ export async function runHeInitPaper(options: PaperOptions = {}): Promise<PaperE
       `${grouped(digits.train.x.rows)} of ${MNIST_SOURCE} (pixels in [0, 1]), not ImageNet's 1.2 million images (224×224 crops, the per-pixel mean subtracted, scale-jittered, flipped and colour-altered)`,
       `${grouped(epochs * Math.ceil(digits.train.x.rows / HE_INIT_PAPER.batchSize))} steps (${epochsText(epochs)}), where an epoch of theirs is about 10,000 steps (Figure 2 plots 3 epochs, Figure 3 about 9)`,
       `the error is on ${grouped(digits.test.x.rows)} held-out digits, where theirs is the top-1 error of 3,000 random validation images (the centre crop)`,
-      "the learning rate stays at 0.01, where theirs falls to 0.001 and 0.0001 as the error plateaus, over about 80 epochs",
+      `the learning rate stays at ${HE_INIT_PAPER.learningRate}, where theirs falls to 0.001 and 0.0001 as the error plateaus, over about 80 epochs`,
       "the diminishing gradients are read as the first and last hidden layers' ‖∂C/∂b‖ on the first batch's digits at the start and the end; the paper says only that it monitored them",
       BIAS_DECAY_UNSAID,
     ],
