@@ -241,6 +241,17 @@ export interface TrainResult {
   /** With the `lsuv` option: each dense layer's variance before and after its rescaling. */
   lsuv?: LsuvLayerReport[];
   /**
+   * The weight matrices this call applied steps to and left bit for bit as they were before its first step, by their names in
+   * Network.parameters() ('0.weight', …), in the network's order; absent where every one moved or no step was applied. Each update
+   * of their weights (learningRate × its gradient, clipped to clipNorm where given, as the optimiser scales it) was below the
+   * resolution of the float32 number it was added to (a change under about 5.96e-8 to 1.19e-7 of a weight's size, half the spacing
+   * of the numbers there, is lost in its rounding; float64's resolution on the 'ref' backend), so each rounded to nothing, or was 0 (no
+   * gradient reached them). A learning rate (or a clipNorm) too small for the weights' size does that to every one (edges47 #16: a learningRate
+   * of 1e-20 trains nothing, and the epochs' losses stay the network's as made). Biases are not compared: one at 0 takes even a
+   * 1e-20 step, too small to change an output.
+   */
+  unmovedWeights?: string[];
+  /**
    * With the `trace` option: the gradient-flow trace this call recorded (net.trace holds it too, until
    * the weights change without tracing). Absent without it. A call given `trace` returns a
    * TracedTrainResult, where it is typed as present.

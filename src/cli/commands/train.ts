@@ -48,7 +48,7 @@ import { print, type Terminal } from '../terminal.js';
 import { gradscopeLine } from '../invocation.js';
 import { worseWarning } from '../worse-warning.js';
 import { lateDropNote } from '../late-drop-note.js';
-import { unmovedNote, weightsNow } from '../unmoved-note.js';
+import { unmovedNote } from '../unmoved-note.js';
 import { chanceOnRows } from '../../flow/chance.js';
 import { rowsFlagsText, TRAINING_ROWS_FLAGS, trainingRows, type TrainingRows } from '../training-rows.js';
 import { activationsText, sizesText } from '../../layer-runs.js';
@@ -293,7 +293,6 @@ export const trainCommand = command({
       if (lsuv) print(terminal, lsuvLine(lsuv, firstBatch));
       print(terminal, epochLegend(rows.checked, rows.checkedWords, classes !== undefined));
       print(terminal, epochLine(`0/${grouped(settings.epochs)}`, rows.checked, said(initial, classes), readingRoom(terminal.columns)));
-      const before = weightsNow(net);
       const trained = net.train(rows.train.x, rows.train.y, {
         epochs: settings.epochs,
         batchSize: settings.batchSize,
@@ -307,8 +306,8 @@ export const trainCommand = command({
         onEpoch: (info) => print(terminal, epochLine(`${grouped(info.epoch)}/${grouped(settings.epochs)}`, rows.checked, said(info.validation!, classes), readingRoom(terminal.columns), info)),
       });
       for (const line of nonFiniteLines(trained)) print(terminal, line);
-      // A rate whose every update rounded to nothing (edges47 #16): the epochs above read the network as made.
-      const unmoved = unmovedNote(net, before, trained, initial.loss, settings.clipNorm);
+      // A rate whose every update rounded to nothing (edges47 #16, train()'s unmovedWeights): the epochs above read the network as made.
+      const unmoved = unmovedNote(net, trained, initial.loss, settings.clipNorm);
       if (unmoved) print(terminal, unmoved);
       // A run can end finite and worse than it began ('halve' keeps steps finite, not the network better): said plainly.
       // --out still saves it, as asked (the warning says so): the file is what the user named, and the numbers above are its own.

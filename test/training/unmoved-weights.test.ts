@@ -1,0 +1,53 @@
+// TrainResult.unmovedWeights: train() names the weight matrices its steps left bit for bit as they were (edges47 #16, lows51: only
+// `gradscope train` said it, from a copy of its own), and is silent where every one moved.
+import { describe, expect, it } from 'vitest';
+import { createNetwork, type Network } from '../../src/api/network.js';
+import type { TrainOptions } from '../../src/training/train-options.js';
+
+const x = [[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.2], [0.1, 0.9], [0.7, 0.3], [0.2, 0.4]];
+const y = [[1, 0], [0, 1], [0, 1], [1, 0], [1, 0], [0, 1], [0, 1], [1, 0]];
+
+/** Each weight matrix's values, copied, by name. */
+const weights = (net: Network) => new Map(net.parameters().filter((p) => p.weightMatrix).map((p) => [p.name, Array.from(net.kernels.view(p.value))]));
+
+/** What train() returned for `options` on a fresh [2, 4, 3, 2] network, and which weight matrices are bit for bit as before, read here. */
+async function trained(options: TrainOptions, backend?: 'ref') {
+  const net = await createNetwork({ sizes: [2, 4, 3, 2], seed: 2, ...(backend && { backend }) });
+  const before = weights(net);
+  const result = net.train(x, y, { epochs: 2, batchSize: 4, ...options });
+  const after = weights(net);
+  const same = [...before].filter(([name, values]) => values.every((v, i) => Object.is(v, after.get(name)![i]))).map(([name]) => name);
+  net.dispose();
+  return { result, same };
+}
+
+const EVERY = ['0.weight', '2.weight', '4.weight'];
+
+describe('TrainResult.unmovedWeights', () => {
+  it('names every weight matrix where each update rounded to nothing: a learning rate of 1e-20, SGD or Adam, in float32 and float64', async () => {
+    for (const optimizer of ['sgd', 'adam'] as const) {
+      const { result, same } = await trained({ optimizer, learningRate: 1e-20 });
+      expect(same, optimizer).toEqual(EVERY);
+      expect(result.unmovedWeights, optimizer).toEqual(EVERY);
+    }
+    const ref = await trained({ learningRate: 1e-20 }, 'ref');
+    expect([ref.same, ref.result.unmovedWeights]).toEqual([EVERY, EVERY]);
+  });
+
+  it('names them where a clipNorm of 1e-30 rounded an ordinary rate\'s steps away', async () => {
+    const { result, same } = await trained({ learningRate: 0.1, clipNorm: 1e-30 });
+    expect([same, result.unmovedWeights]).toEqual([EVERY, EVERY]);
+  });
+
+  it('names only the layers that did not move: per-layer rates that leave the first at 1e-20 of the rate', async () => {
+    const { result, same } = await trained({ learningRate: 0.1, optimizer: { name: 'sgd', layerRates: [1e-20, 1, 1] } });
+    expect(same).toEqual(['0.weight']);
+    expect(result.unmovedWeights).toEqual(['0.weight']);
+  });
+
+  it('is absent where every weight matrix moved', async () => {
+    const { result, same } = await trained({ learningRate: 0.1 });
+    expect(same).toEqual([]);
+    expect('unmovedWeights' in result).toBe(false);
+  });
+});
