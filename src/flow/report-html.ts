@@ -364,13 +364,15 @@ function traceSection(id: string, chartId: ChartIds, label: string, trace: Trace
 /**
  * Where the heatmap's last column ends (HeatmapOptions.end): its record stands for the steps up to the next one's, which the
  * every-k grid would have taken `every` steps on, or up to the run's last step where its epochs say the run ended sooner (a final
- * record off the grid, study (b)'s step 900, stands for that step alone). A trace with no epochs (one taken outside train())
- * gives `every`.
+ * record off the grid, study (b)'s step 900, stands for that step alone). Where no epoch ended at or after the last record (a trace
+ * taken outside train(), or a run that stopped in an epoch it did not finish: DIVERGED) the trace does not say how far the run went
+ * past it, so the column stands for the record's own step alone: drawn `every` wide, a run that diverged at step 4 traced every 10
+ * spanned steps 1–11 (review52).
  */
 function lastColumnEnd(trace: Trace): number {
   const last = trace.steps[trace.length - 1];
   const runEnd = trace.epochs.at(-1)?.step;
-  return runEnd !== undefined && runEnd >= last ? Math.min(last + trace.every, runEnd + 1) : last + trace.every;
+  return runEnd !== undefined && runEnd >= last ? Math.min(last + trace.every, runEnd + 1) : last + 1;
 }
 
 /**

@@ -808,7 +808,7 @@ export interface HeatmapOptions {
   /**
    * Where the last column ends: the step after the last one it stands for (the run's last step + 1, where the run ended
    * before the next record would have been taken). Drawn as wide as the one before it, a final record off the every-k grid
-   * (study (b)'s step 900 after 856) spanned 44 steps the run never took.
+   * (study (b)'s step 900 after 856) spanned to step 944, 43 steps the run never took.
    */
   end: number;
   /**
@@ -970,7 +970,7 @@ export interface HistogramsOptions {
 /** Whether a histogram's range is ± its upper end at float32 precision, as a trace's are (± the layer's largest |δ|). */
 const symmetric = ({ lo, hi }: { lo: number; hi: number }) => float32Text(lo) === float32Text(-hi);
 
-/** The least width, in the drawing's pixels, a layer's bars are drawn over on the histograms' shared axis: a range far below the widest still shows where it lies. */
+/** The least width, in the drawing's pixels, of a layer's place on the histograms' shared axis (a magnified layer's beam's foot, or a one-value range's bars): a range far below the widest still shows where it lies. */
 const HISTOGRAM_MIN_SPAN = 1;
 /**
  * A layer whose range is under 1/HISTOGRAM_MAGNIFIED_BELOW of the shared axis is drawn magnified: on the axis a vanishing layer's
@@ -986,9 +986,9 @@ const HISTOGRAM_BEAM = 34;
  * One small histogram per layer, HISTOGRAMS_PER_ROW to a row, the layers on one axis: the reader compares the layers of a step side
  * by side, and over their own ranges every layer's bars were as wide, a vanishing layer's like the widest (page50's question). The
  * axis spans all the layers' ranges (± the largest |δ| of any, for a trace's); each layer's bars are counted over its own range and
- * drawn over that range's part of the axis (at least HISTOGRAM_MIN_SPAN wide), so a layer whose δ are a hundredth of the widest's is
- * a sliver in the middle, its bins kept, and is drawn magnified above that place instead (HISTOGRAM_MAGNIFIED_BELOW); its own range is
- * written under it. The drawing is always a full row wide, so its text is
+ * drawn over that range's part of the axis (at least HISTOGRAM_MIN_SPAN wide), its bins kept; a layer under a quarter of the axis
+ * (HISTOGRAM_MAGNIFIED_BELOW), whose bars there were a sliver, has its place there marked by a beam's foot and its bars drawn
+ * magnified above it; its own range is written under it. The drawing is always a full row wide, so its text is
  * the same size for 2 layers as for 6. A layer's cell is a group placed by its transform (its axis' left end), its histogram the
  * l-th of the chart; its bars, axis line and two labels (the layer's name, its range) are written in the cell's own coordinates, the
  * labels' font and anchor said once by the report's CSS (`.histogram text`): written on each of npm start's 172 cells, the placing
