@@ -57,6 +57,19 @@ describe("README's over-depth-or-over-time paragraph", () => {
   });
 });
 
+describe("docs/studies.md's diagnosis in words", () => {
+  // It quotes the deepest network's diagnosis, cut where it says '…': each piece is in the summary the study gives, word for word.
+  it('quotes the [784,30,30,30,30,10] diagnosis as the study gives it', () => {
+    const summary = flat(result.networks.at(-1)!.training!.diagnosis.summary);
+    const paragraph = flat(STUDIES.text.slice(STUDIES.text.indexOf('Every run ends with a diagnosis in words')).split('\n\n')[0]);
+    const quotes = [...paragraph.matchAll(/\*"([^"]+)"\*/g)].map((m) => m[1]);
+    expect(quotes).toHaveLength(1);
+    const pieces = quotes[0].split('…').map((piece) => piece.trim()).filter(Boolean);
+    expect(pieces.length).toBeGreaterThan(1);
+    for (const piece of pieces) expect(summary).toContain(piece);
+  });
+});
+
 describe("the docs' study (a) training tables", () => {
   it('show what the study prints, the verdicts with their figures, under the headings it prints', () => {
     const printed = depthTrainingTable(result);
