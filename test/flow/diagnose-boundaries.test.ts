@@ -370,6 +370,37 @@ describe('an unstable end: the training and held-out losses both rose at the sam
     expect(d.summary).toContain('above its lowest, 0.7900 after 41 epochs');
   });
 
+  // lows51 #3: in a run too short to read the epochs' noise, a held-out low in the last window has at most window − 1 epochs after it to hold
+  // a rise: under 20 epochs (windows under 4) fewer than early stopping's patience of 3, so no stop epoch is offered there, and the
+  // summary says why (the rise too brief to tell from noise) and that more epochs would tell, as of any rise that brief; from 20 epochs
+  // (windows of 4) a low at the last window's first epoch followed by 3 risen epochs is early stopping's epoch.
+  const lowInLastWindow = (epochs: number, low: number) => {
+    const training = Array.from({ length: epochs }, (_, i) => 1 - 0.02 * i);
+    const heldOut = Array.from({ length: epochs }, (_, i) => (i < 5 ? 1 - 0.04 * i : i < low ? 0.8 : i === low ? 0.7 : 1.2));
+    return bothRose(training, true, heldOut);
+  };
+
+  it("a short run's held-out low in its last window offers no stop where fewer than 3 epochs follow it, and says why", () => {
+    // 15 epochs, windows of 3: the low at epoch 13 (the last window's first), 2 risen epochs after it.
+    const d = lowInLastWindow(15, 12);
+    const p = d.evidence.training!;
+    expect([d.verdict, p.state, p.heldOut!.windowLow, p.heldOutRiseEpochs]).toEqual(['healthy', 'unclear', { epoch: 12, loss: 0.7 }, 2]);
+    expect(d.remedies.map((r) => r.option).filter((o) => o.startsWith('epochs:'))).toEqual(['epochs: 25']);
+    expect(d.remedies.map((r) => r.option)).not.toContain('epochs: 13');
+    expect(d.summary).toContain('above its lowest, 0.7000 after 13 epochs');
+    expect(d.summary).toContain('lay 5 % or more above its lowest in its last 2 epochs only, where a run too short to read how far the losses vary');
+    expect(d.summary).toContain('too few epochs to tell overfitting from noise, so no epoch to stop at is offered; more epochs would tell.');
+  });
+
+  it("a short run's held-out low at its last window's first epoch is early stopping's epoch where 3 risen epochs follow it (windows of 4)", () => {
+    // 20 epochs, windows of 4: the low at epoch 17, 3 risen epochs after it.
+    const d = lowInLastWindow(20, 16);
+    const p = d.evidence.training!;
+    expect([d.verdict, p.state, p.heldOut!.windowLow, p.heldOutRiseEpochs]).toEqual(['overfitting', 'overfitting', { epoch: 16, loss: 0.7 }, undefined]);
+    expect(d.remedies.map((r) => r.option)).toContain('epochs: 17');
+    expect(d.summary).toContain('above its lowest, 0.7000 after 17 epochs');
+  });
+
   it("where the training loss never fell below the first step's batch loss, it is unstable from the first epoch", () => {
     const d = bothRose([2.2, 2.1, 2.25, 2.3, 2.35], true, HELD_OUT_HELD);
     expect(d.evidence.training!.lossStart).toBe(2);

@@ -41,7 +41,7 @@ describe('overfitting in a short run asks a held-out rise held for early stoppin
     expect(d.summary).toContain("; that loss lies above the held-out rows', so the network does not fit its training rows better than the rows it has not seen.");
     expect(d.summary).toContain(
       `The held-out loss lay 5 % or more above its lowest in its last epoch only, where a run too short to read how far the losses vary from epoch to epoch (that takes ${NOISE_WINDOW_MIN} epochs a window: runs of ${RUN_FIFTHS * NOISE_WINDOW_MIN} epochs or more) ` +
-        `reads overfitting only from a rise held ${OVERFIT_PATIENCE} epochs in a row (early stopping's patience): too few epochs to tell overfitting from noise; more epochs would tell.`,
+        `reads overfitting only from a rise held ${OVERFIT_PATIENCE} epochs in a row (early stopping's patience): too few epochs to tell overfitting from noise, so no epoch to stop at is offered; more epochs would tell.`,
     );
     expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'The held-out loss lay')));
     expect(d.summary).not.toMatch(/Overfitting|at the cost of/);

@@ -347,7 +347,9 @@ function heldOutBriefSentence(p: TrainingProgress, measured: string, right: stri
   return (
     `The epochs cannot tell whether the network overfits: the ${names.rows}' loss rose, ${atLastEpochs(held.lossEnd, p, p.epochs!)}, ${amountAbove(held.lossEnd, heldOutLowest(p).loss)} its lowest, ${lowestWords(heldOutLowest(p)).words}, ` +
     `while ${measured} went ${lossText(p.lossBefore)} → ${lossText(p.lossEnd)}${p.window === 1 ? '' : ` (means over the last two windows of ${counted(p.window, 'epoch')})`}${right}${above}. ` +
-    `The ${names.loss} lay ${percent(STILL_FALLING)} or more above its lowest ${briefWords(p.heldOutRiseEpochs!, 'its')}, ${patienceWords('overfitting')}; ${wouldTell(trace, 'more epochs')}.`
+    // No epoch to stop at (overfitting's remedy) is offered, said as the unstable end's brief rise says it (unstablePatience): a lowest in
+    // the last window of a run under 20 epochs never has the patience's 3 epochs after it (lows51 #3), and only more epochs tell.
+    `The ${names.loss} lay ${percent(STILL_FALLING)} or more above its lowest ${briefWords(p.heldOutRiseEpochs!, 'its')}, ${patienceWords('overfitting')}, so no epoch to stop at is offered; ${wouldTell(trace, 'more epochs')}.`
   );
 }
 
