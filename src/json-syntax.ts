@@ -256,49 +256,56 @@ export function jsonValueSpan(text: string, path: JsonPath): { start: number; en
   return { start: at, end: valueEnd(text, at) };
 }
 
+/** A place as the readers write it: `layers[0].weights[0][1]`, `training.step`, `model.tensors["0.weight"].values[3]`. */
+const PLACE = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])*$/;
+
 /**
- * The place a reader's refusal opens with, as a path: `layers[0].weights[0][1]: …`, `training.step: …`,
+ * Where in `text` the place a reader's refusal opens with is written: `layers[0].weights[0][1]: …`, `training.step: …`,
  * `model.tensors["0.weight"].values[3]: …` (`model`: the model readers' name for the file's root, where the file has no
- * such key); undefined where the message opens with no such place.
+ * such key), `modelTopology.config.layers[0] (dense_1).units: …` (a name in parentheses is the reader's, not a step), after
+ * any such opening the text holds nothing at (`model.json: …`, the file's name); undefined where there is none.
  */
-function placeOf(message: string, text: string): JsonPath | undefined {
-  const opening = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])*(?=: )/.exec(message)?.[0];
-  if (opening === undefined) return undefined;
-  const steps = [...opening.matchAll(/^([A-Za-z_$][\w$]*)|\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g)].map(
-    ([, first, key, index, quoted]) => (index !== undefined ? Number(index) : quoted !== undefined ? (JSON.parse(quoted) as string) : (first ?? key)),
-  );
-  return steps[0] === 'model' && jsonValueSpan(text, ['model']) === undefined ? steps.slice(1) : steps;
+function placeSpan(message: string, text: string): { start: number; end: number } | undefined {
+  for (const opening of message.split(': ').slice(0, -1).map((part) => part.replace(/ \([^()]*\)/g, ''))) {
+    if (!PLACE.test(opening)) return undefined;
+    const steps = [...opening.matchAll(/^([A-Za-z_$][\w$]*)|\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g)].map(
+      ([, first, key, index, quoted]) => (index !== undefined ? Number(index) : quoted !== undefined ? (JSON.parse(quoted) as string) : (first ?? key)),
+    );
+    const span = jsonValueSpan(text, steps) ?? (steps[0] === 'model' ? jsonValueSpan(text, steps.slice(1)) : undefined);
+    if (span !== undefined) return span;
+  }
+  return undefined;
 }
 
 /**
  * Where a refusal of `message` names an Infinity the text `text` never wrote, what it wrote: JSON.parse reads a number
  * beyond float64's range (`1e400`) as ±Infinity, and 'weights[0][0]: Infinity is not a finite number' quoted nothing in
- * the file (edges47 #9). The first such number written at `path` (default: the place the message opens with, placeOf),
+ * the file (edges47 #9). The first such number written at `path` (default: the place the message opens with, placeSpan),
  * with its line and column, after the message; the message itself where it names no Infinity, or nothing such is written
  * there. Never another place's number: the text's first one was quoted beside a refusal of another (a key written twice,
  * keys in another order than the reader's: review51).
  */
-function withOverflowWritten(message: string, text: string, path?: JsonPath): string {
+function withOverflowWritten(message: string, text: string, path?: JsonPath, textName = 'the text'): string {
   if (!/\bInfinity\b/.test(message)) return message;
-  const place = path ?? placeOf(message, text);
-  const span = place && jsonValueSpan(text, place);
+  const span = path ? jsonValueSpan(text, path) : placeSpan(message, text);
   if (span === undefined) return message;
   for (const match of text.slice(span.start, span.end).matchAll(JSON_STRING_OR_NUMBER)) {
     if (match[1] === undefined || Number.isFinite(Number(match[1]))) continue;
     const index = span.start + match.index;
     const before = text.slice(0, index);
     const where = `line ${before.split('\n').length}, column ${index - before.lastIndexOf('\n')}`;
-    return `${message} (the text writes ${shorten(match[1])} at ${where}: beyond float64's range, which JSON reads as ${Number(match[1]) < 0 ? '-Infinity' : 'Infinity'})`;
+    return `${message} (${textName} writes ${shorten(match[1])} at ${where}: beyond float64's range, which JSON reads as ${Number(match[1]) < 0 ? '-Infinity' : 'Infinity'})`;
   }
   return message;
 }
 
 /**
  * `error` with what `text` wrote where its message names an Infinity JSON.parse made of it (withOverflowWritten), at `path`
- * (default: the place the message opens with); any other error as it is.
+ * (default: the place the message opens with); any other error as it is. `textName`: what the message calls the text
+ * (default 'the text': a JSON file's; 'the header' of a safetensors file, whose lines and columns are its header's).
  */
-export function overflowSaid(error: unknown, text: string, path?: JsonPath): unknown {
+export function overflowSaid(error: unknown, text: string, path?: JsonPath, textName?: string): unknown {
   if (!(error instanceof GradscopeError)) return error;
-  const message = withOverflowWritten(error.message, text, path);
+  const message = withOverflowWritten(error.message, text, path, textName);
   return message === error.message ? error : new GradscopeError(error.code, message);
 }

@@ -270,13 +270,7 @@ export async function readModelFile(path: string, options: ReadModelOptions = {}
     if (file.format === 'safetensors') return readSafetensors(bytes, importOptions);
     if (json === undefined) return modelOfGradscopeFile(bytes);
     // The file itself is model.json, whatever its name (`--from tfjs` on model.txt): its shards sit beside it.
-    if (file.format === 'tfjs') return tfjsModelOf(path, json, importOptions);
-    try {
-      return modelOfGradscopeFile(json);
-    } catch (error) {
-      // An Infinity the refusal names, quoted as the text writes it, as loadModel quotes it (`convert` and `study --model` said only 'Infinity').
-      throw overflowSaid(error, new TextDecoder().decode(bytes));
-    }
+    return file.format === 'tfjs' ? tfjsModelOf(path, json, bytes, importOptions) : quotingOverflow(bytes, () => modelOfGradscopeFile(json));
   });
 }
 
@@ -297,15 +291,28 @@ export async function readTfjsLayersFile(path: string, options: ImportOptions = 
     if (jsonPath !== path && error instanceof GradscopeError) throw new GradscopeError(error.code, `${shellWord(path)} is a folder, read as a tfjs model folder (its model.json and weight files): ${error.message}`);
     throw error;
   });
-  return tfjsModelOf(jsonPath, await inFile(jsonPath, () => parseJson(bytes)), options);
+  const json = await inFile(jsonPath, () => parseJson(bytes));
+  return tfjsModelOf(jsonPath, json, bytes, options);
+}
+
+/**
+ * What `read` makes of a JSON file's `bytes`, an Infinity its refusal names quoted as the text writes it (overflowSaid): JSON.parse
+ * reads 1e400 as Infinity, and `convert` and `study --model` said only 'Infinity', a word the file never holds.
+ */
+async function quotingOverflow<R>(bytes: Uint8Array, read: () => R | Promise<R>): Promise<R> {
+  try {
+    return await read();
+  } catch (error) {
+    throw overflowSaid(error, new TextDecoder().decode(bytes));
+  }
 }
 
 /**
  * The model of `model`, the parsed content of the tfjs model.json at `jsonPath`, and of the weight shards its manifest names
- * beside it: readTfjsLayersFile's reading once model.json is read (readModelFile has read and parsed it already).
+ * beside it: readTfjsLayersFile's reading once model.json is read (readModelFile has read and parsed it already; `bytes`: its text, which a refusal naming an Infinity quotes).
  */
-export async function tfjsModelOf(jsonPath: string, model: unknown, options: ImportOptions): Promise<ModelData | BlockModelData> {
-  return inFile(jsonPath, async () => {
+export async function tfjsModelOf(jsonPath: string, model: unknown, bytes: Uint8Array, options: ImportOptions): Promise<ModelData | BlockModelData> {
+  return inFile(jsonPath, () => quotingOverflow(bytes, async () => {
     // Checked as an object first: `null` and other non-objects reached `.weightsManifest` as a raw TypeError. Not through
     // parseModelJson, which parses a string as model.json's text: here a string is the file's JSON value (a model
     // encoded twice read as the model).
@@ -344,7 +351,7 @@ export async function tfjsModelOf(jsonPath: string, model: unknown, options: Imp
     let read = 0;
     checkShardGroups(model, groupShards.map((names) => names.map((name) => ({ name: String(name), bytes: shards[read++].length }))));
     return readWeights(weightData);
-  });
+  }));
 }
 
 /** Every file writeModelFile(…, path, format) would write or remove: `path`, or for a tfjs folder its model.json and shards. */

@@ -18,6 +18,7 @@ import { describeValue, quoted } from '../errors.js';
 import { shapeText, shownShape } from '../shape-text.js';
 import { checkStoredTensor, elementPath } from '../model-limits.js';
 import { badModel } from './model-data.js';
+import { notJsonMessage, overflowSaid } from '../json-syntax.js';
 import { grouped } from '../counted.js';
 import { bytesBeyond } from '../byte-text.js';
 
@@ -100,11 +101,18 @@ export function parseSafetensors(bytes: Uint8Array | ArrayBuffer): SafetensorsFi
   if (8 + headerBytes > data.length) {
     throw badModel('safetensors header length', `says ${grouped(headerBytes)} bytes but only ${grouped(data.length - 8)} follow the length field`);
   }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(8, 8 + headerBytes));
+  } catch {
+    throw badModel('safetensors header', 'not valid UTF-8');
+  }
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(8, 8 + headerBytes)));
+    header = JSON.parse(text);
   } catch (error) {
-    throw badModel('safetensors header', `not valid UTF-8 JSON (${(error as Error).message})`);
+    // Where in the header, as every JSON reader says it (it gave the engine's words alone: "Unexpected token …").
+    throw badModel('safetensors header', notJsonMessage(text, (error as Error).message));
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw badModel('safetensors header', 'expected a JSON object');
 
@@ -114,7 +122,7 @@ export function parseSafetensors(bytes: Uint8Array | ArrayBuffer): SafetensorsFi
   let metadata: Record<string, string> = {};
   for (const [name, value] of Object.entries(header)) {
     if (name === '__metadata__') metadata = readMetadata(value);
-    else entries.push(readEntry(name, value, bufferLength));
+    else entries.push(readEntry(name, value, bufferLength, text));
   }
   checkLayout(entries, bufferLength);
   return { metadata, entries, view, bufferStart };
@@ -128,16 +136,19 @@ function readMetadata(value: unknown): Record<string, string> {
   return value as Record<string, string>;
 }
 
-function readEntry(name: string, value: unknown, bufferLength: number): TensorEntry {
+/** The tensor `name` of the header (its JSON `text`), refused where its entry is not one; an Infinity refused is quoted as the header writes it (overflowSaid). */
+function readEntry(name: string, value: unknown, bufferLength: number, text: string): TensorEntry {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badModel(name, 'expected { dtype, shape, data_offsets }');
   const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
   if (typeof dtype !== 'string' || !(dtype in DTYPE_BYTES)) {
     throw badModel(`${name}.dtype`, `${quoted(dtype)} is not supported (use ${Object.keys(DTYPE_BYTES).join(', ')})`);
   }
   const isIndex = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
-  if (!Array.isArray(shape) || !shape.every(isIndex)) throw badModel(`${name}.shape`, `expected an array of non-negative integers, got ${shownShape(shape)}`);
+  if (!Array.isArray(shape) || !shape.every(isIndex)) {
+    throw overflowSaid(badModel(`${name}.shape`, `expected an array of non-negative integers, got ${shownShape(shape)}`), text, [name, 'shape'], 'the header');
+  }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex) || offsets[0] > offsets[1]) {
-    throw badModel(`${name}.data_offsets`, `expected [begin, end] with 0 ≤ begin ≤ end, got ${describeValue(offsets)}`);
+    throw overflowSaid(badModel(`${name}.data_offsets`, `expected [begin, end] with 0 ≤ begin ≤ end, got ${describeValue(offsets)}`), text, [name, 'data_offsets'], 'the header');
   }
   const [begin, end] = offsets as number[];
   if (end > bufferLength) throw badModel(`${name}.data_offsets`, `[${begin}, ${end}] runs past the ${grouped(bufferLength)}-byte data buffer`);

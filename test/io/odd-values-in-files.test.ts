@@ -132,7 +132,7 @@ describe('an odd value anywhere in a model file', async () => {
     const folder = join(mkdtempSync(join(tmpdir(), 'gradscope-odd-values-')), 'model');
     await writeModelFile(net, folder, 'tfjs');
     // A shard name changed to another file's: IO_ERROR, that file cannot be read.
-    expectRefusedOrRead(await oddValues(modelJson, (json) => tfjsModelOf(join(folder, 'model.json'), json, {}), ['BAD_MODEL_FILE', 'IO_ERROR']));
+    expectRefusedOrRead(await oddValues(modelJson, (json) => tfjsModelOf(join(folder, 'model.json'), json, new TextEncoder().encode(JSON.stringify(json)), {}), ['BAD_MODEL_FILE', 'IO_ERROR']));
   });
 
   it.each(nets)("%s: a JSON checkpoint's model and training sections", async (_, net) => {

@@ -4,11 +4,11 @@
 // Model files and checkpoints (readModelJSON's text, loadModel's file, readModelFile's: convert and study --model), and a
 // --data file (readDataFile, before any flag is read against its rows). The number quoted is the one at the place the refusal
 // names, as JSON.parse read it: not the text's first (a key written twice, keys in another order than the reader's: review51).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createNetwork, loadModel, readModelJSON } from '../../src/node.js';
+import { createNetwork, loadModel, readModelJSON, readTfjsLayersFile, writeModelFile } from '../../src/node.js';
 import { jsonValueSpan } from '../../src/json-syntax.js';
 import { runCliInProcess } from '../util/cli.js';
 import { expectError } from '../util/expect-error.js';
@@ -101,6 +101,23 @@ describe('the number quoted is the one refused', () => {
     net.dispose();
     const bad = text.replace(/("3\.bias":\{"shape":\[1\],"values":\[)[^\]]+/, '$1-3e400').replace(/("0\.weight":\{"shape":\[3,2\],"values":\[)/, '"0.weight":{"values":[1e400]},$1');
     await expectError(() => readModelJSON(bad), 'BAD_MODEL_FILE', /^model\.tensors\["3\.bias"\]\.values\[0\]: -Infinity is not a finite number \(the text writes -3e400 at line 1, column \d+: beyond float64's range, which JSON reads as -Infinity\)$/);
+  });
+
+  it('a tfjs model.json: the place the refusal names, and nothing where it names no place the file holds (never another place\'s number)', async () => {
+    const net = await createNetwork({ sizes: [2, 3, 2], seed: 1 });
+    const tfjs = join(folder, 'tfjs');
+    await writeModelFile(net, tfjs, 'tfjs');
+    net.dispose();
+    const written = readFileSync(join(tfjs, 'model.json'), 'utf8');
+    const recorded = written.replace('"loss":"cross-entropy",', '"loss":"cross-entropy","trainedOn":{"data":"mnist","rows":7e400},');
+    expect(recorded).not.toBe(written);
+    writeFileSync(join(tfjs, 'model.json'), recorded);
+    const column = recorded.indexOf('7e400') + 1;
+    await expectError(() => readTfjsLayersFile(tfjs), 'BAD_MODEL_FILE', new RegExp(`userDefinedMetadata\\.gradscope\\.trainedOn\\.rows: expected a whole number ≥ 1, got Infinity \\(the text writes 7e400 at line 1, column ${column}: beyond float64's range, which JSON reads as Infinity\\)$`));
+    // The reader names a Dense layer's units after the layer ('layers[0] (dense_1).units'), which model.json holds in its config:
+    // no place the text holds, so nothing is quoted, not the 7e400 beside it.
+    writeFileSync(join(tfjs, 'model.json'), recorded.replace('"units":3,', '"units":3e400,'));
+    await expectError(() => readTfjsLayersFile(tfjs), 'BAD_MODEL_FILE', /layers\[0\] \(dense_1\)\.units: expected a whole number of units from 1 to [\d,]+, got Infinity$/);
   });
 
   it('a --data file whose inputs are written twice: the row and column of the copy read, and its text (it quoted the copy discarded)', async () => {

@@ -93,7 +93,14 @@ describe('safetensors import', () => {
     expect(() => fromSafetensors(null as never)).toThrow(/^safetensors: expected bytes \(a Uint8Array or an ArrayBuffer\), got null$/);
     badFile(handWritten(SAMPLE_HEADER, buffer, SAMPLE_HEADER.length + buffer.length + 1), /header length: says \d{1,3}(,\d{3})* bytes but only/);
     badFile(handWritten(SAMPLE_HEADER, buffer, 2 ** 40), /header length: .* exceeds the limit/);
-    badFile(handWritten('{"0.weight": ', new Uint8Array()), /header: not valid UTF-8 JSON/);
+    // Where in the header, as every JSON reader says it (it gave the engine's words alone).
+    badFile(handWritten('{"0.weight": ', new Uint8Array()), /header: not valid JSON at line 1, column 14: expected a value \(an object, array, string, number, true, false or null\), got the end of the text$/);
+    badFile(handWritten('{"0.weight": "\xff"}', new Uint8Array()), /header: not valid UTF-8$/);
+    // A number beyond float64's range, which JSON reads as Infinity, quoted as the header writes it: data_offsets written before the
+    // shape and also beyond it, so the text's first such number is not the refused shape's (edges47 #9, review51).
+    const overflowing = SAMPLE_HEADER.replace('"shape":[3,2],"data_offsets":[0,48]', '"data_offsets":[0,1e401],"shape":[3,2e400]');
+    const column = overflowing.indexOf('2e400') + 1;
+    badFile(handWritten(overflowing, buffer), new RegExp(`0\\.weight\\.shape: expected an array of non-negative integers, got \\[3, Infinity\\] \\(the header writes 2e400 at line 1, column ${column}: beyond float64's range, which JSON reads as Infinity\\)$`));
     badFile(withHeader((h) => (h['2.bias'].data_offsets = [84, 92])), /2\.bias\.data_offsets: \[84, 92\] runs past the 88-byte data buffer/);
     badFile(withHeader((h) => (h['2.bias'].data_offsets = [80, 84])), /2\.(bias|weight): data_offsets \[\d+, \d+\] overlap/);
     badFile(withHeader((h) => (h['2.bias'].dtype = 'I32')), /2\.bias\.dtype: "I32" is not supported/);
