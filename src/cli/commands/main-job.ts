@@ -5,6 +5,7 @@
  * by default) of all three.
  */
 import { dirname } from 'node:path';
+import { loadMnist } from '../../data/mnist.js';
 import { writeReport } from '../../io/report-file.js';
 import { activationsReportSection } from '../../studies/activations-report.js';
 import { depthReportSection } from '../../studies/depth-report.js';
@@ -36,6 +37,9 @@ export const MAIN_JOB_HEADINGS = ["Study (a): Nielsen's vanishing gradient", 'St
 
 /** The default report's path: its folder, reports/, is gradscope's own and the one folder it creates (a folder --html names must exist). */
 async function defaultReport(): Promise<string> {
+  // The digits first (cached, none copied: the studies read them next): without the package mnist the job stops with
+  // MISSING_DEPENDENCY before it makes reports/, where it left that folder behind empty (newuser52).
+  await loadMnist({ take: { train: 0, test: 0 } });
   await createFolder(dirname(MAIN_JOB_REPORT));
   await checkWritable(MAIN_JOB_REPORT);
   return MAIN_JOB_REPORT;
