@@ -10,6 +10,7 @@ import { PRIME_MAX } from '../flow/metrics.js';
 import { VANISHING_RATIO } from '../flow/diagnosis/diagnosis-thresholds.js';
 import type { Trace } from '../flow/trace.js';
 import { grouped } from '../counted.js';
+import { callEndSteps } from '../training/call-end-steps.js';
 import type { ActivationStudyResult } from './activations.js';
 
 /**
@@ -94,7 +95,7 @@ export function glorotSaturationReading(result: ActivationStudyResult): string {
     return s ? [{ run: r, s }] : [];
   });
   if (read.length === 0) return '';
-  const updates = result.epochs * Math.ceil(result.trainRows / result.batchSize);
+  const updates = callEndSteps(0, result.epochs, result.trainRows, result.batchSize)?.last ?? 0;
   // The study records the run's last step (runActivationStudy's extraSteps): where every run's end is it, that is what the words say.
   const end = read.every(({ s }) => s.last.step === updates) ? 'last step' : "last full batch's traced step";
   const theirs = read.find(({ run }) => run.init === 'standard');
