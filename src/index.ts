@@ -15,7 +15,7 @@ export type { Model, ModelOwner, Overflow, Parameter, Trainable, Mode, GaussNewt
 export { LAYER_TYPES, RESIDUAL_GATES, NORM_EPSILON, BATCH_NORM_MOMENTUM, BATCH_NORM_MIN_ROWS, BATCH_NORM_BLOCKING_ROWS } from './layers/spec.js';
 export { moduleIndices } from './layers/block-layout.js';
 export type { LsuvOptions, LsuvLayerReport } from './layers/lsuv.js';
-export type { LayerSpec, CheckedSpec, DenseSpec, BatchNormSpec, LayerNormSpec, ActivationSpec, ResidualSpec, CheckedResidualSpec, ResidualGate, LayerType } from './layers/spec.js';
+export type { LayerSpec, CheckedSpec, DenseSpec, CheckedDenseSpec, BatchNormSpec, LayerNormSpec, ActivationSpec, ResidualSpec, CheckedResidualSpec, ResidualGate, LayerType } from './layers/spec.js';
 export type { LayerOptions, NetworkConfig, NetworkOptions } from './network/config.js';
 export type { BatchInfo, EpochInfo, TracedTrainResult, TrainOptions, TrainResult } from './training/train-options.js';
 export type { BudgetClock } from './budget-clock.js';

@@ -205,7 +205,7 @@ export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
   readonly loadedRows: number;
   /**
    * For a block network, the first layer a dense-only tool cannot take, as "layers[1] is
-   * batch-norm" (what denseModelOf's refusal says); absent for a dense one.
+   * batch-norm" or "layers[0] is dense without a bias" (what denseModelOf's refusal says); absent for a dense one.
    */
   readonly firstNonDense?: string;
   /**

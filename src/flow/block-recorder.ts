@@ -69,12 +69,12 @@ export class BlockRecorder implements FlowRecorder {
       loss: net.loss,
       every: options.every,
       run,
-      blocks: { layers: this.rows.map(({ name, type }) => ({ name, type })), residuals: taps.residuals.map(({ name, gate }) => ({ name, gate })) },
+      blocks: { layers: this.rows.map(({ name, type, bias }) => ({ name, type, ...(type === 'dense' && !bias && { bias: false as const }) })), residuals: taps.residuals.map(({ name, gate }) => ({ name, gate })) },
     });
     for (const block of taps.residuals) block.probe(true);
     if (options.gradientNoise) {
       const dense = this.rows.map((tap) =>
-        tap.type === 'dense' ? { inputs: tap.weight!.shape[1], units: tap.units, input: tap.input, delta: tap.delta, weightGrad: tap.weight!.grad, biasGrad: tap.bias!.grad } : null,
+        tap.type === 'dense' ? { inputs: tap.weight!.shape[1], units: tap.units, input: tap.input, delta: tap.delta, weightGrad: tap.weight!.grad, biasGrad: tap.bias?.grad ?? null } : null,
       );
       this.noise = new GradientNoiseMeter(this.k, dense);
     }

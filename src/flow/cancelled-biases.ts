@@ -11,15 +11,16 @@ import type { Trace } from './trace.js';
 import { checkTraceArgument } from './trace-argument.js';
 
 /**
- * The rows of a block network's trace whose bias a batch norm cancels: dense rows with a linear
- * activation whose next row, in the same layer stack, is a batch norm (none in a dense network's trace).
+ * The rows of a block network's trace whose bias a batch norm cancels: dense rows with a bias and a
+ * linear activation whose next row, in the same layer stack, is a batch norm (none in a dense network's
+ * trace). A dense row built without a bias (`bias: false`, as PyTorch's users build this very layer) has none to cancel.
  */
 export function biasesCancelledByBatchNorm(trace: Trace): number[] {
   checkTraceArgument(trace, 'biasesCancelledByBatchNorm');
   const rows = trace.blocks?.layers ?? [];
   return rows.flatMap((row, l) => {
     const next = rows[l + 1];
-    const feeds = row.type === 'dense' && trace.activations[l] === 'linear' && next?.type === 'batch-norm' && parentPath(next.name) === parentPath(row.name);
+    const feeds = row.type === 'dense' && row.bias !== false && trace.activations[l] === 'linear' && next?.type === 'batch-norm' && parentPath(next.name) === parentPath(row.name);
     return feeds ? [l] : [];
   });
 }

@@ -268,7 +268,8 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
 
   const deltaFirstToLast = firstLastMedian(ratioSeries('deltaRms'));
   const cancelled = biasesCancelledByBatchNorm(trace);
-  const biasCancelled = (l: number) => cancelled.includes(l);
+  // A row whose ‖∂C/∂b‖ measures no speed of learning: a batch norm cancels its bias, or it has none (a dense layer built without one).
+  const biasCancelled = (l: number) => cancelled.includes(l) || !trace.recordsMetric('biasGradNorm', l);
   const normalisedBy = normRows(trace, chain);
   const flatNorms = layers.filter((e) => (e.flatFraction ?? 0) >= FLAT_FEATURES).map((e) => e.layer);
   const batchNormBlocking = (trace.run.batchSize ?? Infinity) <= BATCH_NORM_BLOCKING_ROWS ? normalisedBy.filter((l) => trace.blocks!.layers[l].type === 'batch-norm') : [];
@@ -333,7 +334,7 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
   if (training) evidence.training = training;
   const endNoise = biasCancelled(lastHidden) || hidden === 0 ? undefined : endNoiseOf(trace, lastHidden, full, changeWindow);
   if (endNoise) evidence.endNoise = endNoise;
-  // The mean loss's gradient over fixed rows, where given: read at the last hidden layer while it has one at both ends (a bias a batch norm cancels has none).
+  // The mean loss's gradient over fixed rows, where given: read at the last hidden layer while it has one at both ends (a bias a batch norm cancels has none, nor a layer without a bias).
   const [meanStart, meanEnd] = [meanLoss?.start[lastHidden] ?? NaN, meanLoss?.end[lastHidden] ?? NaN];
   if (meanLoss && hidden > 0 && !biasCancelled(lastHidden) && positiveFinite(meanStart) && positiveFinite(meanEnd)) evidence.meanLossChange = { change: meanEnd / meanStart, rows: meanLoss.rows };
   const skipped = skippedBatches(trace);

@@ -1,7 +1,8 @@
 /**
  * Per-example gradients of dense layers without materialising them (Goodfellow 2015): example x's
  * gradient of layer l is g_x = m·δ_x ⊗ [a_x, 1] (δ = ∂(mean loss)/∂z as backprop leaves it, a the
- * layer's input, m the batch), so ‖g_x‖² = m²·‖δ_x‖²·(‖a_x‖² + 1) from two row norms. With the
+ * layer's input, m the batch), so ‖g_x‖² = m²·‖δ_x‖²·(‖a_x‖² + 1) from two row norms (a layer
+ * without a bias: g_x = m·δ_x ⊗ a_x, and ‖g_x‖² = m²·‖δ_x‖²·‖a_x‖²). With the
  * batch gradient ḡ = E g, the gradient signal-to-noise ratio of the layer is
  *   GSNR = ‖E g‖² / E‖g − E g‖² = ‖ḡ‖² / (E‖g‖² − ‖ḡ‖²),
  * moments over the batch's examples (Liu et al. 2020 define it per parameter; this is the layer's
@@ -12,7 +13,7 @@ import type { Kernels, Tensor } from '../kernels.js';
 import type { Model } from '../model.js';
 
 export interface LayerGradientNoise {
-  /** Mean over the batch of ‖g_x‖, the per-example gradient norm (weights and biases). */
+  /** Mean over the batch of ‖g_x‖, the per-example gradient norm (weights and biases; the weights alone for a layer without a bias). */
   exampleGradNorm: number;
   /** ‖E g‖² / E‖g − E g‖²; NaN for a batch of one example (no spread to measure). */
   gradientSNR: number;
@@ -35,8 +36,8 @@ export interface NoiseLayer<T extends Tensor = Tensor> {
   delta(): T | null;
   /** ∂C/∂W of the batch, `[units][inputs]`. */
   readonly weightGrad: T;
-  /** ∂C/∂b of the batch, `[units]`. */
-  readonly biasGrad: T;
+  /** ∂C/∂b of the batch, `[units]`; null for a layer without a bias (nn.Linear(bias=False)). */
+  readonly biasGrad: T | null;
 }
 
 /** The weight layers of a dense chain, as the meter reads them. */
@@ -78,12 +79,14 @@ export class GradientNoiseMeter {
       const inputs = k.view(this.inputNorms!);
       let sumNorms = 0;
       let sumSquares = 0;
+      // The bias's share of ‖g_x‖² is ‖δ_x‖²·1: the 1 of [a_x, 1].
+      const biasInput = layer.biasGrad ? 1 : 0;
       for (let x = 0; x < batch; x++) {
-        const squared = batch * batch * deltas[x] * (inputs[x] + 1);
+        const squared = batch * batch * deltas[x] * (inputs[x] + biasInput);
         sumNorms += Math.sqrt(squared);
         sumSquares += squared;
       }
-      const signal = k.sumSquares(layer.weightGrad, nIn * nOut) + k.sumSquares(layer.biasGrad, nOut);
+      const signal = k.sumSquares(layer.weightGrad, nIn * nOut) + (layer.biasGrad ? k.sumSquares(layer.biasGrad, nOut) : 0);
       const noise = sumSquares / batch - signal;
       return { exampleGradNorm: sumNorms / batch, gradientSNR: batch > 1 ? signal / Math.max(noise, 0) : NaN };
     });

@@ -196,6 +196,8 @@ export interface TraceBlocks {
     name: string;
     /** Layer type. */
     type: TappedLayerType;
+    /** false for a dense layer built without a bias (its row records no ‖∂C/∂b‖); absent for every other row. */
+    bias?: false;
   }[];
   /** Per residual block (outer before inner): its module name and gate. */
   residuals: {
@@ -281,6 +283,15 @@ function checkModuleNames(blocks: TraceBlocks): void {
   }
 }
 
+/** Refuses a `bias` a block network's row never holds (a saved trace's JSON may hold anything): only `false`, only on a dense row. */
+function checkBiasFree(blocks: TraceBlocks): void {
+  blocks.layers.forEach((row, i) => {
+    if (row.bias !== undefined && (row.bias !== false || row.type !== 'dense')) {
+      throw invalidOption(`trace: blocks.layers[${i}].bias must be false on a dense row built without a bias, or absent, got ${shown(row.bias)} on a ${typedWord(row.type)} row`);
+    }
+  });
+}
+
 function checkForm(form: LayerLabelForm, method: string): void {
   if (form !== 'full' && form !== 'short') throw invalidOption(`trace.${method}(…, form): form must be 'full' or 'short', got ${shown(form)}`);
 }
@@ -334,8 +345,9 @@ export class Trace {
     if (info.blocks) {
       const { layers, residuals } = info.blocks;
       if (layers.length !== this.layers) throw new GradscopeError('INVALID_OPTION', `trace: ${layers.length} layer names for ${this.layers} layers`);
-      this.blocks = { layers: layers.map(({ name, type }) => ({ name, type })), residuals: residuals.map(({ name, gate }) => ({ name, gate })) };
+      this.blocks = { layers: layers.map(({ name, type, bias }) => ({ name, type, ...(bias === false && { bias }) })), residuals: residuals.map(({ name, gate }) => ({ name, gate })) };
       checkModuleNames(this.blocks);
+      checkBiasFree(this.blocks);
       this.paths = blockPaths(this.blocks);
     }
     for (const name of LAYER_METRIC_NAMES) this.metricData[name] = new Float64Array(INITIAL_CAPACITY * this.layers).fill(NaN);
@@ -387,14 +399,14 @@ export class Trace {
 
   /**
    * Whether row `layer` records `metric` at all (elsewhere it stays NaN): every row of a dense
-   * network's trace; in a block network's, ‖∂C/∂b‖ in the rows with a b (dense and norm layers: β)
-   * and the W metrics in the rows with a W (all but activation layers).
+   * network's trace; in a block network's, ‖∂C/∂b‖ in the rows with a b (dense layers built with a
+   * bias, norm layers: β) and the W metrics in the rows with a W (all but activation layers).
    */
   recordsMetric(metric: 'weightGradNorm' | 'biasGradNorm' | 'weightNorm', layer: number): boolean {
     this.checkLayer(layer);
-    const type = this.blocks?.layers[layer].type;
-    if (type === undefined) return true;
-    return metric === 'biasGradNorm' ? type !== 'activation' && type !== 'residual' : type !== 'activation';
+    const row = this.blocks?.layers[layer];
+    if (row === undefined) return true;
+    return metric === 'biasGradNorm' ? row.type !== 'activation' && row.type !== 'residual' && row.bias !== false : row.type !== 'activation';
   }
 
   /** The rows that record `metric` (see recordsMetric), first first: what a chart of it per layer shows. */

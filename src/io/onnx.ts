@@ -1,7 +1,7 @@
 /**
  * ONNX export for inference in ONNX Runtime (or anything else that reads ONNX), of dense chains and
  * block networks alike, in evaluation mode: a dense layer is a Gemm (Y = X·Wᵀ + b, transB = 1,
- * because gradscope stores W as [out][in]) followed by its activation op ('linear' adds none); batch
+ * because gradscope stores W as [out][in]; without its optional C, Y = X·Wᵀ, for a layer without a bias) followed by its activation op ('linear' adds none); batch
  * norm is BatchNormalization in inference form (the running statistics, ε 1e-5); layer norm is
  * LayerNormalization (axis −1, ε 1e-5; opset 17); an activation layer is its op; a residual block is
  * its branch, then Add of the block's input (after Mul by α for the ReZero gate). Initializers carry
@@ -17,7 +17,7 @@ import type { ModelData } from '../network/model-file.js';
 import type { Network } from '../api/network.js';
 import { moduleIndices } from '../layers/block-layout.js';
 import type { BlockModelData } from '../layers/block-model.js';
-import { BATCH_NORM_MOMENTUM, NORM_EPSILON, widthAfter, type CheckedSpec } from '../layers/spec.js';
+import { BATCH_NORM_MOMENTUM, hasBias, NORM_EPSILON, widthAfter, type CheckedSpec } from '../layers/spec.js';
 import { checkBlockModel, isBlockModel } from '../network/block-model-check.js';
 import { denseAsBlockModel, exportSource } from './model-data.js';
 import { ProtoWriter } from './protobuf.js';
@@ -114,7 +114,8 @@ class GraphBuilder {
       const here = `${prefix}${index[i]}`;
       switch (spec.type) {
         case 'dense':
-          current = this.node('Gemm', `${here}.linear`, [current, this.initializer(`${here}.weight`), this.initializer(`${here}.bias`)], { transB: { int: 1 } });
+          const bias = hasBias(spec) ? [this.initializer(`${here}.bias`)] : [];
+          current = this.node('Gemm', `${here}.linear`, [current, this.initializer(`${here}.weight`), ...bias], { transB: { int: 1 } });
           current = this.activation(spec.activation, `${prefix}${index[i] + 1}`, current);
           break;
         case 'batch-norm': {

@@ -6,14 +6,15 @@
  *   model = eval(meta["pytorch"]); model.load_state_dict(load_file(path))   # strict
  *
  * rebuilds the network in PyTorch. One nn.Sequential of the specs in order: a dense layer is
- * nn.Linear followed by its activation's module (nn.Identity() for 'linear'), batch norm
+ * nn.Linear followed by its activation's module (nn.Identity() for 'linear'; `bias=False` for a
+ * layer without a bias, whose state_dict holds its weight alone), batch norm
  * nn.BatchNorm1d (eps 1e-5, momentum 0.1: PyTorch's defaults, gradscope's values), layer norm
  * nn.LayerNorm (eps 1e-5), an activation layer its module, a residual block
  * `Residual(nn.Sequential(…))` or `Residual(nn.Sequential(…), gate="rezero")`.
  */
 import type { OutputActivation } from '../kernels.js';
-import type { CheckedSpec } from '../layers/spec.js';
-import { widthAfter } from '../layers/spec.js';
+import type { CheckedDenseSpec, CheckedSpec } from '../layers/spec.js';
+import { hasBias, widthAfter } from '../layers/spec.js';
 import type { PytorchModule } from '../pytorch-record.js';
 
 /** PyTorch's module for each activation (what the writer emits; the reader of module expressions maps the classes back). */
@@ -41,6 +42,11 @@ export const PYTORCH_RESIDUAL_CLASS = `class Residual(nn.Module):
         return x + (self.alpha * self.branch(x) if hasattr(self, "alpha") else self.branch(x))
 `;
 
+/** A dense layer's nn.Linear taking `width` features: `nn.Linear(3, 4)`, or `nn.Linear(3, 4, bias=False)` for one without a bias. */
+function linearModule(width: number, spec: CheckedDenseSpec): string {
+  return `nn.Linear(${width}, ${spec.units}${hasBias(spec) ? '' : ', bias=False'})`;
+}
+
 /** The Python expression that builds the nn.Sequential of `specs` taking `inputs` features. */
 export function pytorchExpression(specs: readonly CheckedSpec[], inputs: number): string {
   const modules: string[] = [];
@@ -48,7 +54,7 @@ export function pytorchExpression(specs: readonly CheckedSpec[], inputs: number)
   for (const spec of specs) {
     switch (spec.type) {
       case 'dense':
-        modules.push(`nn.Linear(${width}, ${spec.units})`, TORCH_MODULE[spec.activation]);
+        modules.push(linearModule(width, spec), TORCH_MODULE[spec.activation]);
         break;
       case 'batch-norm':
         modules.push(`nn.BatchNorm1d(${width}${pythonKeyword('eps', spec.epsilon)}${pythonKeyword('momentum', spec.momentum)})`);
@@ -170,6 +176,7 @@ interface Placed {
 function tensorCount(spec: CheckedSpec): number {
   switch (spec.type) {
     case 'dense':
+      return hasBias(spec) ? 2 : 1;
     case 'layer-norm':
       return 2;
     case 'batch-norm':
@@ -212,7 +219,7 @@ export function pytorchBlockExpression(specs: readonly CheckedSpec[], inputs: nu
         case 'layer-norm': {
           const parts = below(moduleAt(cursor));
           if (!Array.isArray(parts)) return parts;
-          const text = spec.type === 'dense' ? `nn.Linear(${width}, ${spec.units})` : pytorchExpression([spec], width).slice('nn.Sequential('.length, -1);
+          const text = spec.type === 'dense' ? linearModule(width, spec) : pytorchExpression([spec], width).slice('nn.Sequential('.length, -1);
           placed.push({ parts, text });
           if (spec.type === 'dense' && !(last && module?.logits) && spec.activation !== 'linear') placed.push({ parts: undefined, text: TORCH_MODULE[spec.activation] });
           break;

@@ -20,7 +20,7 @@ import { MODEL_FILE_TAG, parseModelJson } from '../network/model-file.js';
 import { describeValue, invalidOption } from '../errors.js';
 import { shapeText, shownShape } from '../shape-text.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
-import { BATCH_NORM_MOMENTUM, NORM_EPSILON, namedDenseFanIns, widthAfter, type CheckedSpec } from '../layers/spec.js';
+import { BATCH_NORM_MOMENTUM, hasBias, NORM_EPSILON, namedDenseFanIns, widthAfter, type CheckedSpec } from '../layers/spec.js';
 import { moduleIndices } from '../layers/block-layout.js';
 import { rethrowThrough } from '../model-limits.js';
 import { checkBlockArchitecture, checkBlockModel, checkTensorValues, isParameter } from '../network/block-model-check.js';
@@ -70,10 +70,11 @@ function tfjsPlan(specs: readonly CheckedSpec[], inputs: number, where = 'layers
         const name = named('dense');
         plan.push({
           class_name: 'Dense',
-          config: { name, units: spec.units, activation: spec.activation === 'leaky-relu' ? 'linear' : spec.activation, use_bias: true, dtype: 'float32', trainable: true },
+          config: { name, units: spec.units, activation: spec.activation === 'leaky-relu' ? 'linear' : spec.activation, use_bias: hasBias(spec), dtype: 'float32', trainable: true },
+          // A layer without a bias is Keras' Dense(use_bias=False): its kernel alone.
           weights: [
             { kind: 'kernel', tensor: `${k}.weight`, shape: [width, spec.units], transposed: true },
-            { kind: 'bias', tensor: `${k}.bias`, shape: [spec.units], transposed: false },
+            ...(hasBias(spec) ? [{ kind: 'bias', tensor: `${k}.bias`, shape: [spec.units], transposed: false }] : []),
           ],
         });
         if (spec.activation === 'leaky-relu') plan.push(activationLayer('leaky-relu'));

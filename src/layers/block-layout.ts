@@ -8,7 +8,7 @@
 import { checkObjectArgument } from '../checks.js';
 import { invalidOption, shownArgument } from '../errors.js';
 import type { BlockTensor } from './block-model.js';
-import { widthAfter, type CheckedSpec } from './spec.js';
+import { hasBias, widthAfter, type CheckedSpec } from './spec.js';
 
 /** One tensor's place in a block network's state_dict: everything but its values. */
 export type TensorSlot = Omit<BlockTensor, 'values'>;
@@ -35,7 +35,8 @@ export function blockTensorLayout(specs: readonly CheckedSpec[], inputs: number,
     const float = (name: string, shape: number[]): TensorSlot => ({ name: here + name, shape, dtype: 'float' });
     switch (spec.type) {
       case 'dense':
-        slots.push(float('weight', [spec.units, width]), float('bias', [spec.units]));
+        slots.push(float('weight', [spec.units, width]));
+        if (hasBias(spec)) slots.push(float('bias', [spec.units]));
         break;
       case 'batch-norm':
         slots.push(float('weight', [width]), float('bias', [width]), float('running_mean', [width]), float('running_var', [width]));

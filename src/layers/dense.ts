@@ -1,6 +1,7 @@
 /**
  * A dense layer followed by its activation: z = x·Wᵀ + b, a = f(z), as PyTorch's nn.Linear
- * (weight `[units][inputs]`, bias `[units]`) followed by the activation's module.
+ * (weight `[units][inputs]`, bias `[units]`) followed by the activation's module. Built without a
+ * bias (nn.Linear(bias=False)), it holds the weight alone: z = x·Wᵀ, no ∂b, nothing to step.
  */
 import { GradscopeError } from '../errors.js';
 import type { Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
@@ -10,7 +11,8 @@ import { createParameter, freeParameter, LazyRowTensor, RowTensor } from './tens
 export class DenseLayer<T extends Tensor> implements FusedOutputLayer<T> {
   readonly type = 'dense';
   readonly weight: Parameter<T>;
-  readonly bias: Parameter<T>;
+  /** The bias, or null for a layer built without one. */
+  readonly bias: Parameter<T> | null;
   readonly parameters: readonly Parameter<T>[];
   readonly buffers = [];
   private readonly z: RowTensor<T>;
@@ -20,7 +22,11 @@ export class DenseLayer<T extends Tensor> implements FusedOutputLayer<T> {
   /** The R-operator's R{z} and R{a} (allocated by the first rForward). */
   private readonly rz: LazyRowTensor<T>;
   private readonly ra: LazyRowTensor<T>;
-  /** A zero bias `[units]`, for the R-pass's second product (allocated by the first rForward). */
+  /**
+   * A zero bias `[units]`: the R-pass's second product's (allocated by the first rForward), and the
+   * forward's of a layer without a bias (allocated at once): the kernel adds a bias, and +0 leaves
+   * every z as x·Wᵀ gives it (a −0 becomes +0).
+   */
   private readonly zeroBias: LazyRowTensor<T>;
   /** R{∂L/∂z} of the R-operator's reverse pass (allocated by the first rBackward). */
   private readonly rdz: LazyRowTensor<T>;
@@ -34,18 +40,21 @@ export class DenseLayer<T extends Tensor> implements FusedOutputLayer<T> {
     readonly units: number,
     readonly activation: OutputActivation,
     weights: ArrayLike<number>,
-    biases: ArrayLike<number>,
+    /** The initial biases, or null for a layer without a bias. */
+    biases: ArrayLike<number> | null,
     capacity: number,
   ) {
     this.weight = createParameter(k, 'weight', [units, inputs], weights, true);
-    this.bias = createParameter(k, 'bias', [units], biases);
-    this.parameters = [this.weight, this.bias];
+    this.bias = biases ? createParameter(k, 'bias', [units], biases) : null;
+    this.parameters = this.bias ? [this.weight, this.bias] : [this.weight];
     this.z = new RowTensor(k, units, capacity);
     this.a = new RowTensor(k, units, capacity);
     this.dz = new RowTensor(k, units, capacity);
     this.rz = new LazyRowTensor(k, units);
     this.ra = new LazyRowTensor(k, units);
     this.zeroBias = new LazyRowTensor(k, units);
+    // Allocated now for a layer without a bias, whose every forward reads it: the hot path allocates nothing.
+    if (!this.bias) this.zeroBias.get(1);
     this.rdz = new LazyRowTensor(k, units);
     this.dzSquared = new LazyRowTensor(k, units);
     this.xSquared = new LazyRowTensor(k, inputs);
@@ -75,7 +84,7 @@ export class DenseLayer<T extends Tensor> implements FusedOutputLayer<T> {
   }
 
   forward(x: T, batch: number): void {
-    this.k.denseForward(this.z.tensor, x, this.weight.value, this.bias.value, batch, this.inputs, this.units);
+    this.k.denseForward(this.z.tensor, x, this.weight.value, this.bias ? this.bias.value : this.zeroBias.get(1), batch, this.inputs, this.units);
     this.k.activationForward(this.activation, this.a.tensor, this.z.tensor, batch, this.units);
   }
 
@@ -88,20 +97,21 @@ export class DenseLayer<T extends Tensor> implements FusedOutputLayer<T> {
     this.backwardFromPreActivation(this.dz.tensor, dx, x, batch);
   }
 
-  /** R{z} = R{x}·Wᵀ + x·Vᵀ + v_b and R{a} = f'(z) ⊙ R{z} (softmax: its Jacobian applied to R{z}); v_W, v_b at v[offset], v[offset + 1]. */
+  /** R{z} = R{x}·Wᵀ + x·Vᵀ + v_b and R{a} = f'(z) ⊙ R{z} (softmax: its Jacobian applied to R{z}); v_W, v_b at v[offset], v[offset + 1] (no v_b without a bias). */
   rForward(rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void {
     const k = this.k;
     const n = batch * this.units;
     const rz = this.rz.get(batch);
     const ra = this.ra.get(batch);
+    const vb = this.bias ? v[offset + 1] : this.zeroBias.get(1);
     // The dense Model's order of sums (src/optim/gauss-newton.ts), so both give the same bits;
     // ra holds x·V_Wᵀ until R{a} overwrites it.
     if (rx) {
-      k.denseForward(rz, rx, this.weight.value, v[offset + 1], batch, this.inputs, this.units);
+      k.denseForward(rz, rx, this.weight.value, vb, batch, this.inputs, this.units);
       k.denseForward(ra, x, v[offset], this.zeroBias.get(1), batch, this.inputs, this.units);
       k.axpy(rz, ra, n, 1);
     } else {
-      k.denseForward(rz, x, v[offset], v[offset + 1], batch, this.inputs, this.units);
+      k.denseForward(rz, x, v[offset], vb, batch, this.inputs, this.units);
     }
     if (this.activation === 'softmax') {
       k.softmaxJvp(ra, this.a.tensor, rz, batch, this.units);
@@ -132,7 +142,7 @@ export class DenseLayer<T extends Tensor> implements FusedOutputLayer<T> {
   rBackwardFromPreActivation(rdz: T, rdx: T | null, rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void {
     const k = this.k;
     k.denseBackwardWeights(this.weight.grad, rdz, x, batch, this.inputs, this.units);
-    k.denseBackwardBias(this.bias.grad, rdz, batch, this.units);
+    if (this.bias) k.denseBackwardBias(this.bias.grad, rdz, batch, this.units);
     if (rx) k.denseBackwardWeights(this.weight.grad, this.dz.tensor, rx, batch, this.inputs, this.units);
     if (!rdx) return;
     k.denseBackwardInput(rdx, rdz, this.weight.value, batch, this.inputs, this.units);
@@ -147,7 +157,7 @@ export class DenseLayer<T extends Tensor> implements FusedOutputLayer<T> {
     k.mul(dz2, this.dz.tensor, this.dz.tensor, batch * this.units);
     k.mul(x2, x, x, batch * this.inputs);
     k.denseBackwardWeights(out[offset], dz2, x2, batch, this.inputs, this.units);
-    k.denseBackwardBias(out[offset + 1], dz2, batch, this.units);
+    if (this.bias) k.denseBackwardBias(out[offset + 1], dz2, batch, this.units);
   }
 
   /** The mean loss of the output against y (`[batch][units]`), with the output activation fused in. */
@@ -163,9 +173,9 @@ export class DenseLayer<T extends Tensor> implements FusedOutputLayer<T> {
     return value;
   }
 
-  /** Given dz = ∂L/∂z of the last forward on x: weight and bias gradients += their share, dx += ∂L/∂x unless null. dz is read only. */
+  /** Given dz = ∂L/∂z of the last forward on x: weight and bias gradients += their share (no ∂b without a bias), dx += ∂L/∂x unless null. dz is read only. */
   backwardFromPreActivation(dz: T, dx: T | null, x: T, batch: number): void {
-    this.k.denseBackwardBias(this.bias.grad, dz, batch, this.units);
+    if (this.bias) this.k.denseBackwardBias(this.bias.grad, dz, batch, this.units);
     // ∂W and dx in one call where both are wanted: on two threads they run at once.
     if (dx) this.k.denseBackwardWeightsAndInput(this.weight.grad, dx, dz, x, this.weight.value, batch, this.inputs, this.units);
     else this.k.denseBackwardWeights(this.weight.grad, dz, x, batch, this.inputs, this.units);

@@ -3,7 +3,7 @@
  * index k followed by its activation module at k + 1; every other spec is one module. Tensor names
  * carry the module index (`0.weight`, `2.running_mean`, `3.branch.0.bias`, `3.alpha`).
  *
- * `buildSequential` makes one from checked specs: dense weights and biases from the initialisers in
+ * `buildSequential` makes one from checked specs: dense weights and biases (none for `bias: false`) from the initialisers in
  * layer order (depth first, so one seed gives the same network on every backend), batch and layer
  * norm γ = 1, β = 0, running statistics 0 and 1, ReZero's α = 0.
  */
@@ -19,7 +19,7 @@ import type { FusedOutputLayer, Layer, LayerStack, Mode, Parameter, StateBuffer 
 import { LayerNormLayer } from './layer-norm.js';
 import { PassCount } from './passes.js';
 import { ResidualBlock } from './residual.js';
-import { widthAfter, type CheckedSpec } from './spec.js';
+import { hasBias, widthAfter, type CheckedSpec } from './spec.js';
 import { LazyRowTensor, prefixed, RowTensor } from './tensors.js';
 
 export interface BuildOptions {
@@ -328,7 +328,8 @@ function buildLayer<T extends Tensor>(k: Kernels<T>, spec: CheckedSpec, width: n
   switch (spec.type) {
     case 'dense': {
       const weights = initWeights(options.init ?? 'standard', width, spec.units, rng);
-      const biases = initBiases(options.biasInit ?? 'zero', spec.units, rng);
+      // A layer without a bias draws none: the next layer's draws start where its weights' end.
+      const biases = hasBias(spec) ? initBiases(options.biasInit ?? 'zero', spec.units, rng) : null;
       return new DenseLayer(k, width, spec.units, spec.activation, weights, biases, capacity);
     }
     case 'batch-norm':

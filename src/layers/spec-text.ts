@@ -8,14 +8,15 @@
 import { BATCH_NORM_MOMENTUM, NORM_EPSILON, type LayerSpec } from './spec.js';
 
 /**
- * One spec in words: a dense layer with its units and activation ('linear' when absent), a residual
+ * One spec in words: a dense layer with its units and activation ('linear' when absent), 'no bias'
+ * after a layer without one (nn.Linear(bias=False)), a residual
  * block with its gate and branch, a norm with its ε and momentum where they are not the defaults
  * (nn.BatchNorm1d(6, eps=1e-3, momentum=0.5) read as the defaults' 'batch-norm').
  */
 function specText(spec: LayerSpec): string {
   switch (spec.type) {
     case 'dense':
-      return `dense ${spec.units} ${spec.activation ?? 'linear'}`;
+      return `dense ${spec.units} ${spec.activation ?? 'linear'}${spec.bias === false ? ' no bias' : ''}`;
     case 'activation':
       return `activation ${spec.activation}`;
     case 'batch-norm':

@@ -5,7 +5,7 @@
 import { invalidOption, shown } from '../errors.js';
 import type { OutputActivation } from '../kernels.js';
 import type { DenseFanIn } from '../init/initialisation.js';
-import { checkActivation, checkChoice, checkFloat32, checkKnownKeys, checkUnits, FLOAT32_MIN_NORMAL } from '../checks.js';
+import { checkActivation, checkBoolean, checkChoice, checkFloat32, checkKnownKeys, checkUnits, FLOAT32_MIN_NORMAL } from '../checks.js';
 import { counted, grouped } from '../counted.js';
 import { fileLayer } from '../layer-names.js';
 import { MODEL_LIMITS, nestedPastModelLimit, pastModelLimit } from '../model-limits.js';
@@ -47,7 +47,7 @@ export const RESIDUAL_GATES = ['none', 'rezero'] as const;
 /** One of RESIDUAL_GATES. */
 export type ResidualGate = (typeof RESIDUAL_GATES)[number];
 
-/** A dense layer z = Wx + b followed by its activation (default 'linear'). */
+/** A dense layer z = Wx + b (z = Wx without a bias) followed by its activation (default 'linear'). */
 export interface DenseSpec {
   /** A dense layer (PyTorch: nn.Linear followed by its activation's module). */
   type: 'dense';
@@ -55,6 +55,23 @@ export interface DenseSpec {
   units: number;
   /** Its activation (default 'linear'). */
   activation?: OutputActivation;
+  /**
+   * Whether the layer has a bias b (default true). false builds z = Wx with no bias parameter at all
+   * (PyTorch: nn.Linear(in, out, bias=False)), as before a batch norm, whose shift β makes a bias
+   * redundant. The checked spec holds `bias: false` only for a layer without one (absent: it has one).
+   */
+  bias?: boolean;
+}
+/** A dense spec as checked: its activation filled in, and `bias: false` only for a layer without a bias. */
+export interface CheckedDenseSpec {
+  /** A dense layer. */
+  type: 'dense';
+  /** Units (outputs) of the layer. */
+  units: number;
+  /** Its activation. */
+  activation: OutputActivation;
+  /** false: the layer has no bias (z = Wx). Absent (the default): it has one. */
+  bias?: false;
 }
 /** Batch normalisation over features: batch statistics in training (biased variance), running ones in evaluation. */
 export interface BatchNormSpec {
@@ -116,11 +133,11 @@ export interface CheckedResidualSpec {
 
 /**
  * A spec as checked (what net.layers holds): a dense layer's activation and a residual block's gate
- * filled in with their defaults; a norm's epsilon and momentum only where given (absent, the layer
+ * filled in with their defaults, a dense layer's bias only as `bias: false`; a norm's epsilon and momentum only where given (absent, the layer
  * runs with NORM_EPSILON and BATCH_NORM_MOMENTUM), so net.layers, a model file and the PyTorch
  * expression (nn.BatchNorm1d(n), eps= only where given) say what was asked (newuser48 #8).
  */
-export type CheckedSpec = Required<DenseSpec> | BatchNormSpec | LayerNormSpec | ActivationSpec | CheckedResidualSpec;
+export type CheckedSpec = CheckedDenseSpec | BatchNormSpec | LayerNormSpec | ActivationSpec | CheckedResidualSpec;
 
 /**
  * Checks specs for a stack taking `inputs` features (`where` names the list in errors) and returns
@@ -208,12 +225,17 @@ export function parameterCountOfSpecs(specs: readonly CheckedSpec[], inputs: num
   let count = 0;
   let width = inputs;
   for (const spec of specs) {
-    if (spec.type === 'dense') count += spec.units * width + spec.units;
+    if (spec.type === 'dense') count += spec.units * width + (hasBias(spec) ? spec.units : 0);
     else if (spec.type === 'batch-norm' || spec.type === 'layer-norm') count += 2 * width;
     else if (spec.type === 'residual') count += parameterCountOfSpecs(spec.layers, width) + (spec.gate === 'rezero' ? 1 : 0);
     width = widthAfter([spec], width);
   }
   return count;
+}
+
+/** Whether a dense spec has a bias (every one but those checked with `bias: false`). */
+export function hasBias(spec: CheckedDenseSpec): boolean {
+  return spec.bias !== false;
 }
 
 /** The activation a spec ends with, if it has one. */
@@ -236,7 +258,7 @@ function checkList(specs: unknown, inputs: number, where: string): CheckedSpec[]
 
 /** The keys each spec type takes (any other is a typo that would change the model silently). */
 const SPEC_KEYS: Record<LayerType, readonly string[]> = {
-  dense: ['type', 'units', 'activation'],
+  dense: ['type', 'units', 'activation', 'bias'],
   'batch-norm': ['type', 'epsilon', 'momentum'],
   'layer-norm': ['type', 'epsilon'],
   activation: ['type', 'activation'],
@@ -267,8 +289,11 @@ function checkSpec(spec: unknown, width: number, where: string): CheckedSpec {
   const type = checkChoice(s.type, LAYER_TYPES, `${where}.type`);
   checkKnownKeys(s, SPEC_KEYS[type], where);
   switch (type) {
-    case 'dense':
-      return { type: 'dense', units: checkUnits(s.units, `${where}.units`), activation: s.activation === undefined ? 'linear' : checkActivation(s.activation, `${where}.activation`) };
+    case 'dense': {
+      const dense: CheckedDenseSpec = { type: 'dense', units: checkUnits(s.units, `${where}.units`), activation: s.activation === undefined ? 'linear' : checkActivation(s.activation, `${where}.activation`) };
+      if (s.bias !== undefined && !checkBoolean(s.bias, `${where}.bias`)) dense.bias = false;
+      return dense;
+    }
     case 'batch-norm':
       return { type, ...givenEpsilon(s.epsilon, where), ...givenMomentum(s.momentum, where) };
     case 'layer-norm':

@@ -20,7 +20,7 @@ import type { BlockTensor } from '../layers/block-model.js';
 import type { LayerStack, StateBuffer } from '../layers/layer.js';
 import { ResidualBlock } from '../layers/residual.js';
 import { stateDict } from '../layers/state-dict.js';
-import { BATCH_NORM_MIN_ROWS, parameterCountOfSpecs, widthAfter, type CheckedSpec } from '../layers/spec.js';
+import { BATCH_NORM_MIN_ROWS, hasBias, parameterCountOfSpecs, widthAfter, type CheckedSpec } from '../layers/spec.js';
 import { reserveAllOrNothing, RowTensor } from '../layers/tensors.js';
 import { PassCount } from '../layers/passes.js';
 import { lsuvTargetsOf, type LsuvTarget } from '../layers/lsuv.js';
@@ -112,8 +112,9 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
     this.initialisation = origin.initialisation;
     this.awaitingLsuv = origin.awaitingLsuv;
     this.lsuvApplied = origin.lsuvApplied;
-    const firstOther = config.layers.findIndex((spec) => spec.type !== 'dense');
-    this.firstNonDense = `layers[${firstOther}] is ${config.layers[firstOther].type}`;
+    // What makes it a block network: its first layer that is not dense, or else its first dense layer without a bias.
+    const firstOther = config.layers.findIndex((spec) => spec.type !== 'dense' || !hasBias(spec));
+    this.firstNonDense = `layers[${firstOther}] is ${config.layers[firstOther].type === 'dense' ? 'dense without a bias' : config.layers[firstOther].type}`;
     const what = `a network of layers [${config.layers.map((s) => s.type).join(', ')}]`;
     this.parameterCount = parameterCountOfSpecs(config.layers, config.inputs);
     // Parameters and gradients, plus at most six per-feature vectors per layer (batch norm's statistics).

@@ -6,7 +6,7 @@
 import { checkActivation, checkChoice, checkSeed, checkKnownKeys, checkUnits } from '../checks.js';
 import { describeValue, invalidOption, shown, typedWord } from '../errors.js';
 import { checkModelLimits, MODEL_LIMITS, type Fail, beyondModelLimit } from '../model-limits.js';
-import { activationOf, checkLayerSpecs, denseFanIns, parameterCountOfSpecs, specsBeyondLimit, widthAfter, type CheckedSpec, type LayerSpec } from '../layers/spec.js';
+import { activationOf, checkLayerSpecs, hasBias, denseFanIns, parameterCountOfSpecs, specsBeyondLimit, widthAfter, type CheckedSpec, type LayerSpec } from '../layers/spec.js';
 import type { BlockConfig } from './block-engine.js';
 import { LSUV_BUILD } from '../layers/lsuv.js';
 import { checkBiasInit, checkSparseConnections, checkWeightInit, type BiasInit, type WeightInit } from '../init/initializers.js';
@@ -44,7 +44,7 @@ export interface NetworkOptions {
    * The layers after the input: each `{ units, activation? }` (a dense layer), or each a layer spec
    * with a `type` ({ type: 'dense' | 'batch-norm' | 'layer-norm' | 'activation' | 'residual', … },
    * see LayerSpec); one form for every entry. Specs of dense layers only build the same network as
-   * the `{ units }` form; any other spec builds a block network. Required with `inputs`, instead of
+   * the `{ units }` form; any other spec, or a dense one with `bias: false`, builds a block network. Required with `inputs`, instead of
    * `sizes`.
    */
   layers?: readonly (LayerOptions | LayerSpec)[];
@@ -181,7 +181,7 @@ function isSpec(entry: unknown): boolean {
   return typeof entry === 'object' && entry !== null && 'type' in entry;
 }
 
-/** Layer specs: a dense-only list is the same NetworkConfig as its `{ units }` form; any other builds a BlockConfig. */
+/** Layer specs: a dense-only list (every layer with its bias) is the same NetworkConfig as its `{ units }` form; any other builds a BlockConfig. */
 function resolveSpecs(options: NetworkOptions, layers: readonly unknown[]): ResolvedNetwork {
   const form = isSpec(layers[0]);
   Array.from(layers).forEach((entry, i) => {
@@ -204,7 +204,8 @@ function resolveSpecs(options: NetworkOptions, layers: readonly unknown[]): Reso
   const loss = options.loss !== undefined ? checkLoss(options.loss) : output === 'softmax' ? 'cross-entropy' : 'mse';
   const init = { ...checkInit(options), seed: seedOrDefault(options.seed) };
   checkSparseConnections(init.init, denseFanIns(specs, inputs), (l) => `dense layer ${l}`);
-  if (specs.every((spec) => spec.type === 'dense')) {
+  // A chain of dense layers each with a bias is the dense engine's; one without a bias is a block network's (the dense engine's layers all have one).
+  if (specs.every((spec) => spec.type === 'dense' && hasBias(spec))) {
     const dense = specs as Extract<CheckedSpec, { type: 'dense' }>[];
     const sizes = [inputs, ...dense.map((spec) => spec.units)];
     checkModelLimits(sizes, 'layers');

@@ -42,6 +42,12 @@ const NAMED: { name: string; specs: LayerSpec[]; inputs: number; loss: 'mse' | '
     inputs: 5,
     loss: 'mse',
   },
+  {
+    name: "PyTorch's batch-norm block, nn.Linear(bias=False) → BatchNorm1d → ReLU (a Gemm without C)",
+    specs: [{ type: 'dense', units: 4, bias: false }, { type: 'batch-norm' }, { type: 'activation', activation: 'relu' }, { type: 'residual', layers: [{ type: 'dense', units: 4, activation: 'tanh', bias: false }] }, { type: 'dense', units: 2, activation: 'softmax' }],
+    inputs: 3,
+    loss: 'cross-entropy',
+  },
   { name: 'the identity (one linear activation layer: an Identity node)', specs: [{ type: 'activation', activation: 'linear' }], inputs: 2, loss: 'mse' },
   { name: 'normalisation only, ending in a linear activation layer', specs: [{ type: 'batch-norm' }, { type: 'layer-norm' }, { type: 'activation', activation: 'linear' }], inputs: 3, loss: 'mse' },
 ];

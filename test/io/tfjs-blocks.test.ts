@@ -63,6 +63,26 @@ describe('tfjs layers export of block networks', () => {
   });
 });
 
+describe('a block network with a dense layer without a bias, through tfjs layers', () => {
+  const model = () => blockModelOf([{ type: 'dense', units: 5, bias: false }, { type: 'batch-norm' }, { type: 'activation', activation: 'relu' }, { type: 'dense', units: 3, activation: 'softmax' }], 4, 'cross-entropy', 12);
+
+  it("writes Keras' Dense(use_bias=False), its kernel alone, which tfjs loads and runs as gradscope does, and reads it back", async () => {
+    const { modelJson, weightData } = toTfjsLayers(model());
+    const dense = (modelJson.modelTopology.config.layers as { class_name: string; config: { use_bias?: boolean } }[]).filter((l) => l.class_name === 'Dense');
+    expect(dense.map((l) => l.config.use_bias)).toEqual([false, true]);
+    expect(modelJson.weightsManifest[0].weights.map((w) => w.name)).toEqual(['dense_1/kernel', 'batch_normalization_1/gamma', 'batch_normalization_1/beta', 'batch_normalization_1/moving_mean', 'batch_normalization_1/moving_variance', 'dense_2/kernel', 'dense_2/bias']);
+    await expectTfjsPredicts(model(), new Rng(3), 'Dense(use_bias=False) → BatchNormalization → ReLU');
+    expect(blockModelFromTfjsLayers(JSON.parse(JSON.stringify(modelJson)), weightData)).toEqual(model());
+  });
+
+  it('refuses a topology whose use_bias disagrees with the specs, naming the field', async () => {
+    const { modelJson, weightData } = toTfjsLayers(model());
+    const json = JSON.parse(JSON.stringify(modelJson));
+    json.modelTopology.config.layers[0].config.use_bias = true;
+    await expectError(() => blockModelFromTfjsLayers(json, weightData), 'BAD_MODEL_FILE', /^modelTopology\.config\.layers\[0\].*\.use_bias: the specs make false, got true/);
+  });
+});
+
 describe('tfjs layers import of block networks', () => {
   it('reads back the very tensors written, counters included', () => {
     const model = sequentialModel();

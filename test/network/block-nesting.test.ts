@@ -91,7 +91,7 @@ describe('residual blocks nested in one another', () => {
   it('takes only a residual spec\'s layers as a nesting level: layers on a dense spec is an unknown key, not a block nested 65 deep', async () => {
     let layers: unknown[] = [{ type: 'dense', units: 3 }];
     for (let i = 0; i < 70; i++) layers = [{ type: 'dense', units: 3, layers }];
-    await expectError(() => createNetwork({ inputs: 3, layers: layers as LayerSpec[], backend: 'ref' }), 'INVALID_OPTION', /^layers\[0\]: unknown option 'layers' \(known: type, units, activation\)$/);
+    await expectError(() => createNetwork({ inputs: 3, layers: layers as LayerSpec[], backend: 'ref' }), 'INVALID_OPTION', /^layers\[0\]: unknown option 'layers' \(known: type, units, activation, bias\)$/);
   });
 
   it('refuses a model file nesting blocks 3,000 deep as BAD_MODEL_FILE naming the block', async () => {

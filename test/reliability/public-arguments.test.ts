@@ -115,6 +115,9 @@ describe('every export refuses a wrong argument with a GradscopeError', () => {
       [() => api.denseModelOf(undefined as never), /^denseModelOf: expected a network \(from createNetwork\), got none$/],
       [() => api.blockModelToSafetensors(undefined as never), /^blockModelToSafetensors: expected BlockModelData \(from blockModelOf or a reader\), got none$/],
       [() => api.createDataset(undefined as never, undefined as never), /^inputs: expected an array of rows or \{ data, rows, cols \}, got none$/],
+      // A dense spec's bias is true (default) or false (nn.Linear(bias=False)); a truthy string or 0 is not taken for either.
+      [() => api.createNetwork({ inputs: 2, layers: [{ type: 'dense', units: 3, bias: 'false' as never }, { type: 'batch-norm' }] }), /^layers\[0\]\.bias: expected true or false, got "false"$/],
+      [() => api.createNetwork({ inputs: 2, layers: [{ type: 'residual', layers: [{ type: 'dense', units: 2, bias: 0 as never }] }] }), /^layers\[0\]\.layers\[0\]\.bias: expected true or false, got 0$/],
       [() => api.setWasmLocation('http://['), /^setWasmLocation: "http:\/\/\[" is not a URL, absolute or relative to file:\/\/.*; expected a folder URL such as '\/assets\/gradscope\/'$/],
     ];
     // What it answers where the arguments are right: the short last batch (10 rows in 4s leave 2), none with dropLast.

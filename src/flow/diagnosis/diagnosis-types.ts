@@ -170,7 +170,7 @@ export interface Diagnosis {
      * ‖∂C/∂b‖ of the first hidden layer over the last hidden layer's: how much slower the first layer
      * learns (Nielsen's measure) where the steps follow the raw gradient (speedMeasure 'batch
      * gradient'). NaN where a batch norm cancels either one's bias (biasesCancelledByBatchNorm: its
-     * gradient is 0 up to rounding, no speed of learning).
+     * gradient is 0 up to rounding, no speed of learning) or either has none (a dense layer built with `bias: false`).
      */
     firstToLast: FirstToLast;
     /**
@@ -229,7 +229,7 @@ export interface Diagnosis {
     /**
      * ‖∂C/∂b‖ of the last hidden layer at the end of the run over its start: the median over the last changeWindow full batches'
      * records over the median over the first changeWindow (with a window of 1, the last full batch's record over the first record),
-     * below 0.01 (1 % of its start) where the gradient faded over training time (NaN where a batch norm cancels its bias, as firstToLast).
+     * below 0.01 (1 % of its start) where the gradient faded over training time (NaN where a batch norm cancels its bias or it has none, as firstToLast).
      */
     lastHiddenChange: number;
     /** The same for its per-example RMS ‖δ‖: when it fell far less, the batch gradient fell by cancellation. */

@@ -24,6 +24,12 @@ export function cancelledEnds(trace: Trace, e: Evidence): number[] {
   return [...new Set([chain[0], chain[chain.length - 1]])].filter((l) => l !== undefined && cancelled.includes(l));
 }
 
+/** The chain's ends (block networks only) built without a bias: they have no ‖∂C/∂b‖ (firstToLast is NaN then). */
+export function biasFreeEnds(trace: Trace, e: Evidence): number[] {
+  const chain = e.chain ?? [];
+  return [...new Set([chain[0], chain[chain.length - 1]])].filter((l) => l !== undefined && trace.blocks?.layers[l].bias === false);
+}
+
 /** Of `rows`, the activation rows whose z is a flat batch norm's output (evidence.flatNorms: the row just before them): there z is β on every row the norm's input did not tell apart. */
 export const afterFlatNorm = (trace: Trace, e: Evidence, rows: number[]) => rows.filter((l) => trace.blocks?.layers[l].type === 'activation' && (e.flatNorms ?? []).includes(l - 1));
 

@@ -12,7 +12,7 @@ import { counted } from '../../counted.js';
 import { CANCELLATION, EXPLODING_RATIO, SEVERE_RATIO, TRAINED_LOSS_FRACTION, TREND_DECADES } from './diagnosis-thresholds.js';
 import type { Evidence, FirstToLast } from './diagnosis-types.js';
 import { gapRecords, gapText, lastRecordName, medianOverRecords, overTimeMeasure, overTimeWhere, percent, rowList, sharesByRow, shortBatchNote, timesOf } from './diagnosis-words.js';
-import { afterFlatNorm, cancelledEnds, faded, flatOnChain, overTimeChange, plainResiduals, saturatedLater, saturationAtStart } from './evidence-readings.js';
+import { afterFlatNorm, biasFreeEnds, cancelledEnds, faded, flatOnChain, overTimeChange, plainResiduals, saturatedLater, saturationAtStart } from './evidence-readings.js';
 import { type ChainEnds, decisiveGap, gapMeasure, gapSeverity, gapSide, positiveFinite, readAtFirst } from './gap-measures.js';
 import { aboutEven, learnsWords, SPEED_EVEN_RANGE, speedAt, speedWords, stepSizing } from './learning-speed.js';
 import type { NotLearnt } from './verdict-rules.js';
@@ -112,9 +112,12 @@ function cancelledEndsClause(trace: Trace, e: Evidence): string {
   return `the ‖∂C/∂b‖ of ${rowList(trace, ends)} measures no speed of learning: ${one ? 'it feeds' : 'each feeds'} a batch norm, which cancels its bias (gradient 0 up to rounding)`;
 }
 
-/** Why no ‖∂C/∂b‖ gap is read: a batch norm cancels an end's bias, or an end's ‖∂C/∂b‖ was 0 (a ratio of 0, Inf or NaN says nothing about speed). */
+/** Why no ‖∂C/∂b‖ gap is read: a batch norm cancels an end's bias, an end has no bias, or an end's ‖∂C/∂b‖ was 0 (a ratio of 0, Inf or NaN says nothing about speed). */
 function unreadSpeedClause(trace: Trace, e: Evidence, ends: ChainEnds): string {
-  if (cancelledEnds(trace, e).length) return cancelledEndsClause(trace, e);
+  const free = biasFreeEnds(trace, e);
+  const freeClause = free.length ? `${rowList(trace, free)} ${free.length === 1 ? 'has' : 'have'} no bias (built without one), so no ‖∂C/∂b‖` : '';
+  if (cancelledEnds(trace, e).length) return [cancelledEndsClause(trace, e), freeClause].filter(Boolean).join('; ');
+  if (freeClause) return freeClause;
   return `the ${ends.first}'s or the ${ends.last}'s ‖∂C/∂b‖ was 0 there, which gives no ratio`;
 }
 

@@ -11,7 +11,7 @@ import { chanceWords } from '../chance.js';
 import { EVEN_RANGE, GRADIENT_FADED } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
 import { changeRecords, lastRecordName, medianOverRecords, overTimeMeasure, overTimeWhere, percent, rowList, shortBatchNote, timesOf } from './diagnosis-words.js';
-import { cancellingBelow, examplesCancel, faded, mostlyNoise, overTimeChange } from './evidence-readings.js';
+import { biasFreeEnds, cancellingBelow, examplesCancel, faded, mostlyNoise, overTimeChange } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
 import { firstIsSlower, speedAt } from './learning-speed.js';
 import { closedSpeedWords } from './flow-sentences.js';
@@ -24,17 +24,18 @@ import { saddleTestText } from '../../saddle-rule.js';
 
 /**
  * Why the gradient did not fade over training time, in words that hold for the ratio measured: a
- * ratio of the last hidden layer's ‖∂C/∂b‖ (or, where a batch norm cancels that bias, its per-example
+ * ratio of the last hidden layer's ‖∂C/∂b‖ (or, where a batch norm cancels that bias or the layer has none, its per-example
  * ‖δ‖) at the end over the start, medians over evidence.changeWindow records at each end (said so), or
  * the last record over the first; a gradient that was 0 at the start supports no ratio (0/0, x/0), so
  * the sentence says what it was instead. Where that batch gradient did not fall and was mostly sampling noise at the end
  * (mostlyNoise), it says the batch's did not fall, not that the gradients did not fade (review45 #13).
  */
-function notFadedClause(e: Evidence, ends: ChainEnds): string {
+function notFadedClause(e: Evidence, ends: ChainEnds, trace: Trace): string {
   const cancelled = Number.isNaN(e.lastHiddenChange) && Number.isFinite(e.lastHiddenDeltaChange);
+  const biasFree = biasFreeEnds(trace, e).includes(e.chain?.at(-1) ?? -1);
   // The mean loss's gradient over fixed rows where the caller gave it (evidence.meanLossChange, never beside a cancelled bias), read at the run's ends.
   const mean = e.meanLossChange !== undefined;
-  const [change, measure] = cancelled ? [e.lastHiddenDeltaChange, "per-example ‖δ‖ (a batch norm cancels its bias)"] : [overTimeChange(e), overTimeMeasure(e)];
+  const [change, measure] = cancelled ? [e.lastHiddenDeltaChange, `per-example ‖δ‖ (${biasFree ? 'it has no bias' : 'a batch norm cancels its bias'})`] : [overTimeChange(e), overTimeMeasure(e)];
   // Medians over windows of full batches' records (evidence.changeWindow): said which. One record at each end: read at the last full
   // batch (evidence.shortLastBatch), said where a short last batch came after it.
   const windows = changeRecords(e);
@@ -117,7 +118,7 @@ function plateauCause(e: Evidence, verdict: Verdict, ends: ChainEnds, trace: Tra
   // Where the mean loss's gradient answered (evidence.meanLossChange), a noisy batch gradient is said beside either answer; read from
   // the batch medians alone, only beside one that did not fade, which it cannot tell.
   const noise = e.meanLossChange || !faded(e) ? noiseSentence(e, ends) : '';
-  const cause = faded(e) ? `; the gradient faded over training time (above), not only over depth${noise}` : `; ${notFadedClause(e, ends)}${slowByDepthClause(e, verdict, ends)}${noise}`;
+  const cause = faded(e) ? `; the gradient faded over training time (above), not only over depth${noise}` : `; ${notFadedClause(e, ends, trace)}${slowByDepthClause(e, verdict, ends)}${noise}`;
   // Over rows alike neither more epochs nor the curvature would tell what holds the loss: the rows do.
   if (rowsAlike(trace)) return `${cause}. More epochs would not tell more, nor would the curvature: ${NOTHING_TO_LEARN}.`;
   // Whether it is a minimum, a saddle or a slope: the summary asks that after where the run stands (CURVATURE_QUESTION).
