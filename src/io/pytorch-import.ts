@@ -12,7 +12,7 @@
  * slope 0.01, nn.Softmax over the last dimension; anything else is refused, naming the module.
  * nn.Dropout and nn.AlphaDropout, the identity at inference (model.eval()), are skipped with a note,
  * as the tfjs reader skips Keras' Dropout: the gradients read are those of the network without them. nn.Linear(bias=False)
- * is parsed (its state_dict names, weight alone) and refused by the readers (BIAS_FREE_BY_EXPRESSION).
+ * becomes a dense layer without a bias (`bias: false`), named by its weight alone, as its state_dict holds it.
  */
 import { describeValue } from '../errors.js';
 import { LEAKY_RELU_SLOPE, type OutputActivation } from '../kernels.js';
@@ -29,17 +29,7 @@ export interface PytorchArchitecture {
   names: string[];
   /** What was read by a rule the expression does not spell out (a module skipped as the identity at inference). */
   notes: string[];
-  /**
-   * The paths of the nn.Linear modules built with bias=False (names holds their weight alone). The block readers refuse them
-   * (BIAS_FREE_BY_EXPRESSION): a chain of such layers reads by the dense reader, which keeps them bias-free (PytorchModule.biasFree).
-   */
-  biasFree: string[];
 }
-
-/** Why a module expression with nn.Linear(bias=False) is refused where it is read (at the module's path), and what reads such a state_dict. */
-export const BIAS_FREE_BY_EXPRESSION =
-  'nn.Linear(bias=False): a module expression reads layers with a bias; a chain of nn.Linear layers saved without biases reads ' +
-  'without the expression (fromSafetensors with activation, output and loss; --activation, --output, --loss), which keeps them bias-free';
 
 /** How an expression spells collections.OrderedDict, whose keyword arguments name an nn.Sequential's modules. */
 const ORDERED_DICT = ['OrderedDict', 'collections.OrderedDict'];
@@ -60,7 +50,7 @@ export function architectureOfPytorch(expression: string, where: string, fail: F
   const walk = new Walk(where, fail);
   const layers = walk.sequential(nnNames(parsePythonCall(expression, where, fail)), '');
   if (walk.width === undefined) throw fail(where, 'no module says how many features the network takes (nn.Linear, nn.BatchNorm1d or nn.LayerNorm)');
-  return { inputs: walk.inputs!, layers, names: walk.names, notes: walk.skippedNotes(), biasFree: walk.biasFree };
+  return { inputs: walk.inputs!, layers, names: walk.names, notes: walk.skippedNotes() };
 }
 
 /** A module's path within its nn.Sequential as Walk.sequential names it: its index, and in a Residual's branch `i.branch.j`. */
@@ -104,8 +94,6 @@ class Walk {
   width: number | undefined;
   inputs: number | undefined;
   readonly names: string[] = [];
-  /** The nn.Linear modules built with bias=False, by path: named without a .bias tensor. */
-  readonly biasFree: string[] = [];
   /** The modules skipped as the identity at inference, by module and p (`nn.Dropout(p=0.1)`): their paths. */
   private readonly skips = new Map<string, string[]>();
 
@@ -183,16 +171,15 @@ class Walk {
           this.takes(inputs, here);
           this.width = units;
           name('weight');
-          // nn.Linear(bias=False) holds its weight alone: named so (the state_dict a strict load_state_dict asks for); the readers refuse it (biasFree).
+          // nn.Linear(bias=False) holds its weight alone: named so (the state_dict a strict load_state_dict asks for), a layer without a bias.
           if (bias) name('bias');
-          else this.biasFree.push(here);
           // The activation module after it, past any module that is the identity at inference (ReLU(Dropout(z)) is Dropout(ReLU(z)) there).
           let after = i + 1;
           while (this.skipped(modules[after], `${prefix}${keys[after]}`)) after++;
           const next = modules[after];
           const activation = typeof next === 'object' ? this.activation(next, `${prefix}${keys[after]}`) : undefined;
           i = activation !== undefined ? after : after - 1;
-          layers.push({ type: 'dense', units, activation: activation ?? 'linear' });
+          layers.push({ type: 'dense', units, activation: activation ?? 'linear', ...(!bias && { bias: false }) });
           break;
         }
         case 'nn.Sequential':

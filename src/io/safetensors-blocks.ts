@@ -25,7 +25,7 @@ import type { BlockModelData, BlockTensor, ImportNotes } from '../layers/block-m
 import { namedDenseFanIns, type LayerSpec } from '../layers/spec.js';
 import { LOSS_OUTPUT, type Activation, type Loss, type OutputActivation } from '../kernels.js';
 import { checkBlockArchitecture, checkBlockModel, checkTensorValues, isParameter, recordedBlockPytorchModule, type BlockArchitecture } from '../network/block-model-check.js';
-import { architectureOfPytorch, BIAS_FREE_BY_EXPRESSION, modulePrefixesOf } from './pytorch-import.js';
+import { architectureOfPytorch, modulePrefixesOf } from './pytorch-import.js';
 import { badModel } from './model-data.js';
 import { PYTORCH_RESIDUAL_CLASS, pytorchBlockExpression, TORCH_MODULE, usesResidual } from './pytorch-module.js';
 import { blockActivations, checkActivationOptions, checkAgrees, mistakenOption, UnreadImportOption, UnstatedImportOptions } from './import-options.js';
@@ -299,8 +299,7 @@ function pytorchArchitecture(metadata: Record<string, string>, options: BlockSaf
   for (const option of ['activation', 'output'] as const) {
     if (options[option] !== undefined) throw new UnreadImportOption(option, `the module expression (${where}) gives every layer's activation`);
   }
-  const { inputs, layers, names, notes, biasFree } = architectureOfPytorch(expression, where, fail);
-  if (biasFree.length > 0) throw fail(`${where} module ${biasFree[0]}`, BIAS_FREE_BY_EXPRESSION);
+  const { inputs, layers, names, notes } = architectureOfPytorch(expression, where, fail);
   // The loss by the dense reader's rule: gradscope's metadata is the model's record (an option must agree), another tool's says nothing.
   const recorded = gradscopeMetadata(metadata).loss;
   if (recorded !== undefined) checkAgrees('loss', options.loss, '__metadata__.loss', recorded);

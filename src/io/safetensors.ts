@@ -319,11 +319,12 @@ function checkOutputOption(model: Pick<ModelData, 'loss' | 'activations'>, lossF
 
 /**
  * A module's layers as a dense chain's, or undefined where they are not one: its nn.Linear layers, less the nn.Identity() that
- * gradscope's writer puts after a linear layer (an activation layer of 'linear', which computes nothing).
+ * gradscope's writer puts after a linear layer (an activation layer of 'linear', which computes nothing). An nn.Linear(bias=False)
+ * makes a block network (a dense chain's layers all have a bias).
  */
 function denseLayers(layers: readonly LayerSpec[]): DenseSpec[] | undefined {
   const kept = layers.filter((layer) => !(layer.type === 'activation' && layer.activation === 'linear'));
-  return kept.every((layer) => layer.type === 'dense') ? (kept as DenseSpec[]) : undefined;
+  return kept.every((layer) => layer.type === 'dense' && layer.bias !== false) ? (kept as DenseSpec[]) : undefined;
 }
 
 /** Why a file whose metadata records its module takes no layers option. */
@@ -354,11 +355,11 @@ function unstatedArchitecture(ours: Record<string, string>, depth: number, optio
  * `unstated` lacks it: a caller who gave neither activation may hold a state_dict PyTorch saved, whose module's expression says every
  * layer and orders them (newuser29); not one who gave an activation or the layers' order (each refused beside pytorch), nor for a file
  * gradscope wrote (whose metadata the expression would override: refused), nor where no expression could name the layers (`encoder`,
- * `fc1`: a module class's attributes) or one lacks a bias (nn.Linear(bias=False) is refused): a route offered must be one that can run.
+ * `fc1`: a module class's attributes): a route offered must be one that can run (a layer without a bias reads as nn.Linear(bias=False)).
  */
 function moduleRoute(metadata: Record<string, string>, options: SafetensorsImportOptions, layers: readonly LayerEntries[], unstated: readonly ImportOptionName[]): ImportOptionName[] | undefined {
   if (pytorchRefusal(metadata) !== undefined || options.activation !== undefined || options.output !== undefined || options.layers !== undefined) return undefined;
-  if (!layers.every((layer) => layer.bias !== undefined) || !someModuleNames(layers.map((layer) => layer.name))) return undefined;
+  if (!someModuleNames(layers.map((layer) => layer.name))) return undefined;
   return ['pytorch', ...(unstated.includes('loss') ? (['loss'] as const) : [])];
 }
 

@@ -187,7 +187,7 @@ describe('gradscope convert of a plain state_dict', () => {
     expect((await runCliInProcess(['convert', json, join(dir, 'again.json')])).stdout).not.toContain('__metadata__.pytorch ends in');
   });
 
-  it('offers the --pytorch route only where a module expression could name the layers: Sequential indices (under a prefix all share), each with a bias', async () => {
+  it('offers the --pytorch route only where a module expression could name the layers: Sequential indices (under a prefix all share)', async () => {
     const route = /or read it by the expression of the PyTorch module that saved it/;
     const { values } = stateDict();
     const named = (rename: (name: string) => string, keep = (_name: string) => true) =>
@@ -198,7 +198,7 @@ describe('gradscope convert of a plain state_dict', () => {
       ['model.net.0, model.net.2', named((name) => `model.net.${name}`), true],
       ['fc0, fc2 (a module class\'s attributes)', named((name) => `fc${name}`), false],
       ['a.0, b.2 (no prefix they share)', named((name) => `${name.startsWith('0') ? 'a' : 'b'}.${name}`), false],
-      ['0, 2 without biases (a module expression refuses nn.Linear(bias=False); the dense reader takes them)', named((name) => name, (name) => name.endsWith('.weight')), false],
+      ['0, 2 without biases (an expression of nn.Linear(bias=False) reads them)', named((name) => name, (name) => name.endsWith('.weight')), true],
     ];
     for (const [names, bytes, offered] of cases) {
       const file = join(dir, 'named.safetensors');
