@@ -256,6 +256,27 @@ export function jsonValueSpan(text: string, path: JsonPath): { start: number; en
   return { start: at, end: valueEnd(text, at) };
 }
 
+/** Where each key of the object `text` holds at its root (JSON that JSON.parse has read) is written: its index, in the text's order, copies included. */
+export function rootKeys(text: string): { key: string; at: number }[] {
+  const keys: { key: string; at: number }[] = [];
+  let at = skipSpace(text, 0);
+  if (text[at] !== '{') return keys;
+  at = skipSpace(text, at + 1);
+  while (text[at] === '"') {
+    const keyEnd = stringEnd(text, at) as number;
+    keys.push({ key: JSON.parse(text.slice(at, keyEnd)) as string, at });
+    at = skipSpace(text, valueEnd(text, skipSpace(text, skipSpace(text, keyEnd) + 1)));
+    if (text[at] === ',') at = skipSpace(text, at + 1);
+  }
+  return keys;
+}
+
+/** Index `at` of `text` as a message names it: `line 2, column 2` (1-based; columns in UTF-16 units, as jsonSyntaxProblem counts them). */
+export function textPlace(text: string, at: number): string {
+  const before = text.slice(0, at);
+  return `line ${before.split('\n').length}, column ${at - before.lastIndexOf('\n')}`;
+}
+
 /** A place as the readers write it: `layers[0].weights[0][1]`, `training.step`, `model.tensors["0.weight"].values[3]`. */
 const PLACE = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])*$/;
 
@@ -292,9 +313,7 @@ function withOverflowWritten(message: string, text: string, path?: JsonPath, tex
   for (const match of text.slice(span.start, span.end).matchAll(JSON_STRING_OR_NUMBER)) {
     if (match[1] === undefined || Number.isFinite(Number(match[1]))) continue;
     const index = span.start + match.index;
-    const before = text.slice(0, index);
-    const where = `line ${before.split('\n').length}, column ${index - before.lastIndexOf('\n')}`;
-    return `${message} (${textName} writes ${shorten(match[1])} at ${where}: beyond float64's range, which JSON reads as ${Number(match[1]) < 0 ? '-Infinity' : 'Infinity'})`;
+    return `${message} (${textName} writes ${shorten(match[1])} at ${textPlace(text, index)}: beyond float64's range, which JSON reads as ${Number(match[1]) < 0 ? '-Infinity' : 'Infinity'})`;
   }
   return message;
 }

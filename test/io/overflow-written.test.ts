@@ -120,10 +120,16 @@ describe('the number quoted is the one refused', () => {
     await expectError(() => readTfjsLayersFile(tfjs), 'BAD_MODEL_FILE', /layers\[0\] \(dense_1\)\.units: expected a whole number of units from 1 to [\d,]+, got Infinity$/);
   });
 
-  it('a --data file whose inputs are written twice: the row and column of the copy read, and its text (it quoted the copy discarded)', async () => {
+  it('a --data file whose inputs or targets are written twice is refused naming both places (it quoted the copy JSON.parse dropped)', async () => {
     const path = join(folder, 'inputs-twice.json');
     writeFileSync(path, '{"inputs": [[1e400, 0]],\n "inputs": [[1, 2e400]],\n "targets": [[1, 0]]}\n');
     const run = await runCliInProcess(['train', '--data', path, '--epochs', '1']);
-    expect(run.stderr).toBe(`gradscope: NON_FINITE_INPUT: ${path}: inputs: row 0, column 1 is Infinity, not a finite number (the text writes 2e400 at line 2, column 17: beyond float64's range, which JSON reads as Infinity)\n`);
+    expect(run.stderr).toBe(`gradscope: BAD_DATA_FILE: ${path}: "inputs" is written 2 times (at line 1, column 2 and line 2, column 2); JSON keeps the last and drops the others without a word: keep one\n`);
+    // Targets twice, the kept copy one row short: it was refused as rows that do not pair up, naming the kept copy's 1 row.
+    writeFileSync(path, '{"inputs": [[0, 1], [1, 1]], "targets": [[1, 0], [0, 1]], "targets": [[1, 0]]}');
+    expect((await runCliInProcess(['train', '--data', path, '--epochs', '1'])).stderr).toMatch(/: "targets" is written 2 times \(at line 1, column 30 and line 1, column 59\);/);
+    // A key's name inside another's value is not a key: "inputs" once as a key is read.
+    writeFileSync(path, '{"inputs": [[0, 1], [1, 1]], "targets": [[1, 0], [0, 1]]}');
+    expect((await runCliInProcess(['train', '--data', path, '--epochs', '1', '--batch-size', '2'])).code).toBe(0);
   });
 });
