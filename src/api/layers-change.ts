@@ -25,7 +25,7 @@ interface HiddenLayer {
  * output layer (the last top-level dense layer and the layers after it) never changes; `options`
  * is not modified. Per field of `change` (RemedyLayersChange says each default: a field left out
  * leaves that part as it is):
- * - `norm`: each hidden dense layer becomes `{ type: 'dense', units }, { type: norm }` followed by its
+ * - `norm`: each hidden dense layer becomes `{ type: 'dense', units }, { type: norm }` (its `bias: false` kept) followed by its
  *   activation as a layer (`{ type: 'activation', activation }`, none for 'linear'), in place of any
  *   norm layer it had, with the new norm's defaults (epsilon, momentum); inside residual blocks too.
  * - `activation`: each hidden activation layer and each hidden dense layer with a nonlinearity gets
@@ -116,9 +116,10 @@ function changedLayers(layers: readonly HiddenLayer[], change: RemedyLayersChang
 
 /** A dense layer and the layers after it with `norm` between the dense layer and its activation, in place of any norm layer. */
 function normalised([dense, ...after]: readonly LayerSpec[], norm: RemedyNorm): LayerSpec[] {
-  const { units, activation } = dense as Extract<LayerSpec, { type: 'dense' }>;
+  const { units, activation, bias } = dense as Extract<LayerSpec, { type: 'dense' }>;
   const own: LayerSpec[] = activation === undefined || activation === 'linear' ? [] : [{ type: 'activation', activation }];
-  return [{ type: 'dense', units }, { type: norm }, ...own, ...after.filter((spec) => spec.type !== 'batch-norm' && spec.type !== 'layer-norm')];
+  // A layer built without a bias stays so: the norm's shift β makes one redundant anyway.
+  return [{ type: 'dense', units, ...(bias === false && { bias }) }, { type: norm }, ...own, ...after.filter((spec) => spec.type !== 'batch-norm' && spec.type !== 'layer-norm')];
 }
 
 /** A dense layer and the layers after it with `f` as its nonlinearity (see applyLayersChange's `activation`). */

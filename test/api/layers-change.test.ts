@@ -33,6 +33,16 @@ describe('applyLayersChange', () => {
     net.dispose();
   });
 
+  it("keeps a hidden dense layer's bias: false where it puts a norm after it", () => {
+    const options: NetworkOptions = { inputs: 3, layers: [{ type: 'dense', units: 4, activation: 'tanh', bias: false }, { type: 'dense', units: 2, activation: 'softmax' }] };
+    expect(applyLayersChange(options, { norm: 'batch-norm' }).layers).toEqual([
+      { type: 'dense', units: 4, bias: false },
+      { type: 'batch-norm' },
+      { type: 'activation', activation: 'tanh' },
+      { type: 'dense', units: 2, activation: 'softmax' },
+    ]);
+  });
+
   it('puts the norm in place of the one there, with its own defaults', () => {
     const layers: LayerSpec[] = [{ type: 'dense', units: 8 }, { type: 'batch-norm', epsilon: 1e-3 }, { type: 'activation', activation: 'tanh' }, OUTPUT];
     expect(changed({ inputs: 4, layers }, { norm: 'layer-norm' }).layers).toEqual([{ type: 'dense', units: 8 }, { type: 'layer-norm' }, { type: 'activation', activation: 'tanh' }, OUTPUT]);
