@@ -13,6 +13,7 @@ import { blockTensorLayout } from '../../src/layers/block-layout.js';
 import { DenseLayer } from '../../src/layers/dense.js';
 import type { LayerStack } from '../../src/layers/layer.js';
 import { ResidualBlock } from '../../src/layers/residual.js';
+import { layerSpecsText } from '../../src/layers/spec-text.js';
 import { stateDict } from '../../src/layers/state-dict.js';
 import { checkLayerSpecs, parameterCountOfSpecs, type CheckedSpec } from '../../src/layers/spec.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
@@ -89,6 +90,8 @@ describe('dense layers without a bias', () => {
     const layout = blockTensorLayout(specs, 3).map((t) => t.name);
     expect(layout).toEqual(['0.weight', '2.weight', '2.bias', '2.running_mean', '2.running_var', '2.num_batches_tracked', '4.weight', '4.bias']);
     expect(parameterCountOfSpecs(specs, 3)).toBe(4 * 3 + 2 * 4 + 2 * 4 + 2);
+    // As convert, gradients and study --model print the layers.
+    expect(layerSpecsText(3, specs)).toBe('3 inputs → dense 4 linear no bias → batch-norm → activation relu → dense 2 softmax');
     const k = createRefKernels({ precision: 'f64' });
     const { stack } = blockStackOf(k, { inputs: 3, specs, loss: 'cross-entropy', batch: 2, x: new Float64Array(6), y: Float64Array.of(1, 0, 0, 1), alphas: [] }, 1);
     expect(stateDict(stack).map((t) => t.name)).toEqual(layout);
