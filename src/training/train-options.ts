@@ -242,7 +242,9 @@ export interface TrainResult {
   lsuv?: LsuvLayerReport[];
   /**
    * The weight matrices this call applied steps to and left bit for bit as they were before its first step, by their names in
-   * Network.parameters() ('0.weight', …), in the network's order; absent where every one moved or no step was applied. Each update
+   * Network.parameters() ('0.weight', …), in the network's order; absent where every one moved, no step was applied, or the call
+   * planned fewer than 500 rows (epochs × rows per epoch) on a network of more than 4,096 trained values (parameterCount): there the weights are not compared, whose copy and comparison cost one to seven rows' steps,
+   * which a loop calling train() per small batch would pay every step. Each update
    * of their weights (learningRate × its gradient, clipped to clipNorm where given, as the optimiser scales it) was below the
    * resolution of the float32 number it was added to (a change under about 5.96e-8 to 1.19e-7 of a weight's size, half the spacing
    * of the numbers there, is lost in its rounding; float64's resolution on the 'ref' backend), so each rounded to nothing, or was 0 (no

@@ -32,7 +32,7 @@ import { learningRateProblem, startingLearningRate, trainingOptimizer } from './
 import { readTrainingSettings } from './training-settings.js';
 import { givenOptions, keepSettings, type KeptSettings } from './kept-settings.js';
 import { refuseReturnedPromise } from './callback-promises.js';
-import { unmovedWeights, weightsAtStart } from './unmoved-weights.js';
+import { comparesWeights, unmovedWeights, weightsAtStart } from './unmoved-weights.js';
 import {
   backAtEpochStart,
   callbackLeftOutOfRange,
@@ -179,8 +179,9 @@ export function runTraining(
       return loss;
     };
 
-    // The weight matrices as the steps find them (after LSUV), for TrainResult.unmovedWeights: one copy per call, before any step.
-    const atStart = weightsAtStart(net);
+    // The weight matrices as the steps find them (after LSUV), for TrainResult.unmovedWeights: one copy per call, before any
+    // step, in calls long enough to pay for it, or of a network small enough (comparesWeights).
+    const atStart = comparesWeights(net.parameterCount, epochs * epochRows) ? weightsAtStart(net) : undefined;
     const history: EpochInfo[] = [];
     const clockNow = clockSeconds(clock);
     const deadline = clockNow() + maxSeconds;
@@ -377,7 +378,7 @@ export function runTraining(
     const result: TrainResult = { epochs: history, skipped, halvings };
     if (!ownSteps) result.learningRate = learningRate;
     if (lsuvReports) result.lsuv = lsuvReports;
-    const unmoved = applied ? unmovedWeights(net, atStart) : [];
+    const unmoved = applied && atStart ? unmovedWeights(net, atStart) : [];
     if (unmoved.length > 0) result.unmovedWeights = unmoved;
     if (tracer) result.trace = tracer.trace;
     return result;

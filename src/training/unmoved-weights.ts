@@ -7,6 +7,22 @@
 import type { FloatArray, Kernels, Tensor } from '../kernels.js';
 import type { Parameter } from '../model.js';
 
+/**
+ * Fewest rows (epochs × rows per epoch) a train() call must plan for its weights to be compared: the copy and the comparison
+ * cost about what one to seven rows' steps do (measured on [784,100,100,10]: a one-batch call of 1 row 76 → 206 µs with them,
+ * of 64 rows 589 → 650 µs; AMD EPYC Zen 5, 2026-12-07, lead52), so from here on they stay near 1 % of the call, where a call of
+ * one small batch (a step loop calling train() per batch, bench/jax.bench.ts' per-call rows) would pay them every step.
+ */
+export const UNMOVED_CHECK_MIN_ROWS = 500;
+
+/** Trained values (Trainable.parameterCount) up to which a network's weights are compared in any call: their copy and comparison take microseconds. */
+export const UNMOVED_CHECK_ANY_CALL_PARAMETERS = 4096;
+
+/** Whether a train() call of `rows` rows (epochs × rows per epoch) on a network of `parameterCount` trained values compares its weights (TrainResult.unmovedWeights). */
+export function comparesWeights(parameterCount: number, rows: number): boolean {
+  return rows >= UNMOVED_CHECK_MIN_ROWS || parameterCount <= UNMOVED_CHECK_ANY_CALL_PARAMETERS;
+}
+
 /** What the comparison reads of a network: its parameters and the backend that holds their values. */
 interface WeightsHolder<T extends Tensor = Tensor> {
   readonly kernels: Kernels<T>;

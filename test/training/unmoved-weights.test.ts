@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
+import { UNMOVED_CHECK_ANY_CALL_PARAMETERS, UNMOVED_CHECK_MIN_ROWS } from '../../src/training/unmoved-weights.js';
 
 const x = [[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.2], [0.1, 0.9], [0.7, 0.3], [0.2, 0.4]];
 const y = [[1, 0], [0, 1], [0, 1], [1, 0], [1, 0], [0, 1], [0, 1], [1, 0]];
@@ -49,5 +50,20 @@ describe('TrainResult.unmovedWeights', () => {
     const { result, same } = await trained({ learningRate: 0.1 });
     expect(same).toEqual([]);
     expect('unmovedWeights' in result).toBe(false);
+  });
+
+  it('is absent from a call of fewer rows than UNMOVED_CHECK_MIN_ROWS on a network of more than UNMOVED_CHECK_ANY_CALL_PARAMETERS trained values: they are not compared', async () => {
+    const net = await createNetwork({ sizes: [2, UNMOVED_CHECK_ANY_CALL_PARAMETERS, 2], seed: 2 });
+    const short = net.train(x, y, { epochs: Math.ceil(UNMOVED_CHECK_MIN_ROWS / x.length) - 1, batchSize: 4, learningRate: 1e-20 });
+    expect('unmovedWeights' in short).toBe(false);
+    const long = net.train(x, y, { epochs: Math.ceil(UNMOVED_CHECK_MIN_ROWS / x.length), batchSize: 4, learningRate: 1e-20 });
+    expect(long.unmovedWeights).toEqual(['0.weight', '2.weight']);
+    net.dispose();
+  });
+
+  it('compares a small network in any call', async () => {
+    const net = await createNetwork({ sizes: [2, 4, 3, 2], seed: 2 });
+    expect(net.train(x, y, { epochs: 1, batchSize: 4, learningRate: 1e-20 }).unmovedWeights).toEqual(EVERY);
+    net.dispose();
   });
 });
