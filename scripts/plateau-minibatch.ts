@@ -7,7 +7,7 @@
  * (DEPTH_NETWORK_OPTIONS, seed DEPTH_TRAINING_SEED), SGD at η 0.1 in shuffled batches of 10, his L2 λ 5
  * over the training digits as the studies apply it (nielsenWeightDecay: λ/n on the weights only), on
  * 9,000 digits (not his 50,000), held-out accuracy on the 1,000 after them after each epoch. README's
- * study (a) paragraph quotes it; test/studies/plateau-minibatch re-runs its first epochs.
+ * study (a) paragraph and docs/studies.md quote it; test/studies/plateau-minibatch re-runs it.
  *
  *   nice -n 19 npx tsx scripts/plateau-minibatch.ts [EPOCHS, default 40]
  */

@@ -1,6 +1,6 @@
 /**
  * docs/studies.md ("Why, in short") says no standard scale of W keeps a sigmoid network's δ from fading, and that
- * weights four times the tanh network's between hidden layers (twice into the first and out of the last) with biases re-centred would, because
+ * weights four times the tanh network's between hidden layers (twice into the first and out of the last) with biases re-centred do, because
  * σ(z) = ½ + ½·tanh(z/2) makes such a sigmoid network a tanh network written another way. Built so from a tanh
  * network, the sigmoid network computes the same outputs, and each hidden layer's ∂C/∂b is half the tanh
  * network's: the same first ÷ last ratio.

@@ -152,7 +152,7 @@ describe('a dense training step on two threads as one job per thread', () => {
     }
   });
 
-  it("takes no step where ∂W's fold has no cut (its second part longer than one K block of 384 rows: from batch 776), as train()'s step at batch 1024: the split step, one thread's bits", async () => {
+  it("takes no step where ∂W's fold has no cut (its second part longer than one K block of 384 rows: from batch 773), as train()'s step at batch 1024: the split step, one thread's bits", async () => {
     const rng = new Rng(5);
     const batch = 800;
     const x = Array.from({ length: batch }, () => Array.from({ length: SIZES[0] }, () => rng.normal()));

@@ -6,7 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { minibatchPlateauAccuracies, NIELSEN_MINI_BATCH } from '../../scripts/plateau-minibatch.js';
-import { MNIST_TRAIN_DIGITS } from '../../src/data/mnist-counts.js';
+import { MNIST_TEST_DIGITS, MNIST_TRAIN_DIGITS } from '../../src/data/mnist-counts.js';
+import { loadMnist } from '../../src/data/mnist.js';
+import { accuracyAtChance, chanceOf, classRowsOf } from '../../src/flow/chance.js';
 
 const PAGES = ['README.md', 'docs/studies.md'];
 const QUOTE =
@@ -25,10 +27,12 @@ describe("study (a)'s plateau in mini-batches (scripts/plateau-minibatch.ts)", (
     const [chanceEpochs, steps, low, high, leftIn, leftAt, end, epochs] = quotes[0];
     const accuracies = await minibatchPlateauAccuracies(Number(epochs));
     const atChance = accuracies.slice(0, Number(chanceEpochs));
-    // At chance: each of those epochs below 1.5 × the most frequent class's share (about 11 %), the next one above.
-    expect(Math.max(...atChance)).toBeLessThan(0.15);
+    // At chance by the diagnosis' own rule (chanceBand over the held-out digits' classes): each of those epochs, and not the next.
+    const { test } = await loadMnist({ take: { train: 0, test: MNIST_TEST_DIGITS } });
+    const level = chanceOf(test.y.cols, classRowsOf(test.y.data, test.y.rows, test.y.cols));
+    expect(atChance.every((a) => accuracyAtChance(a, level))).toBe(true);
     expect(Number(leftIn)).toBe(Number(chanceEpochs) + 1);
-    expect(accuracies[Number(leftIn) - 1]).toBeGreaterThan(0.15);
+    expect(accuracyAtChance(accuracies[Number(leftIn) - 1], level)).toBe(false);
     expect(Number(steps.replace(/,/g, ''))).toBe((Number(chanceEpochs) * MNIST_TRAIN_DIGITS) / NIELSEN_MINI_BATCH);
     expect([percent(Math.min(...atChance)), percent(Math.max(...atChance))]).toEqual([low, high]);
     expect(percent(accuracies[Number(leftIn) - 1])).toBe(leftAt);
