@@ -7,21 +7,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
-import { LOSSES, type Kernels, type Tensor } from '../../src/kernels.js';
-import { ActivationLayer } from '../../src/layers/activation.js';
+import { LOSSES } from '../../src/kernels.js';
 import { blockTensorLayout } from '../../src/layers/block-layout.js';
-import { DenseLayer } from '../../src/layers/dense.js';
-import type { LayerStack } from '../../src/layers/layer.js';
-import { ResidualBlock } from '../../src/layers/residual.js';
 import { layerSpecsText } from '../../src/layers/spec-text.js';
 import { stateDict } from '../../src/layers/state-dict.js';
 import { checkLayerSpecs, parameterCountOfSpecs, type CheckedSpec } from '../../src/layers/spec.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
 import { backendsUnderTest } from '../util/backends.js';
-import { fivePointDifference, flat, load, productOf, randomDirection } from '../util/block-stacks.js';
+import { fivePointDifference, flat, kinkDistance, load, productOf, randomDirection } from '../util/block-stacks.js';
 import { relativeError } from '../util/close.js';
 import { gradientError, norm, NOISE_FLOOR, PARITY_TOLERANCE } from '../util/gradient-error.js';
-import { blockStackOf, randomBlockCase, type BlockCase } from '../util/random-blocks.js';
+import { blockStackOf, gradientsOf, randomBlockCase, type BlockCase } from '../util/random-blocks.js';
 
 const STEP = 1e-4;
 const FD_TOLERANCE = 1e-6;
@@ -43,35 +39,6 @@ function biasFreeCases(seed: number, count: number, loss?: (typeof LOSSES)[numbe
     const c = randomBlockCase(rng, { maxLayers: 3, maxWidth: 5, minBatch: 3, maxBatch: 6 }, loss);
     return { ...c, specs: withoutSomeBiases(c.specs) };
   }).filter((c) => JSON.stringify(c.specs).includes('"bias":false'));
-}
-
-/** The activations whose f' jumps at 0: a central difference across the kink measures the jump, not the slope. */
-const KINKED = new Set(['relu', 'leaky-relu', 'selu']);
-
-/** The smallest |input| of a kinked activation in the stack's last forward on x (as test/layers/hessian.test.ts reads it). */
-function kinkDistance<T extends Tensor>(k: Kernels<T>, stack: LayerStack<T>, x: T, batch: number): number {
-  let nearest = Infinity;
-  stack.layers.forEach((layer, i) => {
-    const input = i === 0 ? x : stack.layers[i - 1].output;
-    if (layer instanceof ResidualBlock) nearest = Math.min(nearest, kinkDistance(k, layer.branch, input, batch));
-    const z = layer instanceof DenseLayer ? layer.preActivation : layer instanceof ActivationLayer ? input : null;
-    if (z && KINKED.has((layer as DenseLayer<T> | ActivationLayer<T>).activation)) {
-      for (const value of k.view(z).subarray(0, batch * layer.units)) nearest = Math.min(nearest, Math.abs(value));
-    }
-  });
-  return nearest;
-}
-
-function gradientsOf<T extends Tensor>(k: Kernels<T>, c: BlockCase, seed: number): Map<string, Float64Array> {
-  const { stack, x, y } = blockStackOf(k, c, seed);
-  const dx = k.alloc(c.batch * c.inputs);
-  stack.zeroGradients();
-  stack.forward(x, c.batch, 'batch');
-  stack.lossBackward(c.loss, y, x, c.batch, dx);
-  const grads = new Map(stack.parameters.map((p) => [p.name, Float64Array.from(k.view(p.grad))]));
-  grads.set('input', Float64Array.from(k.view(dx)));
-  stack.dispose();
-  return grads;
 }
 
 describe('dense layers without a bias', () => {

@@ -9,19 +9,15 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
-import type { Kernels, Tensor } from '../../src/kernels.js';
-import { ActivationLayer } from '../../src/layers/activation.js';
-import { DenseLayer } from '../../src/layers/dense.js';
+import type { Tensor } from '../../src/kernels.js';
 import { StackGaussNewton } from '../../src/layers/gauss-newton.js';
 import { StackHessian } from '../../src/layers/hessian.js';
-import type { LayerStack } from '../../src/layers/layer.js';
-import { ResidualBlock } from '../../src/layers/residual.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
 import { allocVector, freeVector } from '../../src/optim/param-vector.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
 import { backendsUnderTest, kernelBackends } from '../util/backends.js';
 import {
-  allCases, allocatingAfterFirstProduct, dot, expectFloat64Parity, fivePointDifference, fixedCase, fixedCases, flat, label, load, productOf, randomDirection, uncovered, type Loaded,
+  allCases, allocatingAfterFirstProduct, dot, expectFloat64Parity, fivePointDifference, fixedCase, fixedCases, flat, kinkDistance, label, load, productOf, randomDirection, uncovered, type Loaded,
 } from '../util/block-stacks.js';
 import { relativeError } from '../util/close.js';
 
@@ -56,22 +52,6 @@ function unit(loaded: Loaded<Tensor>, i: number): Float64Array[] {
   });
 }
 
-/** The activations whose f' jumps at 0: a finite difference across the kink measures the jump, not f''. */
-const KINKED = new Set(['relu', 'leaky-relu', 'selu']);
-
-/** The smallest |input| of a kinked activation (dense or activation layer, residual branches included) in the last forward on x. */
-function kinkDistance<T extends Tensor>(k: Kernels<T>, stack: LayerStack<T>, x: T, batch: number): number {
-  let nearest = Infinity;
-  stack.layers.forEach((layer, i) => {
-    const input = i === 0 ? x : stack.layers[i - 1].output;
-    if (layer instanceof ResidualBlock) nearest = Math.min(nearest, kinkDistance(k, layer.branch, input, batch));
-    const z = layer instanceof DenseLayer ? layer.preActivation : layer instanceof ActivationLayer ? input : null;
-    if (z && KINKED.has((layer as DenseLayer<T> | ActivationLayer<T>).activation)) {
-      for (const value of k.view(z).subarray(0, batch * layer.units)) nearest = Math.min(nearest, Math.abs(value));
-    }
-  });
-  return nearest;
-}
 
 const size = (loaded: Loaded<Tensor>) => loaded.stack.parameters.reduce((s, p) => s + p.value.length, 0);
 

@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
-import { LOSSES, type Kernels, type Tensor } from '../../src/kernels.js';
+import { LOSSES } from '../../src/kernels.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
 import { backendsUnderTest } from '../util/backends.js';
-import { blockStackOf, randomBlockCase, type BlockCase } from '../util/random-blocks.js';
+import { blockStackOf, gradientsOf, randomBlockCase } from '../util/random-blocks.js';
 import { gradientError, norm, NOISE_FLOOR, PARITY_TOLERANCE } from '../util/gradient-error.js';
 
 /**
@@ -20,19 +20,6 @@ const FD_TOLERANCE = 1e-6;
 const CASES_PER_BACKEND = 200;
 /** The same floor for the float64 reference against finite differences, whose noise is far smaller. */
 const FD_NOISE_FLOOR = 1e-3;
-
-/** Every parameter's gradient (and ∂L/∂x) of the mean loss, in 'batch' mode. */
-function gradientsOf<T extends Tensor>(k: Kernels<T>, c: BlockCase, seed: number): Map<string, Float64Array> {
-  const { stack, x, y } = blockStackOf(k, c, seed);
-  const dx = k.alloc(c.batch * c.inputs);
-  stack.zeroGradients();
-  stack.forward(x, c.batch, 'batch');
-  stack.lossBackward(c.loss, y, x, c.batch, dx);
-  const grads = new Map(stack.parameters.map((p) => [p.name, Float64Array.from(k.view(p.grad))]));
-  grads.set('input', Float64Array.from(k.view(dx)));
-  stack.dispose();
-  return grads;
-}
 
 describe('layer stacks: float64 finite differences', () => {
   it.each(LOSSES)('match backprop for every parameter and the input on 40 random block stacks (%s)', (loss) => {

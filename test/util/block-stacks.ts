@@ -7,10 +7,12 @@
 import { expect } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
 import { ACTIVATIONS, LOSSES, type Kernels, type Loss, type OutputActivation, type Tensor } from '../../src/kernels.js';
+import { ActivationLayer } from '../../src/layers/activation.js';
 import { BatchNormLayer } from '../../src/layers/batch-norm.js';
+import { DenseLayer } from '../../src/layers/dense.js';
 import { StackGaussNewton } from '../../src/layers/gauss-newton.js';
 import { StackHessian } from '../../src/layers/hessian.js';
-import type { Layer } from '../../src/layers/layer.js';
+import type { Layer, LayerStack } from '../../src/layers/layer.js';
 import { LayerNormLayer } from '../../src/layers/layer-norm.js';
 import { ResidualBlock } from '../../src/layers/residual.js';
 import type { Sequential } from '../../src/layers/sequential.js';
@@ -209,3 +211,19 @@ export function expectFloat64Parity(k: Kernels, name: string, which: CurvatureMa
   return worst;
 }
 
+/** The activations whose f' jumps at 0: a finite difference across the kink measures the jump, not f''. */
+export const KINKED = new Set(['relu', 'leaky-relu', 'selu']);
+
+/** The smallest |input| of a kinked activation (dense or activation layer, residual branches included) in the last forward on x. */
+export function kinkDistance<T extends Tensor>(k: Kernels<T>, stack: LayerStack<T>, x: T, batch: number): number {
+  let nearest = Infinity;
+  stack.layers.forEach((layer, i) => {
+    const input = i === 0 ? x : stack.layers[i - 1].output;
+    if (layer instanceof ResidualBlock) nearest = Math.min(nearest, kinkDistance(k, layer.branch, input, batch));
+    const z = layer instanceof DenseLayer ? layer.preActivation : layer instanceof ActivationLayer ? input : null;
+    if (z && KINKED.has((layer as DenseLayer<T> | ActivationLayer<T>).activation)) {
+      for (const value of k.view(z).subarray(0, batch * layer.units)) nearest = Math.min(nearest, Math.abs(value));
+    }
+  });
+  return nearest;
+}

@@ -85,3 +85,16 @@ export function blockStackOf<T extends Tensor>(k: Kernels<T>, c: BlockCase, seed
   alphas.forEach((p, i) => k.write(p.value, [c.alphas[i]]));
   return { stack, x: tensorOf(k, c.x) as T, y: tensorOf(k, c.y) as T };
 }
+
+/** Every parameter's gradient (and ∂L/∂x) of the mean loss, in 'batch' mode. */
+export function gradientsOf<T extends Tensor>(k: Kernels<T>, c: BlockCase, seed: number): Map<string, Float64Array> {
+  const { stack, x, y } = blockStackOf(k, c, seed);
+  const dx = k.alloc(c.batch * c.inputs);
+  stack.zeroGradients();
+  stack.forward(x, c.batch, 'batch');
+  stack.lossBackward(c.loss, y, x, c.batch, dx);
+  const grads = new Map(stack.parameters.map((p) => [p.name, Float64Array.from(k.view(p.grad))]));
+  grads.set('input', Float64Array.from(k.view(dx)));
+  stack.dispose();
+  return grads;
+}
