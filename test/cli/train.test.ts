@@ -85,6 +85,13 @@ describe('gradscope train', () => {
     // A rate that moves them: no note.
     const moved = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--learning-rate', '1e-6', '--epochs', '1', '--batch-size', '8']);
     expect(moved.stdout).not.toContain('no weight moved');
+    // A network over UNMOVED_CHECK_ANY_CALL_PARAMETERS (the default [2,64,64,1]: 4,417) on a file of 4 rows, a call under
+    // UNMOVED_CHECK_MIN_ROWS where train() does not compare the weights (review52 MED-7): the command compares them itself.
+    const xor = at('xor.json');
+    writeFileSync(xor, JSON.stringify({ inputs: [[0, 0], [0, 1], [1, 0], [1, 1]], targets: [[0], [1], [1], [0]] }));
+    const small = await runCliInProcess(['train', '--data', xor, '--learning-rate', '1e-20', '--output', 'sigmoid', '--loss', 'binary-cross-entropy']);
+    expect([small.stderr, small.code]).toEqual(['', 0]);
+    expect(trainOutput(small.stdout).after).toMatch(/^Note: no weight moved in the run's \d+ steps: /);
   });
 
   it('trains on a data file, prints each epoch, and saves a model that study --model, gradients and loadModel read', async () => {

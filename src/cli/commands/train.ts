@@ -49,6 +49,7 @@ import { gradscopeLine } from '../invocation.js';
 import { worseWarning } from '../worse-warning.js';
 import { lateDropNote } from '../late-drop-note.js';
 import { unmovedNote } from '../unmoved-note.js';
+import { comparesWeights, unmovedWeights, weightsAtStart } from '../../training/unmoved-weights.js';
 import { chanceOnRows } from '../../flow/chance.js';
 import { rowsFlagsText, TRAINING_ROWS_FLAGS, trainingRows, type TrainingRows } from '../training-rows.js';
 import { activationsText, sizesText } from '../../layer-runs.js';
@@ -293,6 +294,10 @@ export const trainCommand = command({
       if (lsuv) print(terminal, lsuvLine(lsuv, firstBatch));
       print(terminal, epochLegend(rows.checked, rows.checkedWords, classes !== undefined));
       print(terminal, epochLine(`0/${grouped(settings.epochs)}`, rows.checked, said(initial, classes), readingRoom(terminal.columns)));
+      // train() compares the weights for unmovedWeights only where that is cheap beside the call (comparesWeights); a command is
+      // one call, so it keeps its own copy where train() might not compare them (the fewest rows the call can plan: --drop-last's).
+      const leastRows = settings.epochs * (rows.train.count - (rows.train.count % Math.min(settings.batchSize, rows.train.count)));
+      const ownStart = comparesWeights(net.parameterCount, leastRows) ? undefined : weightsAtStart(net);
       const trained = net.train(rows.train.x, rows.train.y, {
         epochs: settings.epochs,
         batchSize: settings.batchSize,
@@ -307,7 +312,8 @@ export const trainCommand = command({
       });
       for (const line of nonFiniteLines(trained)) print(terminal, line);
       // A rate whose every update rounded to nothing (edges47 #16, train()'s unmovedWeights): the epochs above read the network as made.
-      const unmoved = unmovedNote(net, trained, initial.loss, settings.clipNorm);
+      const unmovedMatrices = trained.unmovedWeights ?? (ownStart ? unmovedWeights(net, ownStart) : []);
+      const unmoved = unmovedNote(net, trained, unmovedMatrices, initial.loss, settings.clipNorm);
       if (unmoved) print(terminal, unmoved);
       // A run can end finite and worse than it began ('halve' keeps steps finite, not the network better): said plainly.
       // --out still saves it, as asked (the warning says so): the file is what the user named, and the numbers above are its own.
