@@ -12,40 +12,14 @@ import { toSafetensors } from '../../src/io/safetensors.js';
 import { blockModelFromSafetensors, blockModelToSafetensors } from '../../src/io/safetensors-blocks.js';
 import { pytorchExpression } from '../../src/io/pytorch-module.js';
 import { checkLayerSpecs } from '../../src/layers/spec.js';
-import { expectSameTensors, readSpec } from '../util/safetensors-spec.js';
+import { expectSameTensors, readSpec, writeSpec } from '../util/safetensors-spec.js';
 import { expectError } from '../util/expect-error.js';
-
-/** The bytes of a safetensors file by its spec: an 8-byte little-endian header length, the JSON header, then each tensor's bytes (F32, or I64 for the batch counter). */
-function specFile(tensors: { name: string; shape: number[]; values: number[]; dtype?: 'I64' }[]): Uint8Array {
-  let offset = 0;
-  const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
-  const width = (t: { dtype?: 'I64' }) => (t.dtype === 'I64' ? 8 : 4);
-  for (const t of tensors) {
-    header[t.name] = { dtype: t.dtype ?? 'F32', shape: t.shape, data_offsets: [offset, offset + width(t) * t.values.length] };
-    offset += width(t) * t.values.length;
-  }
-  let text = JSON.stringify(header);
-  while ((8 + text.length) % 8 !== 0) text += ' ';
-  const bytes = new Uint8Array(8 + text.length + offset);
-  const view = new DataView(bytes.buffer);
-  view.setBigUint64(0, BigInt(text.length), true);
-  bytes.set(new TextEncoder().encode(text), 8);
-  let at = 8 + text.length;
-  for (const t of tensors) {
-    for (const v of t.values) {
-      if (t.dtype === 'I64') view.setBigInt64(at, BigInt(v), true);
-      else view.setFloat32(at, v, true);
-      at += width(t);
-    }
-  }
-  return bytes;
-}
 
 const values = (n: number, seed: number) => Array.from({ length: n }, (_, i) => Math.fround(0.4 * Math.sin(seed + 1.7 * i)));
 /** The module of a PyTorch user: the batch-norm block, then the output layer in logits (nn.CrossEntropyLoss applies log-softmax). */
 const MODULE = 'nn.Sequential(nn.Linear(3, 4, bias=False), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 2))';
 /** Its state_dict, as save_file writes it. */
-const FILE = specFile([
+const FILE = writeSpec([
   { name: '0.weight', shape: [4, 3], values: values(12, 1) },
   { name: '1.weight', shape: [4], values: values(4, 2).map((v) => 1 + v) },
   { name: '1.bias', shape: [4], values: values(4, 3) },
@@ -110,7 +84,7 @@ describe('nn.Linear(bias=False) in a block network, by its module expression', (
   });
 
   it('refuses a state_dict that holds a bias the module expression builds without, naming the tensor', async () => {
-    const withBias = specFile([
+    const withBias = writeSpec([
       { name: '0.weight', shape: [4, 3], values: values(12, 1) },
       { name: '0.bias', shape: [4], values: values(4, 9) },
       { name: '1.weight', shape: [4], values: values(4, 2) },

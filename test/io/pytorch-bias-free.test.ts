@@ -5,7 +5,7 @@
  * expression, so PyTorch's strict load_state_dict takes it. The source file is written here byte by byte from the safetensors spec.
  */
 import { describe, expect, it } from 'vitest';
-import { expectSameTensors, readSpec } from '../util/safetensors-spec.js';
+import { expectSameTensors, readSpec, writeSpec } from '../util/safetensors-spec.js';
 import { checkpointOf, decodeCheckpoint, encodeCheckpoint, networkFromCheckpoint } from '../../src/io/checkpoint.js';
 import { modelOf, networkFromModel } from '../../src/io/model-data.js';
 import { architectureOfPytorch } from '../../src/io/pytorch-import.js';
@@ -15,28 +15,9 @@ import { expectError } from '../util/expect-error.js';
 import { OPTIMIZERS } from '../../src/optim/index.js';
 import { BIAS_FREE_OPTIMIZERS } from '../../src/training/train.js';
 
-/** The bytes of a safetensors file by its spec: an 8-byte little-endian header length, the JSON header, then each F32 tensor's bytes in turn. */
-function specFile(tensors: { name: string; shape: number[]; values: number[] }[]): Uint8Array {
-  let offset = 0;
-  const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
-  for (const t of tensors) {
-    header[t.name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * t.values.length] };
-    offset += 4 * t.values.length;
-  }
-  let text = JSON.stringify(header);
-  while ((8 + text.length) % 8 !== 0) text += ' ';
-  const bytes = new Uint8Array(8 + text.length + offset);
-  const view = new DataView(bytes.buffer);
-  view.setBigUint64(0, BigInt(text.length), true);
-  bytes.set(new TextEncoder().encode(text), 8);
-  let at = 8 + text.length;
-  for (const t of tensors) for (const v of t.values) (view.setFloat32(at, v, true), (at += 4));
-  return bytes;
-}
-
 const values = (n: number, seed: number) => Array.from({ length: n }, (_, i) => Math.fround(0.4 * Math.sin(seed + 1.7 * i)));
 /** nn.Sequential(nn.Linear(3, 4, bias=False), nn.Tanh(), nn.Linear(4, 2)).state_dict(), as save_file writes it. */
-const FILE = specFile([
+const FILE = writeSpec([
   { name: '0.weight', shape: [4, 3], values: values(12, 1) },
   { name: '2.bias', shape: [2], values: values(2, 2) },
   { name: '2.weight', shape: [2, 4], values: values(8, 3) },

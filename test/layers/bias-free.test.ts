@@ -16,7 +16,7 @@ import { createRefKernels } from '../../src/ref/ref-kernels.js';
 import { backendsUnderTest } from '../util/backends.js';
 import { fivePointDifference, flat, kinkDistance, load, productOf, randomDirection } from '../util/block-stacks.js';
 import { relativeError } from '../util/close.js';
-import { gradientError, norm, NOISE_FLOOR, PARITY_TOLERANCE } from '../util/gradient-error.js';
+import { fivePointGradient, gradientError, norm, NOISE_FLOOR, PARITY_TOLERANCE } from '../util/gradient-error.js';
 import { blockStackOf, gradientsOf, randomBlockCase, type BlockCase } from '../util/random-blocks.js';
 
 const STEP = 1e-4;
@@ -93,17 +93,7 @@ describe('dense layers without a bias', () => {
         continue;
       }
       for (const [name, tensor] of [...stack.parameters.map((p) => [p.name, p.value] as const), ['input', x] as const]) {
-        const values = k.view(tensor);
-        const numeric = new Float64Array(values.length);
-        for (let i = 0; i < values.length; i++) {
-          const saved = values[i];
-          const at = (offset: number) => {
-            values[i] = saved + offset * STEP;
-            return lossAt();
-          };
-          numeric[i] = (8 * (at(1) - at(-1)) - (at(2) - at(-2))) / (12 * STEP);
-          values[i] = saved;
-        }
+        const numeric = fivePointGradient(k.view(tensor), STEP, lossAt);
         expect(gradientError(analytic.get(name)!, numeric, largest, FD_NOISE_FLOOR), `stack ${n} ${JSON.stringify(c.specs)}: ∂L/∂${name}`).toBeLessThanOrEqual(FD_TOLERANCE);
       }
       stack.dispose();

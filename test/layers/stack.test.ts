@@ -9,7 +9,7 @@ import { LOSSES } from '../../src/kernels.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
 import { backendsUnderTest } from '../util/backends.js';
 import { blockStackOf, gradientsOf, randomBlockCase } from '../util/random-blocks.js';
-import { gradientError, norm, NOISE_FLOOR, PARITY_TOLERANCE } from '../util/gradient-error.js';
+import { fivePointGradient, gradientError, norm, NOISE_FLOOR, PARITY_TOLERANCE } from '../util/gradient-error.js';
 
 /**
  * Five-point central differences, error O(h⁴): normalisation over a small spread has large higher
@@ -39,17 +39,7 @@ describe('layer stacks: float64 finite differences', () => {
       const tensors = [...stack.parameters.map((p) => [p.name, p.value] as const), ['input', x] as const];
       const largest = Math.max(...[...analytic.values()].map(norm));
       for (const [name, tensor] of tensors) {
-        const values = k.view(tensor);
-        const numeric = new Float64Array(values.length);
-        for (let i = 0; i < values.length; i++) {
-          const saved = values[i];
-          const at = (offset: number) => {
-            values[i] = saved + offset * STEP;
-            return lossAt();
-          };
-          numeric[i] = (8 * (at(1) - at(-1)) - (at(2) - at(-2))) / (12 * STEP);
-          values[i] = saved;
-        }
+        const numeric = fivePointGradient(k.view(tensor), STEP, lossAt);
         if (norm(numeric) > FD_NOISE_FLOOR * largest) {
           seen.add(name.replace(/^.*\./, ''));
           compared++;

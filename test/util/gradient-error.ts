@@ -23,3 +23,21 @@ export function gradientError(got: ArrayLike<number>, want: ArrayLike<number>, l
   for (let i = 0; i < want.length; i++) diff += (got[i] - want[i]) ** 2;
   return Math.sqrt(diff) / Math.max(norm(want), floor * largest, Number.MIN_VALUE);
 }
+
+/**
+ * ∂loss/∂values by five-point central differences entry by entry, step h: (8·(f(+h) − f(−h)) − (f(+2h) − f(−2h)))/(12h), each
+ * entry written back after. `values` is the tensor's live view; `lossAt` recomputes the loss from it.
+ */
+export function fivePointGradient(values: { length: number; [i: number]: number }, h: number, lossAt: () => number): Float64Array {
+  const numeric = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const saved = values[i];
+    const at = (offset: number) => {
+      values[i] = saved + offset * h;
+      return lossAt();
+    };
+    numeric[i] = (8 * (at(1) - at(-1)) - (at(2) - at(-2))) / (12 * h);
+    values[i] = saved;
+  }
+  return numeric;
+}

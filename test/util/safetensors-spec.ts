@@ -39,3 +39,29 @@ export function expectSameTensors(written: Uint8Array, source: Uint8Array, { exp
   if (out.metadata.pytorch !== undefined) expect(architectureOfPytorch(out.metadata.pytorch, 'pytorch').names).toEqual(out.names);
   return out.metadata;
 }
+
+/** The bytes of a safetensors file by its spec: an 8-byte little-endian header length, the JSON header, then each tensor's bytes (F32, or I64 for the batch counter). */
+export function writeSpec(tensors: { name: string; shape: number[]; values: number[]; dtype?: 'I64' }[]): Uint8Array {
+  let offset = 0;
+  const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
+  const width = (t: { dtype?: 'I64' }) => (t.dtype === 'I64' ? 8 : 4);
+  for (const t of tensors) {
+    header[t.name] = { dtype: t.dtype ?? 'F32', shape: t.shape, data_offsets: [offset, offset + width(t) * t.values.length] };
+    offset += width(t) * t.values.length;
+  }
+  let text = JSON.stringify(header);
+  while ((8 + text.length) % 8 !== 0) text += ' ';
+  const bytes = new Uint8Array(8 + text.length + offset);
+  const view = new DataView(bytes.buffer);
+  view.setBigUint64(0, BigInt(text.length), true);
+  bytes.set(new TextEncoder().encode(text), 8);
+  let at = 8 + text.length;
+  for (const t of tensors) {
+    for (const v of t.values) {
+      if (t.dtype === 'I64') view.setBigInt64(at, BigInt(v), true);
+      else view.setFloat32(at, v, true);
+      at += width(t);
+    }
+  }
+  return bytes;
+}
