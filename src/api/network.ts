@@ -15,7 +15,7 @@ import type { Rng } from '../init/rng.js';
 import { chainFanIns, givenParameters, readInitialisation, type DenseFanIn, type Initialisation } from '../init/initialisation.js';
 import type { FloatArray, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
 import { checkTrainingBatch, MODEL, type ModelOwner, type Parameter, type Trainable } from '../model.js';
-import { namedDenseFanIns, type CheckedSpec } from '../layers/spec.js';
+import { hasBias, namedDenseFanIns, type CheckedSpec } from '../layers/spec.js';
 import { BlockEngine, type BlockConfig } from '../network/block-engine.js';
 import { bindMethods } from '../network/bound-methods.js';
 import { resolveNetwork, type NetworkConfig, type NetworkOptions } from '../network/config.js';
@@ -788,7 +788,7 @@ function refuseOptions(method: 'evaluate' | 'gradients', given: number): void {
 
 /**
  * A network holding checked model data (a version 1 or 2 model file's, a checkpoint's) on the
- * chosen backend: block data of dense layers only builds the dense engine. Its RNG starts at
+ * chosen backend: block data of dense layers only, each with its bias, builds the dense engine. Its RNG starts at
  * `options.seed` (default 1). Callers check the data first: the readers as they read it (checkStoredTensor), io/model-data.ts what is given in memory.
  */
 export async function networkOfData(model: ModelData | BlockModelData, options: LoadOptions = {}): Promise<Network> {
@@ -800,7 +800,8 @@ export async function networkOfData(model: ModelData | BlockModelData, options: 
     const config: NetworkConfig = { ...common, sizes: model.sizes, activations: model.activations, ...(model.pytorchModule && { pytorchModule: model.pytorchModule }) };
     return networkOn(options, (kernels) => new Network(kernels, config, { weights: model.weights, biases: model.biases }));
   }
-  if (model.layers.every((spec) => spec.type === 'dense')) {
+  // Dense layers each with its bias alone: the dense engine's (a bias-free one has no bias tensor to pair with its weight).
+  if (model.layers.every((spec) => spec.type === 'dense' && hasBias(spec))) {
     const dense = model.layers as Extract<CheckedSpec, { type: 'dense' }>[];
     // A block record's tensors' names as the dense chain's layers' (each layer's weight's module): the same names written back.
     const { tensorNames, logits } = model.pytorchModule ?? {};

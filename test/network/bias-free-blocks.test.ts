@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createNetwork, Network } from '../../src/api/network.js';
-import { checkpointFromJSON, checkpointOf, checkpointToJSON, networkFromCheckpoint } from '../../src/io/checkpoint.js';
+import { checkpointFromJSON, checkpointOf, checkpointToJSON, decodeCheckpoint, encodeCheckpoint, networkFromCheckpoint } from '../../src/io/checkpoint.js';
+import { blockModelOf, networkFromModel } from '../../src/io/model-data.js';
 import { cancelledBiasNote, biasesCancelledByBatchNorm } from '../../src/flow/cancelled-biases.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { Trace } from '../../src/flow/trace.js';
@@ -88,6 +89,23 @@ describe('a block network with dense layers without a bias', () => {
     const restored = await networkFromCheckpoint(checkpoint, { backend: 'ref' });
     expect(restored.state()).toEqual(net.state());
     for (const n of [net, read, restored]) n.dispose();
+  });
+
+  it('comes back from every holder as the block network it is where its layers are dense alone (networkOfData paired the tensors as weights and biases)', async () => {
+    const dense: LayerSpec[] = [{ type: 'dense', units: 5, activation: 'tanh', bias: false }, { type: 'dense', units: 3, activation: 'softmax' }];
+    const net = await createNetwork({ inputs: 4, layers: dense, seed: 2, backend: 'ref' });
+    const copies = [
+      await Network.fromJSON(JSON.parse(JSON.stringify(net.toJSON())), { backend: 'ref' }),
+      await networkFromModel(blockModelOf(net), { backend: 'ref' }),
+      await networkFromCheckpoint(decodeCheckpoint(encodeCheckpoint(checkpointOf(net))), { backend: 'ref' }),
+    ];
+    for (const copy of copies) {
+      expect(copy.kind).toBe('blocks');
+      expect(copy.state()).toEqual(net.state());
+      expect(copy.evaluate(data.x, data.y).loss).toBe(net.evaluate(data.x, data.y).loss);
+      copy.dispose();
+    }
+    net.dispose();
   });
 
   it("records no ‖∂C/∂b‖ in a bias-free layer's trace row, and its trace JSON and diagnosis say the same", async () => {
