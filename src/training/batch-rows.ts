@@ -23,6 +23,15 @@ export function batchRowsUsed(requestedBatch: number, rows: number): number {
 export const cappedBatch = (requestedBatch: number, rows: number): number => Math.min(requestedBatch, rows);
 
 /**
+ * The rows one epoch trains on when `rows` rows train in batches of `requestedBatch` (capped at the rows): every row, or with
+ * `dropLast` every row but the short last batch's. train() plans its steps by it; `gradscope train` reads it to know whether
+ * train() will compare the weights (comparesWeights). Unchecked, as cappedBatch.
+ */
+export function plannedEpochRows(rows: number, requestedBatch: number, dropLast: boolean): number {
+  return dropLast ? rows - (rows % cappedBatch(requestedBatch, rows)) : rows;
+}
+
+/**
  * Whether train() with these options loads its `rows` rows once, as one batch in their own order:
  * one epoch, all rows in one batch, not shuffled (or one row), and no validation (evaluated between
  * epochs through the same buffers). Such a call's rows may go straight into the network's batch

@@ -15,7 +15,7 @@ import type { LsuvOptions } from '../layers/lsuv.js';
 import { checkGradientNoiseOption, type AnnealedGradientNoiseOptions } from '../optim/annealed-gradient-noise.js';
 import { checkTraceable, type TraceOptions } from '../flow/recorder.js';
 import { checkMaxHalvings, checkNonFinitePolicy, type NonFinitePolicy } from './numeric-faults.js';
-import { cappedBatch, checkBatchRows, DEFAULT_BATCH_SIZE } from './batch-rows.js';
+import { cappedBatch, checkBatchRows, DEFAULT_BATCH_SIZE, plannedEpochRows } from './batch-rows.js';
 import { checkSettingsBesideOptimizer } from './optimizer-settings.js';
 import { AWAIT_BETWEEN_CALLS, NOT_AWAITED } from './callback-promises.js';
 import type { TrainOptions } from './train-options.js';
@@ -63,10 +63,8 @@ export function readTrainingSettings(net: TrainingEngine, options: TrainOptions,
   const requestedBatch = positiveInteger(options.batchSize, 'batchSize', DEFAULT_BATCH_SIZE);
   const batchSize = cappedBatch(requestedBatch, rows);
   const dropLast = options.dropLast === undefined ? false : checkBoolean(options.dropLast, 'dropLast');
-  /** Rows of each epoch's short last batch (0: every batch is full), left out with dropLast. */
-  const shortRows = rows % batchSize;
   checkBatchRows(net, rows, requestedBatch, dropLast);
-  const epochRows = dropLast ? rows - shortRows : rows;
+  const epochRows = plannedEpochRows(rows, requestedBatch, dropLast);
   const learningRate = options.learningRate === undefined ? undefined : checkFloat32(checkPositive(options.learningRate, 'learningRate'), 'learningRate');
   const shuffle = checkBoolean(options.shuffle ?? true, 'shuffle');
   checkTrainingCallback(options.onBatch, 'onBatch');

@@ -10,7 +10,7 @@
 import { createNetwork, type Network } from '../../api/network.js';
 import { leadingRows } from '../../data/matrix.js';
 import type { LsuvLayerReport } from '../../layers/lsuv.js';
-import { cappedBatch } from '../../training/batch-rows.js';
+import { cappedBatch, plannedEpochRows } from '../../training/batch-rows.js';
 import { saveModel } from '../../io/files.js';
 import { checkCheckpointNameOf } from '../checkpoint-name-words.js';
 import type { TrainedOn } from '../../trained-on.js';
@@ -294,10 +294,10 @@ export const trainCommand = command({
       if (lsuv) print(terminal, lsuvLine(lsuv, firstBatch));
       print(terminal, epochLegend(rows.checked, rows.checkedWords, classes !== undefined));
       print(terminal, epochLine(`0/${grouped(settings.epochs)}`, rows.checked, said(initial, classes), readingRoom(terminal.columns)));
-      // train() compares the weights for unmovedWeights only where that is cheap beside the call (comparesWeights); a command is
-      // one call, so it keeps its own copy where train() might not compare them (the fewest rows the call can plan: --drop-last's).
-      const leastRows = settings.epochs * (rows.train.count - (rows.train.count % Math.min(settings.batchSize, rows.train.count)));
-      const ownStart = comparesWeights(net.parameterCount, leastRows) ? undefined : weightsAtStart(net);
+      // train() compares the weights for unmovedWeights only where that is cheap beside the call (comparesWeights, on the rows it
+      // plans); a command is one call, so it keeps its own copy where train() will not compare them.
+      const plannedRows = settings.epochs * plannedEpochRows(rows.train.count, settings.batchSize, settings.dropLast);
+      const ownStart = comparesWeights(net.parameterCount, plannedRows) ? undefined : weightsAtStart(net);
       const trained = net.train(rows.train.x, rows.train.y, {
         epochs: settings.epochs,
         batchSize: settings.batchSize,

@@ -1,0 +1,23 @@
+// plannedEpochRows is the rows an epoch trains on, the count train() gates its weight comparison by and `gradscope train` reads to
+// know whether train() will compare: it must be the rows train()'s batches actually hold, with and without dropLast.
+import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { plannedEpochRows } from '../../src/training/batch-rows.js';
+
+describe('plannedEpochRows', () => {
+  it("is the rows one epoch's batches hold, for every row count and batch size up to 14, dropLast or not", async () => {
+    const net = await createNetwork({ sizes: [2, 3, 2], seed: 1 });
+    for (let rows = 1; rows <= 14; rows++) {
+      const x = Array.from({ length: rows }, (_, i) => [i / rows, 1 - i / rows]);
+      const y = Array.from({ length: rows }, (_, i) => (i % 2 === 0 ? [1, 0] : [0, 1]));
+      for (let batchSize = 1; batchSize <= 14; batchSize++) {
+        for (const dropLast of [false, true]) {
+          let trained = 0;
+          net.train(x, y, { batchSize, dropLast, onBatch: (info) => void (trained += info.size) });
+          expect(plannedEpochRows(rows, batchSize, dropLast), `${rows} rows, batches of ${batchSize}, dropLast ${dropLast}`).toBe(trained);
+        }
+      }
+    }
+    net.dispose();
+  });
+});
