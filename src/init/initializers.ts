@@ -15,13 +15,17 @@ export const WEIGHT_INITS = [
   'glorot-uniform',
   'glorot-normal',
   'he-normal',
+  'he-normal-fan-out',
   'lecun-normal',
   'orthogonal',
 ] as const;
 /**
  * A named weight initialiser: 'standard': U[±1/√n_in] (Glorot & Bengio's standard initialisation); 'glorot-uniform':
- * variance 2/(n_in + n_out); 'glorot-normal': variance 2/(n_in + n_out); 'he-normal': variance 2/n_in; 'lecun-normal':
- * N(0, 1/n_in); 'orthogonal': a random semi-orthogonal matrix.
+ * variance 2/(n_in + n_out); 'glorot-normal': variance 2/(n_in + n_out); 'he-normal': variance 2/n_in; 'he-normal-fan-out':
+ * variance 2/n_out; 'lecun-normal': N(0, 1/n_in); 'orthogonal': a random semi-orthogonal matrix. He's two are He et al.'s
+ * (2015) Eqn. 10 (fan-in, the forward signal's variance kept) and Eqn. 14 (fan-out, the backward signal's), each
+ * untruncated N(0, 2/n), as PyTorch's kaiming_normal_(w, mode='fan_in' or 'fan_out', nonlinearity='relu') draws them
+ * (Keras' HeNormal and VarianceScaling(2, mode='fan_out') draw the same variance from a normal truncated at 2 std).
  */
 export type WeightInitName = (typeof WEIGHT_INITS)[number];
 /**
@@ -33,6 +37,7 @@ export const WEIGHT_INIT_DRAWS: Readonly<Record<WeightInitName, string>> = {
   'glorot-uniform': 'variance 2/(n_in + n_out)',
   'glorot-normal': 'variance 2/(n_in + n_out)',
   'he-normal': 'variance 2/n_in',
+  'he-normal-fan-out': 'variance 2/n_out',
   'lecun-normal': 'N(0, 1/n_in)',
   orthogonal: 'a random semi-orthogonal matrix',
 };
@@ -88,7 +93,9 @@ function drawScale(init: Exclude<WeightInitName, 'orthogonal'>, nIn: number, nOu
     case 'glorot-normal':
       return { normal: Math.sqrt(2 / (nIn + nOut)) };
     case 'he-normal':
-      return { normal: Math.sqrt(2 / nIn) };
+      return { normal: Math.sqrt(2 / nIn) }; // He et al.'s Eqn. 10
+    case 'he-normal-fan-out':
+      return { normal: Math.sqrt(2 / nOut) }; // their Eqn. 14
     case 'lecun-normal':
       return { normal: Math.sqrt(1 / nIn) };
   }

@@ -37,6 +37,9 @@ describe('closest', () => {
     // A first word whose rest no other name shares is part of one name, no family's: `lr` is no schedule.
     expect(closest('lr', ['lr-schedule', 'epochs'])).toBeUndefined();
     expect(closest('h', ['he-normal', 'lecun-normal'])).toBeUndefined();
+    // A longer name of the member beside it (He's fan-out form) leaves `he` naming the plain one.
+    expect(closest('he', [...inits, 'he-normal-fan-out'])).toBe('he-normal');
+    expect(closest('glorot', [...inits, 'glorot-normal-fan-out'])).toBeUndefined();
   });
 
   it('says nothing when no candidate is close', () => {

@@ -1,8 +1,16 @@
 /** Random network configurations and data for the parity suites, from a seeded Rng. */
 import { Rng } from '../../src/init/rng.js';
-import { WEIGHT_INITS } from '../../src/init/initializers.js';
+import type { WeightInitName } from '../../src/init/initializers.js';
 import { ACTIVATIONS, LOSSES, type Loss, type OutputActivation } from '../../src/kernels.js';
 import type { LayerOptions, NetworkOptions } from '../../src/network/config.js';
+
+/**
+ * The named inits the random networks draw from: the six there were when the suites' worst errors were measured and
+ * quoted (docs/second-order.md), fixed here so a new init ('he-normal-fan-out') does not redraw every network after the
+ * first that picks one. A new init's draws are another scale of the same normal (test/network/initialisation checks
+ * its bits on every backend).
+ */
+const RANDOM_INITS: readonly WeightInitName[] = ['standard', 'glorot-uniform', 'glorot-normal', 'he-normal', 'lecun-normal', 'orthogonal'];
 
 export interface RandomCase {
   options: Omit<NetworkOptions, 'layers'> & { layers?: LayerOptions[] };
@@ -38,7 +46,7 @@ export function randomCase(rng: Rng, limits: CaseLimits, loss: Loss = LOSSES[rng
       inputs: sizes[0],
       layers,
       loss,
-      init: WEIGHT_INITS[rng.below(WEIGHT_INITS.length)],
+      init: RANDOM_INITS[rng.below(RANDOM_INITS.length)],
       biasInit: { name: 'normal', std: 0.5 },
       seed: rng.nextU32(),
     },
