@@ -1,9 +1,10 @@
 /** The plateau study as a section of the HTML report: plain data for src/flow/report-html.ts. */
-import { counted } from '../counted.js';
+import { counted, grouped } from '../counted.js';
 import { sizesList } from '../layer-runs.js';
 import type { ReportSection } from '../flow/report-html.js';
 import { denseLayerName } from '../layer-names.js';
-import type { PlateauResult } from './plateau.js';
+import type { Series } from '../flow/svg.js';
+import type { PlateauPoint, PlateauResult } from './plateau.js';
 import { plateauTableColumns, plateauTableKey } from './plateau-table.js';
 import { plateauSummary } from './plateau-conclusion.js';
 
@@ -42,14 +43,11 @@ export function plateauReportSection(result: PlateauResult): ReportSection {
       },
       {
         id: 'plateau-curvature',
-        title: 'λ_max and |λ_min| of the Hessian over training (log scale; the sign of λ_min is in the table)',
+        title: "λ_max and λ_min of the Hessian over training (log scale of |λ|; the key says λ_min's sign)",
         xLabel: 'epoch',
         yLabel: '|λ|',
         logY: true,
-        series: [
-          { name: 'λ_max', xs: epochs, ys: result.points.map((p) => p.largest[0]) },
-          { name: '|λ_min|', xs: epochs, ys: result.points.map((p) => Math.abs(p.smallest[0])) },
-        ],
+        series: [{ name: 'λ_max', xs: epochs, ys: result.points.map((p) => p.largest[0]) }, ...lambdaMinSeries(result.points)],
       },
       {
         id: 'plateau-gsnr',
@@ -67,4 +65,28 @@ export function plateauReportSection(result: PlateauResult): ReportSection {
     ],
     tables: [plateauTableColumns(result)],
   };
+}
+
+/** Epochs a λ_min series' name lists; at more points it counts them. */
+const LISTED_EPOCHS = 4;
+
+/**
+ * λ_min of each point on the curvature chart's log axis, its sign said by the series' name: a log axis draws |λ|, and one line
+ * named '|λ_min|' beside λ_max showed a class two positive curves where λ_min < 0 is the whole point (lecturer52 #6). The
+ * points where λ_min < 0 are drawn as −λ_min, '−λ_min (λ_min < 0 at every point)' where they are all of them; those where
+ * λ_min ≥ 0 as λ_min, a series of their own, each named with the epochs it holds where it does not hold every point.
+ */
+export function lambdaMinSeries(points: readonly Pick<PlateauPoint, 'epoch' | 'smallest'>[]): Series[] {
+  const xs = points.map((p) => p.epoch);
+  const values = points.map((p) => p.smallest[0]);
+  const signs = [
+    { name: '−λ_min', rule: 'λ_min < 0', holds: (v: number) => v < 0, drawn: (v: number) => -v },
+    { name: 'λ_min', rule: 'λ_min ≥ 0', holds: (v: number) => v >= 0, drawn: (v: number) => v },
+  ];
+  return signs.flatMap(({ name, rule, holds, drawn }) => {
+    const at = points.filter((p) => holds(p.smallest[0])).map((p) => p.epoch);
+    if (at.length === 0) return [];
+    const where = at.length === points.length ? 'at every point' : at.length <= LISTED_EPOCHS ? `at ${at.length === 1 ? 'epoch' : 'epochs'} ${at.map(grouped).join(', ')}` : `at ${at.length} of ${points.length} points`;
+    return [{ name: `${name} (${rule} ${where})`, xs, ys: values.map((v) => (holds(v) ? drawn(v) : NaN)) }];
+  });
 }
