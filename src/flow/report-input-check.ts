@@ -26,7 +26,7 @@ const RUN_DETAILS = ['full', 'summary'] as const;
 const INPUT_KEYS = keysOf<ReportInput>({ title: true, sections: true, runs: true, remedyTerms: true });
 const RUN_KEYS = keysOf<ReportRun>({ label: true, trace: true, diagnosis: true, warnings: true, id: true, detail: true, remedyTerms: true });
 const SECTION_KEYS = keysOf<ReportSection>({ id: true, heading: true, text: true, notes: true, charts: true, bars: true, tables: true, runs: true });
-const CHART_KEYS = keysOf<LineChartData>({ id: true, title: true, xLabel: true, yLabel: true, logY: true, logX: true, xNames: true, xTitles: true, wholeX: true, series: true, layers: true, guides: true });
+const CHART_KEYS = keysOf<LineChartData>({ id: true, title: true, xLabel: true, yLabel: true, logY: true, logX: true, xNames: true, xTitles: true, wholeX: true, yRange: true, series: true, layers: true, guides: true });
 const GUIDE_KEYS = keysOf<NonNullable<LineChartData['guides']>[number]>({ y: true, label: true });
 const SERIES_KEYS = keysOf<Series>({ name: true, xs: true, ys: true });
 const BARS_KEYS = keysOf<ReportBars>({ id: true, title: true, xLabel: true, ticks: true, bars: true });
@@ -91,6 +91,13 @@ function checkChart(chart: ReportChart, where: string): void {
   for (const field of ['title', 'xLabel', 'yLabel'] as const) need(typeof chart[field] === 'string', where, field, chart[field], 'a string');
   for (const field of ['logY', 'logX', 'wholeX'] as const) if (chart[field] !== undefined) need(typeof chart[field] === 'boolean', where, field, chart[field], 'true or false');
   for (const field of ['xNames', 'xTitles'] as const) if (chart[field] !== undefined) need(isStrings(chart[field]), where, field, chart[field], 'an array of strings');
+  if (chart.yRange !== undefined) {
+    const [low, high] = (Array.isArray(chart.yRange) ? chart.yRange : []) as unknown[];
+    const range = Array.isArray(chart.yRange) && chart.yRange.length === 2 && typeof low === 'number' && typeof high === 'number' && Number.isFinite(low) && Number.isFinite(high) && low < high;
+    need(range, where, 'yRange', chart.yRange, '[low, high], two finite numbers, low below high');
+    // A log axis spans log10 units lineChart fits to the data: a range in the values' units would be read as exponents.
+    need(chart.logY !== true, where, 'yRange', chart.yRange, 'no range beside logY: a log axis fits its data');
+  }
   need(Array.isArray(chart.series), where, 'series', chart.series, 'an array of { name, xs, ys }');
   chart.series.forEach((series, k) => {
     checkObjectArgument(series, `${where}.series[${k}]`, 'a series { name, xs, ys }');

@@ -352,6 +352,11 @@ export interface LineChartData {
   xTitles?: string[];
   /** x takes whole values only (epochs, steps): no tick between two. Default: true on a chart over steps (`time`), else false. */
   wholeX?: boolean;
+  /**
+   * A fixed range of a linear y axis, [low, high] (e.g. [0, 1] for a fraction): charts shown side by side read alike on it,
+   * where each fitted to its own data put its floor elsewhere. Not with logY. Default: the data's range.
+   */
+  yRange?: [number, number];
   /** The lines, each a name and its points. */
   series: Series[];
   /**
@@ -386,8 +391,6 @@ export interface LineChartData {
 export interface LineChartOptions extends LineChartData {
   /** x is the training step: the step range can be selected. Default false. */
   time?: boolean;
-  /** A fixed range of a linear y axis (e.g. [0, 1] for a fraction). Default: the data's range. */
-  yRange?: [number, number];
 }
 
 /**

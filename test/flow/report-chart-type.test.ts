@@ -8,7 +8,7 @@ import type { LineChartData, LineChartOptions } from '../../src/flow/svg.js';
 describe('ReportChart', () => {
   it("is lineChart's data, field for field, and lineChart's options add only how a trace's charts are drawn", () => {
     expectTypeOf<ReportChart>().toEqualTypeOf<LineChartData>();
-    expectTypeOf<keyof ReportChart>().toEqualTypeOf<'id' | 'title' | 'xLabel' | 'yLabel' | 'logY' | 'logX' | 'xNames' | 'xTitles' | 'wholeX' | 'series' | 'layers' | 'guides'>();
-    expectTypeOf<Exclude<keyof LineChartOptions, keyof ReportChart>>().toEqualTypeOf<'time' | 'yRange'>();
+    expectTypeOf<keyof ReportChart>().toEqualTypeOf<'id' | 'title' | 'xLabel' | 'yLabel' | 'logY' | 'logX' | 'xNames' | 'xTitles' | 'wholeX' | 'yRange' | 'series' | 'layers' | 'guides'>();
+    expectTypeOf<Exclude<keyof LineChartOptions, keyof ReportChart>>().toEqualTypeOf<'time'>();
   });
 });

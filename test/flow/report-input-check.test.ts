@@ -54,6 +54,9 @@ describe("renderReport's input", () => {
     ["a guide without its label", { sections: [{ ...section, charts: [{ ...chart, guides: [{ y: 0.25 }] }] }] }, /^renderReport: sections\[0\]\.charts\[0\]\.guides\[0\]: label is missing; expected the guide's label, a string$/],
     ["a mistyped guide's label", { sections: [{ ...section, charts: [{ ...chart, guides: [{ y: 0.25, lable: 'g' }] }] }] }, /^renderReport: sections\[0\]\.charts\[0\]\.guides\[0\]: unknown field 'lable'; did you mean 'label'\?/],
     ["one guide, not a list", { sections: [{ ...section, charts: [{ ...chart, guides: { y: 0.25, label: 'g' } }] }] }, /^renderReport: sections\[0\]\.charts\[0\]: guides is .*; expected an array of \{ y, label \}$/],
+    // A fixed y range (lecturer52 #10: panels side by side on one axis) is checked as the guides are: two finite numbers, low below high, on a linear axis.
+    ['a y range upside down', { sections: [{ ...section, charts: [{ ...chart, yRange: [1, 0] }] }] }, /^renderReport: sections\[0\]\.charts\[0\]: yRange is \[1,0\]; expected \[low, high\], two finite numbers, low below high$/],
+    ['a y range beside a log axis', { sections: [{ ...section, charts: [{ ...chart, logY: true, yRange: [0, 1] }] }] }, /^renderReport: sections\[0\]\.charts\[0\]: yRange is \[0,1\]; expected no range beside logY: a log axis fits its data$/],
     ["a string for a bar's value", { sections: [{ ...section, bars: [{ id: 'b', title: 'B', xLabel: 'depth', ticks: [1, 10], bars: [{ label: 'a', value: '3' }] }] }] }, /^renderReport: sections\[0\]\.bars\[0\]\.bars\[0\]: value is "3"; expected the bar's length, a number, or null for no bar$/],
     ['a table row shorter than its header', { sections: [{ ...section, tables: [{ header: ['a', 'b'], rows: [['1']] }] }] }, /^renderReport: sections\[0\]\.tables\[0\]: rows\[0\] is \["1"\]; expected a row of 2 strings, as many as the header$/],
     ["a string for a table's readAcross", { sections: [{ ...section, tables: [{ header: ['a'], rows: [['1']], readAcross: 'yes' }] }] }, /^renderReport: sections\[0\]\.tables\[0\]: readAcross is "yes"; expected true or false$/],
@@ -86,10 +89,12 @@ describe("renderReport's input", () => {
   it("draws a section's every part given as its types say", async () => {
     const bars = { id: 'b', title: 'B', xLabel: 'depth', ticks: [1, 10], bars: [{ label: 'a', value: 3 }, { label: 'b', value: null, none: 'none (best 80.0 % at 1)' }] };
     const table = { caption: 'T', header: ['a', 'b'], rows: [['1', '2']], readAcross: true, keyColumns: 2 };
-    const full = { ...section, text: 'x', notes: ['n'], charts: [{ ...chart, logY: true, xNames: ['one', 'two'], layers: { index: [0], count: 1 }, guides: [{ y: 0.3, label: 'guide' }], series: [{ name: 'loss', xs: Float32Array.of(1, 2), ys: [0.5, 0.25] }] }], bars: [bars], tables: [table] };
+    const full = { ...section, text: 'x', notes: ['n'], charts: [{ ...chart, logY: true, xNames: ['one', 'two'], layers: { index: [0], count: 1 }, guides: [{ y: 0.3, label: 'guide' }], series: [{ name: 'loss', xs: Float32Array.of(1, 2), ys: [0.5, 0.25] }] }, { ...chart, id: 'fixed', yRange: [0, 1] as [number, number] }], bars: [bars], tables: [table] };
     const html = await renderReport({ title: 'T', sections: [full], runs: [{ ...run, remedyTerms: { form: 'api' } }], remedyTerms: { form: 'api' } });
     expect(html).toContain('<h2>S</h2>');
     expect(html).toContain('<g class="guide" data-value="0.3">');
+    // The fixed range, not the data's.
+    expect(html).toMatch(/id="fixed"[^]*?data-y0="0" data-y1="1"/);
   });
 
   // A Trace is told first, as diagnose() tells it: one with a member named as a saved trace's (metrics, beside its steps) is still a Trace.

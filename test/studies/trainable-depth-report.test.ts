@@ -176,3 +176,23 @@ describe('trainable-depth report sections', () => {
     expect(rowCells(row).slice(4, 6)).toEqual(['0 (underflow) → 0 (underflow)', '1.4e-42 → 0 (underflow)']);
   });
 });
+
+// Side by side, the accuracy panels each fitted their own data: floors near 0.48, 0.1 and 0, so relu-he's 48.6 % at 50 layers sat
+// on the first one's floor and read as a failure (lecturer52 #10). They share one axis now, 0 to 1, with chance (1/10) a line.
+describe("study (c)'s accuracy panels", () => {
+  it('share one y axis, 0 to 1, with chance over the digits\' 10 classes marked, whatever each one\'s data', async () => {
+    const three = await runTrainableDepthStudy({ depths: [1], width: 6, epochs: 1, trainRows: 64, testRows: 32, remedies: ['relu-he', 'batch-norm-relu', 'adam'] });
+    const panels = trainableDepthReportSection(three).charts!.filter((c) => c.id.startsWith('trainable-depth-accuracy'));
+    expect(panels.map((c) => c.id)).toEqual(['trainable-depth-accuracy', 'trainable-depth-accuracy-blocks', 'trainable-depth-accuracy-optimizers']);
+    for (const panel of panels) {
+      expect(panel.yRange).toEqual([0, 1]);
+      expect(panel.guides).toEqual([{ y: 0.1, label: 'chance, 1/10' }]);
+    }
+    const html = await renderReport({ sections: [trainableDepthReportSection(three)] });
+    for (const panel of panels) {
+      const figure = html.slice(html.indexOf(`id="${panel.id}"`), html.indexOf('</figure>', html.indexOf(`id="${panel.id}"`)));
+      expect(figure).toContain('data-y0="0" data-y1="1"');
+      expect(figure).toContain('<g class="guide" data-value="0.1">');
+    }
+  });
+});
