@@ -11,7 +11,7 @@ import { DATA_FILE_SHAPE, dataFromJSON, type DataFile } from '../io/data-file.js
 import { checkWritable, parseJsonBytes, readFileBytes, sameFile } from '../io/file-access.js';
 import { checkModelLimits, FILE_LIMITS } from '../model-limits.js';
 import { nonFiniteInput } from '../data/matrix.js';
-import { overflowSaid, rootKeys, textPlace } from '../json-syntax.js';
+import { overflowSaid } from '../json-syntax.js';
 import { didYouMean } from '../suggest.js';
 import { oneOf } from '../list-text.js';
 import { grouped } from '../counted.js';
@@ -477,39 +477,21 @@ export function booleanFlag(args: ParsedArgs, name: string): boolean {
   return args.flags.get(name) === true;
 }
 
-/**
- * Refuses a data file that writes "inputs" or "targets" twice (BAD_DATA_FILE, naming both places): JSON.parse keeps the last
- * copy, and the first was dropped without a word (a refusal then named the kept copy's rows beside the dropped one's text).
- * The text is scanned only where it spells a key twice as written (an escaped spelling, `"in\u0070uts"`, is not looked for).
- */
-function refuseKeysWrittenTwice(bytes: Uint8Array, path: string): void {
-  const text = new TextDecoder().decode(bytes);
-  if (!['"inputs"', '"targets"'].some((key) => text.indexOf(key) !== text.lastIndexOf(key))) return;
-  const keys = rootKeys(text);
-  for (const name of ['inputs', 'targets']) {
-    const copies = keys.filter((k) => k.key === name);
-    if (copies.length > 1) {
-      throw new GradscopeError('BAD_DATA_FILE', `${shellWord(path)}: "${name}" is written ${copies.length} times (at ${copies.map((c) => textPlace(text, c.at)).join(' and ')}); JSON keeps the last and drops the others without a word: keep one`);
-    }
-  }
-}
-
 /** Reads a data file (`{ "inputs": [[…]], "targets": [[…]] }`), naming the file in any error. */
 export async function readDataFile(path: string): Promise<DataFile> {
   const bytes = await readFileBytes(path, { maxBytes: FILE_LIMITS.maxJsonBytes, code: 'BAD_DATA_FILE' });
   let json: unknown;
   try {
-    json = parseJsonBytes(bytes, 'BAD_DATA_FILE');
-  } catch (error) {
     // Where the syntax is all it says, a user who gave a CSV (with a header) learns only that it is not JSON: say what --data takes.
-    throw new GradscopeError('BAD_DATA_FILE', `${shellWord(path)}: ${(error as Error).message}; --data takes a JSON file, ${DATA_FILE_SHAPE} (one list of numbers per row in each), and reads no CSV`);
+    json = parseJsonBytes(bytes, 'BAD_DATA_FILE', `; --data takes a JSON file, ${DATA_FILE_SHAPE} (one list of numbers per row in each), and reads no CSV`);
+  } catch (error) {
+    throw new GradscopeError('BAD_DATA_FILE', `${shellWord(path)}: ${(error as Error).message}`);
   }
-  refuseKeysWrittenTwice(bytes, path);
   const data = dataFromJSON(json, shellWord(path));
   // JSON.parse reads a number beyond float64's range (1e400) as ±Infinity, which the rows readers could only call
   // 'Infinity', a word the file never holds (edges47 #9): refused here, where the text is in hand, with what it wrote.
   // In the file's own order (JSON.parse keeps it): the first such value in the text is the one refused (review51 #4), and
-  // quoted where JSON.parse read it (a key written twice: its last copy, not the one discarded).
+  // quoted where it is written (a key written twice was refused above, by parseJsonBytes).
   for (const name of Object.keys(json as object).filter((key): key is 'inputs' | 'targets' => key === 'inputs' || key === 'targets')) {
     for (const [r, row] of data[name].entries()) {
       const c = row.findIndex((v) => v === Infinity || v === -Infinity);

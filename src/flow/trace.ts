@@ -25,7 +25,7 @@ import {
 } from './metrics.js';
 import { traceCsv } from './trace-csv.js';
 import { classesOf } from './training-progress.js';
-import { parsedJsonText } from '../json-syntax.js';
+import { overflowSaid, parsedJsonText, placePath } from '../json-syntax.js';
 import { checkTraceHeader } from './trace-header.js';
 import { counted, grouped } from '../counted.js';
 import { countWords, isCount } from '../run-counts.js';
@@ -719,8 +719,23 @@ export class Trace {
    * model's; text that is not JSON is refused naming its line and column.
    */
   static fromJSON(json: unknown): Trace {
+    if (typeof json !== 'string') return Trace.readJSON(json);
+    const text = json;
+    const parsed = parsedJsonText(text, 'trace JSON', (where, problem) => new GradscopeError('INVALID_OPTION', `${where}: ${problem}`));
+    try {
+      return Trace.readJSON(parsed);
+    } catch (error) {
+      // An Infinity refused (JSON.parse's reading of 1e400) quoted as the text writes it, at the place the refusal names after
+      // its opening (`trace JSON: steps[1] must be …, got Infinity`), which overflowSaid's own reading of openings cannot see (edges52).
+      const place = error instanceof GradscopeError ? /^trace JSON: ([^ :]+)/.exec(error.message)?.[1] : undefined;
+      const path = place === undefined ? undefined : placePath(place);
+      throw path === undefined ? error : overflowSaid(error, text, path);
+    }
+  }
+
+  /** fromJSON's reading of a parsed trace. */
+  private static readJSON(json: unknown): Trace {
     const bad = (what: string) => new GradscopeError('INVALID_OPTION', `trace JSON: ${what}`);
-    if (typeof json === 'string') json = parsedJsonText(json, 'trace JSON', (where, problem) => new GradscopeError('INVALID_OPTION', `${where}: ${problem}`));
     const t = json as Partial<TraceJSON> | null;
     // The Trace itself is a likely mistake: say what to do instead.
     if (json instanceof Trace) throw bad('got a Trace, not its JSON; use it as it is (Trace.fromJSON reads what trace.toJSON() gives)');

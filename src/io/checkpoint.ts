@@ -49,7 +49,7 @@ import { OptimizerStateRefused, type InMemoryCheckpointReader } from './optimize
 import { chainFanIns, recordedInitialisation, type DenseFanIn } from '../init/initialisation.js';
 import { namedDenseFanIns } from '../layers/spec.js';
 import { badModel, blockModelOf, checkArchitecture, modelOf, networkFromModel, readActivation, readLoss } from './model-data.js';
-import { notJsonMessage } from '../json-syntax.js';
+import { notJsonMessage, parsedJsonText } from '../json-syntax.js';
 import { grouped } from '../counted.js';
 import { bytesBeyond } from '../byte-text.js';
 import { fileLayer } from '../layer-names.js';
@@ -380,13 +380,7 @@ function readsWhole(read: () => unknown): boolean {
 
 /** checkpointFromJSON, reading the optimiser state as `optimizer` says (without it where 'skip'). */
 export function readCheckpointJSON(json: unknown, seed: number, optimizer: OptimizerReading): Checkpoint {
-  if (typeof json === 'string') {
-    try {
-      json = JSON.parse(json);
-    } catch (error) {
-      throw badModel('model', notJsonMessage(json as string, (error as Error).message));
-    }
-  }
+  if (typeof json === 'string') json = parsedJsonText(json, 'model', badModel);
   const modelRead = readModelJSON(json);
   const training = (json as Record<string, unknown>).training;
   if (training === undefined) return { model: modelRead, step: 0, rng: freshRng(seed), ...(modelRead.trainedOn && { trainedOn: modelRead.trainedOn }) };
@@ -522,12 +516,13 @@ export function readCheckpointBytes(bytes: Uint8Array, optimizer: OptimizerReadi
   const actual = crc32(bytes, 0, bytes.length - TRAILER);
   if (stored !== actual) throw wholeFileFault(`checksum mismatch (stored ${hex(stored)}, computed ${hex(actual)}): the file is corrupted or truncated`);
 
-  let header: unknown;
+  let text: string;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(FIXED_HEADER, FIXED_HEADER + headerLength)));
-  } catch (error) {
-    throw badModel('header', `not valid UTF-8 JSON (${(error as Error).message})`);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(FIXED_HEADER, FIXED_HEADER + headerLength));
+  } catch {
+    throw badModel('header', notJsonMessage(undefined));
   }
+  const header = parsedJsonText(text, 'header', badModel);
   if (!isRecord(header)) throw badModel('header', 'expected a JSON object');
   const loss: Loss = readLoss(header.loss, 'header.loss');
   const architecture = version === CHECKPOINT_BINARY_BLOCK_VERSION ? readBlockArchitecture(header, loss) : readDenseArchitecture(header, loss);

@@ -19,7 +19,7 @@ import { constants, rmSync } from 'node:fs';
 import { lstat, mkdir, open, readdir, readlink, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { describedArgument, GradscopeError, invalidOption, ioError, type ErrorCode } from '../errors.js';
-import { notJsonMessage } from '../json-syntax.js';
+import { keyWrittenTwice, notJsonMessage } from '../json-syntax.js';
 import { bytesBeyond, contentBeyond } from '../byte-text.js';
 import { shellWord } from '../shell-word.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -395,17 +395,25 @@ async function readToEnd(handle: FileHandle, reported: number, maxBytes: number)
   }
 }
 
-/** JSON from a file's bytes; `code` (e.g. BAD_MODEL_FILE) when they are not UTF-8 or not JSON. */
-export function parseJsonBytes(bytes: Uint8Array, code: ErrorCode): unknown {
+/**
+ * JSON from a file's bytes; `code` (e.g. BAD_MODEL_FILE) when they are not UTF-8 or not JSON, `notJsonAfter` after the
+ * message then (what the reader takes instead), or when an object in them writes a key twice (parsedJsonText's rule).
+ */
+export function parseJsonBytes(bytes: Uint8Array, code: ErrorCode, notJsonAfter = ''): unknown {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new GradscopeError(code, notJsonMessage(undefined));
+    throw new GradscopeError(code, `${notJsonMessage(undefined)}${notJsonAfter}`);
   }
+  let json: unknown;
   try {
-    return JSON.parse(text);
+    json = JSON.parse(text);
   } catch (error) {
-    throw new GradscopeError(code, notJsonMessage(text, (error as Error).message));
+    throw new GradscopeError(code, `${notJsonMessage(text, (error as Error).message)}${notJsonAfter}`);
   }
+  // parsedJsonText's rule; the file's name is its callers' to say.
+  const twice = keyWrittenTwice(text);
+  if (twice !== undefined) throw new GradscopeError(code, twice);
+  return json;
 }

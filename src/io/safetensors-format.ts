@@ -18,7 +18,7 @@ import { describeValue, quoted } from '../errors.js';
 import { shapeText, shownShape } from '../shape-text.js';
 import { checkStoredTensor, elementPath } from '../model-limits.js';
 import { badModel } from './model-data.js';
-import { notJsonMessage, overflowSaid } from '../json-syntax.js';
+import { overflowSaid, parsedJsonText } from '../json-syntax.js';
 import { grouped } from '../counted.js';
 import { bytesBeyond } from '../byte-text.js';
 
@@ -107,13 +107,9 @@ export function parseSafetensors(bytes: Uint8Array | ArrayBuffer): SafetensorsFi
   } catch {
     throw badModel('safetensors header', 'not valid UTF-8');
   }
-  let header: unknown;
-  try {
-    header = JSON.parse(text);
-  } catch (error) {
-    // Where in the header, as every JSON reader says it (it gave the engine's words alone: "Unexpected token …").
-    throw badModel('safetensors header', notJsonMessage(text, (error as Error).message));
-  }
+  // Where in the header, as every JSON reader says it (it gave the engine's words alone: "Unexpected token …"); a tensor
+  // named twice is refused as the format says (its README: "Duplicate keys are disallowed"), as every JSON reader refuses it.
+  const header = parsedJsonText(text, 'safetensors header', badModel);
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw badModel('safetensors header', 'expected a JSON object');
 
   const bufferStart = 8 + headerBytes;

@@ -21,7 +21,7 @@ import { BLOCK_MODEL_VERSION, blockModelFromJSON } from './block-model-file.js';
 import { chainFanIns, recordedInitialisation, type Initialisation } from '../init/initialisation.js';
 import { recordedTrainedOn, trainedOnCopy, type TrainedOn } from '../trained-on.js';
 import { copiedNumbers, type FileNumbers } from './file-numbers.js';
-import { notJsonMessage, overflowSaid } from '../json-syntax.js';
+import { overflowSaid, parsedJsonText } from '../json-syntax.js';
 import { fewestNumberBytes, LONGEST_NUMBER } from './json-number-bounds.js';
 import { counted, grouped } from '../counted.js';
 import { fileLayer } from '../layer-names.js';
@@ -140,13 +140,7 @@ function rethrowAsBad<R>(where: string, check: () => R): R {
 
 /** JSON text parsed, or parsed JSON taken as it is; a BAD_MODEL_FILE error at `where` unless it is an object. */
 export function parseModelJson(json: unknown, where: string): Record<string, unknown> {
-  if (typeof json === 'string') {
-    try {
-      json = JSON.parse(json);
-    } catch (error) {
-      throw bad(where, notJsonMessage(json as string, (error as Error).message));
-    }
-  }
+  if (typeof json === 'string') json = parsedJsonText(json, where, bad);
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad(where, 'expected a JSON object');
   return json as Record<string, unknown>;
 }

@@ -3,12 +3,13 @@
 // where, scanned on the refusal's path only. A string that holds such digits is text, not a number, and is not quoted.
 // Model files and checkpoints (readModelJSON's text, loadModel's file, readModelFile's: convert and study --model), and a
 // --data file (readDataFile, before any flag is read against its rows). The number quoted is the one at the place the refusal
-// names, as JSON.parse read it: not the text's first (a key written twice, keys in another order than the reader's: review51).
+// names, as JSON.parse read it: not the text's first (keys in another order than the reader's: review51; a key written twice
+// is refused before any value is read: keys-written-twice).
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createNetwork, loadModel, readModelJSON, readTfjsLayersFile, writeModelFile } from '../../src/node.js';
+import { createNetwork, loadModel, readModelJSON, readTfjsLayersFile, Trace, writeModelFile } from '../../src/node.js';
 import { jsonValueSpan } from '../../src/json-syntax.js';
 import { runCliInProcess } from '../util/cli.js';
 import { expectError } from '../util/expect-error.js';
@@ -75,7 +76,7 @@ describe('the number quoted is the one refused', () => {
     expect([deep.slice(y.start, y.end), y.start]).toEqual(['2', deep.length - 2]);
   });
 
-  it('a model file whose biases come before its weights, and one whose weights are written twice: the weight refused, quoted', async () => {
+  it('a model file whose biases come before its weights: the weight refused, quoted (a key written twice is refused before: keys-written-twice)', async () => {
     // The first layer's biases written before its weights, a bias 1e400 and a weight 2e400: the reader refuses the weight first.
     const file = JSON.parse(await modelText('0')) as { layers: Record<string, unknown>[] };
     const { weights, biases, ...rest } = file.layers[0];
@@ -84,22 +85,18 @@ describe('the number quoted is the one refused', () => {
     const line = reordered.split('\n').findIndex((l) => l.includes('2e400')) + 1;
     expect(line).toBeGreaterThan(reordered.split('\n').findIndex((l) => l.includes('1e400')) + 1);
     await expectError(() => readModelJSON(reordered), 'BAD_MODEL_FILE', new RegExp(`^layers\\[0\\]\\.weights\\[0\\]\\[0\\]: Infinity is not a finite number \\(the text writes 2e400 at line ${line}, column \\d+:`));
-    const text = await modelText('2e400');
-    // Weights written twice: JSON.parse keeps the second, whose first row is the refused one.
-    const twice = text.replace(/"weights": \[/, '"weights": [[1e400, 0], [0, 0]], "weights": [');
-    await expectError(() => readModelJSON(twice), 'BAD_MODEL_FILE', /^layers\[0\]\.weights\[0\]\[0\]: Infinity is not a finite number \(the text writes 2e400 at line/);
     // convert and study --model read it with readModelFile, which quoted nothing.
-    const path = join(folder, 'twice.json');
-    writeFileSync(path, twice);
-    const run = await runCliInProcess(['convert', path, join(folder, 'twice.safetensors')]);
-    expect(run.stderr).toMatch(/BAD_MODEL_FILE: .*twice\.json: layers\[0\]\.weights\[0\]\[0\]: Infinity is not a finite number \(the text writes 2e400 at line \d+, column \d+:/);
+    const path = join(folder, 'reordered.json');
+    writeFileSync(path, reordered);
+    const run = await runCliInProcess(['convert', path, join(folder, 'reordered.safetensors')]);
+    expect(run.stderr).toMatch(new RegExp(`BAD_MODEL_FILE: .*reordered\\.json: layers\\[0\\]\\.weights\\[0\\]\\[0\\]: Infinity is not a finite number \\(the text writes 2e400 at line ${line}, column \\d+:`));
   });
 
-  it('a block model file: a tensor named in brackets, under the root the refusal calls model; a discarded copy of another tensor is not quoted', async () => {
+  it('a block model file: a tensor named in brackets, under the root the refusal calls model', async () => {
     const net = await createNetwork({ inputs: 2, layers: [{ type: 'dense', units: 3 }, { type: 'activation', activation: 'relu' }, { type: 'dense', units: 1 }], loss: 'mse', seed: 1 });
     const text = JSON.stringify(net.toJSON());
     net.dispose();
-    const bad = text.replace(/("3\.bias":\{"shape":\[1\],"values":\[)[^\]]+/, '$1-3e400').replace(/("0\.weight":\{"shape":\[3,2\],"values":\[)/, '"0.weight":{"values":[1e400]},$1');
+    const bad = text.replace(/("3\.bias":\{"shape":\[1\],"values":\[)[^\]]+/, '$1-3e400');
     await expectError(() => readModelJSON(bad), 'BAD_MODEL_FILE', /^model\.tensors\["3\.bias"\]\.values\[0\]: -Infinity is not a finite number \(the text writes -3e400 at line 1, column \d+: beyond float64's range, which JSON reads as -Infinity\)$/);
   });
 
@@ -131,5 +128,19 @@ describe('the number quoted is the one refused', () => {
     // A key's name inside another's value is not a key: "inputs" once as a key is read.
     writeFileSync(path, '{"inputs": [[0, 1], [1, 1]], "targets": [[1, 0], [0, 1]]}');
     expect((await runCliInProcess(['train', '--data', path, '--epochs', '1', '--batch-size', '2'])).code).toBe(0);
+  });
+});
+
+describe('a trace given as text (edges52: its refusals open with "trace JSON: ", and an Infinity was said unquoted)', () => {
+  it('quotes the number at the place refused', async () => {
+    const net = await createNetwork({ sizes: [2, 3, 2], seed: 1 });
+    net.train([[0, 1], [1, 0]], [[1, 0], [0, 1]], { epochs: 2, batchSize: 2, trace: {} });
+    const text = JSON.stringify(net.trace!.toJSON());
+    net.dispose();
+    expect(text).toContain('"steps":[1,2]');
+    const step = text.replace('"steps":[1,2]', '"steps":[1,2e400]');
+    expect(() => Trace.fromJSON(step)).toThrow(new RegExp(`^trace JSON: steps\\[1\\] must be .*, got Infinity \\(the text writes 2e400 at line 1, column ${step.indexOf('2e400') + 1}: beyond float64's range, which JSON reads as Infinity\\)$`));
+    // Parsed JSON has no text to quote.
+    expect(() => Trace.fromJSON(JSON.parse(step))).toThrow(/steps\[1\] must be .*, got Infinity$/);
   });
 });
