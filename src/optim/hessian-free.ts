@@ -40,7 +40,7 @@ import { trainableOf, type GaussNewtonOperator, type Model, type ModelOwner, typ
 import { curvatureRows, GaussNewtonProduct } from './gauss-newton.js';
 import { LM_HIGH, LM_LOW, predictionReadable } from './damping.js';
 import { assertNotDisposed, checkStateKind, checkStepBatch, checkStepNetwork, restoredTensors, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
-import { checkBoolean, checkKnownKeys } from './options.js';
+import { checkBoolean, checkOwnStepsKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars } from './recorded-settings.js';
 import { checkSetting, HESSIAN_FREE_LAMBDA } from './setting-ranges.js';
 import { checkStateScalar, STATE_RANGES } from './state-ranges.js';
@@ -212,7 +212,7 @@ export class HessianFree extends TracksDisposal implements Optimizer {
     super();
     const net = (this.net = trainableOf(owner, 'hessian-free'));
     this.dense = net.kind === 'dense' ? (net as Model) : null;
-    checkKnownKeys(options, Object.keys(HESSIAN_FREE_DEFAULTS), 'hessian-free');
+    checkOwnStepsKeys(options, Object.keys(HESSIAN_FREE_DEFAULTS), 'hessian-free');
     const d = HESSIAN_FREE_DEFAULTS;
     const maxIterations = checkSetting('hessian-free', 'maxIterations', options.maxIterations, d.maxIterations);
     this.options = {

@@ -12,7 +12,7 @@ import { Adam, ADAM_COUNTERPARTS, ADAM_KEYS, AdamW } from './adam.js';
 import { ADAM_DEFAULTS, KFAC_RESCALED_LEARNING_RATE, LARS_DEFAULTS, SECOND_ORDER_OPTIMIZERS } from '../optimizer-defaults.js';
 import { firstOrderKeys } from './first-order.js';
 import { HessianFree, HESSIAN_FREE_DEFAULTS } from './hessian-free.js';
-import { Kfac, KFAC_DEFAULTS, KFAC_NORM_CONSTRAINT } from './kfac.js';
+import { Kfac, KFAC_KEYS, KFAC_NORM_CONSTRAINT } from './kfac.js';
 import { Lars, LARS_KEYS } from './lars.js';
 import { Lbfgs, LBFGS_DEFAULTS } from './lbfgs.js';
 import { LevenbergMarquardt, levenbergMarquardtRefusal, LM_COUNTERPARTS, LM_DEFAULTS } from './levenberg-marquardt.js';
@@ -118,7 +118,7 @@ export const OPTIMIZERS: OptimizerDefinition[] = [
     name: 'kfac',
     supports: 'dense',
     learningRate: KFAC_RESCALED_LEARNING_RATE,
-    options: Object.keys(KFAC_DEFAULTS),
+    options: KFAC_KEYS,
     summary: `K-FAC: Kronecker-factored natural gradient G⁻¹·∇W·A⁻¹ per dense layer, rescaled by the exact quadratic model, LM-adapted damping, steps bounded by δᵀF̂δ ≤ ${KFAC_NORM_CONSTRAINT} (normConstraint)`,
     create: (net, o) => new Kfac(net, o),
   }),

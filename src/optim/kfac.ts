@@ -156,6 +156,13 @@ export interface KfacOptions {
    * gradscope differs, with the measurements.
    */
   normConstraint?: number;
+  /**
+   * The learning rate train() uses when given none, the instance's defaultLearningRate (default KFAC_RESCALED_LEARNING_RATE,
+   * 1, with rescale: the quadratic model's own step; KFAC_LEARNING_RATE, 0.2, without), as the other optimisers that take
+   * a rate take it in their options; a `learningRate` given to train() still sets the run's. Not a setting a checkpoint
+   * fixes: restore() takes the state's, as PyTorch's load_state_dict restores lr.
+   */
+  learningRate?: number;
 }
 
 /** The default norm constraint c of K-FAC's steps, δᵀF̂δ ≤ c (KfacOptions.normConstraint; the file's comment says why 1e-2). */
@@ -176,6 +183,12 @@ export const KFAC_DEFAULTS = {
   relativeDamping: false,
   normConstraint: KFAC_NORM_CONSTRAINT,
 } as const;
+
+/** K-FAC's settings with every default filled in: its options but the learning rate (KfacOptions.learningRate), which restore() takes from the state. */
+export type KfacSettings = Required<Omit<KfacOptions, 'learningRate'>>;
+
+/** K-FAC's option keys: KFAC_DEFAULTS' and learningRate, whose default depends on rescale (KfacOptions.learningRate). */
+export const KFAC_KEYS: readonly string[] = [...Object.keys(KFAC_DEFAULTS), 'learningRate'];
 
 /** KFAC_DEFAULTS for a K-FAC with or without `rescale`: the model-based parts (quadraticMomentum, adaptDamping) default on with it only. */
 function kfacDefaults(rescale: boolean) {
@@ -265,14 +278,15 @@ interface BatchScratch<T extends Tensor> {
 export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements Optimizer {
   readonly name = 'kfac';
   /**
-   * The learning rate train() uses when given none: 1 with rescale (the quadratic model's own step),
-   * else 0.2; restore() takes the state's, as PyTorch's load_state_dict restores lr.
+   * The learning rate train() uses when given none: options' learningRate, else 1 with rescale (the quadratic model's
+   * own step) and 0.2 without; restore() takes the state's, as PyTorch's load_state_dict restores lr.
    */
   get defaultLearningRate(): number {
     return this.ownLearningRate;
   }
   private ownLearningRate: number;
-  readonly options: Readonly<Required<KfacOptions>>;
+  /** The settings it runs under (the learning rate is defaultLearningRate's, which restore() replaces). */
+  readonly options: Readonly<KfacSettings>;
   /** Steps taken (drives the moving average's first step and the inverse refreshes). */
   steps = 0;
   /** Current damping λ (adapted with adaptDamping). */
@@ -324,7 +338,7 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
   constructor(owner: ModelOwner<T>, options: KfacOptions = {}) {
     super();
     const net = (this.net = denseModelOf(owner, 'kfac'));
-    checkKnownKeys(options, Object.keys(KFAC_DEFAULTS), 'kfac');
+    checkKnownKeys(options, KFAC_KEYS, 'kfac');
     const d = KFAC_DEFAULTS;
     this.options = {
       damping: checkSetting('kfac', 'damping', options.damping, d.damping),
@@ -340,7 +354,7 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
       relativeDamping: checkBoolean(options.relativeDamping, 'kfac: relativeDamping', d.relativeDamping),
       normConstraint: checkSetting('kfac', 'normConstraint', options.normConstraint, d.normConstraint),
     };
-    const o = this.options as Required<KfacOptions>;
+    const o = this.options as KfacSettings;
     // The model-based parts need the model: they default on with rescale and cannot be had without it.
     const modelled = kfacDefaults(o.rescale);
     o.quadraticMomentum = checkBoolean(options.quadraticMomentum, 'kfac: quadraticMomentum', modelled.quadraticMomentum);
@@ -361,7 +375,7 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
       });
     }
     this.lambda = this.options.damping;
-    this.ownLearningRate = o.rescale ? KFAC_RESCALED_LEARNING_RATE : KFAC_LEARNING_RATE;
+    this.ownLearningRate = checkSetting('kfac', 'learningRate', options.learningRate, o.rescale ? KFAC_RESCALED_LEARNING_RATE : KFAC_LEARNING_RATE);
     for (let l = 0; l < net.depth; l++) {
       const nIn = net.sizes[l];
       const nOut = net.sizes[l + 1];

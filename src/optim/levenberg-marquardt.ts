@@ -17,7 +17,7 @@ import type { Kernels, Tensor } from '../kernels.js';
 import { trainableOf, type Model, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import { choleskyFactor, choleskySolve } from '../ref/cholesky.js';
 import { assertNotDisposed, checkStateKind, checkStepBatch, checkStepNetwork, TracksDisposal, type NetworkTerms, type Optimizer, type OptimizerState } from './optimizer.js';
-import { checkKnownKeys } from './options.js';
+import { checkOwnStepsKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, type Hyperparameters } from './recorded-settings.js';
 import { checkSetting } from './setting-ranges.js';
 import { checkStateScalar, STATE_RANGES } from './state-ranges.js';
@@ -99,7 +99,7 @@ export class LevenbergMarquardt extends TracksDisposal implements Optimizer {
     const net = (this.net = trainableOf(owner, 'levenberg-marquardt'));
     this.dense = net.kind === 'dense' ? (net as Model) : null;
     const name = 'levenberg-marquardt';
-    checkKnownKeys(options, Object.keys(LM_DEFAULTS), name);
+    checkOwnStepsKeys(options, Object.keys(LM_DEFAULTS), name);
     this.mu = checkSetting(name, 'mu', options.mu, LM_DEFAULTS.mu);
     this.muIncrease = checkSetting(name, 'muIncrease', options.muIncrease, LM_DEFAULTS.muIncrease);
     this.muDecrease = checkSetting(name, 'muDecrease', options.muDecrease, LM_DEFAULTS.muDecrease);

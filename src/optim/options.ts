@@ -11,6 +11,21 @@ export function checkKnownKeys(options: unknown, known: readonly string[], optim
   checkOptionKeys(options, ['name', ...known], optimizer);
 }
 
+/**
+ * Why an optimiser that chooses its own steps (Hessian-free, Levenberg-Marquardt: its damping sets them) takes no
+ * learning rate: the words train() refuses a top-level `learningRate` beside one with, and its own options a
+ * `learningRate` key with, where "unknown option" would read as a typo.
+ */
+export function ownStepsTakeNoRate(optimizer: string): string {
+  return `'${optimizer}' chooses its own steps (its damping sets them) and takes none`;
+}
+
+/** checkKnownKeys for an optimiser that chooses its own steps: a `learningRate` key is refused first, saying why (ownStepsTakeNoRate). */
+export function checkOwnStepsKeys(options: unknown, known: readonly string[], optimizer: string): asserts options is object {
+  if (typeof options === 'object' && options !== null && 'learningRate' in options) throw invalidOption(`${optimizer}: learningRate: ${ownStepsTakeNoRate(optimizer)}`);
+  checkKnownKeys(options, known, optimizer);
+}
+
 /** `value` if true or false, `fallback` if undefined; else INVALID_OPTION naming `where`. */
 export function checkBoolean(value: unknown, where: string, fallback: boolean): boolean {
   return value === undefined ? fallback : checkTrueOrFalse(value, where);

@@ -66,6 +66,7 @@ export const SETTING_RANGES = {
     curvatureFraction: { min: 0, above: true, max: 1 },
     momentum: DECAY_FLOAT32,
     normConstraint: { min: 0, max: 1e6 },
+    learningRate: POSITIVE_FLOAT32,
   },
 } as const satisfies Record<string, Record<string, SettingRange>>;
 

@@ -11,6 +11,7 @@ import { orList } from '../list-text.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { checkOptimizerSupports, createOptimizer, isOptimizer, optimizerNames, OPTIMIZERS } from '../optim/index.js';
 import { FirstOrderOptimizer } from '../optim/first-order.js';
+import { ownStepsTakeNoRate } from '../optim/options.js';
 import { Sgd, SGD_LEARNING_RATE } from '../optim/sgd.js';
 import type { ModelOwner } from '../model.js';
 import type { TrainOptions } from './train-options.js';
@@ -88,7 +89,7 @@ export function checkSettingsForOptimizer(optimizer: Optimizer, settings: Pick<T
   if (optimizer.choosesOwnSteps === true && (settings.learningRate !== undefined || settings.onNonFinite === 'halve')) {
     throw invalidOption(
       settings.learningRate !== undefined
-        ? `learningRate: '${optimizer.name}' chooses its own steps (its damping sets them) and takes none`
+        ? `learningRate: ${ownStepsTakeNoRate(optimizer.name)}`
         : `onNonFinite: 'halve' halves the learning rate, which '${optimizer.name}' does not take (it chooses its own steps); use 'throw' or 'skip'`,
     );
   }
