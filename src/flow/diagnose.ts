@@ -285,7 +285,8 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
   }
   const stepFirstToLast = firstLastMedian(ratioSeries('updateRatio'));
   const updateFirstToLast = stepFirstToLast.median;
-  const gradientFirstToLast = overFull(ratioSeries('weightGradNorm', 'weightNorm'));
+  const weightGradientFirstToLast = firstLastMedian(ratioSeries('weightGradNorm', 'weightNorm'));
+  const gradientFirstToLast = weightGradientFirstToLast.median;
   // AdamW's decay is decoupled: it shrinks W beside Adam's normalised step rather than adding to the gradient.
   const l2 = trace.run.optimizer === 'adamw' ? undefined : trace.run.weightDecay;
   const decayToGradient =
@@ -293,7 +294,7 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
   const evidence: Evidence = {
     hiddenLayers: hidden,
     ...(trace.blocks && { chain }),
-    ...(normalisedBy.length && { normalisedBy, relativeGradientFirstToLast: firstLastMedian(ratioSeries('weightGradNorm', 'weightNorm')) }),
+    ...(normalisedBy.length && { normalisedBy, relativeGradientFirstToLast: weightGradientFirstToLast }),
     ...(batchNormBlocking.length && { batchNormBlocking }),
     ...(flatNorms.length && { flatNorms }),
     records,
@@ -301,6 +302,7 @@ export function diagnose(trace: Trace, options: DiagnoseOptions = {}): Diagnosis
     deltaFirstToLast,
     firstToLast: biasCancelled(firstHidden) || biasCancelled(lastHidden) ? { first: NaN, last: NaN, median: NaN } : firstLastMedian(ratioSeries('biasGradNorm')),
     stepFirstToLast,
+    weightGradientFirstToLast,
     speedMeasure: speedMeasureOf(trace.run),
     gap: { ratio: NaN, readAt: 'median' },
     trendDecades: Math.log10(deltaFirstToLast.last / deltaFirstToLast.first),

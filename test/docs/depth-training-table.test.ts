@@ -51,7 +51,8 @@ describe("README's over-depth-or-over-time paragraph", () => {
     const summary = flat(training.diagnosis.summary);
     const paragraph = flat(README.text.slice(README.text.indexOf('Over depth or over training time?')).split('\n\n')[0]);
     const quotes = [...paragraph.matchAll(/\*"([^"]+)"\*/g)].map((m) => m[1]);
-    expect(quotes).toHaveLength(2);
+    // The speed by ‖∂C/∂b‖, the weights' beside it (lecturer52 #5), and the fall over training time.
+    expect(quotes).toHaveLength(3);
     for (const quote of quotes) expect(summary).toContain(quote);
     expect(paragraph).toContain(`loss ${training.finalLoss.toFixed(3)}, test accuracy ${(training.testAccuracy * 100).toFixed(1)} %`);
   });

@@ -25,14 +25,14 @@ const noise = (rng: Rng) => Math.exp(0.8 * rng.normal()) / (rng.uniform() < 0.1 
  * A [4, 3, 3, 3, 2] tanh network's trace of RECORDS records at a flat loss (a plateau read from its batches): the last hidden layer's
  * ‖∂C/∂b‖ is 1e-2 for the first tenth of the run and `end` after it, each record times its noise; every other measure even.
  */
-function noisyTrace(seed: number, end: number, epochs: TraceEpoch[] = [], records = RECORDS): Trace {
+function noisyTrace(seed: number, end: number, epochs: TraceEpoch[] = [], records = RECORDS, deltaEnd = 1): Trace {
   const rng = new Rng(seed);
   const trace = new Trace({ sizes: [4, 3, 3, 3, 2], activations: ['tanh', 'tanh', 'tanh', 'softmax'], loss: 'cross-entropy', every: 1, run: { optimizer: 'sgd', learningRate: 0.1, batchSize: 32 } });
   for (let i = 0; i < records; i++) {
     const r = trace.beginRecord(i + 1, 2, 0.5);
     for (let l = 0; l < 4; l++) {
       for (const name of LAYER_METRIC_NAMES) trace.set(name, r, l, NaN);
-      for (const [name, v] of [['weightGradNorm', 1], ['weightNorm', 1], ['updateRatio', 1e-3], ['saturatedFraction', 0], ['deltaRms', 1]] as const) trace.set(name, r, l, v);
+      for (const [name, v] of [['weightGradNorm', 1], ['weightNorm', 1], ['updateRatio', 1e-3], ['saturatedFraction', 0], ['deltaRms', i < records / 10 ? 1 : deltaEnd]] as const) trace.set(name, r, l, v);
       trace.set('biasGradNorm', r, l, l === LAST_HIDDEN ? (i < records / 10 ? 1e-2 : end) * noise(rng) : 1);
     }
   }
@@ -108,8 +108,17 @@ describe('the fall over training time, read over windows of records', () => {
       expect(d.evidence.lastHiddenChange).toBe(windowedChange(trace));
       expect(d.evidence.lastHiddenChange).toBeLessThan(GRADIENT_FADED);
       expect(d.summary).toContain(`the last hidden layer's ‖∂C/∂b‖ fell ${numberText(1 / d.evidence.lastHiddenChange)}× (medians over the first and the last ${FADE_WINDOW_RECORDS} records)`);
-      expect(d.summary).toContain('the gradient faded over training time (above), not only over depth');
+      // A healthy flow: no gap over depth to set it beside; each example's δ held, so it is the examples' cancelling (lecturer52 #2).
+      expect(d.summary).toContain("the batch gradient fell over training time (above): the examples' gradients cancel in the batch.");
     }
+  });
+
+  it("a 1,000× fall with each example's δ falling 200× too: no cancelling said, the δ's fall instead (lecturer52 #2)", () => {
+    const d = diagnose(noisyTrace(1, 1e-5, [], RECORDS, 1 / 200));
+    expect(d.evidence.lastHiddenChange).toBeLessThan(GRADIENT_FADED);
+    expect(d.evidence.lastHiddenDeltaChange).toBeCloseTo(1 / 200, 10);
+    expect(d.summary).not.toContain('the examples\' gradients cancel');
+    expect(d.summary).toContain("the batch gradient fell over training time (above) with each example's δ, which fell 200×.");
   });
 
   it('a fifth of the records where that is fewer than FADE_WINDOW_RECORDS, one record at each end below 10, and a full-batch run its first and last records', () => {

@@ -39,6 +39,8 @@ interface Hand {
   deltaAt?: (record: number) => number[] | undefined;
   /** The first hidden layer's steps ‖ΔW‖/‖W‖ as a multiple of the others' (1 where not given). */
   firstStep?: number;
+  /** The first hidden layer's ‖∂C/∂W‖ as a multiple of the others' (1 where not given): its weights' speed beside ‖∂C/∂b‖'s. */
+  firstWeightGradient?: number;
 }
 
 /** A [4, 3, 3, 3, 2] network of `hidden` units with `records` alike records and `epochs`; everything not given is neutral. */
@@ -55,6 +57,7 @@ function handTrace(hidden: Activation, hand: Hand, records = 8, epochs: TraceEpo
       trace.set('deltaRms', r, l, delta);
       trace.set('biasGradNorm', r, l, delta);
       if (l === 0 && hand.firstStep !== undefined) trace.set('updateRatio', r, l, 1e-3 * hand.firstStep);
+      if (l === 0 && hand.firstWeightGradient !== undefined) trace.set('weightGradNorm', r, l, hand.firstWeightGradient);
       // The chain factor ‖δˡ‖/‖δˡ⁺¹‖ of each link between hidden layers, whose product is the gap.
       if (l < 2) trace.set('chainFactor', r, l, delta / (deltas?.[l + 1] ?? 1));
       if (l < 3) trace.set(failure, r, l, hand.failed?.[l] ?? 0);
@@ -71,10 +74,12 @@ const CASES: { name: string; verdict: Verdict; make: () => Trace; figure?: (d: D
   {
     name: 'vanishing along sigmoid layers: how much slower the first learns, the factor per layer and the ceiling of σ\'',
     verdict: 'vanishing',
-    make: () => handTrace('sigmoid', { delta: [1e-3, 3e-2, 1] }),
+    // Its weights' gradient relative to their size 1/30 of the last's (‖W‖ alike; its steps with it, so no optimiser evens them): said beside ‖∂C/∂b‖'s 1/1,000, named as Nielsen's measure (lecturer52 #5).
+    make: () => handTrace('sigmoid', { delta: [1e-3, 3e-2, 1], firstWeightGradient: 1 / 30, firstStep: 1 / 30 }),
     figure: (d) =>
       `one example's gradient δ at the first hidden layer is ${timesOf(d.evidence.gap.ratio)} the last hidden layer's (${gapRecords(d.evidence)}, a factor of ${numberText(d.evidence.meanChainFactor)} per layer; the sigmoid's σ' is at most 1/4); ` +
-      `by the batch gradient ‖∂C/∂b‖, which the update uses, the first hidden layer learns ${learnsWords(speedAt(d.evidence))} the last (${gapRecords(d.evidence)})`,
+      `by the batch gradient ‖∂C/∂b‖ (Nielsen's speed of learning), the first hidden layer learns 1.00e+3× slower than the last (${gapRecords(d.evidence)}), ` +
+      "its weights 30.0× slower than the last's by their gradient relative to their size (‖∂C/∂W‖/‖W‖)",
   },
   {
     name: 'vanishing along tanh layers: no σ\' ceiling of the sigmoid said',
@@ -82,13 +87,14 @@ const CASES: { name: string; verdict: Verdict; make: () => Trace; figure?: (d: D
     make: () => handTrace('tanh', { delta: [0.05, 0.2, 1] }),
     figure: (d) =>
       `one example's gradient δ at the first hidden layer is ${timesOf(d.evidence.gap.ratio)} the last hidden layer's (${gapRecords(d.evidence)}, a factor of ${numberText(d.evidence.meanChainFactor)} per layer); ` +
-      `by the batch gradient ‖∂C/∂b‖, which the update uses, the first hidden layer learns ${learnsWords(speedAt(d.evidence))} the last (${gapRecords(d.evidence)}); still learning`,
+      `by the batch gradient ‖∂C/∂b‖ (Nielsen's speed of learning), the first hidden layer learns ${learnsWords(speedAt(d.evidence))} the last (${gapRecords(d.evidence)}), ` +
+      "its weights at 1.00× the speed of the last's by their gradient relative to their size (‖∂C/∂W‖/‖W‖); still learning",
   },
   {
     name: 'exploding: how much faster the first learns',
     verdict: 'exploding',
     make: () => handTrace('tanh', { delta: [100, 10, 1] }),
-    figure: (d) => `is ${timesOf(d.evidence.gap.ratio)} the last hidden layer's (${gapRecords(d.evidence)}, a factor of ${numberText(d.evidence.meanChainFactor)} per layer); by the batch gradient ‖∂C/∂b‖, which the update uses, the first hidden layer learns ${learnsWords(speedAt(d.evidence))} the last`,
+    figure: (d) => `is ${timesOf(d.evidence.gap.ratio)} the last hidden layer's (${gapRecords(d.evidence)}, a factor of ${numberText(d.evidence.meanChainFactor)} per layer); by the batch gradient ‖∂C/∂b‖ (Nielsen's speed of learning), the first hidden layer learns ${learnsWords(speedAt(d.evidence))} the last`,
   },
   { name: 'Infinity or NaN values', verdict: 'exploding', make: () => handTrace('tanh', { weightNorm: Infinity }), figure: () => 'some gradients or weights became Infinity or NaN' },
   {
@@ -124,8 +130,8 @@ describe('Diagnosis.headline', () => {
   it('is of the trace it reads: another gap, another figure', () => {
     const [mild, severe] = [handTrace('sigmoid', { delta: [0.1, 0.3, 1] }), handTrace('sigmoid', { delta: [1e-4, 1e-2, 1] })].map((t) => diagnose(t));
     expect([mild.severity, severe.severity]).toEqual(['mild', 'severe']);
-    expect(mild.headline).toMatch(/^Vanishing gradients \(mild\): one example's gradient δ at the first hidden layer is 1\/10\.0 of the last hidden layer's \(at the first step, .*; by the batch gradient ‖∂C\/∂b‖, which the update uses, the first hidden layer learns 10\.0× slower/);
-    expect(severe.headline).toMatch(/^Vanishing gradients \(severe\): one example's gradient δ at the first hidden layer is 1\/1\.00e\+4 of the last hidden layer's \(at the first step, .*; by the batch gradient ‖∂C\/∂b‖, which the update uses, the first hidden layer learns 1\.00e\+4× slower/);
+    expect(mild.headline).toMatch(/^Vanishing gradients \(mild\): one example's gradient δ at the first hidden layer is 1\/10\.0 of the last hidden layer's \(at the first step, .*; by the batch gradient ‖∂C\/∂b‖ \(Nielsen's speed of learning\), the first hidden layer learns 10\.0× slower/);
+    expect(severe.headline).toMatch(/^Vanishing gradients \(severe\): one example's gradient δ at the first hidden layer is 1\/1\.00e\+4 of the last hidden layer's \(at the first step, .*; by the batch gradient ‖∂C\/∂b‖ \(Nielsen's speed of learning\), the first hidden layer learns 1\.00e\+4× slower/);
   });
 
   it("names the first remedy by its settings and counts them all, and says nothing of a remedy where there is none", () => {

@@ -84,7 +84,17 @@ describe('the speed of learning by the measure that sets the steps', () => {
     const d = diagnose(trace);
     const e = d.evidence;
     expect([d.verdict, e.speedMeasure, e.training?.state]).toEqual(['vanishing', 'batch gradient', 'plateau']);
-    expect(d.summary).toContain(`The batch gradient ‖∂C/∂b‖, which the update uses, says the first hidden layer learns ${(1 / e.firstToLast.first).toPrecision(3)}× slower than the last (at the first step).`);
+    // Beside Nielsen's measure, a bias gradient, the weights' own: ‖∂C/∂W‖/‖W‖ of the first hidden layer over the last's at the same
+    // record, read from the trace here (lecturer52 #5: the headline's 'N× slower' was a bias gradient's alone).
+    const hidden = trace.layers - 2;
+    const relative = (l: number) => trace.at('weightGradNorm', 0, l) / trace.at('weightNorm', 0, l);
+    const weights = relative(0) / relative(hidden);
+    expect(weights).toBeLessThan(0.5);
+    expect(d.summary).toContain(
+      `The batch gradient ‖∂C/∂b‖ (Nielsen's speed of learning) says the first hidden layer learns ${(1 / e.firstToLast.first).toPrecision(3)}× slower than the last (at the first step). ` +
+        `Its weights learn ${(1 / weights).toPrecision(3)}× slower than the last's by their gradient relative to their size (‖∂C/∂W‖/‖W‖).`,
+    );
+    expect(d.headline).toContain(`learns ${(1 / e.firstToLast.first).toPrecision(3)}× slower than the last (at the first step), its weights ${(1 / weights).toPrecision(3)}× slower than the last's`);
     expect(d.summary).toContain('what is slow is the first hidden layer, by the gap over depth above');
     expect(d.summary).toContain(quoteOn('docs/gradient-flow.md', 'the first hidden layer learns N× slower').replace('N', (1 / e.firstToLast.first).toPrecision(3)));
   }, 120_000);

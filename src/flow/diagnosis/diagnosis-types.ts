@@ -181,6 +181,13 @@ export interface Diagnosis {
      */
     stepFirstToLast: FirstToLast;
     /**
+     * ‖∂C/∂W‖/‖W‖ (the loss's gradient relative to the weights) of the first hidden layer over the last hidden layer's: the relative
+     * step plain gradient descent takes for the loss, weight decay's shrink aside (its median is gradientFirstToLast; across norm
+     * rows it is relativeGradientFirstToLast too). Where the speed is read from ‖∂C/∂b‖, a bias gradient, the summary and headline
+     * say beside it how much slower the first hidden layer's weights learn by this ratio (lecturer52 #5).
+     */
+    weightGradientFirstToLast: FirstToLast;
+    /**
      * Which of firstToLast and stepFirstToLast the summary's "the first hidden layer learns N× slower
      * than the last" reads, at the records the gap is read from (see SpeedMeasure): 'batch gradient'
      * for SGD (with or without momentum or L2 decay) without per-layer rates, 'step' for every other
@@ -270,7 +277,7 @@ export interface Diagnosis {
     training?: TrainingProgress;
     /** Median over the full batches' records (Trace.fullBatchRecords) of ‖ΔW‖/‖W‖ (the step taken) of the first hidden layer over the last hidden layer's (stepFirstToLast.median). */
     updateFirstToLast: number;
-    /** The same for ‖∂C/∂W‖/‖W‖: the relative steps plain gradient descent would have taken. */
+    /** The same for ‖∂C/∂W‖/‖W‖: the relative steps plain gradient descent would have taken (weightGradientFirstToLast.median). */
     gradientFirstToLast: number;
     /**
      * The gradient vanishes or explodes and the optimiser evens the steps out: plain gradient steps

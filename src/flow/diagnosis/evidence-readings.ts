@@ -5,7 +5,7 @@
 import type { Trace } from '../trace.js';
 import { median } from '../../median.js';
 import { biasesCancelledByBatchNorm } from '../cancelled-biases.js';
-import { BATCH_NOISE_SHARE, EXAMPLES_CANCEL_Z, FADE_WINDOW_RECORDS, GRADIENT_FADED, SATURATED_LAYER } from './diagnosis-thresholds.js';
+import { BATCH_NOISE_SHARE, CANCELLATION, EXAMPLES_CANCEL_Z, FADE_WINDOW_RECORDS, GRADIENT_FADED, SATURATED_LAYER } from './diagnosis-thresholds.js';
 import { isSaturating, type LayerMetric } from '../metrics.js';
 import { RUN_FIFTHS } from '../training-progress.js';
 import { weightRowOf } from './init-remedies.js';
@@ -44,6 +44,12 @@ export const overTimeChange = (e: Evidence) => e.meanLossChange?.change ?? e.las
 
 /** The gradient faded over training time: the last hidden layer's ‖∂C/∂b‖ fell below GRADIENT_FADED of its start (overTimeChange). */
 export const faded = (e: Evidence) => overTimeChange(e) > 0 && overTimeChange(e) < GRADIENT_FADED;
+
+/**
+ * The gradient read over training time (overTimeChange) fell by cancellation between the examples: each example's δ in the last hidden
+ * layer fell less than it by more than CANCELLATION, or did not fall. The trend's sentence says it with both falls, and a plateau's why.
+ */
+export const fellByCancelling = (e: Evidence) => e.lastHiddenDeltaChange > CANCELLATION * overTimeChange(e);
 
 /** Every epoch the trace recorded trained on one batch (TraceEpoch.batches 1): a full-batch run, whose records hold no batch noise. */
 const oneBatchPerEpoch = (trace: Trace) => trace.epochs.length > 0 && trace.epochs.every((e) => e.batches === 1);

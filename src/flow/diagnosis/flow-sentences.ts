@@ -9,12 +9,12 @@ import type { Trace } from '../trace.js';
 import type { TrainingProgress } from '../training-progress.js';
 import { BATCH_NORM_BLOCKING_ROWS, NORM_EPSILON } from '../../layers/spec.js';
 import { counted } from '../../counted.js';
-import { CANCELLATION, EXPLODING_RATIO, SEVERE_RATIO, TRAINED_LOSS_FRACTION, TREND_DECADES } from './diagnosis-thresholds.js';
+import { EXPLODING_RATIO, SEVERE_RATIO, TRAINED_LOSS_FRACTION, TREND_DECADES } from './diagnosis-thresholds.js';
 import type { Evidence, FirstToLast } from './diagnosis-types.js';
 import { gapRecords, gapText, lastRecordName, medianOverRecords, overTimeMeasure, overTimeWhere, percent, rowList, sharesByRow, shortBatchNote, timesOf } from './diagnosis-words.js';
-import { afterFlatNorm, biasFreeEnds, cancelledEnds, faded, flatOnChain, overTimeChange, plainResiduals, saturatedLater, saturationAtStart } from './evidence-readings.js';
+import { afterFlatNorm, biasFreeEnds, cancelledEnds, faded, fellByCancelling, flatOnChain, overTimeChange, plainResiduals, saturatedLater, saturationAtStart } from './evidence-readings.js';
 import { type ChainEnds, decisiveGap, gapMeasure, gapSeverity, gapSide, positiveFinite, readAtFirst } from './gap-measures.js';
-import { aboutEven, learnsWords, SPEED_EVEN_RANGE, speedAt, speedWords, stepSizing } from './learning-speed.js';
+import { aboutEven, learnsWords, NIELSEN_SPEED, SPEED_EVEN_RANGE, speedAt, speedWords, stepSizing, weightSpeedWords } from './learning-speed.js';
 import type { NotLearnt } from './verdict-rules.js';
 import { numberText } from '../../number-text.js';
 import { lossChangeText, lossText } from '../../loss-text.js';
@@ -162,9 +162,11 @@ function speedSentence(e: Evidence, ends: ChainEnds, trace: Trace, closedLater: 
     if (!positiveFinite(speed)) return across ? `No ‖∂C/∂b‖ gap is read: ${unreadSpeedClause(trace, e, ends)}.` : `No batch-gradient gap is read: ${unreadSpeedClause(trace, e, ends)}.`;
     // Where the gap closed, the sentence saying so (closedGapSentence and its kin, where the run stands) gives the speed's end instead.
     const closed = closedLater ? '' : closedSpeedWords(e);
+    // ‖∂C/∂b‖ is a bias gradient: the weights' own speed at the same records is said beside it (lecturer52 #5).
+    const weights = weightSpeedWords(e);
     return across
       ? `The ‖∂C/∂b‖ gap is ${numberText(speed)}×.`
-      : `The batch gradient ‖∂C/∂b‖, which the update uses, says the ${ends.first} learns ${learnsWords(speed)} the last (${when})${closed && `; ${closed}: that gap closed over training time`}.`;
+      : `The batch gradient ‖∂C/∂b‖ (${NIELSEN_SPEED}) says the ${ends.first} learns ${learnsWords(speed)} the last (${when})${closed && `; ${closed}: that gap closed over training time`}.${weights && ` Its weights learn ${weights}.`}`;
   }
   const own = stepsOwnWords(trace);
   if (!positiveFinite(speed)) return `No gap in the steps taken is read: ${unreadStepClause(speed, ends)} (${own}).`;
@@ -368,7 +370,7 @@ export function trendSentence(e: Evidence, ends: ChainEnds): string {
   const deltaMoved = deltaChange < 1 ? `fell only ${numberText(1 / deltaChange)}×` : `did not fall (it ended at ${numberText(deltaChange)}× its start)`;
   // The fall read over training time: the mean loss's over fixed rows where the caller gave it, else the batch medians' (overTimeChange).
   const change = overTimeChange(e);
-  const cancellation = deltaChange > CANCELLATION * change ? `, while each example's δ there ${deltaMoved}: the examples' gradients cancel in ${e.meanLossChange ? 'their mean' : 'the batch'}` : '';
+  const cancellation = fellByCancelling(e) ? `, while each example's δ there ${deltaMoved}: the examples' gradients cancel in ${e.meanLossChange ? 'their mean' : 'the batch'}` : '';
   // Read over windows of records at each end where the run's batches are noisy (evidence.changeWindow), or at the run's ends: said which.
   const where = overTimeWhere(e);
   return `${trend}; the ${ends.last}'s ${overTimeMeasure(e)} fell ${numberText(1 / change)}×${where ? ` (${where})` : ''}${cancellation}.`;

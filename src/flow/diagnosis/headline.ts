@@ -12,7 +12,7 @@ import type { Diagnosis, Evidence, Severity, Verdict } from './diagnosis-types.j
 import { gapRecords, lastRecordName, medianOverRecords, percent, rowList, timesOf } from './diagnosis-words.js';
 import { EVEN_RANGE, VANISHING_RATIO } from './diagnosis-thresholds.js';
 import { type ChainEnds, chainEnds, decisiveGap, gapMeasure, gapSide, gatedBranchLayers, positiveFinite } from './gap-measures.js';
-import { aboutEven, learnsWords, speedAt, stepSizing } from './learning-speed.js';
+import { aboutEven, learnsWords, NIELSEN_SPEED, speedAt, stepSizing, weightSpeedWords } from './learning-speed.js';
 import { lossFigure } from './progress-readings.js';
 import { explodingOnLoss, flowUndecided, flowUnread, gapClosed, trainedThrough } from './verdict-rules.js';
 import { notLearntWords, speedClosedAtEnd } from './flow-sentences.js';
@@ -129,18 +129,21 @@ export function gapAtEndWords(e: Evidence, ends: ChainEnds, subject: string): st
 
 /**
  * How much slower or faster the first hidden layer learns than the last by the run's speed measure (speedAt, as the summary's speed
- * sentence says it), named, at the gap's record(s): the batch gradient ‖∂C/∂b‖, or the steps taken, ‖ΔW‖/‖W‖, of an optimiser that
- * sets each layer's step itself. '' where that measure gives no ratio.
+ * sentence says it), named, at the gap's record(s): the batch gradient ‖∂C/∂b‖ (Nielsen's speed of learning), with how far the
+ * weights' own speed beside it (weightSpeedWords), or the steps taken, ‖ΔW‖/‖W‖, of an optimiser that sets each layer's step itself.
+ * '' where that measure gives no ratio.
  */
 function speedClause(e: Evidence, ends: ChainEnds, trace: Trace): string {
   const speed = speedAt(e);
   if (!positiveFinite(speed)) return '';
   const sizing = stepSizing(trace.run);
-  const measure = e.speedMeasure === 'step' ? `by the steps taken, ‖ΔW‖/‖W‖${sizing ? `, which ${sizing.by} ${sizing.verb}` : ''}` : 'by the batch gradient ‖∂C/∂b‖, which the update uses';
+  const measure = e.speedMeasure === 'step' ? `by the steps taken, ‖ΔW‖/‖W‖${sizing ? `, which ${sizing.by} ${sizing.verb}` : ''}` : `by the batch gradient ‖∂C/∂b‖ (${NIELSEN_SPEED})`;
   // A batch-gradient gap that closed by the end says so here too, as the summary does (review49b #3: the headline kept '1.00e+4×
   // slower … (at the first step)' alone).
   const closed = e.speedMeasure !== 'step' && speedClosedAtEnd(e) ? `, about even by ${lastRecordName(e)}` : '';
-  return `; ${measure}, the ${ends.first} learns ${learnsWords(speed)} the last (${gapRecords(e)})${closed}`;
+  // ‖∂C/∂b‖ is a bias gradient: beside it, the weights' own speed, as the summary says it (lecturer52 #5).
+  const weights = weightSpeedWords(e);
+  return `; ${measure}, the ${ends.first} learns ${learnsWords(speed)} the last (${gapRecords(e)})${closed}${weights && `${closed ? ';' : ','} its weights ${weights}`}`;
 }
 
 /**

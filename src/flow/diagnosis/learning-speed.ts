@@ -5,7 +5,7 @@
 import type { TraceRun } from '../trace.js';
 import { GRADIENT_SCALED_STEPS, RAW_GRADIENT_STEPS, SECOND_ORDER_OPTIMIZERS } from '../../optimizer-defaults.js';
 import type { Evidence, FirstToLast, SpeedMeasure } from './diagnosis-types.js';
-import { readAtFirst } from './gap-measures.js';
+import { positiveFinite, readAtFirst } from './gap-measures.js';
 import { multipleText, numberText } from '../../number-text.js';
 
 /**
@@ -65,6 +65,31 @@ export const speedWords = (speed: number) =>
 
 /** A speed ratio as the summary says a layer learns: '55.0× slower than', 'at 0.800× the speed of' (speedWords). */
 export const learnsWords = (speed: number) => (aboutEven(speed) ? `at ${speedWords(speed)}` : speedWords(speed));
+
+/**
+ * What the batch gradient ‖∂C/∂b‖ measures as a speed, named as its author's: Nielsen (Neural Networks and Deep Learning, ch. 5)
+ * calls ‖δ‖ = ‖∂C/∂b‖ of a layer its speed of learning. A bias gradient, not its weights' (weightSpeedWords).
+ */
+export const NIELSEN_SPEED = "Nielsen's speed of learning";
+
+/** The first-to-last ratio of ‖∂C/∂W‖/‖W‖ (Evidence.weightGradientFirstToLast) at the records the gap was read at (as speedAt). */
+export const weightSpeedAt = (e: Evidence): number => (readAtFirst(e) ? e.weightGradientFirstToLast.first : e.weightGradientFirstToLast.median);
+
+/**
+ * Beside a speed read from the batch gradient ‖∂C/∂b‖ (NIELSEN_SPEED, a bias gradient), how much slower or faster the first hidden
+ * layer's weights learn than the last's by their gradient relative to their size, ‖∂C/∂W‖/‖W‖, at the same records: the relative
+ * step plain gradient descent takes for the loss. lecturer52 #5: "learns 193× slower" was read from ‖∂C/∂b‖ while the weights'
+ * step ‖ΔW‖/‖W‖ was 1/29.2 of the last's; but under study (a)'s L2 decay that step is mostly the decay's shrink (λ‖W‖ 2.75× the
+ * gradient in the first hidden layer at the first step), and over 500 epochs it evens out to 1.00× whatever the gradients do, so
+ * the step is not the measure here: the loss's gradient is (1/85.1 at the first step, 1/2.90 over the 500 records). One source for
+ * the headline ('…, its weights 85.1× slower than the last's by …') and the summary ('Its weights learn 85.1× slower than the last's
+ * by …'): '85.1× slower than the last's by their gradient relative to their size (‖∂C/∂W‖/‖W‖)'. '' where the speed is read from the steps already (speedMeasure 'step') or the trace gives no ratio there.
+ */
+export function weightSpeedWords(e: Evidence): string {
+  const speed = weightSpeedAt(e);
+  if (e.speedMeasure !== 'batch gradient' || !positiveFinite(speed)) return '';
+  return `${learnsWords(speed)} the last's by their gradient relative to their size (‖∂C/∂W‖/‖W‖)`;
+}
 
 /** Whether the speed measure says the first hidden layer is the slow one (learnsWords' 'slower'): a ratio below 1/SPEED_EVEN. */
 export const firstIsSlower = (speed: number) => speed < 1 / SPEED_EVEN;

@@ -11,7 +11,7 @@ import { chanceWords } from '../chance.js';
 import { EVEN_RANGE, GRADIENT_FADED } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
 import { changeRecords, lastRecordName, medianOverRecords, overTimeMeasure, overTimeWhere, percent, rowList, shortBatchNote, timesOf } from './diagnosis-words.js';
-import { biasFreeEnds, cancellingBelow, examplesCancel, faded, mostlyNoise, overTimeChange } from './evidence-readings.js';
+import { biasFreeEnds, cancellingBelow, examplesCancel, faded, fellByCancelling, mostlyNoise, overTimeChange } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
 import { firstIsSlower, speedAt } from './learning-speed.js';
 import { closedSpeedWords } from './flow-sentences.js';
@@ -118,11 +118,28 @@ function plateauCause(e: Evidence, verdict: Verdict, ends: ChainEnds, trace: Tra
   // Where the mean loss's gradient answered (evidence.meanLossChange), a noisy batch gradient is said beside either answer; read from
   // the batch medians alone, only beside one that did not fade, which it cannot tell.
   const noise = e.meanLossChange || !faded(e) ? noiseSentence(e, ends) : '';
-  const cause = faded(e) ? `; the gradient faded over training time (above), not only over depth${noise}` : `; ${notFadedClause(e, ends, trace)}${slowByDepthClause(e, verdict, ends)}${noise}`;
+  const cause = faded(e) ? `; ${fellOverTimeClause(e, verdict)}${noise}` : `; ${notFadedClause(e, ends, trace)}${slowByDepthClause(e, verdict, ends)}${noise}`;
   // Over rows alike neither more epochs nor the curvature would tell what holds the loss: the rows do.
   if (rowsAlike(trace)) return `${cause}. More epochs would not tell more, nor would the curvature: ${NOTHING_TO_LEARN}.`;
   // Whether it is a minimum, a saddle or a slope: the summary asks that after where the run stands (CURVATURE_QUESTION).
   return `${cause}.`;
+}
+
+/**
+ * Where the gradient read over training time fell past GRADIENT_FADED (faded), why, as the trend above measured it: a second
+ * effect beside a gap over depth, not the vanishing gradient going on in time (lecturer52 #2: "the gradient faded over training
+ * time, not only over depth", under a vanishing verdict, read as one effect in two directions). On a plateau whose examples'
+ * gradients cancel (fellByCancelling) it is their mean that fell; where each example's δ fell with it, that.
+ */
+function fellOverTimeClause(e: Evidence, verdict: Verdict): string {
+  const subject = e.meanLossChange ? 'the gradient of the mean loss' : 'the batch gradient';
+  const besides = verdict === 'vanishing' ? ' also' : '';
+  const depth = verdict === 'vanishing' ? ', besides the gap over depth,' : '';
+  // Short of cancelling, each example's δ fell at least 1/CANCELLATION as far: said with its figure, which the trend leaves out then.
+  const why = fellByCancelling(e)
+    ? `${depth ? ' for another reason' : ''}: the examples' gradients cancel in ${e.meanLossChange ? 'their mean' : 'the batch'}`
+    : ` with each example's δ, which fell ${numberText(1 / e.lastHiddenDeltaChange)}×`;
+  return `${subject}${besides} fell over training time (above)${depth}${why}`;
 }
 
 /**
