@@ -432,7 +432,7 @@ export function placePath(place: string): JsonPath | undefined {
 /**
  * Where in `text` the place a reader's refusal opens with is written: `layers[0].weights[0][1]: …`, `training.step: …`,
  * `model.tensors["0.weight"].values[3]: …` (`model`: the model readers' name for the file's root, where the file has no
- * such key), `modelTopology.config.layers[0] (dense_1).units: …` (a name in parentheses is the reader's, not a step), after
+ * such key), `modelTopology.config.layers[0] (dense_1).config.units: …` (a name in parentheses is the reader's, not a step), after
  * any such opening the text holds nothing at (`model.json: …`, the file's name); undefined where there is none.
  */
 function placeSpan(message: string, text: string): { start: number; end: number } | undefined {

@@ -43,7 +43,7 @@ export function readActivation(value: unknown, where: string): OutputActivation 
  * Checks layer sizes against the limits before any weights are allocated, so a hostile header
  * cannot ask for unbounded memory. `sizes` is input first; `sizeAt` names sizes[l] where the file
  * holds it (default: the file's own sizes list, 'header.sizes[1]'; a reader whose file has no such
- * list names the layer and field it read the size from, 'modelTopology.config.layers[2] (dense_2).units').
+ * list names the layer and field it read the size from, 'modelTopology.config.layers[2] (dense_2).config.units').
  */
 export function checkSizes(sizes: readonly number[], where: string, sizeAt = (l: number) => `${where}.sizes[${l}]`): void {
   if (sizes.length < 2) throw badModel(where, 'no dense layers found');

@@ -209,13 +209,13 @@ export function blockTfjsLayersReader(modelJson: unknown): (weightData: Uint8Arr
     }
     for (const field of MEANINGFUL) {
       if (field in planned.config && config[field] !== planned.config[field]) {
-        throw badModel(`${here}.${field}`, `the specs make ${JSON.stringify(planned.config[field])}, got ${describeValue(config[field])}`);
+        throw badModel(`${here}.config.${field}`, `the specs make ${JSON.stringify(planned.config[field])}, got ${describeValue(config[field])}`);
       }
     }
     // The input width tfjs builds the model from (any was taken): another than the specs' is a model.json that tfjs reads
     // as another network, or refuses, where gradscope read the specs' own.
-    if (i === 0 && batchInputWidth(config, here) !== inputs) {
-      throw badModel(`${here}.batch_input_shape`, `the specs make ${shapeText([null, inputs])} (${where}.inputs), got ${shownShape(config.batch_input_shape ?? config.batch_shape)}`);
+    if (i === 0 && batchInputWidth(config, `${here}.config`) !== inputs) {
+      throw badModel(`${here}.config.${config.batch_input_shape === undefined && config.batch_shape !== undefined ? 'batch_shape' : 'batch_input_shape'}`, `the specs make ${shapeText([null, inputs])} (${where}.inputs), got ${shownShape(config.batch_input_shape ?? config.batch_shape)}`);
     }
   });
   return (weightData) => {

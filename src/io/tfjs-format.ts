@@ -125,14 +125,20 @@ export function transpose(values: Float32Array, rows: number, cols: number): Flo
   return out;
 }
 
-/** The feature width of a layer config's batch_input_shape (tfjs, Keras 2) or batch_shape (Keras 3), `[null, features]`; undefined where it has neither. */
+/**
+ * The feature width of a layer config's batch_input_shape (tfjs, Keras 2) or batch_shape (Keras 3), `[null, features]`;
+ * undefined where it has neither. `where`: the config's place (`modelTopology.config.layers[0] (dense_1).config`), the
+ * field named after it as the file spells it (a Keras 3 file has no batch_input_shape to look for).
+ */
 export function batchInputWidth(c: Record<string, unknown>, where: string): number | undefined {
   const key = c.batch_input_shape !== undefined && c.batch_input_shape !== null ? 'batch_input_shape' : 'batch_shape';
-  const shape = c[key];
-  if (shape === undefined) return undefined;
+  return c[key] === undefined ? undefined : inputWidth(c[key], `${where}.${key}`);
+}
+
+/** The feature width of an input shape `[null, features]` written at `where`, refused where it is not one. */
+export function inputWidth(shape: unknown, where: string): number {
   if (!Array.isArray(shape) || shape.length !== 2 || typeof shape[1] !== 'number') {
-    // Named as the file spells it: a Keras 3 file has no batch_input_shape to look for.
-    throw badModel(`${where}.${key}`, `expected [null, features], got ${shownShape(shape)}`);
+    throw badModel(where, `expected [null, features], got ${shownShape(shape)}`);
   }
   return shape[1];
 }

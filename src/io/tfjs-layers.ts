@@ -23,7 +23,7 @@ import { isBlockModel } from '../network/block-model-check.js';
 import { checkedBlockModelToTfjsLayers, isBlockTfjsModel, writeTfjsLayers } from './tfjs-blocks.js';
 import { fileListItem } from '../layer-names.js';
 import { UnstatedImportOptions } from './import-options.js';
-import { batchInputWidth, checkNotWholeTfjsModel, gradscopeMetadata, isObject, recordedMetadata, topologyLayers, transpose, weightReader, type TfjsLayersModel } from './tfjs-format.js';
+import { batchInputWidth, checkNotWholeTfjsModel, gradscopeMetadata, inputWidth, isObject, recordedMetadata, topologyLayers, transpose, weightReader, type TfjsLayersModel } from './tfjs-format.js';
 import { chainFanIns, recordedInitialisation } from '../init/initialisation.js';
 import { counted } from '../counted.js';
 import { recordedTrainedOn } from '../trained-on.js';
@@ -116,7 +116,7 @@ export function tfjsLayersReader(modelJson: unknown, options: TfjsImportOptions 
   if (inputs === undefined) throw badModel('modelTopology', 'the first layer declares no input shape (batch_input_shape)');
   const sizes = [inputs, ...dense.map((layer) => layer.units)];
   // Each layer's units from its own field; the inputs from the first Dense layer's input shape (its own, an InputLayer's or build_config's).
-  checkSizes(sizes, 'modelTopology', (l) => (l === 0 ? `${dense[0].where}: inputs` : `${dense[l - 1].where}.units`));
+  checkSizes(sizes, 'modelTopology', (l) => (l === 0 ? `${dense[0].where}: inputs` : `${dense[l - 1].where}.config.units`));
   dense.forEach((layer, l) => {
     if (layer.inputs !== undefined && layer.inputs !== sizes[l]) {
       throw badModel(layer.where, `declares ${layer.inputs} inputs but the previous layer has ${counted(sizes[l], 'unit')}`);
@@ -155,17 +155,19 @@ function readTopology(json: Record<string, unknown>, notes: string[]): DenseLaye
     if (!isObject(layer) || !isObject(layer.config)) throw badModel(fileListItem(list, i), 'expected { class_name, config }');
     const c = layer.config;
     const where = fileListItem(list, i, typeof c.name === 'string' ? c.name : undefined);
+    // A field of the layer's, named where model.json keeps it: under its config (edges52 named them after the layer).
+    const field = (name: string) => `${where}.config.${name}`;
     const name = typeof c.name === 'string' ? c.name : `#${i}`;
     const previous = dense[dense.length - 1];
     switch (layer.class_name) {
       case 'InputLayer':
-        declaredInputs = batchInputWidth(c, where);
+        declaredInputs = batchInputWidth(c, `${where}.config`);
         break;
       case 'Dense': {
-        if (typeof c.units !== 'number') throw badModel(`${where}.units`, `expected a number, got ${describeValue(c.units)}`);
+        if (typeof c.units !== 'number') throw badModel(field('units'), `expected a number, got ${describeValue(c.units)}`);
         const activation = c.activation ?? 'linear';
         if (!TFJS_ACTIVATIONS.includes(activation as OutputActivation)) {
-          throw badModel(`${where}.activation`, `${quoted(activation)} is not one of ${TFJS_ACTIVATIONS.join(', ')}`);
+          throw badModel(field('activation'), `${quoted(activation)} is not one of ${TFJS_ACTIVATIONS.join(', ')}`);
         }
         dense.push({
           name,
@@ -173,7 +175,7 @@ function readTopology(json: Record<string, unknown>, notes: string[]): DenseLaye
           units: c.units,
           activation: activation as OutputActivation,
           useBias: c.use_bias !== false,
-          inputs: batchInputWidth(c, where) ?? (dense.length === 0 ? (declaredInputs ?? builtWidth(layer, where)) : undefined),
+          inputs: batchInputWidth(c, `${where}.config`) ?? (dense.length === 0 ? (declaredInputs ?? builtWidth(layer, where)) : undefined),
         });
         // gradscope's dense layers all have a bias (only a PyTorch module's record keeps a layer bias-free: pytorchModule.biasFree).
         if (c.use_bias === false) {
@@ -186,14 +188,14 @@ function readTopology(json: Record<string, unknown>, notes: string[]): DenseLaye
         if (!previous || previous.activation !== 'linear') throw badModel(where, `${layer.class_name} must follow a Dense layer with activation 'linear'`);
         if (layer.class_name === 'LeakyReLU') {
           // Keras 2 and tfjs call the slope alpha, Keras 3 negative_slope; both default to 0.3.
-          const field = c.negative_slope !== undefined ? 'negative_slope' : 'alpha';
-          const slope = c[field] ?? 0.3;
+          const key = c.negative_slope !== undefined ? 'negative_slope' : 'alpha';
+          const slope = c[key] ?? 0.3;
           if (typeof slope !== 'number' || Math.abs(slope - LEAKY_RELU_SLOPE) > 1e-6) {
-            throw badModel(`${where}.${field}`, `gradscope's leaky-relu has slope ${LEAKY_RELU_SLOPE}, got ${describeValue(slope)}`);
+            throw badModel(field(key), `gradscope's leaky-relu has slope ${LEAKY_RELU_SLOPE}, got ${describeValue(slope)}`);
           }
           previous.activation = 'leaky-relu';
         } else {
-          previous.activation = readActivation(c.activation, `${where}.activation`);
+          previous.activation = readActivation(c.activation, field('activation'));
         }
         break;
       }
@@ -212,7 +214,7 @@ function readTopology(json: Record<string, unknown>, notes: string[]): DenseLaye
 /** Keras 3's first Dense may record its input only in build_config.input_shape. */
 function builtWidth(layer: Record<string, unknown>, where: string): number | undefined {
   const shape = isObject(layer.build_config) ? layer.build_config.input_shape : undefined;
-  return shape === undefined ? undefined : batchInputWidth({ batch_input_shape: shape }, where);
+  return shape === undefined ? undefined : inputWidth(shape, `${where}.build_config.input_shape`);
 }
 
 /**

@@ -67,7 +67,7 @@ describe('a layer named in a model file refusal', async () => {
     const names = (toTfjsLayers(model).modelJson as unknown as { modelTopology: { config: { layers: { config: { name: string } }[] } } }).modelTopology.config.layers.map((layer) => layer.config.name);
     await refusedAt(withDropout(model, (layers) => (layers[1].config.activation = 'softmax')), `modelTopology.config.layers[1] (${names[0]})`, HIDDEN);
     await refusedAt(withDropout(model, (layers) => (layers[2].config.units = 1)), `modelTopology.config.layers[2] (${names[1]})`, ONE_UNIT);
-    await refusedAt(withDropout(model, (layers) => (layers[2].config.activation = 'bogus')), `modelTopology.config.layers[2] (${names[1]}).activation`, '"bogus" is not one of');
+    await refusedAt(withDropout(model, (layers) => (layers[2].config.activation = 'bogus')), `modelTopology.config.layers[2] (${names[1]}).config.activation`, '"bogus" is not one of');
   });
 
   it("tfjs as Keras' converter wraps it (model_config) or Keras 2 lists it (config is the list): by the path the file has", async () => {
@@ -109,7 +109,7 @@ describe('a layer named in a model file refusal', async () => {
     layersOf(noUnits)[1].config.units = 0;
     layersOf(noInputs)[0].config.batch_input_shape = [null, 0];
     const names = layersOf(modelJson).map((layer) => layer.config.name as string);
-    await refusedAt(() => fromTfjsLayers(noUnits, weightData), `modelTopology.config.layers[1] (${names[1]}).units`, `${UNITS} .*, got 0$`);
+    await refusedAt(() => fromTfjsLayers(noUnits, weightData), `modelTopology.config.layers[1] (${names[1]}).config.units`, `${UNITS} .*, got 0$`);
     await refusedAt(() => fromTfjsLayers(noInputs, weightData), `modelTopology.config.layers[0] (${names[0]}): inputs`, `${UNITS} .*, got 0$`);
   });
 

@@ -41,8 +41,11 @@ const CASES: { name: string; json: unknown; where: RegExp; files?: true }[] = [
   { name: 'an array as modelTopology', json: model({ modelTopology: [] }), where: /modelTopology: missing or not an object$/ },
   { name: 'null layers', json: model({ modelTopology: topology(null) }), where: /modelTopology\.config\.layers: expected an array of layers$/ },
   { name: 'a null layer', json: model({ modelTopology: topology([null]) }), where: /modelTopology\.config\.layers\[0\]: expected \{ class_name, config \}$/ },
-  { name: 'units as a string', json: model({ modelTopology: topology([dense({ units: '1' })]) }), where: /modelTopology\.config\.layers\[0\] \(d\)\.units: expected a number, got the string "1"$/ },
-  { name: 'absurd units', json: model({ modelTopology: topology([dense({ units: 1e12 })]) }), where: /modelTopology\.config\.layers\[0\] \(d\)\.units: expected a whole number of units from 1 to [\d,]+, got 1000000000000$/ },
+  { name: 'units as a string', json: model({ modelTopology: topology([dense({ units: '1' })]) }), where: /modelTopology\.config\.layers\[0\] \(d\)\.config\.units: expected a number, got the string "1"$/ },
+  { name: 'absurd units', json: model({ modelTopology: topology([dense({ units: 1e12 })]) }), where: /modelTopology\.config\.layers\[0\] \(d\)\.config\.units: expected a whole number of units from 1 to [\d,]+, got 1000000000000$/ },
+  // Keras 3's first Dense may give its input only in the layer's build_config (not its config): named there (edges52).
+  { name: 'a build_config input shape of three', json: model({ modelTopology: topology([{ class_name: 'Dense', config: { name: 'd', units: 1 }, build_config: { input_shape: [null, 2, 1] } }]) }), where: /modelTopology\.config\.layers\[0\] \(d\)\.build_config\.input_shape: expected \[null, features\], got \[null, 2, 1\]$/ },
+  { name: 'an input shape of three', json: model({ modelTopology: topology([dense({ batch_input_shape: [null, 2, 1] })]) }), where: /modelTopology\.config\.layers\[0\] \(d\)\.config\.batch_input_shape: expected \[null, features\], got \[null, 2, 1\]$/ },
   { name: 'no weightsManifest', json: { modelTopology: GOOD_TOPOLOGY }, where: /weightsManifest: missing: expected an array of \{ paths, weights \}$/ },
   { name: 'a null weightsManifest', json: model({ weightsManifest: null }), where: /weightsManifest: expected an array of \{ paths, weights \}$/ },
   { name: 'an object as weightsManifest', json: model({ weightsManifest: {} }), where: /weightsManifest: expected an array of \{ paths, weights \}$/ },

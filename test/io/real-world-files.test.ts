@@ -169,7 +169,7 @@ describe('real-world tfjs model.json', () => {
     const layers = ((json.modelTopology as any).model_config.config.layers as any[]).map((l) => structuredClone(l));
     delete layers[1].config.negative_slope;
     (json.modelTopology as any).model_config.config.layers = layers;
-    expect(refusal(() => fromTfjsLayers(json, floats(22))).message).toMatch(/\(leaky_re_lu\)\.alpha: gradscope's leaky-relu has slope 0\.01, got 0\.3/);
+    expect(refusal(() => fromTfjsLayers(json, floats(22))).message).toMatch(/\(leaky_re_lu\)\.config\.alpha: gradscope's leaky-relu has slope 0\.01, got 0\.3/);
   });
 
   it('a tfjs graph model is refused as a graph model; errors name the file once; byte counts print as integers', async () => {

@@ -103,9 +103,9 @@ describe('tfjs layers import of block networks', () => {
       await expectError(() => blockModelFromTfjsLayers(json, weightData.subarray(0, weightData.length - cut)), 'BAD_MODEL_FILE', where);
     };
     const layers = (json: any) => json.modelTopology.config.layers;
-    await bad((j) => (layers(j)[4].config.units = 4), /^modelTopology\.config\.layers\[4\] \(dense_2\)\.units: the specs make 5, got 4/);
+    await bad((j) => (layers(j)[4].config.units = 4), /^modelTopology\.config\.layers\[4\] \(dense_2\)\.config\.units: the specs make 5, got 4/);
     await bad((j) => (layers(j)[2].class_name = 'BatchNormalization'), /^modelTopology\.config\.layers\[2\] \(layer_normalization_1\): the specs in userDefinedMetadata\.gradscope\.layers make a LayerNormalization/);
-    await bad((j) => (layers(j)[1].config.epsilon = 0.001), /^modelTopology\.config\.layers\[1\] \(batch_normalization_1\)\.epsilon: the specs make 0\.00001, got 0\.001/);
+    await bad((j) => (layers(j)[1].config.epsilon = 0.001), /^modelTopology\.config\.layers\[1\] \(batch_normalization_1\)\.config\.epsilon: the specs make 0\.00001, got 0\.001/);
     await bad((j) => layers(j).pop(), /^modelTopology\.config\.layers: 9 layers, but the specs .* make 10/);
     await bad((j) => (j.weightsManifest[0].weights[4].shape = [3, 2]), /^weights batch_normalization_1\/moving_mean: shape \[3, 2\] should be \[6\]/);
     await bad(() => {}, /^weights: the manifest describes \d{1,3}(,\d{3})* bytes but \d{1,3}(,\d{3})* were given/, 4);
@@ -114,10 +114,10 @@ describe('tfjs layers import of block networks', () => {
     await bad((j) => (j.userDefinedMetadata.gradscope.layers[0].units = 'six'), /^userDefinedMetadata\.gradscope\.layers\[0\]\.units/);
     await bad((j) => (j.userDefinedMetadata.gradscope.layers[3] = { type: 'residual', layers: [{ type: 'batch-norm' }] }), /^userDefinedMetadata\.gradscope\.layers\[3\]: a residual block cannot be written as a tfjs Sequential/);
     // The input shape tfjs builds the model from: any was read (tfjs then built another network than gradscope read).
-    const inputShape = /^modelTopology\.config\.layers\[0\] \(dense_1\)\.batch_input_shape: the specs make \[null, 4\] \(userDefinedMetadata\.gradscope\.inputs\), got /;
+    const inputShape = /^modelTopology\.config\.layers\[0\] \(dense_1\)\.config\.batch_input_shape: the specs make \[null, 4\] \(userDefinedMetadata\.gradscope\.inputs\), got /;
     await bad((j) => (layers(j)[0].config.batch_input_shape = [null, 5]), new RegExp(`${inputShape.source}\\[null, 5\\]$`));
     await bad((j) => delete layers(j)[0].config.batch_input_shape, new RegExp(`${inputShape.source}undefined$`));
-    await bad((j) => (layers(j)[0].config.batch_input_shape = [null, 4, 1]), /^modelTopology\.config\.layers\[0\] \(dense_1\)\.batch_input_shape: expected \[null, features\], got \[null, 4, 1\]$/);
+    await bad((j) => (layers(j)[0].config.batch_input_shape = [null, 4, 1]), /^modelTopology\.config\.layers\[0\] \(dense_1\)\.config\.batch_input_shape: expected \[null, features\], got \[null, 4, 1\]$/);
   });
 
   it("reads the input shape the specs make, as tfjs (batch_input_shape) or Keras 3 (batch_shape) writes it", () => {
@@ -133,7 +133,7 @@ describe('tfjs layers import of block networks', () => {
     expect(blockModelFromTfjsLayers(keras3, weightData)).toEqual(model);
     // A malformed Keras 3 shape is named by its own key: the file has no batch_input_shape to look for.
     config.batch_shape = [null, 4, 1];
-    expect(() => blockModelFromTfjsLayers(keras3, weightData)).toThrow(/^modelTopology\.config\.layers\[0\] \(dense_1\)\.batch_shape: expected \[null, features\], got \[null, 4, 1\]$/);
+    expect(() => blockModelFromTfjsLayers(keras3, weightData)).toThrow(/^modelTopology\.config\.layers\[0\] \(dense_1\)\.config\.batch_shape: expected \[null, features\], got \[null, 4, 1\]$/);
   });
 
   it('gives a model or a BAD_MODEL_FILE, never another error, for any byte change of model.json or cut of the weights', () => {

@@ -70,13 +70,13 @@ describe('tfjs shard groups', async () => {
     firstLayer(file).activation = 'bogus';
     const { weightData } = file;
     const dir = twoGroups(file, 2, 'both-wrong', [32, 52]);
-    const fault = /modelTopology\.config\.layers\[0\] \(dense_\w+\)\.activation: "bogus" is not one of /;
+    const fault = /modelTopology\.config\.layers\[0\] \(dense_\w+\)\.config\.activation: "bogus" is not one of /;
     await expectError(() => readModelFile(dir), 'BAD_MODEL_FILE', fault);
     await expectError(() => fromTfjsLayers(file.modelJson, weightData.subarray(0, 48)), 'BAD_MODEL_FILE', fault);
 
     const block = blockFile();
     firstLayer(block).units = 5;
-    const blockFault = /modelTopology\.config\.layers\[0\] \(\w+\)\.units: the specs make 3, got 5$/;
+    const blockFault = /modelTopology\.config\.layers\[0\] \(\w+\)\.config\.units: the specs make 3, got 5$/;
     const blockDir = twoGroups(block, 2, 'block-both-wrong', [8, 16]);
     await expectError(() => readModelFile(blockDir), 'BAD_MODEL_FILE', blockFault);
     await expectError(() => blockModelFromTfjsLayers(block.modelJson, block.weightData.subarray(0, 16)), 'BAD_MODEL_FILE', blockFault);
