@@ -36,12 +36,6 @@ export interface PytorchModule {
    * (nn.Sequential's indices, a dense layer taking two). A dense chain records layerNames instead.
    */
   tensorNames?: string[];
-  /**
-   * The dense layers (0-based, input first) its module builds without a bias, `nn.Linear(…, bias=False)`, whose state_dict holds
-   * `<name>.weight` alone: gradscope holds their biases at zero (read as zeros, kept at zero by every training step) and writes them
-   * back without a `.bias` tensor, so the module's strict load_state_dict takes the file. Absent: every layer has its bias.
-   */
-  biasFree?: number[];
 }
 
 /** PyTorch's losses that take logits and apply the output activation themselves, by gradscope's loss. */
@@ -64,17 +58,28 @@ export function layerTensorName(module: PytorchModule | undefined, l: number, te
  */
 export function readPytorchModule(value: unknown, model: { loss: Loss; activations: readonly OutputActivation[] }, where: string, fail: Fail): PytorchModule | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail(where, `expected an object { layerNames, logits }, got ${describeValue(value)}`);
-  checkFileFields(value, ['layerNames', 'logits', 'biasFree'], where, fail);
-  const { layerNames, logits, biasFree } = value as Record<string, unknown>;
+  checkFileFields(value, ['layerNames', 'logits'], where, fail);
+  const { layerNames, logits } = value as Record<string, unknown>;
   const names = layerNames === undefined ? undefined : checkLayerNames(layerNames, model.activations.length, `${where}.layerNames`, fail);
   if (logits !== undefined && logits !== true) throw fail(`${where}.logits`, `expected true or no field, got ${describeValue(logits)}`);
   if (logits === true) checkLogits(model, `${where}.logits`, fail);
-  const free = biasFree === undefined ? undefined : checkBiasFree(biasFree, model.activations.length, `${where}.biasFree`, fail);
-  if (names === undefined && logits === undefined && free === undefined) return undefined;
-  return { ...(names && { layerNames: names }), ...(logits && { logits }), ...(free && { biasFree: free }) };
+  if (names === undefined && logits === undefined) return undefined;
+  return { ...(names && { layerNames: names }), ...(logits && { logits }) };
 }
 
-/** `value` as a dense chain's bias-free layers (PytorchModule.biasFree): distinct layer indices below `depth`, increasing, at least one; copied, or `fail` at `where`. */
+/**
+ * A dense chain's file record (`value`, at `where`) as gradscope wrote it from 2026-12-06 to session 53, whose `biasFree` listed the
+ * layers built without a bias (nn.Linear(bias=False)), held at zero by the old route: the record without that field, and the
+ * layers it lists (checked: distinct indices below `depth`, increasing, at least one), which the file's reader builds without a
+ * bias (biasFreeChainAsBlocks). Any other value is returned as it is, for readPytorchModule to check.
+ */
+export function withoutLegacyBiasFree(value: unknown, depth: number, where: string, fail: Fail): { record: unknown; biasFree: number[] } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, 'biasFree')) return { record: value, biasFree: [] };
+  const { biasFree, ...record } = value as Record<string, unknown>;
+  return { record: Object.keys(record).length > 0 ? record : undefined, biasFree: checkBiasFree(biasFree, depth, `${where}.biasFree`, fail) };
+}
+
+/** `value` as a dense chain's bias-free layers (an old record's biasFree): distinct layer indices below `depth`, increasing, at least one; copied, or `fail` at `where`. */
 function checkBiasFree(value: unknown, depth: number, where: string, fail: Fail): number[] {
   if (!Array.isArray(value) || value.length === 0) throw fail(where, `expected the indices of the dense layers built without a bias (nn.Linear(bias=False)), at least one, got ${describeValue(value)}`);
   return value.map((l: unknown, i) => {
@@ -85,17 +90,6 @@ function checkBiasFree(value: unknown, depth: number, where: string, fail: Fail)
   });
 }
 
-/**
- * The first bias-free layer (`module.biasFree`) whose bias is not all zero, as `layers[l]` and its first value off zero, or undefined:
- * such a bias cannot be written back without its tensor (a loadState or a write through net.kernels put it there, as training never does).
- */
-export function movedBiasFreeBias(module: PytorchModule | undefined, biases: readonly ArrayLike<number>[]): { layer: number; unit: number; value: number } | undefined {
-  for (const l of module?.biasFree ?? []) {
-    const unit = Array.prototype.findIndex.call(biases[l], (b: number) => b !== 0);
-    if (unit >= 0) return { layer: l, unit, value: biases[l][unit] };
-  }
-  return undefined;
-}
 
 /**
  * What `gradscope convert` says where it writes a model that keeps its PyTorch module (`module`) to a format that has no place for it
@@ -104,8 +98,7 @@ export function movedBiasFreeBias(module: PytorchModule | undefined, biases: rea
  */
 export function moduleNotKeptNote(file: string, module: PytorchModule): string {
   const names = module.layerNames ?? module.tensorNames;
-  const free = module.biasFree && `that ${module.biasFree.length === 1 ? `layers[${module.biasFree[0]}] has` : `layers ${module.biasFree.join(', ')} have`} no bias`;
-  const kept = andList([names && `its names (${names.length > 3 ? `${names.slice(0, 3).join(', ')}, …` : names.join(', ')})`, module.logits && 'that it ends in logits', free].filter((part) => typeof part === 'string'));
+  const kept = andList([names && `its names (${names.length > 3 ? `${names.slice(0, 3).join(', ')}, …` : names.join(', ')})`, module.logits && 'that it ends in logits'].filter((part) => typeof part === 'string'));
   return `the PyTorch module's record (pytorchModule: ${kept}) is not kept in ${file}, which names its tensors its own way: convert to .safetensors or gradscope's .json to keep it`;
 }
 
@@ -115,7 +108,6 @@ export function pytorchModuleText(module: PytorchModule): string {
     ...(module.layerNames && { layerNames: module.layerNames }),
     ...(module.tensorNames && { tensorNames: module.tensorNames }),
     ...(module.logits && { logits: true }),
-    ...(module.biasFree && { biasFree: module.biasFree }),
   });
 }
 

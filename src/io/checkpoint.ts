@@ -30,7 +30,8 @@ import { checkBoolean, checkBytesArgument, checkKnownKeys, checkObjectArgument, 
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import { Rng, rngStateProblem } from '../init/rng.js';
 import type { Loss, OutputActivation } from '../kernels.js';
-import { checkedModelData, modelToJSON, readModelJSON, recordedPytorchModule, type ModelData, type ModelFile } from '../network/model-file.js';
+import { checkedModelData, MODEL_VERSION, modelToJSON, readModelJSON, recordedFileModule, type ModelData, type ModelFile } from '../network/model-file.js';
+import { biasFreeChainAsBlocks } from '../network/bias-free-chain.js';
 import { blockModelToJSON, type BlockModelFile } from '../network/block-model-file.js';
 import { copiedNumbers, type FileNumbers } from '../network/file-numbers.js';
 import { checkBlockArchitecture, checkBlockModel, isParameter, recordedBlockPytorchModule } from '../network/block-model-check.js';
@@ -407,7 +408,28 @@ export function readCheckpointJSON(json: unknown, seed: number, optimizer: Optim
     const t = Float32Array.from(values as number[]);
     return t;
   });
-  return { model, step, rng, optimizer: { name, scalars, tensors }, ...trainedOn };
+  return { model, step, rng, optimizer: { name, scalars, tensors: legacyChainTensors(model, (json as Record<string, unknown>).version === MODEL_VERSION, name, tensors, 'training.optimizer.tensors') }, ...trainedOn };
+}
+
+/**
+ * An optimiser's state `tensors` as the network `model` takes them: where a dense chain's file (`denseFile`) read as a block network
+ * (its layers without a bias, an old pytorchModule.biasFree record: denseModelFromFile), the state was saved for the chain's
+ * parameters (each layer's weight, then its bias), so the buffers of the biases the layers lack are dropped; the weights' buffers
+ * are those of the same steps. Only a first-order optimiser keeps buffers per parameter (the old route trained such a chain with
+ * no other); another's is refused (BAD_MODEL_FILE at `where`: read the checkpoint without its optimiser state).
+ */
+function legacyChainTensors(model: Checkpoint['model'], denseFile: boolean, name: string, tensors: Float32Array[], where: string): Float32Array[] {
+  if (!denseFile || !('kind' in model) || tensors.length === 0) return tensors;
+  const parameters = 2 * model.layers.length;
+  const perParameter = tensors.length / parameters;
+  if (OPTIMIZERS.find((o) => o.name === name)?.kind !== 'first-order' || !Number.isInteger(perParameter)) {
+    throw badModel(where, `${name}'s state was saved for the zero biases an old file held for its layers without a bias (pytorchModule.biasFree), which the network read has no more; only a first-order optimiser's buffers per parameter are carried over`);
+  }
+  const free = (layer: number) => model.layers[layer].type === 'dense' && model.layers[layer].bias === false;
+  return tensors.filter((_, j) => {
+    const parameter = Math.floor(j / perParameter);
+    return parameter % 2 === 0 || !free(parameter >> 1);
+  });
 }
 
 /**
@@ -564,19 +586,20 @@ export function readCheckpointBytes(bytes: Uint8Array, optimizer: OptimizerReadi
   const model = { ...architecture.read(read), ...recorded, ...trainedOn }; // the record on the model too, as checkpointFromJSON gives it
   if (optimizerHeader?.read === undefined) return { model, step, rng, ...trainedOn };
   const tensors = optimizerHeader.lengths.map((n, i) => read(n, elementPath(`optimizer.tensors[${i}]`, [n]), false));
-  return { model, step, rng, optimizer: { ...optimizerHeader.read, tensors }, ...trainedOn };
+  const kept = legacyChainTensors(model, version === CHECKPOINT_BINARY_VERSION, optimizerHeader.read.name, tensors, 'optimizer.tensors');
+  return { model, step, rng, optimizer: { ...optimizerHeader.read, tensors: kept }, ...trainedOn };
 }
 
 /** Reads the payload's next `n` float32 values, checked (checkStoredTensor; a parameter within RUNAWAY_PARAMETER), naming an element by `element`. */
 type ReadTensor = (n: number, element: ElementPath, parameter: boolean) => Float32Array;
 
-/** The tensors' lengths a version 1 header describes, and how to read them into ModelData. */
-function readDenseArchitecture(header: Record<string, unknown>, loss: Loss): { lengths: number[]; fanIns: DenseFanIn[]; read: (read: ReadTensor) => ModelData } {
+/** The tensors' lengths a version 1 header describes, and how to read them into ModelData (BlockModelData where its record lists layers without a bias: denseModelFromFile). */
+function readDenseArchitecture(header: Record<string, unknown>, loss: Loss): { lengths: number[]; fanIns: DenseFanIn[]; read: (read: ReadTensor) => ModelData | BlockModelData } {
   if (!Array.isArray(header.sizes) || !Array.isArray(header.activations)) throw badModel('header', 'expected "sizes" and "activations" arrays');
   const sizes = header.sizes as number[];
   const activations: OutputActivation[] = (header.activations as unknown[]).map((a, l) => readActivation(a, `header.activations[${l}]`));
   checkArchitecture({ loss, sizes, activations }, 'header'); // limits on sizes before any allocation
-  const pytorchModule = recordedPytorchModule(header, { loss, activations }, 'header.pytorchModule', badModel);
+  const { biasFree, ...pytorchModule } = recordedFileModule(header, { loss, activations }, 'header.pytorchModule', badModel);
   return {
     lengths: sizes.slice(1).flatMap((units, l) => [units * sizes[l], units]),
     fanIns: chainFanIns(sizes),
@@ -587,7 +610,8 @@ function readDenseArchitecture(header: Record<string, unknown>, loss: Loss): { l
         weights.push(read(sizes[l] * sizes[l + 1], elementPath(`${fileLayer(l)}.weights`, [sizes[l + 1], sizes[l]]), true));
         biases.push(read(sizes[l + 1], elementPath(`${fileLayer(l)}.biases`, [sizes[l + 1]]), true));
       }
-      return { loss, sizes, activations, weights, biases, ...pytorchModule };
+      const model = { loss, sizes, activations, weights, biases, ...pytorchModule };
+      return biasFree.length === 0 ? model : biasFreeChainAsBlocks(model, biasFree, badModel, (l) => `${fileLayer(l)}.biases`);
     },
   };
 }

@@ -100,8 +100,8 @@ type NamedModule = { linear: number } | { children: Map<string, NamedModule> };
  * is an nn.Sequential of them in order, each dense layer's activation module right after its nn.Linear and nn.Identity() in every
  * other place (where the saving module held a module with no tensors, such as nn.Dropout); one of named modules is an
  * `nn.Sequential(OrderedDict(name=…, …))` (collections.OrderedDict), each dense layer's activation module after it under
- * `<name>_<module>` (`out_softmax`). A logits record leaves out the output module; a bias-free layer (biasFree) is
- * `nn.Linear(in, out, bias=False)`. Refused (the why) where the layers are
+ * `<name>_<module>` (`out_softmax`). A logits record leaves out the output module (a layer without a bias is a block network's:
+ * pytorchBlockExpression). Refused (the why) where the layers are
  * not in the order the containers run them, a container holds both numbered and named modules, a name is a Python keyword, or
  * no place is left for an activation module (`layers.0`, `layers.1` with a sigmoid between them).
  */
@@ -139,7 +139,7 @@ export function pytorchDenseExpression(sizes: readonly number[], activations: re
       }
       const l = child.linear;
       order.push(l);
-      modules.push({ key, text: `nn.Linear(${sizes[l]}, ${sizes[l + 1]}${module?.biasFree?.includes(l) ? ', bias=False' : ''})` });
+      modules.push({ key, text: `nn.Linear(${sizes[l]}, ${sizes[l + 1]})` });
       // No output module after logits; no nn.Identity() among named modules, where no index needs filling.
       const activation = (l === depth - 1 && module?.logits) || (!indices && activations[l] === 'linear') ? undefined : TORCH_MODULE[activations[l]];
       if (activation === undefined) continue;

@@ -19,7 +19,7 @@
  * (`{ "format": "pt" }`) is ignored; gradscope's own wins over the caller's options.
  */
 import { checkKnownKeys, keysOf } from '../checks.js';
-import { GradscopeError, invalidOption, shown } from '../errors.js';
+import { GradscopeError, shown } from '../errors.js';
 import { shapeText } from '../shape-text.js';
 import { checkActivationOptions, checkAgrees, ClashingImportOptions, MistakenImportOption, optionsToPass, refuseHiddenActivation, UnreadImportOption, UnstatedImportOptions, type ImportOptionName } from './import-options.js';
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
@@ -28,7 +28,7 @@ import type { Network } from '../api/network.js';
 import { badModel, exportSource, checkArchitecture, checkSizes, denseAsBlockModel, readActivation, readLoss } from './model-data.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import type { DenseSpec, LayerSpec } from '../layers/spec.js';
-import { pytorchDenseExpression } from './pytorch-module.js';
+import { pytorchBlockExpression, pytorchDenseExpression } from './pytorch-module.js';
 import { architectureOfPytorch, isResidualTensor, someModuleNames } from './pytorch-import.js';
 import {
   BLOCK_FILE_RECORDS,
@@ -54,7 +54,8 @@ import { recordedTrainedOnText, trainedOnText, type TrainedOn } from '../trained
 import { fileLayer } from '../layer-names.js';
 import { andList } from '../list-text.js';
 import { denseTensorName } from '../model.js';
-import { checkLayerNames, layerTensorName, movedBiasFreeBias, pytorchModuleText, readPytorchModule, type PytorchModule } from '../pytorch-record.js';
+import { checkLayerNames, layerTensorName, pytorchModuleText, readPytorchModule, withoutLegacyBiasFree, type PytorchModule } from '../pytorch-record.js';
+import { biasFreeChainAsBlocks } from '../network/bias-free-chain.js';
 import { parsedJsonText } from '../json-syntax.js';
 
 /**
@@ -92,21 +93,13 @@ export interface SafetensorsImportOptions {
  * (`pytorchModule.layerNames`: `hidden.0.weight`, …, `out.bias`; recorded in `__metadata__.pytorchModule`,
  * the JSON text of the record), and the Sequential is then the module they make (OrderedDict for named
  * modules; no `pytorch` key where no nn.Sequential makes them: safetensorsExportNotes says why). A
- * model that keeps that its module ends in logits (`pytorchModule.logits`) is written without the output module; a bias-free
- * layer (`pytorchModule.biasFree`) without its `.bias` tensor, as `nn.Linear(in, out, bias=False)` (its bias not zero: INVALID_OPTION).
+ * model that keeps that its module ends in logits (`pytorchModule.logits`) is written without the output module.
  * What the file does not say (no module expression, or one ending in an output module a logits loss applies): `exportNotes(source, 'safetensors')`.
  */
 export function toSafetensors(source: Network | ModelData | BlockModelData): Uint8Array {
   const model = exportSource(source, 'toSafetensors');
   if (isBlockModel(model)) return checkedBlockModelToSafetensors(model);
   const { pytorchModule } = model;
-  const moved = movedBiasFreeBias(pytorchModule, model.biases);
-  if (moved !== undefined) {
-    throw invalidOption(
-      `toSafetensors: layers[${moved.layer}] has no bias in its PyTorch module (pytorchModule.biasFree, nn.Linear(bias=False)), but its bias[${moved.unit}] is ${moved.value}, not 0: ` +
-        'written without a .bias tensor that value would be lost, and train() never moves it (your own step through createOptimizer, loadState or a write through net.kernels did); put the zeros back, or drop biasFree from pytorchModule to write the bias',
-    );
-  }
   const module = pytorchDenseExpression(model.sizes, model.activations, pytorchModule);
   const metadata = {
     format: MODEL_FILE_TAG,
@@ -119,10 +112,7 @@ export function toSafetensors(source: Network | ModelData | BlockModelData): Uin
     ...(model.trainedOn && { trainedOn: trainedOnText(model.trainedOn) }),
   };
   // Each tensor under the name of the module that saved it, where the model keeps one (net.pytorchModule).
-  // A bias-free layer's (pytorchModule.biasFree) has none: nn.Linear(bias=False)'s state_dict holds its weight alone.
-  const tensors = denseAsBlockModel(model)
-    .tensors.map((t, i) => ({ ...t, name: layerTensorName(pytorchModule, i >> 1, i % 2 === 0 ? 'weight' : 'bias') }))
-    .filter((_, i) => i % 2 === 0 || !pytorchModule?.biasFree?.includes(i >> 1));
+  const tensors = denseAsBlockModel(model).tensors.map((t, i) => ({ ...t, name: layerTensorName(pytorchModule, i >> 1, i % 2 === 0 ? 'weight' : 'bias') }));
   return encodeSafetensors(metadata, tensorsToWrite(tensors));
 }
 
@@ -140,8 +130,31 @@ export function safetensorsExportNotes(model: ModelData): string[] {
   return logits === undefined ? [] : [logits];
 }
 
-/** Reads and checks safetensors bytes (see the module comment); `options` fill in missing metadata. */
+/**
+ * Reads and checks safetensors bytes (see the module comment); `options` fill in missing metadata. A layer saved without a bias
+ * (its `.weight` and no `.bias`: nn.Linear(bias=False)) makes a block network, which this reader of dense chains refuses
+ * (BAD_MODEL_FILE) giving the blockModelFromSafetensors call that reads it (readModelFile and convert read it as one).
+ */
 export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: SafetensorsImportOptions = {}): ModelData {
+  const model = readDenseSafetensors(bytes, options);
+  if (!('kind' in model)) return model;
+  const free = model.layers.flatMap((spec, l) => (spec.type === 'dense' && spec.bias === false ? [l] : []));
+  const names = model.pytorchModule?.tensorNames;
+  const named = andList(free.map((l) => fileLayer(l, '', names ? names[model.tensors.findIndex((t) => t.name === denseTensorName(l, 'weight'))] : denseTensorName(l, 'weight'))));
+  const module = pytorchBlockExpression(model.layers, model.inputs, model.pytorchModule);
+  const { metadata } = parseSafetensors(bytes);
+  const call =
+    'expression' in module && pytorchRefusal(metadata) === undefined
+      ? `blockModelFromSafetensors(bytes, { pytorch: ${JSON.stringify(module.expression)}, loss: '${model.loss}' }) (--pytorch), or readModelFile`
+      : 'readModelFile (gradscope/node) or gradscope convert';
+  throw badModel('safetensors', `${named} ${free.length === 1 ? 'has' : 'have'} no .bias tensor (nn.Linear(bias=False)): a dense layer without a bias makes a block network, which this reader of dense chains does not return; ${call} reads it as one`);
+}
+
+/**
+ * fromSafetensors' reading: a dense chain, or where a layer has a `.weight` and no `.bias` (nn.Linear(bias=False)), the block network
+ * it is (dense layers, those with `bias: false`), noted: what readSafetensors (readModelFile, convert) gives.
+ */
+function readDenseSafetensors(bytes: Uint8Array | ArrayBuffer, options: SafetensorsImportOptions): ModelData | BlockModelData {
   checkKnownKeys(options, keysOf<SafetensorsImportOptions>({ activation: true, output: true, loss: true, layers: true }), 'fromSafetensors');
   const file = parseSafetensors(bytes);
   const { metadata, entries } = file;
@@ -154,7 +167,9 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   if (grouped.length === 0) throw badModel('safetensors', 'holds no tensors: expected dense layers ("0.weight", "0.bias", …)');
   // gradscope's record of the module (JSON text), parsed once: its layerNames order the layers, and it is checked whole once the model is read.
   const recordedText = gradscopeMetadata(metadata).pytorchModule;
-  const record: unknown = recordedText === undefined ? undefined : parsedJsonText(recordedText, PYTORCH_MODULE_KEY, badModel);
+  const written: unknown = recordedText === undefined ? undefined : parsedJsonText(recordedText, PYTORCH_MODULE_KEY, badModel);
+  // A record written before session 53 lists the layers saved without a bias (biasFree), which the file's tensors must show.
+  const { record, biasFree: recordedFree } = withoutLegacyBiasFree(written, grouped.length, PYTORCH_MODULE_KEY, badModel);
   const recordedNames = recordedLayerNames(record, grouped, options);
   const layers = recordedNames ?? orderLayers(grouped, options, metadata, notes);
   const sizes = [layers[0].weight.shape[1], ...layers.map((layer) => layer.weight.shape[0])];
@@ -174,25 +189,24 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   const model: ModelData = { ...architecture, sizes, weights: [], biases: [], imported: { lossFrom, notes } };
   if (gradscopeMetadata(metadata).activations === undefined) checkOutputOption(model, lossFrom);
   checkArchitecture(model, 'safetensors __metadata__', (l) => `safetensors __metadata__: ${fileLayer(l, '', layers[l].weight.name)}`);
-  // gradscope's record of the module, checked whole, else the file's own names where they are not nn.Sequential's; with the layers
-  // saved without a bias either way (nn.Linear(bias=False)), which the record must name as the file holds them.
+  // gradscope's record of the module, checked whole, else the file's own names where they are not nn.Sequential's.
+  const kept = written !== undefined ? keptRecord(readPytorchModule(record ?? {}, model, PYTORCH_MODULE_KEY, badModel)) : keptLayerNames(layers.map((layer) => layer.name), notes);
+  // The layers saved without a bias (nn.Linear(bias=False)), which an old record must name as the file holds them.
   const biasFree = layers.flatMap((layer, l) => (layer.bias ? [] : [l]));
-  const kept = record !== undefined ? keptRecord(readPytorchModule(record, model, PYTORCH_MODULE_KEY, badModel)) : keptLayerNames(layers.map((layer) => layer.name), notes);
-  const recordedFree = kept.pytorchModule?.biasFree ?? [];
-  if (record !== undefined && recordedFree.join() !== biasFree.join()) {
+  if (written !== undefined && recordedFree.join() !== biasFree.join()) {
     throw badModel(`${PYTORCH_MODULE_KEY}.biasFree`, `records the layers without a bias as [${recordedFree.join(', ')}], but the file holds no .bias tensor for [${biasFree.join(', ')}]`);
   }
-  if (record === undefined && biasFree.length > 0) {
-    kept.pytorchModule = { ...kept.pytorchModule, biasFree };
+  if (written === undefined && biasFree.length > 0) {
     const named = andList(biasFree.map((l) => fileLayer(l, '', layers[l].weight.name)));
-    notes.push(`${named} ${biasFree.length === 1 ? 'has' : 'have'} no bias (nn.Linear(bias=False)): read with zero biases, held at zero while training, and written back to safetensors without a .bias tensor`);
+    notes.push(`${named} ${biasFree.length === 1 ? 'has' : 'have'} no bias (nn.Linear(bias=False)): read as a dense layer without a bias, a block network, and written back to safetensors without a .bias tensor`);
   }
   layers.forEach((layer, l) => {
     model.weights.push(decodeFloats(file, layer.weight, true));
     model.biases.push(layer.bias ? decodeFloats(file, layer.bias, true) : new Float32Array(sizes[l + 1]));
   });
   notes.push(...f64Note(entries));
-  return { ...model, ...kept };
+  const chain = { ...model, ...kept };
+  return biasFree.length === 0 ? chain : biasFreeChainAsBlocks(chain, biasFree, badModel, (l) => `${fileLayer(l, '', layers[l].weight.name)} bias`);
 }
 
 /** Where a safetensors file gradscope wrote keeps its module record (pytorchModuleText's JSON text). */
@@ -241,7 +255,7 @@ function keptLayerNames(names: readonly string[], notes: string[]): { pytorchMod
  * Reads either kind of safetensors file: a block network gradscope wrote, a state_dict whose metadata
  * records its module's expression (recordedModule), or any file read by a PyTorch module expression
  * (`options.pytorch`), as blockModelFromSafetensors, but for a module of nn.Linear layers and their activations alone,
- * returned as the dense chain it is, keeping its module's names and logits (ModelData.pytorchModule); else a dense chain (fromSafetensors, `options`
+ * returned as the dense chain it is, keeping its module's names and logits (ModelData.pytorchModule); else a dense chain (readDenseSafetensors, `options`
  * filling in what it lacks). `layers`, which orders a dense chain's tensors, is refused for the block
  * reader, whose layers name them (UnreadImportOption).
  */
@@ -250,7 +264,7 @@ export function readSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   const gradscopeBlocks = isBlockFile(metadata);
   const recorded = recordedModule(metadata) !== undefined;
   const { activation, output, loss, layers, pytorch } = options; // each reader takes its own and refuses what it gives no room for
-  if (!gradscopeBlocks && !recorded && pytorch === undefined) return fromSafetensors(bytes, { activation, output, loss, layers });
+  if (!gradscopeBlocks && !recorded && pytorch === undefined) return readDenseSafetensors(bytes, { activation, output, loss, layers });
   if (layers !== undefined) {
     throw new UnreadImportOption('layers', gradscopeBlocks ? BLOCK_FILE_RECORDS : recorded ? RECORDED_MODULE_NAMES : "the pytorch option's module expression names the tensors and gives their order");
   }

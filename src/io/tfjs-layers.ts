@@ -177,7 +177,7 @@ function readTopology(json: Record<string, unknown>, notes: string[]): DenseLaye
           useBias: c.use_bias !== false,
           inputs: batchInputWidth(c, `${where}.config`) ?? (dense.length === 0 ? (declaredInputs ?? builtWidth(layer, where)) : undefined),
         });
-        // gradscope's dense layers all have a bias (only a PyTorch module's record keeps a layer bias-free: pytorchModule.biasFree).
+        // gradscope's dense chains' layers all have a bias.
         if (c.use_bias === false) {
           notes.push(`Dense layer '${name}' (layers[${dense.length - 1}]) has no bias (use_bias: false): read as a zero bias, which training moves and which files written from it hold as a bias`);
         }

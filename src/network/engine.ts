@@ -59,11 +59,6 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
 
   readonly weights: T[];
   readonly biases: T[];
-  /**
-   * The layers built without a bias in the PyTorch module their parameters came from (PytorchModule.biasFree): their biases
-   * stay at zero, put back by holdBiasFreeAtZero after every step training applies. Empty for any other network.
-   */
-  readonly biasFree: readonly number[];
   readonly nablaW: T[];
   readonly nablaB: T[];
   /** Per-layer activation buffers for `capacity` rows: zs[l], activations[l] (activations[0] is the input), deltas[l] = ∂C/∂zs[l]. */
@@ -130,7 +125,6 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     this.lsuvApplied = origin.lsuvApplied;
     this.weights = [];
     this.biases = [];
-    this.biasFree = (parameters && config.pytorchModule?.biasFree) ?? [];
     this.nablaW = [];
     this.nablaB = [];
     // Weights, biases and their gradients: refused whole before the first alloc if they cannot fit.
@@ -229,15 +223,6 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   /** Throws OUT_OF_MEMORY unless `elements` more floats fit in the backend (checked before allocating them). */
   checkFits(elements: number, what: string): void {
     checkFits(this.kernels, elements, 2, what);
-  }
-
-  /**
-   * Puts the bias of every bias-free layer (biasFree) back to zero: the training loop's rule after each step it applies, so the
-   * network trains as its bias-free module does for an optimiser that moves each value by its own gradient alone (the weights'
-   * steps never read the bias's gradient); runTraining refuses the others.
-   */
-  holdBiasFreeAtZero(): void {
-    for (const l of this.biasFree) this.k.zero(this.biases[l], this.sizes[l + 1]);
   }
 
   /** Number of weight layers. */

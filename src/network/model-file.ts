@@ -25,7 +25,8 @@ import { overflowSaid, parsedJsonText } from '../json-syntax.js';
 import { fewestNumberBytes, LONGEST_NUMBER } from './json-number-bounds.js';
 import { counted, grouped } from '../counted.js';
 import { fileLayer } from '../layer-names.js';
-import { movedBiasFreeBias, readPytorchModule, type PytorchModule } from '../pytorch-record.js';
+import { readPytorchModule, withoutLegacyBiasFree, type PytorchModule } from '../pytorch-record.js';
+import { biasFreeChainAsBlocks } from './bias-free-chain.js';
 
 export { MODEL_LIMITS } from '../model-limits.js';
 
@@ -154,7 +155,7 @@ function checkFormatTag(file: Record<string, unknown>): void {
   throw bad('format', `expected "${MODEL_FILE_TAG}", ${found}${what}`);
 }
 
-/** Reads and checks a model file of either version (parsed JSON or its text): ModelData from version 1, BlockModelData from version 2. */
+/** Reads and checks a model file of either version (parsed JSON or its text): ModelData from version 1 (BlockModelData where its layers have no bias: denseModelFromFile), BlockModelData from version 2. */
 export function readModelJSON(json: unknown): ModelData | BlockModelData {
   try {
     const file = parseModelJson(json, 'model');
@@ -166,15 +167,27 @@ export function readModelJSON(json: unknown): ModelData | BlockModelData {
   }
 }
 
-/** Reads and checks a version 1 model file, a network of dense layers (parsed JSON or its text); a version 2 file is refused (read it with readModelJSON). */
+/**
+ * Reads and checks a version 1 model file, a network of dense layers (parsed JSON or its text); a version 2 file is refused (read it
+ * with readModelJSON), as is an older one whose layers have no bias (pytorchModule.biasFree), now a block network.
+ */
 export function modelFromJSON(json: unknown): ModelData {
   const file = parseModelJson(json, 'model');
   checkFormatTag(file);
-  return denseModelFromFile(file, file.version);
+  const model = denseModelFromFile(file, file.version);
+  if ('kind' in model) {
+    const free = model.layers.flatMap((spec, l) => (spec.type === 'dense' && spec.bias === false ? [l] : []));
+    const layers = free.length === 1 ? `layers[${free[0]}] has` : `layers ${free.join(', ')} have`;
+    throw bad('pytorchModule.biasFree', `${layers} no bias (nn.Linear(bias=False)), which makes a network built from layer specs: read it with readModelJSON or Network.fromJSON`);
+  }
+  return model;
 }
 
-/** modelFromJSON of a parsed file whose version the caller read, once: a getter answering 1 and then 2 was refused as 'reads versions 1 and 2, got 2'. */
-function denseModelFromFile(file: Record<string, unknown>, version: unknown): ModelData {
+/**
+ * modelFromJSON of a parsed file whose version the caller read, once: a getter answering 1 and then 2 was refused as 'reads versions 1 and 2, got 2'.
+ * A file whose record lists layers without a bias (pytorchModule.biasFree, written before session 53) is the block network it is.
+ */
+function denseModelFromFile(file: Record<string, unknown>, version: unknown): ModelData | BlockModelData {
   if (version === BLOCK_MODEL_VERSION) throw bad('version', `2 is a network built from layer specs: read it with readModelJSON or Network.fromJSON`);
   if (version !== MODEL_VERSION) throw bad('version', `this gradscope reads versions ${MODEL_VERSION} and ${BLOCK_MODEL_VERSION}, got ${describeValue(version)}`);
   checkFileFields(file, [...keysOf<ModelFile>({ format: true, version: true, loss: true, layers: true, initialisation: true, trainedOn: true, pytorchModule: true }), CHECKPOINT_FIELD], 'model', bad);
@@ -236,11 +249,18 @@ function denseModelFromFile(file: Record<string, unknown>, version: unknown): Mo
     copyValues(b, 0, values, nOut, `${fileLayer(l)}.biases`);
     biases.push(b);
   }
-  const record = recordedPytorchModule(file, { loss, activations }, 'pytorchModule', bad);
-  // A bias-free layer computes without its bias: one held off zero would be evaluated with it until train()'s first step zeroed it.
-  const moved = movedBiasFreeBias(record.pytorchModule, biases);
-  if (moved) throw bad(`${fileLayer(moved.layer)}.biases[${moved.unit}]`, `is ${moved.value}, but pytorchModule.biasFree names layer ${moved.layer} as built without a bias (nn.Linear(bias=False)): its biases are 0`);
-  return { loss, sizes, activations, weights, biases, ...recordedInitialisation(file, 'initialisation', bad, chainFanIns(sizes)), ...recordedTrainedOn(file, 'trainedOn', bad), ...record };
+  const { biasFree, ...record } = recordedFileModule(file, { loss, activations }, 'pytorchModule', bad);
+  const model = { loss, sizes, activations, weights, biases, ...recordedInitialisation(file, 'initialisation', bad, chainFanIns(sizes)), ...recordedTrainedOn(file, 'trainedOn', bad), ...record };
+  return biasFree.length === 0 ? model : biasFreeChainAsBlocks(model, biasFree, bad, (l) => `${fileLayer(l)}.biases`);
+}
+
+/**
+ * recordedPytorchModule of a dense chain's file (a JSON model file or checkpoint, a binary checkpoint's header), whose record,
+ * written before session 53, may list layers without a bias (withoutLegacyBiasFree): those as `biasFree`, empty where there are none.
+ */
+export function recordedFileModule(holder: { pytorchModule?: unknown }, model: { loss: Loss; activations: readonly OutputActivation[] }, where: string, fail: Fail): { pytorchModule?: PytorchModule; biasFree: number[] } {
+  const { record, biasFree } = withoutLegacyBiasFree(holder.pytorchModule, model.activations.length, where, fail);
+  return { ...recordedPytorchModule({ pytorchModule: record }, model, where, fail), biasFree };
 }
 
 /** `{ pytorchModule }` read from `holder.pytorchModule` (`where` names it) for a chain of `model`'s activations and loss, or `{}` where it records none. */

@@ -24,8 +24,6 @@ import { classRowsOf } from '../flow/chance.js';
 import { trainingCheckRows } from './training-check-rows.js';
 import { VALIDATION_LABELS } from './validation-rows.js';
 import { counted, grouped } from '../counted.js';
-import { orList } from '../list-text.js';
-import { GRADIENT_SCALED_STEPS, RAW_GRADIENT_STEPS } from '../optimizer-defaults.js';
 import type { EpochInfo, TrainOptions, TrainResult } from './train-options.js';
 import type { TrainingEngine, TrainingRows, ValidationSet } from './training-engine.js';
 import { learningRateProblem, startingLearningRate, trainingOptimizer } from './optimizer-settings.js';
@@ -120,8 +118,6 @@ export function runTraining(
     // Refused before any work, RNG and all as they were: a layer whose step size underflows float32 would not learn.
     const rateProblem = ownSteps ? undefined : learningRateProblem(optimizer, learningRate);
     if (rateProblem !== undefined) throw invalidOption(rateProblem);
-    const biasFreeProblem = biasFreeTrainingProblem(net.biasFree ?? [], optimizer.name, clipNorm);
-    if (biasFreeProblem !== undefined) throw invalidOption(biasFreeProblem);
     net.ensureCapacity(batchSize);
     net.rowsInPlace?.(x, y, data.lender);
     if (lsuv) {
@@ -232,7 +228,6 @@ export function runTraining(
           const refused = guard.step(learningRate, size, loss, keepCopy);
           if (refused === null) {
             applied = true;
-            net.holdBiasFreeAtZero?.(); // the step moved them by their would-be gradient: a bias-free layer has none
             net.step++;
             if (traced) tracer!.afterStep();
           } else {
@@ -427,23 +422,4 @@ function atEpochEnd<R>(evaluate: () => R, epoch: number, step: number): R {
     if (!(error instanceof GradscopeError) || error.code === 'DISPOSED') throw error;
     throw new GradscopeError(error.code, `${error.message} (at the end of epoch ${grouped(epoch)}: the steps before it stay applied, and the network holds the weights of step ${grouped(step)}, the last applied)`);
   }
-}
-
-/** The optimisers whose step moves each value by its own gradient (and state) alone: putting a bias back to zero after each leaves the weights' steps those of the network without it. */
-export const BIAS_FREE_OPTIMIZERS: readonly string[] = [...RAW_GRADIENT_STEPS, ...GRADIENT_SCALED_STEPS];
-
-/**
- * Why a network with layers built without a bias (`biasFree`: PytorchModule.biasFree) cannot be trained with `optimizer` and
- * `clipNorm`, or undefined: its biases are put back to zero after each step (Engine.holdBiasFreeAtZero), which trains the bias-free
- * network only where no weight's step reads a bias's gradient: not L-BFGS, Levenberg–Marquardt, Gauss–Newton, Hessian-free, K-FAC
- * (steps over every gradient at once) nor LARS (a trust ratio over each layer's weights and bias), nor beside clipNorm (a norm over all).
- */
-export function biasFreeTrainingProblem(biasFree: readonly number[], optimizer: string, clipNorm: number | undefined): string | undefined {
-  if (biasFree.length === 0 || (BIAS_FREE_OPTIMIZERS.includes(optimizer) && clipNorm === undefined)) return undefined;
-  const layers = biasFree.length === 1 ? `layers[${biasFree[0]}] has` : `layers ${biasFree.join(', ')} have`;
-  const reader = clipNorm !== undefined && BIAS_FREE_OPTIMIZERS.includes(optimizer) ? 'clipNorm, whose norm counts every gradient' : `${optimizer}, whose step reads every layer's gradients together`;
-  return (
-    `train: ${layers} no bias (nn.Linear(bias=False) in its PyTorch module: net.pytorchModule.biasFree), held at zero by putting it back after every step; ` +
-    `that trains the network without it only where no weight's step reads a bias's gradient, not with ${reader}: use ${orList(BIAS_FREE_OPTIMIZERS)}${clipNorm !== undefined ? ' without clipNorm' : ''}`
-  );
 }

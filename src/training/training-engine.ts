@@ -29,9 +29,5 @@ export interface ValidationSet<T extends Tensor = Tensor> {
 /** An engine as the training loop sees it: rows, the Trainable contract and how it was initialised (for the trace). */
 export type TrainingEngine = LsuvEngine & {
   readonly initialisation?: Initialisers;
-  /** A dense chain's layers built without a bias (Engine.biasFree): their biases are put back to zero after every applied step. */
-  readonly biasFree?: readonly number[];
-  /** Puts those biases back to zero (Engine.holdBiasFreeAtZero). */
-  holdBiasFreeAtZero?(): void;
 };
 

@@ -13,9 +13,10 @@ import { createNetwork } from '../../src/api/network.js';
 import { readSpec } from '../util/safetensors-spec.js';
 import { expectError } from '../util/expect-error.js';
 
-/** nn.Sequential(OrderedDict(net=nn.Sequential(nn.Linear(3, 4, bias=False), nn.Tanh(), nn.Linear(4, 2)))).state_dict(), logits. */
+/** nn.Sequential(OrderedDict(net=nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2)))).state_dict(), logits. */
 const FILE = encodeSafetensors({ format: 'pt' }, [
   { name: 'net.0.weight', dtype: 'F32', shape: [4, 3], values: Float32Array.from({ length: 12 }, (_, i) => Math.sin(i)) },
+  { name: 'net.0.bias', dtype: 'F32', shape: [4], values: Float32Array.of(0.3, 0, -0.1, 0.2) },
   { name: 'net.2.bias', dtype: 'F32', shape: [2], values: Float32Array.of(0.1, -0.2) },
   { name: 'net.2.weight', dtype: 'F32', shape: [2, 4], values: Float32Array.from({ length: 8 }, (_, i) => Math.cos(i)) },
 ]);
@@ -23,11 +24,11 @@ const FILE = encodeSafetensors({ format: 'pt' }, [
 describe('exportNotes', () => {
   it("says that ONNX and tfjs do not keep the PyTorch module's record, and what convert says of safetensors", async () => {
     const model = fromSafetensors(FILE, { activation: 'tanh', output: 'softmax', loss: 'cross-entropy' });
-    expect(model.pytorchModule).toEqual({ layerNames: ['net.0', 'net.2'], biasFree: [0] });
+    expect(model.pytorchModule).toEqual({ layerNames: ['net.0', 'net.2'] });
     const net = await networkFromModel(model);
     for (const [format, file] of [['onnx', 'an ONNX file'], ['tfjs', 'a tfjs model']] as const) {
       expect(exportNotes(net, format)).toEqual([
-        `the PyTorch module's record (pytorchModule: its names (net.0, net.2) and that layers[0] has no bias) is not kept in ${file}, which names its tensors its own way: convert to .safetensors or gradscope's .json to keep it`,
+        `the PyTorch module's record (pytorchModule: its names (net.0, net.2)) is not kept in ${file}, which names its tensors its own way: convert to .safetensors or gradscope's .json to keep it`,
       ]);
       expect(exportNotes(model, format)).toEqual(exportNotes(net, format));
     }

@@ -4,9 +4,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GradscopeError } from '../../src/errors.js';
-import { fromSafetensors, toSafetensors } from '../../src/io/safetensors.js';
+import { fromSafetensors, readSafetensors, toSafetensors } from '../../src/io/safetensors.js';
 import { modelOf, networkFromModel } from '../../src/io/model-data.js';
 import type { ModelData } from '../../src/network/model-file.js';
+import type { BlockModelData } from '../../src/layers/block-model.js';
 import { createNetwork } from '../../src/api/network.js';
 import { expectClose } from '../util/close.js';
 
@@ -134,10 +135,11 @@ describe('safetensors import', () => {
       new DataView(buffer.buffer).setUint16(2, bits, true);
       return handWritten(header, buffer);
     };
-    const f16 = fromSafetensors(half('F16', 0x7bff));
+    // A weight without a bias: a block network, which readModelFile's reader gives.
+    const f16 = readSafetensors(half('F16', 0x7bff)) as BlockModelData;
     // No F64 note: the one note is that of the missing bias.
-    expect([Array.from(f16.weights[0]), f16.imported!.notes]).toEqual([[0, 65504], ['layers[0] (0.weight) has no bias (nn.Linear(bias=False)): read with zero biases, held at zero while training, and written back to safetensors without a .bias tensor']]);
-    expect(Array.from(fromSafetensors(half('BF16', 0x3fc0)).weights[0])).toEqual([0, 1.5]);
+    expect([Array.from(f16.tensors[0].values), f16.imported!.notes]).toEqual([[0, 65504], ['layers[0] (0.weight) has no bias (nn.Linear(bias=False)): read as a dense layer without a bias, a block network, and written back to safetensors without a .bias tensor']]);
+    expect(Array.from((readSafetensors(half('BF16', 0x3fc0)) as BlockModelData).tensors[0].values)).toEqual([0, 1.5]);
     badFile(half('BF16', 0x7f7f), /^0\.weight\[0, 1\]: 3\.3\d+e\+38 is beyond ±1\.80e\+16/);
     badFile(half('F16', 0x7c00), /^0\.weight\[0, 1\]: Infinity is not a finite number/);
   });
