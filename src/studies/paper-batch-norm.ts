@@ -13,7 +13,7 @@
 import { createNetwork, type Network } from '../api/network.js';
 import { MNIST_SOURCE, type MnistSplit } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
-import { checkPaperOptions, epochsText, epochsUntilFailure, progressCounter, scaled, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
+import { checkPaperOptions, epochsText, epochsUntilFailure, progressCounter, experimentEpochs, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
 import { quantile } from '../median.js';
 import { loadStudyDigits } from './study-digits.js';
 import { STUDY_SEED } from './study-defaults.js';
@@ -145,12 +145,15 @@ const num = (v: number) => v.toFixed(2);
  */
 export const ACCURACY_STANDARD_ERRORS = 2;
 
+/** The binomial variance of an accuracy (or an error) `p` read on `rows` held-out digits: p(1 − p)/rows. */
+export const binomialVariance = (p: number, rows: number) => (p * (1 - p)) / rows;
+
 /**
  * The binomial standard error of the difference of two accuracies a and b, each over `rows` held-out
  * digits, taken as independent samples (the same digits make the true error smaller: a cautious bound).
  */
 export function accuracyDifferenceError(a: number, b: number, rows: number): number {
-  return Math.sqrt((a * (1 - a) + b * (1 - b)) / rows);
+  return Math.sqrt(binomialVariance(a, rows) + binomialVariance(b, rows));
 }
 
 /** Whether accuracy `a` exceeds `b` by more than ACCURACY_STANDARD_ERRORS standard errors of their difference. */
@@ -243,7 +246,7 @@ export function stabilityFinding(without: Pick<Record, 'steps' | 'percentiles'>,
 export async function runBatchNormPaper(options: PaperOptions = {}): Promise<PaperExperiment> {
   checkPaperOptions(options);
   const digits = await loadStudyDigits(options.trainRows, options.testRows);
-  const epochs = scaled(BATCH_NORM_PAPER.epochs, options.budget);
+  const epochs = experimentEpochs(BATCH_NORM_PAPER.epochs, options);
   const epochDone = progressCounter('paper-batch-norm', 2 * epochs, options.onProgress);
   const without = await train(false, digits, epochs, options, () => epochDone('without batch norm'));
   const withBn = await train(true, digits, epochs, options, () => epochDone('with batch norm'));

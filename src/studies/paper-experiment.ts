@@ -4,11 +4,13 @@
  * helpers they train with. Each experiment lives in its own paper-*.ts file.
  */
 import { checkBackendChoice, type BackendChoice } from '../backend.js';
-import { checkCallback, checkPositive, checkSeed } from '../checks.js';
+import { checkCallback, checkPositive, checkSeed, checkWhole } from '../checks.js';
 import { counted, grouped } from '../counted.js';
 import type { Matrix } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
 import type { ReportChart } from '../flow/report-html.js';
+import { invalidOption } from '../errors.js';
+import { PAPER_EPOCHS_BOUND } from './study-bounds.js';
 
 /** One paper's experiment, as run: what it did, how it differs from the paper, what it found. */
 export interface PaperExperiment {
@@ -36,8 +38,13 @@ export interface PaperOptions {
   seed?: number;
   /** Backend (default 'wasm'). */
   backend?: BackendChoice;
-  /** Scales every experiment's epochs (default 1; tests use less), at least one epoch each. */
+  /** Scales every experiment's epochs (default 1; tests use less), at least one epoch each; not beside `epochs`. */
   budget?: number;
+  /**
+   * Every experiment's epochs, a whole number from 1 to 1,000 (PAPER_EPOCHS_BOUND) (default: each its own, its
+   * *_PAPER.epochs: 67 for batch norm, 15 for SELU, 10 for ReZero and for He's); not beside `budget`.
+   */
+  epochs?: number;
   /** Called after every epoch of every network an experiment trains (default: none). */
   onProgress?: (progress: PaperProgress) => void;
 }
@@ -70,6 +77,9 @@ export const epochsText = (epochs: number) => counted(epochs, 'epoch');
 /** `epochs` scaled by the budget, at least 1. */
 export const scaled = (epochs: number, budget = 1) => Math.max(1, Math.round(epochs * budget));
 
+/** The epochs an experiment whose own are `own` trains: options.epochs where given, else `own` scaled by options.budget. */
+export const experimentEpochs = (own: number, options: PaperOptions) => options.epochs ?? scaled(own, options.budget);
+
 /**
  * The options every paper experiment takes, checked before any work (INVALID_OPTION naming the
  * option): else createNetwork refused a bad seed or backend at each network, after the digits loaded.
@@ -79,6 +89,9 @@ export function checkPaperOptions(options: PaperOptions): void {
   if (options.seed !== undefined) checkSeed(options.seed, 'seed');
   checkBackendChoice(options.backend);
   if (options.budget !== undefined) checkPositive(options.budget, 'budget');
+  if (options.epochs !== undefined) checkWhole(options.epochs, 'epochs', 1, PAPER_EPOCHS_BOUND);
+  // Both say how long to train: which wins would be a guess.
+  if (options.budget !== undefined && options.epochs !== undefined) throw invalidOption(`epochs and budget both set how long each experiment trains: give one, got epochs ${options.epochs} and budget ${options.budget}`);
   checkCallback(options.onProgress, 'onProgress');
 }
 

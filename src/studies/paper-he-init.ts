@@ -1,7 +1,8 @@
 /**
  * He et al. (2015), "Delving Deep into Rectifiers" (arXiv 1502.01852), §2.2 and Figures 2–3: their
  * initialisation, weights N(0, 2/n_l) (Eqn. 10, n_l a unit's inputs; Eqn. 14 is the same with its
- * outputs, "sufficient to use either"), biases 0, against "Xavier" as §2.2's "Comparisons with Xavier"
+ * outputs, n̂_l, "sufficient to use either", and "we can still adopt Eqn.(14) in the first layer"),
+ * biases 0, against "Xavier" as §2.2's "Comparisons with Xavier"
  * states it, N(0, 1/n_l) (the linear case's n_l·Var[w_l] = 1, whose std is 1/√2^L of theirs after L
  * layers), in rectifier networks. Their Figure 2 (model B of their Table 3, 22 layers, 3 epochs
  * plotted): both "lead to convergence, but ours starts reducing error earlier"; on their 14-layer
@@ -11,12 +12,13 @@
  * given more epochs".
  * Their training (§3, "Implementation Details", Training): weight decay 0.0005, momentum 0.9, dropout
  * 50 % in the first two fc layers, mini-batches of 128, learning rate 1e-2, then 1e-3 and 1e-4 as the
- * error plateaus, about 80 epochs, the weights by Eqn. 14; what Figures 2–3 plot is the top-1 error
- * of 3,000 random validation images (the centre crop) over epochs.
+ * error plateaus, about 80 epochs, the weights by Eqn. 14 ("we use Eqn.(14)"); what Figures 2–3 plot
+ * is the top-1 error of 3,000 random validation images (the centre crop) over epochs.
  *
  * Here the two depths are fully connected relu networks with as many weight layers (21 and 29 hidden
- * layers and the softmax output), trained so on the digits; the error is on the held-out digits
- * after every epoch, and the gradients' fall is read from the first and last hidden layers' ‖∂C/∂b‖.
+ * layers and the softmax output), trained so on the digits, He's weights by Eqn. 14 in every layer
+ * ('he-normal-fan-out'); the error is on the held-out digits after every epoch, and the gradients'
+ * fall is read from the first and last hidden layers' ‖∂C/∂b‖.
  */
 import { createNetwork, type Network } from '../api/network.js';
 import { grouped } from '../counted.js';
@@ -26,8 +28,9 @@ import type { NetworkOptions } from '../network/config.js';
 import { createOptimizer } from '../optim/index.js';
 import { percentText } from '../percent-text.js';
 import { sci } from '../sci-text.js';
-import { accuracyDifferenceError, ACCURACY_STANDARD_ERRORS, clearlyHigher } from './paper-batch-norm.js';
-import { checkPaperOptions, epochsText, epochsUntilFailure, scaled, type PaperExperiment, type PaperOptions, progressCounter } from './paper-experiment.js';
+import { ACCURACY_STANDARD_ERRORS } from './paper-batch-norm.js';
+import { checkPaperOptions, epochsText, epochsUntilFailure, experimentEpochs, type PaperExperiment, type PaperOptions, progressCounter } from './paper-experiment.js';
+import { endEpochsText, endsDifferenceError, runEnd, type RunEnd } from './paper-run-end.js';
 import { loadStudyDigits } from './study-digits.js';
 import { STUDY_SEED } from './study-defaults.js';
 
@@ -54,11 +57,14 @@ export const HE_INIT_PAPER = {
 const INITS = ['xavier', 'he'] as const;
 type Init = (typeof INITS)[number];
 
-/** Their "Xavier" (§2.2: "a zero-mean Gaussian distribution whose std is √(1/n_l)") is gradscope's lecun-normal; theirs (Eqn. 10) is he-normal. */
-const INIT_NAME = { xavier: 'lecun-normal', he: 'he-normal' } as const;
+/**
+ * Their "Xavier" (§2.2: "a zero-mean Gaussian distribution whose std is √(1/n_l)") is gradscope's lecun-normal; theirs,
+ * by Eqn. 14 as their §3 trained, is he-normal-fan-out.
+ */
+const INIT_NAME = { xavier: 'lecun-normal', he: 'he-normal-fan-out' } as const;
 /** Each initialisation's name in the findings, and with its distribution in the chart's series. */
 const NAME: Record<Init, string> = { xavier: 'Xavier', he: 'He' };
-const LABEL: Record<Init, string> = { xavier: `${NAME.xavier}, N(0, 1/n_in)`, he: `${NAME.he}, N(0, 2/n_in)` };
+const LABEL: Record<Init, string> = { xavier: `${NAME.xavier}, N(0, 1/n_in)`, he: `${NAME.he}, N(0, 2/n_out)` };
 
 /** Where the set-up is one the paper leaves unsaid: said with the differences. */
 export const BIAS_DECAY_UNSAID = "the weight decay reaches the biases too (the optimiser's default, as PyTorch's weight_decay): the paper does not say whether theirs does";
@@ -138,14 +144,18 @@ const fromEpoch = (run: Run) => {
 /** What the paper found of the two initialisations' accuracy (§2.2, their 14-layer model after its full training). */
 const NO_CLEAR_SUPERIORITY = '"not observed clear superiority of one to the other on accuracy" (33.90 % against 33.82 % top-1 error, their 14-layer model)';
 
+/** An end's mean error and the epochs it averages: "63.4 % (Xavier, epochs 6–10)". */
+const endText = (end: RunEnd, init: Init) => `${percentText(end.mean)} (${NAME[init]}, ${endEpochsText(end)})`;
+
 /**
  * The verdict on the paper's claims at `weightLayers` from the two runs' held-out errors, each over
  * `rows` held-out digits: at HE_INIT_PAPER.xavierStallsAt (Figure 3) Xavier stalls (never below
  * LEARNING_ERROR) where He learns. At any other depth (Figure 2's 22) both "lead to convergence, but
  * ours starts reducing error earlier": both learn, He from an earlier epoch, and, as the paper found of
- * accuracy (NO_CLEAR_SUPERIORITY), their last errors are within ACCURACY_STANDARD_ERRORS standard
- * errors of their difference (batch norm's rule, clearlyHigher); He earlier but the last errors
- * clearly apart reproduces only in part.
+ * accuracy (NO_CLEAR_SUPERIORITY), their ends are within ACCURACY_STANDARD_ERRORS standard errors of
+ * their difference, each end the mean of its last epochs' errors with its standard error (runEnd: the
+ * binomial's and the epochs' spread), not one epoch's, which swings; He earlier but the ends clearly
+ * apart reproduces only in part.
  */
 export function heInitVerdict(weightLayers: number, xavier: readonly number[], he: readonly number[], rows: number): string {
   const [x, h] = [learningEpoch(xavier), learningEpoch(he)];
@@ -157,11 +167,12 @@ export function heInitVerdict(weightLayers: number, xavier: readonly number[], h
   const claim = 'The paper\'s Figure 2 (both "lead to convergence, but ours starts reducing error earlier")';
   if (x === null || h === null) return `${claim} does NOT reproduce here: ${x === null && h === null ? 'neither learnt' : `${x === null ? 'Xavier' : 'He'} did not learn`} ${rule}.`;
   if (h >= x) return `${claim} does NOT reproduce here: both learn, ${h === x ? `from the same epoch, ${h}` : `Xavier first (epoch ${x} against ${h})`} ${rule}.`;
-  const [xLast, hLast] = [xavier[xavier.length - 1], he[he.length - 1]];
-  const apart = clearlyHigher(xLast, hLast, rows) || clearlyHigher(hLast, xLast, rows);
+  const [xEnd, hEnd] = [runEnd(xavier, rows), runEnd(he, rows)];
+  const margin = ACCURACY_STANDARD_ERRORS * endsDifferenceError(xEnd, hEnd);
+  const apart = Math.abs(xEnd.mean - hEnd.mean) > margin;
   const ends =
-    `their last errors ${percentText(xLast)} (Xavier) and ${percentText(hLast)} (He) ${apart ? 'differ by more than' : 'are within'} ${ACCURACY_STANDARD_ERRORS} standard errors ` +
-    `of their difference (${(100 * ACCURACY_STANDARD_ERRORS * accuracyDifferenceError(xLast, hLast, rows)).toFixed(1)} points, binomial, ${grouped(rows)} held-out digits)`;
+    `their mean errors ${endText(xEnd, 'xavier')} and ${endText(hEnd, 'he')} ${apart ? 'differ by more than' : 'are within'} ${ACCURACY_STANDARD_ERRORS} standard errors ` +
+    `of their difference (${(100 * margin).toFixed(1)} points: each mean's binomial error on ${grouped(rows)} held-out digits and its epochs' spread, in quadrature)`;
   const started = `both learn, He from epoch ${h} and Xavier from epoch ${x} ${rule}`;
   return apart
     ? `${claim} reproduces only in part here: ${started}, but ${ends}, where the paper had ${NO_CLEAR_SUPERIORITY}.`
@@ -172,7 +183,7 @@ export function heInitVerdict(weightLayers: number, xavier: readonly number[], h
 export async function runHeInitPaper(options: PaperOptions = {}): Promise<PaperExperiment> {
   checkPaperOptions(options);
   const digits = await loadStudyDigits(options.trainRows, options.testRows);
-  const epochs = scaled(HE_INIT_PAPER.epochs, options.budget);
+  const epochs = experimentEpochs(HE_INIT_PAPER.epochs, options);
   const epochDone = progressCounter('paper-he-init', HE_INIT_PAPER.weightLayers.length * INITS.length * epochs, options.onProgress);
   const series: { name: string; xs: number[]; ys: number[] }[] = [];
   const findings: string[] = [];
@@ -199,13 +210,13 @@ export async function runHeInitPaper(options: PaperOptions = {}): Promise<PaperE
     title: 'He et al. (2015), rectifier networks from Xavier and from He initialisation, their Figures 2 and 3',
     setup:
       `${HE_INIT_PAPER.weightLayers.join(' and ')} weight layers: ${HE_INIT_PAPER.weightLayers.map((l) => l - 1).join(' and ')} relu hidden layers of ${HE_INIT_PAPER.width}, then ${MNIST_CLASSES} softmax + cross-entropy; ` +
-      `weights N(0, 1/n_in) ("Xavier" as the paper states it) or N(0, 2/n_in) (theirs, their Eqn. 10) in every layer, biases 0; ` +
+      `weights N(0, 1/n_in) ("Xavier" as the paper states it) or N(0, 2/n_out) (theirs, their Eqn. 14, as their §3 trained) in every layer, biases 0; ` +
       `SGD with momentum ${HE_INIT_PAPER.momentum}, learning rate ${HE_INIT_PAPER.learningRate}, weight decay ${HE_INIT_PAPER.weightDecay}, batches of ${HE_INIT_PAPER.batchSize}, ` +
       `${epochsText(epochs)} over ${grouped(digits.train.x.rows)} digits; held-out error on the next ${grouped(digits.test.x.rows)} before training and after every epoch.`,
     differences: [
       `fully connected layers of ${HE_INIT_PAPER.width} units, where theirs are convolutions with pooling and 3 fc layers, the first two with 50 % dropout (Figure 2's is their model B; Figure 3's adds sixteen conv layers of 256 2×2 filters to their 14-layer model)`,
-      `He's weights by their Eqn. 10, std √(2/n_in), where their training (§3) used Eqn. 14, √(2/n_out): the same in the hidden layers of ${HE_INIT_PAPER.width} to ${HE_INIT_PAPER.width}, ` +
-        `not in the first (${MNIST_PIXELS} inputs, ${HE_INIT_PAPER.width} outputs) and the output layer (${HE_INIT_PAPER.width} inputs, ${MNIST_CLASSES} outputs)`,
+      'every layer is drawn by the initialisation compared, where their §2.2 says that in practice they draw the first two fc layers with std 0.01 and the last with 0.001, ' +
+        'below what the rule gives (√(2/4096) for theirs), for images in about [−128, 128]: these pixels are in [0, 1]',
       `${grouped(digits.train.x.rows)} of ${MNIST_SOURCE} (pixels in [0, 1]), not ImageNet's 1.2 million images (224×224 crops, the per-pixel mean subtracted, scale-jittered, flipped and colour-altered)`,
       `${grouped(epochs * Math.ceil(digits.train.x.rows / HE_INIT_PAPER.batchSize))} steps (${epochsText(epochs)}), where an epoch of theirs is about 10,000 steps (Figure 2 plots 3 epochs, Figure 3 about 9)`,
       `the error is on ${grouped(digits.test.x.rows)} held-out digits, where theirs is the top-1 error of 3,000 random validation images (the centre crop)`,

@@ -12,7 +12,7 @@ import { grouped } from '../counted.js';
 import { lossTexts } from '../loss-text.js';
 import type { NetworkOptions } from '../network/config.js';
 import { createOptimizer } from '../optim/index.js';
-import { checkPaperOptions, epochsText, epochsUntilFailure, progressCounter, scaled, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
+import { checkPaperOptions, epochsText, epochsUntilFailure, progressCounter, experimentEpochs, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
 import { loadStudyDigits } from './study-digits.js';
 import { STUDY_SEED } from './study-defaults.js';
 
@@ -45,7 +45,7 @@ const LABEL: Record<Gate, string> = { none: 'residual', rezero: 'ReZero' };
 export async function runRezeroPaper(options: PaperOptions = {}): Promise<PaperExperiment> {
   checkPaperOptions(options);
   const digits = await loadStudyDigits(options.trainRows, options.testRows);
-  const epochs = scaled(REZERO_PAPER.epochs, options.budget);
+  const epochs = experimentEpochs(REZERO_PAPER.epochs, options);
   const curves = {} as Record<Gate, number[]>;
   const failures: Partial<Record<Gate, string>> = {};
   const epochDone = progressCounter('paper-rezero', GATES.length * epochs, options.onProgress);

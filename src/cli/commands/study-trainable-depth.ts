@@ -1,5 +1,5 @@
 /**
- * gradscope study trainable-depth [--quick] [--depths 2,5,10,20,50,100] [--width 64] [--epochs 10] [--remedies a,b] [--budgets 1,4,16,64] [--budget-depths 5,10,20] [--papers 1|0|only] [--train 9000] [--test 1000] [--seed 1] [--json] [--html FILE]
+ * gradscope study trainable-depth [--quick] [--depths 2,5,10,20,50,100] [--width 64] [--epochs 10] [--remedies a,b] [--budgets 1,4,16,64] [--budget-depths 5,10,20] [--papers 1|0|only] [--paper-ids a,b] [--paper-epochs N] [--train 9000] [--test 1000] [--seed 1] [--json] [--html FILE]
  * How deep each remedy trains a feed-forward network on the digits, for a fixed step budget; then
  * the budget sweep (does a longer budget move where plain sigmoid stops?) and the papers' own small
  * experiments (issue 14).
@@ -26,7 +26,7 @@ import { TRAINABLE_DEPTH_REMEDIES, type TrainableDepthRemedy } from '../../studi
 import { BUDGET_DEPTHS, BUDGET_MULTIPLES, BUDGET_REMEDIES, runBudgetSweep, type BudgetSweepResult } from '../../studies/trainable-depth-budget.js';
 import { boundaryTable, budgetMatrix, BUDGET_ROWS_HEADER, budgetRowCells, budgetSweepReportSection, budgetSweepSetup, learningRateTable } from '../../studies/trainable-depth-budget-report.js';
 import { epochsText, type PaperExperiment } from '../../studies/paper-experiment.js';
-import { PAPER_BATCH_NORM_RUNS, runPaperExperiments, type PaperExperimentsOptions } from '../../studies/paper-experiments.js';
+import { PAPER_BATCH_NORM_RUNS, PAPER_IDS, runPaperExperiments, type PaperExperimentsOptions, type PaperId } from '../../studies/paper-experiments.js';
 import { shortBatchProblem } from '../../studies/batch-norm-rows.js';
 import { paperNotes, paperReportSections } from '../../studies/paper-experiments-report.js';
 import { accuracyMatrix, budgetNote, deepestTable, remediesTable, ROWS_HEADER, rowCells, trainableDepthReportSection, infiniteRatioNote, unmeasuredDeltaNote, WALL_SECONDS_NOTE, zeroRatioNote } from '../../studies/trainable-depth-report.js';
@@ -35,7 +35,7 @@ import { print, printErr, type Terminal } from '../terminal.js';
 import { ProgressBar } from '../progress.js';
 import { formatTable } from '../table.js';
 import { gradscopeLine } from '../invocation.js';
-import { BUDGET_MULTIPLE_BOUND, DEPTH_BOUND, TRAINABLE_EPOCHS_BOUND } from '../../studies/study-bounds.js';
+import { BUDGET_MULTIPLE_BOUND, DEPTH_BOUND, PAPER_EPOCHS_BOUND, TRAINABLE_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 import { STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { MNIST_CLASSES, MNIST_PIXELS } from '../../data/mnist.js';
 import { parameterCountOf } from '../../network/memory-budget.js';
@@ -96,6 +96,19 @@ function papersFlag(args: ParsedArgs, quick: boolean): PapersChoice {
 
 /** The flags of the study's table and budget sweep, which --papers only does not run: refused beside it, where they would change nothing. */
 const TABLE_FLAGS = ['quick', 'depths', 'width', 'epochs', 'remedies', 'budgets', 'budget-depths'];
+
+/** The flags of the papers' experiments alone, which --papers 0 (and --quick's default) does not run: refused there, where they would change nothing. */
+const PAPER_FLAGS = ['paper-ids', 'paper-epochs'];
+
+/**
+ * What --paper-ids and --paper-epochs ask of runPaperExperiments: which experiments (default: all) and how many
+ * epochs each trains (default: each its own, as documented).
+ */
+function paperChoices(args: ParsedArgs): Pick<PaperExperimentsOptions, 'ids' | 'epochs'> {
+  const ids = listFlag(args, 'paper-ids', PAPER_IDS) as PaperId[] | undefined;
+  const epochs = args.flags.has('paper-epochs') ? numberFlag(args, 'paper-epochs') : undefined;
+  return { ...(ids && { ids }), ...(epochs !== undefined && { epochs }) };
+}
 
 /**
  * Progress of the papers' experiments on stderr: a bar per experiment over its networks' epochs
@@ -204,8 +217,9 @@ async function runPapersOnly(args: ParsedArgs, terminal: Terminal, json: boolean
   const shortBatch = shortBatchProblem(trainRows, PAPER_BATCH_NORM_RUNS, '--train');
   if (shortBatch) throw new UsageError(shortBatch);
   const backend = choiceFlag<'wasm' | 'ref'>(args, 'backend');
+  const choices = paperChoices(args);
   const html = await outputFileFlag(args, 'html');
-  const experiments = await runPaperExperiments({ trainRows, testRows, seed: numberFlag(args, 'seed'), backend, ...paperProgress(terminal) });
+  const experiments = await runPaperExperiments({ trainRows, testRows, seed: numberFlag(args, 'seed'), backend, ...choices, ...paperProgress(terminal) });
   const report = await htmlReport(html, () => ({ sections: paperReportSections(experiments) }));
   if (json) {
     terminal.out(jsonLine({ papers: experiments }));
@@ -230,6 +244,8 @@ export const studyTrainableDepthCommand = command({
     { name: 'budgets', value: 'A,B', default: BUDGET_MULTIPLES.join(','), rule: BUDGET_MULTIPLE_BOUND, about: 'the budget sweep: multiples of the step budget (0: no sweep)' },
     { name: 'budget-depths', value: 'A,B', default: BUDGET_DEPTHS.join(','), rule: DEPTH_BOUND, about: "the budget sweep's hidden layers" },
     { name: 'papers', value: PAPERS_WORDS.join('|'), about: "1 runs the papers' own small experiments after the study, 0 leaves them out, only runs them alone (default: 1; 0 with --quick)" },
+    { name: 'paper-ids', value: 'A,B', about: `the papers' experiments to run, comma-separated, of ${PAPER_IDS.join(', ')} (default: all)` },
+    { name: 'paper-epochs', value: 'N', rule: { ...COUNT, ...PAPER_EPOCHS_BOUND }, about: "every paper experiment's epochs over the training digits (default: each its own, as docs/trainable-depth.md gives them)" },
     TRAIN_FLAG(STUDY_DIGITS.trainRows),
     TEST_FLAG(STUDY_DIGITS.testRows),
     SEED_FLAG,
@@ -242,6 +258,8 @@ export const studyTrainableDepthCommand = command({
     const json = booleanFlag(args, 'json');
     const quick = booleanFlag(args, 'quick');
     const papers = papersFlag(args, quick);
+    const unrun = papers === 'without' ? PAPER_FLAGS.find((flag) => args.flags.has(flag)) : undefined;
+    if (unrun) throw new UsageError(`--${unrun} sets the papers' experiments, which ${quick && !args.flags.has('papers') ? '--quick leaves out' : '--papers 0 leaves out'}: leave it out, or give --papers 1 or only`);
     if (papers === 'only') {
       const given = TABLE_FLAGS.find((flag) => args.flags.has(flag));
       if (given) throw new UsageError(`--${given} sets the study's table or budget sweep, which --papers only does not run: leave it out`);
@@ -265,6 +283,7 @@ export const studyTrainableDepthCommand = command({
     // Every run that trains with batch norm must get no one-row batch from --train (it would fail after the runs before it).
     const shortBatch = shortBatchProblem(options.trainRows, [...remedyBatchNormRuns(options.remedies), ...(papers === 'with' ? PAPER_BATCH_NORM_RUNS : [])], '--train');
     if (shortBatch) throw new UsageError(shortBatch);
+    const choices = paperChoices(args);
     // The study's and the sweep's own checks (each remedy's deepest network within the model limits), before any work.
     const setup = checkOptionsAsUsage(args, setupFlags('depths'), () => checkStudySetup(options, { depths: TRAINABLE_DEPTHS }));
     if (budgets.length) checkOptionsAsUsage(args, setupFlags('budget-depths'), () => checkStudySetup({ ...options, depths: budgetDepths, remedies: undefined }, { depths: BUDGET_DEPTHS, remedies: BUDGET_REMEDIES }));
@@ -286,7 +305,7 @@ export const studyTrainableDepthCommand = command({
             onNetwork: (n) => printErr(terminal, `${PROGRESS_LABEL}: budget sweep, ${n.remedy} at ${counted(n.depth, 'hidden layer')} (lr ${n.learningRate ?? 'default'}) done`),
           })
         : null;
-    const experiments = papers === 'with' ? await runPaperExperiments({ trainRows: options.trainRows, testRows: options.testRows, seed: options.seed, backend, ...paperProgress(terminal) }) : [];
+    const experiments = papers === 'with' ? await runPaperExperiments({ trainRows: options.trainRows, testRows: options.testRows, seed: options.seed, backend, ...choices, ...paperProgress(terminal) }) : [];
     const report = await htmlReport(html, () => ({ sections: [trainableDepthReportSection(result, trainableDepthLine(terminal.invokedAs)), ...(sweep ? [budgetSweepReportSection(sweep)] : []), ...paperReportSections(experiments)] }));
     if (json) {
       terminal.out(jsonLine({ ...result, budgetSweep: sweep, papers: experiments }));
