@@ -123,22 +123,39 @@ function strongBandsText(): string {
 }
 
 /**
- * What the table says, in words: counted from the points, nothing assumed, the last point's spectrum and the test accuracy,
- * then what they add up to (plateauConclusion); a line each. The terminal prints it under the table, the HTML report's
- * section after its opening (it lacked the counts: cli42).
+ * The study's answer, first (lecturer52 #6: it came last, after ~300 words of verdict rules): what the points add up to
+ * (plateauConclusion), then the last point's spectrum and the test accuracy. The terminal prints it under the table, before the
+ * rules (plateauRules); the HTML report's section says it after its opening, the rules in its key list.
  */
-export function plateauSummary(result: PlateauResult): string {
-  const count = (verdict: PlateauPoint['verdict']) => result.points.filter((p) => p.verdict === verdict).length;
-  // The verb agrees with the count before it: "1 is a saddle", "0 are saddles".
-  const [saddles, strong, negative, minimumLike] = [count('saddle'), count('strong negative curvature'), count('negative curvature'), count('minimum-like')];
-  const agreeing = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+export function plateauAnswer(result: PlateauResult): string {
   const last = result.points[result.points.length - 1];
+  return [
+    plateauConclusion(result),
+    last ? `At epoch ${grouped(last.epoch)}: λ_min = ${sci(last.smallest[0])}, λ_max = ${sci(last.largest[0])}, ${negativeMassText(last.negativeMass, last.negativeMassExact, last.negativeMassProbes)} of the spectral mass negative; test accuracy ${percentText(result.testAccuracy)}.` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+/**
+ * How each point's verdict (the table's verdict column) is read, one item a verdict, each with how many of the points have it:
+ * counted from the points, nothing assumed (cli42: the report lacked the counts). A key to the answer (plateauAnswer), said after it.
+ */
+export function plateauRules(result: PlateauResult): string[] {
+  const count = (verdict: PlateauPoint['verdict']) => counted(result.points.filter((p) => p.verdict === verdict).length, 'point');
   const f = result.curvatureOf === 'loss' ? 'loss' : 'objective';
   return [
-    `Of ${counted(result.points.length, 'point')}, ${agreeing(saddles, 'is a saddle', 'are saddles')} (negative curvature along v, confirmed by ${f} values, and ${saddleTestText(`the ${f}`, '‖∇f‖')}: the point is as good as critical),`,
-    `${agreeing(strong, 'has', 'have')} strong negative curvature off a critical point (a step t along ±v lowers the ${f} on both sides, but not a saddle: ${strongBandsText()}),`,
-    `${agreeing(negative, 'has', 'have')} confirmed negative curvature that no step tried exploits on both sides (the gradient along v outweighs it), ${agreeing(minimumLike, 'shows', 'show')} no negative curvature.`,
-    last ? `At epoch ${grouped(last.epoch)}: λ_min = ${sci(last.smallest[0])}, λ_max = ${sci(last.largest[0])}, ${negativeMassText(last.negativeMass, last.negativeMassExact, last.negativeMassProbes)} of the spectral mass negative; test accuracy ${percentText(result.testAccuracy)}.` : '',
-    plateauConclusion(result),
-  ].join('\n');
+    `saddle (${count('saddle')}): negative curvature along v, confirmed by ${f} values, and ${saddleTestText(`the ${f}`, '‖∇f‖')}: the point is as good as critical;`,
+    `strong negative curvature (${count('strong negative curvature')}): off a critical point, a step t along ±v lowers the ${f} on both sides, but not a saddle: ${strongBandsText()};`,
+    `negative curvature (${count('negative curvature')}): confirmed, but no step tried exploits it on both sides (the gradient along v outweighs it);`,
+    `minimum-like (${count('minimum-like')}): no negative curvature.`,
+  ];
+}
+
+/**
+ * What the table says, in words (the terminal's, under its table): the answer first (plateauAnswer), then how each verdict is read,
+ * with its count, as a short list (plateauRules).
+ */
+export function plateauSummary(result: PlateauResult): string {
+  return [plateauAnswer(result), `Of ${counted(result.points.length, 'point')}, by the table's verdict:`, ...plateauRules(result).map((rule) => `• ${rule}`)].join('\n');
 }

@@ -6,7 +6,7 @@ import { denseLayerName } from '../layer-names.js';
 import type { Series } from '../flow/svg.js';
 import type { PlateauPoint, PlateauResult } from './plateau.js';
 import { plateauTableColumns, plateauTableKey } from './plateau-table.js';
-import { plateauSummary } from './plateau-conclusion.js';
+import { plateauAnswer, plateauRules } from './plateau-conclusion.js';
 
 /**
  * What the study ran, in one sentence (the terminal's opening and the report section's): Nielsen's network, his init and
@@ -20,15 +20,16 @@ export function plateauReportSection(result: PlateauResult): ReportSection {
   const epochs = result.points.map((p) => p.epoch);
   const layers = result.points[0]?.gradientSNR.length ?? 0;
   const hidden = result.meanField.map((l) => l.layer + 1);
-  // What the points count and add up to, the terminal's summary under its table: the report said what was measured and left the reading out, then the counts.
-  const summary = plateauSummary(result).split('\n').filter(Boolean).join(' ');
+  // What the points add up to, as the terminal says it under its table (the report said what was measured and left the reading out);
+  // how each verdict is read, with its count, in the key list after the columns' (lecturer52 #6: ~300 words of rules came before the answer).
+  const answer = plateauAnswer(result).split('\n').join(' ');
   return {
     id: 'plateau',
     heading: 'Saddle or minimum: the plateau',
     text:
       `${plateauRunSentence(result)} The Hessian of ${result.curvatureOf === 'loss' ? 'the cross-entropy alone (the L2 term left out)' : 'the regularised objective'} by Lanczos, ` +
-      `each layer's gradient signal-to-noise ratio, and at initialisation the mean-field prediction of the gradient decay (Schoenholz et al. 2017). ${summary}`,
-    notes: plateauTableKey(result).split('\n'),
+      `each layer's gradient signal-to-noise ratio, and at initialisation the mean-field prediction of the gradient decay (Schoenholz et al. 2017). ${answer}`,
+    notes: [...plateauTableKey(result).split('\n'), ...plateauRules(result)],
     charts: [
       {
         id: 'plateau-mean-field',

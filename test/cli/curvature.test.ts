@@ -447,7 +447,8 @@ describe('gradscope study plateau', () => {
     // The table fits READING_WIDTH in two parts, each row named by its epoch: the norms in the first, the verdict in the second.
     expect(stdout).toMatch(/^0\s+\S+\s+4\.\d+e\+0 /m);
     expect(stdout).toMatch(/^0 .* strong negative curvature$/m);
-    expect(flat(stdout)).toMatch(/ Of 1 point, 0 are saddles \(.* 1 has strong negative curvature off a critical point .* 0 have confirmed negative curvature .*, 0 show no negative curvature\. /);
+    // The answer first, then how each verdict is read with its count, a short list (lecturer52 #6: the rules came first, inline).
+    expect(flat(stdout)).toMatch(/ So, at epoch 0: .* Of 1 point, by the table's verdict: • saddle \(0 points\): .* • strong negative curvature \(1 point\): .* • negative curvature \(0 points\): .* • minimum-like \(0 points\): no negative curvature\. /);
     expect(stdout).not.toMatch(/1 points|1 (are|have|show) /);
     // and what the point adds up to, in one line (plateauConclusion): no training, so the point at initialisation
     // in the words of its band, which the ratio printed decides (docs/curvature.md's run: 0.512, 'comparable' by 2.4 %)
@@ -459,7 +460,7 @@ describe('gradscope study plateau', () => {
     const page = readFileSync(html, 'utf8');
     for (const chart of ['plateau-mean-field', 'plateau-curvature', 'plateau-gsnr']) expect(page).toContain(chart);
     // The report's section says the same conclusion (it said what was measured and left the reading out).
-    const conclusion = flat(/\nSo, at [^]*?(?=\n\n|$)/.exec(stdout)![0]).trim();
+    const conclusion = flat(/\nSo, at [^]*?(?=\nOf 1 point, by the table's verdict:)/.exec(stdout)![0]).trim();
     expect(page).toContain(` ${proseHtml(conclusion)}</p>`);
   });
 

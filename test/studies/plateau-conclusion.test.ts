@@ -112,6 +112,8 @@ describe('plateauConclusion', () => {
     expect(plateauConclusion(result(mixed))).toContain('but the points differ: negative curvature beside a slope, both pay comparably, at epoch 100; a slope, the gradient outweighs it, at epoch 200;');
     // the summary's count of such points says each band as the conclusion does (it filed the gradient's outweighing under "beside a slope")
     const summary = plateauSummary({ ...result(mixed), testAccuracy: 0.1 } as unknown as PlateauResult);
-    expect(summary).toContain("2 have strong negative curvature off a critical point (a step t along ±v lowers the objective on both sides, but not a saddle: a slope where what the slope gives is at least 2× ±v's mean drop (the gradient outweighs it), negative curvature beside a slope where neither is 2× the other (both pay comparably), ");
+    expect(summary).toContain("• strong negative curvature (2 points): off a critical point, a step t along ±v lowers the objective on both sides, but not a saddle: a slope where what the slope gives is at least 2× ±v's mean drop (the gradient outweighs it), negative curvature beside a slope where neither is 2× the other (both pay comparably), ");
+    // the answer first, the rules after it (lecturer52 #6)
+    expect(summary.startsWith(plateauConclusion(result(mixed)))).toBe(true);
   });
 });

@@ -12,7 +12,7 @@ import { curvatureVerdict, downhillOf, OUTWEIGHS, pointReading, type DownhillPro
 import { gradientDrop } from '../util/gradient-drop.js';
 import { plateauReportSection } from '../../src/studies/plateau-report.js';
 import { plateauTableColumns, plateauTableKey } from '../../src/studies/plateau-table.js';
-import { plateauSummary } from '../../src/studies/plateau-conclusion.js';
+import { plateauAnswer, plateauRules, plateauSummary } from '../../src/studies/plateau-conclusion.js';
 import { plateauTable } from '../../src/cli/commands/study-plateau.js';
 import { formatTable } from '../../src/cli/table.js';
 
@@ -141,10 +141,23 @@ describe('plateau study', () => {
     expect(column('‖∇f‖')).toEqual(result.points.map((p) => Number(p.gradientNorm.toExponential(2))));
     expect(column('‖∇C‖')).toEqual(result.points.map((p) => Number(p.lossGradientNorm.toExponential(2))));
     expect(plateauReportSection(result).notes?.[0]).toMatch(/^‖∇f‖: the gradient of the objective/);
-    // The terminal's summary under its table, the points counted by verdict first (the report had only its conclusion: cli42), in the report's text.
+    // The terminal's summary under its table: the answer first, then each verdict's rule with its count (the report had only its
+    // conclusion: cli42; the rules came first, ~300 words before the answer: lecturer52 #6); the answer in the report's text, the rules in its key.
     const summary = plateauSummary(result);
-    expect(summary).toMatch(/^Of 2 points, \d+ (is a saddle|are saddles)/);
-    expect(plateauReportSection(result).text).toContain(summary.split('\n').filter(Boolean).join(' '));
+    expect(summary).toMatch(/^So, at epoch/);
+    const lines = summary.split('\n');
+    const rules = lines.slice(lines.indexOf('Of 2 points, by the table\'s verdict:') + 1);
+    expect(rules.map((rule) => rule.slice(0, rule.indexOf(' ('))), summary).toEqual(['• saddle', '• strong negative curvature', '• negative curvature', '• minimum-like']);
+    // each rule's count is the points': their verdicts counted here
+    const verdicts = result.points.map((p) => p.verdict);
+    for (const rule of rules) {
+      const name = rule.slice(2, rule.indexOf(' ('));
+      expect(rule, summary).toContain(`${name} (${verdicts.filter((v) => v === name).length} point`);
+    }
+    const section = plateauReportSection(result);
+    expect(section.text).toContain(plateauAnswer(result).split('\n').join(' '));
+    expect(section.text).not.toContain('as good as critical');
+    expect(section.notes).toEqual(expect.arrayContaining(plateauRules(result)));
   });
 
   // review43 #15: the table printed a probe beyond float32 as 'Infinity' with no word of what it is, where `gradscope curvature` says it
@@ -159,7 +172,8 @@ describe('plateau study', () => {
     const overflowed = { ...result, points: result.points.map((p) => ({ ...p, probes: [...p.probes.map((q) => ({ ...q, minus: Math.abs(q.minus) })), { step: 10, plus: -1e3, minus: Infinity, curvature: Infinity }] })) };
     const section = plateauReportSection(overflowed);
     expect(section.tables![0].rows[0].at(-2)).toBe('t=10: -1.00e+3 / Infinity');
-    expect(section.notes!.at(-1)).toBe(`f(θ±t·v) − f(θ): the step t along ±v the verdict weighs, lowering f on both sides by the largest mean drop, or where none lowers both, the one that lowered f most on its better side ${note}.`);
+    // (the table's key, then the verdicts' rules: plateauRules)
+    expect(section.notes!.at(-1 - plateauRules(result).length)).toBe(`f(θ±t·v) − f(θ): the step t along ±v the verdict weighs, lowering f on both sides by the largest mean drop, or where none lowers both, the one that lowered f most on its better side ${note}.`);
     // where a step lowers both sides, the table prints it, the step the verdict weighs, not a lower single side beside a rise (newuser46 #3)
     const both = { ...result, points: result.points.map((p) => ({ ...p, probes: [{ step: 0.3, plus: -2e-4, minus: -1e-4, curvature: -3e-3 }, { step: 3, plus: -5.66e-3, minus: 5.48e-3, curvature: -2e-5 }] })) };
     expect(plateauTableColumns(both).rows[0].at(-2)).toBe('t=0.3: -2.00e-4 / -1.00e-4');
