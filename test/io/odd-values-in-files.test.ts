@@ -19,6 +19,8 @@ import { blockModelFromSafetensors } from '../../src/io/safetensors-blocks.js';
 import { fromSafetensors, toSafetensors } from '../../src/io/safetensors.js';
 import { blockModelFromTfjsLayers } from '../../src/io/tfjs-blocks.js';
 import { fromTfjsLayers, toTfjsLayers } from '../../src/io/tfjs-layers.js';
+import { safetensorsHeader } from '../util/file-metadata.js';
+import { withSpecHeader } from '../util/safetensors-spec.js';
 
 const ODD: unknown[] = [null, [], {}, -1, 0, 1.5, 1e308, 2 ** 53, 'x', true, [null], [-1, 2], [2 ** 31, 2 ** 31]];
 
@@ -63,22 +65,6 @@ async function oddValues(json: unknown, read: (json: unknown) => unknown, codes:
   return { faults, read: readCount, refused };
 }
 
-/** safetensors bytes of `bytes` with its header replaced by `header`'s JSON. */
-function withSafetensorsHeader(bytes: Uint8Array, header: unknown): Uint8Array {
-  const length = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
-  const text = new TextEncoder().encode(JSON.stringify(header));
-  const out = new Uint8Array(8 + text.length + bytes.length - 8 - length);
-  new DataView(out.buffer).setBigUint64(0, BigInt(text.length), true);
-  out.set(text, 8);
-  out.set(bytes.subarray(8 + length), 8 + text.length);
-  return out;
-}
-
-const safetensorsHeader = (bytes: Uint8Array): unknown => {
-  const length = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
-  return JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length)));
-};
-
 // The binary checkpoint's layout (src/io/checkpoint.ts): 8 magic bytes, u32 version, u32 header length, the header,
 // padding to 4, the float32 payload, a CRC-32 of all before it.
 const HEADER_AT = 16;
@@ -122,7 +108,7 @@ describe('an odd value anywhere in a model file', async () => {
   it.each(nets)('%s: the safetensors header', async (_, net) => {
     const bytes = toSafetensors(net);
     const read = net === dense ? fromSafetensors : blockModelFromSafetensors;
-    expectRefusedOrRead(await oddValues(safetensorsHeader(bytes), (header) => read(withSafetensorsHeader(bytes, header))));
+    expectRefusedOrRead(await oddValues(safetensorsHeader(bytes), (header) => read(withSpecHeader(bytes, header))));
   });
 
   it.each(nets)("%s: tfjs' model.json, in memory and in its folder", async (_, net) => {

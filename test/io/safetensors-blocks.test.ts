@@ -20,6 +20,7 @@ import { encodeSafetensors } from '../../src/io/safetensors-format.js';
 import { blockModelOf, EXAMPLE_SPECS, randomBlockModel } from '../util/block-model.js';
 import { expectError } from '../util/expect-error.js';
 import { moduleTree, parseCall, type ActivationModule } from '../util/torch-module-tree.js';
+import { withSpecHeader } from '../util/safetensors-spec.js';
 
 const example = () => blockModelOf(EXAMPLE_SPECS, 4, 'cross-entropy', 7);
 
@@ -167,14 +168,9 @@ describe('safetensors of block networks: reading back', () => {
   /** The example file with its header edited (tensor bytes re-laid out by writing a model with the same edit where needed). */
   function edited(edit: (header: Record<string, any>) => void, model = example()): Uint8Array {
     const bytes = toSafetensors(model);
-    const { n, start, header } = readByHand(bytes);
+    const { header } = readByHand(bytes);
     edit(header);
-    const json = new TextEncoder().encode(JSON.stringify(header));
-    const out = new Uint8Array(8 + json.length + bytes.length - start);
-    new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
-    out.set(json, 8);
-    out.set(bytes.subarray(8 + n), 8 + json.length);
-    return out;
+    return withSpecHeader(bytes, header);
   }
 
   it('refuses mismatched files, naming the tensor or field', async () => {

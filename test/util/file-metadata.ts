@@ -5,6 +5,8 @@
  * ModelProto.metadata_props (field 14, StringStringEntryProto: key 1, value 2) on the protobuf wire.
  */
 
+import { withSpecHeader } from './safetensors-spec.js';
+
 /** The safetensors header as the spec lays it out: u64 little-endian length, then that many bytes of JSON. */
 export function safetensorsHeader(bytes: Uint8Array): Record<string, unknown> & { __metadata__: Record<string, string> } {
   const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
@@ -13,15 +15,9 @@ export function safetensorsHeader(bytes: Uint8Array): Record<string, unknown> & 
 
 /** The safetensors file `bytes` with `__metadata__[key]` set to `value` (a string, or any JSON value where a test writes what the spec forbids), the tensors as they were. */
 export function withSafetensorsMetadata(bytes: Uint8Array, key: string, value: unknown): Uint8Array {
-  const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
   const header = safetensorsHeader(bytes) as { __metadata__: Record<string, unknown> };
   header.__metadata__[key] = value;
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const out = new Uint8Array(8 + json.length + bytes.length - 8 - n);
-  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
-  out.set(json, 8);
-  out.set(bytes.subarray(8 + n), 8 + json.length);
-  return out;
+  return withSpecHeader(bytes, header);
 }
 
 /** The fields of one protobuf message, in order: varints as bigint, length-delimited fields as their bytes (fixed32 skipped). */

@@ -65,3 +65,17 @@ export function writeSpec(tensors: { name: string; shape: number[]; values: numb
   }
   return bytes;
 }
+
+/**
+ * The safetensors file `bytes` with its header replaced by `header`'s JSON (unpadded), the tensors' bytes as they were: a
+ * test's edit of a header gradscope wrote, down to what the spec forbids (a non-string metadata value, an absurd shape).
+ */
+export function withSpecHeader(bytes: Uint8Array, header: unknown): Uint8Array {
+  const length = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const out = new Uint8Array(8 + json.length + bytes.length - 8 - length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  out.set(bytes.subarray(8 + length), 8 + json.length);
+  return out;
+}
