@@ -52,11 +52,13 @@ import { TrainedOnRecord } from './trained-on-record.js';
 
 export type { Evaluation };
 
-/** One weight layer's gradient, from Network.gradients(). */
+/** One dense layer's gradient, from Network.gradients(). */
 export interface LayerGradient {
+  /** Its PyTorch module name, the one its parameters' names start with: '0', '2', … in a dense chain, '3.branch.0' in a residual block's branch. */
+  name: string;
   /** ∂C/∂W, `[units][inputs]` row-major. */
   weights: Float64Array;
-  /** ∂C/∂b. */
+  /** ∂C/∂b; empty for a dense layer without a bias (`bias: false`). */
   biases: Float64Array;
   /** Inputs of the layer (units of the layer before). */
   inputs: number;
@@ -64,7 +66,7 @@ export interface LayerGradient {
   units: number;
   /** ‖∂C/∂W‖ (Frobenius). */
   weightNorm: number;
-  /** ‖∂C/∂b‖: Nielsen's "speed of learning" of the layer. */
+  /** ‖∂C/∂b‖: Nielsen's "speed of learning" of the layer; NaN for a dense layer without a bias, which has no ∂C/∂b. */
   biasNorm: number;
 }
 
@@ -72,7 +74,10 @@ export interface LayerGradient {
 export interface Gradients {
   /** Mean loss over the rows. */
   loss: number;
-  /** Per weight layer, first layer first (a network of dense layers only; empty for a block network: see `parameters`). */
+  /**
+   * Per dense layer, in forward order (the input's first, the output layer last; a block network's residual branches'
+   * where they sit, its norm and activation layers, whose gradients are in `parameters`, left out), each by its module name.
+   */
   layers: LayerGradient[];
   /** Every gradient by its PyTorch state_dict name (`0.weight`, `0.bias`, `2.weight`, `3.branch.0.bias`, `4.alpha`, …, as in the safetensors export), for every network. */
   parameters: Record<string, Float64Array>;
@@ -489,7 +494,7 @@ export class Network<T extends Tensor = Tensor, K extends NetworkKind = NetworkK
     const k = engine.kernels;
     const parameters: Record<string, Float64Array> = {};
     for (const p of engine.parameters()) parameters[p.name] = Float64Array.from(k.view(p.grad));
-    const layers = engine instanceof Engine ? denseLayerGradients(engine, engine.parameters().map((p) => parameters[p.name])) : [];
+    const layers = denseLayerGradients(engine.parameters(), parameters);
     return { loss, layers, parameters };
   }
 
@@ -830,17 +835,23 @@ function stateArgument(tensors: unknown): { name: unknown; values: ArrayLike<unk
 
 const badModelFile: Fail = (where, message) => new GradscopeError('BAD_MODEL_FILE', `${where}: ${message}`);
 
-/** Each weight layer's gradient from `grads` (the dense parameters' gradients in parameters() order: W⁰, b⁰, W¹, …), with its norms. */
-function denseLayerGradients(engine: Engine, grads: Float64Array[]): LayerGradient[] {
-  return Array.from({ length: engine.depth }, (_, l) => ({
-    weights: grads[2 * l],
-    biases: grads[2 * l + 1],
-    inputs: engine.sizes[l],
-    units: engine.sizes[l + 1],
-    weightNorm: euclideanNorm(grads[2 * l]),
-    biasNorm: euclideanNorm(grads[2 * l + 1]),
-  }));
+/**
+ * Each dense layer's gradient from `grads` (by parameter name), with its norms, in parameters()' order (forward): a dense
+ * layer's weight matrix (Parameter.weightMatrix) and the bias its module holds beside it, none with `bias: false`.
+ */
+function denseLayerGradients(parameters: readonly Parameter[], grads: Readonly<Record<string, Float64Array>>): LayerGradient[] {
+  return parameters
+    .filter((p) => p.weightMatrix)
+    .map((p) => {
+      const name = p.name.slice(0, -WEIGHT_SUFFIX.length);
+      const biases = grads[`${name}.bias`] ?? new Float64Array(0);
+      const [units, inputs] = p.shape;
+      return { name, weights: grads[p.name], biases, inputs, units, weightNorm: euclideanNorm(grads[p.name]), biasNorm: biases.length === 0 ? NaN : euclideanNorm(biases) };
+    });
 }
+
+/** What a dense layer's weight matrix's parameter name ends with after its module's name (PyTorch's state_dict: '3.branch.0.weight'). */
+const WEIGHT_SUFFIX = '.weight';
 
 /**
  * predict and layerOutputs refuse an empty batch (SHAPE_MISMATCH), as evaluate, gradients and train do and the docs'

@@ -107,10 +107,10 @@ describe('createNetwork with layer specs', () => {
 });
 
 describe('block network gradients', () => {
-  it('gives every gradient by name (no per-dense-layer list), in the order of parameters()', async () => {
+  it('gives every gradient by name, in the order of parameters(), and each dense layer by its module name', async () => {
     const net = await createNetwork({ inputs: 4, layers: SPECS, seed: 2, backend: 'ref' });
     const g = net.gradients(data.x, data.y);
-    expect(g.layers).toEqual([]);
+    expect(g.layers.map((layer) => layer.name)).toEqual(['0', '3.branch.1', '5']); // test/api/dense-layer-gradients holds their values
     expect(Object.keys(g.parameters)).toEqual(net.parameters().map((p) => p.name));
     for (const p of net.parameters()) expect(g.parameters[p.name].length, p.name).toBe(p.length);
     // ReZero's α starts at 0: its gradient is ⟨∂C/∂y, branch(x)⟩, not 0; the branch's is 0.
