@@ -6,6 +6,7 @@
  * are written at float32 precision (the WASM core's), which keeps the page to a few hundred KB.
  */
 import { cancelledBiasNote, chartedBiasRows } from './cancelled-biases.js';
+import { depthAndStepsNotes } from './depth-and-steps.js';
 import { verdictHeading, type Diagnosis } from './diagnose.js';
 import { shownParagraphs } from './shown-paragraphs.js';
 import { API_REMEDY_TERMS, choiceLine, remedyLines, type RemedyTerms } from './remedy.js';
@@ -186,10 +187,11 @@ const layerName = (trace: Trace, l: number) => trace.layerLabel(l);
 const shortLayerName = (trace: Trace, l: number) => trace.layerLabel(l, 'short');
 const hiddenLayers = (trace: Trace) => Array.from({ length: Math.max(trace.layers - 1, 1) }, (_, l) => l);
 
-function normOverTime(chartId: ChartIds, trace: Trace): string {
+function normOverTime(chartId: ChartIds, trace: Trace, note: string): string {
   return lineChart({
     id: chartId('norm-over-time'),
     title: '‖∂C/∂b‖ of each layer over training (log scale)',
+    note,
     xLabel: 'step',
     yLabel: '‖∂C/∂b‖',
     logY: true,
@@ -327,7 +329,7 @@ function endRecords(trace: Trace): { record: number; name: string }[] {
 }
 
 /** Every chart of one trace, after its diagnosis (as HTML). */
-function traceSection(id: string, chartId: ChartIds, label: string, trace: Trace, diagnosis: string): string {
+function traceSection(id: string, chartId: ChartIds, label: string, trace: Trace, diagnosis: string, notes: { heatmap: string; chart: string }): string {
   const steps = trace.steps;
   const layers = chartedBiasRows(trace);
   return runSection(id, label, diagnosis, trace, [
@@ -351,8 +353,9 @@ function traceSection(id: string, chartId: ChartIds, label: string, trace: Trace
       steps,
       end: lastColumnEnd(trace),
       values: layers.map((l) => Array.from(trace.series('biasGradNorm', l), (v) => Math.log10(v))),
+      note: notes.heatmap,
     }),
-    normOverTime(chartId, trace),
+    normOverTime(chartId, trace, notes.chart),
     saturation(chartId, trace),
     ...(trace.blocks ? residualCharts(chartId, trace) : hiddenLayers(trace).length > 1 ? [chainChart(chartId, trace)] : []),
     ...lossAndAccuracy(chartId, trace),
@@ -528,8 +531,8 @@ function headlineHtml(run: ReportRun, named: boolean, terms: RemedyTerms): strin
 }
 
 /** The 'summary' charts of a run: its gradients per layer, saturation, loss, accuracy, learning curve and histograms, after its diagnosis (as HTML). */
-function summarySection(id: string, chartId: ChartIds, label: string, trace: Trace, diagnosis: string): string {
-  return runSection(id, label, diagnosis, trace, [normOverTime(chartId, trace), saturation(chartId, trace), ...lossAndAccuracy(chartId, trace), ...epochCharts(chartId, trace), ...gradientHistograms(chartId, trace)]);
+function summarySection(id: string, chartId: ChartIds, label: string, trace: Trace, diagnosis: string, notes: { chart: string }): string {
+  return runSection(id, label, diagnosis, trace, [normOverTime(chartId, trace, notes.chart), saturation(chartId, trace), ...lossAndAccuracy(chartId, trace), ...epochCharts(chartId, trace), ...gradientHistograms(chartId, trace)]);
 }
 
 /** Records of a trace the report draws and holds at most: a 500-step run would take most of the page otherwise. */
@@ -578,7 +581,9 @@ function runHtml(run: ReportRun, id: string, data: ReportData, terms: RemedyTerm
   const diagnosis = warnings.map((w) => `<p class="warning">${proseHtml(w)}</p>`).join('') + diagnosisHtml(run.diagnosis, run.remedyTerms ?? terms, howTo);
   // Its charts' ids are the run's and the chart's ('<run>-loss'), made unique in the page (PageIds).
   const chartId: ChartIds = (chart) => ids.made(`${id}-${chart}`);
-  const html = (run.detail === 'summary' ? summarySection : traceSection)(id, chartId, run.label, trace, diagnosis);
+  // How to read the gradient's heatmap and chart over training, from every record the run traced (not only those drawn).
+  const notes = depthAndStepsNotes(run.trace, run.diagnosis.evidence?.training?.state);
+  const html = (run.detail === 'summary' ? summarySection : traceSection)(id, chartId, run.label, trace, diagnosis, notes);
   if (trace === run.trace) return html;
   // Said where the run starts: the diagnosis above is of the whole trace, the charts and downloads of these records.
   const note = `<p class="note thinned">${counted(run.trace.length, 'traced step')}: ${grouped(trace.length)} of them, evenly spaced (the first and the last included${swapped ? ", and the last full batch's in place of its neighbour" : ''}), are drawn and in the downloads; the diagnosis read them all.</p>`;

@@ -391,6 +391,8 @@ export interface LineChartData {
 export interface LineChartOptions extends LineChartData {
   /** x is the training step: the step range can be selected. Default false. */
   time?: boolean;
+  /** How to read the chart, in plain words after its title (a run's own numbers: depthAndStepsNotes). Default: none. */
+  note?: string;
 }
 
 /**
@@ -819,6 +821,8 @@ export interface HeatmapOptions {
    * colour, below the scale, and NaN or +∞ grey (HEATMAP_NO_VALUE): the legend names both.
    */
   values: number[][];
+  /** How to read the chart, in plain words after its title. Default: none. */
+  note?: string;
 }
 
 function* cellsOf(values: number[][]): Generator<number> {
@@ -1190,10 +1194,10 @@ function plot(box: PlotBox, x0: number, x1: number, body: string, time: boolean,
  * A chart's figure: its caption, its drawing (DRAWING_WIDTH wide) and its key when it has one (an
  * <svg class="key"> KEY_WIDTH wide, its height the key's; a legend's, see legend, starts LEGEND_TEXT_X left of its x 0).
  */
-function frame(o: { id: string; title: string; xLabel: string; yLabel: string }, box: PlotBox, outer: string, inner: string, kind: string, key?: Key): string {
+function frame(o: { id: string; title: string; xLabel: string; yLabel: string; note?: string }, box: PlotBox, outer: string, inner: string, kind: string, key?: Key): string {
   const { height: H, top, bottom } = CHART;
   const { left, width } = box;
   const keyBox = `${KEY_WIDTH} ${Math.ceil(key?.height ?? 0)}`;
   const keySvg = !key ? '' : key.legend ? `<svg class="key legend" viewBox="${-LEGEND_TEXT_X} 0 ${keyBox}" stroke-width="${key.shapes ? MARK_STROKE : LEGEND_ENTRY.swatch}">${key.svg}</svg>` : `<svg class="key" viewBox="0 0 ${keyBox}">${key.svg}</svg>`;
-  return `<figure class="chart" id="${escapeHtml(o.id)}" data-kind="${kind}"><figcaption>${escapeHtml(unbrokenPercents(o.title))}</figcaption><svg viewBox="0 0 ${DRAWING_WIDTH} ${H}">${outer}${inner}<path class="axes" d="M${left} ${top}V${H - bottom}h${width}"/><text x="${left + width / 2}" y="${H - 6}" class="axis">${escapeHtml(o.xLabel)}</text><text class="axis ${Y_TITLE_CLASS}">${escapeHtml(o.yLabel)}</text></svg>${keySvg}</figure>`;
+  return `<figure class="chart" id="${escapeHtml(o.id)}" data-kind="${kind}"><figcaption>${escapeHtml(unbrokenPercents(o.title))}${o.note ? ` <span class="note">${escapeHtml(unbrokenPercents(o.note))}</span>` : ''}</figcaption><svg viewBox="0 0 ${DRAWING_WIDTH} ${H}">${outer}${inner}<path class="axes" d="M${left} ${top}V${H - bottom}h${width}"/><text x="${left + width / 2}" y="${H - 6}" class="axis">${escapeHtml(o.xLabel)}</text><text class="axis ${Y_TITLE_CLASS}">${escapeHtml(o.yLabel)}</text></svg>${keySvg}</figure>`;
 }

@@ -49,7 +49,8 @@ describe("line charts' names", () => {
       await tab.setContent(page);
       const read = (id: string) => tab.locator(`#${id}`).ariaSnapshot();
       const lines = await read('run-0-norm-over-time');
-      expect(lines).toContain('figure "‖∂C/∂b‖ of each layer over training (log scale)"');
+      // Its caption, then how to read it (depthAndStepsNotes), both the figure's name.
+      expect(lines).toContain('figure "‖∂C/∂b‖ of each layer over training (log scale) Across the lines at one step, the gap over depth: ');
       // The key is a drawing of its own (svg.key), read by its names.
       expect(lines).toContain(`img: ${LAYERS.join(' ')}`);
       expect(lines).toContain('text: step ‖∂C/∂b‖');

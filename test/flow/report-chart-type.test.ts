@@ -9,6 +9,6 @@ describe('ReportChart', () => {
   it("is lineChart's data, field for field, and lineChart's options add only how a trace's charts are drawn", () => {
     expectTypeOf<ReportChart>().toEqualTypeOf<LineChartData>();
     expectTypeOf<keyof ReportChart>().toEqualTypeOf<'id' | 'title' | 'xLabel' | 'yLabel' | 'logY' | 'logX' | 'xNames' | 'xTitles' | 'wholeX' | 'yRange' | 'series' | 'layers' | 'guides'>();
-    expectTypeOf<Exclude<keyof LineChartOptions, keyof ReportChart>>().toEqualTypeOf<'time'>();
+    expectTypeOf<Exclude<keyof LineChartOptions, keyof ReportChart>>().toEqualTypeOf<'time' | 'note'>();
   });
 });
