@@ -6,7 +6,7 @@ import type { RunAtEnd, Trace, TraceRun } from '../trace.js';
 import { equalisingRates, RATES_ORDER } from '../../equalising-rates.js';
 import { median } from '../../median.js';
 import type { RemedyOptimizerSpec, RemedySetting } from '../remedy.js';
-import { GRADIENT_SCALED_STEPS, HESSIAN_FREE_BATCH, LARS_DEFAULTS, RAW_GRADIENT_STEPS, SGD_LEARNING_RATE, largestWithin, sgdDecayBound } from '../../optimizer-defaults.js';
+import { ADAM_DEFAULTS, GRADIENT_SCALED_STEPS, HESSIAN_FREE_BATCH, LARS_DEFAULTS, RAW_GRADIENT_STEPS, SGD_LEARNING_RATE, largestWithin, sgdDecayBound } from '../../optimizer-defaults.js';
 import { LAYER_RATE_RECORDS, LAYER_RATE_WORTH, LAYER_STEP_SIZE_BOUND, VANISHING_RATIO } from './diagnosis-thresholds.js';
 import { percent, timesOf } from './diagnosis-words.js';
 import { counted, grouped } from '../../counted.js';
@@ -197,6 +197,15 @@ const SECOND_ORDER_UNRANKED =
   `and Hessian-free on all ${grouped(SECOND_ORDER_ON_THE_PAGE.trainingRows)} rows more than ${percent(SECOND_ORDER_ON_THE_PAGE.hessianFreeAbove)} after ${grouped(SECOND_ORDER_ON_THE_PAGE.hessianFreeSteps)} steps.`;
 
 /**
+ * Why Adam, and where it stops: its step is lr·m̂/(√v̂ + ε), so a gradient far below ε is stepped in
+ * proportion to its size again (test/studies/adam-epsilon-floor: study (c)'s 10-layer sigmoid net).
+ */
+const ADAM_WHY =
+  "divides each weight's step by the size of its recent gradients, so a small gradient still gives a normal-sized step, " +
+  `but only down to its ε (${ADAM_DEFAULTS.epsilon}): a gradient far below ε is stepped in proportion to its size again ` +
+  "(at initialisation every gradient entry of the first three layers of study (c)'s 10-layer sigmoid net is, and Adam leaves that net at chance).";
+
+/**
  * Optimisers that undo a vanishing gradient after the fact, best-evidenced first, leaving out the
  * run's own. `run` is the run at its end (runAtEnd, the remedies' one reading): the rates a switch
  * carries are set against the one in force then (optimizerSwitch).
@@ -211,7 +220,7 @@ export function vanishingOptimizerRemedies(
   const rates = offeredRates(trace, run);
   larsRemedy(trace, e, optimizerRemedy, rates && 'pastBound' in rates ? rates.pastBound : '');
   if (!GRADIENT_SCALED_STEPS.includes(run.optimizer ?? '')) {
-    add(optimizerSwitch(run, 'adam'), "divides each weight's step by the size of its recent gradients, so a small gradient still gives a normal-sized step.");
+    add(optimizerSwitch(run, 'adam'), ADAM_WHY);
   }
   if (rates && !('pastBound' in rates)) layerRatesRemedy(trace, rates, e, add);
   // K-FAC takes dense networks only.
