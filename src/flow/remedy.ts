@@ -100,7 +100,7 @@ export interface RemedySetting {
 export interface RemedyLayersChange {
   /**
    * A `{ type: norm }` layer between each hidden dense layer and its activation (batch norm's place,
-   * Ioffe & Szegedy §3.1), in place of any norm layer there. Default (absent): the norm layers as they are.
+   * Ioffe & Szegedy §3.2), in place of any norm layer there. Default (absent): the norm layers as they are.
    */
   norm?: RemedyNorm;
   /**

@@ -2,7 +2,7 @@
  * Ioffe & Szegedy (2015), "Batch Normalization", §4.1 and Figure 1, on the digits (loadMnist's): a
  * 784-100-100-100-10 network of sigmoids (weights small random Gaussians), softmax and cross-entropy,
  * mini-batches of 60, trained with and without batch normalisation of each hidden layer's input to
- * its sigmoid (BN(Wu), as their §3.1; the dense bias kept: BATCH_NORM_SETUP_DIFFERENCES). Recorded over training: held-out accuracy (their Fig. 1a),
+ * its sigmoid (BN(Wu), as their §3.2; the dense bias kept: BATCH_NORM_SETUP_DIFFERENCES). Recorded over training: held-out accuracy (their Fig. 1a),
  * and the 15th, 50th and 85th percentiles over the held-out digits of the input to one sigmoid of
  * the last hidden layer (their Fig. 1b, c).
  *

@@ -87,7 +87,7 @@ type Spec = Record<string, unknown>;
 const asLayers = (specs: Spec[]) => specs as unknown as NetworkOptions['layers'];
 const OUTPUT: Spec = { type: 'dense', units: 10, activation: 'softmax' };
 
-/** Each hidden layer dense (linear) → a norm → the activation, as batch norm's §3.1 places it (BN(Wu) before the nonlinearity). */
+/** Each hidden layer dense (linear) → a norm → the activation, as batch norm's §3.2 places it (BN(Wu) before the nonlinearity). */
 function normalised(norm: 'batch-norm' | 'layer-norm', activation: string, init: NetworkOptions['init']) {
   return (depth: number, width: number): NetworkOptions => ({
     inputs: 784,

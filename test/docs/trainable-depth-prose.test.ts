@@ -177,7 +177,11 @@ describe("docs/studies.md's study (c) prose against the committed run", () => {
       row('batch-norm-sigmoid', 100).firstToLastAtInit!.toPrecision(2),
       ...['orthogonal-tanh', 'rezero', 'batch-norm-sigmoid'].map((remedy) => percent(row(remedy, 100).testAccuracy!)),
     ]);
-    sameTo(inStudies(/plain residual blocks without normalisation \((3\.8·10³) at 50 layers; at the 4th step/)[0], row('residual', 50).firstToLastAtInit!);
+    const [residualRatio, residualLoss] = inStudies(/whose sum grows with depth \((3\.8·10³) at 50 layers, the training loss ([\d,]+) at\s+initialisation; at the 4th step/);
+    sameTo(residualRatio, row('residual', 50).firstToLastAtInit!);
+    // The row stopped at step 4 and was put back to its initial weights: its training loss is theirs.
+    expect(row('residual', 50).steps).toBe(0);
+    expect(residualLoss).toBe(Math.round(row('residual', 50).trainLoss!).toLocaleString('en'));
     expect(row('residual', 50).stopped).toMatch(/^epoch 1, batch 4 \(step 4\)/);
     const [bnRatio, bnAccuracy] = inStudies(/batch norm with relu \((1\.4·10³) at 50, ([\d.]+) %\)/);
     sameTo(bnRatio, row('batch-norm-relu', 50).firstToLastAtInit!);

@@ -1,6 +1,6 @@
 /**
  * Why Adam does not train study (c)'s plain sigmoid net at 10 hidden layers: its rescaling stops at ε.
- * Adam's step is lr·m̂/(√v̂ + ε) (Kingma & Ba 2014, Algorithm 1; ε = ADAM_DEFAULTS.epsilon, 1e-8, PyTorch's
+ * Adam's step is lr·m̂/(√v̂ + ε) (Kingma & Ba 2015, Algorithm 1; ε = ADAM_DEFAULTS.epsilon, 1e-8, PyTorch's
  * too), so where |g| ≪ ε the step is ≈ lr·g/ε: in proportion to the gradient again, plain SGD at rate lr/ε.
  * At initialisation the first three weight layers' ∂C/∂W entries are all below ε. docs/remedies.md,
  * docs/studies.md ("Why, in short"), docs/trainable-depth.md and docs/gradient-flow.md quote these shares.

@@ -52,7 +52,8 @@ export function architectureRemedies(verdict: Verdict, trace: Trace, e: Evidence
   if (verdict === 'vanishing' && e.hiddenLayers >= 2 && gates.size === 0) {
     add(
       blocks('none'),
-      'the skip passes ∂C/∂y on unchanged: early layers get the gradient however much branches shrink it (He et al. 2016; ReZero: Bachlechner et al. 2020).',
+      'the skip passes ∂C/∂y on unchanged: early layers get the gradient however much branches shrink it (He et al. 2016; ReZero: Bachlechner et al. 2020). ' +
+        "Without a norm or ReZero's gate the sum grows with depth: study (c)'s plain blocks overflowed float32 at 50 hidden layers.",
       blocks('rezero'),
     );
   } else if ((verdict === 'vanishing' || verdict === 'exploding') && e.hiddenLayers >= 2 && !gates.has('rezero')) {

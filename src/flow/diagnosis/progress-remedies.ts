@@ -135,7 +135,7 @@ export function plateauRemedies(trace: Trace, run: RunAtEnd, e: Evidence, add: A
     );
   }
   const adam = optimizerSwitch(run, 'adam');
-  const adamWhy = `divides each weight's step by the size of its recent gradients, so a shallow slope still gets a step of normal size (Kingma & Ba 2015; at its default rate ${ADAM_DEFAULTS.learningRate}).`;
+  const adamWhy = `divides each weight's step by the size of its recent gradients, so a shallow slope still gets a step of normal size, where its gradients are not far below Adam's ε (${ADAM_DEFAULTS.epsilon}; Kingma & Ba 2015; at its default rate ${ADAM_DEFAULTS.learningRate}).`;
   if (optimizer === 'sgd' && !(run.momentum !== undefined && run.momentum > 0)) {
     add(
       [numberSetting('momentum', CHOICE_MOMENTUM)],
