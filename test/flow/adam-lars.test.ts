@@ -14,6 +14,7 @@ import { loadMnist } from '../../src/data/mnist.js';
 import { firstRows } from '../../src/studies/depth.js';
 import { tracedRun, type Rows } from '../util/traced-run.js';
 import { LARS_DEFAULTS } from '../../src/optimizer-defaults.js';
+import { deepOptimizerWords } from '../../src/flow/diagnosis/deep-optimizer-evidence.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
 
 let digits: Rows;
@@ -58,7 +59,9 @@ describe('lars offered to an Adam run whose vanishing gap held and that is not c
       `adam's steps still follow the gap: the first hidden layer's ‖ΔW‖/‖W‖ is 1/${(1 / e.updateFirstToLast).toPrecision(3)} of the last hidden layer's (median). ` +
         "LARS scales each layer's gradient by its trust ratio η‖W‖/(‖∇W‖ + λ‖W‖), so that a step moves every layer by the learning rate × η (η = 0.001) " +
         "of its weights' norm before momentum (at most that with weight decay λ), whatever the gradient's size (You et al. 2017); " +
-        "its steps are SGD with momentum's in place of adam's per-weight ones (the same trust ratio on Adam's step is LAMB, You et al. 2020, which gradscope does not have).",
+        "its steps are SGD with momentum's in place of adam's per-weight ones (the same trust ratio on Adam's step is LAMB, You et al. 2020, which gradscope does not have)." +
+        // 10 hidden layers: what study (c) measured of LARS at that depth.
+        deepOptimizerWords(10, ['lars']),
     );
     expect(1 / e.updateFirstToLast).toBeCloseTo(28.9, 0);
     // The remedy as a user applies it, its settings in place of the run's options: the run it makes is LARS at LARS's default rate.

@@ -11,6 +11,7 @@ import { LAYER_RATE_RECORDS, LAYER_RATE_WORTH, LAYER_STEP_SIZE_BOUND, VANISHING_
 import { percent, timesOf } from './diagnosis-words.js';
 import { counted, grouped } from '../../counted.js';
 import { chainEnds } from './gap-measures.js';
+import { deepOptimizerWords } from './deep-optimizer-evidence.js';
 import type { Evidence } from './diagnosis-types.js';
 import { type AddRemedy, carriedEpochsWhy, optimizerSwitch } from './remedy-settings.js';
 import { boundText, givenFloat32Text, numberText, printedRate } from '../../number-text.js';
@@ -158,8 +159,9 @@ export const LARS_WHY =
  */
 function larsRemedy(trace: Trace, e: Evidence, optimizerRemedy: (name: string, why: string) => void, noLayerRates: string): void {
   const optimizer = trace.run.optimizer ?? '';
+  const deep = deepOptimizerWords(e.hiddenLayers, ['lars']);
   if (!GRADIENT_SCALED_STEPS.includes(optimizer)) {
-    optimizerRemedy('lars', `${LARS_WHY}.${noLayerRates}`);
+    optimizerRemedy('lars', `${LARS_WHY}.${noLayerRates}${deep}`);
     return;
   }
   if (!(e.updateFirstToLast <= VANISHING_RATIO)) return;
@@ -167,7 +169,7 @@ function larsRemedy(trace: Trace, e: Evidence, optimizerRemedy: (name: string, w
   optimizerRemedy(
     'lars',
     `${optimizer}'s steps still follow the gap: the ${ends.first}'s ‖ΔW‖/‖W‖ is ${timesOf(e.updateFirstToLast)} the ${ends.last}'s (median). LARS ${LARS_WHY}, whatever the gradient's size (You et al. 2017); ` +
-      `its steps are SGD with momentum's in place of ${optimizer}'s per-weight ones (the same trust ratio on Adam's step is LAMB, You et al. 2020, which gradscope does not have).`,
+      `its steps are SGD with momentum's in place of ${optimizer}'s per-weight ones (the same trust ratio on Adam's step is LAMB, You et al. 2020, which gradscope does not have).${deep}`,
   );
 }
 
@@ -224,14 +226,14 @@ export function vanishingOptimizerRemedies(
   }
   if (rates && !('pastBound' in rates)) layerRatesRemedy(trace, rates, e, add);
   // K-FAC takes dense networks only.
-  const secondOrder = (trace.blocks ? ['hessian-free'] : ['kfac', 'hessian-free']).filter((name) => run.optimizer !== name);
+  const secondOrder = (trace.blocks ? (['hessian-free'] as const) : (['kfac', 'hessian-free'] as const)).filter((name) => run.optimizer !== name);
   if (secondOrder.length) {
     const [first, second] = secondOrder.map((name) => optimizerSwitch(run, name));
     const batched = [first, second].find((settings) => settings?.some((s) => s.option === 'batchSize'));
     const batchWhy = batched ? HESSIAN_FREE_BATCH_WHY + carriedEpochsWhy(batched, run) : '';
     add(
       first,
-      `second-order methods use curvature to rescale the gradient of each direction, undoing the shrinking that the chain rule applied.${batchWhy}${second === undefined ? '' : SECOND_ORDER_UNRANKED}`,
+      `second-order methods use curvature to rescale the gradient of each direction, undoing the shrinking that the chain rule applied.${deepOptimizerWords(e.hiddenLayers, secondOrder)}${batchWhy}${second === undefined ? '' : SECOND_ORDER_UNRANKED}`,
       second,
     );
   }
