@@ -414,7 +414,11 @@ export class Trace {
     return Array.from({ length: this.layers }, (_, l) => l).filter((l) => this.recordsMetric(metric, l));
   }
 
-  /** Weight layers (the output layer included). */
+  /**
+   * Rows of the trace: a dense network's weight layers (the output layer included); a block network's every traced layer
+   * (dense, norm and activation layers, residual branches' too: blocks.layers names each), so the dense rows are
+   * rowsRecording('weightGradNorm'), not 0 … layers − 1.
+   */
   get layers(): number {
     return this.sizes.length - 1;
   }
