@@ -23,6 +23,8 @@ import type { LsuvTarget } from '../layers/lsuv.js';
 import { asOutOfMemory, checkBatchFits, checkFits, parameterCountOf, rowBufferElements } from './memory-budget.js';
 import { PassCount } from '../layers/passes.js';
 import { sizesList } from '../layer-runs.js';
+import { GradscopeError } from '../errors.js';
+import { counted, grouped } from '../counted.js';
 import { denseStepOf, DENSE_STEP, type DenseStepRunner, type DenseStepTensors } from '../dense-step.js';
 
 /** The parameters a network starts from instead of initialising them. */
@@ -31,6 +33,25 @@ export interface InitialParameters {
   weights: ArrayLike<number>[];
   /** Per weight layer, first layer first: its nOut biases. */
   biases: ArrayLike<number>[];
+}
+
+/**
+ * Refuses (BAD_MODEL_FILE, as the block engine's writeState refuses a tensor that does not fit) given parameters of another
+ * count of layers than `sizes` has, or a layer's weights or biases of another length: written in as they came, a short or long
+ * array would leave the tensors holding another layer's values (bias53 found a block network's tensors paired so, unsaid).
+ */
+function checkGivenParameters(given: InitialParameters, sizes: readonly number[]): void {
+  const depth = sizes.length - 1;
+  if (given.weights.length !== depth || given.biases.length !== depth) {
+    throw new GradscopeError('BAD_MODEL_FILE', `parameters: expected the weights and biases of ${counted(depth, 'weight layer')} (sizes ${sizesList(sizes)}), got ${given.weights.length} weight and ${given.biases.length} bias arrays`);
+  }
+  for (let l = 0; l < depth; l++) {
+    const expected = { weights: sizes[l] * sizes[l + 1], biases: sizes[l + 1] };
+    for (const kind of ['weights', 'biases'] as const) {
+      const length = given[kind][l].length;
+      if (length !== expected[kind]) throw new GradscopeError('BAD_MODEL_FILE', `parameters: ${kind}[${l}]: expected ${grouped(expected[kind])} values for layer ${l} (${sizes[l]} → ${sizes[l + 1]}), got ${grouped(length)}`);
+    }
+  }
 }
 
 /** copyRows' row list for copying a block of rows as one row of its whole length. */
@@ -127,6 +148,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     this.biases = [];
     this.nablaW = [];
     this.nablaB = [];
+    if (parameters) checkGivenParameters(parameters, this.sizes);
     // Weights, biases and their gradients: refused whole before the first alloc if they cannot fit.
     checkFits(kernels, 2 * parameterCountOf(this.sizes), 4 * this.depth, `a network of sizes ${sizesList(this.sizes)}`);
     try {
@@ -134,8 +156,8 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
         for (let l = 0; l < this.depth; l++) {
           const nIn = this.sizes[l];
           const nOut = this.sizes[l + 1];
-          const w = parameters?.weights[l] ?? initWeights(config.init, nIn, nOut, this.rng);
-          const b = parameters?.biases[l] ?? initBiases(config.biasInit, nOut, this.rng);
+          const w = parameters ? parameters.weights[l] : initWeights(config.init, nIn, nOut, this.rng);
+          const b = parameters ? parameters.biases[l] : initBiases(config.biasInit, nOut, this.rng);
           this.weights.push(this.tensorOf(w));
           this.biases.push(this.tensorOf(b));
           this.nablaW.push(kernels.alloc(nIn * nOut));
