@@ -157,8 +157,8 @@ export interface KfacOptions {
    */
   normConstraint?: number;
   /**
-   * The learning rate train() uses when given none, the instance's defaultLearningRate (default KFAC_RESCALED_LEARNING_RATE,
-   * 1, with rescale: the quadratic model's own step; KFAC_LEARNING_RATE, 0.2, without), as the other optimisers that take
+   * The learning rate train() uses when given none, the instance's defaultLearningRate (default 1
+   * with rescale: the quadratic model's own step; 0.2 without), as the other optimisers that take
    * a rate take it in their options; a `learningRate` given to train() still sets the run's. Not a setting a checkpoint
    * fixes: restore() takes the state's, as PyTorch's load_state_dict restores lr.
    */

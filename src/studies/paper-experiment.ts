@@ -41,7 +41,7 @@ export interface PaperOptions {
   /** Scales every experiment's epochs (default 1; tests use less), at least one epoch each; not beside `epochs`. */
   budget?: number;
   /**
-   * Every experiment's epochs, a whole number from 1 to 1,000 (PAPER_EPOCHS_BOUND) (default: each its own, its
+   * Every experiment's epochs, a whole number from 1 to 1,000 (default: each its own, its
    * *_PAPER.epochs: 67 for batch norm, 15 for SELU, 10 for ReZero and for He's); not beside `budget`.
    */
   epochs?: number;

@@ -27,7 +27,7 @@ export type PaperId = keyof typeof EXPERIMENTS;
 
 /** Options of runPaperExperiments: those every experiment shares, which experiments to run, and a call after each. */
 export interface PaperExperimentsOptions extends PaperOptions {
-  /** The experiments to run, by id, each once; they run in PAPER_IDS' order whatever the list's (default: all four). */
+  /** The experiments to run, by id, each once; they run in the order the study lists them (batch norm, SELU, ReZero, He's) whatever the list's (default: all four). */
   ids?: PaperId[];
   /** Called with each experiment's result as it finishes (default: none). */
   onExperiment?: (experiment: PaperExperiment) => void;

@@ -55,6 +55,7 @@ const LIBRARY_NAMES: [file: string, words: string][] = [
   ['flow/diagnosis/vanishing-optimizer-remedies.ts', 'in `gradscope study remedies` they did not leave the plateau'],
   ['io/files.ts', '(gradscope convert, from the checkpoint)'],
   ['io/files.ts', '(gradscope convert IN OUT.json makes a gradscope model of it)'],
+  ['io/safetensors.ts', 'readModelFile (gradscope/node) or gradscope convert'],
 ];
 
 describe('printed commands: one builder', () => {
