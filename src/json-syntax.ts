@@ -445,6 +445,9 @@ function placeSpan(message: string, text: string): { start: number; end: number 
   return undefined;
 }
 
+/** A string as messages quote one (JSON's spelling: quoted, shown, describeValue), escapes and all. */
+const QUOTED_IN_MESSAGE = /"(?:[^"\\]|\\.)*"/g;
+
 /**
  * Where a refusal of `message` names an Infinity the text `text` never wrote, what it wrote: JSON.parse reads a number
  * beyond float64's range (`1e400`) as ±Infinity, and 'weights[0][0]: Infinity is not a finite number' quoted nothing in
@@ -454,7 +457,8 @@ function placeSpan(message: string, text: string): { start: number; end: number 
  * keys in another order than the reader's: review51).
  */
 function withOverflowWritten(message: string, text: string, path?: JsonPath, textName = 'the text'): string {
-  if (!/\bInfinity\b/.test(message)) return message;
+  // A word in quotes is a name or a string the caller wrote (a key "Infinity" written twice, the string "Infinity" in a cell), not a number read as one.
+  if (!/\bInfinity\b/.test(message.replace(QUOTED_IN_MESSAGE, '""'))) return message;
   const span = path ? jsonValueSpan(text, path) : placeSpan(message, text);
   if (span === undefined) return message;
   for (const match of text.slice(span.start, span.end).matchAll(JSON_STRING_OR_NUMBER)) {

@@ -95,6 +95,21 @@ describe('every reader refuses it, naming the object and both places', () => {
     await expectError(() => fromSafetensors(bytes), 'BAD_MODEL_FILE', /^safetensors header: "0\.weight" is written 2 times \(at line 1, column \d+ and line 1, column \d+\);/);
   });
 
+  it('a key named "Infinity" written twice is said alone: no overflowed number elsewhere in the text is quoted beside it (json53)', async () => {
+    const net = await createNetwork({ sizes: [2, 3, 2], seed: 1 });
+    const written = JSON.stringify(net.toJSON(), null, 1);
+    net.dispose();
+    // A weight the text writes beyond float64's range, which JSON reads as Infinity, in the same layer as the key written twice.
+    const text = written.replace(/("weights": \[\s*\[\s*)(-?[0-9.e-]+)/, '$11e400').replace('"weights": [', '"Infinity": 1,\n   "Infinity": 2,\n   "weights": [');
+    expect(text).toContain('1e400');
+    const line = text.split('\n').findIndex((l) => l.includes('"Infinity"')) + 1;
+    const said = `"Infinity" is written 2 times in layers[0] (at line ${line}, column 4 and line ${line + 1}, column 4); ${KEPT}`;
+    expect(() => readModelJSON(text)).toThrow(new RegExp(`^model: ${said.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    const path = join(folder, 'infinity-twice.json');
+    writeFileSync(path, text);
+    await expectError(() => loadModel(path), 'BAD_MODEL_FILE', new RegExp(`^${`${path}: ${said}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+  });
+
   it('a tfjs model.json, and a trace given as text (a "steps" written twice was refused as a batchRows length)', async () => {
     const net = await createNetwork({ sizes: [2, 3, 2], seed: 1 });
     const tfjs = join(folder, 'tfjs');
