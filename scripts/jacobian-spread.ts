@@ -4,7 +4,7 @@
  * spread of the input–output Jacobian's singular values at initialisation (dynamical isometry,
  * Pennington, Schoenholz & Ganguli 2017: a norm-preserving scale is not enough, the whole spectrum must
  * stay near 1). For the study's dense remedies relu-he, plain-tanh, orthogonal-tanh and selu at 20, 50
- * and 100 hidden layers of 64 (TRAINABLE_DEPTH_REMEDIES' networks, the study's seed 1), jacobianSpectrum
+ * and 100 hidden layers of 64 (TRAINABLE_DEPTH_REMEDIES' networks at the study's width and seed, TRAINABLE_WIDTH and STUDY_SEED), jacobianSpectrum
  * at the first 4 training digits: ∂z^L/∂x has 10 singular values (10 logits), all of them measured.
  * Prints, per network, the smallest and the largest over the 4 digits' medians, their ratio and the mean σ².
  * docs/studies.md (study (c)) quotes it; test/studies/jacobian-spread runs the 20-layer case.
@@ -17,12 +17,10 @@ import { loadMnist } from '../src/data/mnist.js';
 import { firstRows } from '../src/studies/depth.js';
 import { TRAINABLE_DEPTH_REMEDIES } from '../src/studies/trainable-depth-remedies.js';
 import type { Rows } from '../src/data/matrix.js';
+import { STUDY_SEED, TRAINABLE_WIDTH } from '../src/studies/study-defaults.js';
 
 /** The dense initialisation remedies of study (c) this compares. */
 export const SPREAD_REMEDIES = ['relu-he', 'plain-tanh', 'orthogonal-tanh', 'selu'] as const;
-/** Study (c)'s seed and width. */
-const SEED = 1;
-const WIDTH = 64;
 /** Digits measured (jacobianSpectrum's default). */
 export const SPREAD_DIGITS = 4;
 
@@ -48,7 +46,7 @@ export async function spreadDigits(): Promise<Rows> {
 /** `remedy`'s network at `depth` hidden layers, at initialisation: its Jacobian's spread at `x`. */
 export async function jacobianSpread(remedy: (typeof SPREAD_REMEDIES)[number], depth: number, x: Rows): Promise<JacobianSpread> {
   const { network } = TRAINABLE_DEPTH_REMEDIES.find((r) => r.key === remedy)!;
-  const net = await createNetwork({ ...network(depth, WIDTH), seed: SEED });
+  const net = await createNetwork({ ...network(depth, TRAINABLE_WIDTH), seed: STUDY_SEED });
   try {
     const { examples, singularValues } = jacobianSpectrum(net, x, { k: 10, examples: SPREAD_DIGITS });
     if (singularValues !== 10) throw new Error(`expected every one of the 10 logits' singular values, got ${singularValues}`);

@@ -32,7 +32,7 @@ import { ACCURACY_STANDARD_ERRORS } from './paper-batch-norm.js';
 import { checkPaperOptions, epochsText, epochsUntilFailure, experimentEpochs, type PaperExperiment, type PaperOptions, progressCounter } from './paper-experiment.js';
 import { endEpochsText, endsDifferenceError, runEnd, type RunEnd } from './paper-run-end.js';
 import { loadStudyDigits } from './study-digits.js';
-import { STUDY_SEED } from './study-defaults.js';
+import { STUDY_SEED, TRAINABLE_WIDTH } from './study-defaults.js';
 
 /** The set-up as run (see the module comment): which numbers are the paper's and which are ours. */
 export const HE_INIT_PAPER = {
@@ -41,7 +41,7 @@ export const HE_INIT_PAPER = {
   /** The depth at which the paper's Xavier stalls (Figure 3); at the other both converge (Figure 2). */
   xavierStallsAt: 30,
   /** Hidden units, ours: the trainable-depth study's width (their added conv layers have 2·2·256 = 1,024 inputs a unit). */
-  width: 64,
+  width: TRAINABLE_WIDTH,
   /** Their §3: "The mini-batch size is fixed as 128." */
   batchSize: 128,
   /** Their §3's first rate, 1e-2, kept throughout (theirs falls to 1e-3 and 1e-4 as the error plateaus). */

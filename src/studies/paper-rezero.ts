@@ -14,14 +14,14 @@ import type { NetworkOptions } from '../network/config.js';
 import { createOptimizer } from '../optim/index.js';
 import { checkPaperOptions, epochsText, epochsUntilFailure, progressCounter, experimentEpochs, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
 import { loadStudyDigits } from './study-digits.js';
-import { STUDY_SEED } from './study-defaults.js';
+import { STUDY_SEED, TRAINABLE_WIDTH } from './study-defaults.js';
 
 /** The set-up as run (see the module comment). */
 export const REZERO_PAPER = {
   /** Residual blocks after the input layer (the notebook's depth). */
   blocks: 64,
   /** Units per layer: the trainable-depth study's width, not the notebook's 256. */
-  width: 64,
+  width: TRAINABLE_WIDTH,
   batchSize: 100,
   learningRate: 0.01,
   epochs: 10,

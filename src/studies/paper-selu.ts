@@ -13,7 +13,7 @@ import { MNIST_SOURCE, type MnistSplit } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
 import { checkPaperOptions, epochsText, epochsUntilFailure, progressCounter, experimentEpochs, standardise, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
 import { loadStudyDigits } from './study-digits.js';
-import { STUDY_SEED } from './study-defaults.js';
+import { STUDY_SEED, TRAINABLE_WIDTH } from './study-defaults.js';
 import { times, grouped } from '../counted.js';
 import { BATCH_NORM_MOMENTUM } from '../layers/spec.js';
 import { lossTexts } from '../loss-text.js';
@@ -22,7 +22,7 @@ import { lossTexts } from '../loss-text.js';
 export const SELU_PAPER = {
   depths: [8, 16, 32],
   /** Hidden units: the trainable-depth study's width, not the paper's 784 (a 32-layer net of 784 costs 150× more per step). */
-  width: 64,
+  width: TRAINABLE_WIDTH,
   batchSize: 128,
   /** 1e-5 on the summed loss of 128 rows. */
   learningRate: 1e-5 * 128,

@@ -25,6 +25,9 @@ export const AUTOENCODER_DEFAULTS = { seconds: 30, trainRows: 3000, testRows: 50
 /** The trainable-depth study's step budget, by default: epochs over the training digits (10 × ⌈9,000 / 32⌉ = 2,820 steps of batch 32). */
 export const TRAINABLE_EPOCHS = 10;
 
+/** The trainable-depth study's units per hidden layer, by default (the papers' experiments and scripts/jacobian-spread.ts take it too). */
+export const TRAINABLE_WIDTH = 64;
+
 /** The budget sweep's budgets, by default, as multiples of the step budget. */
 export const BUDGET_MULTIPLES: readonly number[] = [1, 4, 16, 64];
 

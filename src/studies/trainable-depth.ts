@@ -18,14 +18,12 @@ import { TRAINABLE_DEPTH_REMEDIES, type TrainableDepthRemedy } from './trainable
 import { loadStudyData, RATIO_COLUMNS, runNetwork, zeroCausesOf, type StudyData, type ZeroCauses } from './trainable-depth-run.js';
 import { epochsText } from './paper-experiment.js';
 import { DEPTH_BOUND, TRAINABLE_EPOCHS_BOUND, WIDTH_BOUND } from './study-bounds.js';
-import { STUDY_DIGITS, STUDY_SEED, TRAINABLE_EPOCHS } from './study-defaults.js';
+import { STUDY_DIGITS, STUDY_SEED, TRAINABLE_EPOCHS, TRAINABLE_WIDTH } from './study-defaults.js';
 import { percentText } from '../percent-text.js';
 
 /** Hidden layers of the networks, by default. */
 export const TRAINABLE_DEPTHS: readonly number[] = [2, 5, 10, 20, 50, 100];
-/** Units per hidden layer, by default. */
-export const TRAINABLE_WIDTH = 64;
-export { TRAINABLE_EPOCHS };
+export { TRAINABLE_EPOCHS, TRAINABLE_WIDTH };
 /** Training digits, by default. */
 export const TRAINABLE_TRAIN_ROWS = STUDY_DIGITS.trainRows;
 /** Held-out accuracy a depth must reach to count as trained. */
