@@ -98,10 +98,12 @@ export function overfittingOf(d: Pick<Diagnosis, 'evidence' | 'remedies'>): Fini
  * or seen-rows run up 2 % still said 'worse', session 28); what it says beside it is each case's own.
  * Each case, small rise or not:
  * - the checked rows trained the loaded model too (FinishedRun.seen): not held-out figures, no cause;
- * - at chance before and after with a small rise (no overfitting read, rows not seen): a plateau, 'learnt
- *   nothing' (`train --depth 5 --width 30 --epochs 3` on the digits, studied on for 3 epochs, stayed at
+ * - at chance before and after with a small rise (no overfitting read, rows not seen): 'learnt nothing',
+ *   as on a plateau (`train --depth 5 --width 30 --epochs 3` on the digits, studied on for 3 epochs, stayed at
  *   10.5 % at rates 0.1, 0.01 and 0.001, its test loss up 0.26 % at 0.1, 2026-12-02), pointing to the
- *   diagnosis, which reads the run's gradients, not to a lower rate, which does not leave a plateau;
+ *   diagnosis, which reads the run's gradients, or to the rate it offers: no rule that a lower rate never
+ *   leaves it (auditor54: a 0-epoch [784, 5×30, 10] model on with adam at 0.1 stayed at chance, and the
+ *   diagnosis's --learning-rate 0.0029, read from its saturated units, took it to 50.6 % in 2 epochs);
  * - the run restarted a saved optimiser afresh (FinishedRun.restarted): no rate blamed, and overfitting the diagnosis reads beside it
  *   said as what the restart may explain as well, not as the cause (newuser30: `train --optimizer adam --out m`, then study --model m
  *   with adam, was told overfitting and not the restart: the training rows' loss is first measured after the first epoch, the one the
@@ -133,7 +135,7 @@ export function worseWarning({ checked, checkedName = checkedRowsName(checked), 
   if (!seen && !overfitting && atChanceThroughout && small) {
     return (
       `Warning: the trained network learnt nothing on the ${checkedName} (${numbers})${why}${kept}; at chance before and after, no better than ${chanceWords(chance!)}; ` +
-      `its loss up ${riseText} (${under}), too little to blame on the steps' size: a plateau looks like this, and a lower rate does not leave one; ${diagnosis}.`
+      `its loss up ${riseText} (${under}), too little to blame on the steps' size: ${plateauWords(diagnosis, offer)}.`
     );
   }
   const opening = small ? `the trained network's loss on the ${checkedName} is up ${riseText}` : worseWords(checkedName, initial, final);
@@ -156,6 +158,15 @@ interface CauseCase extends Pick<FinishedRun, 'optimizer' | 'diagnosis' | 'overf
  * one, and 'below R' above 'above R'). Undefined where it offers none.
  */
 const offerWords = ({ offer }: CauseCase) => offer && `the run's diagnosis, which reads this run's own steps, offers a ${offer.direction} one: --learning-rate ${offer.flagValue}`;
+
+/**
+ * Beside a run at chance throughout: a plateau looks like this, and the diagnosis says what holds it; where the diagnosis offers a
+ * rate read from this run's steps (saturation under them, say), that offer, which may leave it.
+ */
+const plateauWords = (diagnosis: string, offer: RateOffer | undefined) =>
+  offer
+    ? `a plateau looks like this, but the run's diagnosis, which reads this run's own steps, offers a ${offer.direction} learning rate: --learning-rate ${offer.flagValue}`
+    : `a plateau looks like this; ${diagnosis}`;
 
 /** The checked rows by the name train and study --model give them: 'test digits' (it said 'the test rows' beside their 'test digits'), else the training rows. */
 const checkedRowsName = (checked: string): string => (checked === 'test' ? 'test digits' : `${checked} rows`);

@@ -3,7 +3,7 @@
  * checked rows than its initial weights: said when the final loss is above the initial one or not a
  * number, never when it is at or below it; the likely cause fits the optimiser (a rate to lower, or
  * none to lower), what halving did and what the save flag does are said; a network at chance before
- * and after whose loss barely rose is said to have learnt nothing, with no lower rate offered.
+ * and after whose loss barely rose is said to have learnt nothing, with only the rate its diagnosis offers.
  */
 import { chanceOf } from '../../src/flow/chance.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -154,8 +154,19 @@ describe('worseWarning', () => {
     expect(worseWarning({ checked: 'test', ...plateau, trained: { halvings: 0, learningRate: 0.1 }, optimizer: 'sgd', diagnosis: "the run's diagnosis says what holds it" })).toBe(
       'Warning: the trained network learnt nothing on the test digits (test loss 2.305 → 2.311, test accuracy 10.5 % → 10.5 %); ' +
         'at chance before and after, no better than a guess among 10 classes (10 % right), within 5 points either way; its loss up only 0.3 % (under the 5.0 % that counts as a rise), ' +
-        "too little to blame on the steps' size: a plateau looks like this, and a lower rate does not leave one; the run's diagnosis says what holds it.",
+        "too little to blame on the steps' size: a plateau looks like this; the run's diagnosis says what holds it.",
     );
+  });
+
+  // auditor54: `train --depth 5 --width 30 --epochs 0 --out m0.json`, then `study --model m0.json --epochs 2 --optimizer adam
+  // --learning-rate 0.1` was told 'a lower rate does not leave one' above a diagnosis offering --learning-rate 0.0029 (its units
+  // saturated under the steps), which took it from 9.8 % to 50.6 % in 2 epochs. The warning says the offer, never a rule against it.
+  it("at chance throughout, says the rate the run's diagnosis offers rather than that no lower rate leaves a plateau", () => {
+    const saturated = worseWarning({ checked: 'test', ...plateau, trained: { halvings: 0, learningRate: 0.1 }, optimizer: 'adam', diagnosis: "the run's diagnosis says what holds it", rateOffered: { direction: 'smaller', flagValue: '0.0029' } });
+    expect(saturated).toMatch(
+      /; its loss up only 0\.3 % \(under the 5\.0 % that counts as a rise\), too little to blame on the steps' size: a plateau looks like this, but the run's diagnosis, which reads this run's own steps, offers a smaller learning rate: --learning-rate 0\.0029\.$/,
+    );
+    expect(saturated).not.toMatch(/does not leave/);
   });
 
   it('says a run at chance checked on rows that trained the model is not held out, and calls it no plateau (the seen rows come first, as the doc says)', () => {
