@@ -18,6 +18,7 @@ import { DEPTH_FIRST_SEED, DEPTH_NETWORK_OPTIONS, DEPTH_SEEDS, NIELSEN_RATIOS, n
 import { median } from '../../src/median.js';
 import { tableStarting } from '../util/markdown-tables.js';
 import { flat } from '../util/printed-text.js';
+import { sci } from '../../src/sci-text.js';
 
 const read = (file: string) => ({ file, text: readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8') });
 const GRADIENT_FLOW = read('docs/gradient-flow.md');
@@ -148,6 +149,42 @@ describe("docs/studies.md's account of the deepest network's 500 epochs", () => 
       expect(Math.abs(network.training!.finalLoss - entropy)).toBeLessThan(0.0015);
       expect((network.training!.testAccuracy * 100).toFixed(1)).toBe(accuracy);
     }
+  });
+});
+
+// auditor54 #1: the table along training and README's two falls quoted from it were held by nothing (README said 208×, the
+// rounded cells' ratio, where the trace's is 207×).
+describe("docs/gradient-flow.md's table along training and README's falls from it", () => {
+  it("give the deepest network's ‖∂C/∂b‖, ratio and loss at each epoch named, as its trace records them", () => {
+    const trace = result.networks.at(-1)!.training!.trace;
+    const hidden = trace.layers - 1;
+    const layers = Array.from({ length: hidden }, (_, l) => trace.series('biasGradNorm', l));
+    const table = tableStarting(GRADIENT_FLOW, '| epoch | layer 1 | layer 2 | layer 3 | layer 4 | first ÷ last | loss |');
+    expect(table.rows.length).toBeGreaterThan(2);
+    for (const row of table.rows) {
+      const epoch = Number(row[0]);
+      // One record per full-batch epoch: its one step's (counted from 1), the gradient at the weights the epoch starts from.
+      expect(trace.steps[epoch], row[0]).toBe(epoch + 1);
+      expect(row, `epoch ${epoch}`).toEqual([
+        row[0],
+        ...layers.map((series) => sci(series[epoch])),
+        String(Number((layers[0][epoch] / layers[hidden - 1][epoch]).toPrecision(2))),
+        trace.losses[epoch].toFixed(3),
+      ]);
+    }
+  });
+
+  it("say README's fall of the last hidden layer's ‖∂C/∂b‖ by epoch 50, and over the plateau study's last 125 epochs, from the trace", () => {
+    const trace = result.networks.at(-1)!.training!.trace;
+    const last = trace.series('biasGradNorm', trace.layers - 2);
+    const paragraph = flat(README.text.slice(README.text.indexOf('Over depth or over training time?')).split('\n\n')[0]);
+    const byFifty = /by epoch 50 that layer's ‖∂C\/∂b‖ had fallen (\d+)× \(([\d.e-]+) → ([\d.e-]+)\), as the loss fell from ([\d.]+) to ([\d.]+)/.exec(paragraph);
+    expect(byFifty, "README: 'by epoch 50 … had fallen'").not.toBeNull();
+    expect(byFifty!.slice(1)).toEqual([String(Math.round(last[0] / last[50])), sci(last[0]), sci(last[50]), trace.losses[0].toFixed(3), trace.losses[50].toFixed(3)]);
+    // The plateau study diagnoses epochs 376 to 500, the records at the starts of epochs 375 to 499 counted from 0.
+    const plateau = /the last 125 of those epochs \(376 to 500\), where the same layer's ‖∂C\/∂b‖ fell ([\d.]+)×/.exec(paragraph);
+    expect(plateau, "README: 'the last 125 of those epochs'").not.toBeNull();
+    expect(plateau![1]).toBe((last[375] / last[499]).toFixed(2));
   });
 });
 
