@@ -10,8 +10,6 @@ import { GradscopeError, shorten, typedWord } from '../errors.js';
 import { DATA_FILE_SHAPE, dataFromJSON, type DataFile } from '../io/data-file.js';
 import { checkWritable, parseJsonBytes, readFileBytes, sameFile } from '../io/file-access.js';
 import { checkModelLimits, FILE_LIMITS } from '../model-limits.js';
-import { nonFiniteInput } from '../data/matrix.js';
-import { overflowSaid } from '../json-syntax.js';
 import { didYouMean } from '../suggest.js';
 import { oneOf } from '../list-text.js';
 import { grouped } from '../counted.js';
@@ -487,18 +485,8 @@ export async function readDataFile(path: string): Promise<DataFile> {
   } catch (error) {
     throw new GradscopeError('BAD_DATA_FILE', `${shellWord(path)}: ${(error as Error).message}`);
   }
-  const data = dataFromJSON(json, shellWord(path));
-  // JSON.parse reads a number beyond float64's range (1e400) as ±Infinity, which the rows readers could only call
-  // 'Infinity', a word the file never holds (edges47 #9): refused here, where the text is in hand, with what it wrote.
-  // In the file's own order (JSON.parse keeps it): the first such value in the text is the one refused (review51 #4), and
-  // quoted where it is written (a key written twice was refused above, by parseJsonBytes).
-  for (const name of Object.keys(json as object).filter((key): key is 'inputs' | 'targets' => key === 'inputs' || key === 'targets')) {
-    for (const [r, row] of data[name].entries()) {
-      const c = row.findIndex((v) => v === Infinity || v === -Infinity);
-      if (c >= 0) throw overflowSaid(nonFiniteInput(`${shellWord(path)}: ${name}`, r, c, row[c]), new TextDecoder().decode(bytes), [name, r, c]);
-    }
-  }
-  return data;
+  // The text, decoded only to say where a refused value is written (dataFromJSON).
+  return dataFromJSON(json, shellWord(path), () => new TextDecoder().decode(bytes));
 }
 
 /**

@@ -88,7 +88,7 @@ export interface MeasuredRows {
 }
 
 /**
- * A --data file's rows, every value checked (toMatrix: NON_FINITE_INPUT naming the row and column) and
+ * A --data file's rows, every value checked (dataFromJSON, toMatrix: naming the row and column) and
  * the inputs paired with the targets (checkPairs), each refusal prefixed with the file, before any flag
  * or model is read against its columns: the one reader of --data for every command. A string or a short
  * row was found only at the upload, after --output's refusal had told the user to change a flag first

@@ -110,7 +110,7 @@ export function toMatrix(input: Rows, cols: number = columnsOf(input), label = '
       const at = r * cols;
       for (let c = 0; c < cols; c++) {
         const value = row[c];
-        if (typeof value !== 'number' || !(Math.abs(value) < overflow)) throw nonFiniteInput(label, r, c, value, !(c in row));
+        if (typeof value !== 'number' || !(Math.abs(value) < overflow)) throw valueRefusal(label, r, c, value, !(c in row));
         data[at + c] = value;
       }
     }
@@ -141,7 +141,7 @@ function columnsOf(input: Rows): number {
  */
 function store(data: Float32Array, i: number, source: ArrayLike<unknown>, label: string, cols: number): void {
   const value = source[i];
-  if (typeof value !== 'number' || !withinFloat32(value)) throw nonFiniteInput(label, Math.floor(i / cols), i % cols, value, !(i in source));
+  if (typeof value !== 'number' || !withinFloat32(value)) throw valueRefusal(label, Math.floor(i / cols), i % cols, value, !(i in source));
   data[i] = value;
 }
 
@@ -196,10 +196,16 @@ export function checkFlatShape(input: { data: ArrayLike<unknown>; rows: number; 
   }
 }
 
-/** NON_FINITE_INPUT naming the value at (row, col) of `label` and why it cannot be stored; `hole`: no value is there (a sparse array's). */
-export function nonFiniteInput(label: string, row: number, col: number, value: unknown, hole = false): GradscopeError {
-  if (hole) return new GradscopeError('NON_FINITE_INPUT', `${label}: row ${row}, column ${col} is missing (a hole in the array), not a number`);
-  const why = typeof value !== 'number' ? 'not a number' : Number.isFinite(value) ? 'beyond the float32 range' : 'not a finite number';
+/**
+ * The refusal of the value at (row, col) of `label`, naming it and why it cannot be stored: SHAPE_MISMATCH where it is no number
+ * at all (a string, null, a boolean, an array, a BigInt; `hole`: nothing is there, a sparse array's), as a row that is no array
+ * of numbers is; NON_FINITE_INPUT where it is a number float32 cannot hold (NaN, ±Infinity, beyond its range). A string was
+ * refused as a non-finite number (edges52's 5).
+ */
+export function valueRefusal(label: string, row: number, col: number, value: unknown, hole = false): GradscopeError {
+  if (hole) return new GradscopeError('SHAPE_MISMATCH', `${label}: row ${row}, column ${col} is missing (a hole in the array), not a number`);
+  if (typeof value !== 'number') return new GradscopeError('SHAPE_MISMATCH', `${label}: row ${row}, column ${col} is ${describeValue(value)}, not a number`);
+  const why = Number.isFinite(value) ? 'beyond the float32 range' : 'not a finite number';
   return new GradscopeError('NON_FINITE_INPUT', `${label}: row ${row}, column ${col} is ${describeValue(value)}, ${why}`);
 }
 

@@ -1,8 +1,9 @@
 /** The data file format: { "inputs": [[...]], "targets": [[...]] }. */
 import { MODEL_FILE_TAG } from '../network/model-file.js';
-import { GradscopeError } from '../errors.js';
-import { notRowProblem, ROW_LABELS } from '../data/matrix.js';
+import { describeValue, GradscopeError } from '../errors.js';
+import { notRowProblem, ROW_LABELS, valueRefusal } from '../data/matrix.js';
 import { checkFileFields } from '../model-limits.js';
+import { jsonValueSpan, overflowSaid, textPlace } from '../json-syntax.js';
 
 /** What a data file holds, as the rows flags' help and a refusal of a file that is not JSON say it. */
 export const DATA_FILE_SHAPE = '{ "inputs": [[…]], "targets": [[…]] }';
@@ -15,8 +16,11 @@ export interface DataFile {
   targets: number[][];
 }
 
-/** The rows of a parsed data file; `where` names it in a refusal (a path as its shell word). */
-export function dataFromJSON(json: unknown, where = 'data'): DataFile {
+/**
+ * The rows of a parsed data file; `where` names it in a refusal (a path as its shell word), `text` gives the text it was parsed
+ * from (read only to say where a refused value is written).
+ */
+export function dataFromJSON(json: unknown, where = 'data', text?: () => string): DataFile {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new GradscopeError('BAD_DATA_FILE', `${where}: expected an object with "inputs" and "targets"`);
   }
@@ -41,7 +45,39 @@ export function dataFromJSON(json: unknown, where = 'data'): DataFile {
       if (row.length === 0) throw new GradscopeError('BAD_DATA_FILE', `${where}: ${name}[${r}] is empty; each row holds at least one number`);
     });
   }
+  checkValues(file as Record<keyof DataFile, unknown[][]>, where, text);
   return { inputs: inputs as number[][], targets: targets as number[][] };
+}
+
+/** What a null in a data file most likely was: JSON has no NaN or Infinity, and JSON.stringify writes them as null. */
+const NULL_WRITTEN = 'JSON.stringify writes NaN and ±Infinity as null';
+
+/**
+ * Refuses the first value of the rows, in the file's order (JSON.parse keeps its keys' order: the first fault the text writes is
+ * the one refused, review51 #4), that is no number, or ±Infinity. No number (a string, null, a boolean): BAD_DATA_FILE, the file
+ * holds something else than rows of numbers (it was refused as a non-finite number, edges52's 5), where the text writes it.
+ * ±Infinity: JSON.parse reads a number beyond float64's range (1e400) so, and 'Infinity' is a word the file never holds (edges47
+ * #9): NON_FINITE_INPUT as the rows' readers say it, with what the text wrote (overflowSaid). One pass over the values, before any
+ * flag or model is read against the rows (a value beyond float32's range, finite here, is the rows' readers' to refuse: toMatrix).
+ */
+function checkValues(file: Record<keyof DataFile, unknown[][]>, where: string, text?: () => string): void {
+  for (const name of Object.keys(file) as (keyof DataFile)[]) {
+    const rows = file[name];
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r];
+      const c = row.findIndex((value) => typeof value !== 'number' || value === Infinity || value === -Infinity);
+      if (c < 0) continue;
+      const value = row[c];
+      const written = text?.();
+      if (typeof value === 'number') {
+        const refusal = valueRefusal(`${where}: ${name}`, r, c, value);
+        throw written === undefined ? refusal : overflowSaid(refusal, written, [name, r, c]);
+      }
+      const start = written === undefined ? undefined : jsonValueSpan(written, [name, r, c])?.start;
+      const said = [value === null ? NULL_WRITTEN : undefined, start === undefined ? undefined : `at ${textPlace(written!, start)}`].filter(Boolean).join('; ');
+      throw new GradscopeError('BAD_DATA_FILE', `${where}: ${name}: row ${r}, column ${c} is ${describeValue(value)}, not a number${said === '' ? '' : ` (${said})`}`);
+    }
+  }
 }
 
 /** The classes targets given as class labels (whole numbers from 0) imply, the largest label + 1 (at least 2), for the one-hot hint; undefined for other targets. */

@@ -7,7 +7,7 @@
  */
 import { GradscopeError } from '../errors.js';
 import type { Kernels, Loss, NumberArray, Tensor } from '../kernels.js';
-import { checkFlatShape, checkPairs, checkRowLength, isTypedNumberArray, nonFiniteInput, ROW_LABELS, toMatrix, type Matrix, type ResidentRows, type RowLabels, type Rows } from '../data/matrix.js';
+import { checkFlatShape, checkPairs, checkRowLength, isTypedNumberArray, ROW_LABELS, valueRefusal, toMatrix, type Matrix, type ResidentRows, type RowLabels, type Rows } from '../data/matrix.js';
 import { checkFits } from '../network/memory-budget.js';
 import type { Trainable } from '../model.js';
 import type { TrainingRows } from './training-engine.js';
@@ -193,7 +193,7 @@ function checkRows(input: Rows, cols: number, label: string): CheckedRows {
   const refuse = (at: number) => {
     const [row, col] = [Math.floor(at / cols), at % cols];
     const [held, index] = flat ? [flat.data, at] : [list![row], col];
-    return nonFiniteInput(label, row, col, held[index], !(index in held));
+    return valueRefusal(label, row, col, held[index], !(index in held));
   };
   return {
     rows,

@@ -358,7 +358,7 @@ describe('gradscope curvature', async () => {
     // The flag is wrong, not the data file: exit 2, the flag named (it read 'INVALID_OPTION: data.json: k: …').
     ['k larger than the parameter count', () => ['--data', dataPath, '--k', '27'], 2, /^gradscope: --k 27 for .*model\.json: expected an integer from 1 to the parameter count 26, got 27$/m],
     ['k of 0', () => ['--data', dataPath, '--k', '0'], 2, /--k must be ≥ 1/],
-    ['a non-finite input', () => ['--data', file('nan.json', { inputs: [[1, 2, null]], targets: [[1, 0]] })], 1, /NON_FINITE_INPUT: .*row 0, column 2/],
+    ['a null input (JSON.stringify writes NaN so)', () => ['--data', file('nan.json', { inputs: [[1, 2, NaN]], targets: [[1, 0]] })], 1, /BAD_DATA_FILE: .*nan\.json: inputs: row 0, column 2 is null, not a number \(JSON\.stringify writes NaN and ±Infinity as null; at line 1, column 17\)$/m],
     ['an unknown backend', () => ['--data', dataPath, '--backend', 'gpu'], 2, /--backend must be one of wasm, ref/],
   ])('rejects %s with one line and exit %i', async (_what, args, exit, message) => {
     const { code, stdout, stderr } = await runCliInProcess(['curvature', '--model', modelPath, ...args()]);

@@ -33,7 +33,7 @@ export function measuredRowsCases(command: 'gradients' | 'curvature', modelPath:
     const data = file('string-and-wrong-width.json', { inputs: [[1, 2], [3, 'x']], targets: [[1], [0]] });
     const { code, stdout, stderr } = await runCliInProcess([command, '--model', modelPath, '--data', data]);
     expect([code, stdout]).toEqual([1, '']);
-    expect(stderr).toMatch(/^gradscope: NON_FINITE_INPUT: \S*string-and-wrong-width\.json: inputs: row 1, column 1 is the string "x", not a number\n$/);
+    expect(stderr).toMatch(/^gradscope: BAD_DATA_FILE: \S*string-and-wrong-width\.json: inputs: row 1, column 1 is the string "x", not a number \(at line 1, column 21\)\n$/);
   });
 
   it('a model that does not take the digits says so, of the digits, in one line, exit 1', async () => {

@@ -327,7 +327,7 @@ describe('gradscope train', () => {
   // A file with one target column and a broken input was told to change --output first, and only then that its
   // rows were bad (newuser27): the file's every value is checked before any flag is read against its columns.
   it.each([
-    ['a string', [[1, 2], [3, 'x']], [[1], [0]], /^gradscope: NON_FINITE_INPUT: .*broken-0\.json: inputs: row 1, column 1 is the string "x", not a number$/],
+    ['a string', [[1, 2], [3, 'x']], [[1], [0]], /^gradscope: BAD_DATA_FILE: .*broken-0\.json: inputs: row 1, column 1 is the string "x", not a number \(at line 1, column 21\)$/],
     ['a short row', [[1, 2], [3]], [[1], [0]], /^gradscope: SHAPE_MISMATCH: .*broken-1\.json: inputs: row 1 has 1 value, expected 2$/],
     ['rows that do not pair up', [[1, 2], [3, 4]], [[1]], /^gradscope: SHAPE_MISMATCH: .*broken-2\.json: inputs \(2 rows\) and targets \(1 row\) do not pair up row for row$/],
   ])('says a data file with %s is bad before it refuses a flag for its columns', async (what, x, y, refusal) => {

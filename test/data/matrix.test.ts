@@ -34,7 +34,12 @@ describe("toMatrix's value check", () => {
     await expectError(() => toMatrix([[-overflow]], 1, 'inputs'), 'NON_FINITE_INPUT', /^inputs: row 0, column 0 is -3\.4028235677973366e\+38, beyond the float32 range$/);
     await expectError(() => toMatrix([[1, NaN]]), 'NON_FINITE_INPUT', /^toMatrix: row 0, column 1 is NaN, not a finite number$/);
     await expectError(() => toMatrix({ data: [1, -Infinity], rows: 1, cols: 2 }), 'NON_FINITE_INPUT', /^toMatrix: row 0, column 1 is -Infinity, not a finite number$/);
-    await expectError(() => toMatrix([[1, '2' as never]]), 'NON_FINITE_INPUT', /^toMatrix: row 0, column 1 is .*, not a number$/);
+  });
+
+  // A value that is no number is not a non-finite one (edges52's 5): refused as rows that are not arrays of numbers are.
+  it('refuses a value that is no number as SHAPE_MISMATCH, naming the row and column, in rows and in a flat block', async () => {
+    await expectError(() => toMatrix([[1, '2' as never]]), 'SHAPE_MISMATCH', /^toMatrix: row 0, column 1 is the string "2", not a number$/);
+    await expectError(() => toMatrix({ data: [1, 2, 3, null as never], rows: 2, cols: 2 }), 'SHAPE_MISMATCH', /^toMatrix: row 1, column 1 is null, not a number$/);
   });
 });
 

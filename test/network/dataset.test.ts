@@ -90,7 +90,7 @@ describe('datasets uploaded once', () => {
     await expectError(() => n.dataset({ ...flat.x, rows: 7 }, flat.y), 'SHAPE_MISMATCH', /inputs: data has 48 values, not 7 rows × 6/);
     await expectError(() => n.dataset(flat.x, { ...flat.y, data: flat.y.data.subarray(0, 21), rows: 7 }), 'SHAPE_MISMATCH', /inputs \(8 rows\) and targets \(7 rows\) do not pair up row for row/);
     await expectError(() => n.dataset([new Float32Array(6), new Float32Array(5)], flat.y), 'SHAPE_MISMATCH', /inputs: row 1 has 5 values, expected 6/);
-    await expectError(() => n.dataset({ data: ['1', 2, 3, 4, 5, 6] as unknown as number[], rows: 1, cols: 6 }, [[1, 0, 0]]), 'NON_FINITE_INPUT', /not a number/);
+    await expectError(() => n.dataset({ data: ['1', 2, 3, 4, 5, 6] as unknown as number[], rows: 1, cols: 6 }, [[1, 0, 0]]), 'SHAPE_MISMATCH', /^inputs: row 0, column 0 is the string "1", not a number$/);
     expect(kernels.bytesInUse).toBe(before);
     n.dispose();
   });
