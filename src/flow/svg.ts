@@ -248,7 +248,7 @@ export function scaleText(scale: number, span: number): string {
  * The least and greatest finite values (with `log`, of log10 v over the v > 0), or undefined when
  * there are none. A loop, not Math.min(...values): a spread of ~125,000 values overflows the call stack.
  */
-function finiteRange(values: Iterable<number>, log = false): [number, number] | undefined {
+export function finiteRange(values: Iterable<number>, log = false): [number, number] | undefined {
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of values) {

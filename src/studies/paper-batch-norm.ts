@@ -15,6 +15,7 @@ import { MNIST_SOURCE, type MnistSplit } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
 import { checkPaperOptions, epochsText, epochsUntilFailure, progressCounter, experimentEpochs, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
 import { quantile } from '../median.js';
+import { finiteRange } from '../flow/svg.js';
 import { loadStudyDigits } from './study-digits.js';
 import { STUDY_SEED } from './study-defaults.js';
 import { percentText } from '../percent-text.js';
@@ -255,6 +256,9 @@ export async function runBatchNormPaper(options: PaperOptions = {}): Promise<Pap
     { name: 'with batch norm', record: withBn },
   ];
   const steps = without.steps;
+  // Fig. 1b and 1c on one y range, as the paper draws them, so the bands' widths compare by eye (lecturer53 #11: each fitted its own).
+  const z = finiteRange(runs.flatMap(({ record }) => record.percentiles.flat()));
+  const zRange = z && z[0] < z[1] ? { yRange: z } : {};
   const early = Math.max(1, Math.round(steps.length / 10));
   const findings: string[] = [];
   for (const { name, record } of runs) if (record.failed) findings.push(`Training ${name} ${record.failed}: its curves end there, and the paper's claims are not compared.`);
@@ -292,6 +296,7 @@ export async function runBatchNormPaper(options: PaperOptions = {}): Promise<Pap
           title: `Input to one sigmoid of the last hidden layer over training, ${name}: 15th, 50th, 85th percentiles (their Fig. 1${name === 'with batch norm' ? 'c' : 'b'})`,
           xLabel: 'step',
           yLabel: 'z',
+          ...zRange,
           series: record.percentiles.map((ys, k) => ({ name: `${PERCENTILE_NAMES[k]} percentile`, xs: record.steps, ys })),
         })),
     ],

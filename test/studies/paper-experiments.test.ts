@@ -195,6 +195,10 @@ describe("the papers' experiments", () => {
       expect(s.xs.length).toBeGreaterThan(1);
       expect(Array.from(s.xs), s.name).toEqual(Array.from(s.xs, (_, i) => i * perEpoch));
     }
+    // Fig. 1b and 1c on one y range (lecturer53 #11): from the least to the greatest percentile of either run, so each panel holds every value.
+    const inputs = e.charts.filter((c) => c.id.startsWith('paper-batch-norm-input-'));
+    const values = inputs.flatMap((c) => c.series.flatMap((s) => Array.from(s.ys)));
+    expect(inputs.map((c) => c.yRange)).toEqual([[Math.min(...values), Math.max(...values)], [Math.min(...values), Math.max(...values)]]);
   }, 120_000);
 
   for (const [name, run] of [
