@@ -60,17 +60,23 @@ export async function jacobianSpread(remedy: (typeof SPREAD_REMEDIES)[number], d
   }
 }
 
+/** A singular value as docs/studies.md's table gives it: 2 significant digits, '0' where it is none. */
+export const spreadCell = (v: number): string => (v === 0 ? '0' : v.toPrecision(2));
+
+/** The table's cell for one network: its smallest–largest singular value. */
+export const spreadRange = (s: JacobianSpread): string => `${spreadCell(s.smallest)}–${spreadCell(s.largest)}`;
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const depths = (process.argv[2] ?? '20,50,100').split(',').map(Number);
   const x = await spreadDigits();
-  const cell = (v: number) => (v === 0 ? '0' : v.toPrecision(2));
+  const cell = spreadCell;
   console.log(`| hidden layers | ${SPREAD_REMEDIES.join(' | ')} |`);
   console.log(`|---|${SPREAD_REMEDIES.map(() => '---:').join('|')}|`);
   for (const depth of depths) {
     const cells: string[] = [];
     for (const remedy of SPREAD_REMEDIES) {
       const s = await jacobianSpread(remedy, depth, x);
-      cells.push(`${cell(s.smallest)}–${cell(s.largest)} (${s.smallest > 0 ? `${cell(s.largest / s.smallest)}×` : '∞'}; mean σ² ${cell(s.meanSquared)})`);
+      cells.push(`${spreadRange(s)} (${s.smallest > 0 ? `${cell(s.largest / s.smallest)}×` : '∞'}; mean σ² ${cell(s.meanSquared)})`);
     }
     console.log(`| ${depth} | ${cells.join(' | ')} |`);
   }
