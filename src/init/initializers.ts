@@ -42,6 +42,26 @@ export const WEIGHT_INIT_DRAWS: Readonly<Record<WeightInitName, string>> = {
   orthogonal: 'a random semi-orthogonal matrix',
 };
 /**
+ * Whose variance rule each named initialiser draws by. Two of one rule draw a layer's weights at one scale up to the layer's
+ * shape: He's Eqn. 10 and Eqn. 14 (fan-in and fan-out, of which He et al. found it "sufficient to use either"), Glorot's
+ * uniform and normal (one variance). A remedy offering an initialiser is not offered to a run drawn by its rule already
+ * (sameInitRule): diagnose() offered 'he-normal' to a relu run on 'he-normal-fan-out'.
+ */
+const WEIGHT_INIT_RULE: Readonly<Record<WeightInitName, string>> = {
+  standard: 'standard',
+  'glorot-uniform': 'glorot',
+  'glorot-normal': 'glorot',
+  'he-normal': 'he',
+  'he-normal-fan-out': 'he',
+  'lecun-normal': 'lecun',
+  orthogonal: 'orthogonal',
+};
+
+/** Whether the init named `name` (a run's, perhaps another kind's: 'normal', 'sparse', 'lsuv', or none) draws by `init`'s variance rule (WEIGHT_INIT_RULE). */
+export function sameInitRule(name: string | undefined, init: WeightInitName): boolean {
+  return name !== undefined && Object.hasOwn(WEIGHT_INIT_RULE, name) && WEIGHT_INIT_RULE[name as WeightInitName] === WEIGHT_INIT_RULE[init];
+}
+/**
  * Martens' (2010) sparse initialisation: each unit gets `connections` (default 15, or all of n_in
  * if fewer) nonzero incoming weights drawn from N(0, 1), the rest 0. The weights are large enough
  * that a deep sigmoid net's units do not all sit in the linear middle of the sigmoid (where

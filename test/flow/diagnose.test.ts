@@ -225,11 +225,24 @@ describe('diagnose', () => {
     // A network loaded from a checkpoint does not know its init: He's is named, without the run's.
     expect(relu({ optimizer: 'sgd' }).option).toBe("activation: 'relu', init: 'he-normal' (or activation: 'tanh')");
     expect(relu({ optimizer: 'sgd' }).why).toMatch(/\(He et al\. 2015\)\.$/);
-    for (const run of [{ optimizer: 'sgd', init: 'he-normal' }, { optimizer: 'sgd', init: 'orthogonal', lsuv: true }] as TraceRun[]) {
+    // Either of He's equations is He's (sameInitRule): a run on 'he-normal-fan-out' was offered 'he-normal'.
+    for (const run of [{ optimizer: 'sgd', init: 'he-normal' }, { optimizer: 'sgd', init: 'he-normal-fan-out' }, { optimizer: 'sgd', init: 'orthogonal', lsuv: true }] as TraceRun[]) {
       const remedy = relu(run);
       expect(remedy.option, JSON.stringify(run)).toBe("activation: 'relu' (or activation: 'tanh')");
       expect(remedy.why, JSON.stringify(run)).not.toMatch(/He et al/);
     }
+  });
+
+  it("offers no initialiser a run draws by the same rule already: Glorot's normal beside his uniform, He's Eqn. 14 beside his Eqn. 10", () => {
+    const initOptions = (run: TraceRun, hidden: 'tanh' | 'relu') => {
+      const d = diagnose(handTrace([gap(0.01), gap(0.01)], run, hidden as 'tanh'));
+      expect(d.verdict).toBe('vanishing');
+      return d.remedies.map((r) => r.option).filter((o) => o.startsWith('init:'));
+    };
+    expect(initOptions({ optimizer: 'sgd', init: 'standard' }, 'tanh')).toEqual(["init: 'glorot-uniform'"]);
+    expect(initOptions({ optimizer: 'sgd', init: 'glorot-normal' }, 'tanh')).toEqual([]);
+    expect(initOptions({ optimizer: 'sgd', init: 'standard' }, 'relu')).toEqual(["init: 'he-normal'"]);
+    expect(initOptions({ optimizer: 'sgd', init: 'he-normal-fan-out' }, 'relu')).toEqual([]);
   });
 
   it("states the sigmoid's factor as the bound ‖W‖₂/4 with its condition, never 'at least 4×' beside a measured factor above 1/4", () => {

@@ -4,7 +4,7 @@
  * diagnose() (diagnose.ts).
  */
 import { type Activation, LEAKY_RELU_SLOPE } from '../../kernels.js';
-import { WEIGHT_INIT_DRAWS, type WeightInitName, weightInitStd } from '../../init/initializers.js';
+import { sameInitRule, WEIGHT_INIT_DRAWS, type WeightInitName, weightInitStd } from '../../init/initializers.js';
 import { isReluFamily } from '../metrics.js';
 import { everyStepSawAllRows, type Trace } from '../trace.js';
 import type { Remedy, RemedySetting } from '../remedy.js';
@@ -124,12 +124,12 @@ export function hiddenNonlinearities(trace: Trace): Activation[] {
 
 /**
  * The initialiser a switch to `activation` needs with it: He's for a relu-family unit, unless the
- * run already draws He's weights or LSUV rescales them (He et al. 2015: relu zeroes half of z, so
+ * run already draws He's weights (either of his equations: sameInitRule) or LSUV rescales them (He et al. 2015: relu zeroes half of z, so
  * only variance 2/n_in keeps z's variance from layer to layer; 'standard' shrinks it 6× per layer,
  * and a deep relu stack's units die). Undefined where the run's own suits it.
  */
 function initFor(trace: Trace, activation: string): WeightInitName | undefined {
-  if (!isReluFamily(activation as Activation) || initName(trace.run.init) === RELU_INIT || trace.run.lsuv) return undefined;
+  if (!isReluFamily(activation as Activation) || sameInitRule(initName(trace.run.init), RELU_INIT) || trace.run.lsuv) return undefined;
   return RELU_INIT;
 }
 

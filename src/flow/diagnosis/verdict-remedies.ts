@@ -4,6 +4,7 @@
  * (diagnose.ts).
  */
 import { type Activation, LEAKY_RELU_SLOPE } from '../../kernels.js';
+import { sameInitRule } from '../../init/initializers.js';
 import { isReluFamily } from '../metrics.js';
 import { runAtEnd, type Trace } from '../trace.js';
 import { type Remedy, type RemedyOption, remedyLayerRates, remedyText } from '../remedy.js';
@@ -98,7 +99,6 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
   const add = adder();
   // The remedies of where the run stands, which its losses call for (Remedy.readFrom).
   const addOnLosses = adder('losses');
-  const usesInit = (name: string) => initName(run.init) === name;
   // He for relu, Saxe's orthogonal for linear nets, LeCun's for SELU (Klambauer et al.), Glorot's otherwise.
   const normalisedInit = hiddenActivations.every((f) => isReluFamily(f))
     ? 'he-normal'
@@ -111,7 +111,8 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
   const initUnknown =
     run.init === undefined && !run.lsuv ? ` This trace does not record how the network's weights were drawn (a network loaded from a file, say): if they were drawn by '${normalisedInit}' already, this remedy is not new to it.` : '';
   const initRemedy = (why: string) => {
-    if (!usesInit(normalisedInit)) add([choice('init', normalisedInit)], why + initUnknown);
+    // Not to a run drawn by the same rule already ('he-normal-fan-out' beside 'he-normal', 'glorot-normal' beside 'glorot-uniform').
+    if (!sameInitRule(initName(run.init), normalisedInit)) add([choice('init', normalisedInit)], why + initUnknown);
   };
   const optimizerRemedy = (name: string, why: string) => {
     if (run.optimizer !== name) add(optimizerSwitch(run, name), why);
