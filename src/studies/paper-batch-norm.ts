@@ -20,6 +20,7 @@ import { loadStudyDigits } from './study-digits.js';
 import { STUDY_SEED } from './study-defaults.js';
 import { percentText } from '../percent-text.js';
 import { grouped } from '../counted.js';
+import { decimalsShowing } from './compared-decimals.js';
 import { BATCH_NORM_MOMENTUM, NORM_EPSILON } from '../layers/spec.js';
 
 /** The set-up as run (see the module comment). */
@@ -162,8 +163,6 @@ export function clearlyHigher(a: number, b: number, rows: number): boolean {
   return a - b > ACCURACY_STANDARD_ERRORS * accuracyDifferenceError(a, b, rows);
 }
 
-/** Percentage points, one decimal. */
-const points = (v: number) => (100 * v).toFixed(1);
 
 /**
  * The verdict on "higher test accuracy with batch norm, reached faster" from the accuracies with and
@@ -172,10 +171,15 @@ const points = (v: number) => (100 * v).toFixed(1);
  * standard errors somewhere, the numbers are consistent with the claim but do not show it.
  */
 export function accuracyVerdict(withEarly: number, withoutEarly: number, withLast: number, withoutLast: number, rows: number): string {
-  const twoErrors = (a: number, b: number) => points(ACCURACY_STANDARD_ERRORS * accuracyDifferenceError(a, b, rows));
+  // In points: each difference, and the margin it is held to.
+  const [early, last] = [100 * (withEarly - withoutEarly), 100 * (withLast - withoutLast)];
+  const [earlyMargin, lastMargin] = [100 * ACCURACY_STANDARD_ERRORS * accuracyDifferenceError(withEarly, withoutEarly, rows), 100 * ACCURACY_STANDARD_ERRORS * accuracyDifferenceError(withLast, withoutLast, rows)];
+  // The decimals that show each difference against its margin and against 0 (clearlyHigher's and the tie's comparisons).
+  const decimals = decimalsShowing([[early, earlyMargin], [last, lastMargin], [early, 0], [last, 0]]);
+  const points = (v: number) => v.toFixed(decimals);
   const margins =
-    `differences ${points(withEarly - withoutEarly)} and ${points(withLast - withoutLast)} points, against ${ACCURACY_STANDARD_ERRORS} standard errors of ` +
-    `${twoErrors(withEarly, withoutEarly)} and ${twoErrors(withLast, withoutLast)} points (binomial, ${grouped(rows)} held-out digits, one seed)`;
+    `differences ${points(early)} and ${points(last)} points, against ${ACCURACY_STANDARD_ERRORS} standard errors of ` +
+    `${points(earlyMargin)} and ${points(lastMargin)} points (binomial, ${grouped(rows)} held-out digits, one seed)`;
   const claim = 'the paper\'s "higher test accuracy with batch norm, reached faster"';
   if (clearlyHigher(withEarly, withoutEarly, rows) && clearlyHigher(withLast, withoutLast, rows)) return `${margins}: ${claim} reproduces here.`;
   if (withEarly >= withoutEarly && withLast >= withoutLast) return `${margins}: ${claim} does NOT reproduce here beyond the standard errors (a tie where a difference is within them): consistent with it, not evidence for it.`;
@@ -224,7 +228,9 @@ export function stabilityVerdict(without: readonly number[], withBn: readonly nu
   const ratios = withBn.map((band, i) => band / without[i]);
   const rule = `(our rule: every percentile's band with batch norm at most ${MUCH_NARROWER}× as wide as without)`;
   const claim = 'the paper\'s "the distribution is much more stable with batch norm"';
-  const shown = `${ratios.map((r) => `${r.toFixed(2)}×`).join(', ')} as wide with batch norm`;
+  // Two decimals, or more where they would not show a ratio against the rule's MUCH_NARROWER or against 1 (narrower or not).
+  const decimals = decimalsShowing(ratios.flatMap((r) => [[r, MUCH_NARROWER] as const, [r, 1] as const]), 2);
+  const shown = `${ratios.map((r) => `${r.toFixed(decimals)}×`).join(', ')} as wide with batch norm`;
   if (ratios.every((r) => r <= MUCH_NARROWER)) return `${shown}: ${claim} reproduces here ${rule}.`;
   if (ratios.every((r) => r < 1)) return `${shown}: ${claim} does NOT reproduce here ${rule}, though every band is narrower with it.`;
   return `${shown}: ${claim} does NOT reproduce here ${rule}.`;

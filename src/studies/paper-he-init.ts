@@ -29,6 +29,7 @@ import { createOptimizer } from '../optim/index.js';
 import { percentText } from '../percent-text.js';
 import { sci } from '../sci-text.js';
 import { ACCURACY_STANDARD_ERRORS } from './paper-batch-norm.js';
+import { decimalsShowing } from './compared-decimals.js';
 import { checkPaperOptions, epochsText, epochsUntilFailure, experimentEpochs, type PaperExperiment, type PaperOptions, progressCounter } from './paper-experiment.js';
 import { endEpochsText, endsDifferenceError, runEnd, type RunEnd } from './paper-run-end.js';
 import { loadStudyDigits } from './study-digits.js';
@@ -169,10 +170,13 @@ export function heInitVerdict(weightLayers: number, xavier: readonly number[], h
   if (h >= x) return `${claim} does NOT reproduce here: both learn, ${h === x ? `from the same epoch, ${h}` : `Xavier first (epoch ${x} against ${h})`} ${rule}.`;
   const [xEnd, hEnd] = [runEnd(xavier, rows), runEnd(he, rows)];
   const margin = ACCURACY_STANDARD_ERRORS * endsDifferenceError(xEnd, hEnd);
-  const apart = Math.abs(xEnd.mean - hEnd.mean) > margin;
+  const gap = Math.abs(xEnd.mean - hEnd.mean);
+  const apart = gap > margin;
+  // The gap and the margin in points, with the decimals that show which is larger (at one, 80 epochs read 2.2 against 2.2).
+  const decimals = decimalsShowing([[100 * gap, 100 * margin]]);
   const ends =
-    `their mean errors ${endText(xEnd, 'xavier')} and ${endText(hEnd, 'he')} ${apart ? 'differ by more than' : 'are within'} ${ACCURACY_STANDARD_ERRORS} standard errors ` +
-    `of their difference (${(100 * margin).toFixed(1)} points: each mean's binomial error on ${grouped(rows)} held-out digits and its epochs' spread, in quadrature)`;
+    `their mean errors ${endText(xEnd, 'xavier')} and ${endText(hEnd, 'he')} are ${(100 * gap).toFixed(decimals)} points apart, ${apart ? 'more than' : 'within'} ${ACCURACY_STANDARD_ERRORS} standard errors ` +
+    `of their difference (${(100 * margin).toFixed(decimals)} points: each mean's binomial error on ${grouped(rows)} held-out digits and its epochs' spread, in quadrature)`;
   const started = `both learn, He from epoch ${h} and Xavier from epoch ${x} ${rule}`;
   return apart
     ? `${claim} reproduces only in part here: ${started}, but ${ends}, where the paper had ${NO_CLEAR_SUPERIORITY}.`
