@@ -10,6 +10,7 @@ export type { Evaluation, Gradients, LayerGradient, LoadOptions, LoadStateOption
 export type { LayerOutput, LayerOutputs, LayerOutputsOptions } from './api/layer-outputs.js';
 export { PREDICT_LIMITS } from './api/predictions.js';
 export type { FlatPredictions, PredictOptions } from './api/predictions.js';
+export type { BatchNormStatisticsOptions } from './api/batch-norm-statistics.js';
 export { MODEL, MODES, denseModelOf } from './model.js';
 export type { Model, ModelOwner, Overflow, Parameter, Trainable, Mode, GaussNewtonOperator, HessianOperator, RowsLender, UpdateStatistics } from './model.js';
 export { LAYER_TYPES, RESIDUAL_GATES, NORM_EPSILON, BATCH_NORM_MOMENTUM, BATCH_NORM_MIN_ROWS, BATCH_NORM_BLOCKING_ROWS } from './layers/spec.js';

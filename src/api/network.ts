@@ -49,6 +49,7 @@ import { counted, grouped } from '../counted.js';
 import type { TrainedOn } from '../trained-on.js';
 import type { PytorchModule } from '../pytorch-record.js';
 import { TrainedOnRecord } from './trained-on-record.js';
+import { checkBatchNormStatisticsOptions, updateBatchNormStatistics, type BatchNormStatisticsOptions } from './batch-norm-statistics.js';
 
 export type { Evaluation };
 
@@ -498,13 +499,41 @@ export class Network<T extends Tensor = Tensor, K extends NetworkKind = NetworkK
     return { loss, layers, parameters };
   }
 
-  /** Mean loss and accuracy over all rows of (x, y), or of a Dataset (batch norm with its running statistics: 'eval' mode). */
+  /**
+   * Mean loss and accuracy over all rows of (x, y), or of a Dataset (batch norm with its running statistics: 'eval' mode; after
+   * a few large steps they lag the weights: updateBatchNormStatistics).
+   */
   evaluate(data: Dataset): Evaluation;
   evaluate(x: Rows, y: Rows): Evaluation;
   evaluate(x: Rows | Dataset, y?: Rows): Evaluation {
     this.assertAlive();
     refuseOptions('evaluate', arguments.length);
     return this.withRows(x, y, (data) => evaluateRows(this.#engine, data.inputs, data.targets));
+  }
+
+  /**
+   * Recomputes every batch norm's running statistics over the rows of x, or of a Dataset's inputs (its targets are not used), as
+   * PyTorch's torch.optim.swa_utils.update_bn(loader, model): each is reset (mean 0, variance 1), the rows run forward in 'train'
+   * mode in batches of `batchSize` in their order (default 32), and the running mean and variance become the mean of the batches'
+   * (PyTorch's momentum=None, a cumulative average); num_batches_tracked becomes the number of batches. Weights, step, optimiser
+   * state, RNG and trace do not change; net.trainedOn becomes undefined (the statistics now come from these rows).
+   * Why: evaluate(), predict() and train()'s validation normalise by the running statistics, which each training step moves by
+   * the layer's momentum (0.1) toward its batch's, so after a few large steps (a second-order optimiser's, on batches of hundreds
+   * of rows) they lag the weights: call this on the training rows before evaluating. Returns how many batch norm layers it
+   * recomputed: 0 for a network without any, which it leaves as it was. A row that overflows float32, or statistics that would
+   * pass it, are refused (NON_FINITE_INPUT) and nothing changes.
+   */
+  updateBatchNormStatistics(x: Rows | Dataset, options?: BatchNormStatisticsOptions): number {
+    this.assertAlive();
+    if (this.#training) throw invalidOption(`updateBatchNormStatistics: this network is training: called from its running train() call's onBatch or onEpoch, which would move the statistics under it; call it after train() returns`);
+    const batchSize = checkBatchNormStatisticsOptions(options);
+    const rows = x instanceof Dataset ? this.residentOf(x).inputs : toMatrix(x, this.inputSize, 'inputs');
+    refuseNoRows(rows.rows, 'updateBatchNormStatistics');
+    const engine = this.#engine;
+    if (!(engine instanceof BlockEngine) || engine.batchNormCount === 0) return 0;
+    updateBatchNormStatistics(engine, rows, batchSize);
+    this.#trainedOn.drop();
+    return engine.batchNormCount;
   }
 
   /**

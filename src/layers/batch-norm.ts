@@ -7,6 +7,8 @@
  * row (INVALID_OPTION, as PyTorch's "Expected more than 1 value per channel when training"): its
  * variance is 0, so every feature would become β and the running variance would move toward 0.
  * The network refuses such calls first (Trainable.minTrainingRows); this is the safety net.
+ * While averaging (startAveraging, as PyTorch's momentum=None), 'train' moves them by 1/n at its
+ * n-th batch instead, so they become the mean of every batch's statistics since (swa_utils.update_bn).
  */
 import { GradscopeError } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
@@ -37,6 +39,8 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T>, Normalisation
   private count = 0;
   private readonly countValue = new Float64Array(1);
   private lastMode: Mode | null = null;
+  /** Whether 'train' moves the running statistics as a cumulative average (startAveraging) rather than by `momentum`. */
+  private averaging = false;
   /** R{y} of the last rForward, and two `[n]` scratch tensors for the dγ and dβ sums its backward kernel call also writes. */
   private readonly ry: LazyRowTensor<T>;
   private readonly rScratchA: LazyRowTensor<T>;
@@ -96,7 +100,9 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T>, Normalisation
       return;
     }
     const [runningMean, runningVar] = mode === 'train' ? [this.runningMean.value, this.runningVar.value] : [this.discardMean, this.discardVar];
-    k.batchNormForward(this.y.tensor, this.mean, this.invStd, runningMean, runningVar, x, this.weight.value, this.bias.value, batch, this.units, this.momentum, this.epsilon);
+    // PyTorch's momentum=None: the n-th batch counted moves them by 1/n, the first to its own statistics.
+    const momentum = this.averaging && mode === 'train' ? 1 / (this.count + 1) : this.momentum;
+    k.batchNormForward(this.y.tensor, this.mean, this.invStd, runningMean, runningVar, x, this.weight.value, this.bias.value, batch, this.units, momentum, this.epsilon);
     if (mode === 'train' && batch > 0) {
       this.countValue[0] = ++this.count;
       k.write(this.batchesTracked.value, this.countValue);
@@ -174,6 +180,22 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T>, Normalisation
     if (this.lastMode === 'eval' || this.lastMode === null) {
       throw new GradscopeError('INVALID_OPTION', `batch-norm: ${what} needs a forward with batch statistics ('train' or 'batch'), not 'eval'`);
     }
+  }
+
+  /**
+   * Running statistics back to mean 0, variance 1 and count 0 (PyTorch's reset_running_stats), and each 'train' forward from
+   * here on moves them as a cumulative average, until stopAveraging.
+   */
+  startAveraging(): void {
+    this.k.zero(this.runningMean.value);
+    this.k.write(this.runningVar.value, new Float64Array(this.units).fill(1));
+    this.setBatchesTracked(0);
+    this.averaging = true;
+  }
+
+  /** 'train' moves the running statistics by `momentum` again. */
+  stopAveraging(): void {
+    this.averaging = false;
   }
 
   /** Sets num_batches_tracked (a checkpoint's value). */

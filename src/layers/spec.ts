@@ -87,7 +87,9 @@ export interface BatchNormSpec {
    * momentum·batch (default 0.1, BATCH_NORM_MOMENTUM, as PyTorch's momentum; Keras' and ONNX's
    * momentum is 1 − this): a number from 0 (never move) to 1 (the last batch's), and if not 0 at least
    * 2⁻¹²⁶ (≈ 1.18e-38, float32's smallest normal). PyTorch's
-   * momentum=None (a cumulative average) is not offered. Absent from the checked spec when not given.
+   * momentum=None (a cumulative average) is not offered in training; Network.updateBatchNormStatistics averages that way over
+   * given rows, as PyTorch's update_bn, where a few large steps left the statistics behind the weights. Absent from the checked
+   * spec when not given.
    */
   momentum?: number;
 }

@@ -219,6 +219,24 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
     writeState(this.kernels, this.stack, this.batchNorms, tensors);
   }
 
+  /** How many batch norm layers it has, nested ones included. */
+  get batchNormCount(): number {
+    return this.batchNorms.size;
+  }
+
+  /**
+   * Runs `forwards` with every batch norm averaging (BatchNormLayer.startAveraging: its running statistics reset, then each
+   * 'train' forward's batch statistics averaged into them), then moving them by its momentum again, whatever `forwards` throws.
+   */
+  averagingBatchNorms(forwards: () => void): void {
+    for (const layer of this.batchNorms.values()) layer.startAveraging();
+    try {
+      forwards();
+    } finally {
+      for (const layer of this.batchNorms.values()) layer.stopAveraging();
+    }
+  }
+
   /** Every dense layer in forward order (nested ones included), as LSUV rescales it. */
   lsuvTargets(): LsuvTarget<T>[] {
     return lsuvTargetsOf(this.stack);

@@ -213,6 +213,7 @@ const PASSAGES: Passage[] = [
       "{ norm: 'layer-norm' }": 'an option',
       '{ norm?, residualGate?, activation? }': "a type (RemedyLayersChange's fields)",
       'saveModel(net, path, { optimizer })': 'a call',
+      'net.updateBatchNormStatistics(x, { batchSize })': 'a call',
       'createNetwork({ …, threads: 2 })': 'a call',
       'createDataset(x, y, { threads: 2 })': 'a call',
       'measureCurvature(net, x, y, { k })': 'a call',
