@@ -17,6 +17,7 @@ import { escapeHtml } from '../../src/flow/svg.js';
 import { GRADIENT_COLUMNS_LEGEND, unitFailureNote } from '../../src/cli/commands/study-activations.js';
 import { runCliInProcess } from '../util/cli.js';
 import { flat } from '../util/printed-text.js';
+import { tableStarting } from '../util/markdown-tables.js';
 
 /** #17's "≤ 600 KB" (the test held 600 KiB, 614,400 bytes, while the issue's figure was 600,000). */
 const REPORT_BYTES = 600_000;
@@ -82,6 +83,16 @@ describe('the main job', () => {
       expect(out).toContain('At the first step (the start of epoch 0):');
       expect(page).toContain('One step per epoch, each recorded before its update: steps 1–500 are the starts of epochs 0–499.');
       expect(flat(out)).not.toContain("σ'(z) < 1 %");
+      // README's account of the quick study (c) is this run's table (auditor54 #5a: held by nothing): plain sigmoid's deepest
+      // depth and its accuracy there, and the best accuracies of the three that reach 90 % at no depth.
+      expect(quickStudyCSaid(readFileSync(new URL('../../README.md', import.meta.url), 'utf8'))).toEqual(quickStudyCPrinted(out));
+      // README's study (b) table is "the main job's study (b)": each cell is this run's test error (auditor54 #5b: held by nothing).
+      const activations = tableStarting({ file: 'README.md', text: readFileSync(new URL('../../README.md', import.meta.url), 'utf8') }, '| activation | standard init');
+      const printedErrors = new Map([...out.matchAll(/^(\w+) +(standard|glorot-uniform|he-normal) +([\d.]+ %) /gm)].map((m) => [`${m[1]} ${m[2]}`, m[3]]));
+      expect(activations.rows.length).toBe(4);
+      for (const [activation, ...cells] of activations.rows) {
+        expect(cells, activation).toEqual(['standard', 'glorot-uniform', 'he-normal'].map((init) => printedErrors.get(`${activation} ${init}`)));
+      }
       // Study (c)'s progress reads as the standalone study's does (rowProgress): 'trainable depth: N %, remedy at d hidden layers'.
       expect(errors).toMatch(/^trainable depth: 100 %, \S+ at 50 hidden layers$/m);
       // README's report size is this report's, within 5 % (it said 507 KB when the report was 516 kB).
@@ -120,3 +131,26 @@ function quotedPartsMissing(doc: string, out: string): string[] {
   return missing;
 }
 
+/** The remedies README names in its account of the quick study (c), and what it says of each: README's order. */
+const QUICK_NONE = ['relu-he', 'batch-norm-relu', 'rezero'] as const;
+
+/** README's quick study (c) sentence: plain sigmoid's deepest depth and accuracy there, and the best of each QUICK_NONE remedy. */
+function quickStudyCSaid(readme: string): string[] {
+  const said = /reads `(\d+)` for plain sigmoid \(([\d.]+) % at \d+ layers\) and `none` for relu-he, batch-norm-relu and ReZero, which end just short \(best ([\d.]+), ([\d.]+) and ([\d.]+) %/.exec(flat(readme));
+  expect(said, "README: the quick study (c)'s 'deepest ≥ 90 %' sentence").not.toBeNull();
+  return said!.slice(1);
+}
+
+/** The same figures from the job's printed accuracy table ('Held-out accuracy by hidden layers:'). */
+function quickStudyCPrinted(out: string): string[] {
+  const table = out.slice(out.indexOf('Held-out accuracy by hidden layers:')).split('\n\n')[0].split('\n');
+  const row = (remedy: string) => {
+    const line = table.find((l) => l.startsWith(`${remedy} `));
+    expect(line, `study (c)'s table: the ${remedy} row`).toBeDefined();
+    return line!;
+  };
+  const plain = /^plain-sigmoid +([\d.]+) % .* (\d+)$/.exec(row('plain-sigmoid'));
+  expect(plain, 'plain-sigmoid: its 2-layer accuracy and deepest depth').not.toBeNull();
+  const best = QUICK_NONE.map((remedy) => /none \(best ([\d.]+) % at \d+\)$/.exec(row(remedy))?.[1] ?? `${remedy}: not 'none'`);
+  return [plain![2], plain![1], ...best];
+}
