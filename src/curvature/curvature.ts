@@ -6,7 +6,7 @@
  * minimum or a slope depends on the gradient too, which the report weighs against the curvature by
  * the plateau study's rule (critical-point.ts): the loss along ±v, the smallest eigenvalue's vector.
  */
-import { ROW_LABELS, rowCount, type Rows } from '../data/matrix.js';
+import { isRowsShaped, ROW_LABELS, rowCount, type Rows } from '../data/matrix.js';
 import { checkTrainingBatch, MODEL } from '../model.js';
 import { checkAtMost, checkCallback, checkKnownKeys, keysOf, type Bound } from '../checks.js';
 import { grouped } from '../counted.js';
@@ -214,6 +214,15 @@ export function checkHasParameters(net: Network, what: string): void {
 }
 
 /**
+ * SHAPE_MISMATCH for inputs given as one `{ x, y }` object (what train()'s `validation` and a loadMnist split are), which
+ * measureCurvature takes as two arguments (researcher53 F8: it said "inputs: expected an array of rows …, got an object").
+ */
+function refuseRowsPair(x: unknown): void {
+  if (x instanceof Dataset || isRowsShaped(x) || typeof x !== 'object' || x === null || !('x' in x && 'y' in x)) return;
+  throw new GradscopeError('SHAPE_MISMATCH', "measureCurvature: the rows came as one { x, y } object (the form train()'s validation takes); pass them as two arguments, measureCurvature(net, rows.x, rows.y, options), or a Dataset");
+}
+
+/**
  * The curvature of the mean loss of `net` over (x, y), or over a Dataset's rows (read in place, not
  * copied: net.dataset(x, y) or createDataset), at its current weights (see the file comment); the
  * weights, the RNG and any optimiser state are left as they were.
@@ -228,6 +237,7 @@ export function measureCurvature(net: Network, x: Rows | Dataset, y?: Rows | Cur
   const rowsGiven = x instanceof Dataset ? undefined : (y as Rows);
   // In train's words: "got undefined" read as a bad value, not as the argument left out.
   if (x === undefined) throw missingRows(ROW_LABELS.inputs);
+  refuseRowsPair(x);
   if (!(x instanceof Dataset) && y === undefined) throw missingRows(ROW_LABELS.targets);
   checkKnownKeys(options, keysOf<CurvatureOptions>({ k: true, probes: true, exactTraceLimit: true, maxSteps: true, seed: true, layers: true, onProgress: true }), 'measureCurvature');
   checkHasParameters(net, 'measureCurvature: the network');

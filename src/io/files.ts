@@ -203,7 +203,7 @@ async function readSavedBytes(path: string, bytes: Uint8Array, seed: number, opt
 
 /** A model format loadModel does not read (it reads gradscope's own), and what does: one wording for each. */
 function notLoaded(what: string, reader: string): GradscopeError {
-  return new GradscopeError('BAD_MODEL_FILE', `${what}, which loadModel does not read: readModelFile or ${reader} does (gradscope convert IN OUT.json makes a gradscope model of it)`);
+  return new GradscopeError('BAD_MODEL_FILE', `${what}, which loadModel does not read: readModelFile or ${reader} does, and networkFromModel makes a network of what they give (gradscope convert IN OUT.json makes a gradscope model of it)`);
 }
 
 /** How many of a folder's model files a refusal names. */

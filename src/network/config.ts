@@ -4,7 +4,7 @@
  * with any other layer (src/network/block-engine.ts).
  */
 import { checkActivation, checkChoice, checkSeed, checkKnownKeys, checkUnits } from '../checks.js';
-import { describeValue, invalidOption, shown, typedWord } from '../errors.js';
+import { describeValue, GradscopeError, invalidOption, shown, typedWord } from '../errors.js';
 import { checkModelLimits, MODEL_LIMITS, type Fail, beyondModelLimit } from '../model-limits.js';
 import { activationOf, checkLayerSpecs, hasBias, denseFanIns, parameterCountOfSpecs, specsBeyondLimit, widthAfter, type CheckedSpec, type LayerSpec } from '../layers/spec.js';
 import type { BlockConfig } from './block-engine.js';
@@ -153,6 +153,19 @@ export function checkOutputUnits(output: OutputActivation, units: number, where:
   }
 }
 
+/**
+ * checkLossPairing for createNetwork's options (researcher53 F10): a softmax output beside a loss that takes none is refused
+ * naming the two options that chose them (`outputNamed`: 'output', or the last layer's activation) and what to give instead.
+ */
+function checkOptionsPairing(loss: Loss, activations: readonly OutputActivation[], outputNamed: string): void {
+  try {
+    checkLossPairing(loss, activations);
+  } catch (error) {
+    if (!(error instanceof GradscopeError) || LOSS_OUTPUT[loss] !== null || activations[activations.length - 1] !== 'softmax') throw error;
+    throw invalidOption(`${outputNamed} 'softmax' with loss ${typedWord(loss)}: ${error.message}; give loss 'cross-entropy' (one-hot targets), or keep ${typedWord(loss)} with another ${outputNamed} ('sigmoid' or 'linear')`);
+  }
+}
+
 /** Why a hidden layer cannot be softmax (checkLossPairing; a model file says it at the layer's activation). */
 export const HIDDEN_SOFTMAX = 'softmax is only allowed on the output layer';
 
@@ -210,7 +223,7 @@ function resolveSpecs(options: NetworkOptions, layers: readonly unknown[]): Reso
     const sizes = [inputs, ...dense.map((spec) => spec.units)];
     checkModelLimits(sizes, 'layers');
     const activations = dense.map((spec) => spec.activation);
-    checkLossPairing(loss, activations);
+    checkOptionsPairing(loss, activations, `layers[${specs.length - 1}].activation`);
     return { kind: 'dense', config: { sizes, activations, loss, ...init } };
   }
   return { kind: 'blocks', config: { inputs, layers: specs, loss, ...init } };
@@ -258,8 +271,8 @@ export function resolveConfig(options: NetworkOptions): NetworkConfig {
       ? checkActivation(options.output, 'output')
       : (perLayer[perLayer.length - 1] ?? LOSS_OUTPUT[loss] ?? 'sigmoid');
   const activations = perLayer.map((activation, l) => activation ?? (l === perLayer.length - 1 ? output : hidden));
-  checkLossPairing(loss, activations);
   const outputNamed = options.output === undefined && perLayer[perLayer.length - 1] !== undefined ? `layers[${perLayer.length - 1}].activation` : 'output';
+  checkOptionsPairing(loss, activations, outputNamed);
   checkSoftmaxUnits(activations[activations.length - 1], sizes[sizes.length - 1], outputNamed);
   const seed = seedOrDefault(options.seed);
   const init = checkInit(options);

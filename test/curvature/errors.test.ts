@@ -26,6 +26,15 @@ describe.each(['ref', 'wasm'] as const)('curvature on %s: bad input', (backend) 
     net.dispose();
   });
 
+  // As validation takes them, or a loadMnist split: it said "inputs: expected an array of rows …, got an object" (researcher53 F8).
+  it('x and y as one { x, y } object: SHAPE_MISMATCH saying to pass them as two arguments', async () => {
+    const net = await make(backend);
+    const said = "measureCurvature: the rows came as one { x, y } object (the form train()'s validation takes); pass them as two arguments, measureCurvature(net, rows.x, rows.y, options), or a Dataset";
+    expect(() => measureCurvature(net, { x, y } as never, { k: 1 } as never)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH', message: said }));
+    expect(() => measureCurvature(net, { x, y, labels: [1, 0, 1] } as never)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH', message: said }));
+    net.dispose();
+  });
+
   it('k larger than the parameter count, or not a whole number: INVALID_OPTION', async () => {
     const net = await make(backend);
     expect(net.parameterCount).toBe(13);

@@ -29,10 +29,25 @@ describe('a folder given where a model file is read', () => {
       await expectError(
         () => read(folder),
         'BAD_MODEL_FILE',
-        new RegExp(`^${escaped(folder)}: a folder holding a tfjs layers model \\(model\\.json and its weight files\\), which loadModel does not read: readModelFile or readTfjsLayersFile does \\(gradscope convert IN OUT\\.json makes a gradscope model of it\\)$`),
+        new RegExp(`^${escaped(folder)}: a folder holding a tfjs layers model \\(model\\.json and its weight files\\), which loadModel does not read: readModelFile or readTfjsLayersFile does, and networkFromModel makes a network of what they give \\(gradscope convert IN OUT\\.json makes a gradscope model of it\\)$`),
       );
     }
     const loaded = await networkFromModel(await readModelFile(folder), { backend: 'ref' });
+    expect(loaded.predict([[0.1, 0.2, 0.3]])).toEqual(net.predict([[0.1, 0.2, 0.3]]));
+    [net, loaded].forEach((n) => n.dispose());
+  });
+
+  // It stopped a step short of a network (researcher53 F3): readModelFile gives model data, networkFromModel the network.
+  it('a safetensors file: loadModel names the two calls that make a network of it, which do', async () => {
+    const net = await createNetwork(CONFIG);
+    const path = join(root, 'model.safetensors');
+    await writeModelFile(net, path);
+    await expectError(
+      () => loadModel(path, { backend: 'ref' }),
+      'BAD_MODEL_FILE',
+      new RegExp(`^${escaped(path)}: a safetensors file, which loadModel does not read: readModelFile or fromSafetensors does, and networkFromModel makes a network of what they give \\(gradscope convert IN OUT\\.json makes a gradscope model of it\\)$`),
+    );
+    const loaded = await networkFromModel(await readModelFile(path), { backend: 'ref' });
     expect(loaded.predict([[0.1, 0.2, 0.3]])).toEqual(net.predict([[0.1, 0.2, 0.3]]));
     [net, loaded].forEach((n) => n.dispose());
   });
