@@ -68,8 +68,9 @@ describe('the batch gradient as sampling noise', () => {
     expect(batchFall / (1 / d.evidence.lastHiddenDeltaChange)).toBeGreaterThan(1 / 3);
     expect(batchFall / (1 / d.evidence.lastHiddenDeltaChange)).toBeLessThan(3);
     expect(d.evidence.training?.state).toBe('plateau');
-    expect(d.summary).toContain(
-      `But that is a batch of 32 rows, and at the end its gradient is mostly sampling noise: the last hidden layer's ‖∂C/∂b‖ was ${numberText(ratio)}× its per-example ‖δ‖/√32 ` +
+    // A paragraph of its own after where the run stands (prose54: with it that paragraph ran 280 words).
+    expect(d.paragraphs.find((p) => p.startsWith("The last hidden layer's ‖∂C/∂b‖ is taken over a batch"))).toContain(
+      `The last hidden layer's ‖∂C/∂b‖ is taken over a batch of 32 rows, and at the end it is mostly sampling noise: it was ${numberText(ratio)}× its per-example ‖δ‖/√32 ` +
         `(root mean square over the last ${window} full batches' records; 32 examples' gradients with no common direction give 1×, all alike √32 = 5.66×). ` +
         `So it follows each example's δ, which fell ${numberText(1 / d.evidence.lastHiddenDeltaChange)}×, and the gradient of the mean loss can have fallen far below it unseen`,
     );
@@ -95,7 +96,7 @@ describe('the batch gradient as sampling noise', () => {
     expect(d.summary).toContain(
       `the last hidden layer's batch ‖∂C/∂b‖ did not fall over training time: it ended at ${numberText(d.evidence.lastHiddenChange)}× its start (medians over the first and the last ${window} full batches' records)`,
     );
-    expect(d.summary).toContain('. But that is a batch of 32 rows, and at the end its gradient is mostly sampling noise');
+    expect(d.summary).toContain(". The last hidden layer's ‖∂C/∂b‖ is taken over a batch of 32 rows, and at the end it is mostly sampling noise");
     expect(d.summary).not.toContain('did not fade');
   }, 60_000);
 

@@ -14,6 +14,7 @@ import { DEPTH_ROWS, firstRows } from '../../src/studies/depth.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
 import { expectSummaryExplained } from '../util/summary-explained.js';
 import { RELU_REMEDY_RATES } from '../../src/flow/relu-remedy-rates.js';
+import { BLOCK_FIRST_PARAGRAPH_WORDS, expectParagraphWords } from '../util/paragraph-words.js';
 
 interface Scenario {
   name: string;
@@ -122,6 +123,7 @@ describe('diagnose() on block networks', () => {
     const options = d.remedies.map((r) => r.option);
     const summary = `${d.verdict}/${d.severity}: ${d.summary}\n${options.join('\n')}`;
     expectSummaryExplained(d, scenario.name);
+    expectParagraphWords(d, BLOCK_FIRST_PARAGRAPH_WORDS);
     expect(d.verdict, summary).toBe(scenario.verdict);
     // The gap runs along the hidden dense layers, named in the summary.
     expect(d.evidence.chain).toEqual(trace.blocks!.layers.flatMap((l, i) => (l.type === 'dense' && i < trace.layers - 1 ? [i] : [])));

@@ -119,7 +119,8 @@ describe('a vanishing gap that closed on a plateau, or beside a rising loss', ()
     expect(d.summary).toMatch(
       /The gap closed during training: the first hidden layer's per-example δ is 1\/2\.10 of the last hidden layer's \(median over 210 full batches' records\), within 1\/4–4×, and by the last record it learns at 0\.521× the speed of the last, within the 1\/2–2× this diagnosis calls about even, so the first hidden layer learns too; the gap is not what holds the loss, so no remedy for the gap is offered\./,
     );
-    expect(d.paragraphs[0]).toContain('learns 55.0× slower than the last (at the first step).');
+    // Where it ended is said with the gap's closing (below), not here: the weights' speed follows the first step's reading.
+    expect(d.paragraphs[0]).toMatch(/learns 55\.0× slower than the last \(at the first step\)(, its weights [^.]*)?\./);
     expect(d.summary.split('by the last record it learns')).toHaveLength(2);
     expect(d.summary).not.toContain('what is slow is the first hidden layer');
     expect(d.remedies.map((r) => r.option)).toEqual(['learningRate: above 6', "momentum: 0.9 (or optimizer: 'adam', learningRate: 0.001)"]);

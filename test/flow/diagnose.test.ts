@@ -344,8 +344,8 @@ describe('diagnose', () => {
     expect(d.evidence.meanChainFactor).toBeCloseTo(1 / 8, 12);
     // The factor is the gap's root, so its record is the gap's, named once; the chain rule is named once, with the factor (lows51).
     expect(d.summary).toContain(
-      "is 1/64.0 of the last hidden layer's (RMS over the batch, at the first step): a factor of 0.125 per layer on its way back through 2 layers " +
-        "(σ'(z)·W: the chain rule acts on each example's δ; the geometric mean of the measured factors, whose product is the gap).",
+      "is 1/64.0 of the last hidden layer's (RMS over the batch, at the first step): a factor of 0.125 per layer back through 2 layers " +
+        "(σ'(z)·W, by the chain rule; the geometric mean of the measured factors, whose product is the gap).",
     );
     expectSummaryExplained(d, 'hand-built');
   });

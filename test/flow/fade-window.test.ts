@@ -82,7 +82,7 @@ describe('the fall over training time, read over windows of records', () => {
     expect(noise.ratio).toBeLessThan(cancellingBelow(FADE_WINDOW_RECORDS));
     expect([examplesCancel(d.evidence), mostlyNoise(d.evidence)]).toEqual([true, false]);
     expect(d.summary).toContain(
-      `at the end it lies below its sampling noise: the last hidden layer's ‖∂C/∂b‖ was 0.0107× its per-example ‖δ‖/√32 (root mean square over the last 20 records; 32 examples' gradients with no common direction give 1×, and below ${numberText(cancellingBelow(20))}× over 20 records but once in a thousand). ` +
+      `at the end it lies below its sampling noise: it was 0.0107× its per-example ‖δ‖/√32 (root mean square over the last 20 records; 32 examples' gradients with no common direction give 1×, and below ${numberText(cancellingBelow(20))}× over 20 records but once in a thousand). ` +
         "So the examples' gradients cancel within each batch, while each example's δ ended at 1.00× its start; whether the gradient of the mean loss faded",
     );
     expect(d.summary).not.toContain("follows each example's δ");

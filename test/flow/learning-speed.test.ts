@@ -91,8 +91,8 @@ describe('the speed of learning by the measure that sets the steps', () => {
     const weights = relative(0) / relative(hidden);
     expect(weights).toBeLessThan(0.5);
     expect(d.summary).toContain(
-      `The batch gradient ‖∂C/∂b‖ (Nielsen's speed of learning) says the first hidden layer learns ${(1 / e.firstToLast.first).toPrecision(3)}× slower than the last (at the first step). ` +
-        `Its weights learn ${(1 / weights).toPrecision(3)}× slower than the last's by their gradient relative to their size (‖∂C/∂W‖/‖W‖).`,
+      `By the batch gradient ‖∂C/∂b‖ (Nielsen's speed of learning), the first hidden layer learns ${(1 / e.firstToLast.first).toPrecision(3)}× slower than the last (at the first step), ` +
+        `its weights ${(1 / weights).toPrecision(3)}× slower than the last's by their gradient relative to their size (‖∂C/∂W‖/‖W‖).`,
     );
     expect(d.headline).toContain(`learns ${(1 / e.firstToLast.first).toPrecision(3)}× slower than the last (at the first step), its weights ${(1 / weights).toPrecision(3)}× slower than the last's`);
     expect(d.summary).toContain('what is slow is the first hidden layer, by the gap over depth above');
@@ -102,14 +102,14 @@ describe('the speed of learning by the measure that sets the steps', () => {
   it('steps that follow the gap: the first hidden layer is the slow one, by its steps', () => {
     const d = diagnose(handTrace({ optimizer: 'adam', learningRate: 0.001 }, 1 / 20));
     expect([d.verdict, d.evidence.speedMeasure, d.evidence.compensated, d.evidence.training?.state]).toEqual(['vanishing', 'step', false, 'plateau']);
-    expect(d.summary).toContain('say the first hidden layer learns 20.0× slower than the last (median over 10 records); its batch gradient ‖∂C/∂b‖ alone would say 20.0× slower than the last.');
+    expect(d.summary).toContain('say the first hidden layer learns 20.0× slower than the last; its batch gradient ‖∂C/∂b‖ alone would say 20.0× slower than the last.');
     expect(d.summary).toContain('what is slow is the first hidden layer, by the gap over depth above');
   });
 
   it('compensated steps read over the records are said once: the compensated sentence refers to them', () => {
     const d = diagnose(handTrace({ optimizer: 'adam', learningRate: 0.001 }, 1));
     expect([d.verdict, d.evidence.compensated]).toEqual(['vanishing', true]);
-    expect(d.summary).toContain('say the first hidden layer learns at 1.00× the speed of the last (median over 10 records)');
+    expect(d.summary).toContain('say the first hidden layer learns at 1.00× the speed of the last;');
     expect(d.summary).toContain('The optimiser (adam) compensates: those steps lie within 1/2–2× of each other, about even, so every layer still takes steps of a similar size despite the gap in its gradient.');
     expect(d.headline).toContain("; the optimiser compensates (its steps' median over 10 records)");
     expect(d.summary).not.toContain('what is slow is the first hidden layer');
@@ -119,7 +119,7 @@ describe('the speed of learning by the measure that sets the steps', () => {
   it("steps 0.3× the last's, within the gap's 1/4–4× but not about even (within 2×): 'compensates in part', never 'about even' beside '3.33× slower'", () => {
     const d = diagnose(handTrace({ optimizer: 'adam', learningRate: 0.001 }, 0.3));
     expect([d.verdict, d.evidence.compensated, d.evidence.updateFirstToLast]).toEqual(['vanishing', true, 0.3]);
-    expect(d.summary).toContain('say the first hidden layer learns 3.33× slower than the last (median over 10 records)');
+    expect(d.summary).toContain('say the first hidden layer learns 3.33× slower than the last;');
     expect(d.summary).toContain(
       "The optimiser (adam) compensates in part: its steps (above), where steps that followed the gradient would be 0.0500× the last hidden layer's (‖∂C/∂W‖/‖W‖, median): " +
         'the gap in its steps is narrower than in its gradient, within the 1/4–4× past which this diagnosis reads a gap but beyond the 1/2–2× it calls about even: the first hidden layer learns 3.33× slower than the last (above).',

@@ -34,7 +34,8 @@ describe('an exploding gap through residual blocks', () => {
     expect(d.verdict, d.summary).toBe('exploding');
     const shares = Array.from({ length: BLOCKS }, (_, b) => trace.fullBatchRecords().map((r) => trace.residualSeries('branchGradRms', b)[r] / trace.residualSeries('skipGradRms', b)[r])).flat();
     expect(d.summary).toContain(
-      `The gradient reaching the first hidden layer layers[0] ('0', dense) passes back through ${BLOCKS} residual blocks, each of which adds its branch's share to the ∂C/∂y its skip passes on unchanged: ` +
+      // The gap's sentence before it named the row: here the first hidden layer by its place.
+      `The gradient reaching the first hidden layer passes back through ${BLOCKS} residual blocks, each of which adds its branch's share to the ∂C/∂y its skip passes on unchanged: ` +
         `the branch's share of ∂C/∂x was ${numberText(median(shares))}× the skip's`,
     );
     expect(d.summary).toMatch(/δ is the sum of the paths through every block, not one path's product of factors\./);

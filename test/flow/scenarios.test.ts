@@ -18,6 +18,7 @@ import { expectTraceInvariants } from '../util/trace-invariants.js';
 import { expectSummaryExplained } from '../util/summary-explained.js';
 import { codeQuoteOn, quotePattern } from '../util/page-quotes.js';
 import { median } from '../../src/median.js';
+import { expectParagraphWords, FIRST_PARAGRAPH_WORDS } from '../util/paragraph-words.js';
 
 interface Scenario {
   name: string;
@@ -177,15 +178,6 @@ const SCENARIOS: Scenario[] = [
 
 const OPTIMIZER_REMEDY = /optimizer:/;
 
-/**
- * The most words a diagnosis's first paragraph (Diagnosis.paragraphs[0], the one the terminal, the report and the page lead with)
- * holds over these scenarios. It held 119–162 while the gap sentence named its records three times and the chain rule twice, the
- * trend repeated the gap read at the first step and a dead network's second finding shared its paragraph (lows51); 142 at most since,
- * then 158 (the saturated network, whose paragraph holds its units' finding and the gap's) once the weights' speed, ‖∂C/∂W‖/‖W‖, came
- * to be said beside ‖∂C/∂b‖'s (lecturer52 #5: 17 words); every other scenario 142 at most.
- */
-const FIRST_PARAGRAPH_WORDS = 160;
-const wordsIn = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
 /**
  * Each scenario's diagnosis before issue 13's remedies (recorded at bcadc12): SHA-256 (first 16
@@ -429,7 +421,7 @@ describe('diagnose() names each labelled scenario right', () => {
     expectDeadUnitsRemedied(d, trace, scenario.name);
     if (scenario.severity) expect(d.severity, summary).toBe(scenario.severity);
     expectSummaryExplained(d, scenario.name);
-    expect(wordsIn(d.paragraphs[0]), `the first paragraph's words\n${d.paragraphs[0]}`).toBeLessThanOrEqual(FIRST_PARAGRAPH_WORDS);
+    expectParagraphWords(d, FIRST_PARAGRAPH_WORDS);
     expect(d.summary.startsWith({ vanishing: 'Vanishing', exploding: 'Exploding', dead: 'Dead', saturated: 'Saturated', 'loss-rising': 'Loss rising', overfitting: 'Overfitting', healthy: 'Healthy' }[d.verdict])).toBe(true);
     if (scenario.compensated !== undefined) expect(e.compensated, summary).toBe(scenario.compensated);
     if (scenario.saturatedLayers) expect(e.saturatedLayers).toEqual(scenario.saturatedLayers);

@@ -30,7 +30,8 @@ describe('a batch-gradient speed read at the first step that closed by the end',
   it('says it once, in the sentence saying the gap closed, where the per-example gap closed too (lows51)', () => {
     // δ's median, 0.3, lies within 1/4–4×: the gap closed, and where the run stands says so.
     const d = diagnose(closing([1e-4, 1e-3, 1e-2, 0.1, 0.5, 0.8, 0.9, 0.9]));
-    expect(d.paragraphs[0]).toContain('the first hidden layer learns 1.00e+4× slower than the last (at the first step).');
+    // The weights' speed may follow the first step's reading; where it ended is said with the gap's closing.
+    expect(d.paragraphs[0]).toMatch(/the first hidden layer learns 1\.00e\+4× slower than the last \(at the first step\)(, its weights [^.]*)?\./);
     expect(d.summary).toContain(
       `The gap closed during training: the first hidden layer's per-example δ is 1/3.33 of the last hidden layer's (median over 8 records), within 1/4–4×, and by the last record it learns at 0.900× the speed of the last, within the ${SPEED_EVEN_RANGE} this diagnosis calls about even, so the first hidden layer learns too;`,
     );

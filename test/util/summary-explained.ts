@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { SATURATION_MARGIN } from '../../src/flow/metrics.js';
 import type { Diagnosis } from '../../src/flow/diagnose.js';
+import { SAME_RECORDS } from '../../src/flow/diagnosis/flow-sentences.js';
 
 /**
  * A diagnosis' summary says, after its verdict's heading ('Exploding gradients (severe): '), the
@@ -61,10 +62,11 @@ export function expectHeadlineFromSummary(d: Diagnosis, context: string): void {
 }
 
 const NUMBER = String.raw`(\d[\d.]*(?:e[-+]\d+)?)`;
-const WHEN = String.raw`(at the first step|median over \d+ records)`;
+/** Where its paragraph named the median over the records already (a saturated verdict's sentence), the gap says SAME_RECORDS. */
+const WHEN = String.raw`(at the first step|median over \d+ records|${SAME_RECORDS})`;
 /** "δ at the first hidden layer is 1/42.0 of the last hidden layer's (RMS over the batch, at the first step)" (";" where no factor follows). */
 const GAP = new RegExp(String.raw`δ at the .*? is (1/)?${NUMBER}(?:×| of) the .*?\(RMS over the batch, ${WHEN}[;)]`);
-/** "…: a factor of 0.154 per layer on its way back through 2 layers (σ'(z)·W: …, whose product is the gap)". */
+/** "…: a factor of 0.154 per layer back through 2 layers (σ'(z)·W, …, whose product is the gap)". */
 const FACTOR = new RegExp(String.raw`a factor of ${NUMBER} per [^(]*\((.*?)\)\.(?:\s|$)`);
 
 /**

@@ -13,7 +13,7 @@ import { EXPLODING_RATIO, SEVERE_RATIO, TRAINED_LOSS_FRACTION, TREND_DECADES } f
 import type { Evidence, FirstToLast } from './diagnosis-types.js';
 import { gapRecords, gapText, lastRecordName, medianOverRecords, overTimeMeasure, overTimeWhere, percent, rowList, sharesByRow, shortBatchNote, timesOf } from './diagnosis-words.js';
 import { afterFlatNorm, biasFreeEnds, cancelledEnds, faded, fellByCancelling, flatOnChain, overTimeChange, plainResiduals, saturatedLater, saturationAtStart } from './evidence-readings.js';
-import { type ChainEnds, decisiveGap, gapMeasure, gapSeverity, gapSide, positiveFinite, readAtFirst } from './gap-measures.js';
+import { type ChainEnds, decisiveGap, gapMeasure, gapSeverity, gapSide, PLAIN_ENDS, positiveFinite, readAtFirst } from './gap-measures.js';
 import { aboutEven, learnsWords, NIELSEN_SPEED, SPEED_EVEN_RANGE, speedAt, speedWords, stepSizing, weightSpeedWords } from './learning-speed.js';
 import type { NotLearnt } from './verdict-rules.js';
 import { numberText } from '../../number-text.js';
@@ -92,7 +92,7 @@ export function saturatedSentence(e: Evidence, trace: Trace): string {
   const atStart = saturationAtStart(trace, e);
   return (
     `${shares} are within ${SATURATION_MARGIN} of their limits (${medianOverRecords(e)}), ` +
-    "where σ'(z) ≈ 0: those units pass almost no gradient back, and learn slowly themselves." +
+    "where σ'(z) ≈ 0: those units pass almost no gradient back and learn slowly." +
     (saturatedLater(atStart) ? ` They saturated during training: at the first record ${sharesByRow(trace, e.saturatedLayers, atStart, 'them')} were.` : '')
   );
 }
@@ -152,9 +152,12 @@ function stepsOwnWords(trace: Trace): string {
  * run's measure (Evidence.speedMeasure), as the gap sentences close: the batch gradient ‖∂C/∂b‖ for a
  * run whose steps follow it; for any other, the steps taken, ‖ΔW‖/‖W‖, with what ‖∂C/∂b‖ alone
  * would have said. Across norm rows (Evidence.normalisedBy) the ‖∂C/∂b‖ ratio is said as a gap.
+ * It follows the gap's sentence, which named the records: a median over them is not named again (prose54: the saturated
+ * network's first paragraph said 'median over 4 records' three times); a first step's reading is, lest "learns 193× slower"
+ * be read as where the run ended (newuser49 #15).
  */
 function speedSentence(e: Evidence, ends: ChainEnds, trace: Trace, closedLater: boolean): string {
-  const when = gapRecords(e);
+  const when = readAtFirst(e) ? ' (at the first step)' : '';
   const speed = speedAt(e);
   const batch = readAtFirst(e) ? e.firstToLast.first : e.firstToLast.median;
   const across = e.normalisedBy !== undefined;
@@ -166,13 +169,15 @@ function speedSentence(e: Evidence, ends: ChainEnds, trace: Trace, closedLater: 
     const weights = weightSpeedWords(e);
     return across
       ? `The ‖∂C/∂b‖ gap is ${numberText(speed)}×.`
-      : `The batch gradient ‖∂C/∂b‖ (${NIELSEN_SPEED}) says the ${ends.first} learns ${learnsWords(speed)} the last (${when})${closed && `; ${closed}: that gap closed over training time`}.${weights && ` Its weights learn ${weights}.`}`;
+      : // The headline's words (speedClause); where the speed's end is said, the weights' speed is a sentence of its own after it.
+        `By the batch gradient ‖∂C/∂b‖ (${NIELSEN_SPEED}), the ${ends.first} learns ${learnsWords(speed)} the last${when}` +
+          (closed ? `; ${closed}: that gap closed over training time.${weights && ` Its weights learn ${weights}.`}` : `${weights && `, its weights ${weights}`}.`);
   }
   const own = stepsOwnWords(trace);
   if (!positiveFinite(speed)) return `No gap in the steps taken is read: ${unreadStepClause(speed, ends)} (${own}).`;
   // 'would say 1.38× the speed of the last', not 'would say at …'.
   const gradient = positiveFinite(batch) ? `; its batch gradient ‖∂C/∂b‖ alone would say ${speedWords(batch)} the last` : '';
-  return `The steps taken, ‖ΔW‖/‖W‖ (${own}), say the ${ends.first} learns ${learnsWords(speed)} the last (${when})${gradient}.`;
+  return `The steps taken, ‖ΔW‖/‖W‖ (${own}), say the ${ends.first} learns ${learnsWords(speed)} the last${when}${gradient}.`;
 }
 
 /** Whether the batch-gradient speed, read at the first step beyond about even (aboutEven), ended within it (closedSpeedWords). */
@@ -219,14 +224,19 @@ function otherReadingSentence(gap: number, e: Evidence, ends: ChainEnds): string
   return ` ${where} ${said}, which alone would read ${alone}: the gap, and the severity of a verdict drawn from it, is read ${atFirst ? 'at the first step' : 'over the records'}, the further from 1 of the two.`;
 }
 
+/** The records a gap sentence names where its paragraph named their median already (gapSentence's recordsSaid). */
+export const SAME_RECORDS = 'the same records';
+
 /**
  * The measured gap, per example (the verdict's measure) and in the speed of learning (speedSentence), and the chain factor behind it, all
  * at the same record(s), said once for the gap and its factor (the factor is the gap's root) and once for the speed, a measure of its own.
  * closedLater: the gap closed (gapClosed), and the sentence saying so gives where the speed ended (closedSpeedWords).
+ * recordsSaid: a sentence before it in its paragraph named the median over the records (saturatedSentence's medianOverRecords), which
+ * a gap read there is of too: SAME_RECORDS, not the median named again (prose54).
  */
-export function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace, closedLater = false): string {
+export function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace, closedLater = false, recordsSaid = false): string {
   const atFirst = readAtFirst(e);
-  const when = gapRecords(e);
+  const when = recordsSaid && !atFirst ? SAME_RECORDS : gapRecords(e);
   const relation = timesOf(gap);
   if (e.normalisedBy) {
     const pick = (v: FirstToLast) => (atFirst ? v.first : v.median);
@@ -237,18 +247,20 @@ export function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Tr
     return (
       `between the ${ends.first} and the ${ends.last}, ${rowList(trace, e.normalisedBy)} divide δ by the spread of their input, so neither measure alone says how the gradient flows: ` +
       `a layer's per-example δ follows its own weights' scale, its relative gradient ‖∂C/∂W‖/‖W‖ its fan-in and weights' scale. ` +
-      `The ${ends.first}'s δ is ${numberText(delta)}× the last's and its relative gradient ${numberText(relative)}× (${when}); ${read}.${otherReadingSentence(gap, e, ends)} ${speedSentence(e, ends, trace, closedLater)}`
+      `The ${PLAIN_ENDS.first}'s δ is ${numberText(delta)}× the last's and its relative gradient ${numberText(relative)}× (${when}); ${read}.${otherReadingSentence(gap, e, PLAIN_ENDS)} ${speedSentence(e, PLAIN_ENDS, trace, closedLater)}`
     );
   }
   const links = e.hiddenLayers - 1;
-  // The chain rule acts on each example's δ: said once, with the factor per layer where one was measured. Its records are the gap's
-  // (meanChainFactor is the gap's root over the links), so they are not said again.
+  // The chain rule acts on each example's δ: where a factor per layer was measured, the sentence's subject says whose δ and the factor
+  // says it is the chain rule's (prose54: 'the chain rule acts on each example's δ' beside 'one example's gradient δ' said it twice).
+  // Its records are the gap's (meanChainFactor is the gap's root over the links), so they are not said again.
   const perExample = "the chain rule acts on each example's δ";
   const chain = positiveFinite(e.meanChainFactor)
-    ? `: a factor of ${numberText(e.meanChainFactor)} per layer on its way back through ${links} layer${links === 1 ? '' : 's'} ` +
-      `(σ'(z)·W: ${perExample}; the geometric mean of the measured factors, whose product is the gap)`
+    ? `: a factor of ${numberText(e.meanChainFactor)} per layer back through ${links} layer${links === 1 ? '' : 's'} ` +
+      `(σ'(z)·W, by the chain rule; the geometric mean of the measured factors, whose product is the gap)`
     : '';
-  return `one example's gradient δ at the ${ends.first} is ${relation} the ${ends.last}'s (RMS over the batch, ${when}${chain ? '' : `; ${perExample}`})${chain}.${otherReadingSentence(gap, e, ends)} ${speedSentence(e, ends, trace, closedLater)}`;
+  // Its rows named here, the sentences after it name the ends by their place (PLAIN_ENDS).
+  return `one example's gradient δ at the ${ends.first} is ${relation} the ${ends.last}'s (RMS over the batch, ${when}${chain ? '' : `; ${perExample}`})${chain}.${otherReadingSentence(gap, e, PLAIN_ENDS)} ${speedSentence(e, PLAIN_ENDS, trace, closedLater)}`;
 }
 
 /**

@@ -103,8 +103,15 @@ export interface ChainEnds {
   last: string;
 }
 
+/**
+ * The chain's ends by their place alone: a dense network's names, and a block network's once the gap's sentence has named their
+ * rows (chainEnds), for the sentences after it in its paragraph (prose54: "the first hidden layer layers[0] ('0', dense)" four
+ * times in one paragraph of a residual network's).
+ */
+export const PLAIN_ENDS: ChainEnds = { first: 'first hidden layer', last: 'last hidden layer' };
+
 export function chainEnds(trace: Trace, e: Evidence): ChainEnds {
-  if (!trace.blocks || !e.chain?.length) return { first: 'first hidden layer', last: 'last hidden layer' };
+  if (!trace.blocks || !e.chain?.length) return PLAIN_ENDS;
   return { first: `first hidden layer ${trace.layerLabel(e.chain[0])}`, last: `last hidden layer ${trace.layerLabel(e.chain[e.chain.length - 1])}` };
 }
 

@@ -82,7 +82,7 @@ export const weightSpeedAt = (e: Evidence): number => (readAtFirst(e) ? e.weight
  * step ‖ΔW‖/‖W‖ was 1/29.2 of the last's; but under study (a)'s L2 decay that step is mostly the decay's shrink (λ‖W‖ 2.75× the
  * gradient in the first hidden layer at the first step), and over 500 epochs it evens out to 1.00× whatever the gradients do, so
  * the step is not the measure here: the loss's gradient is (1/85.1 at the first step, 1/2.90 over the 500 records). One source for
- * the headline ('…, its weights 85.1× slower than the last's by …') and the summary ('Its weights learn 85.1× slower than the last's
+ * the headline ('…, its weights 85.1× slower than the last's by …') and the summary ('…, its weights 85.1× slower than the last's
  * by …'): '85.1× slower than the last's by their gradient relative to their size (‖∂C/∂W‖/‖W‖)'. '' where the speed is read from the steps already (speedMeasure 'step') or the trace gives no ratio there.
  */
 export function weightSpeedWords(e: Evidence): string {

@@ -116,8 +116,8 @@ export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evide
  */
 function plateauCause(e: Evidence, verdict: Verdict, ends: ChainEnds, trace: Trace): string {
   // Where the mean loss's gradient answered (evidence.meanLossChange), a noisy batch gradient is said beside either answer; read from
-  // the batch medians alone, only beside one that did not fade, which it cannot tell.
-  const noise = e.meanLossChange || !faded(e) ? noiseSentence(e, ends) : '';
+  // the batch medians alone, in a paragraph of its own after this one (noiseParagraph).
+  const noise = e.meanLossChange ? noiseSentence(e, ends) : '';
   const cause = faded(e) ? `; ${fellOverTimeClause(e, verdict)}${noise}` : `; ${notFadedClause(e, ends, trace)}${slowByDepthClause(e, verdict, ends)}${noise}`;
   // Over rows alike neither more epochs nor the curvature would tell what holds the loss: the rows do.
   if (rowsAlike(trace)) return `${cause}. More epochs would not tell more, nor would the curvature: ${NOTHING_TO_LEARN}.`;
@@ -160,10 +160,20 @@ const MEAN_LOSS_ROUTES =
   'or `gradscope gradients --model FILE` of two saved models)';
 
 /**
+ * On a plateau read from the batch medians (no evidence.meanLossChange) whose last hidden layer's batch gradient did not fade but was
+ * mostly sampling noise at the end, or lay below it (noiseSentence): why that reading does not answer "over training time?", and
+ * what does, as a paragraph of its own after where the run stands (prose54: with it that paragraph ran 280 words). '' elsewhere.
+ */
+export function noiseParagraph(e: Evidence, ends: ChainEnds): string {
+  return e.training?.state === 'plateau' && !e.meanLossChange && !faded(e) ? noiseSentence(e, ends) : '';
+}
+
+/**
  * Where the last hidden layer's batch gradient was mostly sampling noise at the end (mostlyNoise: evidence.endNoise), why the
  * fall read from it (notFadedClause) does not answer "over training time?": it follows each example's δ, and the gradient of
  * the mean loss, which is what the question is of, can fall far below the noise unseen; and what does answer it. '' elsewhere,
- * and where the change read is not a batch gradient's (a bias a batch norm cancels).
+ * and where the change read is not a batch gradient's (a bias a batch norm cancels). Beside the mean loss's answer a clause of the
+ * sentence before ('. Its batch ‖∂C/∂b‖ …'); read from the batches alone, sentences of their own (noiseParagraph).
  */
 function noiseSentence(e: Evidence, ends: ChainEnds): string {
   const cancel = examplesCancel(e);
@@ -184,19 +194,21 @@ function noiseSentence(e: Evidence, ends: ChainEnds): string {
       : `at the end mostly sampling noise, ${measured}, it follows each example's δ, not the gradient of the mean loss`;
     return `. Its batch ‖∂C/∂b‖ (a batch of ${counted(rows, 'row')}, what the steps use) ${moved}${windows ? ` (${windows})` : ''}: ${reading}`;
   }
+  // The paragraph before said how the last hidden layer's ‖∂C/∂b‖ moved: this one says what kind of gradient that is.
+  const batch = `The ${ends.last}'s ‖∂C/∂b‖ is taken over a batch of ${counted(rows, 'row')}, and at the end`;
   if (cancel) {
     return (
-      `. But that is a batch of ${counted(rows, 'row')}, and at the end it lies below its sampling noise: the ${ends.last}'s ‖∂C/∂b‖ was ${measured}. ` +
+      `${batch} it lies below its sampling noise: it was ${measured}. ` +
       `So the examples' gradients cancel within each batch${deltaMoved ? `, while each example's δ ${deltaMoved}` : ''}; ` +
       'whether the gradient of the mean loss faded, that gradient over fixed rows, at the start and at the end, tells ' +
-      MEAN_LOSS_ROUTES
+      `${MEAN_LOSS_ROUTES}.`
     );
   }
   return (
-    `. But that is a batch of ${counted(rows, 'row')}, and at the end its gradient is mostly sampling noise: the ${ends.last}'s ‖∂C/∂b‖ was ${measured}. ` +
+    `${batch} it is mostly sampling noise: it was ${measured}. ` +
     `So it follows each example's δ${deltaMoved ? `, which ${deltaMoved}` : ''}, and the gradient of the mean ` +
     'loss can have fallen far below it unseen: that gradient over fixed rows, at the start and at the end, tells whether it faded ' +
-    MEAN_LOSS_ROUTES
+    `${MEAN_LOSS_ROUTES}.`
   );
 }
 

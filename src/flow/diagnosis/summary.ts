@@ -8,8 +8,8 @@ import { EVEN_RANGE } from './diagnosis-thresholds.js';
 import { alikeInputsSentence, batchNormBlockingSentence, deadSentence, flatSentence, largeInputsSentence, residualSumSentence, gapSentence, learntGapSentence, skipCarriedSentence, noGradientSentence, notLearntWords, onLossSentence, saturatedSentence, trendSentence } from './flow-sentences.js';
 import { inputsSaturating } from './evidence-readings.js';
 import { inputsHold } from './offset-remedies.js';
-import { chainEnds, decisiveGap, gapSeverity, gatedBranchLayers, positiveFinite, readAtFirst } from './gap-measures.js';
-import { accuracyEndWords, closedGapSentence, curvatureAsked, CURVATURE_QUESTION, progressSentence } from './progress-sentences.js';
+import { chainEnds, decisiveGap, gapSeverity, gatedBranchLayers, PLAIN_ENDS, positiveFinite, readAtFirst } from './gap-measures.js';
+import { accuracyEndWords, closedGapSentence, curvatureAsked, CURVATURE_QUESTION, noiseParagraph, progressSentence } from './progress-sentences.js';
 import { aboutEven, learnsWords, SPEED_EVEN_RANGE } from './learning-speed.js';
 import { skippedSentence } from './skipped-batches.js';
 import { alsoGap, chainlessNotLearnt, explodingOnLoss, flowUnread, gapClosed, trainedThrough } from './verdict-rules.js';
@@ -42,6 +42,10 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
     paragraph();
     parts.push(progressSentence(p, verdict, e, ends, trace));
     paragraph();
+    // What a noisy batch gradient leaves unanswered of that reading, on its own (noiseParagraph).
+    const noise = noiseParagraph(e, ends);
+    if (noise) parts.push(noise);
+    paragraph();
     if (curvatureAsked(e, trace)) parts.push(CURVATURE_QUESTION);
     paragraph();
   };
@@ -59,11 +63,13 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
     const unshown = notLearnt && `, and nothing measured shows the gradient reaching the weights: ${notLearnt === 'unread' ? 'the trace holds too little to read whether the run learnt' : notLearntWords(notLearnt, e.training!)}`;
     parts.push(`${flowFine}with ${e.hiddenLayers} hidden layer${e.hiddenLayers === 1 ? '' : 's'}${offChain} there is no chain of hidden layers for the gradient to vanish or explode along${unshown ?? ''}.`);
   } else if (verdict !== 'dead' && (positiveFinite(gap) || e.normalisedBy)) {
-    parts.push(flowFine + gapSentence(gap, e, ends, trace, gapClosed(verdict, e)));
-    const sum = (verdict === 'exploding' || e.skipCarried !== undefined) && !e.normalisedBy ? residualSumSentence(trace, ends) : '';
+    // A saturated verdict's sentence named the median over the records just before (saturatedSentence): not named again.
+    parts.push(flowFine + gapSentence(gap, e, ends, trace, gapClosed(verdict, e), verdict === 'saturated'));
+    // The gap's sentence named the ends' rows: the sentences after it in its paragraph name them by their place (PLAIN_ENDS).
+    const sum = (verdict === 'exploding' || e.skipCarried !== undefined) && !e.normalisedBy ? residualSumSentence(trace, PLAIN_ENDS) : '';
     if (sum) parts.push(sum);
     if (verdict === 'vanishing' && e.batchNormBlocking) parts.push(batchNormBlockingSentence(e.batchNormBlocking, trace));
-    const trend = trendSentence(e, ends);
+    const trend = trendSentence(e, PLAIN_ENDS);
     if (trend) parts.push(trend);
     if (e.grewWhileLearning) parts.push(learntGapSentence(gap, e));
     const onLoss = explodingOnLoss(verdict, gap, e);
@@ -80,7 +86,7 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
     // A second finding of the flow, beside dead units: a paragraph of its own, as the later findings have (the first paragraph holds the verdict's).
     paragraph();
     parts.push(`also ${alsoGap(verdict, e)} gradients (${gapSeverity(gap)}): ${gapSentence(gap, e, ends, trace)}`);
-    const trend = trendSentence(e, ends);
+    const trend = trendSentence(e, PLAIN_ENDS);
     if (trend) parts.push(trend);
   }
   paragraph();
