@@ -12,6 +12,7 @@ import { percent, timesOf } from './diagnosis-words.js';
 import { counted, grouped } from '../../counted.js';
 import { chainEnds } from './gap-measures.js';
 import { deepOptimizerWords } from './deep-optimizer-evidence.js';
+import { studyAWords } from './study-a-evidence.js';
 import type { Evidence } from './diagnosis-types.js';
 import { type AddRemedy, carriedEpochsWhy, optimizerSwitch } from './remedy-settings.js';
 import { boundText, givenFloat32Text, numberText, printedRate } from '../../number-text.js';
@@ -132,7 +133,9 @@ function layerRatesRemedy(trace: Trace, { from, to, count, rates }: MeasuredRate
       "it is ‖∂C/∂W‖ that sets them, not ‖∂C/∂b‖, the batch gradient the learning speed is read by: one example's ‖∂C/∂W‖ is its ‖δ‖ times the norm of the layer's input, " +
       "so where the layers' inputs differ in size (the first hidden layer's are the rows' values) the rates differ from the ‖∂C/∂b‖ ratios; " +
       `the output layer's is 1, its step left as it is${run.optimizer ? ` (the run's ${run.optimizer} settings kept)` : ''}. Fixed rates fit only the gradients of that moment: ` +
-      'once those shift they can overshoot (in `gradscope study remedies` they did not leave the plateau), so prefer lars, which re-measures the ratio every step.' + remedy.decayNote,
+      'once those shift they can overshoot (in `gradscope study remedies` they did not leave the plateau), so prefer lars, which re-measures the ratio every step.' +
+      remedy.decayNote +
+      studyAWords(trace, 'layerRates'),
   );
 }
 
@@ -222,7 +225,7 @@ export function vanishingOptimizerRemedies(
   const rates = offeredRates(trace, run);
   larsRemedy(trace, e, optimizerRemedy, rates && 'pastBound' in rates ? rates.pastBound : '');
   if (!GRADIENT_SCALED_STEPS.includes(run.optimizer ?? '')) {
-    add(optimizerSwitch(run, 'adam'), ADAM_WHY);
+    add(optimizerSwitch(run, 'adam'), ADAM_WHY + studyAWords(trace, 'adam'));
   }
   if (rates && !('pastBound' in rates)) layerRatesRemedy(trace, rates, e, add);
   // K-FAC takes dense networks only.
