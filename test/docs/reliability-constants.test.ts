@@ -51,3 +51,17 @@ describe('the bounds docs/reliability.md states', () => {
     expect(Number(draws) * MAX_INIT_STD).toBeCloseTo(RUNAWAY_PARAMETER, -3);
   });
 });
+
+// README's security paragraph states the same limits in brief (auditor54 #7b).
+describe("the limits README's model-file paragraph states", () => {
+  it('layers, units per layer and parameters', () => {
+    const readme = flat(readFileSync(new URL('../../README.md', import.meta.url), 'utf8'));
+    const places = [...readme.matchAll(/Sizes are checked against limits \(≤ ([\d,]+) layers, ≤ 2([⁰¹²³⁴⁵⁶⁷⁸⁹]+) units per layer, ≤ 2([⁰¹²³⁴⁵⁶⁷⁸⁹]+) parameters,/g)];
+    expect(places.length).toBe(1);
+    const [layers, units, parameters] = places[0].slice(1);
+    const twoTo = (digits: string) => 2 ** Number([...digits].map((c) => SUPERSCRIPT.indexOf(c)).join(''));
+    expect(layers).toBe(MODEL_LIMITS.maxLayers.toLocaleString('en-US'));
+    expect(twoTo(units)).toBe(MAX_UNITS);
+    expect(twoTo(parameters)).toBe(MODEL_LIMITS.maxParameters);
+  });
+});

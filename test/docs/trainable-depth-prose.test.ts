@@ -263,3 +263,21 @@ describe("He et al.'s Figure 2 as the docs quote it: the stored runs' verdicts",
     expect(once(studies, /the means were ([\d.]+) % against ([\d.]+) %, ([\d.]+) points apart against two standard errors of\s+([\d.]+): \*\*partly\*\* again/, 'docs/studies.md')).toEqual([x80, h80, gap80, se80]);
   });
 });
+
+// README's study (c) section quotes the plain residual stack's rows of the same run (auditor54 #7a).
+describe("README's residual rows against the committed run", () => {
+  const readme = flat(readFileSync(new URL('README.md', root), 'utf8'));
+
+  it('gives the training loss at initialisation and the step whose activation overflowed, at 50 and 100 layers', () => {
+    const pattern = /at 50 and 100 layers the training loss at initialisation is already ([\d,]+) and ([\d.]+·10[⁰¹²³⁴⁵⁶⁷⁸⁹]+) \(a guess gives ln 10 ≈ 2\.3\) and an activation overflows float32 at the (\d+)(?:st|nd|rd|th) and the (\d+)(?:st|nd|rd|th) step/g;
+    const places = [...readme.matchAll(pattern)];
+    expect(places.length, `README.md: ${pattern.source}`).toBe(1);
+    const [loss50, loss100, step50, step100] = places[0].slice(1);
+    // Each row stopped at the overflow and was put back to its initial weights: its training loss is theirs.
+    for (const depth of [50, 100]) expect(row('residual', depth).steps).toBe(0);
+    expect(loss50).toBe(Math.round(row('residual', 50).trainLoss!).toLocaleString('en'));
+    sameTo(loss100, row('residual', 100).trainLoss!);
+    expect(row('residual', 50).stopped).toMatch(new RegExp(`^epoch 1, batch ${step50} \\(step ${step50}\\): row \\d+ overflows float32`));
+    expect(row('residual', 100).stopped).toMatch(new RegExp(`^epoch 1, batch ${step100} \\(step ${step100}\\): row \\d+ overflows float32`));
+  });
+});
