@@ -6,6 +6,7 @@
  * and at 10 hidden layers the top ones reach float32's resolution: their units take a handful of values
  * over all the digits. docs/studies.md ("Why, in short") and docs/trainable-depth.md quote these numbers.
  */
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { loadMnist } from '../../src/data/mnist.js';
@@ -13,6 +14,13 @@ import { firstRows } from '../../src/studies/depth.js';
 import { TRAINABLE_DEPTH_REMEDIES } from '../../src/studies/trainable-depth-remedies.js';
 
 const ROWS = 1000;
+/** docs/studies.md's sentence on these counts (auditor54 #7d: it quotes 824, which the test held only as > 500). */
+const STUDIES_SENTENCE = /each unit of hidden\s+layers 9 and 10 takes at most (\d+) values, against (\d+) for the last hidden layer at 5 layers/;
+const studiesCounts = () => {
+  const match = readFileSync(new URL('../../docs/studies.md', import.meta.url), 'utf8').match(STUDIES_SENTENCE);
+  expect(match, `docs/studies.md: ${STUDIES_SENTENCE.source}`).not.toBeNull();
+  return { top: Number(match![1]), atFive: Number(match![2]) };
+};
 const plainSigmoid = TRAINABLE_DEPTH_REMEDIES.find((r) => r.key === 'plain-sigmoid')!;
 let digits: ReturnType<typeof firstRows>;
 beforeAll(async () => {
@@ -58,6 +66,7 @@ describe("the forward signal of study (c)'s plain sigmoid net at initialisation 
     expect(distinct[0]).toBe(ROWS);
     expect(distinct[8]).toBeLessThanOrEqual(4);
     expect(distinct[9]).toBeLessThanOrEqual(4);
+    expect(Math.max(distinct[8], distinct[9])).toBe(studiesCounts().top);
   }, 60_000);
 
   it('at 5 hidden layers the last still tells the digits apart', async () => {
@@ -65,5 +74,6 @@ describe("the forward signal of study (c)'s plain sigmoid net at initialisation 
     // Measured: 1.6e-5 and 824 distinct values.
     expect(spread[4]).toBeGreaterThan(1e-6);
     expect(distinct[4]).toBeGreaterThan(500);
+    expect(distinct[4]).toBe(studiesCounts().atFive);
   }, 60_000);
 });
