@@ -276,7 +276,7 @@ export async function readModelFile(path: string, options: ReadModelOptions = {}
 
 /**
  * Reads a tfjs model.json (or the folder holding it) and its weight shards, which must sit in its folder: a dense chain,
- * or a block network gradscope wrote. `options`: only `loss` applies (a tfjs model records its layers and activations:
+ * a block network gradscope wrote, or one a Dense layer without a bias (use_bias: false) makes (tfjsLayersReader). `options`: only `loss` applies (a tfjs model records its layers and activations:
  * another option is refused, INVALID_OPTION); default {} (the loss from the file's metadata or training config, else the
  * output's default, said in a note).
  */

@@ -16,7 +16,7 @@
  */
 import { checkObjectArgument } from '../checks.js';
 import { LEAKY_RELU_SLOPE, type OutputActivation } from '../kernels.js';
-import { MODEL_FILE_TAG, parseModelJson } from '../network/model-file.js';
+import { MODEL_FILE_TAG } from '../network/model-file.js';
 import { describeValue, invalidOption } from '../errors.js';
 import { shapeText, shownShape } from '../shape-text.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
@@ -29,7 +29,7 @@ import { BLOCK_FILE_VERSION } from './safetensors-blocks.js';
 import { recordedInitialisation } from '../init/initialisation.js';
 import { recordedTrainedOn } from '../trained-on.js';
 import { fileListItem } from '../layer-names.js';
-import { batchInputWidth, checkNotWholeTfjsModel, isObject, recordedMetadata, TFJS_WEIGHTS_FILE, topologyLayers, transpose, weightReader, type TfjsLayersModel, type TfjsModelJson, type TfjsWeightSpec } from './tfjs-format.js';
+import { batchInputWidth, isObject, recordedMetadata, TFJS_WEIGHTS_FILE, topologyLayers, transpose, weightReader, type TfjsLayersModel, type TfjsModelJson, type TfjsWeightSpec } from './tfjs-format.js';
 
 /** One weight of a planned layer: its tfjs name (`<layer>/<kind>`), the state_dict tensor it holds, and its tfjs shape. */
 interface PlannedWeight {
@@ -177,21 +177,11 @@ export function isBlockTfjsModel(json: Record<string, unknown>): boolean {
 const MEANINGFUL = ['units', 'activation', 'alpha', 'axis', 'epsilon', 'momentum', 'center', 'scale', 'use_bias'];
 
 /**
- * Reads a block network gradscope wrote as a tfjs layers model (`userDefinedMetadata.gradscope`
- * version 2): the specs from the metadata, checked against the topology layer by layer, the
- * tensors from the weights. BAD_MODEL_FILE names the layer, weight or field at fault.
+ * Reads a block network gradscope wrote as a tfjs layers model, parsed model.json whose metadata is a block network's
+ * (isBlockTfjsModel), in two steps as tfjsLayersReader: the specs from the metadata, checked against the topology layer by
+ * layer, now; the tensors from the weights when given. BAD_MODEL_FILE names the layer, weight or field at fault.
  */
-export function blockModelFromTfjsLayers(modelJson: unknown, weightData: Uint8Array | ArrayBuffer): BlockModelData {
-  return blockTfjsLayersReader(modelJson)(weightData);
-}
-
-/** blockModelFromTfjsLayers in two steps, as tfjsLayersReader: model.json's metadata and topology checked now, the weights read when given. */
-export function blockTfjsLayersReader(modelJson: unknown): (weightData: Uint8Array | ArrayBuffer) => BlockModelData {
-  checkNotWholeTfjsModel(modelJson, 'blockModelFromTfjsLayers');
-  const json = parseModelJson(modelJson, 'model.json');
-  if (!isBlockTfjsModel(json)) {
-    throw badModel('userDefinedMetadata.gradscope', `not gradscope's for a block network (format "${MODEL_FILE_TAG}", version ${BLOCK_FILE_VERSION}); a Sequential of Dense layers reads with fromTfjsLayers`);
-  }
+export function blockTfjsLayersReader(json: Record<string, unknown>): (weightData: Uint8Array | ArrayBuffer) => BlockModelData {
   const meta = (json.userDefinedMetadata as { gradscope: { loss: unknown; inputs: unknown; layers: unknown; batchesTracked?: unknown; initialisation?: unknown; trainedOn?: unknown } }).gradscope;
   const where = 'userDefinedMetadata.gradscope';
   const { loss, inputs, layers, layout } = checkBlockArchitecture(meta, where, badModel);

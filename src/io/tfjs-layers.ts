@@ -26,6 +26,8 @@ import { UnstatedImportOptions } from './import-options.js';
 import { batchInputWidth, checkNotWholeTfjsModel, gradscopeMetadata, inputWidth, isObject, recordedMetadata, topologyLayers, transpose, weightReader, type TfjsLayersModel } from './tfjs-format.js';
 import { chainFanIns, recordedInitialisation } from '../init/initialisation.js';
 import { counted } from '../counted.js';
+import { andList } from '../list-text.js';
+import { biasFreeChainAsBlocks } from '../network/bias-free-chain.js';
 import { recordedTrainedOn } from '../trained-on.js';
 
 export { TFJS_WEIGHTS_FILE, type TfjsLayersModel, type TfjsModelJson, type TfjsWeightSpec } from './tfjs-format.js';
@@ -91,18 +93,30 @@ interface DenseLayer {
 /**
  * Reads a tfjs layers model: `modelJson` is model.json (object or text); `weightData` is every
  * shard of its weightsManifest, concatenated in manifest order (for one shard: weights.bin).
- * Also takes tfjs ModelArtifacts' `weightSpecs` in place of `weightsManifest`.
+ * Also takes tfjs ModelArtifacts' `weightSpecs` in place of `weightsManifest`. A Dense layer with
+ * `use_bias: false` makes a block network, which this reader of dense chains refuses (BAD_MODEL_FILE)
+ * before reading the weights, naming blockModelFromTfjsLayers, which reads it (as readModelFile does).
  */
 export function fromTfjsLayers(modelJson: unknown, weightData: Uint8Array | ArrayBuffer, options: TfjsImportOptions = {}): ModelData {
-  return tfjsLayersReader(modelJson, options)(weightData);
+  const read = tfjsLayersReader(modelJson, options);
+  if (read.biasFree.length > 0) {
+    const named = andList(read.biasFree.map((layer) => `Dense layer ${quoted(layer)}`));
+    throw badModel('modelTopology', `${named} ${read.biasFree.length === 1 ? 'has' : 'have'} no bias (use_bias: false): a dense layer without a bias makes a block network, which this reader of dense chains does not return; blockModelFromTfjsLayers(modelJson, weightData) reads it as one, as readModelFile does`);
+  }
+  return read(weightData) as ModelData;
 }
+
+/** tfjsLayersReader's reading: the weights' reader, and the names of the Dense layers without a bias (use_bias: false), none for a dense chain. */
+export type TfjsChainReader = ((weightData: Uint8Array | ArrayBuffer) => ModelData | BlockModelData) & { biasFree: readonly string[] };
 
 /**
  * fromTfjsLayers in two steps: model.json checked now (every refusal of its topology, loss and
- * metadata), the weights read when given. readTfjsLayersFile checks the shard files between the
- * two, so a file refused for both still names its topology first, as fromTfjsLayers does.
+ * metadata), the weights read when given: a dense chain, or where a Dense layer has no bias
+ * (use_bias: false) the block network it is (dense layers, those with `bias: false`), noted.
+ * readTfjsLayersFile checks the shard files between the two, so a file refused for both still
+ * names its topology first, as fromTfjsLayers does.
  */
-export function tfjsLayersReader(modelJson: unknown, options: TfjsImportOptions = {}): (weightData: Uint8Array | ArrayBuffer) => ModelData {
+export function tfjsLayersReader(modelJson: unknown, options: TfjsImportOptions = {}): TfjsChainReader {
   checkKnownKeys(options, keysOf<TfjsImportOptions>({ loss: true }), 'fromTfjsLayers');
   checkNotWholeTfjsModel(modelJson, 'fromTfjsLayers');
   const json = parseModelJson(modelJson, 'model.json');
@@ -130,16 +144,20 @@ export function tfjsLayersReader(modelJson: unknown, options: TfjsImportOptions 
   const model: ModelData = { loss, sizes, activations, weights: [], biases: [], imported, ...recorded }; // the weights: read below, once given
   checkArchitecture(model, 'modelTopology', (l) => dense[l].where);
 
-  return (weightData) => {
+  const biasFree = dense.flatMap((layer, l) => (layer.useBias ? [] : [l]));
+  const reader = (weightData: Uint8Array | ArrayBuffer) => {
     const read = weightReader(json, weightData);
     const weights: Float32Array[] = [];
     const biases: Float32Array[] = [];
     dense.forEach((layer, l) => {
       weights.push(transpose(read(layer.name, 'kernel', [sizes[l], sizes[l + 1]], true), sizes[l], sizes[l + 1]));
+      // A layer without a bias: zeros, which biasFreeChainAsBlocks takes as no bias tensor at all.
       biases.push(layer.useBias ? read(layer.name, 'bias', [sizes[l + 1]], true) : new Float32Array(sizes[l + 1]));
     });
-    return { ...model, weights, biases };
+    const chain = { ...model, weights, biases };
+    return biasFree.length === 0 ? chain : biasFreeChainAsBlocks(chain, biasFree, badModel, (l) => `${dense[l].where}.bias`);
   };
+  return Object.assign(reader, { biasFree: biasFree.map((l) => dense[l].name) });
 }
 
 /**
@@ -177,9 +195,8 @@ function readTopology(json: Record<string, unknown>, notes: string[]): DenseLaye
           useBias: c.use_bias !== false,
           inputs: batchInputWidth(c, `${where}.config`) ?? (dense.length === 0 ? (declaredInputs ?? builtWidth(layer, where)) : undefined),
         });
-        // gradscope's dense chains' layers all have a bias.
         if (c.use_bias === false) {
-          notes.push(`Dense layer '${name}' (layers[${dense.length - 1}]) has no bias (use_bias: false): read as a zero bias, which training moves and which files written from it hold as a bias`);
+          notes.push(`Dense layer '${name}' (layers[${dense.length - 1}]) has no bias (use_bias: false): read as a dense layer without a bias, a block network, and written back to tfjs with use_bias: false`);
         }
         break;
       }

@@ -9,7 +9,7 @@ import type { BlockModelData } from '../../src/layers/block-model.js';
 import { toOnnx } from '../../src/io/onnx.js';
 import { toSafetensors } from '../../src/io/safetensors.js';
 import { blockModelFromSafetensors } from '../../src/io/safetensors-blocks.js';
-import { blockModelFromTfjsLayers } from '../../src/io/tfjs-blocks.js';
+import { blockModelFromTfjsLayers } from '../../src/io/tfjs-block-reader.js';
 import { toTfjsLayers } from '../../src/io/tfjs-layers.js';
 import { evalForward, randomBlockModel } from '../util/block-model.js';
 import { expectClose } from '../util/close.js';

@@ -17,7 +17,7 @@ import { tfjsModelOf, writeModelFile } from '../../src/io/model-formats.js';
 import { readModelJSON } from '../../src/network/model-file.js';
 import { blockModelFromSafetensors } from '../../src/io/safetensors-blocks.js';
 import { fromSafetensors, toSafetensors } from '../../src/io/safetensors.js';
-import { blockModelFromTfjsLayers } from '../../src/io/tfjs-blocks.js';
+import { blockModelFromTfjsLayers } from '../../src/io/tfjs-block-reader.js';
 import { fromTfjsLayers, toTfjsLayers } from '../../src/io/tfjs-layers.js';
 import { safetensorsHeader } from '../util/file-metadata.js';
 import { withSpecHeader } from '../util/safetensors-spec.js';

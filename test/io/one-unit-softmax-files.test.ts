@@ -22,7 +22,7 @@ import { fromSafetensors, readSafetensors, toSafetensors } from '../../src/io/sa
 import { encodeSafetensors, parseSafetensors } from '../../src/io/safetensors-format.js';
 import { tensorsToWrite } from '../../src/io/safetensors-blocks.js';
 import { fromTfjsLayers, toTfjsLayers } from '../../src/io/tfjs-layers.js';
-import { blockModelFromTfjsLayers } from '../../src/io/tfjs-blocks.js';
+import { blockModelFromTfjsLayers } from '../../src/io/tfjs-block-reader.js';
 import { blockModelToJSON } from '../../src/network/block-model-file.js';
 import { modelToJSON, type ModelData } from '../../src/network/model-file.js';
 import type { BlockModelData } from '../../src/layers/block-model.js';

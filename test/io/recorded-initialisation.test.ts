@@ -18,7 +18,7 @@ import { readModelFile, writeModelFile } from '../../src/io/model-formats.js';
 import { readSafetensors, toSafetensors } from '../../src/io/safetensors.js';
 import { toOnnx } from '../../src/io/onnx.js';
 import { fromTfjsLayers, toTfjsLayers } from '../../src/io/tfjs-layers.js';
-import { blockModelFromTfjsLayers } from '../../src/io/tfjs-blocks.js';
+import { blockModelFromTfjsLayers } from '../../src/io/tfjs-block-reader.js';
 import { expectError } from '../util/expect-error.js';
 import { onnxMetadata, safetensorsHeader, withSafetensorsMetadata } from '../util/file-metadata.js';
 

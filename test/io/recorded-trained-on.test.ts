@@ -19,7 +19,7 @@ import { checkpointFromJSON, checkpointOf, checkpointToJSON, decodeCheckpoint, e
 import { readCheckpoint } from '../../src/io/files.js';
 import { readModelJSON } from '../../src/network/model-file.js';
 import { fromTfjsLayers, toTfjsLayers } from '../../src/io/tfjs-layers.js';
-import { blockModelFromTfjsLayers } from '../../src/io/tfjs-blocks.js';
+import { blockModelFromTfjsLayers } from '../../src/io/tfjs-block-reader.js';
 import type { TrainedOn } from '../../src/trained-on.js';
 import { expectError } from '../util/expect-error.js';
 import { onnxMetadata, safetensorsHeader, withSafetensorsMetadata } from '../util/file-metadata.js';

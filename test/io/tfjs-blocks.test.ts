@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GradscopeError } from '../../src/errors.js';
 import { Rng } from '../../src/init/rng.js';
 import type { BlockModelData } from '../../src/layers/block-model.js';
-import { blockModelFromTfjsLayers } from '../../src/io/tfjs-blocks.js';
+import { blockModelFromTfjsLayers } from '../../src/io/tfjs-block-reader.js';
 import { fromTfjsLayers, toTfjsLayers } from '../../src/io/tfjs-layers.js';
 import { blockModelOf, EXAMPLE_SPECS, evalForward, randomBlockModel, SEQUENTIAL_SPECS } from '../util/block-model.js';
 import { expectClose } from '../util/close.js';
@@ -162,14 +162,18 @@ describe('tfjs layers import of block networks', () => {
     const modelJson = { format: 'layers-model', modelTopology: saved!.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: saved!.weightSpecs }] };
     const weightData = new Uint8Array(saved!.weightData as ArrayBuffer);
     await expectError(() => fromTfjsLayers(modelJson, weightData), 'BAD_MODEL_FILE', /layer class "BatchNormalization" is not supported/);
-    await expectError(() => blockModelFromTfjsLayers(modelJson, weightData), 'BAD_MODEL_FILE', /^userDefinedMetadata\.gradscope: not gradscope's for a block network/);
+    // Read as a Sequential of Dense layers (no specs to read it by), and refused as the dense reader refuses it.
+    await expectError(() => blockModelFromTfjsLayers(modelJson, weightData), 'BAD_MODEL_FILE', /layer class "BatchNormalization" is not supported/);
     keras.dispose();
   });
 
-  it('sends a block file away from the dense reader, and a dense file away from the block reader', async () => {
+  it('sends a block file away from the dense reader; the block reader reads a dense file as its block network', async () => {
     const blocks = toTfjsLayers(sequentialModel());
     await expectError(() => fromTfjsLayers(blocks.modelJson, blocks.weightData), 'BAD_MODEL_FILE', /blockModelFromTfjsLayers/);
-    const dense = toTfjsLayers({ loss: 'mse', sizes: [2, 3], activations: ['tanh'], weights: [new Float32Array(6)], biases: [new Float32Array(3)] });
-    await expectError(() => blockModelFromTfjsLayers(dense.modelJson, dense.weightData), 'BAD_MODEL_FILE', /^userDefinedMetadata\.gradscope: not gradscope's for a block network.*fromTfjsLayers/);
+    const weights = Float32Array.of(1, 2, 3, 4, 5, 6);
+    const dense = toTfjsLayers({ loss: 'mse', sizes: [2, 3], activations: ['tanh'], weights: [weights], biases: [Float32Array.of(7, 8, 9)] });
+    const read = blockModelFromTfjsLayers(dense.modelJson, dense.weightData);
+    expect([read.inputs, read.layers]).toEqual([2, [{ type: 'dense', units: 3, activation: 'tanh' }]]);
+    expect(read.tensors.map((t) => [t.name, Array.from(t.values)])).toEqual([['0.weight', [1, 2, 3, 4, 5, 6]], ['0.bias', [7, 8, 9]]]);
   });
 });

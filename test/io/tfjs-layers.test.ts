@@ -1,10 +1,18 @@
 // tfjs-layers: gradscope's export loads in @tensorflow/tfjs and predicts the same; a model built and
 // saved by tfjs itself loads here and predicts the same; faults are BAD_MODEL_FILE naming the layer.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GradscopeError } from '../../src/errors.js';
-import { modelOf, networkFromModel } from '../../src/io/model-data.js';
+import { blockModelOf, modelOf, networkFromModel } from '../../src/io/model-data.js';
 import { fromTfjsLayers, toTfjsLayers } from '../../src/io/tfjs-layers.js';
+import { blockModelFromTfjsLayers } from '../../src/io/tfjs-block-reader.js';
+import { expectError } from '../util/expect-error.js';
+import { readModelFile } from '../../src/node.js';
+import type { BlockModelData } from '../../src/layers/block-model.js';
+import { runCliInProcess } from '../util/cli.js';
 import { createNetwork } from '../../src/api/network.js';
 import { expectClose } from '../util/close.js';
 
@@ -78,19 +86,68 @@ describe('tfjs-layers', () => {
     });
     model.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
     const { modelJson, weightData } = await savedByTfjs(model, true);
-    const data = fromTfjsLayers(JSON.stringify(modelJson), weightData);
-    expect(data.sizes).toEqual([5, 6, 4, 3]);
-    expect(data.activations).toEqual(['relu', 'leaky-relu', 'sigmoid']);
-    expect(data.loss).toBe('binary-cross-entropy');
-    // The bias-free Dense is read as a zero bias, which a note says (training moves it; a file written back holds it).
-    expect(data.biases[2]).toEqual(new Float32Array(3));
-    expect(data.imported?.notes).toEqual([
-      `Dense layer 'unbiased' (layers[2]) has no bias (use_bias: false): read as a zero bias, which training moves and which files written from it hold as a bias`,
+    // The bias-free Dense makes a block network, which the reader of dense chains refuses before the weights, naming the call that reads it (bias53's 8).
+    await expectError(() => fromTfjsLayers(JSON.stringify(modelJson), weightData), 'BAD_MODEL_FILE', /^modelTopology: Dense layer "unbiased" has no bias \(use_bias: false\): a dense layer without a bias makes a block network, .*; blockModelFromTfjsLayers\(modelJson, weightData\) reads it as one, as readModelFile does$/);
+    const data = blockModelFromTfjsLayers(JSON.stringify(modelJson), weightData);
+    expect(data.inputs).toBe(5);
+    expect(data.layers).toEqual([
+      { type: 'dense', units: 6, activation: 'relu' },
+      { type: 'dense', units: 4, activation: 'leaky-relu' },
+      { type: 'dense', units: 3, activation: 'sigmoid', bias: false },
     ]);
+    expect(data.tensors.map((t) => t.name)).toEqual(['0.weight', '0.bias', '2.weight', '2.bias', '4.weight']);
+    expect(data.loss).toBe('binary-cross-entropy');
+    expect(data.imported?.notes).toEqual([`Dense layer 'unbiased' (layers[2]) has no bias (use_bias: false): read as a dense layer without a bias, a block network, and written back to tfjs with use_bias: false`]);
     const net = await networkFromModel(data, { backend: 'ref' });
+    expect(net.kind).toBe('blocks');
     expectClose(net.predict(X).flatMap((r) => Array.from(r)), tfPredict(model, X), { abs: 1e-5, rel: 1e-5 }, 'gradscope vs tfjs');
+    // Trained, the layer stays without a bias; written back to tfjs it is a Dense with use_bias: false, which tfjs loads and runs as gradscope does, and which reads back the very tensors.
+    net.train(X, X.map((row) => [row[0] > 0 ? 1 : 0, 0.5, row[1] > 0 ? 1 : 0]), { epochs: 3, batchSize: 2, learningRate: 0.1 });
+    const trained = blockModelOf(net);
+    expect(trained.tensors.map((t) => t.name)).toEqual(['0.weight', '0.bias', '2.weight', '2.bias', '4.weight']);
+    const back = toTfjsLayers(net);
+    const written = JSON.parse(JSON.stringify(back.modelJson));
+    const dense = written.modelTopology.config.layers.filter((l: { class_name: string }) => l.class_name === 'Dense');
+    expect(dense.map((l: { config: { use_bias: boolean } }) => l.config.use_bias)).toEqual([true, true, false]);
+    const weightSpecs = written.weightsManifest.flatMap((group: { weights: unknown[] }) => group.weights);
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: written.modelTopology, weightSpecs, weightData: back.weightData.slice().buffer }));
+    expectClose(tfPredict(loaded, X), net.predict(X).flatMap((r) => Array.from(r)), { abs: 1e-5, rel: 1e-5 }, 'tfjs of the written file vs predict');
+    expect(blockModelFromTfjsLayers(written, back.weightData)).toEqual(trained);
+    loaded.dispose();
     net.dispose();
     model.dispose();
+  });
+
+  it('readModelFile and gradscope convert read a Dense without a bias as that layer, and what convert writes reads back the same', async () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [2], useBias: false, activation: 'tanh' }), tf.layers.dense({ units: 1 })] });
+    const { modelJson, weightData } = await savedByTfjs(model);
+    model.dispose();
+    const dir = mkdtempSync(join(tmpdir(), 'gradscope-tfjs-unbiased-'));
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(modelJson));
+    writeFileSync(join(dir, 'weights.bin'), weightData);
+    const read = (await readModelFile(dir)) as BlockModelData;
+    expect(read.layers).toEqual([{ type: 'dense', units: 3, activation: 'tanh', bias: false }, { type: 'dense', units: 1, activation: 'linear' }]);
+    for (const out of [join(dir, 'out.safetensors'), join(dir, 'out.json'), join(dir, 'out') + sep]) {
+      const run = await runCliInProcess(['convert', dir, out]);
+      expect(run.code, run.stderr).toBe(0);
+      const back = await readModelFile(out);
+      expect('kind' in back && back.kind, out).toBe('blocks');
+      expect((back as BlockModelData).tensors.map((t) => [t.name, Array.from(t.values)]), out).toEqual(read.tensors.map((t) => [t.name, Array.from(t.values)]));
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('blockModelFromTfjsLayers reads a dense chain with every bias as the same network in block form, its notes kept', async () => {
+    const net = await createNetwork({ sizes: [5, 4, 3], activation: 'tanh', output: 'sigmoid', loss: 'mse', seed: 3, backend: 'ref' });
+    const { modelJson, weightData } = toTfjsLayers(net);
+    const blocks = blockModelFromTfjsLayers(modelJson, weightData);
+    expect(blocks.layers).toEqual([{ type: 'dense', units: 4, activation: 'tanh' }, { type: 'dense', units: 3, activation: 'sigmoid' }]);
+    // Dense layers that all have a bias: the dense engine's network again (networkFromModel).
+    const again = await networkFromModel(blocks, { backend: 'ref' });
+    expect(again.predict(X)).toEqual(net.predict(X));
+    expect(blocks.imported).toEqual({ lossFrom: 'userDefinedMetadata.gradscope.loss', notes: [] });
+    again.dispose();
+    net.dispose();
   });
 
   it('reads a Keras-converter model.json (model_config wrapper, InputLayer, scoped weight names)', () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { networkFromBlockModel, networkFromModel } from '../../src/io/model-data.js';
 import { fromTfjsLayers, toTfjsLayers } from '../../src/io/tfjs-layers.js';
-import { blockModelFromTfjsLayers } from '../../src/io/tfjs-blocks.js';
+import { blockModelFromTfjsLayers } from '../../src/io/tfjs-block-reader.js';
 import { expectError } from '../util/expect-error.js';
 
 describe('a whole object where a part goes', async () => {
