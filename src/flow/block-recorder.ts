@@ -62,7 +62,7 @@ export class BlockRecorder implements FlowRecorder {
       throw error;
     }
     this.nextDense = this.rows.map((_, l) => nextDenseInChain(this.rows, l));
-    this.traced = tracedSteps(options.every, options.extraSteps, net.step + 1);
+    this.traced = tracedSteps(options, net.step + 1);
     this.trace = new Trace({
       sizes: [net.inputSize, ...this.rows.map((t) => t.units)],
       activations: this.rows.map((t) => t.activation),

@@ -102,7 +102,7 @@ export class DenseRecorder implements FlowRecorder {
     const rng = new Rng(POWER_SEED);
     for (const v of this.rightVectors) this.k.write(v, Float64Array.from({ length: v.length }, () => rng.normal()));
     this.spectralBounds = new Float64Array(sizes.length - 1).fill(NaN);
-    this.traced = tracedSteps(options.every, options.extraSteps, net.step + 1);
+    this.traced = tracedSteps(options, net.step + 1);
     this.trace = new Trace({ sizes, activations: net.activationFunctions, loss: net.loss, every: this.options.every, run });
     if (this.options.gradientNoise) this.noise = new GradientNoiseMeter(this.k, denseChainNoiseLayers(net));
   }

@@ -35,7 +35,7 @@ export interface TraceOptions {
   refreshEvery?: number;
   /**
    * Network steps (1 = the first) at which to keep histograms of the back-propagated gradients
-   * (default [1]); taken at recorded steps only (every k-th, or one of extraSteps).
+   * (default [1]); each is recorded too, off the grid of `every` as one of extraSteps is. A step the call does not take is not.
    */
   histogramSteps?: number[];
   /**
