@@ -16,16 +16,20 @@ export const WEIGHT_INITS = [
   'glorot-normal',
   'he-normal',
   'he-normal-fan-out',
+  'he-normal-truncated',
   'lecun-normal',
   'orthogonal',
 ] as const;
 /**
  * A named weight initialiser: 'standard': U[±1/√n_in] (Glorot & Bengio's standard initialisation); 'glorot-uniform':
  * variance 2/(n_in + n_out); 'glorot-normal': variance 2/(n_in + n_out); 'he-normal': variance 2/n_in; 'he-normal-fan-out':
- * variance 2/n_out; 'lecun-normal': N(0, 1/n_in); 'orthogonal': a random semi-orthogonal matrix. He's two are He et al.'s
+ * variance 2/n_out; 'he-normal-truncated': variance 2/n_in, from a normal cut at 2 std; 'lecun-normal': N(0, 1/n_in);
+ * 'orthogonal': a random semi-orthogonal matrix. He's first two are He et al.'s
  * (2015) Eqn. 10 (fan-in, the forward signal's variance kept) and Eqn. 14 (fan-out, the backward signal's), each
- * untruncated N(0, 2/n), as PyTorch's kaiming_normal_(w, mode='fan_in' or 'fan_out', nonlinearity='relu') draws them
- * (Keras' HeNormal and VarianceScaling(2, mode='fan_out') draw the same variance from a normal truncated at 2 std).
+ * untruncated N(0, 2/n), as PyTorch's kaiming_normal_(w, mode='fan_in' or 'fan_out', nonlinearity='relu') draws them;
+ * 'he-normal-truncated' is Keras' HeNormal (he_normal), Eqn. 10's variance from a normal of std √(2/n_in)/0.8796 whose
+ * draws beyond 2 of its std are drawn again (0.8796: the std of N(0, 1) cut to [−2, 2]), so a network built as in Keras
+ * starts from the same distribution.
  */
 export type WeightInitName = (typeof WEIGHT_INITS)[number];
 /**
@@ -38,6 +42,7 @@ export const WEIGHT_INIT_DRAWS: Readonly<Record<WeightInitName, string>> = {
   'glorot-normal': 'variance 2/(n_in + n_out)',
   'he-normal': 'variance 2/n_in',
   'he-normal-fan-out': 'variance 2/n_out',
+  'he-normal-truncated': 'variance 2/n_in, from a normal cut at 2 std',
   'lecun-normal': 'N(0, 1/n_in)',
   orthogonal: 'a random semi-orthogonal matrix',
 };
@@ -53,6 +58,7 @@ const WEIGHT_INIT_RULE: Readonly<Record<WeightInitName, string>> = {
   'glorot-normal': 'glorot',
   'he-normal': 'he',
   'he-normal-fan-out': 'he',
+  'he-normal-truncated': 'he',
   'lecun-normal': 'lecun',
   orthogonal: 'orthogonal',
 };
@@ -101,10 +107,27 @@ export type BiasInit =
     };
 
 /**
- * What a named initialiser other than 'orthogonal' draws for an nIn → nOut layer: U[±uniform] or
- * N(0, normal²). The one home of their scales, for initWeights and weightInitStd.
+ * The standard deviation of N(0, 1) cut to [−TRUNCATION, TRUNCATION]: Keras' constant (keras/src/initializers/
+ * random_initializers.py, VarianceScaling), by which it divides a truncated normal's std so that the draws keep the
+ * variance asked for. test/init/he-normal-truncated integrates it again.
  */
-function drawScale(init: Exclude<WeightInitName, 'orthogonal'>, nIn: number, nOut: number): { uniform: number } | { normal: number } {
+export const TRUNCATED_NORMAL_STD = 0.87962566103423978;
+/** Where a truncated normal is cut, in its std: Keras' (TensorFlow's) truncated_normal draws again beyond 2. */
+export const TRUNCATION = 2;
+
+/** N(0, 1) cut to [−TRUNCATION, TRUNCATION]: a draw beyond it is drawn again, as Keras' truncated_normal does. */
+function truncatedNormal(rng: Rng): number {
+  for (;;) {
+    const z = rng.normal();
+    if (Math.abs(z) <= TRUNCATION) return z;
+  }
+}
+
+/**
+ * What a named initialiser other than 'orthogonal' draws for an nIn → nOut layer: U[±uniform],
+ * N(0, normal²), or `truncated` times N(0, 1) cut at TRUNCATION. The one home of their scales, for initWeights and weightInitStd.
+ */
+function drawScale(init: Exclude<WeightInitName, 'orthogonal'>, nIn: number, nOut: number): { uniform: number } | { normal: number } | { truncated: number } {
   switch (init) {
     case 'standard':
       return { uniform: 1 / Math.sqrt(nIn) }; // Glorot & Bengio's "standard initialization"
@@ -116,6 +139,8 @@ function drawScale(init: Exclude<WeightInitName, 'orthogonal'>, nIn: number, nOu
       return { normal: Math.sqrt(2 / nIn) }; // He et al.'s Eqn. 10
     case 'he-normal-fan-out':
       return { normal: Math.sqrt(2 / nOut) }; // their Eqn. 14
+    case 'he-normal-truncated':
+      return { truncated: Math.sqrt(2 / nIn) / TRUNCATED_NORMAL_STD }; // Keras' HeNormal: VarianceScaling(2, 'fan_in', 'truncated_normal')
     case 'lecun-normal':
       return { normal: Math.sqrt(1 / nIn) };
   }
@@ -170,19 +195,21 @@ export function initWeights(init: WeightInit, nIn: number, nOut: number, rng: Rn
   }
   const scale = drawScale(init, nIn, nOut);
   if ('uniform' in scale) fill(() => rng.uniformIn(-scale.uniform, scale.uniform));
+  else if ('truncated' in scale) fill(() => scale.truncated * truncatedNormal(rng));
   else fill(() => scale.normal * rng.normal());
   return w;
 }
 
 /**
  * The RMS of the weights a named initialiser draws for an nIn → nOut layer (its standard deviation:
- * a uniform's limit over √3; for 'orthogonal', whose rows or columns are unit vectors,
+ * a uniform's limit over √3; a truncated normal's std before the cut times TRUNCATED_NORMAL_STD; for 'orthogonal', whose rows or columns are unit vectors,
  * 1/√max(nIn, nOut)): the scale diagnose() compares a run's weights with before it suggests an
  * initialiser as smaller.
  */
 export function weightInitStd(init: WeightInitName, nIn: number, nOut: number): number {
   if (init === 'orthogonal') return 1 / Math.sqrt(Math.max(nIn, nOut));
   const scale = drawScale(init, nIn, nOut);
+  if ('truncated' in scale) return scale.truncated * TRUNCATED_NORMAL_STD;
   return 'uniform' in scale ? scale.uniform / Math.sqrt(3) : scale.normal;
 }
 

@@ -8,7 +8,8 @@ import { WEIGHT_INIT_DRAWS, WEIGHT_INITS, weightInitStd } from '../../src/init/i
 /** The variance a draw's words name for an nIn → nOut layer, or undefined for words that name none (the orthogonal matrix). */
 function namedVariance(draw: string, nIn: number, nOut: number): number | undefined {
   const fans = (denominator: string) => (denominator === 'n_in' ? nIn : denominator === 'n_out' ? nOut : nIn + nOut);
-  const variance = draw.match(/^(?:variance |N\(0, )(\d+)\/\(?(n_in(?: \+ n_out)?|n_out)\)?\)?$/);
+  // A clause after the variance says how it is drawn ('variance 2/n_in, from a normal cut at 2 std').
+  const variance = draw.match(/^(?:variance |N\(0, )(\d+)\/\(?(n_in(?: \+ n_out)?|n_out)\)?\)?(?:, .*)?$/);
   if (variance) return Number(variance[1]) / fans(variance[2]);
   // U[±a] has variance a²/3.
   if (draw === 'U[±1/√n_in]') return 1 / nIn / 3;
